@@ -1,0 +1,105 @@
+// Package cli is the chancery command line. cmd/chancery only calls Main.
+//
+// Exit status: 0 success; 1 a check that ran and failed (for example `log verify` found the
+// log unsound); 2 the command could not be carried out (usage, I/O, bad input).
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/chancery/chancery/internal/datadir"
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses.
+const (
+	ExitOK     = 0
+	ExitFailed = 1
+	ExitError  = 2
+)
+
+// hinted is an error with advice for the user, printed as a "chancery: hint:" line.
+type hinted struct {
+	err  error
+	hint string
+}
+
+func (h *hinted) Error() string { return h.err.Error() }
+func (h *hinted) Unwrap() error { return h.err }
+
+func withHint(err error, format string, args ...any) error {
+	return &hinted{err: err, hint: fmt.Sprintf(format, args...)}
+}
+
+// failed marks an error as a check that ran and failed (exit status 1).
+type failed struct{ err error }
+
+func (f *failed) Error() string { return f.err.Error() }
+func (f *failed) Unwrap() error { return f.err }
+
+// Main runs the command line with args (without the program name) and returns the exit status.
+func Main(args []string, stdout, stderr io.Writer) int {
+	root := newRoot()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	fmt.Fprintf(stderr, "chancery: error: %v\n", err)
+	var h *hinted
+	if errors.As(err, &h) {
+		fmt.Fprintf(stderr, "chancery: hint: %s\n", h.hint)
+	}
+	var f *failed
+	if errors.As(err, &f) {
+		return ExitFailed
+	}
+	return ExitError
+}
+
+// globals are the flags every command shares.
+type globals struct {
+	data string
+}
+
+func newRoot() *cobra.Command {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:   "chancery",
+		Short: "Chancery: a registry for official letters, with a public transparency log",
+		Long: `Chancery keeps an office's official letters: drafts with versions, releases under policy,
+and a public append-only transparency log of every release, retraction and correction,
+so that anyone can tell a released letter from a draft, a forgery or a retracted letter.
+
+Start with:
+  chancery serve --demo        a demo registry with sample entries, at http://127.0.0.1:8080
+  chancery init --url URL      create a registry in ./chancery-data
+  chancery serve               serve it`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return withHint(err, "see 'chancery %s --help'", c.Name())
+	})
+	def := os.Getenv("CHANCERY_DATA")
+	if def == "" {
+		def = datadir.Default
+	}
+	root.PersistentFlags().StringVar(&g.data, "data", def, "data directory (env CHANCERY_DATA)")
+	root.AddCommand(newInit(g), newServe(g), newLog(g))
+	return root
+}
+
+// openDir opens the data directory, with a hint when it is not initialized.
+func openDir(path string) (*datadir.Dir, error) {
+	d, err := datadir.Open(path)
+	if errors.Is(err, datadir.ErrNotInitialized) {
+		return nil, withHint(err, "run 'chancery init --data %s' first, or pass --data", path)
+	}
+	return d, err
+}

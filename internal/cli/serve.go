@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/chancery/chancery/internal/datadir"
+	"github.com/chancery/chancery/internal/server"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/translog"
+	"github.com/spf13/cobra"
+)
+
+func newServe(g *globals) *cobra.Command {
+	var listen, base string
+	var demo bool
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the registry: web pages, JSON API and the transparency log",
+		Long: `Serve runs the registry's HTTP server. The transparency log is served per C2SP tlog-tiles
+under /log/ (checkpoint, tiles, entry bundles), with JSON proofs under /log/proof/.
+Health checks: /healthz (the process is up) and /readyz (the store answers).
+
+If the data directory is not initialized yet, serve initializes it first (see 'chancery init').
+
+With --demo and no --data, serve uses a fresh temporary directory, fills the log with
+sample entries and deletes the directory on exit.`,
+		Example: `  chancery serve --demo
+  chancery serve --data /var/lib/chancery --listen :8080`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			path := g.data
+			if demo && !c.Flags().Changed("data") && os.Getenv("CHANCERY_DATA") == "" {
+				tmp, err := os.MkdirTemp("", "chancery-demo-")
+				if err != nil {
+					return err
+				}
+				defer os.RemoveAll(tmp)
+				path = tmp
+			}
+			if !c.Flags().Changed("url") {
+				base = "http://" + listen
+			}
+			return serve(c, path, listen, base, demo)
+		},
+	}
+	listenDef := os.Getenv("CHANCERY_LISTEN")
+	if listenDef == "" {
+		listenDef = "127.0.0.1:8080"
+	}
+	c.Flags().StringVar(&listen, "listen", listenDef, "address to listen on (env CHANCERY_LISTEN)")
+	c.Flags().StringVar(&base, "url", "", "public base URL, when serve initializes the data directory (default http://LISTEN)")
+	c.Flags().BoolVar(&demo, "demo", false, "fill the log with sample entries (in a temporary directory unless --data is given)")
+	return c
+}
+
+func serve(c *cobra.Command, path, listen, base string, demo bool) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewTextHandler(c.ErrOrStderr(), nil))
+
+	d, err := datadir.Open(path)
+	if errors.Is(err, datadir.ErrNotInitialized) {
+		d, err = initDir(path, base, "")
+		if err == nil {
+			logger.Info("initialized data directory", "path", path, "origin", d.Settings.Origin)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	db, err := store.OpenSQLite(ctx, d.Path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: d.Settings.Origin, Signer: d.Signer()})
+	if err != nil {
+		return err
+	}
+	defer lg.Close()
+	if demo {
+		n, err := seedDemo(ctx, lg)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		logger.Info("demo entries appended", "entries", n)
+	}
+
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return withHint(err, "another process may be using %s; pass --listen 127.0.0.1:PORT", listen)
+	}
+	srv := &http.Server{
+		Handler: server.New(server.Config{
+			Log: lg, DB: db, VerifierKey: d.VerifierKey(), Origin: d.Settings.Origin, Logger: logger,
+		}),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	fmt.Fprintf(c.OutOrStdout(), "chancery: serving http://%s (log %s, %d entries, data %s)\n",
+		ln.Addr(), d.Settings.Origin, lg.Head().Size, d.Path)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}

@@ -1,0 +1,193 @@
+// Package datadir is the layout of a Chancery data directory: the SQLite database, the log's
+// checkpoint key and the registry's settings, created once by `chancery init`.
+//
+//	chancery.json   settings (origin, base URL), mode 0600
+//	log.key         the log's note signing key, mode 0600, created with O_EXCL
+//	chancery.db     the SQLite store (and its -wal and -shm files)
+package datadir
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/mod/sumdb/note"
+)
+
+// Default is the data directory used when none is given.
+const Default = "chancery-data"
+
+const (
+	settingsFile = "chancery.json"
+	logKeyFile   = "log.key"
+)
+
+// ErrNotInitialized means the directory holds no registry yet.
+var ErrNotInitialized = errors.New("data directory is not initialized")
+
+// Settings are fixed at init.
+type Settings struct {
+	// Origin is the log's checkpoint origin, e.g. "registry.example.org/log".
+	Origin string `json:"origin"`
+	// URL is the registry's public base URL, used in links and verify URLs.
+	URL string `json:"url"`
+}
+
+// Dir is a data directory.
+type Dir struct {
+	Path     string
+	Settings Settings
+	signer   note.Signer
+	verifier note.Verifier
+	vkey     string
+}
+
+// OriginFor returns the default log origin for a base URL: its host and path, then "/log".
+func OriginFor(base string) (string, error) {
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", fmt.Errorf("base URL %q is not an http or https URL", base)
+	}
+	return strings.TrimSuffix(u.Host+u.Path, "/") + "/log", nil
+}
+
+// Init creates a data directory with a new log key. It refuses a directory that is already
+// initialized, and leaves nothing behind if it fails.
+func Init(path string, s Settings) (*Dir, error) {
+	if err := checkOrigin(s.Origin); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(path, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	if _, err := os.Stat(filepath.Join(path, settingsFile)); err == nil {
+		return nil, fmt.Errorf("%s is already initialized", path)
+	}
+	skey, _, err := note.GenerateKey(nil, s.Origin)
+	if err != nil {
+		return nil, fmt.Errorf("generate log key: %w", err)
+	}
+	if err := writeExcl(filepath.Join(path, logKeyFile), []byte(skey+"\n")); err != nil {
+		return nil, fmt.Errorf("write log key: %w", err)
+	}
+	js, _ := json.MarshalIndent(s, "", "  ")
+	// The settings file is written last: its presence marks a complete init.
+	if err := writeExcl(filepath.Join(path, settingsFile), append(js, '\n')); err != nil {
+		os.Remove(filepath.Join(path, logKeyFile))
+		return nil, fmt.Errorf("write settings: %w", err)
+	}
+	return Open(path)
+}
+
+func checkOrigin(o string) error {
+	if o == "" || strings.ContainsAny(o, " \t\n+") || strings.Contains(o, "://") {
+		return fmt.Errorf("log origin %q must be a non-empty schema-less URL without spaces or '+', such as registry.example.org/log", o)
+	}
+	return nil
+}
+
+// writeExcl creates name with mode 0600, failing if it exists, and syncs it and its directory.
+func writeExcl(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(name)
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(name)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(name)
+		return err
+	}
+	d, err := os.Open(filepath.Dir(name))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// Open opens an initialized data directory and loads its log key.
+func Open(path string) (*Dir, error) {
+	js, err := os.ReadFile(filepath.Join(path, settingsFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w", path, ErrNotInitialized)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read settings: %w", err)
+	}
+	d := &Dir{Path: path}
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d.Settings); err != nil {
+		return nil, fmt.Errorf("read settings %s: %w", filepath.Join(path, settingsFile), err)
+	}
+	if err := checkOrigin(d.Settings.Origin); err != nil {
+		return nil, err
+	}
+	kf := filepath.Join(path, logKeyFile)
+	if fi, err := os.Stat(kf); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("log key %s is readable by others (mode %v): chmod 600 it", kf, fi.Mode().Perm())
+	}
+	skey, err := os.ReadFile(kf)
+	if err != nil {
+		return nil, fmt.Errorf("read log key: %w", err)
+	}
+	d.signer, err = note.NewSigner(strings.TrimSpace(string(skey)))
+	if err != nil {
+		return nil, fmt.Errorf("log key %s: %w", kf, err)
+	}
+	if d.signer.Name() != d.Settings.Origin {
+		return nil, fmt.Errorf("log key %s is for %q, but the origin is %q", kf, d.signer.Name(), d.Settings.Origin)
+	}
+	d.vkey, err = verifierKey(strings.TrimSpace(string(skey)))
+	if err != nil {
+		return nil, fmt.Errorf("log key %s: %w", kf, err)
+	}
+	d.verifier, err = note.NewVerifier(d.vkey)
+	if err != nil {
+		return nil, fmt.Errorf("log key %s: %w", kf, err)
+	}
+	return d, nil
+}
+
+// verifierKey derives the verifier key "name+hash+base64(0x01||pub)" from a note signer key.
+func verifierKey(skey string) (string, error) {
+	s, err := note.NewSigner(skey)
+	if err != nil {
+		return "", err
+	}
+	// The signer key is PRIVATE+KEY+name+hash+base64(alg||seed); note offers no way to get the
+	// public key from a Signer, so derive it from the seed.
+	f := strings.Split(skey, "+")
+	raw, err := base64.StdEncoding.DecodeString(f[len(f)-1])
+	if err != nil || len(raw) != 33 || raw[0] != 1 {
+		return "", errors.New("not an Ed25519 note key")
+	}
+	pub := ed25519.NewKeyFromSeed(raw[1:]).Public().(ed25519.PublicKey)
+	return note.NewEd25519VerifierKey(s.Name(), pub)
+}
+
+// Signer is the log's checkpoint signer.
+func (d *Dir) Signer() note.Signer { return d.signer }
+
+// Verifier is the log's checkpoint verifier.
+func (d *Dir) Verifier() note.Verifier { return d.verifier }
+
+// VerifierKey is the log's verifier key in note format ("origin+hash+base64").
+func (d *Dir) VerifierKey() string { return d.vkey }

@@ -1,0 +1,214 @@
+package server
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/translog"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// Cache lifetimes. Tiles, partial ones included, never change once served; the checkpoint
+// changes with every batch.
+const (
+	immutable       = "public, max-age=31536000, immutable"
+	checkpointCache = "public, max-age=2, must-revalidate"
+)
+
+func (s *Server) checkpoint(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", checkpointCache)
+	w.Write(s.cfg.Log.Head().Checkpoint)
+}
+
+func (s *Server) key(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	fmt.Fprintln(w, s.cfg.VerifierKey)
+}
+
+// tile serves /log/tile/<L>/<N>[.p/<W>] and /log/tile/entries/<N>[.p/<W>].
+func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
+	t, err := translog.ParseTilePath(r.URL.Path[len("/log/"):])
+	if err != nil {
+		httpError(w, http.StatusBadRequest, err)
+		return
+	}
+	data, err := s.cfg.Log.ReadTile(r.Context(), t)
+	if errors.Is(err, translog.ErrOutOfRange) || errors.Is(err, store.ErrNotFound) {
+		httpError(w, http.StatusNotFound, err)
+		return
+	}
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Cache-Control", immutable)
+	w.Write(data)
+}
+
+// InclusionProof is the JSON answer of GET /log/proof/inclusion.
+type InclusionProof struct {
+	Index    int64       `json:"index"`
+	Size     int64       `json:"size"`
+	LeafHash tlog.Hash   `json:"leaf_hash"`
+	Proof    []tlog.Hash `json:"proof"`
+	// Checkpoint is the signed checkpoint of Size, when it is the latest one.
+	Checkpoint string `json:"checkpoint,omitempty"`
+}
+
+// ConsistencyProof is the JSON answer of GET /log/proof/consistency.
+type ConsistencyProof struct {
+	Old        int64       `json:"old"`
+	Size       int64       `json:"size"`
+	Proof      []tlog.Hash `json:"proof"`
+	Checkpoint string      `json:"checkpoint,omitempty"`
+}
+
+// inclusionProof answers ?index=N or ?hash=H (hex or base64 leaf hash), with an optional
+// &size=S (default: the latest checkpoint's size).
+func (s *Server) inclusionProof(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	head := s.cfg.Log.Head()
+	size, err := sizeParam(q.Get("size"), head.Size)
+	if err != nil {
+		httpError(w, http.StatusBadRequest, err)
+		return
+	}
+	var idx int64
+	switch {
+	case q.Has("index") && q.Has("hash"):
+		httpError(w, http.StatusBadRequest, errors.New("give index or hash, not both"))
+		return
+	case q.Has("index"):
+		idx, err = strconv.ParseInt(q.Get("index"), 10, 64)
+		if err != nil || idx < 0 {
+			httpError(w, http.StatusBadRequest, fmt.Errorf("index %q is not a non-negative integer", q.Get("index")))
+			return
+		}
+	case q.Has("hash"):
+		h, err := parseHash(q.Get("hash"))
+		if err != nil {
+			httpError(w, http.StatusBadRequest, err)
+			return
+		}
+		idx, err = s.cfg.Log.LeafIndex(r.Context(), h)
+		if errors.Is(err, store.ErrNotFound) || errors.Is(err, translog.ErrOutOfRange) {
+			httpError(w, http.StatusNotFound, errors.New("no entry with that leaf hash"))
+			return
+		}
+		if err != nil {
+			s.internalError(w, r, err)
+			return
+		}
+	default:
+		httpError(w, http.StatusBadRequest, errors.New("missing index or hash parameter"))
+		return
+	}
+	if idx >= size {
+		httpError(w, http.StatusNotFound, fmt.Errorf("entry %d is not in the tree of size %d", idx, size))
+		return
+	}
+	p, err := s.cfg.Log.InclusionProof(r.Context(), idx, size)
+	if err != nil {
+		s.proofError(w, r, err)
+		return
+	}
+	leaf, err := s.cfg.Log.TreeHashAt(r.Context(), idx)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	out := InclusionProof{Index: idx, Size: size, LeafHash: leaf, Proof: p}
+	if size == head.Size {
+		out.Checkpoint = string(head.Checkpoint)
+	}
+	writeJSON(w, out)
+}
+
+// consistencyProof answers ?old=A[&size=B].
+func (s *Server) consistencyProof(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	head := s.cfg.Log.Head()
+	size, err := sizeParam(q.Get("size"), head.Size)
+	if err != nil {
+		httpError(w, http.StatusBadRequest, err)
+		return
+	}
+	old, err := strconv.ParseInt(q.Get("old"), 10, 64)
+	if err != nil || old < 1 || old > size {
+		httpError(w, http.StatusBadRequest, fmt.Errorf("old %q must be an integer from 1 to the size %d", q.Get("old"), size))
+		return
+	}
+	p, err := s.cfg.Log.ConsistencyProof(r.Context(), old, size)
+	if err != nil {
+		s.proofError(w, r, err)
+		return
+	}
+	out := ConsistencyProof{Old: old, Size: size, Proof: p}
+	if size == head.Size {
+		out.Checkpoint = string(head.Checkpoint)
+	}
+	writeJSON(w, out)
+}
+
+func sizeParam(v string, head int64) (int64, error) {
+	if v == "" {
+		return head, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("size %q is not a positive integer", v)
+	}
+	if n > head {
+		return 0, fmt.Errorf("size %d is beyond the latest checkpoint's %d", n, head)
+	}
+	return n, nil
+}
+
+func parseHash(v string) (tlog.Hash, error) {
+	var h tlog.Hash
+	b, err := hex.DecodeString(v)
+	if err != nil || len(b) != len(h) {
+		b, err = base64.StdEncoding.DecodeString(v)
+	}
+	if err != nil || len(b) != len(h) {
+		return h, fmt.Errorf("hash %q is not a 32-byte hash in hex or base64", v)
+	}
+	copy(h[:], b)
+	return h, nil
+}
+
+func (s *Server) proofError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, translog.ErrOutOfRange) {
+		httpError(w, http.StatusNotFound, err)
+		return
+	}
+	s.internalError(w, r, err)
+}
+
+func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error) {
+	s.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	httpError(w, http.StatusInternalServerError, errors.New("internal error"))
+}
+
+// httpError writes {"error": "..."} with the status.
+func httpError(w http.ResponseWriter, status int, err error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// LogHead is the log's latest state: its size, root hash and signed checkpoint. It changes only
+// together with the tiles it covers.
+type LogHead struct {
+	Origin     string
+	Size       int64
+	Root       []byte
+	Checkpoint []byte
+}
+
+// LogHead returns the log's head. It returns ErrNotFound before the first [Tx.SetLogHead].
+func (t *Tx) LogHead(ctx context.Context) (LogHead, error) {
+	var h LogHead
+	err := t.queryRow(ctx, `SELECT origin, size, root, checkpoint FROM log_head WHERE id = 1`).
+		Scan(&h.Origin, &h.Size, &h.Root, &h.Checkpoint)
+	if err != nil {
+		return LogHead{}, notFound(err, "log head")
+	}
+	return h, nil
+}
+
+// SetLogHead records the log's new head.
+func (t *Tx) SetLogHead(ctx context.Context, h LogHead) error {
+	_, err := t.exec(ctx, `INSERT INTO log_head (id, origin, size, root, checkpoint) VALUES (1, $1, $2, $3, $4)
+		ON CONFLICT (id) DO UPDATE SET origin = excluded.origin, size = excluded.size,
+			root = excluded.root, checkpoint = excluded.checkpoint`,
+		h.Origin, h.Size, h.Root, h.Checkpoint)
+	if err != nil {
+		return fmt.Errorf("set log head: %w", err)
+	}
+	return nil
+}
+
+// Tile is a stored tile: hash tile at Level >= 0, entry bundle at Level -1. Width is the
+// number of hashes or entries it holds (1 to 256).
+type Tile struct {
+	Level int
+	Index int64
+	Width int
+	Data  []byte
+}
+
+// PutTile stores a tile, replacing a narrower version of the same tile.
+func (t *Tx) PutTile(ctx context.Context, tile Tile) error {
+	_, err := t.exec(ctx, `INSERT INTO log_tiles (level, idx, width, data) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (level, idx) DO UPDATE SET width = excluded.width, data = excluded.data`,
+		tile.Level, tile.Index, tile.Width, tile.Data)
+	if err != nil {
+		return fmt.Errorf("put tile %d/%d: %w", tile.Level, tile.Index, err)
+	}
+	return nil
+}
+
+// Tile returns the widest stored version of a tile.
+func (t *Tx) Tile(ctx context.Context, level int, index int64) (Tile, error) {
+	tile := Tile{Level: level, Index: index}
+	err := t.queryRow(ctx, `SELECT width, data FROM log_tiles WHERE level = $1 AND idx = $2`, level, index).
+		Scan(&tile.Width, &tile.Data)
+	if err != nil {
+		return Tile{}, notFound(err, fmt.Sprintf("tile %d/%d", level, index))
+	}
+	return tile, nil
+}
+
+// Tiles calls fn for each stored tile at level with index at least from, in index order.
+func (t *Tx) Tiles(ctx context.Context, level int, from int64, fn func(Tile) error) error {
+	rows, err := t.tx.QueryContext(ctx, `SELECT idx, width, data FROM log_tiles WHERE level = $1 AND idx >= $2 ORDER BY idx`, level, from)
+	if err != nil {
+		return fmt.Errorf("read tiles at level %d: %w", level, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		tile := Tile{Level: level}
+		if err := rows.Scan(&tile.Index, &tile.Width, &tile.Data); err != nil {
+			return fmt.Errorf("read tiles at level %d: %w", level, err)
+		}
+		if err := fn(tile); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read tiles at level %d: %w", level, err)
+	}
+	return nil
+}

@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver: no cgo for users
+)
+
+// SQLiteFile is the database file's name inside the data directory.
+const SQLiteFile = "chancery.db"
+
+// OpenSQLite opens (creating if needed) the SQLite store in the directory dir and brings its
+// schema up to date. The database runs in WAL mode with synchronous=FULL, so a committed
+// transaction has been fsynced to the WAL before Update returns.
+func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("store: create data directory: %w", err)
+	}
+	path := filepath.Join(dir, SQLiteFile)
+	q := url.Values{}
+	for _, p := range []string{
+		"journal_mode(WAL)",
+		"synchronous(FULL)",
+		"busy_timeout(10000)",
+		"foreign_keys(1)",
+		// Checkpoints run in the background (see checkpointer), not inside a writer's commit.
+		"wal_autocheckpoint(0)",
+	} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	w, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+
+	q.Set("_txlock", "deferred")
+	cq := url.Values{"_pragma": append([]string(nil), q["_pragma"]...)}
+	q.Add("_pragma", "query_only(1)")
+	r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	n := 4 * runtime.GOMAXPROCS(0)
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxLifetime(0)
+
+	c, err := sql.Open("sqlite", "file:"+path+"?"+cq.Encode())
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	c.SetMaxOpenConns(1)
+
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	kick := make(chan struct{}, 1)
+	db := &DB{dialect: SQLite, w: w, r: r, committed: kick, onClose: func() error {
+		close(stop)
+		<-done
+		return c.Close()
+	}}
+	go checkpointer(c, kick, stop, done)
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// checkpointer copies committed WAL frames into the database file on its own connection,
+// woken after each commit, so that the copy (and its fsync of the database file) runs beside
+// the writer instead of inside whichever commit crosses SQLite's auto-checkpoint threshold, and
+// the WAL stays short (a long WAL slows every page lookup). PASSIVE never blocks the writer or
+// readers; durability does not depend on it, since a commit is durable once its WAL frames are
+// synced. On close it runs a last TRUNCATE checkpoint.
+// checkpointInterval is the shortest time between two checkpoints: long enough that they are a
+// small part of the disk's syncs, short enough that the WAL stays a few megabytes.
+const checkpointInterval = 5 * time.Millisecond
+
+func checkpointer(c *sql.DB, kick, stop, done chan struct{}) {
+	defer close(done)
+	for {
+		select {
+		case <-kick:
+			c.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+			// At most one checkpoint (and its fsync) per interval.
+			select {
+			case <-time.After(checkpointInterval):
+			case <-stop:
+				c.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+				return
+			}
+		case <-stop:
+			c.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+			return
+		}
+	}
+}

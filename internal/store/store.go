@@ -1,0 +1,157 @@
+// Package store is Chancery's storage seam: one relational database that holds the registry
+// state and the transparency log side by side, so that a registry change and the log entry
+// that records it commit in the same transaction.
+//
+// The seam is SQL itself: each backend (SQLite, the embedded default; PostgreSQL to scale out)
+// supplies a driver, a dialect and its migrations, and every method below is hand-written SQL
+// that runs on all of them. The conformance suite in package storetest runs against every
+// backend.
+//
+// Durability contract: when [DB.Update] returns nil, the transaction is on stable storage (the
+// SQLite WAL is fsynced with synchronous=FULL; PostgreSQL commits with synchronous_commit=on).
+// When it returns an error, nothing the function wrote is visible, ever.
+//
+// Concurrency contract: Update transactions are serialized (one writer at a time); View
+// transactions run concurrently with each other and with Update, each on a consistent snapshot
+// of the last committed state.
+//
+// Not-found contract: a lookup that finds nothing returns an error wrapping [ErrNotFound],
+// never a zero value with a nil error.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// ErrNotFound is wrapped by every lookup that finds nothing.
+var ErrNotFound = errors.New("not found")
+
+// Dialect names a backend.
+type Dialect string
+
+// SQLite is the embedded default backend.
+const SQLite Dialect = "sqlite"
+
+// DB is an open store.
+type DB struct {
+	dialect Dialect
+	// w is the write pool. For SQLite it has a single connection, which serializes writers.
+	w *sql.DB
+	// r is the read pool.
+	r *sql.DB
+	// committed, if set, is signalled (without blocking) after each commit.
+	committed chan struct{}
+	// onClose runs after both pools are closed.
+	onClose func() error
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Dialect reports the backend.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Close closes the database; later calls do nothing. It does not wait for running
+// transactions.
+func (db *DB) Close() error {
+	db.closeOnce.Do(func() {
+		db.closeErr = errors.Join(db.r.Close(), db.w.Close())
+		if db.onClose != nil {
+			db.closeErr = errors.Join(db.closeErr, db.onClose())
+		}
+	})
+	return db.closeErr
+}
+
+// Tx is a transaction, read-write inside [DB.Update], read-only inside [DB.View]. A Tx must
+// not be used after the function it was passed to returns.
+type Tx struct {
+	tx      *sql.Tx
+	dialect Dialect
+	sp      int
+}
+
+// Update runs fn in a read-write transaction and commits it if fn returns nil. When Update
+// returns nil the transaction is durable (see the package documentation). If fn returns an
+// error or panics, the transaction is rolled back and the error is returned unchanged.
+func (db *DB) Update(ctx context.Context, fn func(*Tx) error) (err error) {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+	}()
+	t := &Tx{tx: tx, dialect: db.dialect}
+	if err := fn(t); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	if db.committed != nil {
+		select {
+		case db.committed <- struct{}{}:
+		default:
+		}
+	}
+	return nil
+}
+
+// View runs fn in a read-only transaction on a consistent snapshot.
+func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := db.r.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin read: %w", err)
+	}
+	defer tx.Rollback()
+	return fn(&Tx{tx: tx, dialect: db.dialect})
+}
+
+// Savepoint runs fn inside a savepoint of t. If fn returns an error, everything fn wrote is
+// undone, the rest of the transaction is kept, and the error is returned. This is how the log
+// sequencer commits many callers' changes in one transaction while failing each on its own.
+func (t *Tx) Savepoint(ctx context.Context, fn func() error) error {
+	t.sp++
+	name := fmt.Sprintf("sp%d", t.sp)
+	if _, err := t.tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
+		return fmt.Errorf("store: savepoint: %w", err)
+	}
+	if err := fn(); err != nil {
+		if _, rerr := t.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
+			return errors.Join(err, fmt.Errorf("store: rollback to savepoint: %w", rerr))
+		}
+		if _, rerr := t.tx.ExecContext(ctx, "RELEASE SAVEPOINT "+name); rerr != nil {
+			return errors.Join(err, fmt.Errorf("store: release savepoint: %w", rerr))
+		}
+		return err
+	}
+	if _, err := t.tx.ExecContext(ctx, "RELEASE SAVEPOINT "+name); err != nil {
+		return fmt.Errorf("store: release savepoint: %w", err)
+	}
+	return nil
+}
+
+func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, query, args...)
+}
+
+func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, query, args...)
+}
+
+// notFound turns sql.ErrNoRows into an error wrapping ErrNotFound.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

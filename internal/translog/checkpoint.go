@@ -1,0 +1,95 @@
+package translog
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// Checkpoint is the body of a C2SP tlog-checkpoint: the origin, the tree size and the root hash,
+// and any extension lines.
+type Checkpoint struct {
+	Origin     string
+	Size       int64
+	Root       tlog.Hash
+	Extensions []string
+}
+
+// MaxCheckpointSize bounds the signed checkpoints this package parses.
+const MaxCheckpointSize = 1 << 16
+
+// Marshal returns the checkpoint body, each line ending in a newline.
+func (c Checkpoint) Marshal() []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s\n%d\n%s\n", c.Origin, c.Size, base64.StdEncoding.EncodeToString(c.Root[:]))
+	for _, e := range c.Extensions {
+		b.WriteString(e)
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// ParseCheckpoint parses a checkpoint body. It accepts only the canonical form: a non-empty
+// origin, a decimal size without leading zeros, a padded standard base64 32-byte root, and
+// non-empty extension lines, every line ending in a newline.
+func ParseCheckpoint(text []byte) (Checkpoint, error) {
+	if len(text) > MaxCheckpointSize {
+		return Checkpoint{}, errors.New("checkpoint: too large")
+	}
+	s := string(text)
+	if !strings.HasSuffix(s, "\n") {
+		return Checkpoint{}, errors.New("checkpoint: does not end in a newline")
+	}
+	lines := strings.Split(s[:len(s)-1], "\n")
+	if len(lines) < 3 {
+		return Checkpoint{}, errors.New("checkpoint: fewer than three lines")
+	}
+	c := Checkpoint{Origin: lines[0]}
+	if c.Origin == "" {
+		return Checkpoint{}, errors.New("checkpoint: empty origin")
+	}
+	size, err := strconv.ParseInt(lines[1], 10, 64)
+	if err != nil || size < 0 || strconv.FormatInt(size, 10) != lines[1] {
+		return Checkpoint{}, fmt.Errorf("checkpoint: malformed tree size %q", lines[1])
+	}
+	c.Size = size
+	root, err := base64.StdEncoding.Strict().DecodeString(lines[2])
+	if err != nil || len(root) != tlog.HashSize {
+		return Checkpoint{}, fmt.Errorf("checkpoint: malformed root hash %q", lines[2])
+	}
+	copy(c.Root[:], root)
+	for _, e := range lines[3:] {
+		if e == "" {
+			return Checkpoint{}, errors.New("checkpoint: empty extension line")
+		}
+		c.Extensions = append(c.Extensions, e)
+	}
+	return c, nil
+}
+
+// OpenCheckpoint verifies a signed checkpoint note against the log's verifier, whose name
+// must be the origin, and parses it. Signatures by other keys (witness cosignatures) are kept
+// in the returned note's UnverifiedSigs.
+func OpenCheckpoint(signed []byte, v note.Verifier) (Checkpoint, *note.Note, error) {
+	if len(signed) > MaxCheckpointSize {
+		return Checkpoint{}, nil, errors.New("checkpoint: too large")
+	}
+	n, err := note.Open(signed, note.VerifierList(v))
+	if err != nil {
+		return Checkpoint{}, nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	c, err := ParseCheckpoint([]byte(n.Text))
+	if err != nil {
+		return Checkpoint{}, nil, err
+	}
+	if c.Origin != v.Name() {
+		return Checkpoint{}, nil, fmt.Errorf("checkpoint: origin %q does not match the log key's name %q", c.Origin, v.Name())
+	}
+	return c, n, nil
+}

@@ -1,0 +1,373 @@
+package translog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/chancery/chancery/internal/store"
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// Errors that callers branch on.
+var (
+	ErrClosed        = errors.New("log is closed")
+	ErrEntryTooLarge = fmt.Errorf("entry larger than %d bytes", MaxEntrySize)
+	ErrEmptyEntry    = errors.New("empty entry")
+	// ErrHeadMoved means the stored log grew behind this sequencer's back: another process is
+	// sequencing the same log. The batch is refused so the log cannot fork.
+	ErrHeadMoved = errors.New("log head moved: another sequencer is writing this log")
+)
+
+// Config configures a Log.
+type Config struct {
+	// Origin is the checkpoint origin line, e.g. "registry.example.org/log". It is fixed when
+	// the log is created; opening a log with another origin fails.
+	Origin string
+	// Signer signs checkpoints. Its name must be Origin.
+	Signer note.Signer
+	// MaxBatch bounds the entries committed in one transaction (default 4096).
+	MaxBatch int
+}
+
+// Head is a published checkpoint and what it commits to.
+type Head struct {
+	Size int64
+	Root tlog.Hash
+	// Checkpoint is the signed note.
+	Checkpoint []byte
+}
+
+// Log is an open transparency log. Its methods are safe for concurrent use.
+type Log struct {
+	db     *store.DB
+	cfg    Config
+	reqs   chan *request
+	quit   chan struct{}
+	closed sync.Once
+	wg     sync.WaitGroup
+	head   atomic.Pointer[Head]
+
+	// b is owned by the sequencer goroutine.
+	b *builder
+	// leaves finds entries by leaf hash.
+	leaves *leafIndex
+}
+
+// TxFunc records, inside the log's transaction, the registry change that an entry logs. index is
+// the entry's index in the log. If it returns an error, the entry is not appended and that
+// error is returned by AppendTx; other appends in the same batch are unaffected.
+type TxFunc func(tx *store.Tx, index int64) error
+
+type request struct {
+	ctx   context.Context
+	entry []byte
+	fn    TxFunc
+	done  chan result
+}
+
+type result struct {
+	index int64
+	err   error
+}
+
+// Open opens the log in db, creating it empty if the store has none, and starts its
+// sequencer. Close stops it.
+func Open(ctx context.Context, db *store.DB, cfg Config) (*Log, error) {
+	if cfg.Origin == "" {
+		return nil, errors.New("open log: empty origin")
+	}
+	if cfg.Signer == nil || cfg.Signer.Name() != cfg.Origin {
+		return nil, fmt.Errorf("open log: the signer's key name must be the origin %q", cfg.Origin)
+	}
+	if cfg.MaxBatch <= 0 {
+		cfg.MaxBatch = 4096
+	}
+	l := &Log{db: db, cfg: cfg, reqs: make(chan *request), quit: make(chan struct{}), leaves: newLeafIndex()}
+	if err := l.load(ctx); err != nil {
+		return nil, fmt.Errorf("open log: %w", err)
+	}
+	if err := l.leaves.load(ctx, db, l.Head().Size); err != nil {
+		return nil, fmt.Errorf("open log: %w", err)
+	}
+	l.wg.Add(1)
+	go l.sequence()
+	return l, nil
+}
+
+// load reads the head and the tree's right edge from the store, creating an empty log (with a
+// signed checkpoint of size 0) if there is none.
+func (l *Log) load(ctx context.Context) error {
+	var head store.LogHead
+	err := l.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		head, err = tx.LogHead(ctx)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		l.b = &builder{}
+		return l.db.Update(ctx, func(tx *store.Tx) error {
+			h, err := l.commitHead(ctx, tx, l.b)
+			if err != nil {
+				return err
+			}
+			l.head.Store(h)
+			return nil
+		})
+	}
+	if err != nil {
+		return err
+	}
+	if head.Origin != l.cfg.Origin {
+		return fmt.Errorf("the stored log's origin is %q, not %q", head.Origin, l.cfg.Origin)
+	}
+	b, err := loadBuilder(ctx, l.db, head.Size)
+	if err != nil {
+		return err
+	}
+	root, err := b.root()
+	if err != nil {
+		return fmt.Errorf("recompute root: %w", err)
+	}
+	if string(root[:]) != string(head.Root) {
+		return fmt.Errorf("stored tiles give root %s at size %d, but the head says %x", root, head.Size, head.Root)
+	}
+	l.b = b
+	h := &Head{Size: head.Size, Root: root, Checkpoint: head.Checkpoint}
+	l.head.Store(h)
+	return nil
+}
+
+// loadBuilder loads the partial tiles at the tree's right edge.
+func loadBuilder(ctx context.Context, db *store.DB, size int64) (*builder, error) {
+	b := &builder{size: size}
+	err := db.View(ctx, func(tx *store.Tx) error {
+		// Entry bundle, then hash tiles level by level while the level has nodes.
+		for level := EntriesLevel; ; level++ {
+			count := size
+			if level > 0 {
+				count = size >> uint(TileHeight*level)
+			}
+			if count == 0 {
+				break
+			}
+			e := edge{n: count / TileWidth, w: int(count % TileWidth)}
+			if e.w == 0 {
+				// The last tile is full: the edge is the full tile before it.
+				e.n--
+				e.w = TileWidth
+			}
+			t, err := tx.Tile(ctx, level, e.n)
+			if err != nil {
+				return err
+			}
+			if t.Width < e.w {
+				return fmt.Errorf("tile %d/%d has width %d, want %d", level, e.n, t.Width, e.w)
+			}
+			if level == EntriesLevel {
+				e.data, err = bundlePrefix(t.Data, e.w)
+				if err != nil {
+					return fmt.Errorf("tile %d/%d: %w", level, e.n, err)
+				}
+			} else {
+				if len(t.Data) < e.w*tlog.HashSize {
+					return fmt.Errorf("tile %d/%d: short data", level, e.n)
+				}
+				e.data = append(make([]byte, 0, TileWidth*tlog.HashSize), t.Data[:e.w*tlog.HashSize]...)
+			}
+			for len(b.edges) <= level+1 {
+				b.edges = append(b.edges, edge{})
+			}
+			b.edges[level+1] = e
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load tree edge: %w", err)
+	}
+	b.fallback = &storeHashReader{ctx: ctx, db: db}
+	return b, nil
+}
+
+// Head returns the latest published checkpoint.
+func (l *Log) Head() *Head { return l.head.Load() }
+
+// Append appends entry and returns its index once the entry is durable and included in a
+// published checkpoint. If ctx ends first, Append returns its error; the entry may still be
+// appended later, but was not acknowledged.
+func (l *Log) Append(ctx context.Context, entry []byte) (int64, error) {
+	return l.AppendTx(ctx, entry, nil)
+}
+
+// AppendTx appends entry like Append, running fn in the same transaction first, so that the
+// entry and the registry change it records commit together or not at all.
+func (l *Log) AppendTx(ctx context.Context, entry []byte, fn TxFunc) (int64, error) {
+	if len(entry) == 0 {
+		return 0, ErrEmptyEntry
+	}
+	if len(entry) > MaxEntrySize {
+		return 0, fmt.Errorf("%w: %d bytes", ErrEntryTooLarge, len(entry))
+	}
+	r := &request{ctx: ctx, entry: entry, fn: fn, done: make(chan result, 1)}
+	select {
+	case l.reqs <- r:
+	case <-l.quit:
+		return 0, ErrClosed
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	select {
+	case res := <-r.done:
+		return res.index, res.err
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// Close stops the sequencer after the batch in flight. Appends waiting to be sequenced fail
+// with ErrClosed.
+func (l *Log) Close() error {
+	l.closed.Do(func() { close(l.quit) })
+	l.wg.Wait()
+	return nil
+}
+
+// sequence is the sequencer: it takes whatever appends are waiting, commits them in one
+// transaction, and answers them. There is no batching timer: a batch is whatever arrived while
+// the previous one was being committed, which is what makes throughput grow with concurrency.
+func (l *Log) sequence() {
+	defer l.wg.Done()
+	batch := make([]*request, 0, l.cfg.MaxBatch)
+	for {
+		batch = batch[:0]
+		select {
+		case r := <-l.reqs:
+			batch = append(batch, r)
+		case <-l.quit:
+			return
+		}
+	fill:
+		for len(batch) < l.cfg.MaxBatch {
+			select {
+			case r := <-l.reqs:
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		l.commit(batch)
+	}
+}
+
+// commit sequences one batch.
+func (l *Log) commit(batch []*request) {
+	ctx := context.Background()
+	b := l.b.clone()
+	results := make([]result, len(batch))
+	var head *Head
+	var first int64
+	leaves := make([]tlog.Hash, 0, len(batch))
+	err := l.db.Update(ctx, func(tx *store.Tx) error {
+		stored, err := tx.LogHead(ctx)
+		if err != nil {
+			return err
+		}
+		if stored.Size != b.size {
+			return fmt.Errorf("%w (stored size %d, expected %d)", ErrHeadMoved, stored.Size, b.size)
+		}
+		first = b.size
+		leaves = leaves[:0]
+		for i, r := range batch {
+			if r.ctx.Err() != nil {
+				results[i].err = r.ctx.Err()
+				continue
+			}
+			if r.fn != nil {
+				idx := b.size
+				if err := tx.Savepoint(ctx, func() error { return r.fn(tx, idx) }); err != nil {
+					results[i].err = err
+					continue
+				}
+			}
+			results[i].index = b.size
+			leaf, err := b.add(r.entry)
+			if err != nil {
+				return err
+			}
+			leaves = append(leaves, leaf)
+		}
+		if len(leaves) == 0 {
+			return nil
+		}
+		for _, t := range b.takeDirty() {
+			if err := tx.PutTile(ctx, store.Tile{Level: t.level, Index: t.n, Width: t.w, Data: t.data}); err != nil {
+				return err
+			}
+		}
+		head, err = l.commitHead(ctx, tx, b)
+		return err
+	})
+	if err != nil {
+		for i := range results {
+			if results[i].err == nil {
+				results[i].err = fmt.Errorf("append: %w", err)
+			}
+		}
+		// The store is the truth: reload the edge rather than trust what the failed batch did.
+		if b, h, lerr := l.reload(); lerr == nil {
+			l.b = b
+			l.head.Store(h)
+		}
+	} else {
+		l.b = b
+		if head != nil {
+			l.leaves.add(first, leaves)
+			l.head.Store(head)
+		}
+	}
+	for i, r := range batch {
+		r.done <- results[i]
+	}
+}
+
+// commitHead signs a checkpoint for b's tree and records it as the log's head in tx.
+func (l *Log) commitHead(ctx context.Context, tx *store.Tx, b *builder) (*Head, error) {
+	root, err := b.root()
+	if err != nil {
+		return nil, fmt.Errorf("tree hash: %w", err)
+	}
+	c := Checkpoint{Origin: l.cfg.Origin, Size: b.size, Root: root}
+	signed, err := note.Sign(&note.Note{Text: string(c.Marshal())}, l.cfg.Signer)
+	if err != nil {
+		return nil, fmt.Errorf("sign checkpoint: %w", err)
+	}
+	err = tx.SetLogHead(ctx, store.LogHead{Origin: l.cfg.Origin, Size: b.size, Root: root[:], Checkpoint: signed})
+	if err != nil {
+		return nil, err
+	}
+	return &Head{Size: b.size, Root: root, Checkpoint: signed}, nil
+}
+
+// reload reads the edge and head back from the store.
+func (l *Log) reload() (*builder, *Head, error) {
+	ctx := context.Background()
+	var head store.LogHead
+	err := l.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		head, err = tx.LogHead(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := loadBuilder(ctx, l.db, head.Size)
+	if err != nil {
+		return nil, nil, err
+	}
+	var root tlog.Hash
+	copy(root[:], head.Root)
+	return b, &Head{Size: head.Size, Root: root, Checkpoint: head.Checkpoint}, nil
+}

@@ -1,0 +1,276 @@
+package translog
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/chancery/chancery/internal/store"
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+const testOrigin = "test.example/log"
+
+func newSigner(t testing.TB) (note.Signer, note.Verifier) {
+	skey, vkey, err := note.GenerateKey(nil, testOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, v
+}
+
+func openLog(t testing.TB, dir string, s note.Signer) (*store.DB, *Log) {
+	t.Helper()
+	db, err := store.OpenSQLite(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := Open(context.Background(), db, Config{Origin: testOrigin, Signer: s})
+	if err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close(); db.Close() })
+	return db, l
+}
+
+// memTree is an independent in-memory tree built with tlog from every stored hash.
+type memTree struct{ hashes []tlog.Hash }
+
+func (m *memTree) ReadHashes(idx []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(idx))
+	for i, x := range idx {
+		out[i] = m.hashes[x]
+	}
+	return out, nil
+}
+
+func (m *memTree) add(t testing.TB, n int64, entry []byte) {
+	hs, err := tlog.StoredHashes(n, entry, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.hashes = append(m.hashes, hs...)
+}
+
+func entryFor(i int) []byte { return []byte(fmt.Sprintf("entry %d %s", i, bytes.Repeat([]byte{'x'}, i%300))) }
+
+func TestAppendMatchesTlog(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, v := newSigner(t)
+	db, l := openLog(t, dir, s)
+	if l.Head().Size != 0 {
+		t.Fatalf("new log has size %d", l.Head().Size)
+	}
+
+	// Appends from several goroutines produce batches of varied sizes crossing tile edges.
+	const n = 1300
+	var wg sync.WaitGroup
+	idxOf := make([]int64, n)
+	for w := 0; w < 13; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += 13 {
+				idx, err := l.Append(ctx, entryFor(i))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				idxOf[i] = idx
+			}
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	byIndex := make([][]byte, n)
+	for i, idx := range idxOf {
+		if byIndex[idx] != nil {
+			t.Fatalf("index %d given twice", idx)
+		}
+		byIndex[idx] = entryFor(i)
+	}
+	m := &memTree{}
+	for i, e := range byIndex {
+		m.add(t, int64(i), e)
+	}
+	want, _ := tlog.TreeHash(n, m)
+	head := l.Head()
+	if head.Size != n || head.Root != want {
+		t.Fatalf("head = %d %v, want %d %v", head.Size, head.Root, n, want)
+	}
+	c, _, err := OpenCheckpoint(head.Checkpoint, v)
+	if err != nil || c.Size != n || c.Root != want {
+		t.Fatalf("checkpoint %+v, %v", c, err)
+	}
+
+	// Reopen: the edge is reloaded from the store and appends go on from it.
+	l.Close()
+	db.Close()
+	db, l = openLog(t, dir, s)
+	for i := n; i < n+300; i++ {
+		idx, err := l.Append(ctx, entryFor(i))
+		if err != nil || idx != int64(i) {
+			t.Fatalf("append after reopen: %d, %v", idx, err)
+		}
+		byIndex = append(byIndex, entryFor(i))
+		m.add(t, int64(i), entryFor(i))
+	}
+	size := int64(len(byIndex))
+	want, _ = tlog.TreeHash(size, m)
+	if got := l.Head(); got.Size != size || got.Root != want {
+		t.Fatalf("after reopen head = %d %v, want %d %v", got.Size, got.Root, size, want)
+	}
+
+	// Every entry reads back; every tile equals tlog's; proofs check.
+	for i, e := range byIndex {
+		got, err := l.Entry(ctx, int64(i))
+		if err != nil || !bytes.Equal(got, e) {
+			t.Fatalf("entry %d = %q, %v", i, got, err)
+		}
+	}
+	for _, tile := range tlog.NewTiles(TileHeight, 0, size) {
+		got, err := l.ReadTile(ctx, tile)
+		if err != nil {
+			t.Fatalf("tile %s: %v", TilePath(tile), err)
+		}
+		wantData, _ := tlog.ReadTileData(tile, m)
+		if !bytes.Equal(got, wantData) {
+			t.Fatalf("tile %s differs from tlog's", TilePath(tile))
+		}
+	}
+	for _, i := range []int64{0, 1, 255, 256, 1000, size - 1} {
+		for _, sz := range []int64{i + 1, 700, size} {
+			if sz <= i {
+				continue
+			}
+			p, err := l.InclusionProof(ctx, i, sz)
+			if err != nil {
+				t.Fatal(err)
+			}
+			th, _ := tlog.TreeHash(sz, m)
+			if err := tlog.CheckRecord(p, sz, th, i, tlog.RecordHash(byIndex[i])); err != nil {
+				t.Fatalf("inclusion %d in %d: %v", i, sz, err)
+			}
+		}
+	}
+	for _, old := range []int64{1, 7, 256, 257, 1300} {
+		p, err := l.ConsistencyProof(ctx, old, size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		oh, _ := tlog.TreeHash(old, m)
+		if err := tlog.CheckTree(p, size, want, old, oh); err != nil {
+			t.Fatalf("consistency %d -> %d: %v", old, size, err)
+		}
+	}
+	idx, err := l.LeafIndex(ctx, tlog.RecordHash(byIndex[777]))
+	if err != nil || idx != 777 {
+		t.Fatalf("LeafIndex = %d, %v", idx, err)
+	}
+	if _, err := l.LeafIndex(ctx, tlog.RecordHash([]byte("never appended"))); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("LeafIndex of unknown = %v, want ErrNotFound", err)
+	}
+	if _, err := l.InclusionProof(ctx, size, size+1); !errors.Is(err, ErrOutOfRange) {
+		t.Fatalf("proof beyond the tree: %v", err)
+	}
+	if _, err := l.ReadTile(ctx, tlog.Tile{H: 8, L: 0, N: 99, W: 256}); !errors.Is(err, ErrOutOfRange) {
+		t.Fatalf("tile beyond the tree: %v", err)
+	}
+}
+
+func TestAppendTxAtomic(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newSigner(t)
+	db, l := openLog(t, t.TempDir(), s)
+	boom := errors.New("boom")
+	var wg sync.WaitGroup
+	errs := make([]error, 40)
+	for i := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = l.AppendTx(ctx, entryFor(i), func(tx *store.Tx, index int64) error {
+				// A registry write that must vanish with a failed append.
+				if err := tx.PutTile(ctx, store.Tile{Level: 40, Index: int64(i), Width: 1, Data: []byte{1}}); err != nil {
+					return err
+				}
+				if i%3 == 0 {
+					return boom
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for i, err := range errs {
+		if i%3 == 0 {
+			if !errors.Is(err, boom) {
+				t.Fatalf("append %d: %v, want boom", i, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("append %d: %v", i, err)
+		}
+		ok++
+	}
+	if got := l.Head().Size; got != int64(ok) {
+		t.Fatalf("size %d, want %d", got, ok)
+	}
+	db.View(ctx, func(tx *store.Tx) error {
+		for i := range 40 {
+			_, err := tx.Tile(ctx, 40, int64(i))
+			if (i%3 == 0) != errors.Is(err, store.ErrNotFound) {
+				t.Errorf("registry write of append %d: %v", i, err)
+			}
+		}
+		return nil
+	})
+}
+
+func TestAppendRefusesBadEntries(t *testing.T) {
+	s, _ := newSigner(t)
+	_, l := openLog(t, t.TempDir(), s)
+	if _, err := l.Append(context.Background(), nil); !errors.Is(err, ErrEmptyEntry) {
+		t.Fatalf("empty entry: %v", err)
+	}
+	if _, err := l.Append(context.Background(), make([]byte, MaxEntrySize+1)); !errors.Is(err, ErrEntryTooLarge) {
+		t.Fatalf("oversized entry: %v", err)
+	}
+	if _, err := l.Append(context.Background(), make([]byte, MaxEntrySize)); err != nil {
+		t.Fatalf("largest entry: %v", err)
+	}
+	l.Close()
+	if _, err := l.Append(context.Background(), []byte("late")); !errors.Is(err, ErrClosed) {
+		t.Fatalf("append after close: %v", err)
+	}
+}
+
+func TestOpenRefusesOtherOrigin(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := newSigner(t)
+	db, l := openLog(t, dir, s)
+	l.Close()
+	skey, _, _ := note.GenerateKey(nil, "other.example/log")
+	other, _ := note.NewSigner(skey)
+	if _, err := Open(context.Background(), db, Config{Origin: "other.example/log", Signer: other}); err == nil {
+		t.Fatal("opened a log under another origin")
+	}
+}

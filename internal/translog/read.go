@@ -1,0 +1,204 @@
+package translog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/chancery/chancery/internal/store"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// ErrOutOfRange is wrapped when a read or proof asks for more than the published tree holds.
+var ErrOutOfRange = errors.New("beyond the published tree")
+
+// storeHashReader reads stored hashes from the tiles in the store: each hash is read from, or
+// recomputed within, the tile that holds it.
+type storeHashReader struct {
+	ctx context.Context
+	db  *store.DB
+}
+
+func (r *storeHashReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+	var out []tlog.Hash
+	err := r.db.View(r.ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = readHashes(r.ctx, tx, indexes)
+		return err
+	})
+	return out, err
+}
+
+func readHashes(ctx context.Context, tx *store.Tx, indexes []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(indexes))
+	tiles := map[tileKey]store.Tile{}
+	for i, idx := range indexes {
+		t := tlog.TileForIndex(TileHeight, idx)
+		k := tileKey{t.L, t.N}
+		st, ok := tiles[k]
+		if !ok {
+			var err error
+			st, err = tx.Tile(ctx, t.L, t.N)
+			if err != nil {
+				return nil, fmt.Errorf("read hash %d: %w", idx, err)
+			}
+			tiles[k] = st
+		}
+		if st.Width < t.W {
+			return nil, fmt.Errorf("read hash %d: tile %d/%d has width %d, need %d", idx, t.L, t.N, st.Width, t.W)
+		}
+		h, err := tlog.HashFromTile(t, st.Data, idx)
+		if err != nil {
+			return nil, fmt.Errorf("read hash %d: %w", idx, err)
+		}
+		out[i] = h
+	}
+	return out, nil
+}
+
+// ReadTile returns the tile t (level -1 for an entry bundle) at width t.W, if the published
+// tree holds it.
+func (l *Log) ReadTile(ctx context.Context, t tlog.Tile) ([]byte, error) {
+	size := l.Head().Size
+	// The number of nodes at the tile's level in the published tree.
+	count := size
+	if t.L > 0 {
+		count = size >> uint(TileHeight*t.L)
+	}
+	if t.W < 1 || t.W > TileWidth || t.N < 0 || t.N > count/TileWidth || t.N*TileWidth+int64(t.W) > count {
+		return nil, fmt.Errorf("tile %s: %w", TilePath(t), ErrOutOfRange)
+	}
+	var data []byte
+	err := l.db.View(ctx, func(tx *store.Tx) error {
+		st, err := tx.Tile(ctx, t.L, t.N)
+		if err != nil {
+			return err
+		}
+		if st.Width < t.W {
+			return fmt.Errorf("tile %s: stored width %d: %w", TilePath(t), st.Width, store.ErrNotFound)
+		}
+		if t.L == EntriesLevel {
+			data, err = bundlePrefix(st.Data, t.W)
+			return err
+		}
+		data = st.Data[:t.W*tlog.HashSize]
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// Entry returns the entry at index i of the published tree.
+func (l *Log) Entry(ctx context.Context, i int64) ([]byte, error) {
+	if i < 0 || i >= l.Head().Size {
+		return nil, fmt.Errorf("entry %d: %w", i, ErrOutOfRange)
+	}
+	var entry []byte
+	err := l.db.View(ctx, func(tx *store.Tx) error {
+		st, err := tx.Tile(ctx, EntriesLevel, i/TileWidth)
+		if err != nil {
+			return err
+		}
+		entries, err := SplitBundle(st.Data)
+		if err != nil {
+			return err
+		}
+		if int(i%TileWidth) >= len(entries) {
+			return fmt.Errorf("entry %d: bundle too short: %w", i, store.ErrNotFound)
+		}
+		entry = entries[i%TileWidth]
+		return nil
+	})
+	return entry, err
+}
+
+// LeafIndex returns the index of the first entry of the published tree whose RFC 6962 leaf
+// hash is h.
+func (l *Log) LeafIndex(ctx context.Context, h tlog.Hash) (int64, error) {
+	size := l.Head().Size
+	for _, idx := range l.leaves.candidates(h) {
+		if idx >= size {
+			continue
+		}
+		// The index holds hash prefixes: confirm against the stored leaf hash.
+		got, err := l.TreeHashAt(ctx, idx)
+		if err != nil {
+			return 0, err
+		}
+		if got == h {
+			return idx, nil
+		}
+	}
+	return 0, fmt.Errorf("leaf %s: %w", h, store.ErrNotFound)
+}
+
+// TreeHashAt returns the leaf hash of entry i, read from its level-0 tile.
+func (l *Log) TreeHashAt(ctx context.Context, i int64) (tlog.Hash, error) {
+	var h []tlog.Hash
+	err := l.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		h, err = readHashes(ctx, tx, []int64{tlog.StoredHashIndex(0, i)})
+		return err
+	})
+	if err != nil {
+		return tlog.Hash{}, err
+	}
+	return h[0], nil
+}
+
+// InclusionProof proves that entry i is in the tree of the given size, which must be at most
+// the published size.
+func (l *Log) InclusionProof(ctx context.Context, i, size int64) (tlog.RecordProof, error) {
+	if size < 1 || size > l.Head().Size || i < 0 || i >= size {
+		return nil, fmt.Errorf("inclusion proof of %d in %d: %w", i, size, ErrOutOfRange)
+	}
+	var p tlog.RecordProof
+	err := l.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		p, err = tlog.ProveRecord(size, i, txHashReader(ctx, tx))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("inclusion proof of %d in %d: %w", i, size, err)
+	}
+	return p, nil
+}
+
+// ConsistencyProof proves that the tree of size old is a prefix of the tree of size size.
+func (l *Log) ConsistencyProof(ctx context.Context, old, size int64) (tlog.TreeProof, error) {
+	if old < 1 || old > size || size > l.Head().Size {
+		return nil, fmt.Errorf("consistency proof from %d to %d: %w", old, size, ErrOutOfRange)
+	}
+	var p tlog.TreeProof
+	err := l.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		p, err = tlog.ProveTree(size, old, txHashReader(ctx, tx))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("consistency proof from %d to %d: %w", old, size, err)
+	}
+	return p, nil
+}
+
+// TreeHash returns the root hash of the tree of the given size, at most the published size.
+func (l *Log) TreeHash(ctx context.Context, size int64) (tlog.Hash, error) {
+	if size < 0 || size > l.Head().Size {
+		return tlog.Hash{}, fmt.Errorf("tree hash at %d: %w", size, ErrOutOfRange)
+	}
+	var h tlog.Hash
+	err := l.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		h, err = tlog.TreeHash(size, txHashReader(ctx, tx))
+		return err
+	})
+	return h, err
+}
+
+func txHashReader(ctx context.Context, tx *store.Tx) tlog.HashReader {
+	return tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
+		return readHashes(ctx, tx, indexes)
+	})
+}
