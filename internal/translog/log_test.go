@@ -65,7 +65,9 @@ func (m *memTree) add(t testing.TB, n int64, entry []byte) {
 	m.hashes = append(m.hashes, hs...)
 }
 
-func entryFor(i int) []byte { return []byte(fmt.Sprintf("entry %d %s", i, bytes.Repeat([]byte{'x'}, i%300))) }
+func entryFor(i int) []byte {
+	return []byte(fmt.Sprintf("entry %d %s", i, bytes.Repeat([]byte{'x'}, i%300)))
+}
 
 func TestAppendMatchesTlog(t *testing.T) {
 	ctx := context.Background()

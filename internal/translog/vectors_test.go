@@ -132,4 +132,3 @@ func TestLogVectors(t *testing.T) {
 		t.Errorf("checkpoint: %+v, %v", c, err)
 	}
 }
-
