@@ -55,6 +55,8 @@ type Log struct {
 	b *builder
 	// leaves finds entries by leaf hash.
 	leaves *leafIndex
+	// cache holds full tiles for reads.
+	cache *tileCache
 }
 
 // TxFunc records, inside the log's transaction, the registry change that an entry logs. index is
@@ -86,7 +88,8 @@ func Open(ctx context.Context, db *store.DB, cfg Config) (*Log, error) {
 	if cfg.MaxBatch <= 0 {
 		cfg.MaxBatch = 4096
 	}
-	l := &Log{db: db, cfg: cfg, reqs: make(chan *request), quit: make(chan struct{}), leaves: newLeafIndex()}
+	l := &Log{db: db, cfg: cfg, reqs: make(chan *request), quit: make(chan struct{}), leaves: newLeafIndex(),
+		cache: newTileCache(64 << 20)}
 	if err := l.load(ctx); err != nil {
 		return nil, fmt.Errorf("open log: %w", err)
 	}
@@ -287,7 +290,7 @@ func (l *Log) commit(batch []*request) {
 			}
 			if r.fn != nil {
 				idx := b.size
-				if err := tx.Savepoint(ctx, func() error { return r.fn(tx, idx) }); err != nil {
+				if err := tx.Savepoint(ctx, func() error { return callTxFunc(r.fn, tx, idx) }); err != nil {
 					results[i].err = err
 					continue
 				}
@@ -331,6 +334,17 @@ func (l *Log) commit(batch []*request) {
 	for i, r := range batch {
 		r.done <- results[i]
 	}
+}
+
+// callTxFunc runs fn, turning a panic into an error: one caller's bug must not take down the
+// sequencer, and with it every other caller's append.
+func callTxFunc(fn TxFunc, tx *store.Tx, index int64) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("append: panic in transaction function: %v", p)
+		}
+	}()
+	return fn(tx, index)
 }
 
 // commitHead signs a checkpoint for b's tree and records it as the log's head in tx.

@@ -124,7 +124,7 @@ func TestAppendMatchesTlog(t *testing.T) {
 	// Reopen: the edge is reloaded from the store and appends go on from it.
 	l.Close()
 	db.Close()
-	db, l = openLog(t, dir, s)
+	_, l = openLog(t, dir, s)
 	for i := n; i < n+300; i++ {
 		idx, err := l.Append(ctx, entryFor(i))
 		if err != nil || idx != int64(i) {

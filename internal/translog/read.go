@@ -23,13 +23,13 @@ func (r *storeHashReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	var out []tlog.Hash
 	err := r.db.View(r.ctx, func(tx *store.Tx) error {
 		var err error
-		out, err = readHashes(r.ctx, tx, indexes)
+		out, err = readHashes(r.ctx, tx, nil, indexes)
 		return err
 	})
 	return out, err
 }
 
-func readHashes(ctx context.Context, tx *store.Tx, indexes []int64) ([]tlog.Hash, error) {
+func readHashes(ctx context.Context, tx *store.Tx, cache *tileCache, indexes []int64) ([]tlog.Hash, error) {
 	out := make([]tlog.Hash, len(indexes))
 	tiles := map[tileKey]store.Tile{}
 	for i, idx := range indexes {
@@ -38,7 +38,7 @@ func readHashes(ctx context.Context, tx *store.Tx, indexes []int64) ([]tlog.Hash
 		st, ok := tiles[k]
 		if !ok {
 			var err error
-			st, err = tx.Tile(ctx, t.L, t.N)
+			st, err = readTile(ctx, tx, cache, k)
 			if err != nil {
 				return nil, fmt.Errorf("read hash %d: %w", idx, err)
 			}
@@ -56,6 +56,23 @@ func readHashes(ctx context.Context, tx *store.Tx, indexes []int64) ([]tlog.Hash
 	return out, nil
 }
 
+// readTile reads a stored tile, through the cache when there is one.
+func readTile(ctx context.Context, tx *store.Tx, cache *tileCache, k tileKey) (store.Tile, error) {
+	if cache != nil {
+		if d, ok := cache.get(k); ok {
+			return store.Tile{Level: k.level, Index: k.n, Width: TileWidth, Data: d}, nil
+		}
+	}
+	st, err := tx.Tile(ctx, k.level, k.n)
+	if err != nil {
+		return store.Tile{}, err
+	}
+	if cache != nil && st.Width == TileWidth {
+		cache.put(k, st.Data)
+	}
+	return st, nil
+}
+
 // ReadTile returns the tile t (level -1 for an entry bundle) at width t.W, if the published
 // tree holds it.
 func (l *Log) ReadTile(ctx context.Context, t tlog.Tile) ([]byte, error) {
@@ -70,7 +87,7 @@ func (l *Log) ReadTile(ctx context.Context, t tlog.Tile) ([]byte, error) {
 	}
 	var data []byte
 	err := l.db.View(ctx, func(tx *store.Tx) error {
-		st, err := tx.Tile(ctx, t.L, t.N)
+		st, err := readTile(ctx, tx, l.cache, tileKey{t.L, t.N})
 		if err != nil {
 			return err
 		}
@@ -97,7 +114,7 @@ func (l *Log) Entry(ctx context.Context, i int64) ([]byte, error) {
 	}
 	var entry []byte
 	err := l.db.View(ctx, func(tx *store.Tx) error {
-		st, err := tx.Tile(ctx, EntriesLevel, i/TileWidth)
+		st, err := readTile(ctx, tx, l.cache, tileKey{EntriesLevel, i / TileWidth})
 		if err != nil {
 			return err
 		}
@@ -139,7 +156,7 @@ func (l *Log) TreeHashAt(ctx context.Context, i int64) (tlog.Hash, error) {
 	var h []tlog.Hash
 	err := l.db.View(ctx, func(tx *store.Tx) error {
 		var err error
-		h, err = readHashes(ctx, tx, []int64{tlog.StoredHashIndex(0, i)})
+		h, err = readHashes(ctx, tx, l.cache, []int64{tlog.StoredHashIndex(0, i)})
 		return err
 	})
 	if err != nil {
@@ -157,7 +174,7 @@ func (l *Log) InclusionProof(ctx context.Context, i, size int64) (tlog.RecordPro
 	var p tlog.RecordProof
 	err := l.db.View(ctx, func(tx *store.Tx) error {
 		var err error
-		p, err = tlog.ProveRecord(size, i, txHashReader(ctx, tx))
+		p, err = tlog.ProveRecord(size, i, l.hashReader(ctx, tx))
 		return err
 	})
 	if err != nil {
@@ -174,7 +191,7 @@ func (l *Log) ConsistencyProof(ctx context.Context, old, size int64) (tlog.TreeP
 	var p tlog.TreeProof
 	err := l.db.View(ctx, func(tx *store.Tx) error {
 		var err error
-		p, err = tlog.ProveTree(size, old, txHashReader(ctx, tx))
+		p, err = tlog.ProveTree(size, old, l.hashReader(ctx, tx))
 		return err
 	})
 	if err != nil {
@@ -191,14 +208,14 @@ func (l *Log) TreeHash(ctx context.Context, size int64) (tlog.Hash, error) {
 	var h tlog.Hash
 	err := l.db.View(ctx, func(tx *store.Tx) error {
 		var err error
-		h, err = tlog.TreeHash(size, txHashReader(ctx, tx))
+		h, err = tlog.TreeHash(size, l.hashReader(ctx, tx))
 		return err
 	})
 	return h, err
 }
 
-func txHashReader(ctx context.Context, tx *store.Tx) tlog.HashReader {
+func (l *Log) hashReader(ctx context.Context, tx *store.Tx) tlog.HashReader {
 	return tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
-		return readHashes(ctx, tx, indexes)
+		return readHashes(ctx, tx, l.cache, indexes)
 	})
 }

@@ -52,7 +52,8 @@ func TestLogVectors(t *testing.T) {
 	stmt, signer, vkey := vectorKeys(t)
 	a := &txtar.Archive{Comment: []byte("Test vectors for docs/log-format.md. Regenerate with\n" +
 		"go test ./internal/translog -run TestLogVectors -update (only when the format changes).\n" +
-		"Statement key: Ed25519 seed 32 bytes of 0x01. Log key: seed 32 bytes of 0x02.\n")}
+		"Statement key: Ed25519 seed 32 bytes of 0x01. Log key: seed 32 bytes of 0x02.\n" +
+		"In each .entry file the last newline is the file's, not the entry's. Spec: docs/log-format.md.\n")}
 	a.Files = append(a.Files, txtar.File{Name: "log-key.vkey", Data: []byte(vkey + "\n")})
 	m := &memTree{}
 	for i, k := range entry.Kinds {
