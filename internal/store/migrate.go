@@ -31,6 +31,124 @@ CREATE TABLE log_tiles (
 	PRIMARY KEY (level, idx)
 ) WITHOUT ROWID;
 `},
+	// 2: the registry: members, signer keys, letters and their lifecycle, audit events.
+	{sqlite: `
+CREATE TABLE members (
+	id         INTEGER PRIMARY KEY,
+	name       TEXT    NOT NULL UNIQUE,
+	roles      TEXT    NOT NULL,          -- comma-separated
+	token_hash BLOB    NOT NULL UNIQUE,   -- SHA-256 of the bearer token
+	created_at TEXT    NOT NULL
+);
+CREATE TABLE signer_keys (
+	keyid         TEXT    PRIMARY KEY,
+	member_id     INTEGER NOT NULL REFERENCES members (id),
+	public_key    BLOB    NOT NULL,
+	added_index   INTEGER NOT NULL,       -- log index of the key-added entry
+	created_at    TEXT    NOT NULL,
+	revoked_index INTEGER,                -- log index of the key-revoked entry
+	revoked_at    TEXT
+);
+CREATE TABLE counters (
+	name  TEXT    PRIMARY KEY,
+	value INTEGER NOT NULL
+);
+CREATE TABLE blobs (
+	digest TEXT PRIMARY KEY,              -- sha256:<hex> of data
+	data   BLOB NOT NULL
+);
+CREATE TABLE letters (
+	id         INTEGER PRIMARY KEY,
+	reference  TEXT    NOT NULL UNIQUE,
+	subject    TEXT    NOT NULL,
+	class      TEXT    NOT NULL,
+	tags       TEXT    NOT NULL,          -- JSON array
+	addressees TEXT    NOT NULL,          -- JSON array
+	author_id  INTEGER NOT NULL REFERENCES members (id),
+	created_at TEXT    NOT NULL
+);
+CREATE TABLE versions (
+	letter_id  INTEGER NOT NULL REFERENCES letters (id),
+	n          INTEGER NOT NULL,
+	digest     TEXT    NOT NULL REFERENCES blobs (digest),
+	media_type TEXT    NOT NULL,
+	file_name  TEXT    NOT NULL,
+	size       INTEGER NOT NULL,
+	created_by INTEGER NOT NULL REFERENCES members (id),
+	created_at TEXT    NOT NULL,
+	PRIMARY KEY (letter_id, n)
+);
+CREATE INDEX versions_by_digest ON versions (digest);
+CREATE TABLE approvals (
+	id             INTEGER PRIMARY KEY,
+	letter_id      INTEGER NOT NULL REFERENCES letters (id),
+	version_digest TEXT    NOT NULL,
+	policy_digest  TEXT    NOT NULL,
+	member_id      INTEGER NOT NULL REFERENCES members (id),
+	role           TEXT    NOT NULL,
+	decision       TEXT    NOT NULL CHECK (decision IN ('approve', 'reject')),
+	comment        TEXT    NOT NULL,
+	created_at     TEXT    NOT NULL
+);
+CREATE INDEX approvals_by_letter ON approvals (letter_id, version_digest);
+CREATE TABLE signatures (
+	id             INTEGER PRIMARY KEY,
+	letter_id      INTEGER NOT NULL REFERENCES letters (id),
+	version_digest TEXT    NOT NULL,
+	policy_digest  TEXT    NOT NULL,
+	member_id      INTEGER NOT NULL REFERENCES members (id),
+	keyid          TEXT    NOT NULL REFERENCES signer_keys (keyid),
+	sig            BLOB    NOT NULL,
+	created_at     TEXT    NOT NULL,
+	UNIQUE (letter_id, version_digest, keyid)
+);
+CREATE TABLE releases (
+	letter_id   INTEGER PRIMARY KEY REFERENCES letters (id),
+	version_n   INTEGER NOT NULL,
+	file_digest TEXT    NOT NULL UNIQUE REFERENCES blobs (digest),
+	file_name   TEXT    NOT NULL,
+	media_type  TEXT    NOT NULL,
+	log_index   INTEGER NOT NULL UNIQUE,
+	entry       BLOB    NOT NULL,         -- the release log entry
+	released_by INTEGER NOT NULL REFERENCES members (id),
+	released_at TEXT    NOT NULL
+);
+-- A retraction or supersession of a released letter: at most one per letter.
+CREATE TABLE withdrawals (
+	letter_id  INTEGER PRIMARY KEY REFERENCES releases (letter_id),
+	kind       TEXT    NOT NULL CHECK (kind IN ('retraction', 'supersession')),
+	by_letter  INTEGER REFERENCES releases (letter_id),
+	reason     TEXT    NOT NULL,
+	log_index  INTEGER NOT NULL UNIQUE,
+	entry      BLOB    NOT NULL,
+	member_id  INTEGER NOT NULL REFERENCES members (id),
+	created_at TEXT    NOT NULL
+);
+CREATE TABLE draft_exports (
+	id         INTEGER PRIMARY KEY,
+	letter_id  INTEGER NOT NULL REFERENCES letters (id),
+	version_n  INTEGER NOT NULL,
+	recipient  TEXT    NOT NULL,
+	digest     TEXT    NOT NULL,          -- of the exported bytes
+	member_id  INTEGER NOT NULL REFERENCES members (id),
+	created_at TEXT    NOT NULL
+);
+CREATE INDEX draft_exports_by_digest ON draft_exports (digest);
+CREATE TABLE audit_events (
+	id        INTEGER PRIMARY KEY,
+	time      TEXT NOT NULL,
+	actor     TEXT NOT NULL,
+	action    TEXT NOT NULL,
+	reference TEXT NOT NULL,
+	detail    TEXT NOT NULL,
+	remote    TEXT NOT NULL
+);
+CREATE INDEX audit_by_reference ON audit_events (reference, id);
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+`},
 }
 
 // SchemaVersion is the schema version this build writes.

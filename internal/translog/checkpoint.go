@@ -93,3 +93,17 @@ func OpenCheckpoint(signed []byte, v note.Verifier) (Checkpoint, *note.Note, err
 	}
 	return c, n, nil
 }
+
+// ParseCheckpointSize returns the tree size of a signed checkpoint this log produced, without
+// verifying its signature.
+func ParseCheckpointSize(signed []byte) (int64, error) {
+	body, _, ok := bytes.Cut(signed, []byte("\n\n"))
+	if !ok {
+		return 0, errors.New("checkpoint: no signature block")
+	}
+	c, err := ParseCheckpoint(append(body, '\n'))
+	if err != nil {
+		return 0, err
+	}
+	return c.Size, nil
+}

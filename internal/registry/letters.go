@@ -1,0 +1,436 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/policy"
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/store"
+)
+
+// Upload is a file given to the registry.
+type Upload struct {
+	Name      string // file name, for the reader's benefit
+	MediaType string // empty: detected from the bytes and name
+	Data      []byte
+}
+
+func (u *Upload) check() error {
+	if len(u.Data) == 0 {
+		return fmt.Errorf("%w: the file is empty", ErrInvalid)
+	}
+	u.Name = filepath.Base(u.Name)
+	if u.Name == "." || u.Name == "/" || u.Name == "" {
+		u.Name = "letter"
+	}
+	if u.MediaType == "" {
+		u.MediaType = mime.TypeByExtension(filepath.Ext(u.Name))
+	}
+	if u.MediaType == "" {
+		u.MediaType = http.DetectContentType(u.Data)
+	}
+	if _, _, err := mime.ParseMediaType(u.MediaType); err != nil {
+		return fmt.Errorf("%w: media type %q: %v", ErrInvalid, u.MediaType, err)
+	}
+	return nil
+}
+
+// NewLetter is what a drafter gives to create a letter.
+type NewLetter struct {
+	Subject    string
+	Class      string
+	Tags       []string
+	Addressees []string
+	File       Upload
+}
+
+func checkText(what, s string, max int) error {
+	if strings.TrimSpace(s) == "" {
+		return fmt.Errorf("%w: %s is empty", ErrInvalid, what)
+	}
+	if len(s) > max || !utf8.ValidString(s) || strings.ContainsAny(s, "\x00\r\n") {
+		return fmt.Errorf("%w: %s must be one line of valid UTF-8 of at most %d bytes", ErrInvalid, what, max)
+	}
+	return nil
+}
+
+// CreateLetter registers a letter with its first version and returns its reference.
+func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (string, error) {
+	if err := a.require(RoleDrafter); err != nil {
+		return "", err
+	}
+	if err := checkText("subject", nl.Subject, 300); err != nil {
+		return "", err
+	}
+	if err := checkText("class", nl.Class, 64); err != nil {
+		return "", err
+	}
+	if len(nl.Addressees) == 0 {
+		return "", fmt.Errorf("%w: a letter needs at least one addressee", ErrInvalid)
+	}
+	for _, s := range nl.Addressees {
+		if err := checkText("addressee", s, 300); err != nil {
+			return "", err
+		}
+	}
+	for _, s := range nl.Tags {
+		if err := checkText("tag", s, 64); err != nil {
+			return "", err
+		}
+	}
+	if err := nl.File.check(); err != nil {
+		return "", err
+	}
+	digest := string(seal.DigestOf(nl.File.Data))
+	var ref string
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		now := r.now()
+		year := now.Format("2006")
+		n, err := tx.NextCounter(ctx, "reference:"+r.cfg.Office.Prefix+":"+year)
+		if err != nil {
+			return err
+		}
+		ref = fmt.Sprintf("%s-%s-%06d", r.cfg.Office.Prefix, year, n)
+		l := &store.Letter{Reference: ref, Subject: nl.Subject, Class: nl.Class, Tags: nl.Tags,
+			Addressees: nl.Addressees, AuthorID: a.Member.ID, CreatedAt: now}
+		if err := tx.AddLetter(ctx, l); err != nil {
+			return err
+		}
+		if err := tx.PutBlob(ctx, digest, nl.File.Data); err != nil {
+			return err
+		}
+		v := store.Version{LetterID: l.ID, N: 1, Digest: digest, MediaType: nl.File.MediaType, FileName: nl.File.Name,
+			Size: int64(len(nl.File.Data)), CreatedBy: a.Member.ID, CreatedAt: now}
+		if err := tx.AddVersion(ctx, v); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "letter.create", ref, fmt.Sprintf("version 1 %s (%s, %d bytes)", digest, nl.File.MediaType, len(nl.File.Data)))
+	})
+	if err != nil {
+		return "", fmt.Errorf("create letter: %w", err)
+	}
+	return ref, nil
+}
+
+// Revise adds a new version to a letter that is not released, and returns its number. The new
+// version voids every approval and signature of earlier versions, since those are bound to a
+// version's digest.
+func (r *Registry) Revise(ctx context.Context, a Actor, ref string, file Upload) (int, error) {
+	if err := a.require(RoleDrafter); err != nil {
+		return 0, err
+	}
+	if err := file.check(); err != nil {
+		return 0, err
+	}
+	digest := string(seal.DigestOf(file.Data))
+	var n int
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		l, vs, err := r.draftLetter(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		if vs[len(vs)-1].Digest == digest {
+			return fmt.Errorf("%w: the file is identical to version %d", ErrInvalid, vs[len(vs)-1].N)
+		}
+		n = vs[len(vs)-1].N + 1
+		if err := tx.PutBlob(ctx, digest, file.Data); err != nil {
+			return err
+		}
+		v := store.Version{LetterID: l.ID, N: n, Digest: digest, MediaType: file.MediaType, FileName: file.Name,
+			Size: int64(len(file.Data)), CreatedBy: a.Member.ID, CreatedAt: r.now()}
+		if err := tx.AddVersion(ctx, v); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "letter.revise", ref, fmt.Sprintf("version %d %s (%s, %d bytes)", n, digest, file.MediaType, len(file.Data)))
+	})
+	if err != nil {
+		return 0, fmt.Errorf("revise %s: %w", ref, err)
+	}
+	return n, nil
+}
+
+// draftLetter loads a letter that has not been released, with its versions.
+func (r *Registry) draftLetter(ctx context.Context, tx *store.Tx, ref string) (*store.Letter, []store.Version, error) {
+	l, err := tx.LetterByRef(ctx, ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := tx.ReleaseOf(ctx, l.ID); err == nil {
+		return nil, nil, fmt.Errorf("%w: %s is already released", ErrConflict, ref)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, nil, err
+	}
+	vs, err := tx.Versions(ctx, l.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(vs) == 0 {
+		return nil, nil, fmt.Errorf("letter %s has no version", ref)
+	}
+	return l, vs, nil
+}
+
+// Approve records a reviewer's approval of a version (by default the latest) under the policy
+// in force. version, if not empty, is the digest the reviewer read: approving anything but the
+// latest version is refused, so an approval can never be carried over to text the reviewer did
+// not see.
+func (r *Registry) Approve(ctx context.Context, a Actor, ref, version, comment string) error {
+	return r.decide(ctx, a, ref, version, "approve", comment)
+}
+
+// Reject records a reviewer's rejection, with a comment.
+func (r *Registry) Reject(ctx context.Context, a Actor, ref, version, comment string) error {
+	if strings.TrimSpace(comment) == "" {
+		return fmt.Errorf("%w: a rejection needs a comment", ErrInvalid)
+	}
+	return r.decide(ctx, a, ref, version, "reject", comment)
+}
+
+func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, comment string) error {
+	if err := a.require(RoleReviewer); err != nil {
+		return err
+	}
+	if len(comment) > 4000 || !utf8.ValidString(comment) {
+		return fmt.Errorf("%w: the comment must be valid UTF-8 of at most 4000 bytes", ErrInvalid)
+	}
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		l, vs, err := r.draftLetter(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		latest := vs[len(vs)-1]
+		if version != "" {
+			d, err := seal.ParseDigest(version)
+			if err != nil {
+				return fmt.Errorf("%w: %v", ErrInvalid, err)
+			}
+			if string(d) != latest.Digest {
+				return fmt.Errorf("%w: %s is not the latest version of %s (version %d is %s): read the latest version first",
+					ErrConflict, d, ref, latest.N, latest.Digest)
+			}
+		}
+		if l.AuthorID == a.Member.ID && decision == "approve" {
+			return fmt.Errorf("%w: %s drafted %s and cannot approve it", ErrForbidden, a.Member.Name, ref)
+		}
+		err = tx.AddApproval(ctx, store.Approval{LetterID: l.ID, VersionDigest: latest.Digest, PolicyDigest: string(r.cfg.Policy.Digest),
+			MemberID: a.Member.ID, Role: RoleReviewer, Decision: decision, Comment: comment, CreatedAt: r.now()})
+		if err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "letter."+decision, ref, fmt.Sprintf("version %d %s: %s", latest.N, latest.Digest, comment))
+	})
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", decision, ref, err)
+	}
+	return nil
+}
+
+// signingStatement builds the statement signers sign for the latest version of l.
+func (r *Registry) signingStatement(l *store.Letter, v store.Version) seal.SigningStatement {
+	return seal.SigningStatement{
+		Office:    r.cfg.Office.Name,
+		Letter:    letterMeta(l),
+		Version:   v.N,
+		Digest:    seal.Digest(v.Digest),
+		MediaType: v.MediaType,
+		Policy:    r.cfg.Policy.Digest,
+	}
+}
+
+func letterMeta(l *store.Letter) seal.Letter {
+	return seal.Letter{Reference: l.Reference, Subject: l.Subject, Class: l.Class,
+		Tags: nonNil(l.Tags), Addressees: nonNil(l.Addressees)}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// SigningStatement returns the exact bytes a signer signs for the latest version of ref, with
+// their payload type: the DSSE PAE of these is what `chancery sign` signs locally.
+func (r *Registry) SigningStatement(ctx context.Context, a Actor, ref string) ([]byte, error) {
+	if err := a.require(RoleSigner); err != nil {
+		return nil, err
+	}
+	var out []byte
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		l, vs, err := r.draftLetter(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		out = seal.Marshal(r.signingStatement(l, vs[len(vs)-1]))
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("signing statement for %s: %w", ref, err)
+	}
+	return out, nil
+}
+
+// Sign records a signer's signature over the signing statement of the latest version. The
+// statement is the one the signer signed: if the letter changed since they fetched it, the
+// signature no longer verifies against the current statement and is refused.
+func (r *Registry) Sign(ctx context.Context, a Actor, ref, keyID string, statement, sig []byte) error {
+	if err := a.require(RoleSigner); err != nil {
+		return err
+	}
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		l, vs, err := r.draftLetter(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		latest := vs[len(vs)-1]
+		want := seal.Marshal(r.signingStatement(l, latest))
+		if string(statement) != string(want) {
+			return fmt.Errorf("%w: the signed statement is not the current one for %s (it changed, or was made for another letter or version): fetch it again", ErrConflict, ref)
+		}
+		if l.AuthorID == a.Member.ID {
+			return fmt.Errorf("%w: %s drafted %s and cannot sign it", ErrForbidden, a.Member.Name, ref)
+		}
+		k, err := tx.SignerKey(ctx, keyID)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("%w: key %s is not registered", ErrInvalid, keyID)
+		}
+		if err != nil {
+			return err
+		}
+		if k.MemberID != a.Member.ID {
+			return fmt.Errorf("%w: key %s belongs to another member", ErrForbidden, keyID)
+		}
+		if k.Revoked() {
+			return fmt.Errorf("%w: key %s was revoked (log entry %d)", ErrForbidden, keyID, k.RevokedIndex)
+		}
+		if !verifyPAE(k.PublicKey, seal.SigningPayloadType, statement, sig) {
+			return fmt.Errorf("%w: the signature does not verify with key %s", ErrInvalid, keyID)
+		}
+		err = tx.AddSignature(ctx, store.SignatureRow{LetterID: l.ID, VersionDigest: latest.Digest, PolicyDigest: string(r.cfg.Policy.Digest),
+			MemberID: a.Member.ID, KeyID: keyID, Sig: sig, CreatedAt: r.now()})
+		if errors.Is(err, store.ErrConflict) {
+			return fmt.Errorf("%w: key %s has already signed version %d", ErrConflict, keyID, latest.N)
+		}
+		if err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "letter.sign", ref, fmt.Sprintf("version %d %s with key %s", latest.N, latest.Digest, keyID))
+	})
+	if err != nil {
+		return fmt.Errorf("sign %s: %w", ref, err)
+	}
+	return nil
+}
+
+func verifyPAE(pub []byte, payloadType string, payload, sig []byte) bool {
+	e := &dsse.Envelope{PayloadType: payloadType, Payload: payload, Signatures: []dsse.Signature{{Sig: sig}}}
+	return len(pub) == 32 && e.Verify(pub) == nil
+}
+
+// Evidence gathers, for the latest version of a letter, the approvals and signatures that are
+// bound to that version and to the policy in force, and whose signer keys are not revoked.
+type evidence struct {
+	version    store.Version
+	approvals  []store.Approval
+	signatures []store.SignatureRow
+	members    map[int64]*store.Member
+	notes      []string
+	policy     policy.Evidence
+	facts      policy.Facts
+}
+
+func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs []store.Version) (*evidence, error) {
+	ev := &evidence{version: vs[len(vs)-1], members: map[int64]*store.Member{}}
+	member := func(id int64) (*store.Member, error) {
+		if m, ok := ev.members[id]; ok {
+			return m, nil
+		}
+		m, err := tx.MemberByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		ev.members[id] = m
+		return m, nil
+	}
+	author, err := member(l.AuthorID)
+	if err != nil {
+		return nil, err
+	}
+	ev.facts = policy.Facts{Reference: l.Reference, Class: l.Class, Tags: l.Tags, Addressees: l.Addressees,
+		Subject: l.Subject, MediaType: ev.version.MediaType, Size: ev.version.Size, Author: author.Name}
+	aps, err := tx.Approvals(ctx, l.ID)
+	if err != nil {
+		return nil, err
+	}
+	// A reviewer's latest decision on the version is the one that counts.
+	last := map[int64]store.Approval{}
+	var order []int64
+	for _, ap := range aps {
+		if ap.VersionDigest != ev.version.Digest {
+			continue
+		}
+		if ap.PolicyDigest != string(r.cfg.Policy.Digest) {
+			ev.notes = append(ev.notes, fmt.Sprintf("an approval was given under another policy (%s)", ap.PolicyDigest))
+			continue
+		}
+		if _, ok := last[ap.MemberID]; !ok {
+			order = append(order, ap.MemberID)
+		}
+		last[ap.MemberID] = ap
+	}
+	for _, id := range order {
+		ap := last[id]
+		if ap.Decision != "approve" {
+			continue
+		}
+		m, err := member(id)
+		if err != nil {
+			return nil, err
+		}
+		ev.approvals = append(ev.approvals, ap)
+		ev.policy.Approvals = append(ev.policy.Approvals, policy.Actor{Name: m.Name, Roles: m.Roles})
+	}
+	sigs, err := tx.Signatures(ctx, l.ID)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[int64]bool{}
+	for _, s := range sigs {
+		if s.VersionDigest != ev.version.Digest || s.PolicyDigest != string(r.cfg.Policy.Digest) {
+			continue
+		}
+		k, err := tx.SignerKey(ctx, s.KeyID)
+		if err != nil {
+			return nil, err
+		}
+		m, err := member(s.MemberID)
+		if err != nil {
+			return nil, err
+		}
+		if k.Revoked() {
+			ev.notes = append(ev.notes, fmt.Sprintf("the signature by %s does not count: key %s was revoked", m.Name, s.KeyID))
+			continue
+		}
+		ev.signatures = append(ev.signatures, s)
+		if !seen[m.ID] {
+			seen[m.ID] = true
+			ev.policy.Signatures = append(ev.policy.Signatures, policy.Actor{Name: m.Name, Roles: m.Roles})
+		}
+	}
+	return ev, nil
+}
+
+// decision evaluates the policy for the letter's latest version.
+func (r *Registry) decision(ev *evidence) *policy.Decision {
+	d := r.cfg.Policy.Decide(ev.facts, ev.policy)
+	d.Notes = append(d.Notes, ev.notes...)
+	return d
+}

@@ -1,0 +1,216 @@
+// Package registry is the lifecycle of official letters: offices' members and signer keys,
+// letters and their immutable versions, approvals and signatures bound to a version and a
+// policy, the release gate, retraction and supersession, draft exports and the audit trail.
+//
+// Every state change is one store transaction with its audit event; a change that is logged
+// (a release, a withdrawal, a key registered or revoked) commits in the same transaction as its
+// log entry, through translog.Log.AppendTx. There is no way to produce a released letter but
+// Release, and Release refuses unless the policy's decision allows it.
+package registry
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/chancery/chancery/internal/policy"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/translog"
+)
+
+// Roles.
+const (
+	RoleDrafter  = "drafter"
+	RoleReviewer = "reviewer"
+	RoleSigner   = "signer"
+	RoleRelease  = "release"
+	RoleAdmin    = "admin"
+)
+
+// Roles lists every role.
+var Roles = []string{RoleDrafter, RoleReviewer, RoleSigner, RoleRelease, RoleAdmin}
+
+// Errors that callers (the API, the CLI) branch on.
+var (
+	ErrUnauthenticated = errors.New("not signed in")
+	ErrForbidden       = errors.New("forbidden")
+	ErrNotFound        = store.ErrNotFound
+	ErrConflict        = store.ErrConflict
+	ErrInvalid         = errors.New("invalid request")
+)
+
+// GateError is the release gate's refusal, with the policy decision that explains it.
+type GateError struct {
+	Decision *policy.Decision
+	Reasons  []string
+}
+
+func (e *GateError) Error() string {
+	return "release refused: " + strings.Join(e.Reasons, "; ")
+}
+
+// Office is the issuing unit this registry serves.
+type Office struct {
+	Name   string
+	Prefix string // reference prefix, e.g. "TFN"
+	URL    string // public base URL
+}
+
+// Config configures a Registry.
+type Config struct {
+	DB     *store.DB
+	Log    *translog.Log
+	Office Office
+	// OfficeKey is the office's release key: it signs release statements, co-signs
+	// withdrawals and signs key registrations. It stays on the server.
+	OfficeKey ed25519.PrivateKey
+	// LogKey is the log's note verifier key, for the trust root.
+	LogKey string
+	// LogOrigin is the log's checkpoint origin.
+	LogOrigin string
+	Policy    *policy.Policy
+	// Now returns the current time (default time.Now).
+	Now func() time.Time
+}
+
+// Registry is the lifecycle service. It is safe for concurrent use.
+type Registry struct {
+	cfg Config
+}
+
+// New returns a registry.
+func New(cfg Config) *Registry {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Policy == nil {
+		cfg.Policy = policy.Builtin()
+	}
+	return &Registry{cfg: cfg}
+}
+
+// Office returns the office.
+func (r *Registry) Office() Office { return r.cfg.Office }
+
+// Actor is who asks: a member, or nobody for the public.
+type Actor struct {
+	Member *store.Member
+	Remote string
+}
+
+func (a Actor) name() string {
+	if a.Member == nil {
+		return "anonymous"
+	}
+	return a.Member.Name
+}
+
+// require checks that the actor is a member holding one of roles.
+func (a Actor) require(roles ...string) error {
+	if a.Member == nil {
+		return ErrUnauthenticated
+	}
+	for _, r := range roles {
+		if a.Member.HasRole(r) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %s needs the %s role", ErrForbidden, a.Member.Name, strings.Join(roles, " or "))
+}
+
+func (r *Registry) now() time.Time { return r.cfg.Now().UTC().Truncate(time.Second) }
+
+// audit appends an audit event in tx.
+func (r *Registry) audit(ctx context.Context, tx *store.Tx, a Actor, action, ref, detail string) error {
+	return tx.AddAuditEvent(ctx, store.AuditEvent{Time: r.cfg.Now().UTC(), Actor: a.name(), Action: action, Reference: ref, Detail: detail, Remote: a.Remote})
+}
+
+// NewToken returns a fresh bearer token and its stored hash.
+func NewToken() (string, []byte) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	tok := "chy_" + base64.RawURLEncoding.EncodeToString(b)
+	return tok, HashToken(tok)
+}
+
+// HashToken is how tokens are stored: SHA-256, so a database leak reveals no usable token.
+func HashToken(tok string) []byte {
+	h := sha256.Sum256([]byte(tok))
+	return h[:]
+}
+
+// Authenticate returns the member a bearer token belongs to.
+func (r *Registry) Authenticate(ctx context.Context, token string) (*store.Member, error) {
+	if !strings.HasPrefix(token, "chy_") {
+		return nil, ErrUnauthenticated
+	}
+	var m *store.Member
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		m, err = tx.MemberByToken(ctx, HashToken(token))
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrUnauthenticated
+	}
+	return m, err
+}
+
+// AddMember adds a member and returns their token, shown once. Only an admin may, except
+// for the first member (the bootstrap admin), which `chancery init` creates.
+func (r *Registry) AddMember(ctx context.Context, a Actor, name string, roles []string) (string, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return "", err
+	}
+	return r.addMember(ctx, a, name, roles)
+}
+
+// Bootstrap creates the first admin member. It fails if any member exists.
+func (r *Registry) Bootstrap(ctx context.Context, name string) (string, error) {
+	return r.addMember(ctx, Actor{Remote: "init"}, name, []string{RoleAdmin})
+}
+
+func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []string) (string, error) {
+	if err := checkName(name); err != nil {
+		return "", err
+	}
+	if len(roles) == 0 {
+		return "", fmt.Errorf("%w: a member needs at least one role (%s)", ErrInvalid, strings.Join(Roles, ", "))
+	}
+	for _, role := range roles {
+		if !slices.Contains(Roles, role) {
+			return "", fmt.Errorf("%w: unknown role %q (roles: %s)", ErrInvalid, role, strings.Join(Roles, ", "))
+		}
+	}
+	tok, hash := NewToken()
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if a.Member == nil {
+			// Bootstrap: only into an empty registry.
+			if _, err := tx.MemberByID(ctx, 1); err == nil {
+				return fmt.Errorf("%w: the registry already has members", ErrConflict)
+			}
+		}
+		if _, err := tx.AddMember(ctx, name, roles, hash, r.now()); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "member.add", "", fmt.Sprintf("%s (%s)", name, strings.Join(roles, ",")))
+	})
+	if err != nil {
+		return "", fmt.Errorf("add member %s: %w", name, err)
+	}
+	return tok, nil
+}
+
+func checkName(name string) error {
+	if name == "" || len(name) > 64 || strings.ContainsAny(name, " ,\t\n/") {
+		return fmt.Errorf("%w: member name %q must be 1 to 64 characters without spaces, commas or slashes", ErrInvalid, name)
+	}
+	return nil
+}

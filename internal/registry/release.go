@@ -1,0 +1,465 @@
+package registry
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/policy"
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/translog"
+)
+
+// officeSign signs a statement of kind k with the office key and returns the log entry.
+func (r *Registry) officeEntry(k entry.Kind, statement any, extra ...dsse.Signature) ([]byte, error) {
+	payload := seal.Marshal(statement)
+	env := dsse.Sign(k.PayloadType(), payload, r.cfg.OfficeKey)
+	env.Signatures = append(extra, env.Signatures...)
+	return (&entry.Entry{Kind: k, Envelope: env}).Encode()
+}
+
+// RegisterKey registers an Ed25519 signer key for the calling signer: a key-added entry,
+// signed by the office, is logged in the same transaction. It returns the key ID.
+func (r *Registry) RegisterKey(ctx context.Context, a Actor, pub ed25519.PublicKey) (string, int64, error) {
+	if err := a.require(RoleSigner); err != nil {
+		return "", 0, err
+	}
+	if len(pub) != ed25519.PublicKeySize {
+		return "", 0, fmt.Errorf("%w: an Ed25519 public key has 32 bytes, not %d", ErrInvalid, len(pub))
+	}
+	return r.registerKey(ctx, a, a.Member, pub)
+}
+
+func (r *Registry) registerKey(ctx context.Context, a Actor, m *store.Member, pub ed25519.PublicKey) (string, int64, error) {
+	keyID := dsse.KeyID(pub)
+	now := r.now()
+	e, err := r.officeEntry(entry.KeyAdded, seal.KeyStatement{Office: r.cfg.Office.Name, KeyID: keyID, PublicKey: pub, Member: m.Name, Time: now})
+	if err != nil {
+		return "", 0, err
+	}
+	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
+		if err := tx.AddSignerKey(ctx, store.SignerKey{KeyID: keyID, MemberID: m.ID, PublicKey: pub, AddedIndex: index, CreatedAt: now}); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "key.add", "", fmt.Sprintf("%s for %s, log entry %d", keyID, m.Name, index))
+	})
+	if err != nil {
+		return "", 0, fmt.Errorf("register key: %w", err)
+	}
+	return keyID, idx, nil
+}
+
+// RevokeKey revokes a signer key: its owner or an admin may. The key-revoked entry is logged;
+// signatures by the key no longer count for any release after it.
+func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string) (int64, error) {
+	if a.Member == nil {
+		return 0, ErrUnauthenticated
+	}
+	if err := checkText("reason", reason, 1000); err != nil {
+		return 0, err
+	}
+	var k *store.SignerKey
+	var owner *store.Member
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		if k, err = tx.SignerKey(ctx, keyID); err != nil {
+			return err
+		}
+		owner, err = tx.MemberByID(ctx, k.MemberID)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("revoke key %s: %w", keyID, err)
+	}
+	if k.MemberID != a.Member.ID && !a.Member.HasRole(RoleAdmin) {
+		return 0, fmt.Errorf("revoke key %s: %w: only its owner or an admin may revoke it", keyID, ErrForbidden)
+	}
+	if k.Revoked() {
+		return 0, fmt.Errorf("revoke key %s: %w: already revoked at log entry %d", keyID, ErrConflict, k.RevokedIndex)
+	}
+	now := r.now()
+	e, err := r.officeEntry(entry.KeyRevoked, seal.KeyStatement{Office: r.cfg.Office.Name, KeyID: keyID, PublicKey: k.PublicKey, Member: owner.Name, Reason: reason, Time: now})
+	if err != nil {
+		return 0, err
+	}
+	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
+		if err := tx.RevokeSignerKey(ctx, keyID, index, now); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "key.revoke", "", fmt.Sprintf("%s of %s, log entry %d: %s", keyID, owner.Name, index, reason))
+	})
+	if err != nil {
+		return 0, fmt.Errorf("revoke key %s: %w", keyID, err)
+	}
+	return idx, nil
+}
+
+// Released is the result of a release.
+type Released struct {
+	Reference string
+	LogIndex  int64
+	FileName  string
+	MediaType string
+	File      []byte
+	Seal      *seal.Seal
+}
+
+// Release is the gate: it releases the latest version of ref if, and only if, the policy's
+// decision allows it. The release statement, signed by the office, is logged in the same
+// transaction that marks the letter released.
+func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released, error) {
+	if err := a.require(RoleRelease); err != nil {
+		return nil, err
+	}
+	// Build the statement from a snapshot, then check in the log's transaction that nothing it
+	// rests on changed since.
+	var (
+		stmt *seal.ReleaseStatement
+		file []byte
+	)
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		stmt, _, file, err = r.prepareRelease(ctx, tx, a, ref)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("release %s: %w", ref, err)
+	}
+	e, err := r.officeEntry(entry.Release, stmt)
+	if err != nil {
+		return nil, fmt.Errorf("release %s: %w", ref, err)
+	}
+	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
+		again, ev2, _, err := r.prepareRelease(ctx, tx, a, ref)
+		if err != nil {
+			return err
+		}
+		again.ReleasedAt = stmt.ReleasedAt
+		if string(seal.Marshal(again)) != string(seal.Marshal(stmt)) {
+			return fmt.Errorf("%w: %s changed while it was being released: try again", ErrConflict, ref)
+		}
+		err = tx.AddRelease(ctx, store.Release{LetterID: ev2.version.LetterID, VersionN: ev2.version.N, FileDigest: string(stmt.FileDigest),
+			FileName: stmt.FileName, MediaType: stmt.MediaType, LogIndex: index, Entry: e, ReleasedBy: a.Member.ID, ReleasedAt: stmt.ReleasedAt})
+		if errors.Is(err, store.ErrConflict) {
+			return fmt.Errorf("%w: these exact bytes are already released as another letter", ErrConflict)
+		}
+		if err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "letter.release", ref, fmt.Sprintf("version %d %s, log entry %d, signed by %s",
+			ev2.version.N, stmt.FileDigest, index, strings.Join(signerNames(stmt), ", ")))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("release %s: %w", ref, err)
+	}
+	s, err := r.sealFor(ctx, idx, e, stmt)
+	if err != nil {
+		return nil, fmt.Errorf("release %s: logged at %d, but the seal could not be built: %w", ref, idx, err)
+	}
+	return &Released{Reference: ref, LogIndex: idx, FileName: stmt.FileName, MediaType: stmt.MediaType, File: file, Seal: s}, nil
+}
+
+func signerNames(s *seal.ReleaseStatement) []string {
+	var out []string
+	for _, sg := range s.Signatures {
+		out = append(out, sg.Signer)
+	}
+	return out
+}
+
+// prepareRelease checks the gate for ref in tx and returns the release statement it would
+// sign. The final file is the latest version's exact bytes.
+func (r *Registry) prepareRelease(ctx context.Context, tx *store.Tx, a Actor, ref string) (*seal.ReleaseStatement, *evidence, []byte, error) {
+	l, vs, err := r.draftLetter(ctx, tx, ref)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ev, err := r.gather(ctx, tx, l, vs)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	d := r.decision(ev)
+	if !d.Allowed {
+		return nil, nil, nil, &GateError{Decision: d, Reasons: gateReasons(d)}
+	}
+	file, err := tx.Blob(ctx, ev.version.Digest)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	stmt := &seal.ReleaseStatement{
+		Office:        r.cfg.Office.Name,
+		Letter:        letterMeta(l),
+		Version:       ev.version.N,
+		VersionDigest: seal.Digest(ev.version.Digest),
+		FileDigest:    seal.DigestOf(file),
+		MediaType:     ev.version.MediaType,
+		FileName:      ev.version.FileName,
+		Policy:        r.cfg.Policy.Digest,
+		ReleasedBy:    a.Member.Name,
+		ReleasedAt:    r.now(),
+		Signatures:    []seal.Signature{},
+		Approvals:     []seal.Approval{},
+	}
+	// Only the people the decision counted go into the statement, in requirement order.
+	counted := map[string]bool{}
+	for _, st := range d.Requirements {
+		for _, n := range st.By {
+			counted[st.Kind+":"+n] = true
+		}
+	}
+	for _, s := range ev.signatures {
+		m := ev.members[s.MemberID]
+		if counted["signature:"+m.Name] {
+			stmt.Signatures = append(stmt.Signatures, seal.Signature{Signer: m.Name, KeyID: s.KeyID, Sig: s.Sig})
+		}
+	}
+	for _, ap := range ev.approvals {
+		m := ev.members[ap.MemberID]
+		if counted["approval:"+m.Name] {
+			stmt.Approvals = append(stmt.Approvals, seal.Approval{Member: m.Name, Role: ap.Role, Time: ap.CreatedAt.UTC().Truncate(time.Second)})
+		}
+	}
+	return stmt, ev, file, nil
+}
+
+func gateReasons(d *policy.Decision) []string {
+	var out []string
+	for _, m := range d.Missing() {
+		out = append(out, "missing "+m)
+	}
+	return append(out, d.Notes...)
+}
+
+// Withdraw kinds.
+const (
+	Retraction   = "retraction"
+	Supersession = "supersession"
+)
+
+// WithdrawalStatement returns the statement a signer signs to retract ref (by == "") or to
+// supersede it by the released letter by.
+func (r *Registry) WithdrawalStatement(ctx context.Context, a Actor, ref, by, reason string) ([]byte, string, error) {
+	if err := a.require(RoleSigner); err != nil {
+		return nil, "", err
+	}
+	if err := checkText("reason", reason, 1000); err != nil {
+		return nil, "", err
+	}
+	var out []byte
+	var pt string
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		st, err := r.withdrawal(ctx, tx, a, ref, by, reason, r.now())
+		if err != nil {
+			return err
+		}
+		out, pt = seal.Marshal(st), kindOf(by).PayloadType()
+		return nil
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("withdraw %s: %w", ref, err)
+	}
+	return out, pt, nil
+}
+
+func kindOf(by string) entry.Kind {
+	if by == "" {
+		return entry.Retraction
+	}
+	return entry.Supersession
+}
+
+// withdrawal builds the statement for a withdrawal of ref as of now, checking that it can be.
+func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, by, reason string, now time.Time) (any, error) {
+	l, err := tx.LetterByRef(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := tx.ReleaseOf(ctx, l.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %s is not released: a draft needs no retraction", ErrConflict, ref)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if w, err := tx.WithdrawalOf(ctx, l.ID); err == nil {
+		return nil, fmt.Errorf("%w: %s is already withdrawn (%s at log entry %d)", ErrConflict, ref, w.Kind, w.LogIndex)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if by == "" {
+		return seal.RetractionStatement{Office: r.cfg.Office.Name, Reference: ref, FileDigest: seal.Digest(rel.FileDigest),
+			Reason: reason, RetractedBy: a.Member.Name, Time: now}, nil
+	}
+	if by == ref {
+		return nil, fmt.Errorf("%w: a letter cannot supersede itself", ErrInvalid)
+	}
+	bl, err := tx.LetterByRef(ctx, by)
+	if err != nil {
+		return nil, err
+	}
+	brel, err := tx.ReleaseOf(ctx, bl.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %s is not released: release the new letter first", ErrConflict, by)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.WithdrawalOf(ctx, bl.ID); err == nil {
+		return nil, fmt.Errorf("%w: %s is itself withdrawn", ErrConflict, by)
+	}
+	return seal.SupersessionStatement{Office: r.cfg.Office.Name, Reference: ref, FileDigest: seal.Digest(rel.FileDigest),
+		By: by, ByFileDigest: seal.Digest(brel.FileDigest), Reason: reason, SupersededBy: a.Member.Name, Time: now}, nil
+}
+
+// Withdraw logs a retraction (by == "") or supersession of ref, signed by the calling signer
+// (over the statement from WithdrawalStatement) and co-signed by the office.
+func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string, statement, sig []byte) (int64, error) {
+	if err := a.require(RoleSigner); err != nil {
+		return 0, err
+	}
+	kind := kindOf(by)
+	// Decode the signed statement to learn its time and reason, then require it to be exactly
+	// the statement the registry would build now with them.
+	var reason string
+	var at time.Time
+	if by == "" {
+		var st seal.RetractionStatement
+		if err := seal.Unmarshal(statement, &st); err != nil {
+			return 0, fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
+		reason, at = st.Reason, st.Time
+	} else {
+		var st seal.SupersessionStatement
+		if err := seal.Unmarshal(statement, &st); err != nil {
+			return 0, fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
+		reason, at = st.Reason, st.Time
+	}
+	if d := r.now().Sub(at); d > 10*time.Minute || d < -time.Minute {
+		return 0, fmt.Errorf("%w: the statement was made at %s, too far from now: fetch a new one", ErrInvalid, at.Format(time.RFC3339))
+	}
+	var pub []byte
+	check := func(tx *store.Tx) error {
+		st, err := r.withdrawal(ctx, tx, a, ref, by, reason, at)
+		if err != nil {
+			return err
+		}
+		if string(seal.Marshal(st)) != string(statement) {
+			return fmt.Errorf("%w: the signed statement does not match %s as it stands", ErrConflict, ref)
+		}
+		k, err := tx.SignerKey(ctx, keyID)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("%w: key %s is not registered", ErrInvalid, keyID)
+		}
+		if err != nil {
+			return err
+		}
+		if k.MemberID != a.Member.ID {
+			return fmt.Errorf("%w: key %s belongs to another member", ErrForbidden, keyID)
+		}
+		if k.Revoked() {
+			return fmt.Errorf("%w: key %s was revoked (log entry %d)", ErrForbidden, keyID, k.RevokedIndex)
+		}
+		if !verifyPAE(k.PublicKey, kind.PayloadType(), statement, sig) {
+			return fmt.Errorf("%w: the signature does not verify with key %s", ErrInvalid, keyID)
+		}
+		pub = k.PublicKey
+		return nil
+	}
+	if err := r.cfg.DB.View(ctx, check); err != nil {
+		return 0, fmt.Errorf("%s %s: %w", kind, ref, err)
+	}
+	env := &dsse.Envelope{PayloadType: kind.PayloadType(), Payload: statement,
+		Signatures: []dsse.Signature{{KeyID: dsse.KeyID(pub), Sig: sig}}}
+	office := dsse.Sign(kind.PayloadType(), statement, r.cfg.OfficeKey)
+	env.Signatures = append(env.Signatures, office.Signatures...)
+	e, err := (&entry.Entry{Kind: kind, Envelope: env}).Encode()
+	if err != nil {
+		return 0, err
+	}
+	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
+		if err := check(tx); err != nil {
+			return err
+		}
+		l, _ := tx.LetterByRef(ctx, ref)
+		w := store.Withdrawal{LetterID: l.ID, Kind: string(kind), Reason: reason, LogIndex: index, Entry: e, MemberID: a.Member.ID, CreatedAt: at}
+		detail := fmt.Sprintf("log entry %d: %s", index, reason)
+		if by != "" {
+			bl, _ := tx.LetterByRef(ctx, by)
+			w.ByLetter = bl.ID
+			detail = fmt.Sprintf("by %s, %s", by, detail)
+		}
+		if err := tx.AddWithdrawal(ctx, w); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "letter."+string(kind), ref, detail)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("%s %s: %w", kind, ref, err)
+	}
+	return idx, nil
+}
+
+// headCovering returns the latest published head, once it covers index: an entry's
+// registry row commits with the entry, and the head is published just after the commit.
+func (r *Registry) headCovering(ctx context.Context, index int64) (*translog.Head, error) {
+	for i := 0; ; i++ {
+		head := r.cfg.Log.Head()
+		if index < head.Size {
+			return head, nil
+		}
+		if i == 1000 {
+			return nil, fmt.Errorf("log entry %d is not in a published checkpoint", index)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
+// sealFor builds the seal of a release entry against the latest checkpoint covering index.
+func (r *Registry) sealFor(ctx context.Context, index int64, e []byte, stmt *seal.ReleaseStatement) (*seal.Seal, error) {
+	head, err := r.headCovering(ctx, index)
+	if err != nil {
+		return nil, err
+	}
+	proof, err := r.cfg.Log.InclusionProof(ctx, index, head.Size)
+	if err != nil {
+		return nil, err
+	}
+	s := &seal.Seal{Checkpoint: head.Checkpoint, Release: seal.LoggedEntry{Index: index, Entry: e, Proof: proof}}
+	seen := map[string]bool{}
+	for _, sg := range stmt.Signatures {
+		if seen[sg.KeyID] {
+			continue
+		}
+		seen[sg.KeyID] = true
+		var k *store.SignerKey
+		err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+			var err error
+			k, err = tx.SignerKey(ctx, sg.KeyID)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		ke, err := r.cfg.Log.Entry(ctx, k.AddedIndex)
+		if err != nil {
+			return nil, err
+		}
+		kp, err := r.cfg.Log.InclusionProof(ctx, k.AddedIndex, head.Size)
+		if err != nil {
+			return nil, err
+		}
+		s.Keys = append(s.Keys, seal.LoggedEntry{Index: k.AddedIndex, Entry: ke, Proof: kp})
+	}
+	return s, nil
+}

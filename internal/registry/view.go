@@ -1,0 +1,294 @@
+package registry
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/chancery/chancery/internal/policy"
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/store"
+)
+
+// LetterView is everything a member sees of a letter.
+type LetterView struct {
+	Reference  string           `json:"reference"`
+	Subject    string           `json:"subject"`
+	Class      string           `json:"class"`
+	Tags       []string         `json:"tags"`
+	Addressees []string         `json:"addressees"`
+	Author     string           `json:"author"`
+	CreatedAt  time.Time        `json:"created_at"`
+	State      string           `json:"state"` // draft, released, retracted, superseded
+	Versions   []VersionView    `json:"versions"`
+	Approvals  []DecisionView   `json:"approvals"`
+	Signatures []SignatureView  `json:"signatures"`
+	Decision   *policy.Decision `json:"decision,omitempty"` // for a draft: what the release needs
+	Release    *ReleaseView     `json:"release,omitempty"`
+	Withdrawal *WithdrawalView  `json:"withdrawal,omitempty"`
+}
+
+// VersionView is one version.
+type VersionView struct {
+	N         int       `json:"n"`
+	Digest    string    `json:"digest"`
+	MediaType string    `json:"media_type"`
+	FileName  string    `json:"file_name"`
+	Size      int64     `json:"size"`
+	By        string    `json:"by"`
+	At        time.Time `json:"at"`
+}
+
+// DecisionView is an approval or rejection.
+type DecisionView struct {
+	Member   string    `json:"member"`
+	Decision string    `json:"decision"`
+	Version  string    `json:"version_digest"`
+	Policy   string    `json:"policy_digest"`
+	Comment  string    `json:"comment"`
+	At       time.Time `json:"at"`
+}
+
+// SignatureView is a signature.
+type SignatureView struct {
+	Member  string    `json:"member"`
+	KeyID   string    `json:"keyid"`
+	Version string    `json:"version_digest"`
+	At      time.Time `json:"at"`
+}
+
+// ReleaseView is a release.
+type ReleaseView struct {
+	Version    int       `json:"version"`
+	FileDigest string    `json:"file_digest"`
+	FileName   string    `json:"file_name"`
+	LogIndex   int64     `json:"log_index"`
+	By         string    `json:"by"`
+	At         time.Time `json:"at"`
+}
+
+// WithdrawalView is a retraction or supersession.
+type WithdrawalView struct {
+	Kind     string    `json:"kind"`
+	By       string    `json:"superseded_by,omitempty"`
+	Reason   string    `json:"reason"`
+	LogIndex int64     `json:"log_index"`
+	Member   string    `json:"member"`
+	At       time.Time `json:"at"`
+}
+
+// Letter returns a member's view of ref.
+func (r *Registry) Letter(ctx context.Context, a Actor, ref string) (*LetterView, error) {
+	if a.Member == nil {
+		return nil, ErrUnauthenticated
+	}
+	var v *LetterView
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		v, err = r.letterView(ctx, tx, ref)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("letter %s: %w", ref, err)
+	}
+	return v, nil
+}
+
+func (r *Registry) letterView(ctx context.Context, tx *store.Tx, ref string) (*LetterView, error) {
+	l, err := tx.LetterByRef(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	name := func(id int64) string {
+		if n, ok := names[id]; ok {
+			return n
+		}
+		m, err := tx.MemberByID(ctx, id)
+		if err != nil {
+			return fmt.Sprintf("member %d", id)
+		}
+		names[id] = m.Name
+		return m.Name
+	}
+	v := &LetterView{Reference: l.Reference, Subject: l.Subject, Class: l.Class, Tags: nonNil(l.Tags),
+		Addressees: nonNil(l.Addressees), Author: name(l.AuthorID), CreatedAt: l.CreatedAt, State: "draft"}
+	vs, err := tx.Versions(ctx, l.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range vs {
+		v.Versions = append(v.Versions, VersionView{N: x.N, Digest: x.Digest, MediaType: x.MediaType, FileName: x.FileName, Size: x.Size, By: name(x.CreatedBy), At: x.CreatedAt})
+	}
+	aps, err := tx.Approvals(ctx, l.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, ap := range aps {
+		v.Approvals = append(v.Approvals, DecisionView{Member: name(ap.MemberID), Decision: ap.Decision, Version: ap.VersionDigest, Policy: ap.PolicyDigest, Comment: ap.Comment, At: ap.CreatedAt})
+	}
+	sigs, err := tx.Signatures(ctx, l.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range sigs {
+		v.Signatures = append(v.Signatures, SignatureView{Member: name(s.MemberID), KeyID: s.KeyID, Version: s.VersionDigest, At: s.CreatedAt})
+	}
+	rel, err := tx.ReleaseOf(ctx, l.ID)
+	switch {
+	case err == nil:
+		v.State = "released"
+		v.Release = &ReleaseView{Version: rel.VersionN, FileDigest: rel.FileDigest, FileName: rel.FileName, LogIndex: rel.LogIndex, By: name(rel.ReleasedBy), At: rel.ReleasedAt}
+		w, err := tx.WithdrawalOf(ctx, l.ID)
+		if err == nil {
+			v.State = w.Kind
+			if w.Kind == Retraction {
+				v.State = "retracted"
+			} else {
+				v.State = "superseded"
+			}
+			wv := &WithdrawalView{Kind: w.Kind, Reason: w.Reason, LogIndex: w.LogIndex, Member: name(w.MemberID), At: w.CreatedAt}
+			if w.ByLetter != 0 {
+				bl, err := tx.LetterByID(ctx, w.ByLetter)
+				if err != nil {
+					return nil, err
+				}
+				wv.By = bl.Reference
+			}
+			v.Withdrawal = wv
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+	case errors.Is(err, store.ErrNotFound):
+		ev, err := r.gather(ctx, tx, l, vs)
+		if err != nil {
+			return nil, err
+		}
+		v.Decision = r.decision(ev)
+	default:
+		return nil, err
+	}
+	return v, nil
+}
+
+// ReleasedFile returns the released bytes of ref. Drafts leave the registry only through
+// ExportDraft.
+func (r *Registry) ReleasedFile(ctx context.Context, ref string) ([]byte, *store.Release, error) {
+	var data []byte
+	var rel *store.Release
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		l, err := tx.LetterByRef(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if rel, err = tx.ReleaseOf(ctx, l.ID); err != nil {
+			return err
+		}
+		data, err = tx.Blob(ctx, rel.FileDigest)
+		return err
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("released file of %s: %w", ref, err)
+	}
+	return data, rel, nil
+}
+
+// Seal returns a fresh seal for the released letter ref, against the latest checkpoint.
+func (r *Registry) Seal(ctx context.Context, ref string) (*seal.Seal, error) {
+	var rel *store.Release
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		l, err := tx.LetterByRef(ctx, ref)
+		if err != nil {
+			return err
+		}
+		rel, err = tx.ReleaseOf(ctx, l.ID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("seal of %s: %w", ref, err)
+	}
+	stmt, err := releaseStatement(rel.Entry)
+	if err != nil {
+		return nil, err
+	}
+	return r.sealFor(ctx, rel.LogIndex, rel.Entry, stmt)
+}
+
+// DraftCopy is a draft handed out for coordination.
+type DraftCopy struct {
+	Reference string
+	Version   int
+	Recipient string
+	FileName  string
+	MediaType string
+	Digest    string
+	Data      []byte
+}
+
+// ExportDraft hands out the latest version of an unreleased letter for coordination with
+// recipient, and records who exported which version, for whom, when and with what digest, so
+// that the copy verifies as a draft.
+func (r *Registry) ExportDraft(ctx context.Context, a Actor, ref, recipient string) (*DraftCopy, error) {
+	if err := a.require(RoleDrafter, RoleReviewer, RoleSigner); err != nil {
+		return nil, err
+	}
+	if err := checkText("recipient", recipient, 300); err != nil {
+		return nil, err
+	}
+	var c *DraftCopy
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		l, vs, err := r.draftLetter(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		v := vs[len(vs)-1]
+		data, err := tx.Blob(ctx, v.Digest)
+		if err != nil {
+			return err
+		}
+		digest := string(seal.DigestOf(data))
+		if err := tx.AddDraftExport(ctx, store.DraftExport{LetterID: l.ID, VersionN: v.N, Recipient: recipient, Digest: digest, MemberID: a.Member.ID, CreatedAt: r.now()}); err != nil {
+			return err
+		}
+		c = &DraftCopy{Reference: ref, Version: v.N, Recipient: recipient, FileName: v.FileName, MediaType: v.MediaType, Digest: digest, Data: data}
+		return r.audit(ctx, tx, a, "draft.export", ref, fmt.Sprintf("version %d %s for %s", v.N, digest, recipient))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export draft of %s: %w", ref, err)
+	}
+	return c, nil
+}
+
+// Audit returns the audit trail of ref.
+func (r *Registry) Audit(ctx context.Context, a Actor, ref string) ([]store.AuditEvent, error) {
+	if a.Member == nil {
+		return nil, ErrUnauthenticated
+	}
+	var out []store.AuditEvent
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		if _, err := tx.LetterByRef(ctx, ref); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.AuditEvents(ctx, ref)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("audit of %s: %w", ref, err)
+	}
+	return out, nil
+}
+
+// TrustRoot returns the trust root verifiers pin for this office.
+func (r *Registry) TrustRoot() *seal.TrustRoot {
+	return &seal.TrustRoot{
+		Office:     r.cfg.Office.Name,
+		BaseURL:    r.cfg.Office.URL,
+		LogOrigin:  r.cfg.LogOrigin,
+		LogKey:     r.cfg.LogKey,
+		OfficeKeys: []seal.OfficeKey{seal.NewOfficeKey(r.cfg.OfficeKey.Public().(ed25519.PublicKey))},
+		Witnesses:  []string{},
+	}
+}

@@ -1,0 +1,577 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrConflict is wrapped when a write collides with a uniqueness rule (a name or key already
+// taken, a letter already released or withdrawn).
+var ErrConflict = errors.New("conflict")
+
+func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func parseTS(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+// conflict turns a uniqueness violation into ErrConflict.
+func conflict(err error, what string) error {
+	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") {
+		return fmt.Errorf("%s: %w", what, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// Member is a person of the office.
+type Member struct {
+	ID        int64
+	Name      string
+	Roles     []string
+	CreatedAt time.Time
+}
+
+// HasRole reports whether m has role r.
+func (m *Member) HasRole(r string) bool {
+	for _, x := range m.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// AddMember adds a member with the SHA-256 of their bearer token.
+func (t *Tx) AddMember(ctx context.Context, name string, roles []string, tokenHash []byte, now time.Time) (*Member, error) {
+	res, err := t.exec(ctx, `INSERT INTO members (name, roles, token_hash, created_at) VALUES ($1, $2, $3, $4)`,
+		name, strings.Join(roles, ","), tokenHash, ts(now))
+	if err != nil {
+		return nil, conflict(err, "add member "+name)
+	}
+	id, _ := res.LastInsertId()
+	return &Member{ID: id, Name: name, Roles: roles, CreatedAt: now}, nil
+}
+
+const memberCols = `id, name, roles, created_at`
+
+func scanMember(row interface{ Scan(...any) error }) (*Member, error) {
+	var m Member
+	var roles, created string
+	if err := row.Scan(&m.ID, &m.Name, &roles, &created); err != nil {
+		return nil, err
+	}
+	if roles != "" {
+		m.Roles = strings.Split(roles, ",")
+	}
+	m.CreatedAt = parseTS(created)
+	return &m, nil
+}
+
+// MemberByToken finds the member whose token hashes to tokenHash.
+func (t *Tx) MemberByToken(ctx context.Context, tokenHash []byte) (*Member, error) {
+	m, err := scanMember(t.queryRow(ctx, `SELECT `+memberCols+` FROM members WHERE token_hash = $1`, tokenHash))
+	if err != nil {
+		return nil, notFound(err, "member")
+	}
+	return m, nil
+}
+
+// MemberByName finds a member by name.
+func (t *Tx) MemberByName(ctx context.Context, name string) (*Member, error) {
+	m, err := scanMember(t.queryRow(ctx, `SELECT `+memberCols+` FROM members WHERE name = $1`, name))
+	if err != nil {
+		return nil, notFound(err, "member "+name)
+	}
+	return m, nil
+}
+
+// MemberByID finds a member by ID.
+func (t *Tx) MemberByID(ctx context.Context, id int64) (*Member, error) {
+	m, err := scanMember(t.queryRow(ctx, `SELECT `+memberCols+` FROM members WHERE id = $1`, id))
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("member %d", id))
+	}
+	return m, nil
+}
+
+// SignerKey is a registered signer public key.
+type SignerKey struct {
+	KeyID        string
+	MemberID     int64
+	PublicKey    []byte
+	AddedIndex   int64
+	CreatedAt    time.Time
+	RevokedIndex int64 // -1 while not revoked
+	RevokedAt    time.Time
+}
+
+// Revoked reports whether the key has been revoked.
+func (k *SignerKey) Revoked() bool { return k.RevokedIndex >= 0 }
+
+// AddSignerKey records a signer key registered by the log entry at index.
+func (t *Tx) AddSignerKey(ctx context.Context, k SignerKey) error {
+	_, err := t.exec(ctx, `INSERT INTO signer_keys (keyid, member_id, public_key, added_index, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		k.KeyID, k.MemberID, k.PublicKey, k.AddedIndex, ts(k.CreatedAt))
+	return conflict(err, "add signer key "+k.KeyID)
+}
+
+// RevokeSignerKey records the revocation of a key by the log entry at index.
+func (t *Tx) RevokeSignerKey(ctx context.Context, keyID string, index int64, now time.Time) error {
+	res, err := t.exec(ctx, `UPDATE signer_keys SET revoked_index = $1, revoked_at = $2 WHERE keyid = $3 AND revoked_index IS NULL`,
+		index, ts(now), keyID)
+	if err != nil {
+		return fmt.Errorf("revoke key %s: %w", keyID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("revoke key %s: %w", keyID, ErrNotFound)
+	}
+	return nil
+}
+
+// SignerKey finds a key by ID.
+func (t *Tx) SignerKey(ctx context.Context, keyID string) (*SignerKey, error) {
+	var k SignerKey
+	var created string
+	var revIdx sql.NullInt64
+	var revAt sql.NullString
+	err := t.queryRow(ctx, `SELECT keyid, member_id, public_key, added_index, created_at, revoked_index, revoked_at FROM signer_keys WHERE keyid = $1`, keyID).
+		Scan(&k.KeyID, &k.MemberID, &k.PublicKey, &k.AddedIndex, &created, &revIdx, &revAt)
+	if err != nil {
+		return nil, notFound(err, "signer key "+keyID)
+	}
+	k.CreatedAt = parseTS(created)
+	k.RevokedIndex = -1
+	if revIdx.Valid {
+		k.RevokedIndex = revIdx.Int64
+		k.RevokedAt = parseTS(revAt.String)
+	}
+	return &k, nil
+}
+
+// NextCounter increments and returns the named counter, starting at 1.
+func (t *Tx) NextCounter(ctx context.Context, name string) (int64, error) {
+	var v int64
+	err := t.queryRow(ctx, `INSERT INTO counters (name, value) VALUES ($1, 1)
+		ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`, name).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("counter %s: %w", name, err)
+	}
+	return v, nil
+}
+
+// PutBlob stores data under its digest; storing the same digest twice is a no-op.
+func (t *Tx) PutBlob(ctx context.Context, digest string, data []byte) error {
+	_, err := t.exec(ctx, `INSERT INTO blobs (digest, data) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, digest, data)
+	if err != nil {
+		return fmt.Errorf("put blob: %w", err)
+	}
+	return nil
+}
+
+// Blob returns the data stored under digest.
+func (t *Tx) Blob(ctx context.Context, digest string) ([]byte, error) {
+	var data []byte
+	if err := t.queryRow(ctx, `SELECT data FROM blobs WHERE digest = $1`, digest).Scan(&data); err != nil {
+		return nil, notFound(err, "blob "+digest)
+	}
+	return data, nil
+}
+
+// Letter is a letter's stable metadata.
+type Letter struct {
+	ID         int64
+	Reference  string
+	Subject    string
+	Class      string
+	Tags       []string
+	Addressees []string
+	AuthorID   int64
+	CreatedAt  time.Time
+}
+
+// AddLetter inserts a letter and sets its ID.
+func (t *Tx) AddLetter(ctx context.Context, l *Letter) error {
+	tags, _ := json.Marshal(nonNil(l.Tags))
+	to, _ := json.Marshal(nonNil(l.Addressees))
+	res, err := t.exec(ctx, `INSERT INTO letters (reference, subject, class, tags, addressees, author_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, l.Reference, l.Subject, l.Class, string(tags), string(to), l.AuthorID, ts(l.CreatedAt))
+	if err != nil {
+		return conflict(err, "add letter "+l.Reference)
+	}
+	l.ID, _ = res.LastInsertId()
+	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+const letterCols = `id, reference, subject, class, tags, addressees, author_id, created_at`
+
+func scanLetter(row interface{ Scan(...any) error }) (*Letter, error) {
+	var l Letter
+	var tags, to, created string
+	if err := row.Scan(&l.ID, &l.Reference, &l.Subject, &l.Class, &tags, &to, &l.AuthorID, &created); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(tags), &l.Tags); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(to), &l.Addressees); err != nil {
+		return nil, err
+	}
+	l.CreatedAt = parseTS(created)
+	return &l, nil
+}
+
+// LetterByRef finds a letter by reference.
+func (t *Tx) LetterByRef(ctx context.Context, ref string) (*Letter, error) {
+	l, err := scanLetter(t.queryRow(ctx, `SELECT `+letterCols+` FROM letters WHERE reference = $1`, ref))
+	if err != nil {
+		return nil, notFound(err, "letter "+ref)
+	}
+	return l, nil
+}
+
+// LetterByID finds a letter by ID.
+func (t *Tx) LetterByID(ctx context.Context, id int64) (*Letter, error) {
+	l, err := scanLetter(t.queryRow(ctx, `SELECT `+letterCols+` FROM letters WHERE id = $1`, id))
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("letter %d", id))
+	}
+	return l, nil
+}
+
+// Version is one immutable version of a letter.
+type Version struct {
+	LetterID  int64
+	N         int
+	Digest    string
+	MediaType string
+	FileName  string
+	Size      int64
+	CreatedBy int64
+	CreatedAt time.Time
+}
+
+// AddVersion inserts a version; its blob must be stored.
+func (t *Tx) AddVersion(ctx context.Context, v Version) error {
+	_, err := t.exec(ctx, `INSERT INTO versions (letter_id, n, digest, media_type, file_name, size, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, v.LetterID, v.N, v.Digest, v.MediaType, v.FileName, v.Size, v.CreatedBy, ts(v.CreatedAt))
+	return conflict(err, fmt.Sprintf("add version %d", v.N))
+}
+
+const versionCols = `letter_id, n, digest, media_type, file_name, size, created_by, created_at`
+
+func scanVersion(row interface{ Scan(...any) error }) (*Version, error) {
+	var v Version
+	var created string
+	if err := row.Scan(&v.LetterID, &v.N, &v.Digest, &v.MediaType, &v.FileName, &v.Size, &v.CreatedBy, &created); err != nil {
+		return nil, err
+	}
+	v.CreatedAt = parseTS(created)
+	return &v, nil
+}
+
+// Versions returns a letter's versions, oldest first.
+func (t *Tx) Versions(ctx context.Context, letterID int64) ([]Version, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+versionCols+` FROM versions WHERE letter_id = $1 ORDER BY n`, letterID)
+	if err != nil {
+		return nil, fmt.Errorf("versions: %w", err)
+	}
+	defer rows.Close()
+	var out []Version
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return nil, fmt.Errorf("versions: %w", err)
+		}
+		out = append(out, *v)
+	}
+	return out, rows.Err()
+}
+
+// VersionsByDigest returns the versions, of any letter, whose bytes have this digest.
+func (t *Tx) VersionsByDigest(ctx context.Context, digest string) ([]Version, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+versionCols+` FROM versions WHERE digest = $1 ORDER BY letter_id, n`, digest)
+	if err != nil {
+		return nil, fmt.Errorf("versions by digest: %w", err)
+	}
+	defer rows.Close()
+	var out []Version
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return nil, fmt.Errorf("versions by digest: %w", err)
+		}
+		out = append(out, *v)
+	}
+	return out, rows.Err()
+}
+
+// Approval is a reviewer's decision on one version under one policy.
+type Approval struct {
+	ID            int64
+	LetterID      int64
+	VersionDigest string
+	PolicyDigest  string
+	MemberID      int64
+	Role          string
+	Decision      string // "approve" or "reject"
+	Comment       string
+	CreatedAt     time.Time
+}
+
+// AddApproval records a decision.
+func (t *Tx) AddApproval(ctx context.Context, a Approval) error {
+	_, err := t.exec(ctx, `INSERT INTO approvals (letter_id, version_digest, policy_digest, member_id, role, decision, comment, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, a.LetterID, a.VersionDigest, a.PolicyDigest, a.MemberID, a.Role, a.Decision, a.Comment, ts(a.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("add approval: %w", err)
+	}
+	return nil
+}
+
+// Approvals returns every decision on a letter, oldest first.
+func (t *Tx) Approvals(ctx context.Context, letterID int64) ([]Approval, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, letter_id, version_digest, policy_digest, member_id, role, decision, comment, created_at
+		FROM approvals WHERE letter_id = $1 ORDER BY id`, letterID)
+	if err != nil {
+		return nil, fmt.Errorf("approvals: %w", err)
+	}
+	defer rows.Close()
+	var out []Approval
+	for rows.Next() {
+		var a Approval
+		var created string
+		if err := rows.Scan(&a.ID, &a.LetterID, &a.VersionDigest, &a.PolicyDigest, &a.MemberID, &a.Role, &a.Decision, &a.Comment, &created); err != nil {
+			return nil, fmt.Errorf("approvals: %w", err)
+		}
+		a.CreatedAt = parseTS(created)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// SignatureRow is a signer's signature on one version under one policy.
+type SignatureRow struct {
+	ID            int64
+	LetterID      int64
+	VersionDigest string
+	PolicyDigest  string
+	MemberID      int64
+	KeyID         string
+	Sig           []byte
+	CreatedAt     time.Time
+}
+
+// AddSignature records a signature; the same key signs a version once.
+func (t *Tx) AddSignature(ctx context.Context, s SignatureRow) error {
+	_, err := t.exec(ctx, `INSERT INTO signatures (letter_id, version_digest, policy_digest, member_id, keyid, sig, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, s.LetterID, s.VersionDigest, s.PolicyDigest, s.MemberID, s.KeyID, s.Sig, ts(s.CreatedAt))
+	return conflict(err, "add signature")
+}
+
+// Signatures returns every signature on a letter, oldest first.
+func (t *Tx) Signatures(ctx context.Context, letterID int64) ([]SignatureRow, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, letter_id, version_digest, policy_digest, member_id, keyid, sig, created_at
+		FROM signatures WHERE letter_id = $1 ORDER BY id`, letterID)
+	if err != nil {
+		return nil, fmt.Errorf("signatures: %w", err)
+	}
+	defer rows.Close()
+	var out []SignatureRow
+	for rows.Next() {
+		var s SignatureRow
+		var created string
+		if err := rows.Scan(&s.ID, &s.LetterID, &s.VersionDigest, &s.PolicyDigest, &s.MemberID, &s.KeyID, &s.Sig, &created); err != nil {
+			return nil, fmt.Errorf("signatures: %w", err)
+		}
+		s.CreatedAt = parseTS(created)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Release is a released letter.
+type Release struct {
+	LetterID   int64
+	VersionN   int
+	FileDigest string
+	FileName   string
+	MediaType  string
+	LogIndex   int64
+	Entry      []byte
+	ReleasedBy int64
+	ReleasedAt time.Time
+}
+
+// AddRelease records a release; a letter is released once.
+func (t *Tx) AddRelease(ctx context.Context, r Release) error {
+	_, err := t.exec(ctx, `INSERT INTO releases (letter_id, version_n, file_digest, file_name, media_type, log_index, entry, released_by, released_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.LetterID, r.VersionN, r.FileDigest, r.FileName, r.MediaType, r.LogIndex, r.Entry, r.ReleasedBy, ts(r.ReleasedAt))
+	return conflict(err, "add release")
+}
+
+const releaseCols = `letter_id, version_n, file_digest, file_name, media_type, log_index, entry, released_by, released_at`
+
+func scanRelease(row interface{ Scan(...any) error }) (*Release, error) {
+	var r Release
+	var at string
+	if err := row.Scan(&r.LetterID, &r.VersionN, &r.FileDigest, &r.FileName, &r.MediaType, &r.LogIndex, &r.Entry, &r.ReleasedBy, &at); err != nil {
+		return nil, err
+	}
+	r.ReleasedAt = parseTS(at)
+	return &r, nil
+}
+
+// ReleaseOf returns a letter's release.
+func (t *Tx) ReleaseOf(ctx context.Context, letterID int64) (*Release, error) {
+	r, err := scanRelease(t.queryRow(ctx, `SELECT `+releaseCols+` FROM releases WHERE letter_id = $1`, letterID))
+	if err != nil {
+		return nil, notFound(err, "release")
+	}
+	return r, nil
+}
+
+// ReleaseByDigest returns the release whose final file has this digest.
+func (t *Tx) ReleaseByDigest(ctx context.Context, digest string) (*Release, error) {
+	r, err := scanRelease(t.queryRow(ctx, `SELECT `+releaseCols+` FROM releases WHERE file_digest = $1`, digest))
+	if err != nil {
+		return nil, notFound(err, "release")
+	}
+	return r, nil
+}
+
+// Withdrawal is a retraction or supersession of a released letter.
+type Withdrawal struct {
+	LetterID  int64
+	Kind      string // "retraction" or "supersession"
+	ByLetter  int64  // the superseding letter, 0 for a retraction
+	Reason    string
+	LogIndex  int64
+	Entry     []byte
+	MemberID  int64
+	CreatedAt time.Time
+}
+
+// AddWithdrawal records a withdrawal; a letter is withdrawn once.
+func (t *Tx) AddWithdrawal(ctx context.Context, w Withdrawal) error {
+	var by any
+	if w.ByLetter != 0 {
+		by = w.ByLetter
+	}
+	_, err := t.exec(ctx, `INSERT INTO withdrawals (letter_id, kind, by_letter, reason, log_index, entry, member_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, w.LetterID, w.Kind, by, w.Reason, w.LogIndex, w.Entry, w.MemberID, ts(w.CreatedAt))
+	return conflict(err, "add "+w.Kind)
+}
+
+// WithdrawalOf returns a letter's withdrawal.
+func (t *Tx) WithdrawalOf(ctx context.Context, letterID int64) (*Withdrawal, error) {
+	var w Withdrawal
+	var by sql.NullInt64
+	var created string
+	err := t.queryRow(ctx, `SELECT letter_id, kind, by_letter, reason, log_index, entry, member_id, created_at FROM withdrawals WHERE letter_id = $1`, letterID).
+		Scan(&w.LetterID, &w.Kind, &by, &w.Reason, &w.LogIndex, &w.Entry, &w.MemberID, &created)
+	if err != nil {
+		return nil, notFound(err, "withdrawal")
+	}
+	w.ByLetter = by.Int64
+	w.CreatedAt = parseTS(created)
+	return &w, nil
+}
+
+// DraftExport records a draft copy handed out.
+type DraftExport struct {
+	ID        int64
+	LetterID  int64
+	VersionN  int
+	Recipient string
+	Digest    string
+	MemberID  int64
+	CreatedAt time.Time
+}
+
+// AddDraftExport records an export.
+func (t *Tx) AddDraftExport(ctx context.Context, d DraftExport) error {
+	_, err := t.exec(ctx, `INSERT INTO draft_exports (letter_id, version_n, recipient, digest, member_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, d.LetterID, d.VersionN, d.Recipient, d.Digest, d.MemberID, ts(d.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("add draft export: %w", err)
+	}
+	return nil
+}
+
+// DraftExportsByDigest returns the exports whose bytes have this digest.
+func (t *Tx) DraftExportsByDigest(ctx context.Context, digest string) ([]DraftExport, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, letter_id, version_n, recipient, digest, member_id, created_at
+		FROM draft_exports WHERE digest = $1 ORDER BY id`, digest)
+	if err != nil {
+		return nil, fmt.Errorf("draft exports: %w", err)
+	}
+	defer rows.Close()
+	var out []DraftExport
+	for rows.Next() {
+		var d DraftExport
+		var created string
+		if err := rows.Scan(&d.ID, &d.LetterID, &d.VersionN, &d.Recipient, &d.Digest, &d.MemberID, &created); err != nil {
+			return nil, fmt.Errorf("draft exports: %w", err)
+		}
+		d.CreatedAt = parseTS(created)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// AuditEvent is one append-only audit record.
+type AuditEvent struct {
+	ID        int64
+	Time      time.Time
+	Actor     string
+	Action    string
+	Reference string
+	Detail    string
+	Remote    string
+}
+
+// AddAuditEvent appends an audit event.
+func (t *Tx) AddAuditEvent(ctx context.Context, e AuditEvent) error {
+	_, err := t.exec(ctx, `INSERT INTO audit_events (time, actor, action, reference, detail, remote) VALUES ($1, $2, $3, $4, $5, $6)`,
+		ts(e.Time), e.Actor, e.Action, e.Reference, e.Detail, e.Remote)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
+}
+
+// AuditEvents returns the events about a reference, oldest first.
+func (t *Tx) AuditEvents(ctx context.Context, ref string) ([]AuditEvent, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, time, actor, action, reference, detail, remote FROM audit_events WHERE reference = $1 ORDER BY id`, ref)
+	if err != nil {
+		return nil, fmt.Errorf("audit events: %w", err)
+	}
+	defer rows.Close()
+	var out []AuditEvent
+	for rows.Next() {
+		var e AuditEvent
+		var at string
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Reference, &e.Detail, &e.Remote); err != nil {
+			return nil, fmt.Errorf("audit events: %w", err)
+		}
+		e.Time = parseTS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
