@@ -50,6 +50,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return ExitOK
 	}
+	var ve *verifyExit
+	if errors.As(err, &ve) {
+		if ve.msg != "" {
+			fmt.Fprintf(stderr, "chancery: error: %s\n", ve.msg)
+		}
+		return ve.code
+	}
 	fmt.Fprintf(stderr, "chancery: error: %v\n", err)
 	var h *hinted
 	if errors.As(err, &h) {
@@ -77,9 +84,12 @@ and a public append-only transparency log of every release, retraction and corre
 so that anyone can tell a released letter from a draft, a forgery or a retracted letter.
 
 Start with:
-  chancery serve --demo        a demo registry with sample entries, at http://127.0.0.1:8080
-  chancery init --url URL      create a registry in ./chancery-data
-  chancery serve               serve it`,
+  chancery serve --demo                      a demo registry at http://127.0.0.1:8080
+  chancery init --office NAME --prefix PFX   create a registry in ./chancery-data
+  chancery serve                             serve it
+
+Every command but init, serve and log is a client of the server: it reads CHANCERY_URL
+(default http://127.0.0.1:8080) and the member's token from CHANCERY_TOKEN.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
@@ -91,7 +101,17 @@ Start with:
 		def = datadir.Default
 	}
 	root.PersistentFlags().StringVar(&g.data, "data", def, "data directory (env CHANCERY_DATA)")
+	rm := &remote{}
+	clientCmds := []*cobra.Command{
+		newMember(rm), newKey(rm), newLetter(rm), newApprove(rm, false), newApprove(rm, true),
+		newSign(rm), newRelease(rm), newDraft(rm), newWithdraw(rm, false), newWithdraw(rm, true),
+		newVerify(rm), newTrust(rm), newAudit(rm),
+	}
+	for _, c := range clientCmds {
+		addRemoteFlags(c, rm)
+	}
 	root.AddCommand(newInit(g), newServe(g), newLog(g))
+	root.AddCommand(clientCmds...)
 	return root
 }
 

@@ -14,8 +14,6 @@ import (
 
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/server"
-	"github.com/chancery/chancery/internal/store"
-	"github.com/chancery/chancery/internal/translog"
 	"github.com/spf13/cobra"
 )
 
@@ -68,32 +66,33 @@ func serve(c *cobra.Command, path, listen, base string, demo bool) error {
 	logger := slog.New(slog.NewTextHandler(c.ErrOrStderr(), nil))
 
 	d, err := datadir.Open(path)
+	fresh := false
+	var tok string
 	if errors.Is(err, datadir.ErrNotInitialized) {
-		d, err = initDir(path, base, "")
+		s := datadir.Settings{Office: "Chancery office", Prefix: "CHY", URL: base}
+		if demo {
+			s.Office, s.Prefix = demoOffice, "TFN"
+		}
+		d, tok, err = initRegistry(ctx, path, s, "admin")
 		if err == nil {
-			logger.Info("initialized data directory", "path", path, "origin", d.Settings.Origin)
+			fresh = true
+			fmt.Fprintf(c.ErrOrStderr(), "chancery: initialized %s; admin token, shown once: %s\n", path, tok)
 		}
 	}
 	if err != nil {
 		return err
 	}
-	db, err := store.OpenSQLite(ctx, d.Path)
+	st, err := openStack(ctx, d)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: d.Settings.Origin, Signer: d.Signer()})
-	if err != nil {
-		return err
-	}
-	defer lg.Close()
-	if demo {
-		n, err := seedDemo(ctx, lg)
-		if err != nil {
+	defer st.Close()
+	if demo && fresh {
+		if err := seedDemo(ctx, st.reg, tok, d.Path, c.ErrOrStderr()); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
-		logger.Info("demo entries appended", "entries", n)
 	}
+	db, lg := st.db, st.log
 
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
@@ -101,7 +100,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool) error {
 	}
 	srv := &http.Server{
 		Handler: server.New(server.Config{
-			Log: lg, DB: db, VerifierKey: d.VerifierKey(), Origin: d.Settings.Origin, Logger: logger,
+			Log: lg, DB: db, VerifierKey: d.VerifierKey(), Origin: d.Settings.Origin, Logger: logger, Registry: st.reg,
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -1,16 +1,20 @@
 // Package datadir is the layout of a Chancery data directory: the SQLite database, the log's
 // checkpoint key and the registry's settings, created once by `chancery init`.
 //
-//	chancery.json   settings (origin, base URL), mode 0600
+//	chancery.json   settings (office, reference prefix, origin, base URL), mode 0600
 //	log.key         the log's note signing key, mode 0600, created with O_EXCL
+//	office.key      the office's Ed25519 release key (PKCS#8 PEM), mode 0600, created with O_EXCL
 //	chancery.db     the SQLite store (and its -wal and -shm files)
 package datadir
 
 import (
 	"bytes"
 	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -26,8 +30,9 @@ import (
 const Default = "chancery-data"
 
 const (
-	settingsFile = "chancery.json"
-	logKeyFile   = "log.key"
+	settingsFile  = "chancery.json"
+	logKeyFile    = "log.key"
+	officeKeyFile = "office.key"
 )
 
 // ErrNotInitialized means the directory holds no registry yet.
@@ -35,6 +40,10 @@ var ErrNotInitialized = errors.New("data directory is not initialized")
 
 // Settings are fixed at init.
 type Settings struct {
+	// Office is the issuing office's name, as statements spell it.
+	Office string `json:"office"`
+	// Prefix starts every letter reference, e.g. "TFN" in TFN-2026-000123.
+	Prefix string `json:"prefix"`
 	// Origin is the log's checkpoint origin, e.g. "registry.example.org/log".
 	Origin string `json:"origin"`
 	// URL is the registry's public base URL, used in links and verify URLs.
@@ -43,11 +52,12 @@ type Settings struct {
 
 // Dir is a data directory.
 type Dir struct {
-	Path     string
-	Settings Settings
-	signer   note.Signer
-	verifier note.Verifier
-	vkey     string
+	Path      string
+	Settings  Settings
+	signer    note.Signer
+	verifier  note.Verifier
+	vkey      string
+	officeKey ed25519.PrivateKey
 }
 
 // OriginFor returns the default log origin for a base URL: its host and path, then "/log".
@@ -65,6 +75,9 @@ func Init(path string, s Settings) (*Dir, error) {
 	if err := checkOrigin(s.Origin); err != nil {
 		return nil, err
 	}
+	if err := checkOffice(s); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(path, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -75,16 +88,45 @@ func Init(path string, s Settings) (*Dir, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generate log key: %w", err)
 	}
+	_, office, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("generate office key: %w", err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(office)
+	if err != nil {
+		return nil, fmt.Errorf("encode office key: %w", err)
+	}
 	if err := writeExcl(filepath.Join(path, logKeyFile), []byte(skey+"\n")); err != nil {
 		return nil, fmt.Errorf("write log key: %w", err)
+	}
+	if err := writeExcl(filepath.Join(path, officeKeyFile), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})); err != nil {
+		os.Remove(filepath.Join(path, logKeyFile))
+		return nil, fmt.Errorf("write office key: %w", err)
 	}
 	js, _ := json.MarshalIndent(s, "", "  ")
 	// The settings file is written last: its presence marks a complete init.
 	if err := writeExcl(filepath.Join(path, settingsFile), append(js, '\n')); err != nil {
 		os.Remove(filepath.Join(path, logKeyFile))
+		os.Remove(filepath.Join(path, officeKeyFile))
 		return nil, fmt.Errorf("write settings: %w", err)
 	}
 	return Open(path)
+}
+
+// checkOffice checks the office name and reference prefix.
+func checkOffice(s Settings) error {
+	if strings.TrimSpace(s.Office) == "" || len(s.Office) > 200 || strings.ContainsAny(s.Office, "\n\r\x00") {
+		return fmt.Errorf("office name %q must be one non-empty line of at most 200 bytes", s.Office)
+	}
+	if len(s.Prefix) < 1 || len(s.Prefix) > 16 {
+		return fmt.Errorf("reference prefix %q must be 1 to 16 capital letters or digits", s.Prefix)
+	}
+	for _, c := range s.Prefix {
+		if (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return fmt.Errorf("reference prefix %q must be 1 to 16 capital letters or digits", s.Prefix)
+		}
+	}
+	return nil
 }
 
 func checkOrigin(o string) error {
@@ -140,6 +182,12 @@ func Open(path string) (*Dir, error) {
 	if err := checkOrigin(d.Settings.Origin); err != nil {
 		return nil, err
 	}
+	if err := checkOffice(d.Settings); err != nil {
+		return nil, err
+	}
+	if d.officeKey, err = readOfficeKey(filepath.Join(path, officeKeyFile)); err != nil {
+		return nil, err
+	}
 	kf := filepath.Join(path, logKeyFile)
 	if fi, err := os.Stat(kf); err == nil && fi.Mode().Perm()&0o077 != 0 {
 		return nil, fmt.Errorf("log key %s is readable by others (mode %v): chmod 600 it", kf, fi.Mode().Perm())
@@ -182,6 +230,33 @@ func verifierKey(skey string) (string, error) {
 	pub := ed25519.NewKeyFromSeed(raw[1:]).Public().(ed25519.PublicKey)
 	return note.NewEd25519VerifierKey(s.Name(), pub)
 }
+
+// readOfficeKey reads the office's release key, refusing a file others can read.
+func readOfficeKey(name string) (ed25519.PrivateKey, error) {
+	if fi, err := os.Stat(name); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("office key %s is readable by others (mode %v): chmod 600 it", name, fi.Mode().Perm())
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("read office key: %w", err)
+	}
+	blk, _ := pem.Decode(b)
+	if blk == nil || blk.Type != "PRIVATE KEY" {
+		return nil, fmt.Errorf("office key %s: not a PEM private key", name)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("office key %s: %w", name, err)
+	}
+	ek, ok := k.(ed25519.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("office key %s: not an Ed25519 key", name)
+	}
+	return ek, nil
+}
+
+// OfficeKey is the office's release key.
+func (d *Dir) OfficeKey() ed25519.PrivateKey { return d.officeKey }
 
 // Signer is the log's checkpoint signer.
 func (d *Dir) Signer() note.Signer { return d.signer }

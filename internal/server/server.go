@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
 )
@@ -20,6 +21,10 @@ type Config struct {
 	VerifierKey string // the log's note verifier key
 	Origin      string
 	Logger      *slog.Logger
+	// Registry is the letters' lifecycle; the API is served when it is set.
+	Registry *registry.Registry
+	// MaxUpload bounds uploaded files (default DefaultMaxUpload).
+	MaxUpload int64
 }
 
 // Server is the HTTP handler.
@@ -33,7 +38,13 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.MaxUpload <= 0 {
+		cfg.MaxUpload = DefaultMaxUpload
+	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	if cfg.Registry != nil {
+		s.routesAPI()
+	}
 	s.mux.HandleFunc("GET /log/checkpoint", s.checkpoint)
 	s.mux.HandleFunc("GET /log/key", s.key)
 	s.mux.HandleFunc("GET /log/tile/", s.tile)

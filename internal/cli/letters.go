@@ -1,0 +1,530 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/keys"
+	"github.com/spf13/cobra"
+)
+
+func newMember(rm *remote) *cobra.Command {
+	c := &cobra.Command{Use: "member", Short: "Manage the office's members (admin)"}
+	var roles string
+	add := &cobra.Command{
+		Use:   "add NAME --role ROLE[,ROLE]",
+		Short: "Add a member and print their token (last line, shown once)",
+		Long: `Add a member with one or more roles: drafter, reviewer, signer, release, admin.
+The token is printed once, on the last line; the registry keeps only its hash.`,
+		Example: `  chancery member add rita --role reviewer`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			cl, err := rm.client(true)
+			if err != nil {
+				return err
+			}
+			tok, err := cl.AddMember(ctx(c), args[0], splitList(roles))
+			if err != nil {
+				return apiErr(err)
+			}
+			fmt.Fprintf(c.ErrOrStderr(), "added %s (%s); their token, shown once:\n", args[0], roles)
+			fmt.Fprintln(c.OutOrStdout(), tok)
+			return nil
+		},
+	}
+	add.Flags().StringVar(&roles, "role", "", "comma-separated roles")
+	add.MarkFlagRequired("role")
+	c.AddCommand(add)
+	return c
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func newKey(rm *remote) *cobra.Command {
+	c := &cobra.Command{Use: "key", Short: "Signer keys: create, register, revoke"}
+	var out, comment string
+	newCmd := &cobra.Command{
+		Use:   "new --out FILE",
+		Short: "Create an encrypted Ed25519 signer key (FILE) and its public key (FILE.pub)",
+		Long: `Create a signer key. FILE is encrypted with a passphrase (age, scrypt) and never leaves
+your machine: 'chancery sign' signs locally and uploads only the signature. The passphrase
+comes from CHANCERY_PASSPHRASE_FILE, CHANCERY_PASSPHRASE or a prompt.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			pass, err := keys.Passphrase("passphrase for the new key: ", os.Stdin, c.ErrOrStderr())
+			if err != nil {
+				return withHint(err, keys.PassphraseHint)
+			}
+			k, err := keys.Generate()
+			if err != nil {
+				return err
+			}
+			if err := keys.WriteNew(out, k, pass, keys.Comment(comment)); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.OutOrStdout(), "wrote %s and %s.pub\n", out, out)
+			return nil
+		},
+	}
+	newCmd.Flags().StringVar(&out, "out", "", "key file to create")
+	newCmd.Flags().StringVar(&comment, "comment", "", "comment for the public key")
+	newCmd.MarkFlagRequired("out")
+	register := &cobra.Command{
+		Use:   "register FILE.pub",
+		Short: "Register your public signer key (logged as a key-added entry)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			b, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			pub, _, err := keys.ParsePublic(b)
+			if err != nil {
+				return withHint(err, "pass the .pub file that 'chancery key new' wrote")
+			}
+			cl, err := rm.client(true)
+			if err != nil {
+				return err
+			}
+			id, idx, err := cl.RegisterKey(ctx(c), pub)
+			if err != nil {
+				return apiErr(err)
+			}
+			fmt.Fprintf(c.OutOrStdout(), "registered key %s (log entry %d)\n", id, idx)
+			return nil
+		},
+	}
+	var reason string
+	revoke := &cobra.Command{
+		Use:   "revoke KEYID --reason R",
+		Short: "Revoke a signer key (logged); its signatures stop counting",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			cl, err := rm.client(true)
+			if err != nil {
+				return err
+			}
+			idx, err := cl.RevokeKey(ctx(c), args[0], reason)
+			if err != nil {
+				return apiErr(err)
+			}
+			fmt.Fprintf(c.OutOrStdout(), "revoked key %s (log entry %d)\n", args[0], idx)
+			return nil
+		},
+	}
+	revoke.Flags().StringVar(&reason, "reason", "", "why the key is revoked")
+	revoke.MarkFlagRequired("reason")
+	c.AddCommand(newCmd, register, revoke)
+	return c
+}
+
+func readUpload(path string) (client.File, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return client.File{}, err
+	}
+	return client.File{Name: filepath.Base(path), Data: b}, nil
+}
+
+func newLetter(rm *remote) *cobra.Command {
+	c := &cobra.Command{Use: "letter", Short: "Letters: create, revise, show"}
+	var subject, class, file string
+	var tags, to []string
+	newCmd := &cobra.Command{
+		Use:   "new --subject S --class C --to A --file F",
+		Short: "Create a letter with its first version; prints the reference (last line)",
+		Example: `  chancery letter new --subject "Repositioning of forces" --class foreign-government \
+    --tag force-posture --to "Ministry of Defence" --file letter.md`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			f, err := readUpload(file)
+			if err != nil {
+				return err
+			}
+			cl, err := rm.client(true)
+			if err != nil {
+				return err
+			}
+			cr, err := cl.CreateLetter(ctx(c), subject, class, tags, to, f)
+			if err != nil {
+				return apiErr(err)
+			}
+			fmt.Fprintf(c.ErrOrStderr(), "created version 1 (%s)\n", cr.Digest)
+			fmt.Fprintln(c.OutOrStdout(), cr.Reference)
+			return nil
+		},
+	}
+	newCmd.Flags().StringVar(&subject, "subject", "", "subject line")
+	newCmd.Flags().StringVar(&class, "class", "", "class, e.g. foreign-government, press, internal")
+	newCmd.Flags().StringArrayVar(&tags, "tag", nil, "tag (repeatable)")
+	newCmd.Flags().StringArrayVar(&to, "to", nil, "addressee (repeatable)")
+	newCmd.Flags().StringVar(&file, "file", "", "the letter's file")
+	for _, f := range []string{"subject", "class", "to", "file"} {
+		newCmd.MarkFlagRequired(f)
+	}
+	var rfile string
+	revise := &cobra.Command{
+		Use:   "revise REF --file F",
+		Short: "Add a new version (voids earlier approvals and signatures)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			f, err := readUpload(rfile)
+			if err != nil {
+				return err
+			}
+			cl, err := rm.client(true)
+			if err != nil {
+				return err
+			}
+			cr, err := cl.Revise(ctx(c), args[0], f)
+			if err != nil {
+				return apiErr(err)
+			}
+			fmt.Fprintf(c.OutOrStdout(), "%s version %d (%s)\n", cr.Reference, cr.Version, cr.Digest)
+			return nil
+		},
+	}
+	revise.Flags().StringVar(&rfile, "file", "", "the new version's file")
+	revise.MarkFlagRequired("file")
+	var asJSON bool
+	show := &cobra.Command{
+		Use:   "show REF",
+		Short: "Show a letter: versions, approvals, signatures and what the release still needs",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			cl, err := rm.client(true)
+			if err != nil {
+				return err
+			}
+			v, err := cl.Letter(ctx(c), args[0])
+			if err != nil {
+				return apiErr(err)
+			}
+			if asJSON {
+				return json.NewEncoder(c.OutOrStdout()).Encode(v)
+			}
+			w := c.OutOrStdout()
+			fmt.Fprintf(w, "%s  %s\n", v.Reference, v.Subject)
+			fmt.Fprintf(w, "state: %s   class: %s   tags: %s\nto: %s\nauthor: %s\n", v.State, v.Class, strings.Join(v.Tags, ", "), strings.Join(v.Addressees, "; "), v.Author)
+			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "\nversion\tdigest\tfile\tby\twhen")
+			for _, x := range v.Versions {
+				fmt.Fprintf(tw, "%d\t%s\t%s (%s, %d bytes)\t%s\t%s\n", x.N, x.Digest, x.FileName, x.MediaType, x.Size, x.By, x.At.Format("2006-01-02 15:04"))
+			}
+			tw.Flush()
+			for _, a := range v.Approvals {
+				fmt.Fprintf(w, "%s by %s on %s: %s\n", a.Decision, a.Member, short(a.Version), a.Comment)
+			}
+			for _, s := range v.Signatures {
+				fmt.Fprintf(w, "signed by %s (key %s) on %s\n", s.Member, short(s.KeyID), short(s.Version))
+			}
+			if v.Decision != nil {
+				fmt.Fprintln(w, "\nrelease policy:")
+				for _, r := range v.Decision.Requirements {
+					mark := "ok     "
+					if r.Missing > 0 {
+						mark = "MISSING"
+					}
+					fmt.Fprintf(w, "  %s %s: %s\n", mark, r.Requirement.String(), strings.Join(r.By, ", "))
+				}
+				for _, n := range v.Decision.Notes {
+					fmt.Fprintf(w, "  note: %s\n", n)
+				}
+			}
+			if v.Release != nil {
+				fmt.Fprintf(w, "\nreleased version %d by %s on %s, log entry %d, file %s\n", v.Release.Version, v.Release.By, v.Release.At.Format("2006-01-02 15:04"), v.Release.LogIndex, v.Release.FileDigest)
+			}
+			if v.Withdrawal != nil {
+				fmt.Fprintf(w, "%s by %s on %s (log entry %d): %s %s\n", v.Withdrawal.Kind, v.Withdrawal.Member, v.Withdrawal.At.Format("2006-01-02 15:04"), v.Withdrawal.LogIndex, v.Withdrawal.Reason, v.Withdrawal.By)
+			}
+			return nil
+		},
+	}
+	show.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	c.AddCommand(newCmd, revise, show)
+	return c
+}
+
+func short(s string) string {
+	s = strings.TrimPrefix(s, "sha256:")
+	if len(s) > 12 {
+		return s[:12]
+	}
+	return s
+}
+
+func newApprove(rm *remote, reject bool) *cobra.Command {
+	var comment, version string
+	use, short := "approve REF", "Approve the latest version of a letter (reviewer)"
+	if reject {
+		use, short = "reject REF --comment C", "Reject the latest version of a letter, with a comment (reviewer)"
+	}
+	c := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			cl, err := rm.client(true)
+			if err != nil {
+				return err
+			}
+			if err := cl.Approve(ctx(c), args[0], version, comment, reject); err != nil {
+				return apiErr(err)
+			}
+			verb := "approved"
+			if reject {
+				verb = "rejected"
+			}
+			fmt.Fprintf(c.OutOrStdout(), "%s %s\n", verb, args[0])
+			return nil
+		},
+	}
+	c.Flags().StringVar(&comment, "comment", "", "comment")
+	c.Flags().StringVar(&version, "version", "", "digest of the version you read (refused if it is not the latest)")
+	if reject {
+		c.MarkFlagRequired("comment")
+	}
+	return c
+}
+
+func newSign(rm *remote) *cobra.Command {
+	var keyFile string
+	c := &cobra.Command{
+		Use:   "sign REF --key FILE",
+		Short: "Sign the latest version of a letter with your key, locally (signer)",
+		Long: `Sign fetches the exact statement for the letter's latest version (reference, digest,
+metadata, policy), shows what you are signing, signs it locally with your key file and uploads
+only the signature. The private key never leaves this machine.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			cl, err := rm.client(true)
+			if err != nil {
+				return err
+			}
+			st, err := cl.SigningStatement(ctx(c), args[0])
+			if err != nil {
+				return apiErr(err)
+			}
+			fmt.Fprintf(c.ErrOrStderr(), "signing %s\n", st.Statement)
+			k, err := loadKey(c, keyFile)
+			if err != nil {
+				return err
+			}
+			id, sig := signPAE(k, st.PayloadType, st.Statement)
+			if err := cl.Sign(ctx(c), args[0], id, st.Statement, sig); err != nil {
+				return apiErr(err)
+			}
+			fmt.Fprintf(c.OutOrStdout(), "signed %s with key %s\n", args[0], short(id))
+			return nil
+		},
+	}
+	c.Flags().StringVar(&keyFile, "key", "", "your encrypted key file")
+	c.MarkFlagRequired("key")
+	return c
+}
+
+func newRelease(rm *remote) *cobra.Command {
+	var dir string
+	c := &cobra.Command{
+		Use:   "release REF --out DIR",
+		Short: "Release a letter through the policy gate; writes the file and FILE.seal (release officer)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			cl, err := rm.client(true)
+			if err != nil {
+				return err
+			}
+			rel, err := cl.Release(ctx(c), args[0])
+			if err != nil {
+				return apiErr(err)
+			}
+			data, err := cl.ReleasedFile(ctx(c), args[0])
+			if err != nil {
+				return apiErr(err)
+			}
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			name := filepath.Join(dir, releasedName(rel.Reference, rel.FileName))
+			if err := writeNew(name, data); err != nil {
+				return err
+			}
+			if err := writeNew(name+".seal", rel.Seal); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.OutOrStdout(), "released %s (log entry %d)\nwrote %s\nwrote %s.seal\n", rel.Reference, rel.LogIndex, name, name)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&dir, "out", ".", "directory for the released file and its seal")
+	return c
+}
+
+// releasedName names a released file after its reference, keeping the extension.
+func releasedName(ref, fileName string) string {
+	return ref + filepath.Ext(filepath.Base(fileName))
+}
+
+// writeNew writes a file that must not exist yet.
+func writeNew(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func newWithdraw(rm *remote, supersede bool) *cobra.Command {
+	var reason, keyFile, by string
+	use, short := "retract REF --reason R --key FILE", "Retract a released letter, with a signed reason every verifier shows (signer)"
+	if supersede {
+		use, short = "supersede REF --by REF2 --key FILE", "Mark a released letter superseded by another released letter (signer)"
+	}
+	c := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if supersede && reason == "" {
+				reason = "superseded by " + by
+			}
+			cl, err := rm.client(true)
+			if err != nil {
+				return err
+			}
+			st, err := cl.WithdrawalStatement(ctx(c), args[0], by, reason)
+			if err != nil {
+				return apiErr(err)
+			}
+			fmt.Fprintf(c.ErrOrStderr(), "signing %s\n", st.Statement)
+			k, err := loadKey(c, keyFile)
+			if err != nil {
+				return err
+			}
+			id, sig := signPAE(k, st.PayloadType, st.Statement)
+			res, err := cl.Withdraw(ctx(c), args[0], by, id, st.Statement, sig)
+			if err != nil {
+				return apiErr(err)
+			}
+			fmt.Fprintf(c.OutOrStdout(), "%s %s\n", res.Outcome, args[0])
+			return nil
+		},
+	}
+	c.Flags().StringVar(&reason, "reason", "", "the reason every verifier will show")
+	c.Flags().StringVar(&keyFile, "key", "", "your encrypted key file")
+	c.MarkFlagRequired("key")
+	if supersede {
+		c.Flags().StringVar(&by, "by", "", "reference of the released letter that replaces this one")
+		c.MarkFlagRequired("by")
+	} else {
+		c.MarkFlagRequired("reason")
+	}
+	return c
+}
+
+func newDraft(rm *remote) *cobra.Command {
+	c := &cobra.Command{Use: "draft", Short: "Draft copies for coordination"}
+	var recipient, out string
+	export := &cobra.Command{
+		Use:   "export REF --for RECIPIENT --out FILE",
+		Short: "Export the latest version as a recorded coordination draft (it verifies as a draft)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			cl, err := rm.client(true)
+			if err != nil {
+				return err
+			}
+			d, err := cl.ExportDraft(ctx(c), args[0], recipient)
+			if err != nil {
+				return apiErr(err)
+			}
+			if err := writeNew(out, d.Data); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.OutOrStdout(), "exported %s version %s for %s to %s (%s)\n", args[0], d.Version, recipient, out, d.Digest)
+			return nil
+		},
+	}
+	export.Flags().StringVar(&recipient, "for", "", "who receives the copy")
+	export.Flags().StringVar(&out, "out", "", "file to write")
+	export.MarkFlagRequired("for")
+	export.MarkFlagRequired("out")
+	c.AddCommand(export)
+	return c
+}
+
+func newAudit(rm *remote) *cobra.Command {
+	return &cobra.Command{
+		Use:   "audit REF",
+		Short: "Print a letter's audit timeline",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			cl, err := rm.client(true)
+			if err != nil {
+				return err
+			}
+			evs, err := cl.Audit(ctx(c), args[0])
+			if err != nil {
+				return apiErr(err)
+			}
+			tw := tabwriter.NewWriter(c.OutOrStdout(), 2, 4, 2, ' ', 0)
+			for _, e := range evs {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Time, e.Actor, e.Action, e.Detail)
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func newTrust(rm *remote) *cobra.Command {
+	c := &cobra.Command{Use: "trust", Short: "The trust root verifiers pin"}
+	var out string
+	export := &cobra.Command{
+		Use:   "export --out FILE",
+		Short: "Write the registry's trust root (log key, office keys) for verifiers to pin",
+		Long: `Export writes the trust root: the log's origin and key, the office's keys and the witness
+quorum. Verifiers pin it ('chancery verify --trust FILE', or CHANCERY_TRUST). Hand it out
+through a channel people already trust (the office's website, a printed notice).`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			cl, err := rm.client(false)
+			if err != nil {
+				return err
+			}
+			b, err := cl.TrustRoot(ctx(c))
+			if err != nil {
+				return apiErr(err)
+			}
+			if out == "-" {
+				_, err := c.OutOrStdout().Write(b)
+				return err
+			}
+			if err := writeNew(out, b); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.OutOrStdout(), "wrote %s\n", out)
+			return nil
+		},
+	}
+	export.Flags().StringVar(&out, "out", "", "file to write, - for standard output")
+	export.MarkFlagRequired("out")
+	c.AddCommand(export)
+	return c
+}

@@ -1,0 +1,86 @@
+package cli
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/keys"
+	"github.com/spf13/cobra"
+)
+
+// remote holds what the client commands need: the server's URL and the member's token.
+type remote struct {
+	url string
+}
+
+func defaultURL() string {
+	if u := os.Getenv("CHANCERY_URL"); u != "" {
+		return u
+	}
+	return "http://127.0.0.1:8080"
+}
+
+// client returns an API client. The token comes from CHANCERY_TOKEN or CHANCERY_TOKEN_FILE,
+// never from a flag, so that it does not show in process listings or shell history.
+func (rm *remote) client(needToken bool) (*client.Client, error) {
+	tok := os.Getenv("CHANCERY_TOKEN")
+	if f := os.Getenv("CHANCERY_TOKEN_FILE"); tok == "" && f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("read CHANCERY_TOKEN_FILE: %w", err)
+		}
+		tok = strings.TrimSpace(string(b))
+	}
+	if needToken && tok == "" {
+		return nil, withHint(errors.New("no token"), "set CHANCERY_TOKEN (or CHANCERY_TOKEN_FILE) to the token 'chancery init' or 'chancery member add' printed")
+	}
+	c, err := client.New(rm.url, tok)
+	if err != nil {
+		return nil, withHint(err, "set CHANCERY_URL or pass --url")
+	}
+	return c, nil
+}
+
+// apiErr adds hints to the server's refusals.
+func apiErr(err error) error {
+	var ae *client.APIError
+	switch {
+	case errors.Is(err, client.ErrUnreachable):
+		return withHint(err, "is 'chancery serve' running at CHANCERY_URL? (default http://127.0.0.1:8080)")
+	case errors.As(err, &ae) && ae.Status == 401:
+		return withHint(err, "check CHANCERY_TOKEN")
+	case errors.As(err, &ae) && ae.Status == 422 && ae.Decision != nil:
+		return withHint(err, "see what the release still needs with 'chancery letter show REF'")
+	}
+	return err
+}
+
+func addRemoteFlags(c *cobra.Command, rm *remote) {
+	c.PersistentFlags().StringVar(&rm.url, "url", defaultURL(), "registry URL (env CHANCERY_URL)")
+}
+
+// loadKey loads an encrypted signer key file, asking for its passphrase.
+func loadKey(c *cobra.Command, path string) (ed25519.PrivateKey, error) {
+	pass, err := keys.Passphrase("passphrase for "+filepath.Base(path)+": ", os.Stdin, c.ErrOrStderr())
+	if err != nil {
+		return nil, withHint(err, keys.PassphraseHint)
+	}
+	k, err := keys.Load(path, pass)
+	if err != nil {
+		return nil, fmt.Errorf("load key %s: %w", path, err)
+	}
+	return k, nil
+}
+
+func signPAE(k ed25519.PrivateKey, payloadType string, statement []byte) (string, []byte) {
+	return dsse.KeyID(k.Public().(ed25519.PublicKey)), ed25519.Sign(k, dsse.PAE(payloadType, statement))
+}
+
+func ctx(c *cobra.Command) context.Context { return c.Context() }

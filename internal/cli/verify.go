@@ -1,0 +1,361 @@
+package cli
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/spf13/cobra"
+)
+
+// VerifyResult is the stable JSON object `chancery verify --json` prints for each file.
+type VerifyResult struct {
+	File         string     `json:"file"`
+	Digest       string     `json:"digest,omitempty"`
+	Outcome      string     `json:"outcome"` // valid, retracted, superseded, draft, unknown, invalid, error
+	Reference    string     `json:"reference,omitempty"`
+	Office       string     `json:"office,omitempty"`
+	Subject      string     `json:"subject,omitempty"`
+	Signers      []string   `json:"signers,omitempty"`
+	ReleasedAt   *time.Time `json:"released_at,omitempty"`
+	LogIndex     *int64     `json:"log_index,omitempty"`
+	Reason       string     `json:"reason,omitempty"`
+	SupersededBy string     `json:"superseded_by,omitempty"`
+	// Checked says what the answer rests on: "seal" (offline, the seal against the pinned
+	// trust root), "seal+log" (the seal, and the registry's logged withdrawals), or
+	// "registry" (the registry's answer, for drafts and unknown files, which have no proof).
+	Checked string `json:"checked,omitempty"`
+	Message string `json:"message"`
+	Error   string `json:"error,omitempty"`
+}
+
+func newVerify(rm *remote) *cobra.Command {
+	var sealFile, trustFile string
+	var offline, asJSON bool
+	c := &cobra.Command{
+		Use:   "verify FILE|DIR... [--seal SEAL] [--trust ROOT] [--offline] [--json]",
+		Short: "Tell whether a file is a released letter, a draft, a retracted letter or unknown",
+		Long: `Verify checks files against the office's registry and its transparency log.
+
+With a seal (FILE.seal beside the file, or --seal), the seal is checked against the pinned
+trust root: the office's signature on the release statement, the signers' signatures, the
+log checkpoint's signature and the inclusion proof. Online (the default), the registry is
+then asked whether the letter was retracted or superseded since, and the logged withdrawal
+is checked the same way. --offline needs only the seal and the trust root.
+
+Without a seal, verify asks the registry by the file's SHA-256 (the file is not uploaded)
+and checks the seal the registry returns: it never takes the registry's word for a valid,
+retracted or superseded letter.
+
+The trust root comes from --trust or CHANCERY_TRUST ('chancery trust export' writes it).
+Directories are walked; .seal files are skipped as letters.
+
+Outcomes: valid, retracted, superseded, draft ("not an official document"), unknown, invalid.
+Exit status: 0 every file is valid; 1 some file is not; 2 verification could not be done
+(usage, I/O, registry unreachable). --json prints one JSON object per file, one per line.`,
+		Example: `  chancery verify --trust trust.json TFN-2026-000123.pdf
+  chancery verify --offline --trust trust.json letters/
+  chancery verify --json leaked.pdf`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if trustFile == "" {
+				trustFile = os.Getenv("CHANCERY_TRUST")
+			}
+			if trustFile == "" {
+				return withHint(errors.New("no trust root"), "pass --trust FILE or set CHANCERY_TRUST; 'chancery trust export --out trust.json' writes one")
+			}
+			tb, err := os.ReadFile(trustFile)
+			if err != nil {
+				return err
+			}
+			root, err := seal.ParseTrustRoot(tb)
+			if err != nil {
+				return fmt.Errorf("trust root %s: %w", trustFile, err)
+			}
+			v, err := seal.NewVerifier(root)
+			if err != nil {
+				return fmt.Errorf("trust root %s: %w", trustFile, err)
+			}
+			files, err := collectFiles(args)
+			if err != nil {
+				return err
+			}
+			if sealFile != "" && len(files) != 1 {
+				return withHint(errors.New("--seal goes with exactly one file"), "put each seal beside its file as FILE.seal to verify several")
+			}
+			var cl *client.Client
+			if !offline {
+				if !c.Flags().Changed("url") && root.BaseURL != "" && os.Getenv("CHANCERY_URL") == "" {
+					rm.url = root.BaseURL
+				}
+				if cl, err = rm.client(false); err != nil {
+					return err
+				}
+			}
+			vf := &verifier{v: v, cl: cl, c: c, seal: sealFile}
+			results := make([]VerifyResult, len(files))
+			work := make(chan int)
+			var wg sync.WaitGroup
+			for range runtime.GOMAXPROCS(0) {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := range work {
+						results[i] = vf.verify(files[i])
+					}
+				}()
+			}
+			for i := range files {
+				work <- i
+			}
+			close(work)
+			wg.Wait()
+			return report(c, results, asJSON)
+		},
+	}
+	c.Flags().StringVar(&sealFile, "seal", "", "the seal of the (single) file (default FILE.seal)")
+	c.Flags().StringVar(&trustFile, "trust", "", "the pinned trust root (env CHANCERY_TRUST)")
+	c.Flags().BoolVar(&offline, "offline", false, "use only the seal and the trust root; do not ask the registry")
+	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per file")
+	return c
+}
+
+// collectFiles expands directories, skipping seals.
+func collectFiles(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !fi.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.Type().IsRegular() && !strings.HasSuffix(p, ".seal") {
+				out = append(out, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+type verifier struct {
+	v    *seal.Verifier
+	cl   *client.Client
+	c    *cobra.Command
+	seal string
+}
+
+func (vf *verifier) verify(file string) VerifyResult {
+	res := VerifyResult{File: file}
+	fail := func(err error) VerifyResult {
+		res.Outcome, res.Error, res.Message = "error", err.Error(), "could not verify: "+err.Error()
+		return res
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return fail(err)
+	}
+	h := sha256.New()
+	_, err = io.Copy(h, f)
+	f.Close()
+	if err != nil {
+		return fail(err)
+	}
+	digest := seal.Digest(fmt.Sprintf("sha256:%x", h.Sum(nil)))
+	res.Digest = string(digest)
+
+	sealPath := vf.seal
+	if sealPath == "" {
+		sealPath = file + ".seal"
+	}
+	sb, err := os.ReadFile(sealPath)
+	switch {
+	case err == nil:
+		s, err := seal.Parse(sb)
+		if err != nil {
+			res.Outcome, res.Message = registry.Invalid, "invalid: the seal is malformed: "+err.Error()
+			return res
+		}
+		r, err := vf.v.Verify(s, digest)
+		if err != nil {
+			res.Outcome, res.Message = registry.Invalid, "invalid: "+err.Error()
+			if errors.Is(err, seal.ErrDigestMismatch) {
+				res.Message = "invalid: this file is not the sealed letter: it was altered, or the seal belongs to another file"
+			}
+			return res
+		}
+		fromRelease(&res, r.Statement, r.Index)
+		res.Checked = "seal"
+		res.Outcome, res.Message = registry.Valid, validMessage(r.Statement, r.Index)
+		if vf.cl == nil {
+			res.Message += fmt.Sprintf(" (offline: as of checkpoint %d; retractions since are not known)", r.TreeSize)
+			return res
+		}
+	case errors.Is(err, fs.ErrNotExist) && vf.seal == "":
+		if vf.cl == nil {
+			return fail(fmt.Errorf("no seal %s: offline verification needs the letter's seal", sealPath))
+		}
+	default:
+		return fail(err)
+	}
+
+	st, err := vf.cl.VerifyDigest(vf.c.Context(), string(digest))
+	if err != nil {
+		return fail(err)
+	}
+	return vf.online(res, st)
+}
+
+// online checks the registry's answer: valid, retracted and superseded come with a seal (and a
+// logged withdrawal) that are verified here; draft and unknown are the registry's word.
+func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
+	switch st.Outcome {
+	case registry.Draft, registry.Unknown:
+		if res.Checked == "seal" {
+			// A verified seal but a registry that does not know the letter: the registry
+			// forgot a logged release, which is itself a finding.
+			res.Outcome, res.Message = registry.Invalid, "invalid: the seal verifies but the registry does not know the letter: report this to the office"
+			return res
+		}
+		res.Outcome, res.Message, res.Checked = st.Outcome, st.Message, "registry"
+		if st.Outcome == registry.Draft {
+			res.Message = "draft: not an official document: this file is not a released letter of " + st.Office
+			if st.Draft != nil {
+				res.Reference = st.Draft.Reference
+				res.Message += fmt.Sprintf(" (it is %s version %d", st.Draft.Reference, st.Draft.Version)
+				for _, e := range st.Draft.Exports {
+					res.Message += fmt.Sprintf("; exported for %s by %s on %s", e.Recipient, e.By, e.At.Format("2006-01-02"))
+				}
+				res.Message += ")"
+			}
+		}
+		return res
+	case registry.Valid, registry.Retracted, registry.Superseded:
+	default:
+		res.Outcome, res.Message = registry.Invalid, fmt.Sprintf("invalid: the registry answered an unknown outcome %q", st.Outcome)
+		return res
+	}
+	s, err := seal.Parse(st.Seal)
+	if err != nil {
+		res.Outcome, res.Message = registry.Invalid, "invalid: the registry's seal is malformed: "+err.Error()
+		return res
+	}
+	r, err := vf.v.Verify(s, seal.Digest(res.Digest))
+	if err != nil {
+		res.Outcome, res.Message = registry.Invalid, "invalid: the registry's seal does not verify: "+err.Error()
+		return res
+	}
+	fromRelease(&res, r.Statement, r.Index)
+	res.Checked = "seal+log"
+	if st.Outcome == registry.Valid {
+		res.Outcome, res.Message = registry.Valid, validMessage(r.Statement, r.Index)
+		return res
+	}
+	if st.Withdrawal == nil {
+		res.Outcome, res.Message = registry.Invalid, "invalid: the registry says "+st.Outcome+" but gives no logged withdrawal"
+		return res
+	}
+	ve, err := vf.v.VerifyEntry(st.Withdrawal.Entry, st.Withdrawal.Index, st.Withdrawal.Proof, s.Checkpoint)
+	if err != nil {
+		res.Outcome, res.Message = registry.Invalid, "invalid: the withdrawal does not verify: "+err.Error()
+		return res
+	}
+	switch w := ve.Statement.(type) {
+	case *seal.RetractionStatement:
+		if w.FileDigest != r.Statement.FileDigest || w.Reference != r.Statement.Reference {
+			res.Outcome, res.Message = registry.Invalid, "invalid: the retraction is for another letter"
+			return res
+		}
+		res.Outcome, res.Reason = registry.Retracted, w.Reason
+		res.Message = fmt.Sprintf("retracted: %s was retracted on %s by %s: %s", w.Reference, w.Time.Format("2006-01-02"), w.RetractedBy, w.Reason)
+	case *seal.SupersessionStatement:
+		if w.FileDigest != r.Statement.FileDigest || w.Reference != r.Statement.Reference {
+			res.Outcome, res.Message = registry.Invalid, "invalid: the supersession is for another letter"
+			return res
+		}
+		res.Outcome, res.Reason, res.SupersededBy = registry.Superseded, w.Reason, w.By
+		res.Message = fmt.Sprintf("superseded: %s was superseded by %s on %s: %s", w.Reference, w.By, w.Time.Format("2006-01-02"), w.Reason)
+	default:
+		res.Outcome, res.Message = registry.Invalid, "invalid: the logged withdrawal is not a retraction or supersession"
+	}
+	return res
+}
+
+func fromRelease(res *VerifyResult, s *seal.ReleaseStatement, index int64) {
+	res.Reference, res.Office, res.Subject = s.Reference, s.Office, s.Subject
+	res.Signers = nil
+	for _, sg := range s.Signatures {
+		res.Signers = append(res.Signers, sg.Signer)
+	}
+	at, idx := s.ReleasedAt, index
+	res.ReleasedAt, res.LogIndex = &at, &idx
+}
+
+func validMessage(s *seal.ReleaseStatement, index int64) string {
+	var signers []string
+	for _, sg := range s.Signatures {
+		signers = append(signers, sg.Signer)
+	}
+	return fmt.Sprintf("valid: %s %q, released by %s on %s, signed by %s (log entry %d)",
+		s.Reference, s.Subject, s.Office, s.ReleasedAt.Format("2006-01-02 15:04 MST"), strings.Join(signers, ", "), index)
+}
+
+// report prints the results and turns them into the exit status.
+func report(c *cobra.Command, results []VerifyResult, asJSON bool) error {
+	w := c.OutOrStdout()
+	enc := json.NewEncoder(w)
+	notValid, errs := 0, 0
+	for _, r := range results {
+		if asJSON {
+			enc.Encode(r)
+		} else if len(results) == 1 {
+			fmt.Fprintln(w, r.Message)
+		} else {
+			fmt.Fprintf(w, "%s: %s\n", r.File, r.Message)
+		}
+		switch r.Outcome {
+		case registry.Valid:
+		case "error":
+			errs++
+		default:
+			notValid++
+		}
+	}
+	switch {
+	case errs > 0:
+		return &verifyExit{code: ExitError, msg: fmt.Sprintf("%d of %d files could not be verified", errs, len(results))}
+	case notValid > 0:
+		return &verifyExit{code: ExitFailed}
+	}
+	return nil
+}
+
+// verifyExit carries verify's exit status; with an empty message nothing more is printed.
+type verifyExit struct {
+	code int
+	msg  string
+}
+
+func (e *verifyExit) Error() string { return e.msg }

@@ -1,0 +1,348 @@
+// Package client is the HTTP client of Chancery's JSON API, used by every chancery command
+// other than serve (like vault or gh, the CLI is a client of the server).
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/chancery/chancery/internal/policy"
+	"github.com/chancery/chancery/internal/registry"
+)
+
+// Client talks to one registry.
+type Client struct {
+	Base  string // e.g. "http://127.0.0.1:8080"
+	Token string
+	HTTP  *http.Client
+}
+
+// New returns a client for base with an optional bearer token.
+func New(base, token string) (*Client, error) {
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("registry URL %q is not an http or https URL", base)
+	}
+	return &Client{Base: strings.TrimSuffix(base, "/"), Token: token, HTTP: &http.Client{Timeout: 5 * time.Minute}}, nil
+}
+
+// APIError is an error answered by the server.
+type APIError struct {
+	Status   int
+	Message  string
+	Decision *policy.Decision
+}
+
+func (e *APIError) Error() string { return e.Message }
+
+// ErrUnreachable wraps transport failures: the server could not be reached.
+var ErrUnreachable = errors.New("registry unreachable")
+
+func (c *Client) do(ctx context.Context, method, path string, body io.Reader, ctype string, out any) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, c.Base+path, body)
+	if err != nil {
+		return nil, err
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	if resp.StatusCode >= 300 {
+		defer resp.Body.Close()
+		var e struct {
+			Error    string           `json:"error"`
+			Decision *policy.Decision `json:"decision"`
+		}
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		if json.Unmarshal(b, &e) != nil || e.Error == "" {
+			e.Error = fmt.Sprintf("%s %s: %s", method, path, resp.Status)
+		}
+		return nil, &APIError{Status: resp.StatusCode, Message: e.Error, Decision: e.Decision}
+	}
+	if out == nil {
+		return resp, nil
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return nil, fmt.Errorf("%s %s: decode response: %w", method, path, err)
+	}
+	return resp, nil
+}
+
+func (c *Client) json(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	ctype := ""
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body, ctype = bytes.NewReader(b), "application/json"
+	}
+	_, err := c.do(ctx, method, path, body, ctype, out)
+	return err
+}
+
+func ref(r string) string { return "/api/v1/letters/" + url.PathEscape(r) }
+
+// AddMember adds a member and returns their token.
+func (c *Client) AddMember(ctx context.Context, name string, roles []string) (string, error) {
+	var out struct {
+		Token string `json:"token"`
+	}
+	err := c.json(ctx, "POST", "/api/v1/members", map[string]any{"name": name, "roles": roles}, &out)
+	return out.Token, err
+}
+
+// RegisterKey registers the caller's signer key.
+func (c *Client) RegisterKey(ctx context.Context, pub []byte) (keyID string, index int64, err error) {
+	var out struct {
+		KeyID string `json:"keyid"`
+		Index int64  `json:"log_index"`
+	}
+	err = c.json(ctx, "POST", "/api/v1/keys", map[string]any{"public_key": pub}, &out)
+	return out.KeyID, out.Index, err
+}
+
+// RevokeKey revokes a signer key.
+func (c *Client) RevokeKey(ctx context.Context, keyID, reason string) (int64, error) {
+	var out struct {
+		Index int64 `json:"log_index"`
+	}
+	err := c.json(ctx, "POST", "/api/v1/keys/"+url.PathEscape(keyID)+"/revoke", map[string]any{"reason": reason}, &out)
+	return out.Index, err
+}
+
+// File is a file to upload.
+type File struct {
+	Name      string
+	MediaType string
+	Data      []byte
+}
+
+func multipartBody(fields map[string][]string, f File) (io.Reader, string, error) {
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for k, vs := range fields {
+		for _, v := range vs {
+			if err := w.WriteField(k, v); err != nil {
+				return nil, "", err
+			}
+		}
+	}
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename=%q`, f.Name))
+	mt := f.MediaType
+	if mt == "" {
+		mt = "application/octet-stream"
+	}
+	h.Set("Content-Type", mt)
+	p, err := w.CreatePart(h)
+	if err != nil {
+		return nil, "", err
+	}
+	p.Write(f.Data)
+	if err := w.Close(); err != nil {
+		return nil, "", err
+	}
+	return &b, w.FormDataContentType(), nil
+}
+
+// Created is the answer to a new letter or version.
+type Created struct {
+	Reference string `json:"reference"`
+	Version   int    `json:"version"`
+	Digest    string `json:"digest"`
+}
+
+// CreateLetter creates a letter.
+func (c *Client) CreateLetter(ctx context.Context, subject, class string, tags, to []string, f File) (*Created, error) {
+	body, ct, err := multipartBody(map[string][]string{"subject": {subject}, "class": {class}, "tag": tags, "to": to}, f)
+	if err != nil {
+		return nil, err
+	}
+	var out Created
+	_, err = c.do(ctx, "POST", "/api/v1/letters", body, ct, &out)
+	return &out, err
+}
+
+// Revise adds a version.
+func (c *Client) Revise(ctx context.Context, r string, f File) (*Created, error) {
+	body, ct, err := multipartBody(nil, f)
+	if err != nil {
+		return nil, err
+	}
+	var out Created
+	_, err = c.do(ctx, "POST", ref(r)+"/versions", body, ct, &out)
+	return &out, err
+}
+
+// Letter returns a letter's view.
+func (c *Client) Letter(ctx context.Context, r string) (*registry.LetterView, error) {
+	var out registry.LetterView
+	err := c.json(ctx, "GET", ref(r), nil, &out)
+	return &out, err
+}
+
+// Approve approves (or, with reject, rejects) the latest version, optionally pinned to a digest.
+func (c *Client) Approve(ctx context.Context, r, version, comment string, reject bool) error {
+	verb := "/approve"
+	if reject {
+		verb = "/reject"
+	}
+	return c.json(ctx, "POST", ref(r)+verb, map[string]any{"version": version, "comment": comment}, nil)
+}
+
+// Statement is a statement to sign.
+type Statement struct {
+	PayloadType string `json:"payload_type"`
+	Statement   []byte `json:"statement"`
+}
+
+// SigningStatement fetches what to sign for the latest version.
+func (c *Client) SigningStatement(ctx context.Context, r string) (*Statement, error) {
+	var out Statement
+	err := c.json(ctx, "GET", ref(r)+"/signing-statement", nil, &out)
+	return &out, err
+}
+
+// Sign uploads a signature over a signing statement.
+func (c *Client) Sign(ctx context.Context, r, keyID string, statement, sig []byte) error {
+	return c.json(ctx, "POST", ref(r)+"/signatures", map[string]any{"keyid": keyID, "statement": statement, "sig": sig}, nil)
+}
+
+// ReleaseResult is the answer to a release.
+type ReleaseResult struct {
+	Reference  string          `json:"reference"`
+	LogIndex   int64           `json:"log_index"`
+	FileName   string          `json:"file_name"`
+	MediaType  string          `json:"media_type"`
+	FileDigest string          `json:"file_digest"`
+	Seal       json.RawMessage `json:"seal"`
+}
+
+// Release releases a letter.
+func (c *Client) Release(ctx context.Context, r string) (*ReleaseResult, error) {
+	var out ReleaseResult
+	err := c.json(ctx, "POST", ref(r)+"/release", nil, &out)
+	return &out, err
+}
+
+// ReleasedFile downloads the released bytes.
+func (c *Client) ReleasedFile(ctx context.Context, r string) ([]byte, error) {
+	resp, err := c.do(ctx, "GET", ref(r)+"/file", nil, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}
+
+// Seal downloads a fresh seal of a released letter.
+func (c *Client) Seal(ctx context.Context, r string) ([]byte, error) {
+	resp, err := c.do(ctx, "GET", ref(r)+"/seal", nil, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(io.LimitReader(resp.Body, 2<<20))
+}
+
+// WithdrawalStatement fetches the statement to sign to retract (by == "") or supersede.
+func (c *Client) WithdrawalStatement(ctx context.Context, r, by, reason string) (*Statement, error) {
+	var out Statement
+	err := c.json(ctx, "POST", ref(r)+"/withdrawal-statement", map[string]any{"by": by, "reason": reason}, &out)
+	return &out, err
+}
+
+// Withdraw uploads a signed withdrawal.
+func (c *Client) Withdraw(ctx context.Context, r, by, keyID string, statement, sig []byte) (*Status, error) {
+	var out Status
+	err := c.json(ctx, "POST", ref(r)+"/withdraw", map[string]any{"by": by, "keyid": keyID, "statement": statement, "sig": sig}, &out)
+	return &out, err
+}
+
+// DraftCopy is an exported draft.
+type DraftCopy struct {
+	Data     []byte
+	Digest   string
+	FileName string
+	Version  string
+}
+
+// ExportDraft exports the latest version for a recipient.
+func (c *Client) ExportDraft(ctx context.Context, r, recipient string) (*DraftCopy, error) {
+	b, _ := json.Marshal(map[string]any{"recipient": recipient})
+	resp, err := c.do(ctx, "POST", ref(r)+"/drafts", bytes.NewReader(b), "application/json", nil)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	return &DraftCopy{Data: data, Digest: resp.Header.Get("X-Chancery-Digest"), Version: resp.Header.Get("X-Chancery-Version")}, nil
+}
+
+// AuditEvent is one audit record.
+type AuditEvent struct {
+	Time   string `json:"time"`
+	Actor  string `json:"actor"`
+	Action string `json:"action"`
+	Detail string `json:"detail"`
+	Remote string `json:"remote"`
+}
+
+// Audit returns a letter's audit trail.
+func (c *Client) Audit(ctx context.Context, r string) ([]AuditEvent, error) {
+	var out []AuditEvent
+	err := c.json(ctx, "GET", ref(r)+"/audit", nil, &out)
+	return out, err
+}
+
+// Status is the answer of the verify and status endpoints.
+type Status struct {
+	registry.Status
+	Seal json.RawMessage `json:"seal"`
+}
+
+// VerifyDigest asks what the file with this digest is.
+func (c *Client) VerifyDigest(ctx context.Context, digest string) (*Status, error) {
+	var out Status
+	err := c.json(ctx, "POST", "/api/v1/verify", map[string]any{"digest": digest}, &out)
+	return &out, err
+}
+
+// StatusOf asks about a reference.
+func (c *Client) StatusOf(ctx context.Context, r string) (*Status, error) {
+	var out Status
+	err := c.json(ctx, "GET", ref(r)+"/status", nil, &out)
+	return &out, err
+}
+
+// TrustRoot downloads the registry's trust root (to pin it; never trust it blindly).
+func (c *Client) TrustRoot(ctx context.Context) ([]byte, error) {
+	resp, err := c.do(ctx, "GET", "/api/v1/trust", nil, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+}

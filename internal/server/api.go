@@ -1,0 +1,179 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/chancery/chancery/internal/registry"
+)
+
+// DefaultMaxUpload is the largest letter file accepted by default.
+const DefaultMaxUpload = 50 << 20
+
+// maxJSONBody bounds JSON request bodies.
+const maxJSONBody = 1 << 20
+
+type actorKey struct{}
+
+// withActor authenticates the bearer token, if any, and puts the actor in the context. A bad
+// token is refused outright rather than treated as anonymous, so a typo is not silently
+// public.
+func (s *Server) withActor(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := registry.Actor{Remote: r.RemoteAddr}
+		if h := r.Header.Get("Authorization"); h != "" {
+			tok, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok {
+				apiError(w, http.StatusUnauthorized, errors.New("the Authorization header must be 'Bearer <token>'"))
+				return
+			}
+			m, err := s.cfg.Registry.Authenticate(r.Context(), strings.TrimSpace(tok))
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			a.Member = m
+		}
+		next(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, a)))
+	}
+}
+
+func actor(r *http.Request) registry.Actor {
+	a, _ := r.Context().Value(actorKey{}).(registry.Actor)
+	return a
+}
+
+// fail maps registry errors to HTTP statuses; anything unexpected is a logged 500.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var gate *registry.GateError
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &gate):
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		json.NewEncoder(w).Encode(map[string]any{"error": err.Error(), "decision": gate.Decision})
+	case errors.As(err, &tooBig), errors.Is(err, errTooLarge):
+		apiError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("the upload is larger than the limit of %d bytes", s.cfg.MaxUpload))
+	case errors.Is(err, registry.ErrUnauthenticated):
+		w.Header().Set("WWW-Authenticate", `Bearer realm="chancery"`)
+		apiError(w, http.StatusUnauthorized, errors.New("not signed in: send 'Authorization: Bearer <token>'"))
+	case errors.Is(err, registry.ErrForbidden):
+		apiError(w, http.StatusForbidden, err)
+	case errors.Is(err, registry.ErrNotFound):
+		apiError(w, http.StatusNotFound, err)
+	case errors.Is(err, registry.ErrConflict):
+		apiError(w, http.StatusConflict, err)
+	case errors.Is(err, registry.ErrInvalid), errors.Is(err, errBadRequest):
+		apiError(w, http.StatusBadRequest, err)
+	default:
+		s.internalError(w, r, err)
+	}
+}
+
+var (
+	errBadRequest = errors.New("bad request")
+	errTooLarge   = errors.New("upload too large")
+)
+
+func apiError(w http.ResponseWriter, status int, err error) { httpError(w, status, err) }
+
+// decodeJSON reads a strict JSON body into v.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, _ := mime.ParseMediaType(ct)
+		if mt != "application/json" {
+			return fmt.Errorf("%w: Content-Type must be application/json, not %q", errBadRequest, mt)
+		}
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return fmt.Errorf("%w: the JSON body is larger than %d bytes", errBadRequest, maxJSONBody)
+		}
+		return fmt.Errorf("%w: malformed JSON body: %v", errBadRequest, err)
+	}
+	if dec.More() {
+		return fmt.Errorf("%w: trailing data after the JSON body", errBadRequest)
+	}
+	return nil
+}
+
+// upload is a multipart form with one file part and text fields.
+type upload struct {
+	fields map[string][]string
+	file   registry.Upload
+	has    bool
+}
+
+// readUpload reads a multipart/form-data body without spilling to disk, refusing a file
+// larger than the limit before anything is stored.
+func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (*upload, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1<<20)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, fmt.Errorf("%w: expected a multipart/form-data body: %v", errBadRequest, err)
+	}
+	u := &upload{fields: map[string][]string{}}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return nil, errTooLarge
+			}
+			return nil, fmt.Errorf("%w: malformed multipart body: %v", errBadRequest, err)
+		}
+		name := p.FormName()
+		if p.FileName() != "" || name == "file" {
+			if u.has {
+				return nil, fmt.Errorf("%w: more than one file", errBadRequest)
+			}
+			var b bytes.Buffer
+			n, err := io.Copy(&b, io.LimitReader(p, s.cfg.MaxUpload+1))
+			if err != nil {
+				var tooBig *http.MaxBytesError
+				if errors.As(err, &tooBig) {
+					return nil, errTooLarge
+				}
+				return nil, fmt.Errorf("%w: reading the file: %v", errBadRequest, err)
+			}
+			if n > s.cfg.MaxUpload {
+				return nil, errTooLarge
+			}
+			u.file = registry.Upload{Name: p.FileName(), MediaType: p.Header.Get("Content-Type"), Data: b.Bytes()}
+			if u.file.MediaType == "application/octet-stream" {
+				u.file.MediaType = ""
+			}
+			u.has = true
+			continue
+		}
+		v, err := io.ReadAll(io.LimitReader(p, 64<<10))
+		if err != nil {
+			return nil, fmt.Errorf("%w: reading field %s: %v", errBadRequest, name, err)
+		}
+		u.fields[name] = append(u.fields[name], string(v))
+		if len(u.fields) > 64 || len(u.fields[name]) > 256 {
+			return nil, fmt.Errorf("%w: too many fields", errBadRequest)
+		}
+	}
+	return u, nil
+}
+
+func (u *upload) one(name string) string {
+	if v := u.fields[name]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}

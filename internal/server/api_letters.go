@@ -1,0 +1,401 @@
+package server
+
+import (
+	"crypto/ed25519"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/seal"
+)
+
+func (s *Server) routesAPI() {
+	m := s.mux
+	m.HandleFunc("POST /api/v1/members", s.withActor(s.addMember))
+	m.HandleFunc("POST /api/v1/keys", s.withActor(s.registerKey))
+	m.HandleFunc("POST /api/v1/keys/{keyid}/revoke", s.withActor(s.revokeKey))
+	m.HandleFunc("POST /api/v1/letters", s.withActor(s.createLetter))
+	m.HandleFunc("GET /api/v1/letters/{ref}", s.withActor(s.showLetter))
+	m.HandleFunc("POST /api/v1/letters/{ref}/versions", s.withActor(s.reviseLetter))
+	m.HandleFunc("POST /api/v1/letters/{ref}/approve", s.withActor(s.approve))
+	m.HandleFunc("POST /api/v1/letters/{ref}/reject", s.withActor(s.reject))
+	m.HandleFunc("GET /api/v1/letters/{ref}/signing-statement", s.withActor(s.signingStatement))
+	m.HandleFunc("POST /api/v1/letters/{ref}/signatures", s.withActor(s.addSignature))
+	m.HandleFunc("POST /api/v1/letters/{ref}/release", s.withActor(s.release))
+	m.HandleFunc("GET /api/v1/letters/{ref}/file", s.withActor(s.releasedFile))
+	m.HandleFunc("GET /api/v1/letters/{ref}/seal", s.withActor(s.letterSeal))
+	m.HandleFunc("GET /api/v1/letters/{ref}/status", s.withActor(s.letterStatus))
+	m.HandleFunc("POST /api/v1/letters/{ref}/withdrawal-statement", s.withActor(s.withdrawalStatement))
+	m.HandleFunc("POST /api/v1/letters/{ref}/withdraw", s.withActor(s.withdraw))
+	m.HandleFunc("POST /api/v1/letters/{ref}/drafts", s.withActor(s.exportDraft))
+	m.HandleFunc("GET /api/v1/letters/{ref}/audit", s.withActor(s.audit))
+	m.HandleFunc("POST /api/v1/verify", s.withActor(s.verify))
+	m.HandleFunc("GET /api/v1/trust", s.trust)
+}
+
+func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Name  string   `json:"name"`
+		Roles []string `json:"roles"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tok, err := s.cfg.Registry.AddMember(r.Context(), actor(r), req.Name, req.Roles)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSONStatus(w, http.StatusCreated, map[string]any{"name": req.Name, "roles": req.Roles, "token": tok})
+}
+
+func (s *Server) registerKey(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		PublicKey []byte `json:"public_key"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, idx, err := s.cfg.Registry.RegisterKey(r.Context(), actor(r), ed25519.PublicKey(req.PublicKey))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSONStatus(w, http.StatusCreated, map[string]any{"keyid": id, "log_index": idx})
+}
+
+func (s *Server) revokeKey(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	idx, err := s.cfg.Registry.RevokeKey(r.Context(), actor(r), r.PathValue("keyid"), req.Reason)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, map[string]any{"keyid": r.PathValue("keyid"), "log_index": idx})
+}
+
+// createLetter takes multipart/form-data: subject, class, tag (repeatable), to (repeatable)
+// and the file.
+func (s *Server) createLetter(w http.ResponseWriter, r *http.Request) {
+	if actor(r).Member == nil {
+		s.fail(w, r, registry.ErrUnauthenticated)
+		return
+	}
+	u, err := s.readUpload(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !u.has {
+		s.fail(w, r, fmt.Errorf("%w: no file part", errBadRequest))
+		return
+	}
+	ref, err := s.cfg.Registry.CreateLetter(r.Context(), actor(r), registry.NewLetter{
+		Subject: u.one("subject"), Class: u.one("class"), Tags: u.fields["tag"], Addressees: u.fields["to"], File: u.file})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSONStatus(w, http.StatusCreated, map[string]any{"reference": ref, "version": 1, "digest": seal.DigestOf(u.file.Data)})
+}
+
+func (s *Server) reviseLetter(w http.ResponseWriter, r *http.Request) {
+	if actor(r).Member == nil {
+		s.fail(w, r, registry.ErrUnauthenticated)
+		return
+	}
+	u, err := s.readUpload(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !u.has {
+		s.fail(w, r, fmt.Errorf("%w: no file part", errBadRequest))
+		return
+	}
+	n, err := s.cfg.Registry.Revise(r.Context(), actor(r), r.PathValue("ref"), u.file)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSONStatus(w, http.StatusCreated, map[string]any{"reference": r.PathValue("ref"), "version": n, "digest": seal.DigestOf(u.file.Data)})
+}
+
+func (s *Server) showLetter(w http.ResponseWriter, r *http.Request) {
+	v, err := s.cfg.Registry.Letter(r.Context(), actor(r), r.PathValue("ref"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, v)
+}
+
+type decisionRequest struct {
+	Version string `json:"version"`
+	Comment string `json:"comment"`
+}
+
+func (s *Server) approve(w http.ResponseWriter, r *http.Request) {
+	var req decisionRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.cfg.Registry.Approve(r.Context(), actor(r), r.PathValue("ref"), req.Version, req.Comment); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.showLetter(w, r)
+}
+
+func (s *Server) reject(w http.ResponseWriter, r *http.Request) {
+	var req decisionRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.cfg.Registry.Reject(r.Context(), actor(r), r.PathValue("ref"), req.Version, req.Comment); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.showLetter(w, r)
+}
+
+func (s *Server) signingStatement(w http.ResponseWriter, r *http.Request) {
+	st, err := s.cfg.Registry.SigningStatement(r.Context(), actor(r), r.PathValue("ref"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, map[string]any{"payload_type": seal.SigningPayloadType, "statement": st})
+}
+
+type signedRequest struct {
+	KeyID     string `json:"keyid"`
+	Statement []byte `json:"statement"`
+	Sig       []byte `json:"sig"`
+	By        string `json:"by,omitempty"`
+}
+
+func (s *Server) addSignature(w http.ResponseWriter, r *http.Request) {
+	var req signedRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.cfg.Registry.Sign(r.Context(), actor(r), r.PathValue("ref"), req.KeyID, req.Statement, req.Sig); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.showLetter(w, r)
+}
+
+func (s *Server) release(w http.ResponseWriter, r *http.Request) {
+	rel, err := s.cfg.Registry.Release(r.Context(), actor(r), r.PathValue("ref"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSONStatus(w, http.StatusCreated, map[string]any{
+		"reference": rel.Reference, "log_index": rel.LogIndex, "file_name": rel.FileName,
+		"media_type": rel.MediaType, "file_digest": seal.DigestOf(rel.File), "seal": rawJSON(rel.Seal.Marshal())})
+}
+
+// releasedFile serves the released bytes. Released letters are public: their statement is in
+// the public log, and the addressee and the public alike may fetch the letter to check it.
+func (s *Server) releasedFile(w http.ResponseWriter, r *http.Request) {
+	data, rel, err := s.cfg.Registry.ReleasedFile(r.Context(), r.PathValue("ref"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", rel.MediaType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", rel.FileName))
+	w.Header().Set("X-Chancery-Digest", rel.FileDigest)
+	w.Write(data)
+}
+
+func (s *Server) letterSeal(w http.ResponseWriter, r *http.Request) {
+	sl, err := s.cfg.Registry.Seal(r.Context(), r.PathValue("ref"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(sl.Marshal())
+}
+
+// StatusResponse is the JSON of the status and verify endpoints: the Status and its seal.
+type StatusResponse struct {
+	*registry.Status
+	Seal rawJSON `json:"seal,omitempty"`
+}
+
+func statusResponse(st *registry.Status) StatusResponse {
+	out := StatusResponse{Status: st}
+	if st.Seal != nil {
+		out.Seal = st.Seal.Marshal()
+	}
+	return out
+}
+
+func (s *Server) letterStatus(w http.ResponseWriter, r *http.Request) {
+	st, err := s.cfg.Registry.StatusOf(r.Context(), r.PathValue("ref"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, statusResponse(st))
+}
+
+// verify answers for a digest ({"digest": "sha256:…"}) or for an uploaded file
+// (multipart/form-data with a file part), whose digest is computed here.
+func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
+	var d seal.Digest
+	if ct := r.Header.Get("Content-Type"); len(ct) >= 19 && ct[:19] == "multipart/form-data" {
+		u, err := s.readUpload(w, r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if !u.has {
+			s.fail(w, r, fmt.Errorf("%w: no file part", errBadRequest))
+			return
+		}
+		d = seal.DigestOf(u.file.Data)
+	} else {
+		var req struct {
+			Digest string `json:"digest"`
+		}
+		if err := decodeJSON(w, r, &req); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		var err error
+		if d, err = seal.ParseDigest(req.Digest); err != nil {
+			s.fail(w, r, fmt.Errorf("%w: %v", errBadRequest, err))
+			return
+		}
+	}
+	st, err := s.cfg.Registry.VerifyDigest(r.Context(), actor(r), d)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, statusResponse(st))
+}
+
+func (s *Server) withdrawalStatement(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		By     string `json:"by"`
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	st, pt, err := s.cfg.Registry.WithdrawalStatement(r.Context(), actor(r), r.PathValue("ref"), req.By, req.Reason)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, map[string]any{"payload_type": pt, "statement": st})
+}
+
+func (s *Server) withdraw(w http.ResponseWriter, r *http.Request) {
+	var req signedRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.cfg.Registry.Withdraw(r.Context(), actor(r), r.PathValue("ref"), req.By, req.KeyID, req.Statement, req.Sig); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	st, err := s.cfg.Registry.StatusOf(r.Context(), r.PathValue("ref"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSONStatus(w, http.StatusCreated, statusResponse(st))
+}
+
+func (s *Server) exportDraft(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Recipient string `json:"recipient"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, err := s.cfg.Registry.ExportDraft(r.Context(), actor(r), r.PathValue("ref"), req.Recipient)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", c.MediaType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", c.FileName))
+	w.Header().Set("X-Chancery-Digest", c.Digest)
+	w.Header().Set("X-Chancery-Version", strconv.Itoa(c.Version))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(c.Data)
+}
+
+func (s *Server) audit(w http.ResponseWriter, r *http.Request) {
+	evs, err := s.cfg.Registry.Audit(r.Context(), actor(r), r.PathValue("ref"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	type event struct {
+		Time   string `json:"time"`
+		Actor  string `json:"actor"`
+		Action string `json:"action"`
+		Detail string `json:"detail"`
+		Remote string `json:"remote"`
+	}
+	out := []event{}
+	for _, e := range evs {
+		out = append(out, event{e.Time.Format("2006-01-02T15:04:05Z07:00"), e.Actor, e.Action, e.Detail, e.Remote})
+	}
+	writeJSON(w, out)
+}
+
+func (s *Server) trust(w http.ResponseWriter, r *http.Request) {
+	b, err := s.cfg.Registry.TrustRoot().Marshal()
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Write(b)
+}
+
+// rawJSON is JSON embedded as is.
+type rawJSON []byte
+
+func (j rawJSON) MarshalJSON() ([]byte, error) {
+	if len(j) == 0 {
+		return []byte("null"), nil
+	}
+	return j, nil
+}
+
+func writeJSONStatus(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	// An error here is the client going away: there is no one left to tell.
+	jsonEncode(w, v)
+}
