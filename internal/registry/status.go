@@ -26,18 +26,18 @@ const (
 // logged evidence, so a client need not take the registry's word for valid, retracted or
 // superseded.
 type Status struct {
-	Outcome    string     `json:"outcome"`
-	Reference  string     `json:"reference,omitempty"`
-	Office     string     `json:"office"`
-	Subject    string     `json:"subject,omitempty"`
-	Class      string     `json:"class,omitempty"`
-	Signers    []string   `json:"signers,omitempty"`
-	ReleasedAt *time.Time `json:"released_at,omitempty"`
-	LogIndex   *int64     `json:"log_index,omitempty"`
-	FileDigest string     `json:"file_digest,omitempty"`
-	Reason       string `json:"reason,omitempty"`
-	SupersededBy string `json:"superseded_by,omitempty"`
-	Message      string `json:"message"`
+	Outcome      string     `json:"outcome"`
+	Reference    string     `json:"reference,omitempty"`
+	Office       string     `json:"office"`
+	Subject      string     `json:"subject,omitempty"`
+	Class        string     `json:"class,omitempty"`
+	Signers      []string   `json:"signers,omitempty"`
+	ReleasedAt   *time.Time `json:"released_at,omitempty"`
+	LogIndex     *int64     `json:"log_index,omitempty"`
+	FileDigest   string     `json:"file_digest,omitempty"`
+	Reason       string     `json:"reason,omitempty"`
+	SupersededBy string     `json:"superseded_by,omitempty"`
+	Message      string     `json:"message"`
 	// Seal proves the release (for valid, retracted and superseded).
 	Seal *seal.Seal `json:"-"`
 	// Withdrawal is the logged retraction or supersession entry, with its inclusion proof in the
