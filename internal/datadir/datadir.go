@@ -222,8 +222,12 @@ func verifierKey(skey string) (string, error) {
 	}
 	// The signer key is PRIVATE+KEY+name+hash+base64(alg||seed); note offers no way to get the
 	// public key from a Signer, so derive it from the seed.
-	f := strings.Split(skey, "+")
-	raw, err := base64.StdEncoding.DecodeString(f[len(f)-1])
+	// The key's base64 may itself contain '+': split off only the four fields before it.
+	f := strings.SplitN(skey, "+", 5)
+	if len(f) != 5 {
+		return "", errors.New("not a note signer key")
+	}
+	raw, err := base64.StdEncoding.DecodeString(f[4])
 	if err != nil || len(raw) != 33 || raw[0] != 1 {
 		return "", errors.New("not an Ed25519 note key")
 	}

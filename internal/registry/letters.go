@@ -225,7 +225,11 @@ func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, 
 		if err != nil {
 			return err
 		}
-		return r.audit(ctx, tx, a, "letter."+decision, ref, fmt.Sprintf("version %d %s: %s", latest.N, latest.Digest, comment))
+		detail := fmt.Sprintf("version %d %s", latest.N, latest.Digest)
+		if comment != "" {
+			detail += ": " + comment
+		}
+		return r.audit(ctx, tx, a, "letter."+decision, ref, detail)
 	})
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", decision, ref, err)

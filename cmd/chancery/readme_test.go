@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestREADMEWalkthrough runs the README's walkthrough block, as it is, with the chancery binary
+// built from this tree on PATH, in an empty folder, against a server on a free port.
+func TestREADMEWalkthrough(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs a server")
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)<!-- walkthrough:[^>]*-->\n```sh\n(.*?)```").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md has no walkthrough block")
+	}
+	script := string(m[1])
+
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "chancery"), ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(),
+		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"CHANCERY_LISTEN="+addr, "CHANCERY_URL=http://"+addr)
+	out, err := cmd.CombinedOutput()
+	t.Logf("walkthrough output:\n%s", out)
+	if err != nil {
+		t.Fatalf("walkthrough failed: %v", err)
+	}
+	for _, want := range []string{
+		"release refused: missing 1 approval by a reviewer; missing 1 signature by a signer",
+		"refused, as it must be",
+		"valid: TFN-",
+		"draft: not an official document",
+		"retracted: TFN-",
+		"Sent before coordination ended",
+		"letter.release",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("walkthrough output lacks %q", want)
+		}
+	}
+}
