@@ -23,7 +23,18 @@ type Facts struct {
 	Subject    string
 	MediaType  string
 	Size       int64
-	Author     string
+	// Authors are everyone who drafted the letter: its creator and the author of every
+	// version. None of them counts for its release.
+	Authors []string
+}
+
+func (f Facts) drafted(name string) bool {
+	for _, a := range f.Authors {
+		if a == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Evidence is who has acted on the version being released. Each person appears once per
@@ -130,7 +141,7 @@ func (p *Policy) Decide(f Facts, e Evidence) *Decision {
 	}
 	eligible := func(s slot, a Actor) bool {
 		r := reqs[s.req]
-		return a.Name != f.Author && a.has(r.Role)
+		return !f.drafted(a.Name) && a.has(r.Role)
 	}
 	candidates := func(r Requirement) []Actor {
 		if r.Kind == "signature" {
@@ -138,10 +149,11 @@ func (p *Policy) Decide(f Facts, e Evidence) *Decision {
 		}
 		return e.Approvals
 	}
+	noted := map[string]bool{}
 	for _, a := range append(append([]Actor(nil), e.Approvals...), e.Signatures...) {
-		if a.Name == f.Author {
+		if f.drafted(a.Name) && !noted[a.Name] {
+			noted[a.Name] = true
 			d.Notes = append(d.Notes, fmt.Sprintf("%s drafted the letter and cannot count for its release", a.Name))
-			break
 		}
 	}
 	// Maximum bipartite matching of people to slots (augmenting paths), so that each person
@@ -205,12 +217,37 @@ func (p *Policy) Decide(f Facts, e Evidence) *Decision {
 		}
 		d.Requirements = append(d.Requirements, st)
 	}
-	for _, n := range names {
-		if _, ok := assigned[n]; !ok && n != f.Author {
-			d.Notes = append(d.Notes, fmt.Sprintf("%s is already counted or holds no role that a remaining requirement needs", n))
+	// Explain every approval or signature that was given but not counted.
+	for _, r := range []struct {
+		kind   string
+		actors []Actor
+	}{{"approval", e.Approvals}, {"signature", e.Signatures}} {
+		for _, a := range r.actors {
+			if f.drafted(a.Name) || countedFor(d, r.kind, a.Name) {
+				continue
+			}
+			if _, ok := assigned[a.Name]; ok {
+				d.Notes = append(d.Notes, fmt.Sprintf("the %s by %s does not count: %s is already counted for another requirement (two-person rule)", r.kind, a.Name, a.Name))
+			} else {
+				d.Notes = append(d.Notes, fmt.Sprintf("the %s by %s does not count: no remaining requirement needs a %s from their roles", r.kind, a.Name, r.kind))
+			}
 		}
 	}
 	return d
+}
+
+func countedFor(d *Decision, kind, name string) bool {
+	for _, st := range d.Requirements {
+		if st.Kind != kind {
+			continue
+		}
+		for _, n := range st.By {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Explain is a one-line summary of what is missing, for errors.

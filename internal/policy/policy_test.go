@@ -7,7 +7,7 @@ import (
 
 func TestBuiltin(t *testing.T) {
 	p := Builtin()
-	f := Facts{Reference: "X-1", Author: "drafter"}
+	f := Facts{Reference: "X-1", Authors: []string{"drafter"}}
 	rev := Actor{Name: "rita", Roles: []string{"reviewer"}}
 	sig := Actor{Name: "sam", Roles: []string{"signer"}}
 	both := Actor{Name: "bo", Roles: []string{"reviewer", "signer"}}

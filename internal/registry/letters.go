@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -217,7 +218,7 @@ func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, 
 					ErrConflict, d, ref, latest.N, latest.Digest)
 			}
 		}
-		if l.AuthorID == a.Member.ID && decision == "approve" {
+		if drafted(l, vs, a.Member.ID) && decision == "approve" {
 			return fmt.Errorf("%w: %s drafted %s and cannot approve it", ErrForbidden, a.Member.Name, ref)
 		}
 		err = tx.AddApproval(ctx, store.Approval{LetterID: l.ID, VersionDigest: latest.Digest, PolicyDigest: string(r.cfg.Policy.Digest),
@@ -299,7 +300,7 @@ func (r *Registry) Sign(ctx context.Context, a Actor, ref, keyID string, stateme
 		if string(statement) != string(want) {
 			return fmt.Errorf("%w: the signed statement is not the current one for %s (it changed, or was made for another letter or version): fetch it again", ErrConflict, ref)
 		}
-		if l.AuthorID == a.Member.ID {
+		if drafted(l, vs, a.Member.ID) {
 			return fmt.Errorf("%w: %s drafted %s and cannot sign it", ErrForbidden, a.Member.Name, ref)
 		}
 		k, err := tx.SignerKey(ctx, keyID)
@@ -334,6 +335,23 @@ func (r *Registry) Sign(ctx context.Context, a Actor, ref, keyID string, stateme
 	return nil
 }
 
+// authors returns the members who drafted a letter: its creator and every version's author.
+func authors(l *store.Letter, vs []store.Version) []int64 {
+	out := []int64{l.AuthorID}
+	for _, v := range vs {
+		if !slices.Contains(out, v.CreatedBy) {
+			out = append(out, v.CreatedBy)
+		}
+	}
+	return out
+}
+
+// drafted reports whether member id drafted the letter or any of its versions: they may not
+// approve or sign it.
+func drafted(l *store.Letter, vs []store.Version, id int64) bool {
+	return slices.Contains(authors(l, vs), id)
+}
+
 func verifyPAE(pub []byte, payloadType string, payload, sig []byte) bool {
 	e := &dsse.Envelope{PayloadType: payloadType, Payload: payload, Signatures: []dsse.Signature{{Sig: sig}}}
 	return len(pub) == 32 && e.Verify(pub) == nil
@@ -364,12 +382,15 @@ func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 		ev.members[id] = m
 		return m, nil
 	}
-	author, err := member(l.AuthorID)
-	if err != nil {
-		return nil, err
-	}
 	ev.facts = policy.Facts{Reference: l.Reference, Class: l.Class, Tags: l.Tags, Addressees: l.Addressees,
-		Subject: l.Subject, MediaType: ev.version.MediaType, Size: ev.version.Size, Author: author.Name}
+		Subject: l.Subject, MediaType: ev.version.MediaType, Size: ev.version.Size}
+	for _, id := range authors(l, vs) {
+		m, err := member(id)
+		if err != nil {
+			return nil, err
+		}
+		ev.facts.Authors = append(ev.facts.Authors, m.Name)
+	}
 	aps, err := tx.Approvals(ctx, l.ID)
 	if err != nil {
 		return nil, err

@@ -134,9 +134,12 @@ func (r *Registry) StatusOf(ctx context.Context, ref string) (*Status, error) {
 	st := &Status{Office: r.cfg.Office.Name, Reference: ref}
 	var rel *store.Release
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		// The public must not learn what drafts exist: an unreleased reference and one never
+		// used get the same answer.
+		const unknown = "unknown: no released letter of this office has this reference"
 		l, err := tx.LetterByRef(ctx, ref)
 		if errors.Is(err, store.ErrNotFound) {
-			st.Outcome, st.Message = Unknown, "unknown: this office has no letter with this reference"
+			st.Outcome, st.Message = Unknown, unknown
 			return nil
 		}
 		if err != nil {
@@ -144,8 +147,7 @@ func (r *Registry) StatusOf(ctx context.Context, ref string) (*Status, error) {
 		}
 		rel, err = tx.ReleaseOf(ctx, l.ID)
 		if errors.Is(err, store.ErrNotFound) {
-			// The public must not learn what drafts exist: an unreleased reference is unknown.
-			st.Outcome, st.Message = Unknown, "unknown: no released letter of this office has this reference"
+			st.Outcome, st.Message = Unknown, unknown
 			return nil
 		}
 		if err != nil {
