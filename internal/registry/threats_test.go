@@ -1,7 +1,7 @@
 package registry
 
 // Tests of the threats of the letters issue: each asserts the specific refusal, not just an
-// error. TestBug_* functions fail on purpose: each shows a defect of non-test code.
+// error.
 
 import (
 	"context"
