@@ -94,7 +94,7 @@ Every command but init, serve and log is a client of the server: it reads CHANCE
 		SilenceUsage:  true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return withHint(err, "see 'chancery %s --help'", c.Name())
+		return withHint(err, "see '%s --help'", c.CommandPath())
 	})
 	def := os.Getenv("CHANCERY_DATA")
 	if def == "" {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -47,7 +48,7 @@ func newLog(g *globals) *cobra.Command {
 			return db.View(c.Context(), func(tx *store.Tx) error {
 				h, err := tx.LogHead(c.Context())
 				if err != nil {
-					return withHint(err, "the log is created on the first 'chancery serve'")
+					return withHint(err, "the log is created by 'chancery init'; is --data the right directory?")
 				}
 				c.OutOrStdout().Write(h.Checkpoint)
 				return nil
@@ -105,8 +106,11 @@ Exit status: 0 the log is sound; 1 a check failed; 2 verification could not run.
 				return err
 			}
 			rep, err := translog.Verify(context.WithoutCancel(c.Context()), db, d.Verifier(), kept, check, progress)
-			if err != nil {
+			if errors.Is(err, translog.ErrUnsound) {
 				return &failed{fmt.Errorf("log verify: %w", err)}
+			}
+			if err != nil {
+				return fmt.Errorf("log verify: could not check the log: %w", err)
 			}
 			w := c.OutOrStdout()
 			fmt.Fprintf(w, "log %s is sound: %d entries, root %s\n", d.Settings.Origin, rep.Size, rep.Root)

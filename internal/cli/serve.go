@@ -20,6 +20,7 @@ import (
 func newServe(g *globals) *cobra.Command {
 	var listen, base string
 	var demo bool
+	var maxUpload int64
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the registry: web pages, JSON API and the transparency log",
@@ -47,7 +48,7 @@ sample entries and deletes the directory on exit.`,
 			if !c.Flags().Changed("url") {
 				base = "http://" + listen
 			}
-			return serve(c, path, listen, base, demo)
+			return serve(c, path, listen, base, demo, maxUpload)
 		},
 	}
 	listenDef := os.Getenv("CHANCERY_LISTEN")
@@ -56,11 +57,12 @@ sample entries and deletes the directory on exit.`,
 	}
 	c.Flags().StringVar(&listen, "listen", listenDef, "address to listen on (env CHANCERY_LISTEN)")
 	c.Flags().StringVar(&base, "url", "", "public base URL, when serve initializes the data directory (default http://LISTEN)")
+	c.Flags().Int64Var(&maxUpload, "max-upload", server.DefaultMaxUpload, "largest letter file accepted, in bytes")
 	c.Flags().BoolVar(&demo, "demo", false, "fill the log with sample entries (in a temporary directory unless --data is given)")
 	return c
 }
 
-func serve(c *cobra.Command, path, listen, base string, demo bool) error {
+func serve(c *cobra.Command, path, listen, base string, demo bool, maxUpload int64) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(c.ErrOrStderr(), nil))
@@ -100,7 +102,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool) error {
 	}
 	srv := &http.Server{
 		Handler: server.New(server.Config{
-			Log: lg, DB: db, VerifierKey: d.VerifierKey(), Origin: d.Settings.Origin, Logger: logger, Registry: st.reg,
+			Log: lg, DB: db, VerifierKey: d.VerifierKey(), Origin: d.Settings.Origin, Logger: logger, Registry: st.reg, MaxUpload: maxUpload,
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,

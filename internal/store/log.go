@@ -46,10 +46,12 @@ type Tile struct {
 	Data  []byte
 }
 
-// PutTile stores a tile, replacing a narrower version of the same tile.
+// PutTile stores a tile, replacing a narrower version of the same tile; a narrower or equal
+// version of a stored tile changes nothing.
 func (t *Tx) PutTile(ctx context.Context, tile Tile) error {
 	_, err := t.exec(ctx, `INSERT INTO log_tiles (level, idx, width, data) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (level, idx) DO UPDATE SET width = excluded.width, data = excluded.data`,
+		ON CONFLICT (level, idx) DO UPDATE SET width = excluded.width, data = excluded.data
+		WHERE excluded.width > log_tiles.width`,
 		tile.Level, tile.Index, tile.Width, tile.Data)
 	if err != nil {
 		return fmt.Errorf("put tile %d/%d: %w", tile.Level, tile.Index, err)

@@ -24,6 +24,12 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 		return nil, fmt.Errorf("store: create data directory: %w", err)
 	}
 	path := filepath.Join(dir, SQLiteFile)
+	// Create the database file private to its owner; SQLite would create it 0644.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err != nil {
+		return nil, fmt.Errorf("store: create %s: %w", path, err)
+	} else {
+		f.Close()
+	}
 	q := url.Values{}
 	for _, p := range []string{
 		"journal_mode(WAL)",

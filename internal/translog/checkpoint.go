@@ -60,7 +60,8 @@ func ParseCheckpoint(text []byte) (Checkpoint, error) {
 	}
 	c.Size = size
 	root, err := base64.StdEncoding.Strict().DecodeString(lines[2])
-	if err != nil || len(root) != tlog.HashSize {
+	// The decoder skips \r and \n: compare the re-encoding so only the canonical form passes.
+	if err != nil || len(root) != tlog.HashSize || base64.StdEncoding.EncodeToString(root) != lines[2] {
 		return Checkpoint{}, fmt.Errorf("checkpoint: malformed root hash %q", lines[2])
 	}
 	copy(c.Root[:], root)

@@ -3,12 +3,29 @@ package translog
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/chancery/chancery/internal/store"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
+
+// ErrUnsound is wrapped by Verify's errors that are findings (the log, or a kept checkpoint,
+// fails a check), as opposed to failures to run the check (a read error).
+var ErrUnsound = errors.New("log is unsound")
+
+func unsound(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrUnsound, fmt.Errorf(format, args...))
+}
+
+// missing reports a stored tile that should exist as a finding, other read errors as such.
+func missing(err error, format string, args ...any) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return unsound(format, args...)
+	}
+	return fmt.Errorf(format, args...)
+}
 
 // VerifyReport is what Verify found when the log is sound.
 type VerifyReport struct {
@@ -29,10 +46,10 @@ func Verify(ctx context.Context, db *store.DB, v note.Verifier, older [][]byte,
 	for i, o := range older {
 		c, _, err := OpenCheckpoint(o, v)
 		if err != nil {
-			return nil, fmt.Errorf("older checkpoint %d: %w", i+1, err)
+			return nil, unsound("older checkpoint %d: %w", i+1, err)
 		}
 		if h, ok := want[c.Size]; ok && h != c.Root {
-			return nil, fmt.Errorf("two older checkpoints of size %d disagree: the log was forked", c.Size)
+			return nil, unsound("two older checkpoints of size %d disagree: the log was forked", c.Size)
 		}
 		want[c.Size] = c.Root
 	}
@@ -44,14 +61,14 @@ func Verify(ctx context.Context, db *store.DB, v note.Verifier, older [][]byte,
 		}
 		c, _, err := OpenCheckpoint(head.Checkpoint, v)
 		if err != nil {
-			return fmt.Errorf("stored checkpoint: %w", err)
+			return unsound("stored checkpoint: %w", err)
 		}
 		if c.Size != head.Size || !bytes.Equal(c.Root[:], head.Root) {
-			return fmt.Errorf("stored checkpoint (size %d) does not match the stored head (size %d)", c.Size, head.Size)
+			return unsound("stored checkpoint (size %d) does not match the stored head (size %d)", c.Size, head.Size)
 		}
 		for size := range want {
 			if size > head.Size {
-				return fmt.Errorf("an older checkpoint has size %d, larger than the log's %d: the log lost entries or was forked", size, head.Size)
+				return unsound("an older checkpoint has size %d, larger than the log's %d: the log lost entries or was forked", size, head.Size)
 			}
 		}
 		b := &builder{}
@@ -62,7 +79,7 @@ func Verify(ctx context.Context, db *store.DB, v note.Verifier, older [][]byte,
 					return err
 				}
 				if root != h {
-					return fmt.Errorf("the older checkpoint of size %d has root %s, but the log's tree at that size has root %s: history was rewritten", b.size, h, root)
+					return unsound("the older checkpoint of size %d has root %s, but the log's tree at that size has root %s: history was rewritten", b.size, h, root)
 				}
 				rep.Consistent = append(rep.Consistent, b.size)
 			}
@@ -74,20 +91,20 @@ func Verify(ctx context.Context, db *store.DB, v note.Verifier, older [][]byte,
 		for n := int64(0); n*TileWidth < head.Size; n++ {
 			bundle, err := tx.Tile(ctx, EntriesLevel, n)
 			if err != nil {
-				return fmt.Errorf("entry bundle %d: %w", n, err)
+				return missing(err, "entry bundle %d: %w", n, err)
 			}
 			entries, err := SplitBundle(bundle.Data)
 			if err != nil {
-				return fmt.Errorf("entry bundle %d: %w", n, err)
+				return unsound("entry bundle %d: %w", n, err)
 			}
 			wantW := int(min(head.Size-n*TileWidth, TileWidth))
 			if len(entries) != bundle.Width || bundle.Width < wantW {
-				return fmt.Errorf("entry bundle %d holds %d entries, says %d, needs %d", n, len(entries), bundle.Width, wantW)
+				return unsound("entry bundle %d holds %d entries, says %d, needs %d", n, len(entries), bundle.Width, wantW)
 			}
 			for _, e := range entries[:wantW] {
 				if check != nil {
 					if err := check(b.size, e); err != nil {
-						return fmt.Errorf("entry %d: %w", b.size, err)
+						return unsound("entry %d: %w", b.size, err)
 					}
 				}
 				if _, err := b.add(e); err != nil {
@@ -103,10 +120,10 @@ func Verify(ctx context.Context, db *store.DB, v note.Verifier, older [][]byte,
 				}
 				st, err := tx.Tile(ctx, t.level, t.n)
 				if err != nil {
-					return fmt.Errorf("hash tile %d/%d: %w", t.level, t.n, err)
+					return missing(err, "hash tile %d/%d: %w", t.level, t.n, err)
 				}
 				if st.Width < t.w || !bytes.Equal(st.Data[:min(len(st.Data), len(t.data))], t.data) {
-					return fmt.Errorf("hash tile %d/%d differs from the hashes of the entries", t.level, t.n)
+					return unsound("hash tile %d/%d differs from the hashes of the entries", t.level, t.n)
 				}
 			}
 			if progress != nil {
@@ -118,7 +135,7 @@ func Verify(ctx context.Context, db *store.DB, v note.Verifier, older [][]byte,
 			return err
 		}
 		if !bytes.Equal(root[:], head.Root) {
-			return fmt.Errorf("the entries give root %s, but the stored head says %x", root, head.Root)
+			return unsound("the entries give root %s, but the stored head says %x", root, head.Root)
 		}
 		rep.Size, rep.Root = head.Size, root
 		return nil
