@@ -110,7 +110,16 @@ func Init(path string, s Settings) (*Dir, error) {
 		os.Remove(filepath.Join(path, officeKeyFile))
 		return nil, fmt.Errorf("write settings: %w", err)
 	}
-	return Open(path)
+	d, err := Open(path)
+	if err != nil {
+		// Leave nothing behind: a directory marked initialized that cannot open is worse
+		// than none.
+		for _, f := range []string{settingsFile, logKeyFile, officeKeyFile} {
+			os.Remove(filepath.Join(path, f))
+		}
+		return nil, err
+	}
+	return d, nil
 }
 
 // checkOffice checks the office name and reference prefix.

@@ -1,0 +1,196 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/translog"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// apiEnv is a server with a registry and one member per role.
+type apiEnv struct {
+	srv    *httptest.Server
+	db     *store.DB
+	tokens map[string]string
+}
+
+func newAPIEnv(t testing.TB, maxUpload int64) *apiEnv {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.OpenSQLite(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const origin = "api.example/log"
+	skey, vkey, _ := note.GenerateKey(rand.Reader, origin)
+	signer, _ := note.NewSigner(skey)
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
+	reg := registry.New(registry.Config{DB: db, Log: lg, Office: registry.Office{Name: "API Office", Prefix: "API", URL: "http://api.example"},
+		OfficeKey: officeKey, LogKey: vkey, LogOrigin: origin})
+	s := New(Config{Log: lg, DB: db, VerifierKey: vkey, Origin: origin, Registry: reg, MaxUpload: maxUpload})
+	env := &apiEnv{srv: httptest.NewServer(s), db: db, tokens: map[string]string{}}
+	t.Cleanup(func() { env.srv.Close(); lg.Close(); db.Close() })
+	admin, err := reg.Bootstrap(ctx, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.tokens["admin"] = admin
+	for _, role := range []string{"drafter", "reviewer", "signer", "release"} {
+		var out struct{ Token string }
+		env.do(t, "admin", "POST", "/api/v1/members", "application/json", strings.NewReader(`{"name":"`+role+`","roles":["`+role+`"]}`), http.StatusCreated, &out)
+		env.tokens[role] = out.Token
+	}
+	return env
+}
+
+// do sends a request as the member who, and checks the status.
+func (e *apiEnv) do(t testing.TB, who, method, path, ctype string, body *strings.Reader, want int, out any) *http.Response {
+	t.Helper()
+	var r *http.Request
+	if body == nil {
+		r, _ = http.NewRequest(method, e.srv.URL+path, nil)
+	} else {
+		r, _ = http.NewRequest(method, e.srv.URL+path, body)
+	}
+	if ctype != "" {
+		r.Header.Set("Content-Type", ctype)
+	}
+	if who != "" {
+		r.Header.Set("Authorization", "Bearer "+e.tokens[who])
+	}
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	buf.ReadFrom(resp.Body)
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s as %q: %d %s, want %d", method, path, who, resp.StatusCode, buf.String(), want)
+	}
+	if out != nil {
+		if err := json.Unmarshal(buf.Bytes(), out); err != nil {
+			t.Fatalf("%s %s: %v in %s", method, path, err, buf.String())
+		}
+	}
+	return resp
+}
+
+func letterForm(t testing.TB, size int) (*strings.Reader, string) {
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	w.WriteField("subject", "A subject")
+	w.WriteField("class", "internal")
+	w.WriteField("to", "Someone")
+	p, _ := w.CreateFormFile("file", "letter.txt")
+	p.Write(bytes.Repeat([]byte("x"), size))
+	w.Close()
+	return strings.NewReader(b.String()), w.FormDataContentType()
+}
+
+func TestAPIAccessControl(t *testing.T) {
+	e := newAPIEnv(t, 1<<20)
+	body, ct := letterForm(t, 100)
+	e.do(t, "", "POST", "/api/v1/letters", ct, body, http.StatusUnauthorized, nil)
+	body, ct = letterForm(t, 100)
+	e.do(t, "reviewer", "POST", "/api/v1/letters", ct, body, http.StatusForbidden, nil)
+	e.tokens["forged"] = "chy_forged"
+	body, ct = letterForm(t, 100)
+	e.do(t, "forged", "POST", "/api/v1/letters", ct, body, http.StatusUnauthorized, nil)
+	var created struct{ Reference string }
+	body, ct = letterForm(t, 100)
+	e.do(t, "drafter", "POST", "/api/v1/letters", ct, body, http.StatusCreated, &created)
+	ref := created.Reference
+	e.do(t, "drafter", "POST", "/api/v1/letters/"+ref+"/approve", "application/json", strings.NewReader(`{}`), http.StatusForbidden, nil)
+	e.do(t, "reviewer", "POST", "/api/v1/letters/"+ref+"/release", "", nil, http.StatusForbidden, nil)
+	e.do(t, "signer", "POST", "/api/v1/members", "application/json", strings.NewReader(`{"name":"x","roles":["admin"]}`), http.StatusForbidden, nil)
+	// The gate answers 422 with the decision.
+	var gate struct {
+		Error    string
+		Decision struct{ Allowed bool }
+	}
+	e.do(t, "release", "POST", "/api/v1/letters/"+ref+"/release", "", nil, http.StatusUnprocessableEntity, &gate)
+	if gate.Decision.Allowed || !strings.Contains(gate.Error, "missing 1 approval by a reviewer") {
+		t.Fatalf("gate answer: %+v", gate)
+	}
+	// Drafts are not public.
+	e.do(t, "", "GET", "/api/v1/letters/"+ref, "", nil, http.StatusUnauthorized, nil)
+	var st struct{ Outcome string }
+	e.do(t, "", "GET", "/api/v1/letters/"+ref+"/status", "", nil, http.StatusOK, &st)
+	if st.Outcome != "unknown" {
+		t.Fatalf("public status of a draft: %q", st.Outcome)
+	}
+	// Bad bodies are 400, never 500.
+	for _, b := range []string{`{`, `{"comment":1}`, `{"unknown":true}`, `{} {}`, strings.Repeat(" ", 2<<20)} {
+		e.do(t, "reviewer", "POST", "/api/v1/letters/"+ref+"/approve", "application/json", strings.NewReader(b), http.StatusBadRequest, nil)
+	}
+	e.do(t, "reviewer", "POST", "/api/v1/letters/"+ref+"/approve", "text/plain", strings.NewReader(`{}`), http.StatusBadRequest, nil)
+	e.do(t, "", "POST", "/api/v1/verify", "application/json", strings.NewReader(`{"digest":"nope"}`), http.StatusBadRequest, nil)
+	e.do(t, "", "GET", "/api/v1/letters/NOPE-1/seal", "", nil, http.StatusNotFound, nil)
+}
+
+// TestAPIUploadLimit: a file over the limit is refused with 413 and leaves nothing behind.
+func TestAPIUploadLimit(t *testing.T) {
+	e := newAPIEnv(t, 1000)
+	body, ct := letterForm(t, 1001)
+	e.do(t, "drafter", "POST", "/api/v1/letters", ct, body, http.StatusRequestEntityTooLarge, nil)
+	body, ct = letterForm(t, 5<<20)
+	e.do(t, "drafter", "POST", "/api/v1/letters", ct, body, http.StatusRequestEntityTooLarge, nil)
+	e.db.View(context.Background(), func(tx *store.Tx) error {
+		if _, err := tx.LetterByRef(context.Background(), "API-"+"2026"+"-000001"); err == nil {
+			t.Error("a refused upload left a letter behind")
+		}
+		return nil
+	})
+	body, ct = letterForm(t, 1000)
+	var created struct{ Reference string }
+	e.do(t, "drafter", "POST", "/api/v1/letters", ct, body, http.StatusCreated, &created)
+}
+
+// FuzzAPIBodies sends arbitrary bodies to every JSON endpoint: the answer is never a 5xx.
+func FuzzAPIBodies(f *testing.F) {
+	for _, s := range []string{`{}`, `{"name":"a","roles":["drafter"]}`, `{"digest":"sha256:00"}`, `{"version":"x","comment":"y"}`,
+		`{"keyid":"k","statement":"AAAA","sig":"AAAA"}`, `{"public_key":"AAAA"}`, `{"recipient":"r"}`, `{"by":"X","reason":"r"}`, `[]`, `null`, "\x00"} {
+		f.Add(s)
+	}
+	e := newAPIEnv(f, 1<<20)
+	body, ct := letterForm(f, 10)
+	var created struct{ Reference string }
+	e.do(f, "drafter", "POST", "/api/v1/letters", ct, body, http.StatusCreated, &created)
+	ref := created.Reference
+	paths := []string{"/api/v1/members", "/api/v1/keys", "/api/v1/keys/abc/revoke", "/api/v1/verify",
+		"/api/v1/letters/" + ref + "/approve", "/api/v1/letters/" + ref + "/reject", "/api/v1/letters/" + ref + "/signatures",
+		"/api/v1/letters/" + ref + "/withdrawal-statement", "/api/v1/letters/" + ref + "/withdraw", "/api/v1/letters/" + ref + "/drafts"}
+	f.Fuzz(func(t *testing.T, b string) {
+		for _, p := range paths {
+			for _, who := range []string{"admin", "signer"} {
+				r, _ := http.NewRequest("POST", e.srv.URL+p, strings.NewReader(b))
+				r.Header.Set("Content-Type", "application/json")
+				r.Header.Set("Authorization", "Bearer "+e.tokens[who])
+				resp, err := http.DefaultClient.Do(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode >= 500 {
+					t.Fatalf("POST %s as %s with %q: %d", p, who, b, resp.StatusCode)
+				}
+			}
+		}
+	})
+}
