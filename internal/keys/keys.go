@@ -1,0 +1,265 @@
+// Package keys holds the signer keys of Chancery's members: Ed25519 keys kept in files
+// encrypted with a passphrase (age, scrypt recipient), their one-line public key format, and
+// the passphrase prompt. The formats are specified in docs/seal-format.md.
+//
+// The signing seam is crypto.Signer. Load returns an ed25519.PrivateKey, which is one; a key
+// in a hardware module (PKCS#11) will be another. The contract a signer must keep:
+//
+//   - Public returns an ed25519.PublicKey, the same on every call.
+//   - Sign(rand, message, crypto.Hash(0)) returns the 64-byte Ed25519 signature of message
+//     itself (not of a digest of it), or an error; it may be called from several goroutines.
+//
+// seal.Sign calls a Signer that way and verifies what it returns.
+package keys
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode"
+
+	"filippo.io/age"
+	"filippo.io/age/armor"
+)
+
+// PublicKeyPrefix starts a public key line: "chancery-ed25519 <base64 key> [comment]".
+const PublicKeyPrefix = "chancery-ed25519"
+
+// seedPrefix starts the plaintext of a key file: "chancery-ed25519-seed <base64 seed>\n".
+const seedPrefix = "chancery-ed25519-seed"
+
+// maxKeyFileSize bounds the key files Load reads; a real one is about 400 bytes.
+const maxKeyFileSize = 16 << 10
+
+// maxPublicKeySize bounds the public key lines ParsePublic reads.
+const maxPublicKeySize = 4 << 10
+
+// ErrWrongPassphrase is returned by Load when the passphrase does not open the key file.
+var ErrWrongPassphrase = errors.New("wrong passphrase")
+
+// Generate returns a new Ed25519 private key from the operating system's random source.
+func Generate() (ed25519.PrivateKey, error) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("generate key: %w", err)
+	}
+	return priv, nil
+}
+
+// Option configures WriteNew.
+type Option func(*options)
+
+type options struct {
+	comment    string
+	workFactor int
+}
+
+// Comment sets the comment of the public key line, usually the member's name. It must be
+// printable and on one line.
+func Comment(c string) Option { return func(o *options) { o.comment = c } }
+
+// WorkFactor sets the scrypt work factor (log2 of N) of the key file's encryption. Without it
+// age's default applies (18, about a second); lower factors are for tests.
+func WorkFactor(logN int) Option { return func(o *options) { o.workFactor = logN } }
+
+// WriteNew writes priv to a new file at path, encrypted with passphrase (armored age, scrypt
+// recipient, mode 0600), and its public key line to path+".pub". Neither file may exist. Both
+// are synced, and the directory too, before WriteNew returns; on failure neither is left.
+func WriteNew(path string, priv ed25519.PrivateKey, passphrase string, opts ...Option) (err error) {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	if len(priv) != ed25519.PrivateKeySize {
+		return fmt.Errorf("write key %s: not an Ed25519 private key", path)
+	}
+	pub, err := FormatPublic(priv.Public().(ed25519.PublicKey), o.comment)
+	if err != nil {
+		return fmt.Errorf("write key %s: %w", path, err)
+	}
+	r, err := age.NewScryptRecipient(passphrase)
+	if err != nil {
+		return fmt.Errorf("write key %s: %w", path, err)
+	}
+	if o.workFactor != 0 {
+		r.SetWorkFactor(o.workFactor)
+	}
+	var sealed bytes.Buffer
+	aw := armor.NewWriter(&sealed)
+	w, err := age.Encrypt(aw, r)
+	if err != nil {
+		return fmt.Errorf("write key %s: %w", path, err)
+	}
+	fmt.Fprintf(w, "%s %s\n", seedPrefix, base64.StdEncoding.EncodeToString(priv.Seed()))
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("write key %s: %w", path, err)
+	}
+	if err := aw.Close(); err != nil {
+		return fmt.Errorf("write key %s: %w", path, err)
+	}
+
+	var created []string
+	defer func() {
+		if err != nil {
+			for _, p := range created {
+				os.Remove(p)
+			}
+		}
+	}()
+	for _, f := range []struct {
+		path string
+		data []byte
+		mode os.FileMode
+	}{{path, sealed.Bytes(), 0o600}, {path + ".pub", pub, 0o644}} {
+		if err := writeExclusive(f.path, f.data, f.mode, &created); err != nil {
+			return fmt.Errorf("write key: %w", err)
+		}
+	}
+	if err := syncDir(filepath.Dir(path)); err != nil {
+		return fmt.Errorf("write key: %w", err)
+	}
+	return nil
+}
+
+// writeExclusive creates path, which must not exist, writes data and syncs it. It records
+// path in created as soon as the file exists, so the caller can remove it on a later failure.
+func writeExclusive(path string, data []byte, mode os.FileMode, created *[]string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	if err != nil {
+		return err
+	}
+	*created = append(*created, path)
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// syncDir syncs a directory so that the names of files just created in it survive a crash.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// Load reads the key file at path and decrypts it with passphrase. A passphrase that does not
+// open it fails with ErrWrongPassphrase.
+func Load(path, passphrase string) (ed25519.PrivateKey, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("load key: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxKeyFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("load key %s: %w", path, err)
+	}
+	if len(data) > maxKeyFileSize {
+		return nil, fmt.Errorf("load key %s: larger than %d bytes, not a key file", path, maxKeyFileSize)
+	}
+	priv, err := Decrypt(data, passphrase)
+	if err != nil {
+		return nil, fmt.Errorf("load key %s: %w", path, err)
+	}
+	return priv, nil
+}
+
+// Decrypt decrypts the contents of a key file with passphrase. A passphrase that does not open
+// it fails with ErrWrongPassphrase.
+func Decrypt(data []byte, passphrase string) (ed25519.PrivateKey, error) {
+	id, err := age.NewScryptIdentity(passphrase)
+	if err != nil {
+		return nil, err
+	}
+	r, err := age.Decrypt(armor.NewReader(bytes.NewReader(data)), id)
+	if err != nil {
+		if _, ok := errors.AsType[*age.NoIdentityMatchError](err); ok {
+			return nil, ErrWrongPassphrase
+		}
+		return nil, fmt.Errorf("not a Chancery key file: %w", err)
+	}
+	plain, err := io.ReadAll(io.LimitReader(r, maxKeyFileSize))
+	if err != nil {
+		return nil, fmt.Errorf("decrypt: %w", err)
+	}
+	b64, ok := strings.CutPrefix(string(plain), seedPrefix+" ")
+	b64, nl := strings.CutSuffix(b64, "\n")
+	seed, err := decodeBase64(b64)
+	if !ok || !nl || err != nil || len(seed) != ed25519.SeedSize {
+		return nil, errors.New("decrypted, but not a Chancery Ed25519 key")
+	}
+	return ed25519.NewKeyFromSeed(seed), nil
+}
+
+// FormatPublic returns the public key line of pub: "chancery-ed25519 <base64 key> <comment>"
+// and a newline, without the space and comment if comment is empty.
+func FormatPublic(pub ed25519.PublicKey, comment string) ([]byte, error) {
+	if len(pub) != ed25519.PublicKeySize {
+		return nil, errors.New("public key: not an Ed25519 key")
+	}
+	if !validComment(comment) {
+		return nil, fmt.Errorf("public key: comment %q is not printable text on one line", comment)
+	}
+	line := PublicKeyPrefix + " " + base64.StdEncoding.EncodeToString(pub)
+	if comment != "" {
+		line += " " + comment
+	}
+	return []byte(line + "\n"), nil
+}
+
+// ParsePublic parses a public key line as FormatPublic writes it, with or without its final
+// newline, and returns the key and the comment.
+func ParsePublic(data []byte) (ed25519.PublicKey, string, error) {
+	if len(data) > maxPublicKeySize {
+		return nil, "", fmt.Errorf("public key: larger than %d bytes", maxPublicKeySize)
+	}
+	line := strings.TrimSuffix(string(data), "\n")
+	prefix, rest, _ := strings.Cut(line, " ")
+	if prefix != PublicKeyPrefix {
+		return nil, "", fmt.Errorf("public key: does not start with %q", PublicKeyPrefix)
+	}
+	b64, comment, _ := strings.Cut(rest, " ")
+	key, err := decodeBase64(b64)
+	if err != nil || len(key) != ed25519.PublicKeySize {
+		return nil, "", errors.New("public key: key is not 32 bytes in padded standard base64")
+	}
+	if !validComment(comment) || (comment == "" && strings.HasSuffix(rest, " ")) {
+		return nil, "", errors.New("public key: comment is not printable text on one line")
+	}
+	return ed25519.PublicKey(key), comment, nil
+}
+
+// decodeBase64 decodes padded standard base64 with canonical padding bits, refusing the line
+// breaks that the base64 package skips, so that a key has one encoding.
+func decodeBase64(s string) ([]byte, error) {
+	if strings.ContainsAny(s, "\r\n") {
+		return nil, errors.New("line break in base64")
+	}
+	return base64.StdEncoding.Strict().DecodeString(s)
+}
+
+// validComment reports whether c can be a comment: printable, with no leading or trailing
+// space (which would not survive a round trip).
+func validComment(c string) bool {
+	for _, r := range c {
+		if !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return strings.TrimSpace(c) == c
+}

@@ -1,0 +1,76 @@
+package keys
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+)
+
+// The environment variables Passphrase reads.
+const (
+	PassphraseEnv     = "CHANCERY_PASSPHRASE"
+	PassphraseFileEnv = "CHANCERY_PASSPHRASE_FILE"
+)
+
+// ErrNoPassphrase is returned by Passphrase when neither variable is set and there is no
+// terminal to ask on. Show PassphraseHint with it.
+var ErrNoPassphrase = errors.New("no passphrase: " + PassphraseEnv + " and " + PassphraseFileEnv + " are unset and there is no terminal to ask on")
+
+// PassphraseHint is the advice to show with ErrNoPassphrase.
+const PassphraseHint = "set " + PassphraseFileEnv + " to a file holding the passphrase (or " + PassphraseEnv + " to the passphrase), or run in a terminal"
+
+// maxPassphraseFileSize bounds the passphrase files Passphrase reads.
+const maxPassphraseFileSize = 4 << 10
+
+// Passphrase returns the passphrase of a key file: the value of CHANCERY_PASSPHRASE if it is
+// set and not empty; else the contents of the file CHANCERY_PASSPHRASE_FILE names, less one
+// final newline; else what the user types at the terminal in, after prompt is written to out,
+// without echo. If in is not a terminal it fails with ErrNoPassphrase. An empty passphrase is
+// an error: age refuses to encrypt with one.
+func Passphrase(prompt string, in *os.File, out io.Writer) (string, error) {
+	if p := os.Getenv(PassphraseEnv); p != "" {
+		return p, nil
+	}
+	if path := os.Getenv(PassphraseFileEnv); path != "" {
+		f, err := os.Open(path)
+		if err != nil {
+			return "", fmt.Errorf("passphrase: %s: %w", PassphraseFileEnv, err)
+		}
+		defer f.Close()
+		b, err := io.ReadAll(io.LimitReader(f, maxPassphraseFileSize+1))
+		if err != nil {
+			return "", fmt.Errorf("passphrase: %s: %w", PassphraseFileEnv, err)
+		}
+		if len(b) > maxPassphraseFileSize {
+			return "", fmt.Errorf("passphrase: %s: file larger than %d bytes", PassphraseFileEnv, maxPassphraseFileSize)
+		}
+		// Editors end files with a newline (CRLF on Windows), which is not part of the
+		// passphrase; any other white space is.
+		p, crlf := strings.CutSuffix(string(b), "\r\n")
+		if !crlf {
+			p = strings.TrimSuffix(p, "\n")
+		}
+		if p == "" {
+			return "", fmt.Errorf("passphrase: %s: %s is empty", PassphraseFileEnv, path)
+		}
+		return p, nil
+	}
+	if in == nil || !term.IsTerminal(int(in.Fd())) {
+		return "", ErrNoPassphrase
+	}
+	fmt.Fprint(out, prompt)
+	b, err := term.ReadPassword(int(in.Fd()))
+	// The user's Enter was not echoed either: end the prompt's line.
+	fmt.Fprintln(out)
+	if err != nil {
+		return "", fmt.Errorf("passphrase: read terminal: %w", err)
+	}
+	if len(b) == 0 {
+		return "", errors.New("passphrase: empty passphrase")
+	}
+	return string(b), nil
+}

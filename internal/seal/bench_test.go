@@ -1,0 +1,103 @@
+package seal
+
+import (
+	"crypto/ed25519"
+	"crypto/sha256"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/entry"
+)
+
+// BenchmarkVerify measures offline verification of a seal with two signers, from the seal's
+// bytes and the file's bytes to the result, as a verifier does for each file, and
+// compares it with the physical limit: hashing the same bytes with SHA-256 plus the three
+// Ed25519 verifications a seal needs once its checkpoint and key entries are cached (the
+// office's signature of the release and the two signers'). Each iteration does the limit's
+// work and then the verification, timed apart, so that both share the machine's load; it
+// reports seals/s, limit-seals/s and pct-of-limit (its ns/op counts both). "cold" verifies
+// each seal with a new Verifier, which checks the checkpoint, the cosignature and the key
+// entries every time.
+//
+//	go test ./internal/seal -run '^$' -bench BenchmarkVerify -benchtime 2000x
+func BenchmarkVerify(b *testing.B) {
+	for _, size := range []int{100 << 10, 5 << 20} {
+		name := fmt.Sprintf("%dKB", size>>10)
+		if size >= 1<<20 {
+			name = fmt.Sprintf("%dMB", size>>20)
+		}
+		file := make([]byte, size)
+		rng := rand.NewChaCha8([32]byte{})
+		rng.Read(file)
+
+		s := newScenario(b)
+		o := s.o
+		i := o.logStatement(b, entry.Release, o.releaseStatement(b, "TFN-2026-000200", file, releasedAt, "alice", "bob"), o.office)
+		// A log of some size, so that proofs have realistic lengths (13 hashes).
+		for range 5000 {
+			o.append(b, []byte("filler"))
+		}
+		data := o.seal(b, i, true).Marshal()
+		tr := o.trustRoot(1)
+
+		// The limit checks the very signatures the seal carries: the office's over the
+		// release entry and the signers' over the signing statement.
+		type check struct {
+			pub      ed25519.PublicKey
+			msg, sig []byte
+		}
+		e, err := entry.Decode(o.entries[i])
+		if err != nil {
+			b.Fatal(err)
+		}
+		var st ReleaseStatement
+		if err := Unmarshal(e.Envelope.Payload, &st); err != nil {
+			b.Fatal(err)
+		}
+		checks := []check{{o.office.Public().(ed25519.PublicKey), dsse.PAE(e.Envelope.PayloadType, e.Envelope.Payload), e.Envelope.Signatures[0].Sig}}
+		for _, sig := range st.Signatures {
+			checks = append(checks, check{o.members[sig.Signer].Public().(ed25519.PublicKey), SigningMessage(st.Signing()), sig.Sig})
+		}
+		b.Run(name+"/seal", func(b *testing.B) {
+			v := newTestVerifier(b, tr)
+			var limit, verify time.Duration
+			b.ReportAllocs()
+			for b.Loop() {
+				t0 := time.Now()
+				sha256.Sum256(file)
+				for _, c := range checks {
+					if !ed25519.Verify(c.pub, c.msg, c.sig) {
+						b.Fatal("verify failed")
+					}
+				}
+				t1 := time.Now()
+				verifyOnce(b, v, data, file)
+				limit += t1.Sub(t0)
+				verify += time.Since(t1)
+			}
+			b.ReportMetric(float64(b.N)/verify.Seconds(), "seals/s")
+			b.ReportMetric(float64(b.N)/limit.Seconds(), "limit-seals/s")
+			b.ReportMetric(100*limit.Seconds()/verify.Seconds(), "pct-of-limit")
+		})
+		b.Run(name+"/cold", func(b *testing.B) {
+			b.SetBytes(int64(size))
+			for b.Loop() {
+				verifyOnce(b, newTestVerifier(b, tr), data, file)
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "seals/s")
+		})
+	}
+}
+
+func verifyOnce(b *testing.B, v *Verifier, data, file []byte) {
+	s, err := Parse(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := v.VerifyBytes(s, file); err != nil {
+		b.Fatal(err)
+	}
+}

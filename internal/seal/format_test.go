@@ -1,0 +1,216 @@
+package seal
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/dsse"
+)
+
+func TestSealRoundTrip(t *testing.T) {
+	s := newScenario(t)
+	seal := s.o.seal(t, s.relA, true)
+	data := seal.Marshal()
+	if !bytes.HasSuffix(data, []byte("}\n")) || bytes.Count(data, []byte("\n")) != 1 {
+		t.Fatalf("not one line of compact JSON: %q", data)
+	}
+	got, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, seal) {
+		t.Fatalf("round trip:\n%+v\n%+v", got, seal)
+	}
+	// White space is free: an indented seal is the same seal.
+	var ind bytes.Buffer
+	if err := json.Indent(&ind, data, "", "\t"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Parse(ind.Bytes()); err != nil || !reflect.DeepEqual(got, seal) {
+		t.Fatalf("indented: %v", err)
+	}
+	// A tree of one has an empty proof, written [] and read back as such.
+	one := &Seal{Checkpoint: []byte("c"), Release: LoggedEntry{Entry: []byte("e")}}
+	if !bytes.Contains(one.Marshal(), []byte(`"proof":[]`)) || !bytes.Contains(one.Marshal(), []byte(`"keys":[]`)) {
+		t.Fatalf("empty lists: %s", one.Marshal())
+	}
+	if _, err := Parse(one.Marshal()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSealParseStrict(t *testing.T) {
+	s := newScenario(t)
+	good := string(s.o.seal(t, s.relA, true).Marshal())
+	hash := `"` + strings.SplitN(strings.SplitN(good, `"proof":["`, 2)[1], `"`, 2)[0] + `"`
+	cases := []struct {
+		name, data string
+		version    bool
+	}{
+		{"empty", "", false},
+		{"not an object", "[]", false},
+		{"unknown field", strings.Replace(good, `{"chancery_seal":1,`, `{"chancery_seal":1,"note":"x",`, 1), false},
+		{"missing field", strings.Replace(good, `"keys":`, `"keyz":`, 1), false},
+		{"field in another case", strings.Replace(good, `"keys":`, `"Keys":`, 1), false},
+		{"repeated field", strings.Replace(good, `{"chancery_seal":1,`, `{"chancery_seal":1,"chancery_seal":1,`, 1), false},
+		{"reordered fields", reordered(t, good), false},
+		{"null proof", strings.Replace(good, `"proof":[`+hash, `"proof":null,"x":[`+hash, 1), false},
+		{"version 2", strings.Replace(good, `"chancery_seal":1`, `"chancery_seal":2`, 1), true},
+		{"version 2 with new fields", strings.Replace(good, `"chancery_seal":1,`, `"chancery_seal":2,"timestamp":1,`, 1), true},
+		{"version 0", strings.Replace(good, `"chancery_seal":1`, `"chancery_seal":0`, 1), true},
+		{"negative index", strings.Replace(good, `"index":2,`, `"index":-2,`, 1), false},
+		{"index as a float", strings.Replace(good, `"index":2,`, `"index":2.0,`, 1), false},
+		{"escaped key", strings.Replace(good, `"keys":`, `"k\u0065ys":`, 1), false},
+		{"trailing data", good + "{}", false},
+		{"non-canonical hash base64", strings.Replace(good, hash, hash[:43]+string(b64Alphabet[strings.IndexByte(b64Alphabet, hash[43])^1])+hash[44:], 1), false},
+		{"no checkpoint", strings.Replace(good, good[strings.Index(good, `"checkpoint":`):strings.Index(good, `,"release"`)], `"checkpoint":""`, 1), false},
+		{"too large", good[:len(good)-2] + strings.Repeat(" ", MaxSealSize) + "}\n", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse([]byte(c.data))
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("got %v, want malformed", err)
+			}
+			if c.version != errors.Is(err, ErrUnsupportedVersion) {
+				t.Fatalf("version error %v, want %v", err, c.version)
+			}
+		})
+	}
+}
+
+const b64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+// reordered returns the seal with its fields in another order.
+func reordered(t *testing.T, good string) string {
+	var f sealFile
+	if err := json.Unmarshal([]byte(good), &f); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(struct {
+		Keys       []LoggedEntry `json:"keys"`
+		Version    int           `json:"chancery_seal"`
+		Checkpoint string        `json:"checkpoint"`
+		Release    LoggedEntry   `json:"release"`
+	}{f.Keys, f.Version, f.Checkpoint, f.Release})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestTrustRootRoundTrip(t *testing.T) {
+	o := newTestOffice(t, "Task Force North", "letters.example.org/log", 0x10)
+	tr := o.trustRoot(1)
+	data, err := tr.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(data, []byte("{\n  \"chancery_trust\": 1,\n")) || !bytes.HasSuffix(data, []byte("}\n")) {
+		t.Fatalf("not indented JSON with the version first:\n%s", data)
+	}
+	got, err := ParseTrustRoot(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, tr) {
+		t.Fatalf("round trip:\n%+v\n%+v", got, tr)
+	}
+	var compact bytes.Buffer
+	json.Compact(&compact, data)
+	if _, err := ParseTrustRoot(compact.Bytes()); err != nil {
+		t.Fatalf("compact: %v", err)
+	}
+	// No witnesses: written as [], and quorum 0.
+	tr.Witnesses, tr.WitnessQuorum = nil, 0
+	data, err = tr.Marshal()
+	if err != nil || !bytes.Contains(data, []byte(`"witnesses": []`)) {
+		t.Fatalf("%s, %v", data, err)
+	}
+	if _, err := ParseTrustRoot(data); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTrustRootStrict(t *testing.T) {
+	o := newTestOffice(t, "Task Force North", "letters.example.org/log", 0x10)
+	good, err := o.trustRoot(1).Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := string(good)
+	other := seedKey(0x77).Public().(ed25519.PublicKey)
+	_, plainKey := noteSigner(t, "witness.example/w1", seedKey(0x12))
+	officeLine := func(k OfficeKey) string {
+		b, _ := json.Marshal(k)
+		return string(b)
+	}
+	okey := NewOfficeKey(o.office.Public().(ed25519.PublicKey))
+	// edit replaces the value of a top-level field.
+	edit := func(field, value string) string {
+		i := strings.Index(g, `"`+field+`": `)
+		if i < 0 {
+			t.Fatalf("no field %s", field)
+		}
+		j := i + len(field) + 4
+		end := j
+		for depth := 0; ; end++ {
+			switch g[end] {
+			case '[', '{':
+				depth++
+			case ']', '}':
+				depth--
+			}
+			if depth < 0 || (depth == 0 && (g[end] == ',' || g[end] == '\n')) {
+				break
+			}
+		}
+		return g[:j] + value + g[end:]
+	}
+	cases := map[string]string{
+		"unknown field":         strings.Replace(g, `"office": `, `"comment": "x", "office": `, 1),
+		"missing field":         strings.Replace(g, "  \"base_url\": \"https://letters.example.org\",\n", "", 1),
+		"repeated field":        strings.Replace(g, `"witness_quorum": 1`, `"witness_quorum": 1, "witness_quorum": 0`, 1),
+		"field in another case": strings.Replace(g, `"office": `, `"Office": `, 1),
+		"version 2":             strings.Replace(g, `"chancery_trust": 1`, `"chancery_trust": 2`, 1),
+		"trailing data":         g + "x",
+		"too large":             g[:len(g)-2] + strings.Repeat(" ", MaxTrustRootSize) + "}\n",
+		"empty office":          edit("office", `""`),
+		"office with newline":   edit("office", `"Task\nForce"`),
+		"base URL not http":     edit("base_url", `"ftp://letters.example.org"`),
+		"base URL relative":     edit("base_url", `"letters.example.org"`),
+		"origin not key name":   edit("log_origin", `"other.example.org/log"`),
+		"log key malformed":     edit("log_key", `"letters.example.org/log+00000000+AQ=="`),
+		"no office keys":        edit("office_keys", `[]`),
+		"office key id wrong":   edit("office_keys", `[`+officeLine(OfficeKey{KeyID: okey.KeyID, PublicKey: other})+`]`),
+		"office key short":      edit("office_keys", `[`+officeLine(OfficeKey{KeyID: dsse.KeyID(other[:31]), PublicKey: other[:31]})+`]`),
+		"office key twice":      edit("office_keys", `[`+officeLine(okey)+`,`+officeLine(okey)+`]`),
+		"witness twice":         edit("witnesses", `["`+o.witness.vkey+`","`+o.witness.vkey+`"]`),
+		"witness plain key":     edit("witnesses", `["`+plainKey+`"]`),
+		"witness wrong hash":    edit("witnesses", `["`+wrongHash(o.witness.vkey)+`"]`),
+		"witness malformed":     edit("witnesses", `["witness"]`),
+		"quorum too high":       edit("witness_quorum", `2`),
+		"quorum negative":       edit("witness_quorum", `-1`),
+	}
+	for name, data := range cases {
+		t.Run(name, func(t *testing.T) {
+			if tr, err := ParseTrustRoot([]byte(data)); err == nil {
+				t.Fatalf("accepted %+v", tr)
+			} else {
+				t.Log(err)
+			}
+		})
+	}
+}
+
+// wrongHash returns a verifier key with another key hash.
+func wrongHash(vkey string) string {
+	name, rest, _ := strings.Cut(vkey, "+")
+	_, key, _ := strings.Cut(rest, "+")
+	return name + "+00000000+" + key
+}

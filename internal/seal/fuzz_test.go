@@ -1,0 +1,158 @@
+package seal
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+)
+
+// vectorFiles returns the files of the test vectors whose names start with prefix, as seeds.
+func vectorFiles(f *testing.F, prefix string) [][]byte {
+	data, err := os.ReadFile(vectorsFile)
+	if err != nil {
+		f.Fatal(err)
+	}
+	var out [][]byte
+	for _, file := range txtar.Parse(data).Files {
+		if strings.HasPrefix(file.Name, prefix) {
+			out = append(out, file.Data)
+		}
+	}
+	return out
+}
+
+// referenceParse is what Parse must accept, said with encoding/json: a strict decoding of the
+// file form, version 1, with a checkpoint and non-negative indexes, whose canonical encoding is
+// the input less white space.
+func referenceParse(data []byte) bool {
+	if len(data) > MaxSealSize {
+		return false
+	}
+	var f sealFile
+	if strictDecode(data, &f) != nil || f.Version != SealVersion || f.Checkpoint == "" {
+		return false
+	}
+	for _, e := range append([]LoggedEntry{f.Release}, f.Keys...) {
+		if e.Index < 0 || e.Proof == nil {
+			return false
+		}
+	}
+	return f.Keys != nil && sameJSON(data, canonicalJSON(f)) == nil
+}
+
+// FuzzParseSeal checks that Parse never panics, agrees with encoding/json on what it accepts,
+// and that what it accepts is canonical: Marshal gives the input back, white space aside.
+// Real seals are a few kilobytes, which the fuzzer is slow to minimize; run it with
+//
+//	go test ./internal/seal -run '^$' -fuzz '^FuzzParseSeal$' -fuzztime 20s -fuzzminimizetime 2s
+func FuzzParseSeal(f *testing.F) {
+	for _, s := range vectorFiles(f, "seals/valid") {
+		f.Add(s)
+	}
+	one := &Seal{Checkpoint: []byte("o\n1\nAAAA\n\n— o AAAA\n"), Release: LoggedEntry{Entry: []byte("e")}}
+	f.Add(one.Marshal())
+	for _, s := range []string{
+		`{"chancery_seal":1,"checkpoint":"a\"b\\c\u2028<&>\t","release":{"index":0,"entry":"","proof":[]},"keys":[]}`,
+		`{"chancery_seal":1,"checkpoint":"x","release":{"index":0,"entry":"AA==","proof":null},"keys":[]}`,
+		`{"chancery_seal":1,"checkpoint":"x","release":{"index":01,"entry":"AA==","proof":[]},"keys":[]}`,
+		` { "chancery_seal" : 1 , "checkpoint" : "x" , "release" : { "index" : 0 , "entry" : "AB==" , "proof" : [ ] } , "keys" : [ ] } `,
+		"{\"chancery_seal\":1,\"checkpoint\":\"x\",\"release\":{\"index\":0,\"entry\":\"AA\nAA\",\"proof\":[]},\"keys\":[]}",
+		`{"chancery_seal":1,"checkpoint":"x","release":{"index":0,"entry":"","proof":["RaENzDvUZYsSKPfN7CCOydF71RQpeoxkXoms9NbLTDam9p0="]},"keys":[]}`,
+		`{"chancery_seal":2}`,
+		`{"chancery_seal":1,"chancery_seal":1}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse(data)
+		if want := referenceParse(data); (err == nil) != want {
+			t.Fatalf("Parse: %v, encoding/json accepts: %v", err, want)
+		}
+		if err != nil {
+			return
+		}
+		out := s.Marshal()
+		if sameJSON(data, bytes.TrimSuffix(out, []byte("\n"))) != nil {
+			t.Fatalf("accepted a non-canonical seal:\n%q\nre-encodes as\n%q", data, out)
+		}
+		s2, err := Parse(out)
+		if err != nil || !reflect.DeepEqual(s, s2) {
+			t.Fatalf("round trip: %v", err)
+		}
+	})
+}
+
+// FuzzParseTrustRoot checks that ParseTrustRoot never panics and that what it accepts
+// survives a round trip through Marshal.
+func FuzzParseTrustRoot(f *testing.F) {
+	for _, s := range vectorFiles(f, "trust") {
+		f.Add(s)
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, s); err == nil {
+			f.Add(compact.Bytes())
+		}
+	}
+	f.Add([]byte(`{"chancery_trust":2}`))
+	f.Add([]byte(`{"chancery_trust":1,"office":"o","base_url":"https://x","log_origin":"o","log_key":"o+00000000+AQ==","office_keys":[],"witnesses":[],"witness_quorum":0}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tr, err := ParseTrustRoot(data)
+		if err != nil {
+			return
+		}
+		out, err := tr.Marshal()
+		if err != nil {
+			t.Fatalf("accepted trust root does not marshal: %v", err)
+		}
+		if sameJSON(data, canonicalCompact(t, out)) != nil {
+			t.Fatalf("accepted a non-canonical trust root:\n%s\nre-encodes as\n%s", data, out)
+		}
+		tr2, err := ParseTrustRoot(out)
+		if err != nil || !reflect.DeepEqual(tr, tr2) {
+			t.Fatalf("round trip: %v", err)
+		}
+		if _, err := NewVerifier(tr); err != nil {
+			t.Fatalf("accepted trust root makes no verifier: %v", err)
+		}
+	})
+}
+
+// FuzzDecodeRelease checks that the fast release statement decoder accepts exactly what
+// Unmarshal accepts, with the same result.
+func FuzzDecodeRelease(f *testing.F) {
+	for _, s := range vectorFiles(f, "statements/release") {
+		s = bytes.TrimSuffix(s, []byte("\n"))
+		f.Add(s)
+		f.Add(bytes.Replace(s, []byte(`"tags":["exercise"]`), []byte(`"tags":null`), 1))
+		f.Add(bytes.Replace(s, []byte(`"signatures":[`), []byte(`"signatures":null,"x":[`), 1))
+		f.Add(bytes.Replace(s, []byte(`Exercise`), []byte(`\u003cExercise\u003e`), 1))
+		f.Add(bytes.Replace(s, []byte(`Exercise`), []byte(`<Exercise>`), 1))
+		f.Add(bytes.Replace(s, []byte(`"version":2`), []byte(`"version":-2`), 1))
+		f.Add(bytes.Replace(s, []byte(`14:30:00Z`), []byte(`14:30:00.5+02:00`), 1))
+		f.Add(bytes.Replace(s, []byte(`14:30:00Z`), []byte(`14:30:00.500Z`), 1))
+		f.Add(bytes.Replace(s, []byte(`Press office`), []byte(`Press \u0026 media\u2028office \u00e9`), 1))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var want ReleaseStatement
+		werr := Unmarshal(data, &want)
+		got, err := decodeRelease(data)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("decodeRelease: %v, Unmarshal: %v", err, werr)
+		}
+		if err == nil && !bytes.Equal(Marshal(got), Marshal(&want)) {
+			t.Fatalf("decodeRelease and Unmarshal disagree:\n%s\n%s", Marshal(got), Marshal(&want))
+		}
+	})
+}
+
+func canonicalCompact(t *testing.T, data []byte) []byte {
+	var b bytes.Buffer
+	if err := json.Compact(&b, data); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}

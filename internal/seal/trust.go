@@ -1,0 +1,276 @@
+package seal
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode"
+
+	"github.com/chancery/chancery/internal/dsse"
+	wnote "github.com/transparency-dev/formats/note"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// TrustVersion is the version of the trust root format this package writes and reads.
+const TrustVersion = 1
+
+// MaxTrustRootSize bounds the trust roots Parse accepts.
+const MaxTrustRootSize = 64 << 10
+
+// TrustRoot is what a verifier pins for one office: the office's name and keys, its log's origin
+// and key, and the witnesses whose cosignatures a checkpoint needs. Its file form is specified
+// in docs/seal-format.md.
+type TrustRoot struct {
+	// Office is the office's name exactly as its statements spell it.
+	Office string `json:"office"`
+	// BaseURL is the registry's public address, for online checks and for people.
+	BaseURL string `json:"base_url"`
+	// LogOrigin is the origin of the office's log: the first line of its checkpoints.
+	LogOrigin string `json:"log_origin"`
+	// LogKey is the log's note verifier key, "<origin>+<hash>+<base64>".
+	LogKey string `json:"log_key"`
+	// OfficeKeys are the keys that sign the office's log entries. More than one is allowed so
+	// that a key can be rotated: seals signed by the old key stay valid while it is listed.
+	OfficeKeys []OfficeKey `json:"office_keys"`
+	// Witnesses are the note verifier keys of the witnesses (C2SP tlog-cosignature, Ed25519
+	// cosignature/v1 keys of type 0x04).
+	Witnesses []string `json:"witnesses"`
+	// WitnessQuorum is how many of Witnesses must have cosigned a checkpoint for it to be
+	// accepted. Zero means the log's own signature is enough.
+	WitnessQuorum int `json:"witness_quorum"`
+}
+
+// OfficeKey is an Ed25519 public key of the office.
+type OfficeKey struct {
+	KeyID     string `json:"keyid"`      // dsse.KeyID(PublicKey)
+	PublicKey []byte `json:"public_key"` // raw 32-byte Ed25519 key
+}
+
+// NewOfficeKey returns the OfficeKey of pub.
+func NewOfficeKey(pub ed25519.PublicKey) OfficeKey {
+	return OfficeKey{KeyID: dsse.KeyID(pub), PublicKey: pub}
+}
+
+// trustFile is the trust root's file form: the version first, then the fields of TrustRoot.
+type trustFile struct {
+	Version int `json:"chancery_trust"`
+	TrustRoot
+}
+
+// Marshal returns the trust root's file form: indented JSON ending in a newline. It refuses a
+// trust root that Parse would refuse.
+func (t *TrustRoot) Marshal() ([]byte, error) {
+	if _, err := t.compile(); err != nil {
+		return nil, err
+	}
+	c := *t
+	// Empty lists are written as [] rather than null, the one form Parse accepts.
+	if c.OfficeKeys == nil {
+		c.OfficeKeys = []OfficeKey{}
+	}
+	if c.Witnesses == nil {
+		c.Witnesses = []string{}
+	}
+	compact := canonicalJSON(trustFile{TrustVersion, c})
+	var b bytes.Buffer
+	if err := json.Indent(&b, compact, "", "  "); err != nil {
+		return nil, fmt.Errorf("trust root: %w", err)
+	}
+	b.WriteByte('\n')
+	return b.Bytes(), nil
+}
+
+// ParseTrustRoot parses and checks a trust root. It is strict: unknown, missing, repeated or
+// reordered fields are refused, as is anything but version 1, so that a trust root means the
+// same to every reader. White space between JSON tokens is free.
+func ParseTrustRoot(data []byte) (*TrustRoot, error) {
+	if len(data) > MaxTrustRootSize {
+		return nil, fmt.Errorf("trust root: larger than %d bytes", MaxTrustRootSize)
+	}
+	var f trustFile
+	if err := strictDecode(data, &f); err != nil {
+		if v, ok := probeVersion(data, "chancery_trust"); ok && v != TrustVersion {
+			return nil, fmt.Errorf("trust root: unsupported version %d", v)
+		}
+		return nil, fmt.Errorf("trust root: %w", err)
+	}
+	if f.Version != TrustVersion {
+		return nil, fmt.Errorf("trust root: unsupported version %d", f.Version)
+	}
+	if err := sameJSON(data, canonicalJSON(f)); err != nil {
+		return nil, fmt.Errorf("trust root: %w", err)
+	}
+	if _, err := f.TrustRoot.compile(); err != nil {
+		return nil, err
+	}
+	return &f.TrustRoot, nil
+}
+
+// trust is a trust root checked and turned into the verifiers and keys that verification uses.
+type trust struct {
+	office     string
+	log        note.Verifier
+	notes      note.Verifiers // the log's key and every witness's
+	witnesses  map[noteKey]bool
+	quorum     int
+	officeKeys []OfficeKey
+}
+
+// compile checks every field of t and returns its verifiers.
+func (t *TrustRoot) compile() (*trust, error) {
+	if !printable(t.Office) {
+		return nil, errors.New("trust root: office name is empty or not printable")
+	}
+	u, err := url.Parse(t.BaseURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("trust root: base URL %q is not an http(s) URL", truncate(t.BaseURL))
+	}
+	logV, err := note.NewVerifier(t.LogKey)
+	if err != nil {
+		return nil, fmt.Errorf("trust root: log key: %w", err)
+	}
+	if t.LogOrigin == "" || logV.Name() != t.LogOrigin {
+		return nil, fmt.Errorf("trust root: log key is named %q, not the log origin %q", logV.Name(), truncate(t.LogOrigin))
+	}
+	c := &trust{office: t.Office, log: logV, witnesses: map[noteKey]bool{}, quorum: t.WitnessQuorum}
+	if len(t.OfficeKeys) == 0 {
+		return nil, errors.New("trust root: no office keys")
+	}
+	seen := map[string]bool{}
+	for i, k := range t.OfficeKeys {
+		if len(k.PublicKey) != ed25519.PublicKeySize {
+			return nil, fmt.Errorf("trust root: office key %d: %d bytes, want %d", i, len(k.PublicKey), ed25519.PublicKeySize)
+		}
+		if id := dsse.KeyID(k.PublicKey); k.KeyID != id {
+			return nil, fmt.Errorf("trust root: office key %d: keyid %q, want %s", i, truncate(k.KeyID), id)
+		}
+		if seen[k.KeyID] {
+			return nil, fmt.Errorf("trust root: office key %s listed twice", k.KeyID)
+		}
+		seen[k.KeyID] = true
+		c.officeKeys = append(c.officeKeys, k)
+	}
+	vs := []note.Verifier{logV}
+	for i, w := range t.Witnesses {
+		v, err := witnessVerifier(w)
+		if err != nil {
+			return nil, fmt.Errorf("trust root: witness %d: %w", i, err)
+		}
+		id := noteKey{v.Name(), v.KeyHash()}
+		if c.witnesses[id] || (id == noteKey{logV.Name(), logV.KeyHash()}) {
+			return nil, fmt.Errorf("trust root: witness %d: key %s+%08x listed twice", i, id.name, id.hash)
+		}
+		c.witnesses[id] = true
+		vs = append(vs, v)
+	}
+	if t.WitnessQuorum < 0 || t.WitnessQuorum > len(t.Witnesses) {
+		return nil, fmt.Errorf("trust root: witness quorum %d out of range 0..%d", t.WitnessQuorum, len(t.Witnesses))
+	}
+	c.notes = note.VerifierList(vs...)
+	return c, nil
+}
+
+// noteKey identifies a note verifier key as signature lines do: by name and key hash.
+type noteKey struct {
+	name string
+	hash uint32
+}
+
+// algCosignatureV1 is the C2SP signed-note key type of Ed25519 tlog-cosignature/v1 keys.
+const algCosignatureV1 = 0x04
+
+// witnessVerifier parses a witness's verifier key. Only cosignature/v1 keys are accepted: the
+// library would also read a plain Ed25519 key (type 0x01) as a cosignature key, with another
+// key hash, which would make one string mean two keys.
+func witnessVerifier(vkey string) (note.Verifier, error) {
+	parts := strings.SplitN(vkey, "+", 3)
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("malformed verifier key %q", truncate(vkey))
+	}
+	key, err := base64.StdEncoding.Strict().DecodeString(parts[2])
+	if err != nil || len(key) == 0 {
+		return nil, fmt.Errorf("malformed verifier key %q", truncate(vkey))
+	}
+	if key[0] != algCosignatureV1 {
+		return nil, fmt.Errorf("key type 0x%02x is not an Ed25519 cosignature/v1 key (0x04)", key[0])
+	}
+	v, err := wnote.NewVerifierForCosignatureV1(vkey)
+	if err != nil {
+		return nil, fmt.Errorf("verifier key %q: %w", truncate(vkey), err)
+	}
+	if fmt.Sprintf("%s+%08x+%s", v.Name(), v.KeyHash(), parts[2]) != vkey {
+		return nil, fmt.Errorf("verifier key %q: wrong key hash", truncate(vkey))
+	}
+	return v, nil
+}
+
+func printable(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// canonicalJSON is the compact JSON of v, without the HTML escaping that encoding/json adds
+// by default, so that a URL with "&" is written as itself.
+func canonicalJSON(v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic("seal: marshal: " + err.Error()) // strings, numbers and bytes only: cannot fail
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+}
+
+// strictDecode decodes one JSON value into v, refusing unknown fields and trailing data.
+func strictDecode(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if len(bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n")) != 0 {
+		return errors.New("trailing data after the JSON value")
+	}
+	return nil
+}
+
+// sameJSON reports whether data is canonical once white space between tokens is removed. It
+// catches what strict decoding lets through: repeated keys (the last would win), keys spelled
+// in another case, missing fields, and escapes or base64 that decode to the same value.
+func sameJSON(data, canonical []byte) error {
+	d := bytes.TrimSuffix(data, []byte("\n"))
+	if bytes.Equal(d, canonical) {
+		return nil
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, data); err == nil && bytes.Equal(b.Bytes(), canonical) {
+		return nil
+	}
+	return errors.New("not in canonical form (fields missing, repeated, reordered, or differently escaped)")
+}
+
+// probeVersion reads the version field of a document that strict decoding refused, so that a
+// newer version is reported as such rather than as unknown fields.
+func probeVersion(data []byte, field string) (int, bool) {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(data, &m) != nil {
+		return 0, false
+	}
+	var v int
+	if json.Unmarshal(m[field], &v) != nil {
+		return 0, false
+	}
+	return v, true
+}

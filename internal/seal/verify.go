@@ -1,0 +1,449 @@
+package seal
+
+import (
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/entry"
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// maxCheckpointSize bounds the checkpoint notes a Verifier opens (the log's own bound).
+const maxCheckpointSize = 1 << 16
+
+// maxCached bounds each of a Verifier's caches. Only checkpoints and key entries that verified
+// are cached, so forging entries cannot fill them; the bound is for a long-running verifier
+// that meets every checkpoint its log ever signed.
+const maxCached = 4096
+
+// Verifier verifies seals and log entries against one trust root, offline. It is safe for
+// concurrent use. It remembers the checkpoints and key-added entries it has verified, so that
+// verifying many seals against the same checkpoint checks its signatures once.
+type Verifier struct {
+	t *trust
+
+	mu          sync.RWMutex
+	checkpoints map[[sha256.Size]byte]*checkpoint // by SHA-256 of the signed note
+	keys        map[tlog.Hash]*KeyStatement       // verified key-added entries, by leaf hash
+}
+
+// checkpoint is what a verified checkpoint says.
+type checkpoint struct {
+	size      int64
+	root      tlog.Hash
+	witnesses int
+	// keys are the key entries proven included in this tree: leaf hash by index. The same
+	// few signer keys appear in every seal, so their proofs are checked once. Guarded by the
+	// Verifier's mu.
+	keys map[int64]tlog.Hash
+}
+
+// NewVerifier returns a Verifier for the trust root t.
+func NewVerifier(t *TrustRoot) (*Verifier, error) {
+	c, err := t.compile()
+	if err != nil {
+		return nil, err
+	}
+	return &Verifier{t: c, checkpoints: map[[sha256.Size]byte]*checkpoint{}, keys: map[tlog.Hash]*KeyStatement{}}, nil
+}
+
+// Result is what a valid seal proves.
+type Result struct {
+	// Statement is the release statement, signed by the office and in the log.
+	Statement *ReleaseStatement
+	// Index is the release entry's index in the log.
+	Index int64
+	// TreeSize is the size of the tree of the seal's checkpoint.
+	TreeSize int64
+	// Witnesses is how many of the trust root's witnesses cosigned the checkpoint.
+	Witnesses int
+	// Signers are the members whose signatures verified, one per distinct key, in the
+	// statement's order.
+	Signers []string
+	// ReleasedAt is the release time the statement records.
+	ReleasedAt time.Time
+}
+
+// Verify checks that s is a valid seal of the file whose SHA-256 digest is file, following the
+// algorithm of docs/seal-format.md. The error wraps one of ErrMalformed, ErrBadCheckpoint,
+// ErrBadSignature, ErrUntrustedKey, ErrBadProof and ErrDigestMismatch. The last is reported
+// only for a seal that is valid in every other respect: the seal is genuine, the file is not
+// the letter it seals.
+//
+// Verify says nothing about what the log recorded after the release, such as a retraction:
+// that is for online verification (see VerifyEntry).
+func (v *Verifier) Verify(s *Seal, file Digest) (*Result, error) {
+	want, err := ParseDigest(string(file))
+	if err != nil {
+		return nil, fmt.Errorf("verify seal: file %w", err)
+	}
+	cp, err := v.checkpoint(s.Checkpoint)
+	if err != nil {
+		return nil, fmt.Errorf("verify seal: %w", err)
+	}
+	rel := s.Release
+	e, err := entry.Decode(rel.Entry)
+	if err != nil {
+		return nil, fmt.Errorf("verify seal: release entry: %w: %w", ErrMalformed, err)
+	}
+	if e.Kind != entry.Release {
+		return nil, fmt.Errorf("verify seal: release entry: %w: a %s entry", ErrMalformed, e.Kind)
+	}
+	if err := v.officeSigned(e.Envelope); err != nil {
+		return nil, fmt.Errorf("verify seal: release entry: %w", err)
+	}
+	if err := cp.prove(rel.Index, tlog.RecordHash(rel.Entry), rel.Proof); err != nil {
+		return nil, fmt.Errorf("verify seal: release entry: %w", err)
+	}
+	st, err := decodeRelease(e.Envelope.Payload)
+	if err != nil {
+		return nil, fmt.Errorf("verify seal: release statement: %w: %w", ErrMalformed, err)
+	}
+	if st.Office != v.t.office {
+		return nil, fmt.Errorf("verify seal: %w: release by office %q, trust root is for %q", ErrUntrustedKey, truncate(st.Office), v.t.office)
+	}
+	signers, err := v.signers(s, st, cp)
+	if err != nil {
+		return nil, fmt.Errorf("verify seal: %w", err)
+	}
+	if !canonicalDigest(st.FileDigest) {
+		return nil, fmt.Errorf("verify seal: release statement: %w: file digest %q is not sha256:<64 lowercase hex digits>", ErrMalformed, truncate(string(st.FileDigest)))
+	}
+	if st.FileDigest != want {
+		return nil, fmt.Errorf("verify seal: %w: the seal is for %s (%s), the file is %s", ErrDigestMismatch, st.FileDigest, st.Reference, want)
+	}
+	return &Result{Statement: st, Index: rel.Index, TreeSize: cp.size, Witnesses: cp.witnesses,
+		Signers: signers, ReleasedAt: st.ReleasedAt}, nil
+}
+
+// VerifyBytes is Verify for a file in memory.
+func (v *Verifier) VerifyBytes(s *Seal, file []byte) (*Result, error) {
+	return v.Verify(s, DigestOf(file))
+}
+
+// VerifyReader is Verify for a file read from r, hashed as it is read.
+func (v *Verifier) VerifyReader(s *Seal, r io.Reader) (*Result, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return nil, fmt.Errorf("verify seal: read file: %w", err)
+	}
+	return v.Verify(s, Digest("sha256:"+hex.EncodeToString(h.Sum(nil))))
+}
+
+// VerifiedEntry is a log entry that VerifyEntry found signed by the office and in the log.
+type VerifiedEntry struct {
+	Entry *entry.Entry
+	// Statement is the decoded payload: a *ReleaseStatement, *RetractionStatement,
+	// *SupersessionStatement or *KeyStatement (for key-added and key-revoked entries). It is
+	// nil for policy-adopted entries, whose payload this package does not define; read
+	// Entry.Envelope.Payload.
+	Statement any
+	Index     int64
+	TreeSize  int64
+}
+
+// VerifyEntry checks a log entry fetched online (a retraction, a supersession, a key
+// revocation): that it is canonical, signed by an office key of the trust root, for the trust
+// root's office, and included at index in the tree of checkpoint, a signed checkpoint that
+// the trust root's log key and witness quorum accept. Other signatures on the envelope, such
+// as a retraction's signer's, are the caller's to check.
+func (v *Verifier) VerifyEntry(data []byte, index int64, proof tlog.RecordProof, checkpoint []byte) (*VerifiedEntry, error) {
+	cp, err := v.checkpoint(checkpoint)
+	if err != nil {
+		return nil, fmt.Errorf("verify entry: %w", err)
+	}
+	e, err := entry.Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("verify entry: %w: %w", ErrMalformed, err)
+	}
+	if err := v.officeSigned(e.Envelope); err != nil {
+		return nil, fmt.Errorf("verify %s entry: %w", e.Kind, err)
+	}
+	if err := cp.prove(index, tlog.RecordHash(data), proof); err != nil {
+		return nil, fmt.Errorf("verify %s entry: %w", e.Kind, err)
+	}
+	ve := &VerifiedEntry{Entry: e, Index: index, TreeSize: cp.size}
+	var office string
+	payload := e.Envelope.Payload
+	switch e.Kind {
+	case entry.Release:
+		st := new(ReleaseStatement)
+		err = Unmarshal(payload, st)
+		ve.Statement, office = st, st.Office
+	case entry.Retraction:
+		st := new(RetractionStatement)
+		err = Unmarshal(payload, st)
+		ve.Statement, office = st, st.Office
+	case entry.Supersession:
+		st := new(SupersessionStatement)
+		err = Unmarshal(payload, st)
+		ve.Statement, office = st, st.Office
+	case entry.KeyAdded, entry.KeyRevoked:
+		st, err := v.keyStatement(payload)
+		if err != nil {
+			return nil, fmt.Errorf("verify %s entry: %w", e.Kind, err)
+		}
+		ve.Statement, office = st, st.Office
+	default:
+		return ve, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("verify %s entry: %w: %w", e.Kind, ErrMalformed, err)
+	}
+	if office != v.t.office {
+		return nil, fmt.Errorf("verify %s entry: %w: statement of office %q, trust root is for %q", e.Kind, ErrUntrustedKey, truncate(office), v.t.office)
+	}
+	return ve, nil
+}
+
+// signers checks every signature of the statement against the key entries of the seal and
+// returns the signing members, one per distinct key.
+func (v *Verifier) signers(s *Seal, st *ReleaseStatement, cp *checkpoint) ([]string, error) {
+	keys := make(map[string]*KeyStatement, len(s.Keys))
+	for i, le := range s.Keys {
+		ks, err := v.keyEntry(le, st, cp, s.Release.Index)
+		if err != nil {
+			return nil, fmt.Errorf("key entry %d: %w", i, err)
+		}
+		if keys[ks.KeyID] != nil {
+			return nil, fmt.Errorf("key entry %d: %w: key %s repeated", i, ErrMalformed, ks.KeyID)
+		}
+		keys[ks.KeyID] = ks
+	}
+	if len(st.Signatures) == 0 {
+		return nil, nil
+	}
+	msg := SigningMessage(st.Signing())
+	names := make([]string, 0, len(st.Signatures))
+	seen := make(map[string]bool, len(st.Signatures))
+	for i, sig := range st.Signatures {
+		ks := keys[sig.KeyID]
+		if ks == nil {
+			return nil, fmt.Errorf("signature %d by %q: %w: key %q has no key-added entry in the seal", i, sig.Signer, ErrUntrustedKey, truncate(sig.KeyID))
+		}
+		if ks.Member != sig.Signer {
+			return nil, fmt.Errorf("signature %d by %q: %w: key %s belongs to %q", i, sig.Signer, ErrUntrustedKey, sig.KeyID, ks.Member)
+		}
+		if !ed25519.Verify(ks.PublicKey, msg, sig.Sig) {
+			return nil, fmt.Errorf("signature %d by %q: %w", i, sig.Signer, ErrBadSignature)
+		}
+		if !seen[sig.KeyID] {
+			seen[sig.KeyID] = true
+			names = append(names, sig.Signer)
+		}
+	}
+	return names, nil
+}
+
+// keyEntry checks one key entry of a seal: a key-added entry for a key that signed st, signed
+// by the office, in the checkpoint's tree before the release.
+func (v *Verifier) keyEntry(le LoggedEntry, st *ReleaseStatement, cp *checkpoint, release int64) (*KeyStatement, error) {
+	leaf := tlog.RecordHash(le.Entry)
+	v.mu.RLock()
+	ks := v.keys[leaf]
+	v.mu.RUnlock()
+	if ks == nil {
+		e, err := entry.Decode(le.Entry)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+		}
+		if e.Kind != entry.KeyAdded {
+			return nil, fmt.Errorf("%w: a %s entry, not %s", ErrUntrustedKey, e.Kind, entry.KeyAdded)
+		}
+		if ks, err = v.keyStatement(e.Envelope.Payload); err != nil {
+			return nil, err
+		}
+		// Refuse a key no signature uses before spending a signature check on it.
+		if !signedBy(st, ks.KeyID) {
+			return nil, fmt.Errorf("%w: key %s signed nothing in the release", ErrMalformed, ks.KeyID)
+		}
+		if err := v.officeSigned(e.Envelope); err != nil {
+			return nil, err
+		}
+		v.mu.Lock()
+		evictOne(v.keys)
+		v.keys[leaf] = ks
+		v.mu.Unlock()
+	} else if !signedBy(st, ks.KeyID) {
+		return nil, fmt.Errorf("%w: key %s signed nothing in the release", ErrMalformed, ks.KeyID)
+	}
+	if le.Index >= release {
+		return nil, fmt.Errorf("%w: key added at index %d, not before the release at %d", ErrBadProof, le.Index, release)
+	}
+	v.mu.RLock()
+	proven, ok := cp.keys[le.Index]
+	v.mu.RUnlock()
+	if !ok || proven != leaf {
+		if err := cp.prove(le.Index, leaf, le.Proof); err != nil {
+			return nil, err
+		}
+		v.mu.Lock()
+		evictOne(cp.keys)
+		cp.keys[le.Index] = leaf
+		v.mu.Unlock()
+	}
+	return ks, nil
+}
+
+func signedBy(st *ReleaseStatement, keyID string) bool {
+	for _, s := range st.Signatures {
+		if s.KeyID == keyID {
+			return true
+		}
+	}
+	return false
+}
+
+// keyStatement decodes a KeyStatement and checks that it is for this office and that its key
+// ID is its key's.
+func (v *Verifier) keyStatement(payload []byte) (*KeyStatement, error) {
+	ks := new(KeyStatement)
+	if err := Unmarshal(payload, ks); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	if len(ks.PublicKey) != ed25519.PublicKeySize || ks.KeyID != dsse.KeyID(ks.PublicKey) {
+		return nil, fmt.Errorf("%w: key statement: keyid %q is not the SHA-256 of a 32-byte public key", ErrMalformed, truncate(ks.KeyID))
+	}
+	if ks.Office != v.t.office {
+		return nil, fmt.Errorf("%w: key of office %q, trust root is for %q", ErrUntrustedKey, truncate(ks.Office), v.t.office)
+	}
+	return ks, nil
+}
+
+// officeSigned checks that env carries a valid signature by an office key of the trust root.
+// Keys are chosen by the signatures' key IDs, and only the first signature naming each office
+// key is checked: an entry carrying many signatures costs at most one check per office key.
+func (v *Verifier) officeSigned(env *dsse.Envelope) error {
+	var pae []byte
+	named := false
+	for _, k := range v.t.officeKeys {
+		for _, s := range env.Signatures {
+			if s.KeyID != k.KeyID {
+				continue
+			}
+			if pae == nil {
+				pae = dsse.PAE(env.PayloadType, env.Payload)
+			}
+			if ed25519.Verify(k.PublicKey, pae, s.Sig) {
+				return nil
+			}
+			named = true
+			break
+		}
+	}
+	if named {
+		return fmt.Errorf("%w: office signature does not verify", ErrBadSignature)
+	}
+	return fmt.Errorf("%w: no signature by an office key of the trust root", ErrUntrustedKey)
+}
+
+// checkpoint opens a signed checkpoint with the log key and the witnesses' keys, or returns it
+// from the cache.
+func (v *Verifier) checkpoint(signed []byte) (*checkpoint, error) {
+	if len(signed) > maxCheckpointSize {
+		return nil, fmt.Errorf("%w: larger than %d bytes", ErrBadCheckpoint, maxCheckpointSize)
+	}
+	id := sha256.Sum256(signed)
+	v.mu.RLock()
+	c := v.checkpoints[id]
+	v.mu.RUnlock()
+	if c != nil {
+		return c, nil
+	}
+	n, err := note.Open(signed, v.t.notes)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadCheckpoint, err)
+	}
+	logKey := noteKey{v.t.log.Name(), v.t.log.KeyHash()}
+	c = &checkpoint{keys: map[int64]tlog.Hash{}}
+	byLog := false
+	for _, s := range n.Sigs {
+		// note.Open verified every signature by a known key and dropped repeated ones.
+		switch k := (noteKey{s.Name, s.Hash}); {
+		case k == logKey:
+			byLog = true
+		case v.t.witnesses[k]:
+			c.witnesses++
+		}
+	}
+	if !byLog {
+		return nil, fmt.Errorf("%w: not signed by the log key %s", ErrBadCheckpoint, v.t.log.Name())
+	}
+	origin, size, root, err := parseCheckpoint(n.Text)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadCheckpoint, err)
+	}
+	if origin != v.t.log.Name() {
+		return nil, fmt.Errorf("%w: origin %q, want %q", ErrBadCheckpoint, truncate(origin), v.t.log.Name())
+	}
+	if c.witnesses < v.t.quorum {
+		return nil, fmt.Errorf("%w: %d of %d cosignatures", ErrWitnessQuorum, c.witnesses, v.t.quorum)
+	}
+	c.size, c.root = size, root
+	v.mu.Lock()
+	evictOne(v.checkpoints)
+	v.checkpoints[id] = c
+	v.mu.Unlock()
+	return c, nil
+}
+
+// prove checks that leaf is the record hash at index in the checkpoint's tree.
+func (c *checkpoint) prove(index int64, leaf tlog.Hash, proof tlog.RecordProof) error {
+	if index < 0 || index >= c.size {
+		return fmt.Errorf("%w: index %d outside the checkpoint's tree of size %d", ErrBadProof, index, c.size)
+	}
+	if err := tlog.CheckRecord(proof, c.size, c.root, index, leaf); err != nil {
+		return fmt.Errorf("%w: index %d in tree of size %d: %w", ErrBadProof, index, c.size, err)
+	}
+	return nil
+}
+
+// parseCheckpoint parses the body of a C2SP tlog-checkpoint: origin, decimal size, base64 root
+// hash, then optional extension lines. It is the canonical parse of docs/log-format.md,
+// restated here because the log's package imports storage and this one must not.
+func parseCheckpoint(text string) (origin string, size int64, root tlog.Hash, err error) {
+	lines := strings.SplitN(text, "\n", 4)
+	if len(lines) < 4 || lines[0] == "" {
+		return "", 0, root, errors.New("checkpoint body is not origin, size and root lines")
+	}
+	size, err = strconv.ParseInt(lines[1], 10, 64)
+	if err != nil || size < 0 || strconv.FormatInt(size, 10) != lines[1] {
+		return "", 0, root, fmt.Errorf("malformed tree size %q", truncate(lines[1]))
+	}
+	// 44 characters: the base64 decoder would skip a carriage return.
+	b, err := base64.StdEncoding.Strict().DecodeString(lines[2])
+	if err != nil || len(b) != tlog.HashSize || len(lines[2]) != 44 {
+		return "", 0, root, fmt.Errorf("malformed root hash %q", truncate(lines[2]))
+	}
+	copy(root[:], b)
+	return lines[0], size, root, nil
+}
+
+// evictOne makes room in a full cache by dropping an arbitrary entry. The caller holds the
+// write lock.
+func evictOne[K comparable, V any](m map[K]V) {
+	if len(m) < maxCached {
+		return
+	}
+	for k := range m {
+		delete(m, k)
+		return
+	}
+}
+
+// canonicalDigest reports whether d is "sha256:" and 64 lowercase hex digits.
+func canonicalDigest(d Digest) bool {
+	p, err := ParseDigest(string(d))
+	return err == nil && p == d
+}
