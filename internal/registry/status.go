@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
-	"github.com/chancery/chancery/internal/translog"
 )
 
 // Verification outcomes, as the CLI's exit status and the API's outcome field name them.
@@ -228,7 +228,7 @@ func (r *Registry) attachEvidence(ctx context.Context, rel *store.Release, st *S
 	}
 	st.Seal = s
 	if st.Withdrawal != nil {
-		c, err := translog.ParseCheckpointSize(s.Checkpoint)
+		c, err := checkpoint.Size(s.Checkpoint)
 		if err != nil {
 			return err
 		}

@@ -3,16 +3,13 @@ package seal
 import (
 	"crypto/ed25519"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
+	tlogcp "github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/entry"
 	"golang.org/x/mod/sumdb/note"
@@ -380,17 +377,17 @@ func (v *Verifier) checkpoint(signed []byte) (*checkpoint, error) {
 	if !byLog {
 		return nil, fmt.Errorf("%w: not signed by the log key %s", ErrBadCheckpoint, v.t.log.Name())
 	}
-	origin, size, root, err := parseCheckpoint(n.Text)
+	body, err := tlogcp.Parse([]byte(n.Text))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadCheckpoint, err)
 	}
-	if origin != v.t.log.Name() {
-		return nil, fmt.Errorf("%w: origin %q, want %q", ErrBadCheckpoint, truncate(origin), v.t.log.Name())
+	if body.Origin != v.t.log.Name() {
+		return nil, fmt.Errorf("%w: origin %q, want %q", ErrBadCheckpoint, truncate(body.Origin), v.t.log.Name())
 	}
 	if c.witnesses < v.t.quorum {
 		return nil, fmt.Errorf("%w: %d of %d cosignatures", ErrWitnessQuorum, c.witnesses, v.t.quorum)
 	}
-	c.size, c.root = size, root
+	c.size, c.root = body.Size, body.Root
 	v.mu.Lock()
 	evictOne(v.checkpoints)
 	v.checkpoints[id] = c
@@ -407,27 +404,6 @@ func (c *checkpoint) prove(index int64, leaf tlog.Hash, proof tlog.RecordProof) 
 		return fmt.Errorf("%w: index %d in tree of size %d: %w", ErrBadProof, index, c.size, err)
 	}
 	return nil
-}
-
-// parseCheckpoint parses the body of a C2SP tlog-checkpoint: origin, decimal size, base64 root
-// hash, then optional extension lines. It is the canonical parse of docs/log-format.md,
-// restated here because the log's package imports storage and this one must not.
-func parseCheckpoint(text string) (origin string, size int64, root tlog.Hash, err error) {
-	lines := strings.SplitN(text, "\n", 4)
-	if len(lines) < 4 || lines[0] == "" {
-		return "", 0, root, errors.New("checkpoint body is not origin, size and root lines")
-	}
-	size, err = strconv.ParseInt(lines[1], 10, 64)
-	if err != nil || size < 0 || strconv.FormatInt(size, 10) != lines[1] {
-		return "", 0, root, fmt.Errorf("malformed tree size %q", truncate(lines[1]))
-	}
-	// 44 characters: the base64 decoder would skip a carriage return.
-	b, err := base64.StdEncoding.Strict().DecodeString(lines[2])
-	if err != nil || len(b) != tlog.HashSize || len(lines[2]) != 44 {
-		return "", 0, root, fmt.Errorf("malformed root hash %q", truncate(lines[2]))
-	}
-	copy(root[:], b)
-	return lines[0], size, root, nil
 }
 
 // evictOne makes room in a full cache by dropping an arbitrary entry. The caller holds the

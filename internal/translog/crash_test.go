@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/entry"
@@ -76,7 +77,7 @@ func TestCrashRecovery(t *testing.T) {
 
 		db, l := reopen(t, d)
 		last := checkpoints[len(checkpoints)-1]
-		if c, _, err := translog.OpenCheckpoint(last, d.Verifier()); err != nil || l.Head().Size < c.Size {
+		if c, _, err := checkpoint.Open(last, d.Verifier()); err != nil || l.Head().Size < c.Size {
 			t.Fatalf("cycle %d: reopened at size %d, but a checkpoint of size %d was published (%v)", cycle, l.Head().Size, c.Size, err)
 		}
 		checkRecovered(t, d, db, l, acked, checkpoints)
@@ -297,7 +298,7 @@ func checkRecovered(t *testing.T, d *datadir.Dir, db *store.DB, l *translog.Log,
 	}
 	sizes := map[int64]bool{}
 	for _, cp := range checkpoints {
-		c, _, err := translog.OpenCheckpoint(cp, d.Verifier())
+		c, _, err := checkpoint.Open(cp, d.Verifier())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/store"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -353,7 +354,7 @@ func (l *Log) commitHead(ctx context.Context, tx *store.Tx, b *builder) (*Head, 
 	if err != nil {
 		return nil, fmt.Errorf("tree hash: %w", err)
 	}
-	c := Checkpoint{Origin: l.cfg.Origin, Size: b.size, Root: root}
+	c := checkpoint.Checkpoint{Origin: l.cfg.Origin, Size: b.size, Root: root}
 	signed, err := note.Sign(&note.Note{Text: string(c.Marshal())}, l.cfg.Signer)
 	if err != nil {
 		return nil, fmt.Errorf("sign checkpoint: %w", err)

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/store"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -116,7 +117,7 @@ func TestAppendMatchesTlog(t *testing.T) {
 	if head.Size != n || head.Root != want {
 		t.Fatalf("head = %d %v, want %d %v", head.Size, head.Root, n, want)
 	}
-	c, _, err := OpenCheckpoint(head.Checkpoint, v)
+	c, _, err := checkpoint.Open(head.Checkpoint, v)
 	if err != nil || c.Size != n || c.Root != want {
 		t.Fatalf("checkpoint %+v, %v", c, err)
 	}

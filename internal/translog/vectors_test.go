@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/rogpeppe/go-internal/txtar"
@@ -74,7 +75,7 @@ func TestLogVectors(t *testing.T) {
 	}
 	size := int64(len(entry.Kinds))
 	root, _ := tlog.TreeHash(size, m)
-	signed, err := note.Sign(&note.Note{Text: string(Checkpoint{Origin: "example.org/log", Size: size, Root: root}.Marshal())}, signer)
+	signed, err := note.Sign(&note.Note{Text: string(checkpoint.Checkpoint{Origin: "example.org/log", Size: size, Root: root}.Marshal())}, signer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func TestLogVectors(t *testing.T) {
 	// Read the vectors back as an outside implementer would.
 	ar := txtar.Parse(want)
 	var leaves int
-	var checkpoint []byte
+	var cpData []byte
 	for _, f := range ar.Files {
 		data := bytes.TrimSuffix(f.Data, []byte("\n"))
 		switch {
@@ -124,11 +125,11 @@ func TestLogVectors(t *testing.T) {
 				t.Errorf("%s decoded", f.Name)
 			}
 		case f.Name == "checkpoint":
-			checkpoint = f.Data
+			cpData = f.Data
 		}
 	}
 	v, _ := note.NewVerifier(vkey)
-	c, _, err := OpenCheckpoint(checkpoint, v)
+	c, _, err := checkpoint.Open(cpData, v)
 	if err != nil || c.Size != int64(leaves) || c.Root != root {
 		t.Errorf("checkpoint: %+v, %v", c, err)
 	}

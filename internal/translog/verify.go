@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/store"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -44,7 +45,7 @@ func Verify(ctx context.Context, db *store.DB, v note.Verifier, older [][]byte,
 	check func(index int64, entry []byte) error, progress func(done, total int64)) (*VerifyReport, error) {
 	want := map[int64]tlog.Hash{}
 	for i, o := range older {
-		c, _, err := OpenCheckpoint(o, v)
+		c, _, err := checkpoint.Open(o, v)
 		if err != nil {
 			return nil, unsound("older checkpoint %d: %w", i+1, err)
 		}
@@ -59,7 +60,7 @@ func Verify(ctx context.Context, db *store.DB, v note.Verifier, older [][]byte,
 		if err != nil {
 			return err
 		}
-		c, _, err := OpenCheckpoint(head.Checkpoint, v)
+		c, _, err := checkpoint.Open(head.Checkpoint, v)
 		if err != nil {
 			return unsound("stored checkpoint: %w", err)
 		}

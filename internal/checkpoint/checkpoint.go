@@ -1,4 +1,8 @@
-package translog
+// Package checkpoint is the C2SP tlog-checkpoint format: the signed statement of a log's size
+// and root hash that clients pin and witnesses cosign. The log writes checkpoints with it and
+// verifiers read them with it; it imports nothing of Chancery's, so a verifier can use it
+// without the storage the log needs.
+package checkpoint
 
 import (
 	"bytes"
@@ -21,8 +25,8 @@ type Checkpoint struct {
 	Extensions []string
 }
 
-// MaxCheckpointSize bounds the signed checkpoints this package parses.
-const MaxCheckpointSize = 1 << 16
+// MaxSize bounds the signed checkpoints this package parses.
+const MaxSize = 1 << 16
 
 // Marshal returns the checkpoint body, each line ending in a newline.
 func (c Checkpoint) Marshal() []byte {
@@ -35,11 +39,11 @@ func (c Checkpoint) Marshal() []byte {
 	return b.Bytes()
 }
 
-// ParseCheckpoint parses a checkpoint body. It accepts only the canonical form: a non-empty
+// Parse parses a checkpoint body. It accepts only the canonical form: a non-empty
 // origin, a decimal size without leading zeros, a padded standard base64 32-byte root, and
 // non-empty extension lines, every line ending in a newline.
-func ParseCheckpoint(text []byte) (Checkpoint, error) {
-	if len(text) > MaxCheckpointSize {
+func Parse(text []byte) (Checkpoint, error) {
+	if len(text) > MaxSize {
 		return Checkpoint{}, errors.New("checkpoint: too large")
 	}
 	s := string(text)
@@ -74,18 +78,18 @@ func ParseCheckpoint(text []byte) (Checkpoint, error) {
 	return c, nil
 }
 
-// OpenCheckpoint verifies a signed checkpoint note against the log's verifier, whose name
+// Open verifies a signed checkpoint note against the log's verifier, whose name
 // must be the origin, and parses it. Signatures by other keys (witness cosignatures) are kept
 // in the returned note's UnverifiedSigs.
-func OpenCheckpoint(signed []byte, v note.Verifier) (Checkpoint, *note.Note, error) {
-	if len(signed) > MaxCheckpointSize {
+func Open(signed []byte, v note.Verifier) (Checkpoint, *note.Note, error) {
+	if len(signed) > MaxSize {
 		return Checkpoint{}, nil, errors.New("checkpoint: too large")
 	}
 	n, err := note.Open(signed, note.VerifierList(v))
 	if err != nil {
 		return Checkpoint{}, nil, fmt.Errorf("checkpoint: %w", err)
 	}
-	c, err := ParseCheckpoint([]byte(n.Text))
+	c, err := Parse([]byte(n.Text))
 	if err != nil {
 		return Checkpoint{}, nil, err
 	}
@@ -95,14 +99,14 @@ func OpenCheckpoint(signed []byte, v note.Verifier) (Checkpoint, *note.Note, err
 	return c, n, nil
 }
 
-// ParseCheckpointSize returns the tree size of a signed checkpoint this log produced, without
-// verifying its signature.
-func ParseCheckpointSize(signed []byte) (int64, error) {
+// Size returns the tree size of a signed checkpoint, without verifying its signature: for a
+// checkpoint the caller itself produced or has already verified.
+func Size(signed []byte) (int64, error) {
 	body, _, ok := bytes.Cut(signed, []byte("\n\n"))
 	if !ok {
 		return 0, errors.New("checkpoint: no signature block")
 	}
-	c, err := ParseCheckpoint(append(body, '\n'))
+	c, err := Parse(append(body, '\n'))
 	if err != nil {
 		return 0, err
 	}
