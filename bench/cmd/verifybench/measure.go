@@ -1,0 +1,416 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/seal"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// result is one row of the table.
+type result struct {
+	tool    string
+	command string
+	files   int
+	runs    []time.Duration // timed runs, sorted
+}
+
+func (r result) best() float64   { return float64(r.files) / r.runs[0].Seconds() }
+func (r result) median() float64 { return float64(r.files) / r.runs[len(r.runs)/2].Seconds() }
+
+// row is a measured tool: its result so far and one run of it.
+type row struct {
+	result
+	once func() error
+}
+
+// prepare returns the row of one tool.
+func prepare(ctx context.Context, cfg *config, si *setupInfo, tool string) (*row, error) {
+	r := &row{result: result{tool: tool, files: len(si.Files)}}
+	switch tool {
+	case "chancery", "gpg", "gpgv", "minisign":
+		r.command = map[string]string{"chancery": chanceryScript, "gpg": gpgScript, "gpgv": gpgvScript, "minisign": minisignScript}[tool]
+		r.once = func() error { return shell(ctx, cfg.dir, r.command) }
+	case "chancery-lib":
+		r.command = "in-process, the CLI's calls per file: seal.NewVerifier, then (GOMAXPROCS workers) io.Copy of the file into SHA-256, os.ReadFile + seal.Parse of the seal, Verifier.Verify"
+		r.once = func() error { return verifyLibrary(cfg.dir, si.Files) }
+	case "floor":
+		w, err := loadFloor(cfg.dir, si.Files)
+		if err != nil {
+			return nil, err
+		}
+		r.command = fmt.Sprintf("in-process (GOMAXPROCS workers): read file and seal, SHA-256 of the file, %d Ed25519 verifications per seal, %d checkpoint signature(s)", w.perSeal, len(w.checkpoints))
+		r.once = w.run
+	default:
+		return nil, fmt.Errorf("unknown tool %q", tool)
+	}
+	return r, nil
+}
+
+// measure runs every tool once untimed, to warm the page cache (and, for the in-process
+// rows, the allocator), then times cfg.runs rounds in which every tool runs once, so that
+// a passing disturbance on the machine touches every row alike rather than one.
+func measure(ctx context.Context, cfg *config, si *setupInfo) ([]result, error) {
+	var rows []*row
+	for _, t := range cfg.tools {
+		r, err := prepare(ctx, cfg, si, t)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", t, err)
+		}
+		rows = append(rows, r)
+	}
+	logf("warm-up run of every row")
+	for _, r := range rows {
+		if err := r.once(); err != nil {
+			return nil, fmt.Errorf("%s: %w", r.tool, err)
+		}
+	}
+	for i := range cfg.runs {
+		logf("timed round %d of %d", i+1, cfg.runs)
+		for _, r := range rows {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			t := time.Now()
+			if err := r.once(); err != nil {
+				return nil, fmt.Errorf("%s: %w", r.tool, err)
+			}
+			r.runs = append(r.runs, time.Since(t))
+		}
+	}
+	var out []result
+	for _, r := range rows {
+		slices.Sort(r.runs)
+		logf("%s: best %.0f files/s, median %.0f files/s", r.tool, r.best(), r.median())
+		out = append(out, r.result)
+	}
+	return out, nil
+}
+
+// eachFile runs f for every file of letters/ with GOMAXPROCS workers, as `chancery verify`
+// does, each worker with its own scratch buffer.
+func eachFile(files []string, f func(name string, buf []byte) error) error {
+	var (
+		wg       sync.WaitGroup
+		next     atomic.Int64
+		mu       sync.Mutex
+		firstErr error
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 256<<10)
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(files) {
+					return
+				}
+				if err := f(files[i], buf); err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("%s: %w", files[i], err)
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return firstErr
+}
+
+// hashFile returns the SHA-256 of a file, read through buf.
+func hashFile(path string, buf []byte) ([sha256.Size]byte, error) {
+	var sum [sha256.Size]byte
+	f, err := os.Open(path)
+	if err != nil {
+		return sum, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.CopyBuffer(h, onlyReader{f}, buf); err != nil {
+		return sum, err
+	}
+	h.Sum(sum[:0])
+	return sum, nil
+}
+
+// onlyReader hides a file's WriteTo, so that io.CopyBuffer uses the given buffer.
+type onlyReader struct{ io.Reader }
+
+// verifyLibrary does what `chancery verify --offline` does for a folder, in this process: the
+// same calls per file as internal/cli's verifier.verify, without the process start, the
+// directory walk, the messages and the output.
+func verifyLibrary(dir string, files []string) error {
+	tb, err := os.ReadFile(filepath.Join(dir, "trust.json"))
+	if err != nil {
+		return err
+	}
+	root, err := seal.ParseTrustRoot(tb)
+	if err != nil {
+		return err
+	}
+	v, err := seal.NewVerifier(root)
+	if err != nil {
+		return err
+	}
+	letters := filepath.Join(dir, "letters")
+	return eachFile(files, func(name string, _ []byte) error {
+		// Hashed exactly as internal/cli's verifier.verify does.
+		f, err := os.Open(filepath.Join(letters, name))
+		if err != nil {
+			return err
+		}
+		h := sha256.New()
+		_, err = io.Copy(h, f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		digest := seal.Digest(fmt.Sprintf("sha256:%x", h.Sum(nil)))
+		sb, err := os.ReadFile(filepath.Join(letters, name+".seal"))
+		if err != nil {
+			return err
+		}
+		s, err := seal.Parse(sb)
+		if err != nil {
+			return err
+		}
+		_, err = v.Verify(s, digest)
+		return err
+	})
+}
+
+// sigCheck is one Ed25519 verification.
+type sigCheck struct {
+	pub      ed25519.PublicKey
+	msg, sig []byte
+}
+
+// floorWork is the least work that verifying the folder takes: read each file and its seal,
+// hash the file, and check the signatures a seal carries beyond what a verifier checks once for
+// the whole folder (the checkpoint, once per distinct checkpoint, and the signer's key entry):
+// the office's signature on the release entry and each signer's signature on the statement.
+// Inclusion proofs (a dozen SHA-256 compressions) and JSON parsing are left out.
+type floorWork struct {
+	letters     string
+	files       []string
+	digests     map[string][sha256.Size]byte
+	checks      map[string][]sigCheck
+	perSeal     int
+	checkpoints [][]byte
+	notes       note.Verifiers
+}
+
+// loadFloor takes the signatures, messages and keys out of the seals, untimed.
+func loadFloor(dir string, files []string) (*floorWork, error) {
+	tb, err := os.ReadFile(filepath.Join(dir, "trust.json"))
+	if err != nil {
+		return nil, err
+	}
+	root, err := seal.ParseTrustRoot(tb)
+	if err != nil {
+		return nil, err
+	}
+	logKey, err := note.NewVerifier(root.LogKey)
+	if err != nil {
+		return nil, err
+	}
+	w := &floorWork{letters: filepath.Join(dir, "letters"), files: files, digests: map[string][sha256.Size]byte{},
+		checks: map[string][]sigCheck{}, notes: note.VerifierList(logKey)}
+	seen := map[string]bool{}
+	for _, name := range files {
+		sb, err := os.ReadFile(filepath.Join(w.letters, name+".seal"))
+		if err != nil {
+			return nil, err
+		}
+		s, err := seal.Parse(sb)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[string(s.Checkpoint)] {
+			seen[string(s.Checkpoint)] = true
+			w.checkpoints = append(w.checkpoints, s.Checkpoint)
+		}
+		e, err := entry.Decode(s.Release.Entry)
+		if err != nil {
+			return nil, err
+		}
+		if len(e.Envelope.Signatures) != 1 || len(root.OfficeKeys) != 1 {
+			return nil, errors.New("expected one office signature and one office key")
+		}
+		checks := []sigCheck{{pub: root.OfficeKeys[0].PublicKey, msg: dsse.PAE(e.Envelope.PayloadType, e.Envelope.Payload), sig: e.Envelope.Signatures[0].Sig}}
+		var st seal.ReleaseStatement
+		if err := seal.Unmarshal(e.Envelope.Payload, &st); err != nil {
+			return nil, err
+		}
+		keys := map[string]ed25519.PublicKey{}
+		for _, le := range s.Keys {
+			ke, err := entry.Decode(le.Entry)
+			if err != nil {
+				return nil, err
+			}
+			var ks seal.KeyStatement
+			if err := seal.Unmarshal(ke.Envelope.Payload, &ks); err != nil {
+				return nil, err
+			}
+			keys[ks.KeyID] = ks.PublicKey
+		}
+		msg := seal.SigningMessage(st.Signing())
+		for _, sg := range st.Signatures {
+			checks = append(checks, sigCheck{pub: keys[sg.KeyID], msg: msg, sig: sg.Sig})
+		}
+		for _, c := range checks {
+			if len(c.pub) != ed25519.PublicKeySize || !ed25519.Verify(c.pub, c.msg, c.sig) {
+				return nil, fmt.Errorf("%s: a seal signature does not verify", name)
+			}
+		}
+		d, err := seal.ParseDigest(string(st.FileDigest))
+		if err != nil {
+			return nil, err
+		}
+		var sum [sha256.Size]byte
+		if _, err := hex.Decode(sum[:], []byte(strings.TrimPrefix(string(d), "sha256:"))); err != nil {
+			return nil, err
+		}
+		w.digests[name], w.checks[name] = sum, checks
+		w.perSeal = max(w.perSeal, len(checks))
+	}
+	return w, nil
+}
+
+func (w *floorWork) run() error {
+	// The checkpoints are checked first, as a verifier must before it trusts a proof.
+	for _, cp := range w.checkpoints {
+		if _, err := note.Open(cp, w.notes); err != nil {
+			return err
+		}
+	}
+	return eachFile(w.files, func(name string, buf []byte) error {
+		sum, err := hashFile(filepath.Join(w.letters, name), buf)
+		if err != nil {
+			return err
+		}
+		if sum != w.digests[name] {
+			return errors.New("digest mismatch")
+		}
+		if _, err := os.ReadFile(filepath.Join(w.letters, name+".seal")); err != nil {
+			return err
+		}
+		for _, c := range w.checks[name] {
+			if !ed25519.Verify(c.pub, c.msg, c.sig) {
+				return errors.New("signature does not verify")
+			}
+		}
+		return nil
+	})
+}
+
+// printReport prints the markdown table and the machine it ran on.
+func printReport(cfg *config, si *setupInfo, results []result) {
+	var chancery *result
+	for i := range results {
+		if results[i].tool == "chancery" {
+			chancery = &results[i]
+		}
+	}
+	fmt.Printf("%d letters of %d bytes, seals: %s (%d distinct checkpoint(s)); one warm-up run per row, then %d timed rounds of every row; files/s = letters ÷ wall time of the whole command.\n\n",
+		len(si.Files), si.Size, si.Seals, si.Checkpoints, cfg.runs)
+	fmt.Println("| tool | files/s (best) | files/s (median) | chancery ÷ tool (best) | command |")
+	fmt.Println("|---|---:|---:|---:|---|")
+	for _, r := range results {
+		ratio := "–"
+		if chancery != nil {
+			ratio = fmt.Sprintf("%.2f×", chancery.best()/r.best())
+		}
+		cmd := r.command
+		if !strings.HasPrefix(cmd, "in-process") {
+			cmd = "`" + strings.ReplaceAll(cmd, "|", `\|`) + "`"
+		}
+		fmt.Printf("| %s | %.0f | %.0f | %s | %s |\n", r.tool, r.best(), r.median(), ratio, cmd)
+	}
+	fmt.Println()
+	var fastest *result
+	for i := range results {
+		if t := results[i].tool; t == "gpg" || t == "gpgv" || t == "minisign" {
+			if fastest == nil || results[i].best() > fastest.best() {
+				fastest = &results[i]
+			}
+		}
+	}
+	if chancery != nil && fastest != nil {
+		verdict := "met"
+		if chancery.best() < 10*fastest.best() {
+			verdict = "missed"
+		}
+		fmt.Printf("Target (chancery ≥ 10× the fastest peer, %s at %.0f files/s, so ≥ %.0f files/s): %s, chancery %.0f files/s = %.1f×.\n\n",
+			fastest.tool, fastest.best(), 10*fastest.best(), verdict, chancery.best(), chancery.best()/fastest.best())
+	}
+	fmt.Printf("Machine: %d CPUs (GOMAXPROCS %d), %s; %s; Linux %s; load average %s at the start, %s at the end; %s; %s; %s; %s.\n",
+		runtime.NumCPU(), runtime.GOMAXPROCS(0), cpuModel(), time.Now().UTC().Format("2006-01-02 15:04 MST"),
+		strings.TrimSpace(readFirstLine("/proc/sys/kernel/osrelease")), loadStart, loadAvg(), runtime.Version(),
+		version("gpg", "--version"), version("gpgv", "--version"), version("minisign", "-v"))
+}
+
+// loadStart is the 1-minute load average when the program started.
+var loadStart = loadAvg()
+
+// loadAvg returns the 1-minute load average: other work on the machine skews the numbers.
+func loadAvg() string {
+	f := strings.Fields(readFirstLine("/proc/loadavg"))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown CPU"
+}
+
+func readFirstLine(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "?"
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	return line
+}
+
+// version returns the first line a program prints about its version.
+func version(argv ...string) string {
+	out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
+	if err != nil && len(out) == 0 {
+		return argv[0] + " (not installed)"
+	}
+	line, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	return line
+}
