@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -46,9 +48,17 @@ type Tile struct {
 	Data  []byte
 }
 
+// EntriesLevel is the level of entry bundles.
+const EntriesLevel = -1
+
 // PutTile stores a tile, replacing a narrower version of the same tile; a narrower or equal
-// version of a stored tile changes nothing.
+// version of a stored tile changes nothing. Storing a full entry bundle drops its chunks.
 func (t *Tx) PutTile(ctx context.Context, tile Tile) error {
+	if tile.Level == EntriesLevel && tile.Width == 256 {
+		if _, err := t.exec(ctx, `DELETE FROM log_entry_chunks WHERE bundle = $1`, tile.Index); err != nil {
+			return fmt.Errorf("put tile %d/%d: %w", tile.Level, tile.Index, err)
+		}
+	}
 	_, err := t.exec(ctx, `INSERT INTO log_tiles (level, idx, width, data) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (level, idx) DO UPDATE SET width = excluded.width, data = excluded.data
 		WHERE excluded.width > log_tiles.width`,
@@ -59,13 +69,53 @@ func (t *Tx) PutTile(ctx context.Context, tile Tile) error {
 	return nil
 }
 
-// Tile returns the widest stored version of a tile.
+// PutEntryChunk stores width framed entries of the partial entry bundle, starting at entry
+// start within the bundle.
+func (t *Tx) PutEntryChunk(ctx context.Context, bundle int64, start, width int, data []byte) error {
+	_, err := t.exec(ctx, `INSERT INTO log_entry_chunks (bundle, start, width, data) VALUES ($1, $2, $3, $4)`,
+		bundle, start, width, data)
+	return conflict(err, fmt.Sprintf("put entries %d+%d of bundle %d", start, width, bundle))
+}
+
+// Tile returns the widest stored version of a tile. A partial entry bundle is the
+// concatenation of its chunks.
 func (t *Tx) Tile(ctx context.Context, level int, index int64) (Tile, error) {
 	tile := Tile{Level: level, Index: index}
 	err := t.queryRow(ctx, `SELECT width, data FROM log_tiles WHERE level = $1 AND idx = $2`, level, index).
 		Scan(&tile.Width, &tile.Data)
+	if errors.Is(err, sql.ErrNoRows) && level == EntriesLevel {
+		return t.chunkedBundle(ctx, index)
+	}
 	if err != nil {
 		return Tile{}, notFound(err, fmt.Sprintf("tile %d/%d", level, index))
+	}
+	return tile, nil
+}
+
+func (t *Tx) chunkedBundle(ctx context.Context, index int64) (Tile, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT start, width, data FROM log_entry_chunks WHERE bundle = $1 ORDER BY start`, index)
+	if err != nil {
+		return Tile{}, fmt.Errorf("tile %d/%d: %w", EntriesLevel, index, err)
+	}
+	defer rows.Close()
+	tile := Tile{Level: EntriesLevel, Index: index}
+	for rows.Next() {
+		var start, width int
+		var data []byte
+		if err := rows.Scan(&start, &width, &data); err != nil {
+			return Tile{}, fmt.Errorf("tile %d/%d: %w", EntriesLevel, index, err)
+		}
+		if start != tile.Width {
+			return Tile{}, fmt.Errorf("tile %d/%d: chunk at entry %d follows entry %d", EntriesLevel, index, start, tile.Width)
+		}
+		tile.Width += width
+		tile.Data = append(tile.Data, data...)
+	}
+	if err := rows.Err(); err != nil {
+		return Tile{}, fmt.Errorf("tile %d/%d: %w", EntriesLevel, index, err)
+	}
+	if tile.Width == 0 {
+		return Tile{}, fmt.Errorf("tile %d/%d: %w", EntriesLevel, index, ErrNotFound)
 	}
 	return tile, nil
 }

@@ -149,6 +149,18 @@ BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 `},
+	// 3: the entries of a partial entry bundle, stored as the chunks each batch appended, so a
+	// batch writes its own entries and not the whole bundle again. A full bundle is one
+	// log_tiles row and has no chunks.
+	{sqlite: `
+CREATE TABLE log_entry_chunks (
+	bundle INTEGER NOT NULL,
+	start  INTEGER NOT NULL CHECK (start BETWEEN 0 AND 255),
+	width  INTEGER NOT NULL CHECK (width BETWEEN 1 AND 256),
+	data   BLOB    NOT NULL,
+	PRIMARY KEY (bundle, start)
+) WITHOUT ROWID;
+`},
 }
 
 // SchemaVersion is the schema version this build writes.

@@ -24,11 +24,8 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 		return nil, fmt.Errorf("store: create data directory: %w", err)
 	}
 	path := filepath.Join(dir, SQLiteFile)
-	// Create the database file private to its owner; SQLite would create it 0644.
-	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err != nil {
+	if err := createSQLite(path); err != nil {
 		return nil, fmt.Errorf("store: create %s: %w", path, err)
-	} else {
-		f.Close()
 	}
 	q := url.Values{}
 	for _, p := range []string{
@@ -85,6 +82,32 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 		return nil, fmt.Errorf("store: %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// pageSize is the page size of new databases. Tiles and entry bundles are blobs of 8 to 130 KB
+// rewritten at every batch: larger pages write them in fewer WAL frames (one system call each).
+var pageSize = 16384
+
+// createSQLite creates a new database file private to its owner (SQLite would make it 0644),
+// with its page size, which is fixed once the first page is written and cannot be set through
+// the connection string: the driver enables WAL, which writes the header, first.
+func createSQLite(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	fi, err := f.Stat()
+	f.Close()
+	if err != nil || fi.Size() > 0 {
+		return err
+	}
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.Exec(fmt.Sprintf("PRAGMA page_size = %d; CREATE TABLE schema_version (version INTEGER NOT NULL)", pageSize))
+	return err
 }
 
 // checkpointer copies committed WAL frames into the database file on its own connection,

@@ -110,6 +110,9 @@ func TestSQLiteWAL(t *testing.T) {
 	if mode != "wal" {
 		t.Errorf("journal mode %q, want wal", mode)
 	}
+	if ps, err := db.WriterPragma(context.Background(), "page_size"); err != nil || ps != "16384" {
+		t.Errorf("page_size = %q, %v; want 16384", ps, err)
+	}
 	sync, err := db.WriterPragma(context.Background(), "synchronous")
 	if err != nil || sync != "2" {
 		t.Errorf("synchronous = %q, %v; want 2 (FULL)", sync, err)

@@ -29,6 +29,9 @@ type edge struct {
 	n    int64  // tile index
 	w    int    // entries or hashes held
 	data []byte // w hashes, or w framed entries
+	// For the entry bundle: how many entries (and bytes of data) are already stored as
+	// chunks, so that a batch stores only its own entries.
+	stored, storedBytes int
 }
 
 type tileKey struct {
@@ -164,26 +167,34 @@ func (b *builder) retire(level int, e *edge) {
 	for i, d := range b.dirty {
 		if d == k {
 			b.dirty = append(b.dirty[:i], b.dirty[i+1:]...)
-			b.done = append(b.done, heldTile{level, e.n, e.w, e.data})
+			b.done = append(b.done, heldTile{level: level, n: e.n, w: e.w, data: e.data})
 			return
 		}
 	}
 }
 
-// heldTile is a tile's contents at some width.
+// heldTile is a tile's contents at some width, or, when chunk is set, the entries start to
+// start+w-1 of a partial entry bundle.
 type heldTile struct {
 	level int
 	n     int64
 	w     int
 	data  []byte
+	chunk bool
+	start int
 }
 
 // takeDirty returns the tiles changed since the last call, each at its current width.
 func (b *builder) takeDirty() []heldTile {
 	out := b.done
 	for _, d := range b.dirty {
-		e := b.edges[d.level+1]
-		out = append(out, heldTile{d.level, d.n, e.w, e.data})
+		e := &b.edges[d.level+1]
+		if d.level != EntriesLevel || e.w == TileWidth {
+			out = append(out, heldTile{level: d.level, n: d.n, w: e.w, data: e.data})
+			continue
+		}
+		out = append(out, heldTile{level: d.level, n: d.n, w: e.w - e.stored, data: e.data[e.storedBytes:], chunk: true, start: e.stored})
+		e.stored, e.storedBytes = e.w, len(e.data)
 	}
 	b.dirty = b.dirty[:0]
 	b.done = nil

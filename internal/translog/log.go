@@ -176,6 +176,8 @@ func loadBuilder(ctx context.Context, db *store.DB, size int64) (*builder, error
 				if err != nil {
 					return fmt.Errorf("tile %d/%d: %w", level, e.n, err)
 				}
+				e.data = e.data[:len(e.data):len(e.data)] // appends must not write into t.Data
+				e.stored, e.storedBytes = e.w, len(e.data)
 			} else {
 				if len(t.Data) < e.w*tlog.HashSize {
 					return fmt.Errorf("tile %d/%d: short data", level, e.n)
@@ -307,7 +309,12 @@ func (l *Log) commit(batch []*request) {
 			return nil
 		}
 		for _, t := range b.takeDirty() {
-			if err := tx.PutTile(ctx, store.Tile{Level: t.level, Index: t.n, Width: t.w, Data: t.data}); err != nil {
+			if t.chunk {
+				err = tx.PutEntryChunk(ctx, t.n, t.start, t.w, t.data)
+			} else {
+				err = tx.PutTile(ctx, store.Tile{Level: t.level, Index: t.n, Width: t.w, Data: t.data})
+			}
+			if err != nil {
 				return err
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/chancery/chancery/internal/store"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -20,7 +21,7 @@ const TileWidth = 1 << TileHeight
 const MaxEntrySize = 1<<16 - 1
 
 // EntriesLevel is the Level of an entry bundle ("data tile" in x/mod/sumdb/tlog).
-const EntriesLevel = -1
+const EntriesLevel = store.EntriesLevel
 
 // ErrBadTilePath is wrapped by ParseTilePath's errors.
 var ErrBadTilePath = errors.New("malformed tile path")

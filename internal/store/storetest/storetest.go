@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"NestedSavepoints", testNestedSavepoints},
 		{"NotFound", testNotFound},
 		{"PutTileWidens", testPutTileWidens},
+		{"EntryChunks", testEntryChunks},
 		{"TilesInOrder", testTilesInOrder},
 		{"SetLogHeadUpserts", testSetLogHeadUpserts},
 		{"ConsistentViews", testConsistentViews},
@@ -372,6 +373,42 @@ func testPutTileWidens(t *testing.T, db *store.DB) {
 	})
 	view(t, db, func(ctx context.Context, tx *store.Tx) error {
 		wantTile(t, ctx, tx, tile(0, 7, 256))
+		return nil
+	})
+}
+
+// testEntryChunks: a partial entry bundle reads as the concatenation of its chunks, a full
+// bundle replaces them, and a gap between chunks is an error, not a silently short bundle.
+func testEntryChunks(t *testing.T, db *store.DB) {
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		if err := tx.PutEntryChunk(ctx, 3, 0, 2, []byte("ab")); err != nil {
+			return err
+		}
+		return tx.PutEntryChunk(ctx, 3, 2, 5, []byte("cdefg"))
+	})
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		wantTile(t, ctx, tx, store.Tile{Level: store.EntriesLevel, Index: 3, Width: 7, Data: []byte("abcdefg")})
+		return nil
+	})
+	full := tile(store.EntriesLevel, 3, 256)
+	update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.PutTile(ctx, full) })
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		wantTile(t, ctx, tx, full)
+		return nil
+	})
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		if err := tx.PutEntryChunk(ctx, 4, 0, 1, []byte("a")); err != nil {
+			return err
+		}
+		return tx.PutEntryChunk(ctx, 4, 2, 1, []byte("c"))
+	})
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		if got, err := tx.Tile(ctx, store.EntriesLevel, 4); err == nil {
+			t.Errorf("a bundle with a gap between chunks read as %+v", got)
+		}
+		if _, err := tx.Tile(ctx, store.EntriesLevel, 5); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a bundle with no chunks: %v, want ErrNotFound", err)
+		}
 		return nil
 	})
 }
