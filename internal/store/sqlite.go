@@ -86,7 +86,7 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 
 // pageSize is the page size of new databases. Tiles and entry bundles are blobs of 8 to 130 KB
 // rewritten at every batch: larger pages write them in fewer WAL frames (one system call each).
-var pageSize = 16384
+const pageSize = 16384
 
 // createSQLite creates a new database file private to its owner (SQLite would make it 0644),
 // with its page size, which is fixed once the first page is written and cannot be set through
