@@ -44,13 +44,21 @@ type Head struct {
 
 // Log is an open transparency log. Its methods are safe for concurrent use.
 type Log struct {
-	db     *store.DB
-	cfg    Config
-	reqs   chan *request
-	quit   chan struct{}
-	closed sync.Once
-	wg     sync.WaitGroup
-	head   atomic.Pointer[Head]
+	db   *store.DB
+	cfg  Config
+	wg   sync.WaitGroup
+	head atomic.Pointer[Head]
+
+	// The queue of appends waiting for the sequencer. Appenders add to pending under mu and
+	// wake the sequencer; the sequencer takes the whole queue, commits it, sets each request's
+	// result and closes the queue's ticket, which wakes every appender of that queue at once.
+	// (A channel per request and a send per append cost a fifth of the sequencer's time with
+	// 256 writers.)
+	mu      sync.Mutex
+	pending []*request
+	ticket  chan struct{}
+	closed  bool
+	wake    chan struct{}
 
 	// b is owned by the sequencer goroutine.
 	b *builder
@@ -69,7 +77,7 @@ type request struct {
 	ctx   context.Context
 	entry []byte
 	fn    TxFunc
-	done  chan result
+	res   result // set by the sequencer before it closes the request's ticket
 }
 
 type result struct {
@@ -89,7 +97,7 @@ func Open(ctx context.Context, db *store.DB, cfg Config) (*Log, error) {
 	if cfg.MaxBatch <= 0 {
 		cfg.MaxBatch = 4096
 	}
-	l := &Log{db: db, cfg: cfg, reqs: make(chan *request), quit: make(chan struct{}), leaves: newLeafIndex(),
+	l := &Log{db: db, cfg: cfg, ticket: make(chan struct{}), wake: make(chan struct{}, 1), leaves: newLeafIndex(),
 		cache: newTileCache(64 << 20)}
 	if err := l.load(ctx); err != nil {
 		return nil, fmt.Errorf("open log: %w", err)
@@ -217,26 +225,36 @@ func (l *Log) AppendTx(ctx context.Context, entry []byte, fn TxFunc) (int64, err
 	if len(entry) > MaxEntrySize {
 		return 0, fmt.Errorf("%w: %d bytes", ErrEntryTooLarge, len(entry))
 	}
-	r := &request{ctx: ctx, entry: entry, fn: fn, done: make(chan result, 1)}
-	select {
-	case l.reqs <- r:
-	case <-l.quit:
+	r := &request{ctx: ctx, entry: entry, fn: fn}
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
 		return 0, ErrClosed
-	case <-ctx.Done():
-		return 0, ctx.Err()
 	}
+	l.pending = append(l.pending, r)
+	ticket := l.ticket
+	// Signalled under mu, so that Close cannot close wake in between.
 	select {
-	case res := <-r.done:
-		return res.index, res.err
+	case l.wake <- struct{}{}:
+	default: // the sequencer is already awake
+	}
+	l.mu.Unlock()
+	select {
+	case <-ticket:
+		return r.res.index, r.res.err
 	case <-ctx.Done():
 		return 0, ctx.Err()
 	}
 }
 
-// Close stops the sequencer after the batch in flight. Appends waiting to be sequenced fail
-// with ErrClosed.
+// Close stops the sequencer after committing the appends already queued.
 func (l *Log) Close() error {
-	l.closed.Do(func() { close(l.quit) })
+	l.mu.Lock()
+	if !l.closed {
+		l.closed = true
+		close(l.wake)
+	}
+	l.mu.Unlock()
 	l.wg.Wait()
 	return nil
 }
@@ -246,25 +264,24 @@ func (l *Log) Close() error {
 // the previous one was being committed, which is what makes throughput grow with concurrency.
 func (l *Log) sequence() {
 	defer l.wg.Done()
-	batch := make([]*request, 0, l.cfg.MaxBatch)
+	var spare []*request
 	for {
-		batch = batch[:0]
-		select {
-		case r := <-l.reqs:
-			batch = append(batch, r)
-		case <-l.quit:
+		_, open := <-l.wake
+		l.mu.Lock()
+		queue, ticket := l.pending, l.ticket
+		l.pending, l.ticket = spare[:0], make(chan struct{})
+		l.mu.Unlock()
+		for rest := queue; len(rest) > 0; {
+			n := min(len(rest), l.cfg.MaxBatch)
+			l.commit(rest[:n])
+			rest = rest[n:]
+		}
+		close(ticket)
+		clear(queue) // let the entries go
+		spare = queue[:0]
+		if !open {
 			return
 		}
-	fill:
-		for len(batch) < l.cfg.MaxBatch {
-			select {
-			case r := <-l.reqs:
-				batch = append(batch, r)
-			default:
-				break fill
-			}
-		}
-		l.commit(batch)
 	}
 }
 
@@ -340,7 +357,7 @@ func (l *Log) commit(batch []*request) {
 		}
 	}
 	for i, r := range batch {
-		r.done <- results[i]
+		r.res = results[i]
 	}
 }
 
