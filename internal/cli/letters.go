@@ -23,19 +23,15 @@ func newMember(rm *remote) *cobra.Command {
 The token is printed once, on the last line; the registry keeps only its hash.`,
 		Example: `  chancery member add rita --role reviewer`,
 		Args:    cobra.ExactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			cl, err := rm.client(true)
-			if err != nil {
-				return err
-			}
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			tok, err := cl.AddMember(ctx(c), args[0], splitList(roles))
 			if err != nil {
-				return apiErr(err)
+				return err
 			}
 			fmt.Fprintf(c.ErrOrStderr(), "added %s (%s); their token, shown once:\n", args[0], roles)
 			fmt.Fprintln(c.OutOrStdout(), tok)
 			return nil
-		},
+		}),
 	}
 	add.Flags().StringVar(&roles, "role", "", "comma-separated roles")
 	add.MarkFlagRequired("role")
@@ -86,7 +82,7 @@ comes from CHANCERY_PASSPHRASE_FILE, CHANCERY_PASSPHRASE or a prompt.`,
 		Use:   "register FILE.pub",
 		Short: "Register your public signer key (logged as a key-added entry)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			b, err := os.ReadFile(args[0])
 			if err != nil {
 				return err
@@ -95,35 +91,27 @@ comes from CHANCERY_PASSPHRASE_FILE, CHANCERY_PASSPHRASE or a prompt.`,
 			if err != nil {
 				return withHint(err, "pass the .pub file that 'chancery key new' wrote")
 			}
-			cl, err := rm.client(true)
+			id, idx, err := cl.RegisterKey(ctx(c), pub)
 			if err != nil {
 				return err
 			}
-			id, idx, err := cl.RegisterKey(ctx(c), pub)
-			if err != nil {
-				return apiErr(err)
-			}
 			fmt.Fprintf(c.OutOrStdout(), "registered key %s (log entry %d)\n", id, idx)
 			return nil
-		},
+		}),
 	}
 	var reason string
 	revoke := &cobra.Command{
 		Use:   "revoke KEYID --reason R",
 		Short: "Revoke a signer key (logged); its signatures stop counting",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			cl, err := rm.client(true)
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			idx, err := cl.RevokeKey(ctx(c), args[0], reason)
 			if err != nil {
 				return err
 			}
-			idx, err := cl.RevokeKey(ctx(c), args[0], reason)
-			if err != nil {
-				return apiErr(err)
-			}
 			fmt.Fprintf(c.OutOrStdout(), "revoked key %s (log entry %d)\n", args[0], idx)
 			return nil
-		},
+		}),
 	}
 	revoke.Flags().StringVar(&reason, "reason", "", "why the key is revoked")
 	revoke.MarkFlagRequired("reason")
@@ -149,23 +137,19 @@ func newLetter(rm *remote) *cobra.Command {
 		Example: `  chancery letter new --subject "Repositioning of forces" --class foreign-government \
     --tag force-posture --to "Ministry of Defence" --file letter.md`,
 		Args: cobra.NoArgs,
-		RunE: func(c *cobra.Command, args []string) error {
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			f, err := readUpload(file)
-			if err != nil {
-				return err
-			}
-			cl, err := rm.client(true)
 			if err != nil {
 				return err
 			}
 			cr, err := cl.CreateLetter(ctx(c), subject, class, tags, to, f)
 			if err != nil {
-				return apiErr(err)
+				return err
 			}
 			fmt.Fprintf(c.ErrOrStderr(), "created version 1 (%s)\n", cr.Digest)
 			fmt.Fprintln(c.OutOrStdout(), cr.Reference)
 			return nil
-		},
+		}),
 	}
 	newCmd.Flags().StringVar(&subject, "subject", "", "subject line")
 	newCmd.Flags().StringVar(&class, "class", "", "class, e.g. foreign-government, press, internal")
@@ -180,22 +164,18 @@ func newLetter(rm *remote) *cobra.Command {
 		Use:   "revise REF --file F",
 		Short: "Add a new version (voids earlier approvals and signatures)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			f, err := readUpload(rfile)
-			if err != nil {
-				return err
-			}
-			cl, err := rm.client(true)
 			if err != nil {
 				return err
 			}
 			cr, err := cl.Revise(ctx(c), args[0], f)
 			if err != nil {
-				return apiErr(err)
+				return err
 			}
 			fmt.Fprintf(c.OutOrStdout(), "%s version %d (%s)\n", cr.Reference, cr.Version, cr.Digest)
 			return nil
-		},
+		}),
 	}
 	revise.Flags().StringVar(&rfile, "file", "", "the new version's file")
 	revise.MarkFlagRequired("file")
@@ -204,14 +184,10 @@ func newLetter(rm *remote) *cobra.Command {
 		Use:   "show REF",
 		Short: "Show a letter: versions, approvals, signatures and what the release still needs",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			cl, err := rm.client(true)
-			if err != nil {
-				return err
-			}
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			v, err := cl.Letter(ctx(c), args[0])
 			if err != nil {
-				return apiErr(err)
+				return err
 			}
 			if asJSON {
 				return json.NewEncoder(c.OutOrStdout()).Encode(v)
@@ -251,7 +227,7 @@ func newLetter(rm *remote) *cobra.Command {
 				fmt.Fprintf(w, "%s by %s on %s (log entry %d): %s %s\n", v.Withdrawal.Kind, v.Withdrawal.Member, v.Withdrawal.At.Format("2006-01-02 15:04"), v.Withdrawal.LogIndex, v.Withdrawal.Reason, v.Withdrawal.By)
 			}
 			return nil
-		},
+		}),
 	}
 	show.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	c.AddCommand(newCmd, revise, show)
@@ -276,13 +252,9 @@ func newApprove(rm *remote, reject bool) *cobra.Command {
 		Use:   use,
 		Short: short,
 		Args:  cobra.ExactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			cl, err := rm.client(true)
-			if err != nil {
-				return err
-			}
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			if err := cl.Approve(ctx(c), args[0], version, comment, reject); err != nil {
-				return apiErr(err)
+				return err
 			}
 			verb := "approved"
 			if reject {
@@ -290,7 +262,7 @@ func newApprove(rm *remote, reject bool) *cobra.Command {
 			}
 			fmt.Fprintf(c.OutOrStdout(), "%s %s\n", verb, args[0])
 			return nil
-		},
+		}),
 	}
 	c.Flags().StringVar(&comment, "comment", "", "comment")
 	c.Flags().StringVar(&version, "version", "", "digest of the version you read (refused if it is not the latest)")
@@ -309,14 +281,10 @@ func newSign(rm *remote) *cobra.Command {
 metadata, policy), shows what you are signing, signs it locally with your key file and uploads
 only the signature. The private key never leaves this machine.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			cl, err := rm.client(true)
-			if err != nil {
-				return err
-			}
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			st, err := cl.SigningStatement(ctx(c), args[0])
 			if err != nil {
-				return apiErr(err)
+				return err
 			}
 			fmt.Fprintf(c.ErrOrStderr(), "signing %s\n", st.Statement)
 			k, err := loadKey(c, keyFile)
@@ -325,11 +293,11 @@ only the signature. The private key never leaves this machine.`,
 			}
 			id, sig := signPAE(k, st.PayloadType, st.Statement)
 			if err := cl.Sign(ctx(c), args[0], id, st.Statement, sig); err != nil {
-				return apiErr(err)
+				return err
 			}
 			fmt.Fprintf(c.OutOrStdout(), "signed %s with key %s\n", args[0], short(id))
 			return nil
-		},
+		}),
 	}
 	c.Flags().StringVar(&keyFile, "key", "", "your encrypted key file")
 	c.MarkFlagRequired("key")
@@ -342,18 +310,14 @@ func newRelease(rm *remote) *cobra.Command {
 		Use:   "release REF --out DIR",
 		Short: "Release a letter through the policy gate; writes the file and FILE.seal (release officer)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			cl, err := rm.client(true)
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			rel, err := cl.Release(ctx(c), args[0])
 			if err != nil {
 				return err
 			}
-			rel, err := cl.Release(ctx(c), args[0])
-			if err != nil {
-				return apiErr(err)
-			}
 			data, err := cl.ReleasedFile(ctx(c), args[0])
 			if err != nil {
-				return apiErr(err)
+				return err
 			}
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return err
@@ -367,7 +331,7 @@ func newRelease(rm *remote) *cobra.Command {
 			}
 			fmt.Fprintf(c.OutOrStdout(), "released %s (log entry %d)\nwrote %s\nwrote %s.seal\n", rel.Reference, rel.LogIndex, name, name)
 			return nil
-		},
+		}),
 	}
 	c.Flags().StringVar(&dir, "out", ".", "directory for the released file and its seal")
 	return c
@@ -401,17 +365,13 @@ func newWithdraw(rm *remote, supersede bool) *cobra.Command {
 		Use:   use,
 		Short: short,
 		Args:  cobra.ExactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			if supersede && reason == "" {
 				reason = "superseded by " + by
 			}
-			cl, err := rm.client(true)
-			if err != nil {
-				return err
-			}
 			st, err := cl.WithdrawalStatement(ctx(c), args[0], by, reason)
 			if err != nil {
-				return apiErr(err)
+				return err
 			}
 			fmt.Fprintf(c.ErrOrStderr(), "signing %s\n", st.Statement)
 			k, err := loadKey(c, keyFile)
@@ -421,11 +381,11 @@ func newWithdraw(rm *remote, supersede bool) *cobra.Command {
 			id, sig := signPAE(k, st.PayloadType, st.Statement)
 			res, err := cl.Withdraw(ctx(c), args[0], by, id, st.Statement, sig)
 			if err != nil {
-				return apiErr(err)
+				return err
 			}
 			fmt.Fprintf(c.OutOrStdout(), "%s %s\n", res.Outcome, args[0])
 			return nil
-		},
+		}),
 	}
 	c.Flags().StringVar(&reason, "reason", "", "the reason every verifier will show")
 	c.Flags().StringVar(&keyFile, "key", "", "your encrypted key file")
@@ -446,21 +406,17 @@ func newDraft(rm *remote) *cobra.Command {
 		Use:   "export REF --for RECIPIENT --out FILE",
 		Short: "Export the latest version as a recorded coordination draft (it verifies as a draft)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			cl, err := rm.client(true)
-			if err != nil {
-				return err
-			}
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			d, err := cl.ExportDraft(ctx(c), args[0], recipient)
 			if err != nil {
-				return apiErr(err)
+				return err
 			}
 			if err := writeNew(out, d.Data); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.OutOrStdout(), "exported %s version %s for %s to %s (%s)\n", args[0], d.Version, recipient, out, d.Digest)
 			return nil
-		},
+		}),
 	}
 	export.Flags().StringVar(&recipient, "for", "", "who receives the copy")
 	export.Flags().StringVar(&out, "out", "", "file to write")
@@ -475,21 +431,17 @@ func newAudit(rm *remote) *cobra.Command {
 		Use:   "audit REF",
 		Short: "Print a letter's audit timeline",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			cl, err := rm.client(true)
-			if err != nil {
-				return err
-			}
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			evs, err := cl.Audit(ctx(c), args[0])
 			if err != nil {
-				return apiErr(err)
+				return err
 			}
 			tw := tabwriter.NewWriter(c.OutOrStdout(), 2, 4, 2, ' ', 0)
 			for _, e := range evs {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Time, e.Actor, e.Action, e.Detail)
 			}
 			return tw.Flush()
-		},
+		}),
 	}
 }
 

@@ -84,3 +84,15 @@ func signPAE(k ed25519.PrivateKey, payloadType string, statement []byte) (string
 }
 
 func ctx(c *cobra.Command) context.Context { return c.Context() }
+
+// withClient returns a command's RunE that gives f a client with the member's token, and adds
+// hints to the server's refusals.
+func (rm *remote) withClient(f func(c *cobra.Command, cl *client.Client, args []string) error) func(*cobra.Command, []string) error {
+	return func(c *cobra.Command, args []string) error {
+		cl, err := rm.client(true)
+		if err != nil {
+			return err
+		}
+		return apiErr(f(c, cl, args))
+	}
+}

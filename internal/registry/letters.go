@@ -303,21 +303,8 @@ func (r *Registry) Sign(ctx context.Context, a Actor, ref, keyID string, stateme
 		if drafted(l, vs, a.Member.ID) {
 			return fmt.Errorf("%w: %s drafted %s and cannot sign it", ErrForbidden, a.Member.Name, ref)
 		}
-		k, err := tx.SignerKey(ctx, keyID)
-		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("%w: key %s is not registered", ErrInvalid, keyID)
-		}
-		if err != nil {
+		if _, err := checkSignature(ctx, tx, a, keyID, seal.SigningPayloadType, statement, sig); err != nil {
 			return err
-		}
-		if k.MemberID != a.Member.ID {
-			return fmt.Errorf("%w: key %s belongs to another member", ErrForbidden, keyID)
-		}
-		if k.Revoked() {
-			return fmt.Errorf("%w: key %s was revoked (log entry %d)", ErrForbidden, keyID, k.RevokedIndex)
-		}
-		if !verifyPAE(k.PublicKey, seal.SigningPayloadType, statement, sig) {
-			return fmt.Errorf("%w: the signature does not verify with key %s", ErrInvalid, keyID)
 		}
 		err = tx.AddSignature(ctx, store.SignatureRow{LetterID: l.ID, VersionDigest: latest.Digest, PolicyDigest: string(r.cfg.Policy.Digest),
 			MemberID: a.Member.ID, KeyID: keyID, Sig: sig, CreatedAt: r.now()})
@@ -350,6 +337,28 @@ func authors(l *store.Letter, vs []store.Version) []int64 {
 // approve or sign it.
 func drafted(l *store.Letter, vs []store.Version, id int64) bool {
 	return slices.Contains(authors(l, vs), id)
+}
+
+// checkSignature checks that sig is the actor's signature over the DSSE PAE of statement with
+// their registered, unrevoked key keyID, and returns the key.
+func checkSignature(ctx context.Context, tx *store.Tx, a Actor, keyID, payloadType string, statement, sig []byte) ([]byte, error) {
+	k, err := tx.SignerKey(ctx, keyID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("%w: key %s is not registered", ErrInvalid, keyID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if k.MemberID != a.Member.ID {
+		return nil, fmt.Errorf("%w: key %s belongs to another member", ErrForbidden, keyID)
+	}
+	if k.Revoked() {
+		return nil, fmt.Errorf("%w: key %s was revoked (log entry %d)", ErrForbidden, keyID, k.RevokedIndex)
+	}
+	if !verifyPAE(k.PublicKey, payloadType, statement, sig) {
+		return nil, fmt.Errorf("%w: the signature does not verify with key %s", ErrInvalid, keyID)
+	}
+	return k.PublicKey, nil
 }
 
 func verifyPAE(pub []byte, payloadType string, payload, sig []byte) bool {

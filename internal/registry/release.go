@@ -353,24 +353,8 @@ func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string,
 		if string(seal.Marshal(st)) != string(statement) {
 			return fmt.Errorf("%w: the signed statement does not match %s as it stands", ErrConflict, ref)
 		}
-		k, err := tx.SignerKey(ctx, keyID)
-		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("%w: key %s is not registered", ErrInvalid, keyID)
-		}
-		if err != nil {
-			return err
-		}
-		if k.MemberID != a.Member.ID {
-			return fmt.Errorf("%w: key %s belongs to another member", ErrForbidden, keyID)
-		}
-		if k.Revoked() {
-			return fmt.Errorf("%w: key %s was revoked (log entry %d)", ErrForbidden, keyID, k.RevokedIndex)
-		}
-		if !verifyPAE(k.PublicKey, kind.PayloadType(), statement, sig) {
-			return fmt.Errorf("%w: the signature does not verify with key %s", ErrInvalid, keyID)
-		}
-		pub = k.PublicKey
-		return nil
+		pub, err = checkSignature(ctx, tx, a, keyID, kind.PayloadType(), statement, sig)
+		return err
 	}
 	if err := r.cfg.DB.View(ctx, check); err != nil {
 		return 0, fmt.Errorf("%s %s: %w", kind, ref, err)

@@ -18,8 +18,8 @@ func (s *Server) routesAPI() {
 	m.HandleFunc("POST /api/v1/letters", s.withActor(s.createLetter))
 	m.HandleFunc("GET /api/v1/letters/{ref}", s.withActor(s.showLetter))
 	m.HandleFunc("POST /api/v1/letters/{ref}/versions", s.withActor(s.reviseLetter))
-	m.HandleFunc("POST /api/v1/letters/{ref}/approve", s.withActor(s.approve))
-	m.HandleFunc("POST /api/v1/letters/{ref}/reject", s.withActor(s.reject))
+	m.HandleFunc("POST /api/v1/letters/{ref}/approve", s.withActor(s.decide(false)))
+	m.HandleFunc("POST /api/v1/letters/{ref}/reject", s.withActor(s.decide(true)))
 	m.HandleFunc("GET /api/v1/letters/{ref}/signing-statement", s.withActor(s.signingStatement))
 	m.HandleFunc("POST /api/v1/letters/{ref}/signatures", s.withActor(s.addSignature))
 	m.HandleFunc("POST /api/v1/letters/{ref}/release", s.withActor(s.release))
@@ -144,30 +144,24 @@ type decisionRequest struct {
 	Comment string `json:"comment"`
 }
 
-func (s *Server) approve(w http.ResponseWriter, r *http.Request) {
-	var req decisionRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		s.fail(w, r, err)
-		return
+// decide handles approve and reject: {"version": digest read, "comment": "…"}.
+func (s *Server) decide(reject bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req decisionRequest
+		if err := decodeJSON(w, r, &req); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		decide := s.cfg.Registry.Approve
+		if reject {
+			decide = s.cfg.Registry.Reject
+		}
+		if err := decide(r.Context(), actor(r), r.PathValue("ref"), req.Version, req.Comment); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.showLetter(w, r)
 	}
-	if err := s.cfg.Registry.Approve(r.Context(), actor(r), r.PathValue("ref"), req.Version, req.Comment); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.showLetter(w, r)
-}
-
-func (s *Server) reject(w http.ResponseWriter, r *http.Request) {
-	var req decisionRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.cfg.Registry.Reject(r.Context(), actor(r), r.PathValue("ref"), req.Version, req.Comment); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.showLetter(w, r)
 }
 
 func (s *Server) signingStatement(w http.ResponseWriter, r *http.Request) {
