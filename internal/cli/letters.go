@@ -286,12 +286,10 @@ only the signature. The private key never leaves this machine.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.ErrOrStderr(), "signing %s\n", st.Statement)
-			k, err := loadKey(c, keyFile)
+			id, sig, err := signStatement(c, keyFile, st)
 			if err != nil {
 				return err
 			}
-			id, sig := signPAE(k, st.PayloadType, st.Statement)
 			if err := cl.Sign(ctx(c), args[0], id, st.Statement, sig); err != nil {
 				return err
 			}
@@ -373,12 +371,10 @@ func newWithdraw(rm *remote, supersede bool) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.ErrOrStderr(), "signing %s\n", st.Statement)
-			k, err := loadKey(c, keyFile)
+			id, sig, err := signStatement(c, keyFile, st)
 			if err != nil {
 				return err
 			}
-			id, sig := signPAE(k, st.PayloadType, st.Statement)
 			res, err := cl.Withdraw(ctx(c), args[0], by, id, st.Statement, sig)
 			if err != nil {
 				return err

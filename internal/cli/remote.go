@@ -79,8 +79,15 @@ func loadKey(c *cobra.Command, path string) (ed25519.PrivateKey, error) {
 	return k, nil
 }
 
-func signPAE(k ed25519.PrivateKey, payloadType string, statement []byte) (string, []byte) {
-	return dsse.KeyID(k.Public().(ed25519.PublicKey)), ed25519.Sign(k, dsse.PAE(payloadType, statement))
+// signStatement shows the statement, loads the key file and signs the statement's DSSE PAE
+// locally, returning the key ID and the signature.
+func signStatement(c *cobra.Command, keyFile string, st *client.Statement) (string, []byte, error) {
+	fmt.Fprintf(c.ErrOrStderr(), "signing %s\n", st.Statement)
+	k, err := loadKey(c, keyFile)
+	if err != nil {
+		return "", nil, err
+	}
+	return dsse.KeyID(k.Public().(ed25519.PublicKey)), ed25519.Sign(k, dsse.PAE(st.PayloadType, st.Statement)), nil
 }
 
 func ctx(c *cobra.Command) context.Context { return c.Context() }
