@@ -221,7 +221,7 @@ func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, 
 		if drafted(l, vs, a.Member.ID) && decision == "approve" {
 			return fmt.Errorf("%w: %s drafted %s and cannot approve it", ErrForbidden, a.Member.Name, ref)
 		}
-		err = tx.AddApproval(ctx, store.Approval{LetterID: l.ID, VersionDigest: latest.Digest, PolicyDigest: string(r.cfg.Policy.Digest),
+		err = tx.AddApproval(ctx, store.Approval{LetterID: l.ID, VersionDigest: latest.Digest, PolicyDigest: string(r.Policy().Digest),
 			MemberID: a.Member.ID, Role: RoleReviewer, Decision: decision, Comment: comment, CreatedAt: r.now()})
 		if err != nil {
 			return err
@@ -239,14 +239,14 @@ func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, 
 }
 
 // signingStatement builds the statement signers sign for the latest version of l.
-func (r *Registry) signingStatement(l *store.Letter, v store.Version) seal.SigningStatement {
+func (r *Registry) signingStatement(l *store.Letter, v store.Version, pol seal.Digest) seal.SigningStatement {
 	return seal.SigningStatement{
 		Office:    r.cfg.Office.Name,
 		Letter:    letterMeta(l),
 		Version:   v.N,
 		Digest:    seal.Digest(v.Digest),
 		MediaType: v.MediaType,
-		Policy:    r.cfg.Policy.Digest,
+		Policy:    pol,
 	}
 }
 
@@ -274,7 +274,7 @@ func (r *Registry) SigningStatement(ctx context.Context, a Actor, ref string) ([
 		if err != nil {
 			return err
 		}
-		out = seal.Marshal(r.signingStatement(l, vs[len(vs)-1]))
+		out = seal.Marshal(r.signingStatement(l, vs[len(vs)-1], r.Policy().Digest))
 		return nil
 	})
 	if err != nil {
@@ -296,7 +296,8 @@ func (r *Registry) Sign(ctx context.Context, a Actor, ref, keyID string, stateme
 			return err
 		}
 		latest := vs[len(vs)-1]
-		want := seal.Marshal(r.signingStatement(l, latest))
+		pol := r.Policy().Digest
+		want := seal.Marshal(r.signingStatement(l, latest, pol))
 		if string(statement) != string(want) {
 			return fmt.Errorf("%w: the signed statement is not the current one for %s (it changed, or was made for another letter or version): fetch it again", ErrConflict, ref)
 		}
@@ -306,7 +307,7 @@ func (r *Registry) Sign(ctx context.Context, a Actor, ref, keyID string, stateme
 		if _, err := checkSignature(ctx, tx, a, keyID, seal.SigningPayloadType, statement, sig); err != nil {
 			return err
 		}
-		err = tx.AddSignature(ctx, store.SignatureRow{LetterID: l.ID, VersionDigest: latest.Digest, PolicyDigest: string(r.cfg.Policy.Digest),
+		err = tx.AddSignature(ctx, store.SignatureRow{LetterID: l.ID, VersionDigest: latest.Digest, PolicyDigest: string(pol),
 			MemberID: a.Member.ID, KeyID: keyID, Sig: sig, CreatedAt: r.now()})
 		if errors.Is(err, store.ErrConflict) {
 			return fmt.Errorf("%w: key %s has already signed version %d", ErrConflict, keyID, latest.N)
@@ -376,10 +377,11 @@ type evidence struct {
 	notes      []string
 	policy     policy.Evidence
 	facts      policy.Facts
+	pol        *policy.Policy // the policy in force when the evidence was gathered
 }
 
 func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs []store.Version) (*evidence, error) {
-	ev := &evidence{version: vs[len(vs)-1], members: map[int64]*store.Member{}}
+	ev := &evidence{version: vs[len(vs)-1], members: map[int64]*store.Member{}, pol: r.Policy()}
 	member := func(id int64) (*store.Member, error) {
 		if m, ok := ev.members[id]; ok {
 			return m, nil
@@ -411,7 +413,7 @@ func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 		if ap.VersionDigest != ev.version.Digest {
 			continue
 		}
-		if ap.PolicyDigest != string(r.cfg.Policy.Digest) {
+		if ap.PolicyDigest != string(ev.pol.Digest) {
 			ev.notes = append(ev.notes, fmt.Sprintf("an approval was given under another policy (%s)", ap.PolicyDigest))
 			continue
 		}
@@ -438,7 +440,7 @@ func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 	}
 	seen := map[int64]bool{}
 	for _, s := range sigs {
-		if s.VersionDigest != ev.version.Digest || s.PolicyDigest != string(r.cfg.Policy.Digest) {
+		if s.VersionDigest != ev.version.Digest || s.PolicyDigest != string(ev.pol.Digest) {
 			continue
 		}
 		k, err := tx.SignerKey(ctx, s.KeyID)
@@ -464,7 +466,7 @@ func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 
 // decision evaluates the policy for the letter's latest version.
 func (r *Registry) decision(ev *evidence) *policy.Decision {
-	d := r.cfg.Policy.Decide(ev.facts, ev.policy)
+	d := ev.pol.Decide(ev.facts, ev.policy)
 	d.Notes = append(d.Notes, ev.notes...)
 	return d
 }

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/chancery/chancery/internal/policy"
@@ -75,14 +76,17 @@ type Config struct {
 	LogKey string
 	// LogOrigin is the log's checkpoint origin.
 	LogOrigin string
-	Policy    *policy.Policy
+	// Policy is the policy in force until one is adopted (default: the built-in policy).
+	// LoadPolicy replaces it with the latest adopted policy in the store.
+	Policy *policy.Policy
 	// Now returns the current time (default time.Now).
 	Now func() time.Time
 }
 
 // Registry is the lifecycle service. It is safe for concurrent use.
 type Registry struct {
-	cfg Config
+	cfg    Config
+	policy atomic.Pointer[policy.Policy]
 }
 
 // New returns a registry.
@@ -93,8 +97,13 @@ func New(cfg Config) *Registry {
 	if cfg.Policy == nil {
 		cfg.Policy = policy.Builtin()
 	}
-	return &Registry{cfg: cfg}
+	r := &Registry{cfg: cfg}
+	r.policy.Store(cfg.Policy)
+	return r
 }
+
+// Policy returns the policy in force.
+func (r *Registry) Policy() *policy.Policy { return r.policy.Load() }
 
 // Office returns the office.
 func (r *Registry) Office() Office { return r.cfg.Office }

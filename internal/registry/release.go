@@ -200,7 +200,7 @@ func (r *Registry) prepareRelease(ctx context.Context, tx *store.Tx, a Actor, re
 		FileDigest:    seal.DigestOf(file),
 		MediaType:     ev.version.MediaType,
 		FileName:      ev.version.FileName,
-		Policy:        r.cfg.Policy.Digest,
+		Policy:        ev.pol.Digest,
 		ReleasedBy:    a.Member.Name,
 		ReleasedAt:    r.now(),
 		Signatures:    []seal.Signature{},

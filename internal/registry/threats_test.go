@@ -254,7 +254,7 @@ func TestThreatSelfApprovalAndSelfSignature(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		digest, policyDigest := string(seal.DigestOf(body)), string(o.r.cfg.Policy.Digest)
+		digest, policyDigest := string(seal.DigestOf(body)), string(o.r.Policy().Digest)
 		if err := tx.AddApproval(ctx, store.Approval{LetterID: l.ID, VersionDigest: digest, PolicyDigest: policyDigest,
 			MemberID: mallory.Member.ID, Role: RoleReviewer, Decision: "approve", Comment: "fine by me"}); err != nil {
 			return err
