@@ -144,6 +144,12 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 		if string(seal.Marshal(again)) != string(seal.Marshal(stmt)) {
 			return fmt.Errorf("%w: %s changed while it was being released: try again", ErrConflict, ref)
 		}
+		// A policy adopted since the decision (and not yet in memory) is the one in force.
+		if cur, err := tx.CurrentPolicy(ctx); err == nil && cur.Digest != string(stmt.Policy) {
+			return fmt.Errorf("%w: the release policy changed while %s was being released: try again", ErrConflict, ref)
+		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
 		err = tx.AddRelease(ctx, store.Release{LetterID: ev2.version.LetterID, VersionN: ev2.version.N, FileDigest: string(stmt.FileDigest),
 			FileName: stmt.FileName, MediaType: stmt.MediaType, LogIndex: index, Entry: e, ReleasedBy: a.Member.ID, ReleasedAt: stmt.ReleasedAt})
 		if errors.Is(err, store.ErrConflict) {

@@ -143,6 +143,17 @@ type KeyStatement struct {
 	Time      time.Time `json:"time"`
 }
 
+// PolicyStatement adopts a release policy (kind policy-adopted). It is signed by the office and
+// carries the policy file itself, so the log shows which rules every later release was held to.
+type PolicyStatement struct {
+	Office    string    `json:"office"`
+	Digest    Digest    `json:"digest"` // of Source
+	Name      string    `json:"name"`
+	Source    []byte    `json:"source"`
+	AdoptedBy string    `json:"adopted_by"`
+	Time      time.Time `json:"time"`
+}
+
 // Marshal is the canonical JSON encoding of a statement: encoding/json of the struct, whose
 // field order is fixed by its declaration.
 func Marshal(v any) []byte {

@@ -161,6 +161,17 @@ CREATE TABLE log_entry_chunks (
 	PRIMARY KEY (bundle, start)
 ) WITHOUT ROWID;
 `},
+	// 4: adopted release policies; the one with the highest log index is in force.
+	{sqlite: `
+CREATE TABLE policies (
+	log_index  INTEGER PRIMARY KEY,
+	digest     TEXT    NOT NULL,
+	name       TEXT    NOT NULL,
+	source     BLOB    NOT NULL,
+	adopted_by INTEGER NOT NULL REFERENCES members (id),
+	adopted_at TEXT    NOT NULL
+);
+`},
 }
 
 // SchemaVersion is the schema version this build writes.

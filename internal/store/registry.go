@@ -575,3 +575,33 @@ func (t *Tx) AuditEvents(ctx context.Context, ref string) ([]AuditEvent, error) 
 	}
 	return out, rows.Err()
 }
+
+// AdoptedPolicy is a release policy adopted by the office.
+type AdoptedPolicy struct {
+	LogIndex  int64
+	Digest    string
+	Name      string
+	Source    []byte
+	AdoptedBy int64
+	AdoptedAt time.Time
+}
+
+// AddPolicy records a policy adopted by the log entry at p.LogIndex.
+func (t *Tx) AddPolicy(ctx context.Context, p AdoptedPolicy) error {
+	_, err := t.exec(ctx, `INSERT INTO policies (log_index, digest, name, source, adopted_by, adopted_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		p.LogIndex, p.Digest, p.Name, p.Source, p.AdoptedBy, ts(p.AdoptedAt))
+	return conflict(err, "add policy "+p.Digest)
+}
+
+// CurrentPolicy returns the policy adopted last.
+func (t *Tx) CurrentPolicy(ctx context.Context) (*AdoptedPolicy, error) {
+	var p AdoptedPolicy
+	var at string
+	err := t.queryRow(ctx, `SELECT log_index, digest, name, source, adopted_by, adopted_at FROM policies ORDER BY log_index DESC LIMIT 1`).
+		Scan(&p.LogIndex, &p.Digest, &p.Name, &p.Source, &p.AdoptedBy, &at)
+	if err != nil {
+		return nil, notFound(err, "policy")
+	}
+	p.AdoptedAt = parseTS(at)
+	return &p, nil
+}

@@ -1,0 +1,91 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/policy"
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/store"
+)
+
+// MaxPolicySize bounds a policy file: it travels inside its log entry.
+const MaxPolicySize = 32 << 10
+
+// AdoptPolicy puts a compiled policy in force (admin). The policy-adopted entry, signed by the
+// office and carrying the policy file, is logged in the same transaction that records it.
+//
+// Pending approvals and signatures are bound to the policy they were given under: once another
+// policy is adopted they no longer count, and the letter's decision says so. A reviewer
+// approves again under the new rules; nothing carries over silently.
+func (r *Registry) AdoptPolicy(ctx context.Context, a Actor, p *policy.Policy, source []byte) (int64, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return 0, err
+	}
+	if len(source) > MaxPolicySize {
+		return 0, fmt.Errorf("%w: the policy file is larger than %d bytes", ErrInvalid, MaxPolicySize)
+	}
+	if seal.DigestOf(source) != p.Digest {
+		return 0, fmt.Errorf("%w: the compiled policy is not of this file", ErrInvalid)
+	}
+	now := r.now()
+	e, err := r.officeEntry(entry.PolicyAdopted, seal.PolicyStatement{Office: r.cfg.Office.Name, Digest: p.Digest, Name: p.Name,
+		Source: source, AdoptedBy: a.Member.Name, Time: now})
+	if err != nil {
+		return 0, fmt.Errorf("adopt policy: %w", err)
+	}
+	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
+		if cur, err := tx.CurrentPolicy(ctx); err == nil && cur.Digest == string(p.Digest) {
+			return fmt.Errorf("%w: this policy is already in force (log entry %d)", ErrConflict, cur.LogIndex)
+		}
+		err := tx.AddPolicy(ctx, store.AdoptedPolicy{LogIndex: index, Digest: string(p.Digest), Name: p.Name, Source: source, AdoptedBy: a.Member.ID, AdoptedAt: now})
+		if err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "policy.adopt", "", fmt.Sprintf("%s %s, log entry %d", p.Name, p.Digest, index))
+	})
+	if err != nil {
+		return 0, fmt.Errorf("adopt policy: %w", err)
+	}
+	r.policy.Store(p)
+	return idx, nil
+}
+
+// LoadPolicy puts in force the policy adopted last, compiled with compile; with none adopted
+// the configured policy stays.
+func (r *Registry) LoadPolicy(ctx context.Context, compile func([]byte) (*policy.Policy, error)) error {
+	var cur *store.AdoptedPolicy
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		cur, err = tx.CurrentPolicy(ctx)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("load policy: %w", err)
+	}
+	p, err := compile(cur.Source)
+	if err != nil {
+		return fmt.Errorf("load policy %s (log entry %d): %w", cur.Digest, cur.LogIndex, err)
+	}
+	if string(p.Digest) != cur.Digest {
+		return fmt.Errorf("load policy: log entry %d's policy compiles to digest %s, not %s", cur.LogIndex, p.Digest, cur.Digest)
+	}
+	r.policy.Store(p)
+	return nil
+}
+
+// CurrentPolicy returns the adopted policy in force, or ErrNotFound while the built-in one is.
+func (r *Registry) CurrentPolicy(ctx context.Context) (*store.AdoptedPolicy, error) {
+	var cur *store.AdoptedPolicy
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		cur, err = tx.CurrentPolicy(ctx)
+		return err
+	})
+	return cur, err
+}
