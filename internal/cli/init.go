@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/chancery/chancery/internal/datadir"
+	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
@@ -94,6 +95,11 @@ func openStack(ctx context.Context, d *datadir.Dir) (*stack, error) {
 	reg := registry.New(registry.Config{DB: db, Log: lg,
 		Office:    registry.Office{Name: d.Settings.Office, Prefix: d.Settings.Prefix, URL: d.Settings.URL},
 		OfficeKey: d.OfficeKey(), LogKey: d.VerifierKey(), LogOrigin: d.Settings.Origin})
+	if err := reg.LoadPolicy(ctx, policy.Parse); err != nil {
+		lg.Close()
+		db.Close()
+		return nil, err
+	}
 	return &stack{db: db, log: lg, reg: reg}, nil
 }
 

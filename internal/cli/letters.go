@@ -208,17 +208,8 @@ func newLetter(rm *remote) *cobra.Command {
 				fmt.Fprintf(w, "signed by %s (key %s) on %s\n", s.Member, short(s.KeyID), short(s.Version))
 			}
 			if v.Decision != nil {
-				fmt.Fprintln(w, "\nrelease policy:")
-				for _, r := range v.Decision.Requirements {
-					mark := "ok     "
-					if r.Missing > 0 {
-						mark = "MISSING"
-					}
-					fmt.Fprintf(w, "  %s %s: %s\n", mark, r.Requirement.String(), strings.Join(r.By, ", "))
-				}
-				for _, n := range v.Decision.Notes {
-					fmt.Fprintf(w, "  note: %s\n", n)
-				}
+				fmt.Fprintln(w)
+				printDecision(w, v.Decision)
 			}
 			if v.Release != nil {
 				fmt.Fprintf(w, "\nreleased version %d by %s on %s, log entry %d, file %s\n", v.Release.Version, v.Release.By, v.Release.At.Format("2006-01-02 15:04"), v.Release.LogIndex, v.Release.FileDigest)

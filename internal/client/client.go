@@ -346,3 +346,19 @@ func (c *Client) TrustRoot(ctx context.Context) ([]byte, error) {
 	defer resp.Body.Close()
 	return io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 }
+
+// PolicyInForce is the answer of GET /api/v1/policy.
+type PolicyInForce struct {
+	Name     string `json:"name"`
+	Digest   string `json:"digest"`
+	Builtin  bool   `json:"builtin"`
+	Source   string `json:"source"`
+	LogIndex int64  `json:"log_index"`
+}
+
+// AdoptPolicy adopts a policy file (admin) and returns the log index of its entry.
+func (c *Client) AdoptPolicy(ctx context.Context, source []byte) (*PolicyInForce, error) {
+	var out PolicyInForce
+	_, err := c.do(ctx, "POST", "/api/v1/policy", bytes.NewReader(source), "application/yaml", &out)
+	return &out, err
+}

@@ -1,40 +1,55 @@
-// Package policy decides whether a letter may be released: it turns a policy's rules into
-// requirements (approvals by role, signatures by role) and checks the evidence (who approved,
-// who signed) against them, with a reason for every requirement, met or not. The release gate,
-// the CLI's errors and the API all show the same Decision.
+// Package policy decides whether a letter may be released. A policy file (see
+// docs/policy-format.md) holds rules: a CEL condition over the letter and the requirements that
+// apply when it holds (approvals by role, signatures from a signer group or by role, M of N, a
+// release officer, a maximum age of approvals). Decide merges the requirements of every rule
+// that applies and checks the evidence (who approved, who signed, who releases) against them,
+// with a reason for every requirement, met or not, and for every piece of evidence that did not
+// count. The release gate, the CLI's errors and the API all show the same Decision.
 //
 // The two-person rule holds for every policy: one person counts once across all the
 // requirements of a release, and never for a letter they drafted.
 package policy
 
 import (
+	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/chancery/chancery/internal/seal"
 )
 
-// Facts are what a policy knows of a letter.
+// Kinds of requirement.
+const (
+	KindApproval  = "approval"
+	KindSignature = "signature"
+	KindRelease   = "release"
+)
+
+// RoleRelease is the role of a release officer, the person who performs a release.
+const RoleRelease = "release"
+
+// Facts are what a policy knows of a letter. Conditions see them as the fields of `letter`;
+// a field left empty is the empty string, the empty list or 0, never absent.
 type Facts struct {
 	Reference  string
 	Class      string
 	Tags       []string
 	Addressees []string
 	Subject    string
+	Office     string
 	MediaType  string
 	Size       int64
+	// Author is the letter's creator (`letter.author`).
+	Author string
 	// Authors are everyone who drafted the letter: its creator and the author of every
-	// version. None of them counts for its release.
+	// version. None of them, nor Author, counts for its release.
 	Authors []string
 }
 
-func (f Facts) drafted(name string) bool {
-	for _, a := range f.Authors {
-		if a == name {
-			return true
-		}
-	}
-	return false
+func (f *Facts) drafted(name string) bool {
+	return name != "" && name == f.Author || slices.Contains(f.Authors, name)
 }
 
 // Evidence is who has acted on the version being released. Each person appears once per
@@ -42,40 +57,81 @@ func (f Facts) drafted(name string) bool {
 type Evidence struct {
 	Approvals  []Actor
 	Signatures []Actor
+	// Releaser is who performs the release, if known: only they can meet a rule's
+	// release_officer requirement. Nil while the letter is a draft being looked at.
+	Releaser *Actor
+	// Now is the time of the decision, against which the age of approvals is measured; the
+	// zero time means the current time.
+	Now time.Time
 }
 
-// Actor is a person who approved or signed.
+// Actor is a person who approved, signed or releases.
 type Actor struct {
 	Name  string
 	Roles []string
+	// At is when the person acted. An approval without a time does not count under a policy
+	// that limits the age of approvals.
+	At time.Time
 }
 
-func (a Actor) has(role string) bool {
-	for _, r := range a.Roles {
-		if r == role {
-			return true
-		}
-	}
-	return false
-}
-
-// Requirement is one thing a release needs.
+// Requirement is one thing a release needs: Need distinct people who gave evidence of Kind
+// and hold Role, or (for Group) belong to the named signer group.
 type Requirement struct {
-	// Kind is "approval" or "signature".
-	Kind string `json:"kind"`
-	Role string `json:"role"`
-	Need int    `json:"need"`
+	Kind  string `json:"kind"`
+	Role  string `json:"role,omitempty"`
+	Group string `json:"group,omitempty"`
+	Need  int    `json:"need"`
+	// Rules are the rules that asked for it.
+	Rules []string `json:"rules,omitempty"`
+}
+
+// roleNouns name the holders of Chancery's core roles. A policy may name any other role: an
+// office defines its own, such as legal or public-affairs.
+var roleNouns = map[string]string{
+	"drafter":   "drafter",
+	"reviewer":  "reviewer",
+	"signer":    "signer",
+	RoleRelease: "release officer",
+	"admin":     "admin",
+}
+
+// who names the people r asks for: one of them, or several.
+func who(r Requirement, several bool) string {
+	noun, core := roleNouns[r.Role]
+	switch {
+	case r.Kind == KindRelease:
+		noun = roleNouns[RoleRelease]
+	case r.Group != "" && several:
+		return "members of " + r.Group
+	case r.Group != "":
+		return "a member of " + r.Group
+	case !core && several:
+		return "members with role " + r.Role
+	case !core:
+		return "a member with role " + r.Role
+	}
+	if several {
+		return noun + "s"
+	}
+	return article(noun) + " " + noun
+}
+
+func article(noun string) string {
+	if strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 func (r Requirement) String() string {
-	noun := "approval"
-	if r.Kind == "signature" {
-		noun = "signature"
+	if r.Kind == KindRelease {
+		return "a release by " + who(r, false)
 	}
+	noun := r.Kind
 	if r.Need != 1 {
 		noun += "s"
 	}
-	return fmt.Sprintf("%d %s by a %s", r.Need, noun, r.Role)
+	return fmt.Sprintf("%d %s by %s", r.Need, noun, who(r, r.Need != 1))
 }
 
 // Status is a requirement with the people counted for it.
@@ -87,10 +143,15 @@ type Status struct {
 
 // Decision is the answer for one release.
 type Decision struct {
-	Allowed      bool     `json:"allowed"`
-	Policy       string   `json:"policy"` // the policy's digest
-	Requirements []Status `json:"requirements"`
-	// Notes explain evidence that did not count (the author, a person already counted).
+	Allowed bool   `json:"allowed"`
+	Policy  string `json:"policy"` // the policy's digest
+	// Rules are the names of the rules that applied.
+	Rules []string `json:"rules"`
+	// MaxApprovalAge is the age beyond which approvals did not count, if the rules set one.
+	MaxApprovalAge string   `json:"max_approval_age,omitempty"`
+	Requirements   []Status `json:"requirements"`
+	// Notes explain evidence that did not count (a drafter, a person already counted, no
+	// matching role or group, an approval too old) and conditions that could not be evaluated.
 	Notes []string `json:"notes,omitempty"`
 }
 
@@ -107,149 +168,6 @@ func (d *Decision) Missing() []string {
 	return out
 }
 
-// Policy turns facts into requirements.
-type Policy struct {
-	Name   string
-	Digest seal.Digest
-	rules  func(Facts) []Requirement
-}
-
-// Builtin is the policy in force until an office adopts its own: one approval by a reviewer
-// and one signature by a signer, neither by the letter's author nor by the same person.
-func Builtin() *Policy {
-	const text = "chancery builtin policy v1\napproval reviewer 1\nsignature signer 1\n"
-	return &Policy{
-		Name:   "builtin",
-		Digest: seal.DigestOf([]byte(text)),
-		rules: func(Facts) []Requirement {
-			return []Requirement{{Kind: "approval", Role: "reviewer", Need: 1}, {Kind: "signature", Role: "signer", Need: 1}}
-		},
-	}
-}
-
-// Decide checks the evidence against the requirements for f.
-func (p *Policy) Decide(f Facts, e Evidence) *Decision {
-	reqs := p.rules(f)
-	d := &Decision{Policy: string(p.Digest)}
-	// Slots: one per needed person per requirement. Candidates: the eligible people.
-	type slot struct{ req int }
-	var slots []slot
-	for i, r := range reqs {
-		for range r.Need {
-			slots = append(slots, slot{i})
-		}
-	}
-	eligible := func(s slot, a Actor) bool {
-		r := reqs[s.req]
-		return !f.drafted(a.Name) && a.has(r.Role)
-	}
-	candidates := func(r Requirement) []Actor {
-		if r.Kind == "signature" {
-			return e.Signatures
-		}
-		return e.Approvals
-	}
-	noted := map[string]bool{}
-	for _, a := range append(append([]Actor(nil), e.Approvals...), e.Signatures...) {
-		if f.drafted(a.Name) && !noted[a.Name] {
-			noted[a.Name] = true
-			d.Notes = append(d.Notes, fmt.Sprintf("%s drafted the letter and cannot count for its release", a.Name))
-		}
-	}
-	// Maximum bipartite matching of people to slots (augmenting paths), so that each person
-	// counts once and as many requirements as possible are met.
-	match := make([]string, len(slots)) // slot -> person
-	people := map[string]bool{}
-	for _, r := range reqs {
-		for _, a := range candidates(r) {
-			people[a.Name] = true
-		}
-	}
-	assigned := map[string]int{} // person -> slot
-	var augment func(name string, seen map[int]bool) bool
-	augment = func(name string, seen map[int]bool) bool {
-		for si, s := range slots {
-			if seen[si] {
-				continue
-			}
-			ok := false
-			for _, a := range candidates(reqs[s.req]) {
-				if a.Name == name && eligible(s, a) {
-					ok = true
-					break
-				}
-			}
-			if !ok {
-				continue
-			}
-			seen[si] = true
-			if match[si] == "" || augment(match[si], seen) {
-				match[si] = name
-				assigned[name] = si
-				return true
-			}
-		}
-		return false
-	}
-	names := make([]string, 0, len(people))
-	for _, r := range reqs {
-		for _, a := range candidates(r) {
-			if people[a.Name] {
-				names = append(names, a.Name)
-				delete(people, a.Name)
-			}
-		}
-	}
-	for _, n := range names {
-		augment(n, map[int]bool{})
-	}
-	d.Allowed = true
-	for i, r := range reqs {
-		st := Status{Requirement: r}
-		for si, s := range slots {
-			if s.req == i && match[si] != "" {
-				st.By = append(st.By, match[si])
-			}
-		}
-		st.Missing = r.Need - len(st.By)
-		if st.Missing > 0 {
-			d.Allowed = false
-		}
-		d.Requirements = append(d.Requirements, st)
-	}
-	// Explain every approval or signature that was given but not counted.
-	for _, r := range []struct {
-		kind   string
-		actors []Actor
-	}{{"approval", e.Approvals}, {"signature", e.Signatures}} {
-		for _, a := range r.actors {
-			if f.drafted(a.Name) || countedFor(d, r.kind, a.Name) {
-				continue
-			}
-			if _, ok := assigned[a.Name]; ok {
-				d.Notes = append(d.Notes, fmt.Sprintf("the %s by %s does not count: %s is already counted for another requirement (two-person rule)", r.kind, a.Name, a.Name))
-			} else {
-				d.Notes = append(d.Notes, fmt.Sprintf("the %s by %s does not count: no remaining requirement needs a %s from their roles", r.kind, a.Name, r.kind))
-			}
-		}
-	}
-	return d
-}
-
-func countedFor(d *Decision, kind, name string) bool {
-	for _, st := range d.Requirements {
-		if st.Kind != kind {
-			continue
-		}
-		for _, n := range st.By {
-			if n == name {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // Explain is a one-line summary of what is missing, for errors.
 func (d *Decision) Explain() string {
 	m := d.Missing()
@@ -257,4 +175,109 @@ func (d *Decision) Explain() string {
 		return "every requirement is met"
 	}
 	return "missing " + strings.Join(m, ", ")
+}
+
+// Policy is a compiled policy file.
+type Policy struct {
+	Name string
+	// Digest is the SHA-256 of the exact file bytes.
+	Digest seal.Digest
+	groups map[string][]string
+	rules  []*rule // the default rule last
+}
+
+//go:embed builtin.yaml
+var builtinSource []byte
+
+// Builtin is the policy in force until an office adopts its own: one approval by a reviewer
+// and one signature by a signer, neither by the letter's author nor by the same person. It is
+// compiled from an embedded policy file like any other.
+func Builtin() *Policy {
+	p, err := Parse(builtinSource)
+	if err != nil {
+		panic("policy: the built-in policy does not compile: " + err.Error())
+	}
+	return p
+}
+
+// Decide checks the evidence against the requirements that the rules yield for f.
+func (p *Policy) Decide(f Facts, e Evidence) *Decision {
+	d := &Decision{Policy: string(p.Digest), Rules: []string{}, Requirements: []Status{}}
+	reqs, maxAge := p.requirements(&f, d)
+	if maxAge > 0 {
+		d.MaxApprovalAge = duration(maxAge)
+	}
+	if e.Now.IsZero() {
+		e.Now = time.Now()
+	}
+	m := newMatching(p, &f, &e, reqs, maxAge, d)
+	m.run()
+	d.Allowed = true
+	for i, r := range reqs {
+		st := Status{Requirement: r, By: m.counted(i)}
+		st.Missing = r.Need - len(st.By)
+		if st.Missing > 0 {
+			d.Allowed = false
+		}
+		d.Requirements = append(d.Requirements, st)
+	}
+	m.explain()
+	return d
+}
+
+// requirements evaluates the rules for f and merges the requirements of those that apply:
+// for the same kind and role or group the larger count wins, and the smallest maximum age of
+// approvals holds. The default rule applies only when no other rule does. The names of the
+// rules that applied, and any condition that could not be evaluated, go into d.
+func (p *Policy) requirements(f *Facts, d *Decision) ([]Requirement, time.Duration) {
+	act := newActivation(f)
+	var reqs []Requirement
+	var maxAge time.Duration
+	apply := func(r *rule) {
+		d.Rules = append(d.Rules, r.name)
+		for _, q := range r.require {
+			i := slices.IndexFunc(reqs, func(o Requirement) bool {
+				return o.Kind == q.Kind && o.Role == q.Role && o.Group == q.Group
+			})
+			if i < 0 {
+				q.Rules = []string{r.name}
+				reqs = append(reqs, q)
+				continue
+			}
+			reqs[i].Need = max(reqs[i].Need, q.Need)
+			reqs[i].Rules = append(reqs[i].Rules, r.name)
+		}
+		if r.maxAge > 0 && (maxAge == 0 || r.maxAge < maxAge) {
+			maxAge = r.maxAge
+		}
+	}
+	for _, r := range p.rules {
+		if r.when == nil {
+			if len(d.Rules) == 0 {
+				apply(r)
+			}
+			continue
+		}
+		ok, err := r.when.holds(act)
+		if err != nil {
+			d.Notes = append(d.Notes, fmt.Sprintf("the condition of rule %s could not be evaluated (%v): its requirements apply", r.name, err))
+			ok = true
+		}
+		if ok {
+			apply(r)
+		}
+	}
+	// Approvals first, then signatures, then the release; in each, the order of the rules.
+	slices.SortStableFunc(reqs, func(a, b Requirement) int { return kindOrder(a.Kind) - kindOrder(b.Kind) })
+	return reqs, maxAge
+}
+
+func kindOrder(kind string) int {
+	switch kind {
+	case KindApproval:
+		return 0
+	case KindSignature:
+		return 1
+	}
+	return 2
 }

@@ -2,7 +2,11 @@ package policy
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/seal"
 )
 
 func TestBuiltin(t *testing.T) {
@@ -31,5 +35,320 @@ func TestBuiltin(t *testing.T) {
 		if d.Allowed != tc.allowed || !slices.Equal(d.Missing(), tc.missing) {
 			t.Errorf("%s: allowed=%v missing=%q, want %v %q (notes %q)", tc.name, d.Allowed, d.Missing(), tc.allowed, tc.missing, d.Notes)
 		}
+	}
+}
+
+// mustParse compiles a policy written in a test.
+func mustParse(t testing.TB, src string) *Policy {
+	t.Helper()
+	p, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatalf("parse: %v\n%s", err, src)
+	}
+	return p
+}
+
+// now is the time of the decisions in tests.
+var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func actor(name string, roles ...string) Actor {
+	return Actor{Name: name, Roles: roles, At: now}
+}
+
+const storyPolicy = `version: 1
+name: story
+groups:
+  command: [alice, bob, carol]
+rules:
+  - name: force-posture
+    when: letter.class == "foreign-government" && "force-posture" in letter.tags
+    require:
+      approvals: [{role: legal}, {role: chain-of-command}]
+      signatures: [{group: command, count: 2}]
+      release_officer: true
+      max_approval_age: 72h
+  - name: foreign
+    when: letter.class == "foreign-government"
+    require:
+      approvals: [{role: legal, count: 2}]
+      max_approval_age: 96h
+  - name: urgent
+    when: '"urgent" in letter.tags'
+    require:
+      max_approval_age: 24h
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+      signatures: [{role: signer}]
+`
+
+func TestMerge(t *testing.T) {
+	p := mustParse(t, storyPolicy)
+	for _, tc := range []struct {
+		name   string
+		f      Facts
+		rules  []string
+		reqs   []string
+		maxAge string
+	}{
+		{"default only when none matched", Facts{Class: "press"}, []string{"default"},
+			[]string{"1 approval by a reviewer", "1 signature by a signer"}, ""},
+		{"one rule", Facts{Class: "foreign-government"}, []string{"foreign"},
+			[]string{"2 approvals by members with role legal"}, "96h"},
+		{"larger count wins, smallest age", Facts{Class: "foreign-government", Tags: []string{"force-posture"}}, []string{"force-posture", "foreign"},
+			[]string{"2 approvals by members with role legal", "1 approval by a member with role chain-of-command", "2 signatures by members of command", "a release by a release officer"}, "72h"},
+		{"a rule of age only", Facts{Class: "foreign-government", Tags: []string{"urgent", "force-posture"}}, []string{"force-posture", "foreign", "urgent"},
+			[]string{"2 approvals by members with role legal", "1 approval by a member with role chain-of-command", "2 signatures by members of command", "a release by a release officer"}, "24h"},
+		{"an age-only rule keeps the default away", Facts{Tags: []string{"urgent"}}, []string{"urgent"}, nil, "24h"},
+	} {
+		d := p.Decide(tc.f, Evidence{Now: now})
+		var reqs []string
+		for _, s := range d.Requirements {
+			reqs = append(reqs, s.Requirement.String())
+		}
+		if !slices.Equal(d.Rules, tc.rules) || !slices.Equal(reqs, tc.reqs) || d.MaxApprovalAge != tc.maxAge {
+			t.Errorf("%s: rules %q requirements %q age %q, want %q %q %q", tc.name, d.Rules, reqs, d.MaxApprovalAge, tc.rules, tc.reqs, tc.maxAge)
+		}
+	}
+	// The merged legal approval names both rules that asked for it.
+	d := p.Decide(Facts{Class: "foreign-government", Tags: []string{"force-posture"}}, Evidence{Now: now})
+	if got := d.Requirements[0].Rules; !slices.Equal(got, []string{"force-posture", "foreign"}) {
+		t.Errorf("legal approval asked for by %q", got)
+	}
+}
+
+// storyEvidence meets the force-posture rule of storyPolicy (with the foreign rule's second
+// legal approval).
+func storyEvidence() Evidence {
+	return Evidence{Now: now,
+		Approvals:  []Actor{actor("lena", "legal"), actor("leo", "legal"), actor("cole", "chain-of-command")},
+		Signatures: []Actor{actor("alice", "signer"), actor("bob", "signer")},
+		Releaser:   &Actor{Name: "rory", Roles: []string{"release"}},
+	}
+}
+
+func TestGroupsAndReleaseOfficer(t *testing.T) {
+	p := mustParse(t, storyPolicy)
+	f := Facts{Class: "foreign-government", Tags: []string{"force-posture"}, Author: "dave"}
+	for _, tc := range []struct {
+		name    string
+		edit    func(e *Evidence)
+		missing []string
+		note    string
+	}{
+		{"all met", func(*Evidence) {}, nil, ""},
+		{"a signer outside the group", func(e *Evidence) { e.Signatures[1] = actor("sam", "signer") },
+			[]string{"1 signature by a member of command"}, "the signature by sam does not count: no requirement asks for a signature from their roles or groups"},
+		{"group membership, not the role, makes a command signer", func(e *Evidence) { e.Signatures[1] = actor("bob") }, nil, ""},
+		{"no releaser yet", func(e *Evidence) { e.Releaser = nil }, []string{"a release by a release officer"}, ""},
+		{"a releaser without the role", func(e *Evidence) { e.Releaser = &Actor{Name: "rory"} },
+			[]string{"a release by a release officer"}, "the release by rory does not count: rory does not hold the release role"},
+		{"the releaser drafted the letter", func(e *Evidence) { e.Releaser = &Actor{Name: "dave", Roles: []string{"release"}} },
+			[]string{"a release by a release officer"}, "dave drafted the letter and cannot count for its release"},
+		{"a signer cannot also release", func(e *Evidence) { e.Releaser = &Actor{Name: "bob", Roles: []string{"release"}} },
+			[]string{"a release by a release officer"}, "the release by bob does not count: bob already counts for the signature by a member of command (two-person rule)"},
+		{"a signer who drafted", func(e *Evidence) { e.Signatures[0].Name = "dave" },
+			[]string{"1 signature by a member of command"}, "dave drafted the letter and cannot count for its release"},
+		{"a legal approver cannot sign for the group too", func(e *Evidence) {
+			e.Approvals[0].Name = "carol"
+			e.Signatures[1] = actor("carol", "signer")
+		}, []string{"1 signature by a member of command"}, "the signature by carol does not count: carol already counts for the approval by a member with role legal (two-person rule)"},
+	} {
+		e := storyEvidence()
+		tc.edit(&e)
+		d := p.Decide(f, e)
+		if d.Allowed != (tc.missing == nil) || !slices.Equal(d.Missing(), tc.missing) || tc.note != "" && !slices.Contains(d.Notes, tc.note) {
+			t.Errorf("%s: allowed=%v missing=%q notes=%q, want missing %q note %q", tc.name, d.Allowed, d.Missing(), d.Notes, tc.missing, tc.note)
+		}
+	}
+}
+
+func TestReleaserIgnoredWithoutRequirement(t *testing.T) {
+	// The built-in policy asks for no release officer: the releaser is no evidence, and the
+	// drafter releasing it adds no note.
+	e := Evidence{Approvals: []Actor{actor("rita", "reviewer")}, Signatures: []Actor{actor("sam", "signer")},
+		Releaser: &Actor{Name: "dave", Roles: []string{"release"}}}
+	d := Builtin().Decide(Facts{Author: "dave"}, e)
+	if !d.Allowed || len(d.Notes) != 0 || len(d.Requirements) != 2 {
+		t.Errorf("allowed=%v requirements %v notes %q", d.Allowed, d.Requirements, d.Notes)
+	}
+}
+
+func TestMaxApprovalAge(t *testing.T) {
+	p := mustParse(t, storyPolicy)
+	f := Facts{Class: "foreign-government", Tags: []string{"force-posture"}}
+	for _, tc := range []struct {
+		name    string
+		at      time.Time
+		allowed bool
+		note    string
+	}{
+		{"fresh", now.Add(-71 * time.Hour), true, ""},
+		{"exactly the limit", now.Add(-72 * time.Hour), true, ""},
+		{"too old", now.Add(-72*time.Hour - time.Second), false, "the approval by cole does not count: it is 72h0m1s old, and approvals count for 72h (max_approval_age)"},
+		{"no time", time.Time{}, false, "the approval by cole does not count: it has no time, and approvals count for 72h (max_approval_age)"},
+		{"from the future (clock skew)", now.Add(time.Minute), true, ""},
+	} {
+		e := storyEvidence()
+		e.Approvals[2].At = tc.at
+		d := p.Decide(f, e)
+		if d.Allowed != tc.allowed || tc.note != "" && !slices.Contains(d.Notes, tc.note) {
+			t.Errorf("%s: allowed=%v notes=%q, want %v %q", tc.name, d.Allowed, d.Notes, tc.allowed, tc.note)
+		}
+	}
+	// Signatures have no age limit, and without a limit approvals need no time.
+	e := Evidence{Approvals: []Actor{{Name: "rita", Roles: []string{"reviewer"}}},
+		Signatures: []Actor{{Name: "sam", Roles: []string{"signer"}, At: now.AddDate(-1, 0, 0)}}}
+	if d := Builtin().Decide(Facts{}, e); !d.Allowed {
+		t.Errorf("builtin without times: %s %q", d.Explain(), d.Notes)
+	}
+	// A zero Now is the current time.
+	e = storyEvidence()
+	for i := range e.Approvals {
+		e.Approvals[i].At = time.Now().Add(-time.Hour)
+	}
+	e.Now = time.Time{}
+	if d := p.Decide(f, e); !d.Allowed {
+		t.Errorf("zero Now: %s %q", d.Explain(), d.Notes)
+	}
+}
+
+func TestMatchingNotGreedy(t *testing.T) {
+	p := mustParse(t, `version: 1
+name: m
+groups:
+  g: [ann, ben]
+rules:
+  - name: default
+    default: true
+    require:
+      approvals: [{role: legal}, {group: g}]
+      signatures: [{role: signer}, {group: g}]
+`)
+	// In evidence order, ann could take legal, ben the group approval, and then nobody is
+	// left for the group signature. The matching moves people so that all four are met.
+	e := Evidence{Now: now,
+		Approvals:  []Actor{actor("ann", "legal"), actor("ben", "legal"), actor("lee", "legal")},
+		Signatures: []Actor{actor("ann", "signer"), actor("sue", "signer")},
+	}
+	d := p.Decide(Facts{}, e)
+	if !d.Allowed {
+		t.Fatalf("not allowed: %s, notes %q", d.Explain(), d.Notes)
+	}
+	want := [][]string{{"lee"}, {"ben"}, {"sue"}, {"ann"}}
+	for i, s := range d.Requirements {
+		if !slices.Equal(s.By, want[i]) {
+			t.Errorf("%s by %q, want %q", s.Requirement, s.By, want[i])
+		}
+	}
+	// Every uncounted piece of evidence is explained.
+	for _, n := range []string{
+		"the approval by ann does not count: ann already counts for the signature by a member of g (two-person rule)",
+	} {
+		if !slices.Contains(d.Notes, n) {
+			t.Errorf("notes %q lack %q", d.Notes, n)
+		}
+	}
+}
+
+func TestNotes(t *testing.T) {
+	p := mustParse(t, `version: 1
+name: n
+rules:
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer, count: 2}]
+      signatures: [{role: signer}]
+`)
+	e := Evidence{Now: now,
+		Approvals:  []Actor{actor("dave", "reviewer"), actor("rita", "reviewer"), actor("rob", "reviewer"), actor("rex", "reviewer"), actor("sam", "signer"), actor("rita", "reviewer")},
+		Signatures: []Actor{actor("rob", "signer"), actor("sue")},
+	}
+	d := p.Decide(Facts{Authors: []string{"dave"}}, e)
+	want := []string{
+		"dave drafted the letter and cannot count for its release",
+		"the approval by rita was given 1 more times and counts once at most",
+		"the approval by rob does not count: rob already counts for the signature by a signer (two-person rule)",
+		"the approval by sam does not count: no requirement asks for an approval from their roles or groups",
+		"the signature by sue does not count: no requirement asks for a signature from their roles or groups",
+	}
+	if !d.Allowed || !slices.Equal(d.Notes, want) {
+		t.Errorf("allowed=%v notes:\n%s\nwant:\n%s", d.Allowed, strings.Join(d.Notes, "\n"), strings.Join(want, "\n"))
+	}
+	// A third reviewer approval, not needed once two count, says so.
+	e.Signatures[0] = actor("sid", "signer")
+	d = p.Decide(Facts{Authors: []string{"dave"}}, e)
+	if n := "the approval by rex does not count: the requirements it could count for are met by others"; !slices.Contains(d.Notes, n) {
+		t.Errorf("notes %q lack %q", d.Notes, n)
+	}
+}
+
+func TestConditionErrorAppliesRule(t *testing.T) {
+	p := mustParse(t, `version: 1
+name: c
+rules:
+  - name: first-tag
+    when: letter.tags[0] == "secret"
+    require:
+      approvals: [{role: legal}]
+  - name: costly
+    when: letter.addressees.exists(a, letter.addressees.exists(b, letter.addressees.exists(c, a + b + c == "z")))
+    require:
+      approvals: [{role: chain-of-command}]
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+`)
+	f := Facts{Addressees: make([]string, 100)}
+	d := p.Decide(f, Evidence{Now: now})
+	if !slices.Equal(d.Rules, []string{"first-tag", "costly"}) || len(d.Notes) != 2 ||
+		!strings.Contains(d.Notes[0], "the condition of rule first-tag could not be evaluated") ||
+		!strings.Contains(d.Notes[1], "cost limit") {
+		t.Errorf("rules %q notes %q", d.Rules, d.Notes)
+	}
+	d = p.Decide(Facts{Tags: []string{"open"}, Addressees: []string{"x"}}, Evidence{Now: now})
+	if !slices.Equal(d.Rules, []string{"default"}) || len(d.Notes) != 0 {
+		t.Errorf("rules %q notes %q", d.Rules, d.Notes)
+	}
+}
+
+func TestConditionFields(t *testing.T) {
+	f := Facts{Reference: "TFN-2026-000123", Class: "press", Tags: []string{"a", "b"}, Addressees: []string{"x@gov.example"},
+		Subject: "Exercise Northern Light", Office: "tfn", MediaType: "application/pdf", Size: 2048, Author: "dave"}
+	for _, cond := range []string{
+		`letter.reference.startsWith("TFN-2026-")`,
+		`letter.class == "press"`,
+		`letter.tags == ["a", "b"]`,
+		`letter.addressees.exists(a, a.endsWith("@gov.example"))`,
+		`letter.subject.contains("Northern")`,
+		`letter.office == "tfn"`,
+		`letter.media_type == "application/pdf"`,
+		`letter.size > 1024`,
+		`letter.author == "dave"`,
+		`letter.subject.matches("^Exercise [A-Z]")`,
+		`size(letter.tags) == 2`,
+	} {
+		p := mustParse(t, "version: 1\nname: f\nrules:\n  - name: r\n    when: '"+cond+"'\n    require: {approvals: [{role: x}]}\n  - name: d\n    default: true\n    require: {approvals: [{role: y}]}\n")
+		if d := p.Decide(f, Evidence{}); !slices.Equal(d.Rules, []string{"r"}) {
+			t.Errorf("%s: rules %q, notes %q", cond, d.Rules, d.Notes)
+		}
+		// Empty facts: every field exists, empty.
+		if d := p.Decide(Facts{}, Evidence{}); !slices.Equal(d.Rules, []string{"d"}) {
+			t.Errorf("%s on empty facts: rules %q, notes %q", cond, d.Rules, d.Notes)
+		}
+	}
+}
+
+func TestBuiltinCompiled(t *testing.T) {
+	p := Builtin()
+	if p.Name != "builtin" || p.Digest != seal.DigestOf(builtinSource) {
+		t.Errorf("name %q digest %s", p.Name, p.Digest)
+	}
+	d := p.Decide(Facts{}, Evidence{})
+	if !slices.Equal(d.Rules, []string{"default"}) || d.Policy != string(p.Digest) {
+		t.Errorf("rules %q policy %s", d.Rules, d.Policy)
 	}
 }

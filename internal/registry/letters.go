@@ -382,6 +382,7 @@ type evidence struct {
 
 func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs []store.Version) (*evidence, error) {
 	ev := &evidence{version: vs[len(vs)-1], members: map[int64]*store.Member{}, pol: r.Policy()}
+	ev.policy.Now = r.cfg.Now()
 	member := func(id int64) (*store.Member, error) {
 		if m, ok := ev.members[id]; ok {
 			return m, nil
@@ -393,8 +394,12 @@ func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 		ev.members[id] = m
 		return m, nil
 	}
+	creator, err := member(l.AuthorID)
+	if err != nil {
+		return nil, err
+	}
 	ev.facts = policy.Facts{Reference: l.Reference, Class: l.Class, Tags: l.Tags, Addressees: l.Addressees,
-		Subject: l.Subject, MediaType: ev.version.MediaType, Size: ev.version.Size}
+		Subject: l.Subject, Office: r.cfg.Office.Name, MediaType: ev.version.MediaType, Size: ev.version.Size, Author: creator.Name}
 	for _, id := range authors(l, vs) {
 		m, err := member(id)
 		if err != nil {
@@ -432,7 +437,7 @@ func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 			return nil, err
 		}
 		ev.approvals = append(ev.approvals, ap)
-		ev.policy.Approvals = append(ev.policy.Approvals, policy.Actor{Name: m.Name, Roles: m.Roles})
+		ev.policy.Approvals = append(ev.policy.Approvals, policy.Actor{Name: m.Name, Roles: m.Roles, At: ap.CreatedAt})
 	}
 	sigs, err := tx.Signatures(ctx, l.ID)
 	if err != nil {
@@ -458,7 +463,7 @@ func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 		ev.signatures = append(ev.signatures, s)
 		if !seen[m.ID] {
 			seen[m.ID] = true
-			ev.policy.Signatures = append(ev.policy.Signatures, policy.Actor{Name: m.Name, Roles: m.Roles})
+			ev.policy.Signatures = append(ev.policy.Signatures, policy.Actor{Name: m.Name, Roles: m.Roles, At: s.CreatedAt})
 		}
 	}
 	return ev, nil

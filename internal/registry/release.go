@@ -190,6 +190,7 @@ func (r *Registry) prepareRelease(ctx context.Context, tx *store.Tx, a Actor, re
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	ev.policy.Releaser = &policy.Actor{Name: a.Member.Name, Roles: a.Member.Roles, At: ev.policy.Now}
 	d := r.decision(ev)
 	if !d.Allowed {
 		return nil, nil, nil, &GateError{Decision: d, Reasons: gateReasons(d)}

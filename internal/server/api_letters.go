@@ -32,6 +32,8 @@ func (s *Server) routesAPI() {
 	m.HandleFunc("GET /api/v1/letters/{ref}/audit", s.withActor(s.audit))
 	m.HandleFunc("POST /api/v1/verify", s.withActor(s.verify))
 	m.HandleFunc("GET /api/v1/trust", s.trust)
+	m.HandleFunc("POST /api/v1/policy", s.withActor(s.adoptPolicy))
+	m.HandleFunc("GET /api/v1/policy", s.currentPolicy)
 }
 
 func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/policy"
+	"github.com/spf13/cobra"
+)
+
+// printDecision shows each requirement, who met it, what is missing, and why evidence did not
+// count.
+func printDecision(w io.Writer, d *policy.Decision) {
+	verdict := "the release is allowed"
+	if !d.Allowed {
+		verdict = "the release is not allowed yet: " + d.Explain()
+	}
+	fmt.Fprintf(w, "release policy %s: %s\n", d.Policy, verdict)
+	if len(d.Rules) > 0 {
+		fmt.Fprintf(w, "  rules that apply: %s\n", strings.Join(d.Rules, ", "))
+	}
+	for _, r := range d.Requirements {
+		mark := "ok     "
+		if r.Missing > 0 {
+			mark = "MISSING"
+		}
+		by := strings.Join(r.By, ", ")
+		if by == "" {
+			by = "nobody yet"
+		}
+		fmt.Fprintf(w, "  %s %s: %s\n", mark, r.Requirement.String(), by)
+	}
+	for _, n := range d.Notes {
+		fmt.Fprintf(w, "  note: %s\n", n)
+	}
+}
+
+// compilePolicy reads and compiles a policy file, or returns every error with its position.
+func compilePolicy(name string) (*policy.Policy, []byte, error) {
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := policy.ParseFile(name, src)
+	if err != nil {
+		return nil, nil, &failed{fmt.Errorf("%s does not compile:\n%w", name, err)}
+	}
+	return p, src, nil
+}
+
+func newPolicy(rm *remote) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "policy",
+		Short: "Release policies as code: check, test, adopt, explain",
+		Long: `A release policy is a YAML file of rules: each has a CEL condition over the letter and the
+approvals and signatures it requires (see docs/policy-format.md and examples/policy.yaml).
+check and test run locally, for an office's own CI; adopt puts a policy in force (logged);
+explain shows what a letter still needs.`,
+	}
+	check := &cobra.Command{
+		Use:   "check FILE",
+		Short: "Compile and lint a policy file; errors come with line and column",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			p, _, err := compilePolicy(args[0])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.OutOrStdout(), "%s: ok: policy %q, %s\n", args[0], p.Name, p.Digest)
+			return nil
+		},
+	}
+	test := &cobra.Command{
+		Use:   "test FILE CASES",
+		Short: "Run a table of sample letters and expected decisions against a policy",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(c *cobra.Command, args []string) error {
+			p, _, err := compilePolicy(args[0])
+			if err != nil {
+				return err
+			}
+			cases, err := os.ReadFile(args[1])
+			if err != nil {
+				return err
+			}
+			results, err := policy.RunCases(p, cases)
+			if err != nil {
+				return &failed{fmt.Errorf("%s:\n%w", args[1], err)}
+			}
+			w := c.OutOrStdout()
+			failures := 0
+			for _, r := range results {
+				if r.Pass {
+					fmt.Fprintf(w, "ok    %s:%d %s\n", args[1], r.Line, r.Name)
+					continue
+				}
+				failures++
+				fmt.Fprintf(w, "FAIL  %s:%d %s\n", args[1], r.Line, r.Name)
+				for _, f := range r.Failures {
+					fmt.Fprintf(w, "      %s\n", f)
+				}
+			}
+			fmt.Fprintf(w, "%d passed, %d failed\n", len(results)-failures, failures)
+			if failures > 0 {
+				return &failed{fmt.Errorf("%d of %d cases failed", failures, len(results))}
+			}
+			return nil
+		},
+	}
+	adopt := &cobra.Command{
+		Use:   "adopt FILE",
+		Short: "Put a policy in force (admin); the adoption is logged with the policy file",
+		Long: `Adopt compiles the policy locally, then sends it to the registry, which compiles it again,
+logs a policy-adopted entry carrying the file, and puts it in force. Approvals and signatures
+given under the previous policy stop counting: reviewers approve again under the new rules.`,
+		Args: cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			_, src, err := compilePolicy(args[0])
+			if err != nil {
+				return err
+			}
+			res, err := cl.AdoptPolicy(ctx(c), src)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.OutOrStdout(), "adopted policy %q %s (log entry %d)\n", res.Name, res.Digest, res.LogIndex)
+			return nil
+		}),
+	}
+	explain := &cobra.Command{
+		Use:   "explain REF",
+		Short: "Show each requirement of a letter's release, who met it and what is missing",
+		Args:  cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			v, err := cl.Letter(ctx(c), args[0])
+			if err != nil {
+				return err
+			}
+			if v.Decision == nil {
+				return errors.New(args[0] + " is " + v.State + ": there is no release left to decide")
+			}
+			printDecision(c.OutOrStdout(), v.Decision)
+			return nil
+		}),
+	}
+	c.AddCommand(check, test, adopt, explain)
+	return c
+}

@@ -1,0 +1,91 @@
+package policy
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestExampleCases(t *testing.T) {
+	data, err := os.ReadFile("../../examples/policy.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := os.ReadFile("../../examples/policy-cases.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := RunCases(p, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) < 10 {
+		t.Errorf("only %d cases", len(res))
+	}
+	for _, r := range res {
+		if !r.Pass {
+			t.Errorf("line %d, %s: %s\nnotes: %q", r.Line, r.Name, strings.Join(r.Failures, "; "), r.Decision.Notes)
+		}
+	}
+}
+
+func TestCaseFailures(t *testing.T) {
+	p := Builtin()
+	res, err := RunCases(p, []byte(`members:
+  rita: [reviewer]
+cases:
+  - name: wrong on every count
+    letter: {class: press}
+    approvals: [rita]
+    expect:
+      allowed: true
+      missing: [1 approval by a reviewer]
+      rules: [press]
+  - name: right
+    letter: {}
+    approvals: [{name: sam, roles: [reviewer], age: 1000h}]
+    signatures: [{name: rita, roles: [signer]}]
+    expect: {allowed: true, missing: [], rules: [default]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`allowed is false, expected true (missing 1 signature by a signer)`,
+		`missing ["1 signature by a signer"], expected ["1 approval by a reviewer"]`,
+		`rules ["default"] applied, expected ["press"]`,
+	}
+	if len(res) != 2 || res[0].Pass || !slices.Equal(res[0].Failures, want) || res[0].Line != 4 || !res[1].Pass {
+		t.Errorf("results %+v", res)
+	}
+}
+
+func TestCasesErrors(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want []string
+	}{
+		{"cases:\n  - name: x\n", []string{
+			"2:5: the case has no letter",
+			"2:5: the case has no `expect`"}},
+		{"members: {a: [r]}\ncases:\n  - name: x\n    letter: {class: a, colour: b}\n    approvals: [a, b, {name: c, roles: [r], age: soon}]\n    signatures: [{name: a, age: 1h}]\n    expect: {allowed: maybe}\n", []string{
+			"4:24: unknown key \"colour\" in a letter (known: class, tags, addressees, subject, office, reference, media_type, size, author, drafters)",
+			"5:20: b is not listed under members: list them there or give their roles",
+			"5:50: age \"soon\" must be a duration such as 96h",
+			"6:28: unknown key \"age\" in a person (known: name, roles)",
+			"7:23: allowed must be true or false"}},
+		{"members: []\n", []string{
+			"1:1: the cases file has no cases",
+			"1:10: members must be a mapping of names to lists of roles"}},
+	} {
+		_, err := RunCases(Builtin(), []byte(tc.src))
+		if got := errorList(t, err); !slices.Equal(got, tc.want) {
+			t.Errorf("%q:\n%s\nwant:\n%s", tc.src, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+		}
+	}
+}

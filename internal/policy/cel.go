@@ -1,0 +1,199 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/cost"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/interpreter"
+)
+
+// Limits on conditions.
+const (
+	// maxConditionCost bounds the work of evaluating one condition (CEL cost units: about one
+	// per operation or list element visited). A condition that exceeds it is an evaluation
+	// error, and its rule applies.
+	maxConditionCost = 100_000
+	// maxConditionSize bounds a condition's length in code points.
+	maxConditionSize = 4096
+	// A letter whose lists and strings are within these sizes is small: a condition whose
+	// estimated cost for every small letter is within maxConditionCost needs no cost tracking
+	// on them, which would take about a third of the time of a decision.
+	smallList   = 64
+	smallString = 512 // bytes
+)
+
+// The fields of `letter` as conditions see them. Each is declared as a variable with a
+// qualified name (letter.class, …), so that the checker knows every field and its type: a
+// misspelt field is an undeclared reference when the policy is compiled, and every declared
+// field always has a value when it is evaluated.
+const (
+	fieldClass      = "letter.class"
+	fieldTags       = "letter.tags"
+	fieldAddressees = "letter.addressees"
+	fieldSubject    = "letter.subject"
+	fieldOffice     = "letter.office"
+	fieldReference  = "letter.reference"
+	fieldMediaType  = "letter.media_type"
+	fieldSize       = "letter.size"
+	fieldAuthor     = "letter.author"
+)
+
+// celEnv is the environment conditions are compiled in.
+var celEnv = sync.OnceValue(func() *cel.Env {
+	strs := cel.ListType(cel.StringType)
+	env, err := cel.NewEnv(
+		cel.Variable(fieldClass, cel.StringType),
+		cel.Variable(fieldTags, strs),
+		cel.Variable(fieldAddressees, strs),
+		cel.Variable(fieldSubject, cel.StringType),
+		cel.Variable(fieldOffice, cel.StringType),
+		cel.Variable(fieldReference, cel.StringType),
+		cel.Variable(fieldMediaType, cel.StringType),
+		cel.Variable(fieldSize, cel.IntType),
+		cel.Variable(fieldAuthor, cel.StringType),
+		cel.ParserExpressionSizeLimit(maxConditionSize),
+	)
+	if err != nil {
+		panic("policy: the condition environment: " + err.Error())
+	}
+	return env
+})
+
+// condition is a compiled `when`.
+type condition struct {
+	// tracked counts the cost of each evaluation and stops at maxConditionCost.
+	tracked cel.Program
+	// untracked, if not nil, is the same program without the count, for small letters: on
+	// them its cost is known not to exceed maxConditionCost, so both give the same result.
+	untracked cel.Program
+}
+
+// compileCondition type-checks src, which must yield a bool. Errors carry their position in
+// src (1-based line, 0-based column in code points) when CEL gives one.
+func compileCondition(src string) (*condition, []celIssue) {
+	env := celEnv()
+	ast, iss := env.Compile(src)
+	if iss.Err() != nil {
+		var out []celIssue
+		for _, e := range iss.Errors() {
+			out = append(out, celIssue{line: e.Location.Line(), col: e.Location.Column(), msg: e.Message})
+		}
+		return nil, out
+	}
+	if t := ast.OutputType(); !t.IsExactType(cel.BoolType) {
+		return nil, []celIssue{{msg: fmt.Sprintf("the condition is of type %s, not bool", t)}}
+	}
+	c := &condition{}
+	var err error
+	if c.tracked, err = env.Program(ast, cel.CostLimit(maxConditionCost), cel.EvalOptions(cel.OptOptimize)); err != nil {
+		return nil, []celIssue{{msg: err.Error()}}
+	}
+	if est, err := env.EstimateCost(ast, smallLetter{}); err == nil && est.Max <= maxConditionCost {
+		if c.untracked, err = env.Program(ast, cel.EvalOptions(cel.OptOptimize)); err != nil {
+			return nil, []celIssue{{msg: err.Error()}}
+		}
+	}
+	return c, nil
+}
+
+// smallLetter bounds the sizes of the fields of a small letter for cost estimates.
+type smallLetter struct{}
+
+// EstimateSize implements cost.Estimator.
+func (smallLetter) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
+	p := n.Path()
+	switch {
+	case len(p) == 0:
+		return nil
+	case n.Type().IsExactType(cel.StringType):
+		return &cost.SizeEstimate{Min: 0, Max: smallString}
+	case len(p) == 1 && (p[0] == fieldTags || p[0] == fieldAddressees):
+		return &cost.SizeEstimate{Min: 0, Max: smallList}
+	}
+	return nil
+}
+
+// EstimateCallCost implements cost.Estimator: the standard costs hold.
+func (smallLetter) EstimateCallCost(string, string, *cost.AstNode, []cost.AstNode) *cost.CallEstimate {
+	return nil
+}
+
+// celIssue is a problem in a condition; line 0 when CEL gives no position.
+type celIssue struct {
+	line, col int
+	msg       string
+}
+
+// holds evaluates the condition.
+func (c *condition) holds(act *activation) (bool, error) {
+	prg := c.tracked
+	if act.small && c.untracked != nil {
+		prg = c.untracked
+	}
+	out, _, err := prg.Eval(act)
+	if err != nil {
+		return false, err
+	}
+	b, ok := out.(types.Bool)
+	if !ok {
+		return false, errors.New("the condition did not yield a bool")
+	}
+	return bool(b), nil
+}
+
+// activation gives conditions the facts of one letter; a field left empty in Facts is the
+// empty string, the empty list or 0.
+type activation struct {
+	f                *Facts
+	tags, addressees ref.Val
+	small            bool // see smallLetter
+}
+
+func newActivation(f *Facts) *activation {
+	small := true
+	for _, s := range []string{f.Class, f.Subject, f.Office, f.Reference, f.MediaType, f.Author} {
+		small = small && len(s) <= smallString
+	}
+	for _, l := range [][]string{f.Tags, f.Addressees} {
+		small = small && len(l) <= smallList
+		for _, s := range l {
+			small = small && len(s) <= smallString
+		}
+	}
+	return &activation{f: f, small: small,
+		tags:       types.NewStringList(types.DefaultTypeAdapter, f.Tags),
+		addressees: types.NewStringList(types.DefaultTypeAdapter, f.Addressees)}
+}
+
+// ResolveName implements interpreter.Activation.
+func (a *activation) ResolveName(name string) (any, bool) {
+	switch name {
+	case fieldClass:
+		return types.String(a.f.Class), true
+	case fieldTags:
+		return a.tags, true
+	case fieldAddressees:
+		return a.addressees, true
+	case fieldSubject:
+		return types.String(a.f.Subject), true
+	case fieldOffice:
+		return types.String(a.f.Office), true
+	case fieldReference:
+		return types.String(a.f.Reference), true
+	case fieldMediaType:
+		return types.String(a.f.MediaType), true
+	case fieldSize:
+		return types.Int(a.f.Size), true
+	case fieldAuthor:
+		return types.String(a.f.Author), true
+	}
+	return nil, false
+}
+
+// Parent implements interpreter.Activation.
+func (a *activation) Parent() interpreter.Activation { return nil }
