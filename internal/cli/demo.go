@@ -8,8 +8,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/chancery/chancery/examples"
 	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
 )
@@ -59,53 +62,75 @@ func seedDemo(ctx context.Context, reg *registry.Registry, adminTok, dir string,
 	if err != nil {
 		return err
 	}
-	people := map[string][]string{
-		"maj.dubois":    {registry.RoleDrafter},
-		"col.renard":    {registry.RoleReviewer},
-		"gen.marchetti": {registry.RoleSigner},
-		"cpt.leroy":     {registry.RoleRelease},
+	// The office adopts examples/policy.yaml: letters on force posture need legal review, the
+	// chain of command, two of the three command signers and a release officer.
+	p, err := policy.Parse(examples.Policy)
+	if err != nil {
+		return fmt.Errorf("examples/policy.yaml: %w", err)
+	}
+	if _, err := reg.AdoptPolicy(ctx, admin, p, examples.Policy); err != nil {
+		return err
+	}
+	people := []struct {
+		name  string
+		roles []string
+	}{
+		{"dave", []string{registry.RoleDrafter}},
+		{"lena", []string{registry.RoleReviewer, "legal"}},
+		{"cole", []string{registry.RoleReviewer, "chain-of-command"}},
+		{"pat", []string{registry.RoleReviewer, "public-affairs"}},
+		{"alice", []string{registry.RoleSigner}},
+		{"bob", []string{registry.RoleSigner}},
+		{"rory", []string{registry.RoleRelease}},
 	}
 	actors := map[string]registry.Actor{}
-	tokens := map[string]string{}
-	for _, name := range []string{"maj.dubois", "col.renard", "gen.marchetti", "cpt.leroy"} {
-		tok, err := reg.AddMember(ctx, admin, name, people[name])
+	env := fmt.Sprintf("# demo-admin (admin)\nCHANCERY_TOKEN_ADMIN=%s\n", adminTok)
+	for _, m := range people {
+		tok, err := reg.AddMember(ctx, admin, m.name, m.roles)
 		if err != nil {
 			return err
 		}
-		tokens[name] = tok
-		if actors[name], err = actorFor(ctx, reg, tok); err != nil {
+		env += fmt.Sprintf("# %s (%s)\nCHANCERY_TOKEN_%s=%s\n", m.name, strings.Join(m.roles, ", "), envName(m.name), tok)
+		if actors[m.name], err = actorFor(ctx, reg, tok); err != nil {
 			return err
 		}
 	}
-	drafter, reviewer, signer, officer := actors["maj.dubois"], actors["col.renard"], actors["gen.marchetti"], actors["cpt.leroy"]
-	_, key, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return err
-	}
-	keyID, _, err := reg.RegisterKey(ctx, signer, key.Public().(ed25519.PublicKey))
-	if err != nil {
-		return err
-	}
-	sign := func(ref string) error {
-		st, err := reg.SigningStatement(ctx, signer, ref)
+	keys := map[string]ed25519.PrivateKey{}
+	keyIDs := map[string]string{}
+	for _, s := range []string{"alice", "bob"} {
+		_, k, err := ed25519.GenerateKey(rand.Reader)
 		if err != nil {
 			return err
 		}
-		return reg.Sign(ctx, signer, ref, keyID, st, ed25519.Sign(key, dsse.PAE(seal.SigningPayloadType, st)))
+		keys[s] = k
+		if keyIDs[s], _, err = reg.RegisterKey(ctx, actors[s], k.Public().(ed25519.PublicKey)); err != nil {
+			return err
+		}
+	}
+	sign := func(ref, who string) error {
+		st, err := reg.SigningStatement(ctx, actors[who], ref)
+		if err != nil {
+			return err
+		}
+		return reg.Sign(ctx, actors[who], ref, keyIDs[who], st, ed25519.Sign(keys[who], dsse.PAE(seal.SigningPayloadType, st)))
 	}
 	out := filepath.Join(dir, "demo")
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
 	write := func(name string, data []byte) error { return os.WriteFile(filepath.Join(out, name), data, 0o644) }
-	release := func(ref string) (*registry.Released, error) {
-		if err := reg.Approve(ctx, reviewer, ref, "", "reviewed"); err != nil {
-			return nil, err
+	release := func(ref string, approvers, signers []string) (*registry.Released, error) {
+		for _, a := range approvers {
+			if err := reg.Approve(ctx, actors[a], ref, "", "reviewed"); err != nil {
+				return nil, err
+			}
 		}
-		if err := sign(ref); err != nil {
-			return nil, err
+		for _, s := range signers {
+			if err := sign(ref, s); err != nil {
+				return nil, err
+			}
 		}
-		rel, err := reg.Release(ctx, officer, ref)
+		rel, err := reg.Release(ctx, actors["rory"], ref)
 		if err != nil {
 			return nil, err
 		}
@@ -115,8 +140,10 @@ func seedDemo(ctx context.Context, reg *registry.Registry, adminTok, dir string,
 		}
 		return rel, write(name+".seal", rel.Seal.Marshal())
 	}
+	drafter := actors["dave"]
 
-	// 1. The letter to the host nation: drafted, coordinated, revised, released.
+	// 1. The letter to the host nation: drafted, coordinated, revised, released under the
+	// force-posture rule.
 	posture, err := reg.CreateLetter(ctx, drafter, registry.NewLetter{Subject: "Coordination of force movements", Class: "foreign-government",
 		Tags: []string{"force-posture"}, Addressees: []string{"Ministry of Defence, Republic of Corvalia"},
 		File: registry.Upload{Name: "movements.md", MediaType: "text/markdown", Data: []byte(demoPosture)}})
@@ -133,24 +160,24 @@ func seedDemo(ctx context.Context, reg *registry.Registry, adminTok, dir string,
 	if _, err := reg.Revise(ctx, drafter, posture, registry.Upload{Name: "movements.md", MediaType: "text/markdown", Data: []byte(demoPostureV2)}); err != nil {
 		return err
 	}
-	if _, err := release(posture); err != nil {
+	if _, err := release(posture, []string{"lena", "cole"}, []string{"alice", "bob"}); err != nil {
 		return err
 	}
 
-	// 2. A press statement, released and then retracted with its reason.
+	// 2. A press statement, released under the press rule and then retracted with its reason.
 	press, err := reg.CreateLetter(ctx, drafter, registry.NewLetter{Subject: "Press statement: winter training", Class: "press",
 		Addressees: []string{"Press"}, File: registry.Upload{Name: "press.md", MediaType: "text/markdown", Data: []byte(demoPress)}})
 	if err != nil {
 		return err
 	}
-	if _, err := release(press); err != nil {
+	if _, err := release(press, []string{"pat"}, []string{"alice"}); err != nil {
 		return err
 	}
-	st, pt, err := reg.WithdrawalStatement(ctx, signer, press, "", "The training dates were wrong; a corrected statement follows.")
+	st, pt, err := reg.WithdrawalStatement(ctx, actors["alice"], press, "", "The training dates were wrong; a corrected statement follows.")
 	if err != nil {
 		return err
 	}
-	if _, err := reg.Withdraw(ctx, signer, press, "", keyID, st, ed25519.Sign(key, dsse.PAE(pt, st))); err != nil {
+	if _, err := reg.Withdraw(ctx, actors["alice"], press, "", keyIDs["alice"], st, ed25519.Sign(keys["alice"], dsse.PAE(pt, st))); err != nil {
 		return err
 	}
 
@@ -175,19 +202,15 @@ func seedDemo(ctx context.Context, reg *registry.Registry, adminTok, dir string,
 	if err := write("trust.json", trust); err != nil {
 		return err
 	}
-	env := fmt.Sprintf("CHANCERY_TOKEN_ADMIN=%s\n", adminTok)
-	for name, tok := range tokens {
-		env += fmt.Sprintf("# %s (%s)\nCHANCERY_TOKEN_%s=%s\n", name, people[name][0], envName(name), tok)
-	}
 	if err := os.WriteFile(filepath.Join(out, "tokens.env"), []byte(env), 0o600); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, `chancery: demo office %q: released %s, retracted %s, leaked draft %s
+	fmt.Fprintf(w, `chancery: demo office %q under policy %q: released %s, retracted %s, leaked draft %s
 chancery: files to check are in %s; for example:
   chancery verify --trust %s %s
   chancery verify --trust %s %s
 chancery: the demo members' tokens are in %s
-`, demoOffice, posture, press, leak, out,
+`, demoOffice, p.Name, posture, press, leak, out,
 		filepath.Join(out, "trust.json"), filepath.Join(out, releasedName(posture, "x.md")),
 		filepath.Join(out, "trust.json"), filepath.Join(out, "leaked-draft.md"),
 		filepath.Join(out, "tokens.env"))

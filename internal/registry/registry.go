@@ -193,9 +193,11 @@ func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []
 	if len(roles) == 0 {
 		return "", fmt.Errorf("%w: a member needs at least one role (%s)", ErrInvalid, strings.Join(Roles, ", "))
 	}
+	known := append(slices.Clone(Roles), r.Policy().Roles()...)
 	for _, role := range roles {
-		if !slices.Contains(Roles, role) {
-			return "", fmt.Errorf("%w: unknown role %q (roles: %s)", ErrInvalid, role, strings.Join(Roles, ", "))
+		if !slices.Contains(known, role) {
+			return "", fmt.Errorf("%w: unknown role %q (roles: %s; an office's own roles, such as legal, exist once its policy names them)",
+				ErrInvalid, role, strings.Join(known, ", "))
 		}
 	}
 	tok, hash := NewToken()
