@@ -63,6 +63,7 @@ func RunCases(p *Policy, cases []byte) ([]CaseResult, error) {
 	return out, nil
 }
 
+// sameSet reports whether a and b hold the same strings, in any order.
 func sameSet(a, b []string) bool {
 	a, b = slices.Clone(a), slices.Clone(b)
 	slices.Sort(a)
@@ -70,6 +71,7 @@ func sameSet(a, b []string) bool {
 	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
+// quoteList writes s as a list of quoted strings.
 func quoteList(s []string) string {
 	q := make([]string, len(s))
 	for i, x := range s {
@@ -136,6 +138,7 @@ func (ps *parser) tokens(n *yaml.Node, what, each string) []string {
 	return out
 }
 
+// testCase reads one case; false if it has a problem.
 func (ps *parser) testCase(n *yaml.Node, members map[string][]string) (testCase, bool) {
 	tc := testCase{line: n.Line, evidence: Evidence{Now: caseTime}}
 	fs := ps.fields(n, "a case", "name", "letter", "approvals", "signatures", "released_by", "expect")

@@ -76,6 +76,7 @@ func newMatching(p *Policy, f *Facts, e *Evidence, reqs []Requirement, maxAge ti
 	return m
 }
 
+// kindIndex is the index of kind in kinds.
 func kindIndex(kind string) int {
 	return slices.Index(kinds[:], kind)
 }
@@ -204,6 +205,7 @@ func (m *matching) explain() {
 	}
 }
 
+// note explains why the evidence of kind by name did not count.
 func (m *matching) note(kind, name, why string) {
 	m.d.Notes = append(m.d.Notes, fmt.Sprintf("the %s by %s does not count: %s", kind, name, why))
 }

@@ -120,6 +120,7 @@ func (ps *parser) errorAt(line, col int, err error, format string, args ...any) 
 	ps.errs = append(ps.errs, &Error{File: ps.file, Line: line, Column: col, Msg: fmt.Sprintf(format, args...), Err: err})
 }
 
+// errorf records a problem at node n.
 func (ps *parser) errorf(n *yaml.Node, format string, args ...any) {
 	ps.errorAt(n.Line, n.Column, nil, format, args...)
 }
@@ -294,6 +295,7 @@ func (ps *parser) title(n *yaml.Node, what string) (string, bool) {
 	return s, true
 }
 
+// integer returns n as an int, or reports that it is not a whole number.
 func (ps *parser) integer(n *yaml.Node, what string) (int, bool) {
 	var v int
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || n.Decode(&v) != nil {
@@ -303,6 +305,7 @@ func (ps *parser) integer(n *yaml.Node, what string) (int, bool) {
 	return v, true
 }
 
+// boolean returns n as a bool, or reports that it is not true or false.
 func (ps *parser) boolean(n *yaml.Node, what string) (bool, bool) {
 	var v bool
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" || n.Decode(&v) != nil {

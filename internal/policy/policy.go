@@ -116,6 +116,7 @@ func who(r Requirement, several bool) string {
 	return article(noun) + " " + noun
 }
 
+// article is the indefinite article for noun.
 func article(noun string) string {
 	if strings.ContainsRune("aeiou", rune(noun[0])) {
 		return "an"
@@ -123,6 +124,8 @@ func article(noun string) string {
 	return "a"
 }
 
+// String says what r asks for: "1 approval by a reviewer", "2 signatures by members of
+// command-signers", "a release by a release officer".
 func (r Requirement) String() string {
 	if r.Kind == KindRelease {
 		return "a release by " + who(r, false)
@@ -272,6 +275,7 @@ func (p *Policy) requirements(f *Facts, d *Decision) ([]Requirement, time.Durati
 	return reqs, maxAge
 }
 
+// kindOrder orders requirements: approvals, signatures, the release.
 func kindOrder(kind string) int {
 	switch kind {
 	case KindApproval:

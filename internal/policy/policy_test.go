@@ -352,3 +352,10 @@ func TestBuiltinCompiled(t *testing.T) {
 		t.Errorf("rules %q policy %s", d.Rules, d.Policy)
 	}
 }
+
+func TestRoles(t *testing.T) {
+	got := mustParse(t, storyPolicy).Roles()
+	if want := []string{"chain-of-command", "legal", "release", "reviewer", "signer"}; !slices.Equal(got, want) {
+		t.Errorf("roles %q, want %q", got, want)
+	}
+}

@@ -138,8 +138,12 @@ func (r *Registry) Revise(ctx context.Context, a Actor, ref string, file Upload)
 		if err != nil {
 			return err
 		}
-		if vs[len(vs)-1].Digest == digest {
-			return fmt.Errorf("%w: the file is identical to version %d", ErrInvalid, vs[len(vs)-1].N)
+		// Approvals and signatures are bound to a version's digest: a revision that brought
+		// back an earlier version's bytes would bring back that version's approvals too.
+		for _, v := range vs {
+			if v.Digest == digest {
+				return fmt.Errorf("%w: the file is identical to version %d: a revision must change the letter", ErrInvalid, v.N)
+			}
 		}
 		n = vs[len(vs)-1].N + 1
 		if err := tx.PutBlob(ctx, digest, file.Data); err != nil {
@@ -296,7 +300,8 @@ func (r *Registry) Sign(ctx context.Context, a Actor, ref, keyID string, stateme
 			return err
 		}
 		latest := vs[len(vs)-1]
-		pol := r.Policy().Digest
+		epoch := r.inForce.Load()
+		pol := epoch.pol.Digest
 		want := seal.Marshal(r.signingStatement(l, latest, pol))
 		if string(statement) != string(want) {
 			return fmt.Errorf("%w: the signed statement is not the current one for %s (it changed, or was made for another letter or version): fetch it again", ErrConflict, ref)
@@ -307,11 +312,17 @@ func (r *Registry) Sign(ctx context.Context, a Actor, ref, keyID string, stateme
 		if _, err := checkSignature(ctx, tx, a, keyID, seal.SigningPayloadType, statement, sig); err != nil {
 			return err
 		}
+		sigs, err := tx.Signatures(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		for _, s := range sigs {
+			if s.VersionDigest == latest.Digest && s.KeyID == keyID && s.ID > epoch.signaturesAfter {
+				return fmt.Errorf("%w: key %s has already signed version %d under this policy", ErrConflict, keyID, latest.N)
+			}
+		}
 		err = tx.AddSignature(ctx, store.SignatureRow{LetterID: l.ID, VersionDigest: latest.Digest, PolicyDigest: string(pol),
 			MemberID: a.Member.ID, KeyID: keyID, Sig: sig, CreatedAt: r.now()})
-		if errors.Is(err, store.ErrConflict) {
-			return fmt.Errorf("%w: key %s has already signed version %d", ErrConflict, keyID, latest.N)
-		}
 		if err != nil {
 			return err
 		}
@@ -378,10 +389,12 @@ type evidence struct {
 	policy     policy.Evidence
 	facts      policy.Facts
 	pol        *policy.Policy // the policy in force when the evidence was gathered
+	epoch      *inForce       // and its adoption
 }
 
 func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs []store.Version) (*evidence, error) {
-	ev := &evidence{version: vs[len(vs)-1], members: map[int64]*store.Member{}, pol: r.Policy()}
+	epoch := r.inForce.Load()
+	ev := &evidence{version: vs[len(vs)-1], members: map[int64]*store.Member{}, pol: epoch.pol, epoch: epoch}
 	ev.policy.Now = r.cfg.Now()
 	member := func(id int64) (*store.Member, error) {
 		if m, ok := ev.members[id]; ok {
@@ -418,8 +431,8 @@ func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 		if ap.VersionDigest != ev.version.Digest {
 			continue
 		}
-		if ap.PolicyDigest != string(ev.pol.Digest) {
-			ev.notes = append(ev.notes, fmt.Sprintf("an approval was given under another policy (%s)", ap.PolicyDigest))
+		if ap.PolicyDigest != string(ev.pol.Digest) || ap.ID <= epoch.approvalsAfter {
+			ev.notes = append(ev.notes, "an approval given before the policy in force was adopted does not count: approve again")
 			continue
 		}
 		if _, ok := last[ap.MemberID]; !ok {
@@ -445,7 +458,11 @@ func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 	}
 	seen := map[int64]bool{}
 	for _, s := range sigs {
-		if s.VersionDigest != ev.version.Digest || s.PolicyDigest != string(ev.pol.Digest) {
+		if s.VersionDigest != ev.version.Digest {
+			continue
+		}
+		if s.PolicyDigest != string(ev.pol.Digest) || s.ID <= epoch.signaturesAfter {
+			ev.notes = append(ev.notes, "a signature given before the policy in force was adopted does not count: sign again")
 			continue
 		}
 		k, err := tx.SignerKey(ctx, s.KeyID)

@@ -17,9 +17,10 @@ const MaxPolicySize = 32 << 10
 // AdoptPolicy puts a compiled policy in force (admin). The policy-adopted entry, signed by the
 // office and carrying the policy file, is logged in the same transaction that records it.
 //
-// Pending approvals and signatures are bound to the policy they were given under: once another
-// policy is adopted they no longer count, and the letter's decision says so. A reviewer
-// approves again under the new rules; nothing carries over silently.
+// Pending approvals and signatures are bound to the adoption they were given under: once a
+// policy is adopted (even one that was in force before) they no longer count, and the letter's
+// decision says so. Reviewers approve and signers sign again under the new rules; nothing
+// carries over silently.
 func (r *Registry) AdoptPolicy(ctx context.Context, a Actor, p *policy.Policy, source []byte) (int64, error) {
 	if err := a.require(RoleAdmin); err != nil {
 		return 0, err
@@ -36,12 +37,13 @@ func (r *Registry) AdoptPolicy(ctx context.Context, a Actor, p *policy.Policy, s
 	if err != nil {
 		return 0, fmt.Errorf("adopt policy: %w", err)
 	}
+	var ap store.AdoptedPolicy
 	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
 		if cur, err := tx.CurrentPolicy(ctx); err == nil && cur.Digest == string(p.Digest) {
 			return fmt.Errorf("%w: this policy is already in force (log entry %d)", ErrConflict, cur.LogIndex)
 		}
-		err := tx.AddPolicy(ctx, store.AdoptedPolicy{LogIndex: index, Digest: string(p.Digest), Name: p.Name, Source: source, AdoptedBy: a.Member.ID, AdoptedAt: now})
-		if err != nil {
+		ap = store.AdoptedPolicy{LogIndex: index, Digest: string(p.Digest), Name: p.Name, Source: source, AdoptedBy: a.Member.ID, AdoptedAt: now}
+		if err := tx.AddPolicy(ctx, &ap); err != nil {
 			return err
 		}
 		return r.audit(ctx, tx, a, "policy.adopt", "", fmt.Sprintf("%s %s, log entry %d", p.Name, p.Digest, index))
@@ -49,7 +51,7 @@ func (r *Registry) AdoptPolicy(ctx context.Context, a Actor, p *policy.Policy, s
 	if err != nil {
 		return 0, fmt.Errorf("adopt policy: %w", err)
 	}
-	r.policy.Store(p)
+	r.inForce.Store(&inForce{pol: p, logIndex: idx, approvalsAfter: ap.ApprovalsBefore, signaturesAfter: ap.SignaturesBefore})
 	return idx, nil
 }
 
@@ -75,7 +77,7 @@ func (r *Registry) LoadPolicy(ctx context.Context, compile func([]byte) (*policy
 	if string(p.Digest) != cur.Digest {
 		return fmt.Errorf("load policy: log entry %d's policy compiles to digest %s, not %s", cur.LogIndex, p.Digest, cur.Digest)
 	}
-	r.policy.Store(p)
+	r.inForce.Store(&inForce{pol: p, logIndex: cur.LogIndex, approvalsAfter: cur.ApprovalsBefore, signaturesAfter: cur.SignaturesBefore})
 	return nil
 }
 

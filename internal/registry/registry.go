@@ -85,8 +85,17 @@ type Config struct {
 
 // Registry is the lifecycle service. It is safe for concurrent use.
 type Registry struct {
-	cfg    Config
-	policy atomic.Pointer[policy.Policy]
+	cfg     Config
+	inForce atomic.Pointer[inForce]
+}
+
+// inForce is the policy in force and the adoption that put it there. Only approvals and
+// signatures recorded after that adoption count under it (their IDs are above the marks).
+type inForce struct {
+	pol *policy.Policy
+	// logIndex is the adoption's log entry, -1 for the configured policy.
+	logIndex                        int64
+	approvalsAfter, signaturesAfter int64
 }
 
 // New returns a registry.
@@ -98,12 +107,12 @@ func New(cfg Config) *Registry {
 		cfg.Policy = policy.Builtin()
 	}
 	r := &Registry{cfg: cfg}
-	r.policy.Store(cfg.Policy)
+	r.inForce.Store(&inForce{pol: cfg.Policy, logIndex: -1})
 	return r
 }
 
 // Policy returns the policy in force.
-func (r *Registry) Policy() *policy.Policy { return r.policy.Load() }
+func (r *Registry) Policy() *policy.Policy { return r.inForce.Load().pol }
 
 // Office returns the office.
 func (r *Registry) Office() Office { return r.cfg.Office }

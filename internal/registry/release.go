@@ -145,7 +145,7 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 			return fmt.Errorf("%w: %s changed while it was being released: try again", ErrConflict, ref)
 		}
 		// A policy adopted since the decision (and not yet in memory) is the one in force.
-		if cur, err := tx.CurrentPolicy(ctx); err == nil && cur.Digest != string(stmt.Policy) {
+		if cur, err := tx.CurrentPolicy(ctx); err == nil && cur.LogIndex != ev2.epoch.logIndex {
 			return fmt.Errorf("%w: the release policy changed while %s was being released: try again", ErrConflict, ref)
 		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err

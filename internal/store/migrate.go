@@ -172,6 +172,28 @@ CREATE TABLE policies (
 	adopted_at TEXT    NOT NULL
 );
 `},
+	// 5: evidence counts under the adoption it was given in, not merely the policy's digest: a
+	// policy adopted again later (A, then B, then A) starts afresh. Each adoption records the
+	// last approval and signature before it; signatures lose their uniqueness constraint, which
+	// the registry now enforces per adoption.
+	{sqlite: `
+ALTER TABLE policies ADD COLUMN approvals_before INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE policies ADD COLUMN signatures_before INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE signatures_new (
+	id             INTEGER PRIMARY KEY,
+	letter_id      INTEGER NOT NULL REFERENCES letters (id),
+	version_digest TEXT    NOT NULL,
+	policy_digest  TEXT    NOT NULL,
+	member_id      INTEGER NOT NULL REFERENCES members (id),
+	keyid          TEXT    NOT NULL REFERENCES signer_keys (keyid),
+	sig            BLOB    NOT NULL,
+	created_at     TEXT    NOT NULL
+);
+INSERT INTO signatures_new SELECT id, letter_id, version_digest, policy_digest, member_id, keyid, sig, created_at FROM signatures;
+DROP TABLE signatures;
+ALTER TABLE signatures_new RENAME TO signatures;
+CREATE INDEX signatures_by_letter ON signatures (letter_id, version_digest);
+`},
 }
 
 // SchemaVersion is the schema version this build writes.

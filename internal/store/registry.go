@@ -377,11 +377,14 @@ type SignatureRow struct {
 	CreatedAt     time.Time
 }
 
-// AddSignature records a signature; the same key signs a version once.
+// AddSignature records a signature.
 func (t *Tx) AddSignature(ctx context.Context, s SignatureRow) error {
 	_, err := t.exec(ctx, `INSERT INTO signatures (letter_id, version_digest, policy_digest, member_id, keyid, sig, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, s.LetterID, s.VersionDigest, s.PolicyDigest, s.MemberID, s.KeyID, s.Sig, ts(s.CreatedAt))
-	return conflict(err, "add signature")
+	if err != nil {
+		return fmt.Errorf("add signature: %w", err)
+	}
+	return nil
 }
 
 // Signatures returns every signature on a letter, oldest first.
@@ -584,12 +587,21 @@ type AdoptedPolicy struct {
 	Source    []byte
 	AdoptedBy int64
 	AdoptedAt time.Time
+	// ApprovalsBefore and SignaturesBefore are the IDs of the last approval and signature
+	// recorded before the adoption (set by AddPolicy): only later ones count under it.
+	ApprovalsBefore, SignaturesBefore int64
 }
 
 // AddPolicy records a policy adopted by the log entry at p.LogIndex.
-func (t *Tx) AddPolicy(ctx context.Context, p AdoptedPolicy) error {
-	_, err := t.exec(ctx, `INSERT INTO policies (log_index, digest, name, source, adopted_by, adopted_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		p.LogIndex, p.Digest, p.Name, p.Source, p.AdoptedBy, ts(p.AdoptedAt))
+func (t *Tx) AddPolicy(ctx context.Context, p *AdoptedPolicy) error {
+	err := t.queryRow(ctx, `SELECT (SELECT COALESCE(MAX(id), 0) FROM approvals), (SELECT COALESCE(MAX(id), 0) FROM signatures)`).
+		Scan(&p.ApprovalsBefore, &p.SignaturesBefore)
+	if err != nil {
+		return fmt.Errorf("add policy %s: %w", p.Digest, err)
+	}
+	_, err = t.exec(ctx, `INSERT INTO policies (log_index, digest, name, source, adopted_by, adopted_at, approvals_before, signatures_before)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		p.LogIndex, p.Digest, p.Name, p.Source, p.AdoptedBy, ts(p.AdoptedAt), p.ApprovalsBefore, p.SignaturesBefore)
 	return conflict(err, "add policy "+p.Digest)
 }
 
@@ -597,8 +609,9 @@ func (t *Tx) AddPolicy(ctx context.Context, p AdoptedPolicy) error {
 func (t *Tx) CurrentPolicy(ctx context.Context) (*AdoptedPolicy, error) {
 	var p AdoptedPolicy
 	var at string
-	err := t.queryRow(ctx, `SELECT log_index, digest, name, source, adopted_by, adopted_at FROM policies ORDER BY log_index DESC LIMIT 1`).
-		Scan(&p.LogIndex, &p.Digest, &p.Name, &p.Source, &p.AdoptedBy, &at)
+	err := t.queryRow(ctx, `SELECT log_index, digest, name, source, adopted_by, adopted_at, approvals_before, signatures_before
+		FROM policies ORDER BY log_index DESC LIMIT 1`).
+		Scan(&p.LogIndex, &p.Digest, &p.Name, &p.Source, &p.AdoptedBy, &at, &p.ApprovalsBefore, &p.SignaturesBefore)
 	if err != nil {
 		return nil, notFound(err, "policy")
 	}
