@@ -194,3 +194,37 @@ func FuzzAPIBodies(f *testing.F) {
 		}
 	})
 }
+
+// TestAPIPolicy: a policy that does not compile is refused with its positions and nothing
+// changes; one that compiles is adopted by an admin only, and served.
+func TestAPIPolicy(t *testing.T) {
+	e := newAPIEnv(t, 1<<20)
+	var cur struct {
+		Name    string
+		Digest  string
+		Builtin bool
+	}
+	e.do(t, "", "GET", "/api/v1/policy", "", nil, http.StatusOK, &cur)
+	if !cur.Builtin {
+		t.Fatalf("a new registry's policy: %+v", cur)
+	}
+	bad := "version: 1\nname: x\nrules:\n  - name: d\n    default: true\n    require:\n      approvals:\n        - role: reviewer\n          count: 0\n"
+	var refused struct{ Error string }
+	e.do(t, "admin", "POST", "/api/v1/policy", "application/yaml", strings.NewReader(bad), http.StatusBadRequest, &refused)
+	if !strings.Contains(refused.Error, "9:18: count 0 must be at least 1") {
+		t.Fatalf("refusal without the position: %q", refused.Error)
+	}
+	good := strings.Replace(bad, "count: 0", "count: 1", 1)
+	e.do(t, "signer", "POST", "/api/v1/policy", "application/yaml", strings.NewReader(good), http.StatusForbidden, nil)
+	var adopted struct {
+		Digest   string
+		LogIndex int64 `json:"log_index"`
+	}
+	e.do(t, "admin", "POST", "/api/v1/policy", "application/yaml", strings.NewReader(good), http.StatusCreated, &adopted)
+	cur.Builtin = false
+	e.do(t, "", "GET", "/api/v1/policy", "", nil, http.StatusOK, &cur)
+	if cur.Builtin || cur.Digest != adopted.Digest || cur.Name != "x" {
+		t.Fatalf("policy in force after adoption: %+v, adopted %+v", cur, adopted)
+	}
+	e.do(t, "admin", "POST", "/api/v1/policy", "application/yaml", strings.NewReader(good), http.StatusConflict, nil)
+}
