@@ -171,6 +171,21 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (*upload, er
 	return u, nil
 }
 
+// fileUpload reads a multipart body that must hold a file, from a member if member is set.
+func (s *Server) fileUpload(w http.ResponseWriter, r *http.Request, member bool) (*upload, error) {
+	if member && actor(r).Member == nil {
+		return nil, registry.ErrUnauthenticated
+	}
+	u, err := s.readUpload(w, r)
+	if err != nil {
+		return nil, err
+	}
+	if !u.has {
+		return nil, fmt.Errorf("%w: no file part", errBadRequest)
+	}
+	return u, nil
+}
+
 func (u *upload) one(name string) string {
 	if v := u.fields[name]; len(v) > 0 {
 		return v[0]

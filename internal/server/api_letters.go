@@ -88,17 +88,9 @@ func (s *Server) revokeKey(w http.ResponseWriter, r *http.Request) {
 // createLetter takes multipart/form-data: subject, class, tag (repeatable), to (repeatable)
 // and the file.
 func (s *Server) createLetter(w http.ResponseWriter, r *http.Request) {
-	if actor(r).Member == nil {
-		s.fail(w, r, registry.ErrUnauthenticated)
-		return
-	}
-	u, err := s.readUpload(w, r)
+	u, err := s.fileUpload(w, r, true)
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if !u.has {
-		s.fail(w, r, fmt.Errorf("%w: no file part", errBadRequest))
 		return
 	}
 	ref, err := s.cfg.Registry.CreateLetter(r.Context(), actor(r), registry.NewLetter{
@@ -111,17 +103,9 @@ func (s *Server) createLetter(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) reviseLetter(w http.ResponseWriter, r *http.Request) {
-	if actor(r).Member == nil {
-		s.fail(w, r, registry.ErrUnauthenticated)
-		return
-	}
-	u, err := s.readUpload(w, r)
+	u, err := s.fileUpload(w, r, true)
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if !u.has {
-		s.fail(w, r, fmt.Errorf("%w: no file part", errBadRequest))
 		return
 	}
 	n, err := s.cfg.Registry.Revise(r.Context(), actor(r), r.PathValue("ref"), u.file)
@@ -259,13 +243,9 @@ func (s *Server) letterStatus(w http.ResponseWriter, r *http.Request) {
 func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 	var d seal.Digest
 	if ct := r.Header.Get("Content-Type"); len(ct) >= 19 && ct[:19] == "multipart/form-data" {
-		u, err := s.readUpload(w, r)
+		u, err := s.fileUpload(w, r, false)
 		if err != nil {
 			s.fail(w, r, err)
-			return
-		}
-		if !u.has {
-			s.fail(w, r, fmt.Errorf("%w: no file part", errBadRequest))
 			return
 		}
 		d = seal.DigestOf(u.file.Data)
