@@ -84,6 +84,11 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, maxUpload int
 	if err != nil {
 		return err
 	}
+	unlock, err := d.Lock()
+	if err != nil {
+		return withHint(err, "stop the other server, or pass another --data")
+	}
+	defer unlock()
 	st, err := openStack(ctx, d)
 	if err != nil {
 		return err

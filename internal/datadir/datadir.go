@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"golang.org/x/mod/sumdb/note"
 )
@@ -279,3 +280,21 @@ func (d *Dir) Verifier() note.Verifier { return d.verifier }
 
 // VerifierKey is the log's verifier key in note format ("origin+hash+base64").
 func (d *Dir) VerifierKey() string { return d.vkey }
+
+// Lock takes the data directory's server lock (an advisory lock on serve.lock), so that a
+// second server on the same directory stops at once with a clear error instead of competing
+// for the log. The lock is released when the process exits or unlock is called.
+func (d *Dir) Lock() (unlock func(), err error) {
+	f, err := os.OpenFile(filepath.Join(d.Path, "serve.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", d.Path, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("another chancery serve is using %s", d.Path)
+		}
+		return nil, fmt.Errorf("lock %s: %w", d.Path, err)
+	}
+	return func() { f.Close() }, nil
+}

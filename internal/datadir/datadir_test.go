@@ -54,3 +54,23 @@ func TestOpenRefuses(t *testing.T) {
 		t.Fatal("opened a world-readable office key")
 	}
 }
+
+func TestLock(t *testing.T) {
+	d, err := Init(filepath.Join(t.TempDir(), "d"), Settings{Office: "X", Prefix: "X", Origin: "x.example/log"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := d.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Lock(); err == nil {
+		t.Fatal("a second lock on the same directory succeeded")
+	}
+	unlock()
+	again, err := d.Lock()
+	if err != nil {
+		t.Fatalf("lock after unlock: %v", err)
+	}
+	again()
+}
