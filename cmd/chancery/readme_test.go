@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chancery/chancery/internal/testbin"
 )
 
 // TestREADMEWalkthrough runs the README's walkthrough block, as it is, with the chancery binary
@@ -28,11 +30,7 @@ func TestREADMEWalkthrough(t *testing.T) {
 	}
 	script := string(m[1])
 
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "chancery"), ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := filepath.Dir(testbin.Build(t))
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -35,6 +35,7 @@ import (
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/server"
 	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/testbin"
 	"github.com/chancery/chancery/internal/translog"
 	fmtlog "github.com/transparency-dev/formats/log"
 	"github.com/transparency-dev/merkle/compact"
@@ -585,7 +586,7 @@ func TestDemoBinaryIndependently(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the chancery binary")
 	}
-	bin := buildChancery(t)
+	bin := testbin.Build(t)
 	// serve seeds the demo only into a directory it initializes itself.
 	dir := filepath.Join(t.TempDir(), "data")
 	srv := startServe(t, bin, dir)
@@ -651,26 +652,6 @@ func TestDemoBinaryIndependently(t *testing.T) {
 	if err != nil || !bytes.Contains(out, fmt.Appendf(nil, "consistent with the kept checkpoint of size %d", cp.Size)) {
 		t.Fatalf("chancery log verify: %v\n%s", err, out)
 	}
-}
-
-// buildChancery builds cmd/chancery into a temporary directory and returns its path.
-func buildChancery(t *testing.T) string {
-	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command to build the binary with")
-	}
-	gomod, err := exec.Command(goTool, "env", "GOMOD").Output()
-	if err != nil {
-		t.Fatalf("go env GOMOD: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "chancery")
-	build := exec.Command(goTool, "build", "-o", bin, "./cmd/chancery")
-	build.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
 }
 
 // served is a running `chancery serve`.

@@ -27,6 +27,7 @@ import (
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/testbin"
 	"github.com/chancery/chancery/internal/translog"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -57,7 +58,7 @@ func TestCrashRecovery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin := buildChancery(t)
+	bin := testbin.Build(t)
 
 	// acked maps every acknowledged index to the SHA-256 of its entry, over all cycles;
 	// checkpoints holds every checkpoint published, in order.
@@ -418,24 +419,4 @@ func runLogVerify(t *testing.T, bin, dir string, checkpoints [][]byte) {
 	if err != nil || !bytes.Contains(out, []byte(" is sound: ")) {
 		t.Fatalf("chancery log verify: %v\n%s", err, out)
 	}
-}
-
-// buildChancery builds cmd/chancery into a temporary directory and returns its path.
-func buildChancery(t *testing.T) string {
-	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command to build the binary with")
-	}
-	gomod, err := exec.Command(goTool, "env", "GOMOD").Output()
-	if err != nil {
-		t.Fatalf("go env GOMOD: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "chancery")
-	build := exec.Command(goTool, "build", "-o", bin, "./cmd/chancery")
-	build.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
 }
