@@ -1,0 +1,56 @@
+// Package textract pulls the readable text out of a letter's file, for identification and for
+// the word-level diffs between versions. It knows plain text and Markdown; PDF support plugs
+// in through RegisterPDF so that this package stays free of the PDF stack.
+package textract
+
+import (
+	"errors"
+	"fmt"
+	"mime"
+	"strings"
+	"unicode/utf8"
+)
+
+// ErrNoText reports a file whose type carries no text this package can read.
+var ErrNoText = errors.New("no extractable text")
+
+// MaxText bounds the text returned, in bytes; longer text is cut at a character boundary.
+const MaxText = 1 << 20
+
+var pdfText func([]byte) (string, error)
+
+// RegisterPDF installs the PDF text extractor. It is called once, at start-up, before any
+// call to Text.
+func RegisterPDF(f func([]byte) (string, error)) { pdfText = f }
+
+// Text returns the text of data, a file of the given media type.
+func Text(mediaType string, data []byte) (string, error) {
+	mt, _, err := mime.ParseMediaType(mediaType)
+	if err != nil {
+		return "", fmt.Errorf("extract text: media type %q: %w", mediaType, err)
+	}
+	var s string
+	switch {
+	case mt == "text/plain" || mt == "text/markdown" || mt == "text/x-markdown":
+		if !utf8.Valid(data) {
+			return "", fmt.Errorf("extract text: %s is not valid UTF-8", mt)
+		}
+		s = string(data)
+	case mt == "application/pdf" && pdfText != nil:
+		s, err = pdfText(data)
+		if err != nil {
+			return "", fmt.Errorf("extract text: %w", err)
+		}
+	default:
+		return "", fmt.Errorf("extract text from %s: %w", mt, ErrNoText)
+	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) > MaxText {
+		cut := MaxText
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut]
+	}
+	return s, nil
+}
