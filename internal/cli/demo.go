@@ -20,6 +20,9 @@ import (
 // demoOffice is the demo's fictional office.
 const demoOffice = "Task Force North (fictional)"
 
+// demoPassword is every demo member's web sign-in password: a demo, not a secret.
+const demoPassword = "chancery-demo-password"
+
 // The demo's letters: fictional text, modelled on the founding story.
 const (
 	demoPosture = `# Coordination of force movements
@@ -92,6 +95,9 @@ func seedDemo(ctx context.Context, reg *registry.Registry, adminTok, dir string,
 		}
 		env += fmt.Sprintf("# %s (%s)\nCHANCERY_TOKEN_%s=%s\n", m.name, strings.Join(m.roles, ", "), envName(m.name), tok)
 		if actors[m.name], err = actorFor(ctx, reg, tok); err != nil {
+			return err
+		}
+		if err := reg.SetPassword(ctx, admin, m.name, demoPassword); err != nil {
 			return err
 		}
 	}
@@ -210,10 +216,11 @@ chancery: files to check are in %s; for example:
   chancery verify --trust %s %s
   chancery verify --trust %s %s
 chancery: the demo members' tokens are in %s
+chancery: sign in to the web pages at /signin as dave (drafter), lena or cole (reviewers), alice (signer) or rory (release) with the password %q
 `, demoOffice, p.Name, posture, press, leak, out,
 		filepath.Join(out, "trust.json"), filepath.Join(out, releasedName(posture, "x.md")),
 		filepath.Join(out, "trust.json"), filepath.Join(out, "leaked-draft.md"),
-		filepath.Join(out, "tokens.env"))
+		filepath.Join(out, "tokens.env"), demoPassword)
 	return nil
 }
 

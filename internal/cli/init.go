@@ -2,20 +2,20 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"os"
+	"time"
 
 	"github.com/chancery/chancery/internal/datadir"
-	"github.com/chancery/chancery/internal/policy"
-	"github.com/chancery/chancery/internal/registry"
-	"github.com/chancery/chancery/internal/store"
-	"github.com/chancery/chancery/internal/translog"
+	"github.com/chancery/chancery/internal/office"
+	"github.com/chancery/chancery/internal/officeca"
 	"github.com/spf13/cobra"
 )
 
 func newInit(g *globals) *cobra.Command {
 	var s datadir.Settings
-	var admin string
+	var admin, certFile, keyFile string
+	var noCA bool
 	c := &cobra.Command{
 		Use:   "init --office NAME --prefix PREFIX [--url BASE]",
 		Short: "Create a registry: data directory, database, keys and the first admin",
@@ -25,12 +25,23 @@ database, the transparency log's checkpoint key (log.key) and the office's relea
 last line: it is shown once, and the registry keeps only its hash.
 
 The log origin names the log in every checkpoint and cannot change later. It defaults to
-the base URL's host and path followed by /log.`,
+the base URL's host and path followed by /log.
+
+Released PDFs also carry an embedded X.509 signature, so that standard PDF readers show them
+as signed (the Ed25519 seal stays the primary proof). By default init creates an office CA
+(pdf-ca.crt, pdf-ca.key) and a document-signing certificate issued by it (pdf-signing.crt,
+pdf-signing.key). Distribute pdf-ca.crt to readers who should trust the signature, and move
+pdf-ca.key offline: the server needs only the signing key. To use certificates the office
+already has, pass --pdf-cert and --pdf-key (PEM; the certificate file may hold its chain).`,
 		Example: `  chancery init --data /var/lib/chancery --office "Task Force North" --prefix TFN \
     --url https://letters.example.org`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			d, tok, err := initRegistry(c.Context(), g.data, s, admin)
+			pdfCert, err := pdfCertSetup(s.Office, certFile, keyFile, noCA)
+			if err != nil {
+				return err
+			}
+			d, tok, err := initRegistry(c.Context(), g.data, s, admin, pdfCert)
 			if err != nil {
 				return err
 			}
@@ -45,13 +56,18 @@ the base URL's host and path followed by /log.`,
 	c.Flags().StringVar(&s.URL, "url", "http://127.0.0.1:8080", "public base URL of the registry")
 	c.Flags().StringVar(&s.Origin, "origin", "", "log origin (default: the URL's host and path + /log)")
 	c.Flags().StringVar(&admin, "admin", "admin", "name of the first admin member")
+	c.Flags().StringVar(&certFile, "pdf-cert", "", "import this PEM document-signing certificate (and chain) instead of creating an office CA")
+	c.Flags().StringVar(&keyFile, "pdf-key", "", "the PEM private key of --pdf-cert")
+	c.Flags().BoolVar(&noCA, "no-pdf-ca", false, "create no PDF signing certificate: released PDFs carry the seal and footer only")
+	c.MarkFlagsRequiredTogether("pdf-cert", "pdf-key")
+	c.MarkFlagsMutuallyExclusive("pdf-cert", "no-pdf-ca")
 	c.MarkFlagRequired("office")
 	c.MarkFlagRequired("prefix")
 	return c
 }
 
 // initRegistry creates the data directory, the empty log and the first admin.
-func initRegistry(ctx context.Context, path string, s datadir.Settings, admin string) (*datadir.Dir, string, error) {
+func initRegistry(ctx context.Context, path string, s datadir.Settings, admin string, pdfCert func(string) error) (*datadir.Dir, string, error) {
 	if s.Origin == "" {
 		var err error
 		s.Origin, err = datadir.OriginFor(s.URL)
@@ -59,50 +75,25 @@ func initRegistry(ctx context.Context, path string, s datadir.Settings, admin st
 			return nil, "", withHint(err, "pass --url https://your.registry.example")
 		}
 	}
-	d, err := datadir.Init(path, s)
-	if err != nil {
-		return nil, "", fmt.Errorf("init: %w", err)
-	}
-	st, err := openStack(ctx, d)
-	if err != nil {
-		return nil, "", err
-	}
-	defer st.Close()
-	tok, err := st.reg.Bootstrap(ctx, admin)
-	if err != nil {
-		return nil, "", fmt.Errorf("init: %w", err)
-	}
-	return d, tok, nil
+	return office.Init(ctx, path, s, admin, pdfCert)
 }
 
-// stack is an open registry: store, log and lifecycle.
-type stack struct {
-	db  *store.DB
-	log *translog.Log
-	reg *registry.Registry
-}
-
-func openStack(ctx context.Context, d *datadir.Dir) (*stack, error) {
-	db, err := store.OpenSQLite(ctx, d.Path)
+// pdfCertSetup returns how init sets up the PDF signing certificate: import the given files,
+// create an office CA, or nothing.
+func pdfCertSetup(officeName, certFile, keyFile string, none bool) (func(string) error, error) {
+	if none {
+		return nil, nil
+	}
+	if certFile == "" {
+		return func(dir string) error { return officeca.Create(dir, officeName, time.Now()) }, nil
+	}
+	cert, err := os.ReadFile(certFile)
 	if err != nil {
 		return nil, err
 	}
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: d.Settings.Origin, Signer: d.Signer()})
+	key, err := os.ReadFile(keyFile)
 	if err != nil {
-		db.Close()
 		return nil, err
 	}
-	reg := registry.New(registry.Config{DB: db, Log: lg,
-		Office:    registry.Office{Name: d.Settings.Office, Prefix: d.Settings.Prefix, URL: d.Settings.URL},
-		OfficeKey: d.OfficeKey(), LogKey: d.VerifierKey(), LogOrigin: d.Settings.Origin})
-	if err := reg.LoadPolicy(ctx, policy.Parse); err != nil {
-		lg.Close()
-		db.Close()
-		return nil, err
-	}
-	return &stack{db: db, log: lg, reg: reg}, nil
-}
-
-func (s *stack) Close() error {
-	return errors.Join(s.log.Close(), s.db.Close())
+	return func(dir string) error { return officeca.Import(dir, cert, key, time.Now()) }, nil
 }

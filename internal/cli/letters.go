@@ -36,6 +36,7 @@ The token is printed once, on the last line; the registry keeps only its hash.`,
 	add.Flags().StringVar(&roles, "role", "", "comma-separated roles")
 	add.MarkFlagRequired("role")
 	c.AddCommand(add)
+	c.AddCommand(newMemberPassword(rm))
 	return c
 }
 

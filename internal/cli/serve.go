@@ -13,14 +13,16 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/datadir"
+	"github.com/chancery/chancery/internal/office"
 	"github.com/chancery/chancery/internal/server"
 	"github.com/spf13/cobra"
 )
 
 func newServe(g *globals) *cobra.Command {
 	var listen, base string
-	var demo bool
+	var demo, secure bool
 	var maxUpload int64
+	var rateLimit float64
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the registry: web pages, JSON API and the transparency log",
@@ -48,7 +50,7 @@ sample entries and deletes the directory on exit.`,
 			if !c.Flags().Changed("url") {
 				base = "http://" + listen
 			}
-			return serve(c, path, listen, base, demo, maxUpload)
+			return serve(c, path, listen, base, demo, server.Config{MaxUpload: maxUpload, Secure: secure, RateLimit: rateLimit})
 		},
 	}
 	listenDef := os.Getenv("CHANCERY_LISTEN")
@@ -58,11 +60,14 @@ sample entries and deletes the directory on exit.`,
 	c.Flags().StringVar(&listen, "listen", listenDef, "address to listen on (env CHANCERY_LISTEN)")
 	c.Flags().StringVar(&base, "url", "", "public base URL, when serve initializes the data directory (default http://LISTEN)")
 	c.Flags().Int64Var(&maxUpload, "max-upload", server.DefaultMaxUpload, "largest letter file accepted, in bytes")
+	c.Flags().BoolVar(&secure, "secure", false, "mark session cookies Secure and send HSTS: set it when a TLS proxy fronts the server")
+	c.Flags().Float64Var(&rateLimit, "rate-limit", server.DefaultRateLimit, "requests per second each client address may make to the public verify pages and API; negative disables the limit (load tests only)")
 	c.Flags().BoolVar(&demo, "demo", false, "fill the log with sample entries (in a temporary directory unless --data is given)")
 	return c
 }
 
-func serve(c *cobra.Command, path, listen, base string, demo bool, maxUpload int64) error {
+// serve runs the server; opts carries the command line's server settings.
+func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.Config) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(c.ErrOrStderr(), nil))
@@ -75,7 +80,8 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, maxUpload int
 		if demo {
 			s.Office, s.Prefix = demoOffice, "TFN"
 		}
-		d, tok, err = initRegistry(ctx, path, s, "admin")
+		pdfCert, _ := pdfCertSetup(s.Office, "", "", false)
+		d, tok, err = initRegistry(ctx, path, s, "admin", pdfCert)
 		if err == nil {
 			fresh = true
 			fmt.Fprintf(c.ErrOrStderr(), "chancery: initialized %s; admin token, shown once: %s\n", path, tok)
@@ -89,17 +95,17 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, maxUpload int
 		return withHint(err, "stop the other server, or pass another --data")
 	}
 	defer unlock()
-	st, err := openStack(ctx, d)
+	st, err := office.Open(ctx, d)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	if demo && fresh {
-		if err := seedDemo(ctx, st.reg, tok, d.Path, c.ErrOrStderr()); err != nil {
+		if err := seedDemo(ctx, st.Registry, tok, d.Path, c.ErrOrStderr()); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
-	db, lg := st.db, st.log
+	db, lg := st.DB, st.Log
 
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
@@ -107,7 +113,8 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, maxUpload int
 	}
 	srv := &http.Server{
 		Handler: server.New(server.Config{
-			Log: lg, DB: db, VerifierKey: d.VerifierKey(), Origin: d.Settings.Origin, Logger: logger, Registry: st.reg, MaxUpload: maxUpload,
+			Log: lg, DB: db, VerifierKey: d.VerifierKey(), Origin: d.Settings.Origin, Logger: logger, Registry: st.Registry,
+			BaseURL: d.Settings.URL, MaxUpload: opts.MaxUpload, Secure: opts.Secure, RateLimit: opts.RateLimit,
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,

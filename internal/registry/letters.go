@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
@@ -40,6 +41,12 @@ func (u *Upload) check() error {
 	}
 	if _, _, err := mime.ParseMediaType(u.MediaType); err != nil {
 		return fmt.Errorf("%w: media type %q: %v", ErrInvalid, u.MediaType, err)
+	}
+	// A PDF that the release could not stamp is refused now, before anything is stored.
+	if fileKind(u.MediaType) == kindPDF {
+		if _, err := pdf.Check(u.Data); err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrInvalid, u.Name, err)
+		}
 	}
 	return nil
 }
@@ -381,6 +388,7 @@ func verifyPAE(pub []byte, payloadType string, payload, sig []byte) bool {
 // Evidence gathers, for the latest version of a letter, the approvals and signatures that are
 // bound to that version and to the policy in force, and whose signer keys are not revoked.
 type evidence struct {
+	letter     *store.Letter
 	version    store.Version
 	approvals  []store.Approval
 	signatures []store.SignatureRow
@@ -394,7 +402,7 @@ type evidence struct {
 
 func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs []store.Version) (*evidence, error) {
 	epoch := r.inForce.Load()
-	ev := &evidence{version: vs[len(vs)-1], members: map[int64]*store.Member{}, pol: epoch.pol, epoch: epoch}
+	ev := &evidence{letter: l, version: vs[len(vs)-1], members: map[int64]*store.Member{}, pol: epoch.pol, epoch: epoch}
 	ev.policy.Now = r.cfg.Now()
 	member := func(id int64) (*store.Member, error) {
 		if m, ok := ev.members[id]; ok {

@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
@@ -79,6 +80,9 @@ type Config struct {
 	// Policy is the policy in force until one is adopted (default: the built-in policy).
 	// LoadPolicy replaces it with the latest adopted policy in the store.
 	Policy *policy.Policy
+	// PDFSigner, if set, embeds the office's X.509 signature in released PDFs, so that
+	// standard readers show them as signed. The Ed25519 seal stays the primary proof.
+	PDFSigner *pdf.Signer
 	// Now returns the current time (default time.Now).
 	Now func() time.Time
 }

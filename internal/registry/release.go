@@ -121,14 +121,19 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 	// rests on changed since.
 	var (
 		stmt *seal.ReleaseStatement
+		ev   *evidence
 		file []byte
 	)
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
-		stmt, _, file, err = r.prepareRelease(ctx, tx, a, ref)
+		stmt, ev, file, err = r.prepareRelease(ctx, tx, a, ref)
 		return err
 	})
 	if err != nil {
+		return nil, fmt.Errorf("release %s: %w", ref, err)
+	}
+	// Stamping and signing the file take milliseconds: they run outside any transaction.
+	if file, err = r.releasedFile(ev.letter, ev.version, file, stmt); err != nil {
 		return nil, fmt.Errorf("release %s: %w", ref, err)
 	}
 	e, err := r.officeEntry(entry.Release, stmt)
@@ -140,7 +145,8 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 		if err != nil {
 			return err
 		}
-		again.ReleasedAt = stmt.ReleasedAt
+		// The final file derives from the version checked here (its digest is compared).
+		again.ReleasedAt, again.FileDigest, again.FileName, again.FileMediaType = stmt.ReleasedAt, stmt.FileDigest, stmt.FileName, stmt.FileMediaType
 		if string(seal.Marshal(again)) != string(seal.Marshal(stmt)) {
 			return fmt.Errorf("%w: %s changed while it was being released: try again", ErrConflict, ref)
 		}
@@ -150,8 +156,11 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
+		if err := tx.PutBlob(ctx, string(stmt.FileDigest), file); err != nil {
+			return err
+		}
 		err = tx.AddRelease(ctx, store.Release{LetterID: ev2.version.LetterID, VersionN: ev2.version.N, FileDigest: string(stmt.FileDigest),
-			FileName: stmt.FileName, MediaType: stmt.MediaType, LogIndex: index, Entry: e, ReleasedBy: a.Member.ID, ReleasedAt: stmt.ReleasedAt})
+			FileName: stmt.FileName, MediaType: stmt.ReleasedMediaType(), LogIndex: index, Entry: e, ReleasedBy: a.Member.ID, ReleasedAt: stmt.ReleasedAt})
 		if errors.Is(err, store.ErrConflict) {
 			return fmt.Errorf("%w: these exact bytes are already released as another letter", ErrConflict)
 		}
@@ -168,7 +177,7 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 	if err != nil {
 		return nil, fmt.Errorf("release %s: logged at %d, but the seal could not be built: %w", ref, idx, err)
 	}
-	return &Released{Reference: ref, LogIndex: idx, FileName: stmt.FileName, MediaType: stmt.MediaType, File: file, Seal: s}, nil
+	return &Released{Reference: ref, LogIndex: idx, FileName: stmt.FileName, MediaType: stmt.ReleasedMediaType(), File: file, Seal: s}, nil
 }
 
 func signerNames(s *seal.ReleaseStatement) []string {
@@ -180,7 +189,8 @@ func signerNames(s *seal.ReleaseStatement) []string {
 }
 
 // prepareRelease checks the gate for ref in tx and returns the release statement it would
-// sign. The final file is the latest version's exact bytes.
+// sign, with the file digest of the version's own bytes, which it returns (releasedFile makes
+// the final file).
 func (r *Registry) prepareRelease(ctx context.Context, tx *store.Tx, a Actor, ref string) (*seal.ReleaseStatement, *evidence, []byte, error) {
 	l, vs, err := r.draftLetter(ctx, tx, ref)
 	if err != nil {

@@ -4,6 +4,7 @@ package registry
 // error.
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
@@ -524,13 +526,22 @@ func TestThreatReleasedLetterImmutable(t *testing.T) {
 	wantErr(t, "export a released letter as a draft", err, ErrConflict)
 	wantErr(t, "release twice", tryRelease(o, ref), ErrConflict)
 
+	// A text letter is released as its letterhead PDF, stamped; the source is not the letter.
 	data, rel, err := o.r.ReleasedFile(ctx, ref)
-	if err != nil || string(data) != body || rel.VersionN != 1 {
-		t.Fatalf("released file %q (%+v), %v", data, rel, err)
+	if err != nil || rel.VersionN != 1 || rel.MediaType != "application/pdf" || !bytes.HasPrefix(data, []byte("%PDF-")) {
+		t.Fatalf("released file (%+v), %v", rel, err)
 	}
-	st, err := o.r.VerifyDigest(ctx, Actor{}, seal.DigestOf([]byte(body)))
+	text, err := pdf.Text(data)
+	if err != nil || !strings.Contains(text, body) {
+		t.Fatalf("released file's text %q, %v; want it to hold %q", text, err, body)
+	}
+	st, err := o.r.VerifyDigest(ctx, Actor{}, seal.DigestOf(data))
 	if err != nil || st.Outcome != Valid || !slices.Equal(st.Signers, []string{"sam"}) {
 		t.Fatalf("verify the released file: %+v, %v", st, err)
+	}
+	st, err = o.r.VerifyDigest(ctx, Actor{}, seal.DigestOf([]byte(body)))
+	if err != nil || st.Outcome != Draft {
+		t.Fatalf("verify the unstamped source of a released letter: %+v, %v; want draft", st, err)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
@@ -237,28 +238,50 @@ func (r *Registry) ExportDraft(ctx context.Context, a Actor, ref, recipient stri
 	if err := checkText("recipient", recipient, 300); err != nil {
 		return nil, err
 	}
-	var c *DraftCopy
-	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		l, vs, err := r.draftLetter(ctx, tx, ref)
+	// The copy is made outside the write transaction (watermarking takes milliseconds); the
+	// transaction then checks that the version is still the latest before recording it.
+	var (
+		l    *store.Letter
+		v    store.Version
+		data []byte
+	)
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var vs []store.Version
+		var err error
+		if l, vs, err = r.draftLetter(ctx, tx, ref); err != nil {
+			return err
+		}
+		v = vs[len(vs)-1]
+		data, err = tx.Blob(ctx, v.Digest)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export draft of %s: %w", ref, err)
+	}
+	now := r.now()
+	file, name, mediaType, err := r.draftFile(l, v, data, pdf.DraftMark{Recipient: recipient, Reference: ref,
+		Version: v.N, Exported: now, Member: a.Member.Name})
+	if err != nil {
+		return nil, fmt.Errorf("export draft of %s: %w", ref, err)
+	}
+	digest := string(seal.DigestOf(file))
+	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		_, vs, err := r.draftLetter(ctx, tx, ref)
 		if err != nil {
 			return err
 		}
-		v := vs[len(vs)-1]
-		data, err := tx.Blob(ctx, v.Digest)
-		if err != nil {
+		if latest := vs[len(vs)-1]; latest.N != v.N {
+			return fmt.Errorf("%w: version %d was added while the copy was being made: try again", ErrConflict, latest.N)
+		}
+		if err := tx.AddDraftExport(ctx, store.DraftExport{LetterID: l.ID, VersionN: v.N, Recipient: recipient, Digest: digest, MemberID: a.Member.ID, CreatedAt: now}); err != nil {
 			return err
 		}
-		digest := string(seal.DigestOf(data))
-		if err := tx.AddDraftExport(ctx, store.DraftExport{LetterID: l.ID, VersionN: v.N, Recipient: recipient, Digest: digest, MemberID: a.Member.ID, CreatedAt: r.now()}); err != nil {
-			return err
-		}
-		c = &DraftCopy{Reference: ref, Version: v.N, Recipient: recipient, FileName: v.FileName, MediaType: v.MediaType, Digest: digest, Data: data}
 		return r.audit(ctx, tx, a, "draft.export", ref, fmt.Sprintf("version %d %s for %s", v.N, digest, recipient))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("export draft of %s: %w", ref, err)
 	}
-	return c, nil
+	return &DraftCopy{Reference: ref, Version: v.N, Recipient: recipient, FileName: name, MediaType: mediaType, Digest: digest, Data: file}, nil
 }
 
 // Audit returns the audit trail of ref.

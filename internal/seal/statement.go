@@ -91,16 +91,27 @@ type Approval struct {
 type ReleaseStatement struct {
 	Office string `json:"office"`
 	Letter
-	Version       int         `json:"version"`
-	VersionDigest Digest      `json:"version_digest"`
-	FileDigest    Digest      `json:"file_digest"` // of the exact bytes released
-	MediaType     string      `json:"media_type"`
-	FileName      string      `json:"file_name"`
+	Version       int    `json:"version"`
+	VersionDigest Digest `json:"version_digest"`
+	FileDigest    Digest `json:"file_digest"` // of the exact bytes released
+	MediaType     string `json:"media_type"`
+	FileName      string `json:"file_name"`
+	// FileMediaType is the released file's type when it differs from the version's (a letter
+	// written in Markdown is released as a PDF); empty means the same.
+	FileMediaType string      `json:"file_media_type,omitempty"`
 	Policy        Digest      `json:"policy"`
 	Signatures    []Signature `json:"signatures"`
 	Approvals     []Approval  `json:"approvals"`
 	ReleasedBy    string      `json:"released_by"`
 	ReleasedAt    time.Time   `json:"released_at"`
+}
+
+// ReleasedMediaType is the media type of the released file.
+func (r *ReleaseStatement) ReleasedMediaType() string {
+	if r.FileMediaType != "" {
+		return r.FileMediaType
+	}
+	return r.MediaType
 }
 
 // Signing returns the statement the signers of this release signed.

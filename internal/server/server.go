@@ -1,17 +1,27 @@
 // Package server is Chancery's HTTP face: the transparency log served as C2SP tlog-tiles under
-// /log/, JSON proof endpoints, health checks and the web pages. Handlers are plain net/http
-// with Go 1.22 method patterns; templates are embedded.
+// /log/, JSON proof endpoints, the JSON API, health checks, and the web pages of package web.
+// Handlers are plain net/http with Go 1.22 method patterns. Every response carries the
+// security headers; the public verification endpoints are rate limited per client address.
 package server
 
 import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/ratelimit"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
+	"github.com/chancery/chancery/internal/web"
+)
+
+// Rate limit defaults for the public endpoints, per client address.
+const (
+	DefaultRateLimit = 2  // requests per second, on average
+	DefaultRateBurst = 30 // requests at once
 )
 
 // Config is what the server serves.
@@ -25,12 +35,28 @@ type Config struct {
 	Registry *registry.Registry
 	// MaxUpload bounds uploaded files (default DefaultMaxUpload).
 	MaxUpload int64
+	// BaseURL is the public URL (as in the office settings): the letter page shows it in the
+	// commands it suggests, and a form posted from it passes the Origin check behind a proxy.
+	BaseURL string
+	// Secure marks the session cookie Secure (with the __Host- prefix) and sends HSTS; it is
+	// implied for requests that arrive over TLS. Set it behind a TLS-terminating proxy.
+	Secure bool
+	// RateLimit is the average number of requests per second each client address may make to
+	// the public verification endpoints (/verify, /v/, the verify and identify API): 0 means
+	// DefaultRateLimit, a negative value disables limiting (for load benchmarks).
+	RateLimit float64
+	// RateBurst is how many such requests may come at once (default DefaultRateBurst).
+	RateBurst int
+	// Web configures the web application's sessions and sign-in (see web.Config); its
+	// Registry, Log, Origin, Logger, BaseURL, Secure and MaxUpload come from this Config.
+	Web web.Config
 }
 
 // Server is the HTTP handler.
 type Server struct {
-	cfg Config
-	mux *http.ServeMux
+	cfg     Config
+	mux     *http.ServeMux
+	limiter *ratelimit.Limiter // nil when disabled
 }
 
 // New returns the server's handler.
@@ -42,6 +68,20 @@ func New(cfg Config) *Server {
 		cfg.MaxUpload = DefaultMaxUpload
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	if cfg.RateLimit >= 0 {
+		rate, burst := cfg.RateLimit, cfg.RateBurst
+		if rate == 0 {
+			rate = DefaultRateLimit
+		}
+		if burst <= 0 {
+			burst = DefaultRateBurst
+		}
+		s.limiter = ratelimit.New(rate, burst)
+	}
+	wc := cfg.Web
+	wc.Registry, wc.Log, wc.Origin, wc.Logger = cfg.Registry, cfg.Log, cfg.Origin, cfg.Logger
+	wc.BaseURL, wc.Secure, wc.MaxUpload = cfg.BaseURL, cfg.Secure, cfg.MaxUpload
+	web.New(wc).Register(s.mux)
 	if cfg.Registry != nil {
 		s.routesAPI()
 	}
@@ -52,19 +92,40 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /log/proof/consistency", s.consistencyProof)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.HandleFunc("GET /{$}", s.home)
-	s.mux.Handle("GET /static/", http.FileServerFS(staticFS))
+	s.mux.Handle("GET /static/", http.FileServerFS(web.Static()))
 	return s
 }
 
-// ServeHTTP adds the security headers every response carries and recovers from panics.
+// public reports whether r is for an endpoint anyone may call that does work per request:
+// these are rate limited.
+func public(r *http.Request) bool {
+	p := r.URL.Path
+	return p == "/verify" || strings.HasPrefix(p, "/v/") || p == "/api/v1/verify" || p == "/api/v1/identify"
+}
+
+// csp allows only this site's own scripts, styles and images: no inline script, no framing.
+const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+// ServeHTTP adds the security headers every response carries, limits the rate of the public
+// endpoints and recovers from panics.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+	h.Set("Referrer-Policy", "same-origin") // not no-referrer: with it, browsers send "Origin: null" on form posts
+	h.Set("Content-Security-Policy", csp)
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+	if s.cfg.Secure || r.TLS != nil {
+		h.Set("Strict-Transport-Security", "max-age=63072000")
+	}
+	if s.limiter != nil && public(r) {
+		if ok, wait := s.limiter.Allow(ratelimit.Key(r)); !ok {
+			ratelimit.TooMany(w, wait)
+			return
+		}
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			s.cfg.Logger.Error("panic", "path", r.URL.Path, "panic", p)

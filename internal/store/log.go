@@ -93,7 +93,7 @@ func (t *Tx) Tile(ctx context.Context, level int, index int64) (Tile, error) {
 }
 
 func (t *Tx) chunkedBundle(ctx context.Context, index int64) (Tile, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT start, width, data FROM log_entry_chunks WHERE bundle = $1 ORDER BY start`, index)
+	rows, err := t.query(ctx, `SELECT start, width, data FROM log_entry_chunks WHERE bundle = $1 ORDER BY start`, index)
 	if err != nil {
 		return Tile{}, fmt.Errorf("tile %d/%d: %w", EntriesLevel, index, err)
 	}
@@ -122,7 +122,7 @@ func (t *Tx) chunkedBundle(ctx context.Context, index int64) (Tile, error) {
 
 // Tiles calls fn for each stored tile at level with index at least from, in index order.
 func (t *Tx) Tiles(ctx context.Context, level int, from int64, fn func(Tile) error) error {
-	rows, err := t.tx.QueryContext(ctx, `SELECT idx, width, data FROM log_tiles WHERE level = $1 AND idx >= $2 ORDER BY idx`, level, from)
+	rows, err := t.query(ctx, `SELECT idx, width, data FROM log_tiles WHERE level = $1 AND idx >= $2 ORDER BY idx`, level, from)
 	if err != nil {
 		return fmt.Errorf("read tiles at level %d: %w", level, err)
 	}

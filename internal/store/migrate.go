@@ -194,6 +194,24 @@ DROP TABLE signatures;
 ALTER TABLE signatures_new RENAME TO signatures;
 CREATE INDEX signatures_by_letter ON signatures (letter_id, version_digest);
 `},
+	// 6: the web application's accounts: members' passwords (argon2id, encoded with their
+	// parameters and salt) and browser sessions, stored by the SHA-256 of their ID.
+	{sqlite: `
+CREATE TABLE member_passwords (
+	member_id  INTEGER PRIMARY KEY REFERENCES members (id),
+	hash       TEXT    NOT NULL,          -- $argon2id$v=19$m=...,t=...,p=...$salt$hash
+	updated_at TEXT    NOT NULL
+);
+CREATE TABLE sessions (
+	id_hash    BLOB    PRIMARY KEY,       -- SHA-256 of the session ID in the cookie
+	member_id  INTEGER NOT NULL REFERENCES members (id),
+	created_at TEXT    NOT NULL,
+	last_seen  TEXT    NOT NULL,
+	expires_at TEXT    NOT NULL,
+	remote     TEXT    NOT NULL
+);
+CREATE INDEX sessions_by_member ON sessions (member_id);
+`},
 }
 
 // SchemaVersion is the schema version this build writes.

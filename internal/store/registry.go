@@ -287,7 +287,7 @@ func scanVersion(row interface{ Scan(...any) error }) (*Version, error) {
 
 // Versions returns a letter's versions, oldest first.
 func (t *Tx) Versions(ctx context.Context, letterID int64) ([]Version, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+versionCols+` FROM versions WHERE letter_id = $1 ORDER BY n`, letterID)
+	rows, err := t.query(ctx, `SELECT `+versionCols+` FROM versions WHERE letter_id = $1 ORDER BY n`, letterID)
 	if err != nil {
 		return nil, fmt.Errorf("versions: %w", err)
 	}
@@ -305,7 +305,7 @@ func (t *Tx) Versions(ctx context.Context, letterID int64) ([]Version, error) {
 
 // VersionsByDigest returns the versions, of any letter, whose bytes have this digest.
 func (t *Tx) VersionsByDigest(ctx context.Context, digest string) ([]Version, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+versionCols+` FROM versions WHERE digest = $1 ORDER BY letter_id, n`, digest)
+	rows, err := t.query(ctx, `SELECT `+versionCols+` FROM versions WHERE digest = $1 ORDER BY letter_id, n`, digest)
 	if err != nil {
 		return nil, fmt.Errorf("versions by digest: %w", err)
 	}
@@ -346,7 +346,7 @@ func (t *Tx) AddApproval(ctx context.Context, a Approval) error {
 
 // Approvals returns every decision on a letter, oldest first.
 func (t *Tx) Approvals(ctx context.Context, letterID int64) ([]Approval, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, letter_id, version_digest, policy_digest, member_id, role, decision, comment, created_at
+	rows, err := t.query(ctx, `SELECT id, letter_id, version_digest, policy_digest, member_id, role, decision, comment, created_at
 		FROM approvals WHERE letter_id = $1 ORDER BY id`, letterID)
 	if err != nil {
 		return nil, fmt.Errorf("approvals: %w", err)
@@ -389,7 +389,7 @@ func (t *Tx) AddSignature(ctx context.Context, s SignatureRow) error {
 
 // Signatures returns every signature on a letter, oldest first.
 func (t *Tx) Signatures(ctx context.Context, letterID int64) ([]SignatureRow, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, letter_id, version_digest, policy_digest, member_id, keyid, sig, created_at
+	rows, err := t.query(ctx, `SELECT id, letter_id, version_digest, policy_digest, member_id, keyid, sig, created_at
 		FROM signatures WHERE letter_id = $1 ORDER BY id`, letterID)
 	if err != nil {
 		return nil, fmt.Errorf("signatures: %w", err)
@@ -519,7 +519,7 @@ func (t *Tx) AddDraftExport(ctx context.Context, d DraftExport) error {
 
 // DraftExportsByDigest returns the exports whose bytes have this digest.
 func (t *Tx) DraftExportsByDigest(ctx context.Context, digest string) ([]DraftExport, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, letter_id, version_n, recipient, digest, member_id, created_at
+	rows, err := t.query(ctx, `SELECT id, letter_id, version_n, recipient, digest, member_id, created_at
 		FROM draft_exports WHERE digest = $1 ORDER BY id`, digest)
 	if err != nil {
 		return nil, fmt.Errorf("draft exports: %w", err)
@@ -561,7 +561,7 @@ func (t *Tx) AddAuditEvent(ctx context.Context, e AuditEvent) error {
 
 // AuditEvents returns the events about a reference, oldest first.
 func (t *Tx) AuditEvents(ctx context.Context, ref string) ([]AuditEvent, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, time, actor, action, reference, detail, remote FROM audit_events WHERE reference = $1 ORDER BY id`, ref)
+	rows, err := t.query(ctx, `SELECT id, time, actor, action, reference, detail, remote FROM audit_events WHERE reference = $1 ORDER BY id`, ref)
 	if err != nil {
 		return nil, fmt.Errorf("audit events: %w", err)
 	}

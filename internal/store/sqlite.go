@@ -76,6 +76,7 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 		<-done
 		return c.Close()
 	}}
+	db.ws.db, db.rs.db = w, r
 	go checkpointer(c, kick, stop, done)
 	if err := db.migrate(ctx); err != nil {
 		db.Close()

@@ -1,6 +1,5 @@
 // Package textract pulls the readable text out of a letter's file, for identification and for
-// the word-level diffs between versions. It knows plain text and Markdown; PDF support plugs
-// in through RegisterPDF so that this package stays free of the PDF stack.
+// the word-level diffs between versions: plain text, Markdown and PDF.
 package textract
 
 import (
@@ -9,6 +8,8 @@ import (
 	"mime"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/chancery/chancery/internal/pdf"
 )
 
 // ErrNoText reports a file whose type carries no text this package can read.
@@ -16,12 +17,6 @@ var ErrNoText = errors.New("no extractable text")
 
 // MaxText bounds the text returned, in bytes; longer text is cut at a character boundary.
 const MaxText = 1 << 20
-
-var pdfText func([]byte) (string, error)
-
-// RegisterPDF installs the PDF text extractor. It is called once, at start-up, before any
-// call to Text.
-func RegisterPDF(f func([]byte) (string, error)) { pdfText = f }
 
 // Text returns the text of data, a file of the given media type.
 func Text(mediaType string, data []byte) (string, error) {
@@ -36,8 +31,8 @@ func Text(mediaType string, data []byte) (string, error) {
 			return "", fmt.Errorf("extract text: %s is not valid UTF-8", mt)
 		}
 		s = string(data)
-	case mt == "application/pdf" && pdfText != nil:
-		s, err = pdfText(data)
+	case mt == "application/pdf":
+		s, err = pdf.Text(data)
 		if err != nil {
 			return "", fmt.Errorf("extract text: %w", err)
 		}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/chancery/chancery/internal/pdf"
 )
 
 func TestText(t *testing.T) {
@@ -24,5 +26,19 @@ func TestText(t *testing.T) {
 	got, err = Text("text/plain", []byte(long))
 	if err != nil || len(got) > MaxText || !strings.HasPrefix(long, got) {
 		t.Fatalf("long text: len %d, %v", len(got), err)
+	}
+}
+
+func TestPDFText(t *testing.T) {
+	doc, err := pdf.Render("text/plain", []byte("Dear Minister,\n\nThe forces will be repositioned."), pdf.Letterhead{Office: "Task Force North", Reference: "TFN-2026-000001", Subject: "Repositioning"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Text("application/pdf", doc)
+	if err != nil || !strings.Contains(got, "repositioned") {
+		t.Fatalf("pdf text: %q, %v", got, err)
+	}
+	if _, err := Text("application/pdf", []byte("%PDF-1.7 garbage")); err == nil {
+		t.Fatal("garbage PDF gave text")
 	}
 }

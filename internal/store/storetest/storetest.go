@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"ConsistentViews", testConsistentViews},
 		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"SchemaVersion", testSchemaVersion},
+		{"Accounts", testAccounts},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)

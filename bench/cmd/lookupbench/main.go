@@ -1,0 +1,75 @@
+// Command lookupbench measures the public verify lookup, POST /api/v1/verify with a digest,
+// against a registry of many released letters, with nginx serving a static 300-byte file on
+// the same machine as the ceiling. Load comes from wrk on loopback.
+//
+//	lookupbench populate -data DIR -n 1000000   # once: release N letters through the registry
+//	lookupbench run -data DIR -chancery BIN      # serve DIR and nginx, load both with wrk
+//
+// populate is resumable: it appends each released file's digest to DIR/digests.txt and
+// continues from there.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var err error
+	switch os.Args[1] {
+	case "populate":
+		fs := flag.NewFlagSet("populate", flag.ExitOnError)
+		dir := fs.String("data", "", "data directory to fill (created if missing)")
+		n := fs.Int("n", 1000000, "released letters wanted in total")
+		workers := fs.Int("workers", 2*runtime.GOMAXPROCS(0), "concurrent letters in flight")
+		profile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+		fs.Parse(os.Args[2:])
+		if *dir == "" {
+			usage()
+		}
+		if *profile != "" {
+			f, err := os.Create(*profile)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "lookupbench: error: %v\n", err)
+				os.Exit(1)
+			}
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+		err = populate(ctx, *dir, *n, *workers)
+	case "run":
+		var c runConfig
+		fs := flag.NewFlagSet("run", flag.ExitOnError)
+		fs.StringVar(&c.dir, "data", "", "data directory made by populate")
+		fs.StringVar(&c.chancery, "chancery", "", "chancery binary to serve the data directory with")
+		fs.DurationVar(&c.duration, "duration", 0, "length of each wrk run (default 20s)")
+		fs.IntVar(&c.connections, "connections", 64, "wrk connections")
+		fs.IntVar(&c.threads, "threads", 1, "wrk threads")
+		fs.Parse(os.Args[2:])
+		if c.dir == "" || c.chancery == "" {
+			usage()
+		}
+		err = run(ctx, c)
+	default:
+		usage()
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "lookupbench: error: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: lookupbench populate -data DIR [-n N] [-workers W]\n       lookupbench run -data DIR -chancery BIN [-duration D] [-connections C] [-threads T]")
+	os.Exit(2)
+}

@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type runConfig struct {
+	dir, chancery        string
+	duration             time.Duration
+	connections, threads int
+}
+
+const (
+	chanceryAddr = "127.0.0.1:8181" // the address populate gave the registry
+	nginxAddr    = "127.0.0.1:8182"
+)
+
+// result is one wrk run.
+type result struct {
+	name     string
+	rps      float64
+	p50, p99 time.Duration
+	errors   string
+}
+
+func run(ctx context.Context, c runConfig) error {
+	if c.duration == 0 {
+		c.duration = 20 * time.Second
+	}
+	work, err := os.MkdirTemp("", "lookupbench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	digests := filepath.Join(c.dir, "digests.txt")
+	n, err := countLines(digests)
+	if err != nil || n == 0 {
+		return fmt.Errorf("no released letters in %s (run populate first): %v", digests, err)
+	}
+	hot, err := firstLine(digests)
+	if err != nil {
+		return err
+	}
+
+	stopNginx, err := startNginx(ctx, work)
+	if err != nil {
+		return err
+	}
+	defer stopNginx()
+	srv := exec.CommandContext(ctx, c.chancery, "serve", "--data", c.dir, "--listen", chanceryAddr, "--rate-limit", "-1")
+	srv.Stdout, srv.Stderr = os.Stderr, os.Stderr
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	defer func() { srv.Process.Signal(os.Interrupt); srv.Wait() }()
+	for _, addr := range []string{chanceryAddr, nginxAddr} {
+		if err := waitFor(ctx, addr); err != nil {
+			return err
+		}
+	}
+
+	unknown := "sha256:" + strings.Repeat("0", 64)
+	scripts := map[string]string{
+		"hot":     postScript(fmt.Sprintf(`'{"digest":"%s"}'`, hot)),
+		"unknown": postScript(fmt.Sprintf(`'{"digest":"%s"}'`, unknown)),
+		"random": fmt.Sprintf(`local digests = {}
+for line in io.lines(%q) do digests[#digests + 1] = line end
+local headers = {["Content-Type"] = "application/json"}
+function init(args) math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16)) end
+function request()
+  return wrk.format("POST", "/api/v1/verify", headers, '{"digest":"' .. digests[math.random(#digests)] .. '"}')
+end
+`, digests),
+	}
+	var results []result
+	nginx, err := wrk(ctx, c, work, "nginx: static 300-byte file", "http://"+nginxAddr+"/letter.txt", "")
+	if err != nil {
+		return err
+	}
+	results = append(results, nginx)
+	for _, k := range []struct{ key, name string }{
+		{"hot", "chancery: one released letter (the leak)"},
+		{"random", fmt.Sprintf("chancery: uniform over %d released letters", n)},
+		{"unknown", "chancery: unknown digest"},
+	} {
+		r, err := wrk(ctx, c, work, k.name, "http://"+chanceryAddr+"/api/v1/verify", scripts[k.key])
+		if err != nil {
+			return err
+		}
+		results = append(results, r)
+	}
+	fmt.Printf("\nwrk -t%d -c%d -d%s --latency, %d released letters, GOMAXPROCS=%s\n\n", c.threads, c.connections, c.duration, n, os.Getenv("GOMAXPROCS"))
+	fmt.Println("| load | requests/s | p50 | p99 | vs nginx | errors |")
+	fmt.Println("|---|---:|---:|---:|---:|---|")
+	for _, r := range results {
+		fmt.Printf("| %s | %.0f | %s | %s | %.2f× | %s |\n", r.name, r.rps, r.p50, r.p99, r.rps/nginx.rps, r.errors)
+	}
+	return nil
+}
+
+func postScript(body string) string {
+	return fmt.Sprintf("wrk.method = \"POST\"\nwrk.body = %s\nwrk.headers[\"Content-Type\"] = \"application/json\"\n", body)
+}
+
+var (
+	rpsRE     = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	pctRE     = regexp.MustCompile(`(?m)^\s+(50|99)%\s+([0-9.]+)(us|ms|s)\s*$`)
+	non2xxRE  = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
+	socketsRE = regexp.MustCompile(`Socket errors: .*`)
+)
+
+func wrk(ctx context.Context, c runConfig, work, name, url, script string) (result, error) {
+	args := []string{"-t", strconv.Itoa(c.threads), "-c", strconv.Itoa(c.connections), "-d", c.duration.String(), "--latency"}
+	if script != "" {
+		path := filepath.Join(work, fmt.Sprintf("script-%d.lua", time.Now().UnixNano()))
+		if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
+			return result{}, err
+		}
+		args = append(args, "-s", path)
+	}
+	fmt.Fprintf(os.Stderr, "lookupbench: %s: wrk %s %s\n", name, strings.Join(args, " "), url)
+	out, err := exec.CommandContext(ctx, "wrk", append(args, url)...).CombinedOutput()
+	if err != nil {
+		return result{}, fmt.Errorf("wrk: %v\n%s", err, out)
+	}
+	r := result{name: name}
+	m := rpsRE.FindSubmatch(out)
+	if m == nil {
+		return r, fmt.Errorf("wrk printed no rate:\n%s", out)
+	}
+	r.rps, _ = strconv.ParseFloat(string(m[1]), 64)
+	for _, m := range pctRE.FindAllSubmatch(out, -1) {
+		v, _ := strconv.ParseFloat(string(m[2]), 64)
+		d := time.Duration(v * float64(map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[string(m[3])]))
+		if string(m[1]) == "50" {
+			r.p50 = d
+		} else {
+			r.p99 = d
+		}
+	}
+	var errs []string
+	if m := non2xxRE.FindSubmatch(out); m != nil {
+		errs = append(errs, string(m[1])+" non-2xx")
+	}
+	if m := socketsRE.Find(out); m != nil {
+		errs = append(errs, string(m))
+	}
+	r.errors = strings.Join(errs, "; ")
+	if r.errors == "" {
+		r.errors = "none"
+	}
+	return r, nil
+}
+
+// startNginx serves a 300-byte file from work, with a configuration of its own.
+func startNginx(ctx context.Context, work string) (stop func(), err error) {
+	www := filepath.Join(work, "www")
+	if err := os.MkdirAll(www, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(www, "letter.txt"), []byte(strings.Repeat("x", 299)+"\n"), 0o644); err != nil {
+		return nil, err
+	}
+	conf := filepath.Join(work, "nginx.conf")
+	err = os.WriteFile(conf, fmt.Appendf(nil, `daemon off;
+worker_processes auto;
+pid %[1]s/nginx.pid;
+error_log %[1]s/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path %[1]s/body;
+  proxy_temp_path %[1]s/proxy;
+  fastcgi_temp_path %[1]s/fastcgi;
+  uwsgi_temp_path %[1]s/uwsgi;
+  scgi_temp_path %[1]s/scgi;
+  server {
+    listen %[2]s;
+    root %[3]s;
+    location / { }
+  }
+}
+`, work, nginxAddr, www), 0o644)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, "nginx", "-c", conf, "-p", work)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("nginx: %w", err)
+	}
+	return func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }, nil
+}
+
+func waitFor(ctx context.Context, addr string) error {
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			resp, err := http.Get("http://" + addr + "/")
+			if err == nil {
+				resp.Body.Close()
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return errors.New("timed out waiting for " + addr)
+}
+
+func firstLine(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	if !sc.Scan() {
+		return "", fmt.Errorf("%s is empty", path)
+	}
+	return sc.Text(), nil
+}

@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// Environment variables that give the new password without a prompt.
+const (
+	newPasswordEnv     = "CHANCERY_NEW_PASSWORD"
+	newPasswordFileEnv = "CHANCERY_NEW_PASSWORD_FILE"
+)
+
+func newMemberPassword(rm *remote) *cobra.Command {
+	var name string
+	c := &cobra.Command{
+		Use:   "password [--name NAME]",
+		Short: "Set a member's password for signing in to the web application",
+		Long: `Set the password a member signs in with on the web pages. With your token, you set your own;
+an admin sets anyone's with --name. The password is read from a prompt (typed twice), or from
+CHANCERY_NEW_PASSWORD or the file named by CHANCERY_NEW_PASSWORD_FILE. It needs at least 12
+characters. The registry keeps only its argon2id hash, and ends the member's open sessions.`,
+		Example: `  chancery member password
+  CHANCERY_NEW_PASSWORD_FILE=rita.pw chancery member password --name rita`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if _, err := rm.client(true); err != nil {
+				return err
+			}
+			pw, err := readNewPassword(c)
+			if err != nil {
+				return err
+			}
+			if err := setPassword(c, rm.url, name, pw); err != nil {
+				return apiErr(err)
+			}
+			who := name
+			if who == "" {
+				who = "your"
+			} else {
+				who += "'s"
+			}
+			fmt.Fprintf(c.ErrOrStderr(), "chancery: %s password is set; sign in at %s/signin\n", who, strings.TrimSuffix(rm.url, "/"))
+			return nil
+		},
+	}
+	c.Flags().StringVar(&name, "name", "", "the member whose password to set (admin; default: yourself)")
+	return c
+}
+
+// readNewPassword reads the new password from the environment, a file, or the terminal.
+func readNewPassword(c *cobra.Command) (string, error) {
+	if p := os.Getenv(newPasswordEnv); p != "" {
+		return p, nil
+	}
+	if path := os.Getenv(newPasswordFileEnv); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return "", fmt.Errorf("read %s: %w", newPasswordFileEnv, err)
+		}
+		p, crlf := strings.CutSuffix(string(b), "\r\n")
+		if !crlf {
+			p = strings.TrimSuffix(p, "\n")
+		}
+		return p, nil
+	}
+	if !term.IsTerminal(int(os.Stdin.Fd())) {
+		return "", withHint(errors.New("no new password"), "type it at a terminal, or set CHANCERY_NEW_PASSWORD or CHANCERY_NEW_PASSWORD_FILE")
+	}
+	read := func(prompt string) (string, error) {
+		fmt.Fprint(c.ErrOrStderr(), prompt)
+		b, err := term.ReadPassword(int(os.Stdin.Fd()))
+		fmt.Fprintln(c.ErrOrStderr())
+		return string(b), err
+	}
+	p, err := read("new password: ")
+	if err != nil {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	again, err := read("again: ")
+	if err != nil {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	if p != again {
+		return "", errors.New("the two passwords differ")
+	}
+	return p, nil
+}
+
+// setPassword calls POST /api/v1/password with the member's token.
+func setPassword(c *cobra.Command, base, name, pw string) error {
+	body, _ := json.Marshal(map[string]string{"member": name, "password": pw})
+	req, err := http.NewRequestWithContext(ctx(c), "POST", strings.TrimSuffix(base, "/")+"/api/v1/password", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token())
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	if err != nil {
+		return withHint(fmt.Errorf("set password: %w", err), "is 'chancery serve' running at CHANCERY_URL? (default http://127.0.0.1:8080)")
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNoContent {
+		return nil
+	}
+	var e struct {
+		Error string `json:"error"`
+	}
+	json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&e)
+	if e.Error == "" {
+		e.Error = resp.Status
+	}
+	if resp.StatusCode == http.StatusUnauthorized {
+		return withHint(fmt.Errorf("set password: %s", e.Error), "check CHANCERY_TOKEN")
+	}
+	return fmt.Errorf("set password: %s", e.Error)
+}
+
+// token is the member's token, from CHANCERY_TOKEN or CHANCERY_TOKEN_FILE (rm.client has
+// checked that there is one).
+func token() string {
+	if t := os.Getenv("CHANCERY_TOKEN"); t != "" {
+		return t
+	}
+	b, _ := os.ReadFile(os.Getenv("CHANCERY_TOKEN_FILE"))
+	return strings.TrimSpace(string(b))
+}

@@ -1,0 +1,121 @@
+// Package pdf is Chancery's PDF layer: it checks uploaded PDFs before they are stored, renders
+// Markdown and plain-text letters onto an A4 letterhead, marks every page of a coordination
+// (draft) copy so that it can never pass for a letter, stamps every page of a released letter
+// with a footer and a QR code that lead to its verification, embeds the office's PDF signature,
+// and extracts text for identification and diffs.
+//
+// The Ed25519 seal (package seal) stays the proof of a release; the footer and the embedded
+// signature make a printed or forwarded PDF lead back to it. Every function takes and returns
+// whole documents as bytes, refuses hostile input with an error wrapping ErrInvalid,
+// ErrEncrypted or ErrTooLarge, and never lets a panic of the libraries underneath escape.
+package pdf
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+)
+
+// Limits on what Check accepts. MaxBytes matches the server's default upload limit.
+const (
+	MaxBytes = 32 << 20
+	MaxPages = 500
+)
+
+var (
+	// ErrInvalid is wrapped by errors about input that is not a well-formed PDF, or that is
+	// hostile (too deeply nested, too many objects, decompression bombs).
+	ErrInvalid = errors.New("invalid pdf")
+	// ErrEncrypted is wrapped by errors about an encrypted PDF: the registry must be able to read
+	// what it stamps and signs, so it refuses them.
+	ErrEncrypted = errors.New("encrypted pdf")
+	// ErrTooLarge is wrapped by errors about a PDF over MaxBytes or MaxPages.
+	ErrTooLarge = errors.New("pdf too large")
+)
+
+// Info is what Check learned about a PDF.
+type Info struct {
+	Pages int
+}
+
+var disableConfigDir = sync.OnceFunc(api.DisableConfigDir)
+
+// config returns a fresh pdfcpu configuration with Chancery's limits. pdfcpu mutates its
+// configuration while it works, so each call gets its own.
+func config() *model.Configuration {
+	disableConfigDir()
+	conf := model.NewDefaultConfiguration()
+	conf.ValidationMode = model.ValidationRelaxed
+	conf.Offline = true
+	conf.Limits = model.ResourceLimits{
+		MaxStreamBytes:       MaxBytes,
+		MaxDecodeBytes:       128 << 20,
+		MaxImagePixels:       64 << 20,
+		MaxImageBytes:        256 << 20,
+		MaxObjectCount:       500_000,
+		MaxObjectStreamCount: 200_000,
+		MaxObjectStreamFirst: 4 << 20,
+		MaxXRefEntries:       500_000,
+		MaxRecursionDepth:    64,
+	}
+	return conf
+}
+
+// Check validates an uploaded PDF before anything is stored. It refuses input over MaxBytes or
+// MaxPages (ErrTooLarge), encrypted PDFs (ErrEncrypted), and anything malformed or hostile
+// (ErrInvalid).
+func Check(data []byte) (*Info, error) {
+	ctx, err := read(data)
+	if err != nil {
+		return nil, err
+	}
+	return &Info{Pages: ctx.PageCount}, nil
+}
+
+// read parses and validates data with pdfcpu, enforcing the limits of Check.
+func read(data []byte) (ctx *model.Context, err error) {
+	if len(data) > MaxBytes {
+		return nil, fmt.Errorf("%w: %d bytes, more than %d", ErrTooLarge, len(data), MaxBytes)
+	}
+	if !bytes.HasPrefix(data, []byte("%PDF-")) {
+		return nil, fmt.Errorf("%w: no %%PDF- header", ErrInvalid)
+	}
+	// pdfcpu repairs what it can; a registry must not store a file cut short in transfer.
+	tail := data[max(0, len(data)-1024):]
+	if !bytes.Contains(tail, []byte("%%EOF")) || !bytes.Contains(tail, []byte("startxref")) {
+		return nil, fmt.Errorf("%w: truncated (no startxref and %%%%EOF at the end)", ErrInvalid)
+	}
+	if nestingDepth(data, maxNesting) > maxNesting {
+		return nil, fmt.Errorf("%w: objects nested more than %d deep", ErrInvalid, maxNesting)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			ctx, err = nil, fmt.Errorf("%w: parser failure: %v", ErrInvalid, r)
+		}
+	}()
+	ctx, err = api.ReadContext(bytes.NewReader(data), config())
+	if err != nil {
+		if errors.Is(err, pdfcpu.ErrWrongPassword) {
+			return nil, fmt.Errorf("%w: password required", ErrEncrypted)
+		}
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if ctx.Encrypt != nil || ctx.E != nil {
+		return nil, fmt.Errorf("%w: refusing an encrypted document", ErrEncrypted)
+	}
+	if err := api.ValidateContext(ctx); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if ctx.PageCount > MaxPages {
+		return nil, fmt.Errorf("%w: %d pages, more than %d", ErrTooLarge, ctx.PageCount, MaxPages)
+	}
+	if ctx.PageCount < 1 {
+		return nil, fmt.Errorf("%w: no pages", ErrInvalid)
+	}
+	return ctx, nil
+}

@@ -1,0 +1,100 @@
+// Package ratelimit limits requests per client address with token buckets, for the public
+// endpoints anyone can call (verification, identification) so that one client cannot starve
+// the others.
+package ratelimit
+
+import (
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Limiter allows each key Rate requests per second on average, in bursts of up to Burst.
+// It is safe for concurrent use.
+type Limiter struct {
+	rate  float64
+	burst float64
+	now   func() time.Time
+
+	mu      sync.Mutex
+	buckets map[string]*bucket
+	swept   time.Time
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// New returns a limiter of rate requests per second with bursts of burst (at least 1).
+func New(rate float64, burst int) *Limiter {
+	return &Limiter{rate: rate, burst: math.Max(1, float64(burst)), now: time.Now, buckets: map[string]*bucket{}}
+}
+
+// Allow takes one token from key's bucket. If there is none, it returns false and how long
+// until there will be one.
+func (l *Limiter) Allow(key string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	l.sweep(now)
+	b, ok := l.buckets[key]
+	if !ok {
+		b = &bucket{tokens: l.burst, last: now}
+		l.buckets[key] = b
+	}
+	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	return false, time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+}
+
+// sweep forgets, at most once a minute, the buckets that have refilled: they are the same as
+// new ones, so memory stays bounded by the clients of the last minutes.
+func (l *Limiter) sweep(now time.Time) {
+	if now.Sub(l.swept) < time.Minute {
+		return
+	}
+	l.swept = now
+	full := time.Duration(l.burst / l.rate * float64(time.Second))
+	for k, b := range l.buckets {
+		if now.Sub(b.last) > full {
+			delete(l.buckets, k)
+		}
+	}
+}
+
+// Key is the client address of r: its IP without the port. Behind a reverse proxy every
+// request shares the proxy's address; the proxy should then do the limiting.
+func Key(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// Handler limits h per client address, answering 429 Too Many Requests with Retry-After.
+func (l *Limiter) Handler(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ok, wait := l.Allow(Key(r)); !ok {
+			TooMany(w, wait)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// TooMany answers 429 with a Retry-After of wait, rounded up to whole seconds.
+func TooMany(w http.ResponseWriter, wait time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusTooManyRequests)
+	w.Write([]byte("too many requests: try again in a moment\n"))
+}

@@ -1,0 +1,53 @@
+package ratelimit
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+)
+
+func TestLimiter(t *testing.T) {
+	now := time.Unix(0, 0)
+	l := New(2, 3)
+	l.now = func() time.Time { return now }
+	for i := range 3 {
+		if ok, _ := l.Allow("a"); !ok {
+			t.Fatalf("request %d of a burst of 3 refused", i+1)
+		}
+	}
+	ok, wait := l.Allow("a")
+	if ok || wait != 500*time.Millisecond {
+		t.Fatalf("fourth request: %v, wait %v; want refused for 500ms", ok, wait)
+	}
+	if ok, _ := l.Allow("b"); !ok {
+		t.Fatal("another client was refused")
+	}
+	now = now.Add(500 * time.Millisecond)
+	if ok, _ := l.Allow("a"); !ok {
+		t.Fatal("refused after refilling")
+	}
+	now = now.Add(time.Hour)
+	l.Allow("c")
+	if len(l.buckets) != 1 {
+		t.Errorf("%d buckets after a sweep, want 1", len(l.buckets))
+	}
+}
+
+func TestHandler(t *testing.T) {
+	h := New(1, 1).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	get := func() *httptest.ResponseRecorder {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", "/verify", nil)
+		r.RemoteAddr = "192.0.2.7:4321"
+		h.ServeHTTP(w, r)
+		return w
+	}
+	if w := get(); w.Code != 200 {
+		t.Fatalf("first request: %d", w.Code)
+	}
+	w := get()
+	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "1" {
+		t.Fatalf("second request: %d, Retry-After %q", w.Code, w.Header().Get("Retry-After"))
+	}
+}

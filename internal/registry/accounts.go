@@ -1,0 +1,220 @@
+package registry
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/chancery/chancery/internal/store"
+	"golang.org/x/crypto/argon2"
+)
+
+// Password rules: long enough to resist guessing, short enough to hash cheaply.
+const (
+	MinPasswordLength = 12
+	MaxPasswordLength = 256
+)
+
+// argon2id parameters for new passwords (RFC 9106, section 4, with less memory): each hash
+// records its own, so they can be raised without invalidating existing passwords.
+const (
+	argonTime    = 2
+	argonMemory  = 32 * 1024 // KiB
+	argonThreads = 2
+	argonKeyLen  = 32
+	argonSaltLen = 16
+)
+
+// dummyHash is checked against when the member does not exist or has no password, so that a
+// wrong name costs as much time as a wrong password.
+var dummyHash = hashPassword("chancery: no such member")
+
+// hashPassword returns password hashed with argon2id, in the PHC string format
+// $argon2id$v=19$m=M,t=T,p=P$salt$hash (unpadded base64).
+func hashPassword(password string) string {
+	salt := make([]byte, argonSaltLen)
+	rand.Read(salt)
+	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
+// checkPassword reports whether password matches encoded, comparing in constant time.
+func checkPassword(encoded, password string) bool {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" || parts[2] != fmt.Sprintf("v=%d", argon2.Version) {
+		return false
+	}
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || m > 1<<20 || t == 0 || t > 16 || p == 0 {
+		return false
+	}
+	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
+	if err != nil {
+		return false
+	}
+	want, err := base64.RawStdEncoding.DecodeString(parts[5])
+	if err != nil || len(want) < 16 {
+		return false
+	}
+	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+func checkNewPassword(password string) error {
+	n := utf8.RuneCountInString(password)
+	if !utf8.ValidString(password) || n < MinPasswordLength || len(password) > MaxPasswordLength {
+		return fmt.Errorf("%w: a password needs at least %d characters (and at most %d bytes)", ErrInvalid, MinPasswordLength, MaxPasswordLength)
+	}
+	return nil
+}
+
+// SetPassword sets the web sign-in password of member name: a member sets their own (name
+// empty or their own name), an admin sets anyone's. It ends every session of that member.
+func (r *Registry) SetPassword(ctx context.Context, a Actor, name, password string) error {
+	if a.Member == nil {
+		return ErrUnauthenticated
+	}
+	if name == "" {
+		name = a.Member.Name
+	}
+	if name != a.Member.Name {
+		if err := a.require(RoleAdmin); err != nil {
+			return fmt.Errorf("set password of %s: %w", name, err)
+		}
+	}
+	if err := checkNewPassword(password); err != nil {
+		return err
+	}
+	encoded := hashPassword(password)
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		m, err := tx.MemberByName(ctx, name)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetPassword(ctx, m.ID, encoded, r.now()); err != nil {
+			return err
+		}
+		if _, err := tx.DeleteMemberSessions(ctx, m.ID); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "member.password", "", name)
+	})
+	if err != nil {
+		return fmt.Errorf("set password of %s: %w", name, err)
+	}
+	return nil
+}
+
+// CheckPassword returns the member name if password is theirs. Every failure (no such member,
+// no password set, a wrong password) is the same ErrUnauthenticated and takes the same time,
+// so that the answer does not tell which names exist.
+func (r *Registry) CheckPassword(ctx context.Context, name, password string) (*store.Member, error) {
+	var m *store.Member
+	encoded := dummyHash
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		if m, err = tx.MemberByName(ctx, name); err != nil {
+			return err
+		}
+		encoded, err = tx.Password(ctx, m.ID)
+		return err
+	})
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("check password: %w", err)
+	}
+	ok := checkPassword(encoded, password)
+	if err != nil || !ok || len(password) > MaxPasswordLength {
+		return nil, ErrUnauthenticated
+	}
+	return m, nil
+}
+
+// SessionTimes bound a browser session: it ends Lifetime after sign-in, or after Idle without
+// a request, whichever comes first.
+type SessionTimes struct {
+	Lifetime time.Duration
+	Idle     time.Duration
+}
+
+// touchEvery limits how often a session's last use is written: at most once a minute.
+const touchEvery = time.Minute
+
+// StartSession opens a browser session for m and returns its ID, for a cookie. Only the ID's
+// SHA-256 is stored. Any authenticator (password, single sign-on) ends with this call.
+func (r *Registry) StartSession(ctx context.Context, m *store.Member, remote string, times SessionTimes) (string, error) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	id := "chs_" + base64.RawURLEncoding.EncodeToString(b)
+	now := r.cfg.Now().UTC()
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if _, err := tx.DeleteExpiredSessions(ctx, now, now.Add(-times.Idle)); err != nil {
+			return err
+		}
+		if err := tx.AddSession(ctx, store.Session{IDHash: HashToken(id), MemberID: m.ID, CreatedAt: now, LastSeen: now,
+			ExpiresAt: now.Add(times.Lifetime), Remote: remote}); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, Actor{Member: m, Remote: remote}, "member.signin", "", m.Name)
+	})
+	if err != nil {
+		return "", fmt.Errorf("start session for %s: %w", m.Name, err)
+	}
+	return id, nil
+}
+
+// SessionMember returns the member whose session id is, and records its use. An unknown,
+// expired or idle session is ErrUnauthenticated.
+func (r *Registry) SessionMember(ctx context.Context, id string, times SessionTimes) (*store.Member, error) {
+	if !strings.HasPrefix(id, "chs_") {
+		return nil, ErrUnauthenticated
+	}
+	h := HashToken(id)
+	now := r.cfg.Now().UTC()
+	var s *store.Session
+	var m *store.Member
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		if s, err = tx.SessionByHash(ctx, h); err != nil {
+			return err
+		}
+		m, err = tx.MemberByID(ctx, s.MemberID)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrUnauthenticated
+	}
+	if err != nil {
+		return nil, fmt.Errorf("session: %w", err)
+	}
+	if !now.Before(s.ExpiresAt) || now.Sub(s.LastSeen) >= times.Idle {
+		return nil, ErrUnauthenticated
+	}
+	if now.Sub(s.LastSeen) >= touchEvery {
+		err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error { return tx.TouchSession(ctx, h, now) })
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, ErrUnauthenticated // ended meanwhile
+		}
+		if err != nil {
+			return nil, fmt.Errorf("session: %w", err)
+		}
+	}
+	return m, nil
+}
+
+// EndSession ends the session id (sign-out). Ending an unknown session is not an error.
+func (r *Registry) EndSession(ctx context.Context, id string) error {
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, HashToken(id)) })
+	if err != nil {
+		return fmt.Errorf("end session: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,95 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestPasswords(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	const pw = "correct horse battery"
+	if err := o.r.SetPassword(ctx, o.reviewer, "", "short"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a short password: %v, want ErrInvalid", err)
+	}
+	if err := o.r.SetPassword(ctx, o.reviewer, "otto", pw); !errors.Is(err, ErrForbidden) {
+		t.Errorf("a reviewer setting another member's password: %v, want ErrForbidden", err)
+	}
+	if err := o.r.SetPassword(ctx, Actor{}, "rita", pw); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("anonymous: %v, want ErrUnauthenticated", err)
+	}
+	if err := o.r.SetPassword(ctx, o.reviewer, "", pw); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.r.SetPassword(ctx, o.admin, "otto", pw+"!"); err != nil {
+		t.Fatalf("an admin setting a password: %v", err)
+	}
+	m, err := o.r.CheckPassword(ctx, "rita", pw)
+	if err != nil || m.Name != "rita" {
+		t.Fatalf("check the right password: %v, %v", m, err)
+	}
+	for _, c := range []struct{ name, pw string }{{"rita", pw + "x"}, {"rita", ""}, {"nobody", pw}, {"sam", pw}, {"otto", pw}} {
+		if _, err := o.r.CheckPassword(ctx, c.name, c.pw); !errors.Is(err, ErrUnauthenticated) {
+			t.Errorf("CheckPassword(%q, %q): %v, want ErrUnauthenticated", c.name, c.pw, err)
+		}
+	}
+	if h := hashPassword(pw); !strings.HasPrefix(h, "$argon2id$v=19$m=") || h == hashPassword(pw) {
+		t.Errorf("hash %q: want the PHC format with a fresh salt each time", h)
+	}
+	if checkPassword("$argon2id$v=19$m=0,t=1,p=1$AAAA$AAAA", pw) || checkPassword("garbage", pw) {
+		t.Error("a malformed hash matched")
+	}
+}
+
+func TestSessions(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	now := time.Date(2020, 1, 6, 9, 0, 0, 0, time.UTC)
+	o.r.cfg.Now = func() time.Time { return now }
+	times := SessionTimes{Lifetime: 8 * time.Hour, Idle: 30 * time.Minute}
+	id, err := o.r.StartSession(ctx, o.reviewer.Member, "test", times)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := o.r.SessionMember(ctx, id, times); err != nil || m.Name != "rita" {
+		t.Fatalf("fresh session: %v, %v", m, err)
+	}
+	if _, err := o.r.SessionMember(ctx, id+"x", times); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("a wrong session ID: %v", err)
+	}
+	// Used every 20 minutes, the session lives until its lifetime ends.
+	for range 30 {
+		now = now.Add(20 * time.Minute)
+		_, err := o.r.SessionMember(ctx, id, times)
+		if now.Sub(time.Date(2020, 1, 6, 9, 0, 0, 0, time.UTC)) < times.Lifetime && err != nil {
+			t.Fatalf("at %v: %v", now, err)
+		}
+		if now.Sub(time.Date(2020, 1, 6, 9, 0, 0, 0, time.UTC)) >= times.Lifetime && !errors.Is(err, ErrUnauthenticated) {
+			t.Fatalf("after its lifetime, at %v: %v", now, err)
+		}
+	}
+	// Idle too long.
+	id2, _ := o.r.StartSession(ctx, o.reviewer.Member, "test", times)
+	now = now.Add(31 * time.Minute)
+	if _, err := o.r.SessionMember(ctx, id2, times); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("an idle session: %v", err)
+	}
+	// Sign-out, and a password change, end sessions server-side.
+	id3, _ := o.r.StartSession(ctx, o.reviewer.Member, "test", times)
+	if err := o.r.EndSession(ctx, id3); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.SessionMember(ctx, id3, times); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("after sign-out: %v", err)
+	}
+	id4, _ := o.r.StartSession(ctx, o.reviewer.Member, "test", times)
+	if err := o.r.SetPassword(ctx, o.reviewer, "", "a new long password"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.SessionMember(ctx, id4, times); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("after a password change: %v", err)
+	}
+}

@@ -1,0 +1,100 @@
+package registry
+
+import (
+	"fmt"
+	"mime"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/store"
+)
+
+// A version's media type decides how its copies leave the registry: PDFs are marked as they
+// are; Markdown and plain text are first rendered into a letterhead PDF; any other type leaves
+// as its exact bytes (with a detached seal when released).
+const (
+	kindPDF = iota + 1
+	kindText
+	kindOther
+)
+
+func fileKind(mediaType string) int {
+	mt, _, _ := mime.ParseMediaType(mediaType)
+	switch mt {
+	case "application/pdf":
+		return kindPDF
+	case "text/plain", "text/markdown", "text/x-markdown":
+		return kindText
+	}
+	return kindOther
+}
+
+// VerifyURL is where the QR code and footer of a released letter send the reader.
+func (r *Registry) VerifyURL(ref string) string {
+	return strings.TrimRight(r.cfg.Office.URL, "/") + "/v/" + ref
+}
+
+// letterPDF returns the version as a PDF: itself, or its text rendered on the letterhead.
+// date is the letter's date (zero for an undated draft); signatories sign the letterhead.
+func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string) ([]byte, error) {
+	if fileKind(v.MediaType) == kindPDF {
+		return data, nil
+	}
+	return pdf.Render(v.MediaType, data, pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
+		Subject: l.Subject, Date: date, Addressees: l.Addressees, Signatories: signatories})
+}
+
+// releasedFile makes the file a release publishes from the approved version: for a PDF or a
+// text letter, the letter PDF with the verification footer and QR code on every page, then the
+// office's embedded PDF signature when a certificate is configured. Stamping is deterministic,
+// so the released pages are exactly the approved ones plus the footer. It sets the statement's
+// file digest, name and type.
+func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, stmt *seal.ReleaseStatement) ([]byte, error) {
+	stmt.FileDigest, stmt.FileMediaType = seal.DigestOf(data), ""
+	if fileKind(v.MediaType) == kindOther {
+		return data, nil
+	}
+	doc, err := r.letterPDF(l, v, data, stmt.ReleasedAt, signerNames(stmt))
+	if err != nil {
+		return nil, err
+	}
+	doc, err = pdf.Stamp(doc, pdf.Footer{Office: r.cfg.Office.Name, Reference: l.Reference,
+		Released: stmt.ReleasedAt, VerifyURL: r.VerifyURL(l.Reference)})
+	if err != nil {
+		return nil, err
+	}
+	if r.cfg.PDFSigner != nil {
+		if doc, err = pdf.Sign(doc, r.cfg.PDFSigner, stmt.ReleasedAt, r.cfg.Office.Name); err != nil {
+			return nil, err
+		}
+	}
+	stmt.FileDigest = seal.DigestOf(doc)
+	if fileKind(v.MediaType) == kindText {
+		stmt.FileMediaType = "application/pdf"
+		stmt.FileName = strings.TrimSuffix(v.FileName, filepath.Ext(v.FileName)) + ".pdf"
+	}
+	return doc, nil
+}
+
+// draftFile makes a coordination copy of the version: the letter PDF with the DRAFT watermark
+// and the recipient's line on every page, so that each copy is recognisably a draft and
+// distinguishable from every other. Other types leave as their bytes. It returns the copy,
+// its name and its media type.
+func (r *Registry) draftFile(l *store.Letter, v store.Version, data []byte, m pdf.DraftMark) ([]byte, string, string, error) {
+	if fileKind(v.MediaType) == kindOther {
+		return data, v.FileName, v.MediaType, nil
+	}
+	doc, err := r.letterPDF(l, v, data, time.Time{}, nil)
+	if err != nil {
+		return nil, "", "", err
+	}
+	doc, err = pdf.Watermark(doc, m)
+	if err != nil {
+		return nil, "", "", fmt.Errorf("watermark: %w", err)
+	}
+	name := strings.TrimSuffix(v.FileName, filepath.Ext(v.FileName))
+	return doc, fmt.Sprintf("%s-DRAFT-v%d.pdf", name, v.N), "application/pdf", nil
+}

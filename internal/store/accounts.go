@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// SetPassword sets (or replaces) the encoded password hash of a member.
+func (t *Tx) SetPassword(ctx context.Context, memberID int64, encoded string, now time.Time) error {
+	_, err := t.exec(ctx, `INSERT INTO member_passwords (member_id, hash, updated_at) VALUES ($1, $2, $3)
+ON CONFLICT (member_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at`, memberID, encoded, ts(now))
+	if err != nil {
+		return fmt.Errorf("set password of member %d: %w", memberID, err)
+	}
+	return nil
+}
+
+// Password returns the encoded password hash of a member; ErrNotFound if they have none.
+func (t *Tx) Password(ctx context.Context, memberID int64) (string, error) {
+	var h string
+	if err := t.queryRow(ctx, `SELECT hash FROM member_passwords WHERE member_id = $1`, memberID).Scan(&h); err != nil {
+		return "", notFound(err, fmt.Sprintf("password of member %d", memberID))
+	}
+	return h, nil
+}
+
+// Session is a browser session. Only the SHA-256 of its ID is stored, so a database leak
+// reveals no usable session.
+type Session struct {
+	IDHash    []byte
+	MemberID  int64
+	CreatedAt time.Time
+	LastSeen  time.Time
+	ExpiresAt time.Time
+	Remote    string
+}
+
+// AddSession records a new session; ErrConflict if its ID hash is taken.
+func (t *Tx) AddSession(ctx context.Context, s Session) error {
+	_, err := t.exec(ctx, `INSERT INTO sessions (id_hash, member_id, created_at, last_seen, expires_at, remote) VALUES ($1, $2, $3, $4, $5, $6)`,
+		s.IDHash, s.MemberID, ts(s.CreatedAt), ts(s.LastSeen), ts(s.ExpiresAt), s.Remote)
+	return conflict(err, "add session")
+}
+
+// SessionByHash finds a session by the SHA-256 of its ID, expired or not: the caller judges
+// expiry and idleness against its own clock.
+func (t *Tx) SessionByHash(ctx context.Context, idHash []byte) (*Session, error) {
+	var s Session
+	var created, seen, expires string
+	err := t.queryRow(ctx, `SELECT id_hash, member_id, created_at, last_seen, expires_at, remote FROM sessions WHERE id_hash = $1`, idHash).
+		Scan(&s.IDHash, &s.MemberID, &created, &seen, &expires, &s.Remote)
+	if err != nil {
+		return nil, notFound(err, "session")
+	}
+	s.CreatedAt, s.LastSeen, s.ExpiresAt = parseTS(created), parseTS(seen), parseTS(expires)
+	return &s, nil
+}
+
+// TouchSession records that a session was used at now; ErrNotFound if it does not exist.
+func (t *Tx) TouchSession(ctx context.Context, idHash []byte, now time.Time) error {
+	res, err := t.exec(ctx, `UPDATE sessions SET last_seen = $1 WHERE id_hash = $2`, ts(now), idHash)
+	if err != nil {
+		return fmt.Errorf("touch session: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("touch session: %w", ErrNotFound)
+	}
+	return nil
+}
+
+// DeleteSession ends a session. Deleting a session that does not exist is not an error, so
+// that signing out twice is harmless.
+func (t *Tx) DeleteSession(ctx context.Context, idHash []byte) error {
+	if _, err := t.exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, idHash); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteMemberSessions ends every session of a member (after a password change) and returns
+// how many there were.
+func (t *Tx) DeleteMemberSessions(ctx context.Context, memberID int64) (int64, error) {
+	res, err := t.exec(ctx, `DELETE FROM sessions WHERE member_id = $1`, memberID)
+	if err != nil {
+		return 0, fmt.Errorf("delete sessions of member %d: %w", memberID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// DeleteExpiredSessions removes sessions that expired, or were last seen, before cutoff
+// times, and returns how many it removed.
+func (t *Tx) DeleteExpiredSessions(ctx context.Context, now, idleSince time.Time) (int64, error) {
+	res, err := t.exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1 OR last_seen < $2`, ts(now), ts(idleSince))
+	if err != nil {
+		return 0, fmt.Errorf("delete expired sessions: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// UnreleasedLetters returns up to limit letters that have no release, newest first.
+func (t *Tx) UnreleasedLetters(ctx context.Context, limit int) ([]Letter, error) {
+	return t.letters(ctx, "unreleased letters", `SELECT `+letterCols+` FROM letters
+WHERE id NOT IN (SELECT letter_id FROM releases) ORDER BY id DESC LIMIT $1`, limit)
+}
+
+// RecentReleases returns up to limit released letters, the latest released first.
+func (t *Tx) RecentReleases(ctx context.Context, limit int) ([]Letter, error) {
+	return t.letters(ctx, "recent releases", `SELECT `+letterCols+` FROM letters
+WHERE id IN (SELECT letter_id FROM releases)
+ORDER BY (SELECT log_index FROM releases WHERE releases.letter_id = letters.id) DESC LIMIT $1`, limit)
+}
+
+func (t *Tx) letters(ctx context.Context, what, query string, args ...any) ([]Letter, error) {
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []Letter
+	for rows.Next() {
+		l, err := scanLetter(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, *l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}

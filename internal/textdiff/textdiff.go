@@ -1,0 +1,230 @@
+// Package textdiff compares two texts word by word, for the differences between a letter's
+// versions and between a letter and a text pasted for identification. It tokenizes into
+// words and the whitespace between them, and finds a shortest edit script with Myers's
+// O(ND) algorithm ("An O(ND) Difference Algorithm and Its Variations", 1986).
+package textdiff
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Kind is what an Op does.
+type Kind int
+
+// Kinds of Op.
+const (
+	Equal Kind = iota
+	Insert
+	Delete
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Insert:
+		return "insert"
+	case Delete:
+		return "delete"
+	}
+	return "equal"
+}
+
+// Op is a run of text kept, inserted or deleted. Concatenating the Equal and Delete texts
+// gives the old text; the Equal and Insert texts give the new one.
+type Op struct {
+	Kind Kind
+	Text string
+}
+
+// MaxEdits bounds the work on very different texts: beyond this many word edits, Words
+// reports the whole old text deleted and the new inserted.
+const MaxEdits = 1000
+
+// Words returns the word-level differences from a to b.
+func Words(a, b string) []Op {
+	x, y := Tokens(a), Tokens(b)
+	// Common prefix and suffix cost nothing and keep the search small.
+	pre := 0
+	for pre < len(x) && pre < len(y) && x[pre] == y[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(x)-pre && suf < len(y)-pre && x[len(x)-1-suf] == y[len(y)-1-suf] {
+		suf++
+	}
+	var ops []Op
+	add := func(k Kind, s string) {
+		if s == "" {
+			return
+		}
+		if n := len(ops); n > 0 && ops[n-1].Kind == k {
+			ops[n-1].Text += s
+			return
+		}
+		ops = append(ops, Op{k, s})
+	}
+	add(Equal, strings.Join(x[:pre], ""))
+	for _, e := range myers(x[pre:len(x)-suf], y[pre:len(y)-suf]) {
+		add(e.Kind, e.Text)
+	}
+	add(Equal, strings.Join(x[len(x)-suf:], ""))
+	return cleanup(ops)
+}
+
+// cleanup makes the script easier to read: whitespace alone kept between two changes joins
+// them, and each run of changes shows its deletion before its insertion.
+func cleanup(ops []Op) []Op {
+	var out []Op
+	var del, ins strings.Builder
+	flush := func() {
+		if del.Len() > 0 {
+			out = append(out, Op{Delete, del.String()})
+		}
+		if ins.Len() > 0 {
+			out = append(out, Op{Insert, ins.String()})
+		}
+		del.Reset()
+		ins.Reset()
+	}
+	for i, op := range ops {
+		switch {
+		case op.Kind == Delete:
+			del.WriteString(op.Text)
+		case op.Kind == Insert:
+			ins.WriteString(op.Text)
+		case i > 0 && i < len(ops)-1 && strings.TrimSpace(op.Text) == "":
+			del.WriteString(op.Text)
+			ins.WriteString(op.Text)
+		default:
+			flush()
+			out = append(out, op)
+		}
+	}
+	flush()
+	return out
+}
+
+// Tokens splits s into words (runs of letters, digits and marks), single punctuation
+// characters and runs of whitespace; their concatenation is s.
+func Tokens(s string) []string {
+	var out []string
+	for len(s) > 0 {
+		r, n := utf8.DecodeRuneInString(s)
+		class := classOf(r)
+		if class == 2 {
+			out = append(out, s[:n])
+			s = s[n:]
+			continue
+		}
+		i := n
+		for i < len(s) {
+			r, m := utf8.DecodeRuneInString(s[i:])
+			if classOf(r) != class {
+				break
+			}
+			i += m
+		}
+		out = append(out, s[:i])
+		s = s[i:]
+	}
+	return out
+}
+
+// classOf is 0 for word characters, 1 for spaces, 2 for anything else.
+func classOf(r rune) int {
+	switch {
+	case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
+		return 0
+	case unicode.IsSpace(r):
+		return 1
+	}
+	return 2
+}
+
+// myers returns the edit script from x to y, one op per token.
+func myers(x, y []string) []Op {
+	n, m := len(x), len(y)
+	if n == 0 || m == 0 {
+		return whole(x, y)
+	}
+	maxD := min(n+m, MaxEdits)
+	off := maxD + 1
+	v := make([]int, 2*maxD+3)
+	// trace[d] is v's window [-d-1, d+1] before step d: enough to walk back.
+	var trace [][]int
+	for d := 0; ; d++ {
+		if d > maxD {
+			return whole(x, y)
+		}
+		trace = append(trace, append([]int(nil), v[off-d-1:off+d+2]...))
+		for k := -d; k <= d; k += 2 {
+			var i int
+			if k == -d || (k != d && v[off+k-1] < v[off+k+1]) {
+				i = v[off+k+1]
+			} else {
+				i = v[off+k-1] + 1
+			}
+			j := i - k
+			for i < n && j < m && x[i] == y[j] {
+				i, j = i+1, j+1
+			}
+			v[off+k] = i
+			if i >= n && j >= m {
+				return backtrack(x, y, trace)
+			}
+		}
+	}
+}
+
+// backtrack walks the trace back from the end of both texts to their start.
+func backtrack(x, y []string, trace [][]int) []Op {
+	var rev []Op
+	i, j := len(x), len(y)
+	for d := len(trace) - 1; d > 0; d-- {
+		vd := func(k int) int { return trace[d][k+d+1] }
+		k := i - j
+		var pk int
+		if k == -d || (k != d && vd(k-1) < vd(k+1)) {
+			pk = k + 1
+		} else {
+			pk = k - 1
+		}
+		pi := vd(pk)
+		pj := pi - pk
+		mi := pi + 1 // after a deletion of x[pi]
+		if pk == k+1 {
+			mi = pi // after an insertion of y[pj]
+		}
+		for i > mi {
+			rev = append(rev, Op{Equal, x[i-1]})
+			i, j = i-1, j-1
+		}
+		if pk == k+1 {
+			rev = append(rev, Op{Insert, y[pj]})
+		} else {
+			rev = append(rev, Op{Delete, x[pi]})
+		}
+		i, j = pi, pj
+	}
+	for i > 0 {
+		rev = append(rev, Op{Equal, x[i-1]})
+		i--
+	}
+	out := make([]Op, len(rev))
+	for a, b := 0, len(rev)-1; b >= 0; a, b = a+1, b-1 {
+		out[a] = rev[b]
+	}
+	return out
+}
+
+func whole(x, y []string) []Op {
+	var out []Op
+	if len(x) > 0 {
+		out = append(out, Op{Delete, strings.Join(x, "")})
+	}
+	if len(y) > 0 {
+		out = append(out, Op{Insert, strings.Join(y, "")})
+	}
+	return out
+}

@@ -1,0 +1,267 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/server"
+)
+
+func TestAnonymousGetsOnlyPublicPages(t *testing.T) {
+	o := newOffice(t, server.Config{})
+	ref := o.letter("Repositioning of forces", "# Draft\n\nUnits will leave.\n")
+	c := o.client()
+	for _, p := range []string{"/", "/verify", "/log", "/v/" + ref, "/verify?q=" + ref, "/signin", "/static/verify.js"} {
+		resp, body := c.get(p)
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %s", p, resp.Status)
+		}
+		if strings.Contains(body, "Repositioning") {
+			t.Errorf("GET %s shows the draft's subject to the public", p)
+		}
+	}
+	for _, p := range []string{"/inbox", "/letters/" + ref} {
+		resp, _ := c.get(p)
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/signin?next=") {
+			t.Errorf("GET %s: %s to %q, want a redirect to sign in", p, resp.Status, resp.Header.Get("Location"))
+		}
+	}
+	for _, p := range []string{"/letters", "/letters/" + ref + "/approve", "/letters/" + ref + "/release", "/letters/" + ref + "/export", "/signout"} {
+		resp, _ := c.post(p, url.Values{"csrf": {"x"}, "recipient": {"a"}})
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("POST %s: %s, want 401", p, resp.Status)
+		}
+	}
+	// The public verify page for a draft's reference says nothing of the draft.
+	_, body := c.get("/v/" + ref)
+	if !strings.Contains(body, "Unknown to this registry") {
+		t.Errorf("/v/ of a draft, for the public: want unknown")
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	o := newOffice(t, server.Config{})
+	resp, _ := o.client().get("/verify")
+	for k, want := range map[string]string{
+		"Content-Security-Policy": "script-src 'self'",
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "same-origin",
+	} {
+		if got := resp.Header.Get(k); !strings.Contains(got, want) {
+			t.Errorf("%s: %q, want %q in it", k, got, want)
+		}
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP %q", csp)
+	}
+}
+
+func TestReviewerCannotRelease(t *testing.T) {
+	o := newOffice(t, server.Config{})
+	ref := o.letter("Coordination", "Sir, ...\n")
+	// Everything but the release is done.
+	if err := o.reg.Approve(context.Background(), o.actors["rita"], ref, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	o.sign(ref)
+	c := o.client()
+	tok := c.signIn("rita")
+	resp, _ := c.post("/letters/"+ref+"/release", url.Values{"csrf": {tok}})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a reviewer's release: %s, want 403", resp.Status)
+	}
+	if st, _ := o.reg.StatusOf(context.Background(), ref); st.Outcome != registry.Unknown {
+		t.Errorf("after a reviewer's release attempt the letter is %s", st.Outcome)
+	}
+	// The release officer can.
+	c2 := o.client()
+	tok2 := c2.signIn("otto")
+	if resp, body := c2.post("/letters/"+ref+"/release", url.Values{"csrf": {tok2}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("release by the release officer: %s\n%s", resp.Status, body)
+	}
+	if st, _ := o.reg.StatusOf(context.Background(), ref); st.Outcome != registry.Valid {
+		t.Errorf("after release: %s", st.Outcome)
+	}
+}
+
+func TestCSRF(t *testing.T) {
+	o := newOffice(t, server.Config{})
+	ref := o.letter("Coordination", "Sir, ...\n")
+	c := o.client()
+	tok := c.signIn("rita")
+	approvals := func() int {
+		v, err := o.reg.Letter(context.Background(), o.actors["rita"], ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(v.Approvals)
+	}
+	for _, tc := range []struct {
+		name string
+		form url.Values
+		hdr  map[string]string
+	}{
+		{"no token", url.Values{}, map[string]string{"Origin": o.srv.URL}},
+		{"wrong token", url.Values{"csrf": {tok + "x"}}, map[string]string{"Origin": o.srv.URL}},
+		{"foreign Origin", url.Values{"csrf": {tok}}, map[string]string{"Origin": "https://evil.example"}},
+		{"cross-site fetch", url.Values{"csrf": {tok}}, map[string]string{"Sec-Fetch-Site": "cross-site"}},
+	} {
+		resp, _ := c.do("POST", "/letters/"+ref+"/approve", tc.form, tc.hdr)
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: %s, want 403", tc.name, resp.Status)
+		}
+	}
+	if n := approvals(); n != 0 {
+		t.Fatalf("%d approvals after refused posts", n)
+	}
+	// Sign-in from another site is refused too.
+	resp, _ := o.client().do("POST", "/signin", url.Values{"name": {"rita"}, "password": {password("rita")}}, map[string]string{"Origin": "https://evil.example"})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site sign-in: %s", resp.Status)
+	}
+	// A token of another session does not work.
+	other := o.client().signIn("rita")
+	if resp, _ := c.post("/letters/"+ref+"/approve", url.Values{"csrf": {other}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("another session's token: %s", resp.Status)
+	}
+	if resp, body := c.post("/letters/"+ref+"/approve", url.Values{"csrf": {tok}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the right token: %s\n%s", resp.Status, body)
+	}
+	if n := approvals(); n != 1 {
+		t.Errorf("%d approvals, want 1", n)
+	}
+}
+
+func TestSessionCookie(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		o := newOffice(t, server.Config{Secure: secure})
+		// With Secure set, the site is served over https (behind a proxy here).
+		origin := strings.Replace(o.srv.URL, "http://", map[bool]string{false: "http://", true: "https://"}[secure], 1)
+		resp, _ := o.client().do("POST", "/signin", url.Values{"name": {"rita"}, "password": {password("rita")}}, map[string]string{"Origin": origin})
+		cs := resp.Cookies()
+		if len(cs) != 1 {
+			t.Fatalf("secure=%v: cookies %v", secure, cs)
+		}
+		ck := cs[0]
+		if !ck.HttpOnly || (ck.SameSite != http.SameSiteLaxMode && ck.SameSite != http.SameSiteStrictMode) || ck.Path != "/" {
+			t.Errorf("secure=%v: cookie %v", secure, ck)
+		}
+		if ck.Secure != secure || strings.HasPrefix(ck.Name, "__Host-") != secure {
+			t.Errorf("secure=%v: cookie %s Secure=%v", secure, ck.Name, ck.Secure)
+		}
+		if !strings.HasPrefix(ck.Value, "chs_") || len(ck.Value) < 40 {
+			t.Errorf("session ID %q", ck.Value)
+		}
+	}
+}
+
+func TestWrongPassword(t *testing.T) {
+	o := newOffice(t, server.Config{})
+	c := o.client()
+	time1 := func(name, pw string) (time.Duration, string) {
+		start := time.Now()
+		resp, body := c.post("/signin", url.Values{"name": {name}, "password": {pw}})
+		if resp.StatusCode != http.StatusUnauthorized || len(resp.Cookies()) != 0 {
+			t.Errorf("sign-in as %q with a wrong password: %s, cookies %v", name, resp.Status, resp.Cookies())
+		}
+		return time.Since(start), body
+	}
+	// Warm up, then compare a wrong password with an unknown name: same message, similar time.
+	time1("rita", "nope")
+	var known, unknown time.Duration
+	var bodyKnown, bodyUnknown string
+	for range 3 {
+		d, b := time1("rita", "wrong password!")
+		known += d
+		bodyKnown = b
+		d, b = time1("nobody-at-all", "wrong password!")
+		unknown += d
+		bodyUnknown = b
+	}
+	msg := "The name or the password is wrong."
+	if !strings.Contains(bodyKnown, msg) || !strings.Contains(bodyUnknown, msg) {
+		t.Errorf("want the same generic message for both")
+	}
+	if ratio := float64(known) / float64(unknown); ratio < 0.5 || ratio > 2 {
+		t.Errorf("wrong password took %v, unknown member %v: the difference tells which names exist", known, unknown)
+	}
+}
+
+func TestSignOutEndsSessionOnServer(t *testing.T) {
+	o := newOffice(t, server.Config{})
+	c := o.client()
+	tok := c.signIn("rita")
+	u, _ := url.Parse(o.srv.URL)
+	cookie := c.hc.Jar.Cookies(u)[0]
+	if resp, _ := c.post("/signout", url.Values{"csrf": {tok}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-out: %s", resp.Status)
+	}
+	// Replaying the old cookie does not work: the session is gone on the server.
+	replay := o.client()
+	replay.hc.Jar.SetCookies(u, []*http.Cookie{{Name: cookie.Name, Value: cookie.Value}})
+	if resp, _ := replay.get("/inbox"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the old session cookie after sign-out: %s, want a redirect to sign in", resp.Status)
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	o := newOffice(t, server.Config{RateLimit: 1, RateBurst: 3})
+	c := o.client()
+	var last *http.Response
+	for range 4 {
+		last, _ = c.get("/verify?q=TFN-2020-000001")
+	}
+	if last.StatusCode != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" {
+		t.Errorf("4th request in a burst of 3: %s, Retry-After %q", last.Status, last.Header.Get("Retry-After"))
+	}
+	if resp, _ := c.get("/log"); resp.StatusCode != http.StatusOK {
+		t.Errorf("a page that is not limited: %s", resp.Status)
+	}
+	// Disabled for benchmarks.
+	o2 := newOffice(t, server.Config{RateLimit: -1})
+	c2 := o2.client()
+	for i := range 50 {
+		if resp, _ := c2.get("/v/TFN-2020-000001"); resp.StatusCode != http.StatusOK {
+			t.Fatalf("request %d with the limit disabled: %s", i, resp.Status)
+		}
+	}
+}
+
+func TestPasswordAPI(t *testing.T) {
+	o := newOffice(t, server.Config{})
+	ctx := context.Background()
+	tok, err := o.reg.AddMember(ctx, o.actors["root"], "lena", []string{registry.RoleReviewer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := func(tok, body string) int {
+		req, _ := http.NewRequest("POST", o.srv.URL+"/api/v1/password", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if s := set(tok, `{"password": "lena's long password"}`); s != http.StatusNoContent {
+		t.Fatalf("set own password: %d", s)
+	}
+	if _, err := o.reg.CheckPassword(ctx, "lena", "lena's long password"); err != nil {
+		t.Errorf("the password set through the API does not check: %v", err)
+	}
+	if s := set(tok, `{"member": "otto", "password": "lena's long password"}`); s != http.StatusForbidden {
+		t.Errorf("a reviewer setting another's password: %d", s)
+	}
+	if s := set(tok, `{"password": "short"}`); s != http.StatusBadRequest {
+		t.Errorf("a short password: %d", s)
+	}
+	if s := set("chy_nope", `{"password": "lena's long password"}`); s != http.StatusUnauthorized {
+		t.Errorf("a bad token: %d", s)
+	}
+}

@@ -1,0 +1,163 @@
+package web
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
+)
+
+// Authenticator checks who is signing in. It is the seam for single sign-on: the local
+// password store is one implementation; an OpenID Connect or SAML one would read its
+// callback request instead of a form. Whatever it is, the session that follows is the
+// registry's (registry.StartSession), and the member it returns is an existing member whose
+// roles the registry enforces.
+type Authenticator interface {
+	// Authenticate returns the member the sign-in request r proves to be. It returns an error
+	// wrapping registry.ErrUnauthenticated for wrong credentials, the same whatever was wrong,
+	// so that the answer does not reveal which member names exist.
+	Authenticate(r *http.Request) (*store.Member, error)
+}
+
+// PasswordAuthenticator signs members in with the name and password of the sign-in form,
+// checked against the argon2id hashes the registry keeps.
+type PasswordAuthenticator struct {
+	Registry *registry.Registry
+}
+
+// Authenticate implements Authenticator.
+func (p PasswordAuthenticator) Authenticate(r *http.Request) (*store.Member, error) {
+	return p.Registry.CheckPassword(r.Context(), strings.TrimSpace(r.PostFormValue("name")), r.PostFormValue("password"))
+}
+
+// sess is the request's session: empty for a visitor who is not signed in.
+type sess struct {
+	id     string
+	member *store.Member
+	remote string
+}
+
+type sessionKey struct{}
+
+func session(r *http.Request) *sess {
+	if s, ok := r.Context().Value(sessionKey{}).(*sess); ok {
+		return s
+	}
+	return &sess{remote: r.RemoteAddr}
+}
+
+// actor is who asks, for the registry.
+func (s *sess) actor() registry.Actor { return registry.Actor{Member: s.member, Remote: s.remote} }
+
+// csrf is the synchronizer token of the session's forms: an HMAC of a fixed label keyed with
+// the session ID. It is tied to the session, changes with it, and needs no storage; only
+// someone holding the session cookie (which scripts cannot read) can compute it.
+func (s *sess) csrf() string {
+	if s.id == "" {
+		return ""
+	}
+	m := hmac.New(sha256.New, []byte(s.id))
+	m.Write([]byte("chancery csrf v1"))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// cookieName is the session cookie's name: with the __Host- prefix when Secure, so that it is
+// host-only, Secure and for the whole site.
+func (h *Handler) cookieName(r *http.Request) string {
+	if h.secure(r) {
+		return "__Host-chancery_session"
+	}
+	return "chancery_session"
+}
+
+func (h *Handler) secure(r *http.Request) bool { return h.cfg.Secure || r.TLS != nil }
+
+func (h *Handler) setSessionCookie(w http.ResponseWriter, r *http.Request, id string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: h.cookieName(r), Value: id, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteLaxMode})
+}
+
+// withSession looks up the session cookie and puts the session in the request's context. A
+// stale cookie is cleared and the visitor treated as signed out.
+func (h *Handler) withSession(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s := &sess{remote: r.RemoteAddr}
+		if c, err := r.Cookie(h.cookieName(r)); err == nil && h.cfg.Registry != nil {
+			m, err := h.cfg.Registry.SessionMember(r.Context(), c.Value, h.cfg.Sessions)
+			switch {
+			case err == nil:
+				s.id, s.member = c.Value, m
+			case errors.Is(err, registry.ErrUnauthenticated):
+				h.setSessionCookie(w, r, "", -1)
+			default:
+				h.fail(w, r, err)
+				return
+			}
+		}
+		next(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, s)))
+	}
+}
+
+// member lets only signed-in members through: a page sends the visitor to sign in, a form
+// post is refused. Every post must also pass the CSRF checks.
+func (h *Handler) member(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s := session(r)
+		if s.member == nil {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			h.fail(w, r, registry.ErrUnauthenticated)
+			return
+		}
+		if r.Method != http.MethodGet {
+			if err := h.checkOrigin(r); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			// The token is checked by the handler once it has read the form (multipart
+			// bodies are read as a stream); see checkToken.
+		}
+		next(w, r)
+	}
+}
+
+// checkOrigin refuses a cross-site post: by Sec-Fetch-Site where the browser sends it, and by
+// Origin against this site's own origin (or the configured base URL).
+func (h *Handler) checkOrigin(r *http.Request) error {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		return errCSRF
+	}
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return nil // not a browser that sends Origin: the token still protects the form
+	}
+	scheme := "http"
+	if h.secure(r) {
+		scheme = "https"
+	}
+	if o == scheme+"://"+r.Host {
+		return nil
+	}
+	if u, err := url.Parse(h.cfg.BaseURL); err == nil && u.Host != "" && o == u.Scheme+"://"+u.Host {
+		return nil
+	}
+	return errCSRF
+}
+
+// checkToken compares the form's CSRF token with the session's, in constant time.
+func checkToken(r *http.Request, got string) error {
+	want := session(r).csrf()
+	if want == "" || !hmac.Equal([]byte(got), []byte(want)) {
+		return errCSRF
+	}
+	return nil
+}

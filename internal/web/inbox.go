@@ -1,0 +1,34 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/chancery/chancery/internal/registry"
+)
+
+// inbox lists the letters waiting for the member, the others in progress and the latest
+// releases, with the form to create a letter for drafters.
+func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
+	s := session(r)
+	in, err := h.cfg.Registry.Inbox(r.Context(), s.actor())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "inbox", page{Title: "Inbox", Notice: notice(r), Data: struct {
+		*registry.Inbox
+		Drafter bool
+	}{in, s.member.HasRole(registry.RoleDrafter)}})
+}
+
+// notices are the messages a redirect after a successful action asks for, by name, so that
+// no text from the URL reaches the page.
+var notices = map[string]string{
+	"created":  "The letter is created.",
+	"approved": "Your approval is recorded.",
+	"rejected": "Your rejection is recorded.",
+	"revised":  "The new version is uploaded. Earlier approvals and signatures no longer count.",
+	"released": "The letter is released and logged.",
+}
+
+func notice(r *http.Request) string { return notices[r.URL.Query().Get("done")] }

@@ -1,0 +1,39 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/chancery/chancery/internal/entry"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+type recentEntry struct {
+	Index int64
+	Kind  string
+	Hash  tlog.Hash
+}
+
+// logPage shows the log's latest checkpoint, its recent entries and how to audit it.
+func (h *Handler) logPage(w http.ResponseWriter, r *http.Request) {
+	head := h.cfg.Log.Head()
+	data := struct {
+		Origin     string
+		Size       int64
+		Root       tlog.Hash
+		Checkpoint string
+		Recent     []recentEntry
+	}{Origin: h.cfg.Origin, Size: head.Size, Root: head.Root, Checkpoint: string(head.Checkpoint)}
+	for i := head.Size - 1; i >= 0 && i >= head.Size-20; i-- {
+		e, err := h.cfg.Log.Entry(r.Context(), i)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		kind := "(not a Chancery entry)"
+		if d, err := entry.Decode(e); err == nil {
+			kind = string(d.Kind)
+		}
+		data.Recent = append(data.Recent, recentEntry{Index: i, Kind: kind, Hash: tlog.RecordHash(e)})
+	}
+	h.render(w, r, http.StatusOK, "log", page{Title: "Transparency log", Data: data})
+}

@@ -1,0 +1,60 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/chancery/chancery/internal/registry"
+)
+
+// setPassword is the JSON API route POST /api/v1/password: {"member": NAME, "password": PW}
+// with the caller's bearer token. A member sets their own password (member empty or their
+// own name); an admin sets anyone's. It answers 204, or {"error": "..."}.
+func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="chancery"`)
+		jsonError(w, http.StatusUnauthorized, errors.New("not signed in: send 'Authorization: Bearer <token>'"))
+		return
+	}
+	m, err := h.cfg.Registry.Authenticate(r.Context(), strings.TrimSpace(tok))
+	if err != nil {
+		h.jsonFail(w, r, err)
+		return
+	}
+	var req struct {
+		Member   string `json:"member"`
+		Password string `json:"password"`
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxForm))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		jsonError(w, http.StatusBadRequest, errors.New("bad request: malformed JSON body"))
+		return
+	}
+	if err := h.cfg.Registry.SetPassword(r.Context(), registry.Actor{Member: m, Remote: r.RemoteAddr}, req.Member, req.Password); err != nil {
+		h.jsonFail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (h *Handler) jsonFail(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := statusOf(err)
+	if status == http.StatusInternalServerError {
+		h.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if status == http.StatusUnauthorized {
+		msg = "not signed in: the token is not valid"
+	}
+	jsonError(w, status, errors.New(msg))
+}
+
+func jsonError(w http.ResponseWriter, status int, err error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+}

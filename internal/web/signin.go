@@ -1,0 +1,69 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/chancery/chancery/internal/registry"
+)
+
+// signinForm shows the sign-in form.
+func (h *Handler) signinForm(w http.ResponseWriter, r *http.Request) {
+	if session(r).member != nil {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	h.render(w, r, http.StatusOK, "signin", page{Title: "Sign in", Data: signinData{Next: safeNext(r.URL.Query().Get("next"))}})
+}
+
+type signinData struct {
+	Name string
+	Next string
+}
+
+// signin checks the credentials and starts a new session: any earlier session ID is dropped,
+// so a session ID planted before sign-in is worth nothing after it.
+func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
+	if err := h.checkOrigin(r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, errBadRequest)
+		return
+	}
+	data := signinData{Name: strings.TrimSpace(r.PostForm.Get("name")), Next: safeNext(r.PostForm.Get("next"))}
+	m, err := h.cfg.Authenticator.Authenticate(r)
+	if errors.Is(err, registry.ErrUnauthenticated) {
+		h.cfg.Logger.InfoContext(r.Context(), "sign-in refused", "name", data.Name, "remote", r.RemoteAddr)
+		h.render(w, r, http.StatusUnauthorized, "signin", page{Title: "Sign in", Error: "The name or the password is wrong.", Data: data})
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if s := session(r); s.id != "" {
+		if err := h.cfg.Registry.EndSession(r.Context(), s.id); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	id, err := h.cfg.Registry.StartSession(r.Context(), m, r.RemoteAddr, h.cfg.Sessions)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.setSessionCookie(w, r, id, int(h.cfg.Sessions.Lifetime.Seconds()))
+	http.Redirect(w, r, data.Next, http.StatusSeeOther)
+}
+
+// safeNext keeps a redirect after sign-in on this site: a local path, or the inbox.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/inbox"
+	}
+	return next
+}

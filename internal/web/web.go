@@ -1,0 +1,192 @@
+// Package web is Chancery's browser face: the public verify pages (/verify, /v/{ref}), the
+// log page, and for members the sign-in, inbox and letter pages. Pages are rendered on the
+// server with html/template; the few scripts are static files (no inline script), and every
+// asset is embedded, so the application works offline and needs no build step.
+//
+// Every action goes through the registry with an Actor built from the session's member, the
+// same Actor the JSON API builds from a bearer token: the registry enforces the roles. See
+// docs/design/web.md for the choices.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/translog"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Static is the embedded assets, served under /static/.
+func Static() fs.FS { return staticFS }
+
+// Default session times.
+const (
+	DefaultSessionLifetime = 12 * time.Hour
+	DefaultSessionIdle     = 30 * time.Minute
+)
+
+// Config is what the web application needs.
+type Config struct {
+	// Registry is the letters' lifecycle; without it only the landing and log pages are served.
+	Registry *registry.Registry
+	Log      *translog.Log
+	Origin   string // the log's origin
+	Logger   *slog.Logger
+	// BaseURL is the public URL, for the commands the letter page shows and for the Origin
+	// check behind a proxy that rewrites Host. It may be empty.
+	BaseURL string
+	// Secure marks cookies Secure with the __Host- prefix; it is implied for requests over TLS.
+	Secure bool
+	// MaxUpload bounds uploaded letter files.
+	MaxUpload int64
+	// Sessions bound browser sessions (default DefaultSessionLifetime, DefaultSessionIdle).
+	Sessions registry.SessionTimes
+	// Authenticator checks sign-in credentials (default: the members' local passwords).
+	Authenticator Authenticator
+}
+
+// Handler serves the pages.
+type Handler struct {
+	cfg   Config
+	pages map[string]*template.Template
+}
+
+// New returns the web application.
+func New(cfg Config) *Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Sessions.Lifetime <= 0 {
+		cfg.Sessions.Lifetime = DefaultSessionLifetime
+	}
+	if cfg.Sessions.Idle <= 0 {
+		cfg.Sessions.Idle = DefaultSessionIdle
+	}
+	if cfg.Authenticator == nil && cfg.Registry != nil {
+		cfg.Authenticator = PasswordAuthenticator{Registry: cfg.Registry}
+	}
+	h := &Handler{cfg: cfg, pages: map[string]*template.Template{}}
+	for _, p := range []string{"landing", "log", "signin", "inbox", "letter", "verify", "result", "error"} {
+		h.pages[p] = template.Must(template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+p+".html"))
+	}
+	return h
+}
+
+// Register adds the routes to mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", h.withSession(h.landing))
+	mux.HandleFunc("GET /log/{$}", h.withSession(h.logPage))
+	mux.HandleFunc("GET /log", h.withSession(h.logPage))
+	if h.cfg.Registry == nil {
+		return
+	}
+	mux.HandleFunc("GET /verify", h.withSession(h.verify))
+	mux.HandleFunc("GET /v/{ref}", h.withSession(h.verifyRef))
+	mux.HandleFunc("GET /signin", h.withSession(h.signinForm))
+	mux.HandleFunc("POST /signin", h.withSession(h.signin))
+	mux.HandleFunc("POST /signout", h.withSession(h.member(h.signout)))
+	mux.HandleFunc("GET /inbox", h.withSession(h.member(h.inbox)))
+	mux.HandleFunc("POST /letters", h.withSession(h.member(h.createLetter)))
+	mux.HandleFunc("GET /letters/{ref}", h.withSession(h.member(h.letter)))
+	mux.HandleFunc("POST /letters/{ref}/approve", h.withSession(h.member(h.decide(false))))
+	mux.HandleFunc("POST /letters/{ref}/reject", h.withSession(h.member(h.decide(true))))
+	mux.HandleFunc("POST /letters/{ref}/versions", h.withSession(h.member(h.revise)))
+	mux.HandleFunc("POST /letters/{ref}/export", h.withSession(h.member(h.exportDraft)))
+	mux.HandleFunc("POST /letters/{ref}/release", h.withSession(h.member(h.release)))
+	mux.HandleFunc("POST /api/v1/password", h.setPassword)
+}
+
+// page is what every template gets.
+type page struct {
+	Title  string
+	Office string
+	Member *store.Member
+	CSRF   string
+	Error  string
+	Notice string
+	Data   any
+}
+
+var funcs = template.FuncMap{
+	"date": func(t time.Time) string { return t.UTC().Format("2 January 2006, 15:04 UTC") },
+	"datep": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format("2 January 2006, 15:04 UTC")
+	},
+	"join": strings.Join,
+	"inc":  func(n int) int { return n + 1 },
+}
+
+// render writes the page with status.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	s := session(r)
+	p.Member = s.member
+	p.CSRF = s.csrf()
+	if h.cfg.Registry != nil {
+		p.Office = h.cfg.Registry.Office().Name
+	}
+	var b bytes.Buffer
+	if err := h.pages[name].ExecuteTemplate(&b, "layout", p); err != nil {
+		h.cfg.Logger.ErrorContext(r.Context(), "render", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(b.Bytes())
+}
+
+// fail shows err as a page with the status it maps to; anything unexpected is logged.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := statusOf(err)
+	if status == http.StatusInternalServerError {
+		h.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	h.render(w, r, status, "error", page{Title: http.StatusText(status), Error: msg})
+}
+
+var (
+	errBadRequest = errors.New("bad request")
+	errTooLarge   = errors.New("the file is larger than the upload limit")
+	errCSRF       = errors.New("forbidden: this form is stale or came from another site; reload the page and try again")
+)
+
+func statusOf(err error) (int, string) {
+	var gate *registry.GateError
+	switch {
+	case errors.As(err, &gate):
+		return http.StatusUnprocessableEntity, err.Error()
+	case errors.Is(err, errTooLarge):
+		return http.StatusRequestEntityTooLarge, err.Error()
+	case errors.Is(err, errCSRF):
+		return http.StatusForbidden, err.Error()
+	case errors.Is(err, registry.ErrUnauthenticated):
+		return http.StatusUnauthorized, "Sign in first."
+	case errors.Is(err, registry.ErrForbidden):
+		return http.StatusForbidden, err.Error()
+	case errors.Is(err, registry.ErrNotFound):
+		return http.StatusNotFound, "Not found."
+	case errors.Is(err, registry.ErrConflict):
+		return http.StatusConflict, err.Error()
+	case errors.Is(err, registry.ErrInvalid), errors.Is(err, errBadRequest):
+		return http.StatusBadRequest, err.Error()
+	}
+	return http.StatusInternalServerError, "Something went wrong on our side; it has been logged."
+}
