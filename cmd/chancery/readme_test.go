@@ -66,6 +66,8 @@ func TestREADMEWalkthrough(t *testing.T) {
 		"refused, as it must be",
 		"valid: TFN-",
 		"draft: not an official document",
+		"best match: TFN-",
+		"altered: these bytes are not a released letter, but the text is that of TFN-",
 		"retracted: TFN-",
 		"Sent before coordination ended",
 		"letter.release",

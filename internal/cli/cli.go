@@ -105,7 +105,7 @@ Every command but init, serve and log is a client of the server: it reads CHANCE
 	clientCmds := []*cobra.Command{
 		newMember(rm), newKey(rm), newLetter(rm), newApprove(rm, false), newApprove(rm, true),
 		newSign(rm), newRelease(rm), newDraft(rm), newWithdraw(rm, false), newWithdraw(rm, true),
-		newVerify(rm), newTrust(rm), newAudit(rm), newPolicy(rm),
+		newVerify(rm), newIdentify(rm), newTrust(rm), newAudit(rm), newPolicy(rm),
 	}
 	for _, c := range clientCmds {
 		addRemoteFlags(c, rm)

@@ -21,6 +21,7 @@ import (
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/textract"
 	"github.com/spf13/cobra"
 )
 
@@ -28,7 +29,7 @@ import (
 type VerifyResult struct {
 	File         string     `json:"file"`
 	Digest       string     `json:"digest,omitempty"`
-	Outcome      string     `json:"outcome"` // valid, retracted, superseded, draft, unknown, invalid, error
+	Outcome      string     `json:"outcome"` // valid, retracted, superseded, draft, altered, unknown, invalid, error
 	Reference    string     `json:"reference,omitempty"`
 	Office       string     `json:"office,omitempty"`
 	Subject      string     `json:"subject,omitempty"`
@@ -39,10 +40,16 @@ type VerifyResult struct {
 	SupersededBy string     `json:"superseded_by,omitempty"`
 	// Checked says what the answer rests on: "seal" (offline, the seal against the pinned
 	// trust root), "seal+log" (the seal, and the registry's logged withdrawals), or
-	// "registry" (the registry's answer, for drafts and unknown files, which have no proof).
+	// "registry" (the registry's answer, for drafts and unknown files, which have no proof),
+	// or "text" (the bytes are unknown; the answer is the registry's identification of the
+	// file's text).
 	Checked string `json:"checked,omitempty"`
-	Message string `json:"message"`
-	Error   string `json:"error,omitempty"`
+	// Similarity and Diff, for an altered file: how close its text is to the letter's, and
+	// what differs from the letter's text to the file's.
+	Similarity float64           `json:"similarity,omitempty"`
+	Diff       []registry.DiffOp `json:"diff,omitempty"`
+	Message    string            `json:"message"`
+	Error      string            `json:"error,omitempty"`
 }
 
 func newVerify(rm *remote) *cobra.Command {
@@ -61,12 +68,15 @@ is checked the same way. --offline needs only the seal and the trust root.
 
 Without a seal, verify asks the registry by the file's SHA-256 (the file is not uploaded)
 and checks the seal the registry returns: it never takes the registry's word for a valid,
-retracted or superseded letter.
+retracted or superseded letter. When the bytes are unknown but the file has text (PDF,
+Markdown, plain text), verify asks the registry to identify the text (see 'chancery
+identify'): a file whose text is close to a released letter's is "altered".
 
 The trust root comes from --trust or CHANCERY_TRUST ('chancery trust export' writes it).
 Directories are walked; .seal files are skipped as letters.
 
-Outcomes: valid, retracted, superseded, draft ("not an official document"), unknown, invalid.
+Outcomes: valid, retracted, superseded, draft ("not an official document"), altered, unknown,
+invalid.
 Exit status: 0 every file is valid; 1 some file is not; 2 verification could not be done
 (usage, I/O, registry unreachable). --json prints one JSON object per file, one per line.`,
 		Example: `  chancery verify --trust trust.json TFN-2026-000123.pdf
@@ -275,6 +285,38 @@ func (vf *verifier) check(res VerifyResult, digest seal.Digest) VerifyResult {
 	return vf.online(res, st)
 }
 
+// identify answers for a file whose bytes the registry does not know, from its text: a text
+// close to a released letter's makes the file "altered", one close to a draft's (which only
+// members learn) a draft. A file without text, or a text the registry does not know, stays
+// unknown.
+func (vf *verifier) identify(res VerifyResult) VerifyResult {
+	data, err := readBounded(res.File)
+	if err != nil {
+		return res
+	}
+	text, err := textract.Text(mediaTypeOf(res.File, data), data)
+	if err != nil {
+		return res
+	}
+	id, err := vf.cl.Identify(vf.c.Context(), text)
+	if err != nil || id.Outcome == registry.Unknown {
+		return res
+	}
+	res.Checked, res.Reference, res.Similarity, res.Diff = "text", id.Reference, id.Similarity, id.Diff
+	if id.Outcome == registry.Draft {
+		res.Outcome, res.Message = registry.Draft, "draft: not an official document: "+id.Message
+		return res
+	}
+	state := id.Outcome
+	if id.Status != nil {
+		state = id.Status.Outcome
+	}
+	res.Outcome = registry.Altered
+	res.Message = fmt.Sprintf("altered: these bytes are not a released letter, but the text is %s %s (%s; similarity %.2f): compare with the original before relying on it",
+		map[string]string{"near": "close to", "excerpt": "an excerpt of", "exact": "that of"}[id.Match], id.Reference, state, id.Similarity)
+	return res
+}
+
 // online checks the registry's answer: valid, retracted and superseded come with a seal (and a
 // logged withdrawal) that are verified here; draft and unknown are the registry's word.
 func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
@@ -287,6 +329,9 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 			return res
 		}
 		res.Outcome, res.Message, res.Checked = st.Outcome, st.Message, "registry"
+		if st.Outcome == registry.Unknown {
+			return vf.identify(res)
+		}
 		if st.Outcome == registry.Draft {
 			res.Message = "draft: not an official document: this file is not a released letter of " + st.Office
 			if st.Draft != nil {

@@ -362,3 +362,11 @@ func (c *Client) AdoptPolicy(ctx context.Context, source []byte) (*PolicyInForce
 	_, err := c.do(ctx, "POST", "/api/v1/policy", bytes.NewReader(source), "application/yaml", &out)
 	return &out, err
 }
+
+// Identify asks what a text is: a released letter's, an altered copy of one, a draft's
+// (members only) or unknown.
+func (c *Client) Identify(ctx context.Context, text string) (*registry.Identification, error) {
+	var out registry.Identification
+	err := c.json(ctx, "POST", "/api/v1/identify", map[string]any{"text": text}, &out)
+	return &out, err
+}

@@ -52,6 +52,11 @@ func Open(ctx context.Context, d *datadir.Dir) (*Stack, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := reg.LoadIdentification(ctx); err != nil {
+		lg.Close()
+		db.Close()
+		return nil, err
+	}
 	return &Stack{Dir: d, DB: db, Log: lg, Registry: reg}, nil
 }
 

@@ -72,6 +72,7 @@ func checkText(what, s string, max int) error {
 
 // CreateLetter registers a letter with its first version and returns its reference.
 func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (string, error) {
+	defer r.public.changed() // after the commit, whatever the outcome
 	if err := a.require(RoleDrafter); err != nil {
 		return "", err
 	}
@@ -98,8 +99,13 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 		return "", err
 	}
 	digest := string(seal.DigestOf(nl.File.Data))
+	fp, enc, err := fingerprint(nl.File.MediaType, nl.File.Data)
+	if err != nil {
+		return "", fmt.Errorf("create letter: %w: %v", ErrInvalid, err)
+	}
 	var ref string
-	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+	var index func()
+	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		now := r.now()
 		year := now.Format("2006")
 		n, err := tx.NextCounter(ctx, "reference:"+r.cfg.Office.Prefix+":"+year)
@@ -120,11 +126,15 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 		if err := tx.AddVersion(ctx, v); err != nil {
 			return err
 		}
+		if index, err = r.addFingerprint(ctx, tx, l.ID, 1, fp, enc); err != nil {
+			return err
+		}
 		return r.audit(ctx, tx, a, "letter.create", ref, fmt.Sprintf("version 1 %s (%s, %d bytes)", digest, nl.File.MediaType, len(nl.File.Data)))
 	})
 	if err != nil {
 		return "", fmt.Errorf("create letter: %w", err)
 	}
+	index()
 	return ref, nil
 }
 
@@ -132,6 +142,7 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 // version voids every approval and signature of earlier versions, since those are bound to a
 // version's digest.
 func (r *Registry) Revise(ctx context.Context, a Actor, ref string, file Upload) (int, error) {
+	defer r.public.changed() // after the commit, whatever the outcome
 	if err := a.require(RoleDrafter); err != nil {
 		return 0, err
 	}
@@ -139,8 +150,13 @@ func (r *Registry) Revise(ctx context.Context, a Actor, ref string, file Upload)
 		return 0, err
 	}
 	digest := string(seal.DigestOf(file.Data))
+	fp, enc, err := fingerprint(file.MediaType, file.Data)
+	if err != nil {
+		return 0, fmt.Errorf("revise %s: %w: %v", ref, ErrInvalid, err)
+	}
 	var n int
-	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+	var index func()
+	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		l, vs, err := r.draftLetter(ctx, tx, ref)
 		if err != nil {
 			return err
@@ -161,11 +177,15 @@ func (r *Registry) Revise(ctx context.Context, a Actor, ref string, file Upload)
 		if err := tx.AddVersion(ctx, v); err != nil {
 			return err
 		}
+		if index, err = r.addFingerprint(ctx, tx, l.ID, n, fp, enc); err != nil {
+			return err
+		}
 		return r.audit(ctx, tx, a, "letter.revise", ref, fmt.Sprintf("version %d %s (%s, %d bytes)", n, digest, file.MediaType, len(file.Data)))
 	})
 	if err != nil {
 		return 0, fmt.Errorf("revise %s: %w", ref, err)
 	}
+	index()
 	return n, nil
 }
 

@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/store"
@@ -91,6 +92,8 @@ type Config struct {
 type Registry struct {
 	cfg     Config
 	inForce atomic.Pointer[inForce]
+	public  publicCache
+	ident   *identify.Index // text fingerprints of every version (LoadIdentification)
 }
 
 // inForce is the policy in force and the adoption that put it there. Only approvals and
@@ -110,7 +113,7 @@ func New(cfg Config) *Registry {
 	if cfg.Policy == nil {
 		cfg.Policy = policy.Builtin()
 	}
-	r := &Registry{cfg: cfg}
+	r := &Registry{cfg: cfg, ident: identify.NewIndex()}
 	r.inForce.Store(&inForce{pol: cfg.Policy, logIndex: -1})
 	return r
 }

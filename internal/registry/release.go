@@ -114,6 +114,7 @@ type Released struct {
 // decision allows it. The release statement, signed by the office, is logged in the same
 // transaction that marks the letter released.
 func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released, error) {
+	defer r.public.changed() // after the commit, whatever the outcome
 	if err := a.require(RoleRelease); err != nil {
 		return nil, err
 	}
@@ -337,6 +338,7 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 // Withdraw logs a retraction (by == "") or supersession of ref, signed by the calling signer
 // (over the statement from WithdrawalStatement) and co-signed by the office.
 func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string, statement, sig []byte) (int64, error) {
+	defer r.public.changed() // after the commit, whatever the outcome
 	if err := a.require(RoleSigner); err != nil {
 		return 0, err
 	}

@@ -64,8 +64,26 @@ type ExportInfo struct {
 const notOfficial = "not an official document: this file is not a released letter of this office"
 
 // VerifyDigest answers what the file with this digest is. The public learns only that a draft
-// is not a released letter; members see which draft and export it is.
+// is not a released letter; members see which draft and export it is. Public answers are
+// cached (see publicCache) and shared: callers must not modify the Status.
 func (r *Registry) VerifyDigest(ctx context.Context, a Actor, digest seal.Digest) (*Status, error) {
+	public := a.Member == nil || len(a.Member.Roles) == 0
+	if !public {
+		return r.verifyDigest(ctx, a, digest)
+	}
+	key := "digest " + string(digest)
+	if st := r.public.get(key); st != nil {
+		return st, nil
+	}
+	gen := r.public.generation()
+	st, err := r.verifyDigest(ctx, a, digest)
+	if err == nil {
+		r.public.put(key, gen, st)
+	}
+	return st, err
+}
+
+func (r *Registry) verifyDigest(ctx context.Context, a Actor, digest seal.Digest) (*Status, error) {
 	st := &Status{Office: r.cfg.Office.Name}
 	var rel *store.Release
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
@@ -129,8 +147,22 @@ func (r *Registry) VerifyDigest(ctx context.Context, a Actor, digest seal.Digest
 	return st, nil
 }
 
-// StatusOf answers for a reference (the QR code and /v/{ref} path).
+// StatusOf answers for a reference (the QR code and /v/{ref} path). Answers are cached and
+// shared: callers must not modify the Status.
 func (r *Registry) StatusOf(ctx context.Context, ref string) (*Status, error) {
+	key := "reference " + ref
+	if st := r.public.get(key); st != nil {
+		return st, nil
+	}
+	gen := r.public.generation()
+	st, err := r.statusOf(ctx, ref)
+	if err == nil {
+		r.public.put(key, gen, st)
+	}
+	return st, err
+}
+
+func (r *Registry) statusOf(ctx context.Context, ref string) (*Status, error) {
 	st := &Status{Office: r.cfg.Office.Name, Reference: ref}
 	var rel *store.Release
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {

@@ -232,6 +232,7 @@ type DraftCopy struct {
 // recipient, and records who exported which version, for whom, when and with what digest, so
 // that the copy verifies as a draft.
 func (r *Registry) ExportDraft(ctx context.Context, a Actor, ref, recipient string) (*DraftCopy, error) {
+	defer r.public.changed() // after the commit, whatever the outcome
 	if err := a.require(RoleDrafter, RoleReviewer, RoleSigner); err != nil {
 		return nil, err
 	}

@@ -31,6 +31,7 @@ func (s *Server) routesAPI() {
 	m.HandleFunc("POST /api/v1/letters/{ref}/drafts", s.withActor(s.exportDraft))
 	m.HandleFunc("GET /api/v1/letters/{ref}/audit", s.withActor(s.audit))
 	m.HandleFunc("POST /api/v1/verify", s.withActor(s.verify))
+	m.HandleFunc("POST /api/v1/identify", s.withActor(s.identify))
 	m.HandleFunc("GET /api/v1/trust", s.trust)
 	m.HandleFunc("POST /api/v1/policy", s.withActor(s.adoptPolicy))
 	m.HandleFunc("GET /api/v1/policy", s.currentPolicy)
@@ -263,9 +264,14 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	st, err := s.cfg.Registry.VerifyDigest(r.Context(), actor(r), d)
+	a := actor(r)
+	st, err := s.cfg.Registry.VerifyDigest(r.Context(), a, d)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if a.Member == nil {
+		s.encoded.write(w, st)
 		return
 	}
 	writeJSON(w, statusResponse(st))

@@ -141,6 +141,15 @@ func TestAPIAccessControl(t *testing.T) {
 	}
 	e.do(t, "reviewer", "POST", "/api/v1/letters/"+ref+"/approve", "text/plain", strings.NewReader(`{}`), http.StatusBadRequest, nil)
 	e.do(t, "", "POST", "/api/v1/verify", "application/json", strings.NewReader(`{"digest":"nope"}`), http.StatusBadRequest, nil)
+	e.do(t, "", "POST", "/api/v1/identify", "application/json", strings.NewReader(`{"text":"..."}`), http.StatusBadRequest, nil)
+	e.do(t, "", "POST", "/api/v1/identify", "application/json", strings.NewReader(`{"txt":"a"}`), http.StatusBadRequest, nil)
+	// Identification by file: the text is extracted here; the public sees no draft.
+	idBody, idType := letterForm(t, 10)
+	var id struct{ Outcome, Message string }
+	e.do(t, "", "POST", "/api/v1/identify", idType, idBody, http.StatusOK, &id)
+	if id.Outcome != "unknown" || !strings.Contains(id.Message, "not an official letter") {
+		t.Fatalf("public identification of a draft's file: %+v", id)
+	}
 	e.do(t, "", "GET", "/api/v1/letters/NOPE-1/seal", "", nil, http.StatusNotFound, nil)
 }
 
@@ -173,7 +182,7 @@ func FuzzAPIBodies(f *testing.F) {
 	var created struct{ Reference string }
 	e.do(f, "drafter", "POST", "/api/v1/letters", ct, body, http.StatusCreated, &created)
 	ref := created.Reference
-	paths := []string{"/api/v1/members", "/api/v1/keys", "/api/v1/keys/abc/revoke", "/api/v1/verify",
+	paths := []string{"/api/v1/members", "/api/v1/keys", "/api/v1/keys/abc/revoke", "/api/v1/verify", "/api/v1/identify",
 		"/api/v1/letters/" + ref + "/approve", "/api/v1/letters/" + ref + "/reject", "/api/v1/letters/" + ref + "/signatures",
 		"/api/v1/letters/" + ref + "/withdrawal-statement", "/api/v1/letters/" + ref + "/withdraw", "/api/v1/letters/" + ref + "/drafts"}
 	f.Fuzz(func(t *testing.T, b string) {

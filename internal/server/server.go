@@ -57,6 +57,7 @@ type Server struct {
 	cfg     Config
 	mux     *http.ServeMux
 	limiter *ratelimit.Limiter // nil when disabled
+	encoded encodedStatuses    // JSON of the registry's public verify answers
 }
 
 // New returns the server's handler.
@@ -100,7 +101,7 @@ func New(cfg Config) *Server {
 // these are rate limited.
 func public(r *http.Request) bool {
 	p := r.URL.Path
-	return p == "/verify" || strings.HasPrefix(p, "/v/") || p == "/api/v1/verify" || p == "/api/v1/identify"
+	return p == "/verify" || p == "/verify/text" || strings.HasPrefix(p, "/v/") || p == "/api/v1/verify" || p == "/api/v1/identify"
 }
 
 // csp allows only this site's own scripts, styles and images: no inline script, no framing.

@@ -212,6 +212,19 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_by_member ON sessions (member_id);
 `},
+	// 7: text fingerprints of versions, for identification. Every version gets a row; data is
+	// NULL when the version has no extractable text, so that a start-up backfill never
+	// revisits it.
+	{sqlite: `
+CREATE TABLE fingerprints (
+	id        INTEGER PRIMARY KEY,        -- the identification index's document ID
+	letter_id INTEGER NOT NULL,
+	version_n INTEGER NOT NULL,
+	data      BLOB,                       -- identify.Fingerprint, binary encoding
+	UNIQUE (letter_id, version_n),
+	FOREIGN KEY (letter_id, version_n) REFERENCES versions (letter_id, n)
+);
+`},
 }
 
 // SchemaVersion is the schema version this build writes.

@@ -80,7 +80,7 @@ func New(cfg Config) *Handler {
 		cfg.Authenticator = PasswordAuthenticator{Registry: cfg.Registry}
 	}
 	h := &Handler{cfg: cfg, pages: map[string]*template.Template{}}
-	for _, p := range []string{"landing", "log", "signin", "inbox", "letter", "verify", "result", "error"} {
+	for _, p := range []string{"landing", "log", "signin", "inbox", "letter", "verify", "result", "identified", "error"} {
 		h.pages[p] = template.Must(template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+p+".html"))
 	}
 	return h
@@ -96,6 +96,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	}
 	mux.HandleFunc("GET /verify", h.withSession(h.verify))
 	mux.HandleFunc("GET /v/{ref}", h.withSession(h.verifyRef))
+	mux.HandleFunc("POST /verify/text", h.withSession(h.identify))
 	mux.HandleFunc("GET /signin", h.withSession(h.signinForm))
 	mux.HandleFunc("POST /signin", h.withSession(h.signin))
 	mux.HandleFunc("POST /signout", h.withSession(h.member(h.signout)))

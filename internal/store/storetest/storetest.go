@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"SchemaVersion", testSchemaVersion},
 		{"Accounts", testAccounts},
+		{"Fingerprints", testFingerprints},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)

@@ -1,0 +1,158 @@
+package identify
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// confusables maps characters that retyping, word processors and OCR swap freely to one
+// form, before NFKC: typographic quotes and apostrophes to "'", dashes and minus signs to
+// "-", the not sign some OCR engines emit for a line-end hyphen to "-", and the soft hyphen
+// to nothing.
+var confusables = strings.NewReplacer(
+	"\u2018", "'", "\u2019", "'", "\u201a", "'", "\u201b", "'", "\u2032", "'", "\u02bc", "'", "`", "'", "\u00b4", "'",
+	"\u201c", `"`, "\u201d", `"`, "\u201e", `"`, "\u201f", `"`, "\u2033", `"`, "\u00ab", `"`, "\u00bb", `"`,
+	"\u2010", "-", "\u2011", "-", "\u2012", "-", "\u2013", "-", "\u2014", "-", "\u2015", "-", "\u2212", "-", "\u00ac", "-",
+	"\u00ad", "",
+)
+
+// Normalize returns the canonical form of text that identification compares. In order:
+//
+//  1. typographic quotes, apostrophes and dashes are folded to ASCII ' " and -, and soft
+//     hyphens are removed;
+//  2. Unicode NFKC (ligatures, full-width forms, superscripts become plain letters and digits);
+//  3. Unicode full case folding ("Straße" and "STRASSE" both become "strasse");
+//  4. a hyphen that ends a line after a letter, followed by a letter on the next line, joins
+//     the two halves ("with-\ndrawal" becomes "withdrawal"); the whitespace around the line
+//     break may include spaces and tabs;
+//  5. apostrophes inside words are removed ("officer's" becomes "officers"), so that straight
+//     and curly apostrophes, and their loss in OCR, agree;
+//  6. a word is a maximal run of letters, digits and combining marks; every other character is
+//     a separator, so punctuation never matters and "1,500" is the two words "1" "500";
+//  7. words are joined by single spaces, with no leading or trailing space.
+//
+// The result is deterministic and idempotent: Normalize(Normalize(s)) == Normalize(s).
+// Fingerprints hash these words after a further OCR folding (see [Fingerprint]); the exact
+// hash covers this string.
+func Normalize(text string) string {
+	var b strings.Builder
+	eachWord(text, func(w string) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+	})
+	return b.String()
+}
+
+// eachWord calls f with every word of the normalized text, in order.
+func eachWord(text string, f func(string)) {
+	text = confusables.Replace(text)
+	if isASCII(text) {
+		// NFKC leaves ASCII as it is, and folds it as ToLower does.
+		text = strings.ToLower(text)
+	} else {
+		text = cases.Fold().String(norm.NFKC.String(text))
+	}
+	rs := []rune(text)
+	var word []rune
+	flush := func() {
+		if len(word) > 0 {
+			f(string(word))
+			word = word[:0]
+		}
+	}
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case isWordRune(r):
+			word = append(word, r)
+		case r == '\'' && len(word) > 0 && i+1 < len(rs) && isWordRune(rs[i+1]):
+			// An apostrophe inside a word is dropped.
+		case r == '-' && len(word) > 0 && unicode.IsLetter(word[len(word)-1]):
+			if j, ok := lineBreakHyphen(rs, i+1); ok {
+				i = j - 1 // the word continues at rs[j]
+				continue
+			}
+			flush()
+		default:
+			flush()
+		}
+	}
+	flush()
+}
+
+// lineBreakHyphen reports whether rs[i:] is horizontal space, one line break, any space, and
+// then a letter, and returns the index of that letter.
+func lineBreakHyphen(rs []rune, i int) (int, bool) {
+	for i < len(rs) && (rs[i] == ' ' || rs[i] == '\t') {
+		i++
+	}
+	if i == len(rs) || (rs[i] != '\n' && rs[i] != '\r') {
+		return 0, false
+	}
+	if rs[i] == '\r' && i+1 < len(rs) && rs[i+1] == '\n' {
+		i++
+	}
+	i++
+	for i < len(rs) && (rs[i] == ' ' || rs[i] == '\t') {
+		i++
+	}
+	if i < len(rs) && unicode.IsLetter(rs[i]) {
+		return i, true
+	}
+	return 0, false
+}
+
+func isWordRune(r rune) bool {
+	if r < 0x80 {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsNumber(r)
+}
+
+// skeleton folds a normalized word further for hashing, where OCR confusions are cheap to
+// undo: combining marks are dropped (OCR loses accents: "é" and "e" agree), "0" reads as "o",
+// "1" as "l", and "rn" as "m". The folding can merge distinct words ("10" and "lo"); it only
+// makes shingles more tolerant, never the exact hash.
+func skeleton(w string) string {
+	if isPlainLower(w) && !strings.Contains(w, "rn") {
+		return w
+	}
+	var b strings.Builder
+	for _, r := range norm.NFD.String(w) {
+		switch {
+		case unicode.IsMark(r):
+		case r == '0':
+			b.WriteByte('o')
+		case r == '1':
+			b.WriteByte('l')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return strings.ReplaceAll(b.String(), "rn", "m")
+}
+
+// isPlainLower reports whether w is only ASCII lower-case letters and digits 2-9.
+func isPlainLower(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if (c < 'a' || c > 'z') && (c < '2' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,52 @@
+package registry
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// publicCache keeps the public answers of VerifyDigest and StatusOf, which a leaked letter
+// can make the most requested thing the registry serves. An answer changes only when a letter,
+// version, draft copy, release or withdrawal is recorded; each of those bumps the generation
+// after its commit, which voids every cached answer. A lookup stores its answer only if no
+// bump happened since it began, so an answer computed from a state older than the latest
+// commit is never kept.
+type publicCache struct {
+	gen atomic.Uint64
+	mu  sync.Mutex
+	m   map[string]*Status
+}
+
+// maxCached bounds the cache; when full it starts afresh (lookups of random digests must not
+// grow memory).
+const maxCached = 1 << 16
+
+// generation returns the generation a lookup starts in.
+func (c *publicCache) generation() uint64 { return c.gen.Load() }
+
+func (c *publicCache) get(key string) *Status {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[key]
+}
+
+// put keeps st for key if nothing changed since generation gen began.
+func (c *publicCache) put(key string, gen uint64, st *Status) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen.Load() {
+		return
+	}
+	if c.m == nil || len(c.m) >= maxCached {
+		c.m = make(map[string]*Status)
+	}
+	c.m[key] = st
+}
+
+// changed voids every cached answer. Call it after the commit that changed an answer.
+func (c *publicCache) changed() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen.Add(1)
+	c.m = nil
+}

@@ -1,0 +1,343 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/chancery/chancery/internal/identify"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/textdiff"
+	"github.com/chancery/chancery/internal/textract"
+)
+
+// Altered is the outcome of identification for a text close to a released letter's but not
+// the same: the differences are shown word by word.
+const Altered = "altered"
+
+// Identification is what a text is to this office: the answer of Identify.
+type Identification struct {
+	Outcome string `json:"outcome"` // valid, altered, retracted, superseded, draft, unknown
+	// Reference, Version, Similarity and Containment describe the best match.
+	Reference   string  `json:"reference,omitempty"`
+	Version     int     `json:"version,omitempty"`
+	Similarity  float64 `json:"similarity"`
+	Containment float64 `json:"containment"`
+	// Match is how the text matches: exact, near (an altered copy), excerpt or none.
+	Match   string `json:"match"`
+	Message string `json:"message"`
+	// Matches are the ranked candidates the asker may see.
+	Matches []IdentifiedLetter `json:"matches"`
+	// Diff, for an altered copy, goes from the letter's text to the text given.
+	Diff []DiffOp `json:"diff,omitempty"`
+	// Status is the best match's status, for a released letter.
+	Status *Status `json:"status,omitempty"`
+}
+
+// IdentifiedLetter is one ranked match.
+type IdentifiedLetter struct {
+	Reference   string  `json:"reference"`
+	Version     int     `json:"version"`
+	State       string  `json:"state"` // valid, retracted, superseded, or draft for an unreleased version
+	Score       float64 `json:"score"`
+	Similarity  float64 `json:"similarity"`
+	Containment float64 `json:"containment"`
+}
+
+// DiffOp is a run of words kept ("equal"), added ("insert") or removed ("delete").
+type DiffOp struct {
+	Op   string `json:"op"`
+	Text string `json:"text"`
+}
+
+// maxMatches is how many ranked matches Identify returns.
+const maxMatches = 10
+
+// notOfficialText is what the public learns of a text that matches no released letter,
+// whether or not it resembles a draft.
+const notOfficialText = "not an official letter of this office: the text matches no released letter"
+
+// fingerprintSource gives the identification index the stored fingerprints of candidates.
+type fingerprintSource struct{ db *store.DB }
+
+func (s fingerprintSource) Fingerprints(ctx context.Context, ids []uint64) ([]*identify.Fingerprint, error) {
+	byID, err := s.rows(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*identify.Fingerprint, len(ids))
+	for i, id := range ids {
+		row, ok := byID[id]
+		if !ok || row.Data == nil {
+			continue
+		}
+		fp := new(identify.Fingerprint)
+		if err := fp.UnmarshalBinary(row.Data); err != nil {
+			return nil, fmt.Errorf("fingerprint %d: %w", id, err)
+		}
+		out[i] = fp
+	}
+	return out, nil
+}
+
+func (s fingerprintSource) rows(ctx context.Context, ids []uint64) (map[uint64]store.Fingerprint, error) {
+	keys := make([]int64, len(ids))
+	for i, id := range ids {
+		keys[i] = int64(id)
+	}
+	var rows []store.Fingerprint
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		rows, err = tx.FingerprintsByID(ctx, keys)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[uint64]store.Fingerprint, len(rows))
+	for _, f := range rows {
+		m[uint64(f.ID)] = f
+	}
+	return m, nil
+}
+
+// fingerprint computes the stored fingerprint of a version's file: nil data when the file has
+// no text (its row still records that it was looked at).
+func fingerprint(mediaType string, data []byte) (*identify.Fingerprint, []byte, error) {
+	text, err := textract.Text(mediaType, data)
+	if errors.Is(err, textract.ErrNoText) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	fp := identify.Compute(text)
+	if len(fp.Shingles) == 0 {
+		return nil, nil, nil
+	}
+	enc, err := fp.MarshalBinary()
+	if err != nil {
+		return nil, nil, err
+	}
+	return fp, enc, nil
+}
+
+// LoadIdentification fills the identification index from the store, first fingerprinting
+// any version that has no fingerprint yet (versions stored before identification existed),
+// a batch per transaction.
+func (r *Registry) LoadIdentification(ctx context.Context) error {
+	for {
+		n, err := r.backfill(ctx, 500)
+		if err != nil {
+			return fmt.Errorf("identification: %w", err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	return r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		return tx.EachFingerprint(ctx, func(f *store.Fingerprint) error {
+			fp := new(identify.Fingerprint)
+			if err := fp.UnmarshalBinary(f.Data); err != nil {
+				return fmt.Errorf("identification: fingerprint %d: %w", f.ID, err)
+			}
+			return r.ident.Add(uint64(f.ID), fp)
+		})
+	})
+}
+
+// backfill fingerprints up to max versions that have none and returns how many it did.
+func (r *Registry) backfill(ctx context.Context, max int) (int, error) {
+	var rows []store.Fingerprint
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		vs, err := tx.VersionsWithoutFingerprint(ctx, max)
+		if err != nil {
+			return err
+		}
+		for _, v := range vs {
+			data, err := tx.Blob(ctx, v.Digest)
+			if err != nil {
+				return err
+			}
+			// A file whose text cannot be read is recorded as having none, not retried.
+			_, enc, _ := fingerprint(v.MediaType, data)
+			rows = append(rows, store.Fingerprint{LetterID: v.LetterID, VersionN: v.N, Data: enc})
+		}
+		return nil
+	})
+	if err != nil || len(rows) == 0 {
+		return 0, err
+	}
+	return len(rows), r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		for i := range rows {
+			err := tx.Savepoint(ctx, func() error { return tx.AddFingerprint(ctx, &rows[i]) })
+			if err != nil && !errors.Is(err, store.ErrConflict) { // a conflict: fingerprinted by an upload meanwhile
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// addFingerprint records the fingerprint of a version inside its transaction and returns a
+// function that indexes it, to be called once the transaction has committed.
+func (r *Registry) addFingerprint(ctx context.Context, tx *store.Tx, letterID int64, n int, fp *identify.Fingerprint, enc []byte) (func(), error) {
+	row := &store.Fingerprint{LetterID: letterID, VersionN: n, Data: enc}
+	if err := tx.AddFingerprint(ctx, row); err != nil {
+		return nil, err
+	}
+	return func() {
+		if fp != nil {
+			// Add fails only for a text without shingles, which fingerprint never returns.
+			r.ident.Add(uint64(row.ID), fp)
+		}
+	}, nil
+}
+
+// Identify says what a text is to this office: the text of a released letter (valid,
+// retracted or superseded), an altered copy of one, an excerpt of one, the text of a draft,
+// or unknown. Drafts are visible only to members with a role: for the public a text that
+// matches only drafts is "not an official letter of this office".
+func (r *Registry) Identify(ctx context.Context, a Actor, text string) (*Identification, error) {
+	fp := identify.Compute(text)
+	if len(fp.Shingles) == 0 {
+		return nil, fmt.Errorf("%w: the text has no words to identify", ErrInvalid)
+	}
+	res, err := r.ident.Query(ctx, fp, 4*maxMatches, fingerprintSource{r.cfg.DB})
+	if err != nil {
+		return nil, fmt.Errorf("identify: %w", err)
+	}
+	member := a.Member != nil && len(a.Member.Roles) > 0
+	ids := make([]uint64, len(res.Matches))
+	for i, m := range res.Matches {
+		ids[i] = m.ID
+	}
+	rows, err := fingerprintSource{r.cfg.DB}.rows(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("identify: %w", err)
+	}
+	// Each match is a version; it counts as its letter only if it is the released version.
+	type found struct {
+		m     identify.Match
+		about IdentifiedLetter
+		v     store.Fingerprint
+	}
+	var kept []found
+	visible := identify.Result{QueryWords: res.QueryWords, QueryShingles: res.QueryShingles}
+	err = r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		for _, m := range res.Matches {
+			row, ok := rows[m.ID]
+			if !ok {
+				continue
+			}
+			l, err := tx.LetterByID(ctx, row.LetterID)
+			if err != nil {
+				return err
+			}
+			state := Draft
+			rel, err := tx.ReleaseOf(ctx, l.ID)
+			switch {
+			case err == nil && rel.VersionN == row.VersionN:
+				state = Valid
+				w, err := tx.WithdrawalOf(ctx, l.ID)
+				if err == nil {
+					state = Superseded
+					if w.Kind == Retraction {
+						state = Retracted
+					}
+				} else if !errors.Is(err, store.ErrNotFound) {
+					return err
+				}
+			case err != nil && !errors.Is(err, store.ErrNotFound):
+				return err
+			}
+			if state == Draft && !member {
+				continue
+			}
+			kept = append(kept, found{m: m, v: row, about: IdentifiedLetter{Reference: l.Reference, Version: row.VersionN, State: state,
+				Score: m.Score, Similarity: m.Similarity, Containment: m.Containment}})
+			visible.Matches = append(visible.Matches, m)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("identify: %w", err)
+	}
+	out := &Identification{Outcome: Unknown, Match: identify.None.String(), Matches: []IdentifiedLetter{}}
+	for i := 0; i < len(kept) && i < maxMatches; i++ {
+		out.Matches = append(out.Matches, kept[i].about)
+	}
+	class, best := identify.Classify(visible)
+	out.Match = class.String()
+	if class == identify.None {
+		out.Message = "unknown: the text matches no letter of this office"
+		if !member {
+			out.Message = notOfficialText
+		}
+		return out, nil
+	}
+	var b found
+	for _, k := range kept {
+		if k.m.ID == best.ID {
+			b = k
+		}
+	}
+	out.Reference, out.Version, out.Similarity, out.Containment = b.about.Reference, b.about.Version, best.Similarity, best.Containment
+	if b.about.State == Draft {
+		out.Outcome = Draft
+		out.Message = fmt.Sprintf("draft: the text is close to version %d of %s, which is not released", b.about.Version, b.about.Reference)
+		return out, nil
+	}
+	st, err := r.StatusOf(ctx, b.about.Reference)
+	if err != nil {
+		return nil, fmt.Errorf("identify: %w", err)
+	}
+	out.Status = st
+	switch class {
+	case identify.Near:
+		out.Outcome = Altered
+		out.Message = fmt.Sprintf("altered: the text is close to %s (%s), but not the same: see what differs", b.about.Reference, st.Outcome)
+		if out.Diff, err = r.diffWith(ctx, b.v, text); err != nil {
+			return nil, fmt.Errorf("identify: %w", err)
+		}
+	case identify.Excerpt:
+		out.Outcome = st.Outcome
+		out.Message = fmt.Sprintf("%s: the text is an excerpt of %s — %s", st.Outcome, b.about.Reference, st.Message)
+	default:
+		out.Outcome = st.Outcome
+		out.Message = st.Message
+	}
+	return out, nil
+}
+
+// diffWith returns the word-level differences from the text of version v to text.
+func (r *Registry) diffWith(ctx context.Context, v store.Fingerprint, text string) ([]DiffOp, error) {
+	var data []byte
+	var ver store.Version
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		vs, err := tx.Versions(ctx, v.LetterID)
+		if err != nil {
+			return err
+		}
+		for _, x := range vs {
+			if x.N == v.VersionN {
+				ver = x
+			}
+		}
+		data, err = tx.Blob(ctx, ver.Digest)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	orig, err := textract.Text(ver.MediaType, data)
+	if err != nil {
+		return nil, err
+	}
+	var out []DiffOp
+	for _, op := range textdiff.Words(strings.TrimSpace(orig), strings.TrimSpace(text)) {
+		out = append(out, DiffOp{Op: op.Kind.String(), Text: op.Text})
+	}
+	return out, nil
+}

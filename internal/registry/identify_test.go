@@ -1,0 +1,110 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/identify/synth"
+	"github.com/chancery/chancery/internal/store"
+)
+
+// TestIdentify: texts that arrive retyped, edited, quoted or unrelated get the answer the issue
+// asks for, and drafts stay private.
+func TestIdentify(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	corpus := synth.Corpus{Seed: 7, FamilySize: 3}
+	rng := rand.New(rand.NewPCG(1, 2))
+	released, sibling, draft, retracted := corpus.Member(0, 0), corpus.Member(0, 1), corpus.Letter(10), corpus.Letter(20)
+
+	relRef, _ := o.released(t, released.Text())
+	sibRef, _ := o.released(t, sibling.Text()) // same template, other dates and figures
+	draftRef := o.letter(t, draft.Text())
+	retRef, _ := o.released(t, retracted.Text())
+	stmt, pt := o.withdrawalStatement(t, o.signer, retRef, "", "Sent before coordination ended")
+	if _, err := o.r.Withdraw(ctx, o.signer, retRef, "", o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
+		t.Fatal(err)
+	}
+
+	edited := synth.Edit(rng, released.Text(), 0.10)
+	for _, c := range []struct {
+		name, text string
+		who        Actor
+		outcome    string
+		ref        string
+	}{
+		{"retyped exactly", strings.ToUpper(released.Text()), Actor{}, Valid, relRef},
+		{"the sibling letter", sibling.Text(), Actor{}, Valid, sibRef},
+		{"10% of the words edited", edited, Actor{}, Altered, relRef},
+		{"OCR noise", synth.OCR(rng, released.Text(), 0.02), Actor{}, Altered, relRef},
+		{"a quoted paragraph", synth.Excerpt(rng, released, 50), Actor{}, Valid, relRef},
+		{"a retracted letter", retracted.Text(), Actor{}, Retracted, retRef},
+		{"a draft, for a member", draft.Text(), o.reviewer, Draft, draftRef},
+		{"a draft, for the public", draft.Text(), Actor{}, Unknown, ""},
+		{"unrelated", synth.Unrelated(rng), o.reviewer, Unknown, ""},
+	} {
+		got, err := o.r.Identify(ctx, c.who, c.text)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got.Outcome != c.outcome || got.Reference != c.ref {
+			t.Errorf("%s: %s %s (%s, similarity %.2f, containment %.2f), want %s %s", c.name, got.Outcome, got.Reference, got.Match, got.Similarity, got.Containment, c.outcome, c.ref)
+		}
+		if c.who.Member == nil {
+			for _, m := range got.Matches {
+				if m.State == Draft || m.Reference == draftRef {
+					t.Errorf("%s: the public sees a draft match %+v", c.name, m)
+				}
+			}
+			if c.outcome == Unknown && !strings.Contains(got.Message, "not an official letter") {
+				t.Errorf("%s: public message %q", c.name, got.Message)
+			}
+		}
+	}
+
+	// An altered copy shows what differs, word by word, from the letter to the text.
+	got, _ := o.r.Identify(ctx, Actor{}, edited)
+	var ins, del bool
+	for _, op := range got.Diff {
+		ins, del = ins || op.Op == "insert", del || op.Op == "delete"
+	}
+	if !ins || !del || got.Status == nil || got.Status.Outcome != Valid {
+		t.Errorf("altered copy: diff has insertions %v, deletions %v; status %+v", ins, del, got.Status)
+	}
+
+	if _, err := o.r.Identify(ctx, Actor{}, " ... \n"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a text without words: %v, want ErrInvalid", err)
+	}
+}
+
+// TestIdentificationRebuilt: the index is rebuilt from the store on start, and versions stored
+// without a fingerprint are fingerprinted then.
+func TestIdentificationRebuilt(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	o := newOfficeIn(t, dir)
+	l := synth.Corpus{Seed: 9, FamilySize: 1}.Letter(0)
+	ref, _ := o.released(t, l.Text())
+	// Forget the fingerprints, as a store from before identification would have none.
+	raw, err := sql.Open("sqlite", filepath.Join(dir, store.SQLiteFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec("DELETE FROM fingerprints"); err != nil {
+		t.Fatal(err)
+	}
+	r2 := New(o.r.cfg)
+	if err := r2.LoadIdentification(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := r2.Identify(ctx, Actor{}, l.Text())
+	if err != nil || got.Outcome != Valid || got.Reference != ref {
+		t.Fatalf("after rebuild: %+v, %v", got, err)
+	}
+}

@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Fingerprint is the text fingerprint of a version, for identification.
+type Fingerprint struct {
+	ID       int64 // the identification index's document ID
+	LetterID int64
+	VersionN int
+	Data     []byte // nil: the version has no extractable text
+}
+
+// AddFingerprint records the fingerprint of a version and sets f.ID. A version has one
+// fingerprint: a second one is ErrConflict.
+func (t *Tx) AddFingerprint(ctx context.Context, f *Fingerprint) error {
+	err := t.queryRow(ctx, `INSERT INTO fingerprints (letter_id, version_n, data) VALUES ($1, $2, $3) RETURNING id`,
+		f.LetterID, f.VersionN, f.Data).Scan(&f.ID)
+	return conflict(err, fmt.Sprintf("add fingerprint of letter %d version %d", f.LetterID, f.VersionN))
+}
+
+// EachFingerprint calls fn for every fingerprint with text, in ID order, stopping at fn's
+// first error. The Fingerprint passed to fn is reused between calls.
+func (t *Tx) EachFingerprint(ctx context.Context, fn func(*Fingerprint) error) error {
+	rows, err := t.query(ctx, `SELECT id, letter_id, version_n, data FROM fingerprints WHERE data IS NOT NULL ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("fingerprints: %w", err)
+	}
+	defer rows.Close()
+	var f Fingerprint
+	for rows.Next() {
+		if err := rows.Scan(&f.ID, &f.LetterID, &f.VersionN, &f.Data); err != nil {
+			return fmt.Errorf("fingerprints: %w", err)
+		}
+		if err := fn(&f); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// FingerprintsByID returns the fingerprints with these IDs; IDs not found are left out.
+func (t *Tx) FingerprintsByID(ctx context.Context, ids []int64) ([]Fingerprint, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ph := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		ph[i], args[i] = fmt.Sprintf("$%d", i+1), id
+	}
+	// Not through the statement cache: the query's text depends on the number of IDs.
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, letter_id, version_n, data FROM fingerprints WHERE id IN (`+strings.Join(ph, ",")+`) ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("fingerprints by id: %w", err)
+	}
+	defer rows.Close()
+	var out []Fingerprint
+	for rows.Next() {
+		var f Fingerprint
+		if err := rows.Scan(&f.ID, &f.LetterID, &f.VersionN, &f.Data); err != nil {
+			return nil, fmt.Errorf("fingerprints by id: %w", err)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// VersionsWithoutFingerprint returns up to limit versions that have no fingerprint row yet,
+// oldest first.
+func (t *Tx) VersionsWithoutFingerprint(ctx context.Context, limit int) ([]Version, error) {
+	rows, err := t.query(ctx, `SELECT v.letter_id, v.n, v.digest, v.media_type, v.file_name, v.size, v.created_by, v.created_at FROM versions v
+		LEFT JOIN fingerprints f ON f.letter_id = v.letter_id AND f.version_n = v.n
+		WHERE f.id IS NULL ORDER BY v.letter_id, v.n LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("versions without fingerprint: %w", err)
+	}
+	defer rows.Close()
+	var out []Version
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return nil, fmt.Errorf("versions without fingerprint: %w", err)
+		}
+		out = append(out, *v)
+	}
+	return out, rows.Err()
+}

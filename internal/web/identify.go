@@ -1,0 +1,36 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/chancery/chancery/internal/registry"
+)
+
+// maxIdentifyForm bounds the pasted text's form.
+const maxIdentifyForm = 256 << 10
+
+// identify answers for pasted text: which letter it is, an altered copy of, or an excerpt of.
+// Drafts show only to members; the public sees "not an official letter of this office".
+func (h *Handler) identify(w http.ResponseWriter, r *http.Request) {
+	if err := h.checkOrigin(r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxIdentifyForm)
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, errBadRequest)
+		return
+	}
+	id, err := h.cfg.Registry.Identify(r.Context(), session(r).actor(), r.PostForm.Get("text"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	office := h.cfg.Registry.Office().Name
+	h.render(w, r, http.StatusOK, "identified", page{Title: "What this text is", Data: identified{Identification: id, Office: office}})
+}
+
+type identified struct {
+	*registry.Identification
+	Office string
+}

@@ -1,0 +1,43 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/identify/synth"
+	"github.com/chancery/chancery/internal/server"
+)
+
+// TestIdentifyPastedText: pasted text finds its released letter for anyone; a draft's text is
+// "not an official letter" for the public and the draft for a member; a cross-site post is
+// refused.
+func TestIdentifyPastedText(t *testing.T) {
+	o := newOffice(t, server.Config{RateLimit: -1})
+	corpus := synth.Corpus{Seed: 3, FamilySize: 1}
+	released, draft := corpus.Letter(0).Text(), corpus.Letter(1).Text()
+	ref := o.letter("Released", released)
+	o.release(ref)
+	draftRef := o.letter("Draft", draft)
+
+	public := o.client()
+	resp, body := public.post("/verify/text", url.Values{"text": {strings.ToLower(released)}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "The text of a released letter") || !strings.Contains(body, ref) {
+		t.Fatalf("released text: %s\n%s", resp.Status, body)
+	}
+	_, body = public.post("/verify/text", url.Values{"text": {draft}})
+	if !strings.Contains(body, "Not an official letter of this office") || strings.Contains(body, draftRef) {
+		t.Fatalf("draft text, public: %s", body)
+	}
+	member := o.client()
+	member.signIn("rita")
+	_, body = member.post("/verify/text", url.Values{"text": {draft}})
+	if !strings.Contains(body, "NOT AN OFFICIAL DOCUMENT") || !strings.Contains(body, draftRef) {
+		t.Fatalf("draft text, member: %s", body)
+	}
+	resp, _ = public.do("POST", "/verify/text", url.Values{"text": {released}}, map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site post: %s, want 403", resp.Status)
+	}
+}
