@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -23,6 +24,7 @@ func newServe(g *globals) *cobra.Command {
 	var demo, secure bool
 	var maxUpload int64
 	var rateLimit float64
+	var debugAddr string
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the registry: web pages, JSON API and the transparency log",
@@ -50,6 +52,11 @@ sample entries and deletes the directory on exit.`,
 			if !c.Flags().Changed("url") {
 				base = "http://" + listen
 			}
+			if debugAddr != "" {
+				if err := serveDebug(debugAddr); err != nil {
+					return err
+				}
+			}
 			return serve(c, path, listen, base, demo, server.Config{MaxUpload: maxUpload, Secure: secure, RateLimit: rateLimit})
 		},
 	}
@@ -62,6 +69,7 @@ sample entries and deletes the directory on exit.`,
 	c.Flags().Int64Var(&maxUpload, "max-upload", server.DefaultMaxUpload, "largest letter file accepted, in bytes")
 	c.Flags().BoolVar(&secure, "secure", false, "mark session cookies Secure and send HSTS: set it when a TLS proxy fronts the server")
 	c.Flags().Float64Var(&rateLimit, "rate-limit", server.DefaultRateLimit, "requests per second each client address may make to the public verify pages and API; negative disables the limit (load tests only)")
+	c.Flags().StringVar(&debugAddr, "debug-listen", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; keep it off public interfaces")
 	c.Flags().BoolVar(&demo, "demo", false, "fill the log with sample entries (in a temporary directory unless --data is given)")
 	return c
 }
@@ -134,4 +142,19 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdown)
+}
+
+// serveDebug serves the Go profiler on its own listener, apart from the public handler.
+func serveDebug(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return withHint(err, "pass another --debug-listen address")
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	go http.Serve(ln, mux)
+	return nil
 }

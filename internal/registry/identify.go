@@ -127,14 +127,16 @@ func fingerprint(mediaType string, data []byte) (*identify.Fingerprint, []byte, 
 // any version that has no fingerprint yet (versions stored before identification existed),
 // a batch per transaction.
 func (r *Registry) LoadIdentification(ctx context.Context) error {
+	var last store.Version
 	for {
-		n, err := r.backfill(ctx, 500)
+		next, err := r.backfill(ctx, last, 1000)
 		if err != nil {
 			return fmt.Errorf("identification: %w", err)
 		}
-		if n == 0 {
+		if next == nil {
 			break
 		}
+		last = *next
 	}
 	return r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		return tx.EachFingerprint(ctx, func(f *store.Fingerprint) error {
@@ -147,11 +149,14 @@ func (r *Registry) LoadIdentification(ctx context.Context) error {
 	})
 }
 
-// backfill fingerprints up to max versions that have none and returns how many it did.
-func (r *Registry) backfill(ctx context.Context, max int) (int, error) {
+// backfill fingerprints up to max versions after the version after that have none, and
+// returns the last one it did (nil when there were none left).
+func (r *Registry) backfill(ctx context.Context, after store.Version, max int) (*store.Version, error) {
 	var rows []store.Fingerprint
+	var vs []store.Version
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-		vs, err := tx.VersionsWithoutFingerprint(ctx, max)
+		var err error
+		vs, err = tx.VersionsWithoutFingerprint(ctx, after.LetterID, after.N, max)
 		if err != nil {
 			return err
 		}
@@ -167,9 +172,9 @@ func (r *Registry) backfill(ctx context.Context, max int) (int, error) {
 		return nil
 	})
 	if err != nil || len(rows) == 0 {
-		return 0, err
+		return nil, err
 	}
-	return len(rows), r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		for i := range rows {
 			err := tx.Savepoint(ctx, func() error { return tx.AddFingerprint(ctx, &rows[i]) })
 			if err != nil && !errors.Is(err, store.ErrConflict) { // a conflict: fingerprinted by an upload meanwhile
@@ -178,6 +183,7 @@ func (r *Registry) backfill(ctx context.Context, max int) (int, error) {
 		}
 		return nil
 	})
+	return &vs[len(vs)-1], err
 }
 
 // addFingerprint records the fingerprint of a version inside its transaction and returns a

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
 	"golang.org/x/mod/sumdb/note"
@@ -236,4 +237,22 @@ func TestAPIPolicy(t *testing.T) {
 		t.Fatalf("policy in force after adoption: %+v, adopted %+v", cur, adopted)
 	}
 	e.do(t, "admin", "POST", "/api/v1/policy", "application/yaml", strings.NewReader(good), http.StatusConflict, nil)
+}
+
+// TestEncodeStatus: the spliced encoding of the verify endpoint is the encoding of
+// statusResponse, byte for byte.
+func TestEncodeStatus(t *testing.T) {
+	for _, st := range []*registry.Status{
+		{Outcome: registry.Unknown, Office: "O", Message: "unknown"},
+		{Outcome: registry.Valid, Office: "O", Reference: "R", Seal: &seal.Seal{Checkpoint: []byte("c\n")}},
+	} {
+		got, err := encodeStatus(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(statusResponse(st))
+		if string(got) != string(want)+"\n" {
+			t.Errorf("encodeStatus:\n%s\nwant\n%s", got, want)
+		}
+	}
 }

@@ -25,12 +25,11 @@ func (c *encodedStatuses) write(w http.ResponseWriter, st *registry.Status) {
 	body, ok := c.m[st]
 	c.mu.Unlock()
 	if !ok {
-		var b bytes.Buffer
-		if err := json.NewEncoder(&b).Encode(statusResponse(st)); err != nil {
+		var err error
+		if body, err = encodeStatus(st); err != nil {
 			writeJSON(w, statusResponse(st))
 			return
 		}
-		body = b.Bytes()
 		c.mu.Lock()
 		if c.m == nil || len(c.m) >= maxEncoded {
 			c.m = make(map[*registry.Status][]byte)
@@ -41,4 +40,19 @@ func (c *encodedStatuses) write(w http.ResponseWriter, st *registry.Status) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(body)
+}
+
+// encodeStatus writes what statusResponse would encode, with the seal's JSON spliced in as it
+// is: encoding/json would validate and re-compact those kilobytes at every encoding.
+func encodeStatus(st *registry.Status) ([]byte, error) {
+	b, err := json.Marshal(st)
+	if err != nil || st.Seal == nil {
+		return append(b, '\n'), err
+	}
+	var out bytes.Buffer
+	out.Write(b[:len(b)-1])
+	out.WriteString(`,"seal":`)
+	out.Write(bytes.TrimRight(st.Seal.Marshal(), "\n"))
+	out.WriteString("}\n")
+	return out.Bytes(), nil
 }

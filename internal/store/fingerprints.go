@@ -69,12 +69,12 @@ func (t *Tx) FingerprintsByID(ctx context.Context, ids []int64) ([]Fingerprint, 
 	return out, rows.Err()
 }
 
-// VersionsWithoutFingerprint returns up to limit versions that have no fingerprint row yet,
-// oldest first.
-func (t *Tx) VersionsWithoutFingerprint(ctx context.Context, limit int) ([]Version, error) {
+// VersionsWithoutFingerprint returns up to limit versions after (letterID, n), in order, that
+// have no fingerprint row yet. A caller walks all of them by passing the last one returned.
+func (t *Tx) VersionsWithoutFingerprint(ctx context.Context, letterID int64, n, limit int) ([]Version, error) {
 	rows, err := t.query(ctx, `SELECT v.letter_id, v.n, v.digest, v.media_type, v.file_name, v.size, v.created_by, v.created_at FROM versions v
 		LEFT JOIN fingerprints f ON f.letter_id = v.letter_id AND f.version_n = v.n
-		WHERE f.id IS NULL ORDER BY v.letter_id, v.n LIMIT $1`, limit)
+		WHERE (v.letter_id, v.n) > ($1, $2) AND f.id IS NULL ORDER BY v.letter_id, v.n LIMIT $3`, letterID, n, limit)
 	if err != nil {
 		return nil, fmt.Errorf("versions without fingerprint: %w", err)
 	}

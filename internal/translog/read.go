@@ -38,8 +38,16 @@ func readHashes(ctx context.Context, tx *store.Tx, cache *tileCache, indexes []i
 		st, ok := tiles[k]
 		if !ok {
 			var err error
-			st, err = readTile(ctx, tx, cache, k)
+			st, err = readTile(ctx, tx, cache, k, t.W)
 			if err != nil {
+				return nil, fmt.Errorf("read hash %d: %w", idx, err)
+			}
+			tiles[k] = st
+		}
+		if st.Width < t.W {
+			// Read first at a narrower width than this hash needs.
+			var err error
+			if st, err = readTile(ctx, tx, nil, k, t.W); err != nil {
 				return nil, fmt.Errorf("read hash %d: %w", idx, err)
 			}
 			tiles[k] = st
@@ -47,28 +55,46 @@ func readHashes(ctx context.Context, tx *store.Tx, cache *tileCache, indexes []i
 		if st.Width < t.W {
 			return nil, fmt.Errorf("read hash %d: tile %d/%d has width %d, need %d", idx, t.L, t.N, st.Width, t.W)
 		}
+		// A hash high inside its tile is computed from up to 128 of the tile's hashes; it is
+		// a complete subtree's, so it never changes and is kept once computed.
+		level, _ := tlog.SplitStoredHashIndex(idx)
+		keep := cache != nil && level-t.L*TileHeight >= keepLevel
+		if keep {
+			if h, ok := cache.hash(idx); ok {
+				out[i] = h
+				continue
+			}
+		}
 		h, err := tlog.HashFromTile(t, st.Data, idx)
 		if err != nil {
 			return nil, fmt.Errorf("read hash %d: %w", idx, err)
+		}
+		if keep {
+			cache.putHash(idx, h)
 		}
 		out[i] = h
 	}
 	return out, nil
 }
 
-// readTile reads a stored tile, through the cache when there is one.
-func readTile(ctx context.Context, tx *store.Tx, cache *tileCache, k tileKey) (store.Tile, error) {
+// keepLevel is the least height inside a tile of the hashes the cache keeps: those above it
+// cost 16 to 128 hashings each to compute from the tile, those below at most 8.
+const keepLevel = 4
+
+// readTile reads a stored tile that the caller needs at width w or wider, through the cache
+// when there is one.
+func readTile(ctx context.Context, tx *store.Tx, cache *tileCache, k tileKey, w int) (store.Tile, error) {
 	if cache != nil {
-		if d, ok := cache.get(k); ok {
-			return store.Tile{Level: k.level, Index: k.n, Width: TileWidth, Data: d}, nil
+		if t, ok := cache.get(k, w); ok {
+			return store.Tile{Level: k.level, Index: k.n, Width: t.width, Data: t.data}, nil
 		}
 	}
 	st, err := tx.Tile(ctx, k.level, k.n)
 	if err != nil {
 		return store.Tile{}, err
 	}
-	if cache != nil && st.Width == TileWidth {
-		cache.put(k, st.Data)
+	if cache != nil {
+		cache.put(k, st.Width, st.Data)
 	}
 	return st, nil
 }
@@ -87,7 +113,7 @@ func (l *Log) ReadTile(ctx context.Context, t tlog.Tile) ([]byte, error) {
 	}
 	var data []byte
 	err := l.db.View(ctx, func(tx *store.Tx) error {
-		st, err := readTile(ctx, tx, l.cache, tileKey{t.L, t.N})
+		st, err := readTile(ctx, tx, l.cache, tileKey{t.L, t.N}, t.W)
 		if err != nil {
 			return err
 		}
@@ -114,7 +140,7 @@ func (l *Log) Entry(ctx context.Context, i int64) ([]byte, error) {
 	}
 	var entry []byte
 	err := l.db.View(ctx, func(tx *store.Tx) error {
-		st, err := readTile(ctx, tx, l.cache, tileKey{EntriesLevel, i / TileWidth})
+		st, err := readTile(ctx, tx, l.cache, tileKey{EntriesLevel, i / TileWidth}, int(i%TileWidth)+1)
 		if err != nil {
 			return err
 		}

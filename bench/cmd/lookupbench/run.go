@@ -166,6 +166,10 @@ func wrk(ctx context.Context, c runConfig, work, name, url, script string) (resu
 
 // startNginx serves a 300-byte file from work, with a configuration of its own.
 func startNginx(ctx context.Context, work string) (stop func(), err error) {
+	// nginx's workers run as an unprivileged user: they must be able to reach the file.
+	if err := os.Chmod(work, 0o755); err != nil {
+		return nil, err
+	}
 	www := filepath.Join(work, "www")
 	if err := os.MkdirAll(www, 0o755); err != nil {
 		return nil, err

@@ -64,12 +64,15 @@ func testFingerprints(t *testing.T, db *store.DB) {
 		if len(fs) != 2 || fs[0].ID != with.ID || fs[0].VersionN != 1 || fs[1].Data != nil {
 			t.Errorf("by ID: %+v", fs)
 		}
-		vs, err := tx.VersionsWithoutFingerprint(ctx, 10)
+		vs, err := tx.VersionsWithoutFingerprint(ctx, 0, 0, 10)
 		if err != nil {
 			return err
 		}
 		if len(vs) != 1 || vs[0].N != 3 {
 			t.Errorf("versions without fingerprint: %+v, want version 3", vs)
+		}
+		if vs, err = tx.VersionsWithoutFingerprint(ctx, l.ID, 3, 10); err != nil || len(vs) != 0 {
+			t.Errorf("versions without fingerprint after the last: %+v, %v", vs, err)
 		}
 		return nil
 	})
