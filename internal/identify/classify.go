@@ -28,7 +28,7 @@ func (c Class) String() string {
 }
 
 // Thresholds of Classify, set on the synthetic evaluation (see docs/design/identify.md and
-// the tables in docs/benchmarks-identify.md).
+// the tables in docs/benchmarks.md).
 const (
 	// NearSimilarity is the least Similarity of an altered copy. A copy with a fraction e of
 	// its words edited keeps about (1-e)^3 of its shingles, so its Similarity is about

@@ -12,5 +12,5 @@
 // [Classify] turns the best match into a [Class].
 //
 // docs/design/identify.md explains the parameters and their limits;
-// docs/benchmarks-identify.md has the measurements.
+// docs/benchmarks.md has the measurements.
 package identify
