@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/exclfile"
 	"github.com/chancery/chancery/internal/keys"
 	"github.com/spf13/cobra"
 )
@@ -334,15 +335,7 @@ func releasedName(ref, fileName string) string {
 
 // writeNew writes a file that must not exist yet.
 func writeNew(name string, data []byte) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return exclfile.Write(name, data, 0o644)
 }
 
 func newWithdraw(rm *remote, supersede bool) *cobra.Command {

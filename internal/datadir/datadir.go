@@ -25,6 +25,8 @@ import (
 	"syscall"
 
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/chancery/chancery/internal/exclfile"
 )
 
 // Default is the data directory used when none is given.
@@ -148,30 +150,10 @@ func checkOrigin(o string) error {
 
 // writeExcl creates name with mode 0600, failing if it exists, and syncs it and its directory.
 func writeExcl(name string, data []byte) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
+	if err := exclfile.Write(name, data, 0o600); err != nil {
 		return err
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(name)
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(name)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(name)
-		return err
-	}
-	d, err := os.Open(filepath.Dir(name))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return exclfile.SyncDir(filepath.Dir(name))
 }
 
 // Open opens an initialized data directory and loads its log key.

@@ -27,6 +27,8 @@ import (
 
 	"filippo.io/age"
 	"filippo.io/age/armor"
+
+	"github.com/chancery/chancery/internal/exclfile"
 )
 
 // PublicKeyPrefix starts a public key line: "chancery-ed25519 <base64 key> [comment]".
@@ -118,43 +120,15 @@ func WriteNew(path string, priv ed25519.PrivateKey, passphrase string, opts ...O
 		data []byte
 		mode os.FileMode
 	}{{path, sealed.Bytes(), 0o600}, {path + ".pub", pub, 0o644}} {
-		if err := writeExclusive(f.path, f.data, f.mode, &created); err != nil {
+		if err := exclfile.Write(f.path, f.data, f.mode); err != nil {
 			return fmt.Errorf("write key: %w", err)
 		}
+		created = append(created, f.path)
 	}
-	if err := syncDir(filepath.Dir(path)); err != nil {
+	if err := exclfile.SyncDir(filepath.Dir(path)); err != nil {
 		return fmt.Errorf("write key: %w", err)
 	}
 	return nil
-}
-
-// writeExclusive creates path, which must not exist, writes data and syncs it. It records
-// path in created as soon as the file exists, so the caller can remove it on a later failure.
-func writeExclusive(path string, data []byte, mode os.FileMode, created *[]string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
-	if err != nil {
-		return err
-	}
-	*created = append(*created, path)
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// syncDir syncs a directory so that the names of files just created in it survive a crash.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // Load reads the key file at path and decrypts it with passphrase. A passphrase that does not

@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/chancery/chancery/internal/exclfile"
 	"github.com/chancery/chancery/internal/pdf"
 )
 
@@ -301,27 +302,15 @@ func checkAbsent(dir string, names ...string) error {
 	return nil
 }
 
-// writeExcl creates dir/name, refusing to overwrite, and syncs it.
 func writeExcl(dir, name string, data []byte, mode fs.FileMode) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	err := exclfile.Write(filepath.Join(dir, name), data, mode)
 	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("%w: %s", ErrExists, filepath.Join(dir, name))
 	}
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return err
 }
 
 func certPEM(der []byte) []byte {

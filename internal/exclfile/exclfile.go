@@ -1,0 +1,40 @@
+// Package exclfile creates files that must not exist yet — keys, certificates, released
+// letters — durably: created with O_EXCL (never overwriting, never following a planted file),
+// written, fsynced, and removed again if any step fails, so that a failure leaves nothing
+// half-written behind.
+package exclfile
+
+import (
+	"errors"
+	"os"
+)
+
+// Write creates path with mode, failing if it exists, writes data and syncs the file. It
+// does not sync the directory: call SyncDir once the files that belong together exist.
+func Write(path string, data []byte, mode os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return errors.Join(err, os.Remove(path))
+	}
+	return nil
+}
+
+// SyncDir syncs a directory so that the names of files just created in it survive a crash.
+func SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

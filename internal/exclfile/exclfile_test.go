@@ -1,0 +1,35 @@
+package exclfile
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWrite(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "key")
+	if err := Write(p, []byte("secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(p); err != nil || string(b) != "secret" {
+		t.Fatalf("read back %q, %v", b, err)
+	}
+	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v", fi.Mode())
+	}
+	if err := Write(p, []byte("other"), 0o600); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("overwrite: %v, want ErrExist", err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "secret" {
+		t.Fatalf("the existing file changed: %q", b)
+	}
+	if err := Write(filepath.Join(dir, "missing", "key"), nil, 0o600); err == nil {
+		t.Fatal("write into a missing directory succeeded")
+	}
+	if err := SyncDir(dir); err != nil {
+		t.Fatal(err)
+	}
+}
