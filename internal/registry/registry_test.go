@@ -23,7 +23,7 @@ type office struct {
 	verifier                                  *seal.Verifier
 }
 
-func newOffice(t *testing.T) *office {
+func newOffice(t testing.TB) *office {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.OpenSQLite(ctx, t.TempDir())
@@ -71,7 +71,7 @@ func newOffice(t *testing.T) *office {
 	return o
 }
 
-func (o *office) actor(t *testing.T, tok string) Actor {
+func (o *office) actor(t testing.TB, tok string) Actor {
 	m, err := o.r.Authenticate(context.Background(), tok)
 	if err != nil {
 		t.Fatal(err)

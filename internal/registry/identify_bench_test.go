@@ -1,0 +1,48 @@
+package registry
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/identify/synth"
+)
+
+// BenchmarkIdentify measures Identify through the registry: fingerprinting the query, the
+// index's candidates, their fingerprints read from SQLite, scoring, and the matches' letters
+// and states read from the store. It reports p50 and p99 over the queries run.
+//
+//	go test -run '^$' -bench Identify -benchtime 2000x ./internal/registry/
+func BenchmarkIdentify(b *testing.B) {
+	const letters = 3000
+	ctx := context.Background()
+	o := newOffice(b)
+	corpus := synth.Corpus{Seed: 11, FamilySize: 6}
+	start := time.Now()
+	for i := range letters {
+		if _, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "S", Class: "routine", Addressees: []string{"A"},
+			File: Upload{Name: "letter.txt", Data: []byte(corpus.Letter(i).Text())}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("%d letters stored and indexed in %v", letters, time.Since(start))
+	rng := rand.New(rand.NewPCG(1, 2))
+	var lat []time.Duration
+	for b.Loop() {
+		l := corpus.Letter(rng.IntN(letters))
+		q := synth.Edit(rng, l.Text(), 0.10)
+		if rng.IntN(2) == 0 {
+			q = synth.Excerpt(rng, l, 50)
+		}
+		t := time.Now()
+		if _, err := o.r.Identify(ctx, o.reviewer, q); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t))
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
