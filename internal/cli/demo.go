@@ -160,7 +160,7 @@ func seedDemo(ctx context.Context, reg *registry.Registry, adminTok, dir string,
 	if err != nil {
 		return err
 	}
-	if err := write("coordination-draft.md", cp.Data); err != nil {
+	if err := write("coordination-draft"+filepath.Ext(cp.FileName), cp.Data); err != nil {
 		return err
 	}
 	if _, err := reg.Revise(ctx, drafter, posture, registry.Upload{Name: "movements.md", MediaType: "text/markdown", Data: []byte(demoPostureV2)}); err != nil {
@@ -198,7 +198,13 @@ func seedDemo(ctx context.Context, reg *registry.Registry, adminTok, dir string,
 	if err != nil {
 		return err
 	}
-	if err := write("leaked-draft.md", lc.Data); err != nil {
+	leaked := "leaked-draft" + filepath.Ext(lc.FileName)
+	if err := write(leaked, lc.Data); err != nil {
+		return err
+	}
+	// The released letter as it might circulate retyped, with its meaning changed.
+	altered := strings.NewReplacer("several units", "all its units", "do not change the mission or the size of the force", "end the mission of the force").Replace(demoPostureV2)
+	if err := write("retyped-altered.txt", []byte(altered)); err != nil {
 		return err
 	}
 	trust, err := reg.TrustRoot().Marshal()
@@ -215,11 +221,13 @@ func seedDemo(ctx context.Context, reg *registry.Registry, adminTok, dir string,
 chancery: files to check are in %s; for example:
   chancery verify --trust %s %s
   chancery verify --trust %s %s
+  chancery identify --text %s
 chancery: the demo members' tokens are in %s
 chancery: sign in to the web pages at /signin as dave (drafter), lena or cole (reviewers), alice (signer) or rory (release) with the password %q
 `, demoOffice, p.Name, posture, press, leak, out,
-		filepath.Join(out, "trust.json"), filepath.Join(out, releasedName(posture, "x.md")),
-		filepath.Join(out, "trust.json"), filepath.Join(out, "leaked-draft.md"),
+		filepath.Join(out, "trust.json"), filepath.Join(out, releasedName(posture, "x.pdf")),
+		filepath.Join(out, "trust.json"), filepath.Join(out, leaked),
+		filepath.Join(out, "retyped-altered.txt"),
 		filepath.Join(out, "tokens.env"), demoPassword)
 	return nil
 }

@@ -35,15 +35,15 @@ the file (or standard input, -) is the text itself. Only the text is sent to the
 Outcomes: valid (the text of a released, valid letter, or an excerpt of one), altered (close
 to a released letter but not the same: the differences are printed, [-removed-] {+added+}),
 retracted or superseded (the text of such a letter), draft (close to an unreleased draft:
-shown only to members with a role; the public sees "not an official letter of this office"),
-unknown.
+shown only to members with a role, who set CHANCERY_TOKEN; the public, without a token, sees
+"not an official letter of this office"), unknown.
 
 Exit status: 0 valid; 1 any other outcome; 2 identification could not be done.`,
 		Example: `  chancery identify leaked-photo-ocr.txt --text
   xclip -o | chancery identify --text -
   chancery identify --json article.pdf`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+		RunE: rm.withClientToken(false, func(c *cobra.Command, cl *client.Client, args []string) error {
 			text, err := identifyInput(c, textFile, args)
 			if err != nil {
 				return err

@@ -95,8 +95,14 @@ func ctx(c *cobra.Command) context.Context { return c.Context() }
 // withClient returns a command's RunE that gives f a client with the member's token, and adds
 // hints to the server's refusals.
 func (rm *remote) withClient(f func(c *cobra.Command, cl *client.Client, args []string) error) func(*cobra.Command, []string) error {
+	return rm.withClientToken(true, f)
+}
+
+// withClientToken is withClient for a command that needs a token only if needToken is set:
+// without one it asks as the public.
+func (rm *remote) withClientToken(needToken bool, f func(c *cobra.Command, cl *client.Client, args []string) error) func(*cobra.Command, []string) error {
 	return func(c *cobra.Command, args []string) error {
-		cl, err := rm.client(true)
+		cl, err := rm.client(needToken)
 		if err != nil {
 			return err
 		}
