@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -94,6 +95,8 @@ type Registry struct {
 	inForce atomic.Pointer[inForce]
 	public  publicCache
 	ident   *identify.Index // text fingerprints of every version (LoadIdentification)
+	// keyEntries holds signer keys' logged entries by key ID (see keyEntry).
+	keyEntries sync.Map
 }
 
 // inForce is the policy in force and the adoption that put it there. Only approvals and

@@ -445,24 +445,39 @@ func (r *Registry) sealFor(ctx context.Context, index int64, e []byte, stmt *sea
 			continue
 		}
 		seen[sg.KeyID] = true
-		var k *store.SignerKey
-		err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-			var err error
-			k, err = tx.SignerKey(ctx, sg.KeyID)
-			return err
-		})
+		k, err := r.keyEntry(ctx, sg.KeyID)
 		if err != nil {
 			return nil, err
 		}
-		ke, err := r.cfg.Log.Entry(ctx, k.AddedIndex)
+		kp, err := r.cfg.Log.InclusionProof(ctx, k.Index, head.Size)
 		if err != nil {
 			return nil, err
 		}
-		kp, err := r.cfg.Log.InclusionProof(ctx, k.AddedIndex, head.Size)
-		if err != nil {
-			return nil, err
-		}
-		s.Keys = append(s.Keys, seal.LoggedEntry{Index: k.AddedIndex, Entry: ke, Proof: kp})
+		s.Keys = append(s.Keys, seal.LoggedEntry{Index: k.Index, Entry: k.Entry, Proof: kp})
 	}
 	return s, nil
+}
+
+// keyEntry returns the logged key-added entry of a signer key. Logged entries never change,
+// so each is read from the store once: every seal of that signer's letters carries it.
+func (r *Registry) keyEntry(ctx context.Context, keyID string) (seal.LoggedEntry, error) {
+	if e, ok := r.keyEntries.Load(keyID); ok {
+		return e.(seal.LoggedEntry), nil
+	}
+	var k *store.SignerKey
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		k, err = tx.SignerKey(ctx, keyID)
+		return err
+	})
+	if err != nil {
+		return seal.LoggedEntry{}, err
+	}
+	e, err := r.cfg.Log.Entry(ctx, k.AddedIndex)
+	if err != nil {
+		return seal.LoggedEntry{}, err
+	}
+	le := seal.LoggedEntry{Index: k.AddedIndex, Entry: e}
+	r.keyEntries.Store(keyID, le)
+	return le, nil
 }

@@ -86,11 +86,13 @@ func (r *Registry) VerifyDigest(ctx context.Context, a Actor, digest seal.Digest
 func (r *Registry) verifyDigest(ctx context.Context, a Actor, digest seal.Digest) (*Status, error) {
 	st := &Status{Office: r.cfg.Office.Name}
 	var rel *store.Release
+	var stmt *seal.ReleaseStatement
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
 		rel, err = tx.ReleaseByDigest(ctx, string(digest))
 		if err == nil {
-			return r.releasedStatus(ctx, tx, rel, st)
+			stmt, err = r.releasedStatus(ctx, tx, rel, st)
+			return err
 		}
 		if !errors.Is(err, store.ErrNotFound) {
 			return err
@@ -140,7 +142,7 @@ func (r *Registry) verifyDigest(ctx context.Context, a Actor, digest seal.Digest
 		return nil, fmt.Errorf("verify %s: %w", digest, err)
 	}
 	if rel != nil {
-		if err := r.attachEvidence(ctx, rel, st); err != nil {
+		if err := r.attachEvidence(ctx, rel, stmt, st); err != nil {
 			return nil, err
 		}
 	}
@@ -165,6 +167,7 @@ func (r *Registry) StatusOf(ctx context.Context, ref string) (*Status, error) {
 func (r *Registry) statusOf(ctx context.Context, ref string) (*Status, error) {
 	st := &Status{Office: r.cfg.Office.Name, Reference: ref}
 	var rel *store.Release
+	var stmt *seal.ReleaseStatement
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		// The public must not learn what drafts exist: an unreleased reference and one never
 		// used get the same answer.
@@ -185,13 +188,14 @@ func (r *Registry) statusOf(ctx context.Context, ref string) (*Status, error) {
 		if err != nil {
 			return err
 		}
-		return r.releasedStatus(ctx, tx, rel, st)
+		stmt, err = r.releasedStatus(ctx, tx, rel, st)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("status of %s: %w", ref, err)
 	}
 	if rel != nil {
-		if err := r.attachEvidence(ctx, rel, st); err != nil {
+		if err := r.attachEvidence(ctx, rel, stmt, st); err != nil {
 			return nil, err
 		}
 	}
@@ -210,10 +214,11 @@ func releaseStatement(e []byte) (*seal.ReleaseStatement, error) {
 	return &stmt, nil
 }
 
-func (r *Registry) releasedStatus(ctx context.Context, tx *store.Tx, rel *store.Release, st *Status) error {
+// releasedStatus fills st for a released letter and returns its release statement.
+func (r *Registry) releasedStatus(ctx context.Context, tx *store.Tx, rel *store.Release, st *Status) (*seal.ReleaseStatement, error) {
 	stmt, err := releaseStatement(rel.Entry)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	st.Reference, st.Subject, st.Class = stmt.Reference, stmt.Subject, stmt.Class
 	st.Signers = signerNames(stmt)
@@ -222,32 +227,28 @@ func (r *Registry) releasedStatus(ctx context.Context, tx *store.Tx, rel *store.
 	st.Outcome, st.Message = Valid, fmt.Sprintf("valid: released by %s on %s, signed by %v", stmt.Office, at.Format("2 January 2006"), st.Signers)
 	w, err := tx.WithdrawalOf(ctx, rel.LetterID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil
+		return stmt, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	st.Reason = w.Reason
 	st.Withdrawal = &seal.LoggedEntry{Index: w.LogIndex, Entry: w.Entry}
 	if w.Kind == Retraction {
 		st.Outcome, st.Message = Retracted, "retracted: "+w.Reason
-		return nil
+		return stmt, nil
 	}
 	bl, err := tx.LetterByID(ctx, w.ByLetter)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	st.SupersededBy = bl.Reference
 	st.Outcome, st.Message = Superseded, fmt.Sprintf("superseded by %s: %s", bl.Reference, w.Reason)
-	return nil
+	return stmt, nil
 }
 
 // attachEvidence adds the seal and the withdrawal's inclusion proof, against one checkpoint.
-func (r *Registry) attachEvidence(ctx context.Context, rel *store.Release, st *Status) error {
-	stmt, err := releaseStatement(rel.Entry)
-	if err != nil {
-		return err
-	}
+func (r *Registry) attachEvidence(ctx context.Context, rel *store.Release, stmt *seal.ReleaseStatement, st *Status) error {
 	if st.Withdrawal != nil {
 		// Wait until the checkpoint covers the withdrawal too, so both prove against it.
 		if _, err := r.headCovering(ctx, st.Withdrawal.Index); err != nil {
