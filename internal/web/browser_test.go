@@ -5,12 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chancery/chancery/internal/identify/synth"
 	"github.com/chancery/chancery/internal/server"
 	"github.com/chromedp/chromedp"
 )
@@ -292,6 +294,19 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("the public page names the draft:\n%s", page)
 		}
 		(&tab{t: t, ctx: ctx, o: o}).screenshot("verify-draft")
+	})
+
+	t.Run("PastedText", func(t *testing.T) {
+		l := synth.Corpus{Seed: 5, FamilySize: 1}.Letter(0).Text()
+		ref := o.letter("Logistics arrangements", l)
+		o.release(ref)
+		altered := synth.Edit(rand.New(rand.NewPCG(3, 4)), l, 0.08)
+		b := &tab{t: t, ctx: ctx, o: o}
+		b.open("/verify", "#text")
+		b.do(chromedp.SetValue(chromedp.CSS("#text"), altered), chromedp.Click(chromedp.CSS("#identify button")),
+			chromedp.WaitVisible(chromedp.CSS("#verdict")))
+		want(t, b.text("#main"), "Altered", ref, "What differs")
+		b.screenshot("verify-altered")
 	})
 
 	t.Run("Unknown", func(t *testing.T) {
