@@ -29,7 +29,7 @@ func newIdentify(rm *remote) *cobra.Command {
 		Short: "Tell what a text is: a released letter, an altered copy, a draft or unknown",
 		Long: `Identify finds the letter a text comes from when the file is not the original: a retyped,
 OCR'd, edited or quoted copy. Byte digests cannot help there ('chancery verify' can): identify
-compares the words. The text of FILE is extracted (PDF, Markdown or plain text); with --text
+compares the words. The text of FILE is extracted (PDF, Word, Markdown or plain text); with --text
 the file (or standard input, -) is the text itself. Only the text is sent to the registry.
 
 Outcomes: valid (the text of a released, valid letter, or an excerpt of one), altered (close
@@ -92,7 +92,7 @@ func identifyInput(c *cobra.Command, textFile string, args []string) (string, er
 	}
 	text, err := textract.Text(mediaTypeOf(args[0], b), b)
 	if errors.Is(err, textract.ErrNoText) {
-		return "", withHint(err, "identify reads PDF, Markdown and plain text; for another format, save its text and use --text")
+		return "", withHint(err, "identify reads PDF, Word (DOCX), Markdown and plain text; for another format, save its text and use --text")
 	}
 	return text, err
 }

@@ -68,7 +68,7 @@ is checked the same way. --offline needs only the seal and the trust root.
 
 Without a seal, verify asks the registry by the file's SHA-256 (the file is not uploaded)
 and checks the seal the registry returns: it never takes the registry's word for a valid,
-retracted or superseded letter. When the bytes are unknown but the file has text (PDF,
+retracted or superseded letter. When the bytes are unknown but the file has text (PDF, Word,
 Markdown, plain text), verify asks the registry to identify the text (see 'chancery
 identify'): a file whose text is close to a released letter's is "altered".
 

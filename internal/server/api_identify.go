@@ -29,7 +29,7 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 		}
 		text, err = textract.Text(mt, u.file.Data)
 		if errors.Is(err, textract.ErrNoText) {
-			s.fail(w, r, fmt.Errorf("%w: %v: identification needs a PDF, Markdown or plain-text file", errBadRequest, err))
+			s.fail(w, r, fmt.Errorf("%w: %v: identification needs a PDF, Word (DOCX), Markdown or plain-text file", errBadRequest, err))
 			return
 		}
 		if err != nil {

@@ -1,5 +1,5 @@
 // Package textract pulls the readable text out of a letter's file, for identification and for
-// the word-level diffs between versions: plain text, Markdown and PDF.
+// the word-level diffs between versions: plain text, Markdown, PDF and Word (DOCX).
 package textract
 
 import (
@@ -34,6 +34,10 @@ func Text(mediaType string, data []byte) (string, error) {
 	case mt == "application/pdf":
 		s, err = pdf.Text(data)
 		if err != nil {
+			return "", fmt.Errorf("extract text: %w", err)
+		}
+	case mt == DOCXType:
+		if s, err = docxText(data); err != nil {
 			return "", fmt.Errorf("extract text: %w", err)
 		}
 	default:

@@ -1,0 +1,90 @@
+package textract
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"strings"
+)
+
+// DOCXType is the media type of Word documents (Office Open XML).
+const DOCXType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+// Uploads name their type by extension; not every system's MIME table knows .docx.
+func init() { mime.AddExtensionType(".docx", DOCXType) }
+
+// maxDOCXPart bounds how much of word/document.xml is decompressed: a zip bomb stops there.
+const maxDOCXPart = 32 << 20
+
+// wordNS is the WordprocessingML namespace of w:p, w:t, w:tab and w:br.
+const wordNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+// docxText returns the text of a Word document's body: the runs' text (w:t), a new line per
+// paragraph (w:p) and line break (w:br), a tab per w:tab. Headers, footers, comments and
+// tracked deletions (w:delText) are not part of it.
+func docxText(data []byte) (string, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return "", fmt.Errorf("docx: %w", err)
+	}
+	var part *zip.File
+	for _, f := range zr.File {
+		if f.Name == "word/document.xml" {
+			part = f
+			break
+		}
+	}
+	if part == nil {
+		return "", errors.New("docx: no word/document.xml")
+	}
+	rc, err := part.Open()
+	if err != nil {
+		return "", fmt.Errorf("docx: %w", err)
+	}
+	defer rc.Close()
+	dec := xml.NewDecoder(io.LimitReader(rc, maxDOCXPart))
+	var b strings.Builder
+	inText := false
+	for b.Len() <= MaxText {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", fmt.Errorf("docx: word/document.xml: %w", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Space != wordNS {
+				continue
+			}
+			switch t.Name.Local {
+			case "t":
+				inText = true
+			case "tab":
+				b.WriteByte('\t')
+			case "br", "cr":
+				b.WriteByte('\n')
+			}
+		case xml.EndElement:
+			if t.Name.Space != wordNS {
+				continue
+			}
+			switch t.Name.Local {
+			case "t":
+				inText = false
+			case "p":
+				b.WriteByte('\n')
+			}
+		case xml.CharData:
+			if inText {
+				b.Write(t)
+			}
+		}
+	}
+	return b.String(), nil
+}
