@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
@@ -128,5 +129,41 @@ func TestHostilePDFRefused(t *testing.T) {
 		if st, _ := o.r.VerifyDigest(ctx, o.reviewer, seal.DigestOf(data)); st.Outcome != Unknown {
 			t.Fatalf("%s: refused file left a trace: %+v", name, st)
 		}
+	}
+}
+
+// TestWordDraftCopy: a Word draft leaves as its text on the letterhead, watermarked, and
+// verifies as a draft; its text is identified like any other letter's.
+func TestWordDraftCopy(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, _ := zw.Create("word/document.xml")
+	w.Write([]byte(`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` +
+		`<w:p><w:r><w:t>Dear Minister,</w:t></w:r></w:p><w:p><w:r><w:t>The forces will be repositioned.</w:t></w:r></w:p></w:body></w:document>`))
+	zw.Close()
+	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning", Class: "routine", Addressees: []string{"A"},
+		File: Upload{Name: "letter.docx", Data: b.Bytes()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Liaison cell")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MediaType != "application/pdf" || c.FileName != "letter-DRAFT-v1.pdf" {
+		t.Fatalf("Word draft copy: %s %s", c.MediaType, c.FileName)
+	}
+	text, err := pdf.Text(c.Data)
+	if err != nil || !strings.Contains(text, "repositioned") {
+		t.Fatalf("copy text %q, %v", text, err)
+	}
+	if st, _ := o.r.VerifyDigest(ctx, Actor{}, seal.Digest(c.Digest)); st.Outcome != Draft {
+		t.Fatalf("copy verifies as %s", st.Outcome)
+	}
+	id, err := o.r.Identify(ctx, o.reviewer, "Dear Minister, the forces will be repositioned.")
+	if err != nil || id.Outcome != Draft || id.Reference != ref {
+		t.Fatalf("identify the Word draft's text: %+v, %v", id, err)
 	}
 }

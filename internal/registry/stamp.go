@@ -10,6 +10,7 @@ import (
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/textract"
 )
 
 // A version's media type decides how its copies leave the registry: PDFs are marked as they
@@ -81,11 +82,17 @@ func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, s
 
 // draftFile makes a coordination copy of the version: the letter PDF with the DRAFT watermark
 // and the recipient's line on every page, so that each copy is recognisably a draft and
-// distinguishable from every other. Other types leave as their bytes. It returns the copy,
-// its name and its media type.
+// distinguishable from every other. A Word draft's text is laid out on the letterhead first;
+// files without text leave as their bytes. It returns the copy, its name and its media type.
 func (r *Registry) draftFile(l *store.Letter, v store.Version, data []byte, m pdf.DraftMark) ([]byte, string, string, error) {
 	if fileKind(v.MediaType) == kindOther {
-		return data, v.FileName, v.MediaType, nil
+		// A Word draft leaves as its text on the letterhead, watermarked, rather than as a
+		// document that could pass for the letter; a file without text leaves as it is.
+		text, err := textract.Text(v.MediaType, data)
+		if err != nil {
+			return data, v.FileName, v.MediaType, nil
+		}
+		v.MediaType, data = "text/plain; charset=utf-8", []byte(text)
 	}
 	doc, err := r.letterPDF(l, v, data, time.Time{}, nil)
 	if err != nil {
