@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/chancery/chancery/internal/identify"
@@ -58,13 +59,22 @@ const maxMatches = 10
 // whether or not it resembles a draft.
 const notOfficialText = "not an official letter of this office: the text matches no released letter"
 
-// fingerprintSource gives the identification index the stored fingerprints of candidates.
-type fingerprintSource struct{ db *store.DB }
+// fingerprintSource gives the identification index the stored fingerprints of candidates,
+// and keeps the rows it read: the matches are among them, and Identify needs their letters.
+type fingerprintSource struct {
+	db   *store.DB
+	read map[uint64]store.Fingerprint
+}
 
-func (s fingerprintSource) Fingerprints(ctx context.Context, ids []uint64) ([]*identify.Fingerprint, error) {
+func (s *fingerprintSource) Fingerprints(ctx context.Context, ids []uint64) ([]*identify.Fingerprint, error) {
 	byID, err := s.rows(ctx, ids)
 	if err != nil {
 		return nil, err
+	}
+	if s.read == nil {
+		s.read = byID
+	} else {
+		maps.Copy(s.read, byID)
 	}
 	out := make([]*identify.Fingerprint, len(ids))
 	for i, id := range ids {
@@ -81,7 +91,7 @@ func (s fingerprintSource) Fingerprints(ctx context.Context, ids []uint64) ([]*i
 	return out, nil
 }
 
-func (s fingerprintSource) rows(ctx context.Context, ids []uint64) (map[uint64]store.Fingerprint, error) {
+func (s *fingerprintSource) rows(ctx context.Context, ids []uint64) (map[uint64]store.Fingerprint, error) {
 	keys := make([]int64, len(ids))
 	for i, id := range ids {
 		keys[i] = int64(id)
@@ -210,19 +220,13 @@ func (r *Registry) Identify(ctx context.Context, a Actor, text string) (*Identif
 	if len(fp.Shingles) == 0 {
 		return nil, fmt.Errorf("%w: the text has no words to identify", ErrInvalid)
 	}
-	res, err := r.ident.Query(ctx, fp, 4*maxMatches, fingerprintSource{r.cfg.DB})
+	src := &fingerprintSource{db: r.cfg.DB}
+	res, err := r.ident.Query(ctx, fp, 4*maxMatches, src)
 	if err != nil {
 		return nil, fmt.Errorf("identify: %w", err)
 	}
 	member := a.Member != nil && len(a.Member.Roles) > 0
-	ids := make([]uint64, len(res.Matches))
-	for i, m := range res.Matches {
-		ids[i] = m.ID
-	}
-	rows, err := fingerprintSource{r.cfg.DB}.rows(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("identify: %w", err)
-	}
+	rows := src.read // every match is a candidate whose row the source read
 	// Each match is a version; it counts as its letter only if it is the released version.
 	type found struct {
 		m     identify.Match
