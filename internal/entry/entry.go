@@ -4,8 +4,11 @@
 //
 // An entry is one header line and the canonical JSON of a DSSE envelope:
 //
-//	chancery-entry v1 <kind>\n
-//	{"payload":"…","payloadType":"application/vnd.chancery.<kind>.v1+json","signatures":[…]}
+//	chancery-entry v<n> <kind>\n
+//	{"payload":"…","payloadType":"application/vnd.chancery.<kind>.v<n>+json","signatures":[…]}
+//
+// Version 1 entries disclose their statement; version 2 entries (confidential by default)
+// carry a public record that commits to it, opened only for those who hold the letter.
 //
 // Decode checks the form only; whether the signatures are by keys the verifier trusts is the
 // verifier's business.
@@ -15,6 +18,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/chancery/chancery/internal/dsse"
@@ -46,8 +50,20 @@ func (k Kind) Valid() bool {
 	return false
 }
 
-// PayloadType is the DSSE payload type of a statement of kind k.
-func (k Kind) PayloadType() string { return "application/vnd.chancery." + string(k) + ".v1+json" }
+// PayloadType is the DSSE payload type of a version 1 statement of kind k: the statement
+// that a version 1 entry discloses and a version 2 entry commits to.
+func (k Kind) PayloadType() string { return k.PayloadTypeV(1) }
+
+// PayloadTypeV is the DSSE payload type of an entry of kind k and version v.
+func (k Kind) PayloadTypeV(v int) string {
+	return "application/vnd.chancery." + string(k) + ".v" + strconv.Itoa(v) + "+json"
+}
+
+// Versions of the entry format. Version 2 is what the registry writes; readers read both.
+const (
+	V1 = 1
+	V2 = 2
+)
 
 // MaxSize is the largest entry: the log's limit (an entry bundle frames entries with a uint16).
 const MaxSize = 1<<16 - 1
@@ -56,9 +72,25 @@ const magic = "chancery-entry"
 
 // Entry is a decoded log entry.
 type Entry struct {
+	// Version is V1 or V2; zero means V1.
+	Version  int
 	Kind     Kind
 	Envelope *dsse.Envelope
 }
+
+// version returns e's version, V1 for zero.
+func (e *Entry) version() int {
+	if e.Version == 0 {
+		return V1
+	}
+	return e.Version
+}
+
+// V returns the entry's version.
+func (e *Entry) V() int { return e.version() }
+
+// PayloadType is the payload type of e's envelope: that of its kind and version.
+func (e *Entry) PayloadType() string { return e.Kind.PayloadTypeV(e.version()) }
 
 // Errors that callers branch on.
 var (
@@ -72,11 +104,14 @@ func (e *Entry) Encode() ([]byte, error) {
 	if !e.Kind.Valid() {
 		return nil, fmt.Errorf("encode entry: %w: %q", ErrUnknownKind, e.Kind)
 	}
-	if e.Envelope == nil || e.Envelope.PayloadType != e.Kind.PayloadType() {
-		return nil, fmt.Errorf("encode entry: a %s entry needs a %s envelope", e.Kind, e.Kind.PayloadType())
+	if v := e.version(); v != V1 && v != V2 {
+		return nil, fmt.Errorf("encode entry: %w: %d", ErrUnknownVersion, v)
+	}
+	if e.Envelope == nil || e.Envelope.PayloadType != e.PayloadType() {
+		return nil, fmt.Errorf("encode entry: a %s entry needs a %s envelope", e.Kind, e.PayloadType())
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s v1 %s\n", magic, e.Kind)
+	fmt.Fprintf(&b, "%s v%d %s\n", magic, e.version(), e.Kind)
 	b.Write(e.Envelope.Marshal())
 	if b.Len() > MaxSize {
 		return nil, fmt.Errorf("encode entry: %w: %d bytes", ErrTooLarge, b.Len())
@@ -97,7 +132,13 @@ func Decode(data []byte) (*Entry, error) {
 	if len(f) != 3 || f[0] != magic {
 		return nil, fmt.Errorf("decode entry: malformed header %q", truncate(header))
 	}
-	if f[1] != "v1" {
+	var v int
+	switch f[1] {
+	case "v1":
+		v = V1
+	case "v2":
+		v = V2
+	default:
 		return nil, fmt.Errorf("decode entry: %w: %q", ErrUnknownVersion, truncate([]byte(f[1])))
 	}
 	k := Kind(f[2])
@@ -108,10 +149,14 @@ func Decode(data []byte) (*Entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decode %s entry: %w", k, err)
 	}
-	if env.PayloadType != k.PayloadType() {
-		return nil, fmt.Errorf("decode %s entry: payload type %q, want %q", k, env.PayloadType, k.PayloadType())
+	if want := k.PayloadTypeV(v); env.PayloadType != want {
+		return nil, fmt.Errorf("decode %s entry: payload type %q, want %q", k, env.PayloadType, want)
 	}
-	return &Entry{Kind: k, Envelope: env}, nil
+	e := &Entry{Kind: k, Envelope: env}
+	if v != V1 {
+		e.Version = v
+	}
+	return e, nil
 }
 
 func truncate(b []byte) string {

@@ -106,8 +106,8 @@ func TestDecodeRefuses(t *testing.T) {
 		data []byte
 		want error // the sentinel the error must wrap, if there is one
 	}{
-		{"unknown version", withHeader("chancery-entry v2 release"), ErrUnknownVersion},
-		{"version before kind", withHeader("chancery-entry v2 promotion"), ErrUnknownVersion},
+		{"unknown version", withHeader("chancery-entry v3 release"), ErrUnknownVersion},
+		{"version before kind", withHeader("chancery-entry v3 promotion"), ErrUnknownVersion},
 		{"unknown kind", withHeader("chancery-entry v1 promotion"), ErrUnknownKind},
 		{"kind in another case", withHeader("chancery-entry v1 Release"), ErrUnknownKind},
 		{"carriage return", withHeader("chancery-entry v1 release\r"), ErrUnknownKind},

@@ -33,12 +33,26 @@ func referenceParse(data []byte) bool {
 	if len(data) > MaxSealSize {
 		return false
 	}
+	if v, ok := probeVersion(data, "chancery_seal"); ok && v == SealVersion2 {
+		var f sealFileV2
+		if strictDecode(data, &f) != nil || f.Version != SealVersion2 || f.Checkpoint == "" || f.Keys == nil {
+			return false
+		}
+		opened := false
+		for _, e := range append([]loggedV2{f.Release}, f.Keys...) {
+			if e.Index < 0 || e.Proof == nil || e.Opening != nil && (e.Opening.Salt == nil || e.Opening.Statement == nil) {
+				return false
+			}
+			opened = opened || e.Opening != nil
+		}
+		return opened && sameJSON(data, canonicalJSON(f)) == nil
+	}
 	var f sealFile
-	if strictDecode(data, &f) != nil || f.Version != SealVersion || f.Checkpoint == "" {
+	if strictDecode(data, &f) != nil || f.Version != SealVersion1 || f.Checkpoint == "" {
 		return false
 	}
 	for _, e := range append([]LoggedEntry{f.Release}, f.Keys...) {
-		if e.Index < 0 || e.Proof == nil {
+		if e.Index < 0 || e.Proof == nil || e.Opening != nil {
 			return false
 		}
 	}

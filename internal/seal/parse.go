@@ -225,7 +225,7 @@ func (p *parser) hash() (h tlog.Hash) {
 // hashLen is the length of a hash in a proof: 44 base64 characters, quotes and a comma.
 const hashLen = 44 + 3
 
-func (p *parser) logged() LoggedEntry {
+func (p *parser) logged(withOpening bool) LoggedEntry {
 	var e LoggedEntry
 	p.lit(`{"index":`)
 	e.Index = p.int()
@@ -239,6 +239,18 @@ func (p *parser) logged() LoggedEntry {
 			p.lit(",")
 		}
 		e.Proof = append(e.Proof, p.hash())
+	}
+	if withOpening {
+		p.lit(`,"opening":`)
+		if !p.null() {
+			o := &Opening{}
+			p.lit(`{"salt":`)
+			o.Salt = p.bytes()
+			p.lit(`,"statement":`)
+			o.Statement = p.bytes()
+			p.lit("}")
+			e.Opening = o
+		}
 	}
 	p.lit("}")
 	return e

@@ -9,8 +9,14 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 )
 
-// SealVersion is the version of the seal format this package writes and reads.
-const SealVersion = 1
+// Seal format versions. Version 2 carries the openings of confidential (version 2) entries;
+// a seal without openings is written as version 1. Both are read.
+const (
+	SealVersion1 = 1
+	SealVersion2 = 2
+	// SealVersion is the newest version this package writes and reads.
+	SealVersion = SealVersion2
+)
 
 // MaxSealSize bounds the seals Parse accepts. A seal holds one release entry and one key entry
 // per signer, each at most entry.MaxSize bytes, so a real seal is a few kilobytes; the bound
@@ -31,14 +37,16 @@ type Seal struct {
 	Keys []LoggedEntry
 }
 
-// LoggedEntry is a log entry, its index, and its inclusion proof in a checkpoint's tree.
+// LoggedEntry is a log entry, its index, its inclusion proof in a checkpoint's tree and, for a
+// confidential (version 2) entry shown to a holder, its opening.
 type LoggedEntry struct {
-	Index int64            `json:"index"`
-	Entry []byte           `json:"entry"`
-	Proof tlog.RecordProof `json:"proof"`
+	Index   int64            `json:"index"`
+	Entry   []byte           `json:"entry"`
+	Proof   tlog.RecordProof `json:"proof"`
+	Opening *Opening         `json:"opening,omitempty"`
 }
 
-// sealFile is the seal's file form.
+// sealFile is the seal's file form, version 1.
 type sealFile struct {
 	Version    int           `json:"chancery_seal"`
 	Checkpoint string        `json:"checkpoint"`
@@ -46,14 +54,57 @@ type sealFile struct {
 	Keys       []LoggedEntry `json:"keys"`
 }
 
+// loggedV2 is a LoggedEntry in a version 2 seal: the opening is always written, null for a
+// version 1 entry.
+type loggedV2 struct {
+	Index   int64            `json:"index"`
+	Entry   []byte           `json:"entry"`
+	Proof   tlog.RecordProof `json:"proof"`
+	Opening *Opening         `json:"opening"`
+}
+
+// sealFileV2 is the seal's file form, version 2.
+type sealFileV2 struct {
+	Version    int        `json:"chancery_seal"`
+	Checkpoint string     `json:"checkpoint"`
+	Release    loggedV2   `json:"release"`
+	Keys       []loggedV2 `json:"keys"`
+}
+
+// Version returns the version s is written in: 2 if any of its entries has an opening.
+func (s *Seal) Version() int {
+	if s.Release.Opening != nil {
+		return SealVersion2
+	}
+	for _, k := range s.Keys {
+		if k.Opening != nil {
+			return SealVersion2
+		}
+	}
+	return SealVersion1
+}
+
 // Marshal returns the seal's file form: compact JSON ending in a newline.
 func (s *Seal) Marshal() []byte {
-	f := sealFile{Version: SealVersion, Checkpoint: string(s.Checkpoint), Release: nonNil(s.Release),
-		Keys: make([]LoggedEntry, len(s.Keys))}
+	if s.Version() == SealVersion1 {
+		f := sealFile{Version: SealVersion1, Checkpoint: string(s.Checkpoint), Release: nonNil(s.Release),
+			Keys: make([]LoggedEntry, len(s.Keys))}
+		for i, k := range s.Keys {
+			f.Keys[i] = nonNil(k)
+		}
+		return append(canonicalJSON(f), '\n')
+	}
+	f := sealFileV2{Version: SealVersion2, Checkpoint: string(s.Checkpoint), Release: v2(s.Release),
+		Keys: make([]loggedV2, len(s.Keys))}
 	for i, k := range s.Keys {
-		f.Keys[i] = nonNil(k)
+		f.Keys[i] = v2(k)
 	}
 	return append(canonicalJSON(f), '\n')
+}
+
+func v2(e LoggedEntry) loggedV2 {
+	e = nonNil(e)
+	return loggedV2{Index: e.Index, Entry: e.Entry, Proof: e.Proof, Opening: e.Opening}
 }
 
 // nonNil returns e with empty rather than nil bytes and proof, so that they are written as ""
@@ -65,11 +116,21 @@ func nonNil(e LoggedEntry) LoggedEntry {
 	if e.Proof == nil {
 		e.Proof = tlog.RecordProof{}
 	}
+	if o := e.Opening; o != nil && (o.Salt == nil || o.Statement == nil) {
+		c := *o
+		if c.Salt == nil {
+			c.Salt = []byte{}
+		}
+		if c.Statement == nil {
+			c.Statement = []byte{}
+		}
+		e.Opening = &c
+	}
 	return e
 }
 
 // Parse parses a seal's file form. It is strict: a seal larger than MaxSealSize, a version
-// other than 1, unknown, missing, repeated or reordered fields, and any encoding but the
+// other than 1 or 2, unknown, missing, repeated or reordered fields, and any encoding but the
 // canonical one (white space between tokens aside) are refused with ErrMalformed. Parse checks
 // the form only; Verifier.Verify checks what the seal proves.
 func Parse(data []byte) (*Seal, error) {
@@ -89,7 +150,7 @@ func Parse(data []byte) (*Seal, error) {
 	if s, err = parseCanonical(compact.Bytes()); err == nil {
 		return s, nil
 	}
-	if v, ok := probeVersion(data, "chancery_seal"); ok && v != SealVersion {
+	if v, ok := probeVersion(data, "chancery_seal"); ok && v != SealVersion1 && v != SealVersion2 {
 		return nil, fmt.Errorf("seal: %w %d", ErrUnsupportedVersion, v)
 	}
 	return nil, fmt.Errorf("seal: %w", err)
@@ -102,20 +163,21 @@ func Parse(data []byte) (*Seal, error) {
 func parseCanonical(data []byte) (*Seal, error) {
 	p := &parser{data: bytes.TrimSuffix(data, []byte("\n"))}
 	p.lit(`{"chancery_seal":`)
-	if v := p.int(); p.err == nil && v != SealVersion {
+	v := p.int()
+	if p.err == nil && v != SealVersion1 && v != SealVersion2 {
 		return nil, fmt.Errorf("%w %d", ErrUnsupportedVersion, v)
 	}
 	p.lit(`,"checkpoint":`)
 	s := &Seal{Checkpoint: []byte(p.canonicalStr())}
 	p.lit(`,"release":`)
-	s.Release = p.logged()
+	s.Release = p.logged(v == SealVersion2)
 	p.lit(`,"keys":[`)
 	s.Keys = []LoggedEntry{}
 	for p.err == nil && !p.next(']') {
 		if len(s.Keys) > 0 {
 			p.lit(",")
 		}
-		s.Keys = append(s.Keys, p.logged())
+		s.Keys = append(s.Keys, p.logged(v == SealVersion2))
 	}
 	p.lit("}")
 	if p.err == nil && len(p.data) > 0 {
@@ -126,6 +188,11 @@ func parseCanonical(data []byte) (*Seal, error) {
 	}
 	if len(s.Checkpoint) == 0 {
 		return nil, fmt.Errorf("%w: no checkpoint", ErrMalformed)
+	}
+	// One encoding per seal: a version 2 seal has an opening somewhere, else it is written
+	// as version 1.
+	if int(v) != s.Version() {
+		return nil, fmt.Errorf("%w: a version %d seal without openings (write it as version 1)", ErrMalformed, v)
 	}
 	return s, nil
 }

@@ -89,7 +89,7 @@ In each statements/ file the last newline is the file's. Spec: docs/seal-format.
 	for name, s := range seals {
 		add("seals/"+name+".json", s.Marshal())
 	}
-	add("seals/version-2.json", bytes.Replace(seals["valid"].Marshal(), []byte(`"chancery_seal":1`), []byte(`"chancery_seal":2`), 1))
+	add("seals/version-3.json", bytes.Replace(seals["valid"].Marshal(), []byte(`"chancery_seal":1`), []byte(`"chancery_seal":3`), 1))
 
 	add("expect", []byte(`valid               seals/valid.json              letter.txt          trust.json        valid
 tampered-file       seals/valid.json              letter-altered.txt  trust.json        digest-mismatch
@@ -101,7 +101,7 @@ bad-proof           seals/bad-proof.json          letter.txt          trust.json
 replayed-signature  seals/replayed-signature.json letter.txt          trust.json        bad-signature
 untrusted-signer    seals/untrusted-signer.json   letter.txt          trust.json        untrusted-key
 key-after-release   seals/key-after-release.json  letter.txt          trust.json        bad-proof
-version-2           seals/version-2.json          letter.txt          trust.json        unsupported-version
+version-3           seals/version-3.json          letter.txt          trust.json        unsupported-version
 `))
 
 	// The statements of the valid seal, and one of each other kind, as the specification's

@@ -103,9 +103,9 @@ func (v *Verifier) Verify(s *Seal, file Digest) (*Result, error) {
 	if err := cp.prove(rel.Index, tlog.RecordHash(rel.Entry), rel.Proof); err != nil {
 		return nil, fmt.Errorf("verify seal: release entry: %w", err)
 	}
-	st, err := decodeRelease(e.Envelope.Payload)
+	st, err := v.releaseStatement(e, rel.Opening)
 	if err != nil {
-		return nil, fmt.Errorf("verify seal: release statement: %w: %w", ErrMalformed, err)
+		return nil, fmt.Errorf("verify seal: release statement: %w", err)
 	}
 	if st.Office != v.t.office {
 		return nil, fmt.Errorf("verify seal: %w: release by office %q, trust root is for %q", ErrUntrustedKey, truncate(st.Office), v.t.office)
@@ -122,6 +122,29 @@ func (v *Verifier) Verify(s *Seal, file Digest) (*Result, error) {
 	}
 	return &Result{Statement: st, Index: rel.Index, TreeSize: cp.size, Witnesses: cp.witnesses,
 		Signers: signers, ReleasedAt: st.ReleasedAt}, nil
+}
+
+// releaseStatement returns the statement of a release entry: its payload (version 1), or
+// the statement its opening reveals (version 2), checked against the public record.
+func (v *Verifier) releaseStatement(e *entry.Entry, o *Opening) (*ReleaseStatement, error) {
+	if e.V() == entry.V1 {
+		if o != nil {
+			return nil, fmt.Errorf("%w: an opening for a version 1 entry, which has none", ErrMalformed)
+		}
+		st, err := decodeRelease(e.Envelope.Payload)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+		}
+		return st, nil
+	}
+	rec := new(ReleaseRecord)
+	if err := Unmarshal(e.Envelope.Payload, rec); err != nil {
+		return nil, fmt.Errorf("%w: release record: %w", ErrMalformed, err)
+	}
+	if rec.Office != v.t.office {
+		return nil, fmt.Errorf("%w: release by office %q, trust root is for %q", ErrUntrustedKey, truncate(rec.Office), v.t.office)
+	}
+	return OpenRelease(rec, o)
 }
 
 // VerifyBytes is Verify for a file in memory.
@@ -141,13 +164,38 @@ func (v *Verifier) VerifyReader(s *Seal, r io.Reader) (*Result, error) {
 // VerifiedEntry is a log entry that VerifyEntry found signed by the office and in the log.
 type VerifiedEntry struct {
 	Entry *entry.Entry
-	// Statement is the decoded payload: a *ReleaseStatement, *RetractionStatement,
-	// *SupersessionStatement or *KeyStatement (for key-added and key-revoked entries). It is
-	// nil for policy-adopted entries, whose payload this package does not define; read
-	// Entry.Envelope.Payload.
+	// Statement is the statement: a *ReleaseStatement, *RetractionStatement,
+	// *SupersessionStatement, *KeyStatement (for key-added and key-revoked entries) or
+	// *PolicyStatement. For a version 2 entry it is set only when the entry was verified with
+	// its opening (VerifyLogged); Record is its public record.
 	Statement any
-	Index     int64
-	TreeSize  int64
+	// Record is the public record of a version 2 entry (*ReleaseRecord, *RetractionRecord,
+	// …), nil for a version 1 entry.
+	Record   any
+	Index    int64
+	TreeSize int64
+}
+
+// VerifyLogged is VerifyEntry for a logged entry that may carry its opening: with one, the
+// opening is checked against the entry's record and the opened statement is returned in
+// Statement.
+func (v *Verifier) VerifyLogged(le LoggedEntry, checkpoint []byte) (*VerifiedEntry, error) {
+	ve, err := v.VerifyEntry(le.Entry, le.Index, le.Proof, checkpoint)
+	if err != nil {
+		return nil, err
+	}
+	if le.Opening == nil {
+		return ve, nil
+	}
+	if ve.Record == nil {
+		return nil, fmt.Errorf("verify %s entry: %w: an opening for a version 1 entry, which has none", ve.Entry.Kind, ErrMalformed)
+	}
+	st, err := Open(ve.Entry, le.Opening)
+	if err != nil {
+		return nil, fmt.Errorf("verify %s entry: %w", ve.Entry.Kind, err)
+	}
+	ve.Statement = st
+	return ve, nil
 }
 
 // VerifyEntry checks a log entry fetched online (a retraction, a supersession, a key
@@ -173,6 +221,32 @@ func (v *Verifier) VerifyEntry(data []byte, index int64, proof tlog.RecordProof,
 	ve := &VerifiedEntry{Entry: e, Index: index, TreeSize: cp.size}
 	var office string
 	payload := e.Envelope.Payload
+	if e.V() == entry.V2 {
+		rec, err := Record(e)
+		if err != nil {
+			return nil, fmt.Errorf("verify %s entry: %w", e.Kind, err)
+		}
+		ve.Record = rec
+		switch rec := rec.(type) {
+		case *ReleaseRecord:
+			office = rec.Office
+		case *RetractionRecord:
+			office = rec.Office
+		case *SupersessionRecord:
+			office = rec.Office
+		case *KeyRecord:
+			office = rec.Office
+			if len(rec.PublicKey) != ed25519.PublicKeySize || rec.KeyID != dsse.KeyID(rec.PublicKey) {
+				return nil, fmt.Errorf("verify %s entry: %w: keyid %q is not the SHA-256 of a 32-byte public key", e.Kind, ErrMalformed, truncate(rec.KeyID))
+			}
+		case *PolicyRecord:
+			office = rec.Office
+		}
+		if office != v.t.office {
+			return nil, fmt.Errorf("verify %s entry: %w: record of office %q, trust root is for %q", e.Kind, ErrUntrustedKey, truncate(office), v.t.office)
+		}
+		return ve, nil
+	}
 	switch e.Kind {
 	case entry.Release:
 		st := new(ReleaseStatement)
@@ -247,8 +321,18 @@ func (v *Verifier) signers(s *Seal, st *ReleaseStatement, cp *checkpoint) ([]str
 // by the office, in the checkpoint's tree before the release.
 func (v *Verifier) keyEntry(le LoggedEntry, st *ReleaseStatement, cp *checkpoint, release int64) (*KeyStatement, error) {
 	leaf := tlog.RecordHash(le.Entry)
+	// The cache is keyed by the entry and its opening together, so that a seal is judged the
+	// same by a fresh verifier and by one that has seen the entry with another opening.
+	id := leaf
+	if o := le.Opening; o != nil {
+		h := sha256.New()
+		h.Write(leaf[:])
+		h.Write(o.Salt)
+		h.Write(o.Statement)
+		copy(id[:], h.Sum(nil))
+	}
 	v.mu.RLock()
-	ks := v.keys[leaf]
+	ks := v.keys[id]
 	v.mu.RUnlock()
 	if ks == nil {
 		e, err := entry.Decode(le.Entry)
@@ -258,7 +342,7 @@ func (v *Verifier) keyEntry(le LoggedEntry, st *ReleaseStatement, cp *checkpoint
 		if e.Kind != entry.KeyAdded {
 			return nil, fmt.Errorf("%w: a %s entry, not %s", ErrUntrustedKey, e.Kind, entry.KeyAdded)
 		}
-		if ks, err = v.keyStatement(e.Envelope.Payload); err != nil {
+		if ks, err = v.openKey(e, le.Opening); err != nil {
 			return nil, err
 		}
 		// Refuse a key no signature uses before spending a signature check on it.
@@ -270,7 +354,7 @@ func (v *Verifier) keyEntry(le LoggedEntry, st *ReleaseStatement, cp *checkpoint
 		}
 		v.mu.Lock()
 		evictOne(v.keys)
-		v.keys[leaf] = ks
+		v.keys[id] = ks
 		v.mu.Unlock()
 	} else if !signedBy(st, ks.KeyID) {
 		return nil, fmt.Errorf("%w: key %s signed nothing in the release", ErrMalformed, ks.KeyID)
@@ -300,6 +384,26 @@ func signedBy(st *ReleaseStatement, keyID string) bool {
 		}
 	}
 	return false
+}
+
+// openKey returns the key statement of a key entry: its payload (version 1) or what its
+// opening reveals (version 2), checked as keyStatement checks.
+func (v *Verifier) openKey(e *entry.Entry, o *Opening) (*KeyStatement, error) {
+	if e.V() == entry.V1 {
+		if o != nil {
+			return nil, fmt.Errorf("%w: an opening for a version 1 entry, which has none", ErrMalformed)
+		}
+		return v.keyStatement(e.Envelope.Payload)
+	}
+	rec := new(KeyRecord)
+	if err := Unmarshal(e.Envelope.Payload, rec); err != nil {
+		return nil, fmt.Errorf("%w: key record: %w", ErrMalformed, err)
+	}
+	if _, err := OpenKey(e.Kind, rec, o); err != nil {
+		return nil, err
+	}
+	// The opened statement agrees with the record; check it as a version 1 payload.
+	return v.keyStatement(o.Statement)
 }
 
 // keyStatement decodes a KeyStatement and checks that it is for this office and that its key
