@@ -179,11 +179,11 @@ func seedDemo(ctx context.Context, reg *registry.Registry, adminTok, dir string,
 	if _, err := release(press, []string{"pat"}, []string{"alice"}); err != nil {
 		return err
 	}
-	st, pt, err := reg.WithdrawalStatement(ctx, actors["alice"], press, "", "The training dates were wrong; a corrected statement follows.")
+	st, pt, o, err := reg.WithdrawalStatement(ctx, actors["alice"], press, "", "The training dates were wrong; a corrected statement follows.")
 	if err != nil {
 		return err
 	}
-	if _, err := reg.Withdraw(ctx, actors["alice"], press, "", keyIDs["alice"], st, ed25519.Sign(keys["alice"], dsse.PAE(pt, st))); err != nil {
+	if _, err := reg.Withdraw(ctx, actors["alice"], press, "", keyIDs["alice"], st, o, ed25519.Sign(keys["alice"], dsse.PAE(pt, st))); err != nil {
 		return err
 	}
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/exclfile"
 	"github.com/chancery/chancery/internal/keys"
+	"github.com/chancery/chancery/internal/seal"
 	"github.com/spf13/cobra"
 )
 
@@ -320,12 +322,43 @@ func newRelease(rm *remote) *cobra.Command {
 			if err := writeNew(name+".seal", rel.Seal); err != nil {
 				return err
 			}
-			fmt.Fprintf(c.OutOrStdout(), "released %s (log entry %d)\nwrote %s\nwrote %s.seal\n", rel.Reference, rel.LogIndex, name, name)
+			fmt.Fprintf(c.OutOrStdout(), "released %s (log entry %d)\nwrote %s\nwrote %s.seal\ncheck code %s: its holder sees the letter at %s\n",
+				rel.Reference, rel.LogIndex, name, name, rel.CheckCode, rel.VerifyURL)
 			return nil
 		}),
 	}
 	c.Flags().StringVar(&dir, "out", ".", "directory for the released file and its seal")
 	return c
+}
+
+// checkWithdrawal checks, before the signer signs, that the record the registry asks them to
+// sign commits to a withdrawal of ref (by by) for reason, and returns that statement.
+func checkWithdrawal(st *client.Statement, ref, by, reason string) ([]byte, error) {
+	if st.Opening == nil {
+		return nil, errors.New("the registry sent a withdrawal record without its opening: is it older than this chancery?")
+	}
+	var err error
+	if by == "" {
+		rec := new(seal.RetractionRecord)
+		if err = seal.Unmarshal(st.Statement, rec); err == nil {
+			var w *seal.RetractionStatement
+			if w, err = seal.OpenRetraction(rec, st.Opening); err == nil && (w.Reference != ref || w.Reason != reason) {
+				err = errors.New("it is not the retraction asked for")
+			}
+		}
+	} else {
+		rec := new(seal.SupersessionRecord)
+		if err = seal.Unmarshal(st.Statement, rec); err == nil {
+			var w *seal.SupersessionStatement
+			if w, err = seal.OpenSupersession(rec, st.Opening); err == nil && (w.Reference != ref || w.By != by || w.Reason != reason) {
+				err = errors.New("it is not the supersession asked for")
+			}
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("the registry's withdrawal record does not check out, nothing was signed: %w", err)
+	}
+	return st.Opening.Statement, nil
 }
 
 // releasedName names a released file after its reference, keeping the extension.
@@ -356,11 +389,16 @@ func newWithdraw(rm *remote, supersede bool) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			id, sig, err := signStatement(c, keyFile, st)
+			opened, err := checkWithdrawal(st, args[0], by, reason)
 			if err != nil {
 				return err
 			}
-			res, err := cl.Withdraw(ctx(c), args[0], by, id, st.Statement, sig)
+			fmt.Fprintf(c.ErrOrStderr(), "signing the logged record of %s\n", opened)
+			id, sig, err := signRecord(c, keyFile, st)
+			if err != nil {
+				return err
+			}
+			res, err := cl.Withdraw(ctx(c), args[0], by, id, st, sig)
 			if err != nil {
 				return err
 			}

@@ -83,6 +83,11 @@ func loadKey(c *cobra.Command, path string) (ed25519.PrivateKey, error) {
 // locally, returning the key ID and the signature.
 func signStatement(c *cobra.Command, keyFile string, st *client.Statement) (string, []byte, error) {
 	fmt.Fprintf(c.ErrOrStderr(), "signing %s\n", st.Statement)
+	return signRecord(c, keyFile, st)
+}
+
+// signRecord signs st with the key in keyFile, printing nothing.
+func signRecord(c *cobra.Command, keyFile string, st *client.Statement) (string, []byte, error) {
 	k, err := loadKey(c, keyFile)
 	if err != nil {
 		return "", nil, err

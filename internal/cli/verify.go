@@ -369,10 +369,23 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 		res.Outcome, res.Message = registry.Invalid, "invalid: the registry says "+st.Outcome+" but gives no logged withdrawal"
 		return res
 	}
-	ve, err := vf.v.VerifyEntry(st.Withdrawal.Entry, st.Withdrawal.Index, st.Withdrawal.Proof, s.Checkpoint)
+	ve, err := vf.v.VerifyLogged(*st.Withdrawal, s.Checkpoint)
 	if err != nil {
 		res.Outcome, res.Message = registry.Invalid, "invalid: the withdrawal does not verify: "+err.Error()
 		return res
+	}
+	// A confidential withdrawal names the release it withdraws by its log index.
+	switch rec := ve.Record.(type) {
+	case *seal.RetractionRecord:
+		if rec.Release != r.Index {
+			res.Outcome, res.Message = registry.Invalid, "invalid: the retraction is for another letter"
+			return res
+		}
+	case *seal.SupersessionRecord:
+		if rec.Release != r.Index {
+			res.Outcome, res.Message = registry.Invalid, "invalid: the supersession is for another letter"
+			return res
+		}
 	}
 	switch w := ve.Statement.(type) {
 	case *seal.RetractionStatement:

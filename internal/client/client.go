@@ -18,6 +18,7 @@ import (
 
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/seal"
 )
 
 // Client talks to one registry.
@@ -213,6 +214,9 @@ func (c *Client) Approve(ctx context.Context, r, version, comment string, reject
 type Statement struct {
 	PayloadType string `json:"payload_type"`
 	Statement   []byte `json:"statement"`
+	// Opening is, for a withdrawal, the opening of the statement the signed record commits
+	// to: the signer checks it, and hands it back with the signature.
+	Opening *seal.Opening `json:"opening,omitempty"`
 }
 
 // SigningStatement fetches what to sign for the latest version.
@@ -235,6 +239,10 @@ type ReleaseResult struct {
 	MediaType  string          `json:"media_type"`
 	FileDigest string          `json:"file_digest"`
 	Seal       json.RawMessage `json:"seal"`
+	// CheckCode is printed on the released letter; with it, its holder sees the letter on the
+	// verify page (VerifyURL).
+	CheckCode string `json:"check_code"`
+	VerifyURL string `json:"verify_url"`
 }
 
 // Release releases a letter.
@@ -271,11 +279,16 @@ func (c *Client) WithdrawalStatement(ctx context.Context, r, by, reason string) 
 	return &out, err
 }
 
-// Withdraw uploads a signed withdrawal.
-func (c *Client) Withdraw(ctx context.Context, r, by, keyID string, statement, sig []byte) (*Status, error) {
+// Withdraw uploads a signed withdrawal: the record signed, and its opening.
+func (c *Client) Withdraw(ctx context.Context, r, by, keyID string, st *Statement, sig []byte) (*Status, error) {
 	var out Status
-	err := c.json(ctx, "POST", ref(r)+"/withdraw", map[string]any{"by": by, "keyid": keyID, "statement": statement, "sig": sig}, &out)
+	err := c.json(ctx, "POST", ref(r)+"/withdraw", map[string]any{"by": by, "keyid": keyID, "statement": st.Statement, "opening": st.Opening, "sig": sig}, &out)
 	return &out, err
+}
+
+// Erase erases a released letter's content (admins).
+func (c *Client) Erase(ctx context.Context, r, reason string) error {
+	return c.json(ctx, "POST", ref(r)+"/erase", map[string]any{"reason": reason}, nil)
 }
 
 // DraftCopy is an exported draft.

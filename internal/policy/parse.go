@@ -321,7 +321,7 @@ func (ps *parser) policy() *Policy {
 	if root == nil {
 		return nil
 	}
-	top := ps.fields(root, "the policy", "version", "name", "groups", "rules")
+	top := ps.fields(root, "the policy", "version", "name", "groups", "disclose", "rules")
 	if top == nil {
 		return nil
 	}
@@ -339,6 +339,9 @@ func (ps *parser) policy() *Policy {
 	sizes := map[string]int{}
 	if f, ok := top["groups"]; ok {
 		ps.groups(f.value, p, sizes)
+	}
+	if f, ok := top["disclose"]; ok {
+		ps.disclose(f.value, p)
 	}
 	f, ok := top["rules"]
 	if !ok {
@@ -367,6 +370,42 @@ func (ps *parser) policy() *Policy {
 		p.rules = append(p.rules, def)
 	}
 	return p
+}
+
+// disclose reads which fields of a release each class of letter logs in the clear.
+func (ps *parser) disclose(n *yaml.Node, p *Policy) {
+	if n.Kind != yaml.MappingNode {
+		ps.errorf(n, "disclose must be a mapping of letter classes to the fields they log in the clear, such as press: [reference, subject]")
+		return
+	}
+	p.disclose = map[string][]string{}
+	line := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		class, ok := ps.token(k, "letter class")
+		if !ok {
+			continue
+		}
+		if l, dup := line[class]; dup {
+			ps.errorf(k, "class %s is listed twice under disclose (first on line %d)", class, l)
+			continue
+		}
+		line[class] = k.Line
+		var fields []string
+		for _, fn := range ps.sequence(v, "the disclosed fields of "+class) {
+			name, ok := ps.token(fn, "field name")
+			switch {
+			case !ok:
+			case !slices.Contains(seal.DisclosableFields, name):
+				ps.errorf(fn, "%s cannot be logged in the clear: the fields that can are %s", name, strings.Join(seal.DisclosableFields, ", "))
+			case slices.Contains(fields, name):
+				ps.errorf(fn, "%s is listed twice", name)
+			default:
+				fields = append(fields, name)
+			}
+		}
+		p.disclose[class] = fields
+	}
 }
 
 // groups reads the signer groups into p, and the number of members of each into sizes (-1

@@ -38,7 +38,7 @@ func TestParseErrors(t *testing.T) {
 		{"comment only", "# nothing\n", []string{"p.yaml:1:1: the policy file is empty"}},
 		{"an empty document", "---", []string{"p.yaml:1:1: the policy file is empty"}},
 		{"two documents", "version: 1\n---\nversion: 1\n", []string{"p.yaml:2:1: a second YAML document: a policy file is one document"}},
-		{"not a mapping", "- a\n", []string{"p.yaml:1:1: the policy must be a mapping (version, name, groups, rules)"}},
+		{"not a mapping", "- a\n", []string{"p.yaml:1:1: the policy must be a mapping (version, name, groups, disclose, rules)"}},
 		{"nothing required at the top", "groups: {}\n", []string{
 			"p.yaml:1:1: the policy has no version (version: 1)",
 			"p.yaml:1:1: the policy has no name",
@@ -99,7 +99,7 @@ func TestParseAllErrors(t *testing.T) {
 	_, err = ParseFile("policy.yaml", data)
 	want := []string{
 		"policy.yaml:1:10: version 2 is not supported: this Chancery reads version 1",
-		"policy.yaml:3:1: unknown key \"colour\" in the policy (known: version, name, groups, rules)",
+		"policy.yaml:3:1: unknown key \"colour\" in the policy (known: version, name, groups, disclose, rules)",
 		"policy.yaml:5:25: alice is listed twice in group command",
 		"policy.yaml:6:10: group empty has no members",
 		"policy.yaml:8:1: no default rule: add a rule with `default: true` and no `when`; it covers every letter no other rule matches",

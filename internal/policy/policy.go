@@ -187,6 +187,15 @@ type Policy struct {
 	Digest seal.Digest
 	groups map[string][]string
 	rules  []*rule // the default rule last
+	// disclose lists, by letter class, the fields of a release logged in the clear.
+	disclose map[string][]string
+}
+
+// Disclose returns the fields of a release of a letter of class that the policy logs in the
+// clear (seal.DisclosableFields). Letters are confidential by default: a class the policy's
+// disclose section does not name discloses nothing.
+func (p *Policy) Disclose(class string) []string {
+	return p.disclose[class]
 }
 
 //go:embed builtin.yaml

@@ -75,7 +75,7 @@ func TestPublicAnswersFollowChanges(t *testing.T) {
 		t.Fatalf("released file after release: %s, want valid", got)
 	}
 	stmt, pt := o.withdrawalStatement(t, o.signer, ref, "", "Sent too early")
-	if _, err := o.r.Withdraw(ctx, o.signer, ref, "", o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
+	if _, err := o.withdraw(ctx, o.signer, ref, "", o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
 		t.Fatal(err)
 	}
 	if got, got2 := status(ref), outcome(fd); got != Retracted || got2 != Retracted {

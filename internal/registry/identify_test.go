@@ -27,7 +27,7 @@ func TestIdentify(t *testing.T) {
 	draftRef := o.letter(t, draft.Text())
 	retRef, _ := o.released(t, retracted.Text())
 	stmt, pt := o.withdrawalStatement(t, o.signer, retRef, "", "Sent before coordination ended")
-	if _, err := o.r.Withdraw(ctx, o.signer, retRef, "", o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
+	if _, err := o.withdraw(ctx, o.signer, retRef, "", o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
 		t.Fatal(err)
 	}
 

@@ -53,7 +53,7 @@ func TestReleaseStampsApprovedPDF(t *testing.T) {
 	if stmt.VersionDigest != seal.DigestOf(version) || stmt.FileDigest != seal.DigestOf(rel.File) || stmt.FileMediaType != "" {
 		t.Fatalf("statement digests: version %s file %s type %q", stmt.VersionDigest, stmt.FileDigest, stmt.FileMediaType)
 	}
-	stamped, err := pdf.Stamp(version, pdf.Footer{Office: "Task Force North", Reference: ref, Released: stmt.ReleasedAt, VerifyURL: "https://tfn.example/v/" + ref})
+	stamped, err := pdf.Stamp(version, pdf.Footer{Office: "Task Force North", Reference: ref, Released: stmt.ReleasedAt, VerifyURL: "https://tfn.example/v/" + ref + "/" + rel.CheckCode})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,13 +32,17 @@ func (r *Registry) AdoptPolicy(ctx context.Context, a Actor, p *policy.Policy, s
 		return 0, fmt.Errorf("%w: the compiled policy is not of this file", ErrInvalid)
 	}
 	now := r.now()
-	e, err := r.officeEntry(entry.PolicyAdopted, seal.PolicyStatement{Office: r.cfg.Office.Name, Digest: p.Digest, Name: p.Name,
+	o := seal.NewOpening(seal.PolicyStatement{Office: r.cfg.Office.Name, Digest: p.Digest, Name: p.Name,
 		Source: source, AdoptedBy: a.Member.Name, Time: now})
+	e, err := r.officeEntry(entry.PolicyAdopted, seal.PolicyRecord{Office: r.cfg.Office.Name, Commitment: o.Commitment(entry.PolicyAdopted), Time: now})
 	if err != nil {
 		return 0, fmt.Errorf("adopt policy: %w", err)
 	}
 	var ap store.AdoptedPolicy
 	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
+		if err := putOpening(ctx, tx, index, o); err != nil {
+			return err
+		}
 		if cur, err := tx.CurrentPolicy(ctx); err == nil && cur.Digest == string(p.Digest) {
 			return fmt.Errorf("%w: this policy is already in force (log entry %d)", ErrConflict, cur.LogIndex)
 		}

@@ -229,10 +229,11 @@ func TestPropertyGate(t *testing.T) {
 				}
 				// The statement rests only on evidence the model saw, under the policy in force.
 				d, _ := entry.Decode(rel.Seal.Release.Entry)
-				var st seal.ReleaseStatement
-				if err := seal.Unmarshal(d.Envelope.Payload, &st); err != nil {
+				opened, err := seal.Open(d, rel.Seal.Release.Opening)
+				if err != nil {
 					rt.Fatal(err)
 				}
+				st := opened.(*seal.ReleaseStatement)
 				if st.Policy != pol.Digest {
 					rt.Fatalf("released under %s, the policy in force is %s", st.Policy, pol.Digest)
 				}

@@ -48,6 +48,8 @@ var (
 	ErrNotFound        = store.ErrNotFound
 	ErrConflict        = store.ErrConflict
 	ErrInvalid         = errors.New("invalid request")
+	// ErrGone: the letter's content was erased at the office's request.
+	ErrGone = errors.New("erased")
 )
 
 // GateError is the release gate's refusal, with the policy decision that explains it.

@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"sync"
 	"testing"
 
 	"github.com/chancery/chancery/internal/dsse"
@@ -21,6 +22,24 @@ type office struct {
 	signerKey                                 ed25519.PrivateKey
 	keyID                                     string
 	verifier                                  *seal.Verifier
+	// openings remembers the opening WithdrawalStatement gave with each record, for withdraw.
+	openings sync.Map
+}
+
+// withdraw is Withdraw with the opening that came with the record.
+func (o *office) withdraw(ctx context.Context, a Actor, ref, by, keyID string, record, sig []byte) (int64, error) {
+	op, _ := o.openings.Load(string(record))
+	so, _ := op.(*seal.Opening)
+	return o.r.Withdraw(ctx, a, ref, by, keyID, record, so, sig)
+}
+
+// withdrawalStatementOf is WithdrawalStatement, remembering the opening for withdraw.
+func (o *office) withdrawalStatementOf(ctx context.Context, a Actor, ref, by, reason string) ([]byte, string, error) {
+	st, pt, op, err := o.r.WithdrawalStatement(ctx, a, ref, by, reason)
+	if err == nil {
+		o.openings.Store(string(st), op)
+	}
+	return st, pt, err
 }
 
 func newOffice(t testing.TB) *office {
@@ -159,19 +178,19 @@ func TestLifecycle(t *testing.T) {
 	}
 
 	// Retraction.
-	stmt, pt, err := o.r.WithdrawalStatement(ctx, o.signer, ref, "", "sent in error")
+	stmt, pt, err := o.withdrawalStatementOf(ctx, o.signer, ref, "", "sent in error")
 	if err != nil {
 		t.Fatal(err)
 	}
 	sig := ed25519.Sign(o.signerKey, dsse.PAE(pt, stmt))
-	if _, err := o.r.Withdraw(ctx, o.signer, ref, "", o.keyID, stmt, sig); err != nil {
+	if _, err := o.withdraw(ctx, o.signer, ref, "", o.keyID, stmt, sig); err != nil {
 		t.Fatal(err)
 	}
 	st, err = o.r.VerifyDigest(ctx, Actor{}, seal.DigestOf(rel.File))
 	if err != nil || st.Outcome != Retracted || st.Reason != "sent in error" || st.Withdrawal == nil {
 		t.Fatalf("verify retracted: %+v %v", st, err)
 	}
-	ve, err := o.verifier.VerifyEntry(st.Withdrawal.Entry, st.Withdrawal.Index, st.Withdrawal.Proof, st.Seal.Checkpoint)
+	ve, err := o.verifier.VerifyLogged(*st.Withdrawal, st.Seal.Checkpoint)
 	if err != nil {
 		t.Fatalf("retraction evidence: %v", err)
 	}

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -16,12 +17,41 @@ import (
 	"github.com/chancery/chancery/internal/translog"
 )
 
-// officeSign signs a statement of kind k with the office key and returns the log entry.
-func (r *Registry) officeEntry(k entry.Kind, statement any, extra ...dsse.Signature) ([]byte, error) {
-	payload := seal.Marshal(statement)
-	env := dsse.Sign(k.PayloadType(), payload, r.cfg.OfficeKey)
+// officeEntry signs the public record of a version 2 entry of kind k with the office key and
+// returns the log entry. The statement the record commits to stays in the registry, as the
+// entry's opening (putOpening), and reaches only those who hold the letter.
+func (r *Registry) officeEntry(k entry.Kind, record any, extra ...dsse.Signature) ([]byte, error) {
+	payload := seal.Marshal(record)
+	pt := k.PayloadTypeV(entry.V2)
+	env := dsse.Sign(pt, payload, r.cfg.OfficeKey)
 	env.Signatures = append(extra, env.Signatures...)
-	return (&entry.Entry{Kind: k, Envelope: env}).Encode()
+	return (&entry.Entry{Version: entry.V2, Kind: k, Envelope: env}).Encode()
+}
+
+// putOpening stores the opening of the entry logged at index, in the entry's transaction.
+func putOpening(ctx context.Context, tx *store.Tx, index int64, o *seal.Opening) error {
+	return tx.PutOpening(ctx, index, o.Salt, o.Statement)
+}
+
+// opening returns the stored opening of the entry at index: nil for a version 1 entry or an
+// erased one.
+func opening(ctx context.Context, tx *store.Tx, index int64) (*seal.Opening, error) {
+	salt, st, err := tx.Opening(ctx, index)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &seal.Opening{Salt: salt, Statement: st}, nil
+}
+
+// keyEntryFor returns the key-added (or key-revoked) entry of st and its opening.
+func (r *Registry) keyEntryFor(k entry.Kind, st seal.KeyStatement) ([]byte, *seal.Opening, error) {
+	o := seal.NewOpening(st)
+	e, err := r.officeEntry(k, seal.KeyRecord{Office: st.Office, KeyID: st.KeyID, PublicKey: st.PublicKey,
+		Commitment: o.Commitment(k), Time: st.Time})
+	return e, o, err
 }
 
 // RegisterKey registers an Ed25519 signer key for the calling signer: a key-added entry,
@@ -39,11 +69,14 @@ func (r *Registry) RegisterKey(ctx context.Context, a Actor, pub ed25519.PublicK
 func (r *Registry) registerKey(ctx context.Context, a Actor, m *store.Member, pub ed25519.PublicKey) (string, int64, error) {
 	keyID := dsse.KeyID(pub)
 	now := r.now()
-	e, err := r.officeEntry(entry.KeyAdded, seal.KeyStatement{Office: r.cfg.Office.Name, KeyID: keyID, PublicKey: pub, Member: m.Name, Time: now})
+	e, o, err := r.keyEntryFor(entry.KeyAdded, seal.KeyStatement{Office: r.cfg.Office.Name, KeyID: keyID, PublicKey: pub, Member: m.Name, Time: now})
 	if err != nil {
 		return "", 0, err
 	}
 	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
+		if err := putOpening(ctx, tx, index, o); err != nil {
+			return err
+		}
 		if err := tx.AddSignerKey(ctx, store.SignerKey{KeyID: keyID, MemberID: m.ID, PublicKey: pub, AddedIndex: index, CreatedAt: now}); err != nil {
 			return err
 		}
@@ -84,11 +117,14 @@ func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string)
 		return 0, fmt.Errorf("revoke key %s: %w: already revoked at log entry %d", keyID, ErrConflict, k.RevokedIndex)
 	}
 	now := r.now()
-	e, err := r.officeEntry(entry.KeyRevoked, seal.KeyStatement{Office: r.cfg.Office.Name, KeyID: keyID, PublicKey: k.PublicKey, Member: owner.Name, Reason: reason, Time: now})
+	e, o, err := r.keyEntryFor(entry.KeyRevoked, seal.KeyStatement{Office: r.cfg.Office.Name, KeyID: keyID, PublicKey: k.PublicKey, Member: owner.Name, Reason: reason, Time: now})
 	if err != nil {
 		return 0, err
 	}
 	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
+		if err := putOpening(ctx, tx, index, o); err != nil {
+			return err
+		}
 		if err := tx.RevokeSignerKey(ctx, keyID, index, now); err != nil {
 			return err
 		}
@@ -108,6 +144,9 @@ type Released struct {
 	MediaType string
 	File      []byte
 	Seal      *seal.Seal
+	// CheckCode is the capability printed on the letter (footer and QR code) with which its
+	// holder sees the letter's details on the verify page. Only its hash is stored.
+	CheckCode string
 }
 
 // Release is the gate: it releases the latest version of ref if, and only if, the policy's
@@ -134,10 +173,16 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 		return nil, fmt.Errorf("release %s: %w", ref, err)
 	}
 	// Stamping and signing the file take milliseconds: they run outside any transaction.
-	if file, err = r.releasedFile(ev.letter, ev.version, file, stmt); err != nil {
+	code := newCheckCode()
+	if file, err = r.releasedFile(ev.letter, ev.version, file, stmt, code); err != nil {
 		return nil, fmt.Errorf("release %s: %w", ref, err)
 	}
-	e, err := r.officeEntry(entry.Release, stmt)
+	disclosed, err := seal.Disclose(stmt, ev.pol.Disclose(ev.letter.Class))
+	if err != nil {
+		return nil, fmt.Errorf("release %s: %w", ref, err)
+	}
+	o := seal.NewOpening(stmt)
+	e, err := r.officeEntry(entry.Release, seal.NewReleaseRecord(stmt, o, disclosed))
 	if err != nil {
 		return nil, fmt.Errorf("release %s: %w", ref, err)
 	}
@@ -160,8 +205,12 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 		if err := tx.PutBlob(ctx, string(stmt.FileDigest), file); err != nil {
 			return err
 		}
+		if err := putOpening(ctx, tx, index, o); err != nil {
+			return err
+		}
 		err = tx.AddRelease(ctx, store.Release{LetterID: ev2.version.LetterID, VersionN: ev2.version.N, FileDigest: string(stmt.FileDigest),
-			FileName: stmt.FileName, MediaType: stmt.ReleasedMediaType(), LogIndex: index, Entry: e, ReleasedBy: a.Member.ID, ReleasedAt: stmt.ReleasedAt})
+			FileName: stmt.FileName, MediaType: stmt.ReleasedMediaType(), LogIndex: index, Entry: e, ReleasedBy: a.Member.ID, ReleasedAt: stmt.ReleasedAt,
+			CheckCodeHash: checkCodeHash(code)})
 		if errors.Is(err, store.ErrConflict) {
 			return fmt.Errorf("%w: these exact bytes are already released as another letter", ErrConflict)
 		}
@@ -174,11 +223,11 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 	if err != nil {
 		return nil, fmt.Errorf("release %s: %w", ref, err)
 	}
-	s, err := r.sealFor(ctx, idx, e, stmt)
+	s, err := r.sealFor(ctx, idx, e, o, stmt)
 	if err != nil {
 		return nil, fmt.Errorf("release %s: logged at %d, but the seal could not be built: %w", ref, idx, err)
 	}
-	return &Released{Reference: ref, LogIndex: idx, FileName: stmt.FileName, MediaType: stmt.ReleasedMediaType(), File: file, Seal: s}, nil
+	return &Released{Reference: ref, LogIndex: idx, FileName: stmt.FileName, MediaType: stmt.ReleasedMediaType(), File: file, Seal: s, CheckCode: code}, nil
 }
 
 func signerNames(s *seal.ReleaseStatement) []string {
@@ -260,29 +309,51 @@ const (
 	Supersession = "supersession"
 )
 
-// WithdrawalStatement returns the statement a signer signs to retract ref (by == "") or to
-// supersede it by the released letter by.
-func (r *Registry) WithdrawalStatement(ctx context.Context, a Actor, ref, by, reason string) ([]byte, string, error) {
+// WithdrawalStatement returns what a signer signs to retract ref (by == "") or to supersede
+// it by the released letter by: the public record of the withdrawal entry, its payload type,
+// and the opening of the statement the record commits to (the reason, the signer's name),
+// which the signer can check before signing and hands back with the signature.
+func (r *Registry) WithdrawalStatement(ctx context.Context, a Actor, ref, by, reason string) ([]byte, string, *seal.Opening, error) {
 	if err := a.require(RoleSigner); err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	if err := checkText("reason", reason, 1000); err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	var out []byte
-	var pt string
+	var o *seal.Opening
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-		st, err := r.withdrawal(ctx, tx, a, ref, by, reason, r.now())
+		w, err := r.withdrawal(ctx, tx, a, ref, by, reason, r.now())
 		if err != nil {
 			return err
 		}
-		out, pt = seal.Marshal(st), kindOf(by).PayloadType()
+		o = seal.NewOpening(w.statement)
+		out = seal.Marshal(w.record(o))
 		return nil
 	})
 	if err != nil {
-		return nil, "", fmt.Errorf("withdraw %s: %w", ref, err)
+		return nil, "", nil, fmt.Errorf("withdraw %s: %w", ref, err)
 	}
-	return out, pt, nil
+	return out, kindOf(by).PayloadTypeV(entry.V2), o, nil
+}
+
+// withdrawalPlan is a withdrawal as it would be logged now: its statement and the log indexes
+// of the releases it points at.
+type withdrawalPlan struct {
+	statement any // seal.RetractionStatement or seal.SupersessionStatement
+	office    string
+	at        time.Time
+	release   int64
+	byRelease int64
+}
+
+// record returns the public record committing to the plan's statement through o.
+func (w *withdrawalPlan) record(o *seal.Opening) any {
+	if _, ok := w.statement.(seal.RetractionStatement); ok {
+		return seal.RetractionRecord{Office: w.office, Release: w.release, Commitment: o.Commitment(entry.Retraction), Time: w.at}
+	}
+	return seal.SupersessionRecord{Office: w.office, Release: w.release, ByRelease: w.byRelease,
+		Commitment: o.Commitment(entry.Supersession), Time: w.at}
 }
 
 func kindOf(by string) entry.Kind {
@@ -292,8 +363,8 @@ func kindOf(by string) entry.Kind {
 	return entry.Supersession
 }
 
-// withdrawal builds the statement for a withdrawal of ref as of now, checking that it can be.
-func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, by, reason string, now time.Time) (any, error) {
+// withdrawal builds the withdrawal of ref as of now, checking that it can be.
+func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, by, reason string, now time.Time) (*withdrawalPlan, error) {
 	l, err := tx.LetterByRef(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -310,9 +381,11 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
+	plan := &withdrawalPlan{office: r.cfg.Office.Name, at: now, release: rel.LogIndex}
 	if by == "" {
-		return seal.RetractionStatement{Office: r.cfg.Office.Name, Reference: ref, FileDigest: seal.Digest(rel.FileDigest),
-			Reason: reason, RetractedBy: a.Member.Name, Time: now}, nil
+		plan.statement = seal.RetractionStatement{Office: r.cfg.Office.Name, Reference: ref, FileDigest: seal.Digest(rel.FileDigest),
+			Reason: reason, RetractedBy: a.Member.Name, Time: now}
+		return plan, nil
 	}
 	if by == ref {
 		return nil, fmt.Errorf("%w: a letter cannot supersede itself", ErrInvalid)
@@ -331,31 +404,37 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 	if _, err := tx.WithdrawalOf(ctx, bl.ID); err == nil {
 		return nil, fmt.Errorf("%w: %s is itself withdrawn", ErrConflict, by)
 	}
-	return seal.SupersessionStatement{Office: r.cfg.Office.Name, Reference: ref, FileDigest: seal.Digest(rel.FileDigest),
-		By: by, ByFileDigest: seal.Digest(brel.FileDigest), Reason: reason, SupersededBy: a.Member.Name, Time: now}, nil
+	plan.byRelease = brel.LogIndex
+	plan.statement = seal.SupersessionStatement{Office: r.cfg.Office.Name, Reference: ref, FileDigest: seal.Digest(rel.FileDigest),
+		By: by, ByFileDigest: seal.Digest(brel.FileDigest), Reason: reason, SupersededBy: a.Member.Name, Time: now}
+	return plan, nil
 }
 
 // Withdraw logs a retraction (by == "") or supersession of ref, signed by the calling signer
-// (over the statement from WithdrawalStatement) and co-signed by the office.
-func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string, statement, sig []byte) (int64, error) {
+// (over the record from WithdrawalStatement) and co-signed by the office. o is the opening
+// WithdrawalStatement returned with the record.
+func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string, record []byte, o *seal.Opening, sig []byte) (int64, error) {
 	defer r.public.changed() // after the commit, whatever the outcome
 	if err := a.require(RoleSigner); err != nil {
 		return 0, err
 	}
 	kind := kindOf(by)
-	// Decode the signed statement to learn its time and reason, then require it to be exactly
-	// the statement the registry would build now with them.
+	if o == nil || len(o.Salt) != seal.SaltSize {
+		return 0, fmt.Errorf("%w: the signed record comes without its opening (a client older than seal format v2?): fetch a new statement", ErrInvalid)
+	}
+	// Decode the opened statement to learn its time and reason, then require the statement
+	// and the record to be exactly what the registry would build now with them.
 	var reason string
 	var at time.Time
 	if by == "" {
 		var st seal.RetractionStatement
-		if err := seal.Unmarshal(statement, &st); err != nil {
+		if err := seal.Unmarshal(o.Statement, &st); err != nil {
 			return 0, fmt.Errorf("%w: %v", ErrInvalid, err)
 		}
 		reason, at = st.Reason, st.Time
 	} else {
 		var st seal.SupersessionStatement
-		if err := seal.Unmarshal(statement, &st); err != nil {
+		if err := seal.Unmarshal(o.Statement, &st); err != nil {
 			return 0, fmt.Errorf("%w: %v", ErrInvalid, err)
 		}
 		reason, at = st.Reason, st.Time
@@ -364,30 +443,30 @@ func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string,
 		return 0, fmt.Errorf("%w: the statement was made at %s, too far from now: fetch a new one", ErrInvalid, at.Format(time.RFC3339))
 	}
 	var pub []byte
+	pt := kind.PayloadTypeV(entry.V2)
 	check := func(tx *store.Tx) error {
-		st, err := r.withdrawal(ctx, tx, a, ref, by, reason, at)
+		w, err := r.withdrawal(ctx, tx, a, ref, by, reason, at)
 		if err != nil {
 			return err
 		}
-		if string(seal.Marshal(st)) != string(statement) {
+		if string(seal.Marshal(w.statement)) != string(o.Statement) || string(seal.Marshal(w.record(o))) != string(record) {
 			return fmt.Errorf("%w: the signed statement does not match %s as it stands", ErrConflict, ref)
 		}
-		pub, err = checkSignature(ctx, tx, a, keyID, kind.PayloadType(), statement, sig)
+		pub, err = checkSignature(ctx, tx, a, keyID, pt, record, sig)
 		return err
 	}
 	if err := r.cfg.DB.View(ctx, check); err != nil {
 		return 0, fmt.Errorf("%s %s: %w", kind, ref, err)
 	}
-	env := &dsse.Envelope{PayloadType: kind.PayloadType(), Payload: statement,
-		Signatures: []dsse.Signature{{KeyID: dsse.KeyID(pub), Sig: sig}}}
-	office := dsse.Sign(kind.PayloadType(), statement, r.cfg.OfficeKey)
-	env.Signatures = append(env.Signatures, office.Signatures...)
-	e, err := (&entry.Entry{Kind: kind, Envelope: env}).Encode()
+	e, err := r.officeEntry(kind, json.RawMessage(record), dsse.Signature{KeyID: dsse.KeyID(pub), Sig: sig})
 	if err != nil {
 		return 0, err
 	}
 	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
 		if err := check(tx); err != nil {
+			return err
+		}
+		if err := putOpening(ctx, tx, index, o); err != nil {
 			return err
 		}
 		l, _ := tx.LetterByRef(ctx, ref)
@@ -428,8 +507,9 @@ func (r *Registry) headCovering(ctx context.Context, index int64) (*translog.Hea
 	}
 }
 
-// sealFor builds the seal of a release entry against the latest checkpoint covering index.
-func (r *Registry) sealFor(ctx context.Context, index int64, e []byte, stmt *seal.ReleaseStatement) (*seal.Seal, error) {
+// sealFor builds the seal of a release entry, with its opening o (nil for a version 1 entry),
+// against the latest checkpoint covering index.
+func (r *Registry) sealFor(ctx context.Context, index int64, e []byte, o *seal.Opening, stmt *seal.ReleaseStatement) (*seal.Seal, error) {
 	head, err := r.headCovering(ctx, index)
 	if err != nil {
 		return nil, err
@@ -438,7 +518,7 @@ func (r *Registry) sealFor(ctx context.Context, index int64, e []byte, stmt *sea
 	if err != nil {
 		return nil, err
 	}
-	s := &seal.Seal{Checkpoint: head.Checkpoint, Release: seal.LoggedEntry{Index: index, Entry: e, Proof: proof}}
+	s := &seal.Seal{Checkpoint: head.Checkpoint, Release: seal.LoggedEntry{Index: index, Entry: e, Proof: proof, Opening: o}}
 	seen := map[string]bool{}
 	for _, sg := range stmt.Signatures {
 		if seen[sg.KeyID] {
@@ -453,7 +533,7 @@ func (r *Registry) sealFor(ctx context.Context, index int64, e []byte, stmt *sea
 		if err != nil {
 			return nil, err
 		}
-		s.Keys = append(s.Keys, seal.LoggedEntry{Index: k.Index, Entry: k.Entry, Proof: kp})
+		s.Keys = append(s.Keys, seal.LoggedEntry{Index: k.Index, Entry: k.Entry, Proof: kp, Opening: k.Opening})
 	}
 	return s, nil
 }
@@ -465,9 +545,13 @@ func (r *Registry) keyEntry(ctx context.Context, keyID string) (seal.LoggedEntry
 		return e.(seal.LoggedEntry), nil
 	}
 	var k *store.SignerKey
+	var o *seal.Opening
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
-		k, err = tx.SignerKey(ctx, keyID)
+		if k, err = tx.SignerKey(ctx, keyID); err != nil {
+			return err
+		}
+		o, err = opening(ctx, tx, k.AddedIndex)
 		return err
 	})
 	if err != nil {
@@ -477,7 +561,7 @@ func (r *Registry) keyEntry(ctx context.Context, keyID string) (seal.LoggedEntry
 	if err != nil {
 		return seal.LoggedEntry{}, err
 	}
-	le := seal.LoggedEntry{Index: k.AddedIndex, Entry: e}
+	le := seal.LoggedEntry{Index: k.AddedIndex, Entry: e, Opening: o}
 	r.keyEntries.Store(keyID, le)
 	return le, nil
 }

@@ -33,9 +33,10 @@ func fileKind(mediaType string) int {
 	return kindOther
 }
 
-// VerifyURL is where the QR code and footer of a released letter send the reader.
-func (r *Registry) VerifyURL(ref string) string {
-	return strings.TrimRight(r.cfg.Office.URL, "/") + "/v/" + ref
+// VerifyURL is where the QR code and footer of a released letter send the reader: the
+// letter's verify page, with its check code.
+func (r *Registry) VerifyURL(ref, code string) string {
+	return strings.TrimRight(r.cfg.Office.URL, "/") + "/v/" + ref + "/" + code
 }
 
 // letterPDF returns the version as a PDF: itself, or its text rendered on the letterhead.
@@ -53,7 +54,7 @@ func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date
 // office's embedded PDF signature when a certificate is configured. Stamping is deterministic,
 // so the released pages are exactly the approved ones plus the footer. It sets the statement's
 // file digest, name and type.
-func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, stmt *seal.ReleaseStatement) ([]byte, error) {
+func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, stmt *seal.ReleaseStatement, code string) ([]byte, error) {
 	stmt.FileDigest, stmt.FileMediaType = seal.DigestOf(data), ""
 	if fileKind(v.MediaType) == kindOther {
 		return data, nil
@@ -63,7 +64,7 @@ func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, s
 		return nil, err
 	}
 	doc, err = pdf.Stamp(doc, pdf.Footer{Office: r.cfg.Office.Name, Reference: l.Reference,
-		Released: stmt.ReleasedAt, VerifyURL: r.VerifyURL(l.Reference)})
+		Released: stmt.ReleasedAt, VerifyURL: r.VerifyURL(l.Reference, code)})
 	if err != nil {
 		return nil, err
 	}

@@ -45,6 +45,16 @@ type Status struct {
 	Withdrawal *seal.LoggedEntry `json:"withdrawal,omitempty"`
 	// Draft tells members with a role which draft, version and export the file is.
 	Draft *DraftInfo `json:"draft,omitempty"`
+	// Erased says that the letter's content was erased at the office's request: the release
+	// stands in the log, but nothing of what it said can be shown.
+	Erased bool `json:"erased,omitempty"`
+	// Holder says that the answer is for a holder of the letter (by its digest or its check
+	// code), who may fetch the released file and its seal.
+	Holder bool `json:"-"`
+	// checkCode is the hash of the letter's check code, for answers by reference.
+	checkCode []byte
+	// publicOf is what the public is told by reference (cached with the holder's answer).
+	publicOf *Status
 }
 
 // DraftInfo identifies a draft for members.
@@ -87,11 +97,13 @@ func (r *Registry) verifyDigest(ctx context.Context, a Actor, digest seal.Digest
 	st := &Status{Office: r.cfg.Office.Name}
 	var rel *store.Release
 	var stmt *seal.ReleaseStatement
+	var o *seal.Opening
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
 		rel, err = tx.ReleaseByDigest(ctx, string(digest))
 		if err == nil {
-			stmt, err = r.releasedStatus(ctx, tx, rel, st)
+			st.Holder = true
+			stmt, o, err = r.releasedStatus(ctx, tx, rel, st)
 			return err
 		}
 		if !errors.Is(err, store.ErrNotFound) {
@@ -142,32 +154,92 @@ func (r *Registry) verifyDigest(ctx context.Context, a Actor, digest seal.Digest
 		return nil, fmt.Errorf("verify %s: %w", digest, err)
 	}
 	if rel != nil {
-		if err := r.attachEvidence(ctx, rel, stmt, st); err != nil {
+		if err := r.attachEvidence(ctx, rel, stmt, o, st); err != nil {
 			return nil, err
 		}
 	}
 	return st, nil
 }
 
-// StatusOf answers for a reference (the QR code and /v/{ref} path). Answers are cached and
-// shared: callers must not modify the Status.
+// StatusOf answers the public for a reference typed in (/v/{ref}): a reference alone says no
+// more than that a released letter with it exists and whether it stands, and nothing of
+// drafts. Answers are cached and shared: callers must not modify the Status.
 func (r *Registry) StatusOf(ctx context.Context, ref string) (*Status, error) {
+	full, err := r.holderStatus(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return full.public, nil
+}
+
+// StatusWithCode answers for a reference and the check code printed beside it (the QR code's
+// /v/{ref}/{code}): with the right code, everything a holder of the letter sees, as for its
+// digest; with a wrong one, exactly what StatusOf says, and ok false. Answers are shared:
+// callers must not modify the Status.
+func (r *Registry) StatusWithCode(ctx context.Context, ref, code string) (st *Status, ok bool, err error) {
+	full, err := r.holderStatus(ctx, ref)
+	if err != nil {
+		return nil, false, err
+	}
+	if !checkCodeMatches(full.holder.checkCode, code) {
+		return full.public, false, nil
+	}
+	return full.holder, true, nil
+}
+
+// MemberStatus answers a member with a role for a reference as a holder would be answered.
+func (r *Registry) MemberStatus(ctx context.Context, a Actor, ref string) (*Status, error) {
+	if a.Member == nil || len(a.Member.Roles) == 0 {
+		return nil, ErrUnauthenticated
+	}
+	full, err := r.holderStatus(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return full.holder, nil
+}
+
+// refStatus is the cached answer for a reference: the public one and the holder's.
+type refStatus struct {
+	public, holder *Status
+}
+
+func (r *Registry) holderStatus(ctx context.Context, ref string) (*refStatus, error) {
 	key := "reference " + ref
 	if st := r.public.get(key); st != nil {
-		return st, nil
+		return &refStatus{public: st.publicOf, holder: st}, nil
 	}
 	gen := r.public.generation()
 	st, err := r.statusOf(ctx, ref)
-	if err == nil {
-		r.public.put(key, gen, st)
+	if err != nil {
+		return nil, err
 	}
-	return st, err
+	st.Holder = st.Outcome != Unknown
+	st.publicOf = publicAnswer(st)
+	r.public.put(key, gen, st)
+	return &refStatus{public: st.publicOf, holder: st}, nil
+}
+
+// publicAnswer is what a reference alone may tell: that a letter with this reference was
+// released and whether it stands.
+func publicAnswer(st *Status) *Status {
+	p := &Status{Outcome: st.Outcome, Reference: st.Reference, Office: st.Office}
+	switch st.Outcome {
+	case Valid:
+		p.Message = "a letter with this reference was released by " + st.Office + " and stands. Only the holder of the letter can check it: drop the file, paste its text, or scan its QR code"
+	case Retracted, Superseded:
+		p.Message = "a letter with this reference was released by " + st.Office + " and has been withdrawn (" + st.Outcome + "). The holder of the letter sees the signed reason by checking the letter itself"
+	default:
+		p.Outcome, p.Message = Unknown, st.Message
+	}
+	return p
 }
 
 func (r *Registry) statusOf(ctx context.Context, ref string) (*Status, error) {
 	st := &Status{Office: r.cfg.Office.Name, Reference: ref}
 	var rel *store.Release
 	var stmt *seal.ReleaseStatement
+	var o *seal.Opening
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		// The public must not learn what drafts exist: an unreleased reference and one never
 		// used get the same answer.
@@ -188,74 +260,110 @@ func (r *Registry) statusOf(ctx context.Context, ref string) (*Status, error) {
 		if err != nil {
 			return err
 		}
-		stmt, err = r.releasedStatus(ctx, tx, rel, st)
+		st.checkCode = rel.CheckCodeHash
+		stmt, o, err = r.releasedStatus(ctx, tx, rel, st)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("status of %s: %w", ref, err)
 	}
 	if rel != nil {
-		if err := r.attachEvidence(ctx, rel, stmt, st); err != nil {
+		if err := r.attachEvidence(ctx, rel, stmt, o, st); err != nil {
 			return nil, err
 		}
 	}
 	return st, nil
 }
 
-func releaseStatement(e []byte) (*seal.ReleaseStatement, error) {
-	d, err := entry.Decode(e)
+// releaseStatement returns the statement of a release and its opening (nil for a version 1
+// entry): the statement is nil when the entry's opening was erased.
+func releaseStatement(ctx context.Context, tx *store.Tx, rel *store.Release) (*seal.ReleaseStatement, *seal.Opening, error) {
+	d, err := entry.Decode(rel.Entry)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var stmt seal.ReleaseStatement
-	if err := seal.Unmarshal(d.Envelope.Payload, &stmt); err != nil {
-		return nil, err
+	if d.V() == entry.V1 {
+		var stmt seal.ReleaseStatement
+		if err := seal.Unmarshal(d.Envelope.Payload, &stmt); err != nil {
+			return nil, nil, err
+		}
+		return &stmt, nil, nil
 	}
-	return &stmt, nil
+	o, err := opening(ctx, tx, rel.LogIndex)
+	if err != nil || o == nil {
+		return nil, nil, err
+	}
+	st, err := seal.Open(d, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st.(*seal.ReleaseStatement), o, nil
 }
 
-// releasedStatus fills st for a released letter and returns its release statement.
-func (r *Registry) releasedStatus(ctx context.Context, tx *store.Tx, rel *store.Release, st *Status) (*seal.ReleaseStatement, error) {
-	stmt, err := releaseStatement(rel.Entry)
+// releasedStatus fills st for a released letter and returns its release statement and its
+// opening; the statement is nil if the letter's content was erased.
+func (r *Registry) releasedStatus(ctx context.Context, tx *store.Tx, rel *store.Release, st *Status) (*seal.ReleaseStatement, *seal.Opening, error) {
+	stmt, o, err := releaseStatement(ctx, tx, rel)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	st.Reference, st.Subject, st.Class = stmt.Reference, stmt.Subject, stmt.Class
-	st.Signers = signerNames(stmt)
-	at, idx := stmt.ReleasedAt, rel.LogIndex
-	st.ReleasedAt, st.LogIndex, st.FileDigest = &at, &idx, string(stmt.FileDigest)
-	st.Outcome, st.Message = Valid, fmt.Sprintf("valid: released by %s on %s, signed by %v", stmt.Office, at.Format("2 January 2006"), st.Signers)
+	at, idx := rel.ReleasedAt.UTC(), rel.LogIndex
+	st.ReleasedAt, st.LogIndex, st.FileDigest = &at, &idx, rel.FileDigest
+	if stmt == nil {
+		st.Erased = true
+		st.Outcome, st.Message = Valid, fmt.Sprintf("valid: released by %s on %s (log entry %d); its content was erased at the office's request", st.Office, at.Format("2 January 2006"), idx)
+	} else {
+		st.Reference, st.Subject, st.Class = stmt.Reference, stmt.Subject, stmt.Class
+		st.Signers = signerNames(stmt)
+		at = stmt.ReleasedAt
+		st.ReleasedAt = &at
+		st.Outcome, st.Message = Valid, fmt.Sprintf("valid: released by %s on %s, signed by %v", stmt.Office, at.Format("2 January 2006"), st.Signers)
+	}
 	w, err := tx.WithdrawalOf(ctx, rel.LetterID)
 	if errors.Is(err, store.ErrNotFound) {
-		return stmt, nil
+		return stmt, o, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	wo, err := opening(ctx, tx, w.LogIndex)
+	if err != nil {
+		return nil, nil, err
 	}
 	st.Reason = w.Reason
-	st.Withdrawal = &seal.LoggedEntry{Index: w.LogIndex, Entry: w.Entry}
+	st.Withdrawal = &seal.LoggedEntry{Index: w.LogIndex, Entry: w.Entry, Opening: wo}
 	if w.Kind == Retraction {
 		st.Outcome, st.Message = Retracted, "retracted: "+w.Reason
-		return stmt, nil
+		if st.Erased {
+			st.Message = "retracted (the reason was erased with the letter's content)"
+		}
+		return stmt, o, nil
 	}
-	bl, err := tx.LetterByID(ctx, w.ByLetter)
-	if err != nil {
-		return nil, err
+	st.Outcome, st.Message = Superseded, "superseded"
+	if !st.Erased {
+		bl, err := tx.LetterByID(ctx, w.ByLetter)
+		if err != nil {
+			return nil, nil, err
+		}
+		st.SupersededBy = bl.Reference
+		st.Message = fmt.Sprintf("superseded by %s: %s", bl.Reference, w.Reason)
 	}
-	st.SupersededBy = bl.Reference
-	st.Outcome, st.Message = Superseded, fmt.Sprintf("superseded by %s: %s", bl.Reference, w.Reason)
-	return stmt, nil
+	return stmt, o, nil
 }
 
 // attachEvidence adds the seal and the withdrawal's inclusion proof, against one checkpoint.
-func (r *Registry) attachEvidence(ctx context.Context, rel *store.Release, stmt *seal.ReleaseStatement, st *Status) error {
+// An erased letter has no seal to give: its opening is gone.
+func (r *Registry) attachEvidence(ctx context.Context, rel *store.Release, stmt *seal.ReleaseStatement, o *seal.Opening, st *Status) error {
+	if stmt == nil {
+		return nil
+	}
 	if st.Withdrawal != nil {
 		// Wait until the checkpoint covers the withdrawal too, so both prove against it.
 		if _, err := r.headCovering(ctx, st.Withdrawal.Index); err != nil {
 			return err
 		}
 	}
-	s, err := r.sealFor(ctx, rel.LogIndex, rel.Entry, stmt)
+	s, err := r.sealFor(ctx, rel.LogIndex, rel.Entry, o, stmt)
 	if err != nil {
 		return err
 	}

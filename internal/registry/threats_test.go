@@ -151,7 +151,7 @@ func (o *office) released(t *testing.T, body string) (string, *Released) {
 // by by, and its payload type.
 func (o *office) withdrawalStatement(t *testing.T, a Actor, ref, by, reason string) ([]byte, string) {
 	t.Helper()
-	st, pt, err := o.r.WithdrawalStatement(context.Background(), a, ref, by, reason)
+	st, pt, err := o.withdrawalStatementOf(context.Background(), a, ref, by, reason)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -469,7 +469,7 @@ func TestThreatWrongRole(t *testing.T) {
 			_, _, err := o.r.RegisterKey(ctx, o.reviewer, o.signerKey.Public().(ed25519.PublicKey))
 			return err
 		}, ErrForbidden},
-		{"a reviewer retracts", func() error { _, _, err := o.r.WithdrawalStatement(ctx, o.reviewer, ref, "", "no"); return err }, ErrForbidden},
+		{"a reviewer retracts", func() error { _, _, err := o.withdrawalStatementOf(ctx, o.reviewer, ref, "", "no"); return err }, ErrForbidden},
 		{"anonymous creates a letter", func() error { _, err := o.r.CreateLetter(ctx, Actor{}, nl); return err }, ErrUnauthenticated},
 		{"anonymous releases", func() error { _, err := o.r.Release(ctx, Actor{}, ref); return err }, ErrUnauthenticated},
 		{"anonymous approves", func() error { return o.r.Approve(ctx, Actor{}, ref, "", "ok") }, ErrUnauthenticated},
@@ -527,7 +527,7 @@ func TestThreatReleasedLetterImmutable(t *testing.T) {
 	wantErr(t, "release twice", tryRelease(o, ref), ErrConflict)
 
 	// A text letter is released as its letterhead PDF, stamped; the source is not the letter.
-	data, rel, err := o.r.ReleasedFile(ctx, ref)
+	data, rel, err := o.r.ReleasedFile(ctx, o.officer, ref, "")
 	if err != nil || rel.VersionN != 1 || rel.MediaType != "application/pdf" || !bytes.HasPrefix(data, []byte("%PDF-")) {
 		t.Fatalf("released file (%+v), %v", rel, err)
 	}
@@ -552,21 +552,23 @@ func TestThreatRetraction(t *testing.T) {
 	sueKey, sueKeyID := o.newKey(t, sue)
 
 	draft := o.letter(t, "Never released.")
-	_, _, err := o.r.WithdrawalStatement(ctx, o.signer, draft, "", "oops")
+	_, _, err := o.withdrawalStatementOf(ctx, o.signer, draft, "", "oops")
 	wantErr(t, "retraction statement for a draft", err, ErrConflict)
-	forged := seal.Marshal(seal.RetractionStatement{Office: o.r.Office().Name, Reference: draft, Reason: "oops",
+	forgedOpening := seal.NewOpening(seal.RetractionStatement{Office: o.r.Office().Name, Reference: draft, Reason: "oops",
 		RetractedBy: "sam", Time: o.r.now()})
-	_, err = o.r.Withdraw(ctx, o.signer, draft, "", o.keyID, forged, signPAE(o.signerKey, entry.Retraction.PayloadType(), forged))
+	forged := seal.Marshal(seal.RetractionRecord{Office: o.r.Office().Name, Commitment: forgedOpening.Commitment(entry.Retraction), Time: o.r.now()})
+	o.openings.Store(string(forged), forgedOpening)
+	_, err = o.withdraw(ctx, o.signer, draft, "", o.keyID, forged, signPAE(o.signerKey, entry.Retraction.PayloadTypeV(entry.V2), forged))
 	wantErr(t, "retract a draft", err, ErrConflict)
 
 	ref, rel := o.released(t, "Sent in error.")
 	const reason = "sent in error"
 	stmt, pt := o.withdrawalStatement(t, o.signer, ref, "", reason)
-	if pt != entry.Retraction.PayloadType() {
+	if pt != entry.Retraction.PayloadTypeV(entry.V2) {
 		t.Fatalf("payload type %q", pt)
 	}
 	withdraw := func(a Actor, keyID string, statement, sig []byte) error {
-		_, err := o.r.Withdraw(ctx, a, ref, "", keyID, statement, sig)
+		_, err := o.withdraw(ctx, a, ref, "", keyID, statement, sig)
 		return err
 	}
 	wantErr(t, "sam's retraction signed with sue's key",
@@ -576,27 +578,32 @@ func TestThreatRetraction(t *testing.T) {
 	wantErr(t, "sue submits sam's retraction",
 		withdraw(sue, sueKeyID, stmt, signPAE(sueKey, pt, stmt)), ErrConflict)
 
+	// The signed record commits to the reason: another opening does not fit it.
+	op, _ := o.openings.Load(string(stmt))
 	var tampered seal.RetractionStatement
-	if err := seal.Unmarshal(stmt, &tampered); err != nil {
+	if err := seal.Unmarshal(op.(*seal.Opening).Statement, &tampered); err != nil {
 		t.Fatal(err)
 	}
 	tampered.Reason = "forged by the enemy"
-	wantErr(t, "a retraction whose reason differs from the signed one",
-		withdraw(o.signer, o.keyID, seal.Marshal(tampered), signPAE(o.signerKey, pt, stmt)), ErrInvalid)
+	forgedReason := &seal.Opening{Salt: op.(*seal.Opening).Salt, Statement: seal.Marshal(tampered)}
+	_, err = o.r.Withdraw(ctx, o.signer, ref, "", o.keyID, stmt, forgedReason, signPAE(o.signerKey, pt, stmt))
+	wantErr(t, "a retraction whose reason differs from the signed one", err, ErrConflict)
+	_, err = o.r.Withdraw(ctx, o.signer, ref, "", o.keyID, stmt, nil, signPAE(o.signerKey, pt, stmt))
+	wantErr(t, "a retraction without its opening", err, ErrInvalid)
 
 	sig := signPAE(o.signerKey, pt, stmt)
 	if err := withdraw(o.signer, o.keyID, stmt, sig); err != nil {
 		t.Fatal(err)
 	}
 	wantErr(t, "retract twice with the same statement", withdraw(o.signer, o.keyID, stmt, sig), ErrConflict)
-	_, _, err = o.r.WithdrawalStatement(ctx, o.signer, ref, "", "again")
+	_, _, err = o.withdrawalStatementOf(ctx, o.signer, ref, "", "again")
 	wantErr(t, "retraction statement for a retracted letter", err, ErrConflict)
 
 	st, err := o.r.VerifyDigest(ctx, Actor{}, seal.DigestOf(rel.File))
 	if err != nil || st.Outcome != Retracted || st.Reason != reason || st.Withdrawal == nil || st.Seal == nil {
 		t.Fatalf("verify the retracted letter: %+v, %v", st, err)
 	}
-	ve, err := o.verifier.VerifyEntry(st.Withdrawal.Entry, st.Withdrawal.Index, st.Withdrawal.Proof, st.Seal.Checkpoint)
+	ve, err := o.verifier.VerifyLogged(*st.Withdrawal, st.Seal.Checkpoint)
 	if err != nil {
 		t.Fatalf("the retraction entry does not verify: %v", err)
 	}
@@ -611,8 +618,11 @@ func TestThreatRetraction(t *testing.T) {
 	if _, err := o.verifier.VerifyBytes(st.Seal, rel.File); err != nil {
 		t.Errorf("the seal of a retracted letter still proves its release: %v", err)
 	}
-	if s, err := o.r.StatusOf(ctx, ref); err != nil || s.Outcome != Retracted || s.Reason != reason {
+	if s, err := o.r.MemberStatus(ctx, o.reviewer, ref); err != nil || s.Outcome != Retracted || s.Reason != reason {
 		t.Errorf("status of the retracted letter: %+v, %v", s, err)
+	}
+	if s, err := o.r.StatusOf(ctx, ref); err != nil || s.Outcome != Retracted || s.Reason != "" || s.Withdrawal != nil || s.Seal != nil {
+		t.Errorf("public status of the retracted letter by reference: %+v, %v; want the outcome alone", s, err)
 	}
 }
 
@@ -622,11 +632,11 @@ func TestThreatSupersession(t *testing.T) {
 	old, oldRel := o.released(t, "The original instruction.")
 	next := o.letter(t, "The corrected instruction.")
 
-	_, _, err := o.r.WithdrawalStatement(ctx, o.signer, old, next, "corrected")
+	_, _, err := o.withdrawalStatementOf(ctx, o.signer, old, next, "corrected")
 	wantErr(t, "supersede by an unreleased letter", err, ErrConflict)
-	_, _, err = o.r.WithdrawalStatement(ctx, o.signer, old, old, "corrected")
+	_, _, err = o.withdrawalStatementOf(ctx, o.signer, old, old, "corrected")
 	wantErr(t, "supersede by itself", err, ErrInvalid)
-	_, _, err = o.r.WithdrawalStatement(ctx, o.signer, old, "TFN-1999-000042", "corrected")
+	_, _, err = o.withdrawalStatementOf(ctx, o.signer, old, "TFN-1999-000042", "corrected")
 	wantErr(t, "supersede by a letter that does not exist", err, ErrNotFound)
 
 	o.approve(t, next)
@@ -637,15 +647,15 @@ func TestThreatSupersession(t *testing.T) {
 		t.Fatal(err)
 	}
 	stmt, pt := o.withdrawalStatement(t, o.signer, old, next, "corrected")
-	if _, err := o.r.Withdraw(ctx, o.signer, old, next, o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
+	if _, err := o.withdraw(ctx, o.signer, old, next, o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
 		t.Fatal(err)
 	}
 
-	st, err := o.r.StatusOf(ctx, old)
+	st, err := o.r.MemberStatus(ctx, o.reviewer, old)
 	if err != nil || st.Outcome != Superseded || st.SupersededBy != next || st.Reason != "corrected" || st.Withdrawal == nil {
 		t.Fatalf("status of the superseded letter: %+v, %v", st, err)
 	}
-	ve, err := o.verifier.VerifyEntry(st.Withdrawal.Entry, st.Withdrawal.Index, st.Withdrawal.Proof, st.Seal.Checkpoint)
+	ve, err := o.verifier.VerifyLogged(*st.Withdrawal, st.Seal.Checkpoint)
 	if err != nil {
 		t.Fatalf("the supersession entry does not verify: %v", err)
 	}
@@ -658,7 +668,7 @@ func TestThreatSupersession(t *testing.T) {
 	if st, err := o.r.StatusOf(ctx, next); err != nil || st.Outcome != Valid {
 		t.Errorf("status of the new letter: %+v, %v", st, err)
 	}
-	_, _, err = o.r.WithdrawalStatement(ctx, o.signer, next, old, "back again")
+	_, _, err = o.withdrawalStatementOf(ctx, o.signer, next, old, "back again")
 	wantErr(t, "supersede by a withdrawn letter", err, ErrConflict)
 }
 
@@ -737,7 +747,7 @@ func TestThreatAuditAppendOnly(t *testing.T) {
 	o := newOfficeIn(t, dir)
 	ref, _ := o.released(t, "Audited letter.")
 	stmt, pt := o.withdrawalStatement(t, o.signer, ref, "", "audit drill")
-	if _, err := o.r.Withdraw(ctx, o.signer, ref, "", o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
+	if _, err := o.withdraw(ctx, o.signer, ref, "", o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
 		t.Fatal(err)
 	}
 
@@ -797,11 +807,18 @@ func releaseEntries(t *testing.T, o *office, ref string) int {
 		if e.Kind != entry.Release {
 			continue
 		}
-		var st seal.ReleaseStatement
-		if err := seal.Unmarshal(e.Envelope.Payload, &st); err != nil {
+		var op *seal.Opening
+		if err := o.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+			op, err = opening(ctx, tx, i)
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
-		if st.Reference == ref {
+		opened, err := seal.Open(e, op)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if opened.(*seal.ReleaseStatement).Reference == ref {
 			n++
 		}
 	}
@@ -940,7 +957,7 @@ func TestThreatSealChecks(t *testing.T) {
 	if _, err := v.VerifyBytes(parsed, rel.File); err != nil {
 		t.Errorf("the seal's file form does not verify: %v", err)
 	}
-	fresh, err := o.r.Seal(ctx, ref)
+	fresh, err := o.r.Seal(ctx, o.officer, ref, "")
 	if err != nil {
 		t.Fatal(err)
 	}

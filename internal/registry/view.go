@@ -174,17 +174,15 @@ func (r *Registry) letterView(ctx context.Context, tx *store.Tx, ref string) (*L
 	return v, nil
 }
 
-// ReleasedFile returns the released bytes of ref. Drafts leave the registry only through
-// ExportDraft.
-func (r *Registry) ReleasedFile(ctx context.Context, ref string) ([]byte, *store.Release, error) {
+// ReleasedFile returns the released bytes of ref to a member with a role, or to whoever
+// presents the letter's check code. Released letters are not public: to anyone else the
+// letter is not found, whether or not it exists. An erased letter's file is gone.
+func (r *Registry) ReleasedFile(ctx context.Context, a Actor, ref, code string) ([]byte, *store.Release, error) {
 	var data []byte
 	var rel *store.Release
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-		l, err := tx.LetterByRef(ctx, ref)
-		if err != nil {
-			return err
-		}
-		if rel, err = tx.ReleaseOf(ctx, l.ID); err != nil {
+		var err error
+		if rel, err = r.heldRelease(ctx, tx, a, ref, code); err != nil {
 			return err
 		}
 		data, err = tx.Blob(ctx, rel.FileDigest)
@@ -196,25 +194,48 @@ func (r *Registry) ReleasedFile(ctx context.Context, ref string) ([]byte, *store
 	return data, rel, nil
 }
 
-// Seal returns a fresh seal for the released letter ref, against the latest checkpoint.
-func (r *Registry) Seal(ctx context.Context, ref string) (*seal.Seal, error) {
+// heldRelease returns the release of ref if a is a member with a role or code is its check
+// code, ErrNotFound otherwise, and ErrGone for an erased letter.
+func (r *Registry) heldRelease(ctx context.Context, tx *store.Tx, a Actor, ref, code string) (*store.Release, error) {
+	l, err := tx.LetterByRef(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := tx.ReleaseOf(ctx, l.ID)
+	if err != nil {
+		return nil, err
+	}
+	member := a.Member != nil && len(a.Member.Roles) > 0
+	if !member && !checkCodeMatches(rel.CheckCodeHash, code) {
+		return nil, fmt.Errorf("%w: no released letter of this office that you hold has this reference (give the check code printed on the letter)", store.ErrNotFound)
+	}
+	if !rel.ErasedAt.IsZero() {
+		return nil, fmt.Errorf("%w: the content of %s was erased on %s", ErrGone, ref, rel.ErasedAt.Format("2 January 2006"))
+	}
+	return rel, nil
+}
+
+// Seal returns a fresh seal for the released letter ref, against the latest checkpoint, to a
+// member with a role or to whoever presents its check code.
+func (r *Registry) Seal(ctx context.Context, a Actor, ref, code string) (*seal.Seal, error) {
 	var rel *store.Release
+	var stmt *seal.ReleaseStatement
+	var o *seal.Opening
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-		l, err := tx.LetterByRef(ctx, ref)
-		if err != nil {
+		var err error
+		if rel, err = r.heldRelease(ctx, tx, a, ref, code); err != nil {
 			return err
 		}
-		rel, err = tx.ReleaseOf(ctx, l.ID)
+		stmt, o, err = releaseStatement(ctx, tx, rel)
+		if err == nil && stmt == nil {
+			err = fmt.Errorf("%w: the content of %s was erased", ErrGone, ref)
+		}
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("seal of %s: %w", ref, err)
 	}
-	stmt, err := releaseStatement(rel.Entry)
-	if err != nil {
-		return nil, err
-	}
-	return r.sealFor(ctx, rel.LogIndex, rel.Entry, stmt)
+	return r.sealFor(ctx, rel.LogIndex, rel.Entry, o, stmt)
 }
 
 // DraftCopy is a draft handed out for coordination.

@@ -70,6 +70,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		apiError(w, http.StatusNotFound, err)
 	case errors.Is(err, registry.ErrConflict):
 		apiError(w, http.StatusConflict, err)
+	case errors.Is(err, registry.ErrGone):
+		apiError(w, http.StatusGone, err)
 	case errors.Is(err, registry.ErrInvalid), errors.Is(err, errBadRequest):
 		apiError(w, http.StatusBadRequest, err)
 	default:

@@ -2,10 +2,12 @@ package server
 
 import (
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 
+	"github.com/chancery/chancery/internal/ratelimit"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
 )
@@ -30,11 +32,12 @@ func (s *Server) routesAPI() {
 	m.HandleFunc("POST /api/v1/letters/{ref}/withdraw", s.withActor(s.withdraw))
 	m.HandleFunc("POST /api/v1/letters/{ref}/drafts", s.withActor(s.exportDraft))
 	m.HandleFunc("GET /api/v1/letters/{ref}/audit", s.withActor(s.audit))
+	m.HandleFunc("POST /api/v1/letters/{ref}/erase", s.withActor(s.erase))
 	m.HandleFunc("POST /api/v1/verify", s.withActor(s.verify))
 	m.HandleFunc("POST /api/v1/identify", s.withActor(s.identify))
 	m.HandleFunc("GET /api/v1/trust", s.trust)
 	m.HandleFunc("POST /api/v1/policy", s.withActor(s.adoptPolicy))
-	m.HandleFunc("GET /api/v1/policy", s.currentPolicy)
+	m.HandleFunc("GET /api/v1/policy", s.withActor(s.currentPolicy))
 }
 
 func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
@@ -188,13 +191,30 @@ func (s *Server) release(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSONStatus(w, http.StatusCreated, map[string]any{
 		"reference": rel.Reference, "log_index": rel.LogIndex, "file_name": rel.FileName,
-		"media_type": rel.MediaType, "file_digest": seal.DigestOf(rel.File), "seal": rawJSON(rel.Seal.Marshal())})
+		"media_type": rel.MediaType, "file_digest": seal.DigestOf(rel.File), "seal": rawJSON(rel.Seal.Marshal()),
+		"check_code": rel.CheckCode, "verify_url": s.cfg.Registry.VerifyURL(rel.Reference, rel.CheckCode)})
 }
 
-// releasedFile serves the released bytes. Released letters are public: their statement is in
-// the public log, and the addressee and the public alike may fetch the letter to check it.
+// wrongCode charges a wrong check code to the client: it costs a token of the check-code
+// limiter, and with none left the request is answered 429 and wrongCode reports true.
+func (s *Server) wrongCode(w http.ResponseWriter, r *http.Request) bool {
+	if s.codes == nil {
+		return false
+	}
+	if ok, wait := s.codes.Allow(ratelimit.Key(r)); !ok {
+		ratelimit.TooMany(w, wait)
+		return true
+	}
+	return false
+}
+
+// releasedFile serves the released bytes, to members with a role and to whoever gives the
+// letter's check code (?code=): released letters are confidential, not public.
 func (s *Server) releasedFile(w http.ResponseWriter, r *http.Request) {
-	data, rel, err := s.cfg.Registry.ReleasedFile(r.Context(), r.PathValue("ref"))
+	data, rel, err := s.cfg.Registry.ReleasedFile(r.Context(), actor(r), r.PathValue("ref"), r.URL.Query().Get("code"))
+	if errors.Is(err, registry.ErrNotFound) && r.URL.Query().Get("code") != "" && s.wrongCode(w, r) {
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -206,7 +226,10 @@ func (s *Server) releasedFile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) letterSeal(w http.ResponseWriter, r *http.Request) {
-	sl, err := s.cfg.Registry.Seal(r.Context(), r.PathValue("ref"))
+	sl, err := s.cfg.Registry.Seal(r.Context(), actor(r), r.PathValue("ref"), r.URL.Query().Get("code"))
+	if errors.Is(err, registry.ErrNotFound) && r.URL.Query().Get("code") != "" && s.wrongCode(w, r) {
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -230,13 +253,47 @@ func statusResponse(st *registry.Status) StatusResponse {
 	return out
 }
 
+// letterStatus answers for a reference. The public learns only whether a released letter
+// with it exists and stands; with the letter's check code (?code=), or as a member with a
+// role, the answer is the holder's: details, seal and withdrawal.
 func (s *Server) letterStatus(w http.ResponseWriter, r *http.Request) {
-	st, err := s.cfg.Registry.StatusOf(r.Context(), r.PathValue("ref"))
+	ref, code := r.PathValue("ref"), r.URL.Query().Get("code")
+	a := actor(r)
+	var st *registry.Status
+	var err error
+	switch {
+	case a.Member != nil && len(a.Member.Roles) > 0:
+		st, err = s.cfg.Registry.MemberStatus(r.Context(), a, ref)
+	case code != "":
+		var ok bool
+		st, ok, err = s.cfg.Registry.StatusWithCode(r.Context(), ref, code)
+		if err == nil && !ok && s.wrongCode(w, r) {
+			return
+		}
+	default:
+		st, err = s.cfg.Registry.StatusOf(r.Context(), ref)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, statusResponse(st))
+}
+
+// erase erases a released letter's content (admins): {"reason": "…"}.
+func (s *Server) erase(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.cfg.Registry.Erase(r.Context(), actor(r), r.PathValue("ref"), req.Reason); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, map[string]any{"reference": r.PathValue("ref"), "erased": true})
 }
 
 // verify answers for a digest ({"digest": "sha256:…"}) or for an uploaded file
@@ -286,25 +343,28 @@ func (s *Server) withdrawalStatement(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	st, pt, err := s.cfg.Registry.WithdrawalStatement(r.Context(), actor(r), r.PathValue("ref"), req.By, req.Reason)
+	st, pt, o, err := s.cfg.Registry.WithdrawalStatement(r.Context(), actor(r), r.PathValue("ref"), req.By, req.Reason)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, map[string]any{"payload_type": pt, "statement": st})
+	writeJSON(w, map[string]any{"payload_type": pt, "statement": st, "opening": o})
 }
 
 func (s *Server) withdraw(w http.ResponseWriter, r *http.Request) {
-	var req signedRequest
+	var req struct {
+		signedRequest
+		Opening *seal.Opening `json:"opening"`
+	}
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if _, err := s.cfg.Registry.Withdraw(r.Context(), actor(r), r.PathValue("ref"), req.By, req.KeyID, req.Statement, req.Sig); err != nil {
+	if _, err := s.cfg.Registry.Withdraw(r.Context(), actor(r), r.PathValue("ref"), req.By, req.KeyID, req.Statement, req.Opening, req.Sig); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	st, err := s.cfg.Registry.StatusOf(r.Context(), r.PathValue("ref"))
+	st, err := s.cfg.Registry.MemberStatus(r.Context(), actor(r), r.PathValue("ref"))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -36,7 +36,12 @@ func (s *Server) adoptPolicy(w http.ResponseWriter, r *http.Request) {
 }
 
 // currentPolicy answers which policy is in force, with its file.
+// The policy names the office's signer groups: members only.
 func (s *Server) currentPolicy(w http.ResponseWriter, r *http.Request) {
+	if a := actor(r); a.Member == nil || len(a.Member.Roles) == 0 {
+		s.fail(w, r, registry.ErrUnauthenticated)
+		return
+	}
 	cur, err := s.cfg.Registry.CurrentPolicy(r.Context())
 	if errors.Is(err, store.ErrNotFound) {
 		p := s.cfg.Registry.Policy()

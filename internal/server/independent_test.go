@@ -619,7 +619,7 @@ func TestDemoBinaryIndependently(t *testing.T) {
 		t.Fatalf("fetched tiles %q, want %q", tr.tiles, want)
 	}
 	for i, e := range tr.entries {
-		if !bytes.HasPrefix(e, []byte("chancery-entry v1 ")) {
+		if !bytes.HasPrefix(e, []byte("chancery-entry v2 ")) && !bytes.HasPrefix(e, []byte("chancery-entry v1 ")) {
 			t.Fatalf("entry %d does not look like a chancery entry: %q", i, e)
 		}
 		c.checkInclusion(url.Values{"index": {fmt.Sprint(i)}}, uint64(i), cp, cp, tr.leaves[i], v)

@@ -57,8 +57,17 @@ type Server struct {
 	cfg     Config
 	mux     *http.ServeMux
 	limiter *ratelimit.Limiter // nil when disabled
-	encoded encodedStatuses    // JSON of the registry's public verify answers
+	// codes limits wrong check codes per client: CodeRate a second, in bursts of CodeBurst.
+	codes   *ratelimit.Limiter
+	encoded encodedStatuses // JSON of the registry's public verify answers
 }
+
+// Wrong check codes a client may try: a burst of 10, then one every 6 seconds. Codes have 128
+// random bits; the limit keeps a mistyped code from being a search.
+const (
+	CodeRate  = 1.0 / 6
+	CodeBurst = 10
+)
 
 // New returns the server's handler.
 func New(cfg Config) *Server {
@@ -78,10 +87,12 @@ func New(cfg Config) *Server {
 			burst = DefaultRateBurst
 		}
 		s.limiter = ratelimit.New(rate, burst)
+		s.codes = ratelimit.New(CodeRate, CodeBurst)
 	}
 	wc := cfg.Web
 	wc.Registry, wc.Log, wc.Origin, wc.Logger = cfg.Registry, cfg.Log, cfg.Origin, cfg.Logger
 	wc.BaseURL, wc.Secure, wc.MaxUpload = cfg.BaseURL, cfg.Secure, cfg.MaxUpload
+	wc.CodeLimiter = s.codes
 	web.New(wc).Register(s.mux)
 	if cfg.Registry != nil {
 		s.routesAPI()

@@ -89,3 +89,21 @@ func (t *Tx) VersionsWithoutFingerprint(ctx context.Context, letterID int64, n, 
 	}
 	return out, rows.Err()
 }
+
+// FingerprintIDs returns the IDs of the fingerprints of a letter's versions.
+func (t *Tx) FingerprintIDs(ctx context.Context, letterID int64) ([]int64, error) {
+	rows, err := t.query(ctx, `SELECT id FROM fingerprints WHERE letter_id = $1 ORDER BY id`, letterID)
+	if err != nil {
+		return nil, fmt.Errorf("fingerprint ids: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("fingerprint ids: %w", err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

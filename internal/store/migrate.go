@@ -225,6 +225,19 @@ CREATE TABLE fingerprints (
 	FOREIGN KEY (letter_id, version_n) REFERENCES versions (letter_id, n)
 );
 `},
+	// 8: confidential log entries (seal format v2). The opening of each version 2 entry (its
+	// salt and statement) stays here, never in the log; erasure deletes it. A release keeps
+	// the SHA-256 of its check code, the capability printed on the paper, and when its
+	// content was erased.
+	{sqlite: `
+CREATE TABLE openings (
+	log_index INTEGER PRIMARY KEY,
+	salt      BLOB    NOT NULL,
+	statement BLOB    NOT NULL
+);
+ALTER TABLE releases ADD COLUMN check_code_hash BLOB;
+ALTER TABLE releases ADD COLUMN erased_at TEXT;
+`},
 }
 
 // SchemaVersion is the schema version this build writes.

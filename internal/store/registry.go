@@ -419,25 +419,92 @@ type Release struct {
 	Entry      []byte
 	ReleasedBy int64
 	ReleasedAt time.Time
+	// CheckCodeHash is the SHA-256 of the check code printed on the released letter; nil for
+	// releases made before check codes.
+	CheckCodeHash []byte
+	// ErasedAt is when the letter's content was erased, zero if it was not.
+	ErasedAt time.Time
 }
 
 // AddRelease records a release; a letter is released once.
 func (t *Tx) AddRelease(ctx context.Context, r Release) error {
-	_, err := t.exec(ctx, `INSERT INTO releases (letter_id, version_n, file_digest, file_name, media_type, log_index, entry, released_by, released_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.LetterID, r.VersionN, r.FileDigest, r.FileName, r.MediaType, r.LogIndex, r.Entry, r.ReleasedBy, ts(r.ReleasedAt))
+	_, err := t.exec(ctx, `INSERT INTO releases (letter_id, version_n, file_digest, file_name, media_type, log_index, entry, released_by, released_at, check_code_hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, r.LetterID, r.VersionN, r.FileDigest, r.FileName, r.MediaType, r.LogIndex, r.Entry, r.ReleasedBy, ts(r.ReleasedAt), r.CheckCodeHash)
 	return conflict(err, "add release")
 }
 
-const releaseCols = `letter_id, version_n, file_digest, file_name, media_type, log_index, entry, released_by, released_at`
+const releaseCols = `letter_id, version_n, file_digest, file_name, media_type, log_index, entry, released_by, released_at, check_code_hash, erased_at`
 
 func scanRelease(row interface{ Scan(...any) error }) (*Release, error) {
 	var r Release
 	var at string
-	if err := row.Scan(&r.LetterID, &r.VersionN, &r.FileDigest, &r.FileName, &r.MediaType, &r.LogIndex, &r.Entry, &r.ReleasedBy, &at); err != nil {
+	var erased sql.NullString
+	if err := row.Scan(&r.LetterID, &r.VersionN, &r.FileDigest, &r.FileName, &r.MediaType, &r.LogIndex, &r.Entry, &r.ReleasedBy, &at, &r.CheckCodeHash, &erased); err != nil {
 		return nil, err
 	}
 	r.ReleasedAt = parseTS(at)
+	if erased.Valid {
+		r.ErasedAt = parseTS(erased.String)
+	}
 	return &r, nil
+}
+
+// PutOpening stores the opening (salt and statement) of the version 2 entry at index.
+func (t *Tx) PutOpening(ctx context.Context, index int64, salt, statement []byte) error {
+	_, err := t.exec(ctx, `INSERT INTO openings (log_index, salt, statement) VALUES ($1, $2, $3)`, index, salt, statement)
+	return conflict(err, "put opening")
+}
+
+// Opening returns the opening of the entry at index: ErrNotFound for a version 1 entry, and
+// for an entry whose opening was erased.
+func (t *Tx) Opening(ctx context.Context, index int64) (salt, statement []byte, err error) {
+	err = t.queryRow(ctx, `SELECT salt, statement FROM openings WHERE log_index = $1`, index).Scan(&salt, &statement)
+	if err != nil {
+		return nil, nil, notFound(err, "opening")
+	}
+	return salt, statement, nil
+}
+
+// DeleteOpening deletes the opening of the entry at index, if it has one.
+func (t *Tx) DeleteOpening(ctx context.Context, index int64) error {
+	_, err := t.exec(ctx, `DELETE FROM openings WHERE log_index = $1`, index)
+	if err != nil {
+		return fmt.Errorf("delete opening: %w", err)
+	}
+	return nil
+}
+
+// EraseLetter erases a released letter's content: its subject, tags and addressees, the
+// bytes of its versions, its released file and its draft copies, its text fingerprints, its
+// withdrawal's reason, and the openings of its release and withdrawal entries. What stays is
+// what the public log already shows (log indexes, times) and the digests that let the
+// registry still say that a file was released on its date. The release is marked erased.
+func (t *Tx) EraseLetter(ctx context.Context, letterID int64, at time.Time) error {
+	rel, err := t.ReleaseOf(ctx, letterID)
+	if err != nil {
+		return fmt.Errorf("erase letter: %w", err)
+	}
+	stmts := []struct {
+		q    string
+		args []any
+	}{
+		{`UPDATE letters SET subject = '', tags = '[]', addressees = '[]' WHERE id = $1`, []any{letterID}},
+		{`UPDATE blobs SET data = x'' WHERE digest IN (SELECT digest FROM versions WHERE letter_id = $1)`, []any{letterID}},
+		{`UPDATE blobs SET data = x'' WHERE digest = $1`, []any{rel.FileDigest}},
+		{`UPDATE blobs SET data = x'' WHERE digest IN (SELECT digest FROM draft_exports WHERE letter_id = $1)`, []any{letterID}},
+		{`UPDATE fingerprints SET data = NULL WHERE letter_id = $1`, []any{letterID}},
+		{`UPDATE withdrawals SET reason = '' WHERE letter_id = $1`, []any{letterID}},
+		{`UPDATE draft_exports SET recipient = '' WHERE letter_id = $1`, []any{letterID}},
+		{`UPDATE approvals SET comment = '' WHERE letter_id = $1`, []any{letterID}},
+		{`DELETE FROM openings WHERE log_index = $1 OR log_index IN (SELECT log_index FROM withdrawals WHERE letter_id = $2)`, []any{rel.LogIndex, letterID}},
+		{`UPDATE releases SET erased_at = $1 WHERE letter_id = $2`, []any{ts(at), letterID}},
+	}
+	for _, st := range stmts {
+		if _, err := t.exec(ctx, st.q, st.args...); err != nil {
+			return fmt.Errorf("erase letter: %w", err)
+		}
+	}
+	return nil
 }
 
 // ReleaseOf returns a letter's release.

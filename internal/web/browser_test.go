@@ -217,7 +217,7 @@ func TestBrowser(t *testing.T) {
 		}
 		b.signOut()
 		var err2 error
-		if released, _, err2 = o.reg.ReleasedFile(context.Background(), ref); err2 != nil {
+		if released, _, err2 = o.reg.ReleasedFile(context.Background(), o.actors["otto"], ref, ""); err2 != nil {
 			t.Fatal(err2)
 		}
 	})
@@ -266,8 +266,18 @@ func TestBrowser(t *testing.T) {
 		o.release(r2)
 		o.withdraw(r2, "", "The training dates were wrong; a corrected statement follows.")
 		b := &tab{t: t, ctx: ctx, o: o}
+		// By reference alone the public learns that it was withdrawn, not why.
 		b.open("/v/"+r2, "#verdict")
-		want(t, b.text("#main"), "Retracted", "The training dates were wrong; a corrected statement follows.", r2)
+		page := b.text("#main")
+		want(t, page, "Withdrawn", r2)
+		if strings.Contains(page, "training") || strings.Contains(page, "Press statement") {
+			t.Errorf("the public page by reference tells what the letter says:\n%s", page)
+		}
+		b.screenshot("verify-by-reference")
+		// The holder of the paper scans its QR code: /v/REF/CODE.
+		b.open("/v/"+r2+"/"+o.code(r2), "#verdict")
+		want(t, b.text("#main"), "Retracted", "The training dates were wrong; a corrected statement follows.", r2,
+			"Press statement: winter training", "Download the released letter")
 		b.screenshot("verify-retracted")
 	})
 

@@ -35,6 +35,7 @@ type office struct {
 	mu      sync.Mutex
 	seen    []seenRequest // every request the server received
 	handler http.Handler
+	codes   map[string]string // check codes of released letters, by reference
 }
 
 // seenRequest is what the server saw of a request.
@@ -153,18 +154,31 @@ func (o *office) release(ref string) []byte {
 	if err != nil {
 		o.t.Fatal(err)
 	}
+	o.mu.Lock()
+	if o.codes == nil {
+		o.codes = map[string]string{}
+	}
+	o.codes[ref] = rel.CheckCode
+	o.mu.Unlock()
 	return rel.File
+}
+
+// code returns the check code of the released letter ref.
+func (o *office) code(ref string) string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.codes[ref]
 }
 
 // withdraw retracts ref (by empty) or supersedes it by another released letter, as sam.
 func (o *office) withdraw(ref, by, reason string) {
 	o.t.Helper()
 	ctx := context.Background()
-	st, pt, err := o.reg.WithdrawalStatement(ctx, o.actors["sam"], ref, by, reason)
+	st, pt, op, err := o.reg.WithdrawalStatement(ctx, o.actors["sam"], ref, by, reason)
 	if err != nil {
 		o.t.Fatal(err)
 	}
-	if _, err := o.reg.Withdraw(ctx, o.actors["sam"], ref, by, o.keyID, st, ed25519.Sign(o.key, dsse.PAE(pt, st))); err != nil {
+	if _, err := o.reg.Withdraw(ctx, o.actors["sam"], ref, by, o.keyID, st, op, ed25519.Sign(o.key, dsse.PAE(pt, st))); err != nil {
 		o.t.Fatal(err)
 	}
 }

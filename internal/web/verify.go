@@ -2,9 +2,13 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/chancery/chancery/internal/ratelimit"
 
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
@@ -16,6 +20,12 @@ type result struct {
 	Asked string // what was checked: a file's digest or a reference
 	// DraftRef is set for a member looking at a draft of this office.
 	DraftRef string
+	// Code is the check code the holder gave, for the links to the file and the seal.
+	Code string
+	// SealURL is where the holder downloads the seal.
+	SealURL string
+	// ByReference says the answer is the public one for a reference alone.
+	ByReference bool
 }
 
 // refPattern is what a reference looks like (PREFIX-YEAR-NUMBER, loosely).
@@ -45,9 +55,106 @@ func (h *Handler) verify(w http.ResponseWriter, r *http.Request) {
 	h.showRef(w, r, in)
 }
 
-// verifyRef answers for a reference: the QR code on a released letter opens /v/{ref}.
+// verifyRef answers for a reference typed in. A check code typed in the form beside it
+// (?code=) leads to the holder's page.
 func (h *Handler) verifyRef(w http.ResponseWriter, r *http.Request) {
-	h.showRef(w, r, r.PathValue("ref"))
+	ref := r.PathValue("ref")
+	if code := strings.ToLower(strings.Join(strings.Fields(r.URL.Query().Get("code")), "")); code != "" && refPattern.MatchString(ref) {
+		http.Redirect(w, r, "/v/"+ref+"/"+url.PathEscape(code), http.StatusSeeOther)
+		return
+	}
+	h.showRef(w, r, ref)
+}
+
+// verifyCode answers the holder of a letter: the QR code and footer of a released letter
+// open /v/{ref}/{code}. With the right code the page shows what the letter says, who signed
+// it, and the released file itself, to compare with the paper in hand; a wrong code gets the
+// public answer for the reference and costs the client a token of the check-code limiter.
+func (h *Handler) verifyCode(w http.ResponseWriter, r *http.Request) {
+	ref, code := r.PathValue("ref"), strings.ToLower(r.PathValue("code"))
+	st, ok, err := h.cfg.Registry.StatusWithCode(r.Context(), ref, code)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !ok {
+		if h.wrongCode(w, r) {
+			return
+		}
+		h.render(w, r, http.StatusOK, "result", page{Title: title(st.Outcome), Data: &result{Status: st, Asked: ref, ByReference: true}})
+		return
+	}
+	res := &result{Status: st, Asked: ref, Code: code, SealURL: "/v/" + ref + "/" + code + "/seal"}
+	h.render(w, r, http.StatusOK, "result", page{Title: title(st.Outcome), Data: res})
+}
+
+// wrongCode charges a wrong check code to the client, and answers 429 when it has none left.
+func (h *Handler) wrongCode(w http.ResponseWriter, r *http.Request) bool {
+	if h.cfg.CodeLimiter == nil {
+		return false
+	}
+	if ok, wait := h.cfg.CodeLimiter.Allow(ratelimit.Key(r)); !ok {
+		ratelimit.TooMany(w, wait)
+		return true
+	}
+	return false
+}
+
+// heldFile serves the released file, or its seal, to the holder of the check code.
+func (h *Handler) heldFile(seal bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, ref, code := r.Context(), r.PathValue("ref"), strings.ToLower(r.PathValue("code"))
+		a := session(r).actor()
+		w.Header().Set("Cache-Control", "no-store")
+		if seal {
+			sl, err := h.cfg.Registry.Seal(ctx, a, ref, code)
+			if err != nil {
+				if errors.Is(err, registry.ErrNotFound) && h.wrongCode(w, r) {
+					return
+				}
+				h.fail(w, r, err)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", ref+".seal"))
+			w.Write(sl.Marshal())
+			return
+		}
+		data, rel, err := h.cfg.Registry.ReleasedFile(ctx, a, ref, code)
+		if err != nil {
+			if errors.Is(err, registry.ErrNotFound) && h.wrongCode(w, r) {
+				return
+			}
+			h.fail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", rel.MediaType)
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", rel.FileName))
+		w.Write(data)
+	}
+}
+
+// sealByDigest serves the seal of the released file with this digest: whoever holds the file
+// may have its seal.
+func (h *Handler) sealByDigest(w http.ResponseWriter, r *http.Request) {
+	d, err := seal.ParseDigest(r.URL.Query().Get("digest"))
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("%w: %v", errBadRequest, err))
+		return
+	}
+	st, err := h.cfg.Registry.VerifyDigest(r.Context(), registry.Actor{}, d)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if st.Seal == nil {
+		h.fail(w, r, fmt.Errorf("%w: no released letter of this office has these exact bytes", registry.ErrNotFound))
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", "attachment; filename=\"letter.seal\"")
+	w.Write(st.Seal.Marshal())
 }
 
 func (h *Handler) showDigest(w http.ResponseWriter, r *http.Request, d seal.Digest) {
@@ -57,28 +164,45 @@ func (h *Handler) showDigest(w http.ResponseWriter, r *http.Request, d seal.Dige
 		return
 	}
 	res := &result{Status: st, Asked: string(d)}
+	if st.Seal != nil {
+		res.SealURL = "/verify/seal?digest=" + string(d)
+	}
 	if st.Draft != nil {
 		res.DraftRef = st.Draft.Reference
 	}
 	h.render(w, r, http.StatusOK, "result", page{Title: title(st.Outcome), Data: res})
 }
 
-// showRef answers for a reference. The public learns nothing of drafts (an unreleased
-// reference is unknown); a signed-in member is told it is a draft and where to find it.
+// showRef answers for a reference. The public learns only whether a released letter with it
+// exists and stands, nothing of what it says, and nothing of drafts (an unreleased reference
+// is unknown); a signed-in member with a role sees the holder's answer, and for a draft is
+// told it is one and where to find it. Answers are shared and cached: they are copied, never
+// changed.
 func (h *Handler) showRef(w http.ResponseWriter, r *http.Request, ref string) {
 	ctx, s := r.Context(), session(r)
-	st, err := h.cfg.Registry.StatusOf(ctx, ref)
+	member := s.member != nil && len(s.member.Roles) > 0
+	var st *registry.Status
+	var err error
+	if member {
+		st, err = h.cfg.Registry.MemberStatus(ctx, s.actor(), ref)
+	} else {
+		st, err = h.cfg.Registry.StatusOf(ctx, ref)
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	res := &result{Status: st, Asked: ref}
-	if st.Outcome == registry.Unknown && s.member != nil {
+	res := &result{Status: st, Asked: ref, ByReference: !member}
+	if member && st.Seal != nil {
+		res.SealURL = "/api/v1/letters/" + ref + "/seal"
+	}
+	if st.Outcome == registry.Unknown && member {
 		v, err := h.cfg.Registry.Letter(ctx, s.actor(), ref)
 		switch {
 		case err == nil && v.State == "draft":
-			st.Outcome, st.Subject, st.Message = registry.Draft, v.Subject, "a draft: not released"
-			res.DraftRef = v.Reference
+			own := *st
+			own.Outcome, own.Subject, own.Message = registry.Draft, v.Subject, "a draft: not released"
+			res.Status, res.DraftRef = &own, v.Reference
 		case err != nil && !errors.Is(err, registry.ErrNotFound):
 			h.fail(w, r, err)
 			return

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/ratelimit"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
@@ -57,6 +58,8 @@ type Config struct {
 	Sessions registry.SessionTimes
 	// Authenticator checks sign-in credentials (default: the members' local passwords).
 	Authenticator Authenticator
+	// CodeLimiter limits wrong check codes per client; nil means no limit.
+	CodeLimiter *ratelimit.Limiter
 }
 
 // Handler serves the pages.
@@ -96,6 +99,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	}
 	mux.HandleFunc("GET /verify", h.withSession(h.verify))
 	mux.HandleFunc("GET /v/{ref}", h.withSession(h.verifyRef))
+	mux.HandleFunc("GET /v/{ref}/{code}", h.withSession(h.verifyCode))
+	mux.HandleFunc("GET /v/{ref}/{code}/file", h.withSession(h.heldFile(false)))
+	mux.HandleFunc("GET /v/{ref}/{code}/seal", h.withSession(h.heldFile(true)))
+	mux.HandleFunc("GET /verify/seal", h.withSession(h.sealByDigest))
 	mux.HandleFunc("POST /verify/text", h.withSession(h.identify))
 	mux.HandleFunc("GET /signin", h.withSession(h.signinForm))
 	mux.HandleFunc("POST /signin", h.withSession(h.signin))
@@ -108,6 +115,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /letters/{ref}/versions", h.withSession(h.member(h.revise)))
 	mux.HandleFunc("POST /letters/{ref}/export", h.withSession(h.member(h.exportDraft)))
 	mux.HandleFunc("POST /letters/{ref}/release", h.withSession(h.member(h.release)))
+	mux.HandleFunc("GET /letters/{ref}/file", h.withSession(h.member(h.heldFile(false))))
+	mux.HandleFunc("GET /letters/{ref}/seal", h.withSession(h.member(h.heldFile(true))))
 	mux.HandleFunc("POST /api/v1/password", h.setPassword)
 }
 
@@ -186,6 +195,8 @@ func statusOf(err error) (int, string) {
 		return http.StatusNotFound, "Not found."
 	case errors.Is(err, registry.ErrConflict):
 		return http.StatusConflict, err.Error()
+	case errors.Is(err, registry.ErrGone):
+		return http.StatusGone, "The content of this letter was erased at the office's request."
 	case errors.Is(err, registry.ErrInvalid), errors.Is(err, errBadRequest):
 		return http.StatusBadRequest, err.Error()
 	}

@@ -171,7 +171,7 @@ func releaseLetters(ctx context.Context, cfg *config) (_ *setupInfo, err error) 
 		s := rel.Seal
 		if cfg.seals == "latest" {
 			// A fresh seal against the latest checkpoint, as GET /api/v1/letters/{ref}/seal gives.
-			if s, err = reg.Seal(ctx, rel.Reference); err != nil {
+			if s, err = reg.Seal(ctx, officer, rel.Reference, ""); err != nil {
 				return nil, err
 			}
 		}

@@ -259,20 +259,22 @@ func loadFloor(dir string, files []string) (*floorWork, error) {
 			return nil, errors.New("expected one office signature and one office key")
 		}
 		checks := []sigCheck{{pub: root.OfficeKeys[0].PublicKey, msg: dsse.PAE(e.Envelope.PayloadType, e.Envelope.Payload), sig: e.Envelope.Signatures[0].Sig}}
-		var st seal.ReleaseStatement
-		if err := seal.Unmarshal(e.Envelope.Payload, &st); err != nil {
+		opened, err := seal.Open(e, s.Release.Opening)
+		if err != nil {
 			return nil, err
 		}
+		st := opened.(*seal.ReleaseStatement)
 		keys := map[string]ed25519.PublicKey{}
 		for _, le := range s.Keys {
 			ke, err := entry.Decode(le.Entry)
 			if err != nil {
 				return nil, err
 			}
-			var ks seal.KeyStatement
-			if err := seal.Unmarshal(ke.Envelope.Payload, &ks); err != nil {
+			kopened, err := seal.Open(ke, le.Opening)
+			if err != nil {
 				return nil, err
 			}
+			ks := kopened.(*seal.KeyStatement)
 			keys[ks.KeyID] = ks.PublicKey
 		}
 		msg := seal.SigningMessage(st.Signing())

@@ -1,0 +1,51 @@
+package registry
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base32"
+	"strings"
+)
+
+// A check code is the capability printed on a released letter, in its footer and QR code
+// (/v/REF/CODE): 128 random bits, written as 26 lowercase base32 characters. Whoever holds the
+// paper holds the code, and with it sees the letter's details and the released file on the
+// verify page, so that a paper copy can be compared with what the office released. A
+// reference alone says no more than that a letter with that reference exists and whether it
+// stands. The registry keeps only the code's SHA-256.
+
+// checkCodeLen is the length of a check code.
+const checkCodeLen = 26
+
+var checkCodeEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// newCheckCode returns a fresh check code.
+func newCheckCode() string {
+	b := make([]byte, 16)
+	rand.Read(b) // never fails (crypto/rand)
+	return strings.ToLower(checkCodeEncoding.EncodeToString(b))
+}
+
+func checkCodeHash(code string) []byte {
+	h := sha256.Sum256([]byte(code))
+	return h[:]
+}
+
+// checkCodeMatches reports whether code is the check code whose hash is stored. A code of
+// the wrong form never matches.
+func checkCodeMatches(stored []byte, code string) bool {
+	if len(stored) != sha256.Size || !ValidCheckCodeForm(code) {
+		return false
+	}
+	return subtle.ConstantTimeCompare(stored, checkCodeHash(code)) == 1
+}
+
+// ValidCheckCodeForm reports whether s has the form of a check code (any case).
+func ValidCheckCodeForm(s string) bool {
+	if len(s) != checkCodeLen {
+		return false
+	}
+	_, err := checkCodeEncoding.DecodeString(strings.ToUpper(s))
+	return err == nil
+}

@@ -1,0 +1,55 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/chancery/chancery/internal/store"
+)
+
+// Erase honours an erasure request about a released letter without rewriting history: it
+// deletes the openings of the letter's release and withdrawal entries, and the registry's own
+// copies of what they said (subject, tags, addressees, the versions' and the released file's
+// bytes, draft copies' recipients, review comments, the withdrawal's reason, text
+// fingerprints and their index entries). The log is untouched and still verifies; its entries
+// for the letter commit to statements nobody can now recover, since the 256-bit salts are
+// gone. The registry still answers, for the released file's digest, that a letter was
+// released on that date. Holders' seals, which carry the openings, keep verifying offline.
+// Admins only; the erasure is in the audit trail.
+func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error {
+	defer r.public.changed() // after the commit, whatever the outcome
+	if err := a.require(RoleAdmin); err != nil {
+		return err
+	}
+	if err := checkText("reason", reason, 1000); err != nil {
+		return err
+	}
+	var ids []int64
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		l, err := tx.LetterByRef(ctx, ref)
+		if err != nil {
+			return err
+		}
+		rel, err := tx.ReleaseOf(ctx, l.ID)
+		if err != nil {
+			return fmt.Errorf("%w: only a released letter is erased (a draft is never in the log)", err)
+		}
+		if !rel.ErasedAt.IsZero() {
+			return fmt.Errorf("%w: %s was already erased on %s", ErrConflict, ref, rel.ErasedAt.Format("2 January 2006"))
+		}
+		if ids, err = tx.FingerprintIDs(ctx, l.ID); err != nil {
+			return err
+		}
+		if err := tx.EraseLetter(ctx, l.ID, r.now()); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "letter.erase", ref, fmt.Sprintf("content erased (log entry %d kept): %s", rel.LogIndex, reason))
+	})
+	if err != nil {
+		return fmt.Errorf("erase %s: %w", ref, err)
+	}
+	for _, id := range ids {
+		r.ident.Remove(uint64(id))
+	}
+	return nil
+}
