@@ -225,7 +225,36 @@ func newLetter(rm *remote) *cobra.Command {
 		}),
 	}
 	show.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	c.AddCommand(newCmd, revise, show)
+	var eraseReason string
+	var yes bool
+	erase := &cobra.Command{
+		Use:   "erase REF --reason R --yes",
+		Short: "Erase a released letter's content for good (admin): the log keeps its entries, nobody can read them again",
+		Long: `Erase honours an erasure request about personal data in a released letter without
+rewriting history. It deletes the openings of the letter's release and withdrawal entries and
+the registry's copies of what the letter said: subject, tags, addressees, the versions' and
+the released file's bytes, review comments, the withdrawal's reason, and its text
+fingerprints. The public log is untouched and still verifies; its entries for the letter now
+commit to statements nobody can recover. The registry still answers, for the released file's
+digest, that a letter was released on its date; seals already handed to holders keep
+verifying offline. It cannot be undone.`,
+		Example: `  chancery letter erase TFN-2026-000042 --reason "erasure request of 3 March (GDPR art. 17)" --yes`,
+		Args:    cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			if !yes {
+				return withHint(errors.New("erase cannot be undone"), "add --yes to erase the content of %s for good", args[0])
+			}
+			if err := cl.Erase(ctx(c), args[0], eraseReason); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.OutOrStdout(), "erased the content of %s; its log entries stay\n", args[0])
+			return nil
+		}),
+	}
+	erase.Flags().StringVar(&eraseReason, "reason", "", "why (kept in the audit trail)")
+	erase.Flags().BoolVar(&yes, "yes", false, "confirm: the content cannot be recovered")
+	erase.MarkFlagRequired("reason")
+	c.AddCommand(newCmd, revise, show, erase)
 	return c
 }
 

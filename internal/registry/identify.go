@@ -299,10 +299,13 @@ func (r *Registry) Identify(ctx context.Context, a Actor, text string) (*Identif
 		out.Message = fmt.Sprintf("draft: the text is close to version %d of %s, which is not released", b.about.Version, b.about.Reference)
 		return out, nil
 	}
-	st, err := r.StatusOf(ctx, b.about.Reference)
+	// Whoever holds the letter's text is one of its holders: they are told what the holder of
+	// its file is told (subject, signers, a withdrawal's reason).
+	full, err := r.holderStatus(ctx, b.about.Reference)
 	if err != nil {
 		return nil, fmt.Errorf("identify: %w", err)
 	}
+	st := full.holder
 	out.Status = st
 	switch class {
 	case identify.Near:

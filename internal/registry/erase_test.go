@@ -1,0 +1,187 @@
+package registry
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/store"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// logRoot recomputes the tree of every logged entry, independently of the stored hashes.
+func logRoot(t *testing.T, o *office) (int64, tlog.Hash) {
+	t.Helper()
+	ctx := context.Background()
+	size := o.r.cfg.Log.Head().Size
+	var hashes []tlog.Hash
+	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
+		out := make([]tlog.Hash, len(idx))
+		for i, x := range idx {
+			out[i] = hashes[x]
+		}
+		return out, nil
+	})
+	for i := range size {
+		e, err := o.r.cfg.Log.Entry(ctx, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs, err := tlog.StoredHashes(i, e, reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hashes = append(hashes, hs...)
+	}
+	root, err := tlog.TreeHash(size, reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return size, root
+}
+
+func TestErase(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	const body = "The convoy leaves Harbourtown at dawn; mkrbody-erase."
+	ref, rel := o.released(t, body)
+	keep, keepRel := o.released(t, "Another letter, which stays.")
+	stmt, pt := o.withdrawalStatement(t, o.signer, ref, "", "mkrreason-erase")
+	if _, err := o.withdraw(ctx, o.signer, ref, "", o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
+		t.Fatal(err)
+	}
+	sizeBefore, rootBefore := logRoot(t, o)
+	released := o.statementOf(t, rel).ReleasedAt
+
+	// The detector below finds the letter's words before the erasure.
+	if before, err := o.r.MemberStatus(ctx, o.reviewer, ref); err != nil || !strings.Contains(strings.ToLower(stringOf(before)), "mkrreason-erase") ||
+		!strings.Contains(strings.ToLower(stringOf(before)), "repositioning of forces") {
+		t.Fatalf("before the erasure the members' status does not show the letter: %+v, %v", before, err)
+	}
+	wantErr(t, "a reviewer erases", o.r.Erase(ctx, o.reviewer, ref, "asked"), ErrForbidden)
+	wantErr(t, "erase without a reason", o.r.Erase(ctx, o.admin, ref, ""), ErrInvalid)
+	wantErr(t, "erase a draft", o.r.Erase(ctx, o.admin, o.letter(t, "never released"), "asked"), ErrNotFound)
+	if err := o.r.Erase(ctx, o.admin, ref, "erasure request"); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "erase twice", o.r.Erase(ctx, o.admin, ref, "again"), ErrConflict)
+
+	// The log is untouched: same entries, same tree, and the head agrees.
+	size, root := logRoot(t, o)
+	if head := o.r.cfg.Log.Head(); size != sizeBefore || root != rootBefore || head.Root != root {
+		t.Fatalf("the log changed: size %d→%d, root %x→%x (head %x)", sizeBefore, size, rootBefore, root, head.Root)
+	}
+
+	// The openings are gone, and with them everything the letter said.
+	digest := seal.DigestOf(rel.File)
+	err := o.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		if _, _, err := tx.Opening(ctx, rel.LogIndex); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the release's opening is still stored (%v)", err)
+		}
+		w, err := tx.WithdrawalOf(ctx, mustLetter(t, tx, ref).ID)
+		if err != nil {
+			return err
+		}
+		if _, _, err := tx.Opening(ctx, w.LogIndex); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the retraction's opening is still stored (%v)", err)
+		}
+		if w.Reason != "" {
+			t.Errorf("the retraction's reason is still stored: %q", w.Reason)
+		}
+		if b, err := tx.Blob(ctx, string(digest)); err != nil || len(b) != 0 {
+			t.Errorf("the released file is still stored: %d bytes, %v", len(b), err)
+		}
+		if ids, err := tx.FingerprintIDs(ctx, mustLetter(t, tx, ref).ID); err != nil || len(ids) == 0 {
+			t.Errorf("fingerprint rows: %v, %v", ids, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaks := func(what string, v any) {
+		t.Helper()
+		s := strings.ToLower(stringOf(v))
+		for _, m := range []string{"mkrbody-erase", "mkrreason-erase", "repositioning of forces", "freedonia", "harbourtown"} {
+			if strings.Contains(s, m) {
+				t.Errorf("%s still shows %q after erasure: %s", what, m, s)
+			}
+		}
+	}
+	st, err := o.r.VerifyDigest(ctx, Actor{}, digest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Its file still verifies as released on its date, by the registry and by the holder's seal.
+	if !st.Erased || st.Outcome != Retracted || st.ReleasedAt == nil || !st.ReleasedAt.Equal(released) {
+		t.Errorf("verify the erased letter's file: %+v", st)
+	}
+	leaks("the verify answer", st)
+	ms, err := o.r.MemberStatus(ctx, o.reviewer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaks("the members' status", ms)
+	ps, err := o.r.StatusOf(ctx, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaks("the public status", ps)
+	v, err := o.r.Letter(ctx, o.reviewer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaks("the letter page", v)
+	if _, _, err := o.r.ReleasedFile(ctx, o.officer, ref, ""); !errors.Is(err, ErrGone) {
+		t.Errorf("the released file of an erased letter: %v, want %v", err, ErrGone)
+	}
+	if _, err := o.r.Seal(ctx, o.officer, ref, ""); !errors.Is(err, ErrGone) {
+		t.Errorf("the seal of an erased letter: %v, want %v", err, ErrGone)
+	}
+	id, err := o.r.Identify(ctx, o.reviewer, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id.Reference == ref {
+		t.Errorf("the erased letter's text is still identified: %+v", id)
+	}
+	leaks("identification", id)
+	res, err := o.verifier.VerifyBytes(rel.Seal, rel.File)
+	if err != nil {
+		t.Fatalf("the holder's seal no longer verifies offline: %v", err)
+	}
+	if res.Statement.Reference != ref {
+		t.Errorf("the holder's seal opens to %s", res.Statement.Reference)
+	}
+
+	// The other letter is untouched.
+	kst, err := o.r.VerifyDigest(ctx, Actor{}, seal.DigestOf(keepRel.File))
+	if err != nil || kst.Outcome != Valid || kst.Erased || kst.Subject == "" || kst.Seal == nil {
+		t.Errorf("another letter after the erasure: %+v, %v", kst, err)
+	}
+	if _, err := o.verifier.VerifyBytes(kst.Seal, keepRel.File); err != nil {
+		t.Errorf("another letter's seal after the erasure: %v", err)
+	}
+	if _, _, err := o.r.ReleasedFile(ctx, o.officer, keep, ""); err != nil {
+		t.Errorf("another letter's file after the erasure: %v", err)
+	}
+}
+
+// stringOf is everything v says, as JSON and as Go prints it.
+func stringOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b) + fmt.Sprintf("%+v", v)
+}
+
+func mustLetter(t *testing.T, tx *store.Tx, ref string) *store.Letter {
+	t.Helper()
+	l, err := tx.LetterByRef(context.Background(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
