@@ -38,6 +38,12 @@ func TestParseErrors(t *testing.T) {
 		{"comment only", "# nothing\n", []string{"p.yaml:1:1: the policy file is empty"}},
 		{"an empty document", "---", []string{"p.yaml:1:1: the policy file is empty"}},
 		{"two documents", "version: 1\n---\nversion: 1\n", []string{"p.yaml:2:1: a second YAML document: a policy file is one document"}},
+		{"disclose not a mapping", head + "disclose: [press]\nrules:\n" + def, []string{
+			"p.yaml:3:11: disclose must be a mapping of letter classes to the fields they log in the clear, such as press: [reference, subject]"}},
+		{"disclose unknown and repeated fields", head + "disclose:\n  press: [subject, approvals, subject]\n  press: [reference]\nrules:\n" + def, []string{
+			"p.yaml:4:20: approvals cannot be logged in the clear: the fields that can are reference, subject, class, tags, addressees, signers, file_digest",
+			"p.yaml:4:31: subject is listed twice",
+			"p.yaml:5:3: class press is listed twice under disclose (first on line 4)"}},
 		{"not a mapping", "- a\n", []string{"p.yaml:1:1: the policy must be a mapping (version, name, groups, disclose, rules)"}},
 		{"nothing required at the top", "groups: {}\n", []string{
 			"p.yaml:1:1: the policy has no version (version: 1)",

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
 	"golang.org/x/mod/sumdb/tlog"
@@ -184,4 +186,74 @@ func mustLetter(t *testing.T, tx *store.Tx, ref string) *store.Letter {
 		t.Fatal(err)
 	}
 	return l
+}
+
+// TestDisclosure: a class the policy discloses logs the chosen fields in the clear, and its
+// seal still verifies; every other class logs nothing of the letter.
+func TestDisclosure(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	src := []byte(`version: 1
+name: disclosing
+disclose:
+  press: [reference, subject, signers]
+rules:
+  - name: d
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+      signatures: [{role: signer}]
+`)
+	p, err := policy.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.AdoptPolicy(ctx, o.admin, p, src); err != nil {
+		t.Fatal(err)
+	}
+	press, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Press release: open day", Class: "press",
+		Addressees: []string{"Newsrooms"}, File: Upload{Name: "open-day.txt", Data: []byte("Open day on Saturday.")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := o.letter(t, "Confidential instruction.")
+	for _, ref := range []string{press, secret} {
+		o.approve(t, ref)
+		if err := o.sign(t, ref); err != nil {
+			t.Fatal(err)
+		}
+	}
+	record := func(rel *Released) *seal.ReleaseRecord {
+		e, err := entry.Decode(rel.Seal.Release.Entry)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := seal.Record(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec.(*seal.ReleaseRecord)
+	}
+	pr, err := o.r.Release(ctx, o.officer, press)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := record(pr).Disclosed
+	if d == nil || d.Reference == nil || *d.Reference != press || d.Subject == nil || *d.Subject != "Press release: open day" ||
+		d.Signers == nil || len(*d.Signers) != 1 || d.Addressees != nil || d.FileDigest != nil {
+		t.Fatalf("the press release's disclosed fields: %s", seal.Marshal(d))
+	}
+	if _, err := o.verifier.VerifyBytes(pr.Seal, pr.File); err != nil {
+		t.Fatalf("the press release's seal: %v", err)
+	}
+	sr, err := o.r.Release(ctx, o.officer, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := record(sr); rec.Disclosed != nil || strings.Contains(string(sr.Seal.Release.Entry), "Repositioning") {
+		t.Fatalf("a confidential letter's record discloses %s", seal.Marshal(rec))
+	}
+	if _, err := o.verifier.VerifyBytes(sr.Seal, sr.File); err != nil {
+		t.Fatalf("the confidential letter's seal: %v", err)
+	}
 }
