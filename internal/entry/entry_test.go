@@ -22,6 +22,11 @@ func signed(k Kind, payload string) *Entry {
 	return &Entry{Kind: k, Envelope: dsse.Sign(k.PayloadType(), []byte(payload), testKey)}
 }
 
+// signedV2 returns a version 2 entry of kind k: a record under the version 2 payload type.
+func signedV2(k Kind, payload string) *Entry {
+	return &Entry{Version: V2, Kind: k, Envelope: dsse.Sign(k.PayloadTypeV(V2), []byte(payload), testKey)}
+}
+
 func encode(t testing.TB, e *Entry) []byte {
 	t.Helper()
 	b, err := e.Encode()
@@ -50,6 +55,45 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatalf("re-encoding gives %q, want %q", again, data)
 			}
 		})
+	}
+}
+
+func TestRoundTripV2(t *testing.T) {
+	for _, k := range Kinds {
+		t.Run(string(k), func(t *testing.T) {
+			e := signedV2(k, fmt.Sprintf(`{"kind":%q,"commitment":"AA=="}`, k))
+			data := encode(t, e)
+			if header := "chancery-entry v2 " + string(k) + "\n"; !bytes.HasPrefix(data, []byte(header)) {
+				t.Fatalf("encoding %q does not start with %q", data, header)
+			}
+			pt := "application/vnd.chancery." + string(k) + ".v2+json"
+			if !bytes.Contains(data, []byte(`"payloadType":"`+pt+`"`)) || e.PayloadType() != pt || k.PayloadTypeV(V2) != pt {
+				t.Fatalf("payload type: %q, %q", data, e.PayloadType())
+			}
+			if k.PayloadType() != "application/vnd.chancery."+string(k)+".v1+json" {
+				t.Fatalf("version 1 payload type %q", k.PayloadType())
+			}
+			got, err := Decode(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, e) || got.V() != V2 {
+				t.Fatalf("Decode(Encode(e)) = %+v, want %+v", got, e)
+			}
+			if again := encode(t, got); !bytes.Equal(again, data) {
+				t.Fatalf("re-encoding gives %q, want %q", again, data)
+			}
+		})
+	}
+	// Version 1 may be said as 0 or 1; it is decoded as 0.
+	e := signed(Release, "{}")
+	v0 := encode(t, e)
+	e.Version = V1
+	if v1 := encode(t, e); !bytes.Equal(v0, v1) || e.V() != V1 {
+		t.Fatalf("version 1 as 1: %q, as 0: %q", v1, v0)
+	}
+	if got, err := Decode(v0); err != nil || got.Version != 0 || got.V() != V1 {
+		t.Fatalf("decoded version 1: %+v, %v", got, err)
 	}
 }
 
@@ -101,6 +145,8 @@ func TestDecodeRefuses(t *testing.T) {
 	reordered := fmt.Sprintf(`{"payloadType":%q,"payload":%q,"signatures":%s}`,
 		e.Envelope.PayloadType, base64.StdEncoding.EncodeToString(e.Envelope.Payload), sigs)
 	unsigned := &dsse.Envelope{Payload: []byte("{}"), PayloadType: Release.PayloadType()}
+	v2 := encode(t, signedV2(Release, `{"reference":"X-1"}`))
+	v2Body := v2[bytes.IndexByte(v2, '\n')+1:]
 	for _, tc := range []struct {
 		name string
 		data []byte
@@ -112,6 +158,13 @@ func TestDecodeRefuses(t *testing.T) {
 		{"kind in another case", withHeader("chancery-entry v1 Release"), ErrUnknownKind},
 		{"carriage return", withHeader("chancery-entry v1 release\r"), ErrUnknownKind},
 		{"mismatched payload type", withHeader("chancery-entry v1 retraction"), nil},
+		{"version 1 payload type under a version 2 header", withHeader("chancery-entry v2 release"), nil},
+		{"version 2 payload type under a version 1 header", withBody(v2Body), nil},
+		{"version 2 payload type of another kind", append([]byte("chancery-entry v2 retraction\n"), v2Body...), nil},
+		{"version 3 payload type under a version 2 header", append([]byte("chancery-entry v2 release\n"),
+			bytes.Replace(v2Body, []byte(".v2+json"), []byte(".v3+json"), 1)...), nil},
+		{"version 2 header spelled v02", append([]byte("chancery-entry v02 release\n"), v2Body...), ErrUnknownVersion},
+		{"version 2 header spelled V2", append([]byte("chancery-entry V2 release\n"), v2Body...), ErrUnknownVersion},
 		{"no header", body, nil},
 		{"no newline", []byte("chancery-entry v1 release"), nil},
 		{"other magic", withHeader("chancery-entri v1 release"), nil},
@@ -150,6 +203,10 @@ func TestEncodeRefuses(t *testing.T) {
 		{"empty kind", &Entry{Envelope: dsse.Sign(Release.PayloadType(), []byte("{}"), testKey)}, ErrUnknownKind},
 		{"no envelope", &Entry{Kind: Release}, nil},
 		{"mismatched payload type", &Entry{Kind: Release, Envelope: dsse.Sign(Retraction.PayloadType(), []byte("{}"), testKey)}, nil},
+		{"version 2 with the version 1 payload type", &Entry{Version: V2, Kind: Release, Envelope: dsse.Sign(Release.PayloadType(), []byte("{}"), testKey)}, nil},
+		{"version 1 with the version 2 payload type", &Entry{Kind: Release, Envelope: dsse.Sign(Release.PayloadTypeV(V2), []byte("{}"), testKey)}, nil},
+		{"version 3", &Entry{Version: 3, Kind: Release, Envelope: dsse.Sign(Release.PayloadTypeV(3), []byte("{}"), testKey)}, ErrUnknownVersion},
+		{"negative version", &Entry{Version: -1, Kind: Release, Envelope: dsse.Sign(Release.PayloadTypeV(-1), []byte("{}"), testKey)}, ErrUnknownVersion},
 		{"too large", signed(Release, strings.Repeat("x", MaxSize)), ErrTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -172,6 +229,12 @@ func FuzzDecode(f *testing.F) {
 	valid := encode(f, twoSigs)
 	f.Add(valid)
 	f.Add(bytes.Replace(valid, []byte(" v1 "), []byte(" v2 "), 1))
+	for _, k := range Kinds {
+		f.Add(encode(f, signedV2(k, fmt.Sprintf(`{"kind":%q}`, k))))
+	}
+	v2 := encode(f, signedV2(Release, `{"commitment":"AA=="}`))
+	f.Add(bytes.Replace(v2, []byte(" v2 "), []byte(" v1 "), 1))
+	f.Add(bytes.Replace(v2, []byte(" v2 "), []byte(" v3 "), 1))
 	f.Add(bytes.Replace(valid, []byte(" release\n"), []byte(" retraction\n"), 1))
 	f.Add(bytes.Replace(valid, []byte(`","`), []byte(`", "`), 1))
 	f.Add([]byte("chancery-entry v1 release\n{}"))
@@ -182,8 +245,11 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if !e.Kind.Valid() || e.Envelope.PayloadType != e.Kind.PayloadType() {
-			t.Fatalf("Decode(%q) = kind %q with payload type %q", data, e.Kind, e.Envelope.PayloadType)
+		if v := e.V(); !e.Kind.Valid() || (v != V1 && v != V2) || e.Envelope.PayloadType != e.Kind.PayloadTypeV(v) {
+			t.Fatalf("Decode(%q) = version %d, kind %q with payload type %q", data, e.V(), e.Kind, e.Envelope.PayloadType)
+		}
+		if header := fmt.Sprintf("chancery-entry v%d %s\n", e.V(), e.Kind); !bytes.HasPrefix(data, []byte(header)) {
+			t.Fatalf("Decode(%q) = version %d, kind %q", data, e.V(), e.Kind)
 		}
 		got, err := e.Encode()
 		if err != nil {

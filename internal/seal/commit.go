@@ -200,6 +200,9 @@ func SignerKeys(st *ReleaseStatement) []string {
 // OpenRelease checks that o opens the release record rec and agrees with it, and returns the
 // release statement. The error wraps ErrMalformed.
 func OpenRelease(rec *ReleaseRecord, o *Opening) (*ReleaseStatement, error) {
+	if err := validRecord(rec); err != nil {
+		return nil, fmt.Errorf("%w: release record: %w", ErrMalformed, err)
+	}
 	if err := o.check(entry.Release, rec.Commitment); err != nil {
 		return nil, err
 	}
@@ -331,7 +334,39 @@ func Record(e *entry.Entry) (any, error) {
 	if err := Unmarshal(e.Envelope.Payload, rec); err != nil {
 		return nil, fmt.Errorf("%w: %s record: %w", ErrMalformed, e.Kind, err)
 	}
+	if err := validRecord(rec); err != nil {
+		return nil, fmt.Errorf("%w: %s record: %w", ErrMalformed, e.Kind, err)
+	}
 	return rec, nil
+}
+
+// validRecord checks what the canonical encoding alone does not: a 32-byte commitment, a
+// release's signer keys as a list (never null, so that a record has one encoding) and a
+// disclosure that discloses something, or null.
+func validRecord(rec any) error {
+	var c []byte
+	switch r := rec.(type) {
+	case *ReleaseRecord:
+		c = r.Commitment
+		if r.SignerKeys == nil {
+			return errors.New("signer_keys is null, not a list")
+		}
+		if r.Disclosed != nil && len(disclosedFields(r.Disclosed)) == 0 {
+			return errors.New("an empty disclosure (write null)")
+		}
+	case *RetractionRecord:
+		c = r.Commitment
+	case *SupersessionRecord:
+		c = r.Commitment
+	case *KeyRecord:
+		c = r.Commitment
+	case *PolicyRecord:
+		c = r.Commitment
+	}
+	if len(c) != sha256.Size {
+		return fmt.Errorf("a commitment of %d bytes, not %d", len(c), sha256.Size)
+	}
+	return nil
 }
 
 // Open returns the statement of entry e: its payload for a version 1 entry, the statement o
@@ -364,17 +399,29 @@ func Open(e *entry.Entry, o *Opening) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Each case returns a nil interface, not a typed nil pointer, on failure.
+	var st any
 	switch rec := rec.(type) {
 	case *ReleaseRecord:
-		return OpenRelease(rec, o)
+		st, err = opened(OpenRelease(rec, o))
 	case *RetractionRecord:
-		return OpenRetraction(rec, o)
+		st, err = opened(OpenRetraction(rec, o))
 	case *SupersessionRecord:
-		return OpenSupersession(rec, o)
+		st, err = opened(OpenSupersession(rec, o))
 	case *KeyRecord:
-		return OpenKey(e.Kind, rec, o)
+		st, err = opened(OpenKey(e.Kind, rec, o))
 	case *PolicyRecord:
-		return OpenPolicy(rec, o)
+		st, err = opened(OpenPolicy(rec, o))
+	default:
+		err = fmt.Errorf("open: unknown record %T", rec)
 	}
-	return nil, fmt.Errorf("open: unknown record %T", rec)
+	return st, err
+}
+
+// opened turns a statement and its error into an interface that is nil on failure.
+func opened[T any](st *T, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
 }

@@ -3,6 +3,7 @@ package seal
 import (
 	"bytes"
 	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -214,4 +215,74 @@ func wrongHash(vkey string) string {
 	name, rest, _ := strings.Cut(vkey, "+")
 	_, key, _ := strings.Cut(rest, "+")
 	return name + "+00000000+" + key
+}
+
+func TestSealParseStrictV2(t *testing.T) {
+	s := newV2Scenario(t)
+	o := s.o
+	good := string(o.seal(t, s.relA, true).Marshal())
+	if !strings.Contains(good, `"release":{"index":2,`) {
+		t.Fatalf("release A not at index 2: %.200s", good)
+	}
+	openingOf := func(op *Opening) string {
+		return `"opening":{"salt":"` + base64.StdEncoding.EncodeToString(op.Salt) + `","statement":"` + base64.StdEncoding.EncodeToString(op.Statement) + `"}`
+	}
+	relOpening := o.openings[s.relA]
+	salt := `"salt":"` + base64.StdEncoding.EncodeToString(relOpening.Salt) + `"`
+	statement := `"statement":"` + base64.StdEncoding.EncodeToString(relOpening.Statement) + `"`
+	opening := openingOf(relOpening)
+	allNull := good
+	for _, i := range []int64{s.relA, s.keyAlice, s.keyBob} {
+		allNull = strings.Replace(allNull, openingOf(o.openings[i]), `"opening":null`, 1)
+	}
+	if strings.Contains(allNull, `"salt"`) {
+		t.Fatalf("an opening left in %s", allNull)
+	}
+	if strings.Count(good, opening) != 1 {
+		t.Fatalf("no release opening in %s", good)
+	}
+	// A version 1 key entry in a version 2 seal: its opening is null.
+	o.members["frank"] = seedKey(0x15)
+	o.addKey(t, "frank", keysAddedAt)
+	withNull := string(o.seal(t, o.logRelease(t, o.releaseStatement(t, "TFN-2026-000125", letterB, releasedAt, "frank"), nil), true).Marshal())
+	if !strings.Contains(withNull, `,"opening":null}`) {
+		t.Fatalf("no null opening in %s", withNull)
+	}
+	v1 := string(newScenario(t).o.seal(t, 3, true).Marshal())
+	for _, c := range []struct{ name, data string }{
+		{"opening without salt", strings.Replace(good, opening, `"opening":{`+statement+`}`, 1)},
+		{"opening without statement", strings.Replace(good, opening, `"opening":{`+salt+`}`, 1)},
+		{"empty opening", strings.Replace(good, opening, `"opening":{}`, 1)},
+		{"opening fields reordered", strings.Replace(good, opening, `"opening":{`+statement+`,`+salt+`}`, 1)},
+		{"opening field repeated", strings.Replace(good, opening, `"opening":{`+salt+`,`+salt+`,`+statement+`}`, 1)},
+		{"opening with an unknown field", strings.Replace(good, opening, `"opening":{`+salt+`,`+statement+`,"reason":"x"}`, 1)},
+		{"null salt", strings.Replace(good, salt, `"salt":null`, 1)},
+		{"salt not base64", strings.Replace(good, salt, `"salt":"`+strings.Repeat("!", 44)+`"`, 1)},
+		{"salt with an escape", strings.Replace(good, salt, salt[:12]+`\u0041`+salt[13:], 1)},
+		{"salt unpadded", strings.Replace(good, salt, strings.TrimRight(salt[:len(salt)-1], "=")+`"`, 1)},
+		{"opening as a string", strings.Replace(good, opening, `"opening":"x"`, 1)},
+		{"opening field in another case", strings.Replace(good, `"opening":{`, `"Opening":{`, 1)},
+		{"opening before the proof", strings.Replace(strings.Replace(good, `,`+opening, ``, 1), `"release":{"index":2,`, `"release":{"index":2,`+opening+`,`, 1)},
+		{"null opening left out", strings.Replace(withNull, `,"opening":null}`, `}`, 1)},
+		{"opening in a version 1 seal", strings.Replace(v1, `]},"keys"`, `],`+opening+`},"keys"`, 1)},
+		{"null opening in a version 1 seal", strings.Replace(v1, `]},"keys"`, `],"opening":null},"keys"`, 1)},
+		{"version 2 seal labelled version 1", strings.Replace(good, `"chancery_seal":2`, `"chancery_seal":1`, 1)},
+		{"version 2 seal with every opening null", allNull},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.data == good || c.data == withNull || c.data == v1 {
+				t.Fatal("the edit changed nothing")
+			}
+			_, err := Parse([]byte(c.data))
+			if !errors.Is(err, ErrMalformed) || errors.Is(err, ErrUnsupportedVersion) {
+				t.Fatalf("got %v, want malformed", err)
+			}
+		})
+	}
+	// The same seals, unedited, parse.
+	for _, data := range []string{good, withNull, v1} {
+		if _, err := Parse([]byte(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

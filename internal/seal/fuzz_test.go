@@ -3,17 +3,25 @@ package seal
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/entry"
 	"github.com/rogpeppe/go-internal/txtar"
 )
 
 // vectorFiles returns the files of the test vectors whose names start with prefix, as seeds.
 func vectorFiles(f *testing.F, prefix string) [][]byte {
-	data, err := os.ReadFile(vectorsFile)
+	return vectorFilesIn(f, vectorsFile, prefix)
+}
+
+// vectorFilesIn returns the files of the vectors file path whose names start with prefix.
+func vectorFilesIn(f *testing.F, path, prefix string) [][]byte {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -68,6 +76,11 @@ func FuzzParseSeal(f *testing.F) {
 	for _, s := range vectorFiles(f, "seals/valid") {
 		f.Add(s)
 	}
+	// Version 2: valid seals, a null opening, and the forgeries, which parse but do not
+	// verify, or do not parse (a version 2 seal without openings).
+	for _, s := range vectorFilesIn(f, vectorsV2File, "seals/") {
+		f.Add(s)
+	}
 	one := &Seal{Checkpoint: []byte("o\n1\nAAAA\n\n— o AAAA\n"), Release: LoggedEntry{Entry: []byte("e")}}
 	f.Add(one.Marshal())
 	for _, s := range []string{
@@ -78,6 +91,13 @@ func FuzzParseSeal(f *testing.F) {
 		"{\"chancery_seal\":1,\"checkpoint\":\"x\",\"release\":{\"index\":0,\"entry\":\"AA\nAA\",\"proof\":[]},\"keys\":[]}",
 		`{"chancery_seal":1,"checkpoint":"x","release":{"index":0,"entry":"","proof":["RaENzDvUZYsSKPfN7CCOydF71RQpeoxkXoms9NbLTDam9p0="]},"keys":[]}`,
 		`{"chancery_seal":2}`,
+		`{"chancery_seal":2,"checkpoint":"x","release":{"index":0,"entry":"","proof":[],"opening":{"salt":"","statement":""}},"keys":[]}`,
+		`{"chancery_seal":2,"checkpoint":"x","release":{"index":0,"entry":"","proof":[],"opening":null},"keys":[{"index":0,"entry":"","proof":[],"opening":{"salt":"AA==","statement":"AA=="}}]}`,
+		`{"chancery_seal":2,"checkpoint":"x","release":{"index":0,"entry":"","proof":[],"opening":null},"keys":[]}`,
+		`{"chancery_seal":2,"checkpoint":"x","release":{"index":0,"entry":"","proof":[],"opening":{"statement":"","salt":""}},"keys":[]}`,
+		`{"chancery_seal":2,"checkpoint":"x","release":{"index":0,"entry":"","proof":[],"opening":{"salt":null,"statement":""}},"keys":[]}`,
+		`{"chancery_seal":1,"checkpoint":"x","release":{"index":0,"entry":"","proof":[],"opening":{"salt":"","statement":""}},"keys":[]}`,
+		` { "chancery_seal" : 2 , "checkpoint" : "x" , "release" : { "index" : 0 , "entry" : "" , "proof" : [ ] , "opening" : { "salt" : "" , "statement" : "" } } , "keys" : [ ] } `,
 		`{"chancery_seal":1,"chancery_seal":1}`,
 	} {
 		f.Add([]byte(s))
@@ -169,4 +189,97 @@ func canonicalCompact(t *testing.T, data []byte) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// FuzzOpen checks that opening a version 2 entry never panics, fails only as malformed, and
+// accepts only an opening whose salt is 32 bytes and whose commitment, computed from its
+// definition, is the record's; the statement it returns is the opening's, canonical.
+//
+//	go test ./internal/seal -run '^$' -fuzz '^FuzzOpen$' -fuzztime 30s
+func FuzzOpen(f *testing.F) {
+	files, err := readVectors(vectorsV2File)
+	if err != nil {
+		f.Fatal(err)
+	}
+	kindIndex := map[string]byte{}
+	for i, k := range entry.Kinds {
+		kindIndex[string(k)] = byte(i)
+	}
+	var openings []*Opening
+	var records [][]byte
+	var kinds []byte
+	for name, data := range files {
+		ex, ok := strings.CutPrefix(name, "records/")
+		if !ok {
+			continue
+		}
+		ex = strings.TrimSuffix(ex, ".json")
+		var op Opening
+		if err := Unmarshal(bytes.TrimSuffix(files["openings/"+ex+".json"], []byte("\n")), &op); err != nil {
+			f.Fatal(err)
+		}
+		openings = append(openings, &op)
+		records = append(records, bytes.TrimSuffix(data, []byte("\n")))
+		kinds = append(kinds, kindIndex[strings.TrimSuffix(ex, "-disclosed")])
+	}
+	if len(records) != 7 {
+		f.Fatalf("%d records in the vectors", len(records))
+	}
+	for i := range records {
+		f.Add(kinds[i], records[i], openings[i].Salt, openings[i].Statement)
+		// The opening of another entry, and a record of the wrong kind.
+		j := (i + 1) % len(records)
+		f.Add(kinds[i], records[i], openings[j].Salt, openings[j].Statement)
+		f.Add(kinds[j], records[i], openings[i].Salt, openings[i].Statement)
+		f.Add(kinds[i], records[i], openings[i].Salt[1:], append(openings[i].Salt[:1:1], openings[i].Statement...))
+	}
+	f.Add(byte(0), []byte(`{}`), []byte{}, []byte{})
+	f.Add(byte(3), []byte(`{"office":"o","keyid":"","public_key":null,"commitment":null,"time":"0001-01-01T00:00:00Z"}`), []byte{}, []byte(`null`))
+	f.Fuzz(func(t *testing.T, kind byte, record, salt, statement []byte) {
+		k := entry.Kinds[int(kind)%len(entry.Kinds)]
+		e := &entry.Entry{Version: entry.V2, Kind: k, Envelope: &dsse.Envelope{PayloadType: k.PayloadTypeV(entry.V2), Payload: record}}
+		o := &Opening{Salt: salt, Statement: statement}
+		st, err := Open(e, o)
+		if err != nil {
+			// (A nil statement pointer in the interface: Open returns the Open* result as is.)
+			if st != nil && !reflect.ValueOf(st).IsNil() {
+				t.Fatalf("Open returned a statement with its error %v", err)
+			}
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("error not malformed: %v", err)
+			}
+			return
+		}
+		rec, err := Record(e)
+		if err != nil {
+			t.Fatalf("Open accepted an entry whose record does not decode: %v", err)
+		}
+		var commitment []byte
+		switch r := rec.(type) {
+		case *ReleaseRecord:
+			commitment = r.Commitment
+		case *RetractionRecord:
+			commitment = r.Commitment
+		case *SupersessionRecord:
+			commitment = r.Commitment
+		case *KeyRecord:
+			commitment = r.Commitment
+		case *PolicyRecord:
+			commitment = r.Commitment
+		default:
+			t.Fatalf("record %T", rec)
+		}
+		if len(salt) != SaltSize || !bytes.Equal(commitment, commitmentOf(k, salt, statement)) {
+			t.Fatalf("accepted salt %x and statement %q for commitment %x", salt, statement, commitment)
+		}
+		if !bytes.Equal(Marshal(st), statement) {
+			t.Fatalf("opened statement %s, opening %s", Marshal(st), statement)
+		}
+		// One bit of the salt changed, the opening opens nothing.
+		o.Salt = bytes.Clone(salt)
+		o.Salt[int(kind)%SaltSize] ^= 1
+		if _, err := Open(e, o); !errors.Is(err, ErrBadOpening) {
+			t.Fatalf("a changed salt: %v", err)
+		}
+	})
 }

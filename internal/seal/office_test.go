@@ -31,6 +31,10 @@ type testOffice struct {
 	entries   [][]byte
 	hashes    []tlog.Hash // every stored hash, as tlog.StoredHashes lays them out
 	witnessAt uint64      // cosignature timestamp
+	// openings are the openings of the version 2 entries, by index; salts counts the fixed
+	// salts handed out (see opening).
+	openings map[int64]*Opening
+	salts    int
 }
 
 // seedKey returns the Ed25519 key whose seed is 32 bytes of b.
@@ -41,7 +45,7 @@ func seedKey(b byte) ed25519.PrivateKey { return ed25519.NewKeyFromSeed(bytes.Re
 func newTestOffice(t testing.TB, name, origin string, base byte) *testOffice {
 	o := &testOffice{name: name, office: seedKey(base), origin: origin,
 		members:  map[string]ed25519.PrivateKey{"alice": seedKey(base + 3), "bob": seedKey(base + 4)},
-		keyIndex: map[string]int64{}, witnessAt: 1767225600}
+		keyIndex: map[string]int64{}, witnessAt: 1767225600, openings: map[int64]*Opening{}}
 	o.log, o.logKey = noteSigner(t, origin, seedKey(base+1))
 	o.witness = newCosigner(t, "witness.example/w1", seedKey(base+2))
 	return o
@@ -126,6 +130,47 @@ func (o *testOffice) logStatement(t testing.TB, k entry.Kind, st any, keys ...ed
 	return o.append(t, data)
 }
 
+// fixedSalt returns the salt of an office's n-th confidential entry: 32 bytes of 0x20+n. The
+// registry draws salts at random (NewOpening); tests and vectors need them reproducible.
+func fixedSalt(n int) []byte { return bytes.Repeat([]byte{byte(0x20 + n)}, SaltSize) }
+
+// opening returns the opening of st with the office's next fixed salt.
+func (o *testOffice) opening(st any) *Opening {
+	op := &Opening{Salt: fixedSalt(o.salts), Statement: Marshal(st)}
+	o.salts++
+	return op
+}
+
+// logRecord appends a version 2 entry of kind k whose payload is the record rec, signed by
+// keys, and keeps op as its opening (which the office's seals then carry).
+func (o *testOffice) logRecord(t testing.TB, k entry.Kind, rec any, op *Opening, keys ...ed25519.PrivateKey) int64 {
+	data, err := (&entry.Entry{Version: entry.V2, Kind: k, Envelope: dsse.Sign(k.PayloadTypeV(entry.V2), Marshal(rec), keys...)}).Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := o.append(t, data)
+	if op != nil {
+		o.openings[i] = op
+	}
+	return i
+}
+
+// logRelease logs the version 2 release entry of st, disclosing d, signed by the office.
+func (o *testOffice) logRelease(t testing.TB, st *ReleaseStatement, d *Disclosure) int64 {
+	op := o.opening(st)
+	return o.logRecord(t, entry.Release, NewReleaseRecord(st, op, d), op, o.office)
+}
+
+// addKeyV2 logs the version 2 key-added entry of a member's key.
+func (o *testOffice) addKeyV2(t testing.TB, member string, at time.Time) int64 {
+	pub := o.members[member].Public().(ed25519.PublicKey)
+	op := o.opening(&KeyStatement{Office: o.name, KeyID: dsse.KeyID(pub), PublicKey: pub, Member: member, Time: at})
+	i := o.logRecord(t, entry.KeyAdded, &KeyRecord{Office: o.name, KeyID: dsse.KeyID(pub), PublicKey: pub,
+		Commitment: op.Commitment(entry.KeyAdded), Time: at}, op, o.office)
+	o.keyIndex[dsse.KeyID(pub)] = i
+	return i
+}
+
 // addKey logs the key-added entry of a member's key.
 func (o *testOffice) addKey(t testing.TB, member string, at time.Time) int64 {
 	pub := o.members[member].Public().(ed25519.PublicKey)
@@ -173,23 +218,29 @@ func (o *testOffice) checkpoint(t testing.TB, cosign bool) []byte {
 	return signed
 }
 
-// logged returns entry i with its inclusion proof in the current tree.
+// logged returns entry i with its inclusion proof in the current tree and, for a version 2
+// entry, its opening.
 func (o *testOffice) logged(t testing.TB, i int64) LoggedEntry {
 	p, err := tlog.ProveRecord(int64(len(o.entries)), i, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return LoggedEntry{Index: i, Entry: o.entries[i], Proof: p}
+	return LoggedEntry{Index: i, Entry: o.entries[i], Proof: p, Opening: o.openings[i]}
 }
 
-// seal returns the seal of the release at index rel in the current tree.
+// seal returns the seal of the release at index rel in the current tree, with the openings
+// of its version 2 entries.
 func (o *testOffice) seal(t testing.TB, rel int64, cosign bool) *Seal {
 	e, err := entry.Decode(o.entries[rel])
 	if err != nil {
 		t.Fatal(err)
 	}
+	payload := e.Envelope.Payload
+	if e.V() == entry.V2 {
+		payload = o.openings[rel].Statement
+	}
 	var st ReleaseStatement
-	if err := Unmarshal(e.Envelope.Payload, &st); err != nil {
+	if err := Unmarshal(payload, &st); err != nil {
 		t.Fatal(err)
 	}
 	s := &Seal{Checkpoint: o.checkpoint(t, cosign), Release: o.logged(t, rel), Keys: []LoggedEntry{}}

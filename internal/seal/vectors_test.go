@@ -16,7 +16,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/seal-vectors.txtar")
+var update = flag.Bool("update", false, "rewrite the test vectors, testdata/seal-vectors.txtar and testdata/seal-vectors-v2.txtar")
 
 const vectorsFile = "../../testdata/seal-vectors.txtar"
 

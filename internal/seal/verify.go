@@ -3,6 +3,7 @@ package seal
 import (
 	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -322,11 +323,14 @@ func (v *Verifier) signers(s *Seal, st *ReleaseStatement, cp *checkpoint) ([]str
 func (v *Verifier) keyEntry(le LoggedEntry, st *ReleaseStatement, cp *checkpoint, release int64) (*KeyStatement, error) {
 	leaf := tlog.RecordHash(le.Entry)
 	// The cache is keyed by the entry and its opening together, so that a seal is judged the
-	// same by a fresh verifier and by one that has seen the entry with another opening.
+	// same by a fresh verifier and by one that has seen the entry with another opening. The
+	// salt's length is hashed too: else a salt with the statement's first byte moved into it
+	// would hash as the valid opening does.
 	id := leaf
 	if o := le.Opening; o != nil {
 		h := sha256.New()
 		h.Write(leaf[:])
+		h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(o.Salt))))
 		h.Write(o.Salt)
 		h.Write(o.Statement)
 		copy(id[:], h.Sum(nil))

@@ -183,7 +183,11 @@ func cloneSeal(s *Seal) *Seal {
 }
 
 func cloneLogged(e LoggedEntry) LoggedEntry {
-	return LoggedEntry{Index: e.Index, Entry: slices.Clone(e.Entry), Proof: slices.Clone(e.Proof)}
+	c := LoggedEntry{Index: e.Index, Entry: slices.Clone(e.Entry), Proof: slices.Clone(e.Proof)}
+	if e.Opening != nil {
+		c.Opening = &Opening{Salt: slices.Clone(e.Opening.Salt), Statement: slices.Clone(e.Opening.Statement)}
+	}
+	return c
 }
 
 // reencode decodes an entry, lets edit change its envelope, and encodes it again.
