@@ -102,10 +102,7 @@ func (s *Seal) Marshal() []byte {
 	return append(canonicalJSON(f), '\n')
 }
 
-func v2(e LoggedEntry) loggedV2 {
-	e = nonNil(e)
-	return loggedV2{Index: e.Index, Entry: e.Entry, Proof: e.Proof, Opening: e.Opening}
-}
+func v2(e LoggedEntry) loggedV2 { return loggedV2(nonNil(e)) }
 
 // nonNil returns e with empty rather than nil bytes and proof, so that they are written as ""
 // and [] (a record in a tree of one has an empty proof), the forms Parse reads, not null.
