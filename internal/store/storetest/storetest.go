@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"SchemaVersion", testSchemaVersion},
 		{"Accounts", testAccounts},
 		{"Fingerprints", testFingerprints},
+		{"Openings", testOpenings},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)
