@@ -55,6 +55,23 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 	return false, time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
 }
 
+// Check reports whether key's bucket holds a token, without taking it, and if not how long
+// until it will. It serves limits on failures: check before an attempt, Allow after a failed
+// one, so that a client out of tokens is refused before its attempt is judged.
+func (l *Limiter) Check(key string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	if !ok {
+		return true, 0
+	}
+	tokens := math.Min(l.burst, b.tokens+l.now().Sub(b.last).Seconds()*l.rate)
+	if tokens >= 1 {
+		return true, 0
+	}
+	return false, time.Duration((1 - tokens) / l.rate * float64(time.Second))
+}
+
 // sweep forgets, at most once a minute, the buckets that have refilled: they are the same as
 // new ones, so memory stays bounded by the clients of the last minutes.
 func (l *Limiter) sweep(now time.Time) {

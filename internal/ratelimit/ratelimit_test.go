@@ -51,3 +51,26 @@ func TestHandler(t *testing.T) {
 		t.Fatalf("second request: %d, Retry-After %q", w.Code, w.Header().Get("Retry-After"))
 	}
 }
+
+func TestCheck(t *testing.T) {
+	now := time.Unix(0, 0)
+	l := New(1, 2)
+	l.now = func() time.Time { return now }
+	if ok, _ := l.Check("a"); !ok {
+		t.Fatal("a new client is refused")
+	}
+	l.Allow("a")
+	l.Allow("a")
+	for range 3 { // checking takes nothing
+		if ok, wait := l.Check("a"); ok || wait != time.Second {
+			t.Fatalf("after its burst: %v, wait %v; want refused for 1s", ok, wait)
+		}
+	}
+	now = now.Add(time.Second)
+	if ok, _ := l.Check("a"); !ok {
+		t.Fatal("refused after refilling")
+	}
+	if ok, _ := l.Allow("a"); !ok {
+		t.Fatal("the token Check saw was not there")
+	}
+}

@@ -32,13 +32,13 @@ func checkCodeHash(code string) []byte {
 	return h[:]
 }
 
-// checkCodeMatches reports whether code is the check code whose hash is stored. A code of
-// the wrong form never matches.
+// checkCodeMatches reports whether code, in any case, is the check code whose hash is
+// stored. A code of the wrong form never matches.
 func checkCodeMatches(stored []byte, code string) bool {
 	if len(stored) != sha256.Size || !ValidCheckCodeForm(code) {
 		return false
 	}
-	return subtle.ConstantTimeCompare(stored, checkCodeHash(code)) == 1
+	return subtle.ConstantTimeCompare(stored, checkCodeHash(strings.ToLower(code))) == 1
 }
 
 // ValidCheckCodeForm reports whether s has the form of a check code (any case).

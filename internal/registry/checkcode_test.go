@@ -60,7 +60,10 @@ func TestCheckCodeOnThePaper(t *testing.T) {
 	if _, err := o.verifier.VerifyBytes(st.Seal, rel.File); err != nil {
 		t.Errorf("the seal given to the holder: %v", err)
 	}
-	for _, wrong := range []string{"", code[:len(code)-1], strings.ToUpper(code), code[1:] + "a", strings.Repeat("a", len(code))} {
+	if _, ok, _ := o.r.StatusWithCode(ctx, ref, strings.ToUpper(code)); !ok {
+		t.Errorf("the code typed in capitals is refused")
+	}
+	for _, wrong := range []string{"", code[:len(code)-1], code[1:] + "a", strings.Repeat("a", len(code)), code + "a"} {
 		st, ok, err := o.r.StatusWithCode(ctx, ref, wrong)
 		if err != nil || ok || st.Subject != "" || st.Seal != nil || len(st.Signers) != 0 || st.FileDigest != "" {
 			t.Errorf("code %q: %+v, %v, %v; want the public answer", wrong, st, ok, err)

@@ -299,13 +299,19 @@ func (r *Registry) Identify(ctx context.Context, a Actor, text string) (*Identif
 		out.Message = fmt.Sprintf("draft: the text is close to version %d of %s, which is not released", b.about.Version, b.about.Reference)
 		return out, nil
 	}
-	// Whoever holds the letter's text is one of its holders: they are told what the holder of
-	// its file is told (subject, signers, a withdrawal's reason).
+	// Whoever holds the letter's whole text is one of its holders: they are told what the
+	// holder of its file is told (subject, signers, a withdrawal's reason). A text that is
+	// only close to a letter, or part of one, must not buy the rest of it: the public then
+	// gets the answer a reference alone gets, and a difference that shows where its text
+	// departs from the letter without the letter's words.
 	full, err := r.holderStatus(ctx, b.about.Reference)
 	if err != nil {
 		return nil, fmt.Errorf("identify: %w", err)
 	}
 	st := full.holder
+	if class != identify.Exact && !member {
+		st = full.public
+	}
 	out.Status = st
 	switch class {
 	case identify.Near:
@@ -313,6 +319,9 @@ func (r *Registry) Identify(ctx context.Context, a Actor, text string) (*Identif
 		out.Message = fmt.Sprintf("altered: the text is close to %s (%s), but not the same: see what differs", b.about.Reference, st.Outcome)
 		if out.Diff, err = r.diffWith(ctx, b.v, text); err != nil {
 			return nil, fmt.Errorf("identify: %w", err)
+		}
+		if !member {
+			out.Diff = redactDeletions(out.Diff)
 		}
 	case identify.Excerpt:
 		out.Outcome = st.Outcome
@@ -322,6 +331,21 @@ func (r *Registry) Identify(ctx context.Context, a Actor, text string) (*Identif
 		out.Message = st.Message
 	}
 	return out, nil
+}
+
+// redactDeletions replaces the letter's words that the asker's text lacks by their count, so
+// that the difference shows where the text departs from the letter and reveals nothing the
+// asker did not send.
+func redactDeletions(ops []DiffOp) []DiffOp {
+	out := make([]DiffOp, 0, len(ops))
+	for _, op := range ops {
+		if op.Op == "delete" {
+			n := len(strings.Fields(op.Text))
+			op.Text = fmt.Sprintf("[%d word%s of the letter not in this text] ", n, map[bool]string{true: "", false: "s"}[n == 1])
+		}
+		out = append(out, op)
+	}
+	return out
 }
 
 // diffWith returns the word-level differences from the text of version v to text.

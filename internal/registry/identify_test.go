@@ -108,3 +108,51 @@ func TestIdentificationRebuilt(t *testing.T) {
 		t.Fatalf("after rebuild: %+v, %v", got, err)
 	}
 }
+
+// TestIdentifyPartialTextBuysNothing: whoever sends part of a letter, or an altered copy, is
+// told that it matches a letter and where their text departs from it, not the letter's other
+// words, subject or signers; the whole text is a holder's, and a member sees everything.
+func TestIdentifyPartialTextBuysNothing(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	corpus := synth.Corpus{Seed: 11, FamilySize: 1}
+	letter := corpus.Letter(0).Text() + "\n\nIn confidence: mkrsecretdepot concerns the second depot.\n"
+	ref, _ := o.released(t, letter)
+	words := strings.Fields(letter)
+	half := strings.Join(words[:len(words)*2/3], " ")
+	edited := synth.Edit(rand.New(rand.NewPCG(3, 4)), letter, 0.10)
+	for _, c := range []struct {
+		name, text string
+	}{{"two thirds of the letter", half}, {"an altered copy", edited}} {
+		got, err := o.r.Identify(ctx, Actor{}, c.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Reference != ref {
+			t.Fatalf("%s: matched %q (%s), want %s", c.name, got.Reference, got.Outcome, ref)
+		}
+		all := strings.ToLower(stringOf(got))
+		for _, secret := range []string{"mkrsecretdepot", "repositioning of forces", "freedonia"} {
+			if strings.Contains(all, secret) && !strings.Contains(strings.ToLower(c.text), secret) {
+				t.Errorf("%s: the public answer reveals %q, which the text did not hold: %s", c.name, secret, all)
+			}
+		}
+		if got.Status == nil || got.Status.Subject != "" || got.Status.Seal != nil || len(got.Status.Signers) != 0 {
+			t.Errorf("%s: the public status %+v", c.name, got.Status)
+		}
+		member, err := o.r.Identify(ctx, o.reviewer, c.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if member.Status == nil || member.Status.Subject != "Repositioning of forces" {
+			t.Errorf("%s: the member's status %+v", c.name, member.Status)
+		}
+	}
+	whole, err := o.r.Identify(ctx, Actor{}, letter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if whole.Outcome != Valid || whole.Status == nil || whole.Status.Subject != "Repositioning of forces" {
+		t.Errorf("the whole text: %s, status %+v; want the holder's answer", whole.Outcome, whole.Status)
+	}
+}

@@ -197,17 +197,26 @@ func (r *Registry) ReleasedFile(ctx context.Context, a Actor, ref, code string) 
 // heldRelease returns the release of ref if a is a member with a role or code is its check
 // code, ErrNotFound otherwise, and ErrGone for an erased letter.
 func (r *Registry) heldRelease(ctx context.Context, tx *store.Tx, a Actor, ref, code string) (*store.Release, error) {
+	// One answer for a reference never used, a draft's, and a released letter's without its
+	// code: the public must not learn which references are drafts.
+	notHeld := fmt.Errorf("%w: no released letter of this office that you hold has this reference (give the check code printed on the letter)", store.ErrNotFound)
 	l, err := tx.LetterByRef(ctx, ref)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notHeld
+	}
 	if err != nil {
 		return nil, err
 	}
 	rel, err := tx.ReleaseOf(ctx, l.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notHeld
+	}
 	if err != nil {
 		return nil, err
 	}
 	member := a.Member != nil && len(a.Member.Roles) > 0
 	if !member && !checkCodeMatches(rel.CheckCodeHash, code) {
-		return nil, fmt.Errorf("%w: no released letter of this office that you hold has this reference (give the check code printed on the letter)", store.ErrNotFound)
+		return nil, notHeld
 	}
 	if !rel.ErasedAt.IsZero() {
 		return nil, fmt.Errorf("%w: the content of %s was erased on %s", ErrGone, ref, rel.ErasedAt.Format("2 January 2006"))

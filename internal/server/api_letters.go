@@ -195,25 +195,36 @@ func (s *Server) release(w http.ResponseWriter, r *http.Request) {
 		"check_code": rel.CheckCode, "verify_url": s.cfg.Registry.VerifyURL(rel.Reference, rel.CheckCode)})
 }
 
-// wrongCode charges a wrong check code to the client: it costs a token of the check-code
-// limiter, and with none left the request is answered 429 and wrongCode reports true.
-func (s *Server) wrongCode(w http.ResponseWriter, r *http.Request) bool {
-	if s.codes == nil {
+// codeRefused answers 429 to a client that has spent its wrong check codes, before its code
+// is judged (so that the answer to a right code cannot be told from a wrong one's), and
+// reports whether it did.
+func (s *Server) codeRefused(w http.ResponseWriter, r *http.Request) bool {
+	if s.codes == nil || r.URL.Query().Get("code") == "" {
 		return false
 	}
-	if ok, wait := s.codes.Allow(ratelimit.Key(r)); !ok {
+	if ok, wait := s.codes.Check(ratelimit.Key(r)); !ok {
 		ratelimit.TooMany(w, wait)
 		return true
 	}
 	return false
 }
 
+// wrongCode charges a wrong check code to the client: a token of the check-code limiter.
+func (s *Server) wrongCode(r *http.Request) {
+	if s.codes != nil && r.URL.Query().Get("code") != "" {
+		s.codes.Allow(ratelimit.Key(r))
+	}
+}
+
 // releasedFile serves the released bytes, to members with a role and to whoever gives the
 // letter's check code (?code=): released letters are confidential, not public.
 func (s *Server) releasedFile(w http.ResponseWriter, r *http.Request) {
-	data, rel, err := s.cfg.Registry.ReleasedFile(r.Context(), actor(r), r.PathValue("ref"), r.URL.Query().Get("code"))
-	if errors.Is(err, registry.ErrNotFound) && r.URL.Query().Get("code") != "" && s.wrongCode(w, r) {
+	if s.codeRefused(w, r) {
 		return
+	}
+	data, rel, err := s.cfg.Registry.ReleasedFile(r.Context(), actor(r), r.PathValue("ref"), r.URL.Query().Get("code"))
+	if errors.Is(err, registry.ErrNotFound) {
+		s.wrongCode(r)
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -226,9 +237,12 @@ func (s *Server) releasedFile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) letterSeal(w http.ResponseWriter, r *http.Request) {
-	sl, err := s.cfg.Registry.Seal(r.Context(), actor(r), r.PathValue("ref"), r.URL.Query().Get("code"))
-	if errors.Is(err, registry.ErrNotFound) && r.URL.Query().Get("code") != "" && s.wrongCode(w, r) {
+	if s.codeRefused(w, r) {
 		return
+	}
+	sl, err := s.cfg.Registry.Seal(r.Context(), actor(r), r.PathValue("ref"), r.URL.Query().Get("code"))
+	if errors.Is(err, registry.ErrNotFound) {
+		s.wrongCode(r)
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -265,10 +279,13 @@ func (s *Server) letterStatus(w http.ResponseWriter, r *http.Request) {
 	case a.Member != nil && len(a.Member.Roles) > 0:
 		st, err = s.cfg.Registry.MemberStatus(r.Context(), a, ref)
 	case code != "":
+		if s.codeRefused(w, r) {
+			return
+		}
 		var ok bool
 		st, ok, err = s.cfg.Registry.StatusWithCode(r.Context(), ref, code)
-		if err == nil && !ok && s.wrongCode(w, r) {
-			return
+		if err == nil && !ok {
+			s.wrongCode(r)
 		}
 	default:
 		st, err = s.cfg.Registry.StatusOf(r.Context(), ref)

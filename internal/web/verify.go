@@ -72,15 +72,16 @@ func (h *Handler) verifyRef(w http.ResponseWriter, r *http.Request) {
 // public answer for the reference and costs the client a token of the check-code limiter.
 func (h *Handler) verifyCode(w http.ResponseWriter, r *http.Request) {
 	ref, code := r.PathValue("ref"), strings.ToLower(r.PathValue("code"))
+	if h.codeRefused(w, r) {
+		return
+	}
 	st, ok, err := h.cfg.Registry.StatusWithCode(r.Context(), ref, code)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	if !ok {
-		if h.wrongCode(w, r) {
-			return
-		}
+		h.wrongCode(r)
 		h.render(w, r, http.StatusOK, "result", page{Title: title(st.Outcome), Data: &result{Status: st, Asked: ref, ByReference: true}})
 		return
 	}
@@ -88,16 +89,24 @@ func (h *Handler) verifyCode(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "result", page{Title: title(st.Outcome), Data: res})
 }
 
-// wrongCode charges a wrong check code to the client, and answers 429 when it has none left.
-func (h *Handler) wrongCode(w http.ResponseWriter, r *http.Request) bool {
-	if h.cfg.CodeLimiter == nil {
+// codeRefused answers 429 to a client that has spent its wrong check codes, before its code
+// is judged, and reports whether it did.
+func (h *Handler) codeRefused(w http.ResponseWriter, r *http.Request) bool {
+	if h.cfg.CodeLimiter == nil || r.PathValue("code") == "" {
 		return false
 	}
-	if ok, wait := h.cfg.CodeLimiter.Allow(ratelimit.Key(r)); !ok {
+	if ok, wait := h.cfg.CodeLimiter.Check(ratelimit.Key(r)); !ok {
 		ratelimit.TooMany(w, wait)
 		return true
 	}
 	return false
+}
+
+// wrongCode charges a wrong check code to the client: a token of the check-code limiter.
+func (h *Handler) wrongCode(r *http.Request) {
+	if h.cfg.CodeLimiter != nil && r.PathValue("code") != "" {
+		h.cfg.CodeLimiter.Allow(ratelimit.Key(r))
+	}
 }
 
 // heldFile serves the released file, or its seal, to the holder of the check code.
@@ -106,11 +115,14 @@ func (h *Handler) heldFile(seal bool) http.HandlerFunc {
 		ctx, ref, code := r.Context(), r.PathValue("ref"), strings.ToLower(r.PathValue("code"))
 		a := session(r).actor()
 		w.Header().Set("Cache-Control", "no-store")
+		if h.codeRefused(w, r) {
+			return
+		}
 		if seal {
 			sl, err := h.cfg.Registry.Seal(ctx, a, ref, code)
 			if err != nil {
-				if errors.Is(err, registry.ErrNotFound) && h.wrongCode(w, r) {
-					return
+				if errors.Is(err, registry.ErrNotFound) {
+					h.wrongCode(r)
 				}
 				h.fail(w, r, err)
 				return
@@ -122,8 +134,8 @@ func (h *Handler) heldFile(seal bool) http.HandlerFunc {
 		}
 		data, rel, err := h.cfg.Registry.ReleasedFile(ctx, a, ref, code)
 		if err != nil {
-			if errors.Is(err, registry.ErrNotFound) && h.wrongCode(w, r) {
-				return
+			if errors.Is(err, registry.ErrNotFound) {
+				h.wrongCode(r)
 			}
 			h.fail(w, r, err)
 			return
