@@ -180,6 +180,17 @@ type PolicyRecord struct {
 	Time       time.Time `json:"time"`
 }
 
+// record is what every public record has: the office it is of and its commitment.
+type record interface {
+	parts() (office string, commitment []byte)
+}
+
+func (r *ReleaseRecord) parts() (string, []byte)      { return r.Office, r.Commitment }
+func (r *RetractionRecord) parts() (string, []byte)   { return r.Office, r.Commitment }
+func (r *SupersessionRecord) parts() (string, []byte) { return r.Office, r.Commitment }
+func (r *KeyRecord) parts() (string, []byte)          { return r.Office, r.Commitment }
+func (r *PolicyRecord) parts() (string, []byte)       { return r.Office, r.Commitment }
+
 // NewReleaseRecord returns the record committing to st through o, disclosing the fields d.
 func NewReleaseRecord(st *ReleaseStatement, o *Opening, d *Disclosure) *ReleaseRecord {
 	return &ReleaseRecord{Office: st.Office, Commitment: o.Commitment(entry.Release), SignerKeys: SignerKeys(st),
@@ -316,7 +327,7 @@ func Record(e *entry.Entry) (any, error) {
 	if e.V() != entry.V2 {
 		return nil, errors.New("record: not a version 2 entry")
 	}
-	var rec any
+	var rec record
 	switch e.Kind {
 	case entry.Release:
 		rec = new(ReleaseRecord)
@@ -343,27 +354,16 @@ func Record(e *entry.Entry) (any, error) {
 // validRecord checks what the canonical encoding alone does not: a 32-byte commitment, a
 // release's signer keys as a list (never null, so that a record has one encoding) and a
 // disclosure that discloses something, or null.
-func validRecord(rec any) error {
-	var c []byte
-	switch r := rec.(type) {
-	case *ReleaseRecord:
-		c = r.Commitment
+func validRecord(rec record) error {
+	if r, ok := rec.(*ReleaseRecord); ok {
 		if r.SignerKeys == nil {
 			return errors.New("signer_keys is null, not a list")
 		}
 		if r.Disclosed != nil && len(disclosedFields(r.Disclosed)) == 0 {
 			return errors.New("an empty disclosure (write null)")
 		}
-	case *RetractionRecord:
-		c = r.Commitment
-	case *SupersessionRecord:
-		c = r.Commitment
-	case *KeyRecord:
-		c = r.Commitment
-	case *PolicyRecord:
-		c = r.Commitment
 	}
-	if len(c) != sha256.Size {
+	if _, c := rec.parts(); len(c) != sha256.Size {
 		return fmt.Errorf("a commitment of %d bytes, not %d", len(c), sha256.Size)
 	}
 	return nil

@@ -123,27 +123,34 @@ version-3           seals/version-3.json          letter.txt          trust.json
 	return a
 }
 
-// TestSealVectors checks that the vectors are up to date, then verifies them as read from the
-// file, as an outside implementer would.
-func TestSealVectors(t *testing.T) {
-	got := txtar.Format(buildVectors(t))
+// checkVectors writes the vectors built with -update, checks that the file holds exactly
+// them, and returns its files by name, as read from the file.
+func checkVectors(t *testing.T, path string, built *txtar.Archive) map[string][]byte {
+	t.Helper()
+	got := txtar.Format(built)
 	if *update {
-		if err := os.WriteFile(vectorsFile, got, 0o644); err != nil {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	want, err := os.ReadFile(vectorsFile)
+	want, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Fatalf("%s is out of date or the format changed; see the file's comment", vectorsFile)
+		t.Fatalf("%s is out of date or the format changed; see the file's comment", path)
 	}
-
 	files := map[string][]byte{}
 	for _, f := range txtar.Parse(want).Files {
 		files[f.Name] = f.Data
 	}
+	return files
+}
+
+// TestSealVectors checks that the vectors are up to date, then verifies them as read from the
+// file, as an outside implementer would.
+func TestSealVectors(t *testing.T) {
+	files := checkVectors(t, vectorsFile, buildVectors(t))
 	verifiers := map[string]*Verifier{}
 	for _, line := range strings.Split(strings.TrimSpace(string(files["expect"])), "\n") {
 		f := strings.Fields(line)

@@ -237,24 +237,7 @@ func outcome(t testing.TB, err error) string {
 // the file, as an outside implementer would: each seal with a verifier that has verified the
 // cases before it and with a fresh one, which must agree.
 func TestSealVectorsV2(t *testing.T) {
-	got := txtar.Format(buildVectorsV2(t))
-	if *update {
-		if err := os.WriteFile(vectorsV2File, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(vectorsV2File)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s is out of date or the format changed; see the file's comment", vectorsV2File)
-	}
-
-	files := map[string][]byte{}
-	for _, f := range txtar.Parse(want).Files {
-		files[f.Name] = f.Data
-	}
+	files := checkVectors(t, vectorsV2File, buildVectorsV2(t))
 	tr, err := ParseTrustRoot(files["trust.json"])
 	if err != nil {
 		t.Fatal(err)

@@ -228,22 +228,10 @@ func (v *Verifier) VerifyEntry(data []byte, index int64, proof tlog.RecordProof,
 			return nil, fmt.Errorf("verify %s entry: %w", e.Kind, err)
 		}
 		ve.Record = rec
-		switch rec := rec.(type) {
-		case *ReleaseRecord:
-			office = rec.Office
-		case *RetractionRecord:
-			office = rec.Office
-		case *SupersessionRecord:
-			office = rec.Office
-		case *KeyRecord:
-			office = rec.Office
-			if len(rec.PublicKey) != ed25519.PublicKeySize || rec.KeyID != dsse.KeyID(rec.PublicKey) {
-				return nil, fmt.Errorf("verify %s entry: %w: keyid %q is not the SHA-256 of a 32-byte public key", e.Kind, ErrMalformed, truncate(rec.KeyID))
-			}
-		case *PolicyRecord:
-			office = rec.Office
+		if kr, ok := rec.(*KeyRecord); ok && (len(kr.PublicKey) != ed25519.PublicKeySize || kr.KeyID != dsse.KeyID(kr.PublicKey)) {
+			return nil, fmt.Errorf("verify %s entry: %w: keyid %q is not the SHA-256 of a 32-byte public key", e.Kind, ErrMalformed, truncate(kr.KeyID))
 		}
-		if office != v.t.office {
+		if office, _ = rec.(record).parts(); office != v.t.office {
 			return nil, fmt.Errorf("verify %s entry: %w: record of office %q, trust root is for %q", e.Kind, ErrUntrustedKey, truncate(office), v.t.office)
 		}
 		return ve, nil
