@@ -216,6 +216,9 @@ func (r *Registry) addFingerprint(ctx context.Context, tx *store.Tx, letterID in
 // or unknown. Drafts are visible only to members with a role: for the public a text that
 // matches only drafts is "not an official letter of this office".
 func (r *Registry) Identify(ctx context.Context, a Actor, text string) (*Identification, error) {
+	// Browsers send pasted text with CRLF line endings: without this, every line of an exact
+	// copy would show as changed in the difference.
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	fp := identify.Compute(text)
 	if len(fp.Shingles) == 0 {
 		return nil, fmt.Errorf("%w: the text has no words to identify", ErrInvalid)

@@ -156,3 +156,35 @@ func TestIdentifyPartialTextBuysNothing(t *testing.T) {
 		t.Errorf("the whole text: %s, status %+v; want the holder's answer", whole.Outcome, whole.Status)
 	}
 }
+
+// TestIdentifyCRLF: text pasted in a browser arrives with CRLF line endings; an exact copy is
+// still the letter's text, and an altered one shows only the words that changed.
+func TestIdentifyCRLF(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	text := synth.Corpus{Seed: 13, FamilySize: 1}.Letter(0).Text()
+	ref, _ := o.released(t, text)
+	crlf := strings.ReplaceAll(text, "\n", "\r\n")
+	got, err := o.r.Identify(ctx, o.reviewer, crlf)
+	if err != nil || got.Outcome != Valid || got.Reference != ref || got.Match != "exact" {
+		t.Fatalf("the letter pasted with CRLF: %+v, %v", got, err)
+	}
+	words := strings.Fields(text)
+	altered := strings.Replace(crlf, words[len(words)/2], "mkraltered", 1)
+	got, err = o.r.Identify(ctx, o.reviewer, altered)
+	if err != nil || got.Outcome != Altered {
+		t.Fatalf("an altered copy with CRLF: %+v, %v", got, err)
+	}
+	changed := 0
+	for _, op := range got.Diff {
+		if op.Op != "equal" {
+			changed++
+			if strings.Contains(op.Text, "\r") {
+				t.Errorf("the difference shows a carriage return: %q", op.Text)
+			}
+		}
+	}
+	if changed > 2 {
+		t.Errorf("one word changed, %d runs differ: %+v", changed, got.Diff)
+	}
+}

@@ -92,6 +92,7 @@ func New(cfg Config) *Handler {
 // Register adds the routes to mux.
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", h.withSession(h.landing))
+	mux.HandleFunc("GET /", h.withSession(h.notFound))
 	mux.HandleFunc("GET /log/{$}", h.withSession(h.logPage))
 	mux.HandleFunc("GET /log", h.withSession(h.logPage))
 	if h.cfg.Registry == nil {
@@ -161,6 +162,18 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(b.Bytes())
+}
+
+// notFound answers a GET for a path nothing serves: a page for people, JSON for the API.
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		w.Write([]byte(`{"error":"no such endpoint"}` + "\n"))
+		return
+	}
+	h.render(w, r, http.StatusNotFound, "error", page{Title: "Page not found",
+		Error: "There is no page at this address. To check a letter, use the verify page; its QR code leads to the right page."})
 }
 
 // fail shows err as a page with the status it maps to; anything unexpected is logged.
