@@ -46,27 +46,36 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.Execute()
+	c, err := root.ExecuteC()
 	if err == nil {
 		return ExitOK
 	}
+	code, hint := ExitError, ""
 	var ve *verifyExit
-	if errors.As(err, &ve) {
-		if ve.msg != "" {
-			fmt.Fprintf(stderr, "chancery: error: %s\n", ve.msg)
-		}
-		return ve.code
-	}
-	fmt.Fprintf(stderr, "chancery: error: %v\n", err)
-	var h *hinted
-	if errors.As(err, &h) {
-		fmt.Fprintf(stderr, "chancery: hint: %s\n", h.hint)
-	}
 	var f *failed
-	if errors.As(err, &f) {
-		return ExitFailed
+	var h *hinted
+	switch {
+	case errors.As(err, &ve):
+		code = ve.code
+	case errors.As(err, &f):
+		code = ExitFailed
 	}
-	return ExitError
+	if errors.As(err, &h) {
+		hint = h.hint
+	} else {
+		hint = usageHint(c, err)
+	}
+	switch msg := err.Error(); {
+	case msg == "": // verify printed its answers; the status says the rest
+	case c != nil && wantsJSON(c):
+		writeJSON(stderr, jsonError{Error: msg, Hint: hint})
+	default:
+		fmt.Fprintf(stderr, "chancery: error: %s\n", msg)
+		if hint != "" {
+			fmt.Fprintf(stderr, "chancery: hint: %s\n", hint)
+		}
+	}
+	return code
 }
 
 // globals are the flags every command shares.
@@ -92,7 +101,9 @@ Every command but init, serve and log is a client of the server: it reads CHANCE
 (default http://127.0.0.1:8080) and the member's token from CHANCERY_TOKEN.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		Version:       version(),
 	}
+	root.SetVersionTemplate("chancery {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return withHint(err, "see '%s --help'", c.CommandPath())
 	})
@@ -110,8 +121,10 @@ Every command but init, serve and log is a client of the server: it reads CHANCE
 	for _, c := range clientCmds {
 		addRemoteFlags(c, rm)
 	}
-	root.AddCommand(newInit(g), newServe(g), newLog(g))
+	root.AddCommand(newInit(g), newServe(g), newLog(g), newVersion())
 	root.AddCommand(clientCmds...)
+	addCompletions(root, rm)
+	addExamples(root)
 	return root
 }
 

@@ -60,7 +60,7 @@ moving its units out of the country over the coming days.
 // draft exported, the letter revised, approved, signed and released; a press statement
 // released and retracted with its reason; and a draft that was never released but leaked.
 // It writes the resulting files and the trust root to DIR/demo, and tells how to check them.
-func seedDemo(ctx context.Context, reg *registry.Registry, adminTok, dir string, w io.Writer) error {
+func seedDemo(ctx context.Context, reg *registry.Registry, adminTok, dir, url string, w io.Writer) error {
 	admin, err := actorFor(ctx, reg, adminTok)
 	if err != nil {
 		return err
@@ -221,14 +221,14 @@ func seedDemo(ctx context.Context, reg *registry.Registry, adminTok, dir string,
 chancery: files to check are in %s; for example:
   chancery verify --trust %s %s
   chancery verify --trust %s %s
-  chancery identify --text %s
+  chancery identify --url %s --text %s
 chancery: the demo members' tokens are in %s
-chancery: sign in to the web pages at /signin as dave (drafter), lena or cole (reviewers), alice (signer) or rory (release) with the password %q
+chancery: sign in to the web pages at %s/signin as dave (drafter), lena or cole (reviewers), alice (signer) or rory (release) with the password %q
 `, demoOffice, p.Name, posture, press, leak, out,
 		filepath.Join(out, "trust.json"), filepath.Join(out, releasedName(posture, "x.pdf")),
 		filepath.Join(out, "trust.json"), filepath.Join(out, leaked),
-		filepath.Join(out, "retyped-altered.txt"),
-		filepath.Join(out, "tokens.env"), demoPassword)
+		url, filepath.Join(out, "retyped-altered.txt"),
+		filepath.Join(out, "tokens.env"), url, demoPassword)
 	return nil
 }
 

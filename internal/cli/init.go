@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"time"
 
@@ -24,8 +25,10 @@ database, the transparency log's checkpoint key (log.key) and the office's relea
 (office.key), both mode 0600, and the first admin member. It prints the admin's token on the
 last line: it is shown once, and the registry keeps only its hash.
 
-The log origin names the log in every checkpoint and cannot change later. It defaults to
-the base URL's host and path followed by /log.
+The base URL (--url) is where verifiers and the QR codes of released letters reach the
+registry; without --url it is http:// and the address serve listens on (CHANCERY_LISTEN,
+default 127.0.0.1:8080). The log origin names the log in every checkpoint and cannot change
+later. It defaults to the base URL's host and path followed by /log. Init prints both.
 
 Released PDFs also carry an embedded X.509 signature, so that standard PDF readers show them
 as signed (the Ed25519 seal stays the primary proof). By default init creates an office CA
@@ -37,6 +40,13 @@ already has, pass --pdf-cert and --pdf-key (PEM; the certificate file may hold i
     --url https://letters.example.org`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			if !c.Flags().Changed("url") {
+				u, err := listenURL(defaultListen())
+				if err != nil {
+					return err
+				}
+				s.URL = u
+			}
 			pdfCert, err := pdfCertSetup(s.Office, certFile, keyFile, noCA)
 			if err != nil {
 				return err
@@ -45,15 +55,15 @@ already has, pass --pdf-cert and --pdf-key (PEM; the certificate file may hold i
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.ErrOrStderr(), "initialized %s\noffice:     %s (references %s-YYYY-NNNNNN)\nlog origin: %s\nlog key:    %s\nadmin %q token, shown once:\n",
-				d.Path, d.Settings.Office, d.Settings.Prefix, d.Settings.Origin, d.VerifierKey(), admin)
+			fmt.Fprintf(c.ErrOrStderr(), "initialized %s\noffice:     %s (references %s-YYYY-NNNNNN)\nurl:        %s\nlog origin: %s\nlog key:    %s\nadmin %q token, shown once:\n",
+				d.Path, d.Settings.Office, d.Settings.Prefix, d.Settings.URL, d.Settings.Origin, d.VerifierKey(), admin)
 			fmt.Fprintln(c.OutOrStdout(), tok)
 			return nil
 		},
 	}
 	c.Flags().StringVar(&s.Office, "office", "", "the office's name, as letters and statements spell it")
 	c.Flags().StringVar(&s.Prefix, "prefix", "", "reference prefix, capital letters or digits (e.g. TFN)")
-	c.Flags().StringVar(&s.URL, "url", "http://127.0.0.1:8080", "public base URL of the registry")
+	c.Flags().StringVar(&s.URL, "url", "", "public base URL of the registry (default http:// and $CHANCERY_LISTEN, else http://127.0.0.1:8080)")
 	c.Flags().StringVar(&s.Origin, "origin", "", "log origin (default: the URL's host and path + /log)")
 	c.Flags().StringVar(&admin, "admin", "admin", "name of the first admin member")
 	c.Flags().StringVar(&certFile, "pdf-cert", "", "import this PEM document-signing certificate (and chain) instead of creating an office CA")
@@ -64,6 +74,28 @@ already has, pass --pdf-cert and --pdf-key (PEM; the certificate file may hold i
 	c.MarkFlagRequired("office")
 	c.MarkFlagRequired("prefix")
 	return c
+}
+
+// defaultListen is the address serve listens on without --listen: CHANCERY_LISTEN, else
+// 127.0.0.1:8080.
+func defaultListen() string {
+	if l := os.Getenv("CHANCERY_LISTEN"); l != "" {
+		return l
+	}
+	return "127.0.0.1:8080"
+}
+
+// listenURL is the base URL of a registry served at the listen address: a host to reach it
+// by, not a wildcard address such as :8080 or 0.0.0.0:8080.
+func listenURL(listen string) (string, error) {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "", withHint(fmt.Errorf("listen address %q: %w", listen, err), "set CHANCERY_LISTEN to HOST:PORT, or pass --url")
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		return "", withHint(fmt.Errorf("listen address %q names no host the registry can be reached at", listen), "pass --url with the registry's public URL, e.g. --url https://letters.example.org")
+	}
+	return "http://" + listen, nil
 }
 
 // initRegistry creates the data directory, the empty log and the first admin.

@@ -19,6 +19,7 @@ import (
 func newMember(rm *remote) *cobra.Command {
 	c := &cobra.Command{Use: "member", Short: "Manage the office's members (admin)"}
 	var roles string
+	var addJSON bool
 	add := &cobra.Command{
 		Use:   "add NAME --role ROLE[,ROLE]",
 		Short: "Add a member and print their token (last line, shown once)",
@@ -31,15 +32,20 @@ The token is printed once, on the last line; the registry keeps only its hash.`,
 			if err != nil {
 				return err
 			}
+			if addJSON {
+				return writeJSON(c.OutOrStdout(), map[string]any{"name": args[0], "roles": splitList(roles), "token": tok})
+			}
 			fmt.Fprintf(c.ErrOrStderr(), "added %s (%s); their token, shown once:\n", args[0], roles)
 			fmt.Fprintln(c.OutOrStdout(), tok)
 			return nil
 		}),
 	}
+	addJSONFlag(add, &addJSON)
 	add.Flags().StringVar(&roles, "role", "", "comma-separated roles")
 	add.MarkFlagRequired("role")
 	c.AddCommand(add)
 	c.AddCommand(newMemberPassword(rm))
+	c.AddCommand(memberCommands(rm)...)
 	return c
 }
 
@@ -56,6 +62,7 @@ func splitList(s string) []string {
 func newKey(rm *remote) *cobra.Command {
 	c := &cobra.Command{Use: "key", Short: "Signer keys: create, register, revoke"}
 	var out, comment string
+	var keyJSON bool
 	newCmd := &cobra.Command{
 		Use:   "new --out FILE",
 		Short: "Create an encrypted Ed25519 signer key (FILE) and its public key (FILE.pub)",
@@ -68,6 +75,9 @@ comes from CHANCERY_PASSPHRASE_FILE, CHANCERY_PASSPHRASE or a prompt.`,
 			if err != nil {
 				return withHint(err, keys.PassphraseHint)
 			}
+			if err := keys.CheckNewPassphrase(pass); err != nil {
+				return withHint(err, "choose a longer passphrase, a few words are easy to type: it is all that protects the key if the file is copied")
+			}
 			k, err := keys.Generate()
 			if err != nil {
 				return err
@@ -75,10 +85,10 @@ comes from CHANCERY_PASSPHRASE_FILE, CHANCERY_PASSPHRASE or a prompt.`,
 			if err := keys.WriteNew(out, k, pass, keys.Comment(comment)); err != nil {
 				return err
 			}
-			fmt.Fprintf(c.OutOrStdout(), "wrote %s and %s.pub\n", out, out)
-			return nil
+			return printNewKey(c, out, k, keyJSON)
 		},
 	}
+	addJSONFlag(newCmd, &keyJSON)
 	newCmd.Flags().StringVar(&out, "out", "", "key file to create")
 	newCmd.Flags().StringVar(&comment, "comment", "", "comment for the public key")
 	newCmd.MarkFlagRequired("out")
@@ -132,7 +142,7 @@ func readUpload(path string) (client.File, error) {
 }
 
 func newLetter(rm *remote) *cobra.Command {
-	c := &cobra.Command{Use: "letter", Short: "Letters: create, revise, show"}
+	c := &cobra.Command{Use: "letter", Short: "Letters: create, revise, show, list, fetch"}
 	var subject, class, file string
 	var tags, to []string
 	newCmd := &cobra.Command{
@@ -254,7 +264,7 @@ verifying offline. It cannot be undone.`,
 	erase.Flags().StringVar(&eraseReason, "reason", "", "why (kept in the audit trail)")
 	erase.Flags().BoolVar(&yes, "yes", false, "confirm: the content cannot be recovered")
 	erase.MarkFlagRequired("reason")
-	c.AddCommand(newCmd, revise, show, erase)
+	c.AddCommand(newCmd, revise, show, newLetterList(rm), newLetterFetch(rm), erase)
 	return c
 }
 
@@ -277,19 +287,23 @@ func newApprove(rm *remote, reject bool) *cobra.Command {
 		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
-			if err := cl.Approve(ctx(c), args[0], version, comment, reject); err != nil {
+			decided, err := decideVersion(c, cl, args[0], version)
+			if err != nil {
+				return err
+			}
+			if err := cl.Approve(ctx(c), args[0], decided, comment, reject); err != nil {
 				return err
 			}
 			verb := "approved"
 			if reject {
 				verb = "rejected"
 			}
-			fmt.Fprintf(c.OutOrStdout(), "%s %s\n", verb, args[0])
+			fmt.Fprintf(c.OutOrStdout(), "%s %s %s\n", verb, args[0], decided)
 			return nil
 		}),
 	}
 	c.Flags().StringVar(&comment, "comment", "", "comment")
-	c.Flags().StringVar(&version, "version", "", "digest of the version you read (refused if it is not the latest)")
+	c.Flags().StringVar(&version, "version", "", "digest of the version you read (refused if it is not the latest); without it, the latest version is shown and its digest sent")
 	if reject {
 		c.MarkFlagRequired("comment")
 	}
@@ -306,11 +320,14 @@ metadata, policy), shows what you are signing, signs it locally with your key fi
 only the signature. The private key never leaves this machine.`,
 		Args: cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			if err := checkKeyFile(keyFile); err != nil {
+				return err
+			}
 			st, err := cl.SigningStatement(ctx(c), args[0])
 			if err != nil {
 				return err
 			}
-			id, sig, err := signStatement(c, keyFile, st)
+			id, sig, err := signStatement(c, args[0], keyFile, st)
 			if err != nil {
 				return err
 			}
@@ -328,35 +345,17 @@ only the signature. The private key never leaves this machine.`,
 
 func newRelease(rm *remote) *cobra.Command {
 	var dir string
+	var asJSON bool
 	c := &cobra.Command{
 		Use:   "release REF --out DIR",
 		Short: "Release a letter through the policy gate; writes the file and FILE.seal (release officer)",
 		Args:  cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
-			rel, err := cl.Release(ctx(c), args[0])
-			if err != nil {
-				return err
-			}
-			data, err := cl.ReleasedFile(ctx(c), args[0])
-			if err != nil {
-				return err
-			}
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-			name := filepath.Join(dir, releasedName(rel.Reference, rel.FileName))
-			if err := writeNew(name, data); err != nil {
-				return err
-			}
-			if err := writeNew(name+".seal", rel.Seal); err != nil {
-				return err
-			}
-			fmt.Fprintf(c.OutOrStdout(), "released %s (log entry %d)\nwrote %s\nwrote %s.seal\ncheck code %s: its holder sees the letter at %s\n",
-				rel.Reference, rel.LogIndex, name, name, rel.CheckCode, rel.VerifyURL)
-			return nil
+			return releaseTo(c, cl, args[0], dir, asJSON)
 		}),
 	}
 	c.Flags().StringVar(&dir, "out", ".", "directory for the released file and its seal")
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: reference, log_index, file, seal, file_digest, media_type, check_code, verify_url")
 	return c
 }
 
@@ -411,6 +410,9 @@ func newWithdraw(rm *remote, supersede bool) *cobra.Command {
 		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			if err := checkKeyFile(keyFile); err != nil {
+				return err
+			}
 			if supersede && reason == "" {
 				reason = "superseded by " + by
 			}
@@ -475,7 +477,8 @@ func newDraft(rm *remote) *cobra.Command {
 }
 
 func newAudit(rm *remote) *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	c := &cobra.Command{
 		Use:   "audit REF",
 		Short: "Print a letter's audit timeline",
 		Args:  cobra.ExactArgs(1),
@@ -484,6 +487,9 @@ func newAudit(rm *remote) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), nonNil(evs))
+			}
 			tw := tabwriter.NewWriter(c.OutOrStdout(), 2, 4, 2, ' ', 0)
 			for _, e := range evs {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Time, e.Actor, e.Action, e.Detail)
@@ -491,6 +497,8 @@ func newAudit(rm *remote) *cobra.Command {
 			return tw.Flush()
 		}),
 	}
+	addJSONFlag(c, &asJSON)
+	return c
 }
 
 func newTrust(rm *remote) *cobra.Command {

@@ -59,8 +59,18 @@ func newLog(g *globals) *cobra.Command {
 	return c
 }
 
+// logVerifyResult is what 'chancery log verify --json' prints for a sound log.
+type logVerifyResult struct {
+	Origin string `json:"origin"`
+	Size   int64  `json:"size"`
+	Root   string `json:"root"` // base64, as in checkpoints
+	// Consistent lists the sizes of the kept checkpoints proved to be prefixes of the log.
+	Consistent []int64 `json:"consistent"`
+}
+
 func newLogVerify(g *globals) *cobra.Command {
 	var older []string
+	var asJSON bool
 	c := &cobra.Command{
 		Use:   "verify",
 		Short: "Recompute the whole log and check it, and its consistency with kept checkpoints",
@@ -71,6 +81,9 @@ that every entry is a well-formed Chancery entry.
 With --checkpoint FILE (repeatable), it also checks that each checkpoint you kept earlier,
 for example one fetched from /log/checkpoint last month, is a prefix of today's log: that
 nothing was removed or rewritten since.
+
+--json prints {"origin", "size", "root", "consistent"} for a sound log; a failure is
+{"error": ...} on stderr, with the same exit status.
 
 Exit status: 0 the log is sound; 1 a check failed; 2 verification could not run.`,
 		Example: `  curl -s http://127.0.0.1:8080/log/checkpoint > old.checkpoint
@@ -113,6 +126,9 @@ Exit status: 0 the log is sound; 1 a check failed; 2 verification could not run.
 				return fmt.Errorf("log verify: could not check the log: %w", err)
 			}
 			w := c.OutOrStdout()
+			if asJSON {
+				return writeJSON(w, logVerifyResult{Origin: d.Settings.Origin, Size: rep.Size, Root: rep.Root.String(), Consistent: nonNil(rep.Consistent)})
+			}
 			fmt.Fprintf(w, "log %s is sound: %d entries, root %s\n", d.Settings.Origin, rep.Size, rep.Root)
 			for _, s := range rep.Consistent {
 				fmt.Fprintf(w, "consistent with the kept checkpoint of size %d\n", s)
@@ -121,5 +137,6 @@ Exit status: 0 the log is sound; 1 a check failed; 2 verification could not run.
 		},
 	}
 	c.Flags().StringArrayVar(&older, "checkpoint", nil, "an earlier signed checkpoint to check consistency with (repeatable)")
+	addJSONFlag(c, &asJSON)
 	return c
 }

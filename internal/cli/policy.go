@@ -131,10 +131,15 @@ given under the previous policy stop counting: reviewers approve again under the
 			return nil
 		}),
 	}
+	var explainJSON bool
 	explain := &cobra.Command{
 		Use:   "explain REF",
 		Short: "Show each requirement of a letter's release, who met it and what is missing",
-		Args:  cobra.ExactArgs(1),
+		Long: `Explain shows the release decision for a letter's latest version: whether the policy in
+force allows it, the rules that apply, each requirement with who met it or what is missing,
+and notes on evidence that did not count. --json prints the decision as the API gives it
+(allowed, policy, rules, requirements, notes).`,
+		Args: cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			v, err := cl.Letter(ctx(c), args[0])
 			if err != nil {
@@ -143,10 +148,14 @@ given under the previous policy stop counting: reviewers approve again under the
 			if v.Decision == nil {
 				return errors.New(args[0] + " is " + v.State + ": there is no release left to decide")
 			}
+			if explainJSON {
+				return writeJSON(c.OutOrStdout(), v.Decision)
+			}
 			printDecision(c.OutOrStdout(), v.Decision)
 			return nil
 		}),
 	}
+	addJSONFlag(explain, &explainJSON)
 	c.AddCommand(check, test, adopt, explain)
 	return c
 }

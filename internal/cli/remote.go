@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/keys"
+	"github.com/chancery/chancery/internal/seal"
 	"github.com/spf13/cobra"
 )
 
@@ -51,11 +53,16 @@ func (rm *remote) client(needToken bool) (*client.Client, error) {
 // apiErr adds hints to the server's refusals.
 func apiErr(err error) error {
 	var ae *client.APIError
+	var h *hinted
 	switch {
+	case errors.As(err, &h): // a command's own hint says more (release: fetch what was released)
+		return err
 	case errors.Is(err, client.ErrUnreachable):
 		return withHint(err, "is 'chancery serve' running at CHANCERY_URL? (default http://127.0.0.1:8080)")
 	case errors.As(err, &ae) && ae.Status == 401:
 		return withHint(err, "check CHANCERY_TOKEN")
+	case errors.As(err, &ae) && ae.Status == 429:
+		return withHint(err, "the registry limits how fast the public may ask: wait a minute, or ask with a member's token (CHANCERY_TOKEN), which is not limited")
 	case errors.As(err, &ae) && ae.Status == 422 && ae.Decision != nil:
 		return withHint(err, "see what the release still needs with 'chancery letter show REF'")
 	}
@@ -68,22 +75,56 @@ func addRemoteFlags(c *cobra.Command, rm *remote) {
 
 // loadKey loads an encrypted signer key file, asking for its passphrase.
 func loadKey(c *cobra.Command, path string) (ed25519.PrivateKey, error) {
+	if err := checkKeyFile(path); err != nil {
+		return nil, err
+	}
 	pass, err := keys.Passphrase("passphrase for "+filepath.Base(path)+": ", os.Stdin, c.ErrOrStderr())
 	if err != nil {
 		return nil, withHint(err, keys.PassphraseHint)
 	}
 	k, err := keys.Load(path, pass)
-	if err != nil {
-		return nil, fmt.Errorf("load key %s: %w", path, err)
+	if errors.Is(err, keys.ErrWrongPassphrase) {
+		return nil, withHint(fmt.Errorf("the passphrase does not open %s", path),
+			"type the passphrase chosen with 'chancery key new' (or check %s and %s); nothing was signed", keys.PassphraseEnv, keys.PassphraseFileEnv)
 	}
-	return k, nil
+	return k, err
 }
 
-// signStatement shows the statement, loads the key file and signs the statement's DSSE PAE
-// locally, returning the key ID and the signature.
-func signStatement(c *cobra.Command, keyFile string, st *client.Statement) (string, []byte, error) {
-	fmt.Fprintf(c.ErrOrStderr(), "signing %s\n", st.Statement)
-	return signRecord(c, keyFile, st)
+// checkKeyFile refuses, before the passphrase is asked, a key file that is missing or is the
+// public key that 'chancery key new' writes beside it.
+func checkKeyFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return withHint(fmt.Errorf("key file: %w", err), "pass the key file 'chancery key new --out FILE' wrote, with --key FILE")
+	}
+	defer f.Close()
+	head := make([]byte, len(keys.PublicKeyPrefix)+1)
+	n, _ := io.ReadFull(f, head)
+	if string(head[:n]) == keys.PublicKeyPrefix+" " {
+		return withHint(fmt.Errorf("%s is a public key: signing needs the private key file", path),
+			"pass the file without .pub, e.g. --key %s; the .pub file is for 'chancery key register'", strings.TrimSuffix(path, ".pub"))
+	}
+	return nil
+}
+
+// signStatement loads the key file, checks that the statement is for the letter ref, signs
+// the statement's DSSE PAE locally and returns the key ID and the signature. Once the key is
+// loaded it shows, in a few words, what is being signed.
+func signStatement(c *cobra.Command, ref, keyFile string, st *client.Statement) (string, []byte, error) {
+	var ss seal.SigningStatement
+	if err := seal.Unmarshal(st.Statement, &ss); err != nil {
+		return "", nil, fmt.Errorf("the registry's signing statement does not check out, nothing was signed: %w", err)
+	}
+	if ss.Reference != ref {
+		return "", nil, fmt.Errorf("the registry sent the signing statement of %s, not %s: nothing was signed", ss.Reference, ref)
+	}
+	id, sig, err := signRecord(c, keyFile, st)
+	if err != nil {
+		return "", nil, err
+	}
+	fmt.Fprintf(c.ErrOrStderr(), "signing %s %q (%s, to %s), version %d %s, under policy %s, with key %s\n",
+		ss.Reference, ss.Subject, ss.Class, strings.Join(ss.Addressees, "; "), ss.Version, ss.Digest, short(string(ss.Policy)), short(id))
+	return id, sig, nil
 }
 
 // signRecord signs st with the key in keyFile, printing nothing.

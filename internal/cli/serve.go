@@ -49,9 +49,6 @@ sample entries and deletes the directory on exit.`,
 				defer os.RemoveAll(tmp)
 				path = tmp
 			}
-			if !c.Flags().Changed("url") {
-				base = "http://" + listen
-			}
 			if debugAddr != "" {
 				if err := serveDebug(debugAddr); err != nil {
 					return err
@@ -60,12 +57,8 @@ sample entries and deletes the directory on exit.`,
 			return serve(c, path, listen, base, demo, server.Config{MaxUpload: maxUpload, Secure: secure, RateLimit: rateLimit})
 		},
 	}
-	listenDef := os.Getenv("CHANCERY_LISTEN")
-	if listenDef == "" {
-		listenDef = "127.0.0.1:8080"
-	}
-	c.Flags().StringVar(&listen, "listen", listenDef, "address to listen on (env CHANCERY_LISTEN)")
-	c.Flags().StringVar(&base, "url", "", "public base URL, when serve initializes the data directory (default http://LISTEN)")
+	c.Flags().StringVar(&listen, "listen", defaultListen(), "address to listen on (env CHANCERY_LISTEN)")
+	c.Flags().StringVar(&base, "url", "", "public base URL, when serve initializes the data directory (default http:// and the address it listens on)")
 	c.Flags().Int64Var(&maxUpload, "max-upload", server.DefaultMaxUpload, "largest letter file accepted, in bytes")
 	c.Flags().BoolVar(&secure, "secure", false, "mark session cookies Secure and send HSTS: set it when a TLS proxy fronts the server")
 	c.Flags().Float64Var(&rateLimit, "rate-limit", server.DefaultRateLimit, "requests per second each client address may make to the public verify pages and API; negative disables the limit (load tests only)")
@@ -74,16 +67,30 @@ sample entries and deletes the directory on exit.`,
 	return c
 }
 
-// serve runs the server; opts carries the command line's server settings.
+// serve runs the server; opts carries the command line's server settings. It binds the
+// listen address first, so that a busy port fails at once, before a demo is built, and so that
+// a registry it initializes (and the demo's commands) name the port it got (--listen :0).
+// Without base, that base URL is http:// and the bound address.
 func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.Config) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(c.ErrOrStderr(), nil))
 
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return withHint(err, "another process may be using %s; pass --listen 127.0.0.1:PORT", listen)
+	}
+	defer ln.Close()
 	d, err := datadir.Open(path)
 	fresh := false
 	var tok string
 	if errors.Is(err, datadir.ErrNotInitialized) {
+		if base == "" {
+			var lerr error
+			if base, lerr = listenURL(ln.Addr().String()); lerr != nil {
+				return lerr
+			}
+		}
 		s := datadir.Settings{Office: "Chancery office", Prefix: "CHY", URL: base}
 		if demo {
 			s.Office, s.Prefix = demoOffice, "TFN"
@@ -109,16 +116,12 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	}
 	defer st.Close()
 	if demo && fresh {
-		if err := seedDemo(ctx, st.Registry, tok, d.Path, c.ErrOrStderr()); err != nil {
+		if err := seedDemo(ctx, st.Registry, tok, d.Path, d.Settings.URL, c.ErrOrStderr()); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
 	db, lg := st.DB, st.Log
 
-	ln, err := net.Listen("tcp", listen)
-	if err != nil {
-		return withHint(err, "another process may be using %s; pass --listen 127.0.0.1:PORT", listen)
-	}
 	srv := &http.Server{
 		Handler: server.New(server.Config{
 			Log: lg, DB: db, VerifierKey: d.VerifierKey(), Origin: d.Settings.Origin, Logger: logger, Registry: st.Registry,

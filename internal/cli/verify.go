@@ -122,6 +122,7 @@ Exit status: 0 every file is valid; 1 some file is not; 2 verification could not
 			// less often; the heap stays small either way.
 			defer debug.SetGCPercent(debug.SetGCPercent(400))
 			vf := &verifier{v: v, cl: cl, c: c, seal: sealFile}
+			prog := newProgress(c.ErrOrStderr(), len(files))
 			results := make([]VerifyResult, len(files))
 			var next atomic.Int64
 			var wg sync.WaitGroup
@@ -136,10 +137,12 @@ Exit status: 0 every file is valid; 1 some file is not; 2 verification could not
 							return
 						}
 						results[i], buf = vf.verify(files[i], buf)
+						prog.step()
 					}
 				}()
 			}
 			wg.Wait()
+			prog.finish()
 			return report(c, results, asJSON)
 		},
 	}
@@ -162,6 +165,7 @@ func collectFiles(args []string) ([]string, error) {
 			out = append(out, a)
 			continue
 		}
+		before := len(out)
 		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -173,6 +177,11 @@ func collectFiles(args []string) ([]string, error) {
 		})
 		if err != nil {
 			return nil, err
+		}
+		// A folder with nothing to check is a mistake (a wrong path, files not copied yet),
+		// not a success: no letter in it was shown valid.
+		if len(out) == before {
+			return nil, withHint(fmt.Errorf("%s holds no files to verify", a), "pass the folder of the letters, or the files themselves; .seal files are read beside their letters, not verified alone")
 		}
 	}
 	return out, nil
@@ -252,14 +261,17 @@ func (vf *verifier) check(res VerifyResult, digest seal.Digest) VerifyResult {
 	case err == nil:
 		s, err := seal.Parse(sb)
 		if err != nil {
-			res.Outcome, res.Message = registry.Invalid, "invalid: the seal is malformed: "+err.Error()
+			res.Outcome, res.Message = registry.Invalid, damagedSeal(sealPath, err)
 			return res
 		}
 		r, err := vf.v.Verify(s, digest)
 		if err != nil {
 			res.Outcome, res.Message = registry.Invalid, "invalid: "+err.Error()
-			if errors.Is(err, seal.ErrDigestMismatch) {
+			switch {
+			case errors.Is(err, seal.ErrDigestMismatch):
 				res.Message = "invalid: this file is not the sealed letter: it was altered, or the seal belongs to another file"
+			case errors.Is(err, seal.ErrMalformed):
+				res.Message = damagedSeal(sealPath, err)
 			}
 			return res
 		}
@@ -408,23 +420,22 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 	return res
 }
 
+// damagedSeal says in plain words that a seal file cannot be read, with the parser's detail
+// last, for whoever investigates.
+func damagedSeal(path string, err error) string {
+	return fmt.Sprintf("invalid: the seal is damaged: %s is not a seal that can be checked (it was cut short or edited); ask the office for the letter's seal again (%v)", path, err)
+}
+
 func fromRelease(res *VerifyResult, s *seal.ReleaseStatement, index int64) {
 	res.Reference, res.Office, res.Subject = s.Reference, s.Office, s.Subject
-	res.Signers = nil
-	for _, sg := range s.Signatures {
-		res.Signers = append(res.Signers, sg.Signer)
-	}
+	res.Signers = signerNames(s)
 	at, idx := s.ReleasedAt, index
 	res.ReleasedAt, res.LogIndex = &at, &idx
 }
 
 func validMessage(s *seal.ReleaseStatement, index int64) string {
-	var signers []string
-	for _, sg := range s.Signatures {
-		signers = append(signers, sg.Signer)
-	}
 	return fmt.Sprintf("valid: %s %q, released by %s on %s, signed by %s (log entry %d)",
-		s.Reference, s.Subject, s.Office, s.ReleasedAt.Format("2006-01-02 15:04 MST"), strings.Join(signers, ", "), index)
+		s.Reference, s.Subject, s.Office, s.ReleasedAt.Format("2006-01-02 15:04 MST"), strings.Join(signerNames(s), ", "), index)
 }
 
 // report prints the results and turns them into the exit status.
@@ -432,14 +443,19 @@ func report(c *cobra.Command, results []VerifyResult, asJSON bool) error {
 	w := bufio.NewWriter(c.OutOrStdout())
 	defer w.Flush()
 	enc := json.NewEncoder(w)
+	color := !asJSON && useColor(c.OutOrStdout())
 	notValid, errs := 0, 0
 	for _, r := range results {
+		msg := printable(r.Message) // the registry's and the seal's text, escaped before colour
+		if color {
+			msg = colorOutcome(r.Outcome, msg)
+		}
 		if asJSON {
 			enc.Encode(r)
 		} else if len(results) == 1 {
-			fmt.Fprintln(w, r.Message)
+			fmt.Fprintln(w, msg)
 		} else {
-			fmt.Fprintf(w, "%s: %s\n", r.File, r.Message)
+			fmt.Fprintf(w, "%s: %s\n", printable(r.File), msg)
 		}
 		switch r.Outcome {
 		case registry.Valid:

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,7 @@ type Client struct {
 	Base  string // e.g. "http://127.0.0.1:8080"
 	Token string
 	HTTP  *http.Client
+	gate  retryGate // 429 retries take turns (see send)
 }
 
 // New returns a client for base with an optional bearer token.
@@ -60,7 +62,7 @@ func (c *Client) do(ctx context.Context, method, path string, body io.Reader, ct
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
-	resp, err := c.HTTP.Do(req)
+	resp, err := c.send(req)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
@@ -198,6 +200,26 @@ func (c *Client) Revise(ctx context.Context, r string, f File) (*Created, error)
 func (c *Client) Letter(ctx context.Context, r string) (*registry.LetterView, error) {
 	var out registry.LetterView
 	err := c.json(ctx, "GET", ref(r), nil, &out)
+	return &out, err
+}
+
+// Letters lists the letters q selects, newest first.
+func (c *Client) Letters(ctx context.Context, q registry.LetterQuery) (*registry.LetterList, error) {
+	v := url.Values{}
+	for k, s := range map[string]string{"state": q.State, "class": q.Class, "q": q.Text} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	if q.Limit != 0 {
+		v.Set("limit", strconv.Itoa(q.Limit))
+	}
+	path := "/api/v1/letters"
+	if len(v) > 0 {
+		path += "?" + v.Encode()
+	}
+	var out registry.LetterList
+	err := c.json(ctx, "GET", path, nil, &out)
 	return &out, err
 }
 

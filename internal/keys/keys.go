@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"filippo.io/age"
 	"filippo.io/age/armor"
@@ -45,6 +46,23 @@ const maxPublicKeySize = 4 << 10
 
 // ErrWrongPassphrase is returned by Load when the passphrase does not open the key file.
 var ErrWrongPassphrase = errors.New("wrong passphrase")
+
+// MinPassphraseLength is the fewest characters a new key file's passphrase may have: the
+// same as a member's sign-in password (registry.MinPasswordLength), which guards less.
+const MinPassphraseLength = 12
+
+// ErrShortPassphrase is returned by WriteNew for a passphrase shorter than
+// MinPassphraseLength.
+var ErrShortPassphrase = fmt.Errorf("a key's passphrase needs at least %d characters", MinPassphraseLength)
+
+// CheckNewPassphrase returns ErrShortPassphrase if p is too short for a new key file. Key
+// files written before the minimum still open with theirs.
+func CheckNewPassphrase(p string) error {
+	if utf8.RuneCountInString(p) < MinPassphraseLength {
+		return ErrShortPassphrase
+	}
+	return nil
+}
 
 // Generate returns a new Ed25519 private key from the operating system's random source.
 func Generate() (ed25519.PrivateKey, error) {
@@ -72,12 +90,16 @@ func Comment(c string) Option { return func(o *options) { o.comment = c } }
 func WorkFactor(logN int) Option { return func(o *options) { o.workFactor = logN } }
 
 // WriteNew writes priv to a new file at path, encrypted with passphrase (armored age, scrypt
-// recipient, mode 0600), and its public key line to path+".pub". Neither file may exist. Both
+// recipient, mode 0600), and its public key line to path+".pub". The passphrase must pass
+// CheckNewPassphrase. Neither file may exist. Both
 // are synced, and the directory too, before WriteNew returns; on failure neither is left.
 func WriteNew(path string, priv ed25519.PrivateKey, passphrase string, opts ...Option) (err error) {
 	var o options
 	for _, f := range opts {
 		f(&o)
+	}
+	if err := CheckNewPassphrase(passphrase); err != nil {
+		return fmt.Errorf("write key %s: %w", path, err)
 	}
 	if len(priv) != ed25519.PrivateKeySize {
 		return fmt.Errorf("write key %s: not an Ed25519 private key", path)

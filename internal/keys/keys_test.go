@@ -78,7 +78,7 @@ func TestWriteNewExclusive(t *testing.T) {
 	if err := os.WriteFile(path, []byte("precious"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteNew(path, priv, "p", fast); !errors.Is(err, fs.ErrExist) {
+	if err := WriteNew(path, priv, "a passphrase", fast); !errors.Is(err, fs.ErrExist) {
 		t.Fatalf("over an existing key: %v", err)
 	}
 	if b, _ := os.ReadFile(path); string(b) != "precious" {
@@ -91,7 +91,7 @@ func TestWriteNewExclusive(t *testing.T) {
 	// An existing public key file: nothing is left behind, not even the new key file.
 	path2 := filepath.Join(dir, "k2")
 	os.WriteFile(path2+".pub", []byte("other"), 0o644)
-	if err := WriteNew(path2, priv, "p", fast); !errors.Is(err, fs.ErrExist) {
+	if err := WriteNew(path2, priv, "a passphrase", fast); !errors.Is(err, fs.ErrExist) {
 		t.Fatalf("over an existing public key: %v", err)
 	}
 	if _, err := os.Stat(path2); !errors.Is(err, fs.ErrNotExist) {
@@ -101,10 +101,13 @@ func TestWriteNewExclusive(t *testing.T) {
 	if err := WriteNew(filepath.Join(dir, "k3"), priv, "", fast); err == nil {
 		t.Fatal("empty passphrase accepted")
 	}
-	if err := WriteNew(filepath.Join(dir, "k4"), priv, "p", Comment("two\nlines"), fast); err == nil {
+	if err := WriteNew(filepath.Join(dir, "k6"), priv, "eleven char", fast); !errors.Is(err, ErrShortPassphrase) {
+		t.Fatalf("a passphrase of %d characters: %v", len("eleven char"), err)
+	}
+	if err := WriteNew(filepath.Join(dir, "k4"), priv, "a passphrase", Comment("two\nlines"), fast); err == nil {
 		t.Fatal("comment with a newline accepted")
 	}
-	if err := WriteNew(filepath.Join(dir, "k5"), priv[:32], "p", fast); err == nil {
+	if err := WriteNew(filepath.Join(dir, "k5"), priv[:32], "a passphrase", fast); err == nil {
 		t.Fatal("short key accepted")
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
@@ -120,7 +123,7 @@ func TestDefaultWorkFactor(t *testing.T) {
 	}
 	priv, _ := Generate()
 	path := filepath.Join(t.TempDir(), "k")
-	if err := WriteNew(path, priv, "p"); err != nil {
+	if err := WriteNew(path, priv, "a passphrase"); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(path)

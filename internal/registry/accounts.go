@@ -115,7 +115,7 @@ func (r *Registry) SetPassword(ctx context.Context, a Actor, name, password stri
 }
 
 // CheckPassword returns the member name if password is theirs. Every failure (no such member,
-// no password set, a wrong password) is the same ErrUnauthenticated and takes the same time,
+// no password set, a wrong password, a disabled member) is the same ErrUnauthenticated and takes the same time,
 // so that the answer does not tell which names exist.
 func (r *Registry) CheckPassword(ctx context.Context, name, password string) (*store.Member, error) {
 	var m *store.Member
@@ -132,7 +132,7 @@ func (r *Registry) CheckPassword(ctx context.Context, name, password string) (*s
 		return nil, fmt.Errorf("check password: %w", err)
 	}
 	ok := checkPassword(encoded, password)
-	if err != nil || !ok || len(password) > MaxPasswordLength {
+	if err != nil || !ok || len(password) > MaxPasswordLength || m.Disabled() {
 		return nil, ErrUnauthenticated
 	}
 	return m, nil
@@ -195,7 +195,7 @@ func (r *Registry) SessionMember(ctx context.Context, id string, times SessionTi
 	if err != nil {
 		return nil, fmt.Errorf("session: %w", err)
 	}
-	if !now.Before(s.ExpiresAt) || now.Sub(s.LastSeen) >= times.Idle {
+	if !now.Before(s.ExpiresAt) || now.Sub(s.LastSeen) >= times.Idle || m.Disabled() {
 		return nil, ErrUnauthenticated
 	}
 	if now.Sub(s.LastSeen) >= touchEvery {

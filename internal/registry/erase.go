@@ -17,10 +17,10 @@ import (
 // released on that date. Holders' seals, which carry the openings, keep verifying offline.
 // Admins only; the erasure is in the audit trail.
 func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error {
-	defer r.public.changed() // after the commit, whatever the outcome
 	if err := a.require(RoleAdmin); err != nil {
 		return err
 	}
+	defer r.public.changed() // after the commit, whatever the outcome; a refused caller changes nothing
 	if err := checkText("reason", reason, 1000); err != nil {
 		return err
 	}
@@ -51,5 +51,6 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 	for _, id := range ids {
 		r.ident.Remove(uint64(id))
 	}
+	r.texts.clear() // the search's copy of the erased text
 	return nil
 }

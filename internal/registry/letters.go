@@ -33,6 +33,9 @@ func (u *Upload) check() error {
 	if u.Name == "." || u.Name == "/" || u.Name == "" {
 		u.Name = "letter"
 	}
+	if err := checkChars("file name", u.Name, false); err != nil {
+		return err
+	}
 	if u.MediaType == "" {
 		u.MediaType = mime.TypeByExtension(filepath.Ext(u.Name))
 	}
@@ -67,15 +70,16 @@ func checkText(what, s string, max int) error {
 	if len(s) > max || !utf8.ValidString(s) || strings.ContainsAny(s, "\x00\r\n") {
 		return fmt.Errorf("%w: %s must be one line of valid UTF-8 of at most %d bytes", ErrInvalid, what, max)
 	}
-	return nil
+	return checkChars(what, s, false)
 }
 
 // CreateLetter registers a letter with its first version and returns its reference.
 func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (string, error) {
-	defer r.public.changed() // after the commit, whatever the outcome
 	if err := a.require(RoleDrafter); err != nil {
 		return "", err
 	}
+	defer r.public.changed() // after the commit, whatever the outcome; a refused caller changes nothing
+	nl.Subject, nl.Class, nl.Tags, nl.Addressees = nfc(nl.Subject), nfc(nl.Class), nfcAll(nl.Tags), nfcAll(nl.Addressees)
 	if err := checkText("subject", nl.Subject, 300); err != nil {
 		return "", err
 	}
@@ -142,10 +146,10 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 // version voids every approval and signature of earlier versions, since those are bound to a
 // version's digest.
 func (r *Registry) Revise(ctx context.Context, a Actor, ref string, file Upload) (int, error) {
-	defer r.public.changed() // after the commit, whatever the outcome
 	if err := a.require(RoleDrafter); err != nil {
 		return 0, err
 	}
+	defer r.public.changed() // after the commit, whatever the outcome; a refused caller changes nothing
 	if err := file.check(); err != nil {
 		return 0, err
 	}
@@ -233,6 +237,9 @@ func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, 
 	if len(comment) > 4000 || !utf8.ValidString(comment) {
 		return fmt.Errorf("%w: the comment must be valid UTF-8 of at most 4000 bytes", ErrInvalid)
 	}
+	if err := checkChars("the comment", comment, true); err != nil {
+		return err
+	}
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		l, vs, err := r.draftLetter(ctx, tx, ref)
 		if err != nil {
@@ -252,6 +259,11 @@ func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, 
 		if drafted(l, vs, a.Member.ID) && decision == "approve" {
 			return fmt.Errorf("%w: %s drafted %s and cannot approve it", ErrForbidden, a.Member.Name, ref)
 		}
+		if decision == "approve" {
+			if err := notApprovedYet(ctx, tx, l.ID, latest, r.inForce.Load(), a.Member); err != nil {
+				return err
+			}
+		}
 		err = tx.AddApproval(ctx, store.Approval{LetterID: l.ID, VersionDigest: latest.Digest, PolicyDigest: string(r.Policy().Digest),
 			MemberID: a.Member.ID, Role: RoleReviewer, Decision: decision, Comment: comment, CreatedAt: r.now()})
 		if err != nil {
@@ -265,6 +277,27 @@ func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, 
 	})
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", decision, ref, err)
+	}
+	return nil
+}
+
+// notApprovedYet refuses a second approval of the same version by a member whose last
+// decision on it, since the policy in force was adopted, was an approval: it would count for
+// nothing, and says so. An approval from before the adoption does not count (see evidence):
+// the member approves again.
+func notApprovedYet(ctx context.Context, tx *store.Tx, letterID int64, v store.Version, epoch *inForce, m *store.Member) error {
+	aps, err := tx.Approvals(ctx, letterID)
+	if err != nil {
+		return err
+	}
+	last := ""
+	for _, ap := range aps {
+		if ap.MemberID == m.ID && ap.VersionDigest == v.Digest && ap.PolicyDigest == string(epoch.pol.Digest) && ap.ID > epoch.approvalsAfter {
+			last = ap.Decision
+		}
+	}
+	if last == "approve" {
+		return fmt.Errorf("%w: %s already approved version %d", ErrConflict, m.Name, v.N)
 	}
 	return nil
 }
@@ -477,6 +510,10 @@ func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 		if err != nil {
 			return nil, err
 		}
+		if m.Disabled() {
+			ev.notes = append(ev.notes, fmt.Sprintf("the approval by %s does not count: %s is disabled", m.Name, m.Name))
+			continue
+		}
 		ev.approvals = append(ev.approvals, ap)
 		ev.policy.Approvals = append(ev.policy.Approvals, policy.Actor{Name: m.Name, Roles: m.Roles, At: ap.CreatedAt})
 	}
@@ -500,6 +537,10 @@ func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 		m, err := member(s.MemberID)
 		if err != nil {
 			return nil, err
+		}
+		if m.Disabled() {
+			ev.notes = append(ev.notes, fmt.Sprintf("the signature by %s does not count: %s is disabled", m.Name, m.Name))
+			continue
 		}
 		if k.Revoked() {
 			ev.notes = append(ev.notes, fmt.Sprintf("the signature by %s does not count: key %s was revoked", m.Name, s.KeyID))

@@ -148,12 +148,16 @@ func TestPropertyGate(t *testing.T) {
 					}
 					return
 				}
+				if slices.Contains(approved, who) {
+					if !errors.Is(err, ErrConflict) {
+						rt.Fatalf("a second approval of the same version: %v", err)
+					}
+					return
+				}
 				if err != nil {
 					rt.Fatal(err)
 				}
-				if !slices.Contains(approved, who) {
-					approved = append(approved, who)
-				}
+				approved = append(approved, who)
 			},
 			"sign": func(rt *rapid.T) {
 				who := rapid.SampledFrom([]string{"dana", "s1", "s2", "s3"}).Draw(rt, "signer")

@@ -16,7 +16,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -97,6 +96,7 @@ type Registry struct {
 	inForce atomic.Pointer[inForce]
 	public  publicCache
 	ident   *identify.Index // text fingerprints of every version (LoadIdentification)
+	texts   textCache       // versions' words, for searching letters (ListLetters)
 	// keyEntries holds signer keys' logged entries by key ID (see keyEntry).
 	keyEntries sync.Map
 }
@@ -187,7 +187,7 @@ func (r *Registry) Authenticate(ctx context.Context, token string) (*store.Membe
 		m, err = tx.MemberByToken(ctx, HashToken(token))
 		return err
 	})
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) || err == nil && m.Disabled() {
 		return nil, ErrUnauthenticated
 	}
 	return m, err
@@ -214,12 +214,8 @@ func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []
 	if len(roles) == 0 {
 		return "", fmt.Errorf("%w: a member needs at least one role (%s)", ErrInvalid, strings.Join(Roles, ", "))
 	}
-	known := append(slices.Clone(Roles), r.Policy().Roles()...)
-	for _, role := range roles {
-		if !slices.Contains(known, role) {
-			return "", fmt.Errorf("%w: unknown role %q (roles: %s; an office's own roles, such as legal, exist once its policy names them)",
-				ErrInvalid, role, strings.Join(known, ", "))
-		}
+	if err := r.checkRoles(roles); err != nil {
+		return "", err
 	}
 	tok, hash := NewToken()
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
@@ -244,5 +240,5 @@ func checkName(name string) error {
 	if name == "" || len(name) > 64 || strings.ContainsAny(name, " ,\t\n/") {
 		return fmt.Errorf("%w: member name %q must be 1 to 64 characters without spaces, commas or slashes", ErrInvalid, name)
 	}
-	return nil
+	return checkChars("member name", name, false)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -74,6 +75,12 @@ func (r *Registry) registerKey(ctx context.Context, a Actor, m *store.Member, pu
 		return "", 0, err
 	}
 	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
+		// A member disabled since the request was authenticated registers nothing.
+		if cur, err := tx.MemberByID(ctx, m.ID); err != nil {
+			return err
+		} else if cur.Disabled() {
+			return fmt.Errorf("%w: %s is disabled", ErrForbidden, m.Name)
+		}
 		if err := putOpening(ctx, tx, index, o); err != nil {
 			return err
 		}
@@ -153,10 +160,10 @@ type Released struct {
 // decision allows it. The release statement, signed by the office, is logged in the same
 // transaction that marks the letter released.
 func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released, error) {
-	defer r.public.changed() // after the commit, whatever the outcome
 	if err := a.require(RoleRelease); err != nil {
 		return nil, err
 	}
+	defer r.public.changed() // after the commit, whatever the outcome; a refused caller changes nothing
 	// Build the statement from a snapshot, then check in the log's transaction that nothing it
 	// rests on changed since.
 	var (
@@ -230,10 +237,14 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 	return &Released{Reference: ref, LogIndex: idx, FileName: stmt.FileName, MediaType: stmt.ReleasedMediaType(), File: file, Seal: s, CheckCode: code}, nil
 }
 
+// signerNames returns the names of the statement's signers in order, each once: a member who
+// signed with two keys is one signer.
 func signerNames(s *seal.ReleaseStatement) []string {
 	var out []string
 	for _, sg := range s.Signatures {
-		out = append(out, sg.Signer)
+		if !slices.Contains(out, sg.Signer) {
+			out = append(out, sg.Signer)
+		}
 	}
 	return out
 }
@@ -414,10 +425,10 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 // (over the record from WithdrawalStatement) and co-signed by the office. o is the opening
 // WithdrawalStatement returned with the record.
 func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string, record []byte, o *seal.Opening, sig []byte) (int64, error) {
-	defer r.public.changed() // after the commit, whatever the outcome
 	if err := a.require(RoleSigner); err != nil {
 		return 0, err
 	}
+	defer r.public.changed() // after the commit, whatever the outcome; a refused caller changes nothing
 	kind := kindOf(by)
 	if o == nil || len(o.Salt) != seal.SaltSize {
 		return 0, fmt.Errorf("%w: the signed record comes without its opening (a client older than seal format v2?): fetch a new statement", ErrInvalid)
@@ -438,6 +449,10 @@ func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string,
 			return 0, fmt.Errorf("%w: %v", ErrInvalid, err)
 		}
 		reason, at = st.Reason, st.Time
+	}
+	// The reason comes from the signer's opening, not from WithdrawalStatement: check it again.
+	if err := checkText("reason", reason, 1000); err != nil {
+		return 0, err
 	}
 	if d := r.now().Sub(at); d > 10*time.Minute || d < -time.Minute {
 		return 0, fmt.Errorf("%w: the statement was made at %s, too far from now: fetch a new one", ErrInvalid, at.Format(time.RFC3339))

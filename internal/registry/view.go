@@ -262,10 +262,17 @@ type DraftCopy struct {
 // recipient, and records who exported which version, for whom, when and with what digest, so
 // that the copy verifies as a draft.
 func (r *Registry) ExportDraft(ctx context.Context, a Actor, ref, recipient string) (*DraftCopy, error) {
-	defer r.public.changed() // after the commit, whatever the outcome
+	return r.ExportVersion(ctx, a, ref, 0, recipient)
+}
+
+// ExportVersion is ExportDraft for version n of an unreleased letter (0: the latest): a member
+// reading an earlier version gets a marked, recorded copy of it too. No version leaves the
+// registry unmarked.
+func (r *Registry) ExportVersion(ctx context.Context, a Actor, ref string, n int, recipient string) (*DraftCopy, error) {
 	if err := a.require(RoleDrafter, RoleReviewer, RoleSigner); err != nil {
 		return nil, err
 	}
+	defer r.public.changed() // after the commit, whatever the outcome; a refused caller changes nothing
 	if err := checkText("recipient", recipient, 300); err != nil {
 		return nil, err
 	}
@@ -282,7 +289,13 @@ func (r *Registry) ExportDraft(ctx context.Context, a Actor, ref, recipient stri
 		if l, vs, err = r.draftLetter(ctx, tx, ref); err != nil {
 			return err
 		}
+		if n < 0 || n > len(vs) {
+			return fmt.Errorf("%w: %s has no version %d", ErrNotFound, ref, n)
+		}
 		v = vs[len(vs)-1]
+		if n > 0 {
+			v = vs[n-1]
+		}
 		data, err = tx.Blob(ctx, v.Digest)
 		return err
 	})
@@ -301,7 +314,7 @@ func (r *Registry) ExportDraft(ctx context.Context, a Actor, ref, recipient stri
 		if err != nil {
 			return err
 		}
-		if latest := vs[len(vs)-1]; latest.N != v.N {
+		if latest := vs[len(vs)-1]; n == 0 && latest.N != v.N {
 			return fmt.Errorf("%w: version %d was added while the copy was being made: try again", ErrConflict, latest.N)
 		}
 		if err := tx.AddDraftExport(ctx, store.DraftExport{LetterID: l.ID, VersionN: v.N, Recipient: recipient, Digest: digest, MemberID: a.Member.ID, CreatedAt: now}); err != nil {

@@ -15,9 +15,11 @@ import (
 func (s *Server) routesAPI() {
 	m := s.mux
 	m.HandleFunc("POST /api/v1/members", s.withActor(s.addMember))
+	s.routesMembers()
 	m.HandleFunc("POST /api/v1/keys", s.withActor(s.registerKey))
 	m.HandleFunc("POST /api/v1/keys/{keyid}/revoke", s.withActor(s.revokeKey))
 	m.HandleFunc("POST /api/v1/letters", s.withActor(s.createLetter))
+	m.HandleFunc("GET /api/v1/letters", s.withActor(s.listLetters))
 	m.HandleFunc("GET /api/v1/letters/{ref}", s.withActor(s.showLetter))
 	m.HandleFunc("POST /api/v1/letters/{ref}/versions", s.withActor(s.reviseLetter))
 	m.HandleFunc("POST /api/v1/letters/{ref}/approve", s.withActor(s.decide(false)))

@@ -238,6 +238,10 @@ CREATE TABLE openings (
 ALTER TABLE releases ADD COLUMN check_code_hash BLOB;
 ALTER TABLE releases ADD COLUMN erased_at TEXT;
 `},
+	// 9: disabled members: their token and sessions stop working, their history stays.
+	{sqlite: `
+ALTER TABLE members ADD COLUMN disabled_at TEXT;
+`},
 }
 
 // SchemaVersion is the schema version this build writes.

@@ -38,7 +38,12 @@ type Member struct {
 	Name      string
 	Roles     []string
 	CreatedAt time.Time
+	// DisabledAt is when the member was disabled, zero while they are active.
+	DisabledAt time.Time
 }
+
+// Disabled reports whether the member is disabled.
+func (m *Member) Disabled() bool { return !m.DisabledAt.IsZero() }
 
 // HasRole reports whether m has role r.
 func (m *Member) HasRole(r string) bool {
@@ -61,18 +66,22 @@ func (t *Tx) AddMember(ctx context.Context, name string, roles []string, tokenHa
 	return &Member{ID: id, Name: name, Roles: roles, CreatedAt: now}, nil
 }
 
-const memberCols = `id, name, roles, created_at`
+const memberCols = `id, name, roles, created_at, disabled_at`
 
 func scanMember(row interface{ Scan(...any) error }) (*Member, error) {
 	var m Member
 	var roles, created string
-	if err := row.Scan(&m.ID, &m.Name, &roles, &created); err != nil {
+	var disabled sql.NullString
+	if err := row.Scan(&m.ID, &m.Name, &roles, &created, &disabled); err != nil {
 		return nil, err
 	}
 	if roles != "" {
 		m.Roles = strings.Split(roles, ",")
 	}
 	m.CreatedAt = parseTS(created)
+	if disabled.Valid {
+		m.DisabledAt = parseTS(disabled.String)
+	}
 	return &m, nil
 }
 
@@ -139,22 +148,11 @@ func (t *Tx) RevokeSignerKey(ctx context.Context, keyID string, index int64, now
 
 // SignerKey finds a key by ID.
 func (t *Tx) SignerKey(ctx context.Context, keyID string) (*SignerKey, error) {
-	var k SignerKey
-	var created string
-	var revIdx sql.NullInt64
-	var revAt sql.NullString
-	err := t.queryRow(ctx, `SELECT keyid, member_id, public_key, added_index, created_at, revoked_index, revoked_at FROM signer_keys WHERE keyid = $1`, keyID).
-		Scan(&k.KeyID, &k.MemberID, &k.PublicKey, &k.AddedIndex, &created, &revIdx, &revAt)
+	k, err := scanSignerKey(t.queryRow(ctx, `SELECT `+signerKeyCols+` FROM signer_keys WHERE keyid = $1`, keyID))
 	if err != nil {
 		return nil, notFound(err, "signer key "+keyID)
 	}
-	k.CreatedAt = parseTS(created)
-	k.RevokedIndex = -1
-	if revIdx.Valid {
-		k.RevokedIndex = revIdx.Int64
-		k.RevokedAt = parseTS(revAt.String)
-	}
-	return &k, nil
+	return k, nil
 }
 
 // NextCounter increments and returns the named counter, starting at 1.

@@ -5,7 +5,30 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/chancery/chancery/internal/registry"
 )
+
+// exportVersion hands out version {n} as a marked copy for the member's own reading, recorded
+// like any draft export: no version leaves unmarked.
+func (h *Handler) exportVersion(w http.ResponseWriter, r *http.Request) {
+	if err := h.form(w, r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 {
+		h.fail(w, r, errBadRequest)
+		return
+	}
+	a := session(r).actor()
+	c, err := h.cfg.Registry.ExportVersion(r.Context(), a, r.PathValue("ref"), n, "own copy of "+a.Member.Name)
+	if err != nil {
+		h.actionFailed(w, r, err)
+		return
+	}
+	sendCopy(w, c)
+}
 
 // exportDraft hands out the latest version as a coordination draft, recorded with its
 // recipient, as a download.
@@ -19,6 +42,11 @@ func (h *Handler) exportDraft(w http.ResponseWriter, r *http.Request) {
 		h.actionFailed(w, r, err)
 		return
 	}
+	sendCopy(w, c)
+}
+
+// sendCopy sends a draft copy as a download.
+func sendCopy(w http.ResponseWriter, c *registry.DraftCopy) {
 	name := "DRAFT-" + c.Reference + "-v" + strconv.Itoa(c.Version) + "-" + c.FileName
 	w.Header().Set("Content-Type", c.MediaType)
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))

@@ -3,7 +3,9 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/chancery/chancery/internal/registry"
 )
@@ -35,7 +37,10 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := signinData{Name: strings.TrimSpace(r.PostForm.Get("name")), Next: safeNext(r.PostForm.Get("next"))}
-	m, err := h.cfg.Authenticator.Authenticate(r)
+	m, err := h.authenticate(r, data.Name)
+	if limited(w, err) {
+		return
+	}
 	if errors.Is(err, registry.ErrUnauthenticated) {
 		h.cfg.Logger.InfoContext(r.Context(), "sign-in refused", "name", data.Name, "remote", r.RemoteAddr)
 		h.render(w, r, http.StatusUnauthorized, "signin", page{Title: "Sign in", Error: "The name or the password is wrong.", Data: data})
@@ -60,10 +65,19 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, data.Next, http.StatusSeeOther)
 }
 
-// safeNext keeps a redirect after sign-in on this site: a local path, or the inbox.
+// safeNext keeps a redirect after sign-in on this site: a local path, or the inbox. Browsers
+// drop TAB, CR and LF from URLs and read a backslash as a slash, so "/\t/evil.example" would
+// leave the site: a path with any control character, space or backslash is refused, and what
+// remains must parse as a path with no scheme or host that starts with exactly one slash.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
-		return "/inbox"
+	const home = "/inbox"
+	if strings.ContainsFunc(next, func(c rune) bool { return c == '\\' || unicode.IsControl(c) || unicode.IsSpace(c) }) {
+		return home
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return home
 	}
 	return next
 }

@@ -10,6 +10,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"html/template"
@@ -64,8 +65,9 @@ type Config struct {
 
 // Handler serves the pages.
 type Handler struct {
-	cfg   Config
-	pages map[string]*template.Template
+	cfg     Config
+	pages   map[string]*template.Template
+	signins *signinLimits
 }
 
 // New returns the web application.
@@ -82,8 +84,8 @@ func New(cfg Config) *Handler {
 	if cfg.Authenticator == nil && cfg.Registry != nil {
 		cfg.Authenticator = PasswordAuthenticator{Registry: cfg.Registry}
 	}
-	h := &Handler{cfg: cfg, pages: map[string]*template.Template{}}
-	for _, p := range []string{"landing", "log", "signin", "inbox", "letter", "verify", "result", "identified", "error"} {
+	h := &Handler{cfg: cfg, pages: map[string]*template.Template{}, signins: newSigninLimits()}
+	for _, p := range []string{"landing", "log", "signin", "inbox", "letter", "verify", "result", "identified", "error", "search", "members"} {
 		h.pages[p] = template.Must(template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+p+".html"))
 	}
 	return h
@@ -109,16 +111,23 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /signin", h.withSession(h.signin))
 	mux.HandleFunc("POST /signout", h.withSession(h.member(h.signout)))
 	mux.HandleFunc("GET /inbox", h.withSession(h.member(h.inbox)))
+	mux.HandleFunc("GET /letters", h.withSession(h.member(h.letters)))
 	mux.HandleFunc("POST /letters", h.withSession(h.member(h.createLetter)))
 	mux.HandleFunc("GET /letters/{ref}", h.withSession(h.member(h.letter)))
 	mux.HandleFunc("POST /letters/{ref}/approve", h.withSession(h.member(h.decide(false))))
 	mux.HandleFunc("POST /letters/{ref}/reject", h.withSession(h.member(h.decide(true))))
 	mux.HandleFunc("POST /letters/{ref}/versions", h.withSession(h.member(h.revise)))
 	mux.HandleFunc("POST /letters/{ref}/export", h.withSession(h.member(h.exportDraft)))
+	mux.HandleFunc("POST /letters/{ref}/versions/{n}/copy", h.withSession(h.member(h.exportVersion)))
 	mux.HandleFunc("POST /letters/{ref}/release", h.withSession(h.member(h.release)))
 	mux.HandleFunc("GET /letters/{ref}/file", h.withSession(h.member(h.heldFile(false))))
 	mux.HandleFunc("GET /letters/{ref}/seal", h.withSession(h.member(h.heldFile(true))))
 	mux.HandleFunc("POST /api/v1/password", h.setPassword)
+	mux.HandleFunc("GET /admin/members", h.withSession(h.member(h.members)))
+	mux.HandleFunc("POST /admin/members/{name}/roles", h.withSession(h.member(h.setMemberRoles)))
+	mux.HandleFunc("POST /admin/members/{name}/disable", h.withSession(h.member(h.disableMember)))
+	mux.HandleFunc("POST /admin/members/{name}/enable", h.withSession(h.member(h.newMemberToken(true))))
+	mux.HandleFunc("POST /admin/members/{name}/token", h.withSession(h.member(h.newMemberToken(false))))
 }
 
 // page is what every template gets.
@@ -212,6 +221,8 @@ func statusOf(err error) (int, string) {
 		return http.StatusGone, "The content of this letter was erased at the office's request."
 	case errors.Is(err, registry.ErrInvalid), errors.Is(err, errBadRequest):
 		return http.StatusBadRequest, err.Error()
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, "The server is busy; try again in a moment."
 	}
 	return http.StatusInternalServerError, "Something went wrong on our side; it has been logged."
 }

@@ -42,6 +42,8 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"Accounts", testAccounts},
 		{"Fingerprints", testFingerprints},
 		{"Openings", testOpenings},
+		{"ListLetters", testListLetters},
+		{"Members", testMembers},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)

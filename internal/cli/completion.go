@@ -1,0 +1,132 @@
+package cli
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/spf13/cobra"
+)
+
+// Shell completion: cobra's 'chancery completion bash|zsh|fish|powershell' writes the script,
+// which asks 'chancery __complete' for candidates. Arguments named REF complete the letters the
+// member can see (from the registry, when CHANCERY_TOKEN or CHANCERY_TOKEN_FILE is set), the
+// member commands' NAME completes members' names (admins), and the flags that take a role, a
+// class or a state complete those.
+
+// commonClasses are the letter classes offered for completion; an office may use others.
+var commonClasses = []string{"foreign-government", "press", "internal"}
+
+// completionTimeout bounds a completion's request to the registry: a shell must not hang.
+const completionTimeout = 3 * time.Second
+
+// addCompletions walks the command tree under root and attaches completions by what each
+// command's Use names and which flags it has, so that commands added later get them too.
+func addCompletions(root *cobra.Command, rm *remote) {
+	for _, c := range root.Commands() {
+		addCompletions(c, rm)
+	}
+	if root.Flags().Lookup("role") != nil {
+		root.RegisterFlagCompletionFunc("role", fixedList(registry.Roles, true))
+	}
+	for _, name := range []string{"add", "remove"} {
+		if root.Flags().Lookup(name) != nil && root.Parent() != nil && root.Parent().Name() == "member" {
+			root.RegisterFlagCompletionFunc(name, fixedList(registry.Roles, false))
+		}
+	}
+	if root.Flags().Lookup("class") != nil {
+		root.RegisterFlagCompletionFunc("class", fixedList(commonClasses, false))
+	}
+	if root.Flags().Lookup("state") != nil {
+		root.RegisterFlagCompletionFunc("state", fixedList(registry.States, false))
+	}
+	if root.Flags().Lookup("by") != nil {
+		root.RegisterFlagCompletionFunc("by", rm.completeRefs)
+	}
+	if root.Flags().Lookup("name") != nil && root.Parent() != nil && root.Parent().Name() == "member" {
+		root.RegisterFlagCompletionFunc("name", rm.completeMembers)
+	}
+	if root.ValidArgsFunction != nil {
+		return
+	}
+	words := strings.Fields(root.Use)
+	switch {
+	case len(words) < 2:
+	case words[1] == "REF":
+		root.ValidArgsFunction = firstArg(rm.completeRefs)
+	case words[1] == "NAME" && root.Parent() != nil && root.Parent().Name() == "member" && root.Name() != "add":
+		root.ValidArgsFunction = firstArg(rm.completeMembers)
+	}
+}
+
+type completeFunc = func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective)
+
+// firstArg completes only a command's first argument.
+func firstArg(f completeFunc) completeFunc {
+	return func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return f(c, args, toComplete)
+	}
+}
+
+// fixedList completes one of values, or with commas a list of them (--role drafter,reviewer).
+func fixedList(values []string, commas bool) completeFunc {
+	return func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		prefix := ""
+		if i := strings.LastIndexByte(toComplete, ','); commas && i >= 0 {
+			prefix = toComplete[:i+1]
+		}
+		var out []cobra.Completion
+		for _, v := range values {
+			out = append(out, prefix+v)
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// completeRefs offers the references of the letters the member can see, each with its
+// subject; without a token, or if the registry does not answer in time, nothing.
+func (rm *remote) completeRefs(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	cl, err := rm.client(true)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), completionTimeout)
+	defer cancel()
+	l, err := cl.Letters(ctx, registry.LetterQuery{Limit: registry.MaxListed})
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []cobra.Completion
+	for _, x := range l.Letters {
+		if strings.HasPrefix(x.Reference, toComplete) {
+			out = append(out, cobra.CompletionWithDesc(x.Reference, x.Subject))
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeMembers offers the members' names (the list is for admins); without a token, or
+// if the registry does not answer in time, nothing.
+func (rm *remote) completeMembers(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	cl, err := rm.client(true)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), completionTimeout)
+	defer cancel()
+	ms, err := cl.Members(ctx)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []cobra.Completion
+	for _, m := range ms {
+		if strings.HasPrefix(m.Name, toComplete) {
+			out = append(out, cobra.CompletionWithDesc(m.Name, strings.Join(m.Roles, ",")))
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}

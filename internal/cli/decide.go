@@ -1,0 +1,30 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/chancery/chancery/internal/client"
+	"github.com/spf13/cobra"
+)
+
+// decideVersion returns the digest of the version an approval or rejection of ref is for:
+// version when given, otherwise the latest version as the registry shows it now, which is
+// printed before the decision is sent. Either way the registry receives a digest and refuses
+// the decision if another version has become the latest meanwhile, so a decision never lands
+// on text the reviewer was not shown.
+func decideVersion(c *cobra.Command, cl *client.Client, ref, version string) (string, error) {
+	if version != "" {
+		return version, nil
+	}
+	v, err := cl.Letter(ctx(c), ref)
+	if err != nil {
+		return "", err
+	}
+	if len(v.Versions) == 0 {
+		return "", fmt.Errorf("%s has no versions", ref)
+	}
+	latest := v.Versions[len(v.Versions)-1]
+	fmt.Fprintf(c.ErrOrStderr(), "%s version %d: %s (%s, by %s on %s)\n", ref, latest.N, latest.Digest,
+		printable(latest.FileName), printable(latest.By), latest.At.Format("2006-01-02 15:04"))
+	return latest.Digest, nil
+}

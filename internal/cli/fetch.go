@@ -1,0 +1,230 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/spf13/cobra"
+)
+
+func newLetterList(rm *remote) *cobra.Command {
+	var q registry.LetterQuery
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "list [--state S] [--class C] [--search TEXT] [--json]",
+		Short: "List letters, newest first (members with a role)",
+		Long: `List the office's letters, newest first, with their reference, state (draft, released,
+retracted, superseded), class, subject and when each last changed. Letters are confidential:
+only members with a role may list them.
+
+--search finds words, one after the other, in the reference, subject, addressees, tags and the
+text of each letter's latest version; case and punctuation do not matter.
+
+--json prints {"letters": [...], "truncated": BOOL} for scripts; each letter has reference,
+state, class, subject, addressees, tags, created_at, updated_at, released_at and log_index
+(null for a draft), erased (when its content was erased) and, with --search, match (where
+the words were found).`,
+		Example: `  chancery letter list --state draft
+  chancery letter list --class foreign-government --search "Ministry of Defence"
+  chancery letter list --state released --json | jq -r '.letters[].reference'`,
+		Args: cobra.NoArgs,
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			l, err := cl.Letters(ctx(c), q)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), l)
+			}
+			if len(l.Letters) == 0 {
+				fmt.Fprintln(c.ErrOrStderr(), "no letters match")
+				return nil
+			}
+			tw := tabwriter.NewWriter(c.OutOrStdout(), 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "reference\tstate\tclass\tsubject\tupdated")
+			for _, s := range l.Letters {
+				subject := clip(s.Subject, 60)
+				if s.Erased {
+					subject = "(content erased)"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Reference, s.State, clip(s.Class, 24), subject, s.UpdatedAt.UTC().Format("2006-01-02 15:04"))
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if l.Truncated {
+				fmt.Fprintf(c.ErrOrStderr(), "showing the newest %d: narrow the list with --state, --class or --search, or raise --limit\n", len(l.Letters))
+			}
+			return nil
+		}),
+	}
+	c.Flags().StringVar(&q.State, "state", "", "only letters in this state: "+strings.Join(registry.States, ", "))
+	c.Flags().StringVar(&q.Class, "class", "", "only letters of this class")
+	c.Flags().StringVar(&q.Text, "search", "", "only letters with these words (reference, subject, addressees, tags, text)")
+	c.Flags().IntVar(&q.Limit, "limit", registry.DefaultListed, fmt.Sprintf("at most this many letters (up to %d)", registry.MaxListed))
+	addJSONFlag(c, &asJSON)
+	return c
+}
+
+// clip shortens s to at most n runes for a table column, on one line.
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+func newLetterFetch(rm *remote) *cobra.Command {
+	var dir string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "fetch REF --out DIR",
+		Short: "Write a released letter's file and a fresh seal into DIR (members with a role)",
+		Long: `Fetch writes the released file of REF as DIR/REF.EXT and its seal, against the latest
+checkpoint, as DIR/REF.EXT.seal: the files 'chancery release' writes, for a letter released
+elsewhere or when release could not write them. It never overwrites a file. A draft has no
+released file: a draft leaves the registry only as a recorded coordination copy ('chancery
+draft export').
+
+--json prints {"reference", "state", "file", "seal"}: the letter's state and the paths written.`,
+		Example: `  chancery letter fetch TFN-2026-000042 --out released`,
+		Args:    cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			ref := args[0]
+			v, err := cl.Letter(ctx(c), ref)
+			if err != nil {
+				return err
+			}
+			if v.Release == nil {
+				return withHint(fmt.Errorf("%s is not released: it is a draft, and a draft has no released file", ref),
+					"to hand a draft out for coordination, record a copy: chancery draft export %s --for RECIPIENT --out FILE", ref)
+			}
+			if err := checkOutDir(dir); err != nil {
+				return err
+			}
+			name := filepath.Join(dir, releasedName(v.Reference, v.Release.FileName))
+			if err := checkFree(name, name+".seal"); err != nil {
+				return err
+			}
+			data, err := cl.ReleasedFile(ctx(c), ref)
+			if err != nil {
+				return err
+			}
+			if got := string(seal.DigestOf(data)); got != v.Release.FileDigest {
+				return fmt.Errorf("the registry sent a file with digest %s, not the released file's %s: nothing was written", got, v.Release.FileDigest)
+			}
+			sl, err := cl.Seal(ctx(c), ref)
+			if err != nil {
+				return err
+			}
+			if err := writePair(name, data, sl); err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), map[string]string{"reference": v.Reference, "state": v.State, "file": name, "seal": name + ".seal"})
+			}
+			fmt.Fprintf(c.OutOrStdout(), "wrote %s\nwrote %s.seal\n", name, name)
+			if v.Withdrawal != nil {
+				fmt.Fprintf(c.ErrOrStderr(), "note: %s is %s: %s\n", v.Reference, v.State, v.Withdrawal.Reason)
+			}
+			return nil
+		}),
+	}
+	c.Flags().StringVar(&dir, "out", ".", "directory for the released file and its seal")
+	addJSONFlag(c, &asJSON)
+	return c
+}
+
+// checkOutDir makes sure that dir is a directory this process can write into, creating it if
+// needed: release checks it before releasing, which cannot be undone.
+func checkOutDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return withHint(fmt.Errorf("output directory: %w", err), "pass --out a directory, or a path where one can be created")
+	}
+	f, err := os.CreateTemp(dir, ".chancery-write-check-*")
+	if err != nil {
+		return withHint(fmt.Errorf("output directory %s is not writable: %w", dir, err), "pass --out a directory you can write to")
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// checkFree fails if any of names exists: released files and seals are never overwritten.
+func checkFree(names ...string) error {
+	for _, n := range names {
+		_, err := os.Lstat(n)
+		if err == nil {
+			return withHint(fmt.Errorf("%s already exists: nothing was written", n), "remove it, or pass --out another directory")
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// writePair writes a released file and its seal, both new; if the seal cannot be written the
+// file is removed, so that trying again starts from nothing.
+func writePair(name string, data, sl []byte) error {
+	if err := writeNew(name, data); err != nil {
+		return err
+	}
+	if err := writeNew(name+".seal", sl); err != nil {
+		return errors.Join(err, os.Remove(name))
+	}
+	return nil
+}
+
+// releaseTo releases ref and writes its file and seal into dir. A release cannot be undone,
+// so whatever can be checked about dir is checked first: that it is a writable directory,
+// and that neither name the released file can take (the reference with the latest
+// version's extension, or .pdf for a letter laid out from text) is taken.
+func releaseTo(c *cobra.Command, cl *client.Client, ref, dir string, asJSON bool) error {
+	if err := checkOutDir(dir); err != nil {
+		return err
+	}
+	v, err := cl.Letter(ctx(c), ref)
+	if err != nil {
+		return err
+	}
+	if n := len(v.Versions); n > 0 {
+		var names []string
+		for _, f := range []string{releasedName(v.Reference, v.Versions[n-1].FileName), v.Reference + ".pdf"} {
+			names = append(names, filepath.Join(dir, f), filepath.Join(dir, f)+".seal")
+		}
+		if err := checkFree(names...); err != nil {
+			return err
+		}
+	}
+	rel, err := cl.Release(ctx(c), ref)
+	if err != nil {
+		return err
+	}
+	fetch := fmt.Sprintf("the letter is released; fetch it with chancery letter fetch %s --out %s", rel.Reference, dir)
+	data, err := cl.ReleasedFile(ctx(c), rel.Reference)
+	if err != nil {
+		return withHint(err, "%s", fetch)
+	}
+	name := filepath.Join(dir, releasedName(rel.Reference, rel.FileName))
+	if err := writePair(name, data, rel.Seal); err != nil {
+		return withHint(err, "%s", fetch)
+	}
+	if asJSON {
+		return json.NewEncoder(c.OutOrStdout()).Encode(map[string]any{"reference": rel.Reference, "log_index": rel.LogIndex,
+			"file": name, "seal": name + ".seal", "file_digest": rel.FileDigest, "media_type": rel.MediaType,
+			"check_code": rel.CheckCode, "verify_url": rel.VerifyURL})
+	}
+	fmt.Fprintf(c.OutOrStdout(), "released %s (log entry %d)\nwrote %s\nwrote %s.seal\ncheck code %s: its holder sees the letter at %s\n",
+		rel.Reference, rel.LogIndex, name, name, rel.CheckCode, rel.VerifyURL)
+	return nil
+}

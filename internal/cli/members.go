@@ -1,0 +1,218 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/spf13/cobra"
+)
+
+// memberCommands are the member commands beyond add and password: list, show, roles,
+// disable, enable and token (admins).
+func memberCommands(rm *remote) []*cobra.Command {
+	var listJSON, showJSON bool
+	list := &cobra.Command{
+		Use:     "list [--json]",
+		Short:   "List the office's members: roles, state, signer keys in force, password",
+		Example: `  chancery member list`,
+		Args:    cobra.NoArgs,
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			ms, err := cl.Members(ctx(c))
+			if err != nil {
+				return memberErr(err, "")
+			}
+			if listJSON {
+				return json.NewEncoder(c.OutOrStdout()).Encode(ms)
+			}
+			tw := tabwriter.NewWriter(c.OutOrStdout(), 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "name\troles\tstate\tkeys\tpassword")
+			for _, m := range ms {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", printable(m.Name), printable(strings.Join(m.Roles, ",")), m.State, activeKeys(m), yesNo(m.Password))
+			}
+			return tw.Flush()
+		}),
+	}
+	list.Flags().BoolVar(&listJSON, "json", false, "print JSON")
+
+	show := &cobra.Command{
+		Use:     "show NAME [--json]",
+		Short:   "Show a member: roles, state, password and signer keys",
+		Example: `  chancery member show rita --json`,
+		Args:    cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			m, err := cl.Member(ctx(c), args[0])
+			if err != nil {
+				return memberErr(err, args[0])
+			}
+			if showJSON {
+				return json.NewEncoder(c.OutOrStdout()).Encode(m)
+			}
+			printMember(c.OutOrStdout(), m)
+			return nil
+		}),
+	}
+	show.Flags().BoolVar(&showJSON, "json", false, "print JSON")
+
+	var add, remove []string
+	roles := &cobra.Command{
+		Use:   "roles NAME [--add ROLE]... [--remove ROLE]...",
+		Short: "Give a member roles and take others away",
+		Long: `Add and remove a member's roles, at once. --add and --remove are repeatable and take
+comma-separated lists. Roles are drafter, reviewer, signer, release and admin, and the office's
+own roles that its policy names (such as legal). A member keeps at least one role, and the
+office at least one admin. Approvals a member gave under a role they lose stop counting for
+letters not yet released.`,
+		Example: `  chancery member roles rita --add signer --remove reviewer
+  chancery member roles lee --add reviewer,legal`,
+		Args: cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			if len(add) == 0 && len(remove) == 0 {
+				return withHint(errors.New("no role to add or remove"), "pass --add ROLE or --remove ROLE")
+			}
+			m, err := cl.SetRoles(ctx(c), args[0], add, remove)
+			if err != nil {
+				return memberErr(err, args[0])
+			}
+			fmt.Fprintf(c.OutOrStdout(), "%s: %s\n", printable(m.Name), printable(strings.Join(m.Roles, ", ")))
+			return nil
+		}),
+	}
+	roles.Flags().StringSliceVar(&add, "add", nil, "roles to give (repeatable, or comma-separated)")
+	roles.Flags().StringSliceVar(&remove, "remove", nil, "roles to take away (repeatable, or comma-separated)")
+
+	disable := &cobra.Command{
+		Use:   "disable NAME",
+		Short: "Disable a member: their token and web sessions stop working at once, their keys are revoked",
+		Long: `Disable a member who leaves the office, or whose token may be lost. Their token and web
+sessions stop working at once and they cannot sign in. Their signer keys are revoked, each by
+a key-revoked entry in the transparency log, and approvals they gave on letters not yet
+released stop counting. What they did stays: letters released with their approval or
+signature keep verifying, and the audit trail keeps their name. 'chancery member enable'
+brings them back with a new token.`,
+		Example: `  chancery member disable sam`,
+		Args:    cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			m, err := cl.DisableMember(ctx(c), args[0])
+			if err != nil {
+				return memberErr(err, args[0])
+			}
+			w := c.OutOrStdout()
+			fmt.Fprintf(w, "disabled %s\n", printable(m.Name))
+			for _, k := range m.Keys {
+				if k.RevokedIndex != nil {
+					fmt.Fprintf(w, "key %s revoked (log entry %d)\n", k.KeyID, *k.RevokedIndex)
+				}
+			}
+			return nil
+		}),
+	}
+
+	enable := &cobra.Command{
+		Use:   "enable NAME",
+		Short: "Enable a disabled member again and print their new token (last line, shown once)",
+		Long: `Enable a disabled member with the roles they held. They get a new token, printed once on
+the last line; their old token never works again. Their revoked signer keys stay revoked: a
+signer registers a new key with 'chancery key register'.`,
+		Example: `  chancery member enable sam`,
+		Args:    cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			tok, err := cl.EnableMember(ctx(c), args[0])
+			if err != nil {
+				return memberErr(err, args[0])
+			}
+			fmt.Fprintf(c.ErrOrStderr(), "enabled %s; their new token, shown once:\n", printable(args[0]))
+			fmt.Fprintln(c.OutOrStdout(), tok)
+			return nil
+		}),
+	}
+
+	token := &cobra.Command{
+		Use:   "token NAME",
+		Short: "Issue a member a new token and print it (last line, shown once); the old one stops working",
+		Long: `Issue a member a new bearer token, for a lost or leaked one. The old token stops working at
+once; the member's web sessions go on. The token is printed once, on the last line; the
+registry keeps only its hash.`,
+		Example: `  chancery member token rita`,
+		Args:    cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			tok, err := cl.IssueToken(ctx(c), args[0])
+			if err != nil {
+				return memberErr(err, args[0])
+			}
+			fmt.Fprintf(c.ErrOrStderr(), "issued %s a new token (the old one no longer works), shown once:\n", printable(args[0]))
+			fmt.Fprintln(c.OutOrStdout(), tok)
+			return nil
+		}),
+	}
+	return []*cobra.Command{list, show, roles, disable, enable, token}
+}
+
+// memberErr adds hints to the registry's refusals of a member command about name.
+func memberErr(err error, name string) error {
+	var ae *client.APIError
+	if !errors.As(err, &ae) {
+		return err
+	}
+	name = printable(name)
+	switch {
+	case ae.Status == 403:
+		return withHint(err, "managing members needs an admin's token in CHANCERY_TOKEN")
+	case ae.Status == 404:
+		return withHint(err, "'chancery member list' shows the office's members")
+	case ae.Status == 409 && strings.Contains(ae.Message, "already disabled"):
+		return withHint(err, "'chancery member enable %s' brings them back, with a new token", name)
+	case ae.Status == 409 && strings.Contains(ae.Message, "is disabled"):
+		return withHint(err, "enable them first: 'chancery member enable %s' (it issues a new token)", name)
+	case ae.Status == 409 && strings.Contains(ae.Message, "last active admin"):
+		return withHint(err, "make another member admin first: 'chancery member roles OTHER --add admin'")
+	case ae.Status == 400 && strings.Contains(ae.Message, "unknown role"):
+		return withHint(err, "an office's own role exists once its policy names it ('chancery policy adopt')")
+	case ae.Status == 400 && strings.Contains(ae.Message, "yourself"):
+		return withHint(err, "ask another admin")
+	}
+	return err
+}
+
+// activeKeys counts a member's signer keys that are not revoked.
+func activeKeys(m registry.MemberView) int {
+	n := 0
+	for _, k := range m.Keys {
+		if k.RevokedIndex == nil {
+			n++
+		}
+	}
+	return n
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func printMember(w io.Writer, m *registry.MemberView) {
+	fmt.Fprintf(w, "%s\nroles: %s\nstate: %s", printable(m.Name), printable(strings.Join(m.Roles, ", ")), m.State)
+	if m.DisabledAt != nil {
+		fmt.Fprintf(w, " since %s", m.DisabledAt.Format(time.DateTime))
+	}
+	pw := "not set"
+	if m.Password {
+		pw = "set"
+	}
+	fmt.Fprintf(w, "\nadded: %s\npassword: %s\n", m.CreatedAt.Format(time.DateTime), pw)
+	for _, k := range m.Keys {
+		fmt.Fprintf(w, "key %s added at log entry %d", k.KeyID, k.AddedIndex)
+		if k.RevokedIndex != nil {
+			fmt.Fprintf(w, ", revoked at log entry %d", *k.RevokedIndex)
+		}
+		fmt.Fprintln(w)
+	}
+}

@@ -1,0 +1,110 @@
+package client
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// How the client waits out 429 Too Many Requests: the public endpoints are rate limited per
+// address, and a folder of letters verified online asks faster than the limit allows.
+const (
+	// MaxRetries bounds how many times one request is sent again after a 429.
+	MaxRetries = 10
+	// MaxRetryWait bounds how long one request waits, in all, from its first 429: past it the
+	// 429 is returned as an APIError.
+	MaxRetryWait = time.Minute
+)
+
+// retryGate queues the retries of requests the server refused with 429, so that concurrent
+// callers of one Client take turns instead of retrying all at once and being refused again.
+type retryGate struct {
+	mu    sync.Mutex // held by the request retrying now
+	until time.Time  // the server's Retry-After: no request before then
+}
+
+// send sends req, waiting out 429 Too Many Requests as the server's Retry-After asks, within
+// MaxRetries and MaxRetryWait. A request whose body cannot be sent again is not retried.
+func (c *Client) send(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if err := c.gate.wait(ctx); err != nil {
+		return nil, err
+	}
+	resp, err := c.HTTP.Do(req)
+	start := time.Now()
+	for attempt := 0; err == nil && resp.StatusCode == http.StatusTooManyRequests; attempt++ {
+		wait := retryAfter(resp.Header.Get("Retry-After"), time.Now())
+		if attempt == MaxRetries || time.Since(start)+wait > MaxRetryWait || (req.Body != nil && req.GetBody == nil) {
+			return resp, nil
+		}
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+		resp.Body.Close()
+		resp, err = c.retry(req, time.Now().Add(wait))
+	}
+	return resp, err
+}
+
+// retry sends req again once its turn comes and notBefore has passed, and records the
+// server's next Retry-After if it is refused again.
+func (c *Client) retry(req *http.Request, notBefore time.Time) (*http.Response, error) {
+	g := &c.gate
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if notBefore.After(g.until) {
+		g.until = notBefore
+	}
+	if err := sleepUntil(req.Context(), g.until); err != nil {
+		return nil, err
+	}
+	again := req.Clone(req.Context())
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		again.Body = body
+	}
+	resp, err := c.HTTP.Do(again)
+	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+		g.until = time.Now().Add(retryAfter(resp.Header.Get("Retry-After"), time.Now()))
+	}
+	return resp, err
+}
+
+// wait waits, before a first attempt, until the server's last Retry-After has passed.
+func (g *retryGate) wait(ctx context.Context) error {
+	g.mu.Lock()
+	until := g.until
+	g.mu.Unlock()
+	return sleepUntil(ctx, until)
+}
+
+func sleepUntil(ctx context.Context, t time.Time) error {
+	d := time.Until(t)
+	if d <= 0 {
+		return nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// retryAfter reads a Retry-After header (RFC 9110: seconds, or an HTTP date); without a
+// usable one it waits a second.
+func retryAfter(h string, now time.Time) time.Duration {
+	if s, err := strconv.Atoi(h); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(h); err == nil {
+		return max(t.Sub(now), 0)
+	}
+	return time.Second
+}

@@ -1,0 +1,96 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/ratelimit"
+)
+
+// TestRetryTooManyRequests verifies many digests at once against a server that limits the
+// rate as the public endpoints do: every request gets its answer in the end.
+func TestRetryTooManyRequests(t *testing.T) {
+	lim := ratelimit.New(10, 10)
+	var refused atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ok, wait := lim.Allow("one client"); !ok {
+			refused.Add(1)
+			ratelimit.TooMany(w, wait)
+			return
+		}
+		var in struct{ Digest string }
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Digest == "" {
+			http.Error(w, "the body was not sent again", http.StatusBadRequest)
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]string{"outcome": "unknown", "message": in.Digest})
+	}))
+	defer srv.Close()
+	c, err := New(srv.URL, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 25)
+	for i := range errs {
+		wg.Go(func() {
+			st, err := c.VerifyDigest(context.Background(), "sha256:x")
+			if err == nil && st.Message != "sha256:x" {
+				err = errors.New("wrong answer " + st.Message)
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	if refused.Load() == 0 {
+		t.Fatal("the server refused nothing: the test does not test retries")
+	}
+}
+
+// TestRetryGivesUp returns the 429 when the server asks to wait longer than MaxRetryWait.
+func TestRetryGivesUp(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Retry-After", "3600")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	c, _ := New(srv.URL, "")
+	start := time.Now()
+	_, err := c.VerifyDigest(context.Background(), "sha256:x")
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != http.StatusTooManyRequests {
+		t.Fatalf("err = %v, want a 429 APIError", err)
+	}
+	if n.Load() != 1 || time.Since(start) > 5*time.Second {
+		t.Fatalf("%d requests in %v: it should give up at once", n.Load(), time.Since(start))
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC)
+	for h, want := range map[string]time.Duration{
+		"":                              time.Second,
+		"0":                             0,
+		"7":                             7 * time.Second,
+		"-1":                            time.Second,
+		"soon":                          time.Second,
+		"Mon, 02 Mar 2026 14:30:05 GMT": 5 * time.Second,
+		"Mon, 02 Mar 2026 14:29:00 GMT": 0,
+	} {
+		if got := retryAfter(h, now); got != want {
+			t.Errorf("retryAfter(%q) = %v, want %v", h, got, want)
+		}
+	}
+}

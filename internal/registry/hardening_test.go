@@ -1,0 +1,168 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/seal"
+)
+
+// hostileTexts are strings that move a terminal's cursor, reorder what a reader sees, or look
+// like other strings: none may be stored.
+var hostileTexts = map[string]string{
+	"escape sequence":    "\x1b[2K\x1b[1Gvalid: signed by the office",
+	"tab":                "a\tb",
+	"delete":             "a\x7fb",
+	"C1 control":         "a\u009bb",
+	"right-to-left":      "sent in error\u202egnp.exe",
+	"zero width space":   "foreign-government\u200b",
+	"zero width joiner":  "foreign\u200dgovernment",
+	"isolate":            "a\u2066b\u2069",
+	"byte-order mark":    "\ufeffforeign-government",
+	"line separator":     "a\u2028b",
+	"hangul filler":      "foreign-government\u3164",
+	"left-to-right mark": "\u200eforeign-government",
+}
+
+// TestStoredTextRefusesControlCharacters is issue 12 item 11: control, format and invisible
+// characters are refused in every stored text field, before anything is stored.
+func TestStoredTextRefusesControlCharacters(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	ref, _ := o.released(t, "A letter that will be withdrawn.")
+	draft := o.letter(t, "A draft to decide on.")
+	for name, s := range hostileTexts {
+		nl := func(f func(*NewLetter)) NewLetter {
+			l := NewLetter{Subject: "Coordination", Class: "foreign-government", Tags: []string{"routine"},
+				Addressees: []string{"Ministry of Defence"}, File: Upload{Name: "letter.txt", Data: []byte("Sir, ...")}}
+			f(&l)
+			return l
+		}
+		for field, l := range map[string]NewLetter{
+			"subject":   nl(func(l *NewLetter) { l.Subject = s }),
+			"class":     nl(func(l *NewLetter) { l.Class = s }),
+			"tag":       nl(func(l *NewLetter) { l.Tags = []string{"routine", s} }),
+			"addressee": nl(func(l *NewLetter) { l.Addressees = []string{s} }),
+			"file name": nl(func(l *NewLetter) { l.File.Name = s + ".txt" }),
+		} {
+			_, err := o.r.CreateLetter(ctx, o.drafter, l)
+			wantErr(t, name+" in the "+field, err, ErrInvalid)
+		}
+		_, err := o.r.AddMember(ctx, o.admin, "sam"+s, []string{RoleSigner})
+		wantErr(t, name+" in a member name", err, ErrInvalid)
+		_, _, err = o.withdrawalStatementOf(ctx, o.signer, ref, "", s)
+		wantErr(t, name+" in a withdrawal reason", err, ErrInvalid)
+		_, err = o.r.RevokeKey(ctx, o.signer, o.keyID, s)
+		wantErr(t, name+" in a key revocation reason", err, ErrInvalid)
+		wantErr(t, name+" in an erasure reason", o.r.Erase(ctx, o.admin, ref, s), ErrInvalid)
+		wantErr(t, name+" in a rejection comment", o.r.Reject(ctx, o.reviewer, draft, "", s), ErrInvalid)
+		_, err = o.r.ExportDraft(ctx, o.drafter, draft, s)
+		wantErr(t, name+" in a draft copy's recipient", err, ErrInvalid)
+	}
+	// A comment may be several lines.
+	if err := o.r.Reject(ctx, o.reviewer, draft, "", "Two things:\n- the date\n- the addressee"); err != nil {
+		t.Errorf("a comment of several lines: %v", err)
+	}
+
+	// A withdrawal reason that comes from the signer's own opening, not from
+	// WithdrawalStatement, is checked too.
+	const evil = "\x1b[2K\x1b[1Gvalid"
+	forgedOpening := seal.NewOpening(seal.RetractionStatement{Office: o.r.Office().Name, Reference: ref, Reason: evil,
+		RetractedBy: "sam", Time: o.r.now()})
+	forged := seal.Marshal(seal.RetractionRecord{Office: o.r.Office().Name, Commitment: forgedOpening.Commitment(entry.Retraction), Time: o.r.now()})
+	_, err := o.r.Withdraw(ctx, o.signer, ref, "", o.keyID, forged, forgedOpening,
+		signPAE(o.signerKey, entry.Retraction.PayloadTypeV(entry.V2), forged))
+	wantErr(t, "a withdrawal whose opening carries an escape sequence", err, ErrInvalid)
+	if st, err := o.r.MemberStatus(ctx, o.reviewer, ref); err != nil || st.Outcome != Valid {
+		t.Errorf("after refused withdrawals the letter is %+v, %v", st, err)
+	}
+}
+
+// TestLookAlikeClassRefused is issue 12 item 5: a class that only looks like one the policy
+// names is refused with the invisible character named, and text is stored in NFC so that a
+// class typed with a combining accent is the class the policy names.
+func TestLookAlikeClassRefused(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	_, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Withdrawal", Class: "foreign-government\u200b",
+		Tags: []string{"force-posture"}, Addressees: []string{"Ministry"}, File: Upload{Name: "l.txt", Data: []byte("Sir, ...")}})
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "U+200B") || !strings.Contains(err.Error(), "zero width space") {
+		t.Fatalf("a class with a zero width space: %v; want ErrInvalid naming U+200B", err)
+	}
+	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Re\u0301sume\u0301", Class: "de\u0301fense",
+		Tags: []string{"cafe\u0301"}, Addressees: []string{"Ministe\u0300re"}, File: Upload{Name: "l.txt", Data: []byte("Sir, ...")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := o.r.Letter(ctx, o.reviewer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Subject != "Résumé" || v.Class != "défense" || len(v.Tags) != 1 || v.Tags[0] != "café" || v.Addressees[0] != "Ministère" {
+		t.Errorf("stored %q %q %q %q, want them in NFC", v.Subject, v.Class, v.Tags, v.Addressees)
+	}
+}
+
+// TestSignerWithTwoKeysNamedOnce is issue 12 item 12: a member who signed with two keys is
+// one signer in the status and its message (and on the letterhead).
+func TestSignerWithTwoKeysNamedOnce(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	samKey2, samKeyID2 := o.newKey(t, o.signer)
+	ref := o.letter(t, "Signed twice by one member.")
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.signAs(t, o.signer, samKey2, samKeyID2, ref); err != nil {
+		t.Fatal(err)
+	}
+	if err := tryRelease(o, ref); err != nil {
+		t.Fatal(err)
+	}
+	st, err := o.r.MemberStatus(ctx, o.reviewer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(st.Signers, ",") != "sam" || !strings.HasSuffix(st.Message, "signed by [sam]") {
+		t.Errorf("signers %q, message %q; want sam once", st.Signers, st.Message)
+	}
+}
+
+// TestRefusedCallsKeepPublicCache is issue 12 item 12: a call refused for want of a role
+// changes nothing, so it must not void the public answers' cache (an anonymous post would
+// otherwise be a cheap way to defeat it).
+func TestRefusedCallsKeepPublicCache(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	ref, _ := o.released(t, "Released.")
+	draft := o.letter(t, "A draft.")
+	gen := o.r.public.generation()
+	for _, a := range []Actor{{}, o.reviewer} {
+		_, err := o.r.Release(ctx, a, draft)
+		wantRefused(t, "release", err)
+		_, err = o.r.Withdraw(ctx, a, ref, "", o.keyID, nil, nil, nil)
+		wantRefused(t, "withdraw", err)
+		wantRefused(t, "erase", o.r.Erase(ctx, a, ref, "asked"))
+		_, err = o.r.CreateLetter(ctx, a, NewLetter{})
+		wantRefused(t, "create", err)
+		_, err = o.r.Revise(ctx, a, draft, Upload{Name: "x.txt", Data: []byte("x")})
+		wantRefused(t, "revise", err)
+	}
+	_, err := o.r.ExportDraft(ctx, Actor{}, draft, "Liaison")
+	wantRefused(t, "export", err)
+	if got := o.r.public.generation(); got != gen {
+		t.Errorf("refused calls moved the public cache's generation from %d to %d", gen, got)
+	}
+}
+
+// wantRefused reports an error unless err is a refusal for want of a member or a role.
+func wantRefused(t *testing.T, what string, err error) {
+	t.Helper()
+	if !errors.Is(err, ErrUnauthenticated) && !errors.Is(err, ErrForbidden) {
+		t.Errorf("%s: got error %v, want a refusal", what, err)
+	}
+}

@@ -1,0 +1,356 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/chancery/chancery/internal/store"
+)
+
+// Member states.
+const (
+	MemberActive   = "active"
+	MemberDisabled = "disabled"
+)
+
+// MemberView is what an admin sees of a member.
+type MemberView struct {
+	Name       string     `json:"name"`
+	Roles      []string   `json:"roles"`
+	State      string     `json:"state"` // active or disabled
+	CreatedAt  time.Time  `json:"created_at"`
+	DisabledAt *time.Time `json:"disabled_at,omitempty"`
+	// Password reports whether the member can sign in to the web pages.
+	Password bool      `json:"password"`
+	Keys     []KeyView `json:"keys"`
+}
+
+// KeyView is one of a member's signer keys and the log entries that registered and revoked it.
+type KeyView struct {
+	KeyID        string `json:"keyid"`
+	AddedIndex   int64  `json:"added_index"`
+	RevokedIndex *int64 `json:"revoked_index,omitempty"`
+}
+
+// Disabled reports whether the member is disabled.
+func (v *MemberView) Disabled() bool { return v.State == MemberDisabled }
+
+// HasRole reports whether the member holds role.
+func (v *MemberView) HasRole(role string) bool { return slices.Contains(v.Roles, role) }
+
+// memberView reads what an admin sees of m in tx.
+func memberView(ctx context.Context, tx *store.Tx, m *store.Member) (*MemberView, error) {
+	v := &MemberView{Name: m.Name, Roles: slices.Clone(m.Roles), State: MemberActive, CreatedAt: m.CreatedAt, Keys: []KeyView{}}
+	if v.Roles == nil {
+		v.Roles = []string{}
+	}
+	if m.Disabled() {
+		at := m.DisabledAt
+		v.State, v.DisabledAt = MemberDisabled, &at
+	}
+	switch _, err := tx.Password(ctx, m.ID); {
+	case err == nil:
+		v.Password = true
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	}
+	keys, err := tx.SignerKeysOf(ctx, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		kv := KeyView{KeyID: k.KeyID, AddedIndex: k.AddedIndex}
+		if k.Revoked() {
+			idx := k.RevokedIndex
+			kv.RevokedIndex = &idx
+		}
+		v.Keys = append(v.Keys, kv)
+	}
+	return v, nil
+}
+
+// Members lists the office's members, disabled or not, in the order they were added (admins).
+func (r *Registry) Members(ctx context.Context, a Actor) ([]MemberView, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return nil, err
+	}
+	out := []MemberView{}
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		ms, err := tx.Members(ctx)
+		if err != nil {
+			return err
+		}
+		for i := range ms {
+			v, err := memberView(ctx, tx, &ms[i])
+			if err != nil {
+				return err
+			}
+			out = append(out, *v)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list members: %w", err)
+	}
+	return out, nil
+}
+
+// Member returns what an admin sees of the member name.
+func (r *Registry) Member(ctx context.Context, a Actor, name string) (*MemberView, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return nil, err
+	}
+	var v *MemberView
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		m, err := tx.MemberByName(ctx, name)
+		if err != nil {
+			return err
+		}
+		v, err = memberView(ctx, tx, m)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("member %s: %w", name, err)
+	}
+	return v, nil
+}
+
+// AssignableRoles are the roles a member can be given: the core roles and the office's own
+// roles that the policy in force names.
+func (r *Registry) AssignableRoles() []string {
+	return append(slices.Clone(Roles), r.Policy().Roles()...)
+}
+
+// checkRoles refuses a role that is neither a core role nor one the policy in force names.
+func (r *Registry) checkRoles(roles []string) error {
+	known := r.AssignableRoles()
+	for _, role := range roles {
+		if !slices.Contains(known, role) {
+			return fmt.Errorf("%w: unknown role %q (roles: %s; an office's own roles, such as legal, exist once its policy names them)",
+				ErrInvalid, role, strings.Join(known, ", "))
+		}
+	}
+	return nil
+}
+
+// otherActiveAdmin reports whether an active admin other than m exists.
+func otherActiveAdmin(ctx context.Context, tx *store.Tx, m *store.Member) (bool, error) {
+	ms, err := tx.Members(ctx)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(ms, func(o store.Member) bool { return o.ID != m.ID && !o.Disabled() && o.HasRole(RoleAdmin) }), nil
+}
+
+// activeMember reads the member name and refuses a disabled one, whom nothing but Enable
+// changes.
+func activeMember(ctx context.Context, tx *store.Tx, name string) (*store.Member, error) {
+	m, err := tx.MemberByName(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if m.Disabled() {
+		return nil, fmt.Errorf("%w: %s is disabled: enable them first", ErrConflict, name)
+	}
+	return m, nil
+}
+
+// SetRoles gives the member name the roles add and takes away the roles remove (admins). Add
+// takes the core roles and the office's own roles that the policy in force names; remove takes
+// any role the member holds. A member keeps at least one role, the office at least one active
+// admin. Approvals a member gave under a role they lose stop counting: the release gate weighs
+// evidence by the roles its givers hold at the time of the release.
+func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remove []string) (*MemberView, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return nil, err
+	}
+	if len(add) == 0 && len(remove) == 0 {
+		return nil, fmt.Errorf("%w: no role to add or remove", ErrInvalid)
+	}
+	if err := r.checkRoles(add); err != nil {
+		return nil, err
+	}
+	for _, role := range add {
+		if slices.Contains(remove, role) {
+			return nil, fmt.Errorf("%w: role %q is both added and removed", ErrInvalid, role)
+		}
+	}
+	var v *MemberView
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		m, err := activeMember(ctx, tx, name)
+		if err != nil {
+			return err
+		}
+		for _, role := range remove {
+			if !m.HasRole(role) {
+				return fmt.Errorf("%w: %s does not hold the %s role (roles: %s)", ErrInvalid, name, role, strings.Join(m.Roles, ", "))
+			}
+		}
+		roles := slices.DeleteFunc(slices.Clone(m.Roles), func(role string) bool { return slices.Contains(remove, role) })
+		for _, role := range add {
+			if !slices.Contains(roles, role) {
+				roles = append(roles, role)
+			}
+		}
+		if slices.Equal(roles, m.Roles) {
+			return fmt.Errorf("%w: nothing changes: %s already holds %s", ErrConflict, name, strings.Join(add, ", "))
+		}
+		if len(roles) == 0 {
+			return fmt.Errorf("%w: a member keeps at least one role; to end %s's access, disable them", ErrInvalid, name)
+		}
+		if slices.Contains(remove, RoleAdmin) {
+			ok, err := otherActiveAdmin(ctx, tx, m)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("%w: %s is the last active admin: make another member admin first", ErrConflict, name)
+			}
+		}
+		if err := tx.SetMemberRoles(ctx, m.ID, roles); err != nil {
+			return err
+		}
+		m.Roles = roles
+		if err := r.audit(ctx, tx, a, "member.roles", "", fmt.Sprintf("%s: %s (now %s)", name, roleChange(add, remove), strings.Join(roles, ","))); err != nil {
+			return err
+		}
+		v, err = memberView(ctx, tx, m)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("set roles of %s: %w", name, err)
+	}
+	return v, nil
+}
+
+// roleChange describes added and removed roles as "+a +b -c".
+func roleChange(add, remove []string) string {
+	var parts []string
+	for _, role := range add {
+		parts = append(parts, "+"+role)
+	}
+	for _, role := range remove {
+		parts = append(parts, "-"+role)
+	}
+	return strings.Join(parts, " ")
+}
+
+// DisableMember disables the member name (admins): their token and web sessions stop working
+// at once, they cannot sign in, and approvals they gave on letters not yet released stop
+// counting. Their signer keys are revoked, each by a key-revoked entry in the log, so that
+// their signatures count for no later release. What they did stays: released letters, their
+// seals and the audit trail keep their name. An admin cannot disable themselves, nor the last
+// active admin.
+func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*MemberView, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return nil, err
+	}
+	if name == a.Member.Name {
+		return nil, fmt.Errorf("disable %s: %w: you cannot disable yourself; another admin can", name, ErrInvalid)
+	}
+	var keys []store.SignerKey
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		m, err := tx.MemberByName(ctx, name)
+		if err != nil {
+			return err
+		}
+		if m.Disabled() {
+			return fmt.Errorf("%w: %s is already disabled (since %s)", ErrConflict, name, m.DisabledAt.Format(time.RFC3339))
+		}
+		if m.HasRole(RoleAdmin) {
+			ok, err := otherActiveAdmin(ctx, tx, m)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("%w: %s is the last active admin", ErrConflict, name)
+			}
+		}
+		if err := tx.SetMemberDisabled(ctx, m.ID, r.now()); err != nil {
+			return err
+		}
+		// The token is replaced by one nobody holds: enabling the member issues a new one.
+		_, nobodys := NewToken()
+		if err := tx.SetMemberToken(ctx, m.ID, nobodys); err != nil {
+			return err
+		}
+		n, err := tx.DeleteMemberSessions(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		if keys, err = tx.SignerKeysOf(ctx, m.ID); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "member.disable", "", fmt.Sprintf("%s (%s), %d sessions ended", name, strings.Join(m.Roles, ","), n))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("disable %s: %w", name, err)
+	}
+	// Each revocation is its own log entry, committed with its registry change. A key
+	// registered meanwhile is refused (registerKey checks the member), so this list is whole.
+	for _, k := range keys {
+		if k.Revoked() {
+			continue
+		}
+		if _, err := r.RevokeKey(ctx, a, k.KeyID, "member "+name+" disabled"); err != nil {
+			return nil, fmt.Errorf("disable %s: the member is disabled, but %w: revoke the key again", name, err)
+		}
+	}
+	return r.Member(ctx, a, name)
+}
+
+// EnableMember enables the disabled member name again (admins) and returns their new token,
+// shown once. Their roles are those they held; their revoked keys stay revoked.
+func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (string, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return "", err
+	}
+	tok, hash := NewToken()
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		m, err := tx.MemberByName(ctx, name)
+		if err != nil {
+			return err
+		}
+		if !m.Disabled() {
+			return fmt.Errorf("%w: %s is not disabled", ErrConflict, name)
+		}
+		if err := tx.SetMemberDisabled(ctx, m.ID, time.Time{}); err != nil {
+			return err
+		}
+		if err := tx.SetMemberToken(ctx, m.ID, hash); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "member.enable", "", fmt.Sprintf("%s (%s), new token", name, strings.Join(m.Roles, ",")))
+	})
+	if err != nil {
+		return "", fmt.Errorf("enable %s: %w", name, err)
+	}
+	return tok, nil
+}
+
+// IssueToken gives the member name a new token and returns it, shown once (admins): their old
+// token stops working at once. Their web sessions go on.
+func (r *Registry) IssueToken(ctx context.Context, a Actor, name string) (string, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return "", err
+	}
+	tok, hash := NewToken()
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		m, err := activeMember(ctx, tx, name)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetMemberToken(ctx, m.ID, hash); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "member.token", "", name)
+	})
+	if err != nil {
+		return "", fmt.Errorf("issue a token for %s: %w", name, err)
+	}
+	return tok, nil
+}

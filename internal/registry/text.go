@@ -1,0 +1,85 @@
+package registry
+
+import (
+	"fmt"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// invisibleNames names the invisible characters most used to make look-alike text, for
+// error messages that say which one was found.
+var invisibleNames = map[rune]string{
+	'\u00ad': "soft hyphen",
+	'\u061c': "arabic letter mark",
+	'\u115f': "hangul choseong filler",
+	'\u1160': "hangul jungseong filler",
+	'\u180e': "mongolian vowel separator",
+	'\u200b': "zero width space",
+	'\u200c': "zero width non-joiner",
+	'\u200d': "zero width joiner",
+	'\u200e': "left-to-right mark",
+	'\u200f': "right-to-left mark",
+	'\u2028': "line separator",
+	'\u2029': "paragraph separator",
+	'\u202a': "left-to-right embedding",
+	'\u202b': "right-to-left embedding",
+	'\u202c': "pop directional formatting",
+	'\u202d': "left-to-right override",
+	'\u202e': "right-to-left override",
+	'\u2060': "word joiner",
+	'\u2066': "left-to-right isolate",
+	'\u2067': "right-to-left isolate",
+	'\u2068': "first strong isolate",
+	'\u2069': "pop directional isolate",
+	'\u2800': "braille pattern blank",
+	'\u3164': "hangul filler",
+	'\ufeff': "zero width no-break space",
+	'\uffa0': "halfwidth hangul filler",
+}
+
+// forbidden reports whether c may not appear in stored text: control characters (C0, DEL,
+// C1), format characters (bidirectional controls, zero-width characters, the byte-order
+// mark), line and paragraph separators, and the blank letters that render as nothing. They
+// either move a terminal's cursor or make two different strings look the same, so that a
+// class or a tag would read as one the policy names without being it.
+func forbidden(c rune) bool {
+	if _, ok := invisibleNames[c]; ok {
+		return true
+	}
+	return unicode.IsControl(c) || unicode.In(c, unicode.Cf, unicode.Zl, unicode.Zp)
+}
+
+// checkChars refuses a field with a character that forbidden reports, naming the character
+// and its code point. A multiline field may hold line feeds.
+func checkChars(what, s string, multiline bool) error {
+	for i, c := range s {
+		if multiline && c == '\n' || !forbidden(c) {
+			continue
+		}
+		kind := "control character"
+		if name, ok := invisibleNames[c]; ok {
+			kind = "invisible character " + name
+		} else if !unicode.IsControl(c) {
+			kind = "invisible character"
+		}
+		return fmt.Errorf("%w: %s contains the %s (%U) at byte %d: type it again without it", ErrInvalid, what, kind, c, i)
+	}
+	return nil
+}
+
+// nfc returns s in Unicode normalization form C, so that text typed with combining marks and
+// the same text typed precomposed are stored, and compared by the policy, as one string.
+func nfc(s string) string { return norm.NFC.String(s) }
+
+// nfcAll returns ss normalized (see nfc), in a new slice.
+func nfcAll(ss []string) []string {
+	if ss == nil {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = nfc(s)
+	}
+	return out
+}

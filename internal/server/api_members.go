@@ -1,0 +1,85 @@
+package server
+
+import (
+	"net/http"
+)
+
+// routesMembers adds the administration of members (admins only; the registry checks):
+//
+//	GET  /api/v1/members                 every member, as registry.MemberView
+//	GET  /api/v1/members/{name}          one member
+//	POST /api/v1/members/{name}/roles    {"add": [...], "remove": [...]}: the member after
+//	POST /api/v1/members/{name}/disable  the member after
+//	POST /api/v1/members/{name}/enable   {"name", "token"}: a new token, shown once
+//	POST /api/v1/members/{name}/token    {"name", "token"}: a new token, shown once
+func (s *Server) routesMembers() {
+	m := s.mux
+	m.HandleFunc("GET /api/v1/members", s.withActor(s.listMembers))
+	m.HandleFunc("GET /api/v1/members/{name}", s.withActor(s.showMember))
+	m.HandleFunc("POST /api/v1/members/{name}/roles", s.withActor(s.setRoles))
+	m.HandleFunc("POST /api/v1/members/{name}/disable", s.withActor(s.disableMember))
+	m.HandleFunc("POST /api/v1/members/{name}/enable", s.withActor(s.enableMember))
+	m.HandleFunc("POST /api/v1/members/{name}/token", s.withActor(s.issueToken))
+}
+
+func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) {
+	ms, err := s.cfg.Registry.Members(r.Context(), actor(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, ms)
+}
+
+func (s *Server) showMember(w http.ResponseWriter, r *http.Request) {
+	v, err := s.cfg.Registry.Member(r.Context(), actor(r), r.PathValue("name"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, v)
+}
+
+func (s *Server) setRoles(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Add    []string `json:"add"`
+		Remove []string `json:"remove"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.cfg.Registry.SetRoles(r.Context(), actor(r), r.PathValue("name"), req.Add, req.Remove)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, v)
+}
+
+func (s *Server) disableMember(w http.ResponseWriter, r *http.Request) {
+	v, err := s.cfg.Registry.DisableMember(r.Context(), actor(r), r.PathValue("name"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, v)
+}
+
+func (s *Server) enableMember(w http.ResponseWriter, r *http.Request) {
+	tok, err := s.cfg.Registry.EnableMember(r.Context(), actor(r), r.PathValue("name"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, map[string]any{"name": r.PathValue("name"), "token": tok})
+}
+
+func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) {
+	tok, err := s.cfg.Registry.IssueToken(r.Context(), actor(r), r.PathValue("name"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, map[string]any{"name": r.PathValue("name"), "token": tok})
+}

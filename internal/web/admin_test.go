@@ -1,0 +1,101 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/server"
+)
+
+func TestMembersPage(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t, server.Config{})
+	if err := o.reg.SetPassword(ctx, o.actors["root"], "root", password("root")); err != nil {
+		t.Fatal(err)
+	}
+	rita := o.client()
+	rita.signIn("rita")
+	if _, body := rita.get("/inbox"); strings.Contains(body, `href="/admin/members"`) {
+		t.Error("the navigation links to the members page for a reviewer")
+	}
+	if resp, _ := rita.get("/admin/members"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("the members page for a reviewer: %s, want 403", resp.Status)
+	}
+
+	admin := o.client()
+	tok := admin.signIn("root")
+	resp, body := admin.get("/admin/members")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("the members page for an admin: %s", resp.Status)
+	}
+	for _, want := range []string{`href="/admin/members"`, `id="member-rita"`, `action="/admin/members/rita/disable"`, o.keyID} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the members page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, `action="/admin/members/root/disable"`) {
+		t.Error("the page offers to disable the admin themselves")
+	}
+
+	// Roles: the ticked boxes, with the CSRF token; without it, refused.
+	form := url.Values{"csrf": {tok}, "role": {"reviewer", "signer"}}
+	if resp, _ := admin.post("/admin/members/rita/roles", url.Values{"role": {"admin"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a roles form without its CSRF token: %s, want 403", resp.Status)
+	}
+	if resp, _ := admin.post("/admin/members/rita/roles", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("set roles: %s", resp.Status)
+	}
+	if v, _ := o.reg.Member(ctx, o.actors["root"], "rita"); fmt.Sprint(v.Roles) != "[reviewer signer]" {
+		t.Errorf("rita's roles after the form: %v", v.Roles)
+	}
+	if resp, body := admin.post("/admin/members/rita/roles", url.Values{"csrf": {tok}, "role": {"pope"}}); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "unknown role") {
+		t.Errorf("an unknown role: %s", resp.Status)
+	}
+
+	// A new token is shown once, in the answer to the post, and works at once.
+	resp, body = admin.post("/admin/members/otto/token", url.Values{"csrf": {tok}})
+	m := regexp.MustCompile(`<code id="issued-token">(chy_[A-Za-z0-9_-]+)</code>`).FindStringSubmatch(body)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		t.Fatalf("new token: %s, no token in the page", resp.Status)
+	}
+	if resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("the page with a token may be cached: %q", resp.Header.Get("Cache-Control"))
+	}
+	if who, err := o.reg.Authenticate(ctx, m[1]); err != nil || who.Name != "otto" {
+		t.Errorf("the token shown: %v, %v", who, err)
+	}
+
+	// Disabled: rita's open session stops at once; twice is refused on the page.
+	if resp, _ := admin.post("/admin/members/rita/disable", url.Values{"csrf": {tok}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("disable: %s", resp.Status)
+	}
+	if resp, _ := rita.get("/inbox"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/signin") {
+		t.Errorf("a disabled member's session: %s, want a redirect to sign in", resp.Status)
+	}
+	if resp, _ := rita.post("/signin", url.Values{"name": {"rita"}, "password": {password("rita")}}); resp.StatusCode == http.StatusSeeOther {
+		t.Error("a disabled member signed in")
+	}
+	resp, body = admin.post("/admin/members/rita/disable", url.Values{"csrf": {tok}})
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "already disabled") {
+		t.Errorf("disable twice: %s", resp.Status)
+	}
+	if !strings.Contains(body, `action="/admin/members/rita/enable"`) {
+		t.Error("a disabled member has no enable form")
+	}
+	resp, body = admin.post("/admin/members/rita/enable", url.Values{"csrf": {tok}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="issued-token"`) {
+		t.Errorf("enable: %s", resp.Status)
+	}
+	if v, _ := o.reg.Member(ctx, o.actors["root"], "rita"); v.State != registry.MemberActive {
+		t.Errorf("rita after enable: %s", v.State)
+	}
+	if resp, _ := admin.post("/admin/members/nobody/token", url.Values{"csrf": {tok}}); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("a token for nobody: %s", resp.Status)
+	}
+}

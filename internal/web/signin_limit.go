@@ -1,0 +1,101 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/chancery/chancery/internal/ratelimit"
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
+)
+
+// Limits on failed sign-ins. Each is a token bucket: a burst of failures, then one more every
+// so often, so a lockout ends on its own a few seconds after the failures stop and can never
+// lock a member out for longer than an attacker keeps failing (and the attacker's own
+// address runs out first).
+const (
+	SigninAccountBurst = 5        // failed sign-ins per account name in a row
+	SigninAccountRate  = 5.0 / 60 // then this many per second: 5 a minute
+	SigninAddressBurst = 20       // failed sign-ins per client address in a row
+	SigninAddressRate  = 20.0 / 60
+	// SigninChecks bounds the password checks in progress at once: each argon2id check holds
+	// 32 MiB, so 60 parallel attempts would otherwise hold 2 GB.
+	SigninChecks = 2
+)
+
+// signinLimits are the sign-in's limits: failed attempts per account and per client address,
+// and the password checks running at once.
+type signinLimits struct {
+	account, address *ratelimit.Limiter
+	checks           chan struct{}
+}
+
+func newSigninLimits() *signinLimits {
+	return &signinLimits{account: ratelimit.New(SigninAccountRate, SigninAccountBurst),
+		address: ratelimit.New(SigninAddressRate, SigninAddressBurst), checks: make(chan struct{}, SigninChecks)}
+}
+
+// errLimited is a sign-in refused because the account or the client's address has no failed
+// attempt left; wait is how long until it will.
+type errLimited struct {
+	per  string
+	wait time.Duration
+}
+
+func (e *errLimited) Error() string {
+	return fmt.Sprintf("too many failed sign-ins for this %s: try again in %s", e.per, e.wait.Round(time.Second))
+}
+
+// checkSignin returns an *errLimited when the client's address or the account name has no
+// failed attempt left.
+func (h *Handler) checkSignin(r *http.Request, name string) error {
+	for _, c := range []struct {
+		l        *ratelimit.Limiter
+		key, per string
+	}{{h.signins.address, ratelimit.Key(r), "address"}, {h.signins.account, name, "account"}} {
+		if ok, wait := c.l.Check(c.key); !ok {
+			h.cfg.Logger.InfoContext(r.Context(), "sign-in limited", "per", c.per, "name", name, "remote", r.RemoteAddr, "wait", wait)
+			return &errLimited{per: c.per, wait: wait}
+		}
+	}
+	return nil
+}
+
+// authenticate checks the sign-in's credentials, at most SigninChecks at a time (a request
+// waits its turn for as long as its context lives), and charges a failure to the account
+// name and the client's address. The limits are checked before the wait and again after it,
+// so a client out of attempts costs no argon2 work, however many requests it queued, and
+// learns nothing about the password.
+func (h *Handler) authenticate(r *http.Request, name string) (*store.Member, error) {
+	if err := h.checkSignin(r, name); err != nil {
+		return nil, err
+	}
+	select {
+	case h.signins.checks <- struct{}{}:
+	case <-r.Context().Done():
+		return nil, r.Context().Err()
+	}
+	defer func() { <-h.signins.checks }()
+	if err := h.checkSignin(r, name); err != nil {
+		return nil, err
+	}
+	m, err := h.cfg.Authenticator.Authenticate(r)
+	if errors.Is(err, registry.ErrUnauthenticated) {
+		h.signins.address.Allow(ratelimit.Key(r))
+		h.signins.account.Allow(name)
+	}
+	return m, err
+}
+
+// limited answers 429 with Retry-After and returns true if err is a sign-in refused by the
+// limits.
+func limited(w http.ResponseWriter, err error) bool {
+	var l *errLimited
+	if !errors.As(err, &l) {
+		return false
+	}
+	ratelimit.TooMany(w, l.wait)
+	return true
+}
