@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -24,6 +25,9 @@ func TestResponsive(t *testing.T) {
 		"# Coordination\n\nSir,\n\nTask Force North will reposition several units.\n")
 	o.release(ref)
 	draft := o.letter("Repositioning of forces", "# Repositioning\n\nUnits will leave.\n")
+	if err := o.reg.SetPassword(context.Background(), o.actors["root"], "root", password("root")); err != nil {
+		t.Fatal(err)
+	}
 	unknown := "/verify?digest=sha256:" + strings.Repeat("ab", 32)
 	pages := []struct{ name, path, wait string }{
 		{"verify", "/verify", "#verify-file"},
@@ -33,6 +37,8 @@ func TestResponsive(t *testing.T) {
 		{"inbox", "/inbox", "#waiting"},
 		{"letter", "/letters/" + ref, "#versions"},
 		{"letter-draft", "/letters/" + draft, "#versions"},
+		{"letters", "/letters?q=coordination", "#q"},
+		{"members", "/admin/members", "#member-rita"},
 	}
 	for _, width := range []int64{390, 1280} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
@@ -41,8 +47,9 @@ func TestResponsive(t *testing.T) {
 			signedIn := false
 			for _, p := range pages {
 				if p.name == "inbox" && !signedIn {
+					// The admin sees every member page, the admin's own included.
 					b.open("/signin?next=/inbox", "#password")
-					b.signIn("rita", "#waiting")
+					b.signIn("root", "#main")
 					signedIn = true
 				}
 				b.open(p.path, p.wait)
