@@ -23,6 +23,10 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// verify keeps the newest checkpoint it has seen; never in the user's own directory.
+	if state, err := os.MkdirTemp("", "chancery-state-"); err == nil {
+		os.Setenv("CHANCERY_STATE_DIR", state)
+	}
 	testscript.Main(m, map[string]func(){
 		"chancery": func() { os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
@@ -32,6 +36,10 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata",
 		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("CHANCERY_STATE_DIR", env.WorkDir+"/.chancery-state")
+			return nil
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":  exits,
 			"mklog":  mklog,

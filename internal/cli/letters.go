@@ -158,7 +158,7 @@ func newLetter(rm *remote) *cobra.Command {
 			}
 			cr, err := cl.CreateLetter(ctx(c), subject, class, tags, to, f)
 			if err != nil {
-				return err
+				return labelHint(err)
 			}
 			fmt.Fprintf(c.ErrOrStderr(), "created version 1 (%s)\n", cr.Digest)
 			fmt.Fprintln(c.OutOrStdout(), cr.Reference)

@@ -70,6 +70,9 @@ explain shows what a letter still needs.`,
 			if err != nil {
 				return err
 			}
+			for _, w := range p.Warnings() {
+				fmt.Fprintf(c.ErrOrStderr(), "%s:%d: warning: %s\n", args[0], w.Line, w.Message)
+			}
 			fmt.Fprintf(c.OutOrStdout(), "%s: ok: policy %q, %s\n", args[0], p.Name, p.Digest)
 			return nil
 		},

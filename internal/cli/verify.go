@@ -73,6 +73,11 @@ Markdown, plain text), verify asks the registry to identify the text (see 'chanc
 identify'): a file whose text is close to a released letter's is "altered".
 
 The trust root comes from --trust or CHANCERY_TRUST ('chancery trust export' writes it).
+
+Online, verify keeps the newest log checkpoint it has seen (in CHANCERY_STATE_DIR, by default
+chancery/checkpoints in the user's configuration directory). A registry answer proved against
+an older tree, or against a newer one without a consistency proof from the kept one, is
+invalid: it may be a replayed answer that hides a later retraction.
 Directories are walked; .seal files are skipped as letters.
 
 Outcomes: valid, retracted, superseded, draft ("not an official document"), altered, unknown,
@@ -118,10 +123,16 @@ Exit status: 0 every file is valid; 1 some file is not; 2 verification could not
 					return err
 				}
 			}
+			var cps *checkpointState
+			if cl != nil {
+				if cps, err = loadCheckpointState(stateDir(), root.LogKey, c.ErrOrStderr()); err != nil {
+					return err
+				}
+			}
 			// A folder is a burst of short-lived garbage (file buffers, parsed seals): collect
 			// less often; the heap stays small either way.
 			defer debug.SetGCPercent(debug.SetGCPercent(400))
-			vf := &verifier{v: v, cl: cl, c: c, seal: sealFile}
+			vf := &verifier{v: v, cl: cl, c: c, seal: sealFile, cps: cps}
 			prog := newProgress(c.ErrOrStderr(), len(files))
 			results := make([]VerifyResult, len(files))
 			var next atomic.Int64
@@ -192,6 +203,9 @@ type verifier struct {
 	cl   *client.Client
 	c    *cobra.Command
 	seal string
+	// cps is the newest checkpoint seen of the log (online only): a registry answer proved
+	// against an older tree is refused.
+	cps *checkpointState
 }
 
 // hashFile returns the SHA-256 digest of a file, reading it into buf (grown as needed and
@@ -281,6 +295,10 @@ func (vf *verifier) check(res VerifyResult, digest seal.Digest) VerifyResult {
 		if vf.cl == nil {
 			res.Message += fmt.Sprintf(" (offline: as of checkpoint %d; retractions since are not known)", r.TreeSize)
 			return res
+		}
+		// The seal's checkpoint is one the registry's answer must not be older than.
+		if err := vf.cps.sealCheckpoint(vf.c.Context(), vf.cl, s.Checkpoint); err != nil {
+			return vf.logProblem(res, err)
 		}
 	case errors.Is(err, fs.ErrNotExist) && vf.seal == "":
 		if vf.cl == nil {
@@ -373,6 +391,11 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 	}
 	fromRelease(&res, r.Statement, r.Index)
 	res.Checked = "seal+log"
+	// An answer proved against an older tree than one already seen may be a replay that hides
+	// a withdrawal logged since (issue 12 item 4).
+	if err := vf.cps.answer(vf.c.Context(), vf.cl, s.Checkpoint); err != nil {
+		return vf.logProblem(res, err)
+	}
 	if st.Outcome == registry.Valid {
 		res.Outcome, res.Message = registry.Valid, validMessage(r.Statement, r.Index)
 		return res

@@ -223,12 +223,24 @@ func (ix *Index) QueryText(ctx context.Context, text string, limit int, src Sour
 // two stages: the index proposes the Candidates letters that share the most, and the rarest,
 // marks and bands with q; src gives their fingerprints, and each is scored on its full
 // shingle set. Letters that share no shingle with q are not returned.
+//
+// If src is a [FamilySource], documents of one family (versions of one letter) never count
+// as each other's competitors for Specificity.
 func (ix *Index) Query(ctx context.Context, q *Fingerprint, limit int, src Source) (Result, error) {
+	return QueryAll(ctx, q, limit, src, ix)
+}
+
+// QueryAll is Query over the union of indexes: each proposes its Candidates, and all are
+// scored together. A document id must be in one index only.
+func QueryAll(ctx context.Context, q *Fingerprint, limit int, src Source, ixs ...*Index) (Result, error) {
 	r := Result{QueryWords: q.Words, QueryShingles: len(q.Shingles)}
 	if len(q.Shingles) == 0 || limit <= 0 {
 		return r, nil
 	}
-	ids := ix.candidates(q)
+	var ids []uint64
+	for _, ix := range ixs {
+		ids = append(ids, ix.candidates(q)...)
+	}
 	if len(ids) == 0 {
 		return r, nil
 	}
@@ -239,7 +251,14 @@ func (ix *Index) Query(ctx context.Context, q *Fingerprint, limit int, src Sourc
 	if len(fps) != len(ids) {
 		return r, fmt.Errorf("identify: read candidates: %d fingerprints for %d ids", len(fps), len(ids))
 	}
-	r.Matches = score(q, ids, fps)
+	var fam []uint64
+	if fs, ok := src.(FamilySource); ok {
+		fam = make([]uint64, len(ids))
+		for i, id := range ids {
+			fam[i] = fs.Family(id)
+		}
+	}
+	r.Matches = score(q, ids, fps, fam)
 	if len(r.Matches) > limit {
 		r.Matches = r.Matches[:limit]
 	}
@@ -337,8 +356,9 @@ func (h *topDocs) Pop() any {
 	return x
 }
 
-// score computes the matches of q among the candidates on their full shingle sets.
-func score(q *Fingerprint, ids []uint64, fps []*Fingerprint) []Match {
+// score computes the matches of q among the candidates on their full shingle sets. fam, if
+// not nil, gives each candidate's family: members of one family are not competitors.
+func score(q *Fingerprint, ids []uint64, fps []*Fingerprint, fam []uint64) []Match {
 	// in[c] is the set of positions in q.Shingles that candidate c holds, and inter[c] its
 	// size.
 	words := (len(q.Shingles) + 63) / 64
@@ -361,10 +381,11 @@ func score(q *Fingerprint, ids []uint64, fps []*Fingerprint) []Match {
 			continue
 		}
 		// The competitors of c are the other candidates that hold at least half as much of
-		// the query: its family, not letters that share a stray formula with the query.
+		// the query: its family, not letters that share a stray formula with the query. Other
+		// versions of the same letter are not competitors: a revision shares its words.
 		clear(others)
 		for e := range fps {
-			if e != c && 2*inter[e] >= inter[c] {
+			if e != c && 2*inter[e] >= inter[c] && (fam == nil || fam[e] != fam[c]) {
 				for w := range others {
 					others[w] |= in[e][w]
 				}

@@ -19,6 +19,10 @@ func FuzzCheck(f *testing.F) {
 }
 
 func FuzzText(f *testing.F) {
+	// Decompression bombs (issue 12 item 2), small enough to run with every test.
+	f.Add(contentArrayBomb(5<<20, 8))
+	f.Add(toUnicodeBomb(3 << 20))
+	f.Add(nestedFlateBomb())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := pdf.Text(data)
 		if err != nil && s != "" {

@@ -52,10 +52,16 @@ func Render(mediaType string, body []byte, h Letterhead) (out []byte, err error)
 		return nil, fmt.Errorf("render letter: unsupported media type %q", mediaType)
 	}
 
+	var doc ast.Node
+	if markdown {
+		if doc, err = parseMarkdown(body); err != nil {
+			return nil, fmt.Errorf("render letter: %w", err)
+		}
+	}
 	r := newRenderer(h)
 	r.letterhead()
 	if markdown {
-		r.markdown(body)
+		r.markdown(doc, body)
 	} else {
 		r.plain(string(body))
 	}
@@ -182,8 +188,20 @@ func (r *renderer) signatures() {
 	}
 }
 
-func (r *renderer) markdown(body []byte) {
+// parseMarkdown parses body after checking, line by line, that it is not nested so deep that
+// parsing would take long, and checks the tree before the recursive layout walks it.
+func parseMarkdown(body []byte) (ast.Node, error) {
+	if err := CheckMarkdown(body); err != nil {
+		return nil, err
+	}
 	doc := goldmark.New().Parser().Parse(text.NewReader(body))
+	if err := checkTree(doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+func (r *renderer) markdown(doc ast.Node, body []byte) {
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		r.block(n, body, 0)
 	}

@@ -2,46 +2,57 @@ package pdf
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"strings"
 
 	lpdf "github.com/ledongthuc/pdf"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 )
 
-// Bounds of Text: the decoded page content it reads, and the text it returns.
-const (
-	maxContent = 32 << 20
-	maxText    = 4 << 20
-)
+// maxText bounds the text Text returns; decodebudget.go bounds what it decodes.
+const maxText = 4 << 20
 
 // Text extracts the readable text of a PDF: the text each page's content stream shows, in the
 // order it shows it, a line per text object, pages separated by a form feed. Text drawn inside
 // form XObjects is not read, so the marks that Watermark and Stamp add are not part of it: the
 // text of a stamped letter or of a draft copy is the text of the document they were made
 // from. Text first applies the limits of Check, and refuses (ErrTooLarge) documents whose
-// page contents decode to more than 32 MiB, so its work is bounded; it returns at most 4 MiB.
+// page contents decode to more than 32 MiB, or whose fonts' /ToUnicode CMaps to more than
+// 2 MiB each, so its work is bounded; it returns at most 4 MiB.
 func Text(data []byte) (string, error) {
 	ctx, err := read(data)
 	if err != nil {
 		return "", fmt.Errorf("extract text: %w", err)
 	}
-	if err := checkContentSize(ctx); err != nil {
+	if err := checkTextStreams(ctx); err != nil {
 		return "", fmt.Errorf("extract text: %w", err)
 	}
-	r, err := newTextReader(data)
+	// The extractor caches nothing: it parses an object again at each reference, decoding
+	// again the whole object stream that holds it, and finds page i by walking the page tree
+	// from its root. It reads a plain rewrite of the document (no object streams), and its
+	// pages are found in one walk, so its work grows with the document, not its square.
+	flat, err := write(ctx, undatedEpoch, make([]byte, 16))
+	if err != nil {
+		return "", fmt.Errorf("extract text: %w", err)
+	}
+	r, err := newTextReader(flat)
+	if err != nil {
+		return "", fmt.Errorf("extract text: %w", err)
+	}
+	pages, err := textPages(r, ctx.PageCount)
 	if err != nil {
 		return "", fmt.Errorf("extract text: %w", err)
 	}
 	var b strings.Builder
-	for i := 1; i <= r.NumPage() && b.Len() < maxText; i++ {
-		if i > 1 {
+	for i, p := range pages {
+		if b.Len() >= maxText {
+			break
+		}
+		if i > 0 {
 			b.WriteByte('\f')
 		}
-		s, err := pageText(r, i)
+		s, err := pageText(p)
 		if err != nil {
-			return "", fmt.Errorf("extract text: page %d: %w", i, err)
+			return "", fmt.Errorf("extract text: page %d: %w", i+1, err)
 		}
 		b.WriteString(s)
 	}
@@ -65,14 +76,42 @@ func newTextReader(data []byte) (r *lpdf.Reader, err error) {
 	return r, nil
 }
 
-// pageText returns the text of page i, its lines trimmed, empty lines dropped.
-func pageText(r *lpdf.Reader, i int) (s string, err error) {
+// textPages returns the pages of the document in order, walking its page tree once: at most
+// count pages (the number pdfcpu found) and, against cycles, at most 4·count+16 nodes.
+func textPages(r *lpdf.Reader, count int) (pages []lpdf.Page, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			pages, err = nil, fmt.Errorf("%w: %v", ErrInvalid, p)
+		}
+	}()
+	stack := []lpdf.Value{r.Trailer().Key("Root").Key("Pages")}
+	for nodes := 0; len(stack) > 0; nodes++ {
+		if nodes > 4*count+16 || len(pages) > count {
+			return nil, fmt.Errorf("%w: the page tree does not match its page count", ErrInvalid)
+		}
+		v := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		switch v.Key("Type").Name() {
+		case "Pages":
+			kids := v.Key("Kids")
+			for i := kids.Len() - 1; i >= 0; i-- {
+				stack = append(stack, kids.Index(i))
+			}
+		case "Page":
+			pages = append(pages, lpdf.Page{V: v})
+		}
+	}
+	return pages, nil
+}
+
+// pageText returns the text of page p, its lines trimmed, empty lines dropped.
+func pageText(p lpdf.Page) (s string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			s, err = "", fmt.Errorf("%w: %v", ErrInvalid, p)
 		}
 	}()
-	raw, err := r.Page(i).GetPlainText(nil)
+	raw, err := p.GetPlainText(nil)
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
@@ -83,33 +122,4 @@ func pageText(r *lpdf.Reader, i int) (s string, err error) {
 		}
 	}
 	return strings.Join(lines, "\n"), nil
-}
-
-// checkContentSize decodes every page's content with pdfcpu, under its decoding limits, and
-// refuses a document whose page contents add up to more than maxContent: the extractor
-// decodes streams without limits of its own.
-func checkContentSize(ctx *model.Context) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("%w: %v", ErrInvalid, p)
-		}
-	}()
-	total := 0
-	for i := 1; i <= ctx.PageCount; i++ {
-		d, _, _, err := ctx.PageDict(i, false)
-		if err != nil || d == nil {
-			return fmt.Errorf("%w: page %d: %v", ErrInvalid, i, err)
-		}
-		content, err := ctx.PageContent(d, i)
-		if errors.Is(err, model.ErrNoContent) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("%w: page %d content: %v", ErrInvalid, i, err)
-		}
-		if total += len(content); total > maxContent {
-			return fmt.Errorf("%w: page contents decode to more than %d bytes", ErrTooLarge, maxContent)
-		}
-	}
-	return nil
 }

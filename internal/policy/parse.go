@@ -321,7 +321,7 @@ func (ps *parser) policy() *Policy {
 	if root == nil {
 		return nil
 	}
-	top := ps.fields(root, "the policy", "version", "name", "groups", "disclose", "rules")
+	top := ps.fields(root, "the policy", "version", "name", "groups", "classes", "tags", "disclose", "rules")
 	if top == nil {
 		return nil
 	}
@@ -340,9 +340,16 @@ func (ps *parser) policy() *Policy {
 	if f, ok := top["groups"]; ok {
 		ps.groups(f.value, p, sizes)
 	}
+	if f, ok := top["classes"]; ok {
+		p.classes = ps.labels(f.value, "classes", "class")
+	}
+	if f, ok := top["tags"]; ok {
+		p.tags = ps.labels(f.value, "tags", "tag")
+	}
 	if f, ok := top["disclose"]; ok {
 		ps.disclose(f.value, p)
 	}
+	defer ps.lintLabels(root, p)
 	f, ok := top["rules"]
 	if !ok {
 		ps.errorAt(root.Line, root.Column, nil, "the policy has no rules")

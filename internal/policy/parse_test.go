@@ -44,7 +44,7 @@ func TestParseErrors(t *testing.T) {
 			"p.yaml:4:20: approvals cannot be logged in the clear: the fields that can are reference, subject, class, tags, addressees, signers, file_digest",
 			"p.yaml:4:31: subject is listed twice",
 			"p.yaml:5:3: class press is listed twice under disclose (first on line 4)"}},
-		{"not a mapping", "- a\n", []string{"p.yaml:1:1: the policy must be a mapping (version, name, groups, disclose, rules)"}},
+		{"not a mapping", "- a\n", []string{"p.yaml:1:1: the policy must be a mapping (version, name, groups, classes, tags, disclose, rules)"}},
 		{"nothing required at the top", "groups: {}\n", []string{
 			"p.yaml:1:1: the policy has no version (version: 1)",
 			"p.yaml:1:1: the policy has no name",
@@ -105,7 +105,7 @@ func TestParseAllErrors(t *testing.T) {
 	_, err = ParseFile("policy.yaml", data)
 	want := []string{
 		"policy.yaml:1:10: version 2 is not supported: this Chancery reads version 1",
-		"policy.yaml:3:1: unknown key \"colour\" in the policy (known: version, name, groups, disclose, rules)",
+		"policy.yaml:3:1: unknown key \"colour\" in the policy (known: version, name, groups, classes, tags, disclose, rules)",
 		"policy.yaml:5:25: alice is listed twice in group command",
 		"policy.yaml:6:10: group empty has no members",
 		"policy.yaml:8:1: no default rule: add a rule with `default: true` and no `when`; it covers every letter no other rule matches",

@@ -189,6 +189,9 @@ type Policy struct {
 	rules  []*rule // the default rule last
 	// disclose lists, by letter class, the fields of a release logged in the clear.
 	disclose map[string][]string
+	// classes and tags are the declared ones (nil: not declared, any is accepted).
+	classes, tags []string
+	warnings      []Warning
 }
 
 // Disclose returns the fields of a release of a letter of class that the policy logs in the

@@ -50,6 +50,7 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 	}
 	for _, id := range ids {
 		r.ident.Remove(uint64(id))
+		r.released.Remove(uint64(id))
 	}
 	r.texts.clear() // the search's copy of the erased text
 	return nil

@@ -91,6 +91,12 @@ func (s *fingerprintSource) Fingerprints(ctx context.Context, ids []uint64) ([]*
 	return out, nil
 }
 
+// Family returns the letter of document id: its versions and its released file are one
+// family, never each other's competitors.
+func (s *fingerprintSource) Family(id uint64) uint64 {
+	return uint64(s.read[id].LetterID)
+}
+
 func (s *fingerprintSource) rows(ctx context.Context, ids []uint64) (map[uint64]store.Fingerprint, error) {
 	keys := make([]int64, len(ids))
 	for i, id := range ids {
@@ -148,15 +154,105 @@ func (r *Registry) LoadIdentification(ctx context.Context) error {
 		}
 		last = *next
 	}
+	for after := int64(0); ; {
+		next, err := r.backfillReleases(ctx, after, 100)
+		if err != nil {
+			return fmt.Errorf("identification: %w", err)
+		}
+		if next == 0 {
+			break
+		}
+		after = next
+	}
 	return r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		ids, err := tx.ReleasedFingerprintIDs(ctx)
+		if err != nil {
+			return fmt.Errorf("identification: %w", err)
+		}
+		public := make(map[int64]bool, len(ids))
+		for _, id := range ids {
+			public[id] = true
+		}
 		return tx.EachFingerprint(ctx, func(f *store.Fingerprint) error {
 			fp := new(identify.Fingerprint)
 			if err := fp.UnmarshalBinary(f.Data); err != nil {
 				return fmt.Errorf("identification: fingerprint %d: %w", f.ID, err)
 			}
+			if public[f.ID] {
+				return r.released.Add(uint64(f.ID), fp)
+			}
 			return r.ident.Add(uint64(f.ID), fp)
 		})
 	})
+}
+
+// backfillReleases fingerprints the released files of up to max releases after letter after
+// that have none yet (releases made before released files were fingerprinted), and returns
+// the last letter it did (0 when there were none left).
+func (r *Registry) backfillReleases(ctx context.Context, after int64, max int) (int64, error) {
+	var last int64
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		rels, err := tx.ReleasesWithoutFingerprint(ctx, after, max)
+		if err != nil {
+			return err
+		}
+		for _, rel := range rels {
+			data, err := tx.Blob(ctx, rel.FileDigest)
+			if err != nil {
+				return err
+			}
+			// A file whose text cannot be read is recorded as having none, not retried.
+			fp, enc, _ := fingerprint(rel.MediaType, data)
+			if _, err := r.addReleasedFingerprint(ctx, tx, rel.LetterID, rel.VersionN, fp, enc); err != nil {
+				return err
+			}
+			last = rel.LetterID
+		}
+		return nil
+	})
+	return last, err
+}
+
+// addReleasedFingerprint records, in the release's transaction, the fingerprint of the file a
+// release published (fp and enc from fingerprint; nil when it has no text). The row's data is
+// NULL when the file's text is the version's own. It returns a function, to be called once the
+// transaction has committed, that moves the released version from the drafts' index to the
+// public one and indexes the released file there.
+func (r *Registry) addReleasedFingerprint(ctx context.Context, tx *store.Tx, letterID int64, n int, fp *identify.Fingerprint, enc []byte) (func(), error) {
+	ids, err := tx.FingerprintIDs(ctx, letterID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.FingerprintsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var ver *store.Fingerprint
+	var verFP *identify.Fingerprint
+	for i := range rows {
+		if rows[i].VersionN == n && !rows[i].Released && rows[i].Data != nil {
+			ver, verFP = &rows[i], new(identify.Fingerprint)
+			if err := verFP.UnmarshalBinary(ver.Data); err != nil {
+				return nil, fmt.Errorf("fingerprint %d: %w", ver.ID, err)
+			}
+		}
+	}
+	if fp != nil && verFP != nil && fp.Hash == verFP.Hash {
+		fp, enc = nil, nil // the released file is the version's text: one document is enough
+	}
+	row := &store.Fingerprint{LetterID: letterID, VersionN: n, Released: true, Data: enc}
+	if err := tx.AddFingerprint(ctx, row); err != nil {
+		return nil, err
+	}
+	return func() {
+		if ver != nil {
+			r.ident.Remove(uint64(ver.ID))
+			r.released.Add(uint64(ver.ID), verFP)
+		}
+		if fp != nil {
+			r.released.Add(uint64(row.ID), fp)
+		}
+	}, nil
 }
 
 // backfill fingerprints up to max versions after the version after that have none, and
@@ -223,12 +319,20 @@ func (r *Registry) Identify(ctx context.Context, a Actor, text string) (*Identif
 	if len(fp.Shingles) == 0 {
 		return nil, fmt.Errorf("%w: the text has no words to identify", ErrInvalid)
 	}
+	// Released letters are scored among released letters only: the public's query never reads
+	// a draft (neither its answer nor its timing depends on drafts), and a member is answered
+	// about drafts only when the text matches no released letter.
 	src := &fingerprintSource{db: r.cfg.DB}
-	res, err := r.ident.Query(ctx, fp, 4*maxMatches, src)
+	res, err := identify.QueryAll(ctx, fp, 4*maxMatches, src, r.released)
 	if err != nil {
 		return nil, fmt.Errorf("identify: %w", err)
 	}
 	member := a.Member != nil && len(a.Member.Roles) > 0
+	if class, _ := identify.Classify(res); member && class == identify.None {
+		if res, err = identify.QueryAll(ctx, fp, 4*maxMatches, src, r.released, r.ident); err != nil {
+			return nil, fmt.Errorf("identify: %w", err)
+		}
+	}
 	rows := src.read // every match is a candidate whose row the source read
 	// Each match is a version; it counts as its letter only if it is the released version.
 	type found struct {
@@ -278,8 +382,13 @@ func (r *Registry) Identify(ctx context.Context, a Actor, text string) (*Identif
 		return nil, fmt.Errorf("identify: %w", err)
 	}
 	out := &Identification{Outcome: Unknown, Match: identify.None.String(), Matches: []IdentifiedLetter{}}
-	for i := 0; i < len(kept) && i < maxMatches; i++ {
-		out.Matches = append(out.Matches, kept[i].about)
+	listed := make(map[IdentifiedLetter]bool) // a version and its released file are listed once
+	for i := 0; i < len(kept) && len(out.Matches) < maxMatches; i++ {
+		key := IdentifiedLetter{Reference: kept[i].about.Reference, Version: kept[i].about.Version}
+		if !listed[key] {
+			listed[key] = true
+			out.Matches = append(out.Matches, kept[i].about)
+		}
 	}
 	class, best := identify.Classify(visible)
 	out.Match = class.String()
@@ -356,6 +465,15 @@ func (r *Registry) diffWith(ctx context.Context, v store.Fingerprint, text strin
 	var data []byte
 	var ver store.Version
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		if v.Released { // the text of the file the release published
+			rel, err := tx.ReleaseOf(ctx, v.LetterID)
+			if err != nil {
+				return err
+			}
+			ver.MediaType = rel.MediaType
+			data, err = tx.Blob(ctx, rel.FileDigest)
+			return err
+		}
 		vs, err := tx.Versions(ctx, v.LetterID)
 		if err != nil {
 			return err

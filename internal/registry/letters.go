@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"mime"
-	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -36,18 +34,20 @@ func (u *Upload) check() error {
 	if err := checkChars("file name", u.Name, false); err != nil {
 		return err
 	}
-	if u.MediaType == "" {
-		u.MediaType = mime.TypeByExtension(filepath.Ext(u.Name))
-	}
-	if u.MediaType == "" {
-		u.MediaType = http.DetectContentType(u.Data)
-	}
-	if _, _, err := mime.ParseMediaType(u.MediaType); err != nil {
-		return fmt.Errorf("%w: media type %q: %v", ErrInvalid, u.MediaType, err)
+	// The content decides the type: a PDF declared as anything else would skip the checks
+	// and the marks of the PDF path.
+	if err := u.classify(); err != nil {
+		return err
 	}
 	// A PDF that the release could not stamp is refused now, before anything is stored.
 	if fileKind(u.MediaType) == kindPDF {
 		if _, err := pdf.Check(u.Data); err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrInvalid, u.Name, err)
+		}
+	}
+	// So is Markdown nested too deep to render (a linear scan; rendering checks again).
+	if isMarkdown(u.MediaType) {
+		if err := pdf.CheckMarkdown(u.Data); err != nil {
 			return fmt.Errorf("%w: %s: %v", ErrInvalid, u.Name, err)
 		}
 	}
@@ -85,6 +85,9 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 	}
 	if err := checkText("class", nl.Class, 64); err != nil {
 		return "", err
+	}
+	if err := r.Policy().CheckLabels(nl.Class, nl.Tags); err != nil {
+		return "", fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	if len(nl.Addressees) == 0 {
 		return "", fmt.Errorf("%w: a letter needs at least one addressee", ErrInvalid)

@@ -95,8 +95,11 @@ type Registry struct {
 	cfg     Config
 	inForce atomic.Pointer[inForce]
 	public  publicCache
-	ident   *identify.Index // text fingerprints of every version (LoadIdentification)
-	texts   textCache       // versions' words, for searching letters (ListLetters)
+	ident   *identify.Index // text fingerprints of unreleased versions (LoadIdentification)
+	// released holds the fingerprints of released versions and released files: the only
+	// ones public identification reads, so that drafts never change (or time) its answers.
+	released *identify.Index
+	texts    textCache // versions' words, for searching letters (ListLetters)
 	// keyEntries holds signer keys' logged entries by key ID (see keyEntry).
 	keyEntries sync.Map
 }
@@ -118,7 +121,7 @@ func New(cfg Config) *Registry {
 	if cfg.Policy == nil {
 		cfg.Policy = policy.Builtin()
 	}
-	r := &Registry{cfg: cfg, ident: identify.NewIndex()}
+	r := &Registry{cfg: cfg, ident: identify.NewIndex(), released: identify.NewIndex()}
 	r.inForce.Store(&inForce{pol: cfg.Policy, logIndex: -1})
 	return r
 }

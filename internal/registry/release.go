@@ -74,6 +74,9 @@ func (r *Registry) registerKey(ctx context.Context, a Actor, m *store.Member, pu
 	if err != nil {
 		return "", 0, err
 	}
+	// The log grows: cached answers carry a seal proved against the older tree, which a
+	// verifier that has seen this one refuses as a rollback (issue 12 item 4).
+	defer r.public.changed()
 	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
 		// A member disabled since the request was authenticated registers nothing.
 		if cur, err := tx.MemberByID(ctx, m.ID); err != nil {
@@ -128,6 +131,9 @@ func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string)
 	if err != nil {
 		return 0, err
 	}
+	// The log grows: cached answers carry a seal proved against the older tree, which a
+	// verifier that has seen this one refuses as a rollback (issue 12 item 4).
+	defer r.public.changed()
 	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
 		if err := putOpening(ctx, tx, index, o); err != nil {
 			return err
@@ -184,6 +190,10 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 	if file, err = r.releasedFile(ev.letter, ev.version, file, stmt, code); err != nil {
 		return nil, fmt.Errorf("release %s: %w", ref, err)
 	}
+	// What was released is fingerprinted too, so that the file, its text or a copy of it
+	// identifies as the letter. A file whose text cannot be read is recorded as having none.
+	fileFP, fileEnc, _ := fingerprint(stmt.ReleasedMediaType(), file)
+	var publish func()
 	disclosed, err := seal.Disclose(stmt, ev.pol.Disclose(ev.letter.Class))
 	if err != nil {
 		return nil, fmt.Errorf("release %s: %w", ref, err)
@@ -224,12 +234,16 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 		if err != nil {
 			return err
 		}
+		if publish, err = r.addReleasedFingerprint(ctx, tx, ev2.version.LetterID, ev2.version.N, fileFP, fileEnc); err != nil {
+			return err
+		}
 		return r.audit(ctx, tx, a, "letter.release", ref, fmt.Sprintf("version %d %s, log entry %d, signed by %s",
 			ev2.version.N, stmt.FileDigest, index, strings.Join(signerNames(stmt), ", ")))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("release %s: %w", ref, err)
 	}
+	publish()
 	s, err := r.sealFor(ctx, idx, e, o, stmt)
 	if err != nil {
 		return nil, fmt.Errorf("release %s: logged at %d, but the seal could not be built: %w", ref, idx, err)

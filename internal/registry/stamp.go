@@ -14,8 +14,9 @@ import (
 )
 
 // A version's media type decides how its copies leave the registry: PDFs are marked as they
-// are; Markdown and plain text are first rendered into a letterhead PDF; any other type leaves
-// as its exact bytes (with a detached seal when released).
+// are; Markdown and plain text are first rendered into a letterhead PDF; a released file of any
+// other type leaves as its exact bytes with a detached seal. Draft copies of those are always
+// new PDFs (see draftFile), so that none can equal the released file.
 const (
 	kindPDF = iota + 1
 	kindText
@@ -83,19 +84,31 @@ func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, s
 
 // draftFile makes a coordination copy of the version: the letter PDF with the DRAFT watermark
 // and the recipient's line on every page, so that each copy is recognisably a draft and
-// distinguishable from every other. A Word draft's text is laid out on the letterhead first;
-// files without text leave as their bytes. It returns the copy, its name and its media type.
+// distinguishable from every other. A Word draft's text is laid out on the letterhead first,
+// and an image (a scan) is placed on it. A file that cannot be marked so is refused: a copy
+// never leaves as the version's own bytes, which could pass for the letter once released. It
+// returns the copy, its name and its media type.
 func (r *Registry) draftFile(l *store.Letter, v store.Version, data []byte, m pdf.DraftMark) ([]byte, string, string, error) {
-	if fileKind(v.MediaType) == kindOther {
-		// A Word draft leaves as its text on the letterhead, watermarked, rather than as a
-		// document that could pass for the letter; a file without text leaves as it is.
-		text, err := textract.Text(v.MediaType, data)
-		if err != nil {
-			return data, v.FileName, v.MediaType, nil
+	var (
+		doc []byte
+		err error
+	)
+	switch mt, _, _ := mime.ParseMediaType(v.MediaType); {
+	case fileKind(v.MediaType) != kindOther:
+		doc, err = r.letterPDF(l, v, data, time.Time{}, nil)
+	case pdf.ImageTypes[mt]:
+		doc, err = pdf.RenderImage(mt, data, pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
+			Subject: l.Subject, Addressees: l.Addressees})
+	default:
+		// A Word draft leaves as its text on the letterhead rather than as a document that
+		// could pass for the letter.
+		text, terr := textract.Text(v.MediaType, data)
+		if terr != nil {
+			return nil, "", "", fmt.Errorf("%w: a draft copy of a %s file cannot be marked; revise the letter as PDF, Word, Markdown, plain text or a PNG or JPEG scan: %v", ErrInvalid, mt, terr)
 		}
-		v.MediaType, data = "text/plain; charset=utf-8", []byte(text)
+		v.MediaType = "text/plain; charset=utf-8"
+		doc, err = r.letterPDF(l, v, []byte(text), time.Time{}, nil)
 	}
-	doc, err := r.letterPDF(l, v, data, time.Time{}, nil)
 	if err != nil {
 		return nil, "", "", err
 	}

@@ -61,6 +61,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		json.NewEncoder(w).Encode(map[string]any{"error": err.Error(), "decision": gate.Decision})
 	case errors.As(err, &tooBig), errors.Is(err, errTooLarge):
 		apiError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("the upload is larger than the limit of %d bytes", s.cfg.MaxUpload))
+	case errors.Is(err, errBusy):
+		w.Header().Set("Retry-After", uploadRetryAfter)
+		apiError(w, http.StatusServiceUnavailable, err)
 	case errors.Is(err, registry.ErrUnauthenticated):
 		w.Header().Set("WWW-Authenticate", `Bearer realm="chancery"`)
 		apiError(w, http.StatusUnauthorized, errors.New("not signed in: send 'Authorization: Bearer <token>'"))
@@ -119,6 +122,9 @@ type upload struct {
 // readUpload reads a multipart/form-data body without spilling to disk, refusing a file
 // larger than the limit before anything is stored.
 func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (*upload, error) {
+	if err := s.uploads.reserve(r, s.cfg.MaxUpload+1<<20); err != nil {
+		return nil, err
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1<<20)
 	mr, err := r.MultipartReader()
 	if err != nil {

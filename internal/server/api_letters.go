@@ -320,12 +320,11 @@ func (s *Server) erase(w http.ResponseWriter, r *http.Request) {
 func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 	var d seal.Digest
 	if ct := r.Header.Get("Content-Type"); len(ct) >= 19 && ct[:19] == "multipart/form-data" {
-		u, err := s.fileUpload(w, r, false)
-		if err != nil {
+		var err error
+		if d, err = s.hashUpload(w, r); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		d = seal.DigestOf(u.file.Data)
 	} else {
 		var req struct {
 			Digest string `json:"digest"`

@@ -35,6 +35,10 @@ type Config struct {
 	Registry *registry.Registry
 	// MaxUpload bounds uploaded files (default DefaultMaxUpload).
 	MaxUpload int64
+	// UploadMemory bounds the bytes of the API's uploads held in memory at once (default
+	// DefaultUploadMemory, and never less than one largest upload; negative: unbounded).
+	// Past it, uploads are answered 503 with Retry-After.
+	UploadMemory int64
 	// BaseURL is the public URL (as in the office settings): the letter page shows it in the
 	// commands it suggests, and a form posted from it passes the Origin check behind a proxy.
 	BaseURL string
@@ -60,6 +64,7 @@ type Server struct {
 	// codes limits wrong check codes per client: CodeRate a second, in bursts of CodeBurst.
 	codes   *ratelimit.Limiter
 	encoded encodedStatuses // JSON of the registry's public verify answers
+	uploads *uploadBudget   // nil when unbounded
 }
 
 // Wrong check codes a client may try: a burst of 10, then one every 6 seconds. Codes have 128
@@ -78,6 +83,12 @@ func New(cfg Config) *Server {
 		cfg.MaxUpload = DefaultMaxUpload
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	if cfg.UploadMemory >= 0 {
+		if cfg.UploadMemory == 0 {
+			cfg.UploadMemory = DefaultUploadMemory
+		}
+		s.uploads = &uploadBudget{left: max(cfg.UploadMemory, cfg.MaxUpload+1<<20)}
+	}
 	if cfg.RateLimit >= 0 {
 		rate, burst := cfg.RateLimit, cfg.RateBurst
 		if rate == 0 {

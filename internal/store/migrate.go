@@ -242,6 +242,25 @@ ALTER TABLE releases ADD COLUMN erased_at TEXT;
 	{sqlite: `
 ALTER TABLE members ADD COLUMN disabled_at TEXT;
 `},
+	// 10: the fingerprint of what was released, beside its version's: a released letter's
+	// file adds the letterhead, footer and signers to the version's text, and must identify
+	// as the letter. released = 1 marks that row (data NULL when the file's text is the
+	// version's, or it has none). SQLite cannot widen a UNIQUE constraint: the table is
+	// copied, its ids (the identification index's document ids) kept.
+	{sqlite: `
+CREATE TABLE fingerprints_v10 (
+	id        INTEGER PRIMARY KEY,
+	letter_id INTEGER NOT NULL,
+	version_n INTEGER NOT NULL,
+	released  INTEGER NOT NULL DEFAULT 0,
+	data      BLOB,
+	UNIQUE (letter_id, version_n, released),
+	FOREIGN KEY (letter_id, version_n) REFERENCES versions (letter_id, n)
+);
+INSERT INTO fingerprints_v10 (id, letter_id, version_n, data) SELECT id, letter_id, version_n, data FROM fingerprints;
+DROP TABLE fingerprints;
+ALTER TABLE fingerprints_v10 RENAME TO fingerprints;
+`},
 }
 
 // SchemaVersion is the schema version this build writes.

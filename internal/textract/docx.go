@@ -49,6 +49,7 @@ func docxText(data []byte) (string, error) {
 	dec := xml.NewDecoder(io.LimitReader(rc, maxDOCXPart))
 	var b strings.Builder
 	inText := false
+	depth, elements := 0, 0
 	for b.Len() <= MaxText {
 		tok, err := dec.Token()
 		if err == io.EOF {
@@ -59,6 +60,12 @@ func docxText(data []byte) (string, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if depth++; depth > maxDOCXDepth {
+				return "", fmt.Errorf("docx: word/document.xml: %w: elements nested more than %d deep", ErrTooComplex, maxDOCXDepth)
+			}
+			if elements++; elements > maxDOCXElements {
+				return "", fmt.Errorf("docx: word/document.xml: %w: more than %d elements", ErrTooComplex, maxDOCXElements)
+			}
 			if t.Name.Space != wordNS {
 				continue
 			}
@@ -71,6 +78,7 @@ func docxText(data []byte) (string, error) {
 				b.WriteByte('\n')
 			}
 		case xml.EndElement:
+			depth--
 			if t.Name.Space != wordNS {
 				continue
 			}

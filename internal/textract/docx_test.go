@@ -77,6 +77,9 @@ func FuzzDOCX(f *testing.F) {
 	f.Add(docx(f, `<w:p><w:r><w:t>Dear Minister,</w:t></w:r></w:p>`))
 	f.Add(docx(f, `<w:p><w:r><w:t>a</w:t><w:tab/><w:br/></w:r></w:p><w:p/>`))
 	f.Add([]byte("PK\x03\x04"))
+	for _, bomb := range docxBombs(f, 250_000) {
+		f.Add(bomb)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Text(DOCXType, data)
 		if err == nil && len(s) > MaxText {

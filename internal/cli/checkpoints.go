@@ -1,0 +1,184 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/chancery/chancery/internal/checkpoint"
+	"github.com/chancery/chancery/internal/client"
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// stateDirEnv names the directory where verify keeps the newest checkpoint it has seen of each
+// log (default: the user's configuration directory, chancery/checkpoints).
+const stateDirEnv = "CHANCERY_STATE_DIR"
+
+// errRolledBack is a registry answer proved against an older tree than this client has already
+// seen: a replayed answer, which may hide a withdrawal logged since (issue 12 item 4).
+var errRolledBack = errors.New("the registry showed an older log than it showed before")
+
+// errForked is a newer tree that does not extend the one this client has seen.
+var errForked = errors.New("the registry's log is not an extension of the log it showed before")
+
+// checkpointState is the newest verified checkpoint of one log that this client has seen, kept
+// in a small file so that a later run refuses an older one (a rolled-back or replayed answer)
+// and accepts a newer one only with a consistency proof from the one it holds. It is safe for
+// concurrent use.
+type checkpointState struct {
+	v    note.Verifier
+	file string // "" when there is nowhere to keep it: the state lasts one run
+	warn io.Writer
+
+	mu     sync.Mutex
+	held   *checkpoint.Checkpoint
+	signed []byte
+	warned bool
+}
+
+// stateDir returns the directory for checkpoint state: $CHANCERY_STATE_DIR, or the user's
+// configuration directory's chancery/checkpoints, or "" if there is none.
+func stateDir() string {
+	if d := os.Getenv(stateDirEnv); d != "" {
+		return d
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "chancery", "checkpoints")
+}
+
+// loadCheckpointState opens the state of the log whose key is logKey, from dir. A missing file
+// is an empty state; a file that does not verify under the log key is an error (it was
+// damaged or written for another key) rather than silently forgotten.
+func loadCheckpointState(dir, logKey string, warn io.Writer) (*checkpointState, error) {
+	v, err := note.NewVerifier(logKey)
+	if err != nil {
+		return nil, fmt.Errorf("log key: %w", err)
+	}
+	cs := &checkpointState{v: v, warn: warn}
+	if dir == "" {
+		return cs, nil
+	}
+	h := sha256.Sum256([]byte(logKey)) // one file per log key: a new key is a new log
+	cs.file = filepath.Join(dir, hex.EncodeToString(h[:]))
+	b, err := os.ReadFile(cs.file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return cs, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	c, _, err := checkpoint.Open(b, v)
+	if err != nil {
+		return nil, withHint(fmt.Errorf("the kept checkpoint %s does not verify: %w", cs.file, err),
+			"it is the newest checkpoint of this log that verify has seen; if the trust root's log key changed, move the file away")
+	}
+	cs.held, cs.signed = &c, b
+	return cs, nil
+}
+
+// open verifies a signed checkpoint with the log key.
+func (cs *checkpointState) open(signed []byte) (*checkpoint.Checkpoint, error) {
+	c, _, err := checkpoint.Open(signed, cs.v)
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// sealCheckpoint takes note of the checkpoint of a seal the user holds. An older one than the
+// held checkpoint is fine (a seal keeps the checkpoint of its day); a newer one is adopted once
+// the registry proves it extends the held one.
+func (cs *checkpointState) sealCheckpoint(ctx context.Context, cl *client.Client, signed []byte) error {
+	return cs.see(ctx, cl, signed, false)
+}
+
+// answer checks the checkpoint of a registry's answer: it must not be older than the held
+// one, and a newer one must extend it. It becomes the held checkpoint.
+func (cs *checkpointState) answer(ctx context.Context, cl *client.Client, signed []byte) error {
+	return cs.see(ctx, cl, signed, true)
+}
+
+func (cs *checkpointState) see(ctx context.Context, cl *client.Client, signed []byte, strict bool) error {
+	c, err := cs.open(signed)
+	if err != nil {
+		return err
+	}
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	h := cs.held
+	switch {
+	case h == nil:
+	case c.Size < h.Size:
+		if strict {
+			return fmt.Errorf("%w (tree size %d, but %d was seen)", errRolledBack, c.Size, h.Size)
+		}
+		return nil
+	case c.Size == h.Size:
+		if c.Root != h.Root {
+			return fmt.Errorf("%w: two trees of size %d with different roots", errForked, c.Size)
+		}
+		return nil
+	default:
+		p, err := cl.ConsistencyProof(ctx, h.Size, c.Size)
+		if err != nil {
+			return fmt.Errorf("consistency proof from tree size %d to %d: %w", h.Size, c.Size, err)
+		}
+		if err := tlog.CheckTree(p, c.Size, c.Root, h.Size, h.Root); err != nil {
+			return fmt.Errorf("%w: the proof from tree size %d to %d does not check: %v", errForked, h.Size, c.Size, err)
+		}
+	}
+	cs.held, cs.signed = c, signed
+	cs.save()
+	return nil
+}
+
+// save writes the held checkpoint, atomically (a crash leaves the old or the new one). A failure
+// is reported once on stderr and does not fail verification: the state lasts the run.
+func (cs *checkpointState) save() {
+	if cs.file == "" {
+		return
+	}
+	err := os.MkdirAll(filepath.Dir(cs.file), 0o700)
+	if err == nil {
+		var f *os.File
+		if f, err = os.CreateTemp(filepath.Dir(cs.file), ".checkpoint-*"); err == nil {
+			_, err = f.Write(cs.signed)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err == nil {
+				err = os.Rename(f.Name(), cs.file)
+			}
+			if err != nil {
+				os.Remove(f.Name())
+			}
+		}
+	}
+	if err != nil && !cs.warned {
+		cs.warned = true
+		fmt.Fprintf(cs.warn, "chancery: warning: cannot keep the newest log checkpoint seen: %v\n", err)
+	}
+}
+
+// logProblem turns a failed checkpoint check into a result: a rolled-back or forked log is
+// invalid (a finding); a proof that could not be fetched is an error.
+func (vf *verifier) logProblem(res VerifyResult, err error) VerifyResult {
+	res.Checked = "seal+log"
+	if errors.Is(err, errRolledBack) || errors.Is(err, errForked) {
+		res.Outcome, res.Message = "invalid", "invalid: "+err.Error()+": the answer may be replayed or the log forked; report this to the office"
+		return res
+	}
+	res.Outcome, res.Error, res.Message = "error", err.Error(), "could not verify: "+err.Error()
+	return res
+}

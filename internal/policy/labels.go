@@ -1,0 +1,151 @@
+package policy
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Warning is a problem of a policy file that does not stop it from compiling, but probably
+// makes it mean something its author did not intend: `chancery policy check` prints them.
+type Warning struct {
+	Line    int
+	Message string
+}
+
+func (w Warning) String() string { return fmt.Sprintf("line %d: %s", w.Line, w.Message) }
+
+// Warnings returns the policy file's warnings, in file order.
+func (p *Policy) Warnings() []Warning { return p.warnings }
+
+// Classes returns the letter classes the policy declares (its `classes`), or nil if it does
+// not declare them: then any class is accepted.
+func (p *Policy) Classes() []string { return p.classes }
+
+// Tags returns the tags the policy declares (its `tags`), or nil if it does not declare them.
+func (p *Policy) Tags() []string { return p.tags }
+
+// CheckLabels reports a class or a tag that the policy does not declare, naming the declared
+// ones: a typo in a class ("foreign-govermnent") would otherwise match no rule and send the
+// letter through the default rule (issue 12 item 14). A policy that declares no classes (or
+// no tags) accepts any.
+func (p *Policy) CheckLabels(class string, tags []string) error {
+	if p.classes != nil && !slices.Contains(p.classes, class) {
+		return fmt.Errorf("class %q is not one of the policy's classes: %s", class, strings.Join(p.classes, ", "))
+	}
+	if p.tags != nil {
+		for _, t := range tags {
+			if !slices.Contains(p.tags, t) {
+				return fmt.Errorf("tag %q is not one of the policy's tags: %s", t, strings.Join(p.tags, ", "))
+			}
+		}
+	}
+	return nil
+}
+
+// labels reads a `classes` or `tags` list: tokens, each once, at least one.
+func (ps *parser) labels(n *yaml.Node, what, one string) []string {
+	out := []string{}
+	line := map[string]int{}
+	for _, v := range ps.sequence(n, what) {
+		s, ok := ps.token(v, one)
+		if !ok {
+			continue
+		}
+		if l, dup := line[s]; dup {
+			ps.errorf(v, "%s is listed twice under %s (first on line %d)", s, what, l)
+			continue
+		}
+		line[s] = v.Line
+		out = append(out, s)
+	}
+	if n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
+		ps.errorf(n, "%s is empty: list the %s letters may have, or leave the key out to accept any", what, what)
+	}
+	return out
+}
+
+// Literals compared with letter.class or tested against letter.tags in a condition. A scan of
+// the source, not of the checked expression: it finds the usual forms (==, !=, in [...], in
+// letter.tags) and is only used for warnings.
+var (
+	classEq     = regexp.MustCompile(`letter\.class\s*(?:==|!=)\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')`)
+	classEqRev  = regexp.MustCompile(`("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*(?:==|!=)\s*letter\.class\b`)
+	classIn     = regexp.MustCompile(`letter\.class\s+in\s*\[([^\]]*)\]`)
+	tagIn       = regexp.MustCompile(`("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s+in\s+letter\.tags\b`)
+	tagsExists  = regexp.MustCompile(`letter\.tags\.exists(?:_one)?\(\s*(\w+)\s*,\s*(\w+)\s*==\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')`)
+	stringInLst = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'`)
+)
+
+// namedLabels returns the classes and tags a condition's source names.
+func namedLabels(src string) (classes, tags []string) {
+	unquote := func(q string) string { return q[1 : len(q)-1] }
+	for _, m := range classEq.FindAllStringSubmatch(src, -1) {
+		classes = append(classes, unquote(m[1]))
+	}
+	for _, m := range classEqRev.FindAllStringSubmatch(src, -1) {
+		classes = append(classes, unquote(m[1]))
+	}
+	for _, m := range classIn.FindAllStringSubmatch(src, -1) {
+		for _, q := range stringInLst.FindAllString(m[1], -1) {
+			classes = append(classes, unquote(q))
+		}
+	}
+	for _, m := range tagIn.FindAllStringSubmatch(src, -1) {
+		tags = append(tags, unquote(m[1]))
+	}
+	for _, m := range tagsExists.FindAllStringSubmatch(src, -1) {
+		if m[1] == m[2] {
+			tags = append(tags, unquote(m[3]))
+		}
+	}
+	return classes, tags
+}
+
+// lintLabels warns about a rule's `when` or a disclose entry that names a class (or tag) the
+// policy does not declare: a rule that can never match a letter the registry accepts.
+func (ps *parser) lintLabels(root *yaml.Node, p *Policy) {
+	if p.classes == nil && p.tags == nil {
+		return
+	}
+	warn := func(line int, format string, args ...any) {
+		p.warnings = append(p.warnings, Warning{Line: line, Message: fmt.Sprintf(format, args...)})
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch {
+		case k.Value == "disclose" && v.Kind == yaml.MappingNode && p.classes != nil:
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				if c := v.Content[j]; !slices.Contains(p.classes, c.Value) {
+					warn(c.Line, "disclose names class %q, which the policy does not declare (classes: %s)", c.Value, strings.Join(p.classes, ", "))
+				}
+			}
+		case k.Value == "rules" && v.Kind == yaml.SequenceNode:
+			for _, r := range v.Content {
+				if r.Kind != yaml.MappingNode {
+					continue
+				}
+				for j := 0; j+1 < len(r.Content); j += 2 {
+					if r.Content[j].Value != "when" || r.Content[j+1].Kind != yaml.ScalarNode {
+						continue
+					}
+					w := r.Content[j+1]
+					classes, tags := namedLabels(w.Value)
+					for _, c := range classes {
+						if p.classes != nil && !slices.Contains(p.classes, c) {
+							warn(w.Line, "the condition names class %q, which the policy does not declare (classes: %s): no letter can have it", c, strings.Join(p.classes, ", "))
+						}
+					}
+					for _, t := range tags {
+						if p.tags != nil && !slices.Contains(p.tags, t) {
+							warn(w.Line, "the condition names tag %q, which the policy does not declare (tags: %s): no letter can have it", t, strings.Join(p.tags, ", "))
+						}
+					}
+				}
+			}
+		}
+	}
+}

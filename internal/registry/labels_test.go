@@ -1,0 +1,51 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/policy"
+)
+
+// TestCreateLetterRefusesUndeclaredClass is issue 12 item 14: under a policy that declares its
+// classes, a typo in the class ("foreign-govermnent") is refused with the declared classes in
+// the message, instead of sending the letter through the default rule.
+func TestCreateLetterRefusesUndeclaredClass(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	src, err := os.ReadFile("../../examples/policy.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := policy.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.AdoptPolicy(ctx, o.admin, p, src); err != nil {
+		t.Fatal(err)
+	}
+	nl := func(class string, tags ...string) NewLetter {
+		return NewLetter{Subject: "Withdrawal of forces", Class: class, Tags: tags,
+			Addressees: []string{"Ministry of Defence of Freedonia"}, File: Upload{Name: "letter.txt", Data: []byte("Sir, ...\n")}}
+	}
+	for _, class := range []string{"foreign-govermnent", "Foreign-Government", "", "invitation"} {
+		_, err := o.r.CreateLetter(ctx, o.drafter, nl(class, "force-posture"))
+		if !errors.Is(err, ErrInvalid) {
+			t.Errorf("class %q: %v, want ErrInvalid", class, err)
+			continue
+		}
+		if class != "" && !strings.Contains(err.Error(), "foreign-government, press, internal") {
+			t.Errorf("class %q: %v, want the declared classes in the message", class, err)
+		}
+	}
+	if _, err := o.r.CreateLetter(ctx, o.drafter, nl("foreign-government", "force-posture")); err != nil {
+		t.Errorf("a declared class: %v", err)
+	}
+	// The example declares no tags: any tag is accepted.
+	if _, err := o.r.CreateLetter(ctx, o.drafter, nl("press", "anything")); err != nil {
+		t.Errorf("an undeclared tag under a policy that declares none: %v", err)
+	}
+}

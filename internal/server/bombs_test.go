@@ -1,0 +1,93 @@
+package server
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/zlib"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// bombPDF writes by hand a one-page PDF whose /Contents names one stream, inflating to size
+// bytes, times times over.
+func bombPDF(size, times int) []byte {
+	var z bytes.Buffer
+	w, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	chunk := bytes.Repeat([]byte(" "), 1<<20)
+	for n := size; n > 0; n -= len(chunk) {
+		w.Write(chunk[:min(n, len(chunk))])
+	}
+	w.Close()
+	objs := []string{"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [" + strings.Repeat("4 0 R ", times) + "] >>",
+		fmt.Sprintf("<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream", z.Len(), z.Bytes())}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n")
+	offs := make([]int, len(objs))
+	for i, o := range objs {
+		offs[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	x := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, x)
+	return b.Bytes()
+}
+
+// bombDOCX is a Word document of n nested elements.
+func bombDOCX(n int) []byte {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, _ := zw.Create("word/document.xml")
+	w.Write([]byte(`<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>`))
+	chunk := []byte(strings.Repeat("<w:p>", 4096))
+	for i := 0; i < n; i += 4096 {
+		w.Write(chunk)
+	}
+	zw.Close()
+	return b.Bytes()
+}
+
+// TestIdentifyBombs is issue 12 item 2 through the public endpoint: decompression and nesting
+// bombs sent to POST /api/v1/identify without a token answer 400, and the server allocates
+// far less than they would inflate to.
+func TestIdentifyBombs(t *testing.T) {
+	e := newAPIEnv(t, 0)
+	for name, file := range map[string]struct {
+		name string
+		data []byte
+	}{
+		"pdf contents array": {"bomb.pdf", bombPDF(128<<20, 8)},
+		"docx nesting":       {"bomb.docx", bombDOCX(10_000_000)},
+	} {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("file", file.name)
+		fw.Write(file.data)
+		mw.Close()
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		resp, err := http.Post(e.srv.URL+"/api/v1/identify", mw.FormDataContentType(), &body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		runtime.ReadMemStats(&after)
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s (%d bytes): %d %s, want 400", name, len(file.data), resp.StatusCode, answer)
+		}
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
+			t.Errorf("%s: the server allocated %d MiB", name, grew>>20)
+		}
+	}
+}

@@ -1,0 +1,53 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"testing"
+)
+
+// TestUploadBudget is issue 12 item 2: while uploads hold the whole memory budget, another
+// upload is answered 503 with Retry-After instead of being read; once they end, it is read.
+func TestUploadBudget(t *testing.T) {
+	s := New(Config{MaxUpload: 1000, UploadMemory: 1})
+	identify := func() *httptest.ResponseRecorder {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("file", "x.bin")
+		fw.Write([]byte("not a letter"))
+		mw.Close()
+		r := httptest.NewRequest("POST", "/api/v1/identify", &body)
+		r.Header.Set("Content-Type", mw.FormDataContentType())
+		w := httptest.NewRecorder()
+		s.identify(w, r)
+		return w
+	}
+
+	// An upload of undeclared length holds the largest size, the whole (minimum) budget.
+	ctx, cancel := context.WithCancel(context.Background())
+	held := httptest.NewRequest("POST", "/api/v1/identify", nil).WithContext(ctx)
+	held.ContentLength = -1
+	if err := s.uploads.reserve(held, s.cfg.MaxUpload+1<<20); err != nil {
+		t.Fatal(err)
+	}
+	if w := identify(); w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" {
+		t.Fatalf("with the budget held: %d %q, want 503 with Retry-After", w.Code, w.Body)
+	}
+	cancel()
+	for { // the release runs when the held request's context ends
+		s.uploads.mu.Lock()
+		left := s.uploads.left
+		s.uploads.mu.Unlock()
+		if left == s.cfg.MaxUpload+1<<20 {
+			break
+		}
+		runtime.Gosched()
+	}
+	if w := identify(); w.Code != http.StatusBadRequest {
+		t.Fatalf("after release: %d %q, want 400 (no text in the file)", w.Code, w.Body)
+	}
+}
