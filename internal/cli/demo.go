@@ -166,7 +166,8 @@ func seedDemo(ctx context.Context, reg *registry.Registry, adminTok, dir, url st
 	if _, err := reg.Revise(ctx, drafter, posture, registry.Upload{Name: "movements.md", MediaType: "text/markdown", Data: []byte(demoPostureV2)}); err != nil {
 		return err
 	}
-	if _, err := release(posture, []string{"lena", "cole"}, []string{"alice", "bob"}); err != nil {
+	postureRel, err := release(posture, []string{"lena", "cole"}, []string{"alice", "bob"})
+	if err != nil {
 		return err
 	}
 
@@ -224,11 +225,12 @@ chancery: files to check are in %s; for example:
   chancery identify --url %s --text %s
 chancery: the demo members' tokens are in %s
 chancery: sign in to the web pages at %s/signin as dave (drafter), lena or cole (reviewers), alice (signer) or rory (release) with the password %q
+chancery: what the public learns from a reference alone: %s/v/%s; what the paper's QR code shows its holder: %s
 `, demoOffice, p.Name, posture, press, leak, out,
 		filepath.Join(out, "trust.json"), filepath.Join(out, releasedName(posture, "x.pdf")),
 		filepath.Join(out, "trust.json"), filepath.Join(out, leaked),
 		url, filepath.Join(out, "retyped-altered.txt"),
-		filepath.Join(out, "tokens.env"), url, demoPassword)
+		filepath.Join(out, "tokens.env"), url, demoPassword, url, posture, reg.VerifyURL(posture, postureRel.CheckCode))
 	return nil
 }
 
