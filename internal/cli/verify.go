@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/textract"
@@ -396,8 +397,13 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 	if err := vf.cps.answer(vf.c.Context(), vf.cl, s.Checkpoint); err != nil {
 		return vf.logProblem(res, err)
 	}
+	revoked, err := vf.revocations(st.Revocations, s.Checkpoint, r)
+	if err != nil {
+		res.Outcome, res.Message = registry.Invalid, "invalid: "+err.Error()
+		return res
+	}
 	if st.Outcome == registry.Valid {
-		res.Outcome, res.Message = registry.Valid, validMessage(r.Statement, r.Index)
+		res.Outcome, res.Message = registry.Valid, validMessage(r.Statement, r.Index)+revoked
 		return res
 	}
 	if st.Withdrawal == nil {
@@ -447,6 +453,40 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 // last, for whoever investigates.
 func damagedSeal(path string, err error) string {
 	return fmt.Sprintf("invalid: the seal is damaged: %s is not a seal that can be checked (it was cut short or edited); ask the office for the letter's seal again (%v)", path, err)
+}
+
+// revocations checks the key-revoked entries the registry gave for the keys that signed the
+// letter, each signed by the office and in the seal's checkpoint's tree: a key revoked before
+// the release makes the letter invalid (the gate must have refused it); a key revoked after
+// it leaves the letter valid, and the message says so.
+func (vf *verifier) revocations(revs []seal.LoggedEntry, checkpoint []byte, r *seal.Result) (string, error) {
+	signed := map[string]string{}
+	for _, sg := range r.Statement.Signatures {
+		signed[sg.KeyID] = sg.Signer
+	}
+	var notes []string
+	for _, le := range revs {
+		ve, err := vf.v.VerifyLogged(le, checkpoint)
+		if err != nil {
+			return "", fmt.Errorf("a key revocation the registry gave does not verify: %w", err)
+		}
+		ks, ok := ve.Statement.(*seal.KeyStatement)
+		if !ok || ve.Entry.Kind != entry.KeyRevoked {
+			return "", errors.New("the registry gave, as a key revocation, another kind of entry")
+		}
+		who, ok := signed[ks.KeyID]
+		if !ok || ks.Member != who {
+			return "", fmt.Errorf("the registry gave the revocation of key %s, which did not sign this letter", ks.KeyID)
+		}
+		if le.Index < r.Index {
+			return "", fmt.Errorf("%s signed with key %s, revoked at log entry %d, before the release at %d", who, ks.KeyID, le.Index, r.Index)
+		}
+		notes = append(notes, fmt.Sprintf("%s's key was revoked on %s, after the release", who, ks.Time.Format("2006-01-02")))
+	}
+	if len(notes) == 0 {
+		return "", nil
+	}
+	return " (" + strings.Join(notes, "; ") + ")", nil
 }
 
 func fromRelease(res *VerifyResult, s *seal.ReleaseStatement, index int64) {

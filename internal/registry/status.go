@@ -43,6 +43,10 @@ type Status struct {
 	// Withdrawal is the logged retraction or supersession entry, with its inclusion proof in the
 	// seal's checkpoint.
 	Withdrawal *seal.LoggedEntry `json:"withdrawal,omitempty"`
+	// Revocations are the key-revoked entries of the keys that signed the letter, with their
+	// openings and inclusion proofs in the seal's checkpoint: a verifier refuses a letter signed
+	// with a key revoked before its release, and says when a key was revoked after it.
+	Revocations []seal.LoggedEntry `json:"revocations,omitempty"`
 	// Draft tells members with a role which draft, version and export the file is.
 	Draft *DraftInfo `json:"draft,omitempty"`
 	// Erased says that the letter's content was erased at the office's request: the release
@@ -357,9 +361,20 @@ func (r *Registry) attachEvidence(ctx context.Context, rel *store.Release, stmt 
 	if stmt == nil {
 		return nil
 	}
+	revs, err := r.revocations(ctx, stmt)
+	if err != nil {
+		return err
+	}
+	// Wait until the checkpoint covers every entry given, so all prove against the seal's.
+	last := int64(-1)
 	if st.Withdrawal != nil {
-		// Wait until the checkpoint covers the withdrawal too, so both prove against it.
-		if _, err := r.headCovering(ctx, st.Withdrawal.Index); err != nil {
+		last = st.Withdrawal.Index
+	}
+	for _, le := range revs {
+		last = max(last, le.Index)
+	}
+	if last >= 0 {
+		if _, err := r.headCovering(ctx, last); err != nil {
 			return err
 		}
 	}
@@ -368,16 +383,59 @@ func (r *Registry) attachEvidence(ctx context.Context, rel *store.Release, stmt 
 		return err
 	}
 	st.Seal = s
-	if st.Withdrawal != nil {
-		c, err := checkpoint.Size(s.Checkpoint)
-		if err != nil {
-			return err
-		}
-		p, err := r.cfg.Log.InclusionProof(ctx, st.Withdrawal.Index, c)
-		if err != nil {
-			return err
-		}
-		st.Withdrawal.Proof = p
+	c, err := checkpoint.Size(s.Checkpoint)
+	if err != nil {
+		return err
 	}
+	prove := func(le *seal.LoggedEntry) error {
+		p, err := r.cfg.Log.InclusionProof(ctx, le.Index, c)
+		le.Proof = p
+		return err
+	}
+	if st.Withdrawal != nil {
+		if err := prove(st.Withdrawal); err != nil {
+			return err
+		}
+	}
+	for i := range revs {
+		if err := prove(&revs[i]); err != nil {
+			return err
+		}
+	}
+	st.Revocations = revs
 	return nil
+}
+
+// revocations returns the key-revoked entries, with their openings, of the keys that signed
+// stmt.
+func (r *Registry) revocations(ctx context.Context, stmt *seal.ReleaseStatement) ([]seal.LoggedEntry, error) {
+	var out []seal.LoggedEntry
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		for _, id := range seal.SignerKeys(stmt) {
+			k, err := tx.SignerKey(ctx, id)
+			if err != nil {
+				return err
+			}
+			if !k.Revoked() {
+				continue
+			}
+			o, err := opening(ctx, tx, k.RevokedIndex)
+			if err != nil {
+				return err
+			}
+			out = append(out, seal.LoggedEntry{Index: k.RevokedIndex, Opening: o})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		e, err := r.cfg.Log.Entry(ctx, out[i].Index)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Entry = e
+	}
+	return out, nil
 }
