@@ -106,7 +106,8 @@ func Size(signed []byte) (int64, error) {
 	if !ok {
 		return 0, errors.New("checkpoint: no signature block")
 	}
-	c, err := Parse(append(body, '\n'))
+	// A full slice expression: append must copy, not write into signed, which callers share.
+	c, err := Parse(append(body[:len(body):len(body)], '\n'))
 	if err != nil {
 		return 0, err
 	}
