@@ -49,7 +49,9 @@ func TestResponsive(t *testing.T) {
 				if p.name == "inbox" && !signedIn {
 					// The admin sees every member page, the admin's own included.
 					b.open("/signin?next=/inbox", "#password")
-					b.signIn("root", "#main")
+					// Wait for the inbox itself: the sign-in page has a #main too, and a
+					// navigation started before the form's redirect lands would be aborted.
+					b.signIn("root", "#waiting")
 					signedIn = true
 				}
 				b.open(p.path, p.wait)
