@@ -6,9 +6,11 @@ import (
 )
 
 // migration is one step of the schema, applied in order and recorded in schema_version.
-// Steps are never edited once released: a change is a new step.
+// Steps are never edited once released: a change is a new step. Each step is written once per
+// backend, in that backend's dialect; both must leave the same tables, columns and constraints.
 type migration struct {
-	sqlite string
+	sqlite   string
+	postgres string
 }
 
 var migrations = []migration{
