@@ -96,6 +96,30 @@ func (cs *checkpointState) open(signed []byte) (*checkpoint.Checkpoint, error) {
 	return &c, nil
 }
 
+// extends checks that latest's checkpoint, signed by the log, extends the checkpoint
+// sealCP by its consistency proof, and returns it.
+func (cs *checkpointState) extends(sealCP []byte, latest *client.Latest) ([]byte, error) {
+	old, err := cs.open(sealCP)
+	if err != nil {
+		return nil, err
+	}
+	c, err := cs.open([]byte(latest.Checkpoint))
+	if err != nil {
+		return nil, fmt.Errorf("the registry's latest checkpoint: %w", err)
+	}
+	switch {
+	case c.Size < old.Size:
+		return nil, fmt.Errorf("%w (the latest checkpoint it gave has tree size %d, its seal's %d)", errRolledBack, c.Size, old.Size)
+	case c.Size == old.Size && c.Root != old.Root:
+		return nil, fmt.Errorf("%w: two trees of size %d with different roots", errForked, c.Size)
+	case c.Size > old.Size:
+		if err := tlog.CheckTree(latest.Proof, c.Size, c.Root, old.Size, old.Root); err != nil {
+			return nil, fmt.Errorf("%w: the proof from the seal's tree size %d to %d does not check: %v", errForked, old.Size, c.Size, err)
+		}
+	}
+	return []byte(latest.Checkpoint), nil
+}
+
 // sealCheckpoint takes note of the checkpoint of a seal the user holds. An older one than the
 // held checkpoint is fine (a seal keeps the checkpoint of its day); a newer one is adopted once
 // the registry proves it extends the held one.

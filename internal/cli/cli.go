@@ -1,7 +1,8 @@
 // Package cli is the chancery command line. cmd/chancery only calls Main.
 //
 // Exit status: 0 success; 1 a check that ran and failed (for example `log verify` found the
-// log unsound); 2 the command could not be carried out (usage, I/O, bad input).
+// log unsound); 2 the command could not be carried out (usage, I/O, bad input); 3 (`monitor
+// --once` only) a log signed conflicting checkpoints.
 package cli
 
 import (
@@ -116,13 +117,23 @@ Every command but init, serve and log is a client of the server: it reads CHANCE
 	clientCmds := []*cobra.Command{
 		newMember(rm), newKey(rm), newLetter(rm), newApprove(rm, false), newApprove(rm, true),
 		newSign(rm), newRelease(rm), newDraft(rm), newWithdraw(rm, false), newWithdraw(rm, true),
-		newVerify(rm), newIdentify(rm), newTrust(rm), newAudit(rm), newPolicy(rm),
+		newVerify(rm), newIdentify(rm), newTrust(rm), newAudit(rm), newPolicy(rm), newSealCmd(rm),
+		newRecipient(rm), newDispatch(rm), newWebhook(rm),
+		newLogin(rm),
 	}
 	for _, c := range clientCmds {
 		addRemoteFlags(c, rm)
 	}
 	root.AddCommand(newInit(g), newServe(g), newLog(g), newVersion())
+	root.AddCommand(newBackup(g), newRestore(g))
+	root.AddCommand(newStoreCmd(g))
+	root.AddCommand(newMonitor()) // follows logs by URL, not this data directory's
 	root.AddCommand(clientCmds...)
+	// Chancery as a witness of other logs (serve, add-log, key), and the office's own
+	// witnesses (add, list, remove, quorum: through the server).
+	witnessCmd := newWitness(g)
+	witnessCmd.AddCommand(witnessAdminCommands(rm)...)
+	root.AddCommand(witnessCmd)
 	addCompletions(root, rm)
 	addExamples(root)
 	return root

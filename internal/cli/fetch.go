@@ -216,6 +216,16 @@ func releaseTo(c *cobra.Command, cl *client.Client, ref, dir string, asJSON bool
 		return withHint(err, "%s", fetch)
 	}
 	name := filepath.Join(dir, releasedName(rel.Reference, rel.FileName))
+	if rel.SealPending != "" || len(rel.Seal) == 0 || string(rel.Seal) == "null" {
+		// Released and logged; its seal waits for the witnesses. The file is written alone.
+		if err := writeNew(name, data); err != nil {
+			return withHint(err, "%s", fetch)
+		}
+		fmt.Fprintf(c.OutOrStdout(), "released %s (log entry %d)\nwrote %s\ncheck code %s: its holder sees the letter at %s\n",
+			rel.Reference, rel.LogIndex, name, rel.CheckCode, rel.VerifyURL)
+		return withHint(fmt.Errorf("released, but no seal yet: %s", rel.SealPending),
+			"fetch the seal once the witnesses cosign: chancery letter fetch %s --out %s (the file is already written; move it away first), and see 'chancery witness list'", rel.Reference, dir)
+	}
 	if err := writePair(name, data, rel.Seal); err != nil {
 		return withHint(err, "%s", fetch)
 	}

@@ -51,7 +51,7 @@ already has, pass --pdf-cert and --pdf-key (PEM; the certificate file may hold i
 			if err != nil {
 				return err
 			}
-			d, tok, err := initRegistry(c.Context(), g.data, s, admin, pdfCert)
+			d, tok, err := initRegistry(c.Context(), g.data, database(c), s, admin, pdfCert)
 			if err != nil {
 				return err
 			}
@@ -69,6 +69,7 @@ already has, pass --pdf-cert and --pdf-key (PEM; the certificate file may hold i
 	c.Flags().StringVar(&certFile, "pdf-cert", "", "import this PEM document-signing certificate (and chain) instead of creating an office CA")
 	c.Flags().StringVar(&keyFile, "pdf-key", "", "the PEM private key of --pdf-cert")
 	c.Flags().BoolVar(&noCA, "no-pdf-ca", false, "create no PDF signing certificate: released PDFs carry the seal and footer only")
+	addDatabaseFlag(c.Flags())
 	c.MarkFlagsRequiredTogether("pdf-cert", "pdf-key")
 	c.MarkFlagsMutuallyExclusive("pdf-cert", "no-pdf-ca")
 	c.MarkFlagRequired("office")
@@ -99,7 +100,7 @@ func listenURL(listen string) (string, error) {
 }
 
 // initRegistry creates the data directory, the empty log and the first admin.
-func initRegistry(ctx context.Context, path string, s datadir.Settings, admin string, pdfCert func(string) error) (*datadir.Dir, string, error) {
+func initRegistry(ctx context.Context, path, database string, s datadir.Settings, admin string, pdfCert func(string) error) (*datadir.Dir, string, error) {
 	if s.Origin == "" {
 		var err error
 		s.Origin, err = datadir.OriginFor(s.URL)
@@ -107,7 +108,7 @@ func initRegistry(ctx context.Context, path string, s datadir.Settings, admin st
 			return nil, "", withHint(err, "pass --url https://your.registry.example")
 		}
 	}
-	return office.Init(ctx, path, s, admin, pdfCert)
+	return office.Init(ctx, path, s, admin, pdfCert, office.Options{Database: database})
 }
 
 // pdfCertSetup returns how init sets up the PDF signing certificate: import the given files,

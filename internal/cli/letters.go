@@ -264,7 +264,7 @@ verifying offline. It cannot be undone.`,
 	erase.Flags().StringVar(&eraseReason, "reason", "", "why (kept in the audit trail)")
 	erase.Flags().BoolVar(&yes, "yes", false, "confirm: the content cannot be recovered")
 	erase.MarkFlagRequired("reason")
-	c.AddCommand(newCmd, revise, show, newLetterList(rm), newLetterFetch(rm), erase)
+	c.AddCommand(newCmd, revise, show, newLetterList(rm), newLetterFetch(rm), erase, newLetterPreview(rm))
 	return c
 }
 
@@ -472,7 +472,7 @@ func newDraft(rm *remote) *cobra.Command {
 	export.Flags().StringVar(&out, "out", "", "file to write")
 	export.MarkFlagRequired("for")
 	export.MarkFlagRequired("out")
-	c.AddCommand(export)
+	c.AddCommand(export, newDraftSend(rm))
 	return c
 }
 

@@ -40,7 +40,7 @@ func newLog(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			db, err := store.OpenSQLite(c.Context(), d.Path)
+			db, err := openStore(c.Context(), c, d)
 			if err != nil {
 				return err
 			}
@@ -55,7 +55,50 @@ func newLog(g *globals) *cobra.Command {
 			})
 		},
 	})
-	c.AddCommand(newLogVerify(g))
+	addDatabaseFlag(c.PersistentFlags())
+	c.AddCommand(newLogVerify(g), newLogWitnessConfig(g))
+	c.AddCommand(newLogAcceptRestore(g))
+	return c
+}
+
+func newLogWitnessConfig(g *globals) *cobra.Command {
+	var qpd int
+	var contact string
+	c := &cobra.Command{
+		Use:   "witness-config [--qpd N] [--contact ADDR]",
+		Short: "Print this log's stanza for witness operators (logs/v0: vkey, qpd, contact)",
+		Long: `Witness-config prints what a witness operator needs to add this office's log: the log's
+note verifier key (whose name is the log's origin), the queries per day the office expects to
+send (at most one checkpoint per witness per second, and one per batch of releases), and whom to
+contact. The stanza follows the logs/v0 list format that witness networks and litewitness use.
+
+Hand it to the operator of each witness, then add the witness on this side with
+'chancery witness add NAME --url URL --key VKEY'. For a Chancery witness the operator runs
+'chancery witness add-log --origin ORIGIN --key VKEY'; for litewitness,
+'witnessctl add-log -origin ORIGIN -key VKEY'. See docs/witnesses.md.`,
+		Example: `  chancery log witness-config --contact registry@tfn.example --qpd 1440`,
+		Args:    cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			d, err := openDir(g.data)
+			if err != nil {
+				return err
+			}
+			if qpd < 1 {
+				return withHint(fmt.Errorf("--qpd %d is not a positive number", qpd), "give the checkpoints per day the office expects to send, e.g. 1440 for one a minute")
+			}
+			if contact == "" {
+				contact = d.Settings.URL
+			}
+			w := c.OutOrStdout()
+			fmt.Fprintln(w, "logs/v0")
+			fmt.Fprintf(w, "vkey %s\n", d.VerifierKey())
+			fmt.Fprintf(w, "qpd %d\n", qpd)
+			fmt.Fprintf(w, "contact %s\n", contact)
+			return nil
+		},
+	}
+	c.Flags().IntVar(&qpd, "qpd", 1440, "checkpoints per day the office expects to send to each witness")
+	c.Flags().StringVar(&contact, "contact", "", "whom a witness operator contacts about this log (default: the registry's URL)")
 	return c
 }
 
@@ -102,7 +145,7 @@ Exit status: 0 the log is sound; 1 a check failed; 2 verification could not run.
 				}
 				kept = append(kept, b)
 			}
-			db, err := store.OpenSQLite(c.Context(), d.Path)
+			db, err := openStore(c.Context(), c, d)
 			if err != nil {
 				return err
 			}

@@ -12,6 +12,7 @@ import (
 
 // TestServerScripts runs the scripts in testdata/server, which start 'chancery serve' in the
 // background on a free port (in $ADDR, with CHANCERY_URL pointing at it) and talk to it.
+// $ADDR2 is another free port.
 func TestServerScripts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts servers")
@@ -28,6 +29,12 @@ func TestServerScripts(t *testing.T) {
 			l.Close()
 			env.Setenv("ADDR", addr)
 			env.Setenv("CHANCERY_URL", "http://"+addr)
+			// A second free port, for a second server (a witness).
+			if l, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+				return err
+			}
+			env.Setenv("ADDR2", l.Addr().String())
+			l.Close()
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

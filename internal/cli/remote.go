@@ -40,6 +40,9 @@ func (rm *remote) client(needToken bool) (*client.Client, error) {
 		}
 		tok = strings.TrimSpace(string(b))
 	}
+	if tok == "" {
+		tok = savedToken(rm.url) // from 'chancery login'
+	}
 	if needToken && tok == "" {
 		return nil, withHint(errors.New("no token"), "set CHANCERY_TOKEN (or CHANCERY_TOKEN_FILE) to the token 'chancery init' or 'chancery member add' printed")
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -14,8 +13,11 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/datadir"
+	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/office"
 	"github.com/chancery/chancery/internal/server"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/web"
 	"github.com/spf13/cobra"
 )
 
@@ -25,6 +27,10 @@ func newServe(g *globals) *cobra.Command {
 	var maxUpload int64
 	var rateLimit float64
 	var debugAddr string
+	var ops serveOps
+	var wit witnessOpts
+	var disp dispatchOpts
+	var oidcOpt oidcOpts
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the registry: web pages, JSON API and the transparency log",
@@ -35,9 +41,26 @@ Health checks: /healthz (the process is up) and /readyz (the store answers).
 If the data directory is not initialized yet, serve initializes it first (see 'chancery init').
 
 With --demo and no --data, serve uses a fresh temporary directory, fills the log with
-sample entries and deletes the directory on exit.`,
+sample entries and deletes the directory on exit.
+
+Operations: --metrics-listen serves Prometheus metrics at /metrics on a listener of its own.
+Logs go to stderr, one line per request (method, route, status, bytes, duration, request ID;
+check codes redacted), as text or, with --log-format json, as JSON lines. Each response
+carries an X-Request-ID header (a sane incoming one is kept).
+
+Serve records the log's published checkpoint in the data directory (published.checkpoint)
+and refuses to start when the database's log is shorter than it, or inconsistent with it:
+see 'chancery log accept-restore' and docs/operations.md.
+
+Sign-in through the office's OpenID provider (Entra ID, Keycloak, Google…): --oidc-issuer,
+--oidc-client-id, --oidc-client-secret-file and --oidc-role-map; members are created on
+their first sign-in when the roles claim maps to a role, and lose a mapped role when the claim
+no longer carries it. Local passwords keep working. See docs/identity.md.`,
 		Example: `  chancery serve --demo
-  chancery serve --data /var/lib/chancery --listen :8080`,
+  chancery serve --data /var/lib/chancery --listen :8080
+  chancery serve --data /var/lib/chancery --metrics-listen 127.0.0.1:9090 --log-format json
+  chancery serve --oidc-issuer https://login.example/realms/office --oidc-client-id chancery \
+    --oidc-client-secret-file /etc/chancery/oidc.secret --oidc-role-map 'chancery-signers=signer,chancery-admins=admin'`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			path := g.data
@@ -54,7 +77,14 @@ sample entries and deletes the directory on exit.`,
 					return err
 				}
 			}
-			return serve(c, path, listen, base, demo, server.Config{MaxUpload: maxUpload, Secure: secure, RateLimit: rateLimit})
+			if err := ops.serveMetrics(); err != nil {
+				return err
+			}
+			sso, err := oidcOpt.provider(context.Background())
+			if err != nil {
+				return err
+			}
+			return serve(c, path, listen, base, demo, server.Config{MaxUpload: maxUpload, Secure: secure, RateLimit: rateLimit, Web: web.Config{OIDC: sso}}, ops, wit, disp)
 		},
 	}
 	c.Flags().StringVar(&listen, "listen", defaultListen(), "address to listen on (env CHANCERY_LISTEN)")
@@ -64,6 +94,11 @@ sample entries and deletes the directory on exit.`,
 	c.Flags().Float64Var(&rateLimit, "rate-limit", server.DefaultRateLimit, "requests per second each client address may make to the public verify pages and API; negative disables the limit (load tests only)")
 	c.Flags().StringVar(&debugAddr, "debug-listen", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; keep it off public interfaces")
 	c.Flags().BoolVar(&demo, "demo", false, "fill the log with sample entries (in a temporary directory unless --data is given)")
+	addServeOpsFlags(c, &ops)
+	addDatabaseFlag(c.Flags())
+	addWitnessFlags(c, &wit)
+	addDispatchFlags(c, &disp)
+	addOIDCFlags(c, &oidcOpt)
 	return c
 }
 
@@ -71,10 +106,13 @@ sample entries and deletes the directory on exit.`,
 // listen address first, so that a busy port fails at once, before a demo is built, and so that
 // a registry it initializes (and the demo's commands) name the port it got (--listen :0).
 // Without base, that base URL is http:// and the bound address.
-func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.Config) error {
+func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.Config, ops serveOps, wit witnessOpts, disp dispatchOpts) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	logger := slog.New(slog.NewTextHandler(c.ErrOrStderr(), nil))
+	logger, err := ops.logger(c.ErrOrStderr())
+	if err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
@@ -96,7 +134,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 			s.Office, s.Prefix = demoOffice, "TFN"
 		}
 		pdfCert, _ := pdfCertSetup(s.Office, "", "", false)
-		d, tok, err = initRegistry(ctx, path, s, "admin", pdfCert)
+		d, tok, err = initRegistry(ctx, path, database(c), s, "admin", pdfCert)
 		if err == nil {
 			fresh = true
 			fmt.Fprintf(c.ErrOrStderr(), "chancery: initialized %s; admin token, shown once: %s\n", path, tok)
@@ -105,27 +143,49 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	if err != nil {
 		return err
 	}
-	unlock, err := d.Lock()
-	if err != nil {
-		return withHint(err, "stop the other server, or pass another --data")
+	// One server per data directory on SQLite; on PostgreSQL, any number share the database.
+	if database(c) == "" {
+		unlock, err := d.Lock()
+		if err != nil {
+			return withHint(err, "stop the other server, or pass another --data")
+		}
+		defer unlock()
 	}
-	defer unlock()
-	st, err := office.Open(ctx, d)
+	st, err := office.Open(ctx, d, office.Options{SealWait: wit.sealWait, Database: database(c)})
 	if err != nil {
-		return err
+		return storeHint(err, d.Path)
 	}
 	defer st.Close()
+	witnessing := wit.run(ctx, st, logger)
+	defer witnessing()
+	// Before anything is appended: a log shorter than the one already published is not served.
+	if err := checkPublished(ctx, d, st.DB); err != nil {
+		return err
+	}
+	if st.DB.Dialect() == store.SQLite {
+		metrics.SetLeader(true) // one server per data directory: it sequences
+	}
+	defer keepPublished(d, st.Log, logger)()
 	if demo && fresh {
 		if err := seedDemo(ctx, st.Registry, tok, d.Path, d.Settings.URL, c.ErrOrStderr()); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
+	dispatching, err := disp.start(ctx, st.Registry, logger)
+	if err != nil {
+		return err
+	}
+	defer dispatching()
 	db, lg := st.DB, st.Log
+	if err := checkRoleMap(opts.Web.OIDC, st.Registry); err != nil {
+		return err
+	}
 
 	srv := &http.Server{
 		Handler: server.New(server.Config{
 			Log: lg, DB: db, VerifierKey: d.VerifierKey(), Origin: d.Settings.Origin, Logger: logger, Registry: st.Registry,
 			BaseURL: d.Settings.URL, MaxUpload: opts.MaxUpload, Secure: opts.Secure, RateLimit: opts.RateLimit,
+			AccessLog: true, Web: opts.Web,
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -2,20 +2,14 @@ package cli
 
 import (
 	"bufio"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/chancery/chancery/internal/client"
@@ -49,15 +43,25 @@ type VerifyResult struct {
 	// what differs from the letter's text to the file's.
 	Similarity float64           `json:"similarity,omitempty"`
 	Diff       []registry.DiffOp `json:"diff,omitempty"`
-	Message    string            `json:"message"`
-	Error      string            `json:"error,omitempty"`
+	// Witnesses are the trust root's witnesses that cosigned the seal's checkpoint, with the
+	// time of each cosignature.
+	Witnesses []VerifyWitness `json:"witnesses,omitempty"`
+	Message   string          `json:"message"`
+	Error     string          `json:"error,omitempty"`
+}
+
+// VerifyWitness is a witness that cosigned the checkpoint a seal proves against.
+type VerifyWitness struct {
+	Name       string    `json:"name"`
+	CosignedAt time.Time `json:"cosigned_at"`
 }
 
 func newVerify(rm *remote) *cobra.Command {
 	var sealFile, trustFile string
 	var offline, asJSON bool
+	var maxAge time.Duration
 	c := &cobra.Command{
-		Use:   "verify FILE|DIR... [--seal SEAL] [--trust ROOT] [--offline] [--json]",
+		Use:   "verify FILE|DIR... [--seal SEAL] [--trust ROOT] [--offline] [--json] [--max-age D]",
 		Short: "Tell whether a file is a released letter, a draft, a retracted letter or unknown",
 		Long: `Verify checks files against the office's registry and its transparency log.
 
@@ -133,27 +137,12 @@ Exit status: 0 every file is valid; 1 some file is not; 2 verification could not
 			// A folder is a burst of short-lived garbage (file buffers, parsed seals): collect
 			// less often; the heap stays small either way.
 			defer debug.SetGCPercent(debug.SetGCPercent(400))
-			vf := &verifier{v: v, cl: cl, c: c, seal: sealFile, cps: cps}
-			prog := newProgress(c.ErrOrStderr(), len(files))
-			results := make([]VerifyResult, len(files))
-			var next atomic.Int64
-			var wg sync.WaitGroup
-			for range min(runtime.GOMAXPROCS(0), len(files)) {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					var buf []byte // reused across this worker's files
-					for {
-						i := int(next.Add(1) - 1)
-						if i >= len(files) {
-							return
-						}
-						results[i], buf = vf.verify(files[i], buf)
-						prog.step()
-					}
-				}()
+			if maxAge > 0 && root.WitnessQuorum == 0 {
+				return withHint(errors.New("--max-age needs a trust root with witnesses"), "the freshness bound is on the witnesses' cosignatures; this trust root requires none")
 			}
-			wg.Wait()
+			vf := &verifier{v: v, cl: cl, c: c, seal: sealFile, cps: cps, maxAge: maxAge, quorum: root.WitnessQuorum}
+			prog := newProgress(c.ErrOrStderr(), len(files))
+			results := vf.verifyFiles(files, prog)
 			prog.finish()
 			return report(c, results, asJSON)
 		},
@@ -162,6 +151,7 @@ Exit status: 0 every file is valid; 1 some file is not; 2 verification could not
 	c.Flags().StringVar(&trustFile, "trust", "", "the pinned trust root (env CHANCERY_TRUST)")
 	c.Flags().BoolVar(&offline, "offline", false, "use only the seal and the trust root; do not ask the registry")
 	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per file")
+	c.Flags().DurationVar(&maxAge, "max-age", 0, "refuse a seal whose checkpoint the witness quorum cosigned longer ago than this, e.g. 720h (trust roots with witnesses)")
 	return c
 }
 
@@ -207,60 +197,26 @@ type verifier struct {
 	// cps is the newest checkpoint seen of the log (online only): a registry answer proved
 	// against an older tree is refused.
 	cps *checkpointState
+	// maxAge, if set, bounds the age of the quorum's cosignatures of a seal's checkpoint.
+	maxAge time.Duration
+	quorum int
 }
 
-// hashFile returns the SHA-256 digest of a file, reading it into buf (grown as needed and
-// returned for reuse): one read for a letter-sized file, no garbage per file.
-func hashFile(name string, buf []byte) (seal.Digest, []byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return "", buf, err
+// cosignedBy names the witnesses that cosigned, for the message: "; cosigned by a (time), b".
+func cosignedBy(ws []seal.Cosigner) string {
+	if len(ws) == 0 {
+		return ""
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", buf, err
+	parts := make([]string, len(ws))
+	for i, w := range ws {
+		parts[i] = fmt.Sprintf("%s (%s)", printable(w.Name), w.Time.Format("2 January 2006 15:04 UTC"))
 	}
-	const chunk = 4 << 20 // larger files are hashed in chunks
-	if n := int(min(fi.Size()+1, chunk)); cap(buf) < n {
-		buf = make([]byte, n)
-	}
-	buf = buf[:cap(buf)]
-	h := sha256.New()
-	for {
-		n, err := f.Read(buf)
-		h.Write(buf[:n])
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return "", buf, err
-		}
-	}
-	var sum [sha256.Size]byte
-	out := make([]byte, 0, 7+2*sha256.Size)
-	out = append(out, "sha256:"...)
-	out = hex.AppendEncode(out, h.Sum(sum[:0]))
-	return seal.Digest(out), buf, nil
-}
-
-func (vf *verifier) verify(file string, buf []byte) (VerifyResult, []byte) {
-	res := VerifyResult{File: file}
-	fail := func(err error) VerifyResult {
-		res.Outcome, res.Error, res.Message = "error", err.Error(), "could not verify: "+err.Error()
-		return res
-	}
-	digest, buf, err := hashFile(file, buf)
-	if err != nil {
-		return fail(err), buf
-	}
-	res.Digest = string(digest)
-	return vf.check(res, digest), buf
+	return "; checkpoint cosigned by " + strings.Join(parts, ", ")
 }
 
 // check verifies a file whose digest is known: against its seal if there is one, then (online)
 // against the registry.
-func (vf *verifier) check(res VerifyResult, digest seal.Digest) VerifyResult {
+func (vf *verifier) check(res VerifyResult, digest seal.Digest, sc *scratch) VerifyResult {
 	file := res.File
 	fail := func(err error) VerifyResult {
 		res.Outcome, res.Error, res.Message = "error", err.Error(), "could not verify: "+err.Error()
@@ -271,7 +227,7 @@ func (vf *verifier) check(res VerifyResult, digest seal.Digest) VerifyResult {
 	if sealPath == "" {
 		sealPath = file + ".seal"
 	}
-	sb, err := os.ReadFile(sealPath)
+	sb, err := sc.readSeal(sealPath)
 	switch {
 	case err == nil:
 		s, err := seal.Parse(sb)
@@ -292,7 +248,18 @@ func (vf *verifier) check(res VerifyResult, digest seal.Digest) VerifyResult {
 		}
 		fromRelease(&res, r.Statement, r.Index)
 		res.Checked = "seal"
-		res.Outcome, res.Message = registry.Valid, validMessage(r.Statement, r.Index)
+		for _, w := range r.Cosigners {
+			res.Witnesses = append(res.Witnesses, VerifyWitness{Name: w.Name, CosignedAt: w.Time})
+		}
+		if vf.maxAge > 0 {
+			if at := r.MinCosignatureTime(vf.quorum); time.Since(at) > vf.maxAge {
+				res.Outcome = registry.Invalid
+				res.Message = fmt.Sprintf("invalid: the witnesses' cosignatures of the seal's checkpoint date from %s, older than --max-age %s: 'chancery seal refresh %s' proves the seal against a newer checkpoint",
+					at.Format(time.RFC3339), vf.maxAge, sealPath)
+				return res
+			}
+		}
+		res.Outcome, res.Message = registry.Valid, validMessage(r.Statement, r.Index)+cosignedBy(r.Cosigners)
 		if vf.cl == nil {
 			res.Message += fmt.Sprintf(" (offline: as of checkpoint %d; retractions since are not known)", r.TreeSize)
 			return res
@@ -394,7 +361,15 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 	res.Checked = "seal+log"
 	// An answer proved against an older tree than one already seen may be a replay that hides
 	// a withdrawal logged since (issue 12 item 4).
-	if err := vf.cps.answer(vf.c.Context(), vf.cl, s.Checkpoint); err != nil {
+	answerCP := s.Checkpoint
+	if st.Latest != nil {
+		// The registry's seal may be the one kept from the release, against an older
+		// checkpoint: the answer is as current as the latest checkpoint that extends it.
+		if answerCP, err = vf.cps.extends(s.Checkpoint, st.Latest); err != nil {
+			return vf.logProblem(res, err)
+		}
+	}
+	if err := vf.cps.answer(vf.c.Context(), vf.cl, answerCP); err != nil {
 		return vf.logProblem(res, err)
 	}
 	revoked, err := vf.revocations(st.Revocations, s.Checkpoint, r)

@@ -20,6 +20,7 @@ import (
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // Client talks to one registry.
@@ -261,6 +262,9 @@ type ReleaseResult struct {
 	MediaType  string          `json:"media_type"`
 	FileDigest string          `json:"file_digest"`
 	Seal       json.RawMessage `json:"seal"`
+	// SealPending, when the seal is null, says why: the witness quorum has not cosigned a
+	// checkpoint covering the release yet. The seal can be fetched later.
+	SealPending string `json:"seal_pending,omitempty"`
 	// CheckCode is printed on the released letter; with it, its holder sees the letter on the
 	// verify page (VerifyURL).
 	CheckCode string `json:"check_code"`
@@ -336,6 +340,16 @@ func (c *Client) ExportDraft(ctx context.Context, r, recipient string) (*DraftCo
 	return &DraftCopy{Data: data, Digest: resp.Header.Get("X-Chancery-Digest"), Version: resp.Header.Get("X-Chancery-Version")}, nil
 }
 
+// Preview returns the PDF a release of the letter would publish now, marked PREVIEW.
+func (c *Client) Preview(ctx context.Context, r string) ([]byte, error) {
+	resp, err := c.do(ctx, "GET", ref(r)+"/preview", nil, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}
+
 // AuditEvent is one audit record.
 type AuditEvent struct {
 	Time   string `json:"time"`
@@ -356,12 +370,27 @@ func (c *Client) Audit(ctx context.Context, r string) ([]AuditEvent, error) {
 type Status struct {
 	registry.Status
 	Seal json.RawMessage `json:"seal"`
+	// Latest, asked for by VerifyDigest, is the registry's latest checkpoint and the proof that
+	// it extends the seal's: the seal may be kept from the release, against an older one. A
+	// registry that predates kept seals does not send it; its seal is then against the latest.
+	Latest *Latest `json:"latest"`
 }
 
-// VerifyDigest asks what the file with this digest is.
+// Latest is the latest checkpoint a registry serves and the consistency proof from an answer's
+// seal's checkpoint to it. The caller checks both.
+type Latest struct {
+	Checkpoint string      `json:"checkpoint"`
+	Proof      []tlog.Hash `json:"proof"`
+}
+
+// VerifyDigest asks what the file with this digest is, with the proof that the answer is
+// given against the registry's latest checkpoint.
 func (c *Client) VerifyDigest(ctx context.Context, digest string) (*Status, error) {
 	var out Status
-	err := c.json(ctx, "POST", "/api/v1/verify", map[string]any{"digest": digest}, &out)
+	err := c.json(ctx, "POST", "/api/v1/verify", map[string]any{"digest": digest, "latest": true}, &out)
+	if err == nil && out.Latest != nil && len(out.Latest.Proof) > maxProofHashes {
+		return nil, fmt.Errorf("verify: a consistency proof of %d hashes", len(out.Latest.Proof))
+	}
 	return &out, err
 }
 

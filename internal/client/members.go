@@ -60,3 +60,39 @@ func (c *Client) token(ctx context.Context, path string) (string, error) {
 	err := c.json(ctx, "POST", path, nil, &out)
 	return out.Token, err
 }
+
+// Witnesses returns the office's witness configuration (admins).
+func (c *Client) Witnesses(ctx context.Context) (*registry.WitnessConfig, error) {
+	var out registry.WitnessConfig
+	if err := c.json(ctx, "GET", "/api/v1/witnesses", nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AddWitness adds a witness and returns the configuration after (admins).
+func (c *Client) AddWitness(ctx context.Context, name, u, key string) (*registry.WitnessConfig, error) {
+	var out registry.WitnessConfig
+	if err := c.json(ctx, "POST", "/api/v1/witnesses", map[string]string{"name": name, "url": u, "key": key}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// RemoveWitness removes a witness and returns the configuration after (admins).
+func (c *Client) RemoveWitness(ctx context.Context, name string) (*registry.WitnessConfig, error) {
+	var out registry.WitnessConfig
+	if err := c.json(ctx, "DELETE", "/api/v1/witnesses/"+url.PathEscape(name), nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// SetWitnessQuorum sets the witness quorum and returns the configuration after (admins).
+func (c *Client) SetWitnessQuorum(ctx context.Context, n int) (*registry.WitnessConfig, error) {
+	var out registry.WitnessConfig
+	if err := c.json(ctx, "PUT", "/api/v1/witnesses/quorum", map[string]int{"quorum": n}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

@@ -51,6 +51,9 @@ type Settings struct {
 	Origin string `json:"origin"`
 	// URL is the registry's public base URL, used in links and verify URLs.
 	URL string `json:"url"`
+	// Converter is the LibreOffice program (soffice) that turns Word and OpenDocument letters
+	// into PDF; empty: the first soffice on the PATH, if any.
+	Converter string `json:"converter,omitempty"`
 }
 
 // Dir is a data directory.

@@ -31,7 +31,8 @@ var confusables = strings.NewReplacer(
 //  5. apostrophes inside words are removed ("officer's" becomes "officers"), so that straight
 //     and curly apostrophes, and their loss in OCR, agree;
 //  6. a word is a maximal run of letters, digits and combining marks; every other character is
-//     a separator, so punctuation never matters and "1,500" is the two words "1" "500";
+//     a separator, so punctuation never matters and "1,500" is the two words "1" "500"; a Han
+//     ideograph or a kana is a word by itself (Chinese and Japanese have no spaces);
 //  7. words are joined by single spaces, with no leading or trailing space.
 //
 // The result is deterministic and idempotent: Normalize(Normalize(s)) == Normalize(s).
@@ -68,6 +69,11 @@ func eachWord(text string, f func(string)) {
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
 		switch {
+		case isIdeograph(r):
+			// Chinese and Japanese put no spaces between words, and a reader's copy breaks
+			// lines anywhere: each ideograph or kana is a word of its own.
+			flush()
+			f(string(r))
 		case isWordRune(r):
 			word = append(word, r)
 		case r == '\'' && len(word) > 0 && i+1 < len(rs) && isWordRune(rs[i+1]):
@@ -105,6 +111,10 @@ func lineBreakHyphen(rs []rune, i int) (int, bool) {
 		return i, true
 	}
 	return 0, false
+}
+
+func isIdeograph(r rune) bool {
+	return r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }
 
 func isWordRune(r rune) bool {

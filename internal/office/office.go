@@ -7,7 +7,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
+	"github.com/chancery/chancery/internal/convert"
+	"github.com/chancery/chancery/internal/cosigned"
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/policy"
@@ -18,16 +21,40 @@ import (
 
 // Stack is an open registry. Close it to stop the log's sequencer and close the store.
 type Stack struct {
-	Dir      *datadir.Dir
-	DB       *store.DB
-	Log      *translog.Log
+	Dir *datadir.Dir
+	DB  *store.DB
+	Log *translog.Log
+	// Heads holds the office's witnesses and the newest checkpoint their quorum cosigned;
+	// a server runs its witness client (Heads.Run).
+	Heads    *cosigned.Heads
 	Registry *registry.Registry
+	// stopFollowing stops following the policies other servers adopt (PostgreSQL).
+	stopFollowing func()
+}
+
+// Options are the settings of an opened registry beyond its data directory.
+type Options struct {
+	// SealWait bounds how long a seal waits for the witness quorum (registry.Config.SealWait).
+	SealWait time.Duration
+	// Database is the store's URL: a postgres:// URL, or empty for SQLite in the data
+	// directory (store.Open).
+	Database string
+	// create opens a new office's store (store.Create): set by Init.
+	create bool
 }
 
 // Open opens the registry in an initialized data directory. It does not take the data
 // directory's lock: a server must hold it (datadir.Dir.Lock) while it runs.
-func Open(ctx context.Context, d *datadir.Dir) (*Stack, error) {
-	db, err := store.OpenSQLite(ctx, d.Path)
+func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) {
+	var opt Options
+	if len(opts) > 0 {
+		opt = opts[0]
+	}
+	open := store.Open
+	if opt.create {
+		open = store.Create
+	}
+	db, err := open(ctx, opt.Database, d.Path)
 	if err != nil {
 		return nil, err
 	}
@@ -44,9 +71,24 @@ func Open(ctx context.Context, d *datadir.Dir) (*Stack, error) {
 		db.Close()
 		return nil, err
 	}
-	reg := registry.New(registry.Config{DB: db, Log: lg,
+	// Word letters are converted by LibreOffice when one is installed; without it they can be
+	// drafted and reviewed but not released. A configured program must exist.
+	conv, err := convert.Find(d.Settings.Converter, 0)
+	if err != nil && d.Settings.Converter != "" {
+		lg.Close()
+		db.Close()
+		return nil, err
+	}
+	heads, err := cosigned.Open(ctx, db, lg)
+	if err != nil {
+		lg.Close()
+		db.Close()
+		return nil, err
+	}
+	reg := registry.New(registry.Config{DB: db, Log: lg, Converter: conv,
 		Office:    registry.Office{Name: d.Settings.Office, Prefix: d.Settings.Prefix, URL: d.Settings.URL},
-		OfficeKey: d.OfficeKey(), LogKey: d.VerifierKey(), LogOrigin: d.Settings.Origin, PDFSigner: signer})
+		OfficeKey: d.OfficeKey(), LogKey: d.VerifierKey(), LogOrigin: d.Settings.Origin, PDFSigner: signer,
+		Heads: heads, SealWait: opt.SealWait})
 	if err := reg.LoadPolicy(ctx, policy.Parse); err != nil {
 		lg.Close()
 		db.Close()
@@ -57,14 +99,19 @@ func Open(ctx context.Context, d *datadir.Dir) (*Stack, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Stack{Dir: d, DB: db, Log: lg, Registry: reg}, nil
+	st := &Stack{Dir: d, DB: db, Log: lg, Heads: heads, Registry: reg, stopFollowing: func() {}}
+	if db.Dialect() == store.Postgres {
+		st.stopFollowing = followPolicy(lg, reg)
+	}
+	return st, nil
 }
 
 // Init creates the data directory at path with its empty log, and the first admin member,
 // whose bearer token it returns (shown once: the registry keeps only its hash).
 // s.Origin must be set (datadir.OriginFor derives it from the base URL). pdfCert, if not nil,
 // sets up the office's X.509 material for embedded PDF signatures before the registry opens.
-func Init(ctx context.Context, path string, s datadir.Settings, admin string, pdfCert func(dir string) error) (*datadir.Dir, string, error) {
+// opts, if given, name the store (Options.Database).
+func Init(ctx context.Context, path string, s datadir.Settings, admin string, pdfCert func(dir string) error, opts ...Options) (*datadir.Dir, string, error) {
 	d, err := datadir.Init(path, s)
 	if err != nil {
 		return nil, "", fmt.Errorf("init: %w", err)
@@ -74,7 +121,12 @@ func Init(ctx context.Context, path string, s datadir.Settings, admin string, pd
 			return nil, "", fmt.Errorf("init: pdf certificate: %w", err)
 		}
 	}
-	st, err := Open(ctx, d)
+	var opt Options
+	if len(opts) > 0 {
+		opt = opts[0]
+	}
+	opt.create = true
+	st, err := Open(ctx, d, opt)
 	if err != nil {
 		return nil, "", err
 	}
@@ -88,5 +140,37 @@ func Init(ctx context.Context, path string, s datadir.Settings, admin string, pd
 
 // Close stops the log and closes the store.
 func (s *Stack) Close() error {
+	s.stopFollowing()
 	return errors.Join(s.Log.Close(), s.DB.Close())
+}
+
+// followPolicy puts in force, within a second, a policy that another server on the same
+// database adopted: a release checks in its transaction that the policy it was decided under
+// is the one in force, so a server that kept an older one would refuse every release. It
+// reloads only after the log grew, as an adoption is a log entry. It returns a function that
+// stops it.
+func followPolicy(lg *translog.Log, reg *registry.Registry) (stop func()) {
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		seen := lg.Head().Size
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			if size := lg.Head().Size; size != seen {
+				// A failed reload is retried at the next growth; the release path refuses
+				// meanwhile rather than use the wrong policy.
+				if reg.LoadPolicy(context.Background(), policy.Parse) == nil {
+					seen = size
+				}
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
 }

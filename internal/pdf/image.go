@@ -9,8 +9,6 @@ import (
 	"image/gif"
 	_ "image/jpeg" // for image.DecodeConfig
 	"image/png"
-
-	"github.com/go-pdf/fpdf"
 )
 
 // MaxImagePixels bounds the images RenderImage places: a page holds no more than a 600 dpi
@@ -39,41 +37,44 @@ func RenderImage(mediaType string, data []byte, h Letterhead) (out []byte, err e
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxImagePixels/cfg.Height {
 		return nil, fmt.Errorf("render image: %d×%d pixels is more than %d", cfg.Width, cfg.Height, MaxImagePixels)
 	}
-	imageType := "JPG"
-	if format != "jpeg" {
-		if data, err = flatten(data); err != nil {
+	var im docImage
+	if format == "jpeg" {
+		space, decode := "/DeviceRGB", ""
+		switch cfg.ColorModel {
+		case color.GrayModel:
+			space = "/DeviceGray"
+		case color.CMYKModel:
+			// Adobe's CMYK JPEGs store inverted components.
+			space, decode = "/DeviceCMYK", " /Decode [1 0 1 0 1 0 1 0]"
+		}
+		im = docImage{dict: fmt.Sprintf(" /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 /Filter /DCTDecode%s", cfg.Width, cfg.Height, space, decode), data: data}
+	} else {
+		rgb, err := flatten(data)
+		if err != nil {
 			return nil, fmt.Errorf("render image: %w", err)
 		}
-		imageType = "PNG"
+		im = docImage{dict: fmt.Sprintf(" /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode", cfg.Width, cfg.Height), data: deflate(rgb)}
 	}
-
-	r := newRenderer(h)
-	r.letterhead()
-	f := r.f
-	opts := fpdf.ImageOptions{ImageType: imageType, ReadDpi: false}
-	f.RegisterImageOptionsReader("letter", opts, bytes.NewReader(data))
-	if err := f.Error(); err != nil {
+	if err := h.check(); err != nil {
 		return nil, fmt.Errorf("render image: %w", err)
 	}
-	pageW, pageH := f.GetPageSize()
-	x, y := f.GetXY()
-	maxW, maxH := pageW-marginLeft-marginRight, pageH-marginBottom-y
+	r, err := newRenderer(h)
+	if err != nil {
+		return nil, fmt.Errorf("render image: %w", err)
+	}
+	r.letterhead()
+	r.d.images = append(r.d.images, im)
+	maxW, maxH := r.right-r.left, r.bottom-r.y
 	w, hgt := maxW, maxW*float64(cfg.Height)/float64(cfg.Width)
 	if hgt > maxH {
 		w, hgt = maxH*float64(cfg.Width)/float64(cfg.Height), maxH
 	}
-	f.ImageOptions("letter", x+(maxW-w)/2, y, w, hgt, false, opts, 0, "")
-
-	var buf bytes.Buffer
-	if err := f.Output(&buf); err != nil {
-		return nil, fmt.Errorf("render image: %w", err)
-	}
-	return buf.Bytes(), nil
+	fmt.Fprintf(r.page, "q %s 0 0 %s %s %s cm /Im0 Do Q\n", num(w), num(hgt), num(r.left+(maxW-w)/2), num(r.d.h-r.y-hgt))
+	return r.finish(), nil
 }
 
-// flatten decodes a PNG or GIF image and encodes it again as an opaque PNG: fpdf reads
-// neither interlaced nor 16-bit PNGs, nor GIF animations, and an alpha channel would make it
-// inflate the image data a second time.
+// flatten decodes a PNG or GIF image and returns its pixels composed on white, as 8-bit RGB
+// samples row by row.
 func flatten(data []byte) ([]byte, error) {
 	var (
 		img image.Image
@@ -87,12 +88,13 @@ func flatten(data []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	rgba := image.NewRGBA(img.Bounds())
-	draw.Draw(rgba, rgba.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
-	draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Over)
-	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, rgba); err != nil {
-		return nil, err
+	b := img.Bounds()
+	rgba := image.NewRGBA(b)
+	draw.Draw(rgba, b, image.NewUniform(color.White), image.Point{}, draw.Src)
+	draw.Draw(rgba, b, img, b.Min, draw.Over)
+	out := make([]byte, 0, b.Dx()*b.Dy()*3)
+	for i := 0; i < len(rgba.Pix); i += 4 {
+		out = append(out, rgba.Pix[i], rgba.Pix[i+1], rgba.Pix[i+2])
 	}
-	return buf.Bytes(), nil
+	return out, nil
 }

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-pdf/fpdf"
+	"github.com/go-text/typesetting/di"
+	"github.com/go-text/typesetting/font"
+	"github.com/go-text/typesetting/shaping"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
@@ -39,8 +41,9 @@ const (
 // Render lays out a letter on an A4 letterhead: office, reference, date, addressees, subject,
 // body and a signature block. mediaType is "text/markdown" (headings, paragraphs, emphasis,
 // lists, quotes, code) or "text/plain". The output is deterministic: equal input gives equal
-// bytes. Text is written in the PDF core fonts, in Windows-1252; characters outside it are
-// shown as "?".
+// bytes. Text in any script the fonts cover is shaped (joined Arabic, Devanagari conjuncts)
+// and laid out in its direction, mixed lines by the bidirectional algorithm; a character the
+// fonts cannot draw is refused with an error wrapping ErrUnsupportedChar.
 func Render(mediaType string, body []byte, h Letterhead) (out []byte, err error) {
 	defer recoverAs(&out, &err, "render letter")
 	markdown := false
@@ -58,7 +61,16 @@ func Render(mediaType string, body []byte, h Letterhead) (out []byte, err error)
 			return nil, fmt.Errorf("render letter: %w", err)
 		}
 	}
-	r := newRenderer(h)
+	if err := h.check(); err != nil {
+		return nil, fmt.Errorf("render letter: %w", err)
+	}
+	if err := CheckText("body", string(body)); err != nil {
+		return nil, fmt.Errorf("render letter: %w", err)
+	}
+	r, err := newRenderer(h)
+	if err != nil {
+		return nil, fmt.Errorf("render letter: %w", err)
+	}
 	r.letterhead()
 	if markdown {
 		r.markdown(doc, body)
@@ -66,125 +78,262 @@ func Render(mediaType string, body []byte, h Letterhead) (out []byte, err error)
 		r.plain(string(body))
 	}
 	r.signatures()
-
-	var buf bytes.Buffer
-	if err := r.f.Output(&buf); err != nil {
-		return nil, fmt.Errorf("render letter: %w", err)
-	}
-	return buf.Bytes(), nil
+	return r.finish(), nil
 }
 
+// check refuses a letterhead with a character the fonts cannot draw.
+func (h Letterhead) check() error {
+	fields := append([]string{h.Office, h.Reference, h.Subject}, h.Addressees...)
+	for _, s := range append(fields, h.Signatories...) {
+		if err := CheckText("letterhead", s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// renderer lays a letter out on A4 pages. Positions are in points; y grows down the page
+// from its top edge, and is turned into PDF coordinates when drawn.
 type renderer struct {
-	f      *fpdf.Fpdf
-	tr     func(string) string
-	h      Letterhead
-	indent float64
+	d    *doc
+	sh   *shaper
+	h    Letterhead
+	page *bytes.Buffer
+	y    float64
+	// left, right and bottom bound the text, in points from the page's left and top edges.
+	left, right, bottom float64
+	indent              float64 // from the start side of the text, in points
+	color               [3]float64
 }
 
-func newRenderer(h Letterhead) *renderer {
-	f := fpdf.New("P", "mm", "A4", "")
-	date := h.Date.UTC()
+const (
+	pageW, pageH = 210.0, 297.0 // A4, in millimetres
+	// headerSpace is where the running header sits on pages after the first.
+	headerSpace = 10.0
+)
+
+var (
+	black = [3]float64{0, 0, 0}
+	gray  = [3]float64{0.35, 0.35, 0.35}
+)
+
+func newRenderer(h Letterhead) (*renderer, error) {
+	sh, err := getShaper()
+	if err != nil {
+		return nil, err
+	}
+	d := newDoc(pageW, pageH)
+	d.date = h.Date.UTC()
 	if h.Date.IsZero() {
-		date = undatedEpoch
+		d.date = undatedEpoch
 	}
-	f.SetCreationDate(date)
-	f.SetModificationDate(date)
-	f.SetCatalogSort(true)
-	f.SetCompression(true)
-	f.SetProducer("Chancery", true)
-	f.SetCreator("Chancery", true)
-	f.SetTitle(h.Subject, true)
-	f.SetAuthor(h.Office, true)
-	f.SetMargins(marginLeft, marginTop, marginRight)
-	f.SetAutoPageBreak(true, marginBottom)
-	f.AliasNbPages("{nb}")
-	r := &renderer{f: f, tr: f.UnicodeTranslatorFromDescriptor(""), h: h}
-	f.SetHeaderFuncMode(r.header, true)
-	f.AddPage()
-	return r
+	d.title, d.author = h.Subject, h.Office
+	r := &renderer{d: d, sh: sh, h: h, left: marginLeft * ptPerMM, right: (pageW - marginRight) * ptPerMM, bottom: (pageH - marginBottom) * ptPerMM}
+	r.newPage()
+	return r, nil
 }
 
-// header repeats office and reference on every page after the first, with the page count,
-// so that a single page still names its letter.
-func (r *renderer) header() {
-	f := r.f
-	if f.PageNo() == 1 {
-		return
+// newCanvas returns a renderer for a one-page drawing of w×h millimetres with no margins: a
+// footer or a draft band.
+func newCanvas(w, h float64) (*renderer, error) {
+	sh, err := getShaper()
+	if err != nil {
+		return nil, err
 	}
-	f.SetFont("Helvetica", "", 8)
-	f.SetTextColor(90, 90, 90)
-	f.CellFormat(0, 4, r.tr(fmt.Sprintf("%s · %s · page %d of {nb}", r.h.Office, r.h.Reference, f.PageNo())), "", 1, "R", false, 0, "")
-	f.SetTextColor(0, 0, 0)
-	f.Ln(6)
+	d := newDoc(w, h)
+	r := &renderer{d: d, sh: sh, right: d.w, bottom: d.h}
+	r.page = d.addPage()
+	return r, nil
+}
+
+// output returns the document; the renderer is done.
+func (r *renderer) output() []byte {
+	defer putShaper(r.sh)
+	return r.d.output(func(ff *fontFile) *font.Face { return r.sh.faces[ff] })
+}
+
+// rect fills (and, with a border colour, strokes) a rectangle given in millimetres from the
+// top left corner.
+func (r *renderer) rect(x, y, w, h float64, fill [3]float64, border *[3]float64, lineMM float64) {
+	op := "f"
+	if border != nil {
+		fmt.Fprintf(r.page, "%s w %s %s %s RG ", num(lineMM*ptPerMM), num(border[0]), num(border[1]), num(border[2]))
+		op = "B"
+	}
+	fmt.Fprintf(r.page, "%s %s %s rg %s %s %s %s re %s\n", num(fill[0]), num(fill[1]), num(fill[2]),
+		num(x*ptPerMM), num(r.d.h-(y+h)*ptPerMM), num(w*ptPerMM), num(h*ptPerMM), op)
+}
+
+// finish draws the running headers, now that the page count is known, and returns the
+// document.
+func (r *renderer) finish() []byte {
+	for i, p := range r.d.pages {
+		if i == 0 {
+			continue
+		}
+		r.page = p
+		r.y = marginTop * ptPerMM
+		r.indent = 0
+		r.text([]span{{fmt.Sprintf("%s · %s · page %d of %d", r.h.Office, r.h.Reference, i+1, len(r.d.pages)), regular}}, 8, 4, gray, alignRight)
+	}
+	return r.output()
+}
+
+func (r *renderer) newPage() {
+	r.page = r.d.addPage()
+	r.y = marginTop * ptPerMM
+	if len(r.d.pages) > 1 {
+		r.y += headerSpace * ptPerMM
+	}
+}
+
+// space moves down by mm millimetres.
+func (r *renderer) space(mm float64) { r.y += mm * ptPerMM }
+
+type align uint8
+
+const (
+	alignStart align = iota // left, or right in a right-to-left paragraph
+	alignLeft
+	alignRight
+	alignCenter
+)
+
+// text lays out spans as a paragraph of size points with lines lineMM millimetres apart,
+// breaking pages as needed. Line breaks in the text start new lines; each line has its own
+// base direction, and starts on the right when it is right to left.
+func (r *renderer) text(spans []span, size, lineMM float64, color [3]float64, a align) {
+	r.textMarked(spans, size, lineMM, color, a, "")
+}
+
+// textMarked is text with a list marker (a bullet, a number) before its first line, on the
+// side the line starts.
+func (r *renderer) textMarked(spans []span, size, lineMM float64, color [3]float64, a align, marker string) {
+	lineH := lineMM * ptPerMM
+	left, right := r.left, r.right
+	for _, line := range splitLines(spans) {
+		p := r.sh.shape(line, size)
+		rtl := p.dir.Progression() == di.TowardTopLeft
+		l, rr := left+r.indent, right
+		if rtl {
+			l, rr = left, right-r.indent
+		}
+		lines := r.sh.lines(p, rr-l)
+		if len(lines) == 0 {
+			lines = []shaping.Line{nil}
+		}
+		for _, ln := range lines {
+			if r.y+lineH > r.bottom {
+				r.newPage()
+			}
+			base := r.d.h - (r.y + (lineH-size)/2 + size*0.8)
+			w := lineWidth(ln)
+			x := l
+			switch {
+			case a == alignRight || a == alignStart && rtl:
+				x = rr - w
+			case a == alignLeft:
+			case a == alignCenter:
+				x = l + (rr-l-w)/2
+			}
+			if marker != "" {
+				m := r.sh.shape([]span{{marker, regular}}, size)
+				mx := l - 7*ptPerMM
+				if rtl {
+					mx = rr + 7*ptPerMM - lineWidth(shaping.Line(m.runs))
+				}
+				r.sh.drawLine(r.d, r.page, m.text, shaping.Line(m.runs), mx, base, color)
+				marker = ""
+			}
+			if len(ln) > 0 {
+				r.sh.drawLine(r.d, r.page, p.text, ln, x, base, color)
+			}
+			r.y += lineH
+		}
+	}
+}
+
+// lineBreaks turns every mandatory line break of Unicode (UAX #14: BK, CR, LF, NL) into a line
+// feed: the line wrapper must never meet one inside a line.
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\v", "\n", "\f", "\n", "\u0085", "\n", "\u2028", "\n", "\u2029", "\n")
+
+// splitLines cuts spans at line breaks.
+func splitLines(spans []span) [][]span {
+	out := [][]span{nil}
+	for _, sp := range spans {
+		parts := strings.Split(lineBreaks.Replace(sp.text), "\n")
+		for i, part := range parts {
+			if i > 0 {
+				out = append(out, nil)
+			}
+			if part != "" {
+				out[len(out)-1] = append(out[len(out)-1], span{part, sp.st})
+			}
+		}
+	}
+	return out
+}
+
+// rule draws a horizontal line across the text width at the current position.
+func (r *renderer) rule(widthMM float64) {
+	y := r.d.h - r.y
+	fmt.Fprintf(r.page, "%s w 0.16 0.16 0.16 RG %s %s m %s %s l S\n", num(widthMM*ptPerMM),
+		num(r.left+r.indent), num(y), num(r.right), num(y))
 }
 
 func (r *renderer) letterhead() {
-	f, tr, h := r.f, r.tr, r.h
-	f.SetFont("Helvetica", "B", 16)
-	f.MultiCell(0, 8, tr(h.Office), "", "L", false)
-	x, y := f.GetXY()
-	pageW, _ := f.GetPageSize()
-	f.SetDrawColor(40, 40, 40)
-	f.SetLineWidth(0.4)
-	f.Line(marginLeft, y+1, pageW-marginRight, y+1)
-	f.SetXY(x, y+4)
-
-	f.SetFont("Helvetica", "", 10)
-	f.CellFormat(0, 5, tr("Reference: "+h.Reference), "", 1, "R", false, 0, "")
+	h := r.h
+	r.text([]span{{h.Office, bold}}, 16, 8, black, alignStart)
+	r.space(1)
+	r.rule(0.4)
+	r.space(3)
+	r.text([]span{{"Reference: " + h.Reference, regular}}, 10, 5, black, alignRight)
 	date := "Undated draft"
 	if !h.Date.IsZero() {
 		date = h.Date.UTC().Format("2 January 2006")
 	}
-	f.CellFormat(0, 5, tr(date), "", 1, "R", false, 0, "")
-	f.Ln(4)
-
+	r.text([]span{{date, regular}}, 10, 5, black, alignRight)
+	r.space(4)
 	if len(h.Addressees) > 0 {
-		f.SetFont("Helvetica", "", bodyFontSize)
 		for i, a := range h.Addressees {
 			label := "To: "
 			if i > 0 {
 				label = "      "
 			}
-			f.MultiCell(0, lineHeight, tr(label+a), "", "L", false)
+			r.text([]span{{label + a, regular}}, bodyFontSize, lineHeight, black, alignStart)
 		}
-		f.Ln(4)
+		r.space(4)
 	}
 	if h.Subject != "" {
-		f.SetFont("Helvetica", "B", bodyFontSize)
-		f.MultiCell(0, lineHeight, tr("Subject: "+h.Subject), "", "L", false)
-		f.Ln(3)
+		r.text([]span{{"Subject: " + h.Subject, bold}}, bodyFontSize, lineHeight, black, alignStart)
+		r.space(3)
 	}
-	f.SetFont("Helvetica", "", bodyFontSize)
 }
 
 func (r *renderer) plain(body string) {
-	f := r.f
-	body = strings.ReplaceAll(body, "\r\n", "\n")
+	body = lineBreaks.Replace(body)
 	for _, para := range strings.Split(body, "\n\n") {
 		para = strings.Trim(para, "\n")
 		if strings.TrimSpace(para) == "" {
 			continue
 		}
-		f.MultiCell(0, lineHeight, r.tr(expandTabs(para)), "", "L", false)
-		f.Ln(2)
+		r.text([]span{{expandTabs(para), regular}}, bodyFontSize, lineHeight, black, alignStart)
+		r.space(2)
 	}
 }
 
 func (r *renderer) signatures() {
-	f := r.f
 	if len(r.h.Signatories) == 0 {
 		return
 	}
-	f.Ln(8)
-	f.SetFont("Helvetica", "", bodyFontSize)
+	r.space(8)
 	for _, s := range r.h.Signatories {
 		// Keep the signature space and the name on one page.
-		_, pageH := f.GetPageSize()
-		if f.GetY()+18 > pageH-marginBottom {
-			f.AddPage()
+		if r.y+18*ptPerMM > r.bottom {
+			r.newPage()
 		}
-		f.Ln(10)
-		f.MultiCell(0, lineHeight, r.tr(s), "", "L", false)
+		r.space(10)
+		r.text([]span{{s, regular}}, bodyFontSize, lineHeight, black, alignStart)
 	}
 }
 
@@ -209,23 +358,19 @@ func (r *renderer) markdown(doc ast.Node, body []byte) {
 
 // block lays out one block node; depth is the list nesting.
 func (r *renderer) block(n ast.Node, src []byte, depth int) {
-	f := r.f
 	switch n := n.(type) {
 	case *ast.Heading:
 		size := map[int]float64{1: 15, 2: 13, 3: 12}[n.Level]
 		if size == 0 {
 			size = bodyFontSize
 		}
-		f.Ln(2)
-		f.SetFont("Helvetica", "B", size)
-		r.inlines(n, src, "B", size)
-		f.Ln(size*0.45 + 2)
+		r.space(2)
+		r.text(r.inlines(n, src, bold, nil), size, size*0.5, r.color, alignStart)
+		r.space(2)
 	case *ast.Paragraph, *ast.TextBlock:
-		f.SetFont("Helvetica", "", bodyFontSize)
-		r.inlines(n, src, "", bodyFontSize)
-		f.Ln(lineHeight)
+		r.text(r.inlines(n, src, regular, nil), bodyFontSize, lineHeight, r.color, alignStart)
 		if n.Kind() == ast.KindParagraph {
-			f.Ln(2)
+			r.space(2)
 		}
 	case *ast.List:
 		number := n.Start
@@ -238,42 +383,27 @@ func (r *renderer) block(n ast.Node, src []byte, depth int) {
 			r.listItem(item, src, depth, bullet)
 		}
 		if depth == 0 {
-			f.Ln(2)
+			r.space(2)
 		}
 	case *ast.Blockquote:
 		r.withIndent(8, func() {
-			f.SetTextColor(70, 70, 70)
+			saved := r.color
+			r.color = [3]float64{0.27, 0.27, 0.27}
 			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 				r.block(c, src, depth)
 			}
-			f.SetTextColor(0, 0, 0)
+			r.color = saved
 		})
 	case *ast.FencedCodeBlock, *ast.CodeBlock:
-		f.SetFont("Courier", "", 9.5)
-		var b strings.Builder
-		lines := n.Lines()
-		for i := 0; i < lines.Len(); i++ {
-			seg := lines.At(i)
-			b.Write(seg.Value(src))
-		}
-		f.MultiCell(0, 4.6, r.tr(expandTabs(strings.TrimRight(b.String(), "\n"))), "", "L", false)
-		f.Ln(2)
-		f.SetFont("Helvetica", "", bodyFontSize)
+		r.text([]span{{expandTabs(strings.TrimRight(linesOf(n, src), "\n")), mono}}, 9.5, 4.6, r.color, alignStart)
+		r.space(2)
 	case *ast.ThematicBreak:
-		pageW, _ := f.GetPageSize()
-		y := f.GetY() + 2
-		f.Line(marginLeft+r.indent, y, pageW-marginRight, y)
-		f.Ln(5)
+		r.space(2)
+		r.rule(0.2)
+		r.space(3)
 	case *ast.HTMLBlock:
 		// Raw HTML is shown as text: a letter must show what its author wrote.
-		var b strings.Builder
-		lines := n.Lines()
-		for i := 0; i < lines.Len(); i++ {
-			seg := lines.At(i)
-			b.Write(seg.Value(src))
-		}
-		f.SetFont("Helvetica", "", bodyFontSize)
-		f.MultiCell(0, lineHeight, r.tr(strings.TrimRight(b.String(), "\n")), "", "L", false)
+		r.text([]span{{strings.TrimRight(linesOf(n, src), "\n"), regular}}, bodyFontSize, lineHeight, r.color, alignStart)
 	default:
 		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 			r.block(c, src, depth)
@@ -281,21 +411,23 @@ func (r *renderer) block(n ast.Node, src []byte, depth int) {
 	}
 }
 
+func linesOf(n ast.Node, src []byte) string {
+	var b strings.Builder
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		b.Write(seg.Value(src))
+	}
+	return b.String()
+}
+
 func (r *renderer) listItem(item ast.Node, src []byte, depth int, bullet string) {
-	f := r.f
-	const step = 7.0
-	r.withIndent(step, func() {
-		f.SetFont("Helvetica", "", bodyFontSize)
-		f.SetX(marginLeft + r.indent - step)
-		f.CellFormat(step, lineHeight, r.tr(bullet), "", 0, "L", false, 0, "")
+	r.withIndent(7, func() {
 		for c := item.FirstChild(); c != nil; c = c.NextSibling() {
-			if c != item.FirstChild() {
-				f.SetX(marginLeft + r.indent)
-			}
-			if c.Kind() == ast.KindParagraph {
-				f.SetFont("Helvetica", "", bodyFontSize)
-				r.inlines(c, src, "", bodyFontSize)
-				f.Ln(lineHeight + 1)
+			if c.Kind() == ast.KindParagraph || c.Kind() == ast.KindTextBlock {
+				r.textMarked(r.inlines(c, src, regular, nil), bodyFontSize, lineHeight, r.color, alignStart, bullet)
+				bullet = ""
+				r.space(1)
 				continue
 			}
 			r.block(c, src, depth+1)
@@ -303,74 +435,64 @@ func (r *renderer) listItem(item ast.Node, src []byte, depth int, bullet string)
 	})
 }
 
-// withIndent runs fn with the left margin moved right by d millimetres.
+// withIndent runs fn with the text's start side moved in by d millimetres.
 func (r *renderer) withIndent(d float64, fn func()) {
-	r.indent += d
-	r.f.SetLeftMargin(marginLeft + r.indent)
-	r.f.SetX(marginLeft + r.indent)
+	r.indent += d * ptPerMM
 	fn()
-	r.indent -= d
-	r.f.SetLeftMargin(marginLeft + r.indent)
+	r.indent -= d * ptPerMM
 }
 
-// inlines writes the inline children of n as flowing text in the given style.
-func (r *renderer) inlines(n ast.Node, src []byte, style string, size float64) {
-	f := r.f
-	h := size * 0.5
+// inlines returns the inline children of n as spans, the plain ones in style st.
+func (r *renderer) inlines(n ast.Node, src []byte, st style, out []span) []span {
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		switch c := c.(type) {
 		case *ast.Text:
-			f.SetFont("Helvetica", style, size)
-			f.Write(h, r.tr(string(c.Segment.Value(src))))
+			out = append(out, span{string(c.Segment.Value(src)), st})
 			switch {
 			case c.HardLineBreak():
-				f.Ln(h)
+				out = append(out, span{"\n", st})
 			case c.SoftLineBreak():
-				f.Write(h, " ")
+				out = append(out, span{" ", st})
 			}
 		case *ast.String:
-			f.SetFont("Helvetica", style, size)
-			f.Write(h, r.tr(string(c.Value)))
+			out = append(out, span{string(c.Value), st})
 		case *ast.Emphasis:
-			s := style
-			add := "I"
-			if c.Level >= 2 {
-				add = "B"
+			s := st
+			switch {
+			case c.Level >= 2 && (st == italic || st == boldItalic), c.Level < 2 && (st == bold || st == boldItalic):
+				s = boldItalic
+			case c.Level >= 2 && st != mono:
+				s = bold
+			case st != mono:
+				s = italic
 			}
-			if !strings.Contains(s, add) {
-				s += add
-			}
-			r.inlines(c, src, s, size)
+			out = r.inlines(c, src, s, out)
 		case *ast.CodeSpan:
-			f.SetFont("Courier", "", size)
 			var b strings.Builder
 			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
 				if t, ok := t.(*ast.Text); ok {
 					b.Write(t.Segment.Value(src))
 				}
 			}
-			f.Write(h, r.tr(b.String()))
+			out = append(out, span{b.String(), mono})
 		case *ast.Link:
-			r.inlines(c, src, style, size)
-			f.SetFont("Helvetica", style, size)
-			f.Write(h, r.tr(" <"+string(c.Destination)+">"))
+			out = r.inlines(c, src, st, out)
+			out = append(out, span{" <" + string(c.Destination) + ">", st})
 		case *ast.AutoLink:
-			f.SetFont("Helvetica", style, size)
-			f.Write(h, r.tr(string(c.URL(src))))
+			out = append(out, span{string(c.URL(src)), st})
 		case *ast.Image:
-			f.SetFont("Helvetica", "I", size)
-			f.Write(h, r.tr("[image: "+string(c.Destination)+"]"))
+			out = append(out, span{"[image: " + string(c.Destination) + "]", italic})
 		case *ast.RawHTML:
-			f.SetFont("Helvetica", style, size)
 			segs := c.Segments
 			for i := 0; i < segs.Len(); i++ {
 				seg := segs.At(i)
-				f.Write(h, r.tr(string(seg.Value(src))))
+				out = append(out, span{string(seg.Value(src)), st})
 			}
 		default:
-			r.inlines(c, src, style, size)
+			out = r.inlines(c, src, st, out)
 		}
 	}
+	return out
 }
 
 func expandTabs(s string) string { return strings.ReplaceAll(s, "\t", "    ") }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/go-pdf/fpdf"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
@@ -62,71 +61,52 @@ func recoverAs(out *[]byte, err *error, op string) {
 // on every page of the letter.
 func footerOverlay(ft Footer) ([]byte, error) {
 	const w, h, qrSize = 170.0, 25.0, 23.0
-	f := overlayPage(w, h)
-	tr := f.UnicodeTranslatorFromDescriptor("")
-
-	if err := drawQR(f, ft.VerifyURL, 0, (h-qrSize)/2, qrSize); err != nil {
+	for _, s := range []string{ft.Office, ft.Reference} {
+		if err := CheckText("footer", s); err != nil {
+			return nil, err
+		}
+	}
+	r, err := newCanvas(w, h)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.drawQR(ft.VerifyURL, 0, (h-qrSize)/2, qrSize); err != nil {
+		putShaper(r.sh)
 		return nil, err
 	}
 	x := qrSize + 4
-	f.SetDrawColor(60, 60, 60)
-	f.SetLineWidth(0.2)
-	f.Line(x, 1.5, w, 1.5)
-	f.SetTextColor(0, 0, 0)
-	f.SetXY(x, 3)
-	f.SetFont("Helvetica", "B", 9)
-	f.CellFormat(w-x, 4.5, tr(ft.Office+" · "+ft.Reference), "", 2, "L", false, 0, "")
-	f.SetFont("Helvetica", "", 8.5)
-	f.CellFormat(w-x, 4.5, tr("Official letter, released "+ft.Released.UTC().Format("2 January 2006")), "", 2, "L", false, 0, "")
-	f.CellFormat(w-x, 4.5, tr("Verify at "+ft.VerifyURL), "", 2, "L", false, 0, "")
-	f.SetFont("Helvetica", "", 7)
-	f.SetTextColor(80, 80, 80)
-	f.CellFormat(w-x, 4, tr("Scan the code or open the address to check this letter against the office's public log."), "", 2, "L", false, 0, "")
-	return outputOverlay(f)
+	y := r.d.h - 1.5*ptPerMM
+	fmt.Fprintf(r.page, "0.2 w 0.24 0.24 0.24 RG %s %s m %s %s l S\n", num(x*ptPerMM), num(y), num(w*ptPerMM), num(y))
+	r.left = x * ptPerMM
+	r.y = 3 * ptPerMM
+	r.text([]span{{ft.Office + " · " + ft.Reference, bold}}, 9, 4.5, black, alignLeft)
+	r.text([]span{{"Official letter, released " + ft.Released.UTC().Format("2 January 2006"), regular}}, 8.5, 4.5, black, alignLeft)
+	r.text([]span{{"Verify at " + ft.VerifyURL, regular}}, 8.5, 4.5, black, alignLeft)
+	r.text([]span{{"Scan the code or open the address to check this letter against the office's public log.", regular}}, 7, 4, [3]float64{0.31, 0.31, 0.31}, alignLeft)
+	return r.output(), nil
 }
 
-// overlayPage starts a one-page document of w×h millimetres with no margins.
-func overlayPage(w, h float64) *fpdf.Fpdf {
-	f := fpdf.NewCustom(&fpdf.InitType{UnitStr: "mm", Size: fpdf.SizeType{Wd: w, Ht: h}})
-	f.SetCreationDate(undatedEpoch)
-	f.SetModificationDate(undatedEpoch)
-	f.SetCatalogSort(true)
-	f.SetMargins(0, 0, 0)
-	f.SetAutoPageBreak(false, 0)
-	f.AddPage()
-	return f
-}
-
-func outputOverlay(f *fpdf.Fpdf) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := f.Output(&buf); err != nil {
-		return nil, fmt.Errorf("draw overlay: %w", err)
-	}
-	return buf.Bytes(), nil
-}
-
-// drawQR draws a QR code for s as vector squares, crisp at any resolution and on paper.
-func drawQR(f *fpdf.Fpdf, s string, x, y, size float64) error {
+// drawQR draws a QR code for s as vector squares, crisp at any resolution and on paper; x, y
+// and size are in millimetres from the top left corner.
+func (r *renderer) drawQR(s string, x, y, size float64) error {
 	q, err := qrcode.New(s, qrcode.Medium)
 	if err != nil {
 		return fmt.Errorf("qr code: %w", err)
 	}
 	bm := q.Bitmap() // includes the quiet zone
 	m := size / float64(len(bm))
-	f.SetFillColor(255, 255, 255)
-	f.Rect(x, y, size, size, "F")
-	f.SetFillColor(0, 0, 0)
-	for r, row := range bm {
-		for c := 0; c < len(row); {
-			if !row[c] {
+	r.rect(x, y, size, size, [3]float64{1, 1, 1}, nil, 0)
+	for row, bits := range bm {
+		for c := 0; c < len(bits); {
+			if !bits[c] {
 				c++
 				continue
 			}
 			start := c
-			for c < len(row) && row[c] {
+			for c < len(bits) && bits[c] {
 				c++
 			}
-			f.Rect(x+float64(start)*m, y+float64(r)*m, float64(c-start)*m, m, "F")
+			r.rect(x+float64(start)*m, y+float64(row)*m, float64(c-start)*m, m, black, nil, 0)
 		}
 	}
 	return nil

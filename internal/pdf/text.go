@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	lpdf "github.com/ledongthuc/pdf"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
 // maxText bounds the text Text returns; decodebudget.go bounds what it decodes.
@@ -30,6 +32,7 @@ func Text(data []byte) (string, error) {
 	// again the whole object stream that holds it, and finds page i by walking the page tree
 	// from its root. It reads a plain rewrite of the document (no object streams), and its
 	// pages are found in one walk, so its work grows with the document, not its square.
+	type3ByToUnicode(ctx)
 	flat, err := write(ctx, undatedEpoch, make([]byte, 16))
 	if err != nil {
 		return "", fmt.Errorf("extract text: %w", err)
@@ -122,4 +125,23 @@ func pageText(p lpdf.Page) (s string, err error) {
 		}
 	}
 	return strings.Join(lines, "\n"), nil
+}
+
+// type3ByToUnicode makes the extractor read Type 3 fonts (the fonts of the letters Chancery
+// lays out) through their /ToUnicode maps: given an /Encoding dictionary it would map codes
+// by glyph names alone, which for these fonts are only keys. It changes the rewrite that the
+// extractor reads, never a stored document.
+func type3ByToUnicode(ctx *model.Context) {
+	for _, e := range ctx.Table {
+		if e == nil || e.Free {
+			continue
+		}
+		d, ok := e.Object.(types.Dict)
+		if !ok || d.Type() == nil || *d.Type() != "Font" || d.Subtype() == nil || *d.Subtype() != "Type3" {
+			continue
+		}
+		if _, ok := d.Find("ToUnicode"); ok {
+			d.Delete("Encoding")
+		}
+	}
 }

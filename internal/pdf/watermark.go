@@ -34,43 +34,64 @@ func (m DraftMark) Line() string {
 // has different bytes. The marks are not optional content: no viewer setting hides them.
 func Watermark(src []byte, m DraftMark) (out []byte, err error) {
 	defer recoverAs(&out, &err, "watermark")
-	diagonal, err := api.TextWatermark(DraftBanner,
-		"font:Helvetica-Bold, points:60, scale:0.9, diagonal:1, fillcolor:0.8 0.1 0.1, opacity:0.35",
-		true, false, types.POINTS)
-	if err != nil {
-		return nil, fmt.Errorf("watermark: %w", err)
-	}
-	overlay, err := draftOverlay(m)
-	if err != nil {
-		return nil, fmt.Errorf("watermark: %w", err)
-	}
-	line, err := api.PDFWatermarkForReadSeeker(bytes.NewReader(overlay), 1, "pos:bc, off:0 10, scale:1 abs, rot:0, opacity:1", true, false, types.POINTS)
-	if err != nil {
-		return nil, fmt.Errorf("watermark: %w", err)
-	}
 	seed := seedOf("chancery draft v1", src, m.Recipient, m.Reference, strconv.Itoa(m.Version), m.Exported.UTC().Format(time.RFC3339Nano), m.Member)
-	out, err = mark(src, []*model.Watermark{diagonal, line}, m.Exported, seed)
+	out, err = markCopy(src, DraftBanner, m.Line(), m.Exported, seed)
 	if err != nil {
 		return nil, fmt.Errorf("watermark: %w", err)
 	}
 	return out, nil
 }
 
-// draftOverlay draws the banner and the copy's line, on a light band so they stay legible
+// PreviewBanner is the diagonal text on every page of a preview.
+const PreviewBanner = "PREVIEW — NOT RELEASED, NOT VERIFIABLE"
+
+// Preview returns a copy of src, the letter a release would publish, with PreviewBanner
+// across every page and, at the foot, line (which says whose preview it is, and when). A
+// preview is registered nowhere: verification answers that it is not an official letter.
+func Preview(src []byte, line string, at time.Time) (out []byte, err error) {
+	defer recoverAs(&out, &err, "preview")
+	out, err = markCopy(src, PreviewBanner, line, at, seedOf("chancery preview v1", src, line, at.UTC().Format(time.RFC3339Nano)))
+	if err != nil {
+		return nil, fmt.Errorf("preview: %w", err)
+	}
+	return out, nil
+}
+
+// markCopy puts banner diagonally across every page of src, and the band with banner and
+// line at its foot.
+func markCopy(src []byte, banner, line string, date time.Time, seed []byte) ([]byte, error) {
+	diagonal, err := api.TextWatermark(banner,
+		"font:Helvetica-Bold, points:60, scale:0.9, diagonal:1, fillcolor:0.8 0.1 0.1, opacity:0.35",
+		true, false, types.POINTS)
+	if err != nil {
+		return nil, err
+	}
+	overlay, err := bandOverlay(banner, line)
+	if err != nil {
+		return nil, err
+	}
+	band, err := api.PDFWatermarkForReadSeeker(bytes.NewReader(overlay), 1, "pos:bc, off:0 10, scale:1 abs, rot:0, opacity:1", true, false, types.POINTS)
+	if err != nil {
+		return nil, err
+	}
+	return mark(src, []*model.Watermark{diagonal, band}, date, seed)
+}
+
+// bandOverlay draws the banner and the copy's line, on a light band so they stay legible
 // over any page.
-func draftOverlay(m DraftMark) ([]byte, error) {
+func bandOverlay(banner, line string) ([]byte, error) {
 	const w, h = 190.0, 13.0
-	f := overlayPage(w, h)
-	tr := f.UnicodeTranslatorFromDescriptor("")
-	f.SetFillColor(255, 240, 240)
-	f.SetDrawColor(200, 30, 30)
-	f.SetLineWidth(0.4)
-	f.Rect(0.2, 0.2, w-0.4, h-0.4, "FD")
-	f.SetTextColor(200, 30, 30)
-	f.SetXY(0, 1.5)
-	f.SetFont("Helvetica", "B", 10)
-	f.CellFormat(w, 5, tr(DraftBanner), "", 2, "C", false, 0, "")
-	f.SetFont("Helvetica", "", 7.5)
-	f.CellFormat(w, 5, tr(m.Line()), "", 2, "C", false, 0, "")
-	return outputOverlay(f)
+	if err := CheckText("draft line", line); err != nil {
+		return nil, err
+	}
+	r, err := newCanvas(w, h)
+	if err != nil {
+		return nil, err
+	}
+	red := [3]float64{0.78, 0.12, 0.12}
+	r.rect(0.2, 0.2, w-0.4, h-0.4, [3]float64{1, 0.94, 0.94}, &red, 0.4)
+	r.y = 1.5 * ptPerMM
+	r.text([]span{{banner, bold}}, 10, 5, red, alignCenter)
+	r.text([]span{{line, regular}}, 7.5, 5, red, alignCenter)
+	return r.output(), nil
 }

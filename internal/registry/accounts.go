@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -32,8 +33,10 @@ const (
 )
 
 // dummyHash is checked against when the member does not exist or has no password, so that a
-// wrong name costs as much time as a wrong password.
-var dummyHash = hashPassword("chancery: no such member")
+// wrong name costs as much time as a wrong password. It is made on first use, not at package
+// initialisation: an argon2 hash at start-up cost every chancery command, verify included,
+// a tenth of a second or more and 32 MiB.
+var dummyHash = sync.OnceValue(func() string { return hashPassword("chancery: no such member") })
 
 // hashPassword returns password hashed with argon2id, in the PHC string format
 // $argon2id$v=19$m=M,t=T,p=P$salt$hash (unpadded base64).
@@ -119,7 +122,7 @@ func (r *Registry) SetPassword(ctx context.Context, a Actor, name, password stri
 // so that the answer does not tell which names exist.
 func (r *Registry) CheckPassword(ctx context.Context, name, password string) (*store.Member, error) {
 	var m *store.Member
-	encoded := dummyHash
+	encoded := dummyHash()
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
 		if m, err = tx.MemberByName(ctx, name); err != nil {

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -91,5 +92,24 @@ func TestSessions(t *testing.T) {
 	}
 	if _, err := o.r.SessionMember(ctx, id4, times); !errors.Is(err, ErrUnauthenticated) {
 		t.Errorf("after a password change: %v", err)
+	}
+}
+
+// TestDummyHashCostsTheSame: signing in under an unknown name checks the password against a
+// dummy hash made with the parameters of real ones, so that it costs the same argon2id work
+// as a wrong password for a real member, and the answer's time does not tell which names exist.
+func TestDummyHashCostsTheSame(t *testing.T) {
+	params := func(encoded string) string {
+		parts := strings.Split(encoded, "$")
+		if len(parts) != 6 {
+			t.Fatalf("not a PHC string: %q", encoded)
+		}
+		return parts[1] + " " + parts[2] + " " + parts[3] + " " + fmt.Sprint(len(parts[5]))
+	}
+	if d, r := params(dummyHash()), params(hashPassword("a real password")); d != r {
+		t.Fatalf("dummy hash %s, real hash %s", d, r)
+	}
+	if !checkPassword(dummyHash(), "chancery: no such member") {
+		t.Fatal("the dummy hash is not a hash that checks")
 	}
 }

@@ -43,6 +43,10 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 		if err := tx.EraseLetter(ctx, l.ID, r.now()); err != nil {
 			return err
 		}
+		// The kept seal holds the release's opening: it goes with it.
+		if err := tx.DeleteSeal(ctx, rel.LogIndex); err != nil {
+			return err
+		}
 		return r.audit(ctx, tx, a, "letter.erase", ref, fmt.Sprintf("content erased (log entry %d kept): %s", rel.LogIndex, reason))
 	})
 	if err != nil {

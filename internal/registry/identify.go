@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/chancery/chancery/internal/identify"
+	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/textdiff"
 	"github.com/chancery/chancery/internal/textract"
@@ -311,7 +312,12 @@ func (r *Registry) addFingerprint(ctx context.Context, tx *store.Tx, letterID in
 // retracted or superseded), an altered copy of one, an excerpt of one, the text of a draft,
 // or unknown. Drafts are visible only to members with a role: for the public a text that
 // matches only drafts is "not an official letter of this office".
-func (r *Registry) Identify(ctx context.Context, a Actor, text string) (*Identification, error) {
+func (r *Registry) Identify(ctx context.Context, a Actor, text string) (id *Identification, err error) {
+	defer func() {
+		if err == nil {
+			metrics.VerifyAnswer(id.Outcome)
+		}
+	}()
 	// Browsers send pasted text with CRLF line endings: without this, every line of an exact
 	// copy would show as changed in the difference.
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")

@@ -51,6 +51,12 @@ func (u *Upload) check() error {
 			return fmt.Errorf("%w: %s: %v", ErrInvalid, u.Name, err)
 		}
 	}
+	// And text the fonts cannot draw: it would be lost from the released letter.
+	if fileKind(u.MediaType) == kindText {
+		if err := pdf.CheckText(u.Name, string(u.Data)); err != nil {
+			return fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
+	}
 	return nil
 }
 
@@ -82,6 +88,16 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 	nl.Subject, nl.Class, nl.Tags, nl.Addressees = nfc(nl.Subject), nfc(nl.Class), nfcAll(nl.Tags), nfcAll(nl.Addressees)
 	if err := checkText("subject", nl.Subject, 300); err != nil {
 		return "", err
+	}
+	// The subject and addressees are printed on the letter: refuse now what the fonts
+	// cannot draw, rather than at release.
+	if err := pdf.CheckText("subject", nl.Subject); err != nil {
+		return "", fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	for _, s := range nl.Addressees {
+		if err := pdf.CheckText("addressee", s); err != nil {
+			return "", fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
 	}
 	if err := checkText("class", nl.Class, 64); err != nil {
 		return "", err

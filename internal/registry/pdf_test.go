@@ -5,10 +5,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chancery/chancery/internal/convert"
 	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/seal"
@@ -132,20 +135,39 @@ func TestHostilePDFRefused(t *testing.T) {
 	}
 }
 
-// TestWordDraftCopy: a Word draft leaves as its text on the letterhead, watermarked, and
-// verifies as a draft; its text is identified like any other letter's.
+// TestWordDraftCopy: without a converter a Word draft is reviewed but no copy of it leaves;
+// with LibreOffice it leaves converted to PDF, watermarked, and verifies as a draft; its text
+// is identified like any other letter's.
 func TestWordDraftCopy(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)
-	w, _ := zw.Create("word/document.xml")
+	// The smallest package Word and LibreOffice open: content types, the package's
+	// relationship to its main part, and the main part.
+	w, _ := zw.Create("[Content_Types].xml")
+	w.Write([]byte(`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+		`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>` +
+		`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`))
+	w, _ = zw.Create("_rels/.rels")
+	w.Write([]byte(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`))
+	w, _ = zw.Create("word/document.xml")
 	w.Write([]byte(`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` +
 		`<w:p><w:r><w:t>Dear Minister,</w:t></w:r></w:p><w:p><w:r><w:t>The forces will be repositioned.</w:t></w:r></w:p></w:body></w:document>`))
 	zw.Close()
 	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning", Class: "routine", Addressees: []string{"A"},
 		File: Upload{Name: "letter.docx", Data: b.Bytes()}})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.ExportDraft(ctx, o.drafter, ref, "Liaison cell"); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "libreoffice") {
+		t.Fatalf("a Word draft copy without a converter: %v, want ErrInvalid with a hint", err)
+	}
+	if _, err := exec.LookPath("soffice"); err != nil && os.Getenv("CHANCERY_REQUIRE_TOOLS") != "1" {
+		t.Skip("soffice not installed")
+	}
+	if o.r.cfg.Converter, err = convert.Find("", 10*time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Liaison cell")

@@ -16,6 +16,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/chancery/chancery/internal/convert"
+	"github.com/chancery/chancery/internal/cosigned"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -49,6 +51,9 @@ var (
 	ErrInvalid         = errors.New("invalid request")
 	// ErrGone: the letter's content was erased at the office's request.
 	ErrGone = errors.New("erased")
+	// ErrNotCosigned: the entry is committed, but no checkpoint that the witness quorum
+	// cosigned covers it yet; its seal or proof can be had later.
+	ErrNotCosigned = cosigned.ErrNotCosigned
 )
 
 // GateError is the release gate's refusal, with the policy decision that explains it.
@@ -86,9 +91,22 @@ type Config struct {
 	// PDFSigner, if set, embeds the office's X.509 signature in released PDFs, so that
 	// standard readers show them as signed. The Ed25519 seal stays the primary proof.
 	PDFSigner *pdf.Signer
+	// Converter, if set, turns Word letters into PDF for release and draft copies; without
+	// it they can be drafted and reviewed, but not released or copied.
+	Converter *convert.Converter
 	// Now returns the current time (default time.Now).
 	Now func() time.Time
+	// Heads, if set, holds the office's witnesses and the newest checkpoint their quorum
+	// cosigned: seals and proofs are built against that checkpoint. Without it, against the
+	// log's own latest checkpoint.
+	Heads *cosigned.Heads
+	// SealWait bounds how long a seal waits for the witness quorum to cosign a checkpoint that
+	// covers its entry (default DefaultSealWait). The entry is committed before the wait.
+	SealWait time.Duration
 }
+
+// DefaultSealWait is the default of Config.SealWait.
+const DefaultSealWait = 10 * time.Second
 
 // Registry is the lifecycle service. It is safe for concurrent use.
 type Registry struct {
@@ -102,6 +120,8 @@ type Registry struct {
 	texts    textCache // versions' words, for searching letters (ListLetters)
 	// keyEntries holds signer keys' logged entries by key ID (see keyEntry).
 	keyEntries sync.Map
+	// dispatch is how letters leave by mail and webhooks (SetDispatch); nil: they do not.
+	dispatch atomic.Pointer[DispatchSettings]
 }
 
 // inForce is the policy in force and the adoption that put it there. Only approvals and
@@ -181,6 +201,9 @@ func HashToken(tok string) []byte {
 
 // Authenticate returns the member a bearer token belongs to.
 func (r *Registry) Authenticate(ctx context.Context, token string) (*store.Member, error) {
+	if strings.HasPrefix(token, cliPrefix) {
+		return r.cliSessionMember(ctx, token)
+	}
 	if !strings.HasPrefix(token, "chy_") {
 		return nil, ErrUnauthenticated
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
@@ -156,7 +157,11 @@ type Released struct {
 	FileName  string
 	MediaType string
 	File      []byte
-	Seal      *seal.Seal
+	// Seal is nil when the witness quorum did not cosign a checkpoint covering the release
+	// within Config.SealWait; SealPending then says so. The release is committed either way,
+	// and the seal can be fetched later (Seal).
+	Seal        *seal.Seal
+	SealPending string
 	// CheckCode is the capability printed on the letter (footer and QR code) with which its
 	// holder sees the letter's details on the verify page. Only its hash is stored.
 	CheckCode string
@@ -237,6 +242,9 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 		if publish, err = r.addReleasedFingerprint(ctx, tx, ev2.version.LetterID, ev2.version.N, fileFP, fileEnc); err != nil {
 			return err
 		}
+		if err := r.releaseEvent(ctx, tx, ref, index); err != nil {
+			return err
+		}
 		return r.audit(ctx, tx, a, "letter.release", ref, fmt.Sprintf("version %d %s, log entry %d, signed by %s",
 			ev2.version.N, stmt.FileDigest, index, strings.Join(signerNames(stmt), ", ")))
 	})
@@ -244,11 +252,21 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 		return nil, fmt.Errorf("release %s: %w", ref, err)
 	}
 	publish()
+	metrics.Releases.Inc()
+	out := &Released{Reference: ref, LogIndex: idx, FileName: stmt.FileName, MediaType: stmt.ReleasedMediaType(), File: file, CheckCode: code}
 	s, err := r.sealFor(ctx, idx, e, o, stmt)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrNotCosigned):
+		out.SealPending = err.Error()
+	case err != nil:
 		return nil, fmt.Errorf("release %s: logged at %d, but the seal could not be built: %w", ref, idx, err)
 	}
-	return &Released{Reference: ref, LogIndex: idx, FileName: stmt.FileName, MediaType: stmt.ReleasedMediaType(), File: file, Seal: s, CheckCode: code}, nil
+	if s != nil {
+		// Kept for lookups; if it is not, the first lookup builds and keeps it.
+		_ = r.keepSeal(ctx, idx, s)
+	}
+	out.Seal = s
+	return out, nil
 }
 
 // signerNames returns the names of the statement's signers in order, each once: a member who
@@ -443,6 +461,7 @@ func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string,
 		return 0, err
 	}
 	defer r.public.changed() // after the commit, whatever the outcome; a refused caller changes nothing
+	defer r.wakeDispatch()   // notices queued with the withdrawal
 	kind := kindOf(by)
 	if o == nil || len(o.Salt) != seal.SaltSize {
 		return 0, fmt.Errorf("%w: the signed record comes without its opening (a client older than seal format v2?): fetch a new statement", ErrInvalid)
@@ -509,17 +528,34 @@ func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string,
 		if err := tx.AddWithdrawal(ctx, w); err != nil {
 			return err
 		}
+		if err := r.queueNotices(ctx, tx, l, w, by); err != nil {
+			return err
+		}
 		return r.audit(ctx, tx, a, "letter."+string(kind), ref, detail)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("%s %s: %w", kind, ref, err)
 	}
+	metrics.Withdrawn(string(kind))
 	return idx, nil
 }
 
-// headCovering returns the latest published head, once it covers index: an entry's
-// registry row commits with the entry, and the head is published just after the commit.
+// headCovering returns the head that seals and proofs are built against, once it covers
+// index: the newest checkpoint the witness quorum cosigned when witnesses are configured
+// (waiting up to SealWait for it), else the latest published head (an entry's registry row
+// commits with the entry, and the head is published just after the commit).
 func (r *Registry) headCovering(ctx context.Context, index int64) (*translog.Head, error) {
+	if r.cfg.Heads != nil {
+		wait := r.cfg.SealWait
+		if wait <= 0 {
+			wait = DefaultSealWait
+		}
+		h, err := r.cfg.Heads.Covering(ctx, index, wait)
+		if err != nil {
+			return nil, err
+		}
+		return &h.Head, nil
+	}
 	for i := 0; ; i++ {
 		head := r.cfg.Log.Head()
 		if index < head.Size {

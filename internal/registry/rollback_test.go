@@ -7,12 +7,15 @@ import (
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/seal"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // TestPublicAnswerFollowsTheLog is a consequence of issue 12 item 4: verifiers refuse an
-// answer proved against an older tree than one they have seen, so a cached public answer must
-// not outlive a growth of the log (a key added or revoked, a policy adopted), or an honest
-// registry would look like one replaying old answers.
+// answer proved against an older tree than one they have seen, so what an answer shows of the
+// log must not lag a growth of the log (a key added or revoked, a policy adopted), or an honest
+// registry would look like one replaying old answers. The seal of a letter that stands is the
+// one kept from its release (issue 19); the answer's freshness is the latest checkpoint with
+// the proof that it extends the seal's.
 func TestPublicAnswerFollowsTheLog(t *testing.T) {
 	o := newOffice(t)
 	ctx := context.Background()
@@ -24,9 +27,21 @@ func TestPublicAnswerFollowsTheLog(t *testing.T) {
 		if err != nil || st.Seal == nil {
 			t.Fatalf("VerifyDigest: %v", err)
 		}
-		n, err := checkpoint.Size(st.Seal.Checkpoint)
+		f, err := o.r.Freshness(ctx, st.Seal.Checkpoint)
 		if err != nil {
 			t.Fatal(err)
+		}
+		n, err := checkpoint.Size(f.Checkpoint)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, _ := checkpoint.Size(st.Seal.Checkpoint)
+		if n > old {
+			oldRoot, _ := o.r.cfg.Log.TreeHash(ctx, old)
+			newRoot, _ := o.r.cfg.Log.TreeHash(ctx, n)
+			if err := tlog.CheckTree(f.Proof, n, newRoot, old, oldRoot); err != nil {
+				t.Fatalf("freshness proof from %d to %d: %v", old, n, err)
+			}
 		}
 		return n
 	}

@@ -1,12 +1,14 @@
 package registry
 
 import (
+	"context"
 	"fmt"
 	"mime"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/convert"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
@@ -46,8 +48,32 @@ func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date
 	if fileKind(v.MediaType) == kindPDF {
 		return data, nil
 	}
+	if isDocument(v.MediaType) {
+		return r.convertedPDF(v.MediaType, data)
+	}
 	return pdf.Render(v.MediaType, data, pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
 		Subject: l.Subject, Date: date, Addressees: l.Addressees, Signatories: signatories})
+}
+
+// isDocument reports whether a version is a word-processor document that leaves as PDF
+// through the converter.
+func isDocument(mediaType string) bool {
+	mt, _, _ := mime.ParseMediaType(mediaType)
+	_, ok := convert.Types[mt]
+	return ok
+}
+
+// convertedPDF converts a Word letter to PDF, keeping its layout, tables and letterhead.
+func (r *Registry) convertedPDF(mediaType string, data []byte) ([]byte, error) {
+	if r.cfg.Converter == nil {
+		return nil, fmt.Errorf("%w: a Word letter leaves as PDF, and this server has no converter (%s)", ErrInvalid, convert.Hint)
+	}
+	mt, _, _ := mime.ParseMediaType(mediaType)
+	doc, err := r.cfg.Converter.ToPDF(context.Background(), mt, data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	return doc, nil
 }
 
 // releasedFile makes the file a release publishes from the approved version: for a PDF or a
@@ -57,7 +83,7 @@ func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date
 // file digest, name and type.
 func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, stmt *seal.ReleaseStatement, code string) ([]byte, error) {
 	stmt.FileDigest, stmt.FileMediaType = seal.DigestOf(data), ""
-	if fileKind(v.MediaType) == kindOther {
+	if fileKind(v.MediaType) == kindOther && !isDocument(v.MediaType) {
 		return data, nil
 	}
 	doc, err := r.letterPDF(l, v, data, stmt.ReleasedAt, signerNames(stmt))
@@ -75,7 +101,7 @@ func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, s
 		}
 	}
 	stmt.FileDigest = seal.DigestOf(doc)
-	if fileKind(v.MediaType) == kindText {
+	if fileKind(v.MediaType) == kindText || isDocument(v.MediaType) {
 		stmt.FileMediaType = "application/pdf"
 		stmt.FileName = strings.TrimSuffix(v.FileName, filepath.Ext(v.FileName)) + ".pdf"
 	}
@@ -84,8 +110,8 @@ func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, s
 
 // draftFile makes a coordination copy of the version: the letter PDF with the DRAFT watermark
 // and the recipient's line on every page, so that each copy is recognisably a draft and
-// distinguishable from every other. A Word draft's text is laid out on the letterhead first,
-// and an image (a scan) is placed on it. A file that cannot be marked so is refused: a copy
+// distinguishable from every other. A Word draft is converted to PDF (refused without a
+// converter), and an image (a scan) is placed on the letterhead. A file that cannot be marked so is refused: a copy
 // never leaves as the version's own bytes, which could pass for the letter once released. It
 // returns the copy, its name and its media type.
 func (r *Registry) draftFile(l *store.Letter, v store.Version, data []byte, m pdf.DraftMark) ([]byte, string, string, error) {
@@ -94,14 +120,14 @@ func (r *Registry) draftFile(l *store.Letter, v store.Version, data []byte, m pd
 		err error
 	)
 	switch mt, _, _ := mime.ParseMediaType(v.MediaType); {
-	case fileKind(v.MediaType) != kindOther:
+	case fileKind(v.MediaType) != kindOther || isDocument(v.MediaType):
 		doc, err = r.letterPDF(l, v, data, time.Time{}, nil)
 	case pdf.ImageTypes[mt]:
 		doc, err = pdf.RenderImage(mt, data, pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
 			Subject: l.Subject, Addressees: l.Addressees})
 	default:
-		// A Word draft leaves as its text on the letterhead rather than as a document that
-		// could pass for the letter.
+		// Another document with text leaves as its text on the letterhead rather than as a
+		// document that could pass for the letter.
 		text, terr := textract.Text(v.MediaType, data)
 		if terr != nil {
 			return nil, "", "", fmt.Errorf("%w: a draft copy of a %s file cannot be marked; revise the letter as PDF, Word, Markdown, plain text or a PNG or JPEG scan: %v", ErrInvalid, mt, terr)

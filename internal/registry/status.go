@@ -8,6 +8,7 @@ import (
 
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
 )
@@ -38,8 +39,11 @@ type Status struct {
 	Reason       string     `json:"reason,omitempty"`
 	SupersededBy string     `json:"superseded_by,omitempty"`
 	Message      string     `json:"message"`
-	// Seal proves the release (for valid, retracted and superseded).
+	// Seal proves the release (for valid, retracted and superseded). For a letter that
+	// stands, it is the kept seal, against the first checkpoint that included the release.
 	Seal *seal.Seal `json:"-"`
+	// SealJSON, when set, is Seal's file form as kept: answers write it as it is.
+	SealJSON []byte `json:"-"`
 	// Withdrawal is the logged retraction or supersession entry, with its inclusion proof in the
 	// seal's checkpoint.
 	Withdrawal *seal.LoggedEntry `json:"withdrawal,omitempty"`
@@ -83,16 +87,24 @@ const notOfficial = "not an official document: this file is not a released lette
 func (r *Registry) VerifyDigest(ctx context.Context, a Actor, digest seal.Digest) (*Status, error) {
 	public := a.Member == nil || len(a.Member.Roles) == 0
 	if !public {
-		return r.verifyDigest(ctx, a, digest)
+		return answered(r.verifyDigest(ctx, a, digest))
 	}
 	key := "digest " + string(digest)
 	if st := r.public.get(key); st != nil {
-		return st, nil
+		return answered(st, nil)
 	}
 	gen := r.public.generation()
 	st, err := r.verifyDigest(ctx, a, digest)
 	if err == nil {
 		r.public.put(key, gen, st)
+	}
+	return answered(st, err)
+}
+
+// answered counts a verification answer by its outcome (package metrics) and passes it on.
+func answered(st *Status, err error) (*Status, error) {
+	if err == nil {
+		metrics.VerifyAnswer(st.Outcome)
 	}
 	return st, err
 }
@@ -102,12 +114,16 @@ func (r *Registry) verifyDigest(ctx context.Context, a Actor, digest seal.Digest
 	var rel *store.Release
 	var stmt *seal.ReleaseStatement
 	var o *seal.Opening
+	var ev *proofs
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
 		rel, err = tx.ReleaseByDigest(ctx, string(digest))
 		if err == nil {
 			st.Holder = true
-			stmt, o, err = r.releasedStatus(ctx, tx, rel, st)
+			if stmt, o, err = r.releasedStatus(ctx, tx, rel, st); err != nil {
+				return err
+			}
+			ev, err = r.readEvidence(ctx, tx, rel, stmt, st)
 			return err
 		}
 		if !errors.Is(err, store.ErrNotFound) {
@@ -158,7 +174,7 @@ func (r *Registry) verifyDigest(ctx context.Context, a Actor, digest seal.Digest
 		return nil, fmt.Errorf("verify %s: %w", digest, err)
 	}
 	if rel != nil {
-		if err := r.attachEvidence(ctx, rel, stmt, o, st); err != nil {
+		if err := r.attachEvidence(ctx, rel, stmt, o, st, ev); err != nil {
 			return nil, err
 		}
 	}
@@ -173,7 +189,7 @@ func (r *Registry) StatusOf(ctx context.Context, ref string) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	return full.public, nil
+	return answered(full.public, nil)
 }
 
 // StatusWithCode answers for a reference and the check code printed beside it (the QR code's
@@ -186,8 +202,10 @@ func (r *Registry) StatusWithCode(ctx context.Context, ref, code string) (st *St
 		return nil, false, err
 	}
 	if !checkCodeMatches(full.holder.checkCode, code) {
+		metrics.VerifyAnswer(full.public.Outcome)
 		return full.public, false, nil
 	}
+	metrics.VerifyAnswer(full.holder.Outcome)
 	return full.holder, true, nil
 }
 
@@ -200,7 +218,7 @@ func (r *Registry) MemberStatus(ctx context.Context, a Actor, ref string) (*Stat
 	if err != nil {
 		return nil, err
 	}
-	return full.holder, nil
+	return answered(full.holder, nil)
 }
 
 // refStatus is the cached answer for a reference: the public one and the holder's.
@@ -244,6 +262,7 @@ func (r *Registry) statusOf(ctx context.Context, ref string) (*Status, error) {
 	var rel *store.Release
 	var stmt *seal.ReleaseStatement
 	var o *seal.Opening
+	var ev *proofs
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		// The public must not learn what drafts exist: an unreleased reference and one never
 		// used get the same answer.
@@ -265,14 +284,17 @@ func (r *Registry) statusOf(ctx context.Context, ref string) (*Status, error) {
 			return err
 		}
 		st.checkCode = rel.CheckCodeHash
-		stmt, o, err = r.releasedStatus(ctx, tx, rel, st)
+		if stmt, o, err = r.releasedStatus(ctx, tx, rel, st); err != nil {
+			return err
+		}
+		ev, err = r.readEvidence(ctx, tx, rel, stmt, st)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("status of %s: %w", ref, err)
 	}
 	if rel != nil {
-		if err := r.attachEvidence(ctx, rel, stmt, o, st); err != nil {
+		if err := r.attachEvidence(ctx, rel, stmt, o, st, ev); err != nil {
 			return nil, err
 		}
 	}
@@ -357,13 +379,37 @@ func (r *Registry) releasedStatus(ctx context.Context, tx *store.Tx, rel *store.
 
 // attachEvidence adds the seal and the withdrawal's inclusion proof, against one checkpoint.
 // An erased letter has no seal to give: its opening is gone.
-func (r *Registry) attachEvidence(ctx context.Context, rel *store.Release, stmt *seal.ReleaseStatement, o *seal.Opening, st *Status) error {
+func (r *Registry) attachEvidence(ctx context.Context, rel *store.Release, stmt *seal.ReleaseStatement, o *seal.Opening, st *Status, ev *proofs) error {
 	if stmt == nil {
 		return nil
 	}
-	revs, err := r.revocations(ctx, stmt)
-	if err != nil {
-		return err
+	revs := ev.revocations
+	for i := range revs {
+		e, err := r.cfg.Log.Entry(ctx, revs[i].Index)
+		if err != nil {
+			return err
+		}
+		revs[i].Entry = e
+	}
+	// A letter that stands, signed by keys still in force, is answered with its kept seal:
+	// nothing logged since changes what it proves.
+	if st.Withdrawal == nil && len(revs) == 0 {
+		if ev.kept != nil {
+			s, err := seal.Parse(ev.kept)
+			if err != nil {
+				return fmt.Errorf("kept seal of log entry %d: %w", rel.LogIndex, err)
+			}
+			st.Seal, st.SealJSON = s, ev.kept
+			return nil
+		}
+		s, err := r.sealFor(ctx, rel.LogIndex, rel.Entry, o, stmt)
+		if err != nil {
+			return err
+		}
+		// Kept for the next lookup; this answer stands either way.
+		_ = r.keepSeal(ctx, rel.LogIndex, s)
+		st.Seal = s
+		return nil
 	}
 	// Wait until the checkpoint covers every entry given, so all prove against the seal's.
 	last := int64(-1)
@@ -406,36 +452,42 @@ func (r *Registry) attachEvidence(ctx context.Context, rel *store.Release, stmt 
 	return nil
 }
 
-// revocations returns the key-revoked entries, with their openings, of the keys that signed
-// stmt.
-func (r *Registry) revocations(ctx context.Context, stmt *seal.ReleaseStatement) ([]seal.LoggedEntry, error) {
-	var out []seal.LoggedEntry
-	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-		for _, id := range seal.SignerKeys(stmt) {
-			k, err := tx.SignerKey(ctx, id)
-			if err != nil {
-				return err
-			}
-			if !k.Revoked() {
-				continue
-			}
-			o, err := opening(ctx, tx, k.RevokedIndex)
-			if err != nil {
-				return err
-			}
-			out = append(out, seal.LoggedEntry{Index: k.RevokedIndex, Opening: o})
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+// proofs is what a status needs from the store beyond the release: the key-revoked entries
+// (with their openings) of the keys that signed it, and its kept seal.
+type proofs struct {
+	revocations []seal.LoggedEntry
+	kept        []byte // nil when none is kept, or when the answer cannot use it
+}
+
+// readEvidence reads, in the status's own transaction, the evidence of a release whose
+// statement (nil once erased) and withdrawal st holds.
+func (r *Registry) readEvidence(ctx context.Context, tx *store.Tx, rel *store.Release, stmt *seal.ReleaseStatement, st *Status) (*proofs, error) {
+	ev := &proofs{}
+	if stmt == nil {
+		return ev, nil
 	}
-	for i := range out {
-		e, err := r.cfg.Log.Entry(ctx, out[i].Index)
+	for _, id := range seal.SignerKeys(stmt) {
+		k, err := tx.SignerKey(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		out[i].Entry = e
+		if !k.Revoked() {
+			continue
+		}
+		o, err := opening(ctx, tx, k.RevokedIndex)
+		if err != nil {
+			return nil, err
+		}
+		ev.revocations = append(ev.revocations, seal.LoggedEntry{Index: k.RevokedIndex, Opening: o})
 	}
-	return out, nil
+	if st.Withdrawal == nil && len(ev.revocations) == 0 {
+		b, err := tx.Seal(ctx, rel.LogIndex)
+		switch {
+		case err == nil:
+			ev.kept = b
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, err
+		}
+	}
+	return ev, nil
 }

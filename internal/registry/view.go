@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"github.com/chancery/chancery/internal/cosigned"
 	"time"
 
 	"github.com/chancery/chancery/internal/pdf"
@@ -350,7 +351,7 @@ func (r *Registry) Audit(ctx context.Context, a Actor, ref string) ([]store.Audi
 
 // TrustRoot returns the trust root verifiers pin for this office.
 func (r *Registry) TrustRoot() *seal.TrustRoot {
-	return &seal.TrustRoot{
+	t := &seal.TrustRoot{
 		Office:     r.cfg.Office.Name,
 		BaseURL:    r.cfg.Office.URL,
 		LogOrigin:  r.cfg.LogOrigin,
@@ -358,4 +359,15 @@ func (r *Registry) TrustRoot() *seal.TrustRoot {
 		OfficeKeys: []seal.OfficeKey{seal.NewOfficeKey(r.cfg.OfficeKey.Public().(ed25519.PublicKey))},
 		Witnesses:  []string{},
 	}
+	if r.cfg.Heads != nil {
+		cfg := r.cfg.Heads.Config()
+		for _, w := range cfg.Witnesses {
+			t.Witnesses = append(t.Witnesses, w.VKey)
+		}
+		t.WitnessQuorum = cfg.Quorum
+	}
+	return t
 }
+
+// Heads returns the office's cosigned heads, nil when the registry runs without witnesses.
+func (r *Registry) Heads() *cosigned.Heads { return r.cfg.Heads }

@@ -184,6 +184,10 @@ type noteKey struct {
 // algCosignatureV1 is the C2SP signed-note key type of Ed25519 tlog-cosignature/v1 keys.
 const algCosignatureV1 = 0x04
 
+// WitnessVerifier parses a witness's verifier key as trust roots accept it: an Ed25519
+// cosignature/v1 key (type 0x04) with the right key hash.
+func WitnessVerifier(vkey string) (note.Verifier, error) { return witnessVerifier(vkey) }
+
 // witnessVerifier parses a witness's verifier key. Only cosignature/v1 keys are accepted: the
 // library would also read a plain Ed25519 key (type 0x01) as a cosignature key, with another
 // key hash, which would make one string mean two keys.

@@ -3,10 +3,12 @@ package seal
 import (
 	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -41,6 +43,8 @@ type checkpoint struct {
 	size      int64
 	root      tlog.Hash
 	witnesses int
+	// cosigners are the trust root's witnesses that cosigned, in the note's order.
+	cosigners []Cosigner
 	// keys are the key entries proven included in this tree: leaf hash by index. The same
 	// few signer keys appear in every seal, so their proofs are checked once. Guarded by the
 	// Verifier's mu.
@@ -66,6 +70,8 @@ type Result struct {
 	TreeSize int64
 	// Witnesses is how many of the trust root's witnesses cosigned the checkpoint.
 	Witnesses int
+	// Cosigners are those witnesses, with the time each cosignature carries.
+	Cosigners []Cosigner
 	// Signers are the members whose signatures verified, one per distinct key, in the
 	// statement's order.
 	Signers []string
@@ -121,7 +127,7 @@ func (v *Verifier) Verify(s *Seal, file Digest) (*Result, error) {
 	if st.FileDigest != want {
 		return nil, fmt.Errorf("verify seal: %w: the seal is for %s (%s), the file is %s", ErrDigestMismatch, st.FileDigest, st.Reference, want)
 	}
-	return &Result{Statement: st, Index: rel.Index, TreeSize: cp.size, Witnesses: cp.witnesses,
+	return &Result{Statement: st, Index: rel.Index, TreeSize: cp.size, Witnesses: cp.witnesses, Cosigners: cp.cosigners,
 		Signers: signers, ReleasedAt: st.ReleasedAt}, nil
 }
 
@@ -441,6 +447,39 @@ func (v *Verifier) officeSigned(env *dsse.Envelope) error {
 	return fmt.Errorf("%w: no signature by an office key of the trust root", ErrUntrustedKey)
 }
 
+// Cosigner is a witness that cosigned a checkpoint: its key's name and hash, and the time in
+// its cosignature (C2SP tlog-cosignature), which the witness signed.
+type Cosigner struct {
+	Name    string
+	KeyHash uint32
+	Time    time.Time
+}
+
+// cosignatureTime reads the timestamp of a cosignature/v1 signature, whose bytes (after the
+// 4-byte key hash) are an 8-byte big-endian Unix time and the Ed25519 signature. The
+// signature was verified with that time in the signed message.
+func cosignatureTime(b64 string) time.Time {
+	b, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil || len(b) != 4+8+ed25519.SignatureSize {
+		return time.Time{}
+	}
+	return time.Unix(int64(binary.BigEndian.Uint64(b[4:12])), 0).UTC()
+}
+
+// MinCosignatureTime returns the time from which the quorum of r's cosigners vouch for the
+// checkpoint: the quorum-th newest cosignature time. A freshness bound compares it with now.
+func (r *Result) MinCosignatureTime(quorum int) time.Time {
+	if quorum < 1 || quorum > len(r.Cosigners) {
+		return time.Time{}
+	}
+	ts := make([]time.Time, len(r.Cosigners))
+	for i, c := range r.Cosigners {
+		ts[i] = c.Time
+	}
+	slices.SortFunc(ts, func(a, b time.Time) int { return b.Compare(a) })
+	return ts[quorum-1]
+}
+
 // checkpoint opens a signed checkpoint with the log key and the witnesses' keys, or returns it
 // from the cache.
 func (v *Verifier) checkpoint(signed []byte) (*checkpoint, error) {
@@ -468,6 +507,7 @@ func (v *Verifier) checkpoint(signed []byte) (*checkpoint, error) {
 			byLog = true
 		case v.t.witnesses[k]:
 			c.witnesses++
+			c.cosigners = append(c.cosigners, Cosigner{Name: s.Name, KeyHash: s.Hash, Time: cosignatureTime(s.Base64)})
 		}
 	}
 	if !byLog {

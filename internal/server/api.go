@@ -75,6 +75,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		apiError(w, http.StatusConflict, err)
 	case errors.Is(err, registry.ErrGone):
 		apiError(w, http.StatusGone, err)
+	case errors.Is(err, registry.ErrNotCosigned):
+		// Committed and logged; the proof waits for the witnesses' cosignatures.
+		w.Header().Set("Retry-After", "10")
+		apiError(w, http.StatusServiceUnavailable, err)
 	case errors.Is(err, registry.ErrInvalid), errors.Is(err, errBadRequest):
 		apiError(w, http.StatusBadRequest, err)
 	default:

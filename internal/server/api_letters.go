@@ -10,12 +10,15 @@ import (
 	"github.com/chancery/chancery/internal/ratelimit"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 func (s *Server) routesAPI() {
 	m := s.mux
 	m.HandleFunc("POST /api/v1/members", s.withActor(s.addMember))
 	s.routesMembers()
+	s.routesDispatch()
+	s.routesWitnesses()
 	m.HandleFunc("POST /api/v1/keys", s.withActor(s.registerKey))
 	m.HandleFunc("POST /api/v1/keys/{keyid}/revoke", s.withActor(s.revokeKey))
 	m.HandleFunc("POST /api/v1/letters", s.withActor(s.createLetter))
@@ -33,6 +36,7 @@ func (s *Server) routesAPI() {
 	m.HandleFunc("POST /api/v1/letters/{ref}/withdrawal-statement", s.withActor(s.withdrawalStatement))
 	m.HandleFunc("POST /api/v1/letters/{ref}/withdraw", s.withActor(s.withdraw))
 	m.HandleFunc("POST /api/v1/letters/{ref}/drafts", s.withActor(s.exportDraft))
+	m.HandleFunc("GET /api/v1/letters/{ref}/preview", s.withActor(s.preview))
 	m.HandleFunc("GET /api/v1/letters/{ref}/audit", s.withActor(s.audit))
 	m.HandleFunc("POST /api/v1/letters/{ref}/erase", s.withActor(s.erase))
 	m.HandleFunc("POST /api/v1/verify", s.withActor(s.verify))
@@ -191,10 +195,17 @@ func (s *Server) release(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSONStatus(w, http.StatusCreated, map[string]any{
+	out := map[string]any{
 		"reference": rel.Reference, "log_index": rel.LogIndex, "file_name": rel.FileName,
-		"media_type": rel.MediaType, "file_digest": seal.DigestOf(rel.File), "seal": rawJSON(rel.Seal.Marshal()),
-		"check_code": rel.CheckCode, "verify_url": s.cfg.Registry.VerifyURL(rel.Reference, rel.CheckCode)})
+		"media_type": rel.MediaType, "file_digest": seal.DigestOf(rel.File), "seal": nil,
+		"check_code": rel.CheckCode, "verify_url": s.cfg.Registry.VerifyURL(rel.Reference, rel.CheckCode)}
+	if rel.Seal != nil {
+		out["seal"] = rawJSON(rel.Seal.Marshal())
+	} else {
+		// Released and logged; the witnesses have not cosigned a checkpoint covering it yet.
+		out["seal_pending"] = rel.SealPending
+	}
+	writeJSONStatus(w, http.StatusCreated, out)
 }
 
 // codeRefused answers 429 to a client that has spent its wrong check codes, before its code
@@ -258,12 +269,13 @@ func (s *Server) letterSeal(w http.ResponseWriter, r *http.Request) {
 // StatusResponse is the JSON of the status and verify endpoints: the Status and its seal.
 type StatusResponse struct {
 	*registry.Status
-	Seal rawJSON `json:"seal,omitempty"`
+	Seal   rawJSON      `json:"seal,omitempty"`
+	Latest *LatestProof `json:"latest,omitempty"`
 }
 
 func statusResponse(st *registry.Status) StatusResponse {
-	out := StatusResponse{Status: st}
-	if st.Seal != nil {
+	out := StatusResponse{Status: st, Seal: st.SealJSON}
+	if st.Seal != nil && out.Seal == nil {
 		out.Seal = st.Seal.Marshal()
 	}
 	return out
@@ -319,6 +331,7 @@ func (s *Server) erase(w http.ResponseWriter, r *http.Request) {
 // (multipart/form-data with a file part), whose digest is computed here.
 func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 	var d seal.Digest
+	latest := r.URL.Query().Get("latest") == "1"
 	if ct := r.Header.Get("Content-Type"); len(ct) >= 19 && ct[:19] == "multipart/form-data" {
 		var err error
 		if d, err = s.hashUpload(w, r); err != nil {
@@ -328,6 +341,7 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 	} else {
 		var req struct {
 			Digest string `json:"digest"`
+			Latest bool   `json:"latest"`
 		}
 		if err := decodeJSON(w, r, &req); err != nil {
 			s.fail(w, r, err)
@@ -338,6 +352,7 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, fmt.Errorf("%w: %v", errBadRequest, err))
 			return
 		}
+		latest = req.Latest
 	}
 	a := actor(r)
 	st, err := s.cfg.Registry.VerifyDigest(r.Context(), a, d)
@@ -345,11 +360,31 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if latest && st.Seal != nil {
+		// The seal may be a kept one, against an older checkpoint: prove that the latest
+		// extends it, so the client knows the answer is the log's as it is now.
+		f, err := s.cfg.Registry.Freshness(r.Context(), st.Seal.Checkpoint)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		out := statusResponse(st)
+		out.Latest = &LatestProof{Checkpoint: string(f.Checkpoint), Proof: f.Proof}
+		writeJSON(w, out)
+		return
+	}
 	if a.Member == nil {
 		s.encoded.write(w, st)
 		return
 	}
 	writeJSON(w, statusResponse(st))
+}
+
+// LatestProof is what POST /api/v1/verify adds with "latest": true: the latest checkpoint the
+// registry serves and the consistency proof from the seal's checkpoint to it.
+type LatestProof struct {
+	Checkpoint string      `json:"checkpoint"`
+	Proof      []tlog.Hash `json:"proof"`
 }
 
 func (s *Server) withdrawalStatement(w http.ResponseWriter, r *http.Request) {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/chancery/chancery/internal/accesslog"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
 	"golang.org/x/mod/sumdb/tlog"
@@ -23,9 +24,46 @@ const (
 )
 
 func (s *Server) checkpoint(w http.ResponseWriter, r *http.Request) {
+	head, err := s.servedHead()
+	if err != nil {
+		w.Header().Set("Retry-After", "5")
+		httpError(w, http.StatusServiceUnavailable, err)
+		return
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", checkpointCache)
-	w.Write(s.cfg.Log.Head().Checkpoint)
+	w.Write(head.Checkpoint)
+}
+
+// servedHead returns the checkpoint the server hands out: with witnesses configured, the
+// newest one that their quorum cosigned, with the cosignature lines; else the log's latest.
+func (s *Server) servedHead() (*translog.Head, error) {
+	if s.cfg.Registry != nil {
+		if hs := s.cfg.Registry.Heads(); hs != nil {
+			h := hs.Head()
+			if h == nil {
+				why := "no checkpoint of this log has been cosigned by the witness quorum yet"
+				if b := hs.Behind(); b != "" {
+					why += ": " + b
+				}
+				return nil, errors.New(why)
+			}
+			return &h.Head, nil
+		}
+	}
+	return s.cfg.Log.Head(), nil
+}
+
+// proofHead returns the served head and the largest size a proof may be asked for: the log's
+// own latest, which may be ahead of the cosigned one.
+func (s *Server) proofHead(w http.ResponseWriter) (*translog.Head, int64, bool) {
+	head, err := s.servedHead()
+	if err != nil {
+		w.Header().Set("Retry-After", "5")
+		httpError(w, http.StatusServiceUnavailable, err)
+		return nil, 0, false
+	}
+	return head, max(head.Size, s.cfg.Log.Head().Size), true
 }
 
 func (s *Server) key(w http.ResponseWriter, r *http.Request) {
@@ -77,8 +115,11 @@ type ConsistencyProof struct {
 // &size=S (default: the latest checkpoint's size).
 func (s *Server) inclusionProof(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	head := s.cfg.Log.Head()
-	size, err := sizeParam(q.Get("size"), head.Size)
+	head, most, ok := s.proofHead(w)
+	if !ok {
+		return
+	}
+	size, err := sizeParam(q.Get("size"), head.Size, most)
 	if err != nil {
 		httpError(w, http.StatusBadRequest, err)
 		return
@@ -137,8 +178,11 @@ func (s *Server) inclusionProof(w http.ResponseWriter, r *http.Request) {
 // consistencyProof answers ?old=A[&size=B].
 func (s *Server) consistencyProof(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	head := s.cfg.Log.Head()
-	size, err := sizeParam(q.Get("size"), head.Size)
+	head, most, ok := s.proofHead(w)
+	if !ok {
+		return
+	}
+	size, err := sizeParam(q.Get("size"), head.Size, most)
 	if err != nil {
 		httpError(w, http.StatusBadRequest, err)
 		return
@@ -160,16 +204,17 @@ func (s *Server) consistencyProof(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, out)
 }
 
-func sizeParam(v string, head int64) (int64, error) {
+// sizeParam reads a proof's tree size: def when absent, at most most.
+func sizeParam(v string, def, most int64) (int64, error) {
 	if v == "" {
-		return head, nil
+		return def, nil
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 1 {
 		return 0, fmt.Errorf("size %q is not a positive integer", v)
 	}
-	if n > head {
-		return 0, fmt.Errorf("size %d is beyond the latest checkpoint's %d", n, head)
+	if n > most {
+		return 0, fmt.Errorf("size %d is beyond the latest checkpoint's %d", n, most)
 	}
 	return n, nil
 }
@@ -196,7 +241,7 @@ func (s *Server) proofError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error) {
-	s.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	s.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", accesslog.RedactPath(r.URL.Path), "err", err)
 	httpError(w, http.StatusInternalServerError, errors.New("internal error"))
 }
 

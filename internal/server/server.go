@@ -6,11 +6,14 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/accesslog"
+	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/ratelimit"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
@@ -51,6 +54,9 @@ type Config struct {
 	RateLimit float64
 	// RateBurst is how many such requests may come at once (default DefaultRateBurst).
 	RateBurst int
+	// AccessLog logs one line per request to Logger (see package accesslog). Whatever it
+	// says, every request gets an X-Request-ID and is counted in package metrics.
+	AccessLog bool
 	// Web configures the web application's sessions and sign-in (see web.Config); its
 	// Registry, Log, Origin, Logger, BaseURL, Secure and MaxUpload come from this Config.
 	Web web.Config
@@ -143,9 +149,16 @@ const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 // ServeHTTP adds the security headers every response carries, limits the rate of the public
-// endpoints and recovers from panics.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// endpoints and recovers from panics. Each request gets a request ID (echoed in X-Request-ID),
+// is counted by route pattern and status, and is logged when Config.AccessLog is set.
+func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	id := accesslog.RequestID(r)
+	r = r.WithContext(accesslog.WithID(r.Context(), id))
+	w := &accesslog.Recorder{ResponseWriter: rw}
+	defer s.served(w, r, start)
 	h := w.Header()
+	h.Set(accesslog.Header, id)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin") // not no-referrer: with it, browsers send "Origin: null" on form posts
 	h.Set("Content-Security-Policy", csp)
@@ -157,17 +170,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.limiter != nil && public(r) {
 		if ok, wait := s.limiter.Allow(ratelimit.Key(r)); !ok && !s.member(r) {
+			_, r.Pattern = s.mux.Handler(r)
 			ratelimit.TooMany(w, wait)
 			return
 		}
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			s.cfg.Logger.Error("panic", "path", r.URL.Path, "panic", p)
+			s.cfg.Logger.ErrorContext(r.Context(), "panic", "path", accesslog.RedactPath(r.URL.Path), "panic", p)
 			http.Error(w, "internal error", http.StatusInternalServerError)
 		}
 	}()
 	s.mux.ServeHTTP(w, r)
+}
+
+// served counts the request and writes its access log line. The route is the pattern the
+// request matched (set on r by the mux), never its path, which may hold a check code.
+func (s *Server) served(w *accesslog.Recorder, r *http.Request, start time.Time) {
+	d := time.Since(start)
+	metrics.HTTPRequest(r.Pattern, w.Code(), d.Seconds())
+	if s.cfg.AccessLog {
+		accesslog.Log(r.Context(), s.cfg.Logger, r, r.Pattern, w, d)
+	}
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -186,8 +210,23 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	if err != nil {
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte("not ready: store unavailable\n"))
+		w.Write([]byte("not ready: store unavailable (the last checkpoint and cached tiles are still served)\n"))
 		return
 	}
-	w.Write([]byte("ready\n"))
+	if s.cfg.Registry != nil {
+		if hs := s.cfg.Registry.Heads(); hs != nil && hs.Behind() != "" {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, "not ready: %s\n", hs.Behind())
+			return
+		}
+	}
+	// Several servers on one PostgreSQL database take turns sequencing: say whose turn it is.
+	switch {
+	case s.cfg.Log == nil || s.cfg.DB.Dialect() != store.Postgres:
+		w.Write([]byte("ready\n"))
+	case s.cfg.Log.Leading():
+		w.Write([]byte("ready: sequencing the log\n"))
+	default:
+		w.Write([]byte("ready: not sequencing the log (another server is, or none has appends)\n"))
+	}
 }

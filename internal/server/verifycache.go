@@ -52,7 +52,11 @@ func encodeStatus(st *registry.Status) ([]byte, error) {
 	var out bytes.Buffer
 	out.Write(b[:len(b)-1])
 	out.WriteString(`,"seal":`)
-	out.Write(bytes.TrimRight(st.Seal.Marshal(), "\n"))
+	sl := st.SealJSON
+	if sl == nil {
+		sl = st.Seal.Marshal()
+	}
+	out.Write(bytes.TrimRight(sl, "\n"))
 	out.WriteString("}\n")
 	return out.Bytes(), nil
 }

@@ -21,7 +21,7 @@ type Fingerprint struct {
 // f.ID. A version has one fingerprint of each kind: a second one is ErrConflict.
 func (t *Tx) AddFingerprint(ctx context.Context, f *Fingerprint) error {
 	err := t.queryRow(ctx, `INSERT INTO fingerprints (letter_id, version_n, released, data) VALUES ($1, $2, $3, $4) RETURNING id`,
-		f.LetterID, f.VersionN, f.Released, f.Data).Scan(&f.ID)
+		f.LetterID, f.VersionN, flag(f.Released), f.Data).Scan(&f.ID)
 	return conflict(err, fmt.Sprintf("add fingerprint of letter %d version %d", f.LetterID, f.VersionN))
 }
 
@@ -150,6 +150,14 @@ func (t *Tx) ReleasesWithoutFingerprint(ctx context.Context, letterID int64, lim
 		out = append(out, *r)
 	}
 	return out, rows.Err()
+}
+
+// flag is the 0 or 1 that an INTEGER flag column holds for b, in both backends.
+func flag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // prefixed qualifies each of a comma-separated list of columns with prefix.

@@ -23,7 +23,7 @@ func parseTS(s string) time.Time {
 
 // conflict turns a uniqueness violation into ErrConflict.
 func conflict(err error, what string) error {
-	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") {
+	if err != nil && (strings.Contains(err.Error(), "UNIQUE constraint failed") || uniqueViolation(err)) {
 		return fmt.Errorf("%s: %w", what, ErrConflict)
 	}
 	if err != nil {
@@ -57,12 +57,12 @@ func (m *Member) HasRole(r string) bool {
 
 // AddMember adds a member with the SHA-256 of their bearer token.
 func (t *Tx) AddMember(ctx context.Context, name string, roles []string, tokenHash []byte, now time.Time) (*Member, error) {
-	res, err := t.exec(ctx, `INSERT INTO members (name, roles, token_hash, created_at) VALUES ($1, $2, $3, $4)`,
-		name, strings.Join(roles, ","), tokenHash, ts(now))
+	var id int64
+	err := t.queryRow(ctx, `INSERT INTO members (name, roles, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+		name, strings.Join(roles, ","), tokenHash, ts(now)).Scan(&id)
 	if err != nil {
 		return nil, conflict(err, "add member "+name)
 	}
-	id, _ := res.LastInsertId()
 	return &Member{ID: id, Name: name, Roles: roles, CreatedAt: now}, nil
 }
 
@@ -200,12 +200,11 @@ type Letter struct {
 func (t *Tx) AddLetter(ctx context.Context, l *Letter) error {
 	tags, _ := json.Marshal(nonNil(l.Tags))
 	to, _ := json.Marshal(nonNil(l.Addressees))
-	res, err := t.exec(ctx, `INSERT INTO letters (reference, subject, class, tags, addressees, author_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, l.Reference, l.Subject, l.Class, string(tags), string(to), l.AuthorID, ts(l.CreatedAt))
+	err := t.queryRow(ctx, `INSERT INTO letters (reference, subject, class, tags, addressees, author_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, l.Reference, l.Subject, l.Class, string(tags), string(to), l.AuthorID, ts(l.CreatedAt)).Scan(&l.ID)
 	if err != nil {
 		return conflict(err, "add letter "+l.Reference)
 	}
-	l.ID, _ = res.LastInsertId()
 	return nil
 }
 
@@ -487,9 +486,10 @@ func (t *Tx) EraseLetter(ctx context.Context, letterID int64, at time.Time) erro
 		args []any
 	}{
 		{`UPDATE letters SET subject = '', tags = '[]', addressees = '[]' WHERE id = $1`, []any{letterID}},
-		{`UPDATE blobs SET data = x'' WHERE digest IN (SELECT digest FROM versions WHERE letter_id = $1)`, []any{letterID}},
-		{`UPDATE blobs SET data = x'' WHERE digest = $1`, []any{rel.FileDigest}},
-		{`UPDATE blobs SET data = x'' WHERE digest IN (SELECT digest FROM draft_exports WHERE letter_id = $1)`, []any{letterID}},
+		// The empty blob is a parameter: the backends spell its literal differently.
+		{`UPDATE blobs SET data = $2 WHERE digest IN (SELECT digest FROM versions WHERE letter_id = $1)`, []any{letterID, []byte{}}},
+		{`UPDATE blobs SET data = $2 WHERE digest = $1`, []any{rel.FileDigest, []byte{}}},
+		{`UPDATE blobs SET data = $2 WHERE digest IN (SELECT digest FROM draft_exports WHERE letter_id = $1)`, []any{letterID, []byte{}}},
 		{`UPDATE fingerprints SET data = NULL WHERE letter_id = $1`, []any{letterID}},
 		{`UPDATE withdrawals SET reason = '' WHERE letter_id = $1`, []any{letterID}},
 		{`UPDATE draft_exports SET recipient = '' WHERE letter_id = $1`, []any{letterID}},

@@ -25,6 +25,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"github.com/chancery/chancery/internal/metrics"
 )
 
 // ErrNotFound is wrapped by every lookup that finds nothing.
@@ -49,6 +51,8 @@ type DB struct {
 	committed chan struct{}
 	// onClose runs after both pools are closed.
 	onClose func() error
+	// pg is the connection configuration of a PostgreSQL store, for its dedicated sessions.
+	pg *pgConfig
 
 	closeOnce sync.Once
 	closeErr  error
@@ -86,7 +90,15 @@ type Tx struct {
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) (err error) {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
+		metrics.DatabaseError(metrics.OpBegin)
 		return fmt.Errorf("store: begin: %w", err)
+	}
+	var xid string
+	if db.dialect == Postgres {
+		if xid, err = beginPostgres(ctx, tx); err != nil {
+			tx.Rollback()
+			return err
+		}
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -99,7 +111,12 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) (err error) {
 		tx.Rollback()
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	if db.dialect == Postgres {
+		if err := db.commitPostgres(tx, xid); err != nil {
+			return err
+		}
+	} else if err := tx.Commit(); err != nil {
+		metrics.DatabaseError(metrics.OpCommit)
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	if db.committed != nil {
@@ -113,8 +130,14 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) (err error) {
 
 // View runs fn in a read-only transaction on a consistent snapshot.
 func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
-	tx, err := db.r.BeginTx(ctx, nil)
+	var opts *sql.TxOptions
+	if db.dialect == Postgres {
+		// One snapshot for the whole transaction; SQLite's read transactions have one anyway.
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	tx, err := db.r.BeginTx(ctx, opts)
 	if err != nil {
+		metrics.DatabaseError(metrics.OpBegin)
 		return fmt.Errorf("store: begin read: %w", err)
 	}
 	defer tx.Rollback()
@@ -159,6 +182,9 @@ var pending = new(int)
 // statement is prepared on the pool in the background, because the transaction may hold the
 // pool's only connection (SQLite's writer).
 func (c *stmtCache) stmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
+	if c.db == nil {
+		return nil // the driver caches statements itself
+	}
 	v, loaded := c.m.LoadOrStore(query, pending)
 	if !loaded {
 		go func() {

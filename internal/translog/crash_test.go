@@ -27,6 +27,7 @@ import (
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/store/storetest"
 	"github.com/chancery/chancery/internal/testbin"
 	"github.com/chancery/chancery/internal/translog"
 	"golang.org/x/mod/sumdb/tlog"
@@ -35,6 +36,10 @@ import (
 // crashChildEnv names the data directory of the log the child process appends to; its
 // presence is what makes TestCrashChild run.
 const crashChildEnv = "CHANCERY_CRASH_CHILD"
+
+// crashDatabaseEnv names the PostgreSQL database of that log; unset, it is SQLite in the
+// data directory.
+const crashDatabaseEnv = "CHANCERY_CRASH_DATABASE"
 
 const (
 	crashCycles  = 3
@@ -50,6 +55,26 @@ const (
 // reopened log is consistent with every checkpoint published before, and that it takes more
 // appends.
 func TestCrashRecovery(t *testing.T) {
+	crashRecovery(t, "")
+}
+
+// TestCrashRecoveryPostgres is TestCrashRecovery with the log in PostgreSQL.
+func TestCrashRecoveryPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills and restarts child processes")
+	}
+	crashRecovery(t, storetest.PostgresURL(t))
+}
+
+// openStore opens the log's store: SQLite in dir, or the PostgreSQL database.
+func openStore(ctx context.Context, database, dir string) (*store.DB, error) {
+	if database == "" {
+		return store.OpenSQLite(ctx, dir)
+	}
+	return store.OpenPostgres(ctx, database)
+}
+
+func crashRecovery(t *testing.T, database string) {
 	if testing.Short() {
 		t.Skip("kills and restarts child processes")
 	}
@@ -66,7 +91,7 @@ func TestCrashRecovery(t *testing.T) {
 	var checkpoints [][]byte
 	key := statementKey(t)
 	for cycle := range crashCycles {
-		run := runCrashChild(t, dir)
+		run := runCrashChild(t, dir, database)
 		for idx, h := range run.acks {
 			if prev, ok := acked[idx]; ok && prev != h {
 				t.Fatalf("cycle %d: index %d acknowledged for two different entries", cycle, idx)
@@ -76,7 +101,7 @@ func TestCrashRecovery(t *testing.T) {
 		checkpoints = append(checkpoints, run.checkpoints...)
 		t.Logf("cycle %d: killed after %d acknowledged appends and %d checkpoints", cycle, len(run.acks), len(run.checkpoints))
 
-		db, l := reopen(t, d)
+		db, l := reopen(t, d, database)
 		last := checkpoints[len(checkpoints)-1]
 		if c, _, err := checkpoint.Open(last, d.Verifier()); err != nil || l.Head().Size < c.Size {
 			t.Fatalf("cycle %d: reopened at size %d, but a checkpoint of size %d was published (%v)", cycle, l.Head().Size, c.Size, err)
@@ -93,7 +118,7 @@ func TestCrashRecovery(t *testing.T) {
 		db.Close()
 
 		// The fsck agrees, from another process, on the log as the next child will find it.
-		runLogVerify(t, bin, dir, checkpoints)
+		runLogVerify(t, bin, dir, database, checkpoints)
 	}
 }
 
@@ -107,10 +132,10 @@ type crashRun struct {
 // ms after its first acknowledged append, and returns what it acknowledged. A line counts
 // only once it is complete: the child writes each with one write(2) to a pipe, after the
 // append it reports returned, so a complete line is an acknowledgement the child gave.
-func runCrashChild(t *testing.T, dir string) *crashRun {
+func runCrashChild(t *testing.T, dir, database string) *crashRun {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashChildEnv+"="+dir)
+	cmd.Env = append(os.Environ(), crashChildEnv+"="+dir, crashDatabaseEnv+"="+database)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -211,7 +236,7 @@ func TestCrashChild(t *testing.T) {
 		emit("ERR %v\n", err)
 		return
 	}
-	db, err := store.OpenSQLite(ctx, d.Path)
+	db, err := openStore(ctx, os.Getenv(crashDatabaseEnv), d.Path)
 	if err != nil {
 		emit("ERR %v\n", err)
 		return
@@ -258,9 +283,9 @@ func TestCrashChild(t *testing.T) {
 	}
 }
 
-func reopen(t *testing.T, d *datadir.Dir) (*store.DB, *translog.Log) {
+func reopen(t *testing.T, d *datadir.Dir, database string) (*store.DB, *translog.Log) {
 	t.Helper()
-	db, err := store.OpenSQLite(context.Background(), d.Path)
+	db, err := openStore(context.Background(), database, d.Path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,9 +429,12 @@ func makeEntry(key ed25519.PrivateKey, ref string) ([]byte, error) {
 }
 
 // runLogVerify runs `chancery log verify` on dir with every checkpoint as a kept one.
-func runLogVerify(t *testing.T, bin, dir string, checkpoints [][]byte) {
+func runLogVerify(t *testing.T, bin, dir, database string, checkpoints [][]byte) {
 	t.Helper()
 	args := []string{"log", "verify", "--data", dir}
+	if database != "" {
+		args = append(args, "--database", database)
+	}
 	cpDir := t.TempDir()
 	for i, cp := range checkpoints {
 		f := filepath.Join(cpDir, fmt.Sprintf("%d.checkpoint", i))

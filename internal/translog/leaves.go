@@ -20,6 +20,9 @@ type leafIndex struct {
 	// more holds the later indexes of prefixes seen more than once (equal entries, or the
 	// rare prefix collision).
 	more map[uint64][]int64
+	// n is the number of entries indexed, the first n of the log: several servers on one
+	// database each index every entry once, whichever sequenced it.
+	n int64
 }
 
 func newLeafIndex() *leafIndex {
@@ -31,8 +34,13 @@ func prefix(h tlog.Hash) uint64 { return binary.BigEndian.Uint64(h[:8]) }
 func (x *leafIndex) add(first int64, leaves []tlog.Hash) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	for i, h := range leaves {
-		x.put(prefix(h), first+int64(i))
+	if first != x.n {
+		// Not next: entries before these are not indexed yet, or these are (load does it).
+		return
+	}
+	for _, h := range leaves {
+		x.put(prefix(h), x.n)
+		x.n++
 	}
 }
 
@@ -56,14 +64,21 @@ func (x *leafIndex) candidates(h tlog.Hash) []int64 {
 	return append([]int64{first}, x.more[p]...)
 }
 
-// load indexes the leaves of the first size entries from the level-0 tiles.
+// load indexes the leaves of the first size entries, those not indexed yet, from the level-0
+// tiles.
 func (x *leafIndex) load(ctx context.Context, db *store.DB, size int64) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if x.n >= size {
+		return nil
+	}
 	return db.View(ctx, func(tx *store.Tx) error {
-		return tx.Tiles(ctx, 0, 0, func(t store.Tile) error {
+		return tx.Tiles(ctx, 0, x.n/TileWidth, func(t store.Tile) error {
 			for j := 0; j < t.Width; j++ {
 				idx := t.Index*TileWidth + int64(j)
+				if idx < x.n {
+					continue
+				}
 				if idx >= size {
 					return nil
 				}
@@ -71,6 +86,7 @@ func (x *leafIndex) load(ctx context.Context, db *store.DB, size int64) error {
 					return fmt.Errorf("leaf index: tile 0/%d is short", t.Index)
 				}
 				x.put(binary.BigEndian.Uint64(t.Data[j*tlog.HashSize:]), idx)
+				x.n = idx + 1
 			}
 			return nil
 		})

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/chancery/chancery/internal/checkpoint"
+	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/store"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -66,6 +68,12 @@ type Log struct {
 	leaves *leafIndex
 	// cache holds full tiles for reads.
 	cache *tileCache
+	// lead takes turns sequencing with the other servers on a shared database (nil: SQLite).
+	lead *leadership
+
+	// changed is closed and cleared when a head is published (see Published).
+	changedMu sync.Mutex
+	changed   chan struct{}
 }
 
 // TxFunc records, inside the log's transaction, the registry change that an entry logs. index is
@@ -77,7 +85,8 @@ type request struct {
 	ctx   context.Context
 	entry []byte
 	fn    TxFunc
-	res   result // set by the sequencer before it closes the request's ticket
+	res   result    // set by the sequencer before it closes the request's ticket
+	start time.Time // when Append was called, for the latency metrics
 }
 
 type result struct {
@@ -104,6 +113,11 @@ func Open(ctx context.Context, db *store.DB, cfg Config) (*Log, error) {
 	}
 	if err := l.leaves.load(ctx, db, l.Head().Size); err != nil {
 		return nil, fmt.Errorf("open log: %w", err)
+	}
+	metrics.LogSize.Set(float64(l.Head().Size))
+	l.lead = newLeadership(db)
+	if l.lead != nil {
+		go l.follow()
 	}
 	l.wg.Add(1)
 	go l.sequence()
@@ -155,49 +169,11 @@ func (l *Log) load(ctx context.Context) error {
 
 // loadBuilder loads the partial tiles at the tree's right edge.
 func loadBuilder(ctx context.Context, db *store.DB, size int64) (*builder, error) {
-	b := &builder{size: size}
+	var b *builder
 	err := db.View(ctx, func(tx *store.Tx) error {
-		// Entry bundle, then hash tiles level by level while the level has nodes.
-		for level := EntriesLevel; ; level++ {
-			count := size
-			if level > 0 {
-				count = size >> uint(TileHeight*level)
-			}
-			if count == 0 {
-				break
-			}
-			e := edge{n: count / TileWidth, w: int(count % TileWidth)}
-			if e.w == 0 {
-				// The last tile is full: the edge is the full tile before it.
-				e.n--
-				e.w = TileWidth
-			}
-			t, err := tx.Tile(ctx, level, e.n)
-			if err != nil {
-				return err
-			}
-			if t.Width < e.w {
-				return fmt.Errorf("tile %d/%d has width %d, want %d", level, e.n, t.Width, e.w)
-			}
-			if level == EntriesLevel {
-				e.data, err = bundlePrefix(t.Data, e.w)
-				if err != nil {
-					return fmt.Errorf("tile %d/%d: %w", level, e.n, err)
-				}
-				e.data = e.data[:len(e.data):len(e.data)] // appends must not write into t.Data
-				e.stored, e.storedBytes = e.w, len(e.data)
-			} else {
-				if len(t.Data) < e.w*tlog.HashSize {
-					return fmt.Errorf("tile %d/%d: short data", level, e.n)
-				}
-				e.data = append(make([]byte, 0, TileWidth*tlog.HashSize), t.Data[:e.w*tlog.HashSize]...)
-			}
-			for len(b.edges) <= level+1 {
-				b.edges = append(b.edges, edge{})
-			}
-			b.edges[level+1] = e
-		}
-		return nil
+		var err error
+		b, err = loadEdge(ctx, tx, size)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load tree edge: %w", err)
@@ -206,8 +182,86 @@ func loadBuilder(ctx context.Context, db *store.DB, size int64) (*builder, error
 	return b, nil
 }
 
+// loadEdge reads the partial tiles at the right edge of the tree of size entries in tx.
+func loadEdge(ctx context.Context, tx *store.Tx, size int64) (*builder, error) {
+	b := &builder{size: size}
+	// Entry bundle, then hash tiles level by level while the level has nodes.
+	for level := EntriesLevel; ; level++ {
+		count := size
+		if level > 0 {
+			count = size >> uint(TileHeight*level)
+		}
+		if count == 0 {
+			break
+		}
+		e := edge{n: count / TileWidth, w: int(count % TileWidth)}
+		if e.w == 0 {
+			// The last tile is full: the edge is the full tile before it.
+			e.n--
+			e.w = TileWidth
+		}
+		t, err := tx.Tile(ctx, level, e.n)
+		if err != nil {
+			return nil, err
+		}
+		if t.Width < e.w {
+			return nil, fmt.Errorf("tile %d/%d has width %d, want %d", level, e.n, t.Width, e.w)
+		}
+		if level == EntriesLevel {
+			e.data, err = bundlePrefix(t.Data, e.w)
+			if err != nil {
+				return nil, fmt.Errorf("tile %d/%d: %w", level, e.n, err)
+			}
+			e.data = e.data[:len(e.data):len(e.data)] // appends must not write into t.Data
+			e.stored, e.storedBytes = e.w, len(e.data)
+		} else {
+			if len(t.Data) < e.w*tlog.HashSize {
+				return nil, fmt.Errorf("tile %d/%d: short data", level, e.n)
+			}
+			e.data = append(make([]byte, 0, TileWidth*tlog.HashSize), t.Data[:e.w*tlog.HashSize]...)
+		}
+		for len(b.edges) <= level+1 {
+			b.edges = append(b.edges, edge{})
+		}
+		b.edges[level+1] = e
+	}
+	return b, nil
+}
+
 // Head returns the latest published checkpoint.
 func (l *Log) Head() *Head { return l.head.Load() }
+
+// Published returns a channel that is closed when a checkpoint newer than the current head is
+// published. Watchers (the witness client, waiting seals) take a new channel after each wake.
+func (l *Log) Published() <-chan struct{} {
+	l.changedMu.Lock()
+	defer l.changedMu.Unlock()
+	if l.changed == nil {
+		l.changed = make(chan struct{})
+	}
+	return l.changed
+}
+
+// publish makes h the head and wakes the watchers.
+func (l *Log) publish(h *Head) {
+	// Never back: the sequencer and the follower (leader.go) both publish.
+	for {
+		cur := l.head.Load()
+		if cur != nil && cur.Size >= h.Size {
+			return
+		}
+		if l.head.CompareAndSwap(cur, h) {
+			break
+		}
+	}
+	metrics.LogSize.Set(float64(h.Size))
+	l.changedMu.Lock()
+	if l.changed != nil {
+		close(l.changed)
+		l.changed = nil
+	}
+	l.changedMu.Unlock()
+}
 
 // Append appends entry and returns its index once the entry is durable and included in a
 // published checkpoint. If ctx ends first, Append returns its error; the entry may still be
@@ -225,7 +279,7 @@ func (l *Log) AppendTx(ctx context.Context, entry []byte, fn TxFunc) (int64, err
 	if len(entry) > MaxEntrySize {
 		return 0, fmt.Errorf("%w: %d bytes", ErrEntryTooLarge, len(entry))
 	}
-	r := &request{ctx: ctx, entry: entry, fn: fn}
+	r := &request{ctx: ctx, entry: entry, fn: fn, start: time.Now()}
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
@@ -256,6 +310,7 @@ func (l *Log) Close() error {
 	}
 	l.mu.Unlock()
 	l.wg.Wait()
+	l.lead.close()
 	return nil
 }
 
@@ -266,7 +321,13 @@ func (l *Log) sequence() {
 	defer l.wg.Done()
 	var spare []*request
 	for {
-		_, open := <-l.wake
+		var open bool
+		select {
+		case _, open = <-l.wake:
+		case <-l.lead.idle():
+			l.lead.release()
+			continue
+		}
 		l.mu.Lock()
 		queue, ticket := l.pending, l.ticket
 		l.pending, l.ticket = spare[:0], make(chan struct{})
@@ -276,6 +337,10 @@ func (l *Log) sequence() {
 			l.commit(rest[:n])
 			rest = rest[n:]
 		}
+		l.mu.Lock()
+		busy := len(l.pending) > 0
+		l.mu.Unlock()
+		l.lead.yield(busy)
 		close(ticket)
 		clear(queue) // let the entries go
 		spare = queue[:0]
@@ -288,6 +353,12 @@ func (l *Log) sequence() {
 // commit sequences one batch.
 func (l *Log) commit(batch []*request) {
 	ctx := context.Background()
+	if err := l.lead.acquire(); err != nil {
+		for _, r := range batch {
+			r.res = result{err: fmt.Errorf("append: %w", err)}
+		}
+		return
+	}
 	b := l.b.clone()
 	results := make([]result, len(batch))
 	var head *Head
@@ -298,8 +369,17 @@ func (l *Log) commit(batch []*request) {
 		if err != nil {
 			return err
 		}
+		if err := l.lead.fence(ctx, tx); err != nil {
+			return err
+		}
 		if stored.Size != b.size {
-			return fmt.Errorf("%w (stored size %d, expected %d)", ErrHeadMoved, stored.Size, b.size)
+			if l.lead == nil {
+				return fmt.Errorf("%w (stored size %d, expected %d)", ErrHeadMoved, stored.Size, b.size)
+			}
+			// Another server sequenced since this one last did: go on from the stored tree.
+			if b, err = catchUp(ctx, l.db, tx, stored); err != nil {
+				return err
+			}
 		}
 		first = b.size
 		leaves = leaves[:0]
@@ -338,7 +418,10 @@ func (l *Log) commit(batch []*request) {
 		head, err = l.commitHead(ctx, tx, b)
 		return err
 	})
+	committed := time.Now()
+	l.lead.finish(err)
 	if err != nil {
+		metrics.DatabaseError(metrics.OpLogBatch)
 		for i := range results {
 			if results[i].err == nil {
 				results[i].err = fmt.Errorf("append: %w", err)
@@ -347,13 +430,18 @@ func (l *Log) commit(batch []*request) {
 		// The store is the truth: reload the edge rather than trust what the failed batch did.
 		if b, h, lerr := l.reload(); lerr == nil {
 			l.b = b
-			l.head.Store(h)
+			l.publish(h)
 		}
 	} else {
 		l.b = b
 		if head != nil {
+			if l.lead != nil {
+				// Index what the other servers appended first (a no-op if it is indexed).
+				l.leaves.load(ctx, l.db, first)
+			}
 			l.leaves.add(first, leaves)
-			l.head.Store(head)
+			l.publish(head)
+			observeBatch(batch, results, committed)
 		}
 	}
 	for i, r := range batch {

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/server"
@@ -160,35 +159,22 @@ func TestSessionCookie(t *testing.T) {
 	}
 }
 
+// TestWrongPassword: a wrong password and an unknown name get the same answer. That both cost
+// the same argon2id work is checked where the hashes are (registry TestDummyHashCostsTheSame),
+// not by timing requests on a shared machine.
 func TestWrongPassword(t *testing.T) {
 	o := newOffice(t, server.Config{})
 	c := o.client()
-	time1 := func(name, pw string) (time.Duration, string) {
-		start := time.Now()
+	try := func(name, pw string) string {
 		resp, body := c.post("/signin", url.Values{"name": {name}, "password": {pw}})
 		if resp.StatusCode != http.StatusUnauthorized || len(resp.Cookies()) != 0 {
 			t.Errorf("sign-in as %q with a wrong password: %s, cookies %v", name, resp.Status, resp.Cookies())
 		}
-		return time.Since(start), body
-	}
-	// Warm up, then compare a wrong password with an unknown name: same message, similar time.
-	time1("rita", "nope")
-	var known, unknown time.Duration
-	var bodyKnown, bodyUnknown string
-	for range 3 {
-		d, b := time1("rita", "wrong password!")
-		known += d
-		bodyKnown = b
-		d, b = time1("nobody-at-all", "wrong password!")
-		unknown += d
-		bodyUnknown = b
+		return body
 	}
 	msg := "The name or the password is wrong."
-	if !strings.Contains(bodyKnown, msg) || !strings.Contains(bodyUnknown, msg) {
+	if !strings.Contains(try("rita", "wrong password!"), msg) || !strings.Contains(try("nobody-at-all", "wrong password!"), msg) {
 		t.Errorf("want the same generic message for both")
-	}
-	if ratio := float64(known) / float64(unknown); ratio < 0.5 || ratio > 2 {
-		t.Errorf("wrong password took %v, unknown member %v: the difference tells which names exist", known, unknown)
 	}
 }
 

@@ -21,6 +21,8 @@ type letterData struct {
 	// What the member may do, by role; the registry decides again on each action.
 	CanDecide, CanRevise, CanExport, CanRelease, Signer bool
 	URL                                                 string // for the CLI commands shown
+	Dispatch                                            *dispatchData
+	Signing                                             *browserSigning // for the Sign button, when the member can sign
 }
 
 // versionDiff compares version N with the one before.
@@ -62,6 +64,14 @@ func (h *Handler) showLetter(w http.ResponseWriter, r *http.Request, status int,
 		CanExport:  draft && (m.HasRole(registry.RoleDrafter) || m.HasRole(registry.RoleReviewer) || m.HasRole(registry.RoleSigner)),
 		CanRelease: draft && m.HasRole(registry.RoleRelease),
 		Signer:     m.HasRole(registry.RoleSigner),
+	}
+	if d.Dispatch, err = h.letterDispatch(ctx, a, v, d.CanExport); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if d.Signing, err = h.signingFor(ctx, a, ref, draft && d.Signer); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	if len(v.Versions) > 0 {
 		d.Latest = v.Versions[len(v.Versions)-1]

@@ -16,12 +16,13 @@ func (h *Handler) signinForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
-	h.render(w, r, http.StatusOK, "signin", page{Title: "Sign in", Data: signinData{Next: safeNext(r.URL.Query().Get("next"))}})
+	h.render(w, r, http.StatusOK, "signin", page{Title: "Sign in", Data: signinData{Next: safeNext(r.URL.Query().Get("next")), OIDC: h.cfg.OIDC != nil}})
 }
 
 type signinData struct {
 	Name string
 	Next string
+	OIDC bool // offer the sign-in through the office's OpenID provider
 }
 
 // signin checks the credentials and starts a new session: any earlier session ID is dropped,
@@ -36,7 +37,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errBadRequest)
 		return
 	}
-	data := signinData{Name: strings.TrimSpace(r.PostForm.Get("name")), Next: safeNext(r.PostForm.Get("next"))}
+	data := signinData{Name: strings.TrimSpace(r.PostForm.Get("name")), Next: safeNext(r.PostForm.Get("next")), OIDC: h.cfg.OIDC != nil}
 	m, err := h.authenticate(r, data.Name)
 	if limited(w, err) {
 		return

@@ -20,6 +20,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/accesslog"
+	"github.com/chancery/chancery/internal/oidc"
 	"github.com/chancery/chancery/internal/ratelimit"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
@@ -61,6 +63,9 @@ type Config struct {
 	Authenticator Authenticator
 	// CodeLimiter limits wrong check codes per client; nil means no limit.
 	CodeLimiter *ratelimit.Limiter
+	// OIDC signs members in through the office's OpenID provider; nil when not configured.
+	// Local passwords keep working beside it.
+	OIDC *oidc.Provider
 }
 
 // Handler serves the pages.
@@ -85,8 +90,8 @@ func New(cfg Config) *Handler {
 		cfg.Authenticator = PasswordAuthenticator{Registry: cfg.Registry}
 	}
 	h := &Handler{cfg: cfg, pages: map[string]*template.Template{}, signins: newSigninLimits()}
-	for _, p := range []string{"landing", "log", "signin", "inbox", "letter", "verify", "result", "identified", "error", "search", "members"} {
-		h.pages[p] = template.Must(template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+p+".html"))
+	for _, p := range []string{"landing", "log", "signin", "inbox", "letter", "verify", "result", "identified", "error", "search", "members", "receipt", "recipients"} {
+		h.pages[p] = template.Must(template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/dispatch.html", "templates/"+p+".html"))
 	}
 	return h
 }
@@ -118,6 +123,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /letters/{ref}/reject", h.withSession(h.member(h.decide(true))))
 	mux.HandleFunc("POST /letters/{ref}/versions", h.withSession(h.member(h.revise)))
 	mux.HandleFunc("POST /letters/{ref}/export", h.withSession(h.member(h.exportDraft)))
+	mux.HandleFunc("GET /letters/{ref}/preview", h.withSession(h.member(h.preview)))
 	mux.HandleFunc("POST /letters/{ref}/versions/{n}/copy", h.withSession(h.member(h.exportVersion)))
 	mux.HandleFunc("POST /letters/{ref}/release", h.withSession(h.member(h.release)))
 	mux.HandleFunc("GET /letters/{ref}/file", h.withSession(h.member(h.heldFile(false))))
@@ -128,6 +134,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/members/{name}/disable", h.withSession(h.member(h.disableMember)))
 	mux.HandleFunc("POST /admin/members/{name}/enable", h.withSession(h.member(h.newMemberToken(true))))
 	mux.HandleFunc("POST /admin/members/{name}/token", h.withSession(h.member(h.newMemberToken(false))))
+	h.registerDispatch(mux)
+	h.registerSigning(mux)
+	h.registerOIDC(mux)
 }
 
 // page is what every template gets.
@@ -189,7 +198,7 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := statusOf(err)
 	if status == http.StatusInternalServerError {
-		h.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		h.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", accesslog.RedactPath(r.URL.Path), "err", err)
 	}
 	h.render(w, r, status, "error", page{Title: http.StatusText(status), Error: msg})
 }
@@ -219,6 +228,8 @@ func statusOf(err error) (int, string) {
 		return http.StatusConflict, err.Error()
 	case errors.Is(err, registry.ErrGone):
 		return http.StatusGone, "The content of this letter was erased at the office's request."
+	case errors.Is(err, registry.ErrNotCosigned):
+		return http.StatusServiceUnavailable, "This letter is recorded, but the independent witnesses of the office's log have not confirmed it yet, so its proof cannot be shown. Try again in a minute."
 	case errors.Is(err, registry.ErrInvalid), errors.Is(err, errBadRequest):
 		return http.StatusBadRequest, err.Error()
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

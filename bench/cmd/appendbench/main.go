@@ -100,7 +100,8 @@ func parseFlags() (config, error) {
 		writers string
 		poll    time.Duration
 	)
-	flag.StringVar(&impl, "impl", "all", "implementation: chancery, tessera-default, tessera-tuned or all")
+	flag.StringVar(&impl, "impl", "all", "implementation: chancery, chancery-postgres, chancery-postgres-3, tessera-default, tessera-tuned or all (the PostgreSQL ones with -postgres)")
+	flag.StringVar(&postgresURL, "postgres", "", "PostgreSQL cluster URL for the chancery-postgres cells, whose role may create databases")
 	flag.StringVar(&writers, "writers", "1,16,256", "comma-separated numbers of concurrent writers, one cell each")
 	flag.DurationVar(&cfg.duration, "duration", 10*time.Second, "how long each cell appends")
 	flag.Uint64Var(&cfg.minAppends, "min-appends", 0, "keep appending past -duration until at least this many appends are durable")
@@ -116,11 +117,16 @@ func parseFlags() (config, error) {
 
 	all := []implementation{
 		{name: "chancery", open: openChancery},
+		{name: "chancery-postgres", open: openChanceryPostgres(1)},
+		{name: "chancery-postgres-3", open: openChanceryPostgres(3)},
 		{name: "tessera-default", open: openTessera(tesseraDefault, poll)},
 		{name: "tessera-tuned", open: openTessera(tesseraTuned, poll)},
 	}
 	if impl == "all" {
 		cfg.impls = all
+		if postgresURL == "" {
+			cfg.impls = slices.DeleteFunc(slices.Clone(all), func(im implementation) bool { return strings.HasPrefix(im.name, "chancery-postgres") })
+		}
 	} else {
 		i := slices.IndexFunc(all, func(im implementation) bool { return im.name == impl })
 		if i < 0 {

@@ -1,0 +1,56 @@
+// Package dist holds what ships beside the binary: the systemd unit. Its test checks the
+// unit with systemd's own verifier.
+package dist
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The unit passes `systemd-analyze verify` without a warning (a misspelt key or a setting in
+// the wrong section is only a warning to systemd), and keeps its hardening.
+func TestSystemdUnit(t *testing.T) {
+	analyze, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		if os.Getenv("CHANCERY_REQUIRE_TOOLS") == "1" {
+			t.Fatalf("systemd-analyze (Debian package systemd) is required: %v", err)
+		}
+		t.Skip("no systemd-analyze: skipping the unit check")
+	}
+	unit, err := os.ReadFile("chancery.service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// verify insists that ExecStart's program exists and is executable: point it at this
+	// test's own binary, which does, and change nothing else.
+	const bin = "/usr/local/bin/chancery"
+	if !strings.Contains(string(unit), "ExecStart="+bin+" serve --data /var/lib/chancery") {
+		t.Fatalf("ExecStart does not run %s serve --data /var/lib/chancery", bin)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "chancery.service")
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(string(unit), bin, self)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(analyze, "verify", path).CombinedOutput()
+	if err != nil || len(out) != 0 {
+		t.Fatalf("systemd-analyze verify: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"DynamicUser=yes", "StateDirectory=chancery", "ProtectSystem=strict", "ProtectHome=yes",
+		"NoNewPrivileges=yes", "PrivateTmp=yes", "PrivateDevices=yes", "CapabilityBoundingSet=\n",
+		"MemoryDenyWriteExecute=yes", "SystemCallFilter=@system-service", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
+		"UMask=0077", "KillSignal=SIGTERM",
+	} {
+		if !strings.Contains(string(unit), want) {
+			t.Errorf("the unit lacks %q", strings.TrimSpace(want))
+		}
+	}
+}

@@ -1,0 +1,180 @@
+// Package accesslog gives each HTTP request an ID and logs one line per request with
+// log/slog, and redacts what must never reach a log: check codes.
+//
+// A check code is the capability printed on a released letter: whoever holds it sees the
+// letter's details and fetches the released file (/v/{ref}/{code}). Access logs are kept,
+// copied and shipped far more widely than the registry's database, so a path is logged with its
+// code replaced (RedactPath) and query strings are never logged (?code= and ?digest= are
+// capabilities too).
+package accesslog
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Header is the request and response header that carries the request ID.
+const Header = "X-Request-ID"
+
+type idKey struct{}
+
+// WithID returns ctx carrying the request ID.
+func WithID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, idKey{}, id)
+}
+
+// ID returns the request ID in ctx, or "".
+func ID(ctx context.Context) string {
+	id, _ := ctx.Value(idKey{}).(string)
+	return id
+}
+
+// RequestID returns the request's ID: the client's (or proxy's) X-Request-ID when it is sane,
+// 1 to 64 letters, digits, '-', '_', '.' or ':', so that it can be followed from a load balancer's
+// log into ours; otherwise a new random one.
+func RequestID(r *http.Request) string {
+	if in := r.Header.Get(Header); saneID(in) {
+		return in
+	}
+	return NewID()
+}
+
+func saneID(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9') && c != '-' && c != '_' && c != '.' && c != ':' {
+			return false
+		}
+	}
+	return true
+}
+
+// idEncoding is base32 in lower case, which reads better in logs than upper case.
+var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// NewID returns a new random request ID of 16 characters (80 bits).
+func NewID() string {
+	var b [10]byte
+	rand.Read(b[:])
+	return idEncoding.EncodeToString(b[:])
+}
+
+// Redacted replaces a secret in a logged path.
+const Redacted = "REDACTED"
+
+// RedactPath returns p with the check code of a /v/{ref}/{code}... path replaced by
+// REDACTED, and every further segment that is not a known suffix ("file", "seal") too, so that
+// a code typed into the wrong place does not leak either. Long paths are cut to 256 bytes.
+func RedactPath(p string) string {
+	if rest, ok := strings.CutPrefix(p, "/v/"); ok {
+		segs := strings.Split(rest, "/")
+		for i := 1; i < len(segs); i++ {
+			known := i > 1 && (segs[i] == "file" || segs[i] == "seal")
+			if segs[i] != "" && !known {
+				segs[i] = Redacted
+			}
+		}
+		p = "/v/" + strings.Join(segs, "/")
+	}
+	// Receipt links are capabilities too (internal/registry/dispatch.go).
+	if strings.HasPrefix(p, "/receipt/") {
+		p = "/receipt/" + Redacted
+	}
+	if len(p) > 256 {
+		p = p[:256] + "…"
+	}
+	return p
+}
+
+// Recorder is a ResponseWriter that remembers the status and counts the body's bytes.
+type Recorder struct {
+	http.ResponseWriter
+	Status int
+	Bytes  int64
+}
+
+// WriteHeader records the status.
+func (w *Recorder) WriteHeader(code int) {
+	if w.Status == 0 {
+		w.Status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Write counts the bytes written.
+func (w *Recorder) Write(b []byte) (int, error) {
+	if w.Status == 0 {
+		w.Status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.Bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer (Flush, deadlines).
+func (w *Recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Code is the status sent, 200 when the handler wrote nothing.
+func (w *Recorder) Code() int {
+	if w.Status == 0 {
+		return http.StatusOK
+	}
+	return w.Status
+}
+
+// Log writes the access log line of a served request: method, route pattern, redacted path,
+// status, body bytes, duration and request ID. It never logs the query string, headers,
+// or the client's address.
+func Log(ctx context.Context, l *slog.Logger, r *http.Request, route string, w *Recorder, d time.Duration) {
+	l.LogAttrs(ctx, slog.LevelInfo, "request",
+		slog.String("method", r.Method),
+		slog.String("route", route),
+		slog.String("path", RedactPath(r.URL.Path)),
+		slog.Int("status", w.Code()),
+		slog.Int64("bytes", w.Bytes),
+		slog.Float64("duration_ms", float64(d.Microseconds())/1000),
+	)
+}
+
+// Handler wraps a slog.Handler so that every record logged with a request's context carries
+// its request_id: an error logged deep in a handler can be matched to its access log line.
+func Handler(h slog.Handler) slog.Handler { return &idHandler{h} }
+
+type idHandler struct{ slog.Handler }
+
+func (h *idHandler) Handle(ctx context.Context, r slog.Record) error {
+	if id := ID(ctx); id != "" {
+		r.AddAttrs(slog.String("request_id", id))
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h *idHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return &idHandler{h.Handler.WithAttrs(as)}
+}
+
+func (h *idHandler) WithGroup(name string) slog.Handler {
+	return &idHandler{h.Handler.WithGroup(name)}
+}
+
+// NewLogger returns the server's logger writing to w in format "text" (key=value lines) or
+// "json" (one JSON object per line), with request IDs added.
+func NewLogger(w io.Writer, format string) (*slog.Logger, error) {
+	switch format {
+	case "", "text":
+		return slog.New(Handler(slog.NewTextHandler(w, nil))), nil
+	case "json":
+		return slog.New(Handler(slog.NewJSONHandler(w, nil))), nil
+	}
+	return nil, fmt.Errorf("unknown log format %q: want text or json", format)
+}

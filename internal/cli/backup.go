@@ -1,0 +1,683 @@
+package cli
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/chancery/chancery/internal/datadir"
+	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/translog"
+	"github.com/spf13/cobra"
+)
+
+// A backup is a tar file: first the manifest (backupManifest, as JSON), then every file of the
+// data directory that a restore needs, the database being a consistent snapshot of it.
+const (
+	backupFormat       = "chancery-backup/1"
+	backupManifestName = "chancery-backup.json"
+	// maxManifest bounds the manifest a restore reads into memory.
+	maxManifest = 1 << 20
+)
+
+// backupManifest describes a backup: when it was taken, the log it holds (checked again by
+// restore against the recomputed log), and each file with its SHA-256.
+type backupManifest struct {
+	Format     string       `json:"format"`
+	Created    time.Time    `json:"created"`
+	Office     string       `json:"office"`
+	Origin     string       `json:"origin"`
+	LogSize    int64        `json:"log_size"`
+	LogRoot    string       `json:"log_root"`
+	Checkpoint string       `json:"checkpoint"`
+	Files      []backupFile `json:"files"`
+}
+
+type backupFile struct {
+	Name   string `json:"name"`
+	Size   int64  `json:"size"`
+	Mode   uint32 `json:"mode"`
+	SHA256 string `json:"sha256"`
+}
+
+// notBackedUp are the data directory's entries a backup leaves out: the live database (the
+// snapshot stands for it), the server's lock, and the published checkpoint record, which
+// describes the directory a server ran in, not the backup (restore writes a new one).
+func notBackedUp(name string) bool {
+	switch {
+	case name == store.SQLiteFile, strings.HasPrefix(name, store.SQLiteFile+"-"),
+		name == "serve.lock", strings.HasPrefix(name, datadir.PublishedFile),
+		strings.HasPrefix(name, ".restore-"), strings.HasSuffix(name, ".tmp"):
+		return true
+	}
+	return false
+}
+
+// backupResult is what 'chancery backup --json' prints.
+type backupResult struct {
+	Out     string `json:"out"`
+	Origin  string `json:"origin"`
+	LogSize int64  `json:"log_size"`
+	LogRoot string `json:"log_root"`
+	Bytes   int64  `json:"bytes"`
+}
+
+func newBackup(g *globals) *cobra.Command {
+	var out string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "backup --out FILE",
+		Short: "Take a consistent online backup of the data directory (SQLite)",
+		Long: `Backup writes a consistent copy of the office to FILE while the server keeps running:
+the SQLite database as of one commit (SQLite's VACUUM INTO, which never blocks the server),
+and the data directory's settings, keys and certificates. Before it reports success it
+verifies the copied log as 'chancery log verify' does (tree recomputed, checkpoint signature).
+
+The backup holds the log's and the office's signing keys as they are on disk (unencrypted,
+mode 0600): without them a restored office could not extend its own log. Keep backups as
+you keep the data directory, or encrypt them (for example with age) before they leave the
+machine. FILE is created with mode 0600 and is never overwritten.
+
+FILE is a tar file: chancery-backup.json (what it holds, with each file's SHA-256), then the
+files. Restore it with 'chancery restore'. For PostgreSQL, use pg_dump or pg_basebackup
+(docs/operations.md).`,
+		Example: `  chancery backup --data /var/lib/chancery --out /backup/chancery-$(date +%F).tar
+  chancery backup --out office.tar --json`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if out == "" {
+				return withHint(errors.New("backup: --out is required"), "pass --out FILE")
+			}
+			d, err := openDir(g.data)
+			if err != nil {
+				return err
+			}
+			res, err := backup(context.WithoutCancel(c.Context()), d, out)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), res)
+			}
+			fmt.Fprintf(c.OutOrStdout(), "backed up %s to %s: log %s, %d entries, root %s (verified), %d bytes\n",
+				d.Path, res.Out, res.Origin, res.LogSize, res.LogRoot, res.Bytes)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&out, "out", "", "the backup file to create")
+	addJSONFlag(c, &asJSON)
+	return c
+}
+
+func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, error) {
+	if _, err := os.Lstat(out); err == nil {
+		return nil, withHint(fmt.Errorf("backup: %s exists", out), "backups are never overwritten: pass a new --out file")
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(out), ".chancery-backup-")
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	if err := store.BackupSQLite(ctx, d.Path, filepath.Join(tmp, store.SQLiteFile)); err != nil {
+		return nil, withHint(err, "is %s a data directory with a SQLite store? For PostgreSQL use pg_dump (docs/operations.md)", d.Path)
+	}
+	rep, err := verifyStored(ctx, tmp, d)
+	if err != nil {
+		return nil, fmt.Errorf("backup: the copy of the log does not verify: %w", err)
+	}
+	m := backupManifest{Format: backupFormat, Created: time.Now().UTC().Truncate(time.Second), Office: d.Settings.Office,
+		Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Checkpoint: string(rep.checkpoint)}
+	type source struct{ name, path string }
+	srcs := []source{{store.SQLiteFile, filepath.Join(tmp, store.SQLiteFile)}}
+	err = filepath.WalkDir(d.Path, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(d.Path, p)
+		rel = filepath.ToSlash(rel)
+		if rel == "." {
+			return nil
+		}
+		if notBackedUp(rel) {
+			if e.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if e.Type().IsRegular() {
+			srcs = append(srcs, source{rel, p})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	for _, s := range srcs {
+		f, err := fileEntry(s.name, s.path)
+		if err != nil {
+			return nil, fmt.Errorf("backup: %w", err)
+		}
+		m.Files = append(m.Files, f)
+	}
+	js, _ := json.MarshalIndent(m, "", "  ")
+	// Write beside the destination, then link it into place: a failed backup leaves no
+	// partial file under the name, and an existing file is never replaced.
+	part := filepath.Join(tmp, "backup.tar")
+	f, err := os.OpenFile(part, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	defer f.Close()
+	tw := tar.NewWriter(f)
+	if err := tarAdd(tw, backupManifestName, 0o600, int64(len(js)), bytes.NewReader(js)); err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	for i, s := range srcs {
+		r, err := os.Open(s.path)
+		if err != nil {
+			return nil, fmt.Errorf("backup: %w", err)
+		}
+		err = tarAdd(tw, s.name, fs.FileMode(m.Files[i].Mode), m.Files[i].Size, r)
+		r.Close()
+		if err != nil {
+			return nil, fmt.Errorf("backup: %s: %w", s.name, err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	if err := os.Link(part, out); err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	return &backupResult{Out: out, Origin: m.Origin, LogSize: m.LogSize, LogRoot: m.LogRoot, Bytes: fi.Size()}, nil
+}
+
+// fileEntry describes the file at p, to be stored under name.
+func fileEntry(name, p string) (backupFile, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return backupFile{}, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return backupFile{}, err
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return backupFile{}, err
+	}
+	if n != fi.Size() {
+		return backupFile{}, fmt.Errorf("%s changed while it was read", p)
+	}
+	return backupFile{Name: name, Size: n, Mode: uint32(fi.Mode().Perm()), SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// tarAdd writes one regular file of exactly size bytes from r.
+func tarAdd(tw *tar.Writer, name string, mode fs.FileMode, size int64, r io.Reader) error {
+	hdr := &tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: int64(mode.Perm()), Size: size, ModTime: time.Now().UTC().Truncate(time.Second), Format: tar.FormatPAX}
+	if err := tw.WriteHeader(hdr); err != nil {
+		return err
+	}
+	n, err := io.Copy(tw, io.LimitReader(r, size))
+	if err == nil && n != size {
+		err = fmt.Errorf("%s: wrote %d of %d bytes: it changed while it was read", name, n, size)
+	}
+	return err
+}
+
+// verifiedLog is the result of verifying a stored log, with its signed checkpoint.
+type verifiedLog struct {
+	*translog.VerifyReport
+	checkpoint []byte
+}
+
+// verifyStored opens the SQLite store in dir and verifies its whole log with d's log key, as
+// 'chancery log verify' does: the tree recomputed from every entry, each tile and the
+// checkpoint's signature checked, each entry decoded.
+func verifyStored(ctx context.Context, dir string, d *datadir.Dir) (*verifiedLog, error) {
+	db, err := store.OpenSQLite(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	check := func(_ int64, e []byte) error {
+		_, err := entry.Decode(e)
+		return err
+	}
+	rep, err := translog.Verify(ctx, db, d.Verifier(), nil, check, nil)
+	if err != nil {
+		return nil, err
+	}
+	var cp []byte
+	err = db.View(ctx, func(tx *store.Tx) error {
+		h, err := tx.LogHead(ctx)
+		cp = h.Checkpoint
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &verifiedLog{VerifyReport: rep, checkpoint: cp}, db.Close()
+}
+
+// restoreResult is what 'chancery restore --json' prints.
+type restoreResult struct {
+	Data    string    `json:"data"`
+	Origin  string    `json:"origin"`
+	LogSize int64     `json:"log_size"`
+	LogRoot string    `json:"log_root"`
+	Taken   time.Time `json:"backup_created"`
+	// InPlace says the database was restored into an existing data directory, whose settings,
+	// keys and published checkpoint record were kept.
+	InPlace bool `json:"in_place"`
+}
+
+func newRestore(g *globals) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "restore FILE --data DIR",
+		Short: "Restore a backup into a data directory and verify its log",
+		Long: `Restore unpacks a backup made by 'chancery backup' into DIR, checks every file against
+the backup's manifest, and verifies the restored log (tree recomputed from every entry, each
+tile, the checkpoint's signature) before it reports success. Nothing is left in DIR when a
+check fails.
+
+DIR must be empty (or not exist), or be this office's data directory without its database
+(for example after moving a damaged chancery.db aside): then its settings and keys must be
+the backup's, and its record of the last published checkpoint (published.checkpoint) is
+kept. If the restored log is shorter than that record, or inconsistent with it, restore
+says so and exits with status 1: 'chancery serve' will refuse to start until an operator
+restores a newer backup or runs 'chancery log accept-restore'.
+
+Exit status: 0 restored and verified; 1 restored, but the log is older than the one already
+published; 2 the restore could not be done.`,
+		Example: `  chancery restore /backup/chancery-2026-11-30.tar --data /var/lib/chancery
+  chancery restore office.tar --data ./restored --json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			res, err := restore(context.WithoutCancel(c.Context()), args[0], g.data)
+			if err != nil && res == nil {
+				return err
+			}
+			if asJSON {
+				if werr := writeJSON(c.OutOrStdout(), res); werr != nil {
+					return werr
+				}
+			} else {
+				fmt.Fprintf(c.OutOrStdout(), "restored %s into %s: log %s, %d entries, root %s (verified)\n",
+					args[0], res.Data, res.Origin, res.LogSize, res.LogRoot)
+			}
+			return err
+		},
+	}
+	addJSONFlag(c, &asJSON)
+	return c
+}
+
+// restore restores the backup file into dir. It returns a result with an error when the
+// restore is done but the log does not extend the directory's published checkpoint.
+func restore(ctx context.Context, file, dir string) (*restoreResult, error) {
+	inPlace, err := restoreTarget(dir)
+	if err != nil {
+		return nil, err
+	}
+	var target *datadir.Dir
+	if inPlace {
+		if target, err = openDir(dir); err != nil {
+			return nil, err
+		}
+		unlock, err := target.Lock()
+		if err != nil {
+			return nil, withHint(err, "stop the server on %s first", dir)
+		}
+		defer unlock()
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	stage, err := os.MkdirTemp(dir, ".restore-")
+	if err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	defer os.RemoveAll(stage)
+	m, err := unpackBackup(file, stage)
+	if err != nil {
+		return nil, err
+	}
+	staged, err := datadir.Open(stage)
+	if err != nil {
+		return nil, fmt.Errorf("restore: the backup's data directory: %w", err)
+	}
+	if inPlace {
+		for _, f := range m.Files {
+			if f.Name == store.SQLiteFile {
+				continue
+			}
+			if err := sameFile(filepath.Join(stage, filepath.FromSlash(f.Name)), filepath.Join(dir, filepath.FromSlash(f.Name))); err != nil {
+				return nil, withHint(fmt.Errorf("restore: %s: %w", f.Name, err),
+					"restore in place needs the backup of this office's own data directory; restore into an empty directory instead")
+			}
+		}
+	}
+	rep, err := verifyStored(ctx, stage, staged)
+	if errors.Is(err, translog.ErrUnsound) {
+		return nil, &failed{fmt.Errorf("restore: the backup's log does not verify: %w", err)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("restore: verify the backup's log: %w", err)
+	}
+	if rep.Size != m.LogSize || rep.Root.String() != m.LogRoot {
+		return nil, &failed{fmt.Errorf("restore: the backup's manifest says %d entries with root %s, its log has %d with root %s", m.LogSize, m.LogRoot, rep.Size, rep.Root)}
+	}
+	// Move the files into place, the settings last: their presence marks a complete data
+	// directory. In place, only what the directory lacks (its database) is moved.
+	var names []string
+	for _, f := range m.Files {
+		if f.Name != "chancery.json" {
+			names = append(names, f.Name)
+		}
+	}
+	names = append(names, "chancery.json")
+	// A write-ahead log left by the verification goes with its database.
+	if _, err := os.Stat(filepath.Join(stage, store.SQLiteFile+"-wal")); err == nil {
+		names = append([]string{store.SQLiteFile + "-wal"}, names...)
+	}
+	for _, n := range names {
+		dst := filepath.Join(dir, filepath.FromSlash(n))
+		if _, err := os.Lstat(dst); err == nil {
+			continue // in place: the same file, checked above
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+			return nil, fmt.Errorf("restore: %w", err)
+		}
+		if err := os.Rename(filepath.Join(stage, filepath.FromSlash(n)), dst); err != nil {
+			return nil, fmt.Errorf("restore: %w", err)
+		}
+	}
+	if err := syncDir(dir); err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	d, err := datadir.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	res := &restoreResult{Data: dir, Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Taken: m.Created, InPlace: inPlace}
+	db, err := store.OpenSQLite(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if err := checkPublished(ctx, d, db); err != nil {
+		var h *hinted
+		if errors.As(err, &h) {
+			return res, &failed{&hinted{err: fmt.Errorf("restored, but %w", h.err), hint: h.hint}}
+		}
+		return nil, err
+	}
+	if err := d.SetPublished(rep.checkpoint); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// restoreTarget checks that dir may receive a restore: it is empty or absent (false), or an
+// initialized data directory without a database (true).
+func restoreTarget(dir string) (inPlace bool, err error) {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("restore: %w", err)
+	}
+	if len(ents) == 0 {
+		return false, nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, store.SQLiteFile)); err == nil {
+		return false, withHint(fmt.Errorf("restore: %s already holds a database", dir),
+			"restore into an empty directory, or stop the server and move %s aside first", filepath.Join(dir, store.SQLiteFile))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "chancery.json")); err != nil {
+		return false, withHint(fmt.Errorf("restore: %s is neither empty nor a data directory", dir), "pass an empty or new --data directory")
+	}
+	return true, nil
+}
+
+// unpackBackup reads the backup file into the directory stage, checking each file against
+// the manifest: its name (a plain relative path), size and SHA-256, and that every listed
+// file is present exactly once.
+func unpackBackup(file, stage string) (*backupManifest, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	defer f.Close()
+	bad := func(format string, args ...any) error {
+		return withHint(fmt.Errorf("restore: %s is not a sound Chancery backup: %s", file, fmt.Sprintf(format, args...)),
+			"is it a file made by 'chancery backup', copied whole?")
+	}
+	tr := tar.NewReader(f)
+	hdr, err := tr.Next()
+	if err != nil || hdr.Name != backupManifestName || hdr.Size > maxManifest {
+		return nil, bad("it does not start with %s", backupManifestName)
+	}
+	var m backupManifest
+	dec := json.NewDecoder(io.LimitReader(tr, maxManifest))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return nil, bad("manifest: %v", err)
+	}
+	if m.Format != backupFormat {
+		return nil, bad("format %q, want %q", m.Format, backupFormat)
+	}
+	want := map[string]backupFile{}
+	for _, bf := range m.Files {
+		if !backupName(bf.Name) {
+			return nil, bad("file name %q", bf.Name)
+		}
+		if _, dup := want[bf.Name]; dup {
+			return nil, bad("file %s listed twice", bf.Name)
+		}
+		want[bf.Name] = bf
+	}
+	if _, ok := want[store.SQLiteFile]; !ok {
+		return nil, bad("no database")
+	}
+	if _, ok := want["chancery.json"]; !ok {
+		return nil, bad("no settings")
+	}
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, bad("%v", err)
+		}
+		bf, ok := want[hdr.Name]
+		if !ok || hdr.Typeflag != tar.TypeReg || hdr.Size != bf.Size {
+			return nil, bad("unexpected entry %q", hdr.Name)
+		}
+		delete(want, hdr.Name)
+		dst := filepath.Join(stage, filepath.FromSlash(bf.Name))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+			return nil, fmt.Errorf("restore: %w", err)
+		}
+		out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fs.FileMode(bf.Mode).Perm()&0o644)
+		if err != nil {
+			return nil, fmt.Errorf("restore: %w", err)
+		}
+		h := sha256.New()
+		n, err := io.Copy(io.MultiWriter(out, h), tr)
+		if err == nil {
+			err = out.Sync()
+		}
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return nil, fmt.Errorf("restore: %s: %w", bf.Name, err)
+		}
+		if n != bf.Size || hex.EncodeToString(h.Sum(nil)) != bf.SHA256 {
+			return nil, bad("%s does not match its SHA-256 in the manifest", bf.Name)
+		}
+	}
+	if len(want) != 0 {
+		return nil, bad("%d of its files are missing", len(want))
+	}
+	return &m, nil
+}
+
+// backupName reports whether name is a plain relative path inside the data directory.
+func backupName(name string) bool {
+	if name == "" || name == backupManifestName || strings.HasPrefix(name, "/") || strings.Contains(name, "\\") || path.Clean(name) != name || name == "." || strings.HasPrefix(name, "../") || name == ".." {
+		return false
+	}
+	return name == store.SQLiteFile || !notBackedUp(name)
+}
+
+// sameFile reports, as an error, how the file at b differs from a's content.
+func sameFile(a, b string) error {
+	x, err := os.ReadFile(a)
+	if err != nil {
+		return err
+	}
+	y, err := os.ReadFile(b)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // the directory lacks it: restored from the backup
+	}
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(x, y) {
+		return errors.New("differs from the data directory's")
+	}
+	return nil
+}
+
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+// acceptResult is what 'chancery log accept-restore --json' prints.
+type acceptResult struct {
+	Accepted bool  `json:"accepted"`
+	Size     int64 `json:"size"`
+	// Published is the size of the superseded record, and SupersededFile where it was kept.
+	Published      int64  `json:"published,omitempty"`
+	SupersededFile string `json:"superseded_file,omitempty"`
+}
+
+func newLogAcceptRestore(g *globals) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "accept-restore",
+		Short: "Accept serving a log shorter than, or inconsistent with, the one already published",
+		Long: `Accept-restore is an operator's decision after a restore: 'chancery serve' refuses to start
+when the database's log is shorter than the checkpoint this data directory last published
+(published.checkpoint), or inconsistent with it, because serving it would show verifiers
+and witnesses a log that contradicts checkpoints and seals they already hold.
+
+Run it only when no newer backup exists. It keeps the old record as
+published.checkpoint.superseded-TIME (evidence of what was published), records the
+database's current checkpoint as the published one, and says how many published entries
+were lost. Seals and checkpoints handed out for the lost entries no longer verify against
+the log; witnesses will refuse the next checkpoints as a fork until they are told. Tell
+them, and the letters' holders, before serving again.
+
+With a log that already extends the record, it does nothing. With several servers on one
+PostgreSQL database, each has its own record: run it on each server's data directory, with
+the servers stopped.`,
+		Example: `  chancery log accept-restore --data /var/lib/chancery`,
+		Args:    cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			d, err := openDir(g.data)
+			if err != nil {
+				return err
+			}
+			if database(c) == "" {
+				unlock, err := d.Lock()
+				if err != nil {
+					return withHint(err, "stop the server first")
+				}
+				defer unlock()
+			}
+			ctx := c.Context()
+			db, err := openStore(ctx, c, d)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			var head store.LogHead
+			err = db.View(ctx, func(tx *store.Tx) error {
+				head, err = tx.LogHead(ctx)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			res := acceptResult{Size: head.Size}
+			w := c.OutOrStdout()
+			var rb *translog.RollbackError
+			switch err := checkPublished(ctx, d, db); {
+			case err == nil:
+				if err := d.SetPublished(head.Checkpoint); err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(w, res)
+				}
+				fmt.Fprintf(w, "the log (%d entries) extends the published checkpoint: nothing to accept\n", head.Size)
+				return nil
+			case !errors.As(err, &rb):
+				return err
+			}
+			aside, err := d.SupersedePublished(time.Now())
+			if err != nil {
+				return err
+			}
+			if err := d.SetPublished(head.Checkpoint); err != nil {
+				return err
+			}
+			res.Accepted, res.Published, res.SupersededFile = true, rb.Published, aside
+			if asJSON {
+				return writeJSON(w, res)
+			}
+			if rb.Forked {
+				fmt.Fprintf(w, "accepted: the log of %d entries replaces the published one of %d, which it contradicts\n", head.Size, rb.Published)
+			} else {
+				fmt.Fprintf(w, "accepted: the log has %d entries; the published entries %d to %d are lost\n", head.Size, head.Size, rb.Published-1)
+			}
+			fmt.Fprintf(w, "the old record is kept in %s; tell the witnesses and monitors before serving\n", aside)
+			return nil
+		},
+	}
+	addJSONFlag(c, &asJSON)
+	return c
+}

@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"os"
+
+	"github.com/chancery/chancery/internal/datadir"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// addDatabaseFlag adds --database (env CHANCERY_DATABASE) to flags of a command that opens
+// the office's store.
+func addDatabaseFlag(flags *pflag.FlagSet) {
+	flags.String("database", os.Getenv("CHANCERY_DATABASE"),
+		"the office's PostgreSQL database, postgres://USER:PASSWORD@HOST:PORT/DB (env CHANCERY_DATABASE); default SQLite in the data directory")
+}
+
+// database returns the command's --database value, its own or inherited from its parent.
+func database(c *cobra.Command) string {
+	if f := c.Flag("database"); f != nil {
+		return f.Value.String()
+	}
+	return ""
+}
+
+// openStore opens the store of the office in d that c's --database names.
+func openStore(ctx context.Context, c *cobra.Command, d *datadir.Dir) (*store.DB, error) {
+	db, err := store.Open(ctx, database(c), d.Path)
+	return db, storeHint(err, d.Path)
+}
+
+// storeHint adds what to do to store.Open's refusals.
+func storeHint(err error, dir string) error {
+	switch {
+	case errors.Is(err, store.ErrNoSQLite):
+		return withHint(err, "pass --database (or set CHANCERY_DATABASE) with the office's postgres:// URL, or --data with the directory 'chancery init' created")
+	case errors.Is(err, store.ErrHasSQLite):
+		return withHint(err, "drop --database to use the SQLite office in %s; to move it to PostgreSQL, run 'chancery store migrate --to URL' and serve from a copy of the data directory without %s", dir, store.SQLiteFile)
+	}
+	return err
+}

@@ -1,0 +1,204 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/dispatch"
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/spf13/cobra"
+)
+
+func newDispatch(rm *remote) *cobra.Command {
+	var recipients []string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "dispatch REF --recipient NAME [--recipient NAME...]",
+		Short: "Mail a released letter to recipients of the directory, with its seal and a receipt link (release officer)",
+		Long: `Dispatch queues the released letter REF for each named recipient, at each of their addresses
+(see 'chancery recipient add'). The server's outbox delivers it through its SMTP server
+(serve --smtp), with the released file and its seal attached, the verify URL, and a
+single-use link with which the recipient acknowledges receipt. Delivery is retried with
+backoff; 'chancery dispatch status REF' shows where each message stands.
+
+Only a released letter in force leaves by dispatch: a draft, an unapproved letter or a
+withdrawn letter is refused and nothing is queued. A draft leaves only as a marked
+coordination copy ('chancery draft send'). If the letter is later retracted or superseded,
+everyone it was sent to gets a notice with the signed reason.`,
+		Example: `  chancery dispatch TFN-2026-000042 --recipient ministry
+  chancery dispatch TFN-2026-000042 --recipient ministry --recipient liaison --json`,
+		Args: cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			out, err := cl.Dispatch(ctx(c), args[0], recipients)
+			if err != nil {
+				return dispatchErr(err)
+			}
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), nonNil(out))
+			}
+			for _, d := range out {
+				fmt.Fprintf(c.OutOrStdout(), "%s to %s <%s>: %s\n", args[0], printable(d.Recipient), printable(d.Email), d.Status)
+			}
+			fmt.Fprintf(c.OutOrStdout(), "follow it with: chancery dispatch status %s\n", args[0])
+			return nil
+		}),
+	}
+	c.Flags().StringArrayVar(&recipients, "recipient", nil, "recipient's name in the directory (repeatable)")
+	c.MarkFlagRequired("recipient")
+	addJSONFlag(c, &asJSON)
+	c.AddCommand(newDispatchStatus(rm))
+	return c
+}
+
+func newDispatchStatus(rm *remote) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "status REF [--json]",
+		Short: "Show every message about a letter: recipient, address, kind, status, attempts, receipt",
+		Long: `Status lists the messages about REF, one per recipient address and kind: the letter
+(letter), coordination copies of its drafts (draft-copy) and retraction or supersession
+notices (notice). Status is queued, sent, deferred (the SMTP server's last reply says why;
+it is tried again later) or failed (after the last attempt, with the server's reply).
+received_at is when the recipient acknowledged receipt, null until then.`,
+		Example: `  chancery dispatch status TFN-2026-000042
+  chancery dispatch status TFN-2026-000042 --json | jq '.[] | select(.status == "failed")'`,
+		Args: cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			out, err := cl.Dispatches(ctx(c), args[0])
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), nonNil(out))
+			}
+			printDispatches(c.OutOrStdout(), out)
+			return nil
+		}),
+	}
+	addJSONFlag(c, &asJSON)
+	return c
+}
+
+func printDispatches(w io.Writer, out []registry.DispatchView) {
+	if len(out) == 0 {
+		fmt.Fprintln(w, "nothing was sent about this letter")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "recipient\temail\tkind\tstatus\tattempts\treceived\treply")
+	for _, d := range out {
+		received := "-"
+		if d.ReceivedAt != nil {
+			received = d.ReceivedAt.Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", printable(d.Recipient), printable(d.Email), d.Kind, d.Status, d.Attempts, received, printable(d.Reply))
+	}
+	tw.Flush()
+}
+
+func newDraftSend(rm *remote) *cobra.Command {
+	var recipient string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "send REF --recipient NAME",
+		Short: "Mail the latest version as a recorded coordination copy, marked for the recipient",
+		Long: `Send makes the coordination copy of REF's latest version that 'chancery draft export' makes,
+marked for the recipient, records it like any draft export, and mails it to each of the
+recipient's addresses through the server's outbox. The copy verifies as a draft, never as
+the letter. It is refused once the letter is released: dispatch the released letter.`,
+		Example: `  chancery draft send TFN-2026-000042 --recipient liaison`,
+		Args:    cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			out, err := cl.SendDraft(ctx(c), args[0], recipient)
+			if err != nil {
+				return dispatchErr(err)
+			}
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), nonNil(out))
+			}
+			for _, d := range out {
+				fmt.Fprintf(c.OutOrStdout(), "draft copy of %s version %d to %s <%s>: %s\n", args[0], d.Version, printable(d.Recipient), printable(d.Email), d.Status)
+			}
+			return nil
+		}),
+	}
+	c.Flags().StringVar(&recipient, "recipient", "", "recipient's name in the directory")
+	c.MarkFlagRequired("recipient")
+	addJSONFlag(c, &asJSON)
+	return c
+}
+
+// dispatchErr adds hints to refused dispatches.
+func dispatchErr(err error) error {
+	var ae *client.APIError
+	if !errors.As(err, &ae) {
+		return err
+	}
+	switch {
+	case strings.Contains(ae.Message, registry.ErrNoMail.Error()):
+		return withHint(err, "the server sends mail only when it runs with --smtp URL and --mail-from ADDR (or CHANCERY_SMTP_URL and CHANCERY_MAIL_FROM); nothing was queued")
+	case ae.Status == 404 && strings.Contains(ae.Message, "recipient"):
+		return withHint(err, "see the directory with 'chancery recipient list'; an admin adds recipients with 'chancery recipient add'")
+	case ae.Status == 409 && strings.Contains(ae.Message, "not released"):
+		return withHint(err, "nothing was queued; see what the release still needs with 'chancery letter show REF'")
+	case ae.Status == 409:
+		return withHint(err, "nothing was queued; see what was sent with 'chancery dispatch status REF'")
+	}
+	return err
+}
+
+// dispatchOpts are serve's mail and webhook settings.
+type dispatchOpts struct {
+	smtp, from          string
+	allowPrivate        bool
+	attempts            int
+	backoff, maxBackoff time.Duration
+	connections         int
+}
+
+func addDispatchFlags(c *cobra.Command, o *dispatchOpts) {
+	c.Flags().StringVar(&o.smtp, "smtp", os.Getenv("CHANCERY_SMTP_URL"), "SMTP server letters are dispatched through: smtp://host:port or smtps://user:pass@host (env CHANCERY_SMTP_URL); without it, dispatch is refused")
+	c.Flags().StringVar(&o.from, "mail-from", os.Getenv("CHANCERY_MAIL_FROM"), "sender address of dispatched mail (env CHANCERY_MAIL_FROM)")
+	c.Flags().BoolVar(&o.allowPrivate, "webhook-allow-private", false, "let webhook endpoints be on loopback, link-local and private addresses (refused by default: SSRF)")
+	c.Flags().IntVar(&o.attempts, "dispatch-attempts", dispatch.DefaultMaxAttempts, "attempts at a message or webhook before it is marked failed")
+	c.Flags().DurationVar(&o.backoff, "dispatch-backoff", dispatch.DefaultBackoff, "wait after a first failed attempt; it doubles at each attempt")
+	c.Flags().DurationVar(&o.maxBackoff, "dispatch-max-backoff", dispatch.DefaultMaxBackoff, "longest wait between attempts")
+	c.Flags().IntVar(&o.connections, "smtp-connections", dispatch.DefaultConnections, "SMTP connections that deliver at once")
+}
+
+// start runs the outbox's delivery worker (mail and webhooks); the returned function stops it
+// and waits for it. Without --smtp nothing runs, and the registry refuses dispatch.
+func (o dispatchOpts) start(ctx context.Context, reg *registry.Registry, logger *slog.Logger) (func(), error) {
+	if o.smtp == "" {
+		reg.SetDispatch(registry.DispatchSettings{AllowPrivateWebhooks: o.allowPrivate})
+		return func() {}, nil
+	}
+	sm, err := dispatch.ParseSMTP(o.smtp)
+	if err != nil {
+		return nil, withHint(err, "e.g. --smtp smtp://127.0.0.1:1025 or --smtp smtps://user:pass@mail.example")
+	}
+	if o.from == "" {
+		return nil, withHint(errors.New("--smtp needs --mail-from"), "pass --mail-from registry@office.example (or CHANCERY_MAIL_FROM)")
+	}
+	d, err := dispatch.New(dispatch.Config{Registry: reg, SMTP: sm, From: o.from, MaxAttempts: o.attempts, Backoff: o.backoff,
+		MaxBackoff: o.maxBackoff, Connections: o.connections, AllowPrivateWebhooks: o.allowPrivate, Logger: logger})
+	if err != nil {
+		return nil, withHint(err, "pass --mail-from registry@office.example (or CHANCERY_MAIL_FROM)")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		d.Run(ctx)
+	}()
+	logger.Info("dispatch: delivering mail", "smtp", sm.String(), "from", o.from)
+	return func() { cancel(); <-done }, nil
+}

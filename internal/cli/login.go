@@ -1,0 +1,274 @@
+package cli
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/chancery/chancery/internal/oidc"
+	"github.com/chancery/chancery/internal/registry"
+	gooidc "github.com/coreos/go-oidc/v3/oidc"
+	"github.com/spf13/cobra"
+	"golang.org/x/oauth2"
+)
+
+// oidcOpts are serve's flags for the sign-in through the office's OpenID provider.
+type oidcOpts struct {
+	issuer, clientID, cliClientID, secretFile, rolesClaim, roleMap, nameClaim, scopes string
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func addOIDCFlags(c *cobra.Command, o *oidcOpts) {
+	f := c.Flags()
+	f.StringVar(&o.issuer, "oidc-issuer", os.Getenv("CHANCERY_OIDC_ISSUER"), "issuer URL of the office's OpenID provider; enables 'Sign in with your organisation account' (env CHANCERY_OIDC_ISSUER)")
+	f.StringVar(&o.clientID, "oidc-client-id", os.Getenv("CHANCERY_OIDC_CLIENT_ID"), "Chancery's client ID at the provider (env CHANCERY_OIDC_CLIENT_ID)")
+	f.StringVar(&o.cliClientID, "oidc-cli-client-id", os.Getenv("CHANCERY_OIDC_CLI_CLIENT_ID"), "client ID 'chancery login' uses for the device authorization grant (env CHANCERY_OIDC_CLI_CLIENT_ID; default --oidc-client-id)")
+	f.StringVar(&o.secretFile, "oidc-client-secret-file", os.Getenv("CHANCERY_OIDC_CLIENT_SECRET_FILE"), "file holding the client secret (env CHANCERY_OIDC_CLIENT_SECRET_FILE, or the secret itself in CHANCERY_OIDC_CLIENT_SECRET)")
+	f.StringVar(&o.rolesClaim, "oidc-roles-claim", envOr("CHANCERY_OIDC_ROLES_CLAIM", "groups"), "claim whose values --oidc-role-map maps to roles (env CHANCERY_OIDC_ROLES_CLAIM)")
+	f.StringVar(&o.roleMap, "oidc-role-map", os.Getenv("CHANCERY_OIDC_ROLE_MAP"), "claim values to roles, VALUE=ROLE,VALUE=ROLE… (env CHANCERY_OIDC_ROLE_MAP); a value may repeat to give several roles")
+	f.StringVar(&o.nameClaim, "oidc-name-claim", envOr("CHANCERY_OIDC_NAME_CLAIM", oidc.DefaultNameClaim), "claim that gives the member's name (env CHANCERY_OIDC_NAME_CLAIM)")
+	f.StringVar(&o.scopes, "oidc-scopes", os.Getenv("CHANCERY_OIDC_SCOPES"), "scopes to ask for besides openid, profile and email, comma-separated (env CHANCERY_OIDC_SCOPES)")
+}
+
+// provider discovers the configured provider, or returns nil when --oidc-issuer is not set.
+func (o oidcOpts) provider(ctx context.Context) (*oidc.Provider, error) {
+	if o.issuer == "" {
+		if o.clientID != "" || o.roleMap != "" {
+			return nil, withHint(errors.New("--oidc-client-id and --oidc-role-map need --oidc-issuer"), "pass the provider's issuer URL with --oidc-issuer (or CHANCERY_OIDC_ISSUER)")
+		}
+		return nil, nil
+	}
+	secret := os.Getenv("CHANCERY_OIDC_CLIENT_SECRET")
+	if o.secretFile != "" {
+		b, err := os.ReadFile(o.secretFile)
+		if err != nil {
+			return nil, withHint(err, "--oidc-client-secret-file names the file holding the client secret the provider issued")
+		}
+		secret = strings.TrimSpace(string(b))
+	}
+	if o.clientID == "" {
+		return nil, withHint(errors.New("--oidc-issuer needs --oidc-client-id"), "register Chancery at the provider (see docs/identity.md) and pass its client ID")
+	}
+	rm, err := oidc.ParseRoleMap(o.roleMap)
+	if err != nil {
+		return nil, withHint(err, "pass --oidc-role-map, e.g. --oidc-role-map 'chancery-signers=signer,chancery-admins=admin'")
+	}
+	var scopes []string
+	for _, s := range strings.Split(o.scopes, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			scopes = append(scopes, s)
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	p, err := oidc.New(ctx, oidc.Config{Issuer: o.issuer, ClientID: o.clientID, ClientSecret: secret, CLIClientID: o.cliClientID,
+		RolesClaim: o.rolesClaim, RoleMap: rm, NameClaim: o.nameClaim, Scopes: scopes})
+	if err != nil {
+		return nil, withHint(err, "check --oidc-issuer: it must be reachable and be exactly the issuer the provider's /.well-known/openid-configuration names")
+	}
+	return p, nil
+}
+
+// checkRoleMap refuses a role map that gives a role the office does not have, at start rather
+// than at someone's sign-in.
+func checkRoleMap(p *oidc.Provider, reg *registry.Registry) error {
+	if p == nil {
+		return nil
+	}
+	known := reg.AssignableRoles()
+	for _, role := range p.Managed() {
+		if !slices.Contains(known, role) {
+			return withHint(fmt.Errorf("--oidc-role-map gives the role %q, which this office does not have", role),
+				"roles: %s (an office's own roles exist once its policy names them)", strings.Join(known, ", "))
+		}
+	}
+	return nil
+}
+
+// loginFile is where 'chancery login' keeps its token: in the user's configuration
+// directory, readable by them alone.
+func loginFile() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "chancery", "login.json"), nil
+}
+
+// savedLogin is the file's content.
+type savedLogin struct {
+	URL       string    `json:"url"`
+	Token     string    `json:"token"`
+	Name      string    `json:"name"`
+	Roles     []string  `json:"roles"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// savedToken returns the token 'chancery login' saved for the server at url, while it is
+// valid; empty otherwise. The other commands use it when CHANCERY_TOKEN is unset.
+func savedToken(url string) string {
+	path, err := loginFile()
+	if err != nil {
+		return ""
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	var s savedLogin
+	if json.Unmarshal(b, &s) != nil || strings.TrimSuffix(s.URL, "/") != strings.TrimSuffix(url, "/") || !time.Now().Before(s.ExpiresAt) {
+		return ""
+	}
+	return s.Token
+}
+
+func newLogin(rm *remote) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "login",
+		Short: "Sign in through the office's OpenID provider, for the other commands",
+		Long: `Login signs you in through the office's OpenID provider (Entra ID, Keycloak, Google…) with the
+device authorization grant: it prints an address and a code; open the address on any device,
+enter the code and sign in there. The server then issues a token that works for 8 hours,
+kept in your configuration directory (chancery/login.json, mode 0600); the other commands use it
+while CHANCERY_TOKEN and CHANCERY_TOKEN_FILE are unset.
+
+The server must run with --oidc-issuer (see 'chancery serve' and docs/identity.md). If the
+provider requires a secret for its command-line client, set CHANCERY_OIDC_CLIENT_SECRET or
+CHANCERY_OIDC_CLIENT_SECRET_FILE.`,
+		Example: `  CHANCERY_URL=https://chancery.tfn.example chancery login
+  chancery login --json`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			s, err := login(c, rm.url)
+			if err != nil {
+				return err
+			}
+			path, err := loginFile()
+			if err == nil {
+				err = writeLogin(path, s)
+			}
+			if err != nil {
+				return withHint(fmt.Errorf("save the token: %w", err), "set XDG_CONFIG_HOME to a directory you can write")
+			}
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), map[string]any{"name": s.Name, "roles": s.Roles, "expires_at": s.ExpiresAt, "file": path})
+			}
+			fmt.Fprintf(c.OutOrStdout(), "signed in as %s (%s) until %s; token in %s\n", s.Name, strings.Join(s.Roles, ", "),
+				s.ExpiresAt.Local().Format("15:04 MST"), path)
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
+	return c
+}
+
+// login runs the device authorization grant at the server's provider and trades its tokens
+// for a Chancery token.
+func login(c *cobra.Command, base string) (*savedLogin, error) {
+	base = strings.TrimSuffix(base, "/")
+	hc := &http.Client{Timeout: 30 * time.Second}
+	var info struct {
+		Issuer   string `json:"issuer"`
+		ClientID string `json:"client_id"`
+	}
+	resp, err := hc.Get(base + "/api/v1/oidc")
+	if err != nil {
+		return nil, withHint(err, "is 'chancery serve' running at CHANCERY_URL? (default http://127.0.0.1:8080)")
+	}
+	err = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&info)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || err != nil || info.Issuer == "" {
+		return nil, withHint(fmt.Errorf("login: %s does not sign in through an OpenID provider (%s)", base, resp.Status),
+			"the server needs --oidc-issuer; without it, use the token an admin gave you in CHANCERY_TOKEN")
+	}
+	cx := gooidc.ClientContext(ctx(c), hc)
+	p, err := gooidc.NewProvider(cx, info.Issuer)
+	if err != nil {
+		return nil, fmt.Errorf("login: %w", err)
+	}
+	if p.Endpoint().DeviceAuthURL == "" {
+		return nil, withHint(fmt.Errorf("login: %s does not offer the device authorization grant", info.Issuer),
+			"sign in on the web pages, or use a token from an admin in CHANCERY_TOKEN")
+	}
+	secret := os.Getenv("CHANCERY_OIDC_CLIENT_SECRET")
+	if f := os.Getenv("CHANCERY_OIDC_CLIENT_SECRET_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("read CHANCERY_OIDC_CLIENT_SECRET_FILE: %w", err)
+		}
+		secret = strings.TrimSpace(string(b))
+	}
+	conf := oauth2.Config{ClientID: info.ClientID, ClientSecret: secret, Endpoint: p.Endpoint(),
+		Scopes: []string{gooidc.ScopeOpenID, "profile", "email"}}
+	da, err := conf.DeviceAuth(cx)
+	if err != nil {
+		return nil, withHint(fmt.Errorf("login: %w", err), "the provider refused the command-line client %q: see docs/identity.md", info.ClientID)
+	}
+	fmt.Fprintf(c.ErrOrStderr(), "chancery: to sign in, open %s and enter the code %s\n", da.VerificationURI, da.UserCode)
+	if da.VerificationURIComplete != "" {
+		fmt.Fprintf(c.ErrOrStderr(), "chancery: or open %s\n", da.VerificationURIComplete)
+	}
+	tok, err := conf.DeviceAccessToken(cx, da)
+	if err != nil {
+		return nil, fmt.Errorf("login: %w", err)
+	}
+	idt, _ := tok.Extra("id_token").(string)
+	body, _ := json.Marshal(map[string]string{"id_token": idt, "access_token": tok.AccessToken})
+	resp, err = hc.Post(base+"/api/v1/oidc/token", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("login: %w", err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		savedLogin
+		Error string `json:"error"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&out); err != nil || resp.StatusCode != http.StatusCreated {
+		return nil, withHint(fmt.Errorf("login: the server refused the sign-in: %s", cmp.Or(out.Error, resp.Status)),
+			"your account at the provider may carry no group that gives a role in this office: ask an admin")
+	}
+	out.URL = base
+	return &out.savedLogin, nil
+}
+
+// writeLogin writes the token file with mode 0600, replacing any earlier one whole.
+func writeLogin(path string, s *savedLogin) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	b, _ := json.MarshalIndent(s, "", "  ")
+	f, err := os.CreateTemp(filepath.Dir(path), ".login-*.json")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

@@ -1,0 +1,38 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/chancery/chancery/internal/client"
+	"github.com/spf13/cobra"
+)
+
+func newLetterPreview(rm *remote) *cobra.Command {
+	var out string
+	c := &cobra.Command{
+		Use:   "preview REF --out FILE",
+		Short: "Write the PDF a release of REF would publish now, marked PREVIEW (members with a role)",
+		Long: `Preview writes the letter exactly as a release would publish it now: the latest version
+laid out (or, for a Word letter, converted), with the names of those who have signed, today's
+date and the verification footer, so that what reviewers and signers approve is what leaves.
+Every page says PREVIEW — NOT RELEASED, NOT VERIFIABLE, with a line naming who asked and when.
+A preview carries no embedded signature and no check code, and is recorded nowhere: verifying
+it answers that it is not an official letter. It never overwrites a file.`,
+		Example: `  chancery letter preview TFN-2026-000042 --out preview.pdf`,
+		Args:    cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			doc, err := cl.Preview(ctx(c), args[0])
+			if err != nil {
+				return err
+			}
+			if err := writeNew(out, doc); err != nil {
+				return withHint(err, "choose another --out: preview never overwrites a file")
+			}
+			fmt.Fprintf(c.OutOrStdout(), "wrote a preview of %s to %s (not registered, never verifiable)\n", args[0], out)
+			return nil
+		}),
+	}
+	c.Flags().StringVar(&out, "out", "", "file to write")
+	c.MarkFlagRequired("out")
+	return c
+}

@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/spf13/cobra"
+)
+
+func newRecipient(rm *remote) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "recipient",
+		Short: "The directory of recipients letters are dispatched to (admins manage it)",
+	}
+	var nr registry.NewRecipient
+	var addJSON, listJSON bool
+	add := &cobra.Command{
+		Use:   "add NAME --email ADDR [--email ADDR...] [--organization ORG] [--contact PERSON] [--webhook URL]",
+		Short: "Add a recipient: organisation, contact person, e-mail addresses, optional webhook (admin)",
+		Long: `Add puts a recipient in the directory under NAME, the name dispatch and draft send use.
+Letters go to every --email address. With --webhook, the recipient's system also gets
+signed events (Standard Webhooks) about the letters sent to it: dispatch, receipt,
+retraction and supersession, never more than its mail says. The endpoint's signing secret
+is printed once. Endpoints on loopback, link-local or private addresses are refused unless
+the server runs with --webhook-allow-private.`,
+		Example: `  chancery recipient add ministry --email registry@mod.freedonia.example --organization "Ministry of Defence of Freedonia"
+  chancery recipient add liaison --email cell@liaison.example --email duty@liaison.example --contact "Maj. Okafor"`,
+		Args: cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			nr.Name = args[0]
+			v, secret, err := cl.AddRecipient(ctx(c), nr)
+			if err != nil {
+				return err
+			}
+			if addJSON {
+				return writeJSON(c.OutOrStdout(), map[string]any{"recipient": v, "webhook_secret": secret})
+			}
+			fmt.Fprintf(c.OutOrStdout(), "added recipient %s (%s)\n", printable(v.Name), printable(strings.Join(v.Emails, ", ")))
+			if secret != "" {
+				fmt.Fprintf(c.OutOrStdout(), "webhook signing secret, shown once: %s\n", secret)
+			}
+			return nil
+		}),
+	}
+	add.Flags().StringArrayVar(&nr.Emails, "email", nil, "e-mail address (repeatable)")
+	add.Flags().StringVar(&nr.Organization, "organization", "", "the recipient's organisation")
+	add.Flags().StringVar(&nr.Contact, "contact", "", "contact person")
+	add.Flags().StringVar(&nr.Webhook, "webhook", "", "the recipient's webhook endpoint URL")
+	add.MarkFlagRequired("email")
+	addJSONFlag(add, &addJSON)
+
+	list := &cobra.Command{
+		Use:   "list [--json]",
+		Short: "List the recipients directory",
+		Example: `  chancery recipient list
+  chancery recipient list --json | jq -r '.[].name'`,
+		Args: cobra.NoArgs,
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			rs, err := cl.Recipients(ctx(c))
+			if err != nil {
+				return err
+			}
+			if listJSON {
+				return writeJSON(c.OutOrStdout(), nonNil(rs))
+			}
+			tw := tabwriter.NewWriter(c.OutOrStdout(), 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "name\torganization\tcontact\temails\twebhook")
+			for _, r := range rs {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", printable(r.Name), printable(r.Organization), printable(r.Contact),
+					printable(strings.Join(r.Emails, ", ")), printable(r.Webhook))
+			}
+			return tw.Flush()
+		}),
+	}
+	addJSONFlag(list, &listJSON)
+	c.AddCommand(add, list)
+	return c
+}
+
+func newWebhook(rm *remote) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "webhook",
+		Short: "Webhook endpoints of the office's own systems, and the delivery log (admins)",
+	}
+	var url string
+	var listJSON, logJSON bool
+	add := &cobra.Command{
+		Use:   "add NAME --url URL",
+		Short: "Add an endpoint that hears every event: release, retraction, supersession, dispatch, receipt",
+		Long: `Add registers an endpoint of the office's own systems (a records system, say). Every event is
+posted to it as JSON signed per Standard Webhooks (webhook-id, webhook-timestamp,
+webhook-signature headers; HMAC-SHA256 with the secret printed once), with references and
+log indexes only. Failed deliveries are retried with backoff; 'chancery webhook log' shows
+them. Endpoints on loopback, link-local or private addresses are refused unless the server
+runs with --webhook-allow-private.`,
+		Example: `  chancery webhook add records --url https://records.tfn.example/hooks/chancery`,
+		Args:    cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			secret, err := cl.AddWebhook(ctx(c), args[0], url)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.OutOrStdout(), "added webhook %s; signing secret, shown once: %s\n", args[0], secret)
+			return nil
+		}),
+	}
+	add.Flags().StringVar(&url, "url", "", "endpoint URL")
+	add.MarkFlagRequired("url")
+	list := &cobra.Command{
+		Use:     "list [--json]",
+		Short:   "List the webhook endpoints",
+		Example: `  chancery webhook list`,
+		Args:    cobra.NoArgs,
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			ws, err := cl.Webhooks(ctx(c))
+			if err != nil {
+				return err
+			}
+			if listJSON {
+				return writeJSON(c.OutOrStdout(), nonNil(ws))
+			}
+			tw := tabwriter.NewWriter(c.OutOrStdout(), 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "name\turl\trecipient")
+			for _, w := range ws {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", printable(w.Name), printable(w.URL), printable(w.Recipient))
+			}
+			return tw.Flush()
+		}),
+	}
+	addJSONFlag(list, &listJSON)
+	log := &cobra.Command{
+		Use:     "log [--json]",
+		Short:   "Show the latest webhook deliveries: endpoint, event, status, attempts, reply",
+		Example: `  chancery webhook log --json | jq '.[] | select(.status != "sent")'`,
+		Args:    cobra.NoArgs,
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			ds, err := cl.WebhookLog(ctx(c))
+			if err != nil {
+				return err
+			}
+			if logJSON {
+				return writeJSON(c.OutOrStdout(), nonNil(ds))
+			}
+			tw := tabwriter.NewWriter(c.OutOrStdout(), 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "time\tendpoint\tevent\tstatus\tattempts\treply")
+			for _, d := range ds {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", d.CreatedAt.Format("2006-01-02 15:04:05"), printable(d.Endpoint), d.Event, d.Status, d.Attempts, printable(d.Reply))
+			}
+			return tw.Flush()
+		}),
+	}
+	addJSONFlag(log, &logJSON)
+	c.AddCommand(add, list, log)
+	return c
+}

@@ -1,0 +1,192 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/chancery/chancery/internal/checkpoint"
+	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/spf13/cobra"
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+func newSealCmd(rm *remote) *cobra.Command {
+	c := &cobra.Command{Use: "seal", Short: "Work with seal files"}
+	var trustFile string
+	refresh := &cobra.Command{
+		Use:   "refresh FILE.seal [--trust ROOT]",
+		Short: "Prove a seal again against the newest checkpoint the witnesses cosigned",
+		Long: `Refresh re-proves a seal against the newest checkpoint the registry serves: the checkpoint
+its witness quorum cosigned. The release entry and the signers' key entries stay as they are;
+their inclusion proofs and the checkpoint are replaced.
+
+Use it for a seal issued before the office had witnesses (which a trust root with a quorum
+refuses), or for a seal whose cosignatures are older than a verifier's --max-age.
+
+Nothing is taken on the registry's word: the new checkpoint must be signed by the log key of
+the trust root and extend the old one (a consistency proof is checked), and the refreshed seal
+must verify under the trust root before it replaces the file. The file is replaced atomically:
+a crash leaves the old seal or the new one. No token is needed: proofs are public.`,
+		Example: `  chancery seal refresh letter.pdf.seal --trust tfn-trust.json
+  CHANCERY_TRUST=tfn-trust.json chancery seal refresh *.seal`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if trustFile == "" {
+				trustFile = os.Getenv("CHANCERY_TRUST")
+			}
+			if trustFile == "" {
+				return withHint(errors.New("no trust root"), "pass --trust FILE or set CHANCERY_TRUST; 'chancery trust export --out trust.json' writes one")
+			}
+			tb, err := os.ReadFile(trustFile)
+			if err != nil {
+				return err
+			}
+			root, err := seal.ParseTrustRoot(tb)
+			if err != nil {
+				return fmt.Errorf("trust root %s: %w", trustFile, err)
+			}
+			if !c.Flags().Changed("url") && root.BaseURL != "" && os.Getenv("CHANCERY_URL") == "" {
+				rm.url = root.BaseURL
+			}
+			cl, err := rm.client(false)
+			if err != nil {
+				return err
+			}
+			for _, f := range args {
+				size, err := refreshSeal(c, cl, root, f)
+				if err != nil {
+					return fmt.Errorf("refresh %s: %w", f, err)
+				}
+				fmt.Fprintf(c.OutOrStdout(), "%s: proved against checkpoint %d\n", f, size)
+			}
+			return nil
+		},
+	}
+	refresh.Flags().StringVar(&trustFile, "trust", "", "the pinned trust root (env CHANCERY_TRUST)")
+	c.AddCommand(refresh)
+	return c
+}
+
+// refreshSeal re-proves the seal in file against the registry's served checkpoint and
+// replaces the file; it returns the new checkpoint's size.
+func refreshSeal(c *cobra.Command, cl *client.Client, root *seal.TrustRoot, file string) (int64, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return 0, err
+	}
+	old, err := seal.Parse(data)
+	if err != nil {
+		return 0, err
+	}
+	logV, err := note.NewVerifier(root.LogKey)
+	if err != nil {
+		return 0, fmt.Errorf("trust root: %w", err)
+	}
+	oldCP, _, err := checkpoint.Open(old.Checkpoint, logV)
+	if err != nil {
+		return 0, fmt.Errorf("the seal's checkpoint: %w", err)
+	}
+	signed, err := cl.Checkpoint(ctx(c))
+	if err != nil {
+		return 0, err
+	}
+	newCP, _, err := checkpoint.Open(signed, logV)
+	if err != nil {
+		return 0, fmt.Errorf("the registry's checkpoint: %w", err)
+	}
+	switch {
+	case newCP.Size < oldCP.Size:
+		return 0, fmt.Errorf("the registry serves checkpoint %d, older than the seal's %d", newCP.Size, oldCP.Size)
+	case newCP.Size == oldCP.Size && newCP.Root != oldCP.Root:
+		return 0, fmt.Errorf("%w: two checkpoints of size %d with different roots", errForked, newCP.Size)
+	case newCP.Size > oldCP.Size:
+		p, err := cl.ConsistencyProof(ctx(c), oldCP.Size, newCP.Size)
+		if err != nil {
+			return 0, err
+		}
+		if err := tlog.CheckTree(p, newCP.Size, newCP.Root, oldCP.Size, oldCP.Root); err != nil {
+			return 0, fmt.Errorf("%w: checkpoint %d does not extend the seal's %d: %v", errForked, newCP.Size, oldCP.Size, err)
+		}
+	}
+	fresh := &seal.Seal{Checkpoint: signed, Release: old.Release}
+	if fresh.Release.Proof, err = cl.InclusionProof(ctx(c), old.Release.Index, newCP.Size); err != nil {
+		return 0, err
+	}
+	for _, k := range old.Keys {
+		if k.Proof, err = cl.InclusionProof(ctx(c), k.Index, newCP.Size); err != nil {
+			return 0, err
+		}
+		fresh.Keys = append(fresh.Keys, k)
+	}
+	digest, err := sealedDigest(old)
+	if err != nil {
+		return 0, err
+	}
+	v, err := seal.NewVerifier(root)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := v.Verify(fresh, digest); err != nil {
+		return 0, fmt.Errorf("the refreshed seal does not verify: %w", err)
+	}
+	return newCP.Size, replaceFile(file, fresh.Marshal())
+}
+
+// sealedDigest returns the file digest the seal's release statement names. The statement is
+// checked when the refreshed seal is verified.
+func sealedDigest(s *seal.Seal) (seal.Digest, error) {
+	e, err := entry.Decode(s.Release.Entry)
+	if err != nil {
+		return "", fmt.Errorf("release entry: %w", err)
+	}
+	st, err := seal.Open(e, s.Release.Opening)
+	if err != nil {
+		return "", fmt.Errorf("release entry: %w", err)
+	}
+	rs, ok := st.(*seal.ReleaseStatement)
+	if !ok {
+		return "", fmt.Errorf("release entry: a %s entry", e.Kind)
+	}
+	return rs.FileDigest, nil
+}
+
+// replaceFile writes data to name atomically: a temporary file beside it, synced, renamed over
+// it, with the directory synced, so that a crash leaves the old file or the new one.
+func replaceFile(name string, data []byte) error {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+"-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(fi.Mode().Perm())
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, name)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if d, err := os.Open(filepath.Dir(name)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/chancery/chancery/internal/accesslog"
+	"github.com/chancery/chancery/internal/datadir"
+	"github.com/chancery/chancery/internal/metrics"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/translog"
+	"github.com/spf13/cobra"
+)
+
+// serveOps are serve's settings for operators: logs and metrics.
+type serveOps struct {
+	metricsListen string
+	logFormat     string
+}
+
+func addServeOpsFlags(c *cobra.Command, o *serveOps) {
+	c.Flags().StringVar(&o.metricsListen, "metrics-listen", "", "serve Prometheus metrics at /metrics on this address, e.g. 127.0.0.1:9090; keep it off public interfaces")
+	c.Flags().StringVar(&o.logFormat, "log-format", "text", "log format on stderr: text (key=value lines) or json (one object per line)")
+}
+
+// logger returns the server's logger on w, in the chosen format.
+func (o serveOps) logger(w io.Writer) (*slog.Logger, error) {
+	l, err := accesslog.NewLogger(w, o.logFormat)
+	if err != nil {
+		return nil, withHint(err, "pass --log-format text or --log-format json")
+	}
+	return l, nil
+}
+
+// serveMetrics serves the metrics on their own listener, apart from the public handler, so
+// that a firewall or a bind address keeps them private. It binds at once, so that a busy port
+// fails before the server starts.
+func (o serveOps) serveMetrics() error {
+	if o.metricsListen == "" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", o.metricsListen)
+	if err != nil {
+		return withHint(err, "pass another --metrics-listen address")
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
+	go srv.Serve(ln)
+	return nil
+}
+
+// checkPublished refuses a stored log that does not extend the checkpoint this data
+// directory's server last published (datadir.PublishedFile): a database restored from an
+// older backup would otherwise be served, and sequenced on, as if nothing had been lost.
+// Without a record (a new directory, or one from before the record existed) it passes.
+func checkPublished(ctx context.Context, d *datadir.Dir, db *store.DB) error {
+	cp, err := d.Published()
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	err = translog.CheckPublished(ctx, db, d.Verifier(), cp)
+	var rb *translog.RollbackError
+	if !errors.As(err, &rb) {
+		return err
+	}
+	if rb.Forked {
+		return withHint(fmt.Errorf("refusing to serve: %w", err),
+			"is this the office's database? If it is, and you accept that the log now contradicts checkpoints already handed out, run 'chancery log accept-restore --data %s' (docs/operations.md, \"Backups and restore\")", d.Path)
+	}
+	return withHint(fmt.Errorf("refusing to serve: %w", err),
+		"was the database restored from an older backup? Restore a newer one if you have it (%s records the published checkpoint); if not, and you accept losing entries %d to %d, run 'chancery log accept-restore --data %s' (docs/operations.md, \"Backups and restore\")",
+		datadir.PublishedFile, rb.Stored, rb.Published-1, d.Path)
+}
+
+// publishedInterval is the shortest time between two writes of the published record. The
+// record is a lower bound of what was handed out, kept to detect a restore long after; writing
+// it after every batch would add a rename and two fsyncs per batch to the disk's work, and a
+// record a second behind still catches any backup older than a second.
+const publishedInterval = time.Second
+
+// keepPublished records the log's head in the data directory when it is published: now, after
+// batches (at most once per publishedInterval), and once more when stop is called, after the
+// server has stopped appending.
+func keepPublished(d *datadir.Dir, lg *translog.Log, logger *slog.Logger) (stop func()) {
+	last := int64(-1)
+	write := func() {
+		h := lg.Head()
+		if h.Size == last {
+			return
+		}
+		if err := d.SetPublished(h.Checkpoint); err != nil {
+			logger.Error("record published checkpoint", "size", h.Size, "err", err)
+			return
+		}
+		last = h.Size
+	}
+	write()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			ch := lg.Published()
+			if lg.Head().Size == last {
+				select {
+				case <-ch:
+				case <-done:
+					return
+				}
+			}
+			write()
+			select {
+			case <-time.After(publishedInterval):
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+		write()
+	}
+}

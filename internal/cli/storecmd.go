@@ -1,0 +1,197 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/translog"
+	"github.com/spf13/cobra"
+	"golang.org/x/mod/sumdb/note"
+)
+
+func newStoreCmd(g *globals) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "store",
+		Short: "Move the office's data between databases",
+	}
+	c.AddCommand(newStoreMigrate(g))
+	return c
+}
+
+// storeMigrateResult is what store migrate --json prints.
+type storeMigrateResult struct {
+	To      string           `json:"to"` // without its password
+	Size    int64            `json:"size"`
+	Root    string           `json:"root"`
+	Letters int              `json:"letters"`
+	Tables  map[string]int64 `json:"tables"`
+}
+
+func newStoreMigrate(g *globals) *cobra.Command {
+	var to string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "migrate --to URL",
+		Short: "Copy a SQLite office to PostgreSQL and verify the copy",
+		Long: `Migrate copies the office in the data directory's SQLite database to the PostgreSQL
+database at --to: every table, the transparency log and the bytes of every version and
+released file. The target must be empty (a new database; migrate creates the tables). The
+copy reads one snapshot of the source and writes one transaction: it is all there or not at
+all. The source is opened read-only and left as it was.
+
+Before it reports success, migrate verifies the target: it recomputes the log's tree from
+every stored entry and checks every stored tile, that the latest checkpoint is the source's
+and consistent with the tree, that every letter's state, versions and release are the
+source's, and that every table holds the source's number of rows.
+
+Stop the server first: what the SQLite office takes after the snapshot is not copied. Then
+serve from a copy of the data directory without chancery.db, with --database URL (see
+docs/operations.md, "Moving from SQLite").`,
+		Example: `  chancery store migrate --data /var/lib/chancery --to 'postgres://chancery@db.internal/chancery?sslmode=verify-full'
+  chancery store migrate --to "$CHANCERY_DATABASE" --json`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			d, err := openDir(g.data)
+			if err != nil {
+				return err
+			}
+			if !store.IsPostgresURL(to) {
+				return withHint(fmt.Errorf("--to %q is not a postgres:// URL", store.Redact(to)), "pass --to postgres://USER:PASSWORD@HOST:PORT/DB")
+			}
+			ctx := context.WithoutCancel(c.Context())
+			src, err := store.OpenSQLiteSnapshot(ctx, d.Path)
+			if errors.Is(err, store.ErrSchemaVersion) {
+				return withHint(err, "open the office once with this version of chancery (e.g. 'chancery log verify --data %s'), which upgrades its schema, then migrate", d.Path)
+			}
+			if err != nil {
+				return withHint(err, "migrate copies a SQLite office: is --data the directory 'chancery init' created?")
+			}
+			defer src.Close()
+			dst, err := store.OpenPostgres(ctx, to)
+			if err != nil {
+				return err
+			}
+			defer dst.Close()
+			start := time.Now()
+			counts, err := store.CopyTo(ctx, src, dst)
+			if errors.Is(err, store.ErrTargetNotEmpty) {
+				return withHint(err, "migrate copies into a new, empty database: create one (createdb) and pass its URL")
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.ErrOrStderr(), "copied %d tables in %v; verifying the copy\n", len(counts), time.Since(start).Round(time.Millisecond))
+			res, err := verifyCopy(ctx, c, d.Verifier(), src, dst, counts)
+			if err != nil {
+				return &failed{fmt.Errorf("store migrate: the copy in %s does not check out, do not use it (drop the database): %w", store.Redact(to), err)}
+			}
+			res.To = store.Redact(to)
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), res)
+			}
+			fmt.Fprintf(c.OutOrStdout(), "migrated %s to %s: log of %d entries verified (root %s), %d letters checked\n",
+				d.Settings.Office, res.To, res.Size, res.Root, res.Letters)
+			fmt.Fprintf(c.OutOrStdout(), "next: stop serving %s, and serve a copy of it without %s with --database %s\n", d.Path, store.SQLiteFile, res.To)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&to, "to", "", "the PostgreSQL database to copy the office into, postgres://USER:PASSWORD@HOST:PORT/DB")
+	c.MarkFlagRequired("to")
+	addJSONFlag(c, &asJSON)
+	return c
+}
+
+// verifyCopy checks the copy in dst against the source src.
+func verifyCopy(ctx context.Context, c *cobra.Command, v note.Verifier, src, dst *store.DB, counts []store.TableCount) (*storeMigrateResult, error) {
+	head := func(db *store.DB) (h store.LogHead, err error) {
+		err = db.View(ctx, func(tx *store.Tx) error { h, err = tx.LogHead(ctx); return err })
+		return h, err
+	}
+	sh, err := head(src)
+	if err != nil {
+		return nil, fmt.Errorf("source log head: %w", err)
+	}
+	dh, err := head(dst)
+	if err != nil {
+		return nil, fmt.Errorf("target log head: %w", err)
+	}
+	if !bytes.Equal(sh.Checkpoint, dh.Checkpoint) {
+		return nil, fmt.Errorf("the target's latest checkpoint is not the source's")
+	}
+	last := time.Now()
+	progress := func(done, total int64) {
+		if time.Since(last) > time.Second {
+			last = time.Now()
+			fmt.Fprintf(c.ErrOrStderr(), "verified %d of %d entries\n", done, total)
+		}
+	}
+	decode := func(_ int64, e []byte) error {
+		_, err := entry.Decode(e)
+		return err
+	}
+	rep, err := translog.Verify(ctx, dst, v, [][]byte{sh.Checkpoint}, decode, progress)
+	if err != nil {
+		return nil, fmt.Errorf("log: %w", err)
+	}
+	if rep.Size != sh.Size {
+		return nil, fmt.Errorf("the target's log has %d entries, the source's %d", rep.Size, sh.Size)
+	}
+	sl, err := allLetters(ctx, src)
+	if err != nil {
+		return nil, fmt.Errorf("source letters: %w", err)
+	}
+	dl, err := allLetters(ctx, dst)
+	if err != nil {
+		return nil, fmt.Errorf("target letters: %w", err)
+	}
+	if len(sl) != len(dl) {
+		return nil, fmt.Errorf("the target has %d letters, the source %d", len(dl), len(sl))
+	}
+	for i := range sl {
+		if !reflect.DeepEqual(sl[i], dl[i]) {
+			return nil, fmt.Errorf("letter %s differs: the target has it %s, the source %s", sl[i].Reference, dl[i].State, sl[i].State)
+		}
+	}
+	tables := make([]string, len(counts))
+	for i, tc := range counts {
+		tables[i] = tc.Table
+	}
+	var got []store.TableCount
+	if err := dst.View(ctx, func(tx *store.Tx) (err error) { got, err = tx.Counts(ctx, tables); return err }); err != nil {
+		return nil, err
+	}
+	res := &storeMigrateResult{Size: rep.Size, Root: rep.Root.String(), Letters: len(sl), Tables: map[string]int64{}}
+	for i, tc := range counts {
+		if got[i].Rows != tc.Rows {
+			return nil, fmt.Errorf("table %s has %d rows in the target, %d were copied", tc.Table, got[i].Rows, tc.Rows)
+		}
+		res.Tables[tc.Table] = tc.Rows
+	}
+	return res, nil
+}
+
+// allLetters lists every letter of db with its state, newest first.
+func allLetters(ctx context.Context, db *store.DB) ([]store.ListedLetter, error) {
+	var out []store.ListedLetter
+	err := db.View(ctx, func(tx *store.Tx) error {
+		var f store.LetterFilter
+		for {
+			page, err := tx.ListLetters(ctx, f, 500)
+			if err != nil {
+				return err
+			}
+			out = append(out, page...)
+			if len(page) < 500 {
+				return nil
+			}
+			f.Before = page[len(page)-1].ID
+		}
+	})
+	return out, err
+}

@@ -1,0 +1,85 @@
+//go:build unix
+
+package cli
+
+import (
+	"io/fs"
+	"syscall"
+)
+
+// Files are read here with plain system calls. os.Open would make each file pollable: on
+// Linux it sets the descriptor non-blocking, tries to add it to the epoll set (which refuses
+// regular files) and sets it blocking again, and the profile of a folder showed those calls
+// and the extra stat of os.ReadFile costing more than the reading itself. Errors are wrapped
+// as os.File wraps them ("open NAME: …", "read NAME: …"), so that messages stay the same.
+
+// openRead opens name for reading.
+func openRead(name string) (int, error) {
+	for {
+		fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		if err == nil {
+			return fd, nil
+		}
+		if err != syscall.EINTR {
+			return -1, &fs.PathError{Op: "open", Path: name, Err: err}
+		}
+	}
+}
+
+// readFD reads into p, retrying an interrupted read.
+func readFD(fd int, name string, p []byte) (int, error) {
+	for {
+		n, err := syscall.Read(fd, p)
+		if err == nil {
+			return n, nil
+		}
+		if err != syscall.EINTR {
+			return 0, &fs.PathError{Op: "read", Path: name, Err: err}
+		}
+	}
+}
+
+// readChunks reads the file name to its end through buf, passing each chunk read to f.
+func readChunks(name string, buf []byte, f func([]byte)) error {
+	fd, err := openRead(name)
+	if err != nil {
+		return err
+	}
+	defer syscall.Close(fd)
+	for {
+		n, err := readFD(fd, name, buf)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+		f(buf[:n])
+	}
+}
+
+// readUpTo reads the file name to its end, or to limit bytes, into buf, grown as needed, and
+// returns what it read.
+func readUpTo(name string, buf []byte, limit int) ([]byte, error) {
+	fd, err := openRead(name)
+	if err != nil {
+		return buf[:0], err
+	}
+	defer syscall.Close(fd)
+	n := 0
+	for n < limit {
+		if n == len(buf) {
+			buf = append(buf[:n], make([]byte, min(len(buf), limit-n))...)
+			buf = buf[:cap(buf)]
+		}
+		m, err := readFD(fd, name, buf[n:min(len(buf), limit)])
+		if err != nil {
+			return buf[:0], err
+		}
+		if m == 0 {
+			break
+		}
+		n += m
+	}
+	return buf[:n], nil
+}

@@ -1,0 +1,188 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/chancery/chancery/internal/witness"
+	"github.com/spf13/cobra"
+)
+
+// newWitness is the witness command: Chancery as a witness of other logs (serve, add-log,
+// key). The commands that configure the office's own witnesses are added beside them.
+func newWitness(g *globals) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "witness",
+		Short: "Run a C2SP tlog-witness for other logs, and configure this office's witnesses",
+		Long: `A witness cosigns a log's checkpoints after checking that the log only grew since the last
+checkpoint it cosigned (C2SP tlog-witness). Verifiers that require cosignatures from a quorum
+of witnesses cannot be shown a forked history unless the witnesses collude.
+
+'chancery witness serve' runs Chancery as a witness for other offices' logs, with its own key
+and its own database in --data (witness.key, witness.db), apart from any registry.
+See docs/witnesses.md.`,
+	}
+	c.AddCommand(newWitnessServe(g), newWitnessAddLog(g), newWitnessKey(g))
+	return c
+}
+
+func newWitnessServe(g *globals) *cobra.Command {
+	var listen, name string
+	c := &cobra.Command{
+		Use:   "serve --name NAME",
+		Short: "Serve a C2SP tlog-witness for the logs added with add-log",
+		Long: `Serve runs a witness: it answers POST /add-checkpoint (C2SP tlog-witness) for the logs added
+with 'chancery witness add-log', cosigning each checkpoint that is signed by the log's key and
+proved consistent with the last one it cosigned for that log. It records the new size and root
+in its database (synced to disk) before it answers, so a cosignature never outlives a crash.
+
+On first start it creates the witness key in --data (witness.key, mode 0600) under --name, a
+URL-like name such as witness.justice.example; the name is bound to the key from then on. It
+prints the verifier key, which the logs' operators configure ('chancery witness add' for a
+Chancery office). SIGINT or SIGTERM stops it gracefully.`,
+		Example: `  chancery witness serve --data /var/lib/chancery-witness --listen 127.0.0.1:7380 --name witness.justice.example`,
+		Args:    cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			return serveWitness(c, g.data, listen, name)
+		},
+	}
+	c.Flags().StringVar(&listen, "listen", "127.0.0.1:7380", "address to listen on")
+	c.Flags().StringVar(&name, "name", "", "the witness's name, on its cosignature lines (fixed by the first start)")
+	c.MarkFlagRequired("name")
+	return c
+}
+
+func serveWitness(c *cobra.Command, dir, listen, name string) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewTextHandler(c.ErrOrStderr(), nil))
+	key, err := witness.LoadKey(dir, name)
+	if err != nil {
+		if _, rerr := witness.ReadVerifierKey(dir); rerr == nil {
+			return withHint(err, "a witness key is bound to its name: pass the name it was created with, or use another --data")
+		}
+		return err
+	}
+	st, err := witness.OpenStore(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	logs, err := st.Logs(ctx)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return withHint(err, "another process may be using %s; pass --listen 127.0.0.1:PORT", listen)
+	}
+	defer ln.Close()
+	srv := &http.Server{
+		Handler:           witness.NewServer(st, key, logger),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
+	out := c.OutOrStdout()
+	fmt.Fprintf(out, "chancery: witness %s serving http://%s (%d logs, data %s)\n", key.Name(), ln.Addr(), len(logs), dir)
+	fmt.Fprintf(out, "chancery: verifier key %s\n", key.VerifierKey())
+	if len(logs) == 0 {
+		fmt.Fprintf(c.ErrOrStderr(), "chancery: hint: no logs yet: add one with 'chancery witness add-log --data %s --origin ORIGIN --key VKEY'\n", dir)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}
+
+func newWitnessAddLog(g *globals) *cobra.Command {
+	var origin, key string
+	c := &cobra.Command{
+		Use:   "add-log --origin ORIGIN --key VKEY",
+		Short: "Let the witness cosign a log's checkpoints",
+		Long: `Add-log makes the witness in --data accept checkpoints of the log ORIGIN signed by VKEY, the
+log's note verifier key (for a Chancery office, what 'chancery log key' prints; its name is
+the origin). The witness cosigns the log's first checkpoint as it comes, and every later one
+only with a consistency proof from the last it cosigned.
+
+Adding a second key to a known log keeps the log's state: that is how a log's key is rotated.
+It may run while 'chancery witness serve' is running.`,
+		Example: `  chancery witness add-log --data /var/lib/chancery-witness --origin letters.interior.example/log \
+    --key letters.interior.example/log+5f6b1a2c+AUm3...`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			st, err := witness.OpenStore(c.Context(), g.data)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			created, err := st.AddLog(c.Context(), origin, key)
+			if err != nil {
+				return withHint(err, "--key is the log's note verifier key, ORIGIN+HASH+KEY, as 'chancery log key' prints it; its name must be --origin")
+			}
+			if created {
+				fmt.Fprintf(c.OutOrStdout(), "chancery: added log %s\n", origin)
+			} else {
+				fmt.Fprintf(c.OutOrStdout(), "chancery: log %s accepts key %s\n", origin, key)
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&origin, "origin", "", "the log's origin, the first line of its checkpoints")
+	c.Flags().StringVar(&key, "key", "", "the log's note verifier key")
+	c.MarkFlagRequired("origin")
+	c.MarkFlagRequired("key")
+	return c
+}
+
+func newWitnessKey(g *globals) *cobra.Command {
+	var name string
+	c := &cobra.Command{
+		Use:   "key",
+		Short: "Print the witness's verifier key",
+		Long: `Key prints the verifier key of the witness in --data, an Ed25519 cosignature/v1 key (C2SP
+tlog-cosignature), for logs' operators to configure. With --name, it creates the key if
+there is none yet, so that the key can be published before the witness first runs.`,
+		Example: `  chancery witness key --data /var/lib/chancery-witness
+  chancery witness key --data /var/lib/chancery-witness --name witness.justice.example`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if name != "" {
+				k, err := witness.LoadKey(g.data, name)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(c.OutOrStdout(), k.VerifierKey())
+				return nil
+			}
+			vkey, err := witness.ReadVerifierKey(g.data)
+			if errors.Is(err, fs.ErrNotExist) {
+				return withHint(err, "no witness key in %s yet: pass --name NAME to create it, or start 'chancery witness serve --name NAME'", g.data)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(c.OutOrStdout(), vkey)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&name, "name", "", "create the key under this name if there is none")
+	return c
+}

@@ -1,0 +1,73 @@
+package client
+
+import (
+	"context"
+
+	"github.com/chancery/chancery/internal/registry"
+)
+
+// AddRecipient adds a recipient to the directory (admins); it returns the recipient and, when
+// it has a webhook, the endpoint's signing secret (shown once).
+func (c *Client) AddRecipient(ctx context.Context, r registry.NewRecipient) (*registry.RecipientView, string, error) {
+	var out struct {
+		Recipient registry.RecipientView `json:"recipient"`
+		Secret    string                 `json:"webhook_secret"`
+	}
+	err := c.json(ctx, "POST", "/api/v1/recipients", map[string]any{"name": r.Name, "organization": r.Organization,
+		"contact": r.Contact, "emails": r.Emails, "webhook": r.Webhook}, &out)
+	if err != nil {
+		return nil, "", err
+	}
+	return &out.Recipient, out.Secret, nil
+}
+
+// Recipients lists the directory.
+func (c *Client) Recipients(ctx context.Context) ([]registry.RecipientView, error) {
+	var out []registry.RecipientView
+	err := c.json(ctx, "GET", "/api/v1/recipients", nil, &out)
+	return out, err
+}
+
+// Dispatch queues the released letter for the named recipients.
+func (c *Client) Dispatch(ctx context.Context, reference string, recipients []string) ([]registry.DispatchView, error) {
+	var out []registry.DispatchView
+	err := c.json(ctx, "POST", ref(reference)+"/dispatch", map[string]any{"recipients": recipients}, &out)
+	return out, err
+}
+
+// Dispatches returns every message about a letter.
+func (c *Client) Dispatches(ctx context.Context, reference string) ([]registry.DispatchView, error) {
+	var out []registry.DispatchView
+	err := c.json(ctx, "GET", ref(reference)+"/dispatches", nil, &out)
+	return out, err
+}
+
+// SendDraft mails a coordination copy of the draft to a recipient.
+func (c *Client) SendDraft(ctx context.Context, reference, recipient string) ([]registry.DispatchView, error) {
+	var out []registry.DispatchView
+	err := c.json(ctx, "POST", ref(reference)+"/drafts/send", map[string]any{"recipient": recipient}, &out)
+	return out, err
+}
+
+// AddWebhook adds an endpoint of the office's systems (admins) and returns its secret.
+func (c *Client) AddWebhook(ctx context.Context, name, url string) (string, error) {
+	var out struct {
+		Secret string `json:"secret"`
+	}
+	err := c.json(ctx, "POST", "/api/v1/webhooks", map[string]any{"name": name, "url": url}, &out)
+	return out.Secret, err
+}
+
+// Webhooks lists the webhook endpoints (admins).
+func (c *Client) Webhooks(ctx context.Context) ([]registry.WebhookView, error) {
+	var out []registry.WebhookView
+	err := c.json(ctx, "GET", "/api/v1/webhooks", nil, &out)
+	return out, err
+}
+
+// WebhookLog returns the latest webhook deliveries, newest first (admins).
+func (c *Client) WebhookLog(ctx context.Context) ([]registry.WebhookDeliveryView, error) {
+	var out []registry.WebhookDeliveryView
+	err := c.json(ctx, "GET", "/api/v1/webhooks/deliveries", nil, &out)
+	return out, err
+}

@@ -1,0 +1,142 @@
+// Package convert turns Word (DOCX) and OpenDocument (ODT) letters into PDF with LibreOffice
+// running headless, so that they keep their layout, tables, letterhead and signature block and
+// can be stamped and signed like any PDF.
+//
+// Uploads are untrusted, so every conversion is bounded: it runs in a directory of its own
+// with a LibreOffice profile of its own (no state shared between conversions, no lock on a
+// user's profile), with a timeout after which the whole process group is killed, a cap on
+// concurrent conversions, and a cap on the size of what comes out, which must pass pdf.Check.
+package convert
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/chancery/chancery/internal/pdf"
+)
+
+// ErrNoConverter is wrapped by errors about a missing LibreOffice.
+var ErrNoConverter = errors.New("no document converter")
+
+// ErrConvert is wrapped by errors about a document LibreOffice could not convert in time.
+var ErrConvert = errors.New("conversion failed")
+
+// Hint tells an operator how to install a converter.
+const Hint = "install LibreOffice (Debian: apt-get install libreoffice-writer-nogui) so that soffice is on the PATH, or give its path in the converter setting"
+
+// Types are the media types Convert accepts, with the file extension LibreOffice reads them by.
+var Types = map[string]string{
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+	"application/vnd.oasis.opendocument.text":                                 ".odt",
+}
+
+// DefaultTimeout bounds one conversion; DefaultParallel bounds concurrent conversions (each
+// LibreOffice takes a few hundred megabytes).
+const (
+	DefaultTimeout  = 60 * time.Second
+	DefaultParallel = 2
+)
+
+// Converter runs LibreOffice.
+type Converter struct {
+	path    string
+	timeout time.Duration
+	slots   chan struct{}
+}
+
+// Find returns a converter running the soffice program at path, or, with an empty path, the
+// first soffice or libreoffice on the PATH. timeout zero means DefaultTimeout.
+func Find(path string, timeout time.Duration) (*Converter, error) {
+	if path == "" {
+		for _, name := range []string{"soffice", "libreoffice"} {
+			if p, err := exec.LookPath(name); err == nil {
+				path = p
+				break
+			}
+		}
+		if path == "" {
+			return nil, fmt.Errorf("convert: %w: soffice is not on the PATH", ErrNoConverter)
+		}
+	} else if _, err := exec.LookPath(path); err != nil {
+		return nil, fmt.Errorf("convert: %w: %v", ErrNoConverter, err)
+	}
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	return &Converter{path: path, timeout: timeout, slots: make(chan struct{}, DefaultParallel)}, nil
+}
+
+// Path is the program the converter runs.
+func (c *Converter) Path() string { return c.path }
+
+// ToPDF converts data, a document of the given media type (one of Types), to PDF.
+func (c *Converter) ToPDF(ctx context.Context, mediaType string, data []byte) ([]byte, error) {
+	ext, ok := Types[mediaType]
+	if !ok {
+		return nil, fmt.Errorf("convert: unsupported media type %q", mediaType)
+	}
+	select {
+	case c.slots <- struct{}{}:
+		defer func() { <-c.slots }()
+	case <-ctx.Done():
+		return nil, fmt.Errorf("convert: %w", ctx.Err())
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+
+	dir, err := os.MkdirTemp("", "chancery-convert-")
+	if err != nil {
+		return nil, fmt.Errorf("convert: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	in := filepath.Join(dir, "letter"+ext)
+	if err := os.WriteFile(in, data, 0o600); err != nil {
+		return nil, fmt.Errorf("convert: %w", err)
+	}
+	outDir, profile := filepath.Join(dir, "out"), filepath.Join(dir, "profile")
+	cmd := exec.CommandContext(ctx, c.path,
+		"-env:UserInstallation="+(&url.URL{Scheme: "file", Path: profile}).String(),
+		"--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",
+		"--convert-to", "pdf:writer_pdf_Export", "--outdir", outDir, in)
+	cmd.Dir = dir
+	// LibreOffice starts helper processes: its own process group is killed as a whole.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
+	cmd.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8", "SAL_USE_VCLPLUGIN=svp"}
+	out, err := cmd.CombinedOutput()
+	// Whatever happened, no helper outlives the conversion.
+	if cmd.Process != nil {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("convert: %w: took more than %s", ErrConvert, c.timeout)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("convert: %w: %v: %s", ErrConvert, err, strings.TrimSpace(string(out)))
+	}
+	res := filepath.Join(outDir, "letter.pdf")
+	st, err := os.Stat(res)
+	if err != nil {
+		return nil, fmt.Errorf("convert: %w: no PDF produced: %s", ErrConvert, strings.TrimSpace(string(out)))
+	}
+	if st.Size() > pdf.MaxBytes {
+		return nil, fmt.Errorf("convert: %w: %w: %d bytes", ErrConvert, pdf.ErrTooLarge, st.Size())
+	}
+	doc, err := os.ReadFile(res)
+	if err != nil {
+		return nil, fmt.Errorf("convert: %w", err)
+	}
+	if _, err := pdf.Check(doc); err != nil {
+		return nil, fmt.Errorf("convert: %w: %w", ErrConvert, err)
+	}
+	return doc, nil
+}

@@ -1,0 +1,395 @@
+// Package cosigned keeps the office's view of its log as its witnesses see it: the witnesses
+// and the quorum the office configured, every cosignature they returned, and the newest
+// checkpoint that the quorum cosigned. That checkpoint, with its cosignature lines, is the one
+// the registry serves at /log/checkpoint and builds seals and proofs against, so that a
+// verifier whose trust root names the witnesses accepts them.
+//
+// With a quorum of zero, nothing waits for witnesses: the log's own latest checkpoint is the
+// head, as before witnesses existed.
+package cosigned
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/chancery/chancery/internal/checkpoint"
+	"github.com/chancery/chancery/internal/metrics"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/translog"
+	"github.com/chancery/chancery/internal/witness"
+)
+
+// ErrNotCosigned is returned when no checkpoint that the witness quorum cosigned covers an
+// entry yet, after the configured wait.
+var ErrNotCosigned = errors.New("not yet cosigned by the witness quorum")
+
+// quorumSetting is the settings row that holds the quorum.
+const quorumSetting = "witness_quorum"
+
+// Head is a checkpoint of the log with the cosignatures the office holds for it.
+type Head struct {
+	translog.Head
+	// Cosignatures are the configured witnesses' cosignatures of the checkpoint, whose lines
+	// Head.Checkpoint carries after the log's signature. Empty with a quorum of zero.
+	Cosignatures []Cosignature
+}
+
+// Cosignature is one witness's cosignature of a head.
+type Cosignature struct {
+	Witness string    // the office's name for the witness
+	VKey    string    // its verifier key
+	At      time.Time // the time the witness signed
+}
+
+// Config is the office's witness configuration.
+type Config struct {
+	Witnesses []store.Witness
+	Quorum    int
+}
+
+// Heads tracks the newest cosigned head. Its methods are safe for concurrent use.
+type Heads struct {
+	db  *store.DB
+	log *translog.Log
+
+	// MinInterval is the least time between two requests to one witness (see
+	// witness.Options.MinInterval); set it before Run.
+	MinInterval time.Duration
+
+	mu      sync.Mutex // serializes Reload and Record's recomputation
+	cfg     atomic.Pointer[Config]
+	head    atomic.Pointer[Head] // nil while nothing meets the quorum, or with quorum 0
+	changed chan struct{}        // closed and replaced when head or cfg changes (under chMu)
+	chMu    sync.Mutex
+
+	// behind holds, by witness, why it will not cosign this log: it holds a larger tree of
+	// this log than the log has (the database was restored from an old backup, or another
+	// history was shown to it), or it refused the log's checkpoint as inconsistent.
+	behindMu sync.Mutex
+	behind   map[string]string
+
+	// recMu guards the cosignatures waiting to be stored (see store).
+	recMu       sync.Mutex
+	recPending  *cosignatureBatch
+	recFlushing bool
+
+	// logger is Run's.
+	logger *slog.Logger
+
+	// pool is the running witness client, for its status (see Run).
+	pool atomic.Pointer[witness.Pool]
+}
+
+// Open loads the configuration and the newest cosigned head from db.
+func Open(ctx context.Context, db *store.DB, log *translog.Log) (*Heads, error) {
+	h := &Heads{db: db, log: log, changed: make(chan struct{})}
+	if err := h.Reload(ctx); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// LoadConfig reads the office's witnesses and quorum in tx.
+func LoadConfig(ctx context.Context, tx *store.Tx) (*Config, error) {
+	ws, err := tx.Witnesses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &Config{Witnesses: ws}
+	v, err := tx.Setting(ctx, quorumSetting)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return nil, err
+	default:
+		if c.Quorum, err = strconv.Atoi(v); err != nil {
+			return nil, fmt.Errorf("witness quorum %q: %w", v, err)
+		}
+	}
+	return c, nil
+}
+
+// SetQuorum records the quorum in tx; it must be between 0 and the number of witnesses.
+func SetQuorum(ctx context.Context, tx *store.Tx, n int) error {
+	ws, err := tx.Witnesses(ctx)
+	if err != nil {
+		return err
+	}
+	if n < 0 || n > len(ws) {
+		return fmt.Errorf("quorum %d out of range 0..%d (the number of witnesses)", n, len(ws))
+	}
+	return tx.SetSetting(ctx, quorumSetting, strconv.Itoa(n))
+}
+
+// Reload rereads the configuration and the newest cosigned head from the store: after a
+// change of witnesses or quorum, and on servers that share a database with another.
+func (h *Heads) Reload(ctx context.Context) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var cfg *Config
+	var head *Head
+	err := h.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		if cfg, err = LoadConfig(ctx, tx); err != nil {
+			return err
+		}
+		head, err = latest(ctx, tx, cfg, -1)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("cosigned checkpoints: %w", err)
+	}
+	h.cfg.Store(cfg)
+	h.head.Store(head)
+	if head != nil {
+		metrics.CosignedSize.Set(float64(head.Size))
+	}
+	h.wake()
+	return nil
+}
+
+// latest returns the newest head larger than after that cfg's quorum cosigned, nil if none or
+// if the quorum is 0.
+func latest(ctx context.Context, tx *store.Tx, cfg *Config, after int64) (*Head, error) {
+	if cfg.Quorum == 0 {
+		return nil, nil
+	}
+	names := map[string]string{}
+	var keys []string
+	for _, w := range cfg.Witnesses {
+		names[w.VKey] = w.Name
+		keys = append(keys, w.VKey)
+	}
+	note, cosigs, err := tx.LatestCosigned(ctx, keys, cfg.Quorum, after)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	cp, err := checkpoint.Parse(noteText(note))
+	if err != nil {
+		return nil, fmt.Errorf("stored checkpoint: %w", err)
+	}
+	out := &Head{Head: translog.Head{Size: cp.Size, Root: cp.Root}}
+	signed := slices.Clone(note)
+	for _, c := range cosigs {
+		signed = append(signed, c.Line...)
+		out.Cosignatures = append(out.Cosignatures, Cosignature{Witness: names[c.VKey], VKey: c.VKey, At: c.At})
+	}
+	out.Checkpoint = signed
+	return out, nil
+}
+
+// noteText returns the text of a signed note: everything up to the blank line before the
+// signatures.
+func noteText(note []byte) []byte {
+	for i := 0; i+1 < len(note); i++ {
+		if note[i] == '\n' && note[i+1] == '\n' {
+			return note[:i+1]
+		}
+	}
+	return note
+}
+
+// Config returns the configuration in force.
+func (h *Heads) Config() *Config { return h.cfg.Load() }
+
+// Quorum returns the quorum in force.
+func (h *Heads) Quorum() int { return h.cfg.Load().Quorum }
+
+// Head returns the head to serve: the log's latest checkpoint with a quorum of zero, else the
+// newest checkpoint that the quorum cosigned, with the cosignature lines. It returns nil when
+// a quorum is set and no checkpoint meets it yet.
+func (h *Heads) Head() *Head {
+	if h.cfg.Load().Quorum == 0 {
+		return &Head{Head: *h.log.Head()}
+	}
+	return h.head.Load()
+}
+
+// Covering returns the head to serve once it covers entry index, waiting up to wait for the
+// witnesses; after that it returns an error wrapping ErrNotCosigned.
+func (h *Heads) Covering(ctx context.Context, index int64, wait time.Duration) (*Head, error) {
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	for {
+		// Take the channels before reading the heads, so that no change is missed in between.
+		changed, published := h.watch(), h.log.Published()
+		if hd := h.Head(); hd != nil && index < hd.Size {
+			return hd, nil
+		}
+		if h.Quorum() > 0 && index >= h.log.Head().Size {
+			// Not even the log's own head covers it yet: that is quick, and not the witnesses'.
+			timer.Reset(wait)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-changed:
+		case <-published:
+		case <-timer.C:
+			if why := h.Behind(); why != "" {
+				return nil, fmt.Errorf("log entry %d: %w: %s", index, ErrNotCosigned, why)
+			}
+			return nil, fmt.Errorf("log entry %d: %w after %s", index, ErrNotCosigned, wait)
+		}
+	}
+}
+
+// Record stores a witness's cosignature of checkpoint (as the log signed it) and makes the
+// checkpoint the head if it now meets the quorum and is newer.
+func (h *Heads) Record(ctx context.Context, checkpointNote []byte, size int64, vkey string, line []byte, at time.Time) error {
+	err := h.store(ctx, pendingCosignature{note: checkpointNote, c: store.Cosignature{Size: size, VKey: vkey, Line: line, At: at}})
+	if err != nil {
+		return fmt.Errorf("record cosignature: %w", err)
+	}
+	cfg := h.cfg.Load()
+	if cfg.Quorum == 0 {
+		return nil
+	}
+	if cur := h.head.Load(); cur != nil && cur.Size > size {
+		return nil
+	}
+	if err := h.refresh(ctx, size-1); err != nil {
+		return fmt.Errorf("record cosignature: %w", err)
+	}
+	return nil
+}
+
+// refresh makes the newest checkpoint larger than after that the quorum cosigned the head, if
+// it is newer than the head: after a cosignature is stored here, and periodically, for the
+// cosignatures that other servers of the same database store.
+func (h *Heads) refresh(ctx context.Context, after int64) error {
+	cfg := h.cfg.Load()
+	if cfg.Quorum == 0 {
+		return nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var head *Head
+	err := h.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		head, err = latest(ctx, tx, cfg, after)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if cur := h.head.Load(); head != nil && (cur == nil || head.Size >= cur.Size) {
+		h.head.Store(head)
+		metrics.CosignedSize.Set(float64(head.Size))
+		h.wake()
+	}
+	return nil
+}
+
+// pendingCosignature is a cosignature waiting to be stored, with the checkpoint it signs.
+type pendingCosignature struct {
+	note []byte
+	c    store.Cosignature
+}
+
+// cosignatureBatch is the cosignatures stored by one transaction.
+type cosignatureBatch struct {
+	items []pendingCosignature
+	done  chan struct{} // closed once errs is set
+	errs  []error       // each item's outcome
+}
+
+// store makes p durable. Cosignatures are stored by group commit: the witnesses of one
+// checkpoint answer at about the same time, and every transaction waits for its fsync, as
+// the log's own batches do; those that arrive while one is being written share the next.
+func (h *Heads) store(ctx context.Context, p pendingCosignature) error {
+	h.recMu.Lock()
+	b := h.recPending
+	if b == nil {
+		b = &cosignatureBatch{done: make(chan struct{})}
+		h.recPending = b
+	}
+	i := len(b.items)
+	b.items = append(b.items, p)
+	if h.recFlushing {
+		h.recMu.Unlock()
+		<-b.done
+		return b.errs[i]
+	}
+	h.recFlushing = true
+	h.recMu.Unlock()
+	// This caller writes batches until none is pending; the others wait for theirs.
+	ctx = context.WithoutCancel(ctx)
+	for {
+		h.recMu.Lock()
+		cur := h.recPending
+		h.recPending = nil
+		if cur == nil {
+			h.recFlushing = false
+			h.recMu.Unlock()
+			return b.errs[i]
+		}
+		h.recMu.Unlock()
+		// One refused cosignature (another checkpoint of its size is stored: a fork) must not
+		// fail the others: each is written in its own savepoint.
+		cur.errs = make([]error, len(cur.items))
+		err := h.db.Update(ctx, func(tx *store.Tx) error {
+			for j, p := range cur.items {
+				cur.errs[j] = tx.Savepoint(ctx, func() error { return tx.AddCosignature(ctx, p.note, p.c) })
+			}
+			return nil
+		})
+		if err != nil {
+			for j := range cur.errs {
+				cur.errs[j] = err
+			}
+		}
+		close(cur.done)
+	}
+}
+
+// setBehind records why a witness will not cosign this log ("" when it cosigned again).
+func (h *Heads) setBehind(name, why string) {
+	h.behindMu.Lock()
+	defer h.behindMu.Unlock()
+	if why == "" {
+		delete(h.behind, name)
+		return
+	}
+	if h.behind == nil {
+		h.behind = map[string]string{}
+	}
+	h.behind[name] = why
+}
+
+// Behind says why witnesses will not cosign this log, or "" when none refuses.
+func (h *Heads) Behind() string {
+	h.behindMu.Lock()
+	defer h.behindMu.Unlock()
+	names := slices.Sorted(maps.Keys(h.behind))
+	var out []string
+	for _, n := range names {
+		out = append(out, fmt.Sprintf("witness %s: %s", n, h.behind[n]))
+	}
+	return strings.Join(out, "; ")
+}
+
+func (h *Heads) watch() <-chan struct{} {
+	h.chMu.Lock()
+	defer h.chMu.Unlock()
+	return h.changed
+}
+
+func (h *Heads) wake() {
+	h.chMu.Lock()
+	close(h.changed)
+	h.changed = make(chan struct{})
+	h.chMu.Unlock()
+}

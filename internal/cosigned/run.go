@@ -1,0 +1,128 @@
+package cosigned
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/chancery/chancery/internal/metrics"
+	"github.com/chancery/chancery/internal/translog"
+	"github.com/chancery/chancery/internal/witness"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// Run sends the log's checkpoints to the configured witnesses and records their cosignatures,
+// until ctx ends. It follows changes of the configuration (Reload), and wakes the witness
+// client at every checkpoint the log publishes. alert, if not nil, is told of what an operator
+// must look at (see witness.Options.OnAlert).
+func (h *Heads) Run(ctx context.Context, logger *slog.Logger, alert func(witness string, err error)) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	h.logger = logger
+	for ctx.Err() == nil {
+		cfg := h.cfg.Load()
+		var clients []*witness.Client
+		keys := map[string]string{}
+		for _, w := range cfg.Witnesses {
+			c, err := witness.NewClient(w.Name, w.URL, w.VKey, nil)
+			if err != nil {
+				logger.Error("witness not usable", "witness", w.Name, "err", err)
+				continue
+			}
+			clients = append(clients, c)
+			keys[w.Name] = w.VKey
+		}
+		pool := witness.NewPool(logSource{h.log}, clients, witness.Options{
+			Logger:      logger,
+			MinInterval: h.MinInterval,
+			OnCosignature: func(ctx context.Context, size int64, cp []byte, c witness.Cosignature) error {
+				if err := h.Record(ctx, cp, size, keys[c.Witness], c.Line, c.Time); err != nil {
+					return err
+				}
+				h.setBehind(c.Witness, "")
+				return nil
+			},
+			OnAlert: func(name string, err error) {
+				logger.Error("witness alert", "witness", name, "err", err)
+				metrics.WitnessAlert(name)
+				switch {
+				case errors.Is(err, witness.ErrAhead):
+					h.setBehind(name, fmt.Sprintf("%v: the database was restored from an old backup, or the witness was shown another history; it will not cosign until this log is past that size on the same history", err))
+				case errors.Is(err, witness.ErrRejected):
+					h.setBehind(name, "it refused this log's checkpoint as inconsistent with what it cosigned before (a fork)")
+				}
+				if alert != nil {
+					alert(name, err)
+				}
+			},
+		})
+		h.pool.Store(pool)
+		pctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			pool.Run(pctx)
+		}()
+		h.follow(ctx, cfg, pool)
+		cancel()
+		<-done
+	}
+}
+
+// refreshInterval is how often a server whose log is ahead of its cosigned head looks for
+// cosignatures that other servers of the same database stored: each server's witness client
+// learns only what its own requests bring back, and a witness cosigns a checkpoint once.
+const refreshInterval = 250 * time.Millisecond
+
+// follow wakes pool at every checkpoint the log publishes, until ctx ends or the
+// configuration changes.
+func (h *Heads) follow(ctx context.Context, cfg *Config, pool *witness.Pool) {
+	tick := time.NewTicker(refreshInterval)
+	defer tick.Stop()
+	for {
+		published, changed := h.log.Published(), h.watch()
+		if h.cfg.Load() != cfg {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-published:
+			pool.Notify()
+		case <-changed:
+		case <-tick.C:
+			if hd := h.head.Load(); cfg.Quorum > 0 && (hd == nil || hd.Size < h.log.Head().Size) {
+				after := int64(-1)
+				if hd != nil {
+					after = hd.Size
+				}
+				if err := h.refresh(ctx, after); err != nil && ctx.Err() == nil {
+					h.logger.Warn("cosigned checkpoints not refreshed", "err", err)
+				}
+			}
+		}
+	}
+}
+
+// Status returns what the running witness client knows of each witness, nil before Run.
+func (h *Heads) Status() []witness.WitnessStatus {
+	if p := h.pool.Load(); p != nil {
+		return p.Status()
+	}
+	return nil
+}
+
+// logSource is the log as the witness client sees it.
+type logSource struct{ l *translog.Log }
+
+func (s logSource) Latest() (int64, []byte) {
+	head := s.l.Head()
+	return head.Size, head.Checkpoint
+}
+
+func (s logSource) ConsistencyProof(ctx context.Context, old, size int64) ([]tlog.Hash, error) {
+	return s.l.ConsistencyProof(ctx, old, size)
+}

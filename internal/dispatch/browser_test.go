@@ -1,0 +1,107 @@
+package dispatch
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/server"
+	"github.com/chromedp/chromedp"
+)
+
+const chromium = "/usr/bin/chromium"
+
+// TestBrowserDispatch: a release officer sends a released letter from its page in Chromium and
+// sees its status become sent; the recipient opens the receipt link (nothing is recorded),
+// confirms with the page's button, and the letter page shows the receipt.
+func TestBrowserDispatch(t *testing.T) {
+	if _, err := os.Stat(chromium); err != nil {
+		if os.Getenv("CHANCERY_REQUIRE_TOOLS") == "1" {
+			t.Fatalf("chromium is required: %v", err)
+		}
+		t.Skipf("no chromium at %s", chromium)
+	}
+	ctx := context.Background()
+	mp := startMailpit(t)
+	o := newOffice(t)
+	o.deliver(t, mp, 3)
+	o.recipient(t, "ministry", "registry@mod.freedonia.example")
+	o.recipient(t, "liaison", "cell@liaison.example")
+	if err := o.r.SetPassword(ctx, o.admin, "otto", "password of otto"); err != nil {
+		t.Fatal(err)
+	}
+	ref := o.release(t, "Sent from the letter page.")
+	srv := httptest.NewServer(server.New(server.Config{Log: o.log, DB: o.db, VerifierKey: o.vkey, Origin: o.origin, Registry: o.r,
+		RateLimit: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+
+	actx, cancel := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 900))
+	defer cancel()
+	bctx, cancelTab := chromedp.NewContext(actx)
+	defer cancelTab()
+	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	do := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		c, cancel := context.WithTimeout(bctx, 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(c, steps...); err != nil {
+			text, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+			t.Fatalf("browser: %v\n%s", err, text)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+
+	do(chromedp.Navigate(srv.URL+"/letters/"+ref), chromedp.WaitVisible(chromedp.CSS("#password")),
+		chromedp.SendKeys(chromedp.CSS("#name"), "otto"), chromedp.SendKeys(chromedp.CSS("#password"), "password of otto"),
+		chromedp.Click(chromedp.CSS("main form button")), chromedp.WaitVisible(chromedp.CSS("#dispatch-button")))
+	do(chromedp.Click(chromedp.CSS(`input[name="recipient"][value="ministry"]`)), chromedp.Click(chromedp.CSS("#dispatch-button")),
+		chromedp.WaitVisible(chromedp.CSS(".notice")))
+	if got := text("#dispatch-section"); !strings.Contains(got, "registry@mod.freedonia.example") || strings.Contains(got, "cell@liaison.example\tletter") {
+		t.Fatalf("after sending, the dispatch section shows:\n%s", got)
+	}
+	waitFor(t, "the sent status on the page", func() bool {
+		do(chromedp.Navigate(srv.URL+"/letters/"+ref), chromedp.WaitVisible(chromedp.CSS("#dispatch-section")))
+		s, _ := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll("tr.dispatch-sent").length`))
+		return s == 1
+	})
+
+	var link string
+	waitFor(t, "the letter in Mailpit", func() bool { return len(mp.messages(t)) == 1 })
+	m := receiptLink.FindStringSubmatch(mp.message(t, mp.messages(t)[0].ID).Text)
+	if m == nil {
+		t.Fatal("no receipt link")
+	}
+	link = srv.URL + "/receipt/" + m[1]
+	do(chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#receipt-confirm")))
+	if v := o.status(t, ref)[0]; v.ReceivedAt != nil {
+		t.Fatal("opening the receipt page recorded a receipt")
+	}
+	do(chromedp.Click(chromedp.CSS("#receipt-confirm")), chromedp.WaitVisible(chromedp.CSS("#receipt-done")))
+	if v := o.status(t, ref)[0]; v.ReceivedAt == nil {
+		t.Fatal("the confirmation recorded no receipt")
+	}
+	do(chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("main")))
+	if got := text("main"); !strings.Contains(got, "not valid") || strings.Contains(got, ref) {
+		t.Fatalf("the used link shows:\n%s", got)
+	}
+	do(chromedp.Navigate(srv.URL+"/letters/"+ref), chromedp.WaitVisible(chromedp.CSS("#dispatch-section")))
+	if got := text("#dispatch-section"); strings.Contains(got, "not yet") {
+		t.Fatalf("the letter page does not show the receipt:\n%s", got)
+	}
+}

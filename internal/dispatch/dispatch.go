@@ -1,0 +1,325 @@
+// Package dispatch delivers what the registry decided to send: letters, draft copies and
+// notices by mail through an SMTP server, and events to webhook endpoints.
+//
+// The registry writes each message into the store's outbox in the transaction of its audit
+// record (a dispatch, a draft copy, a withdrawal); nothing here decides what leaves. The
+// Dispatcher reads the outbox, builds each message as it is due (registry.Compose), hands it to
+// the SMTP server and records the outcome in a transaction right after: sent, deferred with the
+// server's reply and a later time (exponential backoff), or failed after the last attempt.
+//
+// Each message has a Message-ID fixed when it was queued. A crash between the server's
+// acceptance and the transaction that records it is the only way a message is sent twice, and
+// the copy then carries the same Message-ID, so the receiving side can tell (see
+// docs/design/dispatch.md).
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"sync"
+	"time"
+
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
+)
+
+// Defaults of Config.
+const (
+	DefaultMaxAttempts = 10
+	DefaultBackoff     = time.Minute
+	DefaultMaxBackoff  = 4 * time.Hour
+	DefaultConnections = 4
+	DefaultPoll        = time.Second
+)
+
+// Config configures a Dispatcher.
+type Config struct {
+	Registry *registry.Registry
+	// SMTP is the mail server; From is the sender address.
+	SMTP *SMTP
+	From string
+	// MaxAttempts is how many times a message or webhook is tried before it fails.
+	MaxAttempts int
+	// Backoff is the wait after a first failed attempt; it doubles at each attempt, up to
+	// MaxBackoff.
+	Backoff, MaxBackoff time.Duration
+	// Connections is how many SMTP connections deliver at once.
+	Connections int
+	// Poll is how often the outbox is read when nothing wakes the dispatcher.
+	Poll time.Duration
+	// AllowPrivateWebhooks lets webhooks reach loopback, link-local and private addresses.
+	AllowPrivateWebhooks bool
+	Logger               *slog.Logger
+}
+
+// Dispatcher delivers the outbox. Run it once per registry (the server holds the data
+// directory's lock, so one process delivers).
+type Dispatcher struct {
+	cfg  Config
+	wake chan struct{}
+	done chan struct{}
+	hook chan struct{}
+}
+
+// New returns a dispatcher and tells the registry that mail is available.
+func New(cfg Config) (*Dispatcher, error) {
+	if cfg.SMTP == nil {
+		return nil, errors.New("dispatch: no SMTP server")
+	}
+	a, err := mail.ParseAddress(cfg.From)
+	if err != nil || a.Name != "" {
+		return nil, fmt.Errorf("dispatch: mail-from %q is not a bare e-mail address", cfg.From)
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	if cfg.Backoff <= 0 {
+		cfg.Backoff = DefaultBackoff
+	}
+	if cfg.MaxBackoff <= 0 {
+		cfg.MaxBackoff = DefaultMaxBackoff
+	}
+	if cfg.Connections <= 0 {
+		cfg.Connections = DefaultConnections
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = DefaultPoll
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	d := &Dispatcher{cfg: cfg, wake: make(chan struct{}, 1), done: make(chan struct{}, 1), hook: make(chan struct{}, 1)}
+	cfg.Registry.SetDispatch(registry.DispatchSettings{Mail: true, AllowPrivateWebhooks: cfg.AllowPrivateWebhooks, Wake: d.Wake})
+	return d, nil
+}
+
+// Wake tells the dispatcher that something was queued.
+func (d *Dispatcher) Wake() {
+	for _, c := range []chan struct{}{d.wake, d.hook} {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// backoff is the wait after the attempt-th failed attempt (1 for the first).
+func (d *Dispatcher) backoff(attempt int) time.Duration {
+	b := d.cfg.Backoff
+	for i := 1; i < attempt && b < d.cfg.MaxBackoff; i++ {
+		b *= 2
+	}
+	return min(b, d.cfg.MaxBackoff)
+}
+
+// Run delivers until ctx is done.
+//
+// Each connection sends a message, then hands its acceptance to the recorder, which commits
+// the acceptances waiting from all connections in one transaction (one fsync for several
+// messages). A connection sends its next message while its previous acceptance is being
+// recorded, but not a further one: at any moment at most two accepted messages per connection
+// are not yet recorded, the bound on what a crash can make send twice.
+func (d *Dispatcher) Run(ctx context.Context) {
+	var mu sync.Mutex
+	inflight := map[int64]bool{}
+	release := func(id int64) {
+		mu.Lock()
+		delete(inflight, id)
+		mu.Unlock()
+		select {
+		case d.done <- struct{}{}:
+		default:
+		}
+	}
+	jobs := make(chan store.OutboxMessage)
+	marks := make(chan *mark, 2*d.cfg.Connections)
+	recorded := make(chan struct{})
+	go func() { defer close(recorded); d.recorder(marks, release) }()
+	var senders, hooks sync.WaitGroup
+	for range d.cfg.Connections {
+		senders.Go(func() { d.send(ctx, jobs, marks, release) })
+	}
+	hooks.Go(func() { d.runWebhooks(ctx) })
+	defer func() {
+		close(jobs)
+		senders.Wait()
+		close(marks)
+		<-recorded
+		hooks.Wait()
+	}()
+	for ctx.Err() == nil {
+		fed := 0
+		due, err := d.cfg.Registry.DueMessages(ctx, 4*d.cfg.Connections)
+		if err != nil && ctx.Err() == nil {
+			d.cfg.Logger.Error("dispatch: read the outbox", "err", err)
+		}
+		for _, m := range due {
+			mu.Lock()
+			busy := inflight[m.ID]
+			inflight[m.ID] = true
+			mu.Unlock()
+			if busy {
+				continue
+			}
+			select {
+			case jobs <- m:
+				fed++
+			case <-ctx.Done():
+				return
+			}
+		}
+		if fed > 0 {
+			continue
+		}
+		wait := d.cfg.Poll
+		if next, ok, err := d.cfg.Registry.NextDue(ctx); err == nil && ok {
+			wait = min(wait, max(time.Until(next), time.Millisecond))
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+		case <-d.wake:
+		case <-d.done:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// mark is an acceptance waiting to be recorded; done is closed once it is.
+type mark struct {
+	d    registry.Delivery
+	done chan struct{}
+}
+
+// send is one connection: it delivers the jobs it is given, one at a time.
+func (d *Dispatcher) send(ctx context.Context, jobs <-chan store.OutboxMessage, marks chan<- *mark, release func(int64)) {
+	s := &sender{cfg: d.cfg.SMTP}
+	defer s.close()
+	var prev *mark
+	wait := func() {
+		if prev != nil {
+			<-prev.done
+			prev = nil
+		}
+	}
+	defer wait()
+	for m := range jobs {
+		answer, err := d.attempt(ctx, s, m)
+		wait() // the previous acceptance is recorded before this one is handed over
+		if err != nil {
+			d.record(ctx, m, err)
+			release(m.ID)
+			continue
+		}
+		prev = &mark{d: registry.Delivery{Message: m, Reply: answer}, done: make(chan struct{})}
+		marks <- prev
+	}
+}
+
+// recorder commits acceptances, all those waiting at once, until marks is closed. It records
+// even after the context ends: the SMTP server has those messages.
+func (d *Dispatcher) recorder(marks <-chan *mark, release func(int64)) {
+	for first := range marks {
+		batch := []*mark{first}
+	drain:
+		for len(batch) < 64 {
+			select {
+			case mk, ok := <-marks:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, mk)
+			default:
+				break drain
+			}
+		}
+		ds := make([]registry.Delivery, len(batch))
+		for i, mk := range batch {
+			ds[i] = mk.d
+		}
+		if err := d.cfg.Registry.Delivered(context.Background(), ds...); err != nil {
+			// The server has these messages and the outbox does not know it: the next
+			// attempts send them again, with the same Message-IDs.
+			d.cfg.Logger.Error("dispatch: record deliveries", "messages", len(ds), "err", err)
+		}
+		for _, mk := range batch {
+			release(mk.d.Message.ID)
+			close(mk.done)
+		}
+	}
+}
+
+// attempt builds m and hands it to the SMTP server; it returns the server's answer.
+func (d *Dispatcher) attempt(ctx context.Context, s *sender, m store.OutboxMessage) (string, error) {
+	out, err := d.cfg.Registry.Compose(ctx, m)
+	if err != nil {
+		return "", err
+	}
+	msg, err := Message(d.cfg.From, out)
+	if err != nil {
+		return "", err
+	}
+	return s.send(ctx, msg)
+}
+
+// record writes a failed attempt at m: failed at once when the message must not be sent any
+// more or after the last attempt, deferred with backoff otherwise.
+func (d *Dispatcher) record(ctx context.Context, m store.OutboxMessage, err error) {
+	reg, log := d.cfg.Registry, d.cfg.Logger
+	attempt := m.Attempts + 1
+	why := reply(err)
+	if errors.Is(err, registry.ErrUndeliverable) || attempt >= d.cfg.MaxAttempts {
+		log.Warn("dispatch: message failed", "reference", m.Reference, "to", m.Email, "attempts", attempt, "reply", why)
+		if err := reg.Failed(ctx, m, why); err != nil {
+			log.Error("dispatch: record failure", "message", m.MessageID, "err", err)
+		}
+		return
+	}
+	if err := reg.Deferred(ctx, m, why, time.Now().Add(d.backoff(attempt))); err != nil {
+		log.Error("dispatch: record deferral", "message", m.MessageID, "err", err)
+	}
+}
+
+// runWebhooks posts due webhook deliveries until ctx is done.
+func (d *Dispatcher) runWebhooks(ctx context.Context) {
+	cl := WebhookClient(d.cfg.AllowPrivateWebhooks, 10*time.Second)
+	reg, log := d.cfg.Registry, d.cfg.Logger
+	for ctx.Err() == nil {
+		due, err := reg.DueWebhooks(ctx, 50)
+		if err != nil && ctx.Err() == nil {
+			log.Error("dispatch: read webhook deliveries", "err", err)
+		}
+		for _, w := range due {
+			answer, err := post(ctx, cl, w.Endpoint.URL, w.Endpoint.Secret, w.WebhookID, w.Payload, time.Now())
+			status, next := store.StatusSent, time.Now()
+			if err != nil {
+				answer = err.Error()
+				status, next = store.StatusDeferred, time.Now().Add(d.backoff(w.Attempts+1))
+				if w.Attempts+1 >= d.cfg.MaxAttempts {
+					status = store.StatusFailed
+					log.Warn("dispatch: webhook failed", "endpoint", w.Endpoint.Name, "event", w.Event, "reply", answer)
+				}
+			}
+			if len(answer) > 500 {
+				answer = answer[:500]
+			}
+			if err := reg.WebhookAttempt(ctx, w.ID, status, answer, next); err != nil && ctx.Err() == nil {
+				log.Error("dispatch: record webhook attempt", "err", err)
+			}
+		}
+		if len(due) > 0 {
+			continue
+		}
+		t := time.NewTimer(d.cfg.Poll)
+		select {
+		case <-ctx.Done():
+		case <-d.hook:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}

@@ -1,0 +1,195 @@
+package dispatch
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/translog"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// office is a registry with one member per role, a signer key, a settable clock, and a
+// dispatcher delivering into a Mailpit.
+type office struct {
+	r                                         *registry.Registry
+	db                                        *store.DB
+	log                                       *translog.Log
+	vkey, origin                              string
+	admin, drafter, reviewer, signer, officer registry.Actor
+	key                                       ed25519.PrivateKey
+	keyID                                     string
+	verifier                                  *seal.Verifier
+	mu                                        sync.Mutex
+	skew                                      time.Duration // added to the clock
+}
+
+func (o *office) now() time.Time {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return time.Now().Add(o.skew)
+}
+
+func (o *office) advance(d time.Duration) {
+	o.mu.Lock()
+	o.skew += d
+	o.mu.Unlock()
+}
+
+func newOffice(t testing.TB) *office {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.OpenSQLite(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	const origin = "tfn.example/log"
+	skey, vkey, _ := note.GenerateKey(rand.Reader, origin)
+	signer, _ := note.NewSigner(skey)
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lg.Close() })
+	_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
+	o := &office{db: db, log: lg, vkey: vkey, origin: origin}
+	o.r = registry.New(registry.Config{DB: db, Log: lg, Office: registry.Office{Name: "Task Force North", Prefix: "TFN", URL: "https://tfn.example"},
+		OfficeKey: officeKey, LogKey: vkey, LogOrigin: origin, Now: o.now})
+	tok, err := o.r.Bootstrap(ctx, "root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.admin = o.actor(t, tok)
+	for _, m := range []struct {
+		name, role string
+		to         *registry.Actor
+	}{{"dana", registry.RoleDrafter, &o.drafter}, {"rita", registry.RoleReviewer, &o.reviewer}, {"sam", registry.RoleSigner, &o.signer}, {"otto", registry.RoleRelease, &o.officer}} {
+		tok, err := o.r.AddMember(ctx, o.admin, m.name, []string{m.role})
+		if err != nil {
+			t.Fatal(err)
+		}
+		*m.to = o.actor(t, tok)
+	}
+	_, o.key, _ = ed25519.GenerateKey(rand.Reader)
+	if o.keyID, _, err = o.r.RegisterKey(ctx, o.signer, o.key.Public().(ed25519.PublicKey)); err != nil {
+		t.Fatal(err)
+	}
+	if o.verifier, err = seal.NewVerifier(o.r.TrustRoot()); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func (o *office) actor(t testing.TB, tok string) registry.Actor {
+	m, err := o.r.Authenticate(context.Background(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return registry.Actor{Member: m, Remote: "test"}
+}
+
+// deliver runs a dispatcher into mp until the test ends, with fast retries.
+func (o *office) deliver(t *testing.T, mp *mailpit, attempts int) {
+	t.Helper()
+	sm, err := ParseSMTP(mp.url())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(Config{Registry: o.r, SMTP: sm, From: "registry@tfn.example", MaxAttempts: attempts, Backoff: 5 * time.Millisecond,
+		MaxBackoff: 20 * time.Millisecond, Poll: 20 * time.Millisecond, AllowPrivateWebhooks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); d.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// draft creates a letter with one version.
+func (o *office) draft(t testing.TB, body string) string {
+	t.Helper()
+	ref, err := o.r.CreateLetter(context.Background(), o.drafter, registry.NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
+		Addressees: []string{"Ministry of Defence of Freedonia"}, File: registry.Upload{Name: "letter.txt", Data: []byte(body)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref
+}
+
+// approveAndSign makes ref releasable under the built-in policy.
+func (o *office) approveAndSign(t testing.TB, ref string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := o.r.Approve(ctx, o.reviewer, ref, "", "ok"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := o.r.SigningStatement(ctx, o.signer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.r.Sign(ctx, o.signer, ref, o.keyID, st, ed25519.Sign(o.key, dsse.PAE(seal.SigningPayloadType, st))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (o *office) release(t testing.TB, body string) string {
+	t.Helper()
+	ref := o.draft(t, body)
+	o.approveAndSign(t, ref)
+	if _, err := o.r.Release(context.Background(), o.officer, ref); err != nil {
+		t.Fatal(err)
+	}
+	return ref
+}
+
+// withdraw retracts ref (by == "") or supersedes it by by, with reason.
+func (o *office) withdraw(t testing.TB, ref, by, reason string) {
+	t.Helper()
+	ctx := context.Background()
+	st, pt, op, err := o.r.WithdrawalStatement(ctx, o.signer, ref, by, reason)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.Withdraw(ctx, o.signer, ref, by, o.keyID, st, op, ed25519.Sign(o.key, dsse.PAE(pt, st))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (o *office) recipient(t testing.TB, name string, emails ...string) {
+	t.Helper()
+	if _, _, err := o.r.AddRecipient(context.Background(), o.admin, registry.NewRecipient{Name: name, Organization: name + " organisation", Emails: emails}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (o *office) status(t testing.TB, ref string) []registry.DispatchView {
+	t.Helper()
+	v, err := o.r.Dispatches(context.Background(), o.officer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// settled reports whether every message about ref is sent or failed.
+func (o *office) settled(t testing.TB, ref string, n int) bool {
+	vs := o.status(t, ref)
+	if len(vs) < n {
+		return false
+	}
+	for _, v := range vs {
+		if v.Status != "sent" && v.Status != "failed" {
+			return false
+		}
+	}
+	return true
+}

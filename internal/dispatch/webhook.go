@@ -1,0 +1,91 @@
+package dispatch
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/chancery/chancery/internal/registry"
+)
+
+// Sign returns the Standard Webhooks signature of body: "v1," and the base64 of
+// HMAC-SHA256(key, id "." timestamp "." body), where key is the base64 after "whsec_" in
+// secret.
+func Sign(secret, id string, timestamp int64, body []byte) (string, error) {
+	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, "whsec_"))
+	if err != nil || !strings.HasPrefix(secret, "whsec_") || len(key) == 0 {
+		return "", errors.New("dispatch: webhook secret is not whsec_ and base64")
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(id + "." + strconv.FormatInt(timestamp, 10) + "."))
+	mac.Write(body)
+	return "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil)), nil
+}
+
+// errPrivate is a connection refused because the endpoint's address is private.
+var errPrivate = errors.New("refused: the endpoint resolves to a loopback, link-local or private address (--webhook-allow-private allows it)")
+
+// WebhookClient returns the HTTP client webhooks are posted with. Unless allowPrivate, it
+// refuses to connect to any address registry.DisallowedAddr refuses: the check runs on the
+// address actually dialled, after name resolution, so a host name that resolves (or is
+// re-pointed) to an inside address is refused too. It uses no proxy and follows no redirect.
+func WebhookClient(allowPrivate bool, timeout time.Duration) *http.Client {
+	d := &net.Dialer{Timeout: timeout}
+	if !allowPrivate {
+		d.Control = func(network, address string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil || registry.DisallowedAddr(ap.Addr()) {
+				return fmt.Errorf("%s: %w", address, errPrivate)
+			}
+			return nil
+		}
+	}
+	return &http.Client{
+		Timeout: timeout,
+		Transport: &http.Transport{DialContext: d.DialContext, TLSHandshakeTimeout: timeout, MaxIdleConnsPerHost: 2,
+			ResponseHeaderTimeout: timeout, DisableCompression: true},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// post delivers one webhook: a 2xx answer is a delivery; anything else is recorded as the
+// reply and tried again.
+func post(ctx context.Context, cl *http.Client, url, secret, id string, body []byte, now time.Time) (string, error) {
+	ts := now.Unix()
+	sig, err := Sign(secret, id, ts, body)
+	if err != nil {
+		return "", err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "chancery-webhooks")
+	req.Header.Set("webhook-id", id)
+	req.Header.Set("webhook-timestamp", strconv.FormatInt(ts, 10))
+	req.Header.Set("webhook-signature", sig)
+	resp, err := cl.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+	answer := strings.Join(strings.Fields(resp.Status+" "+strings.ToValidUTF8(string(b), "")), " ")
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return answer, fmt.Errorf("%s", answer)
+	}
+	return answer, nil
+}

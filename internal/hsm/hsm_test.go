@@ -1,0 +1,186 @@
+package hsm
+
+import (
+	"crypto"
+	"crypto/ed25519"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/mod/sumdb/note"
+)
+
+const softhsm = "/usr/lib/softhsm/libsofthsm2.so"
+
+// token creates a SoftHSM2 token labelled chancery (user PIN 123456) in a temporary
+// directory, with an Ed25519 key pair "office" (ID 01) made by pkcs11-tool. It skips without
+// SoftHSM2 and OpenSC, unless CHANCERY_REQUIRE_TOOLS=1.
+func token(t testing.TB) string {
+	t.Helper()
+	for _, tool := range []string{softhsm, "/usr/bin/softhsm2-util", "/usr/bin/pkcs11-tool"} {
+		if _, err := os.Stat(tool); err != nil {
+			if os.Getenv("CHANCERY_REQUIRE_TOOLS") == "1" {
+				t.Fatalf("%s is required (apt-get install softhsm2 opensc): %v", tool, err)
+			}
+			t.Skipf("no %s: skipping the PKCS#11 test", tool)
+		}
+	}
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "tokens"), 0o700)
+	conf := filepath.Join(dir, "softhsm2.conf")
+	os.WriteFile(conf, []byte("directories.tokendir = "+filepath.Join(dir, "tokens")+"\nobjectstore.backend = file\n"), 0o600)
+	t.Setenv("SOFTHSM2_CONF", conf)
+	for _, args := range [][]string{
+		{"softhsm2-util", "--init-token", "--free", "--label", "chancery", "--pin", "123456", "--so-pin", "654321"},
+		{"pkcs11-tool", "--module", softhsm, "--token-label", "chancery", "--login", "--pin", "123456",
+			"--keypairgen", "--key-type", "EC:edwards25519", "--label", "office", "--id", "01"},
+		{"pkcs11-tool", "--module", softhsm, "--token-label", "chancery", "--login", "--pin", "123456",
+			"--keypairgen", "--key-type", "EC:edwards25519", "--label", "log", "--id", "02"},
+	} {
+		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	pin := filepath.Join(dir, "pin")
+	os.WriteFile(pin, []byte("123456\n"), 0o600)
+	return pin
+}
+
+func TestSoftHSM(t *testing.T) {
+	pin := token(t)
+	k, err := Open("pkcs11:token=chancery;object=office;id=%01?module-path=" + softhsm + "&pin-source=file:" + pin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The log key, in the same token, at the same time.
+	t.Setenv("CHANCERY_HSM_PIN_FILE", pin)
+	lk, err := Open("pkcs11:token=chancery;object=log?module-path=" + softhsm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lk.Public().(ed25519.PublicKey).Equal(k.Public()) {
+		t.Error("the office and log keys are the same key")
+	}
+	msg := []byte("DSSEv1 28 application/vnd.chancery+json 2 {}")
+	sig, err := k.Sign(nil, msg, crypto.Hash(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ed25519.Verify(k.Public().(ed25519.PublicKey), msg, sig) {
+		t.Error("the token's signature does not verify")
+	}
+	if _, err := k.Sign(nil, msg, crypto.SHA256); err == nil {
+		t.Error("signed a digest")
+	}
+	if sig, err := lk.Sign(nil, msg, crypto.Hash(0)); err != nil || !ed25519.Verify(lk.Public().(ed25519.PublicKey), msg, sig) {
+		t.Errorf("the log key: %v", err)
+	}
+	// The log key signs checkpoints that the log's ordinary verifier key checks.
+	ns, err := NoteSigner("tfn.example/log", lk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vkey, _ := note.NewEd25519VerifierKey("tfn.example/log", lk.Public().(ed25519.PublicKey))
+	v, _ := note.NewVerifier(vkey)
+	signed, err := note.Sign(&note.Note{Text: "tfn.example/log\n1\nAAAA\n"}, ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := note.Open(signed, note.VerifierList(v)); err != nil {
+		t.Errorf("a checkpoint signed in the token: %v", err)
+	}
+	// With both closed the module is unloaded; the next Open logs in afresh.
+	k.Close()
+	lk.Close()
+
+	for uri, want := range map[string]string{
+		"pkcs11:token=chancery;object=office?module-path=" + softhsm + "&pin-value=000000":          "the PIN is wrong",
+		"pkcs11:token=missing;object=office?module-path=" + softhsm + "&pin-value=123456":           "no such token",
+		"pkcs11:token=chancery;object=archive?module-path=" + softhsm + "&pin-value=123456":         "no Ed25519 private key",
+		"pkcs11:token=chancery;object=office?module-path=/nonexistent/libp11.so&pin-value=123456":   "module",
+		"pkcs11:token=chancery;object=office?module-path=" + softhsm + "&pin-source=/nonexistent/x": "read the PIN",
+	} {
+		k, err := Open(uri)
+		if err == nil {
+			k.Close()
+			t.Errorf("%s: opened", uri)
+			continue
+		}
+		if !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "123456") || strings.Contains(err.Error(), "000000") {
+			t.Errorf("%s: %v (want %q, and no PIN in the message)", uri, err, want)
+		}
+	}
+}
+
+func TestParseURI(t *testing.T) {
+	u, err := ParseURI("pkcs11:token=Office%20HSM;object=office;id=%01%02?module-path=/usr/lib/p11.so&pin-source=file:/etc/pin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Token != "Office HSM" || u.Object != "office" || u.ID != "\x01\x02" || u.ModulePath != "/usr/lib/p11.so" || u.PinSource != "file:/etc/pin" {
+		t.Errorf("parsed %+v", u)
+	}
+	if s := u.String(); strings.Contains(s, "pin") || !strings.Contains(s, "token=Office%20HSM") {
+		t.Errorf("String() = %s", s)
+	}
+	for _, bad := range []string{"", "file:/x", "pkcs11:", "pkcs11:token=a", "pkcs11:object=a", "pkcs11:token=a;object=b;colour=red",
+		"pkcs11:token=a;token=b;object=c", "pkcs11:token=a;object=b?pin-value=1&pin-source=/p", "pkcs11:token=%zz;object=b", "pkcs11:token;object=b"} {
+		if _, err := ParseURI(bad); err == nil {
+			t.Errorf("ParseURI(%q) accepted", bad)
+		}
+	}
+}
+
+// FuzzParseURI: a URI from configuration either parses into one that names a token and a
+// key, or is refused; it never panics.
+func FuzzParseURI(f *testing.F) {
+	f.Add("pkcs11:token=chancery;object=office;id=%01?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=file:/p")
+	f.Add("pkcs11:serial=1234;id=%00?pin-value=1")
+	f.Add("pkcs11:token=a;object=b?")
+	f.Fuzz(func(t *testing.T, s string) {
+		u, err := ParseURI(s)
+		if err != nil {
+			return
+		}
+		if (u.Token == "" && u.Serial == "") || (u.Object == "" && u.ID == "") {
+			t.Errorf("ParseURI(%q) = %+v", s, u)
+		}
+		if _, err := ParseURI(u.String()); err != nil {
+			t.Errorf("String() of %q does not parse back: %s: %v", s, u.String(), err)
+		}
+	})
+}
+
+// BenchmarkSign compares an office signature in SoftHSM2 with one by a key file's
+// ed25519.PrivateKey; a release makes one office signature (its release statement).
+func BenchmarkSign(b *testing.B) {
+	msg := make([]byte, 600) // about a release statement's PAE
+	b.Run("file", func(b *testing.B) {
+		_, priv, _ := ed25519.GenerateKey(nil)
+		for b.Loop() {
+			if _, err := priv.Sign(nil, msg, crypto.Hash(0)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("softhsm", func(b *testing.B) {
+		k := benchKey(b)
+		defer k.Close()
+		for b.Loop() {
+			if _, err := k.Sign(nil, msg, crypto.Hash(0)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func benchKey(b *testing.B) *Key {
+	pin := token(b)
+	k, err := Open("pkcs11:token=chancery;object=office?module-path=" + softhsm + "&pin-source=" + pin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return k
+}

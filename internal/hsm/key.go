@@ -1,0 +1,237 @@
+package hsm
+
+import (
+	"crypto"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/miekg/pkcs11"
+)
+
+// PKCS#11 3.0 names that github.com/miekg/pkcs11 (written for 2.40) does not define.
+const (
+	ckmEDDSA     = 0x00001057 // CKM_EDDSA
+	ckkECEdwards = 0x00000040 // CKK_EC_EDWARDS
+)
+
+// Key is an Ed25519 private key held in a PKCS#11 token. It implements crypto.Signer (with
+// crypto.Hash(0), as ed25519.PrivateKey does) and is safe for concurrent use: signatures
+// go through one session, one at a time.
+type Key struct {
+	uri  *URI
+	mu   sync.Mutex
+	ctx  *pkcs11.Ctx
+	sh   pkcs11.SessionHandle
+	priv pkcs11.ObjectHandle
+	pub  ed25519.PublicKey
+}
+
+var _ crypto.Signer = (*Key)(nil)
+
+// Open loads the module, logs in to the token and finds the key the URI names. Every failure
+// is an error that says what is wrong (no module, no such token, a wrong PIN, no such key),
+// so that a server stops at start rather than at its first signature.
+func Open(uri string) (*Key, error) {
+	u, err := ParseURI(uri)
+	if err != nil {
+		return nil, err
+	}
+	if u.ModulePath == "" {
+		return nil, fmt.Errorf("hsm: %s: the URI names no module (module-path=/usr/lib/…/libsofthsm2.so)", u)
+	}
+	pin, err := u.PIN()
+	if err != nil {
+		return nil, err
+	}
+	ctx, err := loadModule(u.ModulePath)
+	if err != nil {
+		return nil, fmt.Errorf("hsm: %s: %w", u, err)
+	}
+	k := &Key{uri: u, ctx: ctx}
+	if err := k.open(pin); err != nil {
+		k.Close()
+		return nil, fmt.Errorf("hsm: %s: %w", u, err)
+	}
+	return k, nil
+}
+
+// modules are the loaded PKCS#11 modules, by path: a module is initialized once per process,
+// and the office key and the log key often live in the same token.
+var modules = struct {
+	sync.Mutex
+	m map[string]*module
+}{m: map[string]*module{}}
+
+type module struct {
+	ctx  *pkcs11.Ctx
+	refs int
+}
+
+func loadModule(path string) (*pkcs11.Ctx, error) {
+	modules.Lock()
+	defer modules.Unlock()
+	if m := modules.m[path]; m != nil {
+		m.refs++
+		return m.ctx, nil
+	}
+	ctx := pkcs11.New(path)
+	if ctx == nil {
+		return nil, fmt.Errorf("cannot load the PKCS#11 module %s", path)
+	}
+	if err := ctx.Initialize(); err != nil {
+		ctx.Destroy()
+		return nil, fmt.Errorf("initialize the module: %w", err)
+	}
+	modules.m[path] = &module{ctx: ctx, refs: 1}
+	return ctx, nil
+}
+
+func unloadModule(path string) {
+	modules.Lock()
+	defer modules.Unlock()
+	m := modules.m[path]
+	if m == nil {
+		return
+	}
+	if m.refs--; m.refs == 0 {
+		m.ctx.Finalize()
+		m.ctx.Destroy()
+		delete(modules.m, path)
+	}
+}
+
+func (k *Key) open(pin string) error {
+	slot, err := k.slot()
+	if err != nil {
+		return err
+	}
+	if k.sh, err = k.ctx.OpenSession(slot, pkcs11.CKF_SERIAL_SESSION); err != nil {
+		return fmt.Errorf("open a session: %w", err)
+	}
+	// Sessions of one application share the login state: a second key in the same token
+	// finds the user logged in already.
+	if err := k.ctx.Login(k.sh, pkcs11.CKU_USER, pin); err != nil {
+		var pe pkcs11.Error
+		switch {
+		case errors.As(err, &pe) && (pe == pkcs11.CKR_PIN_INCORRECT || pe == pkcs11.CKR_PIN_LEN_RANGE):
+			return errors.New("the PIN is wrong")
+		case errors.As(err, &pe) && pe == pkcs11.CKR_USER_ALREADY_LOGGED_IN:
+		default:
+			return fmt.Errorf("log in: %w", err)
+		}
+	}
+	if k.priv, err = k.find(pkcs11.CKO_PRIVATE_KEY); err != nil {
+		return err
+	}
+	pubh, err := k.find(pkcs11.CKO_PUBLIC_KEY)
+	if err != nil {
+		return err
+	}
+	attrs, err := k.ctx.GetAttributeValue(k.sh, pubh, []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_EC_POINT, nil)})
+	if err != nil {
+		return fmt.Errorf("read the public key: %w", err)
+	}
+	if k.pub, err = ecPoint(attrs[0].Value); err != nil {
+		return err
+	}
+	return nil
+}
+
+// slot finds the slot holding the token the URI names.
+func (k *Key) slot() (uint, error) {
+	slots, err := k.ctx.GetSlotList(true)
+	if err != nil {
+		return 0, fmt.Errorf("list the slots: %w", err)
+	}
+	for _, s := range slots {
+		ti, err := k.ctx.GetTokenInfo(s)
+		if err != nil {
+			continue
+		}
+		if (k.uri.Token == "" || ti.Label == k.uri.Token) && (k.uri.Serial == "" || ti.SerialNumber == k.uri.Serial) {
+			return s, nil
+		}
+	}
+	return 0, errors.New("no such token in the module (check token= and that the token is present)")
+}
+
+// find returns the one Ed25519 object of class the URI names.
+func (k *Key) find(class uint) (pkcs11.ObjectHandle, error) {
+	tmpl := []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, class), pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, ckkECEdwards)}
+	if k.uri.Object != "" {
+		tmpl = append(tmpl, pkcs11.NewAttribute(pkcs11.CKA_LABEL, k.uri.Object))
+	}
+	if k.uri.ID != "" {
+		tmpl = append(tmpl, pkcs11.NewAttribute(pkcs11.CKA_ID, []byte(k.uri.ID)))
+	}
+	if err := k.ctx.FindObjectsInit(k.sh, tmpl); err != nil {
+		return 0, fmt.Errorf("find the key: %w", err)
+	}
+	hs, _, err := k.ctx.FindObjects(k.sh, 2)
+	if ferr := k.ctx.FindObjectsFinal(k.sh); err == nil {
+		err = ferr
+	}
+	kind := map[uint]string{pkcs11.CKO_PRIVATE_KEY: "private", pkcs11.CKO_PUBLIC_KEY: "public"}[class]
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("find the key: %w", err)
+	case len(hs) == 0:
+		return 0, fmt.Errorf("no Ed25519 %s key with this object/id in the token", kind)
+	case len(hs) > 1:
+		return 0, fmt.Errorf("more than one Ed25519 %s key matches: add id= to the URI", kind)
+	}
+	return hs[0], nil
+}
+
+// ecPoint reads CKA_EC_POINT of an Ed25519 key: the 32 bytes, DER-wrapped in an OCTET
+// STRING as PKCS#11 3.0 says, or bare as some modules return them.
+func ecPoint(v []byte) (ed25519.PublicKey, error) {
+	switch {
+	case len(v) == ed25519.PublicKeySize+2 && v[0] == 0x04 && v[1] == ed25519.PublicKeySize:
+		return ed25519.PublicKey(v[2:]), nil
+	case len(v) == ed25519.PublicKeySize:
+		return ed25519.PublicKey(v), nil
+	}
+	return nil, fmt.Errorf("the token's public key is not an Ed25519 point (%d bytes)", len(v))
+}
+
+// Public returns the ed25519.PublicKey.
+func (k *Key) Public() crypto.PublicKey { return k.pub }
+
+// Sign signs msg itself (pure Ed25519: opts must be crypto.Hash(0)) in the token.
+func (k *Key) Sign(_ io.Reader, msg []byte, opts crypto.SignerOpts) ([]byte, error) {
+	if opts != nil && opts.HashFunc() != 0 {
+		return nil, errors.New("hsm: Ed25519 signs the message itself, not a digest")
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if err := k.ctx.SignInit(k.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(ckmEDDSA, nil)}, k.priv); err != nil {
+		return nil, fmt.Errorf("hsm: %s: sign: %w", k.uri, err)
+	}
+	sig, err := k.ctx.Sign(k.sh, msg)
+	if err != nil {
+		return nil, fmt.Errorf("hsm: %s: sign: %w", k.uri, err)
+	}
+	if !ed25519.Verify(k.pub, msg, sig) {
+		return nil, fmt.Errorf("hsm: %s: the token's signature does not verify with its public key", k.uri)
+	}
+	return sig, nil
+}
+
+// Close closes the key's session, and unloads the module when no other key uses it.
+func (k *Key) Close() error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.ctx == nil {
+		return nil
+	}
+	if k.sh != 0 {
+		k.ctx.CloseSession(k.sh)
+	}
+	unloadModule(k.uri.ModulePath)
+	k.ctx = nil
+	return nil
+}

@@ -1,0 +1,120 @@
+// Package hsm holds Ed25519 keys in a PKCS#11 token (a hardware security module, or SoftHSM2
+// in tests) and signs with them through the PKCS#11 3.0 mechanism CKM_EDDSA: the private key
+// never leaves the token. Keys are named by RFC 7512 URIs. It is the seam for the office key
+// and the log's checkpoint key; see docs/keys.md.
+package hsm
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+)
+
+// URI is the part of an RFC 7512 PKCS#11 URI that Chancery uses.
+type URI struct {
+	// Path attributes: which token and which key in it.
+	Token, Object, ID, Serial string
+	// Query attributes: the module to load and the user PIN.
+	ModulePath, PinValue, PinSource string
+}
+
+// ParseURI reads a PKCS#11 URI, "pkcs11:token=…;object=…?module-path=…&pin-source=…".
+// Attribute values are percent-decoded. Unknown attributes are refused rather than ignored,
+// so that a typo does not select another key.
+func ParseURI(s string) (*URI, error) {
+	rest, ok := strings.CutPrefix(s, "pkcs11:")
+	if !ok {
+		return nil, fmt.Errorf("hsm: %q is not a pkcs11: URI", s)
+	}
+	path, query, _ := strings.Cut(rest, "?")
+	u := &URI{}
+	set := func(kind, attr string, fields map[string]*string) error {
+		if attr == "" {
+			return nil
+		}
+		k, v, ok := strings.Cut(attr, "=")
+		if !ok {
+			return fmt.Errorf("hsm: %s attribute %q has no value", kind, attr)
+		}
+		dv, err := url.PathUnescape(v)
+		if err != nil {
+			return fmt.Errorf("hsm: %s attribute %q: %w", kind, attr, err)
+		}
+		p, known := fields[k]
+		if !known {
+			return fmt.Errorf("hsm: unsupported %s attribute %q", kind, k)
+		}
+		if *p != "" {
+			return fmt.Errorf("hsm: %s attribute %q given twice", kind, k)
+		}
+		*p = dv
+		return nil
+	}
+	pathFields := map[string]*string{"token": &u.Token, "object": &u.Object, "id": &u.ID, "serial": &u.Serial,
+		// Accepted so that URIs copied from p11tool work; the key is found by label and ID.
+		"type": new(string), "manufacturer": new(string), "model": new(string), "library-manufacturer": new(string),
+		"library-description": new(string), "library-version": new(string), "slot-id": new(string)}
+	for _, a := range strings.Split(path, ";") {
+		if err := set("path", a, pathFields); err != nil {
+			return nil, err
+		}
+	}
+	queryFields := map[string]*string{"module-path": &u.ModulePath, "pin-value": &u.PinValue, "pin-source": &u.PinSource}
+	for _, a := range strings.Split(query, "&") {
+		if err := set("query", a, queryFields); err != nil {
+			return nil, err
+		}
+	}
+	if u.Token == "" && u.Serial == "" {
+		return nil, errors.New("hsm: the URI names no token (token= or serial=)")
+	}
+	if u.Object == "" && u.ID == "" {
+		return nil, errors.New("hsm: the URI names no key (object= or id=)")
+	}
+	if u.PinValue != "" && u.PinSource != "" {
+		return nil, errors.New("hsm: the URI gives both pin-value and pin-source")
+	}
+	return u, nil
+}
+
+// PIN returns the user PIN: pin-value, or the content of the file pin-source names (a path
+// or a file: URI), or the environment variable CHANCERY_HSM_PIN, or the file
+// CHANCERY_HSM_PIN_FILE names. A trailing newline in a file is dropped.
+func (u *URI) PIN() (string, error) {
+	if u.PinValue != "" {
+		return u.PinValue, nil
+	}
+	src := u.PinSource
+	if src == "" {
+		if p := os.Getenv("CHANCERY_HSM_PIN"); p != "" {
+			return p, nil
+		}
+		src = os.Getenv("CHANCERY_HSM_PIN_FILE")
+	}
+	if src == "" {
+		return "", errors.New("hsm: no PIN: give pin-source or pin-value in the URI, or set CHANCERY_HSM_PIN_FILE")
+	}
+	src = strings.TrimPrefix(src, "file:")
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return "", fmt.Errorf("hsm: read the PIN: %w", err)
+	}
+	return strings.TrimRight(string(b), "\r\n"), nil
+}
+
+// String returns the URI without its PIN, for messages and logs.
+func (u *URI) String() string {
+	var path []string
+	for _, kv := range [][2]string{{"token", u.Token}, {"serial", u.Serial}, {"object", u.Object}, {"id", u.ID}} {
+		if kv[1] != "" {
+			path = append(path, kv[0]+"="+url.PathEscape(kv[1]))
+		}
+	}
+	s := "pkcs11:" + strings.Join(path, ";")
+	if u.ModulePath != "" {
+		s += "?module-path=" + url.PathEscape(u.ModulePath)
+	}
+	return s
+}

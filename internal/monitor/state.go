@@ -1,0 +1,118 @@
+package monitor
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/chancery/chancery/internal/exclfile"
+)
+
+// ErrState is wrapped by the errors of a state file that cannot be read or does not hold
+// what it should.
+var ErrState = errors.New("state file")
+
+// StateVersion is the version of the state file this package reads and writes.
+const StateVersion = 1
+
+// State is what a monitor remembers between runs, one LogState per log key (a new key is a
+// new log). It is kept in one JSON file, replaced atomically.
+type State struct {
+	Version int                  `json:"version"`
+	Logs    map[string]*LogState `json:"logs"`
+}
+
+// LogState is what the monitor holds of one log.
+type LogState struct {
+	URL string `json:"url"`
+	// Checkpoint is the newest signed checkpoint whose tree the monitor has checked: consistent
+	// with every earlier one, every entry hashed into it. Each pass starts from it.
+	Checkpoint string `json:"checkpoint,omitempty"`
+	// Alerted lists the alerts already reported (see alertID), so that a monitor that keeps
+	// running reports each finding once, not on every pass.
+	Alerted []string  `json:"alerted,omitempty"`
+	Updated time.Time `json:"updated,omitzero"`
+}
+
+// maxAlerted bounds LogState.Alerted: the oldest are forgotten first.
+const maxAlerted = 256
+
+// LoadState reads the state file at path. A missing file is an empty state; an unreadable or
+// foreign one is an error, never silently replaced: it holds the checkpoint the monitor
+// vouches for.
+func LoadState(path string) (*State, error) {
+	s := &State{Version: StateVersion, Logs: map[string]*LogState{}}
+	if path == "" {
+		return s, nil
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("monitor: %w: read: %w", ErrState, err)
+	}
+	if err := json.Unmarshal(b, s); err != nil {
+		return nil, fmt.Errorf("monitor: %w %s: %w", ErrState, path, err)
+	}
+	if s.Version != StateVersion {
+		return nil, fmt.Errorf("monitor: %w %s has version %d, want %d", ErrState, path, s.Version, StateVersion)
+	}
+	if s.Logs == nil {
+		s.Logs = map[string]*LogState{}
+	}
+	return s, nil
+}
+
+// Save writes the state to path atomically: to a temporary file in the same directory,
+// synced, renamed over path, and the directory synced, so that a crash leaves the old state
+// or the new one, never a mixture.
+func (s *State) Save(path string) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("monitor: save state: %w", err)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("monitor: save state: %w", err)
+	}
+	_, err = f.Write(append(b, '\n'))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err == nil {
+		err = exclfile.SyncDir(dir)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("monitor: save state: %w", err)
+	}
+	return nil
+}
+
+// alerted reports whether the alert id was reported already.
+func (l *LogState) alerted(id string) bool {
+	return slices.Contains(l.Alerted, id)
+}
+
+func (l *LogState) addAlerted(id string) {
+	l.Alerted = append(l.Alerted, id)
+	if len(l.Alerted) > maxAlerted {
+		l.Alerted = l.Alerted[len(l.Alerted)-maxAlerted:]
+	}
+}

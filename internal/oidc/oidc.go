@@ -1,0 +1,316 @@
+// Package oidc signs office staff in with their organisation's OpenID Connect provider
+// (Entra ID, Keycloak, Google Workspace…): the authorization code flow with PKCE, state and
+// nonce, and the mapping from one claim of the signed-in user (such as "groups") to Chancery
+// roles. It knows nothing of members or sessions: the web layer hands the Identity it returns
+// to the registry, which creates or updates the member. See docs/identity.md.
+package oidc
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+
+	gooidc "github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+)
+
+// DefaultNameClaim is the claim that names the member when Config.NameClaim is empty.
+const DefaultNameClaim = "preferred_username"
+
+// Config configures the sign-in.
+type Config struct {
+	// Issuer is the provider's issuer URL, exactly as its discovery document states it.
+	Issuer string
+	// ClientID and ClientSecret are Chancery's registration at the provider.
+	ClientID, ClientSecret string
+	// RolesClaim names the claim whose values RoleMap maps to roles (e.g. "groups", "roles").
+	RolesClaim string
+	// RoleMap maps the claim's values to Chancery roles.
+	RoleMap RoleMap
+	// NameClaim names the claim that gives the member's name (DefaultNameClaim if empty).
+	NameClaim string
+	// Scopes are asked for besides "openid", "profile" and "email" (some providers send the
+	// roles claim only for a scope such as "groups").
+	Scopes []string
+	// CLIClientID is the client 'chancery login' uses for the device authorization grant
+	// (often a public client of its own); ClientID if empty.
+	CLIClientID string
+	// HTTPClient talks to the provider (http.DefaultClient if nil).
+	HTTPClient *http.Client
+}
+
+// RoleMap maps values of the roles claim to Chancery roles: a user gets the roles of every
+// value their claim carries, and no role for a value the map does not name.
+type RoleMap map[string][]string
+
+// ParseRoleMap reads "VALUE=ROLE,VALUE=ROLE,…"; a value may appear more than once to give
+// several roles. Values are compared exactly (group names and IDs are case-sensitive in
+// most providers).
+func ParseRoleMap(s string) (RoleMap, error) {
+	m := RoleMap{}
+	for _, pair := range strings.Split(s, ",") {
+		pair = strings.TrimSpace(pair)
+		if pair == "" {
+			continue
+		}
+		i := strings.LastIndexByte(pair, '=')
+		if i <= 0 || i == len(pair)-1 {
+			return nil, fmt.Errorf("oidc: role map entry %q is not VALUE=ROLE", pair)
+		}
+		v, role := strings.TrimSpace(pair[:i]), strings.TrimSpace(pair[i+1:])
+		if !slices.Contains(m[v], role) {
+			m[v] = append(m[v], role)
+		}
+	}
+	if len(m) == 0 {
+		return nil, errors.New("oidc: the role map is empty: no one could sign in")
+	}
+	return m, nil
+}
+
+// Roles returns the roles that values give, sorted, each once.
+func (m RoleMap) Roles(values []string) []string {
+	var out []string
+	for _, v := range values {
+		for _, role := range m[v] {
+			if !slices.Contains(out, role) {
+				out = append(out, role)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// AllRoles returns every role the map can give, sorted, each once.
+func (m RoleMap) AllRoles() []string {
+	var values []string
+	for v := range m {
+		values = append(values, v)
+	}
+	return m.Roles(values)
+}
+
+// Provider is a configured OpenID provider. It is safe for concurrent use.
+type Provider struct {
+	cfg      Config
+	oauth    oauth2.Config
+	provider *gooidc.Provider
+	verifier *gooidc.IDTokenVerifier
+	cli      *gooidc.IDTokenVerifier // for the ID tokens 'chancery login' brings
+}
+
+// New discovers the provider at cfg.Issuer. It fails when the provider cannot be reached or
+// its discovery document names another issuer.
+func New(ctx context.Context, cfg Config) (*Provider, error) {
+	if cfg.Issuer == "" || cfg.ClientID == "" {
+		return nil, errors.New("oidc: the issuer and the client ID are required")
+	}
+	if cfg.RolesClaim == "" || len(cfg.RoleMap) == 0 {
+		return nil, errors.New("oidc: a roles claim and a role map are required: without them no one gets a role")
+	}
+	if cfg.NameClaim == "" {
+		cfg.NameClaim = DefaultNameClaim
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = http.DefaultClient
+	}
+	if cfg.CLIClientID == "" {
+		cfg.CLIClientID = cfg.ClientID
+	}
+	ctx = gooidc.ClientContext(ctx, cfg.HTTPClient)
+	p, err := gooidc.NewProvider(ctx, cfg.Issuer)
+	if err != nil {
+		return nil, fmt.Errorf("oidc: discover %s: %w", cfg.Issuer, err)
+	}
+	return &Provider{cfg: cfg, provider: p,
+		verifier: p.Verifier(&gooidc.Config{ClientID: cfg.ClientID}),
+		cli:      p.Verifier(&gooidc.Config{ClientID: cfg.CLIClientID}),
+		oauth: oauth2.Config{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
+			Endpoint: p.Endpoint(), Scopes: append([]string{gooidc.ScopeOpenID, "profile", "email"}, cfg.Scopes...)},
+	}, nil
+}
+
+// Flow is what a sign-in keeps between sending the browser to the provider and its return:
+// the state (against forged callbacks), the nonce (against replayed ID tokens) and the PKCE
+// verifier (against stolen codes). It is kept in a short-lived HttpOnly cookie.
+type Flow struct {
+	State, Nonce, Verifier string
+}
+
+// Encode returns the flow as a cookie value.
+func (f Flow) Encode() string { return f.State + "." + f.Nonce + "." + f.Verifier }
+
+// ParseFlow reads a cookie value made by Encode.
+func ParseFlow(s string) (Flow, error) {
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return Flow{}, fmt.Errorf("%w: no sign-in in progress in this browser", ErrRefused)
+	}
+	return Flow{State: parts[0], Nonce: parts[1], Verifier: parts[2]}, nil
+}
+
+func random() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// CLIClientID returns the client ID 'chancery login' uses.
+func (p *Provider) CLIClientID() string { return p.cfg.CLIClientID }
+
+// Redeem checks the tokens 'chancery login' got through the device authorization grant: the
+// ID token must be the provider's, for the command line's client; the access token reads
+// the userinfo, for the claims the ID token lacks.
+func (p *Provider) Redeem(ctx context.Context, idToken, accessToken string) (*Identity, error) {
+	ctx = gooidc.ClientContext(ctx, p.cfg.HTTPClient)
+	idt, err := p.cli.Verify(ctx, idToken)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRefused, err)
+	}
+	claims := map[string]any{}
+	if err := idt.Claims(&claims); err != nil {
+		return nil, fmt.Errorf("%w: read the ID token's claims: %w", ErrRefused, err)
+	}
+	if claims[p.cfg.RolesClaim] == nil || claims[p.cfg.NameClaim] == nil {
+		if err := p.userinfo(ctx, &oauth2.Token{AccessToken: accessToken, TokenType: "Bearer"}, idt.Subject, claims); err != nil {
+			return nil, err
+		}
+	}
+	return p.identity(idt.Subject, claims)
+}
+
+// Issuer returns the provider's issuer URL.
+func (p *Provider) Issuer() string { return p.cfg.Issuer }
+
+// Managed returns every role the role map can give: the roles a sign-in brings in line with
+// the claim.
+func (p *Provider) Managed() []string { return p.cfg.RoleMap.AllRoles() }
+
+// withRedirect returns the OAuth 2.0 configuration with Chancery's callback URL, registered at
+// the provider (BASE/signin/oidc/callback).
+func (p *Provider) withRedirect(redirectURL string) *oauth2.Config {
+	c := p.oauth
+	c.RedirectURL = redirectURL
+	return &c
+}
+
+// Start begins a sign-in that returns to redirectURL: it returns the provider's URL to send
+// the browser to, and the flow to keep until the callback.
+func (p *Provider) Start(redirectURL string) (string, Flow) {
+	f := Flow{State: random(), Nonce: random(), Verifier: oauth2.GenerateVerifier()}
+	return p.withRedirect(redirectURL).AuthCodeURL(f.State, gooidc.Nonce(f.Nonce), oauth2.S256ChallengeOption(f.Verifier)), f
+}
+
+// ErrRefused is the error of a callback that does not prove a sign-in: a wrong state, nonce
+// or verifier, an error from the provider, a token that does not verify. The detail is for
+// the server's log, not for the browser.
+var ErrRefused = errors.New("oidc: sign-in refused")
+
+// Identity is who signed in, as the provider says.
+type Identity struct {
+	Subject string   // the provider's stable ID of the user
+	Name    string   // from the name claim
+	Values  []string // the roles claim's values
+	Roles   []string // the roles the map gives for them, sorted
+}
+
+// Finish completes a sign-in from the callback's query and the flow kept since Start, with
+// the same redirectURL.
+func (p *Provider) Finish(ctx context.Context, redirectURL string, f Flow, q url.Values) (*Identity, error) {
+	if e := q.Get("error"); e != "" {
+		return nil, fmt.Errorf("%w: the provider answered %s: %s", ErrRefused, e, q.Get("error_description"))
+	}
+	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(f.State)) != 1 {
+		return nil, fmt.Errorf("%w: the state does not match this browser's sign-in", ErrRefused)
+	}
+	ctx = gooidc.ClientContext(ctx, p.cfg.HTTPClient)
+	tok, err := p.withRedirect(redirectURL).Exchange(ctx, q.Get("code"), oauth2.VerifierOption(f.Verifier))
+	if err != nil {
+		return nil, fmt.Errorf("%w: exchange the code: %w", ErrRefused, err)
+	}
+	raw, ok := tok.Extra("id_token").(string)
+	if !ok {
+		return nil, fmt.Errorf("%w: the provider sent no ID token", ErrRefused)
+	}
+	idt, err := p.verifier.Verify(ctx, raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRefused, err)
+	}
+	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(f.Nonce)) != 1 {
+		return nil, fmt.Errorf("%w: the ID token's nonce is not this sign-in's", ErrRefused)
+	}
+	claims := map[string]any{}
+	if err := idt.Claims(&claims); err != nil {
+		return nil, fmt.Errorf("%w: read the ID token's claims: %w", ErrRefused, err)
+	}
+	// Many providers put only the essentials in the ID token and the rest (groups, the
+	// user name) behind the userinfo endpoint.
+	if claims[p.cfg.RolesClaim] == nil || claims[p.cfg.NameClaim] == nil {
+		if err := p.userinfo(ctx, tok, idt.Subject, claims); err != nil {
+			return nil, err
+		}
+	}
+	return p.identity(idt.Subject, claims)
+}
+
+// userinfo adds the userinfo endpoint's claims that the ID token lacks.
+func (p *Provider) userinfo(ctx context.Context, tok *oauth2.Token, subject string, claims map[string]any) error {
+	if p.provider.UserInfoEndpoint() == "" {
+		return nil
+	}
+	ui, err := p.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+	if err != nil {
+		return fmt.Errorf("oidc: userinfo: %w", err)
+	}
+	if ui.Subject != subject {
+		return fmt.Errorf("%w: the userinfo is about another subject", ErrRefused)
+	}
+	more := map[string]any{}
+	if err := ui.Claims(&more); err != nil {
+		return fmt.Errorf("oidc: userinfo claims: %w", err)
+	}
+	for k, v := range more {
+		if _, ok := claims[k]; !ok {
+			claims[k] = v
+		}
+	}
+	return nil
+}
+
+// identity reads the name and the roles claim.
+func (p *Provider) identity(subject string, claims map[string]any) (*Identity, error) {
+	name, _ := claims[p.cfg.NameClaim].(string)
+	if name == "" {
+		return nil, fmt.Errorf("%w: the token has no %q claim to name the member", ErrRefused, p.cfg.NameClaim)
+	}
+	id := &Identity{Subject: subject, Name: name, Values: ClaimValues(claims[p.cfg.RolesClaim])}
+	id.Roles = p.cfg.RoleMap.Roles(id.Values)
+	return id, nil
+}
+
+// ClaimValues reads a roles claim: a list of strings (most providers), or one string of
+// values separated by spaces or commas.
+func ClaimValues(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' })
+	case []any:
+		var out []string
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}

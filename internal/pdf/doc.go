@@ -1,0 +1,343 @@
+package pdf
+
+import (
+	"bytes"
+	"compress/zlib"
+	"crypto/sha256"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf16"
+
+	"github.com/go-text/typesetting/font"
+	ot "github.com/go-text/typesetting/font/opentype"
+)
+
+// doc is a PDF document that Chancery draws itself: its letters, footers and draft bands.
+//
+// Text is shaped glyph runs, so it cannot go through fpdf (which maps characters to glyphs one
+// to one). Each font is embedded as Type 3 fonts whose glyph procedures are the glyphs'
+// outlines, taken from the font file by go-text, and only the glyphs the document uses: this
+// works alike for TrueType outlines (Noto Sans and its script fonts) and for the CFF outlines
+// of Noto Sans CJK, for which there is no Go subsetter. A /ToUnicode map gives each glyph
+// back its characters, so extraction and search find the text.
+type doc struct {
+	w, h   float64 // page size in points
+	pages  []*bytes.Buffer
+	fonts  []*t3font // in order of first use
+	byKey  map[glyphKey]glyphRef
+	latest map[*fontFile]*t3font // the font receiving new glyphs of each font file
+
+	images []docImage
+
+	title, author string
+	date          time.Time
+}
+
+// docImage is an image XObject: its dictionary entries and its (already encoded) data.
+type docImage struct {
+	dict string
+	data []byte
+}
+
+// A Type 3 font has single-byte codes, so a font file's glyphs are spread over as many Type 3
+// fonts as needed. Codes start at firstCode: the strings that show them then need no escape
+// but for \ ( and ), and take a byte a glyph.
+const firstCode = 32
+
+// codesPerFont is the number of glyphs a Type 3 font holds.
+const codesPerFont = 256 - firstCode
+
+// A Type 3 font's glyphs are t3font.glyphs, code firstCode+i for glyph i.
+type t3font struct {
+	ff     *fontFile
+	index  int // in doc.fonts, and its resource name /F{index}
+	glyphs []t3glyph
+}
+
+type t3glyph struct {
+	gid  font.GID
+	text string // the characters this glyph stands for, possibly none
+}
+
+// glyphKey distinguishes a glyph drawn for different characters (a glyph shared by two
+// characters), so that each code has exactly one /ToUnicode meaning.
+type glyphKey struct {
+	ff   *fontFile
+	gid  font.GID
+	text string
+}
+
+type glyphRef struct {
+	font int // index in doc.fonts
+	code byte
+}
+
+const ptPerMM = 72 / 25.4
+
+func newDoc(wMM, hMM float64) *doc {
+	return &doc{w: wMM * ptPerMM, h: hMM * ptPerMM, byKey: map[glyphKey]glyphRef{}, latest: map[*fontFile]*t3font{}, date: undatedEpoch}
+}
+
+func (d *doc) addPage() *bytes.Buffer {
+	b := &bytes.Buffer{}
+	d.pages = append(d.pages, b)
+	return b
+}
+
+// glyph returns the font and code that draw gid of ff standing for text.
+func (d *doc) glyph(ff *fontFile, gid font.GID, text string) glyphRef {
+	k := glyphKey{ff, gid, text}
+	if ref, ok := d.byKey[k]; ok {
+		return ref
+	}
+	t := d.latest[ff]
+	if t == nil || len(t.glyphs) == codesPerFont {
+		t = &t3font{ff: ff, index: len(d.fonts)}
+		d.fonts = append(d.fonts, t)
+		d.latest[ff] = t
+	}
+	ref := glyphRef{font: t.index, code: byte(firstCode + len(t.glyphs))}
+	t.glyphs = append(t.glyphs, t3glyph{gid: gid, text: text})
+	d.byKey[k] = ref
+	return ref
+}
+
+// glyphProc is a glyph's outline as a PDF content stream, compressed, with its advance and
+// bounding box in font units. Procedures are cached for the process: they depend only on the
+// font file and the glyph.
+type glyphProc struct {
+	stream  []byte
+	advance float64
+	bbox    [4]float64
+}
+
+type procKey struct {
+	ff  *fontFile
+	gid font.GID
+}
+
+var procCache sync.Map // procKey → *glyphProc
+
+func (ff *fontFile) proc(face *font.Face, gid font.GID) *glyphProc {
+	k := procKey{ff, gid}
+	if p, ok := procCache.Load(k); ok {
+		return p.(*glyphProc)
+	}
+	p := &glyphProc{advance: float64(face.HorizontalAdvance(gid))}
+	var path bytes.Buffer
+	bbox := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	extend := func(pts ...ot.SegmentPoint) {
+		for _, q := range pts {
+			bbox[0], bbox[1] = math.Min(bbox[0], float64(q.X)), math.Min(bbox[1], float64(q.Y))
+			bbox[2], bbox[3] = math.Max(bbox[2], float64(q.X)), math.Max(bbox[3], float64(q.Y))
+		}
+	}
+	if out, ok := face.GlyphDataOutline(gid); ok {
+		var cur ot.SegmentPoint
+		open := false
+		for _, s := range out.Segments {
+			switch s.Op {
+			case ot.SegmentOpMoveTo:
+				if open {
+					path.WriteString("h\n")
+				}
+				writePts(&path, "m", s.Args[0])
+				cur, open = s.Args[0], true
+			case ot.SegmentOpLineTo:
+				writePts(&path, "l", s.Args[0])
+				cur = s.Args[0]
+			case ot.SegmentOpQuadTo:
+				// A quadratic Bézier is the cubic with control points 2/3 of the way to its
+				// control point.
+				q, e := s.Args[0], s.Args[1]
+				c1 := ot.SegmentPoint{X: cur.X + 2*(q.X-cur.X)/3, Y: cur.Y + 2*(q.Y-cur.Y)/3}
+				c2 := ot.SegmentPoint{X: e.X + 2*(q.X-e.X)/3, Y: e.Y + 2*(q.Y-e.Y)/3}
+				writePts(&path, "c", c1, c2, e)
+				cur = e
+			case ot.SegmentOpCubeTo:
+				writePts(&path, "c", s.Args[0], s.Args[1], s.Args[2])
+				cur = s.Args[2]
+			}
+			extend(s.ArgsSlice()...)
+		}
+		if open {
+			path.WriteString("h f\n")
+		}
+	}
+	if math.IsInf(bbox[0], 0) {
+		bbox = [4]float64{}
+	}
+	var proc bytes.Buffer
+	// d1: the glyph is a shape filled with the current colour, so text takes the colour it
+	// is drawn in.
+	fmt.Fprintf(&proc, "%s 0 %s %s %s %s d1\n", num(p.advance), num(bbox[0]), num(bbox[1]), num(bbox[2]), num(bbox[3]))
+	proc.Write(path.Bytes())
+	p.stream = deflate(proc.Bytes())
+	p.bbox = bbox
+	actual, _ := procCache.LoadOrStore(k, p)
+	return actual.(*glyphProc)
+}
+
+func writePts(b *bytes.Buffer, op string, pts ...ot.SegmentPoint) {
+	for _, p := range pts {
+		b.WriteString(num(float64(p.X)))
+		b.WriteByte(' ')
+		b.WriteString(num(float64(p.Y)))
+		b.WriteByte(' ')
+	}
+	b.WriteString(op)
+	b.WriteByte('\n')
+}
+
+// num formats a number for a content stream: at most three decimals, no exponent.
+func num(v float64) string {
+	s := strconv.FormatFloat(math.Round(v*1000)/1000, 'f', -1, 64)
+	if s == "-0" {
+		return "0"
+	}
+	return s
+}
+
+// zlibWriters are reused: a compressor's state is hundreds of kilobytes, and a letter has a
+// stream per page and per font.
+var zlibWriters = sync.Pool{New: func() any {
+	w, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed)
+	return w
+}}
+
+func deflate(b []byte) []byte {
+	var out bytes.Buffer
+	w := zlibWriters.Get().(*zlib.Writer)
+	w.Reset(&out)
+	w.Write(b)
+	w.Close()
+	zlibWriters.Put(w)
+	return out.Bytes()
+}
+
+// pdfText is a PDF text string: UTF-16BE with a byte-order mark, hex-encoded, so it needs no
+// escaping.
+func pdfText(s string) string {
+	var b strings.Builder
+	b.WriteString("<FEFF")
+	for _, u := range utf16.Encode([]rune(s)) {
+		fmt.Fprintf(&b, "%04X", u)
+	}
+	b.WriteString(">")
+	return b.String()
+}
+
+// output serialises the document. faces gives, for each font file, the face its glyph
+// outlines are read with. Output is deterministic: objects are numbered in a fixed order and
+// the file identifier is a hash of the content.
+func (d *doc) output(faces func(*fontFile) *font.Face) []byte {
+	var objs [][]byte // objs[i] is object i+1
+	add := func(b []byte) int {
+		objs = append(objs, b)
+		return len(objs)
+	}
+	reserve := func() int { return add(nil) }
+	stream := func(dict string, data []byte) []byte {
+		return []byte(fmt.Sprintf("<<%s /Length %d>>\nstream\n%s\nendstream", dict, len(data), data))
+	}
+
+	catalog := reserve()
+	pagesObj := reserve()
+	resources := reserve()
+
+	var fontRefs strings.Builder
+	for i, t := range d.fonts {
+		face := faces(t.ff)
+		var procs, diffs, widths strings.Builder
+		bbox := [4]float64{}
+		for code, g := range t.glyphs {
+			p := t.ff.proc(face, g.gid)
+			n := add(stream(" /Filter /FlateDecode", p.stream))
+			fmt.Fprintf(&procs, "/g%d %d 0 R ", firstCode+code, n)
+			fmt.Fprintf(&diffs, "/g%d ", firstCode+code)
+			widths.WriteString(num(p.advance) + " ")
+			bbox = [4]float64{math.Min(bbox[0], p.bbox[0]), math.Min(bbox[1], p.bbox[1]), math.Max(bbox[2], p.bbox[2]), math.Max(bbox[3], p.bbox[3])}
+		}
+		toUnicode := add(stream(" /Filter /FlateDecode", deflate(cmapFor(t))))
+		// Exact, not rounded like content-stream numbers: 1/2048 would round to zero.
+		scale := strconv.FormatFloat(1/t.ff.upem, 'f', -1, 64)
+		// Type 3 glyph names are only keys here; the /ToUnicode map gives the text.
+		fontObj := add([]byte(fmt.Sprintf("<</Type /Font /Subtype /Type3 /Name /F%d /FontBBox [%s %s %s %s] /FontMatrix [%s 0 0 %s 0 0] "+
+			"/CharProcs <<%s>> /Encoding <</Type /Encoding /Differences [%d %s]>> /FirstChar %d /LastChar %d /Widths [%s] "+
+			"/Resources <<>> /ToUnicode %d 0 R>>",
+			i, num(bbox[0]), num(bbox[1]), num(bbox[2]), num(bbox[3]), scale, scale,
+			procs.String(), firstCode, diffs.String(), firstCode, firstCode+len(t.glyphs)-1, widths.String(), toUnicode)))
+		fmt.Fprintf(&fontRefs, "/F%d %d 0 R ", i, fontObj)
+	}
+	var imageRefs strings.Builder
+	for i, im := range d.images {
+		fmt.Fprintf(&imageRefs, "/Im%d %d 0 R ", i, add(stream(" /Type /XObject /Subtype /Image"+im.dict, im.data)))
+	}
+	objs[resources-1] = []byte(fmt.Sprintf("<</Font <<%s>> /XObject <<%s>>>>", fontRefs.String(), imageRefs.String()))
+
+	var kids strings.Builder
+	for _, content := range d.pages {
+		c := add(stream(" /Filter /FlateDecode", deflate(content.Bytes())))
+		p := add([]byte(fmt.Sprintf("<</Type /Page /Parent %d 0 R /MediaBox [0 0 %s %s] /Resources %d 0 R /Contents %d 0 R>>",
+			pagesObj, num(d.w), num(d.h), resources, c)))
+		fmt.Fprintf(&kids, "%d 0 R ", p)
+	}
+	objs[pagesObj-1] = []byte(fmt.Sprintf("<</Type /Pages /Kids [%s] /Count %d>>", kids.String(), len(d.pages)))
+	objs[catalog-1] = []byte(fmt.Sprintf("<</Type /Catalog /Pages %d 0 R>>", pagesObj))
+	date := "(D:" + d.date.UTC().Format("20060102150405") + "Z)"
+	info := add([]byte(fmt.Sprintf("<</Producer (Chancery) /Creator (Chancery) /Title %s /Author %s /CreationDate %s /ModDate %s>>",
+		pdfText(d.title), pdfText(d.author), date, date)))
+
+	var out bytes.Buffer
+	out.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
+		offsets[i] = out.Len()
+		fmt.Fprintf(&out, "%d 0 obj\n", i+1)
+		out.Write(o)
+		out.WriteString("\nendobj\n")
+	}
+	xref := out.Len()
+	fmt.Fprintf(&out, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&out, "%010d 00000 n \n", off)
+	}
+	id := sha256.Sum256(out.Bytes())
+	fmt.Fprintf(&out, "trailer\n<</Size %d /Root %d 0 R /Info %d 0 R /ID [<%x> <%x>]>>\nstartxref\n%d\n%%%%EOF\n",
+		len(objs)+1, catalog, info, id[:16], id[:16], xref)
+	return out.Bytes()
+}
+
+// cmapFor is the /ToUnicode CMap of a Type 3 font.
+func cmapFor(t *t3font) []byte {
+	var b bytes.Buffer
+	b.WriteString("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n" +
+		"/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def\n" +
+		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n" +
+		"1 begincodespacerange\n<00> <FF>\nendcodespacerange\n")
+	codes := make([]int, 0, len(t.glyphs))
+	for c := range t.glyphs {
+		codes = append(codes, c)
+	}
+	sort.Ints(codes)
+	for len(codes) > 0 {
+		n := min(len(codes), 100)
+		fmt.Fprintf(&b, "%d beginbfchar\n", n)
+		for _, c := range codes[:n] {
+			fmt.Fprintf(&b, "<%02X> <", firstCode+c)
+			for _, u := range utf16.Encode([]rune(t.glyphs[c].text)) {
+				fmt.Fprintf(&b, "%04X", u)
+			}
+			b.WriteString(">\n")
+		}
+		b.WriteString("endbfchar\n")
+		codes = codes[n:]
+	}
+	b.WriteString("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
+	return b.Bytes()
+}

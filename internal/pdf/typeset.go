@@ -1,0 +1,219 @@
+package pdf
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/go-text/typesetting/di"
+	"github.com/go-text/typesetting/font"
+	"github.com/go-text/typesetting/shaping"
+	"golang.org/x/image/math/fixed"
+	"golang.org/x/text/unicode/bidi"
+)
+
+// shaper is the state of one rendering: go-text faces are not safe for concurrent use, so each
+// rendering takes a shaper (its own faces of the shared fonts, and the shaping buffers) from a
+// pool.
+type shaper struct {
+	lib   *fontLibrary
+	faces map[*fontFile]*font.Face
+	files map[*font.Face]*fontFile
+	maps  [numStyles]fontmap
+	hb    shaping.HarfbuzzShaper
+	seg   shaping.Segmenter
+	wrap  shaping.LineWrapper
+}
+
+var shapers sync.Pool
+
+func getShaper() (*shaper, error) {
+	if s, ok := shapers.Get().(*shaper); ok {
+		return s, nil
+	}
+	l, err := fonts()
+	if err != nil {
+		return nil, err
+	}
+	s := &shaper{lib: l, faces: map[*fontFile]*font.Face{}, files: map[*font.Face]*fontFile{}}
+	for st, chain := range l.chains {
+		for _, ff := range chain {
+			face := s.faces[ff]
+			if face == nil {
+				face = font.NewFace(ff.font)
+				s.faces[ff] = face
+				s.files[face] = ff
+			}
+			s.maps[st] = append(s.maps[st], face)
+		}
+	}
+	return s, nil
+}
+
+func putShaper(s *shaper) { shapers.Put(s) }
+
+// fontmap picks, for each character, the first face of a style's chain that has it.
+type fontmap []*font.Face
+
+func (m fontmap) ResolveFace(r rune) *font.Face {
+	for _, f := range m {
+		if _, ok := f.NominalGlyph(r); ok {
+			return f
+		}
+	}
+	return m[0]
+}
+
+// span is a piece of a paragraph in one style.
+type span struct {
+	text string
+	st   style
+}
+
+// direction is a paragraph's base direction: that of its first strong character (rules P2
+// and P3 of the Unicode bidirectional algorithm), left to right when it has none.
+func direction(text []rune) di.Direction {
+	for _, r := range text {
+		p, _ := bidi.LookupRune(r)
+		switch p.Class() {
+		case bidi.L:
+			return di.DirectionLTR
+		case bidi.R, bidi.AL:
+			return di.DirectionRTL
+		}
+	}
+	return di.DirectionLTR
+}
+
+// shaped is a paragraph's text and its glyph runs.
+type shaped struct {
+	text []rune
+	runs []shaping.Output
+	dir  di.Direction
+}
+
+// shape shapes one line of text (no line feeds) made of spans, at size points.
+func (s *shaper) shape(spans []span, size float64) shaped {
+	var text []rune
+	bounds := make([]int, 0, len(spans)+1)
+	bounds = append(bounds, 0)
+	for _, sp := range spans {
+		text = append(text, []rune(sp.text)...)
+		bounds = append(bounds, len(text))
+	}
+	p := shaped{text: text, dir: direction(text)}
+	for i, sp := range spans {
+		if bounds[i] == bounds[i+1] {
+			continue
+		}
+		in := shaping.Input{Text: text, RunStart: bounds[i], RunEnd: bounds[i+1], Direction: p.dir, Size: fixed.Int26_6(size * 64)}
+		for _, part := range s.seg.Split(in, s.maps[sp.st]) {
+			p.runs = append(p.runs, s.hb.Shape(part))
+		}
+	}
+	return p
+}
+
+// lines wraps a shaped paragraph to width points; each line's runs come back in visual
+// order, left to right.
+func (s *shaper) lines(p shaped, width float64) []shaping.Line {
+	if len(p.runs) == 0 {
+		return nil
+	}
+	lines, _ := s.wrap.WrapParagraphF(shaping.WrapConfig{Direction: p.dir}, fixed.Int26_6(width*64), p.text, shaping.NewSliceIterator(p.runs))
+	out := make([]shaping.Line, len(lines))
+	for i, l := range lines {
+		l = slices.Clone(l)
+		slices.SortFunc(l, func(a, b shaping.Output) int { return int(a.VisualIndex - b.VisualIndex) })
+		out[i] = l
+	}
+	return out
+}
+
+func lineWidth(l shaping.Line) float64 {
+	var w fixed.Int26_6
+	for _, r := range l {
+		w += r.Advance
+	}
+	return float64(w) / 64
+}
+
+// drawLine writes the glyphs of a line starting at x on baseline y (points, from the bottom
+// of the page) in colour rgb. Every glyph carries the characters of its cluster (the first
+// glyph of a cluster all of them, the others none), so copying and extraction give the text.
+//
+// Glyphs are drawn in visual order. Readers put right-to-left words back in logical order
+// themselves, but not a left-to-right cluster whose glyphs are reordered (a Devanagari vowel
+// sign drawn before its consonant): such a cluster is also marked with its text
+// (/ActualText), which extraction and copying use instead of its glyphs.
+func (s *shaper) drawLine(d *doc, b *bytes.Buffer, text []rune, l shaping.Line, x, y float64, rgb [3]float64) {
+	fmt.Fprintf(b, "BT %s %s %s rg\n", num(rgb[0]), num(rgb[1]), num(rgb[2]))
+	curFont, curSize, open := -1, 0.0, false
+	var curY, natX float64
+	for _, run := range l {
+		ff := s.files[run.Face]
+		size := float64(run.Size) / 64
+		prev, marked := -1, 0 // a cluster's glyphs are consecutive
+		ltr := run.Direction.Progression() == di.FromTopLeft
+		for _, g := range run.Glyphs {
+			str := ""
+			if g.TextIndex() != prev {
+				prev = g.TextIndex()
+				str = string(text[g.TextIndex() : g.TextIndex()+g.RunesCount()])
+				if !ltr && g.RunesCount() > 1 {
+					// Readers put a right-to-left line's characters back in logical order
+					// by reversing them, those of a ligature (lam-alef) included: give them
+					// in visual order too.
+					str = reverse(str)
+				}
+				if ltr && g.GlyphsCount() > 1 {
+					if open {
+						b.WriteString(")] TJ\n")
+						open = false
+					}
+					fmt.Fprintf(b, "/Span <</ActualText %s>> BDC\n", pdfText(str))
+					marked = g.GlyphsCount()
+				}
+			}
+			gx, gy := x+float64(g.XOffset)/64, y+float64(g.YOffset)/64
+			x += float64(g.Advance) / 64
+			ref := d.glyph(ff, g.GlyphID, str)
+			if ref.font != curFont || size != curSize || gy != curY || !open {
+				if open {
+					b.WriteString(")] TJ\n")
+				}
+				if ref.font != curFont || size != curSize {
+					fmt.Fprintf(b, "/F%d %s Tf\n", ref.font, num(size))
+					curFont, curSize = ref.font, size
+				}
+				fmt.Fprintf(b, "1 0 0 1 %s %s Tm [(", num(gx), num(gy))
+				natX, curY, open = gx, gy, true
+			} else if dx := gx - natX; dx > 0.0005 || dx < -0.0005 {
+				b.WriteString(")" + num(-dx*1000/size) + "(")
+				natX = gx
+			}
+			if ref.code == '\\' || ref.code == '(' || ref.code == ')' {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(ref.code)
+			natX += ff.proc(run.Face, g.GlyphID).advance * size / ff.upem
+			if marked > 0 {
+				if marked--; marked == 0 {
+					b.WriteString(")] TJ\nEMC\n")
+					open = false
+				}
+			}
+		}
+	}
+	if open {
+		b.WriteString(")] TJ\n")
+	}
+	b.WriteString("ET\n")
+}
+
+func reverse(s string) string {
+	r := []rune(s)
+	slices.Reverse(r)
+	return string(r)
+}

@@ -1,0 +1,98 @@
+package registry
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/convert"
+	"github.com/chancery/chancery/internal/pdf"
+)
+
+// wordLetter is the smallest Word package LibreOffice opens, with one paragraph of text.
+func wordLetter(t *testing.T, text string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, part := range [][2]string{
+		{"[Content_Types].xml", `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+			`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>` +
+			`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`},
+		{"_rels/.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`},
+		{"word/document.xml", `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>` +
+			text + `</w:t></w:r></w:p></w:body></w:document>`},
+	} {
+		w, err := zw.Create(part[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(part[1]))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestWordRelease: a Word letter is released as a stamped PDF through LibreOffice; without a
+// converter it is drafted and approved, but its release is refused with a hint and nothing
+// is released.
+func TestWordRelease(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	create := func() string {
+		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning", Class: "routine", Addressees: []string{"A"},
+			File: Upload{Name: "letter.docx", Data: wordLetter(t, "Dear Minister, the forces will be repositioned.")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.approve(t, ref)
+		if err := o.sign(t, ref); err != nil {
+			t.Fatal(err)
+		}
+		return ref
+	}
+
+	ref := create()
+	if _, err := o.r.Release(ctx, o.officer, ref); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "libreoffice") {
+		t.Fatalf("release without a converter: %v, want ErrInvalid with a hint", err)
+	}
+	if _, _, err := o.r.ReleasedFile(ctx, o.officer, ref, ""); err == nil {
+		t.Fatal("a refused release left a released file")
+	}
+
+	if _, err := exec.LookPath("soffice"); err != nil && os.Getenv("CHANCERY_REQUIRE_TOOLS") != "1" {
+		t.Skip("soffice not installed")
+	}
+	var err error
+	if o.r.cfg.Converter, err = convert.Find("", 10*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	ref = create()
+	rel, err := o.r.Release(ctx, o.officer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rel.MediaType != "application/pdf" || rel.FileName != "letter.pdf" {
+		t.Errorf("released as %q %q, want letter.pdf, application/pdf", rel.FileName, rel.MediaType)
+	}
+	text, err := pdf.Text(rel.File)
+	if err != nil || !strings.Contains(text, "repositioned") {
+		t.Fatalf("released text %q, %v", text, err)
+	}
+	// The converted letter carries the footer: pdftotext reads the stamp too.
+	file := t.TempDir() + "/released.pdf"
+	if err := os.WriteFile(file, rel.File, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("pdftotext", file, "-").Output(); err != nil || !strings.Contains(string(out), "Verify at "+o.r.VerifyURL(ref, rel.CheckCode)) {
+		t.Errorf("the released Word letter has no footer: %v\n%s", err, out)
+	}
+}

@@ -1,0 +1,995 @@
+package registry
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/netip"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/store"
+)
+
+// DispatchSettings is how letters leave the registry: by mail through an SMTP server, and as
+// events to webhook endpoints. The server sets them (SetDispatch) when it runs a delivery
+// worker; without them, nothing is queued.
+type DispatchSettings struct {
+	// Mail is set when an SMTP server is configured: without one, dispatch is refused rather
+	// than queued for a worker that will never send it.
+	Mail bool
+	// AllowPrivateWebhooks lets webhook endpoints be on loopback, link-local and private
+	// addresses (an operator's own network); refused by default (SSRF).
+	AllowPrivateWebhooks bool
+	// ReceiptTTL is how long a receipt link works (default DefaultReceiptTTL).
+	ReceiptTTL time.Duration
+	// Wake, if set, is called after a transaction that queued messages or events commits.
+	Wake func()
+}
+
+// DefaultReceiptTTL is how long a receipt link works by default.
+const DefaultReceiptTTL = 90 * 24 * time.Hour
+
+// ErrNoMail is wrapped when a letter is to be mailed but no SMTP server is configured.
+var ErrNoMail = errors.New("this registry has no mail server configured")
+
+// ErrUndeliverable is wrapped by Compose when a message must not be sent any more (its letter
+// was withdrawn or erased, or a draft was released since): the worker fails it at once.
+var ErrUndeliverable = errors.New("undeliverable")
+
+// SetDispatch sets how letters leave the registry.
+func (r *Registry) SetDispatch(s DispatchSettings) {
+	if s.ReceiptTTL <= 0 {
+		s.ReceiptTTL = DefaultReceiptTTL
+	}
+	r.dispatch.Store(&s)
+}
+
+// wakeDispatch tells the delivery worker that something was queued.
+func (r *Registry) wakeDispatch() {
+	if s := r.dispatch.Load(); s != nil && s.Wake != nil {
+		s.Wake()
+	}
+}
+
+func (r *Registry) dispatchSettings() DispatchSettings {
+	if s := r.dispatch.Load(); s != nil {
+		return *s
+	}
+	return DispatchSettings{ReceiptTTL: DefaultReceiptTTL}
+}
+
+// RecipientView is a recipient of the directory.
+type RecipientView struct {
+	Name         string    `json:"name"`
+	Organization string    `json:"organization"`
+	Contact      string    `json:"contact"`
+	Emails       []string  `json:"emails"`
+	Webhook      string    `json:"webhook,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// NewRecipient is a recipient to add.
+type NewRecipient struct {
+	Name         string
+	Organization string
+	Contact      string
+	Emails       []string
+	// Webhook, if set, is the recipient's endpoint for machine delivery of their events.
+	Webhook string
+}
+
+// checkEmail accepts one bare address (no display name, no line breaks): what reaches a
+// header is exactly what the admin typed, so no header can be injected through it.
+func checkEmail(s string) (string, error) {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != strings.TrimSpace(s) || strings.ContainsAny(s, "\r\n<>,;\" ") {
+		return "", fmt.Errorf("%w: %q is not an e-mail address (give a bare address, like registry@ministry.example)", ErrInvalid, s)
+	}
+	return a.Address, nil
+}
+
+// AddRecipient adds a recipient to the directory (admins). When the recipient has a webhook,
+// it returns the endpoint's signing secret, shown once.
+func (r *Registry) AddRecipient(ctx context.Context, a Actor, nr NewRecipient) (*RecipientView, string, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return nil, "", err
+	}
+	nr.Name, nr.Organization, nr.Contact = nfc(nr.Name), nfc(nr.Organization), nfc(nr.Contact)
+	if err := checkName(nr.Name); err != nil {
+		return nil, "", fmt.Errorf("%w (recipient)", err)
+	}
+	for what, s := range map[string]string{"organization": nr.Organization, "contact": nr.Contact} {
+		if s != "" {
+			if err := checkText(what, s, 300); err != nil {
+				return nil, "", err
+			}
+		}
+	}
+	if len(nr.Emails) == 0 {
+		return nil, "", fmt.Errorf("%w: a recipient needs at least one e-mail address (--email)", ErrInvalid)
+	}
+	var emails []string
+	for _, e := range nr.Emails {
+		addr, err := checkEmail(e)
+		if err != nil {
+			return nil, "", err
+		}
+		if !slices.Contains(emails, addr) {
+			emails = append(emails, addr)
+		}
+	}
+	var secret string
+	if nr.Webhook != "" {
+		if err := CheckWebhookURL(nr.Webhook, r.dispatchSettings().AllowPrivateWebhooks); err != nil {
+			return nil, "", err
+		}
+		secret = NewWebhookSecret()
+	}
+	rec := &store.Recipient{Name: nr.Name, Organization: nr.Organization, Contact: nr.Contact, Emails: emails, CreatedAt: r.now()}
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.AddRecipient(ctx, rec); err != nil {
+			return err
+		}
+		if nr.Webhook != "" {
+			if err := tx.AddWebhookEndpoint(ctx, &store.WebhookEndpoint{Name: "recipient:" + nr.Name, URL: nr.Webhook, Secret: secret,
+				RecipientID: rec.ID, CreatedAt: rec.CreatedAt}); err != nil {
+				return err
+			}
+		}
+		return r.audit(ctx, tx, a, "recipient.add", "", fmt.Sprintf("%s (%s)", nr.Name, strings.Join(emails, ", ")))
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("add recipient %s: %w", nr.Name, err)
+	}
+	return &RecipientView{Name: rec.Name, Organization: rec.Organization, Contact: rec.Contact, Emails: emails, Webhook: nr.Webhook, CreatedAt: rec.CreatedAt}, secret, nil
+}
+
+// Recipients lists the directory to members with a role.
+func (r *Registry) Recipients(ctx context.Context, a Actor) ([]RecipientView, error) {
+	if err := a.require(Roles...); err != nil {
+		return nil, err
+	}
+	out := []RecipientView{}
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		rs, err := tx.Recipients(ctx)
+		if err != nil {
+			return err
+		}
+		eps, err := tx.WebhookEndpoints(ctx)
+		if err != nil {
+			return err
+		}
+		hooks := map[int64]string{}
+		for _, e := range eps {
+			hooks[e.RecipientID] = e.URL
+		}
+		for _, x := range rs {
+			out = append(out, RecipientView{Name: x.Name, Organization: x.Organization, Contact: x.Contact, Emails: x.Emails, Webhook: hooks[x.ID], CreatedAt: x.CreatedAt})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("recipients: %w", err)
+	}
+	return out, nil
+}
+
+// DispatchView is one message about a letter, as `chancery dispatch status` prints it.
+type DispatchView struct {
+	Recipient   string     `json:"recipient"`
+	Email       string     `json:"email"`
+	Kind        string     `json:"kind"`
+	Status      string     `json:"status"`
+	Attempts    int        `json:"attempts"`
+	Reply       string     `json:"reply"`
+	MessageID   string     `json:"message_id"`
+	Version     int        `json:"version,omitempty"`
+	QueuedAt    time.Time  `json:"queued_at"`
+	NextAttempt *time.Time `json:"next_attempt,omitempty"`
+	SentAt      *time.Time `json:"sent_at"`
+	ReceivedAt  *time.Time `json:"received_at"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func dispatchView(m store.OutboxMessage) DispatchView {
+	v := DispatchView{Recipient: m.Recipient, Email: m.Email, Kind: m.Kind, Status: m.Status, Attempts: m.Attempts, Reply: m.Reply,
+		MessageID: m.MessageID, QueuedAt: m.CreatedAt, SentAt: timePtr(m.SentAt), ReceivedAt: timePtr(m.ReceivedAt)}
+	if m.Kind == store.KindDraftCopy {
+		v.Version = m.VersionN
+	}
+	if m.Status == store.StatusDeferred {
+		v.NextAttempt = timePtr(m.NextAt)
+	}
+	return v
+}
+
+// Dispatches returns every message about ref, oldest first, to members with a role.
+func (r *Registry) Dispatches(ctx context.Context, a Actor, ref string) ([]DispatchView, error) {
+	if err := a.require(Roles...); err != nil {
+		return nil, err
+	}
+	out := []DispatchView{}
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		l, err := tx.LetterByRef(ctx, ref)
+		if err != nil {
+			return err
+		}
+		ms, err := tx.LetterMessages(ctx, l.ID)
+		for _, m := range ms {
+			out = append(out, dispatchView(m))
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dispatches of %s: %w", ref, err)
+	}
+	return out, nil
+}
+
+// messageKeys returns the stable Message-ID and the receipt token of the message with key: both
+// derive from the office key, so that a message sent again after a crash carries the same
+// ones, and neither reveals the letter or the address to whoever sees it.
+func (r *Registry) messageKeys(key string) (messageID, token string) {
+	h := hmac.New(sha256.New, r.dispatchKey())
+	h.Write([]byte("message-id\x00" + key))
+	id := hex.EncodeToString(h.Sum(nil)[:16])
+	host := "chancery.invalid"
+	if u, err := url.Parse(r.cfg.Office.URL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	messageID = strings.SplitN(key, "/", 2)[0] + "." + id + "@" + host
+	h = hmac.New(sha256.New, r.dispatchKey())
+	h.Write([]byte("receipt\x00" + messageID))
+	return messageID, "rct_" + base64.RawURLEncoding.EncodeToString(h.Sum(nil))
+}
+
+// dispatchKey is the office's secret for message IDs and receipt tokens, derived from the office
+// key so that it needs no storage of its own.
+func (r *Registry) dispatchKey() []byte {
+	k := sha256.Sum256(append([]byte("chancery dispatch key v1\x00"), r.cfg.OfficeKey.Seed()...))
+	return k[:]
+}
+
+// enqueue writes the message for (kind, letter, version, address) unless it exists.
+func (r *Registry) enqueue(ctx context.Context, tx *store.Tx, kind string, letterID int64, version int, rec *store.Recipient, email, attachment string, member int64, now time.Time) (*store.OutboxMessage, bool, error) {
+	key := fmt.Sprintf("%s/%d/%d/%s", kind, letterID, version, email)
+	mid, token := r.messageKeys(key)
+	m := &store.OutboxMessage{Key: key, MessageID: mid, LetterID: letterID, RecipientID: rec.ID, Email: email, Kind: kind, VersionN: version,
+		Attachment: attachment, NextAt: now, MemberID: member, CreatedAt: now, Recipient: rec.Name}
+	if kind != store.KindNotice {
+		m.ReceiptHash = HashToken(token)
+	}
+	ok, err := tx.Enqueue(ctx, m)
+	return m, ok, err
+}
+
+// Dispatch queues the released letter ref for each named recipient, at each of their
+// addresses (release officers). Anything but a released letter in force is refused, and
+// nothing is queued; a recipient who was already sent the letter is not sent it again. The
+// messages are written in the transaction of their audit record.
+func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []string) ([]DispatchView, error) {
+	if err := a.require(RoleRelease); err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%w: name at least one recipient (--recipient)", ErrInvalid)
+	}
+	if !r.dispatchSettings().Mail {
+		return nil, fmt.Errorf("dispatch %s: %w: %w: start the server with --smtp URL (or CHANCERY_SMTP_URL)", ref, ErrConflict, ErrNoMail)
+	}
+	defer r.wakeDispatch()
+	var out []DispatchView
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		l, err := tx.LetterByRef(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if err := r.inForceRelease(ctx, tx, l); err != nil {
+			return err
+		}
+		now := r.now()
+		var sent []string
+		for _, n := range names {
+			rec, err := tx.RecipientByName(ctx, n)
+			if err != nil {
+				return fmt.Errorf("%w (add it with 'chancery recipient add')", err)
+			}
+			for _, e := range rec.Emails {
+				m, fresh, err := r.enqueue(ctx, tx, store.KindLetter, l.ID, 0, rec, e, "", a.Member.ID, now)
+				if err != nil {
+					return err
+				}
+				if fresh {
+					sent = append(sent, fmt.Sprintf("%s <%s> as %s", rec.Name, e, m.MessageID))
+				}
+			}
+		}
+		if len(sent) == 0 {
+			return fmt.Errorf("%w: %s was already dispatched to %s", ErrConflict, ref, strings.Join(names, ", "))
+		}
+		ms, err := tx.LetterMessages(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		out = nil
+		for _, m := range ms {
+			if slices.Contains(names, m.Recipient) && m.Kind == store.KindLetter {
+				out = append(out, dispatchView(m))
+			}
+		}
+		return r.audit(ctx, tx, a, "letter.dispatch", ref, "queued to "+strings.Join(sent, "; "))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dispatch %s: %w", ref, err)
+	}
+	return out, nil
+}
+
+// inForceRelease refuses a letter that is not released, or is withdrawn or erased.
+func (r *Registry) inForceRelease(ctx context.Context, tx *store.Tx, l *store.Letter) error {
+	rel, err := tx.ReleaseOf(ctx, l.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("%w: %s is not released: only a released letter leaves by dispatch (a draft leaves as a coordination copy: 'chancery draft send')", ErrConflict, l.Reference)
+	}
+	if err != nil {
+		return err
+	}
+	if !rel.ErasedAt.IsZero() {
+		return fmt.Errorf("%w: the content of %s was erased", ErrGone, l.Reference)
+	}
+	if w, err := tx.WithdrawalOf(ctx, l.ID); err == nil {
+		return fmt.Errorf("%w: %s is withdrawn (%s at log entry %d): it is not sent any more", ErrConflict, l.Reference, w.Kind, w.LogIndex)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return nil
+}
+
+// SendDraft mails the latest version of the unreleased letter ref to the recipient name as a
+// coordination copy: the draft export marked for them, recorded like any draft export, and
+// queued in the same transaction.
+func (r *Registry) SendDraft(ctx context.Context, a Actor, ref, name string) ([]DispatchView, error) {
+	if err := a.require(RoleDrafter, RoleReviewer, RoleSigner); err != nil {
+		return nil, err
+	}
+	if !r.dispatchSettings().Mail {
+		return nil, fmt.Errorf("send draft of %s: %w: %w: start the server with --smtp URL (or CHANCERY_SMTP_URL)", ref, ErrConflict, ErrNoMail)
+	}
+	defer r.public.changed()
+	defer r.wakeDispatch()
+	var (
+		l    *store.Letter
+		v    store.Version
+		data []byte
+		rec  *store.Recipient
+	)
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var vs []store.Version
+		var err error
+		if rec, err = tx.RecipientByName(ctx, name); err != nil {
+			return fmt.Errorf("%w (add it with 'chancery recipient add')", err)
+		}
+		if l, vs, err = r.draftLetter(ctx, tx, ref); err != nil {
+			return err
+		}
+		v = vs[len(vs)-1]
+		data, err = tx.Blob(ctx, v.Digest)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("send draft of %s: %w", ref, err)
+	}
+	who := rec.Name
+	if rec.Organization != "" {
+		who = rec.Organization + " (" + rec.Name + ")"
+	}
+	now := r.now()
+	file, _, _, err := r.draftFile(l, v, data, pdf.DraftMark{Recipient: who, Reference: ref, Version: v.N, Exported: now, Member: a.Member.Name})
+	if err != nil {
+		return nil, fmt.Errorf("send draft of %s: %w", ref, err)
+	}
+	digest := string(seal.DigestOf(file))
+	var out []DispatchView
+	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		_, vs, err := r.draftLetter(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		if latest := vs[len(vs)-1]; latest.N != v.N {
+			return fmt.Errorf("%w: version %d was added while the copy was being made: try again", ErrConflict, latest.N)
+		}
+		if err := tx.PutBlob(ctx, digest, file); err != nil {
+			return err
+		}
+		var fresh []string
+		for _, e := range rec.Emails {
+			m, ok, err := r.enqueue(ctx, tx, store.KindDraftCopy, l.ID, v.N, rec, e, digest, a.Member.ID, now)
+			if err != nil {
+				return err
+			}
+			if ok {
+				fresh = append(fresh, e)
+				out = append(out, dispatchView(*m))
+			}
+		}
+		if len(fresh) == 0 {
+			return fmt.Errorf("%w: version %d of %s was already sent to %s", ErrConflict, v.N, ref, rec.Name)
+		}
+		if err := tx.AddDraftExport(ctx, store.DraftExport{LetterID: l.ID, VersionN: v.N, Recipient: who, Digest: digest, MemberID: a.Member.ID, CreatedAt: now}); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "draft.export", ref, fmt.Sprintf("version %d %s for %s, by mail to %s", v.N, digest, who, strings.Join(fresh, ", ")))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("send draft of %s: %w", ref, err)
+	}
+	return out, nil
+}
+
+// queueNotices queues, in the withdrawal's transaction, a notice to every address a letter or
+// a draft copy of ref was sent to, and fails what was still waiting to leave.
+func (r *Registry) queueNotices(ctx context.Context, tx *store.Tx, l *store.Letter, w store.Withdrawal, by string) error {
+	if err := tx.FailUnsent(ctx, l.ID, []string{store.KindLetter, store.KindDraftCopy}, "not sent: the letter was "+pastTense(w.Kind)+" before it left"); err != nil {
+		return err
+	}
+	ms, err := tx.LetterMessages(ctx, l.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.Kind != store.KindNotice && m.Status == store.StatusSent {
+			if err := r.queueNotice(ctx, tx, l, m, w.CreatedAt); err != nil {
+				return err
+			}
+		}
+	}
+	return r.withdrawalEvent(ctx, tx, l, w, by, ms)
+}
+
+func (r *Registry) queueNotice(ctx context.Context, tx *store.Tx, l *store.Letter, m store.OutboxMessage, now time.Time) error {
+	rec, err := tx.RecipientByID(ctx, m.RecipientID)
+	if err != nil {
+		return err
+	}
+	_, _, err = r.enqueue(ctx, tx, store.KindNotice, l.ID, 0, rec, m.Email, "", 0, now)
+	return err
+}
+
+func pastTense(kind string) string {
+	if kind == Retraction {
+		return "retracted"
+	}
+	return "superseded"
+}
+
+// Attachment is a file attached to an outgoing message.
+type Attachment struct {
+	Name      string
+	MediaType string
+	Data      []byte
+}
+
+// Outgoing is a message ready to be handed to the SMTP server.
+type Outgoing struct {
+	MessageID   string
+	To          string
+	Subject     string
+	Text        string
+	Attachments []Attachment
+}
+
+// DueMessages returns up to limit messages whose time to be sent has come.
+func (r *Registry) DueMessages(ctx context.Context, limit int) ([]store.OutboxMessage, error) {
+	var out []store.OutboxMessage
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.DueMessages(ctx, r.cfg.Now(), limit)
+		return err
+	})
+	return out, err
+}
+
+// NextDue reports when the next waiting message is due, and false when none waits.
+func (r *Registry) NextDue(ctx context.Context) (time.Time, bool, error) {
+	var at time.Time
+	var ok bool
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		at, ok, err = tx.NextDue(ctx)
+		return err
+	})
+	return at, ok, err
+}
+
+// Compose builds the message m as it is to be sent now: the released file and its seal
+// against the latest checkpoint, the marked draft copy, or the notice with the signed
+// reason. A message whose letter no longer allows it wraps ErrUndeliverable.
+func (r *Registry) Compose(ctx context.Context, m store.OutboxMessage) (*Outgoing, error) {
+	var (
+		l    *store.Letter
+		rel  *store.Release
+		stmt *seal.ReleaseStatement
+		o    *seal.Opening
+		w    *store.Withdrawal
+		by   string
+		out  = &Outgoing{MessageID: m.MessageID, To: m.Email}
+	)
+	office := r.cfg.Office.Name
+	verify := strings.TrimRight(r.cfg.Office.URL, "/") + "/v/" + m.Reference
+	_, token := r.messageKeys(m.Key)
+	receipt := strings.TrimRight(r.cfg.Office.URL, "/") + "/receipt/" + token
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		if l, err = tx.LetterByID(ctx, m.LetterID); err != nil {
+			return err
+		}
+		rel, err = tx.ReleaseOf(ctx, l.ID)
+		switch {
+		case m.Kind == store.KindDraftCopy && err == nil:
+			return fmt.Errorf("%w: %s was released since the copy was queued: send the released letter", ErrUndeliverable, l.Reference)
+		case m.Kind == store.KindDraftCopy && errors.Is(err, store.ErrNotFound):
+			data, err := tx.Blob(ctx, m.Attachment)
+			if err != nil {
+				return err
+			}
+			name := fmt.Sprintf("%s-v%d-draft.pdf", l.Reference, m.VersionN)
+			out.Attachments = []Attachment{{Name: name, MediaType: "application/pdf", Data: data}}
+			return nil
+		case err != nil:
+			return err
+		}
+		w, err = tx.WithdrawalOf(ctx, l.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			w = nil
+		} else if err != nil {
+			return err
+		}
+		if w != nil && w.ByLetter != 0 {
+			bl, err := tx.LetterByID(ctx, w.ByLetter)
+			if err != nil {
+				return err
+			}
+			by = bl.Reference
+		}
+		if m.Kind == store.KindNotice {
+			if w == nil {
+				return fmt.Errorf("%w: %s is not withdrawn", ErrUndeliverable, l.Reference)
+			}
+			return nil
+		}
+		if w != nil {
+			return fmt.Errorf("%w: %s was %s before it left", ErrUndeliverable, l.Reference, pastTense(w.Kind))
+		}
+		if !rel.ErasedAt.IsZero() {
+			return fmt.Errorf("%w: the content of %s was erased", ErrUndeliverable, l.Reference)
+		}
+		data, err := tx.Blob(ctx, rel.FileDigest)
+		if err != nil {
+			return err
+		}
+		out.Attachments = []Attachment{{Name: rel.FileName, MediaType: rel.MediaType, Data: data}}
+		stmt, o, err = releaseStatement(ctx, tx, rel)
+		if err == nil && stmt == nil {
+			err = fmt.Errorf("%w: the content of %s was erased", ErrUndeliverable, l.Reference)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("compose message %d: %w", m.ID, err)
+	}
+	switch m.Kind {
+	case store.KindLetter:
+		s, err := r.sealFor(ctx, rel.LogIndex, rel.Entry, o, stmt)
+		if err != nil {
+			return nil, fmt.Errorf("compose message %d: %w", m.ID, err)
+		}
+		out.Attachments = append(out.Attachments, Attachment{Name: rel.FileName + ".seal", MediaType: "application/json", Data: s.Marshal()})
+		out.Subject = fmt.Sprintf("%s: official letter from %s", l.Reference, office)
+		out.Text = fmt.Sprintf(`%s sends you its letter %s, attached with its seal (%s.seal).
+
+Check that it is genuine and in force:
+  %s
+or with the seal, offline: chancery verify %s
+
+Please acknowledge receipt (one click on the page this link opens; no account needed):
+  %s
+`, office, l.Reference, rel.FileName, verify, rel.FileName, receipt)
+	case store.KindDraftCopy:
+		out.Subject = fmt.Sprintf("%s: draft for coordination from %s (not an official document)", l.Reference, office)
+		out.Text = fmt.Sprintf(`%s sends you version %d of its draft %s for coordination.
+
+This is a DRAFT, marked for you: it is not an official document and must not be acted on
+or passed on as one. Checked against the registry, it verifies as a draft:
+  %s/verify
+
+Please acknowledge receipt (one click on the page this link opens; no account needed):
+  %s
+`, office, m.VersionN, l.Reference, strings.TrimRight(r.cfg.Office.URL, "/"), receipt)
+	case store.KindNotice:
+		what := "RETRACTED"
+		if w.Kind == Supersession {
+			what = "SUPERSEDED by " + by
+		}
+		out.Subject = fmt.Sprintf("%s %s: notice from %s", l.Reference, strings.ToLower(strings.SplitN(what, " ", 2)[0]), office)
+		out.Text = fmt.Sprintf(`%s gives notice that its letter %s, which it sent you, is %s.
+
+Reason, as signed in the office's transparency log (entry %d):
+  %s
+
+The letter is no longer in force. Its status, for anyone who holds it:
+  %s
+`, office, l.Reference, what, w.LogIndex, w.Reason, verify)
+	}
+	return out, nil
+}
+
+// Delivery is a message the SMTP server accepted, with its reply.
+type Delivery struct {
+	Message store.OutboxMessage
+	Reply   string
+}
+
+// Delivered records that the SMTP server accepted each message, in one transaction with their
+// audit records and dispatch events: the worker commits the acceptances of its connections
+// together, so that one commit (one fsync) covers several messages. If a letter was withdrawn
+// while its message was on its way, the notice is queued here, so that nobody who got the
+// letter misses it.
+func (r *Registry) Delivered(ctx context.Context, ds ...Delivery) error {
+	defer r.wakeDispatch()
+	return r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		for _, d := range ds {
+			if err := r.delivered(ctx, tx, d.Message, d.Reply); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (r *Registry) delivered(ctx context.Context, tx *store.Tx, m store.OutboxMessage, reply string) error {
+	ok, err := tx.MarkSent(ctx, m.ID, reply, r.cfg.Now().UTC())
+	if err != nil || !ok {
+		return err
+	}
+	if m.Kind != store.KindNotice {
+		if w, err := tx.WithdrawalOf(ctx, m.LetterID); err == nil {
+			l, err := tx.LetterByID(ctx, m.LetterID)
+			if err != nil {
+				return err
+			}
+			if err := r.queueNotice(ctx, tx, l, m, w.CreatedAt); err != nil {
+				return err
+			}
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	if err := r.dispatchAudit(ctx, tx, m, "dispatch.sent", fmt.Sprintf("%s to %s <%s> (%s): %s", m.Kind, m.Recipient, m.Email, m.MessageID, reply)); err != nil {
+		return err
+	}
+	data := map[string]any{"reference": m.Reference, "kind": m.Kind, "message_id": m.MessageID}
+	return r.queueEvent(ctx, tx, "letter.dispatched", map[string]any{"reference": m.Reference, "kind": m.Kind, "recipient": m.Recipient, "message_id": m.MessageID},
+		map[int64]map[string]any{m.RecipientID: data})
+}
+
+// Deferred records a failed attempt at m, to be tried again at next.
+func (r *Registry) Deferred(ctx context.Context, m store.OutboxMessage, reply string, next time.Time) error {
+	return r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		return tx.MarkAttempt(ctx, m.ID, store.StatusDeferred, reply, next)
+	})
+}
+
+// Failed records that m will not be sent, with the last reply, and audits it: a permanent
+// failure is shown to the office, never dropped.
+func (r *Registry) Failed(ctx context.Context, m store.OutboxMessage, reply string) error {
+	return r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.MarkAttempt(ctx, m.ID, store.StatusFailed, reply, r.cfg.Now()); err != nil {
+			return err
+		}
+		return r.dispatchAudit(ctx, tx, m, "dispatch.failed", fmt.Sprintf("%s to %s <%s> after %d attempts: %s", m.Kind, m.Recipient, m.Email, m.Attempts+1, reply))
+	})
+}
+
+func (r *Registry) dispatchAudit(ctx context.Context, tx *store.Tx, m store.OutboxMessage, action, detail string) error {
+	return tx.AddAuditEvent(ctx, store.AuditEvent{Time: r.cfg.Now().UTC(), Actor: "dispatch", Action: action, Reference: m.Reference, Detail: detail, Remote: "worker"})
+}
+
+// ReceiptView is what a receipt link's page shows: only what the recipient holds already.
+type ReceiptView struct {
+	Office     string
+	Reference  string
+	Kind       string
+	Recipient  string
+	ReceivedAt time.Time // zero until acknowledged
+}
+
+// ErrBadReceipt is the one answer for a receipt token that is wrong, used or expired: the
+// page says no more than that, to anyone.
+var ErrBadReceipt = fmt.Errorf("%w: this acknowledgement link is not valid: it was already used, has expired, or is mistyped", ErrNotFound)
+
+// receiptMessage returns the message a receipt token belongs to, while the token works.
+func (r *Registry) receiptMessage(ctx context.Context, tx *store.Tx, token string) (*store.OutboxMessage, error) {
+	if !strings.HasPrefix(token, "rct_") || len(token) > 100 {
+		return nil, ErrBadReceipt
+	}
+	m, err := tx.MessageByReceipt(ctx, HashToken(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrBadReceipt
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !m.ReceivedAt.IsZero() || m.Status != store.StatusSent || r.cfg.Now().Sub(m.SentAt) > r.dispatchSettings().ReceiptTTL {
+		return nil, ErrBadReceipt
+	}
+	return m, nil
+}
+
+// Receipt returns what a receipt link's page shows before the recipient confirms. It records
+// nothing: mail scanners open links by themselves.
+func (r *Registry) Receipt(ctx context.Context, token string) (*ReceiptView, error) {
+	var v *ReceiptView
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		m, err := r.receiptMessage(ctx, tx, token)
+		if err != nil {
+			return err
+		}
+		v = &ReceiptView{Office: r.cfg.Office.Name, Reference: m.Reference, Kind: m.Kind, Recipient: m.Recipient}
+		return nil
+	})
+	return v, err
+}
+
+// Acknowledge records the receipt a recipient confirmed, in the letter's audit trail. A token
+// works once.
+func (r *Registry) Acknowledge(ctx context.Context, token, remote string) (*ReceiptView, error) {
+	defer r.wakeDispatch()
+	var v *ReceiptView
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		m, err := r.receiptMessage(ctx, tx, token)
+		if err != nil {
+			return err
+		}
+		now := r.cfg.Now().UTC()
+		if ok, err := tx.MarkReceived(ctx, m.ID, now); err != nil {
+			return err
+		} else if !ok {
+			return ErrBadReceipt
+		}
+		v = &ReceiptView{Office: r.cfg.Office.Name, Reference: m.Reference, Kind: m.Kind, Recipient: m.Recipient, ReceivedAt: now}
+		if err := tx.AddAuditEvent(ctx, store.AuditEvent{Time: now, Actor: "recipient:" + m.Recipient, Action: "letter.received", Reference: m.Reference,
+			Detail: fmt.Sprintf("%s received by %s <%s> (%s)", m.Kind, m.Recipient, m.Email, m.MessageID), Remote: remote}); err != nil {
+			return err
+		}
+		data := map[string]any{"reference": m.Reference, "kind": m.Kind, "received_at": now}
+		return r.queueEvent(ctx, tx, "letter.received", map[string]any{"reference": m.Reference, "kind": m.Kind, "recipient": m.Recipient, "received_at": now},
+			map[int64]map[string]any{m.RecipientID: data})
+	})
+	return v, err
+}
+
+// Webhook events are posted as Standard Webhooks payloads: {"type", "timestamp", "data"}.
+// The office's own endpoints hear every event with identifiers only (a records system asks the
+// API for the rest, with its token); a recipient's endpoint hears only about letters it was
+// sent, and never more than the notice it got by mail says.
+
+// queueEvent queues event to the office's endpoints with office, and to the endpoints of the
+// recipients in recipients with theirs, in tx.
+func (r *Registry) queueEvent(ctx context.Context, tx *store.Tx, event string, office map[string]any, recipients map[int64]map[string]any) error {
+	eps, err := tx.WebhookEndpoints(ctx)
+	if err != nil {
+		return err
+	}
+	now := r.cfg.Now().UTC()
+	for _, e := range eps {
+		data := office
+		if e.RecipientID != 0 {
+			if data = recipients[e.RecipientID]; data == nil {
+				continue
+			}
+		}
+		payload, err := json.Marshal(map[string]any{"type": event, "timestamp": now.Format(time.RFC3339), "data": data})
+		if err != nil {
+			return err
+		}
+		if err := tx.AddWebhookDelivery(ctx, &store.WebhookDelivery{EndpointID: e.ID, WebhookID: newWebhookID(), Event: event, Payload: payload,
+			NextAt: now, CreatedAt: now}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func newWebhookID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return "msg_" + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// releaseEvent queues the release event, in the release's transaction: to the office only (no
+// recipient holds the letter yet).
+func (r *Registry) releaseEvent(ctx context.Context, tx *store.Tx, ref string, index int64) error {
+	return r.queueEvent(ctx, tx, "letter.released", map[string]any{"reference": ref, "log_index": index}, nil)
+}
+
+// withdrawalEvent queues the retraction or supersession event: to the office, and to the
+// recipients the letter was sent to, who get the reason as their notice does.
+func (r *Registry) withdrawalEvent(ctx context.Context, tx *store.Tx, l *store.Letter, w store.Withdrawal, by string, ms []store.OutboxMessage) error {
+	event := "letter.retracted"
+	if w.Kind == Supersession {
+		event = "letter.superseded"
+	}
+	office := map[string]any{"reference": l.Reference, "log_index": w.LogIndex}
+	holder := map[string]any{"reference": l.Reference, "log_index": w.LogIndex, "reason": w.Reason,
+		"verify_url": strings.TrimRight(r.cfg.Office.URL, "/") + "/v/" + l.Reference}
+	if by != "" {
+		office["superseded_by"], holder["superseded_by"] = by, by
+	}
+	recipients := map[int64]map[string]any{}
+	for _, m := range ms {
+		if m.Kind != store.KindNotice && m.Status == store.StatusSent {
+			recipients[m.RecipientID] = holder
+		}
+	}
+	return r.queueEvent(ctx, tx, event, office, recipients)
+}
+
+// NewWebhookSecret returns a fresh endpoint secret in the Standard Webhooks form: whsec_ and
+// the base64 of 32 random bytes, the HMAC key.
+func NewWebhookSecret() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return "whsec_" + base64.StdEncoding.EncodeToString(b)
+}
+
+// DisallowedAddr reports whether a webhook may not connect to ip unless the operator allows
+// private endpoints: loopback, link-local, private, unspecified, multicast and the like, where
+// an outside URL could reach the office's own services (SSRF).
+func DisallowedAddr(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() ||
+		netip.MustParsePrefix("100.64.0.0/10").Contains(ip) || netip.MustParsePrefix("fc00::/7").Contains(ip) ||
+		netip.MustParsePrefix("192.0.0.0/24").Contains(ip) || netip.MustParsePrefix("198.18.0.0/15").Contains(ip) ||
+		netip.MustParsePrefix("240.0.0.0/4").Contains(ip)
+}
+
+// CheckWebhookURL refuses what cannot be a webhook endpoint: anything but an http or https URL
+// with a host, credentials in the URL, and (unless allowPrivate) a host that is an address
+// DisallowedAddr refuses or names this machine. Host names are resolved at connect time, and
+// the address they resolve to is checked again there.
+func CheckWebhookURL(s string, allowPrivate bool) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || len(s) > 2000 {
+		return fmt.Errorf("%w: webhook %q must be an http or https URL with a host and no credentials", ErrInvalid, s)
+	}
+	if allowPrivate {
+		return nil
+	}
+	h := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return fmt.Errorf("%w: webhook %q is on this machine: refused unless the server runs with --webhook-allow-private", ErrInvalid, s)
+	}
+	if ip, err := netip.ParseAddr(h); err == nil && DisallowedAddr(ip) {
+		return fmt.Errorf("%w: webhook %q is on a loopback, link-local or private address: refused unless the server runs with --webhook-allow-private", ErrInvalid, s)
+	}
+	return nil
+}
+
+// WebhookView is a webhook endpoint.
+type WebhookView struct {
+	Name      string    `json:"name"`
+	URL       string    `json:"url"`
+	Recipient string    `json:"recipient,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// AddWebhook adds an endpoint of the office's own systems, which hears every event (admins).
+// It returns the endpoint's signing secret, shown once.
+func (r *Registry) AddWebhook(ctx context.Context, a Actor, name, endpoint string) (string, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return "", err
+	}
+	if err := checkName(name); err != nil {
+		return "", fmt.Errorf("%w (webhook)", err)
+	}
+	if err := CheckWebhookURL(endpoint, r.dispatchSettings().AllowPrivateWebhooks); err != nil {
+		return "", err
+	}
+	secret := NewWebhookSecret()
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.AddWebhookEndpoint(ctx, &store.WebhookEndpoint{Name: name, URL: endpoint, Secret: secret, CreatedAt: r.now()}); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "webhook.add", "", name+" "+endpoint)
+	})
+	if err != nil {
+		return "", fmt.Errorf("add webhook %s: %w", name, err)
+	}
+	return secret, nil
+}
+
+// Webhooks lists the endpoints (admins).
+func (r *Registry) Webhooks(ctx context.Context, a Actor) ([]WebhookView, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return nil, err
+	}
+	out := []WebhookView{}
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		eps, err := tx.WebhookEndpoints(ctx)
+		for _, e := range eps {
+			v := WebhookView{Name: e.Name, URL: e.URL, CreatedAt: e.CreatedAt}
+			if e.RecipientID != 0 {
+				v.Recipient = strings.TrimPrefix(e.Name, "recipient:")
+			}
+			out = append(out, v)
+		}
+		return err
+	})
+	return out, err
+}
+
+// WebhookDeliveryView is one entry of the delivery log.
+type WebhookDeliveryView struct {
+	Endpoint  string     `json:"endpoint"`
+	Event     string     `json:"event"`
+	WebhookID string     `json:"webhook_id"`
+	Status    string     `json:"status"`
+	Attempts  int        `json:"attempts"`
+	Reply     string     `json:"reply"`
+	CreatedAt time.Time  `json:"created_at"`
+	SentAt    *time.Time `json:"sent_at"`
+}
+
+// WebhookLog returns the latest deliveries, newest first (admins).
+func (r *Registry) WebhookLog(ctx context.Context, a Actor, limit int) ([]WebhookDeliveryView, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return nil, err
+	}
+	out := []WebhookDeliveryView{}
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		ds, err := tx.WebhookDeliveries(ctx, limit)
+		for _, d := range ds {
+			out = append(out, WebhookDeliveryView{Endpoint: d.Endpoint.Name, Event: d.Event, WebhookID: d.WebhookID, Status: d.Status,
+				Attempts: d.Attempts, Reply: d.Reply, CreatedAt: d.CreatedAt, SentAt: timePtr(d.SentAt)})
+		}
+		return err
+	})
+	return out, err
+}
+
+// DueWebhooks returns up to limit webhook deliveries whose time has come.
+func (r *Registry) DueWebhooks(ctx context.Context, limit int) ([]store.WebhookDelivery, error) {
+	var out []store.WebhookDelivery
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.DueWebhookDeliveries(ctx, r.cfg.Now(), limit)
+		return err
+	})
+	return out, err
+}
+
+// WebhookAttempt records an attempt at a delivery: sent, deferred until next, or failed.
+func (r *Registry) WebhookAttempt(ctx context.Context, id int64, status, reply string, next time.Time) error {
+	return r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		return tx.MarkWebhook(ctx, id, status, reply, next, r.cfg.Now().UTC())
+	})
+}

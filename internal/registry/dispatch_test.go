@@ -1,0 +1,89 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestRecipientAddresses: only bare addresses enter the directory, so that no header can be
+// injected through one; only admins add recipients.
+func TestRecipientAddresses(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	for _, bad := range []string{"", "no-at-sign", "a@b.example\r\nBcc: all@x.example", "Minister <m@mod.example>", "a@b.example, c@d.example",
+		"a@b.example\nSubject: x", "\"quoted\"@b.example", " a@b.example"} {
+		if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "x", Emails: []string{bad}}); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%q accepted: %v", bad, err)
+		}
+	}
+	if _, _, err := o.r.AddRecipient(ctx, o.officer, NewRecipient{Name: "x", Emails: []string{"a@b.example"}}); !errors.Is(err, ErrForbidden) {
+		t.Errorf("a release officer added a recipient: %v", err)
+	}
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "bad name", Emails: []string{"a@b.example"}}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a name with a space: %v", err)
+	}
+	v, secret, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "ministry", Emails: []string{"a@b.example", "a@b.example"}, Webhook: "https://hooks.mod.example/in"})
+	if err != nil || len(v.Emails) != 1 || !strings.HasPrefix(secret, "whsec_") {
+		t.Fatalf("add: %+v %q %v", v, secret, err)
+	}
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "ministry", Emails: []string{"c@d.example"}}); !errors.Is(err, ErrConflict) {
+		t.Errorf("a second ministry: %v", err)
+	}
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "inside", Emails: []string{"c@d.example"}, Webhook: "http://10.1.2.3/"}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a private webhook: %v", err)
+	}
+}
+
+// TestMessageKeys: Message-IDs and receipt tokens are stable for a message, differ between
+// messages, and reveal neither the letter nor the address.
+func TestMessageKeys(t *testing.T) {
+	o := newOffice(t)
+	id1, tok1 := o.r.messageKeys("letter/1/0/a@b.example")
+	id2, tok2 := o.r.messageKeys("letter/1/0/a@b.example")
+	id3, tok3 := o.r.messageKeys("letter/1/0/c@b.example")
+	if id1 != id2 || tok1 != tok2 {
+		t.Fatal("the same message gets different keys")
+	}
+	if id1 == id3 || tok1 == tok3 {
+		t.Fatal("two messages share a key")
+	}
+	if strings.Contains(id1, "a@b") || !strings.HasSuffix(id1, "@tfn.example") || !strings.HasPrefix(id1, "letter.") || len(tok1) < 40 {
+		t.Fatalf("keys %q %q", id1, tok1)
+	}
+}
+
+// FuzzCheckEmail: whatever an admin types, an accepted address has nothing that could end a
+// header or add a recipient.
+func FuzzCheckEmail(f *testing.F) {
+	for _, s := range []string{"a@b.example", "a@b.example\r\nBcc: x@y", "Name <a@b>", "a@b, c@d", "\"a b\"@c.example", "a@[127.0.0.1]", "é@exämple.org"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		addr, err := checkEmail(s)
+		if err != nil {
+			return
+		}
+		if strings.ContainsAny(addr, "\r\n,;<>\" ") || !strings.Contains(addr, "@") {
+			t.Fatalf("%q accepted as %q", s, addr)
+		}
+	})
+}
+
+// FuzzReceipt: any token but a real one gets the one refusal, from the page and the button.
+func FuzzReceipt(f *testing.F) {
+	o := newOffice(f)
+	for _, s := range []string{"", "rct_", "rct_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "rct_" + strings.Repeat("x", 200), "../../etc", "rct_%00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, tok string) {
+		ctx := context.Background()
+		if _, err := o.r.Receipt(ctx, tok); !errors.Is(err, ErrBadReceipt) {
+			t.Fatalf("Receipt(%q): %v", tok, err)
+		}
+		if _, err := o.r.Acknowledge(ctx, tok, "fuzz"); !errors.Is(err, ErrBadReceipt) {
+			t.Fatalf("Acknowledge(%q): %v", tok, err)
+		}
+	})
+}

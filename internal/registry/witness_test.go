@@ -1,0 +1,445 @@
+package registry
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"net"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/cosigned"
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/translog"
+	"github.com/chancery/chancery/internal/witness"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// witnessed is an office whose checkpoints go to Chancery witnesses run in the test.
+type witnessed struct {
+	*office
+	db    *store.DB
+	log   *translog.Log
+	heads *cosigned.Heads
+	cfg   Config
+	keys  *officeKeys
+	close func()
+}
+
+// officeKeys are what a reopened office keeps: its directory and keys, and members' tokens.
+type officeKeys struct {
+	dir       string
+	logSkey   string
+	officeKey ed25519.PrivateKey
+	signerKey ed25519.PrivateKey
+	keyID     string
+	tokens    map[string]string // member name -> bearer token
+}
+
+func newWitnessedOffice(t *testing.T, sealWait time.Duration) *witnessed {
+	t.Helper()
+	ctx := context.Background()
+	skey, _, _ := note.GenerateKey(rand.Reader, "test.example/log")
+	_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
+	k := &officeKeys{dir: t.TempDir(), logSkey: skey, officeKey: officeKey, tokens: map[string]string{}}
+	w := openWitnessed(t, k, sealWait)
+	tok, err := w.r.Bootstrap(ctx, "root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.tokens["root"] = tok
+	for _, m := range []struct{ name, role string }{{"dana", RoleDrafter}, {"rita", RoleReviewer}, {"sam", RoleSigner}, {"otto", RoleRelease}} {
+		tok, err := w.r.AddMember(ctx, w.actor(t, k.tokens["root"]), m.name, []string{m.role})
+		if err != nil {
+			t.Fatal(err)
+		}
+		k.tokens[m.name] = tok
+	}
+	w.setActors(t, k)
+	_, k.signerKey, _ = ed25519.GenerateKey(rand.Reader)
+	if k.keyID, _, err = w.r.RegisterKey(ctx, w.signer, k.signerKey.Public().(ed25519.PublicKey)); err != nil {
+		t.Fatal(err)
+	}
+	w.signerKey, w.keyID = k.signerKey, k.keyID
+	return w
+}
+
+// openWitnessed opens the office in k.dir and runs its witness client until close.
+func openWitnessed(t *testing.T, k *officeKeys, sealWait time.Duration) *witnessed {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.OpenSQLite(ctx, k.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := note.NewSigner(k.logSkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: signer.Name(), Signer: signer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	heads, err := cosigned.Open(ctx, db, lg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); heads.Run(runCtx, nil, nil) }()
+	w := &witnessed{db: db, log: lg, heads: heads, keys: k}
+	w.close = func() {
+		stop()
+		<-done
+		lg.Close()
+		db.Close()
+	}
+	t.Cleanup(w.close)
+	vkey := verifierOf(t, k.logSkey)
+	w.cfg = Config{DB: db, Log: lg, Office: Office{Name: "Task Force North", Prefix: "TFN", URL: "https://tfn.example"},
+		OfficeKey: k.officeKey, LogKey: vkey, LogOrigin: signer.Name(), Heads: heads, SealWait: sealWait}
+	w.office = &office{r: New(w.cfg), signerKey: k.signerKey, keyID: k.keyID}
+	if len(k.tokens) > 0 {
+		w.setActors(t, k)
+	}
+	return w
+}
+
+func (w *witnessed) setActors(t *testing.T, k *officeKeys) {
+	w.admin, w.drafter, w.reviewer = w.actor(t, k.tokens["root"]), w.actor(t, k.tokens["dana"]), w.actor(t, k.tokens["rita"])
+	w.signer, w.officer = w.actor(t, k.tokens["sam"]), w.actor(t, k.tokens["otto"])
+}
+
+// verifierOf returns the verifier key of a note signer key.
+func verifierOf(t *testing.T, skey string) string {
+	t.Helper()
+	// PRIVATE+KEY+<name>+<hash>+<base64(alg || seed)>
+	parts := strings.SplitN(skey, "+", 5)
+	seed, err := base64.StdEncoding.DecodeString(parts[4])
+	if err != nil || len(seed) != 1+ed25519.SeedSize {
+		t.Fatalf("signer key: %v", err)
+	}
+	pub := ed25519.NewKeyFromSeed(seed[1:]).Public().(ed25519.PublicKey)
+	vkey, err := note.NewEd25519VerifierKey(parts[2], pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vkey
+}
+
+// startWitness runs a Chancery witness named name that knows the office's log, on ln.
+func startWitness(t *testing.T, name string, w *witnessed, ln net.Listener) (vkey string, srv *httptest.Server) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := witness.OpenStore(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	key, err := witness.LoadKey(dir, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddLog(ctx, w.cfg.LogOrigin, w.cfg.LogKey); err != nil {
+		t.Fatal(err)
+	}
+	srv = httptest.NewUnstartedServer(witness.NewServer(st, key, nil))
+	if ln != nil {
+		srv.Listener.Close()
+		srv.Listener = ln
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return key.VerifierKey(), srv
+}
+
+func (w *witnessed) releaseOne(t *testing.T, body string) *Released {
+	t.Helper()
+	ctx := context.Background()
+	ref := w.letter(t, body)
+	if err := w.r.Approve(ctx, w.reviewer, ref, "", "ok"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	rel, err := w.r.Release(ctx, w.officer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rel
+}
+
+// TestWitnessQuorum: with a quorum of one Chancery witness, seals carry its cosignature and
+// verify under a trust root that requires it; a trust root that requires another witness
+// refuses them; the trust root the registry exports names the witness and the quorum.
+func TestWitnessQuorum(t *testing.T) {
+	ctx := context.Background()
+	w := newWitnessedOffice(t, time.Minute)
+	vkey, srv := startWitness(t, "witness.justice.example", w, nil)
+	if err := w.r.AddWitness(ctx, w.admin, "justice", srv.URL, vkey); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.r.SetWitnessQuorum(ctx, w.admin, 2); err == nil {
+		t.Fatal("a quorum larger than the witnesses was accepted")
+	}
+	if err := w.r.SetWitnessQuorum(ctx, w.admin, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.r.SetWitnessQuorum(ctx, w.reviewer, 0); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("a reviewer set the quorum: %v", err)
+	}
+
+	rel := w.releaseOne(t, "Dear Minister, the units move on Monday.")
+	if rel.Seal == nil {
+		t.Fatalf("no seal: %s", rel.SealPending)
+	}
+	trust := w.r.TrustRoot()
+	if trust.WitnessQuorum != 1 || len(trust.Witnesses) != 1 || trust.Witnesses[0] != vkey {
+		t.Fatalf("exported trust root: quorum %d, witnesses %v", trust.WitnessQuorum, trust.Witnesses)
+	}
+	v, err := seal.NewVerifier(trust)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := v.VerifyBytes(rel.Seal, rel.File)
+	if err != nil {
+		t.Fatalf("seal under a quorum-1 trust root: %v", err)
+	}
+	if len(res.Cosigners) != 1 || res.Cosigners[0].Name != "witness.justice.example" || time.Since(res.Cosigners[0].Time) > time.Hour {
+		t.Fatalf("cosigners %+v", res.Cosigners)
+	}
+
+	// A trust root that requires another witness refuses the seal.
+	otherKey, _ := witnessKey(t, "witness.other.example")
+	other := *trust
+	other.Witnesses = []string{otherKey}
+	ov, err := seal.NewVerifier(&other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ov.VerifyBytes(rel.Seal, rel.File); !errors.Is(err, seal.ErrWitnessQuorum) {
+		t.Fatalf("seal under a trust root of another witness: %v", err)
+	}
+
+	// Split view: a checkpoint of the same size with another root, signed with the real log
+	// key. The witness refuses it, and a seal built on it fails under the trust root.
+	fork := forkedCheckpoint(t, w.keys.logSkey, rel.Seal.Checkpoint)
+	wc, err := witness.NewClient("justice", srv.URL, vkey, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := res.TreeSize
+	if _, err := wc.AddCheckpoint(ctx, size, nil, fork); !errors.Is(err, witness.ErrRejected) {
+		t.Fatalf("the witness was offered a fork: %v", err)
+	}
+	forged := *rel.Seal
+	forged.Checkpoint = fork
+	if _, err := v.VerifyBytes(&forged, rel.File); !errors.Is(err, seal.ErrWitnessQuorum) {
+		t.Fatalf("a seal on the fork: %v", err)
+	}
+
+	// The public answer is built against the cosigned checkpoint too.
+	st, err := w.r.VerifyDigest(ctx, Actor{}, seal.DigestOf(rel.File))
+	if err != nil || st.Outcome != Valid {
+		t.Fatalf("verify: %+v %v", st, err)
+	}
+
+	// The configuration as admins see it.
+	cfg, err := w.r.Witnesses(ctx, w.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Quorum != 1 || len(cfg.Witnesses) != 1 || cfg.Witnesses[0].CosignedSize < rel.LogIndex+1 || cfg.Head < rel.LogIndex+1 {
+		t.Fatalf("witness configuration %+v", cfg)
+	}
+	// Removing the only witness would leave the quorum unmet: refused.
+	if err := w.r.RemoveWitness(ctx, w.admin, "justice"); !errors.Is(err, ErrConflict) {
+		t.Fatalf("remove the quorum's witness: %v", err)
+	}
+}
+
+// TestWitnessDown: a witness that is down does not stop releases; their seals wait up to the
+// bound and then say they are not cosigned yet; once the witness is back, the client catches
+// up and the seal can be had.
+func TestWitnessDown(t *testing.T) {
+	ctx := context.Background()
+	w := newWitnessedOffice(t, 300*time.Millisecond)
+	// Reserve an address, and close it: the witness is down.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	dir := t.TempDir()
+	st, err := witness.OpenStore(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	key, err := witness.LoadKey(dir, "witness.slow.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddLog(ctx, w.cfg.LogOrigin, w.cfg.LogKey); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.r.AddWitness(ctx, w.admin, "slow", "http://"+addr, key.VerifierKey()); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.r.SetWitnessQuorum(ctx, w.admin, 1); err != nil {
+		t.Fatal(err)
+	}
+	rel := w.releaseOne(t, "Dear Minister, this waits for the witness.")
+	if rel.Seal != nil || !strings.Contains(rel.SealPending, "not yet cosigned") {
+		t.Fatalf("release with the witness down: seal %v, pending %q", rel.Seal != nil, rel.SealPending)
+	}
+	// The release is committed; what cannot be proved yet is not answered: the public
+	// status says the proof waits for the witnesses.
+	if v, err := w.r.Letter(ctx, w.officer, rel.Reference); err != nil || v.State != "released" {
+		t.Fatalf("letter after release with the witness down: %+v %v", v, err)
+	}
+	if _, err := w.r.StatusOf(ctx, rel.Reference); !errors.Is(err, ErrNotCosigned) {
+		t.Fatalf("status after release with the witness down: %v", err)
+	}
+	if _, err := w.r.Seal(ctx, w.officer, rel.Reference, ""); !errors.Is(err, ErrNotCosigned) {
+		t.Fatalf("seal while the witness is down: %v", err)
+	}
+
+	// The witness comes back on the same address; the client catches up.
+	ln, err = net.Listen("tcp", addr)
+	if err != nil {
+		t.Skipf("the witness's address was taken meanwhile: %v", err)
+	}
+	srv := httptest.NewUnstartedServer(witness.NewServer(st, key, nil))
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	defer srv.Close()
+	var sl *seal.Seal
+	deadline := time.Now().Add(2 * time.Minute) // the client's backoff is capped at a minute
+	for sl == nil {
+		sl, err = w.r.Seal(ctx, w.officer, rel.Reference, "")
+		if err != nil && !errors.Is(err, ErrNotCosigned) {
+			t.Fatal(err)
+		}
+		if sl == nil && time.Now().After(deadline) {
+			t.Fatalf("the client did not catch up: %v", err)
+		}
+	}
+	v, err := seal.NewVerifier(w.r.TrustRoot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.VerifyBytes(sl, rel.File); err != nil {
+		t.Fatalf("seal after the witness came back: %v", err)
+	}
+}
+
+// witnessKey returns a fresh cosignature/v1 verifier key named name.
+func witnessKey(t *testing.T, name string) (string, *witness.Key) {
+	t.Helper()
+	k, err := witness.LoadKey(t.TempDir(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k.VerifierKey(), k
+}
+
+// TestWitnessRestoredBackup: a database restored from an old backup holds a shorter log than
+// the witness has cosigned. The witness will never cosign it; the registry says why (in
+// seals that cannot be had, and to operators) rather than wait in silence.
+func TestWitnessRestoredBackup(t *testing.T) {
+	ctx := context.Background()
+	w := newWitnessedOffice(t, time.Minute)
+	vkey, srv := startWitness(t, "witness.justice.example", w, nil)
+	if err := w.r.AddWitness(ctx, w.admin, "justice", srv.URL, vkey); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.r.SetWitnessQuorum(ctx, w.admin, 1); err != nil {
+		t.Fatal(err)
+	}
+	if rel := w.releaseOne(t, "Dear Minister, first letter."); rel.Seal == nil {
+		t.Fatalf("no seal: %s", rel.SealPending)
+	}
+	k := w.keys
+	w.close()
+	backup := t.TempDir()
+	copyDir(t, k.dir, backup)
+
+	w = openWitnessed(t, k, time.Minute)
+	for range 3 {
+		if rel := w.releaseOne(t, "Dear Minister, a later letter "+time.Now().String()); rel.Seal == nil {
+			t.Fatalf("no seal: %s", rel.SealPending)
+		}
+	}
+	w.close()
+
+	// The operator restores the old backup.
+	restored := t.TempDir()
+	copyDir(t, backup, restored)
+	k.dir = restored
+	w = openWitnessed(t, k, 500*time.Millisecond)
+	// The witness client learns the witness's size at its first request.
+	for deadline := time.Now().Add(time.Minute); w.heads.Behind() == ""; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the witness client never noticed that the witness is ahead")
+		}
+	}
+	rel := w.releaseOne(t, "Dear Minister, after the restore.")
+	if rel.Seal != nil {
+		t.Fatal("a seal of a log shorter than the witness's view")
+	}
+	if !strings.Contains(rel.SealPending, "old backup") || w.heads.Behind() == "" {
+		t.Fatalf("the seal's wait does not say why: %q; behind %q", rel.SealPending, w.heads.Behind())
+	}
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	ents, err := os.ReadDir(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// forkedCheckpoint signs, with the log's own key, a checkpoint of the same size as signed
+// but another root: what a log that shows two histories would sign.
+func forkedCheckpoint(t *testing.T, logSkey string, signed []byte) []byte {
+	t.Helper()
+	body, _, _ := strings.Cut(string(signed), "\n\n")
+	lines := strings.Split(body, "\n")
+	var other [32]byte
+	rand.Read(other[:])
+	lines[2] = base64.StdEncoding.EncodeToString(other[:])
+	signer, err := note.NewSigner(logSkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fork, err := note.Sign(&note.Note{Text: strings.Join(lines, "\n") + "\n"}, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fork
+}

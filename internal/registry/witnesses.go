@@ -1,0 +1,156 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"time"
+
+	"github.com/chancery/chancery/internal/cosigned"
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/store"
+)
+
+// WitnessView is a configured witness as admins see it.
+type WitnessView struct {
+	Name    string    `json:"name"`
+	URL     string    `json:"url"`
+	Key     string    `json:"key"`
+	AddedAt time.Time `json:"added_at"`
+	// Cosigned is the size of the newest checkpoint this witness cosigned, and when.
+	CosignedSize int64      `json:"cosigned_size"`
+	CosignedAt   *time.Time `json:"cosigned_at"`
+}
+
+// WitnessConfig is the office's witnesses and quorum.
+type WitnessConfig struct {
+	Witnesses []WitnessView `json:"witnesses"`
+	Quorum    int           `json:"quorum"`
+	// Head is the size of the checkpoint served (the newest the quorum cosigned, or the log's
+	// own with quorum 0); Behind says why witnesses refuse to cosign, if they do.
+	Head   int64  `json:"head"`
+	Behind string `json:"behind,omitempty"`
+}
+
+var witnessName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{0,62}$`)
+
+// Witnesses returns the witness configuration (admins only).
+func (r *Registry) Witnesses(ctx context.Context, a Actor) (*WitnessConfig, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return nil, err
+	}
+	if r.cfg.Heads == nil {
+		return nil, fmt.Errorf("witnesses: %w: this registry runs without witness support", ErrInvalid)
+	}
+	out := &WitnessConfig{Witnesses: []WitnessView{}}
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		cfg, err := cosigned.LoadConfig(ctx, tx)
+		if err != nil {
+			return err
+		}
+		out.Quorum = cfg.Quorum
+		for _, w := range cfg.Witnesses {
+			v := WitnessView{Name: w.Name, URL: w.URL, Key: w.VKey, AddedAt: w.AddedAt}
+			c, err := tx.LatestCosignatureBy(ctx, w.VKey)
+			if err == nil {
+				at := c.At
+				v.CosignedSize, v.CosignedAt = c.Size, &at
+			} else if !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			out.Witnesses = append(out.Witnesses, v)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("witnesses: %w", err)
+	}
+	if h := r.cfg.Heads.Head(); h != nil {
+		out.Head = h.Size
+	}
+	out.Behind = r.cfg.Heads.Behind()
+	return out, nil
+}
+
+// AddWitness adds a witness the office's checkpoints are sent to (admins only). It does not
+// change the quorum.
+func (r *Registry) AddWitness(ctx context.Context, a Actor, name, rawURL, vkey string) error {
+	if err := a.require(RoleAdmin); err != nil {
+		return err
+	}
+	if r.cfg.Heads == nil {
+		return fmt.Errorf("add witness: %w: this registry runs without witness support", ErrInvalid)
+	}
+	if !witnessName.MatchString(name) {
+		return fmt.Errorf("add witness: %w: name %q: use 1 to 63 lowercase letters, digits, dots and dashes", ErrInvalid, name)
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("add witness %s: %w: %q is not an http(s) URL without query", name, ErrInvalid, rawURL)
+	}
+	if _, err := seal.WitnessVerifier(vkey); err != nil {
+		return fmt.Errorf("add witness %s: %w: %v", name, ErrInvalid, err)
+	}
+	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.AddWitness(ctx, store.Witness{Name: name, URL: rawURL, VKey: vkey, AddedAt: r.now()}); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "witness.add", "", fmt.Sprintf("%s %s %s", name, rawURL, vkey))
+	})
+	if err != nil {
+		return fmt.Errorf("add witness %s: %w", name, err)
+	}
+	return r.cfg.Heads.Reload(ctx)
+}
+
+// RemoveWitness stops sending checkpoints to a witness (admins only). It is refused when
+// the quorum would exceed the witnesses left: lower the quorum first.
+func (r *Registry) RemoveWitness(ctx context.Context, a Actor, name string) error {
+	if err := a.require(RoleAdmin); err != nil {
+		return err
+	}
+	if r.cfg.Heads == nil {
+		return fmt.Errorf("remove witness: %w: this registry runs without witness support", ErrInvalid)
+	}
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		cfg, err := cosigned.LoadConfig(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if cfg.Quorum > len(cfg.Witnesses)-1 {
+			return fmt.Errorf("%w: the quorum is %d and would exceed the %d witnesses left; lower it first", ErrConflict, cfg.Quorum, len(cfg.Witnesses)-1)
+		}
+		if err := tx.RemoveWitness(ctx, name); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "witness.remove", "", name)
+	})
+	if err != nil {
+		return fmt.Errorf("remove witness %s: %w", name, err)
+	}
+	return r.cfg.Heads.Reload(ctx)
+}
+
+// SetWitnessQuorum sets how many witnesses must cosign a checkpoint before seals and proofs
+// are built against it (admins only). Raising it takes effect at once: until a checkpoint meets
+// the new quorum, seals wait for it.
+func (r *Registry) SetWitnessQuorum(ctx context.Context, a Actor, n int) error {
+	if err := a.require(RoleAdmin); err != nil {
+		return err
+	}
+	if r.cfg.Heads == nil {
+		return fmt.Errorf("set quorum: %w: this registry runs without witness support", ErrInvalid)
+	}
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := cosigned.SetQuorum(ctx, tx, n); err != nil {
+			return fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
+		return r.audit(ctx, tx, a, "witness.quorum", "", fmt.Sprint(n))
+	})
+	if err != nil {
+		return fmt.Errorf("set quorum: %w", err)
+	}
+	return r.cfg.Heads.Reload(ctx)
+}

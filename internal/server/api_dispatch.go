@@ -1,0 +1,141 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/chancery/chancery/internal/registry"
+)
+
+// routesDispatch adds the recipients directory, dispatch and webhooks (the registry checks
+// roles):
+//
+//	GET  /api/v1/recipients                   the directory, as registry.RecipientView
+//	POST /api/v1/recipients                   {"name", "organization", "contact", "emails", "webhook"}: admins
+//	POST /api/v1/letters/{ref}/dispatch       {"recipients": [...]}: the letter's messages to them
+//	GET  /api/v1/letters/{ref}/dispatches     every message about the letter, as registry.DispatchView
+//	POST /api/v1/letters/{ref}/drafts/send    {"recipient"}: a coordination copy by mail
+//	GET  /api/v1/webhooks                     the endpoints: admins
+//	POST /api/v1/webhooks                     {"name", "url"}: {"name", "secret"}, the secret shown once
+//	GET  /api/v1/webhooks/deliveries?limit=N  the delivery log, newest first: admins
+func (s *Server) routesDispatch() {
+	m := s.mux
+	m.HandleFunc("GET /api/v1/recipients", s.withActor(s.listRecipients))
+	m.HandleFunc("POST /api/v1/recipients", s.withActor(s.addRecipient))
+	m.HandleFunc("POST /api/v1/letters/{ref}/dispatch", s.withActor(s.dispatchLetter))
+	m.HandleFunc("GET /api/v1/letters/{ref}/dispatches", s.withActor(s.dispatches))
+	m.HandleFunc("POST /api/v1/letters/{ref}/drafts/send", s.withActor(s.sendDraft))
+	m.HandleFunc("GET /api/v1/webhooks", s.withActor(s.listWebhooks))
+	m.HandleFunc("POST /api/v1/webhooks", s.withActor(s.addWebhook))
+	m.HandleFunc("GET /api/v1/webhooks/deliveries", s.withActor(s.webhookLog))
+}
+
+func (s *Server) listRecipients(w http.ResponseWriter, r *http.Request) {
+	out, err := s.cfg.Registry.Recipients(r.Context(), actor(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, out)
+}
+
+func (s *Server) addRecipient(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Name         string   `json:"name"`
+		Organization string   `json:"organization"`
+		Contact      string   `json:"contact"`
+		Emails       []string `json:"emails"`
+		Webhook      string   `json:"webhook"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, secret, err := s.cfg.Registry.AddRecipient(r.Context(), actor(r), registry.NewRecipient{Name: req.Name, Organization: req.Organization,
+		Contact: req.Contact, Emails: req.Emails, Webhook: req.Webhook})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSONStatus(w, http.StatusCreated, map[string]any{"recipient": v, "webhook_secret": secret})
+}
+
+func (s *Server) dispatchLetter(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Recipients []string `json:"recipients"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out, err := s.cfg.Registry.Dispatch(r.Context(), actor(r), r.PathValue("ref"), req.Recipients)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSONStatus(w, http.StatusAccepted, out)
+}
+
+func (s *Server) dispatches(w http.ResponseWriter, r *http.Request) {
+	out, err := s.cfg.Registry.Dispatches(r.Context(), actor(r), r.PathValue("ref"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, out)
+}
+
+func (s *Server) sendDraft(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Recipient string `json:"recipient"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out, err := s.cfg.Registry.SendDraft(r.Context(), actor(r), r.PathValue("ref"), req.Recipient)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSONStatus(w, http.StatusAccepted, out)
+}
+
+func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request) {
+	out, err := s.cfg.Registry.Webhooks(r.Context(), actor(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, out)
+}
+
+func (s *Server) addWebhook(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Name string `json:"name"`
+		URL  string `json:"url"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	secret, err := s.cfg.Registry.AddWebhook(r.Context(), actor(r), req.Name, req.URL)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSONStatus(w, http.StatusCreated, map[string]string{"name": req.Name, "secret": secret})
+}
+
+func (s *Server) webhookLog(w http.ResponseWriter, r *http.Request) {
+	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	out, err := s.cfg.Registry.WebhookLog(r.Context(), actor(r), limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, out)
+}

@@ -1,0 +1,402 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// due formats the times the outbox compares (next_at) with a fixed width, so that their text
+// sorts as they do: RFC 3339 with trimmed fractions puts 10:00:01Z after 10:00:01.5Z.
+func due(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z07:00") }
+
+// Recipient is a named addressee in the office's directory.
+type Recipient struct {
+	ID           int64
+	Name         string
+	Organization string
+	Contact      string
+	Emails       []string
+	CreatedAt    time.Time
+}
+
+// AddRecipient inserts a recipient and sets its ID.
+func (t *Tx) AddRecipient(ctx context.Context, r *Recipient) error {
+	emails, _ := json.Marshal(nonNil(r.Emails))
+	err := t.queryRow(ctx, `INSERT INTO recipients (name, organization, contact, emails, created_at)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`, r.Name, r.Organization, r.Contact, string(emails), ts(r.CreatedAt)).Scan(&r.ID)
+	return conflict(err, "add recipient "+r.Name)
+}
+
+const recipientCols = `id, name, organization, contact, emails, created_at`
+
+func scanRecipient(row interface{ Scan(...any) error }) (*Recipient, error) {
+	var r Recipient
+	var emails, created string
+	if err := row.Scan(&r.ID, &r.Name, &r.Organization, &r.Contact, &emails, &created); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(emails), &r.Emails); err != nil {
+		return nil, err
+	}
+	r.CreatedAt = parseTS(created)
+	return &r, nil
+}
+
+// RecipientByName finds a recipient by name.
+func (t *Tx) RecipientByName(ctx context.Context, name string) (*Recipient, error) {
+	r, err := scanRecipient(t.queryRow(ctx, `SELECT `+recipientCols+` FROM recipients WHERE name = $1`, name))
+	if err != nil {
+		return nil, notFound(err, "recipient "+name)
+	}
+	return r, nil
+}
+
+// RecipientByID finds a recipient by ID.
+func (t *Tx) RecipientByID(ctx context.Context, id int64) (*Recipient, error) {
+	r, err := scanRecipient(t.queryRow(ctx, `SELECT `+recipientCols+` FROM recipients WHERE id = $1`, id))
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("recipient %d", id))
+	}
+	return r, nil
+}
+
+// Recipients returns the directory, by name.
+func (t *Tx) Recipients(ctx context.Context) ([]Recipient, error) {
+	rows, err := t.query(ctx, `SELECT `+recipientCols+` FROM recipients ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("recipients: %w", err)
+	}
+	defer rows.Close()
+	var out []Recipient
+	for rows.Next() {
+		r, err := scanRecipient(rows)
+		if err != nil {
+			return nil, fmt.Errorf("recipients: %w", err)
+		}
+		out = append(out, *r)
+	}
+	return out, rows.Err()
+}
+
+// Outbox message kinds and statuses.
+const (
+	KindLetter     = "letter"
+	KindDraftCopy  = "draft-copy"
+	KindNotice     = "notice"
+	StatusQueued   = "queued"
+	StatusSent     = "sent"
+	StatusDeferred = "deferred"
+	StatusFailed   = "failed"
+)
+
+// OutboxMessage is one message to one address.
+type OutboxMessage struct {
+	ID          int64
+	Key         string // kind, letter, version and address: the same message is queued once
+	MessageID   string // the Message-ID header's value, without angle brackets
+	LetterID    int64
+	RecipientID int64
+	Email       string
+	Kind        string
+	VersionN    int
+	Attachment  string // blob digest of a draft copy
+	ReceiptHash []byte // SHA-256 of the receipt token; nil for a notice
+	Status      string
+	Attempts    int
+	NextAt      time.Time
+	Reply       string
+	MemberID    int64 // who decided to send it; 0 for a notice
+	CreatedAt   time.Time
+	SentAt      time.Time
+	ReceivedAt  time.Time
+	// Recipient and Reference are filled in by the queries that list messages.
+	Recipient, Reference string
+}
+
+// Enqueue writes a queued message, unless one with its key exists: it reports whether it did
+// and sets m.ID when it did.
+func (t *Tx) Enqueue(ctx context.Context, m *OutboxMessage) (bool, error) {
+	var member any
+	if m.MemberID != 0 {
+		member = m.MemberID
+	}
+	var receipt any
+	if m.ReceiptHash != nil {
+		receipt = m.ReceiptHash
+	}
+	err := t.queryRow(ctx, `INSERT INTO outbox (message_key, message_id, letter_id, recipient_id, email, kind, version_n, attachment,
+		receipt_hash, status, attempts, next_at, reply, member_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, $10, '', $11, $12)
+		ON CONFLICT (message_key) DO NOTHING RETURNING id`,
+		m.Key, m.MessageID, m.LetterID, m.RecipientID, m.Email, m.Kind, m.VersionN, m.Attachment, receipt,
+		due(m.NextAt), member, ts(m.CreatedAt)).Scan(&m.ID)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("enqueue: %w", err)
+	}
+	m.Status = StatusQueued
+	return true, nil
+}
+
+const outboxCols = `o.id, o.message_key, o.message_id, o.letter_id, o.recipient_id, o.email, o.kind, o.version_n, o.attachment,
+	o.receipt_hash, o.status, o.attempts, o.next_at, o.reply, o.member_id, o.created_at, o.sent_at, o.received_at, r.name, l.reference`
+
+const outboxFrom = ` FROM outbox o JOIN recipients r ON r.id = o.recipient_id JOIN letters l ON l.id = o.letter_id`
+
+func scanOutbox(row interface{ Scan(...any) error }) (*OutboxMessage, error) {
+	var m OutboxMessage
+	var member sql.NullInt64
+	var next, created string
+	var sent, received sql.NullString
+	if err := row.Scan(&m.ID, &m.Key, &m.MessageID, &m.LetterID, &m.RecipientID, &m.Email, &m.Kind, &m.VersionN, &m.Attachment,
+		&m.ReceiptHash, &m.Status, &m.Attempts, &next, &m.Reply, &member, &created, &sent, &received, &m.Recipient, &m.Reference); err != nil {
+		return nil, err
+	}
+	m.MemberID = member.Int64
+	m.NextAt, m.CreatedAt = parseTS(next), parseTS(created)
+	if sent.Valid {
+		m.SentAt = parseTS(sent.String)
+	}
+	if received.Valid {
+		m.ReceivedAt = parseTS(received.String)
+	}
+	return &m, nil
+}
+
+func (t *Tx) outboxList(ctx context.Context, what, where string, args ...any) ([]OutboxMessage, error) {
+	rows, err := t.query(ctx, `SELECT `+outboxCols+outboxFrom+` WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []OutboxMessage
+	for rows.Next() {
+		m, err := scanOutbox(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, *m)
+	}
+	return out, rows.Err()
+}
+
+// DueMessages returns up to limit messages queued or deferred whose time has come, oldest
+// first.
+func (t *Tx) DueMessages(ctx context.Context, now time.Time, limit int) ([]OutboxMessage, error) {
+	return t.outboxList(ctx, "due messages", `o.status IN ('queued', 'deferred') AND o.next_at <= $1 ORDER BY o.next_at, o.id LIMIT $2`, due(now), limit)
+}
+
+// NextDue returns when the earliest queued or deferred message is due, and false when none is.
+func (t *Tx) NextDue(ctx context.Context) (time.Time, bool, error) {
+	var next sql.NullString
+	err := t.queryRow(ctx, `SELECT MIN(next_at) FROM outbox WHERE status IN ('queued', 'deferred')`).Scan(&next)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("next due message: %w", err)
+	}
+	return parseTS(next.String), next.Valid, nil
+}
+
+// LetterMessages returns every message about a letter, oldest first.
+func (t *Tx) LetterMessages(ctx context.Context, letterID int64) ([]OutboxMessage, error) {
+	return t.outboxList(ctx, "letter messages", `o.letter_id = $1 ORDER BY o.id`, letterID)
+}
+
+// OutboxMessage returns one message.
+func (t *Tx) OutboxMessage(ctx context.Context, id int64) (*OutboxMessage, error) {
+	m, err := scanOutbox(t.queryRow(ctx, `SELECT `+outboxCols+outboxFrom+` WHERE o.id = $1`, id))
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("message %d", id))
+	}
+	return m, nil
+}
+
+// MessageByReceipt returns the message whose receipt token hashes to hash.
+func (t *Tx) MessageByReceipt(ctx context.Context, hash []byte) (*OutboxMessage, error) {
+	m, err := scanOutbox(t.queryRow(ctx, `SELECT `+outboxCols+outboxFrom+` WHERE o.receipt_hash = $1`, hash))
+	if err != nil {
+		return nil, notFound(err, "receipt")
+	}
+	return m, nil
+}
+
+// MarkSent records that the SMTP server accepted a message. It changes nothing, and reports
+// false, if the message was not waiting to be sent.
+func (t *Tx) MarkSent(ctx context.Context, id int64, reply string, at time.Time) (bool, error) {
+	res, err := t.exec(ctx, `UPDATE outbox SET status = 'sent', attempts = attempts + 1, reply = $1, sent_at = $2
+		WHERE id = $3 AND status IN ('queued', 'deferred')`, reply, ts(at), id)
+	if err != nil {
+		return false, fmt.Errorf("mark message %d sent: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// MarkAttempt records a failed attempt: status is deferred (tried again at next) or failed.
+func (t *Tx) MarkAttempt(ctx context.Context, id int64, status, reply string, next time.Time) error {
+	_, err := t.exec(ctx, `UPDATE outbox SET status = $1, attempts = attempts + 1, reply = $2, next_at = $3
+		WHERE id = $4 AND status IN ('queued', 'deferred')`, status, reply, due(next), id)
+	if err != nil {
+		return fmt.Errorf("mark message %d %s: %w", id, status, err)
+	}
+	return nil
+}
+
+// FailUnsent marks as failed, with reason, the letter's messages of the given kinds that are
+// still waiting: what was withdrawn before it left must not leave.
+func (t *Tx) FailUnsent(ctx context.Context, letterID int64, kinds []string, reason string) error {
+	q := `UPDATE outbox SET status = 'failed', reply = $1 WHERE letter_id = $2 AND status IN ('queued', 'deferred') AND kind IN (` +
+		placeholders(3, len(kinds)) + `)`
+	args := []any{reason, letterID}
+	for _, k := range kinds {
+		args = append(args, k)
+	}
+	if _, err := t.exec(ctx, q, args...); err != nil {
+		return fmt.Errorf("fail unsent messages: %w", err)
+	}
+	return nil
+}
+
+func placeholders(from, n int) string {
+	p := make([]string, n)
+	for i := range p {
+		p[i] = fmt.Sprintf("$%d", from+i)
+	}
+	return strings.Join(p, ", ")
+}
+
+// MarkReceived records the acknowledgement of a message; it reports false if it was already
+// acknowledged.
+func (t *Tx) MarkReceived(ctx context.Context, id int64, at time.Time) (bool, error) {
+	res, err := t.exec(ctx, `UPDATE outbox SET received_at = $1 WHERE id = $2 AND received_at IS NULL`, ts(at), id)
+	if err != nil {
+		return false, fmt.Errorf("mark message %d received: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// WebhookEndpoint is where events are posted.
+type WebhookEndpoint struct {
+	ID          int64
+	Name        string
+	URL         string
+	Secret      string
+	RecipientID int64 // 0: the office's own systems, which hear every event
+	CreatedAt   time.Time
+}
+
+// AddWebhookEndpoint inserts an endpoint and sets its ID.
+func (t *Tx) AddWebhookEndpoint(ctx context.Context, e *WebhookEndpoint) error {
+	var rid any
+	if e.RecipientID != 0 {
+		rid = e.RecipientID
+	}
+	err := t.queryRow(ctx, `INSERT INTO webhook_endpoints (name, url, secret, recipient_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		e.Name, e.URL, e.Secret, rid, ts(e.CreatedAt)).Scan(&e.ID)
+	return conflict(err, "add webhook endpoint "+e.Name)
+}
+
+// WebhookEndpoints returns every endpoint, by name.
+func (t *Tx) WebhookEndpoints(ctx context.Context) ([]WebhookEndpoint, error) {
+	rows, err := t.query(ctx, `SELECT id, name, url, secret, recipient_id, created_at FROM webhook_endpoints ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("webhook endpoints: %w", err)
+	}
+	defer rows.Close()
+	var out []WebhookEndpoint
+	for rows.Next() {
+		var e WebhookEndpoint
+		var rid sql.NullInt64
+		var created string
+		if err := rows.Scan(&e.ID, &e.Name, &e.URL, &e.Secret, &rid, &created); err != nil {
+			return nil, fmt.Errorf("webhook endpoints: %w", err)
+		}
+		e.RecipientID, e.CreatedAt = rid.Int64, parseTS(created)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// WebhookDelivery is one event posted to one endpoint.
+type WebhookDelivery struct {
+	ID         int64
+	EndpointID int64
+	WebhookID  string // the webhook-id header: the same across retries
+	Event      string
+	Payload    []byte
+	Status     string
+	Attempts   int
+	NextAt     time.Time
+	Reply      string
+	CreatedAt  time.Time
+	SentAt     time.Time
+	// Endpoint is filled in by the queries that list deliveries.
+	Endpoint WebhookEndpoint
+}
+
+// AddWebhookDelivery queues a delivery.
+func (t *Tx) AddWebhookDelivery(ctx context.Context, d *WebhookDelivery) error {
+	err := t.queryRow(ctx, `INSERT INTO webhook_deliveries (endpoint_id, webhook_id, event, payload, status, attempts, next_at, reply, created_at)
+		VALUES ($1, $2, $3, $4, 'queued', 0, $5, '', $6) RETURNING id`, d.EndpointID, d.WebhookID, d.Event, d.Payload, due(d.NextAt), ts(d.CreatedAt)).Scan(&d.ID)
+	return conflict(err, "add webhook delivery")
+}
+
+const deliveryCols = `d.id, d.endpoint_id, d.webhook_id, d.event, d.payload, d.status, d.attempts, d.next_at, d.reply, d.created_at, d.sent_at,
+	e.id, e.name, e.url, e.secret, e.recipient_id, e.created_at`
+
+func (t *Tx) deliveries(ctx context.Context, where string, args ...any) ([]WebhookDelivery, error) {
+	rows, err := t.query(ctx, `SELECT `+deliveryCols+` FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("webhook deliveries: %w", err)
+	}
+	defer rows.Close()
+	var out []WebhookDelivery
+	for rows.Next() {
+		var d WebhookDelivery
+		var next, created, ecreated string
+		var sent sql.NullString
+		var rid sql.NullInt64
+		if err := rows.Scan(&d.ID, &d.EndpointID, &d.WebhookID, &d.Event, &d.Payload, &d.Status, &d.Attempts, &next, &d.Reply, &created, &sent,
+			&d.Endpoint.ID, &d.Endpoint.Name, &d.Endpoint.URL, &d.Endpoint.Secret, &rid, &ecreated); err != nil {
+			return nil, fmt.Errorf("webhook deliveries: %w", err)
+		}
+		d.NextAt, d.CreatedAt = parseTS(next), parseTS(created)
+		if sent.Valid {
+			d.SentAt = parseTS(sent.String)
+		}
+		d.Endpoint.RecipientID, d.Endpoint.CreatedAt = rid.Int64, parseTS(ecreated)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// DueWebhookDeliveries returns up to limit deliveries whose time has come, oldest first.
+func (t *Tx) DueWebhookDeliveries(ctx context.Context, now time.Time, limit int) ([]WebhookDelivery, error) {
+	return t.deliveries(ctx, `d.status IN ('queued', 'deferred') AND d.next_at <= $1 ORDER BY d.next_at, d.id LIMIT $2`, due(now), limit)
+}
+
+// WebhookDeliveries returns the latest limit deliveries, newest first: the delivery log.
+func (t *Tx) WebhookDeliveries(ctx context.Context, limit int) ([]WebhookDelivery, error) {
+	return t.deliveries(ctx, `1 = 1 ORDER BY d.id DESC LIMIT $1`, limit)
+}
+
+// MarkWebhook records an attempt at a delivery: status sent, deferred (tried again at next)
+// or failed.
+func (t *Tx) MarkWebhook(ctx context.Context, id int64, status, reply string, next, at time.Time) error {
+	var sent any
+	if status == StatusSent {
+		sent = ts(at)
+	}
+	_, err := t.exec(ctx, `UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, reply = $2, next_at = $3, sent_at = $4
+		WHERE id = $5 AND status IN ('queued', 'deferred')`, status, reply, due(next), sent, id)
+	if err != nil {
+		return fmt.Errorf("mark webhook delivery %d: %w", id, err)
+	}
+	return nil
+}

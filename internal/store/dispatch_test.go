@@ -1,0 +1,139 @@
+package store_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/store/storetest"
+)
+
+func TestOutboxSQLite(t *testing.T) { testOutbox(t, openSQLite(t, t.TempDir())) }
+
+func TestOutboxPostgres(t *testing.T) { testOutbox(t, openPostgres(t, storetest.PostgresURL(t))) }
+
+// testOutbox: a message is queued once per key; due messages come oldest first and only when
+// due; sent is recorded once; a receipt once; unsent messages of a withdrawn letter fail; webhook
+// deliveries follow the same states.
+func testOutbox(t *testing.T, db *store.DB) {
+	defer db.Close()
+	ctx := t.Context()
+	now := time.Now().UTC().Truncate(time.Second)
+	var letter int64
+	var rec store.Recipient
+	err := db.Update(ctx, func(tx *store.Tx) error {
+		m, err := tx.AddMember(ctx, "otto", []string{"release"}, []byte("hash-of-otto-token-0123456789abc"), now)
+		if err != nil {
+			return err
+		}
+		l := &store.Letter{Reference: "TFN-1", Subject: "s", Class: "c", AuthorID: m.ID, CreatedAt: now}
+		if err := tx.AddLetter(ctx, l); err != nil {
+			return err
+		}
+		letter = l.ID
+		rec = store.Recipient{Name: "ministry", Organization: "Ministry", Emails: []string{"a@mod.example", "b@mod.example"}, CreatedAt: now}
+		if err := tx.AddRecipient(ctx, &rec); err != nil {
+			return err
+		}
+		for i, e := range rec.Emails {
+			msg := &store.OutboxMessage{Key: "letter/1/0/" + e, MessageID: "letter." + e, LetterID: letter, RecipientID: rec.ID, Email: e,
+				Kind: store.KindLetter, ReceiptHash: []byte{byte(i), 1, 2, 3}, NextAt: now.Add(time.Duration(i) * time.Hour), MemberID: m.ID, CreatedAt: now}
+			if ok, err := tx.Enqueue(ctx, msg); err != nil || !ok || msg.ID == 0 {
+				t.Fatalf("enqueue %s: %v, %v", e, ok, err)
+			}
+			again := *msg
+			if ok, err := tx.Enqueue(ctx, &again); err != nil || ok {
+				t.Fatalf("enqueue %s again: %v, %v", e, ok, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(ctx, func(tx *store.Tx) error {
+		return tx.AddRecipient(ctx, &store.Recipient{Name: "ministry", Emails: []string{"x@y.example"}, CreatedAt: now})
+	})
+	if !errors.Is(err, store.ErrConflict) {
+		t.Errorf("a second recipient named ministry: %v", err)
+	}
+	err = db.Update(ctx, func(tx *store.Tx) error {
+		// Half a second after a whole second: due times compare as times, not as RFC 3339 text
+		// with trimmed fractions (where 10:00:00Z sorts after 10:00:00.5Z).
+		due, err := tx.DueMessages(ctx, now.Add(500*time.Millisecond), 10)
+		if err != nil {
+			return err
+		}
+		if len(due) != 1 || due[0].Email != "a@mod.example" || due[0].Recipient != "ministry" || due[0].Reference != "TFN-1" {
+			t.Fatalf("due now: %+v", due)
+		}
+		next, ok, err := tx.NextDue(ctx)
+		if err != nil || !ok || !next.Equal(now) {
+			t.Fatalf("next due: %v %v %v", next, ok, err)
+		}
+		if ok, err := tx.MarkSent(ctx, due[0].ID, "250 ok", now); err != nil || !ok {
+			t.Fatalf("mark sent: %v %v", ok, err)
+		}
+		if ok, err := tx.MarkSent(ctx, due[0].ID, "250 ok", now); err != nil || ok {
+			t.Fatalf("mark sent twice: %v %v", ok, err)
+		}
+		m, err := tx.MessageByReceipt(ctx, []byte{0, 1, 2, 3})
+		if err != nil || m.ID != due[0].ID || m.Status != store.StatusSent || m.Attempts != 1 {
+			t.Fatalf("by receipt: %+v %v", m, err)
+		}
+		if ok, err := tx.MarkReceived(ctx, m.ID, now); err != nil || !ok {
+			t.Fatalf("received: %v %v", ok, err)
+		}
+		if ok, err := tx.MarkReceived(ctx, m.ID, now); err != nil || ok {
+			t.Fatalf("received twice: %v %v", ok, err)
+		}
+		if _, err := tx.MessageByReceipt(ctx, []byte{9}); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("unknown receipt: %v", err)
+		}
+		later, err := tx.DueMessages(ctx, now.Add(2*time.Hour), 10)
+		if err != nil || len(later) != 1 {
+			t.Fatalf("due later: %+v %v", later, err)
+		}
+		if err := tx.MarkAttempt(ctx, later[0].ID, store.StatusDeferred, "451 later", now.Add(3*time.Hour)); err != nil {
+			return err
+		}
+		if err := tx.FailUnsent(ctx, letter, []string{store.KindLetter}, "withdrawn"); err != nil {
+			return err
+		}
+		ms, err := tx.LetterMessages(ctx, letter)
+		if err != nil {
+			return err
+		}
+		if len(ms) != 2 || ms[0].Status != store.StatusSent || ms[0].ReceivedAt.IsZero() || ms[1].Status != store.StatusFailed || ms[1].Reply != "withdrawn" || ms[1].Attempts != 1 {
+			t.Fatalf("letter messages: %+v", ms)
+		}
+		if due, _ := tx.DueMessages(ctx, now.Add(24*time.Hour), 10); len(due) != 0 {
+			t.Fatalf("due after everything settled: %+v", due)
+		}
+
+		ep := &store.WebhookEndpoint{Name: "records", URL: "https://records.example/hook", Secret: "whsec_AAAA", CreatedAt: now}
+		if err := tx.AddWebhookEndpoint(ctx, ep); err != nil {
+			return err
+		}
+		d := &store.WebhookDelivery{EndpointID: ep.ID, WebhookID: "msg_1", Event: "letter.released", Payload: []byte(`{}`), NextAt: now, CreatedAt: now}
+		if err := tx.AddWebhookDelivery(ctx, d); err != nil {
+			return err
+		}
+		ds, err := tx.DueWebhookDeliveries(ctx, now, 10)
+		if err != nil || len(ds) != 1 || ds[0].Endpoint.URL != ep.URL {
+			t.Fatalf("due deliveries: %+v %v", ds, err)
+		}
+		if err := tx.MarkWebhook(ctx, d.ID, store.StatusSent, "200 OK", now, now); err != nil {
+			return err
+		}
+		log, err := tx.WebhookDeliveries(ctx, 10)
+		if err != nil || len(log) != 1 || log[0].Status != store.StatusSent || log[0].SentAt.IsZero() {
+			t.Fatalf("delivery log: %+v %v", log, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

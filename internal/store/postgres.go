@@ -1,0 +1,206 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// Postgres is the backend for several servers on one database.
+const Postgres Dialect = "postgres"
+
+// IsPostgresURL reports whether a --database value names a PostgreSQL database.
+func IsPostgresURL(database string) bool {
+	return strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://")
+}
+
+// Redact returns a database URL without its password, for messages and logs.
+func Redact(database string) string {
+	u, err := url.Parse(database)
+	if err != nil {
+		return "(a database URL that does not parse)"
+	}
+	return u.Redacted()
+}
+
+// Lock keys of the advisory locks the store takes, (class, object) pairs in the int4 form so
+// that they do not collide with another application's single-key locks on the same database.
+const (
+	lockClass = 0x43484159 // "CHAY"
+	// lockWriter is held for the length of every Update transaction: the writers of all
+	// processes on the database take turns, as SQLite's single writer does in one process.
+	lockWriter = 1
+	// lockLeader is held by the session of the server that sequences the log (see Lease).
+	lockLeader = 2
+)
+
+// stuckTimeout bounds how long PostgreSQL lets a session sit inside a transaction without
+// sending anything. A process paused in the middle of an Update (SIGSTOP, a VM freeze, a
+// network partition) would otherwise hold the writer lock, and every other server's writes,
+// for as long as its TCP connection lives; after this timeout PostgreSQL ends the session,
+// rolls the transaction back and frees the lock. It is far above the time any Update spends
+// between two statements.
+const stuckTimeout = 10 * time.Second
+
+// OpenPostgres opens the PostgreSQL store at url (postgres://user:password@host:port/db?...)
+// and brings its schema up to date. Every session commits with synchronous_commit=on: COMMIT
+// returns once the transaction's WAL is flushed on the primary (and on the synchronous standbys
+// the cluster names, if any).
+func OpenPostgres(ctx context.Context, url string) (*DB, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("store: database URL %s: %w", Redact(url), err)
+	}
+	cfg.RuntimeParams["synchronous_commit"] = "on"
+	cfg.RuntimeParams["idle_in_transaction_session_timeout"] = fmt.Sprint(stuckTimeout.Milliseconds())
+	if cfg.RuntimeParams["application_name"] == "" {
+		cfg.RuntimeParams["application_name"] = "chancery"
+	}
+	w := stdlib.OpenDB(*cfg)
+	// Writers wait for each other on the writer lock anyway; a few connections let the next
+	// one begin while the last one commits.
+	w.SetMaxOpenConns(4)
+	w.SetMaxIdleConns(4)
+	w.SetConnMaxIdleTime(5 * time.Minute)
+	r := stdlib.OpenDB(*cfg)
+	n := 4 * runtime.GOMAXPROCS(0)
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxIdleTime(5 * time.Minute)
+	// pgx prepares and caches each query per connection itself: the store's own statement
+	// cache (ws.db, rs.db left nil) would only prepare everything twice.
+	db := &DB{dialect: Postgres, w: w, r: r, pg: cfg}
+	if err := w.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect to %s: %w", Redact(url), err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: %s: %w", Redact(url), err)
+	}
+	return db, nil
+}
+
+// beginPostgres starts an Update transaction: it takes the writer lock, so that the statements
+// that follow (each of which sees everything committed before it starts, at READ COMMITTED)
+// see every earlier writer's commit and no later one's until this transaction ends. It returns
+// the transaction's ID, with which commitPostgres settles a commit whose answer was lost.
+func beginPostgres(ctx context.Context, tx *sql.Tx) (xid string, err error) {
+	err = tx.QueryRowContext(ctx, `SELECT pg_current_xact_id()::text FROM pg_advisory_xact_lock($1, $2)`, lockClass, lockWriter).Scan(&xid)
+	if err != nil {
+		return "", fmt.Errorf("store: take the writer lock: %w", err)
+	}
+	return xid, nil
+}
+
+// commitPostgres commits tx. When COMMIT fails because the connection broke, the transaction
+// may or may not have committed: the server's answer is what was lost. It then asks the
+// database, on another connection, what became of transaction xid, so that Update reports a
+// commit as a commit and a rollback as an error, never one as the other.
+func (db *DB) commitPostgres(tx *sql.Tx, xid string) error {
+	cerr := tx.Commit()
+	if cerr == nil {
+		return nil
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(cerr, &pgErr) || errors.Is(cerr, sql.ErrTxDone) {
+		// The server answered: it refused the commit.
+		return fmt.Errorf("store: commit: %w", cerr)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*stuckTimeout)
+	defer cancel()
+	for {
+		var status sql.NullString
+		err := db.r.QueryRowContext(ctx, `SELECT pg_xact_status($1::xid8)`, xid).Scan(&status)
+		switch {
+		case err != nil:
+			return fmt.Errorf("store: commit: %w; and its outcome is unknown: %w", cerr, err)
+		case status.String == "committed":
+			return nil
+		case status.String == "aborted" || !status.Valid:
+			return fmt.Errorf("store: commit: %w (rolled back)", cerr)
+		}
+		// "in progress": the server has not yet noticed that the client went away.
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("store: commit: %w; transaction %s still in progress", cerr, xid)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// pgConfig is a PostgreSQL store's connection configuration.
+type pgConfig = pgx.ConnConfig
+
+// uniqueViolation reports whether err is PostgreSQL's unique_violation.
+func uniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}
+
+// Open opens the store of an existing office: the PostgreSQL database at database when it is
+// a postgres:// URL, or the SQLite database in the data directory dir when database is empty.
+// It refuses the two mix-ups that would otherwise start a second, empty log under the
+// office's key: an office on PostgreSQL opened without its URL (there is no SQLite database
+// in dir), and an office on SQLite opened with a PostgreSQL URL (there is one).
+func Open(ctx context.Context, database, dir string) (*DB, error) {
+	_, err := os.Stat(filepath.Join(dir, SQLiteFile))
+	hasSQLite := err == nil
+	switch {
+	case database == "" && !hasSQLite:
+		return nil, fmt.Errorf("store: no SQLite database in %s: %w", dir, ErrNoSQLite)
+	case database != "" && hasSQLite:
+		return nil, fmt.Errorf("store: %s holds this office's SQLite database, and --database names another: %w", dir, ErrHasSQLite)
+	}
+	return open(ctx, database, dir)
+}
+
+// Errors of Open, which the command line turns into hints.
+var (
+	ErrNoSQLite  = errors.New("the office may run on PostgreSQL")
+	ErrHasSQLite = errors.New("the office runs on SQLite")
+)
+
+// Create opens the store of a new office, as Open does, creating the SQLite database when
+// database is empty. It refuses a PostgreSQL database that already holds a log.
+func Create(ctx context.Context, database, dir string) (*DB, error) {
+	db, err := open(ctx, database, dir)
+	if err != nil || db.dialect != Postgres {
+		return db, err
+	}
+	err = db.View(ctx, func(tx *Tx) error {
+		_, err := tx.LogHead(ctx)
+		return err
+	})
+	switch {
+	case err == nil:
+		db.Close()
+		return nil, fmt.Errorf("store: %s already holds an office's log", Redact(database))
+	case !errors.Is(err, ErrNotFound):
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func open(ctx context.Context, database, dir string) (*DB, error) {
+	switch {
+	case database == "":
+		return OpenSQLite(ctx, dir)
+	case IsPostgresURL(database):
+		return OpenPostgres(ctx, database)
+	default:
+		return nil, fmt.Errorf("store: database %q is neither empty (SQLite in the data directory) nor a postgres:// URL", Redact(database))
+	}
+}

@@ -1,0 +1,269 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// OpenSQLiteSnapshot opens the SQLite store in dir read-only, without migrating it, for
+// copying an office elsewhere: a running server may keep writing it, and View transactions
+// see one commit each. Update fails. The schema must be this build's.
+func OpenSQLiteSnapshot(ctx context.Context, dir string) (*DB, error) {
+	path := filepath.Join(dir, SQLiteFile)
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "query_only(1)")
+	q.Set("mode", "ro")
+	r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	w, _ := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db := &DB{dialect: SQLite, w: w, r: r}
+	var v int
+	err = db.View(ctx, func(tx *Tx) (err error) { v, err = tx.Version(ctx); return err })
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: %s: %w", path, err)
+	}
+	if v != SchemaVersion {
+		db.Close()
+		return nil, fmt.Errorf("store: %s has schema version %d, this build's is %d: %w", path, v, SchemaVersion, ErrSchemaVersion)
+	}
+	return db, nil
+}
+
+// ErrSchemaVersion means a store's schema is not the one this build writes.
+var ErrSchemaVersion = errors.New("schema version differs")
+
+// TableCount is a table and its rows.
+type TableCount struct {
+	Table string
+	Rows  int64
+}
+
+// CopyTo copies every row of every table of src, a SQLite store (OpenSQLiteSnapshot), into
+// dst, a PostgreSQL store of the same schema version whose tables are all empty, and returns
+// the rows it copied per table. The copy reads one snapshot of src and writes one transaction
+// of dst: it is all there or not at all. Identity columns continue after the copied ids.
+func CopyTo(ctx context.Context, src, dst *DB) ([]TableCount, error) {
+	if src.dialect != SQLite || dst.dialect != Postgres {
+		return nil, errors.New("store: copy: only from SQLite to PostgreSQL")
+	}
+	var counts []TableCount
+	err := src.View(ctx, func(stx *Tx) error {
+		tables, err := sqliteTables(ctx, stx)
+		if err != nil {
+			return err
+		}
+		return dst.Update(ctx, func(dtx *Tx) error {
+			counts = counts[:0]
+			for _, t := range tables {
+				n, err := copyTable(ctx, stx, dtx, t)
+				if err != nil {
+					return fmt.Errorf("store: copy %s: %w", t, err)
+				}
+				counts = append(counts, TableCount{Table: t, Rows: n})
+			}
+			return nil
+		})
+	})
+	return counts, err
+}
+
+// sqliteTables returns src's tables, every table after those its foreign keys reference.
+func sqliteTables(ctx context.Context, tx *Tx) ([]string, error) {
+	names, err := strings1(ctx, tx, `SELECT name FROM sqlite_master WHERE type = 'table'
+		AND name NOT LIKE 'sqlite_%' AND name <> 'schema_version' ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("store: list tables: %w", err)
+	}
+	deps := map[string][]string{}
+	for _, n := range names {
+		if deps[n], err = strings1(ctx, tx, `SELECT DISTINCT "table" FROM pragma_foreign_key_list($1)`, n); err != nil {
+			return nil, fmt.Errorf("store: foreign keys of %s: %w", n, err)
+		}
+	}
+	var order []string
+	done := map[string]bool{}
+	var visit func(n string, path []string) error
+	visit = func(n string, path []string) error {
+		if done[n] {
+			return nil
+		}
+		if slices.Contains(path, n) {
+			return fmt.Errorf("store: foreign keys form a cycle through %s", n)
+		}
+		for _, d := range deps[n] {
+			if d != n {
+				if err := visit(d, append(path, n)); err != nil {
+					return err
+				}
+			}
+		}
+		done[n] = true
+		order = append(order, n)
+		return nil
+	}
+	for _, n := range names {
+		if err := visit(n, nil); err != nil {
+			return nil, err
+		}
+	}
+	return order, nil
+}
+
+func strings1(ctx context.Context, tx *Tx, query string, args ...any) ([]string, error) {
+	rows, err := tx.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// pgColumn is a column of the target table.
+type pgColumn struct {
+	name, dataType string
+	identity       bool
+}
+
+func copyTable(ctx context.Context, stx, dtx *Tx, table string) (int64, error) {
+	srcCols, err := strings1(ctx, stx, `SELECT name FROM pragma_table_info($1) ORDER BY cid`, table)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := dtx.tx.QueryContext(ctx, `SELECT column_name, data_type, is_identity = 'YES' FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name = $1`, table)
+	if err != nil {
+		return 0, err
+	}
+	dstCols := map[string]pgColumn{}
+	for rows.Next() {
+		var c pgColumn
+		if err := rows.Scan(&c.name, &c.dataType, &c.identity); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		dstCols[c.name] = c
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if len(dstCols) != len(srcCols) {
+		return 0, fmt.Errorf("the target's table has columns %v, the source's %v", mapKeys(dstCols), srcCols)
+	}
+	for _, c := range srcCols {
+		if _, ok := dstCols[c]; !ok {
+			return 0, fmt.Errorf("the target's table has no column %s", c)
+		}
+	}
+	var nonEmpty bool
+	if err := dtx.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+`)`).Scan(&nonEmpty); err != nil {
+		return 0, err
+	}
+	if nonEmpty {
+		return 0, fmt.Errorf("the target's table is not empty: %w", ErrTargetNotEmpty)
+	}
+
+	ph := make([]string, len(srcCols))
+	for i := range ph {
+		ph[i] = fmt.Sprintf("$%d", i+1)
+	}
+	cols := strings.Join(srcCols, ", ")
+	ins, err := dtx.tx.PrepareContext(ctx, `INSERT INTO `+table+` (`+cols+`) VALUES (`+strings.Join(ph, ", ")+`)`)
+	if err != nil {
+		return 0, err
+	}
+	defer ins.Close()
+	src, err := stx.tx.QueryContext(ctx, `SELECT `+cols+` FROM `+table)
+	if err != nil {
+		return 0, err
+	}
+	defer src.Close()
+	vals := make([]any, len(srcCols))
+	ptrs := make([]any, len(srcCols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var n int64
+	for src.Next() {
+		if err := src.Scan(ptrs...); err != nil {
+			return 0, err
+		}
+		// SQLite keeps whatever type a value was written with; give each the target
+		// column's.
+		for i, c := range srcCols {
+			switch v := vals[i].(type) {
+			case string:
+				if dstCols[c].dataType == "bytea" {
+					vals[i] = []byte(v)
+				}
+			case []byte:
+				if dstCols[c].dataType == "text" {
+					vals[i] = string(v)
+				}
+			}
+		}
+		if _, err := ins.ExecContext(ctx, vals...); err != nil {
+			return 0, fmt.Errorf("row %d: %w", n+1, err)
+		}
+		n++
+	}
+	if err := src.Err(); err != nil {
+		return 0, err
+	}
+	for _, c := range dstCols {
+		if !c.identity {
+			continue
+		}
+		_, err := dtx.tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence($1, $2), (SELECT COALESCE(MAX(`+c.name+`), 0) + 1 FROM `+table+`), false)`, table, c.name)
+		if err != nil {
+			return 0, fmt.Errorf("continue the ids of %s: %w", c.name, err)
+		}
+	}
+	return n, nil
+}
+
+// ErrTargetNotEmpty means a copy's target already holds data.
+var ErrTargetNotEmpty = errors.New("the target database is not empty")
+
+func mapKeys(m map[string]pgColumn) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Counts returns the rows of each of tables in a View or Update transaction.
+func (t *Tx) Counts(ctx context.Context, tables []string) ([]TableCount, error) {
+	out := make([]TableCount, len(tables))
+	for i, table := range tables {
+		out[i].Table = table
+		if err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&out[i].Rows); err != nil {
+			return nil, fmt.Errorf("count %s: %w", table, err)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,214 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// Lease timing. A holder proves it is alive by sending a query at least every leaseKeepalive;
+// PostgreSQL ends a session idle for leaseTimeout, which frees the lock: so a holder that is
+// paused (SIGSTOP, a frozen VM) or cut off loses the lease within leaseTimeout, while one that
+// crashed loses it as soon as its connection closes.
+const (
+	leaseTimeout   = 3 * time.Second
+	leaseKeepalive = leaseTimeout / 4
+)
+
+// Lease is the log sequencer's leadership among the servers on one PostgreSQL database: a
+// session-level advisory lock held on a connection of its own. Holding it is what lets a
+// server sequence; the fencing epoch (Tx.SequencerEpoch, Tx.ClaimSequencer) is what makes a
+// holder that lost it without noticing unable to commit. Its methods are safe for concurrent
+// use.
+type Lease struct {
+	pool *sql.DB
+	mu   sync.Mutex // serializes the use of conn
+	conn *sql.Conn
+	held atomic.Bool
+	// stop ends the keepalive of the current holding.
+	stop chan struct{}
+}
+
+// NewLease returns the store's sequencer lease, or nil for SQLite, where the data
+// directory's lock already makes one server the only sequencer.
+func (db *DB) NewLease() *Lease {
+	if db.dialect != Postgres {
+		return nil
+	}
+	cfg := db.pg.Copy()
+	cfg.RuntimeParams["idle_session_timeout"] = fmt.Sprint(leaseTimeout.Milliseconds())
+	cfg.RuntimeParams["application_name"] = db.pg.RuntimeParams["application_name"] + " sequencer"
+	pool := stdlib.OpenDB(*cfg)
+	pool.SetMaxOpenConns(1)
+	return &Lease{pool: pool}
+}
+
+// Acquire blocks until this process holds the lease, or ctx ends. It is a no-op while the
+// lease is held.
+func (l *Lease) Acquire(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.held.Load() {
+		return nil
+	}
+	// A session left idle while the lease was not held may have timed out: one retry on a
+	// new one.
+	var err error
+	for range 2 {
+		if l.conn == nil {
+			if l.conn, err = l.pool.Conn(ctx); err != nil {
+				return fmt.Errorf("store: sequencer lease: %w", err)
+			}
+		}
+		_, err = l.conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, $2)`, lockClass, lockLeader)
+		if err == nil {
+			l.held.Store(true)
+			l.stop = make(chan struct{})
+			go l.keepalive(l.stop)
+			return nil
+		}
+		// Whether a cancelled lock request was granted is unknown: end the session, which
+		// frees it if it was.
+		l.discard()
+		if ctx.Err() != nil {
+			return fmt.Errorf("store: sequencer lease: %w", ctx.Err())
+		}
+	}
+	return fmt.Errorf("store: sequencer lease: %w", err)
+}
+
+// Held reports whether this process holds the lease, as far as it knows: a holder that was
+// paused learns that it lost the lease at its next keepalive.
+func (l *Lease) Held() bool { return l.held.Load() }
+
+// Release gives the lease up.
+func (l *Lease) Release() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.held.Load() {
+		return
+	}
+	l.drop()
+	if _, err := l.conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, lockClass, lockLeader); err != nil {
+		l.discard()
+	}
+}
+
+// Contended reports whether another session is waiting for the lease.
+func (l *Lease) Contended(ctx context.Context) (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.held.Load() {
+		return false, nil
+	}
+	var waiting bool
+	err := l.conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks
+		WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2 AND NOT granted)`,
+		int64(lockClass), int64(lockLeader)).Scan(&waiting)
+	if err != nil {
+		l.lost()
+		return false, fmt.Errorf("store: sequencer lease: %w", err)
+	}
+	return waiting, nil
+}
+
+// Close gives the lease up and closes its connection.
+func (l *Lease) Close() error {
+	l.mu.Lock()
+	if l.held.Load() {
+		l.drop()
+	}
+	l.discard()
+	l.mu.Unlock()
+	return l.pool.Close()
+}
+
+// keepalive sends a query every leaseKeepalive while the lease is held, so that PostgreSQL
+// does not end the session, and notices when it did.
+func (l *Lease) keepalive(stop chan struct{}) {
+	t := time.NewTicker(leaseKeepalive)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		l.mu.Lock()
+		select {
+		case <-stop:
+			l.mu.Unlock()
+			return
+		default:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), leaseTimeout)
+		_, err := l.conn.ExecContext(ctx, `SELECT 1`)
+		cancel()
+		if err != nil {
+			l.lost()
+		}
+		l.mu.Unlock()
+	}
+}
+
+// lost records that the session holding the lease is gone. l.mu is held.
+func (l *Lease) lost() {
+	if l.held.Load() {
+		l.drop()
+	}
+	l.discard()
+}
+
+// drop marks the lease not held and stops its keepalive. l.mu is held.
+func (l *Lease) drop() {
+	l.held.Store(false)
+	close(l.stop)
+}
+
+// discard closes the session, not returning it to the pool. l.mu is held.
+func (l *Lease) discard() {
+	if l.conn == nil {
+		return
+	}
+	l.conn.Raw(func(any) error { return driver.ErrBadConn })
+	l.conn.Close()
+	l.conn = nil
+}
+
+// ErrDeposed means that another server claimed the sequencer's epoch: this one lost the lease
+// (it was paused, or cut off from the database) and must not commit what it sequenced.
+var ErrDeposed = errors.New("another server took over sequencing the log")
+
+// SequencerEpoch returns the fencing epoch of the log's sequencer: the number of times a
+// server claimed the sequencing, 0 before the first claim.
+func (t *Tx) SequencerEpoch(ctx context.Context) (int64, error) {
+	var e int64
+	err := t.queryRow(ctx, `SELECT epoch FROM log_sequencer WHERE id = 1`).Scan(&e)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("sequencer epoch: %w", err)
+	}
+	return e, nil
+}
+
+// ClaimSequencer makes this transaction's process the log's sequencer and returns its new
+// epoch. Inside Update, under the writer lock, it is ordered with every batch: a batch that
+// checks its epoch after the claim commits finds it changed.
+func (t *Tx) ClaimSequencer(ctx context.Context) (int64, error) {
+	var e int64
+	err := t.queryRow(ctx, `INSERT INTO log_sequencer (id, epoch) VALUES (1, 1)
+		ON CONFLICT (id) DO UPDATE SET epoch = log_sequencer.epoch + 1 RETURNING epoch`).Scan(&e)
+	if err != nil {
+		return 0, fmt.Errorf("claim the sequencer: %w", err)
+	}
+	return e, nil
+}

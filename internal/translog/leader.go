@@ -1,0 +1,247 @@
+package translog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/chancery/chancery/internal/metrics"
+	"github.com/chancery/chancery/internal/store"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// followInterval is how often a server that is not sequencing reads the stored head, to serve
+// what the other servers appended.
+const followInterval = 100 * time.Millisecond
+
+// holdQuantum is how long a busy sequencer keeps the lease before it looks for another server
+// waiting for it: a hand-over costs a claim and a reload of the tree's edge, so under load each
+// server sequences several batches per turn.
+const holdQuantum = 25 * time.Millisecond
+
+// idleLinger is how long a sequencer with nothing to sequence keeps the lease: long enough for
+// its writers, just answered, to append again without a hand-over, short enough that another
+// server's appends do not wait long for an idle holder.
+const idleLinger = 5 * time.Millisecond
+
+// leadership is how the logs of several servers on one PostgreSQL database take turns
+// sequencing (docs/design/log-sequencer.md). A server sequences only while it holds the
+// store's sequencer lease, which it takes when it has appends waiting and gives up when it has
+// none left or another server is waiting for it. Fencing: the first batch after taking the
+// lease claims a new epoch unless the stored one is still its own, and every batch checks the
+// epoch, in the batch's own transaction under the store's writer lock; a server that lost the
+// lease without noticing (it was paused) finds the epoch moved and commits nothing.
+//
+// A nil *leadership (SQLite) sequences alone: every method is then a no-op.
+type leadership struct {
+	lease *store.Lease
+	// ctx ends when the log closes, to stop waiting for the lease.
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{} // closed when follow returns
+
+	// Owned by the sequencer goroutine.
+	epoch   int64     // the epoch this server claimed; 0 before its first claim
+	fresh   bool      // the lease was taken since the last batch: the epoch is to confirm or claim
+	claimed int64     // the epoch the running batch claimed, kept once it commits
+	turn    time.Time // when this server's turn began, or it last found no one waiting
+
+	mu      sync.Mutex
+	leading bool // for Leading: holds the lease and committed under it
+}
+
+func newLeadership(db *store.DB) *leadership {
+	lease := db.NewLease()
+	if lease == nil {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &leadership{lease: lease, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+}
+
+// acquire blocks until this server holds the lease.
+func (ld *leadership) acquire() error {
+	if ld == nil || ld.lease.Held() {
+		return nil
+	}
+	if err := ld.lease.Acquire(ld.ctx); err != nil {
+		return err
+	}
+	ld.fresh = true
+	ld.turn = time.Now()
+	return nil
+}
+
+// fence checks, inside the batch's transaction, that this server may commit: that it holds
+// the lease and that no other server claimed the sequencing since it took it.
+func (ld *leadership) fence(ctx context.Context, tx *store.Tx) error {
+	if ld == nil {
+		return nil
+	}
+	ld.claimed = 0
+	if !ld.lease.Held() {
+		return fmt.Errorf("%w: the sequencer lease was lost", store.ErrDeposed)
+	}
+	e, err := tx.SequencerEpoch(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case e == ld.epoch && ld.epoch != 0:
+		return nil
+	case ld.fresh:
+		ld.claimed, err = tx.ClaimSequencer(ctx)
+		return err
+	default:
+		return fmt.Errorf("%w (epoch %d, this server's %d)", store.ErrDeposed, e, ld.epoch)
+	}
+}
+
+// catchUp returns the builder for the stored tree, which another server extended since this
+// one last sequenced, checked against the stored head's root.
+func catchUp(ctx context.Context, db *store.DB, tx *store.Tx, stored store.LogHead) (*builder, error) {
+	b, err := loadEdge(ctx, tx, stored.Size)
+	if err != nil {
+		return nil, fmt.Errorf("load tree edge: %w", err)
+	}
+	b.fallback = &storeHashReader{ctx: ctx, db: db}
+	root, err := b.root()
+	if err != nil {
+		return nil, fmt.Errorf("recompute root: %w", err)
+	}
+	if string(root[:]) != string(stored.Root) {
+		return nil, fmt.Errorf("stored tiles give root %s at size %d, but the head says %x", root, stored.Size, stored.Root)
+	}
+	return b, nil
+}
+
+// finish records the outcome of a batch.
+func (ld *leadership) finish(err error) {
+	if ld == nil {
+		return
+	}
+	if err == nil {
+		if ld.claimed != 0 {
+			ld.epoch = ld.claimed
+		}
+		ld.fresh = false
+		ld.setLeading(true)
+		return
+	}
+	if errors.Is(err, store.ErrDeposed) {
+		ld.lease.Release()
+		ld.setLeading(false)
+	}
+}
+
+// yield gives the lease up, after a batch, when another server waits for it and this server's
+// turn (holdQuantum) is over, so that every server's appends get their turn. A server with
+// nothing left to sequence keeps the lease for idleLinger (see idle).
+func (ld *leadership) yield(busy bool) {
+	if ld == nil || !ld.lease.Held() || !busy || time.Since(ld.turn) < holdQuantum {
+		return
+	}
+	contended, err := ld.lease.Contended(ld.ctx)
+	if err == nil && !contended {
+		ld.turn = time.Now()
+		return
+	}
+	ld.release()
+}
+
+// idle returns a channel that fires when the sequencer, holding the lease, has had nothing to
+// sequence for idleLinger; nil (never) when it does not hold the lease.
+func (ld *leadership) idle() <-chan time.Time {
+	if ld == nil || !ld.lease.Held() {
+		return nil
+	}
+	return time.After(idleLinger)
+}
+
+// release gives the lease up.
+func (ld *leadership) release() {
+	ld.lease.Release()
+	ld.setLeading(false)
+}
+
+func (ld *leadership) setLeading(v bool) {
+	ld.mu.Lock()
+	changed := ld.leading != v
+	ld.leading = v
+	ld.mu.Unlock()
+	if changed {
+		metrics.SetLeader(v)
+	}
+}
+
+// close stops waiting for the lease and the following, and gives the lease up. The sequencer
+// has stopped.
+func (ld *leadership) close() {
+	if ld == nil {
+		return
+	}
+	ld.cancel()
+	<-ld.done
+	ld.setLeading(false)
+	ld.lease.Close()
+}
+
+// follow keeps the head, and the leaf index, up with what the other servers append, until the
+// log closes.
+func (l *Log) follow() {
+	ld := l.lead
+	defer close(ld.done)
+	t := time.NewTicker(followInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ld.ctx.Done():
+			return
+		case <-t.C:
+		}
+		if ld.lease.Held() {
+			continue // no one else appends
+		}
+		if err := l.refresh(ld.ctx); err != nil && ld.ctx.Err() == nil {
+			metrics.DatabaseError(metrics.OpLogBatch)
+		}
+	}
+}
+
+// refresh publishes the stored head if it is newer than the one this server serves.
+func (l *Log) refresh(ctx context.Context) error {
+	var stored store.LogHead
+	err := l.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		stored, err = tx.LogHead(ctx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if stored.Size <= l.Head().Size {
+		return nil
+	}
+	if err := l.leaves.load(ctx, l.db, stored.Size); err != nil {
+		return err
+	}
+	var root tlog.Hash
+	copy(root[:], stored.Root)
+	l.publish(&Head{Size: stored.Size, Root: root, Checkpoint: stored.Checkpoint})
+	return nil
+}
+
+// Leading reports whether this server sequences the log: always with SQLite; with
+// PostgreSQL, while it holds the sequencer lease and has committed under it. A server that
+// does not lead still takes appends (it takes the lease for them) and serves reads.
+func (l *Log) Leading() bool {
+	ld := l.lead
+	if ld == nil {
+		return true
+	}
+	ld.mu.Lock()
+	defer ld.mu.Unlock()
+	return ld.leading && ld.lease.Held()
+}

@@ -1,0 +1,63 @@
+package translog
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/chancery/chancery/internal/checkpoint"
+	"github.com/chancery/chancery/internal/store"
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// RollbackError says that the stored log does not extend a checkpoint that was already
+// published: it is shorter (a database restored from an older backup), or as long or longer
+// but with another tree at the published size (a fork). Serving it would show the world a log
+// that contradicts what verifiers and witnesses already hold.
+type RollbackError struct {
+	Published int64 // the published checkpoint's size
+	Stored    int64 // the stored log's size
+	// Forked says the stored log is long enough, but its tree at the published size differs.
+	Forked bool
+}
+
+func (e *RollbackError) Error() string {
+	if e.Forked {
+		return fmt.Sprintf("the stored log (%d entries) is inconsistent with the published checkpoint of %d entries: its tree at that size differs", e.Stored, e.Published)
+	}
+	missing := fmt.Sprintf("%d published entries are missing", e.Published-e.Stored)
+	if e.Published-e.Stored == 1 {
+		missing = "1 published entry is missing"
+	}
+	return fmt.Sprintf("the stored log has %d entries, but a checkpoint of %d entries was already published: %s", e.Stored, e.Published, missing)
+}
+
+// CheckPublished checks that the log stored in db extends the published checkpoint cp, which
+// must be signed by v: the log is at least as long, and its tree at cp's size has cp's root
+// (recomputed from the stored tiles, O(log n) reads). It returns a *RollbackError when it does
+// not, and other errors when the check could not run or cp is not a valid checkpoint.
+func CheckPublished(ctx context.Context, db *store.DB, v note.Verifier, cp []byte) error {
+	c, _, err := checkpoint.Open(cp, v)
+	if err != nil {
+		return fmt.Errorf("published checkpoint: %w", err)
+	}
+	return db.View(ctx, func(tx *store.Tx) error {
+		head, err := tx.LogHead(ctx)
+		if err != nil {
+			return fmt.Errorf("check published checkpoint: %w", err)
+		}
+		if head.Size < c.Size {
+			return &RollbackError{Published: c.Size, Stored: head.Size}
+		}
+		root, err := tlog.TreeHash(c.Size, tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
+			return readHashes(ctx, tx, nil, indexes)
+		}))
+		if err != nil {
+			return fmt.Errorf("check published checkpoint: tree hash at %d: %w", c.Size, err)
+		}
+		if root != c.Root {
+			return &RollbackError{Published: c.Size, Stored: head.Size, Forked: true}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,206 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/chancery/chancery/internal/registry"
+)
+
+// registerDispatch adds the pages of dispatch: the receipt links (public, no account), sending
+// from the letter page, and the admin page of recipients and webhook endpoints.
+func (h *Handler) registerDispatch(mux *http.ServeMux) {
+	mux.HandleFunc("GET /receipt/{token}", h.withSession(h.receipt))
+	mux.HandleFunc("POST /receipt/{token}", h.withSession(h.acknowledge))
+	mux.HandleFunc("POST /letters/{ref}/dispatch", h.withSession(h.member(h.dispatchLetter)))
+	mux.HandleFunc("POST /letters/{ref}/drafts/send", h.withSession(h.member(h.sendDraft)))
+	mux.HandleFunc("GET /admin/recipients", h.withSession(h.member(h.recipients)))
+	mux.HandleFunc("POST /admin/recipients", h.withSession(h.member(h.addRecipient)))
+	mux.HandleFunc("POST /admin/webhooks", h.withSession(h.member(h.addWebhook)))
+}
+
+// dispatchData is the letter page's dispatch section.
+type dispatchData struct {
+	Messages   []registry.DispatchView
+	Recipients []registry.RecipientView
+	// CanDispatch: a release officer, a released letter in force. CanSendDraft: a draft, and
+	// a member who may export it.
+	CanDispatch, CanSendDraft bool
+}
+
+// letterDispatch gathers the dispatch section of the letter page.
+func (h *Handler) letterDispatch(ctx context.Context, a registry.Actor, v *registry.LetterView, canExport bool) (*dispatchData, error) {
+	ms, err := h.cfg.Registry.Dispatches(ctx, a, v.Reference)
+	if errors.Is(err, registry.ErrForbidden) {
+		return nil, nil // a member without roles sees no dispatches
+	}
+	if err != nil {
+		return nil, err
+	}
+	d := &dispatchData{Messages: ms,
+		CanDispatch:  v.State == "released" && a.Member.HasRole(registry.RoleRelease),
+		CanSendDraft: canExport}
+	if d.CanDispatch || d.CanSendDraft {
+		if d.Recipients, err = h.cfg.Registry.Recipients(ctx, a); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// dispatchLetter queues the released letter for the recipients ticked on the letter page.
+func (h *Handler) dispatchLetter(w http.ResponseWriter, r *http.Request) {
+	if err := h.form(w, r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ref := r.PathValue("ref")
+	if _, err := h.cfg.Registry.Dispatch(r.Context(), session(r).actor(), ref, r.PostForm["recipient"]); err != nil {
+		h.actionFailed(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/letters/"+url.PathEscape(ref)+"?done=dispatched#dispatch", http.StatusSeeOther)
+}
+
+// sendDraft mails a coordination copy to the recipient chosen on the letter page.
+func (h *Handler) sendDraft(w http.ResponseWriter, r *http.Request) {
+	if err := h.form(w, r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ref := r.PathValue("ref")
+	if _, err := h.cfg.Registry.SendDraft(r.Context(), session(r).actor(), ref, r.PostForm.Get("recipient")); err != nil {
+		h.actionFailed(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/letters/"+url.PathEscape(ref)+"?done=draft-sent#dispatch", http.StatusSeeOther)
+}
+
+// receiptData is the receipt page.
+type receiptData struct {
+	Token   string
+	Receipt *registry.ReceiptView
+	Done    bool
+}
+
+// receipt shows the confirmation page of a receipt link. Opening it records nothing: mail
+// scanners open links by themselves; only the page's button does.
+func (h *Handler) receipt(w http.ResponseWriter, r *http.Request) {
+	tok := r.PathValue("token")
+	v, err := h.cfg.Registry.Receipt(r.Context(), tok)
+	if err != nil {
+		h.receiptFailed(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "receipt", page{Title: "Acknowledge receipt", Data: &receiptData{Token: tok, Receipt: v}})
+}
+
+// acknowledge records the receipt confirmed on the page. The token in the path is the
+// capability: no account, no session.
+func (h *Handler) acknowledge(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	if err := r.ParseForm(); err != nil || r.PostForm.Get("confirm") != "received" {
+		h.render(w, r, http.StatusBadRequest, "error", page{Title: "Bad request", Error: "Confirm with the button on the receipt page."})
+		return
+	}
+	v, err := h.cfg.Registry.Acknowledge(r.Context(), r.PathValue("token"), r.RemoteAddr)
+	if err != nil {
+		h.receiptFailed(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "receipt", page{Title: "Receipt recorded", Data: &receiptData{Receipt: v, Done: true}})
+}
+
+// receiptFailed gives one answer for a wrong, used or expired link: nothing about any letter.
+func (h *Handler) receiptFailed(w http.ResponseWriter, r *http.Request, err error) {
+	if status, _ := statusOf(err); status == http.StatusNotFound {
+		h.render(w, r, http.StatusNotFound, "error", page{Title: "Link not valid", Error: "This acknowledgement link is not valid: it was already used, has expired, or is mistyped."})
+		return
+	}
+	h.fail(w, r, err)
+}
+
+// recipientsData is the admin page of recipients and webhook endpoints.
+type recipientsData struct {
+	Recipients []registry.RecipientView
+	Webhooks   []registry.WebhookView
+	Deliveries []registry.WebhookDeliveryView
+	// Secret is an endpoint's signing secret just issued, shown once.
+	Secret, SecretFor string
+}
+
+func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
+	h.showRecipients(w, r, http.StatusOK, "", "", "")
+}
+
+func (h *Handler) showRecipients(w http.ResponseWriter, r *http.Request, status int, errMsg, secretFor, secret string) {
+	ctx, a := r.Context(), session(r).actor()
+	d := &recipientsData{Secret: secret, SecretFor: secretFor}
+	var err error
+	if d.Webhooks, err = h.cfg.Registry.Webhooks(ctx, a); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if d.Recipients, err = h.cfg.Registry.Recipients(ctx, a); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if d.Deliveries, err = h.cfg.Registry.WebhookLog(ctx, a, 50); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, status, "recipients", page{Title: "Recipients and webhooks", Error: errMsg, Notice: notice(r), Data: d})
+}
+
+func (h *Handler) adminFailed(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := statusOf(err)
+	switch status {
+	case http.StatusBadRequest, http.StatusConflict:
+		h.showRecipients(w, r, status, msg, "", "")
+		return
+	}
+	h.fail(w, r, err)
+}
+
+func (h *Handler) addRecipient(w http.ResponseWriter, r *http.Request) {
+	if err := h.form(w, r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	f := r.PostForm
+	emails := strings.FieldsFunc(f.Get("emails"), func(c rune) bool { return c == ',' || c == ' ' || c == '\n' || c == '\r' })
+	v, secret, err := h.cfg.Registry.AddRecipient(r.Context(), session(r).actor(), registry.NewRecipient{Name: f.Get("name"),
+		Organization: f.Get("organization"), Contact: f.Get("contact"), Emails: emails, Webhook: f.Get("webhook")})
+	if err != nil {
+		h.adminFailed(w, r, err)
+		return
+	}
+	if secret != "" {
+		h.showRecipients(w, r, http.StatusOK, "", v.Name, secret)
+		return
+	}
+	http.Redirect(w, r, "/admin/recipients?done=recipient-added", http.StatusSeeOther)
+}
+
+func (h *Handler) addWebhook(w http.ResponseWriter, r *http.Request) {
+	if err := h.form(w, r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	name := r.PostForm.Get("name")
+	secret, err := h.cfg.Registry.AddWebhook(r.Context(), session(r).actor(), name, r.PostForm.Get("url"))
+	if err != nil {
+		h.adminFailed(w, r, err)
+		return
+	}
+	h.showRecipients(w, r, http.StatusOK, "", name, secret)
+}
+
+func init() {
+	notices["dispatched"] = "The letter is queued for the recipients: the status below follows its delivery."
+	notices["draft-sent"] = "The coordination copy is recorded and queued for the recipient."
+	notices["recipient-added"] = "The recipient is added to the directory."
+}

@@ -1,0 +1,293 @@
+package witness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/chancery/chancery/internal/checkpoint"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// Log is the log whose checkpoints a Pool sends.
+type Log interface {
+	// Latest returns the log's newest size and signed checkpoint. It is called often and
+	// must not block on writers.
+	Latest() (size int64, signedCheckpoint []byte)
+	// ConsistencyProof proves that the tree of size old is a prefix of the tree of size new;
+	// 0 < old <= new <= the latest size.
+	ConsistencyProof(ctx context.Context, old, new int64) ([]tlog.Hash, error)
+}
+
+// Defaults of Options.
+const (
+	// DefaultMinInterval spaces the requests to one witness: at most ten a second. A request
+	// carries the newest checkpoint, so the checkpoints committed meanwhile cost nothing, and
+	// a checkpoint waits at most this long (plus one round trip) to be sent.
+	DefaultMinInterval = 100 * time.Millisecond
+	// DefaultMaxBackoff caps the wait before retrying a witness that failed: a witness that
+	// comes back is caught up within this long.
+	DefaultMaxBackoff = time.Minute
+	// alertAfter is how many failures in a row of a transient kind (the witness is down,
+	// answers 5xx) make an alert. Refusals alert at once.
+	alertAfter = 5
+	// firstBackoff is the first wait after a failure; each failure in a row doubles it.
+	firstBackoff = 500 * time.Millisecond
+)
+
+// Options configures a Pool.
+type Options struct {
+	// MinInterval is the least time between two requests to one witness: DefaultMinInterval
+	// if zero, none (only one request in flight) if negative.
+	MinInterval time.Duration
+	// MaxBackoff caps the exponential wait after failures: DefaultMaxBackoff if zero.
+	MaxBackoff time.Duration
+	// OnCosignature persists a cosignature of the checkpoint of the given size. An error makes
+	// the pool obtain it again later (the witness cosigns the same checkpoint again).
+	OnCosignature func(ctx context.Context, size int64, checkpoint []byte, c Cosignature) error
+	// OnAlert is told of what an operator must look at: a witness refusing the log's
+	// checkpoint (ErrRejected), a bad cosignature, a witness that does not know the log or
+	// its key, a witness that has cosigned a larger tree than the log has, and repeated
+	// failures. It is called from the witness's goroutine and must not block for long.
+	OnAlert func(witness string, err error)
+	// Logger receives a line per failure; nil discards them.
+	Logger *slog.Logger
+}
+
+// ErrAhead: a witness has cosigned a larger tree than the log now has. The log was restored
+// from an old backup, or another history was shown to the witness; the witness will not
+// cosign this log's checkpoints until the log grows past its size on the same history.
+var ErrAhead = errors.New("witness holds a larger tree than the log")
+
+// WitnessStatus is what a Pool knows of one witness.
+type WitnessStatus struct {
+	Name        string
+	URL         string
+	VerifierKey string
+	// Size is the witness's size for the log as the pool last learned it (from a cosignature
+	// or a 409 answer); -1 until the witness has answered.
+	Size int64
+	// CosignedSize is the size of the latest checkpoint the witness cosigned through this
+	// pool and OnCosignature accepted; -1 before the first.
+	CosignedSize int64
+	// CosignedAt is that cosignature's timestamp.
+	CosignedAt time.Time
+	// LastError is the latest failure; empty once a request succeeds.
+	LastError   string
+	LastErrorAt time.Time
+	// Failures counts the failed requests in a row.
+	Failures int
+}
+
+// Pool keeps every configured witness up to date with a log: each witness has its own
+// goroutine that sends it the log's newest checkpoint whenever the log has grown past what
+// the witness cosigned. A slow or unreachable witness delays no one else, and Notify never
+// blocks the log's writers.
+type Pool struct {
+	log     Log
+	opt     Options
+	members []*member
+}
+
+type member struct {
+	c    *Client
+	wake chan struct{} // a new checkpoint exists; capacity 1, so wakes coalesce
+
+	mu sync.Mutex
+	st WitnessStatus
+}
+
+// NewPool returns a pool sending log's checkpoints to witnesses. Run starts it.
+func NewPool(log Log, witnesses []*Client, opt Options) *Pool {
+	if opt.MinInterval == 0 {
+		opt.MinInterval = DefaultMinInterval
+	}
+	if opt.MaxBackoff <= 0 {
+		opt.MaxBackoff = DefaultMaxBackoff
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	p := &Pool{log: log, opt: opt}
+	for _, c := range witnesses {
+		m := &member{c: c, wake: make(chan struct{}, 1)}
+		m.st = WitnessStatus{Name: c.Name(), URL: c.URL(), VerifierKey: c.VerifierKey(), Size: -1, CosignedSize: -1}
+		m.wake <- struct{}{} // the first round sends the current checkpoint
+		p.members = append(p.members, m)
+	}
+	return p
+}
+
+// Notify tells the pool that the log has a new checkpoint. It never blocks.
+func (p *Pool) Notify() {
+	for _, m := range p.members {
+		select {
+		case m.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Status returns what the pool knows of each witness, in the order they were given.
+func (p *Pool) Status() []WitnessStatus {
+	out := make([]WitnessStatus, len(p.members))
+	for i, m := range p.members {
+		m.mu.Lock()
+		out[i] = m.st
+		m.mu.Unlock()
+	}
+	return out
+}
+
+// Run keeps the witnesses up to date until ctx is done, then returns once every witness's
+// goroutine has stopped.
+func (p *Pool) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, m := range p.members {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.follow(ctx, m)
+		}()
+	}
+	wg.Wait()
+}
+
+// follow is one witness's loop: wait for a checkpoint the witness has not cosigned, respect
+// the interval, send it, and learn from the answer.
+func (p *Pool) follow(ctx context.Context, m *member) {
+	known := int64(-1)    // the witness's size, -1 unknown
+	cosigned := int64(-1) // the size of the last cosignature persisted
+	conflicts := 0        // 409 answers in a row
+	var last time.Time    // when the last request was sent
+	backoff := time.Duration(0)
+	for {
+		if backoff > 0 {
+			if !sleep(ctx, backoff) {
+				return
+			}
+		} else {
+			size, _ := p.log.Latest()
+			if size == 0 || size == cosigned {
+				select {
+				case <-ctx.Done():
+					return
+				case <-m.wake:
+				}
+				continue
+			}
+		}
+		if wait := p.opt.MinInterval - time.Since(last); p.opt.MinInterval > 0 && wait > 0 {
+			if !sleep(ctx, wait) {
+				return
+			}
+		}
+		// Drain a pending wake: this round sends the newest checkpoint anyway.
+		select {
+		case <-m.wake:
+		default:
+		}
+		size, cp := p.log.Latest()
+		if size == 0 || size == cosigned {
+			backoff = 0
+			continue
+		}
+		last = time.Now()
+		cos, err := p.send(ctx, m, known, size, cp)
+		if ctx.Err() != nil {
+			return
+		}
+		var conflict *ConflictError
+		switch {
+		case err == nil:
+			known, conflicts, backoff = size, 0, 0
+			if perr := p.persist(ctx, size, cp, cos); perr != nil {
+				err = perr
+			} else {
+				cosigned = size
+				m.mu.Lock()
+				m.st.Size, m.st.CosignedSize, m.st.CosignedAt = size, size, cos.Time
+				m.st.LastError, m.st.Failures = "", 0
+				m.mu.Unlock()
+				continue
+			}
+		case errors.As(err, &conflict):
+			known = conflict.Size
+			m.mu.Lock()
+			m.st.Size = known
+			m.mu.Unlock()
+			conflicts++
+			if known > size {
+				err = fmt.Errorf("witness %s: %w: it cosigned size %d, the log has %d", m.c.Name(), ErrAhead, known, size)
+				// Ask again next time: the log may have grown past it meanwhile.
+				known, conflicts = -1, 0
+			} else if conflicts <= 2 {
+				// Resend at once from the size the witness holds.
+				backoff = 0
+				continue
+			}
+		}
+		backoff = p.fail(m, err, backoff)
+	}
+}
+
+// send sends the checkpoint of size to the witness with a proof from its size known (at most
+// size), or from 0 when the pool does not know it (the witness answers 409 with its size if
+// it has one).
+func (p *Pool) send(ctx context.Context, m *member, known, size int64, cp []byte) (Cosignature, error) {
+	old := max(known, 0)
+	var proof []tlog.Hash
+	if old > 0 && old < size {
+		var err error
+		proof, err = p.log.ConsistencyProof(ctx, old, size)
+		if err != nil {
+			return Cosignature{}, fmt.Errorf("witness %s: consistency proof from %d to %d: %w", m.c.Name(), old, size, err)
+		}
+	}
+	if n, err := checkpoint.Size(cp); err != nil || n != size {
+		return Cosignature{}, fmt.Errorf("witness %s: the log's checkpoint is not of size %d: %v", m.c.Name(), size, err)
+	}
+	return m.c.AddCheckpoint(ctx, old, proof, cp)
+}
+
+func (p *Pool) persist(ctx context.Context, size int64, cp []byte, cos Cosignature) error {
+	if p.opt.OnCosignature == nil {
+		return nil
+	}
+	if err := p.opt.OnCosignature(ctx, size, cp, cos); err != nil {
+		return fmt.Errorf("witness %s: keep cosignature of size %d: %w", cos.Witness, size, err)
+	}
+	return nil
+}
+
+// fail records a failed round, alerts if it should, and returns the next backoff.
+func (p *Pool) fail(m *member, err error, backoff time.Duration) time.Duration {
+	m.mu.Lock()
+	m.st.LastError, m.st.LastErrorAt = err.Error(), time.Now().UTC()
+	m.st.Failures++
+	failures := m.st.Failures
+	m.mu.Unlock()
+	p.opt.Logger.Warn("witness: request failed", "witness", m.c.Name(), "failures", failures, "err", err)
+	urgent := errors.Is(err, ErrRejected) || errors.Is(err, ErrBadCosignature) || errors.Is(err, ErrAhead) ||
+		errors.Is(err, ErrUnknownLog) || errors.Is(err, ErrForbidden)
+	if p.opt.OnAlert != nil && (urgent && failures == 1 || failures == alertAfter) {
+		p.opt.OnAlert(m.c.Name(), err)
+	}
+	backoff = max(2*backoff, firstBackoff)
+	return min(backoff, p.opt.MaxBackoff)
+}
+
+// sleep waits for d or until ctx is done, and reports whether d passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

@@ -1,0 +1,242 @@
+package witness
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// Chancery's witness cosigns a Chancery log through Chancery's client, and refuses what the
+// spec says it must refuse.
+func TestChanceryWitness(t *testing.T) {
+	ctx := context.Background()
+	k := newLogKey(t)
+	lg := newTestLog(t, k, "main")
+	w := startChanceryWitness(t, "", "", k.vkey)
+	c := newClient(t, "chancery", w.url, w.key.VerifierKey())
+
+	lg.grow(3)
+	size, cp := lg.Latest()
+	before := time.Now().Add(-time.Second)
+	cos, err := c.AddCheckpoint(ctx, 0, nil, cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verifyCosignature(t, w.key.VerifierKey(), cp, cos.Line)
+	if cos.Witness != "chancery" || cos.Time.Before(before.Truncate(time.Second)) || cos.Time.After(time.Now()) {
+		t.Errorf("cosignature %+v: wrong witness name or time", cos)
+	}
+
+	// A stale old size: 409 with the witness's size.
+	lg.grow(5)
+	size2, cp2 := lg.Latest()
+	_, err = c.AddCheckpoint(ctx, 0, nil, cp2)
+	var conflict *ConflictError
+	if !errors.As(err, &conflict) || conflict.Size != size {
+		t.Fatalf("stale old size: got %v, want a conflict at %d", err, size)
+	}
+	// From the size it holds, with a proof: cosigned.
+	cos2, err := c.AddCheckpoint(ctx, size, lg.proof(size, size2), cp2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verifyCosignature(t, w.key.VerifierKey(), cp2, cos2.Line)
+	// The same checkpoint again: cosigned again, with no proof.
+	if _, err := c.AddCheckpoint(ctx, size2, nil, cp2); err != nil {
+		t.Fatalf("same checkpoint again: %v", err)
+	}
+	// An older checkpoint: the witness holds more.
+	_, err = c.AddCheckpoint(ctx, size, nil, cp)
+	if !errors.As(err, &conflict) || conflict.Size != size2 {
+		t.Fatalf("rollback: got %v, want a conflict at %d", err, size2)
+	}
+
+	// A fork: the same key signs another history.
+	fork := newTestLog(t, k, "fork")
+	fork.grow(int(size2))
+	_, fcp := fork.Latest()
+	_, err = c.AddCheckpoint(ctx, size2, nil, fcp)
+	if !errors.Is(err, ErrRejected) {
+		t.Fatalf("fork at the same size: got %v, want ErrRejected", err)
+	}
+	fork.grow(2)
+	fsize, fcp2 := fork.Latest()
+	_, err = c.AddCheckpoint(ctx, size2, fork.proof(size2, fsize), fcp2)
+	if !errors.Is(err, ErrRejected) {
+		t.Fatalf("fork with a proof: got %v, want ErrRejected", err)
+	}
+	if n, err := w.st.Evidence(ctx, testOrigin); err != nil || n != 2 {
+		t.Errorf("evidence kept: %d, %v; want the 2 forked checkpoints", n, err)
+	}
+	// The witness still follows the real log.
+	lg.grow(1)
+	size3, cp3 := lg.Latest()
+	if _, err := c.AddCheckpoint(ctx, size2, lg.proof(size2, size3), cp3); err != nil {
+		t.Fatalf("after the fork: %v", err)
+	}
+
+	// Another key under the log's origin: 403. Another log: 404.
+	other := newLogKey(t)
+	olog := newTestLog(t, other, "other")
+	olog.grow(1)
+	_, ocp := olog.Latest()
+	if _, err := c.AddCheckpoint(ctx, size3, nil, ocp); !errors.Is(err, ErrForbidden) {
+		t.Errorf("checkpoint signed by another key: got %v, want ErrForbidden", err)
+	}
+	unknown := bytes.Replace(cp3, []byte(testOrigin), []byte("unknown.example/log"), 1)
+	if _, err := c.AddCheckpoint(ctx, 0, nil, unknown); !errors.Is(err, ErrUnknownLog) {
+		t.Errorf("unknown origin: got %v, want ErrUnknownLog", err)
+	}
+	// A witness answering with another witness's key: the client refuses the cosignature.
+	impostor := startChanceryWitness(t, "", "", k.vkey)
+	ic := newClient(t, "impostor", impostor.url, w.key.VerifierKey())
+	if _, err := ic.AddCheckpoint(ctx, 0, nil, cp3); !errors.Is(err, ErrBadCosignature) {
+		t.Errorf("cosignature by another key: got %v, want ErrBadCosignature", err)
+	}
+}
+
+// The answers' status codes and content types, for requests the client would not send.
+func TestChanceryWitnessHTTP(t *testing.T) {
+	k := newLogKey(t)
+	lg := newTestLog(t, k, "main")
+	lg.grow(2)
+	_, cp := lg.Latest()
+	w := startChanceryWitness(t, "", "", k.vkey)
+	post := func(body string) (int, string, string) {
+		t.Helper()
+		resp, err := http.Post(w.url+"/add-checkpoint", "", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("Content-Type"), string(b)
+	}
+	h := tlog.Hash{1}
+	for _, tc := range []struct {
+		name, body string
+		status     int
+	}{
+		{"no empty line", "old 0\n" + string(cp), 400},
+		{"leading zero", "old 01\n\n" + string(cp), 400},
+		{"negative", "old -1\n\n" + string(cp), 400},
+		{"proof from 0", "old 0\n" + h.String() + "\n\n" + string(cp), 400},
+		{"bad hash", "old 1\nAAAA\n\n" + string(cp), 400},
+		{"old larger than size", "old 3\n\n" + string(cp), 400},
+		{"no signature", "old 0\n\n" + strings.SplitAfter(string(cp), "\n\n")[0], 400},
+		{"too large", "old 0\n\n" + strings.Repeat("x", MaxRequestSize), 413},
+	} {
+		if st, _, body := post(tc.body); st != tc.status {
+			t.Errorf("%s: status %d (%q), want %d", tc.name, st, body, tc.status)
+		}
+	}
+	if st, ct, _ := post("old 0\n\n" + string(cp)); st != 200 || ct != "text/plain; charset=utf-8" {
+		t.Fatalf("first checkpoint: %d %q", st, ct)
+	}
+	if st, ct, body := post("old 1\n\n" + string(cp)); st != 409 || ct != "text/x.tlog.size" || body != "2\n" {
+		t.Errorf("stale old size: %d %q %q, want 409 text/x.tlog.size \"2\\n\"", st, ct, body)
+	}
+	resp, err := http.Get(w.url + "/add-checkpoint")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("GET: %d, want 405", resp.StatusCode)
+	}
+}
+
+// The witness's state survives a restart: it goes on from the size it cosigned.
+func TestChanceryWitnessRestart(t *testing.T) {
+	ctx := context.Background()
+	k := newLogKey(t)
+	lg := newTestLog(t, k, "main")
+	w := startChanceryWitness(t, "", "", k.vkey)
+	vkey := w.key.VerifierKey()
+	lg.grow(4)
+	size, cp := lg.Latest()
+	if _, err := newClient(t, "w", w.url, vkey).AddCheckpoint(ctx, 0, nil, cp); err != nil {
+		t.Fatal(err)
+	}
+	w.stop()
+	w2 := startChanceryWitness(t, w.dir, "")
+	if w2.key.VerifierKey() != vkey {
+		t.Fatalf("key changed across a restart: %s, was %s", w2.key.VerifierKey(), vkey)
+	}
+	c := newClient(t, "w", w2.url, vkey)
+	lg.grow(1)
+	size2, cp2 := lg.Latest()
+	var conflict *ConflictError
+	if _, err := c.AddCheckpoint(ctx, 0, nil, cp2); !errors.As(err, &conflict) || conflict.Size != size {
+		t.Fatalf("after a restart: %v, want a conflict at %d", err, size)
+	}
+	if _, err := c.AddCheckpoint(ctx, size, lg.proof(size, size2), cp2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadKey(w.dir, "another.name"); err == nil {
+		t.Error("the key was loaded under another name")
+	}
+}
+
+// Requests racing from the same old size: exactly one is cosigned, and the witness holds its
+// size, never a smaller one committed after it (the rollback C2SP tlog-witness warns about).
+func TestConcurrentRequestsNeverRollBack(t *testing.T) {
+	ctx := context.Background()
+	k := newLogKey(t)
+	lg := newTestLog(t, k, "main")
+	w := startChanceryWitness(t, "", "", k.vkey)
+	c := newClient(t, "w", w.url, w.key.VerifierKey())
+	lg.grow(2)
+	base, cp := lg.Latest()
+	if _, err := c.AddCheckpoint(ctx, 0, nil, cp); err != nil {
+		t.Fatal(err)
+	}
+	type req struct {
+		size  int64
+		proof []tlog.Hash
+		cp    []byte
+	}
+	var reqs []req
+	for range 12 {
+		lg.grow(1)
+		size, cp := lg.Latest()
+		reqs = append(reqs, req{size, lg.proof(base, size), cp})
+	}
+	errs := make([]error, len(reqs))
+	var wg sync.WaitGroup
+	for i, r := range reqs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = c.AddCheckpoint(ctx, base, r.proof, r.cp)
+		}()
+	}
+	wg.Wait()
+	won := int64(-1)
+	for i, err := range errs {
+		var conflict *ConflictError
+		switch {
+		case err == nil && won >= 0:
+			t.Fatalf("sizes %d and %d were both cosigned from size %d", won, reqs[i].size, base)
+		case err == nil:
+			won = reqs[i].size
+		case !errors.As(err, &conflict):
+			t.Fatalf("size %d: %v", reqs[i].size, err)
+		}
+	}
+	logs, err := w.st.Logs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if won < 0 || len(logs) != 1 || logs[0].Size != won {
+		t.Fatalf("cosigned size %d, the witness holds %+v", won, logs)
+	}
+}

@@ -1,0 +1,250 @@
+package witness
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver
+)
+
+// DBFile is the witness's database file name in its directory.
+const DBFile = "witness.db"
+
+// Store is the witness's durable state: the logs it witnesses, each with its keys and the
+// latest size and root it cosigned, and the refused checkpoints kept as evidence. It is one
+// SQLite file in WAL mode with synchronous=FULL: a committed update has been fsynced before
+// the call returns, so a cosignature is never sent for a state that a crash could lose.
+// Methods are safe for concurrent use, and for use by several processes on one file.
+type Store struct {
+	db *sql.DB
+}
+
+// LogState is what the witness holds for one log.
+type LogState struct {
+	Origin  string
+	Keys    []string // note verifier keys of the log
+	Size    int64    // the latest size cosigned; 0 before the first
+	Root    tlog.Hash
+	Updated time.Time // when Size last changed; zero before the first cosignature
+}
+
+// errNoLog is what advance returns for an origin the witness does not know.
+var errNoLog = errors.New("unknown log")
+
+const schema = `
+CREATE TABLE IF NOT EXISTS logs (
+	origin  TEXT PRIMARY KEY,
+	size    INTEGER NOT NULL,
+	root    BLOB NOT NULL,
+	updated INTEGER NOT NULL -- Unix seconds; 0 before the first cosignature
+);
+CREATE TABLE IF NOT EXISTS log_keys (
+	origin TEXT NOT NULL REFERENCES logs(origin),
+	vkey   TEXT NOT NULL,
+	PRIMARY KEY (origin, vkey)
+);
+-- Checkpoints signed by a log's key that the witness refused as inconsistent: the evidence of a
+-- fork, kept as received.
+CREATE TABLE IF NOT EXISTS evidence (
+	id         INTEGER PRIMARY KEY,
+	origin     TEXT NOT NULL,
+	received   INTEGER NOT NULL,
+	held_size  INTEGER NOT NULL,
+	held_root  BLOB NOT NULL,
+	request    BLOB NOT NULL
+);
+`
+
+// OpenStore opens the witness database in dir, creating the directory (mode 0700) and the
+// database if needed.
+func OpenStore(ctx context.Context, dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("witness: create %s: %w", dir, err)
+	}
+	path := filepath.Join(dir, DBFile)
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	// Every transaction takes the write lock at its start: reading the held size and writing
+	// the new one must be one atomic step (C2SP tlog-witness), across processes too.
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("witness: open %s: %w", path, err)
+	}
+	// One connection: writes are serialized anyway, and the pool's other connections would
+	// only wait on SQLite's lock.
+	db.SetMaxOpenConns(1)
+	if _, err := db.ExecContext(ctx, schema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("witness: open %s: %w", path, err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("witness: open %s: %w", path, err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// AddLog makes the witness accept checkpoints of origin signed by vkey, a note verifier key
+// whose name is origin. A new log starts at size 0: its first checkpoint is cosigned without
+// a proof. Adding another key to a known log keeps its state (a key rotation); adding a key
+// twice is a no-op. It reports whether the log is new.
+func (s *Store) AddLog(ctx context.Context, origin, vkey string) (bool, error) {
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		return false, fmt.Errorf("witness: add log: key %q: %w", truncate([]byte(vkey)), err)
+	}
+	if v.Name() != origin {
+		return false, fmt.Errorf("witness: add log: key is named %q, not the origin %q", v.Name(), origin)
+	}
+	created := false
+	err = s.update(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO logs (origin, size, root, updated) VALUES ($1, 0, $2, 0)
+			ON CONFLICT (origin) DO NOTHING`, origin, emptyRoot[:])
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		created = n == 1
+		_, err = tx.ExecContext(ctx, `INSERT INTO log_keys (origin, vkey) VALUES ($1, $2)
+			ON CONFLICT (origin, vkey) DO NOTHING`, origin, vkey)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("witness: add log: %w", err)
+	}
+	return created, nil
+}
+
+// emptyRoot is the RFC 6962 hash of the empty tree, the root a new log starts with.
+var emptyRoot = tlog.Hash(sha256.Sum256(nil))
+
+// Logs returns every log the witness knows, by origin.
+func (s *Store) Logs(ctx context.Context) ([]LogState, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT origin, size, root, updated FROM logs ORDER BY origin`)
+	if err != nil {
+		return nil, fmt.Errorf("witness: list logs: %w", err)
+	}
+	var logs []LogState
+	for rows.Next() {
+		var l LogState
+		var root []byte
+		var updated int64
+		if err := rows.Scan(&l.Origin, &l.Size, &root, &updated); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("witness: list logs: %w", err)
+		}
+		copy(l.Root[:], root)
+		if updated != 0 {
+			l.Updated = time.Unix(updated, 0).UTC()
+		}
+		logs = append(logs, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("witness: list logs: %w", err)
+	}
+	for i := range logs {
+		if logs[i].Keys, err = s.keys(ctx, logs[i].Origin); err != nil {
+			return nil, fmt.Errorf("witness: list logs: %w", err)
+		}
+	}
+	return logs, nil
+}
+
+// keys returns the verifier keys of origin, none if the log is unknown.
+func (s *Store) keys(ctx context.Context, origin string) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT vkey FROM log_keys WHERE origin = $1 ORDER BY vkey`, origin)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	return keys, rows.Err()
+}
+
+// Evidence counts the refused checkpoints kept for origin.
+func (s *Store) Evidence(ctx context.Context, origin string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM evidence WHERE origin = $1`, origin).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("witness: evidence: %w", err)
+	}
+	return n, nil
+}
+
+// advance is the witness's one state change, atomic: it reads the size and root held for
+// origin, lets check decide against them, and if check accepts, records size and root. A
+// check error is returned as is, after keeping the request as evidence if check asks to.
+func (s *Store) advance(ctx context.Context, origin string, size int64, root tlog.Hash,
+	check func(heldSize int64, heldRoot tlog.Hash) (evidence bool, err error), request []byte) error {
+	var refused error
+	err := s.update(ctx, func(tx *sql.Tx) error {
+		var heldSize int64
+		var heldRoot []byte
+		err := tx.QueryRowContext(ctx, `SELECT size, root FROM logs WHERE origin = $1`, origin).Scan(&heldSize, &heldRoot)
+		if errors.Is(err, sql.ErrNoRows) {
+			refused = errNoLog
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var held tlog.Hash
+		copy(held[:], heldRoot)
+		keep, cerr := check(heldSize, held)
+		if cerr != nil {
+			refused = cerr
+			if !keep {
+				return nil
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO evidence (origin, received, held_size, held_root, request)
+				VALUES ($1, $2, $3, $4, $5)`, origin, time.Now().Unix(), heldSize, heldRoot, request)
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE logs SET size = $1, root = $2, updated = $3 WHERE origin = $4`,
+			size, root[:], time.Now().Unix(), origin)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("witness: record checkpoint: %w", err)
+	}
+	return refused
+}
+
+// update runs fn in a write transaction and commits it.
+func (s *Store) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,123 @@
+package witness
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// The spec's example request parses, and formats back to itself.
+func TestRequestRoundTrip(t *testing.T) {
+	body := "old 20852014\n" +
+		"PlRNCrwHpqhGrupue0L7gxbjbMiKA9temvuZZDDpkaw=\n" +
+		"jrJZDmY8Y7SyJE0MWLpLozkIVMSMZcD5kvuKxPC3swk=\n" +
+		"5+pKlUdi2LeF/BcMHBn+Ku6yhPGNCswZZD1X/6QgPd8=\n" +
+		"/6WVhPs2CwSsb5rYBH5cjHV/wSmA79abXAwhXw3Kj/0=\n" +
+		"\n" +
+		"example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n\n" +
+		"— example.com/behind-the-sofa Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/Zhcyv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n"
+	r, err := parseRequest([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.oldSize != 20852014 || len(r.proof) != 4 || !strings.HasPrefix(string(r.checkpoint), "example.com/behind-the-sofa\n") {
+		t.Fatalf("parsed %+v", r)
+	}
+	if got := formatRequest(r.oldSize, r.proof, r.checkpoint); string(got) != body {
+		t.Fatalf("formatted back as %q", got)
+	}
+}
+
+func FuzzParseRequest(f *testing.F) {
+	cp := "example.org/log\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n\n— example.org/log AAAA\n"
+	h := tlog.Hash{0xfb, 0xff, 0xbf, 31: 0xfe}.String()
+	for _, s := range []string{
+		"old 0\n\n" + cp,
+		"old 3\n" + h + "\n" + h + "\n\n" + cp,
+		"old 3\n\n" + cp,
+		"old 03\n\n" + cp,
+		"old -1\n\n" + cp,
+		"old +1\n\n" + cp,
+		"old 9223372036854775808\n\n" + cp,
+		"old 0\n" + h + "\n\n" + cp,
+		"old 1\n" + strings.TrimSuffix(h, "=") + "\n\n" + cp,
+		"old 1\n" + strings.Repeat(h+"\n", 64) + "\n" + cp,
+		"old 1\n\n",
+		"old 1\n",
+		"old  1\n\n" + cp,
+		"",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r, err := parseRequest(body)
+		if err != nil {
+			return
+		}
+		if len(r.proof) > MaxProofLines || r.oldSize < 0 || r.oldSize == 0 && len(r.proof) > 0 {
+			t.Fatalf("parseRequest(%q) = %+v: out of bounds", body, r)
+		}
+		if got := formatRequest(r.oldSize, r.proof, r.checkpoint); !bytes.Equal(got, body) {
+			t.Fatalf("parseRequest(%q) = %+v, which formats as %q: not canonical", body, r, got)
+		}
+	})
+}
+
+func FuzzParseConflict(f *testing.F) {
+	for _, s := range []string{"0\n", "42\n", "042\n", "42", "-1\n", "1 \n", "9223372036854775807\n", ""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		n, err := parseConflict(body)
+		if err != nil {
+			return
+		}
+		if n < 0 || string(body) != strings.TrimSpace(string(body))+"\n" {
+			t.Fatalf("parseConflict(%q) = %d", body, n)
+		}
+	})
+}
+
+// The whole add-checkpoint handler on arbitrary bodies: it answers one of the spec's statuses,
+// never a server error, and cosigns only a checkpoint signed by the log's key.
+func FuzzAddCheckpoint(f *testing.F) {
+	k := newLogKey(f)
+	lg := newTestLog(f, k, "main")
+	lg.grow(3)
+	_, cp := lg.Latest()
+	w := startChanceryWitness(f, "", "", k.vkey)
+	for _, s := range []string{
+		"old 0\n\n" + string(cp),
+		"old 3\n\n" + string(cp),
+		"old 2\n" + tlog.Hash{}.String() + "\n\n" + string(cp),
+		"old 0\n\n" + strings.Replace(string(cp), "\n3\n", "\n4\n", 1),
+		"old 0\n\n" + strings.Replace(string(cp), testOrigin, "other.example/log", 1),
+		"old 0\n\n",
+	} {
+		f.Add([]byte(s))
+	}
+	h := NewServer(w.st, w.key, nil)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/add-checkpoint", bytes.NewReader(body)))
+		switch rec.Code {
+		case 200:
+			r, err := parseRequest(body)
+			if err != nil {
+				t.Fatalf("cosigned an unparsable request %q", body)
+			}
+			v, _ := note.NewVerifier(k.vkey)
+			if _, err := note.Open(r.checkpoint, note.VerifierList(v)); err != nil {
+				t.Fatalf("cosigned %q, not signed by the log: %v", body, err)
+			}
+		case 400, 403, 404, 409, 413, 422:
+		default:
+			t.Fatalf("answer %d to %q: %s", rec.Code, body, rec.Body)
+		}
+	})
+}
