@@ -123,10 +123,18 @@ func (d *Dispatcher) backoff(attempt int) time.Duration {
 // recorded, but not a further one: at any moment at most two accepted messages per connection
 // are not yet recorded, the bound on what a crash can make send twice.
 func (d *Dispatcher) Run(ctx context.Context) {
+	// inflight holds the messages handed to a connection and not yet recorded. A message is
+	// released once its outcome is committed; but a read of the outbox that began before that
+	// commit still shows it as waiting, so released remembers when each was released (epoch
+	// counts releases), and a read skips what was released after it began.
 	var mu sync.Mutex
 	inflight := map[int64]bool{}
+	released := map[int64]int64{}
+	var epoch int64
 	release := func(id int64) {
 		mu.Lock()
+		epoch++
+		released[id] = epoch
 		delete(inflight, id)
 		mu.Unlock()
 		select {
@@ -152,14 +160,25 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	}()
 	for ctx.Err() == nil {
 		fed := 0
+		mu.Lock()
+		readAt := epoch
+		// What was released before this read began is committed, and the read sees it.
+		for id, e := range released {
+			if e <= readAt {
+				delete(released, id)
+			}
+		}
+		mu.Unlock()
 		due, err := d.cfg.Registry.DueMessages(ctx, 4*d.cfg.Connections)
 		if err != nil && ctx.Err() == nil {
 			d.cfg.Logger.Error("dispatch: read the outbox", "err", err)
 		}
 		for _, m := range due {
 			mu.Lock()
-			busy := inflight[m.ID]
-			inflight[m.ID] = true
+			busy := inflight[m.ID] || released[m.ID] > readAt
+			if !busy {
+				inflight[m.ID] = true
+			}
 			mu.Unlock()
 			if busy {
 				continue
