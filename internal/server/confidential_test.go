@@ -354,7 +354,7 @@ func cfGet(t *testing.T, srv *httptest.Server, path string) cfResp {
 // cfVerifyDigest asks the verify API about a digest, without a token.
 func cfVerifyDigest(t *testing.T, srv *httptest.Server, hexDigest string) cfResp {
 	t.Helper()
-	return cfDo(t, srv, "POST", "/api/v1/verify", "", "application/json", []byte(`{"digest":"sha256:`+hexDigest+`"}`))
+	return cfDo(t, srv, "POST", "/api/v1/verify", "", "application/json", []byte(`{"digest":"sha256:`+hexDigest+`","latest":true}`))
 }
 
 // --- The detector ---
@@ -739,6 +739,13 @@ func (o *cfOffice) sweep(t *testing.T) *cfSweep {
 	}
 	want(get("/api/v1/policy"), 401, 403, 404)
 	want(get("/inbox"), 303, 302, 401, 403)
+	// Wave 2 surfaces: the witness configuration is for admins; a receipt page without a real
+	// token names nothing; the verify API's freshness proof adds only log data.
+	want(get("/api/v1/witnesses"), 401, 403)
+	want(get("/receipt/"+strings.Repeat("A", 43)), 400, 404, 410)
+	unknown := cfDo(t, o.srv, "POST", "/api/v1/verify", "", "application/json", []byte(`{"digest":"sha256:`+strings.Repeat("ab", 32)+`","latest":true}`))
+	sw.resps = append(sw.resps, unknown)
+	want(unknown, 200)
 
 	// Every reference, used or not, released or not.
 	states := map[string]string{}
