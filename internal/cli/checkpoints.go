@@ -200,9 +200,10 @@ func (cs *checkpointState) save() {
 func (vf *verifier) logProblem(res VerifyResult, err error) VerifyResult {
 	res.Checked = "seal+log"
 	if errors.Is(err, errRolledBack) || errors.Is(err, errForked) {
-		res.Outcome, res.Message = "invalid", "invalid: "+err.Error()+": the answer may be replayed or the log forked; report this to the office"
+		res.say("invalid", vf.T("invalid: %s: the answer may be replayed or the log forked; report this to the office", err.Error()))
 		return res
 	}
-	res.Outcome, res.Error, res.Message = "error", err.Error(), "could not verify: "+err.Error()
+	res.Error = err.Error()
+	res.say("error", vf.T("could not verify: %s", err.Error()))
 	return res
 }

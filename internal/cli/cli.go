@@ -127,8 +127,10 @@ Every command but init, serve and log is a client of the server: it reads CHANCE
 	root.AddCommand(newInit(g), newServe(g), newLog(g), newVersion())
 	root.AddCommand(newBackup(g), newRestore(g))
 	root.AddCommand(newStoreCmd(g))
+	root.AddCommand(newStampLanguages(g))
 	root.AddCommand(newMonitor()) // follows logs by URL, not this data directory's
 	root.AddCommand(clientCmds...)
+	addKeyRotate(root, g, rm)
 	// Chancery as a witness of other logs (serve, add-log, key), and the office's own
 	// witnesses (add, list, remove, quorum: through the server).
 	witnessCmd := newWitness(g)
@@ -145,5 +147,5 @@ func openDir(path string) (*datadir.Dir, error) {
 	if errors.Is(err, datadir.ErrNotInitialized) {
 		return nil, withHint(err, "run 'chancery init --data %s' first, or pass --data", path)
 	}
-	return d, err
+	return d, keyHint(err)
 }

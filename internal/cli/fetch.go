@@ -208,7 +208,7 @@ func releaseTo(c *cobra.Command, cl *client.Client, ref, dir string, asJSON bool
 	}
 	rel, err := cl.Release(ctx(c), ref)
 	if err != nil {
-		return err
+		return converterHint(err)
 	}
 	fetch := fmt.Sprintf("the letter is released; fetch it with chancery letter fetch %s --out %s", rel.Reference, dir)
 	data, err := cl.ReleasedFile(ctx(c), rel.Reference)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +12,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/identify"
+	"github.com/chancery/chancery/internal/ocr"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/textract"
 	"github.com/spf13/cobra"
@@ -23,7 +24,7 @@ const maxIdentifyFile = 64 << 20
 
 func newIdentify(rm *remote) *cobra.Command {
 	var textFile string
-	var asJSON bool
+	var asJSON, scanned bool
 	c := &cobra.Command{
 		Use:   "identify FILE | identify --text FILE|-",
 		Short: "Tell what a text is: a released letter, an altered copy, a draft or unknown",
@@ -31,6 +32,16 @@ func newIdentify(rm *remote) *cobra.Command {
 OCR'd, edited or quoted copy. Byte digests cannot help there ('chancery verify' can): identify
 compares the words. The text of FILE is extracted (PDF, Word, Markdown or plain text); with --text
 the file (or standard input, -) is the text itself. Only the text is sent to the registry.
+
+A scan (a PNG, JPEG or TIFF image, or a PDF without a text layer, recognised by its content)
+is read here with Tesseract OCR (Debian: apt-get install tesseract-ocr tesseract-ocr-fra
+tesseract-ocr-ara; CHANCERY_TESSERACT names another program; English and French are read,
+CHANCERY_OCR_LANGS=ara+eng for Arabic letters), and its text is sent marked
+as read from a scan: the registry then forgives OCR's misreadings (look-alike letters and
+digits, split words), so that a printed and scanned letter answers valid, while a changed
+figure or word still answers altered. A scan is matched by its words only: it cannot prove
+that a file is unaltered byte for byte. With --text, --scan marks text you read from a scan
+yourself.
 
 Outcomes: valid (the text of a released, valid letter, or an excerpt of one), altered (close
 to a released letter but not the same: the differences are printed, [-removed-] {+added+}),
@@ -40,15 +51,21 @@ shown only to members with a role, who set CHANCERY_TOKEN; the public, without a
 
 Exit status: 0 valid; 1 any other outcome; 2 identification could not be done.`,
 		Example: `  chancery identify leaked-photo-ocr.txt --text
+  chancery identify scanned-letter.jpg
+  chancery identify --text ocr-output.txt --scan
   xclip -o | chancery identify --text -
   chancery identify --json article.pdf`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: rm.withClientToken(false, func(c *cobra.Command, cl *client.Client, args []string) error {
-			text, err := identifyInput(c, textFile, args)
+			text, fromScan, err := identifyInput(c, textFile, args)
 			if err != nil {
 				return err
 			}
-			id, err := cl.Identify(ctx(c), text)
+			ask := cl.Identify
+			if fromScan || scanned {
+				ask = cl.IdentifyScan
+			}
+			id, err := ask(ctx(c), text)
 			if err != nil {
 				return err
 			}
@@ -67,35 +84,59 @@ Exit status: 0 valid; 1 any other outcome; 2 identification could not be done.`,
 		}),
 	}
 	c.Flags().StringVar(&textFile, "text", "", "read the text itself from this file (- for standard input)")
+	c.Flags().BoolVar(&scanned, "scan", false, "the text was read from a scan by OCR: forgive its misreadings (scans given as FILE are marked so anyway)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the answer as JSON: outcome, reference, similarity, matches, diff")
 	return c
 }
 
 // identifyInput returns the text to identify: --text's file or standard input as it is, or
-// the text extracted from FILE.
-func identifyInput(c *cobra.Command, textFile string, args []string) (string, error) {
+// the text extracted from FILE, read by OCR when FILE is a scan (then fromScan is set).
+func identifyInput(c *cobra.Command, textFile string, args []string) (text string, fromScan bool, err error) {
 	switch {
 	case textFile != "" && len(args) > 0:
-		return "", withHint(errors.New("give either FILE or --text, not both"), "chancery identify FILE, or chancery identify --text FILE")
+		return "", false, withHint(errors.New("give either FILE or --text, not both"), "chancery identify FILE, or chancery identify --text FILE")
 	case textFile == "-":
 		b, err := io.ReadAll(io.LimitReader(c.InOrStdin(), maxIdentifyFile))
-		return string(b), err
+		return string(b), false, err
 	case textFile != "":
 		b, err := readBounded(textFile)
-		return string(b), err
+		return string(b), false, err
 	case len(args) == 0:
-		return "", withHint(errors.New("nothing to identify"), "chancery identify FILE, or chancery identify --text - to read standard input")
+		return "", false, withHint(errors.New("nothing to identify"), "chancery identify FILE, or chancery identify --text - to read standard input")
 	}
 	b, err := readBounded(args[0])
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
-	text, err := textract.Text(mediaTypeOf(args[0], b), b)
-	if errors.Is(err, textract.ErrNoText) {
-		return "", withHint(err, "identify reads PDF, Word (DOCX), Markdown and plain text; for another format, save its text and use --text")
+	kind := ocr.Kind(b)
+	if kind == "" || kind == ocr.PDF {
+		mt := mediaTypeOf(args[0], b)
+		if kind == ocr.PDF {
+			mt = ocr.PDF
+		}
+		text, err = textract.Text(mt, b)
+		if errors.Is(err, textract.ErrNoText) {
+			return "", false, withHint(err, "identify reads PDF, Word (DOCX), Markdown and plain text, and scans (PNG, JPEG, TIFF); for another format, save its text and use --text")
+		}
+		if err != nil || kind != ocr.PDF || identify.Compute(text).Words >= minTextLayerWords {
+			return text, false, err
+		}
 	}
-	return text, err
+	// A scan: an image, or a PDF whose pages are pictures without a text layer.
+	reader, err := ocr.Find("")
+	if err != nil {
+		return "", false, withHint(fmt.Errorf("%s is a scan, and reading it needs OCR: %w", args[0], err), "%s", ocr.Hint)
+	}
+	text, err = reader.Read(ctx(c), b)
+	if err != nil {
+		return "", false, fmt.Errorf("read the scan %s: %w", args[0], err)
+	}
+	return text, true, nil
 }
+
+// minTextLayerWords is the fewest words a PDF's text layer must have to be identified by it
+// rather than read as a scan (a scanner may add a line of its own).
+const minTextLayerWords = 20
 
 func readBounded(path string) ([]byte, error) {
 	f, err := os.Open(path)
@@ -112,7 +153,7 @@ func readBounded(path string) ([]byte, error) {
 
 // mediaTypeOf guesses a file's media type from its name, then its first bytes.
 func mediaTypeOf(name string, data []byte) string {
-	if t := mime.TypeByExtension(filepath.Ext(name)); t != "" {
+	if t := textract.TypeByExtension(filepath.Ext(name)); t != "" {
 		return t
 	}
 	return http.DetectContentType(data)

@@ -15,7 +15,7 @@ import (
 
 func newInit(g *globals) *cobra.Command {
 	var s datadir.Settings
-	var admin, certFile, keyFile string
+	var admin, certFile, keyFile, stampLangs string
 	var noCA bool
 	c := &cobra.Command{
 		Use:   "init --office NAME --prefix PREFIX [--url BASE]",
@@ -35,11 +35,38 @@ as signed (the Ed25519 seal stays the primary proof). By default init creates an
 (pdf-ca.crt, pdf-ca.key) and a document-signing certificate issued by it (pdf-signing.crt,
 pdf-signing.key). Distribute pdf-ca.crt to readers who should trust the signature, and move
 pdf-ca.key offline: the server needs only the signing key. To use certificates the office
-already has, pass --pdf-cert and --pdf-key (PEM; the certificate file may hold its chain).`,
+already has, pass --pdf-cert and --pdf-key (PEM; the certificate file may hold its chain).
+
+An office that keeps its keys in a hardware security module names them with --office-key
+and --log-key, PKCS#11 URIs (RFC 7512) of Ed25519 keys already in the token: no key file is
+written, and the data directory records the URI without any pin-value. The URI names the
+module (module-path=) and may name a PIN file (pin-source=); else the PIN comes from
+CHANCERY_HSM_PIN or the file CHANCERY_HSM_PIN_FILE names, for init and for every later
+start. Init opens both keys first: a wrong PIN or a missing token or module leaves nothing
+behind. See docs/keys.md.
+
+The stamps on the office's PDFs (footer, draft and preview marks) are in English unless
+--stamp-languages names others, e.g. en,ar for English and Arabic side by side; 'chancery
+stamp-languages' changes them later.`,
 		Example: `  chancery init --data /var/lib/chancery --office "Task Force North" --prefix TFN \
-    --url https://letters.example.org`,
+    --url https://letters.example.org
+
+  # stamps in English and Arabic, side by side on the footer
+  chancery init --office "Task Force North" --prefix TFN --stamp-languages en,ar
+
+  # keys in a token (SoftHSM2 here), PIN in a file
+  chancery init --office "Task Force North" --prefix TFN --url https://letters.example.org \
+    --office-key 'pkcs11:token=chancery;object=office?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=/etc/chancery/pin' \
+    --log-key 'pkcs11:token=chancery;object=log?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=/etc/chancery/pin'`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			if stampLangs != "" {
+				langs, err := parseStampLanguages(stampLangs)
+				if err != nil {
+					return err
+				}
+				s.StampLanguages = langs
+			}
 			if !c.Flags().Changed("url") {
 				u, err := listenURL(defaultListen())
 				if err != nil {
@@ -53,8 +80,9 @@ already has, pass --pdf-cert and --pdf-key (PEM; the certificate file may hold i
 			}
 			d, tok, err := initRegistry(c.Context(), g.data, database(c), s, admin, pdfCert)
 			if err != nil {
-				return err
+				return keyHint(err)
 			}
+			defer d.Close()
 			fmt.Fprintf(c.ErrOrStderr(), "initialized %s\noffice:     %s (references %s-YYYY-NNNNNN)\nurl:        %s\nlog origin: %s\nlog key:    %s\nadmin %q token, shown once:\n",
 				d.Path, d.Settings.Office, d.Settings.Prefix, d.Settings.URL, d.Settings.Origin, d.VerifierKey(), admin)
 			fmt.Fprintln(c.OutOrStdout(), tok)
@@ -68,7 +96,10 @@ already has, pass --pdf-cert and --pdf-key (PEM; the certificate file may hold i
 	c.Flags().StringVar(&admin, "admin", "admin", "name of the first admin member")
 	c.Flags().StringVar(&certFile, "pdf-cert", "", "import this PEM document-signing certificate (and chain) instead of creating an office CA")
 	c.Flags().StringVar(&keyFile, "pdf-key", "", "the PEM private key of --pdf-cert")
+	c.Flags().StringVar(&s.OfficeKey, "office-key", "", "PKCS#11 URI of the office's Ed25519 release key in a token (no office.key is written)")
+	c.Flags().StringVar(&s.LogKey, "log-key", "", "PKCS#11 URI of the log's Ed25519 checkpoint key in a token (no log.key is written)")
 	c.Flags().BoolVar(&noCA, "no-pdf-ca", false, "create no PDF signing certificate: released PDFs carry the seal and footer only")
+	c.Flags().StringVar(&stampLangs, "stamp-languages", "", "languages of the stamps on the office's PDFs, among en, fr, ar, e.g. en,ar (default en)")
 	addDatabaseFlag(c.Flags())
 	c.MarkFlagsRequiredTogether("pdf-cert", "pdf-key")
 	c.MarkFlagsMutuallyExclusive("pdf-cert", "no-pdf-ca")

@@ -148,6 +148,11 @@ func newLetter(rm *remote) *cobra.Command {
 	newCmd := &cobra.Command{
 		Use:   "new --subject S --class C --to A --file F",
 		Short: "Create a letter with its first version; prints the reference (last line)",
+		Long: `New registers a letter and its first version, the file as given. The file is a PDF, Markdown
+or plain text (laid out on the letterhead), Word (DOCX) or OpenDocument (ODT) (converted to
+PDF by the server's LibreOffice), or an image or scan: PNG, JPEG, TIFF (every page), GIF,
+BMP or WebP (placed on A4 pages). Its type is read from its content. Whatever the file, draft
+copies, the preview and the release are PDFs; the file stays the letter's version.`,
 		Example: `  chancery letter new --subject "Repositioning of forces" --class foreign-government \
     --tag force-posture --to "Ministry of Defence" --file letter.md`,
 		Args: cobra.NoArgs,
@@ -459,7 +464,7 @@ func newDraft(rm *remote) *cobra.Command {
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			d, err := cl.ExportDraft(ctx(c), args[0], recipient)
 			if err != nil {
-				return err
+				return converterHint(err)
 			}
 			if err := writeNew(out, d.Data); err != nil {
 				return err

@@ -13,7 +13,7 @@ func newLetterPreview(rm *remote) *cobra.Command {
 		Use:   "preview REF --out FILE",
 		Short: "Write the PDF a release of REF would publish now, marked PREVIEW (members with a role)",
 		Long: `Preview writes the letter exactly as a release would publish it now: the latest version
-laid out (or, for a Word letter, converted), with the names of those who have signed, today's
+laid out (a Word or OpenDocument letter converted, a scan placed on pages), with the names of those who have signed, today's
 date and the verification footer, so that what reviewers and signers approve is what leaves.
 Every page says PREVIEW — NOT RELEASED, NOT VERIFIABLE, with a line naming who asked and when.
 A preview carries no embedded signature and no check code, and is recorded nowhere: verifying
@@ -23,7 +23,7 @@ it answers that it is not an official letter. It never overwrites a file.`,
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			doc, err := cl.Preview(ctx(c), args[0])
 			if err != nil {
-				return err
+				return converterHint(err)
 			}
 			if err := writeNew(out, doc); err != nil {
 				return withHint(err, "choose another --out: preview never overwrites a file")

@@ -24,7 +24,8 @@ import (
 func newServe(g *globals) *cobra.Command {
 	var listen, base string
 	var demo, secure bool
-	var maxUpload int64
+	var maxUpload, uploadMemory int64
+	var tesseract string
 	var rateLimit float64
 	var debugAddr string
 	var ops serveOps
@@ -84,12 +85,14 @@ no longer carries it. Local passwords keep working. See docs/identity.md.`,
 			if err != nil {
 				return err
 			}
-			return serve(c, path, listen, base, demo, server.Config{MaxUpload: maxUpload, Secure: secure, RateLimit: rateLimit, Web: web.Config{OIDC: sso}}, ops, wit, disp)
+			return serve(c, path, listen, base, demo, server.Config{MaxUpload: maxUpload, UploadMemory: uploadMemory, Tesseract: tesseract, Secure: secure, RateLimit: rateLimit, Web: web.Config{OIDC: sso}}, ops, wit, disp)
 		},
 	}
 	c.Flags().StringVar(&listen, "listen", defaultListen(), "address to listen on (env CHANCERY_LISTEN)")
 	c.Flags().StringVar(&base, "url", "", "public base URL, when serve initializes the data directory (default http:// and the address it listens on)")
 	c.Flags().Int64Var(&maxUpload, "max-upload", server.DefaultMaxUpload, "largest letter file accepted, in bytes")
+	c.Flags().Int64Var(&uploadMemory, "upload-memory", server.DefaultUploadMemory, "bytes of API uploads held in memory at once, all requests together (at least one --max-upload); past it uploads are answered 503 with Retry-After; negative: unbounded")
+	c.Flags().StringVar(&tesseract, "tesseract", "", "the Tesseract OCR program that reads scans sent to identify (default $CHANCERY_TESSERACT, else tesseract on the PATH)")
 	c.Flags().BoolVar(&secure, "secure", false, "mark session cookies Secure and send HSTS: set it when a TLS proxy fronts the server")
 	c.Flags().Float64Var(&rateLimit, "rate-limit", server.DefaultRateLimit, "requests per second each client address may make to the public verify pages and API; negative disables the limit (load tests only)")
 	c.Flags().StringVar(&debugAddr, "debug-listen", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; keep it off public interfaces")
@@ -184,7 +187,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	srv := &http.Server{
 		Handler: server.New(server.Config{
 			Log: lg, DB: db, VerifierKey: d.VerifierKey(), Origin: d.Settings.Origin, Logger: logger, Registry: st.Registry,
-			BaseURL: d.Settings.URL, MaxUpload: opts.MaxUpload, Secure: opts.Secure, RateLimit: opts.RateLimit,
+			BaseURL: d.Settings.URL, MaxUpload: opts.MaxUpload, UploadMemory: opts.UploadMemory, Tesseract: opts.Tesseract, Secure: opts.Secure, RateLimit: opts.RateLimit,
 			AccessLog: true, Web: opts.Web,
 		}),
 		ReadHeaderTimeout: 5 * time.Second,

@@ -12,7 +12,7 @@ import (
 func TestVerifyNamesEachSignerOnce(t *testing.T) {
 	s := &seal.ReleaseStatement{Signatures: []seal.Signature{{Signer: "sam", KeyID: "k1"},
 		{Signer: "ada", KeyID: "k3"}, {Signer: "sam", KeyID: "k2"}}}
-	if msg := validMessage(s, 7); !strings.Contains(msg, "signed by sam, ada (log entry 7)") {
+	if msg := (&verifier{}).validMessage(s, 7).en; !strings.Contains(msg, "signed by sam, ada (log entry 7)") {
 		t.Errorf("message %q, want each signer once", msg)
 	}
 	var res VerifyResult

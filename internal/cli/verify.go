@@ -6,14 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"os"
 	"path/filepath"
-	"runtime/debug"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/textract"
@@ -48,6 +51,8 @@ type VerifyResult struct {
 	Witnesses []VerifyWitness `json:"witnesses,omitempty"`
 	Message   string          `json:"message"`
 	Error     string          `json:"error,omitempty"`
+	// local is Message in the reader's language (--lang), for the human output only.
+	local text
 }
 
 // VerifyWitness is a witness that cosigned the checkpoint a seal proves against.
@@ -60,6 +65,7 @@ func newVerify(rm *remote) *cobra.Command {
 	var sealFile, trustFile string
 	var offline, asJSON bool
 	var maxAge time.Duration
+	var lang string
 	c := &cobra.Command{
 		Use:   "verify FILE|DIR... [--seal SEAL] [--trust ROOT] [--offline] [--json] [--max-age D]",
 		Short: "Tell whether a file is a released letter, a draft, a retracted letter or unknown",
@@ -88,14 +94,23 @@ Directories are walked; .seal files are skipped as letters.
 Outcomes: valid, retracted, superseded, draft ("not an official document"), altered, unknown,
 invalid.
 Exit status: 0 every file is valid; 1 some file is not; 2 verification could not be done
-(usage, I/O, registry unreachable). --json prints one JSON object per file, one per line.`,
+(usage, I/O, registry unreachable). --json prints one JSON object per file, one per line.
+
+The lines are printed in English, French or Arabic: --lang, else CHANCERY_LANG, else the
+locale (LC_ALL, LC_MESSAGES, LANG, such as fr_FR.UTF-8). --json and the exit statuses are the
+same in every language.`,
 		Example: `  chancery verify --trust trust.json TFN-2026-000123.pdf
   chancery verify --offline --trust trust.json letters/
-  chancery verify --json leaked.pdf`,
+  chancery verify --json leaked.pdf
+  chancery verify --lang ar --trust trust.json TFN-2026-000123.pdf`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if trustFile == "" {
 				trustFile = os.Getenv("CHANCERY_TRUST")
+			}
+			p, err := outputLanguage(lang, os.Getenv)
+			if err != nil {
+				return err
 			}
 			if trustFile == "" {
 				return withHint(errors.New("no trust root"), "pass --trust FILE or set CHANCERY_TRUST; 'chancery trust export --out trust.json' writes one")
@@ -134,23 +149,29 @@ Exit status: 0 every file is valid; 1 some file is not; 2 verification could not
 					return err
 				}
 			}
-			// A folder is a burst of short-lived garbage (file buffers, parsed seals): collect
-			// less often; the heap stays small either way.
-			defer debug.SetGCPercent(debug.SetGCPercent(400))
 			if maxAge > 0 && root.WitnessQuorum == 0 {
 				return withHint(errors.New("--max-age needs a trust root with witnesses"), "the freshness bound is on the witnesses' cosignatures; this trust root requires none")
 			}
-			vf := &verifier{v: v, cl: cl, c: c, seal: sealFile, cps: cps, maxAge: maxAge, quorum: root.WitnessQuorum}
+			vf := &verifier{v: v, cl: cl, c: c, seal: sealFile, cps: cps, maxAge: maxAge, quorum: root.WitnessQuorum, p: p}
 			prog := newProgress(c.ErrOrStderr(), len(files))
 			results := vf.verifyFiles(files, prog)
-			prog.finish()
-			return report(c, results, asJSON)
+			if isTerminal(c.OutOrStdout()) {
+				// On a terminal the lines follow the progress line, once it is cleared; elsewhere
+				// each is printed as soon as it is known, and a folder of any size holds only a
+				// few in memory.
+				all := slices.Collect(results)
+				prog.finish()
+				return reportSeq(c, len(files), slices.Values(all), asJSON)
+			}
+			defer prog.finish()
+			return reportSeq(c, len(files), results, asJSON)
 		},
 	}
 	c.Flags().StringVar(&sealFile, "seal", "", "the seal of the (single) file (default FILE.seal)")
 	c.Flags().StringVar(&trustFile, "trust", "", "the pinned trust root (env CHANCERY_TRUST)")
 	c.Flags().BoolVar(&offline, "offline", false, "use only the seal and the trust root; do not ask the registry")
 	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per file")
+	c.Flags().StringVar(&lang, "lang", "", "language of the lines printed: en, fr or ar (default $CHANCERY_LANG, else the locale: LC_ALL, LC_MESSAGES, LANG); --json stays English")
 	c.Flags().DurationVar(&maxAge, "max-age", 0, "refuse a seal whose checkpoint the witness quorum cosigned longer ago than this, e.g. 720h (trust roots with witnesses)")
 	return c
 }
@@ -200,18 +221,28 @@ type verifier struct {
 	// maxAge, if set, bounds the age of the quorum's cosignatures of a seal's checkpoint.
 	maxAge time.Duration
 	quorum int
+	// p is the language of the printed lines.
+	p *i18n.Printer
 }
 
 // cosignedBy names the witnesses that cosigned, for the message: "; cosigned by a (time), b".
-func cosignedBy(ws []seal.Cosigner) string {
+func (vf *verifier) cosignedBy(ws []seal.Cosigner) text {
 	if len(ws) == 0 {
-		return ""
+		return text{}
 	}
-	parts := make([]string, len(ws))
+	parts, local := make([]string, len(ws)), make([]string, len(ws))
 	for i, w := range ws {
 		parts[i] = fmt.Sprintf("%s (%s)", printable(w.Name), w.Time.Format("2 January 2006 15:04 UTC"))
+		local[i] = parts[i]
+		if vf.p != nil {
+			local[i] = fmt.Sprintf("%s (%s)", printable(w.Name), vf.p.DayTime(w.Time))
+		}
 	}
-	return "; checkpoint cosigned by " + strings.Join(parts, ", ")
+	t := vf.T("; checkpoint cosigned by %s", strings.Join(parts, ", "))
+	if vf.p != nil && vf.p.Lang() != "en" {
+		t.local = vf.p.T("; checkpoint cosigned by %s", strings.Join(local, ", "))
+	}
+	return t
 }
 
 // check verifies a file whose digest is known: against its seal if there is one, then (online)
@@ -219,7 +250,8 @@ func cosignedBy(ws []seal.Cosigner) string {
 func (vf *verifier) check(res VerifyResult, digest seal.Digest, sc *scratch) VerifyResult {
 	file := res.File
 	fail := func(err error) VerifyResult {
-		res.Outcome, res.Error, res.Message = "error", err.Error(), "could not verify: "+err.Error()
+		res.Error = err.Error()
+		res.say("error", vf.T("could not verify: %s", err.Error()))
 		return res
 	}
 
@@ -232,17 +264,21 @@ func (vf *verifier) check(res VerifyResult, digest seal.Digest, sc *scratch) Ver
 	case err == nil:
 		s, err := seal.Parse(sb)
 		if err != nil {
-			res.Outcome, res.Message = registry.Invalid, damagedSeal(sealPath, err)
+			res.say(registry.Invalid, vf.damagedSeal(sealPath, err))
 			return res
 		}
 		r, err := vf.v.Verify(s, digest)
 		if err != nil {
-			res.Outcome, res.Message = registry.Invalid, "invalid: "+err.Error()
+			res.say(registry.Invalid, vf.T("invalid: %s", err.Error()))
 			switch {
+			case errors.Is(err, seal.ErrOutdatedTrustRoot):
+				// Not a judgement of the seal: the office rotated its key since this trust root.
+				res.Outcome, res.Error = "error", err.Error()
+				res.Message = "could not verify: the trust root is out of date: the seal is in the office's log but signed by a newer office key (a key rotation); refresh the trust root with 'chancery trust export --out FILE' against the registry (or fetch it from the office), then verify again"
 			case errors.Is(err, seal.ErrDigestMismatch):
-				res.Message = "invalid: this file is not the sealed letter: it was altered, or the seal belongs to another file"
+				res.say(registry.Invalid, vf.T("invalid: this file is not the sealed letter: it was altered, or the seal belongs to another file"))
 			case errors.Is(err, seal.ErrMalformed):
-				res.Message = damagedSeal(sealPath, err)
+				res.say(registry.Invalid, vf.damagedSeal(sealPath, err))
 			}
 			return res
 		}
@@ -253,15 +289,14 @@ func (vf *verifier) check(res VerifyResult, digest seal.Digest, sc *scratch) Ver
 		}
 		if vf.maxAge > 0 {
 			if at := r.MinCosignatureTime(vf.quorum); time.Since(at) > vf.maxAge {
-				res.Outcome = registry.Invalid
-				res.Message = fmt.Sprintf("invalid: the witnesses' cosignatures of the seal's checkpoint date from %s, older than --max-age %s: 'chancery seal refresh %s' proves the seal against a newer checkpoint",
-					at.Format(time.RFC3339), vf.maxAge, sealPath)
+				res.say(registry.Invalid, vf.T("invalid: the witnesses' cosignatures of the seal's checkpoint date from %s, older than --max-age %s: 'chancery seal refresh %s' proves the seal against a newer checkpoint",
+					at.Format(time.RFC3339), vf.maxAge.String(), sealPath))
 				return res
 			}
 		}
-		res.Outcome, res.Message = registry.Valid, validMessage(r.Statement, r.Index)+cosignedBy(r.Cosigners)
+		res.say(registry.Valid, vf.validMessage(r.Statement, r.Index).plus(vf.cosignedBy(r.Cosigners)))
 		if vf.cl == nil {
-			res.Message += fmt.Sprintf(" (offline: as of checkpoint %d; retractions since are not known)", r.TreeSize)
+			res.say(registry.Valid, res.local.plus(vf.T(" (offline: as of checkpoint %s; retractions since are not known)", strconv.FormatInt(r.TreeSize, 10))))
 			return res
 		}
 		// The seal's checkpoint is one the registry's answer must not be older than.
@@ -302,16 +337,21 @@ func (vf *verifier) identify(res VerifyResult) VerifyResult {
 	}
 	res.Checked, res.Reference, res.Similarity, res.Diff = "text", id.Reference, id.Similarity, id.Diff
 	if id.Outcome == registry.Draft {
-		res.Outcome, res.Message = registry.Draft, "draft: not an official document: "+id.Message
+		res.say(registry.Draft, vf.T("draft: not an official document: %s", id.Message))
 		return res
 	}
 	state := id.Outcome
 	if id.Status != nil {
 		state = id.Status.Outcome
 	}
-	res.Outcome = registry.Altered
-	res.Message = fmt.Sprintf("altered: these bytes are not a released letter, but the text is %s %s (%s; similarity %.2f): compare with the original before relying on it",
-		map[string]string{"near": "close to", "excerpt": "an excerpt of", "exact": "that of"}[id.Match], id.Reference, state, id.Similarity)
+	switch id.Match {
+	case "excerpt":
+		res.say(registry.Altered, vf.T("altered: these bytes are not a released letter, but the text is an excerpt of %s (%s; similarity %.2f): compare with the original before relying on it", id.Reference, state, id.Similarity))
+	case "exact":
+		res.say(registry.Altered, vf.T("altered: these bytes are not a released letter, but the text is that of %s (%s; similarity %.2f): compare with the original before relying on it", id.Reference, state, id.Similarity))
+	default:
+		res.say(registry.Altered, vf.T("altered: these bytes are not a released letter, but the text is close to %s (%s; similarity %.2f): compare with the original before relying on it", id.Reference, state, id.Similarity))
+	}
 	return res
 }
 
@@ -323,38 +363,40 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 		if res.Checked == "seal" {
 			// A verified seal but a registry that does not know the letter: the registry
 			// forgot a logged release, which is itself a finding.
-			res.Outcome, res.Message = registry.Invalid, "invalid: the seal verifies but the registry does not know the letter: report this to the office"
+			res.say(registry.Invalid, vf.T("invalid: the seal verifies but the registry does not know the letter: report this to the office"))
 			return res
 		}
-		res.Outcome, res.Message, res.Checked = st.Outcome, st.Message, "registry"
+		res.Checked = "registry"
+		res.say(st.Outcome, vf.registryText(st.Message))
 		if st.Outcome == registry.Unknown {
 			return vf.identify(res)
 		}
 		if st.Outcome == registry.Draft {
-			res.Message = "draft: not an official document: this file is not a released letter of " + st.Office
+			m := vf.T("draft: not an official document: this file is not a released letter of %s", st.Office)
 			if st.Draft != nil {
 				res.Reference = st.Draft.Reference
-				res.Message += fmt.Sprintf(" (it is %s version %d", st.Draft.Reference, st.Draft.Version)
+				m = m.plus(vf.T(" (it is %s version %s", st.Draft.Reference, strconv.Itoa(st.Draft.Version)))
 				for _, e := range st.Draft.Exports {
-					res.Message += fmt.Sprintf("; exported for %s by %s on %s", e.Recipient, e.By, e.At.Format("2006-01-02"))
+					m = m.plus(vf.T("; exported for %s by %s on %s", e.Recipient, e.By, e.At.Format("2006-01-02")))
 				}
-				res.Message += ")"
+				m = m.plus(text{")", ")"})
 			}
+			res.say(registry.Draft, m)
 		}
 		return res
 	case registry.Valid, registry.Retracted, registry.Superseded:
 	default:
-		res.Outcome, res.Message = registry.Invalid, fmt.Sprintf("invalid: the registry answered an unknown outcome %q", st.Outcome)
+		res.say(registry.Invalid, vf.T("invalid: the registry answered an unknown outcome %q", st.Outcome))
 		return res
 	}
 	s, err := seal.Parse(st.Seal)
 	if err != nil {
-		res.Outcome, res.Message = registry.Invalid, "invalid: the registry's seal is malformed: "+err.Error()
+		res.say(registry.Invalid, vf.T("invalid: the registry's seal is malformed: %s", err.Error()))
 		return res
 	}
 	r, err := vf.v.Verify(s, seal.Digest(res.Digest))
 	if err != nil {
-		res.Outcome, res.Message = registry.Invalid, "invalid: the registry's seal does not verify: "+err.Error()
+		res.say(registry.Invalid, vf.T("invalid: the registry's seal does not verify: %s", err.Error()))
 		return res
 	}
 	fromRelease(&res, r.Statement, r.Index)
@@ -374,94 +416,101 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 	}
 	revoked, err := vf.revocations(st.Revocations, s.Checkpoint, r)
 	if err != nil {
-		res.Outcome, res.Message = registry.Invalid, "invalid: "+err.Error()
+		res.say(registry.Invalid, vf.T("invalid: %s", err.Error()))
 		return res
 	}
 	if st.Outcome == registry.Valid {
-		res.Outcome, res.Message = registry.Valid, validMessage(r.Statement, r.Index)+revoked
+		res.say(registry.Valid, vf.validMessage(r.Statement, r.Index).plus(revoked))
 		return res
 	}
 	if st.Withdrawal == nil {
-		res.Outcome, res.Message = registry.Invalid, "invalid: the registry says "+st.Outcome+" but gives no logged withdrawal"
+		res.say(registry.Invalid, vf.T("invalid: the registry says %s but gives no logged withdrawal", st.Outcome))
 		return res
 	}
 	ve, err := vf.v.VerifyLogged(*st.Withdrawal, s.Checkpoint)
 	if err != nil {
-		res.Outcome, res.Message = registry.Invalid, "invalid: the withdrawal does not verify: "+err.Error()
+		res.say(registry.Invalid, vf.T("invalid: the withdrawal does not verify: %s", err.Error()))
 		return res
 	}
 	// A confidential withdrawal names the release it withdraws by its log index.
 	switch rec := ve.Record.(type) {
 	case *seal.RetractionRecord:
 		if rec.Release != r.Index {
-			res.Outcome, res.Message = registry.Invalid, "invalid: the retraction is for another letter"
+			res.say(registry.Invalid, vf.T("invalid: the retraction is for another letter"))
 			return res
 		}
 	case *seal.SupersessionRecord:
 		if rec.Release != r.Index {
-			res.Outcome, res.Message = registry.Invalid, "invalid: the supersession is for another letter"
+			res.say(registry.Invalid, vf.T("invalid: the supersession is for another letter"))
 			return res
 		}
 	}
 	switch w := ve.Statement.(type) {
 	case *seal.RetractionStatement:
 		if w.FileDigest != r.Statement.FileDigest || w.Reference != r.Statement.Reference {
-			res.Outcome, res.Message = registry.Invalid, "invalid: the retraction is for another letter"
+			res.say(registry.Invalid, vf.T("invalid: the retraction is for another letter"))
 			return res
 		}
-		res.Outcome, res.Reason = registry.Retracted, w.Reason
-		res.Message = fmt.Sprintf("retracted: %s was retracted on %s by %s: %s", w.Reference, w.Time.Format("2006-01-02"), w.RetractedBy, w.Reason)
+		res.Reason = w.Reason
+		res.say(registry.Retracted, vf.T("retracted: %s was retracted on %s by %s: %s", w.Reference, w.Time.Format("2006-01-02"), w.RetractedBy, w.Reason))
 	case *seal.SupersessionStatement:
 		if w.FileDigest != r.Statement.FileDigest || w.Reference != r.Statement.Reference {
-			res.Outcome, res.Message = registry.Invalid, "invalid: the supersession is for another letter"
+			res.say(registry.Invalid, vf.T("invalid: the supersession is for another letter"))
 			return res
 		}
-		res.Outcome, res.Reason, res.SupersededBy = registry.Superseded, w.Reason, w.By
-		res.Message = fmt.Sprintf("superseded: %s was superseded by %s on %s: %s", w.Reference, w.By, w.Time.Format("2006-01-02"), w.Reason)
+		res.Reason, res.SupersededBy = w.Reason, w.By
+		res.say(registry.Superseded, vf.T("superseded: %s was superseded by %s on %s: %s", w.Reference, w.By, w.Time.Format("2006-01-02"), w.Reason))
 	default:
-		res.Outcome, res.Message = registry.Invalid, "invalid: the logged withdrawal is not a retraction or supersession"
+		res.say(registry.Invalid, vf.T("invalid: the logged withdrawal is not a retraction or supersession"))
 	}
 	return res
 }
 
 // damagedSeal says in plain words that a seal file cannot be read, with the parser's detail
 // last, for whoever investigates.
-func damagedSeal(path string, err error) string {
-	return fmt.Sprintf("invalid: the seal is damaged: %s is not a seal that can be checked (it was cut short or edited); ask the office for the letter's seal again (%v)", path, err)
+func (vf *verifier) damagedSeal(path string, err error) text {
+	return vf.T("invalid: the seal is damaged: %s is not a seal that can be checked (it was cut short or edited); ask the office for the letter's seal again (%s)", path, err.Error())
 }
 
 // revocations checks the key-revoked entries the registry gave for the keys that signed the
 // letter, each signed by the office and in the seal's checkpoint's tree: a key revoked before
 // the release makes the letter invalid (the gate must have refused it); a key revoked after
 // it leaves the letter valid, and the message says so.
-func (vf *verifier) revocations(revs []seal.LoggedEntry, checkpoint []byte, r *seal.Result) (string, error) {
+func (vf *verifier) revocations(revs []seal.LoggedEntry, checkpoint []byte, r *seal.Result) (text, error) {
 	signed := map[string]string{}
 	for _, sg := range r.Statement.Signatures {
 		signed[sg.KeyID] = sg.Signer
 	}
-	var notes []string
+	var notes []text
 	for _, le := range revs {
 		ve, err := vf.v.VerifyLogged(le, checkpoint)
 		if err != nil {
-			return "", fmt.Errorf("a key revocation the registry gave does not verify: %w", err)
+			return text{}, fmt.Errorf("a key revocation the registry gave does not verify: %w", err)
 		}
 		ks, ok := ve.Statement.(*seal.KeyStatement)
 		if !ok || ve.Entry.Kind != entry.KeyRevoked {
-			return "", errors.New("the registry gave, as a key revocation, another kind of entry")
+			return text{}, errors.New("the registry gave, as a key revocation, another kind of entry")
 		}
 		who, ok := signed[ks.KeyID]
 		if !ok || ks.Member != who {
-			return "", fmt.Errorf("the registry gave the revocation of key %s, which did not sign this letter", ks.KeyID)
+			return text{}, fmt.Errorf("the registry gave the revocation of key %s, which did not sign this letter", ks.KeyID)
 		}
 		if le.Index < r.Index {
-			return "", fmt.Errorf("%s signed with key %s, revoked at log entry %d, before the release at %d", who, ks.KeyID, le.Index, r.Index)
+			return text{}, fmt.Errorf("%s signed with key %s, revoked at log entry %d, before the release at %d", who, ks.KeyID, le.Index, r.Index)
 		}
-		notes = append(notes, fmt.Sprintf("%s's key was revoked on %s, after the release", who, ks.Time.Format("2006-01-02")))
+		notes = append(notes, vf.T("%s's key was revoked on %s, after the release", who, ks.Time.Format("2006-01-02")))
 	}
 	if len(notes) == 0 {
-		return "", nil
+		return text{}, nil
 	}
-	return " (" + strings.Join(notes, "; ") + ")", nil
+	out := text{" (", " ("}
+	for i, n := range notes {
+		if i > 0 {
+			out = out.plus(text{"; ", "; "})
+		}
+		out = out.plus(n)
+	}
+	return out.plus(text{")", ")"}), nil
 }
 
 func fromRelease(res *VerifyResult, s *seal.ReleaseStatement, index int64) {
@@ -471,26 +520,31 @@ func fromRelease(res *VerifyResult, s *seal.ReleaseStatement, index int64) {
 	res.ReleasedAt, res.LogIndex = &at, &idx
 }
 
-func validMessage(s *seal.ReleaseStatement, index int64) string {
-	return fmt.Sprintf("valid: %s %q, released by %s on %s, signed by %s (log entry %d)",
-		s.Reference, s.Subject, s.Office, s.ReleasedAt.Format("2006-01-02 15:04 MST"), strings.Join(signerNames(s), ", "), index)
+func (vf *verifier) validMessage(s *seal.ReleaseStatement, index int64) text {
+	return vf.T("valid: %s %q, released by %s on %s, signed by %s (log entry %s)",
+		s.Reference, s.Subject, s.Office, s.ReleasedAt.Format("2006-01-02 15:04 MST"), strings.Join(signerNames(s), ", "), strconv.FormatInt(index, 10))
 }
 
 // report prints the results and turns them into the exit status.
 func report(c *cobra.Command, results []VerifyResult, asJSON bool) error {
+	return reportSeq(c, len(results), slices.Values(results), asJSON)
+}
+
+// reportSeq is report for the n results that results yields.
+func reportSeq(c *cobra.Command, n int, results iter.Seq[VerifyResult], asJSON bool) error {
 	w := bufio.NewWriter(c.OutOrStdout())
 	defer w.Flush()
 	enc := json.NewEncoder(w)
 	color := !asJSON && useColor(c.OutOrStdout())
 	notValid, errs := 0, 0
-	for _, r := range results {
-		msg := printable(r.Message) // the registry's and the seal's text, escaped before colour
+	for r := range results {
+		msg := printable(r.line()) // the registry's and the seal's text, escaped before colour
 		if color {
 			msg = colorOutcome(r.Outcome, msg)
 		}
 		if asJSON {
 			enc.Encode(r)
-		} else if len(results) == 1 {
+		} else if n == 1 {
 			fmt.Fprintln(w, msg)
 		} else {
 			fmt.Fprintf(w, "%s: %s\n", printable(r.File), msg)
@@ -505,7 +559,7 @@ func report(c *cobra.Command, results []VerifyResult, asJSON bool) error {
 	}
 	switch {
 	case errs > 0:
-		return &verifyExit{code: ExitError, msg: fmt.Sprintf("%d of %d files could not be verified", errs, len(results))}
+		return &verifyExit{code: ExitError, msg: fmt.Sprintf("%d of %d files could not be verified", errs, n)}
 	case notValid > 0:
 		return &verifyExit{code: ExitFailed}
 	}

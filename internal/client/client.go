@@ -434,3 +434,11 @@ func (c *Client) Identify(ctx context.Context, text string) (*registry.Identific
 	err := c.json(ctx, "POST", "/api/v1/identify", map[string]any{"text": text}, &out)
 	return &out, err
 }
+
+// IdentifyScan asks what a text read from a scan (by OCR) is: the registry forgives its OCR
+// noise, and says that a scan proves less than a file.
+func (c *Client) IdentifyScan(ctx context.Context, text string) (*registry.Identification, error) {
+	var out registry.Identification
+	err := c.json(ctx, "POST", "/api/v1/identify", map[string]any{"text": text, "scan": true}, &out)
+	return &out, err
+}

@@ -4,15 +4,21 @@
 //	chancery.json   settings (office, reference prefix, origin, base URL), mode 0600
 //	log.key         the log's note signing key, mode 0600, created with O_EXCL
 //	office.key      the office's Ed25519 release key (PKCS#8 PEM), mode 0600, created with O_EXCL
+//	dispatch.key    the secret behind message IDs and receipt tokens, mode 0600
 //	chancery.db     the SQLite store (and its -wal and -shm files)
+//
+// With --office-key or --log-key (a pkcs11: URI) the key stays in its token: no key file is
+// written, and chancery.json records the URI (never a pin-value).
 package datadir
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -27,6 +33,8 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/chancery/chancery/internal/exclfile"
+	"github.com/chancery/chancery/internal/hsm"
+	"github.com/chancery/chancery/internal/i18n"
 )
 
 // Default is the data directory used when none is given.
@@ -36,6 +44,7 @@ const (
 	settingsFile  = "chancery.json"
 	logKeyFile    = "log.key"
 	officeKeyFile = "office.key"
+	dispatchFile  = "dispatch.key"
 )
 
 // ErrNotInitialized means the directory holds no registry yet.
@@ -54,6 +63,16 @@ type Settings struct {
 	// Converter is the LibreOffice program (soffice) that turns Word and OpenDocument letters
 	// into PDF; empty: the first soffice on the PATH, if any.
 	Converter string `json:"converter,omitempty"`
+	// OfficeKey names the office's current release key when it is not office.key: a pkcs11:
+	// URI (without pin-value), or after a rotation the key file in the data directory.
+	OfficeKey string `json:"office_key,omitempty"`
+	// LogKey is the pkcs11: URI (without pin-value) of the log's checkpoint key when it is
+	// held in a token rather than in log.key.
+	LogKey string `json:"log_key,omitempty"`
+	// StampLanguages are the languages of the stamps on the office's PDFs (the footer of
+	// released letters, the marks of draft copies and previews), codes such as "en" or "ar"
+	// in the order printed; empty: English alone. SetStampLanguages changes them.
+	StampLanguages []string `json:"stamp_languages,omitempty"`
 }
 
 // Dir is a data directory.
@@ -63,7 +82,10 @@ type Dir struct {
 	signer    note.Signer
 	verifier  note.Verifier
 	vkey      string
-	officeKey ed25519.PrivateKey
+	officeKey crypto.Signer
+	dispatch  []byte
+	// closers release the tokens' sessions (Close).
+	closers []func() error
 }
 
 // OriginFor returns the default log origin for a base URL: its host and path, then "/log".
@@ -75,57 +97,136 @@ func OriginFor(base string) (string, error) {
 	return strings.TrimSuffix(u.Host+u.Path, "/") + "/log", nil
 }
 
-// Init creates a data directory with a new log key. It refuses a directory that is already
-// initialized, and leaves nothing behind if it fails.
-func Init(path string, s Settings) (*Dir, error) {
+// Init creates a data directory with a new log key and office key, or with the keys that
+// s.OfficeKey and s.LogKey name in a PKCS#11 token (pkcs11: URIs, opened and checked before
+// anything is written: a wrong PIN or a missing token leaves no directory behind). It refuses
+// a directory that is already initialized, and leaves nothing behind if it fails.
+func Init(path string, s Settings) (_ *Dir, err error) {
 	if err := checkOrigin(s.Origin); err != nil {
 		return nil, err
 	}
 	if err := checkOffice(s); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(path, 0o700); err != nil {
-		return nil, fmt.Errorf("create data directory: %w", err)
-	}
 	if _, err := os.Stat(filepath.Join(path, settingsFile)); err == nil {
 		return nil, fmt.Errorf("%s is already initialized", path)
 	}
-	skey, _, err := note.GenerateKey(nil, s.Origin)
-	if err != nil {
-		return nil, fmt.Errorf("generate log key: %w", err)
+	keys := &tokenKeys{}
+	defer func() {
+		if err != nil {
+			keys.close()
+		}
+	}()
+	if s.OfficeKey != "" {
+		if keys.office, s.OfficeKey, err = openToken("office key", s.OfficeKey); err != nil {
+			return nil, err
+		}
 	}
-	_, office, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("generate office key: %w", err)
+	if s.LogKey != "" {
+		if keys.log, s.LogKey, err = openToken("log key", s.LogKey); err != nil {
+			return nil, err
+		}
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(office)
+	if keys.office != nil && keys.log != nil && keys.office.Public().(ed25519.PublicKey).Equal(keys.log.Public()) {
+		return nil, errors.New("the office key and the log key are the same key: give each its own")
+	}
+	_, statErr := os.Stat(path)
+	if err := os.MkdirAll(path, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	var written []string
+	defer func() {
+		if err == nil {
+			return
+		}
+		// Leave nothing behind: a directory marked initialized that cannot open is worse
+		// than none, and a directory init created goes again.
+		for _, f := range written {
+			os.Remove(filepath.Join(path, f))
+		}
+		if errors.Is(statErr, fs.ErrNotExist) {
+			os.Remove(path)
+		}
+	}()
+	write := func(name string, data []byte) error {
+		if err := writeExcl(filepath.Join(path, name), data); err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		written = append(written, name)
+		return nil
+	}
+	if keys.log == nil {
+		skey, _, err := note.GenerateKey(nil, s.Origin)
+		if err != nil {
+			return nil, fmt.Errorf("generate log key: %w", err)
+		}
+		if err := write(logKeyFile, []byte(skey+"\n")); err != nil {
+			return nil, err
+		}
+	}
+	if keys.office == nil {
+		_, office, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			return nil, fmt.Errorf("generate office key: %w", err)
+		}
+		pemKey, err := encodeKey(office)
+		if err != nil {
+			return nil, err
+		}
+		if err := write(officeKeyFile, pemKey); err != nil {
+			return nil, err
+		}
+	}
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	if err := write(dispatchFile, []byte(base64.StdEncoding.EncodeToString(secret)+"\n")); err != nil {
+		return nil, err
+	}
+	// The settings file is written last: its presence marks a complete init.
+	if err := write(settingsFile, marshalSettings(s)); err != nil {
+		return nil, err
+	}
+	return open(path, keys)
+}
+
+// tokenKeys are keys Init opened in a token, handed to open so that a PIN given only in the
+// URI at init (pin-value, which is not recorded) still serves for init's own signatures.
+type tokenKeys struct {
+	office, log *hsm.Key
+}
+
+func (k *tokenKeys) close() {
+	if k == nil {
+		return
+	}
+	for _, key := range []*hsm.Key{k.office, k.log} {
+		if key != nil {
+			key.Close()
+		}
+	}
+}
+
+// openToken opens the key a pkcs11: URI names and returns it with the URI to record: the
+// same without pin-value.
+func openToken(what, uri string) (*hsm.Key, string, error) {
+	u, err := hsm.ParseURI(uri)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", what, err)
+	}
+	k, err := hsm.Open(uri)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", what, err)
+	}
+	return k, u.Recorded(), nil
+}
+
+// encodeKey encodes an office key file: PKCS#8 PEM.
+func encodeKey(k ed25519.PrivateKey) ([]byte, error) {
+	der, err := x509.MarshalPKCS8PrivateKey(k)
 	if err != nil {
 		return nil, fmt.Errorf("encode office key: %w", err)
 	}
-	if err := writeExcl(filepath.Join(path, logKeyFile), []byte(skey+"\n")); err != nil {
-		return nil, fmt.Errorf("write log key: %w", err)
-	}
-	if err := writeExcl(filepath.Join(path, officeKeyFile), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})); err != nil {
-		os.Remove(filepath.Join(path, logKeyFile))
-		return nil, fmt.Errorf("write office key: %w", err)
-	}
-	js, _ := json.MarshalIndent(s, "", "  ")
-	// The settings file is written last: its presence marks a complete init.
-	if err := writeExcl(filepath.Join(path, settingsFile), append(js, '\n')); err != nil {
-		os.Remove(filepath.Join(path, logKeyFile))
-		os.Remove(filepath.Join(path, officeKeyFile))
-		return nil, fmt.Errorf("write settings: %w", err)
-	}
-	d, err := Open(path)
-	if err != nil {
-		// Leave nothing behind: a directory marked initialized that cannot open is worse
-		// than none.
-		for _, f := range []string{settingsFile, logKeyFile, officeKeyFile} {
-			os.Remove(filepath.Join(path, f))
-		}
-		return nil, err
-	}
-	return d, nil
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
 }
 
 // checkOffice checks the office name and reference prefix.
@@ -141,6 +242,34 @@ func checkOffice(s Settings) error {
 			return fmt.Errorf("reference prefix %q must be 1 to 16 capital letters or digits", s.Prefix)
 		}
 	}
+	if _, ok := i18n.StampLanguages(strings.Join(s.StampLanguages, ",")); !ok {
+		return fmt.Errorf("stamp languages %q must be one or two distinct codes among en, fr and ar", strings.Join(s.StampLanguages, ","))
+	}
+	return nil
+}
+
+// SetStampLanguages records the office's stamp languages in chancery.json (replaced
+// atomically); a server reads them when it starts. Empty is English alone.
+func (d *Dir) SetStampLanguages(langs []string) error {
+	s := d.Settings
+	s.StampLanguages = langs
+	if err := checkOffice(s); err != nil {
+		return err
+	}
+	js, _ := json.MarshalIndent(s, "", "  ")
+	tmp := filepath.Join(d.Path, settingsFile+".new")
+	os.Remove(tmp)
+	if err := writeExcl(tmp, append(js, '\n')); err != nil {
+		return fmt.Errorf("write settings: %w", err)
+	}
+	if err := os.Rename(tmp, filepath.Join(d.Path, settingsFile)); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write settings: %w", err)
+	}
+	if err := exclfile.SyncDir(d.Path); err != nil {
+		return fmt.Errorf("write settings: %w", err)
+	}
+	d.Settings = s
 	return nil
 }
 
@@ -159,16 +288,34 @@ func writeExcl(name string, data []byte) error {
 	return exclfile.SyncDir(filepath.Dir(name))
 }
 
-// Open opens an initialized data directory and loads its log key.
-func Open(path string) (*Dir, error) {
+// Open opens an initialized data directory and loads its keys: from their files, or from
+// their tokens (with the PIN that the recorded URI's pin-source, CHANCERY_HSM_PIN or
+// CHANCERY_HSM_PIN_FILE gives). Close releases the tokens' sessions.
+func Open(path string) (*Dir, error) { return open(path, nil) }
+
+func open(path string, keys *tokenKeys) (_ *Dir, err error) {
 	js, err := os.ReadFile(filepath.Join(path, settingsFile))
 	if errors.Is(err, fs.ErrNotExist) {
+		keys.close()
 		return nil, fmt.Errorf("%s: %w", path, ErrNotInitialized)
 	}
 	if err != nil {
+		keys.close()
 		return nil, fmt.Errorf("read settings: %w", err)
 	}
 	d := &Dir{Path: path}
+	if keys != nil {
+		for _, k := range []*hsm.Key{keys.office, keys.log} {
+			if k != nil {
+				d.closers = append(d.closers, k.Close)
+			}
+		}
+	}
+	defer func() {
+		if err != nil {
+			d.Close()
+		}
+	}()
 	dec := json.NewDecoder(bytes.NewReader(js))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&d.Settings); err != nil {
@@ -180,33 +327,92 @@ func Open(path string) (*Dir, error) {
 	if err := checkOffice(d.Settings); err != nil {
 		return nil, err
 	}
-	if d.officeKey, err = readOfficeKey(filepath.Join(path, officeKeyFile)); err != nil {
+	if keys != nil && keys.office != nil {
+		d.officeKey = keys.office
+	} else if d.officeKey, err = d.OpenKey(d.OfficeKeyRef()); err != nil {
 		return nil, err
 	}
-	kf := filepath.Join(path, logKeyFile)
-	if fi, err := os.Stat(kf); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("log key %s is readable by others (mode %v): chmod 600 it", kf, fi.Mode().Perm())
+	if d.dispatch, err = d.readDispatch(); err != nil {
+		return nil, err
 	}
-	skey, err := os.ReadFile(kf)
-	if err != nil {
-		return nil, fmt.Errorf("read log key: %w", err)
-	}
-	d.signer, err = note.NewSigner(strings.TrimSpace(string(skey)))
-	if err != nil {
-		return nil, fmt.Errorf("log key %s: %w", kf, err)
-	}
-	if d.signer.Name() != d.Settings.Origin {
-		return nil, fmt.Errorf("log key %s is for %q, but the origin is %q", kf, d.signer.Name(), d.Settings.Origin)
-	}
-	d.vkey, err = verifierKey(strings.TrimSpace(string(skey)))
-	if err != nil {
-		return nil, fmt.Errorf("log key %s: %w", kf, err)
+	if d.Settings.LogKey != "" {
+		var lk *hsm.Key
+		if keys != nil && keys.log != nil {
+			lk = keys.log
+		} else if lk, err = hsm.Open(d.Settings.LogKey); err != nil {
+			return nil, fmt.Errorf("log key: %w", err)
+		} else {
+			d.closers = append(d.closers, lk.Close)
+		}
+		if d.signer, err = hsm.NoteSigner(d.Settings.Origin, lk); err != nil {
+			return nil, fmt.Errorf("log key: %w", err)
+		}
+		if d.vkey, err = note.NewEd25519VerifierKey(d.Settings.Origin, lk.Public().(ed25519.PublicKey)); err != nil {
+			return nil, fmt.Errorf("log key: %w", err)
+		}
+	} else if err := d.readLogKey(); err != nil {
+		return nil, err
 	}
 	d.verifier, err = note.NewVerifier(d.vkey)
 	if err != nil {
-		return nil, fmt.Errorf("log key %s: %w", kf, err)
+		return nil, fmt.Errorf("log key: %w", err)
 	}
 	return d, nil
+}
+
+// readLogKey reads log.key.
+func (d *Dir) readLogKey() error {
+	kf := filepath.Join(d.Path, logKeyFile)
+	if fi, err := os.Stat(kf); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		return fmt.Errorf("log key %s is readable by others (mode %v): chmod 600 it", kf, fi.Mode().Perm())
+	}
+	skey, err := os.ReadFile(kf)
+	if err != nil {
+		return fmt.Errorf("read log key: %w", err)
+	}
+	d.signer, err = note.NewSigner(strings.TrimSpace(string(skey)))
+	if err != nil {
+		return fmt.Errorf("log key %s: %w", kf, err)
+	}
+	if d.signer.Name() != d.Settings.Origin {
+		return fmt.Errorf("log key %s is for %q, but the origin is %q", kf, d.signer.Name(), d.Settings.Origin)
+	}
+	d.vkey, err = verifierKey(strings.TrimSpace(string(skey)))
+	if err != nil {
+		return fmt.Errorf("log key %s: %w", kf, err)
+	}
+	return nil
+}
+
+// readDispatch reads the dispatch secret. A data directory made before dispatch.key existed
+// derived it from office.key's seed: that seed stays the secret, so that message IDs and
+// receipt tokens already sent keep working (WriteDispatchSecret records it before a rotation).
+func (d *Dir) readDispatch() ([]byte, error) {
+	b, err := os.ReadFile(filepath.Join(d.Path, dispatchFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		if k, ok := d.officeKey.(ed25519.PrivateKey); ok && d.Settings.OfficeKey == "" {
+			return k.Seed(), nil
+		}
+		return nil, fmt.Errorf("%s is missing: restore it from a backup of the data directory", filepath.Join(d.Path, dispatchFile))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read dispatch secret: %w", err)
+	}
+	secret, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(secret) < 32 {
+		return nil, fmt.Errorf("%s: not a base64 secret of at least 32 bytes", filepath.Join(d.Path, dispatchFile))
+	}
+	return secret, nil
+}
+
+// WriteDispatchSecret records the dispatch secret in dispatch.key if the directory has none
+// yet (one made before it existed), so that it no longer depends on office.key.
+func (d *Dir) WriteDispatchSecret() error {
+	err := writeExcl(filepath.Join(d.Path, dispatchFile), []byte(base64.StdEncoding.EncodeToString(d.dispatch)+"\n"))
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	return err
 }
 
 // verifierKey derives the verifier key "name+hash+base64(0x01||pub)" from a note signer key.
@@ -230,7 +436,7 @@ func verifierKey(skey string) (string, error) {
 	return note.NewEd25519VerifierKey(s.Name(), pub)
 }
 
-// readOfficeKey reads the office's release key, refusing a file others can read.
+// readOfficeKey reads an office key file, refusing a file others can read.
 func readOfficeKey(name string) (ed25519.PrivateKey, error) {
 	if fi, err := os.Stat(name); err == nil && fi.Mode().Perm()&0o077 != 0 {
 		return nil, fmt.Errorf("office key %s is readable by others (mode %v): chmod 600 it", name, fi.Mode().Perm())
@@ -254,8 +460,100 @@ func readOfficeKey(name string) (ed25519.PrivateKey, error) {
 	return ek, nil
 }
 
-// OfficeKey is the office's release key.
-func (d *Dir) OfficeKey() ed25519.PrivateKey { return d.officeKey }
+// OfficeKeyRef names the office's current release key: a pkcs11: URI, or a key file in the
+// data directory (office.key unless a rotation moved to another).
+func (d *Dir) OfficeKeyRef() string {
+	if d.Settings.OfficeKey != "" {
+		return d.Settings.OfficeKey
+	}
+	return officeKeyFile
+}
+
+// OpenKey opens the office key ref names (as OfficeKeyRef does). A key in a token is closed
+// with the data directory (Close). The signer is an Ed25519 crypto.Signer (registry.Config
+// says what the registry expects of it).
+func (d *Dir) OpenKey(ref string) (crypto.Signer, error) {
+	if strings.HasPrefix(ref, "pkcs11:") {
+		k, err := hsm.Open(ref)
+		if err != nil {
+			return nil, fmt.Errorf("office key: %w", err)
+		}
+		d.closers = append(d.closers, k.Close)
+		return k, nil
+	}
+	if ref == "" || ref != filepath.Base(ref) {
+		return nil, fmt.Errorf("office key %q: not a pkcs11: URI or a file in the data directory", ref)
+	}
+	return readOfficeKey(filepath.Join(d.Path, ref))
+}
+
+// NewKeyFile writes a new office key to a new file in the data directory (mode 0600,
+// created with O_EXCL) and returns it with its name, for a rotation.
+func (d *Dir) NewKeyFile() (ed25519.PrivateKey, string, error) {
+	_, k, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, "", fmt.Errorf("generate office key: %w", err)
+	}
+	b, err := encodeKey(k)
+	if err != nil {
+		return nil, "", err
+	}
+	name := "office-" + hex.EncodeToString(k.Public().(ed25519.PublicKey)[:6]) + ".key"
+	if err := writeExcl(filepath.Join(d.Path, name), b); err != nil {
+		return nil, "", fmt.Errorf("write office key: %w", err)
+	}
+	return k, name, nil
+}
+
+// SetOfficeKey records ref as the office's current release key in chancery.json (replaced
+// atomically), after a rotation.
+func (d *Dir) SetOfficeKey(ref string) error {
+	s := d.Settings
+	s.OfficeKey = ref
+	if ref == officeKeyFile {
+		s.OfficeKey = ""
+	}
+	tmp := filepath.Join(d.Path, settingsFile+".new")
+	os.Remove(tmp)
+	if err := writeExcl(tmp, marshalSettings(s)); err != nil {
+		return fmt.Errorf("write settings: %w", err)
+	}
+	if err := os.Rename(tmp, filepath.Join(d.Path, settingsFile)); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write settings: %w", err)
+	}
+	if err := exclfile.SyncDir(d.Path); err != nil {
+		return fmt.Errorf("write settings: %w", err)
+	}
+	d.Settings = s
+	return nil
+}
+
+// marshalSettings is the settings file: indented JSON, with a URI's "&" written as itself.
+func marshalSettings(s Settings) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	enc.Encode(s) // strings only: cannot fail
+	return b.Bytes()
+}
+
+// OfficeKey is the office's release key as the settings name it (OfficeKeyRef).
+func (d *Dir) OfficeKey() crypto.Signer { return d.officeKey }
+
+// DispatchSecret is the office's secret for message IDs and receipt tokens.
+func (d *Dir) DispatchSecret() []byte { return d.dispatch }
+
+// Close releases the sessions of keys held in tokens.
+func (d *Dir) Close() error {
+	var errs []error
+	for _, c := range d.closers {
+		errs = append(errs, c())
+	}
+	d.closers = nil
+	return errors.Join(errs...)
+}
 
 // Signer is the log's checkpoint signer.
 func (d *Dir) Signer() note.Signer { return d.signer }

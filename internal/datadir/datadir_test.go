@@ -1,6 +1,7 @@
 package datadir
 
 import (
+	"crypto/ed25519"
 	"os"
 	"path/filepath"
 	"testing"
@@ -19,10 +20,10 @@ func TestInitOpen(t *testing.T) {
 		if err != nil {
 			t.Fatalf("open %d: %v", i, err)
 		}
-		if d2.VerifierKey() != d.VerifierKey() || !d2.OfficeKey().Equal(d.OfficeKey()) {
+		if d2.VerifierKey() != d.VerifierKey() || !d2.OfficeKey().Public().(ed25519.PublicKey).Equal(d.OfficeKey().Public()) {
 			t.Fatalf("reopened keys differ")
 		}
-		for _, f := range []string{logKeyFile, officeKeyFile, settingsFile} {
+		for _, f := range []string{logKeyFile, officeKeyFile, dispatchFile, settingsFile} {
 			fi, err := os.Stat(filepath.Join(dir, f))
 			if err != nil || fi.Mode().Perm() != 0o600 {
 				t.Fatalf("%s: %v %v", f, fi.Mode(), err)

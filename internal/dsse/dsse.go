@@ -34,16 +34,16 @@ type Signature struct {
 
 // PAE returns the pre-authentication encoding of a payload and its type.
 func PAE(payloadType string, payload []byte) []byte {
-	var b bytes.Buffer
-	b.WriteString("DSSEv1 ")
-	b.WriteString(strconv.Itoa(len(payloadType)))
-	b.WriteByte(' ')
-	b.WriteString(payloadType)
-	b.WriteByte(' ')
-	b.WriteString(strconv.Itoa(len(payload)))
-	b.WriteByte(' ')
-	b.Write(payload)
-	return b.Bytes()
+	// One allocation of the exact size: every seal verified builds two of these.
+	b := make([]byte, 0, len("DSSEv1   ")+2*20+len(payloadType)+len(payload))
+	b = append(b, "DSSEv1 "...)
+	b = strconv.AppendInt(b, int64(len(payloadType)), 10)
+	b = append(b, ' ')
+	b = append(b, payloadType...)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(len(payload)), 10)
+	b = append(b, ' ')
+	return append(b, payload...)
 }
 
 // KeyID returns the key ID of an Ed25519 public key: hex SHA-256 of the raw key.
@@ -101,6 +101,9 @@ func (e *Envelope) Marshal() []byte {
 // Parse parses an envelope in canonical JSON form. Anything else, including valid JSON that is
 // not byte-for-byte canonical, is refused, so that an envelope has exactly one encoding.
 func Parse(data []byte) (*Envelope, error) {
+	if e, ok := parseCanonical(data); ok {
+		return e, nil
+	}
 	var e Envelope
 	// Unknown fields, duplicate keys and any other spelling are caught by the canonical
 	// comparison below, so the plain (faster) decoder is enough here.

@@ -2,6 +2,8 @@ package dsse
 
 import (
 	"crypto/ed25519"
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -57,4 +59,56 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("parsed envelope does not re-encode to its input")
 		}
 	})
+}
+
+// FuzzParseCanonical checks that the fast path accepts only what the general path accepts,
+// and returns the same envelope.
+func FuzzParseCanonical(f *testing.F) {
+	k := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
+	f.Add(Sign("t", []byte("p"), k).Marshal())
+	f.Add(Sign("application/vnd.chancery.release+json", []byte(`{"office":"<&>"}`), k, k).Marshal())
+	f.Add(Sign("t", nil, k).Marshal())
+	f.Add([]byte(`{"payload":"","payloadType":"","signatures":[]}`))
+	f.Add([]byte(`{"payload":"cA==","payloadType":"t\u00e9","signatures":[{"keyid":"\u003c","sig":"` + strings.Repeat("A", 86) + `=="}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fast, ok := parseCanonical(data)
+		if !ok {
+			return
+		}
+		// The general path, as Parse had it before the fast path.
+		var slow Envelope
+		if err := json.Unmarshal(data, &slow); err != nil {
+			t.Fatalf("fast path accepted what encoding/json refuses: %v", err)
+		}
+		if !reflect.DeepEqual(*fast, slow) {
+			t.Fatalf("fast path read %+v, encoding/json %+v", *fast, slow)
+		}
+		if string(slow.Marshal()) != string(data) || slow.PayloadType == "" || len(slow.Signatures) == 0 {
+			t.Fatal("fast path accepted a non-canonical envelope")
+		}
+	})
+}
+
+func TestParseCanonicalFastPath(t *testing.T) {
+	k := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
+	for _, e := range []*Envelope{
+		Sign("application/vnd.chancery.release+json", []byte(`{"a":1}`), k),
+		Sign("t", []byte{}, k, k),
+	} {
+		got, ok := parseCanonical(e.Marshal())
+		if !ok {
+			t.Fatalf("fast path refused a canonical envelope %s", e.Marshal())
+		}
+		if !reflect.DeepEqual(got.Signatures, e.Signatures) || string(got.Payload) != string(e.Payload) || got.PayloadType != e.PayloadType {
+			t.Fatalf("fast path read %+v, want %+v", got, e)
+		}
+	}
+	// Strings JSON escapes are left to the general path, which still accepts them.
+	e := Sign("a<b", []byte("p"), k)
+	if _, ok := parseCanonical(e.Marshal()); ok {
+		t.Fatal("fast path took a string with an escape")
+	}
+	if _, err := Parse(e.Marshal()); err != nil {
+		t.Fatalf("Parse refused a canonical envelope with an escaped payload type: %v", err)
+	}
 }

@@ -35,10 +35,13 @@ const (
 	KeyAdded      Kind = "key-added"
 	KeyRevoked    Kind = "key-revoked"
 	PolicyAdopted Kind = "policy-adopted"
+	// OfficeKeyRotated records that the office moved to a new release key; it is signed by
+	// both keys, and is a version 1 entry only (office keys are public).
+	OfficeKeyRotated Kind = "office-key-rotated"
 )
 
 // Kinds lists every kind, in the order of the specification.
-var Kinds = []Kind{Release, Retraction, Supersession, KeyAdded, KeyRevoked, PolicyAdopted}
+var Kinds = []Kind{Release, Retraction, Supersession, KeyAdded, KeyRevoked, PolicyAdopted, OfficeKeyRotated}
 
 // Valid reports whether k is a kind of version 1.
 func (k Kind) Valid() bool {
@@ -107,6 +110,9 @@ func (e *Entry) Encode() ([]byte, error) {
 	if v := e.version(); v != V1 && v != V2 {
 		return nil, fmt.Errorf("encode entry: %w: %d", ErrUnknownVersion, v)
 	}
+	if e.Kind == OfficeKeyRotated && e.version() != V1 {
+		return nil, fmt.Errorf("encode entry: %w: %s is a version 1 kind", ErrUnknownKind, e.Kind)
+	}
 	if e.Envelope == nil || e.Envelope.PayloadType != e.PayloadType() {
 		return nil, fmt.Errorf("encode entry: a %s entry needs a %s envelope", e.Kind, e.PayloadType())
 	}
@@ -142,7 +148,7 @@ func Decode(data []byte) (*Entry, error) {
 		return nil, fmt.Errorf("decode entry: %w: %q", ErrUnknownVersion, truncate([]byte(f[1])))
 	}
 	k := Kind(f[2])
-	if !k.Valid() {
+	if !k.Valid() || k == OfficeKeyRotated && v != V1 {
 		return nil, fmt.Errorf("decode entry: %w: %q", ErrUnknownKind, truncate([]byte(f[2])))
 	}
 	env, err := dsse.Parse(body)

@@ -118,3 +118,18 @@ func (u *URI) String() string {
 	}
 	return s
 }
+
+// Recorded returns the URI as a data directory records it: String and pin-source, never
+// pin-value, so that a PIN is kept in a file of its own (or the environment), not in the
+// settings.
+func (u *URI) Recorded() string {
+	s := u.String()
+	if u.PinSource != "" {
+		sep := "?"
+		if u.ModulePath != "" {
+			sep = "&"
+		}
+		s += sep + "pin-source=" + url.PathEscape(u.PinSource)
+	}
+	return s
+}

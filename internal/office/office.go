@@ -5,6 +5,8 @@ package office
 
 import (
 	"context"
+	"crypto"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"time"
@@ -12,9 +14,11 @@ import (
 	"github.com/chancery/chancery/internal/convert"
 	"github.com/chancery/chancery/internal/cosigned"
 	"github.com/chancery/chancery/internal/datadir"
+	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
 )
@@ -85,9 +89,17 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 		db.Close()
 		return nil, err
 	}
+	key, history, err := officeKey(ctx, d, db)
+	if err != nil {
+		lg.Close()
+		db.Close()
+		return nil, err
+	}
 	reg := registry.New(registry.Config{DB: db, Log: lg, Converter: conv,
-		Office:    registry.Office{Name: d.Settings.Office, Prefix: d.Settings.Prefix, URL: d.Settings.URL},
-		OfficeKey: d.OfficeKey(), LogKey: d.VerifierKey(), LogOrigin: d.Settings.Origin, PDFSigner: signer,
+		Office: registry.Office{Name: d.Settings.Office, Prefix: d.Settings.Prefix, URL: d.Settings.URL,
+			StampLanguages: d.Settings.StampLanguages},
+		OfficeKey: key, OfficeKeys: history, DispatchSecret: d.DispatchSecret(),
+		LogKey: d.VerifierKey(), LogOrigin: d.Settings.Origin, PDFSigner: signer,
 		Heads: heads, SealWait: opt.SealWait})
 	if err := reg.LoadPolicy(ctx, policy.Parse); err != nil {
 		lg.Close()
@@ -101,9 +113,32 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 	}
 	st := &Stack{Dir: d, DB: db, Log: lg, Heads: heads, Registry: reg, stopFollowing: func() {}}
 	if db.Dialect() == store.Postgres {
-		st.stopFollowing = followPolicy(lg, reg)
+		stopPolicy, stopIdent := followPolicy(lg, reg), followIdentification(reg)
+		st.stopFollowing = func() { stopPolicy(); stopIdent() }
 	}
 	return st, nil
+}
+
+// officeKey returns the office's current release key and its key history (nil before the
+// first rotation). The store's history decides which key is current: a data directory that
+// names another (a rotation that stopped before it updated chancery.json, or a second server's
+// copy) opens the store's.
+func officeKey(ctx context.Context, d *datadir.Dir, db *store.DB) (crypto.Signer, []seal.OfficeKey, error) {
+	h, err := registry.OfficeKeyHistory(ctx, db)
+	if err != nil || h == nil {
+		return d.OfficeKey(), nil, err
+	}
+	cur := h[len(h)-1]
+	key := d.OfficeKey()
+	if dsse.KeyID(key.Public().(ed25519.PublicKey)) != cur.KeyID {
+		if key, err = d.OpenKey(cur.Ref); err != nil {
+			return nil, nil, fmt.Errorf("the office's current key (since log entry %d): %w", cur.FromIndex, err)
+		}
+		if dsse.KeyID(key.Public().(ed25519.PublicKey)) != cur.KeyID {
+			return nil, nil, fmt.Errorf("office key %s is not the office's current key %s", cur.Ref, cur.KeyID)
+		}
+	}
+	return key, registry.OfficeKeysOf(h), nil
 }
 
 // Init creates the data directory at path with its empty log, and the first admin member,

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 
+	budgetpkg "github.com/chancery/chancery/internal/budget"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
@@ -31,8 +32,9 @@ var errBudget = errors.New("decoded stream over budget")
 
 // checkTextStreams measures what Text's extractor will decode, page by page: the content
 // streams and the /ToUnicode CMaps of the page's fonts. It refuses a document past the
-// budgets with ErrTooLarge.
-func checkTextStreams(ctx *model.Context) (err error) {
+// budgets with ErrTooLarge, and stops with an error wrapping budget.ErrExceeded once the
+// request's time budget bud is spent.
+func checkTextStreams(ctx *model.Context, bud *budgetpkg.Budget) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%w: %v", ErrInvalid, p)
@@ -40,6 +42,9 @@ func checkTextStreams(ctx *model.Context) (err error) {
 	}()
 	content, cmaps := int64(0), int64(0)
 	for i := 1; i <= ctx.PageCount; i++ {
+		if err := bud.Tick(); err != nil {
+			return err
+		}
 		d, _, inh, err := ctx.PageDict(i, false)
 		if err != nil || d == nil {
 			return fmt.Errorf("%w: page %d: %v", ErrInvalid, i, err)
@@ -53,14 +58,14 @@ func checkTextStreams(ctx *model.Context) (err error) {
 			streams = []types.Object{d["Contents"]}
 		}
 		for _, s := range streams {
-			n, err := decodedSize(ctx, s, maxContent-content)
+			n, err := decodedSize(ctx, s, maxContent-content, bud)
 			if err != nil {
 				return fmt.Errorf("page %d content: %w", i, err)
 			}
 			content += n
 		}
 		for _, s := range toUnicodeStreams(ctx, d, inh) {
-			n, err := decodedSize(ctx, s, min(maxCMap, maxCMaps-cmaps))
+			n, err := decodedSize(ctx, s, min(maxCMap, maxCMaps-cmaps), bud)
 			if err != nil {
 				return fmt.Errorf("page %d font /ToUnicode: %w", i, err)
 			}
@@ -94,8 +99,8 @@ func toUnicodeStreams(ctx *model.Context, d types.Dict, inh *model.InheritedPage
 // decodedSize returns the size of stream o once decoded, decoding it as a stream into
 // nothing; past budget bytes it stops with ErrTooLarge. Only the filters the extractor
 // decodes (Flate, ASCII85) are applied: with any other, the extractor refuses the stream
-// itself, and its encoded size is returned.
-func decodedSize(ctx *model.Context, o types.Object, budget int64) (int64, error) {
+// itself, and its encoded size is returned. Every read checks the time budget bud.
+func decodedSize(ctx *model.Context, o types.Object, budget int64, bud *budgetpkg.Budget) (int64, error) {
 	sd, _, err := ctx.DereferenceStreamDict(o)
 	if err != nil {
 		return 0, fmt.Errorf("%w: %v", ErrInvalid, err)
@@ -106,7 +111,7 @@ func decodedSize(ctx *model.Context, o types.Object, budget int64) (int64, error
 	if budget < 0 {
 		budget = 0
 	}
-	var r io.Reader = &budgetReader{r: bytes.NewReader(sd.Raw), left: budget}
+	var r io.Reader = &budgetReader{r: bytes.NewReader(sd.Raw), left: budget, bud: bud}
 	for _, f := range sd.FilterPipeline {
 		switch f.Name {
 		case "FlateDecode":
@@ -121,10 +126,12 @@ func decodedSize(ctx *model.Context, o types.Object, budget int64) (int64, error
 			return int64(len(sd.Raw)), nil
 		}
 		// Every stage is bounded: a stage that outputs nothing can still consume much.
-		r = &budgetReader{r: r, left: budget}
+		r = &budgetReader{r: r, left: budget, bud: bud}
 	}
 	n, err := io.Copy(io.Discard, r)
 	switch {
+	case errors.Is(err, budgetpkg.ErrExceeded):
+		return n, err
 	case errors.Is(err, errBudget):
 		return n, fmt.Errorf("%w: a stream decodes to more than %d bytes", ErrTooLarge, budget)
 	case err != nil && n == 0 && len(sd.Raw) > 0:
@@ -134,13 +141,18 @@ func decodedSize(ctx *model.Context, o types.Object, budget int64) (int64, error
 	return n, nil
 }
 
-// budgetReader reads from r until left bytes have been read, then fails with errBudget.
+// budgetReader reads from r until left bytes have been read, then fails with errBudget; it
+// fails with the time budget's error once bud is spent.
 type budgetReader struct {
 	r    io.Reader
 	left int64
+	bud  *budgetpkg.Budget
 }
 
 func (b *budgetReader) Read(p []byte) (int, error) {
+	if err := b.bud.Tick(); err != nil {
+		return 0, err
+	}
 	if b.left <= 0 {
 		// Past the budget only if there is more.
 		var one [1]byte

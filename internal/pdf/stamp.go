@@ -5,12 +5,15 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 	qrcode "github.com/skip2/go-qrcode"
+	"golang.org/x/text/language"
 )
 
 // Footer is what every page of a released letter carries.
@@ -19,6 +22,9 @@ type Footer struct {
 	Reference string
 	Released  time.Time
 	VerifyURL string
+	// Languages are the office's stamp languages, codes such as "en" or "ar", in the order
+	// they are printed; empty: English alone.
+	Languages []string
 }
 
 // Stamp returns a copy of src with a footer on every page: office, reference, release date,
@@ -41,7 +47,11 @@ func Stamp(src []byte, f Footer) (out []byte, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("stamp: %w", err)
 	}
-	seed := seedOf("chancery stamp v1", src, f.Office, f.Reference, f.Released.UTC().Format(time.RFC3339Nano), f.VerifyURL)
+	fields := []string{f.Office, f.Reference, f.Released.UTC().Format(time.RFC3339Nano), f.VerifyURL}
+	if !englishOnly(f.Languages) {
+		fields = append(fields, strings.Join(f.Languages, ","))
+	}
+	seed := seedOf("chancery stamp v1", src, fields...)
 	out, err = mark(src, []*model.Watermark{wm}, f.Released, seed)
 	if err != nil {
 		return nil, fmt.Errorf("stamp: %w", err)
@@ -58,13 +68,38 @@ func recoverAs(out *[]byte, err *error, op string) {
 }
 
 // footerOverlay draws the footer of a released letter on a page of its own size, to be placed
-// on every page of the letter.
+// on every page of the letter. In one language it has four lines beside the QR code; in
+// several, the office and reference and the address span the width, and below them each
+// language has its column, in the order given (a right-to-left one starts on its right).
 func footerOverlay(ft Footer) ([]byte, error) {
-	const w, h, qrSize = 170.0, 25.0, 23.0
+	const w, qrSize = 170.0, 23.0
 	for _, s := range []string{ft.Office, ft.Reference} {
 		if err := CheckText("footer", s); err != nil {
 			return nil, err
 		}
+	}
+	ps, err := stampPrinters(ft.Languages)
+	if err != nil {
+		return nil, err
+	}
+	x := qrSize + 4
+	textW := w - x
+	const gap = 4.0
+	colW := (textW - gap*float64(len(ps)-1)) / float64(len(ps))
+	const explainMulti = "Scan the code or open the address above to check this letter against the office's public log."
+	h := 25.0
+	if len(ps) > 1 {
+		sh, err := getShaper()
+		if err != nil {
+			return nil, err
+		}
+		col := 0.0
+		for _, p := range ps {
+			col = max(col, 4.5*float64(sh.count(p.T("Official letter, released %s", p.Day(ft.Released)), 8.5, colW*ptPerMM))+
+				4*float64(sh.count(p.T(explainMulti), 7, colW*ptPerMM)))
+		}
+		putShaper(sh)
+		h = max(h, 3+4.5+4.5+col+1.5)
 	}
 	r, err := newCanvas(w, h)
 	if err != nil {
@@ -74,16 +109,59 @@ func footerOverlay(ft Footer) ([]byte, error) {
 		putShaper(r.sh)
 		return nil, err
 	}
-	x := qrSize + 4
 	y := r.d.h - 1.5*ptPerMM
 	fmt.Fprintf(r.page, "0.2 w 0.24 0.24 0.24 RG %s %s m %s %s l S\n", num(x*ptPerMM), num(y), num(w*ptPerMM), num(y))
 	r.left = x * ptPerMM
 	r.y = 3 * ptPerMM
 	r.text([]span{{ft.Office + " · " + ft.Reference, bold}}, 9, 4.5, black, alignLeft)
-	r.text([]span{{"Official letter, released " + ft.Released.UTC().Format("2 January 2006"), regular}}, 8.5, 4.5, black, alignLeft)
-	r.text([]span{{"Verify at " + ft.VerifyURL, regular}}, 8.5, 4.5, black, alignLeft)
-	r.text([]span{{"Scan the code or open the address to check this letter against the office's public log.", regular}}, 7, 4, [3]float64{0.31, 0.31, 0.31}, alignLeft)
+	if len(ps) == 1 {
+		p := ps[0]
+		r.text([]span{{p.T("Official letter, released %s", p.Day(ft.Released)), regular}}, 8.5, 4.5, black, alignStart)
+		r.text([]span{{p.T("Verify at %s", ft.VerifyURL), regular}}, 8.5, 4.5, black, alignStart)
+		r.text([]span{{p.T("Scan the code or open the address to check this letter against the office's public log."), regular}}, 7, 4, [3]float64{0.31, 0.31, 0.31}, alignStart)
+		return r.output(), nil
+	}
+	r.text([]span{{ft.VerifyURL, regular}}, 8.5, 4.5, black, alignLeft)
+	top := r.y
+	for i, p := range ps {
+		r.left = (x + float64(i)*(colW+gap)) * ptPerMM
+		r.right = r.left + colW*ptPerMM
+		r.y = top
+		r.text([]span{{p.T("Official letter, released %s", p.Day(ft.Released)), regular}}, 8.5, 4.5, black, alignStart)
+		r.text([]span{{p.T(explainMulti), regular}}, 7, 4, [3]float64{0.31, 0.31, 0.31}, alignStart)
+	}
 	return r.output(), nil
+}
+
+// stampPrinters returns the printers of an office's stamp languages; none is English.
+func stampPrinters(codes []string) ([]*i18n.Printer, error) {
+	if len(codes) == 0 {
+		return []*i18n.Printer{i18n.For(language.English)}, nil
+	}
+	ps := make([]*i18n.Printer, len(codes))
+	for i, c := range codes {
+		p, ok := i18n.Parse(c)
+		if !ok || len(codes) > 2 {
+			return nil, fmt.Errorf("stamp languages %q: one or two of en, fr, ar", strings.Join(codes, ","))
+		}
+		ps[i] = p
+	}
+	return ps, nil
+}
+
+// count is the number of lines text takes at size points in width points.
+func (s *shaper) count(text string, size, width float64) int {
+	n := 0
+	for _, line := range splitLines([]span{{text, regular}}) {
+		n += max(1, len(s.lines(s.shape(line, size), width)))
+	}
+	return n
+}
+
+// englishOnly reports whether stamps in languages are the English ones every release had
+// before offices chose their stamp languages: then their bytes stay what they were.
+func englishOnly(languages []string) bool {
+	return len(languages) == 0 || len(languages) == 1 && languages[0] == "en"
 }
 
 // drawQR draws a QR code for s as vector squares, crisp at any resolution and on paper; x, y

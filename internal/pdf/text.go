@@ -2,9 +2,11 @@ package pdf
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 
+	"github.com/chancery/chancery/internal/budget"
 	lpdf "github.com/ledongthuc/pdf"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
@@ -20,12 +22,18 @@ const maxText = 4 << 20
 // from. Text first applies the limits of Check, and refuses (ErrTooLarge) documents whose
 // page contents decode to more than 32 MiB, or whose fonts' /ToUnicode CMaps to more than
 // 2 MiB each, so its work is bounded; it returns at most 4 MiB.
-func Text(data []byte) (string, error) {
+func Text(data []byte) (string, error) { return TextContext(context.Background(), data) }
+
+// TextContext is Text within the time budget of rctx: the decoding of streams, the walk of
+// the page tree and the pages' extraction stop, with an error wrapping budget.ErrExceeded,
+// once its deadline has passed.
+func TextContext(rctx context.Context, data []byte) (string, error) {
+	bud := budget.New(rctx)
 	ctx, err := read(data)
 	if err != nil {
 		return "", fmt.Errorf("extract text: %w", err)
 	}
-	if err := checkTextStreams(ctx); err != nil {
+	if err := checkTextStreams(ctx, bud); err != nil {
 		return "", fmt.Errorf("extract text: %w", err)
 	}
 	// The extractor caches nothing: it parses an object again at each reference, decoding
@@ -41,7 +49,7 @@ func Text(data []byte) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("extract text: %w", err)
 	}
-	pages, err := textPages(r, ctx.PageCount)
+	pages, err := textPages(r, ctx.PageCount, bud)
 	if err != nil {
 		return "", fmt.Errorf("extract text: %w", err)
 	}
@@ -52,6 +60,10 @@ func Text(data []byte) (string, error) {
 		}
 		if i > 0 {
 			b.WriteByte('\f')
+		}
+		// A page's extraction cannot be interrupted; it is bounded by the stream budgets.
+		if err := bud.Tick(); err != nil {
+			return "", fmt.Errorf("extract text: page %d: %w", i+1, err)
 		}
 		s, err := pageText(p)
 		if err != nil {
@@ -80,8 +92,9 @@ func newTextReader(data []byte) (r *lpdf.Reader, err error) {
 }
 
 // textPages returns the pages of the document in order, walking its page tree once: at most
-// count pages (the number pdfcpu found) and, against cycles, at most 4·count+16 nodes.
-func textPages(r *lpdf.Reader, count int) (pages []lpdf.Page, err error) {
+// count pages (the number pdfcpu found) and, against cycles, at most 4·count+16 nodes, within
+// the time budget bud.
+func textPages(r *lpdf.Reader, count int, bud *budget.Budget) (pages []lpdf.Page, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			pages, err = nil, fmt.Errorf("%w: %v", ErrInvalid, p)
@@ -91,6 +104,9 @@ func textPages(r *lpdf.Reader, count int) (pages []lpdf.Page, err error) {
 	for nodes := 0; len(stack) > 0; nodes++ {
 		if nodes > 4*count+16 || len(pages) > count {
 			return nil, fmt.Errorf("%w: the page tree does not match its page count", ErrInvalid)
+		}
+		if err := bud.Tick(); err != nil {
+			return nil, err
 		}
 		v := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]

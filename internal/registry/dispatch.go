@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -261,10 +262,15 @@ func (r *Registry) messageKeys(key string) (messageID, token string) {
 	return messageID, "rct_" + base64.RawURLEncoding.EncodeToString(h.Sum(nil))
 }
 
-// dispatchKey is the office's secret for message IDs and receipt tokens, derived from the office
-// key so that it needs no storage of its own.
+// dispatchKey is the office's key for message IDs and receipt tokens, derived from its
+// dispatch secret. Offices made before the secret existed used the office key's seed, which
+// their data directory keeps as the secret (Config.DispatchSecret).
 func (r *Registry) dispatchKey() []byte {
-	k := sha256.Sum256(append([]byte("chancery dispatch key v1\x00"), r.cfg.OfficeKey.Seed()...))
+	secret := r.cfg.DispatchSecret
+	if k, ok := r.cfg.OfficeKey.(ed25519.PrivateKey); ok && secret == nil {
+		secret = k.Seed()
+	}
+	k := sha256.Sum256(append([]byte("chancery dispatch key v1\x00"), secret...))
 	return k[:]
 }
 

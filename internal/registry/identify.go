@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+	"sync"
 
 	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/metrics"
@@ -35,6 +36,8 @@ type Identification struct {
 	Diff []DiffOp `json:"diff,omitempty"`
 	// Status is the best match's status, for a released letter.
 	Status *Status `json:"status,omitempty"`
+	// Scan says the text was read from a scan (OCR): see IdentifyScan.
+	Scan bool `json:"scan,omitempty"`
 }
 
 // IdentifiedLetter is one ranked match.
@@ -166,6 +169,11 @@ func (r *Registry) LoadIdentification(ctx context.Context) error {
 		after = next
 	}
 	return r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		last, err := tx.LastFingerprintID(ctx)
+		if err != nil {
+			return fmt.Errorf("identification: %w", err)
+		}
+		r.seen.start(last)
 		ids, err := tx.ReleasedFingerprintIDs(ctx)
 		if err != nil {
 			return fmt.Errorf("identification: %w", err)
@@ -246,6 +254,7 @@ func (r *Registry) addReleasedFingerprint(ctx context.Context, tx *store.Tx, let
 		return nil, err
 	}
 	return func() {
+		r.seen.own(row.ID)
 		if ver != nil {
 			r.ident.Remove(uint64(ver.ID))
 			r.released.Add(uint64(ver.ID), verFP)
@@ -301,6 +310,7 @@ func (r *Registry) addFingerprint(ctx context.Context, tx *store.Tx, letterID in
 		return nil, err
 	}
 	return func() {
+		r.seen.own(row.ID)
 		if fp != nil {
 			// Add fails only for a text without shingles, which fingerprint never returns.
 			r.ident.Add(uint64(row.ID), fp)
@@ -308,16 +318,160 @@ func (r *Registry) addFingerprint(ctx context.Context, tx *store.Tx, letterID in
 	}, nil
 }
 
+// fingerprintsSeen is how far a registry's identification indexes have followed the
+// fingerprints table: every row up to through is indexed, and so are the rows in mine, which
+// this server stored itself and indexed once they committed.
+type fingerprintsSeen struct {
+	mu      sync.Mutex
+	through int64
+	mine    map[int64]bool
+	// refreshing serializes RefreshIdentification.
+	refreshing sync.Mutex
+}
+
+func (s *fingerprintsSeen) start(through int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.through, s.mine = through, map[int64]bool{}
+}
+
+// own records that this server indexed row id.
+func (s *fingerprintsSeen) own(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.mine != nil && id > s.through {
+		s.mine[id] = true
+	}
+}
+
+// skip reports whether row id is indexed already, as this server's own.
+func (s *fingerprintsSeen) skip(id int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.mine[id]
+}
+
+// advance records that every row up to through is indexed.
+func (s *fingerprintsSeen) advance(through int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.through = through
+	for id := range s.mine {
+		if id <= through {
+			delete(s.mine, id)
+		}
+	}
+}
+
+// RefreshIdentification indexes the fingerprints that other servers on the same database
+// stored since this one loaded or last refreshed its indexes: drafts they took in, and the
+// versions and files they released, which move to the public index. Without it a server
+// would identify only what it released itself, until it restarted. The server's own rows are
+// indexed when they commit and skipped here. It does nothing before LoadIdentification.
+func (r *Registry) RefreshIdentification(ctx context.Context) error {
+	s := &r.seen
+	s.refreshing.Lock()
+	defer s.refreshing.Unlock()
+	s.mu.Lock()
+	through, loaded := s.through, s.mine != nil
+	s.mu.Unlock()
+	if !loaded {
+		return nil
+	}
+	for {
+		var rows []store.Fingerprint
+		drafts := map[[2]int64]*store.Fingerprint{} // the version rows of new released rows
+		err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+			var err error
+			if rows, err = tx.FingerprintsAfter(ctx, through, 500); err != nil {
+				return err
+			}
+			for _, f := range rows {
+				if !f.Released || s.skip(f.ID) {
+					continue
+				}
+				ids, err := tx.FingerprintIDs(ctx, f.LetterID)
+				if err != nil {
+					return err
+				}
+				vs, err := tx.FingerprintsByID(ctx, ids)
+				if err != nil {
+					return err
+				}
+				for i := range vs {
+					if v := &vs[i]; v.VersionN == f.VersionN && !v.Released && v.Data != nil {
+						drafts[[2]int64{f.LetterID, int64(f.VersionN)}] = v
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("identification: refresh: %w", err)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		for _, f := range rows {
+			if s.skip(f.ID) {
+				continue
+			}
+			if err := r.indexSeen(f, drafts[[2]int64{f.LetterID, int64(f.VersionN)}]); err != nil {
+				return fmt.Errorf("identification: refresh: %w", err)
+			}
+		}
+		through = rows[len(rows)-1].ID
+		s.advance(through)
+	}
+}
+
+// indexSeen indexes fingerprint row f that another server stored: a draft's in the drafts'
+// index; for a release, the released version's (draft, its row) moves to the public index,
+// and the released file's joins it.
+func (r *Registry) indexSeen(f store.Fingerprint, draft *store.Fingerprint) error {
+	var fp *identify.Fingerprint
+	if f.Data != nil {
+		fp = new(identify.Fingerprint)
+		if err := fp.UnmarshalBinary(f.Data); err != nil {
+			return fmt.Errorf("fingerprint %d: %w", f.ID, err)
+		}
+	}
+	if !f.Released {
+		if fp != nil {
+			return r.ident.Add(uint64(f.ID), fp)
+		}
+		return nil
+	}
+	if draft != nil {
+		dfp := new(identify.Fingerprint)
+		if err := dfp.UnmarshalBinary(draft.Data); err != nil {
+			return fmt.Errorf("fingerprint %d: %w", draft.ID, err)
+		}
+		r.ident.Remove(uint64(draft.ID))
+		if err := r.released.Add(uint64(draft.ID), dfp); err != nil {
+			return err
+		}
+	}
+	if fp != nil {
+		return r.released.Add(uint64(f.ID), fp)
+	}
+	return nil
+}
+
 // Identify says what a text is to this office: the text of a released letter (valid,
 // retracted or superseded), an altered copy of one, an excerpt of one, the text of a draft,
 // or unknown. Drafts are visible only to members with a role: for the public a text that
 // matches only drafts is "not an official letter of this office".
-func (r *Registry) Identify(ctx context.Context, a Actor, text string) (id *Identification, err error) {
-	defer func() {
-		if err == nil {
-			metrics.VerifyAnswer(id.Outcome)
-		}
-	}()
+func (r *Registry) Identify(ctx context.Context, a Actor, text string) (*Identification, error) {
+	id, err := r.identify(ctx, a, text)
+	if err == nil {
+		metrics.VerifyAnswer(id.Outcome)
+	}
+	return id, err
+}
+
+// identify is Identify without its count in the metrics (IdentifyScan answers on from it).
+func (r *Registry) identify(ctx context.Context, a Actor, text string) (*Identification, error) {
 	// Browsers send pasted text with CRLF line endings: without this, every line of an exact
 	// copy would show as changed in the difference.
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")

@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"encoding/binary"
+	"errors"
 
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/seal"
@@ -21,8 +23,97 @@ import (
 // next lookup a rebuild, so the error is the caller's to report or ignore.
 func (r *Registry) keepSeal(ctx context.Context, index int64, s *seal.Seal) error {
 	return r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		return tx.PutSeal(ctx, index, s.Marshal())
+		return tx.PutSeal(ctx, index, compactSeal(s))
 	})
+}
+
+// A seal is kept in a compact form (issue 19 item 5): what only the seal holds (its checkpoint
+// and its inclusion proofs) and not what the store holds anyway (the release entry and its
+// opening, in releases and openings; the signer keys' entries and openings, one per key). A
+// lookup reads the release and its opening in the same transaction, so expanding costs no
+// further read, and gives the same bytes as the seal that was kept (Seal.Marshal).
+//
+//	'K' | uvarint len | checkpoint | proof | uvarint keys | (uvarint index | proof)...
+//	proof = uvarint hashes | 32-byte hashes
+const keptFormat = 'K'
+
+func compactSeal(s *seal.Seal) []byte {
+	b := []byte{keptFormat}
+	b = binary.AppendUvarint(b, uint64(len(s.Checkpoint)))
+	b = append(b, s.Checkpoint...)
+	proof := func(p tlog.RecordProof) {
+		b = binary.AppendUvarint(b, uint64(len(p)))
+		for _, h := range p {
+			b = append(b, h[:]...)
+		}
+	}
+	proof(s.Release.Proof)
+	b = binary.AppendUvarint(b, uint64(len(s.Keys)))
+	for _, k := range s.Keys {
+		b = binary.AppendUvarint(b, uint64(k.Index))
+		proof(k.Proof)
+	}
+	return b
+}
+
+// expandSeal rebuilds the kept seal b of the release rel, whose opening is o and statement
+// stmt: the signer keys' entries are those sealFor puts in, in the same order.
+func (r *Registry) expandSeal(ctx context.Context, b []byte, rel *store.Release, o *seal.Opening, stmt *seal.ReleaseStatement) (*seal.Seal, error) {
+	bad := errors.New("malformed kept seal")
+	if len(b) == 0 || b[0] != keptFormat {
+		return nil, bad
+	}
+	b = b[1:]
+	uvarint := func() (uint64, bool) {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			return 0, false
+		}
+		b = b[n:]
+		return v, true
+	}
+	proof := func() (tlog.RecordProof, bool) {
+		n, ok := uvarint()
+		if !ok || n > uint64(len(b))/tlog.HashSize {
+			return nil, false
+		}
+		p := make(tlog.RecordProof, n)
+		for i := range p {
+			copy(p[i][:], b[:tlog.HashSize])
+			b = b[tlog.HashSize:]
+		}
+		return p, true
+	}
+	n, ok := uvarint()
+	if !ok || n > uint64(len(b)) {
+		return nil, bad
+	}
+	s := &seal.Seal{Checkpoint: b[:n:n], Release: seal.LoggedEntry{Index: rel.LogIndex, Entry: rel.Entry, Opening: o}}
+	b = b[n:]
+	if s.Release.Proof, ok = proof(); !ok {
+		return nil, bad
+	}
+	keys := seal.SignerKeys(stmt)
+	if n, ok := uvarint(); !ok || n != uint64(len(keys)) {
+		return nil, bad
+	}
+	for _, id := range keys {
+		k, err := r.keyEntry(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if idx, ok := uvarint(); !ok || idx != uint64(k.Index) {
+			return nil, bad
+		}
+		if k.Proof, ok = proof(); !ok {
+			return nil, bad
+		}
+		s.Keys = append(s.Keys, k)
+	}
+	if len(b) != 0 {
+		return nil, bad
+	}
+	return s, nil
 }
 
 // Freshness is the latest checkpoint the registry serves, and the proof that it extends the

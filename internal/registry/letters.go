@@ -45,6 +45,12 @@ func (u *Upload) check() error {
 			return fmt.Errorf("%w: %s: %v", ErrInvalid, u.Name, err)
 		}
 	}
+	// So is an image the release could not place on pages (only its headers are read here).
+	if mt := baseType(u.MediaType); pdf.ImageTypes[mt] {
+		if err := pdf.CheckImage(mt, u.Data); err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrInvalid, u.Name, err)
+		}
+	}
 	// So is Markdown nested too deep to render (a linear scan; rendering checks again).
 	if isMarkdown(u.MediaType) {
 		if err := pdf.CheckMarkdown(u.Data); err != nil {

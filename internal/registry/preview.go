@@ -47,7 +47,7 @@ func (r *Registry) Preview(ctx context.Context, a Actor, ref string) ([]byte, er
 	if err != nil {
 		return nil, fmt.Errorf("preview %s: %w", ref, err)
 	}
-	if fileKind(v.MediaType) == kindOther && !isDocument(v.MediaType) {
+	if !leavesAsPDF(v.MediaType) {
 		return nil, fmt.Errorf("preview %s: %w: a %s version is released as it is, without a PDF to preview", ref, ErrInvalid, v.MediaType)
 	}
 	now := r.now()
@@ -55,12 +55,12 @@ func (r *Registry) Preview(ctx context.Context, a Actor, ref string) ([]byte, er
 	if err != nil {
 		return nil, fmt.Errorf("preview %s: %w", ref, err)
 	}
-	doc, err = pdf.Stamp(doc, pdf.Footer{Office: r.cfg.Office.Name, Reference: l.Reference, Released: now, VerifyURL: r.VerifyURL(l.Reference, "PREVIEW")})
+	doc, err = pdf.Stamp(doc, pdf.Footer{Office: r.cfg.Office.Name, Reference: l.Reference, Released: now, VerifyURL: r.VerifyURL(l.Reference, "PREVIEW"),
+		Languages: r.cfg.Office.StampLanguages})
 	if err != nil {
 		return nil, fmt.Errorf("preview %s: %w", ref, err)
 	}
-	line := fmt.Sprintf("Preview of %s v%d for %s · %s · not registered", ref, v.N, a.Member.Name, now.UTC().Format("2 January 2006 15:04 UTC"))
-	doc, err = pdf.Preview(doc, line, now)
+	doc, err = pdf.Preview(doc, pdf.PreviewMark{Reference: ref, Version: v.N, Member: a.Member.Name, At: now, Languages: r.cfg.Office.StampLanguages})
 	if err != nil {
 		return nil, fmt.Errorf("preview %s: %w", ref, err)
 	}

@@ -10,7 +10,7 @@ package registry
 
 import (
 	"context"
-	"crypto/ed25519"
+	"crypto"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -26,6 +26,7 @@ import (
 	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/policy"
+	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
 )
@@ -71,6 +72,9 @@ type Office struct {
 	Name   string
 	Prefix string // reference prefix, e.g. "TFN"
 	URL    string // public base URL
+	// StampLanguages are the languages of the stamps on its PDFs (footer, draft and preview
+	// marks), codes such as "en" or "ar" in the order printed; empty: English alone.
+	StampLanguages []string
 }
 
 // Config configures a Registry.
@@ -78,9 +82,20 @@ type Config struct {
 	DB     *store.DB
 	Log    *translog.Log
 	Office Office
-	// OfficeKey is the office's release key: it signs release statements, co-signs
-	// withdrawals and signs key registrations. It stays on the server.
-	OfficeKey ed25519.PrivateKey
+	// OfficeKey is the office's current release key: it signs release statements, co-signs
+	// withdrawals and signs key registrations. It stays on the server: an ed25519.PrivateKey
+	// from a key file, or an *hsm.Key in a token. Whatever it is, Public returns an
+	// ed25519.PublicKey, Sign(nil, msg, crypto.Hash(0)) returns the pure Ed25519 signature
+	// of msg, and it is safe for concurrent use. Sign may fail (a token removed): the entry
+	// it was for is then not logged, and nothing is recorded.
+	OfficeKey crypto.Signer
+	// OfficeKeys is the office key history that trust roots carry (seal.OfficeKey windows),
+	// oldest first, ending with OfficeKey's; nil: OfficeKey alone, never rotated.
+	OfficeKeys []seal.OfficeKey
+	// DispatchSecret keys message IDs and receipt tokens (datadir.Dir.DispatchSecret). Nil:
+	// derived from OfficeKey's seed, as before dispatch.key existed; a key in a token has no
+	// seed, so it needs one.
+	DispatchSecret []byte
 	// LogKey is the log's note verifier key, for the trust root.
 	LogKey string
 	// LogOrigin is the log's checkpoint origin.
@@ -122,6 +137,9 @@ type Registry struct {
 	keyEntries sync.Map
 	// dispatch is how letters leave by mail and webhooks (SetDispatch); nil: they do not.
 	dispatch atomic.Pointer[DispatchSettings]
+
+	// seen is how far the two indexes follow the fingerprints stored by any server.
+	seen fingerprintsSeen
 }
 
 // inForce is the policy in force and the adoption that put it there. Only approvals and

@@ -25,8 +25,11 @@ import (
 func (r *Registry) officeEntry(k entry.Kind, record any, extra ...dsse.Signature) ([]byte, error) {
 	payload := seal.Marshal(record)
 	pt := k.PayloadTypeV(entry.V2)
-	env := dsse.Sign(pt, payload, r.cfg.OfficeKey)
-	env.Signatures = append(extra, env.Signatures...)
+	sig, err := officeSign(r.cfg.OfficeKey, pt, payload)
+	if err != nil {
+		return nil, err
+	}
+	env := &dsse.Envelope{Payload: payload, PayloadType: pt, Signatures: append(extra, sig)}
 	return (&entry.Entry{Version: entry.V2, Kind: k, Envelope: env}).Encode()
 }
 

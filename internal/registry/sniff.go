@@ -24,6 +24,8 @@ const (
 var sniffedTypes = map[string]bool{
 	"application/pdf": true,
 	textract.DOCXType: true,
+	textract.ODTType:  true,
+	"image/tiff":      true,
 	"image/png":       true,
 	"image/jpeg":      true,
 	"image/gif":       true,
@@ -46,6 +48,7 @@ var typeAliases = map[string]string{
 	"image/jpg":         "image/jpeg",
 	"image/pjpeg":       "image/jpeg",
 	"image/x-png":       "image/png",
+	"image/tif":         "image/tiff",
 }
 
 // sniff returns the media type data's content shows when it is one of sniffedTypes, or "".
@@ -55,6 +58,13 @@ func sniff(data []byte) string {
 	}
 	if isDOCX(data) {
 		return textract.DOCXType
+	}
+	if textract.IsODT(data) {
+		return textract.ODTType
+	}
+	// http.DetectContentType does not know TIFF, the format of many scanners.
+	if bytes.HasPrefix(data, []byte("II*\x00")) || bytes.HasPrefix(data, []byte("MM\x00*")) {
+		return "image/tiff"
 	}
 	mt, _, _ := mime.ParseMediaType(http.DetectContentType(data))
 	if sniffedTypes[mt] {
@@ -96,7 +106,7 @@ func (u *Upload) classify() error {
 		u.MediaType = alias
 	}
 	switch {
-	case detected != "" && (genericTypes[declared] || declared == detected || declared == "application/zip" && detected == textract.DOCXType):
+	case detected != "" && (genericTypes[declared] || declared == detected || declared == "application/zip" && (detected == textract.DOCXType || detected == textract.ODTType)):
 		if declared != detected {
 			u.MediaType = detected
 		}
@@ -105,7 +115,7 @@ func (u *Upload) classify() error {
 	case sniffedTypes[declared]:
 		return fmt.Errorf("%w: %s is declared as %s but its content is %s", ErrInvalid, u.Name, declared, describe(u.Data))
 	case u.MediaType == "":
-		u.MediaType = mime.TypeByExtension(filepath.Ext(u.Name))
+		u.MediaType = textract.TypeByExtension(filepath.Ext(u.Name))
 		if u.MediaType == "" {
 			u.MediaType = http.DetectContentType(u.Data)
 		}

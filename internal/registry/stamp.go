@@ -16,7 +16,8 @@ import (
 )
 
 // A version's media type decides how its copies leave the registry: PDFs are marked as they
-// are; Markdown and plain text are first rendered into a letterhead PDF; a released file of any
+// are; Markdown and plain text are first rendered into a letterhead PDF; Word and OpenDocument
+// letters are converted to PDF; images (scans) are placed on PDF pages. A released file of any
 // other type leaves as its exact bytes with a detached seal. Draft copies of those are always
 // new PDFs (see draftFile), so that none can equal the released file.
 const (
@@ -51,8 +52,23 @@ func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date
 	if isDocument(v.MediaType) {
 		return r.convertedPDF(v.MediaType, data)
 	}
+	if mt := baseType(v.MediaType); pdf.ImageTypes[mt] {
+		return pdf.RenderImage(mt, data, pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference, Subject: l.Subject, Date: date})
+	}
 	return pdf.Render(v.MediaType, data, pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
 		Subject: l.Subject, Date: date, Addressees: l.Addressees, Signatories: signatories})
+}
+
+// baseType is a media type without its parameters.
+func baseType(mediaType string) string {
+	mt, _, _ := mime.ParseMediaType(mediaType)
+	return mt
+}
+
+// leavesAsPDF reports whether a version of this media type is released as a stamped PDF: a
+// PDF, a text letter, a Word or OpenDocument letter, or an image placed on pages.
+func leavesAsPDF(mediaType string) bool {
+	return fileKind(mediaType) != kindOther || isDocument(mediaType) || pdf.ImageTypes[baseType(mediaType)]
 }
 
 // isDocument reports whether a version is a word-processor document that leaves as PDF
@@ -63,10 +79,11 @@ func isDocument(mediaType string) bool {
 	return ok
 }
 
-// convertedPDF converts a Word letter to PDF, keeping its layout, tables and letterhead.
+// convertedPDF converts a Word or OpenDocument letter to PDF, keeping its layout, tables and
+// letterhead.
 func (r *Registry) convertedPDF(mediaType string, data []byte) ([]byte, error) {
 	if r.cfg.Converter == nil {
-		return nil, fmt.Errorf("%w: a Word letter leaves as PDF, and this server has no converter (%s)", ErrInvalid, convert.Hint)
+		return nil, fmt.Errorf("%w: a Word or OpenDocument letter leaves as PDF, and this server has no converter (%s)", ErrInvalid, convert.Hint)
 	}
 	mt, _, _ := mime.ParseMediaType(mediaType)
 	doc, err := r.cfg.Converter.ToPDF(context.Background(), mt, data)
@@ -76,14 +93,14 @@ func (r *Registry) convertedPDF(mediaType string, data []byte) ([]byte, error) {
 	return doc, nil
 }
 
-// releasedFile makes the file a release publishes from the approved version: for a PDF or a
-// text letter, the letter PDF with the verification footer and QR code on every page, then the
-// office's embedded PDF signature when a certificate is configured. Stamping is deterministic,
+// releasedFile makes the file a release publishes from the approved version: for a version
+// that leavesAsPDF, the letter PDF with the verification footer and QR code on every page,
+// then the office's embedded PDF signature when a certificate is configured. Stamping is deterministic,
 // so the released pages are exactly the approved ones plus the footer. It sets the statement's
 // file digest, name and type.
 func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, stmt *seal.ReleaseStatement, code string) ([]byte, error) {
 	stmt.FileDigest, stmt.FileMediaType = seal.DigestOf(data), ""
-	if fileKind(v.MediaType) == kindOther && !isDocument(v.MediaType) {
+	if !leavesAsPDF(v.MediaType) {
 		return data, nil
 	}
 	doc, err := r.letterPDF(l, v, data, stmt.ReleasedAt, signerNames(stmt))
@@ -91,7 +108,7 @@ func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, s
 		return nil, err
 	}
 	doc, err = pdf.Stamp(doc, pdf.Footer{Office: r.cfg.Office.Name, Reference: l.Reference,
-		Released: stmt.ReleasedAt, VerifyURL: r.VerifyURL(l.Reference, code)})
+		Released: stmt.ReleasedAt, VerifyURL: r.VerifyURL(l.Reference, code), Languages: r.cfg.Office.StampLanguages})
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +118,7 @@ func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, s
 		}
 	}
 	stmt.FileDigest = seal.DigestOf(doc)
-	if fileKind(v.MediaType) == kindText || isDocument(v.MediaType) {
+	if fileKind(v.MediaType) != kindPDF {
 		stmt.FileMediaType = "application/pdf"
 		stmt.FileName = strings.TrimSuffix(v.FileName, filepath.Ext(v.FileName)) + ".pdf"
 	}
@@ -110,27 +127,23 @@ func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, s
 
 // draftFile makes a coordination copy of the version: the letter PDF with the DRAFT watermark
 // and the recipient's line on every page, so that each copy is recognisably a draft and
-// distinguishable from every other. A Word draft is converted to PDF (refused without a
-// converter), and an image (a scan) is placed on the letterhead. A file that cannot be marked so is refused: a copy
-// never leaves as the version's own bytes, which could pass for the letter once released. It
-// returns the copy, its name and its media type.
+// distinguishable from every other. A Word or OpenDocument draft is converted to PDF (refused
+// without a converter), and an image (a scan) is placed on pages, as for the release. A file
+// that cannot be marked so is refused: a copy never leaves as the version's own bytes, which
+// could pass for the letter once released. It returns the copy, its name and its media type.
 func (r *Registry) draftFile(l *store.Letter, v store.Version, data []byte, m pdf.DraftMark) ([]byte, string, string, error) {
 	var (
 		doc []byte
 		err error
 	)
-	switch mt, _, _ := mime.ParseMediaType(v.MediaType); {
-	case fileKind(v.MediaType) != kindOther || isDocument(v.MediaType):
+	if leavesAsPDF(v.MediaType) {
 		doc, err = r.letterPDF(l, v, data, time.Time{}, nil)
-	case pdf.ImageTypes[mt]:
-		doc, err = pdf.RenderImage(mt, data, pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
-			Subject: l.Subject, Addressees: l.Addressees})
-	default:
+	} else {
 		// Another document with text leaves as its text on the letterhead rather than as a
 		// document that could pass for the letter.
 		text, terr := textract.Text(v.MediaType, data)
 		if terr != nil {
-			return nil, "", "", fmt.Errorf("%w: a draft copy of a %s file cannot be marked; revise the letter as PDF, Word, Markdown, plain text or a PNG or JPEG scan: %v", ErrInvalid, mt, terr)
+			return nil, "", "", fmt.Errorf("%w: a draft copy of a %s file cannot be marked; revise the letter as PDF, Word, OpenDocument, Markdown, plain text or a PNG, JPEG or TIFF scan: %v", ErrInvalid, baseType(v.MediaType), terr)
 		}
 		v.MediaType = "text/plain; charset=utf-8"
 		doc, err = r.letterPDF(l, v, []byte(text), time.Time{}, nil)
@@ -138,6 +151,7 @@ func (r *Registry) draftFile(l *store.Letter, v store.Version, data []byte, m pd
 	if err != nil {
 		return nil, "", "", err
 	}
+	m.Languages = r.cfg.Office.StampLanguages
 	doc, err = pdf.Watermark(doc, m)
 	if err != nil {
 		return nil, "", "", fmt.Errorf("watermark: %w", err)

@@ -395,11 +395,11 @@ func (r *Registry) attachEvidence(ctx context.Context, rel *store.Release, stmt 
 	// nothing logged since changes what it proves.
 	if st.Withdrawal == nil && len(revs) == 0 {
 		if ev.kept != nil {
-			s, err := seal.Parse(ev.kept)
+			s, err := r.expandSeal(ctx, ev.kept, rel, o, stmt)
 			if err != nil {
 				return fmt.Errorf("kept seal of log entry %d: %w", rel.LogIndex, err)
 			}
-			st.Seal, st.SealJSON = s, ev.kept
+			st.Seal, st.SealJSON = s, s.Marshal()
 			return nil
 		}
 		s, err := r.sealFor(ctx, rel.LogIndex, rel.Entry, o, stmt)

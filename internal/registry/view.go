@@ -2,7 +2,6 @@ package registry
 
 import (
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"github.com/chancery/chancery/internal/cosigned"
@@ -356,7 +355,7 @@ func (r *Registry) TrustRoot() *seal.TrustRoot {
 		BaseURL:    r.cfg.Office.URL,
 		LogOrigin:  r.cfg.LogOrigin,
 		LogKey:     r.cfg.LogKey,
-		OfficeKeys: []seal.OfficeKey{seal.NewOfficeKey(r.cfg.OfficeKey.Public().(ed25519.PublicKey))},
+		OfficeKeys: r.officeKeys(),
 		Witnesses:  []string{},
 	}
 	if r.cfg.Heads != nil {

@@ -124,7 +124,7 @@ func FuzzParseSeal(f *testing.F) {
 // FuzzParseTrustRoot checks that ParseTrustRoot never panics and that what it accepts
 // survives a round trip through Marshal.
 func FuzzParseTrustRoot(f *testing.F) {
-	for _, s := range vectorFiles(f, "trust") {
+	for _, s := range append(vectorFiles(f, "trust"), vectorFilesIn(f, rotationVectorsFile, "trust")...) {
 		f.Add(s)
 		var compact bytes.Buffer
 		if err := json.Compact(&compact, s); err == nil {
@@ -280,6 +280,31 @@ func FuzzOpen(f *testing.F) {
 		o.Salt[int(kind)%SaltSize] ^= 1
 		if _, err := Open(e, o); !errors.Is(err, ErrBadOpening) {
 			t.Fatalf("a changed salt: %v", err)
+		}
+	})
+}
+
+// FuzzDecodeReleaseRecord checks that decodeReleaseRecord answers as Unmarshal does.
+func FuzzDecodeReleaseRecord(f *testing.F) {
+	for _, s := range vectorFilesIn(f, vectorsV2File, "records/release") {
+		s = bytes.TrimSuffix(s, []byte("\n"))
+		f.Add(s)
+		f.Add(bytes.Replace(s, []byte(`"signer_keys":[`), []byte(`"signer_keys":null,"x":[`), 1))
+		f.Add(bytes.Replace(s, []byte(`Task Force`), []byte(`\u003cTask\u003e Force`), 1))
+		f.Add(bytes.Replace(s, []byte(`Task Force`), []byte(`<Task> Force`), 1))
+		f.Add(bytes.Replace(s, []byte(`Task Force`), []byte(`T\u00e2sk \u2028Force`), 1))
+		f.Add(bytes.Replace(s, []byte(`14:30:00Z`), []byte(`14:30:00.5+02:00`), 1))
+		f.Add(bytes.Replace(s, []byte(`"commitment":"`), []byte(`"commitment":null,"c":"`), 1))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var want ReleaseRecord
+		werr := Unmarshal(data, &want)
+		got, err := decodeReleaseRecord(data)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("decodeReleaseRecord: %v, Unmarshal: %v", err, werr)
+		}
+		if err == nil && !bytes.Equal(Marshal(got), Marshal(&want)) {
+			t.Fatalf("decodeReleaseRecord and Unmarshal disagree:\n%s\n%s", Marshal(got), Marshal(&want))
 		}
 	})
 }

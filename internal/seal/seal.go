@@ -219,4 +219,9 @@ var (
 	ErrBadProof = errors.New("bad inclusion proof")
 	// ErrDigestMismatch: the seal is genuine, but the file is not the letter it seals.
 	ErrDigestMismatch = errors.New("file is not the sealed letter")
+	// ErrOutdatedTrustRoot: the entry is in the office's log (its inclusion proof holds
+	// against a checkpoint the log key signed), but signed by an office key the trust root
+	// does not list: the office rotated its key after the trust root was exported. The
+	// trust root must be refreshed; the seal is not judged. It wraps ErrUntrustedKey.
+	ErrOutdatedTrustRoot = fmt.Errorf("%w: the trust root is out of date", ErrUntrustedKey)
 )

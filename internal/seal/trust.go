@@ -34,8 +34,9 @@ type TrustRoot struct {
 	LogOrigin string `json:"log_origin"`
 	// LogKey is the log's note verifier key, "<origin>+<hash>+<base64>".
 	LogKey string `json:"log_key"`
-	// OfficeKeys are the keys that sign the office's log entries. More than one is allowed so
-	// that a key can be rotated: seals signed by the old key stay valid while it is listed.
+	// OfficeKeys are the keys that sign the office's log entries: its key history, oldest
+	// first. A rotated key stays listed, with the window of log entries it may sign, so that
+	// seals it signed stay valid and nothing it signs after its retirement is.
 	OfficeKeys []OfficeKey `json:"office_keys"`
 	// Witnesses are the note verifier keys of the witnesses (C2SP tlog-cosignature, Ed25519
 	// cosignature/v1 keys of type 0x04).
@@ -45,10 +46,29 @@ type TrustRoot struct {
 	WitnessQuorum int `json:"witness_quorum"`
 }
 
-// OfficeKey is an Ed25519 public key of the office.
+// OfficeKey is an Ed25519 public key of the office, with the window of log entries it may
+// sign: from FromIndex (0: the log's start) up to, not including, UntilIndex (nil: no end).
+// A key rotation logs an office-key-rotated entry at index R, signed by both keys: the old
+// key's UntilIndex and the new key's FromIndex are R. A key without a window signs anywhere
+// in the log, as in trust roots written before rotations existed.
 type OfficeKey struct {
-	KeyID     string `json:"keyid"`      // dsse.KeyID(PublicKey)
-	PublicKey []byte `json:"public_key"` // raw 32-byte Ed25519 key
+	KeyID      string `json:"keyid"`                 // dsse.KeyID(PublicKey)
+	PublicKey  []byte `json:"public_key"`            // raw 32-byte Ed25519 key
+	FromIndex  int64  `json:"from_index,omitempty"`  // first log index it may sign
+	UntilIndex *int64 `json:"until_index,omitempty"` // the rotation that retired it
+}
+
+// covers reports whether k may sign the log entry at index.
+func (k *OfficeKey) covers(index int64) bool {
+	return index >= k.FromIndex && (k.UntilIndex == nil || index < *k.UntilIndex)
+}
+
+// window describes k's window for messages: "log entries 0 to 41".
+func (k *OfficeKey) window() string {
+	if k.UntilIndex == nil {
+		return fmt.Sprintf("log entries from %d", k.FromIndex)
+	}
+	return fmt.Sprintf("log entries %d to %d", k.FromIndex, *k.UntilIndex-1)
 }
 
 // NewOfficeKey returns the OfficeKey of pub.
@@ -151,6 +171,9 @@ func (t *TrustRoot) compile() (*trust, error) {
 		}
 		if seen[k.KeyID] {
 			return nil, fmt.Errorf("trust root: office key %s listed twice", k.KeyID)
+		}
+		if k.FromIndex < 0 || k.UntilIndex != nil && *k.UntilIndex <= k.FromIndex {
+			return nil, fmt.Errorf("trust root: office key %s: empty or negative window %d..%v", k.KeyID, k.FromIndex, windowEnd(k.UntilIndex))
 		}
 		seen[k.KeyID] = true
 		c.officeKeys = append(c.officeKeys, k)
@@ -277,4 +300,11 @@ func probeVersion(data []byte, field string) (int, bool) {
 		return 0, false
 	}
 	return v, true
+}
+
+func windowEnd(p *int64) any {
+	if p == nil {
+		return "∞"
+	}
+	return *p
 }

@@ -104,8 +104,8 @@ func (v *Verifier) Verify(s *Seal, file Digest) (*Result, error) {
 	if e.Kind != entry.Release {
 		return nil, fmt.Errorf("verify seal: release entry: %w: a %s entry", ErrMalformed, e.Kind)
 	}
-	if err := v.officeSigned(e.Envelope); err != nil {
-		return nil, fmt.Errorf("verify seal: release entry: %w", err)
+	if err := v.officeSigned(e.Envelope, rel.Index); err != nil {
+		return nil, fmt.Errorf("verify seal: release entry: %w", v.outdated(err, cp, rel.Index, rel.Entry, rel.Proof))
 	}
 	if err := cp.prove(rel.Index, tlog.RecordHash(rel.Entry), rel.Proof); err != nil {
 		return nil, fmt.Errorf("verify seal: release entry: %w", err)
@@ -144,8 +144,8 @@ func (v *Verifier) releaseStatement(e *entry.Entry, o *Opening) (*ReleaseStateme
 		}
 		return st, nil
 	}
-	rec := new(ReleaseRecord)
-	if err := Unmarshal(e.Envelope.Payload, rec); err != nil {
+	rec, err := decodeReleaseRecord(e.Envelope.Payload)
+	if err != nil {
 		return nil, fmt.Errorf("%w: release record: %w", ErrMalformed, err)
 	}
 	if rec.Office != v.t.office {
@@ -219,8 +219,8 @@ func (v *Verifier) VerifyEntry(data []byte, index int64, proof tlog.RecordProof,
 	if err != nil {
 		return nil, fmt.Errorf("verify entry: %w: %w", ErrMalformed, err)
 	}
-	if err := v.officeSigned(e.Envelope); err != nil {
-		return nil, fmt.Errorf("verify %s entry: %w", e.Kind, err)
+	if err := v.officeSigned(e.Envelope, index); err != nil {
+		return nil, fmt.Errorf("verify %s entry: %w", e.Kind, v.outdated(err, cp, index, data, proof))
 	}
 	if err := cp.prove(index, tlog.RecordHash(data), proof); err != nil {
 		return nil, fmt.Errorf("verify %s entry: %w", e.Kind, err)
@@ -260,6 +260,10 @@ func (v *Verifier) VerifyEntry(data []byte, index int64, proof tlog.RecordProof,
 		if err != nil {
 			return nil, fmt.Errorf("verify %s entry: %w", e.Kind, err)
 		}
+		ve.Statement, office = st, st.Office
+	case entry.OfficeKeyRotated:
+		st := new(RotationStatement)
+		err = Unmarshal(payload, st)
 		ve.Statement, office = st, st.Office
 	default:
 		return ve, nil
@@ -347,7 +351,9 @@ func (v *Verifier) keyEntry(le LoggedEntry, st *ReleaseStatement, cp *checkpoint
 		if !signedBy(st, ks.KeyID) {
 			return nil, fmt.Errorf("%w: key %s signed nothing in the release", ErrMalformed, ks.KeyID)
 		}
-		if err := v.officeSigned(e.Envelope); err != nil {
+		// No outdated-trust-root here: a key entry precedes the release, whose office key the
+		// trust root knows, so a key entry by a key it does not know is untrusted.
+		if err := v.officeSigned(e.Envelope, le.Index); err != nil {
 			return nil, err
 		}
 		v.mu.Lock()
@@ -420,16 +426,26 @@ func (v *Verifier) keyStatement(payload []byte) (*KeyStatement, error) {
 	return ks, nil
 }
 
-// officeSigned checks that env carries a valid signature by an office key of the trust root.
-// Keys are chosen by the signatures' key IDs, and only the first signature naming each office
-// key is checked: an entry carrying many signatures costs at most one check per office key.
-func (v *Verifier) officeSigned(env *dsse.Envelope) error {
+// errUnknownOfficeKey: no signature of an entry names an office key of the trust root.
+var errUnknownOfficeKey = fmt.Errorf("%w: no signature by an office key of the trust root", ErrUntrustedKey)
+
+// officeSigned checks that env, the log entry at index, carries a valid signature by an
+// office key of the trust root whose window covers index. Keys are chosen by the signatures'
+// key IDs, and only the first signature naming each office key is checked: an entry carrying
+// many signatures costs at most one check per office key.
+func (v *Verifier) officeSigned(env *dsse.Envelope, index int64) error {
 	var pae []byte
 	named := false
-	for _, k := range v.t.officeKeys {
+	var retired *OfficeKey
+	for i := range v.t.officeKeys {
+		k := &v.t.officeKeys[i]
 		for _, s := range env.Signatures {
 			if s.KeyID != k.KeyID {
 				continue
+			}
+			if !k.covers(index) {
+				retired = k
+				break
 			}
 			if pae == nil {
 				pae = dsse.PAE(env.PayloadType, env.Payload)
@@ -444,7 +460,21 @@ func (v *Verifier) officeSigned(env *dsse.Envelope) error {
 	if named {
 		return fmt.Errorf("%w: office signature does not verify", ErrBadSignature)
 	}
-	return fmt.Errorf("%w: no signature by an office key of the trust root", ErrUntrustedKey)
+	if retired != nil {
+		return fmt.Errorf("%w: signed by office key %s, which signs only %s, not entry %d", ErrUntrustedKey, retired.KeyID, retired.window(), index)
+	}
+	return errUnknownOfficeKey
+}
+
+// outdated turns errUnknownOfficeKey into ErrOutdatedTrustRoot when the entry is proven in the
+// office's log all the same: only the office appends to its log, so an entry there signed by
+// a key the trust root does not know means the office rotated its key after the trust root
+// was exported. Any other error is returned as it is.
+func (v *Verifier) outdated(err error, cp *checkpoint, index int64, data []byte, proof tlog.RecordProof) error {
+	if err != errUnknownOfficeKey || cp.prove(index, tlog.RecordHash(data), proof) != nil {
+		return err
+	}
+	return fmt.Errorf("%w: entry %d is in the office's log, but signed by no office key this trust root lists: the office rotated its key after the trust root was exported (else the entry is not the office's); refresh the trust root ('chancery trust export' from the registry) and verify again", ErrOutdatedTrustRoot, index)
 }
 
 // Cosigner is a witness that cosigned a checkpoint: its key's name and hash, and the time in

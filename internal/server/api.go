@@ -79,6 +79,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		// Committed and logged; the proof waits for the witnesses' cosignatures.
 		w.Header().Set("Retry-After", "10")
 		apiError(w, http.StatusServiceUnavailable, err)
+	case errors.Is(err, errOverTime):
+		apiError(w, http.StatusUnprocessableEntity, err)
+	case errors.Is(err, errNoOCR):
+		apiError(w, http.StatusNotImplemented, err)
 	case errors.Is(err, registry.ErrInvalid), errors.Is(err, errBadRequest):
 		apiError(w, http.StatusBadRequest, err)
 	default:

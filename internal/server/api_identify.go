@@ -1,52 +1,45 @@
 package server
 
 import (
-	"errors"
-	"fmt"
-	"mime"
 	"net/http"
-	"path/filepath"
 	"strings"
-
-	"github.com/chancery/chancery/internal/textract"
 )
 
-// identify answers what a text is: {"text": "…"} as JSON, or a file (multipart/form-data with
-// a file part) whose text is extracted here. Drafts show only to members with a role.
+// identify answers what a text is: {"text": "…"} as JSON ({"text": "…", "scan": true} for
+// text read from a scan), or a file (multipart/form-data with a file part) whose text is
+// extracted here, or read by OCR for a scan. Drafts show only to members with a role.
 func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 	var text string
+	var scan bool
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		u, err := s.fileUpload(w, r, false)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		mt := u.file.MediaType
-		if mt == "" {
-			if mt = mime.TypeByExtension(filepath.Ext(u.file.Name)); mt == "" {
-				mt = http.DetectContentType(u.file.Data)
-			}
-		}
-		text, err = textract.Text(mt, u.file.Data)
-		if errors.Is(err, textract.ErrNoText) {
-			s.fail(w, r, fmt.Errorf("%w: %v: identification needs a PDF, Word (DOCX), Markdown or plain-text file", errBadRequest, err))
-			return
-		}
+		text, scan, err = s.uploadText(r.Context(), u.file.Name, u.file.MediaType, u.file.Data)
 		if err != nil {
-			s.fail(w, r, fmt.Errorf("%w: %v", errBadRequest, err))
+			s.fail(w, r, err)
 			return
 		}
 	} else {
 		var req struct {
 			Text string `json:"text"`
+			// Scan says the text was read from a scan by OCR (as chancery identify does
+			// with an image): its OCR noise is then forgiven.
+			Scan bool `json:"scan"`
 		}
 		if err := decodeJSON(w, r, &req); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		text = req.Text
+		text, scan = req.Text, req.Scan
 	}
-	id, err := s.cfg.Registry.Identify(r.Context(), actor(r), text)
+	identify := s.cfg.Registry.Identify
+	if scan {
+		identify = s.cfg.Registry.IdentifyScan
+	}
+	id, err := identify(r.Context(), actor(r), text)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -10,10 +10,12 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chancery/chancery/internal/accesslog"
 	"github.com/chancery/chancery/internal/metrics"
+	"github.com/chancery/chancery/internal/ocr"
 	"github.com/chancery/chancery/internal/ratelimit"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
@@ -42,6 +44,13 @@ type Config struct {
 	// DefaultUploadMemory, and never less than one largest upload; negative: unbounded).
 	// Past it, uploads are answered 503 with Retry-After.
 	UploadMemory int64
+	// DecodeTime bounds the extraction of one uploaded file's text for identification
+	// (default DefaultDecodeTime), OCRTime the reading of one scan (default DefaultOCRTime):
+	// past them the decoders stop and the request is answered 422.
+	DecodeTime, OCRTime time.Duration
+	// Tesseract is the OCR program that reads scans sent to identify (default:
+	// $CHANCERY_TESSERACT, else tesseract on the PATH), looked up on the first scan.
+	Tesseract string
 	// BaseURL is the public URL (as in the office settings): the letter page shows it in the
 	// commands it suggests, and a form posted from it passes the Origin check behind a proxy.
 	BaseURL string
@@ -71,6 +80,7 @@ type Server struct {
 	codes   *ratelimit.Limiter
 	encoded encodedStatuses // JSON of the registry's public verify answers
 	uploads *uploadBudget   // nil when unbounded
+	findOCR func() (*ocr.Reader, error)
 }
 
 // Wrong check codes a client may try: a burst of 10, then one every 6 seconds. Codes have 128
@@ -88,7 +98,14 @@ func New(cfg Config) *Server {
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = DefaultMaxUpload
 	}
+	if cfg.DecodeTime <= 0 {
+		cfg.DecodeTime = DefaultDecodeTime
+	}
+	if cfg.OCRTime <= 0 {
+		cfg.OCRTime = DefaultOCRTime
+	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	s.findOCR = sync.OnceValues(func() (*ocr.Reader, error) { return ocr.Find(cfg.Tesseract) })
 	if cfg.UploadMemory >= 0 {
 		if cfg.UploadMemory == 0 {
 			cfg.UploadMemory = DefaultUploadMemory

@@ -21,3 +21,34 @@ func (db *DB) ExecForTest(ctx context.Context, query string, args ...any) error 
 	_, err := db.w.ExecContext(ctx, query, args...)
 	return err
 }
+
+// QueuedUpdates reports how many Update calls wait for the next group transaction (SQLite).
+func (db *DB) QueuedUpdates() int {
+	db.group.mu.Lock()
+	defer db.group.mu.Unlock()
+	return len(db.group.queue)
+}
+
+// ExecTx runs a statement in tx.
+func ExecTx(ctx context.Context, tx *Tx, query string, args ...any) error {
+	_, err := tx.exec(ctx, query, args...)
+	return err
+}
+
+// IntsTx returns the single integer column of a query in tx.
+func IntsTx(ctx context.Context, tx *Tx, query string, args ...any) ([]int, error) {
+	rows, err := tx.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var k int
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}

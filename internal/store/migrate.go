@@ -646,6 +646,15 @@ CREATE TABLE seals (
 	seal      BYTEA  NOT NULL
 );
 `},
+	// 15: kept seals are kept compact (issue 19 item 5): the checkpoint and the inclusion
+	// proofs, without the entries and openings the store holds anyway (registry, keptseals.go).
+	// Seals kept in the former form are dropped: a kept seal is only a cache of what the
+	// store proves, and the next lookup of each letter builds and keeps it again.
+	{sqlite: `
+DELETE FROM seals;
+`, postgres: `
+DELETE FROM seals;
+`},
 }
 
 // SchemaVersion is the schema version this build writes.

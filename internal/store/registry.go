@@ -448,7 +448,7 @@ func scanRelease(row interface{ Scan(...any) error }) (*Release, error) {
 
 // PutOpening stores the opening (salt and statement) of the version 2 entry at index.
 func (t *Tx) PutOpening(ctx context.Context, index int64, salt, statement []byte) error {
-	_, err := t.exec(ctx, `INSERT INTO openings (log_index, salt, statement) VALUES ($1, $2, $3)`, index, salt, statement)
+	_, err := t.exec(ctx, `INSERT INTO openings (log_index, salt, statement) VALUES ($1, $2, $3)`, index, salt, packStatement(statement))
 	return conflict(err, "put opening")
 }
 
@@ -458,6 +458,9 @@ func (t *Tx) Opening(ctx context.Context, index int64) (salt, statement []byte, 
 	err = t.queryRow(ctx, `SELECT salt, statement FROM openings WHERE log_index = $1`, index).Scan(&salt, &statement)
 	if err != nil {
 		return nil, nil, notFound(err, "opening")
+	}
+	if statement, err = unpackStatement(statement); err != nil {
+		return nil, nil, fmt.Errorf("opening of %d: %w", index, err)
 	}
 	return salt, statement, nil
 }

@@ -9,7 +9,10 @@
 //
 // Durability contract: when [DB.Update] returns nil, the transaction is on stable storage (the
 // SQLite WAL is fsynced with synchronous=FULL; PostgreSQL commits with synchronous_commit=on).
-// When it returns an error, nothing the function wrote is visible, ever.
+// When it returns an error, nothing the function wrote is visible, ever. On SQLite, Update
+// calls that arrive while a transaction commits share the next transaction (group commit,
+// group.go): each runs in a savepoint of its own, so a failing one undoes only its own
+// writes, and none returns nil before the shared commit is fsynced.
 //
 // Concurrency contract: Update transactions are serialized (one writer at a time); View
 // transactions run concurrently with each other and with Update, each on a consistent snapshot
@@ -53,6 +56,8 @@ type DB struct {
 	onClose func() error
 	// pg is the connection configuration of a PostgreSQL store, for its dedicated sessions.
 	pg *pgConfig
+	// group, on SQLite, runs Update calls in group transactions (group.go).
+	group *committer
 
 	closeOnce sync.Once
 	closeErr  error
@@ -62,9 +67,13 @@ type DB struct {
 func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Close closes the database; later calls do nothing. It does not wait for running
-// transactions.
+// transactions, except on SQLite for the group transaction under way (group.go); Update
+// calls still queued for the next one fail.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
+		if db.group != nil {
+			db.group.close()
+		}
 		db.rs.close()
 		db.ws.close()
 		db.closeErr = errors.Join(db.r.Close(), db.w.Close())
@@ -86,8 +95,12 @@ type Tx struct {
 
 // Update runs fn in a read-write transaction and commits it if fn returns nil. When Update
 // returns nil the transaction is durable (see the package documentation). If fn returns an
-// error or panics, the transaction is rolled back and the error is returned unchanged.
+// error or panics, what fn wrote is rolled back and the error (or panic) is returned
+// unchanged.
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) (err error) {
+	if db.group != nil {
+		return db.group.update(ctx, fn)
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		metrics.DatabaseError(metrics.OpBegin)

@@ -7,15 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"strings"
+
+	"github.com/chancery/chancery/internal/budget"
 )
 
 // DOCXType is the media type of Word documents (Office Open XML).
 const DOCXType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-// Uploads name their type by extension; not every system's MIME table knows .docx.
-func init() { mime.AddExtensionType(".docx", DOCXType) }
 
 // maxDOCXPart bounds how much of word/document.xml is decompressed: a zip bomb stops there.
 const maxDOCXPart = 32 << 20
@@ -25,8 +23,9 @@ const wordNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 // docxText returns the text of a Word document's body: the runs' text (w:t), a new line per
 // paragraph (w:p) and line break (w:br), a tab per w:tab. Headers, footers, comments and
-// tracked deletions (w:delText) are not part of it.
-func docxText(data []byte) (string, error) {
+// tracked deletions (w:delText) are not part of it. Decoding stops once the time budget bud is
+// spent.
+func docxText(data []byte, bud *budget.Budget) (string, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return "", fmt.Errorf("docx: %w", err)
@@ -51,6 +50,9 @@ func docxText(data []byte) (string, error) {
 	inText := false
 	depth, elements := 0, 0
 	for b.Len() <= MaxText {
+		if err := bud.Tick(); err != nil {
+			return "", fmt.Errorf("docx: word/document.xml: %w", err)
+		}
 		tok, err := dec.Token()
 		if err == io.EOF {
 			break

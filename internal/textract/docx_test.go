@@ -3,7 +3,6 @@ package textract
 import (
 	"archive/zip"
 	"bytes"
-	"mime"
 	"strings"
 	"testing"
 )
@@ -35,7 +34,7 @@ func TestDOCX(t *testing.T) {
 	doc := docx(t, `<w:p><w:r><w:t>Dear </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>Minister</w:t></w:r><w:r><w:t>,</w:t></w:r></w:p>`+
 		`<w:p><w:r><w:t xml:space="preserve">The forces </w:t></w:r><w:del><w:r><w:delText>will not </w:delText></w:r></w:del>`+
 		`<w:r><w:t>stay.</w:t><w:br/><w:t>Ref.</w:t><w:tab/><w:t>TFN-1</w:t></w:r></w:p>`)
-	if mt := mime.TypeByExtension(".docx"); mt != DOCXType {
+	if mt := TypeByExtension(".DOCX"); mt != DOCXType {
 		t.Fatalf(".docx is %q", mt)
 	}
 	got, err := Text(DOCXType, doc)

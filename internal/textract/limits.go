@@ -7,8 +7,8 @@ import "errors"
 // than parsed.
 var ErrTooComplex = errors.New("document too complex")
 
-// Bounds on word/document.xml. A long real letter has some tens of thousands of elements (ten
-// or twenty a paragraph), nested a few dozen deep (tables in tables). The XML decoder keeps a
+// Bounds on word/document.xml, and alike on an OpenDocument's content.xml. A long real letter
+// has some tens of thousands of elements (ten or twenty a paragraph), nested a few dozen deep (tables in tables). The XML decoder keeps a
 // stack entry per open element and allocates some 200 bytes per element, so both are counted
 // while decoding: 200 000 elements cost at most about 40 MB of allocation.
 const (

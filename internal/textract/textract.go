@@ -1,14 +1,17 @@
 // Package textract pulls the readable text out of a letter's file, for identification and for
-// the word-level diffs between versions: plain text, Markdown, PDF and Word (DOCX).
+// the word-level diffs between versions: plain text, Markdown, PDF, Word (DOCX) and
+// OpenDocument text (ODT).
 package textract
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"mime"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/chancery/chancery/internal/budget"
 	"github.com/chancery/chancery/internal/pdf"
 )
 
@@ -20,6 +23,12 @@ const MaxText = 1 << 20
 
 // Text returns the text of data, a file of the given media type.
 func Text(mediaType string, data []byte) (string, error) {
+	return TextContext(context.Background(), mediaType, data)
+}
+
+// TextContext is Text within the time budget of ctx: past its deadline, the PDF, DOCX and
+// ODT decoders stop with an error wrapping budget.ErrExceeded.
+func TextContext(ctx context.Context, mediaType string, data []byte) (string, error) {
 	mt, _, err := mime.ParseMediaType(mediaType)
 	if err != nil {
 		return "", fmt.Errorf("extract text: media type %q: %w", mediaType, err)
@@ -32,12 +41,16 @@ func Text(mediaType string, data []byte) (string, error) {
 		}
 		s = string(data)
 	case mt == "application/pdf":
-		s, err = pdf.Text(data)
+		s, err = pdf.TextContext(ctx, data)
 		if err != nil {
 			return "", fmt.Errorf("extract text: %w", err)
 		}
 	case mt == DOCXType:
-		if s, err = docxText(data); err != nil {
+		if s, err = docxText(data, budget.New(ctx)); err != nil {
+			return "", fmt.Errorf("extract text: %w", err)
+		}
+	case mt == ODTType:
+		if s, err = odtText(data, budget.New(ctx)); err != nil {
 			return "", fmt.Errorf("extract text: %w", err)
 		}
 	default:

@@ -141,7 +141,9 @@ func (b *builder) pushEntry(i int64, entry []byte) {
 	e := &b.edges[0]
 	if e.w == TileWidth {
 		b.retire(EntriesLevel, e)
-		*e = edge{n: e.n + 1}
+		// Room for a bundle of entries as large as the last one's, so that appends rarely
+		// copy it.
+		*e = edge{n: e.n + 1, data: make([]byte, 0, len(e.data)+len(e.data)/8)}
 	}
 	if want := e.n*TileWidth + int64(e.w); i != want {
 		panic(fmt.Sprintf("translog: entry %d pushed, want %d", i, want))

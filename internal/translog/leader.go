@@ -74,9 +74,17 @@ func (ld *leadership) acquire() error {
 	return nil
 }
 
+// claim reports whether the next batch is to claim the sequencing: the first batch after
+// taking the lease does.
+func (ld *leadership) claim() bool {
+	return ld != nil && ld.fresh && ld.lease.Held()
+}
+
 // fence checks, inside the batch's transaction, that this server may commit: that it holds
-// the lease and that no other server claimed the sequencing since it took it.
-func (ld *leadership) fence(ctx context.Context, tx *store.Tx) error {
+// the lease and that no other server claimed the sequencing since it took it. e is the
+// stored epoch, read in the transaction under the writer lock; claimed says that the
+// transaction claimed it (see claim), so that e is this server's new epoch.
+func (ld *leadership) fence(e int64, claimed bool) error {
 	if ld == nil {
 		return nil
 	}
@@ -84,37 +92,80 @@ func (ld *leadership) fence(ctx context.Context, tx *store.Tx) error {
 	if !ld.lease.Held() {
 		return fmt.Errorf("%w: the sequencer lease was lost", store.ErrDeposed)
 	}
-	e, err := tx.SequencerEpoch(ctx)
-	if err != nil {
-		return err
-	}
 	switch {
+	case claimed:
+		ld.claimed = e
+		return nil
 	case e == ld.epoch && ld.epoch != 0:
 		return nil
-	case ld.fresh:
-		ld.claimed, err = tx.ClaimSequencer(ctx)
-		return err
 	default:
 		return fmt.Errorf("%w (epoch %d, this server's %d)", store.ErrDeposed, e, ld.epoch)
 	}
 }
 
+// maxReplay is the most entries appended by other servers that catchUp hashes into this
+// server's tree rather than loading the stored tree's edge.
+const maxReplay = 4 * TileWidth
+
 // catchUp returns the builder for the stored tree, which another server extended since this
-// one last sequenced, checked against the stored head's root.
-func catchUp(ctx context.Context, db *store.DB, tx *store.Tx, stored store.LogHead) (*builder, error) {
+// one (whose tree is b, which it may change) last sequenced, checked against the stored
+// head's root. When the others appended a few batches, it reads their entries and adds them
+// to b, which costs a read or two of the partial entry bundle and returns their leaf hashes;
+// otherwise it loads the stored tree's edge, a read per tile level and those of the hashes the
+// root needs.
+func catchUp(ctx context.Context, db *store.DB, tx *store.Tx, b *builder, stored store.LogHead) (*builder, []tlog.Hash, error) {
+	if stored.Size > b.size && stored.Size-b.size <= maxReplay {
+		leaves, err := replay(ctx, tx, b, stored.Size)
+		if err == nil {
+			var root tlog.Hash
+			if root, err = b.root(); err == nil && string(root[:]) == string(stored.Root) {
+				b.takeDirty() // stored by the servers that appended them
+				return b, leaves, nil
+			}
+		}
+		// b is spoilt; the edge is loaded below, and its check says what is wrong.
+	}
 	b, err := loadEdge(ctx, tx, stored.Size)
 	if err != nil {
-		return nil, fmt.Errorf("load tree edge: %w", err)
+		return nil, nil, fmt.Errorf("load tree edge: %w", err)
 	}
 	b.fallback = &storeHashReader{ctx: ctx, db: db}
 	root, err := b.root()
 	if err != nil {
-		return nil, fmt.Errorf("recompute root: %w", err)
+		return nil, nil, fmt.Errorf("recompute root: %w", err)
 	}
 	if string(root[:]) != string(stored.Root) {
-		return nil, fmt.Errorf("stored tiles give root %s at size %d, but the head says %x", root, stored.Size, stored.Root)
+		return nil, nil, fmt.Errorf("stored tiles give root %s at size %d, but the head says %x", root, stored.Size, stored.Root)
 	}
-	return b, nil
+	return b, nil, nil
+}
+
+// replay adds to b the stored entries from b.size to size, read from their entry bundles in
+// tx, and returns their leaf hashes.
+func replay(ctx context.Context, tx *store.Tx, b *builder, size int64) ([]tlog.Hash, error) {
+	leaves := make([]tlog.Hash, 0, size-b.size)
+	for b.size < size {
+		t, err := tx.Tile(ctx, EntriesLevel, b.size/TileWidth)
+		if err != nil {
+			return nil, err
+		}
+		entries, err := SplitBundle(t.Data)
+		if err != nil {
+			return nil, err
+		}
+		i := int(b.size % TileWidth)
+		if i >= len(entries) {
+			return nil, fmt.Errorf("entry bundle %d holds %d entries, not entry %d", b.size/TileWidth, len(entries), b.size)
+		}
+		for ; i < len(entries) && b.size < size; i++ {
+			leaf, err := b.add(entries[i])
+			if err != nil {
+				return nil, err
+			}
+			leaves = append(leaves, leaf)
+		}
+	}
+	return leaves, nil
 }
 
 // finish records the outcome of a batch.

@@ -164,3 +164,104 @@ func TestDeposedCannotCommit(t *testing.T) {
 		t.Errorf("a sequences under epoch %d, want a new claim %d", a.lead.epoch, epoch+1)
 	}
 }
+
+// TestTakeTurns: two logs on one database append in turns of varying length, so that each
+// finds the log grown by the other at the start of its turn: by a few entries, across entry
+// bundle and tile boundaries (which it hashes into its own tree), and by more than maxReplay
+// (for which it loads the stored edge). Every append is acknowledged at the next index, the
+// stored log verifies entry by entry, and each log finds every entry by its leaf hash.
+func TestTakeTurns(t *testing.T) {
+	dbs, logs, v := openShared(t, 2)
+	ctx := t.Context()
+	var want [][]byte
+	turns := []int{1, 3, 40, 255, 2, 300, 1, maxReplay + 17, 5, 260, 9}
+	for i, n := range turns {
+		l := logs[i%2]
+		for range n {
+			e := fmt.Appendf(nil, "turn %d entry %d", i, len(want))
+			idx, err := l.Append(ctx, e)
+			if err != nil {
+				t.Fatalf("turn %d: append: %v", i, err)
+			}
+			if idx != int64(len(want)) {
+				t.Fatalf("turn %d: appended at %d, want %d", i, idx, len(want))
+			}
+			want = append(want, e)
+		}
+	}
+	rep, err := Verify(ctx, dbs[1], v, nil, func(i int64, e []byte) error {
+		if string(e) != string(want[i]) {
+			return fmt.Errorf("entry %d is %q, want %q", i, e, want[i])
+		}
+		return nil
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Size != int64(len(want)) {
+		t.Fatalf("the log has %d entries, want %d", rep.Size, len(want))
+	}
+	for i, l := range logs {
+		for idx, e := range want {
+			got, err := l.LeafIndex(ctx, tlog.RecordHash(e))
+			if err != nil || got != int64(idx) {
+				t.Fatalf("server %d: leaf index of entry %d = %d, %v", i, idx, got, err)
+			}
+		}
+	}
+}
+
+// TestReplay: a tree edge loaded at one size and grown by replay to a larger one, across
+// entry bundle and tile boundaries, has the root of the tree of that size, and its edge tiles
+// are the stored ones.
+func TestReplay(t *testing.T) {
+	ctx := t.Context()
+	s, _ := newSigner(t)
+	db, l := openLog(t, t.TempDir(), s)
+	var m memTree
+	roots := map[int64]tlog.Hash{}
+	const n = 1100
+	for i := range n {
+		if _, err := l.Append(ctx, entryFor(i)); err != nil {
+			t.Fatal(err)
+		}
+		m.add(t, int64(i), entryFor(i))
+		roots[int64(i+1)], _ = tlog.TreeHash(int64(i+1), &m)
+	}
+	for _, c := range [][2]int64{{1, 2}, {5, 255}, {200, 256}, {255, 257}, {256, 600}, {300, n}, {65, 65 + maxReplay}} {
+		err := db.View(ctx, func(tx *store.Tx) error {
+			b, err := loadEdge(ctx, tx, c[0])
+			if err != nil {
+				return err
+			}
+			b.fallback = &storeHashReader{ctx: ctx, db: db}
+			leaves, err := replay(ctx, tx, b, c[1])
+			if err != nil {
+				return err
+			}
+			if int64(len(leaves)) != c[1]-c[0] || leaves[0] != tlog.RecordHash(entryFor(int(c[0]))) {
+				return fmt.Errorf("%d leaves, first %x", len(leaves), leaves[0])
+			}
+			root, err := b.root()
+			if err != nil {
+				return err
+			}
+			if root != roots[c[1]] {
+				return fmt.Errorf("root %s, want %s", root, roots[c[1]])
+			}
+			stored, err := loadEdge(ctx, tx, c[1])
+			if err != nil {
+				return err
+			}
+			for i := range stored.edges {
+				if string(stored.edges[i].data) != string(b.edges[i].data) || stored.edges[i].n != b.edges[i].n {
+					return fmt.Errorf("edge tile at level %d differs from the stored one", i-1)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Errorf("replay from %d to %d: %v", c[0], c[1], err)
+		}
+	}
+}

@@ -61,6 +61,10 @@ type Log struct {
 	ticket  chan struct{}
 	closed  bool
 	wake    chan struct{}
+	// While the sequencer gathers a batch (see gather), the appender that brings pending to
+	// want signals full and clears want.
+	want int
+	full chan struct{}
 
 	// b is owned by the sequencer goroutine.
 	b *builder
@@ -106,7 +110,7 @@ func Open(ctx context.Context, db *store.DB, cfg Config) (*Log, error) {
 	if cfg.MaxBatch <= 0 {
 		cfg.MaxBatch = 4096
 	}
-	l := &Log{db: db, cfg: cfg, ticket: make(chan struct{}), wake: make(chan struct{}, 1), leaves: newLeafIndex(),
+	l := &Log{db: db, cfg: cfg, ticket: make(chan struct{}), wake: make(chan struct{}, 1), full: make(chan struct{}, 1), leaves: newLeafIndex(),
 		cache: newTileCache(64 << 20)}
 	if err := l.load(ctx); err != nil {
 		return nil, fmt.Errorf("open log: %w", err)
@@ -287,6 +291,13 @@ func (l *Log) AppendTx(ctx context.Context, entry []byte, fn TxFunc) (int64, err
 	}
 	l.pending = append(l.pending, r)
 	ticket := l.ticket
+	if l.want > 0 && len(l.pending) >= l.want {
+		l.want = 0
+		select {
+		case l.full <- struct{}{}:
+		default:
+		}
+	}
 	// Signalled under mu, so that Close cannot close wake in between.
 	select {
 	case l.wake <- struct{}{}:
@@ -320,6 +331,13 @@ func (l *Log) Close() error {
 func (l *Log) sequence() {
 	defer l.wg.Done()
 	var spare []*request
+	// writers is how many appenders were in flight when the last batch was answered, and took
+	// how long that batch took to commit: see gather.
+	var writers int
+	var took time.Duration
+	// missed: the last gather waited in vain (the appenders answered were not coming back
+	// soon, as when each does other work between appends); the next batch does not wait.
+	var missed bool
 	for {
 		var open bool
 		select {
@@ -328,19 +346,29 @@ func (l *Log) sequence() {
 			l.lead.release()
 			continue
 		}
+		if open {
+			if missed {
+				missed = false
+			} else {
+				missed = !l.gather(writers, took)
+			}
+		}
 		l.mu.Lock()
 		queue, ticket := l.pending, l.ticket
 		l.pending, l.ticket = spare[:0], make(chan struct{})
 		l.mu.Unlock()
+		start := time.Now()
 		for rest := queue; len(rest) > 0; {
 			n := min(len(rest), l.cfg.MaxBatch)
 			l.commit(rest[:n])
 			rest = rest[n:]
 		}
+		took = time.Since(start)
 		l.mu.Lock()
-		busy := len(l.pending) > 0
+		waiting := len(l.pending)
 		l.mu.Unlock()
-		l.lead.yield(busy)
+		writers = len(queue) + waiting
+		l.lead.yield(waiting > 0)
 		close(ticket)
 		clear(queue) // let the entries go
 		spare = queue[:0]
@@ -348,6 +376,47 @@ func (l *Log) sequence() {
 			return
 		}
 	}
+}
+
+// maxGather bounds how long the sequencer waits for appenders to come back (see gather).
+const maxGather = 2 * time.Millisecond
+
+// gather waits, before the sequencer takes a batch, for the appenders it has just answered to
+// append again, until writers appends are waiting or a fraction of the last batch's commit
+// time (took) has passed. Without it, the sequencer takes the queue the moment it answers a
+// batch, which holds only the appenders that arrived during that batch: under steady load the
+// appenders split into two cohorts that take turns, and each commit (one fsync, or one WAL
+// flush and a dozen round trips, whatever its size) carries half of them. Waiting a little
+// for the answered cohort lets one commit carry all of them. One appender, or appenders that
+// are all back, do not wait at all. It reports false when it waited the whole time in vain.
+func (l *Log) gather(writers int, took time.Duration) bool {
+	limit := min(took/4, maxGather)
+	if writers <= 1 || limit <= 0 {
+		return true
+	}
+	l.mu.Lock()
+	if len(l.pending) >= writers || l.closed {
+		l.mu.Unlock()
+		return true
+	}
+	select {
+	case <-l.full: // a signal left from an earlier gather that timed out
+	default:
+	}
+	l.want = writers
+	l.mu.Unlock()
+	t := time.NewTimer(limit)
+	filled := true
+	select {
+	case <-l.full:
+	case <-t.C:
+		filled = false
+	}
+	t.Stop()
+	l.mu.Lock()
+	l.want = 0
+	l.mu.Unlock()
+	return filled
 }
 
 // commit sequences one batch.
@@ -364,12 +433,15 @@ func (l *Log) commit(batch []*request) {
 	var head *Head
 	var first int64
 	leaves := make([]tlog.Hash, 0, len(batch))
+	var caught []tlog.Hash // leaves of the entries other servers appended, if replayed
+	var caughtFrom int64
 	err := l.db.Update(ctx, func(tx *store.Tx) error {
-		stored, err := tx.LogHead(ctx)
+		claim := l.lead.claim()
+		stored, epoch, err := tx.SequencerState(ctx, claim)
 		if err != nil {
 			return err
 		}
-		if err := l.lead.fence(ctx, tx); err != nil {
+		if err := l.lead.fence(epoch, claim); err != nil {
 			return err
 		}
 		if stored.Size != b.size {
@@ -377,7 +449,8 @@ func (l *Log) commit(batch []*request) {
 				return fmt.Errorf("%w (stored size %d, expected %d)", ErrHeadMoved, stored.Size, b.size)
 			}
 			// Another server sequenced since this one last did: go on from the stored tree.
-			if b, err = catchUp(ctx, l.db, tx, stored); err != nil {
+			caughtFrom = b.size
+			if b, caught, err = catchUp(ctx, l.db, tx, b, stored); err != nil {
 				return err
 			}
 		}
@@ -405,18 +478,19 @@ func (l *Log) commit(batch []*request) {
 		if len(leaves) == 0 {
 			return nil
 		}
+		var chunks []store.EntryChunk
+		var tiles []store.Tile
 		for _, t := range b.takeDirty() {
 			if t.chunk {
-				err = tx.PutEntryChunk(ctx, t.n, t.start, t.w, t.data)
+				chunks = append(chunks, store.EntryChunk{Bundle: t.n, Start: t.start, Width: t.w, Data: t.data})
 			} else {
-				err = tx.PutTile(ctx, store.Tile{Level: t.level, Index: t.n, Width: t.w, Data: t.data})
-			}
-			if err != nil {
-				return err
+				tiles = append(tiles, store.Tile{Level: t.level, Index: t.n, Width: t.w, Data: t.data})
 			}
 		}
-		head, err = l.commitHead(ctx, tx, b)
-		return err
+		if head, err = l.signHead(b); err != nil {
+			return err
+		}
+		return tx.WriteLogBatch(ctx, chunks, tiles, l.storeHead(head))
 	})
 	committed := time.Now()
 	l.lead.finish(err)
@@ -436,7 +510,9 @@ func (l *Log) commit(batch []*request) {
 		l.b = b
 		if head != nil {
 			if l.lead != nil {
-				// Index what the other servers appended first (a no-op if it is indexed).
+				// Index what the other servers appended first (load is a no-op if it is
+				// indexed, and add if it was not next).
+				l.leaves.add(caughtFrom, caught)
 				l.leaves.load(ctx, l.db, first)
 			}
 			l.leaves.add(first, leaves)
@@ -462,6 +538,18 @@ func callTxFunc(fn TxFunc, tx *store.Tx, index int64) (err error) {
 
 // commitHead signs a checkpoint for b's tree and records it as the log's head in tx.
 func (l *Log) commitHead(ctx context.Context, tx *store.Tx, b *builder) (*Head, error) {
+	h, err := l.signHead(b)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.SetLogHead(ctx, l.storeHead(h)); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// signHead signs a checkpoint for b's tree.
+func (l *Log) signHead(b *builder) (*Head, error) {
 	root, err := b.root()
 	if err != nil {
 		return nil, fmt.Errorf("tree hash: %w", err)
@@ -471,11 +559,12 @@ func (l *Log) commitHead(ctx context.Context, tx *store.Tx, b *builder) (*Head, 
 	if err != nil {
 		return nil, fmt.Errorf("sign checkpoint: %w", err)
 	}
-	err = tx.SetLogHead(ctx, store.LogHead{Origin: l.cfg.Origin, Size: b.size, Root: root[:], Checkpoint: signed})
-	if err != nil {
-		return nil, err
-	}
 	return &Head{Size: b.size, Root: root, Checkpoint: signed}, nil
+}
+
+// storeHead is h as the store records it.
+func (l *Log) storeHead(h *Head) store.LogHead {
+	return store.LogHead{Origin: l.cfg.Origin, Size: h.Size, Root: h.Root[:], Checkpoint: h.Checkpoint}
 }
 
 // reload reads the edge and head back from the store.

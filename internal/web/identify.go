@@ -27,7 +27,8 @@ func (h *Handler) identify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	office := h.cfg.Registry.Office().Name
-	h.render(w, r, http.StatusOK, "identified", page{Title: "What this text is", Data: identified{Identification: id, Office: office}})
+	h.render(w, r, http.StatusOK, "identified", page{Title: "What this text is", Path: "/verify#identify",
+		Data: identified{Identification: id, Office: office}})
 }
 
 type identified struct {

@@ -29,7 +29,7 @@ func (h *Handler) logPage(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
-		kind := "(not a Chancery entry)"
+		kind := "" // the page says "not a Chancery entry" in its language
 		if d, err := entry.Decode(e); err == nil {
 			kind = string(d.Kind)
 		}

@@ -44,7 +44,8 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	}
 	if errors.Is(err, registry.ErrUnauthenticated) {
 		h.cfg.Logger.InfoContext(r.Context(), "sign-in refused", "name", data.Name, "remote", r.RemoteAddr)
-		h.render(w, r, http.StatusUnauthorized, "signin", page{Title: "Sign in", Error: "The name or the password is wrong.", Data: data})
+		h.render(w, r, http.StatusUnauthorized, "signin", page{Title: "Sign in", Error: "The name or the password is wrong.", Data: data,
+			Path: "/signin?next=" + url.QueryEscape(data.Next)})
 		return
 	}
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/accesslog"
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/oidc"
 	"github.com/chancery/chancery/internal/ratelimit"
 	"github.com/chancery/chancery/internal/registry"
@@ -71,7 +72,7 @@ type Config struct {
 // Handler serves the pages.
 type Handler struct {
 	cfg     Config
-	pages   map[string]*template.Template
+	pages   map[string]map[string]*template.Template // by language code, then page name
 	signins *signinLimits
 }
 
@@ -89,9 +90,16 @@ func New(cfg Config) *Handler {
 	if cfg.Authenticator == nil && cfg.Registry != nil {
 		cfg.Authenticator = PasswordAuthenticator{Registry: cfg.Registry}
 	}
-	h := &Handler{cfg: cfg, pages: map[string]*template.Template{}, signins: newSigninLimits()}
-	for _, p := range []string{"landing", "log", "signin", "inbox", "letter", "verify", "result", "identified", "error", "search", "members", "receipt", "recipients"} {
-		h.pages[p] = template.Must(template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/dispatch.html", "templates/"+p+".html"))
+	h := &Handler{cfg: cfg, pages: map[string]map[string]*template.Template{}, signins: newSigninLimits()}
+	// Each language gets its own parsed pages, with t, date and datep bound to its printer, so
+	// that {{t "…"}} works at any depth of a template without passing the printer around.
+	for _, l := range i18n.Languages {
+		pr := i18n.For(l)
+		byName := map[string]*template.Template{}
+		for _, p := range []string{"landing", "log", "signin", "inbox", "letter", "verify", "result", "identified", "error", "search", "members", "receipt", "recipients"} {
+			byName[p] = template.Must(template.New(p).Funcs(funcs).Funcs(languageFuncs(pr)).ParseFS(templateFS, "templates/layout.html", "templates/dispatch.html", "templates/"+p+".html"))
+		}
+		h.pages[pr.Lang()] = byName
 	}
 	return h
 }
@@ -102,6 +110,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /", h.withSession(h.notFound))
 	mux.HandleFunc("GET /log/{$}", h.withSession(h.logPage))
 	mux.HandleFunc("GET /log", h.withSession(h.logPage))
+	mux.HandleFunc("GET /lang/{code}", h.setLanguage)
 	if h.cfg.Registry == nil {
 		return
 	}
@@ -148,18 +157,35 @@ type page struct {
 	Error  string
 	Notice string
 	Data   any
+	// Lang is the page's language (its printer), chosen by the language switch or
+	// Accept-Language; render sets it.
+	Lang *i18n.Printer
+	// Path is the request's path and query, for the language switch to come back to. A
+	// handler answering a form's POST sets the page to come back to instead (the switch is
+	// a GET).
+	Path string
 }
 
 var funcs = template.FuncMap{
-	"date": func(t time.Time) string { return t.UTC().Format("2 January 2006, 15:04 UTC") },
-	"datep": func(t *time.Time) string {
-		if t == nil {
-			return ""
-		}
-		return t.UTC().Format("2 January 2006, 15:04 UTC")
-	},
 	"join": strings.Join,
 	"inc":  func(n int) int { return n + 1 },
+}
+
+// languageFuncs are the template functions bound to one language: t translates a message
+// (formatting its arguments), th one with markup in its text (markup.go), date and datep
+// write times as that language does.
+func languageFuncs(pr *i18n.Printer) template.FuncMap {
+	return template.FuncMap{
+		"t":    pr.T,
+		"th":   markup(pr),
+		"date": pr.Date,
+		"datep": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return pr.Date(*t)
+		},
+	}
 }
 
 // render writes the page with status.
@@ -170,14 +196,23 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	if h.cfg.Registry != nil {
 		p.Office = h.cfg.Registry.Office().Name
 	}
+	p.Lang = language(r)
+	if p.Path == "" {
+		p.Path = r.URL.RequestURI()
+	}
+	// Titles, errors and notices set by handlers are English messages; those in the catalogue
+	// are shown in the page's language, anything else (a formatted text) as it is.
+	p.Title, p.Error, p.Notice = p.Lang.Text(p.Title), p.Lang.Text(p.Error), p.Lang.Text(p.Notice)
 	var b bytes.Buffer
-	if err := h.pages[name].ExecuteTemplate(&b, "layout", p); err != nil {
+	if err := h.pages[p.Lang.Lang()][name].ExecuteTemplate(&b, "layout", p); err != nil {
 		h.cfg.Logger.ErrorContext(r.Context(), "render", "page", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Language", p.Lang.Lang())
+	w.Header().Add("Vary", "Accept-Language, Cookie")
 	w.WriteHeader(status)
 	w.Write(b.Bytes())
 }

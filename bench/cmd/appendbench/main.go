@@ -63,10 +63,12 @@ type config struct {
 	dir          string
 	keepDir      bool
 	json         bool
+	runs         int
 }
 
 // result is the outcome of one (implementation, writers) cell.
 type result struct {
+	Run            int     `json:"run"`
 	Impl           string  `json:"impl"`
 	Writers        int     `json:"writers"`
 	ElapsedSeconds float64 `json:"elapsed_seconds"`
@@ -100,7 +102,7 @@ func parseFlags() (config, error) {
 		writers string
 		poll    time.Duration
 	)
-	flag.StringVar(&impl, "impl", "all", "implementation: chancery, chancery-postgres, chancery-postgres-3, tessera-default, tessera-tuned or all (the PostgreSQL ones with -postgres)")
+	flag.StringVar(&impl, "impl", "all", "implementations, comma-separated: chancery, chancery-postgres, chancery-postgres-3, tessera-default, tessera-tuned, or all (the PostgreSQL ones with -postgres)")
 	flag.StringVar(&postgresURL, "postgres", "", "PostgreSQL cluster URL for the chancery-postgres cells, whose role may create databases")
 	flag.StringVar(&writers, "writers", "1,16,256", "comma-separated numbers of concurrent writers, one cell each")
 	flag.DurationVar(&cfg.duration, "duration", 10*time.Second, "how long each cell appends")
@@ -109,6 +111,7 @@ func parseFlags() (config, error) {
 	flag.DurationVar(&cfg.drainTimeout, "drain-timeout", time.Minute, "how long to wait, after writers stop, for the last appends to be published")
 	flag.StringVar(&cfg.dir, "dir", "", "scratch directory for the logs, one fresh subdirectory per cell (default: a temporary directory, removed afterwards)")
 	flag.DurationVar(&poll, "tessera-poll", 10*time.Millisecond, "how often Tessera's publication awaiter reads the checkpoint file")
+	flag.IntVar(&cfg.runs, "runs", 1, "how many times to measure every cell, alternating: each run measures every implementation in turn")
 	flag.BoolVar(&cfg.json, "json", false, "print one JSON object per cell instead of a markdown table")
 	flag.Parse()
 	if flag.NArg() > 0 {
@@ -128,11 +131,13 @@ func parseFlags() (config, error) {
 			cfg.impls = slices.DeleteFunc(slices.Clone(all), func(im implementation) bool { return strings.HasPrefix(im.name, "chancery-postgres") })
 		}
 	} else {
-		i := slices.IndexFunc(all, func(im implementation) bool { return im.name == impl })
-		if i < 0 {
-			return config{}, fmt.Errorf("unknown -impl %q", impl)
+		for _, name := range strings.Split(impl, ",") {
+			i := slices.IndexFunc(all, func(im implementation) bool { return im.name == strings.TrimSpace(name) })
+			if i < 0 {
+				return config{}, fmt.Errorf("unknown -impl %q", name)
+			}
+			cfg.impls = append(cfg.impls, all[i])
 		}
-		cfg.impls = all[i : i+1]
 	}
 	for _, w := range strings.Split(writers, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(w))
@@ -140,6 +145,9 @@ func parseFlags() (config, error) {
 			return config{}, fmt.Errorf("invalid -writers entry %q", w)
 		}
 		cfg.writers = append(cfg.writers, n)
+	}
+	if cfg.runs < 1 {
+		return config{}, errors.New("-runs must be at least 1")
 	}
 	if cfg.duration <= 0 {
 		return config{}, errors.New("-duration must be positive")
@@ -172,18 +180,27 @@ func run(ctx context.Context, cfg config) (err error) {
 	}
 	fmt.Fprintf(os.Stderr, "appendbench: scratch directory %s\n", cfg.dir)
 	if !cfg.json {
+		if cfg.runs > 1 {
+			fmt.Print("| run ")
+		}
 		fmt.Println("| impl | writers | appends | appends/s | p50 checkpoint latency | p99 checkpoint latency | unpublished |")
+		if cfg.runs > 1 {
+			fmt.Print("|---:")
+		}
 		fmt.Println("|---|---:|---:|---:|---:|---:|---:|")
 	}
-	for _, impl := range cfg.impls {
-		for _, w := range cfg.writers {
-			fmt.Fprintf(os.Stderr, "appendbench: %s with %d writers for %v\n", impl.name, w, cfg.duration)
-			res, err := runCell(ctx, cfg, impl, w)
-			if err != nil {
-				return fmt.Errorf("%s with %d writers: %w", impl.name, w, err)
-			}
-			if err := printResult(cfg, res); err != nil {
-				return err
+	for run := 1; run <= cfg.runs; run++ {
+		for _, impl := range cfg.impls {
+			for _, w := range cfg.writers {
+				fmt.Fprintf(os.Stderr, "appendbench: run %d: %s with %d writers for %v\n", run, impl.name, w, cfg.duration)
+				res, err := runCell(ctx, cfg, impl, w, run)
+				if err != nil {
+					return fmt.Errorf("%s with %d writers: %w", impl.name, w, err)
+				}
+				res.Run = run
+				if err := printResult(cfg, res); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -199,6 +216,9 @@ func printResult(cfg config, r result) error {
 		fmt.Println(string(b))
 		return nil
 	}
+	if cfg.runs > 1 {
+		fmt.Printf("| %d ", r.Run)
+	}
 	fmt.Printf("| %s | %d | %d | %.1f | %.1f ms | %.1f ms | %d |\n",
 		r.Impl, r.Writers, r.Appends, r.AppendsPerSec, r.P50Millis, r.P99Millis, r.Unpublished)
 	return nil
@@ -206,8 +226,8 @@ func printResult(cfg config, r result) error {
 
 // runCell measures one implementation with a fixed number of writers in a
 // fresh directory.
-func runCell(ctx context.Context, cfg config, impl implementation, writers int) (res result, err error) {
-	dir := filepath.Join(cfg.dir, fmt.Sprintf("%s-w%d", impl.name, writers))
+func runCell(ctx context.Context, cfg config, impl implementation, writers, run int) (res result, err error) {
+	dir := filepath.Join(cfg.dir, fmt.Sprintf("%s-w%d-r%d", impl.name, writers, run))
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return result{}, fmt.Errorf("create cell directory: %w", err)
 	}

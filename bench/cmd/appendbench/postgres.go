@@ -25,11 +25,10 @@ var postgresURL string
 // appends spread over them in turn. In one process, the servers share its CPUs, as they
 // share the machine's in a one-machine deployment.
 type chanceryPostgres struct {
-	dbs   []*store.DB
-	logs  []*translog.Log
-	next  atomic.Uint64
-	drop  func() error
-	first *translog.Log
+	dbs  []*store.DB
+	logs []*translog.Log
+	next atomic.Uint64
+	drop func() error
 }
 
 func openChanceryPostgres(servers int) func(ctx context.Context, dir string, signer note.Signer) (logUnderTest, error) {

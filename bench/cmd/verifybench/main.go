@@ -40,6 +40,9 @@ type config struct {
 	workers int
 	tools   []string
 	repo    string // the Chancery checkout (its go.mod's directory)
+	// cpuProfile and memProfile, if set, receive the CPU and allocation profiles of this
+	// process over the timed rounds: the in-process rows' work (chancery-lib, floor).
+	cpuProfile, memProfile string
 }
 
 func main() {
@@ -68,6 +71,8 @@ func parseFlags() (*config, error) {
 	flag.IntVar(&cfg.workers, "setup-workers", 2*runtime.NumCPU(), "concurrent releases and signing processes during setup")
 	flag.StringVar(&toolList, "tools", "all", "comma-separated rows to measure: "+strings.Join(tools, ",")+" or all")
 	flag.StringVar(&cfg.repo, "repo", "", "the Chancery checkout to build (default: the nearest directory at or above the working directory whose go.mod is module github.com/chancery/chancery)")
+	flag.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write the CPU profile of the timed rounds to this file (with -tools chancery-lib, of the command line's verify in-process)")
+	flag.StringVar(&cfg.memProfile, "memprofile", "", "write the allocation profile of the timed rounds to this file (with -tools chancery-lib, as -cpuprofile)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %q", flag.Args())

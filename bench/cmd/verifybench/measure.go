@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -92,6 +93,10 @@ func measure(ctx context.Context, cfg *config, si *setupInfo) ([]result, error) 
 			return nil, fmt.Errorf("%s: %w", r.tool, err)
 		}
 	}
+	stopProfiles, err := startProfiles(cfg)
+	if err != nil {
+		return nil, err
+	}
 	for i := range cfg.runs {
 		logf("timed round %d of %d", i+1, cfg.runs)
 		for _, r := range rows {
@@ -106,6 +111,9 @@ func measure(ctx context.Context, cfg *config, si *setupInfo) ([]result, error) 
 			r.cpu = append(r.cpu, cpuTime()-c)
 		}
 	}
+	if err := stopProfiles(); err != nil {
+		return nil, err
+	}
 	var out []result
 	for _, r := range rows {
 		slices.Sort(r.runs)
@@ -114,6 +122,40 @@ func measure(ctx context.Context, cfg *config, si *setupInfo) ([]result, error) 
 		out = append(out, r.result)
 	}
 	return out, nil
+}
+
+// startProfiles starts the CPU profile and the sampling of allocations that cfg asks for, and
+// returns what stops them and writes the profiles.
+func startProfiles(cfg *config) (func() error, error) {
+	var cpu *os.File
+	if cfg.cpuProfile != "" {
+		var err error
+		if cpu, err = os.Create(cfg.cpuProfile); err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(cpu); err != nil {
+			return nil, errors.Join(err, cpu.Close())
+		}
+	}
+	if cfg.memProfile != "" {
+		// One sample per 4 KiB from here, to see the small per-file objects; what was
+		// allocated before (setup, warm-up) is in the profile only at the default rate of one
+		// per 512 KiB, next to nothing.
+		runtime.MemProfileRate = 4096
+	}
+	return func() error {
+		var err error
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			err = cpu.Close()
+		}
+		if cfg.memProfile != "" {
+			runtime.GC() // the profile is as of the last collection
+			b := new(bytes.Buffer)
+			err = errors.Join(err, pprof.Lookup("allocs").WriteTo(b, 0), os.WriteFile(cfg.memProfile, b.Bytes(), 0o644))
+		}
+		return err
+	}, nil
 }
 
 // eachFile runs f for every file of letters/ with GOMAXPROCS workers, as `chancery verify`

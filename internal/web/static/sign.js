@@ -64,7 +64,7 @@
   function saveKey(k) { return tx("readwrite", function (s) { return s.put(k); }); }
 
   function ready(k) {
-    status.textContent = "This browser holds your signing key " + k.keyid.slice(0, 16) + "…; it never leaves this device.";
+    status.textContent = say("ready", "This browser holds your signing key {key}…; it never leaves this device.", "{key}", k.keyid.slice(0, 16));
     form.elements.keyid.value = k.keyid;
     create.hidden = true;
     form.hidden = false;
@@ -72,9 +72,16 @@
 
   function fail(msg) { status.textContent = msg; }
 
+  // say is a message in the page's language, from the data attributes the server wrote
+  // (English when they are missing), with {key} or {error} filled in.
+  function say(name, english, hole, value) {
+    var text = box.dataset[name] || english;
+    return hole ? text.replace(hole, function () { return value; }) : text;
+  }
+
   function newKey() {
     create.disabled = true;
-    status.textContent = "Creating a signing key on this device…";
+    status.textContent = say("creating", "Creating a signing key on this device…");
     var pair;
     crypto.subtle.generateKey({ name: "Ed25519" }, false, ["sign", "verify"]).then(function (p) {
       pair = p;
@@ -94,7 +101,7 @@
       return saveKey(k).then(function () { ready(k); });
     }).catch(function (e) {
       create.disabled = false;
-      fail("The key could not be created: " + e.message);
+      fail(say("createFailed", "The key could not be created: {error}", "{error}", e.message));
     });
   }
 
@@ -104,7 +111,7 @@
     button.disabled = true;
     var st = unb64(statement);
     loadKey().then(function (k) {
-      if (!k) { throw new Error("this browser holds no key for you"); }
+      if (!k) { throw new Error(say("noKey", "this browser holds no key for you")); }
       return crypto.subtle.sign({ name: "Ed25519" }, k.privateKey, pae(payloadType, st));
     }).then(function (sig) {
       form.elements.statement.value = statement;
@@ -112,7 +119,7 @@
       form.submit();
     }).catch(function (err) {
       button.disabled = false;
-      fail("Not signed: " + err.message);
+      fail(say("notSigned", "Not signed: {error}", "{error}", err.message));
     });
   }
 
@@ -126,7 +133,7 @@
       if (k) {
         ready(k);
       } else {
-        status.textContent = "To sign here, create a signing key on this device; it is registered with the office and logged.";
+        status.textContent = say("invite", "To sign here, create a signing key on this device; it is registered with the office and logged.");
         create.hidden = false;
       }
     });

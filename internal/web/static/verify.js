@@ -22,11 +22,12 @@
 
   function check(file) {
     if (!file) { return; }
-    status.textContent = "Computing the fingerprint of " + file.name + " on this device…";
+    // The page gives the messages in its own language, with {file} for the file's name.
+    status.textContent = (status.dataset.computing || "Computing the fingerprint of {file} on this device…").replace("{file}", function () { return file.name; });
     file.arrayBuffer().then(digest).then(function (h) {
       window.location.assign("/verify?digest=sha256:" + h);
     }).catch(function () {
-      status.textContent = "This file could not be read.";
+      status.textContent = status.dataset.unreadable || "This file could not be read.";
     });
   }
 

@@ -1,0 +1,369 @@
+// Command writebench measures the write path of a busy office (issue 19 item 4): the full life
+// of a letter (create, approve, sign, release) over HTTP, by concurrent clients, against a real
+// `chancery serve` on a data directory on disk. It reports letters per second and the p50 and
+// p99 of each step.
+//
+//	go build -o /var/tmp/chancery ./cmd/chancery
+//	cd bench && go run ./cmd/writebench -chancery /var/tmp/chancery -dir /var/tmp/wb -n 10000 -clients 16
+//
+// The data directory must not exist: each run starts from a new office. -wrap runs the server
+// under another command, e.g. perf stat counting the server's fsyncs:
+//
+//	-wrap 'perf stat -e syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync -o /var/tmp/wb.perf --'
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/datadir"
+	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/office"
+	"github.com/chancery/chancery/internal/seal"
+)
+
+type config struct {
+	chancery, dir, listen, debug, wrap, profile string
+	n, clients, size                            int
+	profileAfter, profileFor                    time.Duration
+}
+
+func main() {
+	var c config
+	flag.StringVar(&c.chancery, "chancery", "", "the chancery binary to serve the office with")
+	flag.StringVar(&c.dir, "dir", "", "data directory of the new office (must not exist; put it on the disk to measure)")
+	flag.StringVar(&c.listen, "listen", "127.0.0.1:8383", "address the server listens on")
+	flag.IntVar(&c.n, "n", 10000, "letters to take through their whole life")
+	flag.IntVar(&c.clients, "clients", 16, "concurrent clients, each carrying one letter at a time")
+	flag.IntVar(&c.size, "size", 300, "bytes of each letter's file")
+	flag.StringVar(&c.wrap, "wrap", "", "command (split on spaces) to run the server under, e.g. perf stat ... --")
+	flag.StringVar(&c.profile, "cpuprofile", "", "write a CPU profile of the server, taken during the run, to this file")
+	flag.DurationVar(&c.profileAfter, "profile-after", 2*time.Second, "when the server's CPU profile starts, after the first letter")
+	flag.DurationVar(&c.profileFor, "profile-for", 10*time.Second, "how long the server's CPU profile lasts")
+	flag.Parse()
+	if c.chancery == "" || c.dir == "" || c.n <= 0 || c.clients <= 0 {
+		fmt.Fprintln(os.Stderr, "usage: writebench -chancery BIN -dir NEWDIR [-n 10000] [-clients 16] [-size 300]")
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, c); err != nil {
+		fmt.Fprintf(os.Stderr, "writebench: error: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// steps are the requests of a letter's life, in order.
+var steps = []string{"create", "approve", "signing statement", "sign", "release", "whole letter"}
+
+func run(ctx context.Context, c config) error {
+	if _, err := os.Stat(c.dir); err == nil {
+		return fmt.Errorf("%s exists: writebench starts a new office each run", c.dir)
+	}
+	base := "http://" + c.listen
+	_, admin, err := office.Init(ctx, c.dir, datadir.Settings{Office: "Write Benchmark Office", Prefix: "WRB",
+		URL: base, Origin: c.listen + "/log"}, "admin", nil)
+	if err != nil {
+		return err
+	}
+	metricsAddr := "127.0.0.1:9393"
+	args := []string{c.chancery, "serve", "--data", c.dir, "--listen", c.listen, "--rate-limit", "-1", "--metrics-listen", metricsAddr}
+	if c.profile != "" {
+		c.debug = "127.0.0.1:6363"
+		args = append(args, "--debug-listen", c.debug)
+	}
+	if c.wrap != "" {
+		args = append(strings.Fields(c.wrap), args...)
+	}
+	srv := exec.Command(args[0], args[1:]...)
+	srv.Stdout, srv.Stderr = os.Stderr, os.Stderr
+	// The server gets a process group of its own, so that SIGINT reaches both the server and
+	// the command wrapping it, which then reports what it counted.
+	srv.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	defer func() {
+		syscall.Kill(-srv.Process.Pid, syscall.SIGINT)
+		srv.Wait()
+	}()
+	if err := waitFor(ctx, c.listen); err != nil {
+		return err
+	}
+	o, err := newOffice(ctx, base, admin)
+	if err != nil {
+		return err
+	}
+	before, err := scrape(ctx, metricsAddr)
+	if err != nil {
+		return err
+	}
+	data := make([]byte, c.size)
+	rand.Read(data)
+
+	lat := make([][]time.Duration, len(steps))
+	var (
+		mu    sync.Mutex
+		next  atomic.Int64
+		done  atomic.Int64
+		wg    sync.WaitGroup
+		first = make(chan struct{})
+		once  sync.Once
+	)
+	errs := make(chan error, c.clients)
+	start := time.Now()
+	for range c.clients {
+		wg.Go(func() {
+			mine := make([][]time.Duration, len(steps))
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(c.n) || ctx.Err() != nil {
+					break
+				}
+				d, err := o.letter(ctx, i, data)
+				if err != nil {
+					errs <- fmt.Errorf("letter %d: %w", i, err)
+					break
+				}
+				for s := range d {
+					mine[s] = append(mine[s], d[s])
+				}
+				once.Do(func() { close(first) })
+				if k := done.Add(1); k%1000 == 0 {
+					fmt.Fprintf(os.Stderr, "writebench: %d letters, %.0f/s\n", k, float64(k)/time.Since(start).Seconds())
+				}
+			}
+			mu.Lock()
+			for s := range mine {
+				lat[s] = append(lat[s], mine[s]...)
+			}
+			mu.Unlock()
+		})
+	}
+	var prof chan error
+	if c.profile != "" {
+		prof = make(chan error, 1)
+		go func() {
+			select {
+			case <-first:
+			case <-ctx.Done():
+			}
+			time.Sleep(c.profileAfter)
+			prof <- fetchProfile(ctx, c)
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	close(errs)
+	if err := <-errs; err != nil {
+		return err
+	}
+	if prof != nil {
+		if err := <-prof; err != nil {
+			return err
+		}
+	}
+	after, err := scrape(ctx, metricsAddr)
+	if err != nil {
+		return err
+	}
+	n := done.Load()
+	fmt.Printf("\n%d letters of %d bytes, %d clients, over HTTP to chancery serve on %s: %.1f s, %.0f letters/s\n\n",
+		n, c.size, c.clients, c.dir, elapsed.Seconds(), float64(n)/elapsed.Seconds())
+	fmt.Println("| step | requests | p50 | p99 |")
+	fmt.Println("|---|---:|---:|---:|")
+	for s, name := range steps {
+		d := lat[s]
+		slices.Sort(d)
+		fmt.Printf("| %s | %d | %s | %s |\n", name, len(d), pct(d, 0.50), pct(d, 0.99))
+	}
+	fmt.Println()
+	per := func(name string) float64 { return (after[name] - before[name]) / float64(n) }
+	if _, ok := after["chancery_database_commits_total"]; ok {
+		fmt.Printf("per letter: %.2f write transactions (store Update calls), %.2f SQLite commits (group commit)\n",
+			per("chancery_database_updates_total"), per("chancery_database_commits_total"))
+	} else {
+		fmt.Println("per letter: the server does not count its write transactions (a build before group commit)")
+	}
+	if b := after["chancery_log_batch_entries_count"] - before["chancery_log_batch_entries_count"]; b > 0 {
+		fmt.Printf("log: %.0f sequencer batches, %.1f entries each\n", b,
+			(after["chancery_log_batch_entries_sum"]-before["chancery_log_batch_entries_sum"])/b)
+	}
+	return nil
+}
+
+// scrape reads the server's unlabelled metrics (counters, and histograms' _sum and _count).
+func scrape(ctx context.Context, addr string) (map[string]float64, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", "http://"+addr+"/metrics", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	out := map[string]float64{}
+	for line := range strings.Lines(string(b)) {
+		name, value, ok := strings.Cut(strings.TrimSpace(line), " ")
+		if !ok || strings.HasPrefix(name, "#") || strings.Contains(name, "{") {
+			continue
+		}
+		if v, err := strconv.ParseFloat(value, 64); err == nil {
+			out[name] = v
+		}
+	}
+	return out, nil
+}
+
+func pct(d []time.Duration, p float64) string {
+	if len(d) == 0 {
+		return "-"
+	}
+	return d[min(len(d)-1, int(p*float64(len(d))))].Round(10 * time.Microsecond).String()
+}
+
+// fetchProfile saves a CPU profile of the server, taken while the clients run.
+func fetchProfile(ctx context.Context, c config) error {
+	u := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", c.debug, int(c.profileFor.Seconds()))
+	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("cpu profile: %w", err)
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(c.profile)
+	if err != nil {
+		return err
+	}
+	if _, err := f.ReadFrom(resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// staff are the members who carry a letter through the default policy's gate, each with a
+// client of their own.
+type staff struct {
+	drafter, reviewer, signer, officer *client.Client
+	key                                ed25519.PrivateKey
+	keyID                              string
+}
+
+func newOffice(ctx context.Context, base, admin string) (*staff, error) {
+	ac, err := client.New(base, admin)
+	if err != nil {
+		return nil, err
+	}
+	// One transport for all: 16 clients keep their connections alive.
+	tr := &http.Transport{MaxIdleConnsPerHost: 256}
+	o := &staff{}
+	for _, m := range []struct {
+		role string
+		to   **client.Client
+	}{{"drafter", &o.drafter}, {"reviewer", &o.reviewer}, {"signer", &o.signer}, {"release", &o.officer}} {
+		tok, err := ac.AddMember(ctx, "bench-"+m.role, []string{m.role})
+		if err != nil {
+			return nil, fmt.Errorf("add %s: %w", m.role, err)
+		}
+		if *m.to, err = client.New(base, tok); err != nil {
+			return nil, err
+		}
+		(*m.to).HTTP = &http.Client{Transport: tr, Timeout: 5 * time.Minute}
+	}
+	pub, key, _ := ed25519.GenerateKey(rand.Reader)
+	o.key = key
+	if o.keyID, _, err = o.signer.RegisterKey(ctx, pub); err != nil {
+		return nil, fmt.Errorf("register key: %w", err)
+	}
+	return o, nil
+}
+
+// letter takes letter i from creation to release and returns the time of each step.
+func (o *staff) letter(ctx context.Context, i int64, data []byte) ([]time.Duration, error) {
+	d := make([]time.Duration, len(steps))
+	t0 := time.Now()
+	mark := func(s int, t *time.Time) {
+		now := time.Now()
+		d[s] = now.Sub(*t)
+		*t = now
+	}
+	t := t0
+	// Each letter's file differs, so that no two releases share bytes.
+	file := append([]byte(fmt.Sprintf("letter %d\n", i)), data...)
+	cr, err := o.drafter.CreateLetter(ctx, fmt.Sprintf("Arrangements %d", i), "routine", nil,
+		[]string{"Ministry of Logistics"}, client.File{Name: fmt.Sprintf("letter-%d.bin", i), MediaType: "application/octet-stream", Data: file})
+	if err != nil {
+		return nil, fmt.Errorf("create: %w", err)
+	}
+	mark(0, &t)
+	if err := o.reviewer.Approve(ctx, cr.Reference, "", "reviewed", false); err != nil {
+		return nil, fmt.Errorf("approve: %w", err)
+	}
+	mark(1, &t)
+	st, err := o.signer.SigningStatement(ctx, cr.Reference)
+	if err != nil {
+		return nil, fmt.Errorf("signing statement: %w", err)
+	}
+	mark(2, &t)
+	sig := ed25519.Sign(o.key, dsse.PAE(seal.SigningPayloadType, st.Statement))
+	if err := o.signer.Sign(ctx, cr.Reference, o.keyID, st.Statement, sig); err != nil {
+		return nil, fmt.Errorf("sign: %w", err)
+	}
+	mark(3, &t)
+	rel, err := o.officer.Release(ctx, cr.Reference)
+	if err != nil {
+		return nil, fmt.Errorf("release: %w", err)
+	}
+	if len(rel.Seal) == 0 || string(rel.Seal) == "null" {
+		return nil, fmt.Errorf("release of %s came without its seal: %s", cr.Reference, rel.SealPending)
+	}
+	mark(4, &t)
+	d[5] = time.Since(t0)
+	return d, nil
+}
+
+func waitFor(ctx context.Context, addr string) error {
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+				resp.Body.Close()
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return errors.New("timed out waiting for " + addr)
+}

@@ -1,0 +1,29 @@
+package cli
+
+import (
+	"errors"
+	"strings"
+)
+
+// keyHint adds a hint to an error opening a key held in a PKCS#11 token (internal/hsm), whose
+// messages say what is wrong; the hint says what to do about it.
+func keyHint(err error) error {
+	var h *hinted
+	if err == nil || errors.As(err, &h) || !strings.Contains(err.Error(), "hsm: ") {
+		return err
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "the PIN is wrong"):
+		return withHint(err, "check the token's user PIN in the file pin-source names, CHANCERY_HSM_PIN or CHANCERY_HSM_PIN_FILE (a token locks after a few wrong PINs)")
+	case strings.Contains(msg, "no PIN"), strings.Contains(msg, "read the PIN"):
+		return withHint(err, "add pin-source=/path/to/pin-file to the URI, or set CHANCERY_HSM_PIN_FILE")
+	case strings.Contains(msg, "no such token"):
+		return withHint(err, "list the tokens with 'pkcs11-tool --module MODULE --list-token-slots' (or 'softhsm2-util --show-slots') and fix token= in the URI")
+	case strings.Contains(msg, "private key"), strings.Contains(msg, "public key"), strings.Contains(msg, "more than one"):
+		return withHint(err, "list the token's keys with 'pkcs11-tool --module MODULE --login --list-objects' and fix object= or id= in the URI")
+	case strings.Contains(msg, "names no module"), strings.Contains(msg, "PKCS#11 module"), strings.Contains(msg, "initialize the module"):
+		return withHint(err, "module-path= must name the PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so (apt-get install softhsm2)")
+	}
+	return withHint(err, "see docs/keys.md for keys held in a token")
+}

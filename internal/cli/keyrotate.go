@@ -1,0 +1,223 @@
+package cli
+
+import (
+	"crypto"
+	"crypto/ed25519"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/hsm"
+	"github.com/chancery/chancery/internal/keys"
+	"github.com/chancery/chancery/internal/office"
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/spf13/cobra"
+)
+
+// rotateResult is what 'chancery key rotate office --json' prints.
+type rotateResult struct {
+	OldKeyID string `json:"old_keyid"`
+	NewKeyID string `json:"new_keyid"`
+	Index    int64  `json:"index"` // the office-key-rotated entry: the new key signs from here
+	Key      string `json:"key"`   // where the new private key is: a file in the data directory, or a pkcs11: URI
+}
+
+// newKeyRotate is 'chancery key rotate', run on the registry's machine with its data directory.
+func newKeyRotate(g *globals) *cobra.Command {
+	c := &cobra.Command{Use: "rotate", Short: "Rotate the office's release key, or your signer key"}
+	var to, reason string
+	var asJSON bool
+	officeCmd := &cobra.Command{
+		Use:   "office [--to pkcs11:URI] [--reason TEXT]",
+		Short: "Move the office to a new release key, keeping every seal valid",
+		Long: `Rotate office moves the office to a new release key. The new key is a new key file in the
+data directory (office-<id>.key, mode 0600), or with --to a key already in a PKCS#11 token
+(its URI is recorded without any pin-value; the PIN comes from pin-source,
+CHANCERY_HSM_PIN or CHANCERY_HSM_PIN_FILE, as for init).
+
+It logs an office-key-rotated entry signed by both the old key and the new one, and records
+the office key history in the same transaction: the old key signs the log's entries before
+that entry, the new one that entry and every one after. Trust roots ('chancery trust
+export') then list both keys with those windows, so that every seal issued before the
+rotation stays valid, and an entry the old key signs after it is refused. Export the trust
+root again and hand it out: verifiers with the old one are told that it is out of date.
+
+Rotate runs with the server stopped (it takes the data directory's lock): an entry signed by
+the old key but logged after the rotation would be refused. With PostgreSQL and several
+servers, stop them all, and copy a new key file to each server's data directory. After a
+compromise, rotate at once, then remove the old key (see docs/keys.md).`,
+		Example: `  chancery key rotate office --reason "yearly rotation"
+  chancery key rotate office --to 'pkcs11:token=chancery;object=office-2027?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=/etc/chancery/pin'
+  chancery trust export --out trust.json`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			d, err := openDir(g.data)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			unlock, err := d.Lock()
+			if err != nil {
+				return withHint(err, "stop the server first: a rotation runs while no server signs with the old key")
+			}
+			defer unlock()
+			st, err := office.Open(c.Context(), d, office.Options{Database: database(c)})
+			if err != nil {
+				return keyHint(storeHint(err, d.Path))
+			}
+			defer st.Close()
+			h, err := registry.OfficeKeyHistory(c.Context(), st.DB)
+			if err != nil {
+				return err
+			}
+			oldRef := d.OfficeKeyRef()
+			if len(h) > 0 {
+				oldRef = h[len(h)-1].Ref
+			}
+			var next crypto.Signer
+			var ref, newFile string
+			if to != "" {
+				u, err := hsm.ParseURI(to)
+				if err != nil {
+					return withHint(err, "--to takes a pkcs11: URI, e.g. 'pkcs11:token=chancery;object=office-2?module-path=/usr/lib/softhsm/libsofthsm2.so'")
+				}
+				k, err := hsm.Open(to)
+				if err != nil {
+					return keyHint(fmt.Errorf("new office key: %w", err))
+				}
+				defer k.Close()
+				next, ref = k, u.Recorded()
+			} else {
+				k, name, err := d.NewKeyFile()
+				if err != nil {
+					return err
+				}
+				next, ref, newFile = k, name, name
+			}
+			// The dispatch secret of an office made before dispatch.key derives from the first
+			// key file: record it before that file may be retired and removed.
+			if err := d.WriteDispatchSecret(); err != nil {
+				return err
+			}
+			old := st.Registry.TrustRoot().OfficeKeys
+			r := rotateResult{OldKeyID: old[len(old)-1].KeyID, NewKeyID: dsse.KeyID(next.Public().(ed25519.PublicKey)), Key: ref}
+			actor := registry.Actor{Member: &store.Member{Name: "operator (chancery key rotate)"}, Remote: "local"}
+			r.Index, err = st.Registry.RotateOfficeKey(c.Context(), actor, next, oldRef, ref, reason)
+			if err != nil {
+				if newFile != "" {
+					os.Remove(filepath.Join(d.Path, newFile))
+				}
+				return err
+			}
+			// The store decides which key is current (office.Open); the settings follow so that
+			// the data directory names it too.
+			if err := d.SetOfficeKey(ref); err != nil {
+				return withHint(err, "the rotation is logged; the next start opens the new key from the store's history all the same")
+			}
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), r)
+			}
+			fmt.Fprintf(c.OutOrStdout(), "office key %s retired; %s signs from log entry %d (%s)\n", short(r.OldKeyID), short(r.NewKeyID), r.Index, strings.SplitN(ref, "?", 2)[0])
+			fmt.Fprintln(c.ErrOrStderr(), "export the trust root again and hand it out: chancery trust export --out trust.json")
+			return nil
+		},
+	}
+	officeCmd.Flags().StringVar(&to, "to", "", "PKCS#11 URI of the new key, already in a token (default: a new key file)")
+	officeCmd.Flags().StringVar(&reason, "reason", "", "why, recorded in the log entry (public: no names)")
+	addDatabaseFlag(officeCmd.Flags())
+	addJSONFlag(officeCmd, &asJSON)
+	c.AddCommand(officeCmd)
+	return c
+}
+
+// addKeyRotate adds 'rotate' to root's key command. 'rotate office' works on the data
+// directory; 'rotate signer' is a client of the server, as the key command's others are.
+func addKeyRotate(root *cobra.Command, g *globals, rm *remote) {
+	for _, c := range root.Commands() {
+		if c.Name() == "key" {
+			r := newKeyRotate(g)
+			r.AddCommand(newSignerRotate(rm))
+			c.AddCommand(r)
+		}
+	}
+}
+
+// signerRotateResult is what 'chancery key rotate signer --json' prints.
+type signerRotateResult struct {
+	Key          string `json:"key"`        // the new encrypted key file
+	PublicKey    string `json:"public_key"` // its public key file
+	KeyID        string `json:"keyid"`
+	AddedIndex   int64  `json:"added_index"`   // the new key's key-added entry
+	RevokedKeyID string `json:"revoked_keyid"` // the old key
+	RevokedIndex int64  `json:"revoked_index"` // its key-revoked entry
+}
+
+// newSignerRotate is 'chancery key rotate signer': a new signer key, registered, and the old
+// one revoked, both logged.
+func newSignerRotate(rm *remote) *cobra.Command {
+	var from, out, comment string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "signer --from OLD.key.pub --out NEW.key",
+		Short: "Replace your signer key: create a new one, register it, revoke the old one",
+		Long: `Rotate signer creates a new encrypted signer key (NEW.key and NEW.key.pub, as 'chancery key
+new' does, with the passphrase from CHANCERY_PASSPHRASE_FILE, CHANCERY_PASSPHRASE or a
+prompt), registers it (a key-added entry), then revokes the key whose public key file --from
+names (a key-revoked entry, reason "rotated to <new key ID>"). Signatures by the old key keep
+counting for releases made before the revocation, and for none after it. Sign letters still
+awaiting your signature again with the new key.
+
+If the registration fails, nothing is revoked. If the revocation fails, the new key is
+registered and the old one is still valid: revoke it with 'chancery key revoke'.`,
+		Example: `  chancery key rotate signer --from sam.key.pub --out sam-2027.key`,
+		Args:    cobra.NoArgs,
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			b, err := os.ReadFile(from)
+			if err != nil {
+				return err
+			}
+			oldPub, _, err := keys.ParsePublic(b)
+			if err != nil {
+				return withHint(err, "--from takes the .pub file of the key to retire, as 'chancery key new' wrote it")
+			}
+			pass, err := keys.Passphrase("passphrase for the new key: ", os.Stdin, c.ErrOrStderr())
+			if err != nil {
+				return withHint(err, keys.PassphraseHint)
+			}
+			if err := keys.CheckNewPassphrase(pass); err != nil {
+				return withHint(err, "choose a longer passphrase, a few words are easy to type: it is all that protects the key if the file is copied")
+			}
+			k, err := keys.Generate()
+			if err != nil {
+				return err
+			}
+			if err := keys.WriteNew(out, k, pass, keys.Comment(comment)); err != nil {
+				return err
+			}
+			r := signerRotateResult{Key: out, PublicKey: out + ".pub", RevokedKeyID: dsse.KeyID(oldPub)}
+			if r.KeyID, r.AddedIndex, err = cl.RegisterKey(ctx(c), k.Public().(ed25519.PublicKey)); err != nil {
+				return withHint(err, "nothing was revoked; %s is not registered (register it with 'chancery key register %s.pub', or delete it)", out, out)
+			}
+			if r.RevokedIndex, err = cl.RevokeKey(ctx(c), r.RevokedKeyID, "rotated to "+r.KeyID); err != nil {
+				return withHint(err, "the new key %s is registered; this command revoked nothing: see 'chancery member show', and revoke the old key with 'chancery key revoke %s --reason ...' if it stands", short(r.KeyID), r.RevokedKeyID)
+			}
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), r)
+			}
+			fmt.Fprintf(c.OutOrStdout(), "wrote %s and %s; registered key %s (log entry %d); revoked key %s (log entry %d)\n",
+				r.Key, r.PublicKey, short(r.KeyID), r.AddedIndex, short(r.RevokedKeyID), r.RevokedIndex)
+			return nil
+		}),
+	}
+	c.Flags().StringVar(&from, "from", "", "public key file (.pub) of the key to retire")
+	c.Flags().StringVar(&out, "out", "", "new key file to create")
+	c.Flags().StringVar(&comment, "comment", "", "comment for the new public key")
+	c.MarkFlagRequired("from")
+	c.MarkFlagRequired("out")
+	addJSONFlag(c, &asJSON)
+	return c
+}

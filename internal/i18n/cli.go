@@ -1,0 +1,107 @@
+package i18n
+
+// The lines 'chancery verify' prints (not its --json, which stays English). Outcomes open
+// each line, as in English, so that a reader and a grep find them first.
+func init() {
+	add(Translations{
+		"could not verify: %s": {"vérification impossible : %s", "تعذّر التحقق: %s"},
+		"invalid: %s":          {"invalide : %s", "غير صالحة: %s"},
+		"invalid: this file is not the sealed letter: it was altered, or the seal belongs to another file": {
+			"invalide : ce fichier n'est pas la lettre scellée : il a été modifié, ou le sceau appartient à un autre fichier",
+			"غير صالحة: هذا الملف ليس الرسالة المختومة: فقد عُدّل، أو أن الختم يعود إلى ملف آخر",
+		},
+		"invalid: the witnesses' cosignatures of the seal's checkpoint date from %s, older than --max-age %s: 'chancery seal refresh %s' proves the seal against a newer checkpoint": {
+			"invalide : les cosignatures des témoins du point de contrôle du sceau datent du %s, plus ancien que --max-age %s : « chancery seal refresh %s » prouve le sceau sur un point de contrôle plus récent",
+			"غير صالحة: يعود تاريخ توقيعات الشهود المشتركة على نقطة تحقق الختم إلى %s، وهو أقدم من --max-age %s: الأمر 'chancery seal refresh %s' يُثبت الختم مقابل نقطة تحقق أحدث",
+		},
+		" (offline: as of checkpoint %s; retractions since are not known)": {
+			" (hors ligne : à la date du point de contrôle %s ; les annulations ultérieures ne sont pas connues)",
+			" (دون اتصال: حتى نقطة التحقق %s؛ ولا تُعرف حالات الإلغاء اللاحقة)",
+		},
+		"draft: not an official document: %s": {"projet : document non officiel : %s", "مسودة: ليست وثيقة رسمية: %s"},
+		"altered: these bytes are not a released letter, but the text is close to %s (%s; similarity %.2f): compare with the original before relying on it": {
+			"altérée : ces octets ne sont pas une lettre émise, mais le texte est proche de %s (%s ; similarité %.2f) : comparez avec l'original avant de vous y fier",
+			"محرَّفة: هذه البيانات ليست رسالة صادرة، لكن نصها قريب من %s (%s؛ درجة التشابه %.2f): قارنها بالأصل قبل الاعتماد عليها",
+		},
+		"altered: these bytes are not a released letter, but the text is an excerpt of %s (%s; similarity %.2f): compare with the original before relying on it": {
+			"altérée : ces octets ne sont pas une lettre émise, mais le texte est un extrait de %s (%s ; similarité %.2f) : comparez avec l'original avant de vous y fier",
+			"محرَّفة: هذه البيانات ليست رسالة صادرة، لكن نصها مقتطف من %s (%s؛ درجة التشابه %.2f): قارنها بالأصل قبل الاعتماد عليها",
+		},
+		"altered: these bytes are not a released letter, but the text is that of %s (%s; similarity %.2f): compare with the original before relying on it": {
+			"altérée : ces octets ne sont pas une lettre émise, mais le texte est celui de %s (%s ; similarité %.2f) : comparez avec l'original avant de vous y fier",
+			"محرَّفة: هذه البيانات ليست رسالة صادرة، لكن نصها هو نص %s (%s؛ درجة التشابه %.2f): قارنها بالأصل قبل الاعتماد عليها",
+		},
+		"invalid: the seal verifies but the registry does not know the letter: report this to the office": {
+			"invalide : le sceau est vérifié mais le registre ne connaît pas la lettre : signalez-le au service",
+			"غير صالحة: الختم سليم لكن السجل لا يعرف هذه الرسالة: أبلغ الجهة بذلك",
+		},
+		"draft: not an official document: this file is not a released letter of %s": {
+			"projet : document non officiel : ce fichier n'est pas une lettre émise par %s",
+			"مسودة: ليست وثيقة رسمية: هذا الملف ليس رسالة صادرة عن %s",
+		},
+		" (it is %s version %s":         {" (c'est %s, version %s", " (إنها %s، النسخة %s"},
+		"; exported for %s by %s on %s": {" ; exportée pour %s par %s le %s", "؛ صُدّرت إلى %s بواسطة %s في %s"},
+		"invalid: the registry answered an unknown outcome %q": {
+			"invalide : le registre a répondu par un résultat inconnu %q",
+			"غير صالحة: أجاب السجل بنتيجة غير معروفة %q",
+		},
+		"invalid: the registry's seal is malformed: %s": {
+			"invalide : le sceau fourni par le registre est mal formé : %s",
+			"غير صالحة: الختم الذي قدّمه السجل مشوَّه: %s",
+		},
+		"invalid: the registry's seal does not verify: %s": {
+			"invalide : le sceau fourni par le registre ne se vérifie pas : %s",
+			"غير صالحة: تعذّر التحقق من الختم الذي قدّمه السجل: %s",
+		},
+		"invalid: the registry says %s but gives no logged withdrawal": {
+			"invalide : le registre indique %s mais ne fournit aucun retrait journalisé",
+			"غير صالحة: يفيد السجل بأن الرسالة %s لكنه لا يقدّم أي سحب مقيّد في السجل",
+		},
+		"invalid: the withdrawal does not verify: %s": {
+			"invalide : le retrait ne se vérifie pas : %s",
+			"غير صالحة: تعذّر التحقق من السحب: %s",
+		},
+		"invalid: the retraction is for another letter": {
+			"invalide : l'annulation concerne une autre lettre",
+			"غير صالحة: الإلغاء يخص رسالة أخرى",
+		},
+		"invalid: the supersession is for another letter": {
+			"invalide : le remplacement concerne une autre lettre",
+			"غير صالحة: الاستبدال يخص رسالة أخرى",
+		},
+		"retracted: %s was retracted on %s by %s: %s": {
+			"annulée : %s a été annulée le %s par %s : %s",
+			"ملغاة: أُلغيت %s في %s بواسطة %s: %s",
+		},
+		"superseded: %s was superseded by %s on %s: %s": {
+			"remplacée : %s a été remplacée par %s le %s : %s",
+			"مستبدلة: استُبدلت %s بالرسالة %s في %s: %s",
+		},
+		"invalid: the logged withdrawal is not a retraction or supersession": {
+			"invalide : le retrait journalisé n'est ni une annulation ni un remplacement",
+			"غير صالحة: السحب المقيّد في السجل ليس إلغاءً ولا استبدالًا",
+		},
+		"invalid: the seal is damaged: %s is not a seal that can be checked (it was cut short or edited); ask the office for the letter's seal again (%s)": {
+			"invalide : le sceau est endommagé : %s n'est pas un sceau vérifiable (il a été tronqué ou modifié) ; demandez de nouveau au service le sceau de la lettre (%s)",
+			"غير صالحة: الختم تالف: %s ليس ختمًا يمكن التحقق منه (فقد اقتُطع أو عُدّل)؛ اطلب من الجهة ختم الرسالة مجددًا (%s)",
+		},
+		"%s's key was revoked on %s, after the release": {
+			"la clé de %s a été révoquée le %s, après l'émission",
+			"أُلغي مفتاح %s في %s، بعد إصدار الرسالة",
+		},
+		"valid: %s %q, released by %s on %s, signed by %s (log entry %s)": {
+			"valide : %s %q, émise par %s le %s, signée par %s (inscription au journal %s)",
+			"صالحة: %s %q، صدرت عن %s في %s، ووقّعها %s (القيد %s في السجل)",
+		},
+		"; checkpoint cosigned by %s": {" ; point de contrôle cosigné par %s", "؛ نقطة التحقق موقّعة توقيعًا مشتركًا من %s"},
+		"invalid: %s: the answer may be replayed or the log forked; report this to the office": {
+			"invalide : %s : la réponse est peut-être rejouée ou le journal bifurqué ; signalez-le au service",
+			"غير صالحة: %s: قد تكون الإجابة مُعادة أو أن السجل متشعّب؛ أبلغ الجهة بذلك",
+		},
+		// The registry's own answer for bytes it does not know, which verify prints as it is.
+		"unknown: no letter of this office has these exact bytes": {
+			"inconnue : aucune lettre de ce service n'a exactement ces octets",
+			"غير معروفة: لا توجد لدى هذه الجهة رسالة تطابق هذا الملف بايتًا ببايت",
+		},
+	})
+}

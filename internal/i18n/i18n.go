@@ -1,0 +1,170 @@
+// Package i18n is the message catalogue of Chancery's interfaces: the web pages, the stamps on
+// released and draft PDFs, and the command line's verify output.
+//
+// A message is identified by its English text, as in gettext: templates and code say
+// {{t "Verify a letter"}} or p.T("%d letters", n), so the English interface reads as it did and
+// a missing translation falls back to English rather than to a key. Each area of the interface
+// keeps its translations in its own file of this package (web_public.go, web_member.go,
+// stamps.go, cli.go …) as a table from the English text to its French and Arabic texts; the
+// tables are loaded into a golang.org/x/text/message catalogue, which formats the arguments.
+//
+// The catalogue test fails when a message used by a template or by code has no French or
+// Arabic text, when a translation drops or adds a formatting verb, or when two tables disagree
+// on one message.
+package i18n
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+)
+
+// Languages are the interface languages shipped complete, the default first.
+var Languages = []language.Tag{language.English, language.French, language.Arabic}
+
+// Translations maps a message's English text to its French and Arabic texts.
+type Translations map[string][2]string
+
+var (
+	builder  = catalog.NewBuilder(catalog.Fallback(language.English))
+	messages = map[string][2]string{}
+	matcher  = language.NewMatcher(Languages)
+	printers = map[language.Tag]*Printer{}
+)
+
+// add registers an area's table. It is called from the init functions of this package's
+// files, before any Printer is made; a message given two different translations panics, so
+// that the conflict is found by the first test that loads the package.
+func add(t Translations) {
+	for en, tr := range t {
+		if old, ok := messages[en]; ok && old != tr {
+			panic(fmt.Sprintf("i18n: message %q translated twice, differently", en))
+		}
+		messages[en] = tr
+	}
+}
+
+// load fills the catalogue on the first message formatted, rather than at start: the
+// catalogue of every message costs 10 to 25 ms, which every run of the command line would pay
+// before doing anything (issue 19: `chancery verify` of a folder of letters).
+var load = sync.OnceFunc(func() {
+	for en, tr := range messages {
+		must(builder.SetString(language.English, en, en))
+		must(builder.SetString(language.French, en, tr[0]))
+		must(builder.SetString(language.Arabic, en, tr[1]))
+	}
+})
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+// Printer formats messages in one language. It is safe for concurrent use.
+type Printer struct {
+	tag language.Tag
+	p   *message.Printer
+}
+
+// For returns the printer of lang, one of Languages (anything else gets English).
+func For(lang language.Tag) *Printer {
+	base, _ := lang.Base()
+	for _, l := range Languages {
+		if b, _ := l.Base(); b == base {
+			lang = l
+			break
+		}
+	}
+	if p, ok := printers[lang]; ok {
+		return p
+	}
+	return printers[language.English]
+}
+
+func init() {
+	for _, l := range Languages {
+		printers[l] = &Printer{tag: l, p: message.NewPrinter(l, message.Catalog(builder))}
+	}
+}
+
+// Parse returns the printer of a language code such as "fr" or "ar-EG", and false when the
+// code names no language Chancery ships.
+func Parse(code string) (*Printer, bool) {
+	t, err := language.Parse(strings.TrimSpace(code))
+	if err != nil {
+		return For(language.English), false
+	}
+	base, _ := t.Base()
+	for _, l := range Languages {
+		if b, _ := l.Base(); b == base {
+			return For(l), true
+		}
+	}
+	return For(language.English), false
+}
+
+// Negotiate picks the language of a request: the explicit choice (a cookie or a query
+// parameter set by the language switch) when it names a shipped language, otherwise the best
+// match for the Accept-Language header, otherwise English.
+func Negotiate(choice string, r *http.Request) *Printer {
+	if choice != "" {
+		if p, ok := Parse(choice); ok {
+			return p
+		}
+	}
+	if r != nil {
+		if accept := r.Header.Get("Accept-Language"); accept != "" {
+			tags, _, err := language.ParseAcceptLanguage(accept)
+			if err == nil && len(tags) > 0 {
+				_, i, conf := matcher.Match(tags...)
+				if conf != language.No {
+					return For(Languages[i])
+				}
+			}
+		}
+	}
+	return For(language.English)
+}
+
+// T formats the message whose English text is key, with args, in the printer's language.
+func (p *Printer) T(key string, args ...any) string {
+	load()
+	return p.p.Sprintf(key, args...)
+}
+
+// Lang is the printer's language code, for the lang attribute of a page ("en", "fr", "ar").
+func (p *Printer) Lang() string {
+	b, _ := p.tag.Base()
+	return b.String()
+}
+
+// Dir is the writing direction of the printer's language, for the dir attribute of a page.
+func (p *Printer) Dir() string {
+	if p.Lang() == "ar" {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// Messages returns the English texts of every registered message, sorted; for tests.
+func Messages() []string {
+	keys := make([]string, 0, len(messages))
+	for k := range messages {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Lookup returns the French and Arabic texts of a message, and whether it is registered.
+func Lookup(en string) (fr, ar string, ok bool) {
+	tr, ok := messages[en]
+	return tr[0], tr[1], ok
+}

@@ -1,0 +1,274 @@
+package i18n
+
+// The members' pages: the inbox, a letter's page (its release, decision, actions, versions,
+// reviews, audit trail and dispatch), the search of letters, the members' administration and
+// the recipients and webhooks, with the notices and errors their handlers show.
+//
+// The vocabulary is that of the public pages (web_public.go): a letter is émise / صادرة,
+// annulée / ملغاة, remplacée / مستبدلة; a draft is a projet / مسودة; a version is a version /
+// نسخة (never إصدار, which is also a release); the office is the service / الجهة. Members'
+// words: approve approuver / الموافقة, sign signer / التوقيع, release émettre / إصدار, a
+// coordination copy copie de coordination / نسخة تنسيق, addressees destinataires / المرسَل
+// إليهم, a dispatch recipient destinataire / المستلِم, a token jeton / رمز الدخول.
+func init() {
+	add(Translations{
+		// The inbox.
+		"Waiting for you":                          {"En attente de votre part", "بانتظارك"},
+		"Nothing waits for you.":                   {"Rien n'attend votre intervention.", "لا شيء بانتظارك."},
+		"Other letters in progress":                {"Autres lettres en cours", "رسائل أخرى قيد الإعداد"},
+		"New letter":                               {"Nouvelle lettre", "رسالة جديدة"},
+		"Class":                                    {"Catégorie", "التصنيف"},
+		"Addressees":                               {"Destinataires", "المرسَل إليهم"},
+		"(one a line)":                             {"(un par ligne)", "(واحد في كل سطر)"},
+		"Tags":                                     {"Étiquettes", "الوسوم"},
+		"(optional, comma-separated)":              {"(facultatif, séparées par des virgules)", "(اختياري، مفصولة بفواصل)"},
+		"File":                                     {"Fichier", "الملف"},
+		"Create the letter":                        {"Créer la lettre", "إنشاء الرسالة"},
+		"Recently released":                        {"Émises récemment", "صدرت مؤخرًا"},
+		"released %s":                              {"émise le %s", "صدرت في %s"},
+		"%s · by %s · version %s, %s":              {"%s · par %s · version %s, %s", "%s · بواسطة %s · النسخة %s، %s"},
+		"your approval":                            {"votre approbation", "موافقتك"},
+		"your signature":                           {"votre signature", "توقيعك"},
+		"ready for your release":                   {"prête pour votre émission", "جاهزة لإصدارك"},
+		"yours, waiting for others":                {"la vôtre, en attente des autres", "رسالتك، بانتظار الآخرين"},
+		"rejected":                                 {"rejetée", "مرفوضة"},
+		"Still needs: %s":                          {"Il manque encore : %s", "لا يزال ينقصها: %s"},
+		"The letter is created.":                   {"La lettre est créée.", "أُنشئت الرسالة."},
+		"Your approval is recorded.":               {"Votre approbation est enregistrée.", "سُجّلت موافقتك."},
+		"Your rejection is recorded.":              {"Votre rejet est enregistré.", "سُجّل رفضك."},
+		"The letter is released and logged.":       {"La lettre est émise et inscrite au journal.", "صدرت الرسالة وقُيّدت في السجل."},
+		"Your signature is recorded.":              {"Votre signature est enregistrée.", "سُجّل توقيعك."},
+		"The recipient is added to the directory.": {"Le destinataire est ajouté à l'annuaire.", "أُضيف المستلِم إلى الدليل."},
+		"The new version is uploaded. Earlier approvals and signatures no longer count.": {
+			"La nouvelle version est déposée. Les approbations et signatures antérieures ne comptent plus.",
+			"رُفعت النسخة الجديدة. لم تعد الموافقات والتوقيعات السابقة معتدًّا بها."},
+		"The letter is queued for the recipients: the status below follows its delivery.": {
+			"La lettre est en file d'attente pour les destinataires : l'état ci-dessous suit son acheminement.",
+			"أُدرجت الرسالة في قائمة الإرسال إلى المستلِمين: تتابع الحالة أدناه تسليمها."},
+		"The coordination copy is recorded and queued for the recipient.": {
+			"La copie de coordination est enregistrée et en file d'attente pour le destinataire.",
+			"سُجّلت نسخة التنسيق وأُدرجت في قائمة الإرسال إلى المستلِم."},
+
+		// A letter's page.
+		"Draft: not released":       {"Projet : non émis", "مسودة: لم تصدر"},
+		"Released":                  {"Émise", "صادرة"},
+		"Released, then retracted":  {"Émise, puis annulée", "صدرت ثم أُلغيت"},
+		"Released, then superseded": {"Émise, puis remplacée", "صدرت ثم استُبدلت"},
+		"Drafted by":                {"Rédigée par", "صاغها"},
+		"Release":                   {"Émission", "الإصدار"},
+		"Version %[1]s released by %[2]s on %[3]s, log entry <a href=\"/log/proof/inclusion?index=%[4]s\">%[4]s</a>.": {
+			"Version %[1]s émise par %[2]s le %[3]s, inscription au journal <a href=\"/log/proof/inclusion?index=%[4]s\">%[4]s</a>.",
+			"أصدر %[2]s النسخة %[1]s في %[3]s، القيد <a href=\"/log/proof/inclusion?index=%[4]s\">%[4]s</a> في السجل."},
+		"Released file":                     {"Fichier émis", "الملف الصادر"},
+		"seal":                              {"sceau", "الختم"},
+		"what the public sees by reference": {"ce que le public voit par la référence", "ما يراه الجمهور بالرقم المرجعي"},
+		"The released letter is confidential: the public page says only that it exists and stands. Its holders see it through the check code printed in its footer and QR code.": {
+			"La lettre émise est confidentielle : la page publique dit seulement qu'elle existe et qu'elle est en vigueur. Ses détenteurs la voient grâce au code de vérification imprimé en pied de page et au code QR.",
+			"الرسالة الصادرة سرّية: لا تذكر الصفحة العامة إلا أنها موجودة وسارية. ويطّلع عليها حائزوها برمز التحقق المطبوع في تذييلها وبرمز QR."},
+		"Superseded by":               {"Remplacée par", "استُبدلت بالرسالة"},
+		"By %s on %s (log entry %s):": {"Par %s le %s (inscription au journal %s) :", "بواسطة %s في %s (القيد %s في السجل):"},
+		"Release decision":            {"Décision d'émission", "قرار الإصدار"},
+		"Every requirement of the policy is met: a release officer can release it.": {
+			"Toutes les exigences des règles sont remplies : un responsable de l'émission peut l'émettre.",
+			"استُوفيت جميع متطلبات الضوابط: يمكن لمسؤول الإصدار إصدارها."},
+		"Missing":            {"Manquant", "ناقص"},
+		"Met":                {"Rempli", "مستوفى"},
+		"by %s":              {"par %s", "بواسطة %s"},
+		"Rules applied: %s":  {"Règles appliquées : %s", "الضوابط المطبّقة: %s"},
+		"What you can do":    {"Ce que vous pouvez faire", "ما يمكنك فعله"},
+		"Comment":            {"Commentaire", "تعليق"},
+		"(optional)":         {"(facultatif)", "(اختياري)"},
+		"Approve version %s": {"Approuver la version %s", "الموافقة على النسخة %s"},
+		"Why reject?":        {"Pourquoi rejeter ?", "سبب الرفض؟"},
+		"(required)":         {"(obligatoire)", "(إلزامي)"},
+		"Reject version %s":  {"Rejeter la version %s", "رفض النسخة %s"},
+		"Release version %s": {"Émettre la version %s", "إصدار النسخة %s"},
+		"The gate checks the policy again; nothing is released unless every requirement is met.": {
+			"Le contrôle vérifie à nouveau les règles ; rien n'est émis tant que toutes les exigences ne sont pas remplies.",
+			"تُعاد مطابقة الضوابط عند الإصدار، ولا يصدر شيء ما لم تُستوفَ جميع المتطلبات."},
+		"Create a signing key on this device": {"Créer une clé de signature sur cet appareil", "إنشاء مفتاح توقيع على هذا الجهاز"},
+		"Sign version %s in this browser":     {"Signer la version %s dans ce navigateur", "توقيع النسخة %s في هذا المتصفح"},
+		"To sign version %s, on your own computer with your key (it never reaches the server):": {
+			"Pour signer la version %s, sur votre propre ordinateur avec votre clé (elle ne parvient jamais au serveur) :",
+			"لتوقيع النسخة %s على حاسوبك بمفتاحك (لا يصل المفتاح إلى الخادم أبدًا):"},
+		"To retract it, or to supersede it by a released letter, with your key:": {
+			"Pour l'annuler, ou la remplacer par une lettre émise, avec votre clé :",
+			"لإلغائها، أو لاستبدالها برسالة صادرة، بمفتاحك:"},
+		"Upload a revision":               {"Déposer une révision", "رفع نسخة معدّلة"},
+		"Upload version %s":               {"Déposer la version %s", "رفع النسخة %s"},
+		"Export a coordination draft for": {"Exporter une copie de coordination pour", "تصدير نسخة تنسيق إلى"},
+		"Liaison cell":                    {"Cellule de liaison", "خلية الاتصال"},
+		"Download the draft":              {"Télécharger le projet", "تنزيل المسودة"},
+		"The export is recorded; the copy will verify as a draft, never as a letter.": {
+			"L'export est enregistré ; la copie sera vérifiée comme un projet, jamais comme une lettre.",
+			"يُسجَّل التصدير، وتظهر النسخة عند التحقق مسودةً، لا رسالةً أبدًا."},
+		"Preview the letter as it would be released": {"Aperçu de la lettre telle qu'elle serait émise", "معاينة الرسالة كما ستصدر"},
+		"the exact PDF a release would publish now, marked PREVIEW, recorded nowhere, never verifiable": {
+			"le PDF exact qu'une émission publierait maintenant, marqué APERÇU, enregistré nulle part, jamais vérifiable",
+			"ملف PDF نفسه الذي سيُنشر لو صدرت الآن، موسوم بعبارة «معاينة»، غير مسجّل في أي مكان، ولا يمكن التحقق منه أبدًا"},
+		"Versions":                {"Versions", "النسخ"},
+		"Digest":                  {"Empreinte", "البصمة"},
+		"By":                      {"Par", "بواسطة"},
+		"At":                      {"Le", "التاريخ"},
+		"Copy":                    {"Copie", "نسخة"},
+		"%d bytes":                {"%d octets", "%d بايت"},
+		"download (marked DRAFT)": {"télécharger (marquée PROJET)", "تنزيل (موسومة بعبارة «مسودة»)"},
+		"Each download is a copy marked DRAFT for you, recorded like any export: no version leaves unmarked.": {
+			"Chaque téléchargement est une copie marquée PROJET à votre nom, enregistrée comme tout export : aucune version ne sort sans marque.",
+			"كل تنزيل نسخة موسومة بعبارة «مسودة» باسمك، تُسجَّل كأي تصدير: لا تخرج أي نسخة دون وسم."},
+		"Changes in version %s": {"Modifications de la version %s", "التغييرات في النسخة %s"},
+		"No text to compare: these versions are not plain text or Markdown.": {
+			"Aucun texte à comparer : ces versions ne sont ni du texte brut ni du Markdown.",
+			"لا نص للمقارنة: هذه النسخ ليست نصًا عاديًا ولا Markdown."},
+		"Text of version %s":                       {"Texte de la version %s", "نص النسخة %s"},
+		"Approvals and signatures":                 {"Approbations et signatures", "الموافقات والتوقيعات"},
+		"Approved by %s on %s":                     {"Approuvée par %s le %s", "وافق عليها %s في %s"},
+		"Rejected by %s on %s":                     {"Rejetée par %s le %s", "رفضها %s في %s"},
+		"Signed by %s (key <code>%s</code>) on %s": {"Signée par %s (clé <code>%s</code>) le %s", "وقّعها %s (المفتاح <code>%s</code>) في %s"},
+		"an earlier version":                       {"une version antérieure", "نسخة سابقة"},
+		"None yet.":                                {"Aucune pour l'instant.", "لا شيء بعد."},
+		"Audit trail":                              {"Piste d'audit", "سجل التدقيق"},
+
+		// The browser's signing (sign.js), given to the script in data attributes.
+		"This browser holds your signing key %s…; it never leaves this device.": {
+			"Ce navigateur détient votre clé de signature %s… ; elle ne quitte jamais cet appareil.",
+			"يحتفظ هذا المتصفح بمفتاح توقيعك %s…، ولا يغادر هذا الجهاز أبدًا."},
+		"Creating a signing key on this device…": {"Création d'une clé de signature sur cet appareil…", "جارٍ إنشاء مفتاح توقيع على هذا الجهاز…"},
+		"The key could not be created: %s":       {"La clé n'a pas pu être créée : %s", "تعذّر إنشاء المفتاح: %s"},
+		"Not signed: %s":                         {"Non signée : %s", "لم يتم التوقيع: %s"},
+		"this browser holds no key for you":      {"ce navigateur ne détient aucune clé à votre nom", "لا يحتفظ هذا المتصفح بأي مفتاح لك"},
+		"To sign here, create a signing key on this device; it is registered with the office and logged.": {
+			"Pour signer ici, créez une clé de signature sur cet appareil ; elle est enregistrée auprès du service et inscrite au journal.",
+			"للتوقيع هنا، أنشئ مفتاح توقيع على هذا الجهاز، فيُسجَّل لدى الجهة ويُقيَّد في السجل."},
+
+		// Dispatch, on a letter's page.
+		"Dispatch and receipts": {"Envoi et accusés de réception", "الإرسال وإشعارات الاستلام"},
+		"Recipient":             {"Destinataire", "المستلِم"},
+		"Address":               {"Adresse", "العنوان"},
+		"Status":                {"État", "الحالة"},
+		"Attempts":              {"Tentatives", "المحاولات"},
+		"Received":              {"Reçue", "الاستلام"},
+		"Server's reply":        {"Réponse du serveur", "ردّ الخادم"},
+		"version %s":            {"version %s", "النسخة %s"},
+		"next try %s":           {"prochain essai le %s", "المحاولة التالية في %s"},
+		"not yet":               {"pas encore", "ليس بعد"},
+		"Nothing was sent about this letter yet.": {"Rien n'a encore été envoyé au sujet de cette lettre.", "لم يُرسَل شيء بشأن هذه الرسالة بعد."},
+		"Send the released letter, with its seal and a receipt link, to": {
+			"Envoyer la lettre émise, avec son sceau et un lien d'accusé de réception, à",
+			"إرسال الرسالة الصادرة، مع ختمها ورابط لإشعار الاستلام، إلى"},
+		"Send": {"Envoyer", "إرسال"},
+		"The recipients directory is empty: an admin adds recipients on the <a href=\"/admin/recipients\">recipients page</a>.": {
+			"L'annuaire des destinataires est vide : un administrateur ajoute des destinataires sur la <a href=\"/admin/recipients\">page des destinataires</a>.",
+			"دليل المستلِمين فارغ: يضيف المسؤول المستلِمين في <a href=\"/admin/recipients\">صفحة المستلِمين</a>."},
+		"Mail a coordination copy (marked DRAFT for them, recorded) to": {
+			"Envoyer par courriel une copie de coordination (marquée PROJET à son nom, enregistrée) à",
+			"إرسال نسخة تنسيق بالبريد الإلكتروني (موسومة بعبارة «مسودة» باسمه، ومسجّلة) إلى"},
+		"Mail the draft copy": {"Envoyer la copie de projet", "إرسال نسخة المسودة"},
+		"letter":              {"lettre", "رسالة"},
+		"draft copy":          {"copie de projet", "نسخة مسودة"},
+		"notice":              {"avis", "إشعار"},
+		"queued":              {"en attente", "في قائمة الانتظار"},
+		"sent":                {"envoyé", "أُرسل"},
+		"deferred":            {"différé", "مؤجَّل"},
+		"failed":              {"échec", "فشل"},
+
+		// The search of letters.
+		"Search": {"Rechercher", "بحث"},
+		"(reference, subject, addressee, tag, or words of the letter)": {
+			"(référence, objet, destinataire, étiquette ou mots de la lettre)",
+			"(الرقم المرجعي أو الموضوع أو المرسَل إليه أو الوسم أو كلمات من الرسالة)"},
+		"any":                        {"tous", "الكل"},
+		"Letters found":              {"Lettres trouvées", "الرسائل التي عُثر عليها"},
+		"Every letter, newest first": {"Toutes les lettres, des plus récentes aux plus anciennes", "جميع الرسائل، الأحدث أولًا"},
+		"To":                         {"À", "إلى"},
+		"Updated":                    {"Mise à jour", "آخر تحديث"},
+		"content erased":             {"contenu effacé", "مُحي المضمون"},
+		"Only the newest %d are shown: narrow the search.": {
+			"Seules les %d plus récentes sont affichées : affinez la recherche.",
+			"لا تُعرض إلا أحدث %d رسالة: ضيّق نطاق البحث."},
+		"No letter matches.":     {"Aucune lettre ne correspond.", "لا توجد رسالة مطابقة."},
+		"draft":                  {"projet", "مسودة"},
+		"released":               {"émise", "صادرة"},
+		"retracted":              {"annulée", "ملغاة"},
+		"superseded":             {"remplacée", "مستبدلة"},
+		"found in the reference": {"trouvé dans la référence", "وُجد في الرقم المرجعي"},
+		"found in the subject":   {"trouvé dans l'objet", "وُجد في الموضوع"},
+		"found in the addressee": {"trouvé dans le destinataire", "وُجد في المرسَل إليه"},
+		"found in the tag":       {"trouvé dans l'étiquette", "وُجد في الوسم"},
+		"found in the text":      {"trouvé dans le texte", "وُجد في النص"},
+
+		// The members' administration.
+		"Token for %s": {"Jeton de %s", "رمز الدخول الخاص بـ %s"},
+		"It is shown only this once: copy it now and hand it to %s, who sets it as <code>CHANCERY_TOKEN</code>. The registry keeps only its hash.": {
+			"Il n'est affiché que cette fois : copiez-le maintenant et remettez-le à %s, qui le définit comme <code>CHANCERY_TOKEN</code>. Le registre n'en conserve que l'empreinte.",
+			"لا يُعرض إلا هذه المرة: انسخه الآن وسلّمه إلى %s ليضبطه في <code>CHANCERY_TOKEN</code>. لا يحتفظ السجل إلا ببصمته."},
+		"Roles are checked on every action. A member who loses a role loses the approvals they gave under it on letters not yet released. Disabling a member ends their token and sessions at once and revokes their signer keys in the log; what they did before stays valid.": {
+			"Les rôles sont contrôlés à chaque action. Un membre qui perd un rôle perd les approbations qu'il a données à ce titre sur les lettres non encore émises. Désactiver un membre met fin immédiatement à son jeton et à ses sessions et révoque ses clés de signature dans le journal ; ce qu'il a fait auparavant reste valide.",
+			"تُراجَع الأدوار عند كل إجراء. ومن يفقد دورًا من الأعضاء يفقد الموافقات التي منحها بموجبه على الرسائل التي لم تصدر بعد. ويؤدي تعطيل العضو إلى إنهاء رمز دخوله وجلساته فورًا وإلغاء مفاتيح توقيعه في السجل، ويبقى ما قام به سابقًا صحيحًا."},
+		"Member":                   {"Membre", "العضو"},
+		"Roles":                    {"Rôles", "الأدوار"},
+		"Signer keys":              {"Clés de signature", "مفاتيح التوقيع"},
+		"Access":                   {"Accès", "الوصول"},
+		"(you)":                    {"(vous)", "(أنت)"},
+		"Roles of %s":              {"Rôles de %s", "أدوار %s"},
+		"Save roles":               {"Enregistrer les rôles", "حفظ الأدوار"},
+		"disabled":                 {"désactivé", "معطَّل"},
+		"since %s":                 {"depuis le %s", "منذ %s"},
+		"active":                   {"actif", "نشط"},
+		"no password":              {"pas de mot de passe", "بلا كلمة مرور"},
+		"revoked":                  {"révoquée", "ملغى"},
+		"none":                     {"aucune", "لا يوجد"},
+		"Enable, with a new token": {"Réactiver, avec un nouveau jeton", "تفعيل برمز دخول جديد"},
+		"New token":                {"Nouveau jeton", "رمز دخول جديد"},
+		"Disable":                  {"Désactiver", "تعطيل"},
+		"Add members with <code>chancery member add NAME --role ROLE</code>; the same changes are <code>chancery member roles</code>, <code>disable</code>, <code>enable</code> and <code>token</code>.": {
+			"Ajoutez des membres avec <code>chancery member add NAME --role ROLE</code> ; les mêmes modifications se font avec <code>chancery member roles</code>, <code>disable</code>, <code>enable</code> et <code>token</code>.",
+			"أضف الأعضاء بالأمر <code>chancery member add NAME --role ROLE</code>، وتُجرى التعديلات نفسها بالأوامر <code>chancery member roles</code> و<code>disable</code> و<code>enable</code> و<code>token</code>."},
+		"The roles are changed.": {"Les rôles sont modifiés.", "عُدّلت الأدوار."},
+		"The member is disabled: their token and sessions no longer work, and their signer keys are revoked in the log.": {
+			"Le membre est désactivé : son jeton et ses sessions ne fonctionnent plus, et ses clés de signature sont révoquées dans le journal.",
+			"عُطّل العضو: لم يعد رمز دخوله ولا جلساته صالحة، وأُلغيت مفاتيح توقيعه في السجل."},
+		"A new token is issued; the old one no longer works.": {"Un nouveau jeton est délivré ; l'ancien ne fonctionne plus.", "صدر رمز دخول جديد، ولم يعد القديم صالحًا."},
+		"The member is enabled again, with a new token.":      {"Le membre est réactivé, avec un nouveau jeton.", "أُعيد تفعيل العضو برمز دخول جديد."},
+		"There is no such member.":                            {"Ce membre n'existe pas.", "لا يوجد عضو بهذا الاسم."},
+
+		// Recipients and webhooks.
+		"Recipients and webhooks": {"Destinataires et webhooks", "المستلِمون وخطافات الويب"},
+		"Signing secret of %s":    {"Secret de signature de %s", "سرّ التوقيع الخاص بـ %s"},
+		"It is shown only this once: give it to whoever runs the endpoint, to check the <code>webhook-signature</code> header (Standard Webhooks).": {
+			"Il n'est affiché que cette fois : remettez-le à l'exploitant du point de terminaison, pour vérifier l'en-tête <code>webhook-signature</code> (Standard Webhooks).",
+			"لا يُعرض إلا هذه المرة: سلّمه إلى من يدير نقطة الاستقبال ليتحقق به من الترويسة <code>webhook-signature</code> (وفق معيار Standard Webhooks)."},
+		"Recipients":                             {"Destinataires", "المستلِمون"},
+		"Organisation":                           {"Organisation", "الجهة التابع لها"},
+		"Contact":                                {"Contact", "جهة الاتصال"},
+		"Addresses":                              {"Adresses", "العناوين"},
+		"Webhook":                                {"Webhook", "خطاف الويب"},
+		"No recipients yet.":                     {"Aucun destinataire pour l'instant.", "لا يوجد مستلِمون بعد."},
+		"Name (used by dispatch)":                {"Nom (utilisé pour l'envoi)", "الاسم (يُستخدم في الإرسال)"},
+		"Contact person":                         {"Personne à contacter", "الشخص المسؤول عن الاتصال"},
+		"E-mail addresses (separated by commas)": {"Adresses électroniques (séparées par des virgules)", "عناوين البريد الإلكتروني (مفصولة بفواصل)"},
+		"Webhook endpoint (optional)":            {"Point de terminaison webhook (facultatif)", "نقطة استقبال خطاف الويب (اختياري)"},
+		"Add the recipient":                      {"Ajouter le destinataire", "إضافة المستلِم"},
+		"Webhook endpoints":                      {"Points de terminaison webhook", "نقاط استقبال خطافات الويب"},
+		"(recipient %s)":                         {"(destinataire %s)", "(المستلِم %s)"},
+		"URL of the office's endpoint (hears every event)": {
+			"URL du point de terminaison du service (reçoit chaque événement)",
+			"عنوان نقطة الاستقبال الخاصة بالجهة (تتلقى كل حدث)"},
+		"Add the endpoint":  {"Ajouter le point de terminaison", "إضافة نقطة الاستقبال"},
+		"Latest deliveries": {"Dernières livraisons", "آخر عمليات التسليم"},
+		"Time":              {"Heure", "الوقت"},
+		"Endpoint":          {"Point de terminaison", "نقطة الاستقبال"},
+		"Event":             {"Événement", "الحدث"},
+		"Reply":             {"Réponse", "الرد"},
+
+		// Refusals of forms, shown on the page.
+		"bad request: the form could not be read": {"requête incorrecte : le formulaire n'a pas pu être lu", "طلب غير صحيح: تعذّرت قراءة النموذج"},
+		"bad request: expected a multipart form":  {"requête incorrecte : un formulaire multipart était attendu", "طلب غير صحيح: كان المتوقع نموذجًا متعدد الأجزاء"},
+		"bad request: more than one file":         {"requête incorrecte : plus d'un fichier", "طلب غير صحيح: أكثر من ملف واحد"},
+		"bad request: too many fields":            {"requête incorrecte : trop de champs", "طلب غير صحيح: عدد الحقول كبير جدًا"},
+		"invalid request: choose a file":          {"requête non valide : choisissez un fichier", "طلب غير صالح: اختر ملفًا"},
+		"bad request: the statement and signature must be base64": {
+			"requête incorrecte : la déclaration et la signature doivent être en base64",
+			"طلب غير صحيح: يجب أن يكون البيان والتوقيع بترميز base64"},
+	})
+}

@@ -1,0 +1,305 @@
+package identify
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/chancery/chancery/internal/textdiff"
+	"golang.org/x/text/unicode/norm"
+)
+
+// A ScanDiff is a run of words of a comparison between a letter's text and the text read
+// from a scan of it (see [CompareScan]). Words are normalized (see [Normalize]).
+type ScanDiff struct {
+	// Letter and Scan are the run's words in the letter and in the scan: the same words when
+	// the run is kept, one of them empty for a pure deletion or insertion.
+	Letter, Scan []string
+	// Material says the run changes the letter: a figure differs, a word was added or
+	// removed, or a word differs by more than OCR misreads it. Runs that are only OCR noise
+	// are not material, and neither are kept ones.
+	Material bool
+}
+
+// A ScanComparison is the outcome of CompareScan.
+type ScanComparison struct {
+	// Runs, in order, kept and changed: Letter words of all runs give the letter's words,
+	// Scan words the scan's.
+	Runs []ScanDiff
+	// Kept is the share of the letter's words that the scan reads the same, up to OCR
+	// confusions; Noise is the number of changed runs judged to be OCR noise.
+	Kept  float64
+	Noise int
+	// Partial says the scan lacks the letter's beginning or end (pages not scanned): the
+	// runs missing there are not material.
+	Partial bool
+}
+
+// Same reports whether the scan reads as the letter, OCR noise aside: no run is material.
+func (c ScanComparison) Same() bool {
+	for _, r := range c.Runs {
+		if r.Material {
+			return false
+		}
+	}
+	return true
+}
+
+// Changed returns the number of words in material runs, the letter's and the scan's: the
+// smaller, the closer the scan is to this text of the letter.
+func (c ScanComparison) Changed() int {
+	n := 0
+	for _, r := range c.Runs {
+		if r.Material {
+			n += len(r.Letter) + len(r.Scan)
+		}
+	}
+	return n
+}
+
+// CompareScan compares a letter's text with the text OCR read from a scan of it, word by
+// word, and judges each difference. OCR misreads characters (0 and O, 1, l and I, 5 and S, rn
+// and m, accents, quotes, dashes, ligatures, hyphens at line ends, words split or joined), so
+// words are folded into their shapes (see ocrFold) before they are compared. A changed run
+// that remains is noise when, in a run with a figure, the characters that are or look like
+// digits agree, and the run is one misread character (one more for every sixteen; in a word of
+// four letters or fewer, only look-alike letters in place; in one of two letters without a
+// figure, any one letter); a long code of random letters and
+// digits is judged by the misread characters alone; a run of at most three stray one- or
+// two-letter marks without a digit (specks, a seal's or a QR code's pattern) is noise too.
+// Any other difference is material: a figure changed, added or removed, a word changed beyond
+// a misreading, words added or removed; except that words missing at the very beginning or
+// end are pages not scanned (Partial). The letter's text should be what its printed pages
+// show (see package ocr's VisibleText), so that the letterhead and footer are not differences.
+func CompareScan(letter, scan string) ScanComparison {
+	lw, sw := words(letter), words(scan)
+	lf, sf := make([]string, len(lw)), make([]string, len(sw))
+	for i, w := range lw {
+		lf[i] = ocrFold(w)
+	}
+	for i, w := range sw {
+		sf[i] = ocrFold(w)
+	}
+	var c ScanComparison
+	li, si, kept := 0, 0, 0
+	var pending ScanDiff
+	flush := func() {
+		if len(pending.Letter)+len(pending.Scan) == 0 {
+			return
+		}
+		pending.Material = material(foldedRun(lf, li-len(pending.Letter), li), foldedRun(sf, si-len(pending.Scan), si), pending.Letter, pending.Scan)
+		if !pending.Material {
+			c.Noise++
+		}
+		c.Runs = append(c.Runs, pending)
+		pending = ScanDiff{}
+	}
+	for _, op := range textdiff.Words(strings.Join(lf, " "), strings.Join(sf, " ")) {
+		n := len(strings.Fields(op.Text))
+		switch op.Kind {
+		case textdiff.Equal:
+			if n == 0 {
+				continue
+			}
+			flush()
+			c.Runs = append(c.Runs, ScanDiff{Letter: lw[li : li+n], Scan: sw[si : si+n]})
+			li, si, kept = li+n, si+n, kept+n
+		case textdiff.Delete:
+			pending.Letter = append(pending.Letter, lw[li:li+n]...)
+			li += n
+		case textdiff.Insert:
+			pending.Scan = append(pending.Scan, sw[si:si+n]...)
+			si += n
+		}
+	}
+	flush()
+	// A scan of some of the pages misses the letter's beginning or its end: that is part of
+	// the letter, as an excerpt is, not a change.
+	for _, i := range []int{0, len(c.Runs) - 1} {
+		if len(c.Runs) > 1 && c.Runs[i].Material && len(c.Runs[i].Scan) == 0 {
+			c.Runs[i].Material, c.Partial = false, true
+		}
+	}
+	if len(lw) > 0 {
+		c.Kept = float64(kept) / float64(len(lw))
+	}
+	return c
+}
+
+// CompareScanPages is CompareScan for a scan of some of the letter's pages: when the scan
+// has fewer pages (separated by form feeds) than the letter, it is compared with each run of
+// as many consecutive pages of the letter, and the closest comparison is returned, Partial.
+// So a photo of page 2 of a letter is compared with page 2, not with the whole letter, where
+// the footers of other pages would align with stray words.
+func CompareScanPages(letter, scan string) ScanComparison {
+	best := CompareScan(letter, scan)
+	lp := strings.Split(letter, "\f")
+	n := strings.Count(scan, "\f") + 1
+	if n >= len(lp) || best.Same() {
+		return best
+	}
+	for i := 0; i+n <= len(lp); i++ {
+		c := CompareScan(strings.Join(lp[i:i+n], "\f"), scan)
+		if c.Changed() < best.Changed() {
+			c.Partial = true
+			best = c
+		}
+	}
+	return best
+}
+
+// words returns the normalized words of text.
+func words(text string) []string {
+	var out []string
+	eachWord(text, func(w string) { out = append(out, w) })
+	return out
+}
+
+func foldedRun(folded []string, from, to int) string { return strings.Join(folded[from:to], "") }
+
+// material judges a changed run from its folded letter and scan words, joined without spaces
+// (so that a word OCR split in two, or two it joined, compare equal), and its words as read.
+func material(letter, scan string, letterWords, scanWords []string) bool {
+	code := len(letterWords) == 1 && isCode(letterWords[0])
+	withFigure := !code && (hasDigit(letterWords) || hasDigit(scanWords))
+	if withFigure && figures(letter) != figures(scan) {
+		return true
+	}
+	if letter == "" {
+		return withFigure || !stray(scanWords)
+	}
+	if scan == "" {
+		return true
+	}
+	l, s := []rune(letter), []rune(scan)
+	if !withFigure && len(l) <= 2 && len(s) <= 2 {
+		// One or two letters, such as a reference's prefix ("IR", "QO"), are where OCR
+		// fails most on a poor scan, and one letter more or less there changes no meaning.
+		return editDistance(l, s) > 1
+	}
+	if len(l) <= shortRun || len(s) <= shortRun {
+		// A short word is changed by one letter ("not", "now"): only letters that look
+		// alike may differ, in place.
+		if len(l) != len(s) {
+			return true
+		}
+		for i := range l {
+			if l[i] != s[i] && (lookAlike[l[i]] == 0 || lookAlike[l[i]] != lookAlike[s[i]]) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(l)*len(s) > maxEditWork {
+		return true // a run this long is no misreading
+	}
+	return editDistance(l, s) > 1+max(len(l), len(s))/16
+}
+
+// isCode reports whether w is a code such as a check code: 16 characters or more, letters
+// and digits mixed. Its characters are random, so OCR's misreadings of it are not limited to
+// look-alikes (7 read as z); it is judged by edit distance alone.
+func isCode(w string) bool {
+	return len(w) >= 16 && hasDigit([]string{w}) && strings.ContainsFunc(w, unicode.IsLetter)
+}
+
+// hasDigit reports whether a word of ws holds a decimal digit.
+func hasDigit(ws []string) bool {
+	for _, w := range ws {
+		if strings.ContainsAny(w, "0123456789") {
+			return true
+		}
+	}
+	return false
+}
+
+// shortRun is the longest run, in letters, judged by lookAlike rather than edit distance.
+const shortRun = 4
+
+// lookAlike gives the letters OCR confuses one class each, after ocrFold (lower case, "i" is
+// "l", accents dropped, digits folded into letters); a letter without a class looks like no
+// other.
+var lookAlike = func() map[rune]int {
+	m := map[rune]int{}
+	for class, letters := range []string{"ltfj", "ceoa", "nhmru", "vuy", "gq", "kx"} {
+		for _, r := range letters {
+			m[r] = class + 1
+		}
+	}
+	return m
+}()
+
+// maxEditWork bounds the cells of editDistance's table for one run: runs of a few hundred
+// characters, far more than OCR ever garbles at once.
+const maxEditWork = 1 << 18
+
+// stray reports whether inserted words are marks OCR reads from specks, stamps and codes:
+// words of one or two letters, no more than three of them.
+func stray(ws []string) bool {
+	if len(ws) > 3 {
+		return false
+	}
+	for _, w := range ws {
+		if len([]rune(w)) > 2 {
+			return false
+		}
+	}
+	return true
+}
+
+// ocrFold folds a normalized word into what OCR cannot tell apart: accents dropped, the
+// letters and digits OCR swaps made one character each (o and 0; l, i and 1; s and 5; z and
+// 2; b and 8; g and 6), "rn" read as "m" and "vv" as "w". "1O5" and "105", "IO" and "10",
+// "Ietter" and "letter" agree, while two different digits never do: each shape class holds
+// one digit.
+func ocrFold(w string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(w) {
+		if unicode.IsMark(r) {
+			continue
+		}
+		if f, ok := shapes[r]; ok {
+			r = f
+		}
+		b.WriteRune(r)
+	}
+	return strings.NewReplacer("rn", "m", "vv", "w").Replace(b.String())
+}
+
+// shapes maps each letter or digit OCR swaps to the one character of its shape class.
+var shapes = map[rune]rune{'0': 'o', '1': 'l', 'i': 'l', '5': 's', '2': 'z', '8': 'b', '6': 'g'}
+
+// figureShapes are the characters of folded text that are, or may be read for, digits.
+const figureShapes = "olszbg3479"
+
+// figures returns the characters of folded text s that are or may be digits, in order: in a
+// run with a figure, they must agree, so that a changed digit is material however short the
+// run, while a digit misread as its look-alike letter is not.
+func figures(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(figureShapes, r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b []rune) int {
+	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

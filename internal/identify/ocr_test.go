@@ -1,0 +1,132 @@
+package identify
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+const scanLetter = `Reference: TFN-2026-000001
+I should be grateful if you would informally confirm the convention of 277,200 francs for the
+14th Battalion. The Chargé d'affaires of the Inspectorate has increased the communiqué, which is
+modern and official. We will not approve the withdrawal of 105 officers before 1 March 2011.
+Under references IO/4512/33 and IG/7067/55. Verify at https://tfn.example/v/4koxopx4eljphfzvffwdrlt57u
+Please accept the assurances of my highest consideration.`
+
+// TestCompareScanForgivesOCRNoise: what OCR does to a clean print (look-alike letters and
+// digits, a lone "I" read as "1", words split and joined, accents, ligatures, quotes,
+// hyphenation at line ends, stray marks) leaves the scan the letter's.
+func TestCompareScanForgivesOCRNoise(t *testing.T) {
+	for name, scan := range map[string]string{
+		"identical":   scanLetter,
+		"look-alikes": strings.NewReplacer("letter", "Ietter", "105", "1O5", "modern", "rnodern", "2011", "2O11", "official", "officiaI").Replace(scanLetter),
+		"lone I":      strings.Replace(scanLetter, "I should", "1 should", 1),
+		"split":       strings.Replace(scanLetter, "convention", "conven tion", 1),
+		"joined":      strings.Replace(scanLetter, "We will", "Wewill", 1),
+		"accents":     strings.NewReplacer("Chargé", "Charge", "communiqué", "communique").Replace(scanLetter),
+		"typography":  strings.NewReplacer("d'affaires", "d’affaires", "official", "oﬃcial", "withdrawal", "with-\ndrawal").Replace(scanLetter),
+		"misread":     strings.Replace(scanLetter, "consideration", "consideratiom", 1),
+		"stray marks": strings.Replace(scanLetter, "Please", "ii . Please", 1) + "\n|| :",
+		"reference":   strings.Replace(scanLetter, "TFN-2026-000001", "TFN-2O26-00000l", 1),
+		"I for 1":     strings.NewReplacer("IO/4512/33", "10/4512/33", "IG/7067/55", "1G/7067/55").Replace(scanLetter),
+		"prefix":      strings.NewReplacer("IO/4512/33", "I/4512/33", "IG/7067/55", "IE/7067/55").Replace(scanLetter),
+		"code":        strings.Replace(scanLetter, "4koxopx4eljphfzvffwdrlt57u", "4koxopx4eljphfzvffwdrlts zu", 1),
+	} {
+		c := CompareScan(scanLetter, scan)
+		if !c.Same() || c.Partial {
+			t.Errorf("%s: material runs %v", name, materialRuns(c))
+		}
+	}
+}
+
+// TestCompareScanFindsChanges: a figure or a word changed, added or removed is material,
+// even by a single look-alike letter in a short word.
+func TestCompareScanFindsChanges(t *testing.T) {
+	for name, change := range map[string][2]string{
+		"figure":          {"277,200", "877,200"},
+		"reference":       {"IO/4512/33", "IO/4812/33"},
+		"figure as digit": {"105", "106"},
+		"one digit":       {"1 March", "7 March"},
+		"zero for one":    {"1 March", "0 March"},
+		"figure added":    {"277,200", "1,277,200"},
+		"not to now":      {"will not approve", "will now approve"},
+		"word":            {"increased", "decreased"},
+		"word added":      {"We will", "We will never"},
+		"negation added":  {"confirm the", "not confirm the"},
+		"word removed":    {"informally confirm", "confirm"},
+		"words removed":   {"has increased the communiqué, which is", "has"},
+	} {
+		scan := strings.Replace(scanLetter, change[0], change[1], 1)
+		if scan == scanLetter {
+			t.Fatalf("%s: %q is not in the letter", name, change[0])
+		}
+		if c := CompareScan(scanLetter, scan); c.Same() {
+			t.Errorf("%s: %q for %q is not material", name, change[1], change[0])
+		}
+	}
+}
+
+// TestCompareScanPartial: a scan of the first page of a letter is part of it, not a change.
+func TestCompareScanPartial(t *testing.T) {
+	two := scanLetter + "\f" + "Annex: the list of the 105 officers follows on this page."
+	c := CompareScan(two, scanLetter)
+	if !c.Same() || !c.Partial || c.Kept >= 1 {
+		t.Errorf("the first page of two: same %v, partial %v, kept %.2f", c.Same(), c.Partial, c.Kept)
+	}
+	if c := CompareScan(scanLetter, scanLetter); !c.Same() || c.Partial || c.Kept != 1 {
+		t.Errorf("the whole letter: same %v, partial %v, kept %.2f", c.Same(), c.Partial, c.Kept)
+	}
+}
+
+// TestCompareScanPages: a scan of the second page of a two-page letter, footers included,
+// is that page of the letter; the same page with a changed figure is not.
+func TestCompareScanPages(t *testing.T) {
+	footer := "\nTask Force North - TFN-2026-000001 page %d of 2\nScan the code or open the address to check this letter against the office's public log."
+	page2 := "Annex: the list of the 105 officers follows; they leave on 3 May, the others stay until further notice."
+	two := scanLetter + strings.Replace(footer, "%d", "1", 1) + "\f" + page2 + strings.Replace(footer, "%d", "2", 1)
+	scan := page2 + strings.Replace(footer, "%d", "2", 1)
+	if c := CompareScanPages(two, scan); !c.Same() || !c.Partial {
+		t.Errorf("page 2 alone: same %v, partial %v: %v", c.Same(), c.Partial, materialRuns(c))
+	}
+	if c := CompareScanPages(two, strings.Replace(scan, "105", "150", 1)); c.Same() {
+		t.Error("page 2 with a changed figure is the letter's")
+	}
+}
+
+func materialRuns(c ScanComparison) [][2][]string {
+	var out [][2][]string
+	for _, r := range c.Runs {
+		if r.Material {
+			out = append(out, [2][]string{r.Letter, r.Scan})
+		}
+	}
+	return out
+}
+
+// FuzzCompareScan: any two texts compare without failing; the runs give back both texts'
+// words; a text compared with itself is the same.
+func FuzzCompareScan(f *testing.F) {
+	f.Add(scanLetter, strings.Replace(scanLetter, "277", "877", 1))
+	f.Add("I 1 l | 0 O o", "1 I | l O 0")
+	f.Add("é\u0301 ﬁ rn m vv w", "e fi m rn w vv")
+	f.Add(strings.Repeat("a1 ", 200), strings.Repeat("b2 ", 200))
+	f.Fuzz(func(t *testing.T, letter, scan string) {
+		if len(letter) > 1<<10 || len(scan) > 1<<10 { // textdiff bounds its own work; keep the fuzzer fast
+			return
+		}
+		c := CompareScan(letter, scan)
+		var lw, sw []string
+		for _, r := range c.Runs {
+			lw, sw = append(lw, r.Letter...), append(sw, r.Scan...)
+		}
+		if !slices.Equal(lw, words(letter)) || !slices.Equal(sw, words(scan)) {
+			t.Fatalf("the runs do not give back the texts' words")
+		}
+		if c.Kept < 0 || c.Kept > 1 {
+			t.Fatalf("kept %v", c.Kept)
+		}
+		if self := CompareScan(letter, letter); !self.Same() || self.Noise != 0 {
+			t.Fatalf("a text against itself: %v", materialRuns(self))
+		}
+	})
+}

@@ -1,0 +1,307 @@
+// Package ocr reads the text of scans: images (PNG, JPEG, TIFF) and PDFs without a text
+// layer, with the Tesseract OCR engine, so that a printed and scanned letter can be
+// identified by its words.
+//
+// Scans come from anyone, so every run is bounded like a document conversion (see package
+// convert): the image's header is read first and one over MaxPixels is refused before any
+// decoder sees it; Tesseract and pdftoppm run as children in a directory of their own, in
+// their own process group, which is killed as a whole when the request's time budget (its
+// context's deadline) or the reader's timeout runs out; their output is capped; and at most
+// Parallel recognitions run at once, the others waiting within their budget.
+package ocr
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/jpeg" // DecodeConfig of scans
+	_ "image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	_ "golang.org/x/image/tiff"
+
+	"github.com/chancery/chancery/internal/budget"
+)
+
+// ErrNoOCR is wrapped by errors about a missing Tesseract (or pdftoppm, for PDFs).
+var ErrNoOCR = errors.New("no OCR engine")
+
+// ErrOCR is wrapped by errors about a scan that could not be read.
+var ErrOCR = errors.New("text recognition failed")
+
+// ErrTooLarge is wrapped by errors about a scan over MaxPixels or MaxPages.
+var ErrTooLarge = errors.New("scan too large")
+
+// Hint tells a user or an operator how to install what OCR needs.
+const Hint = "install Tesseract with its French (and, for Arabic letters, Arabic) data, and poppler-utils for PDFs (Debian: apt-get install tesseract-ocr tesseract-ocr-fra tesseract-ocr-ara poppler-utils), or set CHANCERY_TESSERACT to the tesseract program"
+
+// Bounds on one recognition.
+const (
+	// MaxPixels bounds an image (a page at 300 dpi is about 8.7 million pixels): its header
+	// is read before Tesseract decodes it.
+	MaxPixels = 40_000_000
+	// MaxPages is how many pages of a PDF are read; a letter has a few.
+	MaxPages = 10
+	// MaxText bounds the text Tesseract may print for one request.
+	MaxText = 1 << 20
+	// PDFResolution is the resolution pages are rasterised at, in dots per inch: enough for
+	// Tesseract on body text, a quarter of the pixels of 300 dpi.
+	PDFResolution = 200
+	// DefaultTimeout bounds one recognition when the request's context has no deadline.
+	DefaultTimeout = 2 * time.Minute
+	// Parallel bounds concurrent recognitions: each takes a core and some hundred megabytes.
+	Parallel = 2
+)
+
+// Image media types Read accepts, as Kind names them.
+const (
+	PNG  = "image/png"
+	JPEG = "image/jpeg"
+	TIFF = "image/tiff"
+	PDF  = "application/pdf"
+)
+
+// Kind returns the media type data's first bytes show, of the types Read accepts, or "".
+func Kind(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
+		return PNG
+	case bytes.HasPrefix(data, []byte("\xff\xd8\xff")):
+		return JPEG
+	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
+		return TIFF
+	case bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")):
+		return PDF
+	}
+	return ""
+}
+
+// IsImage reports whether data is an image Read accepts.
+func IsImage(data []byte) bool {
+	k := Kind(data)
+	return k != "" && k != PDF
+}
+
+// A Reader runs Tesseract, and pdftoppm for PDFs.
+type Reader struct {
+	tesseract string
+	pdftoppm  string // "" when not installed: PDFs cannot be read
+	langs     string // Tesseract's -l argument
+	timeout   time.Duration
+	slots     chan struct{}
+}
+
+// DefaultLanguages are the languages read, of those whose data is installed, unless
+// CHANCERY_OCR_LANGS names others ("eng+fra+ara"). Arabic is not among them: with it,
+// Tesseract reads the specks and the QR code of a Latin-script page as Arabic words, which
+// then differ from the letter; an office whose letters are in Arabic sets
+// CHANCERY_OCR_LANGS=ara+eng.
+const DefaultLanguages = "eng+fra"
+
+// Find returns a reader running the tesseract program at path, or, with an empty path, the
+// one CHANCERY_TESSERACT names, or the first tesseract on the PATH. pdftoppm is looked up on
+// the PATH. It reads DefaultLanguages, or those CHANCERY_OCR_LANGS names, that are installed,
+// and fails with ErrNoOCR when Tesseract is missing or has none of them.
+func Find(path string) (*Reader, error) {
+	if path == "" {
+		path = os.Getenv("CHANCERY_TESSERACT")
+	}
+	if path == "" {
+		path = "tesseract"
+	}
+	p, err := exec.LookPath(path)
+	if err != nil {
+		return nil, fmt.Errorf("ocr: %w: %v", ErrNoOCR, err)
+	}
+	r := &Reader{tesseract: p, timeout: DefaultTimeout, slots: make(chan struct{}, Parallel)}
+	if pp, err := exec.LookPath("pdftoppm"); err == nil {
+		r.pdftoppm = pp
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	dir, err := os.MkdirTemp("", "chancery-ocr-")
+	if err != nil {
+		return nil, fmt.Errorf("ocr: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	out, err := run(ctx, dir, 64<<10, r.tesseract, "--list-langs")
+	if err != nil {
+		return nil, fmt.Errorf("ocr: %w: %s --list-langs: %v", ErrNoOCR, p, err)
+	}
+	want := strings.Split(DefaultLanguages, "+")
+	if l := os.Getenv("CHANCERY_OCR_LANGS"); l != "" {
+		want = strings.Split(l, "+")
+	}
+	installed := strings.Fields(string(out))
+	var have []string
+	for _, l := range want {
+		if slices.Contains(installed, l) {
+			have = append(have, l)
+		}
+	}
+	if len(have) == 0 {
+		return nil, fmt.Errorf("ocr: %w: %s has no data for %s", ErrNoOCR, p, strings.Join(want, ", "))
+	}
+	r.langs = strings.Join(have, "+")
+	return r, nil
+}
+
+// Languages returns the languages the reader recognises, as Tesseract names them ("eng+fra").
+func (r *Reader) Languages() string { return r.langs }
+
+// Read returns the text of data, a scan: an image (PNG, JPEG, TIFF) or a PDF whose pages are
+// rasterised first. Pages are separated by form feeds. The work stops with an error wrapping
+// budget.ErrExceeded when ctx's deadline passes.
+func (r *Reader) Read(ctx context.Context, data []byte) (string, error) {
+	if err := budget.New(ctx).Check(); err != nil {
+		return "", fmt.Errorf("ocr: %w", err)
+	}
+	kind := Kind(data)
+	switch kind {
+	case "":
+		return "", fmt.Errorf("ocr: %w: not a PNG, JPEG, TIFF or PDF file", ErrOCR)
+	case PDF:
+		if r.pdftoppm == "" {
+			return "", fmt.Errorf("ocr: %w: pdftoppm is not on the PATH, so PDF pages cannot be read", ErrNoOCR)
+		}
+	default:
+		if err := checkImage(data); err != nil {
+			return "", err
+		}
+	}
+	select {
+	case r.slots <- struct{}{}:
+		defer func() { <-r.slots }()
+	case <-ctx.Done():
+		return "", fmt.Errorf("ocr: waiting for a free reader: %w", budget.New(ctx).Check())
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, r.timeout)
+		defer cancel()
+	}
+	dir, err := os.MkdirTemp("", "chancery-ocr-")
+	if err != nil {
+		return "", fmt.Errorf("ocr: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	in := filepath.Join(dir, "scan"+map[string]string{PNG: ".png", JPEG: ".jpg", TIFF: ".tif", PDF: ".pdf"}[kind])
+	if err := os.WriteFile(in, data, 0o600); err != nil {
+		return "", fmt.Errorf("ocr: %w", err)
+	}
+	images := []string{in}
+	if kind == PDF {
+		if images, err = r.rasterise(ctx, dir, in); err != nil {
+			return "", err
+		}
+	}
+	var pages []string
+	left := MaxText
+	for _, img := range images {
+		out, err := run(ctx, dir, left, r.tesseract, img, "stdout", "-l", r.langs, "--psm", "3")
+		if err != nil {
+			return "", r.fail(ctx, err)
+		}
+		left -= len(out)
+		pages = append(pages, strings.TrimSpace(strings.ToValidUTF8(string(out), "\uFFFD")))
+	}
+	return strings.Join(pages, "\f"), nil
+}
+
+// rasterise renders the first MaxPages pages of the PDF at in as grey PNG images, and returns
+// their paths in page order.
+func (r *Reader) rasterise(ctx context.Context, dir, in string) ([]string, error) {
+	if _, err := run(ctx, dir, 64<<10, r.pdftoppm, "-r", fmt.Sprint(PDFResolution), "-gray", "-png",
+		"-f", "1", "-l", fmt.Sprint(MaxPages), in, filepath.Join(dir, "page")); err != nil {
+		return nil, r.fail(ctx, err)
+	}
+	pages, err := filepath.Glob(filepath.Join(dir, "page*.png"))
+	if err != nil || len(pages) == 0 {
+		return nil, fmt.Errorf("ocr: %w: the PDF has no page pdftoppm could render", ErrOCR)
+	}
+	// pdftoppm pads page numbers to the width of the last one: names sort in page order.
+	slices.Sort(pages)
+	return pages, nil
+}
+
+// fail describes an error of a child: the time budget's when the context ended it.
+func (r *Reader) fail(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("ocr: reading the scan took too long: %w", budget.New(ctx).Check())
+	}
+	return fmt.Errorf("ocr: %w: %v", ErrOCR, err)
+}
+
+// checkImage reads the image's header and refuses one over MaxPixels, or one Go cannot
+// parse the header of (Tesseract's decoders are not given what Go's refuse).
+func checkImage(data []byte) error {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("ocr: %w: %v", ErrOCR, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+		return fmt.Errorf("ocr: %w: %d×%d pixels, more than %d", ErrTooLarge, cfg.Width, cfg.Height, MaxPixels)
+	}
+	return nil
+}
+
+// run runs program with args in dir, in a process group of its own that is killed when ctx
+// ends, and returns its standard output; past limit bytes of it, the child is killed and run
+// fails.
+func run(ctx context.Context, dir string, limit int, program string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, program, args...)
+	cmd.Dir = dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
+	// One thread: recognitions are already run side by side, on a shared machine.
+	cmd.Env = []string{"HOME=" + dir, "TMPDIR=" + dir, "PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8", "OMP_THREAD_LIMIT=1"}
+	if p := os.Getenv("TESSDATA_PREFIX"); p != "" {
+		cmd.Env = append(cmd.Env, "TESSDATA_PREFIX="+p)
+	}
+	out := &capped{limit: limit}
+	stderr := &capped{limit: 4 << 10, truncate: true}
+	cmd.Stdout, cmd.Stderr = out, stderr
+	err := cmd.Run()
+	if cmd.Process != nil {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+	switch {
+	case out.over:
+		return nil, fmt.Errorf("%s printed more than %d bytes", filepath.Base(program), limit)
+	case err != nil:
+		return nil, fmt.Errorf("%s: %v: %s", filepath.Base(program), err, strings.TrimSpace(stderr.b.String()))
+	}
+	return out.b.Bytes(), nil
+}
+
+// capped keeps at most limit bytes written to it; past that, writes fail, which ends the
+// child's output (and, through the broken pipe, the child), or with truncate are dropped (for
+// diagnostics, whose end matters less than the child's completion).
+type capped struct {
+	b        bytes.Buffer
+	limit    int
+	over     bool
+	truncate bool
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	if c.truncate && c.b.Len()+len(p) > c.limit {
+		c.b.Write(p[:max(0, c.limit-c.b.Len())])
+		return len(p), nil
+	}
+	if c.b.Len()+len(p) > c.limit {
+		c.over = true
+		c.b.Write(p[:max(0, c.limit-c.b.Len())])
+		return 0, errors.New("output over its limit")
+	}
+	return c.b.Write(p)
+}

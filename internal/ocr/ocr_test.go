@@ -1,0 +1,147 @@
+package ocr
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/image/tiff"
+
+	"github.com/chancery/chancery/internal/budget"
+)
+
+// pngHeader is the start of a PNG file declaring w×h pixels: enough for DecodeConfig.
+func pngHeader(w, h uint32) []byte {
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], w)
+	binary.BigEndian.PutUint32(ihdr[4:], h)
+	ihdr[8], ihdr[9] = 8, 0 // 8-bit grey
+	chunk := append([]byte("IHDR"), ihdr...)
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	binary.Write(&b, binary.BigEndian, uint32(len(ihdr)))
+	b.Write(chunk)
+	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
+	return b.Bytes()
+}
+
+func encoded(t *testing.T, kind string) []byte {
+	img := image.NewGray(image.Rect(0, 0, 30, 20))
+	var b bytes.Buffer
+	var err error
+	switch kind {
+	case PNG:
+		err = png.Encode(&b, img)
+	case JPEG:
+		err = jpeg.Encode(&b, img, nil)
+	case TIFF:
+		err = tiff.Encode(&b, img, nil)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestKind(t *testing.T) {
+	for _, kind := range []string{PNG, JPEG, TIFF} {
+		if got := Kind(encoded(t, kind)); got != kind || !IsImage(encoded(t, kind)) {
+			t.Errorf("%s classified as %q", kind, got)
+		}
+	}
+	for data, want := range map[string]string{"%PDF-1.7\n": PDF, "  \n%PDF-1.4": PDF, "Dear Minister": "", "": "", "GIF89a": ""} {
+		if got := Kind([]byte(data)); got != want {
+			t.Errorf("%q classified as %q, want %q", data, got, want)
+		}
+	}
+	if IsImage([]byte("%PDF-1.7")) {
+		t.Error("a PDF is not an image")
+	}
+}
+
+// noTesseract is a reader whose programs must never run: what it refuses, it refuses before.
+func noTesseract() *Reader {
+	return &Reader{tesseract: "/nonexistent/tesseract", langs: "eng", timeout: time.Minute, slots: make(chan struct{}, 1)}
+}
+
+// TestReadRefusesBeforeDecoding: an image whose header declares too many pixels (a
+// decompression bomb for Tesseract's decoders), a file that is no scan, and a request whose
+// time budget is spent are refused without running anything.
+func TestReadRefusesBeforeDecoding(t *testing.T) {
+	r := noTesseract()
+	if _, err := r.Read(context.Background(), pngHeader(100_000, 100_000)); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("10^10 pixels: %v", err)
+	}
+	if _, err := r.Read(context.Background(), []byte("Dear Minister")); !errors.Is(err, ErrOCR) {
+		t.Errorf("text: %v", err)
+	}
+	if _, err := r.Read(context.Background(), pngHeader(100, 100)[:20]); !errors.Is(err, ErrOCR) {
+		t.Errorf("a truncated header: %v", err)
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), time.Unix(1, 0))
+	defer cancel()
+	if _, err := r.Read(ctx, encoded(t, PNG)); !errors.Is(err, budget.ErrExceeded) {
+		t.Errorf("a spent budget: %v", err)
+	}
+	// Without pdftoppm a PDF cannot be read, and the error says so.
+	if _, err := r.Read(context.Background(), []byte("%PDF-1.7\n")); !errors.Is(err, ErrNoOCR) {
+		t.Errorf("a PDF without pdftoppm: %v", err)
+	}
+}
+
+// TestFindWithoutTesseract: a missing program is ErrNoOCR.
+func TestFindWithoutTesseract(t *testing.T) {
+	if _, err := Find("/nonexistent/tesseract"); !errors.Is(err, ErrNoOCR) {
+		t.Errorf("Find: %v", err)
+	}
+}
+
+// TestRunCapsOutput: a child that prints more than its limit is stopped and run fails; a
+// child whose context has ended is not left running.
+func TestRunCapsOutput(t *testing.T) {
+	yes, err := exec.LookPath("yes")
+	if err != nil {
+		t.Skip("no yes program")
+	}
+	if out, err := run(context.Background(), t.TempDir(), 1<<16, yes); err == nil || !strings.Contains(err.Error(), "more than 65536 bytes") {
+		t.Errorf("endless output: %d bytes, %v", len(out), err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := run(ctx, t.TempDir(), 1<<16, yes); err == nil {
+		t.Error("a cancelled run succeeded")
+	}
+	out, err := run(context.Background(), t.TempDir(), 1<<16, "echo", "Dear", "Minister")
+	if err != nil || string(out) != "Dear Minister\n" {
+		t.Errorf("echo: %q, %v", out, err)
+	}
+}
+
+// FuzzCheckImage: any bytes classify and have their header checked without failing; what is
+// not a PNG, JPEG or TIFF is refused.
+func FuzzCheckImage(f *testing.F) {
+	f.Add(pngHeader(100_000, 100_000))
+	f.Add(pngHeader(1, 1))
+	f.Add([]byte("\xff\xd8\xff\xe0"))
+	f.Add([]byte("II*\x00\x08\x00\x00\x00"))
+	f.Add([]byte("MM\x00*\x00\x00\x00\x08"))
+	f.Add([]byte("%PDF-1.7"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		kind := Kind(data)
+		err := checkImage(data)
+		if kind == "" || kind == PDF {
+			if err == nil {
+				t.Fatalf("%q passed the image check", data)
+			}
+		}
+	})
+}

@@ -1,0 +1,52 @@
+package ocr_test
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"strings"
+	"testing"
+
+	"golang.org/x/image/tiff"
+
+	"github.com/chancery/chancery/internal/ocr"
+	"github.com/chancery/chancery/internal/ocr/ocrtest"
+	"github.com/chancery/chancery/internal/pdf"
+)
+
+// TestRead reads a printed letter with Tesseract, as a PNG, a TIFF, a scanned JPEG and a
+// PDF whose page is rasterised first; VisibleText reads the PDF's own text with pdftotext.
+func TestRead(t *testing.T) {
+	r := ocrtest.Reader(t)
+	if !strings.Contains(r.Languages(), "eng") {
+		t.Errorf("languages %q", r.Languages())
+	}
+	const body = "Dear Minister,\n\nI should be grateful if you would confirm the convention of 277,200 francs for the 14th Battalion.\n"
+	doc, err := pdf.Render("text/plain", []byte(body), pdf.Letterhead{Office: "Task Force North", Reference: "TFN-2026-000042"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := ocrtest.Pages(t, doc, 200)[0]
+	var asPNG, asTIFF bytes.Buffer
+	if err := png.Encode(&asPNG, page); err != nil {
+		t.Fatal(err)
+	}
+	if err := tiff.Encode(&asTIFF, page, nil); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"png": asPNG.Bytes(), "tiff": asTIFF.Bytes(), "jpeg scan": ocrtest.Scan(t, page, 0.5, 1), "pdf": doc} {
+		text, err := r.Read(context.Background(), data)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, want := range []string{"Minister", "277,200", "Battalion", "TFN-2026-000042"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: %q not read in %q", name, want, text)
+			}
+		}
+	}
+	visible, err := ocr.VisibleText(context.Background(), doc)
+	if err != nil || !strings.Contains(visible, "277,200 francs") || !strings.Contains(visible, "Task Force North") {
+		t.Errorf("VisibleText: %q, %v", visible, err)
+	}
+}

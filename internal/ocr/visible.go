@@ -1,0 +1,37 @@
+package ocr
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// VisibleText returns all the text a PDF shows when printed, in reading order, with
+// pdftotext: unlike pdf.Text, it includes what the office's stamp draws (the letterhead's
+// footer, the verification address), which a scan of a released letter shows too. It is
+// meant for the office's own released files, which are trusted; it is bounded all the same
+// (the request's deadline, MaxText of output). It fails with ErrNoOCR when pdftotext is not
+// on the PATH.
+func VisibleText(ctx context.Context, data []byte) (string, error) {
+	prog, err := exec.LookPath("pdftotext")
+	if err != nil {
+		return "", fmt.Errorf("ocr: visible text: %w: %v", ErrNoOCR, err)
+	}
+	dir, err := os.MkdirTemp("", "chancery-pdftotext-")
+	if err != nil {
+		return "", fmt.Errorf("ocr: visible text: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	in := filepath.Join(dir, "released.pdf")
+	if err := os.WriteFile(in, data, 0o600); err != nil {
+		return "", fmt.Errorf("ocr: visible text: %w", err)
+	}
+	out, err := run(ctx, dir, MaxText, prog, "-enc", "UTF-8", "-l", fmt.Sprint(MaxPages), in, "-")
+	if err != nil {
+		return "", fmt.Errorf("ocr: visible text: %w", err)
+	}
+	return strings.ToValidUTF8(string(out), "\uFFFD"), nil
+}

@@ -1,0 +1,128 @@
+package registry
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"testing"
+
+	"github.com/chancery/chancery/internal/identify/synth"
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/store/storetest"
+	"github.com/chancery/chancery/internal/translog"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// sharedOffices returns two registries on one PostgreSQL database, each with its own store
+// connections and log, as two servers of one office have, and the same members.
+func sharedOffices(t *testing.T) (a, b *office) {
+	t.Helper()
+	ctx := context.Background()
+	url := storetest.PostgresURL(t)
+	const origin = "test.example/log"
+	skey, vkey, _ := note.GenerateKey(rand.Reader, origin)
+	signer, _ := note.NewSigner(skey)
+	_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
+	var regs []*Registry
+	for range 2 {
+		db, err := store.OpenPostgres(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer})
+		if err != nil {
+			db.Close()
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { lg.Close(); db.Close() })
+		regs = append(regs, New(Config{DB: db, Log: lg, Office: Office{Name: "Task Force North", Prefix: "TFN", URL: "https://tfn.example"},
+			OfficeKey: officeKey, LogKey: vkey, LogOrigin: origin}))
+	}
+	a = &office{r: regs[0]}
+	tok, err := a.r.Bootstrap(ctx, "root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.admin = a.actor(t, tok)
+	for _, m := range []struct {
+		name string
+		role string
+		to   *Actor
+	}{{"dana", RoleDrafter, &a.drafter}, {"rita", RoleReviewer, &a.reviewer}, {"sam", RoleSigner, &a.signer}, {"otto", RoleRelease, &a.officer}} {
+		tok, err := a.r.AddMember(ctx, a.admin, m.name, []string{m.role})
+		if err != nil {
+			t.Fatal(err)
+		}
+		*m.to = a.actor(t, tok)
+	}
+	_, a.signerKey, _ = ed25519.GenerateKey(rand.Reader)
+	if a.keyID, _, err = a.r.RegisterKey(ctx, a.signer, a.signerKey.Public().(ed25519.PublicKey)); err != nil {
+		t.Fatal(err)
+	}
+	if a.verifier, err = seal.NewVerifier(a.r.TrustRoot()); err != nil {
+		t.Fatal(err)
+	}
+	b = &office{r: regs[1], admin: a.admin, drafter: a.drafter, reviewer: a.reviewer, signer: a.signer, officer: a.officer,
+		signerKey: a.signerKey, keyID: a.keyID, verifier: a.verifier}
+	for _, o := range []*office{a, b} {
+		if err := o.r.LoadIdentification(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a, b
+}
+
+// TestIdentificationFollowsOtherServers: two servers on one database each identify, once
+// they refresh, the letters the other released and (for members) the drafts it took in; a
+// draft the other server releases moves to the public answers; and a server's own releases
+// are identified at once, before any refresh.
+func TestIdentificationFollowsOtherServers(t *testing.T) {
+	ctx := context.Background()
+	a, b := sharedOffices(t)
+	corpus := synth.Corpus{Seed: 11, FamilySize: 1}
+	relText, draftText, ownText := corpus.Letter(0).Text(), corpus.Letter(1).Text(), corpus.Letter(2).Text()
+
+	relRef, _ := a.released(t, relText)
+	draftRef := a.letter(t, draftText)
+	ownRef, _ := b.released(t, ownText)
+	check := func(when string, o *office, who Actor, text, outcome, ref string) {
+		t.Helper()
+		got, err := o.r.Identify(ctx, who, text)
+		if err != nil {
+			t.Fatalf("%s: %v", when, err)
+		}
+		if got.Outcome != outcome || got.Reference != ref {
+			t.Errorf("%s: %s %s, want %s %s", when, got.Outcome, got.Reference, outcome, ref)
+		}
+	}
+	check("b's own release, before a refresh", b, Actor{}, ownText, Valid, ownRef)
+	check("a's release on b, before a refresh", b, Actor{}, relText, Unknown, "")
+
+	for _, o := range []*office{a, b} {
+		if err := o.r.RefreshIdentification(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("a's release on b", b, Actor{}, relText, Valid, relRef)
+	check("a's draft on b, for a member", b, b.reviewer, draftText, Draft, draftRef)
+	check("a's draft on b, for the public", b, Actor{}, draftText, Unknown, "")
+	check("b's release on a", a, Actor{}, ownText, Valid, ownRef)
+	check("b's own release on b, after a refresh", b, Actor{}, ownText, Valid, ownRef)
+
+	// a releases the draft b indexed as one: after a refresh b answers for it publicly.
+	a.approve(t, draftRef)
+	if err := a.sign(t, draftRef); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.r.Release(ctx, a.officer, draftRef); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.r.RefreshIdentification(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("the draft a released, on b", b, Actor{}, draftText, Valid, draftRef)
+	if n := b.r.ident.Len(); n != 0 {
+		t.Errorf("b's drafts' index holds %d letters after every draft was released", n)
+	}
+}

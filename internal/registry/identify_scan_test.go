@@ -1,0 +1,144 @@
+package registry
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/identify/synth"
+	"github.com/chancery/chancery/internal/ocr/ocrtest"
+	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/store"
+)
+
+// TestIdentifyScan (issue 12, item 15): a released letter printed and scanned (its released
+// PDF rendered at 150 dpi, turned half a degree, specked and saved as a JPEG of quality 60),
+// read by Tesseract, is the letter: valid, from a scan. The same letter with one figure
+// changed before it was printed (a forger's copy, letterhead and footer included) is an
+// altered copy, whose difference names the figure; an unrelated scanned letter is unknown.
+// The public learns no more from a scan than from a close text.
+func TestIdentifyScan(t *testing.T) {
+	reader := ocrtest.Reader(t)
+	ctx := context.Background()
+	o := newOffice(t)
+	text := synth.Corpus{Seed: 24, FamilySize: 1}.Letter(0).Text()
+	ref, rel := o.released(t, text)
+
+	read := func(doc []byte, seed uint64) string { return ocrtest.Read(t, reader, doc, 0.5, seed) }
+
+	genuine := read(rel.File, 1)
+	for _, who := range []Actor{{}, o.reviewer} {
+		got, err := o.r.IdentifyScan(ctx, who, genuine)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Outcome != Valid || got.Reference != ref || got.Match != MatchScan || !got.Scan {
+			t.Errorf("member %v: the genuine letter scanned: %s %s (%s): %s\ndiff: %+v", who.Member != nil, got.Outcome, got.Reference, got.Match, got.Message, got.Diff)
+		}
+		if !strings.Contains(got.Message, "cannot prove") {
+			t.Errorf("the answer for a scan does not say what a scan cannot prove: %s", got.Message)
+		}
+		if who.Member == nil && (got.Status == nil || got.Status.Subject != "" || len(got.Status.Signers) > 0) {
+			t.Errorf("the public learns more from a scan than from a reference: %+v", got.Status)
+		}
+	}
+	// Read as pasted text, the same scan is an altered copy: OCR noise is forgiven only to
+	// text that says it was read from a scan.
+	if got, err := o.r.Identify(ctx, Actor{}, genuine); err != nil || got.Outcome == Valid || got.Scan {
+		t.Errorf("the scan's text as pasted text: %+v, %v", got, err)
+	}
+
+	// The forger's copy: the letter's text with one figure changed, laid out and stamped as
+	// the office did.
+	const figure, forged = "277,200", "877,200"
+	if !strings.Contains(text, figure) {
+		t.Fatalf("the letter has no %s to change", figure)
+	}
+	l := o.letterRow(t, ref)
+	released := o.releasedAt(t, ref)
+	doc, err := pdf.Render("text/plain", []byte(strings.Replace(text, figure, forged, 1)), pdf.Letterhead{Office: o.r.cfg.Office.Name,
+		Reference: ref, Subject: l.Subject, Date: released, Addressees: l.Addressees, Signatories: []string{"sam"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err = pdf.Stamp(doc, pdf.Footer{Office: o.r.cfg.Office.Name, Reference: ref, Released: released,
+		VerifyURL: o.r.VerifyURL(ref, rel.CheckCode)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	altered := read(doc, 2)
+	for _, who := range []Actor{{}, o.reviewer} {
+		got, err := o.r.IdentifyScan(ctx, who, altered)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Outcome != Altered || got.Reference != ref {
+			t.Fatalf("member %v: the forged copy scanned: %s %s (%s): %s", who.Member != nil, got.Outcome, got.Reference, got.Match, got.Message)
+		}
+		var inserted, deleted []string
+		for _, op := range got.Diff {
+			switch op.Op {
+			case "insert":
+				inserted = append(inserted, op.Text)
+			case "delete":
+				deleted = append(deleted, op.Text)
+			}
+		}
+		if ins := strings.Join(inserted, " "); !strings.Contains(ins, "877") || len(strings.Fields(ins)) > 3 {
+			t.Errorf("member %v: inserted %q, want the changed figure alone", who.Member != nil, ins)
+		}
+		if del := strings.Join(deleted, " "); who.Member != nil && !strings.Contains(del, "277") {
+			t.Errorf("member: deleted %q, want the letter's figure", del)
+		} else if who.Member == nil && strings.Contains(del, "277") {
+			t.Errorf("the public is shown the letter's words it did not send: %q", del)
+		}
+	}
+
+	// A letter this office never released, scanned.
+	other := synth.Corpus{Seed: 99, FamilySize: 1}.Letter(0).Text()
+	doc, err = pdf.Render("text/plain", []byte(other), pdf.Letterhead{Office: "Another Office", Reference: "AO-2026-000007", Date: released})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := o.r.IdentifyScan(ctx, Actor{}, read(doc, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Outcome != Unknown || got.Reference != "" {
+		t.Errorf("an unrelated scan: %s %s (%s)", got.Outcome, got.Reference, got.Match)
+	}
+}
+
+// letterRow returns the stored letter ref.
+func (o *office) letterRow(t *testing.T, ref string) *store.Letter {
+	t.Helper()
+	var l *store.Letter
+	err := o.r.cfg.DB.View(context.Background(), func(tx *store.Tx) error {
+		var err error
+		l, err = tx.LetterByRef(context.Background(), ref)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// releasedAt returns when ref was released.
+func (o *office) releasedAt(t *testing.T, ref string) time.Time {
+	t.Helper()
+	l := o.letterRow(t, ref)
+	var at time.Time
+	err := o.r.cfg.DB.View(context.Background(), func(tx *store.Tx) error {
+		rel, err := tx.ReleaseOf(context.Background(), l.ID)
+		if err == nil {
+			at = rel.ReleasedAt
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return at
+}

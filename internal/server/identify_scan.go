@@ -1,0 +1,94 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/chancery/chancery/internal/budget"
+	"github.com/chancery/chancery/internal/identify"
+	"github.com/chancery/chancery/internal/ocr"
+	"github.com/chancery/chancery/internal/textract"
+)
+
+// Time budgets of one identification request (Config.DecodeTime, Config.OCRTime).
+const (
+	// DefaultDecodeTime bounds the extraction of an upload's text (PDF, Word): real letters
+	// take milliseconds; the byte, element and depth budgets bound the rest.
+	DefaultDecodeTime = 10 * time.Second
+	// DefaultOCRTime bounds the reading of a scan: Tesseract takes some seconds a page. It
+	// stays below the write timeout of 'chancery serve' (60 s), so that the answer, even
+	// the refusal, gets out.
+	DefaultOCRTime = 45 * time.Second
+)
+
+// minTextLayerWords is the fewest words a PDF's text layer must have to be identified by
+// it: a scan saved as PDF has none, or only a scanner's stamp.
+const minTextLayerWords = 20
+
+// uploadText returns the text of an uploaded file to identify, and whether it was read from a
+// scan: the text of a PDF, Word, Markdown or plain-text file, within the decode time budget;
+// or, for an image (PNG, JPEG, TIFF, by its content) or a PDF without a text layer, what OCR
+// reads of it, within the OCR time budget.
+func (s *Server) uploadText(ctx context.Context, name, mediaType string, data []byte) (string, bool, error) {
+	kind := ocr.Kind(data)
+	if kind == "" || kind == ocr.PDF {
+		mt := mediaType
+		if kind == ocr.PDF {
+			mt = ocr.PDF
+		}
+		if mt == "" {
+			if mt = textract.TypeByExtension(filepath.Ext(name)); mt == "" {
+				mt = http.DetectContentType(data)
+			}
+		}
+		dctx, cancel := context.WithTimeout(ctx, s.cfg.DecodeTime)
+		defer cancel()
+		text, err := textract.TextContext(dctx, mt, data)
+		switch {
+		case errors.Is(err, textract.ErrNoText):
+			return "", false, fmt.Errorf("%w: %w: identification needs a PDF, Word (DOCX), Markdown or plain-text file, or a scan (PNG, JPEG, TIFF)", errBadRequest, err)
+		case errors.Is(err, budget.ErrExceeded):
+			return "", false, fmt.Errorf("%w: %w", errOverTime, err)
+		case err != nil:
+			return "", false, fmt.Errorf("%w: %v", errBadRequest, err)
+		}
+		if kind != ocr.PDF || identify.Compute(text).Words >= minTextLayerWords {
+			return text, false, nil
+		}
+	}
+	reader, err := s.ocrReader()
+	if err != nil {
+		return "", true, err
+	}
+	octx, cancel := context.WithTimeout(ctx, s.cfg.OCRTime)
+	defer cancel()
+	text, err := reader.Read(octx, data)
+	switch {
+	case errors.Is(err, budget.ErrExceeded):
+		return "", true, fmt.Errorf("%w: %w", errOverTime, err)
+	case err != nil:
+		return "", true, fmt.Errorf("%w: %v", errBadRequest, err)
+	}
+	return text, true, nil
+}
+
+// ocrReader returns the server's OCR reader, found on first use.
+func (s *Server) ocrReader() (*ocr.Reader, error) {
+	r, err := s.findOCR()
+	if err != nil {
+		return nil, fmt.Errorf("%w: this registry cannot read scans: %w (for its operator: %s)", errNoOCR, err, ocr.Hint)
+	}
+	return r, nil
+}
+
+var (
+	// errOverTime is wrapped by errors about an upload whose reading took more than its
+	// time budget: answered 422.
+	errOverTime = errors.New("the file takes longer to read than a request may spend")
+	// errNoOCR is wrapped by errors about a scan sent to a server without OCR: answered 501.
+	errNoOCR = errors.New("no OCR")
+)

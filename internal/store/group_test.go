@@ -1,0 +1,173 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/chancery/chancery/internal/metrics"
+	"github.com/chancery/chancery/internal/store"
+	dto "github.com/prometheus/client_model/go"
+)
+
+func counter(t *testing.T, c interface{ Write(*dto.Metric) error }) float64 {
+	t.Helper()
+	var m dto.Metric
+	if err := c.Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m.GetCounter().GetValue()
+}
+
+// TestGroupCommit holds the writer while many Update calls queue, then lets them commit as one
+// group transaction: each failing, panicking or cancelled call must leave no trace and get its
+// own outcome, every other call must be committed, and the group must take one commit.
+func TestGroupCommit(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	db := openSQLite(t, dir)
+	if err := db.ExecForTest(ctx, `CREATE TABLE grouped (k INTEGER PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	insert := func(tx *store.Tx, k int) error {
+		return store.ExecTx(ctx, tx, `INSERT INTO grouped (k) VALUES ($1)`, k)
+	}
+
+	hold, holding := make(chan struct{}), make(chan struct{})
+	held := make(chan error, 1)
+	go func() {
+		held <- db.Update(ctx, func(tx *store.Tx) error {
+			close(holding)
+			<-hold
+			return insert(tx, 0)
+		})
+	}()
+	<-holding
+	commits := counter(t, metrics.DatabaseCommits)
+
+	errBoom := errors.New("boom")
+	const n = 40
+	outcome := make([]any, n+1) // nil, an error, or a recovered panic
+	var wg sync.WaitGroup
+	cctx, cancel := context.WithCancel(ctx)
+	for k := 1; k <= n; k++ {
+		wg.Go(func() {
+			defer func() {
+				if p := recover(); p != nil {
+					outcome[k] = fmt.Sprint("panic: ", p)
+				}
+			}()
+			c := ctx
+			if k == n {
+				c = cctx // cancelled while it waits: it must not run
+			}
+			err := db.Update(c, func(tx *store.Tx) error {
+				if err := insert(tx, k); err != nil {
+					return err
+				}
+				switch {
+				case k%5 == 0:
+					return errBoom
+				case k%7 == 0:
+					panic("seven")
+				case k%3 == 0:
+					// A savepoint inside a grouped call (as the log sequencer makes them): the
+					// inner failure undoes only the inner write.
+					err := tx.Savepoint(ctx, func() error {
+						if err := insert(tx, 1000+k); err != nil {
+							return err
+						}
+						return errBoom
+					})
+					if !errors.Is(err, errBoom) {
+						return fmt.Errorf("inner savepoint: %v", err)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				outcome[k] = err
+			}
+		})
+	}
+	for db.QueuedUpdates() < n {
+		runtime.Gosched()
+	}
+	cancel()
+	close(hold)
+	wg.Wait()
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	if got := counter(t, metrics.DatabaseCommits) - commits; got != 2 {
+		t.Errorf("%v commits after the held one started, want 2 (it, then one group of %d calls)", got, n)
+	}
+
+	want := []int{0}
+	for k := 1; k <= n; k++ {
+		switch o := outcome[k]; {
+		case k == n:
+			if err, ok := o.(error); !ok || !errors.Is(err, context.Canceled) {
+				t.Errorf("call %d (cancelled): %v, want context.Canceled", k, o)
+			}
+		case k%5 == 0:
+			if err, ok := o.(error); !ok || !errors.Is(err, errBoom) {
+				t.Errorf("call %d: %v, want its own error", k, o)
+			}
+		case k%7 == 0:
+			if o != "panic: seven" {
+				t.Errorf("call %d: %v, want its own panic", k, o)
+			}
+		default:
+			if o != nil {
+				t.Errorf("call %d: %v", k, o)
+			}
+			want = append(want, k)
+		}
+	}
+	var got []int
+	err := db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		got, err = store.IntsTx(ctx, tx, `SELECT k FROM grouped ORDER BY k`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("committed rows %v, want %v", got, want)
+	}
+
+	// Reopened, the database holds exactly what was acknowledged.
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = openSQLite(t, dir)
+	defer db.Close()
+	err = db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		got, err = store.IntsTx(ctx, tx, `SELECT k FROM grouped ORDER BY k`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("after reopening: rows %v, want %v", got, want)
+	}
+}
+
+// TestGroupCommitAfterClose: an Update on a closed store fails and runs nothing.
+func TestGroupCommitAfterClose(t *testing.T) {
+	db := openSQLite(t, t.TempDir())
+	db.Close()
+	ran := false
+	err := db.Update(t.Context(), func(tx *store.Tx) error { ran = true; return nil })
+	if err == nil || ran {
+		t.Fatalf("Update on a closed store: err %v, ran %v", err, ran)
+	}
+}

@@ -1,0 +1,34 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/chancery/chancery/internal/i18n"
+)
+
+// langCookie keeps a visitor's choice of interface language. It holds only a language code,
+// is readable by nobody else (SameSite, Path /), and lasts a year.
+const langCookie = "chancery_lang"
+
+// language is the printer for r: the visitor's choice from the language switch, otherwise the
+// best match for Accept-Language, otherwise English.
+func language(r *http.Request) *i18n.Printer {
+	choice := ""
+	if c, err := r.Cookie(langCookie); err == nil {
+		choice = c.Value
+	}
+	return i18n.Negotiate(choice, r)
+}
+
+// setLanguage is the language switch: GET /lang/fr?next=/verify remembers French and goes back
+// to the page. A code Chancery does not ship is refused rather than remembered.
+func (h *Handler) setLanguage(w http.ResponseWriter, r *http.Request) {
+	p, ok := i18n.Parse(r.PathValue("code"))
+	if !ok {
+		http.Error(w, "unknown language; choose en, fr or ar", http.StatusNotFound)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: p.Lang(), Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+}
