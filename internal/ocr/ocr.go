@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -90,10 +91,11 @@ func IsImage(data []byte) bool {
 	return k != "" && k != PDF
 }
 
-// A Reader runs Tesseract, and pdftoppm for PDFs.
+// A Reader runs Tesseract, and pdfimages or pdftoppm for PDFs.
 type Reader struct {
 	tesseract string
 	pdftoppm  string // "" when not installed: PDFs cannot be read
+	pdfimages string // "" when not installed: PDF pages are always rasterised
 	langs     string // Tesseract's -l argument
 	timeout   time.Duration
 	slots     chan struct{}
@@ -124,6 +126,9 @@ func Find(path string) (*Reader, error) {
 	r := &Reader{tesseract: p, timeout: DefaultTimeout, slots: make(chan struct{}, Parallel)}
 	if pp, err := exec.LookPath("pdftoppm"); err == nil {
 		r.pdftoppm = pp
+	}
+	if pi, err := exec.LookPath("pdfimages"); err == nil {
+		r.pdfimages = pi
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -199,7 +204,7 @@ func (r *Reader) Read(ctx context.Context, data []byte) (string, error) {
 	}
 	images := []string{in}
 	if kind == PDF {
-		if images, err = r.rasterise(ctx, dir, in); err != nil {
+		if images, err = r.pageImages(ctx, dir, in); err != nil {
 			return "", err
 		}
 	}
@@ -214,6 +219,55 @@ func (r *Reader) Read(ctx context.Context, data []byte) (string, error) {
 		pages = append(pages, strings.TrimSpace(strings.ToValidUTF8(string(out), "\uFFFD")))
 	}
 	return strings.Join(pages, "\f"), nil
+}
+
+// pageImages returns the scanner's own images when every page of the PDF at in that has an
+// image has exactly one (what a scanner writes), so that OCR reads the scanned pixels rather
+// than a second resampling of them, which costs it characters; any other PDF is rasterised.
+// An image larger than MaxPixels is refused as a direct upload would be.
+func (r *Reader) pageImages(ctx context.Context, dir, in string) ([]string, error) {
+	if r.pdfimages == "" {
+		return r.rasterise(ctx, dir, in)
+	}
+	list, err := run(ctx, dir, 256<<10, r.pdfimages, "-list", "-f", "1", "-l", fmt.Sprint(MaxPages), in)
+	if err != nil {
+		return r.rasterise(ctx, dir, in)
+	}
+	perPage := map[string]int{}
+	for line := range strings.Lines(string(list)) {
+		f := strings.Fields(line)
+		// page num type width height …; the two header lines and masks are skipped here.
+		if len(f) < 5 || f[2] != "image" {
+			continue
+		}
+		w, errW := strconv.Atoi(f[3])
+		h, errH := strconv.Atoi(f[4])
+		if errW != nil || errH != nil || w <= 0 || h <= 0 {
+			return r.rasterise(ctx, dir, in)
+		}
+		if int64(w)*int64(h) > MaxPixels {
+			return nil, fmt.Errorf("ocr: %w: an image in the PDF has %d×%d pixels, more than %d", ErrTooLarge, w, h, MaxPixels)
+		}
+		perPage[f[0]]++
+	}
+	if len(perPage) == 0 {
+		return r.rasterise(ctx, dir, in)
+	}
+	for _, n := range perPage {
+		if n != 1 {
+			return r.rasterise(ctx, dir, in)
+		}
+	}
+	if _, err := run(ctx, dir, 64<<10, r.pdfimages, "-png", "-f", "1", "-l", fmt.Sprint(MaxPages), in, filepath.Join(dir, "img")); err != nil {
+		return nil, r.fail(ctx, err)
+	}
+	images, err := filepath.Glob(filepath.Join(dir, "img-*.png"))
+	if err != nil || len(images) != len(perPage) {
+		return r.rasterise(ctx, dir, in)
+	}
+	// pdfimages numbers images in page order with three digits or more: names sort in order.
+	slices.Sort(images)
+	return images, nil
 }
 
 // rasterise renders the first MaxPages pages of the PDF at in as grey PNG images, and returns

@@ -127,8 +127,8 @@ type Filter struct {
 	// KeyIDs are key IDs (or prefixes of at least 8 hex digits) matched against the
 	// entry's envelope keys, a release's signer keys and a key entry's key.
 	KeyIDs []string
-	// Kinds are "release", "retraction", "supersession", "key" (added or revoked) and
-	// "policy".
+	// Kinds are "release", "retraction", "supersession", "key" (added or revoked, and the
+	// office's own key rotated) and "policy".
 	Kinds []string
 }
 
@@ -138,7 +138,7 @@ var FilterKinds = []string{"release", "retraction", "supersession", "key", "poli
 // filterKind returns the Filter kind of an entry kind.
 func filterKind(k entry.Kind) string {
 	switch k {
-	case entry.KeyAdded, entry.KeyRevoked:
+	case entry.KeyAdded, entry.KeyRevoked, entry.OfficeKeyRotated:
 		return "key"
 	case entry.PolicyAdopted:
 		return "policy"
@@ -149,7 +149,9 @@ func filterKind(k entry.Kind) string {
 // Match reports whether f selects d.
 func (f Filter) Match(d *Entry) bool {
 	k := entry.Kind(d.Kind)
-	if k == entry.KeyRevoked || k == entry.PolicyAdopted || d.PayloadError != "" {
+	// A revocation, a new policy and a new office key change what every other entry means:
+	// they are reported whatever the filter.
+	if k == entry.KeyRevoked || k == entry.PolicyAdopted || k == entry.OfficeKeyRotated || d.PayloadError != "" {
 		return true
 	}
 	if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, filterKind(k)) {

@@ -125,6 +125,7 @@ func TestFilterMatch(t *testing.T) {
 	added := &public.Entry{Kind: "key-added", Office: "B", KeyID: "eeee3333ffff"}
 	revoked := &public.Entry{Kind: "key-revoked", Office: "B", KeyID: "eeee3333ffff"}
 	policy := &public.Entry{Kind: "policy-adopted", Office: "B"}
+	rotated := &public.Entry{Kind: "office-key-rotated", Office: "B"}
 	odd := &public.Entry{Kind: "release", Office: "B", PayloadError: "not a record"}
 	for _, tc := range []struct {
 		f    public.Filter
@@ -145,6 +146,7 @@ func TestFilterMatch(t *testing.T) {
 		// Always reported.
 		{public.Filter{Kinds: []string{"release"}, Offices: []string{"A"}}, revoked, true},
 		{public.Filter{Kinds: []string{"release"}, Offices: []string{"A"}}, policy, true},
+		{public.Filter{Kinds: []string{"release"}, Offices: []string{"A"}}, rotated, true},
 		{public.Filter{Offices: []string{"A"}}, odd, true},
 	} {
 		if got := tc.f.Match(tc.e); got != tc.want {
