@@ -42,6 +42,7 @@ import (
 
 type config struct {
 	chancery, dir, listen, debug, wrap, profile string
+	database                                    string
 	n, clients, size                            int
 	profileAfter, profileFor                    time.Duration
 }
@@ -51,6 +52,7 @@ func main() {
 	flag.StringVar(&c.chancery, "chancery", "", "the chancery binary to serve the office with")
 	flag.StringVar(&c.dir, "dir", "", "data directory of the new office (must not exist; put it on the disk to measure)")
 	flag.StringVar(&c.listen, "listen", "127.0.0.1:8383", "address the server listens on")
+	flag.StringVar(&c.database, "database", "", "postgres://… URL of an empty database to keep the office in (default: SQLite in -dir)")
 	flag.IntVar(&c.n, "n", 10000, "letters to take through their whole life")
 	flag.IntVar(&c.clients, "clients", 16, "concurrent clients, each carrying one letter at a time")
 	flag.IntVar(&c.size, "size", 300, "bytes of each letter's file")
@@ -80,12 +82,15 @@ func run(ctx context.Context, c config) error {
 	}
 	base := "http://" + c.listen
 	_, admin, err := office.Init(ctx, c.dir, datadir.Settings{Office: "Write Benchmark Office", Prefix: "WRB",
-		URL: base, Origin: c.listen + "/log"}, "admin", nil)
+		URL: base, Origin: c.listen + "/log"}, "admin", nil, office.Options{Database: c.database})
 	if err != nil {
 		return err
 	}
 	metricsAddr := "127.0.0.1:9393"
 	args := []string{c.chancery, "serve", "--data", c.dir, "--listen", c.listen, "--rate-limit", "-1", "--metrics-listen", metricsAddr}
+	if c.database != "" {
+		args = append(args, "--database", c.database)
+	}
 	if c.profile != "" {
 		c.debug = "127.0.0.1:6363"
 		args = append(args, "--debug-listen", c.debug)
