@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -26,26 +25,11 @@ const wordNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 // tracked deletions (w:delText) are not part of it. Decoding stops once the time budget bud is
 // spent.
 func docxText(data []byte, bud *budget.Budget) (string, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	dec, rc, err := zipPart(data, "docx", "word/document.xml")
 	if err != nil {
-		return "", fmt.Errorf("docx: %w", err)
-	}
-	var part *zip.File
-	for _, f := range zr.File {
-		if f.Name == "word/document.xml" {
-			part = f
-			break
-		}
-	}
-	if part == nil {
-		return "", errors.New("docx: no word/document.xml")
-	}
-	rc, err := part.Open()
-	if err != nil {
-		return "", fmt.Errorf("docx: %w", err)
+		return "", err
 	}
 	defer rc.Close()
-	dec := xml.NewDecoder(io.LimitReader(rc, maxDOCXPart))
 	var b strings.Builder
 	inText := false
 	depth, elements := 0, 0
@@ -97,4 +81,24 @@ func docxText(data []byte, bud *budget.Budget) (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// zipPart opens the part name of a zipped document (Word's or OpenDocument's: format names it
+// in errors) and returns an XML decoder reading at most maxDOCXPart bytes of it.
+func zipPart(data []byte, format, name string) (*xml.Decoder, io.Closer, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", format, err)
+	}
+	for _, f := range zr.File {
+		if f.Name != name {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", format, err)
+		}
+		return xml.NewDecoder(io.LimitReader(rc, maxDOCXPart)), rc, nil
+	}
+	return nil, nil, fmt.Errorf("%s: no %s", format, name)
 }

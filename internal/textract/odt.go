@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -58,26 +57,11 @@ func IsODT(data []byte) bool {
 // tracking (text:tracked-changes) are not part of it, as for Word. content.xml is read under
 // the bounds of word/document.xml; decoding stops once the time budget bud is spent.
 func odtText(data []byte, bud *budget.Budget) (string, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	dec, rc, err := zipPart(data, "odt", "content.xml")
 	if err != nil {
-		return "", fmt.Errorf("odt: %w", err)
-	}
-	var part *zip.File
-	for _, f := range zr.File {
-		if f.Name == "content.xml" {
-			part = f
-			break
-		}
-	}
-	if part == nil {
-		return "", errors.New("odt: no content.xml")
-	}
-	rc, err := part.Open()
-	if err != nil {
-		return "", fmt.Errorf("odt: %w", err)
+		return "", err
 	}
 	defer rc.Close()
-	dec := xml.NewDecoder(io.LimitReader(rc, maxDOCXPart))
 	var b strings.Builder
 	// paragraphs counts the open text:p and text:h elements; skip the open elements whose
 	// text is left out (their depth, innermost last).
