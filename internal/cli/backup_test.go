@@ -80,8 +80,8 @@ func openReleasingOffice(t *testing.T, dir, database string) *releasingOffice {
 	return o
 }
 
-// release drafts, approves, signs and releases a new letter: a binary file, released as its
-// exact bytes, so that no rendering slows the releases down.
+// release drafts, approves, signs and releases a new letter: a short file of no known type,
+// released as a one-page cover letter with the file attached.
 func (o *releasingOffice) release() (*registry.Released, error) {
 	ctx := context.Background()
 	r := o.st.Registry

@@ -12,6 +12,7 @@ import (
 	"os"
 
 	"github.com/chancery/chancery/internal/datadir"
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/spf13/cobra"
 )
 
@@ -26,6 +27,8 @@ const (
 type hinted struct {
 	err  error
 	hint string
+	// local is the hint as a message, for a command that speaks the reader's language.
+	local i18n.Message
 }
 
 func (h *hinted) Error() string { return h.err.Error() }
@@ -43,7 +46,11 @@ func (f *failed) Unwrap() error { return f.err }
 
 // Main runs the command line with args (without the program name) and returns the exit status.
 func Main(args []string, stdout, stderr io.Writer) int {
-	root := newRoot()
+	return run(rootFor(args), args, stdout, stderr)
+}
+
+// run executes args in the command tree root.
+func run(root *cobra.Command, args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -71,10 +78,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case c != nil && wantsJSON(c):
 		writeJSON(stderr, jsonError{Error: msg, Hint: hint})
 	default:
-		fmt.Fprintf(stderr, "chancery: error: %s\n", msg)
-		if hint != "" {
-			fmt.Fprintf(stderr, "chancery: hint: %s\n", hint)
-		}
+		errorLines(stderr, err, msg, hint)
 	}
 	return code
 }
@@ -85,6 +89,37 @@ type globals struct {
 }
 
 func newRoot() *cobra.Command {
+	root, g, rm := newBareRoot()
+	clientCmds := []*cobra.Command{
+		newMember(rm), newKey(rm), newLetter(rm), newApprove(rm, false), newApprove(rm, true),
+		newSign(rm), newRelease(rm), newDraft(rm), newWithdraw(rm, false), newWithdraw(rm, true),
+		newVerify(rm), newIdentify(rm), newTrust(rm), newAudit(rm), newPolicy(rm), newSealCmd(rm),
+		newRecipient(rm), newDispatch(rm), newWebhook(rm),
+		newLogin(rm),
+	}
+	for _, c := range clientCmds {
+		addRemoteFlags(c, rm)
+	}
+	root.AddCommand(newInit(g), newServe(g), newLog(g), newVersion())
+	root.AddCommand(newBackup(g), newRestore(g))
+	root.AddCommand(newStoreCmd(g))
+	root.AddCommand(newStampLanguages(g))
+	root.AddCommand(newMonitor()) // follows logs by URL, not this data directory's
+	root.AddCommand(clientCmds...)
+	addKeyRotate(root, g, rm)
+	// Chancery as a witness of other logs (serve, add-log, key), and the office's own
+	// witnesses (add, list, remove, quorum: through the server).
+	witnessCmd := newWitness(g)
+	witnessCmd.AddCommand(witnessAdminCommands(rm)...)
+	root.AddCommand(witnessCmd)
+	addCompletions(root, rm)
+	addExamples(root)
+	return root
+}
+
+// newBareRoot returns the root command with its global flags and no subcommand, and the
+// state its subcommands share.
+func newBareRoot() (*cobra.Command, *globals, *remote) {
 	g := &globals{}
 	root := &cobra.Command{
 		Use:   "chancery",
@@ -113,32 +148,7 @@ Every command but init, serve and log is a client of the server: it reads CHANCE
 		def = datadir.Default
 	}
 	root.PersistentFlags().StringVar(&g.data, "data", def, "data directory (env CHANCERY_DATA)")
-	rm := &remote{}
-	clientCmds := []*cobra.Command{
-		newMember(rm), newKey(rm), newLetter(rm), newApprove(rm, false), newApprove(rm, true),
-		newSign(rm), newRelease(rm), newDraft(rm), newWithdraw(rm, false), newWithdraw(rm, true),
-		newVerify(rm), newIdentify(rm), newTrust(rm), newAudit(rm), newPolicy(rm), newSealCmd(rm),
-		newRecipient(rm), newDispatch(rm), newWebhook(rm),
-		newLogin(rm),
-	}
-	for _, c := range clientCmds {
-		addRemoteFlags(c, rm)
-	}
-	root.AddCommand(newInit(g), newServe(g), newLog(g), newVersion())
-	root.AddCommand(newBackup(g), newRestore(g))
-	root.AddCommand(newStoreCmd(g))
-	root.AddCommand(newStampLanguages(g))
-	root.AddCommand(newMonitor()) // follows logs by URL, not this data directory's
-	root.AddCommand(clientCmds...)
-	addKeyRotate(root, g, rm)
-	// Chancery as a witness of other logs (serve, add-log, key), and the office's own
-	// witnesses (add, list, remove, quorum: through the server).
-	witnessCmd := newWitness(g)
-	witnessCmd.AddCommand(witnessAdminCommands(rm)...)
-	root.AddCommand(witnessCmd)
-	addCompletions(root, rm)
-	addExamples(root)
-	return root
+	return root, g, &remote{}
 }
 
 // openDir opens the data directory, with a hint when it is not initialized.

@@ -21,8 +21,9 @@ func newStampLanguages(g *globals) *cobra.Command {
 		Long: `Stamp-languages shows, or with an argument sets, the languages in which the office's PDFs
 are stamped: the footer of every released letter (with its QR code), the DRAFT mark and line
 of coordination copies, and the PREVIEW mark. Languages are en (English), fr (French) and ar
-(Arabic), one or two, printed in the order given: with two, the footer has a column for each
-side by side (Arabic right to left), and the marks a line for each.
+(Arabic), one to three, printed in the order given: with several, the footer has a column for
+each side by side (Arabic right to left; with three, in smaller type), and the marks a line
+for each.
 
 The default is English alone. The setting is kept in the data directory's chancery.json
 (init sets it with --stamp-languages); a running server reads it when it starts, so restart
@@ -30,6 +31,7 @@ it after a change. Letters already released keep the stamps they were released w
 seal covers those bytes.`,
 		Example: `  chancery stamp-languages
   chancery stamp-languages en,ar
+  chancery stamp-languages en,fr,ar
   chancery stamp-languages fr --data /var/lib/chancery`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -66,8 +68,8 @@ seal covers those bytes.`,
 func parseStampLanguages(list string) ([]string, error) {
 	langs, ok := i18n.StampLanguages(list)
 	if !ok {
-		return nil, withHint(fmt.Errorf("stamp languages %q are not one or two distinct codes among en, fr and ar", list),
-			"give one or two of en, fr, ar separated by a comma, e.g. en,ar")
+		return nil, withHint(fmt.Errorf("stamp languages %q are not distinct codes among en, fr and ar", list),
+			"give one to three of en, fr, ar separated by commas, e.g. en,ar or en,fr,ar")
 	}
 	return langs, nil
 }

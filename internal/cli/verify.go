@@ -96,15 +96,16 @@ invalid.
 Exit status: 0 every file is valid; 1 some file is not; 2 verification could not be done
 (usage, I/O, registry unreachable). --json prints one JSON object per file, one per line.
 
-The lines are printed in English, French or Arabic: --lang, else CHANCERY_LANG, else the
-locale (LC_ALL, LC_MESSAGES, LANG, such as fr_FR.UTF-8). --json and the exit statuses are the
-same in every language.`,
+The lines, and the error and hint when verification cannot be done, are printed in English,
+French or Arabic: --lang, else CHANCERY_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG, such
+as fr_FR.UTF-8). --json (its lines and its error object) and the exit statuses are the same in
+every language.`,
 		Example: `  chancery verify --trust trust.json TFN-2026-000123.pdf
   chancery verify --offline --trust trust.json letters/
   chancery verify --json leaked.pdf
   chancery verify --lang ar --trust trust.json TFN-2026-000123.pdf`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
+		RunE: func(c *cobra.Command, args []string) (err error) {
 			if trustFile == "" {
 				trustFile = os.Getenv("CHANCERY_TRUST")
 			}
@@ -112,8 +113,10 @@ same in every language.`,
 			if err != nil {
 				return err
 			}
+			// From here on, an error is said in the reader's language (--json keeps English).
+			defer func() { err = inLanguage(p, err) }()
 			if trustFile == "" {
-				return withHint(errors.New("no trust root"), "pass --trust FILE or set CHANCERY_TRUST; 'chancery trust export --out trust.json' writes one")
+				return withHintMsg(i18n.Errorf(nil, "no trust root"), i18n.Msg("pass --trust FILE or set CHANCERY_TRUST; 'chancery trust export --out trust.json' writes one"))
 			}
 			tb, err := os.ReadFile(trustFile)
 			if err != nil {
@@ -121,18 +124,18 @@ same in every language.`,
 			}
 			root, err := seal.ParseTrustRoot(tb)
 			if err != nil {
-				return fmt.Errorf("trust root %s: %w", trustFile, err)
+				return i18n.Errorf(nil, "trust root %s: %v", trustFile, err)
 			}
 			v, err := seal.NewVerifier(root)
 			if err != nil {
-				return fmt.Errorf("trust root %s: %w", trustFile, err)
+				return i18n.Errorf(nil, "trust root %s: %v", trustFile, err)
 			}
 			files, err := collectFiles(args)
 			if err != nil {
 				return err
 			}
 			if sealFile != "" && len(files) != 1 {
-				return withHint(errors.New("--seal goes with exactly one file"), "put each seal beside its file as FILE.seal to verify several")
+				return withHintMsg(i18n.Errorf(nil, "--seal goes with exactly one file"), i18n.Msg("put each seal beside its file as FILE.seal to verify several"))
 			}
 			var cl *client.Client
 			if !offline {
@@ -150,7 +153,7 @@ same in every language.`,
 				}
 			}
 			if maxAge > 0 && root.WitnessQuorum == 0 {
-				return withHint(errors.New("--max-age needs a trust root with witnesses"), "the freshness bound is on the witnesses' cosignatures; this trust root requires none")
+				return withHintMsg(i18n.Errorf(nil, "--max-age needs a trust root with witnesses"), i18n.Msg("the freshness bound is on the witnesses' cosignatures; this trust root requires none"))
 			}
 			vf := &verifier{v: v, cl: cl, c: c, seal: sealFile, cps: cps, maxAge: maxAge, quorum: root.WitnessQuorum, p: p}
 			prog := newProgress(c.ErrOrStderr(), len(files))
@@ -204,7 +207,7 @@ func collectFiles(args []string) ([]string, error) {
 		// A folder with nothing to check is a mistake (a wrong path, files not copied yet),
 		// not a success: no letter in it was shown valid.
 		if len(out) == before {
-			return nil, withHint(fmt.Errorf("%s holds no files to verify", a), "pass the folder of the letters, or the files themselves; .seal files are read beside their letters, not verified alone")
+			return nil, withHintMsg(i18n.Errorf(nil, "%s holds no files to verify", a), i18n.Msg("pass the folder of the letters, or the files themselves; .seal files are read beside their letters, not verified alone"))
 		}
 	}
 	return out, nil
@@ -251,7 +254,11 @@ func (vf *verifier) check(res VerifyResult, digest seal.Digest, sc *scratch) Ver
 	file := res.File
 	fail := func(err error) VerifyResult {
 		res.Error = err.Error()
-		res.say("error", vf.T("could not verify: %s", err.Error()))
+		t := vf.T("could not verify: %s", err.Error())
+		if vf.p != nil && vf.p.Lang() != "en" {
+			t.local = vf.p.T("could not verify: %s", localError(vf.p, err))
+		}
+		res.say("error", t)
 		return res
 	}
 
@@ -305,7 +312,7 @@ func (vf *verifier) check(res VerifyResult, digest seal.Digest, sc *scratch) Ver
 		}
 	case errors.Is(err, fs.ErrNotExist) && vf.seal == "":
 		if vf.cl == nil {
-			return fail(fmt.Errorf("no seal %s: offline verification needs the letter's seal", sealPath))
+			return fail(i18n.Errorf(nil, "no seal %s: offline verification needs the letter's seal", sealPath))
 		}
 	default:
 		return fail(err)
@@ -559,7 +566,8 @@ func reportSeq(c *cobra.Command, n int, results iter.Seq[VerifyResult], asJSON b
 	}
 	switch {
 	case errs > 0:
-		return &verifyExit{code: ExitError, msg: fmt.Sprintf("%d of %d files could not be verified", errs, n)}
+		m := i18n.Msg("%d of %d files could not be verified", errs, n)
+		return &verifyExit{code: ExitError, msg: m.String(), local: m}
 	case notValid > 0:
 		return &verifyExit{code: ExitFailed}
 	}
@@ -570,6 +578,11 @@ func reportSeq(c *cobra.Command, n int, results iter.Seq[VerifyResult], asJSON b
 type verifyExit struct {
 	code int
 	msg  string
+	// local is msg as a message, said in the reader's language.
+	local i18n.Message
 }
 
 func (e *verifyExit) Error() string { return e.msg }
+
+// Translate says the message in p's language.
+func (e *verifyExit) Translate(p *i18n.Printer) string { return e.local.Translate(p) }

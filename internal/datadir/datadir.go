@@ -243,7 +243,7 @@ func checkOffice(s Settings) error {
 		}
 	}
 	if _, ok := i18n.StampLanguages(strings.Join(s.StampLanguages, ",")); !ok {
-		return fmt.Errorf("stamp languages %q must be one or two distinct codes among en, fr and ar", strings.Join(s.StampLanguages, ","))
+		return fmt.Errorf("stamp languages %q must be distinct codes among en, fr and ar", strings.Join(s.StampLanguages, ","))
 	}
 	return nil
 }

@@ -105,3 +105,47 @@ func init() {
 		},
 	})
 }
+
+// The errors and hints 'chancery verify' prints on stderr when it cannot verify (not with
+// --json, whose error object stays English). The options, environment variables and
+// commands stay as they are typed.
+func init() {
+	add(Translations{
+		"chancery: error: %s": {"chancery: erreur : %s", "chancery: خطأ: %s"},
+		"chancery: hint: %s":  {"chancery: conseil : %s", "chancery: تلميح: %s"},
+		"no trust root":       {"aucune racine de confiance", "لا يوجد جذر ثقة"},
+		"pass --trust FILE or set CHANCERY_TRUST; 'chancery trust export --out trust.json' writes one": {
+			"passez --trust FICHIER ou définissez CHANCERY_TRUST ; « chancery trust export --out trust.json » en écrit une",
+			"مرّر --trust FILE أو عيّن CHANCERY_TRUST؛ الأمر 'chancery trust export --out trust.json' يكتب جذرًا"},
+		"trust root %s: %v": {"racine de confiance %s : %v", "جذر الثقة %s: %v"},
+		"--seal goes with exactly one file": {
+			"--seal ne s'emploie qu'avec un seul fichier",
+			"يُستخدم --seal مع ملف واحد فقط"},
+		"put each seal beside its file as FILE.seal to verify several": {
+			"placez chaque sceau à côté de son fichier sous le nom FICHIER.seal pour en vérifier plusieurs",
+			"ضع كل ختم بجانب ملفه باسم FILE.seal للتحقق من عدة ملفات"},
+		"--max-age needs a trust root with witnesses": {
+			"--max-age demande une racine de confiance avec des témoins",
+			"يتطلب --max-age جذر ثقة فيه شهود"},
+		"the freshness bound is on the witnesses' cosignatures; this trust root requires none": {
+			"la limite de fraîcheur porte sur les cosignatures des témoins ; cette racine de confiance n'en exige aucune",
+			"حدّ الحداثة يخص توقيعات الشهود المشتركة؛ وجذر الثقة هذا لا يشترط أيًّا منها"},
+		"%s holds no files to verify": {"%s ne contient aucun fichier à vérifier", "لا يحتوي %s على ملفات للتحقق منها"},
+		"pass the folder of the letters, or the files themselves; .seal files are read beside their letters, not verified alone": {
+			"passez le dossier des lettres, ou les fichiers eux-mêmes ; les fichiers .seal sont lus à côté de leurs lettres, pas vérifiés seuls",
+			"مرّر مجلد الرسائل أو الملفات نفسها؛ تُقرأ ملفات .seal بجانب رسائلها ولا يُتحقق منها وحدها"},
+		"%d of %d files could not be verified": {
+			"fichiers qui n'ont pas pu être vérifiés : %d sur %d",
+			"ملفات تعذّر التحقق منها: %d من أصل %d"},
+		"no seal %s: offline verification needs the letter's seal": {
+			"pas de sceau %s : la vérification hors ligne a besoin du sceau de la lettre",
+			"لا يوجد الختم %s: يحتاج التحقق دون اتصال إلى ختم الرسالة"},
+		"cannot open %s: %v": {"impossible d'ouvrir %s : %v", "تعذّر فتح %s: %v"},
+		"cannot read %s: %v": {"impossible de lire %s : %v", "تعذّرت قراءة %s: %v"},
+		// The system's reasons, as Go words them on Unix.
+		"no such file or directory": {"fichier ou dossier introuvable", "لا يوجد ملف أو مجلد بهذا الاسم"},
+		"permission denied":         {"permission refusée", "الإذن مرفوض"},
+		"is a directory":            {"est un dossier", "هذا مجلد"},
+		"not a directory":           {"n'est pas un dossier", "ليس مجلدًا"},
+	})
+}

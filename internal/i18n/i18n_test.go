@@ -60,11 +60,12 @@ func TestEveryMessageTranslated(t *testing.T) {
 }
 
 // usedRE finds the messages the interface uses: {{t "…"}} (and {{t "…" args}}) in templates,
-// also as th (a message with markup) and nested as an argument ((t "…")), and calls of a
-// printer's T method with a literal in Go code.
+// also as th (a message with markup) and nested as an argument ((t "…")), and in Go code
+// calls of a printer's T method with a literal and the messages that packages below the
+// interfaces build: i18n.Msg("…") and i18n.Errorf(sentinel, "…").
 var (
 	templateRE = regexp.MustCompile(`(?:\{\{-?|\()\s*th?\s+("(?:[^"\\]|\\.)*")`)
-	codeRE     = regexp.MustCompile(`\.T\(\s*("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `)`)
+	codeRE     = regexp.MustCompile(`(?:\.T\(|\bi18n\.Msg\(|\bi18n\.Errorf\(\s*[\w.]+\s*,)\s*("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `)`)
 )
 
 // TestCatalogueComplete fails when a template or a Go file of the module uses a message that

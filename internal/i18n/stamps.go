@@ -36,8 +36,8 @@ func init() {
 
 // StampLanguages parses an office's stamp languages, a comma-separated list of codes such as
 // "en,ar", into their codes in order ("en", "fr", "ar"). Each must be a shipped language, none
-// may repeat, and there are at most two: the footer of a letter laid out by Chancery has room
-// for two columns below its text. An empty list is English alone.
+// may repeat, so there are at most as many as the shipped languages: the footer has a column
+// for each below its text. An empty list is English alone.
 func StampLanguages(list string) ([]string, bool) {
 	var out []string
 	for _, code := range strings.Split(list, ",") {
@@ -58,7 +58,7 @@ func StampLanguages(list string) ([]string, bool) {
 	if len(out) == 0 {
 		out = []string{"en"}
 	}
-	return out, len(out) <= 2
+	return out, len(out) <= len(Languages)
 }
 
 // Day writes t's date in UTC as stamps print it: "2 January 2006", "2 janvier 2006", or the

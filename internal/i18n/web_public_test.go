@@ -37,7 +37,8 @@ func TestMarkupKept(t *testing.T) {
 }
 
 // argsOf makes an argument for each formatting verb of an English message, following fmt's
-// numbering (an explicit [n] moves the count): a distinct text for %s, a number for %d and %f.
+// numbering (an explicit [n] moves the count): a distinct text for %s, a number for %d and %f,
+// a character for %U.
 func argsOf(en string) []any {
 	var args []any
 	n := 0
@@ -58,6 +59,8 @@ func argsOf(en string) []any {
 			args[n] = 7000 + n
 		case 'f', 'g', 'e':
 			args[n] = 0.25
+		case 'U':
+			args[n] = '\u202e'
 		default:
 			args[n] = fmt.Sprintf("«arg%d»", n)
 		}

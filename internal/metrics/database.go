@@ -20,5 +20,5 @@ var (
 )
 
 func init() {
-	Registry.MustRegister(DatabaseUpdates, DatabaseCommits)
+	registered = append(registered, DatabaseUpdates, DatabaseCommits)
 }

@@ -16,14 +16,40 @@ package metrics
 import (
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// Registry holds every Chancery collector, the Go runtime's and the process's.
+// Registry holds every Chancery collector, the Go runtime's and the process's, once [Handler]
+// has been called: the collectors are registered then rather than at start, since building the
+// Go runtime's collector and checking every descriptor cost every run of the command line a
+// millisecond or two (issue 19: `chancery verify` of a folder), and only a server serves them.
 var Registry = prometheus.NewRegistry()
+
+// registered lists the collectors of this package's files, for register.
+var registered []prometheus.Collector
+
+// register registers every collector in Registry, and makes the series of the closed label
+// sets exist at zero.
+var register = sync.OnceFunc(func() {
+	Registry.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	Registry.MustRegister(registered...)
+	for _, k := range withdrawalKinds {
+		withdrawals.WithLabelValues(k)
+	}
+	for _, o := range outcomes {
+		verifyAnswers.WithLabelValues(o)
+	}
+	for _, op := range []string{OpBegin, OpCommit, OpLogBatch} {
+		dbErrors.WithLabelValues(op)
+	}
+})
 
 // latencyBuckets span a group commit on a fast disk (100 µs) to a stalled database (10 s).
 var latencyBuckets = prometheus.ExponentialBucketsRange(0.0001, 10, 16)
@@ -177,24 +203,14 @@ func init() {
 	for c := 100; c < len(statusCodes); c++ {
 		statusCodes[c] = strconv.Itoa(c)
 	}
-	Registry.MustRegister(
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	registered = append(registered,
 		LogSize, AppendSeconds, AppendToCheckpointSeconds, BatchEntries, CheckpointsPublished, Leader,
 		Releases, withdrawals, verifyAnswers, dbErrors, httpRequests, httpSeconds,
 	)
-	for _, k := range withdrawalKinds {
-		withdrawals.WithLabelValues(k)
-	}
-	for _, o := range outcomes {
-		verifyAnswers.WithLabelValues(o)
-	}
-	for _, op := range []string{OpBegin, OpCommit, OpLogBatch} {
-		dbErrors.WithLabelValues(op)
-	}
 }
 
 // Handler serves the metrics in Prometheus's exposition formats.
 func Handler() http.Handler {
+	register()
 	return promhttp.HandlerFor(Registry, promhttp.HandlerOpts{Registry: Registry})
 }

@@ -31,6 +31,7 @@ func TestLabelsAreClosed(t *testing.T) {
 	if got := value(dbErrors.WithLabelValues("other")); got != 1 {
 		t.Errorf("database errors counted as other: %v", got)
 	}
+	register()
 	fams, err := Registry.Gather()
 	if err != nil {
 		t.Fatal(err)

@@ -21,5 +21,5 @@ var (
 func WitnessAlert(name string) { witnessAlerts.WithLabelValues(name).Inc() }
 
 func init() {
-	Registry.MustRegister(witnessAlerts, CosignedSize)
+	registered = append(registered, witnessAlerts, CosignedSize)
 }

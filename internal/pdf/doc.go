@@ -30,12 +30,17 @@ type doc struct {
 	pages  []*bytes.Buffer
 	fonts  []*t3font // in order of first use
 	byKey  map[glyphKey]glyphRef
+	byRune map[runeKey]glyphRef  // byKey for the glyphs that stand for one character or none
 	latest map[*fontFile]*t3font // the font receiving new glyphs of each font file
 
 	images []docImage
+	// footer, when not nil, is a content stream in page coordinates that every page shows
+	// above its own content, as a form XObject: a release's verification footer.
+	footer []byte
 
 	title, author string
 	date          time.Time
+	modified      time.Time // zero: date
 }
 
 // docImage is an image XObject: its dictionary entries and its (already encoded) data.
@@ -73,14 +78,24 @@ type glyphKey struct {
 }
 
 type glyphRef struct {
-	font int // index in doc.fonts
-	code byte
+	font    int // index in doc.fonts
+	code    byte
+	advance float64 // in font units
 }
+
+// runeKey is a glyphKey whose text is r, or nothing when r is noRune.
+type runeKey struct {
+	ff  *fontFile
+	gid font.GID
+	r   rune
+}
+
+const noRune rune = -1
 
 const ptPerMM = 72 / 25.4
 
 func newDoc(wMM, hMM float64) *doc {
-	return &doc{w: wMM * ptPerMM, h: hMM * ptPerMM, byKey: map[glyphKey]glyphRef{}, latest: map[*fontFile]*t3font{}, date: undatedEpoch}
+	return &doc{w: wMM * ptPerMM, h: hMM * ptPerMM, byKey: map[glyphKey]glyphRef{}, byRune: map[runeKey]glyphRef{}, latest: map[*fontFile]*t3font{}, date: undatedEpoch}
 }
 
 func (d *doc) addPage() *bytes.Buffer {
@@ -89,8 +104,25 @@ func (d *doc) addPage() *bytes.Buffer {
 	return b
 }
 
-// glyph returns the font and code that draw gid of ff standing for text.
-func (d *doc) glyph(ff *fontFile, gid font.GID, text string) glyphRef {
+// glyphRune is glyph for the text r (none when r is noRune), without making a string of it:
+// most glyphs of a letter stand for one character, and are drawn many times.
+func (d *doc) glyphRune(ff *fontFile, face *font.Face, gid font.GID, r rune) glyphRef {
+	k := runeKey{ff, gid, r}
+	if ref, ok := d.byRune[k]; ok {
+		return ref
+	}
+	text := ""
+	if r != noRune {
+		text = string(r)
+	}
+	ref := d.glyph(ff, face, gid, text)
+	d.byRune[k] = ref
+	return ref
+}
+
+// glyph returns the font and code that draw gid of ff (whose face is face) standing for
+// text.
+func (d *doc) glyph(ff *fontFile, face *font.Face, gid font.GID, text string) glyphRef {
 	k := glyphKey{ff, gid, text}
 	if ref, ok := d.byKey[k]; ok {
 		return ref
@@ -101,7 +133,7 @@ func (d *doc) glyph(ff *fontFile, gid font.GID, text string) glyphRef {
 		d.fonts = append(d.fonts, t)
 		d.latest[ff] = t
 	}
-	ref := glyphRef{font: t.index, code: byte(firstCode + len(t.glyphs))}
+	ref := glyphRef{font: t.index, code: byte(firstCode + len(t.glyphs)), advance: float64(face.HorizontalAdvance(gid))}
 	t.glyphs = append(t.glyphs, t3glyph{gid: gid, text: text})
 	d.byKey[k] = ref
 	return ref
@@ -194,13 +226,32 @@ func writePts(b *bytes.Buffer, op string, pts ...ot.SegmentPoint) {
 	b.WriteByte('\n')
 }
 
-// num formats a number for a content stream: at most three decimals, no exponent.
+// num formats a number for a content stream: at most three decimals, no exponent. It is
+// strconv.FormatFloat(math.Round(v*1000)/1000, 'f', -1, 64) without "-0", in integer
+// arithmetic: a letter formats a number for nearly every glyph.
 func num(v float64) string {
-	s := strconv.FormatFloat(math.Round(v*1000)/1000, 'f', -1, 64)
-	if s == "-0" {
+	m := math.Round(v * 1000)
+	if m == 0 {
 		return "0"
 	}
-	return s
+	if !(math.Abs(m) < 1<<53) {
+		return strconv.FormatFloat(m/1000, 'f', -1, 64)
+	}
+	n := int64(m)
+	var buf [24]byte
+	b := buf[:0]
+	if n < 0 {
+		b = append(b, '-')
+		n = -n
+	}
+	b = strconv.AppendInt(b, n/1000, 10)
+	if f := n % 1000; f != 0 {
+		b = append(b, '.', byte('0'+f/100), byte('0'+f/10%10), byte('0'+f%10))
+		for b[len(b)-1] == '0' {
+			b = b[:len(b)-1]
+		}
+	}
+	return string(b)
 }
 
 // zlibWriters are reused: a compressor's state is hundreds of kilobytes, and a letter has a
@@ -278,11 +329,27 @@ func (d *doc) output(faces func(*fontFile) *font.Face) []byte {
 	for i, im := range d.images {
 		fmt.Fprintf(&imageRefs, "/Im%d %d 0 R ", i, add(stream(" /Type /XObject /Subtype /Image"+im.dict, im.data)))
 	}
+	if d.footer != nil {
+		// Its own resources, not the pages' (which name it): a form that could reach
+		// itself is one more thing for a reader to guard against.
+		fmt.Fprintf(&imageRefs, "/Ft %d 0 R ", add(stream(fmt.Sprintf(" /Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources <</Font <<%s>>>> /Filter /FlateDecode",
+			num(d.w), num(d.h), fontRefs.String()), deflate(d.footer))))
+	}
 	objs[resources-1] = []byte(fmt.Sprintf("<</Font <<%s>> /XObject <<%s>>>>", fontRefs.String(), imageRefs.String()))
 
 	var kids strings.Builder
+	var framed bytes.Buffer
 	for _, content := range d.pages {
-		c := add(stream(" /Filter /FlateDecode", deflate(content.Bytes())))
+		data := content.Bytes()
+		if d.footer != nil {
+			// The page's content is framed so that nothing it leaves set reaches the footer.
+			framed.Reset()
+			framed.WriteString("q\n")
+			framed.Write(data)
+			framed.WriteString("Q\n/Ft Do\n")
+			data = framed.Bytes()
+		}
+		c := add(stream(" /Filter /FlateDecode", deflate(data)))
 		p := add([]byte(fmt.Sprintf("<</Type /Page /Parent %d 0 R /MediaBox [0 0 %s %s] /Resources %d 0 R /Contents %d 0 R>>",
 			pagesObj, num(d.w), num(d.h), resources, c)))
 		fmt.Fprintf(&kids, "%d 0 R ", p)
@@ -290,8 +357,12 @@ func (d *doc) output(faces func(*fontFile) *font.Face) []byte {
 	objs[pagesObj-1] = []byte(fmt.Sprintf("<</Type /Pages /Kids [%s] /Count %d>>", kids.String(), len(d.pages)))
 	objs[catalog-1] = []byte(fmt.Sprintf("<</Type /Catalog /Pages %d 0 R>>", pagesObj))
 	date := "(D:" + d.date.UTC().Format("20060102150405") + "Z)"
+	modified := date
+	if !d.modified.IsZero() {
+		modified = "(D:" + d.modified.UTC().Format("20060102150405") + "Z)"
+	}
 	info := add([]byte(fmt.Sprintf("<</Producer (Chancery) /Creator (Chancery) /Title %s /Author %s /CreationDate %s /ModDate %s>>",
-		pdfText(d.title), pdfText(d.author), date, date)))
+		pdfText(d.title), pdfText(d.author), date, modified)))
 
 	var out bytes.Buffer
 	out.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/go-text/typesetting/font"
@@ -93,6 +94,10 @@ type fontFile struct {
 
 type fontLibrary struct {
 	chains [numStyles][]*fontFile
+	// drawable has a bit set for each character of the Basic Multilingual Plane that check
+	// found the fonts draw: a letter's text is checked character by character, and Han is
+	// found only in the last font of a chain.
+	drawable [0x10000 / 64]atomic.Uint64
 }
 
 var (
@@ -211,6 +216,9 @@ func CheckText(what, s string) error {
 }
 
 func (l *fontLibrary) check(r rune) error {
+	if r >= 0 && r < 0x10000 && l.drawable[r/64].Load()&(1<<(r%64)) != 0 {
+		return nil
+	}
 	if r == unicode.ReplacementChar || unicode.IsControl(r) && !invisible(r) || unicode.Is(unicode.Co, r) || unicode.Is(unicode.Cs, r) {
 		return unsupported(r)
 	}
@@ -230,6 +238,9 @@ func (l *fontLibrary) check(r rune) error {
 		if !found {
 			return unsupported(r)
 		}
+	}
+	if r < 0x10000 {
+		l.drawable[r/64].Or(1 << (r % 64))
 	}
 	return nil
 }

@@ -46,30 +46,79 @@ const (
 // fonts cannot draw is refused with an error wrapping ErrUnsupportedChar.
 func Render(mediaType string, body []byte, h Letterhead) (out []byte, err error) {
 	defer recoverAs(&out, &err, "render letter")
+	r, err := layOut(mediaType, body, h)
+	if err != nil {
+		return nil, fmt.Errorf("render letter: %w", err)
+	}
+	return r.output(), nil
+}
+
+// RenderRelease is the release of a letter that Render lays out: its pages are those Render
+// gives, with the footer Stamp gives a released letter, and with s (when not nil) the
+// office's signature embedded as Sign embeds it, dated f.Released. The footer is drawn while
+// the letter is laid out, where Stamp reads a finished document back and writes it anew: the
+// pages look the same (the footer is one form XObject that every page shows above its
+// content, at the same place), and a release costs a fraction of the time. The output is
+// deterministic, as Render's and Stamp's are.
+func RenderRelease(mediaType string, body []byte, h Letterhead, f Footer, s *Signer) (out []byte, err error) {
+	defer recoverAs(&out, &err, "render release")
+	if f.VerifyURL == "" {
+		return nil, fmt.Errorf("render release: empty verify URL")
+	}
+	r, err := layOut(mediaType, body, h)
+	if err != nil {
+		return nil, fmt.Errorf("render release: %w", err)
+	}
+	lay, err := layFooter(r.sh, f)
+	if err != nil {
+		putShaper(r.sh)
+		return nil, fmt.Errorf("render release: %w", err)
+	}
+	// The footer is drawn in page coordinates, where Stamp centres it at the foot.
+	fr := &renderer{d: r.d, sh: r.sh, page: &bytes.Buffer{}, bottom: r.d.h}
+	if err := lay.draw(fr, (pageW-footerW)/2, pageH-footerRise/ptPerMM-lay.h); err != nil {
+		putShaper(r.sh)
+		return nil, fmt.Errorf("render release: %w", err)
+	}
+	r.d.footer = fr.page.Bytes()
+	r.d.modified = f.Released.UTC()
+	out = r.output()
+	if s == nil {
+		return out, nil
+	}
+	if out, err = signChecked(out, s, f.Released, f.Office); err != nil {
+		return nil, fmt.Errorf("render release: %w", err)
+	}
+	return out, nil
+}
+
+// layOut lays a letter out; the renderer returned holds a shaper until its output.
+func layOut(mediaType string, body []byte, h Letterhead) (*renderer, error) {
 	markdown := false
 	switch strings.TrimSpace(strings.SplitN(mediaType, ";", 2)[0]) {
 	case "text/markdown", "text/x-markdown":
 		markdown = true
 	case "text/plain", "":
 	default:
-		return nil, fmt.Errorf("render letter: unsupported media type %q", mediaType)
+		return nil, fmt.Errorf("unsupported media type %q", mediaType)
 	}
 
 	var doc ast.Node
 	if markdown {
+		var err error
 		if doc, err = parseMarkdown(body); err != nil {
-			return nil, fmt.Errorf("render letter: %w", err)
+			return nil, err
 		}
 	}
 	if err := h.check(); err != nil {
-		return nil, fmt.Errorf("render letter: %w", err)
+		return nil, err
 	}
 	if err := CheckText("body", string(body)); err != nil {
-		return nil, fmt.Errorf("render letter: %w", err)
+		return nil, err
 	}
 	r, err := newRenderer(h)
 	if err != nil {
-		return nil, fmt.Errorf("render letter: %w", err)
+		return nil, err
 	}
 	r.letterhead()
 	if markdown {
@@ -78,7 +127,8 @@ func Render(mediaType string, body []byte, h Letterhead) (out []byte, err error)
 		r.plain(string(body))
 	}
 	r.signatures()
-	return r.finish(), nil
+	r.headers()
+	return r, nil
 }
 
 // check refuses a letterhead with a character the fonts cannot draw.
@@ -164,9 +214,8 @@ func (r *renderer) rect(x, y, w, h float64, fill [3]float64, border *[3]float64,
 		num(x*ptPerMM), num(r.d.h-(y+h)*ptPerMM), num(w*ptPerMM), num(h*ptPerMM), op)
 }
 
-// finish draws the running headers, now that the page count is known, and returns the
-// document.
-func (r *renderer) finish() []byte {
+// headers draws the running headers, now that the page count is known.
+func (r *renderer) headers() {
 	for i, p := range r.d.pages {
 		if i == 0 {
 			continue
@@ -176,7 +225,6 @@ func (r *renderer) finish() []byte {
 		r.indent = 0
 		r.text([]span{{fmt.Sprintf("%s · %s · page %d of %d", r.h.Office, r.h.Reference, i+1, len(r.d.pages)), regular}}, 8, 4, gray, alignRight)
 	}
-	return r.output()
 }
 
 func (r *renderer) newPage() {

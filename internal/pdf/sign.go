@@ -31,6 +31,14 @@ func Sign(src []byte, s *Signer, at time.Time, office string) (out []byte, err e
 	if _, err := read(src); err != nil {
 		return nil, fmt.Errorf("sign: %w", err)
 	}
+	return signChecked(src, s, at, office)
+}
+
+// signChecked is Sign of a document already read and checked, or written by this package.
+func signChecked(src []byte, s *Signer, at time.Time, office string) (out []byte, err error) {
+	if s == nil || s.Key == nil || s.Cert == nil {
+		return nil, errors.New("sign: no signing certificate")
+	}
 	defer recoverAs(&out, &err, "sign")
 	rdr, err := dpdf.NewReader(bytes.NewReader(src), int64(len(src)))
 	if err != nil {

@@ -67,12 +67,29 @@ func recoverAs(out *[]byte, err *error, op string) {
 	}
 }
 
-// footerOverlay draws the footer of a released letter on a page of its own size, to be placed
-// on every page of the letter. In one language it has four lines beside the QR code; in
-// several, the office and reference and the address span the width, and below them each
-// language has its column, in the order given (a right-to-left one starts on its right).
-func footerOverlay(ft Footer) ([]byte, error) {
-	const w, qrSize = 170.0, 23.0
+// footerW is the width of the footer, centred at the foot of every page, in millimetres;
+// footerRise is its distance from the page's bottom edge, in points.
+const (
+	footerW    = 170.0
+	footerRise = 14.0
+	footerQR   = 23.0
+)
+
+// footerLayout is a footer's languages and, from them, its height in millimetres.
+type footerLayout struct {
+	ft Footer
+	ps []*i18n.Printer
+	h  float64
+	// Several languages are set in columns, in type sized so that they fit above the page's
+	// bottom margin: released is the size of the release line, explain that of the
+	// explanation, each with its line height in millimetres.
+	released, releasedMM, explain, explainMM float64
+}
+
+const explainMulti = "Scan the code or open the address above to check this letter against the office's public log."
+
+// layFooter checks ft and works out its layout, measuring text with sh.
+func layFooter(sh *shaper, ft Footer) (*footerLayout, error) {
 	for _, s := range []string{ft.Office, ft.Reference} {
 		if err := CheckText("footer", s); err != nil {
 			return nil, err
@@ -82,55 +99,86 @@ func footerOverlay(ft Footer) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := qrSize + 4
-	textW := w - x
-	const gap = 4.0
-	colW := (textW - gap*float64(len(ps)-1)) / float64(len(ps))
-	const explainMulti = "Scan the code or open the address above to check this letter against the office's public log."
-	h := 25.0
+	lay := &footerLayout{ft: ft, ps: ps, h: 25, released: 8.5, releasedMM: 4.5, explain: 7, explainMM: 4}
+	if len(ps) > 2 {
+		lay.released, lay.releasedMM, lay.explain, lay.explainMM = 7.5, 3.6, 6.3, 3.1
+	}
 	if len(ps) > 1 {
-		sh, err := getShaper()
-		if err != nil {
-			return nil, err
-		}
+		colW := lay.colW()
 		col := 0.0
 		for _, p := range ps {
-			col = max(col, 4.5*float64(sh.count(p.T("Official letter, released %s", p.Day(ft.Released)), 8.5, colW*ptPerMM))+
-				4*float64(sh.count(p.T(explainMulti), 7, colW*ptPerMM)))
+			col = max(col, lay.releasedMM*float64(sh.count(p.T("Official letter, released %s", p.Day(ft.Released)), lay.released, colW*ptPerMM))+
+				lay.explainMM*float64(sh.count(p.T(explainMulti), lay.explain, colW*ptPerMM)))
 		}
-		putShaper(sh)
-		h = max(h, 3+4.5+4.5+col+1.5)
+		lay.h = max(lay.h, 3+4.5+4.5+col+1.5)
 	}
-	r, err := newCanvas(w, h)
+	return lay, nil
+}
+
+const footerGap = 4.0
+
+// colW is the width of a language's column, in millimetres.
+func (lay *footerLayout) colW() float64 {
+	textW := footerW - (footerQR + 4)
+	return (textW - footerGap*float64(len(lay.ps)-1)) / float64(len(lay.ps))
+}
+
+// footerOverlay draws the footer of a released letter on a page of its own size, to be placed
+// on every page of the letter. In one language it has four lines beside the QR code; in
+// several, the office and reference and the address span the width, and below them each
+// language has its column, in the order given (a right-to-left one starts on its right).
+func footerOverlay(ft Footer) ([]byte, error) {
+	sh, err := getShaper()
 	if err != nil {
 		return nil, err
 	}
-	if err := r.drawQR(ft.VerifyURL, 0, (h-qrSize)/2, qrSize); err != nil {
+	lay, err := layFooter(sh, ft)
+	putShaper(sh)
+	if err != nil {
+		return nil, err
+	}
+	r, err := newCanvas(footerW, lay.h)
+	if err != nil {
+		return nil, err
+	}
+	if err := lay.draw(r, 0, 0); err != nil {
 		putShaper(r.sh)
 		return nil, err
 	}
-	y := r.d.h - 1.5*ptPerMM
-	fmt.Fprintf(r.page, "0.2 w 0.24 0.24 0.24 RG %s %s m %s %s l S\n", num(x*ptPerMM), num(y), num(w*ptPerMM), num(y))
-	r.left = x * ptPerMM
-	r.y = 3 * ptPerMM
+	return r.output(), nil
+}
+
+// draw draws the footer with its top left corner ox, oy millimetres from the top left corner
+// of r's page.
+func (lay *footerLayout) draw(r *renderer, ox, oy float64) error {
+	ft, ps := lay.ft, lay.ps
+	if err := r.drawQR(ft.VerifyURL, ox, oy+(lay.h-footerQR)/2, footerQR); err != nil {
+		return err
+	}
+	x := ox + footerQR + 4
+	y := r.d.h - (oy+1.5)*ptPerMM
+	fmt.Fprintf(r.page, "0.2 w 0.24 0.24 0.24 RG %s %s m %s %s l S\n", num(x*ptPerMM), num(y), num((ox+footerW)*ptPerMM), num(y))
+	r.left, r.right = x*ptPerMM, (ox+footerW)*ptPerMM
+	r.y = (oy + 3) * ptPerMM
 	r.text([]span{{ft.Office + " · " + ft.Reference, bold}}, 9, 4.5, black, alignLeft)
 	if len(ps) == 1 {
 		p := ps[0]
 		r.text([]span{{p.T("Official letter, released %s", p.Day(ft.Released)), regular}}, 8.5, 4.5, black, alignStart)
 		r.text([]span{{p.T("Verify at %s", ft.VerifyURL), regular}}, 8.5, 4.5, black, alignStart)
 		r.text([]span{{p.T("Scan the code or open the address to check this letter against the office's public log."), regular}}, 7, 4, [3]float64{0.31, 0.31, 0.31}, alignStart)
-		return r.output(), nil
+		return nil
 	}
 	r.text([]span{{ft.VerifyURL, regular}}, 8.5, 4.5, black, alignLeft)
 	top := r.y
+	colW := lay.colW()
 	for i, p := range ps {
-		r.left = (x + float64(i)*(colW+gap)) * ptPerMM
+		r.left = (x + float64(i)*(colW+footerGap)) * ptPerMM
 		r.right = r.left + colW*ptPerMM
 		r.y = top
-		r.text([]span{{p.T("Official letter, released %s", p.Day(ft.Released)), regular}}, 8.5, 4.5, black, alignStart)
-		r.text([]span{{p.T(explainMulti), regular}}, 7, 4, [3]float64{0.31, 0.31, 0.31}, alignStart)
+		r.text([]span{{p.T("Official letter, released %s", p.Day(ft.Released)), regular}}, lay.released, lay.releasedMM, black, alignStart)
+		r.text([]span{{p.T(explainMulti), regular}}, lay.explain, lay.explainMM, [3]float64{0.31, 0.31, 0.31}, alignStart)
 	}
-	return r.output(), nil
+	return nil
 }
 
 // stampPrinters returns the printers of an office's stamp languages; none is English.
@@ -141,8 +189,8 @@ func stampPrinters(codes []string) ([]*i18n.Printer, error) {
 	ps := make([]*i18n.Printer, len(codes))
 	for i, c := range codes {
 		p, ok := i18n.Parse(c)
-		if !ok || len(codes) > 2 {
-			return nil, fmt.Errorf("stamp languages %q: one or two of en, fr, ar", strings.Join(codes, ","))
+		if !ok || len(codes) > len(i18n.Languages) {
+			return nil, fmt.Errorf("stamp languages %q: one to three of en, fr, ar", strings.Join(codes, ","))
 		}
 		ps[i] = p
 	}

@@ -19,9 +19,9 @@ func words(s string) []string {
 	return strings.FieldsFunc(normalize(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsMark(r) && !unicode.IsDigit(r) })
 }
 
-// requireWords fails unless every word of want is in got. pdftotext may cut a right-to-left
-// word of a line that mixes directions where a letter does not join the next (it reads the
-// gap as a space), so spaces are ignored.
+// requireWords fails unless every word of want is in got. pdftotext gives the words of a line
+// that mixes directions in visual order, and places neutral punctuation by the page's
+// direction, so spaces are ignored (TestMixedLineWords checks that no word is cut).
 func requireWords(t *testing.T, got, want, where string) {
 	t.Helper()
 	joined := strings.Join(strings.Fields(got), "")
@@ -32,8 +32,9 @@ func requireWords(t *testing.T, got, want, where string) {
 	}
 }
 
-// TestStampLanguages: a footer in English and Arabic side by side, and one in French, give
-// back their texts through pdftotext on every page, and the QR code still reads.
+// TestStampLanguages: a footer in English and Arabic side by side, one in all three
+// languages, and one in French, give back their texts through pdftotext on every page, and
+// the QR code still reads.
 func TestStampLanguages(t *testing.T) {
 	requireTool(t, "zbarimg")
 	src := letter(t, 2)
@@ -44,6 +45,9 @@ func TestStampLanguages(t *testing.T) {
 	}{
 		{[]string{"en", "ar"}, []string{"Official letter, released 2 March 2026", "رسالة رسمية، صدرت بتاريخ 2 مارس 2026",
 			"امسح الرمز أو افتح العنوان أعلاه للتحقق من هذه الرسالة في السجل العلني للجهة"}, "Lettre officielle"},
+		{[]string{"en", "fr", "ar"}, []string{"Official letter, released 2 March 2026", "Lettre officielle, émise le 2 mars 2026",
+			"رسالة رسمية، صدرت بتاريخ 2 مارس 2026", "Scan the code or open the address above to check this letter against the office's public log.",
+			"Scannez le code ou ouvrez l'adresse ci-dessus", "امسح الرمز أو افتح العنوان أعلاه للتحقق من هذه الرسالة في السجل العلني للجهة"}, "Verify at"},
 		{[]string{"fr"}, []string{"Lettre officielle, émise le 2 mars 2026", "Vérifier sur " + footer.VerifyURL,
 			"Scannez le code ou ouvrez l'adresse pour vérifier cette lettre dans le journal public du service."}, "Official letter"},
 	} {
@@ -84,6 +88,10 @@ func TestStampLanguages(t *testing.T) {
 	if _, err := pdf.Stamp(src, f); err == nil {
 		t.Error("a stamp language Chancery does not ship was accepted")
 	}
+	f.Languages = []string{"en", "fr", "ar", "en"}
+	if _, err := pdf.Stamp(src, f); err == nil {
+		t.Error("four stamp languages were accepted")
+	}
 }
 
 // TestWatermarkLanguages: a coordination copy and a preview marked in French and Arabic carry
@@ -118,6 +126,14 @@ func TestWatermarkLanguages(t *testing.T) {
 	got := normalize(pageText(t, writeTemp(t, "preview.pdf", prev), 1))
 	requireWords(t, got, "معاينة — غير صادرة وغير قابلة للتحقق", "preview")
 	requireWords(t, got, "غير مسجّلة", "preview")
+	p.Languages = []string{"en", "fr", "ar"}
+	if prev, err = pdf.Preview(src, p); err != nil {
+		t.Fatal(err)
+	}
+	got = normalize(pageText(t, writeTemp(t, "preview3.pdf", prev), 1))
+	for _, w := range []string{"PREVIEW — NOT RELEASED, NOT VERIFIABLE", "APERÇU", "معاينة — غير صادرة وغير قابلة للتحقق", "Preview of TFN-2026-0042 v3 for rita"} {
+		requireWords(t, got, w, "three-language preview")
+	}
 	if os.Getenv("CHANCERY_UPDATE_SCREENSHOTS") == "1" {
 		run(t, "pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", file, "../../docs/screenshots/pdf-draft-fr-ar")
 	}

@@ -3,7 +3,9 @@ package pdf
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/go-text/typesetting/di"
@@ -45,7 +47,7 @@ func getShaper() (*shaper, error) {
 				s.faces[ff] = face
 				s.files[face] = ff
 			}
-			s.maps[st] = append(s.maps[st], face)
+			s.maps[st].faces = append(s.maps[st].faces, face)
 		}
 	}
 	return s, nil
@@ -53,16 +55,30 @@ func getShaper() (*shaper, error) {
 
 func putShaper(s *shaper) { shapers.Put(s) }
 
-// fontmap picks, for each character, the first face of a style's chain that has it.
-type fontmap []*font.Face
+// fontmap picks, for each character, the first face of a style's chain that has it. It
+// remembers its choices: a letter asks for every character, and a character of the last
+// fonts of the chain (Han) would otherwise be looked up in each font before it.
+type fontmap struct {
+	faces []*font.Face
+	known map[rune]*font.Face
+}
 
-func (m fontmap) ResolveFace(r rune) *font.Face {
-	for _, f := range m {
-		if _, ok := f.NominalGlyph(r); ok {
-			return f
+func (m *fontmap) ResolveFace(r rune) *font.Face {
+	if f, ok := m.known[r]; ok {
+		return f
+	}
+	f := m.faces[0]
+	for _, cand := range m.faces {
+		if _, ok := cand.NominalGlyph(r); ok {
+			f = cand
+			break
 		}
 	}
-	return m[0]
+	if m.known == nil {
+		m.known = map[rune]*font.Face{}
+	}
+	m.known[r] = f
+	return f
 }
 
 // span is a piece of a paragraph in one style.
@@ -108,11 +124,46 @@ func (s *shaper) shape(spans []span, size float64) shaped {
 			continue
 		}
 		in := shaping.Input{Text: text, RunStart: bounds[i], RunEnd: bounds[i+1], Direction: p.dir, Size: fixed.Int26_6(size * 64)}
-		for _, part := range s.seg.Split(in, s.maps[sp.st]) {
-			p.runs = append(p.runs, s.hb.Shape(part))
+		for _, part := range s.seg.Split(in, &s.maps[sp.st]) {
+			p.runs = append(p.runs, shapeAt(&s.hb, part))
 		}
 	}
 	return p
+}
+
+// shapeAt shapes in at its size. go-text's HarfBuzz scales its fonts to whole points (the
+// size rounded up), so text of 8.5 points would be spaced for 9: its glyphs would stand
+// apart, and extraction would read a space in the gaps, cutting words. A size that is not
+// whole is shaped at the multiple of it that is, and the positions scaled back.
+func shapeAt(hb *shaping.HarfbuzzShaper, in shaping.Input) shaping.Output {
+	size := in.Size
+	frac := int(size) & 63 // in 64ths of a point
+	if frac == 0 {
+		return hb.Shape(in)
+	}
+	m := fixed.Int26_6(64 / gcd(frac, 64))
+	in.Size = size * m
+	out := hb.Shape(in)
+	down := func(v *fixed.Int26_6) { *v = fixed.Int26_6(math.Round(float64(*v) / float64(m))) }
+	for i := range out.Glyphs {
+		g := &out.Glyphs[i]
+		for _, v := range []*fixed.Int26_6{&g.Width, &g.Height, &g.XBearing, &g.YBearing, &g.Advance, &g.XOffset, &g.YOffset} {
+			down(v)
+		}
+	}
+	down(&out.LineBounds.Ascent)
+	down(&out.LineBounds.Descent)
+	down(&out.LineBounds.Gap)
+	out.Size = size
+	out.RecalculateAll()
+	return out
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 // lines wraps a shaped paragraph to width points; each line's runs come back in visual
@@ -157,10 +208,16 @@ func (s *shaper) drawLine(d *doc, b *bytes.Buffer, text []rune, l shaping.Line, 
 		prev, marked := -1, 0 // a cluster's glyphs are consecutive
 		ltr := run.Direction.Progression() == di.FromTopLeft
 		for _, g := range run.Glyphs {
-			str := ""
-			if g.TextIndex() != prev {
+			var ref glyphRef
+			switch {
+			case g.TextIndex() == prev:
+				ref = d.glyphRune(ff, run.Face, g.GlyphID, noRune)
+			case g.RunesCount() == 1 && !(ltr && g.GlyphsCount() > 1):
 				prev = g.TextIndex()
-				str = string(text[g.TextIndex() : g.TextIndex()+g.RunesCount()])
+				ref = d.glyphRune(ff, run.Face, g.GlyphID, text[prev])
+			default:
+				prev = g.TextIndex()
+				str := string(text[g.TextIndex() : g.TextIndex()+g.RunesCount()])
 				if !ltr && g.RunesCount() > 1 {
 					// Readers put a right-to-left line's characters back in logical order
 					// by reversing them, those of a ligature (lam-alef) included: give them
@@ -172,22 +229,22 @@ func (s *shaper) drawLine(d *doc, b *bytes.Buffer, text []rune, l shaping.Line, 
 						b.WriteString(")] TJ\n")
 						open = false
 					}
-					fmt.Fprintf(b, "/Span <</ActualText %s>> BDC\n", pdfText(str))
+					b.WriteString("/Span <</ActualText " + pdfText(str) + ">> BDC\n")
 					marked = g.GlyphsCount()
 				}
+				ref = d.glyph(ff, run.Face, g.GlyphID, str)
 			}
 			gx, gy := x+float64(g.XOffset)/64, y+float64(g.YOffset)/64
 			x += float64(g.Advance) / 64
-			ref := d.glyph(ff, g.GlyphID, str)
 			if ref.font != curFont || size != curSize || gy != curY || !open {
 				if open {
 					b.WriteString(")] TJ\n")
 				}
 				if ref.font != curFont || size != curSize {
-					fmt.Fprintf(b, "/F%d %s Tf\n", ref.font, num(size))
+					b.WriteString("/F" + strconv.Itoa(ref.font) + " " + num(size) + " Tf\n")
 					curFont, curSize = ref.font, size
 				}
-				fmt.Fprintf(b, "1 0 0 1 %s %s Tm [(", num(gx), num(gy))
+				b.WriteString("1 0 0 1 " + num(gx) + " " + num(gy) + " Tm [(")
 				natX, curY, open = gx, gy, true
 			} else if dx := gx - natX; dx > 0.0005 || dx < -0.0005 {
 				b.WriteString(")" + num(-dx*1000/size) + "(")
@@ -197,7 +254,7 @@ func (s *shaper) drawLine(d *doc, b *bytes.Buffer, text []rune, l shaping.Line, 
 				b.WriteByte('\\')
 			}
 			b.WriteByte(ref.code)
-			natX += ff.proc(run.Face, g.GlyphID).advance * size / ff.upem
+			natX += ref.advance * size / ff.upem
 			if marked > 0 {
 				if marked--; marked == 0 {
 					b.WriteString(")] TJ\nEMC\n")

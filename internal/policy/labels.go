@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -34,12 +35,12 @@ func (p *Policy) Tags() []string { return p.tags }
 // no tags) accepts any.
 func (p *Policy) CheckLabels(class string, tags []string) error {
 	if p.classes != nil && !slices.Contains(p.classes, class) {
-		return fmt.Errorf("class %q is not one of the policy's classes: %s", class, strings.Join(p.classes, ", "))
+		return i18n.Errorf(nil, "class %q is not one of the policy's classes: %s", class, strings.Join(p.classes, ", "))
 	}
 	if p.tags != nil {
 		for _, t := range tags {
 			if !slices.Contains(p.tags, t) {
-				return fmt.Errorf("tag %q is not one of the policy's tags: %s", t, strings.Join(p.tags, ", "))
+				return i18n.Errorf(nil, "tag %q is not one of the policy's tags: %s", t, strings.Join(p.tags, ", "))
 			}
 		}
 	}

@@ -1,10 +1,11 @@
 package policy
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/chancery/chancery/internal/i18n"
 )
 
 // kinds are the kinds of evidence, indexed as in person.ev.
@@ -88,7 +89,7 @@ func (m *matching) eligibleFor(ps *person, ri int) bool {
 	if a == nil || m.f.drafted(ps.name) {
 		return false
 	}
-	if r.Kind == KindApproval && m.stale(a) != "" {
+	if r.Kind == KindApproval && m.stale(a).Key != "" {
 		return false
 	}
 	if r.Group != "" {
@@ -97,17 +98,17 @@ func (m *matching) eligibleFor(ps *person, ri int) bool {
 	return slices.Contains(a.Roles, r.Role)
 }
 
-// stale says why approval a is too old to count, or "" if it is not.
-func (m *matching) stale(a *Actor) string {
+// stale says why approval a is too old to count, or is the zero message if it is not.
+func (m *matching) stale(a *Actor) i18n.Message {
 	switch {
 	case m.maxAge == 0:
-		return ""
+		return i18n.Message{}
 	case a.At.IsZero():
-		return fmt.Sprintf("it has no time, and approvals count for %s (max_approval_age)", duration(m.maxAge))
+		return i18n.Msg("it has no time, and approvals count for %s (max_approval_age)", duration(m.maxAge))
 	case m.e.Now.Sub(a.At) > m.maxAge:
-		return fmt.Sprintf("it is %s old, and approvals count for %s (max_approval_age)", duration(m.e.Now.Sub(a.At).Round(time.Second)), duration(m.maxAge))
+		return i18n.Msg("it is %s old, and approvals count for %s (max_approval_age)", duration(m.e.Now.Sub(a.At).Round(time.Second)), duration(m.maxAge))
 	}
-	return ""
+	return i18n.Message{}
 }
 
 // run grows the matching from each person in turn; a person for whom no augmenting path
@@ -170,7 +171,7 @@ func (m *matching) counted(ri int) []string {
 func (m *matching) explain() {
 	for _, ps := range m.people {
 		if m.f.drafted(ps.name) {
-			m.d.Notes = append(m.d.Notes, fmt.Sprintf("%s drafted the letter and cannot count for its release", ps.name))
+			m.d.AddNote(i18n.Msg("%s drafted the letter and cannot count for its release", ps.name))
 		}
 	}
 	for k, kind := range kinds {
@@ -180,34 +181,34 @@ func (m *matching) explain() {
 				continue
 			}
 			if ps.dup[k] > 0 {
-				m.d.Notes = append(m.d.Notes, fmt.Sprintf("the %s by %s was given %d more times and counts once at most", kind, ps.name, ps.dup[k]))
+				m.d.AddNote(i18n.Msg("%s by %s was given %d more times and counts once at most", theKind(kind), ps.name, ps.dup[k]))
 			}
 			ri := m.assigned[pi]
 			if ri >= 0 && m.reqs[ri].Kind == kind {
 				continue
 			}
-			if why := m.stale(a); kind == KindApproval && why != "" {
+			if why := m.stale(a); kind == KindApproval && why.Key != "" {
 				m.note(kind, ps.name, why)
 				continue
 			}
 			could := slices.ContainsFunc(m.eligible[pi], func(rj int) bool { return m.reqs[rj].Kind == kind })
 			switch {
 			case ri >= 0:
-				m.note(kind, ps.name, fmt.Sprintf("%s already counts for the %s by %s (two-person rule)", ps.name, m.reqs[ri].Kind, who(m.reqs[ri], false)))
+				m.note(kind, ps.name, i18n.Msg("%s already counts for %s by %s (two-person rule)", ps.name, theKind(m.reqs[ri].Kind), whoMessage(m.reqs[ri], false)))
 			case could:
-				m.note(kind, ps.name, "the requirements it could count for are met by others")
+				m.note(kind, ps.name, i18n.Msg("the requirements it could count for are met by others"))
 			case kind == KindRelease:
-				m.note(kind, ps.name, fmt.Sprintf("%s does not hold the %s role", ps.name, RoleRelease))
+				m.note(kind, ps.name, i18n.Msg("%s does not hold the %s role", ps.name, RoleRelease))
 			default:
-				m.note(kind, ps.name, fmt.Sprintf("no requirement asks for %s %s from their roles or groups", article(kind), kind))
+				m.note(kind, ps.name, i18n.Msg("no requirement asks for %s from their roles or groups", aKind(kind)))
 			}
 		}
 	}
 }
 
 // note explains why the evidence of kind by name did not count.
-func (m *matching) note(kind, name, why string) {
-	m.d.Notes = append(m.d.Notes, fmt.Sprintf("the %s by %s does not count: %s", kind, name, why))
+func (m *matching) note(kind, name string, why i18n.Message) {
+	m.d.AddNote(i18n.Msg("%s by %s does not count: %s", theKind(kind), name, why))
 }
 
 // duration writes d without zero minutes and seconds: 72h, 1h30m.

@@ -12,11 +12,11 @@ package policy
 
 import (
 	_ "embed"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/seal"
 )
 
@@ -127,14 +127,7 @@ func article(noun string) string {
 // String says what r asks for: "1 approval by a reviewer", "2 signatures by members of
 // command-signers", "a release by a release officer".
 func (r Requirement) String() string {
-	if r.Kind == KindRelease {
-		return "a release by " + who(r, false)
-	}
-	noun := r.Kind
-	if r.Need != 1 {
-		noun += "s"
-	}
-	return fmt.Sprintf("%d %s by %s", r.Need, noun, who(r, r.Need != 1))
+	return r.Message().String()
 }
 
 // Status is a requirement with the people counted for it.
@@ -156,6 +149,8 @@ type Decision struct {
 	// Notes explain evidence that did not count (a drafter, a person already counted, no
 	// matching role or group, an approval too old) and conditions that could not be evaluated.
 	Notes []string `json:"notes,omitempty"`
+	// notes are Notes as messages, when they were added with AddNote.
+	notes []i18n.Message
 }
 
 // Missing lists, in words, what the release still needs.
@@ -275,7 +270,7 @@ func (p *Policy) requirements(f *Facts, d *Decision) ([]Requirement, time.Durati
 		}
 		ok, err := r.when.holds(act)
 		if err != nil {
-			d.Notes = append(d.Notes, fmt.Sprintf("the condition of rule %s could not be evaluated (%v): its requirements apply", r.name, err))
+			d.AddNote(i18n.Msg("the condition of rule %s could not be evaluated (%v): its requirements apply", r.name, err))
 			ok = true
 		}
 		if ok {

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/store"
 	"golang.org/x/crypto/argon2"
 )
@@ -75,7 +76,7 @@ func checkPassword(encoded, password string) bool {
 func checkNewPassword(password string) error {
 	n := utf8.RuneCountInString(password)
 	if !utf8.ValidString(password) || n < MinPasswordLength || len(password) > MaxPasswordLength {
-		return fmt.Errorf("%w: a password needs at least %d characters (and at most %d bytes)", ErrInvalid, MinPasswordLength, MaxPasswordLength)
+		return i18n.Errorf(ErrInvalid, "a password needs at least %d characters (and at most %d bytes)", MinPasswordLength, MaxPasswordLength)
 	}
 	return nil
 }

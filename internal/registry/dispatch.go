@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
@@ -96,7 +97,7 @@ type NewRecipient struct {
 func checkEmail(s string) (string, error) {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || a.Address != strings.TrimSpace(s) || strings.ContainsAny(s, "\r\n<>,;\" ") {
-		return "", fmt.Errorf("%w: %q is not an e-mail address (give a bare address, like registry@ministry.example)", ErrInvalid, s)
+		return "", i18n.Errorf(ErrInvalid, "%q is not an e-mail address (give a bare address, like registry@ministry.example)", s)
 	}
 	return a.Address, nil
 }
@@ -119,7 +120,7 @@ func (r *Registry) AddRecipient(ctx context.Context, a Actor, nr NewRecipient) (
 		}
 	}
 	if len(nr.Emails) == 0 {
-		return nil, "", fmt.Errorf("%w: a recipient needs at least one e-mail address (--email)", ErrInvalid)
+		return nil, "", i18n.Errorf(ErrInvalid, "a recipient needs at least one e-mail address (--email)")
 	}
 	var emails []string
 	for _, e := range nr.Emails {
@@ -296,7 +297,7 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 		return nil, err
 	}
 	if len(names) == 0 {
-		return nil, fmt.Errorf("%w: name at least one recipient (--recipient)", ErrInvalid)
+		return nil, i18n.Errorf(ErrInvalid, "name at least one recipient (--recipient)")
 	}
 	if !r.dispatchSettings().Mail {
 		return nil, fmt.Errorf("dispatch %s: %w: %w: start the server with --smtp URL (or CHANCERY_SMTP_URL)", ref, ErrConflict, ErrNoMail)
@@ -329,7 +330,7 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 			}
 		}
 		if len(sent) == 0 {
-			return fmt.Errorf("%w: %s was already dispatched to %s", ErrConflict, ref, strings.Join(names, ", "))
+			return i18n.Errorf(ErrConflict, "%s was already dispatched to %s", ref, strings.Join(names, ", "))
 		}
 		ms, err := tx.LetterMessages(ctx, l.ID)
 		if err != nil {
@@ -353,16 +354,16 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 func (r *Registry) inForceRelease(ctx context.Context, tx *store.Tx, l *store.Letter) error {
 	rel, err := tx.ReleaseOf(ctx, l.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("%w: %s is not released: only a released letter leaves by dispatch (a draft leaves as a coordination copy: 'chancery draft send')", ErrConflict, l.Reference)
+		return i18n.Errorf(ErrConflict, "%s is not released: only a released letter leaves by dispatch (a draft leaves as a coordination copy: 'chancery draft send')", l.Reference)
 	}
 	if err != nil {
 		return err
 	}
 	if !rel.ErasedAt.IsZero() {
-		return fmt.Errorf("%w: the content of %s was erased", ErrGone, l.Reference)
+		return i18n.Errorf(ErrGone, "the content of %s was erased", l.Reference)
 	}
 	if w, err := tx.WithdrawalOf(ctx, l.ID); err == nil {
-		return fmt.Errorf("%w: %s is withdrawn (%s at log entry %d): it is not sent any more", ErrConflict, l.Reference, w.Kind, w.LogIndex)
+		return i18n.Errorf(ErrConflict, "%s is withdrawn (%s at log entry %d): it is not sent any more", l.Reference, w.Kind, w.LogIndex)
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
@@ -420,7 +421,7 @@ func (r *Registry) SendDraft(ctx context.Context, a Actor, ref, name string) ([]
 			return err
 		}
 		if latest := vs[len(vs)-1]; latest.N != v.N {
-			return fmt.Errorf("%w: version %d was added while the copy was being made: try again", ErrConflict, latest.N)
+			return i18n.Errorf(ErrConflict, "version %d was added while the copy was being made: try again", latest.N)
 		}
 		if err := tx.PutBlob(ctx, digest, file); err != nil {
 			return err
@@ -437,7 +438,7 @@ func (r *Registry) SendDraft(ctx context.Context, a Actor, ref, name string) ([]
 			}
 		}
 		if len(fresh) == 0 {
-			return fmt.Errorf("%w: version %d of %s was already sent to %s", ErrConflict, v.N, ref, rec.Name)
+			return i18n.Errorf(ErrConflict, "version %d of %s was already sent to %s", v.N, ref, rec.Name)
 		}
 		if err := tx.AddDraftExport(ctx, store.DraftExport{LetterID: l.ID, VersionN: v.N, Recipient: who, Digest: digest, MemberID: a.Member.ID, CreatedAt: now}); err != nil {
 			return err
@@ -729,7 +730,7 @@ type ReceiptView struct {
 
 // ErrBadReceipt is the one answer for a receipt token that is wrong, used or expired: the
 // page says no more than that, to anyone.
-var ErrBadReceipt = fmt.Errorf("%w: this acknowledgement link is not valid: it was already used, has expired, or is mistyped", ErrNotFound)
+var ErrBadReceipt = i18n.Errorf(ErrNotFound, "this acknowledgement link is not valid: it was already used, has expired, or is mistyped")
 
 // receiptMessage returns the message a receipt token belongs to, while the token works.
 func (r *Registry) receiptMessage(ctx context.Context, tx *store.Tx, token string) (*store.OutboxMessage, error) {
@@ -885,17 +886,17 @@ func DisallowedAddr(ip netip.Addr) bool {
 func CheckWebhookURL(s string, allowPrivate bool) error {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || len(s) > 2000 {
-		return fmt.Errorf("%w: webhook %q must be an http or https URL with a host and no credentials", ErrInvalid, s)
+		return i18n.Errorf(ErrInvalid, "webhook %q must be an http or https URL with a host and no credentials", s)
 	}
 	if allowPrivate {
 		return nil
 	}
 	h := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
 	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
-		return fmt.Errorf("%w: webhook %q is on this machine: refused unless the server runs with --webhook-allow-private", ErrInvalid, s)
+		return i18n.Errorf(ErrInvalid, "webhook %q is on this machine: refused unless the server runs with --webhook-allow-private", s)
 	}
 	if ip, err := netip.ParseAddr(h); err == nil && DisallowedAddr(ip) {
-		return fmt.Errorf("%w: webhook %q is on a loopback, link-local or private address: refused unless the server runs with --webhook-allow-private", ErrInvalid, s)
+		return i18n.Errorf(ErrInvalid, "webhook %q is on a loopback, link-local or private address: refused unless the server runs with --webhook-allow-private", s)
 	}
 	return nil
 }

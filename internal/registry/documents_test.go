@@ -17,6 +17,7 @@ import (
 
 	"github.com/chancery/chancery/internal/convert"
 	"github.com/chancery/chancery/internal/officeca"
+	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/textract"
 	"golang.org/x/image/tiff"
@@ -84,6 +85,10 @@ type releaseCase struct {
 	// converted: the letter goes through LibreOffice; want is text its PDF must show.
 	converted bool
 	want      []string
+	// declared is the media type the upload claims (empty: application/octet-stream).
+	declared string
+	// enclosed: the file is attached to a cover letter rather than laid out.
+	enclosed bool
 }
 
 func releaseCases(t *testing.T) []releaseCase {
@@ -105,20 +110,40 @@ func releaseCases(t *testing.T) []releaseCase {
 		{name: "tiff", file: "scan.tiff", mediaType: "image/tiff", data: twoPageTIFF(), pages: 2},
 		{name: "docx", file: "letter.docx", mediaType: textract.DOCXType, data: read("letter.docx"), pages: 2, converted: true, want: letterText},
 		{name: "odt", file: "letter.odt", mediaType: textract.ODTType, data: read("letter.odt"), pages: 2, converted: true, want: letterText},
+		{name: "zip", file: "annex.zip", mediaType: "application/zip", declared: "application/zip", data: zipWith(t, "annex/table.csv", "annex/map.geojson"),
+			pages: 1, enclosed: true, want: []string{"File name: annex.zip", "Media type: application/zip", "Repositioning of forces", "Ministry of Defence"}},
+		{name: "octet-stream", file: "orders.bin", mediaType: "application/octet-stream", data: blob(100 << 10),
+			pages: 1, enclosed: true, want: []string{"File name: orders.bin", "Media type: application/octet-stream", "102,400 bytes"}},
 	}
 }
 
+// blob is n bytes that no sniffer recognises and that do not compress.
+func blob(n int) []byte {
+	b := make([]byte, n)
+	x := uint32(2463534242)
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		b[i] = byte(x)
+	}
+	b[0] = 0 // no text, no known signature
+	return b
+}
+
 // TestEveryReleaseIsAStampedPDF is issue 13's "every release is a stamped PDF, whatever was
-// uploaded": a PNG, a JPEG, a two-page TIFF, and a Word and an OpenDocument letter with a
-// header image, a table and a signature block are each
+// uploaded": a PNG, a JPEG, a two-page TIFF, a Word and an OpenDocument letter with a
+// header image, a table and a signature block, a ZIP archive and a blob of bytes are each
 //   - kept as uploaded as the letter's version (classified by content);
 //   - handed out for coordination as a PDF with the DRAFT watermark on every page, and
 //     previewed as the PDF a release would publish;
-//   - released as a PDF: placed or converted, with the footer and the QR code on every page,
-//     signed (pdfsig finds a valid signature), valid when verified; the upload as such and
-//     the draft copy verify as drafts.
+//   - released as a PDF: placed, converted or (the ZIP and the blob) attached to a cover
+//     letter that states the file and from which pdfdetach saves it byte for byte, with the
+//     footer and the QR code on every page, signed (pdfsig finds a valid signature), valid
+//     when verified; the upload as such and the draft copy verify as drafts. A draft copy of
+//     an enclosed file describes it without carrying it.
 func TestEveryReleaseIsAStampedPDF(t *testing.T) {
-	for _, tool := range []string{"pdftotext", "pdftoppm", "pdfimages", "pdfsig", "certutil", "zbarimg"} {
+	for _, tool := range []string{"pdftotext", "pdftoppm", "pdfimages", "pdfsig", "certutil", "zbarimg", "pdfdetach"} {
 		if _, err := exec.LookPath(tool); err != nil && os.Getenv("CHANCERY_REQUIRE_TOOLS") != "1" {
 			t.Skipf("%s not installed", tool)
 		}
@@ -146,8 +171,12 @@ func TestEveryReleaseIsAStampedPDF(t *testing.T) {
 				}
 			}
 			// Declared as nothing more than bytes: the content decides.
+			declared := "application/octet-stream"
+			if c.declared != "" {
+				declared = c.declared
+			}
 			ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "routine",
-				Addressees: []string{"Ministry of Defence"}, File: Upload{Name: c.file, MediaType: "application/octet-stream", Data: c.data}})
+				Addressees: []string{"Ministry of Defence"}, File: Upload{Name: c.file, MediaType: declared, Data: c.data}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -168,6 +197,14 @@ func TestEveryReleaseIsAStampedPDF(t *testing.T) {
 				page := pageText(t, draftFile, p)
 				if !strings.Contains(page, "DRAFT — NOT AN OFFICIAL DOCUMENT") || !strings.Contains(page, "Coordination copy for Liaison cell") {
 					t.Errorf("draft copy page %d lacks the watermark: %q", p, page)
+				}
+			}
+			if c.enclosed {
+				if list := output(t, "pdfdetach", "-list", draftFile); !strings.Contains(list, "0 embedded files") {
+					t.Errorf("the draft copy carries the file:\n%s", list)
+				}
+				if page := pageText(t, draftFile, 1); !strings.Contains(page, "File name: "+c.file) || !strings.Contains(page, "attached to the released letter only") {
+					t.Errorf("the draft copy does not describe the file: %q", page)
 				}
 			}
 
@@ -221,12 +258,46 @@ func TestEveryReleaseIsAStampedPDF(t *testing.T) {
 					t.Errorf("pdftotext lacks %q:\n%s", w, text)
 				}
 			}
-			images := output(t, "pdfimages", "-list", file)
-			if c.converted && !strings.Contains(images, " 120    40 ") {
-				t.Errorf("the header image (120×40) is not in the released PDF:\n%s", images)
-			}
-			if !c.converted && strings.Count(images, "\n") != 2+c.pages {
-				t.Errorf("want one image a page:\n%s", images)
+			if c.enclosed {
+				digest := seal.DigestOf(c.data)
+				if !strings.Contains(text, strings.TrimPrefix(string(digest), "sha256:")) {
+					t.Errorf("the cover lacks the file's SHA-256 %s:\n%s", digest, text)
+				}
+				if list := output(t, "pdfdetach", "-list", file); !strings.Contains(list, "1 embedded files") || !strings.Contains(list, "1: "+c.file) {
+					t.Errorf("pdfdetach -list of the released PDF:\n%s", list)
+				}
+				saved := filepath.Join(t.TempDir(), "saved")
+				output(t, "pdfdetach", "-save", "1", "-o", saved, file)
+				if got, err := os.ReadFile(saved); err != nil || seal.DigestOf(got) != digest {
+					t.Errorf("pdfdetach saved %d bytes (%v), not the upload", len(got), err)
+				}
+				if list := output(t, "pdfdetach", "-list", previewFile); !strings.Contains(list, "1: "+c.file) {
+					t.Errorf("the preview lacks the attached file:\n%s", list)
+				}
+				// Anyone holding the version can make the released pages again, byte for byte.
+				stmt := o.statementOf(t, rel)
+				cover, err := pdf.RenderEnclosure(pdf.Enclosure{Name: c.file, MediaType: c.mediaType, Data: c.data},
+					pdf.Letterhead{Office: o.r.cfg.Office.Name, Reference: ref, Subject: "Repositioning of forces", Date: stmt.ReleasedAt,
+						Addressees: []string{"Ministry of Defence"}, Signatories: signerNames(stmt)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				stamped, err := pdf.Stamp(cover, pdf.Footer{Office: o.r.cfg.Office.Name, Reference: ref, Released: stmt.ReleasedAt, VerifyURL: url,
+					Languages: o.r.cfg.Office.StampLanguages})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.HasPrefix(rel.File, stamped) || stmt.FileMediaType != "application/pdf" || stmt.VersionDigest != digest {
+					t.Error("the released file is not the cover letter with the version attached, stamped, then signed")
+				}
+			} else {
+				images := output(t, "pdfimages", "-list", file)
+				if c.converted && !strings.Contains(images, " 120    40 ") {
+					t.Errorf("the header image (120×40) is not in the released PDF:\n%s", images)
+				}
+				if !c.converted && strings.Count(images, "\n") != 2+c.pages {
+					t.Errorf("want one image a page:\n%s", images)
+				}
 			}
 
 			for what, digest := range map[string]seal.Digest{"released": seal.DigestOf(rel.File), "upload": seal.DigestOf(c.data), "draft copy": seal.Digest(copy.Digest)} {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/store"
@@ -65,9 +66,13 @@ const notOfficialText = "not an official letter of this office: the text matches
 
 // fingerprintSource gives the identification index the stored fingerprints of candidates,
 // and keeps the rows it read: the matches are among them, and Identify needs their letters.
+// A candidate whose row has lost its data (or is gone) was erased, by this server or another
+// on the same database: it is never a match, and gone lists it so that Identify drops it from
+// the indexes.
 type fingerprintSource struct {
 	db   *store.DB
 	read map[uint64]store.Fingerprint
+	gone []uint64
 }
 
 func (s *fingerprintSource) Fingerprints(ctx context.Context, ids []uint64) ([]*identify.Fingerprint, error) {
@@ -84,6 +89,7 @@ func (s *fingerprintSource) Fingerprints(ctx context.Context, ids []uint64) ([]*
 	for i, id := range ids {
 		row, ok := byID[id]
 		if !ok || row.Data == nil {
+			s.gone = append(s.gone, id) // an indexed row always had data: erased since
 			continue
 		}
 		fp := new(identify.Fingerprint)
@@ -477,7 +483,7 @@ func (r *Registry) identify(ctx context.Context, a Actor, text string) (*Identif
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	fp := identify.Compute(text)
 	if len(fp.Shingles) == 0 {
-		return nil, fmt.Errorf("%w: the text has no words to identify", ErrInvalid)
+		return nil, i18n.Errorf(ErrInvalid, "the text has no words to identify")
 	}
 	// Released letters are scored among released letters only: the public's query never reads
 	// a draft (neither its answer nor its timing depends on drafts), and a member is answered
@@ -492,6 +498,10 @@ func (r *Registry) identify(ctx context.Context, a Actor, text string) (*Identif
 		if res, err = identify.QueryAll(ctx, fp, 4*maxMatches, src, r.released, r.ident); err != nil {
 			return nil, fmt.Errorf("identify: %w", err)
 		}
+	}
+	for _, id := range src.gone {
+		r.ident.Remove(id)
+		r.released.Remove(id)
 	}
 	rows := src.read // every match is a candidate whose row the source read
 	// Each match is a version; it counts as its letter only if it is the released version.

@@ -125,4 +125,18 @@ func TestIdentificationFollowsOtherServers(t *testing.T) {
 	if n := b.r.ident.Len(); n != 0 {
 		t.Errorf("b's drafts' index holds %d letters after every draft was released", n)
 	}
+
+	// a erases a letter b indexed: b no longer identifies its text, and drops the erased
+	// letter's entries from its index when a query meets them.
+	before := b.r.released.Len()
+	if err := a.r.Erase(ctx, a.admin, relRef, "court order"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.r.RefreshIdentification(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("a's erased letter, on b", b, Actor{}, relText, Unknown, "")
+	if n := b.r.released.Len(); n >= before {
+		t.Errorf("b's public index holds %d letters after another server erased one, %d before", n, before)
+	}
 }

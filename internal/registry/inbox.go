@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/store"
 )
@@ -32,6 +33,9 @@ type InboxItem struct {
 	// count.
 	Missing []string
 	Notes   []string
+	// MissingMessages and NoteMessages are Missing and Notes as messages, for the member pages.
+	MissingMessages []i18n.Message `json:"-"`
+	NoteMessages    []i18n.Message `json:"-"`
 	// Rejected is set when a reviewer rejected the latest version.
 	Rejected bool
 }
@@ -118,6 +122,7 @@ func inboxItem(v *LetterView, m *store.Member) InboxItem {
 	var needApproval, needSignature, onlyRelease bool
 	if d := v.Decision; d != nil {
 		it.Missing, it.Notes = d.Missing(), d.Notes
+		it.MissingMessages, it.NoteMessages = d.MissingMessages(), d.NoteMessages()
 		onlyRelease = true
 		for _, s := range d.Requirements {
 			if s.Missing == 0 {

@@ -31,70 +31,68 @@ func (r *Registry) keepSeal(ctx context.Context, index int64, s *seal.Seal) erro
 // and its inclusion proofs) and not what the store holds anyway (the release entry and its
 // opening, in releases and openings; the signer keys' entries and openings, one per key). A
 // lookup reads the release and its opening in the same transaction, so expanding costs no
-// further read, and gives the same bytes as the seal that was kept (Seal.Marshal).
+// further read, and gives the same bytes as the seal that was kept (Seal.Marshal). The
+// checkpoint and the signer keys' proofs are the same for every release sealed against that
+// checkpoint, and the store keeps them once (store.KeptSeal):
 //
-//	'K' | uvarint len | checkpoint | proof | uvarint keys | (uvarint index | proof)...
-//	proof = uvarint hashes | 32-byte hashes
-const keptFormat = 'K'
-
-func compactSeal(s *seal.Seal) []byte {
-	b := []byte{keptFormat}
-	b = binary.AppendUvarint(b, uint64(len(s.Checkpoint)))
-	b = append(b, s.Checkpoint...)
-	proof := func(p tlog.RecordProof) {
+//	Proof        = proof
+//	SignerProofs = uvarint keys | (uvarint index | proof)...
+//	proof        = uvarint hashes | 32-byte hashes
+//
+// (Migration 16 cut the seals kept before, 'K' | uvarint len | checkpoint | Proof |
+// SignerProofs, into these parts.)
+func compactSeal(s *seal.Seal) store.KeptSeal {
+	proof := func(b []byte, p tlog.RecordProof) []byte {
 		b = binary.AppendUvarint(b, uint64(len(p)))
 		for _, h := range p {
 			b = append(b, h[:]...)
 		}
+		return b
 	}
-	proof(s.Release.Proof)
-	b = binary.AppendUvarint(b, uint64(len(s.Keys)))
+	keys := binary.AppendUvarint(nil, uint64(len(s.Keys)))
 	for _, k := range s.Keys {
-		b = binary.AppendUvarint(b, uint64(k.Index))
-		proof(k.Proof)
+		keys = binary.AppendUvarint(keys, uint64(k.Index))
+		keys = proof(keys, k.Proof)
 	}
-	return b
+	return store.KeptSeal{Checkpoint: s.Checkpoint, SignerProofs: keys, Proof: proof(nil, s.Release.Proof)}
 }
 
-// expandSeal rebuilds the kept seal b of the release rel, whose opening is o and statement
+// expandSeal rebuilds the kept seal k of the release rel, whose opening is o and statement
 // stmt: the signer keys' entries are those sealFor puts in, in the same order.
-func (r *Registry) expandSeal(ctx context.Context, b []byte, rel *store.Release, o *seal.Opening, stmt *seal.ReleaseStatement) (*seal.Seal, error) {
+func (r *Registry) expandSeal(ctx context.Context, k store.KeptSeal, rel *store.Release, o *seal.Opening, stmt *seal.ReleaseStatement) (*seal.Seal, error) {
 	bad := errors.New("malformed kept seal")
-	if len(b) == 0 || b[0] != keptFormat {
-		return nil, bad
-	}
-	b = b[1:]
-	uvarint := func() (uint64, bool) {
-		v, n := binary.Uvarint(b)
+	uvarint := func(b *[]byte) (uint64, bool) {
+		v, n := binary.Uvarint(*b)
 		if n <= 0 {
 			return 0, false
 		}
-		b = b[n:]
+		*b = (*b)[n:]
 		return v, true
 	}
-	proof := func() (tlog.RecordProof, bool) {
-		n, ok := uvarint()
-		if !ok || n > uint64(len(b))/tlog.HashSize {
+	proof := func(b *[]byte) (tlog.RecordProof, bool) {
+		n, ok := uvarint(b)
+		if !ok || n > uint64(len(*b))/tlog.HashSize {
 			return nil, false
 		}
 		p := make(tlog.RecordProof, n)
 		for i := range p {
-			copy(p[i][:], b[:tlog.HashSize])
-			b = b[tlog.HashSize:]
+			copy(p[i][:], (*b)[:tlog.HashSize])
+			*b = (*b)[tlog.HashSize:]
 		}
 		return p, true
 	}
-	n, ok := uvarint()
-	if !ok || n > uint64(len(b)) {
+	if len(k.Checkpoint) == 0 {
 		return nil, bad
 	}
-	s := &seal.Seal{Checkpoint: b[:n:n], Release: seal.LoggedEntry{Index: rel.LogIndex, Entry: rel.Entry, Opening: o}}
-	b = b[n:]
-	if s.Release.Proof, ok = proof(); !ok {
+	s := &seal.Seal{Checkpoint: k.Checkpoint, Release: seal.LoggedEntry{Index: rel.LogIndex, Entry: rel.Entry, Opening: o}}
+	b := k.Proof
+	var ok bool
+	if s.Release.Proof, ok = proof(&b); !ok || len(b) != 0 {
 		return nil, bad
 	}
+	b = k.SignerProofs
 	keys := seal.SignerKeys(stmt)
-	if n, ok := uvarint(); !ok || n != uint64(len(keys)) {
+	if n, ok := uvarint(&b); !ok || n != uint64(len(keys)) {
 		return nil, bad
 	}
 	for _, id := range keys {
@@ -102,10 +100,10 @@ func (r *Registry) expandSeal(ctx context.Context, b []byte, rel *store.Release,
 		if err != nil {
 			return nil, err
 		}
-		if idx, ok := uvarint(); !ok || idx != uint64(k.Index) {
+		if idx, ok := uvarint(&b); !ok || idx != uint64(k.Index) {
 			return nil, bad
 		}
-		if k.Proof, ok = proof(); !ok {
+		if k.Proof, ok = proof(&b); !ok {
 			return nil, bad
 		}
 		s.Keys = append(s.Keys, k)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/chancery/chancery/internal/seal"
@@ -19,7 +20,7 @@ func TestKeptSeals(t *testing.T) {
 	o := newOffice(t)
 	ref, rel := o.released(t, "Sir, the first letter.\n")
 	digest := seal.DigestOf(rel.File)
-	var kept []byte
+	var kept store.KeptSeal
 	err := o.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
 		kept, err = tx.Seal(ctx, rel.LogIndex)
@@ -28,7 +29,7 @@ func TestKeptSeals(t *testing.T) {
 	if err != nil {
 		t.Fatalf("no seal kept at release: %v", err)
 	}
-	if !bytes.Equal(kept, compactSeal(rel.Seal)) {
+	if !reflect.DeepEqual(kept, compactSeal(rel.Seal)) {
 		t.Fatal("the kept seal is not the seal the release handed out")
 	}
 	for i := range 3 {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/seal"
@@ -25,7 +26,7 @@ type Upload struct {
 
 func (u *Upload) check() error {
 	if len(u.Data) == 0 {
-		return fmt.Errorf("%w: the file is empty", ErrInvalid)
+		return i18n.Errorf(ErrInvalid, "the file is empty")
 	}
 	u.Name = filepath.Base(u.Name)
 	if u.Name == "." || u.Name == "/" || u.Name == "" {
@@ -42,25 +43,31 @@ func (u *Upload) check() error {
 	// A PDF that the release could not stamp is refused now, before anything is stored.
 	if fileKind(u.MediaType) == kindPDF {
 		if _, err := pdf.Check(u.Data); err != nil {
-			return fmt.Errorf("%w: %s: %v", ErrInvalid, u.Name, err)
+			return i18n.Errorf(ErrInvalid, "%s: %v", u.Name, err)
 		}
 	}
 	// So is an image the release could not place on pages (only its headers are read here).
 	if mt := baseType(u.MediaType); pdf.ImageTypes[mt] {
 		if err := pdf.CheckImage(mt, u.Data); err != nil {
-			return fmt.Errorf("%w: %s: %v", ErrInvalid, u.Name, err)
+			return i18n.Errorf(ErrInvalid, "%s: %v", u.Name, err)
 		}
 	}
 	// So is Markdown nested too deep to render (a linear scan; rendering checks again).
 	if isMarkdown(u.MediaType) {
 		if err := pdf.CheckMarkdown(u.Data); err != nil {
-			return fmt.Errorf("%w: %s: %v", ErrInvalid, u.Name, err)
+			return i18n.Errorf(ErrInvalid, "%s: %v", u.Name, err)
 		}
 	}
 	// And text the fonts cannot draw: it would be lost from the released letter.
 	if fileKind(u.MediaType) == kindText {
 		if err := pdf.CheckText(u.Name, string(u.Data)); err != nil {
-			return fmt.Errorf("%w: %v", ErrInvalid, err)
+			return i18n.Errorf(ErrInvalid, "%v", err)
+		}
+	}
+	// And a file of another type that the release could not enclose in its PDF.
+	if isEnclosure(u.MediaType) {
+		if err := pdf.CheckEnclosure(u.Name, len(u.Data)); err != nil {
+			return i18n.Errorf(ErrInvalid, "%s: %v", u.Name, err)
 		}
 	}
 	return nil
@@ -77,10 +84,10 @@ type NewLetter struct {
 
 func checkText(what, s string, max int) error {
 	if strings.TrimSpace(s) == "" {
-		return fmt.Errorf("%w: %s is empty", ErrInvalid, what)
+		return i18n.Errorf(ErrInvalid, "%s is empty", i18n.Msg(what))
 	}
 	if len(s) > max || !utf8.ValidString(s) || strings.ContainsAny(s, "\x00\r\n") {
-		return fmt.Errorf("%w: %s must be one line of valid UTF-8 of at most %d bytes", ErrInvalid, what, max)
+		return i18n.Errorf(ErrInvalid, "%s must be one line of valid UTF-8 of at most %d bytes", i18n.Msg(what), max)
 	}
 	return checkChars(what, s, false)
 }
@@ -98,21 +105,21 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 	// The subject and addressees are printed on the letter: refuse now what the fonts
 	// cannot draw, rather than at release.
 	if err := pdf.CheckText("subject", nl.Subject); err != nil {
-		return "", fmt.Errorf("%w: %v", ErrInvalid, err)
+		return "", i18n.Errorf(ErrInvalid, "%v", err)
 	}
 	for _, s := range nl.Addressees {
 		if err := pdf.CheckText("addressee", s); err != nil {
-			return "", fmt.Errorf("%w: %v", ErrInvalid, err)
+			return "", i18n.Errorf(ErrInvalid, "%v", err)
 		}
 	}
 	if err := checkText("class", nl.Class, 64); err != nil {
 		return "", err
 	}
 	if err := r.Policy().CheckLabels(nl.Class, nl.Tags); err != nil {
-		return "", fmt.Errorf("%w: %v", ErrInvalid, err)
+		return "", i18n.Errorf(ErrInvalid, "%v", err)
 	}
 	if len(nl.Addressees) == 0 {
-		return "", fmt.Errorf("%w: a letter needs at least one addressee", ErrInvalid)
+		return "", i18n.Errorf(ErrInvalid, "a letter needs at least one addressee")
 	}
 	for _, s := range nl.Addressees {
 		if err := checkText("addressee", s, 300); err != nil {
@@ -194,7 +201,7 @@ func (r *Registry) Revise(ctx context.Context, a Actor, ref string, file Upload)
 		// back an earlier version's bytes would bring back that version's approvals too.
 		for _, v := range vs {
 			if v.Digest == digest {
-				return fmt.Errorf("%w: the file is identical to version %d: a revision must change the letter", ErrInvalid, v.N)
+				return i18n.Errorf(ErrInvalid, "the file is identical to version %d: a revision must change the letter", v.N)
 			}
 		}
 		n = vs[len(vs)-1].N + 1
@@ -225,7 +232,7 @@ func (r *Registry) draftLetter(ctx context.Context, tx *store.Tx, ref string) (*
 		return nil, nil, err
 	}
 	if _, err := tx.ReleaseOf(ctx, l.ID); err == nil {
-		return nil, nil, fmt.Errorf("%w: %s is already released", ErrConflict, ref)
+		return nil, nil, i18n.Errorf(ErrConflict, "%s is already released", ref)
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, nil, err
 	}
@@ -244,27 +251,32 @@ func (r *Registry) draftLetter(ctx context.Context, tx *store.Tx, ref string) (*
 // latest version is refused, so an approval can never be carried over to text the reviewer did
 // not see.
 func (r *Registry) Approve(ctx context.Context, a Actor, ref, version, comment string) error {
-	return r.decide(ctx, a, ref, version, "approve", comment)
+	_, err := r.decide(ctx, a, ref, version, "approve", comment, false)
+	return err
 }
 
 // Reject records a reviewer's rejection, with a comment.
 func (r *Registry) Reject(ctx context.Context, a Actor, ref, version, comment string) error {
 	if strings.TrimSpace(comment) == "" {
-		return fmt.Errorf("%w: a rejection needs a comment", ErrInvalid)
+		return i18n.Errorf(ErrInvalid, "a rejection needs a comment")
 	}
-	return r.decide(ctx, a, ref, version, "reject", comment)
+	_, err := r.decide(ctx, a, ref, version, "reject", comment, false)
+	return err
 }
 
-func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, comment string) error {
+// decide records a reviewer's decision; withView, it also returns the letter's view as of the
+// decision (actionview.go).
+func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, comment string, withView bool) (*LetterView, error) {
 	if err := a.require(RoleReviewer); err != nil {
-		return err
+		return nil, err
 	}
 	if len(comment) > 4000 || !utf8.ValidString(comment) {
-		return fmt.Errorf("%w: the comment must be valid UTF-8 of at most 4000 bytes", ErrInvalid)
+		return nil, i18n.Errorf(ErrInvalid, "the comment must be valid UTF-8 of at most 4000 bytes")
 	}
 	if err := checkChars("the comment", comment, true); err != nil {
-		return err
+		return nil, err
 	}
+	var view actionView
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		l, vs, err := r.draftLetter(ctx, tx, ref)
 		if err != nil {
@@ -274,15 +286,15 @@ func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, 
 		if version != "" {
 			d, err := seal.ParseDigest(version)
 			if err != nil {
-				return fmt.Errorf("%w: %v", ErrInvalid, err)
+				return i18n.Errorf(ErrInvalid, "%v", err)
 			}
 			if string(d) != latest.Digest {
-				return fmt.Errorf("%w: %s is not the latest version of %s (version %d is %s): read the latest version first",
-					ErrConflict, d, ref, latest.N, latest.Digest)
+				return i18n.Errorf(ErrConflict, "%s is not the latest version of %s (version %d is %s): read the latest version first",
+					d, ref, latest.N, latest.Digest)
 			}
 		}
 		if drafted(l, vs, a.Member.ID) && decision == "approve" {
-			return fmt.Errorf("%w: %s drafted %s and cannot approve it", ErrForbidden, a.Member.Name, ref)
+			return i18n.Errorf(ErrForbidden, "%s drafted %s and cannot approve it", a.Member.Name, ref)
 		}
 		if decision == "approve" {
 			if err := notApprovedYet(ctx, tx, l.ID, latest, r.inForce.Load(), a.Member); err != nil {
@@ -298,12 +310,16 @@ func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, 
 		if comment != "" {
 			detail += ": " + comment
 		}
-		return r.audit(ctx, tx, a, "letter."+decision, ref, detail)
+		if err := r.audit(ctx, tx, a, "letter."+decision, ref, detail); err != nil {
+			return err
+		}
+		view.read(ctx, r, tx, ref, withView)
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", decision, ref, err)
+		return nil, fmt.Errorf("%s %s: %w", decision, ref, err)
 	}
-	return nil
+	return view.get(ctx, r, a, ref, withView)
 }
 
 // notApprovedYet refuses a second approval of the same version by a member whose last
@@ -322,7 +338,7 @@ func notApprovedYet(ctx context.Context, tx *store.Tx, letterID int64, v store.V
 		}
 	}
 	if last == "approve" {
-		return fmt.Errorf("%w: %s already approved version %d", ErrConflict, m.Name, v.N)
+		return i18n.Errorf(ErrConflict, "%s already approved version %d", m.Name, v.N)
 	}
 	return nil
 }
@@ -376,9 +392,17 @@ func (r *Registry) SigningStatement(ctx context.Context, a Actor, ref string) ([
 // statement is the one the signer signed: if the letter changed since they fetched it, the
 // signature no longer verifies against the current statement and is refused.
 func (r *Registry) Sign(ctx context.Context, a Actor, ref, keyID string, statement, sig []byte) error {
+	_, err := r.sign(ctx, a, ref, keyID, statement, sig, false)
+	return err
+}
+
+// sign records a signature; withView, it also returns the letter's view as of the signature
+// (actionview.go).
+func (r *Registry) sign(ctx context.Context, a Actor, ref, keyID string, statement, sig []byte, withView bool) (*LetterView, error) {
 	if err := a.require(RoleSigner); err != nil {
-		return err
+		return nil, err
 	}
+	var view actionView
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		l, vs, err := r.draftLetter(ctx, tx, ref)
 		if err != nil {
@@ -389,10 +413,10 @@ func (r *Registry) Sign(ctx context.Context, a Actor, ref, keyID string, stateme
 		pol := epoch.pol.Digest
 		want := seal.Marshal(r.signingStatement(l, latest, pol))
 		if string(statement) != string(want) {
-			return fmt.Errorf("%w: the signed statement is not the current one for %s (it changed, or was made for another letter or version): fetch it again", ErrConflict, ref)
+			return i18n.Errorf(ErrConflict, "the signed statement is not the current one for %s (it changed, or was made for another letter or version): fetch it again", ref)
 		}
 		if drafted(l, vs, a.Member.ID) {
-			return fmt.Errorf("%w: %s drafted %s and cannot sign it", ErrForbidden, a.Member.Name, ref)
+			return i18n.Errorf(ErrForbidden, "%s drafted %s and cannot sign it", a.Member.Name, ref)
 		}
 		if _, err := checkSignature(ctx, tx, a, keyID, seal.SigningPayloadType, statement, sig); err != nil {
 			return err
@@ -403,7 +427,7 @@ func (r *Registry) Sign(ctx context.Context, a Actor, ref, keyID string, stateme
 		}
 		for _, s := range sigs {
 			if s.VersionDigest == latest.Digest && s.KeyID == keyID && s.ID > epoch.signaturesAfter {
-				return fmt.Errorf("%w: key %s has already signed version %d under this policy", ErrConflict, keyID, latest.N)
+				return i18n.Errorf(ErrConflict, "key %s has already signed version %d under this policy", keyID, latest.N)
 			}
 		}
 		err = tx.AddSignature(ctx, store.SignatureRow{LetterID: l.ID, VersionDigest: latest.Digest, PolicyDigest: string(pol),
@@ -411,12 +435,16 @@ func (r *Registry) Sign(ctx context.Context, a Actor, ref, keyID string, stateme
 		if err != nil {
 			return err
 		}
-		return r.audit(ctx, tx, a, "letter.sign", ref, fmt.Sprintf("version %d %s with key %s", latest.N, latest.Digest, keyID))
+		if err := r.audit(ctx, tx, a, "letter.sign", ref, fmt.Sprintf("version %d %s with key %s", latest.N, latest.Digest, keyID)); err != nil {
+			return err
+		}
+		view.read(ctx, r, tx, ref, withView)
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("sign %s: %w", ref, err)
+		return nil, fmt.Errorf("sign %s: %w", ref, err)
 	}
-	return nil
+	return view.get(ctx, r, a, ref, withView)
 }
 
 // authors returns the members who drafted a letter: its creator and every version's author.
@@ -441,19 +469,19 @@ func drafted(l *store.Letter, vs []store.Version, id int64) bool {
 func checkSignature(ctx context.Context, tx *store.Tx, a Actor, keyID, payloadType string, statement, sig []byte) ([]byte, error) {
 	k, err := tx.SignerKey(ctx, keyID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("%w: key %s is not registered", ErrInvalid, keyID)
+		return nil, i18n.Errorf(ErrInvalid, "key %s is not registered", keyID)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if k.MemberID != a.Member.ID {
-		return nil, fmt.Errorf("%w: key %s belongs to another member", ErrForbidden, keyID)
+		return nil, i18n.Errorf(ErrForbidden, "key %s belongs to another member", keyID)
 	}
 	if k.Revoked() {
-		return nil, fmt.Errorf("%w: key %s was revoked (log entry %d)", ErrForbidden, keyID, k.RevokedIndex)
+		return nil, i18n.Errorf(ErrForbidden, "key %s was revoked (log entry %d)", keyID, k.RevokedIndex)
 	}
 	if !verifyPAE(k.PublicKey, payloadType, statement, sig) {
-		return nil, fmt.Errorf("%w: the signature does not verify with key %s", ErrInvalid, keyID)
+		return nil, i18n.Errorf(ErrInvalid, "the signature does not verify with key %s", keyID)
 	}
 	return k.PublicKey, nil
 }
@@ -471,7 +499,7 @@ type evidence struct {
 	approvals  []store.Approval
 	signatures []store.SignatureRow
 	members    map[int64]*store.Member
-	notes      []string
+	notes      []i18n.Message
 	policy     policy.Evidence
 	facts      policy.Facts
 	pol        *policy.Policy // the policy in force when the evidence was gathered
@@ -518,7 +546,7 @@ func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 			continue
 		}
 		if ap.PolicyDigest != string(ev.pol.Digest) || ap.ID <= epoch.approvalsAfter {
-			ev.notes = append(ev.notes, "an approval given before the policy in force was adopted does not count: approve again")
+			ev.notes = append(ev.notes, i18n.Msg("an approval given before the policy in force was adopted does not count: approve again"))
 			continue
 		}
 		if _, ok := last[ap.MemberID]; !ok {
@@ -536,7 +564,7 @@ func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 			return nil, err
 		}
 		if m.Disabled() {
-			ev.notes = append(ev.notes, fmt.Sprintf("the approval by %s does not count: %s is disabled", m.Name, m.Name))
+			ev.notes = append(ev.notes, i18n.Msg("the approval by %s does not count: %s is disabled", m.Name, m.Name))
 			continue
 		}
 		ev.approvals = append(ev.approvals, ap)
@@ -552,7 +580,7 @@ func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 			continue
 		}
 		if s.PolicyDigest != string(ev.pol.Digest) || s.ID <= epoch.signaturesAfter {
-			ev.notes = append(ev.notes, "a signature given before the policy in force was adopted does not count: sign again")
+			ev.notes = append(ev.notes, i18n.Msg("a signature given before the policy in force was adopted does not count: sign again"))
 			continue
 		}
 		k, err := tx.SignerKey(ctx, s.KeyID)
@@ -564,11 +592,11 @@ func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 			return nil, err
 		}
 		if m.Disabled() {
-			ev.notes = append(ev.notes, fmt.Sprintf("the signature by %s does not count: %s is disabled", m.Name, m.Name))
+			ev.notes = append(ev.notes, i18n.Msg("the signature by %s does not count: %s is disabled", m.Name, m.Name))
 			continue
 		}
 		if k.Revoked() {
-			ev.notes = append(ev.notes, fmt.Sprintf("the signature by %s does not count: key %s was revoked", m.Name, s.KeyID))
+			ev.notes = append(ev.notes, i18n.Msg("the signature by %s does not count: key %s was revoked", m.Name, s.KeyID))
 			continue
 		}
 		ev.signatures = append(ev.signatures, s)
@@ -583,6 +611,8 @@ func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 // decision evaluates the policy for the letter's latest version.
 func (r *Registry) decision(ev *evidence) *policy.Decision {
 	d := ev.pol.Decide(ev.facts, ev.policy)
-	d.Notes = append(d.Notes, ev.notes...)
+	for _, n := range ev.notes {
+		d.AddNote(n)
+	}
 	return d
 }

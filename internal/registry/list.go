@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/textract"
@@ -75,10 +76,10 @@ func (r *Registry) ListLetters(ctx context.Context, a Actor, q LetterQuery) (*Le
 		return nil, ErrUnauthenticated
 	}
 	if len(a.Member.Roles) == 0 {
-		return nil, fmt.Errorf("%w: %s has no role: listing letters needs one", ErrForbidden, a.Member.Name)
+		return nil, i18n.Errorf(ErrForbidden, "%s has no role: listing letters needs one", a.Member.Name)
 	}
 	if q.State != "" && !slices.Contains(States, q.State) {
-		return nil, fmt.Errorf("%w: state %q: want one of %s", ErrInvalid, q.State, strings.Join(States, ", "))
+		return nil, i18n.Errorf(ErrInvalid, "state %q: want one of %s", q.State, strings.Join(States, ", "))
 	}
 	for _, f := range []struct {
 		what, s string
@@ -93,11 +94,11 @@ func (r *Registry) ListLetters(ctx context.Context, a Actor, q LetterQuery) (*Le
 	}
 	words := identify.Normalize(q.Text)
 	if strings.TrimSpace(q.Text) != "" && words == "" {
-		return nil, fmt.Errorf("%w: the search %q has no words (punctuation alone is ignored)", ErrInvalid, q.Text)
+		return nil, i18n.Errorf(ErrInvalid, "the search %q has no words (punctuation alone is ignored)", q.Text)
 	}
 	switch {
 	case q.Limit < 0 || q.Limit > MaxListed:
-		return nil, fmt.Errorf("%w: limit %d: want 1 to %d", ErrInvalid, q.Limit, MaxListed)
+		return nil, i18n.Errorf(ErrInvalid, "limit %d: want 1 to %d", q.Limit, MaxListed)
 	case q.Limit == 0:
 		q.Limit = DefaultListed
 	}

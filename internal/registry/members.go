@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/store"
 )
 
@@ -130,8 +131,8 @@ func (r *Registry) checkRoles(roles []string) error {
 	known := r.AssignableRoles()
 	for _, role := range roles {
 		if !slices.Contains(known, role) {
-			return fmt.Errorf("%w: unknown role %q (roles: %s; an office's own roles, such as legal, exist once its policy names them)",
-				ErrInvalid, role, strings.Join(known, ", "))
+			return i18n.Errorf(ErrInvalid, "unknown role %q (roles: %s; an office's own roles, such as legal, exist once its policy names them)",
+				role, strings.Join(known, ", "))
 		}
 	}
 	return nil
@@ -154,7 +155,7 @@ func activeMember(ctx context.Context, tx *store.Tx, name string) (*store.Member
 		return nil, err
 	}
 	if m.Disabled() {
-		return nil, fmt.Errorf("%w: %s is disabled: enable them first", ErrConflict, name)
+		return nil, i18n.Errorf(ErrConflict, "%s is disabled: enable them first", name)
 	}
 	return m, nil
 }
@@ -169,14 +170,14 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 		return nil, err
 	}
 	if len(add) == 0 && len(remove) == 0 {
-		return nil, fmt.Errorf("%w: no role to add or remove", ErrInvalid)
+		return nil, i18n.Errorf(ErrInvalid, "no role to add or remove")
 	}
 	if err := r.checkRoles(add); err != nil {
 		return nil, err
 	}
 	for _, role := range add {
 		if slices.Contains(remove, role) {
-			return nil, fmt.Errorf("%w: role %q is both added and removed", ErrInvalid, role)
+			return nil, i18n.Errorf(ErrInvalid, "role %q is both added and removed", role)
 		}
 	}
 	var v *MemberView
@@ -187,7 +188,7 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 		}
 		for _, role := range remove {
 			if !m.HasRole(role) {
-				return fmt.Errorf("%w: %s does not hold the %s role (roles: %s)", ErrInvalid, name, role, strings.Join(m.Roles, ", "))
+				return i18n.Errorf(ErrInvalid, "%s does not hold the %s role (roles: %s)", name, role, strings.Join(m.Roles, ", "))
 			}
 		}
 		roles := slices.DeleteFunc(slices.Clone(m.Roles), func(role string) bool { return slices.Contains(remove, role) })
@@ -197,10 +198,10 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 			}
 		}
 		if slices.Equal(roles, m.Roles) {
-			return fmt.Errorf("%w: nothing changes: %s already holds %s", ErrConflict, name, strings.Join(add, ", "))
+			return i18n.Errorf(ErrConflict, "nothing changes: %s already holds %s", name, strings.Join(add, ", "))
 		}
 		if len(roles) == 0 {
-			return fmt.Errorf("%w: a member keeps at least one role; to end %s's access, disable them", ErrInvalid, name)
+			return i18n.Errorf(ErrInvalid, "a member keeps at least one role; to end %s's access, disable them", name)
 		}
 		if slices.Contains(remove, RoleAdmin) {
 			ok, err := otherActiveAdmin(ctx, tx, m)
@@ -208,7 +209,7 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 				return err
 			}
 			if !ok {
-				return fmt.Errorf("%w: %s is the last active admin: make another member admin first", ErrConflict, name)
+				return i18n.Errorf(ErrConflict, "%s is the last active admin: make another member admin first", name)
 			}
 		}
 		if err := tx.SetMemberRoles(ctx, m.ID, roles); err != nil {
@@ -259,7 +260,7 @@ func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*Me
 			return err
 		}
 		if m.Disabled() {
-			return fmt.Errorf("%w: %s is already disabled (since %s)", ErrConflict, name, m.DisabledAt.Format(time.RFC3339))
+			return i18n.Errorf(ErrConflict, "%s is already disabled (since %s)", name, m.DisabledAt.Format(time.RFC3339))
 		}
 		if m.HasRole(RoleAdmin) {
 			ok, err := otherActiveAdmin(ctx, tx, m)
@@ -267,7 +268,7 @@ func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*Me
 				return err
 			}
 			if !ok {
-				return fmt.Errorf("%w: %s is the last active admin", ErrConflict, name)
+				return i18n.Errorf(ErrConflict, "%s is the last active admin", name)
 			}
 		}
 		if err := tx.SetMemberDisabled(ctx, m.ID, r.now()); err != nil {
@@ -316,7 +317,7 @@ func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (stri
 			return err
 		}
 		if !m.Disabled() {
-			return fmt.Errorf("%w: %s is not disabled", ErrConflict, name)
+			return i18n.Errorf(ErrConflict, "%s is not disabled", name)
 		}
 		if err := tx.SetMemberDisabled(ctx, m.ID, time.Time{}); err != nil {
 			return err

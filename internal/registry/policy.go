@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
@@ -26,10 +27,10 @@ func (r *Registry) AdoptPolicy(ctx context.Context, a Actor, p *policy.Policy, s
 		return 0, err
 	}
 	if len(source) > MaxPolicySize {
-		return 0, fmt.Errorf("%w: the policy file is larger than %d bytes", ErrInvalid, MaxPolicySize)
+		return 0, i18n.Errorf(ErrInvalid, "the policy file is larger than %d bytes", MaxPolicySize)
 	}
 	if seal.DigestOf(source) != p.Digest {
-		return 0, fmt.Errorf("%w: the compiled policy is not of this file", ErrInvalid)
+		return 0, i18n.Errorf(ErrInvalid, "the compiled policy is not of this file")
 	}
 	now := r.now()
 	o := seal.NewOpening(seal.PolicyStatement{Office: r.cfg.Office.Name, Digest: p.Digest, Name: p.Name,
@@ -47,7 +48,7 @@ func (r *Registry) AdoptPolicy(ctx context.Context, a Actor, p *policy.Policy, s
 			return err
 		}
 		if cur, err := tx.CurrentPolicy(ctx); err == nil && cur.Digest == string(p.Digest) {
-			return fmt.Errorf("%w: this policy is already in force (log entry %d)", ErrConflict, cur.LogIndex)
+			return i18n.Errorf(ErrConflict, "this policy is already in force (log entry %d)", cur.LogIndex)
 		}
 		ap = store.AdoptedPolicy{LogIndex: index, Digest: string(p.Digest), Name: p.Name, Source: source, AdoptedBy: a.Member.ID, AdoptedAt: now}
 		if err := tx.AddPolicy(ctx, &ap); err != nil {

@@ -14,7 +14,8 @@ import (
 // those who have signed, dated now, with the verification footer, and marked PREVIEW across
 // every page with a line naming who asked and when. It carries no embedded signature and no
 // check code, and it is recorded nowhere: verification answers that it is not an official
-// letter. A version released as its own bytes (not a PDF) has no preview.
+// letter. A file of another type is previewed as the release encloses it: the cover letter
+// with the file attached, which the member asking may read as the version anyway.
 func (r *Registry) Preview(ctx context.Context, a Actor, ref string) ([]byte, error) {
 	if err := a.require(RoleDrafter, RoleReviewer, RoleSigner, RoleRelease); err != nil {
 		return nil, err
@@ -47,16 +48,9 @@ func (r *Registry) Preview(ctx context.Context, a Actor, ref string) ([]byte, er
 	if err != nil {
 		return nil, fmt.Errorf("preview %s: %w", ref, err)
 	}
-	if !leavesAsPDF(v.MediaType) {
-		return nil, fmt.Errorf("preview %s: %w: a %s version is released as it is, without a PDF to preview", ref, ErrInvalid, v.MediaType)
-	}
 	now := r.now()
-	doc, err := r.letterPDF(l, v, data, now, signers)
-	if err != nil {
-		return nil, fmt.Errorf("preview %s: %w", ref, err)
-	}
-	doc, err = pdf.Stamp(doc, pdf.Footer{Office: r.cfg.Office.Name, Reference: l.Reference, Released: now, VerifyURL: r.VerifyURL(l.Reference, "PREVIEW"),
-		Languages: r.cfg.Office.StampLanguages})
+	doc, err := r.stampedPDF(l, v, data, now, signers, pdf.Footer{Office: r.cfg.Office.Name, Reference: l.Reference, Released: now, VerifyURL: r.VerifyURL(l.Reference, "PREVIEW"),
+		Languages: r.cfg.Office.StampLanguages}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("preview %s: %w", ref, err)
 	}

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"github.com/chancery/chancery/internal/convert"
 	"github.com/chancery/chancery/internal/cosigned"
+	"github.com/chancery/chancery/internal/i18n"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -65,6 +66,21 @@ type GateError struct {
 
 func (e *GateError) Error() string {
 	return "release refused: " + strings.Join(e.Reasons, "; ")
+}
+
+// Translate says the refusal in p's language, from the decision its reasons were written from.
+func (e *GateError) Translate(p *i18n.Printer) string {
+	if e.Decision == nil {
+		return p.Text(e.Error())
+	}
+	var reasons []string
+	for _, m := range e.Decision.MissingMessages() {
+		reasons = append(reasons, i18n.Msg("missing %s", m).Translate(p))
+	}
+	for _, n := range e.Decision.NoteMessages() {
+		reasons = append(reasons, n.Translate(p))
+	}
+	return i18n.Msg("release refused: %s", strings.Join(reasons, p.Text("; "))).Translate(p)
 }
 
 // Office is the issuing unit this registry serves.
@@ -140,6 +156,8 @@ type Registry struct {
 
 	// seen is how far the two indexes follow the fingerprints stored by any server.
 	seen fingerprintsSeen
+	// tokens caches bearer tokens' members on SQLite (authcache.go).
+	tokens tokenCache
 }
 
 // inForce is the policy in force and the adoption that put it there. Only approvals and
@@ -193,7 +211,7 @@ func (a Actor) require(roles ...string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: %s needs the %s role", ErrForbidden, a.Member.Name, strings.Join(roles, " or "))
+	return i18n.Errorf(ErrForbidden, "%s needs the %s role", a.Member.Name, strings.Join(roles, " or "))
 }
 
 func (r *Registry) now() time.Time { return r.cfg.Now().UTC().Truncate(time.Second) }
@@ -225,14 +243,25 @@ func (r *Registry) Authenticate(ctx context.Context, token string) (*store.Membe
 	if !strings.HasPrefix(token, "chy_") {
 		return nil, ErrUnauthenticated
 	}
+	hash := HashToken(token)
+	cache := r.cfg.DB.Dialect() == store.SQLite
+	version := r.cfg.DB.MembersVersion()
+	if cache {
+		if m, ok := r.tokens.get(hash, version); ok {
+			return m, nil
+		}
+	}
 	var m *store.Member
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
-		m, err = tx.MemberByToken(ctx, HashToken(token))
+		m, err = tx.MemberByToken(ctx, hash)
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) || err == nil && m.Disabled() {
 		return nil, ErrUnauthenticated
+	}
+	if err == nil && cache {
+		r.tokens.put(hash, version, m)
 	}
 	return m, err
 }
@@ -256,7 +285,7 @@ func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []
 		return "", err
 	}
 	if len(roles) == 0 {
-		return "", fmt.Errorf("%w: a member needs at least one role (%s)", ErrInvalid, strings.Join(Roles, ", "))
+		return "", i18n.Errorf(ErrInvalid, "a member needs at least one role (%s)", strings.Join(Roles, ", "))
 	}
 	if err := r.checkRoles(roles); err != nil {
 		return "", err
@@ -266,7 +295,7 @@ func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []
 		if a.Member == nil {
 			// Bootstrap: only into an empty registry.
 			if _, err := tx.MemberByID(ctx, 1); err == nil {
-				return fmt.Errorf("%w: the registry already has members", ErrConflict)
+				return i18n.Errorf(ErrConflict, "the registry already has members")
 			}
 		}
 		if _, err := tx.AddMember(ctx, name, roles, hash, r.now()); err != nil {
@@ -282,7 +311,7 @@ func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []
 
 func checkName(name string) error {
 	if name == "" || len(name) > 64 || strings.ContainsAny(name, " ,\t\n/") {
-		return fmt.Errorf("%w: member name %q must be 1 to 64 characters without spaces, commas or slashes", ErrInvalid, name)
+		return i18n.Errorf(ErrInvalid, "member name %q must be 1 to 64 characters without spaces, commas or slashes", name)
 	}
 	return checkChars("member name", name, false)
 }

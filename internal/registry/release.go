@@ -12,6 +12,7 @@ import (
 
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/seal"
@@ -66,7 +67,7 @@ func (r *Registry) RegisterKey(ctx context.Context, a Actor, pub ed25519.PublicK
 		return "", 0, err
 	}
 	if len(pub) != ed25519.PublicKeySize {
-		return "", 0, fmt.Errorf("%w: an Ed25519 public key has 32 bytes, not %d", ErrInvalid, len(pub))
+		return "", 0, i18n.Errorf(ErrInvalid, "an Ed25519 public key has 32 bytes, not %d", len(pub))
 	}
 	return r.registerKey(ctx, a, a.Member, pub)
 }
@@ -86,7 +87,7 @@ func (r *Registry) registerKey(ctx context.Context, a Actor, m *store.Member, pu
 		if cur, err := tx.MemberByID(ctx, m.ID); err != nil {
 			return err
 		} else if cur.Disabled() {
-			return fmt.Errorf("%w: %s is disabled", ErrForbidden, m.Name)
+			return i18n.Errorf(ErrForbidden, "%s is disabled", m.Name)
 		}
 		if err := putOpening(ctx, tx, index, o); err != nil {
 			return err
@@ -219,11 +220,11 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 		// The final file derives from the version checked here (its digest is compared).
 		again.ReleasedAt, again.FileDigest, again.FileName, again.FileMediaType = stmt.ReleasedAt, stmt.FileDigest, stmt.FileName, stmt.FileMediaType
 		if string(seal.Marshal(again)) != string(seal.Marshal(stmt)) {
-			return fmt.Errorf("%w: %s changed while it was being released: try again", ErrConflict, ref)
+			return i18n.Errorf(ErrConflict, "%s changed while it was being released: try again", ref)
 		}
 		// A policy adopted since the decision (and not yet in memory) is the one in force.
 		if cur, err := tx.CurrentPolicy(ctx); err == nil && cur.LogIndex != ev2.epoch.logIndex {
-			return fmt.Errorf("%w: the release policy changed while %s was being released: try again", ErrConflict, ref)
+			return i18n.Errorf(ErrConflict, "the release policy changed while %s was being released: try again", ref)
 		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
@@ -237,7 +238,7 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 			FileName: stmt.FileName, MediaType: stmt.ReleasedMediaType(), LogIndex: index, Entry: e, ReleasedBy: a.Member.ID, ReleasedAt: stmt.ReleasedAt,
 			CheckCodeHash: checkCodeHash(code)})
 		if errors.Is(err, store.ErrConflict) {
-			return fmt.Errorf("%w: these exact bytes are already released as another letter", ErrConflict)
+			return i18n.Errorf(ErrConflict, "these exact bytes are already released as another letter")
 		}
 		if err != nil {
 			return err
@@ -417,13 +418,13 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 	}
 	rel, err := tx.ReleaseOf(ctx, l.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("%w: %s is not released: a draft needs no retraction", ErrConflict, ref)
+		return nil, i18n.Errorf(ErrConflict, "%s is not released: a draft needs no retraction", ref)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if w, err := tx.WithdrawalOf(ctx, l.ID); err == nil {
-		return nil, fmt.Errorf("%w: %s is already withdrawn (%s at log entry %d)", ErrConflict, ref, w.Kind, w.LogIndex)
+		return nil, i18n.Errorf(ErrConflict, "%s is already withdrawn (%s at log entry %d)", ref, w.Kind, w.LogIndex)
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
@@ -434,7 +435,7 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 		return plan, nil
 	}
 	if by == ref {
-		return nil, fmt.Errorf("%w: a letter cannot supersede itself", ErrInvalid)
+		return nil, i18n.Errorf(ErrInvalid, "a letter cannot supersede itself")
 	}
 	bl, err := tx.LetterByRef(ctx, by)
 	if err != nil {
@@ -442,13 +443,13 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 	}
 	brel, err := tx.ReleaseOf(ctx, bl.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("%w: %s is not released: release the new letter first", ErrConflict, by)
+		return nil, i18n.Errorf(ErrConflict, "%s is not released: release the new letter first", by)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if _, err := tx.WithdrawalOf(ctx, bl.ID); err == nil {
-		return nil, fmt.Errorf("%w: %s is itself withdrawn", ErrConflict, by)
+		return nil, i18n.Errorf(ErrConflict, "%s is itself withdrawn", by)
 	}
 	plan.byRelease = brel.LogIndex
 	plan.statement = seal.SupersessionStatement{Office: r.cfg.Office.Name, Reference: ref, FileDigest: seal.Digest(rel.FileDigest),
@@ -467,7 +468,7 @@ func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string,
 	defer r.wakeDispatch()   // notices queued with the withdrawal
 	kind := kindOf(by)
 	if o == nil || len(o.Salt) != seal.SaltSize {
-		return 0, fmt.Errorf("%w: the signed record comes without its opening (a client older than seal format v2?): fetch a new statement", ErrInvalid)
+		return 0, i18n.Errorf(ErrInvalid, "the signed record comes without its opening (a client older than seal format v2?): fetch a new statement")
 	}
 	// Decode the opened statement to learn its time and reason, then require the statement
 	// and the record to be exactly what the registry would build now with them.
@@ -476,13 +477,13 @@ func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string,
 	if by == "" {
 		var st seal.RetractionStatement
 		if err := seal.Unmarshal(o.Statement, &st); err != nil {
-			return 0, fmt.Errorf("%w: %v", ErrInvalid, err)
+			return 0, i18n.Errorf(ErrInvalid, "%v", err)
 		}
 		reason, at = st.Reason, st.Time
 	} else {
 		var st seal.SupersessionStatement
 		if err := seal.Unmarshal(o.Statement, &st); err != nil {
-			return 0, fmt.Errorf("%w: %v", ErrInvalid, err)
+			return 0, i18n.Errorf(ErrInvalid, "%v", err)
 		}
 		reason, at = st.Reason, st.Time
 	}
@@ -491,7 +492,7 @@ func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string,
 		return 0, err
 	}
 	if d := r.now().Sub(at); d > 10*time.Minute || d < -time.Minute {
-		return 0, fmt.Errorf("%w: the statement was made at %s, too far from now: fetch a new one", ErrInvalid, at.Format(time.RFC3339))
+		return 0, i18n.Errorf(ErrInvalid, "the statement was made at %s, too far from now: fetch a new one", at.Format(time.RFC3339))
 	}
 	var pub []byte
 	pt := kind.PayloadTypeV(entry.V2)
@@ -501,7 +502,7 @@ func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string,
 			return err
 		}
 		if string(seal.Marshal(w.statement)) != string(o.Statement) || string(seal.Marshal(w.record(o))) != string(record) {
-			return fmt.Errorf("%w: the signed statement does not match %s as it stands", ErrConflict, ref)
+			return i18n.Errorf(ErrConflict, "the signed statement does not match %s as it stands", ref)
 		}
 		pub, err = checkSignature(ctx, tx, a, keyID, pt, record, sig)
 		return err

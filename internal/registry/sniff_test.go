@@ -231,9 +231,10 @@ func TestImageDraftCopy(t *testing.T) {
 	}
 }
 
-// TestUnmarkableDraftCopyRefused: a file that can be neither read nor placed on a page has no
-// draft copy, rather than one that is its own bytes.
-func TestUnmarkableDraftCopyRefused(t *testing.T) {
+// TestEnclosureDraftCopy: a file that can be neither read nor placed on a page has a draft
+// copy all the same, the release's cover letter under the DRAFT watermark, which describes the
+// file without carrying its bytes, and verifies as a draft.
+func TestEnclosureDraftCopy(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
 	data := []byte{0, 1, 2, 3, 0xfe, 0xff}
@@ -243,8 +244,18 @@ func TestUnmarkableDraftCopyRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Liaison cell")
-	if !errors.Is(err, ErrInvalid) || c != nil {
-		t.Fatalf("draft copy of an unmarkable file: %v, %v; want ErrInvalid", c, err)
+	if err != nil {
+		t.Fatalf("draft copy of a file to enclose: %v", err)
+	}
+	if c.MediaType != "application/pdf" || c.FileName != "blob-DRAFT-v1.pdf" || bytes.Contains(c.Data, data) {
+		t.Fatalf("draft copy of a blob: %s %s", c.MediaType, c.FileName)
+	}
+	if text := strings.Join(strings.Fields(pdftotext(t, c.Data)), " "); !strings.Contains(text, "DRAFT") || !strings.Contains(text, "Liaison cell") ||
+		!strings.Contains(text, "blob.bin") || !strings.Contains(text, "attached to the released letter only") {
+		t.Fatalf("draft copy text %q", text)
+	}
+	if st, err := o.r.VerifyDigest(ctx, Actor{}, seal.Digest(c.Digest)); err != nil || st.Outcome != Draft {
+		t.Fatalf("the draft copy: %+v, %v; want draft", st, err)
 	}
 }
 

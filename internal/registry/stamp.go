@@ -12,14 +12,15 @@ import (
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
-	"github.com/chancery/chancery/internal/textract"
 )
 
-// A version's media type decides how its copies leave the registry: PDFs are marked as they
-// are; Markdown and plain text are first rendered into a letterhead PDF; Word and OpenDocument
-// letters are converted to PDF; images (scans) are placed on PDF pages. A released file of any
-// other type leaves as its exact bytes with a detached seal. Draft copies of those are always
-// new PDFs (see draftFile), so that none can equal the released file.
+// A version's media type decides how its copies leave the registry, always as PDFs: PDFs are
+// marked as they are; Markdown and plain text are first rendered into a letterhead PDF; Word
+// and OpenDocument letters are converted to PDF; images (scans) are placed on PDF pages; a
+// file of any other type (an archive, a spreadsheet, a data file) is enclosed, attached to a
+// cover letter that states its name, type, size and SHA-256. The upload stays the version;
+// the seal covers the released PDF, and the footer, QR code and signature are on it whatever
+// was uploaded.
 const (
 	kindPDF = iota + 1
 	kindText
@@ -55,8 +56,34 @@ func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date
 	if mt := baseType(v.MediaType); pdf.ImageTypes[mt] {
 		return pdf.RenderImage(mt, data, pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference, Subject: l.Subject, Date: date})
 	}
-	return pdf.Render(v.MediaType, data, pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
-		Subject: l.Subject, Date: date, Addressees: l.Addressees, Signatories: signatories})
+	h := pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
+		Subject: l.Subject, Date: date, Addressees: l.Addressees, Signatories: signatories}
+	if isEnclosure(v.MediaType) {
+		return pdf.RenderEnclosure(pdf.Enclosure{Name: v.FileName, MediaType: v.MediaType, Data: data}, h)
+	}
+	return pdf.Render(v.MediaType, data, h)
+}
+
+// stampedPDF is letterPDF with the footer f on every page and, with signer, the office's
+// embedded signature. A text (Markdown or plain) letter is laid out with its footer and
+// signed in one pass, pdf.RenderRelease: the pages pdf.Stamp gives the rendering, without
+// reading it back.
+func (r *Registry) stampedPDF(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string, f pdf.Footer, signer *pdf.Signer) ([]byte, error) {
+	if fileKind(v.MediaType) == kindText {
+		return pdf.RenderRelease(v.MediaType, data, pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
+			Subject: l.Subject, Date: date, Addressees: l.Addressees, Signatories: signatories}, f, signer)
+	}
+	doc, err := r.letterPDF(l, v, data, date, signatories)
+	if err != nil {
+		return nil, err
+	}
+	if doc, err = pdf.Stamp(doc, f); err != nil {
+		return nil, err
+	}
+	if signer != nil {
+		return pdf.Sign(doc, signer, f.Released, r.cfg.Office.Name)
+	}
+	return doc, nil
 }
 
 // baseType is a media type without its parameters.
@@ -65,10 +92,11 @@ func baseType(mediaType string) string {
 	return mt
 }
 
-// leavesAsPDF reports whether a version of this media type is released as a stamped PDF: a
-// PDF, a text letter, a Word or OpenDocument letter, or an image placed on pages.
-func leavesAsPDF(mediaType string) bool {
-	return fileKind(mediaType) != kindOther || isDocument(mediaType) || pdf.ImageTypes[baseType(mediaType)]
+// isEnclosure reports whether a version of this media type is released enclosed, attached to
+// a cover letter: it is neither a PDF, a text letter, a Word or OpenDocument letter, nor an
+// image placed on pages.
+func isEnclosure(mediaType string) bool {
+	return fileKind(mediaType) == kindOther && !isDocument(mediaType) && !pdf.ImageTypes[baseType(mediaType)]
 }
 
 // isDocument reports whether a version is a word-processor document that leaves as PDF
@@ -93,29 +121,18 @@ func (r *Registry) convertedPDF(mediaType string, data []byte) ([]byte, error) {
 	return doc, nil
 }
 
-// releasedFile makes the file a release publishes from the approved version: for a version
-// that leavesAsPDF, the letter PDF with the verification footer and QR code on every page,
-// then the office's embedded PDF signature when a certificate is configured. Stamping is deterministic,
-// so the released pages are exactly the approved ones plus the footer. It sets the statement's
-// file digest, name and type.
+// releasedFile makes the file a release publishes from the approved version: the letter PDF
+// (for a file of another type, its cover letter with the file attached) with the verification
+// footer and QR code on every page, then the office's embedded PDF signature when a
+// certificate is configured. Stamping is deterministic, so the released pages are exactly the
+// approved ones plus the footer. It sets the statement's file digest, name and type.
 func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, stmt *seal.ReleaseStatement, code string) ([]byte, error) {
 	stmt.FileDigest, stmt.FileMediaType = seal.DigestOf(data), ""
-	if !leavesAsPDF(v.MediaType) {
-		return data, nil
-	}
-	doc, err := r.letterPDF(l, v, data, stmt.ReleasedAt, signerNames(stmt))
+	footer := pdf.Footer{Office: r.cfg.Office.Name, Reference: l.Reference,
+		Released: stmt.ReleasedAt, VerifyURL: r.VerifyURL(l.Reference, code), Languages: r.cfg.Office.StampLanguages}
+	doc, err := r.stampedPDF(l, v, data, stmt.ReleasedAt, signerNames(stmt), footer, r.cfg.PDFSigner)
 	if err != nil {
 		return nil, err
-	}
-	doc, err = pdf.Stamp(doc, pdf.Footer{Office: r.cfg.Office.Name, Reference: l.Reference,
-		Released: stmt.ReleasedAt, VerifyURL: r.VerifyURL(l.Reference, code), Languages: r.cfg.Office.StampLanguages})
-	if err != nil {
-		return nil, err
-	}
-	if r.cfg.PDFSigner != nil {
-		if doc, err = pdf.Sign(doc, r.cfg.PDFSigner, stmt.ReleasedAt, r.cfg.Office.Name); err != nil {
-			return nil, err
-		}
 	}
 	stmt.FileDigest = seal.DigestOf(doc)
 	if fileKind(v.MediaType) != kindPDF {
@@ -129,24 +146,19 @@ func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, s
 // and the recipient's line on every page, so that each copy is recognisably a draft and
 // distinguishable from every other. A Word or OpenDocument draft is converted to PDF (refused
 // without a converter), and an image (a scan) is placed on pages, as for the release. A file
-// that cannot be marked so is refused: a copy never leaves as the version's own bytes, which
-// could pass for the letter once released. It returns the copy, its name and its media type.
+// of another type is described by the release's cover letter but not attached to it: a copy
+// never carries the version's own bytes, which would be unmarked, the same in every copy, and
+// could pass for the enclosure once released. It returns the copy, its name and its media type.
 func (r *Registry) draftFile(l *store.Letter, v store.Version, data []byte, m pdf.DraftMark) ([]byte, string, string, error) {
 	var (
 		doc []byte
 		err error
 	)
-	if leavesAsPDF(v.MediaType) {
-		doc, err = r.letterPDF(l, v, data, time.Time{}, nil)
+	if isEnclosure(v.MediaType) {
+		doc, err = pdf.RenderEnclosureCover(pdf.Enclosure{Name: v.FileName, MediaType: v.MediaType, Data: data},
+			pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference, Subject: l.Subject, Addressees: l.Addressees})
 	} else {
-		// Another document with text leaves as its text on the letterhead rather than as a
-		// document that could pass for the letter.
-		text, terr := textract.Text(v.MediaType, data)
-		if terr != nil {
-			return nil, "", "", fmt.Errorf("%w: a draft copy of a %s file cannot be marked; revise the letter as PDF, Word, OpenDocument, Markdown, plain text or a PNG, JPEG or TIFF scan: %v", ErrInvalid, baseType(v.MediaType), terr)
-		}
-		v.MediaType = "text/plain; charset=utf-8"
-		doc, err = r.letterPDF(l, v, []byte(text), time.Time{}, nil)
+		doc, err = r.letterPDF(l, v, data, time.Time{}, nil)
 	}
 	if err != nil {
 		return nil, "", "", err

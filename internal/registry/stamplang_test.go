@@ -59,6 +59,13 @@ func TestStampLanguages(t *testing.T) {
 			[]string{"Lettre officielle, émise le", "Vérifier sur", "Scannez le code ou ouvrez l'adresse pour vérifier cette lettre dans le journal public du service."},
 			[]string{"PROJET — DOCUMENT NON OFFICIEL", "Copie de coordination pour Liaison cell", "par dana"},
 			"DRAFT"},
+		{[]string{"en", "fr", "ar"},
+			// Short phrases: in three narrow columns, a longer one may span a line break,
+			// which pdftotext reads with a hyphen dropped or a full stop moved.
+			[]string{"Official letter, released", "Lettre officielle, émise le", "رسالة رسمية", "Scannez le code ou ouvrez",
+				"امسح الرمز أو افتح العنوان أعلاه"},
+			[]string{"DRAFT — NOT AN OFFICIAL DOCUMENT", "PROJET — DOCUMENT NON OFFICIEL", "مسودة — ليست وثيقة رسمية", "Copie de coordination pour Liaison cell"},
+			"PREVIEW"},
 	} {
 		t.Run(strings.Join(c.langs, ","), func(t *testing.T) {
 			o := newOffice(t)

@@ -395,7 +395,7 @@ func (r *Registry) attachEvidence(ctx context.Context, rel *store.Release, stmt 
 	// nothing logged since changes what it proves.
 	if st.Withdrawal == nil && len(revs) == 0 {
 		if ev.kept != nil {
-			s, err := r.expandSeal(ctx, ev.kept, rel, o, stmt)
+			s, err := r.expandSeal(ctx, *ev.kept, rel, o, stmt)
 			if err != nil {
 				return fmt.Errorf("kept seal of log entry %d: %w", rel.LogIndex, err)
 			}
@@ -456,7 +456,7 @@ func (r *Registry) attachEvidence(ctx context.Context, rel *store.Release, stmt 
 // (with their openings) of the keys that signed it, and its kept seal.
 type proofs struct {
 	revocations []seal.LoggedEntry
-	kept        []byte // nil when none is kept, or when the answer cannot use it
+	kept        *store.KeptSeal // nil when none is kept, or when the answer cannot use it
 }
 
 // readEvidence reads, in the status's own transaction, the evidence of a release whose
@@ -484,7 +484,7 @@ func (r *Registry) readEvidence(ctx context.Context, tx *store.Tx, rel *store.Re
 		b, err := tx.Seal(ctx, rel.LogIndex)
 		switch {
 		case err == nil:
-			ev.kept = b
+			ev.kept = &b
 		case !errors.Is(err, store.ErrNotFound):
 			return nil, err
 		}

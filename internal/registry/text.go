@@ -1,9 +1,9 @@
 package registry
 
 import (
-	"fmt"
 	"unicode"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -57,13 +57,12 @@ func checkChars(what, s string, multiline bool) error {
 		if multiline && c == '\n' || !forbidden(c) {
 			continue
 		}
-		kind := "control character"
 		if name, ok := invisibleNames[c]; ok {
-			kind = "invisible character " + name
+			return i18n.Errorf(ErrInvalid, "%s contains the invisible character %s (%U) at byte %d: type it again without it", i18n.Msg(what), name, c, i)
 		} else if !unicode.IsControl(c) {
-			kind = "invisible character"
+			return i18n.Errorf(ErrInvalid, "%s contains the invisible character (%U) at byte %d: type it again without it", i18n.Msg(what), c, i)
 		}
-		return fmt.Errorf("%w: %s contains the %s (%U) at byte %d: type it again without it", ErrInvalid, what, kind, c, i)
+		return i18n.Errorf(ErrInvalid, "%s contains the control character (%U) at byte %d: type it again without it", i18n.Msg(what), c, i)
 	}
 	return nil
 }

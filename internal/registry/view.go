@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/chancery/chancery/internal/cosigned"
+	"github.com/chancery/chancery/internal/i18n"
 	"time"
 
 	"github.com/chancery/chancery/internal/pdf"
@@ -219,7 +220,7 @@ func (r *Registry) heldRelease(ctx context.Context, tx *store.Tx, a Actor, ref, 
 		return nil, notHeld
 	}
 	if !rel.ErasedAt.IsZero() {
-		return nil, fmt.Errorf("%w: the content of %s was erased on %s", ErrGone, ref, rel.ErasedAt.Format("2 January 2006"))
+		return nil, i18n.Errorf(ErrGone, "the content of %s was erased on %s", ref, rel.ErasedAt.Format("2 January 2006"))
 	}
 	return rel, nil
 }
@@ -237,7 +238,7 @@ func (r *Registry) Seal(ctx context.Context, a Actor, ref, code string) (*seal.S
 		}
 		stmt, o, err = releaseStatement(ctx, tx, rel)
 		if err == nil && stmt == nil {
-			err = fmt.Errorf("%w: the content of %s was erased", ErrGone, ref)
+			err = i18n.Errorf(ErrGone, "the content of %s was erased", ref)
 		}
 		return err
 	})
@@ -290,7 +291,7 @@ func (r *Registry) ExportVersion(ctx context.Context, a Actor, ref string, n int
 			return err
 		}
 		if n < 0 || n > len(vs) {
-			return fmt.Errorf("%w: %s has no version %d", ErrNotFound, ref, n)
+			return i18n.Errorf(ErrNotFound, "%s has no version %d", ref, n)
 		}
 		v = vs[len(vs)-1]
 		if n > 0 {
@@ -315,7 +316,7 @@ func (r *Registry) ExportVersion(ctx context.Context, a Actor, ref string, n int
 			return err
 		}
 		if latest := vs[len(vs)-1]; n == 0 && latest.N != v.N {
-			return fmt.Errorf("%w: version %d was added while the copy was being made: try again", ErrConflict, latest.N)
+			return i18n.Errorf(ErrConflict, "version %d was added while the copy was being made: try again", latest.N)
 		}
 		if err := tx.AddDraftExport(ctx, store.DraftExport{LetterID: l.ID, VersionN: v.N, Recipient: recipient, Digest: digest, MemberID: a.Member.ID, CreatedAt: now}); err != nil {
 			return err

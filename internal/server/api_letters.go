@@ -148,15 +148,21 @@ func (s *Server) decide(reject bool) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
-		decide := s.cfg.Registry.Approve
 		if reject {
-			decide = s.cfg.Registry.Reject
+			if err := s.cfg.Registry.Reject(r.Context(), actor(r), r.PathValue("ref"), req.Version, req.Comment); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			s.showLetter(w, r)
+			return
 		}
-		if err := decide(r.Context(), actor(r), r.PathValue("ref"), req.Version, req.Comment); err != nil {
+		// The view is read in the approval's own transaction (one transaction, not two).
+		v, err := s.cfg.Registry.ApproveView(r.Context(), actor(r), r.PathValue("ref"), req.Version, req.Comment)
+		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		s.showLetter(w, r)
+		writeJSON(w, v)
 	}
 }
 
@@ -182,11 +188,12 @@ func (s *Server) addSignature(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.cfg.Registry.Sign(r.Context(), actor(r), r.PathValue("ref"), req.KeyID, req.Statement, req.Sig); err != nil {
+	v, err := s.cfg.Registry.SignView(r.Context(), actor(r), r.PathValue("ref"), req.KeyID, req.Statement, req.Sig)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.showLetter(w, r)
+	writeJSON(w, v)
 }
 
 func (s *Server) release(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"sync"
 
 	"github.com/chancery/chancery/internal/registry"
@@ -39,6 +40,9 @@ func (c *encodedStatuses) write(w http.ResponseWriter, st *registry.Status) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
+	// Answers with a seal are over net/http's 2 KB chunking threshold: with the length known,
+	// the body goes out as it is, without chunk framing.
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.Write(body)
 }
 
@@ -49,14 +53,16 @@ func encodeStatus(st *registry.Status) ([]byte, error) {
 	if err != nil || st.Seal == nil {
 		return append(b, '\n'), err
 	}
-	var out bytes.Buffer
-	out.Write(b[:len(b)-1])
-	out.WriteString(`,"seal":`)
 	sl := st.SealJSON
 	if sl == nil {
 		sl = st.Seal.Marshal()
 	}
-	out.Write(bytes.TrimRight(sl, "\n"))
+	sl = bytes.TrimRight(sl, "\n")
+	var out bytes.Buffer
+	out.Grow(len(b) + len(`,"seal":`) + len(sl) + len("}\n"))
+	out.Write(b[:len(b)-1])
+	out.WriteString(`,"seal":`)
+	out.Write(sl)
 	out.WriteString("}\n")
 	return out.Bytes(), nil
 }

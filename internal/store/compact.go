@@ -34,6 +34,9 @@ var deflaters = sync.Pool{New: func() any {
 	return w
 }}
 
+// inflaters holds flate readers for unpackStatement, reset for each statement.
+var inflaters sync.Pool
+
 // packStatement returns the stored form of a statement: deflated when that is shorter.
 func packStatement(st []byte) []byte {
 	if len(st) > 0 && (st[0] == rawStatement || st[0] == packedStatement) {
@@ -63,8 +66,16 @@ func unpackStatement(b []byte) ([]byte, error) {
 	if len(b) == 0 || b[0] != packedStatement {
 		return b, nil
 	}
-	r := flate.NewReaderDict(bytes.NewReader(b[1:]), []byte(statementDict))
-	defer r.Close()
+	// A new inflater allocates and clears its 32 KB window: over a third of what a public lookup
+	// of a released letter allocated (docs/benchmarks.md, issue 19 item 1). Reset reuses it.
+	src := bytes.NewReader(b[1:])
+	r, _ := inflaters.Get().(io.ReadCloser)
+	if r == nil {
+		r = flate.NewReaderDict(src, []byte(statementDict))
+	} else if err := r.(flate.Resetter).Reset(src, []byte(statementDict)); err != nil {
+		return nil, fmt.Errorf("unpack statement: %w", err)
+	}
+	defer inflaters.Put(r)
 	// A statement is a few kilobytes at most; the bound keeps a corrupt row from growing.
 	st, err := io.ReadAll(io.LimitReader(r, 1<<20))
 	if err != nil {

@@ -24,6 +24,13 @@ func TestPackStatement(t *testing.T) {
 	if _, err := unpackStatement([]byte{packedStatement, 0xff, 0xff}); err == nil {
 		t.Error("a corrupt packed statement reads without error")
 	}
+	// Inflaters are reused: one that has just failed reads the next statement right.
+	for range 3 {
+		unpackStatement([]byte{packedStatement, 0x05, 0xff})
+		if got, err := unpackStatement(p); err != nil || string(got) != releaseStatement {
+			t.Errorf("after a corrupt statement: read back %q, %v", got, err)
+		}
+	}
 }
 
 // FuzzPackStatement: every statement reads back as it was stored, and no stored bytes make
@@ -39,4 +46,16 @@ func FuzzPackStatement(f *testing.F) {
 		}
 		unpackStatement(b)
 	})
+}
+
+// BenchmarkUnpackStatement: reading back a stored release statement, as every public lookup
+// of a released letter does with its opening.
+func BenchmarkUnpackStatement(b *testing.B) {
+	p := packStatement([]byte(releaseStatement))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := unpackStatement(p); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -200,6 +200,9 @@ func (c *committer) commit(batch []*call) {
 		return
 	}
 	metrics.DatabaseCommits.Inc()
+	if tx.membersChanged {
+		c.db.membersVersion.Add(1)
+	}
 	if c.db.committed != nil {
 		select {
 		case c.db.committed <- struct{}{}:

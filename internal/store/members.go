@@ -38,6 +38,7 @@ func (t *Tx) updateMember(ctx context.Context, what string, id int64, query stri
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("%s of member %d: %w", what, id, ErrNotFound)
 	}
+	t.membersChanged = true
 	return nil
 }
 

@@ -655,6 +655,11 @@ DELETE FROM seals;
 `, postgres: `
 DELETE FROM seals;
 `},
+	// 16: a kept seal's checkpoint and signer keys' proofs, the same for every release sealed
+	// against that checkpoint, are kept once in seal_parts (issue 19 item 5; seals_migrate.go).
+	{sqlite: sealPartsSQLite, postgres: sealPartsPostgres},
+	// 17: the indexes of approvals and signatures are by letter only (issue 19 item 5).
+	{sqlite: narrowIndexes, postgres: narrowIndexes},
 }
 
 // SchemaVersion is the schema version this build writes.

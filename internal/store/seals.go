@@ -2,32 +2,69 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 )
 
+// KeptSeal is a kept seal in the parts the store keeps (issue 19 item 5): Proof, the release
+// entry's inclusion proof, is the seal's own; Checkpoint and SignerProofs (the signer keys'
+// inclusion proofs in it) are the same for every release sealed against the same checkpoint
+// by the same keys, and are kept once for all of them. The store does not read the parts
+// (registry, keptseals.go, encodes them).
+type KeptSeal struct {
+	Checkpoint   []byte
+	SignerProofs []byte
+	Proof        []byte
+}
+
+// partHash identifies a shared part: the length prefix keeps a checkpoint from running into
+// the proofs that follow it.
+func partHash(s KeptSeal) []byte {
+	h := sha256.New()
+	h.Write(binary.AppendUvarint(nil, uint64(len(s.Checkpoint))))
+	h.Write(s.Checkpoint)
+	h.Write(s.SignerProofs)
+	return h.Sum(nil)
+}
+
 // PutSeal keeps the seal of the release entry at index, if that release exists and its
-// content was not erased (the seal holds its opening); a seal already kept stays (the first
-// one proves what any later one would).
-func (t *Tx) PutSeal(ctx context.Context, index int64, seal []byte) error {
-	_, err := t.exec(ctx, `INSERT INTO seals (log_index, seal)
-SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM releases WHERE log_index = $1 AND erased_at IS NULL)
-ON CONFLICT (log_index) DO NOTHING`, index, seal)
+// content was not erased (a seal is only given with the release's opening); a seal already
+// kept stays (the first one proves what any later one would).
+func (t *Tx) PutSeal(ctx context.Context, index int64, s KeptSeal) error {
+	hash := partHash(s)
+	const kept = `EXISTS (SELECT 1 FROM releases WHERE log_index = $1 AND erased_at IS NULL)
+		AND NOT EXISTS (SELECT 1 FROM seals WHERE log_index = $1)`
+	_, err := t.exec(ctx, `INSERT INTO seal_parts (hash, checkpoint, signer_proofs)
+SELECT $2, $3, $4 WHERE `+kept+`
+ON CONFLICT (hash) DO NOTHING`, index, hash, s.Checkpoint, s.SignerProofs)
+	if err != nil {
+		return fmt.Errorf("put seal of %d: %w", index, err)
+	}
+	_, err = t.exec(ctx, `INSERT INTO seals (log_index, part, proof)
+SELECT $1, p.id, $3 FROM seal_parts p WHERE p.hash = $2 AND `+kept+`
+ON CONFLICT (log_index) DO NOTHING`, index, hash, s.Proof)
 	if err != nil {
 		return fmt.Errorf("put seal of %d: %w", index, err)
 	}
 	return nil
 }
 
-// Seal returns the kept seal of the release entry at index; ErrNotFound if none is kept.
-func (t *Tx) Seal(ctx context.Context, index int64) ([]byte, error) {
-	var b []byte
-	if err := t.queryRow(ctx, `SELECT seal FROM seals WHERE log_index = $1`, index).Scan(&b); err != nil {
-		return nil, notFound(err, fmt.Sprintf("seal of %d", index))
+// Seal returns the kept seal of the release entry at index, in one read; ErrNotFound if none
+// is kept.
+func (t *Tx) Seal(ctx context.Context, index int64) (KeptSeal, error) {
+	var s KeptSeal
+	err := t.queryRow(ctx, `SELECT p.checkpoint, p.signer_proofs, s.proof FROM seals s
+JOIN seal_parts p ON p.id = s.part WHERE s.log_index = $1`, index).Scan(&s.Checkpoint, &s.SignerProofs, &s.Proof)
+	if err != nil {
+		return KeptSeal{}, notFound(err, fmt.Sprintf("seal of %d", index))
 	}
-	return b, nil
+	return s, nil
 }
 
-// DeleteSeal forgets the kept seal of the release entry at index, if any (erasure).
+// DeleteSeal forgets the kept seal of the release entry at index, if any (erasure). Its
+// shared part stays: it holds nothing of the letter (a checkpoint and the signer keys' public
+// entries' proofs), and other seals may use it.
 func (t *Tx) DeleteSeal(ctx context.Context, index int64) error {
 	if _, err := t.exec(ctx, `DELETE FROM seals WHERE log_index = $1`, index); err != nil {
 		return fmt.Errorf("delete seal of %d: %w", index, err)

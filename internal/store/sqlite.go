@@ -35,6 +35,11 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 		"foreign_keys(1)",
 		// Checkpoints run in the background (see checkpointer), not inside a writer's commit.
 		"wal_autocheckpoint(0)",
+		// Group commit runs each call in a savepoint, which copies every page it changes to a
+		// sub-journal first; kept in memory, those copies cost no system calls (a file-backed
+		// sub-journal spills to a temporary file once it passes 64 KiB).
+		// The sub-journal only undoes a savepoint: durability is the WAL's.
+		"temp_store(MEMORY)",
 	} {
 		q.Add("_pragma", p)
 	}
@@ -86,9 +91,14 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 	return db, nil
 }
 
-// pageSize is the page size of new databases. Tiles and entry bundles are blobs of 8 to 130 KB
-// rewritten at every batch: larger pages write them in fewer WAL frames (one system call each).
-const pageSize = 16384
+// pageSize is the page size of new databases: SQLite's default, 4 KiB (issue 19 item 5). With
+// 16 KiB pages each released file's last leaf page was left a quarter full (its local part
+// takes 4 KB of a 16 KB leaf) and every small table took 16 KB: 1.5 KB more per released
+// letter at 1,000 letters of 100 KB (docs/benchmarks.md). Tiles and entry bundles, rewritten at
+// every batch, take four times as many WAL frames; the frames of one commit are written by one
+// writer in one fsync. An office made with 16 KiB pages keeps them until it is restored from
+// a backup, which is written with this page size (BackupSQLite).
+const pageSize = 4096
 
 // createSQLite creates a new database file private to its owner (SQLite would make it 0644),
 // with its page size, which is fixed once the first page is written and cannot be set through

@@ -28,6 +28,9 @@ func BackupSQLite(ctx context.Context, dir, to string) error {
 	f.Close()
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
+	// VACUUM INTO writes the copy with the connection's page size: a backup of an office made
+	// with larger pages has today's (pageSize), and restoring it is how such an office gets them.
+	q.Add("_pragma", fmt.Sprintf("page_size(%d)", pageSize))
 	db, err := sql.Open("sqlite", "file:"+src+"?"+q.Encode())
 	if err != nil {
 		os.Remove(to)

@@ -110,8 +110,8 @@ func TestSQLiteWAL(t *testing.T) {
 	if mode != "wal" {
 		t.Errorf("journal mode %q, want wal", mode)
 	}
-	if ps, err := db.WriterPragma(context.Background(), "page_size"); err != nil || ps != "16384" {
-		t.Errorf("page_size = %q, %v; want 16384", ps, err)
+	if ps, err := db.WriterPragma(context.Background(), "page_size"); err != nil || ps != "4096" {
+		t.Errorf("page_size = %q, %v; want 4096", ps, err)
 	}
 	sync, err := db.WriterPragma(context.Background(), "synchronous")
 	if err != nil || sync != "2" {

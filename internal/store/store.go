@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/chancery/chancery/internal/metrics"
 )
@@ -59,9 +60,18 @@ type DB struct {
 	// group, on SQLite, runs Update calls in group transactions (group.go).
 	group *committer
 
+	// membersVersion counts the commits of this process that changed a member row.
+	membersVersion atomic.Uint64
+
 	closeOnce sync.Once
 	closeErr  error
 }
+
+// MembersVersion changes after every commit, by this process, of a transaction that changed a
+// member's roles, token or disabled state; it changes before that Update returns. A cache of
+// members read at one version is current while the version is unchanged, provided no other
+// process writes the store (true of SQLite under serve's lock, not of PostgreSQL).
+func (db *DB) MembersVersion() uint64 { return db.membersVersion.Load() }
 
 // Dialect reports the backend.
 func (db *DB) Dialect() Dialect { return db.dialect }
@@ -91,6 +101,8 @@ type Tx struct {
 	dialect Dialect
 	stmts   *stmtCache
 	sp      int
+	// membersChanged is set by a write to a member row (see DB.MembersVersion).
+	membersChanged bool
 }
 
 // Update runs fn in a read-write transaction and commits it if fn returns nil. When Update
@@ -131,6 +143,9 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) (err error) {
 	} else if err := tx.Commit(); err != nil {
 		metrics.DatabaseError(metrics.OpCommit)
 		return fmt.Errorf("store: commit: %w", err)
+	}
+	if t.membersChanged {
+		db.membersVersion.Add(1)
 	}
 	if db.committed != nil {
 		select {

@@ -68,7 +68,7 @@ func (h *Handler) showMembers(w http.ResponseWriter, r *http.Request, status int
 // memberFailed shows a refused change on the members page itself; other errors get the
 // error page.
 func (h *Handler) memberFailed(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := statusOf(err)
+	status, msg := pageStatus(r, err)
 	switch status {
 	case http.StatusBadRequest, http.StatusConflict, http.StatusNotFound:
 		if status == http.StatusNotFound {

@@ -156,7 +156,7 @@ func (h *Handler) showRecipients(w http.ResponseWriter, r *http.Request, status 
 }
 
 func (h *Handler) adminFailed(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := statusOf(err)
+	status, msg := pageStatus(r, err)
 	switch status {
 	case http.StatusBadRequest, http.StatusConflict:
 		h.showRecipients(w, r, status, msg, "", "")

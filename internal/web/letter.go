@@ -106,7 +106,7 @@ func (h *Handler) showLetter(w http.ResponseWriter, r *http.Request, status int,
 // actionFailed shows a refused action on the letter page itself, so the member sees why
 // (the gate's reasons) next to what the letter needs; other errors get the error page.
 func (h *Handler) actionFailed(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := statusOf(err)
+	status, msg := pageStatus(r, err)
 	switch status {
 	case http.StatusBadRequest, http.StatusForbidden, http.StatusConflict, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge:
 		if !errors.Is(err, errCSRF) {

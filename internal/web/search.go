@@ -26,7 +26,7 @@ func (h *Handler) letters(w http.ResponseWriter, r *http.Request) {
 	list, err := h.cfg.Registry.ListLetters(r.Context(), session(r).actor(), q)
 	switch {
 	case errors.Is(err, registry.ErrInvalid):
-		status, msg = statusOf(err)
+		status, msg = pageStatus(r, err)
 		list = &registry.LetterList{}
 	case err != nil:
 		h.fail(w, r, err)

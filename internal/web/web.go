@@ -173,12 +173,16 @@ var funcs = template.FuncMap{
 
 // languageFuncs are the template functions bound to one language: t translates a message
 // (formatting its arguments), th one with markup in its text (markup.go), date and datep
-// write times as that language does.
+// write times as that language does; tr says a registry message in that language, trs a
+// list of them, and act names an audit action.
 func languageFuncs(pr *i18n.Printer) template.FuncMap {
 	return template.FuncMap{
 		"t":    pr.T,
 		"th":   markup(pr),
 		"date": pr.Date,
+		"tr":   func(t i18n.Translator) string { return t.Translate(pr) },
+		"trs":  pr.Join,
+		"act":  pr.Action,
 		"datep": func(t *time.Time) string {
 			if t == nil {
 				return ""
@@ -231,7 +235,7 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 
 // fail shows err as a page with the status it maps to; anything unexpected is logged.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := statusOf(err)
+	status, msg := pageStatus(r, err)
 	if status == http.StatusInternalServerError {
 		h.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", accesslog.RedactPath(r.URL.Path), "err", err)
 	}

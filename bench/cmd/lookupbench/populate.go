@@ -70,6 +70,10 @@ func populate(ctx context.Context, dir string, n, workers int) error {
 		wg   sync.WaitGroup
 	)
 	next.Store(int64(have))
+	// The first letter to fail stops the run (it can be resumed); an interrupt stops it quietly.
+	interrupted := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	start := time.Now()
 	for range workers {
 		wg.Add(1)
@@ -82,13 +86,16 @@ func populate(ctx context.Context, dir string, n, workers int) error {
 				}
 				digest, err := o.releaseOne(ctx, i)
 				if err != nil {
-					errs <- fmt.Errorf("letter %d: %w", i, err)
+					if ctx.Err() == nil || interrupted.Err() == nil {
+						errs <- fmt.Errorf("letter %d: %w", i, err)
+					}
+					cancel()
 					return
 				}
 				mu.Lock()
 				fmt.Fprintln(out, digest)
 				mu.Unlock()
-				if c := done.Add(1); c%10000 == 0 {
+				if c := done.Add(1); c%1000 == 0 {
 					el := time.Since(start)
 					fmt.Fprintf(os.Stderr, "populate: %d released (%d total), %.0f letters/s\n", c, int64(have)+c, float64(c)/el.Seconds())
 				}
@@ -114,12 +121,16 @@ type staff struct {
 	drafter, reviewer, signer, officer registry.Actor
 	key                                ed25519.PrivateKey
 	keyID                              string
+	// run tells this run's letters from an interrupted run's: a letter in flight when that run
+	// stopped may have been released without its digest being recorded, and the same bytes
+	// cannot be released twice.
+	run string
 }
 
 func newStaff(ctx context.Context, reg *registry.Registry, admin string) (*staff, error) {
-	o := &staff{reg: reg}
 	// The staff is new on every run, so that a resumed run needs no other saved secret.
 	suffix := fmt.Sprintf("%d", time.Now().UnixNano())
+	o := &staff{reg: reg, run: suffix}
 	adminActor, err := actor(ctx, reg, admin)
 	if err != nil {
 		return nil, err
@@ -147,11 +158,12 @@ func actor(ctx context.Context, reg *registry.Registry, tok string) (registry.Ac
 }
 
 // releaseOne takes letter i from creation to release and returns the released file's digest.
-// Letters are files of a type the registry keeps as they are, so that the run measures the
-// lookup path rather than PDF stamping (benchmarked on its own).
+// Letters are short files of no known type, released as a one-page cover letter with the file
+// attached (every release is a stamped PDF); the lookups measured are of the released digests,
+// so the stamping slows the population only.
 func (o *staff) releaseOne(ctx context.Context, i int64) (string, error) {
-	body := fmt.Sprintf("Benchmark letter %d.\nThe office confirms the arrangements discussed on the %d of the month, "+
-		"and asks the addressee to acknowledge receipt through the usual channel.\n", i, i%28+1)
+	body := fmt.Sprintf("Benchmark letter %d (run %s).\nThe office confirms the arrangements discussed on the %d of the month, "+
+		"and asks the addressee to acknowledge receipt through the usual channel.\n", i, o.run, i%28+1)
 	ref, err := o.reg.CreateLetter(ctx, o.drafter, registry.NewLetter{Subject: fmt.Sprintf("Arrangements %d", i),
 		Class: "routine", Addressees: []string{"Ministry of Logistics"},
 		File: registry.Upload{Name: fmt.Sprintf("letter-%d.bin", i), MediaType: "application/octet-stream", Data: []byte(body)}})

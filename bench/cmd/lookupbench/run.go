@@ -33,6 +33,7 @@ type result struct {
 	rps      float64
 	p50, p99 time.Duration
 	errors   string
+	load     string // the 1-minute load average as the run ended: the machine may be shared
 }
 
 func run(ctx context.Context, c runConfig) error {
@@ -59,17 +60,31 @@ func run(ctx context.Context, c runConfig) error {
 		return err
 	}
 	defer stopNginx()
+	// serve writes a line per request: to a file, as a service's log would go, rather than
+	// through this terminal.
+	serveLog := filepath.Join(c.dir, "lookupbench-serve.log")
+	logFile, err := os.Create(serveLog)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
 	srv := exec.CommandContext(ctx, c.chancery, "serve", "--data", c.dir, "--listen", chanceryAddr, "--rate-limit", "-1")
-	srv.Stdout, srv.Stderr = os.Stderr, os.Stderr
+	srv.Stdout, srv.Stderr = logFile, logFile
+	started := time.Now()
 	if err := srv.Start(); err != nil {
 		return err
 	}
-	defer func() { srv.Process.Signal(os.Interrupt); srv.Wait() }()
-	for _, addr := range []string{chanceryAddr, nginxAddr} {
-		if err := waitFor(ctx, addr); err != nil {
-			return err
-		}
+	exited := make(chan error, 1)
+	go func() { exited <- srv.Wait() }()
+	defer func() { srv.Process.Signal(os.Interrupt); <-exited }()
+	if err := waitFor(ctx, chanceryAddr, exited); err != nil {
+		return fmt.Errorf("chancery serve: %w (its log: %s)", err, serveLog)
 	}
+	if err := waitFor(ctx, nginxAddr, nil); err != nil {
+		return fmt.Errorf("nginx: %w", err)
+	}
+	// The start includes the migrations a newer binary applies to the data directory.
+	fmt.Fprintf(os.Stderr, "lookupbench: chancery answered %.1fs after it was started\n", time.Since(started).Seconds())
 
 	unknown := "sha256:" + strings.Repeat("0", 64)
 	scripts := map[string]string{
@@ -102,10 +117,10 @@ end
 		results = append(results, r)
 	}
 	fmt.Printf("\nwrk -t%d -c%d -d%s --latency, %d released letters, GOMAXPROCS=%s\n\n", c.threads, c.connections, c.duration, n, os.Getenv("GOMAXPROCS"))
-	fmt.Println("| load | requests/s | p50 | p99 | vs nginx | errors |")
-	fmt.Println("|---|---:|---:|---:|---:|---|")
+	fmt.Println("| load | requests/s | p50 | p99 | vs nginx | errors | load average |")
+	fmt.Println("|---|---:|---:|---:|---:|---|---:|")
 	for _, r := range results {
-		fmt.Printf("| %s | %.0f | %s | %s | %.2f× | %s |\n", r.name, r.rps, r.p50, r.p99, r.rps/nginx.rps, r.errors)
+		fmt.Printf("| %s | %.0f | %s | %s | %.2f× | %s | %s |\n", r.name, r.rps, r.p50, r.p99, r.rps/nginx.rps, r.errors, r.load)
 	}
 	return nil
 }
@@ -135,7 +150,10 @@ func wrk(ctx context.Context, c runConfig, work, name, url, script string) (resu
 	if err != nil {
 		return result{}, fmt.Errorf("wrk: %v\n%s", err, out)
 	}
-	r := result{name: name}
+	r := result{name: name, load: "?"}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		r.load = strings.Fields(string(b))[0]
+	}
 	m := rpsRE.FindSubmatch(out)
 	if m == nil {
 		return r, fmt.Errorf("wrk printed no rate:\n%s", out)
@@ -144,6 +162,7 @@ func wrk(ctx context.Context, c runConfig, work, name, url, script string) (resu
 	for _, m := range pctRE.FindAllSubmatch(out, -1) {
 		v, _ := strconv.ParseFloat(string(m[2]), 64)
 		d := time.Duration(v * float64(map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[string(m[3])]))
+		d = d.Round(10 * time.Microsecond) // wrk prints two decimals: 2.01ms, not 2.009999ms
 		if string(m[1]) == "50" {
 			r.p50 = d
 		} else {
@@ -208,8 +227,10 @@ http {
 	return func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }, nil
 }
 
-func waitFor(ctx context.Context, addr string) error {
-	deadline := time.Now().Add(2 * time.Minute)
+// waitFor waits until addr answers HTTP, or the server's process has exited (nil: not watched).
+func waitFor(ctx context.Context, addr string, exited chan error) error {
+	// A newer binary first migrates the data directory: over a million letters, minutes.
+	deadline := time.Now().Add(time.Hour)
 	for time.Now().Before(deadline) {
 		if c, err := net.Dial("tcp", addr); err == nil {
 			c.Close()
@@ -222,6 +243,9 @@ func waitFor(ctx context.Context, addr string) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case err := <-exited:
+			exited <- err // for the deferred stop
+			return fmt.Errorf("exited before answering: %v", err)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}

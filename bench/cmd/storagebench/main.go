@@ -1,9 +1,13 @@
-// Command storagebench measures what a Chancery SQLite database holds per released letter
-// (issue 19 item 5): the bytes of every table and index, from SQLite's dbstat virtual table,
-// divided by the number of released letters, and the overhead beyond the released files'
-// own bytes. It only reads the database.
+// Command storagebench measures what a Chancery database holds per released letter (issue 19
+// item 5): the bytes of every table and index, divided by the number of released letters, and
+// the overhead beyond the released files' own bytes. On SQLite the figures come from the
+// dbstat virtual table (pages, payload and unused bytes); on PostgreSQL from the size of each
+// table (heap with its free-space and visibility maps, and its TOAST table) and of each of its
+// indexes: together, each table's pg_total_relation_size (run VACUUM ANALYZE first, so that
+// dead rows are not counted). It only reads the database.
 //
 //	go run ./cmd/storagebench -db /tmp/verifybench-dir/registry/chancery.db
+//	go run ./cmd/storagebench -database 'postgres://chancery@127.0.0.1:5432/office?sslmode=disable'
 package main
 
 import (
@@ -12,34 +16,51 @@ import (
 	"fmt"
 	"os"
 
+	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 )
 
 func main() {
 	path := flag.String("db", "", "the chancery.db to measure (opened read-only)")
+	database := flag.String("database", "", "or the postgres://… URL of the office's PostgreSQL database")
 	flag.Parse()
-	if *path == "" {
-		fmt.Fprintln(os.Stderr, "storagebench: -db is required")
+	if (*path == "") == (*database == "") {
+		fmt.Fprintln(os.Stderr, "storagebench: give one of -db and -database")
 		os.Exit(2)
 	}
-	if err := run(*path); err != nil {
+	var err error
+	if *path != "" {
+		err = runSQLite(*path)
+	} else {
+		err = runPostgres(*database)
+	}
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "storagebench: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(path string) error {
+// released counts the released letters and the bytes of their files.
+func released(db *sql.DB, name string) (letters, fileBytes int64, err error) {
+	err = db.QueryRow(`SELECT count(*), coalesce(sum(length(b.data)), 0) FROM releases r JOIN blobs b ON b.digest = r.file_digest`).Scan(&letters, &fileBytes)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count released letters: %w", err)
+	}
+	if letters == 0 {
+		return 0, 0, fmt.Errorf("%s holds no released letter", name)
+	}
+	return letters, fileBytes, nil
+}
+
+func runSQLite(path string) error {
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	var letters, fileBytes int64
-	if err := db.QueryRow(`SELECT count(*), coalesce(sum(length(b.data)), 0) FROM releases r JOIN blobs b ON b.digest = r.file_digest`).Scan(&letters, &fileBytes); err != nil {
-		return fmt.Errorf("count released letters: %w", err)
-	}
-	if letters == 0 {
-		return fmt.Errorf("%s holds no released letter", path)
+	letters, fileBytes, err := released(db, path)
+	if err != nil {
+		return err
 	}
 	var pageSize, pages int64
 	if err := db.QueryRow(`PRAGMA page_size`).Scan(&pageSize); err != nil {
@@ -71,6 +92,50 @@ func run(path string) error {
 	}
 	total := pages * pageSize
 	fmt.Printf("\nwhole file %.0f bytes per letter; beyond the released files' bytes: %.0f bytes per letter\n",
+		float64(total)/float64(letters), float64(total-fileBytes)/float64(letters))
+	return nil
+}
+
+func runPostgres(url string) error {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	letters, fileBytes, err := released(db, "the database")
+	if err != nil {
+		return err
+	}
+	// Every table of the schema with its TOAST table, and every index on its own row.
+	rows, err := db.Query(`SELECT name, main, toast FROM (
+		SELECT c.relname AS name, pg_table_size(c.oid) - CASE WHEN c.reltoastrelid = 0 THEN 0 ELSE pg_total_relation_size(c.reltoastrelid) END AS main,
+			CASE WHEN c.reltoastrelid = 0 THEN 0 ELSE pg_total_relation_size(c.reltoastrelid) END AS toast
+		FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'
+		UNION ALL
+		SELECT i.relname, pg_total_relation_size(i.oid), 0
+		FROM pg_class i WHERE i.relnamespace = current_schema()::regnamespace AND i.relkind = 'i'
+	) s ORDER BY main + toast DESC, name`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	fmt.Printf("%d released letters, %d bytes of released files (%.0f per letter)\n\n", letters, fileBytes, float64(fileBytes)/float64(letters))
+	fmt.Println("| table or index | bytes | bytes per letter | of which TOAST |")
+	fmt.Println("|---|---:|---:|---:|")
+	var total int64
+	for rows.Next() {
+		var name string
+		var main, toast int64
+		if err := rows.Scan(&name, &main, &toast); err != nil {
+			return err
+		}
+		total += main + toast
+		fmt.Printf("| %s | %d | %.0f | %.0f |\n", name, main+toast, float64(main+toast)/float64(letters), float64(toast)/float64(letters))
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	fmt.Printf("\nall tables and indexes %.0f bytes per letter; beyond the released files' bytes: %.0f bytes per letter\n",
 		float64(total)/float64(letters), float64(total-fileBytes)/float64(letters))
 	return nil
 }

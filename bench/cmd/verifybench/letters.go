@@ -19,8 +19,9 @@ import (
 	"github.com/chancery/chancery/internal/translog"
 )
 
-// The bench office. Its letters are released as NAME.bin, so that the peers' loops can glob
-// letters/*.bin.
+// The bench office. Its letters, random bytes of no known type, are released as NAME.pdf
+// (each attached to a cover letter, as every release is a stamped PDF), so that the peers'
+// loops can glob letters/*.pdf.
 const (
 	benchOffice = "Verify Bench Office"
 	benchPrefix = "VB"

@@ -10,6 +10,10 @@
 // under another command, e.g. perf stat counting the server's fsyncs:
 //
 //	-wrap 'perf stat -e syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync -o /var/tmp/wb.perf --'
+//
+// With -database and -servers N, N servers share the PostgreSQL database, each on its own copy
+// of the data directory (DIR, DIR-2, …) and on consecutive ports from -listen; client k talks to
+// server k mod N, and the server figures are summed over all of them.
 package main
 
 import (
@@ -42,8 +46,8 @@ import (
 
 type config struct {
 	chancery, dir, listen, debug, wrap, profile string
-	database                                    string
-	n, clients, size                            int
+	database, mediaType                         string
+	n, clients, size, servers                   int
 	profileAfter, profileFor                    time.Duration
 }
 
@@ -55,7 +59,9 @@ func main() {
 	flag.StringVar(&c.database, "database", "", "postgres://… URL of an empty database to keep the office in (default: SQLite in -dir)")
 	flag.IntVar(&c.n, "n", 10000, "letters to take through their whole life")
 	flag.IntVar(&c.clients, "clients", 16, "concurrent clients, each carrying one letter at a time")
+	flag.IntVar(&c.servers, "servers", 1, "servers on the one database (more than one needs -database)")
 	flag.IntVar(&c.size, "size", 300, "bytes of each letter's file")
+	flag.StringVar(&c.mediaType, "type", "application/octet-stream", "media type of each letter's file: text/plain is laid out on the letterhead, any type the registry does not lay out is enclosed in a cover letter")
 	flag.StringVar(&c.wrap, "wrap", "", "command (split on spaces) to run the server under, e.g. perf stat ... --")
 	flag.StringVar(&c.profile, "cpuprofile", "", "write a CPU profile of the server, taken during the run, to this file")
 	flag.DurationVar(&c.profileAfter, "profile-after", 2*time.Second, "when the server's CPU profile starts, after the first letter")
@@ -80,49 +86,83 @@ func run(ctx context.Context, c config) error {
 	if _, err := os.Stat(c.dir); err == nil {
 		return fmt.Errorf("%s exists: writebench starts a new office each run", c.dir)
 	}
+	if c.servers < 1 || c.servers > 1 && c.database == "" {
+		return errors.New("-servers above 1 needs -database: SQLite serves one server per data directory")
+	}
+	host, port, err := net.SplitHostPort(c.listen)
+	if err != nil {
+		return fmt.Errorf("-listen: %w", err)
+	}
+	firstPort, err := strconv.Atoi(port)
+	if err != nil {
+		return fmt.Errorf("-listen: %w", err)
+	}
 	base := "http://" + c.listen
 	_, admin, err := office.Init(ctx, c.dir, datadir.Settings{Office: "Write Benchmark Office", Prefix: "WRB",
 		URL: base, Origin: c.listen + "/log"}, "admin", nil, office.Options{Database: c.database})
 	if err != nil {
 		return err
 	}
-	metricsAddr := "127.0.0.1:9393"
-	args := []string{c.chancery, "serve", "--data", c.dir, "--listen", c.listen, "--rate-limit", "-1", "--metrics-listen", metricsAddr}
-	if c.database != "" {
-		args = append(args, "--database", c.database)
-	}
-	if c.profile != "" {
-		c.debug = "127.0.0.1:6363"
-		args = append(args, "--debug-listen", c.debug)
-	}
-	if c.wrap != "" {
-		args = append(strings.Fields(c.wrap), args...)
-	}
-	srv := exec.Command(args[0], args[1:]...)
-	srv.Stdout, srv.Stderr = os.Stderr, os.Stderr
-	// The server gets a process group of its own, so that SIGINT reaches both the server and
-	// the command wrapping it, which then reports what it counted.
-	srv.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := srv.Start(); err != nil {
-		return err
-	}
-	defer func() {
-		syscall.Kill(-srv.Process.Pid, syscall.SIGINT)
-		srv.Wait()
-	}()
-	if err := waitFor(ctx, c.listen); err != nil {
-		return err
+	var bases, metricsAddrs []string
+	for i := range c.servers {
+		dir, listen := c.dir, c.listen
+		if i > 0 {
+			// Each server has its own copy of the office's data directory (settings and keys).
+			dir, listen = fmt.Sprintf("%s-%d", c.dir, i+1), net.JoinHostPort(host, strconv.Itoa(firstPort+i))
+			if err := exec.Command("cp", "-a", c.dir, dir).Run(); err != nil {
+				return fmt.Errorf("copy the data directory: %w", err)
+			}
+		}
+		metricsAddr := fmt.Sprintf("127.0.0.1:%d", 9393+i)
+		args := []string{c.chancery, "serve", "--data", dir, "--listen", listen, "--rate-limit", "-1", "--metrics-listen", metricsAddr}
+		if c.database != "" {
+			args = append(args, "--database", c.database)
+		}
+		if c.profile != "" && i == 0 {
+			c.debug = "127.0.0.1:6363"
+			args = append(args, "--debug-listen", c.debug)
+		}
+		if c.wrap != "" {
+			args = append(strings.Fields(c.wrap), args...)
+		}
+		srv := exec.Command(args[0], args[1:]...)
+		srv.Stdout, srv.Stderr = os.Stderr, os.Stderr
+		// The server gets a process group of its own, so that SIGINT reaches both the server and
+		// the command wrapping it, which then reports what it counted.
+		srv.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		if err := srv.Start(); err != nil {
+			return err
+		}
+		defer func() {
+			syscall.Kill(-srv.Process.Pid, syscall.SIGINT)
+			srv.Wait()
+		}()
+		if err := waitFor(ctx, listen); err != nil {
+			return err
+		}
+		bases, metricsAddrs = append(bases, "http://"+listen), append(metricsAddrs, metricsAddr)
 	}
 	o, err := newOffice(ctx, base, admin)
 	if err != nil {
 		return err
 	}
-	before, err := scrape(ctx, metricsAddr)
+	offices := []*staff{o}
+	for _, b := range bases[1:] {
+		offices = append(offices, o.at(b))
+	}
+	before, err := scrapeAll(ctx, metricsAddrs)
 	if err != nil {
 		return err
 	}
 	data := make([]byte, c.size)
-	rand.Read(data)
+	if strings.HasPrefix(c.mediaType, "text/") {
+		const line = "The arrangements of the meeting are confirmed.\n"
+		for i := range data {
+			data[i] = line[i%len(line)]
+		}
+	} else {
+		rand.Read(data)
+	}
 
 	lat := make([][]time.Duration, len(steps))
 	var (
@@ -135,7 +175,8 @@ func run(ctx context.Context, c config) error {
 	)
 	errs := make(chan error, c.clients)
 	start := time.Now()
-	for range c.clients {
+	for k := range c.clients {
+		o := offices[k%len(offices)]
 		wg.Go(func() {
 			mine := make([][]time.Duration, len(steps))
 			for {
@@ -143,7 +184,7 @@ func run(ctx context.Context, c config) error {
 				if i >= int64(c.n) || ctx.Err() != nil {
 					break
 				}
-				d, err := o.letter(ctx, i, data)
+				d, err := o.letter(ctx, i, data, c.mediaType)
 				if err != nil {
 					errs <- fmt.Errorf("letter %d: %w", i, err)
 					break
@@ -186,13 +227,13 @@ func run(ctx context.Context, c config) error {
 			return err
 		}
 	}
-	after, err := scrape(ctx, metricsAddr)
+	after, err := scrapeAll(ctx, metricsAddrs)
 	if err != nil {
 		return err
 	}
 	n := done.Load()
-	fmt.Printf("\n%d letters of %d bytes, %d clients, over HTTP to chancery serve on %s: %.1f s, %.0f letters/s\n\n",
-		n, c.size, c.clients, c.dir, elapsed.Seconds(), float64(n)/elapsed.Seconds())
+	fmt.Printf("\n%d letters of %d bytes, %d clients, over HTTP to %d chancery serve on %s: %.1f s, %.0f letters/s\n\n",
+		n, c.size, c.clients, c.servers, c.dir, elapsed.Seconds(), float64(n)/elapsed.Seconds())
 	fmt.Println("| step | requests | p50 | p99 |")
 	fmt.Println("|---|---:|---:|---:|")
 	for s, name := range steps {
@@ -208,11 +249,29 @@ func run(ctx context.Context, c config) error {
 	} else {
 		fmt.Println("per letter: the server does not count its write transactions (a build before group commit)")
 	}
+	if _, ok := after["process_cpu_seconds_total"]; ok {
+		fmt.Printf("server CPU per letter (user + system, whole process, all servers): %.2f ms\n", 1000*per("process_cpu_seconds_total"))
+	}
 	if b := after["chancery_log_batch_entries_count"] - before["chancery_log_batch_entries_count"]; b > 0 {
 		fmt.Printf("log: %.0f sequencer batches, %.1f entries each\n", b,
 			(after["chancery_log_batch_entries_sum"]-before["chancery_log_batch_entries_sum"])/b)
 	}
 	return nil
+}
+
+// scrapeAll sums the unlabelled metrics of every server.
+func scrapeAll(ctx context.Context, addrs []string) (map[string]float64, error) {
+	sum := map[string]float64{}
+	for _, a := range addrs {
+		m, err := scrape(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range m {
+			sum[k] += v
+		}
+	}
+	return sum, nil
 }
 
 // scrape reads the server's unlabelled metrics (counters, and histograms' _sum and _count).
@@ -310,8 +369,18 @@ func newOffice(ctx context.Context, base, admin string) (*staff, error) {
 	return o, nil
 }
 
+// at returns the same members, talking to the server at base.
+func (o *staff) at(base string) *staff {
+	to := func(c *client.Client) *client.Client {
+		n, _ := client.New(base, c.Token) // base is a URL writebench made, known good
+		n.HTTP = c.HTTP
+		return n
+	}
+	return &staff{drafter: to(o.drafter), reviewer: to(o.reviewer), signer: to(o.signer), officer: to(o.officer), key: o.key, keyID: o.keyID}
+}
+
 // letter takes letter i from creation to release and returns the time of each step.
-func (o *staff) letter(ctx context.Context, i int64, data []byte) ([]time.Duration, error) {
+func (o *staff) letter(ctx context.Context, i int64, data []byte, mediaType string) ([]time.Duration, error) {
 	d := make([]time.Duration, len(steps))
 	t0 := time.Now()
 	mark := func(s int, t *time.Time) {
@@ -323,7 +392,7 @@ func (o *staff) letter(ctx context.Context, i int64, data []byte) ([]time.Durati
 	// Each letter's file differs, so that no two releases share bytes.
 	file := append([]byte(fmt.Sprintf("letter %d\n", i)), data...)
 	cr, err := o.drafter.CreateLetter(ctx, fmt.Sprintf("Arrangements %d", i), "routine", nil,
-		[]string{"Ministry of Logistics"}, client.File{Name: fmt.Sprintf("letter-%d.bin", i), MediaType: "application/octet-stream", Data: file})
+		[]string{"Ministry of Logistics"}, client.File{Name: fmt.Sprintf("letter-%d%s", i, extension(mediaType)), MediaType: mediaType, Data: file})
 	if err != nil {
 		return nil, fmt.Errorf("create: %w", err)
 	}
@@ -352,6 +421,19 @@ func (o *staff) letter(ctx context.Context, i int64, data []byte) ([]time.Durati
 	mark(4, &t)
 	d[5] = time.Since(t0)
 	return d, nil
+}
+
+// extension is a file name's extension for a media type writebench sends.
+func extension(mediaType string) string {
+	switch mediaType {
+	case "text/plain":
+		return ".txt"
+	case "text/markdown":
+		return ".md"
+	case "application/pdf":
+		return ".pdf"
+	}
+	return ".bin"
 }
 
 func waitFor(ctx context.Context, addr string) error {

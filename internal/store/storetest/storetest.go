@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"Fingerprints", testFingerprints},
 		{"Openings", testOpenings},
 		{"PackedOpenings", testPackedOpenings},
+		{"KeptSeals", testKeptSeals},
 		{"ListLetters", testListLetters},
 		{"Members", testMembers},
 	} {

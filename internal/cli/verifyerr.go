@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+
+	"github.com/chancery/chancery/internal/i18n"
+)
+
+// Verify says why it could not verify in the reader's language, as it says its results: the
+// "chancery: error:" and "chancery: hint:" lines of verify are printed in the language of
+// --lang, CHANCERY_LANG or the locale. --json keeps its English error object, and the other
+// commands print English.
+
+// localized marks an error to be printed in p's language.
+type localized struct {
+	err error
+	p   *i18n.Printer
+}
+
+func (l *localized) Error() string { return l.err.Error() }
+func (l *localized) Unwrap() error { return l.err }
+
+// inLanguage marks err, if any, to be printed in p's language.
+func inLanguage(p *i18n.Printer, err error) error {
+	if err == nil || p == nil || p.Lang() == "en" {
+		return err
+	}
+	return &localized{err: err, p: p}
+}
+
+// withHintMsg is withHint with a hint that can be said in the reader's language.
+func withHintMsg(err error, hint i18n.Message) error {
+	return &hinted{err: err, hint: hint.String(), local: hint}
+}
+
+// errorLines writes the error line of err and its hint: in English, or in the language err
+// was marked with.
+func errorLines(w io.Writer, err error, msg, hint string) {
+	var l *localized
+	if !errors.As(err, &l) {
+		fmt.Fprintf(w, "chancery: error: %s\n", msg)
+		if hint != "" {
+			fmt.Fprintf(w, "chancery: hint: %s\n", hint)
+		}
+		return
+	}
+	p := l.p
+	fmt.Fprintln(w, p.T("chancery: error: %s", localError(p, l.err)))
+	if hint == "" {
+		return
+	}
+	var h *hinted
+	if errors.As(err, &h) && h.local.Key != "" {
+		hint = h.local.Translate(p)
+	} else {
+		hint = p.Text(hint)
+	}
+	fmt.Fprintln(w, p.T("chancery: hint: %s", hint))
+}
+
+// localError says err in p's language: a message of the catalogue, or a file that could not
+// be read (the system's reason in the catalogue's words when it has them), or else err's text.
+func localError(p *i18n.Printer, err error) string {
+	var t i18n.Translator
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &t):
+		return t.Translate(p)
+	case errors.As(err, &pe) && pe.Op == "open":
+		return i18n.Msg("cannot open %s: %v", pe.Path, pe.Err).Translate(p)
+	case errors.As(err, &pe):
+		return i18n.Msg("cannot read %s: %v", pe.Path, pe.Err).Translate(p)
+	}
+	return p.Error(err)
+}

@@ -1,0 +1,267 @@
+package i18n
+
+// The registry's refusals and the release policy's requirements and notes, which the member
+// pages show (the API and the command line print their English texts, unchanged). The
+// vocabulary is that of web_member.go.
+func init() {
+	add(Translations{
+		// The kinds of refusal (the registry's sentinel errors), and how one opens a message.
+		"invalid request": {"requête invalide", "طلب غير صالح"},
+		"forbidden":       {"refusé", "غير مسموح"},
+		"conflict":        {"conflit", "تعارض"},
+		"not found":       {"introuvable", "غير موجود"},
+		"not signed in":   {"non connecté", "لم يُسجَّل الدخول"},
+		"erased":          {"effacée", "ممحوّة"},
+		"%s: %s":          {"%s : %s", "%s: %s"},
+		"; ":              {" ; ", "؛ "},
+		// A message that is already a text (a note read back from JSON), and errors wrapped as
+		// they are.
+		"%s":     {"%s", "%s"},
+		"%v":     {"%v", "%v"},
+		"%s: %v": {"%s : %v", "%s: %v"},
+
+		// The fields of a letter a text is checked for.
+		"subject":     {"l'objet", "الموضوع"},
+		"class":       {"la catégorie", "التصنيف"},
+		"tag":         {"l'étiquette", "الوسم"},
+		"addressee":   {"le destinataire", "المرسَل إليه"},
+		"recipient":   {"le destinataire", "المستلِم"},
+		"reason":      {"le motif", "السبب"},
+		"file name":   {"le nom de fichier", "اسم الملف"},
+		"the comment": {"le commentaire", "التعليق"},
+		"member name": {"le nom de membre", "اسم العضو"},
+		"%s contains the control character (%U) at byte %d: type it again without it": {
+			"%s contient le caractère de contrôle %U à l'octet %d : saisissez-le de nouveau sans lui",
+			"يحتوي حقل %s على محرف التحكم %U عند البايت %d: اكتبه مجددًا من دونه"},
+		"%s contains the invisible character (%U) at byte %d: type it again without it": {
+			"%s contient le caractère invisible %U à l'octet %d : saisissez-le de nouveau sans lui",
+			"يحتوي حقل %s على المحرف غير المرئي %U عند البايت %d: اكتبه مجددًا من دونه"},
+		"%s contains the invisible character %s (%U) at byte %d: type it again without it": {
+			"%s contient le caractère invisible %s (%U) à l'octet %d : saisissez-le de nouveau sans lui",
+			"يحتوي حقل %s على المحرف غير المرئي %s (%U) عند البايت %d: اكتبه مجددًا من دونه"},
+		"%s is empty": {"%s est vide", "حقل %s فارغ"},
+		"%s must be one line of valid UTF-8 of at most %d bytes": {
+			"%s doit tenir sur une ligne d'UTF-8 valide d'au plus %d octets",
+			"يجب أن يكون حقل %s سطرًا واحدًا بترميز UTF-8 صالح لا يتجاوز %d بايت"},
+
+		// Letters: creation, revision, decisions and signatures.
+		"the file is empty":                     {"le fichier est vide", "الملف فارغ"},
+		"a letter needs at least one addressee": {"une lettre a besoin d'au moins un destinataire", "تحتاج الرسالة إلى مرسَل إليه واحد على الأقل"},
+		"class %q is not one of the policy's classes: %s": {
+			"la catégorie %q ne fait pas partie des catégories de la politique : %s",
+			"التصنيف %q ليس من تصنيفات السياسة: %s"},
+		"tag %q is not one of the policy's tags: %s": {
+			"l'étiquette %q ne fait pas partie des étiquettes de la politique : %s",
+			"الوسم %q ليس من وسوم السياسة: %s"},
+		"the file is identical to version %d: a revision must change the letter": {
+			"le fichier est identique à la version %d : une révision doit modifier la lettre",
+			"الملف مطابق للنسخة %d: يجب أن تُغيّر المراجعة الرسالة"},
+		"%s is already released":      {"%s est déjà émise", "%s صادرة بالفعل"},
+		"%s has no version %d":        {"%s n'a pas de version %d", "ليس لـ %s نسخة رقم %d"},
+		"a rejection needs a comment": {"un rejet doit être accompagné d'un commentaire", "يحتاج الرفض إلى تعليق"},
+		"the comment must be valid UTF-8 of at most 4000 bytes": {
+			"le commentaire doit être en UTF-8 valide et faire au plus 4000 octets",
+			"يجب أن يكون التعليق بترميز UTF-8 صالح وألا يتجاوز 4000 بايت"},
+		"%s is not the latest version of %s (version %d is %s): read the latest version first": {
+			"%s n'est pas la dernière version de %s (la version %d est %s) : lisez d'abord la dernière version",
+			"%s ليست أحدث نسخة من %s (النسخة %d هي %s): اقرأ أحدث نسخة أولًا"},
+		"%s drafted %s and cannot approve it": {"%s a rédigé %s et ne peut pas l'approuver", "صاغ %s الرسالة %s ولا يجوز له الموافقة عليها"},
+		"%s drafted %s and cannot sign it":    {"%s a rédigé %s et ne peut pas la signer", "صاغ %s الرسالة %s ولا يجوز له توقيعها"},
+		"%s already approved version %d":      {"%s a déjà approuvé la version %d", "سبق أن وافق %s على النسخة %d"},
+		"the signed statement is not the current one for %s (it changed, or was made for another letter or version): fetch it again": {
+			"la déclaration signée n'est pas celle qui vaut pour %s (elle a changé, ou a été faite pour une autre lettre ou version) : récupérez-la de nouveau",
+			"الإقرار الموقَّع ليس الإقرار الحالي لـ %s (فقد تغيّر، أو أُعدّ لرسالة أو نسخة أخرى): اجلبه مجددًا"},
+		"key %s has already signed version %d under this policy": {
+			"la clé %s a déjà signé la version %d sous cette politique",
+			"سبق أن وقّع المفتاح %s النسخة %d في ظل هذه السياسة"},
+		"key %s is not registered":                   {"la clé %s n'est pas enregistrée", "المفتاح %s غير مسجَّل"},
+		"key %s belongs to another member":           {"la clé %s appartient à un autre membre", "المفتاح %s يخص عضوًا آخر"},
+		"key %s was revoked (log entry %d)":          {"la clé %s a été révoquée (inscription au journal %d)", "أُلغي المفتاح %s (القيد %d في السجل)"},
+		"the signature does not verify with key %s":  {"la signature ne se vérifie pas avec la clé %s", "تعذّر التحقق من التوقيع بالمفتاح %s"},
+		"an Ed25519 public key has 32 bytes, not %d": {"une clé publique Ed25519 fait 32 octets, pas %d", "المفتاح العام Ed25519 طوله 32 بايت، لا %d"},
+		"these exact bytes are already released as another letter": {
+			"ces octets exacts sont déjà émis comme une autre lettre",
+			"هذه البيانات نفسها صدرت بالفعل بوصفها رسالة أخرى"},
+		"%s changed while it was being released: try again": {
+			"%s a changé pendant son émission : réessayez",
+			"تغيّرت %s أثناء إصدارها: أعد المحاولة"},
+		"the release policy changed while %s was being released: try again": {
+			"la politique d'émission a changé pendant l'émission de %s : réessayez",
+			"تغيّرت سياسة الإصدار أثناء إصدار %s: أعد المحاولة"},
+		"the signed record comes without its opening (a client older than seal format v2?): fetch a new statement": {
+			"l'enregistrement signé arrive sans son ouverture (un client antérieur au format de sceau v2 ?) : récupérez une nouvelle déclaration",
+			"وصل السجل الموقَّع دون فتحته (عميل أقدم من صيغة الختم v2؟): اجلب إقرارًا جديدًا"},
+		"the signed statement does not match %s as it stands": {
+			"la déclaration signée ne correspond pas à %s dans son état actuel",
+			"الإقرار الموقَّع لا يطابق %s على حالها الراهنة"},
+		"the statement was made at %s, too far from now: fetch a new one": {
+			"la déclaration a été faite le %s, trop loin de maintenant : récupérez-en une nouvelle",
+			"أُعدّ الإقرار في %s، وهو بعيد جدًا عن الآن: اجلب إقرارًا جديدًا"},
+
+		// Withdrawals and erasure.
+		"%s is not released: a draft needs no retraction": {
+			"%s n'est pas émise : un projet n'a pas besoin d'être annulé",
+			"%s لم تصدر: المسودة لا تحتاج إلى إلغاء"},
+		"%s is not released: release the new letter first": {
+			"%s n'est pas émise : émettez d'abord la nouvelle lettre",
+			"%s لم تصدر: أصدر الرسالة الجديدة أولًا"},
+		"%s is already withdrawn (%s at log entry %d)": {
+			"%s est déjà retirée (%s, inscription au journal %d)",
+			"سُحبت %s بالفعل (%s في القيد %d من السجل)"},
+		"%s is itself withdrawn":             {"%s est elle-même retirée", "%s مسحوبة هي نفسها"},
+		"a letter cannot supersede itself":   {"une lettre ne peut pas se remplacer elle-même", "لا يجوز أن تستبدل الرسالة نفسها"},
+		"%s was already erased on %s":        {"%s a déjà été effacée le %s", "مُحيت %s بالفعل في %s"},
+		"the content of %s was erased":       {"le contenu de %s a été effacé", "مُحي محتوى %s"},
+		"the content of %s was erased on %s": {"le contenu de %s a été effacé le %s", "مُحي محتوى %s في %s"},
+
+		// Members, roles and accounts.
+		"%s needs the %s role":              {"%s doit avoir le rôle %s", "يحتاج %s إلى الدور %s"},
+		"%s is disabled":                    {"%s est désactivé", "%s معطَّل"},
+		"%s is disabled: enable them first": {"%s est désactivé : réactivez-le d'abord", "%s معطَّل: فعّله أولًا"},
+		"%s is not disabled":                {"%s n'est pas désactivé", "%s غير معطَّل"},
+		"%s is already disabled (since %s)": {"%s est déjà désactivé (depuis le %s)", "%s معطَّل بالفعل (منذ %s)"},
+		"%s is the last active admin":       {"%s est le dernier administrateur actif", "%s هو آخر مسؤول نشط"},
+		"%s is the last active admin: make another member admin first": {
+			"%s est le dernier administrateur actif : nommez d'abord un autre membre administrateur",
+			"%s هو آخر مسؤول نشط: اجعل عضوًا آخر مسؤولًا أولًا"},
+		"%s does not hold the %s role (roles: %s)": {"%s n'a pas le rôle %s (rôles : %s)", "لا يحمل %s الدور %s (أدواره: %s)"},
+		"%s has no role: listing letters needs one": {
+			"%s n'a aucun rôle : lister les lettres en demande un",
+			"ليس لـ %s أي دور: يتطلب عرض الرسائل دورًا"},
+		"unknown role %q (roles: %s; an office's own roles, such as legal, exist once its policy names them)": {
+			"rôle inconnu %q (rôles : %s ; les rôles propres à un service, comme legal, existent dès que sa politique les nomme)",
+			"دور غير معروف %q (الأدوار: %s؛ أدوار الجهة الخاصة، مثل legal، توجد متى سمّتها سياستها)"},
+		"no role to add or remove":             {"aucun rôle à ajouter ni à retirer", "لا دور لإضافته أو إزالته"},
+		"role %q is both added and removed":    {"le rôle %q est à la fois ajouté et retiré", "الدور %q مُضاف ومُزال في آن واحد"},
+		"nothing changes: %s already holds %s": {"rien ne change : %s a déjà %s", "لا تغيير: يحمل %s بالفعل %s"},
+		"a member keeps at least one role; to end %s's access, disable them": {
+			"un membre garde au moins un rôle ; pour mettre fin à l'accès de %s, désactivez-le",
+			"يحتفظ العضو بدور واحد على الأقل؛ لإنهاء وصول %s، عطّله"},
+		"a member needs at least one role (%s)": {"un membre a besoin d'au moins un rôle (%s)", "يحتاج العضو إلى دور واحد على الأقل (%s)"},
+		"the registry already has members":      {"le registre a déjà des membres", "للسجل أعضاء بالفعل"},
+		"member name %q must be 1 to 64 characters without spaces, commas or slashes": {
+			"le nom de membre %q doit faire de 1 à 64 caractères, sans espaces, virgules ni barres obliques",
+			"يجب أن يتكون اسم العضو %q من 1 إلى 64 حرفًا دون مسافات أو فواصل أو شرطات مائلة"},
+		"a password needs at least %d characters (and at most %d bytes)": {
+			"un mot de passe doit compter au moins %d caractères (et au plus %d octets)",
+			"تحتاج كلمة المرور إلى %d حرفًا على الأقل (و%d بايت على الأكثر)"},
+
+		// The search of letters.
+		"state %q: want one of %s": {"état %q : attendu l'un de %s", "الحالة %q: المطلوب إحدى القيم %s"},
+		"the search %q has no words (punctuation alone is ignored)": {
+			"la recherche %q ne contient aucun mot (la ponctuation seule est ignorée)",
+			"البحث %q لا يحتوي على كلمات (علامات الترقيم وحدها تُهمَل)"},
+		"limit %d: want 1 to %d":            {"limite %d : attendu de 1 à %d", "الحد %d: المطلوب من 1 إلى %d"},
+		"the text has no words to identify": {"le texte ne contient aucun mot à identifier", "لا يحتوي النص على كلمات يمكن التعرّف عليها"},
+
+		// The policy file.
+		"the policy file is larger than %d bytes":        {"le fichier de politique dépasse %d octets", "ملف السياسة أكبر من %d بايت"},
+		"the compiled policy is not of this file":        {"la politique compilée ne provient pas de ce fichier", "السياسة المصرَّفة ليست من هذا الملف"},
+		"this policy is already in force (log entry %d)": {"cette politique est déjà en vigueur (inscription au journal %d)", "هذه السياسة سارية بالفعل (القيد %d في السجل)"},
+
+		// Recipients, dispatch and webhooks.
+		"%q is not an e-mail address (give a bare address, like registry@ministry.example)": {
+			"%q n'est pas une adresse électronique (donnez une adresse seule, comme registry@ministry.example)",
+			"%q ليس عنوان بريد إلكتروني (اكتب العنوان وحده، مثل registry@ministry.example)"},
+		"a recipient needs at least one e-mail address (--email)": {
+			"un destinataire a besoin d'au moins une adresse électronique (--email)",
+			"يحتاج المستلِم إلى عنوان بريد إلكتروني واحد على الأقل (--email)"},
+		"name at least one recipient (--recipient)": {"nommez au moins un destinataire (--recipient)", "سمِّ مستلِمًا واحدًا على الأقل (--recipient)"},
+		"%s was already dispatched to %s":           {"%s a déjà été expédiée à %s", "أُرسلت %s بالفعل إلى %s"},
+		"%s is not released: only a released letter leaves by dispatch (a draft leaves as a coordination copy: 'chancery draft send')": {
+			"%s n'est pas émise : seule une lettre émise part en expédition (un projet part comme copie de coordination : 'chancery draft send')",
+			"%s لم تصدر: لا تُرسَل إلا الرسالة الصادرة (أما المسودة فتُرسَل نسخةَ تنسيق: 'chancery draft send')"},
+		"%s is withdrawn (%s at log entry %d): it is not sent any more": {
+			"%s est retirée (%s, inscription au journal %d) : elle n'est plus envoyée",
+			"%s مسحوبة (%s في القيد %d من السجل): لم تعد تُرسَل"},
+		"version %d was added while the copy was being made: try again": {
+			"la version %d a été ajoutée pendant la préparation de la copie : réessayez",
+			"أُضيفت النسخة %d أثناء إعداد النسخة المرسَلة: أعد المحاولة"},
+		"version %d of %s was already sent to %s": {"la version %d de %s a déjà été envoyée à %s", "أُرسلت النسخة %d من %s بالفعل إلى %s"},
+		"this acknowledgement link is not valid: it was already used, has expired, or is mistyped": {
+			"ce lien d'accusé de réception n'est pas valide : il a déjà servi, a expiré ou est mal saisi",
+			"رابط الإقرار بالاستلام هذا غير صالح: فقد استُخدم من قبل، أو انتهت صلاحيته، أو كُتب خطأً"},
+		"webhook %q must be an http or https URL with a host and no credentials": {
+			"le webhook %q doit être une URL http ou https avec un hôte et sans identifiants",
+			"يجب أن يكون الـ webhook %q عنوان URL من نوع http أو https يتضمن مضيفًا ولا يتضمن بيانات اعتماد"},
+		"webhook %q is on this machine: refused unless the server runs with --webhook-allow-private": {
+			"le webhook %q est sur cette machine : refusé sauf si le serveur tourne avec --webhook-allow-private",
+			"الـ webhook %q على هذا الجهاز: مرفوض ما لم يعمل الخادم بالخيار --webhook-allow-private"},
+		"webhook %q is on a loopback, link-local or private address: refused unless the server runs with --webhook-allow-private": {
+			"le webhook %q est sur une adresse de bouclage, locale au lien ou privée : refusé sauf si le serveur tourne avec --webhook-allow-private",
+			"الـ webhook %q على عنوان استرجاع أو محلي للرابط أو خاص: مرفوض ما لم يعمل الخادم بالخيار --webhook-allow-private"},
+
+		// The release policy: what a release needs, and why evidence did not count.
+		"release refused: %s":         {"émission refusée : %s", "رُفض الإصدار: %s"},
+		"missing %s":                  {"il manque %s", "ينقصها %s"},
+		"a release by %s":             {"une émission par %s", "إصدار من %s"},
+		"%d approval by %s":           {"%d approbation par %s", "%d موافقة من %s"},
+		"%d approvals by %s":          {"%d approbations par %s", "%d موافقات من %s"},
+		"%d signature by %s":          {"%d signature par %s", "%d توقيع من %s"},
+		"%d signatures by %s":         {"%d signatures par %s", "%d توقيعات من %s"},
+		"%d %s by %s":                 {"%d %s par %s", "%d %s من %s"},
+		"a drafter":                   {"un rédacteur", "محرِّر"},
+		"drafters":                    {"des rédacteurs", "محرِّرين"},
+		"a reviewer":                  {"un relecteur", "مراجِع"},
+		"reviewers":                   {"des relecteurs", "مراجِعين"},
+		"a signer":                    {"un signataire", "موقِّع"},
+		"signers":                     {"des signataires", "موقِّعين"},
+		"a release officer":           {"un responsable de l'émission", "مسؤول إصدار"},
+		"release officers":            {"des responsables de l'émission", "مسؤولي إصدار"},
+		"an admin":                    {"un administrateur", "مسؤول إدارة"},
+		"admins":                      {"des administrateurs", "مسؤولي إدارة"},
+		"a member of %s":              {"un membre de %s", "عضو في %s"},
+		"members of %s":               {"des membres de %s", "أعضاء في %s"},
+		"a member with role %s":       {"un membre ayant le rôle %s", "عضو يحمل الدور %s"},
+		"members with role %s":        {"des membres ayant le rôle %s", "أعضاء يحملون الدور %s"},
+		"the approval":                {"l'approbation", "الموافقة"},
+		"the signature":               {"la signature", "التوقيع"},
+		"the release":                 {"l'émission", "الإصدار"},
+		"the %s":                      {"%s", "%s"},
+		"an approval":                 {"une approbation", "موافقة"},
+		"a signature":                 {"une signature", "توقيعًا"},
+		"a release":                   {"une émission", "إصدارًا"},
+		"%s %s":                       {"%s %s", "%s %s"},
+		"%s by %s does not count: %s": {"%s de %s ne compte pas : %s", "%s من %s لا يُحتسب: %s"},
+		"%s by %s was given %d more times and counts once at most": {
+			"%s de %s a été donnée %d fois de plus et ne compte qu'une fois",
+			"%s من %s قُدّم %d مرات إضافية ولا يُحتسب إلا مرة واحدة"},
+		"%s already counts for %s by %s (two-person rule)": {
+			"%s compte déjà pour %s par %s (règle des deux personnes)",
+			"%s محتسَب بالفعل في %s من %s (قاعدة الشخصين)"},
+		"the requirements it could count for are met by others": {
+			"les exigences pour lesquelles elle pourrait compter sont remplies par d'autres",
+			"المتطلبات التي يمكن أن يُحتسب لها استوفاها آخرون"},
+		"%s does not hold the %s role": {"%s n'a pas le rôle %s", "لا يحمل %s الدور %s"},
+		"no requirement asks for %s from their roles or groups": {
+			"aucune exigence ne demande %s au titre de ses rôles ou groupes",
+			"لا يطلب أي متطلب %s بحكم أدواره أو مجموعاته"},
+		"%s drafted the letter and cannot count for its release": {
+			"%s a rédigé la lettre et ne peut pas compter pour son émission",
+			"صاغ %s الرسالة ولا يجوز احتسابه لإصدارها"},
+		"it has no time, and approvals count for %s (max_approval_age)": {
+			"elle n'a pas de date, et les approbations valent %s (max_approval_age)",
+			"لا تاريخ لها، والموافقات تُحتسب لمدة %s (max_approval_age)"},
+		"it is %s old, and approvals count for %s (max_approval_age)": {
+			"elle date de %s, et les approbations valent %s (max_approval_age)",
+			"مضى عليها %s، والموافقات تُحتسب لمدة %s (max_approval_age)"},
+		"the condition of rule %s could not be evaluated (%v): its requirements apply": {
+			"la condition de la règle %s n'a pas pu être évaluée (%v) : ses exigences s'appliquent",
+			"تعذّر تقييم شرط القاعدة %s (%v): تنطبق متطلباتها"},
+		"an approval given before the policy in force was adopted does not count: approve again": {
+			"une approbation donnée avant l'adoption de la politique en vigueur ne compte pas : approuvez de nouveau",
+			"الموافقة المقدَّمة قبل اعتماد السياسة السارية لا تُحتسب: وافق مجددًا"},
+		"a signature given before the policy in force was adopted does not count: sign again": {
+			"une signature donnée avant l'adoption de la politique en vigueur ne compte pas : signez de nouveau",
+			"التوقيع المقدَّم قبل اعتماد السياسة السارية لا يُحتسب: وقّع مجددًا"},
+		"the approval by %s does not count: %s is disabled": {
+			"l'approbation de %s ne compte pas : %s est désactivé",
+			"موافقة %s لا تُحتسب: %s معطَّل"},
+		"the signature by %s does not count: %s is disabled": {
+			"la signature de %s ne compte pas : %s est désactivé",
+			"توقيع %s لا يُحتسب: %s معطَّل"},
+		"the signature by %s does not count: key %s was revoked": {
+			"la signature de %s ne compte pas : la clé %s a été révoquée",
+			"توقيع %s لا يُحتسب: أُلغي المفتاح %s"},
+	})
+}
