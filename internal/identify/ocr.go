@@ -1,6 +1,7 @@
 package identify
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -159,6 +160,11 @@ func foldedRun(folded []string, from, to int) string { return strings.Join(folde
 // material judges a changed run from its folded letter and scan words, joined without spaces
 // (so that a word OCR split in two, or two it joined, compare equal), and its words as read.
 func material(letter, scan string, letterWords, scanWords []string) bool {
+	if len(letterWords) > 1 {
+		if i := slices.IndexFunc(letterWords, isCode); i >= 0 && len(scan) <= maxCodeRun {
+			return codeRunMaterial(letterWords, i, []rune(scan))
+		}
+	}
 	code := len(letterWords) == 1 && isCode(letterWords[0])
 	withFigure := !code && (hasDigit(letterWords) || hasDigit(scanWords))
 	if withFigure && figures(letter) != figures(scan) {
@@ -193,6 +199,40 @@ func material(letter, scan string, letterWords, scanWords []string) bool {
 		return true // a run this long is no misreading
 	}
 	return editDistance(l, s) > 1+max(len(l), len(s))/16
+}
+
+// maxCodeRun bounds, in bytes, the scan's side of a run that codeRunMaterial cuts every way.
+const maxCodeRun = 96
+
+// codeRunMaterial judges a changed run whose letter words include a code (letterWords[i]),
+// such as a footer's reference and check code, "000001 a5asuk52…": OCR splits and joins the
+// code and its neighbours, and misreads the code's random characters beyond look-alikes. The
+// scan's side is cut, every way, into what was read for the words before the code, for the
+// code and for the words after it; the run is noise if one cut makes each part noise. So
+// the reference's digits are still held to the figure rule, and the code to its own.
+func codeRunMaterial(letterWords []string, i int, scan []rune) bool {
+	fold := func(ws []string) string {
+		var b strings.Builder
+		for _, w := range ws {
+			b.WriteString(ocrFold(w))
+		}
+		return b.String()
+	}
+	pre, code, post := fold(letterWords[:i]), ocrFold(letterWords[i]), fold(letterWords[i+1:])
+	part := func(letter string, words []string, scan []rune) bool {
+		return material(letter, string(scan), words, []string{string(scan)})
+	}
+	for a := 0; a <= len(scan); a++ {
+		if part(pre, letterWords[:i], scan[:a]) {
+			continue
+		}
+		for b := a; b <= len(scan); b++ {
+			if !part(code, letterWords[i:i+1], scan[a:b]) && !part(post, letterWords[i+1:], scan[b:]) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // isCode reports whether w is a code such as a check code: 16 characters or more, letters

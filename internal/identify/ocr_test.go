@@ -66,6 +66,30 @@ func TestCompareScanFindsChanges(t *testing.T) {
 	}
 }
 
+// TestCompareScanCodeBesideReference: a footer's verify address ends with the reference and
+// the check code; OCR splitting the reference and misreading a digit of the code as a letter
+// (as Tesseract read "6" as "é") is noise, while a changed digit of the reference is not,
+// whatever OCR does to the code beside it.
+func TestCompareScanCodeBesideReference(t *testing.T) {
+	const letter = "Official letter, released 30 November 2026. Verify at https://tfn.example/v/TFN-2026-000001/a5asuk52nm7heyooavjpd6nzgi\nScan the code."
+	for name, c := range map[string]struct {
+		scan string
+		same bool
+	}{
+		"read as printed":       {letter, true},
+		"reference split, é":    {strings.Replace(letter, "000001/a5asuk52nm7heyooavjpd6nzgi", "00000 1 a5asuk52nm7heyooavjpdénzgi", 1), true},
+		"joined to the code":    {strings.Replace(letter, "000001/a5asuk52nm7heyooavjpd6nzgi", "000001a5asuk52nm7heyooavjpd6nzgi", 1), true},
+		"reference changed":     {strings.Replace(letter, "000001/", "000007/", 1), false},
+		"changed and split, é":  {strings.Replace(letter, "000001/a5asuk52nm7heyooavjpd6nzgi", "00000 7 a5asuk52nm7heyooavjpdénzgi", 1), false},
+		"code half replaced":    {strings.Replace(letter, "a5asuk52nm7heyooavjpd6nzgi", "a5asuk52nm7hzzzzzzzzzzzzzz", 1), false},
+		"word added after code": {strings.Replace(letter, "6nzgi\n", "6nzgi forged\n", 1), false},
+	} {
+		if got := CompareScan(letter, c.scan); got.Same() != c.same {
+			t.Errorf("%s: same %v, want %v: material runs %v", name, got.Same(), c.same, materialRuns(got))
+		}
+	}
+}
+
 // TestCompareScanPartial: a scan of the first page of a letter is part of it, not a change.
 func TestCompareScanPartial(t *testing.T) {
 	two := scanLetter + "\f" + "Annex: the list of the 105 officers follows on this page."

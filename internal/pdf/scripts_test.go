@@ -2,6 +2,7 @@ package pdf_test
 
 import (
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -192,6 +193,34 @@ func BenchmarkReleaseLaidOut10Pages(b *testing.B) {
 			start := cpuTime(b)
 			for b.Loop() {
 				if _, err := pdf.RenderRelease("text/markdown", body, h, footer, s); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, start)
+		})
+		// The letter above repeats two paragraphs, so that after its first page (and in every
+		// letter after the first) the renderer's word cache holds all its words. Here every
+		// letter is new words: random words of the script's letters, as long and as many as
+		// the letter above, a different text for every letter, so that no word is cached.
+		b.Run(tc.name+"-fresh-words", func(b *testing.B) {
+			letters := []rune(strings.Join(strings.Fields(strings.Join(tc.paragraphs, "")), ""))
+			rng := rand.New(rand.NewPCG(1, 2))
+			fresh := func() []byte {
+				var t strings.Builder
+				for t.Len() < len(body) {
+					for range 2 + rng.IntN(8) {
+						t.WriteRune(letters[rng.IntN(len(letters))])
+					}
+					t.WriteString(" ")
+					if rng.IntN(60) == 0 {
+						t.WriteString("\n\n")
+					}
+				}
+				return []byte(t.String())
+			}
+			start := cpuTime(b)
+			for b.Loop() {
+				if _, err := pdf.RenderRelease("text/markdown", fresh(), h, footer, s); err != nil {
 					b.Fatal(err)
 				}
 			}
