@@ -411,7 +411,13 @@ func restore(ctx context.Context, file, dir string) (*restoreResult, error) {
 		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 			return nil, fmt.Errorf("restore: %w", err)
 		}
-		if err := os.Rename(filepath.Join(stage, filepath.FromSlash(n)), dst); err != nil {
+		err := os.Rename(filepath.Join(stage, filepath.FromSlash(n)), dst)
+		if errors.Is(err, fs.ErrNotExist) && n == store.SQLiteFile+"-wal" {
+			// SQLite removes a write-ahead log only once the last connection to close has
+			// checkpointed it into the database: the database, moved next, holds it all.
+			continue
+		}
+		if err != nil {
 			return nil, fmt.Errorf("restore: %w", err)
 		}
 	}
