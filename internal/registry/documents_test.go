@@ -238,19 +238,7 @@ func TestEveryReleaseIsAStampedPDF(t *testing.T) {
 					t.Errorf("released page %d lacks the footer: %q", p, page)
 				}
 			}
-			if out, _ := exec.Command("pdfsig", "-nssdir", "sql:"+nss, file).CombinedOutput(); !strings.Contains(string(out), "Signature is Valid.") ||
-				!strings.Contains(string(out), "Total document signed") {
-				t.Errorf("pdfsig:\n%s", out)
-			}
-			prefix := filepath.Join(t.TempDir(), "page")
-			output(t, "pdftoppm", "-f", "1", "-l", "1", "-r", "150", "-png", file, prefix)
-			pngs, _ := filepath.Glob(prefix + "*.png")
-			if len(pngs) != 1 {
-				t.Fatalf("pdftoppm wrote %v", pngs)
-			}
-			if got := strings.TrimSpace(output(t, "zbarimg", "--quiet", "--raw", pngs[0])); got != url {
-				t.Errorf("the QR code reads %q, want %q", got, url)
-			}
+			requireSignedWithQR(t, nss, file, url)
 
 			text := output(t, "pdftotext", "-layout", file, "-")
 			for _, w := range c.want {
@@ -449,5 +437,24 @@ func TestUploadClassifiesDocumentsAndScans(t *testing.T) {
 		case c.want != "" && (err != nil || u.MediaType != c.want):
 			t.Errorf("%s declared %q: %q, %v; want %s", c.name, c.declared, u.MediaType, err, c.want)
 		}
+	}
+}
+
+// requireSignedWithQR checks a released PDF with independent tools: pdfsig finds the office's
+// signature valid over the whole document, and the QR code of its first page reads url.
+func requireSignedWithQR(t *testing.T, nss, file, url string) {
+	t.Helper()
+	if out, _ := exec.Command("pdfsig", "-nssdir", "sql:"+nss, file).CombinedOutput(); !strings.Contains(string(out), "Signature is Valid.") ||
+		!strings.Contains(string(out), "Total document signed") {
+		t.Errorf("pdfsig:\n%s", out)
+	}
+	prefix := filepath.Join(t.TempDir(), "page")
+	output(t, "pdftoppm", "-f", "1", "-l", "1", "-r", "150", "-png", file, prefix)
+	pngs, _ := filepath.Glob(prefix + "*.png")
+	if len(pngs) != 1 {
+		t.Fatalf("pdftoppm wrote %v", pngs)
+	}
+	if got := strings.TrimSpace(output(t, "zbarimg", "--quiet", "--raw", pngs[0])); got != url {
+		t.Errorf("the QR code reads %q, want %q", got, url)
 	}
 }

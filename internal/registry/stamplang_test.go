@@ -2,8 +2,6 @@ package registry
 
 import (
 	"context"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -106,19 +104,7 @@ func TestStampLanguages(t *testing.T) {
 			if strings.Contains(page, stampWords(c.absent)) {
 				t.Errorf("the released letter has %q, a language the office did not choose", c.absent)
 			}
-			if out, _ := exec.Command("pdfsig", "-nssdir", "sql:"+nss, file).CombinedOutput(); !strings.Contains(string(out), "Signature is Valid.") ||
-				!strings.Contains(string(out), "Total document signed") {
-				t.Errorf("pdfsig:\n%s", out)
-			}
-			prefix := filepath.Join(t.TempDir(), "page")
-			output(t, "pdftoppm", "-f", "1", "-l", "1", "-r", "150", "-png", file, prefix)
-			pngs, _ := filepath.Glob(prefix + "*.png")
-			if len(pngs) != 1 {
-				t.Fatalf("pdftoppm wrote %v", pngs)
-			}
-			if got := strings.TrimSpace(output(t, "zbarimg", "--quiet", "--raw", pngs[0])); got != url {
-				t.Errorf("the QR code reads %q, want %q", got, url)
-			}
+			requireSignedWithQR(t, nss, file, url)
 			if st, err := o.r.VerifyDigest(ctx, Actor{}, seal.DigestOf(rel.File)); err != nil || st.Outcome != Valid {
 				t.Fatalf("verify the released PDF: %+v, %v", st, err)
 			}
