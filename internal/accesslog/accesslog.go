@@ -136,6 +136,11 @@ func (w *Recorder) Code() int {
 // status, body bytes, duration and request ID. It never logs the query string, headers,
 // or the client's address.
 func Log(ctx context.Context, l *slog.Logger, r *http.Request, route string, w *Recorder, d time.Duration) {
+	if h, ok := l.Handler().(*idHandler); ok && h.lines != nil {
+		h.lines.write(&accessLine{at: time.Now(), method: r.Method, route: route, path: RedactPath(r.URL.Path),
+			status: w.Code(), bytes: w.Bytes, durationMS: float64(d.Microseconds()) / 1000, requestID: ID(ctx)})
+		return
+	}
 	l.LogAttrs(ctx, slog.LevelInfo, "request",
 		slog.String("method", r.Method),
 		slog.String("route", route),
@@ -148,9 +153,14 @@ func Log(ctx context.Context, l *slog.Logger, r *http.Request, route string, w *
 
 // Handler wraps a slog.Handler so that every record logged with a request's context carries
 // its request_id: an error logged deep in a handler can be matched to its access log line.
-func Handler(h slog.Handler) slog.Handler { return &idHandler{h} }
+func Handler(h slog.Handler) slog.Handler { return &idHandler{Handler: h} }
 
-type idHandler struct{ slog.Handler }
+type idHandler struct {
+	slog.Handler
+	// lines writes access log lines for Log, when the handler is NewLogger's own (no
+	// attributes or groups added): the same bytes, more cheaply.
+	lines *lines
+}
 
 func (h *idHandler) Handle(ctx context.Context, r slog.Record) error {
 	if id := ID(ctx); id != "" {
@@ -160,21 +170,22 @@ func (h *idHandler) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (h *idHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	return &idHandler{h.Handler.WithAttrs(as)}
+	return &idHandler{Handler: h.Handler.WithAttrs(as)}
 }
 
 func (h *idHandler) WithGroup(name string) slog.Handler {
-	return &idHandler{h.Handler.WithGroup(name)}
+	return &idHandler{Handler: h.Handler.WithGroup(name)}
 }
 
 // NewLogger returns the server's logger writing to w in format "text" (key=value lines) or
 // "json" (one JSON object per line), with request IDs added.
 func NewLogger(w io.Writer, format string) (*slog.Logger, error) {
+	lw := &lockedWriter{w: w}
 	switch format {
 	case "", "text":
-		return slog.New(Handler(slog.NewTextHandler(w, nil))), nil
+		return slog.New(&idHandler{Handler: slog.NewTextHandler(lw, nil), lines: &lines{w: lw}}), nil
 	case "json":
-		return slog.New(Handler(slog.NewJSONHandler(w, nil))), nil
+		return slog.New(&idHandler{Handler: slog.NewJSONHandler(lw, nil), lines: &lines{json: true, w: lw}}), nil
 	}
 	return nil, fmt.Errorf("unknown log format %q: want text or json", format)
 }

@@ -549,12 +549,18 @@ func reportSeq(c *cobra.Command, n int, results iter.Seq[VerifyResult], asJSON b
 		if color {
 			msg = colorOutcome(r.Outcome, msg)
 		}
-		if asJSON {
+		// Written piece by piece rather than through fmt, which would allocate for each line.
+		switch {
+		case asJSON:
 			enc.Encode(r)
-		} else if n == 1 {
-			fmt.Fprintln(w, msg)
-		} else {
-			fmt.Fprintf(w, "%s: %s\n", printable(r.File), msg)
+		case n == 1:
+			w.WriteString(msg)
+			w.WriteByte('\n')
+		default:
+			w.WriteString(printable(r.File))
+			w.WriteString(": ")
+			w.WriteString(msg)
+			w.WriteByte('\n')
 		}
 		switch r.Outcome {
 		case registry.Valid:

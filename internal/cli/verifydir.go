@@ -6,6 +6,7 @@ import (
 	"hash"
 	"iter"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -44,10 +45,12 @@ const resultWindow = 64
 func (vf *verifier) verifyFiles(files []string, prog *progress) iter.Seq[VerifyResult] {
 	return func(yield func(VerifyResult) bool) {
 		workers := min(runtime.GOMAXPROCS(0), len(files))
-		window := resultWindow * workers
-		results := make([]*VerifyResult, len(files))
+		window := min(resultWindow*workers, len(files))
 		// A worker takes a token before it takes a file, and the token comes back once that
-		// file's result is printed: no worker runs more than the window ahead of the printer.
+		// file's result is printed: no worker runs more than the window ahead of the printer,
+		// so the files not yet printed are fewer than window, and file i's result has slot
+		// i % window of a ring made once, rather than a result allocated for every file.
+		results := make([]VerifyResult, window)
 		tokens := make(chan struct{}, window)
 		done := make(chan int, window)
 		quit := make(chan struct{})
@@ -73,8 +76,7 @@ func (vf *verifier) verifyFiles(files []string, prog *progress) iter.Seq[VerifyR
 					if i >= len(files) {
 						return
 					}
-					r := vf.verify(files[i], sc)
-					results[i] = &r
+					results[i%window] = vf.verify(files[i], sc)
 					prog.step()
 					done <- i
 				}
@@ -86,10 +88,10 @@ func (vf *verifier) verifyFiles(files []string, prog *progress) iter.Seq[VerifyR
 		for printed := 0; printed < len(files); {
 			ready[<-done] = true
 			for ; printed < len(files) && ready[printed]; printed++ {
-				r := results[printed]
-				results[printed] = nil
+				r := results[printed%window]
+				results[printed%window] = VerifyResult{}
 				<-tokens
-				if !yield(*r) {
+				if !yield(r) {
 					return
 				}
 			}
@@ -130,10 +132,15 @@ func (sc *scratch) digest(name string) (seal.Digest, error) {
 	if err := readChunks(name, sc.buf, func(p []byte) { sc.h.Write(p) }); err != nil {
 		return "", err
 	}
-	out := make([]byte, 0, len("sha256:")+2*sha256.Size)
-	out = append(out, "sha256:"...)
-	out = hex.AppendEncode(out, sc.h.Sum(sc.sum[:0]))
-	return seal.Digest(out), nil
+	// The digest's text is the result's one allocation here: the hex is made in the scratch
+	// space and copied once into the string.
+	var hexSum [2 * sha256.Size]byte
+	hex.Encode(hexSum[:], sc.h.Sum(sc.sum[:0]))
+	var b strings.Builder
+	b.Grow(len("sha256:") + len(hexSum))
+	b.WriteString("sha256:")
+	b.Write(hexSum[:])
+	return seal.Digest(b.String()), nil
 }
 
 // readSeal returns the bytes of a seal file, in the scratch buffer: valid until the worker's

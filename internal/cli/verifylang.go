@@ -74,8 +74,14 @@ func (vf *verifier) registryText(msg string) text {
 	return text{msg, vf.p.Text(msg)}
 }
 
-// plus is t followed by u.
-func (t text) plus(u text) text { return text{t.en + u.en, t.local + u.local} }
+// plus is t followed by u. In English both texts are the same string, joined once.
+func (t text) plus(u text) text {
+	if t.en == t.local && u.en == u.local {
+		s := t.en + u.en
+		return text{s, s}
+	}
+	return text{t.en + u.en, t.local + u.local}
+}
 
 // say sets the result's outcome and message.
 func (r *VerifyResult) say(outcome string, t text) {

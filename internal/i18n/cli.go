@@ -2,8 +2,8 @@ package i18n
 
 // The lines 'chancery verify' prints (not its --json, which stays English). Outcomes open
 // each line, as in English, so that a reader and a grep find them first.
-func init() {
-	add(Translations{
+var _ = table(func() Translations {
+	return Translations{
 		"could not verify: %s": {"vérification impossible : %s", "تعذّر التحقق: %s"},
 		"invalid: %s":          {"invalide : %s", "غير صالحة: %s"},
 		"invalid: this file is not the sealed letter: it was altered, or the seal belongs to another file": {
@@ -103,14 +103,14 @@ func init() {
 			"inconnue : aucune lettre de ce service n'a exactement ces octets",
 			"غير معروفة: لا توجد لدى هذه الجهة رسالة تطابق هذا الملف بايتًا ببايت",
 		},
-	})
-}
+	}
+})
 
 // The errors and hints 'chancery verify' prints on stderr when it cannot verify (not with
 // --json, whose error object stays English). The options, environment variables and
 // commands stay as they are typed.
-func init() {
-	add(Translations{
+var _ = table(func() Translations {
+	return Translations{
 		"chancery: error: %s": {"chancery: erreur : %s", "chancery: خطأ: %s"},
 		"chancery: hint: %s":  {"chancery: conseil : %s", "chancery: تلميح: %s"},
 		"no trust root":       {"aucune racine de confiance", "لا يوجد جذر ثقة"},
@@ -147,5 +147,5 @@ func init() {
 		"permission denied":         {"permission refusée", "الإذن مرفوض"},
 		"is a directory":            {"est un dossier", "هذا مجلد"},
 		"not a directory":           {"n'est pas un dossier", "ليس مجلدًا"},
-	})
-}
+	}
+})

@@ -1,8 +1,8 @@
 package i18n
 
 // Messages shared by every interface.
-func init() {
-	add(Translations{
+var _ = table(func() Translations {
+	return Translations{
 		"Language": {"Langue", "اللغة"},
-	})
-}
+	}
+})

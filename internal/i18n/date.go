@@ -5,9 +5,23 @@ import (
 	"time"
 )
 
-var months = map[string][12]string{
-	"fr": {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
-	"ar": {"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"},
+// The month names of the languages that do not write dates as Go's time package does. They
+// are arrays, which the linker lays out as data, rather than a map, which the package's
+// initialisation would build in every run of the command line.
+var (
+	frMonths = [12]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+	arMonths = [12]string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"}
+)
+
+// months returns the month names of a language code, and false for English.
+func months(lang string) (*[12]string, bool) {
+	switch lang {
+	case "fr":
+		return &frMonths, true
+	case "ar":
+		return &arMonths, true
+	}
+	return nil, false
 }
 
 // Date writes t in UTC as the interface shows dates: "2 January 2006, 15:04 UTC" in English,
@@ -15,7 +29,7 @@ var months = map[string][12]string{
 // Arabic comma in Arabic (digits stay Western, as in the letters' own references and footers).
 func (p *Printer) Date(t time.Time) string {
 	t = t.UTC()
-	names, ok := months[p.Lang()]
+	names, ok := months(p.Lang())
 	if !ok {
 		return t.Format("2 January 2006, 15:04 UTC")
 	}
@@ -30,7 +44,7 @@ func (p *Printer) Date(t time.Time) string {
 // returns it unchanged otherwise. It never formats, so a text that contains a per cent sign
 // from a letter's content is safe.
 func (p *Printer) Text(s string) string {
-	tr, ok := messages[s]
+	tr, ok := messages()[s]
 	if !ok {
 		return s
 	}

@@ -91,7 +91,7 @@ func TestAuditActions(t *testing.T) {
 	if got := For(language.Arabic).Action("office.unknown"); got != "office.unknown" {
 		t.Errorf("an unknown action: %q", got)
 	}
-	for code, en := range auditActions {
+	for code, en := range auditActions() {
 		if _, _, ok := Lookup(en); !ok {
 			t.Errorf("action %s: %q is not in the catalogue", code, en)
 		}

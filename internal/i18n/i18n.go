@@ -31,34 +31,61 @@ var Languages = []language.Tag{language.English, language.French, language.Arabi
 // Translations maps a message's English text to its French and Arabic texts.
 type Translations map[string][2]string
 
-var (
-	builder  = catalog.NewBuilder(catalog.Fallback(language.English))
-	messages = map[string][2]string{}
-	matcher  = language.NewMatcher(Languages)
-	printers = map[language.Tag]*Printer{}
-)
+// Nothing here is built when the package is initialised: every run of the command line links
+// this package, and most runs (`chancery verify` of a folder of letters in English, issue 19)
+// never translate a message, so the tables, the catalogue, the printers and the language
+// matcher are each made on first use.
 
-// add registers an area's table. It is called from the init functions of this package's
-// files, before any Printer is made; a message given two different translations panics, so
-// that the conflict is found by the first test that loads the package.
-func add(t Translations) {
-	for en, tr := range t {
-		if old, ok := messages[en]; ok && old != tr {
-			panic(fmt.Sprintf("i18n: message %q translated twice, differently", en))
-		}
-		messages[en] = tr
-	}
+// tables are the areas' tables, registered by this package's files; they are read into
+// messages on first use.
+var tables []func() Translations
+
+// table registers an area's table, made when the messages are first needed.
+func table(t func() Translations) bool {
+	tables = append(tables, t)
+	return true
 }
 
-// load fills the catalogue on the first message formatted, rather than at start: the
-// catalogue of every message costs 10 to 25 ms, which every run of the command line would pay
-// before doing anything (issue 19: `chancery verify` of a folder of letters).
-var load = sync.OnceFunc(func() {
-	for en, tr := range messages {
-		must(builder.SetString(language.English, en, en))
-		must(builder.SetString(language.French, en, tr[0]))
-		must(builder.SetString(language.Arabic, en, tr[1]))
+// messages is every registered message, from the tables. A message given two different
+// translations panics, so that the conflict is found by the first test that looks a message up.
+var messages = sync.OnceValue(func() map[string][2]string {
+	m := map[string][2]string{}
+	for _, t := range tables {
+		for en, tr := range t() {
+			if old, ok := m[en]; ok && old != tr {
+				panic(fmt.Sprintf("i18n: message %q translated twice, differently", en))
+			}
+			m[en] = tr
+		}
 	}
+	return m
+})
+
+// catalogue is the catalogue of every message, which formats the arguments. It is filled on
+// the first message formatted: it costs 10 to 25 ms, which every run of the command line would
+// otherwise pay before doing anything.
+var catalogue = sync.OnceValue(func() *catalog.Builder {
+	b := catalog.NewBuilder(catalog.Fallback(language.English))
+	for en, tr := range messages() {
+		must(b.SetString(language.English, en, en))
+		must(b.SetString(language.French, en, tr[0]))
+		must(b.SetString(language.Arabic, en, tr[1]))
+	}
+	return b
+})
+
+var matcher = sync.OnceValue(func() language.Matcher { return language.NewMatcher(Languages) })
+
+// printers are the printers of Languages, one each, so that For returns the same printer for
+// a language every time.
+var printers = sync.OnceValue(func() map[language.Tag]*Printer {
+	m := make(map[language.Tag]*Printer, len(Languages))
+	for _, l := range Languages {
+		m[l] = &Printer{tag: l, p: sync.OnceValue(func() *message.Printer {
+			return message.NewPrinter(l, message.Catalog(catalogue()))
+		})}
+	}
+	return m
 })
 
 func must(err error) {
@@ -70,7 +97,7 @@ func must(err error) {
 // Printer formats messages in one language. It is safe for concurrent use.
 type Printer struct {
 	tag language.Tag
-	p   *message.Printer
+	p   func() *message.Printer
 }
 
 // For returns the printer of lang, one of Languages (anything else gets English).
@@ -82,16 +109,10 @@ func For(lang language.Tag) *Printer {
 			break
 		}
 	}
-	if p, ok := printers[lang]; ok {
+	if p, ok := printers()[lang]; ok {
 		return p
 	}
-	return printers[language.English]
-}
-
-func init() {
-	for _, l := range Languages {
-		printers[l] = &Printer{tag: l, p: message.NewPrinter(l, message.Catalog(builder))}
-	}
+	return printers()[language.English]
 }
 
 // Parse returns the printer of a language code such as "fr" or "ar-EG", and false when the
@@ -123,7 +144,7 @@ func Negotiate(choice string, r *http.Request) *Printer {
 		if accept := r.Header.Get("Accept-Language"); accept != "" {
 			tags, _, err := language.ParseAcceptLanguage(accept)
 			if err == nil && len(tags) > 0 {
-				_, i, conf := matcher.Match(tags...)
+				_, i, conf := matcher().Match(tags...)
 				if conf != language.No {
 					return For(Languages[i])
 				}
@@ -135,8 +156,7 @@ func Negotiate(choice string, r *http.Request) *Printer {
 
 // T formats the message whose English text is key, with args, in the printer's language.
 func (p *Printer) T(key string, args ...any) string {
-	load()
-	return p.p.Sprintf(key, args...)
+	return p.p().Sprintf(key, args...)
 }
 
 // Lang is the printer's language code, for the lang attribute of a page ("en", "fr", "ar").
@@ -155,8 +175,9 @@ func (p *Printer) Dir() string {
 
 // Messages returns the English texts of every registered message, sorted; for tests.
 func Messages() []string {
-	keys := make([]string, 0, len(messages))
-	for k := range messages {
+	m := messages()
+	keys := make([]string, 0, len(m))
+	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
@@ -165,6 +186,6 @@ func Messages() []string {
 
 // Lookup returns the French and Arabic texts of a message, and whether it is registered.
 func Lookup(en string) (fr, ar string, ok bool) {
-	tr, ok := messages[en]
+	tr, ok := messages()[en]
 	return tr[0], tr[1], ok
 }

@@ -3,8 +3,8 @@ package i18n
 // The registry's refusals and the release policy's requirements and notes, which the member
 // pages show (the API and the command line print their English texts, unchanged). The
 // vocabulary is that of web_member.go.
-func init() {
-	add(Translations{
+var _ = table(func() Translations {
+	return Translations{
 		// The kinds of refusal (the registry's sentinel errors), and how one opens a message.
 		"invalid request": {"requête invalide", "طلب غير صالح"},
 		"forbidden":       {"refusé", "غير مسموح"},
@@ -263,5 +263,5 @@ func init() {
 		"the signature by %s does not count: key %s was revoked": {
 			"la signature de %s ne compte pas : la clé %s a été révoquée",
 			"توقيع %s لا يُحتسب: أُلغي المفتاح %s"},
-	})
-}
+	}
+})

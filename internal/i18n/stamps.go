@@ -9,8 +9,8 @@ import (
 // The stamps printed on PDFs: the footer of a released letter, the watermark and band of a
 // coordination (draft) copy, and those of a preview. They are printed in the office's stamp
 // languages (StampLanguages), whatever the language of the reader's interface.
-func init() {
-	add(Translations{
+var _ = table(func() Translations {
+	return Translations{
 		"Official letter, released %s": {"Lettre officielle, émise le %s", "رسالة رسمية، صدرت بتاريخ %s"},
 		"Verify at %s":                 {"Vérifier sur %s", "للتحقق: %s"},
 		"Scan the code or open the address to check this letter against the office's public log.": {
@@ -31,8 +31,8 @@ func init() {
 			"Aperçu de %s v%s pour %s · %s · non enregistré",
 			"معاينة %s النسخة %s لـ %s · %s · غير مسجّلة",
 		},
-	})
-}
+	}
+})
 
 // StampLanguages parses an office's stamp languages, a comma-separated list of codes such as
 // "en,ar", into their codes in order ("en", "fr", "ar"). Each must be a shipped language, none
@@ -65,7 +65,7 @@ func StampLanguages(list string) ([]string, bool) {
 // same order with the Arabic month name.
 func (p *Printer) Day(t time.Time) string {
 	t = t.UTC()
-	names, ok := months[p.Lang()]
+	names, ok := months(p.Lang())
 	if !ok {
 		return t.Format("2 January 2006")
 	}

@@ -1,8 +1,8 @@
 package i18n
 
 // The frame of every web page: navigation and the skip link.
-func init() {
-	add(Translations{
+var _ = table(func() Translations {
+	return Translations{
 		"Skip to the content": {"Aller au contenu", "انتقل إلى المحتوى"},
 		"Main":                {"Principal", "الرئيسية"},
 		"Check a letter":      {"Vérifier une lettre", "التحقق من رسالة"},
@@ -12,5 +12,5 @@ func init() {
 		"Letters":             {"Lettres", "الرسائل"},
 		"Sign out %s":         {"Déconnecter %s", "تسجيل خروج %s"},
 		"Sign in":             {"Se connecter", "تسجيل الدخول"},
-	})
-}
+	}
+})

@@ -10,8 +10,8 @@ package i18n
 // words: approve approuver / الموافقة, sign signer / التوقيع, release émettre / إصدار, a
 // coordination copy copie de coordination / نسخة تنسيق, addressees destinataires / المرسَل
 // إليهم, a dispatch recipient destinataire / المستلِم, a token jeton / رمز الدخول.
-func init() {
-	add(Translations{
+var _ = table(func() Translations {
+	return Translations{
 		// The inbox.
 		"Waiting for you":                          {"En attente de votre part", "بانتظارك"},
 		"Nothing waits for you.":                   {"Rien n'attend votre intervention.", "لا شيء بانتظارك."},
@@ -270,5 +270,5 @@ func init() {
 		"bad request: the statement and signature must be base64": {
 			"requête incorrecte : la déclaration et la signature doivent être en base64",
 			"طلب غير صحيح: يجب أن يكون البيان والتوقيع بترميز base64"},
-	})
-}
+	}
+})

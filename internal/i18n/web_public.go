@@ -10,8 +10,8 @@ package i18n
 // الرقم المرجعي; a fingerprint is an empreinte / بصمة; the seal is the sceau / الختم; the log
 // is the journal de transparence / سجل الشفافية. Arabic sentences name the office through
 // "صدرت عن" or a passive with "من قِبل", since an office's name says nothing of its gender.
-func init() {
-	add(Translations{
+var _ = table(func() Translations {
+	return Translations{
 		// Landing page.
 		"The registry of official letters": {"Le registre des lettres officielles", "سجل المراسلات الرسمية"},
 		"Every letter of this office is released through a policy gate and written to a public, append-only log. Anyone can check whether a letter is genuine, retracted, or only a draft.": {
@@ -319,5 +319,5 @@ func init() {
 			"Le fichier dépasse la taille maximale autorisée.",
 			"حجم الملف يتجاوز الحد المسموح به للرفع."},
 		"bad request": {"Requête incorrecte.", "طلب غير صحيح."},
-	})
-}
+	}
+})

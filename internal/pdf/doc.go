@@ -30,8 +30,8 @@ type doc struct {
 	pages  []*bytes.Buffer
 	fonts  []*t3font // in order of first use
 	byKey  map[glyphKey]glyphRef
-	byRune map[runeKey]glyphRef  // byKey for the glyphs that stand for one character or none
-	latest map[*fontFile]*t3font // the font receiving new glyphs of each font file
+	byRune map[*fontFile]map[uint64]glyphRef // byKey for the glyphs that stand for one character or none, see runeRefs
+	latest map[*fontFile]*t3font             // the font receiving new glyphs of each font file
 
 	images []docImage
 	// footer, when not nil, is a content stream in page coordinates that every page shows
@@ -83,32 +83,46 @@ type glyphRef struct {
 	advance float64 // in font units
 }
 
-// runeKey is a glyphKey whose text is r, or nothing when r is noRune.
-type runeKey struct {
-	ff  *fontFile
-	gid font.GID
-	r   rune
-}
-
 const noRune rune = -1
 
 const ptPerMM = 72 / 25.4
 
 func newDoc(wMM, hMM float64) *doc {
-	return &doc{w: wMM * ptPerMM, h: hMM * ptPerMM, byKey: map[glyphKey]glyphRef{}, byRune: map[runeKey]glyphRef{}, latest: map[*fontFile]*t3font{}, date: undatedEpoch}
+	return &doc{w: wMM * ptPerMM, h: hMM * ptPerMM, byKey: map[glyphKey]glyphRef{}, byRune: map[*fontFile]map[uint64]glyphRef{}, latest: map[*fontFile]*t3font{}, date: undatedEpoch}
 }
 
 func (d *doc) addPage() *bytes.Buffer {
 	b := &bytes.Buffer{}
+	if n := len(d.pages); n > 0 {
+		// A page of a letter is about as long as the one before: room for it at once, not
+		// grown by doubling.
+		b.Grow(d.pages[n-1].Len())
+	}
 	d.pages = append(d.pages, b)
 	return b
 }
 
+// runeRefs returns the glyphs of ff already given a code, each standing for one character or
+// none, keyed by runeRef: a map per font file with integer keys, as drawLine looks up
+// nearly every glyph it draws there.
+func (d *doc) runeRefs(ff *fontFile) map[uint64]glyphRef {
+	m := d.byRune[ff]
+	if m == nil {
+		m = map[uint64]glyphRef{}
+		d.byRune[ff] = m
+	}
+	return m
+}
+
+// runeRef is the key of glyph gid standing for r (nothing when r is noRune) in runeRefs.
+func runeRef(gid font.GID, r rune) uint64 { return uint64(gid)<<32 | uint64(uint32(r)) }
+
 // glyphRune is glyph for the text r (none when r is noRune), without making a string of it:
-// most glyphs of a letter stand for one character, and are drawn many times.
-func (d *doc) glyphRune(ff *fontFile, face *font.Face, gid font.GID, r rune) glyphRef {
-	k := runeKey{ff, gid, r}
-	if ref, ok := d.byRune[k]; ok {
+// most glyphs of a letter stand for one character, and are drawn many times. refs is
+// d.runeRefs(ff).
+func (d *doc) glyphRune(refs map[uint64]glyphRef, ff *fontFile, face *font.Face, gid font.GID, r rune) glyphRef {
+	k := runeRef(gid, r)
+	if ref, ok := refs[k]; ok {
 		return ref
 	}
 	text := ""
@@ -116,7 +130,7 @@ func (d *doc) glyphRune(ff *fontFile, face *font.Face, gid font.GID, r rune) gly
 		text = string(r)
 	}
 	ref := d.glyph(ff, face, gid, text)
-	d.byRune[k] = ref
+	refs[k] = ref
 	return ref
 }
 
@@ -143,7 +157,7 @@ func (d *doc) glyph(ff *fontFile, face *font.Face, gid font.GID, text string) gl
 // bounding box in font units. Procedures are cached for the process: they depend only on the
 // font file and the glyph.
 type glyphProc struct {
-	stream  []byte
+	obj     []byte // the stream object, as output writes it; shared, never modified
 	advance float64
 	bbox    [4]float64
 }
@@ -209,7 +223,7 @@ func (ff *fontFile) proc(face *font.Face, gid font.GID) *glyphProc {
 	// is drawn in.
 	fmt.Fprintf(&proc, "%s 0 %s %s %s %s d1\n", num(p.advance), num(bbox[0]), num(bbox[1]), num(bbox[2]), num(bbox[3]))
 	proc.Write(path.Bytes())
-	p.stream = deflate(proc.Bytes())
+	p.obj = stream(" /Filter /FlateDecode", deflate(proc.Bytes()))
 	p.bbox = bbox
 	actual, _ := procCache.LoadOrStore(k, p)
 	return actual.(*glyphProc)
@@ -230,16 +244,20 @@ func writePts(b *bytes.Buffer, op string, pts ...ot.SegmentPoint) {
 // strconv.FormatFloat(math.Round(v*1000)/1000, 'f', -1, 64) without "-0", in integer
 // arithmetic: a letter formats a number for nearly every glyph.
 func num(v float64) string {
+	var buf [24]byte
+	return string(appendNum(buf[:0], v))
+}
+
+// appendNum appends num(v) to b.
+func appendNum(b []byte, v float64) []byte {
 	m := math.Round(v * 1000)
 	if m == 0 {
-		return "0"
+		return append(b, '0')
 	}
 	if !(math.Abs(m) < 1<<53) {
-		return strconv.FormatFloat(m/1000, 'f', -1, 64)
+		return strconv.AppendFloat(b, m/1000, 'f', -1, 64)
 	}
 	n := int64(m)
-	var buf [24]byte
-	b := buf[:0]
 	if n < 0 {
 		b = append(b, '-')
 		n = -n
@@ -251,7 +269,7 @@ func num(v float64) string {
 			b = b[:len(b)-1]
 		}
 	}
-	return string(b)
+	return b
 }
 
 // zlibWriters are reused: a compressor's state is hundreds of kilobytes, and a letter has a
@@ -293,9 +311,6 @@ func (d *doc) output(faces func(*fontFile) *font.Face) []byte {
 		return len(objs)
 	}
 	reserve := func() int { return add(nil) }
-	stream := func(dict string, data []byte) []byte {
-		return []byte(fmt.Sprintf("<<%s /Length %d>>\nstream\n%s\nendstream", dict, len(data), data))
-	}
 
 	catalog := reserve()
 	pagesObj := reserve()
@@ -308,7 +323,7 @@ func (d *doc) output(faces func(*fontFile) *font.Face) []byte {
 		bbox := [4]float64{}
 		for code, g := range t.glyphs {
 			p := t.ff.proc(face, g.gid)
-			n := add(stream(" /Filter /FlateDecode", p.stream))
+			n := add(p.obj)
 			fmt.Fprintf(&procs, "/g%d %d 0 R ", firstCode+code, n)
 			fmt.Fprintf(&diffs, "/g%d ", firstCode+code)
 			widths.WriteString(num(p.advance) + " ")
@@ -365,23 +380,51 @@ func (d *doc) output(faces func(*fontFile) *font.Face) []byte {
 		pdfText(d.title), pdfText(d.author), date, modified)))
 
 	var out bytes.Buffer
+	size := 256 + 20*len(objs)
+	for _, o := range objs {
+		size += len(o) + 24
+	}
+	out.Grow(size)
 	out.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 	offsets := make([]int, len(objs))
 	for i, o := range objs {
 		offsets[i] = out.Len()
-		fmt.Fprintf(&out, "%d 0 obj\n", i+1)
+		out.Write(strconv.AppendInt(out.AvailableBuffer(), int64(i+1), 10))
+		out.WriteString(" 0 obj\n")
 		out.Write(o)
 		out.WriteString("\nendobj\n")
 	}
 	xref := out.Len()
 	fmt.Fprintf(&out, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
 	for _, off := range offsets {
-		fmt.Fprintf(&out, "%010d 00000 n \n", off)
+		out.Write(append(appendOffset(out.AvailableBuffer(), off), " 00000 n \n"...))
 	}
 	id := sha256.Sum256(out.Bytes())
 	fmt.Fprintf(&out, "trailer\n<</Size %d /Root %d 0 R /Info %d 0 R /ID [<%x> <%x>]>>\nstartxref\n%d\n%%%%EOF\n",
 		len(objs)+1, catalog, info, id[:16], id[:16], xref)
 	return out.Bytes()
+}
+
+// appendOffset appends off as the ten digits of a cross-reference entry (%010d).
+func appendOffset(b []byte, off int) []byte {
+	var d [10]byte
+	for i := len(d) - 1; i >= 0; i-- {
+		d[i] = byte('0' + off%10)
+		off /= 10
+	}
+	return append(b, d[:]...)
+}
+
+// stream is a stream object with dictionary entries dict and data.
+func stream(dict string, data []byte) []byte {
+	b := make([]byte, 0, len(dict)+len(data)+48)
+	b = append(b, "<<"...)
+	b = append(b, dict...)
+	b = append(b, " /Length "...)
+	b = strconv.AppendInt(b, int64(len(data)), 10)
+	b = append(b, ">>\nstream\n"...)
+	b = append(b, data...)
+	return append(b, "\nendstream"...)
 }
 
 // cmapFor is the /ToUnicode CMap of a Type 3 font.

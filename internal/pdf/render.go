@@ -204,14 +204,29 @@ func (r *renderer) output() []byte {
 
 // rect fills (and, with a border colour, strokes) a rectangle given in millimetres from the
 // top left corner.
+//
+// A release's QR code is a few hundred of them: the numbers are appended to the page's free
+// space, not formatted apart.
 func (r *renderer) rect(x, y, w, h float64, fill [3]float64, border *[3]float64, lineMM float64) {
-	op := "f"
-	if border != nil {
-		fmt.Fprintf(r.page, "%s w %s %s %s RG ", num(lineMM*ptPerMM), num(border[0]), num(border[1]), num(border[2]))
-		op = "B"
+	b := r.page.AvailableBuffer()
+	nums := func(sep string, vs ...float64) {
+		for _, v := range vs {
+			b = append(appendNum(b, v), sep...)
+		}
 	}
-	fmt.Fprintf(r.page, "%s %s %s rg %s %s %s %s re %s\n", num(fill[0]), num(fill[1]), num(fill[2]),
-		num(x*ptPerMM), num(r.d.h-(y+h)*ptPerMM), num(w*ptPerMM), num(h*ptPerMM), op)
+	op := "f\n"
+	if border != nil {
+		nums(" ", lineMM*ptPerMM)
+		b = append(b, "w "...)
+		nums(" ", border[:]...)
+		b = append(b, "RG "...)
+		op = "B\n"
+	}
+	nums(" ", fill[:]...)
+	b = append(b, "rg "...)
+	nums(" ", x*ptPerMM, r.d.h-(y+h)*ptPerMM, w*ptPerMM, h*ptPerMM)
+	b = append(b, "re "...)
+	r.page.Write(append(b, op...))
 }
 
 // headers draws the running headers, now that the page count is known.

@@ -2,11 +2,11 @@ package pdf
 
 import (
 	"bytes"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/go-text/typesetting/di"
 	"github.com/go-text/typesetting/font"
@@ -26,6 +26,11 @@ type shaper struct {
 	hb    shaping.HarfbuzzShaper
 	seg   shaping.Segmenter
 	wrap  shaping.LineWrapper
+	// lineBuf holds the lines of the paragraph being wrapped.
+	lineBuf []shaping.Line
+	// kinds, scripts and runs are split's.
+	kinds         charKinds
+	scripts, runs []shaping.Input
 }
 
 var shapers sync.Pool
@@ -57,14 +62,28 @@ func putShaper(s *shaper) { shapers.Put(s) }
 
 // fontmap picks, for each character, the first face of a style's chain that has it. It
 // remembers its choices: a letter asks for every character, and a character of the last
-// fonts of the chain (Han) would otherwise be looked up in each font before it.
+// fonts of the chain (Han) would otherwise be looked up in each font before it. Choices for
+// the Basic Multilingual Plane are kept in blocks of 256 characters, which a letter's text
+// fills from a few scripts; others, rare, in a map.
 type fontmap struct {
-	faces []*font.Face
-	known map[rune]*font.Face
+	faces  []*font.Face
+	blocks [0x100]*[0x100]*font.Face
+	known  map[rune]*font.Face
 }
 
 func (m *fontmap) ResolveFace(r rune) *font.Face {
-	if f, ok := m.known[r]; ok {
+	var slot **font.Face
+	if r >= 0 && r < 0x10000 {
+		b := m.blocks[r>>8]
+		if b == nil {
+			b = new([0x100]*font.Face)
+			m.blocks[r>>8] = b
+		}
+		slot = &b[r&0xff]
+		if *slot != nil {
+			return *slot
+		}
+	} else if f, ok := m.known[r]; ok {
 		return f
 	}
 	f := m.faces[0]
@@ -73,6 +92,10 @@ func (m *fontmap) ResolveFace(r rune) *font.Face {
 			f = cand
 			break
 		}
+	}
+	if slot != nil {
+		*slot = f
+		return f
 	}
 	if m.known == nil {
 		m.known = map[rune]*font.Face{}
@@ -111,11 +134,19 @@ type shaped struct {
 
 // shape shapes one line of text (no line feeds) made of spans, at size points.
 func (s *shaper) shape(spans []span, size float64) shaped {
-	var text []rune
+	n := 0
+	for _, sp := range spans {
+		n += utf8.RuneCountInString(sp.text)
+	}
+	// One array for the text, and each span decoded into it once: the text stays the
+	// paragraph's (drawLine reads its characters), so it is not a buffer of the shaper.
+	text := make([]rune, 0, n)
 	bounds := make([]int, 0, len(spans)+1)
 	bounds = append(bounds, 0)
 	for _, sp := range spans {
-		text = append(text, []rune(sp.text)...)
+		for _, r := range sp.text {
+			text = append(text, r)
+		}
 		bounds = append(bounds, len(text))
 	}
 	p := shaped{text: text, dir: direction(text)}
@@ -124,7 +155,7 @@ func (s *shaper) shape(spans []span, size float64) shaped {
 			continue
 		}
 		in := shaping.Input{Text: text, RunStart: bounds[i], RunEnd: bounds[i+1], Direction: p.dir, Size: fixed.Int26_6(size * 64)}
-		for _, part := range s.seg.Split(in, &s.maps[sp.st]) {
+		for _, part := range s.split(in, &s.maps[sp.st]) {
 			p.runs = append(p.runs, shapeAt(&s.hb, part))
 		}
 	}
@@ -168,18 +199,65 @@ func gcd(a, b int) int {
 
 // lines wraps a shaped paragraph to width points; each line's runs come back in visual
 // order, left to right.
+//
+// It does what LineWrapper.WrapParagraphF does, without the scan of the whole paragraph for
+// mandatory line breaks that WrapParagraphF makes before wrapping, which sets go-text's
+// Unicode segmenter up once more for the paragraph (a third of the wrapping's time). A
+// paragraph's text holds none, since splitLines cut it there; text that holds one
+// still goes through WrapParagraphF.
 func (s *shaper) lines(p shaped, width float64) []shaping.Line {
 	if len(p.runs) == 0 {
 		return nil
 	}
-	lines, _ := s.wrap.WrapParagraphF(shaping.WrapConfig{Direction: p.dir}, fixed.Int26_6(width*64), p.text, shaping.NewSliceIterator(p.runs))
+	cfg := shaping.WrapConfig{Direction: p.dir}
+	maxWidth := fixed.Int26_6(width * 64)
+	var lines []shaping.Line
+	switch {
+	case hasLineBreak(p.text):
+		lines, _ = s.wrap.WrapParagraphF(cfg, maxWidth, p.text, shaping.NewSliceIterator(p.runs))
+	case len(p.runs) == 1 && p.runs[0].Advance <= maxWidth:
+		// WrapParagraphF's own shortcut: one run that fits is the line.
+		return []shaping.Line{{p.runs[0]}}
+	default:
+		s.wrap.Prepare(cfg, p.text, shaping.NewSliceIterator(p.runs))
+		lines = s.lineBuf[:0]
+		for done := false; !done; {
+			var l shaping.WrappedLine
+			l, done = s.wrap.WrapNextLineF(maxWidth)
+			if l.Line != nil {
+				lines = append(lines, l.Line)
+			}
+		}
+		s.lineBuf = lines[:0]
+	}
+	// The wrapper's lines are its own until the next paragraph: copy them, all into one
+	// array.
+	total := 0
+	for _, l := range lines {
+		total += len(l)
+	}
+	all := make([]shaping.Output, 0, total)
 	out := make([]shaping.Line, len(lines))
 	for i, l := range lines {
-		l = slices.Clone(l)
+		start := len(all)
+		all = append(all, l...)
+		l = all[start:len(all):len(all)]
 		slices.SortFunc(l, func(a, b shaping.Output) int { return int(a.VisualIndex - b.VisualIndex) })
 		out[i] = l
 	}
 	return out
+}
+
+// hasLineBreak reports whether text holds a character after which Unicode's line breaking
+// (UAX #14) requires a break.
+func hasLineBreak(text []rune) bool {
+	for _, r := range text {
+		switch r {
+		case '\n', '\v', '\f', '\r', 0x85, 0x2028, 0x2029:
+			return true
+		}
+	}
+	return false
 }
 
 func lineWidth(l shaping.Line) float64 {
@@ -199,11 +277,19 @@ func lineWidth(l shaping.Line) float64 {
 // sign drawn before its consonant): such a cluster is also marked with its text
 // (/ActualText), which extraction and copying use instead of its glyphs.
 func (s *shaper) drawLine(d *doc, b *bytes.Buffer, text []rune, l shaping.Line, x, y float64, rgb [3]float64) {
-	fmt.Fprintf(b, "BT %s %s %s rg\n", num(rgb[0]), num(rgb[1]), num(rgb[2]))
+	// The line is written to the buffer's free space, then committed to it at once.
+	w := append(b.AvailableBuffer(), "BT "...)
+	w = appendNum(w, rgb[0])
+	w = append(w, ' ')
+	w = appendNum(w, rgb[1])
+	w = append(w, ' ')
+	w = appendNum(w, rgb[2])
+	w = append(w, " rg\n"...)
 	curFont, curSize, open := -1, 0.0, false
 	var curY, natX float64
 	for _, run := range l {
 		ff := s.files[run.Face]
+		refs := d.runeRefs(ff)
 		size := float64(run.Size) / 64
 		prev, marked := -1, 0 // a cluster's glyphs are consecutive
 		ltr := run.Direction.Progression() == di.FromTopLeft
@@ -211,10 +297,10 @@ func (s *shaper) drawLine(d *doc, b *bytes.Buffer, text []rune, l shaping.Line, 
 			var ref glyphRef
 			switch {
 			case g.TextIndex() == prev:
-				ref = d.glyphRune(ff, run.Face, g.GlyphID, noRune)
+				ref = d.glyphRune(refs, ff, run.Face, g.GlyphID, noRune)
 			case g.RunesCount() == 1 && !(ltr && g.GlyphsCount() > 1):
 				prev = g.TextIndex()
-				ref = d.glyphRune(ff, run.Face, g.GlyphID, text[prev])
+				ref = d.glyphRune(refs, ff, run.Face, g.GlyphID, text[prev])
 			default:
 				prev = g.TextIndex()
 				str := string(text[g.TextIndex() : g.TextIndex()+g.RunesCount()])
@@ -226,10 +312,12 @@ func (s *shaper) drawLine(d *doc, b *bytes.Buffer, text []rune, l shaping.Line, 
 				}
 				if ltr && g.GlyphsCount() > 1 {
 					if open {
-						b.WriteString(")] TJ\n")
+						w = append(w, ")] TJ\n"...)
 						open = false
 					}
-					b.WriteString("/Span <</ActualText " + pdfText(str) + ">> BDC\n")
+					w = append(w, "/Span <</ActualText "...)
+					w = append(w, pdfText(str)...)
+					w = append(w, ">> BDC\n"...)
 					marked = g.GlyphsCount()
 				}
 				ref = d.glyph(ff, run.Face, g.GlyphID, str)
@@ -238,35 +326,46 @@ func (s *shaper) drawLine(d *doc, b *bytes.Buffer, text []rune, l shaping.Line, 
 			x += float64(g.Advance) / 64
 			if ref.font != curFont || size != curSize || gy != curY || !open {
 				if open {
-					b.WriteString(")] TJ\n")
+					w = append(w, ")] TJ\n"...)
 				}
 				if ref.font != curFont || size != curSize {
-					b.WriteString("/F" + strconv.Itoa(ref.font) + " " + num(size) + " Tf\n")
+					w = append(w, "/F"...)
+					w = strconv.AppendInt(w, int64(ref.font), 10)
+					w = append(w, ' ')
+					w = appendNum(w, size)
+					w = append(w, " Tf\n"...)
 					curFont, curSize = ref.font, size
 				}
-				b.WriteString("1 0 0 1 " + num(gx) + " " + num(gy) + " Tm [(")
+				w = append(w, "1 0 0 1 "...)
+				w = appendNum(w, gx)
+				w = append(w, ' ')
+				w = appendNum(w, gy)
+				w = append(w, " Tm [("...)
 				natX, curY, open = gx, gy, true
 			} else if dx := gx - natX; dx > 0.0005 || dx < -0.0005 {
-				b.WriteString(")" + num(-dx*1000/size) + "(")
+				w = append(w, ')')
+				w = appendNum(w, -dx*1000/size)
+				w = append(w, '(')
 				natX = gx
 			}
 			if ref.code == '\\' || ref.code == '(' || ref.code == ')' {
-				b.WriteByte('\\')
+				w = append(w, '\\')
 			}
-			b.WriteByte(ref.code)
+			w = append(w, ref.code)
 			natX += ref.advance * size / ff.upem
 			if marked > 0 {
 				if marked--; marked == 0 {
-					b.WriteString(")] TJ\nEMC\n")
+					w = append(w, ")] TJ\nEMC\n"...)
 					open = false
 				}
 			}
 		}
 	}
 	if open {
-		b.WriteString(")] TJ\n")
+		w = append(w, ")] TJ\n"...)
 	}
-	b.WriteString("ET\n")
+	w = append(w, "ET\n"...)
+	b.Write(w)
 }
 
 func reverse(s string) string {

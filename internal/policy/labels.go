@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/chancery/chancery/internal/i18n"
 	"go.yaml.in/yaml/v3"
@@ -71,34 +72,37 @@ func (ps *parser) labels(n *yaml.Node, what, one string) []string {
 
 // Literals compared with letter.class or tested against letter.tags in a condition. A scan of
 // the source, not of the checked expression: it finds the usual forms (==, !=, in [...], in
-// letter.tags) and is only used for warnings.
-var (
-	classEq     = regexp.MustCompile(`letter\.class\s*(?:==|!=)\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')`)
-	classEqRev  = regexp.MustCompile(`("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*(?:==|!=)\s*letter\.class\b`)
-	classIn     = regexp.MustCompile(`letter\.class\s+in\s*\[([^\]]*)\]`)
-	tagIn       = regexp.MustCompile(`("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s+in\s+letter\.tags\b`)
-	tagsExists  = regexp.MustCompile(`letter\.tags\.exists(?:_one)?\(\s*(\w+)\s*,\s*(\w+)\s*==\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')`)
-	stringInLst = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'`)
-)
+// letter.tags) and is only used for warnings. The patterns are compiled on first use, not
+// when the package is initialised, which every run of the command line would pay for.
+var labelPatterns = sync.OnceValue(func() (p struct{ classEq, classEqRev, classIn, tagIn, tagsExists, stringInLst *regexp.Regexp }) {
+	p.classEq = regexp.MustCompile(`letter\.class\s*(?:==|!=)\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')`)
+	p.classEqRev = regexp.MustCompile(`("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*(?:==|!=)\s*letter\.class\b`)
+	p.classIn = regexp.MustCompile(`letter\.class\s+in\s*\[([^\]]*)\]`)
+	p.tagIn = regexp.MustCompile(`("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s+in\s+letter\.tags\b`)
+	p.tagsExists = regexp.MustCompile(`letter\.tags\.exists(?:_one)?\(\s*(\w+)\s*,\s*(\w+)\s*==\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')`)
+	p.stringInLst = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'`)
+	return p
+})
 
 // namedLabels returns the classes and tags a condition's source names.
 func namedLabels(src string) (classes, tags []string) {
 	unquote := func(q string) string { return q[1 : len(q)-1] }
-	for _, m := range classEq.FindAllStringSubmatch(src, -1) {
+	re := labelPatterns()
+	for _, m := range re.classEq.FindAllStringSubmatch(src, -1) {
 		classes = append(classes, unquote(m[1]))
 	}
-	for _, m := range classEqRev.FindAllStringSubmatch(src, -1) {
+	for _, m := range re.classEqRev.FindAllStringSubmatch(src, -1) {
 		classes = append(classes, unquote(m[1]))
 	}
-	for _, m := range classIn.FindAllStringSubmatch(src, -1) {
-		for _, q := range stringInLst.FindAllString(m[1], -1) {
+	for _, m := range re.classIn.FindAllStringSubmatch(src, -1) {
+		for _, q := range re.stringInLst.FindAllString(m[1], -1) {
 			classes = append(classes, unquote(q))
 		}
 	}
-	for _, m := range tagIn.FindAllStringSubmatch(src, -1) {
+	for _, m := range re.tagIn.FindAllStringSubmatch(src, -1) {
 		tags = append(tags, unquote(m[1]))
 	}
-	for _, m := range tagsExists.FindAllStringSubmatch(src, -1) {
+	for _, m := range re.tagsExists.FindAllStringSubmatch(src, -1) {
 		if m[1] == m[2] {
 			tags = append(tags, unquote(m[3]))
 		}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -125,8 +126,9 @@ func (ps *parser) errorf(n *yaml.Node, format string, args ...any) {
 	ps.errorAt(n.Line, n.Column, nil, format, args...)
 }
 
-// yamlLine finds the line in a YAML library error ("yaml: line 3: …").
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+// yamlLine finds the line in a YAML library error ("yaml: line 3: …"); compiled on first use,
+// not in every run of the command line.
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): `) })
 
 // document decodes the file's single YAML document, or reports why it cannot.
 func (ps *parser) document(what string) *yaml.Node {
@@ -166,7 +168,7 @@ func (ps *parser) document(what string) *yaml.Node {
 func (ps *parser) yamlError(err error) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 1
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+	if m := yamlLine().FindStringSubmatch(err.Error()); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = strings.TrimPrefix(err.Error(), m[0])
 	}

@@ -15,6 +15,11 @@ type publicCache struct {
 	gen atomic.Uint64
 	mu  sync.Mutex
 	m   map[string]*Status
+	// asked holds the keys asked once and not kept: an answer is kept at its second lookup,
+	// so that lookups spread over many letters, each asked once, do not fill the cache (and the
+	// heap: a kept answer with its seal is about 20 KB) with answers nobody asks again
+	// (issue 19 item 1, docs/benchmarks.md).
+	asked map[string]struct{}
 }
 
 // maxCached bounds the cache; when full it starts afresh (lookups of random digests must not
@@ -30,15 +35,28 @@ func (c *publicCache) get(key string) *Status {
 	return c.m[key]
 }
 
-// put keeps st for key if nothing changed since generation gen began.
+// put keeps st for key if nothing changed since generation gen began and key was asked
+// before.
 func (c *publicCache) put(key string, gen uint64, st *Status) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen.Load() {
 		return
 	}
+	if _, ok := c.asked[key]; !ok {
+		if c.asked == nil || len(c.asked) >= maxCached {
+			c.asked = make(map[string]struct{})
+		}
+		c.asked[key] = struct{}{}
+		return
+	}
+	delete(c.asked, key)
 	if c.m == nil || len(c.m) >= maxCached {
 		c.m = make(map[string]*Status)
+	}
+	st.shared = true
+	if st.publicOf != nil {
+		st.publicOf.shared = true
 	}
 	c.m[key] = st
 }

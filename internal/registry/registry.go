@@ -158,6 +158,8 @@ type Registry struct {
 	seen fingerprintsSeen
 	// tokens caches bearer tokens' members on SQLite (authcache.go).
 	tokens tokenCache
+	// keyStates keeps the revoked signer keys for lookups (keystates.go).
+	keyStates keyStates
 }
 
 // inForce is the policy in force and the adoption that put it there. Only approvals and

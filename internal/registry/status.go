@@ -63,7 +63,14 @@ type Status struct {
 	checkCode []byte
 	// publicOf is what the public is told by reference (cached with the holder's answer).
 	publicOf *Status
+	// shared is set when the answer is cached: later lookups return this same Status.
+	shared bool
 }
+
+// Shared reports whether st is a cached answer, which later lookups return again, the same
+// pointer, until the registry changes: what a caller derives from it (its encoding) may be
+// kept with it. An answer that is not shared is given once.
+func (st *Status) Shared() bool { return st.shared }
 
 // DraftInfo identifies a draft for members.
 type DraftInfo struct {
@@ -86,7 +93,7 @@ const notOfficial = "not an official document: this file is not a released lette
 // cached (see publicCache) and shared: callers must not modify the Status.
 func (r *Registry) VerifyDigest(ctx context.Context, a Actor, digest seal.Digest) (*Status, error) {
 	public := a.Member == nil || len(a.Member.Roles) == 0
-	if !public {
+	if !public || !r.cachesAnswers() {
 		return answered(r.verifyDigest(ctx, a, digest))
 	}
 	key := "digest " + string(digest)
@@ -111,24 +118,18 @@ func answered(st *Status, err error) (*Status, error) {
 
 func (r *Registry) verifyDigest(ctx context.Context, a Actor, digest seal.Digest) (*Status, error) {
 	st := &Status{Office: r.cfg.Office.Name}
-	var rel *store.Release
-	var stmt *seal.ReleaseStatement
-	var o *seal.Opening
-	var ev *proofs
-	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-		var err error
-		rel, err = tx.ReleaseByDigest(ctx, string(digest))
-		if err == nil {
-			st.Holder = true
-			if stmt, o, err = r.releasedStatus(ctx, tx, rel, st); err != nil {
-				return err
-			}
-			ev, err = r.readEvidence(ctx, tx, rel, stmt, st)
-			return err
+	lk, keys, err := r.lookup(ctx, false, string(digest))
+	if err == nil {
+		st.Holder = true
+		if err := r.answerRelease(ctx, lk, keys, st); err != nil {
+			return nil, fmt.Errorf("verify %s: %w", digest, err)
 		}
-		if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
+		return st, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("verify %s: %w", digest, err)
+	}
+	err = r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		vs, err := tx.VersionsByDigest(ctx, string(digest))
 		if err != nil {
 			return err
@@ -172,11 +173,6 @@ func (r *Registry) verifyDigest(ctx context.Context, a Actor, digest seal.Digest
 	})
 	if err != nil {
 		return nil, fmt.Errorf("verify %s: %w", digest, err)
-	}
-	if rel != nil {
-		if err := r.attachEvidence(ctx, rel, stmt, o, st, ev); err != nil {
-			return nil, err
-		}
 	}
 	return st, nil
 }
@@ -228,8 +224,11 @@ type refStatus struct {
 
 func (r *Registry) holderStatus(ctx context.Context, ref string) (*refStatus, error) {
 	key := "reference " + ref
-	if st := r.public.get(key); st != nil {
-		return &refStatus{public: st.publicOf, holder: st}, nil
+	cache := r.cachesAnswers()
+	if cache {
+		if st := r.public.get(key); st != nil {
+			return &refStatus{public: st.publicOf, holder: st}, nil
+		}
 	}
 	gen := r.public.generation()
 	st, err := r.statusOf(ctx, ref)
@@ -238,9 +237,17 @@ func (r *Registry) holderStatus(ctx context.Context, ref string) (*refStatus, er
 	}
 	st.Holder = st.Outcome != Unknown
 	st.publicOf = publicAnswer(st)
-	r.public.put(key, gen, st)
+	if cache {
+		r.public.put(key, gen, st)
+	}
 	return &refStatus{public: st.publicOf, holder: st}, nil
 }
+
+// cachesAnswers reports whether public answers are cached. The cache is voided by this
+// process's changes only, so it is used on SQLite, where serve's lock makes this process the
+// only writer, and not on PostgreSQL, where another server's retraction, supersession or key
+// revocation would leave a cached "valid" standing.
+func (r *Registry) cachesAnswers() bool { return r.cfg.DB.Dialect() == store.SQLite }
 
 // publicAnswer is what a reference alone may tell: that a letter with this reference was
 // released and whether it stands.
@@ -259,44 +266,19 @@ func publicAnswer(st *Status) *Status {
 
 func (r *Registry) statusOf(ctx context.Context, ref string) (*Status, error) {
 	st := &Status{Office: r.cfg.Office.Name, Reference: ref}
-	var rel *store.Release
-	var stmt *seal.ReleaseStatement
-	var o *seal.Opening
-	var ev *proofs
-	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+	lk, keys, err := r.lookup(ctx, true, ref)
+	if errors.Is(err, store.ErrNotFound) {
 		// The public must not learn what drafts exist: an unreleased reference and one never
 		// used get the same answer.
-		const unknown = "unknown: no released letter of this office has this reference"
-		l, err := tx.LetterByRef(ctx, ref)
-		if errors.Is(err, store.ErrNotFound) {
-			st.Outcome, st.Message = Unknown, unknown
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		rel, err = tx.ReleaseOf(ctx, l.ID)
-		if errors.Is(err, store.ErrNotFound) {
-			st.Outcome, st.Message = Unknown, unknown
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		st.checkCode = rel.CheckCodeHash
-		if stmt, o, err = r.releasedStatus(ctx, tx, rel, st); err != nil {
-			return err
-		}
-		ev, err = r.readEvidence(ctx, tx, rel, stmt, st)
-		return err
-	})
+		st.Outcome, st.Message = Unknown, "unknown: no released letter of this office has this reference"
+		return st, nil
+	}
+	if err == nil {
+		st.checkCode = lk.Release.CheckCodeHash
+		err = r.answerRelease(ctx, lk, keys, st)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("status of %s: %w", ref, err)
-	}
-	if rel != nil {
-		if err := r.attachEvidence(ctx, rel, stmt, o, st, ev); err != nil {
-			return nil, err
-		}
 	}
 	return st, nil
 }
@@ -308,6 +290,19 @@ func releaseStatement(ctx context.Context, tx *store.Tx, rel *store.Release) (*s
 	if err != nil {
 		return nil, nil, err
 	}
+	var o *seal.Opening
+	if d.V() != entry.V1 {
+		if o, err = opening(ctx, tx, rel.LogIndex); err != nil {
+			return nil, nil, err
+		}
+	}
+	return openRelease(d, o)
+}
+
+// openRelease returns the statement of the decoded release entry d, whose stored opening is o
+// (nil if it has none), and the opening the answer gives: nil for a version 1 entry. The
+// statement is nil when a version 2 entry's opening was erased.
+func openRelease(d *entry.Entry, o *seal.Opening) (*seal.ReleaseStatement, *seal.Opening, error) {
 	if d.V() == entry.V1 {
 		var stmt seal.ReleaseStatement
 		if err := seal.Unmarshal(d.Envelope.Payload, &stmt); err != nil {
@@ -315,9 +310,8 @@ func releaseStatement(ctx context.Context, tx *store.Tx, rel *store.Release) (*s
 		}
 		return &stmt, nil, nil
 	}
-	o, err := opening(ctx, tx, rel.LogIndex)
-	if err != nil || o == nil {
-		return nil, nil, err
+	if o == nil {
+		return nil, nil, nil
 	}
 	st, err := seal.Open(d, o)
 	if err != nil {
@@ -326,12 +320,64 @@ func releaseStatement(ctx context.Context, tx *store.Tx, rel *store.Release) (*s
 	return st.(*seal.ReleaseStatement), o, nil
 }
 
-// releasedStatus fills st for a released letter and returns its release statement and its
-// opening; the statement is nil if the letter's content was erased.
-func (r *Registry) releasedStatus(ctx context.Context, tx *store.Tx, rel *store.Release, st *Status) (*seal.ReleaseStatement, *seal.Opening, error) {
-	stmt, o, err := releaseStatement(ctx, tx, rel)
+// lookup reads a released letter, by reference or by its file's digest, with one statement
+// (store.LookupRelease), and the revoked keys at the count that statement saw. When the count
+// is not the one the key states were read at (a key was revoked since, by any server, or this
+// is the first lookup), the letter and the key states are read again together, in one
+// snapshot, and kept: no answer is ever given with key states other than its snapshot's.
+func (r *Registry) lookup(ctx context.Context, byRef bool, key string) (*store.ReleaseLookup, *revokedKeys, error) {
+	var lk *store.ReleaseLookup
+	var err error
+	if byRef {
+		lk, err = r.cfg.DB.LookupReleaseOf(ctx, key)
+	} else {
+		lk, err = r.cfg.DB.LookupRelease(ctx, key)
+	}
 	if err != nil {
 		return nil, nil, err
+	}
+	if keys := r.keyStates.at(lk.RevokedKeys); keys != nil {
+		return lk, keys, nil
+	}
+	var revoked []store.RevokedKey
+	err = r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		if byRef {
+			lk, err = tx.LookupReleaseOf(ctx, key)
+		} else {
+			lk, err = tx.LookupRelease(ctx, key)
+		}
+		if err != nil {
+			return err
+		}
+		revoked, err = tx.RevokedKeys(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if int64(len(revoked)) != lk.RevokedKeys {
+		return nil, nil, fmt.Errorf("%d revoked keys read, %d counted in the same snapshot", len(revoked), lk.RevokedKeys)
+	}
+	return lk, r.keyStates.put(lk.RevokedKeys, revoked), nil
+}
+
+// answerRelease fills st for the released letter lk, whose signers' key states are keys, with
+// its evidence: the kept seal for a letter that stands, signed by keys in force; otherwise a
+// seal and inclusion proofs against one checkpoint (attachEvidence).
+func (r *Registry) answerRelease(ctx context.Context, lk *store.ReleaseLookup, keys *revokedKeys, st *Status) error {
+	rel := &lk.Release
+	d, err := entry.Decode(rel.Entry)
+	if err != nil {
+		return err
+	}
+	var o *seal.Opening
+	if d.V() != entry.V1 && lk.Salt != nil {
+		o = &seal.Opening{Salt: lk.Salt, Statement: lk.Statement}
+	}
+	stmt, o, err := openRelease(d, o)
+	if err != nil {
+		return err
 	}
 	at, idx := rel.ReleasedAt.UTC(), rel.LogIndex
 	st.ReleasedAt, st.LogIndex, st.FileDigest = &at, &idx, rel.FileDigest
@@ -345,36 +391,38 @@ func (r *Registry) releasedStatus(ctx context.Context, tx *store.Tx, rel *store.
 		st.ReleasedAt = &at
 		st.Outcome, st.Message = Valid, fmt.Sprintf("valid: released by %s on %s, signed by %v", stmt.Office, at.Format("2 January 2006"), st.Signers)
 	}
-	w, err := tx.WithdrawalOf(ctx, rel.LetterID)
-	if errors.Is(err, store.ErrNotFound) {
-		return stmt, o, nil
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	wo, err := opening(ctx, tx, w.LogIndex)
-	if err != nil {
-		return nil, nil, err
-	}
-	st.Reason = w.Reason
-	st.Withdrawal = &seal.LoggedEntry{Index: w.LogIndex, Entry: w.Entry, Opening: wo}
-	if w.Kind == Retraction {
-		st.Outcome, st.Message = Retracted, "retracted: "+w.Reason
-		if st.Erased {
-			st.Message = "retracted (the reason was erased with the letter's content)"
+	if w := lk.Withdrawal; w != nil {
+		var wo *seal.Opening
+		if lk.WithdrawalSalt != nil {
+			wo = &seal.Opening{Salt: lk.WithdrawalSalt, Statement: lk.WithdrawalStatement}
 		}
-		return stmt, o, nil
-	}
-	st.Outcome, st.Message = Superseded, "superseded"
-	if !st.Erased {
-		bl, err := tx.LetterByID(ctx, w.ByLetter)
-		if err != nil {
-			return nil, nil, err
+		st.Reason = w.Reason
+		st.Withdrawal = &seal.LoggedEntry{Index: w.LogIndex, Entry: w.Entry, Opening: wo}
+		switch {
+		case w.Kind == Retraction:
+			st.Outcome, st.Message = Retracted, "retracted: "+w.Reason
+			if st.Erased {
+				st.Message = "retracted (the reason was erased with the letter's content)"
+			}
+		case st.Erased:
+			st.Outcome, st.Message = Superseded, "superseded"
+		default:
+			st.Outcome, st.SupersededBy = Superseded, lk.SupersededBy
+			st.Message = fmt.Sprintf("superseded by %s: %s", lk.SupersededBy, w.Reason)
 		}
-		st.SupersededBy = bl.Reference
-		st.Message = fmt.Sprintf("superseded by %s: %s", bl.Reference, w.Reason)
 	}
-	return stmt, o, nil
+	ev := &proofs{}
+	if stmt != nil {
+		for _, id := range seal.SignerKeys(stmt) {
+			if k, ok := keys.byID[id]; ok {
+				ev.revocations = append(ev.revocations, k)
+			}
+		}
+		if st.Withdrawal == nil && len(ev.revocations) == 0 {
+			ev.kept = lk.Seal
+		}
+	}
+	return r.attachEvidence(ctx, rel, stmt, o, st, ev)
 }
 
 // attachEvidence adds the seal and the withdrawal's inclusion proof, against one checkpoint.
@@ -399,7 +447,7 @@ func (r *Registry) attachEvidence(ctx context.Context, rel *store.Release, stmt 
 			if err != nil {
 				return fmt.Errorf("kept seal of log entry %d: %w", rel.LogIndex, err)
 			}
-			st.Seal, st.SealJSON = s, s.Marshal()
+			st.Seal, st.SealJSON = s, appendSealJSON(make([]byte, 0, sealJSONSize(s)), s)
 			return nil
 		}
 		s, err := r.sealFor(ctx, rel.LogIndex, rel.Entry, o, stmt)
@@ -457,37 +505,4 @@ func (r *Registry) attachEvidence(ctx context.Context, rel *store.Release, stmt 
 type proofs struct {
 	revocations []seal.LoggedEntry
 	kept        *store.KeptSeal // nil when none is kept, or when the answer cannot use it
-}
-
-// readEvidence reads, in the status's own transaction, the evidence of a release whose
-// statement (nil once erased) and withdrawal st holds.
-func (r *Registry) readEvidence(ctx context.Context, tx *store.Tx, rel *store.Release, stmt *seal.ReleaseStatement, st *Status) (*proofs, error) {
-	ev := &proofs{}
-	if stmt == nil {
-		return ev, nil
-	}
-	for _, id := range seal.SignerKeys(stmt) {
-		k, err := tx.SignerKey(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if !k.Revoked() {
-			continue
-		}
-		o, err := opening(ctx, tx, k.RevokedIndex)
-		if err != nil {
-			return nil, err
-		}
-		ev.revocations = append(ev.revocations, seal.LoggedEntry{Index: k.RevokedIndex, Opening: o})
-	}
-	if st.Withdrawal == nil && len(ev.revocations) == 0 {
-		b, err := tx.Seal(ctx, rel.LogIndex)
-		switch {
-		case err == nil:
-			ev.kept = &b
-		case !errors.Is(err, store.ErrNotFound):
-			return nil, err
-		}
-	}
-	return ev, nil
 }

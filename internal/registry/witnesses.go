@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/chancery/chancery/internal/cosigned"
@@ -34,7 +35,9 @@ type WitnessConfig struct {
 	Behind string `json:"behind,omitempty"`
 }
 
-var witnessName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{0,62}$`)
+// witnessName is what a witness's name may be; compiled on first use, not in every run of the
+// command line (its bounded repetition makes a large program).
+var witnessName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{0,62}$`) })
 
 // Witnesses returns the witness configuration (admins only).
 func (r *Registry) Witnesses(ctx context.Context, a Actor) (*WitnessConfig, error) {
@@ -83,7 +86,7 @@ func (r *Registry) AddWitness(ctx context.Context, a Actor, name, rawURL, vkey s
 	if r.cfg.Heads == nil {
 		return fmt.Errorf("add witness: %w: this registry runs without witness support", ErrInvalid)
 	}
-	if !witnessName.MatchString(name) {
+	if !witnessName().MatchString(name) {
 		return fmt.Errorf("add witness: %w: name %q: use 1 to 63 lowercase letters, digits, dots and dashes", ErrInvalid, name)
 	}
 	u, err := url.Parse(rawURL)

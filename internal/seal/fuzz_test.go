@@ -169,6 +169,8 @@ func FuzzDecodeRelease(f *testing.F) {
 		f.Add(bytes.Replace(s, []byte(`14:30:00Z`), []byte(`14:30:00.5+02:00`), 1))
 		f.Add(bytes.Replace(s, []byte(`14:30:00Z`), []byte(`14:30:00.500Z`), 1))
 		f.Add(bytes.Replace(s, []byte(`Press office`), []byte(`Press \u0026 media\u2028office \u00e9`), 1))
+		f.Add(bytes.Replace(s, []byte(`,"policy":`), []byte(`,"file_media_type":"application/pdf","policy":`), 1))
+		f.Add(bytes.Replace(s, []byte(`,"policy":`), []byte(`,"file_media_type":"","policy":`), 1))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var want ReleaseStatement

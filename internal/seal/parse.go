@@ -328,6 +328,14 @@ func decodeRelease(data []byte) (*ReleaseStatement, error) {
 	st.MediaType = p.str()
 	p.lit(`,"file_name":`)
 	st.FileName = p.str()
+	// Written only when the released file's type differs from the version's (omitempty): an
+	// empty one is not canonical, and the general path says so.
+	if bytes.HasPrefix(p.data, []byte(`,"file_media_type":`)) {
+		p.lit(`,"file_media_type":`)
+		if st.FileMediaType = p.str(); st.FileMediaType == "" {
+			p.fail("an empty file_media_type is omitted")
+		}
+	}
 	p.lit(`,"policy":`)
 	st.Policy = Digest(p.str())
 	p.lit(`,"signatures":`)

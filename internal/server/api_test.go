@@ -250,13 +250,16 @@ func TestEncodeStatus(t *testing.T) {
 		{Outcome: registry.Unknown, Office: "O", Message: "unknown"},
 		{Outcome: registry.Valid, Office: "O", Reference: "R", Seal: &seal.Seal{Checkpoint: []byte("c\n")}},
 	} {
-		got, err := encodeStatus(st)
-		if err != nil {
-			t.Fatal(err)
-		}
 		want, _ := json.Marshal(statusResponse(st))
-		if string(got) != string(want)+"\n" {
-			t.Errorf("encodeStatus:\n%s\nwant\n%s", got, want)
+		// Fresh, and in a used buffer (an answer that is not kept).
+		for _, b := range [][]byte{nil, []byte("an earlier answer")[:0]} {
+			got, err := encodeStatus(b, st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != string(want)+"\n" {
+				t.Errorf("encodeStatus:\n%s\nwant\n%s", got, want)
+			}
 		}
 	}
 }

@@ -12,7 +12,10 @@ import (
 
 // encodedStatuses keeps the JSON of the registry's shared public answers, so that the verify
 // endpoint encodes each answer once: the registry returns the same *Status until the answer
-// changes, and the pointer tells whether the bytes kept are still that answer's.
+// changes, and the pointer tells whether the bytes kept are still that answer's. An answer
+// that is not shared (Status.Shared: not cached, as on PostgreSQL, or not yet) is encoded in a
+// pooled buffer and not kept: keeping it would only fill the map with answers nobody asks for
+// again (a lookup spread over many letters).
 type encodedStatuses struct {
 	mu sync.Mutex
 	m  map[*registry.Status][]byte
@@ -21,13 +24,38 @@ type encodedStatuses struct {
 // maxEncoded bounds the kept encodings; when full, the map starts afresh.
 const maxEncoded = 1 << 16
 
+// answerBuffers are the buffers of answers that are not kept.
+var answerBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+// The verify answer's header values, set as they are rather than through Header.Set, which
+// allocates a slice for each; net/http only reads them.
+var (
+	jsonContentType = []string{"application/json"}
+	noStore         = []string{"no-store"}
+)
+
 func (c *encodedStatuses) write(w http.ResponseWriter, st *registry.Status) {
+	if !st.Shared() {
+		bp := answerBuffers.Get().(*[]byte)
+		body, err := encodeStatus((*bp)[:0], st)
+		if err != nil {
+			writeJSON(w, statusResponse(st))
+			return
+		}
+		writeAnswer(w, body)
+		// An answer carries one seal: a buffer that grew past any answer is not kept.
+		if cap(body) <= 64<<10 {
+			*bp = body[:0]
+			answerBuffers.Put(bp)
+		}
+		return
+	}
 	c.mu.Lock()
 	body, ok := c.m[st]
 	c.mu.Unlock()
 	if !ok {
 		var err error
-		if body, err = encodeStatus(st); err != nil {
+		if body, err = encodeStatus(nil, st); err != nil {
 			writeJSON(w, statusResponse(st))
 			return
 		}
@@ -38,31 +66,40 @@ func (c *encodedStatuses) write(w http.ResponseWriter, st *registry.Status) {
 		c.m[st] = body
 		c.mu.Unlock()
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	// Answers with a seal are over net/http's 2 KB chunking threshold: with the length known,
-	// the body goes out as it is, without chunk framing.
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	writeAnswer(w, body)
+}
+
+// writeAnswer writes an encoded answer in one Write. Answers with a seal are over net/http's
+// 2 KB chunking threshold: with the length known, the body goes out as it is, without chunk
+// framing.
+func writeAnswer(w http.ResponseWriter, body []byte) {
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	h["Cache-Control"] = noStore
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.Write(body)
 }
 
-// encodeStatus writes what statusResponse would encode, with the seal's JSON spliced in as it
-// is: encoding/json would validate and re-compact those kilobytes at every encoding.
-func encodeStatus(st *registry.Status) ([]byte, error) {
-	b, err := json.Marshal(st)
-	if err != nil || st.Seal == nil {
-		return append(b, '\n'), err
+// encodeStatus appends to b what statusResponse would encode, with the seal's JSON spliced in
+// as it is: encoding/json would validate and re-compact those kilobytes at every encoding.
+func encodeStatus(b []byte, st *registry.Status) ([]byte, error) {
+	j, err := json.Marshal(st)
+	if err != nil {
+		return nil, err
+	}
+	if st.Seal == nil {
+		return append(append(b, j...), '\n'), nil
 	}
 	sl := st.SealJSON
 	if sl == nil {
 		sl = st.Seal.Marshal()
 	}
 	sl = bytes.TrimRight(sl, "\n")
-	var out bytes.Buffer
-	out.Grow(len(b) + len(`,"seal":`) + len(sl) + len("}\n"))
-	out.Write(b[:len(b)-1])
-	out.WriteString(`,"seal":`)
-	out.Write(sl)
-	out.WriteString("}\n")
-	return out.Bytes(), nil
+	if b == nil {
+		b = make([]byte, 0, len(j)+len(`,"seal":`)+len(sl)+len("}\n"))
+	}
+	b = append(b, j[:len(j)-1]...)
+	b = append(b, `,"seal":`...)
+	b = append(b, sl...)
+	return append(b, "}\n"...), nil
 }

@@ -660,6 +660,11 @@ DELETE FROM seals;
 	{sqlite: sealPartsSQLite, postgres: sealPartsPostgres},
 	// 17: the indexes of approvals and signatures are by letter only (issue 19 item 5).
 	{sqlite: narrowIndexes, postgres: narrowIndexes},
+	// 18: audit events stored compact: times as Unix nanoseconds, details with their digests
+	// and key IDs in binary (issue 19 item 5; audit.go).
+	{sqlite: compactAuditSQLite, postgres: compactAuditPostgres},
+	// 19: the digests of approvals and signatures stored compact (issue 19 item 5; digest.go).
+	{sqlite: compactDigestsSQLite, postgres: compactDigestsPostgres},
 }
 
 // SchemaVersion is the schema version this build writes.

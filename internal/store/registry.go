@@ -334,7 +334,7 @@ type Approval struct {
 // AddApproval records a decision.
 func (t *Tx) AddApproval(ctx context.Context, a Approval) error {
 	_, err := t.exec(ctx, `INSERT INTO approvals (letter_id, version_digest, policy_digest, member_id, role, decision, comment, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, a.LetterID, a.VersionDigest, a.PolicyDigest, a.MemberID, a.Role, a.Decision, a.Comment, ts(a.CreatedAt))
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, a.LetterID, packDigest(a.VersionDigest), packDigest(a.PolicyDigest), a.MemberID, a.Role, a.Decision, a.Comment, ts(a.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("add approval: %w", err)
 	}
@@ -353,8 +353,12 @@ func (t *Tx) Approvals(ctx context.Context, letterID int64) ([]Approval, error) 
 	for rows.Next() {
 		var a Approval
 		var created string
-		if err := rows.Scan(&a.ID, &a.LetterID, &a.VersionDigest, &a.PolicyDigest, &a.MemberID, &a.Role, &a.Decision, &a.Comment, &created); err != nil {
+		var version, policy []byte
+		if err := rows.Scan(&a.ID, &a.LetterID, &version, &policy, &a.MemberID, &a.Role, &a.Decision, &a.Comment, &created); err != nil {
 			return nil, fmt.Errorf("approvals: %w", err)
+		}
+		if a.VersionDigest, a.PolicyDigest, err = unpackDigests(version, policy); err != nil {
+			return nil, fmt.Errorf("approval %d: %w", a.ID, err)
 		}
 		a.CreatedAt = parseTS(created)
 		out = append(out, a)
@@ -377,7 +381,7 @@ type SignatureRow struct {
 // AddSignature records a signature.
 func (t *Tx) AddSignature(ctx context.Context, s SignatureRow) error {
 	_, err := t.exec(ctx, `INSERT INTO signatures (letter_id, version_digest, policy_digest, member_id, keyid, sig, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, s.LetterID, s.VersionDigest, s.PolicyDigest, s.MemberID, s.KeyID, s.Sig, ts(s.CreatedAt))
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, s.LetterID, packDigest(s.VersionDigest), packDigest(s.PolicyDigest), s.MemberID, s.KeyID, s.Sig, ts(s.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("add signature: %w", err)
 	}
@@ -396,8 +400,12 @@ func (t *Tx) Signatures(ctx context.Context, letterID int64) ([]SignatureRow, er
 	for rows.Next() {
 		var s SignatureRow
 		var created string
-		if err := rows.Scan(&s.ID, &s.LetterID, &s.VersionDigest, &s.PolicyDigest, &s.MemberID, &s.KeyID, &s.Sig, &created); err != nil {
+		var version, policy []byte
+		if err := rows.Scan(&s.ID, &s.LetterID, &version, &policy, &s.MemberID, &s.KeyID, &s.Sig, &created); err != nil {
 			return nil, fmt.Errorf("signatures: %w", err)
+		}
+		if s.VersionDigest, s.PolicyDigest, err = unpackDigests(version, policy); err != nil {
+			return nil, fmt.Errorf("signature %d: %w", s.ID, err)
 		}
 		s.CreatedAt = parseTS(created)
 		out = append(out, s)
@@ -619,8 +627,12 @@ type AuditEvent struct {
 
 // AddAuditEvent appends an audit event.
 func (t *Tx) AddAuditEvent(ctx context.Context, e AuditEvent) error {
-	_, err := t.exec(ctx, `INSERT INTO audit_events (time, actor, action, reference, detail, remote) VALUES ($1, $2, $3, $4, $5, $6)`,
-		ts(e.Time), e.Actor, e.Action, e.Reference, e.Detail, e.Remote)
+	at, err := auditTime(e.Time)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `INSERT INTO audit_events (time, actor, action, reference, detail, remote) VALUES ($1, $2, $3, $4, $5, $6)`,
+		at, e.Actor, e.Action, e.Reference, packDetail(e.Detail), e.Remote)
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
@@ -637,11 +649,15 @@ func (t *Tx) AuditEvents(ctx context.Context, ref string) ([]AuditEvent, error) 
 	var out []AuditEvent
 	for rows.Next() {
 		var e AuditEvent
-		var at string
-		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Reference, &e.Detail, &e.Remote); err != nil {
+		var at int64
+		var detail []byte
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Reference, &detail, &e.Remote); err != nil {
 			return nil, fmt.Errorf("audit events: %w", err)
 		}
-		e.Time = parseTS(at)
+		e.Time = time.Unix(0, at).UTC()
+		if e.Detail, err = unpackDetail(detail); err != nil {
+			return nil, fmt.Errorf("audit event %d: %w", e.ID, err)
+		}
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -210,22 +210,8 @@ var pending = new(int)
 // statement is prepared on the pool in the background, because the transaction may hold the
 // pool's only connection (SQLite's writer).
 func (c *stmtCache) stmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
-	if c.db == nil {
-		return nil // the driver caches statements itself
-	}
-	v, loaded := c.m.LoadOrStore(query, pending)
-	if !loaded {
-		go func() {
-			s, err := c.db.PrepareContext(context.Background(), query)
-			if err != nil {
-				c.m.Delete(query)
-				return
-			}
-			c.m.Store(query, s)
-		}()
-	}
-	s, ok := v.(*sql.Stmt)
-	if !ok {
+	s := c.prepared(query)
+	if s == nil {
 		return nil
 	}
 	// The transaction's statement reuses what is prepared on the transaction's connection.

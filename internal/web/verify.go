@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/chancery/chancery/internal/ratelimit"
 
@@ -28,8 +29,9 @@ type result struct {
 	ByReference bool
 }
 
-// refPattern is what a reference looks like (PREFIX-YEAR-NUMBER, loosely).
-var refPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+// refPattern is what a reference looks like (PREFIX-YEAR-NUMBER, loosely). It is compiled on
+// first use, not in every run of the command line: its bounded repetition makes a large program.
+var refPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`) })
 
 // verify shows the verify form, or the answer for ?digest= (computed in the browser: the file
 // never leaves the device) or ?q= (a reference or a digest typed in).
@@ -47,7 +49,7 @@ func (h *Handler) verify(w http.ResponseWriter, r *http.Request) {
 		h.showDigest(w, r, d)
 		return
 	}
-	if q.Get("digest") != "" || !refPattern.MatchString(in) {
+	if q.Get("digest") != "" || !refPattern().MatchString(in) {
 		h.render(w, r, http.StatusBadRequest, "verify", page{Title: "Check a letter",
 			Error: "That is neither a reference (such as TFN-2020-000001) nor a SHA-256 digest (64 hexadecimal digits)."})
 		return
@@ -59,7 +61,7 @@ func (h *Handler) verify(w http.ResponseWriter, r *http.Request) {
 // (?code=) leads to the holder's page.
 func (h *Handler) verifyRef(w http.ResponseWriter, r *http.Request) {
 	ref := r.PathValue("ref")
-	if code := strings.ToLower(strings.Join(strings.Fields(r.URL.Query().Get("code")), "")); code != "" && refPattern.MatchString(ref) {
+	if code := strings.ToLower(strings.Join(strings.Fields(r.URL.Query().Get("code")), "")); code != "" && refPattern().MatchString(ref) {
 		http.Redirect(w, r, "/v/"+ref+"/"+url.PathEscape(code), http.StatusSeeOther)
 		return
 	}

@@ -38,10 +38,17 @@ type result struct {
 	// children's), sorted: on a machine shared with other work it varies far less than the
 	// wall time, which waits for the processor as well.
 	cpu []time.Duration
+	// faults are the page faults of each timed run (minor and major, counted as cpu is),
+	// sorted: in a fresh process every page touched for the first time is one, and on a
+	// virtual machine each costs tens of microseconds.
+	faults []int64
 }
 
 // medianCPU is the median processor time of a run.
 func (r result) medianCPU() time.Duration { return r.cpu[len(r.cpu)/2] }
+
+// medianFaults is the median number of page faults of a run.
+func (r result) medianFaults() int64 { return r.faults[len(r.faults)/2] }
 
 func (r result) best() float64   { return float64(r.files) / r.runs[0].Seconds() }
 func (r result) median() float64 { return float64(r.files) / r.runs[len(r.runs)/2].Seconds() }
@@ -103,12 +110,13 @@ func measure(ctx context.Context, cfg *config, si *setupInfo) ([]result, error) 
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			t, c := time.Now(), cpuTime()
+			t, c, f := time.Now(), cpuTime(), pageFaults()
 			if err := r.once(); err != nil {
 				return nil, fmt.Errorf("%s: %w", r.tool, err)
 			}
 			r.runs = append(r.runs, time.Since(t))
 			r.cpu = append(r.cpu, cpuTime()-c)
+			r.faults = append(r.faults, pageFaults()-f)
 		}
 	}
 	if err := stopProfiles(); err != nil {
@@ -118,6 +126,7 @@ func measure(ctx context.Context, cfg *config, si *setupInfo) ([]result, error) 
 	for _, r := range rows {
 		slices.Sort(r.runs)
 		slices.Sort(r.cpu)
+		slices.Sort(r.faults)
 		logf("%s: best %.0f files/s, median %.0f files/s", r.tool, r.best(), r.median())
 		out = append(out, r.result)
 	}
@@ -359,6 +368,15 @@ func cpuTime() time.Duration {
 	return d(self.Utime) + d(self.Stime) + d(children.Utime) + d(children.Stime)
 }
 
+// pageFaults is the number of page faults so far of this process and of its children that
+// have ended, as cpuTime counts processor time.
+func pageFaults() int64 {
+	var self, children syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &children)
+	return self.Minflt + self.Majflt + children.Minflt + children.Majflt
+}
+
 // printReport prints the markdown table and the machine it ran on.
 func printReport(cfg *config, si *setupInfo, results []result) {
 	var chancery *result
@@ -369,8 +387,8 @@ func printReport(cfg *config, si *setupInfo, results []result) {
 	}
 	fmt.Printf("%d letters of %d bytes, seals: %s (%d distinct checkpoint(s)); one warm-up run per row, then %d timed rounds of every row; files/s = letters ÷ wall time of the whole command.\n\n",
 		len(si.Files), si.Size, si.Seals, si.Checkpoints, cfg.runs)
-	fmt.Println("| tool | files/s (best) | files/s (median) | chancery ÷ tool (best) | CPU ms per 1,000 files (median) | tool's CPU ÷ chancery's | command |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|---|")
+	fmt.Println("| tool | files/s (best) | files/s (median) | chancery ÷ tool (best) | CPU ms per 1,000 files (median) | tool's CPU ÷ chancery's | page faults per run (median) | tool's faults ÷ chancery's | command |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---|")
 	for _, r := range results {
 		ratio := "–"
 		if chancery != nil {
@@ -384,7 +402,11 @@ func printReport(cfg *config, si *setupInfo, results []result) {
 		if chancery != nil {
 			cpuRatio = fmt.Sprintf("%.2f", r.medianCPU().Seconds()/chancery.medianCPU().Seconds())
 		}
-		fmt.Printf("| %s | %.0f | %.0f | %s | %.0f | %s | %s |\n", r.tool, r.best(), r.median(), ratio, cpu, cpuRatio, cmd)
+		faultRatio := "–"
+		if chancery != nil && chancery.medianFaults() > 0 {
+			faultRatio = fmt.Sprintf("%.2f", float64(r.medianFaults())/float64(chancery.medianFaults()))
+		}
+		fmt.Printf("| %s | %.0f | %.0f | %s | %.0f | %s | %d | %s | %s |\n", r.tool, r.best(), r.median(), ratio, cpu, cpuRatio, r.medianFaults(), faultRatio, cmd)
 	}
 	fmt.Println()
 	var fastest *result

@@ -44,7 +44,9 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"Fingerprints", testFingerprints},
 		{"Openings", testOpenings},
 		{"PackedOpenings", testPackedOpenings},
+		{"CompactRows", testCompactRows},
 		{"KeptSeals", testKeptSeals},
+		{"LookupRelease", testLookupRelease},
 		{"ListLetters", testListLetters},
 		{"Members", testMembers},
 	} {

@@ -1,0 +1,194 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// Lookups of released letters (issue 19 item 1). The public verify answer for a released
+// file's digest needs the release, its opening, its withdrawal (with that entry's opening and,
+// for a supersession, the superseding letter's reference), its kept seal and the state of its
+// signers' keys. Read as six statements in a transaction, that was half of a lookup's cost,
+// most of it in database/sql and the driver rather than in SQLite; LookupRelease reads it all
+// in one statement, outside any transaction (a single statement sees one snapshot on both
+// backends), and reads no table it does not need and stores nothing more per letter.
+//
+// Key states are read as a count: RevokedKeys counts the revoked signer keys, in the same
+// snapshot as the rest. A key once revoked stays revoked (RevokeSignerKey) and key rows are
+// never deleted, so the set of revoked keys only grows, and two snapshots with the same count
+// have the same set: a cache of the set (RevokedKeys, below) read at that count is exactly
+// the lookup's.
+
+// ReleaseLookup is what LookupRelease reads about one released letter.
+type ReleaseLookup struct {
+	Release Release
+	// Salt and Statement are the release entry's opening; nil for a version 1 entry and for
+	// one whose opening was erased.
+	Salt, Statement []byte
+	// Withdrawal is the letter's retraction or supersession, nil while it stands.
+	Withdrawal *Withdrawal
+	// WithdrawalSalt and WithdrawalStatement are the withdrawal entry's opening, nil as above.
+	WithdrawalSalt, WithdrawalStatement []byte
+	// SupersededBy is the reference of the letter that superseded this one.
+	SupersededBy string
+	// Seal is the release's kept seal, nil if none is kept.
+	Seal *KeptSeal
+	// RevokedKeys is how many signer keys are revoked, in the same snapshot.
+	RevokedKeys int64
+}
+
+const lookupSelect = `SELECT r.letter_id, r.version_n, r.file_digest, r.file_name, r.media_type, r.log_index,
+	r.entry, r.released_by, r.released_at, r.check_code_hash, r.erased_at,
+	o.salt, o.statement,
+	w.kind, w.by_letter, w.reason, w.log_index, w.entry, w.member_id, w.created_at,
+	wo.salt, wo.statement, bl.reference,
+	p.checkpoint, p.signer_proofs, s.proof,
+	(SELECT COUNT(*) FROM signer_keys WHERE revoked_index IS NOT NULL)
+FROM releases r
+LEFT JOIN openings o ON o.log_index = r.log_index
+LEFT JOIN withdrawals w ON w.letter_id = r.letter_id
+LEFT JOIN openings wo ON wo.log_index = w.log_index
+LEFT JOIN letters bl ON bl.id = w.by_letter
+LEFT JOIN seals s ON s.log_index = r.log_index
+LEFT JOIN seal_parts p ON p.id = s.part
+`
+
+const (
+	lookupByDigest    = lookupSelect + `WHERE r.file_digest = $1`
+	lookupByReference = lookupSelect + `WHERE r.letter_id = (SELECT id FROM letters WHERE reference = $1)`
+)
+
+// LookupRelease reads the released letter whose final file has this digest, in one statement;
+// ErrNotFound if there is none.
+func (db *DB) LookupRelease(ctx context.Context, digest string) (*ReleaseLookup, error) {
+	return scanLookup(db.readRow(ctx, lookupByDigest, digest), "release "+digest)
+}
+
+// LookupReleaseOf reads the released letter with this reference, in one statement; ErrNotFound
+// if no letter has it or it was not released.
+func (db *DB) LookupReleaseOf(ctx context.Context, ref string) (*ReleaseLookup, error) {
+	return scanLookup(db.readRow(ctx, lookupByReference, ref), "release of "+ref)
+}
+
+// LookupRelease is DB.LookupRelease in the transaction's snapshot.
+func (t *Tx) LookupRelease(ctx context.Context, digest string) (*ReleaseLookup, error) {
+	return scanLookup(t.queryRow(ctx, lookupByDigest, digest), "release "+digest)
+}
+
+// LookupReleaseOf is DB.LookupReleaseOf in the transaction's snapshot.
+func (t *Tx) LookupReleaseOf(ctx context.Context, ref string) (*ReleaseLookup, error) {
+	return scanLookup(t.queryRow(ctx, lookupByReference, ref), "release of "+ref)
+}
+
+func scanLookup(row *sql.Row, what string) (*ReleaseLookup, error) {
+	var l ReleaseLookup
+	r := &l.Release
+	var at string
+	var erased, wKind, wReason, wCreated, byRef sql.NullString
+	var wBy, wIndex, wMember sql.NullInt64
+	var wEntry []byte
+	var k KeptSeal
+	err := row.Scan(&r.LetterID, &r.VersionN, &r.FileDigest, &r.FileName, &r.MediaType, &r.LogIndex,
+		&r.Entry, &r.ReleasedBy, &at, &r.CheckCodeHash, &erased,
+		&l.Salt, &l.Statement,
+		&wKind, &wBy, &wReason, &wIndex, &wEntry, &wMember, &wCreated,
+		&l.WithdrawalSalt, &l.WithdrawalStatement, &byRef,
+		&k.Checkpoint, &k.SignerProofs, &k.Proof,
+		&l.RevokedKeys)
+	if err != nil {
+		return nil, notFound(err, what)
+	}
+	r.ReleasedAt = parseTS(at)
+	if erased.Valid {
+		r.ErasedAt = parseTS(erased.String)
+	}
+	if l.Statement != nil {
+		if l.Statement, err = unpackStatement(l.Statement); err != nil {
+			return nil, fmt.Errorf("%s: opening of %d: %w", what, r.LogIndex, err)
+		}
+	}
+	if wKind.Valid {
+		l.Withdrawal = &Withdrawal{LetterID: r.LetterID, Kind: wKind.String, ByLetter: wBy.Int64, Reason: wReason.String,
+			LogIndex: wIndex.Int64, Entry: wEntry, MemberID: wMember.Int64, CreatedAt: parseTS(wCreated.String)}
+		l.SupersededBy = byRef.String
+		if l.WithdrawalStatement != nil {
+			if l.WithdrawalStatement, err = unpackStatement(l.WithdrawalStatement); err != nil {
+				return nil, fmt.Errorf("%s: opening of %d: %w", what, wIndex.Int64, err)
+			}
+		}
+	}
+	if k.Checkpoint != nil {
+		l.Seal = &k
+	}
+	return &l, nil
+}
+
+// RevokedKey is a revoked signer key and the opening of its key-revoked entry (nil salt and
+// statement for a version 1 entry).
+type RevokedKey struct {
+	KeyID           string
+	Index           int64
+	Salt, Statement []byte
+}
+
+// RevokedKeys returns every revoked signer key with its key-revoked entry's opening, in one
+// statement: as many as ReleaseLookup.RevokedKeys counts in the same snapshot.
+func (t *Tx) RevokedKeys(ctx context.Context) ([]RevokedKey, error) {
+	rows, err := t.query(ctx, `SELECT k.keyid, k.revoked_index, o.salt, o.statement FROM signer_keys k
+LEFT JOIN openings o ON o.log_index = k.revoked_index
+WHERE k.revoked_index IS NOT NULL ORDER BY k.revoked_index`)
+	if err != nil {
+		return nil, fmt.Errorf("revoked keys: %w", err)
+	}
+	defer rows.Close()
+	var out []RevokedKey
+	for rows.Next() {
+		var k RevokedKey
+		if err := rows.Scan(&k.KeyID, &k.Index, &k.Salt, &k.Statement); err != nil {
+			return nil, fmt.Errorf("revoked keys: %w", err)
+		}
+		if k.Statement != nil {
+			if k.Statement, err = unpackStatement(k.Statement); err != nil {
+				return nil, fmt.Errorf("revoked keys: opening of %d: %w", k.Index, err)
+			}
+		}
+		out = append(out, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("revoked keys: %w", err)
+	}
+	return out, nil
+}
+
+// readRow runs a one-row query on the read pool outside any transaction, with the statement
+// the pool keeps prepared: a transaction would add a BEGIN and a ROLLBACK to a read that one
+// statement's own snapshot already makes consistent.
+func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if s := db.rs.prepared(query); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return db.r.QueryRowContext(ctx, query, args...)
+}
+
+// prepared returns the pool's statement for query, or nil while it is not prepared yet: it is
+// prepared in the background, because the caller may hold the pool's only connection
+// (SQLite's writer).
+func (c *stmtCache) prepared(query string) *sql.Stmt {
+	if c.db == nil {
+		return nil // the driver caches statements itself
+	}
+	v, loaded := c.m.LoadOrStore(query, pending)
+	if !loaded {
+		go func() {
+			s, err := c.db.PrepareContext(context.Background(), query)
+			if err != nil {
+				c.m.Delete(query)
+				return
+			}
+			c.m.Store(query, s)
+		}()
+	}
+	s, _ := v.(*sql.Stmt)
+	return s
+}
