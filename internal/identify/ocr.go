@@ -120,6 +120,12 @@ func CompareScan(letter, scan string) ScanComparison {
 			c.Runs[i].Material, c.Partial = false, true
 		}
 	}
+	// After the letter's last word, at the foot of its last page, stand the QR code and the
+	// seal's marks, whose patterns OCR reads as a few short groups of letters ("dea").
+	if last := len(c.Runs) - 1; last > 0 && c.Runs[last].Material && len(c.Runs[last].Letter) == 0 && strayTail(c.Runs[last].Scan) {
+		c.Runs[last].Material = false
+		c.Noise++
+	}
 	if len(lw) > 0 {
 		c.Kept = float64(kept) / float64(len(lw))
 	}
@@ -280,6 +286,21 @@ func stray(ws []string) bool {
 	}
 	for _, w := range ws {
 		if len([]rune(w)) > 2 {
+			return false
+		}
+	}
+	return true
+}
+
+// strayTail reports whether words read after the letter's end are marks OCR reads from a QR
+// code or a seal: no more than three words of at most three letters, without a digit. A word
+// added after a letter's end that says anything is longer, or more than three.
+func strayTail(ws []string) bool {
+	if len(ws) > 3 || hasDigit(ws) {
+		return false
+	}
+	for _, w := range ws {
+		if len([]rune(w)) > 3 {
 			return false
 		}
 	}

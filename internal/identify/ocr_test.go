@@ -18,19 +18,20 @@ Please accept the assurances of my highest consideration.`
 // hyphenation at line ends, stray marks) leaves the scan the letter's.
 func TestCompareScanForgivesOCRNoise(t *testing.T) {
 	for name, scan := range map[string]string{
-		"identical":   scanLetter,
-		"look-alikes": strings.NewReplacer("letter", "Ietter", "105", "1O5", "modern", "rnodern", "2011", "2O11", "official", "officiaI").Replace(scanLetter),
-		"lone I":      strings.Replace(scanLetter, "I should", "1 should", 1),
-		"split":       strings.Replace(scanLetter, "convention", "conven tion", 1),
-		"joined":      strings.Replace(scanLetter, "We will", "Wewill", 1),
-		"accents":     strings.NewReplacer("Chargé", "Charge", "communiqué", "communique").Replace(scanLetter),
-		"typography":  strings.NewReplacer("d'affaires", "d’affaires", "official", "oﬃcial", "withdrawal", "with-\ndrawal").Replace(scanLetter),
-		"misread":     strings.Replace(scanLetter, "consideration", "consideratiom", 1),
-		"stray marks": strings.Replace(scanLetter, "Please", "ii . Please", 1) + "\n|| :",
-		"reference":   strings.Replace(scanLetter, "TFN-2026-000001", "TFN-2O26-00000l", 1),
-		"I for 1":     strings.NewReplacer("IO/4512/33", "10/4512/33", "IG/7067/55", "1G/7067/55").Replace(scanLetter),
-		"prefix":      strings.NewReplacer("IO/4512/33", "I/4512/33", "IG/7067/55", "IE/7067/55").Replace(scanLetter),
-		"code":        strings.Replace(scanLetter, "4koxopx4eljphfzvffwdrlt57u", "4koxopx4eljphfzvffwdrlts zu", 1),
+		"identical":    scanLetter,
+		"look-alikes":  strings.NewReplacer("letter", "Ietter", "105", "1O5", "modern", "rnodern", "2011", "2O11", "official", "officiaI").Replace(scanLetter),
+		"lone I":       strings.Replace(scanLetter, "I should", "1 should", 1),
+		"split":        strings.Replace(scanLetter, "convention", "conven tion", 1),
+		"joined":       strings.Replace(scanLetter, "We will", "Wewill", 1),
+		"accents":      strings.NewReplacer("Chargé", "Charge", "communiqué", "communique").Replace(scanLetter),
+		"typography":   strings.NewReplacer("d'affaires", "d’affaires", "official", "oﬃcial", "withdrawal", "with-\ndrawal").Replace(scanLetter),
+		"misread":      strings.Replace(scanLetter, "consideration", "consideratiom", 1),
+		"stray marks":  strings.Replace(scanLetter, "Please", "ii . Please", 1) + "\n|| :",
+		"reference":    strings.Replace(scanLetter, "TFN-2026-000001", "TFN-2O26-00000l", 1),
+		"I for 1":      strings.NewReplacer("IO/4512/33", "10/4512/33", "IG/7067/55", "1G/7067/55").Replace(scanLetter),
+		"prefix":       strings.NewReplacer("IO/4512/33", "I/4512/33", "IG/7067/55", "IE/7067/55").Replace(scanLetter),
+		"code":         strings.Replace(scanLetter, "4koxopx4eljphfzvffwdrlt57u", "4koxopx4eljphfzvffwdrlts zu", 1),
+		"QR code read": scanLetter + "\ndea",
 	} {
 		c := CompareScan(scanLetter, scan)
 		if !c.Same() || c.Partial {
@@ -153,4 +154,25 @@ func FuzzCompareScan(f *testing.F) {
 			t.Fatalf("a text against itself: %v", materialRuns(self))
 		}
 	})
+}
+
+// TestCompareScanTail: a few short groups of letters read after the letter's end (a QR code's
+// pattern) are noise; words, a figure or more groups there, and a short word inside the
+// letter, are not.
+func TestCompareScanTail(t *testing.T) {
+	for name, c := range map[string]struct {
+		scan string
+		same bool
+	}{
+		"QR code read as letters": {scanLetter + "\ndea", true},
+		"three groups":            {scanLetter + "\ndea ii uo", true},
+		"a word added":            {scanLetter + "\nforged", false},
+		"a figure added":          {scanLetter + "\n12", false},
+		"four groups":             {scanLetter + "\ndea ii uo ax", false},
+		"a short word inside":     {strings.Replace(scanLetter, "We will", "We not will", 1), false},
+	} {
+		if got := CompareScan(scanLetter, c.scan); got.Same() != c.same {
+			t.Errorf("%s: same %v, want %v: material runs %v", name, got.Same(), c.same, materialRuns(got))
+		}
+	}
 }
