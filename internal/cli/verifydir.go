@@ -105,6 +105,9 @@ type scratch struct {
 	seal []byte    // the seal file
 	h    hash.Hash // SHA-256 of the letter
 	sum  [sha256.Size]byte
+	// dec parses the seals: it recognises the checkpoint and key entries a folder's seals
+	// repeat, and reuses its memory for the rest.
+	dec seal.Decoder
 }
 
 func newScratch() *scratch {
@@ -144,7 +147,7 @@ func (sc *scratch) digest(name string) (seal.Digest, error) {
 }
 
 // readSeal returns the bytes of a seal file, in the scratch buffer: valid until the worker's
-// next seal. seal.Parse copies what it keeps. A seal file larger than seal.MaxSealSize is
+// next seal. The Decoder copies what it keeps. A seal file larger than seal.MaxSealSize is
 // read only one byte past the bound, which Parse refuses as it would the whole file.
 func (sc *scratch) readSeal(name string) ([]byte, error) {
 	if sc.seal == nil {

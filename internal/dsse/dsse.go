@@ -35,7 +35,12 @@ type Signature struct {
 // PAE returns the pre-authentication encoding of a payload and its type.
 func PAE(payloadType string, payload []byte) []byte {
 	// One allocation of the exact size: every seal verified builds two of these.
-	b := make([]byte, 0, len("DSSEv1   ")+2*20+len(payloadType)+len(payload))
+	return AppendPAE(make([]byte, 0, len("DSSEv1   ")+2*20+len(payloadType)+len(payload)), payloadType, payload)
+}
+
+// AppendPAE appends the pre-authentication encoding of a payload and its type to b: a
+// verifier can make it in a buffer of its own rather than a fresh allocation.
+func AppendPAE(b []byte, payloadType string, payload []byte) []byte {
 	b = append(b, "DSSEv1 "...)
 	b = strconv.AppendInt(b, int64(len(payloadType)), 10)
 	b = append(b, ' ')

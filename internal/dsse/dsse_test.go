@@ -1,8 +1,10 @@
 package dsse
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -111,4 +113,25 @@ func TestParseCanonicalFastPath(t *testing.T) {
 	if _, err := Parse(e.Marshal()); err != nil {
 		t.Fatalf("Parse refused a canonical envelope with an escaped payload type: %v", err)
 	}
+}
+
+// FuzzAppendPAE checks AppendPAE, and PAE through it, against the encoding as the DSSE
+// specification writes it: "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body, lengths in
+// ASCII decimal. What was in the buffer before stays as it was.
+//
+//	go test ./internal/dsse -run '^$' -fuzz '^FuzzAppendPAE$' -fuzztime 30s
+func FuzzAppendPAE(f *testing.F) {
+	f.Add([]byte{}, "application/vnd.chancery.release.v2+json", []byte(`{"office":"x"}`))
+	f.Add([]byte("prefix"), "", []byte{})
+	f.Add([]byte{0}, "t y\npe", bytes.Repeat([]byte{0xff}, 1000))
+	f.Fuzz(func(t *testing.T, prefix []byte, payloadType string, payload []byte) {
+		want := fmt.Appendf(nil, "DSSEv1 %d %s %d %s", len(payloadType), payloadType, len(payload), payload)
+		got := AppendPAE(bytes.Clone(prefix), payloadType, payload)
+		if !bytes.HasPrefix(got, prefix) || !bytes.Equal(got[len(prefix):], want) {
+			t.Fatalf("AppendPAE = %q, want %q after %q", got, want, prefix)
+		}
+		if p := PAE(payloadType, payload); !bytes.Equal(p, want) {
+			t.Fatalf("PAE = %q, want %q", p, want)
+		}
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/chancery/chancery/internal/convert"
@@ -34,6 +35,8 @@ type Stack struct {
 	Registry *registry.Registry
 	// stopFollowing stops following the policies other servers adopt (PostgreSQL).
 	stopFollowing func()
+	// stopAnswers stops building the kept answers migration 20 left pending.
+	stopAnswers func()
 }
 
 // Options are the settings of an opened registry beyond its data directory.
@@ -112,6 +115,7 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 		return nil, err
 	}
 	st := &Stack{Dir: d, DB: db, Log: lg, Heads: heads, Registry: reg, stopFollowing: func() {}}
+	st.stopAnswers = buildAnswers(reg)
 	if db.Dialect() == store.Postgres {
 		stopPolicy, stopIdent := followPolicy(lg, reg), followIdentification(reg)
 		st.stopFollowing = func() { stopPolicy(); stopIdent() }
@@ -175,8 +179,34 @@ func Init(ctx context.Context, path string, s datadir.Settings, admin string, pd
 
 // Close stops the log and closes the store.
 func (s *Stack) Close() error {
+	s.stopAnswers()
 	s.stopFollowing()
 	return errors.Join(s.Log.Close(), s.DB.Close())
+}
+
+// buildAnswers builds, in the background, the kept public answers of the letters released
+// before migration 20 (registry.BuildAnswers). At a million letters that takes minutes, which
+// neither a server's start nor a command's should wait for: until a letter's row is built,
+// its lookup takes the general path, with the same answer. A build stopped by Close, or
+// failed, resumes at the next start. It returns a function that stops it.
+func buildAnswers(reg *registry.Registry) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		start := time.Now()
+		n, err := reg.BuildAnswers(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			slog.Error("kept answers: build failed; lookups of the letters left take the general path", "built", n, "err", err)
+		case n > 0:
+			slog.Info("kept answers built", "letters", n, "took", time.Since(start).Round(time.Millisecond))
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // followPolicy puts in force, within a second, a policy that another server on the same

@@ -37,6 +37,8 @@ type doc struct {
 	// footer, when not nil, is a content stream in page coordinates that every page shows
 	// above its own content, as a form XObject: a release's verification footer.
 	footer []byte
+	// attached, when not nil, is the file a released enclosure carries (RenderEnclosureRelease).
+	attached *attachment
 
 	title, author string
 	date          time.Time
@@ -370,7 +372,11 @@ func (d *doc) output(faces func(*fontFile) *font.Face) []byte {
 		fmt.Fprintf(&kids, "%d 0 R ", p)
 	}
 	objs[pagesObj-1] = []byte(fmt.Sprintf("<</Type /Pages /Kids [%s] /Count %d>>", kids.String(), len(d.pages)))
-	objs[catalog-1] = []byte(fmt.Sprintf("<</Type /Catalog /Pages %d 0 R>>", pagesObj))
+	catalogExtra := ""
+	if d.attached != nil {
+		catalogExtra = d.attached.objects(add)
+	}
+	objs[catalog-1] = []byte(fmt.Sprintf("<</Type /Catalog /Pages %d 0 R%s>>", pagesObj, catalogExtra))
 	date := "(D:" + d.date.UTC().Format("20060102150405") + "Z)"
 	modified := date
 	if !d.modified.IsZero() {

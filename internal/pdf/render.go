@@ -61,6 +61,11 @@ func Render(mediaType string, body []byte, h Letterhead) (out []byte, err error)
 // content, at the same place), and a release costs a fraction of the time. The output is
 // deterministic, as Render's and Stamp's are.
 func RenderRelease(mediaType string, body []byte, h Letterhead, f Footer, s *Signer) (out []byte, err error) {
+	return renderRelease(mediaType, body, h, f, s, nil)
+}
+
+// renderRelease is RenderRelease, with the file att (when not nil) attached to the document.
+func renderRelease(mediaType string, body []byte, h Letterhead, f Footer, s *Signer, att *attachment) (out []byte, err error) {
 	defer recoverAs(&out, &err, "render release")
 	if f.VerifyURL == "" {
 		return nil, fmt.Errorf("render release: empty verify URL")
@@ -69,6 +74,7 @@ func RenderRelease(mediaType string, body []byte, h Letterhead, f Footer, s *Sig
 	if err != nil {
 		return nil, fmt.Errorf("render release: %w", err)
 	}
+	r.d.attached = att
 	lay, err := layFooter(r.sh, f)
 	if err != nil {
 		putShaper(r.sh)

@@ -53,6 +53,11 @@ func TextContext(rctx context.Context, data []byte) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("extract text: %w", err)
 	}
+	return joinPageTexts(pages, bud)
+}
+
+// joinPageTexts is the text of the pages, a form feed between two, at most maxText bytes.
+func joinPageTexts(pages []lpdf.Page, bud *budget.Budget) (string, error) {
 	var b strings.Builder
 	for i, p := range pages {
 		if b.Len() >= maxText {

@@ -264,14 +264,11 @@ func TestEveryReleaseIsAStampedPDF(t *testing.T) {
 				}
 				// Anyone holding the version can make the released pages again, byte for byte.
 				stmt := o.statementOf(t, rel)
-				cover, err := pdf.RenderEnclosure(pdf.Enclosure{Name: c.file, MediaType: c.mediaType, Data: c.data},
+				stamped, err := pdf.RenderEnclosureRelease(pdf.Enclosure{Name: c.file, MediaType: c.mediaType, Data: c.data},
 					pdf.Letterhead{Office: o.r.cfg.Office.Name, Reference: ref, Subject: "Repositioning of forces", Date: stmt.ReleasedAt,
-						Addressees: []string{"Ministry of Defence"}, Signatories: signerNames(stmt)})
-				if err != nil {
-					t.Fatal(err)
-				}
-				stamped, err := pdf.Stamp(cover, pdf.Footer{Office: o.r.cfg.Office.Name, Reference: ref, Released: stmt.ReleasedAt, VerifyURL: url,
-					Languages: o.r.cfg.Office.StampLanguages})
+						Addressees: []string{"Ministry of Defence"}, Signatories: signerNames(stmt)},
+					pdf.Footer{Office: o.r.cfg.Office.Name, Reference: ref, Released: stmt.ReleasedAt, VerifyURL: url,
+						Languages: o.r.cfg.Office.StampLanguages}, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -138,6 +138,12 @@ func fingerprint(mediaType string, data []byte) (*identify.Fingerprint, []byte, 
 	if err != nil {
 		return nil, nil, err
 	}
+	return fingerprintText(text)
+}
+
+// fingerprintText computes the fingerprint of a text and its encoding: nil for a text too short
+// to have one.
+func fingerprintText(text string) (*identify.Fingerprint, []byte, error) {
 	fp := identify.Compute(text)
 	if len(fp.Shingles) == 0 {
 		return nil, nil, nil

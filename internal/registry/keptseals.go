@@ -19,11 +19,15 @@ import (
 // checkpoint to the latest (docs/seal-format.md, "Kept seals").
 
 // keepSeal keeps s, the seal of the release entry at index, unless one is kept already or the
-// release's content was erased (the seal holds its opening). Failing to keep it costs only the
-// next lookup a rebuild, so the error is the caller's to report or ignore.
+// release's content was erased (the seal holds its opening), and in the same transaction the
+// public answer about the release (answer.go). Failing to keep them costs only the next
+// lookup a rebuild, so the error is the caller's to report or ignore.
 func (r *Registry) keepSeal(ctx context.Context, index int64, s *seal.Seal) error {
 	return r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		return tx.PutSeal(ctx, index, compactSeal(s))
+		if err := tx.PutSeal(ctx, index, compactSeal(s)); err != nil {
+			return err
+		}
+		return r.keepAnswer(ctx, tx, index)
 	})
 }
 

@@ -28,6 +28,8 @@ type keyStates struct {
 type revokedKeys struct {
 	count int64
 	byID  map[string]seal.LoggedEntry
+	// added holds the index of each revoked key's key-added entry, as kept seals name keys.
+	added map[int64]bool
 }
 
 // at returns the kept set if it was read at count, else nil.
@@ -41,8 +43,9 @@ func (c *keyStates) at(count int64) *revokedKeys {
 // put keeps keys, read in a snapshot that counted count revoked keys, unless a larger set is
 // kept already (two lookups may race), and returns it.
 func (c *keyStates) put(count int64, keys []store.RevokedKey) *revokedKeys {
-	k := &revokedKeys{count: count, byID: make(map[string]seal.LoggedEntry, len(keys))}
+	k := &revokedKeys{count: count, byID: make(map[string]seal.LoggedEntry, len(keys)), added: make(map[int64]bool, len(keys))}
 	for _, rk := range keys {
+		k.added[rk.AddedIndex] = true
 		le := seal.LoggedEntry{Index: rk.Index}
 		if rk.Salt != nil {
 			le.Opening = &seal.Opening{Salt: rk.Salt, Statement: rk.Statement}

@@ -67,6 +67,9 @@ func lookupFollowsState(t *testing.T, o *office) {
 		ls = append(ls, letter{ref, seal.DigestOf(rel.File)})
 	}
 	public := o.r.cfg.DB.Dialect() != store.SQLite
+	stands := func(st *Status) bool {
+		return st.Outcome == Valid && st.SealJSON != nil && st.Withdrawal == nil && len(st.Revocations) == 0
+	}
 	check := func(step string, want map[int]func(*Status) bool) {
 		t.Helper()
 		fresh := New(o.r.cfg) // a server started now: no key states, no cached answers
@@ -104,10 +107,44 @@ func lookupFollowsState(t *testing.T, o *office) {
 			if ok := want[i]; ok != nil && !ok(exp) {
 				t.Errorf("%s: letter %d: unexpected answer %s", step, i, answerBytes(t, exp))
 			}
+			// The kept answer (PublicVerify): the bytes the server wrote before, from a
+			// server whose memory holds no part yet (the first answer puts it there) and
+			// from one that holds it; a letter that stands is answered from its row.
+			w, err := AppendStatusJSON(nil, exp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			servers := []*Registry{fresh, fresh}
+			if public {
+				servers = append(servers, o.r, other)
+			}
+			for k, srv := range servers {
+				st, body, err := srv.PublicVerify(ctx, l.digest, []byte("buffer"))
+				if err != nil {
+					t.Fatalf("%s: letter %d kept answer %d: %v", step, i, k, err)
+				}
+				// The answer is appended to the buffer given.
+				got, ok := bytes.CutPrefix(body, []byte("buffer"))
+				if body == nil {
+					got, err = AppendStatusJSON(nil, st)
+					ok = err == nil
+				}
+				if !ok {
+					t.Errorf("%s: letter %d kept answer %d: not appended to the buffer given", step, i, k)
+				}
+				if !bytes.Equal(got, w) {
+					t.Errorf("%s: letter %d kept answer %d:\n got %s\nwant %s", step, i, k, got, w)
+				}
+				if k == 1 && stands(exp) != (body != nil) {
+					t.Errorf("%s: letter %d: answered from its row: %v, stands: %v", step, i, body != nil, stands(exp))
+				}
+			}
 		}
-	}
-	stands := func(st *Status) bool {
-		return st.Outcome == Valid && st.SealJSON != nil && st.Withdrawal == nil && len(st.Revocations) == 0
+		unknown := seal.DigestOf([]byte("no letter has these bytes"))
+		st, body, err := fresh.PublicVerify(ctx, unknown, nil)
+		if err != nil || body != nil || st.Outcome != Unknown {
+			t.Errorf("%s: unknown digest: %v, %q, %v", step, st, body, err)
+		}
 	}
 	check("released", map[int]func(*Status) bool{0: stands, 1: stands, 2: stands, 3: stands})
 
@@ -323,5 +360,80 @@ func TestPublicCacheKeepsWhatIsAskedAgain(t *testing.T) {
 	o.released(t, "Sir, another letter, which changes the registry.\n")
 	if st, err := o.r.VerifyDigest(ctx, Actor{}, d); err != nil || st == answers[1] || st.Shared() {
 		t.Fatalf("after a release: the kept answer was given again (%v), or the new one kept at once (%v)", st == answers[1], st.Shared())
+	}
+}
+
+// TestBuildAnswers checks the rows migration 20 leaves pending: until BuildAnswers has built
+// them, their letters are answered from their tables; then from the row, with the same bytes;
+// and a second BuildAnswers finds nothing left to build.
+func TestBuildAnswers(t *testing.T) { buildAnswers(t, newOffice(t)) }
+
+// TestBuildAnswersPostgres is TestBuildAnswers on PostgreSQL.
+func TestBuildAnswersPostgres(t *testing.T) {
+	db, err := store.OpenPostgres(context.Background(), storetest.PostgresSchemas(t)())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	buildAnswers(t, officeOn(t, db))
+}
+
+func buildAnswers(t *testing.T, o *office) {
+	ctx := context.Background()
+	var digests []seal.Digest
+	for i := range 3 {
+		_, rel := o.released(t, fmt.Sprintf("Sir, letter %d, released before migration 20.\n", i))
+		digests = append(digests, seal.DigestOf(rel.File))
+	}
+	answer := func(d seal.Digest) ([]byte, bool) {
+		t.Helper()
+		st, body, err := New(o.r.cfg).PublicVerify(ctx, d, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body != nil {
+			return body, true
+		}
+		b, err := AppendStatusJSON(nil, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b, false
+	}
+	var want [][]byte
+	for _, d := range digests {
+		b, kept := answer(d)
+		if !kept {
+			t.Fatalf("%s: not answered from its row after its release", d)
+		}
+		want = append(want, b)
+	}
+	err := o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		for _, d := range digests[:2] {
+			if err := tx.MarkAnswerPending(ctx, string(d)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range digests {
+		b, kept := answer(d)
+		if kept != (i == 2) || !bytes.Equal(b, want[i]) {
+			t.Errorf("pending: letter %d answered from its row: %v, same bytes: %v", i, kept, bytes.Equal(b, want[i]))
+		}
+	}
+	if n, err := o.r.BuildAnswers(ctx); err != nil || n != 2 {
+		t.Fatalf("BuildAnswers: %d, %v; want 2", n, err)
+	}
+	for i, d := range digests {
+		if b, kept := answer(d); !kept || !bytes.Equal(b, want[i]) {
+			t.Errorf("built: letter %d answered from its row: %v, same bytes: %v", i, kept, bytes.Equal(b, want[i]))
+		}
+	}
+	if n, err := o.r.BuildAnswers(ctx); err != nil || n != 0 {
+		t.Fatalf("BuildAnswers again: %d, %v; want 0", n, err)
 	}
 }

@@ -160,6 +160,8 @@ type Registry struct {
 	tokens tokenCache
 	// keyStates keeps the revoked signer keys for lookups (keystates.go).
 	keyStates keyStates
+	// answers keeps the signer keys' pieces of kept public answers (answer.go).
+	answers keptAnswers
 }
 
 // inForce is the policy in force and the adoption that put it there. Only approvals and

@@ -161,6 +161,8 @@ type Released struct {
 	FileName  string
 	MediaType string
 	File      []byte
+	// FileDigest is the digest of File, as the release statement states it.
+	FileDigest seal.Digest
 	// Seal is nil when the witness quorum did not cosign a checkpoint covering the release
 	// within Config.SealWait; SealPending then says so. The release is committed either way,
 	// and the seal can be fetched later (Seal).
@@ -188,7 +190,7 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 	)
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
-		stmt, ev, file, err = r.prepareRelease(ctx, tx, a, ref)
+		stmt, ev, file, err = r.prepareRelease(ctx, tx, a, ref, true)
 		return err
 	})
 	if err != nil {
@@ -201,7 +203,7 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 	}
 	// What was released is fingerprinted too, so that the file, its text or a copy of it
 	// identifies as the letter. A file whose text cannot be read is recorded as having none.
-	fileFP, fileEnc, _ := fingerprint(stmt.ReleasedMediaType(), file)
+	fileFP, fileEnc, _ := releasedFingerprint(ev.version.MediaType, stmt.ReleasedMediaType(), file)
 	var publish func()
 	disclosed, err := seal.Disclose(stmt, ev.pol.Disclose(ev.letter.Class))
 	if err != nil {
@@ -213,7 +215,7 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 		return nil, fmt.Errorf("release %s: %w", ref, err)
 	}
 	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
-		again, ev2, _, err := r.prepareRelease(ctx, tx, a, ref)
+		again, ev2, _, err := r.prepareRelease(ctx, tx, a, ref, false)
 		if err != nil {
 			return err
 		}
@@ -257,7 +259,8 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 	}
 	publish()
 	metrics.Releases.Inc()
-	out := &Released{Reference: ref, LogIndex: idx, FileName: stmt.FileName, MediaType: stmt.ReleasedMediaType(), File: file, CheckCode: code}
+	out := &Released{Reference: ref, LogIndex: idx, FileName: stmt.FileName, MediaType: stmt.ReleasedMediaType(), File: file,
+		FileDigest: stmt.FileDigest, CheckCode: code}
 	s, err := r.sealFor(ctx, idx, e, o, stmt)
 	switch {
 	case errors.Is(err, ErrNotCosigned):
@@ -287,8 +290,10 @@ func signerNames(s *seal.ReleaseStatement) []string {
 
 // prepareRelease checks the gate for ref in tx and returns the release statement it would
 // sign, with the file digest of the version's own bytes, which it returns (releasedFile makes
-// the final file).
-func (r *Registry) prepareRelease(ctx context.Context, tx *store.Tx, a Actor, ref string) (*seal.ReleaseStatement, *evidence, []byte, error) {
+// the final file). Without withFile (the re-check in the log's transaction, where the file
+// digest is the final file's, already made) the version's bytes are neither read nor hashed:
+// the statement's version digest already names them.
+func (r *Registry) prepareRelease(ctx context.Context, tx *store.Tx, a Actor, ref string, withFile bool) (*seal.ReleaseStatement, *evidence, []byte, error) {
 	l, vs, err := r.draftLetter(ctx, tx, ref)
 	if err != nil {
 		return nil, nil, nil, err
@@ -302,16 +307,17 @@ func (r *Registry) prepareRelease(ctx context.Context, tx *store.Tx, a Actor, re
 	if !d.Allowed {
 		return nil, nil, nil, &GateError{Decision: d, Reasons: gateReasons(d)}
 	}
-	file, err := tx.Blob(ctx, ev.version.Digest)
-	if err != nil {
-		return nil, nil, nil, err
+	var file []byte
+	if withFile {
+		if file, err = tx.Blob(ctx, ev.version.Digest); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	stmt := &seal.ReleaseStatement{
 		Office:        r.cfg.Office.Name,
 		Letter:        letterMeta(l),
 		Version:       ev.version.N,
 		VersionDigest: seal.Digest(ev.version.Digest),
-		FileDigest:    seal.DigestOf(file),
 		MediaType:     ev.version.MediaType,
 		FileName:      ev.version.FileName,
 		Policy:        ev.pol.Digest,
@@ -319,6 +325,9 @@ func (r *Registry) prepareRelease(ctx context.Context, tx *store.Tx, a Actor, re
 		ReleasedAt:    r.now(),
 		Signatures:    []seal.Signature{},
 		Approvals:     []seal.Approval{},
+	}
+	if withFile {
+		stmt.FileDigest = seal.DigestOf(file)
 	}
 	// Only the people the decision counted go into the statement, in requirement order.
 	counted := map[string]bool{}

@@ -44,8 +44,10 @@ func (r *Registry) VerifyURL(ref, code string) string {
 	return strings.TrimRight(r.cfg.Office.URL, "/") + "/v/" + ref + "/" + code
 }
 
-// letterPDF returns the version as a PDF: itself, or its text rendered on the letterhead.
-// date is the letter's date (zero for an undated draft); signatories sign the letterhead.
+// letterPDF returns the version as a PDF: itself, its conversion, its image placed on pages,
+// or its text rendered on the letterhead (an enclosure's cover is made by stampedPDF and
+// draftFile). date is the letter's date (zero for an undated draft); signatories sign the
+// letterhead.
 func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string) ([]byte, error) {
 	if fileKind(v.MediaType) == kindPDF {
 		return data, nil
@@ -56,22 +58,23 @@ func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date
 	if mt := baseType(v.MediaType); pdf.ImageTypes[mt] {
 		return pdf.RenderImage(mt, data, pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference, Subject: l.Subject, Date: date})
 	}
-	h := pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
-		Subject: l.Subject, Date: date, Addressees: l.Addressees, Signatories: signatories}
-	if isEnclosure(v.MediaType) {
-		return pdf.RenderEnclosure(pdf.Enclosure{Name: v.FileName, MediaType: v.MediaType, Data: data}, h)
-	}
-	return pdf.Render(v.MediaType, data, h)
+	return pdf.Render(v.MediaType, data, pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
+		Subject: l.Subject, Date: date, Addressees: l.Addressees, Signatories: signatories})
 }
 
 // stampedPDF is letterPDF with the footer f on every page and, with signer, the office's
 // embedded signature. A text (Markdown or plain) letter is laid out with its footer and
 // signed in one pass, pdf.RenderRelease: the pages pdf.Stamp gives the rendering, without
-// reading it back.
+// reading it back. So is an enclosure's cover letter, with the file attached
+// (pdf.RenderEnclosureRelease).
 func (r *Registry) stampedPDF(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string, f pdf.Footer, signer *pdf.Signer) ([]byte, error) {
+	h := pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
+		Subject: l.Subject, Date: date, Addressees: l.Addressees, Signatories: signatories}
 	if fileKind(v.MediaType) == kindText {
-		return pdf.RenderRelease(v.MediaType, data, pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
-			Subject: l.Subject, Date: date, Addressees: l.Addressees, Signatories: signatories}, f, signer)
+		return pdf.RenderRelease(v.MediaType, data, h, f, signer)
+	}
+	if isEnclosure(v.MediaType) {
+		return pdf.RenderEnclosureRelease(pdf.Enclosure{Name: v.FileName, MediaType: v.MediaType, Data: data}, h, f, signer)
 	}
 	doc, err := r.letterPDF(l, v, data, date, signatories)
 	if err != nil {

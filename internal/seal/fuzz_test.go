@@ -15,12 +15,12 @@ import (
 )
 
 // vectorFiles returns the files of the test vectors whose names start with prefix, as seeds.
-func vectorFiles(f *testing.F, prefix string) [][]byte {
+func vectorFiles(f testing.TB, prefix string) [][]byte {
 	return vectorFilesIn(f, vectorsFile, prefix)
 }
 
 // vectorFilesIn returns the files of the vectors file path whose names start with prefix.
-func vectorFilesIn(f *testing.F, path, prefix string) [][]byte {
+func vectorFilesIn(f testing.TB, path, prefix string) [][]byte {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		f.Fatal(err)

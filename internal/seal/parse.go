@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +26,10 @@ type parser struct {
 	// general is set when a string was decoded by encoding/json rather than unquoteSimple: its
 	// encoding is then for the caller to check.
 	general bool
+	// d, if set, is the Decoder whose memory the parse may reuse: with reuse set, bytes and
+	// the release's proof and opening go into d's buffers rather than fresh allocations.
+	d     *Decoder
+	reuse bool
 }
 
 func (p *parser) fail(what string) {
@@ -193,7 +198,12 @@ func (p *parser) bytes() []byte {
 	if p.err != nil {
 		return nil
 	}
-	b := make([]byte, base64.StdEncoding.DecodedLen(len(q)))
+	var b []byte
+	if n := base64.StdEncoding.DecodedLen(len(q)); p.reuse {
+		b = p.d.alloc(n)
+	} else {
+		b = make([]byte, n)
+	}
 	n, err := base64.StdEncoding.Strict().Decode(b, q)
 	// The decoder skips line breaks, which JSON does not allow raw in a string: refuse
 	// input longer than the encoding of what it decoded to.
@@ -233,17 +243,31 @@ func (p *parser) logged(withOpening bool) LoggedEntry {
 	e.Entry = p.bytes()
 	p.lit(`,"proof":[`)
 	// Size the proof for the hashes up to the next ']', for one allocation.
-	e.Proof = make(tlog.RecordProof, 0, (bytes.IndexByte(p.data, ']')+1)/hashLen)
+	if n := (bytes.IndexByte(p.data, ']') + 1) / hashLen; p.reuse {
+		if p.d.proof == nil {
+			p.d.proof = make(tlog.RecordProof, 0, 32) // "proof":[] is an empty list, not nil
+		}
+		e.Proof = slices.Grow(p.d.proof[:0], n)
+	} else {
+		e.Proof = make(tlog.RecordProof, 0, n)
+	}
 	for p.err == nil && !p.next(']') {
 		if len(e.Proof) > 0 {
 			p.lit(",")
 		}
 		e.Proof = append(e.Proof, p.hash())
 	}
+	if p.reuse {
+		p.d.proof = e.Proof
+	}
 	if withOpening {
 		p.lit(`,"opening":`)
 		if !p.null() {
 			o := &Opening{}
+			if p.reuse {
+				o = &p.d.opening
+				*o = Opening{}
+			}
 			p.lit(`{"salt":`)
 			o.Salt = p.bytes()
 			p.lit(`,"statement":`)
@@ -290,12 +314,53 @@ func (p *parser) time() time.Time {
 		return t
 	}
 	raw := before[:p.off-start]
+	if t, ok := utcSeconds(raw); ok {
+		return t
+	}
 	if t.UnmarshalJSON(raw) != nil {
 		p.fail("malformed time")
 	} else if m, err := t.MarshalJSON(); err != nil || !bytes.Equal(m, raw) {
 		p.fail("time not in canonical encoding")
 	}
 	return t
+}
+
+// utcSeconds reads a time in the one form MarshalJSON gives a UTC time of whole seconds,
+// "2006-01-02T15:04:05Z", the form of every time the registry writes, without encoding/json
+// and without allocating. It reports false for anything else, which the general path judges:
+// a value that time.Date would normalise (a 13th month, a 31st of February) is not written
+// back as it was read, and is left to that path too.
+func utcSeconds(raw []byte) (time.Time, bool) {
+	const form = `"0000-00-00T00:00:00Z"`
+	if len(raw) != len(form) {
+		return time.Time{}, false
+	}
+	var v [6]int // year, month, day, hour, minute, second
+	field := 0
+	for i := 1; i < len(form)-1; i++ {
+		c := raw[i]
+		if form[i] != '0' {
+			if c != form[i] {
+				return time.Time{}, false
+			}
+			field++
+			continue
+		}
+		if c < '0' || c > '9' {
+			return time.Time{}, false
+		}
+		v[field] = v[field]*10 + int(c-'0')
+	}
+	if raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return time.Time{}, false
+	}
+	t := time.Date(v[0], time.Month(v[1]), v[2], v[3], v[4], v[5], 0, time.UTC)
+	var buf [len(form)]byte
+	back := append(t.AppendFormat(append(buf[:0], '"'), time.RFC3339), '"')
+	if !bytes.Equal(back, raw) {
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // decodeRelease decodes a release statement as Unmarshal does, three times as fast. It reads

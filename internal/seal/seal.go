@@ -158,23 +158,47 @@ func Parse(data []byte) (*Seal, error) {
 // encoding/json would double the cost of reading a seal and still need a re-encoding to
 // check canonicity, while this parser reads each byte once and accepts nothing else.
 func parseCanonical(data []byte) (*Seal, error) {
-	p := &parser{data: bytes.TrimSuffix(data, []byte("\n"))}
+	return parseSeal(data, nil)
+}
+
+// parseSeal is parseCanonical, reusing d's memory and what it recognises if d is not nil.
+func parseSeal(data []byte, d *Decoder) (*Seal, error) {
+	p := &parser{data: bytes.TrimSuffix(data, []byte("\n")), d: d}
 	p.lit(`{"chancery_seal":`)
 	v := p.int()
 	if p.err == nil && v != SealVersion1 && v != SealVersion2 {
 		return nil, fmt.Errorf("%w %d", ErrUnsupportedVersion, v)
 	}
 	p.lit(`,"checkpoint":`)
-	s := &Seal{Checkpoint: []byte(p.canonicalStr())}
+	var s *Seal
+	if d != nil {
+		s = &d.seal
+		*s = Seal{}
+	} else {
+		s = &Seal{}
+	}
+	s.Checkpoint = p.checkpoint()
 	p.lit(`,"release":`)
+	p.reuse = d != nil
 	s.Release = p.logged(v == SealVersion2)
+	p.reuse = false
 	p.lit(`,"keys":[`)
-	s.Keys = []LoggedEntry{}
+	if d != nil {
+		if d.keys == nil {
+			d.keys = make([]LoggedEntry, 0, 4) // "keys":[] is an empty list, not nil
+		}
+		s.Keys = d.keys[:0]
+	} else {
+		s.Keys = []LoggedEntry{}
+	}
 	for p.err == nil && !p.next(']') {
 		if len(s.Keys) > 0 {
 			p.lit(",")
 		}
-		s.Keys = append(s.Keys, p.logged(v == SealVersion2))
+		s.Keys = append(s.Keys, p.keyEntry(v == SealVersion2))
+	}
+	if d != nil {
+		d.keys = s.Keys
 	}
 	p.lit("}")
 	if p.err == nil && len(p.data) > 0 {

@@ -6,6 +6,8 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"strconv"
+	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/dsse"
 )
@@ -47,4 +49,67 @@ func (sig Signature) Verify(pub ed25519.PublicKey, st SigningStatement) error {
 		return fmt.Errorf("signature by %q: %w", sig.Signer, ErrBadSignature)
 	}
 	return nil
+}
+
+// appendSigningJSON appends Marshal(st) to b without encoding/json, for the strings JSON
+// writes as they are: UTF-8 text without control characters, quotes, backslashes, the <, >
+// and & that Marshal escapes, and U+2028 and U+2029. It reports false for anything else,
+// which the caller hands to Marshal. A signature is checked for every seal verified, and the
+// statement's encoding through encoding/json was most of the garbage left of it.
+func appendSigningJSON(b []byte, st *SigningStatement) ([]byte, bool) {
+	ok := true
+	str := func(key, s string) {
+		b = append(b, key...)
+		b = append(b, '"')
+		ok = ok && plainJSON(s)
+		b = append(b, s...)
+		b = append(b, '"')
+	}
+	list := func(key string, l []string) {
+		b = append(b, key...)
+		if l == nil {
+			b = append(b, "null"...)
+			return
+		}
+		b = append(b, '[')
+		for i, s := range l {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			str("", s)
+		}
+		b = append(b, ']')
+	}
+	str(`{"office":`, st.Office)
+	str(`,"reference":`, st.Reference)
+	str(`,"subject":`, st.Subject)
+	str(`,"class":`, st.Class)
+	list(`,"tags":`, st.Tags)
+	list(`,"addressees":`, st.Addressees)
+	b = append(b, `,"version":`...)
+	b = strconv.AppendInt(b, int64(st.Version), 10)
+	str(`,"digest":`, string(st.Digest))
+	str(`,"media_type":`, st.MediaType)
+	str(`,"policy":`, string(st.Policy))
+	return append(b, '}'), ok
+}
+
+// plainJSON reports whether Marshal writes s between quotes as it is.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || r == '\u2028' || r == '\u2029' {
+			return false
+		}
+		i += n
+	}
+	return true
 }

@@ -33,6 +33,10 @@ func DigestOf(b []byte) Digest {
 
 // ParseDigest checks the form of a digest, also accepting 64 bare hex digits.
 func ParseDigest(s string) (Digest, error) {
+	if isCanonicalDigest(s) {
+		// Already what the rest would return: no copy (a digest is parsed twice per seal).
+		return Digest(s), nil
+	}
 	s = strings.ToLower(strings.TrimSpace(s))
 	hexPart := strings.TrimPrefix(s, "sha256:")
 	b, err := hex.DecodeString(hexPart)
@@ -40,6 +44,21 @@ func ParseDigest(s string) (Digest, error) {
 		return "", fmt.Errorf("digest %q is not sha256:<64 hex digits>", truncate(s))
 	}
 	return Digest("sha256:" + hexPart), nil
+}
+
+// isCanonicalDigest reports whether s is "sha256:" and 64 lowercase hex digits, the form
+// ParseDigest returns.
+func isCanonicalDigest(s string) bool {
+	const prefix = "sha256:"
+	if len(s) != len(prefix)+2*sha256.Size || s[:len(prefix)] != prefix {
+		return false
+	}
+	for i := len(prefix); i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // Bytes returns the raw 32 bytes of a well-formed digest.

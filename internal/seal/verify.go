@@ -294,7 +294,14 @@ func (v *Verifier) signers(s *Seal, st *ReleaseStatement, cp *checkpoint) ([]str
 	if len(st.Signatures) == 0 {
 		return nil, nil
 	}
-	msg := SigningMessage(st.Signing())
+	// SigningMessage, in buffers on the stack when it fits.
+	var jbuf, buf [1024]byte
+	signing := st.Signing()
+	payload, ok := appendSigningJSON(jbuf[:0], &signing)
+	if !ok {
+		payload = Marshal(signing)
+	}
+	msg := dsse.AppendPAE(buf[:0], SigningPayloadType, payload)
 	names := make([]string, 0, len(st.Signatures))
 	seen := make(map[string]bool, len(st.Signatures))
 	for i, sig := range st.Signatures {
@@ -326,12 +333,14 @@ func (v *Verifier) keyEntry(le LoggedEntry, st *ReleaseStatement, cp *checkpoint
 	// would hash as the valid opening does.
 	id := leaf
 	if o := le.Opening; o != nil {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(o.Salt)))
 		h := sha256.New()
 		h.Write(leaf[:])
-		h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(o.Salt))))
+		h.Write(n[:])
 		h.Write(o.Salt)
 		h.Write(o.Statement)
-		copy(id[:], h.Sum(nil))
+		h.Sum(id[:0])
 	}
 	v.mu.RLock()
 	ks := v.keys[id]
@@ -434,6 +443,8 @@ var errUnknownOfficeKey = fmt.Errorf("%w: no signature by an office key of the t
 // key IDs, and only the first signature naming each office key is checked: an entry carrying
 // many signatures costs at most one check per office key.
 func (v *Verifier) officeSigned(env *dsse.Envelope, index int64) error {
+	// The signed message of an entry is a kilobyte or two: made on the stack when it fits.
+	var buf [2048]byte
 	var pae []byte
 	named := false
 	var retired *OfficeKey
@@ -448,7 +459,7 @@ func (v *Verifier) officeSigned(env *dsse.Envelope, index int64) error {
 				break
 			}
 			if pae == nil {
-				pae = dsse.PAE(env.PayloadType, env.Payload)
+				pae = dsse.AppendPAE(buf[:0], env.PayloadType, env.Payload)
 			}
 			if ed25519.Verify(k.PublicKey, pae, s.Sig) {
 				return nil
@@ -586,6 +597,5 @@ func evictOne[K comparable, V any](m map[K]V) {
 
 // canonicalDigest reports whether d is "sha256:" and 64 lowercase hex digits.
 func canonicalDigest(d Digest) bool {
-	p, err := ParseDigest(string(d))
-	return err == nil && p == d
+	return isCanonicalDigest(string(d))
 }

@@ -204,7 +204,7 @@ func (s *Server) release(w http.ResponseWriter, r *http.Request) {
 	}
 	out := map[string]any{
 		"reference": rel.Reference, "log_index": rel.LogIndex, "file_name": rel.FileName,
-		"media_type": rel.MediaType, "file_digest": seal.DigestOf(rel.File), "seal": nil,
+		"media_type": rel.MediaType, "file_digest": rel.FileDigest, "seal": nil,
 		"check_code": rel.CheckCode, "verify_url": s.cfg.Registry.VerifyURL(rel.Reference, rel.CheckCode)}
 	if rel.Seal != nil {
 		out["seal"] = rawJSON(rel.Seal.Marshal())
@@ -362,6 +362,10 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 		latest = req.Latest
 	}
 	a := actor(r)
+	if a.Member == nil && !latest {
+		s.verifyPublic(w, r, d)
+		return
+	}
 	st, err := s.cfg.Registry.VerifyDigest(r.Context(), a, d)
 	if err != nil {
 		s.fail(w, r, err)

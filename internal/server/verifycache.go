@@ -1,13 +1,12 @@
 package server
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"sync"
 
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/seal"
 )
 
 // encodedStatuses keeps the JSON of the registry's shared public answers, so that the verify
@@ -80,26 +79,24 @@ func writeAnswer(w http.ResponseWriter, body []byte) {
 	w.Write(body)
 }
 
-// encodeStatus appends to b what statusResponse would encode, with the seal's JSON spliced in
-// as it is: encoding/json would validate and re-compact those kilobytes at every encoding.
+// encodeStatus appends to b what statusResponse would encode (registry.AppendStatusJSON).
 func encodeStatus(b []byte, st *registry.Status) ([]byte, error) {
-	j, err := json.Marshal(st)
+	return registry.AppendStatusJSON(b, st)
+}
+
+// verifyPublic answers the public's verify request for digest: a kept answer is written as the
+// registry gives it, in one Write; any other as before (write).
+func (s *Server) verifyPublic(w http.ResponseWriter, r *http.Request, d seal.Digest) {
+	bp := answerBuffers.Get().(*[]byte)
+	defer answerBuffers.Put(bp) // the buffer as it was: an answer that outgrew it is rare
+	st, body, err := s.cfg.Registry.PublicVerify(r.Context(), d, (*bp)[:0])
 	if err != nil {
-		return nil, err
+		s.fail(w, r, err)
+		return
 	}
-	if st.Seal == nil {
-		return append(append(b, j...), '\n'), nil
+	if body != nil {
+		writeAnswer(w, body)
+		return
 	}
-	sl := st.SealJSON
-	if sl == nil {
-		sl = st.Seal.Marshal()
-	}
-	sl = bytes.TrimRight(sl, "\n")
-	if b == nil {
-		b = make([]byte, 0, len(j)+len(`,"seal":`)+len(sl)+len("}\n"))
-	}
-	b = append(b, j[:len(j)-1]...)
-	b = append(b, `,"seal":`...)
-	b = append(b, sl...)
-	return append(b, "}\n"...), nil
+	s.encoded.write(w, st)
 }

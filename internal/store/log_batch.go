@@ -15,40 +15,50 @@ type EntryChunk struct {
 }
 
 // SequencerState is what the log sequencer reads at the start of each batch, in one
-// statement: the log's head and the sequencer's fencing epoch (0 before the first claim).
-// With claim, it first claims the sequencing as ClaimSequencer does, and the epoch is the new
-// one.
-func (t *Tx) SequencerState(ctx context.Context, claim bool) (LogHead, int64, error) {
+// statement: the log's head, the sequencer's fencing epoch (0 before the first claim), and
+// whether another session waits for the sequencer lease (see Lease; always false on
+// SQLite). With claim, it first claims the sequencing as ClaimSequencer does, and the epoch
+// is the new one.
+func (t *Tx) SequencerState(ctx context.Context, claim bool) (head LogHead, epoch int64, contended bool, err error) {
 	var claimed int64
 	if claim && t.dialect != Postgres {
 		// No data-modifying WITH: two statements, each a call into the same process.
-		var err error
 		if claimed, err = t.ClaimSequencer(ctx); err != nil {
-			return LogHead{}, 0, err
+			return LogHead{}, 0, false, err
 		}
 		claim = false
 	}
 	query := `SELECT h.origin, h.size, h.root, h.checkpoint,
-			COALESCE((SELECT s.epoch FROM log_sequencer s WHERE s.id = 1), 0)
+			COALESCE((SELECT s.epoch FROM log_sequencer s WHERE s.id = 1), 0), false
 		FROM log_head h WHERE h.id = 1`
-	if claim {
+	// A waiting session holds lockWaiting shared: the try-lock fails while one does. When it
+	// succeeds, it is held to the end of the batch's transaction, so a session that starts
+	// waiting meanwhile is seen by the next batch.
+	const waiting = `NOT pg_try_advisory_xact_lock($1, $2)`
+	var args []any
+	switch {
+	case claim:
 		query = `WITH claim AS (
 				INSERT INTO log_sequencer (id, epoch) VALUES (1, 1)
 				ON CONFLICT (id) DO UPDATE SET epoch = log_sequencer.epoch + 1 RETURNING epoch
 			)
-			SELECT h.origin, h.size, h.root, h.checkpoint, (SELECT epoch FROM claim)
+			SELECT h.origin, h.size, h.root, h.checkpoint, (SELECT epoch FROM claim), ` + waiting + `
 			FROM log_head h WHERE h.id = 1`
+		args = []any{lockClass, lockWaiting}
+	case t.dialect == Postgres:
+		query = `SELECT h.origin, h.size, h.root, h.checkpoint,
+				COALESCE((SELECT s.epoch FROM log_sequencer s WHERE s.id = 1), 0), ` + waiting + `
+			FROM log_head h WHERE h.id = 1`
+		args = []any{lockClass, lockWaiting}
 	}
-	var h LogHead
-	var epoch int64
-	err := t.queryRow(ctx, query).Scan(&h.Origin, &h.Size, &h.Root, &h.Checkpoint, &epoch)
+	err = t.queryRow(ctx, query, args...).Scan(&head.Origin, &head.Size, &head.Root, &head.Checkpoint, &epoch, &contended)
 	if err != nil {
-		return LogHead{}, 0, notFound(err, "log head")
+		return LogHead{}, 0, false, notFound(err, "log head")
 	}
 	if claimed != 0 {
 		epoch = claimed
 	}
-	return h, epoch, nil
+	return head, epoch, contended, nil
 }
 
 // WriteLogBatch stores what one batch of the log sequencer wrote: the new chunks of partial
@@ -108,4 +118,46 @@ func (t *Tx) WriteLogBatch(ctx context.Context, chunks []EntryChunk, tiles []Til
 		cBundle, cStart, cWidth, cData, full, tLevel, tIdx, tWidth, tData,
 		head.Origin, head.Size, head.Root, head.Checkpoint)
 	return conflict(err, fmt.Sprintf("write log batch to size %d", head.Size))
+}
+
+// EntriesFrom returns the stored entries of entry bundle index from entry from on, in one
+// statement, as framed entries and the index in the bundle of the first one returned (at most
+// from: a full bundle comes whole). The log sequencer reads with it what other servers
+// appended since it last sequenced; Tile would take a statement for the full bundle and
+// another for the chunks of a partial one, and return the entries it already has.
+func (t *Tx) EntriesFrom(ctx context.Context, index int64, from int) (first int, data []byte, err error) {
+	rows, err := t.query(ctx, `SELECT 0 AS start, width, data FROM log_tiles WHERE level = -1 AND idx = $1
+		UNION ALL
+		SELECT start, width, data FROM log_entry_chunks WHERE bundle = $1 AND start + width > $2
+		ORDER BY start`, index, from)
+	if err != nil {
+		return 0, nil, fmt.Errorf("entries %d+ of bundle %d: %w", from, index, err)
+	}
+	defer rows.Close()
+	next := -1
+	for rows.Next() {
+		var start, width int
+		var chunk []byte
+		if err := rows.Scan(&start, &width, &chunk); err != nil {
+			return 0, nil, fmt.Errorf("entries %d+ of bundle %d: %w", from, index, err)
+		}
+		if next < 0 {
+			first, next = start, start
+		}
+		if start != next {
+			return 0, nil, fmt.Errorf("entries %d+ of bundle %d: chunk at entry %d follows entry %d", from, index, start, next)
+		}
+		next += width
+		data = append(data, chunk...)
+		if width == 256 {
+			break // the full bundle
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, fmt.Errorf("entries %d+ of bundle %d: %w", from, index, err)
+	}
+	if next < 0 {
+		return 0, nil, fmt.Errorf("entries %d+ of bundle %d: %w", from, index, ErrNotFound)
+	}
+	return first, data, nil
 }

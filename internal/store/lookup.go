@@ -57,6 +57,7 @@ LEFT JOIN seal_parts p ON p.id = s.part
 const (
 	lookupByDigest    = lookupSelect + `WHERE r.file_digest = $1`
 	lookupByReference = lookupSelect + `WHERE r.letter_id = (SELECT id FROM letters WHERE reference = $1)`
+	lookupByIndex     = lookupSelect + `WHERE r.log_index = $1`
 )
 
 // LookupRelease reads the released letter whose final file has this digest, in one statement;
@@ -74,6 +75,12 @@ func (db *DB) LookupReleaseOf(ctx context.Context, ref string) (*ReleaseLookup, 
 // LookupRelease is DB.LookupRelease in the transaction's snapshot.
 func (t *Tx) LookupRelease(ctx context.Context, digest string) (*ReleaseLookup, error) {
 	return scanLookup(t.queryRow(ctx, lookupByDigest, digest), "release "+digest)
+}
+
+// LookupReleaseAt reads, in the transaction's snapshot, the released letter whose release entry
+// is at index; ErrNotFound if there is none.
+func (t *Tx) LookupReleaseAt(ctx context.Context, index int64) (*ReleaseLookup, error) {
+	return scanLookup(t.queryRow(ctx, lookupByIndex, index), fmt.Sprintf("release at %d", index))
 }
 
 // LookupReleaseOf is DB.LookupReleaseOf in the transaction's snapshot.
@@ -128,6 +135,7 @@ func scanLookup(row *sql.Row, what string) (*ReleaseLookup, error) {
 // statement for a version 1 entry).
 type RevokedKey struct {
 	KeyID           string
+	AddedIndex      int64 // the key's key-added entry
 	Index           int64
 	Salt, Statement []byte
 }
@@ -135,7 +143,7 @@ type RevokedKey struct {
 // RevokedKeys returns every revoked signer key with its key-revoked entry's opening, in one
 // statement: as many as ReleaseLookup.RevokedKeys counts in the same snapshot.
 func (t *Tx) RevokedKeys(ctx context.Context) ([]RevokedKey, error) {
-	rows, err := t.query(ctx, `SELECT k.keyid, k.revoked_index, o.salt, o.statement FROM signer_keys k
+	rows, err := t.query(ctx, `SELECT k.keyid, k.added_index, k.revoked_index, o.salt, o.statement FROM signer_keys k
 LEFT JOIN openings o ON o.log_index = k.revoked_index
 WHERE k.revoked_index IS NOT NULL ORDER BY k.revoked_index`)
 	if err != nil {
@@ -145,7 +153,7 @@ WHERE k.revoked_index IS NOT NULL ORDER BY k.revoked_index`)
 	var out []RevokedKey
 	for rows.Next() {
 		var k RevokedKey
-		if err := rows.Scan(&k.KeyID, &k.Index, &k.Salt, &k.Statement); err != nil {
+		if err := rows.Scan(&k.KeyID, &k.AddedIndex, &k.Index, &k.Salt, &k.Statement); err != nil {
 			return nil, fmt.Errorf("revoked keys: %w", err)
 		}
 		if k.Statement != nil {

@@ -665,6 +665,9 @@ DELETE FROM seals;
 	{sqlite: compactAuditSQLite, postgres: compactAuditPostgres},
 	// 19: the digests of approvals and signatures stored compact (issue 19 item 5; digest.go).
 	{sqlite: compactDigestsSQLite, postgres: compactDigestsPostgres},
+	// 20: the public answer about a released letter that stands, kept in one row keyed by its
+	// file's digest (issue 19 item 1; lookup_answers.go).
+	{sqlite: answersSQLite, postgres: answersPostgres},
 }
 
 // SchemaVersion is the schema version this build writes.

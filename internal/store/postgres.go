@@ -43,6 +43,10 @@ const (
 	lockWriter = 1
 	// lockLeader is held by the session of the server that sequences the log (see Lease).
 	lockLeader = 2
+	// lockWaiting is held shared by every session waiting for lockLeader, so that the holder
+	// learns that another server waits from a try-lock in its batch (Tx.SequencerState),
+	// without a round trip of its own or a scan of pg_locks.
+	lockWaiting = 3
 )
 
 // stuckTimeout bounds how long PostgreSQL lets a session sit inside a transaction without

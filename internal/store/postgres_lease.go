@@ -67,7 +67,12 @@ func (l *Lease) Acquire(ctx context.Context) error {
 				return fmt.Errorf("store: sequencer lease: %w", err)
 			}
 		}
-		_, err = l.conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, $2)`, lockClass, lockLeader)
+		// Waiting is announced by the shared lock, given up in the statement that took the
+		// lease. Subqueries kept apart (OFFSET 0) run in order: announce, wait, withdraw.
+		_, err = l.conn.ExecContext(ctx, `SELECT pg_advisory_unlock_shared($1, $3) FROM (
+				SELECT pg_advisory_lock($1, $2) FROM (
+					SELECT pg_advisory_lock_shared($1, $3) OFFSET 0) announce OFFSET 0) wait`,
+			lockClass, lockLeader, lockWaiting)
 		if err == nil {
 			l.held.Store(true)
 			l.stop = make(chan struct{})
@@ -99,24 +104,6 @@ func (l *Lease) Release() {
 	if _, err := l.conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, lockClass, lockLeader); err != nil {
 		l.discard()
 	}
-}
-
-// Contended reports whether another session is waiting for the lease.
-func (l *Lease) Contended(ctx context.Context) (bool, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if !l.held.Load() {
-		return false, nil
-	}
-	var waiting bool
-	err := l.conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks
-		WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2 AND NOT granted)`,
-		int64(lockClass), int64(lockLeader)).Scan(&waiting)
-	if err != nil {
-		l.lost()
-		return false, fmt.Errorf("store: sequencer lease: %w", err)
-	}
-	return waiting, nil
 }
 
 // Close gives the lease up and closes its connection.

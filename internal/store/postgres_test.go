@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/store/storetest"
@@ -126,5 +127,67 @@ func TestPostgresWritersTakeTurns(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPostgresLeaseContended: the batch's SequencerState says whether another server waits
+// for the sequencer lease, which is when the holder gives it up (translog's yield). It must
+// say so while a second lease waits in Acquire, and not once that one holds the lease.
+func TestPostgresLeaseContended(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	db := openPostgres(t, url)
+	defer db.Close()
+	ctx := t.Context()
+	err := db.Update(ctx, func(tx *store.Tx) error {
+		return tx.SetLogHead(ctx, store.LogHead{Origin: "lease.example/log", Root: []byte{0}, Checkpoint: []byte{0}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	contended := func() bool {
+		t.Helper()
+		var c bool
+		err := db.Update(ctx, func(tx *store.Tx) (err error) {
+			_, _, c, err = tx.SequencerState(ctx, false)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	a, b := db.NewLease(), db.NewLease()
+	// b's Close waits for its Acquire, which waits for a's lease: a goes first.
+	defer b.Close()
+	defer a.Close()
+	if err := a.Acquire(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if contended() {
+		t.Fatal("contended before anyone waits for the lease")
+	}
+	acquired := make(chan error, 1)
+	go func() { acquired <- b.Acquire(ctx) }()
+	// A bound, not a timing: the waiter announces itself before it blocks.
+	giveUp := time.Now().Add(30 * time.Second)
+	for !contended() {
+		if time.Now().After(giveUp) {
+			t.Fatal("never contended while a second lease waits for it")
+		}
+		select {
+		case err := <-acquired:
+			t.Fatalf("the second lease was granted while the first held it: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	a.Release()
+	if err := <-acquired; err != nil {
+		t.Fatal(err)
+	}
+	if !b.Held() {
+		t.Fatal("the second lease is not held after the first was released")
+	}
+	if contended() {
+		t.Error("still contended once the waiting lease holds it")
 	}
 }

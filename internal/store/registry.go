@@ -513,7 +513,7 @@ func (t *Tx) EraseLetter(ctx context.Context, letterID int64, at time.Time) erro
 			return fmt.Errorf("erase letter: %w", err)
 		}
 	}
-	return nil
+	return t.DropAnswer(ctx, rel.FileDigest) // its answer no longer holds the content
 }
 
 // ReleaseOf returns a letter's release.
@@ -554,7 +554,10 @@ func (t *Tx) AddWithdrawal(ctx context.Context, w Withdrawal) error {
 	}
 	_, err := t.exec(ctx, `INSERT INTO withdrawals (letter_id, kind, by_letter, reason, log_index, entry, member_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, w.LetterID, w.Kind, by, w.Reason, w.LogIndex, w.Entry, w.MemberID, ts(w.CreatedAt))
-	return conflict(err, "add "+w.Kind)
+	if err != nil {
+		return conflict(err, "add "+w.Kind)
+	}
+	return t.dropAnswerOf(ctx, w.LetterID) // the letter no longer stands
 }
 
 // WithdrawalOf returns a letter's withdrawal.

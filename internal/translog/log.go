@@ -352,6 +352,10 @@ func (l *Log) sequence() {
 			} else {
 				missed = !l.gather(writers, took)
 			}
+			// With several servers, wait for the lease before taking the queue, not after:
+			// what the appenders send while another server sequences joins this server's
+			// first batch of its turn. On failure commit tries again and fails the batch.
+			_ = l.lead.acquire()
 		}
 		l.mu.Lock()
 		queue, ticket := l.pending, l.ticket
@@ -368,7 +372,7 @@ func (l *Log) sequence() {
 		waiting := len(l.pending)
 		l.mu.Unlock()
 		writers = len(queue) + waiting
-		l.lead.yield(waiting > 0)
+		l.lead.yield()
 		close(ticket)
 		clear(queue) // let the entries go
 		spare = queue[:0]
@@ -437,11 +441,11 @@ func (l *Log) commit(batch []*request) {
 	var caughtFrom int64
 	err := l.db.Update(ctx, func(tx *store.Tx) error {
 		claim := l.lead.claim()
-		stored, epoch, err := tx.SequencerState(ctx, claim)
+		stored, epoch, contended, err := tx.SequencerState(ctx, claim)
 		if err != nil {
 			return err
 		}
-		if err := l.lead.fence(epoch, claim); err != nil {
+		if err := l.lead.fence(epoch, claim, contended); err != nil {
 			return err
 		}
 		if stored.Size != b.size {

@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,6 +65,7 @@ type config struct {
 	keepDir      bool
 	json         bool
 	runs         int
+	cpuProfile   string
 }
 
 // result is the outcome of one (implementation, writers) cell.
@@ -112,6 +114,7 @@ func parseFlags() (config, error) {
 	flag.StringVar(&cfg.dir, "dir", "", "scratch directory for the logs, one fresh subdirectory per cell (default: a temporary directory, removed afterwards)")
 	flag.DurationVar(&poll, "tessera-poll", 10*time.Millisecond, "how often Tessera's publication awaiter reads the checkpoint file")
 	flag.IntVar(&cfg.runs, "runs", 1, "how many times to measure every cell, alternating: each run measures every implementation in turn")
+	flag.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (every cell) to this file")
 	flag.BoolVar(&cfg.json, "json", false, "print one JSON object per cell instead of a markdown table")
 	flag.Parse()
 	if flag.NArg() > 0 {
@@ -179,6 +182,17 @@ func run(ctx context.Context, cfg config) (err error) {
 		}()
 	}
 	fmt.Fprintf(os.Stderr, "appendbench: scratch directory %s\n", cfg.dir)
+	if cfg.cpuProfile != "" {
+		f, err := os.Create(cfg.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if !cfg.json {
 		if cfg.runs > 1 {
 			fmt.Print("| run ")

@@ -54,7 +54,7 @@ func testLogBatch(t *testing.T, db *store.DB) {
 		epoch int64
 	}{{false, 0}, {true, 1}, {false, 1}, {true, 2}, {false, 2}} {
 		update(t, db, func(ctx context.Context, tx *store.Tx) error {
-			h, e, err := tx.SequencerState(ctx, c.claim)
+			h, e, _, err := tx.SequencerState(ctx, c.claim)
 			if err != nil {
 				return err
 			}

@@ -234,8 +234,8 @@ func testLookupRelease(t *testing.T, db *store.DB) {
 		return err
 	})
 	wantKeys := []store.RevokedKey{
-		{KeyID: "k2", Index: 30, Salt: bytes.Repeat([]byte{30}, 32), Statement: []byte(`{"key":"k2"}`)},
-		{KeyID: "k3", Index: 31},
+		{KeyID: "k2", AddedIndex: 1, Index: 30, Salt: bytes.Repeat([]byte{30}, 32), Statement: []byte(`{"key":"k2"}`)},
+		{KeyID: "k3", AddedIndex: 2, Index: 31},
 	}
 	if !reflect.DeepEqual(keys, wantKeys) {
 		t.Errorf("revoked keys %+v, want %+v", keys, wantKeys)

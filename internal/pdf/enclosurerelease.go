@@ -1,0 +1,43 @@
+package pdf
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+)
+
+// RenderEnclosureRelease is the release of an enclosure in one pass, as RenderRelease is a
+// laid-out letter's: the cover letter RenderEnclosure lays out, with the file attached alike
+// (an embedded file stream with its size and MD5 checksum, named in the document's
+// EmbeddedFiles, with the associated-file relationship Source, the attachments panel showing),
+// the footer Stamp gives a released letter, and with s (when not nil) the office's signature.
+// Where RenderEnclosure, Stamp and Sign read the document back with pdfcpu and write it anew
+// twice, it is written once. The output is deterministic.
+func RenderEnclosureRelease(e Enclosure, h Letterhead, f Footer, s *Signer) ([]byte, error) {
+	if err := CheckEnclosure(e.Name, len(e.Data)); err != nil {
+		return nil, fmt.Errorf("render enclosure: %w", err)
+	}
+	return renderRelease("text/plain", []byte(coverText(e, true)), h, f, s, &attachment{name: e.Name, mediaType: e.MediaType, data: e.Data})
+}
+
+// attachment is a file embedded in a laid-out document.
+type attachment struct {
+	name, mediaType string
+	data            []byte
+}
+
+// objects adds the attachment's embedded file stream and file specification to a document
+// being written, through add, and returns the catalog entries that name them.
+func (a *attachment) objects(add func([]byte) int) string {
+	sum := md5.Sum(a.data) // the checksum PDF defines for embedded files; SHA-256 is on the page
+	file := add(stream(" /Type /EmbeddedFile /Subtype "+types.Name(mediaTypeOnly(a.mediaType)).PDFString()+
+		" /Filter /FlateDecode /Params <</Size "+strconv.Itoa(len(a.data))+" /CheckSum <"+hex.EncodeToString(sum[:])+">>>",
+		deflate(a.data)))
+	name := pdfText(a.name)
+	spec := add([]byte(fmt.Sprintf("<</Type /Filespec /F (%s) /UF %s /Desc %s /EF <</F %d 0 R /UF %d 0 R>> /AFRelationship /Source>>",
+		asciiName(a.name), name, pdfText("The file this letter encloses, as registered"), file, file)))
+	return fmt.Sprintf(" /Names <</EmbeddedFiles <</Names [%s %d 0 R]>>>> /PageMode /UseAttachments", name, spec)
+}

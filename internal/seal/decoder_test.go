@@ -1,0 +1,248 @@
+package seal
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// sameAsParse parses each input with d and with Parse, the reference, and fails unless both
+// accept or both refuse it, with the same seal or the same error. d's seal is compared before
+// the next input, which may reuse its memory.
+func sameAsParse(t *testing.T, d *Decoder, inputs ...[]byte) {
+	t.Helper()
+	for i, data := range inputs {
+		want, werr := Parse(data)
+		got, err := d.Parse(data)
+		if (err == nil) != (werr == nil) || err != nil && err.Error() != werr.Error() {
+			t.Fatalf("input %d: Decoder: %v, Parse: %v\n%q", i, err, werr, data)
+		}
+		if err == nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("input %d: Decoder and Parse disagree:\n%s\n%s", i, showSeal(got), showSeal(want))
+		}
+	}
+}
+
+// showSeal prints a seal with its openings, and whether its lists are nil.
+func showSeal(s *Seal) string {
+	show := func(e LoggedEntry) string {
+		o := "<no opening>"
+		if e.Opening != nil {
+			o = fmt.Sprintf("%#v", *e.Opening)
+		}
+		return fmt.Sprintf("%#v %s", e, o)
+	}
+	out := fmt.Sprintf("checkpoint %q\nrelease %s\nkeys nil: %v", s.Checkpoint, show(s.Release), s.Keys == nil)
+	for _, k := range s.Keys {
+		out += "\nkey " + show(k)
+	}
+	return out
+}
+
+// vectorSeals are the seals of the test vectors, both versions.
+func vectorSeals(tb testing.TB) [][]byte {
+	s := append(vectorFiles(tb, "seals/"), vectorFilesIn(tb, vectorsV2File, "seals/")...)
+	if len(s) < 4 {
+		tb.Fatalf("only %d vector seals", len(s))
+	}
+	return s
+}
+
+// FuzzDecoderSameAsParse checks the Decoder against Parse on arbitrary input: a, b, a and b
+// again through one Decoder, so that each is parsed by a Decoder that knows the other's
+// checkpoint and key entries. The seeds pair real seals that share them, and seals whose
+// parts differ from a known one's after a common prefix.
+//
+//	go test ./internal/seal -run '^$' -fuzz '^FuzzDecoderSameAsParse$' -fuzztime 30s -fuzzminimizetime 2s
+func FuzzDecoderSameAsParse(f *testing.F) {
+	seeds := vectorSeals(f)
+	for i, a := range seeds {
+		// Each seal with the next (TestDecoderSameAsParse takes every pair): a larger seed
+		// corpus leaves the fuzzer no time to mutate.
+		f.Add(a, seeds[(i+1)%len(seeds)])
+		a = bytes.TrimSuffix(a, []byte("\n"))
+		f.Add(a, append(bytes.Clone(a[:len(a)-3]), a[len(a)-2:]...)) // the last key entry cut
+		f.Add(a, append(bytes.Clone(a[:len(a)-2]), `,"x":1}]}`...))  // and lengthened
+		f.Add(a, bytes.Replace(a, []byte(`\n`), []byte(`\n `), 1))   // the checkpoint changed
+		f.Add(a, bytes.Replace(a, []byte(`"checkpoint":"`), []byte(`"checkpoint": "`), 1))
+		f.Add(a, bytes.Replace(a, []byte(`"keys":[{"index":`), []byte(`"keys":[{"index":1`), 1))
+		f.Add(a, bytes.Replace(a, []byte(`"chancery_seal":2`), []byte(`"chancery_seal":1`), 1))
+		f.Add(a, append([]byte(" "), a...))
+	}
+	one := &Seal{Checkpoint: []byte("o\n1\nAAAA\n\n— o AAAA\n"), Release: LoggedEntry{Entry: []byte("e")}}
+	f.Add(one.Marshal(), seeds[0])
+	f.Add(seeds[0], one.Marshal())
+	f.Add([]byte(`{"chancery_seal":2,"checkpoint":"x","release":{"index":0,"entry":"","proof":[],"opening":null},"keys":[{"index":0,"entry":"","proof":[],"opening":{"salt":"AA==","statement":"AA=="}}]}`),
+		[]byte(`{"chancery_seal":2,"checkpoint":"x","release":{"index":0,"entry":"","proof":[],"opening":{"salt":"","statement":""}},"keys":[{"index":0,"entry":"","proof":[],"opening":{"salt":"AA==","statement":"AA=="}},{"index":0,"entry":"","proof":[],"opening":null}]}`))
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		var d Decoder
+		sameAsParse(t, &d, a, b, a, b)
+	})
+}
+
+func TestDecoderSameAsParse(t *testing.T) {
+	seeds := vectorSeals(t)
+	var d Decoder
+	for _, a := range seeds {
+		for _, b := range seeds {
+			sameAsParse(t, &d, a, b, bytes.ReplaceAll(b, []byte(","), []byte(", ")))
+		}
+	}
+}
+
+// TestDecoderVerifiesAsParse runs the cases of the version 2 vectors one after the other
+// through one Decoder and one Verifier, as a folder is verified, and checks each outcome; and
+// that the results of the valid seals are unchanged once the Decoder has parsed every other
+// seal: nothing of a Result lives in the memory the Decoder reuses.
+func TestDecoderVerifiesAsParse(t *testing.T) {
+	files, err := readVectors(vectorsV2File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := ParseTrustRoot(files["trust.json"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := newTestVerifier(t, tr)
+	var d Decoder
+	var results []*Result
+	var before [][]byte
+	for range 2 {
+		for _, line := range strings.Split(strings.TrimSpace(string(files["expect"])), "\n") {
+			f := strings.Fields(line)
+			name, want := f[0], f[4]
+			s, err := d.Parse(files[f[1]])
+			var r *Result
+			if err == nil {
+				r, err = v.VerifyBytes(s, files[f[2]])
+			}
+			if got := outcome(t, err); got != want {
+				t.Fatalf("%s: got %s (%v), want %s", name, got, err, want)
+			}
+			if r != nil {
+				results = append(results, r)
+				before = append(before, Marshal(r))
+			}
+		}
+	}
+	if len(results) < 4 {
+		t.Fatalf("only %d valid cases", len(results))
+	}
+	for i, r := range results {
+		if !bytes.Equal(Marshal(r), before[i]) {
+			t.Fatalf("result %d changed after the Decoder parsed other seals:\n%s\n%s", i, before[i], Marshal(r))
+		}
+	}
+}
+
+// FuzzUTCSeconds checks the time fast path against encoding/json's reading and writing of
+// times, the reference: what it accepts, the reference accepts, with the same time.
+//
+//	go test ./internal/seal -run '^$' -fuzz '^FuzzUTCSeconds$' -fuzztime 30s
+func FuzzUTCSeconds(f *testing.F) {
+	for _, s := range []string{`"2026-11-30T07:44:27Z"`, `"0000-01-01T00:00:00Z"`, `"9999-12-31T23:59:59Z"`,
+		`"2026-02-31T00:00:00Z"`, `"2026-13-01T00:00:00Z"`, `"2026-11-30T24:00:00Z"`, `"2026-11-30T23:59:60Z"`,
+		`"2026-11-30T07:44:27+00:00"`, `"2026-11-30t07:44:27Z"`, `"2026-11-30T07:44:27.5Z"`, `"2024-02-29T12:00:00Z"`,
+		`"2023-02-29T12:00:00Z"`, `"+026-11-30T07:44:27Z"`, `"2026-1a-30T07:44:27Z"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		got, ok := utcSeconds(raw)
+		if !ok {
+			return
+		}
+		var want time.Time
+		if err := want.UnmarshalJSON(raw); err != nil {
+			t.Fatalf("utcSeconds accepts %q, the reference refuses it: %v", raw, err)
+		}
+		if m, err := want.MarshalJSON(); err != nil || !bytes.Equal(m, raw) {
+			t.Fatalf("utcSeconds accepts %q, which the reference writes as %q", raw, m)
+		}
+		if got != want {
+			t.Fatalf("utcSeconds(%q) = %#v, reference %#v", raw, got, want)
+		}
+	})
+}
+
+// FuzzParseDigest checks ParseDigest's shortcut for a canonical digest against its general
+// path, the reference.
+func FuzzParseDigest(f *testing.F) {
+	for _, s := range []string{"sha256:" + string(bytes.Repeat([]byte("0f"), 32)), "SHA256:" + string(bytes.Repeat([]byte("0F"), 32)),
+		" sha256:" + string(bytes.Repeat([]byte("ab"), 32)), string(bytes.Repeat([]byte("ab"), 32)), "sha256:" + string(bytes.Repeat([]byte("ag"), 32))} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !isCanonicalDigest(s) {
+			return
+		}
+		ref := func(s string) (Digest, error) {
+			s = strings.ToLower(strings.TrimSpace(s))
+			hexPart := strings.TrimPrefix(s, "sha256:")
+			b, err := hex.DecodeString(hexPart)
+			if err != nil || len(b) != sha256.Size {
+				return "", errors.New("not a digest")
+			}
+			return Digest("sha256:" + hexPart), nil
+		}
+		if want, err := ref(s); err != nil || want != Digest(s) {
+			t.Fatalf("isCanonicalDigest(%q), but the general path gives %q, %v", s, want, err)
+		}
+	})
+}
+
+// FuzzSigningJSON checks the signing statement's encoder against Marshal, the reference:
+// where it reports the encoding its own, the bytes are Marshal's.
+//
+//	go test ./internal/seal -run '^$' -fuzz '^FuzzSigningJSON$' -fuzztime 30s
+func FuzzSigningJSON(f *testing.F) {
+	f.Add("Task Force North", "TFN-2026-000123", "Berths 3 & 4", "notice", "harbour", 2, 1, "sha256:00", "application/pdf")
+	f.Add("Bureau du Préfet", "TFN-2026-000124", "Fermeture\u2028des quais", "", "", -1, 0, "", "text/plain")
+	f.Add("مكتب", "TFN", "\"quoted\" \\ <b>", "c", "t\x01", 0, -3, "sha256:ff", "x")
+	f.Add("a\xffb", "r", "s", "c", "t", 1, 1, "d", "m")
+	f.Fuzz(func(t *testing.T, office, ref, subject, class, tag string, tags, version int, digest, media string) {
+		st := SigningStatement{Office: office, Letter: Letter{Reference: ref, Subject: subject, Class: class},
+			Version: version, Digest: Digest(digest), MediaType: media, Policy: Digest(digest + tag)}
+		switch {
+		case tags < 0:
+			st.Addressees = []string{}
+		case tags > 0:
+			for range min(tags, 4) {
+				st.Tags = append(st.Tags, tag)
+			}
+			st.Addressees = []string{class, tag}
+		}
+		got, ok := appendSigningJSON([]byte("x"), &st)
+		if !ok {
+			return
+		}
+		if want := append([]byte("x"), Marshal(st)...); !bytes.Equal(got, want) {
+			t.Fatalf("appendSigningJSON:\n%s\nMarshal:\n%s", got, want)
+		}
+	})
+}
+
+// TestSameTimeAsJSON checks sameTime against the comparison of MarshalJSON's encodings it
+// replaces, on times that encode alike and differently, and that fail to encode.
+func TestSameTimeAsJSON(t *testing.T) {
+	paris := time.FixedZone("CET", 3600)
+	base := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	times := []time.Time{base, base.In(paris), base.Add(time.Nanosecond), base.Add(time.Second), {},
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+		base.In(time.FixedZone("", 3600)), base.In(time.FixedZone("odd", 24*3600+60))}
+	for _, a := range times {
+		for _, b := range times {
+			ma, err1 := a.MarshalJSON()
+			mb, err2 := b.MarshalJSON()
+			want := err1 == nil && err2 == nil && bytes.Equal(ma, mb)
+			if got := sameTime(a, b); got != want {
+				t.Errorf("sameTime(%v, %v) = %v, MarshalJSON says %v", a, b, got, want)
+			}
+		}
+	}
+}
