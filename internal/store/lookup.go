@@ -188,8 +188,20 @@ func (c *stmtCache) prepared(query string) *sql.Stmt {
 	}
 	v, loaded := c.m.LoadOrStore(query, pending)
 	if !loaded {
+		c.mu.Lock()
+		if c.closed {
+			c.mu.Unlock()
+			return nil
+		}
+		if c.ctx == nil {
+			c.ctx, c.cancel = context.WithCancel(context.Background())
+		}
+		ctx := c.ctx
+		c.inflight.Add(1)
+		c.mu.Unlock()
 		go func() {
-			s, err := c.db.PrepareContext(context.Background(), query)
+			defer c.inflight.Done()
+			s, err := c.db.PrepareContext(ctx, query)
 			if err != nil {
 				c.m.Delete(query)
 				return

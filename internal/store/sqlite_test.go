@@ -144,3 +144,28 @@ func TestSQLiteRefusesNewerSchema(t *testing.T) {
 		t.Errorf("error %q does not say that the schema is newer and chancery needs upgrading", err)
 	}
 }
+
+// TestSQLiteCloseWaits checks that Close returns only once every connection is closed: the
+// last one removes the -wal and -shm files, so a copy or removal of the directory right after
+// Close would otherwise race with it. A lookup prepares its statement in the background, so
+// closing right after the first lookups is the case that matters.
+func TestSQLiteCloseWaits(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for i := range 40 {
+		db := openSQLite(t, dir)
+		for range 3 {
+			if _, err := db.LookupRelease(ctx, strings.Repeat("ab", 32)); err == nil {
+				t.Fatal("a lookup of an unknown digest found a release")
+			}
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for _, suffix := range []string{"-wal", "-shm"} {
+			if _, err := os.Stat(filepath.Join(dir, store.SQLiteFile+suffix)); !os.IsNotExist(err) {
+				t.Fatalf("open %d: %s%s still there after Close (%v)", i, store.SQLiteFile, suffix, err)
+			}
+		}
+	}
+}

@@ -202,6 +202,16 @@ func (t *Tx) Savepoint(ctx context.Context, fn func() error) error {
 type stmtCache struct {
 	db *sql.DB
 	m  sync.Map // query text -> *sql.Stmt, or pending while it is being prepared
+
+	// mu guards closed and the start of a background prepare: close waits for every prepare
+	// started, because a prepare that holds a connection while the pool closes returns it
+	// later, and SQLite's last connection to close removes the -wal and -shm files (a copy
+	// or removal of the directory after Close returned would race with it).
+	mu       sync.Mutex
+	closed   bool
+	inflight sync.WaitGroup
+	cancel   context.CancelFunc
+	ctx      context.Context
 }
 
 var pending = new(int)
@@ -219,6 +229,13 @@ func (c *stmtCache) stmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stm
 }
 
 func (c *stmtCache) close() {
+	c.mu.Lock()
+	c.closed = true
+	if c.cancel != nil {
+		c.cancel()
+	}
+	c.mu.Unlock()
+	c.inflight.Wait()
 	c.m.Range(func(_, v any) bool {
 		if s, ok := v.(*sql.Stmt); ok {
 			s.Close()
