@@ -177,8 +177,17 @@ func (h *idHandler) WithGroup(name string) slog.Handler {
 	return &idHandler{Handler: h.Handler.WithGroup(name)}
 }
 
+// Flush writes the access log lines that l, made by NewLogger, keeps in memory; a server calls
+// it as it stops. Other loggers, and those derived from it (With), keep none of their own.
+func Flush(l *slog.Logger) {
+	if h, ok := l.Handler().(*idHandler); ok && h.lines != nil {
+		h.lines.w.flush()
+	}
+}
+
 // NewLogger returns the server's logger writing to w in format "text" (key=value lines) or
-// "json" (one JSON object per line), with request IDs added.
+// "json" (one JSON object per line), with request IDs added. Access lines (Log) reach w up to
+// 50 ms late, several in one write; call Flush before the process exits.
 func NewLogger(w io.Writer, format string) (*slog.Logger, error) {
 	lw := &lockedWriter{w: w}
 	switch format {

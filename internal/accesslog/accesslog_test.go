@@ -1,10 +1,13 @@
 package accesslog
 
 import (
+	"fmt"
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestRedactPath(t *testing.T) {
@@ -88,4 +91,66 @@ func FuzzRequestID(f *testing.F) {
 			t.Fatalf("RequestID(%q) = %q", in, got)
 		}
 	})
+}
+
+// Access lines wait in memory until Flush, the timer or another record, and keep their order
+// with the records around them.
+func TestAccessLinesBuffered(t *testing.T) {
+	var out lockedBuffer
+	l, err := NewLogger(&out, "text")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logRequest := func(path string) {
+		r := httptest.NewRequest("GET", path, nil)
+		Log(r.Context(), l, r, "GET /", &Recorder{Status: 200}, time.Millisecond)
+	}
+	logRequest("/one")
+	logRequest("/two")
+	l.Info("between")
+	logRequest("/three")
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[0], "path=/one") || !strings.Contains(lines[1], "path=/two") || !strings.Contains(lines[2], "msg=between") {
+		t.Fatalf("before Flush, the log holds:\n%s", out.String())
+	}
+	Flush(l)
+	if lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n"); len(lines) != 4 || !strings.Contains(lines[3], "path=/three") {
+		t.Fatalf("after Flush, the log holds:\n%s", out.String())
+	}
+	// Without Flush, the timer writes the line.
+	logRequest("/four")
+	for !strings.Contains(out.String(), "path=/four") {
+		time.Sleep(time.Millisecond)
+	}
+	// A burst larger than the buffer is written as it comes, every line once, in order.
+	for i := range 2000 {
+		logRequest(fmt.Sprintf("/burst/%d", i))
+	}
+	Flush(l)
+	got := out.String()
+	last := -1
+	for i := range 2000 {
+		at := strings.Index(got, fmt.Sprintf("path=/burst/%d ", i))
+		if at <= last || strings.Count(got, fmt.Sprintf("path=/burst/%d ", i)) != 1 {
+			t.Fatalf("burst line %d at %d, the one before at %d", i, at, last)
+		}
+		last = at
+	}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }

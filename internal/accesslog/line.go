@@ -21,16 +21,70 @@ type lines struct {
 }
 
 // lockedWriter serializes the writes of slog's handler and of lines, so that their lines
-// never interleave.
+// never interleave. Access log lines (buffer) are kept in memory and written together, at most
+// flushDelay after the first of them, when flushSize bytes are waiting, before any other
+// record, and by Flush: one write system call per request was 4-15% of the server's time under
+// a load of public verify lookups (docs/benchmarks.md, issue 19 item 1). The price: the access
+// lines of the last flushDelay are lost if the process crashes or is killed without Flush.
+// Other records (errors, the server's own messages) are written at once, after the access
+// lines before them.
 type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu    sync.Mutex
+	w     io.Writer
+	buf   []byte
+	timer *time.Timer // armed while buf holds lines
 }
+
+// flushDelay is the longest an access line waits in memory: short enough that someone
+// following the log sees each request at once, long enough for a busy server to write many
+// lines in one call.
+const flushDelay = 50 * time.Millisecond
+
+// flushSize is how many waiting bytes are written at once, without waiting for the timer.
+const flushSize = 32 << 10
 
 func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.flushLocked()
 	return l.w.Write(p)
+}
+
+// buffer keeps an access line to be written with the next flush.
+func (l *lockedWriter) buffer(p []byte) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf = append(l.buf, p...)
+	switch {
+	case len(l.buf) >= flushSize:
+		l.flushLocked()
+	case l.timer == nil:
+		l.timer = time.AfterFunc(flushDelay, l.flush)
+	}
+}
+
+func (l *lockedWriter) flush() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.flushLocked()
+}
+
+// flushLocked writes what is waiting and disarms the timer. An error is dropped, as slog's
+// handlers drop theirs: a log that cannot be written must not stop the server.
+func (l *lockedWriter) flushLocked() {
+	if l.timer != nil {
+		l.timer.Stop()
+		l.timer = nil
+	}
+	if len(l.buf) == 0 {
+		return
+	}
+	l.w.Write(l.buf)
+	if cap(l.buf) > 4*flushSize {
+		l.buf = nil // one burst of long lines does not keep its buffer
+		return
+	}
+	l.buf = l.buf[:0]
 }
 
 // lineBuffers are the buffers lines are formatted in.
@@ -49,7 +103,7 @@ type accessLine struct {
 func (l *lines) write(a *accessLine) {
 	bp := lineBuffers.Get().(*[]byte)
 	b := l.append((*bp)[:0], a)
-	l.w.Write(b)
+	l.w.buffer(b)
 	// A path is cut to 256 bytes, so lines stay small; an unusually long one is not kept.
 	if cap(b) <= 4096 {
 		*bp = b

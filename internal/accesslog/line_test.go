@@ -78,6 +78,7 @@ func TestLogWritesSlogLines(t *testing.T) {
 			h = slog.NewJSONHandler(&slow, nil)
 		}
 		Log(ctx, l, r, "GET /v/{ref}/{code}/seal", rec, 1500*time.Microsecond)
+		Flush(l)
 		Log(ctx, slog.New(Handler(h)), r, "GET /v/{ref}/{code}/seal", rec, 1500*time.Microsecond)
 		got, want := timeField.ReplaceAll(fast.Bytes(), nil), timeField.ReplaceAll(slow.Bytes(), nil)
 		if !bytes.Equal(got, want) || bytes.Contains(got, []byte("3esdyoyl7yclec56")) || len(got) == 0 {

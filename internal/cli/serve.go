@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/chancery/chancery/internal/accesslog"
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/office"
@@ -116,6 +117,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	if err != nil {
 		return err
 	}
+	defer accesslog.Flush(logger) // last: the access lines of the requests served until the end
 
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {

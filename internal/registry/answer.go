@@ -32,6 +32,9 @@ import (
 //	version byte (the seal's) | uvarint len | head | uvarint len | middle | release
 //	answer = head | office | middle | checkpoint | release | keys | "]}}\n"
 //
+// Since migration 21 all but the version byte are packed (answer_pack.go), and the version
+// byte has packedBody set.
+//
 // head is the status's JSON up to `"office":`; middle the rest of it, without its closing
 // brace, then `,"seal":{"chancery_seal":N,"checkpoint":`; release is `,"release":…,"keys":[`.
 // The bytes are those the server wrote before (AppendStatusJSON): renderAnswer checks that
@@ -192,6 +195,13 @@ func (r *Registry) keysAt(ctx context.Context, count int64) *revokedKeys {
 	return r.keyStates.put(count, revoked)
 }
 
+// packedBody marks the version byte of a row whose pieces are packed (answer_pack.go); rows
+// written before it (migration 20's, until migration 21 has them built again) are not.
+const packedBody = 0x80
+
+// unpackBuffers hold the unpacked pieces of a row during a lookup.
+var unpackBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
+
 // errNotKept says that a kept answer is not the answer: a signer's key is revoked, or the row
 // is malformed (then the answer is computed, as if none were kept).
 var errNotKept = errors.New("the kept answer does not stand")
@@ -261,6 +271,7 @@ func (r *Registry) renderAnswer(ctx context.Context, st *Status, k *store.KeptSe
 	body = binary.AppendUvarint(body, uint64(len(middle)))
 	body = append(body, middle...)
 	body = append(body, release...)
+	body = packAnswer([]byte{byte(v) | packedBody}, body[1:])
 	// The pieces put back together must be the answer: a check that costs nothing at lookups.
 	got, err := r.appendAnswer(ctx, nil, body, office, k.Checkpoint, k.SignerProofs, revoked)
 	if err != nil {
@@ -279,8 +290,17 @@ func (r *Registry) appendAnswer(ctx context.Context, b, body, office, checkpoint
 	if len(body) < 1 {
 		return b, errNotKept
 	}
-	v2 := body[0] == seal.SealVersion2
+	v2 := body[0]&^packedBody == seal.SealVersion2
 	rest := body[1:]
+	if body[0]&packedBody != 0 {
+		sp := unpackBuffers.Get().(*[]byte)
+		defer unpackBuffers.Put(sp)
+		var err error
+		if *sp, err = unpackAnswer((*sp)[:0], rest); err != nil {
+			return b, errNotKept
+		}
+		rest = *sp
+	}
 	piece := func() ([]byte, bool) {
 		n, w := binary.Uvarint(rest)
 		if w <= 0 || n > uint64(len(rest)-w) {
@@ -299,7 +319,7 @@ func (r *Registry) appendAnswer(ctx context.Context, b, body, office, checkpoint
 		return b, errNotKept
 	}
 	if b == nil {
-		b = make([]byte, 0, len(body)+len(office)+2*len(checkpoint)+4<<10)
+		b = make([]byte, 0, len(rest)+len(office)+2*len(checkpoint)+4<<10)
 	}
 	b = append(b, head...)
 	b = append(b, office...)

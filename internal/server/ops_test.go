@@ -197,6 +197,7 @@ func TestAccessLogJSONRedactsCheckCodes(t *testing.T) {
 		t.Errorf("an insane incoming request ID came back as %q", got)
 	}
 
+	accesslog.Flush(logger)
 	out := logs.String()
 	for _, secret := range []string{code, hexDigest, "code="} {
 		if strings.Contains(out, secret) {
@@ -259,6 +260,7 @@ func TestAccessLogText(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+	accesslog.Flush(logger)
 	id := resp.Header.Get(accesslog.Header)
 	want := regexp.MustCompile(`level=INFO msg=request method=GET route="GET /healthz" path=/healthz status=200 bytes=3 duration_ms=[0-9.]+ request_id=` + id + `\n`)
 	if !want.MatchString(logs.String()) {

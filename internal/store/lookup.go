@@ -63,13 +63,23 @@ const (
 // LookupRelease reads the released letter whose final file has this digest, in one statement;
 // ErrNotFound if there is none.
 func (db *DB) LookupRelease(ctx context.Context, digest string) (*ReleaseLookup, error) {
-	return scanLookup(db.readRow(ctx, lookupByDigest, digest), "release "+digest)
+	var l *ReleaseLookup
+	err := db.readOne(ctx, func(row *sql.Row) (err error) {
+		l, err = scanLookup(row, "release "+digest)
+		return err
+	}, lookupByDigest, digest)
+	return l, err
 }
 
 // LookupReleaseOf reads the released letter with this reference, in one statement; ErrNotFound
 // if no letter has it or it was not released.
 func (db *DB) LookupReleaseOf(ctx context.Context, ref string) (*ReleaseLookup, error) {
-	return scanLookup(db.readRow(ctx, lookupByReference, ref), "release of "+ref)
+	var l *ReleaseLookup
+	err := db.readOne(ctx, func(row *sql.Row) (err error) {
+		l, err = scanLookup(row, "release of "+ref)
+		return err
+	}, lookupByReference, ref)
+	return l, err
 }
 
 // LookupRelease is DB.LookupRelease in the transaction's snapshot.
@@ -167,6 +177,20 @@ WHERE k.revoked_index IS NOT NULL ORDER BY k.revoked_index`)
 		return nil, fmt.Errorf("revoked keys: %w", err)
 	}
 	return out, nil
+}
+
+// readOne runs a one-row query on the read pool outside any transaction (readRow) and scans
+// its row with scan, admitted through readGate where there is one.
+func (db *DB) readOne(ctx context.Context, scan func(*sql.Row) error, query string, args ...any) error {
+	if db.readGate != nil {
+		select {
+		case db.readGate <- struct{}{}:
+		case <-ctx.Done():
+			return fmt.Errorf("store: read: %w", ctx.Err())
+		}
+		defer func() { <-db.readGate }()
+	}
+	return scan(db.readRow(ctx, query, args...))
 }
 
 // readRow runs a one-row query on the read pool outside any transaction, with the statement

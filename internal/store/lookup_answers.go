@@ -83,6 +83,33 @@ WHERE r.erased_at IS NULL AND NOT EXISTS (SELECT 1 FROM withdrawals w WHERE w.le
 ON CONFLICT (id) DO NOTHING;
 `
 
+// Migration 21 makes every kept answer pending again, for the registry to build it again in
+// its packed form (issue 19 item 5; registry, answer_pack.go), about a third of the former
+// row's bytes. A pending row is answered from the letter's tables until then. On SQLite the
+// table is made again: rows made smaller in place would keep a page each (a row of about 3 KB
+// filled a 4 KiB page), and the former table's pages are free pages, which the rebuilt rows
+// and the next writes reuse (or which a backup and restore drop). On PostgreSQL the table is
+// emptied and filled again, which gives its former pages back at once.
+const (
+	repackAnswersSQLite = `
+CREATE TABLE answers_packed (
+	id     INTEGER PRIMARY KEY,
+	digest BLOB    NOT NULL,
+	part   INTEGER NOT NULL,
+	body   BLOB    NOT NULL
+);
+INSERT INTO answers_packed (id, digest, part, body) SELECT id, digest, 0, x'' FROM answers;
+DROP TABLE answers;
+ALTER TABLE answers_packed RENAME TO answers;
+CREATE INDEX answers_pending ON answers (id) WHERE part = 0;
+`
+	repackAnswersPostgres = `
+CREATE TEMPORARY TABLE answers_packed ON COMMIT DROP AS SELECT id, digest FROM answers;
+TRUNCATE answers;
+INSERT INTO answers (id, digest, part, body) SELECT id, digest, 0, ''::bytea FROM answers_packed;
+`
+)
+
 // answerID is the key of the row for a digest: its first 7 bytes, a non-negative integer.
 func answerID(d []byte) int64 { return int64(binary.BigEndian.Uint64(d[:8]) >> 8) }
 
@@ -108,7 +135,10 @@ func (db *DB) Answer(ctx context.Context, digest string) (Answer, error) {
 	if err != nil {
 		return a, err
 	}
-	if err := db.readRow(ctx, answerSelect, answerID(d), d).Scan(&a.Part, &a.Body, &a.Checkpoint, &a.KeyProofs, &a.RevokedKeys); err != nil {
+	err = db.readOne(ctx, func(row *sql.Row) error {
+		return row.Scan(&a.Part, &a.Body, &a.Checkpoint, &a.KeyProofs, &a.RevokedKeys)
+	}, answerSelect, answerID(d), d)
+	if err != nil {
 		return Answer{}, notFound(err, "answer "+digest)
 	}
 	return a, nil

@@ -44,3 +44,52 @@ func TestAnswerIDInSQL(t *testing.T) {
 		}
 	}
 }
+
+func TestRepackAnswersMigrationSQLite(t *testing.T) {
+	testRepackAnswersMigration(t, openSQLite(t, t.TempDir()))
+}
+
+func TestRepackAnswersMigrationPostgres(t *testing.T) {
+	testRepackAnswersMigration(t, openPostgres(t, storetest.PostgresURL(t)))
+}
+
+// testRepackAnswersMigration puts rows as schema 20 kept them (one built, one pending) into
+// the answers table and runs migration 21: both are then pending, without a body, so that
+// the registry builds them again (packed), and are not answered from until then.
+func testRepackAnswersMigration(t *testing.T, db *store.DB) {
+	ctx := t.Context()
+	defer db.Close()
+	digests := []string{"sha256:" + strings.Repeat("1", 64), "sha256:" + strings.Repeat("2", 64)}
+	for i, d := range digests {
+		b, _ := hex.DecodeString(d[7:])
+		body := []byte("\x02\x05{\"a\":")
+		if i == 1 {
+			body = []byte{}
+		}
+		err := db.ExecForTest(ctx, `INSERT INTO answers (id, digest, part, body) VALUES ($1, $2, $3, $4)`,
+			store.AnswerID(b), b, int64(7*(1-i)), body)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a, err := db.Answer(ctx, digests[0]); err != nil || a.Part != 7 || len(a.Body) == 0 {
+		t.Fatalf("answer before migrating: %+v, %v", a, err)
+	}
+	if err := db.RunMigrationForTest(ctx, 21); err != nil {
+		t.Fatalf("migration 21: %v", err)
+	}
+	for _, d := range digests {
+		if a, err := db.Answer(ctx, d); err != nil || a.Part != 0 || len(a.Body) != 0 {
+			t.Errorf("answer for %s after migrating: %+v, %v; want a pending row", d, a, err)
+		}
+	}
+	var pending []string
+	err := db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		pending, err = tx.PendingAnswers(ctx, 10)
+		return err
+	})
+	if err != nil || len(pending) != 2 {
+		t.Errorf("pending answers after migrating: %v, %v; want both", pending, err)
+	}
+}

@@ -668,6 +668,8 @@ DELETE FROM seals;
 	// 20: the public answer about a released letter that stands, kept in one row keyed by its
 	// file's digest (issue 19 item 1; lookup_answers.go).
 	{sqlite: answersSQLite, postgres: answersPostgres},
+	// 21: kept answers are built again in their packed form (issue 19 item 5; lookup_answers.go).
+	{sqlite: repackAnswersSQLite, postgres: repackAnswersPostgres},
 }
 
 // SchemaVersion is the schema version this build writes.

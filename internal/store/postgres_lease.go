@@ -199,3 +199,97 @@ func (t *Tx) ClaimSequencer(ctx context.Context) (int64, error) {
 	}
 	return e, nil
 }
+
+// EntryRun is a run of framed entries of entry bundle Bundle, from entry First of the bundle on.
+type EntryRun struct {
+	Bundle int64
+	First  int
+	Data   []byte
+}
+
+// SequencerStateAfter is SequencerState that also returns, in the same statement on
+// PostgreSQL, the stored entries after the first size entries that sit in entry bundle
+// size/256 and the one after it: what other servers appended since this one last sequenced
+// at size, which it has to hash into its tree. With several servers every turn starts with
+// that replay, and a statement of its own for it was a round trip more in each turn. Runs
+// are in bundle order, one per bundle that has such entries; entries beyond the next bundle
+// are not returned (Tx.EntriesFrom reads them). On SQLite no one else appends: runs is nil.
+func (t *Tx) SequencerStateAfter(ctx context.Context, claim bool, size int64) (head LogHead, epoch int64, contended bool, runs []EntryRun, err error) {
+	if t.dialect != Postgres {
+		head, epoch, contended, err = t.SequencerState(ctx, claim)
+		return head, epoch, contended, nil, err
+	}
+	epochSQL := `COALESCE((SELECT s.epoch FROM log_sequencer s WHERE s.id = 1), 0)`
+	with := ``
+	if claim {
+		with = `claim AS (
+				INSERT INTO log_sequencer (id, epoch) VALUES (1, 1)
+				ON CONFLICT (id) DO UPDATE SET epoch = log_sequencer.epoch + 1 RETURNING epoch
+			), `
+		epochSQL = `(SELECT epoch FROM claim)`
+	}
+	// The head's row comes first (k = 0), then the entries by bundle and start. The entries
+	// are read in the statement's snapshot, the head's: they are exactly those it counts.
+	// Waiting sessions: as in SequencerState.
+	rows, err := t.query(ctx, `WITH `+with+`state AS (
+			SELECT h.origin, h.size, h.root, h.checkpoint, `+epochSQL+` AS epoch,
+				NOT pg_try_advisory_xact_lock($1, $2) AS contended
+			FROM log_head h WHERE h.id = 1
+		)
+		SELECT 0 AS k, origin, size, root, checkpoint, epoch, contended,
+			0::bigint AS bundle, 0 AS start, 0 AS width, NULL::bytea AS data FROM state
+		UNION ALL
+		SELECT 1, NULL, NULL, NULL, NULL, NULL, NULL, idx, 0, width, data FROM log_tiles
+			WHERE level = -1 AND (idx = $3 AND width > $4 OR idx = $3 + 1)
+		UNION ALL
+		SELECT 1, NULL, NULL, NULL, NULL, NULL, NULL, bundle, start, width, data FROM log_entry_chunks
+			WHERE bundle = $3 AND start + width > $4 OR bundle = $3 + 1
+		ORDER BY k, bundle, start`, lockClass, lockWaiting, size/256, size%256)
+	if err != nil {
+		return LogHead{}, 0, false, nil, fmt.Errorf("sequencer state: %w", err)
+	}
+	defer rows.Close()
+	var found bool
+	next := -1 // the entry the current run reaches; -1 when it is complete (a full bundle)
+	for rows.Next() {
+		var k int
+		var origin sql.NullString
+		var hsize, e sql.NullInt64
+		var c sql.NullBool
+		var root, cp, data []byte
+		var bundle int64
+		var start, width int
+		if err := rows.Scan(&k, &origin, &hsize, &root, &cp, &e, &c, &bundle, &start, &width, &data); err != nil {
+			return LogHead{}, 0, false, nil, fmt.Errorf("sequencer state: %w", err)
+		}
+		if k == 0 {
+			found = true
+			head = LogHead{Origin: origin.String, Size: hsize.Int64, Root: root, Checkpoint: cp}
+			epoch, contended = e.Int64, c.Bool
+			continue
+		}
+		if len(runs) == 0 || runs[len(runs)-1].Bundle != bundle {
+			runs = append(runs, EntryRun{Bundle: bundle, First: start})
+			next = start
+		}
+		if next < 0 {
+			continue // the full bundle came whole
+		}
+		if start != next {
+			return LogHead{}, 0, false, nil, fmt.Errorf("sequencer state: entry bundle %d: chunk at entry %d follows entry %d", bundle, start, next)
+		}
+		r := &runs[len(runs)-1]
+		r.Data = append(r.Data, data...)
+		next = start + width
+		if width == 256 {
+			next = -1
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return LogHead{}, 0, false, nil, fmt.Errorf("sequencer state: %w", err)
+	}
+	if !found {
+		return LogHead{}, 0, false, nil, fmt.Errorf("log head: %w", ErrNotFound)
+	}
+	return head, epoch, contended, runs, nil
+}

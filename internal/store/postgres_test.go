@@ -131,8 +131,9 @@ func TestPostgresWritersTakeTurns(t *testing.T) {
 }
 
 // TestPostgresLeaseContended: the batch's SequencerState says whether another server waits
-// for the sequencer lease, which is when the holder gives it up (translog's yield). It must
-// say so while a second lease waits in Acquire, and not once that one holds the lease.
+// for the sequencer lease, which is when the holder gives it up (translog's handOver). It must
+// say so while a second lease waits in Acquire, and not once that one holds the lease;
+// SequencerStateAfter, the sequencer's form of it, must say the same.
 func TestPostgresLeaseContended(t *testing.T) {
 	url := storetest.PostgresURL(t)
 	db := openPostgres(t, url)
@@ -148,7 +149,13 @@ func TestPostgresLeaseContended(t *testing.T) {
 		t.Helper()
 		var c bool
 		err := db.Update(ctx, func(tx *store.Tx) (err error) {
-			_, _, c, err = tx.SequencerState(ctx, false)
+			if _, _, c, err = tx.SequencerState(ctx, false); err != nil {
+				return err
+			}
+			_, _, after, _, err := tx.SequencerStateAfter(ctx, false, 0)
+			if err == nil && after != c {
+				err = errors.New("SequencerState and SequencerStateAfter disagree")
+			}
 			return err
 		})
 		if err != nil {

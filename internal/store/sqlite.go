@@ -76,7 +76,7 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 	stop := make(chan struct{})
 	done := make(chan struct{})
 	kick := make(chan struct{}, 1)
-	db := &DB{dialect: SQLite, w: w, r: r, committed: kick, onClose: func() error {
+	db := &DB{dialect: SQLite, w: w, r: r, readGate: make(chan struct{}, n), committed: kick, onClose: func() error {
 		close(stop)
 		<-done
 		return c.Close()

@@ -51,6 +51,12 @@ type DB struct {
 	r *sql.DB
 	// ws and rs hold the statements prepared on w and r, by query text.
 	ws, rs stmtCache
+	// readGate, on SQLite, admits one-row lookups (readOne) to r in the order they came, as
+	// many at a time as r has connections: database/sql hands a freed connection to a waiter
+	// taken at random, which under a burst of lookups left some waiting many times longer
+	// than the rest (the p99 of public verify lookups, docs/benchmarks.md). A goroutine
+	// blocked on a channel is woken in arrival order.
+	readGate chan struct{}
 	// committed, if set, is signalled (without blocking) after each commit.
 	committed chan struct{}
 	// onClose runs after both pools are closed.

@@ -107,13 +107,14 @@ const maxReplay = 4 * TileWidth
 
 // catchUp returns the builder for the stored tree, which another server extended since this
 // one (whose tree is b, which it may change) last sequenced, checked against the stored
-// head's root. When the others appended a few batches, it reads their entries and adds them
-// to b, which costs a read or two of the partial entry bundle and returns their leaf hashes;
+// head's root. When the others appended a few batches, it adds their entries to b, from runs
+// (read with the head, see Tx.SequencerStateAfter) and from the store for those beyond, and
+// returns their leaf hashes;
 // otherwise it loads the stored tree's edge, a read per tile level and those of the hashes the
 // root needs.
-func catchUp(ctx context.Context, db *store.DB, tx *store.Tx, b *builder, stored store.LogHead) (*builder, []tlog.Hash, error) {
+func catchUp(ctx context.Context, db *store.DB, tx *store.Tx, b *builder, stored store.LogHead, runs []store.EntryRun) (*builder, []tlog.Hash, error) {
 	if stored.Size > b.size && stored.Size-b.size <= maxReplay {
-		leaves, err := replay(ctx, tx, b, stored.Size)
+		leaves, err := replay(ctx, tx, b, stored.Size, runs)
 		if err == nil {
 			var root tlog.Hash
 			if root, err = b.root(); err == nil && string(root[:]) == string(stored.Root) {
@@ -138,14 +139,24 @@ func catchUp(ctx context.Context, db *store.DB, tx *store.Tx, b *builder, stored
 	return b, nil, nil
 }
 
-// replay adds to b the stored entries from b.size to size, read from their entry bundles in
-// tx, and returns their leaf hashes.
-func replay(ctx context.Context, tx *store.Tx, b *builder, size int64) ([]tlog.Hash, error) {
+// replay adds to b the stored entries from b.size to size, taken from runs where they hold
+// them and otherwise read from their entry bundles in tx, and returns their leaf hashes.
+func replay(ctx context.Context, tx *store.Tx, b *builder, size int64, runs []store.EntryRun) ([]tlog.Hash, error) {
 	leaves := make([]tlog.Hash, 0, size-b.size)
 	for b.size < size {
-		first, data, err := tx.EntriesFrom(ctx, b.size/TileWidth, int(b.size%TileWidth))
-		if err != nil {
-			return nil, err
+		bundle, from := b.size/TileWidth, int(b.size%TileWidth)
+		var first int
+		var data []byte
+		for len(runs) > 0 && runs[0].Bundle < bundle {
+			runs = runs[1:]
+		}
+		if len(runs) > 0 && runs[0].Bundle == bundle && runs[0].First <= from {
+			first, data = runs[0].First, runs[0].Data
+		} else {
+			var err error
+			if first, data, err = tx.EntriesFrom(ctx, bundle, from); err != nil {
+				return nil, err
+			}
 		}
 		entries, err := SplitBundle(data)
 		if err != nil {
@@ -176,7 +187,8 @@ func (ld *leadership) finish(err error) {
 			ld.epoch = ld.claimed
 		}
 		ld.fresh = false
-		ld.setLeading(true)
+		// A batch that handed the lease over (see handOver) committed without it.
+		ld.setLeading(ld.lease.Held())
 		return
 	}
 	if errors.Is(err, store.ErrDeposed) {
@@ -194,6 +206,21 @@ func (ld *leadership) finish(err error) {
 // (see idle).
 func (ld *leadership) yield() {
 	if ld == nil || !ld.lease.Held() || !ld.contended {
+		return
+	}
+	ld.release()
+}
+
+// handOver gives the lease up inside a batch that found another server waiting, right after
+// the batch's state statement, instead of after its commit (yield): the next holder's wake-up,
+// BEGIN and writer-lock request then overlap this batch's write and its COMMIT's WAL flush,
+// rather than following them. It is safe because the lease only decides which server tries
+// to sequence; the order of batches is the writer lock's. This batch passed its fence under
+// the writer lock, which it keeps until it commits or rolls back, and the next holder claims
+// its new epoch under the same lock, so strictly after this batch ends: the batch cannot
+// commit after the next holder's, and the next holder reads the head this batch wrote.
+func (ld *leadership) handOver() {
+	if ld == nil || !ld.contended || !ld.lease.Held() {
 		return
 	}
 	ld.release()

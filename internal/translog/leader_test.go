@@ -213,11 +213,23 @@ func TestTakeTurns(t *testing.T) {
 
 // TestReplay: a tree edge loaded at one size and grown by replay to a larger one, across
 // entry bundle and tile boundaries, has the root of the tree of that size, and its edge tiles
-// are the stored ones.
+// are the stored ones; whether it reads the entries itself or is given those the state
+// statement read with the head (TestReplayPostgres).
 func TestReplay(t *testing.T) {
-	ctx := t.Context()
 	s, _ := newSigner(t)
 	db, l := openLog(t, t.TempDir(), s)
+	testReplay(t, db, l)
+}
+
+// TestReplayPostgres: TestReplay on PostgreSQL, where SequencerStateAfter returns the entries
+// after a size in its bundle and the next, and replay takes them from there.
+func TestReplayPostgres(t *testing.T) {
+	dbs, logs, _ := openShared(t, 1)
+	testReplay(t, dbs[0], logs[0])
+}
+
+func testReplay(t *testing.T, db *store.DB, l *Log) {
+	ctx := t.Context()
 	var m memTree
 	roots := map[int64]tlog.Hash{}
 	const n = 1100
@@ -228,14 +240,21 @@ func TestReplay(t *testing.T) {
 		m.add(t, int64(i), entryFor(i))
 		roots[int64(i+1)], _ = tlog.TreeHash(int64(i+1), &m)
 	}
-	for _, c := range [][2]int64{{1, 2}, {5, 255}, {200, 256}, {255, 257}, {256, 600}, {300, n}, {65, 65 + maxReplay}} {
+	for _, c := range [][2]int64{{1, 2}, {5, 255}, {200, 256}, {255, 257}, {256, 600}, {300, n}, {65, 65 + maxReplay}, {800, n}, {1050, n}} {
 		err := db.View(ctx, func(tx *store.Tx) error {
 			b, err := loadEdge(ctx, tx, c[0])
 			if err != nil {
 				return err
 			}
 			b.fallback = &storeHashReader{ctx: ctx, db: db}
-			leaves, err := replay(ctx, tx, b, c[1])
+			_, _, _, runs, err := tx.SequencerStateAfter(ctx, false, c[0])
+			if err != nil {
+				return err
+			}
+			if err := checkRuns(runs, c[0], n, db.Dialect() == store.Postgres); err != nil {
+				return err
+			}
+			leaves, err := replay(ctx, tx, b, c[1], runs)
 			if err != nil {
 				return err
 			}
@@ -264,4 +283,44 @@ func TestReplay(t *testing.T) {
 			t.Errorf("replay from %d to %d: %v", c[0], c[1], err)
 		}
 	}
+}
+
+// checkRuns checks the runs SequencerStateAfter returned after the first from entries of a
+// log of n entries made by entryFor: on PostgreSQL, the entries after from in its bundle and
+// the next, each run starting at or before the entry replay needs in it; elsewhere none.
+func checkRuns(runs []store.EntryRun, from, n int64, postgres bool) error {
+	if !postgres {
+		if runs != nil {
+			return fmt.Errorf("%d runs on SQLite", len(runs))
+		}
+		return nil
+	}
+	bundle := from / TileWidth
+	var want []int64
+	for _, bn := range []int64{bundle, bundle + 1} {
+		if bn*TileWidth+TileWidth > from && bn*TileWidth < n {
+			want = append(want, bn)
+		}
+	}
+	if len(runs) != len(want) {
+		return fmt.Errorf("%d runs after %d, want bundles %v", len(runs), from, want)
+	}
+	for i, r := range runs {
+		entries, err := SplitBundle(r.Data)
+		if err != nil {
+			return err
+		}
+		start := max(from, r.Bundle*TileWidth)
+		end := min(n, r.Bundle*TileWidth+TileWidth)
+		first := r.Bundle*TileWidth + int64(r.First)
+		if r.Bundle != want[i] || first > start || first+int64(len(entries)) != end {
+			return fmt.Errorf("run %d: bundle %d entries %d to %d, want bundle %d up to %d through %d", i, r.Bundle, first, first+int64(len(entries)), want[i], start, end)
+		}
+		for j, e := range entries {
+			if string(e) != string(entryFor(int(first)+j)) {
+				return fmt.Errorf("run %d: entry %d differs", i, int(first)+j)
+			}
+		}
+	}
+	return nil
 }

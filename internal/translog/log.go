@@ -358,14 +358,29 @@ func (l *Log) sequence() {
 			_ = l.lead.acquire()
 		}
 		l.mu.Lock()
-		queue, ticket := l.pending, l.ticket
-		l.pending, l.ticket = spare[:0], make(chan struct{})
+		empty := len(l.pending) == 0 // only this goroutine takes from pending
 		l.mu.Unlock()
+		if empty {
+			l.lead.yield()
+			if !open {
+				return
+			}
+			continue
+		}
+		var queue []*request
+		var ticket chan struct{}
 		start := time.Now()
-		for rest := queue; len(rest) > 0; {
-			n := min(len(rest), l.cfg.MaxBatch)
-			l.commit(rest[:n])
-			rest = rest[n:]
+		// The first batch takes the queue once its transaction holds the writer lock (see
+		// commit); the rest of a queue longer than MaxBatch follows in batches of its own.
+		rest := l.commit(nil, func() []*request {
+			l.mu.Lock()
+			queue, ticket = l.pending, l.ticket
+			l.pending, l.ticket = spare[:0], make(chan struct{})
+			l.mu.Unlock()
+			return queue
+		})
+		for len(rest) > 0 {
+			rest = l.commit(rest, nil)
 		}
 		took = time.Since(start)
 		l.mu.Lock()
@@ -423,43 +438,61 @@ func (l *Log) gather(writers int, took time.Duration) bool {
 	return filled
 }
 
-// commit sequences one batch.
-func (l *Log) commit(batch []*request) {
+// commit sequences one batch, batch or, with take, the first MaxBatch requests take returns,
+// and returns the requests left for the next batches. take is called once the batch's
+// transaction holds the writer lock (or when the batch fails before): with several servers,
+// the batch then holds every append that arrived while the previous holder of the lease
+// wrote and committed its own, rather than those that arrived before this server took the
+// lease over (see handOver).
+func (l *Log) commit(batch []*request, take func() []*request) (rest []*request) {
 	ctx := context.Background()
+	takeBatch := func() {
+		if take == nil {
+			return
+		}
+		q := take()
+		take = nil
+		n := min(len(q), l.cfg.MaxBatch)
+		batch, rest = q[:n], q[n:]
+	}
 	if err := l.lead.acquire(); err != nil {
+		takeBatch()
 		for _, r := range batch {
 			r.res = result{err: fmt.Errorf("append: %w", err)}
 		}
-		return
+		return rest
 	}
 	b := l.b.clone()
-	results := make([]result, len(batch))
+	var results []result
 	var head *Head
 	var first int64
-	leaves := make([]tlog.Hash, 0, len(batch))
+	var leaves []tlog.Hash
 	var caught []tlog.Hash // leaves of the entries other servers appended, if replayed
 	var caughtFrom int64
 	err := l.db.Update(ctx, func(tx *store.Tx) error {
+		takeBatch()
+		results = make([]result, len(batch))
+		leaves = make([]tlog.Hash, 0, len(batch))
 		claim := l.lead.claim()
-		stored, epoch, contended, err := tx.SequencerState(ctx, claim)
+		stored, epoch, contended, runs, err := tx.SequencerStateAfter(ctx, claim, b.size)
 		if err != nil {
 			return err
 		}
 		if err := l.lead.fence(epoch, claim, contended); err != nil {
 			return err
 		}
+		l.lead.handOver()
 		if stored.Size != b.size {
 			if l.lead == nil {
 				return fmt.Errorf("%w (stored size %d, expected %d)", ErrHeadMoved, stored.Size, b.size)
 			}
 			// Another server sequenced since this one last did: go on from the stored tree.
 			caughtFrom = b.size
-			if b, caught, err = catchUp(ctx, l.db, tx, b, stored); err != nil {
+			if b, caught, err = catchUp(ctx, l.db, tx, b, stored, runs); err != nil {
 				return err
 			}
 		}
 		first = b.size
-		leaves = leaves[:0]
 		for i, r := range batch {
 			if r.ctx.Err() != nil {
 				results[i].err = r.ctx.Err()
@@ -497,6 +530,10 @@ func (l *Log) commit(batch []*request) {
 		return tx.WriteLogBatch(ctx, chunks, tiles, l.storeHead(head))
 	})
 	committed := time.Now()
+	takeBatch() // the transaction failed to start
+	if results == nil {
+		results = make([]result, len(batch))
+	}
 	l.lead.finish(err)
 	if err != nil {
 		metrics.DatabaseError(metrics.OpLogBatch)
@@ -527,6 +564,7 @@ func (l *Log) commit(batch []*request) {
 	for i, r := range batch {
 		r.res = results[i]
 	}
+	return rest
 }
 
 // callTxFunc runs fn, turning a panic into an error: one caller's bug must not take down the

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -34,6 +35,10 @@ type result struct {
 	p50, p99 time.Duration
 	errors   string
 	load     string // the 1-minute load average as the run ended: the machine may be shared
+	requests int64
+	// cpu is the server's CPU time (user and system) over the run, zero for nginx: per
+	// request, it is steadier than the rate on a shared machine.
+	cpu time.Duration
 }
 
 func run(ctx context.Context, c runConfig) error {
@@ -110,17 +115,23 @@ end
 		{"random", fmt.Sprintf("chancery: uniform over %d released letters", n)},
 		{"unknown", "chancery: unknown digest"},
 	} {
+		cpu0 := processCPU(srv.Process.Pid)
 		r, err := wrk(ctx, c, work, k.name, "http://"+chanceryAddr+"/api/v1/verify", scripts[k.key])
 		if err != nil {
 			return err
 		}
+		r.cpu = processCPU(srv.Process.Pid) - cpu0
 		results = append(results, r)
 	}
 	fmt.Printf("\nwrk -t%d -c%d -d%s --latency, %d released letters, GOMAXPROCS=%s\n\n", c.threads, c.connections, c.duration, n, os.Getenv("GOMAXPROCS"))
-	fmt.Println("| load | requests/s | p50 | p99 | vs nginx | errors | load average |")
-	fmt.Println("|---|---:|---:|---:|---:|---|---:|")
+	fmt.Println("| load | requests/s | p50 | p99 | vs nginx | server CPU per request | errors | load average |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---|---:|")
 	for _, r := range results {
-		fmt.Printf("| %s | %.0f | %s | %s | %.2f× | %s | %s |\n", r.name, r.rps, r.p50, r.p99, r.rps/nginx.rps, r.errors, r.load)
+		perRequest := "—"
+		if r.cpu > 0 && r.requests > 0 {
+			perRequest = fmt.Sprintf("%.0f µs", float64(r.cpu.Microseconds())/float64(r.requests))
+		}
+		fmt.Printf("| %s | %.0f | %s | %s | %.2f× | %s | %s | %s |\n", r.name, r.rps, r.p50, r.p99, r.rps/nginx.rps, perRequest, r.errors, r.load)
 	}
 	return nil
 }
@@ -134,7 +145,29 @@ var (
 	pctRE     = regexp.MustCompile(`(?m)^\s+(50|99)%\s+([0-9.]+)(us|ms|s)\s*$`)
 	non2xxRE  = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
 	socketsRE = regexp.MustCompile(`Socket errors: .*`)
+	countRE   = regexp.MustCompile(`(\d+) requests in`)
 )
+
+// processCPU returns the user and system time process pid has used (/proc/PID/stat, in clock
+// ticks of 10 ms on Linux), or 0 where that file cannot be read.
+func processCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name, field 2, may hold spaces: count fields after its closing parenthesis.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
 
 func wrk(ctx context.Context, c runConfig, work, name, url, script string) (result, error) {
 	args := []string{"-t", strconv.Itoa(c.threads), "-c", strconv.Itoa(c.connections), "-d", c.duration.String(), "--latency"}
@@ -159,6 +192,9 @@ func wrk(ctx context.Context, c runConfig, work, name, url, script string) (resu
 		return r, fmt.Errorf("wrk printed no rate:\n%s", out)
 	}
 	r.rps, _ = strconv.ParseFloat(string(m[1]), 64)
+	if m := countRE.FindSubmatch(out); m != nil {
+		r.requests, _ = strconv.ParseInt(string(m[1]), 10, 64)
+	}
 	for _, m := range pctRE.FindAllSubmatch(out, -1) {
 		v, _ := strconv.ParseFloat(string(m[2]), 64)
 		d := time.Duration(v * float64(map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[string(m[3])]))
