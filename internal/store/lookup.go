@@ -63,22 +63,22 @@ const (
 // LookupRelease reads the released letter whose final file has this digest, in one statement;
 // ErrNotFound if there is none.
 func (db *DB) LookupRelease(ctx context.Context, digest string) (*ReleaseLookup, error) {
-	var l *ReleaseLookup
-	err := db.readOne(ctx, func(row *sql.Row) (err error) {
-		l, err = scanLookup(row, "release "+digest)
-		return err
-	}, lookupByDigest, digest)
-	return l, err
+	return db.lookupOne(ctx, lookupByDigest, digest, "release "+digest)
 }
 
 // LookupReleaseOf reads the released letter with this reference, in one statement; ErrNotFound
 // if no letter has it or it was not released.
 func (db *DB) LookupReleaseOf(ctx context.Context, ref string) (*ReleaseLookup, error) {
+	return db.lookupOne(ctx, lookupByReference, ref, "release of "+ref)
+}
+
+// lookupOne reads the one release query selects with arg, named what in its error.
+func (db *DB) lookupOne(ctx context.Context, query, arg, what string) (*ReleaseLookup, error) {
 	var l *ReleaseLookup
 	err := db.readOne(ctx, func(row *sql.Row) (err error) {
-		l, err = scanLookup(row, "release of "+ref)
+		l, err = scanLookup(row, what)
 		return err
-	}, lookupByReference, ref)
+	}, query, arg)
 	return l, err
 }
 
