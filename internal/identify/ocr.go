@@ -121,8 +121,11 @@ func CompareScan(letter, scan string) ScanComparison {
 		}
 	}
 	// After the letter's last word, at the foot of its last page, stand the QR code and the
-	// seal's marks, whose patterns OCR reads as a few short groups of letters ("dea").
-	if last := len(c.Runs) - 1; last > 0 && c.Runs[last].Material && len(c.Runs[last].Letter) == 0 && strayTail(c.Runs[last].Scan) {
+	// seal's marks, whose patterns OCR reads as a few short groups of letters ("dea"). When
+	// OCR also misread the letter's last words, the diff joins both in one run ("log." read
+	// as "tog", then "es"): the run is noise if its scan words end in such groups and the
+	// rest is noise by the rules for any run, as the two runs would each be apart.
+	if last := len(c.Runs) - 1; last > 0 && c.Runs[last].Material && tailNoise(c.Runs[last], lf[li-len(c.Runs[last].Letter):li]) {
 		c.Runs[last].Material = false
 		c.Noise++
 	}
@@ -305,6 +308,29 @@ func strayTail(ws []string) bool {
 		}
 	}
 	return true
+}
+
+// tailNoise reports whether the last changed run of a comparison, whose folded letter words
+// are letterFolded, is words read after the letter's end (see strayTail), alone or after a
+// misreading of the letter's last words.
+func tailNoise(r ScanDiff, letterFolded []string) bool {
+	if len(r.Letter) == 0 {
+		return strayTail(r.Scan)
+	}
+	for k := 1; k <= 3 && k < len(r.Scan); k++ {
+		head, tail := r.Scan[:len(r.Scan)-k], r.Scan[len(r.Scan)-k:]
+		if !strayTail(tail) {
+			return false
+		}
+		var scan strings.Builder
+		for _, w := range head {
+			scan.WriteString(ocrFold(w))
+		}
+		if !material(strings.Join(letterFolded, ""), scan.String(), r.Letter, head) {
+			return true
+		}
+	}
+	return false
 }
 
 // ocrFold folds a normalized word into what OCR cannot tell apart: accents dropped, the

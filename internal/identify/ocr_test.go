@@ -175,4 +175,26 @@ func TestCompareScanTail(t *testing.T) {
 			t.Errorf("%s: same %v, want %v: material runs %v", name, got.Same(), c.same, materialRuns(got))
 		}
 	}
+	// The letter's last word misread and then the QR code's groups make one run in the diff
+	// ("log." read as "tog", then "es"): noise, as the two apart would be; anything the rules
+	// for a run or for the tail find material stays so.
+	letter := scanLetter + "\nCheck it against the public log."
+	for name, c := range map[string]struct {
+		scan string
+		same bool
+	}{
+		"short word misread, then a group":    {scanLetter + "\nCheck it against the public tog.\nes", true},
+		"short word misread, then 3 groups":   {scanLetter + "\nCheck it against the public tog.\nes ii uo", true},
+		"short word changed, then a group":    {scanLetter + "\nCheck it against the public law.\nes", false},
+		"short word misread, then a word":     {scanLetter + "\nCheck it against the public tog.\nforged", false},
+		"short word misread, then 4 groups":   {scanLetter + "\nCheck it against the public tog.\nes ii uo ax", false},
+		"short word misread, then a figure":   {scanLetter + "\nCheck it against the public tog.\nes 12", false},
+		"last word dropped, then a group":     {scanLetter + "\nCheck it against the public\nes", false},
+		"last word changed to a group":        {scanLetter + "\nCheck it against the public es", false},
+		"short word misread, then long group": {scanLetter + "\nCheck it against the public tog.\nesse", false},
+	} {
+		if got := CompareScan(letter, c.scan); got.Same() != c.same {
+			t.Errorf("%s: same %v, want %v: material runs %v", name, got.Same(), c.same, materialRuns(got))
+		}
+	}
 }
