@@ -200,10 +200,10 @@ func (cs *checkpointState) save() {
 func (vf *verifier) logProblem(res VerifyResult, err error) VerifyResult {
 	res.Checked = "seal+log"
 	if errors.Is(err, errRolledBack) || errors.Is(err, errForked) {
-		res.say("invalid", vf.T("invalid: %s: the answer may be replayed or the log forked; report this to the office", err.Error()))
+		res.Say("invalid", vf.T("invalid: %s: the answer may be replayed or the log forked; report this to the office", err.Error()))
 		return res
 	}
 	res.Error = err.Error()
-	res.say("error", vf.T("could not verify: %s", err.Error()))
+	res.Say("error", vf.T("could not verify: %s", err.Error()))
 	return res
 }

@@ -12,7 +12,7 @@ import (
 	"os"
 
 	"github.com/chancery/chancery/internal/datadir"
-	"github.com/chancery/chancery/internal/i18n"
+	"github.com/chancery/chancery/internal/verify"
 	"github.com/spf13/cobra"
 )
 
@@ -27,8 +27,6 @@ const (
 type hinted struct {
 	err  error
 	hint string
-	// local is the hint as a message, for a command that speaks the reader's language.
-	local i18n.Message
 }
 
 func (h *hinted) Error() string { return h.err.Error() }
@@ -60,17 +58,24 @@ func run(root *cobra.Command, args []string, stdout, stderr io.Writer) int {
 	}
 	code, hint := ExitError, ""
 	var ve *verifyExit
+	var vx *verify.Exit
 	var f *failed
 	var h *hinted
+	var vh *verify.Hinted
 	switch {
 	case errors.As(err, &ve):
 		code = ve.code
+	case errors.As(err, &vx):
+		code = vx.Code
 	case errors.As(err, &f):
 		code = ExitFailed
 	}
-	if errors.As(err, &h) {
+	switch {
+	case errors.As(err, &h):
 		hint = h.hint
-	} else {
+	case errors.As(err, &vh):
+		hint = vh.HintText()
+	default:
 		hint = usageHint(c, err)
 	}
 	switch msg := err.Error(); {
@@ -78,7 +83,7 @@ func run(root *cobra.Command, args []string, stdout, stderr io.Writer) int {
 	case c != nil && wantsJSON(c):
 		writeJSON(stderr, jsonError{Error: msg, Hint: hint})
 	default:
-		errorLines(stderr, err, msg, hint)
+		verify.ErrorLines(stderr, err, msg, hint)
 	}
 	return code
 }

@@ -156,7 +156,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		}
 		defer unlock()
 	}
-	st, err := office.Open(ctx, d, office.Options{SealWait: wit.sealWait, Database: database(c)})
+	st, err := office.Open(ctx, d, office.Options{SealWait: wit.sealWait, Database: database(c), AnswerMemory: ops.answerMemory})
 	if err != nil {
 		return storeHint(err, d.Path)
 	}

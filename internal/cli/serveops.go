@@ -24,11 +24,13 @@ import (
 type serveOps struct {
 	metricsListen string
 	logFormat     string
+	answerMemory  int64
 }
 
 func addServeOpsFlags(c *cobra.Command, o *serveOps) {
 	c.Flags().StringVar(&o.metricsListen, "metrics-listen", "", "serve Prometheus metrics at /metrics on this address, e.g. 127.0.0.1:9090; keep it off public interfaces")
 	c.Flags().StringVar(&o.logFormat, "log-format", "text", "log format on stderr: text (key=value lines) or json (one object per line)")
+	c.Flags().Int64Var(&o.answerMemory, "answer-memory", 1<<30, "bytes of kept public verify answers held in memory on SQLite (about 1.3-1.7 KB per released letter; letters past it are read from the database); 0 holds none")
 }
 
 // logger returns the server's logger on w, in the chosen format.

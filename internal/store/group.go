@@ -141,7 +141,9 @@ func (c *committer) commit(batch []*call) {
 		}
 		return
 	}
-	tx := &Tx{tx: sqlTx, dialect: c.db.dialect, stmts: &c.db.ws}
+	tx := &Tx{tx: sqlTx, dialect: c.db.dialect, stmts: &c.db.ws, answers: c.db.answers}
+	committed := false
+	defer func() { c.db.batchDone(tx, committed) }()
 	// abort rolls the whole transaction back: every call not already failed fails with err.
 	abort := func(err error) {
 		sqlTx.Rollback()
@@ -175,8 +177,10 @@ func (c *committer) commit(batch []*call) {
 				abort(fmt.Errorf("store: group savepoint: %w", err))
 				return
 			}
+			ops := len(tx.answerOps)
 			cl.panicked, cl.err = runCall(cl, tx)
 			if cl.err != nil || cl.panicked != nil {
+				tx.answerOps = tx.answerOps[:ops]
 				if _, err := sqlTx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); err != nil {
 					abort(fmt.Errorf("store: group rollback to savepoint: %w", err))
 					return
@@ -200,6 +204,7 @@ func (c *committer) commit(batch []*call) {
 		return
 	}
 	metrics.DatabaseCommits.Inc()
+	committed = true
 	if tx.membersChanged {
 		c.db.membersVersion.Add(1)
 	}

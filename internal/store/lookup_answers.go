@@ -25,6 +25,10 @@ import (
 // part's keys is among them. Migration 20 adds a row with Part 0 and no body for each letter
 // that stood with a kept seal before it: such a row is pending (answers_pending indexes only
 // those), answered as if absent, until the registry builds it (PendingAnswers).
+//
+// After the migrations, the table is written only by PutAnswer, DropAnswer and
+// MarkAnswerPending: a server holds copies of the rows in memory (answer_memory.go), which
+// those methods keep in step. A new writer must go through them.
 
 // The rows are found by an INTEGER PRIMARY KEY made of the digest's first 7 bytes, with the
 // digest beside it: on SQLite, a row of a few KB stored in an index B-tree (a WITHOUT ROWID
@@ -114,7 +118,8 @@ INSERT INTO answers (id, digest, part, body) SELECT id, digest, 0, ''::bytea FRO
 func answerID(d []byte) int64 { return int64(binary.BigEndian.Uint64(d[:8]) >> 8) }
 
 // Answer is a kept answer's row, its seal's shared part, and the number of revoked signer keys
-// in the same snapshot.
+// in the same snapshot. Its slices may be shared with later lookups (held in memory,
+// answer_memory.go): they are read-only.
 type Answer struct {
 	Part        int64
 	Body        []byte
@@ -128,12 +133,16 @@ const answerSelect = `SELECT a.part, a.body, p.checkpoint, p.signer_proofs,
 FROM answers a LEFT JOIN seal_parts p ON p.id = a.part WHERE a.id = $1 AND a.digest = $2`
 
 // Answer reads the kept answer for the released file with this digest ("sha256:" and 64 hex
-// digits), in one statement outside any transaction; ErrNotFound if none is kept.
+// digits), from memory where it is held (HoldAnswers), else in one statement outside any
+// transaction; ErrNotFound if none is kept.
 func (db *DB) Answer(ctx context.Context, digest string) (Answer, error) {
 	var a Answer
 	d, err := digestBytes(digest)
 	if err != nil {
 		return a, err
+	}
+	if a, ok := db.answerFromMemory(d); ok {
+		return a, nil
 	}
 	err = db.readOne(ctx, func(row *sql.Row) error {
 		return row.Scan(&a.Part, &a.Body, &a.Checkpoint, &a.KeyProofs, &a.RevokedKeys)
@@ -153,21 +162,28 @@ func (t *Tx) PutAnswer(ctx context.Context, digest string, index int64, body []b
 	if err != nil {
 		return err
 	}
-	res, err := t.exec(ctx, `INSERT INTO answers (id, digest, part, body)
+	// The part written is returned for the answers held in memory (answer_memory.go).
+	var part sql.NullInt64
+	err = t.queryRow(ctx, `INSERT INTO answers (id, digest, part, body)
 SELECT $1, $2, s.part, $3 FROM releases r JOIN seals s ON s.log_index = r.log_index
 WHERE r.log_index = $4 AND r.file_digest = $5 AND r.erased_at IS NULL
 	AND NOT EXISTS (SELECT 1 FROM withdrawals w WHERE w.letter_id = r.letter_id)
-ON CONFLICT (id) DO UPDATE SET part = excluded.part, body = excluded.body WHERE answers.digest = excluded.digest`,
-		answerID(d), d, body, index, digest)
-	if err != nil {
-		return fmt.Errorf("put answer %s: %w", digest, err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
+ON CONFLICT (id) DO UPDATE SET part = excluded.part, body = excluded.body WHERE answers.digest = excluded.digest
+RETURNING part`,
+		answerID(d), d, body, index, digest).Scan(&part)
+	if err == sql.ErrNoRows {
 		// The release does not stand (a pending row must not stay pending), or another
 		// digest holds the key.
 		return t.DropAnswer(ctx, digest)
 	}
-	return nil
+	if err != nil {
+		return fmt.Errorf("put answer %s: %w", digest, err)
+	}
+	op := answerOp{id: answerID(d)}
+	if part.Valid && part.Int64 != 0 {
+		op.part, op.body = part.Int64, body
+	}
+	return t.answerChanged(ctx, d, op)
 }
 
 // MarkAnswerPending makes the kept answer for this digest pending, as migration 20 leaves the
@@ -180,7 +196,7 @@ func (t *Tx) MarkAnswerPending(ctx context.Context, digest string) error {
 	if _, err := t.exec(ctx, `UPDATE answers SET part = 0, body = $3 WHERE id = $1 AND digest = $2`, answerID(d), d, []byte{}); err != nil {
 		return fmt.Errorf("mark answer %s pending: %w", digest, err)
 	}
-	return nil
+	return t.answerChanged(ctx, d, answerOp{id: answerID(d)})
 }
 
 // DropAnswer forgets the kept answer for the file with this digest, if any.
@@ -192,7 +208,7 @@ func (t *Tx) DropAnswer(ctx context.Context, digest string) error {
 	if _, err := t.exec(ctx, `DELETE FROM answers WHERE id = $1 AND digest = $2`, answerID(d), d); err != nil {
 		return fmt.Errorf("drop answer %s: %w", digest, err)
 	}
-	return nil
+	return t.answerChanged(ctx, d, answerOp{id: answerID(d)})
 }
 
 // dropAnswerOf forgets the kept answer of the released letter letterID, if any: its answer

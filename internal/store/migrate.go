@@ -670,6 +670,9 @@ DELETE FROM seals;
 	{sqlite: answersSQLite, postgres: answersPostgres},
 	// 21: kept answers are built again in their packed form (issue 19 item 5; lookup_answers.go).
 	{sqlite: repackAnswersSQLite, postgres: repackAnswersPostgres},
+	// 22: files on PostgreSQL kept in rows of a page each instead of TOAST's chunks (issue 19
+	// item 5; blobs.go).
+	{sqlite: blobsSQLite, postgres: blobsPostgres},
 }
 
 // SchemaVersion is the schema version this build writes.

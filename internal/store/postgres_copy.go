@@ -68,12 +68,20 @@ func CopyTo(ctx context.Context, src, dst *DB) ([]TableCount, error) {
 		}
 		return dst.Update(ctx, func(dtx *Tx) error {
 			counts = counts[:0]
+			var chunks int64
 			for _, t := range tables {
-				n, err := copyTable(ctx, stx, dtx, t)
+				n, err := copyTable(ctx, stx, dtx, t, &chunks)
 				if err != nil {
 					return fmt.Errorf("store: copy %s: %w", t, err)
 				}
 				counts = append(counts, TableCount{Table: t, Rows: n})
+			}
+			// The files were cut into blob_chunks rows the source does not have: the table
+			// must hold as many as their sizes call for.
+			for i := range counts {
+				if counts[i].Table == "blob_chunks" {
+					counts[i].Rows += chunks
+				}
 			}
 			return nil
 		})
@@ -146,7 +154,8 @@ type pgColumn struct {
 	identity       bool
 }
 
-func copyTable(ctx context.Context, stx, dtx *Tx, table string) (int64, error) {
+// copyTable copies table, and adds to *chunks the blob_chunks rows written for its files.
+func copyTable(ctx context.Context, stx, dtx *Tx, table string, chunks *int64) (int64, error) {
 	srcCols, err := strings1(ctx, stx, `SELECT name FROM pragma_table_info($1) ORDER BY cid`, table)
 	if err != nil {
 		return 0, err
@@ -224,7 +233,13 @@ func copyTable(ctx context.Context, stx, dtx *Tx, table string) (int64, error) {
 				}
 			}
 		}
-		if _, err := ins.ExecContext(ctx, vals...); err != nil {
+		if table == "blobs" {
+			c, err := copyBlob(ctx, dtx, srcCols, vals)
+			if err != nil {
+				return 0, fmt.Errorf("row %d: %w", n+1, err)
+			}
+			*chunks += c
+		} else if _, err := ins.ExecContext(ctx, vals...); err != nil {
 			return 0, fmt.Errorf("row %d: %w", n+1, err)
 		}
 		n++
@@ -242,6 +257,42 @@ func copyTable(ctx context.Context, stx, dtx *Tx, table string) (int64, error) {
 		}
 	}
 	return n, nil
+}
+
+// copyBlob stores a file of the source's blobs table through PutBlob, which keeps it as the
+// target keeps the files it is given, and returns the blob_chunks rows that called for. The
+// copy goes by name, so blob_chunks (empty in a SQLite store) was checked empty before.
+func copyBlob(ctx context.Context, dtx *Tx, cols []string, vals []any) (int64, error) {
+	var digest string
+	var data []byte
+	for i, c := range cols {
+		switch c {
+		case "digest":
+			digest, _ = vals[i].(string)
+		case "data":
+			switch v := vals[i].(type) {
+			case []byte:
+				data = v
+			case string:
+				data = []byte(v)
+			}
+		case "chunked":
+			if vals[i] != nil {
+				return 0, fmt.Errorf("file %s is kept in chunks, which a SQLite store never writes", digest)
+			}
+		}
+	}
+	if digest == "" {
+		return 0, errors.New("a file without a digest")
+	}
+	if data == nil {
+		data = []byte{} // an empty (or erased) file, NOT NULL
+	}
+	if err := dtx.PutBlob(ctx, digest, data); err != nil {
+		return 0, err
+	}
+	full, small := blobChunks(len(data))
+	return int64(full + small), nil
 }
 
 // ErrTargetNotEmpty means a copy's target already holds data.

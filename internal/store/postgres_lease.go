@@ -93,17 +93,24 @@ func (l *Lease) Acquire(ctx context.Context) error {
 // paused learns that it lost the lease at its next keepalive.
 func (l *Lease) Held() bool { return l.held.Load() }
 
-// Release gives the lease up.
+// Release gives the lease up. It returns once the lease is no longer held as far as this
+// process knows (Held reports false); the unlock statement is sent in the background, holding
+// l.mu, so that the sequencer, which releases the lease inside a batch for the next server
+// (translog's handOver), goes on with its batch instead of waiting for the unlock's round
+// trip. Acquire and Close wait for it.
 func (l *Lease) Release() {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	if !l.held.Load() {
+		l.mu.Unlock()
 		return
 	}
 	l.drop()
-	if _, err := l.conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, lockClass, lockLeader); err != nil {
-		l.discard()
-	}
+	go func() {
+		defer l.mu.Unlock()
+		if _, err := l.conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, lockClass, lockLeader); err != nil {
+			l.discard()
+		}
+	}()
 }
 
 // Close gives the lease up and closes its connection.
@@ -200,21 +207,28 @@ func (t *Tx) ClaimSequencer(ctx context.Context) (int64, error) {
 	return e, nil
 }
 
-// EntryRun is a run of framed entries of entry bundle Bundle, from entry First of the bundle on.
-type EntryRun struct {
-	Bundle int64
+// LeafRun is a run of leaf hashes (TileHashSize bytes each) from the level-0 hash tile Tile,
+// from the tile's hash First on: the leaf hashes of entries Tile*256+First and after.
+type LeafRun struct {
+	Tile   int64
 	First  int
-	Data   []byte
+	Hashes []byte
 }
 
+// TileHashSize is the size of a hash in a hash tile.
+const TileHashSize = 32
+
 // SequencerStateAfter is SequencerState that also returns, in the same statement on
-// PostgreSQL, the stored entries after the first size entries that sit in entry bundle
-// size/256 and the one after it: what other servers appended since this one last sequenced
-// at size, which it has to hash into its tree. With several servers every turn starts with
-// that replay, and a statement of its own for it was a round trip more in each turn. Runs
-// are in bundle order, one per bundle that has such entries; entries beyond the next bundle
-// are not returned (Tx.EntriesFrom reads them). On SQLite no one else appends: runs is nil.
-func (t *Tx) SequencerStateAfter(ctx context.Context, claim bool, size int64) (head LogHead, epoch int64, contended bool, runs []EntryRun, err error) {
+// PostgreSQL, the leaf hashes stored after the first size entries that sit in level-0 hash
+// tile size/256 and the one after it: those of the entries other servers appended since this
+// one last sequenced at size, which it has to add to its tree. With several servers every
+// turn starts with that catching up, and a statement of its own for it was a round trip more
+// in each turn. The leaf hashes are all the tree needs, a sixteenth of the bytes of 512-byte
+// entries: reading the entries instead had PostgreSQL detoast and send each of them to every
+// other server, and each server hash them again (docs/benchmarks.md). Runs are in tile
+// order, one per tile that has such hashes; hashes beyond the next tile are not returned
+// (Tx.Tile reads them). On SQLite no one else appends: runs is nil.
+func (t *Tx) SequencerStateAfter(ctx context.Context, claim bool, size int64) (head LogHead, epoch int64, contended bool, runs []LeafRun, err error) {
 	if t.dialect != Postgres {
 		head, epoch, contended, err = t.SequencerState(ctx, claim)
 		return head, epoch, contended, nil, err
@@ -228,8 +242,9 @@ func (t *Tx) SequencerStateAfter(ctx context.Context, claim bool, size int64) (h
 			), `
 		epochSQL = `(SELECT epoch FROM claim)`
 	}
-	// The head's row comes first (k = 0), then the entries by bundle and start. The entries
-	// are read in the statement's snapshot, the head's: they are exactly those it counts.
+	// The head's row comes first (k = 0), then the tiles by index. The tiles are read in the
+	// statement's snapshot, the head's: their hashes cover at least the entries it counts.
+	// Of tile size/256 only the hashes from entry size%256 on are sent.
 	// Waiting sessions: as in SequencerState.
 	rows, err := t.query(ctx, `WITH `+with+`state AS (
 			SELECT h.origin, h.size, h.root, h.checkpoint, `+epochSQL+` AS epoch,
@@ -237,29 +252,26 @@ func (t *Tx) SequencerStateAfter(ctx context.Context, claim bool, size int64) (h
 			FROM log_head h WHERE h.id = 1
 		)
 		SELECT 0 AS k, origin, size, root, checkpoint, epoch, contended,
-			0::bigint AS bundle, 0 AS start, 0 AS width, NULL::bytea AS data FROM state
+			0::bigint AS idx, 0 AS first, NULL::bytea AS data FROM state
 		UNION ALL
-		SELECT 1, NULL, NULL, NULL, NULL, NULL, NULL, idx, 0, width, data FROM log_tiles
-			WHERE level = -1 AND (idx = $3 AND width > $4 OR idx = $3 + 1)
-		UNION ALL
-		SELECT 1, NULL, NULL, NULL, NULL, NULL, NULL, bundle, start, width, data FROM log_entry_chunks
-			WHERE bundle = $3 AND start + width > $4 OR bundle = $3 + 1
-		ORDER BY k, bundle, start`, lockClass, lockWaiting, size/256, size%256)
+		SELECT 1, NULL, NULL, NULL, NULL, NULL, NULL, idx, CASE WHEN idx = $3 THEN $4 ELSE 0 END,
+			substring(data FROM CASE WHEN idx = $3 THEN $4 * $5 + 1 ELSE 1 END) FROM log_tiles
+			WHERE level = 0 AND (idx = $3 AND width > $4 OR idx = $3 + 1)
+		ORDER BY k, idx`, lockClass, lockWaiting, size/256, int(size%256), TileHashSize)
 	if err != nil {
 		return LogHead{}, 0, false, nil, fmt.Errorf("sequencer state: %w", err)
 	}
 	defer rows.Close()
 	var found bool
-	next := -1 // the entry the current run reaches; -1 when it is complete (a full bundle)
 	for rows.Next() {
 		var k int
 		var origin sql.NullString
 		var hsize, e sql.NullInt64
 		var c sql.NullBool
 		var root, cp, data []byte
-		var bundle int64
-		var start, width int
-		if err := rows.Scan(&k, &origin, &hsize, &root, &cp, &e, &c, &bundle, &start, &width, &data); err != nil {
+		var idx int64
+		var first int
+		if err := rows.Scan(&k, &origin, &hsize, &root, &cp, &e, &c, &idx, &first, &data); err != nil {
 			return LogHead{}, 0, false, nil, fmt.Errorf("sequencer state: %w", err)
 		}
 		if k == 0 {
@@ -268,22 +280,10 @@ func (t *Tx) SequencerStateAfter(ctx context.Context, claim bool, size int64) (h
 			epoch, contended = e.Int64, c.Bool
 			continue
 		}
-		if len(runs) == 0 || runs[len(runs)-1].Bundle != bundle {
-			runs = append(runs, EntryRun{Bundle: bundle, First: start})
-			next = start
+		if len(data)%TileHashSize != 0 {
+			return LogHead{}, 0, false, nil, fmt.Errorf("sequencer state: hash tile 0/%d: %d bytes from hash %d", idx, len(data), first)
 		}
-		if next < 0 {
-			continue // the full bundle came whole
-		}
-		if start != next {
-			return LogHead{}, 0, false, nil, fmt.Errorf("sequencer state: entry bundle %d: chunk at entry %d follows entry %d", bundle, start, next)
-		}
-		r := &runs[len(runs)-1]
-		r.Data = append(r.Data, data...)
-		next = start + width
-		if width == 256 {
-			next = -1
-		}
+		runs = append(runs, LeafRun{Tile: idx, First: first, Hashes: data})
 	}
 	if err := rows.Err(); err != nil {
 		return LogHead{}, 0, false, nil, fmt.Errorf("sequencer state: %w", err)

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"sync"
@@ -196,5 +197,56 @@ func TestPostgresLeaseContended(t *testing.T) {
 	}
 	if contended() {
 		t.Error("still contended once the waiting lease holds it")
+	}
+}
+
+// TestPostgresLeaseReleaseInBackground: Release sends its unlock in the background. A lease
+// released and at once taken again by the same process must hold the lock once, as a second
+// lease finds (it cannot take it until the first is released again), and a lease released
+// and at once closed must leave the lock free.
+func TestPostgresLeaseReleaseInBackground(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	db := openPostgres(t, url)
+	defer db.Close()
+	ctx := t.Context()
+	a, b := db.NewLease(), db.NewLease()
+	defer b.Close()
+	defer a.Close()
+	for range 20 {
+		if err := a.Acquire(ctx); err != nil {
+			t.Fatal(err)
+		}
+		a.Release()
+		if a.Held() {
+			t.Fatal("held after Release returned")
+		}
+	}
+	if err := a.Acquire(ctx); err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	err := b.Acquire(short)
+	cancel()
+	if err == nil {
+		t.Fatal("a second lease was granted while the first holds it")
+	}
+	a.Release()
+	// Bounds, not timings: an unlock never sent would make these wait forever.
+	bounded, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := b.Acquire(bounded); err != nil {
+		t.Fatalf("the second lease after the first was released: %v", err)
+	}
+	b.Release()
+	c := db.NewLease()
+	if err := c.Acquire(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c.Release()
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Acquire(bounded); err != nil {
+		t.Fatalf("after a lease was released and closed at once: %v", err)
 	}
 }

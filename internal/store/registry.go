@@ -135,6 +135,7 @@ func (t *Tx) AddSignerKey(ctx context.Context, k SignerKey) error {
 
 // RevokeSignerKey records the revocation of a key by the log entry at index.
 func (t *Tx) RevokeSignerKey(ctx context.Context, keyID string, index int64, now time.Time) error {
+	t.keysChanged() // the held answers' count of revoked keys (answer_memory.go)
 	res, err := t.exec(ctx, `UPDATE signer_keys SET revoked_index = $1, revoked_at = $2 WHERE keyid = $3 AND revoked_index IS NULL`,
 		index, ts(now), keyID)
 	if err != nil {
@@ -164,24 +165,6 @@ func (t *Tx) NextCounter(ctx context.Context, name string) (int64, error) {
 		return 0, fmt.Errorf("counter %s: %w", name, err)
 	}
 	return v, nil
-}
-
-// PutBlob stores data under its digest; storing the same digest twice is a no-op.
-func (t *Tx) PutBlob(ctx context.Context, digest string, data []byte) error {
-	_, err := t.exec(ctx, `INSERT INTO blobs (digest, data) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, digest, data)
-	if err != nil {
-		return fmt.Errorf("put blob: %w", err)
-	}
-	return nil
-}
-
-// Blob returns the data stored under digest.
-func (t *Tx) Blob(ctx context.Context, digest string) ([]byte, error) {
-	var data []byte
-	if err := t.queryRow(ctx, `SELECT data FROM blobs WHERE digest = $1`, digest).Scan(&data); err != nil {
-		return nil, notFound(err, "blob "+digest)
-	}
-	return data, nil
 }
 
 // Letter is a letter's stable metadata.
@@ -497,10 +480,14 @@ func (t *Tx) EraseLetter(ctx context.Context, letterID int64, at time.Time) erro
 		args []any
 	}{
 		{`UPDATE letters SET subject = '', tags = '[]', addressees = '[]' WHERE id = $1`, []any{letterID}},
+		// A file kept in chunks (blobs.go) loses them before its row is emptied.
+		{`DELETE FROM blob_chunks WHERE blob IN (SELECT chunked FROM blobs WHERE digest = $2
+			OR digest IN (SELECT digest FROM versions WHERE letter_id = $1)
+			OR digest IN (SELECT digest FROM draft_exports WHERE letter_id = $1))`, []any{letterID, rel.FileDigest}},
 		// The empty blob is a parameter: the backends spell its literal differently.
-		{`UPDATE blobs SET data = $2 WHERE digest IN (SELECT digest FROM versions WHERE letter_id = $1)`, []any{letterID, []byte{}}},
-		{`UPDATE blobs SET data = $2 WHERE digest = $1`, []any{rel.FileDigest, []byte{}}},
-		{`UPDATE blobs SET data = $2 WHERE digest IN (SELECT digest FROM draft_exports WHERE letter_id = $1)`, []any{letterID, []byte{}}},
+		{`UPDATE blobs SET data = $2, chunked = NULL WHERE digest IN (SELECT digest FROM versions WHERE letter_id = $1)`, []any{letterID, []byte{}}},
+		{`UPDATE blobs SET data = $2, chunked = NULL WHERE digest = $1`, []any{rel.FileDigest, []byte{}}},
+		{`UPDATE blobs SET data = $2, chunked = NULL WHERE digest IN (SELECT digest FROM draft_exports WHERE letter_id = $1)`, []any{letterID, []byte{}}},
 		{`UPDATE fingerprints SET data = NULL WHERE letter_id = $1`, []any{letterID}},
 		{`UPDATE withdrawals SET reason = '' WHERE letter_id = $1`, []any{letterID}},
 		{`UPDATE draft_exports SET recipient = '' WHERE letter_id = $1`, []any{letterID}},

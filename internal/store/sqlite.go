@@ -82,6 +82,7 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 		return c.Close()
 	}}
 	db.ws.db, db.rs.db = w, r
+	db.answers = newAnswerMirror()
 	db.group = startCommitter(db)
 	go checkpointer(c, kick, stop, done)
 	if err := db.migrate(ctx); err != nil {

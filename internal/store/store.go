@@ -65,6 +65,9 @@ type DB struct {
 	pg *pgConfig
 	// group, on SQLite, runs Update calls in group transactions (group.go).
 	group *committer
+	// answers, on SQLite, holds kept answers in memory once HoldAnswers is called
+	// (answer_memory.go).
+	answers *answerMirror
 
 	// membersVersion counts the commits of this process that changed a member row.
 	membersVersion atomic.Uint64
@@ -109,6 +112,11 @@ type Tx struct {
 	sp      int
 	// membersChanged is set by a write to a member row (see DB.MembersVersion).
 	membersChanged bool
+	// answers is the store's held answers (nil on PostgreSQL and in View); answerOps the
+	// writes to the answers table and revokedKey a key revocation, for it (answer_memory.go).
+	answers    *answerMirror
+	answerOps  []answerOp
+	revokedKey bool
 }
 
 // Update runs fn in a read-write transaction and commits it if fn returns nil. When Update
@@ -184,10 +192,12 @@ func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 func (t *Tx) Savepoint(ctx context.Context, fn func() error) error {
 	t.sp++
 	name := fmt.Sprintf("sp%d", t.sp)
+	ops := len(t.answerOps)
 	if _, err := t.tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
 		return fmt.Errorf("store: savepoint: %w", err)
 	}
 	if err := fn(); err != nil {
+		t.answerOps = t.answerOps[:ops] // undone: the rows stay forgotten (answer_memory.go)
 		if _, rerr := t.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
 			return errors.Join(err, fmt.Errorf("store: rollback to savepoint: %w", rerr))
 		}

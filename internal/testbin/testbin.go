@@ -13,6 +13,13 @@ import (
 // A missing go command is a failure, not a skip: these tests are how CI runs the binary.
 func Build(t testing.TB) string {
 	t.Helper()
+	return BuildCommand(t, "./cmd/chancery")
+}
+
+// BuildCommand builds the command pkg of this module (such as "./cmd/chancery-verify") into a
+// temporary directory, as Build does, and returns its path.
+func BuildCommand(t testing.TB, pkg string) string {
+	t.Helper()
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Fatalf("no go command to build chancery with: %v", err)
@@ -21,8 +28,8 @@ func Build(t testing.TB) string {
 	if err != nil {
 		t.Fatalf("go env GOMOD: %v", err)
 	}
-	bin := filepath.Join(t.TempDir(), "chancery")
-	build := exec.Command(goTool, "build", "-o", bin, "./cmd/chancery")
+	bin := filepath.Join(t.TempDir(), filepath.Base(pkg))
+	build := exec.Command(goTool, "build", "-o", bin, pkg)
 	build.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

@@ -28,7 +28,11 @@ type builder struct {
 type edge struct {
 	n    int64  // tile index
 	w    int    // entries or hashes held
-	data []byte // w hashes, or w framed entries
+	data []byte // w hashes, or framed entries from entry from to w
+	// For the entry bundle: data holds its entries from entry from on. A sequencer that
+	// caught up with other servers' appends by their leaf hashes (addLeaf) does not hold
+	// their entries, and reads them only if it is to complete the bundle (see lacksPrefix).
+	from int
 	// For the entry bundle: how many entries (and bytes of data) are already stored as
 	// chunks, so that a batch stores only its own entries.
 	stored, storedBytes int
@@ -100,9 +104,30 @@ func (b *builder) setLast(level int, h tlog.Hash) {
 func (b *builder) add(entry []byte) (tlog.Hash, error) {
 	n := b.size
 	leaf := tlog.RecordHash(entry)
+	if err := b.grow(leaf); err != nil {
+		return tlog.Hash{}, err
+	}
+	b.pushEntry(n, entry)
+	return leaf, nil
+}
+
+// addLeaf appends to the tree an entry stored by another server, whose leaf hash is leaf,
+// without holding the entry: the entry bundle's edge then starts after it.
+func (b *builder) addLeaf(leaf tlog.Hash) error {
+	n := b.size
+	if err := b.grow(leaf); err != nil {
+		return err
+	}
+	b.skipEntry(n)
+	return nil
+}
+
+// grow adds the leaf hash of entry b.size to the tree's hashes and hash tiles.
+func (b *builder) grow(leaf tlog.Hash) error {
+	n := b.size
 	hashes, err := tlog.StoredHashesForRecordHash(n, leaf, b)
 	if err != nil {
-		return tlog.Hash{}, fmt.Errorf("hash entry %d: %w", n, err)
+		return fmt.Errorf("hash entry %d: %w", n, err)
 	}
 	b.size++
 	// hashes[k] is node (k, n>>k): the new last completed node at level k.
@@ -112,8 +137,7 @@ func (b *builder) add(entry []byte) (tlog.Hash, error) {
 			b.push(k/TileHeight, n>>uint(k), h[:])
 		}
 	}
-	b.pushEntry(n, entry)
-	return leaf, nil
+	return nil
 }
 
 // push appends the hash of node i at tile level l to that level's partial tile.
@@ -150,7 +174,57 @@ func (b *builder) pushEntry(i int64, entry []byte) {
 	}
 	e.data = AppendBundleEntry(e.data, entry)
 	e.w++
+	if e.w == TileWidth && e.from != 0 {
+		// The bundle would be stored whole without its first entries.
+		panic(fmt.Sprintf("translog: entry bundle %d completed without its entries before %d", e.n, e.from))
+	}
 	b.markDirty(EntriesLevel, e.n)
+}
+
+// skipEntry counts entry i, stored by another server, in the entry bundle's edge without its
+// bytes: the edge's data starts after it.
+func (b *builder) skipEntry(i int64) {
+	if len(b.edges) == 0 {
+		b.edges = append(b.edges, edge{})
+	}
+	e := &b.edges[0]
+	if e.w == TileWidth {
+		b.retire(EntriesLevel, e)
+		*e = edge{n: e.n + 1}
+	}
+	if want := e.n*TileWidth + int64(e.w); i != want {
+		panic(fmt.Sprintf("translog: entry %d skipped, want %d", i, want))
+	}
+	if e.stored != e.w {
+		panic(fmt.Sprintf("translog: entry %d skipped with entries %d to %d of its bundle not stored", i, e.stored, e.w-1))
+	}
+	e.w++
+	e.from, e.stored = e.w, e.w
+	e.data, e.storedBytes = nil, 0
+}
+
+// lacksPrefix reports whether adding k entries could complete an entry bundle whose first
+// entries the edge does not hold (see addLeaf), and which bundle: its entries before the
+// edge's from are to be read (setPrefix) before the bundle is stored whole.
+func (b *builder) lacksPrefix(k int) (bundle int64, from int, ok bool) {
+	if len(b.edges) == 0 {
+		return 0, 0, false
+	}
+	e := &b.edges[0]
+	if e.from == 0 || e.w == TileWidth || e.w+k < TileWidth {
+		return 0, 0, false
+	}
+	return e.n, e.from, true
+}
+
+// setPrefix gives the entry bundle's edge its first entries, prefix (the framed entries 0 to
+// from-1, see lacksPrefix).
+func (b *builder) setPrefix(prefix []byte) {
+	e := &b.edges[0]
+	data := make([]byte, 0, len(prefix)+len(e.data)+len(e.data)/2)
+	data = append(append(data, prefix...), e.data...)
+	e.data, e.storedBytes = data, e.storedBytes+len(prefix)
+	e.from = 0
 }
 
 func (b *builder) markDirty(level int, n int64) {

@@ -107,12 +107,12 @@ const maxReplay = 4 * TileWidth
 
 // catchUp returns the builder for the stored tree, which another server extended since this
 // one (whose tree is b, which it may change) last sequenced, checked against the stored
-// head's root. When the others appended a few batches, it adds their entries to b, from runs
-// (read with the head, see Tx.SequencerStateAfter) and from the store for those beyond, and
-// returns their leaf hashes;
-// otherwise it loads the stored tree's edge, a read per tile level and those of the hashes the
-// root needs.
-func catchUp(ctx context.Context, db *store.DB, tx *store.Tx, b *builder, stored store.LogHead, runs []store.EntryRun) (*builder, []tlog.Hash, error) {
+// head's root. When the others appended a few batches, it adds their leaf hashes to b, from
+// runs (read with the head, see Tx.SequencerStateAfter) and from the stored level-0 hash
+// tiles for those beyond, and returns them; b then holds the hashes but not the entries (see
+// builder.addLeaf). Otherwise it loads the stored tree's edge, a read per tile level and those
+// of the hashes the root needs.
+func catchUp(ctx context.Context, db *store.DB, tx *store.Tx, b *builder, stored store.LogHead, runs []store.LeafRun) (*builder, []tlog.Hash, error) {
 	if stored.Size > b.size && stored.Size-b.size <= maxReplay {
 		leaves, err := replay(ctx, tx, b, stored.Size, runs)
 		if err == nil {
@@ -139,42 +139,66 @@ func catchUp(ctx context.Context, db *store.DB, tx *store.Tx, b *builder, stored
 	return b, nil, nil
 }
 
-// replay adds to b the stored entries from b.size to size, taken from runs where they hold
-// them and otherwise read from their entry bundles in tx, and returns their leaf hashes.
-func replay(ctx context.Context, tx *store.Tx, b *builder, size int64, runs []store.EntryRun) ([]tlog.Hash, error) {
+// replay adds to b the leaf hashes of the stored entries from b.size to size, taken from runs
+// where they hold them and otherwise read from their level-0 hash tiles in tx, and returns
+// them. The entries themselves are not read: the root that catchUp checks covers the hashes,
+// and the entries are what the stored bundles hold.
+func replay(ctx context.Context, tx *store.Tx, b *builder, size int64, runs []store.LeafRun) ([]tlog.Hash, error) {
 	leaves := make([]tlog.Hash, 0, size-b.size)
 	for b.size < size {
-		bundle, from := b.size/TileWidth, int(b.size%TileWidth)
-		var first int
-		var data []byte
-		for len(runs) > 0 && runs[0].Bundle < bundle {
+		tile, at := b.size/TileWidth, int(b.size%TileWidth)
+		for len(runs) > 0 && runs[0].Tile < tile {
 			runs = runs[1:]
 		}
-		if len(runs) > 0 && runs[0].Bundle == bundle && runs[0].First <= from {
-			first, data = runs[0].First, runs[0].Data
+		var first int
+		var hashes []byte
+		if len(runs) > 0 && runs[0].Tile == tile && runs[0].First <= at {
+			first, hashes = runs[0].First, runs[0].Hashes
 		} else {
-			var err error
-			if first, data, err = tx.EntriesFrom(ctx, bundle, from); err != nil {
+			t, err := tx.Tile(ctx, 0, tile)
+			if err != nil {
 				return nil, err
 			}
+			hashes = t.Data[:min(len(t.Data), t.Width*tlog.HashSize)]
 		}
-		entries, err := SplitBundle(data)
-		if err != nil {
-			return nil, err
+		i := at - first
+		if i < 0 || (i+1)*tlog.HashSize > len(hashes) {
+			return nil, fmt.Errorf("hash tile 0/%d holds leaves %d to %d, not leaf %d", tile, first, first+len(hashes)/tlog.HashSize-1, at)
 		}
-		i := int(b.size%TileWidth) - first
-		if i < 0 || i >= len(entries) {
-			return nil, fmt.Errorf("entry bundle %d holds entries %d to %d, not entry %d", b.size/TileWidth, first, first+len(entries)-1, b.size)
-		}
-		for ; i < len(entries) && b.size < size; i++ {
-			leaf, err := b.add(entries[i])
-			if err != nil {
+		for ; (i+1)*tlog.HashSize <= len(hashes) && b.size < size; i++ {
+			var leaf tlog.Hash
+			copy(leaf[:], hashes[i*tlog.HashSize:])
+			if err := b.addLeaf(leaf); err != nil {
 				return nil, err
 			}
 			leaves = append(leaves, leaf)
 		}
 	}
 	return leaves, nil
+}
+
+// completeBundle reads, when the batch's k entries could complete an entry bundle whose first
+// entries b does not hold (they were appended by other servers, see replay), those entries,
+// so that the bundle can be stored whole. It is a read per completed bundle, where reading
+// every other server's entries in each turn was a read per batch.
+func completeBundle(ctx context.Context, tx *store.Tx, b *builder, k int) error {
+	bundle, from, ok := b.lacksPrefix(k)
+	if !ok {
+		return nil
+	}
+	first, data, err := tx.EntriesFrom(ctx, bundle, 0)
+	if err != nil {
+		return err
+	}
+	if first != 0 {
+		return fmt.Errorf("entry bundle %d: stored entries start at %d", bundle, first)
+	}
+	prefix, err := bundlePrefix(data, from)
+	if err != nil {
+		return fmt.Errorf("entry bundle %d: %w", bundle, err)
+	}
+	b.setPrefix(prefix)
+	return nil
 }
 
 // finish records the outcome of a batch.

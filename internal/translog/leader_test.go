@@ -212,17 +212,19 @@ func TestTakeTurns(t *testing.T) {
 }
 
 // TestReplay: a tree edge loaded at one size and grown by replay to a larger one, across
-// entry bundle and tile boundaries, has the root of the tree of that size, and its edge tiles
-// are the stored ones; whether it reads the entries itself or is given those the state
-// statement read with the head (TestReplayPostgres).
+// entry bundle and tile boundaries, has the root of the tree of that size, and its hash edge
+// tiles are the stored ones; whether it reads the leaf hashes itself or is given those the
+// state statement read with the head (TestReplayPostgres). It does not hold the replayed
+// entries; completeBundle reads the bundle's first entries, and the bundle then completed and
+// stored whole holds every entry.
 func TestReplay(t *testing.T) {
 	s, _ := newSigner(t)
 	db, l := openLog(t, t.TempDir(), s)
 	testReplay(t, db, l)
 }
 
-// TestReplayPostgres: TestReplay on PostgreSQL, where SequencerStateAfter returns the entries
-// after a size in its bundle and the next, and replay takes them from there.
+// TestReplayPostgres: TestReplay on PostgreSQL, where SequencerStateAfter returns the leaf
+// hashes after a size in its hash tile and the next, and replay takes them from there.
 func TestReplayPostgres(t *testing.T) {
 	dbs, logs, _ := openShared(t, 1)
 	testReplay(t, dbs[0], logs[0])
@@ -272,12 +274,24 @@ func testReplay(t *testing.T, db *store.DB, l *Log) {
 			if err != nil {
 				return err
 			}
-			for i := range stored.edges {
+			for i := 1; i < len(stored.edges); i++ {
 				if string(stored.edges[i].data) != string(b.edges[i].data) || stored.edges[i].n != b.edges[i].n {
 					return fmt.Errorf("edge tile at level %d differs from the stored one", i-1)
 				}
 			}
-			return nil
+			// The replayed entries are not held: the bundle's edge starts after them, until a
+			// batch that could complete the bundle reads its first entries.
+			e, se := b.edges[0], stored.edges[0]
+			if e.n != se.n || e.w != se.w || e.from != e.w || len(e.data) != 0 {
+				return fmt.Errorf("entry edge: bundle %d width %d from %d with %d bytes, want bundle %d width %d held from %d", e.n, e.w, e.from, len(e.data), se.n, se.w, se.w)
+			}
+			if err := completeBundle(ctx, tx, b, TileWidth); err != nil {
+				return err
+			}
+			if e := b.edges[0]; e.w < TileWidth && (e.from != 0 || string(e.data) != string(se.data)) {
+				return fmt.Errorf("entry edge after completeBundle: from %d, %d bytes, want 0 and the stored %d", e.from, len(e.data), len(se.data))
+			}
+			return checkCompleted(b, c[1])
 		})
 		if err != nil {
 			t.Errorf("replay from %d to %d: %v", c[0], c[1], err)
@@ -286,41 +300,67 @@ func testReplay(t *testing.T, db *store.DB, l *Log) {
 }
 
 // checkRuns checks the runs SequencerStateAfter returned after the first from entries of a
-// log of n entries made by entryFor: on PostgreSQL, the entries after from in its bundle and
-// the next, each run starting at or before the entry replay needs in it; elsewhere none.
-func checkRuns(runs []store.EntryRun, from, n int64, postgres bool) error {
+// log of n entries made by entryFor: on PostgreSQL, the leaf hashes after from in its hash tile
+// and the next, each run starting at or before the leaf replay needs in it; elsewhere none.
+func checkRuns(runs []store.LeafRun, from, n int64, postgres bool) error {
 	if !postgres {
 		if runs != nil {
 			return fmt.Errorf("%d runs on SQLite", len(runs))
 		}
 		return nil
 	}
-	bundle := from / TileWidth
+	tile := from / TileWidth
 	var want []int64
-	for _, bn := range []int64{bundle, bundle + 1} {
-		if bn*TileWidth+TileWidth > from && bn*TileWidth < n {
-			want = append(want, bn)
+	for _, tn := range []int64{tile, tile + 1} {
+		if tn*TileWidth+TileWidth > from && tn*TileWidth < n {
+			want = append(want, tn)
 		}
 	}
 	if len(runs) != len(want) {
-		return fmt.Errorf("%d runs after %d, want bundles %v", len(runs), from, want)
+		return fmt.Errorf("%d runs after %d, want tiles %v", len(runs), from, want)
 	}
 	for i, r := range runs {
-		entries, err := SplitBundle(r.Data)
-		if err != nil {
-			return err
+		count := int64(len(r.Hashes) / tlog.HashSize)
+		start := max(from, r.Tile*TileWidth)
+		end := min(n, r.Tile*TileWidth+TileWidth)
+		first := r.Tile*TileWidth + int64(r.First)
+		if r.Tile != want[i] || first > start || first+count != end || len(r.Hashes)%tlog.HashSize != 0 {
+			return fmt.Errorf("run %d: tile %d leaves %d to %d, want tile %d up to %d through %d", i, r.Tile, first, first+count, want[i], start, end)
 		}
-		start := max(from, r.Bundle*TileWidth)
-		end := min(n, r.Bundle*TileWidth+TileWidth)
-		first := r.Bundle*TileWidth + int64(r.First)
-		if r.Bundle != want[i] || first > start || first+int64(len(entries)) != end {
-			return fmt.Errorf("run %d: bundle %d entries %d to %d, want bundle %d up to %d through %d", i, r.Bundle, first, first+int64(len(entries)), want[i], start, end)
-		}
-		for j, e := range entries {
-			if string(e) != string(entryFor(int(first)+j)) {
-				return fmt.Errorf("run %d: entry %d differs", i, int(first)+j)
+		for j := range count {
+			if tlog.Hash(r.Hashes[j*tlog.HashSize:(j+1)*tlog.HashSize]) != tlog.RecordHash(entryFor(int(first+j))) {
+				return fmt.Errorf("run %d: leaf %d differs", i, first+j)
 			}
 		}
 	}
 	return nil
+}
+
+// checkCompleted appends to b, a tree of size entries made by entryFor, the next entries
+// until an entry bundle completes, and checks that the bundle stored whole holds all its
+// entries: those b caught up with by their leaf hashes too.
+func checkCompleted(b *builder, size int64) error {
+	for i := size; ; i++ {
+		if _, err := b.add(entryFor(int(i))); err != nil {
+			return err
+		}
+		for _, t := range b.takeDirty() {
+			if t.level != EntriesLevel || t.chunk {
+				continue
+			}
+			entries, err := SplitBundle(t.data)
+			if err != nil {
+				return err
+			}
+			if len(entries) != TileWidth || t.w != TileWidth {
+				return fmt.Errorf("bundle %d stored whole with %d entries, width %d", t.n, len(entries), t.w)
+			}
+			for j, e := range entries {
+				if string(e) != string(entryFor(int(t.n)*TileWidth+j)) {
+					return fmt.Errorf("bundle %d: entry %d differs", t.n, j)
+				}
+			}
+			return nil
+		}
+	}
 }

@@ -492,6 +492,9 @@ func (l *Log) commit(batch []*request, take func() []*request) (rest []*request)
 				return err
 			}
 		}
+		if err := completeBundle(ctx, tx, b, len(batch)); err != nil {
+			return err
+		}
 		first = b.size
 		for i, r := range batch {
 			if r.ctx.Err() != nil {

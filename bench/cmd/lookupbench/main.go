@@ -55,6 +55,7 @@ func main() {
 		fs.DurationVar(&c.duration, "duration", 0, "length of each wrk run (default 20s)")
 		fs.IntVar(&c.connections, "connections", 64, "wrk connections")
 		fs.IntVar(&c.threads, "threads", 1, "wrk threads")
+		fs.StringVar(&c.ready, "ready", "", "before loading the server, wait until its log has a line containing this text (e.g. \"kept answers held in memory\": a binary that reads its answers into memory at start)")
 		fs.Parse(os.Args[2:])
 		if c.dir == "" || c.chancery == "" {
 			usage()

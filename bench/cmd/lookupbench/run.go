@@ -19,6 +19,7 @@ import (
 
 type runConfig struct {
 	dir, chancery        string
+	ready                string
 	duration             time.Duration
 	connections, threads int
 }
@@ -90,6 +91,12 @@ func run(ctx context.Context, c runConfig) error {
 	}
 	// The start includes the migrations a newer binary applies to the data directory.
 	fmt.Fprintf(os.Stderr, "lookupbench: chancery answered %.1fs after it was started\n", time.Since(started).Seconds())
+	if c.ready != "" {
+		if err := waitForLog(ctx, serveLog, c.ready, exited); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "lookupbench: chancery logged %q %.1fs after it was started\n", c.ready, time.Since(started).Seconds())
+	}
 
 	unknown := "sha256:" + strings.Repeat("0", 64)
 	scripts := map[string]string{
@@ -299,4 +306,22 @@ func firstLine(path string) (string, error) {
 		return "", fmt.Errorf("%s is empty", path)
 	}
 	return sc.Text(), nil
+}
+
+// waitForLog waits until the server's log file holds text, for up to ten minutes.
+func waitForLog(ctx context.Context, path, text string, exited <-chan error) error {
+	deadline := time.Now().Add(10 * time.Minute)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(path); err == nil && bytes.Contains(b, []byte(text)) {
+			return nil
+		}
+		select {
+		case err := <-exited:
+			return fmt.Errorf("chancery serve exited before it logged %q: %v (its log: %s)", text, err, path)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("chancery serve did not log %q within ten minutes (its log: %s)", text, path)
 }

@@ -43,8 +43,14 @@ func main() {
 // released counts the released letters and the bytes of their files, and the bytes of every
 // stored file: since every release is a stamped PDF, an office keeps each letter's version
 // beside its released file, and the overhead of the store is what it holds beyond both.
+// A file kept in chunks (schema 22 on PostgreSQL) has its bytes in blob_chunks; an older
+// database has no such table.
 func released(db *sql.DB, name string) (letters, fileBytes, allFiles int64, err error) {
-	err = db.QueryRow(`SELECT count(*), coalesce(sum(length(b.data)), 0), (SELECT coalesce(sum(length(data)), 0) FROM blobs)
+	size := `length(b.data)`
+	if _, err := db.Exec(`SELECT 1 FROM blob_chunks WHERE 1 = 0`); err == nil {
+		size = `(length(b.data) + coalesce((SELECT sum(length(c.data)) FROM blob_chunks c WHERE c.blob = b.chunked), 0))`
+	}
+	err = db.QueryRow(`SELECT count(*), coalesce(sum(`+size+`), 0), (SELECT coalesce(sum(`+size+`), 0) FROM blobs b)
 		FROM releases r JOIN blobs b ON b.digest = r.file_digest`).Scan(&letters, &fileBytes, &allFiles)
 	if err != nil {
 		return 0, 0, 0, fmt.Errorf("count released letters: %w", err)

@@ -27,7 +27,7 @@ import (
 )
 
 // tools are the rows the benchmark can measure, in table order.
-var tools = []string{"chancery", "chancery-lib", "floor", "gpg", "gpgv", "minisign"}
+var tools = []string{"chancery", "chancery-verify", "chancery-lib", "floor", "gpg", "gpgv", "minisign"}
 
 type config struct {
 	n       int
@@ -227,6 +227,12 @@ func run(ctx context.Context, cfg *config) (err error) {
 	if err := buildChancery(ctx, cfg.repo, filepath.Join(cfg.dir, "chancery")); err != nil {
 		return err
 	}
+	if slices.Contains(cfg.tools, "chancery-verify") {
+		logf("building chancery-verify from %s", cfg.repo)
+		if err := buildCommand(ctx, cfg.repo, "./cmd/chancery-verify", filepath.Join(cfg.dir, "chancery-verify")); err != nil {
+			return err
+		}
+	}
 	si := new(setupInfo)
 	if cfg.reuse {
 		logf("reusing the letters and seals in %s", cfg.dir)
@@ -298,11 +304,17 @@ func needGPG(rows []string) bool {
 // buildChancery builds the binary in the checkout's own module, so that it uses the
 // dependency versions of Chancery's go.mod, as `go install ./cmd/chancery` would.
 func buildChancery(ctx context.Context, repo, out string) error {
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "./cmd/chancery")
+	return buildCommand(ctx, repo, "./cmd/chancery", out)
+}
+
+// buildCommand builds the command pkg of the checkout (./cmd/chancery-verify, the small
+// verifier, exists from issue 19 item 2's seventh pass on) into out.
+func buildCommand(ctx context.Context, repo, pkg, out string) error {
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
 	cmd.Dir = repo
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("go build ./cmd/chancery in %s: %w", repo, err)
+		return fmt.Errorf("go build %s in %s: %w", pkg, repo, err)
 	}
 	return nil
 }

@@ -63,8 +63,8 @@ type row struct {
 func prepare(ctx context.Context, cfg *config, si *setupInfo, tool string) (*row, error) {
 	r := &row{result: result{tool: tool, files: len(si.Files)}}
 	switch tool {
-	case "chancery", "gpg", "gpgv", "minisign":
-		r.command = map[string]string{"chancery": chanceryScript, "gpg": gpgScript, "gpgv": gpgvScript, "minisign": minisignScript}[tool]
+	case "chancery", "chancery-verify", "gpg", "gpgv", "minisign":
+		r.command = map[string]string{"chancery": chanceryScript, "chancery-verify": chanceryVerifyScript, "gpg": gpgScript, "gpgv": gpgvScript, "minisign": minisignScript}[tool]
 		r.once = func() error { return shell(ctx, cfg.dir, r.command) }
 	case "chancery-lib":
 		r.command = "in-process, the command line without the process start: cli.Main(verify --offline --trust trust.json letters), output discarded"

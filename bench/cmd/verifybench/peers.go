@@ -29,9 +29,12 @@ const (
 // first file that does not verify (set -e), so a timed run that exits 0 verified every file.
 const (
 	chanceryScript = `./chancery verify --offline --trust trust.json letters`
-	gpgScript      = `set -e; export GNUPGHOME="$PWD/gnupg"; for f in letters/*.pdf; do gpg --batch --quiet --verify "sigs/gpg/${f#letters/}.sig" "$f"; done`
-	gpgvScript     = `set -e; for f in letters/*.pdf; do gpgv --quiet --keyring ./keys/gpgv.gpg "sigs/gpg/${f#letters/}.sig" "$f"; done`
-	minisignScript = `set -e; for f in letters/*.pdf; do minisign -V -q -p keys/minisign.pub -m "$f" -x "sigs/minisign/${f#letters/}.minisig"; done`
+	// chanceryVerifyScript is the small verifier, cmd/chancery-verify: the same code as
+	// chanceryScript's without the server linked in.
+	chanceryVerifyScript = `./chancery-verify --offline --trust trust.json letters`
+	gpgScript            = `set -e; export GNUPGHOME="$PWD/gnupg"; for f in letters/*.pdf; do gpg --batch --quiet --verify "sigs/gpg/${f#letters/}.sig" "$f"; done`
+	gpgvScript           = `set -e; for f in letters/*.pdf; do gpgv --quiet --keyring ./keys/gpgv.gpg "sigs/gpg/${f#letters/}.sig" "$f"; done`
+	minisignScript       = `set -e; for f in letters/*.pdf; do minisign -V -q -p keys/minisign.pub -m "$f" -x "sigs/minisign/${f#letters/}.minisig"; done`
 )
 
 // shell runs a bash script in dir with stdout discarded and returns an error quoting the end

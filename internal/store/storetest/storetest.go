@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"LookupRelease", testLookupRelease},
 		{"ListLetters", testListLetters},
 		{"Members", testMembers},
+		{"Blobs", testBlobs},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)

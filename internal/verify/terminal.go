@@ -1,14 +1,16 @@
-package cli
+package verify
 
 import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
-	"github.com/chancery/chancery/internal/registry"
 	"golang.org/x/term"
 )
 
@@ -36,9 +38,9 @@ const (
 // withdrawn by its office, red for anything that is not a letter to rely on.
 func outcomeColor(outcome string) string {
 	switch outcome {
-	case registry.Valid:
+	case Valid:
 		return green
-	case registry.Retracted, registry.Superseded:
+	case Retracted, Superseded:
 		return amber
 	default:
 		return red
@@ -99,4 +101,33 @@ func (p *progress) finish() {
 		return
 	}
 	fmt.Fprint(p.w, "\r\x1b[K")
+}
+
+// Printable returns s with what a terminal would act on rather than show escaped as Go
+// quotes it (ESC as \x1b, U+202E as \u202e, a byte of invalid UTF-8 as \xff): control and
+// format characters and line separators. Text from a registry or a seal, printed raw, could
+// otherwise erase the line before it and print a fake one, or reorder what is shown.
+func Printable(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, unprintable) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		c, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case c == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unprintable(c):
+			q := strconv.QuoteRuneToASCII(c)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+func unprintable(c rune) bool {
+	return unicode.IsControl(c) || unicode.In(c, unicode.Cf, unicode.Zl, unicode.Zp)
 }

@@ -1,4 +1,4 @@
-package cli
+package verify
 
 import (
 	"fmt"
@@ -50,49 +50,52 @@ func posixLocale(v string) string {
 	return strings.ReplaceAll(v, "_", "-")
 }
 
-// text is one of verify's messages twice: in English, for --json, and in the reader's
+// Text is one of verify's messages twice: in English, for --json, and in the reader's
 // language, for the lines verify prints.
-type text struct{ en, local string }
+type Text struct{ En, Local string }
 
 // T formats the message whose English text is key in English and in the reader's language.
 // Log indexes, years and other identifiers are passed as strings (%s), so that no language
 // groups their digits.
-func (vf *verifier) T(key string, args ...any) text {
+func (vf *Verifier) T(key string, args ...any) Text {
 	en := fmt.Sprintf(key, args...)
-	if vf.p == nil || vf.p.Lang() == "en" {
-		return text{en, en}
+	if vf.P == nil || vf.P.Lang() == "en" {
+		return Text{en, en}
 	}
-	return text{en, vf.p.T(key, args...)}
+	return Text{en, vf.P.T(key, args...)}
 }
 
-// registryText is a message the registry wrote, in English, with its translation when the
+// RegistryText is a message the registry wrote, in English, with its translation when the
 // catalogue has it (the registry's fixed sentences, such as its "unknown" answer).
-func (vf *verifier) registryText(msg string) text {
-	if vf.p == nil {
-		return text{msg, msg}
+func (vf *Verifier) RegistryText(msg string) Text {
+	if vf.P == nil {
+		return Text{msg, msg}
 	}
-	return text{msg, vf.p.Text(msg)}
+	return Text{msg, vf.P.Text(msg)}
 }
 
-// plus is t followed by u. In English both texts are the same string, joined once.
-func (t text) plus(u text) text {
-	if t.en == t.local && u.en == u.local {
-		s := t.en + u.en
-		return text{s, s}
+// Plus is t followed by u. In English both texts are the same string, joined once.
+func (t Text) Plus(u Text) Text {
+	if t.En == t.Local && u.En == u.Local {
+		s := t.En + u.En
+		return Text{s, s}
 	}
-	return text{t.en + u.en, t.local + u.local}
+	return Text{t.En + u.En, t.Local + u.Local}
 }
 
-// say sets the result's outcome and message.
-func (r *VerifyResult) say(outcome string, t text) {
-	r.Outcome, r.Message, r.local = outcome, t.en, t
+// Say sets the result's outcome and message.
+func (r *Result) Say(outcome string, t Text) {
+	r.Outcome, r.Message, r.local = outcome, t.En, t
 }
 
 // line is the message verify prints for r: in the reader's language when it was set so
 // (code that sets Message directly gets its English printed, never a stale translation).
-func (r *VerifyResult) line() string {
-	if r.local.en == r.Message && r.local.local != "" {
-		return r.local.local
+func (r *Result) line() string {
+	if r.local.En == r.Message && r.local.Local != "" {
+		return r.local.Local
 	}
 	return r.Message
 }
+
+// Plain is s, the same in every language (punctuation between messages).
+func Plain(s string) Text { return Text{s, s} }

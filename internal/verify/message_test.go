@@ -1,4 +1,4 @@
-package cli
+package verify
 
 import (
 	"strconv"
@@ -31,22 +31,22 @@ func TestValidOfflineSameAsT(t *testing.T) {
 	}
 	subjects := []string{"Berths 3 & 4", `"quoted" \ <b>`, "Fermeture\u2028des quais\n", "a\xffb", "مرسوم", ""}
 	for _, p := range []*i18n.Printer{nil, i18n.For(language.English)} {
-		vf := &verifier{p: p}
+		vf := &Verifier{P: p}
 		if !vf.english() {
 			t.Fatal("an English printer is not English")
 		}
 		for _, r := range cases {
 			for _, subject := range subjects {
 				r.Statement.Subject, r.Statement.Reference = subject, "TFN-2026-"+subject
-				want := vf.validMessage(r.Statement, r.Index).plus(vf.cosignedBy(r.Cosigners)).
-					plus(vf.T(" (offline: as of checkpoint %s; retractions since are not known)", strconv.FormatInt(r.TreeSize, 10)))
-				if got := vf.validOffline(&r); got != want.en || got != want.local {
-					t.Errorf("validOffline:\n%q\nT:\n%q", got, want.en)
+				want := vf.ValidMessage(r.Statement, r.Index).Plus(vf.cosignedBy(r.Cosigners)).
+					Plus(vf.T(" (offline: as of checkpoint %s; retractions since are not known)", strconv.FormatInt(r.TreeSize, 10)))
+				if got := vf.validOffline(&r); got != want.En || got != want.Local {
+					t.Errorf("validOffline:\n%q\nT:\n%q", got, want.En)
 				}
 			}
 		}
 	}
-	if (&verifier{p: i18n.For(language.French)}).english() {
+	if (&Verifier{P: i18n.For(language.French)}).english() {
 		t.Error("a French printer is English")
 	}
 }

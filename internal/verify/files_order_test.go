@@ -1,4 +1,4 @@
-package cli
+package verify
 
 import (
 	"fmt"
@@ -22,7 +22,7 @@ func TestVerifyFilesOrderAndStop(t *testing.T) {
 		files = append(files, f)
 	}
 	// Offline, without seals: each file's result says so, from its own digest.
-	vf := &verifier{}
+	vf := &Verifier{}
 	i := 0
 	for r := range vf.verifyFiles(files, nil) {
 		if r.File != files[i] || r.Outcome != "error" || r.Digest != digestOf(t, files[i]) {

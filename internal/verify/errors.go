@@ -1,4 +1,4 @@
-package cli
+package verify
 
 import (
 	"errors"
@@ -13,6 +13,35 @@ import (
 // "chancery: error:" and "chancery: hint:" lines of verify are printed in the language of
 // --lang, CHANCERY_LANG or the locale. --json keeps its English error object, and the other
 // commands print English.
+
+// Exit statuses of verify, the same as the rest of the command line's.
+const (
+	ExitOK     = 0
+	ExitFailed = 1
+	ExitError  = 2
+)
+
+// Hinted is an error with advice for the user, printed as a "chancery: hint:" line; the
+// advice is a message, said in the reader's language.
+type Hinted struct {
+	Err  error
+	Hint i18n.Message
+	// english is a hint not in the catalogue, printed as it is.
+	english bool
+}
+
+func (h *Hinted) Error() string { return h.Err.Error() }
+func (h *Hinted) Unwrap() error { return h.Err }
+
+// withHintMsg is err with the advice hint.
+func withHintMsg(err error, hint i18n.Message) error {
+	return &Hinted{Err: err, Hint: hint}
+}
+
+// withHint is err with advice that stays in English.
+func withHint(err error, hint string) error {
+	return &Hinted{Err: err, Hint: i18n.Message{Key: hint}, english: true}
+}
 
 // localized marks an error to be printed in p's language.
 type localized struct {
@@ -31,14 +60,9 @@ func inLanguage(p *i18n.Printer, err error) error {
 	return &localized{err: err, p: p}
 }
 
-// withHintMsg is withHint with a hint that can be said in the reader's language.
-func withHintMsg(err error, hint i18n.Message) error {
-	return &hinted{err: err, hint: hint.String(), local: hint}
-}
-
-// errorLines writes the error line of err and its hint: in English, or in the language err
-// was marked with.
-func errorLines(w io.Writer, err error, msg, hint string) {
+// ErrorLines writes the error line of err and its hint: in English, or in the language err
+// was marked with by verify.
+func ErrorLines(w io.Writer, err error, msg, hint string) {
 	var l *localized
 	if !errors.As(err, &l) {
 		fmt.Fprintf(w, "chancery: error: %s\n", msg)
@@ -52,9 +76,9 @@ func errorLines(w io.Writer, err error, msg, hint string) {
 	if hint == "" {
 		return
 	}
-	var h *hinted
-	if errors.As(err, &h) && h.local.Key != "" {
-		hint = h.local.Translate(p)
+	var h *Hinted
+	if errors.As(err, &h) && !h.english {
+		hint = h.Hint.Translate(p)
 	} else {
 		hint = p.Text(hint)
 	}
@@ -75,4 +99,12 @@ func localError(p *i18n.Printer, err error) string {
 		return i18n.Msg("cannot read %s: %v", pe.Path, pe.Err).Translate(p)
 	}
 	return p.Error(err)
+}
+
+// HintText is the hint in English.
+func (h *Hinted) HintText() string {
+	if h.english {
+		return h.Hint.Key
+	}
+	return h.Hint.String()
 }

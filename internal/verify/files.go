@@ -1,4 +1,4 @@
-package cli
+package verify
 
 import (
 	"crypto/sha256"
@@ -17,7 +17,7 @@ import (
 // and the Ed25519 checks of its seal; everything else is overhead, which this path keeps
 // small: one worker per core (GOMAXPROCS), each with its own buffers for the file, the seal
 // and the hash, so that a folder of letters allocates little more than the parsed seals; and
-// files read with plain system calls (see readfile_unix.go) rather than through os.File,
+// files read with plain system calls (see read_unix.go) rather than through os.File,
 // whose opening registers each file with the runtime's poller: on a virtual machine, where a
 // system call is dear, that costs as much again as the reading itself. The checkpoint of a
 // folder's seals and the key entries they share are verified once per run by the
@@ -42,15 +42,15 @@ const resultWindow = 64
 // verifyFiles verifies files with one worker per core and yields their results in the order
 // of files, each as soon as it and those before it are known, so that a folder of any size
 // keeps no more than a window of them in memory. prog counts each file done.
-func (vf *verifier) verifyFiles(files []string, prog *progress) iter.Seq[VerifyResult] {
-	return func(yield func(VerifyResult) bool) {
+func (vf *Verifier) verifyFiles(files []string, prog *progress) iter.Seq[Result] {
+	return func(yield func(Result) bool) {
 		workers := min(runtime.GOMAXPROCS(0), len(files))
 		window := min(resultWindow*workers, len(files))
 		// A worker takes a token before it takes a file, and the token comes back once that
 		// file's result is printed: no worker runs more than the window ahead of the printer,
 		// so the files not yet printed are fewer than window, and file i's result has slot
 		// i % window of a ring made once, rather than a result allocated for every file.
-		results := make([]VerifyResult, window)
+		results := make([]Result, window)
 		tokens := make(chan struct{}, window)
 		done := make(chan int, window)
 		quit := make(chan struct{})
@@ -89,7 +89,7 @@ func (vf *verifier) verifyFiles(files []string, prog *progress) iter.Seq[VerifyR
 			ready[<-done] = true
 			for ; printed < len(files) && ready[printed]; printed++ {
 				r := results[printed%window]
-				results[printed%window] = VerifyResult{}
+				results[printed%window] = Result{}
 				<-tokens
 				if !yield(r) {
 					return
@@ -115,8 +115,8 @@ func newScratch() *scratch {
 }
 
 // verify verifies one file: its digest, then its seal and (online) the registry's answer.
-func (vf *verifier) verify(file string, sc *scratch) VerifyResult {
-	res := VerifyResult{File: file}
+func (vf *Verifier) verify(file string, sc *scratch) Result {
+	res := Result{File: file}
 	digest, err := sc.digest(file)
 	if err != nil {
 		res.Outcome, res.Error, res.Message = "error", err.Error(), "could not verify: "+err.Error()

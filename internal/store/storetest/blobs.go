@@ -1,0 +1,163 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/chancery/chancery/internal/store"
+)
+
+// blobSizes straddle the sizes at which PostgreSQL keeps a file inline or cuts it into full
+// rows of 8,120 bytes and small ones of 1,992 (blobs.go), and a file of many rows.
+var blobSizes = []int{0, 1, 1991, 1992, 1993, 3 * 1992, 4 * 1992, 8119, 8120, 8121, 2*8120 + 3*1992 + 5, 3*8120 + 17, 300_000}
+
+// testBlobs checks that every file reads back byte for byte whatever its size, that storing a
+// digest again keeps the first bytes, that a rolled-back transaction leaves neither the file
+// nor its chunks, and that erasing a letter empties its files and deletes their chunks, and
+// not another letter's.
+func testBlobs(t *testing.T, db *store.DB) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	files := map[string][]byte{}
+	var digests []string
+	for _, n := range blobSizes {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		d := fmt.Sprintf("sha256:%x", sha256.Sum256(b))
+		files[d] = b
+		digests = append(digests, d)
+	}
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		for _, d := range digests {
+			if err := tx.PutBlob(ctx, d, files[d]); err != nil {
+				return err
+			}
+		}
+		return tx.PutBlob(ctx, digests[len(digests)-1], []byte("other bytes under a stored digest"))
+	})
+	chunks := chunkRows(t, db)
+	if want := wantChunks(db, blobSizes...); chunks != want {
+		t.Errorf("%d blob_chunks rows, want %d", chunks, want)
+	}
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		for _, d := range digests {
+			got, err := tx.Blob(ctx, d)
+			if err != nil || !bytes.Equal(got, files[d]) || got == nil {
+				t.Errorf("file of %d bytes: read %d bytes (equal %v, nil %v), %v", len(files[d]), len(got), bytes.Equal(got, files[d]), got == nil, err)
+			}
+		}
+		if _, err := tx.Blob(ctx, "sha256:none"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("an unknown file: %v, want ErrNotFound", err)
+		}
+		return nil
+	})
+
+	big := bytes.Repeat([]byte("rolled back "), 5000)
+	err := db.Update(t.Context(), func(tx *store.Tx) error {
+		if err := tx.PutBlob(t.Context(), "sha256:rolledback", big); err != nil {
+			return err
+		}
+		return errTest
+	})
+	if !errors.Is(err, errTest) {
+		t.Fatalf("update: %v", err)
+	}
+	if n := chunkRows(t, db); n != chunks {
+		t.Errorf("after a rollback: %d blob_chunks rows, want %d", n, chunks)
+	}
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		if _, err := tx.Blob(ctx, "sha256:rolledback"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a rolled-back file: %v, want ErrNotFound", err)
+		}
+		return nil
+	})
+
+	// Two released letters whose version and released file are large: erasing one empties
+	// its two files and drops their chunks, and leaves the other's.
+	m := addMember(t, db, "erin")
+	var ids [2]int64
+	var kept []string
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		for i := range ids {
+			l := store.Letter{Reference: fmt.Sprintf("TFB-2020-%06d", i+1), Subject: "s", Class: "c", Tags: []string{"t"}, Addressees: []string{"a"}, AuthorID: m.ID, CreatedAt: t0}
+			if err := tx.AddLetter(ctx, &l); err != nil {
+				return err
+			}
+			ids[i] = l.ID
+			v, f := fmt.Sprintf("sha256:version%d", i), fmt.Sprintf("sha256:file%d", i)
+			for _, d := range []string{v, f} {
+				files[d] = bytes.Repeat([]byte(d), 3000)
+				if err := tx.PutBlob(ctx, d, files[d]); err != nil {
+					return err
+				}
+			}
+			if i == 1 {
+				kept = []string{v, f}
+			}
+			if err := tx.AddVersion(ctx, store.Version{LetterID: l.ID, N: 1, Digest: v, MediaType: "text/plain", FileName: "l.txt", Size: int64(len(files[v])), CreatedBy: m.ID, CreatedAt: t0}); err != nil {
+				return err
+			}
+			if err := tx.AddRelease(ctx, store.Release{LetterID: l.ID, VersionN: 1, FileDigest: f, FileName: "l.pdf", MediaType: "application/pdf",
+				LogIndex: int64(20 + i), Entry: []byte("entry"), ReleasedBy: m.ID, ReleasedAt: t0, CheckCodeHash: bytes.Repeat([]byte{byte(i)}, 32)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	v, f := len(files["sha256:version0"]), len(files["sha256:file0"])
+	if n, want := chunkRows(t, db), chunks+wantChunks(db, v, f, v, f); n != want {
+		t.Errorf("with two letters: %d blob_chunks rows, want %d", n, want)
+	}
+	update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.EraseLetter(ctx, ids[0], t0) })
+	if n, want := chunkRows(t, db), chunks+wantChunks(db, v, f); n != want {
+		t.Errorf("after erasing one: %d blob_chunks rows, want %d", n, want)
+	}
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		for _, d := range []string{"sha256:version0", "sha256:file0"} {
+			if got, err := tx.Blob(ctx, d); err != nil || len(got) != 0 {
+				t.Errorf("erased file %s: %d bytes, %v", d, len(got), err)
+			}
+		}
+		for _, d := range kept {
+			if got, err := tx.Blob(ctx, d); err != nil || !bytes.Equal(got, files[d]) {
+				t.Errorf("the other letter's file %s: %d bytes, %v", d, len(got), err)
+			}
+		}
+		return nil
+	})
+}
+
+// chunkRows counts the rows of blob_chunks.
+func chunkRows(t *testing.T, db *store.DB) int64 {
+	t.Helper()
+	var n int64
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		c, err := tx.Counts(ctx, []string{"blob_chunks"})
+		if err != nil {
+			return err
+		}
+		n = c[0].Rows
+		return nil
+	})
+	return n
+}
+
+// wantChunks is the number of blob_chunks rows files of these sizes take: none on SQLite,
+// which keeps files inline; on PostgreSQL one per full 8,120 bytes, then one per full 1,992
+// bytes of the rest.
+func wantChunks(db *store.DB, sizes ...int) int64 {
+	if db.Dialect() != store.Postgres {
+		return 0
+	}
+	var n int64
+	for _, s := range sizes {
+		n += int64(s/8120 + s%8120/1992)
+	}
+	return n
+}

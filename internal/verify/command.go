@@ -1,0 +1,283 @@
+package verify
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"iter"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/chancery/chancery/internal/i18n"
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/spf13/cobra"
+)
+
+// Connect sets up the registry's side of verify, run without --offline, once the trust root
+// is read and the files are known: c is the command being run, vf the verifier it will use.
+type Connect func(c *cobra.Command, root *seal.TrustRoot, vf *Verifier) (Online, error)
+
+// Command is the verify command. use names it ("verify" under chancery, "chancery-verify"
+// alone); connect sets up the online checks, and nil makes a verifier of seals only, which
+// refuses to run without --offline rather than leave out the registry's answers silently.
+func Command(use string, connect Connect) *cobra.Command {
+	var sealFile, trustFile string
+	var offline, asJSON bool
+	var maxAge time.Duration
+	var lang string
+	c := &cobra.Command{
+		Use:   use + " FILE|DIR... [--seal SEAL] [--trust ROOT] [--offline] [--json] [--max-age D]",
+		Short: "Tell whether a file is a released letter, a draft, a retracted letter or unknown",
+		Long: `Verify checks files against the office's registry and its transparency log.
+
+With a seal (FILE.seal beside the file, or --seal), the seal is checked against the pinned
+trust root: the office's signature on the release statement, the signers' signatures, the
+log checkpoint's signature and the inclusion proof. Online (the default), the registry is
+then asked whether the letter was retracted or superseded since, and the logged withdrawal
+is checked the same way. --offline needs only the seal and the trust root.
+
+Without a seal, verify asks the registry by the file's SHA-256 (the file is not uploaded)
+and checks the seal the registry returns: it never takes the registry's word for a valid,
+retracted or superseded letter. When the bytes are unknown but the file has text (PDF, Word,
+Markdown, plain text), verify asks the registry to identify the text (see 'chancery
+identify'): a file whose text is close to a released letter's is "altered".
+
+The trust root comes from --trust or CHANCERY_TRUST ('chancery trust export' writes it).
+
+Online, verify keeps the newest log checkpoint it has seen (in CHANCERY_STATE_DIR, by default
+chancery/checkpoints in the user's configuration directory). A registry answer proved against
+an older tree, or against a newer one without a consistency proof from the kept one, is
+invalid: it may be a replayed answer that hides a later retraction.
+Directories are walked; .seal files are skipped as letters.
+
+Outcomes: valid, retracted, superseded, draft ("not an official document"), altered, unknown,
+invalid.
+Exit status: 0 every file is valid; 1 some file is not; 2 verification could not be done
+(usage, I/O, registry unreachable). --json prints one JSON object per file, one per line.
+
+The lines, and the error and hint when verification cannot be done, are printed in English,
+French or Arabic: --lang, else CHANCERY_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG, such
+as fr_FR.UTF-8). --json (its lines and its error object) and the exit statuses are the same in
+every language.`,
+		Example: `  chancery verify --trust trust.json TFN-2026-000123.pdf
+  chancery verify --offline --trust trust.json letters/
+  chancery verify --json leaked.pdf
+  chancery verify --lang ar --trust trust.json TFN-2026-000123.pdf`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) (err error) {
+			if trustFile == "" {
+				trustFile = os.Getenv("CHANCERY_TRUST")
+			}
+			p, err := outputLanguage(lang, os.Getenv)
+			if err != nil {
+				return err
+			}
+			// From here on, an error is said in the reader's language (--json keeps English).
+			defer func() { err = inLanguage(p, err) }()
+			if trustFile == "" {
+				return withHintMsg(i18n.Errorf(nil, "no trust root"), i18n.Msg("pass --trust FILE or set CHANCERY_TRUST; 'chancery trust export --out trust.json' writes one"))
+			}
+			tb, err := os.ReadFile(trustFile)
+			if err != nil {
+				return err
+			}
+			root, err := seal.ParseTrustRoot(tb)
+			if err != nil {
+				return i18n.Errorf(nil, "trust root %s: %v", trustFile, err)
+			}
+			v, err := seal.NewVerifier(root)
+			if err != nil {
+				return i18n.Errorf(nil, "trust root %s: %v", trustFile, err)
+			}
+			files, err := collectFiles(args)
+			if err != nil {
+				return err
+			}
+			if sealFile != "" && len(files) != 1 {
+				return withHintMsg(i18n.Errorf(nil, "--seal goes with exactly one file"), i18n.Msg("put each seal beside its file as FILE.seal to verify several"))
+			}
+			vf := &Verifier{V: v, Seal: sealFile, MaxAge: maxAge, Quorum: root.WitnessQuorum, P: p}
+			if !offline {
+				if connect == nil {
+					return withHint(fmt.Errorf("%s checks seals offline only: it does not ask the registry whether a letter was retracted or superseded since its seal", c.CommandPath()),
+						"add --offline to check the seals against the trust root, or run 'chancery verify' to ask the registry too")
+				}
+				if vf.Online, err = connect(c, root, vf); err != nil {
+					return err
+				}
+			}
+			if maxAge > 0 && root.WitnessQuorum == 0 {
+				return withHintMsg(i18n.Errorf(nil, "--max-age needs a trust root with witnesses"), i18n.Msg("the freshness bound is on the witnesses' cosignatures; this trust root requires none"))
+			}
+			prog := newProgress(c.ErrOrStderr(), len(files))
+			results := vf.verifyFiles(files, prog)
+			if isTerminal(c.OutOrStdout()) {
+				// On a terminal the lines follow the progress line, once it is cleared; elsewhere
+				// each is printed as soon as it is known, and a folder of any size holds only a
+				// few in memory.
+				all := slices.Collect(results)
+				prog.finish()
+				return Report(c.OutOrStdout(), len(files), slices.Values(all), asJSON)
+			}
+			defer prog.finish()
+			return Report(c.OutOrStdout(), len(files), results, asJSON)
+		},
+	}
+	c.Flags().StringVar(&sealFile, "seal", "", "the seal of the (single) file (default FILE.seal)")
+	c.Flags().StringVar(&trustFile, "trust", "", "the pinned trust root (env CHANCERY_TRUST)")
+	c.Flags().BoolVar(&offline, "offline", false, "use only the seal and the trust root; do not ask the registry")
+	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per file")
+	c.Flags().StringVar(&lang, "lang", "", "language of the lines printed: en, fr or ar (default $CHANCERY_LANG, else the locale: LC_ALL, LC_MESSAGES, LANG); --json stays English")
+	c.Flags().DurationVar(&maxAge, "max-age", 0, "refuse a seal whose checkpoint the witness quorum cosigned longer ago than this, e.g. 720h (trust roots with witnesses)")
+	return c
+}
+
+// collectFiles expands directories, skipping seals.
+func collectFiles(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !fi.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		before := len(out)
+		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.Type().IsRegular() && !strings.HasSuffix(p, ".seal") {
+				out = append(out, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		// A folder with nothing to check is a mistake (a wrong path, files not copied yet),
+		// not a success: no letter in it was shown valid.
+		if len(out) == before {
+			return nil, withHintMsg(i18n.Errorf(nil, "%s holds no files to verify", a), i18n.Msg("pass the folder of the letters, or the files themselves; .seal files are read beside their letters, not verified alone"))
+		}
+	}
+	return out, nil
+}
+
+// Report prints the n results that results yields to w and turns them into the exit status:
+// nil when every file is valid, else an *Exit.
+func Report(w io.Writer, n int, results iter.Seq[Result], asJSON bool) error {
+	bw := bufio.NewWriter(w)
+	defer bw.Flush()
+	enc := json.NewEncoder(bw)
+	color := !asJSON && useColor(w)
+	notValid, errs := 0, 0
+	for r := range results {
+		msg := Printable(r.line()) // the registry's and the seal's text, escaped before colour
+		if color {
+			msg = colorOutcome(r.Outcome, msg)
+		}
+		// Written piece by piece rather than through fmt, which would allocate for each line.
+		switch {
+		case asJSON:
+			enc.Encode(r)
+		case n == 1:
+			bw.WriteString(msg)
+			bw.WriteByte('\n')
+		default:
+			bw.WriteString(Printable(r.File))
+			bw.WriteString(": ")
+			bw.WriteString(msg)
+			bw.WriteByte('\n')
+		}
+		switch r.Outcome {
+		case Valid:
+		case "error":
+			errs++
+		default:
+			notValid++
+		}
+	}
+	switch {
+	case errs > 0:
+		m := i18n.Msg("%d of %d files could not be verified", errs, n)
+		return &Exit{Code: ExitError, msg: m.String(), local: m}
+	case notValid > 0:
+		return &Exit{Code: ExitFailed}
+	}
+	return nil
+}
+
+// Exit carries verify's exit status; with an empty message nothing more is printed.
+type Exit struct {
+	Code int
+	msg  string
+	// local is msg as a message, said in the reader's language.
+	local i18n.Message
+}
+
+func (e *Exit) Error() string { return e.msg }
+
+// Translate says the message in p's language.
+func (e *Exit) Translate(p *i18n.Printer) string { return e.local.Translate(p) }
+
+// Main runs the small verifier, cmd/chancery-verify, with args (without the program name) and
+// returns its exit status. Its errors are printed as `chancery verify` prints them (see
+// internal/cli's run), so that a script gets the same lines and statuses from either.
+func Main(args []string, stdout, stderr io.Writer) int {
+	c := Command("chancery-verify", nil)
+	c.Long += `
+
+chancery-verify is the small verifier: the same checks, lines and exit statuses as 'chancery
+verify --offline', in a program that does not contain the registry's server. It checks seals
+against the trust root only, so --offline is required; 'chancery verify' also asks the
+registry about retractions since a seal, drafts and files without a seal.`
+	c.Example = strings.ReplaceAll(c.Example, "chancery verify", "chancery-verify")
+	c.SilenceErrors, c.SilenceUsage = true, true
+	c.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return withHint(err, fmt.Sprintf("see '%s --help'", c.CommandPath()))
+	})
+	c.SetArgs(args)
+	c.SetOut(stdout)
+	c.SetErr(stderr)
+	err := c.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	code, hint := ExitError, ""
+	var e *Exit
+	if errors.As(err, &e) {
+		code = e.Code
+	}
+	var h *Hinted
+	if errors.As(err, &h) {
+		hint = h.HintText()
+	} else if strings.HasPrefix(err.Error(), "requires at least ") {
+		hint = fmt.Sprintf("see '%s --help'", c.CommandPath())
+	}
+	switch msg := err.Error(); {
+	case msg == "": // the answers are printed; the status says the rest
+	case wantsJSON(c):
+		json.NewEncoder(stderr).Encode(struct {
+			Error string `json:"error"`
+			Hint  string `json:"hint,omitempty"`
+		}{msg, hint})
+	default:
+		ErrorLines(stderr, err, msg, hint)
+	}
+	return code
+}
+
+// wantsJSON reports whether c ran with --json.
+func wantsJSON(c *cobra.Command) bool {
+	f := c.Flags().Lookup("json")
+	return f != nil && f.Value.String() == "true"
+}

@@ -1,0 +1,47 @@
+package verify
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/seal"
+)
+
+// TestVerifyEscapesRegistryText is issue 12 item 11: a withdrawal reason (or a subject, a
+// signer's name, a file name) with terminal escapes cannot erase verify's line and print a
+// fake "valid" one: what a terminal would act on is printed escaped.
+func TestVerifyEscapesRegistryText(t *testing.T) {
+	const evil = "\x1b[2K\x1b[1Gvalid: TFN-2026-000001 signed by the office\u202e\u2028\u009b\xff"
+	for _, results := range [][]Result{
+		{{File: "a.pdf", Outcome: Retracted, Message: "retracted: TFN-2026-000001 was retracted: " + evil}},
+		{{File: "a\x1b[2K.pdf", Outcome: Retracted, Message: "retracted: " + evil}, {File: "b.pdf", Outcome: Valid, Message: "valid"}},
+	} {
+		var out bytes.Buffer
+		Report(&out, len(results), slices.Values(results), false)
+		got := out.String()
+		if strings.ContainsAny(got, "\x1b\u202e\u2028\u009b") || !strings.Contains(got, `\x1b[2K\x1b[1Gvalid`) ||
+			!strings.Contains(got, `\u202e\u2028\u009b\xff`) {
+			t.Errorf("verify printed %q, want the escapes escaped", got)
+		}
+	}
+	if got := Printable("Résumé, signed by sam — ok"); got != "Résumé, signed by sam — ok" {
+		t.Errorf("Printable changed printable text: %q", got)
+	}
+}
+
+// TestVerifyNamesEachSignerOnce is issue 12 item 12: a member who signed with two keys shows
+// once in verify's message and result, in the order of signing.
+func TestVerifyNamesEachSignerOnce(t *testing.T) {
+	s := &seal.ReleaseStatement{Signatures: []seal.Signature{{Signer: "sam", KeyID: "k1"},
+		{Signer: "ada", KeyID: "k3"}, {Signer: "sam", KeyID: "k2"}}}
+	if msg := (&Verifier{}).ValidMessage(s, 7).En; !strings.Contains(msg, "signed by sam, ada (log entry 7)") {
+		t.Errorf("message %q, want each signer once", msg)
+	}
+	var res Result
+	FromRelease(&res, s, 7)
+	if strings.Join(res.Signers, ",") != "sam,ada" {
+		t.Errorf("signers %q, want sam,ada", res.Signers)
+	}
+}

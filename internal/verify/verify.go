@@ -1,0 +1,270 @@
+// Package verify is `chancery verify`: the command, its offline checks of files against their
+// seals and the pinned trust root, and its output and exit statuses. Both `chancery verify`
+// (internal/cli, which adds the registry's answers online) and the small verifier
+// cmd/chancery-verify (offline only) run this code, so that the two can never disagree.
+//
+// The package links no server, store, PDF or policy code: a fresh process of the small
+// verifier starts with few package initialisers, which over a folder of a thousand letters is
+// a large part of the run (issue 19 item 2).
+package verify
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/chancery/chancery/internal/i18n"
+	"github.com/chancery/chancery/internal/seal"
+)
+
+// The outcomes of a file, as registry names them (registry.Valid and the rest; this package
+// does not import the registry).
+const (
+	Valid      = "valid"
+	Retracted  = "retracted"
+	Superseded = "superseded"
+	Draft      = "draft"
+	Altered    = "altered"
+	Unknown    = "unknown"
+	Invalid    = "invalid"
+)
+
+// DiffOp is one step of the difference between a letter's text and an altered file's, as the
+// registry answers it (registry.DiffOp has the same fields and JSON names).
+type DiffOp struct {
+	Op   string `json:"op"` // equal, delete, insert
+	Text string `json:"text"`
+}
+
+// Result is the stable JSON object `chancery verify --json` prints for each file.
+type Result struct {
+	File         string     `json:"file"`
+	Digest       string     `json:"digest,omitempty"`
+	Outcome      string     `json:"outcome"` // valid, retracted, superseded, draft, altered, unknown, invalid, error
+	Reference    string     `json:"reference,omitempty"`
+	Office       string     `json:"office,omitempty"`
+	Subject      string     `json:"subject,omitempty"`
+	Signers      []string   `json:"signers,omitempty"`
+	ReleasedAt   *time.Time `json:"released_at,omitempty"`
+	LogIndex     *int64     `json:"log_index,omitempty"`
+	Reason       string     `json:"reason,omitempty"`
+	SupersededBy string     `json:"superseded_by,omitempty"`
+	// Checked says what the answer rests on: "seal" (offline, the seal against the pinned
+	// trust root), "seal+log" (the seal, and the registry's logged withdrawals), or
+	// "registry" (the registry's answer, for drafts and unknown files, which have no proof),
+	// or "text" (the bytes are unknown; the answer is the registry's identification of the
+	// file's text).
+	Checked string `json:"checked,omitempty"`
+	// Similarity and Diff, for an altered file: how close its text is to the letter's, and
+	// what differs from the letter's text to the file's.
+	Similarity float64  `json:"similarity,omitempty"`
+	Diff       []DiffOp `json:"diff,omitempty"`
+	// Witnesses are the trust root's witnesses that cosigned the seal's checkpoint, with the
+	// time of each cosignature.
+	Witnesses []Witness `json:"witnesses,omitempty"`
+	Message   string    `json:"message"`
+	Error     string    `json:"error,omitempty"`
+	// local is Message in the reader's language (--lang), for the human output only.
+	local Text
+}
+
+// Witness is a witness that cosigned the checkpoint a seal proves against.
+type Witness struct {
+	Name       string    `json:"name"`
+	CosignedAt time.Time `json:"cosigned_at"`
+}
+
+// Online is what verify asks of the registry once a file's digest, and its seal if it has
+// one, are checked: `chancery verify` without --offline. Ask is called from several
+// workers at once.
+type Online interface {
+	// Ask completes res for the file whose digest res holds. sealCheckpoint is the signed
+	// checkpoint of the file's seal, already verified offline (res says valid), or nil when
+	// the file has no seal.
+	Ask(res Result, sealCheckpoint []byte) Result
+}
+
+// Verifier verifies files against their seals and the pinned trust root, and asks Online,
+// if set, for the rest.
+type Verifier struct {
+	V *seal.Verifier
+	// Seal is the seal file of a single file (--seal); empty, each file's is FILE.seal.
+	Seal string
+	// MaxAge, if set, bounds the age of the quorum's cosignatures of a seal's checkpoint.
+	MaxAge time.Duration
+	Quorum int
+	// P is the language of the printed lines.
+	P *i18n.Printer
+	// Online asks the registry; nil is --offline.
+	Online Online
+}
+
+// cosignedBy names the witnesses that cosigned, for the message: "; cosigned by a (time), b".
+func (vf *Verifier) cosignedBy(ws []seal.Cosigner) Text {
+	if len(ws) == 0 {
+		return Text{}
+	}
+	parts, local := make([]string, len(ws)), make([]string, len(ws))
+	for i, w := range ws {
+		parts[i] = fmt.Sprintf("%s (%s)", Printable(w.Name), w.Time.Format("2 January 2006 15:04 UTC"))
+		local[i] = parts[i]
+		if vf.P != nil {
+			local[i] = fmt.Sprintf("%s (%s)", Printable(w.Name), vf.P.DayTime(w.Time))
+		}
+	}
+	t := vf.T("; checkpoint cosigned by %s", strings.Join(parts, ", "))
+	if vf.P != nil && vf.P.Lang() != "en" {
+		t.Local = vf.P.T("; checkpoint cosigned by %s", strings.Join(local, ", "))
+	}
+	return t
+}
+
+// Fail makes res the result of a file that could not be verified because of err.
+func (vf *Verifier) Fail(res Result, err error) Result {
+	res.Error = err.Error()
+	t := vf.T("could not verify: %s", err.Error())
+	if vf.P != nil && vf.P.Lang() != "en" {
+		t.Local = vf.P.T("could not verify: %s", localError(vf.P, err))
+	}
+	res.Say("error", t)
+	return res
+}
+
+// check verifies a file whose digest is known: against its seal if there is one, then (online)
+// against the registry.
+func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
+	file := res.File
+	sealPath := vf.Seal
+	if sealPath == "" {
+		sealPath = file + ".seal"
+	}
+	sb, err := sc.readSeal(sealPath)
+	switch {
+	case err == nil:
+		// The seal is valid until this worker's next one; nothing below keeps its parts.
+		s, err := sc.dec.Parse(sb)
+		if err != nil {
+			res.Say(Invalid, vf.damagedSeal(sealPath, err))
+			return res
+		}
+		r, err := vf.V.Verify(s, digest)
+		if err != nil {
+			res.Say(Invalid, vf.T("invalid: %s", err.Error()))
+			switch {
+			case errors.Is(err, seal.ErrOutdatedTrustRoot):
+				// Not a judgement of the seal: the office rotated its key since this trust root.
+				res.Outcome, res.Error = "error", err.Error()
+				res.Message = "could not verify: the trust root is out of date: the seal is in the office's log but signed by a newer office key (a key rotation); refresh the trust root with 'chancery trust export --out FILE' against the registry (or fetch it from the office), then verify again"
+			case errors.Is(err, seal.ErrDigestMismatch):
+				res.Say(Invalid, vf.T("invalid: this file is not the sealed letter: it was altered, or the seal belongs to another file"))
+			case errors.Is(err, seal.ErrMalformed):
+				res.Say(Invalid, vf.damagedSeal(sealPath, err))
+			}
+			return res
+		}
+		FromRelease(&res, r.Statement, r.Index)
+		res.Checked = "seal"
+		for _, w := range r.Cosigners {
+			res.Witnesses = append(res.Witnesses, Witness{Name: w.Name, CosignedAt: w.Time})
+		}
+		if vf.MaxAge > 0 {
+			if at := r.MinCosignatureTime(vf.Quorum); time.Since(at) > vf.MaxAge {
+				res.Say(Invalid, vf.T("invalid: the witnesses' cosignatures of the seal's checkpoint date from %s, older than --max-age %s: 'chancery seal refresh %s' proves the seal against a newer checkpoint",
+					at.Format(time.RFC3339), vf.MaxAge.String(), sealPath))
+				return res
+			}
+		}
+		if vf.Online == nil && vf.english() {
+			m := vf.validOffline(r)
+			res.Say(Valid, Text{m, m})
+			return res
+		}
+		res.Say(Valid, vf.ValidMessage(r.Statement, r.Index).Plus(vf.cosignedBy(r.Cosigners)))
+		if vf.Online == nil {
+			res.Say(Valid, res.local.Plus(vf.T(" (offline: as of checkpoint %s; retractions since are not known)", strconv.FormatInt(r.TreeSize, 10))))
+			return res
+		}
+		return vf.Online.Ask(res, s.Checkpoint)
+	case errors.Is(err, fs.ErrNotExist) && vf.Seal == "":
+		if vf.Online == nil {
+			return vf.Fail(res, i18n.Errorf(nil, "no seal %s: offline verification needs the letter's seal", sealPath))
+		}
+		return vf.Online.Ask(res, nil)
+	default:
+		return vf.Fail(res, err)
+	}
+}
+
+// damagedSeal says in plain words that a seal file cannot be read, with the parser's detail
+// last, for whoever investigates.
+func (vf *Verifier) damagedSeal(path string, err error) Text {
+	return vf.T("invalid: the seal is damaged: %s is not a seal that can be checked (it was cut short or edited); ask the office for the letter's seal again (%s)", path, err.Error())
+}
+
+// FromRelease fills res with what a verified release statement says.
+func FromRelease(res *Result, s *seal.ReleaseStatement, index int64) {
+	res.Reference, res.Office, res.Subject = s.Reference, s.Office, s.Subject
+	res.Signers = SignerNames(s)
+	at, idx := s.ReleasedAt, index
+	res.ReleasedAt, res.LogIndex = &at, &idx
+}
+
+// ValidMessage is the message of a valid letter.
+func (vf *Verifier) ValidMessage(s *seal.ReleaseStatement, index int64) Text {
+	return vf.T("valid: %s %q, released by %s on %s, signed by %s (log entry %s)",
+		s.Reference, s.Subject, s.Office, s.ReleasedAt.Format("2006-01-02 15:04 MST"), strings.Join(SignerNames(s), ", "), strconv.FormatInt(index, 10))
+}
+
+// SignerNames returns the names of a release statement's signers in order, each once: a
+// member who signed with two keys is one signer.
+func SignerNames(s *seal.ReleaseStatement) []string {
+	var out []string
+	for _, sg := range s.Signatures {
+		if !slices.Contains(out, sg.Signer) {
+			out = append(out, sg.Signer)
+		}
+	}
+	return out
+}
+
+// english reports whether the lines are printed in English, where a message is its key
+// formatted (see T).
+func (vf *Verifier) english() bool {
+	return vf.P == nil || vf.P.Lang() == "en"
+}
+
+// validOffline is the English message of a seal valid offline: ValidMessage, cosignedBy
+// and the offline note, written in one buffer rather than through fmt and three joins. It is
+// the line of nearly every file of a folder; TestValidOfflineSameAsT checks it against
+// those three.
+func (vf *Verifier) validOffline(r *seal.Result) string {
+	s := r.Statement
+	var buf [512]byte
+	b := append(buf[:0], "valid: "...)
+	b = append(b, s.Reference...)
+	b = append(b, ' ')
+	b = strconv.AppendQuote(b, s.Subject) // what %q writes for a string
+	b = append(b, ", released by "...)
+	b = append(b, s.Office...)
+	b = append(b, " on "...)
+	b = s.ReleasedAt.AppendFormat(b, "2006-01-02 15:04 MST")
+	b = append(b, ", signed by "...)
+	for i, name := range SignerNames(s) {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, name...)
+	}
+	b = append(b, " (log entry "...)
+	b = strconv.AppendInt(b, r.Index, 10)
+	b = append(b, ')')
+	b = append(b, vf.cosignedBy(r.Cosigners).En...)
+	b = append(b, " (offline: as of checkpoint "...)
+	b = strconv.AppendInt(b, r.TreeSize, 10)
+	b = append(b, "; retractions since are not known)"...)
+	return string(b)
+}
