@@ -20,6 +20,11 @@ import (
 func BenchmarkKeptAnswerUncached(b *testing.B) {
 	ctx := context.Background()
 	o, digests := releasedForBench(b)
+	benchKeptAnswers(ctx, b, o, digests)
+}
+
+// benchKeptAnswers reads and renders the kept answers of digests in turn, as the server does.
+func benchKeptAnswers(ctx context.Context, b *testing.B, o *office, digests []seal.Digest) {
 	office := o.r.officeJSON()
 	buf := make([]byte, 0, 8<<10)
 	b.ReportAllocs()

@@ -22,17 +22,5 @@ func BenchmarkKeptAnswerHeld(b *testing.B) {
 	if n, _ := o.r.cfg.DB.HeldAnswers(); n != len(digests) {
 		b.Fatalf("%d answers held, want %d", n, len(digests))
 	}
-	office := o.r.officeJSON()
-	buf := make([]byte, 0, 8<<10)
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		a, err := o.r.cfg.DB.Answer(ctx, string(digests[i%len(digests)]))
-		if err != nil {
-			b.Fatal(err)
-		}
-		keys := o.r.keysAt(ctx, a.RevokedKeys)
-		if buf, err = o.r.appendAnswer(ctx, buf[:0], a.Body, office, a.Checkpoint, a.KeyProofs, keys.added); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchKeptAnswers(ctx, b, o, digests)
 }
