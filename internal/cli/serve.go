@@ -192,6 +192,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 			BaseURL: d.Settings.URL, MaxUpload: opts.MaxUpload, UploadMemory: opts.UploadMemory, Tesseract: opts.Tesseract, Secure: opts.Secure, RateLimit: opts.RateLimit,
 			AccessLog: true, Web: opts.Web,
 		}),
+		ConnContext:       server.ConnContext, // with server.Listener: verify answers in one write
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -201,7 +202,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	fmt.Fprintf(c.OutOrStdout(), "chancery: serving http://%s (log %s, %d entries, data %s)\n",
 		ln.Addr(), d.Settings.Origin, lg.Head().Size, d.Path)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(server.Listener(ln)) }()
 	select {
 	case err := <-errc:
 		return err

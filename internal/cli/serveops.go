@@ -9,6 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,7 +33,44 @@ type serveOps struct {
 func addServeOpsFlags(c *cobra.Command, o *serveOps) {
 	c.Flags().StringVar(&o.metricsListen, "metrics-listen", "", "serve Prometheus metrics at /metrics on this address, e.g. 127.0.0.1:9090; keep it off public interfaces")
 	c.Flags().StringVar(&o.logFormat, "log-format", "text", "log format on stderr: text (key=value lines) or json (one object per line)")
-	c.Flags().Int64Var(&o.answerMemory, "answer-memory", 1<<30, "bytes of kept public verify answers held in memory on SQLite (about 1.3-1.7 KB per released letter; letters past it are read from the database); 0 holds none")
+	c.Flags().Int64Var(&o.answerMemory, "answer-memory", defaultAnswerMemory(readMemory()), "bytes of kept public verify answers held in memory on SQLite (about 1.6-1.8 KB per released letter; letters past it are read from the database; default an eighth of the machine's or the container's memory); 0 holds none")
+}
+
+// defaultAnswerMemory is --answer-memory's default for a machine of mem bytes (0: unknown): an
+// eighth of it, which Go's collector may make a quarter in resident memory (docs/operations.md).
+// A fixed default was either too small for a large registry (1 GiB holds about 600,000 letters
+// of 1.6-1.8 KB) or too large for a small server; unknown, it is 1 GiB.
+func defaultAnswerMemory(mem int64) int64 {
+	if mem <= 0 {
+		return 1 << 30
+	}
+	return mem / 8
+}
+
+// readMemory returns the memory this process may use: the machine's (/proc/meminfo), or its
+// cgroup's limit when that is smaller (a container); 0 when neither can be read (not Linux).
+func readMemory() int64 {
+	var mem int64
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for line := range strings.Lines(string(b)) {
+			if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+				if kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64); err == nil {
+					mem = kb << 10
+				}
+			}
+		}
+	}
+	for _, path := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		// "max" (no limit) does not parse; cgroup v1 says no limit with a huge number.
+		if limit, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil && limit > 0 && (mem == 0 || limit < mem) {
+			mem = limit
+		}
+	}
+	return mem
 }
 
 // logger returns the server's logger on w, in the chosen format.

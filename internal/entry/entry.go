@@ -62,6 +62,31 @@ func (k Kind) PayloadTypeV(v int) string {
 	return "application/vnd.chancery." + string(k) + ".v" + strconv.Itoa(v) + "+json"
 }
 
+// isPayloadTypeV reports whether pt is k.PayloadTypeV(v), without building that string.
+func (k Kind) isPayloadTypeV(pt string, v int) bool {
+	rest, ok := strings.CutPrefix(pt, "application/vnd.chancery.")
+	if !ok {
+		return false
+	}
+	rest, ok = strings.CutPrefix(rest, string(k))
+	if !ok {
+		return false
+	}
+	rest, ok = strings.CutPrefix(rest, ".v")
+	return ok && rest == strconv.Itoa(v)+"+json"
+}
+
+// kindOf returns the kind named b, as one of the constants (so that the name is not copied),
+// and whether there is one.
+func kindOf(b []byte) (Kind, bool) {
+	for _, k := range Kinds {
+		if string(b) == string(k) {
+			return k, true
+		}
+	}
+	return "", false
+}
+
 // Versions of the entry format. Version 2 is what the registry writes; readers read both.
 const (
 	V1 = 1
@@ -134,29 +159,32 @@ func Decode(data []byte) (*Entry, error) {
 	if !ok {
 		return nil, errors.New("decode entry: no header line")
 	}
-	f := strings.Split(string(header), " ")
-	if len(f) != 3 || f[0] != magic {
+	// The header is three fields separated by single spaces, read without copying it: a
+	// verifier decodes an entry per letter of a folder (issue 19 item 2).
+	rest, ok := bytes.CutPrefix(header, []byte(magic+" "))
+	ver, kind, ok2 := bytes.Cut(rest, []byte(" "))
+	if !ok || !ok2 || bytes.IndexByte(kind, ' ') >= 0 {
 		return nil, fmt.Errorf("decode entry: malformed header %q", truncate(header))
 	}
 	var v int
-	switch f[1] {
+	switch string(ver) {
 	case "v1":
 		v = V1
 	case "v2":
 		v = V2
 	default:
-		return nil, fmt.Errorf("decode entry: %w: %q", ErrUnknownVersion, truncate([]byte(f[1])))
+		return nil, fmt.Errorf("decode entry: %w: %q", ErrUnknownVersion, truncate(ver))
 	}
-	k := Kind(f[2])
-	if !k.Valid() || k == OfficeKeyRotated && v != V1 {
-		return nil, fmt.Errorf("decode entry: %w: %q", ErrUnknownKind, truncate([]byte(f[2])))
+	k, ok := kindOf(kind)
+	if !ok || k == OfficeKeyRotated && v != V1 {
+		return nil, fmt.Errorf("decode entry: %w: %q", ErrUnknownKind, truncate(kind))
 	}
 	env, err := dsse.Parse(body)
 	if err != nil {
 		return nil, fmt.Errorf("decode %s entry: %w", k, err)
 	}
-	if want := k.PayloadTypeV(v); env.PayloadType != want {
-		return nil, fmt.Errorf("decode %s entry: payload type %q, want %q", k, env.PayloadType, want)
+	if !k.isPayloadTypeV(env.PayloadType, v) {
+		return nil, fmt.Errorf("decode %s entry: payload type %q, want %q", k, env.PayloadType, k.PayloadTypeV(v))
 	}
 	e := &Entry{Kind: k, Envelope: env}
 	if v != V1 {

@@ -15,7 +15,6 @@ package i18n
 
 import (
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 	"sync"
@@ -133,21 +132,23 @@ func Parse(code string) (*Printer, bool) {
 
 // Negotiate picks the language of a request: the explicit choice (a cookie or a query
 // parameter set by the language switch) when it names a shipped language, otherwise the best
-// match for the Accept-Language header, otherwise English.
-func Negotiate(choice string, r *http.Request) *Printer {
+// match for the request's Accept-Language header (accept, empty when there is none),
+// otherwise English. It takes the header's value rather than the request so that the package
+// does not import net/http: the small verifier (cmd/chancery-verify) links this catalogue,
+// and without net it is a static program that starts without the dynamic loader and the
+// network packages' initialisers (issue 19 item 2).
+func Negotiate(choice, accept string) *Printer {
 	if choice != "" {
 		if p, ok := Parse(choice); ok {
 			return p
 		}
 	}
-	if r != nil {
-		if accept := r.Header.Get("Accept-Language"); accept != "" {
-			tags, _, err := language.ParseAcceptLanguage(accept)
-			if err == nil && len(tags) > 0 {
-				_, i, conf := matcher().Match(tags...)
-				if conf != language.No {
-					return For(Languages[i])
-				}
+	if accept != "" {
+		tags, _, err := language.ParseAcceptLanguage(accept)
+		if err == nil && len(tags) > 0 {
+			_, i, conf := matcher().Match(tags...)
+			if conf != language.No {
+				return For(Languages[i])
 			}
 		}
 	}

@@ -82,6 +82,13 @@ func (p *parser) quoted() []byte {
 		p.fail("want a string")
 		return nil
 	}
+	// A string without a backslash ends at the next quote, which IndexByte finds far faster
+	// than the loop below (a seal is mostly such strings, read once per letter of a folder).
+	if i := bytes.IndexByte(p.data, '"'); i >= 0 && bytes.IndexByte(p.data[:i], '\\') < 0 {
+		s := p.data[:i]
+		p.advance(i + 1)
+		return s
+	}
 	for i := 0; i < len(p.data); i++ {
 		switch p.data[i] {
 		case '\\':
@@ -138,6 +145,9 @@ func (p *parser) canonicalStr() string {
 // caller takes the general path. What it accepts is the canonical encoding: canonicalJSON's,
 // or, if html, Marshal's, which escapes <, > and &.
 func unquoteSimple(q []byte, html bool) (string, bool) {
+	if plainASCII(q, html) {
+		return string(q), true
+	}
 	var b strings.Builder
 	b.Grow(len(q))
 	for len(q) > 0 {
@@ -172,6 +182,19 @@ func unquoteSimple(q []byte, html bool) (string, bool) {
 		}
 	}
 	return b.String(), true
+}
+
+// plainASCII reports whether q is ASCII that unquoteSimple copies byte for byte: no escape,
+// control character or (if html) <, > or &. Most strings of a seal are (references, offices,
+// digests, times), and one copy of them costs less than the loop's byte-by-byte writes, which
+// took about 1% of the processor time of verifying a folder (issue 19 item 2).
+func plainASCII(q []byte, html bool) bool {
+	for _, c := range q {
+		if c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || html && (c == '<' || c == '>' || c == '&') {
+			return false
+		}
+	}
+	return true
 }
 
 // b64 returns the body of a quoted base64 string. Base64 has neither quotes nor escapes, so

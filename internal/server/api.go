@@ -27,27 +27,33 @@ type actorKey struct{}
 // public.
 func (s *Server) withActor(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a := registry.Actor{Remote: r.RemoteAddr}
-		if h := r.Header.Get("Authorization"); h != "" {
-			tok, ok := strings.CutPrefix(h, "Bearer ")
-			if !ok {
-				apiError(w, http.StatusUnauthorized, errors.New("the Authorization header must be 'Bearer <token>'"))
-				return
-			}
-			m, err := s.cfg.Registry.Authenticate(r.Context(), strings.TrimSpace(tok))
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			a.Member = m
+		h := r.Header.Get("Authorization")
+		if h == "" {
+			next(w, r) // anonymous: actor reads nothing from the context
+			return
 		}
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			apiError(w, http.StatusUnauthorized, errors.New("the Authorization header must be 'Bearer <token>'"))
+			return
+		}
+		m, err := s.cfg.Registry.Authenticate(r.Context(), strings.TrimSpace(tok))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		a := registry.Actor{Member: m, Remote: r.RemoteAddr}
 		next(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, a)))
 	}
 }
 
+// actor is the request's actor as withActor found it: anonymous, from RemoteAddr, when it put
+// none in the context (a request without a token, which is not worth a copy of the request).
 func actor(r *http.Request) registry.Actor {
-	a, _ := r.Context().Value(actorKey{}).(registry.Actor)
-	return a
+	if a, ok := r.Context().Value(actorKey{}).(registry.Actor); ok {
+		return a
+	}
+	return registry.Actor{Remote: r.RemoteAddr}
 }
 
 // fail maps registry errors to HTTP statuses; anything unexpected is a logged 500.

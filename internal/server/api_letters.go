@@ -338,13 +338,16 @@ func (s *Server) erase(w http.ResponseWriter, r *http.Request) {
 // (multipart/form-data with a file part), whose digest is computed here.
 func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 	var d seal.Digest
-	latest := r.URL.Query().Get("latest") == "1"
+	var latest bool
 	if ct := r.Header.Get("Content-Type"); len(ct) >= 19 && ct[:19] == "multipart/form-data" {
+		latest = r.URL.Query().Get("latest") == "1"
 		var err error
 		if d, err = s.hashUpload(w, r); err != nil {
 			s.fail(w, r, err)
 			return
 		}
+	} else if d = plainDigestBody(r, ct); d != "" {
+		// The common request, read without a JSON decoder: the same digest, not latest.
 	} else {
 		var req struct {
 			Digest string `json:"digest"`
@@ -385,7 +388,7 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a.Member == nil {
-		s.encoded.write(w, st)
+		s.encoded.write(w, r, st)
 		return
 	}
 	writeJSON(w, statusResponse(st))

@@ -165,6 +165,26 @@ func (s *Server) member(r *http.Request) bool {
 const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
 	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
+// securityHeaders are the headers every response carries, with canonical keys. Their values
+// are shared by all responses rather than made by Header.Set, a slice per header and request:
+// net/http only reads them, and Header.Set and Add replace or copy a value, never change it.
+var securityHeaders = [...]struct {
+	key   string
+	value []string
+}{
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"Referrer-Policy", []string{"same-origin"}}, // not no-referrer: with it, browsers send "Origin: null" on form posts
+	{"Content-Security-Policy", []string{csp}},
+	{"X-Frame-Options", []string{"DENY"}},
+	{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
+	{"Permissions-Policy", []string{"camera=(), microphone=(), geolocation=()"}},
+}
+
+var (
+	hsts            = []string{"max-age=63072000"}
+	requestIDHeader = http.CanonicalHeaderKey(accesslog.Header)
+)
+
 // ServeHTTP adds the security headers every response carries, limits the rate of the public
 // endpoints and recovers from panics. Each request gets a request ID (echoed in X-Request-ID),
 // is counted by route pattern and status, and is logged when Config.AccessLog is set.
@@ -175,15 +195,12 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	w := &accesslog.Recorder{ResponseWriter: rw}
 	defer s.served(w, r, start)
 	h := w.Header()
-	h.Set(accesslog.Header, id)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin") // not no-referrer: with it, browsers send "Origin: null" on form posts
-	h.Set("Content-Security-Policy", csp)
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Cross-Origin-Opener-Policy", "same-origin")
-	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+	h[requestIDHeader] = []string{id}
+	for _, sh := range securityHeaders {
+		h[sh.key] = sh.value
+	}
 	if s.cfg.Secure || r.TLS != nil {
-		h.Set("Strict-Transport-Security", "max-age=63072000")
+		h["Strict-Transport-Security"] = hsts
 	}
 	if s.limiter != nil && public(r) {
 		if ok, wait := s.limiter.Allow(ratelimit.Key(r)); !ok && !s.member(r) {

@@ -17,7 +17,7 @@ import (
 
 // verifyBench is a server (without rate limits) of an office with one released letter, and
 // the JSON body that asks the public verify API about it.
-func verifyBench(b *testing.B) (*Server, string) {
+func verifyBench(b testing.TB) (*Server, string) {
 	ctx := context.Background()
 	e := newAPIEnv(b, 1<<20)
 	cfg := e.srv.Config.Handler.(*Server).cfg

@@ -33,7 +33,7 @@ var (
 	noStore         = []string{"no-store"}
 )
 
-func (c *encodedStatuses) write(w http.ResponseWriter, st *registry.Status) {
+func (c *encodedStatuses) write(w http.ResponseWriter, r *http.Request, st *registry.Status) {
 	if !st.Shared() {
 		bp := answerBuffers.Get().(*[]byte)
 		body, err := encodeStatus((*bp)[:0], st)
@@ -41,7 +41,7 @@ func (c *encodedStatuses) write(w http.ResponseWriter, st *registry.Status) {
 			writeJSON(w, statusResponse(st))
 			return
 		}
-		writeAnswer(w, body)
+		writeAnswer(w, r, body)
 		// An answer carries one seal: a buffer that grew past any answer is not kept.
 		if cap(body) <= 64<<10 {
 			*bp = body[:0]
@@ -65,18 +65,18 @@ func (c *encodedStatuses) write(w http.ResponseWriter, st *registry.Status) {
 		c.m[st] = body
 		c.mu.Unlock()
 	}
-	writeAnswer(w, body)
+	writeAnswer(w, r, body)
 }
 
-// writeAnswer writes an encoded answer in one Write. Answers with a seal are over net/http's
-// 2 KB chunking threshold: with the length known, the body goes out as it is, without chunk
-// framing.
-func writeAnswer(w http.ResponseWriter, body []byte) {
+// writeAnswer writes an encoded answer in one Write, and on the connection in one write
+// (sendWhole). Answers with a seal are over net/http's 2 KB chunking threshold: with the
+// length known, the body goes out as it is, without chunk framing.
+func writeAnswer(w http.ResponseWriter, r *http.Request, body []byte) {
 	h := w.Header()
 	h["Content-Type"] = jsonContentType
 	h["Cache-Control"] = noStore
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}
-	w.Write(body)
+	sendWhole(w, r, body)
 }
 
 // encodeStatus appends to b what statusResponse would encode (registry.AppendStatusJSON).
@@ -95,8 +95,8 @@ func (s *Server) verifyPublic(w http.ResponseWriter, r *http.Request, d seal.Dig
 		return
 	}
 	if body != nil {
-		writeAnswer(w, body)
+		writeAnswer(w, r, body)
 		return
 	}
-	s.encoded.write(w, st)
+	s.encoded.write(w, r, st)
 }

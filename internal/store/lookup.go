@@ -120,6 +120,9 @@ func scanLookup(row *sql.Row, what string) (*ReleaseLookup, error) {
 	if erased.Valid {
 		r.ErasedAt = parseTS(erased.String)
 	}
+	if r.Entry, err = unpackEntry(r.Entry); err != nil {
+		return nil, fmt.Errorf("%s: entry %d: %w", what, r.LogIndex, err)
+	}
 	if l.Statement != nil {
 		if l.Statement, err = unpackStatement(l.Statement); err != nil {
 			return nil, fmt.Errorf("%s: opening of %d: %w", what, r.LogIndex, err)

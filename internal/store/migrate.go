@@ -673,6 +673,11 @@ DELETE FROM seals;
 	// 22: files on PostgreSQL kept in rows of a page each instead of TOAST's chunks (issue 19
 	// item 5; blobs.go).
 	{sqlite: blobsSQLite, postgres: blobsPostgres},
+	// 23: new files on SQLite in rows that fill their pages (issue 19 item 5; blobs.go).
+	{sqlite: blobsFillSQLite, postgres: blobsFillPostgres},
+	// 24: release entries kept without the envelope text every one repeats (issue 19 item 5;
+	// entry_pack.go).
+	{sqlite: packEntriesSQLite, postgres: packEntriesPostgres},
 }
 
 // SchemaVersion is the schema version this build writes.

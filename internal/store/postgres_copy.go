@@ -215,6 +215,11 @@ func copyTable(ctx context.Context, stx, dtx *Tx, table string, chunks *int64) (
 		ptrs[i] = &vals[i]
 	}
 	var n int64
+	if table == "blob_chunks" {
+		// The source's chunks are cut for SQLite's pages; copyBlob cuts each file again as
+		// the target keeps it, and counts those rows.
+		return 0, nil
+	}
 	for src.Next() {
 		if err := src.Scan(ptrs...); err != nil {
 			return 0, err
@@ -234,7 +239,7 @@ func copyTable(ctx context.Context, stx, dtx *Tx, table string, chunks *int64) (
 			}
 		}
 		if table == "blobs" {
-			c, err := copyBlob(ctx, dtx, srcCols, vals)
+			c, err := copyBlob(ctx, stx, dtx, srcCols, vals)
 			if err != nil {
 				return 0, fmt.Errorf("row %d: %w", n+1, err)
 			}
@@ -261,8 +266,10 @@ func copyTable(ctx context.Context, stx, dtx *Tx, table string, chunks *int64) (
 
 // copyBlob stores a file of the source's blobs table through PutBlob, which keeps it as the
 // target keeps the files it is given, and returns the blob_chunks rows that called for. The
-// copy goes by name, so blob_chunks (empty in a SQLite store) was checked empty before.
-func copyBlob(ctx context.Context, dtx *Tx, cols []string, vals []any) (int64, error) {
+// copy goes by name, so the target's blob_chunks was checked empty before. A file the source
+// keeps in chunks (blobs.go) is read whole from the source.
+func copyBlob(ctx context.Context, stx, dtx *Tx, cols []string, vals []any) (int64, error) {
+	chunked := false
 	var digest string
 	var data []byte
 	for i, c := range cols {
@@ -277,13 +284,17 @@ func copyBlob(ctx context.Context, dtx *Tx, cols []string, vals []any) (int64, e
 				data = []byte(v)
 			}
 		case "chunked":
-			if vals[i] != nil {
-				return 0, fmt.Errorf("file %s is kept in chunks, which a SQLite store never writes", digest)
-			}
+			chunked = vals[i] != nil
 		}
 	}
 	if digest == "" {
 		return 0, errors.New("a file without a digest")
+	}
+	if chunked {
+		var err error
+		if data, err = stx.Blob(ctx, digest); err != nil {
+			return 0, err
+		}
 	}
 	if data == nil {
 		data = []byte{} // an empty (or erased) file, NOT NULL

@@ -417,7 +417,7 @@ type Release struct {
 // AddRelease records a release; a letter is released once.
 func (t *Tx) AddRelease(ctx context.Context, r Release) error {
 	_, err := t.exec(ctx, `INSERT INTO releases (letter_id, version_n, file_digest, file_name, media_type, log_index, entry, released_by, released_at, check_code_hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, r.LetterID, r.VersionN, r.FileDigest, r.FileName, r.MediaType, r.LogIndex, r.Entry, r.ReleasedBy, ts(r.ReleasedAt), r.CheckCodeHash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, r.LetterID, r.VersionN, r.FileDigest, r.FileName, r.MediaType, r.LogIndex, packEntry(r.Entry), r.ReleasedBy, ts(r.ReleasedAt), r.CheckCodeHash)
 	return conflict(err, "add release")
 }
 
@@ -429,6 +429,10 @@ func scanRelease(row interface{ Scan(...any) error }) (*Release, error) {
 	var erased sql.NullString
 	if err := row.Scan(&r.LetterID, &r.VersionN, &r.FileDigest, &r.FileName, &r.MediaType, &r.LogIndex, &r.Entry, &r.ReleasedBy, &at, &r.CheckCodeHash, &erased); err != nil {
 		return nil, err
+	}
+	var err error
+	if r.Entry, err = unpackEntry(r.Entry); err != nil {
+		return nil, fmt.Errorf("release entry %d: %w", r.LogIndex, err)
 	}
 	r.ReleasedAt = parseTS(at)
 	if erased.Valid {

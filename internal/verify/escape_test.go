@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/seal"
 )
@@ -43,5 +44,31 @@ func TestVerifyNamesEachSignerOnce(t *testing.T) {
 	FromRelease(&res, s, 7)
 	if strings.Join(res.Signers, ",") != "sam,ada" {
 		t.Errorf("signers %q, want sam,ada", res.Signers)
+	}
+}
+
+// TestPrintableASCIIAgreesWithUnicode checks Printable's fast path for ASCII text against
+// its general path: every byte alone, and a line made of all the bytes that the fast path
+// passes through unchanged.
+func TestPrintableASCIIAgreesWithUnicode(t *testing.T) {
+	general := func(s string) bool { return utf8.ValidString(s) && !strings.ContainsFunc(s, unprintable) }
+	var all []byte
+	for c := range 256 {
+		s := string([]byte{byte(c)})
+		if printableASCII(s) && !general(s) {
+			t.Errorf("printableASCII passes %q, which the general path escapes", s)
+		}
+		if c < utf8.RuneSelf && general(s) != printableASCII(s) {
+			t.Errorf("printableASCII(%q) = %v, the general path says %v", s, printableASCII(s), general(s))
+		}
+		if printableASCII(s) {
+			all = append(all, byte(c))
+		}
+	}
+	if len(all) != 0x7f-0x20 || Printable(string(all)) != string(all) {
+		t.Errorf("printable ASCII %q, Printable gives %q", all, Printable(string(all)))
+	}
+	if got := Printable("valid: TFN-2026-000001 \"ok\"\x7f"); got != `valid: TFN-2026-000001 "ok"\x7f` {
+		t.Errorf("Printable gave %q, want DEL escaped", got)
 	}
 }

@@ -17,7 +17,7 @@ func language(r *http.Request) *i18n.Printer {
 	if c, err := r.Cookie(langCookie); err == nil {
 		choice = c.Value
 	}
-	return i18n.Negotiate(choice, r)
+	return i18n.Negotiate(choice, r.Header.Get("Accept-Language"))
 }
 
 // setLanguage is the language switch: GET /lang/fr?next=/verify remembers French and goes back

@@ -13,8 +13,12 @@ import (
 )
 
 // blobSizes straddle the sizes at which PostgreSQL keeps a file inline or cuts it into full
-// rows of 8,120 bytes and small ones of 1,992 (blobs.go), and a file of many rows.
-var blobSizes = []int{0, 1, 1991, 1992, 1993, 3 * 1992, 4 * 1992, 8119, 8120, 8121, 2*8120 + 3*1992 + 5, 3*8120 + 17, 300_000}
+// rows of 8,120 bytes and small ones of 1,992, those at which SQLite keeps it inline, cuts it
+// into rows of 980 bytes or starts with a row of whole overflow pages (4,575 bytes for a
+// blob id of one byte), and where that row's length takes a third byte (8,186) (blobs.go),
+// and a file of many rows.
+var blobSizes = []int{0, 1, 979, 980, 981, 1991, 1992, 1993, 3 * 1992, 4574, 4575, 4576, 4 * 1992, 8119, 8120, 8121,
+	8185, 8186, 8187, 2*8120 + 3*1992 + 5, 3*8120 + 17, 300_000}
 
 // testBlobs checks that every file reads back byte for byte whatever its size, that storing a
 // digest again keeps the first bytes, that a rolled-back transaction leaves neither the file
@@ -148,16 +152,35 @@ func chunkRows(t *testing.T, db *store.DB) int64 {
 	return n
 }
 
-// wantChunks is the number of blob_chunks rows files of these sizes take: none on SQLite,
-// which keeps files inline; on PostgreSQL one per full 8,120 bytes, then one per full 1,992
-// bytes of the rest.
+// wantChunks is the number of blob_chunks rows files of these sizes take. On PostgreSQL one
+// per full 8,120 bytes, then one per full 1,992 bytes of the rest. On SQLite (4 KiB pages,
+// blob ids of one byte: 2 to 127), from 980 bytes on, one row for the longest first part
+// whose record, 6 or 7 bytes of header and id then the bytes, is 489 + k × 4,092 bytes (k >=
+// 1), then one per full 980 bytes of the rest.
 func wantChunks(db *store.DB, sizes ...int) int64 {
-	if db.Dialect() != store.Postgres {
-		return 0
-	}
 	var n int64
 	for _, s := range sizes {
-		n += int64(s/8120 + s%8120/1992)
+		if db.Dialect() == store.Postgres {
+			n += int64(s/8120 + s%8120/1992)
+			continue
+		}
+		if s < 980 {
+			continue
+		}
+		bulk := 0
+		for l := s; l > 0 && bulk == 0; l-- {
+			head := 6
+			if 2*l+12 >= 1<<14 {
+				head = 7
+			}
+			if r := head + l; r > 489 && (r-489)%4092 == 0 {
+				bulk = l
+			}
+		}
+		if bulk > 0 {
+			n++
+		}
+		n += int64((s - bulk) / 980)
 	}
 	return n
 }
