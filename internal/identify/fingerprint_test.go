@@ -25,8 +25,13 @@ func TestComputeGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(b)
-	if got, want := hex.EncodeToString(sum[:]), "b14646f41712ebd2bc673104001353d2be99b1bef8cf2bb54396588d29c79bef"; got != want || len(b) != 365 {
-		t.Errorf("encoding: %d bytes, SHA-256 %s; want 365 bytes, %s", len(b), got, want)
+	if got, want := hex.EncodeToString(sum[:]), "ba9529531d9f242195d6406b4f5338651f882db3b11a53c5ea8ad66188f8df2a"; got != want || len(b) != 334 {
+		t.Errorf("encoding: %d bytes, SHA-256 %s; want 334 bytes, %s", len(b), got, want)
+	}
+	// The full encoding, in which fingerprints were stored before the compact one.
+	sum = sha256.Sum256(fp.marshalFull())
+	if got, want := hex.EncodeToString(sum[:]), "b14646f41712ebd2bc673104001353d2be99b1bef8cf2bb54396588d29c79bef"; got != want {
+		t.Errorf("full encoding: SHA-256 %s, want %s", got, want)
 	}
 }
 

@@ -43,6 +43,13 @@ type doc struct {
 	title, author string
 	date          time.Time
 	modified      time.Time // zero: date
+
+	// texts, when not nil, gathers the text the extractor reads from each page (Text,
+	// ReleasedText), as drawLine draws it: texts[i] is that of pages[i], a line feed for each
+	// text object, then the characters each of its glyphs stands for. pageOf gives a page's
+	// index; a drawing that is not a page (a release's footer) is not in it.
+	texts  [][]byte
+	pageOf map[*bytes.Buffer]int
 }
 
 // docImage is an image XObject: its dictionary entries and its (already encoded) data.
@@ -100,8 +107,26 @@ func (d *doc) addPage() *bytes.Buffer {
 		// grown by doubling.
 		b.Grow(d.pages[n-1].Len())
 	}
+	if d.pageOf != nil {
+		d.pageOf[b] = len(d.pages)
+		d.texts = append(d.texts, nil)
+	}
 	d.pages = append(d.pages, b)
 	return b
+}
+
+// keepText makes the document gather its pages' text (texts); it is called before the first
+// page is added.
+func (d *doc) keepText() { d.pageOf = map[*bytes.Buffer]int{} }
+
+// text is the document's text as ReleasedText reads it from the output: each page's lines
+// trimmed, empty lines dropped, pages joined by form feeds, at most maxText bytes. The text
+// an extractor reads from a page is what the page's text objects show, in the order the
+// content stream shows them (the footer's form XObject is not read): gathered as drawLine
+// writes them, it needs no reading back.
+func (d *doc) text() string {
+	s, _ := joinTexts(len(d.texts), func(i int) (string, error) { return trimLines(string(d.texts[i])), nil }, nil)
+	return s
 }
 
 // runeRefs returns the glyphs of ff already given a code, each standing for one character or

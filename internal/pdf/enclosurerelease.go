@@ -17,6 +17,16 @@ import (
 // Where RenderEnclosure, Stamp and Sign read the document back with pdfcpu and write it anew
 // twice, it is written once. The output is deterministic.
 func RenderEnclosureRelease(e Enclosure, h Letterhead, f Footer, s *Signer) ([]byte, error) {
+	rel, err := RenderEnclosureReleaseText(e, h, f, s)
+	if err != nil {
+		return nil, err
+	}
+	return rel.Doc, nil
+}
+
+// RenderEnclosureReleaseText is RenderEnclosureRelease, with the release's text (that of its
+// cover letter) as RenderReleaseText gives it.
+func RenderEnclosureReleaseText(e Enclosure, h Letterhead, f Footer, s *Signer) (*Release, error) {
 	if err := CheckEnclosure(e.Name, len(e.Data)); err != nil {
 		return nil, fmt.Errorf("render enclosure: %w", err)
 	}

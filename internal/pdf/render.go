@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/go-text/typesetting/di"
 	"github.com/go-text/typesetting/font"
@@ -46,7 +47,7 @@ const (
 // fonts cannot draw is refused with an error wrapping ErrUnsupportedChar.
 func Render(mediaType string, body []byte, h Letterhead) (out []byte, err error) {
 	defer recoverAs(&out, &err, "render letter")
-	r, err := layOut(mediaType, body, h)
+	r, err := layOut(mediaType, body, h, false)
 	if err != nil {
 		return nil, fmt.Errorf("render letter: %w", err)
 	}
@@ -60,46 +61,100 @@ func Render(mediaType string, body []byte, h Letterhead) (out []byte, err error)
 // pages look the same (the footer is one form XObject that every page shows above its
 // content, at the same place), and a release costs a fraction of the time. The output is
 // deterministic, as Render's and Stamp's are.
-func RenderRelease(mediaType string, body []byte, h Letterhead, f Footer, s *Signer) (out []byte, err error) {
+func RenderRelease(mediaType string, body []byte, h Letterhead, f Footer, s *Signer) ([]byte, error) {
+	rel, err := RenderReleaseText(mediaType, body, h, f, s)
+	if err != nil {
+		return nil, err
+	}
+	return rel.Doc, nil
+}
+
+// Release is a laid-out release and its text.
+type Release struct {
+	Doc []byte
+	// Text is the string ReleasedText returns for Doc, gathered while the letter was laid
+	// out instead of read back from it. HasText is false, and Text empty, when that is not
+	// certain: ReleasedText would refuse Doc (it is larger than MaxBytes), or Doc is signed
+	// and the signature's update may have left it unreadable (signsReadably).
+	Text    string
+	HasText bool
+}
+
+// RenderReleaseText is RenderRelease, with the release's text.
+func RenderReleaseText(mediaType string, body []byte, h Letterhead, f Footer, s *Signer) (*Release, error) {
 	return renderRelease(mediaType, body, h, f, s, nil)
 }
 
-// renderRelease is RenderRelease, with the file att (when not nil) attached to the document.
-func renderRelease(mediaType string, body []byte, h Letterhead, f Footer, s *Signer, att *attachment) (out []byte, err error) {
+// renderRelease is RenderReleaseText, with the file att (when not nil) attached to the
+// document.
+func renderRelease(mediaType string, body []byte, h Letterhead, f Footer, s *Signer, att *attachment) (*Release, error) {
+	out, text, err := renderReleaseDoc(mediaType, body, h, f, s, att)
+	if err != nil {
+		return nil, err
+	}
+	rel := &Release{Doc: out}
+	if len(out) <= MaxBytes && (s == nil || att == nil || signsReadably(att.name)) {
+		rel.Text, rel.HasText = text, true
+	}
+	return rel, nil
+}
+
+// signsReadably reports whether a document naming an attached file name in its catalog stays
+// readable once signed. The signing library writes the catalog anew in its update, the name's
+// text string (UTF-16BE) as a literal string without escaping it: a byte of the name that is
+// a parenthesis or a backslash can leave the string, and then the document, unreadable, a
+// carriage return can change it. Such a release's text is read back from it (or found
+// unreadable) by the caller, as before.
+func signsReadably(name string) bool {
+	for _, u := range utf16.Encode([]rune(name)) {
+		for _, b := range [2]byte{byte(u >> 8), byte(u)} {
+			if b == '(' || b == ')' || b == '\\' || b == '\r' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// renderReleaseDoc lays out, stamps and signs a release, and returns it with its text.
+func renderReleaseDoc(mediaType string, body []byte, h Letterhead, f Footer, s *Signer, att *attachment) (out []byte, text string, err error) {
 	defer recoverAs(&out, &err, "render release")
 	if f.VerifyURL == "" {
-		return nil, fmt.Errorf("render release: empty verify URL")
+		return nil, "", fmt.Errorf("render release: empty verify URL")
 	}
-	r, err := layOut(mediaType, body, h)
+	r, err := layOut(mediaType, body, h, true)
 	if err != nil {
-		return nil, fmt.Errorf("render release: %w", err)
+		return nil, "", fmt.Errorf("render release: %w", err)
 	}
 	r.d.attached = att
 	lay, err := layFooter(r.sh, f)
 	if err != nil {
 		putShaper(r.sh)
-		return nil, fmt.Errorf("render release: %w", err)
+		return nil, "", fmt.Errorf("render release: %w", err)
 	}
 	// The footer is drawn in page coordinates, where Stamp centres it at the foot.
 	fr := &renderer{d: r.d, sh: r.sh, page: &bytes.Buffer{}, bottom: r.d.h}
 	if err := lay.draw(fr, (pageW-footerW)/2, pageH-footerRise/ptPerMM-lay.h); err != nil {
 		putShaper(r.sh)
-		return nil, fmt.Errorf("render release: %w", err)
+		return nil, "", fmt.Errorf("render release: %w", err)
 	}
 	r.d.footer = fr.page.Bytes()
 	r.d.modified = f.Released.UTC()
 	out = r.output()
+	// The signature, an appended update, adds no text to the pages.
+	text = r.d.text()
 	if s == nil {
-		return out, nil
+		return out, text, nil
 	}
 	if out, err = signChecked(out, s, f.Released, f.Office); err != nil {
-		return nil, fmt.Errorf("render release: %w", err)
+		return nil, "", fmt.Errorf("render release: %w", err)
 	}
-	return out, nil
+	return out, text, nil
 }
 
-// layOut lays a letter out; the renderer returned holds a shaper until its output.
-func layOut(mediaType string, body []byte, h Letterhead) (*renderer, error) {
+// layOut lays a letter out; the renderer returned holds a shaper until its output. With
+// keepText, its document gathers its pages' text (doc.text).
+func layOut(mediaType string, body []byte, h Letterhead, keepText bool) (*renderer, error) {
 	markdown := false
 	switch strings.TrimSpace(strings.SplitN(mediaType, ";", 2)[0]) {
 	case "text/markdown", "text/x-markdown":
@@ -122,7 +177,7 @@ func layOut(mediaType string, body []byte, h Letterhead) (*renderer, error) {
 	if err := CheckText("body", string(body)); err != nil {
 		return nil, err
 	}
-	r, err := newRenderer(h)
+	r, err := newRenderer(h, keepText)
 	if err != nil {
 		return nil, err
 	}
@@ -173,12 +228,15 @@ var (
 	gray  = [3]float64{0.35, 0.35, 0.35}
 )
 
-func newRenderer(h Letterhead) (*renderer, error) {
+func newRenderer(h Letterhead, keepText bool) (*renderer, error) {
 	sh, err := getShaper()
 	if err != nil {
 		return nil, err
 	}
 	d := newDoc(pageW, pageH)
+	if keepText {
+		d.keepText()
+	}
 	d.date = h.Date.UTC()
 	if h.Date.IsZero() {
 		d.date = undatedEpoch

@@ -12,7 +12,7 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
-	qrcode "github.com/skip2/go-qrcode"
+	goqr "github.com/piglig/go-qr"
 	"golang.org/x/text/language"
 )
 
@@ -212,27 +212,32 @@ func englishOnly(languages []string) bool {
 	return len(languages) == 0 || len(languages) == 1 && languages[0] == "en"
 }
 
+// qrQuiet is the quiet zone around a QR code, in modules.
+const qrQuiet = 4
+
 // drawQR draws a QR code for s as vector squares, crisp at any resolution and on paper; x, y
-// and size are in millimetres from the top left corner.
+// and size are in millimetres from the top left corner, quiet zone included. The code has
+// error correction level M at least (a higher one when it fits in the same version), and
+// the mask the standard's penalty rules choose.
 func (r *renderer) drawQR(s string, x, y, size float64) error {
-	q, err := qrcode.New(s, qrcode.Medium)
+	q, err := goqr.EncodeText(s, goqr.Medium)
 	if err != nil {
 		return fmt.Errorf("qr code: %w", err)
 	}
-	bm := q.Bitmap() // includes the quiet zone
-	m := size / float64(len(bm))
+	n := q.Size()
+	m := size / float64(n+2*qrQuiet)
 	r.rect(x, y, size, size, [3]float64{1, 1, 1}, nil, 0)
-	for row, bits := range bm {
-		for c := 0; c < len(bits); {
-			if !bits[c] {
+	for row := range n {
+		for c := 0; c < n; {
+			if !q.Module(c, row) {
 				c++
 				continue
 			}
 			start := c
-			for c < len(bits) && bits[c] {
+			for c < n && q.Module(c, row) {
 				c++
 			}
-			r.rect(x+float64(start)*m, y+float64(row)*m, float64(c-start)*m, m, black, nil, 0)
+			r.rect(x+float64(start+qrQuiet)*m, y+float64(row+qrQuiet)*m, float64(c-start)*m, m, black, nil, 0)
 		}
 	}
 	return nil

@@ -58,8 +58,13 @@ func TextContext(rctx context.Context, data []byte) (string, error) {
 
 // joinPageTexts is the text of the pages, a form feed between two, at most maxText bytes.
 func joinPageTexts(pages []lpdf.Page, bud *budget.Budget) (string, error) {
+	return joinTexts(len(pages), func(i int) (string, error) { return pageText(pages[i]) }, bud)
+}
+
+// joinTexts is joinPageTexts for n pages whose texts page gives.
+func joinTexts(n int, page func(i int) (string, error), bud *budget.Budget) (string, error) {
 	var b strings.Builder
-	for i, p := range pages {
+	for i := range n {
 		if b.Len() >= maxText {
 			break
 		}
@@ -70,7 +75,7 @@ func joinPageTexts(pages []lpdf.Page, bud *budget.Budget) (string, error) {
 		if err := bud.Tick(); err != nil {
 			return "", fmt.Errorf("extract text: page %d: %w", i+1, err)
 		}
-		s, err := pageText(p)
+		s, err := page(i)
 		if err != nil {
 			return "", fmt.Errorf("extract text: page %d: %w", i+1, err)
 		}
@@ -139,13 +144,19 @@ func pageText(p lpdf.Page) (s string, err error) {
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
+	return trimLines(raw), nil
+}
+
+// trimLines is raw, the text the extractor reads from a page, with its lines trimmed and
+// empty lines dropped.
+func trimLines(raw string) string {
 	var lines []string
 	for _, l := range strings.Split(raw, "\n") {
 		if l = strings.TrimSpace(l); l != "" {
 			lines = append(lines, l)
 		}
 	}
-	return strings.Join(lines, "\n"), nil
+	return strings.Join(lines, "\n")
 }
 
 // type3ByToUnicode makes the extractor read Type 3 fonts (the fonts of the letters Chancery

@@ -287,6 +287,13 @@ func (s *shaper) drawLine(d *doc, b *bytes.Buffer, text []rune, l shaping.Line, 
 	w = append(w, " rg\n"...)
 	curFont, curSize, open := -1, 0.0, false
 	var curY, natX float64
+	// The text an extractor reads: a line feed for the text object, then each glyph's
+	// characters (see doc.texts).
+	var txt *[]byte
+	if i, ok := d.pageOf[b]; ok {
+		txt = &d.texts[i]
+		*txt = append(*txt, '\n')
+	}
 	for _, run := range l {
 		ff := s.files[run.Face]
 		refs := d.runeRefs(ff)
@@ -301,6 +308,9 @@ func (s *shaper) drawLine(d *doc, b *bytes.Buffer, text []rune, l shaping.Line, 
 			case g.RunesCount() == 1 && !(ltr && g.GlyphsCount() > 1):
 				prev = g.TextIndex()
 				ref = d.glyphRune(refs, ff, run.Face, g.GlyphID, text[prev])
+				if txt != nil {
+					*txt = utf8.AppendRune(*txt, text[prev])
+				}
 			default:
 				prev = g.TextIndex()
 				str := string(text[g.TextIndex() : g.TextIndex()+g.RunesCount()])
@@ -321,6 +331,9 @@ func (s *shaper) drawLine(d *doc, b *bytes.Buffer, text []rune, l shaping.Line, 
 					marked = g.GlyphsCount()
 				}
 				ref = d.glyph(ff, run.Face, g.GlyphID, str)
+				if txt != nil {
+					*txt = append(*txt, str...)
+				}
 			}
 			gx, gy := x+float64(g.XOffset)/64, y+float64(g.YOffset)/64
 			x += float64(g.Advance) / 64

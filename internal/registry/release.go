@@ -198,12 +198,14 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 	}
 	// Stamping and signing the file take milliseconds: they run outside any transaction.
 	code := newCheckCode()
-	if file, err = r.releasedFile(ev.letter, ev.version, file, stmt, code); err != nil {
+	rel, err := r.releasedFile(ev.letter, ev.version, file, stmt, code)
+	if err != nil {
 		return nil, fmt.Errorf("release %s: %w", ref, err)
 	}
+	file = rel.Doc
 	// What was released is fingerprinted too, so that the file, its text or a copy of it
 	// identifies as the letter. A file whose text cannot be read is recorded as having none.
-	fileFP, fileEnc, _ := releasedFingerprint(ev.version.MediaType, stmt.ReleasedMediaType(), file)
+	fileFP, fileEnc, _ := laidOutFingerprint(ev.version.MediaType, stmt.ReleasedMediaType(), rel)
 	var publish func()
 	disclosed, err := seal.Disclose(stmt, ev.pol.Disclose(ev.letter.Class))
 	if err != nil {

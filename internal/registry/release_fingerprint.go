@@ -6,6 +6,18 @@ import (
 	"github.com/chancery/chancery/internal/textract"
 )
 
+// laidOutFingerprint is releasedFingerprint of rel.Doc, from the text its layout gathered
+// when it has it (rel.HasText): the string pdf.ReleasedText would read back from the file,
+// without reading it. Otherwise the file is read, as releasedFingerprint does.
+func laidOutFingerprint(versionType, releasedType string, rel *pdf.Release) (*identify.Fingerprint, []byte, error) {
+	if rel.HasText && (fileKind(versionType) == kindText || isEnclosure(versionType)) {
+		if t, err := textract.Text("text/plain", []byte(rel.Text)); err == nil {
+			return fingerprintText(t)
+		}
+	}
+	return releasedFingerprint(versionType, releasedType, rel.Doc)
+}
+
 // releasedFingerprint fingerprints the file a release publishes, as fingerprint does. A text
 // letter's release, or an enclosure's, was just laid out by pdf.RenderRelease or
 // pdf.RenderEnclosureRelease: its text is read from it as it stands (pdf.ReleasedText, the

@@ -24,8 +24,9 @@ import (
 // two Ed25519 signatures (the release entry, and a checkpoint, which a batch of releases
 // shares, counted whole). "floor" is both. "text" is what every release also does for
 // identification, reading the released file's text and fingerprinting it (pdf.ReleasedText),
-// and "text-pdfcpu" the same through pdfcpu's read and rewrite, as before; "floor+text" is
-// the floor and "text".
+// "text-laid" the same from the text the layout gathered (laidOutFingerprint, what Release
+// does since), and "text-pdfcpu" the same through pdfcpu's read and rewrite, as before;
+// "floor+text" is the floor and "text".
 //
 //	go test ./internal/registry -run '^$' -bench ReleaseFloor -benchtime 2000x -count 3 -cpu 1
 func BenchmarkReleaseFloor(b *testing.B) {
@@ -68,6 +69,10 @@ func BenchmarkReleaseFloor(b *testing.B) {
 		ed25519.Sign(officeKey, checkpoint)
 	}
 	doc := release(0)
+	text, err := pdf.ReleasedText(doc)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.Run("pdf", func(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
 			release(i)
@@ -86,6 +91,12 @@ func BenchmarkReleaseFloor(b *testing.B) {
 	b.Run("text", func(b *testing.B) {
 		for b.Loop() {
 			releasedFingerprint("text/plain", "application/pdf", doc)
+		}
+	})
+	b.Run("text-laid", func(b *testing.B) {
+		rel := &pdf.Release{Doc: doc, Text: text, HasText: true}
+		for b.Loop() {
+			laidOutFingerprint("text/plain", "application/pdf", rel)
 		}
 	})
 	b.Run("text-pdfcpu", func(b *testing.B) {

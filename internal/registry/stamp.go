@@ -68,13 +68,23 @@ func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date
 // reading it back. So is an enclosure's cover letter, with the file attached
 // (pdf.RenderEnclosureRelease).
 func (r *Registry) stampedPDF(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string, f pdf.Footer, signer *pdf.Signer) ([]byte, error) {
+	rel, err := r.stampedRelease(l, v, data, date, signatories, f, signer)
+	if err != nil {
+		return nil, err
+	}
+	return rel.Doc, nil
+}
+
+// stampedRelease is stampedPDF with, for a text letter or an enclosure, the text its
+// layout gathered (pdf.RenderReleaseText); for any other kind of letter, HasText is false.
+func (r *Registry) stampedRelease(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string, f pdf.Footer, signer *pdf.Signer) (*pdf.Release, error) {
 	h := pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
 		Subject: l.Subject, Date: date, Addressees: l.Addressees, Signatories: signatories}
 	if fileKind(v.MediaType) == kindText {
-		return pdf.RenderRelease(v.MediaType, data, h, f, signer)
+		return pdf.RenderReleaseText(v.MediaType, data, h, f, signer)
 	}
 	if isEnclosure(v.MediaType) {
-		return pdf.RenderEnclosureRelease(pdf.Enclosure{Name: v.FileName, MediaType: v.MediaType, Data: data}, h, f, signer)
+		return pdf.RenderEnclosureReleaseText(pdf.Enclosure{Name: v.FileName, MediaType: v.MediaType, Data: data}, h, f, signer)
 	}
 	doc, err := r.letterPDF(l, v, data, date, signatories)
 	if err != nil {
@@ -84,9 +94,11 @@ func (r *Registry) stampedPDF(l *store.Letter, v store.Version, data []byte, dat
 		return nil, err
 	}
 	if signer != nil {
-		return pdf.Sign(doc, signer, f.Released, r.cfg.Office.Name)
+		if doc, err = pdf.Sign(doc, signer, f.Released, r.cfg.Office.Name); err != nil {
+			return nil, err
+		}
 	}
-	return doc, nil
+	return &pdf.Release{Doc: doc}, nil
 }
 
 // baseType is a media type without its parameters.
@@ -128,21 +140,22 @@ func (r *Registry) convertedPDF(mediaType string, data []byte) ([]byte, error) {
 // (for a file of another type, its cover letter with the file attached) with the verification
 // footer and QR code on every page, then the office's embedded PDF signature when a
 // certificate is configured. Stamping is deterministic, so the released pages are exactly the
-// approved ones plus the footer. It sets the statement's file digest, name and type.
-func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, stmt *seal.ReleaseStatement, code string) ([]byte, error) {
+// approved ones plus the footer. It sets the statement's file digest, name and type. The
+// file comes with its text when its layout gathered it (stampedRelease).
+func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, stmt *seal.ReleaseStatement, code string) (*pdf.Release, error) {
 	stmt.FileDigest, stmt.FileMediaType = seal.DigestOf(data), ""
 	footer := pdf.Footer{Office: r.cfg.Office.Name, Reference: l.Reference,
 		Released: stmt.ReleasedAt, VerifyURL: r.VerifyURL(l.Reference, code), Languages: r.cfg.Office.StampLanguages}
-	doc, err := r.stampedPDF(l, v, data, stmt.ReleasedAt, signerNames(stmt), footer, r.cfg.PDFSigner)
+	rel, err := r.stampedRelease(l, v, data, stmt.ReleasedAt, signerNames(stmt), footer, r.cfg.PDFSigner)
 	if err != nil {
 		return nil, err
 	}
-	stmt.FileDigest = seal.DigestOf(doc)
+	stmt.FileDigest = seal.DigestOf(rel.Doc)
 	if fileKind(v.MediaType) != kindPDF {
 		stmt.FileMediaType = "application/pdf"
 		stmt.FileName = strings.TrimSuffix(v.FileName, filepath.Ext(v.FileName)) + ".pdf"
 	}
-	return doc, nil
+	return rel, nil
 }
 
 // draftFile makes a coordination copy of the version: the letter PDF with the DRAFT watermark
