@@ -101,7 +101,12 @@ func RenderEnclosure(e Enclosure, h Letterhead) (out []byte, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("render enclosure: %w", err)
 	}
-	root["Names"] = types.Dict{"EmbeddedFiles": types.Dict{"Names": types.Array{types.StringLiteral(*uf), *specRef}}}
+	// The name tree is an object of its own, as in RenderEnclosureRelease (attachment.objects).
+	namesRef, err := ctx.IndRefForNewObject(types.Dict{"EmbeddedFiles": types.Dict{"Names": types.Array{types.StringLiteral(*uf), *specRef}}})
+	if err != nil {
+		return nil, fmt.Errorf("render enclosure: %w", err)
+	}
+	root["Names"] = *namesRef
 	root["PageMode"] = types.Name("UseAttachments")
 	digest := sha256.Sum256(e.Data)
 	date := h.Date

@@ -49,5 +49,9 @@ func (a *attachment) objects(add func([]byte) int) string {
 	name := pdfText(a.name)
 	spec := add([]byte(fmt.Sprintf("<</Type /Filespec /F (%s) /UF %s /Desc %s /EF <</F %d 0 R /UF %d 0 R>> /AFRelationship /Source>>",
 		asciiName(a.name), name, pdfText("The file this letter encloses, as registered"), file, file)))
-	return fmt.Sprintf(" /Names <</EmbeddedFiles <</Names [%s %d 0 R]>>>> /PageMode /UseAttachments", name, spec)
+	// The name tree is an object of its own, so that the catalog refers to it: the signing
+	// library writes the catalog anew in its update and would write the name's text string
+	// there without escaping it (a byte '(' of the UTF-16 name would break the document).
+	names := add([]byte(fmt.Sprintf("<</EmbeddedFiles <</Names [%s %d 0 R]>>>>", name, spec)))
+	return fmt.Sprintf(" /Names %d 0 R /PageMode /UseAttachments", names)
 }

@@ -84,3 +84,36 @@ func TestRenderEnclosureRelease(t *testing.T) {
 		t.Error("a release without a verify URL was rendered")
 	}
 }
+
+// TestSignedEnclosureNames releases, signed, enclosures whose names in UTF-16 hold bytes a
+// PDF literal string must escape ('(', ')', '\', CR): the signature's update writes the
+// catalog anew, and the document must stay readable by poppler and by ReleasedText, with a
+// valid signature and the file under its name.
+func TestSignedEnclosureNames(t *testing.T) {
+	ca := t.TempDir()
+	if err := officeca.Create(ca, head.Office, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s, err := officeca.Load(ca)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"report (draft.zip", "a) b\\c (d.zip", "\u0128 \u0129.zip", "\u0628\u0629 \u095c.bin"} {
+		e := pdf.Enclosure{Name: name, MediaType: "application/zip", Data: []byte("PK\x03\x04 enclosed")}
+		signed, err := pdf.RenderEnclosureRelease(e, head, footer, s)
+		if err != nil {
+			t.Fatalf("%q: %v", name, err)
+		}
+		requireValidSignature(t, signed)
+		if _, err := pdf.ReleasedText(signed); err != nil {
+			t.Errorf("%q: ReleasedText: %v", name, err)
+		}
+		file := writeTemp(t, "enclosure.pdf", signed)
+		if list := run(t, "pdfdetach", "-list", file); !strings.Contains(list, "1: "+name) {
+			t.Errorf("%q: pdfdetach -list:\n%s", name, list)
+		}
+		if text := pageText(t, file, 1); !strings.Contains(text, head.Reference) {
+			t.Errorf("%q: pdftotext reads no letter:\n%s", name, text)
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf16"
 
 	"github.com/go-text/typesetting/di"
 	"github.com/go-text/typesetting/font"
@@ -73,9 +72,8 @@ func RenderRelease(mediaType string, body []byte, h Letterhead, f Footer, s *Sig
 type Release struct {
 	Doc []byte
 	// Text is the string ReleasedText returns for Doc, gathered while the letter was laid
-	// out instead of read back from it. HasText is false, and Text empty, when that is not
-	// certain: ReleasedText would refuse Doc (it is larger than MaxBytes), or Doc is signed
-	// and the signature's update may have left it unreadable (signsReadably).
+	// out instead of read back from it. HasText is false, and Text empty, when ReleasedText
+	// would refuse Doc (it is larger than MaxBytes).
 	Text    string
 	HasText bool
 }
@@ -93,27 +91,10 @@ func renderRelease(mediaType string, body []byte, h Letterhead, f Footer, s *Sig
 		return nil, err
 	}
 	rel := &Release{Doc: out}
-	if len(out) <= MaxBytes && (s == nil || att == nil || signsReadably(att.name)) {
+	if len(out) <= MaxBytes {
 		rel.Text, rel.HasText = text, true
 	}
 	return rel, nil
-}
-
-// signsReadably reports whether a document naming an attached file name in its catalog stays
-// readable once signed. The signing library writes the catalog anew in its update, the name's
-// text string (UTF-16BE) as a literal string without escaping it: a byte of the name that is
-// a parenthesis or a backslash can leave the string, and then the document, unreadable, a
-// carriage return can change it. Such a release's text is read back from it (or found
-// unreadable) by the caller, as before.
-func signsReadably(name string) bool {
-	for _, u := range utf16.Encode([]rune(name)) {
-		for _, b := range [2]byte{byte(u >> 8), byte(u)} {
-			if b == '(' || b == ')' || b == '\\' || b == '\r' {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // renderReleaseDoc lays out, stamps and signs a release, and returns it with its text.
