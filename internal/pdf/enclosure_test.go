@@ -10,9 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/pdf"
 )
 
@@ -40,14 +38,7 @@ func TestRenderEnclosure(t *testing.T) {
 	stamped := mustStamp(t, doc, footer)
 	requireTool(t, "pdfsig")
 	requireTool(t, "certutil")
-	ca := t.TempDir()
-	if err := officeca.Create(ca, head.Office, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	s, err := officeca.Load(ca)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := officeSigner(t, head.Office)
 	signed, err := pdf.Sign(stamped, s, released, head.Office)
 	if err != nil {
 		t.Fatal(err)

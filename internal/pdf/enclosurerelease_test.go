@@ -8,9 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/pdf"
 )
 
@@ -19,14 +17,7 @@ import (
 // pdfdetach saves the file byte for byte under its name, and whose cover letter and footer
 // pdftotext reads; its text (ReleasedText) is Text's, and it is deterministic.
 func TestRenderEnclosureRelease(t *testing.T) {
-	ca := t.TempDir()
-	if err := officeca.Create(ca, head.Office, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	s, err := officeca.Load(ca)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := officeSigner(t, head.Office)
 	e := enclosed()
 	unsigned, err := pdf.RenderEnclosureRelease(e, head, footer, nil)
 	if err != nil {
@@ -90,14 +81,7 @@ func TestRenderEnclosureRelease(t *testing.T) {
 // catalog anew, and the document must stay readable by poppler and by ReleasedText, with a
 // valid signature and the file under its name.
 func TestSignedEnclosureNames(t *testing.T) {
-	ca := t.TempDir()
-	if err := officeca.Create(ca, head.Office, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	s, err := officeca.Load(ca)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := officeSigner(t, head.Office)
 	for _, name := range []string{"report (draft.zip", "a) b\\c (d.zip", "\u0128 \u0129.zip", "\u0628\u0629 \u095c.bin"} {
 		e := pdf.Enclosure{Name: name, MediaType: "application/zip", Data: []byte("PK\x03\x04 enclosed")}
 		signed, err := pdf.RenderEnclosureRelease(e, head, footer, s)

@@ -11,10 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 	"unicode"
 
-	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/pdf"
 )
 
@@ -61,14 +59,7 @@ func differing(a, b *image.Gray) int {
 // the same QR code, is deterministic, and its embedded signature is valid.
 func TestRenderRelease(t *testing.T) {
 	requireTool(t, "zbarimg")
-	dir := t.TempDir()
-	if err := officeca.Create(dir, "Task Force North", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	s, err := officeca.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := officeSigner(t, "Task Force North")
 	arabic := scriptLetters[4]
 	for _, c := range []struct {
 		name  string

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/pdf"
 )
 
@@ -118,14 +117,7 @@ func randomLetter(rnd *rand.Rand, frags []string) (string, []byte, pdf.Letterhea
 // many pages, enclosures) and random ones of every shape, signed and unsigned, in one to three
 // stamp languages.
 func TestReleaseTextIsReleasedText(t *testing.T) {
-	dir := t.TempDir()
-	if err := officeca.Create(dir, "Task Force North", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	signer, err := officeca.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	signer := officeSigner(t, "Task Force North")
 	type release struct {
 		name       string
 		mediaType  string

@@ -3,9 +3,7 @@ package pdf_test
 import (
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/pdf"
 )
 
@@ -14,14 +12,7 @@ import (
 // fingerprint is computed from it. Letters of one and of many pages, plain and Markdown, in
 // every script the renderer lays out, unsigned and signed.
 func TestReleasedTextIsText(t *testing.T) {
-	dir := t.TempDir()
-	if err := officeca.Create(dir, "Task Force North", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	s, err := officeca.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := officeSigner(t, "Task Force North")
 	type letter struct {
 		name, mediaType string
 		body            []byte

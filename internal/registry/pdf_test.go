@@ -24,14 +24,7 @@ import (
 func TestReleaseStampsApprovedPDF(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
-	dir := t.TempDir()
-	if err := officeca.Create(dir, "Task Force North", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	signer, err := officeca.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	signer := officeSigner(t)
 	o.r.cfg.PDFSigner = signer
 
 	version, err := pdf.Render("text/markdown", []byte("Dear Minister,\n\nThe repositioning of forces is **postponed**."),
@@ -188,4 +181,19 @@ func TestWordDraftCopy(t *testing.T) {
 	if err != nil || id.Outcome != Draft || id.Reference != ref {
 		t.Fatalf("identify the Word draft's text: %+v, %v", id, err)
 	}
+}
+
+// officeSigner is a new CA's signer for the office "Task Force North", made in a temporary
+// directory.
+func officeSigner(t testing.TB) *pdf.Signer {
+	t.Helper()
+	dir := t.TempDir()
+	if err := officeca.Create(dir, "Task Force North", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s, err := officeca.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
