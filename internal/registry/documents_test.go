@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/convert"
-	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/textract"
@@ -149,14 +148,7 @@ func TestEveryReleaseIsAStampedPDF(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	ca := t.TempDir()
-	if err := officeca.Create(ca, "Task Force North", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	pdfSigner, err := officeca.Load(ca)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pdfSigner := officeSigner(t, "Task Force North")
 	nss := t.TempDir()
 	output(t, "certutil", "-N", "--empty-password", "-d", "sql:"+nss)
 
@@ -166,9 +158,11 @@ func TestEveryReleaseIsAStampedPDF(t *testing.T) {
 			o.r.cfg.PDFSigner = pdfSigner
 			if c.converted {
 				tool(t, "soffice")
-				if o.r.cfg.Converter, err = convert.Find("", 10*time.Minute); err != nil {
+				conv, err := convert.Find("", 10*time.Minute)
+				if err != nil {
 					t.Fatal(err)
 				}
+				o.r.cfg.Converter = conv
 			}
 			// Declared as nothing more than bytes: the content decides.
 			declared := "application/octet-stream"

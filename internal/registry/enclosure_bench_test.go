@@ -5,10 +5,8 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/chancery/chancery/internal/dsse"
-	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/seal"
 )
 
@@ -27,14 +25,7 @@ func benchRelease100KB(b *testing.B, pdfSigned bool) {
 	ctx := context.Background()
 	o := newOffice(b)
 	if pdfSigned {
-		ca := b.TempDir()
-		if err := officeca.Create(ca, "Task Force North", time.Now()); err != nil {
-			b.Fatal(err)
-		}
-		s, err := officeca.Load(ca)
-		if err != nil {
-			b.Fatal(err)
-		}
+		s := officeSigner(b, "Task Force North")
 		o.r.cfg.PDFSigner = s
 	}
 	b.ReportAllocs()

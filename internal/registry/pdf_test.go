@@ -24,7 +24,7 @@ import (
 func TestReleaseStampsApprovedPDF(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
-	signer := officeSigner(t)
+	signer := officeSigner(t, "Task Force North")
 	o.r.cfg.PDFSigner = signer
 
 	version, err := pdf.Render("text/markdown", []byte("Dear Minister,\n\nThe repositioning of forces is **postponed**."),
@@ -183,12 +183,11 @@ func TestWordDraftCopy(t *testing.T) {
 	}
 }
 
-// officeSigner is a new CA's signer for the office "Task Force North", made in a temporary
-// directory.
-func officeSigner(t testing.TB) *pdf.Signer {
+// officeSigner is the signer of a new CA for office, made in a temporary directory.
+func officeSigner(t testing.TB, office string) *pdf.Signer {
 	t.Helper()
 	dir := t.TempDir()
-	if err := officeca.Create(dir, "Task Force North", time.Now()); err != nil {
+	if err := officeca.Create(dir, office, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	s, err := officeca.Load(dir)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/dsse"
-	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/seal"
 )
@@ -30,14 +29,7 @@ import (
 //
 //	go test ./internal/registry -run '^$' -bench ReleaseFloor -benchtime 2000x -count 3 -cpu 1
 func BenchmarkReleaseFloor(b *testing.B) {
-	dir := b.TempDir()
-	if err := officeca.Create(dir, "Write Benchmark Office", time.Now()); err != nil {
-		b.Fatal(err)
-	}
-	signer, err := officeca.Load(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
+	signer := officeSigner(b, "Write Benchmark Office")
 	_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
 	signerPub, signerKey, _ := ed25519.GenerateKey(rand.Reader)
 	const line = "The arrangements of the meeting are confirmed.\n"

@@ -4,10 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 	"unicode"
 
-	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/seal"
 	"golang.org/x/text/unicode/norm"
 )
@@ -34,14 +32,7 @@ func TestStampLanguages(t *testing.T) {
 		tool(t, name)
 	}
 	ctx := context.Background()
-	ca := t.TempDir()
-	if err := officeca.Create(ca, "Task Force North", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	pdfSigner, err := officeca.Load(ca)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pdfSigner := officeSigner(t, "Task Force North")
 	nss := t.TempDir()
 	output(t, "certutil", "-N", "--empty-password", "-d", "sql:"+nss)
 	for _, c := range []struct {
