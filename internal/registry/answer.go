@@ -421,19 +421,8 @@ func AppendStatusJSON(b []byte, st *Status) ([]byte, error) {
 	return append(b, "}\n"...), nil
 }
 
-// keepAnswer keeps, in tx, the answer about the release entry at index, when it is one that
-// is kept (answerWithRow); otherwise it forgets any row kept for it.
-func (r *Registry) keepAnswer(ctx context.Context, tx *store.Tx, index int64) error {
-	lk, err := tx.LookupReleaseAt(ctx, index)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return r.keepAnswerOf(ctx, tx, lk)
-}
-
+// keepAnswerOf keeps, in tx, the answer about the released letter lk, when it is one that is
+// kept (answerWithRow) with a seal kept in seals; otherwise it forgets any row kept for it.
 func (r *Registry) keepAnswerOf(ctx context.Context, tx *store.Tx, lk *store.ReleaseLookup) error {
 	digest := lk.Release.FileDigest
 	// Without a kept seal, the answer would build and keep one (attachEvidence), a write of its

@@ -1,9 +1,12 @@
 package registry
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"strconv"
 
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/seal"
@@ -22,13 +25,115 @@ import (
 // release's content was erased (the seal holds its opening), and in the same transaction the
 // public answer about the release (answer.go). Failing to keep them costs only the next
 // lookup a rebuild, so the error is the caller's to report or ignore.
+//
+// Since the ninth pass of issue 19 item 5, a seal whose answer is kept is kept in the answer
+// only: the answer's body holds the seal's own part (its inclusion proof), and its row names
+// the shared part (store.Tx.PutSealAnswer), so no seals row repeats that proof. A seal whose
+// answer is not kept (the letter is withdrawn, a signer's key is revoked, or another digest
+// holds the answer's key) is kept in seals, as before; so are the seals kept before.
 func (r *Registry) keepSeal(ctx context.Context, index int64, s *seal.Seal) error {
+	k := compactSeal(s)
 	return r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		if err := tx.PutSeal(ctx, index, compactSeal(s)); err != nil {
+		lk, err := tx.LookupReleaseAt(ctx, index)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
 			return err
 		}
-		return r.keepAnswer(ctx, tx, index)
+		if lk.Seal != nil {
+			return r.keepAnswerOf(ctx, tx, lk) // kept in seals already: that one stays
+		}
+		lk.Seal = &k
+		keys := r.keyStates.at(lk.RevokedKeys)
+		if keys == nil {
+			revoked, err := tx.RevokedKeys(ctx)
+			if err != nil {
+				return err
+			}
+			keys = r.keyStates.put(lk.RevokedKeys, revoked)
+		}
+		if _, body, err := r.answerWithRow(ctx, lk, keys); err == nil && body != nil {
+			_, err := tx.PutSealAnswer(ctx, lk.Release.FileDigest, index, k, body)
+			return err
+		}
+		// An answer that cannot be rendered is not kept: the seal is, in seals.
+		if err := tx.PutSeal(ctx, index, k); err != nil {
+			return err
+		}
+		return tx.DropAnswer(ctx, lk.Release.FileDigest)
 	})
+}
+
+// answerSeal returns the kept seal that the kept answer a holds for the release entry at
+// index: the shared part the row names and the inclusion proof in its body, which gives the
+// same seal as the one kept (expandSeal); errNotKept if a holds none or is malformed.
+func answerSeal(a store.Answer, index int64) (*store.KeptSeal, error) {
+	if a.Part == 0 || a.Checkpoint == nil || len(a.Body) < 1 || a.Body[0]&packedBody == 0 {
+		return nil, errNotKept
+	}
+	text, err := unpackAnswer(nil, a.Body[1:])
+	if err != nil {
+		return nil, errNotKept
+	}
+	// The body's pieces are head and middle, each behind its length, then the release's
+	// logged entry up to the keys: `,"release":{"index":N,"entry":"…","proof":[…],…`. The
+	// entry is base64, so the first "proof" after it is the release's.
+	for range 2 {
+		n, w := binary.Uvarint(text)
+		if w <= 0 || n > uint64(len(text)-w) {
+			return nil, errNotKept
+		}
+		text = text[w+int(n):]
+	}
+	pre := `,"release":{"index":` + strconv.FormatInt(index, 10) + `,"entry":"`
+	if !bytes.HasPrefix(text, []byte(pre)) {
+		return nil, errNotKept
+	}
+	text = text[len(pre):]
+	end := bytes.IndexByte(text, '"')
+	if end < 0 || !bytes.HasPrefix(text[end:], []byte(`","proof":[`)) {
+		return nil, errNotKept
+	}
+	text = text[end+len(`","proof":[`):]
+	end = bytes.IndexByte(text, ']')
+	if end < 0 {
+		return nil, errNotKept
+	}
+	var hashes []byte
+	if end > 0 {
+		for _, h := range bytes.Split(text[:end], []byte(",")) {
+			if len(h) < 2 || h[0] != '"' || h[len(h)-1] != '"' {
+				return nil, errNotKept
+			}
+			raw, err := base64.StdEncoding.DecodeString(string(h[1 : len(h)-1]))
+			if err != nil || len(raw) != tlog.HashSize {
+				return nil, errNotKept
+			}
+			hashes = append(hashes, raw...)
+		}
+	}
+	proof := binary.AppendUvarint(nil, uint64(len(hashes)/tlog.HashSize))
+	return &store.KeptSeal{Checkpoint: a.Checkpoint, SignerProofs: a.KeyProofs, Proof: append(proof, hashes...)}, nil
+}
+
+// sealFromAnswer sets lk.Seal, for a letter that stands with no seal in seals, to the seal its
+// kept answer holds, if any.
+func (r *Registry) sealFromAnswer(ctx context.Context, lk *store.ReleaseLookup) error {
+	if lk.Seal != nil || lk.Withdrawal != nil || !lk.Release.ErasedAt.IsZero() {
+		return nil
+	}
+	a, err := r.cfg.DB.Answer(ctx, lk.Release.FileDigest)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if k, err := answerSeal(a, lk.Release.LogIndex); err == nil {
+		lk.Seal = k
+	}
+	return nil
 }
 
 // A seal is kept in a compact form (issue 19 item 5): what only the seal holds (its checkpoint

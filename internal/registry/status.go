@@ -325,6 +325,7 @@ func openRelease(d *entry.Entry, o *seal.Opening) (*seal.ReleaseStatement, *seal
 // is not the one the key states were read at (a key was revoked since, by any server, or this
 // is the first lookup), the letter and the key states are read again together, in one
 // snapshot, and kept: no answer is ever given with key states other than its snapshot's.
+// A seal kept in the letter's answer (keptseals.go) is read from there, after the statement.
 func (r *Registry) lookup(ctx context.Context, byRef bool, key string) (*store.ReleaseLookup, *revokedKeys, error) {
 	var lk *store.ReleaseLookup
 	var err error
@@ -337,7 +338,7 @@ func (r *Registry) lookup(ctx context.Context, byRef bool, key string) (*store.R
 		return nil, nil, err
 	}
 	if keys := r.keyStates.at(lk.RevokedKeys); keys != nil {
-		return lk, keys, nil
+		return lk, keys, r.sealFromAnswer(ctx, lk)
 	}
 	var revoked []store.RevokedKey
 	err = r.cfg.DB.View(ctx, func(tx *store.Tx) error {
@@ -359,7 +360,7 @@ func (r *Registry) lookup(ctx context.Context, byRef bool, key string) (*store.R
 	if int64(len(revoked)) != lk.RevokedKeys {
 		return nil, nil, fmt.Errorf("%d revoked keys read, %d counted in the same snapshot", len(revoked), lk.RevokedKeys)
 	}
-	return lk, r.keyStates.put(lk.RevokedKeys, revoked), nil
+	return lk, r.keyStates.put(lk.RevokedKeys, revoked), r.sealFromAnswer(ctx, lk)
 }
 
 // answerRelease fills st for the released letter lk, whose signers' key states are keys, with

@@ -32,7 +32,8 @@ type ReleaseLookup struct {
 	WithdrawalSalt, WithdrawalStatement []byte
 	// SupersededBy is the reference of the letter that superseded this one.
 	SupersededBy string
-	// Seal is the release's kept seal, nil if none is kept.
+	// Seal is the release's kept seal in seals, nil if none is kept there (a seal kept in the
+	// letter's kept answer, PutSealAnswer, is the registry's to read).
 	Seal *KeptSeal
 	// RevokedKeys is how many signer keys are revoked, in the same snapshot.
 	RevokedKeys int64

@@ -18,7 +18,8 @@ import (
 // are nearly as many parts as letters, too many to keep in memory.
 //
 // A row exists only while its letter stands: it is written in the transaction that keeps the
-// release's seal (PutAnswer, only if the release is neither withdrawn nor erased), and
+// release's seal (PutAnswer, or PutSealAnswer, which keeps the seal in the row instead of in
+// seals; only if the release is neither withdrawn nor erased), and
 // deleted in the transaction that withdraws (AddWithdrawal) or erases (EraseLetter) it. A
 // signer key's revocation does not touch rows: Answer counts the revoked keys in the same
 // statement, as LookupRelease does, and the registry gives the row only when none of the
@@ -26,7 +27,7 @@ import (
 // that stood with a kept seal before it: such a row is pending (answers_pending indexes only
 // those), answered as if absent, until the registry builds it (PendingAnswers).
 //
-// After the migrations, the table is written only by PutAnswer, DropAnswer and
+// After the migrations, the table is written only by PutAnswer, PutSealAnswer, DropAnswer and
 // MarkAnswerPending: a server holds copies of the rows in memory (answer_memory.go), which
 // those methods keep in step. A new writer must go through them.
 
@@ -187,7 +188,9 @@ RETURNING part`,
 }
 
 // MarkAnswerPending makes the kept answer for this digest pending, as migration 20 leaves the
-// answers of the letters released before it (for tests of BuildAnswers).
+// answers of the letters released before it (for tests of BuildAnswers). A seal kept in the
+// row (PutSealAnswer) goes with its body: those migrations only left pending the answers of
+// letters whose seals were in seals.
 func (t *Tx) MarkAnswerPending(ctx context.Context, digest string) error {
 	d, err := digestBytes(digest)
 	if err != nil {

@@ -683,7 +683,17 @@ DELETE FROM seals;
 	// makes those builds refuse the store ("upgrade chancery") instead of failing to load
 	// its fingerprints. Fingerprints stored before stay in the full encoding, read as they are.
 	{sqlite: fingerprintsCompact, postgres: fingerprintsCompact},
+	// 26: a released letter's seal, when its answer is kept, is kept in that answer only
+	// (issue 19 item 5; registry, keptseals.go): the answer row names the seal's shared part
+	// and its body holds the seal's inclusion proof, and no seals row is written. No table
+	// changes: the step makes builds before it, which read a letter's seal from seals only,
+	// refuse the store instead of sealing such a letter afresh against another checkpoint.
+	// Seals kept before stay in seals, read as they are.
+	{sqlite: sealsInAnswers, postgres: sealsInAnswers},
 }
+
+// sealsInAnswers is migration 26, which changes no table (see migrations).
+const sealsInAnswers = `SELECT 1`
 
 // fingerprintsCompact is migration 25, which changes no table (see migrations).
 const fingerprintsCompact = `SELECT 1`

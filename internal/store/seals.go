@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/binary"
 	"fmt"
 )
@@ -11,7 +12,8 @@ import (
 // entry's inclusion proof, is the seal's own; Checkpoint and SignerProofs (the signer keys'
 // inclusion proofs in it) are the same for every release sealed against the same checkpoint
 // by the same keys, and are kept once for all of them. The store does not read the parts
-// (registry, keptseals.go, encodes them).
+// (registry, keptseals.go, encodes them). Since migration 26 a seal whose answer is kept is
+// kept in that answer (PutSealAnswer), and seals holds only the others.
 type KeptSeal struct {
 	Checkpoint   []byte
 	SignerProofs []byte
@@ -70,4 +72,51 @@ func (t *Tx) DeleteSeal(ctx context.Context, index int64) error {
 		return fmt.Errorf("delete seal of %d: %w", index, err)
 	}
 	return nil
+}
+
+// PutSealAnswer keeps the seal s of the release entry at index, whose released file has this
+// digest, inside the kept answer body (registry, answer.go), which holds the seal's own
+// proof: the answer row names the seal's shared part, and no seals row is written (issue 19
+// item 5, ninth pass). It does so only if the release stands (neither withdrawn nor erased),
+// no seal is kept for it in seals, and no answer other than a pending one is kept for it (the
+// first seal kept stays). When another digest holds the answer's key, the seal is kept in
+// seals instead, as PutSeal keeps it. It reports whether the answer row was written.
+func (t *Tx) PutSealAnswer(ctx context.Context, digest string, index int64, s KeptSeal, body []byte) (bool, error) {
+	d, err := digestBytes(digest)
+	if err != nil {
+		return false, err
+	}
+	hash := partHash(s)
+	const stands = `r.log_index = $4 AND r.file_digest = $5 AND r.erased_at IS NULL
+	AND NOT EXISTS (SELECT 1 FROM withdrawals w WHERE w.letter_id = r.letter_id)
+	AND NOT EXISTS (SELECT 1 FROM seals WHERE log_index = $4)`
+	_, err = t.exec(ctx, `INSERT INTO seal_parts (hash, checkpoint, signer_proofs)
+SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM releases r WHERE `+stands+`)
+ON CONFLICT (hash) DO NOTHING`, hash, s.Checkpoint, s.SignerProofs, index, digest)
+	if err != nil {
+		return false, fmt.Errorf("put seal of %d: %w", index, err)
+	}
+	var part int64
+	err = t.queryRow(ctx, `INSERT INTO answers (id, digest, part, body)
+SELECT $1, $2, p.id, $3 FROM releases r JOIN seal_parts p ON p.hash = $6 WHERE `+stands+`
+ON CONFLICT (id) DO UPDATE SET part = excluded.part, body = excluded.body
+	WHERE answers.digest = excluded.digest AND answers.part = 0
+RETURNING part`, answerID(d), d, body, index, digest, hash).Scan(&part)
+	if err == nil {
+		return true, t.answerChanged(ctx, d, answerOp{id: answerID(d), part: part, body: body})
+	}
+	if err != sql.ErrNoRows {
+		return false, fmt.Errorf("put seal of %d: %w", index, err)
+	}
+	// Not written: the release does not stand, a seal is kept already (in seals or in this
+	// digest's answer), or another digest holds the key. Only in the last case is the seal
+	// kept in seals.
+	_, err = t.exec(ctx, `INSERT INTO seals (log_index, part, proof)
+SELECT $4, p.id, $3 FROM releases r JOIN seal_parts p ON p.hash = $6 WHERE `+stands+`
+	AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.id = $1 AND a.digest = $2)
+ON CONFLICT (log_index) DO NOTHING`, answerID(d), d, s.Proof, index, digest, hash)
+	if err != nil {
+		return false, fmt.Errorf("put seal of %d: %w", index, err)
+	}
+	return false, nil
 }

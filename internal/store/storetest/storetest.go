@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"PackedOpenings", testPackedOpenings},
 		{"CompactRows", testCompactRows},
 		{"KeptSeals", testKeptSeals},
+		{"SealAnswers", testSealAnswers},
 		{"LookupRelease", testLookupRelease},
 		{"ListLetters", testListLetters},
 		{"Members", testMembers},
