@@ -421,6 +421,19 @@ func AppendStatusJSON(b []byte, st *Status) ([]byte, error) {
 	return append(b, "}\n"...), nil
 }
 
+// txKeyStates returns the signer keys' states that lk's count of revoked keys was read with,
+// reading them in tx when they are not the ones kept.
+func (r *Registry) txKeyStates(ctx context.Context, tx *store.Tx, lk *store.ReleaseLookup) (*revokedKeys, error) {
+	if keys := r.keyStates.at(lk.RevokedKeys); keys != nil {
+		return keys, nil
+	}
+	revoked, err := tx.RevokedKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.keyStates.put(lk.RevokedKeys, revoked), nil
+}
+
 // keepAnswerOf keeps, in tx, the answer about the released letter lk, when it is one that is
 // kept (answerWithRow) with a seal kept in seals; otherwise it forgets any row kept for it.
 func (r *Registry) keepAnswerOf(ctx context.Context, tx *store.Tx, lk *store.ReleaseLookup) error {
@@ -430,13 +443,9 @@ func (r *Registry) keepAnswerOf(ctx context.Context, tx *store.Tx, lk *store.Rel
 	if lk.Seal == nil {
 		return tx.DropAnswer(ctx, digest)
 	}
-	keys := r.keyStates.at(lk.RevokedKeys)
-	if keys == nil {
-		revoked, err := tx.RevokedKeys(ctx)
-		if err != nil {
-			return err
-		}
-		keys = r.keyStates.put(lk.RevokedKeys, revoked)
+	keys, err := r.txKeyStates(ctx, tx, lk)
+	if err != nil {
+		return err
 	}
 	// An answer that cannot be rendered is not kept: lookups compute it, as before.
 	_, body, err := r.answerWithRow(ctx, lk, keys)

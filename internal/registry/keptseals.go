@@ -45,13 +45,9 @@ func (r *Registry) keepSeal(ctx context.Context, index int64, s *seal.Seal) erro
 			return r.keepAnswerOf(ctx, tx, lk) // kept in seals already: that one stays
 		}
 		lk.Seal = &k
-		keys := r.keyStates.at(lk.RevokedKeys)
-		if keys == nil {
-			revoked, err := tx.RevokedKeys(ctx)
-			if err != nil {
-				return err
-			}
-			keys = r.keyStates.put(lk.RevokedKeys, revoked)
+		keys, err := r.txKeyStates(ctx, tx, lk)
+		if err != nil {
+			return err
 		}
 		if _, body, err := r.answerWithRow(ctx, lk, keys); err == nil && body != nil {
 			_, err := tx.PutSealAnswer(ctx, lk.Release.FileDigest, index, k, body)
