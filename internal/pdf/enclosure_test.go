@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/officeca/officecatest"
 	"github.com/chancery/chancery/internal/pdf"
 )
 
@@ -38,7 +39,7 @@ func TestRenderEnclosure(t *testing.T) {
 	stamped := mustStamp(t, doc, footer)
 	requireTool(t, "pdfsig")
 	requireTool(t, "certutil")
-	s := officeSigner(t, head.Office)
+	s := officecatest.Signer(t, head.Office)
 	signed, err := pdf.Sign(stamped, s, released, head.Office)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/officeca/officecatest"
 	"github.com/chancery/chancery/internal/pdf"
 )
 
@@ -17,7 +18,7 @@ import (
 // pdfdetach saves the file byte for byte under its name, and whose cover letter and footer
 // pdftotext reads; its text (ReleasedText) is Text's, and it is deterministic.
 func TestRenderEnclosureRelease(t *testing.T) {
-	s := officeSigner(t, head.Office)
+	s := officecatest.Signer(t, head.Office)
 	e := enclosed()
 	unsigned, err := pdf.RenderEnclosureRelease(e, head, footer, nil)
 	if err != nil {
@@ -81,7 +82,7 @@ func TestRenderEnclosureRelease(t *testing.T) {
 // catalog anew, and the document must stay readable by poppler and by ReleasedText, with a
 // valid signature and the file under its name.
 func TestSignedEnclosureNames(t *testing.T) {
-	s := officeSigner(t, head.Office)
+	s := officecatest.Signer(t, head.Office)
 	for _, name := range []string{"report (draft.zip", "a) b\\c (d.zip", "\u0128 \u0129.zip", "\u0628\u0629 \u095c.bin"} {
 		e := pdf.Enclosure{Name: name, MediaType: "application/zip", Data: []byte("PK\x03\x04 enclosed")}
 		signed, err := pdf.RenderEnclosureRelease(e, head, footer, s)

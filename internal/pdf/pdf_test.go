@@ -508,17 +508,3 @@ func TestText(t *testing.T) {
 		t.Errorf("Text of the draft copy differs from the letter's: %v\n%s", err, got)
 	}
 }
-
-// officeSigner is a new office CA's signer, made in a temporary directory.
-func officeSigner(t testing.TB, office string) *pdf.Signer {
-	t.Helper()
-	dir := t.TempDir()
-	if err := officeca.Create(dir, office, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	s, err := officeca.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}

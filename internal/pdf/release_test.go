@@ -13,6 +13,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/chancery/chancery/internal/officeca/officecatest"
 	"github.com/chancery/chancery/internal/pdf"
 )
 
@@ -59,7 +60,7 @@ func differing(a, b *image.Gray) int {
 // the same QR code, is deterministic, and its embedded signature is valid.
 func TestRenderRelease(t *testing.T) {
 	requireTool(t, "zbarimg")
-	s := officeSigner(t, "Task Force North")
+	s := officecatest.Signer(t, "Task Force North")
 	arabic := scriptLetters[4]
 	for _, c := range []struct {
 		name  string

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chancery/chancery/internal/officeca/officecatest"
 	"github.com/chancery/chancery/internal/pdf"
 )
 
@@ -117,7 +118,7 @@ func randomLetter(rnd *rand.Rand, frags []string) (string, []byte, pdf.Letterhea
 // many pages, enclosures) and random ones of every shape, signed and unsigned, in one to three
 // stamp languages.
 func TestReleaseTextIsReleasedText(t *testing.T) {
-	signer := officeSigner(t, "Task Force North")
+	signer := officecatest.Signer(t, "Task Force North")
 	type release struct {
 		name       string
 		mediaType  string

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/officeca/officecatest"
 	"github.com/chancery/chancery/internal/pdf"
 )
 
@@ -12,7 +13,7 @@ import (
 // fingerprint is computed from it. Letters of one and of many pages, plain and Markdown, in
 // every script the renderer lays out, unsigned and signed.
 func TestReleasedTextIsText(t *testing.T) {
-	s := officeSigner(t, "Task Force North")
+	s := officecatest.Signer(t, "Task Force North")
 	type letter struct {
 		name, mediaType string
 		body            []byte

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/convert"
+	"github.com/chancery/chancery/internal/officeca/officecatest"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/textract"
@@ -148,7 +149,7 @@ func TestEveryReleaseIsAStampedPDF(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	pdfSigner := officeSigner(t, "Task Force North")
+	pdfSigner := officecatest.Signer(t, "Task Force North")
 	nss := t.TempDir()
 	output(t, "certutil", "-N", "--empty-password", "-d", "sql:"+nss)
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/officeca/officecatest"
 	"github.com/chancery/chancery/internal/seal"
 )
 
@@ -25,7 +26,7 @@ func benchRelease100KB(b *testing.B, pdfSigned bool) {
 	ctx := context.Background()
 	o := newOffice(b)
 	if pdfSigned {
-		s := officeSigner(b, "Task Force North")
+		s := officecatest.Signer(b, "Task Force North")
 		o.r.cfg.PDFSigner = s
 	}
 	b.ReportAllocs()

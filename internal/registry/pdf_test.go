@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/convert"
-	"github.com/chancery/chancery/internal/officeca"
+	"github.com/chancery/chancery/internal/officeca/officecatest"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/seal"
 )
@@ -24,7 +24,7 @@ import (
 func TestReleaseStampsApprovedPDF(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
-	signer := officeSigner(t, "Task Force North")
+	signer := officecatest.Signer(t, "Task Force North")
 	o.r.cfg.PDFSigner = signer
 
 	version, err := pdf.Render("text/markdown", []byte("Dear Minister,\n\nThe repositioning of forces is **postponed**."),
@@ -181,18 +181,4 @@ func TestWordDraftCopy(t *testing.T) {
 	if err != nil || id.Outcome != Draft || id.Reference != ref {
 		t.Fatalf("identify the Word draft's text: %+v, %v", id, err)
 	}
-}
-
-// officeSigner is the signer of a new CA for office, made in a temporary directory.
-func officeSigner(t testing.TB, office string) *pdf.Signer {
-	t.Helper()
-	dir := t.TempDir()
-	if err := officeca.Create(dir, office, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	s, err := officeca.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
 }

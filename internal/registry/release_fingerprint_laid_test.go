@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chancery/chancery/internal/officeca/officecatest"
 	"github.com/chancery/chancery/internal/pdf"
 )
 
@@ -16,7 +17,7 @@ import (
 // of one and of many pages, in several scripts, and enclosures, signed and unsigned, one of
 // them named with a parenthesis that the signature's update must not break.
 func TestLaidOutFingerprintIsReadBack(t *testing.T) {
-	signer := officeSigner(t, "Task Force North")
+	signer := officecatest.Signer(t, "Task Force North")
 	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	h := pdf.Letterhead{Office: "Task Force North", Reference: "TFN-2026-0042", Subject: "Coordination — تنسيق — 协调",
 		Date: at, Addressees: []string{"Ministry of Defence"}, Signatories: []string{"Sam Signer", "Rita Reviewer"}}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/officeca/officecatest"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/seal"
 )
@@ -29,7 +30,7 @@ import (
 //
 //	go test ./internal/registry -run '^$' -bench ReleaseFloor -benchtime 2000x -count 3 -cpu 1
 func BenchmarkReleaseFloor(b *testing.B) {
-	signer := officeSigner(b, "Write Benchmark Office")
+	signer := officecatest.Signer(b, "Write Benchmark Office")
 	_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
 	signerPub, signerKey, _ := ed25519.GenerateKey(rand.Reader)
 	const line = "The arrangements of the meeting are confirmed.\n"

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/chancery/chancery/internal/officeca/officecatest"
 	"github.com/chancery/chancery/internal/seal"
 	"golang.org/x/text/unicode/norm"
 )
@@ -32,7 +33,7 @@ func TestStampLanguages(t *testing.T) {
 		tool(t, name)
 	}
 	ctx := context.Background()
-	pdfSigner := officeSigner(t, "Task Force North")
+	pdfSigner := officecatest.Signer(t, "Task Force North")
 	nss := t.TempDir()
 	output(t, "certutil", "-N", "--empty-password", "-d", "sql:"+nss)
 	for _, c := range []struct {
