@@ -122,3 +122,55 @@ func verifyOnce(b *testing.B, v *Verifier, data, file []byte) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkFolderSeal measures what a folder's verification does for each letter in this
+// package, as `chancery verify` does it: one Decoder and one warm Verifier, a seal parsed and
+// verified (Decoder.Verify) against the file's digest, already computed. Its allocs/op and
+// B/op are the seal's share of the garbage a letter makes (issue 19 item 2); they do not
+// depend on the machine. TestDecoderVerifyAllocations bounds them.
+//
+//	go test ./internal/seal -run '^$' -bench BenchmarkFolderSeal -benchmem
+func BenchmarkFolderSeal(b *testing.B) {
+	for _, format := range []string{"v1", "v2"} {
+		b.Run(format, func(b *testing.B) {
+			data, file, tr := folderSeal(b, format)
+			v := newTestVerifier(b, tr)
+			digest := DigestOf(file)
+			var d Decoder
+			b.ReportAllocs()
+			for b.Loop() {
+				s, err := d.Parse(data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := d.Verify(v, s, digest); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// folderSeal returns a seal as the registry issues it for a folder's letter: two signers, a
+// cosigned checkpoint over a log of some size, in the given format; the file it seals; and
+// the trust root.
+func folderSeal(b testing.TB, format string) (data, file []byte, tr *TrustRoot) {
+	file = make([]byte, 100<<10)
+	rand.NewChaCha8([32]byte{}).Read(file)
+	o := newTestOffice(b, "Task Force North", "letters.example.org/log", 0x10)
+	rs := o.releaseStatement(b, "TFN-2026-000200", file, releasedAt, "alice", "bob")
+	var i int64
+	if format == "v1" {
+		o.addKey(b, "alice", keysAddedAt)
+		o.addKey(b, "bob", keysAddedAt)
+		i = o.logStatement(b, entry.Release, rs, o.office)
+	} else {
+		o.addKeyV2(b, "alice", keysAddedAt)
+		o.addKeyV2(b, "bob", keysAddedAt)
+		i = o.logRelease(b, rs, nil)
+	}
+	for range 5000 {
+		o.append(b, []byte("filler"))
+	}
+	return o.seal(b, i, true).Marshal(), file, o.trustRoot(1)
+}

@@ -48,13 +48,29 @@ func NewOpening(statement any) *Opening {
 // statement). The payload type keeps a statement of one kind from opening an entry of
 // another.
 func (o *Opening) Commitment(k entry.Kind) []byte {
-	h := sha256.New()
-	h.Write([]byte(commitmentPrefix))
-	h.Write([]byte(k.PayloadType()))
-	h.Write([]byte{'\n'})
-	h.Write(o.Salt)
-	h.Write(o.Statement)
-	return h.Sum(nil)
+	c := o.commitment(k)
+	return c[:]
+}
+
+// commitment is Commitment without allocating, for the opening of every seal a folder's
+// verification checks: the hashed bytes are laid out in a buffer on the stack when they fit,
+// and the payload type is written in place rather than built as a string.
+func (o *Opening) commitment(k entry.Kind) [sha256.Size]byte {
+	var buf [2048]byte
+	b := append(buf[:0], commitmentPrefix...)
+	b = appendPayloadType(b, k)
+	b = append(b, '\n')
+	b = append(b, o.Salt...)
+	b = append(b, o.Statement...)
+	return sha256.Sum256(b)
+}
+
+// appendPayloadType appends k.PayloadType(), "application/vnd.chancery.<kind>.v1+json"
+// (TestAppendPayloadType checks it against PayloadType for every kind).
+func appendPayloadType(b []byte, k entry.Kind) []byte {
+	b = append(b, "application/vnd.chancery."...)
+	b = append(b, k...)
+	return append(b, ".v1+json"...)
 }
 
 // check checks that o opens commitment for kind k.
@@ -65,7 +81,7 @@ func (o *Opening) check(k entry.Kind, commitment []byte) error {
 	if len(o.Salt) != SaltSize {
 		return fmt.Errorf("%w: opening salt of %d bytes, want %d", ErrMalformed, len(o.Salt), SaltSize)
 	}
-	if len(commitment) != sha256.Size || subtle.ConstantTimeCompare(o.Commitment(k), commitment) != 1 {
+	if c := o.commitment(k); len(commitment) != sha256.Size || subtle.ConstantTimeCompare(c[:], commitment) != 1 {
 		return fmt.Errorf("%w: the opening is not the one this %s entry commits to", ErrBadOpening, k)
 	}
 	return nil
@@ -211,13 +227,19 @@ func SignerKeys(st *ReleaseStatement) []string {
 // OpenRelease checks that o opens the release record rec and agrees with it, and returns the
 // release statement. The error wraps ErrMalformed.
 func OpenRelease(rec *ReleaseRecord, o *Opening) (*ReleaseStatement, error) {
+	return openRelease(rec, o, nil)
+}
+
+// openRelease is OpenRelease, with the Decoder whose strings the statement may share (see
+// decodeRelease), if d is not nil.
+func openRelease(rec *ReleaseRecord, o *Opening, d *Decoder) (*ReleaseStatement, error) {
 	if err := validRecord(rec); err != nil {
 		return nil, fmt.Errorf("%w: release record: %w", ErrMalformed, err)
 	}
 	if err := o.check(entry.Release, rec.Commitment); err != nil {
 		return nil, err
 	}
-	st, err := decodeRelease(o.Statement)
+	st, err := decodeRelease(o.Statement, d)
 	if err != nil {
 		return nil, fmt.Errorf("%w: opened release statement: %w", ErrMalformed, err)
 	}
@@ -343,7 +365,9 @@ func Record(e *entry.Entry) (any, error) {
 	case entry.PolicyAdopted:
 		rec = new(PolicyRecord)
 	default:
-		return nil, fmt.Errorf("record: unknown kind %q", e.Kind)
+		// An office-key-rotated entry is written in version 1 only: one that claims
+		// version 2 is malformed, like any bytes that are not a record.
+		return nil, fmt.Errorf("%w: record: no version 2 record of kind %q", ErrMalformed, e.Kind)
 	}
 	if err := Unmarshal(e.Envelope.Payload, rec); err != nil {
 		return nil, fmt.Errorf("%w: %s record: %w", ErrMalformed, e.Kind, err)
@@ -391,7 +415,7 @@ func Open(e *entry.Entry, o *Opening) (any, error) {
 		case entry.PolicyAdopted:
 			st = new(PolicyStatement)
 		default:
-			return nil, fmt.Errorf("open: unknown kind %q", e.Kind)
+			return nil, fmt.Errorf("%w: open: no statement of kind %q", ErrMalformed, e.Kind)
 		}
 		if err := Unmarshal(e.Envelope.Payload, st); err != nil {
 			return nil, fmt.Errorf("%w: %s statement: %w", ErrMalformed, e.Kind, err)

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
+
+	"github.com/chancery/chancery/internal/entry"
 )
 
 // sameAsParse parses each input with d and with Parse, the reference, and fails unless both
@@ -120,7 +123,7 @@ func TestDecoderVerifiesAsParse(t *testing.T) {
 			s, err := d.Parse(files[f[1]])
 			var r *Result
 			if err == nil {
-				r, err = v.VerifyBytes(s, files[f[2]])
+				r, err = d.Verify(v, s, DigestOf(files[f[2]]))
 			}
 			if got := outcome(t, err); got != want {
 				t.Fatalf("%s: got %s (%v), want %s", name, got, err, want)
@@ -242,6 +245,138 @@ func TestSameTimeAsJSON(t *testing.T) {
 			want := err1 == nil && err2 == nil && bytes.Equal(ma, mb)
 			if got := sameTime(a, b); got != want {
 				t.Errorf("sameTime(%v, %v) = %v, MarshalJSON says %v", a, b, got, want)
+			}
+		}
+	}
+}
+
+// TestDecoderVerifySameAsVerify runs every case of both vector files through one Decoder's
+// Verify, twice over, and through Parse and a fresh Verifier's Verify, the reference: the same
+// error, word for word, or the same result. The second pass meets the strings the Decoder
+// shares and the checkpoint and key entries it recognises.
+func TestDecoderVerifySameAsVerify(t *testing.T) {
+	for _, vectors := range []string{vectorsFile, vectorsV2File} {
+		files, err := readVectors(vectors)
+		if err != nil {
+			t.Fatal(err)
+		}
+		verifier := func(name string) *Verifier {
+			tr, err := ParseTrustRoot(files[name])
+			if err != nil {
+				t.Fatal(err)
+			}
+			return newTestVerifier(t, tr)
+		}
+		warm := map[string]*Verifier{}
+		var d Decoder
+		lines := strings.Split(strings.TrimSpace(string(files["expect"])), "\n")
+		for pass := range 2 {
+			for _, line := range lines {
+				f := strings.Fields(line)
+				name, sealName, fileName, trustName := f[0], f[1], f[2], f[3]
+				digest := DigestOf(files[fileName])
+				var want *Result
+				s, werr := Parse(files[sealName])
+				if werr == nil {
+					want, werr = verifier(trustName).Verify(s, digest)
+				}
+				if warm[trustName] == nil {
+					warm[trustName] = verifier(trustName)
+				}
+				var got *Result
+				s, err := d.Parse(files[sealName])
+				if err == nil {
+					got, err = d.Verify(warm[trustName], s, digest)
+				}
+				if fmt.Sprint(err) != fmt.Sprint(werr) {
+					t.Fatalf("%s %s, pass %d: Decoder.Verify: %v, Verify: %v", vectors, name, pass, err, werr)
+				}
+				if err == nil && !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s %s, pass %d: Decoder.Verify and Verify disagree:\n%s\n%s", vectors, name, pass, Marshal(got), Marshal(want))
+				}
+			}
+		}
+	}
+}
+
+// TestDecoderSharesBounded checks that the strings a Decoder shares are the strings read, and
+// that it keeps a bounded number of them, none longer than maxSharedLen.
+func TestDecoderSharesBounded(t *testing.T) {
+	var d Decoder
+	for i := range 3 * maxShared {
+		q := fmt.Appendf(nil, "office %d", i%(2*maxShared))
+		if s := d.intern(q); s != string(q) {
+			t.Fatalf("intern(%q) = %q", q, s)
+		}
+		if len(d.strs) > maxShared {
+			t.Fatalf("%d strings kept, more than %d", len(d.strs), maxShared)
+		}
+	}
+	long := bytes.Repeat([]byte("x"), maxSharedLen+1)
+	if s := d.intern(long); s != string(long) || d.strs[string(long)] != "" {
+		t.Fatal("a string longer than maxSharedLen was kept, or changed")
+	}
+	a := d.intern([]byte("Task Force North"))
+	if b := d.intern([]byte("Task Force North")); unsafe.StringData(a) != unsafe.StringData(b) {
+		t.Fatal("the same bytes read twice were not shared")
+	}
+}
+
+// TestDecoderVerifyAllocations bounds the allocations of a folder letter's seal through a
+// Decoder (BenchmarkFolderSeal): the seal's garbage drives the collections of a folder's
+// verification (issue 19 item 2). Allocations are counted, not timed.
+func TestDecoderVerifyAllocations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a log of 5,000 entries")
+	}
+	if raceEnabled {
+		t.Skip("-race changes what escapes to the heap")
+	}
+	for _, c := range []struct {
+		format string
+		max    float64
+	}{{"v1", 20}, {"v2", 22}} {
+		data, file, tr := folderSeal(t, c.format)
+		v := newTestVerifier(t, tr)
+		digest := DigestOf(file)
+		var d Decoder
+		n := testing.AllocsPerRun(200, func() {
+			s, err := d.Parse(data)
+			if err == nil {
+				_, err = d.Verify(v, s, digest)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+		if n > c.max {
+			t.Errorf("%s: %.1f allocations a letter, want at most %.0f", c.format, n, c.max)
+		}
+	}
+}
+
+// TestAppendPayloadType checks the payload type the commitment hashes, written in place,
+// against entry's for every kind.
+func TestAppendPayloadType(t *testing.T) {
+	for _, k := range entry.Kinds {
+		if got := appendPayloadType([]byte("x"), k); string(got) != "x"+k.PayloadType() {
+			t.Errorf("%s: %q, want %q", k, got, "x"+k.PayloadType())
+		}
+	}
+}
+
+// TestCommitmentAsDefined checks Commitment against its definition in docs/seal-format.md,
+// for statements that fit the stack buffer and for longer ones.
+func TestCommitmentAsDefined(t *testing.T) {
+	for _, n := range []int{0, 700, 2048, 5000} {
+		o := &Opening{Salt: fixedSalt(1), Statement: bytes.Repeat([]byte("s"), n)}
+		for _, k := range entry.Kinds {
+			h := sha256.New()
+			h.Write([]byte("chancery-commitment v1\n" + k.PayloadType() + "\n"))
+			h.Write(o.Salt)
+			h.Write(o.Statement)
+			if got := o.Commitment(k); !bytes.Equal(got, h.Sum(nil)) {
+				t.Errorf("%s, statement of %d bytes: %x, want %x", k, n, got, h.Sum(nil))
 			}
 		}
 	}

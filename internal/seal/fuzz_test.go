@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -175,12 +176,22 @@ func FuzzDecodeRelease(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var want ReleaseStatement
 		werr := Unmarshal(data, &want)
-		got, err := decodeRelease(data)
+		got, err := decodeRelease(data, nil)
 		if (err == nil) != (werr == nil) {
 			t.Fatalf("decodeRelease: %v, Unmarshal: %v", err, werr)
 		}
 		if err == nil && !bytes.Equal(Marshal(got), Marshal(&want)) {
 			t.Fatalf("decodeRelease and Unmarshal disagree:\n%s\n%s", Marshal(got), Marshal(&want))
+		}
+		// Through a Decoder, twice (the second time its strings are shared), knowing the
+		// statement's file digest and not: the same answer.
+		d := &Decoder{}
+		for _, file := range []Digest{want.FileDigest, "", want.FileDigest} {
+			d.file = file
+			dgot, derr := decodeRelease(data, d)
+			if fmt.Sprint(derr) != fmt.Sprint(err) || err == nil && !bytes.Equal(Marshal(dgot), Marshal(got)) {
+				t.Fatalf("decodeRelease with a Decoder: %v, without: %v\n%s\n%s", derr, err, Marshal(dgot), Marshal(got))
+			}
 		}
 	})
 }
@@ -301,12 +312,20 @@ func FuzzDecodeReleaseRecord(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var want ReleaseRecord
 		werr := Unmarshal(data, &want)
-		got, err := decodeReleaseRecord(data)
+		got, err := decodeReleaseRecord(data, nil)
 		if (err == nil) != (werr == nil) {
 			t.Fatalf("decodeReleaseRecord: %v, Unmarshal: %v", err, werr)
 		}
 		if err == nil && !bytes.Equal(Marshal(got), Marshal(&want)) {
 			t.Fatalf("decodeReleaseRecord and Unmarshal disagree:\n%s\n%s", Marshal(got), Marshal(&want))
+		}
+		// Through a Decoder, twice: the same answer.
+		d := &Decoder{}
+		for range 2 {
+			dgot, derr := decodeReleaseRecord(data, d)
+			if fmt.Sprint(derr) != fmt.Sprint(err) || err == nil && !bytes.Equal(Marshal(dgot), Marshal(got)) {
+				t.Fatalf("decodeReleaseRecord with a Decoder: %v, without: %v\n%s\n%s", derr, err, Marshal(dgot), Marshal(got))
+			}
 		}
 	})
 }

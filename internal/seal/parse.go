@@ -116,6 +116,45 @@ func (p *parser) strSimple() (string, bool) {
 	if p.err != nil {
 		return "", false
 	}
+	return p.unquote(q)
+}
+
+// shared reads a string that repeats from seal to seal of a folder: an office, a class, a
+// signer, a key ID, a policy. With a Decoder, a string of plain ASCII — decoded as a copy of
+// its bytes — is taken from those the Decoder read before, without allocating; otherwise it is
+// read as str reads it, with the same result.
+func (p *parser) shared() string {
+	q := p.quoted()
+	if p.err != nil {
+		return ""
+	}
+	if p.d != nil && plainASCII(q, p.html) {
+		return p.d.intern(q)
+	}
+	s, _ := p.unquote(q)
+	return s
+}
+
+// fileDigest reads a statement's file digest: with a Decoder verifying a file whose digest
+// has the same bytes, which decode to themselves, that digest's string, without allocating;
+// otherwise as str reads it.
+func (p *parser) fileDigest() string {
+	if p.d == nil || p.d.file == "" {
+		return p.str()
+	}
+	q := p.quoted()
+	if p.err != nil {
+		return ""
+	}
+	if string(q) == string(p.d.file) && plainASCII(q, p.html) {
+		return string(p.d.file)
+	}
+	s, _ := p.unquote(q)
+	return s
+}
+
+// unquote decodes the body of a string as strSimple does.
+func (p *parser) unquote(q []byte) (string, bool) {
 	if s, ok := unquoteSimple(q, p.html); ok {
 		return s, true
 	}
@@ -286,10 +325,12 @@ func (p *parser) logged(withOpening bool) LoggedEntry {
 	if withOpening {
 		p.lit(`,"opening":`)
 		if !p.null() {
-			o := &Opening{}
+			var o *Opening
 			if p.reuse {
 				o = &p.d.opening
 				*o = Opening{}
+			} else {
+				o = &Opening{}
 			}
 			p.lit(`{"salt":`)
 			o.Salt = p.bytes()
@@ -303,7 +344,8 @@ func (p *parser) logged(withOpening bool) LoggedEntry {
 	return e
 }
 
-// strs reads a list of strings, or null.
+// strs reads a list of strings, or null. Its strings are read as shared reads them: a
+// folder's letters carry the same tags, addressees and signer keys.
 func (p *parser) strs() []string {
 	if p.null() {
 		return nil
@@ -314,7 +356,7 @@ func (p *parser) strs() []string {
 		if len(l) > 0 {
 			p.lit(",")
 		}
-		l = append(l, p.str())
+		l = append(l, p.shared())
 	}
 	return l
 }
@@ -391,17 +433,20 @@ func utcSeconds(raw []byte) (time.Time, bool) {
 // escaped character) to Unmarshal. Where a string needed encoding/json it checks, as Unmarshal
 // does, that Marshal gives back the input; otherwise every token was read in its one canonical
 // encoding, and the check would only cost time.
-func decodeRelease(data []byte) (*ReleaseStatement, error) {
-	p := &parser{data: data, html: true}
+//
+// With a Decoder d, the strings that repeat from letter to letter are shared with the
+// statements d decoded before (see parser.shared); the statement is otherwise the caller's.
+func decodeRelease(data []byte, d *Decoder) (*ReleaseStatement, error) {
+	p := &parser{data: data, html: true, d: d}
 	st := new(ReleaseStatement)
 	p.lit(`{"office":`)
-	st.Office = p.str()
+	st.Office = p.shared()
 	p.lit(`,"reference":`)
 	st.Reference = p.str()
 	p.lit(`,"subject":`)
 	st.Subject = p.str()
 	p.lit(`,"class":`)
-	st.Class = p.str()
+	st.Class = p.shared()
 	p.lit(`,"tags":`)
 	st.Tags = p.strs()
 	p.lit(`,"addressees":`)
@@ -411,34 +456,34 @@ func decodeRelease(data []byte) (*ReleaseStatement, error) {
 	p.lit(`,"version_digest":`)
 	st.VersionDigest = Digest(p.str())
 	p.lit(`,"file_digest":`)
-	st.FileDigest = Digest(p.str())
+	st.FileDigest = Digest(p.fileDigest())
 	p.lit(`,"media_type":`)
-	st.MediaType = p.str()
+	st.MediaType = p.shared()
 	p.lit(`,"file_name":`)
 	st.FileName = p.str()
 	// Written only when the released file's type differs from the version's (omitempty): an
 	// empty one is not canonical, and the general path says so.
 	if bytes.HasPrefix(p.data, []byte(`,"file_media_type":`)) {
 		p.lit(`,"file_media_type":`)
-		if st.FileMediaType = p.str(); st.FileMediaType == "" {
+		if st.FileMediaType = p.shared(); st.FileMediaType == "" {
 			p.fail("an empty file_media_type is omitted")
 		}
 	}
 	p.lit(`,"policy":`)
-	st.Policy = Digest(p.str())
+	st.Policy = Digest(p.shared())
 	p.lit(`,"signatures":`)
 	if !p.null() {
 		p.lit("[")
-		st.Signatures = []Signature{}
+		st.Signatures = make([]Signature, 0, count(p.data, `{"signer":`))
 		for p.err == nil && !p.next(']') {
 			if len(st.Signatures) > 0 {
 				p.lit(",")
 			}
 			var s Signature
 			p.lit(`{"signer":`)
-			s.Signer = p.str()
+			s.Signer = p.shared()
 			p.lit(`,"keyid":`)
-			s.KeyID = p.str()
+			s.KeyID = p.shared()
 			p.lit(`,"sig":`)
 			s.Sig = p.bytes()
 			p.lit("}")
@@ -448,16 +493,16 @@ func decodeRelease(data []byte) (*ReleaseStatement, error) {
 	p.lit(`,"approvals":`)
 	if !p.null() {
 		p.lit("[")
-		st.Approvals = []Approval{}
+		st.Approvals = make([]Approval, 0, count(p.data, `{"member":`))
 		for p.err == nil && !p.next(']') {
 			if len(st.Approvals) > 0 {
 				p.lit(",")
 			}
 			var a Approval
 			p.lit(`{"member":`)
-			a.Member = p.str()
+			a.Member = p.shared()
 			p.lit(`,"role":`)
-			a.Role = p.str()
+			a.Role = p.shared()
 			p.lit(`,"time":`)
 			a.Time = p.time()
 			p.lit("}")
@@ -465,7 +510,7 @@ func decodeRelease(data []byte) (*ReleaseStatement, error) {
 		}
 	}
 	p.lit(`,"released_by":`)
-	st.ReleasedBy = p.str()
+	st.ReleasedBy = p.shared()
 	p.lit(`,"released_at":`)
 	st.ReleasedAt = p.time()
 	p.lit("}")
@@ -476,4 +521,11 @@ func decodeRelease(data []byte) (*ReleaseStatement, error) {
 		}
 	}
 	return st, nil
+}
+
+// count returns how many times obj occurs in a list of objects at the start of data, up to the
+// first ']': the capacity that spares a list its growth. It is a hint; the list is read as it
+// comes, whatever count says.
+func count(data []byte, obj string) int {
+	return bytes.Count(data[:bytes.IndexByte(data, ']')+1], []byte(obj))
 }

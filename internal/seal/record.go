@@ -7,14 +7,20 @@ import "bytes"
 // encoding/json's decoding and the re-encoding that checks the form cost more than the rest
 // of the entry's parsing (issue 19). A record with a disclosure, or anything unusual, is left
 // to Unmarshal, which gives the answer for every input.
-func decodeReleaseRecord(data []byte) (*ReleaseRecord, error) {
-	p := &parser{data: data, html: true}
+//
+// With a Decoder d, its strings are shared as decodeRelease shares them, and its commitment is
+// in d's buffers: the record is for the verification of a seal that d parsed, and is valid
+// until d's next Parse.
+func decodeReleaseRecord(data []byte, d *Decoder) (*ReleaseRecord, error) {
+	p := &parser{data: data, html: true, d: d}
 	rec := new(ReleaseRecord)
 	p.lit(`{"office":`)
-	rec.Office = p.str()
+	rec.Office = p.shared()
 	p.lit(`,"commitment":`)
 	if !p.null() {
+		p.reuse = d != nil
 		rec.Commitment = p.bytes()
+		p.reuse = false
 	}
 	p.lit(`,"signer_keys":`)
 	rec.SignerKeys = p.strs()

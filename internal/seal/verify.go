@@ -88,6 +88,12 @@ type Result struct {
 // Verify says nothing about what the log recorded after the release, such as a retraction:
 // that is for online verification (see VerifyEntry).
 func (v *Verifier) Verify(s *Seal, file Digest) (*Result, error) {
+	return v.verify(s, file, nil)
+}
+
+// verify is Verify, with the Decoder whose memory it may use, if d is not nil (see
+// Decoder.Verify).
+func (v *Verifier) verify(s *Seal, file Digest, d *Decoder) (*Result, error) {
 	want, err := ParseDigest(string(file))
 	if err != nil {
 		return nil, fmt.Errorf("verify seal: file %w", err)
@@ -110,7 +116,7 @@ func (v *Verifier) Verify(s *Seal, file Digest) (*Result, error) {
 	if err := cp.prove(rel.Index, tlog.RecordHash(rel.Entry), rel.Proof); err != nil {
 		return nil, fmt.Errorf("verify seal: release entry: %w", err)
 	}
-	st, err := v.releaseStatement(e, rel.Opening)
+	st, err := v.releaseStatement(e, rel.Opening, d)
 	if err != nil {
 		return nil, fmt.Errorf("verify seal: release statement: %w", err)
 	}
@@ -132,26 +138,27 @@ func (v *Verifier) Verify(s *Seal, file Digest) (*Result, error) {
 }
 
 // releaseStatement returns the statement of a release entry: its payload (version 1), or
-// the statement its opening reveals (version 2), checked against the public record.
-func (v *Verifier) releaseStatement(e *entry.Entry, o *Opening) (*ReleaseStatement, error) {
+// the statement its opening reveals (version 2), checked against the public record. d, if
+// not nil, is the Decoder whose memory it may use.
+func (v *Verifier) releaseStatement(e *entry.Entry, o *Opening, d *Decoder) (*ReleaseStatement, error) {
 	if e.V() == entry.V1 {
 		if o != nil {
 			return nil, fmt.Errorf("%w: an opening for a version 1 entry, which has none", ErrMalformed)
 		}
-		st, err := decodeRelease(e.Envelope.Payload)
+		st, err := decodeRelease(e.Envelope.Payload, d)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 		}
 		return st, nil
 	}
-	rec, err := decodeReleaseRecord(e.Envelope.Payload)
+	rec, err := decodeReleaseRecord(e.Envelope.Payload, d)
 	if err != nil {
 		return nil, fmt.Errorf("%w: release record: %w", ErrMalformed, err)
 	}
 	if rec.Office != v.t.office {
 		return nil, fmt.Errorf("%w: release by office %q, trust root is for %q", ErrUntrustedKey, truncate(rec.Office), v.t.office)
 	}
-	return OpenRelease(rec, o)
+	return openRelease(rec, o, d)
 }
 
 // VerifyBytes is Verify for a file in memory.

@@ -151,7 +151,7 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 			res.Say(Invalid, vf.damagedSeal(sealPath, err))
 			return res
 		}
-		r, err := vf.V.Verify(s, digest)
+		r, err := sc.dec.Verify(vf.V, s, digest)
 		if err != nil {
 			res.Say(Invalid, vf.T("invalid: %s", err.Error()))
 			switch {

@@ -57,6 +57,13 @@ func (r result) median() float64 { return float64(r.files) / r.runs[len(r.runs)/
 type row struct {
 	result
 	once func() error
+	// inProcess is set for the rows that run in this process (chancery-lib, floor), whose
+	// allocations are counted.
+	inProcess bool
+	// allocBytes and allocObjects are what each timed run of an in-process row allocated
+	// (runtime.MemStats: TotalAlloc, Mallocs), the garbage its files make: unlike the time,
+	// these do not depend on the machine's load.
+	allocBytes, allocObjects []uint64
 }
 
 // prepare returns the row of one tool.
@@ -69,6 +76,7 @@ func prepare(ctx context.Context, cfg *config, si *setupInfo, tool string) (*row
 	case "chancery-lib":
 		r.command = "in-process, the command line without the process start: cli.Main(verify --offline --trust trust.json letters), output discarded"
 		r.once = func() error { return verifyInProcess(cfg.dir) }
+		r.inProcess = true
 	case "floor":
 		w, err := loadFloor(cfg.dir, si.Files)
 		if err != nil {
@@ -76,6 +84,7 @@ func prepare(ctx context.Context, cfg *config, si *setupInfo, tool string) (*row
 		}
 		r.command = fmt.Sprintf("in-process (GOMAXPROCS workers): read file and seal, SHA-256 of the file, %d Ed25519 verifications per seal, %d checkpoint signature(s)", w.perSeal, len(w.checkpoints))
 		r.once = w.run
+		r.inProcess = true
 	default:
 		return nil, fmt.Errorf("unknown tool %q", tool)
 	}
@@ -110,6 +119,10 @@ func measure(ctx context.Context, cfg *config, si *setupInfo) ([]result, error) 
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
+			var m0, m1 runtime.MemStats
+			if r.inProcess {
+				runtime.ReadMemStats(&m0)
+			}
 			t, c, f := time.Now(), cpuTime(), pageFaults()
 			if err := r.once(); err != nil {
 				return nil, fmt.Errorf("%s: %w", r.tool, err)
@@ -117,6 +130,11 @@ func measure(ctx context.Context, cfg *config, si *setupInfo) ([]result, error) 
 			r.runs = append(r.runs, time.Since(t))
 			r.cpu = append(r.cpu, cpuTime()-c)
 			r.faults = append(r.faults, pageFaults()-f)
+			if r.inProcess {
+				runtime.ReadMemStats(&m1)
+				r.allocBytes = append(r.allocBytes, m1.TotalAlloc-m0.TotalAlloc)
+				r.allocObjects = append(r.allocObjects, m1.Mallocs-m0.Mallocs)
+			}
 		}
 	}
 	if err := stopProfiles(); err != nil {
@@ -128,6 +146,12 @@ func measure(ctx context.Context, cfg *config, si *setupInfo) ([]result, error) 
 		slices.Sort(r.cpu)
 		slices.Sort(r.faults)
 		logf("%s: best %.0f files/s, median %.0f files/s", r.tool, r.best(), r.median())
+		if r.inProcess {
+			slices.Sort(r.allocBytes)
+			slices.Sort(r.allocObjects)
+			b, o := r.allocBytes[len(r.allocBytes)/2], r.allocObjects[len(r.allocObjects)/2]
+			logf("%s: allocated %d bytes in %d objects a run (median), %.0f bytes and %.1f objects a file", r.tool, b, o, float64(b)/float64(r.files), float64(o)/float64(r.files))
+		}
 		out = append(out, r.result)
 	}
 	return out, nil
