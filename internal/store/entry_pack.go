@@ -2,9 +2,11 @@ package store
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -16,53 +18,108 @@ import (
 // base64 and the signature's base64, as they were: the entry is the log's, so it must come
 // back byte for byte. An entry of any other form (version 1, another kind) is kept as it is:
 // such entries start with their header's "chancery-entry"; any bytes that start with
-// packedEntry or rawEntry (no entry does) are kept behind rawEntry.
+// packedEntry, templateEntry or rawEntry (no entry does) are kept behind rawEntry.
+//
+// Since migration 27, an entry whose payload is of the shape bundle_pack.go describes is
+// kept as templateEntry instead: the payload's fields as a bundle's first entry of that
+// form keeps them (the key ID, the office's name, the commitment, the signer keys' IDs and
+// the release time), then the signature's decoded bytes, about 170 bytes in all instead of
+// 410.
 const (
-	rawEntry    = 0x00
-	packedEntry = 0x01
-	entryHead   = "chancery-entry v2 release\n{\"payload\":\""
-	entryMid    = "\",\"payloadType\":\"application/vnd.chancery.release.v2+json\",\"signatures\":[{\"keyid\":\""
-	entrySig    = "\",\"sig\":\""
-	entryTail   = "\"}]}"
+	rawEntry      = 0x00
+	packedEntry   = 0x01
+	templateEntry = bundleEntryTemplate
+	entryHead     = "chancery-entry v2 release\n{\"payload\":\""
+	entryMid      = "\",\"payloadType\":\"application/vnd.chancery.release.v2+json\",\"signatures\":[{\"keyid\":\""
+	entrySig      = "\",\"sig\":\""
+	entryTail     = "\"}]}"
 )
 
 // packEntry returns the stored form of a release entry.
 func packEntry(e []byte) []byte {
-	if len(e) > 0 && (e[0] == rawEntry || e[0] == packedEntry) {
+	if len(e) > 0 && (e[0] == rawEntry || e[0] == packedEntry || e[0] == templateEntry) {
 		return append([]byte{rawEntry}, e...)
 	}
-	rest, ok := bytes.CutPrefix(e, []byte(entryHead))
+	payload, keyID, sig, ok := splitEntry(e)
 	if !ok {
 		return e
 	}
-	payload, rest, ok := bytes.Cut(rest, []byte(entryMid))
-	if !ok || len(rest) < 64+len(entrySig) || !base64Chars(payload) || len(payload) > 0xffff {
-		return e
-	}
-	keyID, rest := rest[:64], rest[64:]
-	sig, ok := bytes.CutPrefix(rest, []byte(entrySig))
-	if !ok {
-		return e
-	}
-	sig, ok = bytes.CutSuffix(sig, []byte(entryTail))
-	if !ok || !base64Chars(sig) || !lowerHex(keyID) {
-		return e
+	if p, ok := decodeBase64(payload); ok {
+		if s, ok := decodeBase64(sig); ok {
+			var st bundleState
+			if out, ok := st.packPayload(nil, keyID, p); ok {
+				// As for bundles: only a form that gives the entry back is stored.
+				out = append(out, s...)
+				if back, err := unpackEntry(out); err == nil && bytes.Equal(back, e) {
+					return out
+				}
+			}
+		}
 	}
 	out := make([]byte, 0, 1+32+2+len(payload)+len(sig))
 	out = append(out, packedEntry)
-	out, _ = hex.AppendDecode(out, keyID)
+	out = append(out, keyID...)
 	out = binary.BigEndian.AppendUint16(out, uint16(len(payload)))
 	out = append(append(out, payload...), sig...)
 	return out
 }
 
+// splitEntry returns the payload's base64, the key ID (its 32 bytes) and the signature's
+// base64 of a release entry of version 2 with one signature, whose text appendEntry writes
+// back from them byte for byte; ok is false for an entry of any other form.
+func splitEntry(e []byte) (payload, keyID, sig []byte, ok bool) {
+	rest, ok := bytes.CutPrefix(e, []byte(entryHead))
+	if !ok {
+		return nil, nil, nil, false
+	}
+	payload, rest, ok = bytes.Cut(rest, []byte(entryMid))
+	if !ok || len(rest) < 64+len(entrySig) || !base64Chars(payload) || len(payload) > 0xffff {
+		return nil, nil, nil, false
+	}
+	hexID, rest := rest[:64], rest[64:]
+	sig, ok = bytes.CutPrefix(rest, []byte(entrySig))
+	if !ok {
+		return nil, nil, nil, false
+	}
+	sig, ok = bytes.CutSuffix(sig, []byte(entryTail))
+	if !ok || !base64Chars(sig) || !lowerHex(hexID) {
+		return nil, nil, nil, false
+	}
+	keyID, _ = hex.AppendDecode(nil, hexID)
+	return payload, keyID, sig, true
+}
+
+// appendEntry appends the release entry whose payload's base64, key ID and signature's base64
+// these are.
+func appendEntry(out, payload, keyID, sig []byte) []byte {
+	out = append(append(append(out, entryHead...), payload...), entryMid...)
+	out = hex.AppendEncode(out, keyID)
+	return append(append(append(out, entrySig...), sig...), entryTail...)
+}
+
 // unpackEntry returns the entry whose stored form is b.
 func unpackEntry(b []byte) ([]byte, error) {
-	if len(b) == 0 || b[0] != packedEntry && b[0] != rawEntry {
+	if len(b) == 0 || b[0] != packedEntry && b[0] != rawEntry && b[0] != templateEntry {
 		return b, nil
 	}
 	if b[0] == rawEntry {
 		return b[1:], nil
+	}
+	if b[0] == templateEntry {
+		var st bundleState
+		keyID, payload, sig, err := st.unpackPayload(nil, b[1:])
+		if err != nil {
+			return nil, fmt.Errorf("packed entry: %w", err)
+		}
+		out := make([]byte, 0, len(entryHead)+base64.StdEncoding.EncodedLen(len(payload))+len(entryMid)+64+
+			len(entrySig)+base64.StdEncoding.EncodedLen(len(sig))+len(entryTail))
+		out = append(out, entryHead...)
+		out = base64.StdEncoding.AppendEncode(out, payload)
+		out = append(out, entryMid...)
+		out = hex.AppendEncode(out, keyID)
+		out = append(out, entrySig...)
+		out = base64.StdEncoding.AppendEncode(out, sig)
+		return append(out, entryTail...), nil
 	}
 	if len(b) < 1+32+2 {
 		return nil, errors.New("packed entry: too short")
@@ -73,10 +130,7 @@ func unpackEntry(b []byte) ([]byte, error) {
 	}
 	payload, sig := b[35:35+n], b[35+n:]
 	out := make([]byte, 0, len(entryHead)+n+len(entryMid)+64+len(entrySig)+len(sig)+len(entryTail))
-	out = append(append(append(out, entryHead...), payload...), entryMid...)
-	out = hex.AppendEncode(out, b[1:33])
-	out = append(append(append(out, entrySig...), sig...), entryTail...)
-	return out, nil
+	return appendEntry(out, payload, b[1:33], sig), nil
 }
 
 // base64Chars reports whether b holds only characters of standard base64, padding included:

@@ -40,12 +40,28 @@ func TestPackEntry(t *testing.T) {
 			t.Errorf("case %d: stored as %q, packed %v", i, p, packed)
 		}
 	}
+	// Since migration 27: a payload of the registry's shape is kept as its fields.
+	for _, e := range []string{bundleRelease("Write Benchmark Office", 1, "2026-12-01T14:28:34Z"), bundleRelease("O", 0, "2026-12-01T14:28:34Z"),
+		bundleRelease("O", 3, "2026-12-01T14:28:34Z"), "\x02 a stored form"} {
+		p := packEntry([]byte(e))
+		got, err := unpackEntry(p)
+		if err != nil || string(got) != e {
+			t.Errorf("unpacked %q, %v, want %q", got, err, e)
+		}
+		if template := e[0] != 2; template != (p[0] == templateEntry) {
+			t.Errorf("%q stored as %q", e, p)
+		}
+	}
+	if e := bundleRelease("Write Benchmark Office", 1, "2026-12-01T14:28:34Z"); len(packEntry([]byte(e))) != 1+33+23+32+1+32+5+64 {
+		t.Errorf("packed %d bytes of entry into %d", len(e), len(packEntry([]byte(e))))
+	}
 	fixed := len(entryHead) + len(entryMid) + len(entrySig) + len(entryTail)
 	if p := packEntry([]byte(releaseEntry)); len(p) != len(releaseEntry)-fixed-32+3 {
 		t.Errorf("packed %d bytes into %d", len(releaseEntry), len(p))
 	}
 	long := append(append([]byte{packedEntry}, make([]byte, 32)...), 0xff, 0xff, 'a')
-	for _, b := range [][]byte{{packedEntry}, long[:34], long} {
+	template := packEntry([]byte(bundleRelease("O", 1, "2026-12-01T14:28:34Z")))
+	for _, b := range [][]byte{{packedEntry}, long[:34], long, {templateEntry}, {templateEntry, 0}, template[:60]} {
 		if got, err := unpackEntry(b); err == nil {
 			t.Errorf("unpacked %q from %d bytes", got, len(b))
 		}

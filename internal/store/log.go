@@ -62,7 +62,7 @@ func (t *Tx) PutTile(ctx context.Context, tile Tile) error {
 	_, err := t.exec(ctx, `INSERT INTO log_tiles (level, idx, width, data) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (level, idx) DO UPDATE SET width = excluded.width, data = excluded.data
 		WHERE excluded.width > log_tiles.width`,
-		tile.Level, tile.Index, tile.Width, tile.Data)
+		tile.Level, tile.Index, tile.Width, storedTile(tile))
 	if err != nil {
 		return fmt.Errorf("put tile %d/%d: %w", tile.Level, tile.Index, err)
 	}
@@ -73,7 +73,7 @@ func (t *Tx) PutTile(ctx context.Context, tile Tile) error {
 // start within the bundle.
 func (t *Tx) PutEntryChunk(ctx context.Context, bundle int64, start, width int, data []byte) error {
 	_, err := t.exec(ctx, `INSERT INTO log_entry_chunks (bundle, start, width, data) VALUES ($1, $2, $3, $4)`,
-		bundle, start, width, data)
+		bundle, start, width, packBundle(data))
 	return conflict(err, fmt.Sprintf("put entries %d+%d of bundle %d", start, width, bundle))
 }
 
@@ -89,7 +89,21 @@ func (t *Tx) Tile(ctx context.Context, level int, index int64) (Tile, error) {
 	if err != nil {
 		return Tile{}, notFound(err, fmt.Sprintf("tile %d/%d", level, index))
 	}
+	if level == EntriesLevel {
+		if tile.Data, err = unpackBundle(tile.Data); err != nil {
+			return Tile{}, fmt.Errorf("tile %d/%d: %w", level, index, err)
+		}
+	}
 	return tile, nil
+}
+
+// storedTile returns the stored form of tile's data: entry bundles packed (bundle_pack.go),
+// hash tiles as they are.
+func storedTile(tile Tile) []byte {
+	if tile.Level == EntriesLevel {
+		return packBundle(tile.Data)
+	}
+	return tile.Data
 }
 
 func (t *Tx) chunkedBundle(ctx context.Context, index int64) (Tile, error) {
@@ -107,6 +121,9 @@ func (t *Tx) chunkedBundle(ctx context.Context, index int64) (Tile, error) {
 		}
 		if start != tile.Width {
 			return Tile{}, fmt.Errorf("tile %d/%d: chunk at entry %d follows entry %d", EntriesLevel, index, start, tile.Width)
+		}
+		if data, err = unpackBundle(data); err != nil {
+			return Tile{}, fmt.Errorf("tile %d/%d: chunk at entry %d: %w", EntriesLevel, index, start, err)
 		}
 		tile.Width += width
 		tile.Data = append(tile.Data, data...)
@@ -131,6 +148,12 @@ func (t *Tx) Tiles(ctx context.Context, level int, from int64, fn func(Tile) err
 		tile := Tile{Level: level}
 		if err := rows.Scan(&tile.Index, &tile.Width, &tile.Data); err != nil {
 			return fmt.Errorf("read tiles at level %d: %w", level, err)
+		}
+		if level == EntriesLevel {
+			var err error
+			if tile.Data, err = unpackBundle(tile.Data); err != nil {
+				return fmt.Errorf("read tile %d/%d: %w", level, tile.Index, err)
+			}
 		}
 		if err := fn(tile); err != nil {
 			return err

@@ -85,7 +85,7 @@ func (t *Tx) WriteLogBatch(ctx context.Context, chunks []EntryChunk, tiles []Til
 	cWidth := make([]int32, len(chunks))
 	cData := make([][]byte, len(chunks))
 	for i, c := range chunks {
-		cBundle[i], cStart[i], cWidth[i], cData[i] = c.Bundle, int32(c.Start), int32(c.Width), c.Data
+		cBundle[i], cStart[i], cWidth[i], cData[i] = c.Bundle, int32(c.Start), int32(c.Width), packBundle(c.Data)
 	}
 	tLevel := make([]int32, len(tiles))
 	tIdx := make([]int64, len(tiles))
@@ -93,7 +93,7 @@ func (t *Tx) WriteLogBatch(ctx context.Context, chunks []EntryChunk, tiles []Til
 	tData := make([][]byte, len(tiles))
 	full := []int64{} // full entry bundles, whose chunks go (as in PutTile)
 	for i, tile := range tiles {
-		tLevel[i], tIdx[i], tWidth[i], tData[i] = int32(tile.Level), tile.Index, int32(tile.Width), tile.Data
+		tLevel[i], tIdx[i], tWidth[i], tData[i] = int32(tile.Level), tile.Index, int32(tile.Width), storedTile(tile)
 		if tile.Level == EntriesLevel && tile.Width == 256 {
 			full = append(full, tile.Index)
 		}
@@ -146,6 +146,9 @@ func (t *Tx) EntriesFrom(ctx context.Context, index int64, from int) (first int,
 		}
 		if start != next {
 			return 0, nil, fmt.Errorf("entries %d+ of bundle %d: chunk at entry %d follows entry %d", from, index, start, next)
+		}
+		if chunk, err = unpackBundle(chunk); err != nil {
+			return 0, nil, fmt.Errorf("entries %d+ of bundle %d: chunk at entry %d: %w", from, index, start, err)
 		}
 		next += width
 		data = append(data, chunk...)

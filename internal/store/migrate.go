@@ -690,7 +690,25 @@ DELETE FROM seals;
 	// refuse the store instead of sealing such a letter afresh against another checkpoint.
 	// Seals kept before stay in seals, read as they are.
 	{sqlite: sealsInAnswers, postgres: sealsInAnswers},
+	// 27: entry bundles (log_tiles at level -1, log_entry_chunks) and release entries
+	// (releases.entry) written from here on with their release entries packed to their
+	// fields (issue 19 item 5; bundle_pack.go, entry_pack.go), which builds before it cannot
+	// read: the step makes them refuse the store. Rows stored before stay as they are; the
+	// few that start as the new forms do are put behind the mark of a row kept as it is.
+	{sqlite: packBundlesSQLite, postgres: packBundlesPostgres},
 }
+
+// packBundlesSQLite and packBundlesPostgres are migration 27 (see migrations).
+const (
+	packBundlesSQLite = `UPDATE log_tiles SET data = CAST(x'ff00' || data AS BLOB) WHERE level = -1 AND substr(CAST(data AS BLOB), 1, 1) = x'ff';
+UPDATE log_entry_chunks SET data = CAST(x'ff00' || data AS BLOB) WHERE substr(CAST(data AS BLOB), 1, 1) = x'ff';
+UPDATE releases SET entry = CAST(x'00' || entry AS BLOB) WHERE substr(CAST(entry AS BLOB), 1, 1) = x'02';
+`
+	packBundlesPostgres = `UPDATE log_tiles SET data = '\xff00'::bytea || data WHERE level = -1 AND substring(data FROM 1 FOR 1) = '\xff'::bytea;
+UPDATE log_entry_chunks SET data = '\xff00'::bytea || data WHERE substring(data FROM 1 FOR 1) = '\xff'::bytea;
+UPDATE releases SET entry = '\x00'::bytea || entry WHERE substring(entry FROM 1 FOR 1) = '\x02'::bytea;
+`
+)
 
 // sealsInAnswers is migration 26, which changes no table (see migrations).
 const sealsInAnswers = `SELECT 1`

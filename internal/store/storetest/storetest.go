@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"TilesInOrder", testTilesInOrder},
 		{"SetLogHeadUpserts", testSetLogHeadUpserts},
 		{"LogBatch", testLogBatch},
+		{"PackedBundles", testPackedBundles},
 		{"ConsistentViews", testConsistentViews},
 		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"SchemaVersion", testSchemaVersion},
