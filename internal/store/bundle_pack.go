@@ -284,19 +284,11 @@ func unpackBundle(b []byte) ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			n := len(entryHead) + base64.StdEncoding.EncodedLen(len(p)) + len(entryMid) + 64 +
-				len(entrySig) + base64.StdEncoding.EncodedLen(len(s)) + len(entryTail)
+			n := decodedEntryLen(len(p), len(s))
 			if n > 0xffff {
 				return nil, errors.New("packed bundle: entry too long")
 			}
-			out = appendFrame(out, n)
-			out = append(out, entryHead...)
-			out = base64.StdEncoding.AppendEncode(out, p)
-			out = append(out, entryMid...)
-			out = hex.AppendEncode(out, keyID)
-			out = append(out, entrySig...)
-			out = base64.StdEncoding.AppendEncode(out, s)
-			out = append(out, entryTail...)
+			out = appendDecodedEntry(appendFrame(out, n), p, keyID, s)
 			rest = r
 		default:
 			return nil, errors.New("packed bundle: unknown entry form")

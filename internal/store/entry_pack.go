@@ -97,6 +97,25 @@ func appendEntry(out, payload, keyID, sig []byte) []byte {
 	return append(append(append(out, entrySig...), sig...), entryTail...)
 }
 
+// decodedEntryLen is the length of the release entry appendDecodedEntry writes for a payload
+// of p bytes and a signature of sig bytes.
+func decodedEntryLen(p, sig int) int {
+	return len(entryHead) + base64.StdEncoding.EncodedLen(p) + len(entryMid) + 64 +
+		len(entrySig) + base64.StdEncoding.EncodedLen(sig) + len(entryTail)
+}
+
+// appendDecodedEntry appends the release entry whose payload, key ID and signature are these
+// decoded bytes.
+func appendDecodedEntry(out, payload, keyID, sig []byte) []byte {
+	out = append(out, entryHead...)
+	out = base64.StdEncoding.AppendEncode(out, payload)
+	out = append(out, entryMid...)
+	out = hex.AppendEncode(out, keyID)
+	out = append(out, entrySig...)
+	out = base64.StdEncoding.AppendEncode(out, sig)
+	return append(out, entryTail...)
+}
+
 // unpackEntry returns the entry whose stored form is b.
 func unpackEntry(b []byte) ([]byte, error) {
 	if len(b) == 0 || b[0] != packedEntry && b[0] != rawEntry && b[0] != templateEntry {
@@ -111,15 +130,7 @@ func unpackEntry(b []byte) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("packed entry: %w", err)
 		}
-		out := make([]byte, 0, len(entryHead)+base64.StdEncoding.EncodedLen(len(payload))+len(entryMid)+64+
-			len(entrySig)+base64.StdEncoding.EncodedLen(len(sig))+len(entryTail))
-		out = append(out, entryHead...)
-		out = base64.StdEncoding.AppendEncode(out, payload)
-		out = append(out, entryMid...)
-		out = hex.AppendEncode(out, keyID)
-		out = append(out, entrySig...)
-		out = base64.StdEncoding.AppendEncode(out, sig)
-		return append(out, entryTail...), nil
+		return appendDecodedEntry(make([]byte, 0, decodedEntryLen(len(payload), len(sig))), payload, keyID, sig), nil
 	}
 	if len(b) < 1+32+2 {
 		return nil, errors.New("packed entry: too short")
