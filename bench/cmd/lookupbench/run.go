@@ -140,7 +140,8 @@ end
 		r.cpu = processCPU(srv.Process.Pid) - cpu0
 		results = append(results, r)
 	}
-	fmt.Printf("\nwrk -t%d -c%d -d%s --latency, %d released letters, GOMAXPROCS=%s\n\n", c.threads, c.connections, c.duration, n, os.Getenv("GOMAXPROCS"))
+	fmt.Printf("\nwrk -t%d -c%d -d%s --latency, %d released letters, GOMAXPROCS=%s, transparent huge pages: %s\n\n",
+		c.threads, c.connections, c.duration, n, os.Getenv("GOMAXPROCS"), hugePages())
 	fmt.Println("| load | requests/s | p50 | p99 | vs nginx | server CPU per request | errors | load average |")
 	fmt.Println("|---|---:|---:|---:|---:|---:|---|---:|")
 	for _, r := range results {
@@ -337,4 +338,19 @@ func waitForLog(ctx context.Context, path, text string, exited <-chan error) err
 		}
 	}
 	return fmt.Errorf("chancery serve did not log %q within ten minutes (its log: %s)", text, path)
+}
+
+// hugePages is the kernel's transparent huge page setting, the word in brackets of
+// /sys/kernel/mm/transparent_hugepage/enabled: it moves the lookups' tail (docs/operations.md).
+func hugePages() string {
+	b, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
+	if err != nil {
+		return "unknown"
+	}
+	if _, after, ok := strings.Cut(string(b), "["); ok {
+		if mode, _, ok := strings.Cut(after, "]"); ok {
+			return mode
+		}
+	}
+	return strings.TrimSpace(string(b))
 }
