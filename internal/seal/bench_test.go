@@ -46,22 +46,7 @@ func benchmarkVerify(b *testing.B, size int, format string) {
 		rng := rand.NewChaCha8([32]byte{})
 		rng.Read(file)
 
-		o := newTestOffice(b, "Task Force North", "letters.example.org/log", 0x10)
-		var i int64
-		rs := o.releaseStatement(b, "TFN-2026-000200", file, releasedAt, "alice", "bob")
-		if format == "v1" {
-			o.addKey(b, "alice", keysAddedAt)
-			o.addKey(b, "bob", keysAddedAt)
-			i = o.logStatement(b, entry.Release, rs, o.office)
-		} else {
-			o.addKeyV2(b, "alice", keysAddedAt)
-			o.addKeyV2(b, "bob", keysAddedAt)
-			i = o.logRelease(b, rs, nil)
-		}
-		// A log of some size, so that proofs have realistic lengths (13 hashes).
-		for range 5000 {
-			o.append(b, []byte("filler"))
-		}
+		o, rs, i := releasedInLog(b, format, file)
 		sl := o.seal(b, i, true)
 		data := sl.Marshal()
 		b.Logf("%s: seal of %d bytes, release entry of %d bytes", name, len(data), len(sl.Release.Entry))
@@ -157,6 +142,14 @@ func BenchmarkFolderSeal(b *testing.B) {
 func folderSeal(b testing.TB, format string) (data, file []byte, tr *TrustRoot) {
 	file = make([]byte, 100<<10)
 	rand.NewChaCha8([32]byte{}).Read(file)
+	o, _, i := releasedInLog(b, format, file)
+	return o.seal(b, i, true).Marshal(), file, o.trustRoot(1)
+}
+
+// releasedInLog releases file, signed by two members, in a test office's log of the given
+// format, followed by 5,000 more entries so that proofs have realistic lengths (13 hashes);
+// it returns the office, the release statement and the release's index.
+func releasedInLog(b testing.TB, format string, file []byte) (*testOffice, *ReleaseStatement, int64) {
 	o := newTestOffice(b, "Task Force North", "letters.example.org/log", 0x10)
 	rs := o.releaseStatement(b, "TFN-2026-000200", file, releasedAt, "alice", "bob")
 	var i int64
@@ -172,5 +165,5 @@ func folderSeal(b testing.TB, format string) (data, file []byte, tr *TrustRoot) 
 	for range 5000 {
 		o.append(b, []byte("filler"))
 	}
-	return o.seal(b, i, true).Marshal(), file, o.trustRoot(1)
+	return o, rs, i
 }
