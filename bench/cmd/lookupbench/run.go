@@ -40,6 +40,9 @@ type result struct {
 	// cpu is the server's CPU time (user and system) over the run, zero for nginx: per
 	// request, it is steadier than the rate on a shared machine.
 	cpu time.Duration
+	// faults is the server's minor page faults over the run: pages it touched for the first
+	// time, or again after giving them back, each a stall of the request that touched it.
+	faults int64
 }
 
 func run(ctx context.Context, c runConfig) error {
@@ -132,24 +135,26 @@ end
 		{"random", fmt.Sprintf("chancery: uniform over %d released letters", n)},
 		{"unknown", "chancery: unknown digest"},
 	} {
-		cpu0 := processCPU(srv.Process.Pid)
+		cpu0, faults0 := processStat(srv.Process.Pid)
 		r, err := wrk(ctx, c, work, k.name, "http://"+chanceryAddr+"/api/v1/verify", scripts[k.key])
 		if err != nil {
 			return err
 		}
-		r.cpu = processCPU(srv.Process.Pid) - cpu0
+		cpu1, faults1 := processStat(srv.Process.Pid)
+		r.cpu, r.faults = cpu1-cpu0, faults1-faults0
 		results = append(results, r)
 	}
 	fmt.Printf("\nwrk -t%d -c%d -d%s --latency, %d released letters, GOMAXPROCS=%s, transparent huge pages: %s\n\n",
 		c.threads, c.connections, c.duration, n, os.Getenv("GOMAXPROCS"), hugePages())
-	fmt.Println("| load | requests/s | p50 | p99 | vs nginx | server CPU per request | errors | load average |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|---|---:|")
+	fmt.Println("| load | requests/s | p50 | p99 | vs nginx | server CPU per request | server page faults per 1,000 requests | errors | load average |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---|---:|")
 	for _, r := range results {
-		perRequest := "—"
+		perRequest, faults := "—", "—"
 		if r.cpu > 0 && r.requests > 0 {
 			perRequest = fmt.Sprintf("%.0f µs", float64(r.cpu.Microseconds())/float64(r.requests))
+			faults = fmt.Sprintf("%.1f", float64(r.faults)*1000/float64(r.requests))
 		}
-		fmt.Printf("| %s | %.0f | %s | %s | %.2f× | %s | %s | %s |\n", r.name, r.rps, r.p50, r.p99, r.rps/nginx.rps, perRequest, r.errors, r.load)
+		fmt.Printf("| %s | %.0f | %s | %s | %.2f× | %s | %s | %s | %s |\n", r.name, r.rps, r.p50, r.p99, r.rps/nginx.rps, perRequest, faults, r.errors, r.load)
 	}
 	return nil
 }
@@ -166,25 +171,32 @@ var (
 	countRE   = regexp.MustCompile(`(\d+) requests in`)
 )
 
-// processCPU returns the user and system time process pid has used (/proc/PID/stat, in clock
-// ticks of 10 ms on Linux), or 0 where that file cannot be read.
-func processCPU(pid int) time.Duration {
+// processStat returns the user and system time process pid has used (/proc/PID/stat, in
+// clock ticks of 10 ms on Linux) and its minor page faults, or zeros where that file cannot
+// be read.
+func processStat(pid int) (cpu time.Duration, minorFaults int64) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0
+		return 0, 0
 	}
+	return parseStat(b)
+}
+
+// parseStat reads the CPU time and minor faults out of a /proc/PID/stat line.
+func parseStat(b []byte) (cpu time.Duration, minorFaults int64) {
 	// The command name, field 2, may hold spaces: count fields after its closing parenthesis.
 	i := bytes.LastIndexByte(b, ')')
 	if i < 0 {
-		return 0
+		return 0, 0
 	}
 	f := strings.Fields(string(b[i+1:]))
 	if len(f) < 13 {
-		return 0
+		return 0, 0
 	}
+	minflt, _ := strconv.ParseInt(f[7], 10, 64)
 	utime, _ := strconv.ParseInt(f[11], 10, 64)
 	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(utime+stime) * 10 * time.Millisecond
+	return time.Duration(utime+stime) * 10 * time.Millisecond, minflt
 }
 
 func wrk(ctx context.Context, c runConfig, work, name, url, script string) (result, error) {
