@@ -772,8 +772,10 @@ func TestThreatAuditAppendOnly(t *testing.T) {
 	t.Cleanup(func() { raw.Close() })
 	for _, q := range []string{
 		`UPDATE audit_events SET actor = 'nobody' WHERE reference = ?`,
-		`UPDATE audit_events SET time = '2000-01-01T00:00:00Z' WHERE reference = ? AND action = 'letter.release'`,
-		`DELETE FROM audit_events WHERE reference = ? AND action = 'letter.retraction'`,
+		// The release's and the retraction's events, by their order: their actions are stored
+		// as bytes of the detail (store, audit.go).
+		`UPDATE audit_events SET time = 946684800000000000 WHERE id IN (SELECT id FROM audit_events WHERE reference = ? ORDER BY id DESC LIMIT 1 OFFSET 1)`,
+		`DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE reference = ? ORDER BY id DESC LIMIT 1)`,
 		`DELETE FROM audit_events WHERE reference = ?`,
 	} {
 		_, err := raw.ExecContext(ctx, q, ref)

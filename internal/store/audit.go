@@ -1,10 +1,12 @@
 package store
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -23,6 +25,7 @@ const (
 	detailText   = 0x00
 	detailPacked = 0x01
 	detailHex    = 0x02
+	detailWords  = 0x03
 )
 
 // packDetail returns the stored form of an audit event's detail.
@@ -51,7 +54,7 @@ func packDetail(s string) []byte {
 			return append(b, s[last:]...)
 		}
 	}
-	if len(s) > 0 && (s[0] == detailText || s[0] == detailPacked) {
+	if len(s) > 0 && (s[0] == detailText || s[0] == detailPacked || s[0] == detailWords) {
 		return append([]byte{detailText}, s...)
 	}
 	return []byte(s)
@@ -144,4 +147,196 @@ var compactAuditPostgres = `
 ALTER TABLE audit_events
 	ALTER COLUMN "time" TYPE BIGINT USING ` + auditTimePostgres + `,
 	ALTER COLUMN detail TYPE BYTEA USING ` + auditDetailPostgres + `;
+`
+
+// From migration 28 (issue 19 item 5) an event is stored in a third form as well, in which its
+// stored detail starts with detailWords: the next byte is the event's action, as its place in
+// auditActions plus one, the action column then empty (0: the action is in its column); the
+// next is its remote address: remoteIPv4 or remoteIPv6 and the address's bytes and its port's
+// two (big-endian), the remote column then empty (0: the address is in its column); the rest
+// is the detail's text, in which detailHex and 32 bytes stand for those bytes in 64 lowercase
+// hex digits and a byte from wordBase on for auditPhrases[byte-wordBase]. A letter's life
+// writes four events or more, whose actions and the phrases of whose details are the same in
+// every letter. A detail with a byte below 0x20 is stored in the forms above.
+
+// wordBase is the first byte that stands for a phrase in the detailWords form.
+const wordBase = 0x04
+
+// The remote address's forms in the detailWords form, when it is an address and a port as
+// net/http gives them (Request.RemoteAddr).
+const (
+	remoteIPv4 = 4
+	remoteIPv6 = 6
+)
+
+// auditActions are the actions a letter's life writes, in their stored order. Part of the
+// stored format: never change it; a new list needs a new leading byte.
+var auditActions = [...]string{
+	"letter.create", "letter.revise", "letter.approve", "letter.reject", "letter.sign",
+	"letter.release", "letter.dispatch", "letter.received", "letter.retraction",
+	"letter.supersession", "letter.erase", "draft.export", "dispatch.sent", "dispatch.failed",
+}
+
+// auditPhrases are the phrases of the registry's details (registry: letters.go, release.go,
+// dispatch.go, erase.go, view.go), each stored as one byte. Part of the stored format: never
+// change it; a new list needs a new leading byte.
+var auditPhrases = [...]string{
+	"version ", " sha256:", "sha256:", ", log entry ", "log entry ", ", signed by ", " with key ",
+	" bytes)", " (application/", " (text/", " for ", ", by mail to ", "queued to ", " received by ",
+	"content erased (", " kept): ", " after ", " attempts: ",
+}
+
+// packEvent returns the stored action, remote address and detail of an event: the detailWords
+// form when it takes fewer bytes than packDetail's form and the two columns as they are, and
+// reads back as the event.
+func packEvent(action, remote, detail string) (string, string, []byte) {
+	old := packDetail(detail)
+	for i := 0; i < len(detail); i++ {
+		if detail[i] < 0x20 {
+			return action, remote, old
+		}
+	}
+	var code byte
+	storedAction := action
+	for i, a := range auditActions {
+		if a == action {
+			code, storedAction = byte(i+1), ""
+			break
+		}
+	}
+	b := append(make([]byte, 0, len(detail)+21), detailWords, code)
+	storedRemote := remote
+	if r, ok := packRemote(b, remote); ok {
+		b, storedRemote = r, ""
+	} else {
+		b = append(b, 0)
+	}
+next:
+	for i := 0; i < len(detail); {
+		if i+64 <= len(detail) && isLowerHex(detail[i:i+64]) {
+			b = append(b, detailHex)
+			b, _ = hex.AppendDecode(b, []byte(detail[i:i+64]))
+			i += 64
+			continue
+		}
+		for k, p := range auditPhrases {
+			if strings.HasPrefix(detail[i:], p) {
+				b = append(b, wordBase+byte(k))
+				i += len(p)
+				continue next
+			}
+		}
+		b = append(b, detail[i])
+		i++
+	}
+	if len(b)+len(storedAction)+len(storedRemote) >= len(old)+len(action)+len(remote) {
+		return action, remote, old
+	}
+	// Stored only if it reads back exactly: a packing bug must cost bytes, never an event.
+	if a, r, d, err := unpackEvent(storedAction, storedRemote, b); err != nil || a != action || r != remote || d != detail {
+		return action, remote, old
+	}
+	return storedAction, storedRemote, b
+}
+
+// packRemote appends remote's form to b, if remote is an address and a port that it gives
+// back exactly.
+func packRemote(b []byte, remote string) ([]byte, bool) {
+	ap, err := netip.ParseAddrPort(remote)
+	if err != nil {
+		return b, false
+	}
+	n, form := len(b), byte(remoteIPv6)
+	if ap.Addr().Is4() {
+		form = remoteIPv4
+	}
+	b = append(append(b, form), ap.Addr().AsSlice()...)
+	b = binary.BigEndian.AppendUint16(b, ap.Port())
+	// Only the canonical form reads back as it was: not "127.000.0.1:80", nor a zone.
+	if r, _, err := unpackRemote(b[n:]); err != nil || r != remote {
+		return b[:n], false
+	}
+	return b, true
+}
+
+// unpackRemote returns the remote address whose form starts b, and the rest of b.
+func unpackRemote(b []byte) (string, []byte, error) {
+	var n int
+	switch {
+	case len(b) > 0 && b[0] == remoteIPv4:
+		n = 4
+	case len(b) > 0 && b[0] == remoteIPv6:
+		n = 16
+	default:
+		return "", nil, errors.New("audit detail: remote address of no known form")
+	}
+	if len(b) < 1+n+2 {
+		return "", nil, errors.New("audit detail: remote address cut short")
+	}
+	a, _ := netip.AddrFromSlice(b[1 : 1+n])
+	return netip.AddrPortFrom(a, binary.BigEndian.Uint16(b[1+n:])).String(), b[1+n+2:], nil
+}
+
+// unpackEvent returns the action, remote address and detail of an event stored as action,
+// remote and b.
+func unpackEvent(action, remote string, b []byte) (string, string, string, error) {
+	if len(b) == 0 || b[0] != detailWords {
+		d, err := unpackDetail(b)
+		return action, remote, d, err
+	}
+	if len(b) < 3 {
+		return "", "", "", errors.New("audit detail: cut short")
+	}
+	if c := b[1]; c != 0 {
+		if int(c) > len(auditActions) || action != "" {
+			return "", "", "", fmt.Errorf("audit detail: action %d beside %q", c, action)
+		}
+		action = auditActions[c-1]
+	}
+	b = b[2:]
+	if b[0] == 0 {
+		b = b[1:]
+	} else {
+		if remote != "" {
+			return "", "", "", fmt.Errorf("audit detail: a remote address beside %q", remote)
+		}
+		var err error
+		if remote, b, err = unpackRemote(b); err != nil {
+			return "", "", "", err
+		}
+	}
+	var s strings.Builder
+	s.Grow(2 * len(b))
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == detailHex:
+			if i+32 >= len(b) {
+				return "", "", "", errors.New("audit detail: packed digits cut short")
+			}
+			s.WriteString(hex.EncodeToString(b[i+1 : i+33]))
+			i += 32
+		case c >= wordBase && int(c-wordBase) < len(auditPhrases):
+			s.WriteString(auditPhrases[c-wordBase])
+		case c < 0x20:
+			return "", "", "", fmt.Errorf("audit detail: unknown byte %#x", c)
+		default:
+			s.WriteByte(c)
+		}
+	}
+	return action, remote, s.String(), nil
+}
+
+// Migration 28: details stored before it that start with detailWords are put behind detailText,
+// so that they are not read as the new form. The table's append-only trigger is set aside for
+// the update, in the migration's transaction, and put back.
+
+const wordsAuditSQLite = `DROP TRIGGER audit_events_no_update;
+UPDATE audit_events SET detail = CAST(x'00' || detail AS BLOB) WHERE substr(CAST(detail AS BLOB), 1, 1) = x'03';
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+`
+
+const wordsAuditPostgres = `ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update;
+UPDATE audit_events SET detail = '\x00'::bytea || detail WHERE substring(detail FROM 1 FOR 1) = '\x03'::bytea;
+ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update;
 `

@@ -625,8 +625,9 @@ func (t *Tx) AddAuditEvent(ctx context.Context, e AuditEvent) error {
 	if err != nil {
 		return err
 	}
+	action, remote, detail := packEvent(e.Action, e.Remote, e.Detail)
 	_, err = t.exec(ctx, `INSERT INTO audit_events (time, actor, action, reference, detail, remote) VALUES ($1, $2, $3, $4, $5, $6)`,
-		at, e.Actor, e.Action, e.Reference, packDetail(e.Detail), e.Remote)
+		at, e.Actor, action, e.Reference, detail, remote)
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
@@ -649,7 +650,7 @@ func (t *Tx) AuditEvents(ctx context.Context, ref string) ([]AuditEvent, error) 
 			return nil, fmt.Errorf("audit events: %w", err)
 		}
 		e.Time = time.Unix(0, at).UTC()
-		if e.Detail, err = unpackDetail(detail); err != nil {
+		if e.Action, e.Remote, e.Detail, err = unpackEvent(e.Action, e.Remote, detail); err != nil {
 			return nil, fmt.Errorf("audit event %d: %w", e.ID, err)
 		}
 		out = append(out, e)

@@ -140,3 +140,72 @@ func CheckCompactRows(t *testing.T, tx *store.Tx, letterID int64, ref string) {
 		}
 	}
 }
+
+// LifeEvents are the audit events of a letter's life as the registry writes them (issue 19
+// item 5: their actions and phrases are stored as one byte each), and others: every one must
+// read back exactly.
+var LifeEvents = []store.AuditEvent{
+	{Action: "letter.create", Detail: "version 1 sha256:" + hex64 + " (application/octet-stream, 102411 bytes)"},
+	{Action: "letter.revise", Detail: "version 2 sha256:" + hex64 + " (text/plain; charset=utf-8, 12 bytes)"},
+	{Action: "letter.approve", Detail: "version 1 sha256:" + hex64 + ": reviewed"},
+	{Action: "letter.reject", Detail: "version 1 sha256:" + hex64},
+	{Action: "letter.sign", Detail: "version 1 sha256:" + hex64 + " with key " + hex64},
+	{Action: "letter.release", Detail: "version 1 sha256:" + hex64 + ", log entry 502, signed by bench-signer"},
+	{Action: "letter.dispatch", Detail: "queued to Ada <ada@example.org>; Bob <bob@example.org>"},
+	{Action: "letter.received", Detail: "notice received by Ada <ada@example.org> (<m1@example.org>)"},
+	{Action: "letter.retraction", Detail: "log entry 9: sent in error"},
+	{Action: "letter.supersession", Detail: "by TCR-2026-000002, log entry 10: corrected"},
+	{Action: "letter.erase", Detail: "content erased (log entry 7 kept): asked by the addressee"},
+	{Action: "draft.export", Detail: "version 1 sha256:" + hex64 + " for Ada, by mail to ada@example.org"},
+	{Action: "dispatch.sent", Detail: "letter to Ada <ada@example.org>"},
+	{Action: "dispatch.failed", Detail: "letter to Ada <ada@example.org> after 5 attempts: 550 no such user"},
+	{Action: "letter.sign", Detail: "\x03 starts as a stored form, sha256:" + hex64},
+	{Action: "letter.sign", Detail: "a tab\tversion 1 sha256:" + hex64},
+	{Action: "letter.create", Detail: ""},
+	{Action: "member.add", Detail: "admin (admin)"},
+	{Action: "policy.adopt", Detail: "default sha256:" + hex64 + ", log entry 3"},
+	{Action: "", Detail: "version 1 sha256:" + hex64},
+	{Action: "letter.test", Detail: "Rücknahme, version 3 — خطاب"},
+}
+
+// Remotes are remote addresses of audit events that must read back exactly: as net/http gives
+// them (stored as bytes) and others.
+var Remotes = []string{"127.0.0.1:1", "[2001:db8::1]:443", "worker", "[fe80::1%eth0]:80", "", "192.0.2.1", "[::ffff:192.0.2.1]:8080"}
+
+// testAuditWords checks that LifeEvents read back exactly, each with its own action and
+// remote address.
+func testAuditWords(t *testing.T, db *store.DB) {
+	ref := "TAW-2026-000001"
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		for i, e := range LifeEvents {
+			e.Time, e.Actor, e.Reference, e.Remote = AuditTimes[i%len(AuditTimes)], "cora", ref, Remotes[i%len(Remotes)]
+			if err := tx.AddAuditEvent(ctx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		CheckLifeEvents(t, tx, ref, 0)
+		return nil
+	})
+}
+
+// CheckLifeEvents checks that the events about ref, from the skip-th on, are LifeEvents as
+// testAuditWords writes them, from Remotes.
+func CheckLifeEvents(t *testing.T, tx *store.Tx, ref string, skip int) {
+	t.Helper()
+	evs, err := tx.AuditEvents(t.Context(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != skip+len(LifeEvents) {
+		t.Fatalf("%d audit events, want %d", len(evs), skip+len(LifeEvents))
+	}
+	for i, e := range evs[skip:] {
+		w := LifeEvents[i]
+		if e.Action != w.Action || e.Detail != w.Detail || !e.Time.Equal(AuditTimes[i%len(AuditTimes)]) || e.Actor != "cora" || e.Reference != ref || e.Remote != Remotes[i%len(Remotes)] {
+			t.Errorf("audit event %d: %+v, want %q %q", i, e, w.Action, w.Detail)
+		}
+	}
+}

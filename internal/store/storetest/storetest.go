@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"Openings", testOpenings},
 		{"PackedOpenings", testPackedOpenings},
 		{"CompactRows", testCompactRows},
+		{"AuditWords", testAuditWords},
 		{"KeptSeals", testKeptSeals},
 		{"SealAnswers", testSealAnswers},
 		{"LookupRelease", testLookupRelease},
