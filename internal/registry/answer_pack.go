@@ -219,11 +219,19 @@ func unpackText(b []byte, base int, p []byte, depth int) ([]byte, error) {
 			}
 			p = p[w:]
 			from := len(b) - int(d) // below base: in packDict
-			for k := range int(n) {
-				if at := from + k; at < base {
-					b = append(b, packDict[len(packDict)-(base-at)])
-				} else {
-					b = append(b, b[at])
+			switch {
+			case from >= base && d >= n: // within the output, not overlapping what it writes
+				b = append(b, b[from:from+int(n)]...)
+			case from+int(n) <= base: // within the dictionary
+				at := len(packDict) - (base - from)
+				b = append(b, packDict[at:at+int(n)]...)
+			default: // across both, or overlapping: byte by byte, in order
+				for k := range int(n) {
+					if at := from + k; at < base {
+						b = append(b, packDict[len(packDict)-(base-at)])
+					} else {
+						b = append(b, b[at])
+					}
 				}
 			}
 			continue

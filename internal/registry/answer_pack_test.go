@@ -3,6 +3,7 @@ package registry
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"strings"
 	"testing"
 )
@@ -76,4 +77,31 @@ func FuzzPackAnswer(f *testing.F) {
 		}
 		unpackAnswer(nil, data) // any bytes: an error, never a panic
 	})
+}
+
+// TestUnpackCopies checks each way a copy is read (from the output, from packDict, across
+// both, overlapping what it writes) against copying byte by byte, for every distance and
+// length around the output's start.
+func TestUnpackCopies(t *testing.T) {
+	lit := []byte("0123456789")
+	for d := 1; d <= len(lit)+40; d++ {
+		for n := 1; n <= 30; n++ {
+			p := binary.AppendUvarint(nil, uint64(len(lit))<<2|packLiteral)
+			p = append(p, lit...)
+			p = binary.AppendUvarint(p, uint64(n)<<2|packCopy)
+			p = binary.AppendUvarint(p, uint64(d))
+			got, err := unpackAnswer([]byte("prefix"), p)
+			if err != nil {
+				t.Fatalf("distance %d, length %d: %v", d, n, err)
+			}
+			// The same, byte by byte: the output as the copy sees it is packDict then lit.
+			want := append([]byte(packDict), lit...)
+			for range n {
+				want = append(want, want[len(want)-d])
+			}
+			if !bytes.Equal(got, append([]byte("prefix"), want[len(packDict):]...)) {
+				t.Fatalf("distance %d, length %d: %q, want %q", d, n, got[6:], want[len(packDict):])
+			}
+		}
+	}
 }

@@ -32,8 +32,8 @@ import (
 //     began is not taken from a snapshot (touched), and a count read in a snapshot is not
 //     taken if a revocation was recorded since the read began (keysEpoch).
 //
-// Memory: the records are kept in chunks of bytes with no pointers, which the garbage
-// collector does not scan, found through maps of integers: about 1.3 KB per letter (its body,
+// Memory: the records are kept in chunks of bytes with no pointers, mapped outside the Go
+// heap where the system allows (answer_chunk_unix.go), found through maps of integers: about 1.3 KB per letter (its body,
 // 1.2 KB on average in the 143,480-letter benchmark registry, its digest and part), and each
 // seal part once (about 0.7 KB; one part per checkpoint's worth of letters), within the limit
 // given to HoldAnswers. Rows past the limit are not held, and a forgotten record's bytes are
@@ -106,7 +106,7 @@ func (m *answerMirror) alloc(n int) ([]byte, uint64, bool) {
 	}
 	last := len(m.chunks) - 1
 	if last < 0 || cap(m.chunks[last])-len(m.chunks[last]) < n {
-		m.chunks = append(m.chunks, make([]byte, 0, max(answerChunk, n)))
+		m.chunks = append(m.chunks, newAnswerChunk(max(answerChunk, n)))
 		last++
 	}
 	c := m.chunks[last]

@@ -144,8 +144,8 @@ end
 		r.cpu, r.faults = cpu1-cpu0, faults1-faults0
 		results = append(results, r)
 	}
-	fmt.Printf("\nwrk -t%d -c%d -d%s --latency, %d released letters, GOMAXPROCS=%s, transparent huge pages: %s\n\n",
-		c.threads, c.connections, c.duration, n, os.Getenv("GOMAXPROCS"), hugePages())
+	fmt.Printf("\nwrk -t%d -c%d -d%s --latency, %d released letters, GOMAXPROCS=%s, transparent huge pages: %s, server resident after the runs: %s\n\n",
+		c.threads, c.connections, c.duration, n, os.Getenv("GOMAXPROCS"), hugePages(), resident(srv.Process.Pid))
 	fmt.Println("| load | requests/s | p50 | p99 | vs nginx | server CPU per request | server page faults per 1,000 requests | errors | load average |")
 	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---|---:|")
 	for _, r := range results {
@@ -365,4 +365,19 @@ func hugePages() string {
 		}
 	}
 	return strings.TrimSpace(string(b))
+}
+
+// resident returns process pid's resident memory as /proc/PID/status gives it (VmRSS), or
+// "unknown".
+func resident(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return "unknown"
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
 }
