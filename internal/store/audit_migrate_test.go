@@ -86,10 +86,5 @@ func testAuditWordsMigration(t *testing.T, db *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`UPDATE audit_events SET actor = 'x'`, `DELETE FROM audit_events`} {
-		err := db.Update(ctx, func(tx *store.Tx) error { return store.ExecTx(ctx, tx, q) })
-		if err == nil || !strings.Contains(err.Error(), "append-only") {
-			t.Errorf("%s after migrating: %v, want the append-only refusal", q, err)
-		}
-	}
+	checkAuditAppendOnly(t, ctx, db)
 }
