@@ -33,13 +33,13 @@ import (
 //     taken if a revocation was recorded since the read began (keysEpoch).
 //
 // Memory: the records are kept in chunks of bytes with no pointers, mapped outside the Go
-// heap where the system allows (answer_chunk_unix.go), found through maps of integers: about 1.3 KB per letter (its body,
-// 1.2 KB on average in the 143,480-letter benchmark registry, its digest and part), and each
-// seal part once (about 0.7 KB; one part per checkpoint's worth of letters), within the limit
-// given to HoldAnswers. Rows past the limit are not held, and a forgotten record's bytes are
-// not reused until the server restarts: letters withdrawn or erased, or re-kept, leave their
-// old record behind, and once the limit is reached further letters are answered from the
-// table.
+// heap where the system allows (answer_chunk_unix.go), found through maps of integers: about
+// 1.3 KB per letter (its body, 1.2 KB on average in the 143,480-letter benchmark registry, its
+// digest and part), and each seal part once (about 0.7 KB; one part per checkpoint's worth of
+// letters), within the limit given to HoldAnswers. Rows past the limit are not held, and a
+// forgotten record's bytes are not reused until the server restarts: letters withdrawn or
+// erased, or re-kept, leave their old record behind, and once the limit is reached further
+// letters are answered from the table.
 
 const answerChunk = 4 << 20
 
