@@ -148,22 +148,27 @@ func varintLen(v int) int {
 	return n
 }
 
-// PutBlob stores data under its digest; storing the same digest twice is a no-op.
+// PutBlob stores data under its digest, "sha256:" and 64 lowercase hex digits (ErrFileDigest
+// otherwise); storing the same digest twice is a no-op.
 func (t *Tx) PutBlob(ctx context.Context, digest string, data []byte) error {
+	key, err := fileDigest(digest)
+	if err != nil {
+		return fmt.Errorf("put blob: %w", err)
+	}
 	if t.dialect != Postgres {
-		return t.putBlobSQLite(ctx, digest, data)
+		return t.putBlobSQLite(ctx, key, data)
 	}
 	full, small := blobChunks(len(data))
 	if full+small == 0 {
-		_, err := t.exec(ctx, `INSERT INTO blobs (digest, data) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, digest, data)
+		_, err := t.exec(ctx, `INSERT INTO blobs (digest, data) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, key, data)
 		if err != nil {
 			return fmt.Errorf("put blob: %w", err)
 		}
 		return nil
 	}
 	var id int64
-	err := t.queryRow(ctx, `INSERT INTO blobs (digest, data, chunked) VALUES ($1, $2, nextval('blob_chunk_ids'))
-		ON CONFLICT (digest) DO NOTHING RETURNING chunked`, digest, data[full*blobFullChunk+small*blobSmallChunk:]).Scan(&id)
+	err = t.queryRow(ctx, `INSERT INTO blobs (digest, data, chunked) VALUES ($1, $2, nextval('blob_chunk_ids'))
+		ON CONFLICT (digest) DO NOTHING RETURNING chunked`, key, data[full*blobFullChunk+small*blobSmallChunk:]).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // stored already
 	}
@@ -184,10 +189,11 @@ func (t *Tx) PutBlob(ctx context.Context, digest string, data []byte) error {
 }
 
 // putBlobSQLite keeps a file of sqliteSmallChunk bytes or more in rows of blob_chunks (see
-// sqliteLayout), under the rowid of its blobs row, and a shorter one inline.
-func (t *Tx) putBlobSQLite(ctx context.Context, digest string, data []byte) error {
+// sqliteLayout), under the rowid of its blobs row, and a shorter one inline; key is the
+// digest's stored form.
+func (t *Tx) putBlobSQLite(ctx context.Context, key, data []byte) error {
 	if len(data) < sqliteSmallChunk {
-		_, err := t.exec(ctx, `INSERT INTO blobs (digest, data) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, digest, data)
+		_, err := t.exec(ctx, `INSERT INTO blobs (digest, data) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, key, data)
 		if err != nil {
 			return fmt.Errorf("put blob: %w", err)
 		}
@@ -201,7 +207,7 @@ func (t *Tx) putBlobSQLite(ctx context.Context, digest string, data []byte) erro
 	}
 	bulk, small := sqliteLayout(len(data), id, int(pageSize))
 	res, err := t.exec(ctx, `INSERT INTO blobs (rowid, digest, data, chunked) VALUES ($1, $2, $3, $1) ON CONFLICT (digest) DO NOTHING`,
-		id, digest, data[bulk+small*sqliteSmallChunk:])
+		id, key, data[bulk+small*sqliteSmallChunk:])
 	if err != nil {
 		return fmt.Errorf("put blob: %w", err)
 	}
@@ -232,13 +238,14 @@ func (t *Tx) putBlobSQLite(ctx context.Context, digest string, data []byte) erro
 	return nil
 }
 
-// Blob returns the data stored under digest.
+// Blob returns the data stored under digest; ErrNotFound for a digest of another form than
+// "sha256:" and 64 lowercase hex digits, as for one not stored.
 func (t *Tx) Blob(ctx context.Context, digest string) ([]byte, error) {
 	// The row of blobs first (the whole file, or the tail of one kept in chunks), then the
 	// chunks in order; each row's bytes come once.
 	rows, err := t.query(ctx, `SELECT 0, 0, data FROM blobs WHERE digest = $1
 		UNION ALL SELECT 1, c.seq, c.data FROM blobs b JOIN blob_chunks c ON c.blob = b.chunked WHERE b.digest = $1
-		ORDER BY 1, 2`, digest)
+		ORDER BY 1, 2`, fileDigestKey(digest))
 	if err != nil {
 		return nil, fmt.Errorf("blob %s: %w", digest, err)
 	}

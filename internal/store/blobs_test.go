@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"bytes"
+	"encoding/hex"
 	"fmt"
 	"testing"
 
@@ -32,9 +33,9 @@ func testBlobsMigration(t *testing.T, db *store.DB) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	old := map[string][]byte{"sha256:old-small": []byte("small"), "sha256:old-large": bytes.Repeat([]byte("large file "), 30000)}
+	old := map[string][]byte{storetest.Digest("old-small"): []byte("small"), storetest.Digest("old-large"): bytes.Repeat([]byte("large file "), 30000)}
 	for d, b := range old {
-		if err := db.ExecForTest(ctx, `INSERT INTO blobs (digest, data) VALUES ($1, $2)`, d, b); err != nil {
+		if err := db.ExecForTest(ctx, `INSERT INTO blobs (digest, data) VALUES ($1, $2)`, digestBytes(t, d), b); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -43,15 +44,15 @@ func testBlobsMigration(t *testing.T, db *store.DB) {
 	}
 	newer := bytes.Repeat([]byte("new file "), 40000)
 	err := db.Update(ctx, func(tx *store.Tx) error {
-		if err := tx.PutBlob(ctx, "sha256:new", newer); err != nil {
+		if err := tx.PutBlob(ctx, storetest.Digest("new"), newer); err != nil {
 			return err
 		}
-		return tx.PutBlob(ctx, "sha256:old-large", newer)
+		return tx.PutBlob(ctx, storetest.Digest("old-large"), newer)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	old["sha256:new"] = newer
+	old[storetest.Digest("new")] = newer
 	err = db.View(ctx, func(tx *store.Tx) error {
 		for d, want := range old {
 			got, err := tx.Blob(ctx, d)
@@ -77,7 +78,7 @@ func TestCopyToChunksFiles(t *testing.T) {
 	files := map[string][]byte{}
 	for i, n := range []int{0, 10, 1991, 1992, 8120, 8121, 100_000, 250_000} {
 		b := bytes.Repeat([]byte{byte(i + 1)}, n)
-		files[fmt.Sprintf("sha256:f%d", i)] = b
+		files[storetest.Digest(fmt.Sprintf("f%d", i))] = b
 	}
 	err := src.Update(ctx, func(tx *store.Tx) error {
 		for d, b := range files {
@@ -164,12 +165,12 @@ func testBlobsFillMigration(t *testing.T, db *store.DB) {
 		}
 		return b
 	}
-	old := map[string][]byte{"sha256:erased": {}}
+	old := map[string][]byte{storetest.Digest("erased"): {}}
 	for i := range sizes {
-		old[fmt.Sprintf("sha256:old%d", i)] = file(i)
+		old[storetest.Digest(fmt.Sprintf("old%d", i))] = file(i)
 	}
 	for d, b := range old {
-		if err := db.ExecForTest(ctx, `INSERT INTO blobs (digest, data) VALUES ($1, $2)`, d, b); err != nil {
+		if err := db.ExecForTest(ctx, `INSERT INTO blobs (digest, data) VALUES ($1, $2)`, digestBytes(t, d), b); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -179,7 +180,7 @@ func testBlobsFillMigration(t *testing.T, db *store.DB) {
 	fresh := map[string][]byte{}
 	err := db.Update(ctx, func(tx *store.Tx) error {
 		for i := range sizes {
-			d := fmt.Sprintf("sha256:new%d", i)
+			d := storetest.Digest(fmt.Sprintf("new%d", i))
 			fresh[d] = file(i)
 			if err := tx.PutBlob(ctx, d, fresh[d]); err != nil {
 				return err
@@ -201,7 +202,7 @@ func testBlobsFillMigration(t *testing.T, db *store.DB) {
 				if err != nil || !bytes.Equal(got, want) {
 					t.Errorf("%s: %d bytes, want %d, %v", d, len(got), len(want), err)
 				}
-				chunked, err := store.IntsTx(ctx, tx, `SELECT count(*) FROM blobs b JOIN blob_chunks c ON c.blob = b.chunked WHERE b.digest = $1`, d)
+				chunked, err := store.IntsTx(ctx, tx, `SELECT count(*) FROM blobs b JOIN blob_chunks c ON c.blob = b.chunked WHERE b.digest = $1`, digestBytes(t, d))
 				if err != nil {
 					return err
 				}
@@ -257,7 +258,7 @@ func TestSQLiteBlobsFillPages(t *testing.T) {
 	err := db.Update(ctx, func(tx *store.Tx) error {
 		for i := range 300 {
 			b := bytes.Repeat([]byte{byte(i)}, 980+i*i*3+i*977%4093)
-			d := fmt.Sprintf("sha256:f%d", i)
+			d := storetest.Digest(fmt.Sprintf("f%d", i))
 			files[d] = b
 			if err := tx.PutBlob(ctx, d, b); err != nil {
 				return err
@@ -290,4 +291,14 @@ func TestSQLiteBlobsFillPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// digestBytes is a file digest's stored form (migration 29), for rows written in SQL.
+func digestBytes(t *testing.T, d string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(d[len("sha256:"):])
+	if err != nil || len(b) != 32 {
+		t.Fatalf("%s: not a file digest", d)
+	}
+	return b
 }

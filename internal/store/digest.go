@@ -126,3 +126,160 @@ ALTER TABLE signatures
 	ALTER COLUMN version_digest TYPE BYTEA USING ` + packDigestPostgres("version_digest") + `,
 	ALTER COLUMN policy_digest TYPE BYTEA USING ` + packDigestPostgres("policy_digest") + `;
 `
+
+// Files' digests are stored as their 32 bytes (migration 29; issue 19 item 5, twelfth pass)
+// in blobs (its key), versions and releases: every file the store keeps is named by its
+// SHA-256, written "sha256:" and 64 lowercase hex digits, and those columns hold nothing
+// else. The store converts at its boundary, as for approvals and signatures: callers give and
+// get the text form. A digest of another form is refused before anything is written, and
+// looked up it matches no row, as it matched none before.
+
+// ErrFileDigest is wrapped by the error of a write given a file digest that is not "sha256:"
+// and 64 lowercase hex digits.
+var ErrFileDigest = errors.New(`not a file digest ("sha256:" and 64 lowercase hex digits)`)
+
+// fileDigest returns the stored form of a file's digest, its 32 bytes.
+func fileDigest(d string) ([]byte, error) {
+	if len(d) != len(sha256Prefix)+64 || d[:len(sha256Prefix)] != sha256Prefix || !isLowerHex(d[len(sha256Prefix):]) {
+		return nil, fmt.Errorf("file digest %q: %w", d, ErrFileDigest)
+	}
+	b := make([]byte, 32)
+	hex.Decode(b, []byte(d[len(sha256Prefix):]))
+	return b, nil
+}
+
+// fileDigestKey returns the stored form of a file's digest looked up: nil, which matches no
+// row, for a digest of another form.
+func fileDigestKey(d string) []byte {
+	b, _ := fileDigest(d)
+	return b
+}
+
+// fileDigestText scans a stored file digest into its text form; NULL (an outer join's
+// missing row) scans as "".
+type fileDigestText struct{ s *string }
+
+// Scan implements sql.Scanner.
+func (f fileDigestText) Scan(src any) error {
+	switch b := src.(type) {
+	case nil:
+		*f.s = ""
+		return nil
+	case []byte:
+		if len(b) == 32 {
+			*f.s = sha256Prefix + hex.EncodeToString(b)
+			return nil
+		}
+	}
+	return fmt.Errorf("stored file digest %x: %w", src, errBadDigest)
+}
+
+// Migration 29: files' digests as their 32 bytes. SQLite cannot change a column's type, and
+// with foreign keys enforced it cannot drop a table that others reference: the tables are
+// copied, with the two that reference versions and releases (fingerprints, withdrawals), each
+// new one referencing the new ones; the old ones are dropped children first, and renaming the
+// new ones renames the references to them. Rows keep their ids (blobs' rowids, and
+// fingerprints' ids, the identification index's document ids). A stored file digest of another
+// form fails the migration (a temporary trigger names the cause); versions and releases hold
+// only digests that blobs holds (their foreign keys).
+var fileDigestsSQLite = `
+CREATE TABLE blobs_v29 (
+	digest  BLOB    NOT NULL PRIMARY KEY CHECK (length(digest) = 32), -- SHA-256 of data (store, digest.go)
+	data    BLOB    NOT NULL,
+	chunked INTEGER                       -- blob_chunks.blob of a file kept in chunks
+);
+CREATE TEMP TRIGGER blobs_v29_digest BEFORE INSERT ON blobs_v29 WHEN NEW.digest IS NULL
+BEGIN SELECT RAISE(ABORT, 'a stored file digest is not "sha256:" and 64 lowercase hex digits'); END;
+INSERT INTO blobs_v29 (rowid, digest, data, chunked) SELECT rowid, ` + unhexFileDigestSQLite("digest") + `, data, chunked FROM blobs;
+CREATE TABLE versions_v29 (
+	letter_id  INTEGER NOT NULL REFERENCES letters (id),
+	n          INTEGER NOT NULL,
+	digest     BLOB    NOT NULL REFERENCES blobs_v29 (digest),
+	media_type TEXT    NOT NULL,
+	file_name  TEXT    NOT NULL,
+	size       INTEGER NOT NULL,
+	created_by INTEGER NOT NULL REFERENCES members (id),
+	created_at TEXT    NOT NULL,
+	PRIMARY KEY (letter_id, n)
+);
+INSERT INTO versions_v29 (letter_id, n, digest, media_type, file_name, size, created_by, created_at)
+SELECT letter_id, n, ` + unhexFileDigestSQLite("digest") + `, media_type, file_name, size, created_by, created_at FROM versions;
+CREATE TABLE releases_v29 (
+	letter_id       INTEGER PRIMARY KEY REFERENCES letters (id),
+	version_n       INTEGER NOT NULL,
+	file_digest     BLOB    NOT NULL UNIQUE REFERENCES blobs_v29 (digest),
+	file_name       TEXT    NOT NULL,
+	media_type      TEXT    NOT NULL,
+	log_index       INTEGER NOT NULL UNIQUE,
+	entry           BLOB    NOT NULL,     -- the release log entry (store, entry_pack.go)
+	released_by     INTEGER NOT NULL REFERENCES members (id),
+	released_at     TEXT    NOT NULL,
+	check_code_hash BLOB,
+	erased_at       TEXT
+);
+INSERT INTO releases_v29 (letter_id, version_n, file_digest, file_name, media_type, log_index, entry, released_by, released_at, check_code_hash, erased_at)
+SELECT letter_id, version_n, ` + unhexFileDigestSQLite("file_digest") + `, file_name, media_type, log_index, entry, released_by, released_at, check_code_hash, erased_at FROM releases;
+CREATE TABLE withdrawals_v29 (
+	letter_id  INTEGER PRIMARY KEY REFERENCES releases_v29 (letter_id),
+	kind       TEXT    NOT NULL CHECK (kind IN ('retraction', 'supersession')),
+	by_letter  INTEGER REFERENCES releases_v29 (letter_id),
+	reason     TEXT    NOT NULL,
+	log_index  INTEGER NOT NULL UNIQUE,
+	entry      BLOB    NOT NULL,
+	member_id  INTEGER NOT NULL REFERENCES members (id),
+	created_at TEXT    NOT NULL
+);
+INSERT INTO withdrawals_v29 SELECT letter_id, kind, by_letter, reason, log_index, entry, member_id, created_at FROM withdrawals;
+CREATE TABLE fingerprints_v29 (
+	id        INTEGER PRIMARY KEY,
+	letter_id INTEGER NOT NULL,
+	version_n INTEGER NOT NULL,
+	released  INTEGER NOT NULL DEFAULT 0,
+	data      BLOB,
+	UNIQUE (letter_id, version_n, released),
+	FOREIGN KEY (letter_id, version_n) REFERENCES versions_v29 (letter_id, n)
+);
+INSERT INTO fingerprints_v29 (id, letter_id, version_n, released, data) SELECT id, letter_id, version_n, released, data FROM fingerprints;
+DROP TRIGGER temp.blobs_v29_digest;
+DROP TABLE fingerprints;
+DROP TABLE withdrawals;
+DROP TABLE versions;
+DROP TABLE releases;
+DROP TABLE blobs;
+ALTER TABLE blobs_v29 RENAME TO blobs;
+ALTER TABLE versions_v29 RENAME TO versions;
+ALTER TABLE releases_v29 RENAME TO releases;
+ALTER TABLE withdrawals_v29 RENAME TO withdrawals;
+ALTER TABLE fingerprints_v29 RENAME TO fingerprints;
+CREATE INDEX versions_by_digest ON versions (digest);
+`
+
+// unhexFileDigestSQLite is the 32 bytes of the digest in the text column col, NULL for text of
+// another form.
+func unhexFileDigestSQLite(col string) string {
+	return `CASE WHEN length(` + col + `) = 71 AND substr(` + col + `, 1, 7) = 'sha256:' AND substr(` + col + `, 8) NOT GLOB '*[^0-9a-f]*'
+		THEN unhex(substr(` + col + `, 8)) END`
+}
+
+// fileDigestsPostgres is migration 29 on PostgreSQL: the columns change type in place, the
+// foreign keys set aside while they do. A stored file digest of another form fails it.
+var fileDigestsPostgres = `
+DO $$ DECLARE d TEXT; BEGIN
+	SELECT digest INTO d FROM blobs WHERE digest !~ '^sha256:[0-9a-f]{64}$' LIMIT 1;
+	IF FOUND THEN RAISE EXCEPTION 'the stored file digest "%" is not "sha256:" and 64 lowercase hex digits', d; END IF;
+END $$;
+ALTER TABLE versions DROP CONSTRAINT versions_digest_fkey;
+ALTER TABLE releases DROP CONSTRAINT releases_file_digest_fkey;
+ALTER TABLE blobs ALTER COLUMN digest TYPE BYTEA USING ` + decodeFileDigestPostgres("digest") + `;
+ALTER TABLE versions ALTER COLUMN digest TYPE BYTEA USING ` + decodeFileDigestPostgres("digest") + `;
+ALTER TABLE releases ALTER COLUMN file_digest TYPE BYTEA USING ` + decodeFileDigestPostgres("file_digest") + `;
+ALTER TABLE blobs ADD CONSTRAINT blobs_digest_size CHECK (octet_length(digest) = 32);
+ALTER TABLE versions ADD CONSTRAINT versions_digest_fkey FOREIGN KEY (digest) REFERENCES blobs (digest);
+ALTER TABLE releases ADD CONSTRAINT releases_file_digest_fkey FOREIGN KEY (file_digest) REFERENCES blobs (digest);
+`
+
+// decodeFileDigestPostgres is the 32 bytes of the digest in the text column col, NULL for
+// text of another form.
+func decodeFileDigestPostgres(col string) string {
+	return `CASE WHEN ` + col + ` ~ '^sha256:[0-9a-f]{64}$' THEN decode(substr(` + col + `, 8), 'hex') END`
+}

@@ -66,11 +66,12 @@ WHERE ($1 <= 0 OR l.id < $1) AND ($2 = '' OR l.class = $2)
 			l                                 ListedLetter
 			tags, to, created                 string
 			n, size, by, logIndex             sql.NullInt64
-			digest, mediaType, fileName, vAt  sql.NullString
+			digest                            string
+			mediaType, fileName, vAt          sql.NullString
 			releasedAt, erasedAt, withdrawnAt sql.NullString
 		)
 		err := rows.Scan(&l.ID, &l.Reference, &l.Subject, &l.Class, &tags, &to, &l.AuthorID, &created, &l.State,
-			&n, &digest, &mediaType, &fileName, &size, &by, &vAt, &releasedAt, &logIndex, &erasedAt, &withdrawnAt)
+			&n, fileDigestText{&digest}, &mediaType, &fileName, &size, &by, &vAt, &releasedAt, &logIndex, &erasedAt, &withdrawnAt)
 		if err != nil {
 			return nil, fmt.Errorf("list letters: %w", err)
 		}
@@ -82,7 +83,7 @@ WHERE ($1 <= 0 OR l.id < $1) AND ($2 = '' OR l.class = $2)
 		}
 		l.CreatedAt = parseTS(created)
 		if n.Valid {
-			l.Latest = Version{LetterID: l.ID, N: int(n.Int64), Digest: digest.String, MediaType: mediaType.String,
+			l.Latest = Version{LetterID: l.ID, N: int(n.Int64), Digest: digest, MediaType: mediaType.String,
 				FileName: fileName.String, Size: size.Int64, CreatedBy: by.Int64, CreatedAt: parseTS(vAt.String)}
 		}
 		l.LogIndex = -1

@@ -64,7 +64,7 @@ const (
 // LookupRelease reads the released letter whose final file has this digest, in one statement;
 // ErrNotFound if there is none.
 func (db *DB) LookupRelease(ctx context.Context, digest string) (*ReleaseLookup, error) {
-	return db.lookupOne(ctx, lookupByDigest, digest, "release "+digest)
+	return db.lookupOne(ctx, lookupByDigest, fileDigestKey(digest), "release "+digest)
 }
 
 // LookupReleaseOf reads the released letter with this reference, in one statement; ErrNotFound
@@ -74,7 +74,7 @@ func (db *DB) LookupReleaseOf(ctx context.Context, ref string) (*ReleaseLookup, 
 }
 
 // lookupOne reads the one release query selects with arg, named what in its error.
-func (db *DB) lookupOne(ctx context.Context, query, arg, what string) (*ReleaseLookup, error) {
+func (db *DB) lookupOne(ctx context.Context, query string, arg any, what string) (*ReleaseLookup, error) {
 	var l *ReleaseLookup
 	err := db.readOne(ctx, func(row *sql.Row) (err error) {
 		l, err = scanLookup(row, what)
@@ -85,7 +85,7 @@ func (db *DB) lookupOne(ctx context.Context, query, arg, what string) (*ReleaseL
 
 // LookupRelease is DB.LookupRelease in the transaction's snapshot.
 func (t *Tx) LookupRelease(ctx context.Context, digest string) (*ReleaseLookup, error) {
-	return scanLookup(t.queryRow(ctx, lookupByDigest, digest), "release "+digest)
+	return scanLookup(t.queryRow(ctx, lookupByDigest, fileDigestKey(digest)), "release "+digest)
 }
 
 // LookupReleaseAt reads, in the transaction's snapshot, the released letter whose release entry
@@ -107,7 +107,7 @@ func scanLookup(row *sql.Row, what string) (*ReleaseLookup, error) {
 	var wBy, wIndex, wMember sql.NullInt64
 	var wEntry []byte
 	var k KeptSeal
-	err := row.Scan(&r.LetterID, &r.VersionN, &r.FileDigest, &r.FileName, &r.MediaType, &r.LogIndex,
+	err := row.Scan(&r.LetterID, &r.VersionN, fileDigestText{&r.FileDigest}, &r.FileName, &r.MediaType, &r.LogIndex,
 		&r.Entry, &r.ReleasedBy, &at, &r.CheckCodeHash, &erased,
 		&l.Salt, &l.Statement,
 		&wKind, &wBy, &wReason, &wIndex, &wEntry, &wMember, &wCreated,

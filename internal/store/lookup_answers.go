@@ -171,7 +171,7 @@ WHERE r.log_index = $4 AND r.file_digest = $5 AND r.erased_at IS NULL
 	AND NOT EXISTS (SELECT 1 FROM withdrawals w WHERE w.letter_id = r.letter_id)
 ON CONFLICT (id) DO UPDATE SET part = excluded.part, body = excluded.body WHERE answers.digest = excluded.digest
 RETURNING part`,
-		answerID(d), d, body, index, digest).Scan(&part)
+		answerID(d), d, body, index, fileDigestKey(digest)).Scan(&part)
 	if err == sql.ErrNoRows {
 		// The release does not stand (a pending row must not stay pending), or another
 		// digest holds the key.
@@ -218,7 +218,7 @@ func (t *Tx) DropAnswer(ctx context.Context, digest string) error {
 // is changing (withdrawal, erasure) in this transaction.
 func (t *Tx) dropAnswerOf(ctx context.Context, letterID int64) error {
 	var digest string
-	err := t.queryRow(ctx, `SELECT file_digest FROM releases WHERE letter_id = $1`, letterID).Scan(&digest)
+	err := t.queryRow(ctx, `SELECT file_digest FROM releases WHERE letter_id = $1`, letterID).Scan(fileDigestText{&digest})
 	if err == sql.ErrNoRows {
 		return nil
 	}

@@ -275,7 +275,14 @@ func copyBlob(ctx context.Context, stx, dtx *Tx, cols []string, vals []any) (int
 	for i, c := range cols {
 		switch c {
 		case "digest":
-			digest, _ = vals[i].(string)
+			switch v := vals[i].(type) {
+			case string:
+				digest = v
+			case []byte:
+				if err := (fileDigestText{&digest}).Scan(v); err != nil {
+					return 0, err
+				}
+			}
 		case "data":
 			switch v := vals[i].(type) {
 			case []byte:

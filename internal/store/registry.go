@@ -248,8 +248,12 @@ type Version struct {
 
 // AddVersion inserts a version; its blob must be stored.
 func (t *Tx) AddVersion(ctx context.Context, v Version) error {
-	_, err := t.exec(ctx, `INSERT INTO versions (letter_id, n, digest, media_type, file_name, size, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, v.LetterID, v.N, v.Digest, v.MediaType, v.FileName, v.Size, v.CreatedBy, ts(v.CreatedAt))
+	key, err := fileDigest(v.Digest)
+	if err != nil {
+		return fmt.Errorf("add version %d: %w", v.N, err)
+	}
+	_, err = t.exec(ctx, `INSERT INTO versions (letter_id, n, digest, media_type, file_name, size, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, v.LetterID, v.N, key, v.MediaType, v.FileName, v.Size, v.CreatedBy, ts(v.CreatedAt))
 	return conflict(err, fmt.Sprintf("add version %d", v.N))
 }
 
@@ -258,7 +262,7 @@ const versionCols = `letter_id, n, digest, media_type, file_name, size, created_
 func scanVersion(row interface{ Scan(...any) error }) (*Version, error) {
 	var v Version
 	var created string
-	if err := row.Scan(&v.LetterID, &v.N, &v.Digest, &v.MediaType, &v.FileName, &v.Size, &v.CreatedBy, &created); err != nil {
+	if err := row.Scan(&v.LetterID, &v.N, fileDigestText{&v.Digest}, &v.MediaType, &v.FileName, &v.Size, &v.CreatedBy, &created); err != nil {
 		return nil, err
 	}
 	v.CreatedAt = parseTS(created)
@@ -285,7 +289,7 @@ func (t *Tx) Versions(ctx context.Context, letterID int64) ([]Version, error) {
 
 // VersionsByDigest returns the versions, of any letter, whose bytes have this digest.
 func (t *Tx) VersionsByDigest(ctx context.Context, digest string) ([]Version, error) {
-	rows, err := t.query(ctx, `SELECT `+versionCols+` FROM versions WHERE digest = $1 ORDER BY letter_id, n`, digest)
+	rows, err := t.query(ctx, `SELECT `+versionCols+` FROM versions WHERE digest = $1 ORDER BY letter_id, n`, fileDigestKey(digest))
 	if err != nil {
 		return nil, fmt.Errorf("versions by digest: %w", err)
 	}
@@ -416,8 +420,12 @@ type Release struct {
 
 // AddRelease records a release; a letter is released once.
 func (t *Tx) AddRelease(ctx context.Context, r Release) error {
-	_, err := t.exec(ctx, `INSERT INTO releases (letter_id, version_n, file_digest, file_name, media_type, log_index, entry, released_by, released_at, check_code_hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, r.LetterID, r.VersionN, r.FileDigest, r.FileName, r.MediaType, r.LogIndex, packEntry(r.Entry), r.ReleasedBy, ts(r.ReleasedAt), r.CheckCodeHash)
+	key, err := fileDigest(r.FileDigest)
+	if err != nil {
+		return fmt.Errorf("add release: %w", err)
+	}
+	_, err = t.exec(ctx, `INSERT INTO releases (letter_id, version_n, file_digest, file_name, media_type, log_index, entry, released_by, released_at, check_code_hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, r.LetterID, r.VersionN, key, r.FileName, r.MediaType, r.LogIndex, packEntry(r.Entry), r.ReleasedBy, ts(r.ReleasedAt), r.CheckCodeHash)
 	return conflict(err, "add release")
 }
 
@@ -427,7 +435,7 @@ func scanRelease(row interface{ Scan(...any) error }) (*Release, error) {
 	var r Release
 	var at string
 	var erased sql.NullString
-	if err := row.Scan(&r.LetterID, &r.VersionN, &r.FileDigest, &r.FileName, &r.MediaType, &r.LogIndex, &r.Entry, &r.ReleasedBy, &at, &r.CheckCodeHash, &erased); err != nil {
+	if err := row.Scan(&r.LetterID, &r.VersionN, fileDigestText{&r.FileDigest}, &r.FileName, &r.MediaType, &r.LogIndex, &r.Entry, &r.ReleasedBy, &at, &r.CheckCodeHash, &erased); err != nil {
 		return nil, err
 	}
 	var err error
@@ -479,26 +487,49 @@ func (t *Tx) EraseLetter(ctx context.Context, letterID int64, at time.Time) erro
 	if err != nil {
 		return fmt.Errorf("erase letter: %w", err)
 	}
-	stmts := []struct {
+	// The files of its draft copies: draft_exports keeps their digests as text.
+	files := [][]byte{fileDigestKey(rel.FileDigest)}
+	rows, err := t.query(ctx, `SELECT digest FROM draft_exports WHERE letter_id = $1`, letterID)
+	if err != nil {
+		return fmt.Errorf("erase letter: %w", err)
+	}
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			rows.Close()
+			return fmt.Errorf("erase letter: %w", err)
+		}
+		if key := fileDigestKey(d); key != nil {
+			files = append(files, key)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("erase letter: %w", err)
+	}
+	type statement struct {
 		q    string
 		args []any
-	}{
+	}
+	stmts := []statement{
 		{`UPDATE letters SET subject = '', tags = '[]', addressees = '[]' WHERE id = $1`, []any{letterID}},
 		// A file kept in chunks (blobs.go) loses them before its row is emptied.
-		{`DELETE FROM blob_chunks WHERE blob IN (SELECT chunked FROM blobs WHERE digest = $2
-			OR digest IN (SELECT digest FROM versions WHERE letter_id = $1)
-			OR digest IN (SELECT digest FROM draft_exports WHERE letter_id = $1))`, []any{letterID, rel.FileDigest}},
+		{`DELETE FROM blob_chunks WHERE blob IN (SELECT chunked FROM blobs WHERE digest IN (SELECT digest FROM versions WHERE letter_id = $1))`, []any{letterID}},
 		// The empty blob is a parameter: the backends spell its literal differently.
 		{`UPDATE blobs SET data = $2, chunked = NULL WHERE digest IN (SELECT digest FROM versions WHERE letter_id = $1)`, []any{letterID, []byte{}}},
-		{`UPDATE blobs SET data = $2, chunked = NULL WHERE digest = $1`, []any{rel.FileDigest, []byte{}}},
-		{`UPDATE blobs SET data = $2, chunked = NULL WHERE digest IN (SELECT digest FROM draft_exports WHERE letter_id = $1)`, []any{letterID, []byte{}}},
-		{`UPDATE fingerprints SET data = NULL WHERE letter_id = $1`, []any{letterID}},
-		{`UPDATE withdrawals SET reason = '' WHERE letter_id = $1`, []any{letterID}},
-		{`UPDATE draft_exports SET recipient = '' WHERE letter_id = $1`, []any{letterID}},
-		{`UPDATE approvals SET comment = '' WHERE letter_id = $1`, []any{letterID}},
-		{`DELETE FROM openings WHERE log_index = $1 OR log_index IN (SELECT log_index FROM withdrawals WHERE letter_id = $2)`, []any{rel.LogIndex, letterID}},
-		{`UPDATE releases SET erased_at = $1 WHERE letter_id = $2`, []any{ts(at), letterID}},
 	}
+	for _, key := range files {
+		stmts = append(stmts,
+			statement{`DELETE FROM blob_chunks WHERE blob IN (SELECT chunked FROM blobs WHERE digest = $1)`, []any{key}},
+			statement{`UPDATE blobs SET data = $2, chunked = NULL WHERE digest = $1`, []any{key, []byte{}}})
+	}
+	stmts = append(stmts,
+		statement{`UPDATE fingerprints SET data = NULL WHERE letter_id = $1`, []any{letterID}},
+		statement{`UPDATE withdrawals SET reason = '' WHERE letter_id = $1`, []any{letterID}},
+		statement{`UPDATE draft_exports SET recipient = '' WHERE letter_id = $1`, []any{letterID}},
+		statement{`UPDATE approvals SET comment = '' WHERE letter_id = $1`, []any{letterID}},
+		statement{`DELETE FROM openings WHERE log_index = $1 OR log_index IN (SELECT log_index FROM withdrawals WHERE letter_id = $2)`, []any{rel.LogIndex, letterID}},
+		statement{`UPDATE releases SET erased_at = $1 WHERE letter_id = $2`, []any{ts(at), letterID}})
 	for _, st := range stmts {
 		if _, err := t.exec(ctx, st.q, st.args...); err != nil {
 			return fmt.Errorf("erase letter: %w", err)
@@ -518,7 +549,7 @@ func (t *Tx) ReleaseOf(ctx context.Context, letterID int64) (*Release, error) {
 
 // ReleaseByDigest returns the release whose final file has this digest.
 func (t *Tx) ReleaseByDigest(ctx context.Context, digest string) (*Release, error) {
-	r, err := scanRelease(t.queryRow(ctx, `SELECT `+releaseCols+` FROM releases WHERE file_digest = $1`, digest))
+	r, err := scanRelease(t.queryRow(ctx, `SELECT `+releaseCols+` FROM releases WHERE file_digest = $1`, fileDigestKey(digest)))
 	if err != nil {
 		return nil, notFound(err, "release")
 	}

@@ -92,7 +92,7 @@ func (t *Tx) PutSealAnswer(ctx context.Context, digest string, index int64, s Ke
 	AND NOT EXISTS (SELECT 1 FROM seals WHERE log_index = $4)`
 	_, err = t.exec(ctx, `INSERT INTO seal_parts (hash, checkpoint, signer_proofs)
 SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM releases r WHERE `+stands+`)
-ON CONFLICT (hash) DO NOTHING`, hash, s.Checkpoint, s.SignerProofs, index, digest)
+ON CONFLICT (hash) DO NOTHING`, hash, s.Checkpoint, s.SignerProofs, index, fileDigestKey(digest))
 	if err != nil {
 		return false, fmt.Errorf("put seal of %d: %w", index, err)
 	}
@@ -101,7 +101,7 @@ ON CONFLICT (hash) DO NOTHING`, hash, s.Checkpoint, s.SignerProofs, index, diges
 SELECT $1, $2, p.id, $3 FROM releases r JOIN seal_parts p ON p.hash = $6 WHERE `+stands+`
 ON CONFLICT (id) DO UPDATE SET part = excluded.part, body = excluded.body
 	WHERE answers.digest = excluded.digest AND answers.part = 0
-RETURNING part`, answerID(d), d, body, index, digest, hash).Scan(&part)
+RETURNING part`, answerID(d), d, body, index, fileDigestKey(digest), hash).Scan(&part)
 	if err == nil {
 		return true, t.answerChanged(ctx, d, answerOp{id: answerID(d), part: part, body: body})
 	}
@@ -114,7 +114,7 @@ RETURNING part`, answerID(d), d, body, index, digest, hash).Scan(&part)
 	_, err = t.exec(ctx, `INSERT INTO seals (log_index, part, proof)
 SELECT $4, p.id, $3 FROM releases r JOIN seal_parts p ON p.hash = $6 WHERE `+stands+`
 	AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.id = $1 AND a.digest = $2)
-ON CONFLICT (log_index) DO NOTHING`, answerID(d), d, s.Proof, index, digest, hash)
+ON CONFLICT (log_index) DO NOTHING`, answerID(d), d, s.Proof, index, fileDigestKey(digest), hash)
 	if err != nil {
 		return false, fmt.Errorf("put seal of %d: %w", index, err)
 	}

@@ -64,7 +64,7 @@ func testBlobs(t *testing.T, db *store.DB) {
 
 	big := bytes.Repeat([]byte("rolled back "), 5000)
 	err := db.Update(t.Context(), func(tx *store.Tx) error {
-		if err := tx.PutBlob(t.Context(), "sha256:rolledback", big); err != nil {
+		if err := tx.PutBlob(t.Context(), Digest("rolledback"), big); err != nil {
 			return err
 		}
 		return errTest
@@ -76,7 +76,7 @@ func testBlobs(t *testing.T, db *store.DB) {
 		t.Errorf("after a rollback: %d blob_chunks rows, want %d", n, chunks)
 	}
 	view(t, db, func(ctx context.Context, tx *store.Tx) error {
-		if _, err := tx.Blob(ctx, "sha256:rolledback"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := tx.Blob(ctx, Digest("rolledback")); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("a rolled-back file: %v, want ErrNotFound", err)
 		}
 		return nil
@@ -94,7 +94,7 @@ func testBlobs(t *testing.T, db *store.DB) {
 				return err
 			}
 			ids[i] = l.ID
-			v, f := fmt.Sprintf("sha256:version%d", i), fmt.Sprintf("sha256:file%d", i)
+			v, f := Digest(fmt.Sprintf("version%d", i)), Digest(fmt.Sprintf("file%d", i))
 			for _, d := range []string{v, f} {
 				files[d] = bytes.Repeat([]byte(d), 3000)
 				if err := tx.PutBlob(ctx, d, files[d]); err != nil {
@@ -114,7 +114,7 @@ func testBlobs(t *testing.T, db *store.DB) {
 		}
 		return nil
 	})
-	v, f := len(files["sha256:version0"]), len(files["sha256:file0"])
+	v, f := len(files[Digest("version0")]), len(files[Digest("file0")])
 	if n, want := chunkRows(t, db), chunks+wantChunks(db, v, f, v, f); n != want {
 		t.Errorf("with two letters: %d blob_chunks rows, want %d", n, want)
 	}
@@ -123,7 +123,7 @@ func testBlobs(t *testing.T, db *store.DB) {
 		t.Errorf("after erasing one: %d blob_chunks rows, want %d", n, want)
 	}
 	view(t, db, func(ctx context.Context, tx *store.Tx) error {
-		for _, d := range []string{"sha256:version0", "sha256:file0"} {
+		for _, d := range []string{Digest("version0"), Digest("file0")} {
 			if got, err := tx.Blob(ctx, d); err != nil || len(got) != 0 {
 				t.Errorf("erased file %s: %d bytes, %v", d, len(got), err)
 			}
@@ -183,4 +183,10 @@ func wantChunks(db *store.DB, sizes ...int) int64 {
 		n += int64((s - bulk) / 980)
 	}
 	return n
+}
+
+// Digest is a file digest for tests, "sha256:" and the 64 hex digits of name's SHA-256: the
+// store keeps only digests of that form.
+func Digest(name string) string {
+	return fmt.Sprintf("sha256:%x", sha256.Sum256([]byte(name)))
 }

@@ -18,7 +18,7 @@ func testFingerprints(t *testing.T, db *store.DB) {
 		if err := tx.AddLetter(ctx, &l); err != nil {
 			return err
 		}
-		for n, d := range []string{"sha256:aa", "sha256:bb", "sha256:cc"} {
+		for n, d := range []string{Digest("aa"), Digest("bb"), Digest("cc")} {
 			if err := tx.PutBlob(ctx, d, []byte(d)); err != nil {
 				return err
 			}

@@ -23,7 +23,7 @@ func testOpenings(t *testing.T, db *store.DB) {
 			if err := tx.AddLetter(ctx, p); err != nil {
 				return err
 			}
-			v, f := []string{"sha256:v1", "sha256:v2"}[i], []string{"sha256:f1", "sha256:f2"}[i]
+			v, f := []string{Digest("v1"), Digest("v2")}[i], []string{Digest("f1"), Digest("f2")}[i]
 			for _, d := range []string{v, f} {
 				if err := tx.PutBlob(ctx, d, []byte("content "+d)); err != nil {
 					return err
@@ -79,19 +79,19 @@ func testOpenings(t *testing.T, db *store.DB) {
 		if err != nil || got.Subject != "" || len(got.Tags) != 0 || len(got.Addressees) != 0 || got.Reference != "TFN-2020-000001" {
 			t.Errorf("erased letter: %+v, %v", got, err)
 		}
-		for _, d := range []string{"sha256:v1", "sha256:f1"} {
+		for _, d := range []string{Digest("v1"), Digest("f1")} {
 			if b, err := tx.Blob(ctx, d); err != nil || len(b) != 0 {
 				t.Errorf("blob %s after erasure: %q, %v", d, b, err)
 			}
 		}
-		if b, err := tx.Blob(ctx, "sha256:f2"); err != nil || len(b) == 0 {
+		if b, err := tx.Blob(ctx, Digest("f2")); err != nil || len(b) == 0 {
 			t.Errorf("another letter's blob after erasure: %q, %v", b, err)
 		}
 		w, err := tx.WithdrawalOf(ctx, l.ID)
 		if err != nil || w.Reason != "" || w.LogIndex != 12 {
 			t.Errorf("erased withdrawal: %+v, %v", w, err)
 		}
-		rel, err := tx.ReleaseByDigest(ctx, "sha256:f1")
+		rel, err := tx.ReleaseByDigest(ctx, Digest("f1"))
 		if err != nil || rel.LogIndex != 10 || !rel.ErasedAt.Equal(t0) || string(rel.Entry) != "entry" {
 			t.Errorf("erased release by digest: %+v, %v", rel, err)
 		}
