@@ -4,6 +4,7 @@
 //
 //	lookupbench populate -data DIR -n 1000000   # once: release N letters through the registry
 //	lookupbench run -data DIR -chancery BIN      # serve DIR and nginx, load both with wrk
+//	lookupbench run -data DIR -chancery BIN -pace 2ms,3ms   # and the uniform load paced, at most connections÷pace a second
 //
 // populate is resumable: it appends each released file's digest to DIR/digests.txt and
 // continues from there.
@@ -17,6 +18,8 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"strings"
+	"time"
 )
 
 func main() {
@@ -55,10 +58,19 @@ func main() {
 		fs.DurationVar(&c.duration, "duration", 0, "length of each wrk run (default 20s)")
 		fs.IntVar(&c.connections, "connections", 64, "wrk connections")
 		fs.IntVar(&c.threads, "threads", 1, "wrk threads")
+		pace := fs.String("pace", "", "also run the uniform load with each connection pausing this long on average after each answer (drawn from 1 to twice it, less 1, milliseconds), once per comma-separated value in whole milliseconds (e.g. 2ms,3ms): the latency at no more than connections÷pace requests/s instead of at saturation")
 		fs.StringVar(&c.ready, "ready", "", "before loading the server, wait until its log has a line containing this text (e.g. \"kept answers held in memory\": a binary that reads its answers into memory at start)")
 		fs.Parse(os.Args[2:])
 		if c.dir == "" || c.chancery == "" {
 			usage()
+		}
+		for _, v := range strings.FieldsFunc(*pace, func(r rune) bool { return r == ',' }) {
+			p, err := time.ParseDuration(v)
+			if err != nil || p <= 0 || p%time.Millisecond != 0 {
+				fmt.Fprintf(os.Stderr, "lookupbench: error: -pace %s: want whole milliseconds such as 3ms (wrk waits in milliseconds)\n", v)
+				os.Exit(2)
+			}
+			c.paces = append(c.paces, p)
 		}
 		err = run(ctx, c)
 	default:
@@ -71,6 +83,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: lookupbench populate -data DIR [-n N] [-workers W]\n       lookupbench run -data DIR -chancery BIN [-duration D] [-connections C] [-threads T]")
+	fmt.Fprintln(os.Stderr, "usage: lookupbench populate -data DIR [-n N] [-workers W]\n       lookupbench run -data DIR -chancery BIN [-duration D] [-connections C] [-threads T] [-pace D[,D...]] [-ready TEXT]")
 	os.Exit(2)
 }

@@ -22,6 +22,10 @@ type runConfig struct {
 	ready                string
 	duration             time.Duration
 	connections, threads int
+	// paces, when set, add a uniform run for each, whose connections each wait that long on
+	// average after an answer before their next request: the latency at a given load rather
+	// than at the server's saturation, where it is the queue of every connection's request.
+	paces []time.Duration
 }
 
 const (
@@ -130,11 +134,22 @@ end
 		return err
 	}
 	results = append(results, nginx)
-	for _, k := range []struct{ key, name string }{
+	loads := []struct{ key, name string }{
 		{"hot", "chancery: one released letter (the leak)"},
 		{"random", fmt.Sprintf("chancery: uniform over %d released letters", n)},
 		{"unknown", "chancery: unknown digest"},
-	} {
+	}
+	for _, p := range c.paces {
+		key := "paced " + p.String()
+		// A pause drawn afresh for each request, uniform over 1 to 2p-1 whole milliseconds
+		// (mean p): with the same pause everywhere, the connections fall into step and send
+		// in waves of all of them, each wave a queue.
+		scripts[key] = scripts["random"] + fmt.Sprintf("function delay() return math.random(1, %d) end\n", 2*p.Milliseconds()-1)
+		loads = append(loads, struct{ key, name string }{key, fmt.Sprintf(
+			"chancery: uniform, each connection pausing %s on average between requests (at most %.0f/s offered)",
+			p, float64(c.connections)/p.Seconds())})
+	}
+	for _, k := range loads {
 		cpu0, faults0 := processStat(srv.Process.Pid)
 		r, err := wrk(ctx, c, work, k.name, "http://"+chanceryAddr+"/api/v1/verify", scripts[k.key])
 		if err != nil {
