@@ -64,13 +64,9 @@ func main() {
 		if c.dir == "" || c.chancery == "" {
 			usage()
 		}
-		for _, v := range strings.FieldsFunc(*pace, func(r rune) bool { return r == ',' }) {
-			p, err := time.ParseDuration(v)
-			if err != nil || p <= 0 || p%time.Millisecond != 0 {
-				fmt.Fprintf(os.Stderr, "lookupbench: error: -pace %s: want whole milliseconds such as 3ms (wrk waits in milliseconds)\n", v)
-				os.Exit(2)
-			}
-			c.paces = append(c.paces, p)
+		if c.paces, err = parsePaces(*pace); err != nil {
+			fmt.Fprintf(os.Stderr, "lookupbench: error: %v\n", err)
+			os.Exit(2)
 		}
 		err = run(ctx, c)
 	default:
@@ -80,6 +76,19 @@ func main() {
 		fmt.Fprintf(os.Stderr, "lookupbench: error: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// parsePaces reads -pace: comma-separated durations of whole milliseconds, wrk's unit.
+func parsePaces(s string) ([]time.Duration, error) {
+	var paces []time.Duration
+	for _, v := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' }) {
+		p, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil || p <= 0 || p%time.Millisecond != 0 {
+			return nil, fmt.Errorf("-pace %s: want whole milliseconds such as 3ms (wrk waits in milliseconds)", v)
+		}
+		paces = append(paces, p)
+	}
+	return paces, nil
 }
 
 func usage() {

@@ -141,10 +141,7 @@ end
 	}
 	for _, p := range c.paces {
 		key := "paced " + p.String()
-		// A pause drawn afresh for each request, uniform over 1 to 2p-1 whole milliseconds
-		// (mean p): with the same pause everywhere, the connections fall into step and send
-		// in waves of all of them, each wave a queue.
-		scripts[key] = scripts["random"] + fmt.Sprintf("function delay() return math.random(1, %d) end\n", 2*p.Milliseconds()-1)
+		scripts[key] = scripts["random"] + pacedDelay(p)
 		loads = append(loads, struct{ key, name string }{key, fmt.Sprintf(
 			"chancery: uniform, each connection pausing %s on average between requests (at most %.0f/s offered)",
 			p, float64(c.connections)/p.Seconds())})
@@ -172,6 +169,13 @@ end
 		fmt.Printf("| %s | %.0f | %s | %s | %.2f× | %s | %s | %s | %s |\n", r.name, r.rps, r.p50, r.p99, r.rps/nginx.rps, perRequest, faults, r.errors, r.load)
 	}
 	return nil
+}
+
+// pacedDelay is wrk's delay function for a mean pause p: a pause drawn afresh for each
+// request, uniform over 1 to 2p-1 whole milliseconds. With the same pause everywhere, the
+// connections fall into step and send in waves of all of them, each wave a queue.
+func pacedDelay(p time.Duration) string {
+	return fmt.Sprintf("function delay() return math.random(1, %d) end\n", 2*p.Milliseconds()-1)
 }
 
 func postScript(body string) string {
