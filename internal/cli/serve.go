@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -16,6 +17,7 @@ import (
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/office"
+	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/server"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/web"
@@ -118,6 +120,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		return err
 	}
 	defer accesslog.Flush(logger) // last: the access lines of the requests served until the end
+	fontsLoaded := loadFonts(logger)
 
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
@@ -199,6 +202,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
+	fontsLoaded()
 	fmt.Fprintf(c.OutOrStdout(), "chancery: serving http://%s (log %s, %d entries, data %s)\n",
 		ln.Addr(), d.Settings.Origin, lg.Head().Size, d.Path)
 	errc := make(chan error, 1)
@@ -226,4 +230,23 @@ func serveDebug(addr string) error {
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	go http.Serve(ln, mux)
 	return nil
+}
+
+// loadFonts starts loading the letter fonts while the server opens its office, and returns a
+// function that waits for them, which serve calls before it answers its first request: the
+// first letter created or released after a start would otherwise wait for them (about a third
+// of a second on a 2-core machine). Missing fonts are said in the log at the start rather than
+// at the first letter; the server still serves (lookups and verification need no fonts).
+func loadFonts(logger *slog.Logger) (wait func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		start := time.Now()
+		if err := pdf.LoadFonts(); err != nil {
+			logger.Warn("letter fonts: letters cannot be checked or laid out until they are installed", "err", err)
+			return
+		}
+		logger.Info("letter fonts loaded", "took", time.Since(start).Round(time.Millisecond))
+	}()
+	return func() { <-done }
 }

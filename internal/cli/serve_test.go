@@ -1,12 +1,16 @@
 package cli_test
 
 import (
+	"bufio"
 	"bytes"
 	"net"
+	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/cli"
+	"github.com/chancery/chancery/internal/testbin"
 )
 
 // serve --demo binds its port first: a busy port fails at once, before any demo is built, and
@@ -25,5 +29,46 @@ func TestServeBusyPort(t *testing.T) {
 	}
 	if strings.Contains(stderr.String(), "initialized") || strings.Contains(stderr.String(), "demo office") {
 		t.Errorf("the demo was built before the port was bound:\n%s", stderr.String())
+	}
+}
+
+// serve loads the letter fonts as it starts, before any letter asks for them: the first
+// letter created after a start would otherwise wait for them (a third of a second here).
+func TestServeLoadsFonts(t *testing.T) {
+	bin := testbin.Build(t)
+	cmd := exec.Command(bin, "serve", "--data", t.TempDir()+"/reg", "--listen", "127.0.0.1:0")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	// The reader sends nil when it sees the line, and what it read when serve's output ends.
+	found := make(chan *string, 1)
+	go func() {
+		var seen strings.Builder
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			seen.WriteString(sc.Text() + "\n")
+			if strings.Contains(sc.Text(), "letter fonts loaded") {
+				found <- nil
+				return
+			}
+		}
+		out := seen.String()
+		found <- &out
+	}()
+	select {
+	case out := <-found:
+		if out != nil {
+			t.Fatalf("serve exited without loading the letter fonts; it wrote:\n%s", *out)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("serve did not log that it loaded the letter fonts within 60s")
 	}
 }
