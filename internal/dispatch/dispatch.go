@@ -8,7 +8,8 @@
 // server's reply and a later time (exponential backoff), or failed after the last attempt.
 //
 // Each message has a Message-ID fixed when it was queued. A crash between the server's
-// acceptance and the transaction that records it is the only way a message is sent twice, and
+// acceptance and the transaction that records it is the only way a message is sent twice (on
+// PostgreSQL with several servers, also a claim that lapses while its server still sends), and
 // the copy then carries the same Message-ID, so the receiving side can tell (see
 // docs/design/dispatch.md).
 package dispatch
@@ -33,6 +34,7 @@ const (
 	DefaultMaxBackoff  = 4 * time.Hour
 	DefaultConnections = 4
 	DefaultPoll        = time.Second
+	DefaultClaim       = 2 * time.Minute
 )
 
 // Config configures a Dispatcher.
@@ -50,13 +52,20 @@ type Config struct {
 	Connections int
 	// Poll is how often the outbox is read when nothing wakes the dispatcher.
 	Poll time.Duration
+	// Claim is how long, on PostgreSQL, a message or webhook delivery this dispatcher took
+	// stays its own before another server's dispatcher may take it (registry.DueMessages):
+	// longer than sending one takes, and as long as a message waits when its server stops
+	// after taking it.
+	Claim time.Duration
 	// AllowPrivateWebhooks lets webhooks reach loopback, link-local and private addresses.
 	AllowPrivateWebhooks bool
 	Logger               *slog.Logger
 }
 
-// Dispatcher delivers the outbox. Run it once per registry (the server holds the data
-// directory's lock, so one process delivers).
+// Dispatcher delivers the outbox. On SQLite one runs per registry (the server holds the data
+// directory's lock, so one process delivers). On PostgreSQL every server started with an SMTP
+// server runs one: each takes the messages and webhook deliveries it sends with a claim
+// (Config.Claim), so that two servers do not send the same one, unless a claim lapses.
 type Dispatcher struct {
 	cfg  Config
 	wake chan struct{}
@@ -87,6 +96,9 @@ func New(cfg Config) (*Dispatcher, error) {
 	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = DefaultPoll
+	}
+	if cfg.Claim <= 0 {
+		cfg.Claim = DefaultClaim
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -169,11 +181,11 @@ func (d *Dispatcher) Run(ctx context.Context) {
 			}
 		}
 		mu.Unlock()
-		due, err := d.cfg.Registry.DueMessages(ctx, 4*d.cfg.Connections)
+		due, err := d.cfg.Registry.DueMessages(ctx, 4*d.cfg.Connections, d.cfg.Claim)
 		if err != nil && ctx.Err() == nil {
 			d.cfg.Logger.Error("dispatch: read the outbox", "err", err)
 		}
-		for _, m := range due {
+		for i, m := range due {
 			mu.Lock()
 			busy := inflight[m.ID] || released[m.ID] > readAt
 			if !busy {
@@ -187,6 +199,11 @@ func (d *Dispatcher) Run(ctx context.Context) {
 			case jobs <- m:
 				fed++
 			case <-ctx.Done():
+				// Stopping: what this server claimed and will not send is given back, for
+				// the other servers to send now (on PostgreSQL; see registry.DueMessages).
+				if err := d.cfg.Registry.Unclaim(context.Background(), due[i:]); err != nil {
+					d.cfg.Logger.Error("dispatch: give back messages not sent", "messages", len(due)-i, "err", err)
+				}
 				return
 			}
 		}
@@ -308,7 +325,7 @@ func (d *Dispatcher) runWebhooks(ctx context.Context) {
 	cl := WebhookClient(d.cfg.AllowPrivateWebhooks, 10*time.Second)
 	reg, log := d.cfg.Registry, d.cfg.Logger
 	for ctx.Err() == nil {
-		due, err := reg.DueWebhooks(ctx, 50)
+		due, err := reg.DueWebhooks(ctx, 50, d.cfg.Claim)
 		if err != nil && ctx.Err() == nil {
 			log.Error("dispatch: read webhook deliveries", "err", err)
 		}

@@ -29,6 +29,9 @@ type office struct {
 	verifier                                  *seal.Verifier
 	mu                                        sync.Mutex
 	skew                                      time.Duration // added to the clock
+	// What another server of the same office needs (twin).
+	logSigner note.Signer
+	officeKey ed25519.PrivateKey
 }
 
 func (o *office) now() time.Time {
@@ -45,24 +48,24 @@ func (o *office) advance(d time.Duration) {
 
 func newOffice(t testing.TB) *office {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.OpenSQLite(ctx, t.TempDir())
+	db, err := store.OpenSQLite(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newOfficeIn(t, db)
+}
+
+// newOfficeIn is newOffice in db, which it closes at the test's end.
+func newOfficeIn(t testing.TB, db *store.DB) *office {
+	t.Helper()
+	ctx := context.Background()
 	t.Cleanup(func() { db.Close() })
 	const origin = "tfn.example/log"
 	skey, vkey, _ := note.GenerateKey(rand.Reader, origin)
 	signer, _ := note.NewSigner(skey)
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lg.Close() })
 	_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
-	o := &office{db: db, log: lg, vkey: vkey, origin: origin}
-	o.r = registry.New(registry.Config{DB: db, Log: lg, Office: registry.Office{Name: "Task Force North", Prefix: "TFN", URL: "https://tfn.example"},
-		OfficeKey: officeKey, LogKey: vkey, LogOrigin: origin, Now: o.now})
+	o := &office{db: db, vkey: vkey, origin: origin, logSigner: signer, officeKey: officeKey}
+	o.open(t)
 	tok, err := o.r.Bootstrap(ctx, "root")
 	if err != nil {
 		t.Fatal(err)
@@ -88,6 +91,34 @@ func newOffice(t testing.TB) *office {
 	return o
 }
 
+// open opens the office's log and registry in o.db.
+func (o *office) open(t testing.TB) {
+	t.Helper()
+	lg, err := translog.Open(context.Background(), o.db, translog.Config{Origin: o.origin, Signer: o.logSigner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lg.Close() })
+	o.log = lg
+	o.r = registry.New(registry.Config{DB: o.db, Log: lg, Office: registry.Office{Name: "Task Force North", Prefix: "TFN", URL: "https://tfn.example"},
+		OfficeKey: o.officeKey, LogKey: o.vkey, LogOrigin: o.origin, Now: o.now})
+}
+
+// twin is another server of o's office on the same PostgreSQL database, at url: its own
+// connections, log and registry, the same keys and members.
+func (o *office) twin(t testing.TB, url string) *office {
+	t.Helper()
+	db, err := store.OpenPostgres(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	w := &office{db: db, vkey: o.vkey, origin: o.origin, logSigner: o.logSigner, officeKey: o.officeKey,
+		admin: o.admin, drafter: o.drafter, reviewer: o.reviewer, signer: o.signer, officer: o.officer, key: o.key, keyID: o.keyID, verifier: o.verifier}
+	w.open(t)
+	return w
+}
+
 func (o *office) actor(t testing.TB, tok string) registry.Actor {
 	m, err := o.r.Authenticate(context.Background(), tok)
 	if err != nil {
@@ -99,6 +130,13 @@ func (o *office) actor(t testing.TB, tok string) registry.Actor {
 // deliver runs a dispatcher into mp until the test ends, with fast retries.
 func (o *office) deliver(t *testing.T, mp *mailpit, attempts int) {
 	t.Helper()
+	runDispatcher(t, o.dispatcher(t, mp, attempts))
+}
+
+// dispatcher returns a dispatcher into mp, with fast retries, not yet running: from then on the
+// registry accepts dispatches.
+func (o *office) dispatcher(t *testing.T, mp *mailpit, attempts int) *Dispatcher {
+	t.Helper()
 	sm, err := ParseSMTP(mp.url())
 	if err != nil {
 		t.Fatal(err)
@@ -108,6 +146,11 @@ func (o *office) deliver(t *testing.T, mp *mailpit, attempts int) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return d
+}
+
+// runDispatcher runs d until the test ends.
+func runDispatcher(t *testing.T, d *Dispatcher) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); d.Run(ctx) }()

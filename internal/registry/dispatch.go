@@ -503,15 +503,37 @@ type Outgoing struct {
 	Attachments []Attachment
 }
 
-// DueMessages returns up to limit messages whose time to be sent has come.
-func (r *Registry) DueMessages(ctx context.Context, limit int) ([]store.OutboxMessage, error) {
+// DueMessages returns up to limit messages whose time to be sent has come. On PostgreSQL,
+// where several servers may each run a dispatcher, it claims them for claim
+// (store.Tx.ClaimDueMessages), so that no other server takes them meanwhile; on SQLite one
+// server dispatches a data directory (it holds the directory's lock), and nothing is claimed.
+func (r *Registry) DueMessages(ctx context.Context, limit int, claim time.Duration) ([]store.OutboxMessage, error) {
 	var out []store.OutboxMessage
-	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+	if r.cfg.DB.Dialect() != store.Postgres {
+		err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+			var err error
+			out, err = tx.DueMessages(ctx, r.cfg.Now(), limit)
+			return err
+		})
+		return out, err
+	}
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		now := r.cfg.Now()
 		var err error
-		out, err = tx.DueMessages(ctx, r.cfg.Now(), limit)
+		out, err = tx.ClaimDueMessages(ctx, now, limit, now.Add(claim))
 		return err
 	})
 	return out, err
+}
+
+// Unclaim gives back messages DueMessages claimed and the dispatcher did not attempt, so that
+// another server sends them now rather than when the claim lapses. Nothing is claimed on
+// SQLite.
+func (r *Registry) Unclaim(ctx context.Context, ms []store.OutboxMessage) error {
+	if len(ms) == 0 || r.cfg.DB.Dialect() != store.Postgres {
+		return nil
+	}
+	return r.cfg.DB.Update(ctx, func(tx *store.Tx) error { return tx.Unclaim(ctx, ms) })
 }
 
 // NextDue reports when the next waiting message is due, and false when none waits.
@@ -983,12 +1005,22 @@ func (r *Registry) WebhookLog(ctx context.Context, a Actor, limit int) ([]Webhoo
 	return out, err
 }
 
-// DueWebhooks returns up to limit webhook deliveries whose time has come.
-func (r *Registry) DueWebhooks(ctx context.Context, limit int) ([]store.WebhookDelivery, error) {
+// DueWebhooks returns up to limit webhook deliveries whose time has come, claimed for claim on
+// PostgreSQL as DueMessages claims messages.
+func (r *Registry) DueWebhooks(ctx context.Context, limit int, claim time.Duration) ([]store.WebhookDelivery, error) {
 	var out []store.WebhookDelivery
-	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+	if r.cfg.DB.Dialect() != store.Postgres {
+		err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+			var err error
+			out, err = tx.DueWebhookDeliveries(ctx, r.cfg.Now(), limit)
+			return err
+		})
+		return out, err
+	}
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		now := r.cfg.Now()
 		var err error
-		out, err = tx.DueWebhookDeliveries(ctx, r.cfg.Now(), limit)
+		out, err = tx.ClaimDueWebhookDeliveries(ctx, now, limit, now.Add(claim))
 		return err
 	})
 	return out, err

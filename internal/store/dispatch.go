@@ -192,6 +192,38 @@ func (t *Tx) DueMessages(ctx context.Context, now time.Time, limit int) ([]Outbo
 	return t.outboxList(ctx, "due messages", `o.status IN ('queued', 'deferred') AND o.next_at <= $1 ORDER BY o.next_at, o.id LIMIT $2`, due(now), limit)
 }
 
+// ClaimDueMessages returns up to limit due messages, as DueMessages does, and claims them until
+// until: in the same transaction it moves their next attempt to until, so that a dispatcher of
+// another server on the same PostgreSQL database, claiming in a transaction of its own (the
+// writer lock orders them), does not take them too. Recording the attempt (MarkSent,
+// MarkAttempt) ends the claim. A claim that lapses, because its server stopped or stalled,
+// lets another server send the message, with the same Message-ID.
+func (t *Tx) ClaimDueMessages(ctx context.Context, now time.Time, limit int, until time.Time) ([]OutboxMessage, error) {
+	msgs, err := t.DueMessages(ctx, now, limit)
+	if err != nil || len(msgs) == 0 {
+		return msgs, err
+	}
+	ids := make([]any, len(msgs))
+	for i, m := range msgs {
+		ids[i] = m.ID
+	}
+	if _, err := t.exec(ctx, `UPDATE outbox SET next_at = $1 WHERE id IN (`+placeholders(2, len(ids))+`)`, append([]any{due(until)}, ids...)...); err != nil {
+		return nil, fmt.Errorf("claim due messages: %w", err)
+	}
+	return msgs, nil
+}
+
+// Unclaim gives back claimed messages that were not attempted (a dispatcher stopping): each
+// still waiting is due again at the time it was due when claimed (m.NextAt).
+func (t *Tx) Unclaim(ctx context.Context, ms []OutboxMessage) error {
+	for _, m := range ms {
+		if _, err := t.exec(ctx, `UPDATE outbox SET next_at = $1 WHERE id = $2 AND status IN ('queued', 'deferred')`, due(m.NextAt), m.ID); err != nil {
+			return fmt.Errorf("unclaim message %d: %w", m.ID, err)
+		}
+	}
+	return nil
+}
+
 // NextDue returns when the earliest queued or deferred message is due, and false when none is.
 func (t *Tx) NextDue(ctx context.Context) (time.Time, bool, error) {
 	var next sql.NullString
@@ -379,6 +411,23 @@ func (t *Tx) deliveries(ctx context.Context, where string, args ...any) ([]Webho
 // DueWebhookDeliveries returns up to limit deliveries whose time has come, oldest first.
 func (t *Tx) DueWebhookDeliveries(ctx context.Context, now time.Time, limit int) ([]WebhookDelivery, error) {
 	return t.deliveries(ctx, `d.status IN ('queued', 'deferred') AND d.next_at <= $1 ORDER BY d.next_at, d.id LIMIT $2`, due(now), limit)
+}
+
+// ClaimDueWebhookDeliveries returns up to limit due deliveries, as DueWebhookDeliveries does,
+// and claims them until until, as ClaimDueMessages claims messages; MarkWebhook ends the claim.
+func (t *Tx) ClaimDueWebhookDeliveries(ctx context.Context, now time.Time, limit int, until time.Time) ([]WebhookDelivery, error) {
+	ds, err := t.DueWebhookDeliveries(ctx, now, limit)
+	if err != nil || len(ds) == 0 {
+		return ds, err
+	}
+	ids := make([]any, len(ds))
+	for i, d := range ds {
+		ids[i] = d.ID
+	}
+	if _, err := t.exec(ctx, `UPDATE webhook_deliveries SET next_at = $1 WHERE id IN (`+placeholders(2, len(ids))+`)`, append([]any{due(until)}, ids...)...); err != nil {
+		return nil, fmt.Errorf("claim due webhook deliveries: %w", err)
+	}
+	return ds, nil
 }
 
 // WebhookDeliveries returns the latest limit deliveries, newest first: the delivery log.

@@ -137,3 +137,132 @@ func testOutbox(t *testing.T, db *store.DB) {
 		t.Fatal(err)
 	}
 }
+
+func TestOutboxClaimsSQLite(t *testing.T) { testOutboxClaims(t, openSQLite(t, t.TempDir())) }
+
+func TestOutboxClaimsPostgres(t *testing.T) {
+	testOutboxClaims(t, openPostgres(t, storetest.PostgresURL(t)))
+}
+
+// testOutboxClaims: a claimed message or webhook delivery is not due to another claim until the
+// claim lapses; recording an attempt ends the claim.
+func testOutboxClaims(t *testing.T, db *store.DB) {
+	defer db.Close()
+	ctx := t.Context()
+	now := time.Now().UTC().Truncate(time.Second)
+	claim := func(at time.Time, limit int, until time.Time) (emails []string) {
+		t.Helper()
+		err := db.Update(ctx, func(tx *store.Tx) error {
+			ms, err := tx.ClaimDueMessages(ctx, at, limit, until)
+			for _, m := range ms {
+				emails = append(emails, m.Email)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return emails
+	}
+	var ids []int64
+	var endpoint int64
+	err := db.Update(ctx, func(tx *store.Tx) error {
+		m, err := tx.AddMember(ctx, "otto", []string{"release"}, []byte("hash-of-otto-token-0123456789abc"), now)
+		if err != nil {
+			return err
+		}
+		l := &store.Letter{Reference: "TFN-1", Subject: "s", Class: "c", AuthorID: m.ID, CreatedAt: now}
+		if err := tx.AddLetter(ctx, l); err != nil {
+			return err
+		}
+		rec := store.Recipient{Name: "ministry", Organization: "Ministry", Emails: []string{"a@mod.example", "b@mod.example", "c@mod.example"}, CreatedAt: now}
+		if err := tx.AddRecipient(ctx, &rec); err != nil {
+			return err
+		}
+		for i, e := range rec.Emails {
+			msg := &store.OutboxMessage{Key: "letter/1/0/" + e, MessageID: "letter." + e, LetterID: l.ID, RecipientID: rec.ID, Email: e,
+				Kind: store.KindLetter, NextAt: now.Add(time.Duration(i) * time.Millisecond), MemberID: m.ID, CreatedAt: now}
+			if _, err := tx.Enqueue(ctx, msg); err != nil {
+				return err
+			}
+			ids = append(ids, msg.ID)
+		}
+		ep := &store.WebhookEndpoint{Name: "records", URL: "https://records.example/hook", Secret: "whsec_AAAA", CreatedAt: now}
+		if err := tx.AddWebhookEndpoint(ctx, ep); err != nil {
+			return err
+		}
+		endpoint = ep.ID
+		return tx.AddWebhookDelivery(ctx, &store.WebhookDelivery{EndpointID: ep.ID, WebhookID: "msg_1", Event: "letter.released", Payload: []byte(`{}`), NextAt: now, CreatedAt: now})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := now.Add(time.Second)
+	if got := claim(at, 2, at.Add(time.Minute)); len(got) != 2 || got[0] != "a@mod.example" || got[1] != "b@mod.example" {
+		t.Fatalf("first claim: %v", got)
+	}
+	if got := claim(at, 10, at.Add(time.Minute)); len(got) != 1 || got[0] != "c@mod.example" {
+		t.Fatalf("a second claim took %v, want only the message not claimed", got)
+	}
+	if got := claim(at.Add(59*time.Second), 10, at.Add(2*time.Minute)); len(got) != 0 {
+		t.Fatalf("claimed again before the claims lapsed: %v", got)
+	}
+	err = db.Update(ctx, func(tx *store.Tx) error {
+		if ok, err := tx.MarkSent(ctx, ids[0], "250 ok", at); err != nil || !ok {
+			t.Fatalf("mark a claimed message sent: %v %v", ok, err)
+		}
+		return tx.MarkAttempt(ctx, ids[1], store.StatusDeferred, "451 later", at.Add(5*time.Second))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// b's attempt ended its claim (due again at its backoff); a was sent; c's claim lapses.
+	if got := claim(at.Add(6*time.Second), 10, at.Add(time.Hour)); len(got) != 1 || got[0] != "b@mod.example" {
+		t.Fatalf("after the attempts: %v", got)
+	}
+	if got := claim(at.Add(61*time.Second), 10, at.Add(time.Hour)); len(got) != 1 || got[0] != "c@mod.example" {
+		t.Fatalf("after c's claim lapsed: %v", got)
+	}
+	// A message given back is due again at once, at the time it was due before its claim.
+	err = db.Update(ctx, func(tx *store.Tx) error {
+		m, err := tx.OutboxMessage(ctx, ids[2])
+		if err != nil {
+			return err
+		}
+		m.NextAt = now
+		return tx.Unclaim(ctx, []store.OutboxMessage{*m})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := claim(at.Add(62*time.Second), 10, at.Add(time.Hour)); len(got) != 1 || got[0] != "c@mod.example" {
+		t.Fatalf("after c was given back: %v", got)
+	}
+
+	hooks := func(at time.Time) (n int) {
+		t.Helper()
+		err := db.Update(ctx, func(tx *store.Tx) error {
+			ds, err := tx.ClaimDueWebhookDeliveries(ctx, at, 10, at.Add(time.Minute))
+			for _, d := range ds {
+				if d.EndpointID != endpoint {
+					t.Errorf("delivery to endpoint %d, want %d", d.EndpointID, endpoint)
+				}
+			}
+			n = len(ds)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := hooks(at); n != 1 {
+		t.Fatalf("first webhook claim: %d deliveries", n)
+	}
+	if n := hooks(at.Add(59 * time.Second)); n != 0 {
+		t.Fatalf("the webhook delivery was claimed twice")
+	}
+	if n := hooks(at.Add(61 * time.Second)); n != 1 {
+		t.Fatalf("the webhook delivery's claim did not lapse")
+	}
+}
