@@ -509,15 +509,17 @@ type Outgoing struct {
 // server dispatches a data directory (it holds the directory's lock), and nothing is claimed.
 func (r *Registry) DueMessages(ctx context.Context, limit int, claim time.Duration) ([]store.OutboxMessage, error) {
 	var out []store.OutboxMessage
-	if r.cfg.DB.Dialect() != store.Postgres {
-		err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-			var err error
-			out, err = tx.DueMessages(ctx, r.cfg.Now(), limit)
-			return err
-		})
+	// A read first: most looks find nothing due, and a claim is a write transaction, which on
+	// PostgreSQL takes its turn on the writer lock with the log's batches.
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.DueMessages(ctx, r.cfg.Now(), limit)
+		return err
+	})
+	if err != nil || len(out) == 0 || r.cfg.DB.Dialect() != store.Postgres {
 		return out, err
 	}
-	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		now := r.cfg.Now()
 		var err error
 		out, err = tx.ClaimDueMessages(ctx, now, limit, now.Add(claim))
@@ -1009,15 +1011,15 @@ func (r *Registry) WebhookLog(ctx context.Context, a Actor, limit int) ([]Webhoo
 // PostgreSQL as DueMessages claims messages.
 func (r *Registry) DueWebhooks(ctx context.Context, limit int, claim time.Duration) ([]store.WebhookDelivery, error) {
 	var out []store.WebhookDelivery
-	if r.cfg.DB.Dialect() != store.Postgres {
-		err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-			var err error
-			out, err = tx.DueWebhookDeliveries(ctx, r.cfg.Now(), limit)
-			return err
-		})
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.DueWebhookDeliveries(ctx, r.cfg.Now(), limit)
+		return err
+	})
+	if err != nil || len(out) == 0 || r.cfg.DB.Dialect() != store.Postgres {
 		return out, err
 	}
-	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		now := r.cfg.Now()
 		var err error
 		out, err = tx.ClaimDueWebhookDeliveries(ctx, now, limit, now.Add(claim))
