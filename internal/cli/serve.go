@@ -120,13 +120,14 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		return err
 	}
 	defer accesslog.Flush(logger) // last: the access lines of the requests served until the end
-	fontsLoaded := loadFonts(logger)
 
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return withHint(err, "another process may be using %s; pass --listen 127.0.0.1:PORT", listen)
 	}
 	defer ln.Close()
+	fontsLoaded := loadFonts(logger)
+	defer fontsLoaded() // serve never returns while it may still log
 	d, err := datadir.Open(path)
 	fresh := false
 	var tok string
@@ -233,10 +234,11 @@ func serveDebug(addr string) error {
 }
 
 // loadFonts starts loading the letter fonts while the server opens its office, and returns a
-// function that waits for them, which serve calls before it answers its first request: the
+// function that waits for them. serve calls it before it answers its first request, since the
 // first letter created or released after a start would otherwise wait for them (about a third
-// of a second on a 2-core machine). Missing fonts are said in the log at the start rather than
-// at the first letter; the server still serves (lookups and verification need no fonts).
+// of a second on a 2-core machine), and before it returns, so that nothing logs after it.
+// Missing fonts are said in the log at the start rather than at the first letter; the server
+// still serves (lookups and verification need no fonts).
 func loadFonts(logger *slog.Logger) (wait func()) {
 	done := make(chan struct{})
 	go func() {
