@@ -508,21 +508,30 @@ type Outgoing struct {
 // (store.Tx.ClaimDueMessages), so that no other server takes them meanwhile; on SQLite one
 // server dispatches a data directory (it holds the directory's lock), and nothing is claimed.
 func (r *Registry) DueMessages(ctx context.Context, limit int, claim time.Duration) ([]store.OutboxMessage, error) {
-	var out []store.OutboxMessage
-	// A read first: most looks find nothing due, and a claim is a write transaction, which on
-	// PostgreSQL takes its turn on the writer lock with the log's batches.
+	return dueClaimed(ctx, r, func(tx *store.Tx, now time.Time) ([]store.OutboxMessage, error) {
+		return tx.DueMessages(ctx, now, limit)
+	}, func(tx *store.Tx, now time.Time) ([]store.OutboxMessage, error) {
+		return tx.ClaimDueMessages(ctx, now, limit, now.Add(claim))
+	})
+}
+
+// dueClaimed returns what read finds due and, on PostgreSQL when it finds something, what claim
+// claims instead, in a write transaction. The read comes first because most looks find nothing
+// due, and a write transaction on PostgreSQL takes its turn on the writer lock with the log's
+// batches.
+func dueClaimed[T any](ctx context.Context, r *Registry, read, claim func(*store.Tx, time.Time) ([]T, error)) ([]T, error) {
+	var out []T
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
-		out, err = tx.DueMessages(ctx, r.cfg.Now(), limit)
+		out, err = read(tx, r.cfg.Now())
 		return err
 	})
 	if err != nil || len(out) == 0 || r.cfg.DB.Dialect() != store.Postgres {
 		return out, err
 	}
 	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		now := r.cfg.Now()
 		var err error
-		out, err = tx.ClaimDueMessages(ctx, now, limit, now.Add(claim))
+		out, err = claim(tx, r.cfg.Now())
 		return err
 	})
 	return out, err
@@ -1010,22 +1019,11 @@ func (r *Registry) WebhookLog(ctx context.Context, a Actor, limit int) ([]Webhoo
 // DueWebhooks returns up to limit webhook deliveries whose time has come, claimed for claim on
 // PostgreSQL as DueMessages claims messages.
 func (r *Registry) DueWebhooks(ctx context.Context, limit int, claim time.Duration) ([]store.WebhookDelivery, error) {
-	var out []store.WebhookDelivery
-	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = tx.DueWebhookDeliveries(ctx, r.cfg.Now(), limit)
-		return err
+	return dueClaimed(ctx, r, func(tx *store.Tx, now time.Time) ([]store.WebhookDelivery, error) {
+		return tx.DueWebhookDeliveries(ctx, now, limit)
+	}, func(tx *store.Tx, now time.Time) ([]store.WebhookDelivery, error) {
+		return tx.ClaimDueWebhookDeliveries(ctx, now, limit, now.Add(claim))
 	})
-	if err != nil || len(out) == 0 || r.cfg.DB.Dialect() != store.Postgres {
-		return out, err
-	}
-	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		now := r.cfg.Now()
-		var err error
-		out, err = tx.ClaimDueWebhookDeliveries(ctx, now, limit, now.Add(claim))
-		return err
-	})
-	return out, err
 }
 
 // WebhookAttempt records an attempt at a delivery: sent, deferred until next, or failed.

@@ -203,14 +203,24 @@ func (t *Tx) ClaimDueMessages(ctx context.Context, now time.Time, limit int, unt
 	if err != nil || len(msgs) == 0 {
 		return msgs, err
 	}
-	ids := make([]any, len(msgs))
+	ids := make([]int64, len(msgs))
 	for i, m := range msgs {
 		ids[i] = m.ID
 	}
-	if _, err := t.exec(ctx, `UPDATE outbox SET next_at = $1 WHERE id IN (`+placeholders(2, len(ids))+`)`, append([]any{due(until)}, ids...)...); err != nil {
+	if err := t.claim(ctx, "outbox", ids, until); err != nil {
 		return nil, fmt.Errorf("claim due messages: %w", err)
 	}
 	return msgs, nil
+}
+
+// claim moves the next attempt of table's rows ids to until (see ClaimDueMessages).
+func (t *Tx) claim(ctx context.Context, table string, ids []int64, until time.Time) error {
+	args := []any{due(until)}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	_, err := t.exec(ctx, `UPDATE `+table+` SET next_at = $1 WHERE id IN (`+placeholders(2, len(ids))+`)`, args...)
+	return err
 }
 
 // Unclaim gives back claimed messages that were not attempted (a dispatcher stopping): each
@@ -420,11 +430,11 @@ func (t *Tx) ClaimDueWebhookDeliveries(ctx context.Context, now time.Time, limit
 	if err != nil || len(ds) == 0 {
 		return ds, err
 	}
-	ids := make([]any, len(ds))
+	ids := make([]int64, len(ds))
 	for i, d := range ds {
 		ids[i] = d.ID
 	}
-	if _, err := t.exec(ctx, `UPDATE webhook_deliveries SET next_at = $1 WHERE id IN (`+placeholders(2, len(ids))+`)`, append([]any{due(until)}, ids...)...); err != nil {
+	if err := t.claim(ctx, "webhook_deliveries", ids, until); err != nil {
 		return nil, fmt.Errorf("claim due webhook deliveries: %w", err)
 	}
 	return ds, nil

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -23,19 +24,11 @@ func testOutbox(t *testing.T, db *store.DB) {
 	var letter int64
 	var rec store.Recipient
 	err := db.Update(ctx, func(tx *store.Tx) error {
-		m, err := tx.AddMember(ctx, "otto", []string{"release"}, []byte("hash-of-otto-token-0123456789abc"), now)
+		m, l, err := addOutboxFixture(tx, now, &rec, "a@mod.example", "b@mod.example")
 		if err != nil {
 			return err
 		}
-		l := &store.Letter{Reference: "TFN-1", Subject: "s", Class: "c", AuthorID: m.ID, CreatedAt: now}
-		if err := tx.AddLetter(ctx, l); err != nil {
-			return err
-		}
 		letter = l.ID
-		rec = store.Recipient{Name: "ministry", Organization: "Ministry", Emails: []string{"a@mod.example", "b@mod.example"}, CreatedAt: now}
-		if err := tx.AddRecipient(ctx, &rec); err != nil {
-			return err
-		}
 		for i, e := range rec.Emails {
 			msg := &store.OutboxMessage{Key: "letter/1/0/" + e, MessageID: "letter." + e, LetterID: letter, RecipientID: rec.ID, Email: e,
 				Kind: store.KindLetter, ReceiptHash: []byte{byte(i), 1, 2, 3}, NextAt: now.Add(time.Duration(i) * time.Hour), MemberID: m.ID, CreatedAt: now}
@@ -138,6 +131,22 @@ func testOutbox(t *testing.T, db *store.DB) {
 	}
 }
 
+// addOutboxFixture adds a member, a letter of theirs and rec, a recipient with emails, for
+// messages to be queued to.
+func addOutboxFixture(tx *store.Tx, now time.Time, rec *store.Recipient, emails ...string) (*store.Member, *store.Letter, error) {
+	ctx := context.Background()
+	m, err := tx.AddMember(ctx, "otto", []string{"release"}, []byte("hash-of-otto-token-0123456789abc"), now)
+	if err != nil {
+		return nil, nil, err
+	}
+	l := &store.Letter{Reference: "TFN-1", Subject: "s", Class: "c", AuthorID: m.ID, CreatedAt: now}
+	if err := tx.AddLetter(ctx, l); err != nil {
+		return nil, nil, err
+	}
+	*rec = store.Recipient{Name: "ministry", Organization: "Ministry", Emails: emails, CreatedAt: now}
+	return m, l, tx.AddRecipient(ctx, rec)
+}
+
 func TestOutboxClaimsSQLite(t *testing.T) { testOutboxClaims(t, openSQLite(t, t.TempDir())) }
 
 func TestOutboxClaimsPostgres(t *testing.T) {
@@ -167,16 +176,9 @@ func testOutboxClaims(t *testing.T, db *store.DB) {
 	var ids []int64
 	var endpoint int64
 	err := db.Update(ctx, func(tx *store.Tx) error {
-		m, err := tx.AddMember(ctx, "otto", []string{"release"}, []byte("hash-of-otto-token-0123456789abc"), now)
+		var rec store.Recipient
+		m, l, err := addOutboxFixture(tx, now, &rec, "a@mod.example", "b@mod.example", "c@mod.example")
 		if err != nil {
-			return err
-		}
-		l := &store.Letter{Reference: "TFN-1", Subject: "s", Class: "c", AuthorID: m.ID, CreatedAt: now}
-		if err := tx.AddLetter(ctx, l); err != nil {
-			return err
-		}
-		rec := store.Recipient{Name: "ministry", Organization: "Ministry", Emails: []string{"a@mod.example", "b@mod.example", "c@mod.example"}, CreatedAt: now}
-		if err := tx.AddRecipient(ctx, &rec); err != nil {
 			return err
 		}
 		for i, e := range rec.Emails {
