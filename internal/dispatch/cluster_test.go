@@ -3,6 +3,7 @@ package dispatch
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -80,5 +81,70 @@ func TestTwoServersDispatch(t *testing.T) {
 		if k != 1 {
 			t.Errorf("message %s was sent %d times", id, k)
 		}
+	}
+}
+
+// A dispatcher that stops gives back, on PostgreSQL, the messages it claimed and did not
+// attempt, so that another server sends them at once; the one a connection was sending stays
+// claimed.
+func TestStoppingDispatcherGivesBack(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	db, err := store.OpenPostgres(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := newOfficeIn(t, db)
+	// A mail server that accepts connections and never greets: the one connection stays on
+	// its first message.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	sm, err := ParseSMTP("smtp://" + ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(Config{Registry: o.r, SMTP: sm, From: "registry@tfn.example", Connections: 1, Poll: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.recipient(t, "four", "w@four.example", "x@four.example", "y@four.example", "z@four.example")
+	ref := o.release(t, "Given back when the server stops.")
+	ctx := context.Background()
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"four"}); err != nil {
+		t.Fatal(err)
+	}
+	dueNow := func() int {
+		t.Helper()
+		var n int
+		err := db.View(ctx, func(tx *store.Tx) error {
+			ms, err := tx.DueMessages(ctx, time.Now(), 10)
+			n = len(ms)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); d.Run(runCtx) }()
+	// The dispatcher has claimed all four once none is due to anyone else.
+	waitFor(t, "the four messages claimed", func() bool { return dueNow() == 0 })
+	stop()
+	<-done
+	if n := dueNow(); n != 3 {
+		t.Fatalf("%d messages due after the dispatcher stopped, want the 3 it had not started", n)
 	}
 }

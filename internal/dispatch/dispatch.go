@@ -201,8 +201,17 @@ func (d *Dispatcher) Run(ctx context.Context) {
 			case <-ctx.Done():
 				// Stopping: what this server claimed and will not send is given back, for
 				// the other servers to send now (on PostgreSQL; see registry.DueMessages).
-				if err := d.cfg.Registry.Unclaim(context.Background(), due[i:]); err != nil {
-					d.cfg.Logger.Error("dispatch: give back messages not sent", "messages", len(due)-i, "err", err)
+				// Those a connection is sending stay claimed.
+				back := []store.OutboxMessage{m}
+				mu.Lock()
+				for _, n := range due[i+1:] {
+					if !inflight[n.ID] && released[n.ID] <= readAt {
+						back = append(back, n)
+					}
+				}
+				mu.Unlock()
+				if err := d.cfg.Registry.Unclaim(context.Background(), back); err != nil {
+					d.cfg.Logger.Error("dispatch: give back messages not sent", "messages", len(back), "err", err)
 				}
 				return
 			}
