@@ -17,11 +17,11 @@ type actionView struct {
 	err error
 }
 
-// read reads ref's view in tx, if wanted. A failure is kept, not returned: the view must
-// never undo the action it follows.
-func (av *actionView) read(ctx context.Context, r *Registry, tx *store.Tx, ref string, wanted bool) {
+// read reads the view of the draft l, whose versions vs draftLetter read in tx, if wanted. A
+// failure is kept, not returned: the view must never undo the action it follows.
+func (av *actionView) read(ctx context.Context, r *Registry, tx *store.Tx, l *store.Letter, vs []store.Version, wanted bool) {
 	if wanted {
-		av.v, av.err = r.letterView(ctx, tx, ref)
+		av.v, av.err = r.viewOf(ctx, tx, l, vs)
 	}
 }
 

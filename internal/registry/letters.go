@@ -313,7 +313,7 @@ func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, 
 		if err := r.audit(ctx, tx, a, "letter."+decision, ref, detail); err != nil {
 			return err
 		}
-		view.read(ctx, r, tx, ref, withView)
+		view.read(ctx, r, tx, l, vs, withView)
 		return nil
 	})
 	if err != nil {
@@ -438,7 +438,7 @@ func (r *Registry) sign(ctx context.Context, a Actor, ref, keyID string, stateme
 		if err := r.audit(ctx, tx, a, "letter.sign", ref, fmt.Sprintf("version %d %s with key %s", latest.N, latest.Digest, keyID)); err != nil {
 			return err
 		}
-		view.read(ctx, r, tx, ref, withView)
+		view.read(ctx, r, tx, l, vs, withView)
 		return nil
 	})
 	if err != nil {
@@ -507,8 +507,41 @@ type evidence struct {
 }
 
 func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs []store.Version) (*evidence, error) {
+	rows, err := loadRows(ctx, tx, l)
+	if err != nil {
+		return nil, err
+	}
+	return r.gatherRows(ctx, tx, l, vs, rows)
+}
+
+// letterRows are a letter's approvals, signatures and the members it names, read once in a
+// transaction for both its view and its evidence.
+type letterRows struct {
+	approvals  []store.Approval
+	signatures []store.SignatureRow
+	members    map[int64]*store.Member
+}
+
+func loadRows(ctx context.Context, tx *store.Tx, l *store.Letter) (*letterRows, error) {
+	var rows letterRows
+	var err error
+	if rows.members, err = tx.LetterMembers(ctx, l.ID); err != nil {
+		return nil, err
+	}
+	if rows.approvals, err = tx.Approvals(ctx, l.ID); err != nil {
+		return nil, err
+	}
+	if rows.signatures, err = tx.Signatures(ctx, l.ID); err != nil {
+		return nil, err
+	}
+	return &rows, nil
+}
+
+// gatherRows is gather with the letter's rows already read in tx. It adds to rows.members
+// any member it has to read.
+func (r *Registry) gatherRows(ctx context.Context, tx *store.Tx, l *store.Letter, vs []store.Version, rows *letterRows) (*evidence, error) {
 	epoch := r.inForce.Load()
-	ev := &evidence{letter: l, version: vs[len(vs)-1], members: map[int64]*store.Member{}, pol: epoch.pol, epoch: epoch}
+	ev := &evidence{letter: l, version: vs[len(vs)-1], members: rows.members, pol: epoch.pol, epoch: epoch}
 	ev.policy.Now = r.cfg.Now()
 	member := func(id int64) (*store.Member, error) {
 		if m, ok := ev.members[id]; ok {
@@ -534,14 +567,10 @@ func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 		}
 		ev.facts.Authors = append(ev.facts.Authors, m.Name)
 	}
-	aps, err := tx.Approvals(ctx, l.ID)
-	if err != nil {
-		return nil, err
-	}
 	// A reviewer's latest decision on the version is the one that counts.
 	last := map[int64]store.Approval{}
 	var order []int64
-	for _, ap := range aps {
+	for _, ap := range rows.approvals {
 		if ap.VersionDigest != ev.version.Digest {
 			continue
 		}
@@ -570,12 +599,8 @@ func (r *Registry) gather(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 		ev.approvals = append(ev.approvals, ap)
 		ev.policy.Approvals = append(ev.policy.Approvals, policy.Actor{Name: m.Name, Roles: m.Roles, At: ap.CreatedAt})
 	}
-	sigs, err := tx.Signatures(ctx, l.ID)
-	if err != nil {
-		return nil, err
-	}
 	seen := map[int64]bool{}
-	for _, s := range sigs {
+	for _, s := range rows.signatures {
 		if s.VersionDigest != ev.version.Digest {
 			continue
 		}

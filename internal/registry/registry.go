@@ -255,12 +255,7 @@ func (r *Registry) Authenticate(ctx context.Context, token string) (*store.Membe
 			return m, nil
 		}
 	}
-	var m *store.Member
-	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-		var err error
-		m, err = tx.MemberByToken(ctx, hash)
-		return err
-	})
+	m, err := r.cfg.DB.MemberByToken(ctx, hash)
 	if errors.Is(err, store.ErrNotFound) || err == nil && m.Disabled() {
 		return nil, ErrUnauthenticated
 	}

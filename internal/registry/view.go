@@ -103,42 +103,43 @@ func (r *Registry) letterView(ctx context.Context, tx *store.Tx, ref string) (*L
 	if err != nil {
 		return nil, err
 	}
-	names := map[int64]string{}
+	return r.viewOf(ctx, tx, l, nil)
+}
+
+// viewOf is the view of letter l in tx. vs, if not nil, are its versions read in tx by
+// draftLetter, which also found it unreleased; nil, they and its release are read here.
+func (r *Registry) viewOf(ctx context.Context, tx *store.Tx, l *store.Letter, vs []store.Version) (*LetterView, error) {
+	draft := vs != nil
+	rows, err := loadRows(ctx, tx, l)
+	if err != nil {
+		return nil, err
+	}
 	name := func(id int64) string {
-		if n, ok := names[id]; ok {
-			return n
+		if m := rows.members[id]; m != nil {
+			return m.Name
 		}
-		m, err := tx.MemberByID(ctx, id)
-		if err != nil {
-			return fmt.Sprintf("member %d", id)
-		}
-		names[id] = m.Name
-		return m.Name
+		return fmt.Sprintf("member %d", id)
 	}
 	v := &LetterView{Reference: l.Reference, Subject: l.Subject, Class: l.Class, Tags: nonNil(l.Tags),
 		Addressees: nonNil(l.Addressees), Author: name(l.AuthorID), CreatedAt: l.CreatedAt, State: "draft"}
-	vs, err := tx.Versions(ctx, l.ID)
-	if err != nil {
-		return nil, err
+	if !draft {
+		if vs, err = tx.Versions(ctx, l.ID); err != nil {
+			return nil, err
+		}
 	}
 	for _, x := range vs {
 		v.Versions = append(v.Versions, VersionView{N: x.N, Digest: x.Digest, MediaType: x.MediaType, FileName: x.FileName, Size: x.Size, By: name(x.CreatedBy), At: x.CreatedAt})
 	}
-	aps, err := tx.Approvals(ctx, l.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, ap := range aps {
+	for _, ap := range rows.approvals {
 		v.Approvals = append(v.Approvals, DecisionView{Member: name(ap.MemberID), Decision: ap.Decision, Version: ap.VersionDigest, Policy: ap.PolicyDigest, Comment: ap.Comment, At: ap.CreatedAt})
 	}
-	sigs, err := tx.Signatures(ctx, l.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range sigs {
+	for _, s := range rows.signatures {
 		v.Signatures = append(v.Signatures, SignatureView{Member: name(s.MemberID), KeyID: s.KeyID, Version: s.VersionDigest, At: s.CreatedAt})
 	}
-	rel, err := tx.ReleaseOf(ctx, l.ID)
+	rel, err := (*store.Release)(nil), error(store.ErrNotFound)
+	if !draft {
+		rel, err = tx.ReleaseOf(ctx, l.ID)
+	}
 	switch {
 	case err == nil:
 		v.State = "released"
@@ -164,7 +165,7 @@ func (r *Registry) letterView(ctx context.Context, tx *store.Tx, ref string) (*L
 			return nil, err
 		}
 	case errors.Is(err, store.ErrNotFound):
-		ev, err := r.gather(ctx, tx, l, vs)
+		ev, err := r.gatherRows(ctx, tx, l, vs, rows)
 		if err != nil {
 			return nil, err
 		}

@@ -56,6 +56,13 @@ func testMembers(t *testing.T, db *store.DB) {
 		}
 		return nil
 	})
+	// The same outside a transaction.
+	if _, err := db.MemberByToken(t.Context(), []byte("token of rita")); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("DB.MemberByToken: the old token hash still finds the member: %v", err)
+	}
+	if m, err := db.MemberByToken(t.Context(), newHash); err != nil || m.ID != rita.ID || fmt.Sprint(m.Roles) != "[reviewer legal]" {
+		t.Errorf("DB.MemberByToken: the new token hash finds %+v, %v", m, err)
+	}
 	err := db.Update(t.Context(), func(tx *store.Tx) error { return tx.SetMemberToken(t.Context(), sam.ID, newHash) })
 	if !errors.Is(err, store.ErrConflict) {
 		t.Errorf("taking another member's token hash: %v, want ErrConflict", err)
@@ -115,6 +122,86 @@ func testMembers(t *testing.T, db *store.DB) {
 		}
 		if ks, err := tx.SignerKeysOf(ctx, rita.ID); err != nil || len(ks) != 0 {
 			t.Errorf("keys of a member without any: %v, %v", ks, err)
+		}
+		return nil
+	})
+}
+
+// testLetterMembers checks that LetterMembers reads every member a letter names, each once,
+// and nobody else.
+func testLetterMembers(t *testing.T, db *store.DB) {
+	names := []string{"author", "editor", "reviewer", "signer", "releaser", "retractor", "other"}
+	ms := map[string]*store.Member{}
+	for _, n := range names {
+		ms[n] = addMember(t, db, n)
+	}
+	const d = "sha256:" + "ab" + "00000000000000000000000000000000000000000000000000000000000000"
+	var l, other store.Letter
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		l = store.Letter{Reference: "TLM-2026-000001", Subject: "s", Class: "c", AuthorID: ms["author"].ID, CreatedAt: t0}
+		other = store.Letter{Reference: "TLM-2026-000002", Subject: "s", Class: "c", AuthorID: ms["other"].ID, CreatedAt: t0}
+		for _, x := range []*store.Letter{&l, &other} {
+			if err := tx.AddLetter(ctx, x); err != nil {
+				return err
+			}
+		}
+		for n := range 3 {
+			if err := tx.PutBlob(ctx, fmt.Sprintf("sha256:%064d", n), []byte{byte(n)}); err != nil {
+				return err
+			}
+		}
+		if err := tx.PutBlob(ctx, d, []byte("d")); err != nil {
+			return err
+		}
+		for n, by := range []string{"author", "editor", "editor"} {
+			if err := tx.AddVersion(ctx, store.Version{LetterID: l.ID, N: n + 1, Digest: fmt.Sprintf("sha256:%064d", n), MediaType: "text/plain",
+				FileName: "l.txt", Size: 1, CreatedBy: ms[by].ID, CreatedAt: t0}); err != nil {
+				return err
+			}
+		}
+		if err := tx.AddVersion(ctx, store.Version{LetterID: other.ID, N: 1, Digest: d, MediaType: "text/plain",
+			FileName: "l.txt", Size: 1, CreatedBy: ms["other"].ID, CreatedAt: t0}); err != nil {
+			return err
+		}
+		if err := tx.AddSignerKey(ctx, store.SignerKey{KeyID: "k1", MemberID: ms["signer"].ID, PublicKey: []byte("pk"), CreatedAt: t0}); err != nil {
+			return err
+		}
+		for _, x := range []int64{l.ID, other.ID} {
+			by := map[int64]string{l.ID: "reviewer", other.ID: "other"}[x]
+			if err := tx.AddApproval(ctx, store.Approval{LetterID: x, VersionDigest: d, PolicyDigest: d, MemberID: ms[by].ID,
+				Role: "reviewer", Decision: "approve", CreatedAt: t0}); err != nil {
+				return err
+			}
+		}
+		if err := tx.AddSignature(ctx, store.SignatureRow{LetterID: l.ID, VersionDigest: d, PolicyDigest: d, MemberID: ms["signer"].ID,
+			KeyID: "k1", Sig: []byte{1}, CreatedAt: t0}); err != nil {
+			return err
+		}
+		if err := tx.AddRelease(ctx, store.Release{LetterID: l.ID, VersionN: 3, FileDigest: d, FileName: "f", MediaType: "text/plain",
+			LogIndex: 4, Entry: []byte("e"), ReleasedBy: ms["releaser"].ID, ReleasedAt: t0}); err != nil {
+			return err
+		}
+		return tx.AddWithdrawal(ctx, store.Withdrawal{LetterID: l.ID, Kind: "retraction", Reason: "r", LogIndex: 5, Entry: []byte("e"),
+			MemberID: ms["retractor"].ID, CreatedAt: t0})
+	})
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		got, err := tx.LetterMembers(ctx, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(names)-1 {
+			t.Errorf("LetterMembers gave %d members, want %d: %v", len(got), len(names)-1, got)
+		}
+		for _, n := range names[:len(names)-1] {
+			if m := got[ms[n].ID]; m == nil || m.Name != n || fmt.Sprint(m.Roles) != "[reviewer]" {
+				t.Errorf("LetterMembers: %s read back as %+v", n, m)
+			}
+		}
+		if got, err := tx.LetterMembers(ctx, other.ID); err != nil || len(got) != 1 || got[ms["other"].ID] == nil {
+			t.Errorf("LetterMembers of the other letter: %v, %v, want only other", got, err)
+		}
+		if got, err := tx.LetterMembers(ctx, 1<<40); err != nil || len(got) != 0 {
+			t.Errorf("LetterMembers of a letter that does not exist: %v, %v, want none", got, err)
 		}
 		return nil
 	})

@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"LookupRelease", testLookupRelease},
 		{"ListLetters", testListLetters},
 		{"Members", testMembers},
+		{"LetterMembers", testLetterMembers},
 		{"Blobs", testBlobs},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
