@@ -9,12 +9,18 @@ import (
 	"github.com/chancery/chancery/internal/metrics"
 )
 
-// Group commit (SQLite). SQLite has one writer, and a commit is durable only once its WAL
-// frames are fsynced: a few milliseconds on a real disk, during which every other writer
-// waits. A busy office's small transactions (a letter created, approved, signed, its seal
-// kept) would each pay a whole fsync in turn. Instead, the Update calls that arrive while one
-// transaction commits are run together in the next one, one after the other, each inside a
-// savepoint of its own, and committed with a single fsync.
+// Group commit. SQLite has one writer, and a commit is durable only once its WAL frames are
+// fsynced: a few milliseconds on a real disk, during which every other writer waits. A busy
+// office's small transactions (a letter created, approved, signed, its seal kept) would each
+// pay a whole fsync in turn. Instead, the Update calls that arrive while one transaction
+// commits are run together in the next one, one after the other, each inside a savepoint of
+// its own, and committed with a single fsync.
+//
+// PostgreSQL's writers take turns on the writer lock (postgres.go), held until each commit's
+// WAL is flushed; with one transaction per Update, every turn also paid a BEGIN, the lock, a
+// COMMIT and the hand-over of the lock to the next backend, which on a busy machine waits for a
+// processor at each step. The calls of one process are grouped there the same way: a group
+// transaction takes the lock once, and the other processes' groups take their turns between.
 //
 // Each call keeps the contract of Update: it sees every write committed or grouped before it
 // (the calls are still serialized); if its function fails or panics, its savepoint is rolled
@@ -36,7 +42,7 @@ type call struct {
 	done     chan struct{}
 }
 
-// committer runs the Update calls of a SQLite store in group transactions.
+// committer runs the Update calls of a store in group transactions.
 type committer struct {
 	db     *DB
 	mu     sync.Mutex
@@ -141,6 +147,16 @@ func (c *committer) commit(batch []*call) {
 		}
 		return
 	}
+	var xid string
+	if c.db.dialect == Postgres {
+		if xid, err = beginPostgres(ctx, sqlTx); err != nil {
+			sqlTx.Rollback()
+			for _, cl := range batch {
+				cl.err = err
+			}
+			return
+		}
+	}
 	tx := &Tx{tx: sqlTx, dialect: c.db.dialect, stmts: &c.db.ws, answers: c.db.answers}
 	committed := false
 	defer func() { c.db.batchDone(tx, committed) }()
@@ -198,7 +214,12 @@ func (c *committer) commit(batch []*call) {
 			return
 		}
 	}
-	if err := sqlTx.Commit(); err != nil {
+	if c.db.dialect == Postgres {
+		if err := c.db.commitPostgres(sqlTx, xid); err != nil {
+			abort(err)
+			return
+		}
+	} else if err := sqlTx.Commit(); err != nil {
 		metrics.DatabaseError(metrics.OpCommit)
 		abort(fmt.Errorf("store: commit: %w", err))
 		return

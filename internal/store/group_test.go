@@ -11,6 +11,7 @@ import (
 
 	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/store/storetest"
 	dto "github.com/prometheus/client_model/go"
 )
 
@@ -27,9 +28,20 @@ func counter(t *testing.T, c interface{ Write(*dto.Metric) error }) float64 {
 // group transaction: each failing, panicking or cancelled call must leave no trace and get its
 // own outcome, every other call must be committed, and the group must take one commit.
 func TestGroupCommit(t *testing.T) {
+	t.Run("SQLite", func(t *testing.T) {
+		dir := t.TempDir()
+		testGroupCommit(t, func() *store.DB { return openSQLite(t, dir) })
+	})
+	t.Run("Postgres", func(t *testing.T) {
+		url := storetest.PostgresURL(t)
+		testGroupCommit(t, func() *store.DB { return openPostgres(t, url) })
+	})
+}
+
+// testGroupCommit is TestGroupCommit on the store open opens, each time on the same database.
+func testGroupCommit(t *testing.T, open func() *store.DB) {
 	ctx := t.Context()
-	dir := t.TempDir()
-	db := openSQLite(t, dir)
+	db := open()
 	if err := db.ExecForTest(ctx, `CREATE TABLE grouped (k INTEGER PRIMARY KEY)`); err != nil {
 		t.Fatal(err)
 	}
@@ -74,6 +86,10 @@ func TestGroupCommit(t *testing.T) {
 					return errBoom
 				case k%7 == 0:
 					panic("seven")
+				case k%11 == 0:
+					// A statement that fails in the database (the held call's row): PostgreSQL
+					// refuses every statement after it until its savepoint is rolled back.
+					return insert(tx, 0)
 				case k%3 == 0:
 					// A savepoint inside a grouped call (as the log sequencer makes them): the
 					// inner failure undoes only the inner write.
@@ -122,6 +138,10 @@ func TestGroupCommit(t *testing.T) {
 			if o != "panic: seven" {
 				t.Errorf("call %d: %v, want its own panic", k, o)
 			}
+		case k%11 == 0:
+			if _, ok := o.(error); !ok {
+				t.Errorf("call %d: %v, want the database's error", k, o)
+			}
 		default:
 			if o != nil {
 				t.Errorf("call %d: %v", k, o)
@@ -146,7 +166,7 @@ func TestGroupCommit(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	db = openSQLite(t, dir)
+	db = open()
 	defer db.Close()
 	err = db.View(ctx, func(tx *store.Tx) error {
 		var err error

@@ -38,8 +38,9 @@ func Redact(database string) string {
 // that they do not collide with another application's single-key locks on the same database.
 const (
 	lockClass = 0x43484159 // "CHAY"
-	// lockWriter is held for the length of every Update transaction: the writers of all
-	// processes on the database take turns, as SQLite's single writer does in one process.
+	// lockWriter is held for the length of every Update transaction (a group of Update
+	// calls, group.go): the writers of all processes on the database take turns, as
+	// SQLite's single writer does in one process.
 	lockWriter = 1
 	// lockLeader is held by the session of the server that sequences the log (see Lease).
 	lockLeader = 2
@@ -72,8 +73,8 @@ func OpenPostgres(ctx context.Context, url string) (*DB, error) {
 		cfg.RuntimeParams["application_name"] = "chancery"
 	}
 	w := stdlib.OpenDB(*cfg)
-	// Writers wait for each other on the writer lock anyway; a few connections let the next
-	// one begin while the last one commits.
+	// Update calls run one group transaction at a time (group.go), on one connection; the
+	// others stand by for when one breaks.
 	w.SetMaxOpenConns(4)
 	w.SetMaxIdleConns(4)
 	w.SetConnMaxIdleTime(5 * time.Minute)
@@ -85,6 +86,7 @@ func OpenPostgres(ctx context.Context, url string) (*DB, error) {
 	// pgx prepares and caches each query per connection itself: the store's own statement
 	// cache (ws.db, rs.db left nil) would only prepare everything twice.
 	db := &DB{dialect: Postgres, w: w, r: r, pg: cfg}
+	db.group = startCommitter(db)
 	if err := w.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", Redact(url), err)

@@ -9,10 +9,10 @@
 //
 // Durability contract: when [DB.Update] returns nil, the transaction is on stable storage (the
 // SQLite WAL is fsynced with synchronous=FULL; PostgreSQL commits with synchronous_commit=on).
-// When it returns an error, nothing the function wrote is visible, ever. On SQLite, Update
-// calls that arrive while a transaction commits share the next transaction (group commit,
-// group.go): each runs in a savepoint of its own, so a failing one undoes only its own
-// writes, and none returns nil before the shared commit is fsynced.
+// When it returns an error, nothing the function wrote is visible, ever. Update calls that
+// arrive while a transaction commits share the next transaction (group commit, group.go):
+// each runs in a savepoint of its own, so a failing one undoes only its own writes, and none
+// returns nil before the shared commit is durable.
 //
 // Concurrency contract: Update transactions are serialized (one writer at a time); View
 // transactions run concurrently with each other and with Update, each on a consistent snapshot
@@ -127,48 +127,11 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) (err error) {
 	if db.group != nil {
 		return db.group.update(ctx, fn)
 	}
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		metrics.DatabaseError(metrics.OpBegin)
-		return fmt.Errorf("store: begin: %w", err)
-	}
-	var xid string
-	if db.dialect == Postgres {
-		if xid, err = beginPostgres(ctx, tx); err != nil {
-			tx.Rollback()
-			return err
-		}
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			tx.Rollback()
-			panic(p)
-		}
-	}()
-	t := &Tx{tx: tx, dialect: db.dialect, stmts: &db.ws}
-	if err := fn(t); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if db.dialect == Postgres {
-		if err := db.commitPostgres(tx, xid); err != nil {
-			return err
-		}
-	} else if err := tx.Commit(); err != nil {
-		metrics.DatabaseError(metrics.OpCommit)
-		return fmt.Errorf("store: commit: %w", err)
-	}
-	if t.membersChanged {
-		db.membersVersion.Add(1)
-	}
-	if db.committed != nil {
-		select {
-		case db.committed <- struct{}{}:
-		default:
-		}
-	}
-	return nil
+	// Only a read-only snapshot (OpenSQLiteSnapshot) has no committer.
+	return errReadOnly
 }
+
+var errReadOnly = errors.New("store: update: the store is opened read-only")
 
 // View runs fn in a read-only transaction on a consistent snapshot.
 func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
