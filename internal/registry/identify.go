@@ -240,11 +240,7 @@ func (r *Registry) backfillReleases(ctx context.Context, after int64, max int) (
 // transaction has committed, that moves the released version from the drafts' index to the
 // public one and indexes the released file there.
 func (r *Registry) addReleasedFingerprint(ctx context.Context, tx *store.Tx, letterID int64, n int, fp *identify.Fingerprint, enc []byte) (func(), error) {
-	ids, err := tx.FingerprintIDs(ctx, letterID)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := tx.FingerprintsByID(ctx, ids)
+	rows, err := tx.FingerprintsOf(ctx, letterID)
 	if err != nil {
 		return nil, err
 	}
@@ -402,11 +398,7 @@ func (r *Registry) RefreshIdentification(ctx context.Context) error {
 				if !f.Released || s.skip(f.ID) {
 					continue
 				}
-				ids, err := tx.FingerprintIDs(ctx, f.LetterID)
-				if err != nil {
-					return err
-				}
-				vs, err := tx.FingerprintsByID(ctx, ids)
+				vs, err := tx.FingerprintsOf(ctx, f.LetterID)
 				if err != nil {
 					return err
 				}

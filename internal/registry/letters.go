@@ -227,14 +227,12 @@ func (r *Registry) Revise(ctx context.Context, a Actor, ref string, file Upload)
 
 // draftLetter loads a letter that has not been released, with its versions.
 func (r *Registry) draftLetter(ctx context.Context, tx *store.Tx, ref string) (*store.Letter, []store.Version, error) {
-	l, err := tx.LetterByRef(ctx, ref)
+	l, released, err := tx.LetterReleased(ctx, ref)
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := tx.ReleaseOf(ctx, l.ID); err == nil {
+	if released {
 		return nil, nil, i18n.Errorf(ErrConflict, "%s is already released", ref)
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return nil, nil, err
 	}
 	vs, err := tx.Versions(ctx, l.ID)
 	if err != nil {

@@ -45,6 +45,24 @@ func (t *Tx) EachFingerprint(ctx context.Context, fn func(*Fingerprint) error) e
 	return rows.Err()
 }
 
+// FingerprintsOf returns the fingerprints of a letter's versions and released file, by ID.
+func (t *Tx) FingerprintsOf(ctx context.Context, letterID int64) ([]Fingerprint, error) {
+	rows, err := t.query(ctx, `SELECT id, letter_id, version_n, released, data FROM fingerprints WHERE letter_id = $1 ORDER BY id`, letterID)
+	if err != nil {
+		return nil, fmt.Errorf("fingerprints of letter %d: %w", letterID, err)
+	}
+	defer rows.Close()
+	var out []Fingerprint
+	for rows.Next() {
+		var f Fingerprint
+		if err := rows.Scan(&f.ID, &f.LetterID, &f.VersionN, &f.Released, &f.Data); err != nil {
+			return nil, fmt.Errorf("fingerprints of letter %d: %w", letterID, err)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
 // FingerprintsByID returns the fingerprints with these IDs; IDs not found are left out.
 func (t *Tx) FingerprintsByID(ctx context.Context, ids []int64) ([]Fingerprint, error) {
 	if len(ids) == 0 {

@@ -243,10 +243,11 @@ func nonNil(s []string) []string {
 
 const letterCols = `id, reference, subject, class, tags, addressees, author_id, created_at`
 
-func scanLetter(row interface{ Scan(...any) error }) (*Letter, error) {
+// scanLetter scans letterCols, then into extra the columns after them.
+func scanLetter(row interface{ Scan(...any) error }, extra ...any) (*Letter, error) {
 	var l Letter
 	var tags, to, created string
-	if err := row.Scan(&l.ID, &l.Reference, &l.Subject, &l.Class, &tags, &to, &l.AuthorID, &created); err != nil {
+	if err := row.Scan(append([]any{&l.ID, &l.Reference, &l.Subject, &l.Class, &tags, &to, &l.AuthorID, &created}, extra...)...); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(tags), &l.Tags); err != nil {
@@ -266,6 +267,18 @@ func (t *Tx) LetterByRef(ctx context.Context, ref string) (*Letter, error) {
 		return nil, notFound(err, "letter "+ref)
 	}
 	return l, nil
+}
+
+// LetterReleased finds a letter by reference and tells whether it was released, in one
+// statement.
+func (t *Tx) LetterReleased(ctx context.Context, ref string) (*Letter, bool, error) {
+	var released bool
+	l, err := scanLetter(t.queryRow(ctx, `SELECT `+letterCols+`, EXISTS (SELECT 1 FROM releases r WHERE r.letter_id = letters.id)
+		FROM letters WHERE reference = $1`, ref), &released)
+	if err != nil {
+		return nil, false, notFound(err, "letter "+ref)
+	}
+	return l, released, nil
 }
 
 // LetterByID finds a letter by ID.

@@ -64,6 +64,16 @@ func testFingerprints(t *testing.T, db *store.DB) {
 		if len(fs) != 2 || fs[0].ID != with.ID || fs[0].VersionN != 1 || fs[1].Data != nil {
 			t.Errorf("by ID: %+v", fs)
 		}
+		of, err := tx.FingerprintsOf(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		if len(of) != 2 || of[0].ID != with.ID || string(of[0].Data) != "fingerprint one" || of[1].ID != without.ID || of[1].VersionN != 2 || of[1].Data != nil {
+			t.Errorf("of the letter: %+v", of)
+		}
+		if of, err := tx.FingerprintsOf(ctx, l.ID+1); err != nil || len(of) != 0 {
+			t.Errorf("of a letter without any: %+v, %v", of, err)
+		}
 		vs, err := tx.VersionsWithoutFingerprint(ctx, 0, 0, 10)
 		if err != nil {
 			return err

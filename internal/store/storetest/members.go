@@ -128,7 +128,7 @@ func testMembers(t *testing.T, db *store.DB) {
 }
 
 // testLetterMembers checks that LetterMembers reads every member a letter names, each once,
-// and nobody else.
+// and nobody else, and that LetterReleased tells a released letter from a draft.
 func testLetterMembers(t *testing.T, db *store.DB) {
 	names := []string{"author", "editor", "reviewer", "signer", "releaser", "retractor", "other"}
 	ms := map[string]*store.Member{}
@@ -202,6 +202,16 @@ func testLetterMembers(t *testing.T, db *store.DB) {
 		}
 		if got, err := tx.LetterMembers(ctx, 1<<40); err != nil || len(got) != 0 {
 			t.Errorf("LetterMembers of a letter that does not exist: %v, %v, want none", got, err)
+		}
+		// LetterReleased, on the way: the one letter released, the other not.
+		for _, x := range []*store.Letter{&l, &other} {
+			got, released, err := tx.LetterReleased(ctx, x.Reference)
+			if err != nil || got.ID != x.ID || got.AuthorID != x.AuthorID || released != (x == &l) {
+				t.Errorf("LetterReleased(%s) = %+v, %v, %v", x.Reference, got, released, err)
+			}
+		}
+		if _, _, err := tx.LetterReleased(ctx, "TLM-2026-000003"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("LetterReleased of a reference never used: %v, want ErrNotFound", err)
 		}
 		return nil
 	})
