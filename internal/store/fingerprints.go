@@ -74,7 +74,7 @@ func (t *Tx) FingerprintsByID(ctx context.Context, ids []int64) ([]Fingerprint, 
 		ph[i], args[i] = fmt.Sprintf("$%d", i+1), id
 	}
 	// Not through the statement cache: the query's text depends on the number of IDs.
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, letter_id, version_n, released, data FROM fingerprints WHERE id IN (`+strings.Join(ph, ",")+`) ORDER BY id`, args...)
+	rows, err := t.tx.QueryContext(t.statementCtx(ctx), `SELECT id, letter_id, version_n, released, data FROM fingerprints WHERE id IN (`+strings.Join(ph, ",")+`) ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("fingerprints by id: %w", err)
 	}

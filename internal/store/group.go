@@ -25,7 +25,9 @@ import (
 // Each call keeps the contract of Update: it sees every write committed or grouped before it
 // (the calls are still serialized); if its function fails or panics, its savepoint is rolled
 // back, which undoes its writes and nothing else, and its caller gets its error (or panic);
-// it returns nil only after the commit that holds its writes is durable. If anything fails at
+// it returns nil only after the commit that holds its writes is durable. A caller's context
+// done while its call runs fails the call at its next statement, never the statement under way
+// (Tx.statementCtx), whose end by the database would take the whole group with it. If anything fails at
 // the level of the transaction (a savepoint that cannot be released or rolled back, because
 // SQLite rolled the whole transaction back after an I/O error or an interrupt, or the commit
 // itself), the transaction is rolled back and every call in it gets an error.
@@ -157,7 +159,7 @@ func (c *committer) commit(batch []*call) {
 			return
 		}
 	}
-	tx := &Tx{tx: sqlTx, dialect: c.db.dialect, stmts: &c.db.ws, answers: c.db.answers}
+	tx := &Tx{tx: sqlTx, dialect: c.db.dialect, stmts: &c.db.ws, answers: c.db.answers, grouped: true}
 	committed := false
 	defer func() { c.db.batchDone(tx, committed) }()
 	// abort rolls the whole transaction back: every call not already failed fails with err.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/store"
@@ -189,5 +190,91 @@ func TestGroupCommitAfterClose(t *testing.T) {
 	err := db.Update(t.Context(), func(tx *store.Tx) error { ran = true; return nil })
 	if err == nil || ran {
 		t.Fatalf("Update on a closed store: err %v, ran %v", err, ran)
+	}
+}
+
+// TestGroupCommitCancelledCaller cancels the contexts of some grouped calls while a long
+// write of theirs runs (clients that went away mid-request). The database would end that
+// statement by breaking the connection (pgx) or by rolling the whole transaction back
+// (SQLite's interrupt), failing every call grouped with it. Instead each cancelled call must
+// fail on its own, with its writes undone, and the others must commit.
+func TestGroupCommitCancelledCaller(t *testing.T) {
+	t.Run("SQLite", func(t *testing.T) { testGroupCommitCancelledCaller(t, openSQLite(t, t.TempDir())) })
+	t.Run("Postgres", func(t *testing.T) { testGroupCommitCancelledCaller(t, openPostgres(t, storetest.PostgresURL(t))) })
+}
+
+func testGroupCommitCancelledCaller(t *testing.T, db *store.DB) {
+	ctx := t.Context()
+	defer db.Close()
+	if err := db.ExecForTest(ctx, `CREATE TABLE grouped (k INTEGER PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	hold, holding := make(chan struct{}), make(chan struct{})
+	held := make(chan error, 1)
+	go func() {
+		held <- db.Update(ctx, func(tx *store.Tx) error {
+			close(holding)
+			<-hold
+			return store.ExecTx(ctx, tx, `INSERT INTO grouped (k) VALUES (0)`)
+		})
+	}()
+	<-holding
+	const n = 6
+	errs := make([]error, n+1)
+	var wg sync.WaitGroup
+	for k := 1; k <= n; k++ {
+		wg.Go(func() {
+			cctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			errs[k] = db.Update(cctx, func(tx *store.Tx) error {
+				if err := store.ExecTx(cctx, tx, `INSERT INTO grouped (k) VALUES ($1)`, k); err != nil {
+					return err
+				}
+				if k%2 == 1 {
+					// A write of 30,000 rows, cancelled after 2 ms.
+					time.AfterFunc(2*time.Millisecond, cancel)
+					if err := store.ExecTx(cctx, tx, `INSERT INTO grouped (k) WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 30000)
+						SELECT $1 * 1000000 + x FROM c`, k); err != nil {
+						return err
+					}
+				}
+				return store.ExecTx(cctx, tx, `INSERT INTO grouped (k) VALUES ($1)`, 100+k)
+			})
+		})
+	}
+	for db.QueuedUpdates() < n {
+		runtime.Gosched()
+	}
+	close(hold)
+	wg.Wait()
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	var want []int
+	for k := 1; k <= n; k++ {
+		if k%2 == 1 {
+			if !errors.Is(errs[k], context.Canceled) {
+				t.Errorf("call %d (cancelled): %v, want context.Canceled", k, errs[k])
+			}
+			continue
+		}
+		if errs[k] != nil {
+			t.Errorf("call %d: %v", k, errs[k])
+		}
+		want = append(want, k, 100+k)
+	}
+	slices.Sort(want)
+	want = append([]int{0}, want...)
+	var got []int
+	err := db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		got, err = store.IntsTx(ctx, tx, `SELECT k FROM grouped ORDER BY k`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("committed rows %v, want %v", got, want)
 	}
 }

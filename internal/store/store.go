@@ -117,6 +117,20 @@ type Tx struct {
 	answers    *answerMirror
 	answerOps  []answerOp
 	revokedKey bool
+	// grouped is set in a group transaction (group.go), which several callers share.
+	grouped bool
+}
+
+// statementCtx is the context a statement of t runs with. In a group transaction a caller's
+// cancellation must not reach a statement under way: the database would end it by breaking
+// the shared connection (pgx) or by rolling the whole transaction back (SQLite's interrupt),
+// failing every call in the group. A caller whose context is done before a statement fails at
+// that statement, without it reaching the database, and its savepoint alone is undone.
+func (t *Tx) statementCtx(ctx context.Context) context.Context {
+	if t.grouped && ctx.Err() == nil {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // Update runs fn in a read-write transaction and commits it if fn returns nil. When Update
@@ -153,6 +167,7 @@ func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 // undone, the rest of the transaction is kept, and the error is returned. This is how the log
 // sequencer commits many callers' changes in one transaction while failing each on its own.
 func (t *Tx) Savepoint(ctx context.Context, fn func() error) error {
+	ctx = t.statementCtx(ctx)
 	t.sp++
 	name := fmt.Sprintf("sp%d", t.sp)
 	ops := len(t.answerOps)
@@ -224,6 +239,7 @@ func (c *stmtCache) close() {
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = t.statementCtx(ctx)
 	if s := t.stmts.stmt(ctx, t.tx, query); s != nil {
 		return s.ExecContext(ctx, args...)
 	}
@@ -231,6 +247,7 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 }
 
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = t.statementCtx(ctx)
 	if s := t.stmts.stmt(ctx, t.tx, query); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
@@ -238,6 +255,7 @@ func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 }
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = t.statementCtx(ctx)
 	if s := t.stmts.stmt(ctx, t.tx, query); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
