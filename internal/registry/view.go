@@ -136,7 +136,8 @@ func (r *Registry) viewOf(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 	for _, s := range rows.signatures {
 		v.Signatures = append(v.Signatures, SignatureView{Member: name(s.MemberID), KeyID: s.KeyID, Version: s.VersionDigest, At: s.CreatedAt})
 	}
-	rel, err := (*store.Release)(nil), error(store.ErrNotFound)
+	var rel *store.Release
+	err = store.ErrNotFound // a draft's, as draftLetter found
 	if !draft {
 		rel, err = tx.ReleaseOf(ctx, l.ID)
 	}
