@@ -123,16 +123,18 @@ func createSQLite(path string) error {
 	return err
 }
 
+// checkpointInterval is the shortest time between two checkpoints: long enough that they are a
+// small part of the disk's syncs, short enough that the WAL stays a few tens of megabytes
+// under a busy office's writes. (At 50 ms a 2,000-letter burst ran 10% faster, but its WAL
+// reached 325 MB and 8,000 letters ran no faster than at 5 ms: docs/benchmarks.md.)
+const checkpointInterval = 5 * time.Millisecond
+
 // checkpointer copies committed WAL frames into the database file on its own connection,
 // woken after each commit, so that the copy (and its fsync of the database file) runs beside
 // the writer instead of inside whichever commit crosses SQLite's auto-checkpoint threshold, and
 // the WAL stays short (a long WAL slows every page lookup). PASSIVE never blocks the writer or
 // readers; durability does not depend on it, since a commit is durable once its WAL frames are
 // synced. On close it runs a last TRUNCATE checkpoint.
-// checkpointInterval is the shortest time between two checkpoints: long enough that they are a
-// small part of the disk's syncs, short enough that the WAL stays a few megabytes.
-const checkpointInterval = 5 * time.Millisecond
-
 func checkpointer(c *sql.DB, kick, stop, done chan struct{}) {
 	defer close(done)
 	for {
