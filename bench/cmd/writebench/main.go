@@ -244,7 +244,7 @@ func run(ctx context.Context, c config) error {
 	fmt.Println()
 	per := func(name string) float64 { return (after[name] - before[name]) / float64(n) }
 	if _, ok := after["chancery_database_commits_total"]; ok {
-		fmt.Printf("per letter: %.2f write transactions (store Update calls), %.2f SQLite commits (group commit)\n",
+		fmt.Printf("per letter: %.2f write transactions (store Update calls), %.2f commits (group commit)\n",
 			per("chancery_database_updates_total"), per("chancery_database_commits_total"))
 	} else {
 		fmt.Println("per letter: the server does not count its write transactions (a build before group commit)")
