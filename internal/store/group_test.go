@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -276,5 +277,72 @@ func testGroupCommitCancelledCaller(t *testing.T, db *store.DB) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("committed rows %v, want %v", got, want)
+	}
+}
+
+// TestGroupCommitLastCallFails queues, in this order, a call that succeeds, then one whose
+// statement fails in the database: the last call's savepoint is rolled back before the group
+// commits, so the first call's row is committed and the second's is not.
+func TestGroupCommitLastCallFails(t *testing.T) {
+	t.Run("SQLite", func(t *testing.T) { testGroupCommitLastCallFails(t, openSQLite(t, t.TempDir())) })
+	t.Run("Postgres", func(t *testing.T) { testGroupCommitLastCallFails(t, openPostgres(t, storetest.PostgresURL(t))) })
+}
+
+func testGroupCommitLastCallFails(t *testing.T, db *store.DB) {
+	ctx := t.Context()
+	defer db.Close()
+	if err := db.ExecForTest(ctx, `CREATE TABLE grouped (k INTEGER PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	insert := func(tx *store.Tx, k int) error {
+		return store.ExecTx(ctx, tx, `INSERT INTO grouped (k) VALUES ($1)`, k)
+	}
+	hold, holding := make(chan struct{}), make(chan struct{})
+	held := make(chan error, 1)
+	go func() {
+		held <- db.Update(ctx, func(tx *store.Tx) error {
+			close(holding)
+			<-hold
+			return insert(tx, 0)
+		})
+	}()
+	<-holding
+	errs := make([]chan error, 2)
+	for i, fn := range []func(tx *store.Tx) error{
+		func(tx *store.Tx) error { return insert(tx, 1) },
+		func(tx *store.Tx) error {
+			if err := insert(tx, 2); err != nil {
+				return err
+			}
+			return insert(tx, 0) // the held call's row: PostgreSQL aborts the transaction
+		},
+	} {
+		errs[i] = make(chan error, 1)
+		go func() { errs[i] <- db.Update(ctx, fn) }()
+		for db.QueuedUpdates() < i+1 {
+			runtime.Gosched()
+		}
+	}
+	close(hold)
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errs[0]; err != nil {
+		t.Errorf("the first call: %v", err)
+	}
+	if err := <-errs[1]; err == nil || strings.Contains(err.Error(), "store: group") {
+		t.Errorf("the last call: %v, want its own statement's error", err)
+	}
+	var got []int
+	err := db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		got, err = store.IntsTx(ctx, tx, `SELECT k FROM grouped ORDER BY k`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, []int{0, 1}) {
+		t.Errorf("committed rows %v, want [0 1]", got)
 	}
 }
