@@ -44,23 +44,9 @@ func TestGroupCommit(t *testing.T) {
 func testGroupCommit(t *testing.T, open func() *store.DB) {
 	ctx := t.Context()
 	db := open()
-	if err := db.ExecForTest(ctx, `CREATE TABLE grouped (k INTEGER PRIMARY KEY)`); err != nil {
-		t.Fatal(err)
-	}
-	insert := func(tx *store.Tx, k int) error {
-		return store.ExecTx(ctx, tx, `INSERT INTO grouped (k) VALUES ($1)`, k)
-	}
-
-	hold, holding := make(chan struct{}), make(chan struct{})
-	held := make(chan error, 1)
-	go func() {
-		held <- db.Update(ctx, func(tx *store.Tx) error {
-			close(holding)
-			<-hold
-			return insert(tx, 0)
-		})
-	}()
-	<-holding
+	groupedTable(t, db)
+	insert := func(tx *store.Tx, k int) error { return insertK(ctx, tx, k) }
+	release := holdWriter(t, db)
 	commits := counter(t, metrics.DatabaseCommits)
 
 	errBoom := errors.New("boom")
@@ -116,9 +102,9 @@ func testGroupCommit(t *testing.T, open func() *store.DB) {
 		runtime.Gosched()
 	}
 	cancel()
-	close(hold)
+	err := release()
 	wg.Wait()
-	if err := <-held; err != nil {
+	if err != nil {
 		t.Fatal(err)
 	}
 	if got := counter(t, metrics.DatabaseCommits) - commits; got != 2 {
@@ -151,16 +137,7 @@ func testGroupCommit(t *testing.T, open func() *store.DB) {
 			want = append(want, k)
 		}
 	}
-	var got []int
-	err := db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		got, err = store.IntsTx(ctx, tx, `SELECT k FROM grouped ORDER BY k`)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(got, want) {
+	if got := groupedRows(t, db); !slices.Equal(got, want) {
 		t.Errorf("committed rows %v, want %v", got, want)
 	}
 
@@ -170,15 +147,7 @@ func testGroupCommit(t *testing.T, open func() *store.DB) {
 	}
 	db = open()
 	defer db.Close()
-	err = db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		got, err = store.IntsTx(ctx, tx, `SELECT k FROM grouped ORDER BY k`)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(got, want) {
+	if got := groupedRows(t, db); !slices.Equal(got, want) {
 		t.Errorf("after reopening: rows %v, want %v", got, want)
 	}
 }
@@ -207,19 +176,8 @@ func TestGroupCommitCancelledCaller(t *testing.T) {
 func testGroupCommitCancelledCaller(t *testing.T, db *store.DB) {
 	ctx := t.Context()
 	defer db.Close()
-	if err := db.ExecForTest(ctx, `CREATE TABLE grouped (k INTEGER PRIMARY KEY)`); err != nil {
-		t.Fatal(err)
-	}
-	hold, holding := make(chan struct{}), make(chan struct{})
-	held := make(chan error, 1)
-	go func() {
-		held <- db.Update(ctx, func(tx *store.Tx) error {
-			close(holding)
-			<-hold
-			return store.ExecTx(ctx, tx, `INSERT INTO grouped (k) VALUES (0)`)
-		})
-	}()
-	<-holding
+	groupedTable(t, db)
+	release := holdWriter(t, db)
 	const n = 6
 	errs := make([]error, n+1)
 	var wg sync.WaitGroup
@@ -228,7 +186,7 @@ func testGroupCommitCancelledCaller(t *testing.T, db *store.DB) {
 			cctx, cancel := context.WithCancel(ctx)
 			defer cancel()
 			errs[k] = db.Update(cctx, func(tx *store.Tx) error {
-				if err := store.ExecTx(cctx, tx, `INSERT INTO grouped (k) VALUES ($1)`, k); err != nil {
+				if err := insertK(cctx, tx, k); err != nil {
 					return err
 				}
 				if k%2 == 1 {
@@ -239,16 +197,16 @@ func testGroupCommitCancelledCaller(t *testing.T, db *store.DB) {
 						return err
 					}
 				}
-				return store.ExecTx(cctx, tx, `INSERT INTO grouped (k) VALUES ($1)`, 100+k)
+				return insertK(cctx, tx, 100+k)
 			})
 		})
 	}
 	for db.QueuedUpdates() < n {
 		runtime.Gosched()
 	}
-	close(hold)
+	err := release()
 	wg.Wait()
-	if err := <-held; err != nil {
+	if err != nil {
 		t.Fatal(err)
 	}
 	var want []int
@@ -266,16 +224,7 @@ func testGroupCommitCancelledCaller(t *testing.T, db *store.DB) {
 	}
 	slices.Sort(want)
 	want = append([]int{0}, want...)
-	var got []int
-	err := db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		got, err = store.IntsTx(ctx, tx, `SELECT k FROM grouped ORDER BY k`)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(got, want) {
+	if got := groupedRows(t, db); !slices.Equal(got, want) {
 		t.Errorf("committed rows %v, want %v", got, want)
 	}
 }
@@ -291,22 +240,9 @@ func TestGroupCommitLastCallFails(t *testing.T) {
 func testGroupCommitLastCallFails(t *testing.T, db *store.DB) {
 	ctx := t.Context()
 	defer db.Close()
-	if err := db.ExecForTest(ctx, `CREATE TABLE grouped (k INTEGER PRIMARY KEY)`); err != nil {
-		t.Fatal(err)
-	}
-	insert := func(tx *store.Tx, k int) error {
-		return store.ExecTx(ctx, tx, `INSERT INTO grouped (k) VALUES ($1)`, k)
-	}
-	hold, holding := make(chan struct{}), make(chan struct{})
-	held := make(chan error, 1)
-	go func() {
-		held <- db.Update(ctx, func(tx *store.Tx) error {
-			close(holding)
-			<-hold
-			return insert(tx, 0)
-		})
-	}()
-	<-holding
+	groupedTable(t, db)
+	insert := func(tx *store.Tx, k int) error { return insertK(ctx, tx, k) }
+	release := holdWriter(t, db)
 	errs := make([]chan error, 2)
 	for i, fn := range []func(tx *store.Tx) error{
 		func(tx *store.Tx) error { return insert(tx, 1) },
@@ -323,8 +259,7 @@ func testGroupCommitLastCallFails(t *testing.T, db *store.DB) {
 			runtime.Gosched()
 		}
 	}
-	close(hold)
-	if err := <-held; err != nil {
+	if err := release(); err != nil {
 		t.Fatal(err)
 	}
 	if err := <-errs[0]; err != nil {
@@ -333,6 +268,48 @@ func testGroupCommitLastCallFails(t *testing.T, db *store.DB) {
 	if err := <-errs[1]; err == nil || strings.Contains(err.Error(), "store: group") {
 		t.Errorf("the last call: %v, want its own statement's error", err)
 	}
+	if got := groupedRows(t, db); !slices.Equal(got, []int{0, 1}) {
+		t.Errorf("committed rows %v, want [0 1]", got)
+	}
+}
+
+// groupedTable creates the table the group commit tests write, with one column k.
+func groupedTable(t *testing.T, db *store.DB) {
+	t.Helper()
+	if err := db.ExecForTest(t.Context(), `CREATE TABLE grouped (k INTEGER PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// insertK inserts k into the table groupedTable made.
+func insertK(ctx context.Context, tx *store.Tx, k int) error {
+	return store.ExecTx(ctx, tx, `INSERT INTO grouped (k) VALUES ($1)`, k)
+}
+
+// holdWriter runs an Update that inserts 0 and holds the writer until the returned function
+// is called; that function waits for the Update and returns its error.
+func holdWriter(t *testing.T, db *store.DB) func() error {
+	ctx := t.Context()
+	hold, holding := make(chan struct{}), make(chan struct{})
+	held := make(chan error, 1)
+	go func() {
+		held <- db.Update(ctx, func(tx *store.Tx) error {
+			close(holding)
+			<-hold
+			return insertK(ctx, tx, 0)
+		})
+	}()
+	<-holding
+	return func() error {
+		close(hold)
+		return <-held
+	}
+}
+
+// groupedRows returns the rows of the table groupedTable made, in order.
+func groupedRows(t *testing.T, db *store.DB) []int {
+	t.Helper()
+	ctx := t.Context()
 	var got []int
 	err := db.View(ctx, func(tx *store.Tx) error {
 		var err error
@@ -342,7 +319,5 @@ func testGroupCommitLastCallFails(t *testing.T, db *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(got, []int{0, 1}) {
-		t.Errorf("committed rows %v, want [0 1]", got)
-	}
+	return got
 }
