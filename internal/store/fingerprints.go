@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 )
@@ -47,16 +48,26 @@ func (t *Tx) EachFingerprint(ctx context.Context, fn func(*Fingerprint) error) e
 
 // FingerprintsOf returns the fingerprints of a letter's versions and released file, by ID.
 func (t *Tx) FingerprintsOf(ctx context.Context, letterID int64) ([]Fingerprint, error) {
-	rows, err := t.query(ctx, `SELECT id, letter_id, version_n, released, data FROM fingerprints WHERE letter_id = $1 ORDER BY id`, letterID)
+	fs, err := scanFingerprints(t.query(ctx, `SELECT `+fingerprintCols+` FROM fingerprints WHERE letter_id = $1 ORDER BY id`, letterID))
 	if err != nil {
 		return nil, fmt.Errorf("fingerprints of letter %d: %w", letterID, err)
+	}
+	return fs, nil
+}
+
+const fingerprintCols = `id, letter_id, version_n, released, data`
+
+// scanFingerprints reads the rows of a query of fingerprintCols.
+func scanFingerprints(rows *sql.Rows, err error) ([]Fingerprint, error) {
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []Fingerprint
 	for rows.Next() {
 		var f Fingerprint
 		if err := rows.Scan(&f.ID, &f.LetterID, &f.VersionN, &f.Released, &f.Data); err != nil {
-			return nil, fmt.Errorf("fingerprints of letter %d: %w", letterID, err)
+			return nil, err
 		}
 		out = append(out, f)
 	}
@@ -74,20 +85,11 @@ func (t *Tx) FingerprintsByID(ctx context.Context, ids []int64) ([]Fingerprint, 
 		ph[i], args[i] = fmt.Sprintf("$%d", i+1), id
 	}
 	// Not through the statement cache: the query's text depends on the number of IDs.
-	rows, err := t.tx.QueryContext(t.statementCtx(ctx), `SELECT id, letter_id, version_n, released, data FROM fingerprints WHERE id IN (`+strings.Join(ph, ",")+`) ORDER BY id`, args...)
+	fs, err := scanFingerprints(t.tx.QueryContext(t.statementCtx(ctx), `SELECT `+fingerprintCols+` FROM fingerprints WHERE id IN (`+strings.Join(ph, ",")+`) ORDER BY id`, args...))
 	if err != nil {
 		return nil, fmt.Errorf("fingerprints by id: %w", err)
 	}
-	defer rows.Close()
-	var out []Fingerprint
-	for rows.Next() {
-		var f Fingerprint
-		if err := rows.Scan(&f.ID, &f.LetterID, &f.VersionN, &f.Released, &f.Data); err != nil {
-			return nil, fmt.Errorf("fingerprints by id: %w", err)
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return fs, nil
 }
 
 // VersionsWithoutFingerprint returns up to limit versions after (letterID, n), in order, that

@@ -17,18 +17,9 @@ func (t *Tx) LastFingerprintID(ctx context.Context) (int64, error) {
 // FingerprintsAfter returns up to limit fingerprints with IDs above after, in ID order, those
 // without text included. Fingerprint IDs grow in commit order, since writers take turns.
 func (t *Tx) FingerprintsAfter(ctx context.Context, after int64, limit int) ([]Fingerprint, error) {
-	rows, err := t.query(ctx, `SELECT id, letter_id, version_n, released, data FROM fingerprints WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
+	fs, err := scanFingerprints(t.query(ctx, `SELECT `+fingerprintCols+` FROM fingerprints WHERE id > $1 ORDER BY id LIMIT $2`, after, limit))
 	if err != nil {
 		return nil, fmt.Errorf("fingerprints after %d: %w", after, err)
 	}
-	defer rows.Close()
-	var out []Fingerprint
-	for rows.Next() {
-		var f Fingerprint
-		if err := rows.Scan(&f.ID, &f.LetterID, &f.VersionN, &f.Released, &f.Data); err != nil {
-			return nil, fmt.Errorf("fingerprints after %d: %w", after, err)
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return fs, nil
 }
