@@ -2,8 +2,8 @@ package metrics
 
 import "github.com/prometheus/client_golang/prometheus"
 
-// Write transactions. On SQLite, concurrent writes share one transaction and its fsync (group
-// commit): updates ÷ commits is how many writes each fsync carried.
+// Write transactions. Concurrent writes share one transaction (group commit): updates ÷
+// commits is how many writes each commit (and its fsync or WAL flush) carried.
 var (
 	// DatabaseUpdates counts the store's write transactions as callers see them: each call of
 	// store.DB.Update that reached the database.
@@ -11,14 +11,21 @@ var (
 		Name: "chancery_database_updates_total",
 		Help: "Write transactions requested (calls of the store's Update that reached the database).",
 	})
-	// DatabaseCommits counts the commits of the SQLite store's group transactions, each
-	// holding one or more updates and synced once.
+	// DatabaseCommits counts the commits of the store's group transactions, each holding one
+	// or more updates and made durable once.
 	DatabaseCommits = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "chancery_database_commits_total",
-		Help: "Commits of write transactions on the SQLite store, each holding one or more updates (group commit) and synced once.",
+		Help: "Commits of write transactions, each holding one or more updates (group commit) and made durable once.",
+	})
+	// DatabaseWriterBusy counts the time the store's one writer spent in group transactions,
+	// from their begin to their commit's end. Its rate is the share of time the writer was
+	// busy: near 1, writes queue, and that writer bounds what the server can take in.
+	DatabaseWriterBusy = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "chancery_database_writer_busy_seconds_total",
+		Help: "Time the store's writer spent running write transactions (group transactions, begin to commit); a rate near 1 means writes queue.",
 	})
 )
 
 func init() {
-	registered = append(registered, DatabaseUpdates, DatabaseCommits)
+	registered = append(registered, DatabaseUpdates, DatabaseCommits, DatabaseWriterBusy)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/chancery/chancery/internal/metrics"
 )
@@ -125,7 +126,9 @@ func (c *committer) run() {
 				break
 			}
 			metrics.DatabaseUpdates.Add(float64(n))
+			start := time.Now()
 			c.commit(batch)
+			metrics.DatabaseWriterBusy.Add(time.Since(start).Seconds())
 			for _, cl := range batch {
 				close(cl.done)
 			}

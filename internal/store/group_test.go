@@ -47,7 +47,8 @@ func testGroupCommit(t *testing.T, open func() *store.DB) {
 	groupedTable(t, db)
 	insert := func(tx *store.Tx, k int) error { return insertK(ctx, tx, k) }
 	release := holdWriter(t, db)
-	commits := counter(t, metrics.DatabaseCommits)
+	commits, busy := counter(t, metrics.DatabaseCommits), counter(t, metrics.DatabaseWriterBusy)
+	held := time.Now()
 
 	errBoom := errors.New("boom")
 	const n = 40
@@ -102,10 +103,15 @@ func testGroupCommit(t *testing.T, open func() *store.DB) {
 		runtime.Gosched()
 	}
 	cancel()
+	time.Sleep(20 * time.Millisecond) // the writer stays busy with the held call meanwhile
+	minHeld := time.Since(held)       // the held call's transaction began before held
 	err := release()
 	wg.Wait()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := counter(t, metrics.DatabaseWriterBusy) - busy; got < minHeld.Seconds() {
+		t.Errorf("the writer counted %.3f s busy, less than the %.3f s it was held", got, minHeld.Seconds())
 	}
 	if got := counter(t, metrics.DatabaseCommits) - commits; got != 2 {
 		t.Errorf("%v commits after the held one started, want 2 (it, then one group of %d calls)", got, n)
