@@ -18,11 +18,12 @@ var (
 		Help: "Commits of write transactions, each holding one or more updates (group commit) and made durable once.",
 	})
 	// DatabaseWriterBusy counts the time the store's one writer spent in group transactions,
-	// from their begin to their commit's end. Its rate is the share of time the writer was
+	// from their begin (on PostgreSQL, with the wait for the writer lock that every server
+	// takes turns on) to their commit's end. Its rate is the share of time the writer was
 	// busy: near 1, writes queue, and that writer bounds what the server can take in.
 	DatabaseWriterBusy = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "chancery_database_writer_busy_seconds_total",
-		Help: "Time the store's writer spent running write transactions (group transactions, begin to commit); a rate near 1 means writes queue.",
+		Help: "Time the store's writer spent running write transactions (group transactions, begin to commit, with PostgreSQL's writer lock wait); a rate near 1 means writes queue.",
 	})
 )
 

@@ -252,6 +252,10 @@ func run(ctx context.Context, c config) error {
 	if _, ok := after["process_cpu_seconds_total"]; ok {
 		fmt.Printf("server CPU per letter (user + system, whole process, all servers): %.2f ms\n", 1000*per("process_cpu_seconds_total"))
 	}
+	if _, ok := after["chancery_database_writer_busy_seconds_total"]; ok {
+		busy := after["chancery_database_writer_busy_seconds_total"] - before["chancery_database_writer_busy_seconds_total"]
+		fmt.Printf("writer busy: %.0f%% of the run (each server's writer, summed; on PostgreSQL with its waits for the writer lock)\n", 100*busy/elapsed.Seconds())
+	}
 	if b := after["chancery_log_batch_entries_count"] - before["chancery_log_batch_entries_count"]; b > 0 {
 		fmt.Printf("log: %.0f sequencer batches, %.1f entries each\n", b,
 			(after["chancery_log_batch_entries_sum"]-before["chancery_log_batch_entries_sum"])/b)
