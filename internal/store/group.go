@@ -27,11 +27,12 @@ import (
 // (the calls are still serialized); if its function fails or panics, its savepoint is rolled
 // back, which undoes its writes and nothing else, and its caller gets its error (or panic);
 // it returns nil only after the commit that holds its writes is durable. A caller's context
-// done while its call runs fails the call at its next statement, never the statement under way
-// (Tx.statementCtx), whose end by the database would take the whole group with it. If anything fails at
-// the level of the transaction (a savepoint that cannot be released or rolled back, because
-// SQLite rolled the whole transaction back after an I/O error or an interrupt, or the commit
-// itself), the transaction is rolled back and every call in it gets an error.
+// done while its call runs fails the call at its next statement, never the statement under
+// way (Tx.statementCtx), whose end by the database would take the whole group with it. If
+// anything fails at the level of the transaction (a savepoint that cannot be released or
+// rolled back, because SQLite rolled the whole transaction back after an I/O error or an
+// interrupt, or the commit itself), the transaction is rolled back and every call in it gets
+// an error.
 
 // maxGroup bounds the calls committed together, so that a backlog is committed in steps.
 const maxGroup = 64
@@ -155,6 +156,7 @@ func (c *committer) commit(batch []*call) {
 	var xid string
 	if c.db.dialect == Postgres {
 		if xid, err = beginPostgres(ctx, sqlTx); err != nil {
+			metrics.DatabaseError(metrics.OpBegin)
 			sqlTx.Rollback()
 			for _, cl := range batch {
 				cl.err = err
@@ -221,6 +223,7 @@ func (c *committer) commit(batch []*call) {
 	}
 	if c.db.dialect == Postgres {
 		if err := c.db.commitPostgres(sqlTx, xid); err != nil {
+			metrics.DatabaseError(metrics.OpCommit)
 			abort(err)
 			return
 		}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http/httptest"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -326,4 +328,50 @@ func groupedRows(t *testing.T, db *store.DB) []int {
 		t.Fatal(err)
 	}
 	return got
+}
+
+// TestPostgresCommitFailureCounted makes a group's COMMIT fail on PostgreSQL (a deferred
+// unique constraint, checked only then): every call in it gets an error, nothing is
+// committed, and chancery_database_errors_total{op="commit"} counts it, as on SQLite.
+func TestPostgresCommitFailureCounted(t *testing.T) {
+	db := openPostgres(t, storetest.PostgresURL(t))
+	defer db.Close()
+	ctx := t.Context()
+	if err := db.ExecForTest(ctx, `CREATE TABLE grouped (k INTEGER, UNIQUE (k) DEFERRABLE INITIALLY DEFERRED)`); err != nil {
+		t.Fatal(err)
+	}
+	before := commitErrors(t)
+	err := db.Update(ctx, func(tx *store.Tx) error {
+		if err := insertK(ctx, tx, 1); err != nil {
+			return err
+		}
+		return insertK(ctx, tx, 1) // accepted until COMMIT
+	})
+	if err == nil || !strings.Contains(err.Error(), "commit") {
+		t.Fatalf("Update whose COMMIT fails: %v, want a commit error", err)
+	}
+	if got := groupedRows(t, db); len(got) != 0 {
+		t.Errorf("rows %v after a failed commit, want none", got)
+	}
+	if got := commitErrors(t) - before; got != 1 {
+		t.Errorf("commit errors counted: %v, want 1", got)
+	}
+}
+
+// commitErrors reads chancery_database_errors_total{op="commit"} from the metrics handler.
+func commitErrors(t *testing.T) float64 {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	metrics.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	for line := range strings.Lines(rec.Body.String()) {
+		if v, ok := strings.CutPrefix(line, `chancery_database_errors_total{op="commit"} `); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}
+	}
+	t.Fatal("no commit error series in /metrics")
+	return 0
 }
