@@ -46,6 +46,7 @@ import (
 
 type config struct {
 	chancery, dir, listen, debug, wrap, profile string
+	trace                                       string
 	database, mediaType                         string
 	n, clients, size, servers                   int
 	profileAfter, profileFor                    time.Duration
@@ -64,8 +65,9 @@ func main() {
 	flag.StringVar(&c.mediaType, "type", "application/octet-stream", "media type of each letter's file: text/plain is laid out on the letterhead, any type the registry does not lay out is enclosed in a cover letter")
 	flag.StringVar(&c.wrap, "wrap", "", "command (split on spaces) to run the server under, e.g. perf stat ... --")
 	flag.StringVar(&c.profile, "cpuprofile", "", "write a CPU profile of the server, taken during the run, to this file")
-	flag.DurationVar(&c.profileAfter, "profile-after", 2*time.Second, "when the server's CPU profile starts, after the first letter")
-	flag.DurationVar(&c.profileFor, "profile-for", 10*time.Second, "how long the server's CPU profile lasts")
+	flag.StringVar(&c.trace, "trace", "", "write a runtime trace of the server, taken in the same window as the CPU profile, to this file, and print where its writer's time went (running, waiting for a processor, in which system calls, waiting on the network)")
+	flag.DurationVar(&c.profileAfter, "profile-after", 2*time.Second, "when the server's CPU profile and trace start, after the first letter")
+	flag.DurationVar(&c.profileFor, "profile-for", 10*time.Second, "how long the server's CPU profile and trace last")
 	flag.Parse()
 	if c.chancery == "" || c.dir == "" || c.n <= 0 || c.clients <= 0 {
 		fmt.Fprintln(os.Stderr, "usage: writebench -chancery BIN -dir NEWDIR [-n 10000] [-clients 16] [-size 300]")
@@ -118,7 +120,7 @@ func run(ctx context.Context, c config) error {
 		if c.database != "" {
 			args = append(args, "--database", c.database)
 		}
-		if c.profile != "" && i == 0 {
+		if (c.profile != "" || c.trace != "") && i == 0 {
 			c.debug = "127.0.0.1:6363"
 			args = append(args, "--debug-listen", c.debug)
 		}
@@ -204,16 +206,29 @@ func run(ctx context.Context, c config) error {
 			mu.Unlock()
 		})
 	}
-	var prof chan error
+	var prof, traced chan error
+	var writer *stateTimes
+	afterFirst := func() {
+		select {
+		case <-first:
+		case <-ctx.Done():
+		}
+		time.Sleep(c.profileAfter)
+	}
 	if c.profile != "" {
 		prof = make(chan error, 1)
 		go func() {
-			select {
-			case <-first:
-			case <-ctx.Done():
-			}
-			time.Sleep(c.profileAfter)
+			afterFirst()
 			prof <- fetchProfile(ctx, c)
+		}()
+	}
+	if c.trace != "" {
+		traced = make(chan error, 1)
+		go func() {
+			afterFirst()
+			var err error
+			writer, err = fetchTrace(ctx, c)
+			traced <- err
 		}()
 	}
 	wg.Wait()
@@ -222,8 +237,11 @@ func run(ctx context.Context, c config) error {
 	if err := <-errs; err != nil {
 		return err
 	}
-	if prof != nil {
-		if err := <-prof; err != nil {
+	for _, ch := range []chan error{prof, traced} {
+		if ch == nil {
+			continue
+		}
+		if err := <-ch; err != nil {
 			return err
 		}
 	}
@@ -259,6 +277,9 @@ func run(ctx context.Context, c config) error {
 	if b := after["chancery_log_batch_entries_count"] - before["chancery_log_batch_entries_count"]; b > 0 {
 		fmt.Printf("log: %.0f sequencer batches, %.1f entries each\n", b,
 			(after["chancery_log_batch_entries_sum"]-before["chancery_log_batch_entries_sum"])/b)
+	}
+	if writer != nil {
+		writer.print(os.Stdout, "Where the writer's time went (the goroutine that runs every write transaction)")
 	}
 	return nil
 }
