@@ -336,17 +336,26 @@ func pct(d []time.Duration, p float64) string {
 
 // fetchProfile saves a CPU profile of the server, taken while the clients run.
 func fetchProfile(ctx context.Context, c config) error {
-	u := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", c.debug, int(c.profileFor.Seconds()))
+	return saveDebug(ctx, c, "profile", c.profile)
+}
+
+// saveDebug saves to file what the first server's debug listener serves at
+// /debug/pprof/NAME over the profile's window.
+func saveDebug(ctx context.Context, c config, name, file string) error {
+	u := fmt.Sprintf("http://%s/debug/pprof/%s?seconds=%d", c.debug, name, int(c.profileFor.Seconds()))
 	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
 	if err != nil {
 		return err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("cpu profile: %w", err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	defer resp.Body.Close()
-	f, err := os.Create(c.profile)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", name, resp.Status)
+	}
+	f, err := os.Create(file)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -22,29 +21,11 @@ const writerFunc = "github.com/chancery/chancery/internal/store.(*committer).run
 // fetchTrace saves a runtime trace of the server, taken in the same window as the CPU
 // profile, and returns where its writer's time went.
 func fetchTrace(ctx context.Context, c config) (*stateTimes, error) {
-	u := fmt.Sprintf("http://%s/debug/pprof/trace?seconds=%d", c.debug, int(c.profileFor.Seconds()))
-	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
-	if err != nil {
+	if err := saveDebug(ctx, c, "trace", c.trace); err != nil {
 		return nil, err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	f, err := os.Open(c.trace)
 	if err != nil {
-		return nil, fmt.Errorf("trace: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("trace: %s", resp.Status)
-	}
-	f, err := os.Create(c.trace)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := f.ReadFrom(resp.Body); err != nil {
-		f.Close()
-		return nil, err
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		f.Close()
 		return nil, err
 	}
 	defer f.Close()
