@@ -1,6 +1,7 @@
 package identify
 
 import (
+	"encoding/hex"
 	"slices"
 	"strings"
 	"unicode"
@@ -94,7 +95,7 @@ func CompareScan(letter, scan string) ScanComparison {
 		c.Runs = append(c.Runs, pending)
 		pending = ScanDiff{}
 	}
-	for _, op := range textdiff.Words(strings.Join(lf, " "), strings.Join(sf, " ")) {
+	for _, op := range textdiff.Words(diffText(lw, lf), diffText(sw, sf)) {
 		n := len(strings.Fields(op.Text))
 		switch op.Kind {
 		case textdiff.Equal:
@@ -165,6 +166,32 @@ func words(text string) []string {
 }
 
 func foldedRun(folded []string, from, to int) string { return strings.Join(folded[from:to], "") }
+
+// diffText is the text CompareScan diffs for words ws, whose folds are folded: the folds,
+// separated by spaces, each one token of the diff, so that the diff's words are ws one for
+// one. A fold that is empty (a word of combining marks alone, such as the accent NFKC
+// separates from a spacing "˘" or "¨") or that holds a character the diff would cut the word at (a
+// number that is neither a digit nor a letter) is replaced by "Q" and the word's bytes in
+// upper-case hex: a single token, the same for the same word and never a fold (folds are
+// in lower case). Without it, the word would vanish from the text or count as several, and
+// every word after it would be paired with another one.
+func diffText(ws, folded []string) string {
+	var b strings.Builder
+	for i, f := range folded {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if f != "" && !strings.ContainsFunc(f, func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)
+		}) {
+			b.WriteString(f)
+			continue
+		}
+		b.WriteByte('Q')
+		b.WriteString(strings.ToUpper(hex.EncodeToString([]byte(ws[i]))))
+	}
+	return b.String()
+}
 
 // material judges a changed run from its folded letter and scan words, joined without spaces
 // (so that a word OCR split in two, or two it joined, compare equal), and its words as read.

@@ -156,6 +156,44 @@ func FuzzCompareScan(f *testing.F) {
 	})
 }
 
+// TestCompareScanWordsWithoutFold: a word that folds to nothing (an accent alone, which NFKC
+// separates from a spacing "˘" or "¨") or that holds a number the diff cuts words at keeps
+// its place, so that every run pairs the words it says it pairs: the changed figure is "100"
+// against "900" (with the accent when it stands next to it), an accent apart is noise, and
+// the words after it are still there.
+func TestCompareScanWordsWithoutFold(t *testing.T) {
+	for _, tc := range []struct {
+		scan  string
+		read  []string // the scan's side of the one material run
+		noise int
+	}{
+		{"pay 900 \u02d8 now, then sign", []string{"900", "\u0306"}, 0},
+		{"pay \u02d8 900 now, then sign", []string{"\u0306", "900"}, 0},
+		{"\u02d8 pay 900 now, then sign", []string{"900"}, 1},
+		{"pay 900 now, \u00a8 then sign", []string{"900"}, 1},
+	} {
+		c := CompareScan("pay 100 now, then sign", tc.scan)
+		var sw []string
+		for _, r := range c.Runs {
+			sw = append(sw, r.Scan...)
+		}
+		if !slices.Equal(sw, words(tc.scan)) {
+			t.Errorf("%q: the runs give back %q", tc.scan, sw)
+		}
+		if m := materialRuns(c); len(m) != 1 || !slices.Equal(m[0][0], []string{"100"}) || !slices.Equal(m[0][1], tc.read) {
+			t.Errorf("%q: material runs %q, want 100 against %q", tc.scan, m, tc.read)
+		}
+		if c.Noise != tc.noise {
+			t.Errorf("%q: %d runs of noise, want %d", tc.scan, c.Noise, tc.noise)
+		}
+	}
+	// U+0BF0 TAMIL NUMBER TEN is a number but not a digit: a word holding it is one word.
+	c := CompareScan("x a\u0bf0b y z", "x a\u0bf0c y z")
+	if m := materialRuns(c); len(m) != 1 || !slices.Equal(m[0][0], []string{"a\u0bf0b"}) || !slices.Equal(m[0][1], []string{"a\u0bf0c"}) {
+		t.Errorf("material runs %q, want the one changed word", m)
+	}
+}
+
 // TestCompareScanTail: a few short groups of letters read after the letter's end (a QR code's
 // pattern) are noise; words, a figure or more groups there, and a short word inside the
 // letter, are not.
