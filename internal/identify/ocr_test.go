@@ -187,6 +187,16 @@ func TestCompareScanWordsWithoutFold(t *testing.T) {
 			t.Errorf("%q: %d runs of noise, want %d", tc.scan, c.Noise, tc.noise)
 		}
 	}
+	// Before, a changed figure after such a word was paired with the figure the letter has next
+	// to it, and a tampered scan read as the letter: a forger's accent hid the change.
+	for _, p := range [][2]string{
+		{"Units: 100 100 200 leave on 3 May.", "\u02d8 Units: 100 900 200 leave on 3 May."},
+		{"The list: 105 105 officers leave.", "The list: \u00a8 105 150 officers leave."},
+	} {
+		if c := CompareScanPages(p[0], p[1]); c.Same() {
+			t.Errorf("%q is the letter's text %q: %v", p[1], p[0], c.Runs)
+		}
+	}
 	// U+0BF0 TAMIL NUMBER TEN is a number but not a digit: a word holding it is one word.
 	c := CompareScan("x a\u0bf0b y z", "x a\u0bf0c y z")
 	if m := materialRuns(c); len(m) != 1 || !slices.Equal(m[0][0], []string{"a\u0bf0b"}) || !slices.Equal(m[0][1], []string{"a\u0bf0c"}) {
