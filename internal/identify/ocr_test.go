@@ -187,11 +187,14 @@ func TestCompareScanWordsWithoutFold(t *testing.T) {
 			t.Errorf("%q: %d runs of noise, want %d", tc.scan, c.Noise, tc.noise)
 		}
 	}
-	// Before, a changed figure after such a word was paired with the figure the letter has next
-	// to it, and a tampered scan read as the letter: a forger's accent hid the change.
+	// Before, a changed figure after k such words was judged against the scan's word k places
+	// before it, and a tampered scan read as the letter when that word was the same figure: a
+	// forger's accents, as many as the words between the two, hid the change.
 	for _, p := range [][2]string{
 		{"Units: 100 100 200 leave on 3 May.", "\u02d8 Units: 100 900 200 leave on 3 May."},
 		{"The list: 105 105 officers leave.", "The list: \u00a8 105 150 officers leave."},
+		{"We move 277 trucks now and the other 277 trucks later this month.",
+			"We " + strings.Repeat("\u02d8 ", 6) + "move 277 trucks now and the other 877 trucks later this month."},
 	} {
 		if c := CompareScanPages(p[0], p[1]); c.Same() {
 			t.Errorf("%q is the letter's text %q: %v", p[1], p[0], c.Runs)
