@@ -169,11 +169,11 @@ func foldedRun(folded []string, from, to int) string { return strings.Join(folde
 
 // diffText is the text CompareScan diffs for words ws, whose folds are folded: the folds,
 // separated by spaces, each one token of the diff, so that the diff's words are ws one for
-// one. A fold that is empty (a word of combining marks alone, such as the accent NFKC
-// separates from a spacing "˘" or "¨") or that holds a character the diff would cut the word at (a
-// number that is neither a digit nor a letter) is replaced by "Q" and the word's bytes in
-// upper-case hex: a single token, the same for the same word and never a fold (folds are
-// in lower case). Without it, the word would vanish from the text or count as several, and
+// one. A fold that is not one token of the diff (textdiff.Tokens) is replaced by "Q" and
+// the word's bytes in upper-case hex: an empty one (a word of combining marks alone, such as
+// the accent NFKC separates from a spacing "˘" or "¨"), or one the diff would cut (a number
+// that is neither a digit nor a letter). That is a single token, the same for the same word
+// and never a fold (folds are in lower case). Without it, the word would vanish from the text or count as several, and
 // every word after it would be paired with another one.
 func diffText(ws, folded []string) string {
 	var b strings.Builder
@@ -181,9 +181,7 @@ func diffText(ws, folded []string) string {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		if f != "" && !strings.ContainsFunc(f, func(r rune) bool {
-			return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)
-		}) {
+		if len(textdiff.Tokens(f)) == 1 {
 			b.WriteString(f)
 			continue
 		}
