@@ -43,8 +43,10 @@ figure or word still answers altered. A scan is matched by its words only: it ca
 that a file is unaltered byte for byte. With --text, --scan marks text you read from a scan
 yourself.
 
-Outcomes: valid (the text of a released, valid letter, or an excerpt of one), altered (close
-to a released letter but not the same: the differences are printed, [-removed-] {+added+}),
+Outcomes: valid (the text of a released, valid letter, or an excerpt of one, word for word
+and sign for sign: case, quotes, dashes, line breaks and sentence punctuation aside), altered
+(close to a released letter or a part of one but not the same, a changed sign such as +15%
+for -15% or € for $ included: the differences are printed, [-removed-] {+added+}),
 retracted or superseded (the text of such a letter), draft (close to an unreleased draft:
 shown only to members with a role, who set CHANCERY_TOKEN; the public, without a token, sees
 "not an official letter of this office"), unknown.

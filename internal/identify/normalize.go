@@ -1,6 +1,7 @@
 package identify
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -50,7 +51,12 @@ func Normalize(text string) string {
 }
 
 // eachWord calls f with every word of the normalized text, in order.
-func eachWord(text string, f func(string)) {
+func eachWord(text string, f func(string)) { eachToken(text, f, nil) }
+
+// eachToken calls f with every word of the normalized text, in order, as eachWord does,
+// and, when sym is not nil, sym with each symbol that tells what a figure says (significant),
+// in its place among the words.
+func eachToken(text string, f, sym func(string)) {
 	text = confusables.Replace(text)
 	if isASCII(text) {
 		// NFKC leaves ASCII as it is, and folds it as ToLower does.
@@ -86,9 +92,94 @@ func eachWord(text string, f func(string)) {
 			flush()
 		default:
 			flush()
+			if sym != nil && significant(rs, i) {
+				sym(string(r))
+			}
 		}
 	}
 	flush()
+}
+
+// significant reports whether rs[i], which is not part of a word, tells what a figure says,
+// so that a text without it, or with another in its place, is not the same text: a currency
+// sign, a mathematical sign (+ < = > ± × ÷ …, not the | and ~ of Markdown's tables and
+// strikethrough), a percent, per-mille or degree sign, a minus before a digit ("-15"), and a
+// separator between two digits ("1,500" and "1.500", "10:30", "12/11", "10-20").
+// Normalize drops them all with the rest of the punctuation: that is right for finding a
+// letter, but "+15%" is not "-15%", and "$1,500,000" is not "€1.500.000".
+func significant(rs []rune, i int) bool {
+	r := rs[i]
+	digitAt := func(j int) bool { return j >= 0 && j < len(rs) && unicode.IsDigit(rs[j]) }
+	switch {
+	case r == '|' || r == '~':
+		return false
+	case unicode.In(r, unicode.Sc, unicode.Sm):
+		return true
+	case r == '%' || r == '‰' || r == '‱' || r == '°':
+		return true
+	case strings.ContainsRune(".,:/-", r) && digitAt(i-1) && digitAt(i+1):
+		return true
+	case r == '-' && digitAt(i+1) && (i == 0 || !isWordRune(rs[i-1])):
+		return true
+	}
+	return false
+}
+
+// Strict returns the words of text as Normalize finds them, with the significant symbols
+// Normalize drops in their places: what SameText and Quotes compare.
+func Strict(text string) []string {
+	var out []string
+	add := func(t string) { out = append(out, t) }
+	eachToken(text, add, add)
+	return out
+}
+
+// SameText reports whether query is the text of letter, word for word and sign for sign:
+// their Normalize forms are equal, and so are the significant symbols between their words
+// (see Strict). A copy retyped in capitals, with typographic quotes or dashes, other line
+// breaks or other sentence punctuation is the same text; one with "+15%" for "-15%", "€"
+// for "$" or "1.500" for "1,500" is not.
+func SameText(letter, query string) bool {
+	return slices.Equal(Strict(letter), Strict(query))
+}
+
+// Quotes reports whether query is a part of letter, word for word and sign for sign, in the
+// sense of SameText: its Strict tokens are a run of the letter's. An empty query quotes
+// nothing.
+func Quotes(letter, query string) bool {
+	return indexRun(Strict(letter), Strict(query)) >= 0
+}
+
+// indexRun returns the index of the first run of s equal to sub, or -1, in time linear in
+// their lengths (Knuth–Morris–Pratt): both come from the network, and a text of repeated
+// words would make the naive search quadratic.
+func indexRun(s, sub []string) int {
+	if len(sub) == 0 {
+		return -1
+	}
+	// fail[i] is the length of the longest proper prefix of sub[:i+1] that is also its suffix.
+	fail := make([]int, len(sub))
+	for i, k := 1, 0; i < len(sub); i++ {
+		for k > 0 && sub[i] != sub[k] {
+			k = fail[k-1]
+		}
+		if sub[i] == sub[k] {
+			k++
+		}
+		fail[i] = k
+	}
+	for i, k := 0, 0; i < len(s); i++ {
+		for k > 0 && s[i] != sub[k] {
+			k = fail[k-1]
+		}
+		if s[i] == sub[k] {
+			k++
+		}
+		if k == len(sub) {
+			return i - len(sub) + 1
+		}
+	}
+	return -1
 }
 
 // lineBreakHyphen reports whether rs[i:] is horizontal space, one line break, any space, and

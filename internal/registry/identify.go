@@ -579,6 +579,16 @@ func (r *Registry) identify(ctx context.Context, a Actor, text string) (*Identif
 		out.Message = fmt.Sprintf("draft: the text is close to version %d of %s, which is not released", b.about.Version, b.about.Reference)
 		return out, nil
 	}
+	// The exact hash and the shingles see words only: to them "+15%" is "-15%", and "€" no
+	// different from "$". A text with a letter's words is its text, and a quotation a part
+	// of it, only if its signs are the letter's too (identify.SameText, identify.Quotes);
+	// otherwise it is an altered copy, whose difference shows the signs that changed.
+	verbatim, letterText := true, ""
+	if class == identify.Exact || class == identify.Excerpt {
+		if verbatim, letterText, err = r.signsMatch(ctx, b.about.Reference, b.v.Released, class, text); err != nil {
+			return nil, fmt.Errorf("identify: %w", err)
+		}
+	}
 	// Whoever holds the letter's whole text is one of its holders: they are told what the
 	// holder of its file is told (subject, signers, a withdrawal's reason). A text that is
 	// only close to a letter, or part of one, must not buy the rest of it: the public then
@@ -589,12 +599,12 @@ func (r *Registry) identify(ctx context.Context, a Actor, text string) (*Identif
 		return nil, fmt.Errorf("identify: %w", err)
 	}
 	st := full.holder
-	if class != identify.Exact && !member {
+	if (class != identify.Exact || !verbatim) && !member {
 		st = full.public
 	}
 	out.Status = st
-	switch class {
-	case identify.Near:
+	switch {
+	case class == identify.Near:
 		out.Outcome = Altered
 		out.Message = fmt.Sprintf("altered: the text is close to %s (%s), but not the same: see what differs", b.about.Reference, st.Outcome)
 		if out.Diff, err = r.diffWith(ctx, b.v, text); err != nil {
@@ -603,7 +613,15 @@ func (r *Registry) identify(ctx context.Context, a Actor, text string) (*Identif
 		if !member {
 			out.Diff = redactDeletions(out.Diff)
 		}
-	case identify.Excerpt:
+	case !verbatim && class == identify.Exact:
+		out.Outcome, out.Match = Altered, identify.Near.String()
+		out.Message = fmt.Sprintf("altered: the text has the words of %s (%s), but not all its figures and signs: see what differs", b.about.Reference, st.Outcome)
+		out.Diff = diffOps(strings.TrimSpace(letterText), strings.TrimSpace(text), member)
+	case !verbatim:
+		out.Outcome = Altered
+		out.Message = fmt.Sprintf("altered: the text is close to a part of %s (%s), but not the same: see what differs", b.about.Reference, st.Outcome)
+		out.Diff = diffOps(textdiff.Span(letterText, text), strings.TrimSpace(text), member)
+	case class == identify.Excerpt:
 		out.Outcome = st.Outcome
 		out.Message = fmt.Sprintf("%s: the text is an excerpt of %s — %s", st.Outcome, b.about.Reference, st.Message)
 	default:
@@ -621,6 +639,9 @@ func redactDeletions(ops []DiffOp) []DiffOp {
 	for _, op := range ops {
 		if op.Op == "delete" {
 			n := len(strings.Fields(op.Text))
+			if n == 0 {
+				continue // only spaces: nothing to count
+			}
 			op.Text = fmt.Sprintf("[%d word%s of the letter not in this text] ", n, map[bool]string{true: "", false: "s"}[n == 1])
 		}
 		out = append(out, op)
@@ -661,9 +682,56 @@ func (r *Registry) diffWith(ctx context.Context, v store.Fingerprint, text strin
 	if err != nil {
 		return nil, err
 	}
+	return diffOps(strings.TrimSpace(orig), strings.TrimSpace(text), true), nil
+}
+
+// diffOps returns the word-level differences from the letter's text to text; for an asker who
+// is not a member, the letter's words that text lacks are replaced by their count
+// (redactDeletions).
+func diffOps(letter, text string, member bool) []DiffOp {
 	var out []DiffOp
-	for _, op := range textdiff.Words(strings.TrimSpace(orig), strings.TrimSpace(text)) {
+	for _, op := range textdiff.Words(letter, text) {
 		out = append(out, DiffOp{Op: op.Kind.String(), Text: op.Text})
 	}
-	return out, nil
+	if !member {
+		out = redactDeletions(out)
+	}
+	return out
+}
+
+// signsMatch reports whether text is the text of the released letter ref (class exact), or a
+// part of it (class excerpt), sign for sign (identify.SameText, identify.Quotes), against
+// either of the letter's texts: the released version's, which a member may paste as its
+// Markdown, and the released file's, which its holders paste. The version's is tried first,
+// as it is the cheaper to read. When text is neither, it also returns the letter's text to
+// show the difference against: the text of the file whose fingerprint matched (released,
+// the released file's; otherwise the version's).
+func (r *Registry) signsMatch(ctx context.Context, ref string, released bool, class identify.Class, text string) (bool, string, error) {
+	f, err := r.releasedFilesOf(ctx, ref)
+	if err != nil {
+		return false, "", err
+	}
+	same := func(letter string) bool {
+		if class == identify.Exact {
+			return identify.SameText(letter, text)
+		}
+		return identify.Quotes(letter, text)
+	}
+	var version string
+	verr := textract.ErrNoText
+	if f.version != nil {
+		if version, verr = textract.Text(f.versionType, f.version); verr == nil && same(version) {
+			return true, "", nil
+		}
+	}
+	file, ferr := releasedText(f.versionType, f.rel.MediaType, f.file)
+	switch {
+	case ferr == nil && same(file):
+		return true, "", nil
+	case ferr == nil && (released || verr != nil):
+		return false, file, nil
+	case verr == nil:
+		return false, version, nil
+	}
+	return false, "", fmt.Errorf("%s: no text to compare with: %w", ref, errors.Join(verr, ferr))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,6 +40,46 @@ func BenchmarkIdentify(b *testing.B) {
 		t := time.Now()
 		if _, err := o.r.Identify(ctx, o.reviewer, q); err != nil {
 			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t))
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// BenchmarkIdentifyReleased measures Identify of released letters' texts, the answers that
+// are compared sign for sign with the letter's own texts (SameText, Quotes) before they say
+// valid: half the queries a letter's whole text, half a quotation of its words.
+//
+//	go test -run '^$' -bench IdentifyReleased -benchtime 400x ./internal/registry/
+func BenchmarkIdentifyReleased(b *testing.B) {
+	const letters = 20
+	ctx := context.Background()
+	o := newOffice(b)
+	corpus := synth.Corpus{Seed: 12, FamilySize: 1}
+	texts := make([]string, letters)
+	for i := range texts {
+		// Three synthetic letters make one long enough for a quotation to be an excerpt.
+		texts[i] = corpus.Letter(3*i).Text() + "\n\n" + corpus.Letter(3*i+1).Text() + "\n\n" + corpus.Letter(3*i+2).Text()
+		o.released(b, texts[i])
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	var lat []time.Duration
+	for b.Loop() {
+		q := texts[rng.IntN(letters)]
+		if rng.IntN(2) == 0 {
+			words := strings.Fields(q)
+			at := rng.IntN(len(words) - 60)
+			q = strings.Join(words[at:at+60], " ")
+		}
+		t := time.Now()
+		id, err := o.r.Identify(ctx, Actor{}, q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if id.Outcome != Valid {
+			b.Fatalf("%s (%s): %s", id.Outcome, id.Match, id.Message)
 		}
 		lat = append(lat, time.Since(t))
 	}

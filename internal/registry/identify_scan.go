@@ -10,6 +10,7 @@ import (
 	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/ocr"
 	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/textdiff"
 	"github.com/chancery/chancery/internal/textract"
 )
 
@@ -23,7 +24,8 @@ const scanCaveat = "The text was read from a scan (OCR) and matched by its words
 // the differences that remain between the scan's text and the best released letter the way
 // OCR makes them: a genuine letter printed and scanned is the letter (valid, retracted or
 // superseded; Match "scan"), while a figure or a word changed beyond a misreading makes it an
-// altered copy, whose difference shows the changes that are not noise. The letter's text is
+// altered copy, whose difference shows the changes that are not noise. A scan of a part of a
+// letter (Match "excerpt") is judged the same way against the part it shows (textdiff.Span). The letter's text is
 // what its released pages show (letterhead and footer included), read with pdftotext when it
 // is installed. A scan never buys more than a close text: the public is given the answer a
 // reference alone gets.
@@ -40,7 +42,8 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, text string) (id *
 	id.Scan = true
 	member := a.Member != nil && len(a.Member.Roles) > 0
 	class := id.Match
-	if id.Reference == "" || id.Outcome == Draft || (class != identify.Exact.String() && class != identify.Near.String()) {
+	excerpt := class == identify.Excerpt.String()
+	if id.Reference == "" || id.Outcome == Draft || (class != identify.Exact.String() && class != identify.Near.String() && !excerpt) {
 		id.Message += ". " + scanCaveat
 		return id, nil
 	}
@@ -50,11 +53,25 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, text string) (id *
 	}
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	var best identify.ScanComparison
-	for i, l := range letters {
-		c := identify.CompareScanPages(l, text)
-		if i == 0 || c.Changed() < best.Changed() || c.Changed() == best.Changed() && c.Kept > best.Kept {
-			best = c
+	seen := false
+	for _, l := range letters {
+		cs := []identify.ScanComparison{identify.CompareScanPages(l, text)}
+		if excerpt {
+			// A photo of a paragraph is compared with the part of the letter it shows.
+			if span := textdiff.Span(l, text); span != "" {
+				cs = append(cs, identify.CompareScan(span, text))
+			}
 		}
+		for _, c := range cs {
+			if !seen || c.Changed() < best.Changed() || c.Changed() == best.Changed() && c.Kept > best.Kept {
+				best, seen = c, true
+			}
+		}
+	}
+	if !seen {
+		// No text of the letter to judge the scan against: the text's answer stands.
+		id.Message += ". " + scanCaveat
+		return id, nil
 	}
 	full, err := r.holderStatus(ctx, id.Reference)
 	if err != nil {
@@ -65,12 +82,20 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, text string) (id *
 		st = full.holder
 	}
 	id.Status, id.Diff = st, nil
-	if best.Same() {
+	switch {
+	case best.Same() && excerpt:
+		id.Outcome = st.Outcome
+		id.Message = fmt.Sprintf("%s: the text read from this scan is a part of the text of %s, OCR noise aside — %s. %s", st.Outcome, id.Reference, st.Message, scanCaveat)
+		return id, nil
+	case best.Same():
 		id.Outcome, id.Match = st.Outcome, MatchScan
 		id.Message = fmt.Sprintf("%s: the text read from this scan is the text of %s, OCR noise aside — %s. %s", st.Outcome, id.Reference, st.Message, scanCaveat)
 		return id, nil
 	}
-	id.Outcome, id.Match = Altered, identify.Near.String()
+	id.Outcome = Altered
+	if !excerpt {
+		id.Match = identify.Near.String()
+	}
 	id.Message = fmt.Sprintf("altered: the text read from this scan is close to %s (%s), but differs from it beyond OCR noise: see what differs. %s", id.Reference, st.Outcome, scanCaveat)
 	id.Diff = scanDiff(best, member)
 	return id, nil
@@ -80,36 +105,11 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, text string) (id *
 // pages show (with pdftotext, when installed), the released file's text, and the released
 // version's text.
 func (r *Registry) scanReferences(ctx context.Context, ref string) ([]string, error) {
-	var rel *store.Release
-	var file, version []byte
-	var versionType string
-	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-		l, err := tx.LetterByRef(ctx, ref)
-		if err != nil {
-			return err
-		}
-		if rel, err = tx.ReleaseOf(ctx, l.ID); err != nil {
-			return err
-		}
-		if file, err = tx.Blob(ctx, rel.FileDigest); err != nil {
-			return err
-		}
-		vs, err := tx.Versions(ctx, l.ID)
-		if err != nil {
-			return err
-		}
-		for _, v := range vs {
-			if v.N == rel.VersionN {
-				versionType = v.MediaType
-				version, err = tx.Blob(ctx, v.Digest)
-				return err
-			}
-		}
-		return nil
-	})
+	f, err := r.releasedFilesOf(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
+	rel, file, version, versionType := f.rel, f.file, f.version, f.versionType
 	var out []string
 	if baseType(rel.MediaType) == "application/pdf" {
 		s, err := ocr.VisibleText(ctx, file)
@@ -133,6 +133,47 @@ func (r *Registry) scanReferences(ctx context.Context, ref string) ([]string, er
 		}
 	}
 	return out, nil
+}
+
+// releasedFiles are the files of a released letter: the file its release published, and the
+// version it released (nil if that version is missing).
+type releasedFiles struct {
+	rel           *store.Release
+	file, version []byte
+	versionType   string
+}
+
+// releasedFilesOf reads the files of the released letter ref.
+func (r *Registry) releasedFilesOf(ctx context.Context, ref string) (*releasedFiles, error) {
+	var f releasedFiles
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		l, err := tx.LetterByRef(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if f.rel, err = tx.ReleaseOf(ctx, l.ID); err != nil {
+			return err
+		}
+		if f.file, err = tx.Blob(ctx, f.rel.FileDigest); err != nil {
+			return err
+		}
+		vs, err := tx.Versions(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		for _, v := range vs {
+			if v.N == f.rel.VersionN {
+				f.versionType = v.MediaType
+				f.version, err = tx.Blob(ctx, v.Digest)
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &f, nil
 }
 
 // scanDiff shows the material runs of a comparison as deletions and insertions, and every

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +55,39 @@ func TestIdentifyScan(t *testing.T) {
 	const figure, forged = "277,200", "877,200"
 	if !strings.Contains(text, figure) {
 		t.Fatalf("the letter has no %s to change", figure)
+	}
+
+	// A photo of a paragraph: fifty words of the scan around the figure, with OCR's
+	// misreadings, are a part of the letter; with the figure changed, an altered part of it.
+	words := strings.Fields(genuine)
+	at := slices.IndexFunc(words, func(w string) bool { return strings.Contains(w, figure) })
+	if at < 0 {
+		t.Fatalf("the scan does not read %s: %q", figure, genuine)
+	}
+	part := slices.Clone(words[max(0, at-25):min(len(words), at+25)])
+	// Tesseract read this page without a fault: give the part the misreadings OCR makes,
+	// "rn" for "m" and "1" for "l", in two words.
+	misread := 0
+	for i, w := range part {
+		if misread < 2 && !strings.ContainsAny(w, "0123456789") && strings.ContainsAny(w, "ml") {
+			part[i] = strings.NewReplacer("m", "rn", "l", "1").Replace(w)
+			misread++
+		}
+	}
+	paragraph := strings.Join(part, " ")
+	for _, c := range []struct {
+		name, text, outcome string
+	}{
+		{"a paragraph of the scan", paragraph, Valid},
+		{"the paragraph with the figure changed", strings.Replace(paragraph, figure, forged, 1), Altered},
+	} {
+		got, err := o.r.IdentifyScan(ctx, Actor{}, c.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Outcome != c.outcome || got.Reference != ref || got.Match != "excerpt" {
+			t.Errorf("%s: %s %s (%s): %s\ndiff: %+v", c.name, got.Outcome, got.Reference, got.Match, got.Message, got.Diff)
+		}
 	}
 	l := o.letterRow(t, ref)
 	released := o.releasedAt(t, ref)

@@ -98,7 +98,7 @@ func (o *office) actor(t testing.TB, tok string) Actor {
 	return Actor{Member: m, Remote: "test"}
 }
 
-func (o *office) sign(t *testing.T, ref string) error {
+func (o *office) sign(t testing.TB, ref string) error {
 	t.Helper()
 	ctx := context.Background()
 	st, err := o.r.SigningStatement(ctx, o.signer, ref)
@@ -109,7 +109,7 @@ func (o *office) sign(t *testing.T, ref string) error {
 	return o.r.Sign(ctx, o.signer, ref, o.keyID, st, sig)
 }
 
-func (o *office) letter(t *testing.T, body string) string {
+func (o *office) letter(t testing.TB, body string) string {
 	t.Helper()
 	ref, err := o.r.CreateLetter(context.Background(), o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
 		Addressees: []string{"Ministry of Defence of Freedonia"}, File: Upload{Name: "letter.txt", Data: []byte(body)}})

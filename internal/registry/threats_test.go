@@ -125,7 +125,7 @@ func signPAE(key ed25519.PrivateKey, payloadType string, payload []byte) []byte 
 	return ed25519.Sign(key, dsse.PAE(payloadType, payload))
 }
 
-func (o *office) approve(t *testing.T, ref string) {
+func (o *office) approve(t testing.TB, ref string) {
 	t.Helper()
 	if err := o.r.Approve(context.Background(), o.reviewer, ref, "", "reviewed"); err != nil {
 		t.Fatal(err)
@@ -133,7 +133,7 @@ func (o *office) approve(t *testing.T, ref string) {
 }
 
 // released creates a letter with body, has rita approve it and sam sign it, and releases it.
-func (o *office) released(t *testing.T, body string) (string, *Released) {
+func (o *office) released(t testing.TB, body string) (string, *Released) {
 	t.Helper()
 	ref := o.letter(t, body)
 	o.approve(t, ref)

@@ -5,6 +5,7 @@
 package textdiff
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -227,4 +228,116 @@ func whole(x, y []string) []Op {
 		out = append(out, Op{Insert, strings.Join(y, "")})
 	}
 	return out
+}
+
+// Span returns the part of a that b copies, perhaps altered: the text of a from the first to
+// the last of its words that b keeps, compared without regard to case, or "" when b keeps
+// none. It places a quotation in the letter it quotes, so that the two can be compared word
+// for word without the rest of the letter. Both texts may come from the network: the work is
+// bounded by b's length, spanCandidates and MaxEdits.
+func Span(a, b string) string {
+	at := Tokens(a)
+	aw, ai := lowerWords(at)
+	bw, _ := lowerWords(Tokens(b))
+	if len(aw) == 0 || len(bw) == 0 {
+		return ""
+	}
+	// Each word of b votes for the offsets at which it would stand in a; the quotation's
+	// place gets the votes of all the words it kept, a common word's other places few.
+	where := make(map[string][]int)
+	for i, w := range aw {
+		if len(where[w]) < spanCandidates {
+			where[w] = append(where[w], i)
+		}
+	}
+	votes := make(map[int]int)
+	best, off := 0, 0
+	for j, w := range bw {
+		for _, i := range where[w] {
+			d := i - j
+			votes[d]++
+			if n := votes[d]; n > best || n == best && d < off {
+				best, off = n, d
+			}
+		}
+	}
+	if best == 0 {
+		return ""
+	}
+	slack := 8 + len(bw)/4
+	lo, hi := max(0, off-slack), min(len(aw), off+len(bw)+slack)
+	if lo >= hi {
+		return ""
+	}
+	// The shortest edit script keeps b's words at their first places in the window when
+	// they also stand in its margin ("The ministry" of the sentence before), and deletes
+	// what follows: the script of the reversed texts keeps them at their last places. So
+	// the span starts where the reversed script starts keeping words, and ends where the
+	// script of the texts ends keeping them.
+	x, y := aw[lo:hi], bw
+	first := keptRuns(x, y, true)
+	last := keptRuns(x, y, false)
+	if len(first) == 0 || len(last) == 0 {
+		return ""
+	}
+	from, to := lo+first[0][0], lo+last[len(last)-1][1]
+	if from > to {
+		return ""
+	}
+	return strings.Join(at[ai[from]:ai[to]+1], "")
+}
+
+// keptRuns returns the places of x that the shortest edit script from x to y keeps, as runs
+// of consecutive places (first and last), computed on the reversed texts if reversed. A run
+// at either end shorter than the words deleted between it and the next run is a chance
+// match in the margin, and is left out.
+func keptRuns(x, y []string, reversed bool) [][2]int {
+	if reversed {
+		x, y = slices.Clone(x), slices.Clone(y)
+		slices.Reverse(x)
+		slices.Reverse(y)
+	}
+	var runs [][2]int
+	i := 0
+	for _, op := range myers(x, y) {
+		switch op.Kind {
+		case Equal:
+			if n := len(runs); n > 0 && runs[n-1][1] == i-1 {
+				runs[n-1][1] = i
+			} else {
+				runs = append(runs, [2]int{i, i})
+			}
+			i++
+		case Delete:
+			i++
+		}
+	}
+	if reversed {
+		for k := range runs {
+			runs[k] = [2]int{len(x) - 1 - runs[k][1], len(x) - 1 - runs[k][0]}
+		}
+		slices.Reverse(runs)
+	}
+	for len(runs) > 1 && runs[1][0]-runs[0][1]-1 > runs[0][1]-runs[0][0]+1 {
+		runs = runs[1:]
+	}
+	for n := len(runs); n > 1 && runs[n-1][0]-runs[n-2][1]-1 > runs[n-1][1]-runs[n-1][0]+1; n-- {
+		runs = runs[:n-1]
+	}
+	return runs
+}
+
+// spanCandidates is how many places of a word in the quoted text Span considers.
+const spanCandidates = 64
+
+// lowerWords returns the word tokens of toks in lower case, and their indexes in toks.
+func lowerWords(toks []string) (words []string, at []int) {
+	for i, t := range toks {
+		r, _ := utf8.DecodeRuneInString(t)
+		if classOf(r) == 0 {
+			words = append(words, strings.ToLower(t))
+			at = append(at, i)
+		}
+	}
+	return words, at
 }

@@ -1,0 +1,161 @@
+package identify
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestSameText: what a copy may change and still be the letter's text, and the signs whose
+// change makes it another text although Normalize's words are the same.
+func TestSameText(t *testing.T) {
+	const letter = "The budget changes by -15% this year; the ministry pays $1,500,000 to the contractor before 10:30 on 12/11, for 10-20 trucks at < 50 km/h and 2.5 tonnes."
+	for _, c := range []struct {
+		name, query string
+		same        bool
+	}{
+		{"the letter itself", letter, true},
+		{"retyped in capitals", strings.ToUpper(letter), true},
+		{"other line breaks and spaces", strings.ReplaceAll(letter, " the ", "\n  the\t"), true},
+		{"typographic minus, dash and quotes", strings.NewReplacer("-15", "\u221215", "10-20", "10\u201320").Replace(letter), true},
+		{"full-width figures and signs", strings.NewReplacer("15%", "\uff11\uff15\uff05", "$", "\uff04").Replace(letter), true},
+		{"other sentence punctuation", strings.NewReplacer(";", ",", " this year", ", this year").Replace(letter), true},
+		{"a plus for the minus", strings.Replace(letter, "-15%", "+15%", 1), false},
+		{"the minus dropped", strings.Replace(letter, "-15%", "15%", 1), false},
+		{"the percent sign dropped", strings.Replace(letter, "15%", "15", 1), false},
+		{"per mille for percent", strings.Replace(letter, "15%", "15‰", 1), false},
+		{"euros for dollars", strings.Replace(letter, "$", "€", 1), false},
+		{"a decimal comma for the thousands", strings.Replace(letter, "1,500,000", "1.500.000", 1), false},
+		{"a space for the thousands", strings.Replace(letter, "1,500,000", "1 500 000", 1), false},
+		{"10.30 for 10:30", strings.Replace(letter, "10:30", "10.30", 1), false},
+		{"12.11 for 12/11", strings.Replace(letter, "12/11", "12.11", 1), false},
+		{"a range made two figures", strings.Replace(letter, "10-20", "10 20", 1), false},
+		{"more than for less than", strings.Replace(letter, "< 50", "> 50", 1), false},
+		{"25 for 2.5", strings.Replace(letter, "2.5", "25", 1), false},
+		{"a word changed", strings.Replace(letter, "ministry", "embassy", 1), false},
+	} {
+		if got := SameText(letter, c.query); got != c.same {
+			t.Errorf("%s: SameText = %v, want %v (%q against %q)", c.name, got, c.same, Strict(c.query), Strict(letter))
+		}
+		if c.same && Normalize(c.query) != Normalize(letter) {
+			t.Errorf("%s: not even the same words: %q", c.name, Normalize(c.query))
+		}
+	}
+}
+
+// TestStrictWordsAreNormalize: Strict adds symbols to Normalize's words and changes none of
+// them, so that the exact hash and SameText judge the same words.
+func TestStrictWordsAreNormalize(t *testing.T) {
+	for _, s := range []string{
+		"The budget changes by -15% this year: $1,500,000 (10:30, 12/11).",
+		"Straße ＄５０ «quoted» with-\ndrawal officer's 1'000 −5 ½",
+		"北京 2026年 ±3 × 4 ÷ 2 = 6 | a ~ b",
+	} {
+		var words []string
+		for _, tok := range Strict(s) {
+			if !isSymbol(tok) {
+				words = append(words, tok)
+			}
+		}
+		if got := strings.Join(words, " "); got != Normalize(s) {
+			t.Errorf("Strict's words of %q: %q, Normalize: %q", s, got, Normalize(s))
+		}
+	}
+}
+
+// TestQuotes: a run of the letter's words and signs is a quotation of it; the same run with
+// a figure or a sign changed, or with words left out, is not.
+func TestQuotes(t *testing.T) {
+	const letter = "First paragraph. The budget changes by -15% this year; the ministry pays $1,500,000 before 10:30. Last paragraph."
+	for _, c := range []struct {
+		query  string
+		quotes bool
+	}{
+		{"the budget changes by -15% this year", true},
+		{"THE MINISTRY PAYS $1,500,000 BEFORE 10:30.", true},
+		{"First paragraph. The budget", true},
+		{"the budget changes by +15% this year", false},
+		{"the budget changes by 15% this year", false},
+		{"the ministry pays €1,500,000 before 10:30", false},
+		{"the ministry pays $1,500,000 before 10.30", false},
+		{"the budget changes [...] this year", false},
+		{"the budget this year", false},
+		{"", false},
+		{"...", false},
+	} {
+		if got := Quotes(letter, c.query); got != c.quotes {
+			t.Errorf("Quotes(%q) = %v, want %v", c.query, got, c.quotes)
+		}
+	}
+}
+
+// TestIndexRun checks the linear search against the obvious one on random runs over a small
+// alphabet, where partial matches overlap.
+func TestIndexRun(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	naive := func(s, sub []string) int {
+		if len(sub) == 0 {
+			return -1
+		}
+		for i := 0; i+len(sub) <= len(s); i++ {
+			if slices.Equal(s[i:i+len(sub)], sub) {
+				return i
+			}
+		}
+		return -1
+	}
+	draw := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = string(rune('a' + rng.IntN(2)))
+		}
+		return out
+	}
+	for range 20000 {
+		s, sub := draw(rng.IntN(12)), draw(rng.IntN(5))
+		if got, want := indexRun(s, sub), naive(s, sub); got != want {
+			t.Fatalf("indexRun(%v, %v) = %d, want %d", s, sub, got, want)
+		}
+	}
+}
+
+// FuzzStrict: any text is its own text and quotes itself, its words are Normalize's, and a
+// text quotes each of its own runs of tokens.
+func FuzzStrict(f *testing.F) {
+	f.Add("The budget changes by -15% this year: $1,500,000 (10:30, 12/11).", 2, 5)
+	f.Add("Straße ＄５０ «quoted» with-\ndrawal officer's 1'000 −5 ½ 北京", 0, 3)
+	f.Fuzz(func(t *testing.T, s string, from, n int) {
+		if !SameText(s, s) {
+			t.Fatalf("%q is not its own text", s)
+		}
+		toks := Strict(s)
+		var words []string
+		for _, tok := range toks {
+			if tok == "" {
+				t.Fatalf("an empty token in %q", toks)
+			}
+			if !isSymbol(tok) {
+				words = append(words, tok)
+			}
+		}
+		if got := strings.Join(words, " "); got != Normalize(s) {
+			t.Fatalf("Strict's words %q, Normalize %q", got, Normalize(s))
+		}
+		if len(toks) == 0 {
+			return
+		}
+		from = int(uint(from) % uint(len(toks)))
+		n = 1 + int(uint(n)%uint(len(toks)-from))
+		if indexRun(toks, toks[from:from+n]) < 0 {
+			t.Fatalf("%q does not hold its own run %q", toks, toks[from:from+n])
+		}
+	})
+}
+
+// isSymbol reports whether a token of Strict is a symbol rather than a word: one character
+// that is neither a word's nor an ideograph (a word of its own).
+func isSymbol(tok string) bool {
+	rs := []rune(tok)
+	return len(rs) == 1 && !isWordRune(rs[0]) && !isIdeograph(rs[0])
+}

@@ -1,0 +1,145 @@
+package registry
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/identify/synth"
+)
+
+// TestIdentifySigns: a text with a released letter's words but another sign or figure ("+15%"
+// for "-15%", "€" for "$", "1.500" for "1,500") is an altered copy, not the letter: the exact
+// hash and the shingles do not see signs, the answer must. The difference shows the changed
+// signs, and the public learns no more than for any altered copy.
+func TestIdentifySigns(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	letter := synth.Corpus{Seed: 13, FamilySize: 1}.Letter(0).Text() +
+		"\n\nThe budget changes by -15% this year, and the ministry pays $1,500,000 to the contractor before 10:30.\n"
+	ref, _ := o.released(t, letter)
+
+	for _, c := range []struct{ name, text string }{
+		{"the letter", letter},
+		{"retyped in capitals, other line breaks", strings.ToUpper(strings.ReplaceAll(letter, "\n\n", "\n"))},
+		{"a typographic minus", strings.Replace(letter, "-15%", "\u221215%", 1)},
+	} {
+		got, err := o.r.Identify(ctx, Actor{}, c.text)
+		if err != nil || got.Outcome != Valid || got.Match != "exact" || got.Reference != ref {
+			t.Fatalf("%s: %+v, %v; want valid exact %s", c.name, got, err, ref)
+		}
+	}
+
+	for _, c := range []struct{ name, from, to string }{
+		{"a plus for the minus", "-15%", "+15%"},
+		{"euros for dollars", "$1,500,000", "€1,500,000"},
+		{"decimal points for the thousands", "1,500,000", "1.500.000"},
+		{"10.30 for 10:30", "10:30", "10.30"},
+		{"the percent sign dropped", "15%", "15"},
+	} {
+		forged := strings.Replace(letter, c.from, c.to, 1)
+		for _, who := range []Actor{{}, o.reviewer} {
+			got, err := o.r.Identify(ctx, who, forged)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Outcome != Altered || got.Match != "near" || got.Reference != ref {
+				t.Errorf("%s (member %v): %s %s %s: %s; want altered near %s", c.name, who.Member != nil, got.Outcome, got.Match, got.Reference, got.Message, ref)
+				continue
+			}
+			changed := ""
+			for _, op := range got.Diff {
+				if op.Op != "equal" {
+					changed += op.Op + " " + op.Text + "|"
+				}
+			}
+			if changed == "" || strings.Count(changed, "|") > 4 {
+				t.Errorf("%s (member %v): the difference does not show the change alone: %q", c.name, who.Member != nil, changed)
+			}
+			if who.Member == nil && (got.Status == nil || got.Status.Subject != "" || len(got.Status.Signers) != 0) {
+				t.Errorf("%s: an altered copy buys the public the holder's answer: %+v", c.name, got.Status)
+			}
+		}
+	}
+}
+
+// TestIdentifyQuotations: a quotation is answered as an excerpt of the letter only when it is
+// word for word and sign for sign a part of it; a quotation with a figure or a sign changed,
+// or with words left out, is altered, and its difference is against the quoted part alone,
+// without the letter's other words for the public.
+func TestIdentifyQuotations(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	corpus := synth.Corpus{Seed: 21, FamilySize: 1}
+	base := corpus.Letter(0).Text() + "\n\n" + corpus.Letter(1).Text()
+	words := strings.Fields(base)
+	cut := len(words) / 2
+	letter := strings.Join(words[:cut], " ") +
+		"\n\nThe ministry will move 277 trucks on Monday at a cost of -15% against the plan, and the other 300 trucks later.\n\n" +
+		strings.Join(words[cut:], " ") + "\n"
+	ref, _ := o.released(t, letter)
+	quote := strings.Join(words[cut-15:cut], " ") +
+		"\n\nThe ministry will move 277 trucks on Monday at a cost of -15% against the plan, and the other 300 trucks later.\n\n" +
+		strings.Join(words[cut:cut+15], " ")
+
+	got, err := o.r.Identify(ctx, Actor{}, quote)
+	if err != nil || got.Outcome != Valid || got.Match != "excerpt" || got.Reference != ref {
+		t.Fatalf("a verbatim quotation: %+v, %v; want valid excerpt %s", got, err, ref)
+	}
+	for _, c := range []struct{ name, from, to, shown string }{
+		{"a figure changed", "other 300 trucks", "other 900 trucks", "900"},
+		{"a sign changed", "-15%", "+15%", "+"},
+		{"words left out", "on Monday at a cost of -15% against the plan, ", "", "1"},
+	} {
+		altered := strings.Replace(quote, c.from, c.to, 1)
+		got, err := o.r.Identify(ctx, Actor{}, altered)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Outcome != Altered || got.Match != "excerpt" || got.Reference != ref {
+			t.Errorf("%s: %s %s %s: %s; want altered excerpt %s", c.name, got.Outcome, got.Match, got.Reference, got.Message, ref)
+			continue
+		}
+		var shown, changes strings.Builder
+		for _, op := range got.Diff {
+			shown.WriteString(op.Text)
+			if op.Op != "equal" {
+				changes.WriteString(op.Text)
+			}
+		}
+		if !strings.Contains(changes.String(), c.shown) {
+			t.Errorf("%s: the difference's changes %q do not show %q", c.name, changes.String(), c.shown)
+		}
+		// The public's difference holds the quotation's own words and counts of the
+		// letter's missing ones, nothing of the letter beyond the quotation.
+		have := make(map[string]bool)
+		for _, w := range strings.Fields(strings.ToLower(altered)) {
+			have[strings.Trim(w, ".,;:")] = true
+		}
+		for _, w := range strings.Fields(strings.ToLower(redaction.ReplaceAllString(shown.String(), " "))) {
+			w = strings.Trim(w, ".,;:")
+			if w != "" && !have[w] {
+				t.Errorf("%s: the public's difference shows %q, which the quotation does not hold: %q", c.name, w, shown.String())
+				break
+			}
+		}
+		if got.Status == nil || got.Status.Subject != "" {
+			t.Errorf("%s: the public status %+v", c.name, got.Status)
+		}
+	}
+}
+
+// redaction is how redactDeletions shows the letter's words that a text lacks.
+var redaction = regexp.MustCompile(`\[\d+ words? of the letter not in this text\]`)
+
+// TestRedactDeletions: the public's difference counts the letter's missing words and signs,
+// and leaves out a deletion of spaces alone rather than counting "0 words".
+func TestRedactDeletions(t *testing.T) {
+	got := redactDeletions([]DiffOp{{"equal", "by "}, {"delete", "-"}, {"insert", "+"}, {"equal", "15%"}, {"delete", " "}, {"insert", "\n"}, {"delete", "the other trucks"}})
+	want := []DiffOp{{"equal", "by "}, {"delete", "[1 word of the letter not in this text] "}, {"insert", "+"}, {"equal", "15%"}, {"insert", "\n"}, {"delete", "[3 words of the letter not in this text] "}}
+	if !slices.Equal(got, want) {
+		t.Errorf("redactDeletions = %q, want %q", got, want)
+	}
+}

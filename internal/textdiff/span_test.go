@@ -1,0 +1,54 @@
+package textdiff
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestSpan: a quotation is placed in the letter it quotes, altered or not, in capitals or
+// not, even where its words also stand elsewhere in the letter; a text that keeps none of
+// the letter's words has no place in it.
+func TestSpan(t *testing.T) {
+	const letter = "The ministry of the interior writes to the embassy. The ministry will move 277 trucks on Monday and the other 300 trucks later. The embassy is asked to confirm by the end of the week. The ministry thanks the embassy."
+	const quoted = "The ministry will move 277 trucks on Monday and the other 300 trucks later"
+	for _, c := range []struct {
+		name, b, want string
+	}{
+		{"the quotation itself", quoted + ".", quoted},
+		{"in capitals", strings.ToUpper(quoted), quoted},
+		{"a figure changed", "The ministry will move 877 trucks on Monday and the other 300 trucks later.", quoted},
+		{"words added inside", "The ministry will not move 277 trucks on Monday and the other 300 trucks later.", quoted},
+		{"its first and last words changed", "A ministry will move 277 trucks on Monday and the other 300 trucks sooner.", "ministry will move 277 trucks on Monday and the other 300 trucks"},
+		{"the whole letter", letter, strings.TrimSuffix(letter, ".")},
+		{"nothing of the letter", "Quite unrelated words here.", ""},
+		{"no words", " ... ", ""},
+	} {
+		if got := Span(letter, c.b); got != c.want {
+			t.Errorf("%s: Span = %q, want %q", c.name, got, c.want)
+		}
+	}
+	if got := Span("", quoted); got != "" {
+		t.Errorf("Span of an empty text = %q", got)
+	}
+}
+
+// FuzzSpan: whatever the texts, Span returns a piece of a that starts and ends with a word.
+func FuzzSpan(f *testing.F) {
+	f.Add("The ministry will move 277 trucks on Monday.", "ministry will move 877 trucks")
+	f.Add("a a a b a a", "a b a")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		s := Span(a, b)
+		if s == "" {
+			return
+		}
+		if !strings.Contains(a, s) {
+			t.Fatalf("Span(%q, %q) = %q, not a piece of a", a, b, s)
+		}
+		toks := Tokens(s)
+		for _, tok := range []string{toks[0], toks[len(toks)-1]} {
+			if w, _ := lowerWords([]string{tok}); len(w) == 0 {
+				t.Fatalf("Span(%q, %q) = %q starts or ends with %q", a, b, s, tok)
+			}
+		}
+	})
+}
