@@ -13,8 +13,9 @@ import (
 // A ScanDiff is a run of words of a comparison between a letter's text and the text read
 // from a scan of it (see [CompareScan]). Words are normalized (see [Normalize]).
 type ScanDiff struct {
-	// Letter and Scan are the run's words in the letter and in the scan: the same words when
-	// the run is kept, one of them empty for a pure deletion or insertion.
+	// Letter and Scan are the run's words in the letter and in the scan, with their signs
+	// (see scanWords: "$1", "15%"): the same words when the run is kept, one of them empty
+	// for a pure deletion or insertion.
 	Letter, Scan []string
 	// Material says the run changes the letter: a figure differs, a word was added or
 	// removed, or a word differs by more than OCR misreads it. Runs that are only OCR noise
@@ -70,10 +71,13 @@ func (c ScanComparison) Changed() int {
 // two-letter marks without a digit (specks, a seal's or a QR code's pattern) is noise too.
 // Any other difference is material: a figure changed, added or removed, a word changed beyond
 // a misreading, words added or removed; except that words missing at the very beginning or
-// end are pages not scanned (Partial). The letter's text should be what its printed pages
-// show (see package ocr's VisibleText), so that the letterhead and footer are not differences.
+// end are pages not scanned (Partial). A run whose figures' signs differ (a currency sign,
+// % ‰ + < = >, which OCR reads as well as digits; see scanWords) is material too. The
+// letter's text should be what its printed pages show (see package ocr's VisibleText), so
+// that the letterhead and footer are not differences.
 func CompareScan(letter, scan string) ScanComparison {
-	lw, sw := words(letter), words(scan)
+	lw, lsg := scanWords(letter)
+	sw, ssg := scanWords(scan)
 	lf, sf := make([]string, len(lw)), make([]string, len(sw))
 	for i, w := range lw {
 		lf[i] = ocrFold(w)
@@ -82,6 +86,7 @@ func CompareScan(letter, scan string) ScanComparison {
 		sf[i] = ocrFold(w)
 	}
 	var c ScanComparison
+	var spans [][4]int // each run's words: letter from, to; scan from, to
 	li, si, kept := 0, 0, 0
 	var pending ScanDiff
 	flush := func() {
@@ -93,9 +98,10 @@ func CompareScan(letter, scan string) ScanComparison {
 			c.Noise++
 		}
 		c.Runs = append(c.Runs, pending)
+		spans = append(spans, [4]int{li - len(pending.Letter), li, si - len(pending.Scan), si})
 		pending = ScanDiff{}
 	}
-	for _, op := range textdiff.Words(diffText(lw, lf), diffText(sw, sf)) {
+	for _, op := range textdiff.Words(diffText(lw, lf, lsg), diffText(sw, sf, ssg)) {
 		n := len(strings.Fields(op.Text))
 		switch op.Kind {
 		case textdiff.Equal:
@@ -104,6 +110,7 @@ func CompareScan(letter, scan string) ScanComparison {
 			}
 			flush()
 			c.Runs = append(c.Runs, ScanDiff{Letter: lw[li : li+n], Scan: sw[si : si+n]})
+			spans = append(spans, [4]int{li, li + n, si, si + n})
 			li, si, kept = li+n, si+n, kept+n
 		case textdiff.Delete:
 			pending.Letter = append(pending.Letter, lw[li:li+n]...)
@@ -129,6 +136,22 @@ func CompareScan(letter, scan string) ScanComparison {
 	if last := len(c.Runs) - 1; last > 0 && c.Runs[last].Material && tailNoise(c.Runs[last], lf[li-len(c.Runs[last].Letter):li]) {
 		c.Runs[last].Material = false
 		c.Noise++
+	}
+	// Signs are not words, and OCR reads the ones that tell what a figure says ($ € £ % + <
+	// = >) as well as it reads digits: a run whose figures' signs differ is material,
+	// whatever its words, except pages not scanned. Each run then shows its figures with
+	// their signs.
+	for i, sp := range spans {
+		r := &c.Runs[i]
+		unscanned := c.Partial && len(r.Scan) == 0 && (i == 0 || i == len(c.Runs)-1)
+		// A run with a code (the check code) is judged by its characters alone: OCR reads
+		// its "c" as "¢" as readily as its "5" as "s".
+		code := slices.ContainsFunc(r.Letter, isCode)
+		if !r.Material && !unscanned && !code && strings.Join(lsg[sp[0]:sp[1]], "") != strings.Join(ssg[sp[2]:sp[3]], "") {
+			r.Material = true
+			c.Noise--
+		}
+		r.Letter, r.Scan = withSigns(lw[sp[0]:sp[1]], lsg[sp[0]:sp[1]]), withSigns(sw[sp[2]:sp[3]], ssg[sp[2]:sp[3]])
 	}
 	if len(lw) > 0 {
 		c.Kept = float64(kept) / float64(len(lw))
@@ -158,10 +181,51 @@ func CompareScanPages(letter, scan string) ScanComparison {
 	return best
 }
 
-// words returns the normalized words of text.
-func words(text string) []string {
-	var out []string
-	eachWord(text, func(w string) { out = append(out, w) })
+// scanWords returns the normalized words of text and, for each, the signs a scan is judged
+// by that stand with it, if it is a figure (digits only): those just before it (currency
+// signs, + < = >) and those just after it (% ‰), set apart by a zero byte. Signs beside
+// other words, which a misread stamp, QR code or check code may also produce, are left out.
+// ± is read as + by OCR, and is +.
+func scanWords(text string) (ws, signs []string) {
+	var pre []string
+	eachToken(text, func(w string) {
+		ws = append(ws, w)
+		signs = append(signs, "")
+		if isFigure(w) {
+			signs[len(ws)-1] = strings.Join(pre, "")
+		}
+		pre = pre[:0]
+	}, func(sym string) {
+		r := []rune(sym)[0]
+		switch {
+		case r == '%' || r == '‰':
+			if n := len(ws); n > 0 && len(pre) == 0 && isFigure(ws[n-1]) {
+				signs[n-1] += "\x00" + sym
+			}
+		case r == '±':
+			pre = append(pre, "+")
+		case r == '+' || r == '<' || r == '=' || r == '>' || unicode.Is(unicode.Sc, r):
+			pre = append(pre, sym)
+		}
+	})
+	return ws, signs
+}
+
+// isFigure reports whether a normalized word is a figure: digits only.
+func isFigure(w string) bool {
+	return w != "" && !strings.ContainsFunc(w, func(r rune) bool { return !unicode.IsDigit(r) })
+}
+
+// withSigns returns words ws shown with their signs (see scanWords): "$1", "15%".
+func withSigns(ws, signs []string) []string {
+	if !slices.ContainsFunc(signs, func(s string) bool { return s != "" }) {
+		return ws
+	}
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		before, after, _ := strings.Cut(signs[i], "\x00")
+		out[i] = before + w + strings.ReplaceAll(after, "\x00", "")
+	}
 	return out
 }
 
@@ -175,7 +239,7 @@ func foldedRun(folded []string, from, to int) string { return strings.Join(folde
 // that is neither a digit nor a letter). That is a single token, the same for the same word
 // and never a fold (folds are in lower case). Without it, the word would vanish from the text or count as several, and
 // every word after it would be paired with another one.
-func diffText(ws, folded []string) string {
+func diffText(ws, folded, signs []string) string {
 	var b strings.Builder
 	for i, f := range folded {
 		if i > 0 {
@@ -183,10 +247,16 @@ func diffText(ws, folded []string) string {
 		}
 		if len(textdiff.Tokens(f)) == 1 {
 			b.WriteString(f)
-			continue
+		} else {
+			b.WriteByte('Q')
+			b.WriteString(strings.ToUpper(hex.EncodeToString([]byte(ws[i]))))
 		}
-		b.WriteByte('Q')
-		b.WriteString(strings.ToUpper(hex.EncodeToString([]byte(ws[i]))))
+		if signs[i] != "" {
+			// "Z" and the signs in hex: the token stays one, and differs from the same
+			// word's with other signs.
+			b.WriteByte('Z')
+			b.WriteString(strings.ToUpper(hex.EncodeToString([]byte(signs[i]))))
+		}
 	}
 	return b.String()
 }

@@ -144,7 +144,7 @@ func FuzzCompareScan(f *testing.F) {
 		for _, r := range c.Runs {
 			lw, sw = append(lw, r.Letter...), append(sw, r.Scan...)
 		}
-		if !slices.Equal(lw, words(letter)) || !slices.Equal(sw, words(scan)) {
+		if !slices.Equal(lw, shownWords(letter)) || !slices.Equal(sw, shownWords(scan)) {
 			t.Fatalf("the runs do not give back the texts' words")
 		}
 		if c.Kept < 0 || c.Kept > 1 {
@@ -177,7 +177,7 @@ func TestCompareScanWordsWithoutFold(t *testing.T) {
 		for _, r := range c.Runs {
 			sw = append(sw, r.Scan...)
 		}
-		if !slices.Equal(sw, words(tc.scan)) {
+		if !slices.Equal(sw, shownWords(tc.scan)) {
 			t.Errorf("%q: the runs give back %q", tc.scan, sw)
 		}
 		if m := materialRuns(c); len(m) != 1 || !slices.Equal(m[0][0], []string{"100"}) || !slices.Equal(m[0][1], tc.read) {
@@ -247,5 +247,51 @@ func TestCompareScanTail(t *testing.T) {
 		if got := CompareScan(letter, c.scan); got.Same() != c.same {
 			t.Errorf("%s: same %v, want %v: material runs %v", name, got.Same(), c.same, materialRuns(got))
 		}
+	}
+}
+
+// shownWords returns the words of text as the runs of CompareScan show them: with their signs.
+func shownWords(text string) []string {
+	ws, signs := scanWords(text)
+	return withSigns(ws, signs)
+}
+
+// TestCompareScanSigns: OCR reads currency, percent and comparison signs as well as digits,
+// so a scan with another sign by a figure is not the letter; ± read as +, the minus and
+// separators OCR confuses with dashes and points, and signs beside words that are not
+// figures (a stamp or a QR code misread) are not judged.
+func TestCompareScanSigns(t *testing.T) {
+	const letter = "The budget changes by -15% this year, rates stay < 5% ± 0.5%, and the ministry pays $1,500,000 to the agent."
+	for _, tc := range []struct {
+		name, scan string
+		same       bool
+		changed    string // the scan's side of the material run
+	}{
+		{"the letter", letter, true, ""},
+		{"± read as +", strings.Replace(letter, "±", "+", 1), true, ""},
+		{"a minus read as a dash", strings.Replace(letter, "-15%", "—15%", 1), true, ""},
+		{"a plus for the minus", strings.Replace(letter, "-15%", "+15%", 1), false, "+15%"},
+		{"euros for dollars", strings.Replace(letter, "$", "€", 1), false, "€1"},
+		{"the percent sign dropped", strings.Replace(letter, "-15%", "-15", 1), false, "15"},
+		{"more than for less than", strings.Replace(letter, "< 5%", "> 5%", 1), false, ">5%"},
+		{"a sign added", strings.Replace(letter, "pays $1", "pays +$1", 1), false, "+$1"},
+		{"a sign beside a word, not a figure", strings.Replace(letter, "to the agent", "to the $ agent", 1), true, ""},
+	} {
+		c := CompareScan(letter, tc.scan)
+		if c.Same() != tc.same {
+			t.Errorf("%s: Same = %v, want %v: %q", tc.name, c.Same(), tc.same, materialRuns(c))
+			continue
+		}
+		if m := materialRuns(c); !tc.same && (len(m) != 1 || !slices.Contains(m[0][1], tc.changed)) {
+			t.Errorf("%s: material runs %q, want one that reads %q", tc.name, m, tc.changed)
+		}
+	}
+	// A run with a check code is judged by its characters: Tesseract read this one's "c" as
+	// "¢", which put a cent sign before the figure "24" (registry.TestIdentifyScan, once in
+	// fifteen runs, before the rule).
+	footer := "Verify at https://tfn.example/v/TFN-2026-000001/tx5iivby7i7uc24flkvshzdw7e. Scan the code."
+	read := "Verify at https tfn example v tfn 2026 00000 1 txsiivby7i7u ¢24 flkvshzdw7e Scan the code"
+	if c := CompareScan(letter+" "+footer, letter+" "+read); !c.Same() {
+		t.Errorf("a check code misread with a cent sign: %q", materialRuns(c))
 	}
 }

@@ -89,19 +89,7 @@ func TestIdentifyScan(t *testing.T) {
 			t.Errorf("%s: %s %s (%s): %s\ndiff: %+v", c.name, got.Outcome, got.Reference, got.Match, got.Message, got.Diff)
 		}
 	}
-	l := o.letterRow(t, ref)
-	released := o.releasedAt(t, ref)
-	doc, err := pdf.Render("text/plain", []byte(strings.Replace(text, figure, forged, 1)), pdf.Letterhead{Office: o.r.cfg.Office.Name,
-		Reference: ref, Subject: l.Subject, Date: released, Addressees: l.Addressees, Signatories: []string{"sam"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err = pdf.Stamp(doc, pdf.Footer{Office: o.r.cfg.Office.Name, Reference: ref, Released: released,
-		VerifyURL: o.r.VerifyURL(ref, rel.CheckCode)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	altered := read(doc, 2)
+	altered := read(o.forgedCopy(t, ref, rel, strings.Replace(text, figure, forged, 1)), 2)
 	for _, who := range []Actor{{}, o.reviewer} {
 		got, err := o.r.IdentifyScan(ctx, who, altered)
 		if err != nil {
@@ -130,8 +118,9 @@ func TestIdentifyScan(t *testing.T) {
 	}
 
 	// A letter this office never released, scanned.
+	released := o.releasedAt(t, ref)
 	other := synth.Corpus{Seed: 99, FamilySize: 1}.Letter(0).Text()
-	doc, err = pdf.Render("text/plain", []byte(other), pdf.Letterhead{Office: "Another Office", Reference: "AO-2026-000007", Date: released})
+	doc, err := pdf.Render("text/plain", []byte(other), pdf.Letterhead{Office: "Another Office", Reference: "AO-2026-000007", Date: released})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,6 +130,59 @@ func TestIdentifyScan(t *testing.T) {
 	}
 	if got.Outcome != Unknown || got.Reference != "" {
 		t.Errorf("an unrelated scan: %s %s (%s)", got.Outcome, got.Reference, got.Match)
+	}
+}
+
+// forgedCopy returns text laid out and stamped as the office released ref: the forger's copy,
+// letterhead, footer and QR code included.
+func (o *office) forgedCopy(t *testing.T, ref string, rel *Released, text string) []byte {
+	t.Helper()
+	l := o.letterRow(t, ref)
+	released := o.releasedAt(t, ref)
+	doc, err := pdf.Render("text/plain", []byte(text), pdf.Letterhead{Office: o.r.cfg.Office.Name,
+		Reference: ref, Subject: l.Subject, Date: released, Addressees: l.Addressees, Signatories: []string{"sam"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err = pdf.Stamp(doc, pdf.Footer{Office: o.r.cfg.Office.Name, Reference: ref, Released: released,
+		VerifyURL: o.r.VerifyURL(ref, rel.CheckCode)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// TestIdentifyScanSigns: a letter's signs are read from its scan as its figures are: the
+// genuine letter printed and scanned is the letter, a forger's copy with "+4%" for "-4%" or
+// "€" for "$" is altered, and its difference shows the sign.
+func TestIdentifyScanSigns(t *testing.T) {
+	reader := ocrtest.Reader(t)
+	ctx := context.Background()
+	o := newOffice(t)
+	text := synth.Corpus{Seed: 25, FamilySize: 1}.Letter(0).Text() +
+		"\n\nThe budget changes by -4% this year and +2% next year; the ministry pays $1,500,000 to the contractor, at a rate < 5% ± 0.5%.\n"
+	ref, rel := o.released(t, text)
+	if got, err := o.r.IdentifyScan(ctx, Actor{}, ocrtest.Read(t, reader, rel.File, 0.5, 1)); err != nil || got.Outcome != Valid || got.Match != MatchScan {
+		t.Fatalf("the genuine letter scanned: %+v, %v", got, err)
+	}
+	for i, c := range []struct{ from, to, shown string }{
+		{"-4%", "+4%", "+4%"},
+		{"$1,500,000", "€1,500,000", "€1"},
+	} {
+		scan := ocrtest.Read(t, reader, o.forgedCopy(t, ref, rel, strings.Replace(text, c.from, c.to, 1)), 0.5, uint64(2+i))
+		got, err := o.r.IdentifyScan(ctx, o.reviewer, scan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var inserted []string
+		for _, op := range got.Diff {
+			if op.Op == "insert" {
+				inserted = append(inserted, op.Text)
+			}
+		}
+		if got.Outcome != Altered || !strings.Contains(strings.Join(inserted, " "), c.shown) {
+			t.Errorf("%s for %s: %s (%s): %s; inserted %q", c.to, c.from, got.Outcome, got.Match, got.Message, inserted)
+		}
 	}
 }
 
