@@ -25,7 +25,9 @@ const scanCaveat = "The text was read from a scan (OCR) and matched by its words
 // OCR makes them: a genuine letter printed and scanned is the letter (valid, retracted or
 // superseded; Match "scan"), while a figure or a word changed beyond a misreading makes it an
 // altered copy, whose difference shows the changes that are not noise. A scan of a part of a
-// letter (Match "excerpt") is judged the same way against the part it shows (textdiff.Span). The letter's text is
+// letter, a paragraph or pages without the others, is judged the same way against the part
+// it shows (textdiff.Span, identify.CompareScanPages), and is answered as an excerpt (Match
+// "excerpt"), never as the whole letter. The letter's text is
 // what its released pages show (letterhead and footer included), read with pdftotext when it
 // is installed. A scan never buys more than a close text: the public is given the answer a
 // reference alone gets.
@@ -83,9 +85,10 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, text string) (id *
 	}
 	id.Status, id.Diff = st, nil
 	switch {
-	case best.Same() && excerpt:
-		id.Outcome = st.Outcome
-		id.Message = fmt.Sprintf("%s: the text read from this scan is a part of the text of %s, OCR noise aside — %s. %s", st.Outcome, id.Reference, st.Message, scanCaveat)
+	case best.Same() && (excerpt || best.Partial):
+		// A scan that lacks pages, or shows a paragraph, proves nothing of what it lacks.
+		id.Outcome, id.Match = st.Outcome, identify.Excerpt.String()
+		id.Message = fmt.Sprintf("%s: the text read from this scan is a part of the text of %s, OCR noise aside; what it lacks is not checked — %s. %s", st.Outcome, id.Reference, st.Message, scanCaveat)
 		return id, nil
 	case best.Same():
 		id.Outcome, id.Match = st.Outcome, MatchScan
