@@ -3,6 +3,8 @@ package server
 import (
 	"net/http"
 	"strings"
+
+	"github.com/chancery/chancery/internal/registry"
 )
 
 // identify answers what a text is: {"text": "…"} as JSON ({"text": "…", "scan": true} for
@@ -11,7 +13,8 @@ import (
 func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 	var text string
 	var scan bool
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+	file := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+	if file {
 		u, err := s.fileUpload(w, r, false)
 		if err != nil {
 			s.fail(w, r, err)
@@ -44,5 +47,13 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if file && !scan && id.Reference != "" && id.Outcome != registry.Altered && id.Outcome != registry.Draft {
+		// The file's text is the letter's, which says nothing of the file: its text layer may
+		// differ from what its pages show, and its bytes from the released file's.
+		id.Message += ". " + fileTextCaveat
+	}
 	writeJSON(w, id)
 }
+
+// fileTextCaveat ends the answer for a file identified by its text.
+const fileTextCaveat = "Only the file's text was compared: that proves nothing of the file itself, whose pages may show other text; the released file has a known digest (POST /api/v1/verify) and a seal"
