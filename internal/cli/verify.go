@@ -94,10 +94,13 @@ func (vf *verifier) identify(res VerifyResult) VerifyResult {
 	if id.Status != nil {
 		state = id.Status.Outcome
 	}
-	switch id.Match {
-	case "excerpt":
+	// An altered text, whole or quoted, is close to the letter: it is neither its text nor
+	// an excerpt of it.
+	verbatim := id.Outcome != registry.Altered
+	switch {
+	case verbatim && id.Match == "excerpt":
 		res.Say(registry.Altered, vf.T("altered: these bytes are not a released letter, but the text is an excerpt of %s (%s; similarity %.2f): compare with the original before relying on it", id.Reference, state, id.Similarity))
-	case "exact":
+	case verbatim && id.Match == "exact":
 		res.Say(registry.Altered, vf.T("altered: these bytes are not a released letter, but the text is that of %s (%s; similarity %.2f): compare with the original before relying on it", id.Reference, state, id.Similarity))
 	default:
 		res.Say(registry.Altered, vf.T("altered: these bytes are not a released letter, but the text is close to %s (%s; similarity %.2f): compare with the original before relying on it", id.Reference, state, id.Similarity))
