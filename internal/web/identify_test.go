@@ -10,13 +10,13 @@ import (
 	"github.com/chancery/chancery/internal/server"
 )
 
-// TestIdentifyPastedText: pasted text finds its released letter for anyone; a draft's text is
-// "not an official letter" for the public and the draft for a member; a cross-site post is
-// refused.
+// TestIdentifyPastedText: pasted text finds its released letter for anyone, and the same
+// words with a sign changed are an altered copy; a draft's text is "not an official letter"
+// for the public and the draft for a member; a cross-site post is refused.
 func TestIdentifyPastedText(t *testing.T) {
 	o := newOffice(t, server.Config{RateLimit: -1})
 	corpus := synth.Corpus{Seed: 3, FamilySize: 1}
-	released, draft := corpus.Letter(0).Text(), corpus.Letter(1).Text()
+	released, draft := corpus.Letter(0).Text()+"\n\nThe budget changes by -15% this year.\n", corpus.Letter(1).Text()
 	ref := o.letter("Released", released)
 	o.release(ref)
 	draftRef := o.letter("Draft", draft)
@@ -25,6 +25,11 @@ func TestIdentifyPastedText(t *testing.T) {
 	resp, body := public.post("/verify/text", url.Values{"text": {strings.ToLower(released)}})
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "The text of a released letter") || !strings.Contains(body, ref) {
 		t.Fatalf("released text: %s\n%s", resp.Status, body)
+	}
+	// The same words with another sign are not the letter's text: what differs is shown.
+	_, body = public.post("/verify/text", url.Values{"text": {strings.Replace(released, "-15%", "+15%", 1)}})
+	if !strings.Contains(body, "Altered") || !strings.Contains(body, "<ins>&#43;</ins>") || strings.Contains(body, "The text of a released letter") {
+		t.Fatalf("released text with a sign changed: %s", body)
 	}
 	_, body = public.post("/verify/text", url.Values{"text": {draft}})
 	if !strings.Contains(body, "Not an official letter of this office") || strings.Contains(body, draftRef) {
