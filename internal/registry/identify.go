@@ -607,7 +607,7 @@ func (r *Registry) identify(ctx context.Context, a Actor, text string) (*Identif
 	case class == identify.Near:
 		out.Outcome = Altered
 		out.Message = fmt.Sprintf("altered: the text is close to %s (%s), but not the same: see what differs", b.about.Reference, st.Outcome)
-		if out.Diff, err = r.diffWith(ctx, b.v, text); err != nil {
+		if out.Diff, err = r.diffWith(ctx, b.about.Reference, b.v.Released, text); err != nil {
 			return nil, fmt.Errorf("identify: %w", err)
 		}
 		if !member {
@@ -649,36 +649,15 @@ func redactDeletions(ops []DiffOp) []DiffOp {
 	return out
 }
 
-// diffWith returns the word-level differences from the text of version v to text.
-func (r *Registry) diffWith(ctx context.Context, v store.Fingerprint, text string) ([]DiffOp, error) {
-	var data []byte
-	var ver store.Version
-	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-		if v.Released { // the text of the file the release published
-			rel, err := tx.ReleaseOf(ctx, v.LetterID)
-			if err != nil {
-				return err
-			}
-			ver.MediaType = rel.MediaType
-			data, err = tx.Blob(ctx, rel.FileDigest)
-			return err
-		}
-		vs, err := tx.Versions(ctx, v.LetterID)
-		if err != nil {
-			return err
-		}
-		for _, x := range vs {
-			if x.N == v.VersionN {
-				ver = x
-			}
-		}
-		data, err = tx.Blob(ctx, ver.Digest)
-		return err
-	})
+// diffWith returns the word-level differences from the text of the released letter ref's
+// file that its identification matched (the released file's if released, else the released
+// version's) to text.
+func (r *Registry) diffWith(ctx context.Context, ref string, released bool, text string) ([]DiffOp, error) {
+	f, err := r.releasedFilesOf(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
-	orig, err := textract.Text(ver.MediaType, data)
+	orig, err := f.text(released)
 	if err != nil {
 		return nil, err
 	}
@@ -711,27 +690,23 @@ func (r *Registry) signsMatch(ctx context.Context, ref string, released bool, cl
 	if err != nil {
 		return false, "", err
 	}
-	same := func(letter string) bool {
-		if class == identify.Exact {
-			return identify.SameText(letter, text)
+	var shown string
+	var errs []error
+	for _, file := range []bool{false, true} {
+		t, err := f.text(file)
+		if err != nil {
+			errs = append(errs, err)
+			continue
 		}
-		return identify.Quotes(letter, text)
-	}
-	var version string
-	verr := textract.ErrNoText
-	if f.version != nil {
-		if version, verr = textract.Text(f.versionType, f.version); verr == nil && same(version) {
+		if class == identify.Exact && identify.SameText(t, text) || class == identify.Excerpt && identify.Quotes(t, text) {
 			return true, "", nil
 		}
+		if shown == "" || file == released {
+			shown = t
+		}
 	}
-	file, ferr := releasedText(f.versionType, f.rel.MediaType, f.file)
-	switch {
-	case ferr == nil && same(file):
-		return true, "", nil
-	case ferr == nil && (released || verr != nil):
-		return false, file, nil
-	case verr == nil:
-		return false, version, nil
+	if shown == "" {
+		return false, "", fmt.Errorf("%s: no text to compare with: %w", ref, errors.Join(errs...))
 	}
-	return false, "", fmt.Errorf("%s: no text to compare with: %w", ref, errors.Join(verr, ferr))
+	return false, shown, nil
 }

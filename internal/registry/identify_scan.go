@@ -146,6 +146,18 @@ type releasedFiles struct {
 	versionType   string
 }
 
+// text returns the text of the released file (released), as its fingerprint read it
+// (releasedText), or of the released version.
+func (f *releasedFiles) text(released bool) (string, error) {
+	if released {
+		return releasedText(f.versionType, f.rel.MediaType, f.file)
+	}
+	if f.version == nil {
+		return "", errors.New("the released version's file is missing")
+	}
+	return textract.Text(f.versionType, f.version)
+}
+
 // releasedFilesOf reads the files of the released letter ref.
 func (r *Registry) releasedFilesOf(ctx context.Context, ref string) (*releasedFiles, error) {
 	var f releasedFiles

@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,13 +17,19 @@ import (
 // TestIdentifyFileSaysTextOnly: a file identified by its text is the letter's text, which
 // proves nothing of the file (its text layer may differ from what its pages show): the
 // answer says so, and points to the digest and the seal. Text sent as text needs no such
-// word, and an altered file's answer says what differs instead.
+// word, and an altered file's answer says what differs instead. No altered text's answer
+// (a changed figure, a changed sign, a changed quotation) tells the public the letters'
+// subjects, addressees, tags, file names or comments.
 func TestIdentifyFileSaysTextOnly(t *testing.T) {
 	o := cfNewOffice(t)
 	text := synth.Corpus{Seed: 32, FamilySize: 1}.Letter(0).Text() + "\n\nBODY\n"
 	l := o.create(t, "hotel", ".txt", "text/plain", text)
 	o.release(t, l)
 	body := strings.ReplaceAll(text, "BODY", "mkrbodyhotel")
+	// What the public may not learn from any of these answers: the letter's markers but its
+	// body's, which the texts hold.
+	secret := slices.DeleteFunc(slices.Clone(l.markers), func(m string) bool { return strings.HasPrefix(m, "mkrbody") })
+	det := cfNewDetector(secret)
 	ask := func(name string, file bool, data string) registry.Identification {
 		t.Helper()
 		var req bytes.Buffer
@@ -47,6 +54,11 @@ func TestIdentifyFileSaysTextOnly(t *testing.T) {
 		if err := json.Unmarshal(answer, &id); resp.StatusCode != http.StatusOK || err != nil {
 			t.Fatalf("%s: %d %s", name, resp.StatusCode, answer)
 		}
+		if id.Outcome == registry.Altered {
+			for m, how := range det.find(answer) {
+				t.Errorf("LEAK: %s: the answer for an altered text reveals %q (%s)", name, m, how)
+			}
+		}
 		return id
 	}
 	const caveat = "Only the file's text was compared"
@@ -58,5 +70,26 @@ func TestIdentifyFileSaysTextOnly(t *testing.T) {
 	}
 	if id := ask("forged.txt", true, strings.Replace(body, "mkrbodyhotel", "mkrbodyhotel 900", 1)); id.Outcome != registry.Altered || strings.Contains(id.Message, caveat) {
 		t.Errorf("an altered file: %s: %s", id.Outcome, id.Message)
+	}
+	// The letter's words with a sign changed, and a quotation with a figure changed: altered,
+	// and no more told to the public than for any altered copy (checked in ask).
+	other := synth.Corpus{Seed: 33, FamilySize: 1}
+	body = other.Letter(0).Text() + "\n\nThe budget changes by -15% this year. BODY\n\n" + other.Letter(1).Text() + "\n"
+	l2 := o.create(t, "india", ".txt", "text/plain", body)
+	o.release(t, l2)
+	body = strings.ReplaceAll(body, "BODY", "mkrbodyindia")
+	secret = append(secret, slices.DeleteFunc(slices.Clone(l2.markers), func(m string) bool { return strings.HasPrefix(m, "mkrbody") })...)
+	det = cfNewDetector(secret)
+	if id := ask("signs", false, strings.Replace(body, "-15%", "+15%", 1)); id.Outcome != registry.Altered || id.Reference != l2.ref {
+		t.Errorf("the letter's words with a sign changed: %s %s: %s", id.Outcome, id.Reference, id.Message)
+	}
+	ws := strings.Fields(body)
+	quote := strings.Join(ws[len(ws)/2:len(ws)/2+40], " ")
+	if id := ask("quote", false, quote); id.Outcome != registry.Valid {
+		t.Errorf("a quotation: %s (%s): %s", id.Outcome, id.Match, id.Message)
+	}
+	misquote := strings.Join(append(append(slices.Clone(ws[len(ws)/2:len(ws)/2+20]), "9999"), ws[len(ws)/2+21:len(ws)/2+40]...), " ")
+	if id := ask("misquote", false, misquote); id.Outcome != registry.Altered || id.Match != "excerpt" {
+		t.Errorf("a quotation with a word changed: %s (%s): %s", id.Outcome, id.Match, id.Message)
 	}
 }
