@@ -15,8 +15,10 @@ import (
 	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/ocr"
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/textract"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 // maxIdentifyFile bounds the file identify reads.
@@ -32,6 +34,12 @@ func newIdentify(rm *remote) *cobra.Command {
 OCR'd, edited or quoted copy. Byte digests cannot help there ('chancery verify' can): identify
 compares the words. The text of FILE is extracted (PDF, Word, Markdown or plain text); with --text
 the file (or standard input, -) is the text itself. Only the text is sent to the registry.
+
+A PDF's text layer need not be what its pages show (invisible text over a picture of other
+words), so when a PDF's text is a released letter's, its pages are read here with OCR
+(Tesseract and pdftoppm, as for scans) and what they show is sent too, with the file's
+digest: pages that show another text make the file altered. Without OCR here the answer says
+that the pages were not read.
 
 A scan (a PNG, JPEG or TIFF image, or a PDF without a text layer, recognised by its content)
 is read here with Tesseract OCR (Debian: apt-get install tesseract-ocr tesseract-ocr-fra
@@ -59,7 +67,7 @@ Exit status: 0 valid; 1 any other outcome; 2 identification could not be done.`,
   chancery identify --json article.pdf`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: rm.withClientToken(false, func(c *cobra.Command, cl *client.Client, args []string) error {
-			text, fromScan, err := identifyInput(c, textFile, args)
+			text, fromScan, pdf, err := identifyInput(c, textFile, args)
 			if err != nil {
 				return err
 			}
@@ -70,6 +78,11 @@ Exit status: 0 valid; 1 any other outcome; 2 identification could not be done.`,
 			id, err := ask(ctx(c), text)
 			if err != nil {
 				return err
+			}
+			if pdf != nil && id.NamesLetter() {
+				if id, err = checkPages(c, cl, args[0], text, pdf, id); err != nil {
+					return err
+				}
 			}
 			if asJSON {
 				enc := json.NewEncoder(c.OutOrStdout())
@@ -92,23 +105,24 @@ Exit status: 0 valid; 1 any other outcome; 2 identification could not be done.`,
 }
 
 // identifyInput returns the text to identify: --text's file or standard input as it is, or
-// the text extracted from FILE, read by OCR when FILE is a scan (then fromScan is set).
-func identifyInput(c *cobra.Command, textFile string, args []string) (text string, fromScan bool, err error) {
+// the text extracted from FILE, read by OCR when FILE is a scan (then fromScan is set). For
+// a PDF identified by its text layer, pdf is the file.
+func identifyInput(c *cobra.Command, textFile string, args []string) (text string, fromScan bool, pdf []byte, err error) {
 	switch {
 	case textFile != "" && len(args) > 0:
-		return "", false, withHint(errors.New("give either FILE or --text, not both"), "chancery identify FILE, or chancery identify --text FILE")
+		return "", false, nil, withHint(errors.New("give either FILE or --text, not both"), "chancery identify FILE, or chancery identify --text FILE")
 	case textFile == "-":
 		b, err := io.ReadAll(io.LimitReader(c.InOrStdin(), maxIdentifyFile))
-		return string(b), false, err
+		return string(b), false, nil, err
 	case textFile != "":
 		b, err := readBounded(textFile)
-		return string(b), false, err
+		return string(b), false, nil, err
 	case len(args) == 0:
-		return "", false, withHint(errors.New("nothing to identify"), "chancery identify FILE, or chancery identify --text - to read standard input")
+		return "", false, nil, withHint(errors.New("nothing to identify"), "chancery identify FILE, or chancery identify --text - to read standard input")
 	}
 	b, err := readBounded(args[0])
 	if err != nil {
-		return "", false, err
+		return "", false, nil, err
 	}
 	kind := ocr.Kind(b)
 	if kind == "" || kind == ocr.PDF {
@@ -118,22 +132,47 @@ func identifyInput(c *cobra.Command, textFile string, args []string) (text strin
 		}
 		text, err = textract.Text(mt, b)
 		if errors.Is(err, textract.ErrNoText) {
-			return "", false, withHint(err, "identify reads PDF, Word (DOCX), Markdown and plain text, and scans (PNG, JPEG, TIFF); for another format, save its text and use --text")
+			return "", false, nil, withHint(err, "identify reads PDF, Word (DOCX), Markdown and plain text, and scans (PNG, JPEG, TIFF); for another format, save its text and use --text")
 		}
-		if err != nil || kind != ocr.PDF || identify.Compute(text).Words >= minTextLayerWords {
-			return text, false, err
+		if err != nil || kind != ocr.PDF {
+			return text, false, nil, err
+		}
+		if identify.Compute(text).Words >= minTextLayerWords {
+			return text, false, b, nil
 		}
 	}
 	// A scan: an image, or a PDF whose pages are pictures without a text layer.
 	reader, err := ocr.Find("")
 	if err != nil {
-		return "", false, withHint(fmt.Errorf("%s is a scan, and reading it needs OCR: %w", args[0], err), "%s", ocr.Hint)
+		return "", false, nil, withHint(fmt.Errorf("%s is a scan, and reading it needs OCR: %w", args[0], err), "%s", ocr.Hint)
 	}
 	text, err = reader.Read(ctx(c), b)
 	if err != nil {
-		return "", false, fmt.Errorf("read the scan %s: %w", args[0], err)
+		return "", false, nil, fmt.Errorf("read the scan %s: %w", args[0], err)
 	}
-	return text, true, nil
+	return text, true, nil, nil
+}
+
+// checkPages asks again about a PDF whose text layer named a letter, with what its pages
+// show, read here by OCR: a PDF's text layer need not be what its pages show. Without OCR
+// here, the answer stands and says that the pages were not read (registry.PagesNotRead).
+func checkPages(c *cobra.Command, cl *client.Client, name, text string, pdf []byte, id *registry.Identification) (*registry.Identification, error) {
+	var shown string
+	reader, err := ocr.Find("")
+	if err == nil {
+		if f, ok := c.ErrOrStderr().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			fmt.Fprintf(f, "reading the pages of %s with OCR, to check that they show its text…\n", name)
+		}
+		shown, err = reader.ReadPages(ctx(c), pdf)
+	}
+	switch {
+	case errors.Is(err, ocr.ErrNoOCR):
+		id.Message += ". " + registry.PagesNotRead
+		return id, nil
+	case err != nil:
+		return nil, fmt.Errorf("read the pages of %s: %w", name, err)
+	}
+	return cl.IdentifyFile(ctx(c), text, shown, seal.DigestOf(pdf))
 }
 
 // minTextLayerWords is the fewest words a PDF's text layer must have to be identified by it

@@ -435,6 +435,15 @@ func (c *Client) Identify(ctx context.Context, text string) (*registry.Identific
 	return &out, err
 }
 
+// IdentifyFile asks what a PDF is whose text layer is text and whose pages show pages (as
+// OCR read them): the text layer counts as a letter's only if the pages show it. digest is
+// the PDF's: the registry does not read its released file.
+func (c *Client) IdentifyFile(ctx context.Context, text, pages string, digest seal.Digest) (*registry.Identification, error) {
+	var out registry.Identification
+	err := c.json(ctx, "POST", "/api/v1/identify", map[string]any{"text": text, "pages": pages, "digest": digest}, &out)
+	return &out, err
+}
+
 // IdentifyScan asks what a text read from a scan (by OCR) is: the registry forgives its OCR
 // noise, and says that a scan proves less than a file.
 func (c *Client) IdentifyScan(ctx context.Context, text string) (*registry.Identification, error) {

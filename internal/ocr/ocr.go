@@ -163,9 +163,25 @@ func Find(path string) (*Reader, error) {
 func (r *Reader) Languages() string { return r.langs }
 
 // Read returns the text of data, a scan: an image (PNG, JPEG, TIFF) or a PDF whose pages are
-// rasterised first. Pages are separated by form feeds. The work stops with an error wrapping
+// rasterised first (or, for a scanner's PDF of one image a page, whose images are read).
+// Pages are separated by form feeds. The work stops with an error wrapping
 // budget.ErrExceeded when ctx's deadline passes.
 func (r *Reader) Read(ctx context.Context, data []byte) (string, error) {
+	return r.read(ctx, data, false)
+}
+
+// ReadPages returns what the pages of data, a PDF, show when printed: each page rendered
+// whole, whatever images, text or drawings make it up, and read. It is how a PDF's text
+// layer, which need not be what its pages show, is checked against them. Errors are Read's.
+func (r *Reader) ReadPages(ctx context.Context, data []byte) (string, error) {
+	if Kind(data) != PDF {
+		return "", fmt.Errorf("ocr: %w: not a PDF file", ErrOCR)
+	}
+	return r.read(ctx, data, true)
+}
+
+// read is Read; rendered says to render a PDF's pages whole, never to read its images alone.
+func (r *Reader) read(ctx context.Context, data []byte, rendered bool) (string, error) {
 	if err := budget.New(ctx).Check(); err != nil {
 		return "", fmt.Errorf("ocr: %w", err)
 	}
@@ -203,7 +219,12 @@ func (r *Reader) Read(ctx context.Context, data []byte) (string, error) {
 		return "", fmt.Errorf("ocr: %w", err)
 	}
 	images := []string{in}
-	if kind == PDF {
+	switch {
+	case kind == PDF && rendered:
+		if images, err = r.rasterise(ctx, dir, in); err != nil {
+			return "", err
+		}
+	case kind == PDF:
 		if images, err = r.pageImages(ctx, dir, in); err != nil {
 			return "", err
 		}

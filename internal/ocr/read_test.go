@@ -3,6 +3,7 @@ package ocr_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image/png"
 	"strings"
 	"testing"
@@ -48,5 +49,33 @@ func TestRead(t *testing.T) {
 	visible, err := ocr.VisibleText(context.Background(), doc)
 	if err != nil || !strings.Contains(visible, "277,200 francs") || !strings.Contains(visible, "Task Force North") {
 		t.Errorf("VisibleText: %q, %v", visible, err)
+	}
+}
+
+// TestReadPages reads what a PDF's pages show, not its text layer: the picture of a letter
+// under invisible words that say something else reads as the letter. A file that is not a
+// PDF is refused.
+func TestReadPages(t *testing.T) {
+	r := ocrtest.Reader(t)
+	const body = "Dear Minister,\n\nI should be grateful if you would confirm the convention of 277,200 francs for the 14th Battalion.\n"
+	doc, err := pdf.Render("text/plain", []byte(body), pdf.Letterhead{Office: "Task Force North", Reference: "TFN-2026-000042"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := ocrtest.Pages(t, doc, 150)
+	hidden := ocrtest.SearchablePDF(t, pages, 150, "Dear Minister, the convention is of 999,999 dollars for the 15th Battalion.\n")
+	text, err := r.ReadPages(context.Background(), hidden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "277,200") || strings.Contains(text, "999,999") {
+		t.Errorf("ReadPages read %q", text)
+	}
+	var asPNG bytes.Buffer
+	if err := png.Encode(&asPNG, pages[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.ReadPages(context.Background(), asPNG.Bytes()); !errors.Is(err, ocr.ErrOCR) {
+		t.Errorf("a PNG: %v", err)
 	}
 }

@@ -41,6 +41,12 @@ type Identification struct {
 	Scan bool `json:"scan,omitempty"`
 }
 
+// NamesLetter reports whether the answer says the text is a released letter's, or a part of
+// one: valid, retracted or superseded.
+func (id *Identification) NamesLetter() bool {
+	return id.Reference != "" && id.Outcome != Altered && id.Outcome != Draft && id.Outcome != Unknown
+}
+
 // IdentifiedLetter is one ranked match.
 type IdentifiedLetter struct {
 	Reference   string  `json:"reference"`

@@ -49,26 +49,9 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, text string) (id *
 		id.Message += ". " + scanCaveat
 		return id, nil
 	}
-	letters, err := r.scanReferences(ctx, id.Reference)
+	best, seen, err := r.compareScan(ctx, id.Reference, excerpt, text)
 	if err != nil {
 		return nil, fmt.Errorf("identify scan: %w", err)
-	}
-	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
-	var best identify.ScanComparison
-	seen := false
-	for _, l := range letters {
-		cs := []identify.ScanComparison{identify.CompareScanPages(l, text)}
-		if excerpt {
-			// A photo of a paragraph is compared with the part of the letter it shows.
-			if span := textdiff.Span(l, text); span != "" {
-				cs = append(cs, identify.CompareScan(span, text))
-			}
-		}
-		for _, c := range cs {
-			if !seen || c.Changed() < best.Changed() || c.Changed() == best.Changed() && c.Kept > best.Kept {
-				best, seen = c, true
-			}
-		}
 	}
 	if !seen {
 		// No text of the letter to judge the scan against: the text's answer stands.
@@ -102,6 +85,32 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, text string) (id *
 	id.Message = fmt.Sprintf("altered: the text read from this scan is close to %s (%s), but differs from it beyond OCR noise: see what differs. %s", id.Reference, st.Outcome, scanCaveat)
 	id.Diff = scanDiff(best, member)
 	return id, nil
+}
+
+// compareScan judges text, read by OCR, against the texts of the released letter ref
+// (scanReferences), as a scan of its pages and, for an excerpt, of the part of it the text
+// shows (a photo of a paragraph), and returns the closest comparison; seen is false when the
+// letter has no text to judge against.
+func (r *Registry) compareScan(ctx context.Context, ref string, excerpt bool, text string) (best identify.ScanComparison, seen bool, err error) {
+	letters, err := r.scanReferences(ctx, ref)
+	if err != nil {
+		return best, false, err
+	}
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	for _, l := range letters {
+		cs := []identify.ScanComparison{identify.CompareScanPages(l, text)}
+		if excerpt {
+			if span := textdiff.Span(l, text); span != "" {
+				cs = append(cs, identify.CompareScan(span, text))
+			}
+		}
+		for _, c := range cs {
+			if !seen || c.Changed() < best.Changed() || c.Changed() == best.Changed() && c.Kept > best.Kept {
+				best, seen = c, true
+			}
+		}
+	}
+	return best, seen, nil
 }
 
 // scanReferences returns the texts a scan of letter ref may read as: what its released file's

@@ -1,19 +1,30 @@
 package server
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
+	"github.com/chancery/chancery/internal/budget"
+	"github.com/chancery/chancery/internal/ocr"
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/seal"
 )
 
 // identify answers what a text is: {"text": "…"} as JSON ({"text": "…", "scan": true} for
-// text read from a scan), or a file (multipart/form-data with a file part) whose text is
-// extracted here, or read by OCR for a scan. Drafts show only to members with a role.
+// text read from a scan; {"text": "…", "pages": "…"} for a PDF's text layer and what its
+// pages show, read by OCR, as chancery identify sends them), or a file (multipart/form-data
+// with a file part) whose text is extracted here, or read by OCR for a scan. The text of a
+// PDF that is a released letter's is checked against what the PDF's pages show
+// (registry.IdentifyFile). Drafts show only to members with a role.
 func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 	var text string
 	var scan bool
-	file := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+	var pages func(context.Context) (string, error)
+	var digest seal.Digest
+	file, pdfFile := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data"), false
 	if file {
 		u, err := s.fileUpload(w, r, false)
 		if err != nil {
@@ -25,35 +36,87 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		if pdfFile = ocr.Kind(u.file.Data) == ocr.PDF && !scan; pdfFile {
+			data := u.file.Data
+			digest = seal.DigestOf(data)
+			pages = func(ctx context.Context) (string, error) { return s.readPages(ctx, data) }
+		}
 	} else {
 		var req struct {
 			Text string `json:"text"`
 			// Scan says the text was read from a scan by OCR (as chancery identify does
 			// with an image): its OCR noise is then forgiven.
 			Scan bool `json:"scan"`
+			// Pages, with Text a PDF's text layer, is what the PDF's pages show, read by
+			// OCR: the text layer counts as the letter only if its pages show it.
+			Pages *string `json:"pages"`
+			// Digest is the PDF's SHA-256 ("sha256:…"): the released file is not read.
+			Digest string `json:"digest"`
 		}
 		if err := decodeJSON(w, r, &req); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		text, scan = req.Text, req.Scan
+		if req.Pages != nil {
+			if scan {
+				s.fail(w, r, fmt.Errorf("%w: pages is what a PDF's pages show beside its text layer: a scan has no text layer", errBadRequest))
+				return
+			}
+			if req.Digest != "" {
+				d, err := seal.ParseDigest(req.Digest)
+				if err != nil {
+					s.fail(w, r, fmt.Errorf("%w: digest: %v", errBadRequest, err))
+					return
+				}
+				digest = d
+			}
+			shown := *req.Pages
+			pages = func(context.Context) (string, error) { return shown, nil }
+		}
 	}
-	identify := s.cfg.Registry.Identify
-	if scan {
-		identify = s.cfg.Registry.IdentifyScan
+	var id *registry.Identification
+	var err error
+	switch {
+	case scan:
+		id, err = s.cfg.Registry.IdentifyScan(r.Context(), actor(r), text)
+	case pages != nil:
+		id, err = s.cfg.Registry.IdentifyFile(r.Context(), actor(r), text, digest, pages)
+	default:
+		id, err = s.cfg.Registry.Identify(r.Context(), actor(r), text)
 	}
-	id, err := identify(r.Context(), actor(r), text)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if file && !scan && id.Reference != "" && id.Outcome != registry.Altered && id.Outcome != registry.Draft {
-		// The file's text is the letter's, which says nothing of the file: its text layer may
-		// differ from what its pages show, and its bytes from the released file's.
+	if file && !scan && !pdfFile && id.NamesLetter() {
+		// The file's text is the letter's, which says nothing of the file: its text may
+		// differ from what it shows, and its bytes from the released file's.
 		id.Message += ". " + fileTextCaveat
 	}
 	writeJSON(w, id)
 }
 
-// fileTextCaveat ends the answer for a file identified by its text.
-const fileTextCaveat = "Only the file's text was compared: that proves nothing of the file itself, whose pages may show other text; the released file has a known digest (POST /api/v1/verify) and a seal"
+// fileTextCaveat ends the answer for a file other than a PDF identified by its text.
+const fileTextCaveat = "Only the file's text was compared: that proves nothing of the file itself, which may show other text; the released file has a known digest (POST /api/v1/verify) and a seal"
+
+// readPages reads what the pages of a PDF show, with the server's OCR, within the OCR time
+// budget. It fails with ocr.ErrNoOCR when this server has no OCR.
+func (s *Server) readPages(ctx context.Context, data []byte) (string, error) {
+	reader, err := s.findOCR()
+	if err != nil {
+		return "", err
+	}
+	octx, cancel := context.WithTimeout(ctx, s.cfg.OCRTime)
+	defer cancel()
+	text, err := reader.ReadPages(octx, data)
+	switch {
+	case errors.Is(err, ocr.ErrNoOCR):
+		return "", err
+	case errors.Is(err, budget.ErrExceeded):
+		return "", fmt.Errorf("%w: %w", errOverTime, err)
+	case err != nil:
+		return "", fmt.Errorf("%w: %v", errBadRequest, err)
+	}
+	return text, nil
+}

@@ -5,7 +5,9 @@ package ocrtest
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -19,6 +21,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/chancery/chancery/internal/ocr"
 )
@@ -129,5 +133,75 @@ func Scan(t testing.TB, page image.Image, degrees float64, seed uint64) []byte {
 	if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: 60}); err != nil {
 		t.Fatal(err)
 	}
+	return buf.Bytes()
+}
+
+// SearchablePDF returns a PDF of pages, pictures at dpi (as a scanner with OCR writes one),
+// whose text layer is text, invisible (rendering mode 3) over the first page: the text a
+// PDF's text layer gives need not be what its pages show. text is written in WinAnsi, one
+// line of the PDF a line of text; it must be in Windows-1252.
+func SearchablePDF(t testing.TB, pages []image.Image, dpi int, text string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	var offsets []int
+	object := func(body string, stream []byte) {
+		offsets = append(offsets, buf.Len())
+		fmt.Fprintf(&buf, "%d 0 obj\n%s", len(offsets), body)
+		if stream != nil {
+			fmt.Fprintf(&buf, "\nstream\n%s\nendstream", stream)
+		}
+		buf.WriteString("\nendobj\n")
+	}
+	buf.WriteString("%PDF-1.4\n")
+	// Objects: 1 catalogue, 2 page tree, 3 font, then a page, its contents and its image
+	// for each page.
+	kids := make([]string, len(pages))
+	for i := range pages {
+		kids[i] = fmt.Sprintf("%d 0 R", 4+3*i)
+	}
+	object("<< /Type /Catalog /Pages 2 0 R >>", nil)
+	object(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(pages)), nil)
+	object("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>", nil)
+	enc := charmap.Windows1252.NewEncoder()
+	for i, page := range pages {
+		b := page.Bounds()
+		w, h := float64(b.Dx())*72/float64(dpi), float64(b.Dy())*72/float64(dpi)
+		var content strings.Builder
+		fmt.Fprintf(&content, "q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q\n", w, h)
+		if i == 0 {
+			fmt.Fprintf(&content, "BT 3 Tr /F0 9 Tf 11 TL 1 0 0 1 40 %.2f Tm\n", h-40)
+			for line := range strings.Lines(text) {
+				s, err := enc.String(strings.TrimRight(line, "\n"))
+				if err != nil {
+					t.Fatalf("the text layer is not in Windows-1252: %v: %+q", err, line)
+				}
+				s = strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(s)
+				fmt.Fprintf(&content, "(%s) Tj T*\n", s)
+			}
+			content.WriteString("ET\n")
+		}
+		gray := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
+		for y := range b.Dy() {
+			for x := range b.Dx() {
+				gray.Set(x, y, page.At(b.Min.X+x, b.Min.Y+y))
+			}
+		}
+		var pixels bytes.Buffer
+		zw := zlib.NewWriter(&pixels)
+		zw.Write(gray.Pix)
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		n := 4 + 3*i
+		object(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Contents %d 0 R /Resources << /Font << /F0 3 0 R >> /XObject << /Im0 %d 0 R >> >> >>", w, h, n+1, n+2), nil)
+		object(fmt.Sprintf("<< /Length %d >>", content.Len()), []byte(content.String()))
+		object(fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>", b.Dx(), b.Dy(), pixels.Len()), pixels.Bytes())
+	}
+	xref := buf.Len()
+	fmt.Fprintf(&buf, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&buf, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&buf, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
 	return buf.Bytes()
 }

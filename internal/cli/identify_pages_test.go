@@ -1,0 +1,76 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/cli"
+	"github.com/chancery/chancery/internal/identify/synth"
+	"github.com/chancery/chancery/internal/ocr/ocrtest"
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/textract"
+)
+
+// TestIdentifyPDFPages: 'chancery identify' on a PDF whose text layer is a released
+// letter's reads its pages with OCR and sends what they show: a forger's PDF, the letter's
+// text invisible over the pictures of another letter, is altered (exit 1), a searchable
+// copy of the letter is valid (exit 0), and without OCR the answer says that the pages
+// were not read.
+func TestIdentifyPDFPages(t *testing.T) {
+	ocrtest.Reader(t)
+	o := newOffice(t)
+	dir := t.TempDir()
+	released := func(seed uint64, subject string) []byte {
+		t.Helper()
+		// The forger's text layer is written in WinAnsi (ocrtest.SearchablePDF).
+		body := strings.Map(func(r rune) rune {
+			if r > 127 {
+				return -1
+			}
+			return r
+		}, synth.Corpus{Seed: seed, FamilySize: 1}.Letter(0).Text())
+		ref := o.letter(subject, "foreign-government", body)
+		o.ready(ref)
+		if code, _, errs := o.run("otto", "release", ref, "--out", dir); code != cli.ExitOK {
+			t.Fatalf("release: %s", errs)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, ref+".pdf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	letter, other := released(43, "Movements"), released(44, "Supplies")
+	layer, err := textract.Text("application/pdf", letter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{
+		"searchable.pdf": ocrtest.SearchablePDF(t, ocrtest.Pages(t, letter, 150), 150, layer),
+		"forged.pdf":     ocrtest.SearchablePDF(t, ocrtest.Pages(t, other, 150), 150, layer),
+	}
+	ask := func(name string) (int, registry.Identification) {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		write(t, path, files[name])
+		code, out, errs := o.run("otto", "identify", "--json", path)
+		var id registry.Identification
+		if err := json.Unmarshal([]byte(out), &id); err != nil {
+			t.Fatalf("%s: exit %d: %v\nstdout: %s\nstderr: %s", name, code, err, out, errs)
+		}
+		return code, id
+	}
+	if code, id := ask("searchable.pdf"); code != cli.ExitOK || id.Outcome != registry.Valid || !strings.Contains(id.Message, "show the same text") {
+		t.Errorf("a searchable copy: exit %d, %s: %s", code, id.Outcome, id.Message)
+	}
+	if code, id := ask("forged.pdf"); code != cli.ExitFailed || id.Outcome != registry.Altered {
+		t.Errorf("the letter's text layer over another letter's pages: exit %d, %s: %s", code, id.Outcome, id.Message)
+	}
+	t.Setenv("CHANCERY_TESSERACT", "/nonexistent/tesseract")
+	if code, id := ask("forged.pdf"); code != cli.ExitOK || id.Outcome != registry.Valid || !strings.Contains(id.Message, registry.PagesNotRead) {
+		t.Errorf("without OCR: exit %d, %s: %s", code, id.Outcome, id.Message)
+	}
+}

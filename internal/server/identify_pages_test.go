@@ -1,0 +1,119 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/identify/synth"
+	"github.com/chancery/chancery/internal/ocr/ocrtest"
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/textract"
+)
+
+// TestIdentifyPDFPages: a PDF sent to /api/v1/identify whose text layer is a released
+// letter's is answered by what its pages show, read by the server's OCR: the released file
+// itself is valid without being read, a searchable copy of it is valid, and a PDF with the
+// letter's text layer, invisible, over the pictures of another letter is altered, without
+// telling the public more than for any altered copy. chancery identify sends the text layer
+// and what it read of the pages as JSON: answered the same.
+func TestIdentifyPDFPages(t *testing.T) {
+	reader := ocrtest.Reader(t)
+	o := cfNewOffice(t)
+	o.cfg.OCRTime = 10 * time.Minute // the budget of OCR is not what this test is about
+	o.srv = o.newServer(t)
+	l := o.create(t, "kilo", ".txt", "text/plain", synth.Corpus{Seed: 34, FamilySize: 1}.Letter(0).Text()+"\n\nBODY\n")
+	o.release(t, l)
+	other := o.create(t, "lima", ".txt", "text/plain", synth.Corpus{Seed: 35, FamilySize: 1}.Letter(0).Text()+"\n\nBODY\n")
+	o.release(t, other)
+	layer, err := textract.Text("application/pdf", l.rel.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The public may learn the words the files hold, nothing else of either letter: the
+	// forged file's pages show the other letter's subject and addressees in its letterhead.
+	var secret []string
+	for _, m := range l.markers {
+		if !strings.HasPrefix(m, "mkrbody") {
+			secret = append(secret, m)
+		}
+	}
+	for _, m := range other.markers {
+		if !strings.HasPrefix(m, "mkrbody") && !strings.HasPrefix(m, "mkrsubj") && !strings.HasPrefix(m, "mkraddr") {
+			secret = append(secret, m)
+		}
+	}
+	det := cfNewDetector(secret)
+	ask := func(name, ctype string, body []byte) registry.Identification {
+		t.Helper()
+		resp, err := http.Post(o.srv.URL+"/api/v1/identify", ctype, bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		answer, _ := io.ReadAll(resp.Body)
+		var id registry.Identification
+		if err := json.Unmarshal(answer, &id); resp.StatusCode != http.StatusOK || err != nil {
+			t.Fatalf("%s: %d %s", name, resp.StatusCode, answer)
+		}
+		if id.Outcome == registry.Altered {
+			for m, how := range det.find(answer) {
+				t.Errorf("LEAK: %s: the answer reveals %q (%s)", name, m, how)
+			}
+		}
+		return id
+	}
+	upload := func(name string, file []byte) registry.Identification {
+		t.Helper()
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("file", name)
+		fw.Write(file)
+		mw.Close()
+		return ask(name, mw.FormDataContentType(), body.Bytes())
+	}
+
+	if id := upload("released.pdf", l.rel.File); id.Outcome != registry.Valid || !strings.Contains(id.Message, "byte for byte") {
+		t.Errorf("the released file: %s: %s", id.Outcome, id.Message)
+	}
+	genuine := ocrtest.SearchablePDF(t, ocrtest.Pages(t, l.rel.File, 150), 150, layer)
+	if id := upload("searchable.pdf", genuine); id.Outcome != registry.Valid || id.Reference != l.ref || !strings.Contains(id.Message, "show the same text") {
+		t.Errorf("a searchable copy: %s %s: %s", id.Outcome, id.Reference, id.Message)
+	}
+	forged := ocrtest.SearchablePDF(t, ocrtest.Pages(t, other.rel.File, 150), 150, layer)
+	if id := upload("forged.pdf", forged); id.Outcome != registry.Altered || id.Reference != l.ref {
+		t.Errorf("the letter's text layer over another letter's pages: %s %s: %s", id.Outcome, id.Reference, id.Message)
+	}
+
+	// What chancery identify sends: the text layer, what OCR read of the pages, the digest.
+	shown, err := reader.ReadPages(context.Background(), forged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]any{"text": layer, "pages": shown, "digest": seal.DigestOf(forged)})
+	if id := ask("text layer and pages", "application/json", body); id.Outcome != registry.Altered || id.Reference != l.ref {
+		t.Errorf("the text layer and the pages sent as text: %s %s: %s", id.Outcome, id.Reference, id.Message)
+	}
+	for name, req := range map[string]map[string]any{
+		"pages of a scan": {"text": layer, "pages": shown, "scan": true},
+		"a bad digest":    {"text": layer, "pages": shown, "digest": "sha256:12"},
+	} {
+		body, _ := json.Marshal(req)
+		resp, err := http.Post(o.srv.URL+"/api/v1/identify", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(answer), "error") {
+			t.Errorf("%s: %d %s; want 400", name, resp.StatusCode, answer)
+		}
+	}
+}
