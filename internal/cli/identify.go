@@ -14,6 +14,7 @@ import (
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/ocr"
+	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/textract"
@@ -41,7 +42,8 @@ words), so when a PDF's text is a released letter's, its pages are read here wit
 digest: pages that show another text make the file altered. Without OCR here the answer says
 that the pages were not read.
 
-A scan (a PNG, JPEG or TIFF image, or a PDF without a text layer, recognised by its content)
+A scan (a PNG, JPEG or TIFF image, or a PDF without a text layer or with an invisible one,
+as scanners with OCR write, recognised by its content)
 is read here with Tesseract OCR (Debian: apt-get install tesseract-ocr tesseract-ocr-fra
 tesseract-ocr-ara; CHANCERY_TESSERACT names another program; English and French are read,
 CHANCERY_OCR_LANGS=ara+eng for Arabic letters), and its text is sent marked
@@ -106,8 +108,8 @@ Exit status: 0 valid; 1 any other outcome; 2 identification could not be done.`,
 
 // identifyInput returns the text to identify: --text's file or standard input as it is, or
 // the text extracted from FILE, read by OCR when FILE is a scan (then fromScan is set). For
-// a PDF identified by its text layer, pdf is the file.
-func identifyInput(c *cobra.Command, textFile string, args []string) (text string, fromScan bool, pdf []byte, err error) {
+// a PDF identified by its text layer, layered is the file.
+func identifyInput(c *cobra.Command, textFile string, args []string) (text string, fromScan bool, layered []byte, err error) {
 	switch {
 	case textFile != "" && len(args) > 0:
 		return "", false, nil, withHint(errors.New("give either FILE or --text, not both"), "chancery identify FILE, or chancery identify --text FILE")
@@ -138,10 +140,17 @@ func identifyInput(c *cobra.Command, textFile string, args []string) (text strin
 			return text, false, nil, err
 		}
 		if identify.Compute(text).Words >= minTextLayerWords {
-			return text, false, b, nil
+			hidden, err := pdf.InvisibleText(ctx(c), b)
+			if err != nil {
+				return "", false, nil, err
+			}
+			if !hidden {
+				return text, false, b, nil
+			}
 		}
 	}
-	// A scan: an image, or a PDF whose pages are pictures without a text layer.
+	// A scan: an image, or a PDF whose pages are pictures without a text layer, or with
+	// a scanner's invisible one, which is not what they show.
 	reader, err := ocr.Find("")
 	if err != nil {
 		return "", false, nil, withHint(fmt.Errorf("%s is a scan, and reading it needs OCR: %w", args[0], err), "%s", ocr.Hint)

@@ -16,9 +16,9 @@ import (
 
 // TestIdentifyPDFPages: 'chancery identify' on a PDF whose text layer is a released
 // letter's reads its pages with OCR and sends what they show: a forger's PDF, the letter's
-// text invisible over the pictures of another letter, is altered (exit 1), a searchable
-// copy of the letter is valid (exit 0), and without OCR the answer says that the pages
-// were not read.
+// text under the pictures of another letter, is altered (exit 1), the letter's text under
+// its own pages is valid (exit 0), and without OCR the answer says that the pages were not
+// read. A searchable PDF (an invisible text layer over pictures) is read as a scan.
 func TestIdentifyPDFPages(t *testing.T) {
 	ocrtest.Reader(t)
 	o := newOffice(t)
@@ -50,7 +50,8 @@ func TestIdentifyPDFPages(t *testing.T) {
 	}
 	files := map[string][]byte{
 		"searchable.pdf": ocrtest.SearchablePDF(t, ocrtest.Pages(t, letter, 150), 150, layer),
-		"forged.pdf":     ocrtest.SearchablePDF(t, ocrtest.Pages(t, other, 150), 150, layer),
+		"covered.pdf":    ocrtest.CoveredPDF(t, ocrtest.Pages(t, letter, 150), 150, layer),
+		"forged.pdf":     ocrtest.CoveredPDF(t, ocrtest.Pages(t, other, 150), 150, layer),
 	}
 	ask := func(name string) (int, registry.Identification) {
 		t.Helper()
@@ -63,14 +64,21 @@ func TestIdentifyPDFPages(t *testing.T) {
 		}
 		return code, id
 	}
-	if code, id := ask("searchable.pdf"); code != cli.ExitOK || id.Outcome != registry.Valid || !strings.Contains(id.Message, "show the same text") {
-		t.Errorf("a searchable copy: exit %d, %s: %s", code, id.Outcome, id.Message)
+	if code, id := ask("searchable.pdf"); code != cli.ExitOK || id.Outcome != registry.Valid || !id.Scan {
+		t.Errorf("a searchable copy, read as a scan: exit %d, %s (scan %v): %s", code, id.Outcome, id.Scan, id.Message)
+	}
+	if code, id := ask("covered.pdf"); code != cli.ExitOK || id.Outcome != registry.Valid || !strings.Contains(id.Message, "show the same text") {
+		t.Errorf("the letter's text under its pages: exit %d, %s: %s", code, id.Outcome, id.Message)
 	}
 	if code, id := ask("forged.pdf"); code != cli.ExitFailed || id.Outcome != registry.Altered {
-		t.Errorf("the letter's text layer over another letter's pages: exit %d, %s: %s", code, id.Outcome, id.Message)
+		t.Errorf("the letter's text under another letter's pages: exit %d, %s: %s", code, id.Outcome, id.Message)
 	}
 	t.Setenv("CHANCERY_TESSERACT", "/nonexistent/tesseract")
 	if code, id := ask("forged.pdf"); code != cli.ExitOK || id.Outcome != registry.Valid || !strings.Contains(id.Message, registry.PagesNotRead) {
 		t.Errorf("without OCR: exit %d, %s: %s", code, id.Outcome, id.Message)
+	}
+	path := filepath.Join(dir, "searchable.pdf")
+	if code, _, errs := o.run("otto", "identify", path); code != cli.ExitError || !strings.Contains(errs, "is a scan, and reading it needs OCR") {
+		t.Errorf("a searchable copy without OCR: exit %d: %s", code, errs)
 	}
 }

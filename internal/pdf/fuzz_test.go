@@ -1,8 +1,11 @@
 package pdf_test
 
 import (
+	"context"
+	"image"
 	"testing"
 
+	"github.com/chancery/chancery/internal/ocr/ocrtest"
 	"github.com/chancery/chancery/internal/pdf"
 )
 
@@ -23,10 +26,16 @@ func FuzzText(f *testing.F) {
 	f.Add(contentArrayBomb(5<<20, 8))
 	f.Add(toUnicodeBomb(3 << 20))
 	f.Add(nestedFlateBomb())
+	// A scanner's searchable PDF: a picture under an invisible text layer.
+	f.Add(ocrtest.SearchablePDF(f, []image.Image{image.NewGray(image.Rect(0, 0, 40, 50))}, 72, "invisible words\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := pdf.Text(data)
 		if err != nil && s != "" {
 			t.Fatal("text with an error")
+		}
+		// The rendering modes are read from the same streams, under the same budgets.
+		if hidden, err := pdf.InvisibleText(context.Background(), data); err != nil && hidden {
+			t.Fatal("an invisible text layer with an error")
 		}
 	})
 }

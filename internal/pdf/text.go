@@ -28,13 +28,23 @@ func Text(data []byte) (string, error) { return TextContext(context.Background()
 // the page tree and the pages' extraction stop, with an error wrapping budget.ErrExceeded,
 // once its deadline has passed.
 func TextContext(rctx context.Context, data []byte) (string, error) {
-	bud := budget.New(rctx)
-	ctx, err := read(data)
+	pages, bud, err := extractorPages(rctx, data)
 	if err != nil {
 		return "", fmt.Errorf("extract text: %w", err)
 	}
+	return joinPageTexts(pages, bud)
+}
+
+// extractorPages returns the pages of data as the text extractor reads them, with Check's
+// limits and Text's stream budgets applied, and the time budget of rctx.
+func extractorPages(rctx context.Context, data []byte) ([]lpdf.Page, *budget.Budget, error) {
+	bud := budget.New(rctx)
+	ctx, err := read(data)
+	if err != nil {
+		return nil, nil, err
+	}
 	if err := checkTextStreams(ctx, bud); err != nil {
-		return "", fmt.Errorf("extract text: %w", err)
+		return nil, nil, err
 	}
 	// The extractor caches nothing: it parses an object again at each reference, decoding
 	// again the whole object stream that holds it, and finds page i by walking the page tree
@@ -43,17 +53,85 @@ func TextContext(rctx context.Context, data []byte) (string, error) {
 	type3ByToUnicode(ctx)
 	flat, err := write(ctx, undatedEpoch, make([]byte, 16))
 	if err != nil {
-		return "", fmt.Errorf("extract text: %w", err)
+		return nil, nil, err
 	}
 	r, err := newTextReader(flat)
 	if err != nil {
-		return "", fmt.Errorf("extract text: %w", err)
+		return nil, nil, err
 	}
 	pages, err := textPages(r, ctx.PageCount, bud)
 	if err != nil {
-		return "", fmt.Errorf("extract text: %w", err)
+		return nil, nil, err
 	}
-	return joinPageTexts(pages, bud)
+	return pages, bud, nil
+}
+
+// InvisibleText reports whether the text that Text reads from data is all drawn invisibly:
+// the pages' content streams show text, and only in rendering mode 3 (neither filled nor
+// stroked) or 7 (a clipping path). That is the text layer a scanner's OCR lays over the
+// pictures of the pages: it is not what the pages show, and a forger may write any text
+// there. Its limits and errors are TextContext's.
+func InvisibleText(rctx context.Context, data []byte) (bool, error) {
+	pages, bud, err := extractorPages(rctx, data)
+	if err != nil {
+		return false, fmt.Errorf("text rendering modes: %w", err)
+	}
+	var shown, hidden int
+	for i, p := range pages {
+		if err := bud.Tick(); err != nil {
+			return false, fmt.Errorf("text rendering modes: page %d: %w", i+1, err)
+		}
+		s, h, err := textShows(p)
+		if err != nil {
+			return false, fmt.Errorf("text rendering modes: page %d: %w", i+1, err)
+		}
+		shown, hidden = shown+s, hidden+h
+	}
+	return shown == 0 && hidden > 0, nil
+}
+
+// textShows counts the text-showing operators of page p's content stream (Tj, TJ, ' and ")
+// that draw visibly and invisibly (rendering mode 3 or 7). The rendering mode is part of the
+// graphics state, saved by q and restored by Q.
+func textShows(p lpdf.Page) (shown, hidden int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			shown, hidden, err = 0, 0, fmt.Errorf("%w: %v", ErrInvalid, r)
+		}
+	}()
+	if p.V.IsNull() || p.V.Key("Contents").Kind() == lpdf.Null {
+		return 0, 0, nil
+	}
+	mode, saved := int64(0), []int64(nil)
+	lpdf.Interpret(p.V.Key("Contents"), func(stk *lpdf.Stack, op string) {
+		var top lpdf.Value
+		if stk.Len() > 0 {
+			top = stk.Pop()
+		}
+		for stk.Len() > 0 {
+			stk.Pop()
+		}
+		switch op {
+		case "q":
+			// Readers allow 28 levels; past a bound, a stream's unmatched q grows nothing.
+			if len(saved) < 256 {
+				saved = append(saved, mode)
+			}
+		case "Q":
+			if n := len(saved); n > 0 {
+				mode, saved = saved[n-1], saved[:n-1]
+			}
+		case "Tr":
+			mode = top.Int64()
+		case "Tj", "TJ", "'", "\"":
+			if mode == 3 || mode == 7 {
+				hidden++
+			} else {
+				shown++
+			}
+		}
+	})
+	return shown, hidden, nil
 }
 
 // joinPageTexts is the text of the pages, a form feed between two, at most maxText bytes.

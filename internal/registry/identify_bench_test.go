@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/identify/synth"
+	"github.com/chancery/chancery/internal/ocr/ocrtest"
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/textract"
 )
 
 // BenchmarkIdentify measures Identify through the registry: fingerprinting the query, the
@@ -86,4 +89,45 @@ func BenchmarkIdentifyReleased(b *testing.B) {
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// BenchmarkIdentifyFile measures what a PDF upload costs to identify: its text layer alone
+// (Identify, what was answered before its pages were read), the released file itself
+// (IdentifyFile by its digest, not read), and a copy whose pages are read by OCR (IdentifyFile
+// with ocr.Reader.ReadPages: pdftoppm and Tesseract, a page at a time).
+func BenchmarkIdentifyFile(b *testing.B) {
+	reader := ocrtest.Reader(b)
+	ctx := context.Background()
+	o := newOffice(b)
+	_, rel := o.released(b, synth.Corpus{Seed: 31, FamilySize: 1}.Letter(0).Text())
+	layer, err := textract.Text("application/pdf", rel.File)
+	if err != nil {
+		b.Fatal(err)
+	}
+	covered := ocrtest.CoveredPDF(b, ocrtest.Pages(b, rel.File, 150), 150, layer)
+	for _, c := range []struct {
+		name  string
+		ask   func() (*Identification, error)
+		pages int
+	}{
+		{"text-layer", func() (*Identification, error) { return o.r.Identify(ctx, Actor{}, layer) }, 0},
+		{"released-file", func() (*Identification, error) {
+			return o.r.IdentifyFile(ctx, Actor{}, layer, seal.DigestOf(rel.File), nil)
+		}, 0},
+		{"pages-read", func() (*Identification, error) {
+			return o.r.IdentifyFile(ctx, Actor{}, layer, seal.DigestOf(covered), func(ctx context.Context) (string, error) { return reader.ReadPages(ctx, covered) })
+		}, len(ocrtest.Pages(b, covered, 72))},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				id, err := c.ask()
+				if err != nil || id.Outcome != Valid {
+					b.Fatalf("%+v, %v", id, err)
+				}
+			}
+			if c.pages > 0 {
+				b.ReportMetric(float64(c.pages), "pages")
+			}
+		})
+	}
 }

@@ -18,12 +18,15 @@ import (
 	"github.com/chancery/chancery/internal/textract"
 )
 
-// TestIdentifyPDFPages: a PDF sent to /api/v1/identify whose text layer is a released
-// letter's is answered by what its pages show, read by the server's OCR: the released file
-// itself is valid without being read, a searchable copy of it is valid, and a PDF with the
-// letter's text layer, invisible, over the pictures of another letter is altered, without
-// telling the public more than for any altered copy. chancery identify sends the text layer
-// and what it read of the pages as JSON: answered the same.
+// TestIdentifyPDFPages: a PDF sent to /api/v1/identify is answered by what its pages show,
+// read by the server's OCR. The released file itself is valid without being read. A
+// scanner's PDF, whose text layer is invisible, is read as a scan: the genuine letter scanned
+// is valid (its text layer, Tesseract's, would have made it altered), and the letter's
+// invisible text over another letter's pictures is that other letter. A text layer drawn
+// under pictures that cover it is judged by the pictures: the letter's own pages keep it
+// valid, another letter's make it altered, without telling the public more than for any
+// altered copy. chancery identify sends the text layer and what it read of the pages as
+// JSON: answered the same.
 func TestIdentifyPDFPages(t *testing.T) {
 	reader := ocrtest.Reader(t)
 	o := cfNewOffice(t)
@@ -83,13 +86,29 @@ func TestIdentifyPDFPages(t *testing.T) {
 	if id := upload("released.pdf", l.rel.File); id.Outcome != registry.Valid || !strings.Contains(id.Message, "byte for byte") {
 		t.Errorf("the released file: %s: %s", id.Outcome, id.Message)
 	}
-	genuine := ocrtest.SearchablePDF(t, ocrtest.Pages(t, l.rel.File, 150), 150, layer)
-	if id := upload("searchable.pdf", genuine); id.Outcome != registry.Valid || id.Reference != l.ref || !strings.Contains(id.Message, "show the same text") {
-		t.Errorf("a searchable copy: %s %s: %s", id.Outcome, id.Reference, id.Message)
+	// A scanner's PDF, its invisible text layer over the pictures, is read as the scan it is:
+	// Tesseract's own layer, and a layer of the letter's exact text over its pages.
+	pages := ocrtest.Pages(t, l.rel.File, 150)
+	for name, file := range map[string][]byte{
+		"scanner.pdf":    ocrtest.ScannerPDF(t, reader, ocrtest.Scan(t, pages[0], 0.5, 3)),
+		"searchable.pdf": ocrtest.SearchablePDF(t, pages, 150, layer),
+	} {
+		if id := upload(name, file); id.Outcome != registry.Valid || id.Reference != l.ref || !id.Scan {
+			t.Errorf("%s: %s %s (%s, scan %v): %s", name, id.Outcome, id.Reference, id.Match, id.Scan, id.Message)
+		}
 	}
-	forged := ocrtest.SearchablePDF(t, ocrtest.Pages(t, other.rel.File, 150), 150, layer)
+	// The letter's text layer, invisible, over another letter's pages: what they show.
+	otherPages := ocrtest.Pages(t, other.rel.File, 150)
+	if id := upload("hidden.pdf", ocrtest.SearchablePDF(t, otherPages, 150, layer)); id.Reference != other.ref || !id.Scan {
+		t.Errorf("the letter's invisible text over another letter's pages: %s %s (%s): %s", id.Outcome, id.Reference, id.Match, id.Message)
+	}
+	// A text layer drawn under the pictures that cover it: judged by the pages.
+	if id := upload("covered.pdf", ocrtest.CoveredPDF(t, pages, 150, layer)); id.Outcome != registry.Valid || id.Reference != l.ref || !strings.Contains(id.Message, "show the same text") {
+		t.Errorf("the letter's text under its pages: %s %s: %s", id.Outcome, id.Reference, id.Message)
+	}
+	forged := ocrtest.CoveredPDF(t, otherPages, 150, layer)
 	if id := upload("forged.pdf", forged); id.Outcome != registry.Altered || id.Reference != l.ref {
-		t.Errorf("the letter's text layer over another letter's pages: %s %s: %s", id.Outcome, id.Reference, id.Message)
+		t.Errorf("the letter's text under another letter's pages: %s %s: %s", id.Outcome, id.Reference, id.Message)
 	}
 
 	// What chancery identify sends: the text layer, what OCR read of the pages, the digest.

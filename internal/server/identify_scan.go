@@ -11,6 +11,7 @@ import (
 	"github.com/chancery/chancery/internal/budget"
 	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/ocr"
+	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/textract"
 )
 
@@ -31,8 +32,9 @@ const minTextLayerWords = 20
 
 // uploadText returns the text of an uploaded file to identify, and whether it was read from a
 // scan: the text of a PDF, Word, Markdown or plain-text file, within the decode time budget;
-// or, for an image (PNG, JPEG, TIFF, by its content) or a PDF without a text layer, what OCR
-// reads of it, within the OCR time budget.
+// or, for an image (PNG, JPEG, TIFF, by its content) or a PDF without a text layer or whose
+// text layer is drawn invisibly (a scanner's), what OCR reads of it, within the OCR time
+// budget.
 func (s *Server) uploadText(ctx context.Context, name, mediaType string, data []byte) (string, bool, error) {
 	kind := ocr.Kind(data)
 	if kind == "" || kind == ocr.PDF {
@@ -48,16 +50,22 @@ func (s *Server) uploadText(ctx context.Context, name, mediaType string, data []
 		dctx, cancel := context.WithTimeout(ctx, s.cfg.DecodeTime)
 		defer cancel()
 		text, err := textract.TextContext(dctx, mt, data)
-		switch {
-		case errors.Is(err, textract.ErrNoText):
-			return "", false, fmt.Errorf("%w: %w: identification needs a PDF, Word (DOCX), Markdown or plain-text file, or a scan (PNG, JPEG, TIFF)", errBadRequest, err)
-		case errors.Is(err, budget.ErrExceeded):
-			return "", false, fmt.Errorf("%w: %w", errOverTime, err)
-		case err != nil:
-			return "", false, fmt.Errorf("%w: %v", errBadRequest, err)
+		if err != nil {
+			return "", false, decodeError(err)
 		}
-		if kind != ocr.PDF || identify.Compute(text).Words >= minTextLayerWords {
+		if kind != ocr.PDF {
 			return text, false, nil
+		}
+		if identify.Compute(text).Words >= minTextLayerWords {
+			// A text layer drawn invisibly is a scanner's OCR over pictures of the pages:
+			// the pages are read instead.
+			hidden, err := pdf.InvisibleText(dctx, data)
+			if err != nil {
+				return "", false, decodeError(err)
+			}
+			if !hidden {
+				return text, false, nil
+			}
 		}
 	}
 	reader, err := s.ocrReader()
@@ -74,6 +82,17 @@ func (s *Server) uploadText(ctx context.Context, name, mediaType string, data []
 		return "", true, fmt.Errorf("%w: %v", errBadRequest, err)
 	}
 	return text, true, nil
+}
+
+// decodeError is the error of an upload whose text could not be extracted.
+func decodeError(err error) error {
+	switch {
+	case errors.Is(err, textract.ErrNoText):
+		return fmt.Errorf("%w: %w: identification needs a PDF, Word (DOCX), Markdown or plain-text file, or a scan (PNG, JPEG, TIFF)", errBadRequest, err)
+	case errors.Is(err, budget.ErrExceeded):
+		return fmt.Errorf("%w: %w", errOverTime, err)
+	}
+	return fmt.Errorf("%w: %v", errBadRequest, err)
 }
 
 // ocrReader returns the server's OCR reader, found on first use.

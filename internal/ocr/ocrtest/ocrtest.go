@@ -5,6 +5,7 @@ package ocrtest
 
 import (
 	"bytes"
+	"cmp"
 	"compress/zlib"
 	"context"
 	"fmt"
@@ -142,6 +143,44 @@ func Scan(t testing.TB, page image.Image, degrees float64, seed uint64) []byte {
 // line of the PDF a line of text; it must be in Windows-1252.
 func SearchablePDF(t testing.TB, pages []image.Image, dpi int, text string) []byte {
 	t.Helper()
+	return layeredPDF(t, pages, dpi, text, false)
+}
+
+// CoveredPDF is SearchablePDF with text drawn visibly (rendering mode 0) under the first
+// page's picture, which covers it: a text layer that is drawn, and still not what the page
+// shows.
+func CoveredPDF(t testing.TB, pages []image.Image, dpi int, text string) []byte {
+	t.Helper()
+	return layeredPDF(t, pages, dpi, text, true)
+}
+
+// ScannerPDF returns what a scanner with OCR writes for scan, an image: a PDF of its picture
+// with Tesseract's invisible text layer over it (tesseract … pdf).
+func ScannerPDF(t testing.TB, r *ocr.Reader, scan []byte) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "scan")
+	if err := os.WriteFile(in, scan, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tesseract, err := exec.LookPath(cmp.Or(os.Getenv("CHANCERY_TESSERACT"), "tesseract"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tesseract, in, filepath.Join(dir, "out"), "-l", r.Languages(), "pdf").CombinedOutput()
+	if err != nil {
+		t.Fatalf("tesseract: %v: %s", err, out)
+	}
+	pdf, err := os.ReadFile(filepath.Join(dir, "out.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pdf
+}
+
+// layeredPDF is SearchablePDF, or CoveredPDF when covered.
+func layeredPDF(t testing.TB, pages []image.Image, dpi int, text string, covered bool) []byte {
+	t.Helper()
 	var buf bytes.Buffer
 	var offsets []int
 	object := func(body string, stream []byte) {
@@ -167,9 +206,15 @@ func SearchablePDF(t testing.TB, pages []image.Image, dpi int, text string) []by
 		b := page.Bounds()
 		w, h := float64(b.Dx())*72/float64(dpi), float64(b.Dy())*72/float64(dpi)
 		var content strings.Builder
-		fmt.Fprintf(&content, "q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q\n", w, h)
+		picture := fmt.Sprintf("q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q\n", w, h)
+		mode := 3
+		if covered {
+			mode = 0
+		} else {
+			content.WriteString(picture)
+		}
 		if i == 0 {
-			fmt.Fprintf(&content, "BT 3 Tr /F0 9 Tf 11 TL 1 0 0 1 40 %.2f Tm\n", h-40)
+			fmt.Fprintf(&content, "BT %d Tr /F0 9 Tf 11 TL 1 0 0 1 40 %.2f Tm\n", mode, h-40)
 			for line := range strings.Lines(text) {
 				s, err := enc.String(strings.TrimRight(line, "\n"))
 				if err != nil {
@@ -179,6 +224,9 @@ func SearchablePDF(t testing.TB, pages []image.Image, dpi int, text string) []by
 				fmt.Fprintf(&content, "(%s) Tj T*\n", s)
 			}
 			content.WriteString("ET\n")
+		}
+		if covered {
+			content.WriteString(picture)
 		}
 		gray := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
 		for y := range b.Dy() {
