@@ -18,8 +18,8 @@ import (
 // pages show that text. A forger's PDF, the picture of a copy with "+4%" for "-4%" under the
 // genuine letter's text made invisible, reads as the letter to every text extractor: it is
 // altered, and its difference shows what the pages changed. A searchable copy of the genuine
-// letter stays valid, the released file itself is not read, and a registry without OCR says
-// that the pages were not read.
+// letter stays valid, pages that show a part of it make it a part, the released file itself
+// is not read, and a registry without OCR says that the pages were not read.
 func TestIdentifyFile(t *testing.T) {
 	reader := ocrtest.Reader(t)
 	ctx := context.Background()
@@ -82,6 +82,18 @@ func TestIdentifyFile(t *testing.T) {
 		if who.Member == nil && (got.Status == nil || got.Status.Subject != "" || len(got.Status.Signers) != 0) {
 			t.Errorf("the forged PDF told the public more than a reference: subject %q, signers %q", got.Status.Subject, got.Status.Signers)
 		}
+	}
+
+	// Pages that show only a part of the letter (the first page alone under the whole
+	// letter's text): a part, what they lack not checked.
+	if pages := ocrtest.Pages(t, rel.File, 150); len(pages) > 1 {
+		first := ocrtest.CoveredPDF(t, pages[:1], 150, layer)
+		got, err := o.r.IdentifyFile(ctx, Actor{}, textOf(first), seal.DigestOf(first), pagesOf(first))
+		if err != nil || got.Outcome != Valid || got.Match != "excerpt" || !strings.Contains(got.Message, "show only a part") {
+			t.Errorf("the first page alone: %+v, %v", got, err)
+		}
+	} else {
+		t.Errorf("the letter has %d page: the test of a part needs two", len(pages))
 	}
 
 	// Without OCR the answer stands, and says that the pages were not read.
