@@ -34,7 +34,9 @@ func newIdentify(rm *remote) *cobra.Command {
 		Long: `Identify finds the letter a text comes from when the file is not the original: a retyped,
 OCR'd, edited or quoted copy. Byte digests cannot help there ('chancery verify' can): identify
 compares the words. The text of FILE is extracted (PDF, Word, Markdown or plain text); with --text
-the file (or standard input, -) is the text itself. Only the text is sent to the registry.
+the file (or standard input, -) is the text itself. Only the text, and FILE's SHA-256 digest,
+are sent to the registry: a file with the bytes of a draft (its file, or a copy handed out for
+coordination) is that draft, whatever its text.
 
 A PDF's text layer need not be what its pages show (invisible text over a picture of other
 words), so when a PDF's text is a released letter's, its pages are read here with OCR
@@ -57,7 +59,8 @@ Outcomes: valid (the text of a released, valid letter, or an excerpt of one, wor
 and sign for sign: case, quotes, dashes, line breaks and sentence punctuation aside), altered
 (close to a released letter or a part of one but not the same, a changed sign such as +15%
 for -15% or € for $ included: the differences are printed, [-removed-] {+added+}),
-retracted or superseded (the text of such a letter), draft (close to an unreleased draft:
+retracted or superseded (the text of such a letter), draft (a draft's bytes: "not an official
+document" for the public; or a text close to an unreleased draft:
 shown only to members with a role, who set CHANCERY_TOKEN; the public, without a token, sees
 "not an official letter of this office"), unknown.
 
@@ -69,20 +72,27 @@ Exit status: 0 valid; 1 any other outcome; 2 identification could not be done.`,
   chancery identify --json article.pdf`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: rm.withClientToken(false, func(c *cobra.Command, cl *client.Client, args []string) error {
-			text, fromScan, pdf, err := identifyInput(c, textFile, args)
+			text, fromScan, file, layer, err := identifyInput(c, textFile, args)
 			if err != nil {
 				return err
 			}
-			ask := cl.Identify
-			if fromScan || scanned {
-				ask = cl.IdentifyScan
-			}
-			id, err := ask(ctx(c), text)
-			if err != nil {
-				return err
-			}
-			if pdf != nil && id.NamesLetter() {
-				if id, err = checkPages(c, cl, args[0], text, pdf, id); err != nil {
+			var id *registry.Identification
+			if file != nil {
+				q := client.FileQuery{Text: text, Scan: fromScan || scanned, Digest: seal.DigestOf(file)}
+				if id, err = cl.IdentifyFile(ctx(c), q); err != nil {
+					return err
+				}
+				if layer && id.NamesLetter() && id.Bytes == "" {
+					if id, err = checkPages(c, cl, args[0], q, file, id); err != nil {
+						return err
+					}
+				}
+			} else {
+				ask := cl.Identify
+				if fromScan || scanned {
+					ask = cl.IdentifyScan
+				}
+				if id, err = ask(ctx(c), text); err != nil {
 					return err
 				}
 			}
@@ -108,23 +118,23 @@ Exit status: 0 valid; 1 any other outcome; 2 identification could not be done.`,
 
 // identifyInput returns the text to identify: --text's file or standard input as it is, or
 // the text extracted from FILE, read by OCR when FILE is a scan (then fromScan is set). For
-// a PDF identified by its text layer, layered is the file.
-func identifyInput(c *cobra.Command, textFile string, args []string) (text string, fromScan bool, layered []byte, err error) {
+// FILE, file is its bytes, and layer says the text is a PDF's text layer.
+func identifyInput(c *cobra.Command, textFile string, args []string) (text string, fromScan bool, file []byte, layer bool, err error) {
 	switch {
 	case textFile != "" && len(args) > 0:
-		return "", false, nil, withHint(errors.New("give either FILE or --text, not both"), "chancery identify FILE, or chancery identify --text FILE")
+		return "", false, nil, false, withHint(errors.New("give either FILE or --text, not both"), "chancery identify FILE, or chancery identify --text FILE")
 	case textFile == "-":
 		b, err := io.ReadAll(io.LimitReader(c.InOrStdin(), maxIdentifyFile))
-		return string(b), false, nil, err
+		return string(b), false, nil, false, err
 	case textFile != "":
 		b, err := readBounded(textFile)
-		return string(b), false, nil, err
+		return string(b), false, nil, false, err
 	case len(args) == 0:
-		return "", false, nil, withHint(errors.New("nothing to identify"), "chancery identify FILE, or chancery identify --text - to read standard input")
+		return "", false, nil, false, withHint(errors.New("nothing to identify"), "chancery identify FILE, or chancery identify --text - to read standard input")
 	}
 	b, err := readBounded(args[0])
 	if err != nil {
-		return "", false, nil, err
+		return "", false, nil, false, err
 	}
 	kind := ocr.Kind(b)
 	if kind == "" || kind == ocr.PDF {
@@ -134,18 +144,21 @@ func identifyInput(c *cobra.Command, textFile string, args []string) (text strin
 		}
 		text, err = textract.Text(mt, b)
 		if errors.Is(err, textract.ErrNoText) {
-			return "", false, nil, withHint(err, "identify reads PDF, Word (DOCX), Markdown and plain text, and scans (PNG, JPEG, TIFF); for another format, save its text and use --text")
+			return "", false, nil, false, withHint(err, "identify reads PDF, Word (DOCX), Markdown and plain text, and scans (PNG, JPEG, TIFF); for another format, save its text and use --text")
 		}
-		if err != nil || kind != ocr.PDF {
-			return text, false, nil, err
+		if err != nil {
+			return "", false, nil, false, err
+		}
+		if kind != ocr.PDF {
+			return text, false, b, false, nil
 		}
 		if identify.Compute(text).Words >= minTextLayerWords {
 			hidden, err := pdf.InvisibleText(ctx(c), b)
 			if err != nil {
-				return "", false, nil, err
+				return "", false, nil, false, err
 			}
 			if !hidden {
-				return text, false, b, nil
+				return text, false, b, true, nil
 			}
 		}
 	}
@@ -153,19 +166,19 @@ func identifyInput(c *cobra.Command, textFile string, args []string) (text strin
 	// a scanner's invisible one, which is not what they show.
 	reader, err := ocr.Find("")
 	if err != nil {
-		return "", false, nil, withHint(fmt.Errorf("%s is a scan, and reading it needs OCR: %w", args[0], err), "%s", ocr.Hint)
+		return "", false, nil, false, withHint(fmt.Errorf("%s is a scan, and reading it needs OCR: %w", args[0], err), "%s", ocr.Hint)
 	}
 	text, err = reader.Read(ctx(c), b)
 	if err != nil {
-		return "", false, nil, fmt.Errorf("read the scan %s: %w", args[0], err)
+		return "", false, nil, false, fmt.Errorf("read the scan %s: %w", args[0], err)
 	}
-	return text, true, nil, nil
+	return text, true, b, false, nil
 }
 
 // checkPages asks again about a PDF whose text layer named a letter, with what its pages
 // show, read here by OCR: a PDF's text layer need not be what its pages show. Without OCR
 // here, the answer stands and says that the pages were not read (registry.PagesNotRead).
-func checkPages(c *cobra.Command, cl *client.Client, name, text string, pdf []byte, id *registry.Identification) (*registry.Identification, error) {
+func checkPages(c *cobra.Command, cl *client.Client, name string, q client.FileQuery, pdf []byte, id *registry.Identification) (*registry.Identification, error) {
 	var shown string
 	reader, err := ocr.Find("")
 	if err == nil {
@@ -181,7 +194,8 @@ func checkPages(c *cobra.Command, cl *client.Client, name, text string, pdf []by
 	case err != nil:
 		return nil, fmt.Errorf("read the pages of %s: %w", name, err)
 	}
-	return cl.IdentifyFile(ctx(c), text, shown, seal.DigestOf(pdf))
+	q.Pages = &shown
+	return cl.IdentifyFile(ctx(c), q)
 }
 
 // minTextLayerWords is the fewest words a PDF's text layer must have to be identified by it

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -80,5 +81,35 @@ func TestIdentifyPDFPages(t *testing.T) {
 	path := filepath.Join(dir, "searchable.pdf")
 	if code, _, errs := o.run("otto", "identify", path); code != cli.ExitError || !strings.Contains(errs, "is a scan, and reading it needs OCR") {
 		t.Errorf("a searchable copy without OCR: exit %d: %s", code, errs)
+	}
+}
+
+// TestIdentifyDraftCopy: 'chancery identify' on a draft copy handed out for coordination
+// sends its digest beside its text: the copy is that draft, not an official document (exit
+// 1), even once its version is released with the same words. Its pages are not read.
+func TestIdentifyDraftCopy(t *testing.T) {
+	o := newOffice(t)
+	dir := t.TempDir()
+	ref := o.letter("Movements", "foreign-government", synth.Corpus{Seed: 45, FamilySize: 1}.Letter(0).Text())
+	cp, err := o.reg.ExportDraft(context.Background(), o.actors["dana"], ref, "Ministry of Foreign Affairs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.ready(ref)
+	if code, _, errs := o.run("otto", "release", ref, "--out", dir); code != cli.ExitOK {
+		t.Fatalf("release: %s", errs)
+	}
+	path := filepath.Join(dir, "copy.pdf")
+	write(t, path, cp.Data)
+	t.Setenv("CHANCERY_TESSERACT", "/nonexistent/tesseract") // the pages need not be read
+	for _, who := range []string{"otto", "nobody"} {
+		code, out, errs := o.run(who, "identify", "--json", path)
+		var id registry.Identification
+		if err := json.Unmarshal([]byte(out), &id); err != nil {
+			t.Fatalf("%s: exit %d: %v\n%s%s", who, code, err, out, errs)
+		}
+		if code != cli.ExitFailed || id.Outcome != registry.Draft || id.Bytes != registry.BytesDraft {
+			t.Errorf("%s: exit %d, %s (bytes %q): %s", who, code, id.Outcome, id.Bytes, id.Message)
+		}
 	}
 }

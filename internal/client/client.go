@@ -435,12 +435,23 @@ func (c *Client) Identify(ctx context.Context, text string) (*registry.Identific
 	return &out, err
 }
 
-// IdentifyFile asks what a PDF is whose text layer is text and whose pages show pages (as
-// OCR read them): the text layer counts as a letter's only if the pages show it. digest is
-// the PDF's: the registry does not read its released file.
-func (c *Client) IdentifyFile(ctx context.Context, text, pages string, digest seal.Digest) (*registry.Identification, error) {
+// FileQuery is what chancery identify sends about a file: its text (what OCR read of it,
+// for a scan), its digest and, for a PDF whose text layer named a letter, what its pages
+// show.
+type FileQuery struct {
+	Text string `json:"text"`
+	// Scan says Text was read from a scan by OCR.
+	Scan bool `json:"scan,omitempty"`
+	// Digest is the file's SHA-256: a draft's bytes are that draft, whatever its text.
+	Digest seal.Digest `json:"digest,omitempty"`
+	// Pages is what the pages of a PDF show, read by OCR; nil when they were not read.
+	Pages *string `json:"pages,omitempty"`
+}
+
+// IdentifyFile asks what a file is (see FileQuery).
+func (c *Client) IdentifyFile(ctx context.Context, q FileQuery) (*registry.Identification, error) {
 	var out registry.Identification
-	err := c.json(ctx, "POST", "/api/v1/identify", map[string]any{"text": text, "pages": pages, "digest": digest}, &out)
+	err := c.json(ctx, "POST", "/api/v1/identify", q, &out)
 	return &out, err
 }
 

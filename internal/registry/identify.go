@@ -39,6 +39,9 @@ type Identification struct {
 	Status *Status `json:"status,omitempty"`
 	// Scan says the text was read from a scan (OCR): see IdentifyScan.
 	Scan bool `json:"scan,omitempty"`
+	// Bytes, for a file whose digest was given, says what its bytes are to this office:
+	// BytesReleased (the released file itself) or BytesDraft (a draft's file or copy).
+	Bytes string `json:"bytes,omitempty"`
 }
 
 // NamesLetter reports whether the answer says the text is a released letter's, or a part of

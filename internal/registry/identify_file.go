@@ -9,22 +9,84 @@ import (
 	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/ocr"
 	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/store"
 )
 
 // PagesNotRead ends the answer about a PDF whose text is a released letter's when its pages
 // could not be read: nothing then says that they show that text.
 const PagesNotRead = "Only the file's text layer was compared: its pages were not read (no OCR here), and a PDF's pages may show another text; the released file itself is checked by its digest and its seal"
 
-// IdentifyFile says what a PDF is whose text layer reads text: as Identify does, and, when
-// that text is a released letter's (or a part of one), whether the file's pages show it. A
-// PDF's text layer need not be what its pages show: invisible text over a picture of other
-// words reads as the letter while the reader sees a forgery. So pages, which reads what the
-// pages show (ocr.Reader.ReadPages), is called, and what it reads is judged as a scan of the
-// letter (see IdentifyScan): the same text, OCR noise aside, keeps the answer; another text
-// makes the file an altered copy, whose difference shows what the pages changed. A file whose
-// digest is the letter's released file's is the office's own and is not read; digest may be
-// empty when the file's bytes are not at hand. When pages fails with ocr.ErrNoOCR the answer
-// stands with PagesNotRead; any other failure of pages is returned.
+// What a file's bytes are to this office (Identification.Bytes), when its digest is known.
+const (
+	// BytesReleased is the letter's released file itself.
+	BytesReleased = "released"
+	// BytesDraft is a draft's: a version's file, or a copy of one handed out.
+	BytesDraft = "draft"
+)
+
+// IdentifyDraftBytes answers for a file whose digest is a draft's, whatever its text: a copy
+// handed out for coordination (watermarked DRAFT), or the file of a version that was never
+// released. It is that draft, not an official document (Outcome Draft, Bytes BytesDraft), as
+// VerifyDigest says: the public learns that alone, members with a role which draft and copy
+// it is. For any other digest, a released version's own file included (its text is the
+// letter's), it returns nil, and the file is identified by its text.
+func (r *Registry) IdentifyDraftBytes(ctx context.Context, a Actor, digest seal.Digest) (*Identification, error) {
+	draft := false
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		exps, err := tx.DraftExportsByDigest(ctx, string(digest))
+		if err != nil || len(exps) > 0 {
+			draft = err == nil
+			return err
+		}
+		vs, err := tx.VersionsByDigest(ctx, string(digest))
+		if err != nil {
+			return err
+		}
+		for _, v := range vs {
+			rel, err := tx.ReleaseOf(ctx, v.LetterID)
+			switch {
+			case err == nil && rel.VersionN == v.N:
+				return nil // the same bytes were released: the text answers
+			case err != nil && !errors.Is(err, store.ErrNotFound):
+				return err
+			}
+		}
+		draft = len(vs) > 0
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("identify file: %w", err)
+	}
+	if !draft {
+		return nil, nil
+	}
+	st, err := r.verifyDigest(ctx, a, digest)
+	if err != nil {
+		return nil, fmt.Errorf("identify file: %w", err)
+	}
+	if st.Outcome != Draft {
+		return nil, nil
+	}
+	id := &Identification{Outcome: Draft, Match: identify.Exact.String(), Bytes: BytesDraft, Matches: []IdentifiedLetter{}, Status: st,
+		Message: "draft: this file has the bytes of a draft of this office (its file, or a copy handed out): " + st.Message}
+	if st.Draft != nil {
+		id.Reference, id.Version = st.Draft.Reference, st.Draft.Version
+	}
+	metrics.VerifyAnswer(id.Outcome)
+	return id, nil
+}
+
+// IdentifyFile says what a file is whose text is text (a PDF's, its text layer): as Identify
+// does, and more, when that text is a released letter's (or a part of one), since the file is
+// at hand. digest, when not empty, is the file's SHA-256: the letter's released file is the
+// office's own (Bytes BytesReleased) and is not read further. pages, when not nil, reads
+// what the pages of the file, a PDF, show (ocr.Reader.ReadPages): a PDF's text layer need not
+// be what its pages show, since invisible text, or text under a picture, reads as the letter
+// while the reader sees a forgery. What pages reads is judged as a scan of the letter (see
+// IdentifyScan): the same text, OCR noise aside, keeps the answer; another text makes the
+// file an altered copy, whose difference shows what the pages changed. When pages fails with
+// ocr.ErrNoOCR the answer stands with PagesNotRead; any other failure of pages is returned.
+// A file whose digest is a draft's is answered by IdentifyDraftBytes first.
 func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, digest seal.Digest, pages func(context.Context) (string, error)) (id *Identification, err error) {
 	defer func() {
 		if err == nil {
@@ -42,7 +104,11 @@ func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, diges
 		return nil, fmt.Errorf("identify file: %w", err)
 	}
 	if digest != "" && string(digest) == files.rel.FileDigest {
+		id.Bytes = BytesReleased
 		id.Message += ". This file is the letter's released file, byte for byte"
+		return id, nil
+	}
+	if pages == nil {
 		return id, nil
 	}
 	shown, err := pages(ctx)

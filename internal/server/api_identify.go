@@ -14,10 +14,11 @@ import (
 )
 
 // identify answers what a text is: {"text": "…"} as JSON ({"text": "…", "scan": true} for
-// text read from a scan; {"text": "…", "pages": "…"} for a PDF's text layer and what its
-// pages show, read by OCR, as chancery identify sends them), or a file (multipart/form-data
-// with a file part) whose text is extracted here, or read by OCR for a scan. The text of a
-// PDF that is a released letter's is checked against what the PDF's pages show
+// text read from a scan; with "digest", the file's SHA-256, and "pages", what a PDF's pages
+// show, read by OCR, as chancery identify sends them for a file), or a file
+// (multipart/form-data with a file part) whose text is extracted here, or read by OCR for a
+// scan. A file whose bytes are a draft's is that draft (registry.IdentifyDraftBytes); the
+// text of a PDF that is a released letter's is checked against what the PDF's pages show
 // (registry.IdentifyFile). Drafts show only to members with a role.
 func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 	var text string
@@ -31,6 +32,10 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		digest = seal.DigestOf(u.file.Data)
+		if s.draftBytes(w, r, digest) {
+			return
+		}
 		text, scan, err = s.uploadText(r.Context(), u.file.Name, u.file.MediaType, u.file.Data)
 		if err != nil {
 			s.fail(w, r, err)
@@ -38,7 +43,6 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 		}
 		if pdfFile = ocr.Kind(u.file.Data) == ocr.PDF && !scan; pdfFile {
 			data := u.file.Data
-			digest = seal.DigestOf(data)
 			pages = func(ctx context.Context) (string, error) { return s.readPages(ctx, data) }
 		}
 	} else {
@@ -47,32 +51,36 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 			// Scan says the text was read from a scan by OCR (as chancery identify does
 			// with an image): its OCR noise is then forgiven.
 			Scan bool `json:"scan"`
+			// Digest is the SHA-256 ("sha256:…") of the file the text comes from: a
+			// draft's bytes are that draft, the released file's are not read further.
+			Digest string `json:"digest"`
 			// Pages, with Text a PDF's text layer, is what the PDF's pages show, read by
 			// OCR: the text layer counts as the letter only if its pages show it.
 			Pages *string `json:"pages"`
-			// Digest is the PDF's SHA-256 ("sha256:…"): the released file is not read.
-			Digest string `json:"digest"`
 		}
 		if err := decodeJSON(w, r, &req); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		text, scan = req.Text, req.Scan
+		if req.Digest != "" {
+			d, err := seal.ParseDigest(req.Digest)
+			if err != nil {
+				s.fail(w, r, fmt.Errorf("%w: digest: %v", errBadRequest, err))
+				return
+			}
+			digest = d
+		}
 		if req.Pages != nil {
 			if scan {
 				s.fail(w, r, fmt.Errorf("%w: pages is what a PDF's pages show beside its text layer: a scan has no text layer", errBadRequest))
 				return
 			}
-			if req.Digest != "" {
-				d, err := seal.ParseDigest(req.Digest)
-				if err != nil {
-					s.fail(w, r, fmt.Errorf("%w: digest: %v", errBadRequest, err))
-					return
-				}
-				digest = d
-			}
 			shown := *req.Pages
 			pages = func(context.Context) (string, error) { return shown, nil }
+		}
+		if digest != "" && s.draftBytes(w, r, digest) {
+			return
 		}
 	}
 	var id *registry.Identification
@@ -80,7 +88,7 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case scan:
 		id, err = s.cfg.Registry.IdentifyScan(r.Context(), actor(r), text)
-	case pages != nil:
+	case digest != "" || pages != nil:
 		id, err = s.cfg.Registry.IdentifyFile(r.Context(), actor(r), text, digest, pages)
 	default:
 		id, err = s.cfg.Registry.Identify(r.Context(), actor(r), text)
@@ -89,12 +97,25 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if file && !scan && !pdfFile && id.NamesLetter() {
+	if file && !scan && !pdfFile && id.NamesLetter() && id.Bytes == "" {
 		// The file's text is the letter's, which says nothing of the file: its text may
 		// differ from what it shows, and its bytes from the released file's.
 		id.Message += ". " + fileTextCaveat
 	}
 	writeJSON(w, id)
+}
+
+// draftBytes answers for a file whose digest is a draft's (registry.IdentifyDraftBytes), and
+// reports whether it did (an error included).
+func (s *Server) draftBytes(w http.ResponseWriter, r *http.Request, digest seal.Digest) bool {
+	id, err := s.cfg.Registry.IdentifyDraftBytes(r.Context(), actor(r), digest)
+	switch {
+	case err != nil:
+		s.fail(w, r, err)
+	case id != nil:
+		writeJSON(w, id)
+	}
+	return err != nil || id != nil
 }
 
 // fileTextCaveat ends the answer for a file other than a PDF identified by its text.

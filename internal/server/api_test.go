@@ -19,14 +19,9 @@ import (
 	"golang.org/x/mod/sumdb/note"
 )
 
-// apiEnv is a server with a registry and one member per role.
-type apiEnv struct {
-	srv    *httptest.Server
-	db     *store.DB
-	tokens map[string]string
-}
-
-func newAPIEnv(t testing.TB, maxUpload int64) *apiEnv {
+// newRegistryConfig returns the configuration of a server of a new registry on SQLite, in a
+// temporary directory, closed when the test ends.
+func newRegistryConfig(t testing.TB) Config {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.OpenSQLite(ctx, t.TempDir())
@@ -40,12 +35,29 @@ func newAPIEnv(t testing.TB, maxUpload int64) *apiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { lg.Close(); db.Close() })
 	_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
 	reg := registry.New(registry.Config{DB: db, Log: lg, Office: registry.Office{Name: "API Office", Prefix: "API", URL: "http://api.example"},
 		OfficeKey: officeKey, LogKey: vkey, LogOrigin: origin})
-	s := New(Config{Log: lg, DB: db, VerifierKey: vkey, Origin: origin, Registry: reg, MaxUpload: maxUpload})
-	env := &apiEnv{srv: httptest.NewServer(s), db: db, tokens: map[string]string{}}
-	t.Cleanup(func() { env.srv.Close(); lg.Close(); db.Close() })
+	return Config{Log: lg, DB: db, VerifierKey: vkey, Origin: origin, Registry: reg}
+}
+
+// apiEnv is a server with a registry and one member per role.
+type apiEnv struct {
+	srv    *httptest.Server
+	db     *store.DB
+	tokens map[string]string
+}
+
+func newAPIEnv(t testing.TB, maxUpload int64) *apiEnv {
+	t.Helper()
+	ctx := context.Background()
+	cfg := newRegistryConfig(t)
+	cfg.MaxUpload = maxUpload
+	s := New(cfg)
+	env := &apiEnv{srv: httptest.NewServer(s), db: cfg.DB, tokens: map[string]string{}}
+	t.Cleanup(env.srv.Close)
+	reg := cfg.Registry
 	admin, err := reg.Bootstrap(ctx, "admin")
 	if err != nil {
 		t.Fatal(err)

@@ -32,34 +32,12 @@ func TestIdentifyFileSaysTextOnly(t *testing.T) {
 	det := cfNewDetector(secret)
 	ask := func(name string, file bool, data string) registry.Identification {
 		t.Helper()
-		var req bytes.Buffer
-		ctype := "application/json"
 		if file {
-			mw := multipart.NewWriter(&req)
-			fw, _ := mw.CreateFormFile("file", name)
-			fw.Write([]byte(data))
-			mw.Close()
-			ctype = mw.FormDataContentType()
-		} else {
-			b, _ := json.Marshal(map[string]string{"text": data})
-			req.Write(b)
+			ctype, body := multipartFile(name, []byte(data))
+			return askIdentify(t, o.srv.URL, det, name, ctype, body)
 		}
-		resp, err := http.Post(o.srv.URL+"/api/v1/identify", ctype, &req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		answer, _ := io.ReadAll(resp.Body)
-		var id registry.Identification
-		if err := json.Unmarshal(answer, &id); resp.StatusCode != http.StatusOK || err != nil {
-			t.Fatalf("%s: %d %s", name, resp.StatusCode, answer)
-		}
-		if id.Outcome == registry.Altered {
-			for m, how := range det.find(answer) {
-				t.Errorf("LEAK: %s: the answer for an altered text reveals %q (%s)", name, m, how)
-			}
-		}
-		return id
+		b, _ := json.Marshal(map[string]string{"text": data})
+		return askIdentify(t, o.srv.URL, det, name, "application/json", b)
 	}
 	const caveat = "Only the file's text was compared"
 	if id := ask("copy.txt", true, body); id.Outcome != registry.Valid || id.Reference != l.ref || !strings.Contains(id.Message, caveat) {
@@ -92,4 +70,37 @@ func TestIdentifyFileSaysTextOnly(t *testing.T) {
 	if id := ask("misquote", false, misquote); id.Outcome != registry.Altered || id.Match != "excerpt" {
 		t.Errorf("a quotation with a word changed: %s (%s): %s", id.Outcome, id.Match, id.Message)
 	}
+}
+
+// multipartFile is a multipart/form-data body with data as its file part, and its content
+// type.
+func multipartFile(name string, data []byte) (string, []byte) {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(data)
+	mw.Close()
+	return mw.FormDataContentType(), body.Bytes()
+}
+
+// askIdentify posts body to the identify API of the server at url and returns its answer,
+// failing the test on any status but 200, and on any marker det finds in an altered answer.
+func askIdentify(t *testing.T, url string, det *cfDetector, name, ctype string, body []byte) registry.Identification {
+	t.Helper()
+	resp, err := http.Post(url+"/api/v1/identify", ctype, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(resp.Body)
+	var id registry.Identification
+	if err := json.Unmarshal(answer, &id); resp.StatusCode != http.StatusOK || err != nil {
+		t.Fatalf("%s: %d %s", name, resp.StatusCode, answer)
+	}
+	if id.Outcome == registry.Altered {
+		for m, how := range det.find(answer) {
+			t.Errorf("LEAK: %s: the answer for an altered text reveals %q (%s)", name, m, how)
+		}
+	}
+	return id
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -56,31 +55,12 @@ func TestIdentifyPDFPages(t *testing.T) {
 	det := cfNewDetector(secret)
 	ask := func(name, ctype string, body []byte) registry.Identification {
 		t.Helper()
-		resp, err := http.Post(o.srv.URL+"/api/v1/identify", ctype, bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		answer, _ := io.ReadAll(resp.Body)
-		var id registry.Identification
-		if err := json.Unmarshal(answer, &id); resp.StatusCode != http.StatusOK || err != nil {
-			t.Fatalf("%s: %d %s", name, resp.StatusCode, answer)
-		}
-		if id.Outcome == registry.Altered {
-			for m, how := range det.find(answer) {
-				t.Errorf("LEAK: %s: the answer reveals %q (%s)", name, m, how)
-			}
-		}
-		return id
+		return askIdentify(t, o.srv.URL, det, name, ctype, body)
 	}
 	upload := func(name string, file []byte) registry.Identification {
 		t.Helper()
-		var body bytes.Buffer
-		mw := multipart.NewWriter(&body)
-		fw, _ := mw.CreateFormFile("file", name)
-		fw.Write(file)
-		mw.Close()
-		return ask(name, mw.FormDataContentType(), body.Bytes())
+		ctype, body := multipartFile(name, file)
+		return ask(name, ctype, body)
 	}
 
 	if id := upload("released.pdf", l.rel.File); id.Outcome != registry.Valid || !strings.Contains(id.Message, "byte for byte") {
@@ -134,5 +114,53 @@ func TestIdentifyPDFPages(t *testing.T) {
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(answer), "error") {
 			t.Errorf("%s: %d %s; want 400", name, resp.StatusCode, answer)
 		}
+	}
+}
+
+// TestIdentifyDraftBytes: a file whose bytes are a draft's, a copy handed out for
+// coordination or a version's own file, is that draft whatever its text, as its digest says
+// on the verify page: uploaded, or its digest sent beside its text as chancery identify
+// does. The public learns that it is not an official document and nothing else (no
+// reference, subject, recipient or exporter); a member learns which draft it is. The
+// released file's bytes are said to be the released file.
+func TestIdentifyDraftBytes(t *testing.T) {
+	o := cfNewOffice(t)
+	echo := o.letters["echo"]
+	v, err := o.reg.Letter(context.Background(), o.actors[cfDrafter], echo.ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctype, copyBody := multipartFile("copy.pdf", o.export.Data)
+	asked := map[string]struct{ ctype, body string }{
+		"the draft copy uploaded":     {ctype, string(copyBody)},
+		"the draft copy's digest":     {"application/json", `{"text":"Dear Minister, these words are not the point","digest":"` + o.export.Digest + `"}`},
+		"the version's file's digest": {"application/json", `{"text":"Dear Minister, these words are not the point","digest":"` + v.Versions[0].Digest + `"}`},
+	}
+	for name, q := range asked {
+		for _, token := range []string{"", o.tokens[cfDrafter]} {
+			r := cfDo(t, o.srv, "POST", "/api/v1/identify", token, q.ctype, []byte(q.body))
+			var id registry.Identification
+			if err := json.Unmarshal(r.body, &id); r.status != http.StatusOK || err != nil {
+				t.Fatalf("%s: %s %s", name, r, r.body)
+			}
+			if id.Outcome != registry.Draft || id.Bytes != registry.BytesDraft {
+				t.Errorf("%s (token %v): %s (bytes %q): %s", name, token != "", id.Outcome, id.Bytes, id.Message)
+			}
+			if token == "" {
+				o.assertClean(t, r)
+				if id.Reference != "" || id.Status == nil || id.Status.Draft != nil {
+					t.Errorf("%s: the public learns the draft: %+v", name, id)
+				}
+			} else if id.Reference != echo.ref || id.Status == nil || id.Status.Draft == nil {
+				t.Errorf("%s: a member is not told which draft: %+v", name, id)
+			}
+		}
+	}
+	alpha := o.letters["alpha"]
+	ctype, body := multipartFile("alpha.pdf", alpha.rel.File)
+	r := cfDo(t, o.srv, "POST", "/api/v1/identify", "", ctype, body)
+	var id registry.Identification
+	if err := json.Unmarshal(r.body, &id); err != nil || id.Outcome != registry.Valid || id.Bytes != registry.BytesReleased {
+		t.Errorf("the released file: %s %s", r, r.body)
 	}
 }

@@ -13,7 +13,9 @@ import (
 // TestUploadBudget is issue 12 item 2: while uploads hold the whole memory budget, another
 // upload is answered 503 with Retry-After instead of being read; once they end, it is read.
 func TestUploadBudget(t *testing.T) {
-	s := New(Config{MaxUpload: 1000, UploadMemory: 1})
+	cfg := newRegistryConfig(t)
+	cfg.MaxUpload, cfg.UploadMemory = 1000, 1
+	s := New(cfg)
 	identify := func() *httptest.ResponseRecorder {
 		var body bytes.Buffer
 		mw := multipart.NewWriter(&body)
