@@ -158,6 +158,11 @@ func identifyInput(c *cobra.Command, textFile string, args []string) (text strin
 				return "", false, nil, false, err
 			}
 			if !hidden {
+				// pdftotext, when installed, keeps apart the lines that the pages keep
+				// apart (see server's pdfShownText); without it, the text layer as read.
+				if shown, err := ocr.VisibleText(ctx(c), b); err == nil {
+					text = shown
+				}
 				return text, false, b, true, nil
 			}
 		}

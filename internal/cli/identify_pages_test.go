@@ -19,7 +19,8 @@ import (
 // letter's reads its pages with OCR and sends what they show: a forger's PDF, the letter's
 // text under the pictures of another letter, is altered (exit 1), the letter's text under
 // its own pages is valid (exit 0), and without OCR the answer says that the pages were not
-// read. A searchable PDF (an invisible text layer over pictures) is read as a scan.
+// read. A searchable PDF (an invisible text layer over pictures) is read as a scan, and the
+// letter saved again by another program is valid.
 func TestIdentifyPDFPages(t *testing.T) {
 	ocrtest.Reader(t)
 	o := newOffice(t)
@@ -53,6 +54,7 @@ func TestIdentifyPDFPages(t *testing.T) {
 		"searchable.pdf": ocrtest.SearchablePDF(t, ocrtest.Pages(t, letter, 150), 150, layer),
 		"covered.pdf":    ocrtest.CoveredPDF(t, ocrtest.Pages(t, letter, 150), 150, layer),
 		"forged.pdf":     ocrtest.CoveredPDF(t, ocrtest.Pages(t, other, 150), 150, layer),
+		"resaved.pdf":    ocrtest.Resaved(t, letter),
 	}
 	ask := func(name string) (int, registry.Identification) {
 		t.Helper()
@@ -70,6 +72,9 @@ func TestIdentifyPDFPages(t *testing.T) {
 	}
 	if code, id := ask("covered.pdf"); code != cli.ExitOK || id.Outcome != registry.Valid || !strings.Contains(id.Message, "show the same text") {
 		t.Errorf("the letter's text under its pages: exit %d, %s: %s", code, id.Outcome, id.Message)
+	}
+	if code, id := ask("resaved.pdf"); code != cli.ExitOK || id.Outcome != registry.Valid || !strings.Contains(id.Message, "show the same text") {
+		t.Errorf("the letter saved again by another program: exit %d, %s: %s", code, id.Outcome, id.Message)
 	}
 	if code, id := ask("forged.pdf"); code != cli.ExitFailed || id.Outcome != registry.Altered {
 		t.Errorf("the letter's text under another letter's pages: exit %d, %s: %s", code, id.Outcome, id.Message)

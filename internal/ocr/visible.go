@@ -11,14 +11,21 @@ import (
 
 // VisibleText returns all the text a PDF shows when printed, in reading order, with
 // pdftotext: unlike pdf.Text, it includes what the office's stamp draws (the letterhead's
-// footer, the verification address), which a scan of a released letter shows too. It is
-// meant for the office's own released files, which are trusted; it is bounded all the same
-// (the request's deadline, MaxText of output). It fails with ErrNoOCR when pdftotext is not
-// on the PATH.
+// footer, the verification address), which a scan of a released letter shows too, and it
+// keeps apart the lines that the pages keep apart. It reads the office's released files,
+// and uploads to identify once pdf.Text has read them (as pdftoppm renders them): it runs
+// as a child in a directory of its own, within the context's deadline (DefaultTimeout when
+// it has none), on MaxPages pages, with MaxText of output. It fails with ErrNoOCR when
+// pdftotext is not on the PATH.
 func VisibleText(ctx context.Context, data []byte) (string, error) {
 	prog, err := exec.LookPath("pdftotext")
 	if err != nil {
 		return "", fmt.Errorf("ocr: visible text: %w: %v", ErrNoOCR, err)
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
+		defer cancel()
 	}
 	dir, err := os.MkdirTemp("", "chancery-pdftotext-")
 	if err != nil {

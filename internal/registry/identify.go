@@ -11,6 +11,7 @@ import (
 	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/metrics"
+	"github.com/chancery/chancery/internal/ocr"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/textdiff"
 	"github.com/chancery/chancery/internal/textract"
@@ -598,6 +599,19 @@ func (r *Registry) identify(ctx context.Context, a Actor, text string) (*Identif
 			return nil, fmt.Errorf("identify: %w", err)
 		}
 	}
+	// A text copied whole from the released PDF as its pages show it (a PDF viewer's copy,
+	// pdftotext's reading, the letterhead and the office's stamp included) is the letter's
+	// text too, sign for sign; a run of it, a part.
+	if class == identify.Near || !verbatim {
+		shown, err := r.shownMatch(ctx, b.about.Reference, text)
+		if err != nil {
+			return nil, fmt.Errorf("identify: %w", err)
+		}
+		if shown != identify.None {
+			class, verbatim = shown, true
+			out.Match = class.String()
+		}
+	}
 	// Whoever holds the letter's whole text is one of its holders: they are told what the
 	// holder of its file is told (subject, signers, a withdrawal's reason). A text that is
 	// only close to a letter, or part of one, must not buy the rest of it: the public then
@@ -638,6 +652,32 @@ func (r *Registry) identify(ctx context.Context, a Actor, text string) (*Identif
 		out.Message = st.Message
 	}
 	return out, nil
+}
+
+// shownMatch returns Exact when text is, sign for sign, the text the released file of letter
+// ref shows (ocr.VisibleText: what a PDF viewer copies, its letterhead and the office's stamp
+// included), Excerpt when it is a run of it, and None otherwise, or when that text cannot be
+// read (no pdftotext here, or a released file that is not a PDF).
+func (r *Registry) shownMatch(ctx context.Context, ref, text string) (identify.Class, error) {
+	f, err := r.releasedFilesOf(ctx, ref)
+	if err != nil {
+		return identify.None, err
+	}
+	if baseType(f.rel.MediaType) != "application/pdf" {
+		return identify.None, nil
+	}
+	shown, err := ocr.VisibleText(ctx, f.file)
+	switch {
+	case errors.Is(err, ocr.ErrNoOCR):
+		return identify.None, nil
+	case err != nil:
+		return identify.None, err
+	case identify.SameText(shown, text):
+		return identify.Exact, nil
+	case identify.Quotes(shown, text):
+		return identify.Excerpt, nil
+	}
+	return identify.None, nil
 }
 
 // redactDeletions replaces the letter's words that the asker's text lacks by their count, so

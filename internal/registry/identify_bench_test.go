@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/identify/synth"
+	"github.com/chancery/chancery/internal/ocr"
 	"github.com/chancery/chancery/internal/ocr/ocrtest"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/textract"
@@ -92,7 +93,8 @@ func BenchmarkIdentifyReleased(b *testing.B) {
 }
 
 // BenchmarkIdentifyFile measures what a PDF upload costs to identify: its text layer alone
-// (Identify, what was answered before its pages were read), the released file itself
+// (Identify, what was answered before its pages were read), the text its pages show as
+// pdftotext reads it (Identify through shownMatch), the released file itself
 // (IdentifyFile by its digest, not read), and a copy whose pages are read by OCR (IdentifyFile
 // with ocr.Reader.ReadPages: pdftoppm and Tesseract, a page at a time).
 func BenchmarkIdentifyFile(b *testing.B) {
@@ -105,12 +107,17 @@ func BenchmarkIdentifyFile(b *testing.B) {
 		b.Fatal(err)
 	}
 	covered := ocrtest.CoveredPDF(b, ocrtest.Pages(b, rel.File, 150), 150, layer)
+	shown, err := ocr.VisibleText(ctx, rel.File)
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, c := range []struct {
 		name  string
 		ask   func() (*Identification, error)
 		pages int
 	}{
 		{"text-layer", func() (*Identification, error) { return o.r.Identify(ctx, Actor{}, layer) }, 0},
+		{"shown-text", func() (*Identification, error) { return o.r.Identify(ctx, Actor{}, shown) }, 0},
 		{"released-file", func() (*Identification, error) {
 			return o.r.IdentifyFile(ctx, Actor{}, layer, seal.DigestOf(rel.File), nil)
 		}, 0},

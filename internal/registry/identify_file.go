@@ -20,7 +20,7 @@ const PagesNotRead = "Only the file's text layer was compared: its pages were no
 const (
 	// BytesReleased is the letter's released file itself.
 	BytesReleased = "released"
-	// BytesDraft is a draft's: a version's file, or a copy of one handed out.
+	// BytesDraft is a draft's: a copy handed out, or the file of a version never released.
 	BytesDraft = "draft"
 )
 

@@ -113,3 +113,34 @@ func TestIdentifyFile(t *testing.T) {
 		t.Fatalf("an unrelated text: %+v, %v", got, err)
 	}
 }
+
+// TestIdentifyShownText: the text a released PDF shows, copied whole from a PDF viewer or
+// read by pdftotext (its letterhead and the office's stamp included), is the letter's text,
+// and its first page a part of it; with a sign changed it is altered. Before, the stamp's
+// words made such a copy "altered".
+func TestIdentifyShownText(t *testing.T) {
+	ocrtest.Reader(t)
+	ctx := context.Background()
+	o := newOffice(t)
+	letter := synth.Corpus{Seed: 36, FamilySize: 1}.Letter(0).Text() +
+		"\n\nThe budget changes by -4% this year; the ministry pays $1,500,000 to the contractor.\n"
+	ref, rel := o.released(t, letter)
+	shown, err := ocr.VisibleText(ctx, rel.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := o.r.Identify(ctx, Actor{}, shown)
+	if err != nil || got.Outcome != Valid || got.Match != "exact" || got.Reference != ref || got.Status == nil || got.Status.Subject == "" {
+		t.Fatalf("the text the letter shows: %+v, %v", got, err)
+	}
+	first, _, more := strings.Cut(shown, "\f")
+	if !more {
+		t.Fatalf("the letter has one page: the test of a part needs two")
+	}
+	if got, err := o.r.Identify(ctx, Actor{}, first); err != nil || got.Outcome != Valid || got.Match != "excerpt" {
+		t.Errorf("the first page as it shows: %+v, %v", got, err)
+	}
+	if got, err := o.r.Identify(ctx, Actor{}, strings.Replace(shown, "-4%", "+4%", 1)); err != nil || got.Outcome != Altered {
+		t.Errorf("the text the letter shows, with a sign changed: %+v, %v", got, err)
+	}
+}

@@ -99,7 +99,7 @@ func askIdentify(t *testing.T, url string, det *cfDetector, name, ctype string, 
 	}
 	if id.Outcome == registry.Altered {
 		for m, how := range det.find(answer) {
-			t.Errorf("LEAK: %s: the answer for an altered text reveals %q (%s)", name, m, how)
+			t.Errorf("LEAK: %s: the answer for an altered text reveals %q (%s): %s", name, m, how, answer)
 		}
 	}
 	return id

@@ -66,6 +66,12 @@ func TestIdentifyPDFPages(t *testing.T) {
 	if id := upload("released.pdf", l.rel.File); id.Outcome != registry.Valid || !strings.Contains(id.Message, "byte for byte") {
 		t.Errorf("the released file: %s: %s", id.Outcome, id.Message)
 	}
+	// The letter saved again by another program (a viewer's "save as PDF"): its text, as
+	// pdftotext reads it, and its pages are the letter's. Its own text objects made it
+	// "altered" before.
+	if id := upload("resaved.pdf", ocrtest.Resaved(t, l.rel.File)); id.Outcome != registry.Valid || id.Reference != l.ref || !strings.Contains(id.Message, "show the same text") {
+		t.Errorf("the letter saved again: %s %s (%s): %s", id.Outcome, id.Reference, id.Match, id.Message)
+	}
 	// A scanner's PDF, its invisible text layer over the pictures, is read as the scan it is:
 	// Tesseract's own layer, and a layer of the letter's exact text over its pages.
 	pages := ocrtest.Pages(t, l.rel.File, 150)

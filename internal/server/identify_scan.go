@@ -64,7 +64,7 @@ func (s *Server) uploadText(ctx context.Context, name, mediaType string, data []
 				return "", false, decodeError(err)
 			}
 			if !hidden {
-				return text, false, nil
+				return pdfShownText(dctx, data, text)
 			}
 		}
 	}
@@ -82,6 +82,22 @@ func (s *Server) uploadText(ctx context.Context, name, mediaType string, data []
 		return "", true, fmt.Errorf("%w: %v", errBadRequest, err)
 	}
 	return text, true, nil
+}
+
+// pdfShownText returns the text a PDF's pages show as pdftotext reads it (ocr.VisibleText),
+// when it is installed, else layer, the text layer as pdf.Text reads it: pdftotext keeps
+// apart the lines and words the pages keep apart, where the text layer's own order may join
+// them (a letter saved again by another program), and reads the office's stamp, as the
+// released file's text it is compared with (registry.Identify) does.
+func pdfShownText(ctx context.Context, data []byte, layer string) (string, bool, error) {
+	shown, err := ocr.VisibleText(ctx, data)
+	switch {
+	case err == nil:
+		return shown, false, nil
+	case errors.Is(err, budget.ErrExceeded) || ctx.Err() != nil:
+		return "", false, fmt.Errorf("%w: %w", errOverTime, err)
+	}
+	return layer, false, nil // no pdftotext, or one that cannot read what pdf.Text read
 }
 
 // decodeError is the error of an upload whose text could not be extracted.

@@ -138,9 +138,10 @@ func Scan(t testing.TB, page image.Image, degrees float64, seed uint64) []byte {
 }
 
 // SearchablePDF returns a PDF of pages, pictures at dpi (as a scanner with OCR writes one),
-// whose text layer is text, invisible (rendering mode 3) over the first page: the text a
-// PDF's text layer gives need not be what its pages show. text is written in WinAnsi, one
-// line of the PDF a line of text; it must be in Windows-1252.
+// whose text layer is text, invisible (rendering mode 3) over the first page, in 4-point
+// type so that a letter fits: the text a PDF's text layer gives need not be what its pages
+// show. text is written in WinAnsi, one line of the PDF a line of text; it must be in
+// Windows-1252.
 func SearchablePDF(t testing.TB, pages []image.Image, dpi int, text string) []byte {
 	t.Helper()
 	return layeredPDF(t, pages, dpi, text, false)
@@ -214,8 +215,8 @@ func layeredPDF(t testing.TB, pages []image.Image, dpi int, text string, covered
 			content.WriteString(picture)
 		}
 		if i == 0 {
-			fmt.Fprintf(&content, "BT %d Tr /F0 9 Tf 11 TL 1 0 0 1 40 %.2f Tm\n", mode, h-40)
-			for line := range strings.Lines(text) {
+			fmt.Fprintf(&content, "BT %d Tr /F0 4 Tf 5 TL 1 0 0 1 20 %.2f Tm\n", mode, h-20)
+			for line := range strings.Lines(strings.ReplaceAll(text, "\f", "\n")) { // a page break is a line break here
 				s, err := enc.String(strings.TrimRight(line, "\n"))
 				if err != nil {
 					t.Fatalf("the text layer is not in Windows-1252: %v: %+q", err, line)
@@ -252,4 +253,28 @@ func layeredPDF(t testing.TB, pages []image.Image, dpi int, text string, covered
 	}
 	fmt.Fprintf(&buf, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
 	return buf.Bytes()
+}
+
+// Resaved returns doc saved again by another program, as a viewer's "save as PDF" or a
+// print to PDF does: pdftocairo -pdf draws its pages into a new PDF, with text objects,
+// fonts and order of its own.
+func Resaved(t testing.TB, doc []byte) []byte {
+	t.Helper()
+	prog, err := exec.LookPath("pdftocairo")
+	if err != nil {
+		missing(t, "pdftocairo", err)
+	}
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
+	if err := os.WriteFile(in, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := exec.Command(prog, "-pdf", in, out).CombinedOutput(); err != nil {
+		t.Fatalf("pdftocairo: %v: %s", err, b)
+	}
+	resaved, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resaved
 }
