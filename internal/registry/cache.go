@@ -68,3 +68,40 @@ func (c *publicCache) changed() {
 	c.gen.Add(1)
 	c.m = nil
 }
+
+// shownTexts keeps what released PDFs show as pdftotext reads them (ocr.VisibleText), by
+// their digest: identification compares texts with them (shownMatch, scanReferences), and a
+// leaked letter's text may be checked by many, each of whom would otherwise cost a run of
+// pdftotext (about 40 ms). A released file never changes, so an entry is never stale; when
+// full, the map starts afresh, and an erasure empties it (the text is read only after its
+// file, which an erasure removes, so an erased letter's text is never answered from it).
+type shownTexts struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+// maxShown bounds shownTexts: a letter's text is some kilobytes.
+const maxShown = 1 << 12
+
+func (c *shownTexts) get(digest string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.m[digest]
+	return s, ok
+}
+
+func (c *shownTexts) put(digest, text string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxShown {
+		c.m = make(map[string]string)
+	}
+	c.m[digest] = text
+}
+
+// reset empties the cache.
+func (c *shownTexts) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m = nil
+}

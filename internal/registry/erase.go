@@ -22,6 +22,7 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 		return err
 	}
 	defer r.public.changed() // after the commit, whatever the outcome; a refused caller changes nothing
+	defer r.shown.reset()
 	if err := checkText("reason", reason, 1000); err != nil {
 		return err
 	}

@@ -666,7 +666,7 @@ func (r *Registry) shownMatch(ctx context.Context, ref, text string) (identify.C
 	if baseType(f.rel.MediaType) != "application/pdf" {
 		return identify.None, nil
 	}
-	shown, err := ocr.VisibleText(ctx, f.file)
+	shown, err := r.shownText(ctx, f.rel.FileDigest, f.file)
 	switch {
 	case errors.Is(err, ocr.ErrNoOCR):
 		return identify.None, nil
@@ -678,6 +678,18 @@ func (r *Registry) shownMatch(ctx context.Context, ref, text string) (identify.C
 		return identify.Excerpt, nil
 	}
 	return identify.None, nil
+}
+
+// shownText is ocr.VisibleText of the released file with this digest, kept (shownTexts).
+func (r *Registry) shownText(ctx context.Context, digest string, file []byte) (string, error) {
+	if s, ok := r.shown.get(digest); ok {
+		return s, nil
+	}
+	s, err := ocr.VisibleText(ctx, file)
+	if err == nil {
+		r.shown.put(digest, s)
+	}
+	return s, err
 }
 
 // redactDeletions replaces the letter's words that the asker's text lacks by their count, so

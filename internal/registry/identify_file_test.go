@@ -143,4 +143,14 @@ func TestIdentifyShownText(t *testing.T) {
 	if got, err := o.r.Identify(ctx, Actor{}, strings.Replace(shown, "-4%", "+4%", 1)); err != nil || got.Outcome != Altered {
 		t.Errorf("the text the letter shows, with a sign changed: %+v, %v", got, err)
 	}
+	// What the letter shows was read once and kept; an erasure forgets it.
+	if kept, ok := o.r.shown.get(string(rel.FileDigest)); !ok || kept != shown {
+		t.Errorf("the text the letter shows is not kept (%v)", ok)
+	}
+	if err := o.r.Erase(ctx, o.admin, ref, "erased for the test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := o.r.shown.get(string(rel.FileDigest)); ok {
+		t.Error("an erased letter's text is still kept")
+	}
 }

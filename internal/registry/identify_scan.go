@@ -124,7 +124,7 @@ func (r *Registry) scanReferences(ctx context.Context, ref string) ([]string, er
 	rel, file, version, versionType := f.rel, f.file, f.version, f.versionType
 	var out []string
 	if baseType(rel.MediaType) == "application/pdf" {
-		s, err := ocr.VisibleText(ctx, file)
+		s, err := r.shownText(ctx, rel.FileDigest, file)
 		switch {
 		case err == nil:
 			out = append(out, s)
