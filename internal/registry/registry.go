@@ -144,7 +144,7 @@ type Registry struct {
 	cfg     Config
 	inForce atomic.Pointer[inForce]
 	public  publicCache
-	shown   shownTexts // what released PDFs show, read by pdftotext (identify)
+	shown   shownTexts      // what released PDFs show, read by pdftotext (identify)
 	ident   *identify.Index // text fingerprints of unreleased versions (LoadIdentification)
 	// released holds the fingerprints of released versions and released files: the only
 	// ones public identification reads, so that drafts never change (or time) its answers.
