@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/metrics"
@@ -105,7 +106,7 @@ func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, diges
 	}
 	if digest != "" && string(digest) == files.rel.FileDigest {
 		id.Bytes = BytesReleased
-		id.Message += ". This file is the letter's released file, byte for byte"
+		id.Message = AddSentence(id.Message, "This file is the letter's released file, byte for byte")
 		return id, nil
 	}
 	if pages == nil {
@@ -113,7 +114,7 @@ func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, diges
 	}
 	shown, err := pages(ctx)
 	if errors.Is(err, ocr.ErrNoOCR) {
-		id.Message += ". " + PagesNotRead
+		id.Message = AddSentence(id.Message, PagesNotRead)
 		return id, nil
 	}
 	if err != nil {
@@ -126,14 +127,14 @@ func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, diges
 	}
 	switch {
 	case !seen:
-		id.Message += ". " + PagesNotRead
+		id.Message = AddSentence(id.Message, PagesNotRead)
 		return id, nil
 	case best.Same() && best.Partial && !excerpt:
 		id.Match = identify.Excerpt.String()
 		id.Message = fmt.Sprintf("%s: the file's text layer is the text of %s, but its pages, read by OCR, show only a part of it; what they lack is not checked — %s", id.Outcome, id.Reference, id.Status.Message)
 		return id, nil
 	case best.Same():
-		id.Message += ". Its pages, read by OCR, show the same text, OCR noise aside"
+		id.Message = AddSentence(id.Message, "Its pages, read by OCR, show the same text, OCR noise aside")
 		return id, nil
 	}
 	member := a.Member != nil && len(a.Member.Roles) > 0
@@ -152,4 +153,10 @@ func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, diges
 	id.Message = fmt.Sprintf("altered: the file's text layer is the text of %s (%s), but its pages, read by OCR, show another text: see what differs. A PDF's text layer need not be what its pages show; only the released file and its seal prove a file", id.Reference, st.Outcome)
 	id.Diff = scanDiff(best, member)
 	return id, nil
+}
+
+// AddSentence ends message with sentence, after one full stop: a status message may end with
+// a withdrawal's reason, which may end with its own.
+func AddSentence(message, sentence string) string {
+	return strings.TrimRight(message, ". ") + ". " + sentence
 }

@@ -154,3 +154,17 @@ func TestIdentifyShownText(t *testing.T) {
 		t.Error("an erased letter's text is still kept")
 	}
 }
+
+// TestAddSentence: a sentence is added after one full stop, whether or not the message (a
+// withdrawal's reason, say) ends with its own.
+func TestAddSentence(t *testing.T) {
+	for _, c := range []struct{ message, want string }{
+		{"valid: released", "valid: released. More"},
+		{"retracted: a corrected statement follows.", "retracted: a corrected statement follows. More"},
+		{"retracted: wrong dates. ", "retracted: wrong dates. More"},
+	} {
+		if got := AddSentence(c.message, "More"); got != c.want {
+			t.Errorf("AddSentence(%q) = %q, want %q", c.message, got, c.want)
+		}
+	}
+}

@@ -46,7 +46,7 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, text string) (id *
 	class := id.Match
 	excerpt := class == identify.Excerpt.String()
 	if id.Reference == "" || id.Outcome == Draft || (class != identify.Exact.String() && class != identify.Near.String() && !excerpt) {
-		id.Message += ". " + scanCaveat
+		id.Message = AddSentence(id.Message, scanCaveat)
 		return id, nil
 	}
 	best, seen, err := r.compareScan(ctx, id.Reference, excerpt, text)
@@ -55,7 +55,7 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, text string) (id *
 	}
 	if !seen {
 		// No text of the letter to judge the scan against: the text's answer stands.
-		id.Message += ". " + scanCaveat
+		id.Message = AddSentence(id.Message, scanCaveat)
 		return id, nil
 	}
 	full, err := r.holderStatus(ctx, id.Reference)

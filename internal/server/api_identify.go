@@ -100,7 +100,7 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 	if file && !scan && !pdfFile && id.NamesLetter() && id.Bytes == "" {
 		// The file's text is the letter's, which says nothing of the file: its text may
 		// differ from what it shows, and its bytes from the released file's.
-		id.Message += ". " + fileTextCaveat
+		id.Message = registry.AddSentence(id.Message, fileTextCaveat)
 	}
 	writeJSON(w, id)
 }
