@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/textdiff"
 	"golang.org/x/text/unicode/norm"
@@ -66,8 +67,9 @@ func (c ScanComparison) Changed() int {
 // that remains is noise when, in a run with a figure, the characters that are or look like
 // digits agree, and the run is one misread character (one more for every sixteen; in a word of
 // four letters or fewer, only look-alike letters in place; in one of two letters without a
-// figure, any one letter); a long code of random letters and
-// digits is judged by the misread characters alone; a run of at most three stray one- or
+// figure, any one letter; a word of one letter lost); a long code of random letters and
+// digits (an account number, say) is held to its digits and to look-alike letters in place,
+// except the letter's check code (see below); a run of at most three stray one- or
 // two-letter marks without a digit (specks, a seal's or a QR code's pattern) is noise too.
 // Any other difference is material: a figure changed, added or removed, a word changed beyond
 // a misreading, words added or removed; except that words missing at the very beginning or
@@ -75,7 +77,13 @@ func (c ScanComparison) Changed() int {
 // % ‰ + < = >, which OCR reads as well as digits; see scanWords) is material too. The
 // letter's text should be what its printed pages show (see package ocr's VisibleText), so
 // that the letterhead and footer are not differences.
-func CompareScan(letter, scan string) ScanComparison {
+//
+// checkCode is the letter's check code as printed in its footer ("" when unknown): a
+// capability, not the letter's content, whose random characters OCR misreads beyond
+// look-alikes (7 read as z, 4 as a). Its reading is noise when it is within a third of its
+// length of the code; a code replaced is still material. Any other code is judged strictly.
+func CompareScan(letter, scan, checkCode string) ScanComparison {
+	j := scanJudge{checkCode: strings.ToLower(checkCode)}
 	lw, lsg := scanWords(letter)
 	sw, ssg := scanWords(scan)
 	lf, sf := make([]string, len(lw)), make([]string, len(sw))
@@ -93,7 +101,7 @@ func CompareScan(letter, scan string) ScanComparison {
 		if len(pending.Letter)+len(pending.Scan) == 0 {
 			return
 		}
-		pending.Material = material(foldedRun(lf, li-len(pending.Letter), li), foldedRun(sf, si-len(pending.Scan), si), pending.Letter, pending.Scan)
+		pending.Material = j.material(foldedRun(lf, li-len(pending.Letter), li), foldedRun(sf, si-len(pending.Scan), si), pending.Letter, pending.Scan)
 		if !pending.Material {
 			c.Noise++
 		}
@@ -133,7 +141,7 @@ func CompareScan(letter, scan string) ScanComparison {
 	// OCR also misread the letter's last words, the diff joins both in one run ("log." read
 	// as "tog", then "es"): the run is noise if its scan words end in such groups and the
 	// rest is noise by the rules for any run, as the two runs would each be apart.
-	if last := len(c.Runs) - 1; last > 0 && c.Runs[last].Material && tailNoise(c.Runs[last], lf[li-len(c.Runs[last].Letter):li]) {
+	if last := len(c.Runs) - 1; last > 0 && c.Runs[last].Material && j.tailNoise(c.Runs[last], lf[li-len(c.Runs[last].Letter):li]) {
 		c.Runs[last].Material = false
 		c.Noise++
 	}
@@ -144,9 +152,9 @@ func CompareScan(letter, scan string) ScanComparison {
 	for i, sp := range spans {
 		r := &c.Runs[i]
 		unscanned := c.Partial && len(r.Scan) == 0 && (i == 0 || i == len(c.Runs)-1)
-		// A run with a code (the check code) is judged by its characters alone: OCR reads
-		// its "c" as "¢" as readily as its "5" as "s".
-		code := slices.ContainsFunc(r.Letter, isCode)
+		// A run with the check code is judged by its characters alone: OCR reads its "c"
+		// as "¢" as readily as its "5" as "s".
+		code := j.checkCode != "" && slices.Contains(r.Letter, j.checkCode)
 		if !r.Material && !unscanned && !code && strings.Join(lsg[sp[0]:sp[1]], "") != strings.Join(ssg[sp[2]:sp[3]], "") {
 			r.Material = true
 			c.Noise--
@@ -164,15 +172,15 @@ func CompareScan(letter, scan string) ScanComparison {
 // as many consecutive pages of the letter, and the closest comparison is returned, Partial.
 // So a photo of page 2 of a letter is compared with page 2, not with the whole letter, where
 // the footers of other pages would align with stray words.
-func CompareScanPages(letter, scan string) ScanComparison {
-	best := CompareScan(letter, scan)
+func CompareScanPages(letter, scan, checkCode string) ScanComparison {
+	best := CompareScan(letter, scan, checkCode)
 	lp := strings.Split(letter, "\f")
 	n := strings.Count(scan, "\f") + 1
 	if n >= len(lp) || best.Same() {
 		return best
 	}
 	for i := 0; i+n <= len(lp); i++ {
-		c := CompareScan(strings.Join(lp[i:i+n], "\f"), scan)
+		c := CompareScan(strings.Join(lp[i:i+n], "\f"), scan, checkCode)
 		if c.Changed() < best.Changed() {
 			c.Partial = true
 			best = c
@@ -261,16 +269,24 @@ func diffText(ws, folded, signs []string) string {
 	return b.String()
 }
 
+// A scanJudge judges the changed runs of one comparison: it knows the letter's check code
+// (see CompareScan).
+type scanJudge struct {
+	checkCode string
+}
+
 // material judges a changed run from its folded letter and scan words, joined without spaces
 // (so that a word OCR split in two, or two it joined, compare equal), and its words as read.
-func material(letter, scan string, letterWords, scanWords []string) bool {
+func (j scanJudge) material(letter, scan string, letterWords, scanWords []string) bool {
 	if len(letterWords) > 1 {
 		if i := slices.IndexFunc(letterWords, isCode); i >= 0 && len(scan) <= maxCodeRun {
-			return codeRunMaterial(letterWords, i, []rune(scan))
+			return j.codeRunMaterial(letterWords, i, []rune(scan))
 		}
 	}
-	code := len(letterWords) == 1 && isCode(letterWords[0])
-	withFigure := !code && (hasDigit(letterWords) || hasDigit(scanWords))
+	if len(letterWords) == 1 && isCode(letterWords[0]) {
+		return j.codeMaterial(letterWords[0], []rune(letter), []rune(scan))
+	}
+	withFigure := hasDigit(letterWords) || hasDigit(scanWords)
 	if withFigure && figures(letter) != figures(scan) {
 		return true
 	}
@@ -278,7 +294,9 @@ func material(letter, scan string, letterWords, scanWords []string) bool {
 		return withFigure || !stray(scanWords)
 	}
 	if scan == "" {
-		return true
+		// A lone letter lost ("I" at a line's start, read as a rule or a speck) is the
+		// counterpart of a stray mark read: noise. A figure or a longer word lost is not.
+		return withFigure || len(letterWords) != 1 || utf8.RuneCountInString(letter) != 1
 	}
 	l, s := []rune(letter), []rune(scan)
 	if !withFigure && len(l) <= 2 && len(s) <= 2 {
@@ -314,7 +332,7 @@ const maxCodeRun = 96
 // scan's side is cut, every way, into what was read for the words before the code, for the
 // code and for the words after it; the run is noise if one cut makes each part noise. So
 // the reference's digits are still held to the figure rule, and the code to its own.
-func codeRunMaterial(letterWords []string, i int, scan []rune) bool {
+func (j scanJudge) codeRunMaterial(letterWords []string, i int, scan []rune) bool {
 	fold := func(ws []string) string {
 		var b strings.Builder
 		for _, w := range ws {
@@ -324,7 +342,7 @@ func codeRunMaterial(letterWords []string, i int, scan []rune) bool {
 	}
 	pre, code, post := fold(letterWords[:i]), ocrFold(letterWords[i]), fold(letterWords[i+1:])
 	part := func(letter string, words []string, scan []rune) bool {
-		return material(letter, string(scan), words, []string{string(scan)})
+		return j.material(letter, string(scan), words, []string{string(scan)})
 	}
 	for a := 0; a <= len(scan); a++ {
 		if part(pre, letterWords[:i], scan[:a]) {
@@ -339,9 +357,30 @@ func codeRunMaterial(letterWords []string, i int, scan []rune) bool {
 	return true
 }
 
-// isCode reports whether w is a code such as a check code: 16 characters or more, letters
-// and digits mixed. Its characters are random, so OCR's misreadings of it are not limited to
-// look-alikes (7 read as z); it is judged by edit distance alone.
+// codeMaterial judges a changed code, word, from its folded letter and scan forms l and s.
+// The letter's check code is a capability printed on it, not what it says: its random
+// characters are misread beyond look-alikes, and a reading within a third of its length of
+// it is noise. Any other code (an account number, a contract's) is what the letter says:
+// its digits must agree, as a figure's do, and its letters may differ only by look-alikes in
+// place, so that "FR76…0189" read as "FR76…0789" or "DE76…0189" is material.
+func (j scanJudge) codeMaterial(word string, l, s []rune) bool {
+	if j.checkCode != "" && word == j.checkCode {
+		return len(l)*len(s) > maxEditWork || editDistance(l, s) > len(l)/3
+	}
+	if len(l) != len(s) || figures(string(l)) != figures(string(s)) {
+		return true
+	}
+	for i := range l {
+		if l[i] != s[i] && (lookAlike[l[i]] == 0 || lookAlike[l[i]] != lookAlike[s[i]]) {
+			return true
+		}
+	}
+	return false
+}
+
+// isCode reports whether w is a code such as a check code or an account number: 16
+// characters or more, letters and digits mixed. OCR splits and joins it with its
+// neighbours; see codeRunMaterial and codeMaterial.
 func isCode(w string) bool {
 	return len(w) >= 16 && hasDigit([]string{w}) && strings.ContainsFunc(w, unicode.IsLetter)
 }
@@ -408,7 +447,7 @@ func strayTail(ws []string) bool {
 // tailNoise reports whether the last changed run of a comparison, whose folded letter words
 // are letterFolded, is words read after the letter's end (see strayTail), alone or after a
 // misreading of the letter's last words.
-func tailNoise(r ScanDiff, letterFolded []string) bool {
+func (j scanJudge) tailNoise(r ScanDiff, letterFolded []string) bool {
 	if len(r.Letter) == 0 {
 		return strayTail(r.Scan)
 	}
@@ -421,7 +460,7 @@ func tailNoise(r ScanDiff, letterFolded []string) bool {
 		for _, w := range head {
 			scan.WriteString(ocrFold(w))
 		}
-		if !material(strings.Join(letterFolded, ""), scan.String(), r.Letter, head) {
+		if !j.material(strings.Join(letterFolded, ""), scan.String(), r.Letter, head) {
 			return true
 		}
 	}
@@ -430,9 +469,9 @@ func tailNoise(r ScanDiff, letterFolded []string) bool {
 
 // ocrFold folds a normalized word into what OCR cannot tell apart: accents dropped, the
 // letters and digits OCR swaps made one character each (o and 0; l, i and 1; s and 5; z and
-// 2; b and 8; g and 6), "rn" read as "m" and "vv" as "w". "1O5" and "105", "IO" and "10",
-// "Ietter" and "letter" agree, while two different digits never do: each shape class holds
-// one digit.
+// 2; b and 8; g and 6), "rn" read as "m", "ri" as "n" ("refererice") and "vv" as "w".
+// "1O5" and "105", "IO" and "10", "Ietter" and "letter" agree, while two different digits
+// never do: each shape class holds one digit.
 func ocrFold(w string) string {
 	var b strings.Builder
 	for _, r := range norm.NFD.String(w) {
@@ -444,8 +483,11 @@ func ocrFold(w string) string {
 		}
 		b.WriteRune(r)
 	}
-	return strings.NewReplacer("rn", "m", "vv", "w").Replace(b.String())
+	return ocrPairs.Replace(b.String())
 }
+
+// ocrPairs folds the pairs of letters OCR reads for one ("ri" is "rl" once i is folded).
+var ocrPairs = strings.NewReplacer("rn", "m", "rl", "n", "vv", "w")
 
 // shapes maps each letter or digit OCR swaps to the one character of its shape class.
 var shapes = map[rune]rune{'0': 'o', '1': 'l', 'i': 'l', '5': 's', '2': 'z', '8': 'b', '6': 'g'}

@@ -13,6 +13,9 @@ modern and official. We will not approve the withdrawal of 105 officers before 1
 Under references IO/4512/33 and IG/7067/55. Verify at https://tfn.example/v/4koxopx4eljphfzvffwdrlt57u
 Please accept the assurances of my highest consideration.`
 
+// scanCode is scanLetter's check code.
+const scanCode = "4koxopx4eljphfzvffwdrlt57u"
+
 // TestCompareScanForgivesOCRNoise: what OCR does to a clean print (look-alike letters and
 // digits, a lone "I" read as "1", words split and joined, accents, ligatures, quotes,
 // hyphenation at line ends, stray marks) leaves the scan the letter's.
@@ -21,11 +24,13 @@ func TestCompareScanForgivesOCRNoise(t *testing.T) {
 		"identical":    scanLetter,
 		"look-alikes":  strings.NewReplacer("letter", "Ietter", "105", "1O5", "modern", "rnodern", "2011", "2O11", "official", "officiaI").Replace(scanLetter),
 		"lone I":       strings.Replace(scanLetter, "I should", "1 should", 1),
+		"lone I lost":  strings.Replace(scanLetter, "I should", "should", 1),
 		"split":        strings.Replace(scanLetter, "convention", "conven tion", 1),
 		"joined":       strings.Replace(scanLetter, "We will", "Wewill", 1),
 		"accents":      strings.NewReplacer("Chargé", "Charge", "communiqué", "communique").Replace(scanLetter),
 		"typography":   strings.NewReplacer("d'affaires", "d’affaires", "official", "oﬃcial", "withdrawal", "with-\ndrawal").Replace(scanLetter),
 		"misread":      strings.Replace(scanLetter, "consideration", "consideratiom", 1),
+		"ri for n":     strings.NewReplacer("convention", "converition", "assurances", "assurarices").Replace(scanLetter),
 		"stray marks":  strings.Replace(scanLetter, "Please", "ii . Please", 1) + "\n|| :",
 		"reference":    strings.Replace(scanLetter, "TFN-2026-000001", "TFN-2O26-00000l", 1),
 		"I for 1":      strings.NewReplacer("IO/4512/33", "10/4512/33", "IG/7067/55", "1G/7067/55").Replace(scanLetter),
@@ -33,7 +38,7 @@ func TestCompareScanForgivesOCRNoise(t *testing.T) {
 		"code":         strings.Replace(scanLetter, "4koxopx4eljphfzvffwdrlt57u", "4koxopx4eljphfzvffwdrlts zu", 1),
 		"QR code read": scanLetter + "\ndea",
 	} {
-		c := CompareScan(scanLetter, scan)
+		c := CompareScan(scanLetter, scan, scanCode)
 		if !c.Same() || c.Partial {
 			t.Errorf("%s: material runs %v", name, materialRuns(c))
 		}
@@ -56,12 +61,14 @@ func TestCompareScanFindsChanges(t *testing.T) {
 		"negation added":  {"confirm the", "not confirm the"},
 		"word removed":    {"informally confirm", "confirm"},
 		"words removed":   {"has increased the communiqué, which is", "has"},
+		"one digit lost":  {"before 1 March", "before March"},
+		"short word lost": {"will not approve", "will approve"},
 	} {
 		scan := strings.Replace(scanLetter, change[0], change[1], 1)
 		if scan == scanLetter {
 			t.Fatalf("%s: %q is not in the letter", name, change[0])
 		}
-		if c := CompareScan(scanLetter, scan); c.Same() {
+		if c := CompareScan(scanLetter, scan, ""); c.Same() {
 			t.Errorf("%s: %q for %q is not material", name, change[1], change[0])
 		}
 	}
@@ -85,20 +92,66 @@ func TestCompareScanCodeBesideReference(t *testing.T) {
 		"code half replaced":    {strings.Replace(letter, "a5asuk52nm7heyooavjpd6nzgi", "a5asuk52nm7hzzzzzzzzzzzzzz", 1), false},
 		"word added after code": {strings.Replace(letter, "6nzgi\n", "6nzgi forged\n", 1), false},
 	} {
-		if got := CompareScan(letter, c.scan); got.Same() != c.same {
+		if got := CompareScan(letter, c.scan, "a5asuk52nm7heyooavjpd6nzgi"); got.Same() != c.same {
 			t.Errorf("%s: same %v, want %v: material runs %v", name, got.Same(), c.same, materialRuns(got))
 		}
+	}
+}
+
+// TestCompareScanAccountNumber: a code that is not the letter's check code is what the letter
+// says (an account a sum is paid into): a digit or a letter of it changed is material, however
+// OCR splits it, and so are the misreadings forgiven in a check code, since they could be a
+// forger's; look-alike letters in place and a digit read as its look-alike letter are noise.
+// Until the twentieth session, every code was judged as a check code, by edit distance alone,
+// and a forged scan paying into another account read as the letter.
+func TestCompareScanAccountNumber(t *testing.T) {
+	const letter = "Please pay the sum into account FR7630006000011234567890189 before the end of the month, as agreed."
+	const account = "FR7630006000011234567890189"
+	for _, c := range []struct {
+		name, account string
+		same          bool
+	}{
+		{"read as printed", account, true},
+		{"split in groups of four", "FR76 3000 6000 0112 3456 7890 189", true},
+		{"0 read as O, 1 as l", "FR763OOO6OOOOl1234567890189", true},
+		{"a digit changed", "FR7630006000011234567890789", false},
+		{"the last digit changed", "FR7630006000011234567890180", false},
+		{"a digit changed, split", "FR76 3000 6000 0112 3456 7890 789", false},
+		{"another country", "DE7630006000011234567890189", false},
+		{"a digit read as a letter beyond look-alikes", "FR7630006000011234567890l8a", false},
+		{"two digits swapped", "FR7630006000011234567890198", false},
+	} {
+		scan := strings.Replace(letter, account, c.account, 1)
+		if got := CompareScan(letter, scan, ""); got.Same() != c.same {
+			t.Errorf("%s: same %v, want %v: material runs %v", c.name, got.Same(), c.same, materialRuns(got))
+		}
+		// Naming another code as the check code changes nothing for this one.
+		if got := CompareScan(letter, scan, scanCode); got.Same() != c.same {
+			t.Errorf("%s, with a check code elsewhere: same %v, want %v", c.name, got.Same(), c.same)
+		}
+	}
+	// The misreadings a check code is forgiven are material in the account number.
+	const misread = "FR7630006000011234567890l8a"
+	withCode := strings.Replace(scanLetter, scanCode, "4koxopx4eljphfzvffwdrlts zu", 1)
+	if got := CompareScan(scanLetter, withCode, scanCode); !got.Same() {
+		t.Errorf("the check code misread: material runs %v", materialRuns(got))
+	}
+	if got := CompareScan(scanLetter, withCode, ""); got.Same() {
+		t.Errorf("a code misread as the check code is, not named as the check code: same")
+	}
+	if got := CompareScan(letter, strings.Replace(letter, account, misread, 1), account); !got.Same() {
+		t.Errorf("the account number named as the check code: material runs %v", materialRuns(got))
 	}
 }
 
 // TestCompareScanPartial: a scan of the first page of a letter is part of it, not a change.
 func TestCompareScanPartial(t *testing.T) {
 	two := scanLetter + "\f" + "Annex: the list of the 105 officers follows on this page."
-	c := CompareScan(two, scanLetter)
+	c := CompareScan(two, scanLetter, "")
 	if !c.Same() || !c.Partial || c.Kept >= 1 {
 		t.Errorf("the first page of two: same %v, partial %v, kept %.2f", c.Same(), c.Partial, c.Kept)
 	}
-	if c := CompareScan(scanLetter, scanLetter); !c.Same() || c.Partial || c.Kept != 1 {
+	if c := CompareScan(scanLetter, scanLetter, ""); !c.Same() || c.Partial || c.Kept != 1 {
 		t.Errorf("the whole letter: same %v, partial %v, kept %.2f", c.Same(), c.Partial, c.Kept)
 	}
 }
@@ -110,10 +163,10 @@ func TestCompareScanPages(t *testing.T) {
 	page2 := "Annex: the list of the 105 officers follows; they leave on 3 May, the others stay until further notice."
 	two := scanLetter + strings.Replace(footer, "%d", "1", 1) + "\f" + page2 + strings.Replace(footer, "%d", "2", 1)
 	scan := page2 + strings.Replace(footer, "%d", "2", 1)
-	if c := CompareScanPages(two, scan); !c.Same() || !c.Partial {
+	if c := CompareScanPages(two, scan, ""); !c.Same() || !c.Partial {
 		t.Errorf("page 2 alone: same %v, partial %v: %v", c.Same(), c.Partial, materialRuns(c))
 	}
-	if c := CompareScanPages(two, strings.Replace(scan, "105", "150", 1)); c.Same() {
+	if c := CompareScanPages(two, strings.Replace(scan, "105", "150", 1), ""); c.Same() {
 		t.Error("page 2 with a changed figure is the letter's")
 	}
 }
@@ -135,11 +188,18 @@ func FuzzCompareScan(f *testing.F) {
 	f.Add("I 1 l | 0 O o", "1 I | l O 0")
 	f.Add("é\u0301 ﬁ rn m vv w", "e fi m rn w vv")
 	f.Add(strings.Repeat("a1 ", 200), strings.Repeat("b2 ", 200))
+	f.Add(scanLetter, strings.Replace(scanLetter, scanCode, "4koxopx4eljphfzvffwdrlts zu", 1))
+	f.Add("pay into FR7630006000011234567890189 now", "pay into FR76 3000 6000 0112 3456 7890 789 now")
 	f.Fuzz(func(t *testing.T, letter, scan string) {
 		if len(letter) > 1<<10 || len(scan) > 1<<10 { // textdiff bounds its own work; keep the fuzzer fast
 			return
 		}
-		c := CompareScan(letter, scan)
+		// The letter's first code, if it has one, is named as its check code.
+		var code string
+		if ws, _ := scanWords(letter); slices.ContainsFunc(ws, isCode) {
+			code = ws[slices.IndexFunc(ws, isCode)]
+		}
+		c := CompareScan(letter, scan, code)
 		var lw, sw []string
 		for _, r := range c.Runs {
 			lw, sw = append(lw, r.Letter...), append(sw, r.Scan...)
@@ -150,7 +210,7 @@ func FuzzCompareScan(f *testing.F) {
 		if c.Kept < 0 || c.Kept > 1 {
 			t.Fatalf("kept %v", c.Kept)
 		}
-		if self := CompareScan(letter, letter); !self.Same() || self.Noise != 0 {
+		if self := CompareScan(letter, letter, code); !self.Same() || self.Noise != 0 {
 			t.Fatalf("a text against itself: %v", materialRuns(self))
 		}
 	})
@@ -172,7 +232,7 @@ func TestCompareScanWordsWithoutFold(t *testing.T) {
 		{"\u02d8 pay 900 now, then sign", []string{"900"}, 1},
 		{"pay 900 now, \u00a8 then sign", []string{"900"}, 1},
 	} {
-		c := CompareScan("pay 100 now, then sign", tc.scan)
+		c := CompareScan("pay 100 now, then sign", tc.scan, "")
 		var sw []string
 		for _, r := range c.Runs {
 			sw = append(sw, r.Scan...)
@@ -196,12 +256,12 @@ func TestCompareScanWordsWithoutFold(t *testing.T) {
 		{"We move 277 trucks now and the other 277 trucks later this month.",
 			"We " + strings.Repeat("\u02d8 ", 6) + "move 277 trucks now and the other 877 trucks later this month."},
 	} {
-		if c := CompareScanPages(p[0], p[1]); c.Same() {
+		if c := CompareScanPages(p[0], p[1], ""); c.Same() {
 			t.Errorf("%q is the letter's text %q: %v", p[1], p[0], c.Runs)
 		}
 	}
 	// U+0BF0 TAMIL NUMBER TEN is a number but not a digit: a word holding it is one word.
-	c := CompareScan("x a\u0bf0b y z", "x a\u0bf0c y z")
+	c := CompareScan("x a\u0bf0b y z", "x a\u0bf0c y z", "")
 	if m := materialRuns(c); len(m) != 1 || !slices.Equal(m[0][0], []string{"a\u0bf0b"}) || !slices.Equal(m[0][1], []string{"a\u0bf0c"}) {
 		t.Errorf("material runs %q, want the one changed word", m)
 	}
@@ -222,7 +282,7 @@ func TestCompareScanTail(t *testing.T) {
 		"four groups":             {scanLetter + "\ndea ii uo ax", false},
 		"a short word inside":     {strings.Replace(scanLetter, "We will", "We not will", 1), false},
 	} {
-		if got := CompareScan(scanLetter, c.scan); got.Same() != c.same {
+		if got := CompareScan(scanLetter, c.scan, ""); got.Same() != c.same {
 			t.Errorf("%s: same %v, want %v: material runs %v", name, got.Same(), c.same, materialRuns(got))
 		}
 	}
@@ -244,7 +304,7 @@ func TestCompareScanTail(t *testing.T) {
 		"last word changed to a group":        {scanLetter + "\nCheck it against the public es", false},
 		"short word misread, then long group": {scanLetter + "\nCheck it against the public tog.\nesse", false},
 	} {
-		if got := CompareScan(letter, c.scan); got.Same() != c.same {
+		if got := CompareScan(letter, c.scan, ""); got.Same() != c.same {
 			t.Errorf("%s: same %v, want %v: material runs %v", name, got.Same(), c.same, materialRuns(got))
 		}
 	}
@@ -277,7 +337,7 @@ func TestCompareScanSigns(t *testing.T) {
 		{"a sign added", strings.Replace(letter, "pays $1", "pays +$1", 1), false, "+$1"},
 		{"a sign beside a word, not a figure", strings.Replace(letter, "to the agent", "to the $ agent", 1), true, ""},
 	} {
-		c := CompareScan(letter, tc.scan)
+		c := CompareScan(letter, tc.scan, "")
 		if c.Same() != tc.same {
 			t.Errorf("%s: Same = %v, want %v: %q", tc.name, c.Same(), tc.same, materialRuns(c))
 			continue
@@ -291,7 +351,7 @@ func TestCompareScanSigns(t *testing.T) {
 	// fifteen runs, before the rule).
 	footer := "Verify at https://tfn.example/v/TFN-2026-000001/tx5iivby7i7uc24flkvshzdw7e. Scan the code."
 	read := "Verify at https tfn example v tfn 2026 00000 1 txsiivby7i7u ¢24 flkvshzdw7e Scan the code"
-	if c := CompareScan(letter+" "+footer, letter+" "+read); !c.Same() {
+	if c := CompareScan(letter+" "+footer, letter+" "+read, "tx5iivby7i7uc24flkvshzdw7e"); !c.Same() {
 		t.Errorf("a check code misread with a cent sign: %q", materialRuns(c))
 	}
 }

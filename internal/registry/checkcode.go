@@ -41,6 +41,22 @@ func checkCodeMatches(stored []byte, code string) bool {
 	return subtle.ConstantTimeCompare(stored, checkCodeHash(strings.ToLower(code))) == 1
 }
 
+// checkCodeIn returns the check code whose SHA-256 is stored as it appears in text, such as a
+// released letter's footer, in lower case; "" if text holds none (or stored is nil).
+func checkCodeIn(text string, stored []byte) string {
+	if len(stored) != sha256.Size {
+		return ""
+	}
+	for w := range strings.FieldsFuncSeq(text, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+	}) {
+		if len(w) == checkCodeLen && checkCodeMatches(stored, w) {
+			return strings.ToLower(w)
+		}
+	}
+	return ""
+}
+
 // ValidCheckCodeForm reports whether s has the form of a check code (any case).
 func ValidCheckCodeForm(s string) bool {
 	if len(s) != checkCodeLen {

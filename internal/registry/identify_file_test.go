@@ -24,6 +24,7 @@ func TestIdentifyFile(t *testing.T) {
 	reader := ocrtest.Reader(t)
 	ctx := context.Background()
 	o := newOffice(t)
+	o.fixedCheckCodes()
 	letter := synth.Corpus{Seed: 31, FamilySize: 1}.Letter(0).Text() +
 		"\n\nThe budget changes by -4% this year and +2% next year; the ministry pays $1,500,000 to the contractor.\n"
 	ref, rel := o.released(t, letter)
@@ -122,6 +123,7 @@ func TestIdentifyShownText(t *testing.T) {
 	ocrtest.Reader(t)
 	ctx := context.Background()
 	o := newOffice(t)
+	o.fixedCheckCodes()
 	letter := synth.Corpus{Seed: 36, FamilySize: 1}.Letter(0).Text() +
 		"\n\nThe budget changes by -4% this year; the ministry pays $1,500,000 to the contractor.\n"
 	ref, rel := o.released(t, letter)

@@ -92,16 +92,19 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, text string) (id *
 // shows (a photo of a paragraph), and returns the closest comparison; seen is false when the
 // letter has no text to judge against.
 func (r *Registry) compareScan(ctx context.Context, ref string, excerpt bool, text string) (best identify.ScanComparison, seen bool, err error) {
-	letters, err := r.scanReferences(ctx, ref)
+	letters, codeHash, err := r.scanReferences(ctx, ref)
 	if err != nil {
 		return best, false, err
 	}
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	for _, l := range letters {
-		cs := []identify.ScanComparison{identify.CompareScanPages(l, text)}
+		// The check code printed in the footer is a capability, not what the letter says:
+		// OCR's misreadings of it are forgiven, and only of it (see identify.CompareScan).
+		code := checkCodeIn(l, codeHash)
+		cs := []identify.ScanComparison{identify.CompareScanPages(l, text, code)}
 		if excerpt {
 			if span := textdiff.Span(l, text); span != "" {
-				cs = append(cs, identify.CompareScan(span, text))
+				cs = append(cs, identify.CompareScan(span, text, code))
 			}
 		}
 		for _, c := range cs {
@@ -115,11 +118,11 @@ func (r *Registry) compareScan(ctx context.Context, ref string, excerpt bool, te
 
 // scanReferences returns the texts a scan of letter ref may read as: what its released file's
 // pages show (with pdftotext, when installed), the released file's text, and the released
-// version's text.
-func (r *Registry) scanReferences(ctx context.Context, ref string) ([]string, error) {
+// version's text; and the SHA-256 of the check code printed on it (nil if none).
+func (r *Registry) scanReferences(ctx context.Context, ref string) ([]string, []byte, error) {
 	f, err := r.releasedFilesOf(ctx, ref)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rel, file, version, versionType := f.rel, f.file, f.version, f.versionType
 	var out []string
@@ -129,7 +132,7 @@ func (r *Registry) scanReferences(ctx context.Context, ref string) ([]string, er
 		case err == nil:
 			out = append(out, s)
 		case !errors.Is(err, ocr.ErrNoOCR):
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	for _, f := range []struct {
@@ -144,7 +147,7 @@ func (r *Registry) scanReferences(ctx context.Context, ref string) ([]string, er
 			out = append(out, s)
 		}
 	}
-	return out, nil
+	return out, rel.CheckCodeHash, nil
 }
 
 // releasedFiles are the files of a released letter: the file its release published, and the

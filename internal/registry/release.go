@@ -198,6 +198,9 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 	}
 	// Stamping and signing the file take milliseconds: they run outside any transaction.
 	code := newCheckCode()
+	if r.checkCodes != nil {
+		code = r.checkCodes(ref)
+	}
 	rel, err := r.releasedFile(ev.letter, ev.version, file, stmt, code)
 	if err != nil {
 		return nil, fmt.Errorf("release %s: %w", ref, err)

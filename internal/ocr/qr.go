@@ -1,0 +1,157 @@
+package ocr
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/draw"
+	"image/png"
+	"math"
+	"os"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// A released letter carries a QR code on every page, and Tesseract reads a QR code's pattern
+// as words ("sexe", "1", "dea"), which then stand among the letter's words where no rule
+// can tell them from a forger's. So before Tesseract reads an image, the QR codes on it are
+// found and painted white: only a code that is found (its three finder patterns) and decodes
+// (its error correction holds) is painted, with a margin of one module, and nothing else of
+// the page is changed. Text drawn over a QR code is lost with it, but a code with text over
+// it decodes only when its error correction repairs the text away.
+
+// maxBlankPixels bounds the images whose QR codes are painted out: a page at 300 dpi is about
+// 8.7 million pixels. A larger image (a photo at full resolution) is read as it is, its QR
+// code with it, rather than held whole in memory.
+const maxBlankPixels = 12_000_000
+
+// maxCodes bounds the QR codes painted out of one page.
+const maxCodes = 4
+
+// maxCandidates bounds the finder and alignment patterns the detector may consider on one page:
+// a letter's page has three a code, and a few more in its text.
+const maxCandidates = 64
+
+var errTooManyCandidates = errors.New("ocr: too many candidate QR code patterns")
+
+// withoutQRCodes returns the path of a copy of the image at path, in dir, with its QR codes
+// painted white, or path itself when it has none (or cannot be decoded here: Tesseract
+// reads it as it is).
+func withoutQRCodes(dir, path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return path
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || int64(cfg.Width)*int64(cfg.Height) > maxBlankPixels {
+		return path
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return path
+	}
+	gray, ok := img.(*image.Gray)
+	if !ok {
+		gray = image.NewGray(img.Bounds())
+		draw.Draw(gray, gray.Bounds(), img, img.Bounds().Min, draw.Src)
+	}
+	if found, err := blankQRCodes(gray); !found || err != nil {
+		return path
+	}
+	f, err := os.CreateTemp(dir, "noqr-*.png")
+	if err != nil {
+		return path
+	}
+	defer f.Close()
+	if err := png.Encode(f, gray); err != nil {
+		return path
+	}
+	return f.Name()
+}
+
+// blankQRCodes paints white the QR codes found on img, each with a margin of one module,
+// and reports whether it found any. The page comes from anyone: a search the detector
+// abandons (errTooManyCandidates) or a panic of the detector on it is reported as an error,
+// and the page is then read as it is (withoutQRCodes keeps nothing of what was painted).
+func blankQRCodes(img *image.Gray) (found bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			found, err = false, fmt.Errorf("ocr: searching a page for QR codes: %v", r)
+			if r == errTooManyCandidates {
+				err = errTooManyCandidates
+			}
+		}
+	}()
+	// The detector compares every three candidate finder patterns, and a page can be drawn
+	// full of them (a grid of 9 million pixels took it a minute): past maxCandidates, the
+	// search is abandoned, by a panic from its callback, as a page without a code.
+	candidates := 0
+	hints := map[gozxing.DecodeHintType]any{
+		gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(gozxing.ResultPoint) {
+			if candidates++; candidates > maxCandidates {
+				panic(errTooManyCandidates)
+			}
+		}),
+	}
+	b := img.Bounds()
+	src, err := gozxing.NewPlanarYUVLuminanceSource(img.Pix, img.Stride, b.Dy(), 0, 0, b.Dx(), b.Dy(), false)
+	if err != nil {
+		return false, nil
+	}
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
+	if err != nil {
+		return false, nil
+	}
+	matrix, err := bmp.GetBlackMatrix()
+	if err != nil {
+		return false, nil
+	}
+	for range maxCodes {
+		r, err := detector.NewDetector(matrix).Detect(hints)
+		if err != nil {
+			break
+		}
+		if _, err := decoder.NewDecoder().Decode(r.GetBits(), nil); err != nil {
+			break
+		}
+		area := codeArea(r.GetPoints(), r.GetBits().GetWidth()).Intersect(image.Rect(0, 0, b.Dx(), b.Dy()))
+		if area.Empty() {
+			break
+		}
+		found = true
+		draw.Draw(img, area.Add(b.Min), image.White, image.Point{}, draw.Src)
+		// The code is gone from the binarized page too, so the next search finds another.
+		for y := area.Min.Y; y < area.Max.Y; y++ {
+			for x := area.Min.X; x < area.Max.X; x++ {
+				matrix.Unset(x, y)
+			}
+		}
+	}
+	return found, nil
+}
+
+// codeArea returns the rectangle a QR code of dim modules covers, quiet zone included, from
+// the centres of its finder patterns (bottom left, top left, top right, as the detector gives
+// them): each centre is three and a half modules inside the code's corner, and the quiet zone
+// is one module more here. The code may be turned: the rectangle holds its four corners.
+func codeArea(points []gozxing.ResultPoint, dim int) image.Rectangle {
+	if len(points) < 3 || dim <= 7 {
+		return image.Rectangle{}
+	}
+	bl, tl, tr := points[0], points[1], points[2]
+	// The unit vectors along the code's rows (tl→tr) and columns (tl→bl), a module long.
+	n := float64(dim - 7)
+	rx, ry := (tr.GetX()-tl.GetX())/n, (tr.GetY()-tl.GetY())/n
+	cx, cy := (bl.GetX()-tl.GetX())/n, (bl.GetY()-tl.GetY())/n
+	const out = 3.5 + 1
+	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, c := range [][2]float64{{-out, -out}, {n + out, -out}, {-out, n + out}, {n + out, n + out}} {
+		x := tl.GetX() + c[0]*rx + c[1]*cx
+		y := tl.GetY() + c[0]*ry + c[1]*cy
+		minX, minY, maxX, maxY = min(minX, x), min(minY, y), max(maxX, x), max(maxY, y)
+	}
+	return image.Rect(int(math.Floor(minX)), int(math.Floor(minY)), int(math.Ceil(maxX)), int(math.Ceil(maxY)))
+}

@@ -1,0 +1,173 @@
+package ocr
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	goqr "github.com/piglig/go-qr"
+)
+
+// page returns a white page of w×h pixels with a QR code for s drawn at x, y with modules of
+// px pixels, turned by degrees about its centre, and black bars (lines of text).
+func page(t testing.TB, w, h int, s string, x, y, px int, degrees float64, bars ...image.Rectangle) *image.Gray {
+	t.Helper()
+	q, err := goqr.EncodeText(s, goqr.Medium)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	n := q.Size()
+	side := float64(n * px)
+	cx, cy := float64(x)+side/2, float64(y)+side/2
+	sin, cos := math.Sincos(-degrees * math.Pi / 180)
+	for py := y - px*4; py < y+n*px+px*4; py++ {
+		for qx := x - px*4; qx < x+n*px+px*4; qx++ {
+			// The module under this pixel, turned back.
+			dx, dy := float64(qx)-cx, float64(py)-cy
+			mx := (dx*cos - dy*sin + side/2) / float64(px)
+			my := (dx*sin + dy*cos + side/2) / float64(px)
+			if mx >= 0 && my >= 0 && int(mx) < n && int(my) < n && q.Module(int(mx), int(my)) {
+				img.SetGray(qx, py, color.Gray{})
+			}
+		}
+	}
+	for _, bar := range bars {
+		for py := bar.Min.Y; py < bar.Max.Y; py++ {
+			for qx := bar.Min.X; qx < bar.Max.X; qx++ {
+				img.SetGray(qx, py, color.Gray{})
+			}
+		}
+	}
+	return img
+}
+
+func dark(img *image.Gray, r image.Rectangle) int {
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if img.GrayAt(x, y).Y < 0x80 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestBlankQRCodes: a page's QR code, straight or turned as a scanner turns a page, is
+// painted white with the margin around it, and the rest of the page (a line of text beside
+// the code, past its quiet zone) is left as it was; a page without a code is not touched.
+func TestBlankQRCodes(t *testing.T) {
+	const url = "https://tfn.example/v/TFN-2026-000001/a5asuk52nm7heyooavjpd6nzgi"
+	for _, degrees := range []float64{0, 0.5, -2} {
+		bar := image.Rect(100, 700, 500, 712)
+		nearBar := image.Rect(525, 540, 560, 552) // beside the code, past its quiet zone
+		img := page(t, 800, 1000, url, 400, 500, 3, degrees, bar, nearBar)
+		code := image.Rect(400, 500, 400+3*37, 500+3*37).Inset(3) // the modules, any version ≤ 5
+		before := dark(img, image.Rect(0, 0, 800, 1000))
+		if dark(img, code) == 0 {
+			t.Fatalf("%v°: no QR code drawn", degrees)
+		}
+		if found, err := blankQRCodes(img); !found || err != nil {
+			t.Fatalf("%v°: no QR code found: %v", degrees, err)
+		}
+		if n := dark(img, image.Rect(396, 496, 516, 616)); n != 0 {
+			t.Errorf("%v°: %d dark pixels left where the code was", degrees, n)
+		}
+		if dark(img, bar) != bar.Dx()*bar.Dy() || dark(img, nearBar) != nearBar.Dx()*nearBar.Dy() {
+			t.Errorf("%v°: the text beside the code was painted too", degrees)
+		}
+		if after := dark(img, image.Rect(0, 0, 800, 1000)); after != bar.Dx()*bar.Dy()+nearBar.Dx()*nearBar.Dy() {
+			t.Errorf("%v°: %d dark pixels after, %d before; want the text's alone", degrees, after, before)
+		}
+	}
+	img := page(t, 400, 400, "x", 0, 0, 0, 0, image.Rect(10, 10, 300, 30))
+	if found, err := blankQRCodes(img); found || err != nil || dark(img, img.Bounds()) != 290*20 {
+		t.Errorf("a page without a QR code was changed (found %v, %v)", found, err)
+	}
+}
+
+// TestBlankQRCodesGivesUp: a page drawn full of finder patterns (a grid of 9 million pixels,
+// which took the detector a minute to search) is given up after maxCandidates of them and
+// read as it is, unchanged.
+func TestBlankQRCodesGivesUp(t *testing.T) {
+	const n, px, gap = 3000, 3, 6
+	img := image.NewGray(image.Rect(0, 0, n, n))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	for oy := 0; oy+7*px < n; oy += 7*px + gap {
+		for ox := 0; ox+7*px < n; ox += 7*px + gap {
+			for my := range 7 {
+				for mx := range 7 {
+					if mx == 0 || my == 0 || mx == 6 || my == 6 || (mx >= 2 && mx <= 4 && my >= 2 && my <= 4) {
+						for y := range px {
+							for x := range px {
+								img.Pix[(oy+my*px+y)*n+ox+mx*px+x] = 0
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	before := bytes.Clone(img.Pix)
+	if found, err := blankQRCodes(img); found || !errors.Is(err, errTooManyCandidates) {
+		t.Errorf("a page of finder patterns: found %v, %v; want the search given up", found, err)
+	}
+	if !bytes.Equal(img.Pix, before) {
+		t.Error("a page whose search was given up was changed")
+	}
+}
+
+// BenchmarkWithoutQRCodes measures what finding and painting out a page's QR code adds to
+// reading it: a page of A4 at 200 dpi (PDFResolution) as pdftoppm writes it (grey PNG), with
+// a footer's QR code, decoded, searched, painted and written again for Tesseract.
+//
+//	go test -run '^$' -bench WithoutQRCodes ./internal/ocr/
+func BenchmarkWithoutQRCodes(b *testing.B) {
+	img := page(b, 1654, 2339, "https://tfn.example/v/TFN-2026-000001/a5asuk52nm7heyooavjpd6nzgi", 1400, 2150, 4, 0.5, image.Rect(150, 300, 1500, 330))
+	dir := b.TempDir()
+	path := filepath.Join(dir, "page.png")
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		out := withoutQRCodes(dir, path)
+		if out == path {
+			b.Fatal("no QR code found")
+		}
+		os.Remove(out)
+	}
+}
+
+// FuzzBlankQRCodes: any page, a QR code's pattern or noise, is searched without failing, and
+// only pixels of a code found are changed: a page left as it was when none is.
+func FuzzBlankQRCodes(f *testing.F) {
+	code := page(f, 80, 80, "https://tfn.example/v/x", 8, 8, 2, 0)
+	f.Add(80, code.Pix)
+	f.Add(4, []byte{0, 0xff, 0, 0xff, 0xff, 0, 0xff, 0})
+	f.Fuzz(func(t *testing.T, w int, pix []byte) {
+		if w <= 0 || w > 256 || len(pix) < w || len(pix) > 1<<16 {
+			return
+		}
+		h := len(pix) / w
+		img := &image.Gray{Pix: bytes.Clone(pix[:w*h]), Stride: w, Rect: image.Rect(0, 0, w, h)}
+		if found, err := blankQRCodes(img); !found && err == nil && !bytes.Equal(img.Pix, pix[:w*h]) {
+			t.Error("no code found, but the page changed")
+		}
+	})
+}
