@@ -71,14 +71,8 @@ func TestIdentifyFile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var inserted []string
-		for _, op := range got.Diff {
-			if op.Op == "insert" {
-				inserted = append(inserted, op.Text)
-			}
-		}
-		if got.Outcome != Altered || got.Reference != ref || !strings.Contains(strings.Join(inserted, " "), "+4%") {
-			t.Errorf("the forged PDF (member %v): %s (%s): %s; inserted %q", who.Member != nil, got.Outcome, got.Match, got.Message, inserted)
+		if ins := changedWords(got, "insert"); got.Outcome != Altered || got.Reference != ref || !strings.Contains(ins, "+4%") {
+			t.Errorf("the forged PDF (member %v): %s (%s): %s; inserted %q", who.Member != nil, got.Outcome, got.Match, got.Message, ins)
 		}
 		if who.Member == nil && (got.Status == nil || got.Status.Subject != "" || len(got.Status.Signers) != 0) {
 			t.Errorf("the forged PDF told the public more than a reference: subject %q, signers %q", got.Status.Subject, got.Status.Signers)

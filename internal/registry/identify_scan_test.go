@@ -148,6 +148,17 @@ func TestIdentifyScan(t *testing.T) {
 	}
 }
 
+// changedWords returns the texts of id's difference of kind op ("insert", "delete"), joined.
+func changedWords(id *Identification, op string) string {
+	var out []string
+	for _, d := range id.Diff {
+		if d.Op == op {
+			out = append(out, d.Text)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
 // fixedCheckCodes makes the check codes of o's releases a function of their references, so
 // that the scans of a test's letters, whose footers and QR codes print them, read the same
 // from run to run. (BenchmarkScanAnswers measures scans with random codes.)
@@ -213,14 +224,8 @@ func TestIdentifyScanSigns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var inserted []string
-		for _, op := range got.Diff {
-			if op.Op == "insert" {
-				inserted = append(inserted, op.Text)
-			}
-		}
-		if got.Outcome != Altered || !strings.Contains(strings.Join(inserted, " "), c.shown) {
-			t.Errorf("%s for %s: %s (%s): %s; inserted %q", c.to, c.from, got.Outcome, got.Match, got.Message, inserted)
+		if ins := changedWords(got, "insert"); got.Outcome != Altered || !strings.Contains(ins, c.shown) {
+			t.Errorf("%s for %s: %s (%s): %s; inserted %q", c.to, c.from, got.Outcome, got.Match, got.Message, ins)
 		}
 	}
 }
@@ -280,13 +285,7 @@ func TestIdentifyScanAccountNumber(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var inserted []string
-	for _, op := range got.Diff {
-		if op.Op == "insert" {
-			inserted = append(inserted, op.Text)
-		}
-	}
-	if got.Outcome != Altered || !strings.Contains(strings.Join(inserted, " "), "0789") {
-		t.Errorf("the account changed: %s (%s): %s; inserted %q", got.Outcome, got.Match, got.Message, inserted)
+	if ins := changedWords(got, "insert"); got.Outcome != Altered || !strings.Contains(ins, "0789") {
+		t.Errorf("the account changed: %s (%s): %s; inserted %q", got.Outcome, got.Match, got.Message, ins)
 	}
 }
