@@ -39,10 +39,11 @@ var errTooManyCandidates = errors.New("ocr: too many candidate QR code patterns"
 
 // withoutQRCodes returns the path of a copy of the image at path, in dir, with its QR codes
 // painted white, or path itself when it has none (or cannot be decoded here: Tesseract
-// reads it as it is).
+// reads it as it is). Only PNG and JPEG images are searched: a TIFF may hold several pages,
+// which Tesseract reads and Go's decoder would drop.
 func withoutQRCodes(dir, path string) string {
 	data, err := os.ReadFile(path)
-	if err != nil {
+	if err != nil || (Kind(data) != PNG && Kind(data) != JPEG) {
 		return path
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
 	"math"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	goqr "github.com/piglig/go-qr"
+	"golang.org/x/image/tiff"
 )
 
 // page returns a white page of w×h pixels with a QR code for s drawn at x, y with modules of
@@ -170,4 +172,33 @@ func FuzzBlankQRCodes(f *testing.F) {
 			t.Error("no code found, but the page changed")
 		}
 	})
+}
+
+// TestWithoutQRCodesFormats: a PNG or JPEG page with a QR code is given to Tesseract as a
+// copy without it; a TIFF, which may hold pages Go's decoder would drop, is given as it is.
+func TestWithoutQRCodesFormats(t *testing.T) {
+	img := page(t, 600, 600, "https://tfn.example/v/TFN-2026-000001/a5asuk52nm7heyooavjpd6nzgi", 200, 200, 3, 0)
+	var asPNG, asJPEG, asTIFF bytes.Buffer
+	if err := png.Encode(&asPNG, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := jpeg.Encode(&asJPEG, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tiff.Encode(&asTIFF, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, c := range map[string]struct {
+		data    []byte
+		painted bool
+	}{"page.png": {asPNG.Bytes(), true}, "page.jpg": {asJPEG.Bytes(), true}, "page.tif": {asTIFF.Bytes(), false}} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, c.data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if got := withoutQRCodes(dir, path); (got != path) != c.painted {
+			t.Errorf("%s: read from %s, want painted %v", name, got, c.painted)
+		}
+	}
 }

@@ -87,8 +87,14 @@ func Pages(t testing.TB, pdf []byte, dpi int) []image.Image {
 // print-and-scan of doc, its pages separated by form feeds.
 func Read(t testing.TB, r *ocr.Reader, doc []byte, degrees float64, seed uint64) string {
 	t.Helper()
+	return ReadAt(t, r, doc, 150, degrees, seed)
+}
+
+// ReadAt is Read with pages printed and scanned at dpi (an office scanner's default is 300).
+func ReadAt(t testing.TB, r *ocr.Reader, doc []byte, dpi int, degrees float64, seed uint64) string {
+	t.Helper()
 	var texts []string
-	for i, page := range Pages(t, doc, 150) {
+	for i, page := range Pages(t, doc, dpi) {
 		text, err := r.Read(context.Background(), Scan(t, page, degrees, seed+uint64(i)))
 		if err != nil {
 			t.Fatalf("page %d: %v", i+1, err)
