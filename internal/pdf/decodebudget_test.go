@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/pdf/pdftest"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 )
@@ -34,7 +35,7 @@ func streamObj(data []byte, extra string) string {
 // to size bytes, times times over (pdfcpu concatenated them before any size check).
 func contentArrayBomb(size, times int) []byte {
 	refs := strings.TrimSpace(strings.Repeat("4 0 R ", times))
-	return build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+	return pdftest.Build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ["+refs+"] >>",
 		streamObj(deflated(size), ""))
 }
@@ -46,7 +47,7 @@ func toUnicodeBomb(size int) []byte { return toUnicodePDF(deflated(size)) }
 // toUnicodePDF is a one-page PDF whose font has the (compressed) /ToUnicode CMap cmap.
 func toUnicodePDF(cmap []byte) []byte {
 	content := []byte("BT /F1 12 Tf 72 720 Td (Dear Minister) Tj ET")
-	return build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+	return pdftest.Build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
 		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
@@ -89,7 +90,7 @@ func nestedFlateBomb() []byte {
 	w := zlib.NewWriter(&z)
 	w.Write(inner)
 	w.Close()
-	return build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+	return pdftest.Build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
 		fmt.Sprintf("<< /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n%s\nendstream", z.Len(), z.Bytes()))
 }
@@ -130,7 +131,7 @@ func TestTextManyPagesInObjectStreams(t *testing.T) {
 	conf := model.NewDefaultConfiguration()
 	conf.WriteObjectStream, conf.WriteXRefStream = true, true
 	var packed bytes.Buffer
-	if err := api.Optimize(bytes.NewReader(build(objs...)), &packed, conf); err != nil {
+	if err := api.Optimize(bytes.NewReader(pdftest.Build(objs...)), &packed, conf); err != nil {
 		t.Fatal(err)
 	}
 	var s string

@@ -15,6 +15,7 @@ import (
 
 	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/pdf/pdftest"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 )
@@ -391,7 +392,7 @@ func TestCheck(t *testing.T) {
 		"truncated":        {good[:len(good)/2], pdf.ErrInvalid},
 		"truncated render": {rendered[:len(rendered)*2/3], pdf.ErrInvalid},
 		"no page tree":     {bytes.Replace(good, []byte("/Pages 2 0 R"), []byte("/Pagez 2 0 R"), 1), pdf.ErrInvalid},
-		"no pages":         {build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"), pdf.ErrInvalid},
+		"no pages":         {pdftest.Build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"), pdf.ErrInvalid},
 		"garbage":          {append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("\x00\xff obj << [ "), 1000)...), pdf.ErrInvalid},
 		"deep nesting":     {nested(5000), pdf.ErrInvalid},
 		"user password":    {encrypted(t, "user-secret"), pdf.ErrEncrypted},
@@ -422,7 +423,7 @@ func TestCheck(t *testing.T) {
 
 // nested returns a PDF whose page dictionary holds an array nested depth deep.
 func nested(depth int) []byte {
-	return build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+	return pdftest.Build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /X "+strings.Repeat("[", depth)+strings.Repeat("]", depth)+" >>")
 }
 
@@ -432,7 +433,7 @@ func bomb() []byte {
 	w, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
 	w.Write(bytes.Repeat([]byte(" "), 40<<20))
 	w.Close()
-	return build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+	return pdftest.Build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
 		fmt.Sprintf("<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream", z.Len(), z.Bytes()))
 }
@@ -446,25 +447,7 @@ func manyPages(n int) []byte {
 		objs = append(objs, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")
 	}
 	objs[1] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), n)
-	return build(objs...)
-}
-
-// build writes a PDF, by hand, of the given objects numbered from 1, the first the catalog.
-func build(objs ...string) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	x := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, x)
-	return b.Bytes()
+	return pdftest.Build(objs...)
 }
 
 func TestText(t *testing.T) {

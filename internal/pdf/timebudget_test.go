@@ -11,6 +11,7 @@ import (
 
 	"github.com/chancery/chancery/internal/budget"
 	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/pdf/pdftest"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 )
@@ -36,7 +37,7 @@ func manyPagesPacked(t *testing.T, n int) []byte {
 	conf := model.NewDefaultConfiguration()
 	conf.WriteObjectStream, conf.WriteXRefStream = true, true
 	var packed bytes.Buffer
-	if err := api.Optimize(bytes.NewReader(build(objs...)), &packed, conf); err != nil {
+	if err := api.Optimize(bytes.NewReader(pdftest.Build(objs...)), &packed, conf); err != nil {
 		t.Fatal(err)
 	}
 	return packed.Bytes()
@@ -66,7 +67,7 @@ func TestTextTimeBudget(t *testing.T) {
 			t.Errorf("%s without a deadline: %v", name, err)
 		}
 	}
-	letter := build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+	letter := pdftest.Build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 		"<< /Length 44 >>\nstream\nBT /F1 12 Tf 72 720 Td (Dear Minister) Tj ET\nendstream")

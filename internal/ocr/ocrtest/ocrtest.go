@@ -26,6 +26,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/chancery/chancery/internal/ocr"
+	"github.com/chancery/chancery/internal/pdf/pdftest"
 )
 
 // Reader returns an OCR reader, with pdftoppm and pdftotext installed beside it.
@@ -188,17 +189,13 @@ func ScannerPDF(t testing.TB, r *ocr.Reader, scan []byte) []byte {
 // layeredPDF is SearchablePDF, or CoveredPDF when covered.
 func layeredPDF(t testing.TB, pages []image.Image, dpi int, text string, covered bool) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	var offsets []int
+	var objs []string
 	object := func(body string, stream []byte) {
-		offsets = append(offsets, buf.Len())
-		fmt.Fprintf(&buf, "%d 0 obj\n%s", len(offsets), body)
 		if stream != nil {
-			fmt.Fprintf(&buf, "\nstream\n%s\nendstream", stream)
+			body = pdftest.Stream(body, stream)
 		}
-		buf.WriteString("\nendobj\n")
+		objs = append(objs, body)
 	}
-	buf.WriteString("%PDF-1.4\n")
 	// Objects: 1 catalogue, 2 page tree, 3 font, then a page, its contents and its image
 	// for each page.
 	kids := make([]string, len(pages))
@@ -252,13 +249,7 @@ func layeredPDF(t testing.TB, pages []image.Image, dpi int, text string, covered
 		object(fmt.Sprintf("<< /Length %d >>", content.Len()), []byte(content.String()))
 		object(fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>", b.Dx(), b.Dy(), pixels.Len()), pixels.Bytes())
 	}
-	xref := buf.Len()
-	fmt.Fprintf(&buf, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&buf, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&buf, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
-	return buf.Bytes()
+	return pdftest.Build(objs...)
 }
 
 // Resaved returns doc saved again by another program, as a viewer's "save as PDF" or a
