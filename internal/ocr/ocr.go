@@ -232,7 +232,7 @@ func (r *Reader) read(ctx context.Context, data []byte, rendered bool) (string, 
 	var pages []string
 	left := MaxText
 	for _, img := range images {
-		out, err := run(ctx, dir, left, r.tesseract, withoutQRCodes(dir, img), "stdout", "-l", r.langs, "--psm", "3")
+		out, err := run(ctx, dir, left, r.tesseract, cleanPage(dir, img), "stdout", "-l", r.langs, "--psm", "3")
 		if err != nil {
 			return "", r.fail(ctx, err)
 		}

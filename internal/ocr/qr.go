@@ -23,7 +23,7 @@ import (
 // the page is changed. Text drawn over a QR code is lost with it, but a code with text over
 // it decodes only when its error correction repairs the text away.
 
-// maxBlankPixels bounds the images whose QR codes are painted out: a page at 300 dpi is about
+// maxBlankPixels bounds the images cleaned before OCR (cleanPage): a page at 300 dpi is about
 // 8.7 million pixels. A larger image (a photo at full resolution) is read as it is, its QR
 // code with it, rather than held whole in memory.
 const maxBlankPixels = 12_000_000
@@ -32,16 +32,17 @@ const maxBlankPixels = 12_000_000
 const maxCodes = 4
 
 // maxCandidates bounds the finder and alignment patterns the detector may consider on one page:
-// a letter's page has three a code, and a few more in its text.
-const maxCandidates = 64
+// a letter's page has three a code, and its text some dozens more at 300 dpi.
+const maxCandidates = 256
 
 var errTooManyCandidates = errors.New("ocr: too many candidate QR code patterns")
 
-// withoutQRCodes returns the path of a copy of the image at path, in dir, with its QR codes
-// painted white, or path itself when it has none (or cannot be decoded here: Tesseract
-// reads it as it is). Only PNG and JPEG images are searched: a TIFF may hold several pages,
-// which Tesseract reads and Go's decoder would drop.
-func withoutQRCodes(dir, path string) string {
+// cleanPage returns the path of a copy of the image at path, in dir, with its QR codes and
+// its rules painted white (see blankQRCodes and blankRules), or path itself when it has
+// neither (or cannot be decoded here: Tesseract reads it as it is). Only PNG and JPEG
+// images are cleaned: a TIFF may hold several pages, which Tesseract reads and Go's decoder
+// would drop.
+func cleanPage(dir, path string) string {
 	data, err := os.ReadFile(path)
 	if err != nil || (Kind(data) != PNG && Kind(data) != JPEG) {
 		return path
@@ -59,10 +60,13 @@ func withoutQRCodes(dir, path string) string {
 		gray = image.NewGray(img.Bounds())
 		draw.Draw(gray, gray.Bounds(), img, img.Bounds().Min, draw.Src)
 	}
-	if found, err := blankQRCodes(gray); !found || err != nil {
+	// A search for QR codes given up still leaves the rules to paint; a code it painted
+	// before giving up was found and decoded.
+	codes, _ := blankQRCodes(gray)
+	if rules := blankRules(gray); !codes && !rules {
 		return path
 	}
-	f, err := os.CreateTemp(dir, "noqr-*.png")
+	f, err := os.CreateTemp(dir, "clean-*.png")
 	if err != nil {
 		return path
 	}
@@ -76,11 +80,11 @@ func withoutQRCodes(dir, path string) string {
 // blankQRCodes paints white the QR codes found on img, each with a margin of one module,
 // and reports whether it found any. The page comes from anyone: a search the detector
 // abandons (errTooManyCandidates) or a panic of the detector on it is reported as an error,
-// and the page is then read as it is (withoutQRCodes keeps nothing of what was painted).
+// and the search stops there (cleanPage keeps the codes painted before).
 func blankQRCodes(img *image.Gray) (found bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			found, err = false, fmt.Errorf("ocr: searching a page for QR codes: %v", r)
+			err = fmt.Errorf("ocr: searching a page for QR codes: %v", r)
 			if r == errTooManyCandidates {
 				err = errTooManyCandidates
 			}
@@ -88,7 +92,8 @@ func blankQRCodes(img *image.Gray) (found bool, err error) {
 	}()
 	// The detector compares every three candidate finder patterns, and a page can be drawn
 	// full of them (a grid of 9 million pixels took it a minute): past maxCandidates, the
-	// search is abandoned, by a panic from its callback, as a page without a code.
+	// search is abandoned, by a panic from its callback. Each search for one more code
+	// counts anew.
 	candidates := 0
 	hints := map[gozxing.DecodeHintType]any{
 		gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(gozxing.ResultPoint) {
@@ -111,6 +116,7 @@ func blankQRCodes(img *image.Gray) (found bool, err error) {
 		return false, nil
 	}
 	for range maxCodes {
+		candidates = 0
 		r, err := detector.NewDetector(matrix).Detect(hints)
 		if err != nil {
 			break

@@ -131,12 +131,13 @@ func TestBlankQRCodesGivesUp(t *testing.T) {
 	}
 }
 
-// BenchmarkWithoutQRCodes measures what finding and painting out a page's QR code adds to
-// reading it: a page of A4 at 200 dpi (PDFResolution) as pdftoppm writes it (grey PNG), with
-// a footer's QR code, decoded, searched, painted and written again for Tesseract.
+// BenchmarkCleanPage measures what finding and painting out a page's QR code and rules adds
+// to reading it: a page of A4 at 200 dpi (PDFResolution) as pdftoppm writes it (grey PNG),
+// with a footer's QR code and a line of text, decoded, searched, painted and written again
+// for Tesseract.
 //
-//	go test -run '^$' -bench WithoutQRCodes ./internal/ocr/
-func BenchmarkWithoutQRCodes(b *testing.B) {
+//	go test -run '^$' -bench CleanPage ./internal/ocr/
+func BenchmarkCleanPage(b *testing.B) {
 	img := page(b, 1654, 2339, "https://tfn.example/v/TFN-2026-000001/a5asuk52nm7heyooavjpd6nzgi", 1400, 2150, 4, 0.5, image.Rect(150, 300, 1500, 330))
 	dir := b.TempDir()
 	path := filepath.Join(dir, "page.png")
@@ -148,7 +149,7 @@ func BenchmarkWithoutQRCodes(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		out := withoutQRCodes(dir, path)
+		out := cleanPage(dir, path)
 		if out == path {
 			b.Fatal("no QR code found")
 		}
@@ -174,9 +175,9 @@ func FuzzBlankQRCodes(f *testing.F) {
 	})
 }
 
-// TestWithoutQRCodesFormats: a PNG or JPEG page with a QR code is given to Tesseract as a
+// TestCleanPageFormats: a PNG or JPEG page with a QR code is given to Tesseract as a
 // copy without it; a TIFF, which may hold pages Go's decoder would drop, is given as it is.
-func TestWithoutQRCodesFormats(t *testing.T) {
+func TestCleanPageFormats(t *testing.T) {
 	img := page(t, 600, 600, "https://tfn.example/v/TFN-2026-000001/a5asuk52nm7heyooavjpd6nzgi", 200, 200, 3, 0)
 	var asPNG, asJPEG, asTIFF bytes.Buffer
 	if err := png.Encode(&asPNG, img); err != nil {
@@ -197,7 +198,7 @@ func TestWithoutQRCodesFormats(t *testing.T) {
 		if err := os.WriteFile(path, c.data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if got := withoutQRCodes(dir, path); (got != path) != c.painted {
+		if got := cleanPage(dir, path); (got != path) != c.painted {
 			t.Errorf("%s: read from %s, want painted %v", name, got, c.painted)
 		}
 	}
