@@ -31,8 +31,8 @@ const maxBlankPixels = 12_000_000
 // maxCodes bounds the QR codes painted out of one page.
 const maxCodes = 4
 
-// maxCandidates bounds the finder and alignment patterns the detector may consider on one page:
-// a letter's page has three a code, and its text some dozens more at 300 dpi.
+// maxCandidates bounds the finder and alignment patterns the detector may consider in one
+// search: a code has three, and a letter's page of text gives some dozens more at 300 dpi.
 const maxCandidates = 256
 
 var errTooManyCandidates = errors.New("ocr: too many candidate QR code patterns")
