@@ -72,13 +72,17 @@ Exit status: 0 valid; 1 any other outcome; 2 identification could not be done.`,
   chancery identify --json article.pdf`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: rm.withClientToken(false, func(c *cobra.Command, cl *client.Client, args []string) error {
-			text, fromScan, file, layer, err := identifyInput(c, textFile, args)
+			read, fromScan, file, layer, err := identifyInput(c, textFile, args)
 			if err != nil {
 				return err
 			}
+			text := read.Text
 			var id *registry.Identification
 			if file != nil {
 				q := client.FileQuery{Text: text, Scan: fromScan || scanned, Digest: seal.DigestOf(file)}
+				if fromScan {
+					q.QRCodes, q.QRCodesUnread = read.Codes, read.CodesUnread
+				}
 				if id, err = cl.IdentifyFile(ctx(c), q); err != nil {
 					return err
 				}
@@ -117,24 +121,25 @@ Exit status: 0 valid; 1 any other outcome; 2 identification could not be done.`,
 }
 
 // identifyInput returns the text to identify: --text's file or standard input as it is, or
-// the text extracted from FILE, read by OCR when FILE is a scan (then fromScan is set). For
-// FILE, file is its bytes, and layer says the text is a PDF's text layer.
-func identifyInput(c *cobra.Command, textFile string, args []string) (text string, fromScan bool, file []byte, layer bool, err error) {
+// the text extracted from FILE, read by OCR when FILE is a scan (then fromScan is set, and
+// read holds the scan's QR codes too). For FILE, file is its bytes, and layer says the text
+// is a PDF's text layer.
+func identifyInput(c *cobra.Command, textFile string, args []string) (read ocr.Reading, fromScan bool, file []byte, layer bool, err error) {
 	switch {
 	case textFile != "" && len(args) > 0:
-		return "", false, nil, false, withHint(errors.New("give either FILE or --text, not both"), "chancery identify FILE, or chancery identify --text FILE")
+		return ocr.Reading{}, false, nil, false, withHint(errors.New("give either FILE or --text, not both"), "chancery identify FILE, or chancery identify --text FILE")
 	case textFile == "-":
 		b, err := io.ReadAll(io.LimitReader(c.InOrStdin(), maxIdentifyFile))
-		return string(b), false, nil, false, err
+		return ocr.Reading{Text: string(b)}, false, nil, false, err
 	case textFile != "":
 		b, err := readBounded(textFile)
-		return string(b), false, nil, false, err
+		return ocr.Reading{Text: string(b)}, false, nil, false, err
 	case len(args) == 0:
-		return "", false, nil, false, withHint(errors.New("nothing to identify"), "chancery identify FILE, or chancery identify --text - to read standard input")
+		return ocr.Reading{}, false, nil, false, withHint(errors.New("nothing to identify"), "chancery identify FILE, or chancery identify --text - to read standard input")
 	}
 	b, err := readBounded(args[0])
 	if err != nil {
-		return "", false, nil, false, err
+		return ocr.Reading{}, false, nil, false, err
 	}
 	kind := ocr.Kind(b)
 	if kind == "" || kind == ocr.PDF {
@@ -142,20 +147,20 @@ func identifyInput(c *cobra.Command, textFile string, args []string) (text strin
 		if kind == ocr.PDF {
 			mt = ocr.PDF
 		}
-		text, err = textract.Text(mt, b)
+		text, err := textract.Text(mt, b)
 		if errors.Is(err, textract.ErrNoText) {
-			return "", false, nil, false, withHint(err, "identify reads PDF, Word (DOCX), Markdown and plain text, and scans (PNG, JPEG, TIFF); for another format, save its text and use --text")
+			return ocr.Reading{}, false, nil, false, withHint(err, "identify reads PDF, Word (DOCX), Markdown and plain text, and scans (PNG, JPEG, TIFF); for another format, save its text and use --text")
 		}
 		if err != nil {
-			return "", false, nil, false, err
+			return ocr.Reading{}, false, nil, false, err
 		}
 		if kind != ocr.PDF {
-			return text, false, b, false, nil
+			return ocr.Reading{Text: text}, false, b, false, nil
 		}
 		if identify.Compute(text).Words >= minTextLayerWords {
 			hidden, err := pdf.InvisibleText(ctx(c), b)
 			if err != nil {
-				return "", false, nil, false, err
+				return ocr.Reading{}, false, nil, false, err
 			}
 			if !hidden {
 				// pdftotext, when installed, keeps apart the lines that the pages keep
@@ -163,7 +168,7 @@ func identifyInput(c *cobra.Command, textFile string, args []string) (text strin
 				if shown, err := ocr.VisibleText(ctx(c), b); err == nil {
 					text = shown
 				}
-				return text, false, b, true, nil
+				return ocr.Reading{Text: text}, false, b, true, nil
 			}
 		}
 	}
@@ -171,20 +176,20 @@ func identifyInput(c *cobra.Command, textFile string, args []string) (text strin
 	// a scanner's invisible one, which is not what they show.
 	reader, err := ocr.Find("")
 	if err != nil {
-		return "", false, nil, false, withHint(fmt.Errorf("%s is a scan, and reading it needs OCR: %w", args[0], err), "%s", ocr.Hint)
+		return ocr.Reading{}, false, nil, false, withHint(fmt.Errorf("%s is a scan, and reading it needs OCR: %w", args[0], err), "%s", ocr.Hint)
 	}
-	text, err = reader.Read(ctx(c), b)
+	read, err = reader.Read(ctx(c), b)
 	if err != nil {
-		return "", false, nil, false, fmt.Errorf("read the scan %s: %w", args[0], err)
+		return ocr.Reading{}, false, nil, false, fmt.Errorf("read the scan %s: %w", args[0], err)
 	}
-	return text, true, b, false, nil
+	return read, true, b, false, nil
 }
 
 // checkPages asks again about a PDF whose text layer named a letter, with what its pages
 // show, read here by OCR: a PDF's text layer need not be what its pages show. Without OCR
 // here, the answer stands and says that the pages were not read (registry.PagesNotRead).
 func checkPages(c *cobra.Command, cl *client.Client, name string, q client.FileQuery, pdf []byte, id *registry.Identification) (*registry.Identification, error) {
-	var shown string
+	var shown ocr.Reading
 	reader, err := ocr.Find("")
 	if err == nil {
 		if f, ok := c.ErrOrStderr().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
@@ -199,7 +204,7 @@ func checkPages(c *cobra.Command, cl *client.Client, name string, q client.FileQ
 	case err != nil:
 		return nil, fmt.Errorf("read the pages of %s: %w", name, err)
 	}
-	q.Pages = &shown
+	q.Pages, q.QRCodes, q.QRCodesUnread = &shown.Text, shown.Codes, shown.CodesUnread
 	return cl.IdentifyFile(ctx(c), q)
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,7 +21,8 @@ import (
 // text under the pictures of another letter, is altered (exit 1), the letter's text under
 // its own pages is valid (exit 0), and without OCR the answer says that the pages were not
 // read. A searchable PDF (an invisible text layer over pictures) is read as a scan, and the
-// letter saved again by another program is valid.
+// letter saved again by another program is valid. A copy whose QR code leads elsewhere, as a
+// PDF or a scan, is altered: the QR codes read are sent with the text.
 func TestIdentifyPDFPages(t *testing.T) {
 	ocrtest.Reader(t)
 	o := newOffice(t)
@@ -50,7 +52,13 @@ func TestIdentifyPDFPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The forger's copy whose QR code leads elsewhere, its footer unchanged.
+	const phishing = "https://tfn-verify.example/v/letter"
+	phished := ocrtest.Pages(t, letter, 150)
+	phished[0] = ocrtest.ReplaceQRCode(t, phished[0], phishing)
 	files := map[string][]byte{
+		"phished.pdf":    ocrtest.CoveredPDF(t, phished, 150, layer),
+		"phished.jpg":    ocrtest.Scan(t, phished[0], 0.5, 3),
 		"searchable.pdf": ocrtest.SearchablePDF(t, ocrtest.Pages(t, letter, 150), 150, layer),
 		"covered.pdf":    ocrtest.CoveredPDF(t, ocrtest.Pages(t, letter, 150), 150, layer),
 		"forged.pdf":     ocrtest.CoveredPDF(t, ocrtest.Pages(t, other, 150), 150, layer),
@@ -78,6 +86,11 @@ func TestIdentifyPDFPages(t *testing.T) {
 	}
 	if code, id := ask("forged.pdf"); code != cli.ExitFailed || id.Outcome != registry.Altered {
 		t.Errorf("the letter's text under another letter's pages: exit %d, %s: %s", code, id.Outcome, id.Message)
+	}
+	for _, name := range []string{"phished.pdf", "phished.jpg"} {
+		if code, id := ask(name); code != cli.ExitFailed || id.Outcome != registry.Altered || !slices.Equal(id.ForeignCodes, []string{phishing}) {
+			t.Errorf("%s, whose QR code leads elsewhere: exit %d, %s, foreign %q: %s", name, code, id.Outcome, id.ForeignCodes, id.Message)
+		}
 	}
 	t.Setenv("CHANCERY_TESSERACT", "/nonexistent/tesseract")
 	if code, id := ask("forged.pdf"); code != cli.ExitOK || id.Outcome != registry.Valid || !strings.Contains(id.Message, registry.PagesNotRead) {

@@ -446,6 +446,10 @@ type FileQuery struct {
 	Digest seal.Digest `json:"digest,omitempty"`
 	// Pages is what the pages of a PDF show, read by OCR; nil when they were not read.
 	Pages *string `json:"pages,omitempty"`
+	// QRCodes, for a scan or a PDF's pages read, are the contents of the QR codes read on
+	// them; QRCodesUnread says that not all could be read (ocr.Reading).
+	QRCodes       []string `json:"qr_codes,omitempty"`
+	QRCodesUnread bool     `json:"qr_codes_unread,omitempty"`
 }
 
 // IdentifyFile asks what a file is (see FileQuery).

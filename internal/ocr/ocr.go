@@ -162,47 +162,61 @@ func Find(path string) (*Reader, error) {
 // Languages returns the languages the reader recognises, as Tesseract names them ("eng+fra").
 func (r *Reader) Languages() string { return r.langs }
 
-// Read returns the text of data, a scan: an image (PNG, JPEG, TIFF) or a PDF whose pages are
-// rasterised first (or, for a scanner's PDF of one image a page, whose images are read).
-// Pages are separated by form feeds. The work stops with an error wrapping
-// budget.ErrExceeded when ctx's deadline passes.
-func (r *Reader) Read(ctx context.Context, data []byte) (string, error) {
+// A Reading is what OCR read on a scan, or on a PDF's pages rendered.
+type Reading struct {
+	// Text is the text read, pages separated by form feeds.
+	Text string
+	// Codes are the contents of the QR codes found on the pages (and decoded: their error
+	// correction holds), in page order, each once. Tesseract does not read them: they are
+	// painted out first (cleanPage).
+	Codes []string
+	// CodesUnread says that a page was not searched for QR codes to the end, so that a code
+	// on it may be missing from Codes: a TIFF or an image over 12 million pixels (not
+	// searched), a page with more than four codes, or one drawn full of patterns that look
+	// like a code's corners (the search was given up).
+	CodesUnread bool
+}
+
+// Read reads data, a scan: an image (PNG, JPEG, TIFF) or a PDF whose pages are rasterised
+// first (or, for a scanner's PDF of one image a page, whose images are read). The work stops
+// with an error wrapping budget.ErrExceeded when ctx's deadline passes.
+func (r *Reader) Read(ctx context.Context, data []byte) (Reading, error) {
 	return r.read(ctx, data, false)
 }
 
-// ReadPages returns what the pages of data, a PDF, show when printed: each page rendered
+// ReadPages reads what the pages of data, a PDF, show when printed: each page rendered
 // whole, whatever images, text or drawings make it up, and read. It is how a PDF's text
 // layer, which need not be what its pages show, is checked against them. Errors are Read's.
-func (r *Reader) ReadPages(ctx context.Context, data []byte) (string, error) {
+func (r *Reader) ReadPages(ctx context.Context, data []byte) (Reading, error) {
 	if Kind(data) != PDF {
-		return "", fmt.Errorf("ocr: %w: not a PDF file", ErrOCR)
+		return Reading{}, fmt.Errorf("ocr: %w: not a PDF file", ErrOCR)
 	}
 	return r.read(ctx, data, true)
 }
 
 // read is Read; rendered says to render a PDF's pages whole, never to read its images alone.
-func (r *Reader) read(ctx context.Context, data []byte, rendered bool) (string, error) {
+func (r *Reader) read(ctx context.Context, data []byte, rendered bool) (Reading, error) {
 	if err := budget.New(ctx).Check(); err != nil {
-		return "", fmt.Errorf("ocr: %w", err)
+		return Reading{}, fmt.Errorf("ocr: %w", err)
 	}
 	kind := Kind(data)
 	switch kind {
 	case "":
-		return "", fmt.Errorf("ocr: %w: not a PNG, JPEG, TIFF or PDF file", ErrOCR)
+		return Reading{}, fmt.Errorf("ocr: %w: not a PNG, JPEG, TIFF or PDF file", ErrOCR)
 	case PDF:
 		if r.pdftoppm == "" {
-			return "", fmt.Errorf("ocr: %w: pdftoppm is not on the PATH, so PDF pages cannot be read", ErrNoOCR)
+			return Reading{}, fmt.Errorf("ocr: %w: pdftoppm is not on the PATH, so PDF pages cannot be read", ErrNoOCR)
 		}
 	default:
 		if err := checkImage(data); err != nil {
-			return "", err
+			return Reading{}, err
 		}
 	}
 	select {
 	case r.slots <- struct{}{}:
 		defer func() { <-r.slots }()
 	case <-ctx.Done():
-		return "", fmt.Errorf("ocr: waiting for a free reader: %w", budget.New(ctx).Check())
+		return Reading{}, fmt.Errorf("ocr: waiting for a free reader: %w", budget.New(ctx).Check())
 	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
@@ -211,35 +225,50 @@ func (r *Reader) read(ctx context.Context, data []byte, rendered bool) (string, 
 	}
 	dir, err := os.MkdirTemp("", "chancery-ocr-")
 	if err != nil {
-		return "", fmt.Errorf("ocr: %w", err)
+		return Reading{}, fmt.Errorf("ocr: %w", err)
 	}
 	defer os.RemoveAll(dir)
 	in := filepath.Join(dir, "scan"+map[string]string{PNG: ".png", JPEG: ".jpg", TIFF: ".tif", PDF: ".pdf"}[kind])
 	if err := os.WriteFile(in, data, 0o600); err != nil {
-		return "", fmt.Errorf("ocr: %w", err)
+		return Reading{}, fmt.Errorf("ocr: %w", err)
 	}
 	images := []string{in}
 	switch {
 	case kind == PDF && rendered:
 		if images, err = r.rasterise(ctx, dir, in); err != nil {
-			return "", err
+			return Reading{}, err
 		}
 	case kind == PDF:
 		if images, err = r.pageImages(ctx, dir, in); err != nil {
-			return "", err
+			return Reading{}, err
 		}
 	}
 	var pages []string
+	var res Reading
 	left := MaxText
 	for _, img := range images {
-		out, err := run(ctx, dir, left, r.tesseract, cleanPage(dir, img), "stdout", "-l", r.langs, "--psm", "3")
+		clean, codes, complete := cleanPage(dir, img)
+		res.Codes = appendNew(res.Codes, codes...)
+		res.CodesUnread = res.CodesUnread || !complete
+		out, err := run(ctx, dir, left, r.tesseract, clean, "stdout", "-l", r.langs, "--psm", "3")
 		if err != nil {
-			return "", r.fail(ctx, err)
+			return Reading{}, r.fail(ctx, err)
 		}
 		left -= len(out)
 		pages = append(pages, strings.TrimSpace(strings.ToValidUTF8(string(out), "\uFFFD")))
 	}
-	return strings.Join(pages, "\f"), nil
+	res.Text = strings.Join(pages, "\f")
+	return res, nil
+}
+
+// appendNew appends to list each of codes it does not hold yet.
+func appendNew(list []string, codes ...string) []string {
+	for _, c := range codes {
+		if !slices.Contains(list, c) {
+			list = append(list, c)
+		}
+	}
+	return list
 }
 
 // pageImages returns the scanner's own images when every page of the PDF at in that has an

@@ -28,7 +28,8 @@ import (
 // code with it, rather than held whole in memory.
 const maxBlankPixels = 12_000_000
 
-// maxCodes bounds the QR codes painted out of one page.
+// maxCodes bounds the QR codes painted out of one page (a released letter has one on every
+// page): a page with more is searched no further, and not all its codes are known.
 const maxCodes = 4
 
 // maxCandidates bounds the finder and alignment patterns the detector may consider in one
@@ -37,51 +38,66 @@ const maxCandidates = 256
 
 var errTooManyCandidates = errors.New("ocr: too many candidate QR code patterns")
 
+var errTooManyCodes = errors.New("ocr: too many QR codes on one page")
+
 // cleanPage returns the path of a copy of the image at path, in dir, with its QR codes and
 // its rules painted white (see blankQRCodes and blankRules), or path itself when it has
-// neither (or cannot be decoded here: Tesseract reads it as it is). Only PNG and JPEG
-// images are cleaned: a TIFF may hold several pages, which Tesseract reads and Go's decoder
-// would drop.
-func cleanPage(dir, path string) string {
+// neither (or cannot be decoded here: Tesseract reads it as it is), and the contents of the
+// QR codes it found. complete is false when the image was not searched for codes to the end
+// (see Reading.CodesUnread). Only PNG and JPEG images are cleaned: a TIFF may hold several
+// pages, which Tesseract reads and Go's decoder would drop.
+func cleanPage(dir, path string) (clean string, codes []string, complete bool) {
+	gray := grayPage(path)
+	if gray == nil {
+		return path, nil, false
+	}
+	// A search for QR codes given up still leaves the rules to paint; a code it painted
+	// before giving up was found and decoded.
+	codes, err := blankQRCodes(gray)
+	complete = err == nil
+	if rules := blankRules(gray); len(codes) == 0 && !rules {
+		return path, codes, complete
+	}
+	f, err := os.CreateTemp(dir, "clean-*.png")
+	if err != nil {
+		return path, codes, complete
+	}
+	defer f.Close()
+	if err := png.Encode(f, gray); err != nil {
+		return path, codes, complete
+	}
+	return f.Name(), codes, complete
+}
+
+// grayPage decodes the image at path in grey, or returns nil for an image that is not a
+// PNG or a JPEG, is over maxBlankPixels, or cannot be decoded.
+func grayPage(path string) *image.Gray {
 	data, err := os.ReadFile(path)
 	if err != nil || (Kind(data) != PNG && Kind(data) != JPEG) {
-		return path
+		return nil
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || int64(cfg.Width)*int64(cfg.Height) > maxBlankPixels {
-		return path
+		return nil
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return path
+		return nil
 	}
 	gray, ok := img.(*image.Gray)
 	if !ok {
 		gray = image.NewGray(img.Bounds())
 		draw.Draw(gray, gray.Bounds(), img, img.Bounds().Min, draw.Src)
 	}
-	// A search for QR codes given up still leaves the rules to paint; a code it painted
-	// before giving up was found and decoded.
-	codes, _ := blankQRCodes(gray)
-	if rules := blankRules(gray); !codes && !rules {
-		return path
-	}
-	f, err := os.CreateTemp(dir, "clean-*.png")
-	if err != nil {
-		return path
-	}
-	defer f.Close()
-	if err := png.Encode(f, gray); err != nil {
-		return path
-	}
-	return f.Name()
+	return gray
 }
 
 // blankQRCodes paints white the QR codes found on img, each with a margin of one module,
-// and reports whether it found any. The page comes from anyone: a search the detector
-// abandons (errTooManyCandidates) or a panic of the detector on it is reported as an error,
-// and the search stops there (cleanPage keeps the codes painted before).
-func blankQRCodes(img *image.Gray) (found bool, err error) {
+// and returns their contents in the order found. The page comes from anyone: a search the
+// detector abandons (errTooManyCandidates), a panic of the detector on it, or a page with
+// more than maxCodes codes (errTooManyCodes) is reported as an error, with the codes found
+// before (cleanPage keeps them painted).
+func blankQRCodes(img *image.Gray) (codes []string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("ocr: searching a page for QR codes: %v", r)
@@ -101,34 +117,44 @@ func blankQRCodes(img *image.Gray) (found bool, err error) {
 				panic(errTooManyCandidates)
 			}
 		}),
+		// Every third row, not every (3/388)th of the page's height: a finder pattern's
+		// centre is three modules high, and a footer's code at 150 dpi has modules of
+		// under 4 pixels, whose centres the default step (13 rows on A4) can miss, so that
+		// a code a phone reads would go unread (and unjudged).
+		gozxing.DecodeHintType_TRY_HARDER: true,
 	}
 	b := img.Bounds()
 	src, err := gozxing.NewPlanarYUVLuminanceSource(img.Pix, img.Stride, b.Dy(), 0, 0, b.Dx(), b.Dy(), false)
 	if err != nil {
-		return false, nil
+		return nil, nil
 	}
 	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
 	if err != nil {
-		return false, nil
+		return nil, nil
 	}
 	matrix, err := bmp.GetBlackMatrix()
 	if err != nil {
-		return false, nil
+		return nil, nil
 	}
-	for range maxCodes {
+	for {
 		candidates = 0
 		r, err := detector.NewDetector(matrix).Detect(hints)
 		if err != nil {
 			break
 		}
-		if _, err := decoder.NewDecoder().Decode(r.GetBits(), nil); err != nil {
+		res, err := decoder.NewDecoder().Decode(r.GetBits(), nil)
+		if err != nil {
 			break
 		}
 		area := codeArea(r.GetPoints(), r.GetBits().GetWidth()).Intersect(image.Rect(0, 0, b.Dx(), b.Dy()))
 		if area.Empty() {
 			break
 		}
-		found = true
+		if len(codes) == maxCodes {
+			// One more code than the page may have: the search ends, unfinished.
+			return codes, errTooManyCodes
+		}
+		codes = append(codes, res.GetText())
 		draw.Draw(img, area.Add(b.Min), image.White, image.Point{}, draw.Src)
 		// The code is gone from the binarized page too, so the next search finds another.
 		for y := area.Min.Y; y < area.Max.Y; y++ {
@@ -137,7 +163,7 @@ func blankQRCodes(img *image.Gray) (found bool, err error) {
 			}
 		}
 	}
-	return found, nil
+	return codes, nil
 }
 
 // codeArea returns the rectangle a QR code of dim modules covers, quiet zone included, from

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/jpeg"
 	"image/png"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	goqr "github.com/piglig/go-qr"
@@ -79,8 +81,8 @@ func TestBlankQRCodes(t *testing.T) {
 		if dark(img, code) == 0 {
 			t.Fatalf("%v°: no QR code drawn", degrees)
 		}
-		if found, err := blankQRCodes(img); !found || err != nil {
-			t.Fatalf("%v°: no QR code found: %v", degrees, err)
+		if codes, err := blankQRCodes(img); !slices.Equal(codes, []string{url}) || err != nil {
+			t.Fatalf("%v°: codes read %q, %v; want the page's", degrees, codes, err)
 		}
 		if n := dark(img, image.Rect(396, 496, 516, 616)); n != 0 {
 			t.Errorf("%v°: %d dark pixels left where the code was", degrees, n)
@@ -93,16 +95,62 @@ func TestBlankQRCodes(t *testing.T) {
 		}
 	}
 	img := page(t, 400, 400, "x", 0, 0, 0, 0, image.Rect(10, 10, 300, 30))
-	if found, err := blankQRCodes(img); found || err != nil || dark(img, img.Bounds()) != 290*20 {
-		t.Errorf("a page without a QR code was changed (found %v, %v)", found, err)
+	if codes, err := blankQRCodes(img); codes != nil || err != nil || dark(img, img.Bounds()) != 290*20 {
+		t.Errorf("a page without a QR code was changed (codes %q, %v)", codes, err)
+	}
+}
+
+// TestBlankQRCodesSmall: a footer's code on a page of A4 at 150 dpi (modules under 4
+// pixels) is read wherever it stands: the detector's default step between rows (13 on such
+// a page) missed the centres of its finder patterns at some heights, so a code a phone reads
+// went unread.
+func TestBlankQRCodesSmall(t *testing.T) {
+	const url = "https://cli.example/v/CLI-2026-000001/wq5iwe6jyzf65izvslr5o5k3ii"
+	missed := 0
+	for dy := range 13 {
+		img := page(t, 1241, 1754, url, 130, 1580+dy, 3, 0)
+		if codes, err := blankQRCodes(img); !slices.Equal(codes, []string{url}) || err != nil {
+			missed++
+			t.Logf("code %d rows lower: read %q, %v", dy, codes, err)
+		}
+	}
+	if missed > 0 {
+		t.Errorf("the code was missed at %d heights of 13", missed)
+	}
+}
+
+// TestBlankQRCodesSeveral: every code of a page is read, in the order found, up to
+// maxCodes; a page with more is searched no further and says so (errTooManyCodes), so
+// that a code among many is never taken for absent.
+func TestBlankQRCodesSeveral(t *testing.T) {
+	contents := []string{"https://tfn.example/v/a", "https://evil.example/v/b", "WIFI:S:x;;", "c4", "c5"}
+	// codes draws the first n contents side by side on one page.
+	codes := func(n int) *image.Gray {
+		img := page(t, 200*len(contents), 200, "x", 0, 0, 0, 0)
+		for i, c := range contents[:n] {
+			one := page(t, 200, 200, c, 40, 40, 3, 0)
+			draw.Draw(img, image.Rect(200*i, 0, 200*(i+1), 200), one, image.Point{}, draw.Src)
+		}
+		return img
+	}
+	got, err := blankQRCodes(codes(3))
+	slices.Sort(got)
+	want := slices.Sorted(slices.Values(contents[:3]))
+	if !slices.Equal(got, want) || err != nil {
+		t.Errorf("three codes: read %q, %v; want %q", got, err, want)
+	}
+	got, err = blankQRCodes(codes(5))
+	if len(got) != maxCodes || !errors.Is(err, errTooManyCodes) {
+		t.Errorf("five codes: read %q, %v; want %d and the search ended", got, err, maxCodes)
 	}
 }
 
 // TestBlankQRCodesGivesUp: a page drawn full of finder patterns (a grid of 9 million pixels,
 // which took the detector a minute to search) is given up after maxCandidates of them and
-// read as it is, unchanged.
+// read as it is, unchanged. (The grid's gap is 12 pixels since the detector searches every
+// third row: with 6, it settles on a few patterns and ends at once.)
 func TestBlankQRCodesGivesUp(t *testing.T) {
-	const n, px, gap = 3000, 3, 6
+	const n, px, gap = 3000, 3, 12
 	img := image.NewGray(image.Rect(0, 0, n, n))
 	for i := range img.Pix {
 		img.Pix[i] = 0xff
@@ -123,8 +171,8 @@ func TestBlankQRCodesGivesUp(t *testing.T) {
 		}
 	}
 	before := bytes.Clone(img.Pix)
-	if found, err := blankQRCodes(img); found || !errors.Is(err, errTooManyCandidates) {
-		t.Errorf("a page of finder patterns: found %v, %v; want the search given up", found, err)
+	if codes, err := blankQRCodes(img); codes != nil || !errors.Is(err, errTooManyCandidates) {
+		t.Errorf("a page of finder patterns: codes %q, %v; want the search given up", codes, err)
 	}
 	if !bytes.Equal(img.Pix, before) {
 		t.Error("a page whose search was given up was changed")
@@ -149,7 +197,7 @@ func BenchmarkCleanPage(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		out := cleanPage(dir, path)
+		out, _, _ := cleanPage(dir, path)
 		if out == path {
 			b.Fatal("no QR code found")
 		}
@@ -169,16 +217,18 @@ func FuzzBlankQRCodes(f *testing.F) {
 		}
 		h := len(pix) / w
 		img := &image.Gray{Pix: bytes.Clone(pix[:w*h]), Stride: w, Rect: image.Rect(0, 0, w, h)}
-		if found, err := blankQRCodes(img); !found && err == nil && !bytes.Equal(img.Pix, pix[:w*h]) {
+		if codes, err := blankQRCodes(img); codes == nil && err == nil && !bytes.Equal(img.Pix, pix[:w*h]) {
 			t.Error("no code found, but the page changed")
 		}
 	})
 }
 
 // TestCleanPageFormats: a PNG or JPEG page with a QR code is given to Tesseract as a
-// copy without it; a TIFF, which may hold pages Go's decoder would drop, is given as it is.
+// copy without it, and the code is read; a TIFF, which may hold pages Go's decoder would
+// drop, is given as it is, and its codes are unread.
 func TestCleanPageFormats(t *testing.T) {
-	img := page(t, 600, 600, "https://tfn.example/v/TFN-2026-000001/a5asuk52nm7heyooavjpd6nzgi", 200, 200, 3, 0)
+	const url = "https://tfn.example/v/TFN-2026-000001/a5asuk52nm7heyooavjpd6nzgi"
+	img := page(t, 600, 600, url, 200, 200, 3, 0)
 	var asPNG, asJPEG, asTIFF bytes.Buffer
 	if err := png.Encode(&asPNG, img); err != nil {
 		t.Fatal(err)
@@ -198,8 +248,12 @@ func TestCleanPageFormats(t *testing.T) {
 		if err := os.WriteFile(path, c.data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if got := cleanPage(dir, path); (got != path) != c.painted {
+		got, codes, complete := cleanPage(dir, path)
+		if (got != path) != c.painted {
 			t.Errorf("%s: read from %s, want painted %v", name, got, c.painted)
+		}
+		if want := c.painted; complete != want || slices.Equal(codes, []string{url}) != want {
+			t.Errorf("%s: codes %q, searched to the end %v; want the code read %v", name, codes, complete, want)
 		}
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"image/png"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/image/tiff"
 
@@ -36,9 +38,13 @@ func TestRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, data := range map[string][]byte{"png": asPNG.Bytes(), "tiff": asTIFF.Bytes(), "jpeg scan": ocrtest.Scan(t, page, 0.5, 1), "pdf": doc} {
-		text, err := r.Read(context.Background(), data)
+		got, err := r.Read(context.Background(), data)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
+		}
+		text := got.Text
+		if got.Codes != nil || got.CodesUnread != (name == "tiff") {
+			t.Errorf("%s: codes %q, unread %v; want none, unread for a TIFF alone", name, got.Codes, got.CodesUnread)
 		}
 		for _, want := range []string{"Minister", "277,200", "Battalion", "TFN-2026-000042"} {
 			if !strings.Contains(text, want) {
@@ -64,11 +70,11 @@ func TestReadPages(t *testing.T) {
 	}
 	pages := ocrtest.Pages(t, doc, 150)
 	hidden := ocrtest.SearchablePDF(t, pages, 150, "Dear Minister, the convention is of 999,999 dollars for the 15th Battalion.\n")
-	text, err := r.ReadPages(context.Background(), hidden)
+	got, err := r.ReadPages(context.Background(), hidden)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(text, "277,200") || strings.Contains(text, "999,999") {
+	if text := got.Text; !strings.Contains(text, "277,200") || strings.Contains(text, "999,999") {
 		t.Errorf("ReadPages read %q", text)
 	}
 	var asPNG bytes.Buffer
@@ -77,5 +83,39 @@ func TestReadPages(t *testing.T) {
 	}
 	if _, err := r.ReadPages(context.Background(), asPNG.Bytes()); !errors.Is(err, ocr.ErrOCR) {
 		t.Errorf("a PNG: %v", err)
+	}
+}
+
+// TestReadCodes: the QR code of a released letter's footer is read as what it encodes, from a
+// scan of a printed page and from the PDF's pages rendered, and its pattern is not read as
+// words; VisibleCodes reads it from the PDF without Tesseract.
+func TestReadCodes(t *testing.T) {
+	r := ocrtest.Reader(t)
+	const url = "https://tfn.example/v/TFN-2026-000042/a5asuk52nm7heyooavjpd6nzgi"
+	const body = "Dear Minister,\n\nI should be grateful if you would confirm the convention of 277,200 francs for the 14th Battalion.\n"
+	doc, err := pdf.Render("text/plain", []byte(body), pdf.Letterhead{Office: "Task Force North", Reference: "TFN-2026-000042"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err = pdf.Stamp(doc, pdf.Footer{Office: "Task Force North", Reference: "TFN-2026-000042", Released: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC), VerifyURL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scanned := ocrtest.Read(t, r, doc, 0.5, 3)
+	pages, err := r.ReadPages(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	visible, err := ocr.VisibleCodes(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, got := range map[string]ocr.Reading{"scan": scanned, "pages": pages, "VisibleCodes": {Text: "277,200", Codes: visible}} {
+		if !slices.Equal(got.Codes, []string{url}) || got.CodesUnread {
+			t.Errorf("%s: codes %q, unread %v; want the footer's", name, got.Codes, got.CodesUnread)
+		}
+		if !strings.Contains(got.Text, "277,200") {
+			t.Errorf("%s: text %q", name, got.Text)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -41,4 +42,51 @@ func VisibleText(ctx context.Context, data []byte) (string, error) {
 		return "", fmt.Errorf("ocr: visible text: %w", err)
 	}
 	return strings.ToValidUTF8(string(out), "\uFFFD"), nil
+}
+
+// VisibleCodes returns the contents of the QR codes a PDF's pages show when printed, each
+// once, in page order: its pages rendered with pdftoppm (MaxPages of them, at PDFResolution)
+// and searched as a scan's are before OCR (blankQRCodes), without Tesseract. It reads the
+// office's released files, so that the codes a scan of one shows can be told from codes
+// put on a copy. It runs as VisibleText does, and fails with ErrNoOCR when pdftoppm is not
+// on the PATH.
+func VisibleCodes(ctx context.Context, data []byte) ([]string, error) {
+	prog, err := exec.LookPath("pdftoppm")
+	if err != nil {
+		return nil, fmt.Errorf("ocr: visible codes: %w: %v", ErrNoOCR, err)
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
+		defer cancel()
+	}
+	dir, err := os.MkdirTemp("", "chancery-pdftoppm-")
+	if err != nil {
+		return nil, fmt.Errorf("ocr: visible codes: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	in := filepath.Join(dir, "released.pdf")
+	if err := os.WriteFile(in, data, 0o600); err != nil {
+		return nil, fmt.Errorf("ocr: visible codes: %w", err)
+	}
+	if _, err := run(ctx, dir, 64<<10, prog, "-r", fmt.Sprint(PDFResolution), "-gray", "-png",
+		"-f", "1", "-l", fmt.Sprint(MaxPages), in, filepath.Join(dir, "page")); err != nil {
+		return nil, fmt.Errorf("ocr: visible codes: %w", err)
+	}
+	pages, err := filepath.Glob(filepath.Join(dir, "page*.png"))
+	if err != nil {
+		return nil, fmt.Errorf("ocr: visible codes: %w", err)
+	}
+	slices.Sort(pages)
+	var codes []string
+	for _, page := range pages {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("ocr: visible codes: %w", err)
+		}
+		if gray := grayPage(page); gray != nil {
+			found, _ := blankQRCodes(gray)
+			codes = appendNew(codes, found...)
+		}
+	}
+	return codes, nil
 }

@@ -72,35 +72,42 @@ func (c *publicCache) changed() {
 // shownTexts keeps what released PDFs show as pdftotext reads them (ocr.VisibleText), by
 // their digest: identification compares texts with them (shownMatch, scanReferences), and a
 // leaked letter's text may be checked by many, each of whom would otherwise cost a run of
-// pdftotext (about 40 ms). A released file never changes, so an entry is never stale; when
-// full, the map starts afresh, and an erasure empties it (the text is read only after its
-// file, which an erasure removes, so an erased letter's text is never answered from it).
-type shownTexts struct {
+// pdftotext (about 40 ms). shownCodes keeps the QR codes they show (ocr.VisibleCodes), which
+// a scan's codes are checked against (foreignCodes). A released file never changes, so an
+// entry is never stale; when full, the map starts afresh, and an erasure empties it (the
+// text is read only after its file, which an erasure removes, so an erased letter's text is
+// never answered from it).
+type shownCache[V any] struct {
 	mu sync.Mutex
-	m  map[string]string
+	m  map[string]V
 }
 
-// maxShown bounds shownTexts: a letter's text is some kilobytes.
+type (
+	shownTexts = shownCache[string]
+	shownCodes = shownCache[[]string]
+)
+
+// maxShown bounds a shownCache: a letter's text is some kilobytes.
 const maxShown = 1 << 12
 
-func (c *shownTexts) get(digest string) (string, bool) {
+func (c *shownCache[V]) get(digest string) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s, ok := c.m[digest]
-	return s, ok
+	v, ok := c.m[digest]
+	return v, ok
 }
 
-func (c *shownTexts) put(digest, text string) {
+func (c *shownCache[V]) put(digest string, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil || len(c.m) >= maxShown {
-		c.m = make(map[string]string)
+		c.m = make(map[string]V)
 	}
-	c.m[digest] = text
+	c.m[digest] = v
 }
 
 // reset empties the cache.
-func (c *shownTexts) reset() {
+func (c *shownCache[V]) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.m = nil

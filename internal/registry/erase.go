@@ -23,6 +23,7 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 	}
 	defer r.public.changed() // after the commit, whatever the outcome; a refused caller changes nothing
 	defer r.shown.reset()
+	defer r.codes.reset()
 	if err := checkText("reason", reason, 1000); err != nil {
 		return err
 	}

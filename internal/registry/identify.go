@@ -43,6 +43,9 @@ type Identification struct {
 	// Bytes, for a file whose digest was given, says what its bytes are to this office:
 	// BytesReleased (the released file itself) or BytesDraft (a draft's file or copy).
 	Bytes string `json:"bytes,omitempty"`
+	// ForeignCodes, for a scan or a PDF's pages, are the QR codes on it that are not the
+	// letter's, as they read: a copy that shows one is altered (see IdentifyScan).
+	ForeignCodes []string `json:"foreign_qr_codes,omitempty"`
 }
 
 // NamesLetter reports whether the answer says the text is a released letter's, or a part of

@@ -122,7 +122,7 @@ func BenchmarkIdentifyFile(b *testing.B) {
 			return o.r.IdentifyFile(ctx, Actor{}, layer, seal.DigestOf(rel.File), nil)
 		}, 0},
 		{"pages-read", func() (*Identification, error) {
-			return o.r.IdentifyFile(ctx, Actor{}, layer, seal.DigestOf(covered), func(ctx context.Context) (string, error) { return reader.ReadPages(ctx, covered) })
+			return o.r.IdentifyFile(ctx, Actor{}, layer, seal.DigestOf(covered), func(ctx context.Context) (ocr.Reading, error) { return reader.ReadPages(ctx, covered) })
 		}, len(ocrtest.Pages(b, covered, 72))},
 	} {
 		b.Run(c.name, func(b *testing.B) {

@@ -88,7 +88,7 @@ func (r *Registry) IdentifyDraftBytes(ctx context.Context, a Actor, digest seal.
 // file an altered copy, whose difference shows what the pages changed. When pages fails with
 // ocr.ErrNoOCR the answer stands with PagesNotRead; any other failure of pages is returned.
 // A file whose digest is a draft's is answered by IdentifyDraftBytes first.
-func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, digest seal.Digest, pages func(context.Context) (string, error)) (id *Identification, err error) {
+func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, digest seal.Digest, pages func(context.Context) (ocr.Reading, error)) (id *Identification, err error) {
 	defer func() {
 		if err == nil {
 			metrics.VerifyAnswer(id.Outcome)
@@ -121,20 +121,27 @@ func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, diges
 		return nil, fmt.Errorf("identify file: what its pages show: %w", err)
 	}
 	excerpt := id.Match == identify.Excerpt.String()
-	best, seen, err := r.compareScan(ctx, id.Reference, excerpt, shown)
+	v, err := r.compareScan(ctx, id.Reference, excerpt, shown)
 	if err != nil {
 		return nil, fmt.Errorf("identify file: %w", err)
 	}
+	best := v.best
 	switch {
-	case !seen:
+	case !v.seen:
 		id.Message = AddSentence(id.Message, PagesNotRead)
 		return id, nil
+	case len(v.foreign) > 0:
+		// Its pages show a QR code the letter's do not: whatever their text, the file is
+		// not the letter as released (below).
 	case best.Same() && best.Partial && !excerpt:
 		id.Match = identify.Excerpt.String()
 		id.Message = fmt.Sprintf("%s: the file's text layer is the text of %s, but its pages, read by OCR, show only a part of it; what they lack is not checked — %s", id.Outcome, id.Reference, id.Status.Message)
 		return id, nil
 	case best.Same():
 		id.Message = AddSentence(id.Message, "Its pages, read by OCR, show the same text, OCR noise aside")
+		if shown.CodesUnread {
+			id.Message = AddSentence(id.Message, unreadSentence(shown))
+		}
 		return id, nil
 	}
 	member := a.Member != nil && len(a.Member.Roles) > 0
@@ -146,11 +153,19 @@ func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, diges
 	if member {
 		st = full.holder
 	}
-	id.Outcome, id.Status, id.Scan = Altered, st, true
+	id.Outcome, id.Status, id.Scan, id.ForeignCodes = Altered, st, true, v.foreign
+	if best.Same() {
+		id.Message = fmt.Sprintf("altered: the file's text layer is the text of %s (%s), and its pages, read by OCR, show it, but %s. Only the released file and its seal prove a file", id.Reference, st.Outcome, strings.Replace(foreignSentence(v.foreign), "it shows", "its pages show", 1))
+		return id, nil
+	}
 	if !excerpt {
 		id.Match = identify.Near.String()
 	}
-	id.Message = fmt.Sprintf("altered: the file's text layer is the text of %s (%s), but its pages, read by OCR, show another text: see what differs. A PDF's text layer need not be what its pages show; only the released file and its seal prove a file", id.Reference, st.Outcome)
+	also := ""
+	if len(v.foreign) > 0 {
+		also = "; and " + strings.Replace(foreignSentence(v.foreign), "it shows", "they show", 1)
+	}
+	id.Message = fmt.Sprintf("altered: the file's text layer is the text of %s (%s), but its pages, read by OCR, show another text: see what differs%s. A PDF's text layer need not be what its pages show; only the released file and its seal prove a file", id.Reference, st.Outcome, also)
 	id.Diff = scanDiff(best, member)
 	return id, nil
 }

@@ -32,8 +32,8 @@ func TestIdentifyFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pagesOf := func(doc []byte) func(context.Context) (string, error) {
-		return func(ctx context.Context) (string, error) { return reader.ReadPages(ctx, doc) }
+	pagesOf := func(doc []byte) func(context.Context) (ocr.Reading, error) {
+		return func(ctx context.Context) (ocr.Reading, error) { return reader.ReadPages(ctx, doc) }
 	}
 	textOf := func(doc []byte) string {
 		t.Helper()
@@ -45,9 +45,9 @@ func TestIdentifyFile(t *testing.T) {
 	}
 
 	// The released file itself: the office's own, not read.
-	notRead := func(context.Context) (string, error) {
+	notRead := func(context.Context) (ocr.Reading, error) {
 		t.Error("the released file's pages were read")
-		return "", errors.New("not to be read")
+		return ocr.Reading{}, errors.New("not to be read")
 	}
 	got, err := o.r.IdentifyFile(ctx, Actor{}, layer, seal.DigestOf(rel.File), notRead)
 	if err != nil || got.Outcome != Valid || got.Match != "exact" || !strings.Contains(got.Message, "byte for byte") {
@@ -92,13 +92,17 @@ func TestIdentifyFile(t *testing.T) {
 	}
 
 	// Without OCR the answer stands, and says that the pages were not read.
-	noOCR := func(context.Context) (string, error) { return "", fmt.Errorf("no tesseract: %w", ocr.ErrNoOCR) }
+	noOCR := func(context.Context) (ocr.Reading, error) {
+		return ocr.Reading{}, fmt.Errorf("no tesseract: %w", ocr.ErrNoOCR)
+	}
 	got, err = o.r.IdentifyFile(ctx, Actor{}, textOf(forged), seal.DigestOf(forged), noOCR)
 	if err != nil || got.Outcome != Valid || !strings.Contains(got.Message, PagesNotRead) {
 		t.Fatalf("without OCR: %+v, %v", got, err)
 	}
 	// Pages that cannot be read leave the file unidentified.
-	broken := func(context.Context) (string, error) { return "", fmt.Errorf("pdftoppm: %w", ocr.ErrOCR) }
+	broken := func(context.Context) (ocr.Reading, error) {
+		return ocr.Reading{}, fmt.Errorf("pdftoppm: %w", ocr.ErrOCR)
+	}
 	if got, err := o.r.IdentifyFile(ctx, Actor{}, textOf(forged), seal.DigestOf(forged), broken); err == nil {
 		t.Fatalf("pages that cannot be read: %+v", got)
 	}

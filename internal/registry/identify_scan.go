@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/chancery/chancery/internal/identify"
@@ -20,24 +22,26 @@ const MatchScan = "scan"
 // scanCaveat ends every answer about a scan: what a match by words can and cannot say.
 const scanCaveat = "The text was read from a scan (OCR) and matched by its words: a scan cannot prove that a file is unaltered byte for byte; only the original file and its seal can."
 
-// IdentifyScan says what a text read from a scan (by OCR) is, as Identify does, but judges
-// the differences that remain between the scan's text and the best released letter the way
-// OCR makes them: a genuine letter printed and scanned is the letter (valid, retracted or
-// superseded; Match "scan"), while a figure or a word changed beyond a misreading makes it an
-// altered copy, whose difference shows the changes that are not noise. A scan of a part of a
-// letter, a paragraph or pages without the others, is judged the same way against the part
-// it shows (textdiff.Span, identify.CompareScanPages), and is answered as an excerpt (Match
-// "excerpt"), never as the whole letter. The letter's text is
-// what its released pages show (letterhead and footer included), read with pdftotext when it
-// is installed. A scan never buys more than a close text: the public is given the answer a
-// reference alone gets.
-func (r *Registry) IdentifyScan(ctx context.Context, a Actor, text string) (id *Identification, err error) {
+// IdentifyScan says what a scan is, from what OCR read on it (its text, and its QR codes), as
+// Identify does with its text, but judges the differences that remain between the scan's
+// text and the best released letter the way OCR makes them: a genuine letter printed and
+// scanned is the letter (valid, retracted or superseded; Match "scan"), while a figure or a
+// word changed beyond a misreading makes it an altered copy, whose difference shows the
+// changes that are not noise. A scan of a part of a letter, a paragraph or pages without the
+// others, is judged the same way against the part it shows (textdiff.Span,
+// identify.CompareScanPages), and is answered as an excerpt (Match "excerpt"), never as the
+// whole letter. The letter's text is what its released pages show (letterhead and footer
+// included), read with pdftotext when it is installed. A QR code on the scan that is not the
+// letter's (foreignCodes) makes it an altered copy whatever its text, since a holder would
+// follow it (ForeignCodes). A scan never buys more than a close text: the public is given
+// the answer a reference alone gets.
+func (r *Registry) IdentifyScan(ctx context.Context, a Actor, scan ocr.Reading) (id *Identification, err error) {
 	defer func() {
 		if err == nil {
 			metrics.VerifyAnswer(id.Outcome)
 		}
 	}()
-	id, err = r.identify(ctx, a, text)
+	id, err = r.identify(ctx, a, scan.Text)
 	if err != nil {
 		return nil, err
 	}
@@ -49,11 +53,11 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, text string) (id *
 		id.Message = AddSentence(id.Message, scanCaveat)
 		return id, nil
 	}
-	best, seen, err := r.compareScan(ctx, id.Reference, excerpt, text)
+	v, err := r.compareScan(ctx, id.Reference, excerpt, scan)
 	if err != nil {
 		return nil, fmt.Errorf("identify scan: %w", err)
 	}
-	if !seen {
+	if !v.seen {
 		// No text of the letter to judge the scan against: the text's answer stands.
 		id.Message = AddSentence(id.Message, scanCaveat)
 		return id, nil
@@ -67,40 +71,83 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, text string) (id *
 		st = full.holder
 	}
 	id.Status, id.Diff = st, nil
+	best := v.best
 	switch {
+	case best.Same() && len(v.foreign) > 0:
+		id.Outcome, id.Match, id.ForeignCodes = Altered, MatchScan, v.foreign
+		if excerpt || best.Partial {
+			id.Match = identify.Excerpt.String()
+		}
+		id.Message = fmt.Sprintf("altered: the text read from this scan is the text of %s (%s), OCR noise aside, but %s. %s", id.Reference, st.Outcome, foreignSentence(v.foreign), scanCaveat)
+		return id, nil
 	case best.Same() && (excerpt || best.Partial):
 		// A scan that lacks pages, or shows a paragraph, proves nothing of what it lacks.
 		id.Outcome, id.Match = st.Outcome, identify.Excerpt.String()
-		id.Message = fmt.Sprintf("%s: the text read from this scan is a part of the text of %s, OCR noise aside; what it lacks is not checked — %s. %s", st.Outcome, id.Reference, st.Message, scanCaveat)
+		id.Message = fmt.Sprintf("%s: the text read from this scan is a part of the text of %s, OCR noise aside; what it lacks is not checked — %s. %s%s", st.Outcome, id.Reference, st.Message, unreadSentence(scan), scanCaveat)
 		return id, nil
 	case best.Same():
 		id.Outcome, id.Match = st.Outcome, MatchScan
-		id.Message = fmt.Sprintf("%s: the text read from this scan is the text of %s, OCR noise aside — %s. %s", st.Outcome, id.Reference, st.Message, scanCaveat)
+		id.Message = fmt.Sprintf("%s: the text read from this scan is the text of %s, OCR noise aside — %s. %s%s", st.Outcome, id.Reference, st.Message, unreadSentence(scan), scanCaveat)
 		return id, nil
 	}
-	id.Outcome = Altered
+	id.Outcome, id.ForeignCodes = Altered, v.foreign
 	if !excerpt {
 		id.Match = identify.Near.String()
 	}
-	id.Message = fmt.Sprintf("altered: the text read from this scan is close to %s (%s), but differs from it beyond OCR noise: see what differs. %s", id.Reference, st.Outcome, scanCaveat)
+	also := ""
+	if len(v.foreign) > 0 {
+		also = ", and " + foreignSentence(v.foreign)
+	}
+	id.Message = fmt.Sprintf("altered: the text read from this scan is close to %s (%s), but differs from it beyond OCR noise: see what differs%s. %s", id.Reference, st.Outcome, also, scanCaveat)
 	id.Diff = scanDiff(best, member)
 	return id, nil
 }
 
-// compareScan judges text, read by OCR, against the texts of the released letter ref
-// (scanReferences), as a scan of its pages and, for an excerpt, of the part of it the text
-// shows (a photo of a paragraph), and returns the closest comparison; seen is false when the
-// letter has no text to judge against.
-func (r *Registry) compareScan(ctx context.Context, ref string, excerpt bool, text string) (best identify.ScanComparison, seen bool, err error) {
-	letters, codeHash, err := r.scanReferences(ctx, ref)
-	if err != nil {
-		return best, false, err
+// foreignSentence says that a scan shows QR codes that are not its letter's.
+func foreignSentence(codes []string) string {
+	quoted := make([]string, len(codes))
+	for i, c := range codes {
+		quoted[i] = strconv.Quote(c)
 	}
-	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
-	for _, l := range letters {
+	if len(codes) == 1 {
+		return "it shows a QR code that is not the letter's, which leads to " + quoted[0] + ": do not follow it"
+	}
+	return "it shows QR codes that are not the letter's, which lead to " + strings.Join(quoted, ", ") + ": do not follow them"
+}
+
+// unreadSentence, for a scan not searched for QR codes to the end, says to trust none on it;
+// "" otherwise.
+func unreadSentence(scan ocr.Reading) string {
+	if !scan.CodesUnread {
+		return ""
+	}
+	return "Its QR codes were not all read here, so none was checked: follow none of them, and check the letter at the address printed in its footer. "
+}
+
+// A scanVerdict is a scan judged against a released letter (compareScan).
+type scanVerdict struct {
+	// best is the closest comparison of the scan's text with the letter's texts; seen is
+	// false when the letter has no text to judge against.
+	best identify.ScanComparison
+	seen bool
+	// foreign are the QR codes read on the scan that are not the letter's (foreignCodes).
+	foreign []string
+}
+
+// compareScan judges scan, read by OCR, against the texts of the released letter ref
+// (scanReferences), as a scan of its pages and, for an excerpt, of the part of it the text
+// shows (a photo of a paragraph), keeps the closest comparison, and finds the scan's QR codes
+// that are not the letter's.
+func (r *Registry) compareScan(ctx context.Context, ref string, excerpt bool, scan ocr.Reading) (v scanVerdict, err error) {
+	refs, err := r.scanReferences(ctx, ref)
+	if err != nil {
+		return v, err
+	}
+	text := strings.ReplaceAll(strings.ReplaceAll(scan.Text, "\r\n", "\n"), "\r", "\n")
+	for _, l := range refs.texts {
 		// The check code printed in the footer is a capability, not what the letter says:
 		// OCR's misreadings of it are forgiven, and only of it (see identify.CompareScan).
-		code := checkCodeIn(l, codeHash)
+		code := checkCodeIn(l, refs.files.rel.CheckCodeHash)
 		cs := []identify.ScanComparison{identify.CompareScanPages(l, text, code)}
 		if excerpt {
 			if span := textdiff.Span(l, text); span != "" {
@@ -108,31 +155,97 @@ func (r *Registry) compareScan(ctx context.Context, ref string, excerpt bool, te
 			}
 		}
 		for _, c := range cs {
-			if !seen || c.Changed() < best.Changed() || c.Changed() == best.Changed() && c.Kept > best.Kept {
-				best, seen = c, true
+			if !v.seen || c.Changed() < v.best.Changed() || c.Changed() == v.best.Changed() && c.Kept > v.best.Kept {
+				v.best, v.seen = c, true
 			}
 		}
 	}
-	return best, seen, nil
+	if v.foreign, err = r.foreignCodes(ctx, refs, scan.Codes); err != nil {
+		return v, err
+	}
+	return v, nil
 }
 
-// scanReferences returns the texts a scan of letter ref may read as: what its released file's
-// pages show (with pdftotext, when installed), the released file's text, and the released
-// version's text; and the SHA-256 of the check code printed on it (nil if none).
-func (r *Registry) scanReferences(ctx context.Context, ref string) ([]string, []byte, error) {
+// foreignCodes returns those of codes, the QR codes read on a scan of a released letter, that
+// are not the letter's. The office prints a released letter's codes; a forger can print
+// others (a verify page of their own, a payment), which a holder would follow. A code is
+// the letter's when it is written out in one of the letter's texts (the footer prints the
+// address its code encodes, which a line break may split), or when the released file's pages
+// show it (ocr.VisibleCodes: a code of the letter's own content). When the released file's
+// codes cannot be read here (no pdftoppm), a code not written in its text is foreign.
+func (r *Registry) foreignCodes(ctx context.Context, refs *scanRefs, codes []string) ([]string, error) {
+	var left []string
+	for _, c := range codes {
+		if !slices.ContainsFunc(refs.texts, func(t string) bool { return writtenIn(t, c) }) {
+			left = append(left, c)
+		}
+	}
+	if len(left) == 0 || baseType(refs.files.rel.MediaType) != "application/pdf" {
+		return left, nil
+	}
+	shown, ok := r.codes.get(refs.files.rel.FileDigest)
+	if !ok {
+		var err error
+		shown, err = ocr.VisibleCodes(ctx, refs.files.file)
+		switch {
+		case errors.Is(err, ocr.ErrNoOCR):
+			return left, nil
+		case err != nil:
+			return nil, fmt.Errorf("the released file's QR codes: %w", err)
+		}
+		r.codes.put(refs.files.rel.FileDigest, shown)
+	}
+	return slices.DeleteFunc(left, func(c string) bool { return slices.Contains(shown, c) }), nil
+}
+
+// writtenIn reports whether code is written out in text as one word, or as consecutive
+// words (a line break may split a long address), from a word's start to a word's end,
+// spaces aside: a part of a word is not enough, since "https://gov.example.org/…" in a
+// letter does not make "https://gov.example" its own.
+func writtenIn(text, code string) bool {
+	code = strings.Join(strings.Fields(code), "")
+	if code == "" {
+		return false
+	}
+	words := strings.Fields(text)
+	for i := range words {
+		if !strings.HasPrefix(code, words[i]) {
+			continue
+		}
+		n := 0
+		for j := i; j < len(words) && strings.HasPrefix(code[n:], words[j]); j++ {
+			if n += len(words[j]); n == len(code) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// scanRefs are what a scan of a released letter is judged against (scanReferences).
+type scanRefs struct {
+	// texts are the texts a scan of the letter may read as: what its released file's pages
+	// show (with pdftotext, when installed), the released file's text, and the released
+	// version's text.
+	texts []string
+	files *releasedFiles
+}
+
+// scanReferences returns what a scan of the released letter ref is judged against.
+func (r *Registry) scanReferences(ctx context.Context, ref string) (*scanRefs, error) {
 	f, err := r.releasedFilesOf(ctx, ref)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	rel, file, version, versionType := f.rel, f.file, f.version, f.versionType
-	var out []string
+	out := &scanRefs{files: f}
 	if baseType(rel.MediaType) == "application/pdf" {
 		s, err := r.shownText(ctx, rel.FileDigest, file)
 		switch {
 		case err == nil:
-			out = append(out, s)
+			out.texts = append(out.texts, s)
 		case !errors.Is(err, ocr.ErrNoOCR):
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	for _, f := range []struct {
@@ -144,10 +257,10 @@ func (r *Registry) scanReferences(ctx context.Context, ref string) ([]string, []
 		}
 		// The office's own files: a file without text is simply no reference.
 		if s, err := textract.TextContext(ctx, f.mediaType, f.data); err == nil {
-			out = append(out, s)
+			out.texts = append(out.texts, s)
 		}
 	}
-	return out, rel.CheckCodeHash, nil
+	return out, nil
 }
 
 // releasedFiles are the files of a released letter: the file its release published, and the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/chancery/chancery/internal/identify/synth"
@@ -16,9 +17,12 @@ import (
 // 300 dpi, an office scanner's default, in the sub-benchmark 300dpi) must be
 // valid, and a forger's copy of it with one figure changed (its first figure of three digits or
 // more, a digit raised by one), laid out and stamped as the office did, then scanned the same
-// way, must be altered. It reports the share of genuine scans answered otherwise
-// (false-altered) and of forged ones not answered altered (forged-passed); seconds per letter
-// are mostly Tesseract's.
+// way, must be altered; and the genuine letter whose QR code (on its first page) leads to
+// another site, its footer unchanged, must be altered with that code named. It reports the
+// share of genuine scans answered otherwise (false-altered), of forged ones not answered
+// altered (forged-passed), of copies with the forger's QR code not answered so
+// (phished-passed), and of genuine scans on which the letter's own QR code was not read
+// (code-unread); seconds per letter are mostly Tesseract's.
 //
 //	go test -run '^$' -bench 'ScanAnswers$' -benchtime 30x ./internal/registry/
 //	go test -run '^$' -bench 'ScanAnswers/300dpi' -benchtime 30x ./internal/registry/
@@ -36,16 +40,29 @@ func scanAnswers(b *testing.B, dpi int) {
 	ctx := context.Background()
 	o := newOffice(b)
 	figure := regexp.MustCompile(`\b[0-9]{3,}`)
-	wrong, passed, n := 0, 0, 0
+	wrong, passed, phished, unread, n := 0, 0, 0, 0, 0
 	for i := 0; b.Loop(); i++ {
 		text := synth.Corpus{Seed: 24, FamilySize: 1}.Letter(i).Text()
 		ref, rel := o.released(b, text)
-		got, err := o.r.IdentifyScan(ctx, Actor{}, ocrtest.ReadAt(b, reader, rel.File, dpi, 0.5, uint64(i)))
+		pages := ocrtest.Pages(b, rel.File, dpi)
+		genuine := ocrtest.ReadImages(b, reader, pages, 0.5, uint64(i))
+		got, err := o.r.IdentifyScan(ctx, Actor{}, genuine)
 		if err != nil {
 			b.Fatal(err)
 		}
 		if got.Outcome != Valid || got.Reference != ref {
 			wrong++
+		}
+		if !slices.Contains(genuine.Codes, o.r.VerifyURL(ref, rel.CheckCode)) {
+			unread++
+		}
+		phishing := "https://tfn-verify.example/v/" + ref + "/" + rel.CheckCode
+		pages[0] = ocrtest.ReplaceQRCode(b, pages[0], phishing)
+		if got, err = o.r.IdentifyScan(ctx, Actor{}, ocrtest.ReadImages(b, reader, pages, 0.5, uint64(i))); err != nil {
+			b.Fatal(err)
+		}
+		if got.Outcome != Altered || !slices.Equal(got.ForeignCodes, []string{phishing}) {
+			phished++
 		}
 		at := figure.FindStringIndex(text)
 		if at == nil {
@@ -64,4 +81,6 @@ func scanAnswers(b *testing.B, dpi int) {
 	}
 	b.ReportMetric(float64(wrong)/float64(n), "false-altered")
 	b.ReportMetric(float64(passed)/float64(n), "forged-passed")
+	b.ReportMetric(float64(phished)/float64(n), "phished-passed")
+	b.ReportMetric(float64(unread)/float64(n), "code-unread")
 }

@@ -3,16 +3,21 @@ package registry
 import (
 	"context"
 	"crypto/sha256"
+	"image"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chancery/chancery/internal/identify/synth"
+	"github.com/chancery/chancery/internal/ocr"
 	"github.com/chancery/chancery/internal/ocr/ocrtest"
 	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/textract"
 )
 
 // TestIdentifyScan (issue 12, item 15): a released letter printed and scanned (its released
@@ -29,9 +34,12 @@ func TestIdentifyScan(t *testing.T) {
 	text := synth.Corpus{Seed: 24, FamilySize: 1}.Letter(0).Text()
 	ref, rel := o.released(t, text)
 
-	read := func(doc []byte, seed uint64) string { return ocrtest.Read(t, reader, doc, 0.5, seed) }
+	read := func(doc []byte, seed uint64) ocr.Reading { return ocrtest.Read(t, reader, doc, 0.5, seed) }
 
 	genuine := read(rel.File, 1)
+	if own := o.r.VerifyURL(ref, rel.CheckCode); !slices.Equal(genuine.Codes, []string{own}) || genuine.CodesUnread {
+		t.Errorf("the scan's QR codes read %q (unread %v), want the letter's %q", genuine.Codes, genuine.CodesUnread, own)
+	}
 	for _, who := range []Actor{{}, o.reviewer} {
 		got, err := o.r.IdentifyScan(ctx, who, genuine)
 		if err != nil {
@@ -50,7 +58,7 @@ func TestIdentifyScan(t *testing.T) {
 	// The same scan without the letter's first third (a page not scanned) is a part of the
 	// letter, not the letter: what it lacks is not checked. It starts at a word the letter
 	// has once, which the comparison cannot pair with an earlier one by chance.
-	ws := strings.Fields(genuine)
+	ws := strings.Fields(genuine.Text)
 	from := len(ws) / 3
 	times := make(map[string]int)
 	for _, w := range ws {
@@ -59,7 +67,7 @@ func TestIdentifyScan(t *testing.T) {
 	for from < len(ws) && times[strings.ToLower(ws[from])] > 1 {
 		from++
 	}
-	got, err := o.r.IdentifyScan(ctx, Actor{}, strings.Join(ws[from:], " "))
+	got, err := o.r.IdentifyScan(ctx, Actor{}, ocr.Reading{Text: strings.Join(ws[from:], " ")})
 	if err != nil || got.Outcome != Valid || got.Match != "excerpt" || !strings.Contains(got.Message, "part of") {
 		t.Errorf("the scan without its beginning: %+v, %v; want valid, an excerpt; diff %q", got, err, got.Diff)
 	}
@@ -67,8 +75,8 @@ func TestIdentifyScan(t *testing.T) {
 	// forgiven only to text that says it was read from a scan. (Tesseract may read a page
 	// without a fault, and a faultless reading is the letter's text sign for sign, so the
 	// misreadings are made here: "rn" for "m" and "1" for "l", in two words.)
-	noisy := misread(genuine)
-	if got, err := o.r.IdentifyScan(ctx, Actor{}, noisy); err != nil || got.Outcome != Valid {
+	noisy := misread(genuine.Text)
+	if got, err := o.r.IdentifyScan(ctx, Actor{}, ocr.Reading{Text: noisy}); err != nil || got.Outcome != Valid {
 		t.Errorf("the scan with misreadings: %+v, %v", got, err)
 	}
 	if got, err := o.r.Identify(ctx, Actor{}, noisy); err != nil || got.Outcome == Valid || got.Scan {
@@ -84,10 +92,10 @@ func TestIdentifyScan(t *testing.T) {
 
 	// A photo of a paragraph: fifty words of the scan around the figure, with OCR's
 	// misreadings, are a part of the letter; with the figure changed, an altered part of it.
-	words := strings.Fields(genuine)
+	words := strings.Fields(genuine.Text)
 	at := slices.IndexFunc(words, func(w string) bool { return strings.Contains(w, figure) })
 	if at < 0 {
-		t.Fatalf("the scan does not read %s: %q", figure, genuine)
+		t.Fatalf("the scan does not read %s: %q", figure, genuine.Text)
 	}
 	paragraph := misread(strings.Join(words[max(0, at-25):min(len(words), at+25)], " "))
 	for _, c := range []struct {
@@ -96,7 +104,7 @@ func TestIdentifyScan(t *testing.T) {
 		{"a paragraph of the scan", paragraph, Valid},
 		{"the paragraph with the figure changed", strings.Replace(paragraph, figure, forged, 1), Altered},
 	} {
-		got, err := o.r.IdentifyScan(ctx, Actor{}, c.text)
+		got, err := o.r.IdentifyScan(ctx, Actor{}, ocr.Reading{Text: c.text})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -287,5 +295,132 @@ func TestIdentifyScanAccountNumber(t *testing.T) {
 	}
 	if ins := changedWords(got, "insert"); got.Outcome != Altered || !strings.Contains(ins, "0789") {
 		t.Errorf("the account changed: %s (%s): %s; inserted %q", got.Outcome, got.Match, got.Message, ins)
+	}
+}
+
+// TestIdentifyScanQRCode: a forger's copy of a genuine letter whose QR code leads elsewhere
+// (a verify page of their own) while its footer still prints the letter's address is
+// altered, and the answer names the code's address, scanned or as a PDF's pages; the same
+// text read without its codes is the letter, so the code alone made the difference. A scan
+// whose codes were not all read is answered, and says to follow none. Before the
+// twenty-first session the code was painted out unread, and such a copy was valid.
+func TestIdentifyScanQRCode(t *testing.T) {
+	reader := ocrtest.Reader(t)
+	ctx := context.Background()
+	o := newOffice(t)
+	o.fixedCheckCodes()
+	text := synth.Corpus{Seed: 28, FamilySize: 1}.Letter(0).Text()
+	ref, rel := o.released(t, text)
+	phishing := "https://tfn-verify.example/v/" + ref + "/" + rel.CheckCode
+	pages := ocrtest.Pages(t, rel.File, 150)
+	pages[0] = ocrtest.ReplaceQRCode(t, pages[0], phishing)
+	scan := ocrtest.ReadImages(t, reader, pages, 0.5, 1)
+	if !slices.Contains(scan.Codes, phishing) {
+		t.Fatalf("the forger's code was not read: %q", scan.Codes)
+	}
+	for _, who := range []Actor{{}, o.reviewer} {
+		got, err := o.r.IdentifyScan(ctx, who, scan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Outcome != Altered || got.Reference != ref || !slices.Equal(got.ForeignCodes, []string{phishing}) ||
+			!strings.Contains(got.Message, strconv.Quote(phishing)) || !strings.Contains(got.Message, "do not follow") {
+			t.Errorf("member %v: the copy with the forger's code: %s %s (%s), foreign %q: %s", who.Member != nil, got.Outcome, got.Reference, got.Match, got.ForeignCodes, got.Message)
+		}
+		if who.Member == nil && (got.Status == nil || got.Status.Subject != "" || len(got.Status.Signers) > 0) {
+			t.Errorf("the public learns more from a scan than from a reference: %+v", got.Status)
+		}
+	}
+	if got, err := o.r.IdentifyScan(ctx, Actor{}, ocr.Reading{Text: scan.Text}); err != nil || got.Outcome != Valid || got.ForeignCodes != nil {
+		t.Errorf("the same text without its codes: %+v, %v; want valid, so that the code alone makes it altered", got, err)
+	}
+	unread := ocr.Reading{Text: scan.Text, CodesUnread: true}
+	if got, err := o.r.IdentifyScan(ctx, Actor{}, unread); err != nil || got.Outcome != Valid || !strings.Contains(got.Message, "follow none") {
+		t.Errorf("a scan whose codes were not all read: %+v, %v", got, err)
+	}
+
+	// The same pages in a PDF under the genuine text layer: its pages show the forger's code.
+	layer, err := textract.Text("application/pdf", rel.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := ocrtest.SearchablePDF(t, pages, 150, layer)
+	got, err := o.r.IdentifyFile(ctx, Actor{}, layer, seal.DigestOf(forged), func(ctx context.Context) (ocr.Reading, error) { return reader.ReadPages(ctx, forged) })
+	if err != nil || got.Outcome != Altered || !slices.Equal(got.ForeignCodes, []string{phishing}) || !strings.Contains(got.Message, "its pages show a QR code") {
+		t.Errorf("a PDF whose pages show the forger's code: %+v, %v", got, err)
+	}
+}
+
+// TestIdentifyScanOwnQRCode: QR codes the letter itself shows are its own, whether its text
+// writes out what they encode (an address in the letter) or only its released pages show
+// them (a code in a PDF the office released): a scan of such a letter stays valid. A code
+// added to a copy, beside the letter's own, is not.
+func TestIdentifyScanOwnQRCode(t *testing.T) {
+	reader := ocrtest.Reader(t)
+	ctx := context.Background()
+	o := newOffice(t)
+	o.fixedCheckCodes()
+	const payment, added = "https://pay.tfn.example/invoice/2026-0042", "https://pay.elsewhere.example/invoice/2026-0042"
+
+	// A text letter that writes out the address of a code printed on its copy.
+	text := synth.Corpus{Seed: 29, FamilySize: 1}.Letter(0).Text() + "\n\nPay the invoice at " + payment + " before the end of the month.\n"
+	ref, rel := o.released(t, text)
+	pages := ocrtest.Pages(t, rel.File, 150)
+	scanOf := func(pages []image.Image) ocr.Reading { return ocrtest.ReadImages(t, reader, pages, 0.5, 1) }
+	withCode := slices.Clone(pages)
+	withCode[0] = ocrtest.DrawQRCode(t, pages[0], payment, 1000, 24, 4)
+	scan := scanOf(withCode)
+	if !slices.Contains(scan.Codes, payment) {
+		t.Fatalf("the payment code was not read: %q", scan.Codes)
+	}
+	if got, err := o.r.IdentifyScan(ctx, Actor{}, scan); err != nil || got.Outcome != Valid || got.Reference != ref || got.ForeignCodes != nil {
+		t.Errorf("a code the letter writes out: %+v, %v", got, err)
+	}
+
+	// A PDF letter whose page shows a payment code that its text does not write out.
+	// One page: the forger's text layer (ocrtest.SearchablePDF) is all on its first.
+	body := strings.Join(strings.Fields(synth.Corpus{Seed: 30, FamilySize: 1}.Letter(0).Text())[:150], " ")
+	doc, err := pdf.Render("text/plain", []byte(body), pdf.Letterhead{Office: o.r.cfg.Office.Name, Reference: "draft"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	layer, err := textract.Text("application/pdf", doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docPages := ocrtest.Pages(t, doc, 150)
+	if len(docPages) != 1 {
+		t.Fatalf("the PDF letter has %d pages, want 1", len(docPages))
+	}
+	docPages[0] = ocrtest.DrawQRCode(t, docPages[0], added, 1000, 24, 4)
+	withPayment := ocrtest.SearchablePDF(t, docPages, 150, layer)
+	ref2, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Invoice", Class: "foreign-government",
+		Addressees: []string{"Ministry of Defence of Freedonia"}, File: Upload{Name: "invoice.pdf", Data: withPayment}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.approve(t, ref2)
+	if err := o.sign(t, ref2); err != nil {
+		t.Fatal(err)
+	}
+	rel2, err := o.r.Release(ctx, o.officer, ref2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// At 300 dpi: at 150, this page's footer code, turned half a degree, is one ZXing does
+	// not find (its modules are under 4 pixels).
+	scan = scanOf(ocrtest.Pages(t, rel2.File, 300))
+	if !slices.Contains(scan.Codes, added) || !slices.Contains(scan.Codes, o.r.VerifyURL(ref2, rel2.CheckCode)) {
+		t.Fatalf("the released PDF's codes were not read: %q", scan.Codes)
+	}
+	if got, err := o.r.IdentifyScan(ctx, Actor{}, scan); err != nil || got.Outcome != Valid || got.Reference != ref2 || got.ForeignCodes != nil {
+		t.Errorf("a code the released pages show: %+v, %v", got, err)
+	}
+
+	// The text letter's copy with that code added beside its own.
+	withCode[0] = ocrtest.DrawQRCode(t, withCode[0], added, 1040, 400, 4)
+	scan = scanOf(withCode)
+	if got, err := o.r.IdentifyScan(ctx, Actor{}, scan); err != nil || got.Outcome != Altered || !slices.Equal(got.ForeignCodes, []string{added}) {
+		t.Errorf("a code added to a copy: %+v, %v", got, err)
 	}
 }

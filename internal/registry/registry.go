@@ -145,6 +145,7 @@ type Registry struct {
 	inForce atomic.Pointer[inForce]
 	public  publicCache
 	shown   shownTexts      // what released PDFs show, read by pdftotext (identify)
+	codes   shownCodes      // the QR codes released PDFs show (identify)
 	ident   *identify.Index // text fingerprints of unreleased versions (LoadIdentification)
 	// released holds the fingerprints of released versions and released files: the only
 	// ones public identification reads, so that drafts never change (or time) its answers.

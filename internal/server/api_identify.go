@@ -15,15 +15,16 @@ import (
 
 // identify answers what a text is: {"text": "…"} as JSON ({"text": "…", "scan": true} for
 // text read from a scan; with "digest", the file's SHA-256, and "pages", what a PDF's pages
-// show, read by OCR, as chancery identify sends them for a file), or a file
-// (multipart/form-data with a file part) whose text is extracted here, or read by OCR for a
-// scan. A file whose bytes are a draft's is that draft (registry.IdentifyDraftBytes); the
-// text of a PDF that is a released letter's is checked against what the PDF's pages show
-// (registry.IdentifyFile). Drafts show only to members with a role.
+// show, read by OCR, as chancery identify sends them for a file; "qr_codes", with a scan or
+// pages, the QR codes read on them), or a file (multipart/form-data with a file part) whose
+// text is extracted here, or read by OCR for a scan. A file whose bytes are a draft's is that
+// draft (registry.IdentifyDraftBytes); the text of a PDF that is a released letter's is
+// checked against what the PDF's pages show (registry.IdentifyFile). Drafts show only to
+// members with a role.
 func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
-	var text string
+	var read ocr.Reading
 	var scan bool
-	var pages func(context.Context) (string, error)
+	var pages func(context.Context) (ocr.Reading, error)
 	var digest seal.Digest
 	file, pdfFile := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data"), false
 	if file {
@@ -36,14 +37,14 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 		if s.draftBytes(w, r, digest) {
 			return
 		}
-		text, scan, err = s.uploadText(r.Context(), u.file.Name, u.file.MediaType, u.file.Data)
+		read, scan, err = s.uploadText(r.Context(), u.file.Name, u.file.MediaType, u.file.Data)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		if pdfFile = ocr.Kind(u.file.Data) == ocr.PDF && !scan; pdfFile {
 			data := u.file.Data
-			pages = func(ctx context.Context) (string, error) { return s.readPages(ctx, data) }
+			pages = func(ctx context.Context) (ocr.Reading, error) { return s.readPages(ctx, data) }
 		}
 	} else {
 		var req struct {
@@ -57,12 +58,25 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 			// Pages, with Text a PDF's text layer, is what the PDF's pages show, read by
 			// OCR: the text layer counts as the letter only if its pages show it.
 			Pages *string `json:"pages"`
+			// QRCodes, with Scan or Pages, are the contents of the QR codes read on the
+			// scan or the pages (ocr.Reading.Codes): one that is not the letter's makes
+			// the copy altered. QRCodesUnread says that not all were read.
+			QRCodes       []string `json:"qr_codes"`
+			QRCodesUnread bool     `json:"qr_codes_unread"`
 		}
 		if err := decodeJSON(w, r, &req); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		text, scan = req.Text, req.Scan
+		if err := checkCodes(req.QRCodes, req.QRCodesUnread, req.Scan || req.Pages != nil); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		scan = req.Scan
+		read = ocr.Reading{Text: req.Text}
+		if scan {
+			read.Codes, read.CodesUnread = req.QRCodes, req.QRCodesUnread
+		}
 		if req.Digest != "" {
 			d, err := seal.ParseDigest(req.Digest)
 			if err != nil {
@@ -76,8 +90,8 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 				s.fail(w, r, fmt.Errorf("%w: pages is what a PDF's pages show beside its text layer: a scan has no text layer", errBadRequest))
 				return
 			}
-			shown := *req.Pages
-			pages = func(context.Context) (string, error) { return shown, nil }
+			shown := ocr.Reading{Text: *req.Pages, Codes: req.QRCodes, CodesUnread: req.QRCodesUnread}
+			pages = func(context.Context) (ocr.Reading, error) { return shown, nil }
 		}
 		if digest != "" && s.draftBytes(w, r, digest) {
 			return
@@ -87,11 +101,11 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 	var err error
 	switch {
 	case scan:
-		id, err = s.cfg.Registry.IdentifyScan(r.Context(), actor(r), text)
+		id, err = s.cfg.Registry.IdentifyScan(r.Context(), actor(r), read)
 	case digest != "" || pages != nil:
-		id, err = s.cfg.Registry.IdentifyFile(r.Context(), actor(r), text, digest, pages)
+		id, err = s.cfg.Registry.IdentifyFile(r.Context(), actor(r), read.Text, digest, pages)
 	default:
-		id, err = s.cfg.Registry.Identify(r.Context(), actor(r), text)
+		id, err = s.cfg.Registry.Identify(r.Context(), actor(r), read.Text)
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -123,21 +137,45 @@ const fileTextCaveat = "Only the file's text was compared: that proves nothing o
 
 // readPages reads what the pages of a PDF show, with the server's OCR, within the OCR time
 // budget. It fails with ocr.ErrNoOCR when this server has no OCR.
-func (s *Server) readPages(ctx context.Context, data []byte) (string, error) {
+func (s *Server) readPages(ctx context.Context, data []byte) (ocr.Reading, error) {
 	reader, err := s.findOCR()
 	if err != nil {
-		return "", err
+		return ocr.Reading{}, err
 	}
 	octx, cancel := context.WithTimeout(ctx, s.cfg.OCRTime)
 	defer cancel()
-	text, err := reader.ReadPages(octx, data)
+	read, err := reader.ReadPages(octx, data)
 	switch {
 	case errors.Is(err, ocr.ErrNoOCR):
-		return "", err
+		return ocr.Reading{}, err
 	case errors.Is(err, budget.ErrExceeded):
-		return "", fmt.Errorf("%w: %w", errOverTime, err)
+		return ocr.Reading{}, fmt.Errorf("%w: %w", errOverTime, err)
 	case err != nil:
-		return "", fmt.Errorf("%w: %v", errBadRequest, err)
+		return ocr.Reading{}, fmt.Errorf("%w: %v", errBadRequest, err)
 	}
-	return text, nil
+	return read, nil
+}
+
+// The QR codes an identification request may name: four a page (ocr's bound) of ocr.MaxPages
+// pages, each no longer than a QR code holds (7,089 digits).
+const (
+	maxQRCodes   = 4 * ocr.MaxPages
+	maxQRCodeLen = 7089
+)
+
+// checkCodes refuses QR codes given where they mean nothing (without a scan or pages), or
+// more or longer than a scan's pages can hold.
+func checkCodes(codes []string, unread, read bool) error {
+	switch {
+	case (len(codes) > 0 || unread) && !read:
+		return fmt.Errorf("%w: qr_codes and qr_codes_unread are what OCR read on a scan (\"scan\": true) or on a PDF's pages (\"pages\"): give one of them", errBadRequest)
+	case len(codes) > maxQRCodes:
+		return fmt.Errorf("%w: qr_codes: %d codes; at most %d (four a page of %d pages)", errBadRequest, len(codes), maxQRCodes, ocr.MaxPages)
+	}
+	for i, c := range codes {
+		if len(c) > maxQRCodeLen {
+			return fmt.Errorf("%w: qr_codes[%d] has %d bytes: a QR code holds at most %d", errBadRequest, i, len(c), maxQRCodeLen)
+		}
+	}
+	return nil
 }

@@ -187,7 +187,8 @@ func TestAPIUploadLimit(t *testing.T) {
 // FuzzAPIBodies sends arbitrary bodies to every JSON endpoint: the answer is never a 5xx.
 func FuzzAPIBodies(f *testing.F) {
 	for _, s := range []string{`{}`, `{"name":"a","roles":["drafter"]}`, `{"digest":"sha256:00"}`, `{"version":"x","comment":"y"}`,
-		`{"keyid":"k","statement":"AAAA","sig":"AAAA"}`, `{"public_key":"AAAA"}`, `{"recipient":"r"}`, `{"by":"X","reason":"r"}`, `[]`, `null`, "\x00"} {
+		`{"keyid":"k","statement":"AAAA","sig":"AAAA"}`, `{"public_key":"AAAA"}`, `{"recipient":"r"}`, `{"by":"X","reason":"r"}`, `{"text":"t","scan":true,"qr_codes":["https://x.example/v/R/c"],"qr_codes_unread":true}`,
+		`{"text":"t","pages":"p","qr_codes":[""]}`, `[]`, `null`, "\x00"} {
 		f.Add(s)
 	}
 	e := newAPIEnv(f, 1<<20)

@@ -102,13 +102,13 @@ func TestIdentifyPDFPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := json.Marshal(map[string]any{"text": layer, "pages": shown, "digest": seal.DigestOf(forged)})
+	body, _ := json.Marshal(map[string]any{"text": layer, "pages": shown.Text, "digest": seal.DigestOf(forged)})
 	if id := ask("text layer and pages", "application/json", body); id.Outcome != registry.Altered || id.Reference != l.ref {
 		t.Errorf("the text layer and the pages sent as text: %s %s: %s", id.Outcome, id.Reference, id.Message)
 	}
 	for name, req := range map[string]map[string]any{
-		"pages of a scan": {"text": layer, "pages": shown, "scan": true},
-		"a bad digest":    {"text": layer, "pages": shown, "digest": "sha256:12"},
+		"pages of a scan": {"text": layer, "pages": shown.Text, "scan": true},
+		"a bad digest":    {"text": layer, "pages": shown.Text, "digest": "sha256:12"},
 	} {
 		body, _ := json.Marshal(req)
 		resp, err := http.Post(o.srv.URL+"/api/v1/identify", "application/json", bytes.NewReader(body))

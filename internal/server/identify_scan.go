@@ -33,9 +33,9 @@ const minTextLayerWords = 20
 // uploadText returns the text of an uploaded file to identify, and whether it was read from a
 // scan: the text of a PDF, Word, Markdown or plain-text file, within the decode time budget;
 // or, for an image (PNG, JPEG, TIFF, by its content) or a PDF without a text layer or whose
-// text layer is drawn invisibly (a scanner's), what OCR reads of it, within the OCR time
-// budget.
-func (s *Server) uploadText(ctx context.Context, name, mediaType string, data []byte) (string, bool, error) {
+// text layer is drawn invisibly (a scanner's), what OCR reads of it (its QR codes too),
+// within the OCR time budget.
+func (s *Server) uploadText(ctx context.Context, name, mediaType string, data []byte) (ocr.Reading, bool, error) {
 	kind := ocr.Kind(data)
 	if kind == "" || kind == ocr.PDF {
 		mt := mediaType
@@ -51,37 +51,38 @@ func (s *Server) uploadText(ctx context.Context, name, mediaType string, data []
 		defer cancel()
 		text, err := textract.TextContext(dctx, mt, data)
 		if err != nil {
-			return "", false, decodeError(err)
+			return ocr.Reading{}, false, decodeError(err)
 		}
 		if kind != ocr.PDF {
-			return text, false, nil
+			return ocr.Reading{Text: text}, false, nil
 		}
 		if identify.Compute(text).Words >= minTextLayerWords {
 			// A text layer drawn invisibly is a scanner's OCR over pictures of the pages:
 			// the pages are read instead.
 			hidden, err := pdf.InvisibleText(dctx, data)
 			if err != nil {
-				return "", false, decodeError(err)
+				return ocr.Reading{}, false, decodeError(err)
 			}
 			if !hidden {
-				return pdfShownText(dctx, data, text)
+				shown, err := pdfShownText(dctx, data, text)
+				return ocr.Reading{Text: shown}, false, err
 			}
 		}
 	}
 	reader, err := s.ocrReader()
 	if err != nil {
-		return "", true, err
+		return ocr.Reading{}, true, err
 	}
 	octx, cancel := context.WithTimeout(ctx, s.cfg.OCRTime)
 	defer cancel()
-	text, err := reader.Read(octx, data)
+	read, err := reader.Read(octx, data)
 	switch {
 	case errors.Is(err, budget.ErrExceeded):
-		return "", true, fmt.Errorf("%w: %w", errOverTime, err)
+		return ocr.Reading{}, true, fmt.Errorf("%w: %w", errOverTime, err)
 	case err != nil:
-		return "", true, fmt.Errorf("%w: %v", errBadRequest, err)
+		return ocr.Reading{}, true, fmt.Errorf("%w: %v", errBadRequest, err)
 	}
-	return text, true, nil
+	return read, true, nil
 }
 
 // pdfShownText returns the text a PDF's pages show as pdftotext reads it (ocr.VisibleText),
@@ -89,15 +90,15 @@ func (s *Server) uploadText(ctx context.Context, name, mediaType string, data []
 // apart the lines and words the pages keep apart, where the text layer's own order may join
 // them (a letter saved again by another program), and reads the office's stamp, as the
 // released file's text it is compared with (registry.Identify) does.
-func pdfShownText(ctx context.Context, data []byte, layer string) (string, bool, error) {
+func pdfShownText(ctx context.Context, data []byte, layer string) (string, error) {
 	shown, err := ocr.VisibleText(ctx, data)
 	switch {
 	case err == nil:
-		return shown, false, nil
+		return shown, nil
 	case errors.Is(err, budget.ErrExceeded) || ctx.Err() != nil:
-		return "", false, fmt.Errorf("%w: %w", errOverTime, err)
+		return "", fmt.Errorf("%w: %w", errOverTime, err)
 	}
-	return layer, false, nil // no pdftotext, or one that cannot read what pdf.Text read
+	return layer, nil // no pdftotext, or one that cannot read what pdf.Text read
 }
 
 // decodeError is the error of an upload whose text could not be extracted.

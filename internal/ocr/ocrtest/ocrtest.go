@@ -84,25 +84,42 @@ func Pages(t testing.TB, pdf []byte, dpi int) []image.Image {
 	return pages
 }
 
-// Read prints doc at 150 dpi, scans each page (see Scan) and reads it with r: the text of a
-// print-and-scan of doc, its pages separated by form feeds.
-func Read(t testing.TB, r *ocr.Reader, doc []byte, degrees float64, seed uint64) string {
+// Read prints doc at 150 dpi, scans each page (see Scan) and reads it with r: what OCR reads
+// on a print-and-scan of doc, the pages' texts separated by form feeds, their QR codes each
+// once.
+func Read(t testing.TB, r *ocr.Reader, doc []byte, degrees float64, seed uint64) ocr.Reading {
 	t.Helper()
 	return ReadAt(t, r, doc, 150, degrees, seed)
 }
 
 // ReadAt is Read with pages printed and scanned at dpi (an office scanner's default is 300).
-func ReadAt(t testing.TB, r *ocr.Reader, doc []byte, dpi int, degrees float64, seed uint64) string {
+func ReadAt(t testing.TB, r *ocr.Reader, doc []byte, dpi int, degrees float64, seed uint64) ocr.Reading {
+	t.Helper()
+	return ReadImages(t, r, Pages(t, doc, dpi), degrees, seed)
+}
+
+// ReadImages scans each of pages (see Scan; page i with seed+i) and reads it with r, as Read
+// does with a PDF's pages: pages changed by a test (ReplaceQRCode, DrawQRCode) read as a
+// print-and-scan of them.
+func ReadImages(t testing.TB, r *ocr.Reader, pages []image.Image, degrees float64, seed uint64) ocr.Reading {
 	t.Helper()
 	var texts []string
-	for i, page := range Pages(t, doc, dpi) {
-		text, err := r.Read(context.Background(), Scan(t, page, degrees, seed+uint64(i)))
+	var all ocr.Reading
+	for i, page := range pages {
+		got, err := r.Read(context.Background(), Scan(t, page, degrees, seed+uint64(i)))
 		if err != nil {
 			t.Fatalf("page %d: %v", i+1, err)
 		}
-		texts = append(texts, text)
+		texts = append(texts, got.Text)
+		for _, c := range got.Codes {
+			if !slices.Contains(all.Codes, c) {
+				all.Codes = append(all.Codes, c)
+			}
+		}
+		all.CodesUnread = all.CodesUnread || got.CodesUnread
 	}
-	return strings.Join(texts, "\f")
+	all.Text = strings.Join(texts, "\f")
+	return all
 }
 
 // Scan degrades a printed page as a scanner does: turned by degrees about its centre,
