@@ -139,8 +139,8 @@ func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, diges
 		return id, nil
 	case best.Same():
 		id.Message = AddSentence(id.Message, "Its pages, read by OCR, show the same text, OCR noise aside")
-		if shown.CodesUnread {
-			id.Message = AddSentence(id.Message, unreadSentence(shown))
+		if shown.CodesUnread || v.ownUnread {
+			id.Message = AddSentence(id.Message, unreadSentence(true))
 		}
 		return id, nil
 	}

@@ -83,11 +83,11 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, scan ocr.Reading) 
 	case best.Same() && (excerpt || best.Partial):
 		// A scan that lacks pages, or shows a paragraph, proves nothing of what it lacks.
 		id.Outcome, id.Match = st.Outcome, identify.Excerpt.String()
-		id.Message = fmt.Sprintf("%s: the text read from this scan is a part of the text of %s, OCR noise aside; what it lacks is not checked — %s. %s%s", st.Outcome, id.Reference, st.Message, unreadSentence(scan), scanCaveat)
+		id.Message = fmt.Sprintf("%s: the text read from this scan is a part of the text of %s, OCR noise aside; what it lacks is not checked — %s. %s%s", st.Outcome, id.Reference, st.Message, unreadSentence(scan.CodesUnread), scanCaveat)
 		return id, nil
 	case best.Same():
 		id.Outcome, id.Match = st.Outcome, MatchScan
-		id.Message = fmt.Sprintf("%s: the text read from this scan is the text of %s, OCR noise aside — %s. %s%s", st.Outcome, id.Reference, st.Message, unreadSentence(scan), scanCaveat)
+		id.Message = fmt.Sprintf("%s: the text read from this scan is the text of %s, OCR noise aside — %s. %s%s", st.Outcome, id.Reference, st.Message, unreadSentence(scan.CodesUnread || v.ownUnread), scanCaveat)
 		return id, nil
 	}
 	id.Outcome, id.ForeignCodes = Altered, v.foreign
@@ -115,10 +115,10 @@ func foreignSentence(codes []string) string {
 	return "it shows QR codes that are not the letter's, which lead to " + strings.Join(quoted, ", ") + ": do not follow them"
 }
 
-// unreadSentence, for a scan not searched for QR codes to the end, says to trust none on it;
-// "" otherwise.
-func unreadSentence(scan ocr.Reading) string {
-	if !scan.CodesUnread {
+// unreadSentence, for a scan whose QR codes were not all read (not searched to the end, or
+// the letter's own not among them), says to trust none on it; "" otherwise.
+func unreadSentence(unread bool) string {
+	if !unread {
 		return ""
 	}
 	return "Its QR codes were not all read here, so none was checked: follow none of them, and check the letter at the address printed in its footer. "
@@ -132,6 +132,9 @@ type scanVerdict struct {
 	seen bool
 	// foreign are the QR codes read on the scan that are not the letter's (foreignCodes).
 	foreign []string
+	// ownUnread says that the QR code of the letter's footer (the address it prints) is not
+	// among the codes read on the scan: then a code on it may be one the reader missed.
+	ownUnread bool
 }
 
 // compareScan judges scan, read by OCR, against the texts of the released letter ref
@@ -163,7 +166,28 @@ func (r *Registry) compareScan(ctx context.Context, ref string, excerpt bool, sc
 	if v.foreign, err = r.foreignCodes(ctx, refs, scan.Codes); err != nil {
 		return v, err
 	}
+	if own := footerAddress(refs, ref); own != "" && !slices.Contains(scan.Codes, own) {
+		v.ownUnread = true
+	}
 	return v, nil
+}
+
+// footerAddress returns the verify address printed in the footer of the released letter ref,
+// which its QR code encodes (a word ending in /v/REF/CODE, CODE its check code), or "" if
+// its texts print none.
+func footerAddress(refs *scanRefs, ref string) string {
+	for _, t := range refs.texts {
+		code := checkCodeIn(t, refs.files.rel.CheckCodeHash)
+		if code == "" {
+			continue
+		}
+		for w := range strings.FieldsSeq(t) {
+			if strings.HasSuffix(w, "/v/"+ref+"/"+code) {
+				return w
+			}
+		}
+	}
+	return ""
 }
 
 // foreignCodes returns those of codes, the QR codes read on a scan of a released letter, that

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/chancery/chancery/internal/identify/synth"
@@ -21,8 +22,9 @@ import (
 // another site, its footer unchanged, must be altered with that code named. It reports the
 // share of genuine scans answered otherwise (false-altered), of forged ones not answered
 // altered (forged-passed), of copies with the forger's QR code not answered so
-// (phished-passed), and of genuine scans on which the letter's own QR code was not read
-// (code-unread); seconds per letter are mostly Tesseract's.
+// (phished-passed), of those answered valid without the warning that the scan's codes were
+// not all read (phished-unwarned: the forger's code, unread, went unjudged and unflagged),
+// and of genuine scans on which the letter's own QR code was not read (code-unread); seconds per letter are mostly Tesseract's.
 //
 //	go test -run '^$' -bench 'ScanAnswers$' -benchtime 30x ./internal/registry/
 //	go test -run '^$' -bench 'ScanAnswers/300dpi' -benchtime 30x ./internal/registry/
@@ -40,7 +42,7 @@ func scanAnswers(b *testing.B, dpi int) {
 	ctx := context.Background()
 	o := newOffice(b)
 	figure := regexp.MustCompile(`\b[0-9]{3,}`)
-	wrong, passed, phished, unread, n := 0, 0, 0, 0, 0
+	wrong, passed, phished, unwarned, unread, n := 0, 0, 0, 0, 0, 0
 	for i := 0; b.Loop(); i++ {
 		text := synth.Corpus{Seed: 24, FamilySize: 1}.Letter(i).Text()
 		ref, rel := o.released(b, text)
@@ -63,6 +65,9 @@ func scanAnswers(b *testing.B, dpi int) {
 		}
 		if got.Outcome != Altered || !slices.Equal(got.ForeignCodes, []string{phishing}) {
 			phished++
+			if got.Outcome == Valid && !strings.Contains(got.Message, "follow none") {
+				unwarned++
+			}
 		}
 		at := figure.FindStringIndex(text)
 		if at == nil {
@@ -82,5 +87,6 @@ func scanAnswers(b *testing.B, dpi int) {
 	b.ReportMetric(float64(wrong)/float64(n), "false-altered")
 	b.ReportMetric(float64(passed)/float64(n), "forged-passed")
 	b.ReportMetric(float64(phished)/float64(n), "phished-passed")
+	b.ReportMetric(float64(unwarned)/float64(n), "phished-unwarned")
 	b.ReportMetric(float64(unread)/float64(n), "code-unread")
 }

@@ -132,11 +132,31 @@ func Scan(t testing.TB, page image.Image, degrees float64, seed uint64) []byte {
 	sin, cos := math.Sincos(degrees * math.Pi / 180)
 	cx, cy := float64(w)/2, float64(h)/2
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	// The page's grey levels, converted once a pixel (the tests run under the race
+	// detector, where four conversions a pixel took two seconds a page).
+	src := make([]float64, w*h)
+	for y := range h {
+		for x := range w {
+			var v uint8
+			switch p := page.(type) {
+			case *image.Gray:
+				v = p.Pix[p.PixOffset(b.Min.X+x, b.Min.Y+y)]
+			case *image.RGBA:
+				// color.GrayModel's weights, on RGBA's 16-bit channels.
+				i := p.PixOffset(b.Min.X+x, b.Min.Y+y)
+				r, g, bl := uint32(p.Pix[i])*0x101, uint32(p.Pix[i+1])*0x101, uint32(p.Pix[i+2])*0x101
+				v = uint8((19595*r + 38470*g + 7471*bl + 1<<15) >> 24)
+			default:
+				v = color.GrayModel.Convert(page.At(b.Min.X+x, b.Min.Y+y)).(color.Gray).Y
+			}
+			src[y*w+x] = float64(v)
+		}
+	}
 	gray := func(x, y int) float64 {
 		if x < 0 || y < 0 || x >= w || y >= h {
 			return 255
 		}
-		return float64(color.GrayModel.Convert(page.At(b.Min.X+x, b.Min.Y+y)).(color.Gray).Y)
+		return src[y*w+x]
 	}
 	for y := range h {
 		for x := range w {
@@ -151,7 +171,7 @@ func Scan(t testing.TB, page image.Image, degrees float64, seed uint64) []byte {
 			if rng.IntN(2000) == 0 {
 				v = 40 // a speck of dust
 			}
-			out.SetGray(x, y, color.Gray{Y: uint8(max(0, min(255, v)))})
+			out.Pix[y*out.Stride+x] = uint8(max(0, min(255, v)))
 		}
 	}
 	var buf bytes.Buffer
