@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	goflag "flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
