@@ -19,29 +19,16 @@ import (
 // it has none), on MaxPages pages, with MaxText of output. It fails with ErrNoOCR when
 // pdftotext is not on the PATH.
 func VisibleText(ctx context.Context, data []byte) (string, error) {
-	prog, err := exec.LookPath("pdftotext")
-	if err != nil {
-		return "", fmt.Errorf("ocr: visible text: %w: %v", ErrNoOCR, err)
-	}
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
-		defer cancel()
-	}
-	dir, err := os.MkdirTemp("", "chancery-pdftotext-")
+	var text string
+	err := withPDF(ctx, data, "pdftotext", func(ctx context.Context, prog, dir, in string) error {
+		out, err := run(ctx, dir, MaxText, prog, "-enc", "UTF-8", "-l", fmt.Sprint(MaxPages), in, "-")
+		text = strings.ToValidUTF8(string(out), "\uFFFD")
+		return err
+	})
 	if err != nil {
 		return "", fmt.Errorf("ocr: visible text: %w", err)
 	}
-	defer os.RemoveAll(dir)
-	in := filepath.Join(dir, "released.pdf")
-	if err := os.WriteFile(in, data, 0o600); err != nil {
-		return "", fmt.Errorf("ocr: visible text: %w", err)
-	}
-	out, err := run(ctx, dir, MaxText, prog, "-enc", "UTF-8", "-l", fmt.Sprint(MaxPages), in, "-")
-	if err != nil {
-		return "", fmt.Errorf("ocr: visible text: %w", err)
-	}
-	return strings.ToValidUTF8(string(out), "\uFFFD"), nil
+	return text, nil
 }
 
 // VisibleCodes returns the contents of the QR codes a PDF's pages show when printed, each
@@ -51,42 +38,55 @@ func VisibleText(ctx context.Context, data []byte) (string, error) {
 // put on a copy. It runs as VisibleText does, and fails with ErrNoOCR when pdftoppm is not
 // on the PATH.
 func VisibleCodes(ctx context.Context, data []byte) ([]string, error) {
-	prog, err := exec.LookPath("pdftoppm")
+	var codes []string
+	err := withPDF(ctx, data, "pdftoppm", func(ctx context.Context, prog, dir, in string) error {
+		if _, err := run(ctx, dir, 64<<10, prog, "-r", fmt.Sprint(PDFResolution), "-gray", "-png",
+			"-f", "1", "-l", fmt.Sprint(MaxPages), in, filepath.Join(dir, "page")); err != nil {
+			return err
+		}
+		pages, err := filepath.Glob(filepath.Join(dir, "page*.png"))
+		if err != nil {
+			return err
+		}
+		slices.Sort(pages) // pdftoppm pads page numbers to one width
+		for _, page := range pages {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if gray := grayPage(page); gray != nil {
+				found, _ := blankQRCodes(gray)
+				codes = appendNew(codes, found...)
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("ocr: visible codes: %w: %v", ErrNoOCR, err)
+		return nil, fmt.Errorf("ocr: visible codes: %w", err)
+	}
+	return codes, nil
+}
+
+// withPDF calls f with the path of program, found on the PATH (ErrNoOCR if it is not), and
+// data written as a PDF file in a directory of its own, removed afterwards, and ctx given
+// DefaultTimeout when it has no deadline.
+func withPDF(ctx context.Context, data []byte, program string, f func(ctx context.Context, prog, dir, in string) error) error {
+	prog, err := exec.LookPath(program)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrNoOCR, err)
 	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
 		defer cancel()
 	}
-	dir, err := os.MkdirTemp("", "chancery-pdftoppm-")
+	dir, err := os.MkdirTemp("", "chancery-"+program+"-")
 	if err != nil {
-		return nil, fmt.Errorf("ocr: visible codes: %w", err)
+		return err
 	}
 	defer os.RemoveAll(dir)
 	in := filepath.Join(dir, "released.pdf")
 	if err := os.WriteFile(in, data, 0o600); err != nil {
-		return nil, fmt.Errorf("ocr: visible codes: %w", err)
+		return err
 	}
-	if _, err := run(ctx, dir, 64<<10, prog, "-r", fmt.Sprint(PDFResolution), "-gray", "-png",
-		"-f", "1", "-l", fmt.Sprint(MaxPages), in, filepath.Join(dir, "page")); err != nil {
-		return nil, fmt.Errorf("ocr: visible codes: %w", err)
-	}
-	pages, err := filepath.Glob(filepath.Join(dir, "page*.png"))
-	if err != nil {
-		return nil, fmt.Errorf("ocr: visible codes: %w", err)
-	}
-	slices.Sort(pages)
-	var codes []string
-	for _, page := range pages {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("ocr: visible codes: %w", err)
-		}
-		if gray := grayPage(page); gray != nil {
-			found, _ := blankQRCodes(gray)
-			codes = appendNew(codes, found...)
-		}
-	}
-	return codes, nil
+	return f(ctx, prog, dir, in)
 }
