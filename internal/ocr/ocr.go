@@ -167,8 +167,9 @@ type Reading struct {
 	// Text is the text read, pages separated by form feeds.
 	Text string
 	// Codes are the contents of the QR codes found on the pages (and decoded: their error
-	// correction holds), in page order, each once. Tesseract does not read them: they are
-	// painted out first (cleanPage).
+	// correction holds), in page order, each once a page: a code on every page (a released
+	// letter's) is there once for each. Tesseract does not read them: they are painted out
+	// first (cleanPage).
 	Codes []string
 	// CodesUnread says that a page was not searched for QR codes to the end, so that a code
 	// on it may be missing from Codes: a TIFF or an image over 12 million pixels (not
@@ -248,7 +249,7 @@ func (r *Reader) read(ctx context.Context, data []byte, rendered bool) (Reading,
 	left := MaxText
 	for _, img := range images {
 		clean, codes, complete := cleanPage(dir, img)
-		res.Codes = appendNew(res.Codes, codes...)
+		res.Codes = append(res.Codes, appendNew(nil, codes...)...)
 		res.CodesUnread = res.CodesUnread || !complete
 		out, err := run(ctx, dir, left, r.tesseract, clean, "stdout", "-l", r.langs, "--psm", "3")
 		if err != nil {

@@ -132,8 +132,8 @@ type scanVerdict struct {
 	seen bool
 	// foreign are the QR codes read on the scan that are not the letter's (foreignCodes).
 	foreign []string
-	// ownUnread says that the QR code of the letter's footer (the address it prints) is not
-	// among the codes read on the scan: then a code on it may be one the reader missed.
+	// ownUnread says that the QR code of the letter's footer (the address it prints) was not
+	// read on every page of the scan: then a code on it may be one the reader missed.
 	ownUnread bool
 }
 
@@ -166,10 +166,24 @@ func (r *Registry) compareScan(ctx context.Context, ref string, excerpt bool, sc
 	if v.foreign, err = r.foreignCodes(ctx, refs, scan.Codes); err != nil {
 		return v, err
 	}
-	if own := footerAddress(refs, ref); own != "" && !slices.Contains(scan.Codes, own) {
+	// The footer, and its code, is on every page: a page of the scan on which it was not
+	// read may hold a code the reader missed.
+	pages := strings.Count(text, "\f") + 1
+	if own := footerAddress(refs, ref); own != "" && countOf(scan.Codes, own) < pages {
 		v.ownUnread = true
 	}
 	return v, nil
+}
+
+// countOf returns how many times s is in list.
+func countOf(list []string, s string) int {
+	n := 0
+	for _, x := range list {
+		if x == s {
+			n++
+		}
+	}
+	return n
 }
 
 // footerAddress returns the verify address printed in the footer of the released letter ref,
@@ -200,7 +214,7 @@ func footerAddress(refs *scanRefs, ref string) string {
 func (r *Registry) foreignCodes(ctx context.Context, refs *scanRefs, codes []string) ([]string, error) {
 	var left []string
 	for _, c := range codes {
-		if !slices.ContainsFunc(refs.texts, func(t string) bool { return writtenIn(t, c) }) {
+		if !slices.Contains(left, c) && !slices.ContainsFunc(refs.texts, func(t string) bool { return writtenIn(t, c) }) {
 			left = append(left, c)
 		}
 	}

@@ -37,8 +37,9 @@ func TestIdentifyScan(t *testing.T) {
 	read := func(doc []byte, seed uint64) ocr.Reading { return ocrtest.Read(t, reader, doc, 0.5, seed) }
 
 	genuine := read(rel.File, 1)
-	if own := o.r.VerifyURL(ref, rel.CheckCode); !slices.Equal(genuine.Codes, []string{own}) || genuine.CodesUnread {
-		t.Errorf("the scan's QR codes read %q (unread %v), want the letter's %q", genuine.Codes, genuine.CodesUnread, own)
+	pages := strings.Count(genuine.Text, "\f") + 1
+	if own := o.r.VerifyURL(ref, rel.CheckCode); !slices.Equal(genuine.Codes, slices.Repeat([]string{own}, pages)) || genuine.CodesUnread {
+		t.Errorf("the scan's QR codes read %q (unread %v), want the letter's %q on each of its %d pages", genuine.Codes, genuine.CodesUnread, own, pages)
 	}
 	for _, who := range []Actor{{}, o.reviewer} {
 		got, err := o.r.IdentifyScan(ctx, who, genuine)
@@ -339,6 +340,16 @@ func TestIdentifyScanQRCode(t *testing.T) {
 	// answer says to follow no code on it.
 	if got, err := o.r.IdentifyScan(ctx, Actor{}, ocr.Reading{Text: scan.Text}); err != nil || got.Outcome != Valid || got.ForeignCodes != nil || !strings.Contains(got.Message, "follow none") {
 		t.Errorf("the same text without its codes: %+v, %v; want valid, so that the code alone makes it altered, and a warning that its codes were not all read", got, err)
+	}
+	// The forger's code not read (a code the reader cannot decode), the letter's own code
+	// read on its other pages: the first page lacks the letter's code, and the answer says
+	// to follow none.
+	if len(pages) < 2 {
+		t.Fatalf("the letter has %d page: the test of a page without its code needs two", len(pages))
+	}
+	missed := ocr.Reading{Text: scan.Text, Codes: slices.DeleteFunc(slices.Clone(scan.Codes), func(c string) bool { return c == phishing })}
+	if got, err := o.r.IdentifyScan(ctx, Actor{}, missed); err != nil || got.Outcome != Valid || !strings.Contains(got.Message, "follow none") {
+		t.Errorf("the forger's code not read: %+v, %v; want a warning that its codes were not all read", got, err)
 	}
 	unread := ocr.Reading{Text: scan.Text, CodesUnread: true}
 	if got, err := o.r.IdentifyScan(ctx, Actor{}, unread); err != nil || got.Outcome != Valid || !strings.Contains(got.Message, "follow none") {

@@ -85,8 +85,8 @@ func Pages(t testing.TB, pdf []byte, dpi int) []image.Image {
 }
 
 // Read prints doc at 150 dpi, scans each page (see Scan) and reads it with r: what OCR reads
-// on a print-and-scan of doc, the pages' texts separated by form feeds, their QR codes each
-// once.
+// on a print-and-scan of doc, the pages' texts separated by form feeds, their QR codes in
+// page order (as ocr.Reading has them).
 func Read(t testing.TB, r *ocr.Reader, doc []byte, degrees float64, seed uint64) ocr.Reading {
 	t.Helper()
 	return ReadAt(t, r, doc, 150, degrees, seed)
@@ -111,11 +111,7 @@ func ReadImages(t testing.TB, r *ocr.Reader, pages []image.Image, degrees float6
 			t.Fatalf("page %d: %v", i+1, err)
 		}
 		texts = append(texts, got.Text)
-		for _, c := range got.Codes {
-			if !slices.Contains(all.Codes, c) {
-				all.Codes = append(all.Codes, c)
-			}
-		}
+		all.Codes = append(all.Codes, got.Codes...)
 		all.CodesUnread = all.CodesUnread || got.CodesUnread
 	}
 	all.Text = strings.Join(texts, "\f")
