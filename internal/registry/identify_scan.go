@@ -163,15 +163,14 @@ func (r *Registry) compareScan(ctx context.Context, ref string, excerpt bool, sc
 			}
 		}
 	}
-	if v.foreign, err = r.foreignCodes(ctx, refs, scan.Codes); err != nil {
+	own := footerAddress(refs, ref)
+	if v.foreign, err = r.foreignCodes(ctx, refs, own, scan.Codes); err != nil {
 		return v, err
 	}
 	// The footer, and its code, is on every page: a page of the scan on which it was not
 	// read may hold a code the reader missed.
 	pages := strings.Count(text, "\f") + 1
-	if own := footerAddress(refs, ref); own != "" && countOf(scan.Codes, own) < pages {
-		v.ownUnread = true
-	}
+	v.ownUnread = own != "" && countOf(scan.Codes, own) < pages
 	return v, nil
 }
 
@@ -207,14 +206,16 @@ func footerAddress(refs *scanRefs, ref string) string {
 // foreignCodes returns those of codes, the QR codes read on a scan of a released letter, that
 // are not the letter's. The office prints a released letter's codes; a forger can print
 // others (a verify page of their own, a payment), which a holder would follow. A code is
-// the letter's when it is written out in one of the letter's texts (the footer prints the
-// address its code encodes, which a line break may split), or when the released file's pages
-// show it (ocr.VisibleCodes: a code of the letter's own content). When the released file's
-// codes cannot be read here (no pdftoppm), a code not written in its text is foreign.
-func (r *Registry) foreignCodes(ctx context.Context, refs *scanRefs, codes []string) ([]string, error) {
+// the letter's when it is the address its footer prints (own), or when the released file's
+// pages show it (ocr.VisibleCodes: a code of the letter's own content, or the footer's when
+// its printed address was not found). Nothing else counts: a code merely written in the
+// letter's text would let whoever holds a paragraph ask, code by code, whether a word stands
+// in the rest of the letter. When the released file's codes cannot be read here (no
+// pdftoppm), every code but the footer's is foreign.
+func (r *Registry) foreignCodes(ctx context.Context, refs *scanRefs, own string, codes []string) ([]string, error) {
 	var left []string
 	for _, c := range codes {
-		if !slices.Contains(left, c) && !slices.ContainsFunc(refs.texts, func(t string) bool { return writtenIn(t, c) }) {
+		if c != own && !slices.Contains(left, c) {
 			left = append(left, c)
 		}
 	}
@@ -234,30 +235,6 @@ func (r *Registry) foreignCodes(ctx context.Context, refs *scanRefs, codes []str
 		r.codes.put(refs.files.rel.FileDigest, shown)
 	}
 	return slices.DeleteFunc(left, func(c string) bool { return slices.Contains(shown, c) }), nil
-}
-
-// writtenIn reports whether code is written out in text as one word, or as consecutive
-// words (a line break may split a long address), from a word's start to a word's end,
-// spaces aside: a part of a word is not enough, since "https://gov.example.org/…" in a
-// letter does not make "https://gov.example" its own.
-func writtenIn(text, code string) bool {
-	code = strings.Join(strings.Fields(code), "")
-	if code == "" {
-		return false
-	}
-	words := strings.Fields(text)
-	for i := range words {
-		if !strings.HasPrefix(code, words[i]) {
-			continue
-		}
-		n := 0
-		for j := i; j < len(words) && strings.HasPrefix(code[n:], words[j]); j++ {
-			if n += len(words[j]); n == len(code) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // scanRefs are what a scan of a released letter is judged against (scanReferences).

@@ -368,10 +368,11 @@ func TestIdentifyScanQRCode(t *testing.T) {
 	}
 }
 
-// TestIdentifyScanOwnQRCode: QR codes the letter itself shows are its own, whether its text
-// writes out what they encode (an address in the letter) or only its released pages show
-// them (a code in a PDF the office released): a scan of such a letter stays valid. A code
-// added to a copy, beside the letter's own, is not.
+// TestIdentifyScanOwnQRCode: the QR codes a letter's released pages show are its own (a code
+// in a PDF the office released): a scan of such a letter stays valid. A code added to a copy,
+// beside the letter's own, is not, even one whose address the letter writes out; and codes
+// sent with a paragraph are never judged by the letter's text, which would tell its holder
+// whether a word stands in the rest of the letter.
 func TestIdentifyScanOwnQRCode(t *testing.T) {
 	reader := ocrtest.Reader(t)
 	ctx := context.Background()
@@ -379,7 +380,8 @@ func TestIdentifyScanOwnQRCode(t *testing.T) {
 	o.fixedCheckCodes()
 	const payment, added = "https://pay.tfn.example/invoice/2026-0042", "https://pay.elsewhere.example/invoice/2026-0042"
 
-	// A text letter that writes out the address of a code printed on its copy.
+	// A text letter that writes out the address of a code printed on a copy of it, not on
+	// its released pages: the code is not the letter's.
 	text := synth.Corpus{Seed: 29, FamilySize: 1}.Letter(0).Text() + "\n\nPay the invoice at " + payment + " before the end of the month.\n"
 	ref, rel := o.released(t, text)
 	pages := ocrtest.Pages(t, rel.File, 150)
@@ -390,8 +392,31 @@ func TestIdentifyScanOwnQRCode(t *testing.T) {
 	if !slices.Contains(scan.Codes, payment) {
 		t.Fatalf("the payment code was not read: %q", scan.Codes)
 	}
-	if got, err := o.r.IdentifyScan(ctx, Actor{}, scan); err != nil || got.Outcome != Valid || got.Reference != ref || got.ForeignCodes != nil {
-		t.Errorf("a code the letter writes out: %+v, %v", got, err)
+	if got, err := o.r.IdentifyScan(ctx, Actor{}, scan); err != nil || got.Outcome != Altered || got.Reference != ref || !slices.Equal(got.ForeignCodes, []string{payment}) {
+		t.Errorf("a code the letter writes out but its pages do not show: %+v, %v", got, err)
+	}
+
+	// Whoever holds a paragraph learns nothing of the rest of the letter from the codes it
+	// sends: a word of the letter outside the paragraph, sent as a code, is as foreign as a
+	// word the letter does not have. (Until codes written in the letter's text counted as
+	// its own, the answer told them apart.)
+	genuine := scanOf(pages)
+	words := strings.Fields(genuine.Text)
+	paragraph := strings.Join(words[len(words)/3:len(words)/3+60], " ")
+	var outside string
+	for _, w := range strings.Fields(text) {
+		if len(w) > 6 && !strings.Contains(paragraph, w) && strings.Trim(w, ".,;:") == w {
+			outside = w
+			break
+		}
+	}
+	if outside == "" {
+		t.Fatal("no word of the letter outside the paragraph")
+	}
+	probe := ocr.Reading{Text: paragraph, Codes: []string{outside, payment, "Zanzibarian"}}
+	got, err := o.r.IdentifyScan(ctx, Actor{}, probe)
+	if err != nil || got.Outcome != Altered || got.Reference != ref || !slices.Equal(got.ForeignCodes, probe.Codes) {
+		t.Errorf("a paragraph sent with words of the letter as codes: %+v, %v; want all three foreign", got, err)
 	}
 
 	// A PDF letter whose page shows a payment code that its text does not write out.
@@ -434,9 +459,10 @@ func TestIdentifyScanOwnQRCode(t *testing.T) {
 		t.Errorf("a code the released pages show: %+v, %v", got, err)
 	}
 
-	// The text letter's copy with that code added beside its own.
-	withCode[0] = ocrtest.DrawQRCode(t, withCode[0], added, 1040, 400, 4)
-	scan = scanOf(withCode)
+	// The text letter's genuine pages with that code added beside its own: another letter's
+	// code is not this one's.
+	pages[0] = ocrtest.DrawQRCode(t, pages[0], added, 1040, 400, 4)
+	scan = scanOf(pages)
 	if got, err := o.r.IdentifyScan(ctx, Actor{}, scan); err != nil || got.Outcome != Altered || !slices.Equal(got.ForeignCodes, []string{added}) {
 		t.Errorf("a code added to a copy: %+v, %v", got, err)
 	}
