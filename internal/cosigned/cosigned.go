@@ -23,6 +23,7 @@ import (
 
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/metrics"
+	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
 	"github.com/chancery/chancery/internal/witness"
@@ -165,7 +166,19 @@ func latest(ctx context.Context, tx *store.Tx, cfg *Config, after int64) (*Head,
 	}
 	names := map[string]string{}
 	var keys []string
+	// One Ed25519 key under two names (configured before AddWitness refused it) counts once:
+	// a cosignature does not sign the witness's name, so its line can be relabelled. The
+	// first name of a key, by name, is the one that counts.
+	seen := map[string]bool{}
 	for _, w := range cfg.Witnesses {
+		id := w.VKey
+		if pub, err := seal.PublicKeyOf(w.VKey); err == nil {
+			id = string(pub)
+		}
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
 		names[w.VKey] = w.Name
 		keys = append(keys, w.VKey)
 	}

@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"net"
 	"net/http/httptest"
 	"os"
@@ -442,4 +445,92 @@ func forkedCheckpoint(t *testing.T, logSkey string, signed []byte) []byte {
 		t.Fatal(err)
 	}
 	return fork
+}
+
+// TestWitnessKeyUnique guards the witness quorum against one key counted twice (audit,
+// twenty-second session): a cosignature/v1 does not sign the witness's name, so one Ed25519
+// key configured under two names would let one witness's cosignature, relabelled, count for
+// both. AddWitness refuses a key already configured under another name, and the log's or
+// the office's key; and a database configured before the rule, holding one key under two
+// names, does not have the checkpoint that key cosigned meet a quorum of 2.
+func TestWitnessKeyUnique(t *testing.T) {
+	ctx := context.Background()
+	w := newWitnessedOffice(t, time.Minute)
+	vkey, srv := startWitness(t, "witness.justice.example", w, nil)
+	if err := w.r.AddWitness(ctx, w.admin, "justice", srv.URL, vkey); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.r.SetWitnessQuorum(ctx, w.admin, 1); err != nil {
+		t.Fatal(err)
+	}
+	justicePub, err := seal.PublicKeyOf(vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logPub, err := seal.PublicKeyOf(w.cfg.LogKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alias := cosignatureVKey(t, "witness.alias.example", justicePub)
+	for name, c := range map[string]struct {
+		vkey string
+		err  error
+	}{
+		"alias":  {alias, ErrConflict}, // the key of witness justice
+		"log":    {cosignatureVKey(t, "witness.log.example", logPub), ErrInvalid},
+		"office": {cosignatureVKey(t, "witness.office.example", w.cfg.OfficeKey.Public().(ed25519.PublicKey)), ErrInvalid},
+	} {
+		if err := w.r.AddWitness(ctx, w.admin, name, srv.URL, c.vkey); !errors.Is(err, c.err) {
+			t.Errorf("witness %s (%s): %v, want %v", name, c.vkey, err, c.err)
+		} else {
+			t.Log(err)
+		}
+	}
+	rel := w.releaseOne(t, "Dear Minister, one witness, one key.")
+	if rel.Seal == nil {
+		t.Fatalf("no seal: %s", rel.SealPending)
+	}
+
+	// A database configured before the rule: the same key under a second name, and its
+	// cosignature relabelled. Two names, one key: a quorum of 2 is not met.
+	head := w.heads.Head()
+	legacy := cosignatureVKey(t, "witness.legacy.example", justicePub)
+	err = w.db.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.AddWitness(ctx, store.Witness{Name: "legacy", URL: srv.URL, VKey: legacy, AddedAt: time.Now()}); err != nil {
+			return err
+		}
+		return cosigned.SetQuorum(ctx, tx, 2)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.heads.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The checkpoint as the log signed it (its text and first signature line), and the
+	// witness's cosignature line after it.
+	text, sigs, _ := strings.Cut(string(head.Checkpoint), "\n\n")
+	logSig, line, _ := strings.Cut(sigs, "\n")
+	logNote := text + "\n\n" + logSig + "\n"
+	if err := w.heads.Record(ctx, []byte(logNote), head.Size, legacy, []byte(line), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.heads.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if h := w.heads.Head(); h != nil {
+		t.Errorf("quorum 2 met by one witness key under two names: checkpoint %d cosigned by %+v", h.Size, h.Cosignatures)
+	}
+}
+
+// cosignatureVKey returns the Ed25519 cosignature/v1 verifier key of pub named name.
+func cosignatureVKey(t *testing.T, name string, pub ed25519.PublicKey) string {
+	t.Helper()
+	key := append([]byte{0x04}, pub...)
+	h := sha256.Sum256(append([]byte(name+"\n"), key...))
+	vkey := fmt.Sprintf("%s+%08x+%s", name, binary.BigEndian.Uint32(h[:4]), base64.StdEncoding.EncodeToString(key))
+	if _, err := seal.WitnessVerifier(vkey); err != nil {
+		t.Fatal(err)
+	}
+	return vkey
 }

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"net/url"
@@ -96,7 +97,31 @@ func (r *Registry) AddWitness(ctx context.Context, a Actor, name, rawURL, vkey s
 	if _, err := seal.WitnessVerifier(vkey); err != nil {
 		return fmt.Errorf("add witness %s: %w: %v", name, ErrInvalid, err)
 	}
+	// A cosignature/v1 does not sign the witness's name: one key under two names would count
+	// twice toward the quorum, and must not be used by more than one cosigner (C2SP
+	// tlog-cosignature). Nor may a witness hold the log's or the office's key.
+	pub, err := seal.PublicKeyOf(vkey)
+	if err != nil {
+		return fmt.Errorf("add witness %s: %w: %v", name, ErrInvalid, err)
+	}
+	if logPub, err := seal.PublicKeyOf(r.cfg.LogKey); err == nil && pub.Equal(logPub) {
+		return fmt.Errorf("add witness %s: %w: its key is the log's key", name, ErrInvalid)
+	}
+	for _, k := range r.officeKeys() {
+		if pub.Equal(ed25519.PublicKey(k.PublicKey)) {
+			return fmt.Errorf("add witness %s: %w: its key is the office key %s", name, ErrInvalid, k.KeyID)
+		}
+	}
 	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		ws, err := tx.Witnesses(ctx)
+		if err != nil {
+			return err
+		}
+		for _, w := range ws {
+			if p, err := seal.PublicKeyOf(w.VKey); err == nil && p.Equal(pub) {
+				return fmt.Errorf("%w: witness %s has the same key", ErrConflict, w.Name)
+			}
+		}
 		if err := tx.AddWitness(ctx, store.Witness{Name: name, URL: rawURL, VKey: vkey, AddedAt: r.now()}); err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/entry"
 )
 
 func TestSealRoundTrip(t *testing.T) {
@@ -283,6 +284,32 @@ func TestSealParseStrictV2(t *testing.T) {
 	for _, data := range []string{good, withNull, v1} {
 		if _, err := Parse([]byte(data)); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestUnmarshalTrailingData: a statement followed by "}", "]" or other data is refused as
+// trailing data (audit, twenty-second session: json.Decoder.More reports false at "]" and
+// "}", so the strict decoder's check passed them and only the canonical-form check caught
+// them, under another name).
+func TestUnmarshalTrailingData(t *testing.T) {
+	s := newScenario(t)
+	e, err := entry.Decode(s.o.entries[s.relA])
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload := e.Envelope.Payload
+	if e.V() == entry.V2 {
+		payload = s.o.openings[s.relA].Statement
+	}
+	var st ReleaseStatement
+	if err := Unmarshal(payload, &st); err != nil {
+		t.Fatal(err)
+	}
+	for _, tail := range []string{"}", "]", "]]]}}}", " ] garbage", " {}"} {
+		var got ReleaseStatement
+		if err := Unmarshal(append(bytes.Clone(payload), tail...), &got); err == nil || !strings.Contains(err.Error(), "trailing data") {
+			t.Errorf("statement + %q: %v, want trailing data", tail, err)
 		}
 	}
 }

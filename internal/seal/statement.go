@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 )
@@ -208,7 +209,9 @@ func Unmarshal(data []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("statement: %w", err)
 	}
-	if dec.More() {
+	// Only the end of the input may follow the value (Decoder.More reports false at "]" and
+	// "}" as at the end); white space after it is refused below, as not canonical.
+	if _, err := dec.Token(); err != io.EOF {
 		return errors.New("statement: trailing data")
 	}
 	if string(Marshal(v)) != string(data) {

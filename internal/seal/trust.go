@@ -179,6 +179,15 @@ func (t *TrustRoot) compile() (*trust, error) {
 		c.officeKeys = append(c.officeKeys, k)
 	}
 	vs := []note.Verifier{logV}
+	// A cosignature/v1 signs neither the cosigner's name nor its key hash, so one Ed25519 key
+	// under two names would let anyone copy one witness's cosignature line under the other's
+	// name and count it twice toward the quorum (C2SP tlog-cosignature: a key must not be
+	// used by more than one cosigner). Witnesses are told apart by their raw public keys.
+	logPub, err := PublicKeyOf(t.LogKey)
+	if err != nil {
+		return nil, fmt.Errorf("trust root: log key: %w", err)
+	}
+	keys := map[string]string{} // raw public key → the witness's name
 	for i, w := range t.Witnesses {
 		v, err := witnessVerifier(w)
 		if err != nil {
@@ -188,6 +197,17 @@ func (t *TrustRoot) compile() (*trust, error) {
 		if c.witnesses[id] || (id == noteKey{logV.Name(), logV.KeyHash()}) {
 			return nil, fmt.Errorf("trust root: witness %d: key %s+%08x listed twice", i, id.name, id.hash)
 		}
+		pub, err := PublicKeyOf(w)
+		if err != nil {
+			return nil, fmt.Errorf("trust root: witness %d: %w", i, err)
+		}
+		if other, ok := keys[string(pub)]; ok {
+			return nil, fmt.Errorf("trust root: witness %d: witness %s has the same key as witness %s", i, truncate(v.Name()), truncate(other))
+		}
+		if pub.Equal(logPub) {
+			return nil, fmt.Errorf("trust root: witness %d: witness %s has the same key as the log", i, truncate(v.Name()))
+		}
+		keys[string(pub)] = v.Name()
 		c.witnesses[id] = true
 		vs = append(vs, v)
 	}
@@ -206,6 +226,25 @@ type noteKey struct {
 
 // algCosignatureV1 is the C2SP signed-note key type of Ed25519 tlog-cosignature/v1 keys.
 const algCosignatureV1 = 0x04
+
+// algEd25519 is the signed-note key type of plain Ed25519 keys, as logs sign with.
+const algEd25519 = 0x01
+
+// PublicKeyOf returns the raw Ed25519 public key of a note verifier key,
+// "<name>+<hash>+<base64>", of type 0x01 (Ed25519) or 0x04 (Ed25519 cosignature/v1). It does
+// not check the name or the key hash: use it on keys that note.NewVerifier or WitnessVerifier
+// accepted, to tell whether two of them are one key under two names or types.
+func PublicKeyOf(vkey string) (ed25519.PublicKey, error) {
+	parts := strings.SplitN(vkey, "+", 3)
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("malformed verifier key %q", truncate(vkey))
+	}
+	key, err := base64.StdEncoding.Strict().DecodeString(parts[2])
+	if err != nil || len(key) != 1+ed25519.PublicKeySize || (key[0] != algEd25519 && key[0] != algCosignatureV1) {
+		return nil, fmt.Errorf("verifier key %q is not an Ed25519 key", truncate(vkey))
+	}
+	return ed25519.PublicKey(key[1:]), nil
+}
 
 // WitnessVerifier parses a witness's verifier key as trust roots accept it: an Ed25519
 // cosignature/v1 key (type 0x04) with the right key hash.

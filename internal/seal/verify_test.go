@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/ed25519"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"io"
 	"slices"
@@ -611,4 +612,75 @@ type faultySigner struct{ ed25519.PrivateKey }
 
 func (f faultySigner) Sign(_ io.Reader, msg []byte, _ crypto.SignerOpts) ([]byte, error) {
 	return ed25519.Sign(f.PrivateKey, append(msg, 0)), nil
+}
+
+// TestTrustRootWitnessKeyUnique guards the witness quorum against one key counted twice (audit,
+// twenty-second session). A cosignature/v1 signs neither the cosigner's name nor its key hash,
+// so with "w1+K" and "w2+K" in a trust root anyone could copy w1's cosignature line, rewrite its
+// key hash to w2's, and have one witness meet a quorum of 2. Marshal, ParseTrustRoot and
+// NewVerifier refuse a trust root that lists one Ed25519 key under two witness names, or the
+// log's own key as a witness.
+func TestTrustRootWitnessKeyUnique(t *testing.T) {
+	s := newScenario(t)
+	o := s.o
+	alias := newCosigner(t, "witness.example/w2", seedKey(0x10+2))    // o.witness's key, another name
+	logAlias := newCosigner(t, "witness.example/w3", seedKey(0x10+1)) // the log's key as a witness
+	other := newCosigner(t, "witness.example/w3", seedKey(0x33))      // a witness of its own
+	good := o.trustRoot(2)
+	good.Witnesses = []string{o.witness.vkey, other.vkey}
+	data, err := good.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ParseTrustRoot(data); err != nil {
+		t.Fatalf("two witnesses with their own keys: %v", err)
+	}
+
+	// The forgery the rule prevents: w1's cosignature, relabelled with w2's key hash, is a
+	// valid cosignature by w2's key.
+	sl := o.seal(t, s.relA, true) // cosigned by witness.example/w1 only
+	wv, err := WitnessVerifier(o.witness.vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := note.Open(sl.Checkpoint, note.VerifierList(wv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := base64.StdEncoding.DecodeString(n.Sigs[0].Base64)
+	binary.BigEndian.PutUint32(raw[:4], alias.hash)
+	forged := []byte(string(sl.Checkpoint) + "— witness.example/w2 " + base64.StdEncoding.EncodeToString(raw) + "\n")
+	av, err := WitnessVerifier(alias.vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := note.Open(forged, note.VerifierList(av)); err != nil {
+		t.Fatalf("the relabelled cosignature does not verify as w2's: %v", err)
+	}
+
+	for name, w := range map[string]*cosigner{"one key under two names": alias, "the log's key": logAlias} {
+		t.Run(name, func(t *testing.T) {
+			tr := o.trustRoot(2)
+			tr.Witnesses = []string{o.witness.vkey, w.vkey}
+			if _, err := tr.Marshal(); err == nil {
+				t.Errorf("Marshal accepted witnesses %q", tr.Witnesses)
+			}
+			if _, err := ParseTrustRoot(bytes.Replace(data, []byte(other.vkey), []byte(w.vkey), 1)); err == nil {
+				t.Errorf("ParseTrustRoot accepted witnesses %q", tr.Witnesses)
+			} else {
+				t.Log(err)
+			}
+			v, err := NewVerifier(tr)
+			if err == nil {
+				t.Errorf("NewVerifier accepted witnesses %q", tr.Witnesses)
+				if w == alias {
+					f := *sl
+					f.Checkpoint = forged
+					if r, err := v.VerifyBytes(&f, letterA); err == nil {
+						t.Errorf("quorum 2 met by one witness key: %d witnesses %+v", r.Witnesses, r.Cosigners)
+					}
+				}
+			}
+		})
+	}
 }

@@ -120,7 +120,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		}
 		return fmt.Errorf("%w: malformed JSON body: %v", errBadRequest, err)
 	}
-	if dec.More() {
+	// Only white space may follow the value. (Decoder.More is no test of that: it reports
+	// false at "]" and "}" as at the end of the input.)
+	if _, err := dec.Token(); err != io.EOF {
 		return fmt.Errorf("%w: trailing data after the JSON body", errBadRequest)
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -191,6 +192,9 @@ func FuzzAPIBodies(f *testing.F) {
 		`{"text":"t","pages":"p","qr_codes":[""]}`, `[]`, `null`, "\x00"} {
 		f.Add(s)
 	}
+	for _, s := range trailingDataBodies {
+		f.Add(s)
+	}
 	e := newAPIEnv(f, 1<<20)
 	body, ct := letterForm(f, 10)
 	var created struct{ Reference string }
@@ -217,6 +221,37 @@ func FuzzAPIBodies(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeJSONTrailingData guards the API's strict JSON bodies (audit, twenty-second
+// session): json.Decoder.More reports false at "]", "}" and the end of input alike, so a
+// check with it let `{"quorum":1}}` and `{"quorum":1} ] garbage` through. Anything but white
+// space after the value is a 400; trailing white space is not.
+func TestDecodeJSONTrailingData(t *testing.T) {
+	decode := func(body string) (*int, error) {
+		var v struct {
+			Quorum *int `json:"quorum"`
+		}
+		r := httptest.NewRequest("POST", "/x", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		err := decodeJSON(httptest.NewRecorder(), r, &v)
+		return v.Quorum, err
+	}
+	for _, body := range trailingDataBodies {
+		if q, err := decode(body); err == nil {
+			t.Errorf("%q accepted (quorum %d)", body, *q)
+		} else if !errors.Is(err, errBadRequest) || !strings.Contains(err.Error(), "trailing data") {
+			t.Errorf("%q: %v, want a bad request for trailing data", body, err)
+		}
+	}
+	for _, body := range []string{`{"quorum":1}`, "{\"quorum\":1}\n", " {\"quorum\":1} \r\n\t "} {
+		if q, err := decode(body); err != nil || q == nil || *q != 1 {
+			t.Errorf("%q: quorum %v, %v", body, q, err)
+		}
+	}
+}
+
+// trailingDataBodies are JSON values followed by something other than white space.
+var trailingDataBodies = []string{`{"quorum":1}}`, `{"quorum":1}]`, `{"quorum":1}]]]}}}`, `{"quorum":1} ] garbage`, `{"quorum":1} {}`, `{"quorum":1},`}
 
 // TestAPIPolicy: a policy that does not compile is refused with its positions and nothing
 // changes; one that compiles is adopted by an admin only, and served.

@@ -153,19 +153,26 @@ func (s *Server) cosign(r *http.Request, body []byte) ([]byte, error) {
 // check decides a request against the size and root the witness holds for the log, per C2SP
 // tlog-witness. It reports whether a refusal is evidence of a fork worth keeping.
 func check(req request, c checkpoint.Checkpoint, heldSize int64, heldRoot tlog.Hash) (bool, error) {
+	if c.Size == 0 && c.Root != emptyRoot {
+		// The tree of size 0 has one root (RFC 6962): a log that signs another signed an
+		// invalid checkpoint, which is worth keeping.
+		return true, refuse(http.StatusBadRequest, "a checkpoint of size 0 must have the empty tree's root")
+	}
 	if req.oldSize != heldSize {
 		return false, &refusal{status: http.StatusConflict, msg: "old size is not the size held", size: heldSize}
 	}
+	// The size held is compared first, old size 0 included: a witness holding a tree of some
+	// size cosigns no other tree of that size.
 	switch {
-	case req.oldSize == 0:
-		// The first checkpoint of this log, trusted on first use.
-		return false, nil
 	case req.oldSize == c.Size && len(req.proof) != 0:
 		return false, refuse(http.StatusUnprocessableEntity, "a consistency proof between equal sizes is empty")
 	case req.oldSize == c.Size && c.Root != heldRoot:
 		// Another tree of the size already cosigned: a split view.
 		return true, &refusal{status: http.StatusConflict, msg: "another root at the size held", size: heldSize}
 	case req.oldSize == c.Size:
+		return false, nil
+	case req.oldSize == 0:
+		// The first checkpoint of this log, trusted on first use (the request has no proof).
 		return false, nil
 	}
 	if err := tlog.CheckTree(req.proof, c.Size, c.Root, req.oldSize, heldRoot); err != nil {

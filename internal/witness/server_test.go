@@ -3,14 +3,19 @@ package witness
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -238,5 +243,63 @@ func TestConcurrentRequestsNeverRollBack(t *testing.T) {
 	}
 	if won < 0 || len(logs) != 1 || logs[0].Size != won {
 		t.Fatalf("cosigned size %d, the witness holds %+v", won, logs)
+	}
+}
+
+// TestSizeZeroRoots guards the witness against cosigning two trees of size 0 (audit,
+// twenty-second session): the old size 0 of a log's first checkpoint used to be accepted
+// before the same-size root comparison, so two size-0 checkpoints with different roots were
+// both cosigned. A size-0 checkpoint must carry the RFC 6962 empty tree hash (400 otherwise,
+// as for other invalid checkpoints), and a checkpoint of the size held with another root is a
+// 409 (C2SP tlog-witness), kept as evidence. The same rule at a size above 0 is pinned by
+// TestChanceryWitness and TestWitnessesAnswerAlike ("fork at the same size").
+func TestSizeZeroRoots(t *testing.T) {
+	ctx := context.Background()
+	k := newLogKey(t)
+	dir := t.TempDir()
+	key, err := LoadKey(dir, "witness.test.example/chancery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := OpenStore(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.AddLog(ctx, testOrigin, k.vkey); err != nil {
+		t.Fatal(err)
+	}
+	srv := NewServer(st, key, nil)
+	send := func(size int64, root [32]byte) int {
+		t.Helper()
+		text := fmt.Sprintf("%s\n%d\n%s\n", testOrigin, size, base64.StdEncoding.EncodeToString(root[:]))
+		signed, err := note.Sign(&note.Note{Text: text}, k.signer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, httptest.NewRequest("POST", "/add-checkpoint", bytes.NewReader(formatRequest(0, nil, signed))))
+		return w.Code
+	}
+	a := sha256.Sum256([]byte("tree A"))
+	b := sha256.Sum256([]byte("tree B"))
+	if code := send(0, a); code != http.StatusBadRequest {
+		t.Errorf("size-0 checkpoint whose root is not the empty tree's: %d, want 400", code)
+	}
+	if code := send(0, b); code != http.StatusBadRequest {
+		t.Errorf("second size-0 checkpoint with another root: %d, want 400", code)
+	}
+	if code := send(0, sha256.Sum256(nil)); code != http.StatusOK {
+		t.Errorf("size-0 checkpoint of the empty tree: %d, want 200", code)
+	}
+	if code := send(0, sha256.Sum256(nil)); code != http.StatusOK {
+		t.Errorf("the same size-0 checkpoint again: %d, want 200", code)
+	}
+	if n, err := st.Evidence(ctx, testOrigin); err != nil || n != 2 {
+		t.Errorf("evidence kept: %d, %v; want the 2 size-0 checkpoints with other roots", n, err)
+	}
+	// The log's first real checkpoint, from the empty tree: trusted on first use.
+	if code := send(3, a); code != http.StatusOK {
+		t.Errorf("first checkpoint of size 3 from size 0: %d, want 200", code)
 	}
 }
