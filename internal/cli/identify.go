@@ -236,7 +236,12 @@ func mediaTypeOf(name string, data []byte) string {
 func printIdentification(w io.Writer, id *registry.Identification) {
 	fmt.Fprintln(w, id.Message)
 	if id.Reference != "" {
-		fmt.Fprintf(w, "best match: %s version %d (%s), similarity %.2f, containment %.2f\n", id.Reference, id.Version, id.Match, id.Similarity, id.Containment)
+		// The public is given no scores (registry: Identification.forPublic).
+		if id.Similarity > 0 {
+			fmt.Fprintf(w, "best match: %s version %d (%s), similarity %.2f, containment %.2f\n", id.Reference, id.Version, id.Match, id.Similarity, id.Containment)
+		} else {
+			fmt.Fprintf(w, "best match: %s version %d (%s)\n", id.Reference, id.Version, id.Match)
+		}
 	}
 	if len(id.Diff) > 0 {
 		fmt.Fprintln(w, "what differs, from the letter to this text:")

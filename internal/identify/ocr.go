@@ -33,6 +33,10 @@ type ScanComparison struct {
 	// confusions; Noise is the number of changed runs judged to be OCR noise.
 	Kept  float64
 	Noise int
+	// Whole is the share of the whole letter's words that the scan reads the same: Kept,
+	// unless the scan was compared with some of the letter's pages only (CompareScanPages),
+	// whose words are then a part of the letter's.
+	Whole float64
 	// Partial says the scan lacks the letter's beginning or end (pages not scanned): the
 	// runs missing there are not material.
 	Partial bool
@@ -164,6 +168,7 @@ func CompareScan(letter, scan, checkCode string) ScanComparison {
 	if len(lw) > 0 {
 		c.Kept = float64(kept) / float64(len(lw))
 	}
+	c.Whole = c.Kept
 	return c
 }
 
@@ -171,7 +176,8 @@ func CompareScan(letter, scan, checkCode string) ScanComparison {
 // has fewer pages (separated by form feeds) than the letter, it is compared with each run of
 // as many consecutive pages of the letter, and the closest comparison is returned, Partial.
 // So a photo of page 2 of a letter is compared with page 2, not with the whole letter, where
-// the footers of other pages would align with stray words.
+// the footers of other pages would align with stray words; its Whole is still a share of the
+// whole letter's words.
 func CompareScanPages(letter, scan, checkCode string) ScanComparison {
 	best := CompareScan(letter, scan, checkCode)
 	lp := strings.Split(letter, "\f")
@@ -179,10 +185,22 @@ func CompareScanPages(letter, scan, checkCode string) ScanComparison {
 	if n >= len(lp) || best.Same() {
 		return best
 	}
+	words, _ := scanWords(letter)
 	for i := 0; i+n <= len(lp); i++ {
-		c := CompareScan(strings.Join(lp[i:i+n], "\f"), scan, checkCode)
+		part := strings.Join(lp[i:i+n], "\f")
+		if strings.TrimSpace(part) == "" {
+			// pdftotext ends every page with a form feed, the last one too: the empty
+			// "page" after it is no page of the letter, and everything would differ
+			// from it by the scan's words alone, fewer than from a real page with many.
+			continue
+		}
+		c := CompareScan(part, scan, checkCode)
 		if c.Changed() < best.Changed() {
 			c.Partial = true
+			if len(words) > 0 {
+				partWords, _ := scanWords(part)
+				c.Whole = c.Kept * float64(len(partWords)) / float64(len(words))
+			}
 			best = c
 		}
 	}

@@ -1,6 +1,7 @@
 package identify
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -163,11 +164,28 @@ func TestCompareScanPages(t *testing.T) {
 	page2 := "Annex: the list of the 105 officers follows; they leave on 3 May, the others stay until further notice."
 	two := scanLetter + strings.Replace(footer, "%d", "1", 1) + "\f" + page2 + strings.Replace(footer, "%d", "2", 1)
 	scan := page2 + strings.Replace(footer, "%d", "2", 1)
-	if c := CompareScanPages(two, scan, ""); !c.Same() || !c.Partial {
+	c := CompareScanPages(two, scan, "")
+	if !c.Same() || !c.Partial {
 		t.Errorf("page 2 alone: same %v, partial %v: %v", c.Same(), c.Partial, materialRuns(c))
+	}
+	// Page 2, read whole, is a part of the letter's words.
+	all, _ := scanWords(two)
+	part, _ := scanWords(scan)
+	if want := float64(len(part)) / float64(len(all)); math.Abs(c.Whole-want) > 1e-9 {
+		t.Errorf("page 2 alone: whole %.3f, want %.3f", c.Whole, want)
+	}
+	if c := CompareScanPages(two, strings.Replace(two, "\f", "\n", 1), ""); c.Whole != 1 || c.Partial {
+		t.Errorf("both pages: whole %.3f, partial %v", c.Whole, c.Partial)
 	}
 	if c := CompareScanPages(two, strings.Replace(scan, "105", "150", 1), ""); c.Same() {
 		t.Error("page 2 with a changed figure is the letter's")
+	}
+	// Page 1 with a changed figure is compared with page 1 alone (the whole letter's page 2
+	// would count as removed): the share it reads the same is still of the whole letter.
+	page1 := strings.Replace(scanLetter, "277", "377", 1) + strings.Replace(footer, "%d", "1", 1)
+	one, _ := scanWords(page1)
+	if c := CompareScanPages(two, page1, ""); c.Same() || !c.Partial || c.Kept < 0.9 || c.Whole > float64(len(one))/float64(len(all)) {
+		t.Errorf("page 1 with a changed figure: same %v, partial %v, kept %.3f, whole %.3f", c.Same(), c.Partial, c.Kept, c.Whole)
 	}
 }
 

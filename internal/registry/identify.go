@@ -24,7 +24,8 @@ const Altered = "altered"
 // Identification is what a text is to this office: the answer of Identify.
 type Identification struct {
 	Outcome string `json:"outcome"` // valid, altered, retracted, superseded, draft, unknown
-	// Reference, Version, Similarity and Containment describe the best match.
+	// Reference, Version, Similarity and Containment describe the best match; the public is
+	// given no Similarity and Containment (0), and no Matches but the letter answered.
 	Reference   string  `json:"reference,omitempty"`
 	Version     int     `json:"version,omitempty"`
 	Similarity  float64 `json:"similarity"`
@@ -46,6 +47,10 @@ type Identification struct {
 	// ForeignCodes, for a scan or a PDF's pages, are the QR codes on it that are not the
 	// letter's, as they read: a copy that shows one is altered (see IdentifyScan).
 	ForeignCodes []string `json:"foreign_qr_codes,omitempty"`
+	// UncheckedCodes, for a scan or a PDF's pages that are a part of a letter only, are the
+	// QR codes on it that were not judged, as they read: neither the letter's footer code nor
+	// foreign, since judging them would tell the holder of a part what the rest shows.
+	UncheckedCodes []string `json:"unchecked_qr_codes,omitempty"`
 }
 
 // NamesLetter reports whether the answer says the text is a released letter's, or a part of
@@ -488,7 +493,43 @@ func (r *Registry) Identify(ctx context.Context, a Actor, text string) (*Identif
 }
 
 // identify is Identify without its count in the metrics (IdentifyScan answers on from it).
+// The public is told which letter a text is, or is a part or a copy of, and nothing of how
+// it scored or of the other letters it was weighed against (forPublic).
 func (r *Registry) identify(ctx context.Context, a Actor, text string) (*Identification, error) {
+	id, err := r.identifyText(ctx, a, text, true)
+	if err != nil || a.Member != nil && len(a.Member.Roles) > 0 {
+		return id, err
+	}
+	return id.forPublic(), nil
+}
+
+// forPublic returns the answer without the figures and candidates that would let an asker
+// who holds nothing of a letter, or a part of it, learn more by guessing: the candidates
+// ranked below (or, for a text that names no letter, instead of) the letter answered, and
+// the scores. A letterhead rebuilt from a reference and a date, with a guessed subject or
+// addressee, is a candidate of that letter whose containment rises when the guess is right;
+// a paragraph with a guessed word from elsewhere in the letter has a higher containment when
+// the letter has that word. The class (exact, near, excerpt) is what the product must say.
+func (id *Identification) forPublic() *Identification {
+	var named []IdentifiedLetter
+	for _, m := range id.Matches {
+		if id.Reference != "" && m.Reference == id.Reference && m.Version == id.Version {
+			named = append(named, IdentifiedLetter{Reference: m.Reference, Version: m.Version, State: m.State})
+			break
+		}
+	}
+	if named == nil {
+		named = []IdentifiedLetter{}
+	}
+	id.Matches, id.Similarity, id.Containment = named, 0, 0
+	return id
+}
+
+// identifyText identifies text, with the scores and candidates a member is shown. With
+// oneAltered, the public is given one answer for a copy close to a letter and for a
+// quotation close to a part of it (see below); IdentifyScan, which judges the scan's text by
+// its class, asks without it.
+func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAltered bool) (*Identification, error) {
 	// Browsers send pasted text with CRLF line endings: without this, every line of an exact
 	// copy would show as changed in the difference.
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
@@ -630,6 +671,19 @@ func (r *Registry) identify(ctx context.Context, a Actor, text string) (*Identif
 	}
 	out.Status = st
 	switch {
+	case oneAltered && !member && (class == identify.Near || !verbatim && class != identify.Exact):
+		// For the public, a copy close to the letter and a quotation close to a part of it
+		// are one answer: which of the two a text is turns on how many of its words the
+		// letter shares (identify.Classify), so a paragraph with a guessed word from
+		// elsewhere in the letter would be "near" when the letter has it and an altered
+		// "excerpt" when not. The difference is against the whole letter, cut to the part
+		// the text quotes (publicTextDiff).
+		out.Outcome, out.Match = Altered, identify.Near.String()
+		out.Message = fmt.Sprintf("altered: the text is close to %s (%s), or to a part of it, but not the same: see what differs", b.about.Reference, st.Outcome)
+		if out.Diff, err = r.diffWith(ctx, b.about.Reference, b.v.Released, text); err != nil {
+			return nil, fmt.Errorf("identify: %w", err)
+		}
+		out.Diff = redactDeletions(publicTextDiff(out.Diff, true))
 	case class == identify.Near:
 		out.Outcome = Altered
 		out.Message = fmt.Sprintf("altered: the text is close to %s (%s), but not the same: see what differs", b.about.Reference, st.Outcome)
@@ -637,12 +691,17 @@ func (r *Registry) identify(ctx context.Context, a Actor, text string) (*Identif
 			return nil, fmt.Errorf("identify: %w", err)
 		}
 		if !member {
-			out.Diff = redactDeletions(out.Diff)
+			out.Diff = redactDeletions(publicTextDiff(out.Diff, true))
 		}
 	case !verbatim && class == identify.Exact:
 		out.Outcome, out.Match = Altered, identify.Near.String()
 		out.Message = fmt.Sprintf("altered: the text has the words of %s (%s), but not all its figures and signs: see what differs", b.about.Reference, st.Outcome)
-		out.Diff = diffOps(strings.TrimSpace(letterText), strings.TrimSpace(text), member)
+		// The text has every word of the letter: its difference shows no word it does not
+		// hold, and is not cut to a quoted part (publicTextDiff).
+		out.Diff = diffOps(strings.TrimSpace(letterText), strings.TrimSpace(text), true)
+		if !member {
+			out.Diff = redactDeletions(out.Diff)
+		}
 	case !verbatim:
 		out.Outcome = Altered
 		out.Message = fmt.Sprintf("altered: the text is close to a part of %s (%s), but not the same: see what differs", b.about.Reference, st.Outcome)
@@ -737,7 +796,7 @@ func diffOps(letter, text string, member bool) []DiffOp {
 		out = append(out, DiffOp{Op: op.Kind.String(), Text: op.Text})
 	}
 	if !member {
-		out = redactDeletions(out)
+		out = redactDeletions(publicTextDiff(out, false))
 	}
 	return out
 }

@@ -134,12 +134,18 @@ func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, diges
 		// Its pages show a QR code the letter's do not: whatever their text, the file is
 		// not the letter as released (below).
 	case best.Same() && best.Partial && !excerpt:
-		id.Match = identify.Excerpt.String()
+		id.Match, id.UncheckedCodes = identify.Excerpt.String(), v.unchecked
 		id.Message = fmt.Sprintf("%s: the file's text layer is the text of %s, but its pages, read by OCR, show only a part of it; what they lack is not checked — %s", id.Outcome, id.Reference, id.Status.Message)
+		if v.unchecked != nil {
+			id.Message = AddSentence(id.Message, uncheckedSentence(v.unchecked))
+		}
 		return id, nil
 	case best.Same():
-		id.Message = AddSentence(id.Message, "Its pages, read by OCR, show the same text, OCR noise aside")
-		if shown.CodesUnread || v.ownUnread {
+		id.Message, id.UncheckedCodes = AddSentence(id.Message, "Its pages, read by OCR, show the same text, OCR noise aside"), v.unchecked
+		switch {
+		case v.unchecked != nil:
+			id.Message = AddSentence(id.Message, uncheckedSentence(v.unchecked))
+		case shown.CodesUnread || v.ownUnread:
 			id.Message = AddSentence(id.Message, unreadSentence(true))
 		}
 		return id, nil
@@ -153,7 +159,7 @@ func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, diges
 	if member {
 		st = full.holder
 	}
-	id.Outcome, id.Status, id.Scan, id.ForeignCodes = Altered, st, true, v.foreign
+	id.Outcome, id.Status, id.Scan, id.ForeignCodes, id.UncheckedCodes = Altered, st, true, v.foreign, v.unchecked
 	if best.Same() {
 		id.Message = fmt.Sprintf("altered: the file's text layer is the text of %s (%s), and its pages, read by OCR, show it, but %s. Only the released file and its seal prove a file", id.Reference, st.Outcome, strings.Replace(foreignSentence(v.foreign), "it shows", "its pages show", 1))
 		return id, nil
@@ -166,6 +172,9 @@ func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, diges
 		also = "; and " + strings.Replace(foreignSentence(v.foreign), "it shows", "they show", 1)
 	}
 	id.Message = fmt.Sprintf("altered: the file's text layer is the text of %s (%s), but its pages, read by OCR, show another text: see what differs%s. A PDF's text layer need not be what its pages show; only the released file and its seal prove a file", id.Reference, st.Outcome, also)
+	if v.unchecked != nil {
+		id.Message = AddSentence(id.Message, uncheckedSentence(v.unchecked))
+	}
 	id.Diff = scanDiff(best, member)
 	return id, nil
 }

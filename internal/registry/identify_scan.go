@@ -41,12 +41,19 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, scan ocr.Reading) 
 			metrics.VerifyAnswer(id.Outcome)
 		}
 	}()
-	id, err = r.identify(ctx, a, scan.Text)
+	id, err = r.identifyText(ctx, a, scan.Text, false)
 	if err != nil {
 		return nil, err
 	}
 	id.Scan = true
 	member := a.Member != nil && len(a.Member.Roles) > 0
+	if !member {
+		defer func() {
+			if err == nil {
+				id = id.forPublic()
+			}
+		}()
+	}
 	class := id.Match
 	excerpt := class == identify.Excerpt.String()
 	if id.Reference == "" || id.Outcome == Draft || (class != identify.Exact.String() && class != identify.Near.String() && !excerpt) {
@@ -74,23 +81,23 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, scan ocr.Reading) 
 	best := v.best
 	switch {
 	case best.Same() && len(v.foreign) > 0:
-		id.Outcome, id.Match, id.ForeignCodes = Altered, MatchScan, v.foreign
+		id.Outcome, id.Match, id.ForeignCodes, id.UncheckedCodes = Altered, MatchScan, v.foreign, v.unchecked
 		if excerpt || best.Partial {
 			id.Match = identify.Excerpt.String()
 		}
-		id.Message = fmt.Sprintf("altered: the text read from this scan is the text of %s (%s), OCR noise aside, but %s. %s", id.Reference, st.Outcome, foreignSentence(v.foreign), scanCaveat)
+		id.Message = fmt.Sprintf("altered: the text read from this scan is the text of %s (%s), OCR noise aside, but %s. %s%s", id.Reference, st.Outcome, foreignSentence(v.foreign), uncheckedSentence(v.unchecked), scanCaveat)
 		return id, nil
 	case best.Same() && (excerpt || best.Partial):
 		// A scan that lacks pages, or shows a paragraph, proves nothing of what it lacks.
-		id.Outcome, id.Match = st.Outcome, identify.Excerpt.String()
-		id.Message = fmt.Sprintf("%s: the text read from this scan is a part of the text of %s, OCR noise aside; what it lacks is not checked — %s. %s%s", st.Outcome, id.Reference, st.Message, unreadSentence(scan.CodesUnread), scanCaveat)
+		id.Outcome, id.Match, id.UncheckedCodes = st.Outcome, identify.Excerpt.String(), v.unchecked
+		id.Message = fmt.Sprintf("%s: the text read from this scan is a part of the text of %s, OCR noise aside; what it lacks is not checked — %s. %s%s%s", st.Outcome, id.Reference, st.Message, uncheckedSentence(v.unchecked), unreadSentence(scan.CodesUnread && v.unchecked == nil), scanCaveat)
 		return id, nil
 	case best.Same():
-		id.Outcome, id.Match = st.Outcome, MatchScan
-		id.Message = fmt.Sprintf("%s: the text read from this scan is the text of %s, OCR noise aside — %s. %s%s", st.Outcome, id.Reference, st.Message, unreadSentence(scan.CodesUnread || v.ownUnread), scanCaveat)
+		id.Outcome, id.Match, id.UncheckedCodes = st.Outcome, MatchScan, v.unchecked
+		id.Message = fmt.Sprintf("%s: the text read from this scan is the text of %s, OCR noise aside — %s. %s%s%s", st.Outcome, id.Reference, st.Message, uncheckedSentence(v.unchecked), unreadSentence((scan.CodesUnread || v.ownUnread) && v.unchecked == nil), scanCaveat)
 		return id, nil
 	}
-	id.Outcome, id.ForeignCodes = Altered, v.foreign
+	id.Outcome, id.ForeignCodes, id.UncheckedCodes = Altered, v.foreign, v.unchecked
 	if !excerpt {
 		id.Match = identify.Near.String()
 	}
@@ -98,8 +105,22 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, scan ocr.Reading) 
 	if len(v.foreign) > 0 {
 		also = ", and " + foreignSentence(v.foreign)
 	}
-	id.Message = fmt.Sprintf("altered: the text read from this scan is close to %s (%s), but differs from it beyond OCR noise: see what differs%s. %s", id.Reference, st.Outcome, also, scanCaveat)
+	id.Message = fmt.Sprintf("altered: the text read from this scan is close to %s (%s), but differs from it beyond OCR noise: see what differs%s. %s%s", id.Reference, st.Outcome, also, uncheckedSentence(v.unchecked), scanCaveat)
 	id.Diff = scanDiff(best, member)
+	if !member && v.whole < wholeScan {
+		// A scan of a part of a letter, altered. Which comparison fits it best, of the
+		// whole letter or of some of its pages, and which class its text has (near or
+		// excerpt), turn on whether the words it adds stand elsewhere in the letter: with a
+		// guessed word that does, a paragraph compares with the whole letter, its other
+		// pages unscanned; with one that does not, with a page it does not show. So the
+		// public is given one match, and the difference against the part of the letter the
+		// scan places, cut to the part it quotes (publicScanDiff), whichever fits best.
+		id.Match, id.Diff = identify.Near.String(), nil
+		if v.spanSeen {
+			id.Diff = scanDiff(v.span, false)
+		}
+		id.Message = fmt.Sprintf("altered: the text read from this scan is close to %s (%s), or to a part of it, but differs from it beyond OCR noise: see what differs%s. %s%s", id.Reference, st.Outcome, also, uncheckedSentence(v.unchecked), scanCaveat)
+	}
 	return id, nil
 }
 
@@ -113,6 +134,19 @@ func foreignSentence(codes []string) string {
 		return "it shows a QR code that is not the letter's, which leads to " + quoted[0] + ": do not follow it"
 	}
 	return "it shows QR codes that are not the letter's, which lead to " + strings.Join(quoted, ", ") + ": do not follow them"
+}
+
+// uncheckedSentence, for a scan that shows QR codes that could not be judged, the scan not
+// showing the whole letter (foreignCodes), names them and says to follow none; "" if none.
+func uncheckedSentence(codes []string) string {
+	if len(codes) == 0 {
+		return ""
+	}
+	quoted := make([]string, len(codes))
+	for i, c := range codes {
+		quoted[i] = strconv.Quote(c)
+	}
+	return "It shows QR codes that were not checked, since it does not show enough of the letter (" + strings.Join(quoted, ", ") + "): follow none of them, and check the letter at the address printed in its footer. "
 }
 
 // unreadSentence, for a scan whose QR codes were not all read (not searched to the end, or
@@ -130,8 +164,17 @@ type scanVerdict struct {
 	// false when the letter has no text to judge against.
 	best identify.ScanComparison
 	seen bool
-	// foreign are the QR codes read on the scan that are not the letter's (foreignCodes).
-	foreign []string
+	// foreign are the QR codes read on the scan that are not the letter's, and unchecked
+	// those that could not be judged, the scan not being the whole letter (foreignCodes).
+	foreign, unchecked []string
+	// whole is the largest share of the letter's words, in any of its texts, that the scan
+	// reads the same (identify.ScanComparison's Whole).
+	whole float64
+	// span is the scan compared with the part of the letter's first text that it places
+	// (textdiff.Span), whatever fits it best: the public's difference for a scan of a part
+	// of a letter (IdentifyScan); spanSeen is false when it places none.
+	span     identify.ScanComparison
+	spanSeen bool
 	// ownUnread says that the QR code of the letter's footer (the address it prints) was not
 	// read on every page of the scan: then a code on it may be one the reader missed.
 	ownUnread bool
@@ -152,6 +195,7 @@ func (r *Registry) compareScan(ctx context.Context, ref string, excerpt bool, sc
 		// OCR's misreadings of it are forgiven, and only of it (see identify.CompareScan).
 		code := checkCodeIn(l, refs.files.rel.CheckCodeHash)
 		cs := []identify.ScanComparison{identify.CompareScanPages(l, text, code)}
+		v.whole = max(v.whole, cs[0].Whole)
 		if excerpt {
 			if span := textdiff.Span(l, text); span != "" {
 				cs = append(cs, identify.CompareScan(span, text, code))
@@ -163,8 +207,13 @@ func (r *Registry) compareScan(ctx context.Context, ref string, excerpt bool, sc
 			}
 		}
 	}
+	if len(refs.texts) > 0 {
+		if span := textdiff.Span(refs.texts[0], text); span != "" {
+			v.span, v.spanSeen = identify.CompareScan(span, text, checkCodeIn(refs.texts[0], refs.files.rel.CheckCodeHash)), true
+		}
+	}
 	own := footerAddress(refs, ref)
-	if v.foreign, err = r.foreignCodes(ctx, refs, own, scan.Codes); err != nil {
+	if v.foreign, v.unchecked, err = r.foreignCodes(ctx, refs, own, scan.Codes, v.whole >= wholeScan); err != nil {
 		return v, err
 	}
 	// The footer, and its code, is on every page: a page of the scan on which it was not
@@ -203,38 +252,64 @@ func footerAddress(refs *scanRefs, ref string) string {
 	return ""
 }
 
-// foreignCodes returns those of codes, the QR codes read on a scan of a released letter, that
-// are not the letter's. The office prints a released letter's codes; a forger can print
-// others (a verify page of their own, a payment), which a holder would follow. A code is
-// the letter's when it is the address its footer prints (own), or when the released file's
-// pages show it (ocr.VisibleCodes: a code of the letter's own content, or the footer's when
-// its printed address was not found). Nothing else counts: a code merely written in the
-// letter's text would let whoever holds a paragraph ask, code by code, whether a word stands
-// in the rest of the letter. When the released file's codes cannot be read here (no
-// pdftoppm), every code but the footer's is foreign.
-func (r *Registry) foreignCodes(ctx context.Context, refs *scanRefs, own string, codes []string) ([]string, error) {
+// wholeScan is the share of a letter's words a scan must read the same for its QR codes to
+// be judged against the codes the released file's pages show (foreignCodes). Genuine scans
+// of whole letters read 0.99 to 1 of them at 150 dpi (BenchmarkScanAnswers, 10 letters).
+const wholeScan = 0.9
+
+// foreignCodes sorts codes, the QR codes read on a scan of a released letter, into those that
+// are not the letter's (foreign) and those it cannot judge (unchecked). The office prints a
+// released letter's codes; a forger can print others (a verify page of their own, a payment),
+// which a holder would follow. A code is the letter's when it is the address its footer
+// prints (own), or when the released file's pages show it (ocr.VisibleCodes: a code of the
+// letter's own content, or the footer's when its printed address was not found). Nothing
+// else counts: a code merely written in the letter's text would let whoever holds a
+// paragraph ask, code by code, whether a word stands in the rest of the letter.
+//
+// The released pages are consulted only for a scan of the whole letter (whole: it reads
+// nearly all of the letter's words, wholeScan), whose asker can see the codes on it anyway.
+// Otherwise whoever holds a paragraph, or one page, could send guesses of a code printed
+// elsewhere in the letter (a payment's) and learn from the answer whether it is there. So on
+// a part of a letter a code is judged by what it says of itself only: one that presents
+// itself as a verify address (it holds "/v/", the verify pages' path) and is not the
+// footer's, which only a holder of the check code can name, is foreign, since a letter shows
+// no verify address but its own; any other is unchecked, neither the letter's nor foreign.
+// When the released file's codes cannot be read here (no pdftoppm), every code but the
+// footer's is foreign.
+func (r *Registry) foreignCodes(ctx context.Context, refs *scanRefs, own string, codes []string, whole bool) (foreign, unchecked []string, err error) {
 	var left []string
 	for _, c := range codes {
 		if c != own && !slices.Contains(left, c) {
 			left = append(left, c)
 		}
 	}
-	if len(left) == 0 || baseType(refs.files.rel.MediaType) != "application/pdf" {
-		return left, nil
+	switch {
+	case len(left) == 0:
+		return nil, nil, nil
+	case !whole:
+		for _, c := range left {
+			if strings.Contains(c, "/v/") {
+				foreign = append(foreign, c)
+			} else {
+				unchecked = append(unchecked, c)
+			}
+		}
+		return foreign, unchecked, nil
+	case baseType(refs.files.rel.MediaType) != "application/pdf":
+		return left, nil, nil
 	}
 	shown, ok := r.codes.get(refs.files.rel.FileDigest)
 	if !ok {
-		var err error
 		shown, err = ocr.VisibleCodes(ctx, refs.files.file)
 		switch {
 		case errors.Is(err, ocr.ErrNoOCR):
-			return left, nil
+			return left, nil, nil
 		case err != nil:
-			return nil, fmt.Errorf("the released file's QR codes: %w", err)
+			return nil, nil, fmt.Errorf("the released file's QR codes: %w", err)
 		}
 		r.codes.put(refs.files.rel.FileDigest, shown)
 	}
-	return slices.DeleteFunc(left, func(c string) bool { return slices.Contains(shown, c) }), nil
+	return slices.DeleteFunc(left, func(c string) bool { return slices.Contains(shown, c) }), nil, nil
 }
 
 // scanRefs are what a scan of a released letter is judged against (scanReferences).
@@ -369,7 +444,7 @@ func scanDiff(c identify.ScanComparison, member bool) []DiffOp {
 	}
 	flushKept()
 	if !member {
-		out = redactDeletions(out)
+		out = redactDeletions(publicScanDiff(out))
 	}
 	return out
 }

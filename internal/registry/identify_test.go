@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -154,6 +155,54 @@ func TestIdentifyPartialTextBuysNothing(t *testing.T) {
 	}
 	if whole.Outcome != Valid || whole.Status == nil || whole.Status.Subject != "Repositioning of forces" {
 		t.Errorf("the whole text: %s, status %+v; want the holder's answer", whole.Outcome, whole.Status)
+	}
+}
+
+// TestIdentifyPublicScoresNothing: the public is told which letter a text is a copy or a part
+// of, and not how it scored, nor which other letters it was weighed against. Whoever holds a
+// paragraph and adds a guessed word from elsewhere in the letter, or holds only a few words
+// of it (a letterhead and a guessed subject), would otherwise read from the containment
+// whether the guess is right. A member sees every score and candidate.
+func TestIdentifyPublicScoresNothing(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	corpus := synth.Corpus{Seed: 11, FamilySize: 1}
+	letter := corpus.Letter(0).Text() + "\n\nThe ambassador of Freedonia will be declared persona non grata.\n"
+	ref, _ := o.released(t, letter)
+	o.released(t, corpus.Letter(1).Text())
+	held := strings.Join(strings.Fields(letter)[:60], " ")
+	ask := func(who Actor, text string) *Identification {
+		t.Helper()
+		got, err := o.r.Identify(ctx, who, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	for _, who := range []Actor{{}, o.reviewer} {
+		right, wrong := ask(who, held+"\n\nambassador of Freedonia"), ask(who, held+"\n\nambassador of Sylvania")
+		if right.Reference != ref || wrong.Reference != ref {
+			t.Fatalf("member %v: the paragraph with a guess matched %q and %q, want %s", who.Member != nil, right.Reference, wrong.Reference, ref)
+		}
+		same := right.Similarity == wrong.Similarity && right.Containment == wrong.Containment && reflect.DeepEqual(right.Matches, wrong.Matches)
+		if who.Member == nil && !same {
+			t.Errorf("the public tells a right guess from a wrong one: similarity %.4f and %.4f, containment %.4f and %.4f, matches %+v and %+v",
+				right.Similarity, wrong.Similarity, right.Containment, wrong.Containment, right.Matches, wrong.Matches)
+		}
+		if who.Member != nil && (right.Similarity == 0 || right.Containment == 0) {
+			t.Errorf("a member is not given the scores: %+v", right)
+		}
+		if who.Member == nil && (len(right.Matches) != 1 || right.Matches[0].Reference != ref || right.Matches[0].Score != 0) {
+			t.Errorf("the public's matches: %+v, want %s alone, without its score", right.Matches, ref)
+		}
+	}
+	// A few words of the letter name no letter: the public is given no candidate.
+	few := strings.Join(strings.Fields(letter)[:25], " ")
+	if got := ask(o.reviewer, few); got.Match != "none" || len(got.Matches) == 0 {
+		t.Fatalf("a few words, for a member: %s with candidates %+v; want none, with candidates", got.Match, got.Matches)
+	}
+	if got := ask(Actor{}, few); got.Match != "none" || len(got.Matches) != 0 || got.Similarity != 0 || got.Containment != 0 {
+		t.Errorf("a few words, for the public: %s, similarity %.2f, containment %.2f, candidates %+v", got.Match, got.Similarity, got.Containment, got.Matches)
 	}
 }
 
