@@ -7,16 +7,21 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/cli"
 	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/seal"
 )
 
 // verifyAnswer is what POST /api/v1/verify answers now for file, as sent.
@@ -134,6 +139,138 @@ func TestVerifyRefusesRolledBackAnswer(t *testing.T) {
 	if code != cli.ExitFailed || !strings.Contains(out, "older log than it showed before") {
 		t.Errorf("replayed answer, with a fresher seal: %d %q %q", code, out, errs)
 	}
+}
+
+// TestVerifyRefusesReplayWithFreshLatest: an answer saved before a retraction, replayed with a
+// fresh "latest" built from the log's public endpoints (its newest checkpoint, and the
+// consistency proof to it from the seal's), must not make verify say valid: only the log's
+// signed status of the letter in that tree makes an answer current, and a replayer cannot
+// sign one. (Found by audit, twenty-second session: before, verify said valid.)
+func TestVerifyRefusesReplayWithFreshLatest(t *testing.T) {
+	o := newOffice(t)
+	dir := t.TempDir()
+	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state"))
+	ref := o.letter("Coordination of force movements", "foreign-government", "# Coordination\n\nSir, ...\n")
+	o.ready(ref)
+	if code, _, errs := o.run("otto", "release", ref, "--out", dir); code != cli.ExitOK {
+		t.Fatalf("release: %s", errs)
+	}
+	file := filepath.Join(dir, ref+".pdf")
+	trust := filepath.Join(dir, "trust.json")
+	tb, err := o.reg.TrustRoot().Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(trust, tb, 0o644)
+	bare := filepath.Join(dir, "bare", ref+".pdf")
+	os.Mkdir(filepath.Dir(bare), 0o755)
+	data, _ := os.ReadFile(file)
+	os.WriteFile(bare, data, 0o644)
+
+	old := o.verifyAnswer(file) // valid, before the retraction
+	o.retract(ref, "sent in error")
+	ref2 := o.letter("Second letter", "foreign-government", "# Second\n\nSir, ...\n")
+	o.ready(ref2)
+	if code, _, errs := o.run("otto", "release", ref2, "--out", dir); code != cli.ExitOK {
+		t.Fatalf("release: %s", errs)
+	}
+	// The client learns of the retraction: it now holds a checkpoint that includes it.
+	if code, out, errs := verifyAt(t, o.url, "--trust", trust, bare); code != cli.ExitFailed || !strings.HasPrefix(out, "retracted: ") {
+		t.Fatalf("after the retraction: %d %q %q", code, out, errs)
+	}
+	var ans map[string]json.RawMessage
+	if err := json.Unmarshal(old, &ans); err != nil {
+		t.Fatal(err)
+	}
+	s, err := seal.Parse(ans["seal"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldSize, err := checkpoint.Size(s.Checkpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string) []byte {
+		resp, err := http.Get(o.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", path, resp.StatusCode, b)
+		}
+		return b
+	}
+	cp := get("/log/checkpoint")
+	newSize, err := checkpoint.Size(cp)
+	if err != nil || newSize <= oldSize {
+		t.Fatalf("the log did not grow: %d to %d, %v", oldSize, newSize, err)
+	}
+	var cons struct {
+		Proof json.RawMessage `json:"proof"`
+	}
+	if err := json.Unmarshal(get(fmt.Sprintf("/log/proof/consistency?old=%d&size=%d", oldSize, newSize)), &cons); err != nil {
+		t.Fatal(err)
+	}
+	// The second letter's answer carries a genuine status, of another release: it does not
+	// make the first letter's answer current either.
+	var other struct {
+		Latest struct {
+			Status string `json:"status"`
+		} `json:"latest"`
+	}
+	if b := latestAnswer(t, o.url, filepath.Join(dir, ref2+".pdf")); json.Unmarshal(b, &other) != nil || other.Latest.Status == "" {
+		t.Fatalf("the second letter's answer has no signed status: %s", b)
+	}
+	u, err := url.Parse(o.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	for _, status := range []string{"", other.Latest.Status} {
+		latest, _ := json.Marshal(map[string]any{"checkpoint": string(cp), "proof": cons.Proof, "status": status})
+		ans["latest"] = latest
+		forged, _ := json.Marshal(ans)
+		replay := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/api/v1/verify" {
+				w.Header().Set("Content-Type", "application/json")
+				w.Write(forged)
+				return
+			}
+			proxy.ServeHTTP(w, r) // the log's public endpoints, as they are
+		}))
+		code, out, errs := verifyAt(t, replay.URL, "--trust", trust, bare)
+		replay.Close()
+		if code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") || !strings.Contains(out, "signed status") {
+			t.Errorf("a retracted letter's old answer with a fresh latest (status %q): %d %q %q", status, code, out, errs)
+		}
+	}
+	// The registry itself answers with the status, and verify accepts it.
+	if code, out, errs := verifyAt(t, o.url, "--trust", trust, bare); code != cli.ExitFailed || !strings.HasPrefix(out, "retracted: ") {
+		t.Errorf("the registry's own answer: %d %q %q", code, out, errs)
+	}
+}
+
+// latestAnswer is what POST /api/v1/verify answers for file with "latest": true.
+func latestAnswer(t *testing.T, base, file string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	body, _ := json.Marshal(map[string]any{"digest": "sha256:" + hex.EncodeToString(sum[:]), "latest": true})
+	resp, err := http.Post(base+"/api/v1/verify", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("verify answered %d %s", resp.StatusCode, b)
+	}
+	return b
 }
 
 // TestVerifyRefusesForkedLog checks the other direction: a newer checkpoint is accepted only

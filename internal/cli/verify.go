@@ -99,11 +99,11 @@ func (vf *verifier) identify(res VerifyResult) VerifyResult {
 	verbatim := id.Outcome != registry.Altered
 	switch {
 	case verbatim && id.Match == "excerpt":
-		res.Say(registry.Altered, vf.T("altered: these bytes are not a released letter, but the text is an excerpt of %s (%s; similarity %.2f): compare with the original before relying on it", id.Reference, state, id.Similarity))
+		res.Say(registry.Altered, vf.T("altered: these bytes are not a released letter, but the text is an excerpt of %s (%s): compare with the original before relying on it", id.Reference, state))
 	case verbatim && id.Match == "exact":
-		res.Say(registry.Altered, vf.T("altered: these bytes are not a released letter, but the text is that of %s (%s; similarity %.2f): compare with the original before relying on it", id.Reference, state, id.Similarity))
+		res.Say(registry.Altered, vf.T("altered: these bytes are not a released letter, but the text is that of %s (%s): compare with the original before relying on it", id.Reference, state))
 	default:
-		res.Say(registry.Altered, vf.T("altered: these bytes are not a released letter, but the text is close to %s (%s; similarity %.2f): compare with the original before relying on it", id.Reference, state, id.Similarity))
+		res.Say(registry.Altered, vf.T("altered: these bytes are not a released letter, but the text is close to %s (%s): compare with the original before relying on it", id.Reference, state))
 	}
 	return res
 }
@@ -160,7 +160,7 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 	if st.Latest != nil {
 		// The registry's seal may be the one kept from the release, against an older
 		// checkpoint: the answer is as current as the latest checkpoint that extends it.
-		if answerCP, err = vf.cps.extends(s.Checkpoint, st.Latest); err != nil {
+		if answerCP, err = vf.cps.extends(s.Checkpoint, st.Latest, r.Index, st.Outcome); err != nil {
 			return vf.logProblem(res, err)
 		}
 	}

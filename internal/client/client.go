@@ -376,11 +376,13 @@ type Status struct {
 	Latest *Latest `json:"latest"`
 }
 
-// Latest is the latest checkpoint a registry serves and the consistency proof from an answer's
-// seal's checkpoint to it. The caller checks both.
+// Latest is the latest checkpoint a registry serves, the consistency proof from an answer's
+// seal's checkpoint to it, and the log's signed status of the letter in its tree
+// (checkpoint.Status). The caller checks all three.
 type Latest struct {
 	Checkpoint string      `json:"checkpoint"`
 	Proof      []tlog.Hash `json:"proof"`
+	Status     string      `json:"status"`
 }
 
 // VerifyDigest asks what the file with this digest is, with the proof that the answer is

@@ -19,17 +19,17 @@ var _ = table(func() Translations {
 			" (دون اتصال: حتى نقطة التحقق %s؛ ولا تُعرف حالات الإلغاء اللاحقة)",
 		},
 		"draft: not an official document: %s": {"projet : document non officiel : %s", "مسودة: ليست وثيقة رسمية: %s"},
-		"altered: these bytes are not a released letter, but the text is close to %s (%s; similarity %.2f): compare with the original before relying on it": {
-			"altérée : ces octets ne sont pas une lettre émise, mais le texte est proche de %s (%s ; similarité %.2f) : comparez avec l'original avant de vous y fier",
-			"محرَّفة: هذه البيانات ليست رسالة صادرة، لكن نصها قريب من %s (%s؛ درجة التشابه %.2f): قارنها بالأصل قبل الاعتماد عليها",
+		"altered: these bytes are not a released letter, but the text is close to %s (%s): compare with the original before relying on it": {
+			"altérée : ces octets ne sont pas une lettre émise, mais le texte est proche de %s (%s) : comparez avec l'original avant de vous y fier",
+			"محرَّفة: هذه البيانات ليست رسالة صادرة، لكن نصها قريب من %s (%s): قارنها بالأصل قبل الاعتماد عليها",
 		},
-		"altered: these bytes are not a released letter, but the text is an excerpt of %s (%s; similarity %.2f): compare with the original before relying on it": {
-			"altérée : ces octets ne sont pas une lettre émise, mais le texte est un extrait de %s (%s ; similarité %.2f) : comparez avec l'original avant de vous y fier",
-			"محرَّفة: هذه البيانات ليست رسالة صادرة، لكن نصها مقتطف من %s (%s؛ درجة التشابه %.2f): قارنها بالأصل قبل الاعتماد عليها",
+		"altered: these bytes are not a released letter, but the text is an excerpt of %s (%s): compare with the original before relying on it": {
+			"altérée : ces octets ne sont pas une lettre émise, mais le texte est un extrait de %s (%s) : comparez avec l'original avant de vous y fier",
+			"محرَّفة: هذه البيانات ليست رسالة صادرة، لكن نصها مقتطف من %s (%s): قارنها بالأصل قبل الاعتماد عليها",
 		},
-		"altered: these bytes are not a released letter, but the text is that of %s (%s; similarity %.2f): compare with the original before relying on it": {
-			"altérée : ces octets ne sont pas une lettre émise, mais le texte est celui de %s (%s ; similarité %.2f) : comparez avec l'original avant de vous y fier",
-			"محرَّفة: هذه البيانات ليست رسالة صادرة، لكن نصها هو نص %s (%s؛ درجة التشابه %.2f): قارنها بالأصل قبل الاعتماد عليها",
+		"altered: these bytes are not a released letter, but the text is that of %s (%s): compare with the original before relying on it": {
+			"altérée : ces octets ne sont pas une lettre émise, mais le texte est celui de %s (%s) : comparez avec l'original avant de vous y fier",
+			"محرَّفة: هذه البيانات ليست رسالة صادرة، لكن نصها هو نص %s (%s): قارنها بالأصل قبل الاعتماد عليها",
 		},
 		"invalid: the seal verifies but the registry does not know the letter: report this to the office": {
 			"invalide : le sceau est vérifié mais le registre ne connaît pas la lettre : signalez-le au service",

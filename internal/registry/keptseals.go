@@ -6,11 +6,13 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/translog"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -227,6 +229,12 @@ type Freshness struct {
 	// Proof proves that the tree of the seal's checkpoint is a prefix of the latest; empty
 	// when they are the same size.
 	Proof tlog.TreeProof
+	// Status, from VerifyLatest, is the log's signed word that the letter had the answer's
+	// outcome in the latest checkpoint's tree (checkpoint.Status): without it, anyone could
+	// attach a fresh checkpoint and proof, both public, to an answer recorded before a
+	// withdrawal, and pass it off as current.
+	Status []byte
+	head   *translog.Head
 }
 
 // Freshness proves that the latest served checkpoint extends sealCheckpoint.
@@ -239,11 +247,78 @@ func (r *Registry) Freshness(ctx context.Context, sealCheckpoint []byte) (*Fresh
 	if err != nil {
 		return nil, err
 	}
-	f := &Freshness{Checkpoint: head.Checkpoint}
+	f := &Freshness{Checkpoint: head.Checkpoint, head: head}
 	if head.Size > old {
 		if f.Proof, err = r.cfg.Log.ConsistencyProof(ctx, old, head.Size); err != nil {
 			return nil, err
 		}
 	}
 	return f, nil
+}
+
+// ErrStateMoving says that a letter was withdrawn while VerifyLatest answered about it.
+var ErrStateMoving = fmt.Errorf("%w: the letter's state changed while it was read: ask again", ErrConflict)
+
+// VerifyLatest is VerifyDigest for a verifier that refuses answers older than what it has seen
+// (`chancery verify`): with the answer, the latest checkpoint, the proof that it extends the
+// seal's, and the log's signed status of the letter in that checkpoint's tree. The status is
+// signed only if the letter's state, read again from the store after the checkpoint was
+// taken, still has the answer's outcome: a withdrawal commits with its log entry, so a letter
+// not withdrawn then was not withdrawn in that tree. Without a seal there is no freshness.
+func (r *Registry) VerifyLatest(ctx context.Context, a Actor, d seal.Digest) (*Status, *Freshness, error) {
+	for range 3 {
+		st, err := r.VerifyDigest(ctx, a, d)
+		if err != nil || st.Seal == nil {
+			return st, nil, err
+		}
+		switch st.Outcome {
+		case Valid, Retracted, Superseded:
+		default:
+			return st, nil, nil
+		}
+		f, err := r.Freshness(ctx, st.Seal.Checkpoint)
+		if err != nil {
+			return nil, nil, err
+		}
+		now, err := r.releaseOutcome(ctx, st.Reference)
+		if err != nil {
+			return nil, nil, err
+		}
+		if now != st.Outcome {
+			continue
+		}
+		if f.Status, err = r.cfg.Log.SignStatus(f.head, st.Seal.Release.Index, st.Outcome); err != nil {
+			return nil, nil, err
+		}
+		return st, f, nil
+	}
+	return nil, nil, ErrStateMoving
+}
+
+// releaseOutcome reads from the store whether the released letter ref stands (Valid) or was
+// retracted or superseded, bypassing every cached answer.
+func (r *Registry) releaseOutcome(ctx context.Context, ref string) (string, error) {
+	out := Valid
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		l, err := tx.LetterByRef(ctx, ref)
+		if err != nil {
+			return err
+		}
+		w, err := tx.WithdrawalOf(ctx, l.ID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return nil
+		case err != nil:
+			return err
+		case w.Kind == Retraction:
+			out = Retracted
+		default:
+			out = Superseded
+		}
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("the state of %s: %w", ref, err)
+	}
+	return out, nil
 }

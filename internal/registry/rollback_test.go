@@ -7,6 +7,7 @@ import (
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/seal"
+	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -75,4 +76,45 @@ func TestPublicAnswerFollowsTheLog(t *testing.T) {
 			t.Errorf("after %s the public answer is proved against tree size %d, the log's is %d (was %d)", s.name, size(), head, before)
 		}
 	}
+}
+
+// TestVerifyLatestSignsTheState: an answer for a verifier that refuses older answers carries
+// the log's signed status of the letter in the latest checkpoint's tree (checkpoint.Status),
+// with the answer's outcome, before and after a retraction; a public answer and its status
+// agree on the tree.
+func TestVerifyLatestSignsTheState(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	ref, rel := o.released(t, "Sir, ...\n")
+	digest := seal.DigestOf(rel.File)
+	v, err := note.NewVerifier(o.r.cfg.LogKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(want string) {
+		t.Helper()
+		st, f, err := o.r.VerifyLatest(ctx, Actor{}, digest)
+		if err != nil || f == nil {
+			t.Fatalf("VerifyLatest: %v, %v", f, err)
+		}
+		c, _, err := checkpoint.Open(f.Checkpoint, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := checkpoint.OpenStatus(f.Status, v)
+		if err != nil {
+			t.Fatalf("the status: %v\n%s", err, f.Status)
+		}
+		if st.Outcome != want || s.Outcome != want || s.Size != c.Size || s.Root != c.Root || s.Release != st.Seal.Release.Index {
+			t.Errorf("answer %s (release %d), status %+v, checkpoint size %d; want %s", st.Outcome, st.Seal.Release.Index, s, c.Size, want)
+		}
+	}
+	o.newKey(t, o.signer) // the log grows past the kept seal's tree
+	check(Valid)
+	stmt, pt := o.withdrawalStatement(t, o.signer, ref, "", "Sent too early")
+	if _, err := o.withdraw(ctx, o.signer, ref, "", o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
+		t.Fatal(err)
+	}
+	o.newKey(t, o.signer)
+	check(Retracted)
 }

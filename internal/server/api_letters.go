@@ -369,22 +369,25 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 		s.verifyPublic(w, r, d)
 		return
 	}
-	st, err := s.cfg.Registry.VerifyDigest(r.Context(), a, d)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if latest && st.Seal != nil {
+	var st *registry.Status
+	var err error
+	if latest {
 		// The seal may be a kept one, against an older checkpoint: prove that the latest
-		// extends it, so the client knows the answer is the log's as it is now.
-		f, err := s.cfg.Registry.Freshness(r.Context(), st.Seal.Checkpoint)
-		if err != nil {
+		// extends it, and have the log sign the letter's state in it, so the client knows
+		// the answer is the log's as it is now.
+		var f *registry.Freshness
+		if st, f, err = s.cfg.Registry.VerifyLatest(r.Context(), a, d); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		out := statusResponse(st)
-		out.Latest = &LatestProof{Checkpoint: string(f.Checkpoint), Proof: f.Proof}
-		writeJSON(w, out)
+		if f != nil {
+			out := statusResponse(st)
+			out.Latest = &LatestProof{Checkpoint: string(f.Checkpoint), Proof: f.Proof, Status: string(f.Status)}
+			writeJSON(w, out)
+			return
+		}
+	} else if st, err = s.cfg.Registry.VerifyDigest(r.Context(), a, d); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	if a.Member == nil {
@@ -395,10 +398,12 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 }
 
 // LatestProof is what POST /api/v1/verify adds with "latest": true: the latest checkpoint the
-// registry serves and the consistency proof from the seal's checkpoint to it.
+// registry serves, the consistency proof from the seal's checkpoint to it, and the log's
+// signed status of the letter in its tree (checkpoint.Status).
 type LatestProof struct {
 	Checkpoint string      `json:"checkpoint"`
 	Proof      []tlog.Hash `json:"proof"`
+	Status     string      `json:"status"`
 }
 
 func (s *Server) withdrawalStatement(w http.ResponseWriter, r *http.Request) {

@@ -607,6 +607,21 @@ func (l *Log) signHead(b *builder) (*Head, error) {
 	return &Head{Size: b.size, Root: root, Checkpoint: signed}, nil
 }
 
+// SignStatus signs, with the log key, the word that the release at log index release had
+// outcome in the tree of h, a head of this log (checkpoint.Status). The caller answers for the
+// outcome: it must have read the letter's state after h was published.
+func (l *Log) SignStatus(h *Head, release int64, outcome string) ([]byte, error) {
+	st := checkpoint.Status{Origin: l.cfg.Origin, Size: h.Size, Root: h.Root, Release: release, Outcome: outcome}
+	if _, err := checkpoint.ParseStatus(st.Marshal()); err != nil {
+		return nil, err
+	}
+	signed, err := note.Sign(&note.Note{Text: string(st.Marshal())}, l.cfg.Signer)
+	if err != nil {
+		return nil, fmt.Errorf("sign status: %w", err)
+	}
+	return signed, nil
+}
+
 // storeHead is h as the store records it.
 func (l *Log) storeHead(h *Head) store.LogHead {
 	return store.LogHead{Origin: l.cfg.Origin, Size: h.Size, Root: h.Root[:], Checkpoint: h.Checkpoint}
