@@ -19,10 +19,11 @@ const StatusHeader = "chancery-status/v1"
 
 // A Status is a log's signed word on a released letter's state at one tree: that the release
 // whose entry is at log index Release had the outcome Outcome (valid, retracted, superseded)
-// in the tree of size Size and root Root. A registry that answers with a seal proved against
-// an older tree (a kept seal) adds it, so that the answer cannot be replayed after a
-// withdrawal: the tree it names is the latest one the answer claims to be current against
-// (docs/seal-format.md, "Kept seals"). Its text, each line ending in a newline:
+// in the tree of size Size and root Root, and that the tree held Revocations key-revoked
+// entries of the keys that signed it. A registry that answers with a seal proved against an
+// older tree (a kept seal) adds it, so that the answer cannot be replayed after a withdrawal
+// or a revocation: the tree it names is the latest one the answer claims to be current
+// against (docs/seal-format.md, "Kept seals"). Its text, each line ending in a newline:
 //
 //	chancery-status/v1
 //	<origin>
@@ -30,24 +31,27 @@ const StatusHeader = "chancery-status/v1"
 //	<root hash, base64>
 //	<release index>
 //	<outcome>
+//	<revocations of its signers' keys>
 type Status struct {
-	Origin  string
-	Size    int64
-	Root    tlog.Hash
-	Release int64
-	Outcome string
+	Origin      string
+	Size        int64
+	Root        tlog.Hash
+	Release     int64
+	Outcome     string
+	Revocations int64
 }
 
 // Marshal returns the status note's text.
 func (s Status) Marshal() []byte {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s\n%s\n%d\n%s\n%d\n%s\n", StatusHeader, s.Origin, s.Size, base64.StdEncoding.EncodeToString(s.Root[:]), s.Release, s.Outcome)
+	fmt.Fprintf(&b, "%s\n%s\n%d\n%s\n%d\n%s\n%d\n", StatusHeader, s.Origin, s.Size, base64.StdEncoding.EncodeToString(s.Root[:]), s.Release, s.Outcome, s.Revocations)
 	return b.Bytes()
 }
 
 // ParseStatus parses a status note's text. It accepts only the canonical form: the header, a
 // non-empty origin, decimal numbers without leading zeros, a release index below the tree
-// size, a padded standard base64 32-byte root, and an outcome of lowercase letters.
+// size, a padded standard base64 32-byte root, an outcome of lowercase letters, and fewer
+// revocations than the tree has entries.
 func ParseStatus(text []byte) (Status, error) {
 	if len(text) > MaxSize {
 		return Status{}, errors.New("status: too large")
@@ -57,8 +61,8 @@ func ParseStatus(text []byte) (Status, error) {
 		return Status{}, errors.New("status: does not end in a newline")
 	}
 	lines := strings.Split(s[:len(s)-1], "\n")
-	if len(lines) != 6 || lines[0] != StatusHeader {
-		return Status{}, fmt.Errorf("status: not a %s note of six lines", StatusHeader)
+	if len(lines) != 7 || lines[0] != StatusHeader {
+		return Status{}, fmt.Errorf("status: not a %s note of seven lines", StatusHeader)
 	}
 	st := Status{Origin: lines[1], Outcome: lines[5]}
 	if st.Origin == "" {
@@ -78,6 +82,9 @@ func ParseStatus(text []byte) (Status, error) {
 	}
 	if st.Outcome == "" || len(st.Outcome) > 32 || strings.Trim(st.Outcome, "abcdefghijklmnopqrstuvwxyz") != "" {
 		return Status{}, fmt.Errorf("status: malformed outcome %q", st.Outcome)
+	}
+	if st.Revocations, err = canonicalInt(lines[6]); err != nil || st.Revocations >= st.Size {
+		return Status{}, fmt.Errorf("status: malformed count of revocations %q (tree size %d)", lines[6], st.Size)
 	}
 	return st, nil
 }

@@ -11,10 +11,10 @@ import (
 
 // statusVector is the status note of docs/seal-format.md ("Kept seals"), signed by the fuzz
 // targets' fixed key: Ed25519 signatures are deterministic, so its bytes are fixed.
-const statusVector = "chancery-status/v1\nfuzz.example/log\n13\n+/+/PgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAP4=\n3\nvalid\n"
+const statusVector = "chancery-status/v1\nfuzz.example/log\n13\n+/+/PgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAP4=\n3\nvalid\n1\n"
 
 func TestStatusVector(t *testing.T) {
-	st := Status{Origin: fuzzOrigin, Size: 13, Root: fuzzRoot, Release: 3, Outcome: "valid"}
+	st := Status{Origin: fuzzOrigin, Size: 13, Root: fuzzRoot, Release: 3, Outcome: "valid", Revocations: 1}
 	if got := string(st.Marshal()); got != statusVector {
 		t.Fatalf("Marshal:\n%s\nwant:\n%s", got, statusVector)
 	}
@@ -33,7 +33,7 @@ func TestOpenStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := Status{Origin: fuzzOrigin, Size: 13, Root: fuzzRoot, Release: 3, Outcome: "valid"}
+	st := Status{Origin: fuzzOrigin, Size: 13, Root: fuzzRoot, Release: 3, Outcome: "valid", Revocations: 1}
 	signed, err := note.Sign(&note.Note{Text: string(st.Marshal())}, s)
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +81,9 @@ func TestParseStatusRefuses(t *testing.T) {
 		strings.Replace(statusVector, "valid", "", 1),
 		strings.Replace(statusVector, "valid", "valid\nextra", 1),
 		strings.Replace(statusVector, "fuzz.example/log", "", 1),
+		strings.Replace(statusVector, "valid\n1\n", "valid\n", 1),
+		strings.Replace(statusVector, "valid\n1\n", "valid\n01\n", 1),
+		strings.Replace(statusVector, "valid\n1\n", "valid\n13\n", 1), // more revocations than entries
 	} {
 		if st, err := ParseStatus([]byte(text)); err == nil {
 			t.Errorf("%q parsed: %+v", text, st)
@@ -91,7 +94,7 @@ func TestParseStatusRefuses(t *testing.T) {
 // FuzzParseStatus: whatever parses marshals back to the same bytes.
 func FuzzParseStatus(f *testing.F) {
 	f.Add([]byte(statusVector))
-	f.Add([]byte(Status{Origin: "o", Size: 1 << 62, Root: tlog.Hash{1}, Release: 1<<62 - 1, Outcome: "retracted"}.Marshal()))
+	f.Add([]byte(Status{Origin: "o", Size: 1 << 62, Root: tlog.Hash{1}, Release: 1<<62 - 1, Outcome: "retracted", Revocations: 2}.Marshal()))
 	f.Add([]byte(strings.Replace(statusVector, "\n13\n", "\n013\n", 1)))
 	f.Add([]byte("chancery-status/v1\n"))
 	f.Fuzz(func(t *testing.T, text []byte) {

@@ -223,12 +223,21 @@ func TestVerifyRefusesReplayWithFreshLatest(t *testing.T) {
 	if b := latestAnswer(t, o.url, filepath.Join(dir, ref2+".pdf")); json.Unmarshal(b, &other) != nil || other.Latest.Status == "" {
 		t.Fatalf("the second letter's answer has no signed status: %s", b)
 	}
+	// Nor does the letter's own, genuine and current: it says retracted.
+	var own struct {
+		Latest struct {
+			Status string `json:"status"`
+		} `json:"latest"`
+	}
+	if b := latestAnswer(t, o.url, file); json.Unmarshal(b, &own) != nil || !strings.Contains(own.Latest.Status, "\nretracted\n") {
+		t.Fatalf("the letter's own answer has no signed status of its retraction: %s", b)
+	}
 	u, err := url.Parse(o.url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	proxy := httputil.NewSingleHostReverseProxy(u)
-	for _, status := range []string{"", other.Latest.Status} {
+	for _, status := range []string{"", other.Latest.Status, own.Latest.Status} {
 		latest, _ := json.Marshal(map[string]any{"checkpoint": string(cp), "proof": cons.Proof, "status": status})
 		ans["latest"] = latest
 		forged, _ := json.Marshal(ans)
@@ -325,5 +334,91 @@ func TestVerifyRefusesForkedLog(t *testing.T) {
 	// The real registry proves it, and the newer checkpoint is kept.
 	if code, out, errs := verifyAt(t, o.url, "--trust", trust, bare); code != cli.ExitOK {
 		t.Errorf("newer tree with a good consistency proof: %d %q %q", code, out, errs)
+	}
+}
+
+// TestVerifyRefusesReplayHidingRevocation: an answer saved before a signer key's revocation,
+// replayed with a fresh latest and the letter's own genuine, current status (valid: a
+// revocation after the release leaves the letter valid), must not pass for current: the
+// status counts the revocation, which the old answer leaves out.
+func TestVerifyRefusesReplayHidingRevocation(t *testing.T) {
+	o := newOffice(t)
+	dir := t.TempDir()
+	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state"))
+	ref := o.letter("Coordination of force movements", "foreign-government", "# Coordination\n\nSir, ...\n")
+	o.ready(ref)
+	if code, _, errs := o.run("otto", "release", ref, "--out", dir); code != cli.ExitOK {
+		t.Fatalf("release: %s", errs)
+	}
+	file := filepath.Join(dir, ref+".pdf")
+	trust := filepath.Join(dir, "trust.json")
+	tb, err := o.reg.TrustRoot().Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(trust, tb, 0o644)
+	bare := filepath.Join(dir, "bare", ref+".pdf")
+	os.Mkdir(filepath.Dir(bare), 0o755)
+	data, _ := os.ReadFile(file)
+	os.WriteFile(bare, data, 0o644)
+	old := latestAnswer(t, o.url, file) // valid, its signer's key in force
+	if _, err := o.reg.RevokeKey(context.Background(), o.actors["sam"], o.keyID, "laptop lost"); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := verifyAt(t, o.url, "--trust", trust, bare); code != cli.ExitOK || !strings.Contains(out, "sam's key was revoked") {
+		t.Fatalf("after the revocation: %d %q %q", code, out, errs)
+	}
+	var fresh struct {
+		Latest struct {
+			Checkpoint string `json:"checkpoint"`
+			Status     string `json:"status"`
+		} `json:"latest"`
+	}
+	if err := json.Unmarshal(latestAnswer(t, o.url, file), &fresh); err != nil || !strings.Contains(fresh.Latest.Status, "\nvalid\n1\n") {
+		t.Fatalf("the current answer has no status of a valid letter with one revocation: %v %q", err, fresh.Latest.Status)
+	}
+	var ans map[string]json.RawMessage
+	if err := json.Unmarshal(old, &ans); err != nil {
+		t.Fatal(err)
+	}
+	var oldLatest struct {
+		Checkpoint string `json:"checkpoint"`
+	}
+	if err := json.Unmarshal(ans["latest"], &oldLatest); err != nil {
+		t.Fatal(err)
+	}
+	oldSize, _ := checkpoint.Size([]byte(oldLatest.Checkpoint))
+	newSize, _ := checkpoint.Size([]byte(fresh.Latest.Checkpoint))
+	resp, err := http.Get(fmt.Sprintf("%s/log/proof/consistency?old=%d&size=%d", o.url, oldSize, newSize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cons struct {
+		Proof json.RawMessage `json:"proof"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&cons)
+	resp.Body.Close()
+	if err != nil || newSize <= oldSize {
+		t.Fatalf("consistency proof from %d to %d: %v", oldSize, newSize, err)
+	}
+	ans["latest"], _ = json.Marshal(map[string]any{"checkpoint": fresh.Latest.Checkpoint, "proof": cons.Proof, "status": fresh.Latest.Status})
+	forged, _ := json.Marshal(ans)
+	u, err := url.Parse(o.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	replay := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/v1/verify" {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write(forged)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer replay.Close()
+	code, out, errs := verifyAt(t, replay.URL, "--trust", trust, bare)
+	if code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") || !strings.Contains(out, "revocations") {
+		t.Errorf("an answer from before the revocation with the current latest: %d %q %q", code, out, errs)
 	}
 }

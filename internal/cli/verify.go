@@ -160,7 +160,7 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 	if st.Latest != nil {
 		// The registry's seal may be the one kept from the release, against an older
 		// checkpoint: the answer is as current as the latest checkpoint that extends it.
-		if answerCP, err = vf.cps.extends(s.Checkpoint, st.Latest, r.Index, st.Outcome); err != nil {
+		if answerCP, err = vf.cps.extends(s.Checkpoint, st.Latest, r.Index, st.Outcome, len(st.Revocations)); err != nil {
 			return vf.logProblem(res, err)
 		}
 	}

@@ -263,8 +263,9 @@ var ErrStateMoving = fmt.Errorf("%w: the letter's state changed while it was rea
 // (`chancery verify`): with the answer, the latest checkpoint, the proof that it extends the
 // seal's, and the log's signed status of the letter in that checkpoint's tree. The status is
 // signed only if the letter's state, read again from the store after the checkpoint was
-// taken, still has the answer's outcome: a withdrawal commits with its log entry, so a letter
-// not withdrawn then was not withdrawn in that tree. Without a seal there is no freshness.
+// taken, still has the answer's outcome and revocations: a withdrawal or a revocation commits
+// with its log entry, so one not in the store then was not in that tree. Without a seal there
+// is no freshness.
 func (r *Registry) VerifyLatest(ctx context.Context, a Actor, d seal.Digest) (*Status, *Freshness, error) {
 	for range 3 {
 		st, err := r.VerifyDigest(ctx, a, d)
@@ -280,45 +281,18 @@ func (r *Registry) VerifyLatest(ctx context.Context, a Actor, d seal.Digest) (*S
 		if err != nil {
 			return nil, nil, err
 		}
-		now, err := r.releaseOutcome(ctx, st.Reference)
+		// Read again from the store, past every cached answer.
+		now, err := r.verifyDigest(ctx, a, d)
 		if err != nil {
 			return nil, nil, err
 		}
-		if now != st.Outcome {
+		if now.Outcome != st.Outcome || len(now.Revocations) != len(st.Revocations) {
 			continue
 		}
-		if f.Status, err = r.cfg.Log.SignStatus(f.head, st.Seal.Release.Index, st.Outcome); err != nil {
+		if f.Status, err = r.cfg.Log.SignStatus(f.head, st.Seal.Release.Index, st.Outcome, len(st.Revocations)); err != nil {
 			return nil, nil, err
 		}
 		return st, f, nil
 	}
 	return nil, nil, ErrStateMoving
-}
-
-// releaseOutcome reads from the store whether the released letter ref stands (Valid) or was
-// retracted or superseded, bypassing every cached answer.
-func (r *Registry) releaseOutcome(ctx context.Context, ref string) (string, error) {
-	out := Valid
-	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-		l, err := tx.LetterByRef(ctx, ref)
-		if err != nil {
-			return err
-		}
-		w, err := tx.WithdrawalOf(ctx, l.ID)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			return nil
-		case err != nil:
-			return err
-		case w.Kind == Retraction:
-			out = Retracted
-		default:
-			out = Superseded
-		}
-		return nil
-	})
-	if err != nil {
-		return "", fmt.Errorf("the state of %s: %w", ref, err)
-	}
-	return out, nil
 }

@@ -91,7 +91,7 @@ func TestVerifyLatestSignsTheState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	check := func(want string) {
+	check := func(want string, revocations int64) {
 		t.Helper()
 		st, f, err := o.r.VerifyLatest(ctx, Actor{}, digest)
 		if err != nil || f == nil {
@@ -105,16 +105,23 @@ func TestVerifyLatestSignsTheState(t *testing.T) {
 		if err != nil {
 			t.Fatalf("the status: %v\n%s", err, f.Status)
 		}
-		if st.Outcome != want || s.Outcome != want || s.Size != c.Size || s.Root != c.Root || s.Release != st.Seal.Release.Index {
-			t.Errorf("answer %s (release %d), status %+v, checkpoint size %d; want %s", st.Outcome, st.Seal.Release.Index, s, c.Size, want)
+		if st.Outcome != want || s.Outcome != want || s.Size != c.Size || s.Root != c.Root || s.Release != st.Seal.Release.Index ||
+			s.Revocations != revocations || int64(len(st.Revocations)) != revocations {
+			t.Errorf("answer %s (release %d, %d revocations), status %+v, checkpoint size %d; want %s with %d", st.Outcome, st.Seal.Release.Index, len(st.Revocations), s, c.Size, want, revocations)
 		}
 	}
 	o.newKey(t, o.signer) // the log grows past the kept seal's tree
-	check(Valid)
+	check(Valid, 0)
 	stmt, pt := o.withdrawalStatement(t, o.signer, ref, "", "Sent too early")
 	if _, err := o.withdraw(ctx, o.signer, ref, "", o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
 		t.Fatal(err)
 	}
 	o.newKey(t, o.signer)
-	check(Retracted)
+	check(Retracted, 0)
+	// The key that signed it, revoked since: the status counts the revocation.
+	if _, err := o.r.RevokeKey(ctx, o.signer, o.keyID, "rotated"); err != nil {
+		t.Fatal(err)
+	}
+	o.newKey(t, o.signer)
+	check(Retracted, 1)
 }

@@ -253,6 +253,8 @@ func (s *Server) releasedFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", rel.MediaType)
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", rel.FileName))
 	w.Header().Set("X-Chancery-Digest", rel.FileDigest)
+	// A holder's file: no shared cache keeps it, as the web's /v/REF/CODE/file says too.
+	w.Header().Set("Cache-Control", "no-store")
 	w.Write(data)
 }
 

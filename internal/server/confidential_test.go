@@ -1107,6 +1107,9 @@ func TestCheckCodes(t *testing.T) {
 			if ct := f.header.Get("Content-Type"); ct != "application/pdf" {
 				t.Errorf("%s: Content-Type %q", f, ct)
 			}
+			if cc := f.header.Get("Cache-Control"); cc != "no-store" {
+				t.Errorf("%s: Cache-Control %q, want no-store: a holder's file", f, cc)
+			}
 		}
 		r := cfGet(t, o.srv, "/api/v1/letters/"+alpha.ref+"/status?code="+code)
 		var st struct {

@@ -608,10 +608,11 @@ func (l *Log) signHead(b *builder) (*Head, error) {
 }
 
 // SignStatus signs, with the log key, the word that the release at log index release had
-// outcome in the tree of h, a head of this log (checkpoint.Status). The caller answers for the
-// outcome: it must have read the letter's state after h was published.
-func (l *Log) SignStatus(h *Head, release int64, outcome string) ([]byte, error) {
-	st := checkpoint.Status{Origin: l.cfg.Origin, Size: h.Size, Root: h.Root, Release: release, Outcome: outcome}
+// outcome, and revocations key-revoked entries of its signers' keys, in the tree of h, a head
+// of this log (checkpoint.Status). The caller answers for both: it must have read the
+// letter's state after h was published.
+func (l *Log) SignStatus(h *Head, release int64, outcome string, revocations int) ([]byte, error) {
+	st := checkpoint.Status{Origin: l.cfg.Origin, Size: h.Size, Root: h.Root, Release: release, Outcome: outcome, Revocations: int64(revocations)}
 	if _, err := checkpoint.ParseStatus(st.Marshal()); err != nil {
 		return nil, err
 	}
