@@ -58,17 +58,13 @@ func Parse(text []byte) (Checkpoint, error) {
 	if c.Origin == "" {
 		return Checkpoint{}, errors.New("checkpoint: empty origin")
 	}
-	size, err := strconv.ParseInt(lines[1], 10, 64)
-	if err != nil || size < 0 || strconv.FormatInt(size, 10) != lines[1] {
+	var err error
+	if c.Size, err = canonicalInt(lines[1]); err != nil {
 		return Checkpoint{}, fmt.Errorf("checkpoint: malformed tree size %q", lines[1])
 	}
-	c.Size = size
-	root, err := base64.StdEncoding.Strict().DecodeString(lines[2])
-	// The decoder skips \r and \n: compare the re-encoding so only the canonical form passes.
-	if err != nil || len(root) != tlog.HashSize || base64.StdEncoding.EncodeToString(root) != lines[2] {
+	if c.Root, err = canonicalHash(lines[2]); err != nil {
 		return Checkpoint{}, fmt.Errorf("checkpoint: malformed root hash %q", lines[2])
 	}
-	copy(c.Root[:], root)
 	for _, e := range lines[3:] {
 		if e == "" {
 			return Checkpoint{}, errors.New("checkpoint: empty extension line")
@@ -76,6 +72,27 @@ func Parse(text []byte) (Checkpoint, error) {
 		c.Extensions = append(c.Extensions, e)
 	}
 	return c, nil
+}
+
+// canonicalInt parses a non-negative decimal number without leading zeros or sign.
+func canonicalInt(s string) (int64, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || strconv.FormatInt(n, 10) != s {
+		return 0, errors.New("not a canonical number")
+	}
+	return n, nil
+}
+
+// canonicalHash parses a hash as padded standard base64 of 32 bytes. The decoder skips \r and
+// \n: the re-encoding is compared, so that only the canonical form passes.
+func canonicalHash(s string) (tlog.Hash, error) {
+	var h tlog.Hash
+	b, err := base64.StdEncoding.Strict().DecodeString(s)
+	if err != nil || len(b) != tlog.HashSize || base64.StdEncoding.EncodeToString(b) != s {
+		return h, errors.New("not a canonical hash")
+	}
+	copy(h[:], b)
+	return h, nil
 }
 
 // Open verifies a signed checkpoint note against the log's verifier, whose name

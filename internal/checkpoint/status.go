@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"golang.org/x/mod/sumdb/note"
@@ -72,11 +71,9 @@ func ParseStatus(text []byte) (Status, error) {
 	if st.Size, err = canonicalInt(lines[2]); err != nil {
 		return Status{}, fmt.Errorf("status: malformed tree size %q", lines[2])
 	}
-	root, err := base64.StdEncoding.Strict().DecodeString(lines[3])
-	if err != nil || len(root) != tlog.HashSize || base64.StdEncoding.EncodeToString(root) != lines[3] {
+	if st.Root, err = canonicalHash(lines[3]); err != nil {
 		return Status{}, fmt.Errorf("status: malformed root hash %q", lines[3])
 	}
-	copy(st.Root[:], root)
 	if st.Release, err = canonicalInt(lines[4]); err != nil || st.Release >= st.Size {
 		return Status{}, fmt.Errorf("status: malformed release index %q (tree size %d)", lines[4], st.Size)
 	}
@@ -87,15 +84,6 @@ func ParseStatus(text []byte) (Status, error) {
 		return Status{}, fmt.Errorf("status: malformed count of revocations %q (tree size %d)", lines[6], st.Size)
 	}
 	return st, nil
-}
-
-// canonicalInt parses a non-negative decimal number without leading zeros or sign.
-func canonicalInt(s string) (int64, error) {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 || strconv.FormatInt(n, 10) != s {
-		return 0, errors.New("not a canonical number")
-	}
-	return n, nil
 }
 
 // OpenStatus verifies a signed status note against the log's verifier, whose name must be

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -68,30 +69,82 @@ func verifyAt(t *testing.T, url string, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
+// releasedForReplay releases a letter into a fresh directory dir, with verify's state in it,
+// and returns its file, the same bytes without their seal beside them (bare: verify asks the
+// registry by digest), and the office's trust root.
+func (o *office) releasedForReplay(t *testing.T) (dir, ref, file, bare, trust string) {
+	t.Helper()
+	dir = t.TempDir()
+	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state"))
+	ref = o.letter("Coordination of force movements", "foreign-government", "# Coordination\n\nSir, ...\n")
+	o.ready(ref)
+	if code, _, errs := o.run("otto", "release", ref, "--out", dir); code != cli.ExitOK {
+		t.Fatalf("release: %s", errs)
+	}
+	file = filepath.Join(dir, ref+".pdf")
+	trust = filepath.Join(dir, "trust.json")
+	tb, err := o.reg.TrustRoot().Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare = filepath.Join(dir, "bare", ref+".pdf")
+	data, err := os.ReadFile(file)
+	if err == nil {
+		err = errors.Join(os.WriteFile(trust, tb, 0o644), os.Mkdir(filepath.Dir(bare), 0o755))
+	}
+	if err == nil {
+		err = os.WriteFile(bare, data, 0o644)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, ref, file, bare, trust
+}
+
+// replayServer answers POST /api/v1/verify with answer, as a registry replaying it would,
+// and passes every other request (the log's public endpoints) on to the registry at base.
+func replayServer(t *testing.T, base string, answer []byte) *httptest.Server {
+	t.Helper()
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/v1/verify" {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write(answer)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// consistencyProof is the registry's public consistency proof from tree size old to size.
+func consistencyProof(t *testing.T, base string, old, size int64) json.RawMessage {
+	t.Helper()
+	resp, err := http.Get(fmt.Sprintf("%s/log/proof/consistency?old=%d&size=%d", base, old, size))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var cons struct {
+		Proof json.RawMessage `json:"proof"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&cons); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("consistency proof from %d to %d: %d %v", old, size, resp.StatusCode, err)
+	}
+	return cons.Proof
+}
+
 // TestVerifyRefusesRolledBackAnswer is issue 12 item 4: an answer of the registry saved before
 // a retraction and replayed afterwards (by a fake registry) must not make verify say valid
 // once a newer checkpoint was seen, either in an earlier run or in the seal beside the file.
 func TestVerifyRefusesRolledBackAnswer(t *testing.T) {
 	o := newOffice(t)
-	dir := t.TempDir()
-	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state"))
-	ref := o.letter("Coordination of force movements", "foreign-government", "# Coordination\n\nSir, ...\n")
-	o.ready(ref)
-	if code, _, errs := o.run("otto", "release", ref, "--out", dir); code != cli.ExitOK {
-		t.Fatalf("release: %s", errs)
-	}
-	file := filepath.Join(dir, ref+".pdf")
-	trust := filepath.Join(dir, "trust.json")
-	tb, err := o.reg.TrustRoot().Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(trust, tb, 0o644)
-	// The letter without its seal: verify asks the registry by digest.
-	bare := filepath.Join(dir, "bare", ref+".pdf")
-	os.Mkdir(filepath.Dir(bare), 0o755)
-	data, _ := os.ReadFile(file)
-	os.WriteFile(bare, data, 0o644)
+	dir, ref, file, bare, trust := o.releasedForReplay(t)
 
 	old := o.verifyAnswer(file) // valid, proved against the tree before the retraction
 	if code, out, errs := verifyAt(t, o.url, "--trust", trust, bare); code != cli.ExitOK || !strings.HasPrefix(out, "valid: ") {
@@ -148,24 +201,7 @@ func TestVerifyRefusesRolledBackAnswer(t *testing.T) {
 // sign one. (Found by audit, twenty-second session: before, verify said valid.)
 func TestVerifyRefusesReplayWithFreshLatest(t *testing.T) {
 	o := newOffice(t)
-	dir := t.TempDir()
-	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state"))
-	ref := o.letter("Coordination of force movements", "foreign-government", "# Coordination\n\nSir, ...\n")
-	o.ready(ref)
-	if code, _, errs := o.run("otto", "release", ref, "--out", dir); code != cli.ExitOK {
-		t.Fatalf("release: %s", errs)
-	}
-	file := filepath.Join(dir, ref+".pdf")
-	trust := filepath.Join(dir, "trust.json")
-	tb, err := o.reg.TrustRoot().Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(trust, tb, 0o644)
-	bare := filepath.Join(dir, "bare", ref+".pdf")
-	os.Mkdir(filepath.Dir(bare), 0o755)
-	data, _ := os.ReadFile(file)
-	os.WriteFile(bare, data, 0o644)
+	dir, ref, file, bare, trust := o.releasedForReplay(t)
 
 	old := o.verifyAnswer(file) // valid, before the retraction
 	o.retract(ref, "sent in error")
@@ -207,12 +243,6 @@ func TestVerifyRefusesReplayWithFreshLatest(t *testing.T) {
 	if err != nil || newSize <= oldSize {
 		t.Fatalf("the log did not grow: %d to %d, %v", oldSize, newSize, err)
 	}
-	var cons struct {
-		Proof json.RawMessage `json:"proof"`
-	}
-	if err := json.Unmarshal(get(fmt.Sprintf("/log/proof/consistency?old=%d&size=%d", oldSize, newSize)), &cons); err != nil {
-		t.Fatal(err)
-	}
 	// The second letter's answer carries a genuine status, of another release: it does not
 	// make the first letter's answer current either.
 	var other struct {
@@ -232,25 +262,11 @@ func TestVerifyRefusesReplayWithFreshLatest(t *testing.T) {
 	if b := latestAnswer(t, o.url, file); json.Unmarshal(b, &own) != nil || !strings.Contains(own.Latest.Status, "\nretracted\n") {
 		t.Fatalf("the letter's own answer has no signed status of its retraction: %s", b)
 	}
-	u, err := url.Parse(o.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(u)
 	for _, status := range []string{"", other.Latest.Status, own.Latest.Status} {
-		latest, _ := json.Marshal(map[string]any{"checkpoint": string(cp), "proof": cons.Proof, "status": status})
+		latest, _ := json.Marshal(map[string]any{"checkpoint": string(cp), "proof": consistencyProof(t, o.url, oldSize, newSize), "status": status})
 		ans["latest"] = latest
 		forged, _ := json.Marshal(ans)
-		replay := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == "/api/v1/verify" {
-				w.Header().Set("Content-Type", "application/json")
-				w.Write(forged)
-				return
-			}
-			proxy.ServeHTTP(w, r) // the log's public endpoints, as they are
-		}))
-		code, out, errs := verifyAt(t, replay.URL, "--trust", trust, bare)
-		replay.Close()
+		code, out, errs := verifyAt(t, replayServer(t, o.url, forged).URL, "--trust", trust, bare)
 		if code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") || !strings.Contains(out, "signed status") {
 			t.Errorf("a retracted letter's old answer with a fresh latest (status %q): %d %q %q", status, code, out, errs)
 		}
@@ -343,24 +359,7 @@ func TestVerifyRefusesForkedLog(t *testing.T) {
 // status counts the revocation, which the old answer leaves out.
 func TestVerifyRefusesReplayHidingRevocation(t *testing.T) {
 	o := newOffice(t)
-	dir := t.TempDir()
-	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state"))
-	ref := o.letter("Coordination of force movements", "foreign-government", "# Coordination\n\nSir, ...\n")
-	o.ready(ref)
-	if code, _, errs := o.run("otto", "release", ref, "--out", dir); code != cli.ExitOK {
-		t.Fatalf("release: %s", errs)
-	}
-	file := filepath.Join(dir, ref+".pdf")
-	trust := filepath.Join(dir, "trust.json")
-	tb, err := o.reg.TrustRoot().Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(trust, tb, 0o644)
-	bare := filepath.Join(dir, "bare", ref+".pdf")
-	os.Mkdir(filepath.Dir(bare), 0o755)
-	data, _ := os.ReadFile(file)
-	os.WriteFile(bare, data, 0o644)
+	_, _, file, bare, trust := o.releasedForReplay(t)
 	old := latestAnswer(t, o.url, file) // valid, its signer's key in force
 	if _, err := o.reg.RevokeKey(context.Background(), o.actors["sam"], o.keyID, "laptop lost"); err != nil {
 		t.Fatal(err)
@@ -389,35 +388,12 @@ func TestVerifyRefusesReplayHidingRevocation(t *testing.T) {
 	}
 	oldSize, _ := checkpoint.Size([]byte(oldLatest.Checkpoint))
 	newSize, _ := checkpoint.Size([]byte(fresh.Latest.Checkpoint))
-	resp, err := http.Get(fmt.Sprintf("%s/log/proof/consistency?old=%d&size=%d", o.url, oldSize, newSize))
-	if err != nil {
-		t.Fatal(err)
+	if newSize <= oldSize {
+		t.Fatalf("the log did not grow: %d to %d", oldSize, newSize)
 	}
-	var cons struct {
-		Proof json.RawMessage `json:"proof"`
-	}
-	err = json.NewDecoder(resp.Body).Decode(&cons)
-	resp.Body.Close()
-	if err != nil || newSize <= oldSize {
-		t.Fatalf("consistency proof from %d to %d: %v", oldSize, newSize, err)
-	}
-	ans["latest"], _ = json.Marshal(map[string]any{"checkpoint": fresh.Latest.Checkpoint, "proof": cons.Proof, "status": fresh.Latest.Status})
+	ans["latest"], _ = json.Marshal(map[string]any{"checkpoint": fresh.Latest.Checkpoint, "proof": consistencyProof(t, o.url, oldSize, newSize), "status": fresh.Latest.Status})
 	forged, _ := json.Marshal(ans)
-	u, err := url.Parse(o.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	replay := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/api/v1/verify" {
-			w.Header().Set("Content-Type", "application/json")
-			w.Write(forged)
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	defer replay.Close()
-	code, out, errs := verifyAt(t, replay.URL, "--trust", trust, bare)
+	code, out, errs := verifyAt(t, replayServer(t, o.url, forged).URL, "--trust", trust, bare)
 	if code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") || !strings.Contains(out, "revocations") {
 		t.Errorf("an answer from before the revocation with the current latest: %d %q %q", code, out, errs)
 	}
