@@ -91,7 +91,7 @@ func (o *office) member(t *testing.T, name string, roles ...string) Actor {
 }
 
 // newKey registers a fresh signer key for a and returns it with its key ID.
-func (o *office) newKey(t *testing.T, a Actor) (ed25519.PrivateKey, string) {
+func (o *office) newKey(t testing.TB, a Actor) (ed25519.PrivateKey, string) {
 	t.Helper()
 	pub, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {

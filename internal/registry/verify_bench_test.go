@@ -18,8 +18,54 @@ import (
 func BenchmarkVerifyDigestUncached(b *testing.B) {
 	ctx := context.Background()
 	o := newOffice(b)
+	digests := releasedDigests(b, o, 200)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		st, err := o.r.verifyDigest(ctx, Actor{}, digests[i%len(digests)])
+		if err != nil || st.Outcome != Valid || st.Seal == nil {
+			b.Fatalf("%+v, %v", st, err)
+		}
+	}
+}
+
+// BenchmarkVerifyLatest measures the answer `chancery verify` asks for (POST /api/v1/verify
+// with "latest"), over the same 200 letters, the log grown past their kept seals: "proof" is
+// what it was before the log's signed status (the public answer and the freshness proof),
+// "status" what it is now (VerifyLatest: the same, the letter's state read again from the
+// store, and the status signed).
+//
+//	go test ./internal/registry -run '^$' -bench VerifyLatest -benchtime 5000x -count 5
+func BenchmarkVerifyLatest(b *testing.B) {
+	ctx := context.Background()
+	o := newOffice(b)
+	digests := releasedDigests(b, o, 200)
+	o.newKey(b, o.signer) // the log grows past the kept seals' tree
+	b.Run("proof", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			st, err := o.r.VerifyDigest(ctx, Actor{}, digests[i%len(digests)])
+			if err != nil || st.Seal == nil {
+				b.Fatalf("%+v, %v", st, err)
+			}
+			if f, err := o.r.Freshness(ctx, st.Seal.Checkpoint); err != nil || len(f.Proof) == 0 {
+				b.Fatalf("%+v, %v", f, err)
+			}
+		}
+	})
+	b.Run("status", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			if _, f, err := o.r.VerifyLatest(ctx, Actor{}, digests[i%len(digests)]); err != nil || f == nil || len(f.Status) == 0 {
+				b.Fatalf("%+v, %v", f, err)
+			}
+		}
+	})
+}
+
+// releasedDigests releases n letters of a few bytes through the gate and returns their
+// files' digests.
+func releasedDigests(b *testing.B, o *office, n int) []seal.Digest {
+	ctx := context.Background()
 	var digests []seal.Digest
-	for i := range 200 {
+	for i := range n {
 		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: fmt.Sprintf("Letter %d", i), Class: "internal",
 			Addressees: []string{"Registry"}, File: Upload{Name: "l.bin", MediaType: "application/octet-stream", Data: fmt.Appendf(nil, "letter %d", i)}})
 		if err != nil {
@@ -41,11 +87,5 @@ func BenchmarkVerifyDigestUncached(b *testing.B) {
 		}
 		digests = append(digests, seal.DigestOf(rel.File))
 	}
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		st, err := o.r.verifyDigest(ctx, Actor{}, digests[i%len(digests)])
-		if err != nil || st.Outcome != Valid || st.Seal == nil {
-			b.Fatalf("%+v, %v", st, err)
-		}
-	}
+	return digests
 }
