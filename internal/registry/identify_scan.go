@@ -116,8 +116,8 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, scan ocr.Reading) 
 		// public is given one match, and the difference against the part of the letter the
 		// scan places, cut to the part it quotes (publicScanDiff), whichever fits best.
 		id.Match, id.Diff = identify.Near.String(), nil
-		if v.spanSeen {
-			id.Diff = scanDiff(v.span, false)
+		if c, ok := v.span(); ok {
+			id.Diff = scanDiff(c, false)
 		}
 		id.Message = fmt.Sprintf("altered: the text read from this scan is close to %s (%s), or to a part of it, but differs from it beyond OCR noise: see what differs%s. %s%s", id.Reference, st.Outcome, also, uncheckedSentence(v.unchecked), scanCaveat)
 	}
@@ -170,11 +170,10 @@ type scanVerdict struct {
 	// whole is the largest share of the letter's words, in any of its texts, that the scan
 	// reads the same (identify.ScanComparison's Whole).
 	whole float64
-	// span is the scan compared with the part of the letter's first text that it places
-	// (textdiff.Span), whatever fits it best: the public's difference for a scan of a part
-	// of a letter (IdentifyScan); spanSeen is false when it places none.
-	span     identify.ScanComparison
-	spanSeen bool
+	// span compares the scan with the part of the letter's first text that it places
+	// (textdiff.Span), whatever fits it best: the public's difference for an altered scan
+	// of a part of a letter (IdentifyScan), computed only for it; false when it places none.
+	span func() (identify.ScanComparison, bool)
 	// ownUnread says that the QR code of the letter's footer (the address it prints) was not
 	// read on every page of the scan: then a code on it may be one the reader missed.
 	ownUnread bool
@@ -207,10 +206,15 @@ func (r *Registry) compareScan(ctx context.Context, ref string, excerpt bool, sc
 			}
 		}
 	}
-	if len(refs.texts) > 0 {
-		if span := textdiff.Span(refs.texts[0], text); span != "" {
-			v.span, v.spanSeen = identify.CompareScan(span, text, checkCodeIn(refs.texts[0], refs.files.rel.CheckCodeHash)), true
+	v.span = func() (identify.ScanComparison, bool) {
+		if len(refs.texts) == 0 {
+			return identify.ScanComparison{}, false
 		}
+		span := textdiff.Span(refs.texts[0], text)
+		if span == "" {
+			return identify.ScanComparison{}, false
+		}
+		return identify.CompareScan(span, text, checkCodeIn(refs.texts[0], refs.files.rel.CheckCodeHash)), true
 	}
 	own := footerAddress(refs, ref)
 	if v.foreign, v.unchecked, err = r.foreignCodes(ctx, refs, own, scan.Codes, v.whole >= wholeScan); err != nil {
