@@ -390,6 +390,14 @@ func restore(ctx context.Context, file, dir string) (*restoreResult, error) {
 	if rep.Size != m.LogSize || rep.Root.String() != m.LogRoot {
 		return nil, &failed{fmt.Errorf("restore: the backup's manifest says %d entries with root %s, its log has %d with root %s", m.LogSize, m.LogRoot, rep.Size, rep.Root)}
 	}
+	// In place, the directory's published record applies: the backup's log is checked
+	// against it here, in the staging directory, so that no database is opened in dir.
+	var behind *hinted
+	if inPlace {
+		if err := checkStaged(ctx, target, stage); err != nil && !errors.As(err, &behind) {
+			return nil, err
+		}
+	}
 	// Move the files into place, the settings last: their presence marks a complete data
 	// directory. In place, only what the directory lacks (its database) is moved.
 	var names []string
@@ -403,13 +411,14 @@ func restore(ctx context.Context, file, dir string) (*restoreResult, error) {
 	if _, err := os.Stat(filepath.Join(stage, store.SQLiteFile+"-wal")); err == nil {
 		names = append([]string{store.SQLiteFile + "-wal"}, names...)
 	}
+	var in movedIn
 	for _, n := range names {
 		dst := filepath.Join(dir, filepath.FromSlash(n))
 		if _, err := os.Lstat(dst); err == nil {
 			continue // in place: the same file, checked above
 		}
-		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
-			return nil, fmt.Errorf("restore: %w", err)
+		if err := in.mkdirs(dir, filepath.Dir(dst)); err != nil {
+			return nil, in.undo(fmt.Errorf("restore: %w", err))
 		}
 		err := os.Rename(filepath.Join(stage, filepath.FromSlash(n)), dst)
 		if errors.Is(err, fs.ErrNotExist) && n == store.SQLiteFile+"-wal" {
@@ -418,33 +427,85 @@ func restore(ctx context.Context, file, dir string) (*restoreResult, error) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("restore: %w", err)
+			return nil, in.undo(fmt.Errorf("restore: %w", err))
 		}
+		in.files = append(in.files, dst)
 	}
 	if err := syncDir(dir); err != nil {
-		return nil, fmt.Errorf("restore: %w", err)
+		return nil, in.undo(fmt.Errorf("restore: %w", err))
 	}
-	d, err := datadir.Open(dir)
-	if err != nil {
-		return nil, fmt.Errorf("restore: %w", err)
+	d := target
+	if !inPlace {
+		if d, err = datadir.Open(dir); err != nil {
+			return nil, in.undo(fmt.Errorf("restore: %w", err))
+		}
 	}
 	res := &restoreResult{Data: dir, Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Taken: m.Created, InPlace: inPlace}
-	db, err := store.OpenSQLite(ctx, dir)
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	if err := checkPublished(ctx, d, db); err != nil {
-		var h *hinted
-		if errors.As(err, &h) {
-			return res, &failed{&hinted{err: fmt.Errorf("restored, but %w", h.err), hint: h.hint}}
-		}
-		return nil, err
+	if behind != nil {
+		return res, &failed{&hinted{err: fmt.Errorf("restored, but %w", behind.err), hint: behind.hint}}
 	}
 	if err := d.SetPublished(rep.checkpoint); err != nil {
-		return nil, err
+		return nil, in.undo(err)
 	}
 	return res, nil
+}
+
+// checkStaged checks the log of the database staged in stage against the published record
+// of the data directory d (checkPublished).
+func checkStaged(ctx context.Context, d *datadir.Dir, stage string) error {
+	db, err := store.OpenSQLite(ctx, stage)
+	if err != nil {
+		return err
+	}
+	if err := checkPublished(ctx, d, db); err != nil {
+		db.Close()
+		return err
+	}
+	return db.Close()
+}
+
+// movedIn is what a restore moved into the data directory, so that a restore that fails
+// after the first move leaves nothing behind.
+type movedIn struct {
+	files []string
+	dirs  []string // created, parents first
+}
+
+// mkdirs creates the directory path inside root, recording the directories it creates.
+func (m *movedIn) mkdirs(root, path string) error {
+	var missing []string
+	for p := path; p != root && p != filepath.Dir(p); p = filepath.Dir(p) {
+		if _, err := os.Lstat(p); err == nil {
+			break
+		}
+		missing = append([]string{p}, missing...)
+	}
+	for _, p := range missing {
+		if err := os.Mkdir(p, 0o700); err != nil {
+			return err
+		}
+		m.dirs = append(m.dirs, p)
+	}
+	return nil
+}
+
+// undo removes what was moved in, newest first, and returns err with what it could not remove.
+func (m *movedIn) undo(err error) error {
+	errs := []error{err}
+	for i := len(m.files) - 1; i >= 0; i-- {
+		if rerr := os.Remove(m.files[i]); rerr != nil {
+			errs = append(errs, fmt.Errorf("and left %s: %w", m.files[i], rerr))
+		}
+	}
+	for i := len(m.dirs) - 1; i >= 0; i-- {
+		if rerr := os.Remove(m.dirs[i]); rerr != nil {
+			errs = append(errs, fmt.Errorf("and left %s: %w", m.dirs[i], rerr))
+		}
+	}
+	if len(errs) == 1 {
+		return err
+	}
+	return errors.Join(errs...)
 }
 
 // restoreTarget checks that dir may receive a restore: it is empty or absent (false), or an
@@ -463,6 +524,14 @@ func restoreTarget(dir string) (inPlace bool, err error) {
 	if _, err := os.Stat(filepath.Join(dir, store.SQLiteFile)); err == nil {
 		return false, withHint(fmt.Errorf("restore: %s already holds a database", dir),
 			"restore into an empty directory, or stop the server and move %s aside first", filepath.Join(dir, store.SQLiteFile))
+	}
+	// SQLite would apply a write-ahead log or rollback journal left beside a database that
+	// was moved aside (after a crash) to the restored database, which it does not belong to.
+	for _, n := range []string{store.SQLiteFile + "-wal", store.SQLiteFile + "-shm", store.SQLiteFile + "-journal"} {
+		if _, err := os.Lstat(filepath.Join(dir, n)); err == nil {
+			return false, withHint(fmt.Errorf("restore: %s holds %s, left by the database that was moved aside", dir, n),
+				"move %[1]s-wal, %[1]s-shm and %[1]s-journal aside together with %[1]s: they belong to it, and SQLite would apply them to the restored database", store.SQLiteFile)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "chancery.json")); err != nil {
 		return false, withHint(fmt.Errorf("restore: %s is neither empty nor a data directory", dir), "pass an empty or new --data directory")
