@@ -88,7 +88,7 @@ func mklog(ts *testscript.TestScript, neg bool, args []string) {
 	db, err := store.OpenSQLite(ctx, d.Path)
 	ts.Check(err)
 	defer db.Close()
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: d.Settings.Origin, Signer: d.Signer()})
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: d.Settings.Origin, Signer: d.Signer(), Create: true})
 	ts.Check(err)
 	defer lg.Close()
 	// Concurrent appends are batched by the sequencer: a few commits instead of N.

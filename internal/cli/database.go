@@ -7,6 +7,7 @@ import (
 
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/translog"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -32,11 +33,15 @@ func openStore(ctx context.Context, c *cobra.Command, d *datadir.Dir) (*store.DB
 	return db, storeHint(err, d.Path)
 }
 
-// storeHint adds what to do to store.Open's refusals.
+// storeHint adds what to do to the refusals of store.Open and translog.Open.
 func storeHint(err error, dir string) error {
 	switch {
 	case errors.Is(err, store.ErrNoSQLite):
 		return withHint(err, "pass --database (or set CHANCERY_DATABASE) with the office's postgres:// URL, or --data with the directory 'chancery init' created")
+	case errors.Is(err, store.ErrNoLog):
+		return withHint(err, "pass the office's database (--database or CHANCERY_DATABASE); for a new office, run 'chancery init --database URL'; to move a SQLite office to it, 'chancery store migrate --to URL'")
+	case errors.Is(err, translog.ErrNoLog):
+		return withHint(err, "is this the office's database? A data directory whose 'chancery init' did not finish holds no log: remove it and run init again")
 	case errors.Is(err, store.ErrHasSQLite):
 		return withHint(err, "drop --database to use the SQLite office in %s; to move it to PostgreSQL, run 'chancery store migrate --to URL' and serve from a copy of the data directory without %s", dir, store.SQLiteFile)
 	}

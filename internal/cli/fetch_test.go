@@ -50,7 +50,7 @@ func newOffice(t *testing.T) *office {
 	const origin = "cli.example/log"
 	skey, vkey, _ := note.GenerateKey(rand.Reader, origin)
 	signer, _ := note.NewSigner(skey)
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer})
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer, Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}

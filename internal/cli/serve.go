@@ -165,12 +165,13 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		return storeHint(err, d.Path)
 	}
 	defer st.Close()
-	witnessing := wit.run(ctx, st, logger)
-	defer witnessing()
-	// Before anything is appended: a log shorter than the one already published is not served.
+	// Before anything is appended or handed to witnesses: a log shorter than the one already
+	// published is not served.
 	if err := checkPublished(ctx, d, st.DB); err != nil {
 		return err
 	}
+	witnessing := wit.run(ctx, st, logger)
+	defer witnessing()
 	if st.DB.Dialect() == store.SQLite {
 		metrics.SetLeader(true) // one server per data directory: it sequences
 	}

@@ -47,7 +47,7 @@ func benchWitnessed(b *testing.B, witnesses, writers int, interval time.Duration
 	defer db.Close()
 	skey, vkey, _ := note.GenerateKey(rand.Reader, "bench.example/log")
 	signer, _ := note.NewSigner(skey)
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: signer.Name(), Signer: signer})
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: signer.Name(), Signer: signer, Create: true})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func TestRecordConcurrently(t *testing.T) {
 	defer db.Close()
 	skey, _, _ := note.GenerateKey(rand.Reader, "test.example/log")
 	signer, _ := note.NewSigner(skey)
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: signer.Name(), Signer: signer})
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: signer.Name(), Signer: signer, Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}

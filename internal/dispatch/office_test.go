@@ -94,7 +94,7 @@ func newOfficeIn(t testing.TB, db *store.DB) *office {
 // open opens the office's log and registry in o.db.
 func (o *office) open(t testing.TB) {
 	t.Helper()
-	lg, err := translog.Open(context.Background(), o.db, translog.Config{Origin: o.origin, Signer: o.logSigner})
+	lg, err := translog.Open(context.Background(), o.db, translog.Config{Origin: o.origin, Signer: o.logSigner, Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,7 +81,7 @@ func newOffice(t testing.TB, keys logKeys) *office {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: keys.origin, Signer: keys.signer})
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: keys.origin, Signer: keys.signer, Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func sharedOffices(t *testing.T) (a, b *office) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer})
+		lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer, Create: true})
 		if err != nil {
 			db.Close()
 			t.Fatal(err)

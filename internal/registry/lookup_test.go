@@ -320,7 +320,7 @@ func officeOn(t *testing.T, db *store.DB) *office {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer})
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer, Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}

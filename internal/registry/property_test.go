@@ -91,7 +91,7 @@ func propertyGate(t *testing.T, open func(ctx context.Context, dir string) (*sto
 		defer db.Close()
 		skey, vkey, _ := note.GenerateKey(rand.Reader, "prop.example/log")
 		signer, _ := note.NewSigner(skey)
-		lg, err := translog.Open(ctx, db, translog.Config{Origin: "prop.example/log", Signer: signer})
+		lg, err := translog.Open(ctx, db, translog.Config{Origin: "prop.example/log", Signer: signer, Create: true})
 		if err != nil {
 			rt.Fatal(err)
 		}

@@ -53,7 +53,7 @@ func newOfficeIn(t *testing.T, dir string) *office {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer})
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer, Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}

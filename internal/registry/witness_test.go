@@ -86,7 +86,7 @@ func openWitnessed(t *testing.T, k *officeKeys, sealWait time.Duration) *witness
 	if err != nil {
 		t.Fatal(err)
 	}
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: signer.Name(), Signer: signer})
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: signer.Name(), Signer: signer, Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -135,7 +135,7 @@ func cfNewOffice(t *testing.T) *cfOffice {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: cfOrigin, Signer: signer})
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: cfOrigin, Signer: signer, Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}

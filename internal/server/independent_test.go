@@ -71,7 +71,7 @@ func TestIndependentVerification(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: testOrigin, Signer: signer})
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: testOrigin, Signer: signer, Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ func newIdentifyServer(t *testing.T, cfg Config) *httptest.Server {
 	const origin = "budget.example/log"
 	skey, vkey, _ := note.GenerateKey(rand.Reader, origin)
 	signer, _ := note.NewSigner(skey)
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer})
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer, Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}

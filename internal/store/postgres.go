@@ -63,6 +63,13 @@ const stuckTimeout = 10 * time.Second
 // returns once the transaction's WAL is flushed on the primary (and on the synchronous standbys
 // the cluster names, if any).
 func OpenPostgres(ctx context.Context, url string) (*DB, error) {
+	return openPostgres(ctx, url, false)
+}
+
+// openPostgres opens the PostgreSQL store at url as OpenPostgres does. With office set, it
+// first checks that the database holds a log, and refuses it with ErrNoLog, before the
+// migrations would write the schema into it.
+func openPostgres(ctx context.Context, url string, office bool) (*DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("store: database URL %s: %w", Redact(url), err)
@@ -91,11 +98,35 @@ func OpenPostgres(ctx context.Context, url string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", Redact(url), err)
 	}
+	if office {
+		if err := db.holdsLog(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: %s: %w", Redact(url), err)
+		}
+	}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: %s: %w", Redact(url), err)
 	}
 	return db, nil
+}
+
+// holdsLog returns ErrNoLog when the PostgreSQL database holds no log: no log_head table
+// (no schema at all), or an empty one. It reads only the table the first migration made, so
+// that it answers the same at any schema version.
+func (db *DB) holdsLog(ctx context.Context) error {
+	var has bool
+	err := db.r.QueryRowContext(ctx, `SELECT to_regclass('log_head') IS NOT NULL`).Scan(&has)
+	if err == nil && has {
+		err = db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM log_head)`).Scan(&has)
+	}
+	switch {
+	case err != nil:
+		return fmt.Errorf("look for the office's log: %w", err)
+	case !has:
+		return ErrNoLog
+	}
+	return nil
 }
 
 // beginPostgres starts an Update transaction: it takes the writer lock, so that the statements
@@ -157,9 +188,10 @@ func uniqueViolation(err error) bool {
 
 // Open opens the store of an existing office: the PostgreSQL database at database when it is
 // a postgres:// URL, or the SQLite database in the data directory dir when database is empty.
-// It refuses the two mix-ups that would otherwise start a second, empty log under the
-// office's key: an office on PostgreSQL opened without its URL (there is no SQLite database
-// in dir), and an office on SQLite opened with a PostgreSQL URL (there is one).
+// It refuses the mix-ups that would otherwise start a second, empty log under the office's
+// key: an office on PostgreSQL opened without its URL (there is no SQLite database in dir),
+// an office on SQLite opened with a PostgreSQL URL (there is one), and a PostgreSQL database
+// that holds no log (a wrong URL, or a database not yet restored), which it leaves untouched.
 func Open(ctx context.Context, database, dir string) (*DB, error) {
 	_, err := os.Stat(filepath.Join(dir, SQLiteFile))
 	hasSQLite := err == nil
@@ -168,6 +200,8 @@ func Open(ctx context.Context, database, dir string) (*DB, error) {
 		return nil, fmt.Errorf("store: no SQLite database in %s: %w", dir, ErrNoSQLite)
 	case database != "" && hasSQLite:
 		return nil, fmt.Errorf("store: %s holds this office's SQLite database, and --database names another: %w", dir, ErrHasSQLite)
+	case IsPostgresURL(database):
+		return openPostgres(ctx, database, true)
 	}
 	return open(ctx, database, dir)
 }
@@ -176,6 +210,7 @@ func Open(ctx context.Context, database, dir string) (*DB, error) {
 var (
 	ErrNoSQLite  = errors.New("the office may run on PostgreSQL")
 	ErrHasSQLite = errors.New("the office runs on SQLite")
+	ErrNoLog     = errors.New("this database holds no office's log: wrong --database?")
 )
 
 // Create opens the store of a new office, as Open does, creating the SQLite database when

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"sync"
@@ -64,6 +65,56 @@ func TestPostgresReopenAndNewerSchema(t *testing.T) {
 	if !strings.Contains(err.Error(), "newer") {
 		t.Errorf("error %q does not say that the schema is newer", err)
 	}
+}
+
+// An office opened on a PostgreSQL database without a log (a wrong URL, a database created
+// for pg_restore before the restore ran) would start a second log under the office's key:
+// Open refuses it, without writing the schema into it, until the database holds a log.
+func TestPostgresOpenRefusesDatabaseWithoutLog(t *testing.T) {
+	url, dir := storetest.PostgresURL(t), t.TempDir()
+	if db, err := store.Open(t.Context(), url, dir); !errors.Is(err, store.ErrNoLog) {
+		if err == nil {
+			db.Close()
+		}
+		t.Fatalf("Open of an empty database: %v, want ErrNoLog", err)
+	}
+	raw, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var tables int
+	if err := raw.QueryRowContext(t.Context(), `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()`).Scan(&tables); err != nil || tables != 0 {
+		t.Fatalf("the refused database holds %d tables (%v), want none", tables, err)
+	}
+
+	// The schema without a log, as an init that stopped before the log's first checkpoint
+	// leaves it, is refused too.
+	db, err := store.Create(t.Context(), url, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if db, err := store.Open(t.Context(), url, dir); !errors.Is(err, store.ErrNoLog) {
+		if err == nil {
+			db.Close()
+		}
+		t.Fatalf("Open of a database with the schema and no log: %v, want ErrNoLog", err)
+	}
+
+	db = openPostgres(t, url)
+	err = db.Update(t.Context(), func(tx *store.Tx) error {
+		return tx.SetLogHead(t.Context(), store.LogHead{Origin: "office.example/log", Root: make([]byte, 32), Checkpoint: []byte("checkpoint")})
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err = store.Open(t.Context(), url, dir)
+	if err != nil {
+		t.Fatalf("Open of a database with a log: %v", err)
+	}
+	db.Close()
 }
 
 func TestOpenRefusesOtherURLs(t *testing.T) {

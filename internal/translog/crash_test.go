@@ -241,7 +241,7 @@ func TestCrashChild(t *testing.T) {
 		emit("ERR %v\n", err)
 		return
 	}
-	l, err := translog.Open(ctx, db, translog.Config{Origin: d.Settings.Origin, Signer: d.Signer()})
+	l, err := translog.Open(ctx, db, translog.Config{Origin: d.Settings.Origin, Signer: d.Signer(), Create: true})
 	if err != nil {
 		emit("ERR %v\n", err)
 		return

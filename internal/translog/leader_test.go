@@ -26,7 +26,7 @@ func openShared(t *testing.T, n int) ([]*store.DB, []*Log, note.Verifier) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		l, err := Open(t.Context(), db, Config{Origin: testOrigin, Signer: s})
+		l, err := Open(t.Context(), db, Config{Origin: testOrigin, Signer: s, Create: true})
 		if err != nil {
 			db.Close()
 			t.Fatal(err)

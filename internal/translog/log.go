@@ -23,6 +23,9 @@ var (
 	// ErrHeadMoved means the stored log grew behind this sequencer's back: another process is
 	// sequencing the same log. The batch is refused so the log cannot fork.
 	ErrHeadMoved = errors.New("log head moved: another sequencer is writing this log")
+	// ErrNoLog means the store holds no log and Config.Create was not set: the store is not
+	// the office's (a wrong database), and a new log there would fork the office's.
+	ErrNoLog = errors.New("the store holds no log")
 )
 
 // Config configures a Log.
@@ -34,6 +37,9 @@ type Config struct {
 	Signer note.Signer
 	// MaxBatch bounds the entries committed in one transaction (default 4096).
 	MaxBatch int
+	// Create lets Open create the log, empty, in a store that holds none. Only a new office
+	// sets it: a log created anywhere else would be a second log signed with the same key.
+	Create bool
 }
 
 // Head is a published checkpoint and what it commits to.
@@ -98,8 +104,8 @@ type result struct {
 	err   error
 }
 
-// Open opens the log in db, creating it empty if the store has none, and starts its
-// sequencer. Close stops it.
+// Open opens the log in db and starts its sequencer; Close stops it. A store without a log
+// gets a new, empty one if cfg.Create is set; otherwise Open fails with ErrNoLog.
 func Open(ctx context.Context, db *store.DB, cfg Config) (*Log, error) {
 	if cfg.Origin == "" {
 		return nil, errors.New("open log: empty origin")
@@ -129,7 +135,7 @@ func Open(ctx context.Context, db *store.DB, cfg Config) (*Log, error) {
 }
 
 // load reads the head and the tree's right edge from the store, creating an empty log (with a
-// signed checkpoint of size 0) if there is none.
+// signed checkpoint of size 0) if there is none and the configuration says to.
 func (l *Log) load(ctx context.Context) error {
 	var head store.LogHead
 	err := l.db.View(ctx, func(tx *store.Tx) error {
@@ -138,6 +144,9 @@ func (l *Log) load(ctx context.Context) error {
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
+		if !l.cfg.Create {
+			return ErrNoLog
+		}
 		l.b = &builder{}
 		return l.db.Update(ctx, func(tx *store.Tx) error {
 			h, err := l.commitHead(ctx, tx, l.b)

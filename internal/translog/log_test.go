@@ -38,7 +38,7 @@ func openLog(t testing.TB, dir string, s note.Signer) (*store.DB, *Log) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := Open(context.Background(), db, Config{Origin: testOrigin, Signer: s})
+	l, err := Open(context.Background(), db, Config{Origin: testOrigin, Signer: s, Create: true})
 	if err != nil {
 		db.Close()
 		t.Fatal(err)
@@ -276,4 +276,40 @@ func TestOpenRefusesOtherOrigin(t *testing.T) {
 	if _, err := Open(context.Background(), db, Config{Origin: "other.example/log", Signer: other}); err == nil {
 		t.Fatal("opened a log under another origin")
 	}
+}
+
+// Only the creator of a log may create it: opened without Config.Create, a store that holds
+// no log (another office's database, a database not yet restored) is refused and left
+// without one, instead of getting a second log signed with the office's key.
+func TestOpenRefusesStoreWithoutLog(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newSigner(t)
+	db, err := store.OpenSQLite(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if l, err := Open(ctx, db, Config{Origin: testOrigin, Signer: s}); !errors.Is(err, ErrNoLog) {
+		if err == nil {
+			l.Close()
+		}
+		t.Fatalf("Open of a store without a log: %v, want ErrNoLog", err)
+	}
+	err = db.View(ctx, func(tx *store.Tx) error {
+		_, err := tx.LogHead(ctx)
+		return err
+	})
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("after the refused Open, the store's log head: %v, want none", err)
+	}
+	l, err := Open(ctx, db, Config{Origin: testOrigin, Signer: s, Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	l, err = Open(ctx, db, Config{Origin: testOrigin, Signer: s})
+	if err != nil {
+		t.Fatalf("reopening the created log: %v", err)
+	}
+	l.Close()
 }

@@ -57,7 +57,7 @@ func newOffice(t *testing.T, cfg server.Config) *office {
 	const origin = "tfn.example/log"
 	skey, vkey, _ := note.GenerateKey(rand.Reader, origin)
 	signer, _ := note.NewSigner(skey)
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer})
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer, Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}

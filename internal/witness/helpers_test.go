@@ -51,7 +51,7 @@ func newTestLog(t testing.TB, k logKey, tag string) *testLog {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := translog.Open(ctx, db, translog.Config{Origin: testOrigin, Signer: k.signer})
+	l, err := translog.Open(ctx, db, translog.Config{Origin: testOrigin, Signer: k.signer, Create: true})
 	if err != nil {
 		db.Close()
 		t.Fatal(err)

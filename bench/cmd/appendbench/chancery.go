@@ -27,7 +27,7 @@ func openChancery(ctx context.Context, dir string, signer note.Signer) (logUnder
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite store: %w", err)
 	}
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer})
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer, Create: true})
 	if err != nil {
 		if cErr := db.Close(); cErr != nil {
 			err = errors.Join(err, fmt.Errorf("close store: %w", cErr))

@@ -46,7 +46,7 @@ func openChanceryPostgres(servers int) func(ctx context.Context, dir string, sig
 			if err != nil {
 				return nil, errors.Join(err, l.Close(ctx))
 			}
-			lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer})
+			lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer, Create: true})
 			if err != nil {
 				return nil, errors.Join(err, db.Close(), l.Close(ctx))
 			}

@@ -35,7 +35,7 @@ func openRegistry(ctx context.Context, d *datadir.Dir) (*registry.Registry, func
 	if err != nil {
 		return nil, nil, err
 	}
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: d.Settings.Origin, Signer: d.Signer()})
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: d.Settings.Origin, Signer: d.Signer(), Create: true})
 	if err != nil {
 		return nil, nil, errors.Join(err, db.Close())
 	}
