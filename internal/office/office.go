@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/chancery/chancery/internal/convert"
@@ -37,6 +38,9 @@ type Stack struct {
 	stopFollowing func()
 	// stopAnswers stops building the kept answers migration 20 left pending.
 	stopAnswers func()
+	// closeOnce makes Close idempotent: the stop functions close channels.
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Options are the settings of an opened registry beyond its data directory.
@@ -186,11 +190,14 @@ func Init(ctx context.Context, path string, s datadir.Settings, admin string, pd
 	return d, tok, nil
 }
 
-// Close stops the log and closes the store.
+// Close stops the log and closes the store. Calling it again returns the first call's error.
 func (s *Stack) Close() error {
-	s.stopAnswers()
-	s.stopFollowing()
-	return errors.Join(s.Log.Close(), s.DB.Close())
+	s.closeOnce.Do(func() {
+		s.stopAnswers()
+		s.stopFollowing()
+		s.closeErr = errors.Join(s.Log.Close(), s.DB.Close())
+	})
+	return s.closeErr
 }
 
 // buildAnswers builds, in the background, the kept public answers of the letters released
