@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/registry"
 	"github.com/spf13/cobra"
 )
 
@@ -20,6 +21,12 @@ func decideVersion(c *cobra.Command, cl *client.Client, ref, version string) (st
 	if err != nil {
 		return "", err
 	}
+	return shownVersion(c, ref, v)
+}
+
+// shownVersion prints the latest version of v, the letter ref, and returns its digest: the version an
+// approval, a rejection or a release without --version is for (see decideVersion).
+func shownVersion(c *cobra.Command, ref string, v *registry.LetterView) (string, error) {
 	if len(v.Versions) == 0 {
 		return "", fmt.Errorf("%s has no versions", ref)
 	}

@@ -2,7 +2,9 @@ package cli_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -59,5 +61,49 @@ func TestApproveSendsTheVersionShown(t *testing.T) {
 		if tc.want == latest && !strings.Contains(stderr.String(), "version 2: "+latest) {
 			t.Errorf("%s did not show the version it decides on:\n%s", tc.args, stderr.String())
 		}
+	}
+}
+
+// TestReleaseSendsTheVersionShown: `chancery release` without --version shows the latest
+// version and sends its digest; with --version it sends that one, and the registry refuses it
+// if another version is the latest: a release never lands on text the officer did not read.
+func TestReleaseSendsTheVersionShown(t *testing.T) {
+	o := newOffice(t)
+	ref := o.letter("Coordination", "foreign-government", "# Coordination\n\nSir, version one.\n")
+	v, err := o.reg.Letter(context.Background(), o.actors["otto"], ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := v.Versions[0].Digest
+	if _, err := o.reg.Revise(context.Background(), o.actors["dana"], ref, registry.Upload{Name: "letter.md", MediaType: "text/markdown",
+		Data: []byte("# Coordination\n\nSir, version two.\n")}); err != nil {
+		t.Fatal(err)
+	}
+	o.ready(ref)
+
+	code, _, errs := o.run("otto", "release", ref, "--version", read, "--out", t.TempDir())
+	if code != cli.ExitError || !strings.Contains(errs, "not the latest version") || o.state(ref) != "draft" {
+		t.Fatalf("release --version of version 1, version 2 latest: %d %q, letter %s", code, errs, o.state(ref))
+	}
+	var sent []string
+	o.before = func(r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/release") {
+			var body map[string]string
+			json.NewDecoder(r.Body).Decode(&body)
+			r.Body = io.NopCloser(strings.NewReader(`{"version":"` + body["version"] + `"}`))
+			sent = append(sent, body["version"])
+		}
+	}
+	code, _, errs = o.run("otto", "release", ref, "--out", t.TempDir())
+	v, err = o.reg.Letter(context.Background(), o.actors["otto"], ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	latest := v.Versions[1].Digest
+	if code != cli.ExitOK || v.Release == nil || v.Release.Version != 2 {
+		t.Fatalf("release: %d %q, release %+v", code, errs, v.Release)
+	}
+	if len(sent) != 1 || sent[0] != latest || !strings.Contains(errs, ref+" version 2: "+latest) {
+		t.Errorf("release sent %q, showed %q; want version 2, %s", sent, errs, latest)
 	}
 }

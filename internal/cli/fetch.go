@@ -188,14 +188,22 @@ func writePair(name string, data, sl []byte) error {
 // releaseTo releases ref and writes its file and seal into dir. A release cannot be undone,
 // so whatever can be checked about dir is checked first: that it is a writable directory,
 // and that neither name the released file can take (the reference with the latest
-// version's extension, or .pdf for a letter laid out from text) is taken.
-func releaseTo(c *cobra.Command, cl *client.Client, ref, dir string, asJSON bool) error {
+// version's extension, or .pdf for a letter laid out from text) is taken. version is the
+// digest of the version the release officer read; without it, the latest version is shown
+// and its digest sent. Either way the registry refuses the release if another version has
+// become the latest (see decideVersion).
+func releaseTo(c *cobra.Command, cl *client.Client, ref, version, dir string, asJSON bool) error {
 	if err := checkOutDir(dir); err != nil {
 		return err
 	}
 	v, err := cl.Letter(ctx(c), ref)
 	if err != nil {
 		return err
+	}
+	if version == "" {
+		if version, err = shownVersion(c, ref, v); err != nil {
+			return err
+		}
 	}
 	if n := len(v.Versions); n > 0 {
 		var names []string
@@ -206,7 +214,7 @@ func releaseTo(c *cobra.Command, cl *client.Client, ref, dir string, asJSON bool
 			return err
 		}
 	}
-	rel, err := cl.Release(ctx(c), ref)
+	rel, err := cl.ReleaseVersion(ctx(c), ref, version)
 	if err != nil {
 		return converterHint(err)
 	}

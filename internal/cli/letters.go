@@ -349,17 +349,18 @@ only the signature. The private key never leaves this machine.`,
 }
 
 func newRelease(rm *remote) *cobra.Command {
-	var dir string
+	var dir, version string
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "release REF --out DIR",
 		Short: "Release a letter through the policy gate; writes the file and FILE.seal (release officer)",
 		Args:  cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
-			return releaseTo(c, cl, args[0], dir, asJSON)
+			return releaseTo(c, cl, args[0], version, dir, asJSON)
 		}),
 	}
 	c.Flags().StringVar(&dir, "out", ".", "directory for the released file and its seal")
+	c.Flags().StringVar(&version, "version", "", "digest of the version you read (refused if it is not the latest); without it, the latest version is shown and its digest sent")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: reference, log_index, file, seal, file_digest, media_type, check_code, verify_url")
 	return c
 }

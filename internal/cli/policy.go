@@ -73,6 +73,9 @@ explain shows what a letter still needs.`,
 			for _, w := range p.Warnings() {
 				fmt.Fprintf(c.ErrOrStderr(), "%s:%d: warning: %s\n", args[0], w.Line, w.Message)
 			}
+			for _, n := range p.Notes() {
+				fmt.Fprintf(c.ErrOrStderr(), "%s:%d: note: %s\n", args[0], n.Line, n.Message)
+			}
 			fmt.Fprintf(c.OutOrStdout(), "%s: ok: policy %q, %s\n", args[0], p.Name, p.Digest)
 			return nil
 		},

@@ -271,10 +271,20 @@ type ReleaseResult struct {
 	VerifyURL string `json:"verify_url"`
 }
 
-// Release releases a letter.
+// Release releases the latest version of a letter.
 func (c *Client) Release(ctx context.Context, r string) (*ReleaseResult, error) {
+	return c.ReleaseVersion(ctx, r, "")
+}
+
+// ReleaseVersion releases a letter: version, if not empty, is the digest of the version the
+// release officer read, and the registry refuses the release if another version is the latest.
+func (c *Client) ReleaseVersion(ctx context.Context, r, version string) (*ReleaseResult, error) {
 	var out ReleaseResult
-	err := c.json(ctx, "POST", ref(r)+"/release", nil, &out)
+	var in any
+	if version != "" {
+		in = map[string]any{"version": version}
+	}
+	err := c.json(ctx, "POST", ref(r)+"/release", in, &out)
 	return &out, err
 }
 

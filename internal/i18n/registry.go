@@ -248,6 +248,9 @@ var _ = table(func() Translations {
 		"the condition of rule %s could not be evaluated (%v): its requirements apply": {
 			"la condition de la règle %s n'a pas pu être évaluée (%v) : ses exigences s'appliquent",
 			"تعذّر تقييم شرط القاعدة %s (%v): تنطبق متطلباتها"},
+		"the rules that apply (%s) ask for no approval and no signature: no letter is released without one": {
+			"les règles qui s'appliquent (%s) ne demandent ni approbation ni signature : aucune lettre n'est émise sans l'une ou l'autre",
+			"القواعد المنطبقة (%s) لا تطلب موافقة ولا توقيعًا: لا تُصدَر أي رسالة دون موافقة أو توقيع"},
 		"an approval given before the policy in force was adopted does not count: approve again": {
 			"une approbation donnée avant l'adoption de la politique en vigueur ne compte pas : approuvez de nouveau",
 			"الموافقة المقدَّمة قبل اعتماد السياسة السارية لا تُحتسب: وافق مجددًا"},

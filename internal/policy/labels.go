@@ -23,6 +23,11 @@ func (w Warning) String() string { return fmt.Sprintf("line %d: %s", w.Line, w.M
 // Warnings returns the policy file's warnings, in file order.
 func (p *Policy) Warnings() []Warning { return p.warnings }
 
+// Notes say, in file order, what rules do that their text alone may not show: a rule asking
+// for no approval or signature adds to the default rule rather than replacing it.
+// `chancery policy check` prints them.
+func (p *Policy) Notes() []Warning { return p.notes }
+
 // Classes returns the letter classes the policy declares (its `classes`), or nil if it does
 // not declare them: then any class is accepted.
 func (p *Policy) Classes() []string { return p.classes }

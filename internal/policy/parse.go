@@ -93,6 +93,24 @@ type rule struct {
 	maxAge  time.Duration
 }
 
+// asksForPeople reports whether r requires approvals or signatures, not only a release
+// officer or an age limit: only such a rule keeps the default rule away.
+func (r *rule) asksForPeople() bool {
+	return slices.ContainsFunc(r.require, func(q Requirement) bool { return q.Kind != KindRelease })
+}
+
+// addsOnly says what a rule that asks for no people adds to the rules that apply with it.
+func (r *rule) addsOnly() string {
+	var adds []string
+	if len(r.require) > 0 {
+		adds = append(adds, "a release officer")
+	}
+	if r.maxAge > 0 {
+		adds = append(adds, "max_approval_age "+duration(r.maxAge))
+	}
+	return strings.Join(adds, " and ")
+}
+
 // parser walks the YAML nodes of a policy file, collecting every problem.
 type parser struct {
 	file  string
@@ -369,12 +387,17 @@ func (ps *parser) policy() *Policy {
 			def, defLine = r, n.Line
 		case r != nil:
 			p.rules = append(p.rules, r)
+			if !r.asksForPeople() {
+				p.notes = append(p.notes, Warning{Line: n.Line, Message: fmt.Sprintf("rule %s asks for no approval or signature: "+
+					"it adds %s to the rules that apply with it, and the default rule still applies unless a rule asking for approvals or signatures does",
+					r.name, r.addsOnly())})
+			}
 		}
 	}
 	switch {
 	case f.value.Kind != yaml.SequenceNode:
 	case defLine == 0:
-		ps.errorf(f.key, "no default rule: add a rule with `default: true` and no `when`; it covers every letter no other rule matches")
+		ps.errorf(f.key, "no default rule: add a rule with `default: true` and no `when`; it covers every letter that no rule asking for approvals or signatures matches")
 	case def != nil:
 		p.rules = append(p.rules, def)
 	}
@@ -485,7 +508,7 @@ func (ps *parser) rule(n *yaml.Node, sizes map[string]int, names map[string]int)
 	when, hasWhen := fs["when"]
 	switch {
 	case isDefault && hasWhen:
-		ps.errorf(when.key, "the default rule must not have a `when`: it applies when no other rule does")
+		ps.errorf(when.key, "the default rule must not have a `when`: it applies unless a rule asking for approvals or signatures does")
 		ok = false
 	case !isDefault && !hasWhen:
 		ps.errorf(n, "the rule has no `when` (only the default rule, `default: true`, has none)")

@@ -57,12 +57,12 @@ func TestParseErrors(t *testing.T) {
 			"p.yaml:4:6: anchors (&g) are not allowed: write the value out where it is used",
 			"p.yaml:5:6: aliases (*g) are not allowed: write the value out"}},
 		{"no rules at all", head + "rules: []\n", []string{
-			"p.yaml:3:1: no default rule: add a rule with `default: true` and no `when`; it covers every letter no other rule matches"}},
+			"p.yaml:3:1: no default rule: add a rule with `default: true` and no `when`; it covers every letter that no rule asking for approvals or signatures matches"}},
 		{"no default rule", head + "rules:\n  - name: r\n    when: letter.size > 1\n    require: {approvals: [{role: r}]}\n", []string{
-			"p.yaml:3:1: no default rule: add a rule with `default: true` and no `when`; it covers every letter no other rule matches"}},
+			"p.yaml:3:1: no default rule: add a rule with `default: true` and no `when`; it covers every letter that no rule asking for approvals or signatures matches"}},
 		{"two default rules, one with when", head + "rules:\n" + def + "  - name: e\n    default: true\n    when: letter.size > 1\n    require: {approvals: [{role: r}]}\n", []string{
 			"p.yaml:7:5: a second default rule (the first is on line 4): only one rule may be the default",
-			"p.yaml:9:5: the default rule must not have a `when`: it applies when no other rule does"}},
+			"p.yaml:9:5: the default rule must not have a `when`: it applies unless a rule asking for approvals or signatures does"}},
 		{"a default rule asking for no person", head + "rules:\n  - name: d\n    default: true\n    require: {release_officer: true, max_approval_age: 1h}\n", []string{
 			"p.yaml:6:5: the default rule must require at least one approval or signature"}},
 		{"a key given twice", head + "rules:\n" + def + "    require: {approvals: [{role: s}]}\n", []string{
@@ -108,7 +108,7 @@ func TestParseAllErrors(t *testing.T) {
 		"policy.yaml:3:1: unknown key \"colour\" in the policy (known: version, name, groups, classes, tags, disclose, rules)",
 		"policy.yaml:5:25: alice is listed twice in group command",
 		"policy.yaml:6:10: group empty has no members",
-		"policy.yaml:8:1: no default rule: add a rule with `default: true` and no `when`; it covers every letter no other rule matches",
+		"policy.yaml:8:1: no default rule: add a rule with `default: true` and no `when`; it covers every letter that no rule asking for approvals or signatures matches",
 		"policy.yaml:10:17: undeclared reference to 'letter.clas' (did you mean 'letter.class'?)",
 		"policy.yaml:12:40: count 0 must be at least 1",
 		"policy.yaml:13:11: rule name \"one\" is already used on line 9",

@@ -169,8 +169,11 @@ func (d *Decision) Missing() []string {
 // Explain is a one-line summary of what is missing, for errors.
 func (d *Decision) Explain() string {
 	m := d.Missing()
-	if len(m) == 0 {
+	switch {
+	case len(m) == 0 && d.Allowed:
 		return "every requirement is met"
+	case len(m) == 0:
+		return strings.Join(d.Notes, "; ")
 	}
 	return "missing " + strings.Join(m, ", ")
 }
@@ -187,6 +190,7 @@ type Policy struct {
 	// classes and tags are the declared ones (nil: not declared, any is accepted).
 	classes, tags []string
 	warnings      []Warning
+	notes         []Warning
 }
 
 // Disclose returns the fields of a release of a letter of class that the policy logs in the
@@ -222,7 +226,13 @@ func (p *Policy) Decide(f Facts, e Evidence) *Decision {
 	}
 	m := newMatching(p, &f, &e, reqs, maxAge, d)
 	m.run()
-	d.Allowed = true
+	// The floor: a release always rests on someone's approval or signature. The parser
+	// keeps any policy from asking for less (the default rule asks for people, and applies
+	// unless a rule that asks for people does); this holds even if that ever changes.
+	d.Allowed = slices.ContainsFunc(reqs, func(r Requirement) bool { return r.Kind != KindRelease })
+	if !d.Allowed {
+		d.AddNote(i18n.Msg("the rules that apply (%s) ask for no approval and no signature: no letter is released without one", strings.Join(d.Rules, ", ")))
+	}
 	for i, r := range reqs {
 		st := Status{Requirement: r, By: m.counted(i)}
 		st.Missing = r.Need - len(st.By)
@@ -237,14 +247,19 @@ func (p *Policy) Decide(f Facts, e Evidence) *Decision {
 
 // requirements evaluates the rules for f and merges the requirements of those that apply:
 // for the same kind and role or group the larger count wins, and the smallest maximum age of
-// approvals holds. The default rule applies only when no other rule does. The names of the
-// rules that applied, and any condition that could not be evaluated, go into d.
+// approvals holds. The default rule applies unless another rule that asks for people
+// (approvals or signatures) does: a rule asking only for a release officer or an age limit
+// adds to the default, never replaces it, since the drafter chooses the tags such rules
+// test. The names of the rules that applied, and any condition that could not be evaluated,
+// go into d.
 func (p *Policy) requirements(f *Facts, d *Decision) ([]Requirement, time.Duration) {
 	act := newActivation(f)
 	var reqs []Requirement
 	var maxAge time.Duration
+	people := false
 	apply := func(r *rule) {
 		d.Rules = append(d.Rules, r.name)
+		people = people || r.asksForPeople()
 		for _, q := range r.require {
 			i := slices.IndexFunc(reqs, func(o Requirement) bool {
 				return o.Kind == q.Kind && o.Role == q.Role && o.Group == q.Group
@@ -263,7 +278,7 @@ func (p *Policy) requirements(f *Facts, d *Decision) ([]Requirement, time.Durati
 	}
 	for _, r := range p.rules {
 		if r.when == nil {
-			if len(d.Rules) == 0 {
+			if !people {
 				apply(r)
 			}
 			continue

@@ -100,7 +100,8 @@ func TestMerge(t *testing.T) {
 			[]string{"2 approvals by members with role legal", "1 approval by a member with role chain-of-command", "2 signatures by members of command", "a release by a release officer"}, "72h"},
 		{"a rule of age only", Facts{Class: "foreign-government", Tags: []string{"urgent", "force-posture"}}, []string{"force-posture", "foreign", "urgent"},
 			[]string{"2 approvals by members with role legal", "1 approval by a member with role chain-of-command", "2 signatures by members of command", "a release by a release officer"}, "24h"},
-		{"an age-only rule keeps the default away", Facts{Tags: []string{"urgent"}}, []string{"urgent"}, nil, "24h"},
+		{"an age-only rule keeps the default in force", Facts{Tags: []string{"urgent"}}, []string{"urgent", "default"},
+			[]string{"1 approval by a reviewer", "1 signature by a signer"}, "24h"},
 	} {
 		d := p.Decide(tc.f, Evidence{Now: now})
 		var reqs []string
@@ -115,6 +116,99 @@ func TestMerge(t *testing.T) {
 	d := p.Decide(Facts{Class: "foreign-government", Tags: []string{"force-posture"}}, Evidence{Now: now})
 	if got := d.Requirements[0].Rules; !slices.Equal(got, []string{"force-posture", "foreign"}) {
 		t.Errorf("legal approval asked for by %q", got)
+	}
+}
+
+// modifierPolicy has rules that ask for no people: a tag the drafter chooses brings a release
+// officer or an age limit, on top of the default rule, never instead of it.
+const modifierPolicy = `version: 1
+name: modifiers
+rules:
+  - name: embargoed
+    when: '"embargoed" in letter.tags'
+    require:
+      release_officer: true
+  - name: urgent
+    when: '"urgent" in letter.tags'
+    require:
+      max_approval_age: 24h
+  - name: press
+    when: letter.class == "press"
+    require:
+      approvals: [{role: public-affairs}]
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+      signatures: [{role: signer}]
+`
+
+// TestRuleWithoutPeopleKeepsTheDefault: a rule asking only for a release officer or an age
+// limit merges with the default rule; only a rule asking for approvals or signatures keeps the
+// default away, and then the release officer and the age limit add to it.
+func TestRuleWithoutPeopleKeepsTheDefault(t *testing.T) {
+	p := mustParse(t, modifierPolicy)
+	for _, tc := range []struct {
+		name   string
+		f      Facts
+		rules  []string
+		reqs   []string
+		maxAge string
+	}{
+		{"a release officer only", Facts{Tags: []string{"embargoed"}}, []string{"embargoed", "default"},
+			[]string{"1 approval by a reviewer", "1 signature by a signer", "a release by a release officer"}, ""},
+		{"an age limit only", Facts{Tags: []string{"urgent"}}, []string{"urgent", "default"},
+			[]string{"1 approval by a reviewer", "1 signature by a signer"}, "24h"},
+		{"both", Facts{Tags: []string{"urgent", "embargoed"}}, []string{"embargoed", "urgent", "default"},
+			[]string{"1 approval by a reviewer", "1 signature by a signer", "a release by a release officer"}, "24h"},
+		{"with a rule asking for people", Facts{Class: "press", Tags: []string{"embargoed", "urgent"}}, []string{"embargoed", "urgent", "press"},
+			[]string{"1 approval by a member with role public-affairs", "a release by a release officer"}, "24h"},
+	} {
+		d := p.Decide(tc.f, Evidence{Now: now})
+		var reqs []string
+		for _, s := range d.Requirements {
+			reqs = append(reqs, s.Requirement.String())
+		}
+		if !slices.Equal(d.Rules, tc.rules) || !slices.Equal(reqs, tc.reqs) || d.MaxApprovalAge != tc.maxAge {
+			t.Errorf("%s: rules %q requirements %q age %q, want %q %q %q", tc.name, d.Rules, reqs, d.MaxApprovalAge, tc.rules, tc.reqs, tc.maxAge)
+		}
+	}
+	// A release officer alone releases nothing.
+	d := p.Decide(Facts{Tags: []string{"embargoed"}}, Evidence{Now: now, Releaser: &Actor{Name: "rory", Roles: []string{RoleRelease}}})
+	if d.Allowed {
+		t.Errorf("an embargoed letter released on a release officer alone: %+v", d)
+	}
+}
+
+// TestRuleWithoutPeopleNoted: policy check says what a rule asking for no people does.
+func TestRuleWithoutPeopleNoted(t *testing.T) {
+	p := mustParse(t, modifierPolicy)
+	want := []Warning{
+		{Line: 4, Message: "rule embargoed asks for no approval or signature: it adds a release officer to the rules that apply with it, " +
+			"and the default rule still applies unless a rule asking for approvals or signatures does"},
+		{Line: 8, Message: "rule urgent asks for no approval or signature: it adds max_approval_age 24h to the rules that apply with it, " +
+			"and the default rule still applies unless a rule asking for approvals or signatures does"},
+	}
+	if got := p.Notes(); !slices.Equal(got, want) {
+		t.Errorf("notes %q, want %q", got, want)
+	}
+	if w := p.Warnings(); len(w) != 0 {
+		t.Errorf("warnings %q", w)
+	}
+	if n := mustParse(t, storyPolicy).Notes(); len(n) != 1 || !strings.Contains(n[0].Message, "rule urgent asks for no approval or signature") {
+		t.Errorf("story policy notes %q", n)
+	}
+}
+
+// TestDecideRefusesWithoutPeople: whatever the rules, a decision that asks for no approval and
+// no signature allows nothing. The parser refuses such a default rule; this policy is built
+// by hand to show that the decision holds the floor too.
+func TestDecideRefusesWithoutPeople(t *testing.T) {
+	p := &Policy{Name: "hand-made", rules: []*rule{{name: "default", require: []Requirement{{Kind: KindRelease, Role: RoleRelease, Need: 1}}}}}
+	d := p.Decide(Facts{}, Evidence{Now: now, Releaser: &Actor{Name: "rory", Roles: []string{RoleRelease}}})
+	want := "the rules that apply (default) ask for no approval and no signature: no letter is released without one"
+	if d.Allowed || len(d.Missing()) != 0 || !slices.Contains(d.Notes, want) || d.Explain() != want {
+		t.Errorf("allowed=%v missing %q notes %q explain %q", d.Allowed, d.Missing(), d.Notes, d.Explain())
 	}
 }
 

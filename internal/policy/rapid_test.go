@@ -54,7 +54,12 @@ func drawRule(t *rapid.T, name string, isDefault bool, groups map[string][]strin
 	if !isDefault {
 		r.tag = rapid.SampledFrom(propTags).Draw(t, name+" tag")
 	}
-	n := rapid.IntRange(1, 3).Draw(t, name+" requirements")
+	// Another rule may ask for no people: only a release officer, an age limit or both.
+	least := 1
+	if !isDefault {
+		least = 0
+	}
+	n := rapid.IntRange(least, 3).Draw(t, name+" requirements")
 	for i := range n {
 		q := modelReq{kind: rapid.SampledFrom([]string{KindApproval, KindSignature}).Draw(t, fmt.Sprint(name, " kind ", i))}
 		limit := 2
@@ -74,6 +79,9 @@ func drawRule(t *rapid.T, name string, isDefault bool, groups map[string][]strin
 	}
 	if rapid.Bool().Draw(t, name+" has max age") {
 		r.maxAge = time.Duration(rapid.IntRange(1, 3).Draw(t, name+" max age")) * time.Hour
+	}
+	if len(r.reqs) == 0 && r.maxAge == 0 {
+		r.reqs = append(r.reqs, modelReq{kind: KindRelease, role: RoleRelease, need: 1})
 	}
 	return r
 }
@@ -174,15 +182,18 @@ func TestDecideProperty(t *testing.T) {
 
 		d := p.Decide(f, e)
 
-		// The model: the rules that apply, merged.
+		// The model: the rules that apply, merged; the default unless a rule that asks for
+		// approvals or signatures applies.
 		var applied []string
 		var reqs []modelReq
 		var maxAge time.Duration
+		people := false
 		for _, r := range rules {
-			if r.tag == "" && len(applied) > 0 || r.tag != "" && !slices.Contains(f.Tags, r.tag) {
+			if r.tag == "" && people || r.tag != "" && !slices.Contains(f.Tags, r.tag) {
 				continue
 			}
 			applied = append(applied, r.name)
+			people = people || slices.ContainsFunc(r.reqs, func(q modelReq) bool { return q.kind != KindRelease })
 			for _, q := range r.reqs {
 				i := slices.IndexFunc(reqs, func(o modelReq) bool { return o.kind == q.kind && o.role == q.role && o.group == q.group })
 				if i < 0 {

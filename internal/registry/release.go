@@ -177,8 +177,24 @@ type Released struct {
 // decision allows it. The release statement, signed by the office, is logged in the same
 // transaction that marks the letter released.
 func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released, error) {
+	return r.ReleaseVersion(ctx, a, ref, "")
+}
+
+// ReleaseVersion is Release of the version the release officer was shown: version, if not
+// empty, is its digest, and the release is refused with ErrConflict unless it is still the
+// latest version when the release commits, so that a revision uploaded meanwhile (and
+// approved and signed by others) is never released on a decision taken over other text.
+func (r *Registry) ReleaseVersion(ctx context.Context, a Actor, ref, version string) (*Released, error) {
 	if err := a.require(RoleRelease); err != nil {
 		return nil, err
+	}
+	var shown seal.Digest
+	if version != "" {
+		d, err := seal.ParseDigest(version)
+		if err != nil {
+			return nil, i18n.Errorf(ErrInvalid, "%v", err)
+		}
+		shown = d
 	}
 	defer r.public.changed() // after the commit, whatever the outcome; a refused caller changes nothing
 	// Build the statement from a snapshot, then check in the log's transaction that nothing it
@@ -190,7 +206,7 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 	)
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
-		stmt, ev, file, err = r.prepareRelease(ctx, tx, a, ref, true)
+		stmt, ev, file, err = r.prepareRelease(ctx, tx, a, ref, shown, true)
 		return err
 	})
 	if err != nil {
@@ -220,7 +236,7 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 		return nil, fmt.Errorf("release %s: %w", ref, err)
 	}
 	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
-		again, ev2, _, err := r.prepareRelease(ctx, tx, a, ref, false)
+		again, ev2, _, err := r.prepareRelease(ctx, tx, a, ref, shown, false)
 		if err != nil {
 			return err
 		}
@@ -262,6 +278,9 @@ func (r *Registry) Release(ctx context.Context, a Actor, ref string) (*Released,
 	if err != nil {
 		return nil, fmt.Errorf("release %s: %w", ref, err)
 	}
+	// Committed (AppendTx answers the outcome, even to a caller who went away): what follows
+	// runs to its end whatever the caller does, the seal's wait bounded by SealWait.
+	ctx = context.WithoutCancel(ctx)
 	publish()
 	metrics.Releases.Inc()
 	out := &Released{Reference: ref, LogIndex: idx, FileName: stmt.FileName, MediaType: stmt.ReleasedMediaType(), File: file,
@@ -295,19 +314,37 @@ func signerNames(s *seal.ReleaseStatement) []string {
 
 // prepareRelease checks the gate for ref in tx and returns the release statement it would
 // sign, with the file digest of the version's own bytes, which it returns (releasedFile makes
-// the final file). Without withFile (the re-check in the log's transaction, where the file
-// digest is the final file's, already made) the version's bytes are neither read nor hashed:
-// the statement's version digest already names them.
-func (r *Registry) prepareRelease(ctx context.Context, tx *store.Tx, a Actor, ref string, withFile bool) (*seal.ReleaseStatement, *evidence, []byte, error) {
+// the final file). shown, if not empty, is the digest of the version the release officer was
+// shown: any other latest version is refused. Without withFile (the re-check in the log's
+// transaction, where the file digest is the final file's, already made) the version's bytes
+// are neither read nor hashed: the statement's version digest already names them.
+func (r *Registry) prepareRelease(ctx context.Context, tx *store.Tx, a Actor, ref string, shown seal.Digest, withFile bool) (*seal.ReleaseStatement, *evidence, []byte, error) {
+	// The releaser as stored in tx, not as the request was authenticated: an admin may have
+	// disabled them or taken their release role since, and the re-check in the log's
+	// transaction must see it as it sees a disabled approver or signer.
+	releaser, err := tx.MemberByID(ctx, a.Member.ID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if releaser.Disabled() {
+		return nil, nil, nil, i18n.Errorf(ErrForbidden, "%s is disabled", releaser.Name)
+	}
+	if err := (Actor{Member: releaser}).require(RoleRelease); err != nil {
+		return nil, nil, nil, err
+	}
 	l, vs, err := r.draftLetter(ctx, tx, ref)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if latest := vs[len(vs)-1]; shown != "" && string(shown) != latest.Digest {
+		return nil, nil, nil, i18n.Errorf(ErrConflict, "%s is not the latest version of %s (version %d is %s): read the latest version first",
+			shown, ref, latest.N, latest.Digest)
 	}
 	ev, err := r.gather(ctx, tx, l, vs)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ev.policy.Releaser = &policy.Actor{Name: a.Member.Name, Roles: a.Member.Roles, At: ev.policy.Now}
+	ev.policy.Releaser = &policy.Actor{Name: releaser.Name, Roles: releaser.Roles, At: ev.policy.Now}
 	d := r.decision(ev)
 	if !d.Allowed {
 		return nil, nil, nil, &GateError{Decision: d, Reasons: gateReasons(d)}
@@ -326,7 +363,7 @@ func (r *Registry) prepareRelease(ctx context.Context, tx *store.Tx, a Actor, re
 		MediaType:     ev.version.MediaType,
 		FileName:      ev.version.FileName,
 		Policy:        ev.pol.Digest,
-		ReleasedBy:    a.Member.Name,
+		ReleasedBy:    releaser.Name,
 		ReleasedAt:    r.now(),
 		Signatures:    []seal.Signature{},
 		Approvals:     []seal.Approval{},

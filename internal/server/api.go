@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -126,6 +127,20 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return fmt.Errorf("%w: trailing data after the JSON body", errBadRequest)
 	}
 	return nil
+}
+
+// decodeOptionalJSON is decodeJSON for a body that may be left out, as it was before the
+// endpoint took one: an empty body leaves v as it is.
+func decodeOptionalJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	br := bufio.NewReader(r.Body)
+	if _, err := br.Peek(1); err == io.EOF {
+		return nil
+	}
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{br, r.Body}
+	return decodeJSON(w, r, v)
 }
 
 // upload is a multipart form with one file part and text fields.

@@ -196,8 +196,19 @@ func (s *Server) addSignature(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, v)
 }
 
+// releaseRequest is the optional body of a release: {"version": digest read}. Without it,
+// or without a version, the latest version is released.
+type releaseRequest struct {
+	Version string `json:"version"`
+}
+
 func (s *Server) release(w http.ResponseWriter, r *http.Request) {
-	rel, err := s.cfg.Registry.Release(r.Context(), actor(r), r.PathValue("ref"))
+	var req releaseRequest
+	if err := decodeOptionalJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rel, err := s.cfg.Registry.ReleaseVersion(r.Context(), actor(r), r.PathValue("ref"), req.Version)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -202,7 +202,8 @@ func FuzzAPIBodies(f *testing.F) {
 	ref := created.Reference
 	paths := []string{"/api/v1/members", "/api/v1/keys", "/api/v1/keys/abc/revoke", "/api/v1/verify", "/api/v1/identify",
 		"/api/v1/letters/" + ref + "/approve", "/api/v1/letters/" + ref + "/reject", "/api/v1/letters/" + ref + "/signatures",
-		"/api/v1/letters/" + ref + "/withdrawal-statement", "/api/v1/letters/" + ref + "/withdraw", "/api/v1/letters/" + ref + "/drafts"}
+		"/api/v1/letters/" + ref + "/withdrawal-statement", "/api/v1/letters/" + ref + "/withdraw", "/api/v1/letters/" + ref + "/drafts",
+		"/api/v1/letters/" + ref + "/release"}
 	f.Fuzz(func(t *testing.T, b string) {
 		for _, p := range paths {
 			for _, who := range []string{"admin", "signer"} {

@@ -97,6 +97,25 @@ type request struct {
 	fn    TxFunc
 	res   result    // set by the sequencer before it closes the request's ticket
 	start time.Time // when Append was called, for the latency metrics
+	// state settles, once, whether the batch takes the request (taken) or its caller, whose
+	// context ended first, gives it up (abandoned): see AppendTx.
+	state atomic.Int32
+}
+
+// Request states.
+const (
+	queued int32 = iota
+	taken
+	abandoned
+)
+
+// take reports whether the sequencer may run r in its batch: r is taken unless its caller
+// abandoned it. A batch whose transaction is tried again takes r again.
+func (r *request) take() bool {
+	if r.ctx.Err() != nil {
+		r.state.CompareAndSwap(queued, abandoned)
+	}
+	return r.state.CompareAndSwap(queued, taken) || r.state.Load() == taken
 }
 
 type result struct {
@@ -277,14 +296,18 @@ func (l *Log) publish(h *Head) {
 }
 
 // Append appends entry and returns its index once the entry is durable and included in a
-// published checkpoint. If ctx ends first, Append returns its error; the entry may still be
-// appended later, but was not acknowledged.
+// published checkpoint. If ctx ends while the entry waits for a batch, Append returns its
+// error and the entry is not appended; once a batch has taken the entry, Append waits for
+// that batch's outcome whatever ctx does, so that its answer always says what happened.
 func (l *Log) Append(ctx context.Context, entry []byte) (int64, error) {
 	return l.AppendTx(ctx, entry, nil)
 }
 
 // AppendTx appends entry like Append, running fn in the same transaction first, so that the
-// entry and the registry change it records commit together or not at all.
+// entry and the registry change it records commit together or not at all. As with Append, an
+// error means that neither committed, and an index that both did, even if ctx ended
+// meanwhile: the caller's work after the commit (publishing what the change made public,
+// updating what it keeps in memory) must not be skipped because its client went away.
 func (l *Log) AppendTx(ctx context.Context, entry []byte, fn TxFunc) (int64, error) {
 	if len(entry) == 0 {
 		return 0, ErrEmptyEntry
@@ -315,10 +338,13 @@ func (l *Log) AppendTx(ctx context.Context, entry []byte, fn TxFunc) (int64, err
 	l.mu.Unlock()
 	select {
 	case <-ticket:
-		return r.res.index, r.res.err
 	case <-ctx.Done():
-		return 0, ctx.Err()
+		if r.state.CompareAndSwap(queued, abandoned) {
+			return 0, ctx.Err()
+		}
+		<-ticket // taken: the batch's commit decides, and ends soon
 	}
+	return r.res.index, r.res.err
 }
 
 // Close stops the sequencer after committing the appends already queued.
@@ -506,8 +532,8 @@ func (l *Log) commit(batch []*request, take func() []*request) (rest []*request)
 		}
 		first = b.size
 		for i, r := range batch {
-			if r.ctx.Err() != nil {
-				results[i].err = r.ctx.Err()
+			if !r.take() {
+				results[i].err = context.Cause(r.ctx)
 				continue
 			}
 			if r.fn != nil {

@@ -248,6 +248,34 @@ func TestAppendTxAtomic(t *testing.T) {
 	})
 }
 
+// TestAppendTxAnswersWhatHappened: a caller whose context ends after a batch took its append
+// (here, while its function runs) is told the index, since the append commits; one whose
+// context ended before is told the context's error, and nothing of its append commits. Either
+// way the answer is the outcome, so that a caller never skips what follows a commit.
+func TestAppendTxAnswersWhatHappened(t *testing.T) {
+	s, _ := newSigner(t)
+	_, l := openLog(t, t.TempDir(), s)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	idx, err := l.AppendTx(ctx, entryFor(0), func(*store.Tx, int64) error {
+		cancel() // the caller goes away once its change is in the batch
+		return nil
+	})
+	if err != nil || idx != 0 || l.Head().Size != 1 {
+		t.Fatalf("append cancelled after it was taken: index %d, %v; log size %d, want index 0, no error, size 1", idx, err, l.Head().Size)
+	}
+
+	ran := false
+	_, err = l.AppendTx(ctx, entryFor(1), func(*store.Tx, int64) error { ran = true; return nil })
+	if !errors.Is(err, context.Canceled) || ran {
+		t.Fatalf("append cancelled before it was taken: %v, function ran: %v", err, ran)
+	}
+	// The sequencer passes over the abandoned append: the next one takes index 1.
+	if idx, err := l.Append(context.Background(), entryFor(2)); err != nil || idx != 1 {
+		t.Fatalf("next append: index %d, %v, want 1", idx, err)
+	}
+}
+
 func TestAppendRefusesBadEntries(t *testing.T) {
 	s, _ := newSigner(t)
 	_, l := openLog(t, t.TempDir(), s)

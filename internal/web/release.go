@@ -5,14 +5,16 @@ import (
 	"net/url"
 )
 
-// release asks the gate to release the letter; a refusal shows the policy's reasons.
+// release asks the gate to release the version the page showed: the form carries its
+// digest, so that a revision uploaded since (and approved and signed by others) is refused
+// rather than released on the officer's button. A refusal shows the policy's reasons.
 func (h *Handler) release(w http.ResponseWriter, r *http.Request) {
 	if err := h.form(w, r); err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	ref := r.PathValue("ref")
-	if _, err := h.cfg.Registry.Release(r.Context(), session(r).actor(), ref); err != nil {
+	if _, err := h.cfg.Registry.ReleaseVersion(r.Context(), session(r).actor(), ref, r.PostForm.Get("version")); err != nil {
 		h.actionFailed(w, r, err)
 		return
 	}

@@ -1,0 +1,164 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/policy"
+)
+
+// modifierPolicy is the built-in floor (one reviewer, one signer) plus two rules that ask for
+// no approval or signature: embargoed letters also need a release officer; urgent letters'
+// approvals count for a day (docs/policy-format.md's own example of an age-only rule).
+const modifierPolicy = `version: 1
+name: modifiers
+rules:
+  - name: embargoed
+    when: '"embargoed" in letter.tags'
+    require:
+      release_officer: true
+  - name: urgent
+    when: '"urgent" in letter.tags'
+    require:
+      max_approval_age: 24h
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer, count: 1}]
+      signatures: [{role: signer, count: 1}]
+`
+
+// TestReleaseTagKeepsTheFloor: the drafter chooses the tags, so a rule that asks only for a
+// release officer, or only limits the age of approvals, must add to the default rule and not
+// replace it: tagging a letter "embargoed" or "urgent" does not send it out with no approval
+// and no signature ("no letter leaves on a release officer alone", docs/policy-format.md).
+// With the approval and the signature the default asks for, it is released.
+func TestReleaseTagKeepsTheFloor(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	p, err := policy.Parse([]byte(modifierPolicy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := p.Warnings(); len(w) != 0 {
+		t.Fatalf("warnings: %v", w)
+	}
+	if _, err := o.r.AdoptPolicy(ctx, o.admin, p, []byte(modifierPolicy)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tag := range []string{"embargoed", "urgent"} {
+		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
+			Tags: []string{tag}, Addressees: []string{"Ministry of Defence of Freedonia"},
+			File: Upload{Name: "letter.txt", Data: []byte("Dear Minister, " + tag + ".")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Nobody approved, nobody signed.
+		rel, err := o.r.Release(ctx, o.officer, ref)
+		var gate *GateError
+		if err == nil {
+			t.Fatalf("tag %q: released at log entry %d with no approval and no signature", tag, rel.LogIndex)
+		} else if !errors.As(err, &gate) {
+			t.Fatalf("tag %q: %v", tag, err)
+		}
+		if !slices.Equal(gate.Decision.Rules, []string{tag, "default"}) ||
+			!slices.Equal(gate.Decision.Missing(), []string{"1 approval by a reviewer", "1 signature by a signer"}) {
+			t.Errorf("tag %q: rules %q, missing %q", tag, gate.Decision.Rules, gate.Decision.Missing())
+		}
+		o.approve(t, ref)
+		if err := o.sign(t, ref); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
+			t.Errorf("tag %q, approved and signed: %v", tag, err)
+		}
+	}
+}
+
+// TestReleaseRechecksTheReleaser: the gate's second check, in the log's transaction, reads
+// the releaser as stored then, not as the request was authenticated: a release officer
+// disabled, or stripped of the release role, by an admin while their release is being
+// stamped releases nothing, as an approver or signer disabled meanwhile counts for nothing.
+// (The hook runs where Release stamps the file, between the two checks.)
+func TestReleaseRechecksTheReleaser(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(o *office) error
+		want   string
+	}{
+		{"disabled", func(o *office) error {
+			_, err := o.r.DisableMember(context.Background(), o.admin, "otto")
+			return err
+		}, "otto is disabled"},
+		{"release role removed", func(o *office) error {
+			_, err := o.r.SetRoles(context.Background(), o.admin, "otto", []string{RoleReviewer}, []string{RoleRelease})
+			return err
+		}, "otto needs the release role"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			o := newOffice(t)
+			ref := o.letter(t, "Dear Minister, the text.")
+			o.approve(t, ref)
+			if err := o.sign(t, ref); err != nil {
+				t.Fatal(err)
+			}
+			o.r.checkCodes = func(string) string {
+				if err := tc.change(o); err != nil {
+					t.Fatal(err)
+				}
+				return newCheckCode()
+			}
+			rel, err := o.r.Release(ctx, o.officer, ref)
+			if err == nil {
+				t.Fatalf("otto, %s before the release committed, released %s at log entry %d", tc.name, ref, rel.LogIndex)
+			}
+			if !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("release: %v, want forbidden: %s", err, tc.want)
+			}
+			if st, err := o.r.StatusOf(ctx, ref); err != nil || st.Outcome == Valid {
+				t.Errorf("%s stands as %v (%v)", ref, st, err)
+			}
+		})
+	}
+}
+
+// TestReleaseRefusesVersionNotShown: a release naming the version the release officer was
+// shown is refused with a conflict once another version is the latest, and goes through while
+// it is; a malformed digest is invalid. Without a version the latest is released, as before.
+func TestReleaseRefusesVersionNotShown(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	ref := o.letter(t, "Dear Minister, version one.")
+	v, err := o.r.Letter(ctx, o.officer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := v.Versions[0].Digest
+	if _, err := o.r.Revise(ctx, o.drafter, ref, Upload{Name: "letter.txt", Data: []byte("Dear Minister, version two.")}); err != nil {
+		t.Fatal(err)
+	}
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.ReleaseVersion(ctx, o.officer, ref, "sha256:nothex"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a malformed digest: %v, want invalid", err)
+	}
+	if _, err := o.r.ReleaseVersion(ctx, o.officer, ref, shown); !errors.Is(err, ErrConflict) {
+		t.Fatalf("version 1 shown, version 2 latest: %v, want a conflict", err)
+	}
+	v, err = o.r.Letter(ctx, o.officer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.ReleaseVersion(ctx, o.officer, ref, v.Versions[1].Digest); err != nil {
+		t.Fatal(err)
+	}
+	if v, err = o.r.Letter(ctx, o.officer, ref); err != nil || v.Release == nil || v.Release.Version != 2 {
+		t.Errorf("released %+v (%v), want version 2", v.Release, err)
+	}
+}
