@@ -26,7 +26,9 @@ func enclosed() pdf.Enclosure {
 }
 
 // TestRenderEnclosure: the cover letter states the file, and the file itself comes out of the
-// PDF byte for byte with poppler's pdfdetach, also once the PDF is stamped and signed.
+// PDF byte for byte with poppler's pdfdetach. Stamped and signed, the PDF has a valid signature
+// and the cover letter, but not the file: Stamp removes embedded files (a release attaches an
+// enclosure as it stamps it, RenderEnclosureRelease).
 func TestRenderEnclosure(t *testing.T) {
 	e := enclosed()
 	doc, err := pdf.RenderEnclosure(e, head)
@@ -54,6 +56,15 @@ func TestRenderEnclosure(t *testing.T) {
 	for name, d := range map[string][]byte{"rendered": doc, "stamped and signed": signed} {
 		t.Run(name, func(t *testing.T) {
 			file := writeTemp(t, "enclosure.pdf", d)
+			if name != "rendered" {
+				if list := run(t, "pdfdetach", "-list", file); !strings.Contains(list, "0 embedded files") || bytes.Contains(d, e.Data[:64]) {
+					t.Fatalf("the stamped PDF still carries the file; pdfdetach -list:\n%s", list)
+				}
+				if text := pageText(t, file, 1); !strings.Contains(text, "File name: "+e.Name) {
+					t.Errorf("the stamped cover lacks the file's name:\n%s", text)
+				}
+				return
+			}
 			if list := run(t, "pdfdetach", "-list", file); !strings.Contains(list, "1 embedded files") || !strings.Contains(list, "1: "+e.Name) {
 				t.Fatalf("pdfdetach -list:\n%s", list)
 			}

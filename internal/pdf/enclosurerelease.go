@@ -14,8 +14,9 @@ import (
 // (an embedded file stream with its size and MD5 checksum, named in the document's
 // EmbeddedFiles, with the associated-file relationship Source, the attachments panel showing),
 // the footer Stamp gives a released letter, and with s (when not nil) the office's signature.
-// Where RenderEnclosure, Stamp and Sign read the document back with pdfcpu and write it anew
-// twice, it is written once. The output is deterministic.
+// Stamp removes a document's embedded files, so a release stamps RenderEnclosure's cover
+// letter and attaches the file in this one pass, which also writes the document once where
+// Stamp and Sign would read it back and write it anew. The output is deterministic.
 func RenderEnclosureRelease(e Enclosure, h Letterhead, f Footer, s *Signer) ([]byte, error) {
 	rel, err := RenderEnclosureReleaseText(e, h, f, s)
 	if err != nil {

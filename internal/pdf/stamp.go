@@ -29,7 +29,10 @@ type Footer struct {
 
 // Stamp returns a copy of src with a footer on every page: office, reference, release date,
 // "Verify at {VerifyURL}", and a QR code encoding VerifyURL. The footer is drawn once, as a
-// form XObject that every page shows, on top of the page content.
+// form XObject that every page shows, on top of the page content. Nothing is drawn above it:
+// the annotations' appearances become page content below it, and but for links the
+// annotations and form fields go. The stamped letter carries none of src's embedded files:
+// what leaves sealed is what its pages show, which reviewers and signers saw in the preview.
 //
 // Stamp is deterministic: equal src and f give equal bytes, whatever the clock, process or
 // machine. The document's dates are f.Released and its file identifier is derived from src
@@ -52,7 +55,7 @@ func Stamp(src []byte, f Footer) (out []byte, err error) {
 		fields = append(fields, strings.Join(f.Languages, ","))
 	}
 	seed := seedOf("chancery stamp v1", src, fields...)
-	out, err = mark(src, []*model.Watermark{wm}, f.Released, seed)
+	out, err = mark(src, []*model.Watermark{wm}, f.Released, seed, true)
 	if err != nil {
 		return nil, fmt.Errorf("stamp: %w", err)
 	}
@@ -243,9 +246,9 @@ func (r *renderer) drawQR(s string, x, y, size float64) error {
 	return nil
 }
 
-// mark applies wms to every page of src and writes the result deterministically, with
-// ModDate date and a file identifier derived from seed.
-func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte) (out []byte, err error) {
+// mark applies wms to every page of src, settled first (settle), and writes the result
+// deterministically, with ModDate date and a file identifier derived from seed.
+func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte, stripFiles bool) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, fmt.Errorf("%w: pdf library failure: %v", ErrInvalid, r)
@@ -254,6 +257,9 @@ func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte) (out 
 	ctx, err := read(src)
 	if err != nil {
 		return nil, err
+	}
+	if err := settle(ctx, stripFiles); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	first := len(ctx.Table)
 	if ctx.XRefTable.Size != nil {

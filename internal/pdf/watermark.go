@@ -43,16 +43,18 @@ func (m DraftMark) lineIn(p *i18n.Printer) string {
 
 // Watermark returns a copy of src with, on every page and above its content, a large diagonal
 // DraftBanner and, at the foot, the banner again with m.Line. Each recipient's copy therefore
-// has different bytes. The marks are not optional content: no viewer setting hides them.
+// has different bytes. The marks are not optional content: no viewer setting hides them. Nothing
+// is drawn above them: the annotations' appearances become page content below them, and but
+// for links the annotations and form fields go. The copy carries none of src's embedded files.
 func Watermark(src []byte, m DraftMark) (out []byte, err error) {
 	defer recoverAs(&out, &err, "watermark")
 	fields := []string{m.Recipient, m.Reference, strconv.Itoa(m.Version), m.Exported.UTC().Format(time.RFC3339Nano), m.Member}
 	if englishOnly(m.Languages) {
-		out, err = markCopy(src, DraftBanner, m.Line(), m.Exported, seedOf("chancery draft v1", src, fields...))
+		out, err = markCopy(src, DraftBanner, m.Line(), m.Exported, seedOf("chancery draft v1", src, fields...), true)
 	} else {
 		out, err = markCopyIn(src, m.Languages, func(p *i18n.Printer) (string, string) {
 			return p.T("DRAFT — NOT AN OFFICIAL DOCUMENT"), m.lineIn(p)
-		}, m.Exported, seedOf("chancery draft v1", src, append(fields, strings.Join(m.Languages, ","))...))
+		}, m.Exported, seedOf("chancery draft v1", src, append(fields, strings.Join(m.Languages, ","))...), true)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("watermark: %w", err)
@@ -88,11 +90,11 @@ func Preview(src []byte, m PreviewMark) (out []byte, err error) {
 	line := m.Line()
 	seed := seedOf("chancery preview v1", src, line, m.At.UTC().Format(time.RFC3339Nano))
 	if englishOnly(m.Languages) {
-		out, err = markCopy(src, PreviewBanner, line, m.At, seed)
+		out, err = markCopy(src, PreviewBanner, line, m.At, seed, false)
 	} else {
 		out, err = markCopyIn(src, m.Languages, func(p *i18n.Printer) (string, string) {
 			return p.T("PREVIEW — NOT RELEASED, NOT VERIFIABLE"), m.lineIn(p)
-		}, m.At, seedOf("chancery preview v1", src, line, m.At.UTC().Format(time.RFC3339Nano), strings.Join(m.Languages, ",")))
+		}, m.At, seedOf("chancery preview v1", src, line, m.At.UTC().Format(time.RFC3339Nano), strings.Join(m.Languages, ",")), false)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
@@ -101,8 +103,8 @@ func Preview(src []byte, m PreviewMark) (out []byte, err error) {
 }
 
 // markCopy puts banner diagonally across every page of src, and the band with banner and
-// line at its foot.
-func markCopy(src []byte, banner, line string, date time.Time, seed []byte) ([]byte, error) {
+// line at its foot; with stripFiles, the copy carries none of src's embedded files (settle).
+func markCopy(src []byte, banner, line string, date time.Time, seed []byte, stripFiles bool) ([]byte, error) {
 	diagonal, err := api.TextWatermark(banner,
 		"font:Helvetica-Bold, points:60, scale:0.9, diagonal:1, fillcolor:0.8 0.1 0.1, opacity:0.35",
 		true, false, types.POINTS)
@@ -117,14 +119,14 @@ func markCopy(src []byte, banner, line string, date time.Time, seed []byte) ([]b
 	if err != nil {
 		return nil, err
 	}
-	return mark(src, []*model.Watermark{diagonal, band}, date, seed)
+	return mark(src, []*model.Watermark{diagonal, band}, date, seed, stripFiles)
 }
 
 // markCopyIn is markCopy in the office's stamp languages: the banners, one line per language,
 // go diagonally across every page, drawn by the shaping engine (the standard PDF fonts of
 // the English banner have no Arabic), and the band at the foot has each language's banner and
 // line.
-func markCopyIn(src []byte, languages []string, texts func(*i18n.Printer) (banner, line string), date time.Time, seed []byte) ([]byte, error) {
+func markCopyIn(src []byte, languages []string, texts func(*i18n.Printer) (banner, line string), date time.Time, seed []byte, stripFiles bool) ([]byte, error) {
 	ps, err := stampPrinters(languages)
 	if err != nil {
 		return nil, err
@@ -149,7 +151,7 @@ func markCopyIn(src []byte, languages []string, texts func(*i18n.Printer) (banne
 	if err != nil {
 		return nil, err
 	}
-	return mark(src, []*model.Watermark{diagonal, band}, date, seed)
+	return mark(src, []*model.Watermark{diagonal, band}, date, seed, stripFiles)
 }
 
 // diagonalOverlay draws the banners, one per line and centred, on a canvas just wide enough

@@ -690,8 +690,9 @@ type Delivery struct {
 // Delivered records that the SMTP server accepted each message, in one transaction with their
 // audit records and dispatch events: the worker commits the acceptances of its connections
 // together, so that one commit (one fsync) covers several messages. If a letter was withdrawn
-// while its message was on its way, the notice is queued here, so that nobody who got the
-// letter misses it.
+// while its message was on its way, the withdrawal failed the message as unsent; it is
+// recorded sent all the same (the recipient has it), and the notice is queued here, so that
+// nobody who got the letter misses it.
 func (r *Registry) Delivered(ctx context.Context, ds ...Delivery) error {
 	defer r.wakeDispatch()
 	return r.cfg.DB.Update(ctx, func(tx *store.Tx) error {

@@ -268,10 +268,13 @@ func (t *Tx) MessageByReceipt(ctx context.Context, hash []byte) (*OutboxMessage,
 }
 
 // MarkSent records that the SMTP server accepted a message. It changes nothing, and reports
-// false, if the message was not waiting to be sent.
+// false, if the message was already recorded sent. A failed message is marked sent too: the
+// server's acceptance is a fact, and a message can fail while it is in the SMTP transaction
+// (FailUnsent, when its letter is withdrawn then) or, its claim lapsed, be failed by one
+// worker as another sends it. The recipient holds it, and its record must say so.
 func (t *Tx) MarkSent(ctx context.Context, id int64, reply string, at time.Time) (bool, error) {
 	res, err := t.exec(ctx, `UPDATE outbox SET status = 'sent', attempts = attempts + 1, reply = $1, sent_at = $2
-		WHERE id = $3 AND status IN ('queued', 'deferred')`, reply, ts(at), id)
+		WHERE id = $3 AND status IN ('queued', 'deferred', 'failed')`, reply, ts(at), id)
 	if err != nil {
 		return false, fmt.Errorf("mark message %d sent: %w", id, err)
 	}
@@ -290,7 +293,8 @@ func (t *Tx) MarkAttempt(ctx context.Context, id int64, status, reply string, ne
 }
 
 // FailUnsent marks as failed, with reason, the letter's messages of the given kinds that are
-// still waiting: what was withdrawn before it left must not leave.
+// still waiting: what was withdrawn before it left must not leave. A message a worker is
+// sending at that moment may be accepted all the same: MarkSent then records it sent.
 func (t *Tx) FailUnsent(ctx context.Context, letterID int64, kinds []string, reason string) error {
 	q := `UPDATE outbox SET status = 'failed', reply = $1 WHERE letter_id = $2 AND status IN ('queued', 'deferred') AND kind IN (` +
 		placeholders(3, len(kinds)) + `)`

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -16,7 +17,8 @@ func TestOutboxPostgres(t *testing.T) { testOutbox(t, openPostgres(t, storetest.
 
 // testOutbox: a message is queued once per key; due messages come oldest first and only when
 // due; sent is recorded once; a receipt once; unsent messages of a withdrawn letter fail; webhook
-// deliveries follow the same states.
+// deliveries follow the same states; a failed message the SMTP server accepted all the same
+// is recorded sent.
 func testOutbox(t *testing.T, db *store.DB) {
 	defer db.Close()
 	ctx := t.Context()
@@ -103,6 +105,17 @@ func testOutbox(t *testing.T, db *store.DB) {
 		}
 		if due, _ := tx.DueMessages(ctx, now.Add(24*time.Hour), 10); len(due) != 0 {
 			t.Fatalf("due after everything settled: %+v", due)
+		}
+		// The failed message was in the SMTP transaction when its letter was withdrawn, and the
+		// server accepted it: the acceptance is recorded, once.
+		if ok, err := tx.MarkSent(ctx, ms[1].ID, "250 ok", now); err != nil || !ok {
+			return fmt.Errorf("mark a failed message sent: %v %v", ok, err)
+		}
+		if ok, err := tx.MarkSent(ctx, ms[1].ID, "250 ok", now); err != nil || ok {
+			return fmt.Errorf("mark it sent twice: %v %v", ok, err)
+		}
+		if m, err := tx.OutboxMessage(ctx, ms[1].ID); err != nil || m.Status != store.StatusSent || m.Reply != "250 ok" || m.Attempts != 2 || m.SentAt.IsZero() {
+			return fmt.Errorf("the failed message accepted: %+v %v", m, err)
 		}
 
 		ep := &store.WebhookEndpoint{Name: "records", URL: "https://records.example/hook", Secret: "whsec_AAAA", CreatedAt: now}

@@ -1,0 +1,227 @@
+package registry
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/pdf/pdftest"
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+)
+
+// draftPDFWithCover is a one-page PDF whose visible text is drawn by an opaque annotation
+// covering the page (as a filled-in form field or a pasted "stamp" is drawn), when cover is
+// set; otherwise the same text is in the page's content.
+func draftPDFWithCover(cover bool) []byte {
+	text := "BT /F1 14 Tf 72 770 Td (Dear Minister, the brigade moves north on 3 March.) Tj ET"
+	page := pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(text)), []byte(text))
+	annots := ""
+	if cover {
+		page = pdftest.Stream("<< /Length 0 >>", nil)
+		annots = " /Annots [6 0 R]"
+	}
+	ap := "1 1 1 rg 0 0 595 842 re f 0 0 0 rg " + text
+	return pdftest.Build(
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R"+annots+" >>",
+		page,
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+		"<< /Type /Annot /Subtype /Square /Rect [0 0 595 842] /F 4 /C [1 1 1] /IC [1 1 1] /AP << /N 7 0 R >> >>",
+		pdftest.Stream(fmt.Sprintf("<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Length %d >>", len(ap)), []byte(ap)),
+	)
+}
+
+// redPixels renders the first page of doc as a viewer shows it and counts the pixels of the
+// DRAFT and PREVIEW marks' red.
+func redPixels(t *testing.T, doc []byte) int {
+	t.Helper()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "copy.pdf")
+	if err := os.WriteFile(in, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-png", "-singlefile", in, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
+	}
+	f, err := os.Open(filepath.Join(dir, "page.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, _, _ := img.At(x, y).RGBA()
+			if int(r>>8)-int(g>>8) > 40 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestMarksShowAboveAnnotations: viewers and printers draw annotations above the page's
+// content, where the DRAFT and PREVIEW marks are drawn. A PDF version whose page is covered
+// by an opaque annotation must still give a coordination copy and a preview whose marks show
+// (rendered by poppler): the annotation's appearance becomes page content, below the marks,
+// and its text stays on the copy.
+func TestMarksShowAboveAnnotations(t *testing.T) {
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Skip("pdftoppm not installed")
+	}
+	ctx := context.Background()
+	o := newOffice(t)
+	for _, cover := range []bool{false, true} {
+		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
+			Addressees: []string{"Ministry of Defence"}, File: Upload{Name: "letter.pdf", Data: draftPDFWithCover(cover)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy liaison")
+		if err != nil {
+			t.Fatal(err)
+		}
+		preview, err := o.r.Preview(ctx, o.drafter, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, doc := range map[string][]byte{"coordination copy": c.Data, "preview": preview} {
+			n := redPixels(t, doc)
+			t.Logf("%s, page covered by an annotation: %v; red pixels of the marks shown: %d", name, cover, n)
+			if n < 200 {
+				t.Errorf("the %s (page covered by an annotation: %v) shows no mark (%d red pixels)", name, cover, n)
+			}
+			if text := pdftotext(t, doc); !strings.Contains(text, "the brigade moves north") {
+				t.Errorf("the %s (page covered by an annotation: %v) lost the letter's text: %q", name, cover, text)
+			}
+			if n := annotations(t, doc); n != 0 {
+				t.Errorf("the %s (page covered by an annotation: %v) has %d annotations", name, cover, n)
+			}
+		}
+	}
+}
+
+// annotations counts the annotations of doc's pages.
+func annotations(t *testing.T, doc []byte) int {
+	t.Helper()
+	ctx, err := api.ReadContext(bytes.NewReader(doc), nil)
+	if err == nil {
+		err = api.ValidateContext(ctx)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for i := 1; i <= ctx.PageCount; i++ {
+		page, _, _, err := ctx.PageDict(i, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := ctx.DereferenceArray(page["Annots"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(a)
+	}
+	return n
+}
+
+// holds reports whether any stream of doc, decoded, holds b.
+func holds(t *testing.T, doc, b []byte) bool {
+	t.Helper()
+	ctx, err := api.ReadContext(bytes.NewReader(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ctx.Table {
+		if e == nil || e.Free {
+			continue
+		}
+		sd, ok := e.Object.(types.StreamDict)
+		if !ok {
+			continue
+		}
+		if err := sd.Decode(); err != nil {
+			continue
+		}
+		if bytes.Contains(sd.Content, b) || bytes.Contains(sd.Raw, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestCopiesCarryNoEmbeddedFiles: a PDF version may hold embedded files (a "hybrid" PDF from
+// LibreOffice holds the editable .odt it was made from; a drafter may attach an annex). A
+// coordination copy is the PDF with the watermark over its pages: it must not carry those
+// files byte for byte, unmarked and the same in every copy, which is what draftFile refuses
+// for an enclosure. Nor do the preview and the released letter, so that what is released is
+// what the preview showed its signers.
+func TestCopiesCarryNoEmbeddedFiles(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	page, err := pdf.Render("text/plain", []byte("Dear Minister,\n\nSee the annex."), pdf.Letterhead{Office: "Task Force North", Reference: "draft"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	annex := []byte("ANNEX (draft, not for release): the brigade moves north on 3 March.")
+	dir := t.TempDir()
+	annexPath := filepath.Join(dir, "annex.txt")
+	if err := os.WriteFile(annexPath, annex, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var version bytes.Buffer
+	if err := api.AddAttachments(bytes.NewReader(page), &version, []string{annexPath}, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !holds(t, version.Bytes(), annex) {
+		t.Fatal("the version does not hold the annex: the test proves nothing")
+	}
+	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Annex", Class: "foreign-government",
+		Addressees: []string{"Ministry of Defence"}, File: Upload{Name: "letter.pdf", Data: version.Bytes()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy liaison")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := o.r.VerifyDigest(ctx, Actor{}, seal.Digest(c.Digest)); err != nil || st.Outcome != Draft {
+		t.Fatalf("the copy verifies %+v %v", st, err)
+	}
+	preview, err := o.r.Preview(ctx, o.drafter, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	rel, err := o.r.Release(ctx, o.officer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, doc := range map[string][]byte{"coordination copy": c.Data, "preview": preview, "released letter": rel.File} {
+		if aa, err := api.Attachments(bytes.NewReader(doc), nil); err != nil || len(aa) != 0 {
+			t.Errorf("the %s lists embedded files %+v (%v)", name, aa, err)
+		}
+		if holds(t, doc, annex) {
+			t.Errorf("the %s carries the draft's embedded file, unmarked, byte for byte", name)
+		}
+	}
+}
