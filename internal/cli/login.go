@@ -42,7 +42,7 @@ func addOIDCFlags(c *cobra.Command, o *oidcOpts) {
 	f.StringVar(&o.secretFile, "oidc-client-secret-file", os.Getenv("CHANCERY_OIDC_CLIENT_SECRET_FILE"), "file holding the client secret (env CHANCERY_OIDC_CLIENT_SECRET_FILE, or the secret itself in CHANCERY_OIDC_CLIENT_SECRET)")
 	f.StringVar(&o.rolesClaim, "oidc-roles-claim", envOr("CHANCERY_OIDC_ROLES_CLAIM", "groups"), "claim whose values --oidc-role-map maps to roles (env CHANCERY_OIDC_ROLES_CLAIM)")
 	f.StringVar(&o.roleMap, "oidc-role-map", os.Getenv("CHANCERY_OIDC_ROLE_MAP"), "claim values to roles, VALUE=ROLE,VALUE=ROLE… (env CHANCERY_OIDC_ROLE_MAP); a value may repeat to give several roles")
-	f.StringVar(&o.nameClaim, "oidc-name-claim", envOr("CHANCERY_OIDC_NAME_CLAIM", oidc.DefaultNameClaim), "claim that gives the member's name (env CHANCERY_OIDC_NAME_CLAIM)")
+	f.StringVar(&o.nameClaim, "oidc-name-claim", envOr("CHANCERY_OIDC_NAME_CLAIM", oidc.DefaultNameClaim), "claim that names a new member; email needs the provider's email_verified (env CHANCERY_OIDC_NAME_CLAIM)")
 	f.StringVar(&o.scopes, "oidc-scopes", os.Getenv("CHANCERY_OIDC_SCOPES"), "scopes to ask for besides openid, profile and email, comma-separated (env CHANCERY_OIDC_SCOPES)")
 }
 

@@ -125,9 +125,12 @@ var _ = table(func() Translations {
 			"%s est le dernier administrateur actif : nommez d'abord un autre membre administrateur",
 			"%s هو آخر مسؤول نشط: اجعل عضوًا آخر مسؤولًا أولًا"},
 		"%s does not hold the %s role (roles: %s)": {"%s n'a pas le rôle %s (rôles : %s)", "لا يحمل %s الدور %s (أدواره: %s)"},
-		"%s has no role: listing letters needs one": {
-			"%s n'a aucun rôle : lister les lettres en demande un",
-			"ليس لـ %s أي دور: يتطلب عرض الرسائل دورًا"},
+		"%s has no role: the office's letters are for members with a role": {
+			"%s n'a aucun rôle : les lettres du service sont réservées aux membres qui en ont un",
+			"ليس لـ %s أي دور: رسائل الجهة مخصّصة للأعضاء الذين لهم دور"},
+		"%s signs in through the office's identity provider, which governs their roles: they cannot set themselves a password": {
+			"%s se connecte par le fournisseur d'identité du service, qui gère ses rôles : il ne peut pas se donner un mot de passe",
+			"يسجّل %s الدخول عبر مزوّد الهوية لدى الجهة، الذي يدير أدواره: لا يمكنه أن يعيّن لنفسه كلمة مرور"},
 		"unknown role %q (roles: %s; an office's own roles, such as legal, exist once its policy names them)": {
 			"rôle inconnu %q (rôles : %s ; les rôles propres à un service, comme legal, existent dès que sa politique les nomme)",
 			"دور غير معروف %q (الأدوار: %s؛ أدوار الجهة الخاصة، مثل legal، توجد متى سمّتها سياستها)"},

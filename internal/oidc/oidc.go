@@ -180,7 +180,7 @@ func (p *Provider) Redeem(ctx context.Context, idToken, accessToken string) (*Id
 	if err := idt.Claims(&claims); err != nil {
 		return nil, fmt.Errorf("%w: read the ID token's claims: %w", ErrRefused, err)
 	}
-	if claims[p.cfg.RolesClaim] == nil || claims[p.cfg.NameClaim] == nil {
+	if p.needUserinfo(claims) {
 		if err := p.userinfo(ctx, &oauth2.Token{AccessToken: accessToken, TokenType: "Bearer"}, idt.Subject, claims); err != nil {
 			return nil, err
 		}
@@ -254,12 +254,19 @@ func (p *Provider) Finish(ctx context.Context, redirectURL string, f Flow, q url
 	}
 	// Many providers put only the essentials in the ID token and the rest (groups, the
 	// user name) behind the userinfo endpoint.
-	if claims[p.cfg.RolesClaim] == nil || claims[p.cfg.NameClaim] == nil {
+	if p.needUserinfo(claims) {
 		if err := p.userinfo(ctx, tok, idt.Subject, claims); err != nil {
 			return nil, err
 		}
 	}
 	return p.identity(idt.Subject, claims)
+}
+
+// needUserinfo reports whether the ID token lacks a claim the sign-in reads: the roles, the
+// name, or whether an e-mail address that names the member is verified.
+func (p *Provider) needUserinfo(claims map[string]any) bool {
+	return claims[p.cfg.RolesClaim] == nil || claims[p.cfg.NameClaim] == nil ||
+		(p.cfg.NameClaim == "email" && claims["email_verified"] == nil)
 }
 
 // userinfo adds the userinfo endpoint's claims that the ID token lacks.
@@ -286,15 +293,30 @@ func (p *Provider) userinfo(ctx context.Context, tok *oauth2.Token, subject stri
 	return nil
 }
 
-// identity reads the name and the roles claim.
+// identity reads the name and the roles claim. An e-mail address names a member only when
+// the provider says it verified it: many providers let a user type any address, another
+// member's included.
 func (p *Provider) identity(subject string, claims map[string]any) (*Identity, error) {
+	if subject == "" {
+		return nil, fmt.Errorf("%w: the token has no subject", ErrRefused)
+	}
 	name, _ := claims[p.cfg.NameClaim].(string)
 	if name == "" {
 		return nil, fmt.Errorf("%w: the token has no %q claim to name the member", ErrRefused, p.cfg.NameClaim)
 	}
+	if p.cfg.NameClaim == "email" && !emailVerified(claims["email_verified"]) {
+		return nil, fmt.Errorf("%w: the e-mail address %q that names the member is not verified by the provider (email_verified is %v): "+
+			"the provider must verify it, or --oidc-name-claim must name a claim the provider controls", ErrRefused, name, claims["email_verified"])
+	}
 	id := &Identity{Subject: subject, Name: name, Values: ClaimValues(claims[p.cfg.RolesClaim])}
 	id.Roles = p.cfg.RoleMap.Roles(id.Values)
 	return id, nil
+}
+
+// emailVerified reads the email_verified claim: true, or the string "true" that some
+// providers send (Amazon Cognito).
+func emailVerified(v any) bool {
+	return v == true || v == "true"
 }
 
 // ClaimValues reads a roles claim: a list of strings (most providers), or one string of

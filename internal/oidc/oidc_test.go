@@ -1,6 +1,7 @@
 package oidc
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -62,4 +63,39 @@ func FuzzParseFlow(f *testing.F) {
 			t.Errorf("ParseFlow(%q) = %+v", s, fl)
 		}
 	})
+}
+
+// TestEmailNamesOnlyWhenVerified: with the name claim "email", a sign-in is refused unless the
+// provider says it verified the address; other name claims do not depend on it.
+func TestEmailNamesOnlyWhenVerified(t *testing.T) {
+	rm, _ := ParseRoleMap("chancery-reviewers=reviewer")
+	for _, tc := range []struct {
+		nameClaim string
+		verified  any
+		ok        bool
+	}{
+		{"email", true, true},
+		{"email", "true", true},
+		{"email", false, false},
+		{"email", "false", false},
+		{"email", nil, false},
+		{"preferred_username", nil, true},
+	} {
+		p := &Provider{cfg: Config{NameClaim: tc.nameClaim, RolesClaim: "groups", RoleMap: rm}}
+		claims := map[string]any{"email": "olga@tfn.example", "preferred_username": "olga", "groups": []any{"chancery-reviewers"}}
+		if tc.verified != nil {
+			claims["email_verified"] = tc.verified
+		}
+		id, err := p.identity("sub-1", claims)
+		if tc.ok != (err == nil) {
+			t.Errorf("name claim %s, email_verified %v: %+v, %v", tc.nameClaim, tc.verified, id, err)
+		}
+		if err != nil && !errors.Is(err, ErrRefused) {
+			t.Errorf("name claim %s, email_verified %v: %v, want ErrRefused", tc.nameClaim, tc.verified, err)
+		}
+	}
+	p := &Provider{cfg: Config{NameClaim: "preferred_username", RolesClaim: "groups", RoleMap: rm}}
+	if id, err := p.identity("", map[string]any{"preferred_username": "olga"}); !errors.Is(err, ErrRefused) {
+		t.Errorf("a token with no subject: %+v, %v", id, err)
+	}
 }

@@ -82,7 +82,10 @@ func checkNewPassword(password string) error {
 }
 
 // SetPassword sets the web sign-in password of member name: a member sets their own (name
-// empty or their own name), an admin sets anyone's. It ends every session of that member.
+// empty or their own name), an admin sets anyone's. It ends every session of that member. A
+// member the office's OpenID provider created cannot set their own: a password would take
+// them out of the provider's governance (their sign-in through it is then refused, and its
+// role changes no longer reach them); an admin may, making them a local account.
 func (r *Registry) SetPassword(ctx context.Context, a Actor, name, password string) error {
 	if a.Member == nil {
 		return ErrUnauthenticated
@@ -103,6 +106,9 @@ func (r *Registry) SetPassword(ctx context.Context, a Actor, name, password stri
 		m, err := tx.MemberByName(ctx, name)
 		if err != nil {
 			return err
+		}
+		if m.FromProvider() && m.ID == a.Member.ID {
+			return i18n.Errorf(ErrForbidden, "%s signs in through the office's identity provider, which governs their roles: they cannot set themselves a password", name)
 		}
 		if err := tx.SetPassword(ctx, m.ID, encoded, r.now()); err != nil {
 			return err

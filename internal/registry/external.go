@@ -15,8 +15,9 @@ import (
 
 // ExternalSignIn is a sign-in that an outside identity provider (OpenID Connect) vouches for.
 type ExternalSignIn struct {
-	Source string // the provider, for the audit trail: its issuer URL
-	Name   string // the member's name, from the provider's name claim
+	Source  string // the provider: its issuer URL, also for the audit trail
+	Subject string // the provider's stable ID of the user (the "sub" claim)
+	Name    string // the member's name, from the provider's name claim
 	// Roles are the roles the provider's claim gives now; Managed are all the roles its
 	// mapping can give. Roles in Managed but not in Roles are taken away; roles outside
 	// Managed (given by an admin in Chancery) are left alone.
@@ -24,12 +25,24 @@ type ExternalSignIn struct {
 	Remote         string
 }
 
-// SignInExternal returns the member an outside provider signed in, creating them on their
-// first sign-in when the provider's claim gives them a role, and bringing their managed roles
-// in line with the claim on every sign-in. It refuses (ErrUnauthenticated) a member with a
-// local password (a local account is not taken over by a same-named provider user), a
-// disabled member, and a member left with no role; the roles taken away stay taken away.
+// errNoRole ends, with nothing written, a provider sign-in of a user who has no member yet
+// and whose claim gives no Chancery role. (A member's sign-in with no role is refused after
+// its managed roles are taken away and committed.)
+var errNoRole = errors.New("no role")
+
+// SignInExternal returns the member an outside provider signed in: the member it created
+// for the same user (issuer and subject), created on the user's first sign-in, with the
+// managed roles brought in line with the claim on every sign-in. The name claim only names
+// a new member, and binds a member the provider created before schema version 30 (which has
+// no subject yet) at its first sign-in that gives a role. It refuses (ErrUnauthenticated) a
+// sign-in whose claim gives no role (the roles taken away stay taken away), a member created
+// in Chancery (a provider user of the same name does not take it over), a member bound to
+// another user, a disabled member, and a member with a local password. A sign-in that leaves
+// the member with no role ends their sessions and replaces their token.
 func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store.Member, error) {
+	if s.Source == "" || s.Subject == "" {
+		return nil, fmt.Errorf("%w: the provider gave no issuer or no subject for %s", ErrUnauthenticated, s.Name)
+	}
 	if err := checkName(s.Name); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnauthenticated, err)
 	}
@@ -37,79 +50,128 @@ func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store
 		return nil, err
 	}
 	var m *store.Member
-	noRole := errors.New("no role")
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		var err error
-		m, err = tx.MemberByName(ctx, s.Name)
+		m, err = tx.MemberBySubject(ctx, s.Source, s.Subject)
 		if errors.Is(err, store.ErrNotFound) {
 			if len(s.Roles) == 0 {
-				return noRole
+				// Nothing is created or bound for a user the provider gives no role.
+				return errNoRole
 			}
-			_, hash := NewToken() // the token is never shown: this member signs in through the provider
-			if m, err = tx.AddMember(ctx, s.Name, s.Roles, hash, r.now()); err != nil {
+			var created bool
+			if m, created, err = r.externalMember(ctx, tx, s); err != nil || created {
 				return err
 			}
-			return r.audit(ctx, tx, Actor{Member: m, Remote: s.Remote}, "member.add", "",
-				fmt.Sprintf("%s (%s) on first sign-in through %s", s.Name, strings.Join(s.Roles, ","), s.Source))
-		}
-		if err != nil {
+		} else if err != nil {
 			return err
 		}
 		if m.Disabled() {
-			return fmt.Errorf("%w: %s is disabled", ErrUnauthenticated, s.Name)
+			return fmt.Errorf("%w: %s is disabled", ErrUnauthenticated, m.Name)
 		}
 		if _, err := tx.Password(ctx, m.ID); err == nil {
-			return fmt.Errorf("%w: %s is a local account (it has a password): it does not sign in through %s", ErrUnauthenticated, s.Name, s.Source)
+			return fmt.Errorf("%w: %s is a local account (it has a password): it does not sign in through %s", ErrUnauthenticated, m.Name, s.Source)
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		roles := slices.DeleteFunc(slices.Clone(m.Roles), func(role string) bool {
-			return slices.Contains(s.Managed, role) && !slices.Contains(s.Roles, role)
-		})
-		if m.HasRole(RoleAdmin) && !slices.Contains(roles, RoleAdmin) {
-			// The office keeps an active admin: the last one keeps the role until another exists.
-			if ok, err := otherActiveAdmin(ctx, tx, m); err != nil {
-				return err
-			} else if !ok {
-				roles = append(roles, RoleAdmin)
-			}
-		}
-		for _, role := range s.Roles {
-			if !slices.Contains(roles, role) {
-				roles = append(roles, role)
-			}
-		}
-		if !slices.Equal(roles, m.Roles) {
-			var add, remove []string
-			for _, role := range roles {
-				if !m.HasRole(role) {
-					add = append(add, role)
-				}
-			}
-			for _, role := range m.Roles {
-				if !slices.Contains(roles, role) {
-					remove = append(remove, role)
-				}
-			}
-			if err := tx.SetMemberRoles(ctx, m.ID, roles); err != nil {
-				return err
-			}
-			m.Roles = roles
-			if err := r.audit(ctx, tx, Actor{Member: m, Remote: s.Remote}, "member.roles", "",
-				fmt.Sprintf("%s: %s (now %s) at sign-in through %s", s.Name, roleChange(add, remove), strings.Join(roles, ","), s.Source)); err != nil {
-				return err
-			}
-		}
-		// With no role left, the change is committed and the sign-in refused below.
-		return nil
+		return r.syncExternalRoles(ctx, tx, m, s)
 	})
-	if errors.Is(err, noRole) || (err == nil && len(m.Roles) == 0) {
+	if errors.Is(err, errNoRole) || (err == nil && len(s.Roles) == 0) {
 		return nil, fmt.Errorf("%w: %s signed in through %s, but its claim gives no Chancery role", ErrUnauthenticated, s.Name, s.Source)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sign in %s through %s: %w", s.Name, s.Source, err)
 	}
 	return m, nil
+}
+
+// externalMember returns the member of a provider user who has none yet under its subject:
+// a new member named by the claim, or the member of that name the provider created before
+// schema version 30, bound now to the user's subject. Any other member of that name is
+// refused: it is not this user's.
+func (r *Registry) externalMember(ctx context.Context, tx *store.Tx, s ExternalSignIn) (*store.Member, bool, error) {
+	m, err := tx.MemberByName(ctx, s.Name)
+	if errors.Is(err, store.ErrNotFound) {
+		_, hash := NewToken() // the token is never shown: this member signs in through the provider
+		if m, err = tx.AddMember(ctx, s.Name, s.Roles, hash, r.now()); err != nil {
+			return nil, false, err
+		}
+		if err := tx.SetMemberSubject(ctx, m.ID, s.Source, s.Subject); err != nil {
+			return nil, false, err
+		}
+		m.Issuer, m.Subject = s.Source, s.Subject
+		return m, true, r.audit(ctx, tx, Actor{Member: m, Remote: s.Remote}, "member.add", "",
+			fmt.Sprintf("%s (%s) on first sign-in through %s", s.Name, strings.Join(s.Roles, ","), s.Source))
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	switch {
+	case !m.FromProvider():
+		return nil, false, fmt.Errorf("%w: %s is a member created in Chancery, not by %s: a provider user of the same name is never linked to it "+
+			"(it signs in with its token or password; the provider user needs another name claim)", ErrUnauthenticated, s.Name, s.Source)
+	case m.Subject != "" || m.Issuer != s.Source:
+		return nil, false, fmt.Errorf("%w: %s is the member of another user of %s: the provider's user %q is not it", ErrUnauthenticated, s.Name, m.Issuer, s.Subject)
+	}
+	// Created by this provider before its subject was kept: the name claim vouched for it
+	// until now, and binds it once.
+	if err := tx.SetMemberSubject(ctx, m.ID, s.Source, s.Subject); err != nil {
+		return nil, false, err
+	}
+	m.Subject = s.Subject
+	return m, false, r.audit(ctx, tx, Actor{Member: m, Remote: s.Remote}, "member.bind", "",
+		fmt.Sprintf("%s bound to the user %s of %s at its first sign-in since the provider's users are kept", s.Name, s.Subject, s.Source))
+}
+
+// syncExternalRoles brings m's managed roles in line with the claim. A member left with no
+// role is signed out everywhere: their sessions, 'chancery login' tokens and token stop.
+func (r *Registry) syncExternalRoles(ctx context.Context, tx *store.Tx, m *store.Member, s ExternalSignIn) error {
+	roles := slices.DeleteFunc(slices.Clone(m.Roles), func(role string) bool {
+		return slices.Contains(s.Managed, role) && !slices.Contains(s.Roles, role)
+	})
+	if m.HasRole(RoleAdmin) && !slices.Contains(roles, RoleAdmin) {
+		// The office keeps an active admin: the last one keeps the role until another exists.
+		if ok, err := otherActiveAdmin(ctx, tx, m); err != nil {
+			return err
+		} else if !ok {
+			roles = append(roles, RoleAdmin)
+		}
+	}
+	for _, role := range s.Roles {
+		if !slices.Contains(roles, role) {
+			roles = append(roles, role)
+		}
+	}
+	if slices.Equal(roles, m.Roles) {
+		return nil
+	}
+	var add, remove []string
+	for _, role := range roles {
+		if !m.HasRole(role) {
+			add = append(add, role)
+		}
+	}
+	for _, role := range m.Roles {
+		if !slices.Contains(roles, role) {
+			remove = append(remove, role)
+		}
+	}
+	if err := tx.SetMemberRoles(ctx, m.ID, roles); err != nil {
+		return err
+	}
+	m.Roles = roles
+	detail := fmt.Sprintf("%s: %s (now %s) at sign-in through %s", m.Name, roleChange(add, remove), strings.Join(roles, ","), s.Source)
+	if len(roles) == 0 {
+		_, nobodys := NewToken()
+		if err := tx.SetMemberToken(ctx, m.ID, nobodys); err != nil {
+			return err
+		}
+		n, err := tx.DeleteMemberSessions(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		detail += fmt.Sprintf(", %d sessions ended and the token replaced", n)
+	}
+	return r.audit(ctx, tx, Actor{Member: m, Remote: s.Remote}, "member.roles", "", detail)
 }
 
 // cliPrefix marks the short-lived API tokens of 'chancery login', apart from browser sessions

@@ -53,8 +53,8 @@ const inboxLimit = 200
 // Inbox returns the letters waiting for a's approval, signature or release, with what the
 // policy still needs, then the other drafts and the latest releases.
 func (r *Registry) Inbox(ctx context.Context, a Actor) (*Inbox, error) {
-	if a.Member == nil {
-		return nil, ErrUnauthenticated
+	if err := a.requireSomeRole(); err != nil {
+		return nil, err
 	}
 	in := &Inbox{}
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
@@ -165,8 +165,8 @@ type VersionFile struct {
 // to compare versions. A copy that leaves the registry goes through ExportDraft instead, which
 // records it.
 func (r *Registry) VersionFiles(ctx context.Context, a Actor, ref string) ([]VersionFile, error) {
-	if a.Member == nil {
-		return nil, ErrUnauthenticated
+	if err := a.requireSomeRole(); err != nil {
+		return nil, err
 	}
 	var out []VersionFile
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {

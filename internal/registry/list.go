@@ -72,11 +72,8 @@ const listPage = 200
 // role: letters are confidential, drafts and released letters alike. A query's text is found
 // in the letters' metadata and in the text of their latest versions (see textCache).
 func (r *Registry) ListLetters(ctx context.Context, a Actor, q LetterQuery) (*LetterList, error) {
-	if a.Member == nil {
-		return nil, ErrUnauthenticated
-	}
-	if len(a.Member.Roles) == 0 {
-		return nil, i18n.Errorf(ErrForbidden, "%s has no role: listing letters needs one", a.Member.Name)
+	if err := a.requireSomeRole(); err != nil {
+		return nil, err
 	}
 	if q.State != "" && !slices.Contains(States, q.State) {
 		return nil, i18n.Errorf(ErrInvalid, "state %q: want one of %s", q.State, strings.Join(States, ", "))

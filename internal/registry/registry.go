@@ -224,6 +224,20 @@ func (a Actor) require(roles ...string) error {
 	return i18n.Errorf(ErrForbidden, "%s needs the %s role", a.Member.Name, strings.Join(roles, " or "))
 }
 
+// requireSomeRole checks that the actor is a member holding a role, whichever: the office's
+// letters, drafts and released alike, and their audit trails are for members with a role. A
+// member whose provider took their last role away is still authenticated by a session or
+// token that outlived the change, and reads no more than the public.
+func (a Actor) requireSomeRole() error {
+	if a.Member == nil {
+		return ErrUnauthenticated
+	}
+	if len(a.Member.Roles) == 0 {
+		return i18n.Errorf(ErrForbidden, "%s has no role: the office's letters are for members with a role", a.Member.Name)
+	}
+	return nil
+}
+
 func (r *Registry) now() time.Time { return r.cfg.Now().UTC().Truncate(time.Second) }
 
 // audit appends an audit event in tx.

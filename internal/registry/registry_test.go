@@ -24,6 +24,8 @@ type office struct {
 	verifier                                  *seal.Verifier
 	// openings remembers the opening WithdrawalStatement gave with each record, for withdraw.
 	openings sync.Map
+	// dir holds the store's SQLite database.
+	dir string
 }
 
 // withdraw is Withdraw with the opening that came with the record.
@@ -45,7 +47,8 @@ func (o *office) withdrawalStatementOf(ctx context.Context, a Actor, ref, by, re
 func newOffice(t testing.TB) *office {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.OpenSQLite(ctx, t.TempDir())
+	dir := t.TempDir()
+	db, err := store.OpenSQLite(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +64,7 @@ func newOffice(t testing.TB) *office {
 	_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
 	r := New(Config{DB: db, Log: lg, Office: Office{Name: "Task Force North", Prefix: "TFN", URL: "https://tfn.example"},
 		OfficeKey: officeKey, LogKey: vkey, LogOrigin: origin})
-	o := &office{r: r}
+	o := &office{r: r, dir: dir}
 	tok, err := r.Bootstrap(ctx, "root")
 	if err != nil {
 		t.Fatal(err)

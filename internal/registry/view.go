@@ -83,8 +83,8 @@ type WithdrawalView struct {
 
 // Letter returns a member's view of ref.
 func (r *Registry) Letter(ctx context.Context, a Actor, ref string) (*LetterView, error) {
-	if a.Member == nil {
-		return nil, ErrUnauthenticated
+	if err := a.requireSomeRole(); err != nil {
+		return nil, err
 	}
 	var v *LetterView
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
@@ -333,8 +333,8 @@ func (r *Registry) ExportVersion(ctx context.Context, a Actor, ref string, n int
 
 // Audit returns the audit trail of ref.
 func (r *Registry) Audit(ctx context.Context, a Actor, ref string) ([]store.AuditEvent, error) {
-	if a.Member == nil {
-		return nil, ErrUnauthenticated
+	if err := a.requireSomeRole(); err != nil {
+		return nil, err
 	}
 	var out []store.AuditEvent
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -198,7 +199,7 @@ func testFileDigestsMigration(t *testing.T, openAt func(int) (*store.DB, error),
 		t.Error("a version of a file not stored was added")
 	}
 	db.Close()
-	if old, err := openAt(28); err == nil || !strings.Contains(err.Error(), "schema version 29 is newer than this build's 28") {
+	if old, err := openAt(28); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("schema version %d is newer than this build's 28", store.SchemaVersion)) {
 		if err == nil {
 			old.Close()
 		}

@@ -52,3 +52,16 @@ func IntsTx(ctx context.Context, tx *Tx, query string, args ...any) ([]int, erro
 	}
 	return out, rows.Err()
 }
+
+// MarkProviderMembersForTest runs the part of migration 30 that finds the members the OpenID
+// provider created before it, on a store whose members were written as schema 29 wrote them.
+func (db *DB) MarkProviderMembersForTest(ctx context.Context) error {
+	text := markProviderMembersSQLite
+	if db.dialect == Postgres {
+		text = markProviderMembersPostgres
+	}
+	return db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, text)
+		return err
+	})
+}

@@ -708,6 +708,10 @@ DELETE FROM seals;
 	// 5; digest.go), which builds before it cannot read: they refuse the store. Rows stored
 	// before are converted; a stored digest of another form fails the step.
 	{sqlite: fileDigestsSQLite, postgres: fileDigestsPostgres},
+	// 30: a member the office's OpenID provider created keeps the provider's issuer and its
+	// user's subject, which its sign-ins match on; members it created before are found by
+	// their audit trail and bound at their next sign-in (provider_members.go).
+	{sqlite: providerMembersSQLite, postgres: providerMembersPostgres},
 }
 
 // packBundlesSQLite and packBundlesPostgres are migration 27 (see migrations).

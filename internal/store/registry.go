@@ -40,7 +40,15 @@ type Member struct {
 	CreatedAt time.Time
 	// DisabledAt is when the member was disabled, zero while they are active.
 	DisabledAt time.Time
+	// Issuer and Subject are the OpenID provider that created the member and its stable ID
+	// of the user ("sub" claim); both are empty for a member created in Chancery. Subject
+	// alone is empty for a member the provider created before schema version 30, until its
+	// next sign-in through Issuer (provider_members.go).
+	Issuer, Subject string
 }
+
+// FromProvider reports whether the office's OpenID provider created the member.
+func (m *Member) FromProvider() bool { return m.Issuer != "" }
 
 // Disabled reports whether the member is disabled.
 func (m *Member) Disabled() bool { return !m.DisabledAt.IsZero() }
@@ -66,13 +74,13 @@ func (t *Tx) AddMember(ctx context.Context, name string, roles []string, tokenHa
 	return &Member{ID: id, Name: name, Roles: roles, CreatedAt: now}, nil
 }
 
-const memberCols = `id, name, roles, created_at, disabled_at`
+const memberCols = `id, name, roles, created_at, disabled_at, oidc_issuer, oidc_subject`
 
 func scanMember(row interface{ Scan(...any) error }) (*Member, error) {
 	var m Member
 	var roles, created string
-	var disabled sql.NullString
-	if err := row.Scan(&m.ID, &m.Name, &roles, &created, &disabled); err != nil {
+	var disabled, issuer, subject sql.NullString
+	if err := row.Scan(&m.ID, &m.Name, &roles, &created, &disabled, &issuer, &subject); err != nil {
 		return nil, err
 	}
 	if roles != "" {
@@ -82,6 +90,7 @@ func scanMember(row interface{ Scan(...any) error }) (*Member, error) {
 	if disabled.Valid {
 		m.DisabledAt = parseTS(disabled.String)
 	}
+	m.Issuer, m.Subject = issuer.String, subject.String
 	return &m, nil
 }
 

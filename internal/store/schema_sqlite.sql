@@ -1,4 +1,4 @@
--- schema version 29
+-- schema version 30
 -- The schema the migrations of migrate.go leave in a new SQLite database, as its
 -- sqlite_master holds it. Written by: go test ./internal/store -run SQLiteSchemaIsMigrations -update-schema
 CREATE TABLE log_head (
@@ -21,7 +21,7 @@ CREATE TABLE members (
 	roles      TEXT    NOT NULL,          -- comma-separated
 	token_hash BLOB    NOT NULL UNIQUE,   -- SHA-256 of the bearer token
 	created_at TEXT    NOT NULL
-, disabled_at TEXT);
+, disabled_at TEXT, oidc_issuer TEXT, oidc_subject TEXT);
 CREATE TABLE signer_keys (
 	keyid         TEXT    PRIMARY KEY,
 	member_id     INTEGER NOT NULL REFERENCES members (id),
@@ -276,3 +276,4 @@ CREATE TABLE "fingerprints" (
 	FOREIGN KEY (letter_id, version_n) REFERENCES "versions" (letter_id, n)
 );
 CREATE INDEX versions_by_digest ON versions (digest);
+CREATE UNIQUE INDEX members_by_subject ON members (oidc_issuer, oidc_subject);

@@ -251,3 +251,50 @@ func TestPasswordAPI(t *testing.T) {
 		t.Errorf("a bad token: %d", s)
 	}
 }
+
+// TestMemberWithNoRoleIsRefused: a member whose provider took their last role away, and who
+// signs in anyway (an admin gave them a password, or their token predates the change), is
+// refused the member pages and the API's letters with a clear 403, not a page of drafts nor
+// a 500.
+func TestMemberWithNoRoleIsRefused(t *testing.T) {
+	o := newOffice(t, server.Config{})
+	ctx := context.Background()
+	ref := o.letter("Coordination", "Sir, ...\n")
+	in := registry.ExternalSignIn{Source: "https://idp.example", Subject: "sub-eve", Name: "eve",
+		Roles: []string{registry.RoleReviewer}, Managed: []string{registry.RoleReviewer}, Remote: "test"}
+	if _, err := o.reg.SignInExternal(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	in.Roles = nil
+	if _, err := o.reg.SignInExternal(ctx, in); err == nil {
+		t.Fatal("a sign-in whose claim gives no role was accepted")
+	}
+	if err := o.reg.SetPassword(ctx, o.actors["root"], "eve", password("eve")); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := o.reg.IssueToken(ctx, o.actors["root"], "eve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := o.client()
+	if resp, _ := c.post("/signin", url.Values{"name": {"eve"}, "password": {password("eve")}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("eve's sign-in: %s", resp.Status)
+	}
+	for _, path := range []string{"/inbox", "/letters", "/letters/" + ref} {
+		if resp, body := c.get(path); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "eve has no role") {
+			t.Errorf("%s for a member with no role: %s", path, resp.Status)
+		}
+	}
+	for _, path := range []string{"/api/v1/letters", "/api/v1/letters/" + ref, "/api/v1/letters/" + ref + "/audit"} {
+		req, _ := http.NewRequest("GET", o.srv.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s for a member with no role: %s", path, resp.Status)
+		}
+	}
+}

@@ -66,7 +66,7 @@ func (h *Handler) oidcToken(w http.ResponseWriter, r *http.Request) {
 		refuse(err)
 		return
 	}
-	m, err := h.cfg.Registry.SignInExternal(r.Context(), registry.ExternalSignIn{Source: h.cfg.OIDC.Issuer(), Name: id.Name,
+	m, err := h.cfg.Registry.SignInExternal(r.Context(), registry.ExternalSignIn{Source: h.cfg.OIDC.Issuer(), Subject: id.Subject, Name: id.Name,
 		Roles: id.Roles, Managed: h.cfg.OIDC.Managed(), Remote: r.RemoteAddr})
 	if errors.Is(err, registry.ErrUnauthenticated) {
 		refuse(err)
@@ -140,7 +140,7 @@ func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		refuse(err)
 		return
 	}
-	m, err := h.cfg.Registry.SignInExternal(r.Context(), registry.ExternalSignIn{Source: h.cfg.OIDC.Issuer(), Name: id.Name,
+	m, err := h.cfg.Registry.SignInExternal(r.Context(), registry.ExternalSignIn{Source: h.cfg.OIDC.Issuer(), Subject: id.Subject, Name: id.Name,
 		Roles: id.Roles, Managed: h.cfg.OIDC.Managed(), Remote: r.RemoteAddr})
 	if errors.Is(err, registry.ErrUnauthenticated) {
 		refuse(err)

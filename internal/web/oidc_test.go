@@ -35,8 +35,20 @@ type provider struct {
 const opPassword = "correct horse battery staple"
 
 // startProvider builds and starts the provider with the users named, each in the groups
-// given.
+// given, with verified e-mail addresses NAME@tfn.example.
 func startProvider(t *testing.T, groups map[string][]string) *provider {
+	t.Helper()
+	users := map[string]map[string]any{}
+	for name := range groups {
+		users[name] = map[string]any{"Email": name + "@tfn.example", "EmailVerified": true}
+	}
+	return startProviderUsers(t, users, groups)
+}
+
+// startProviderUsers is startProvider with the users' records given (zitadel's example
+// format: the fields given replace the defaults), so that a test can choose their e-mail
+// addresses and whether they are verified.
+func startProviderUsers(t *testing.T, users map[string]map[string]any, groups map[string][]string) *provider {
 	t.Helper()
 	goTool, err := exec.LookPath("go")
 	if err != nil {
@@ -49,19 +61,20 @@ func startProvider(t *testing.T, groups map[string][]string) *provider {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build the OpenID provider: %v\n%s", err, out)
 	}
-	users := map[string]any{}
-	for name := range groups {
-		users[name] = map[string]any{"ID": name, "Username": name, "Password": opPassword, "FirstName": name,
-			"LastName": "Example", "Email": name + "@tfn.example", "EmailVerified": true, "PreferredLanguage": "en"}
+	all := map[string]any{}
+	for id, u := range users {
+		rec := map[string]any{"ID": id, "Username": id, "Password": opPassword, "FirstName": id,
+			"LastName": "Example", "PreferredLanguage": "en"}
+		for k, v := range u {
+			rec[k] = v
+		}
+		all[id] = rec
 	}
 	p := &provider{t: t, groups: filepath.Join(dir, "groups.json")}
-	write := func(path string, v any) {
-		b, _ := json.Marshal(v)
-		if err := os.WriteFile(path, b, 0o600); err != nil {
-			t.Fatal(err)
-		}
+	b, _ := json.Marshal(all)
+	if err := os.WriteFile(filepath.Join(dir, "users.json"), b, 0o600); err != nil {
+		t.Fatal(err)
 	}
-	write(filepath.Join(dir, "users.json"), users)
 	p.setGroups(groups)
 	cmd := exec.Command(bin, "-users", filepath.Join(dir, "users.json"), "-groups", p.groups,
 		"-client", "chancery", "-secret", "s3cret", "-redirect", "http://127.0.0.1:*/signin/oidc/callback")
@@ -93,12 +106,19 @@ func (p *provider) setGroups(groups map[string][]string) {
 // chancery-reviewers=reviewer, chancery-signers=signer.
 func (p *provider) office() *office {
 	p.t.Helper()
+	return p.officeNamedBy("")
+}
+
+// officeNamedBy is office with the members named by the claim nameClaim (the default if
+// empty).
+func (p *provider) officeNamedBy(nameClaim string) *office {
+	p.t.Helper()
 	rm, err := oidc.ParseRoleMap("chancery-reviewers=reviewer,chancery-signers=signer")
 	if err != nil {
 		p.t.Fatal(err)
 	}
 	op, err := oidc.New(context.Background(), oidc.Config{Issuer: p.issuer, ClientID: "chancery", ClientSecret: "s3cret",
-		CLIClientID: "chancery-cli", RolesClaim: "groups", RoleMap: rm})
+		CLIClientID: "chancery-cli", RolesClaim: "groups", RoleMap: rm, NameClaim: nameClaim})
 	if err != nil {
 		p.t.Fatal(err)
 	}
@@ -314,4 +334,60 @@ func (c *flowClient) get(path string) (*http.Response, string) {
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	return resp, string(b)
+}
+
+// TestOIDCDoesNotTakeOverLocalMember: a member the office created in Chancery (here the
+// bootstrap admin root, who has a token and no password, as 'chancery init' leaves it) is
+// not signed in by a provider user whose name claim is the same, whether the claim gives a
+// Chancery role or none: the provider's users are matched on their subject, and never linked
+// to a local member by name. root stays the office's only admin, with no provider role.
+func TestOIDCDoesNotTakeOverLocalMember(t *testing.T) {
+	p := startProvider(t, map[string][]string{"root": {"canteen"}})
+	o := p.office()
+	for _, groups := range [][]string{{"canteen"}, {"chancery-reviewers", "chancery-signers"}} {
+		p.setGroups(map[string][]string{"root": groups})
+		c := newFlowClient(t, o)
+		if status, loc := c.callback(c.login("root")); status != http.StatusUnauthorized {
+			resp, body := c.get("/admin/members")
+			t.Errorf("a provider user named root, in the groups %v, signed in as the office's admin root (%d to %q); "+
+				"/admin/members answers %d (members page: %v); root's roles now %v",
+				groups, status, loc, resp.StatusCode, strings.Contains(body, "otto"), roles(t, o, "root"))
+		}
+		if got := roles(t, o, "root"); !slices.Equal(got, []string{"admin"}) {
+			t.Errorf("root's roles changed to %v", got)
+		}
+	}
+}
+
+// TestOIDCRefusesUnverifiedEmail: with the name claim set to "email" (docs/identity.md), a
+// provider user whose e-mail address is not verified (email_verified false) is refused even
+// though the address reads as a colleague's: mallory, herself a reviewer, would otherwise
+// create the member olga@tfn.example before olga does (then olga is refused as another user),
+// and be one person under two members, who counts twice under the two-person rule.
+func TestOIDCRefusesUnverifiedEmail(t *testing.T) {
+	p := startProviderUsers(t, map[string]map[string]any{
+		"olga":    {"Email": "olga@tfn.example", "EmailVerified": true},
+		"mallory": {"Email": "olga@tfn.example", "EmailVerified": false},
+	}, map[string][]string{"olga": {"chancery-reviewers"}, "mallory": {"chancery-reviewers"}})
+	o := p.officeNamedBy("email")
+	mallory := func() {
+		t.Helper()
+		m := newFlowClient(t, o)
+		status, loc := m.callback(m.login("mallory"))
+		if _, body := m.get("/inbox"); status != http.StatusUnauthorized || strings.Contains(body, "Sign out olga@tfn.example") {
+			t.Errorf("a provider user with an unverified e-mail address (email_verified false) signed in as olga@tfn.example (%d to %q)", status, loc)
+		}
+	}
+	mallory()
+	if got := roles(t, o, "olga@tfn.example"); got != nil {
+		t.Errorf("mallory's refused sign-in made the member olga@tfn.example, with roles %v", got)
+	}
+	c := newFlowClient(t, o)
+	if status, loc := c.callback(c.login("olga")); status != http.StatusSeeOther {
+		t.Fatalf("olga's own sign-in: %d to %q", status, loc)
+	}
+	if got := roles(t, o, "olga@tfn.example"); !slices.Equal(got, []string{"reviewer"}) {
+		t.Fatalf("olga's roles: %v", got)
+	}
+	mallory()
 }

@@ -86,6 +86,31 @@ func testMembers(t *testing.T, db *store.DB) {
 		return nil
 	})
 
+	// A member the OpenID provider created is found by its issuer and subject; a user of the
+	// provider is one member at most; members created in Chancery have neither.
+	const idp = "https://login.example"
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		return tx.SetMemberSubject(ctx, rita.ID, idp, "0f3c-rita")
+	})
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		if m, err := tx.MemberBySubject(ctx, idp, "0f3c-rita"); err != nil || m.ID != rita.ID || m.Issuer != idp || m.Subject != "0f3c-rita" || !m.FromProvider() {
+			t.Errorf("MemberBySubject: %+v, %v", m, err)
+		}
+		for _, k := range [][2]string{{idp, "0f3c-sam"}, {"https://other.example", "0f3c-rita"}} {
+			if m, err := tx.MemberBySubject(ctx, k[0], k[1]); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("MemberBySubject(%q, %q) = %+v, %v, want ErrNotFound", k[0], k[1], m, err)
+			}
+		}
+		if m, err := tx.MemberByID(ctx, sam.ID); err != nil || m.FromProvider() || m.Issuer != "" || m.Subject != "" {
+			t.Errorf("a member created in Chancery: %+v, %v", m, err)
+		}
+		return nil
+	})
+	err = db.Update(t.Context(), func(tx *store.Tx) error { return tx.SetMemberSubject(t.Context(), sam.ID, idp, "0f3c-rita") })
+	if !errors.Is(err, store.ErrConflict) {
+		t.Errorf("taking another member's subject: %v, want ErrConflict", err)
+	}
+
 	// Changes to a member that does not exist are ErrNotFound.
 	for name, fn := range map[string]func(ctx context.Context, tx *store.Tx) error{
 		"SetMemberRoles": func(ctx context.Context, tx *store.Tx) error {
@@ -93,6 +118,9 @@ func testMembers(t *testing.T, db *store.DB) {
 		},
 		"SetMemberToken":    func(ctx context.Context, tx *store.Tx) error { return tx.SetMemberToken(ctx, missing, []byte("x")) },
 		"SetMemberDisabled": func(ctx context.Context, tx *store.Tx) error { return tx.SetMemberDisabled(ctx, missing, later) },
+		"SetMemberSubject": func(ctx context.Context, tx *store.Tx) error {
+			return tx.SetMemberSubject(ctx, missing, "https://idp", "x")
+		},
 	} {
 		if err := db.Update(t.Context(), func(tx *store.Tx) error { return fn(t.Context(), tx) }); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("%s of a member that does not exist: %v, want ErrNotFound", name, err)
