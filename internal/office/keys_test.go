@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -21,6 +22,8 @@ import (
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/translog"
 )
 
 // chancery runs the command line in this process and returns its exit status and output.
@@ -362,12 +365,39 @@ func TestRotateOfficeKey(t *testing.T) {
 	mustValid(t, first, before)
 	outdated(t, second, before)
 
-	// The retired key, used after its retirement on the same log: refused.
+	// The retired key, used after its retirement on the same log by a thief's server: refused
+	// by verifiers. The office's own servers refuse to log with it
+	// (TestStaleServerRefusesRetiredKey), so the thief runs a copy of the database whose key
+	// history names the retired key current.
 	oldKey, err := d.OpenKey("office.key")
 	if err != nil {
 		t.Fatal(err)
 	}
-	rogue := registry.New(registry.Config{DB: st.DB, Log: st.Log, OfficeKey: oldKey,
+	rogueDir := t.TempDir()
+	if err := store.BackupSQLite(context.Background(), dir, filepath.Join(rogueDir, store.SQLiteFile)); err != nil {
+		t.Fatal(err)
+	}
+	rogueDB, err := store.OpenSQLite(context.Background(), rogueDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rogueDB.Close()
+	history, err := json.Marshal([]registry.HistoryKey{{OfficeKey: rootBefore.OfficeKeys[0], Ref: "office.key"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = rogueDB.Update(context.Background(), func(tx *store.Tx) error {
+		return tx.SetSetting(context.Background(), "office_keys", string(history))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rogueLog, err := translog.Open(context.Background(), rogueDB, translog.Config{Origin: d.Settings.Origin, Signer: d.Signer()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rogueLog.Close()
+	rogue := registry.New(registry.Config{DB: rogueDB, Log: rogueLog, OfficeKey: oldKey,
 		Office: registry.Office{Name: d.Settings.Office, Prefix: d.Settings.Prefix, URL: d.Settings.URL},
 		LogKey: d.VerifierKey(), LogOrigin: d.Settings.Origin})
 	if err := rogue.LoadPolicy(context.Background(), policy.Parse); err != nil {
@@ -391,5 +421,43 @@ func TestRotateOfficeKey(t *testing.T) {
 	}
 	for _, f := range []string{first, second, fourth} {
 		mustValid(t, f, latest)
+	}
+}
+
+// TestStaleServerRefusesRetiredKey: a server opened before a rotation (another server of a
+// PostgreSQL office, which the rotating command cannot see) still holds the retired key. It
+// must not log anything with it: every verifier with the new trust root refuses what the
+// retired key signs after the rotation, so the letter would go out invalid.
+func TestStaleServerRefusesRetiredKey(t *testing.T) {
+	ctx := context.Background()
+	tmp := t.TempDir()
+	dir := filepath.Join(tmp, "reg")
+	tok := initOffice(t, dir)
+	st, closeOffice := open(t, dir)
+	defer closeOffice()
+	l := newLetters(t, st, tok)
+	ref := l.prepare(t, st.Registry)
+	m, err := st.Registry.Authenticate(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another server of the office rotates the key on the shared store.
+	_, next, _ := ed25519.GenerateKey(rand.Reader)
+	other := registry.New(registry.Config{DB: st.DB, Log: st.Log, OfficeKey: st.Dir.OfficeKey(),
+		Office: registry.Office{Name: st.Dir.Settings.Office, Prefix: st.Dir.Settings.Prefix, URL: st.Dir.Settings.URL},
+		LogKey: st.Dir.VerifierKey(), LogOrigin: st.Dir.Settings.Origin})
+	r, err := other.RotateOfficeKey(ctx, registry.Actor{Member: m}, next, "office.key", "office-next.key", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := st.Log.Head().Size
+	if _, err := st.Registry.Release(ctx, l.officer, ref); err == nil || !strings.Contains(err.Error(), "retired") {
+		t.Errorf("a release signed by the key retired at entry %d: %v", r, err)
+	}
+	if _, _, err := st.Registry.RegisterKey(ctx, l.signer, next.Public().(ed25519.PublicKey)); err == nil {
+		t.Error("a key registration signed by the retired key was logged")
+	}
+	if got := st.Log.Head().Size; got != size {
+		t.Errorf("the log grew from %d to %d entries signed by the retired key", size, got)
 	}
 }

@@ -43,7 +43,7 @@ func (r *Registry) AdoptPolicy(ctx context.Context, a Actor, p *policy.Policy, s
 	// The log grows: cached answers carry a seal proved against the older tree, which a
 	// verifier that has seen this one refuses as a rollback (issue 12 item 4).
 	defer r.public.changed()
-	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
+	idx, err := r.appendSigned(ctx, e, func(tx *store.Tx, index int64) error {
 		if err := putOpening(ctx, tx, index, o); err != nil {
 			return err
 		}

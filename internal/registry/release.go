@@ -82,7 +82,7 @@ func (r *Registry) registerKey(ctx context.Context, a Actor, m *store.Member, pu
 	// The log grows: cached answers carry a seal proved against the older tree, which a
 	// verifier that has seen this one refuses as a rollback (issue 12 item 4).
 	defer r.public.changed()
-	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
+	idx, err := r.appendSigned(ctx, e, func(tx *store.Tx, index int64) error {
 		// A member disabled since the request was authenticated registers nothing.
 		if cur, err := tx.MemberByID(ctx, m.ID); err != nil {
 			return err
@@ -139,7 +139,7 @@ func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string)
 	// The log grows: cached answers carry a seal proved against the older tree, which a
 	// verifier that has seen this one refuses as a rollback (issue 12 item 4).
 	defer r.public.changed()
-	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
+	idx, err := r.appendSigned(ctx, e, func(tx *store.Tx, index int64) error {
 		if err := putOpening(ctx, tx, index, o); err != nil {
 			return err
 		}
@@ -235,7 +235,7 @@ func (r *Registry) ReleaseVersion(ctx context.Context, a Actor, ref, version str
 	if err != nil {
 		return nil, fmt.Errorf("release %s: %w", ref, err)
 	}
-	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
+	idx, err := r.appendSigned(ctx, e, func(tx *store.Tx, index int64) error {
 		again, ev2, _, err := r.prepareRelease(ctx, tx, a, ref, shown, false)
 		if err != nil {
 			return err
@@ -565,7 +565,7 @@ func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string,
 	if err != nil {
 		return 0, err
 	}
-	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
+	idx, err := r.appendSigned(ctx, e, func(tx *store.Tx, index int64) error {
 		if err := check(tx); err != nil {
 			return err
 		}

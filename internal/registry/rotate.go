@@ -71,6 +71,28 @@ func officeSign(k crypto.Signer, pt string, payload []byte) (dsse.Signature, err
 	return dsse.Signature{KeyID: dsse.KeyID(k.Public().(ed25519.PublicKey)), Sig: sig}, nil
 }
 
+// appendSigned appends e, an entry this registry signed with its office key, as
+// translog.Log.AppendTx does, after checking in the same transaction that the key is the
+// office's current one. A server opened before a rotation (another server of a PostgreSQL
+// office, which the rotating command cannot see) still holds the retired key; whatever it
+// signed after the rotation every verifier with the new trust root refuses, so it must log
+// nothing more.
+func (r *Registry) appendSigned(ctx context.Context, e []byte, fn func(tx *store.Tx, index int64) error) (int64, error) {
+	return r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
+		h, err := readHistory(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if h != nil {
+			cur := h[len(h)-1]
+			if id := dsse.KeyID(r.cfg.OfficeKey.Public().(ed25519.PublicKey)); id != cur.KeyID {
+				return fmt.Errorf("%w: this server signs with office key %s, retired: the office signs with %s since log entry %d; restart the server", ErrConflict, id, cur.KeyID, cur.FromIndex)
+			}
+		}
+		return fn(tx, index)
+	})
+}
+
 // officeKeys is the office key history for the trust root.
 func (r *Registry) officeKeys() []seal.OfficeKey {
 	if r.cfg.OfficeKeys != nil {
