@@ -482,7 +482,9 @@ func (d *Dir) OpenKey(ref string) (crypto.Signer, error) {
 		return k, nil
 	}
 	if ref == "" || ref != filepath.Base(ref) {
-		return nil, fmt.Errorf("office key %q: not a pkcs11: URI or a file in the data directory", ref)
+		// Without a URI's query, which may hold a pin-value.
+		shown, _, _ := strings.Cut(ref, "?")
+		return nil, fmt.Errorf("office key %q: not a pkcs11: URI or a file in the data directory", shown)
 	}
 	return readOfficeKey(filepath.Join(d.Path, ref))
 }

@@ -184,3 +184,29 @@ func benchKey(b *testing.B) *Key {
 	}
 	return k
 }
+
+// TestParseURIErrorsNeverShowThePIN: a URI refused for its form says why without its
+// pin-value, which would otherwise reach the terminal and the server's log.
+func TestParseURIErrorsNeverShowThePIN(t *testing.T) {
+	const pin = "S3cretPIN"
+	for _, bad := range []string{
+		"PKCS11:token=a;object=b?pin-value=" + pin,
+		" pkcs11:token=a;object=b?pin-value=" + pin,
+		"pkcs11:token=a;object=b?pin-value=" + pin + "%zz",
+		"pkcs11:token=a;object=b?pin-value:" + pin,
+		"pkcs11:token=a;object=b?pin-value=" + pin + "&pin-value=" + pin,
+		"pkcs11:token=a;object=b?pin-value=" + pin + "&pin-source=/p",
+		"pkcs11:token=a;object=b;pin-value=" + pin,
+		"pkcs11:token=a?pin-value=" + pin,
+		"pkcs11:token=a;object=b?pin-value:" + pin + "=1",
+	} {
+		_, err := ParseURI(bad)
+		if err == nil {
+			t.Errorf("ParseURI(%q) accepted", bad)
+			continue
+		}
+		if strings.Contains(err.Error(), pin) {
+			t.Errorf("ParseURI(%q): %v", bad, err)
+		}
+	}
+}

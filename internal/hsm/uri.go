@@ -26,7 +26,9 @@ type URI struct {
 func ParseURI(s string) (*URI, error) {
 	rest, ok := strings.CutPrefix(s, "pkcs11:")
 	if !ok {
-		return nil, fmt.Errorf("hsm: %q is not a pkcs11: URI", s)
+		// Not the query: it may hold a pin-value, and messages go to terminals and logs.
+		before, _, _ := strings.Cut(s, "?")
+		return nil, fmt.Errorf("hsm: %q is not a pkcs11: URI", before)
 	}
 	path, query, _ := strings.Cut(rest, "?")
 	u := &URI{}
@@ -34,16 +36,24 @@ func ParseURI(s string) (*URI, error) {
 		if attr == "" {
 			return nil
 		}
+		// Messages name attributes, never their values, nor an attribute that is not a name:
+		// either may be a PIN ("pin-value:1234" for "pin-value=1234").
 		k, v, ok := strings.Cut(attr, "=")
 		if !ok {
-			return fmt.Errorf("hsm: %s attribute %q has no value", kind, attr)
+			if _, known := fields[attr]; known {
+				return fmt.Errorf("hsm: %s attribute %q has no value", kind, attr)
+			}
+			return fmt.Errorf("hsm: a %s attribute is not NAME=VALUE", kind)
 		}
 		dv, err := url.PathUnescape(v)
 		if err != nil {
-			return fmt.Errorf("hsm: %s attribute %q: %w", kind, attr, err)
+			return fmt.Errorf("hsm: %s attribute %q: its value is not percent-encoded", kind, k)
 		}
 		p, known := fields[k]
 		if !known {
+			if strings.Trim(k, "abcdefghijklmnopqrstuvwxyz-") != "" {
+				return fmt.Errorf("hsm: a %s attribute's name is not a name", kind)
+			}
 			return fmt.Errorf("hsm: unsupported %s attribute %q", kind, k)
 		}
 		if *p != "" {
