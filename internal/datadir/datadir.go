@@ -363,8 +363,8 @@ func open(path string, keys *tokenKeys) (_ *Dir, err error) {
 // readLogKey reads log.key.
 func (d *Dir) readLogKey() error {
 	kf := filepath.Join(d.Path, logKeyFile)
-	if fi, err := os.Stat(kf); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		return fmt.Errorf("log key %s is readable by others (mode %v): chmod 600 it", kf, fi.Mode().Perm())
+	if err := checkPrivate("log key", kf); err != nil {
+		return err
 	}
 	skey, err := os.ReadFile(kf)
 	if err != nil {
@@ -388,6 +388,9 @@ func (d *Dir) readLogKey() error {
 // derived it from office.key's seed: that seed stays the secret, so that message IDs and
 // receipt tokens already sent keep working (WriteDispatchSecret records it before a rotation).
 func (d *Dir) readDispatch() ([]byte, error) {
+	if err := checkPrivate("dispatch secret", filepath.Join(d.Path, dispatchFile)); err != nil {
+		return nil, err
+	}
 	b, err := os.ReadFile(filepath.Join(d.Path, dispatchFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		if k, ok := d.officeKey.(ed25519.PrivateKey); ok && d.Settings.OfficeKey == "" {
@@ -436,10 +439,19 @@ func verifierKey(skey string) (string, error) {
 	return note.NewEd25519VerifierKey(s.Name(), pub)
 }
 
+// checkPrivate refuses a secret file (what names it) that its group or others can read; a
+// missing file is for the reader to report.
+func checkPrivate(what, name string) error {
+	if fi, err := os.Stat(name); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		return fmt.Errorf("%s %s is readable by others (mode %v): chmod 600 it", what, name, fi.Mode().Perm())
+	}
+	return nil
+}
+
 // readOfficeKey reads an office key file, refusing a file others can read.
 func readOfficeKey(name string) (ed25519.PrivateKey, error) {
-	if fi, err := os.Stat(name); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("office key %s is readable by others (mode %v): chmod 600 it", name, fi.Mode().Perm())
+	if err := checkPrivate("office key", name); err != nil {
+		return nil, err
 	}
 	b, err := os.ReadFile(name)
 	if err != nil {

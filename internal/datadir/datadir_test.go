@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -74,4 +75,20 @@ func TestLock(t *testing.T) {
 		t.Fatalf("lock after unlock: %v", err)
 	}
 	again()
+}
+
+// TestOpenRefusesDispatchSecretReadableByOthers: dispatch.key keys the receipt tokens of
+// the mail links; one others can read lets them confirm receipts, as office.key and log.key
+// would let them sign.
+func TestOpenRefusesDispatchSecretReadableByOthers(t *testing.T) {
+	d, err := Init(filepath.Join(t.TempDir(), "d"), Settings{Office: "X", Prefix: "X", Origin: "x.example/log"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(d.Path, dispatchFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(d.Path); err == nil || !strings.Contains(err.Error(), "readable by others") {
+		t.Fatalf("opened with a world-readable dispatch secret: %v", err)
+	}
 }

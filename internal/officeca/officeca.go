@@ -185,6 +185,11 @@ func Load(dir string) (*pdf.Signer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load pdf signing certificate: %w", err)
 	}
+	// The key signs what PDF readers show as the office's signature: as office.key and
+	// log.key, it must be its owner's alone.
+	if fi, err := os.Stat(filepath.Join(dir, SigningKeyFile)); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("pdf signing key %s is readable by others (mode %v): chmod 600 it", filepath.Join(dir, SigningKeyFile), fi.Mode().Perm())
+	}
 	keyData, err := os.ReadFile(filepath.Join(dir, SigningKeyFile))
 	if err != nil {
 		return nil, fmt.Errorf("load pdf signing key: %w", err)

@@ -175,3 +175,18 @@ func TestLoadMismatch(t *testing.T) {
 		t.Fatalf("Load with the CA key as signing key = %v", err)
 	}
 }
+
+// TestLoadRefusesKeyReadableByOthers: the PDF signing key signs what readers show as the
+// office's signature; a key file others can read is refused, as office.key and log.key are.
+func TestLoadRefusesKeyReadableByOthers(t *testing.T) {
+	dir := t.TempDir()
+	if err := officeca.Create(dir, "Test Office", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(dir, officeca.SigningKeyFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := officeca.Load(dir); err == nil || !strings.Contains(err.Error(), "readable by others") {
+		t.Fatalf("loaded a world-readable signing key: %v", err)
+	}
+}
