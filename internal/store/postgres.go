@@ -25,11 +25,23 @@ func IsPostgresURL(database string) bool {
 	return strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://")
 }
 
-// Redact returns a database URL without its password, for messages and logs.
+// Redact returns a database URL without its passwords, for messages and logs: the one in
+// its user information and those of its query (pgx reads password and sslpassword there). A
+// string that is not a URL (pgx also reads "host=… password=…") is not shown at all.
 func Redact(database string) string {
 	u, err := url.Parse(database)
-	if err != nil {
-		return "(a database URL that does not parse)"
+	if err != nil || u.Scheme == "" || u.Opaque != "" {
+		return "(a database setting that is not a URL)"
+	}
+	if u.RawQuery != "" {
+		params := strings.Split(u.RawQuery, "&")
+		for i, p := range params {
+			k, _, _ := strings.Cut(p, "=")
+			if name, err := url.QueryUnescape(k); err != nil || strings.Contains(strings.ToLower(name), "password") {
+				params[i] = k + "=xxxxx"
+			}
+		}
+		u.RawQuery = strings.Join(params, "&")
 	}
 	return u.Redacted()
 }

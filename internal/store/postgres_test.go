@@ -133,6 +133,26 @@ func TestRedact(t *testing.T) {
 	}
 }
 
+// TestRedactHidesEveryPassword: pgx also takes a password, and the password of the client
+// key, from the URL's query, and a keyword/value string ("host=… password=…") in place of a
+// URL; messages that name the database show none of them.
+func TestRedactHidesEveryPassword(t *testing.T) {
+	for _, db := range []string{
+		"postgres://office@db.example/chancery?password=s3cret&sslmode=require",
+		"postgresql://office@db.example/chancery?sslmode=verify-full&sslpassword=s3cret",
+		"postgres://office@db.example/chancery?PASSWORD=s3cret",
+		"host=db.example user=office password=s3cret dbname=chancery",
+		"postgress://office:s3cret@db.example/chancery",
+	} {
+		if got := store.Redact(db); strings.Contains(got, "s3cret") {
+			t.Errorf("Redact(%q) = %q", db, got)
+		}
+	}
+	if got := store.Redact("postgres://office@db.example/chancery?password=s3cret&sslmode=require"); !strings.Contains(got, "db.example") || !strings.Contains(got, "sslmode=require") {
+		t.Errorf("Redact hid more than the password: %q", got)
+	}
+}
+
 // TestPostgresWritersTakeTurns: two stores on one database, as two servers open it, increment
 // the log head's size by reading it and writing it back inside Update. The writer lock makes
 // Update transactions of all processes take turns, so that no increment is lost; at READ
