@@ -96,6 +96,10 @@ func ReadVerifierKey(dir string) (string, error) {
 // "PRIVATE+KEY+<name>+<hash>+<base64(0x04 || seed)>".
 func readKey(dir string) (*Key, error) {
 	path := filepath.Join(dir, KeyFile)
+	// Whoever reads the key can cosign any fork in the witness's name.
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("witness: key %s is readable by others (mode %v): chmod 600 it", path, fi.Mode().Perm())
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("witness: read key: %w", err)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -120,4 +122,20 @@ func FuzzAddCheckpoint(f *testing.F) {
 			t.Fatalf("answer %d to %q: %s", rec.Code, body, rec.Body)
 		}
 	})
+}
+
+// TestLoadKeyRefusesKeyReadableByOthers: whoever reads witness.key can cosign any fork in
+// the witness's name; a key file its group or others can read is refused, as the office's
+// keys are.
+func TestLoadKeyRefusesKeyReadableByOthers(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := LoadKey(dir, "witness.example"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(dir, KeyFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadKey(dir, "witness.example"); err == nil || !strings.Contains(err.Error(), "readable by others") {
+		t.Fatalf("loaded a world-readable witness key: %v", err)
+	}
 }
