@@ -79,6 +79,9 @@ var _ = table(func() Translations {
 		"key %s was revoked (log entry %d)":          {"la clé %s a été révoquée (inscription au journal %d)", "أُلغي المفتاح %s (القيد %d في السجل)"},
 		"the signature does not verify with key %s":  {"la signature ne se vérifie pas avec la clé %s", "تعذّر التحقق من التوقيع بالمفتاح %s"},
 		"an Ed25519 public key has 32 bytes, not %d": {"une clé publique Ed25519 fait 32 octets, pas %d", "المفتاح العام Ed25519 طوله 32 بايت، لا %d"},
+		"this public key is of small order: anyone could sign under it; make a new key": {
+			"cette clé publique est d'ordre petit : n'importe qui pourrait signer avec elle ; créez une nouvelle clé",
+			"هذا المفتاح العام من رتبة صغيرة: يمكن لأي أحد التوقيع به؛ أنشئ مفتاحًا جديدًا"},
 		"these exact bytes are already released as another letter": {
 			"ces octets exacts sont déjà émis comme une autre lettre",
 			"هذه البيانات نفسها صدرت بالفعل بوصفها رسالة أخرى"},

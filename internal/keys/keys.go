@@ -234,6 +234,9 @@ func ParsePublic(data []byte) (ed25519.PublicKey, string, error) {
 	if err != nil || len(key) != ed25519.PublicKeySize {
 		return nil, "", errors.New("public key: key is not 32 bytes in padded standard base64")
 	}
+	if err := CheckPublicKey(key); err != nil {
+		return nil, "", fmt.Errorf("public key: %w", err)
+	}
 	if !validComment(comment) || (comment == "" && strings.HasSuffix(rest, " ")) {
 		return nil, "", errors.New("public key: comment is not printable text on one line")
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/i18n"
+	"github.com/chancery/chancery/internal/keys"
 	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/seal"
@@ -68,6 +69,9 @@ func (r *Registry) RegisterKey(ctx context.Context, a Actor, pub ed25519.PublicK
 	}
 	if len(pub) != ed25519.PublicKeySize {
 		return "", 0, i18n.Errorf(ErrInvalid, "an Ed25519 public key has 32 bytes, not %d", len(pub))
+	}
+	if err := keys.CheckPublicKey(pub); err != nil {
+		return "", 0, i18n.Errorf(ErrInvalid, "this public key is of small order: anyone could sign under it; make a new key")
 	}
 	return r.registerKey(ctx, a, a.Member, pub)
 }

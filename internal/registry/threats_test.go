@@ -994,3 +994,24 @@ func TestThreatSealChecks(t *testing.T) {
 	_, err = vm.VerifyBytes(rel.Seal, rel.File)
 	wantErr(t, "the seal against another office's keys", err, seal.ErrUntrustedKey)
 }
+
+// TestThreatSmallOrderSignerKey: under an Ed25519 public key of small order (the identity
+// point, here) the signature R = identity, S = 0 verifies for every statement, so the key
+// binds no signature to its owner: anyone could have made it, and its owner can deny it. The
+// registry refuses to register such a key.
+func TestThreatSmallOrderSignerKey(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	identity := make(ed25519.PublicKey, ed25519.PublicKeySize)
+	identity[0] = 1
+	id, _, err := o.r.RegisterKey(ctx, o.signer, identity)
+	wantErr(t, "register a key of small order", err, ErrInvalid)
+	if err == nil {
+		ref := o.letter(t, "Signed by nobody in particular.")
+		st := o.statement(t, o.signer, ref)
+		forged := append(append([]byte{}, identity...), make([]byte, 32)...)
+		if err := o.r.Sign(ctx, o.signer, ref, id, st, forged); err == nil {
+			t.Error("a signature that verifies for every statement was counted")
+		}
+	}
+}

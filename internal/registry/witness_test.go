@@ -479,6 +479,8 @@ func TestWitnessKeyUnique(t *testing.T) {
 		"alias":  {alias, ErrConflict}, // the key of witness justice
 		"log":    {cosignatureVKey(t, "witness.log.example", logPub), ErrInvalid},
 		"office": {cosignatureVKey(t, "witness.office.example", w.cfg.OfficeKey.Public().(ed25519.PublicKey)), ErrInvalid},
+		// Under a key of small order anyone can make the witness's cosignature.
+		"small-order": {cosignatureVKey(t, "witness.weak.example", append(ed25519.PublicKey{1}, make([]byte, 31)...)), ErrInvalid},
 	} {
 		if err := w.r.AddWitness(ctx, w.admin, name, srv.URL, c.vkey); !errors.Is(err, c.err) {
 			t.Errorf("witness %s (%s): %v, want %v", name, c.vkey, err, c.err)

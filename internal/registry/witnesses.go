@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/cosigned"
+	"github.com/chancery/chancery/internal/keys"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
 )
@@ -102,6 +103,9 @@ func (r *Registry) AddWitness(ctx context.Context, a Actor, name, rawURL, vkey s
 	// tlog-cosignature). Nor may a witness hold the log's or the office's key.
 	pub, err := seal.PublicKeyOf(vkey)
 	if err != nil {
+		return fmt.Errorf("add witness %s: %w: %v", name, ErrInvalid, err)
+	}
+	if err := keys.CheckPublicKey(pub); err != nil {
 		return fmt.Errorf("add witness %s: %w: %v", name, ErrInvalid, err)
 	}
 	if logPub, err := seal.PublicKeyOf(r.cfg.LogKey); err == nil && pub.Equal(logPub) {

@@ -1,0 +1,56 @@
+package keys
+
+import (
+	"crypto/ed25519"
+	"encoding/hex"
+	"errors"
+	"testing"
+)
+
+// smallOrder are encodings of Ed25519 points of order 1, 2, 4 and 8, canonical and not.
+var smallOrder = []string{
+	"0100000000000000000000000000000000000000000000000000000000000000", // the identity
+	"ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // order 2
+	"0000000000000000000000000000000000000000000000000000000000000000", // order 4
+	"0000000000000000000000000000000000000000000000000000000000000080", // order 4
+	"26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05", // order 8
+	"26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85", // order 8
+	"c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a", // order 8
+	"c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa", // order 8
+	"eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // the identity, y = p+1
+}
+
+// TestCheckPublicKeyRefusesSmallOrder: under a public key of small order, one signature
+// verifies for every message, so anyone can sign as the key's owner and the owner can deny
+// any signature; such keys are refused. Genuine keys pass.
+func TestCheckPublicKeyRefusesSmallOrder(t *testing.T) {
+	identity, _ := hex.DecodeString(smallOrder[0])
+	forged := append(append([]byte{}, identity...), make([]byte, 32)...)
+	for _, msg := range []string{"release TFN-2026-000123", "anything at all"} {
+		if !ed25519.Verify(identity, []byte(msg), forged) {
+			t.Fatalf("the forgery premise does not hold for %q", msg)
+		}
+	}
+	for _, h := range smallOrder {
+		pub, _ := hex.DecodeString(h)
+		if err := CheckPublicKey(pub); !errors.Is(err, ErrWeakKey) {
+			t.Errorf("CheckPublicKey(%s) = %v, want ErrWeakKey", h, err)
+		}
+	}
+	for range 200 {
+		pub, _, err := ed25519.GenerateKey(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := CheckPublicKey(pub); err != nil {
+			t.Fatalf("CheckPublicKey(%x) = %v", pub, err)
+		}
+	}
+	if err := CheckPublicKey(make([]byte, 31)); err == nil {
+		t.Error("a 31-byte key passed")
+	}
+	line := "chancery-ed25519 AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
+	if _, _, err := ParsePublic([]byte(line)); !errors.Is(err, ErrWeakKey) {
+		t.Errorf("ParsePublic of the identity point: %v", err)
+	}
+}
