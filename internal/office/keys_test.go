@@ -6,9 +6,11 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,6 +25,7 @@ import (
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/store/storetest"
 	"github.com/chancery/chancery/internal/translog"
 )
 
@@ -460,4 +463,70 @@ func TestStaleServerRefusesRetiredKey(t *testing.T) {
 	if got := st.Log.Head().Size; got != size {
 		t.Errorf("the log grew from %d to %d entries signed by the retired key", size, got)
 	}
+}
+
+// TestStaleServerRefusesRetiredKeyPostgres: the case the rule is for. Two servers of one
+// office share a PostgreSQL database, each with its data directory; 'chancery key rotate
+// office' runs on the second one's, under its lock, which the first one does not see. The
+// first one, still running with the retired key, logs nothing more.
+func TestStaleServerRefusesRetiredKeyPostgres(t *testing.T) {
+	dbURL := storetest.PostgresURL(t)
+	ctx := context.Background()
+	tmp := t.TempDir()
+	dir, other := filepath.Join(tmp, "a"), filepath.Join(tmp, "b")
+	tok := initOffice(t, dir, "--database", dbURL)
+	if out, err := exec.Command("cp", "-a", dir, other).CombinedOutput(); err != nil {
+		t.Fatalf("copy the data directory: %v\n%s", err, out)
+	}
+	d, err := datadir.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	st, err := office.Open(ctx, d, office.Options{Database: dbURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	l := newLetters(t, st, tok)
+	ref := l.prepare(t, st.Registry)
+	if code, _, errs := chancery(t, "key", "rotate", "office", "--data", other, "--database", dbURL); code != 0 {
+		t.Fatalf("key rotate on the other server's directory: exit %d\n%s", code, errs)
+	}
+	if _, err := st.Registry.Release(ctx, l.officer, ref); !errors.Is(err, registry.ErrConflict) || !strings.Contains(err.Error(), "retired") {
+		t.Errorf("a release by the server holding the retired key: %v", err)
+	}
+	// Restarted with the new key file copied beside it (docs/keys.md), it opens the current
+	// key from the store's history and releases.
+	st.Close()
+	d.Close()
+	od, err := datadir.Open(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := od.Settings.OfficeKey
+	od.Close()
+	if out, err := exec.Command("cp", "-p", filepath.Join(other, name), filepath.Join(dir, name)).CombinedOutput(); err != nil {
+		t.Fatalf("copy the new key file: %v\n%s", err, out)
+	}
+	st2, closeOffice := openDatabase(t, dir, dbURL)
+	defer closeOffice()
+	if _, err := st2.Registry.Release(ctx, l.officer, ref); err != nil {
+		t.Errorf("a release after the restart: %v", err)
+	}
+}
+
+// openDatabase opens the office in dir on the database dbURL.
+func openDatabase(t testing.TB, dir, dbURL string) (*office.Stack, func()) {
+	t.Helper()
+	d, err := datadir.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := office.Open(context.Background(), d, office.Options{Database: dbURL})
+	if err != nil {
+		d.Close()
+		t.Fatal(err)
+	}
+	return st, func() { st.Close(); d.Close() }
 }
