@@ -55,7 +55,7 @@ func Stamp(src []byte, f Footer) (out []byte, err error) {
 		fields = append(fields, strings.Join(f.Languages, ","))
 	}
 	seed := seedOf("chancery stamp v1", src, fields...)
-	out, err = mark(src, []*model.Watermark{wm}, f.Released, seed, true)
+	out, err = mark(src, []*model.Watermark{wm}, f.Released, seed)
 	if err != nil {
 		return nil, fmt.Errorf("stamp: %w", err)
 	}
@@ -248,7 +248,7 @@ func (r *renderer) drawQR(s string, x, y, size float64) error {
 
 // mark applies wms to every page of src, settled first (settle), and writes the result
 // deterministically, with ModDate date and a file identifier derived from seed.
-func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte, stripFiles bool) (out []byte, err error) {
+func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, fmt.Errorf("%w: pdf library failure: %v", ErrInvalid, r)
@@ -258,7 +258,7 @@ func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte, strip
 	if err != nil {
 		return nil, err
 	}
-	if err := settle(ctx, stripFiles); err != nil {
+	if err := settle(ctx); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	first := len(ctx.Table)
