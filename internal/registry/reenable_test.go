@@ -58,3 +58,28 @@ func TestApprovalBeforeDisableStaysVoidAfterEnable(t *testing.T) {
 		t.Fatalf("release on the new approval: %v", err)
 	}
 }
+
+// TestApprovalByMemberDisabledMeanwhileRefused: a request authenticated before its member was
+// disabled, and carried out after, approves nothing: otherwise its approval, recorded after
+// the disablement voided the member's others, would count again once they are enabled.
+func TestApprovalByMemberDisabledMeanwhileRefused(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	ref := o.letter(t, "Dear Minister,\n\nThe forces will be repositioned.")
+	stale := o.reviewer // authenticated before the disablement
+	if _, err := o.r.DisableMember(ctx, o.admin, "rita"); err != nil {
+		t.Fatal(err)
+	}
+	err := o.r.Approve(ctx, stale, ref, "", "reviewed")
+	wantErr(t, "approval by a member disabled since the request was authenticated", err, ErrForbidden)
+	if _, err := o.r.EnableMember(ctx, o.admin, "rita"); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	var gate *GateError
+	if _, err := o.r.Release(ctx, o.officer, ref); !errors.As(err, &gate) {
+		t.Fatalf("released on an approval made while its giver was disabled: %v", err)
+	}
+}
