@@ -119,7 +119,8 @@ brings them back with a new token.`,
 		Short: "Enable a disabled member again and print their new token (last line, shown once)",
 		Long: `Enable a disabled member with the roles they held. They get a new token, printed once on
 the last line; their old token never works again. Their revoked signer keys stay revoked: a
-signer registers a new key with 'chancery key register'.`,
+signer registers a new key with 'chancery key register'. The approvals voided when they were
+disabled stay void: they approve again the letters they still agree with.`,
 		Example: `  chancery member enable sam`,
 		Args:    cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {

@@ -12,14 +12,14 @@ import (
 )
 
 // TestLetterPreview: 'chancery letter preview' writes the letter as a release would lay it
-// out, marked PREVIEW; it verifies as nothing, refuses to overwrite, and the public gets none.
+// out, marked DRAFT PREVIEW; it verifies as a draft, refuses to overwrite, and the public gets none.
 func TestLetterPreview(t *testing.T) {
 	o := newOffice(t)
 	ref := o.letter("Repositioning of forces", "foreign-government", "Dear Minister,\n\nThe forces will be repositioned.\n")
 	o.ready(ref)
 	out := filepath.Join(t.TempDir(), "preview.pdf")
 	code, stdout, stderr := o.run("rita", "letter", "preview", ref, "--out", out)
-	if code != 0 || !strings.Contains(stdout, "not registered") {
+	if code != 0 || !strings.Contains(stdout, "registered as a draft copy") {
 		t.Fatalf("preview: exit %d\n%s%s", code, stdout, stderr)
 	}
 	doc, err := os.ReadFile(out)
@@ -30,7 +30,7 @@ func TestLetterPreview(t *testing.T) {
 		t.Fatalf("preview text %q, %v", text, err)
 	}
 	st, err := o.reg.VerifyDigest(context.Background(), o.actors["rita"], seal.DigestOf(doc))
-	if err != nil || st.Outcome == "valid" {
+	if err != nil || st.Outcome != "draft" {
 		t.Errorf("the preview verifies as %q, %v", st.Outcome, err)
 	}
 	if code, _, stderr := o.run("rita", "letter", "preview", ref, "--out", out); code == 0 || !strings.Contains(stderr, "hint:") {

@@ -111,7 +111,10 @@ var _ = table(func() Translations {
 		"%s is already withdrawn (%s at log entry %d)": {
 			"%s est déjà retirée (%s, inscription au journal %d)",
 			"سُحبت %s بالفعل (%s في القيد %d من السجل)"},
-		"%s is itself withdrawn":             {"%s est elle-même retirée", "%s مسحوبة هي نفسها"},
+		"%s is itself withdrawn": {"%s est elle-même retirée", "%s مسحوبة هي نفسها"},
+		"%s is not addressed to %s, as %s is: the holders of %s would learn of a letter not meant for them (check the reference, or retract %s)": {
+			"%s n'est pas adressée à %s, comme l'est %s : les détenteurs de %s apprendraient l'existence d'une lettre qui ne leur est pas destinée (vérifiez la référence, ou retirez %s)",
+			"%s غير موجهة إلى %s كما هي %s: سيعلم حائزو %s برسالة غير موجهة إليهم (تحقق من المرجع، أو اسحب %s)"},
 		"a letter cannot supersede itself":   {"une lettre ne peut pas se remplacer elle-même", "لا يجوز أن تستبدل الرسالة نفسها"},
 		"%s was already erased on %s":        {"%s a déjà été effacée le %s", "مُحيت %s بالفعل في %s"},
 		"the content of %s was erased":       {"le contenu de %s a été effacé", "مُحي محتوى %s"},
@@ -266,6 +269,9 @@ var _ = table(func() Translations {
 		"the approval by %s does not count: %s is disabled": {
 			"l'approbation de %s ne compte pas : %s est désactivé",
 			"موافقة %s لا تُحتسب: %s معطَّل"},
+		"the approval by %s does not count: %s was disabled since; %s approves again to count": {
+			"l'approbation de %s ne compte pas : %s a été désactivé depuis ; %s approuve à nouveau pour qu'elle compte",
+			"موافقة %s لا تُحتسب: عُطِّل %s بعدها؛ يوافق %s من جديد لكي تُحتسب"},
 		"the signature by %s does not count: %s is disabled": {
 			"la signature de %s ne compte pas : %s est désactivé",
 			"توقيع %s لا يُحتسب: %s معطَّل"},

@@ -26,10 +26,10 @@ var _ = table(func() Translations {
 			"Copie de coordination pour %s · %s v%s · exportée le %s par %s",
 			"نسخة تنسيق إلى %s · %s النسخة %s · صُدّرت في %s بواسطة %s",
 		},
-		"PREVIEW — NOT RELEASED, NOT VERIFIABLE": {"APERÇU — NON ÉMIS, NON VÉRIFIABLE", "معاينة — غير صادرة وغير قابلة للتحقق"},
-		"Preview of %s v%s for %s · %s · not registered": {
-			"Aperçu de %s v%s pour %s · %s · non enregistré",
-			"معاينة %s النسخة %s لـ %s · %s · غير مسجّلة",
+		"DRAFT PREVIEW — NOT AN OFFICIAL DOCUMENT": {"APERÇU DE PROJET — DOCUMENT NON OFFICIEL", "معاينة مسودة — ليست وثيقة رسمية"},
+		"Preview of %s v%s for %s · %s · registered as a draft copy": {
+			"Aperçu de %s v%s pour %s · %s · enregistré comme copie de projet",
+			"معاينة %s النسخة %s لـ %s · %s · مسجّلة كنسخة مسودة",
 		},
 	}
 })

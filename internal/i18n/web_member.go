@@ -103,9 +103,9 @@ var _ = table(func() Translations {
 			"L'export est enregistré ; la copie sera vérifiée comme un projet, jamais comme une lettre.",
 			"يُسجَّل التصدير، وتظهر النسخة عند التحقق مسودةً، لا رسالةً أبدًا."},
 		"Preview the letter as it would be released": {"Aperçu de la lettre telle qu'elle serait émise", "معاينة الرسالة كما ستصدر"},
-		"the exact PDF a release would publish now, marked PREVIEW, recorded nowhere, never verifiable": {
-			"le PDF exact qu'une émission publierait maintenant, marqué APERÇU, enregistré nulle part, jamais vérifiable",
-			"ملف PDF نفسه الذي سيُنشر لو صدرت الآن، موسوم بعبارة «معاينة»، غير مسجّل في أي مكان، ولا يمكن التحقق منه أبدًا"},
+		"the exact PDF a release would publish now, marked DRAFT PREVIEW and recorded as a draft copy you took: it verifies as a draft": {
+			"le PDF exact qu'une émission publierait maintenant, marqué APERÇU DE PROJET et enregistré comme une copie de projet prise par vous : il est vérifié comme un projet",
+			"ملف PDF نفسه الذي سيُنشر لو صدرت الآن، موسوم بعبارة «معاينة مسودة» ومسجّل نسخةَ مسودة أخذتها أنت: يظهر عند التحقق مسودةً"},
 		"Versions":                {"Versions", "النسخ"},
 		"Digest":                  {"Empreinte", "البصمة"},
 		"By":                      {"Par", "بواسطة"},

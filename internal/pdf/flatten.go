@@ -26,18 +26,18 @@ const (
 //     content where the annotation was, as a viewer draws it (the annotation's rectangle and
 //     the appearance's bounding box and matrix, PDF 32000-1 12.5.5), so that filled-in form
 //     fields, stamps and comments stay legible, below the marks; a file attachment's icon is
-//     not, as its file goes (stripFiles);
+//     not, as its file goes;
 //   - links stay links, without an appearance of their own; every other annotation goes, form
 //     fields with their widgets: the catalog's AcroForm goes, and with it any XFA form, which
 //     a viewer that renders XFA would show instead of the pages.
 //
 // pdfcpu removes annotations, form fields and attachments, but has no flattening; and its
 // removals work from the annotations it recognised while validating, where this walks each
-// page's /Annots as a viewer does. With stripFiles, settle also removes every embedded file:
+// page's /Annots as a viewer does. settle also removes every embedded file:
 // the EmbeddedFiles name tree (and a portfolio's Collection, by pdfcpu), each file
 // specification's embedded streams (/EF, /RF) and every associated-files array (/AF), wherever
 // they are: a copy must not carry, unmarked, files the pages do not show.
-func settle(ctx *model.Context, stripFiles bool) error {
+func settle(ctx *model.Context) error {
 	for i := 1; i <= ctx.PageCount; i++ {
 		page, _, inh, err := ctx.PageDict(i, false)
 		if err != nil {
@@ -53,9 +53,6 @@ func settle(ctx *model.Context, stripFiles bool) error {
 	}
 	root.Delete("AcroForm")
 	root.Delete("NeedsRendering")
-	if !stripFiles {
-		return nil
-	}
 	if _, err := ctx.RemoveAttachments(nil); err != nil {
 		return err
 	}

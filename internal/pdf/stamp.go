@@ -55,7 +55,7 @@ func Stamp(src []byte, f Footer) (out []byte, err error) {
 		fields = append(fields, strings.Join(f.Languages, ","))
 	}
 	seed := seedOf("chancery stamp v1", src, fields...)
-	out, err = mark(src, []*model.Watermark{wm}, f.Released, seed, true)
+	out, err = mark(src, []*model.Watermark{wm}, f.Released, seed)
 	if err != nil {
 		return nil, fmt.Errorf("stamp: %w", err)
 	}
@@ -248,7 +248,7 @@ func (r *renderer) drawQR(s string, x, y, size float64) error {
 
 // mark applies wms to every page of src, settled first (settle), and writes the result
 // deterministically, with ModDate date and a file identifier derived from seed.
-func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte, stripFiles bool) (out []byte, err error) {
+func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, fmt.Errorf("%w: pdf library failure: %v", ErrInvalid, r)
@@ -258,20 +258,87 @@ func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte, strip
 	if err != nil {
 		return nil, err
 	}
-	if err := settle(ctx, stripFiles); err != nil {
+	if err := settle(ctx); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	first := len(ctx.Table)
 	if ctx.XRefTable.Size != nil {
 		first = max(first, *ctx.XRefTable.Size)
 	}
+	root, err := ctx.Catalog()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	_, hadLayers := root.Find("OCProperties")
 	for _, wm := range wms {
 		if err := api.WatermarkContext(ctx, nil, wm); err != nil {
 			return nil, err
 		}
 	}
 	detachOptionalContent(ctx, first)
+	if !hadLayers {
+		// The optional content group pdfcpu declared for its stamps, now drawn by nothing.
+		root.Delete("OCProperties")
+	}
+	if err := unlabelMarks(ctx); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
 	return write(ctx, date, seed)
+}
+
+// pdfcpuMark is how pdfcpu opens the marked content of each stamp it draws. pdfcpu's
+// `watermark remove` and `stamp remove` (and other tools that remove watermarks) cut what it
+// encloses out of the pages, in one command and without any knowledge of the PDF format.
+var pdfcpuMark = []byte("/Artifact <</Subtype /Watermark /Type /Pagination >>BDC")
+
+// plainMark encloses the stamps instead: the same EMC closes it, and it says nothing that
+// tells the marks from the rest of the page.
+var plainMark = []byte("/Span BMC")
+
+// unlabelMarks relabels the marks pdfcpu drew on every page of ctx (pdfcpuMark), so that no
+// watermark removal finds them: a draft copy's DRAFT mark and the line naming whose copy it
+// is cannot be taken off with a standard tool, nor a release's footer.
+func unlabelMarks(ctx *model.Context) error {
+	for i := 1; i <= ctx.PageCount; i++ {
+		page, _, _, err := ctx.PageDict(i, false)
+		if err != nil {
+			return fmt.Errorf("page %d: %w", i, err)
+		}
+		contents, err := ctx.Dereference(page["Contents"])
+		if err != nil {
+			return fmt.Errorf("page %d contents: %w", i, err)
+		}
+		refs, ok := contents.(types.Array)
+		if !ok {
+			refs = types.Array{page["Contents"]}
+		}
+		for _, o := range refs {
+			ref, ok := o.(types.IndirectRef)
+			if !ok {
+				continue
+			}
+			e, ok := ctx.FindTableEntryForIndRef(&ref)
+			if !ok || e.Object == nil {
+				continue
+			}
+			sd, ok := e.Object.(types.StreamDict)
+			if !ok {
+				continue
+			}
+			if err := sd.Decode(); err != nil {
+				return fmt.Errorf("page %d contents: %w", i, err)
+			}
+			if !bytes.Contains(sd.Content, pdfcpuMark) {
+				continue
+			}
+			sd.Content = bytes.ReplaceAll(sd.Content, pdfcpuMark, plainMark)
+			if err := sd.Encode(); err != nil {
+				return fmt.Errorf("page %d contents: %w", i, err)
+			}
+			e.Object = sd
+		}
+	}
+	return nil
 }
 
 // detachOptionalContent removes the optional-content membership pdfcpu gives its stamps, from

@@ -124,14 +124,14 @@ func TestWatermarkLanguages(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := normalize(pageText(t, writeTemp(t, "preview.pdf", prev), 1))
-	requireWords(t, got, "معاينة — غير صادرة وغير قابلة للتحقق", "preview")
-	requireWords(t, got, "غير مسجّلة", "preview")
+	requireWords(t, got, "معاينة مسودة — ليست وثيقة رسمية", "preview")
+	requireWords(t, got, "مسجّلة كنسخة مسودة", "preview")
 	p.Languages = []string{"en", "fr", "ar"}
 	if prev, err = pdf.Preview(src, p); err != nil {
 		t.Fatal(err)
 	}
 	got = normalize(pageText(t, writeTemp(t, "preview3.pdf", prev), 1))
-	for _, w := range []string{"PREVIEW — NOT RELEASED, NOT VERIFIABLE", "APERÇU", "معاينة — غير صادرة وغير قابلة للتحقق", "Preview of TFN-2026-0042 v3 for rita"} {
+	for _, w := range []string{"DRAFT PREVIEW — NOT AN OFFICIAL DOCUMENT", "APERÇU DE PROJET", "معاينة مسودة — ليست وثيقة رسمية", "Preview of TFN-2026-0042 v3 for rita"} {
 		requireWords(t, got, w, "three-language preview")
 	}
 	if os.Getenv("CHANCERY_UPDATE_SCREENSHOTS") == "1" {

@@ -50,11 +50,11 @@ func Watermark(src []byte, m DraftMark) (out []byte, err error) {
 	defer recoverAs(&out, &err, "watermark")
 	fields := []string{m.Recipient, m.Reference, strconv.Itoa(m.Version), m.Exported.UTC().Format(time.RFC3339Nano), m.Member}
 	if englishOnly(m.Languages) {
-		out, err = markCopy(src, DraftBanner, m.Line(), m.Exported, seedOf("chancery draft v1", src, fields...), true)
+		out, err = markCopy(src, DraftBanner, m.Line(), m.Exported, seedOf("chancery draft v1", src, fields...))
 	} else {
 		out, err = markCopyIn(src, m.Languages, func(p *i18n.Printer) (string, string) {
 			return p.T("DRAFT — NOT AN OFFICIAL DOCUMENT"), m.lineIn(p)
-		}, m.Exported, seedOf("chancery draft v1", src, append(fields, strings.Join(m.Languages, ","))...), true)
+		}, m.Exported, seedOf("chancery draft v1", src, append(fields, strings.Join(m.Languages, ","))...))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("watermark: %w", err)
@@ -62,8 +62,8 @@ func Watermark(src []byte, m DraftMark) (out []byte, err error) {
 	return out, nil
 }
 
-// PreviewBanner is the diagonal text on every page of a preview.
-const PreviewBanner = "PREVIEW — NOT RELEASED, NOT VERIFIABLE"
+// PreviewBanner is the diagonal text on every page of a preview: a preview is a draft copy.
+const PreviewBanner = "DRAFT PREVIEW — NOT AN OFFICIAL DOCUMENT"
 
 // PreviewMark says whose preview a copy is, and when it was made.
 type PreviewMark struct {
@@ -79,22 +79,24 @@ type PreviewMark struct {
 func (m PreviewMark) Line() string { return m.lineIn(i18n.For(language.English)) }
 
 func (m PreviewMark) lineIn(p *i18n.Printer) string {
-	return p.T("Preview of %s v%s for %s · %s · not registered", m.Reference, strconv.Itoa(m.Version), m.Member, p.DayTime(m.At))
+	return p.T("Preview of %s v%s for %s · %s · registered as a draft copy", m.Reference, strconv.Itoa(m.Version), m.Member, p.DayTime(m.At))
 }
 
 // Preview returns a copy of src, the letter a release would publish, with PreviewBanner
-// across every page and, at the foot, m.Line (which says whose preview it is, and when). A
-// preview is registered nowhere: verification answers that it is not an official letter.
+// across every page and, at the foot, m.Line (which says whose preview it is, and when). Like
+// a coordination copy it carries none of src's embedded files: an enclosure's cover letter
+// is previewed without the file it will enclose. The registry records the preview as a
+// draft copy, so verification answers `draft`.
 func Preview(src []byte, m PreviewMark) (out []byte, err error) {
 	defer recoverAs(&out, &err, "preview")
 	line := m.Line()
 	seed := seedOf("chancery preview v1", src, line, m.At.UTC().Format(time.RFC3339Nano))
 	if englishOnly(m.Languages) {
-		out, err = markCopy(src, PreviewBanner, line, m.At, seed, false)
+		out, err = markCopy(src, PreviewBanner, line, m.At, seed)
 	} else {
 		out, err = markCopyIn(src, m.Languages, func(p *i18n.Printer) (string, string) {
-			return p.T("PREVIEW — NOT RELEASED, NOT VERIFIABLE"), m.lineIn(p)
-		}, m.At, seedOf("chancery preview v1", src, line, m.At.UTC().Format(time.RFC3339Nano), strings.Join(m.Languages, ",")), false)
+			return p.T("DRAFT PREVIEW — NOT AN OFFICIAL DOCUMENT"), m.lineIn(p)
+		}, m.At, seedOf("chancery preview v1", src, line, m.At.UTC().Format(time.RFC3339Nano), strings.Join(m.Languages, ",")))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
@@ -103,8 +105,8 @@ func Preview(src []byte, m PreviewMark) (out []byte, err error) {
 }
 
 // markCopy puts banner diagonally across every page of src, and the band with banner and
-// line at its foot; with stripFiles, the copy carries none of src's embedded files (settle).
-func markCopy(src []byte, banner, line string, date time.Time, seed []byte, stripFiles bool) ([]byte, error) {
+// line at its foot; the copy carries none of src's embedded files (settle).
+func markCopy(src []byte, banner, line string, date time.Time, seed []byte) ([]byte, error) {
 	diagonal, err := api.TextWatermark(banner,
 		"font:Helvetica-Bold, points:60, scale:0.9, diagonal:1, fillcolor:0.8 0.1 0.1, opacity:0.35",
 		true, false, types.POINTS)
@@ -119,14 +121,14 @@ func markCopy(src []byte, banner, line string, date time.Time, seed []byte, stri
 	if err != nil {
 		return nil, err
 	}
-	return mark(src, []*model.Watermark{diagonal, band}, date, seed, stripFiles)
+	return mark(src, []*model.Watermark{diagonal, band}, date, seed)
 }
 
 // markCopyIn is markCopy in the office's stamp languages: the banners, one line per language,
 // go diagonally across every page, drawn by the shaping engine (the standard PDF fonts of
 // the English banner have no Arabic), and the band at the foot has each language's banner and
 // line.
-func markCopyIn(src []byte, languages []string, texts func(*i18n.Printer) (banner, line string), date time.Time, seed []byte, stripFiles bool) ([]byte, error) {
+func markCopyIn(src []byte, languages []string, texts func(*i18n.Printer) (banner, line string), date time.Time, seed []byte) ([]byte, error) {
 	ps, err := stampPrinters(languages)
 	if err != nil {
 		return nil, err
@@ -151,7 +153,7 @@ func markCopyIn(src []byte, languages []string, texts func(*i18n.Printer) (banne
 	if err != nil {
 		return nil, err
 	}
-	return mark(src, []*model.Watermark{diagonal, band}, date, seed, stripFiles)
+	return mark(src, []*model.Watermark{diagonal, band}, date, seed)
 }
 
 // diagonalOverlay draws the banners, one per line and centred, on a canvas just wide enough

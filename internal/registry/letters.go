@@ -276,6 +276,13 @@ func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, 
 	}
 	var view actionView
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		// The reviewer as stored now, not as the request was authenticated: a member disabled
+		// meanwhile decides nothing (their approvals were voided with the disablement).
+		if cur, err := tx.MemberByID(ctx, a.Member.ID); err != nil {
+			return err
+		} else if cur.Disabled() {
+			return i18n.Errorf(ErrForbidden, "%s is disabled", cur.Name)
+		}
 		l, vs, err := r.draftLetter(ctx, tx, ref)
 		if err != nil {
 			return err
@@ -583,6 +590,18 @@ func (r *Registry) gatherRows(ctx context.Context, tx *store.Tx, l *store.Letter
 	}
 	for _, id := range order {
 		ap := last[id]
+		if ap.Role == voidedRole {
+			m, err := member(id)
+			if err != nil {
+				return nil, err
+			}
+			if m.Disabled() {
+				ev.notes = append(ev.notes, i18n.Msg("the approval by %s does not count: %s is disabled", m.Name, m.Name))
+			} else {
+				ev.notes = append(ev.notes, i18n.Msg("the approval by %s does not count: %s was disabled since; %s approves again to count", m.Name, m.Name, m.Name))
+			}
+			continue
+		}
 		if ap.Decision != "approve" {
 			continue
 		}

@@ -242,10 +242,10 @@ func roleChange(add, remove []string) string {
 
 // DisableMember disables the member name (admins): their token and web sessions stop working
 // at once, they cannot sign in, and approvals they gave on letters not yet released stop
-// counting. Their signer keys are revoked, each by a key-revoked entry in the log, so that
-// their signatures count for no later release. What they did stays: released letters, their
-// seals and the audit trail keep their name. An admin cannot disable themselves, nor the last
-// active admin.
+// counting, also once they are enabled again (voidApprovals). Their signer keys are revoked,
+// each by a key-revoked entry in the log, so that their signatures count for no later
+// release. What they did stays: released letters, their seals and the audit trail keep their
+// name. An admin cannot disable themselves, nor the last active admin.
 func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*MemberView, error) {
 	if err := a.require(RoleAdmin); err != nil {
 		return nil, err
@@ -286,6 +286,9 @@ func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*Me
 		if keys, err = tx.SignerKeysOf(ctx, m.ID); err != nil {
 			return err
 		}
+		if err := r.voidApprovals(ctx, tx, a, m); err != nil {
+			return err
+		}
 		return r.audit(ctx, tx, a, "member.disable", "", fmt.Sprintf("%s (%s), %d sessions ended", name, strings.Join(m.Roles, ","), n))
 	})
 	if err != nil {
@@ -304,8 +307,63 @@ func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*Me
 	return r.Member(ctx, a, name)
 }
 
+// voidedRole is the role column of the decision row voidApprovals records: not a role anyone
+// holds (role names have no parentheses), it tells the row from a reviewer's rejection.
+const voidedRole = "(disabled)"
+
+// voidApprovals records, in the transaction that disables m, that every approval m stands by
+// on a letter not yet released no longer counts: a decision row (a rejection, under the
+// voidedRole) after it, which gather counts as m's latest decision on that version. Checking
+// only whether m is disabled at the gate would let enabling m again bring back approvals given
+// by whoever held m's lost token. Released letters keep their approvals.
+func (r *Registry) voidApprovals(ctx context.Context, tx *store.Tx, a Actor, m *store.Member) error {
+	aps, err := tx.ApprovalsBy(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	type onVersion struct {
+		letter  int64
+		version string
+	}
+	last := map[onVersion]store.Approval{}
+	var order []onVersion
+	for _, ap := range aps {
+		k := onVersion{ap.LetterID, ap.VersionDigest}
+		if _, ok := last[k]; !ok {
+			order = append(order, k)
+		}
+		last[k] = ap
+	}
+	now := r.now()
+	for _, k := range order {
+		ap := last[k]
+		if ap.Decision != "approve" {
+			continue
+		}
+		if _, err := tx.ReleaseOf(ctx, ap.LetterID); err == nil {
+			continue
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		err := tx.AddApproval(ctx, store.Approval{LetterID: ap.LetterID, VersionDigest: ap.VersionDigest, PolicyDigest: ap.PolicyDigest,
+			MemberID: m.ID, Role: voidedRole, Decision: "reject", Comment: "void: " + m.Name + " was disabled", CreatedAt: now})
+		if err != nil {
+			return err
+		}
+		l, err := tx.LetterByID(ctx, ap.LetterID)
+		if err != nil {
+			return err
+		}
+		if err := r.audit(ctx, tx, a, "approval.void", l.Reference, fmt.Sprintf("approval of %s by %s: %s was disabled", ap.VersionDigest, m.Name, m.Name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // EnableMember enables the disabled member name again (admins) and returns their new token,
-// shown once. Their roles are those they held; their revoked keys stay revoked.
+// shown once. Their roles are those they held; their revoked keys stay revoked, and the
+// approvals voided when they were disabled stay void: they approve again.
 func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (string, error) {
 	if err := a.require(RoleAdmin); err != nil {
 		return "", err

@@ -5,21 +5,26 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
 )
 
 // Preview returns the letter a release of ref would publish now, so that what reviewers and
 // signers approve is what leaves: the latest version laid out (or converted) with the names of
-// those who have signed, dated now, with the verification footer, and marked PREVIEW across
-// every page with a line naming who asked and when. It carries no embedded signature and no
-// check code, and it is recorded nowhere: verification answers that it is not an official
-// letter. A file of another type is previewed as the release encloses it: the cover letter
-// with the file attached, which the member asking may read as the version anyway.
+// those who have signed, dated now, with the verification footer, and marked DRAFT PREVIEW
+// across every page with a line naming who asked and when. It carries no embedded signature
+// and no check code. It is a copy of an unreleased version leaving the registry, so it is
+// recorded as a draft copy taken by the member (recipient "preview"), like ExportDraft's:
+// verification answers `draft`, and members learn who took it. A file of another type is
+// previewed as the release encloses it, its cover letter, but without the file attached: a
+// copy never carries the version's own bytes, unmarked (see draftFile).
 func (r *Registry) Preview(ctx context.Context, a Actor, ref string) ([]byte, error) {
 	if err := a.require(RoleDrafter, RoleReviewer, RoleSigner, RoleRelease); err != nil {
 		return nil, err
 	}
+	defer r.public.changed() // the preview's bytes now answer draft; a refused caller changes nothing
 	var (
 		l       *store.Letter
 		v       store.Version
@@ -58,5 +63,25 @@ func (r *Registry) Preview(ctx context.Context, a Actor, ref string) ([]byte, er
 	if err != nil {
 		return nil, fmt.Errorf("preview %s: %w", ref, err)
 	}
+	digest := string(seal.DigestOf(doc))
+	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		_, vs, err := r.draftLetter(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		if latest := vs[len(vs)-1]; latest.N != v.N {
+			return i18n.Errorf(ErrConflict, "version %d was added while the copy was being made: try again", latest.N)
+		}
+		if err := tx.AddDraftExport(ctx, store.DraftExport{LetterID: l.ID, VersionN: v.N, Recipient: PreviewRecipient, Digest: digest, MemberID: a.Member.ID, CreatedAt: now}); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "draft.preview", ref, fmt.Sprintf("version %d %s", v.N, digest))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("preview %s: %w", ref, err)
+	}
 	return doc, nil
 }
+
+// PreviewRecipient is the recipient recorded for a preview among a letter's draft copies.
+const PreviewRecipient = "preview"

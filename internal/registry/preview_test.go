@@ -12,8 +12,8 @@ import (
 	"github.com/chancery/chancery/internal/seal"
 )
 
-// TestPreview: a preview is the letter as it would be released, marked PREVIEW, recorded
-// nowhere and never verifiable; the public cannot ask for one.
+// TestPreview: a preview is the letter as it would be released, marked DRAFT PREVIEW and
+// recorded as a draft copy, so it verifies as a draft; the public cannot ask for one.
 func TestPreview(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
@@ -39,7 +39,7 @@ func TestPreview(t *testing.T) {
 			t.Fatal(err)
 		}
 		out, err := exec.Command(tool, file, "-").Output()
-		if err != nil || !strings.Contains(string(out), "Preview of "+ref+" v1 for rita") || !strings.Contains(string(out), "not registered") ||
+		if err != nil || !strings.Contains(string(out), "Preview of "+ref+" v1 for rita") || !strings.Contains(string(out), "registered as a draft copy") ||
 			!strings.Contains(string(out), "Verify at") {
 			t.Errorf("the preview lacks its marks or footer: %v\n%s", err, out)
 		}
@@ -49,8 +49,8 @@ func TestPreview(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Outcome != Unknown {
-			t.Errorf("a preview verifies as %s, want %s", st.Outcome, Unknown)
+		if st.Outcome != Draft {
+			t.Errorf("a preview verifies as %s, want %s", st.Outcome, Draft)
 		}
 	}
 	if _, err := o.r.Preview(ctx, Actor{}, ref); err == nil {

@@ -506,6 +506,15 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 	if _, err := tx.WithdrawalOf(ctx, bl.ID); err == nil {
 		return nil, i18n.Errorf(ErrConflict, "%s is itself withdrawn", by)
 	}
+	// The supersession hands the holders of ref the new letter's reference and file digest,
+	// and a file's digest opens its seal (subject, addressees, signers) to whoever has it: the
+	// new letter must be meant for them, addressed to everyone ref was.
+	for _, to := range l.Addressees {
+		if !slices.Contains(bl.Addressees, to) {
+			return nil, i18n.Errorf(ErrConflict, "%s is not addressed to %s, as %s is: the holders of %s would learn of a letter not meant for them (check the reference, or retract %s)",
+				by, to, ref, ref, ref)
+		}
+	}
 	plan.byRelease = brel.LogIndex
 	plan.statement = seal.SupersessionStatement{Office: r.cfg.Office.Name, Reference: ref, FileDigest: seal.Digest(rel.FileDigest),
 		By: by, ByFileDigest: seal.Digest(brel.FileDigest), Reason: reason, SupersededBy: a.Member.Name, Time: now}

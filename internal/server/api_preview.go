@@ -6,7 +6,7 @@ import (
 )
 
 // preview answers GET /api/v1/letters/{ref}/preview: the PDF a release would publish now,
-// marked PREVIEW and recorded nowhere.
+// marked DRAFT PREVIEW and recorded as a draft copy the member took.
 func (s *Server) preview(w http.ResponseWriter, r *http.Request) {
 	doc, err := s.cfg.Registry.Preview(r.Context(), actor(r), r.PathValue("ref"))
 	if err != nil {

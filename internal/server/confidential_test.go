@@ -181,7 +181,8 @@ func cfNewOffice(t *testing.T) *cfOffice {
 	alpha := o.create(t, "alpha", ".md", "text/markdown", "# Letter\n\nDear Minister,\n\nBODY is the matter at hand.\n")
 	bravo := o.create(t, "bravo", ".txt", "text/plain", "Dear Minister,\n\nBODY, to be retracted.\n")
 	charlie := o.create(t, "charlie", ".csv", "text/csv", "item,count\nBODY,1\n")
-	delta := o.create(t, "delta", ".md", "text/markdown", "# Replacement\n\nBODY replaces the earlier annex.\n")
+	// A letter supersedes only one addressed to everyone the letter it replaces was.
+	delta := o.create(t, "delta", ".md", "text/markdown", "# Replacement\n\nBODY replaces the earlier annex.\n", "Minister mkraddrcharlie")
 	echo := o.create(t, "echo", ".md", "text/markdown", "# Draft\n\nBODY is not ready.\n")
 	o.create(t, "foxtrot", ".txt", "text/plain", "BODY, an untouched draft.\n")
 	for _, l := range []*cfLetter{alpha, bravo, charlie, delta} {
@@ -222,15 +223,15 @@ func (o *cfOffice) addActor(t *testing.T, name, tok string) {
 }
 
 // create makes a letter whose subject, class, tags, addressee, file name and body (BODY in
-// body) carry the label's markers.
-func (o *cfOffice) create(t *testing.T, label, ext, mediaType, body string) *cfLetter {
+// body) carry the label's markers; also are further addressees.
+func (o *cfOffice) create(t *testing.T, label, ext, mediaType, body string, also ...string) *cfLetter {
 	t.Helper()
 	l := &cfLetter{label: label, subj: "mkrsubj" + label}
 	l.subject = "Subject " + l.subj
 	class, tag, addr, fname, bodyMarker := "mkrclass"+label, "mkrtag"+label, "mkraddr"+label, "mkrfname"+label, "mkrbody"+label
 	l.markers = []string{l.subj, class, tag, addr, fname, bodyMarker}
 	ref, err := o.reg.CreateLetter(context.Background(), o.actors[cfDrafter], registry.NewLetter{Subject: l.subject, Class: class,
-		Tags: []string{tag, cfSharedTag}, Addressees: []string{"Minister " + addr},
+		Tags: []string{tag, cfSharedTag}, Addressees: append([]string{"Minister " + addr}, also...),
 		File: registry.Upload{Name: fname + ext, MediaType: mediaType, Data: []byte(strings.ReplaceAll(body, "BODY", bodyMarker))}})
 	if err != nil {
 		t.Fatal(err)

@@ -395,8 +395,18 @@ func (t *Tx) AddApproval(ctx context.Context, a Approval) error {
 
 // Approvals returns every decision on a letter, oldest first.
 func (t *Tx) Approvals(ctx context.Context, letterID int64) ([]Approval, error) {
-	rows, err := t.query(ctx, `SELECT id, letter_id, version_digest, policy_digest, member_id, role, decision, comment, created_at
+	return t.approvals(ctx, `SELECT id, letter_id, version_digest, policy_digest, member_id, role, decision, comment, created_at
 		FROM approvals WHERE letter_id = $1 ORDER BY id`, letterID)
+}
+
+// ApprovalsBy returns every decision a member gave, on any letter, oldest first.
+func (t *Tx) ApprovalsBy(ctx context.Context, memberID int64) ([]Approval, error) {
+	return t.approvals(ctx, `SELECT id, letter_id, version_digest, policy_digest, member_id, role, decision, comment, created_at
+		FROM approvals WHERE member_id = $1 ORDER BY id`, memberID)
+}
+
+func (t *Tx) approvals(ctx context.Context, query string, arg int64) ([]Approval, error) {
+	rows, err := t.query(ctx, query, arg)
 	if err != nil {
 		return nil, fmt.Errorf("approvals: %w", err)
 	}

@@ -13,7 +13,8 @@ import (
 )
 
 // TestPreviewLink: the letter page links to a preview, a PDF of the letter as a release would
-// lay it out, which verifies as nothing; a visitor who is not signed in gets none.
+// lay it out, recorded as a draft copy that the member took, so it verifies as a draft; a
+// visitor who is not signed in gets none.
 func TestPreviewLink(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t, server.Config{})
@@ -35,7 +36,8 @@ func TestPreviewLink(t *testing.T) {
 	if text, err := pdf.Text([]byte(body)); err != nil || !strings.Contains(text, "repositioned") {
 		t.Errorf("the preview reads %q, %v", text, err)
 	}
-	if st, err := o.reg.VerifyDigest(ctx, o.actors["rita"], seal.DigestOf([]byte(body))); err != nil || st.Outcome != registry.Unknown {
-		t.Errorf("the preview verifies as %+v, %v; want unknown", st, err)
+	if st, err := o.reg.VerifyDigest(ctx, o.actors["rita"], seal.DigestOf([]byte(body))); err != nil || st.Outcome != registry.Draft ||
+		st.Draft == nil || len(st.Draft.Exports) != 1 || st.Draft.Exports[0].By != "rita" {
+		t.Errorf("the preview verifies as %+v, %v; want a draft copy taken by rita", st, err)
 	}
 }

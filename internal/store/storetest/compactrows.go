@@ -90,6 +90,26 @@ func testCompactRows(t *testing.T, db *store.DB) {
 	})
 	view(t, db, func(ctx context.Context, tx *store.Tx) error {
 		CheckCompactRows(t, tx, l.ID, l.Reference)
+		// A member's decisions on every letter read back as the letter's do.
+		byLetter, err := tx.Approvals(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		byMember, err := tx.ApprovalsBy(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		if len(byMember) != len(byLetter) {
+			t.Fatalf("%d approvals by the member, %d on the letter", len(byMember), len(byLetter))
+		}
+		for i := range byMember {
+			if byMember[i] != byLetter[i] {
+				t.Errorf("approval %d by the member %+v, on the letter %+v", i, byMember[i], byLetter[i])
+			}
+		}
+		if none, err := tx.ApprovalsBy(ctx, m.ID+1000); err != nil || len(none) != 0 {
+			t.Errorf("approvals by a member who gave none: %+v, %v", none, err)
+		}
 		return nil
 	})
 	err := db.Update(t.Context(), func(tx *store.Tx) error {

@@ -1,0 +1,50 @@
+package pdf_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/pdf"
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+)
+
+// TestMarksSurviveWatermarkRemoval: `pdfcpu watermark remove` (and `stamp remove`) strip,
+// in one command, every watermark pdfcpu recognises as its own. The DRAFT marks of a
+// coordination copy and of a preview, with the line naming whose copy it is, are drawn with
+// pdfcpu: they must not read as removable watermarks, or anyone could turn a marked,
+// recorded copy back into a clean draft (and a preview into a letter with the release
+// footer) without editing a content stream.
+func TestMarksSurviveWatermarkRemoval(t *testing.T) {
+	src := letter(t, 2)
+	at := time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC)
+	for _, langs := range [][]string{nil, {"en", "fr"}} {
+		m := mark
+		m.Languages = langs
+		draft, err := pdf.Watermark(src, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		preview, err := pdf.Preview(src, pdf.PreviewMark{Reference: "TFN-2026-0042", Version: 2, Member: "rita", At: at, Languages: langs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name string
+			doc  []byte
+			line string
+		}{{"draft copy", draft, "Coordination copy for Liaison cell"}, {"preview", preview, "Preview of TFN-2026-0042 v2 for rita"}} {
+			var out bytes.Buffer
+			if err := api.RemoveWatermarks(bytes.NewReader(c.doc), &out, nil, nil); err != nil {
+				continue // nothing pdfcpu recognises as a watermark
+			}
+			file := writeTemp(t, "removed.pdf", out.Bytes())
+			for i := 1; i <= pageCount(t, out.Bytes()); i++ {
+				if txt := pageText(t, file, i); !strings.Contains(txt, "DRAFT") || !strings.Contains(txt, c.line) {
+					t.Errorf("%s %v: page %d lost its marks to pdfcpu's watermark removal:\n%s", c.name, langs, i, txt)
+				}
+			}
+		}
+	}
+}
