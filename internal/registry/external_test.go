@@ -234,11 +234,11 @@ func TestMemberWithNoRoleReadsNoLetter(t *testing.T) {
 	}
 	// 'chancery login': a command-line session of the member (a browser session is the same),
 	// and a token an admin issued.
-	cli, _, err := o.r.StartCLISession(ctx, mem, "test", 12*time.Hour)
+	tok, err := o.r.IssueToken(ctx, o.admin, "eve")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := o.r.IssueToken(ctx, o.admin, "eve")
+	cli, _, err := o.r.StartCLISession(ctx, mem, "test", 12*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,14 @@ ON CONFLICT (member_id) DO UPDATE SET hash = excluded.hash, updated_at = exclude
 	return nil
 }
 
+// DeletePassword removes a member's password, if they have one.
+func (t *Tx) DeletePassword(ctx context.Context, memberID int64) error {
+	if _, err := t.exec(ctx, `DELETE FROM member_passwords WHERE member_id = $1`, memberID); err != nil {
+		return fmt.Errorf("delete password of member %d: %w", memberID, err)
+	}
+	return nil
+}
+
 // Password returns the encoded password hash of a member; ErrNotFound if they have none.
 func (t *Tx) Password(ctx context.Context, memberID int64) (string, error) {
 	var h string

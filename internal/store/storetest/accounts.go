@@ -49,6 +49,14 @@ func testPasswords(t *testing.T, db *store.DB) {
 			return nil
 		})
 	}
+	update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.DeletePassword(ctx, m.ID) })
+	update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.DeletePassword(ctx, m.ID) })
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		if _, err := tx.Password(ctx, m.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("password after DeletePassword: %v, want ErrNotFound (deleting twice is no error)", err)
+		}
+		return nil
+	})
 }
 
 func testSessions(t *testing.T, db *store.DB) {
