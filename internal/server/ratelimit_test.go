@@ -1,7 +1,9 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -42,4 +44,23 @@ func TestMembersNotRateLimited(t *testing.T) {
 	if got := verify("chy_not-a-token"); got != http.StatusTooManyRequests {
 		t.Fatalf("a wrong token over the limit: status %d, want 429", got)
 	}
+}
+
+// TestRateLimitCoversAnIPv6Network: a client on IPv6 holds a whole /64 (a home line, a cloud
+// server), and takes a new address in it for each request as easily as it picks a port. The
+// public limit must hold it all the same.
+func TestRateLimitCoversAnIPv6Network(t *testing.T) {
+	s := New(newRegistryConfig(t))
+	const digest = `{"digest":"sha256:0000000000000000000000000000000000000000000000000000000000000000"}`
+	for i := range DefaultRateBurst + 10 {
+		r := httptest.NewRequest("POST", "/api/v1/verify", strings.NewReader(digest))
+		r.Header.Set("Content-Type", "application/json")
+		r.RemoteAddr = fmt.Sprintf("[2001:db8:5:6:%x::1]:40000", i)
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code == http.StatusTooManyRequests {
+			return
+		}
+	}
+	t.Fatalf("%d requests at once from one /64 were not limited", DefaultRateBurst+10)
 }
