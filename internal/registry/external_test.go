@@ -299,3 +299,24 @@ func TestCLISession(t *testing.T) {
 		t.Errorf("a browser session ID as a bearer token: %v", err)
 	}
 }
+
+// TestCLISessionOutlivesBrowserIdleness: a 'chancery login' token has no idle limit, only its
+// lifetime, and is not touched when used; a browser sign-in that clears away idle browser
+// sessions must leave it alone.
+func TestCLISessionOutlivesBrowserIdleness(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	start := time.Now()
+	o.r.cfg.Now = func() time.Time { return start }
+	tok, _, err := o.r.StartCLISession(ctx, o.reviewer.Member, "test", 8*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.r.cfg.Now = func() time.Time { return start.Add(time.Hour) }
+	if _, err := o.r.StartSession(ctx, o.signer.Member, "test", SessionTimes{Lifetime: 12 * time.Hour, Idle: 30 * time.Minute}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := o.r.Authenticate(ctx, tok); err != nil || m.Name != "rita" {
+		t.Errorf("the 'chancery login' token an hour later, after someone signed in: %v, %v", m, err)
+	}
+}
