@@ -53,6 +53,7 @@ func settle(ctx *model.Context, stripFiles bool) error {
 	}
 	root.Delete("AcroForm")
 	root.Delete("NeedsRendering")
+	dropActions(ctx)
 	if !stripFiles {
 		return nil
 	}
