@@ -3,8 +3,10 @@ package web_test
 import (
 	"context"
 	"errors"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -352,5 +354,25 @@ func TestNewTokenEndsWhatTheOldOneGave(t *testing.T) {
 				t.Errorf("the password the thief set still signs in after the %s", how)
 			}
 		})
+	}
+}
+
+// TestMemberSealLinkWorks: the answer a signed-in member gets for a released letter's
+// reference links to its seal; the link works in the member's browser, which holds a session
+// and no bearer token.
+func TestMemberSealLinkWorks(t *testing.T) {
+	o := newOffice(t, server.Config{})
+	ref := o.letter("Coordination", "Sir, ...\n")
+	o.release(ref)
+	c := o.client()
+	c.signIn("rita")
+	_, page := c.get("/v/" + ref)
+	m := regexp.MustCompile(`href="([^"]*seal[^"]*)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the member's answer for %s has no seal link:\n%s", ref, page)
+	}
+	resp, body := c.get(html.UnescapeString(m[1]))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"checkpoint"`) {
+		t.Errorf("the seal link %s: %s %.200s", m[1], resp.Status, body)
 	}
 }
