@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/exclfile"
@@ -395,9 +396,21 @@ func checkWithdrawal(st *client.Statement, ref, by, reason string) ([]byte, erro
 	return st.Opening.Statement, nil
 }
 
-// releasedName names a released file after its reference, keeping the extension.
+// releasedName names a released file after its reference, keeping the extension. Both come
+// from the registry's answer, which someone on the way may have written (a registry reached
+// over plain HTTP): any character but a letter, a digit, '.', '-' and '_' becomes '_', so the
+// name is a file in the directory asked for, never a path elsewhere.
 func releasedName(ref, fileName string) string {
-	return ref + filepath.Ext(filepath.Base(fileName))
+	name := strings.Map(func(c rune) rune {
+		if unicode.IsLetter(c) || unicode.IsDigit(c) || c == '.' || c == '-' || c == '_' {
+			return c
+		}
+		return '_'
+	}, ref+filepath.Ext(filepath.Base(fileName)))
+	if strings.Trim(name, ".") == "" {
+		return "_" + name
+	}
+	return name
 }
 
 // writeNew writes a file that must not exist yet.

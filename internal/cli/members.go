@@ -118,9 +118,10 @@ brings them back with a new token.`,
 		Use:   "enable NAME",
 		Short: "Enable a disabled member again and print their new token (last line, shown once)",
 		Long: `Enable a disabled member with the roles they held. They get a new token, printed once on
-the last line; their old token never works again. Their revoked signer keys stay revoked: a
-signer registers a new key with 'chancery key register'. The approvals voided when they were
-disabled stay void: they approve again the letters they still agree with.`,
+the last line; their old token and their password never work again (they set a password
+again with the new token). Their revoked signer keys stay revoked: a signer registers a new
+key with 'chancery key register'. The approvals voided when they were disabled stay void:
+they approve again the letters they still agree with.`,
 		Example: `  chancery member enable sam`,
 		Args:    cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
@@ -138,8 +139,9 @@ disabled stay void: they approve again the letters they still agree with.`,
 		Use:   "token NAME",
 		Short: "Issue a member a new token and print it (last line, shown once); the old one stops working",
 		Long: `Issue a member a new bearer token, for a lost or leaked one. The old token stops working at
-once; the member's web sessions go on. The token is printed once, on the last line; the
-registry keeps only its hash.`,
+once, and so do the member's web sessions, 'chancery login' tokens and password (anyone
+holding the old token could have set one): the member sets a password again with the new
+token. The token is printed once, on the last line; the registry keeps only its hash.`,
 		Example: `  chancery member token rita`,
 		Args:    cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {

@@ -37,3 +37,22 @@ func TestLoadKeyPassphrase(t *testing.T) {
 		t.Fatalf("right passphrase: %v", err)
 	}
 }
+
+// TestReleasedNameStaysInTheDirectory: the name of a fetched letter comes from the registry's
+// answer (its reference and file name); whatever they say, the file is written in the
+// directory asked for, not elsewhere on the member's machine (a registry reached over plain
+// HTTP answers whatever someone on the way wants).
+func TestReleasedNameStaysInTheDirectory(t *testing.T) {
+	for _, c := range []struct{ ref, file string }{
+		{"TFN-2026-000001", "letter.md"},
+		{"../../.config/autostart/evil", "x.desktop"},
+		{"/etc/cron.d/evil", "x.pdf"},
+		{"..", "../../x.pdf"},
+		{`..\..\evil`, "x.pdf"},
+	} {
+		name := releasedName(c.ref, c.file)
+		if strings.ContainsAny(name, `/\`) || name == "." || name == ".." || filepath.Join("out", name) != "out/"+name {
+			t.Errorf("releasedName(%q, %q) = %q: not a file in the directory", c.ref, c.file, name)
+		}
+	}
+}

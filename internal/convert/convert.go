@@ -4,8 +4,9 @@
 //
 // Uploads are untrusted, so every conversion is bounded: it runs in a directory of its own
 // with a LibreOffice profile of its own (no state shared between conversions, no lock on a
-// user's profile), with a timeout after which the whole process group is killed, a cap on
-// concurrent conversions, and a cap on the size of what comes out, which must pass pdf.Check.
+// user's profile) that fetches nothing a document links to and runs none of its macros, with
+// a timeout after which the whole process group is killed, a cap on concurrent conversions,
+// and a cap on the size of what comes out, which must pass pdf.Check.
 package convert
 
 import (
@@ -44,6 +45,17 @@ const (
 	DefaultTimeout  = 60 * time.Second
 	DefaultParallel = 2
 )
+
+// profileSettings are the settings of each conversion's fresh LibreOffice profile. Uploads are
+// untrusted: LibreOffice loads a document's linked images as it converts it, so a letter with
+// an image linked to a URL had the server fetch it, from inside the office's network (SSRF);
+// BlockUntrustedRefererLinks stops that. No macro of a document runs either.
+const profileSettings = `<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+</oor:items>
+`
 
 // Converter runs LibreOffice.
 type Converter struct {
@@ -102,6 +114,12 @@ func (c *Converter) ToPDF(ctx context.Context, mediaType string, data []byte) ([
 		return nil, fmt.Errorf("convert: %w", err)
 	}
 	outDir, profile := filepath.Join(dir, "out"), filepath.Join(dir, "profile")
+	if err := os.MkdirAll(filepath.Join(profile, "user"), 0o700); err != nil {
+		return nil, fmt.Errorf("convert: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(profile, "user", "registrymodifications.xcu"), []byte(profileSettings), 0o600); err != nil {
+		return nil, fmt.Errorf("convert: %w", err)
+	}
 	cmd := exec.CommandContext(ctx, c.path,
 		"-env:UserInstallation="+(&url.URL{Scheme: "file", Path: profile}).String(),
 		"--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",

@@ -9,10 +9,13 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -269,4 +272,72 @@ func BenchmarkConvert10Pages(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestConvertFetchesNothing: LibreOffice loads a document's linked images as it converts it,
+// so a letter whose image is linked to a URL, not embedded, had the server fetch that URL: a
+// drafter could make it request any address inside the office's network (SSRF), and see
+// what an image there shows in the converted letter. No conversion fetches anything.
+func TestConvertFetchesNothing(t *testing.T) {
+	c := converter(t)
+	var fetched atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetched.Add(1)
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(mustDecode(t, letterhead(t)))
+	}))
+	defer srv.Close()
+	src := `<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+ xmlns:xlink="http://www.w3.org/1999/xlink" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+ <office:body><office:text>
+  <text:p>Dear Minister,</text:p>
+  <text:p><draw:frame draw:name="Linked" text:anchor-type="as-char" svg:width="3cm" svg:height="1cm"><draw:image xlink:href="` + srv.URL + `/inside.png" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/></draw:frame></text:p>
+ </office:text></office:body>
+</office:document>`
+	for _, f := range []struct{ filter, ext, mediaType string }{
+		{"odt", ".odt", "application/vnd.oasis.opendocument.text"},
+		{"docx:MS Word 2007 XML", ".docx", docxType},
+	} {
+		data := saveAs(t, src, f.filter, f.ext)
+		fetched.Store(0)
+		if _, err := c.ToPDF(context.Background(), f.mediaType, data); err != nil {
+			t.Fatalf("%s: %v", f.ext, err)
+		}
+		if n := fetched.Load(); n != 0 {
+			t.Errorf("converting the %s letter fetched its linked image %d times", f.ext, n)
+		}
+	}
+}
+
+// saveAs has LibreOffice write the flat OpenDocument src in another format, without
+// fetching what it links to (it runs before the test's server counts).
+func saveAs(t *testing.T, src, filter, ext string) []byte {
+	t.Helper()
+	soffice := requireTool(t, "soffice")
+	dir := t.TempDir()
+	in := filepath.Join(dir, "letter.fodt")
+	if err := os.WriteFile(in, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless", "--norestore",
+		"--convert-to", filter, "--outdir", dir, in)
+	cmd.Env = append(os.Environ(), "HOME="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "letter"+ext))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func mustDecode(t *testing.T, b64 string) []byte {
+	b, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

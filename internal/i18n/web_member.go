@@ -228,9 +228,9 @@ var _ = table(func() Translations {
 		"The member is disabled: their token and sessions no longer work, and their signer keys are revoked in the log.": {
 			"Le membre est désactivé : son jeton et ses sessions ne fonctionnent plus, et ses clés de signature sont révoquées dans le journal.",
 			"عُطّل العضو: لم يعد رمز دخوله ولا جلساته صالحة، وأُلغيت مفاتيح توقيعه في السجل."},
-		"A new token is issued; the old one no longer works.": {"Un nouveau jeton est délivré ; l'ancien ne fonctionne plus.", "صدر رمز دخول جديد، ولم يعد القديم صالحًا."},
-		"The member is enabled again, with a new token.":      {"Le membre est réactivé, avec un nouveau jeton.", "أُعيد تفعيل العضو برمز دخول جديد."},
-		"There is no such member.":                            {"Ce membre n'existe pas.", "لا يوجد عضو بهذا الاسم."},
+		"A new token is issued; the old one, the member's sessions and their password no longer work.": {"Un nouveau jeton est délivré ; l'ancien, les sessions du membre et son mot de passe ne fonctionnent plus.", "صدر رمز دخول جديد، ولم يعد القديم ولا جلسات العضو ولا كلمة مروره صالحة."},
+		"The member is enabled again, with a new token; their password is removed.":                    {"Le membre est réactivé, avec un nouveau jeton ; son mot de passe est supprimé.", "أُعيد تفعيل العضو برمز دخول جديد، وحُذفت كلمة مروره."},
+		"There is no such member.": {"Ce membre n'existe pas.", "لا يوجد عضو بهذا الاسم."},
 
 		// Recipients and webhooks.
 		"Recipients and webhooks": {"Destinataires et webhooks", "المستلِمون وخطافات الويب"},

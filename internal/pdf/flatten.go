@@ -36,7 +36,8 @@ const (
 // page's /Annots as a viewer does. settle also removes every embedded file:
 // the EmbeddedFiles name tree (and a portfolio's Collection, by pdfcpu), each file
 // specification's embedded streams (/EF, /RF) and every associated-files array (/AF), wherever
-// they are: a copy must not carry, unmarked, files the pages do not show.
+// they are: a copy must not carry, unmarked, files the pages do not show. And it removes what
+// a viewer would run (dropActions).
 func settle(ctx *model.Context) error {
 	for i := 1; i <= ctx.PageCount; i++ {
 		page, _, inh, err := ctx.PageDict(i, false)
@@ -53,6 +54,7 @@ func settle(ctx *model.Context) error {
 	}
 	root.Delete("AcroForm")
 	root.Delete("NeedsRendering")
+	dropActions(ctx)
 	if _, err := ctx.RemoveAttachments(nil); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -87,14 +88,25 @@ func (l *Limiter) sweep(now time.Time) {
 	}
 }
 
-// Key is the client address of r: its IP without the port. Behind a reverse proxy every
-// request shares the proxy's address; the proxy should then do the limiting.
+// Key is the client address of r: its IPv4 address, or the /64 network of its IPv6
+// address, without the port. An IPv6 client is given a /64 (or more) and can take a new
+// address in it for each request, so the network is what identifies it. Behind a reverse
+// proxy every request shares the proxy's address; the proxy should then do the limiting.
 func Key(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			return r.RemoteAddr
+		}
+		return host
 	}
-	return host
+	ip := ap.Addr().Unmap()
+	if ip.Is4() {
+		return ip.String()
+	}
+	p, _ := ip.WithZone("").Prefix(64)
+	return p.String()
 }
 
 // Handler limits h per client address, answering 429 Too Many Requests with Retry-After.

@@ -74,3 +74,23 @@ func TestCheck(t *testing.T) {
 		t.Fatal("the token Check saw was not there")
 	}
 }
+
+// TestKeyIsTheClientsNetwork: IPv4 clients are told apart by address, IPv6 clients by /64,
+// whatever their port; an IPv4 address written as IPv6 is the IPv4 address.
+func TestKeyIsTheClientsNetwork(t *testing.T) {
+	for _, c := range []struct{ remote, want string }{
+		{"192.0.2.7:1234", "192.0.2.7"},
+		{"[::ffff:192.0.2.7]:1234", "192.0.2.7"},
+		{"[2001:db8:1:2::1]:1234", "2001:db8:1:2::/64"},
+		{"[2001:db8:1:2:ffff:ee:dd:cc]:9", "2001:db8:1:2::/64"},
+		{"[2001:db8:1:3::1]:1234", "2001:db8:1:3::/64"},
+		{"[fe80::1%eth0]:1234", "fe80::/64"},
+		{"not an address", "not an address"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = c.remote
+		if got := Key(r); got != c.want {
+			t.Errorf("Key(%q) = %q, want %q", c.remote, got, c.want)
+		}
+	}
+}

@@ -166,7 +166,7 @@ func (r *Registry) StartSession(ctx context.Context, m *store.Member, remote str
 	id := "chs_" + base64.RawURLEncoding.EncodeToString(b)
 	now := r.cfg.Now().UTC()
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		if _, err := tx.DeleteExpiredSessions(ctx, now, now.Add(-times.Idle)); err != nil {
+		if _, err := tx.DeleteExpiredSessions(ctx, now); err != nil {
 			return err
 		}
 		if err := tx.AddSession(ctx, store.Session{IDHash: HashToken(id), MemberID: m.ID, CreatedAt: now, LastSeen: now,

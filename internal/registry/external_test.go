@@ -234,11 +234,11 @@ func TestMemberWithNoRoleReadsNoLetter(t *testing.T) {
 	}
 	// 'chancery login': a command-line session of the member (a browser session is the same),
 	// and a token an admin issued.
-	cli, _, err := o.r.StartCLISession(ctx, mem, "test", 12*time.Hour)
+	tok, err := o.r.IssueToken(ctx, o.admin, "eve")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := o.r.IssueToken(ctx, o.admin, "eve")
+	cli, _, err := o.r.StartCLISession(ctx, mem, "test", 12*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,5 +297,26 @@ func TestCLISession(t *testing.T) {
 	}
 	if _, err := o.r.Authenticate(ctx, sid); !errors.Is(err, ErrUnauthenticated) {
 		t.Errorf("a browser session ID as a bearer token: %v", err)
+	}
+}
+
+// TestCLISessionOutlivesBrowserIdleness: a 'chancery login' token has no idle limit, only its
+// lifetime, and is not touched when used; a browser sign-in that clears away idle browser
+// sessions must leave it alone.
+func TestCLISessionOutlivesBrowserIdleness(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	start := time.Now()
+	o.r.cfg.Now = func() time.Time { return start }
+	tok, _, err := o.r.StartCLISession(ctx, o.reviewer.Member, "test", 8*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.r.cfg.Now = func() time.Time { return start.Add(time.Hour) }
+	if _, err := o.r.StartSession(ctx, o.signer.Member, "test", SessionTimes{Lifetime: 12 * time.Hour, Idle: 30 * time.Minute}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := o.r.Authenticate(ctx, tok); err != nil || m.Name != "rita" {
+		t.Errorf("the 'chancery login' token an hour later, after someone signed in: %v, %v", m, err)
 	}
 }

@@ -362,8 +362,9 @@ func (r *Registry) voidApprovals(ctx context.Context, tx *store.Tx, a Actor, m *
 }
 
 // EnableMember enables the disabled member name again (admins) and returns their new token,
-// shown once. Their roles are those they held; their revoked keys stay revoked, and the
-// approvals voided when they were disabled stay void: they approve again.
+// shown once. Their roles are those they held; their revoked keys stay revoked, the
+// approvals voided when they were disabled stay void (they approve again), and their
+// password is removed (endCredentials).
 func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (string, error) {
 	if err := a.require(RoleAdmin); err != nil {
 		return "", err
@@ -383,7 +384,10 @@ func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (stri
 		if err := tx.SetMemberToken(ctx, m.ID, hash); err != nil {
 			return err
 		}
-		return r.audit(ctx, tx, a, "member.enable", "", fmt.Sprintf("%s (%s), new token", name, strings.Join(m.Roles, ",")))
+		if _, err := endCredentials(ctx, tx, m); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "member.enable", "", fmt.Sprintf("%s (%s), new token, password removed", name, strings.Join(m.Roles, ",")))
 	})
 	if err != nil {
 		return "", fmt.Errorf("enable %s: %w", name, err)
@@ -391,8 +395,21 @@ func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (stri
 	return tok, nil
 }
 
+// endCredentials ends what a member's previous token may have led to, when an admin gives
+// them a new one: their browser sessions and 'chancery login' tokens, and their password,
+// which anyone holding the token could set (POST /api/v1/password). A new token answers a
+// leaked one; a password or a session the thief made with it must not outlive it. The member
+// sets a password again with the new token. It returns the number of sessions ended.
+func endCredentials(ctx context.Context, tx *store.Tx, m *store.Member) (int64, error) {
+	n, err := tx.DeleteMemberSessions(ctx, m.ID)
+	if err != nil {
+		return 0, err
+	}
+	return n, tx.DeletePassword(ctx, m.ID)
+}
+
 // IssueToken gives the member name a new token and returns it, shown once (admins): their old
-// token stops working at once. Their web sessions go on.
+// token stops working at once, and so do their sessions and password (endCredentials).
 func (r *Registry) IssueToken(ctx context.Context, a Actor, name string) (string, error) {
 	if err := a.require(RoleAdmin); err != nil {
 		return "", err
@@ -406,7 +423,11 @@ func (r *Registry) IssueToken(ctx context.Context, a Actor, name string) (string
 		if err := tx.SetMemberToken(ctx, m.ID, hash); err != nil {
 			return err
 		}
-		return r.audit(ctx, tx, a, "member.token", "", name)
+		n, err := endCredentials(ctx, tx, m)
+		if err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "member.token", "", fmt.Sprintf("%s, %d sessions ended, password removed", name, n))
 	})
 	if err != nil {
 		return "", fmt.Errorf("issue a token for %s: %w", name, err)

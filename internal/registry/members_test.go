@@ -195,15 +195,15 @@ func TestDisableMember(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Rita has a password, a session and a token; disabling her ends all three at once.
+	// Rita has a token, a password and a session; disabling her ends all three at once.
+	ritaToken, err := o.r.IssueToken(ctx, o.admin, "rita")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := o.r.SetPassword(ctx, o.admin, "rita", "a long password for rita"); err != nil {
 		t.Fatal(err)
 	}
 	session, err := o.r.StartSession(ctx, o.reviewer.Member, "test", times)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ritaToken, err := o.r.IssueToken(ctx, o.admin, "rita")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,6 +296,9 @@ func TestDisableMember(t *testing.T) {
 	if _, err := o.r.Authenticate(ctx, ritaToken); !errors.Is(err, ErrUnauthenticated) {
 		t.Errorf("the token from before disable works again: %v", err)
 	}
+	if _, err := o.r.CheckPassword(ctx, "rita", "a long password for rita"); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("the password from before disable works again: %v", err)
+	}
 	if _, err := o.r.EnableMember(ctx, o.admin, "rita"); !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "not disabled") {
 		t.Errorf("enable twice: %v", err)
 	}
@@ -340,7 +343,7 @@ func TestIssueToken(t *testing.T) {
 	if _, err := o.r.Authenticate(ctx, old); !errors.Is(err, ErrUnauthenticated) {
 		t.Errorf("the old token: %v, want ErrUnauthenticated", err)
 	}
-	if got := lastEvent(t, o); got != "root member.token otto" {
+	if got := lastEvent(t, o); got != "root member.token otto, 0 sessions ended, password removed" {
 		t.Errorf("audit %q", got)
 	}
 	if _, err := o.r.IssueToken(ctx, o.signer, "otto"); !errors.Is(err, ErrForbidden) {

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -41,5 +43,51 @@ func TestMembersNotRateLimited(t *testing.T) {
 	}
 	if got := verify("chy_not-a-token"); got != http.StatusTooManyRequests {
 		t.Fatalf("a wrong token over the limit: status %d, want 429", got)
+	}
+}
+
+// TestRateLimitCoversAnIPv6Network: a client on IPv6 holds a whole /64 (a home line, a cloud
+// server), and takes a new address in it for each request as easily as it picks a port. The
+// public limit must hold it all the same.
+func TestRateLimitCoversAnIPv6Network(t *testing.T) {
+	s := New(newRegistryConfig(t))
+	const digest = `{"digest":"sha256:0000000000000000000000000000000000000000000000000000000000000000"}`
+	for i := range DefaultRateBurst + 10 {
+		r := httptest.NewRequest("POST", "/api/v1/verify", strings.NewReader(digest))
+		r.Header.Set("Content-Type", "application/json")
+		r.RemoteAddr = fmt.Sprintf("[2001:db8:5:6:%x::1]:40000", i)
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code == http.StatusTooManyRequests {
+			return
+		}
+	}
+	t.Fatalf("%d requests at once from one /64 were not limited", DefaultRateBurst+10)
+}
+
+// TestPublicWorkIsLimited: every endpoint anyone may call that does work per request is
+// limited per client: the seal by digest (a verify answer and a seal written out), and the
+// trade of a provider's tokens for a 'chancery login' token (each token with a key the
+// registry has not seen has it fetch the provider's keys again).
+func TestPublicWorkIsLimited(t *testing.T) {
+	s := New(newRegistryConfig(t))
+	for _, c := range []struct{ method, path, body string }{
+		{"GET", "/verify/seal?digest=sha256:0000000000000000000000000000000000000000000000000000000000000000", ""},
+		{"POST", "/api/v1/oidc/token", `{"id_token": "x", "access_token": "y"}`},
+	} {
+		limited := false
+		for i := range DefaultRateBurst + 10 {
+			r := httptest.NewRequest(c.method, c.path, strings.NewReader(c.body))
+			r.RemoteAddr = fmt.Sprintf("192.0.2.%d:40000", len(c.path)%200)
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, r)
+			if w.Code == http.StatusTooManyRequests {
+				limited = i > 0
+				break
+			}
+		}
+		if !limited {
+			t.Errorf("%s %s: %d requests at once from one address were not limited", c.method, c.path, DefaultRateBurst+10)
+		}
 	}
 }

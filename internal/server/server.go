@@ -58,7 +58,8 @@ type Config struct {
 	// implied for requests that arrive over TLS. Set it behind a TLS-terminating proxy.
 	Secure bool
 	// RateLimit is the average number of requests per second each client address may make to
-	// the public verification endpoints (/verify, /v/, the verify and identify API): 0 means
+	// the public endpoints (/verify, /v/, the verify and identify API, the seal by digest, the
+	// trade of a provider's tokens for a 'chancery login' token; see public): 0 means
 	// DefaultRateLimit, a negative value disables limiting (for load benchmarks).
 	RateLimit float64
 	// RateBurst is how many such requests may come at once (default DefaultRateBurst).
@@ -143,10 +144,15 @@ func New(cfg Config) *Server {
 }
 
 // public reports whether r is for an endpoint anyone may call that does work per request:
-// these are rate limited.
+// these are rate limited. The trade of a provider's tokens for a 'chancery login' token is
+// one: a token signed with a key the registry has not seen has it fetch the provider's keys.
 func public(r *http.Request) bool {
-	p := r.URL.Path
-	return p == "/verify" || p == "/verify/text" || strings.HasPrefix(p, "/v/") || p == "/api/v1/verify" || p == "/api/v1/identify"
+	switch p := r.URL.Path; p {
+	case "/verify", "/verify/text", "/verify/seal", "/api/v1/verify", "/api/v1/identify", "/api/v1/oidc/token":
+		return true
+	default:
+		return strings.HasPrefix(p, "/v/")
+	}
 }
 
 // member reports whether r carries the bearer token of a member: members are not limited

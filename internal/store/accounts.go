@@ -16,6 +16,14 @@ ON CONFLICT (member_id) DO UPDATE SET hash = excluded.hash, updated_at = exclude
 	return nil
 }
 
+// DeletePassword removes a member's password, if they have one.
+func (t *Tx) DeletePassword(ctx context.Context, memberID int64) error {
+	if _, err := t.exec(ctx, `DELETE FROM member_passwords WHERE member_id = $1`, memberID); err != nil {
+		return fmt.Errorf("delete password of member %d: %w", memberID, err)
+	}
+	return nil
+}
+
 // Password returns the encoded password hash of a member; ErrNotFound if they have none.
 func (t *Tx) Password(ctx context.Context, memberID int64) (string, error) {
 	var h string
@@ -89,10 +97,11 @@ func (t *Tx) DeleteMemberSessions(ctx context.Context, memberID int64) (int64, e
 	return n, nil
 }
 
-// DeleteExpiredSessions removes sessions that expired, or were last seen, before cutoff
-// times, and returns how many it removed.
-func (t *Tx) DeleteExpiredSessions(ctx context.Context, now, idleSince time.Time) (int64, error) {
-	res, err := t.exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1 OR last_seen < $2`, ts(now), ts(idleSince))
+// DeleteExpiredSessions removes sessions that expired before now, and returns how many it
+// removed. Idleness is not its business: a browser session idle too long is refused when it is
+// read (and removed here once it expires), while a 'chancery login' token has no idle limit.
+func (t *Tx) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	res, err := t.exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, ts(now))
 	if err != nil {
 		return 0, fmt.Errorf("delete expired sessions: %w", err)
 	}

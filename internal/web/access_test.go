@@ -2,8 +2,11 @@ package web_test
 
 import (
 	"context"
+	"errors"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -269,11 +272,11 @@ func TestMemberWithNoRoleIsRefused(t *testing.T) {
 	if _, err := o.reg.SignInExternal(ctx, in); err == nil {
 		t.Fatal("a sign-in whose claim gives no role was accepted")
 	}
-	if err := o.reg.SetPassword(ctx, o.actors["root"], "eve", password("eve")); err != nil {
-		t.Fatal(err)
-	}
 	tok, err := o.reg.IssueToken(ctx, o.actors["root"], "eve")
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.reg.SetPassword(ctx, o.actors["root"], "eve", password("eve")); err != nil {
 		t.Fatal(err)
 	}
 	c := o.client()
@@ -296,5 +299,80 @@ func TestMemberWithNoRoleIsRefused(t *testing.T) {
 		if resp.StatusCode != http.StatusForbidden {
 			t.Errorf("%s for a member with no role: %s", path, resp.Status)
 		}
+	}
+}
+
+// TestNewTokenEndsWhatTheOldOneGave: a thief holding a member's leaked token sets the member a
+// password through the API and signs in with it. The admin's answer to a leaked token is a
+// new token (the web's "New token", `chancery member token`), or disabling the member and
+// enabling them again: afterwards nothing the old token gave may still work, neither the
+// browser session it led to, nor the password it set.
+func TestNewTokenEndsWhatTheOldOneGave(t *testing.T) {
+	for _, how := range []string{"new token", "disable and enable"} {
+		t.Run(how, func(t *testing.T) {
+			o := newOffice(t, server.Config{})
+			ctx := context.Background()
+			leaked, err := o.reg.AddMember(ctx, o.actors["root"], "lena", []string{registry.RoleReviewer})
+			if err != nil {
+				t.Fatal(err)
+			}
+			const thiefs = "the thief's own password"
+			req, _ := http.NewRequest("POST", o.srv.URL+"/api/v1/password", strings.NewReader(`{"password": "`+thiefs+`"}`))
+			req.Header.Set("Authorization", "Bearer "+leaked)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusNoContent {
+				t.Fatalf("password set with the leaked token: %s", resp.Status)
+			}
+			thief := o.client()
+			if resp, _ := thief.post("/signin", url.Values{"name": {"lena"}, "password": {thiefs}}); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("the thief's sign-in: %s", resp.Status)
+			}
+			if resp, _ := thief.get("/inbox"); resp.StatusCode != http.StatusOK {
+				t.Fatalf("the thief's inbox: %s", resp.Status)
+			}
+
+			if how == "new token" {
+				_, err = o.reg.IssueToken(ctx, o.actors["root"], "lena")
+			} else if _, err = o.reg.DisableMember(ctx, o.actors["root"], "lena"); err == nil {
+				_, err = o.reg.EnableMember(ctx, o.actors["root"], "lena")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := o.reg.Authenticate(ctx, leaked); !errors.Is(err, registry.ErrUnauthenticated) {
+				t.Errorf("the leaked token still authenticates: %v", err)
+			}
+			if resp, _ := thief.get("/inbox"); resp.StatusCode == http.StatusOK {
+				t.Errorf("the thief's session still opens the inbox after the %s", how)
+			}
+			again := o.client()
+			if resp, _ := again.post("/signin", url.Values{"name": {"lena"}, "password": {thiefs}}); resp.StatusCode == http.StatusSeeOther {
+				t.Errorf("the password the thief set still signs in after the %s", how)
+			}
+		})
+	}
+}
+
+// TestMemberSealLinkWorks: the answer a signed-in member gets for a released letter's
+// reference links to its seal; the link works in the member's browser, which holds a session
+// and no bearer token.
+func TestMemberSealLinkWorks(t *testing.T) {
+	o := newOffice(t, server.Config{})
+	ref := o.letter("Coordination", "Sir, ...\n")
+	o.release(ref)
+	c := o.client()
+	c.signIn("rita")
+	_, page := c.get("/v/" + ref)
+	m := regexp.MustCompile(`href="([^"]*seal[^"]*)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the member's answer for %s has no seal link:\n%s", ref, page)
+	}
+	resp, body := c.get(html.UnescapeString(m[1]))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"checkpoint"`) {
+		t.Errorf("the seal link %s: %s %.200s", m[1], resp.Status, body)
 	}
 }

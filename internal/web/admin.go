@@ -134,9 +134,9 @@ func (h *Handler) newMemberToken(enable bool) http.HandlerFunc {
 			return
 		}
 		ctx, a, name := r.Context(), session(r).actor(), r.PathValue("name")
-		issue, msg := h.cfg.Registry.IssueToken, "A new token is issued; the old one no longer works."
+		issue, msg := h.cfg.Registry.IssueToken, "A new token is issued; the old one, the member's sessions and their password no longer work."
 		if enable {
-			issue, msg = h.cfg.Registry.EnableMember, "The member is enabled again, with a new token."
+			issue, msg = h.cfg.Registry.EnableMember, "The member is enabled again, with a new token; their password is removed."
 		}
 		tok, err := issue(ctx, a, name)
 		if err != nil {

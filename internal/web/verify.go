@@ -208,7 +208,7 @@ func (h *Handler) showRef(w http.ResponseWriter, r *http.Request, ref string) {
 	}
 	res := &result{Status: st, Asked: ref, ByReference: !member}
 	if member && st.Seal != nil {
-		res.SealURL = "/api/v1/letters/" + ref + "/seal"
+		res.SealURL = "/letters/" + url.PathEscape(ref) + "/seal" // the API wants a bearer token, the browser has a session
 	}
 	if st.Outcome == registry.Unknown && member {
 		v, err := h.cfg.Registry.Letter(ctx, s.actor(), ref)
