@@ -10,6 +10,36 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 )
 
+// watermarkLabelled reports the first page of doc whose content labels something a
+// watermark artifact (PDF 32000-1 14.8.2.2.2), what removal tools look for.
+func watermarkLabelled(t *testing.T, doc []byte) int {
+	t.Helper()
+	ctx, err := api.ReadContext(bytes.NewReader(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := api.ValidateContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ctx.PageCount < 1 {
+		t.Fatal("no pages")
+	}
+	for i := 1; i <= ctx.PageCount; i++ {
+		d, _, _, err := ctx.PageDict(i, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		content, err := ctx.PageContent(d, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(content, []byte("/Watermark")) {
+			return i
+		}
+	}
+	return 0
+}
+
 // TestMarksSurviveWatermarkRemoval: `pdfcpu watermark remove` (and `stamp remove`) strip,
 // in one command, every watermark pdfcpu recognises as its own. The DRAFT marks of a
 // coordination copy and of a preview, with the line naming whose copy it is, are drawn with
@@ -35,6 +65,9 @@ func TestMarksSurviveWatermarkRemoval(t *testing.T) {
 			doc  []byte
 			line string
 		}{{"draft copy", draft, "Coordination copy for Liaison cell"}, {"preview", preview, "Preview of TFN-2026-0042 v2 for rita"}} {
+			if p := watermarkLabelled(t, c.doc); p != 0 {
+				t.Errorf("%s %v: page %d labels its marks as a watermark", c.name, langs, p)
+			}
 			var out bytes.Buffer
 			if err := api.RemoveWatermarks(bytes.NewReader(c.doc), &out, nil, nil); err != nil {
 				continue // nothing pdfcpu recognises as a watermark
