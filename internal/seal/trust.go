@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/keys"
 	wnote "github.com/transparency-dev/formats/note"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -166,6 +167,9 @@ func (t *TrustRoot) compile() (*trust, error) {
 		if len(k.PublicKey) != ed25519.PublicKeySize {
 			return nil, fmt.Errorf("trust root: office key %d: %d bytes, want %d", i, len(k.PublicKey), ed25519.PublicKeySize)
 		}
+		if err := keys.CheckPublicKey(k.PublicKey); err != nil {
+			return nil, fmt.Errorf("trust root: office key %d: %w", i, err)
+		}
 		if id := dsse.KeyID(k.PublicKey); k.KeyID != id {
 			return nil, fmt.Errorf("trust root: office key %d: keyid %q, want %s", i, truncate(k.KeyID), id)
 		}
@@ -183,11 +187,16 @@ func (t *TrustRoot) compile() (*trust, error) {
 	// under two names would let anyone copy one witness's cosignature line under the other's
 	// name and count it twice toward the quorum (C2SP tlog-cosignature: a key must not be
 	// used by more than one cosigner). Witnesses are told apart by their raw public keys.
+	// Under a key of small order one signature verifies for every message: whoever holds the
+	// trust root could sign checkpoints or cosignatures of their own.
 	logPub, err := PublicKeyOf(t.LogKey)
 	if err != nil {
 		return nil, fmt.Errorf("trust root: log key: %w", err)
 	}
-	keys := map[string]string{} // raw public key → the witness's name
+	if err := keys.CheckPublicKey(logPub); err != nil {
+		return nil, fmt.Errorf("trust root: log key: %w", err)
+	}
+	witnessKeys := map[string]string{} // raw public key → the witness's name
 	for i, w := range t.Witnesses {
 		v, err := witnessVerifier(w)
 		if err != nil {
@@ -201,13 +210,16 @@ func (t *TrustRoot) compile() (*trust, error) {
 		if err != nil {
 			return nil, fmt.Errorf("trust root: witness %d: %w", i, err)
 		}
-		if other, ok := keys[string(pub)]; ok {
+		if err := keys.CheckPublicKey(pub); err != nil {
+			return nil, fmt.Errorf("trust root: witness %d: %w", i, err)
+		}
+		if other, ok := witnessKeys[string(pub)]; ok {
 			return nil, fmt.Errorf("trust root: witness %d: witness %s has the same key as witness %s", i, truncate(v.Name()), truncate(other))
 		}
 		if pub.Equal(logPub) {
 			return nil, fmt.Errorf("trust root: witness %d: witness %s has the same key as the log", i, truncate(v.Name()))
 		}
-		keys[string(pub)] = v.Name()
+		witnessKeys[string(pub)] = v.Name()
 		c.witnesses[id] = true
 		vs = append(vs, v)
 	}

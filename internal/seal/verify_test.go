@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -682,5 +684,55 @@ func TestTrustRootWitnessKeyUnique(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTrustRootRefusesSmallOrderKeys: under an Ed25519 key of small order (here the
+// identity point), the signature R = identity, S = 0 verifies for every message, so a
+// witness listed with such a key would cosign whatever anyone writes, and an office key of
+// that kind would sign any statement. Trust roots refuse them.
+func TestTrustRootRefusesSmallOrderKeys(t *testing.T) {
+	s := newScenario(t)
+	o := s.o
+	identity := make([]byte, ed25519.PublicKeySize)
+	identity[0] = 1
+	name := "witness.example/weak"
+	pub := append([]byte{algCosignatureV1}, identity...)
+	h := sha256.Sum256(append([]byte(name+"\n"), pub...))
+	weak := fmt.Sprintf("%s+%08x+%s", name, binary.BigEndian.Uint32(h[:4]), base64.StdEncoding.EncodeToString(pub))
+
+	// The danger: a cosignature nobody made verifies under that key.
+	wv, err := WitnessVerifier(weak)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := append(binary.BigEndian.AppendUint64(nil, 1), identity...) // time 1, R = identity
+	forged = append(forged, make([]byte, 32)...)                         // S = 0
+	anyCheckpoint := "example.org/any-log\n12\n" + base64.StdEncoding.EncodeToString(make([]byte, 32)) + "\n"
+	if !wv.Verify([]byte(anyCheckpoint), forged) {
+		t.Fatal("the forged cosignature does not verify: the test's premise is wrong")
+	}
+
+	for name, tr := range map[string]*TrustRoot{
+		"witness": func() *TrustRoot {
+			tr := o.trustRoot(2)
+			tr.Witnesses = append(tr.Witnesses, weak)
+			return tr
+		}(),
+		"office key": func() *TrustRoot {
+			tr := o.trustRoot(1)
+			tr.OfficeKeys = append(tr.OfficeKeys, NewOfficeKey(identity))
+			tr.OfficeKeys[1].FromIndex = 10
+			return tr
+		}(),
+	} {
+		if _, err := NewVerifier(tr); err == nil {
+			t.Errorf("%s: NewVerifier accepted a key of small order", name)
+		} else if !strings.Contains(err.Error(), "small order") {
+			t.Errorf("%s: refused for another reason: %v", name, err)
+		}
+		if _, err := tr.Marshal(); err == nil {
+			t.Errorf("%s: Marshal accepted a key of small order", name)
+		}
 	}
 }
