@@ -22,44 +22,21 @@ var runs = map[string]bool{
 // draw over the DRAFT marks or the stamp, or tell a web page who reads the letter, in a copy
 // the office hands out or signs. Links to places in the letter and to web pages stay.
 func dropActions(ctx *model.Context) {
-	for _, e := range ctx.Table {
-		if e != nil && !e.Free {
-			dropAction(e.Object, 0)
-		}
-	}
+	eachDict(ctx, dropAction)
 }
 
-// dropAction does dropActions' work on o and the direct objects it holds; actions held by
-// reference are objects of the table in their own right.
-func dropAction(o types.Object, depth int) {
-	if depth > maxNesting {
-		return
-	}
-	var d types.Dict
-	switch o := o.(type) {
-	case types.Dict:
-		d = o
-	case types.StreamDict:
-		d = o.Dict
-	case types.Array:
-		for _, e := range o {
-			dropAction(e, depth+1)
-		}
-		return
-	default:
-		return
-	}
+// dropAction does dropActions' work on one dictionary; it reports whether the objects it
+// holds are to be searched too (an action emptied holds nothing any more).
+func dropAction(d types.Dict) bool {
 	// A structure element's /S is its role, which may be any name: it has kids, an action none.
 	if s := d.NameEntry("S"); s != nil && runs[*s] && d["K"] == nil {
 		for k := range d {
 			delete(d, k)
 		}
-		return
+		return false
 	}
 	for _, k := range []string{"OpenAction", "AA", "JavaScript"} {
 		d.Delete(k)
 	}
-	for _, v := range d {
-		dropAction(v, depth+1)
-	}
+	return true
 }

@@ -61,17 +61,32 @@ func settle(ctx *model.Context) error {
 	if names, err := ctx.DereferenceDict(root["Names"]); err == nil && names != nil {
 		names.Delete("EmbeddedFiles")
 	}
-	for _, e := range ctx.Table {
-		if e != nil && !e.Free {
-			dropFiles(e.Object, 0)
-		}
-	}
+	eachDict(ctx, dropFiles)
 	return nil
 }
 
-// dropFiles deletes the embedded-file and associated-file entries of o and of the direct
-// objects it holds (the limits of read bound their depth; depth guards the recursion anyway).
-func dropFiles(o types.Object, depth int) {
+// dropFiles deletes a dictionary's embedded-file and associated-file entries.
+func dropFiles(d types.Dict) bool {
+	for _, k := range []string{"AF", "EF", "RF"} {
+		d.Delete(k)
+	}
+	return true
+}
+
+// eachDict calls fn on every dictionary of ctx's objects (a stream's too) and, while fn
+// returns true, on the dictionaries they hold directly, at any depth; a dictionary held by
+// reference is an object of the table in its own right.
+func eachDict(ctx *model.Context, fn func(types.Dict) bool) {
+	for _, e := range ctx.Table {
+		if e != nil && !e.Free {
+			eachDictIn(e.Object, 0, fn)
+		}
+	}
+}
+
+// eachDictIn does eachDict's work on o; depth guards the recursion (the limits of read bound
+// it anyway).
+func eachDictIn(o types.Object, depth int, fn func(types.Dict) bool) {
 	if depth > maxNesting {
 		return
 	}
@@ -83,17 +98,17 @@ func dropFiles(o types.Object, depth int) {
 		d = o.Dict
 	case types.Array:
 		for _, e := range o {
-			dropFiles(e, depth+1)
+			eachDictIn(e, depth+1, fn)
 		}
 		return
 	default:
 		return
 	}
-	for _, k := range []string{"AF", "EF", "RF"} {
-		d.Delete(k)
+	if !fn(d) {
+		return
 	}
 	for _, v := range d {
-		dropFiles(v, depth+1)
+		eachDictIn(v, depth+1, fn)
 	}
 }
 
