@@ -416,12 +416,8 @@ func (r *Registry) SendDraft(ctx context.Context, a Actor, ref, name string) ([]
 	digest := string(seal.DigestOf(file))
 	var out []DispatchView
 	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		_, vs, err := r.draftLetter(ctx, tx, ref)
-		if err != nil {
+		if err := r.copyStillLatest(ctx, tx, ref, v.N); err != nil {
 			return err
-		}
-		if latest := vs[len(vs)-1]; latest.N != v.N {
-			return i18n.Errorf(ErrConflict, "version %d was added while the copy was being made: try again", latest.N)
 		}
 		if err := tx.PutBlob(ctx, digest, file); err != nil {
 			return err

@@ -161,11 +161,7 @@ func (r *Registry) syncExternalRoles(ctx context.Context, tx *store.Tx, m *store
 	m.Roles = roles
 	detail := fmt.Sprintf("%s: %s (now %s) at sign-in through %s", m.Name, roleChange(add, remove), strings.Join(roles, ","), s.Source)
 	if len(roles) == 0 {
-		_, nobodys := NewToken()
-		if err := tx.SetMemberToken(ctx, m.ID, nobodys); err != nil {
-			return err
-		}
-		n, err := tx.DeleteMemberSessions(ctx, m.ID)
+		n, err := signOut(ctx, tx, m)
 		if err != nil {
 			return err
 		}

@@ -244,6 +244,20 @@ func (r *Registry) draftLetter(ctx context.Context, tx *store.Tx, ref string) (*
 	return l, vs, nil
 }
 
+// copyStillLatest checks, in the transaction that records a draft copy made of version n, the
+// latest when the copy was asked for, that the letter is still a draft and n its latest
+// version: a copy is recorded as a copy of the text it shows.
+func (r *Registry) copyStillLatest(ctx context.Context, tx *store.Tx, ref string, n int) error {
+	_, vs, err := r.draftLetter(ctx, tx, ref)
+	if err != nil {
+		return err
+	}
+	if latest := vs[len(vs)-1]; latest.N != n {
+		return i18n.Errorf(ErrConflict, "version %d was added while the copy was being made: try again", latest.N)
+	}
+	return nil
+}
+
 // Approve records a reviewer's approval of a version (by default the latest) under the policy
 // in force. version, if not empty, is the digest the reviewer read: approving anything but the
 // latest version is refused, so an approval can never be carried over to text the reviewer did

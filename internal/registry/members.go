@@ -274,12 +274,8 @@ func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*Me
 		if err := tx.SetMemberDisabled(ctx, m.ID, r.now()); err != nil {
 			return err
 		}
-		// The token is replaced by one nobody holds: enabling the member issues a new one.
-		_, nobodys := NewToken()
-		if err := tx.SetMemberToken(ctx, m.ID, nobodys); err != nil {
-			return err
-		}
-		n, err := tx.DeleteMemberSessions(ctx, m.ID)
+		// Enabling the member issues a new token.
+		n, err := signOut(ctx, tx, m)
 		if err != nil {
 			return err
 		}
@@ -393,6 +389,16 @@ func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (stri
 		return "", fmt.Errorf("enable %s: %w", name, err)
 	}
 	return tok, nil
+}
+
+// signOut replaces m's token with one nobody holds and ends their browser sessions and
+// 'chancery login' tokens; it returns the number of sessions ended.
+func signOut(ctx context.Context, tx *store.Tx, m *store.Member) (int64, error) {
+	_, nobodys := NewToken()
+	if err := tx.SetMemberToken(ctx, m.ID, nobodys); err != nil {
+		return 0, err
+	}
+	return tx.DeleteMemberSessions(ctx, m.ID)
 }
 
 // endCredentials ends what a member's previous token may have led to, when an admin gives

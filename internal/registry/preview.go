@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
@@ -65,12 +64,8 @@ func (r *Registry) Preview(ctx context.Context, a Actor, ref string) ([]byte, er
 	}
 	digest := string(seal.DigestOf(doc))
 	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		_, vs, err := r.draftLetter(ctx, tx, ref)
-		if err != nil {
+		if err := r.copyStillLatest(ctx, tx, ref, v.N); err != nil {
 			return err
-		}
-		if latest := vs[len(vs)-1]; latest.N != v.N {
-			return i18n.Errorf(ErrConflict, "version %d was added while the copy was being made: try again", latest.N)
 		}
 		if err := tx.AddDraftExport(ctx, store.DraftExport{LetterID: l.ID, VersionN: v.N, Recipient: PreviewRecipient, Digest: digest, MemberID: a.Member.ID, CreatedAt: now}); err != nil {
 			return err
