@@ -10,6 +10,7 @@ import (
 
 	"github.com/chancery/chancery/internal/i18n"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/filter"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 	goqr "github.com/piglig/go-qr"
@@ -332,12 +333,27 @@ func unlabelMarks(ctx *model.Context) error {
 				continue
 			}
 			sd.Content = bytes.ReplaceAll(sd.Content, pdfcpuMark, plainMark)
-			if err := sd.Encode(); err != nil {
+			if err := encodeContent(&sd); err != nil {
 				return fmt.Errorf("page %d contents: %w", i, err)
 			}
 			e.Object = sd
 		}
 	}
+	return nil
+}
+
+// encodeContent encodes sd's content with deflate (a compressor reused, where pdfcpu's Encode
+// makes a new one a stream: about a megabyte each, most of what relabelling the marks cost)
+// when the stream's one filter is FlateDecode without parameters, as pdfcpu writes the
+// content it stamps; any other stream is encoded by pdfcpu.
+func encodeContent(sd *types.StreamDict) error {
+	if len(sd.FilterPipeline) != 1 || sd.FilterPipeline[0].Name != filter.Flate || sd.FilterPipeline[0].DecodeParms != nil {
+		return sd.Encode()
+	}
+	sd.Raw = deflate(sd.Content)
+	n := int64(len(sd.Raw))
+	sd.StreamLength = &n
+	sd.Update("Length", types.Integer(n))
 	return nil
 }
 
