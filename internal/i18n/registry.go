@@ -272,6 +272,9 @@ var _ = table(func() Translations {
 		"the approval by %s does not count: %s was disabled since; %s approves again to count": {
 			"l'approbation de %s ne compte pas : %s a été désactivé depuis ; %s approuve à nouveau pour qu'elle compte",
 			"موافقة %s لا تُحتسب: عُطِّل %s بعدها؛ يوافق %s من جديد لكي تُحتسب"},
+		"the approval by %s does not count: %s's roles were taken away since; %s approves again to count": {
+			"l'approbation de %s ne compte pas : les rôles de %s lui ont été retirés depuis ; %s approuve à nouveau pour qu'elle compte",
+			"موافقة %s لا تُحتسب: سُحبت أدوار %s بعدها؛ يوافق %s من جديد لكي تُحتسب"},
 		"the signature by %s does not count: %s is disabled": {
 			"la signature de %s ne compte pas : %s est désactivé",
 			"توقيع %s لا يُحتسب: %s معطَّل"},

@@ -123,7 +123,8 @@ func (r *Registry) externalMember(ctx context.Context, tx *store.Tx, s ExternalS
 }
 
 // syncExternalRoles brings m's managed roles in line with the claim. A member left with no
-// role is signed out everywhere: their sessions, 'chancery login' tokens and token stop.
+// role is signed out everywhere (their sessions, 'chancery login' tokens and token stop) and
+// the approvals they stand by are voided, as when a member is disabled.
 func (r *Registry) syncExternalRoles(ctx context.Context, tx *store.Tx, m *store.Member, s ExternalSignIn) error {
 	roles := slices.DeleteFunc(slices.Clone(m.Roles), func(role string) bool {
 		return slices.Contains(s.Managed, role) && !slices.Contains(s.Roles, role)
@@ -163,6 +164,9 @@ func (r *Registry) syncExternalRoles(ctx context.Context, tx *store.Tx, m *store
 	if len(roles) == 0 {
 		n, err := signOut(ctx, tx, m)
 		if err != nil {
+			return err
+		}
+		if err := r.voidApprovals(ctx, tx, Actor{Member: m, Remote: s.Remote}, m, rolesTakenRole); err != nil {
 			return err
 		}
 		detail += fmt.Sprintf(", %d sessions ended and the token replaced", n)

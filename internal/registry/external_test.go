@@ -6,6 +6,7 @@ import (
 	"errors"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -318,5 +319,50 @@ func TestCLISessionOutlivesBrowserIdleness(t *testing.T) {
 	}
 	if m, err := o.r.Authenticate(ctx, tok); err != nil || m.Name != "rita" {
 		t.Errorf("the 'chancery login' token an hour later, after someone signed in: %v, %v", m, err)
+	}
+}
+
+// TestApprovalBeforeProviderTookRolesStaysVoid: a provider sign-in that leaves a member no
+// role signs them out everywhere, as disabling does; the approvals they stood by are voided
+// as disabling voids them, so that the provider giving the roles back (the user's group
+// restored) does not bring back what whoever held their account approved.
+func TestApprovalBeforeProviderTookRolesStaysVoid(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	managed := []string{RoleReviewer, RoleSigner}
+	pia, err := o.signInAs("sub-pia", "pia", managed, RoleReviewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := o.letter(t, "Dear Minister,\n\nThe forces will be repositioned.")
+	if err := o.r.Approve(ctx, Actor{Member: pia}, ref, "", "reviewed"); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.signInAs("sub-pia", "pia", managed); !errors.Is(err, ErrUnauthenticated) {
+		t.Fatalf("a sign-in leaving no role: %v", err)
+	}
+	pia, err = o.signInAs("sub-pia", "pia", managed, RoleReviewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := o.r.Letter(ctx, Actor{Member: pia}, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Decision == nil || !slices.ContainsFunc(v.Decision.Notes, func(n string) bool { return strings.Contains(n, "pia's roles were taken away since") }) {
+		t.Errorf("the decision does not say why pia's approval does not count: %+v", v.Decision)
+	}
+	var gate *GateError
+	if _, err := o.r.Release(ctx, o.officer, ref); !errors.As(err, &gate) {
+		t.Fatalf("released on an approval given before the provider took its giver's roles: %v", err)
+	}
+	if err := o.r.Approve(ctx, Actor{Member: pia}, ref, "", "still agreed"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
+		t.Fatalf("release on pia's new approval: %v", err)
 	}
 }

@@ -604,14 +604,17 @@ func (r *Registry) gatherRows(ctx context.Context, tx *store.Tx, l *store.Letter
 	}
 	for _, id := range order {
 		ap := last[id]
-		if ap.Role == voidedRole {
+		if voided(ap.Role) {
 			m, err := member(id)
 			if err != nil {
 				return nil, err
 			}
-			if m.Disabled() {
+			switch {
+			case ap.Role == rolesTakenRole:
+				ev.notes = append(ev.notes, i18n.Msg("the approval by %s does not count: %s's roles were taken away since; %s approves again to count", m.Name, m.Name, m.Name))
+			case m.Disabled():
 				ev.notes = append(ev.notes, i18n.Msg("the approval by %s does not count: %s is disabled", m.Name, m.Name))
-			} else {
+			default:
 				ev.notes = append(ev.notes, i18n.Msg("the approval by %s does not count: %s was disabled since; %s approves again to count", m.Name, m.Name, m.Name))
 			}
 			continue

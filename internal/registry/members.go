@@ -282,7 +282,7 @@ func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*Me
 		if keys, err = tx.SignerKeysOf(ctx, m.ID); err != nil {
 			return err
 		}
-		if err := r.voidApprovals(ctx, tx, a, m); err != nil {
+		if err := r.voidApprovals(ctx, tx, a, m, voidedRole); err != nil {
 			return err
 		}
 		return r.audit(ctx, tx, a, "member.disable", "", fmt.Sprintf("%s (%s), %d sessions ended", name, strings.Join(m.Roles, ","), n))
@@ -303,16 +303,30 @@ func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*Me
 	return r.Member(ctx, a, name)
 }
 
-// voidedRole is the role column of the decision row voidApprovals records: not a role anyone
-// holds (role names have no parentheses), it tells the row from a reviewer's rejection.
-const voidedRole = "(disabled)"
+// voidedRole and rolesTakenRole are the role column of the decision rows voidApprovals
+// records when a member is disabled, and when an identity provider's sign-in leaves them no
+// role: not roles anyone holds (role names have no parentheses), they tell the rows from a
+// reviewer's rejection.
+const (
+	voidedRole     = "(disabled)"
+	rolesTakenRole = "(no role)"
+)
 
-// voidApprovals records, in the transaction that disables m, that every approval m stands by
-// on a letter not yet released no longer counts: a decision row (a rejection, under the
-// voidedRole) after it, which gather counts as m's latest decision on that version. Checking
-// only whether m is disabled at the gate would let enabling m again bring back approvals given
-// by whoever held m's lost token. Released letters keep their approvals.
-func (r *Registry) voidApprovals(ctx context.Context, tx *store.Tx, a Actor, m *store.Member) error {
+// voided reports whether role marks a decision row of voidApprovals.
+func voided(role string) bool { return role == voidedRole || role == rolesTakenRole }
+
+// voidApprovals records, in the transaction that disables m (role voidedRole) or takes their
+// last role away at a provider's sign-in (rolesTakenRole), that every approval m stands by on
+// a letter not yet released no longer counts: a decision row (a rejection, under that role)
+// after it, which gather counts as m's latest decision on that version. Checking only whether
+// m is disabled or holds the role at the gate would let enabling m again, or the provider
+// giving the roles back, bring back approvals given by whoever held m's lost token or
+// account. Released letters keep their approvals.
+func (r *Registry) voidApprovals(ctx context.Context, tx *store.Tx, a Actor, m *store.Member, role string) error {
+	why := m.Name + " was disabled"
+	if role == rolesTakenRole {
+		why = m.Name + "'s roles were taken away"
+	}
 	aps, err := tx.ApprovalsBy(ctx, m.ID)
 	if err != nil {
 		return err
@@ -342,7 +356,7 @@ func (r *Registry) voidApprovals(ctx context.Context, tx *store.Tx, a Actor, m *
 			return err
 		}
 		err := tx.AddApproval(ctx, store.Approval{LetterID: ap.LetterID, VersionDigest: ap.VersionDigest, PolicyDigest: ap.PolicyDigest,
-			MemberID: m.ID, Role: voidedRole, Decision: "reject", Comment: "void: " + m.Name + " was disabled", CreatedAt: now})
+			MemberID: m.ID, Role: role, Decision: "reject", Comment: "void: " + why, CreatedAt: now})
 		if err != nil {
 			return err
 		}
@@ -350,7 +364,7 @@ func (r *Registry) voidApprovals(ctx context.Context, tx *store.Tx, a Actor, m *
 		if err != nil {
 			return err
 		}
-		if err := r.audit(ctx, tx, a, "approval.void", l.Reference, fmt.Sprintf("approval of %s by %s: %s was disabled", ap.VersionDigest, m.Name, m.Name)); err != nil {
+		if err := r.audit(ctx, tx, a, "approval.void", l.Reference, fmt.Sprintf("approval of %s by %s: %s", ap.VersionDigest, m.Name, why)); err != nil {
 			return err
 		}
 	}

@@ -130,25 +130,25 @@ func (r *Registry) viewOf(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 	for _, x := range vs {
 		v.Versions = append(v.Versions, VersionView{N: x.N, Digest: x.Digest, MediaType: x.MediaType, FileName: x.FileName, Size: x.Size, By: name(x.CreatedBy), At: x.CreatedAt})
 	}
-	// An approval voided when its giver was disabled (voidApprovals: the member's decision
-	// just before the void on that version) is shown with neither itself nor the void: it
-	// counts for nothing, and the void is not the member's rejection. The decision's notes and
-	// the audit trail say what happened.
-	voided := map[int]bool{}
+	// An approval voided when its giver was disabled or left with no role (voidApprovals: the
+	// member's decision just before the void on that version) is shown with neither itself nor
+	// the void: it counts for nothing, and the void is not the member's rejection. The
+	// decision's notes and the audit trail say what happened.
+	hidden := map[int]bool{}
 	for i, ap := range rows.approvals {
-		if ap.Role != voidedRole {
+		if !voided(ap.Role) {
 			continue
 		}
-		voided[i] = true
+		hidden[i] = true
 		for j := i - 1; j >= 0; j-- {
 			if p := rows.approvals[j]; p.MemberID == ap.MemberID && p.VersionDigest == ap.VersionDigest {
-				voided[j] = true
+				hidden[j] = true
 				break
 			}
 		}
 	}
 	for i, ap := range rows.approvals {
-		if voided[i] {
+		if hidden[i] {
 			continue
 		}
 		v.Approvals = append(v.Approvals, DecisionView{Member: name(ap.MemberID), Decision: ap.Decision, Version: ap.VersionDigest, Policy: ap.PolicyDigest, Comment: ap.Comment, At: ap.CreatedAt})
