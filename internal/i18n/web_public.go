@@ -315,6 +315,9 @@ var _ = table(func() Translations {
 		"forbidden: this form is stale or came from another site; reload the page and try again": {
 			"Refusé : ce formulaire est périmé ou provient d'un autre site ; rechargez la page et réessayez.",
 			"مرفوض: هذا النموذج قديم أو صادر عن موقع آخر؛ أعد تحميل الصفحة وحاول مجددًا."},
+		"forbidden: a preview is a draft copy recorded in your name; open it from the letter's page": {
+			"Refusé : un aperçu est une copie de brouillon enregistrée à votre nom ; ouvrez-le depuis la page de la lettre.",
+			"مرفوض: المعاينة نسخة من المسودة تُسجَّل باسمك؛ افتحها من صفحة الرسالة."},
 		"the file is larger than the upload limit": {
 			"Le fichier dépasse la taille maximale autorisée.",
 			"حجم الملف يتجاوز الحد المسموح به للرفع."},

@@ -3,12 +3,20 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // preview hands out the PDF a release would publish now, marked DRAFT PREVIEW and recorded
-// as a draft copy the member took. It is a plain link: what it records is that the member's
-// browser received the copy, which a cross-site page cannot read.
+// as a draft copy the member took. It is a plain link; but since the copy is recorded in the
+// member's name, a link followed from another site, or a page the browser fetches ahead of a
+// click (Sec-Purpose or Purpose: prefetch), records none and gets none: the audit trail must
+// not say that the member took a copy they never asked for.
 func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
+	site := r.Header.Get("Sec-Fetch-Site")
+	if site != "" && site != "same-origin" && site != "none" || prefetch(r) {
+		h.fail(w, r, errCopyElsewhere)
+		return
+	}
 	ref := r.PathValue("ref")
 	doc, err := h.cfg.Registry.Preview(r.Context(), session(r).actor(), ref)
 	if err != nil {
@@ -19,4 +27,15 @@ func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", ref+"-PREVIEW.pdf"))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(doc)
+}
+
+// prefetch reports whether r is a fetch the browser makes ahead of a click (speculation
+// rules and link prefetch send Sec-Purpose; older browsers, Purpose or X-Moz).
+func prefetch(r *http.Request) bool {
+	for _, k := range []string{"Sec-Purpose", "Purpose", "X-Moz"} {
+		if strings.Contains(r.Header.Get(k), "prefetch") {
+			return true
+		}
+	}
+	return false
 }

@@ -41,3 +41,53 @@ func TestPreviewLink(t *testing.T) {
 		t.Errorf("the preview verifies as %+v, %v; want a draft copy taken by rita", st, err)
 	}
 }
+
+// TestPreviewNotFromElsewhere: a preview is a draft copy recorded in the member's name, so a
+// link to it on another site (which a signed-in member's browser follows with their session
+// cookie) and a browser's prefetch ahead of a click record none and get none; the member's
+// own click does.
+func TestPreviewNotFromElsewhere(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t, server.Config{})
+	ref := o.letter("Coordination", "# Coordination\n\nSir, the forces will be repositioned.\n")
+	c := o.client()
+	c.signIn("rita")
+	copies := func() int {
+		t.Helper()
+		events, err := o.reg.Audit(ctx, o.actors["rita"], ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range events {
+			if e.Action == "draft.preview" {
+				n++
+			}
+		}
+		return n
+	}
+	for _, hdr := range []map[string]string{
+		{"Sec-Fetch-Site": "cross-site"},
+		{"Sec-Fetch-Site": "same-site"},
+		{"Sec-Fetch-Site": "same-origin", "Sec-Purpose": "prefetch"},
+		{"Sec-Fetch-Site": "none", "Sec-Purpose": "prefetch;prerender"},
+		{"Purpose": "prefetch"},
+	} {
+		resp, body := c.do("GET", "/letters/"+ref+"/preview", nil, hdr)
+		if resp.StatusCode != http.StatusForbidden || strings.HasPrefix(body, "%PDF") {
+			t.Errorf("preview with %v: %s", hdr, resp.Status)
+		}
+	}
+	if n := copies(); n != 0 {
+		t.Fatalf("%d draft copies recorded for requests rita never made", n)
+	}
+	for _, site := range []string{"same-origin", "none"} {
+		resp, body := c.do("GET", "/letters/"+ref+"/preview", nil, map[string]string{"Sec-Fetch-Site": site})
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(body, "%PDF") {
+			t.Errorf("rita's own preview (Sec-Fetch-Site %s): %s", site, resp.Status)
+		}
+	}
+	if n := copies(); n != 2 {
+		t.Errorf("%d draft copies recorded for rita's two previews", n)
+	}
+}

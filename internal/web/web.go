@@ -246,6 +246,8 @@ var (
 	errBadRequest = errors.New("bad request")
 	errTooLarge   = errors.New("the file is larger than the upload limit")
 	errCSRF       = errors.New("forbidden: this form is stale or came from another site; reload the page and try again")
+	// errCopyElsewhere refuses a draft copy asked for from another site or by a prefetch.
+	errCopyElsewhere = errors.New("forbidden: a preview is a draft copy recorded in your name; open it from the letter's page")
 )
 
 func statusOf(err error) (int, string) {
@@ -255,7 +257,7 @@ func statusOf(err error) (int, string) {
 		return http.StatusUnprocessableEntity, err.Error()
 	case errors.Is(err, errTooLarge):
 		return http.StatusRequestEntityTooLarge, err.Error()
-	case errors.Is(err, errCSRF):
+	case errors.Is(err, errCSRF), errors.Is(err, errCopyElsewhere):
 		return http.StatusForbidden, err.Error()
 	case errors.Is(err, registry.ErrUnauthenticated):
 		return http.StatusUnauthorized, "Sign in first."
