@@ -1,6 +1,7 @@
 package pdf_test
 
 import (
+	"bytes"
 	"context"
 	"image"
 	"testing"
@@ -36,6 +37,31 @@ func FuzzText(f *testing.F) {
 		// The rendering modes are read from the same streams, under the same budgets.
 		if hidden, err := pdf.InvisibleText(context.Background(), data); err != nil && hidden {
 			t.Fatal("an invisible text layer with an error")
+		}
+	})
+}
+
+// FuzzMark: a draft copy is made of whatever PDF a member uploads, annotations, forms,
+// embedded files and actions included (settle, dropActions, the marks and their relabelling).
+// A PDF is refused or marked, without a panic; a marked copy is a PDF Check accepts, and not
+// the upload's bytes. Seeds: the FuzzCheck corpus, a letter, an annotated and a scripted PDF.
+func FuzzMark(f *testing.F) {
+	f.Add(letter(f, 2))
+	f.Add(annotated())
+	f.Add(scripted())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if _, err := pdf.Check(data); err != nil {
+			return // refused at upload: never marked
+		}
+		out, err := pdf.Watermark(data, mark)
+		if err != nil {
+			return
+		}
+		if _, err := pdf.Check(out); err != nil {
+			t.Fatalf("a marked copy that Check refuses: %v", err)
+		}
+		if bytes.Equal(out, data) {
+			t.Fatal("the copy is the upload, unmarked")
 		}
 	})
 }
