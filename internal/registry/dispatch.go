@@ -533,11 +533,22 @@ func dueClaimed[T any](ctx context.Context, r *Registry, read, claim func(*store
 	return out, err
 }
 
-// Unclaim gives back messages DueMessages claimed and the dispatcher did not attempt, so that
-// another server sends them now rather than when the claim lapses. Nothing is claimed on
-// SQLite.
+// Sending records that the dispatcher hands ms to the mail server (store.Tx.MarkSending), in
+// one transaction before it does: should its server die before the outcome is recorded, the
+// message is known to have maybe left, and a withdrawal gives its recipient notice.
+func (r *Registry) Sending(ctx context.Context, ms []store.OutboxMessage) error {
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+	}
+	return r.cfg.DB.Update(ctx, func(tx *store.Tx) error { return tx.MarkSending(ctx, ids) })
+}
+
+// Unclaim gives back messages DueMessages returned and the dispatcher did not attempt: their
+// reply as it was before Sending and, on PostgreSQL, their claim, so that another server sends
+// them now rather than when the claim lapses.
 func (r *Registry) Unclaim(ctx context.Context, ms []store.OutboxMessage) error {
-	if len(ms) == 0 || r.cfg.DB.Dialect() != store.Postgres {
+	if len(ms) == 0 {
 		return nil
 	}
 	return r.cfg.DB.Update(ctx, func(tx *store.Tx) error { return tx.Unclaim(ctx, ms) })
@@ -707,15 +718,7 @@ func (r *Registry) delivered(ctx context.Context, tx *store.Tx, m store.OutboxMe
 		return err
 	}
 	if m.Kind != store.KindNotice {
-		if w, err := tx.WithdrawalOf(ctx, m.LetterID); err == nil {
-			l, err := tx.LetterByID(ctx, m.LetterID)
-			if err != nil {
-				return err
-			}
-			if err := r.queueNotice(ctx, tx, l, m, w.CreatedAt); err != nil {
-				return err
-			}
-		} else if !errors.Is(err, store.ErrNotFound) {
+		if err := r.noticeIfWithdrawn(ctx, tx, m); err != nil {
 			return err
 		}
 	}
@@ -727,6 +730,23 @@ func (r *Registry) delivered(ctx context.Context, tx *store.Tx, m store.OutboxMe
 		map[int64]map[string]any{m.RecipientID: data})
 }
 
+// noticeIfWithdrawn queues the notice to m's address if m's letter is withdrawn: m reached its
+// recipient, or may have, after the withdrawal queued the notices of those it had reached.
+func (r *Registry) noticeIfWithdrawn(ctx context.Context, tx *store.Tx, m store.OutboxMessage) error {
+	w, err := tx.WithdrawalOf(ctx, m.LetterID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	l, err := tx.LetterByID(ctx, m.LetterID)
+	if err != nil {
+		return err
+	}
+	return r.queueNotice(ctx, tx, l, m, w.CreatedAt)
+}
+
 // Deferred records a failed attempt at m, to be tried again at next.
 func (r *Registry) Deferred(ctx context.Context, m store.OutboxMessage, reply string, next time.Time) error {
 	return r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
@@ -735,11 +755,23 @@ func (r *Registry) Deferred(ctx context.Context, m store.OutboxMessage, reply st
 }
 
 // Failed records that m will not be sent, with the last reply, and audits it: a permanent
-// failure is shown to the office, never dropped.
+// failure is shown to the office, never dropped. If an earlier attempt at m may have been
+// accepted (its server died before recording it: store.OutboxMessage.Uncertain) and the
+// letter is withdrawn, the recipient may hold it and is queued the notice.
 func (r *Registry) Failed(ctx context.Context, m store.OutboxMessage, reply string) error {
 	return r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		cur, err := tx.OutboxMessage(ctx, m.ID)
+		if err != nil {
+			return err
+		}
 		if err := tx.MarkAttempt(ctx, m.ID, store.StatusFailed, reply, r.cfg.Now()); err != nil {
 			return err
+		}
+		waiting := cur.Status == store.StatusQueued || cur.Status == store.StatusDeferred
+		if waiting && cur.Kind != store.KindNotice && cur.Uncertain() {
+			if err := r.noticeIfWithdrawn(ctx, tx, *cur); err != nil {
+				return err
+			}
 		}
 		return r.dispatchAudit(ctx, tx, m, "dispatch.failed", fmt.Sprintf("%s to %s <%s> after %d attempts: %s", m.Kind, m.Recipient, m.Email, m.Attempts+1, reply))
 	})
