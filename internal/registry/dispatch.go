@@ -744,6 +744,9 @@ func (r *Registry) noticeIfWithdrawn(ctx context.Context, tx *store.Tx, m store.
 	if err != nil {
 		return err
 	}
+	if err := r.lateWithdrawalEvent(ctx, tx, l, w, m); err != nil {
+		return err
+	}
 	return r.queueNotice(ctx, tx, l, m, w.CreatedAt)
 }
 
@@ -867,13 +870,20 @@ func (r *Registry) queueEvent(ctx context.Context, tx *store.Tx, event string, o
 	if err != nil {
 		return err
 	}
+	return r.queueEventTo(ctx, tx, eps, event, office, recipients)
+}
+
+// queueEventTo is queueEvent to the endpoints eps; an office endpoint hears nothing when office
+// is nil.
+func (r *Registry) queueEventTo(ctx context.Context, tx *store.Tx, eps []store.WebhookEndpoint, event string, office map[string]any, recipients map[int64]map[string]any) error {
 	now := r.cfg.Now().UTC()
 	for _, e := range eps {
 		data := office
 		if e.RecipientID != 0 {
-			if data = recipients[e.RecipientID]; data == nil {
-				continue
-			}
+			data = recipients[e.RecipientID]
+		}
+		if data == nil {
+			continue
 		}
 		payload, err := json.Marshal(map[string]any{"type": event, "timestamp": now.Format(time.RFC3339), "data": data})
 		if err != nil {
@@ -902,16 +912,7 @@ func (r *Registry) releaseEvent(ctx context.Context, tx *store.Tx, ref string, i
 // withdrawalEvent queues the retraction or supersession event: to the office, and to the
 // recipients the letter was sent to, who get the reason as their notice does.
 func (r *Registry) withdrawalEvent(ctx context.Context, tx *store.Tx, l *store.Letter, w store.Withdrawal, by string, ms []store.OutboxMessage) error {
-	event := "letter.retracted"
-	if w.Kind == Supersession {
-		event = "letter.superseded"
-	}
-	office := map[string]any{"reference": l.Reference, "log_index": w.LogIndex}
-	holder := map[string]any{"reference": l.Reference, "log_index": w.LogIndex, "reason": w.Reason,
-		"verify_url": strings.TrimRight(r.cfg.Office.URL, "/") + "/v/" + l.Reference}
-	if by != "" {
-		office["superseded_by"], holder["superseded_by"] = by, by
-	}
+	event, office, holder := r.withdrawalPayloads(l, w, by)
 	recipients := map[int64]map[string]any{}
 	for _, m := range ms {
 		if m.Kind != store.KindNotice && m.Status == store.StatusSent {
@@ -919,6 +920,57 @@ func (r *Registry) withdrawalEvent(ctx context.Context, tx *store.Tx, l *store.L
 		}
 	}
 	return r.queueEvent(ctx, tx, event, office, recipients)
+}
+
+// withdrawalPayloads returns the withdrawal's event and what the office's endpoints and a
+// holder's hear of it.
+func (r *Registry) withdrawalPayloads(l *store.Letter, w store.Withdrawal, by string) (event string, office, holder map[string]any) {
+	event = "letter.retracted"
+	if w.Kind == Supersession {
+		event = "letter.superseded"
+	}
+	office = map[string]any{"reference": l.Reference, "log_index": w.LogIndex}
+	holder = map[string]any{"reference": l.Reference, "log_index": w.LogIndex, "reason": w.Reason,
+		"verify_url": strings.TrimRight(r.cfg.Office.URL, "/") + "/v/" + l.Reference}
+	if by != "" {
+		office["superseded_by"], holder["superseded_by"] = by, by
+	}
+	return event, office, holder
+}
+
+// lateWithdrawalEvent queues the withdrawal event to the endpoints of m's recipient alone, when
+// m reached them (or may have) after the withdrawal and they have not heard of it: a recipient
+// hears it with its first notice, whether queued by the withdrawal or later.
+func (r *Registry) lateWithdrawalEvent(ctx context.Context, tx *store.Tx, l *store.Letter, w *store.Withdrawal, m store.OutboxMessage) error {
+	ms, err := tx.LetterMessages(ctx, l.ID)
+	if err != nil {
+		return err
+	}
+	for _, x := range ms {
+		if x.Kind == store.KindNotice && x.RecipientID == m.RecipientID {
+			return nil
+		}
+	}
+	by := ""
+	if w.ByLetter != 0 {
+		bl, err := tx.LetterByID(ctx, w.ByLetter)
+		if err != nil {
+			return err
+		}
+		by = bl.Reference
+	}
+	event, _, holder := r.withdrawalPayloads(l, *w, by)
+	eps, err := tx.WebhookEndpoints(ctx)
+	if err != nil {
+		return err
+	}
+	var theirs []store.WebhookEndpoint
+	for _, e := range eps {
+		if e.RecipientID == m.RecipientID {
+			theirs = append(theirs, e)
+		}
+	}
+	return r.queueEventTo(ctx, tx, theirs, event, nil, map[int64]map[string]any{m.RecipientID: holder})
 }
 
 // NewWebhookSecret returns a fresh endpoint secret in the Standard Webhooks form: whsec_ and
