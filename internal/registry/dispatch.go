@@ -831,8 +831,12 @@ func (r *Registry) Receipt(ctx context.Context, token string) (*ReceiptView, err
 }
 
 // Acknowledge records the receipt a recipient confirmed, in the letter's audit trail. A token
-// works once.
+// works once. A token that does not work is refused after a read: only a working one takes a
+// write transaction, which joins the log's batches.
 func (r *Registry) Acknowledge(ctx context.Context, token, remote string) (*ReceiptView, error) {
+	if _, err := r.Receipt(ctx, token); err != nil {
+		return nil, err
+	}
 	defer r.wakeDispatch()
 	var v *ReceiptView
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
