@@ -481,6 +481,49 @@ func (t *Tx) ClaimDueWebhookDeliveries(ctx context.Context, now time.Time, limit
 	return ds, nil
 }
 
+// EraseWebhookReasons empties the reason in the payloads of the withdrawal events about the
+// letter reference, posted or waiting: erasing a letter deletes the registry's copies of its
+// withdrawal's reason (EraseLetter), and a recipient's endpoint was queued one. The events
+// stay, with their IDs; one still waiting is posted without the reason.
+func (t *Tx) EraseWebhookReasons(ctx context.Context, reference string) error {
+	rows, err := t.query(ctx, `SELECT id, payload FROM webhook_deliveries WHERE event IN ('letter.retracted', 'letter.superseded')`)
+	if err != nil {
+		return fmt.Errorf("erase webhook reasons: %w", err)
+	}
+	changed := map[int64][]byte{}
+	for rows.Next() {
+		var id int64
+		var payload []byte
+		if err := rows.Scan(&id, &payload); err != nil {
+			rows.Close()
+			return fmt.Errorf("erase webhook reasons: %w", err)
+		}
+		var p map[string]any
+		if json.Unmarshal(payload, &p) != nil {
+			continue
+		}
+		data, _ := p["data"].(map[string]any)
+		if reason, ok := data["reason"]; !ok || reason == "" || data["reference"] != reference {
+			continue
+		}
+		data["reason"] = ""
+		if changed[id], err = json.Marshal(p); err != nil {
+			rows.Close()
+			return fmt.Errorf("erase webhook reasons: %w", err)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("erase webhook reasons: %w", err)
+	}
+	for id, payload := range changed {
+		if _, err := t.exec(ctx, `UPDATE webhook_deliveries SET payload = $1 WHERE id = $2`, payload, id); err != nil {
+			return fmt.Errorf("erase webhook reasons: %w", err)
+		}
+	}
+	return nil
+}
+
 // WebhookDeliveries returns the latest limit deliveries, newest first: the delivery log.
 func (t *Tx) WebhookDeliveries(ctx context.Context, limit int) ([]WebhookDelivery, error) {
 	return t.deliveries(ctx, `1 = 1 ORDER BY d.id DESC LIMIT $1`, limit)
