@@ -185,31 +185,37 @@ func (d *Dispatcher) Run(ctx context.Context) {
 		if err != nil && ctx.Err() == nil {
 			d.cfg.Logger.Error("dispatch: read the outbox", "err", err)
 		}
-		for i, m := range due {
-			mu.Lock()
-			busy := inflight[m.ID] || released[m.ID] > readAt
-			if !busy {
+		var take []store.OutboxMessage
+		mu.Lock()
+		for _, m := range due {
+			if !inflight[m.ID] && released[m.ID] <= readAt {
 				inflight[m.ID] = true
+				take = append(take, m)
 			}
-			mu.Unlock()
-			if busy {
-				continue
+		}
+		mu.Unlock()
+		// Recorded before they leave: should this server die before their outcome is
+		// recorded, a withdrawal knows that they may have left (registry.Sending).
+		if len(take) > 0 {
+			if err := d.cfg.Registry.Sending(ctx, take); err != nil {
+				if ctx.Err() == nil {
+					d.cfg.Logger.Error("dispatch: record messages as sending", "messages", len(take), "err", err)
+				}
+				for _, m := range take {
+					release(m.ID)
+				}
+				take = nil
 			}
+		}
+		for i, m := range take {
 			select {
 			case jobs <- m:
 				fed++
 			case <-ctx.Done():
-				// Stopping: what this server claimed and will not send is given back, for
-				// the other servers to send now (on PostgreSQL; see registry.DueMessages).
-				// Those a connection is sending stay claimed.
-				back := []store.OutboxMessage{m}
-				mu.Lock()
-				for _, n := range due[i+1:] {
-					if !inflight[n.ID] && released[n.ID] <= readAt {
-						back = append(back, n)
-					}
-				}
-				mu.Unlock()
+				// Stopping: what this server took and will not send is given back, for the
+				// other servers to send now (on PostgreSQL; see registry.DueMessages), with
+				// the reply it had. Those a connection is sending stay taken.
+				back := take[i:]
 				if err := d.cfg.Registry.Unclaim(context.Background(), back); err != nil {
 					d.cfg.Logger.Error("dispatch: give back messages not sent", "messages", len(back), "err", err)
 				}

@@ -75,3 +75,46 @@ func TestAcceptedDuringWithdrawalIsSentAndNoticed(t *testing.T) {
 		})
 	}
 }
+
+// TestAcceptedDuringWithdrawalReachesRecipientWebhook: as above, the letter is retracted while
+// its message is in the SMTP transaction, and the acceptance queues the notice by mail. The
+// recipient's webhook endpoint, which hears the withdrawal of every letter sent to it
+// (docs/design/dispatch.md, "What each endpoint hears"), must hear it too, once, with the
+// reason its notice carries; and a second address of the same recipient accepted late does
+// not make it hear the withdrawal twice.
+func TestAcceptedDuringWithdrawalReachesRecipientWebhook(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.r.SetDispatch(registry.DispatchSettings{Mail: true, AllowPrivateWebhooks: true})
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, registry.NewRecipient{Name: "ministry",
+		Emails: []string{"a@mod.freedonia.example", "b@mod.freedonia.example"}, Webhook: "http://127.0.0.1:9/hook"}); err != nil {
+		t.Fatal(err)
+	}
+	ref := o.release(t, "The brigade moves north on 3 March.")
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); err != nil {
+		t.Fatal(err)
+	}
+	due, err := o.r.DueMessages(ctx, 10, time.Minute)
+	if err != nil || len(due) != 2 {
+		t.Fatalf("due: %v %v", due, err)
+	}
+	o.withdraw(t, ref, "", "Sent in error.")
+	for _, m := range due {
+		if err := o.r.Delivered(ctx, registry.Delivery{Message: m, Reply: "250 accepted"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log, err := o.r.WebhookLog(ctx, o.admin, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	heard := 0
+	for _, d := range log {
+		if d.Endpoint == "recipient:ministry" && d.Event == "letter.retracted" {
+			heard++
+		}
+	}
+	if heard != 1 {
+		t.Fatalf("the recipient's endpoint was queued the retraction %d times, want once: %+v", heard, log)
+	}
+}

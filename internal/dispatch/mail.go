@@ -140,6 +140,14 @@ func (s *sender) send(ctx context.Context, m *mail.Msg) (string, error) {
 	if err := s.cl.Send(m); err != nil {
 		// After a refusal the session's state is unclear: the next message starts afresh.
 		s.close()
+		// go-mail resets the session after the server's answer to the data; a reset that
+		// fails (the server hung up) is reported as the send's error, though the server
+		// accepted the message. Accepted is what is recorded: sent again, it would arrive
+		// once more at each attempt, and recorded unsent, its recipient would get no notice
+		// of a withdrawal.
+		if m.IsDelivered() {
+			return "250 accepted by " + s.cfg.Host + " (the session ended after)", nil
+		}
 		return "", err
 	}
 	return "250 accepted by " + s.cfg.Host, nil

@@ -533,11 +533,22 @@ func dueClaimed[T any](ctx context.Context, r *Registry, read, claim func(*store
 	return out, err
 }
 
-// Unclaim gives back messages DueMessages claimed and the dispatcher did not attempt, so that
-// another server sends them now rather than when the claim lapses. Nothing is claimed on
-// SQLite.
+// Sending records that the dispatcher hands ms to the mail server (store.Tx.MarkSending), in
+// one transaction before it does: should its server die before the outcome is recorded, the
+// message is known to have maybe left, and a withdrawal gives its recipient notice.
+func (r *Registry) Sending(ctx context.Context, ms []store.OutboxMessage) error {
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+	}
+	return r.cfg.DB.Update(ctx, func(tx *store.Tx) error { return tx.MarkSending(ctx, ids) })
+}
+
+// Unclaim gives back messages DueMessages returned and the dispatcher did not attempt: their
+// reply as it was before Sending and, on PostgreSQL, their claim, so that another server sends
+// them now rather than when the claim lapses.
 func (r *Registry) Unclaim(ctx context.Context, ms []store.OutboxMessage) error {
-	if len(ms) == 0 || r.cfg.DB.Dialect() != store.Postgres {
+	if len(ms) == 0 {
 		return nil
 	}
 	return r.cfg.DB.Update(ctx, func(tx *store.Tx) error { return tx.Unclaim(ctx, ms) })
@@ -707,15 +718,7 @@ func (r *Registry) delivered(ctx context.Context, tx *store.Tx, m store.OutboxMe
 		return err
 	}
 	if m.Kind != store.KindNotice {
-		if w, err := tx.WithdrawalOf(ctx, m.LetterID); err == nil {
-			l, err := tx.LetterByID(ctx, m.LetterID)
-			if err != nil {
-				return err
-			}
-			if err := r.queueNotice(ctx, tx, l, m, w.CreatedAt); err != nil {
-				return err
-			}
-		} else if !errors.Is(err, store.ErrNotFound) {
+		if err := r.noticeIfWithdrawn(ctx, tx, m); err != nil {
 			return err
 		}
 	}
@@ -727,6 +730,26 @@ func (r *Registry) delivered(ctx context.Context, tx *store.Tx, m store.OutboxMe
 		map[int64]map[string]any{m.RecipientID: data})
 }
 
+// noticeIfWithdrawn queues the notice to m's address if m's letter is withdrawn: m reached its
+// recipient, or may have, after the withdrawal queued the notices of those it had reached.
+func (r *Registry) noticeIfWithdrawn(ctx context.Context, tx *store.Tx, m store.OutboxMessage) error {
+	w, err := tx.WithdrawalOf(ctx, m.LetterID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	l, err := tx.LetterByID(ctx, m.LetterID)
+	if err != nil {
+		return err
+	}
+	if err := r.lateWithdrawalEvent(ctx, tx, l, w, m); err != nil {
+		return err
+	}
+	return r.queueNotice(ctx, tx, l, m, w.CreatedAt)
+}
+
 // Deferred records a failed attempt at m, to be tried again at next.
 func (r *Registry) Deferred(ctx context.Context, m store.OutboxMessage, reply string, next time.Time) error {
 	return r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
@@ -735,11 +758,23 @@ func (r *Registry) Deferred(ctx context.Context, m store.OutboxMessage, reply st
 }
 
 // Failed records that m will not be sent, with the last reply, and audits it: a permanent
-// failure is shown to the office, never dropped.
+// failure is shown to the office, never dropped. If an earlier attempt at m may have been
+// accepted (its server died before recording it: store.OutboxMessage.Uncertain) and the
+// letter is withdrawn, the recipient may hold it and is queued the notice.
 func (r *Registry) Failed(ctx context.Context, m store.OutboxMessage, reply string) error {
 	return r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		cur, err := tx.OutboxMessage(ctx, m.ID)
+		if err != nil {
+			return err
+		}
 		if err := tx.MarkAttempt(ctx, m.ID, store.StatusFailed, reply, r.cfg.Now()); err != nil {
 			return err
+		}
+		waiting := cur.Status == store.StatusQueued || cur.Status == store.StatusDeferred
+		if waiting && cur.Kind != store.KindNotice && cur.Uncertain() {
+			if err := r.noticeIfWithdrawn(ctx, tx, *cur); err != nil {
+				return err
+			}
 		}
 		return r.dispatchAudit(ctx, tx, m, "dispatch.failed", fmt.Sprintf("%s to %s <%s> after %d attempts: %s", m.Kind, m.Recipient, m.Email, m.Attempts+1, reply))
 	})
@@ -796,8 +831,12 @@ func (r *Registry) Receipt(ctx context.Context, token string) (*ReceiptView, err
 }
 
 // Acknowledge records the receipt a recipient confirmed, in the letter's audit trail. A token
-// works once.
+// works once. A token that does not work is refused after a read: only a working one takes a
+// write transaction, which joins the log's batches.
 func (r *Registry) Acknowledge(ctx context.Context, token, remote string) (*ReceiptView, error) {
+	if _, err := r.Receipt(ctx, token); err != nil {
+		return nil, err
+	}
 	defer r.wakeDispatch()
 	var v *ReceiptView
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
@@ -835,13 +874,20 @@ func (r *Registry) queueEvent(ctx context.Context, tx *store.Tx, event string, o
 	if err != nil {
 		return err
 	}
+	return r.queueEventTo(ctx, tx, eps, event, office, recipients)
+}
+
+// queueEventTo is queueEvent to the endpoints eps; an office endpoint hears nothing when office
+// is nil.
+func (r *Registry) queueEventTo(ctx context.Context, tx *store.Tx, eps []store.WebhookEndpoint, event string, office map[string]any, recipients map[int64]map[string]any) error {
 	now := r.cfg.Now().UTC()
 	for _, e := range eps {
 		data := office
 		if e.RecipientID != 0 {
-			if data = recipients[e.RecipientID]; data == nil {
-				continue
-			}
+			data = recipients[e.RecipientID]
+		}
+		if data == nil {
+			continue
 		}
 		payload, err := json.Marshal(map[string]any{"type": event, "timestamp": now.Format(time.RFC3339), "data": data})
 		if err != nil {
@@ -870,16 +916,7 @@ func (r *Registry) releaseEvent(ctx context.Context, tx *store.Tx, ref string, i
 // withdrawalEvent queues the retraction or supersession event: to the office, and to the
 // recipients the letter was sent to, who get the reason as their notice does.
 func (r *Registry) withdrawalEvent(ctx context.Context, tx *store.Tx, l *store.Letter, w store.Withdrawal, by string, ms []store.OutboxMessage) error {
-	event := "letter.retracted"
-	if w.Kind == Supersession {
-		event = "letter.superseded"
-	}
-	office := map[string]any{"reference": l.Reference, "log_index": w.LogIndex}
-	holder := map[string]any{"reference": l.Reference, "log_index": w.LogIndex, "reason": w.Reason,
-		"verify_url": strings.TrimRight(r.cfg.Office.URL, "/") + "/v/" + l.Reference}
-	if by != "" {
-		office["superseded_by"], holder["superseded_by"] = by, by
-	}
+	event, office, holder := r.withdrawalPayloads(l, w, by)
 	recipients := map[int64]map[string]any{}
 	for _, m := range ms {
 		if m.Kind != store.KindNotice && m.Status == store.StatusSent {
@@ -887,6 +924,57 @@ func (r *Registry) withdrawalEvent(ctx context.Context, tx *store.Tx, l *store.L
 		}
 	}
 	return r.queueEvent(ctx, tx, event, office, recipients)
+}
+
+// withdrawalPayloads returns the withdrawal's event and what the office's endpoints and a
+// holder's hear of it.
+func (r *Registry) withdrawalPayloads(l *store.Letter, w store.Withdrawal, by string) (event string, office, holder map[string]any) {
+	event = "letter.retracted"
+	if w.Kind == Supersession {
+		event = "letter.superseded"
+	}
+	office = map[string]any{"reference": l.Reference, "log_index": w.LogIndex}
+	holder = map[string]any{"reference": l.Reference, "log_index": w.LogIndex, "reason": w.Reason,
+		"verify_url": strings.TrimRight(r.cfg.Office.URL, "/") + "/v/" + l.Reference}
+	if by != "" {
+		office["superseded_by"], holder["superseded_by"] = by, by
+	}
+	return event, office, holder
+}
+
+// lateWithdrawalEvent queues the withdrawal event to the endpoints of m's recipient alone, when
+// m reached them (or may have) after the withdrawal and they have not heard of it: a recipient
+// hears it with its first notice, whether queued by the withdrawal or later.
+func (r *Registry) lateWithdrawalEvent(ctx context.Context, tx *store.Tx, l *store.Letter, w *store.Withdrawal, m store.OutboxMessage) error {
+	ms, err := tx.LetterMessages(ctx, l.ID)
+	if err != nil {
+		return err
+	}
+	for _, x := range ms {
+		if x.Kind == store.KindNotice && x.RecipientID == m.RecipientID {
+			return nil
+		}
+	}
+	by := ""
+	if w.ByLetter != 0 {
+		bl, err := tx.LetterByID(ctx, w.ByLetter)
+		if err != nil {
+			return err
+		}
+		by = bl.Reference
+	}
+	event, _, holder := r.withdrawalPayloads(l, *w, by)
+	eps, err := tx.WebhookEndpoints(ctx)
+	if err != nil {
+		return err
+	}
+	var theirs []store.WebhookEndpoint
+	for _, e := range eps {
+		if e.RecipientID == m.RecipientID {
+			theirs = append(theirs, e)
+		}
+	}
+	return r.queueEventTo(ctx, tx, theirs, event, nil, map[int64]map[string]any{m.RecipientID: holder})
 }
 
 // NewWebhookSecret returns a fresh endpoint secret in the Standard Webhooks form: whsec_ and

@@ -46,6 +46,9 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 		if err := tx.EraseLetter(ctx, l.ID, r.now()); err != nil {
 			return err
 		}
+		if err := tx.EraseWebhookReasons(ctx, ref); err != nil {
+			return err
+		}
 		// The kept seal holds the release's opening: it goes with it (a seal kept in the
 		// letter's answer goes with the answer, which EraseLetter deletes).
 		if err := tx.DeleteSeal(ctx, rel.LogIndex); err != nil {

@@ -91,3 +91,31 @@ func TestPublicWorkIsLimited(t *testing.T) {
 		}
 	}
 }
+
+// TestReceiptLinksAreLimited: /receipt/{token} is public work like verification: anyone may
+// open or post a link, and each post of one was a write transaction, in the committer's
+// group with the log's batches. Without a limit, one client could post wrong tokens as fast as
+// it liked.
+func TestReceiptLinksAreLimited(t *testing.T) {
+	s := New(newRegistryConfig(t))
+	for i, method := range []string{"GET", "POST"} {
+		limited := false
+		for n := range DefaultRateBurst + 10 {
+			r := httptest.NewRequest(method, "/receipt/rct_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", strings.NewReader("confirm=received"))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			r.RemoteAddr = fmt.Sprintf("198.51.100.%d:40000", 10+i)
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, r)
+			if w.Code == http.StatusTooManyRequests {
+				limited = n > 0
+				break
+			}
+			if w.Code != http.StatusNotFound {
+				t.Fatalf("%s of a wrong receipt link: %d", method, w.Code)
+			}
+		}
+		if !limited {
+			t.Errorf("%s /receipt/…: %d requests at once from one address were not limited", method, DefaultRateBurst+10)
+		}
+	}
+}

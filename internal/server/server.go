@@ -146,12 +146,13 @@ func New(cfg Config) *Server {
 // public reports whether r is for an endpoint anyone may call that does work per request:
 // these are rate limited. The trade of a provider's tokens for a 'chancery login' token is
 // one: a token signed with a key the registry has not seen has it fetch the provider's keys.
+// Receipt links are another: each one confirmed is a write transaction.
 func public(r *http.Request) bool {
 	switch p := r.URL.Path; p {
 	case "/verify", "/verify/text", "/verify/seal", "/api/v1/verify", "/api/v1/identify", "/api/v1/oidc/token":
 		return true
 	default:
-		return strings.HasPrefix(p, "/v/")
+		return strings.HasPrefix(p, "/v/") || strings.HasPrefix(p, "/receipt/")
 	}
 }
 

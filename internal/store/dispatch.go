@@ -223,11 +223,45 @@ func (t *Tx) claim(ctx context.Context, table string, ids []int64, until time.Ti
 	return err
 }
 
+// Replies of a message handed to the mail server whose outcome is not recorded yet
+// (MarkSending). ReplySendingAgain says that an earlier attempt was handed over too and never
+// recorded: its server died or lost its database between the handing over and the record, so
+// the mail server may have accepted it, and the recipient may hold the message.
+const (
+	ReplySending      = "sending: handed to the mail server, outcome not recorded yet"
+	ReplySendingAgain = "sending again: an earlier attempt was handed to the mail server and its outcome never recorded"
+)
+
+// MarkSending records, before the messages ids are handed to the mail server, that an attempt
+// at each has begun: its reply becomes ReplySending, or ReplySendingAgain when an earlier
+// attempt's was never replaced by its outcome (MarkSent, MarkAttempt). A withdrawal leaves such
+// a message to the worker (FailUnsent), which gives notice if it may have left (Uncertain).
+func (t *Tx) MarkSending(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := []any{ReplySending, ReplySendingAgain}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	_, err := t.exec(ctx, `UPDATE outbox SET reply = CASE WHEN reply IN ($1, $2) THEN $2 ELSE $1 END
+		WHERE status IN ('queued', 'deferred') AND id IN (`+placeholders(3, len(ids))+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("mark messages sending: %w", err)
+	}
+	return nil
+}
+
+// Uncertain reports whether m may have reached its recipient though it is not recorded sent:
+// an attempt at it was handed to the mail server and its outcome never recorded.
+func (m *OutboxMessage) Uncertain() bool { return m.Reply == ReplySendingAgain }
+
 // Unclaim gives back claimed messages that were not attempted (a dispatcher stopping): each
-// still waiting is due again at the time it was due when claimed (m.NextAt).
+// still waiting is due again at the time it was due when claimed (m.NextAt), with the reply it
+// had then (MarkSending marked it).
 func (t *Tx) Unclaim(ctx context.Context, ms []OutboxMessage) error {
 	for _, m := range ms {
-		if _, err := t.exec(ctx, `UPDATE outbox SET next_at = $1 WHERE id = $2 AND status IN ('queued', 'deferred')`, due(m.NextAt), m.ID); err != nil {
+		if _, err := t.exec(ctx, `UPDATE outbox SET next_at = $1, reply = $2 WHERE id = $3 AND status IN ('queued', 'deferred')`, due(m.NextAt), m.Reply, m.ID); err != nil {
 			return fmt.Errorf("unclaim message %d: %w", m.ID, err)
 		}
 	}
@@ -293,12 +327,15 @@ func (t *Tx) MarkAttempt(ctx context.Context, id int64, status, reply string, ne
 }
 
 // FailUnsent marks as failed, with reason, the letter's messages of the given kinds that are
-// still waiting: what was withdrawn before it left must not leave. A message a worker is
-// sending at that moment may be accepted all the same: MarkSent then records it sent.
+// still waiting: what was withdrawn before it left must not leave. A message handed to the
+// mail server (MarkSending) is left to its worker: accepted, MarkSent records it sent; if not,
+// the worker's next attempt finds the letter withdrawn and fails it, with a notice when an
+// earlier attempt may have been accepted before its server died (Uncertain). Failed here, it
+// would never be attempted again, and a recipient holding it would never hear.
 func (t *Tx) FailUnsent(ctx context.Context, letterID int64, kinds []string, reason string) error {
-	q := `UPDATE outbox SET status = 'failed', reply = $1 WHERE letter_id = $2 AND status IN ('queued', 'deferred') AND kind IN (` +
-		placeholders(3, len(kinds)) + `)`
-	args := []any{reason, letterID}
+	q := `UPDATE outbox SET status = 'failed', reply = $1 WHERE letter_id = $2 AND status IN ('queued', 'deferred')
+		AND reply NOT IN ($3, $4) AND kind IN (` + placeholders(5, len(kinds)) + `)`
+	args := []any{reason, letterID, ReplySending, ReplySendingAgain}
 	for _, k := range kinds {
 		args = append(args, k)
 	}
@@ -442,6 +479,49 @@ func (t *Tx) ClaimDueWebhookDeliveries(ctx context.Context, now time.Time, limit
 		return nil, fmt.Errorf("claim due webhook deliveries: %w", err)
 	}
 	return ds, nil
+}
+
+// EraseWebhookReasons empties the reason in the payloads of the withdrawal events about the
+// letter reference, posted or waiting: erasing a letter deletes the registry's copies of its
+// withdrawal's reason (EraseLetter), and a recipient's endpoint was queued one. The events
+// stay, with their IDs; one still waiting is posted without the reason.
+func (t *Tx) EraseWebhookReasons(ctx context.Context, reference string) error {
+	rows, err := t.query(ctx, `SELECT id, payload FROM webhook_deliveries WHERE event IN ('letter.retracted', 'letter.superseded')`)
+	if err != nil {
+		return fmt.Errorf("erase webhook reasons: %w", err)
+	}
+	changed := map[int64][]byte{}
+	for rows.Next() {
+		var id int64
+		var payload []byte
+		if err := rows.Scan(&id, &payload); err != nil {
+			rows.Close()
+			return fmt.Errorf("erase webhook reasons: %w", err)
+		}
+		var p map[string]any
+		if json.Unmarshal(payload, &p) != nil {
+			continue
+		}
+		data, _ := p["data"].(map[string]any)
+		if reason, ok := data["reason"]; !ok || reason == "" || data["reference"] != reference {
+			continue
+		}
+		data["reason"] = ""
+		if changed[id], err = json.Marshal(p); err != nil {
+			rows.Close()
+			return fmt.Errorf("erase webhook reasons: %w", err)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("erase webhook reasons: %w", err)
+	}
+	for id, payload := range changed {
+		if _, err := t.exec(ctx, `UPDATE webhook_deliveries SET payload = $1 WHERE id = $2`, payload, id); err != nil {
+			return fmt.Errorf("erase webhook reasons: %w", err)
+		}
+	}
+	return nil
 }
 
 // WebhookDeliveries returns the latest limit deliveries, newest first: the delivery log.

@@ -281,3 +281,79 @@ func testOutboxClaims(t *testing.T, db *store.DB) {
 		t.Fatalf("the webhook delivery's claim did not lapse")
 	}
 }
+
+func TestOutboxSendingSQLite(t *testing.T) { testOutboxSending(t, openSQLite(t, t.TempDir())) }
+
+func TestOutboxSendingPostgres(t *testing.T) {
+	testOutboxSending(t, openPostgres(t, storetest.PostgresURL(t)))
+}
+
+// testOutboxSending: a message handed to the mail server is marked so (MarkSending), and a
+// second hand-over without an outcome recorded between makes it Uncertain; a withdrawal's
+// FailUnsent leaves handed-over messages to their worker and fails the others; an outcome
+// ends the mark; Unclaim puts back the reply a message had.
+func testOutboxSending(t *testing.T, db *store.DB) {
+	defer db.Close()
+	ctx := t.Context()
+	now := time.Now().UTC().Truncate(time.Second)
+	var rec store.Recipient
+	var ids []int64
+	var letter int64
+	err := db.Update(ctx, func(tx *store.Tx) error {
+		m, l, err := addOutboxFixture(tx, now, &rec, "a@mod.example", "b@mod.example", "c@mod.example")
+		if err != nil {
+			return err
+		}
+		letter = l.ID
+		for i, e := range rec.Emails {
+			msg := &store.OutboxMessage{Key: "letter/1/0/" + e, MessageID: "letter." + e, LetterID: l.ID, RecipientID: rec.ID, Email: e,
+				Kind: store.KindLetter, ReceiptHash: []byte{byte(i), 9}, NextAt: now, MemberID: m.ID, CreatedAt: now}
+			if _, err := tx.Enqueue(ctx, msg); err != nil {
+				return err
+			}
+			ids = append(ids, msg.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(id int64) *store.OutboxMessage {
+		t.Helper()
+		var m *store.OutboxMessage
+		if err := db.View(ctx, func(tx *store.Tx) (err error) { m, err = tx.OutboxMessage(ctx, id); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	update := func(fn func(tx *store.Tx) error) {
+		t.Helper()
+		if err := db.Update(ctx, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := get(ids[2])
+	update(func(tx *store.Tx) error { return tx.MarkSending(ctx, ids) })
+	if m := get(ids[0]); m.Reply != store.ReplySending || m.Uncertain() {
+		t.Fatalf("handed over once: %q", m.Reply)
+	}
+	// a's outcome is never recorded (its server died); it is handed over again.
+	update(func(tx *store.Tx) error { return tx.MarkSending(ctx, ids[:1]) })
+	if m := get(ids[0]); !m.Uncertain() {
+		t.Fatalf("handed over again without an outcome: %q", m.Reply)
+	}
+	// b is deferred: its outcome ends the mark. c is given back unsent.
+	update(func(tx *store.Tx) error { return tx.MarkAttempt(ctx, ids[1], store.StatusDeferred, "451 later", now) })
+	update(func(tx *store.Tx) error { return tx.Unclaim(ctx, []store.OutboxMessage{*before}) })
+	if m := get(ids[2]); m.Reply != before.Reply || m.Status != store.StatusQueued {
+		t.Fatalf("given back: %q %s", m.Reply, m.Status)
+	}
+	update(func(tx *store.Tx) error {
+		return tx.FailUnsent(ctx, letter, []string{store.KindLetter}, "withdrawn")
+	})
+	for i, want := range []string{store.StatusQueued, store.StatusFailed, store.StatusFailed} {
+		if m := get(ids[i]); m.Status != want {
+			t.Errorf("%s after the withdrawal: %s (%q), want %s", m.Email, m.Status, m.Reply, want)
+		}
+	}
+}

@@ -1,0 +1,93 @@
+package dispatch
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/store/storetest"
+)
+
+// TestEraseRemovesTheReasonFromWebhookEvents: a retracted letter's recipient endpoint is queued
+// the retraction with its reason, as its notice carries it. Erasing the letter deletes the
+// registry's copies of the reason (docs/design/confidentiality.md); before the fix the events
+// kept it in their payloads, posted or not, and a delivery still waiting (as here) posted it
+// after the erasure.
+func TestEraseRemovesTheReasonFromWebhookEvents(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testEraseRemovesTheReasonFromWebhookEvents(t, newOffice(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		db, err := store.OpenPostgres(context.Background(), storetest.PostgresURL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		testEraseRemovesTheReasonFromWebhookEvents(t, newOfficeIn(t, db))
+	})
+}
+
+func testEraseRemovesTheReasonFromWebhookEvents(t *testing.T, o *office) {
+	ctx := context.Background()
+	o.r.SetDispatch(registry.DispatchSettings{Mail: true, AllowPrivateWebhooks: true})
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, registry.NewRecipient{Name: "ministry",
+		Emails: []string{"registry@mod.freedonia.example"}, Webhook: "http://127.0.0.1:9/hook"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.AddWebhook(ctx, o.admin, "records", "http://127.0.0.1:9/records"); err != nil {
+		t.Fatal(err)
+	}
+	ref := o.release(t, "The brigade moves north on 3 March.")
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); err != nil {
+		t.Fatal(err)
+	}
+	due, err := o.r.DueMessages(ctx, 10, time.Minute)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("due: %v %v", due, err)
+	}
+	if err := o.r.Delivered(ctx, registry.Delivery{Message: due[0], Reply: "250 accepted"}); err != nil {
+		t.Fatal(err)
+	}
+	const reason = "Addressed to Colonel mkrperson by mistake"
+	o.withdraw(t, ref, "", reason)
+	payloads := func() (out []string) {
+		t.Helper()
+		err := o.db.View(ctx, func(tx *store.Tx) error {
+			ds, err := tx.WebhookDeliveries(ctx, 100)
+			for _, d := range ds {
+				if d.Event == "letter.retracted" {
+					out = append(out, string(d.Payload))
+				}
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	var held int
+	for _, p := range payloads() {
+		if strings.Contains(p, "mkrperson") {
+			held++
+		}
+	}
+	if held != 1 {
+		t.Fatalf("before the erasure, %d retraction events carry the reason, want the recipient's one", held)
+	}
+	if err := o.r.Erase(ctx, o.admin, ref, "erasure request"); err != nil {
+		t.Fatal(err)
+	}
+	ps := payloads()
+	if len(ps) != 2 {
+		t.Fatalf("after the erasure, %d retraction events, want the office's and the recipient's", len(ps))
+	}
+	for _, p := range ps {
+		if strings.Contains(p, "mkrperson") {
+			t.Errorf("an erased letter's reason is kept in a webhook event: %s", p)
+		}
+		if !strings.Contains(p, ref) {
+			t.Errorf("the event lost its reference: %s", p)
+		}
+	}
+}
