@@ -2,6 +2,7 @@ package translog
 
 import (
 	"crypto/sha256"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -19,6 +20,13 @@ func openShared(t *testing.T, n int) ([]*store.DB, []*Log, note.Verifier) {
 	t.Helper()
 	url := storetest.PostgresURL(t)
 	s, v := newSigner(t)
+	dbs, logs := openSharedAt(t, url, s, n)
+	return dbs, logs, v
+}
+
+// openSharedAt opens n more logs on the PostgreSQL database at url, signed by s.
+func openSharedAt(t *testing.T, url string, s note.Signer, n int) ([]*store.DB, []*Log) {
+	t.Helper()
 	var dbs []*store.DB
 	var logs []*Log
 	for range n {
@@ -34,7 +42,7 @@ func openShared(t *testing.T, n int) ([]*store.DB, []*Log, note.Verifier) {
 		t.Cleanup(func() { l.Close(); db.Close() })
 		dbs, logs = append(dbs, db), append(logs, l)
 	}
-	return dbs, logs, v
+	return dbs, logs
 }
 
 // TestSharedLog: three logs on one database take appends at once. Every append is
@@ -362,5 +370,118 @@ func checkCompleted(b *builder, size int64) error {
 			}
 			return nil
 		}
+	}
+}
+
+// logTables are the tables that hold the log, which a restore or a failover sets back.
+var logTables = []string{"log_head", "log_tiles", "log_entry_chunks", "log_sequencer"}
+
+// saveLog copies the log's tables aside, as a backup, or a standby that stops replicating,
+// would keep them.
+func saveLog(t *testing.T, admin *sql.DB) {
+	t.Helper()
+	for _, tb := range logTables {
+		if _, err := admin.Exec(`CREATE TABLE saved_` + tb + ` AS SELECT * FROM ` + tb); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// restoreLog puts the saved log back while the servers run: the database restored from the
+// backup, or failed over to the standby, under them.
+func restoreLog(t *testing.T, admin *sql.DB) {
+	t.Helper()
+	tx, err := admin.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, tb := range logTables {
+		if _, err := tx.Exec(`DELETE FROM ` + tb); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(`INSERT INTO ` + tb + ` SELECT * FROM saved_` + tb); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRolledBackDatabaseIsNotForked: the database is set back under two running servers
+// (restored from a backup, or failed over to a standby that had not received the last
+// commits) after they published a checkpoint of 10 entries. Neither sequences on the shorter
+// log: each refuses its appends with a RollbackError rather than sign a second tree of a size
+// already published. A server started afterwards, which knows nothing of what was published,
+// appends there; the two running servers then refuse that forked log too, at the size they
+// published and beyond it, and keep serving the checkpoint they published.
+func TestRolledBackDatabaseIsNotForked(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	s, v := newSigner(t)
+	dbs, logs := openSharedAt(t, url, s, 2)
+	ctx := t.Context()
+	admin, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	a, b := logs[0], logs[1]
+	for i := range 10 {
+		if i == 5 {
+			saveLog(t, admin)
+		}
+		if _, err := a.Append(ctx, fmt.Appendf(nil, "entry %d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	published := a.Head()
+	for b.Head().Size != published.Size {
+		select {
+		case <-ctx.Done():
+			t.Fatal("b never followed a")
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	restoreLog(t, admin)
+	storedSize := func() int64 {
+		var h store.LogHead
+		if err := dbs[0].View(ctx, func(tx *store.Tx) (err error) { h, err = tx.LogHead(ctx); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return h.Size
+	}
+	for i, l := range logs {
+		var rb *RollbackError
+		if idx, err := l.Append(ctx, fmt.Appendf(nil, "server %d after the restore", i)); !errors.As(err, &rb) {
+			t.Fatalf("server %d: append on the rolled-back log: index %d, %v; want a RollbackError", i, idx, err)
+		}
+		if n := storedSize(); n != 5 {
+			t.Fatalf("server %d: the stored log has %d entries after the refused append, want 5", i, n)
+		}
+	}
+	// A server started now appends a different history: 5 entries to the size published, then
+	// 3 more.
+	_, late := openSharedAt(t, url, s, 1)
+	for i := range 8 {
+		if _, err := late[0].Append(ctx, fmt.Appendf(nil, "forked entry %d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(3 * followInterval) // time for the followers to look at the stored head
+	for i, l := range logs {
+		if h := l.Head(); h.Size != published.Size || h.Root != published.Root {
+			t.Errorf("server %d serves a checkpoint of size %d (root %s) after the fork, want the published one of size %d", i, h.Size, h.Root, published.Size)
+		}
+		var rb *RollbackError
+		if idx, err := l.Append(ctx, fmt.Appendf(nil, "server %d on the forked log", i)); !errors.As(err, &rb) || !rb.Forked {
+			t.Errorf("server %d: append on the forked log: index %d, %v; want a RollbackError (forked)", i, idx, err)
+		}
+	}
+	if n := storedSize(); n != 13 {
+		t.Errorf("the stored log has %d entries, want the late server's 13", n)
+	}
+	if _, err := Verify(ctx, dbs[0], v, nil, nil, nil); err != nil {
+		t.Errorf("the stored log no longer verifies: %v", err)
 	}
 }

@@ -504,6 +504,7 @@ func (l *Log) commit(batch []*request, take func() []*request) (rest []*request)
 	var leaves []tlog.Hash
 	var caught []tlog.Hash // leaves of the entries other servers appended, if replayed
 	var caughtFrom int64
+	var caughtUp *Head // the stored head caught up with, if another server sequenced
 	err := l.db.Update(ctx, func(tx *store.Tx) error {
 		takeBatch()
 		results = make([]result, len(batch))
@@ -517,15 +518,25 @@ func (l *Log) commit(batch []*request, take func() []*request) (rest []*request)
 			return err
 		}
 		l.lead.handOver()
+		pub := l.Head()
+		if l.lead != nil && stored.Size <= pub.Size {
+			// Shorter, or as long with another root: the database was set back under this
+			// server (see extendsPublished). Longer: catchUp checks it.
+			if err := extendsPublished(ctx, tx, pub, stored); err != nil {
+				return err
+			}
+		}
 		if stored.Size != b.size {
 			if l.lead == nil {
 				return fmt.Errorf("%w (stored size %d, expected %d)", ErrHeadMoved, stored.Size, b.size)
 			}
 			// Another server sequenced since this one last did: go on from the stored tree.
 			caughtFrom = b.size
-			if b, caught, err = catchUp(ctx, l.db, tx, b, stored, runs); err != nil {
+			if b, caught, err = catchUp(ctx, l.db, tx, b, pub, stored, runs); err != nil {
 				return err
 			}
+			caughtUp = &Head{Size: stored.Size, Checkpoint: stored.Checkpoint}
+			copy(caughtUp.Root[:], stored.Root)
 		}
 		if err := completeBundle(ctx, tx, b, len(batch)); err != nil {
 			return err
@@ -580,13 +591,20 @@ func (l *Log) commit(batch []*request, take func() []*request) (rest []*request)
 				results[i].err = fmt.Errorf("append: %w", err)
 			}
 		}
-		// The store is the truth: reload the edge rather than trust what the failed batch did.
+		// The store is the truth, if it extends what was published: reload the edge rather
+		// than trust what the failed batch did.
 		if b, h, lerr := l.reload(); lerr == nil {
 			l.b = b
 			l.publish(h)
 		}
 	} else {
 		l.b = b
+		if head == nil && caughtUp != nil {
+			// Every append of the batch failed: b is the stored tree, checked to extend
+			// the published head, and is published so that b is never ahead of it.
+			l.leaves.load(ctx, l.db, caughtUp.Size)
+			l.publish(caughtUp)
+		}
 		if head != nil {
 			if l.lead != nil {
 				// Index what the other servers appended first (load is a no-op if it is
@@ -663,7 +681,8 @@ func (l *Log) storeHead(h *Head) store.LogHead {
 	return store.LogHead{Origin: l.cfg.Origin, Size: h.Size, Root: h.Root[:], Checkpoint: h.Checkpoint}
 }
 
-// reload reads the edge and head back from the store.
+// reload reads the edge and head back from the store; on PostgreSQL, only if the stored log
+// extends the published head.
 func (l *Log) reload() (*builder, *Head, error) {
 	ctx := context.Background()
 	var head store.LogHead
@@ -674,6 +693,12 @@ func (l *Log) reload() (*builder, *Head, error) {
 	})
 	if err != nil {
 		return nil, nil, err
+	}
+	if l.lead != nil {
+		// A store set back under this server is not taken as its tree (see extendsPublished).
+		if err := l.db.View(ctx, func(tx *store.Tx) error { return extendsPublished(ctx, tx, l.Head(), head) }); err != nil {
+			return nil, nil, err
+		}
 	}
 	b, err := loadBuilder(ctx, l.db, head.Size)
 	if err != nil {
