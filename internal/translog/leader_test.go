@@ -485,3 +485,53 @@ func TestRolledBackDatabaseIsNotForked(t *testing.T) {
 		t.Errorf("the stored log no longer verifies: %v", err)
 	}
 }
+
+// TestCreateOnce: offices created at once on one empty PostgreSQL database, each with its own
+// log key, as two `chancery init` started together would: one creates the log, the others
+// are refused, and the stored head is the checkpoint of the one that created it.
+func TestCreateOnce(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	ctx := t.Context()
+	const n = 6
+	var dbs []*store.DB
+	for range n {
+		db, err := store.OpenPostgres(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs = append(dbs, db)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var created []*Log
+	start := make(chan struct{})
+	for _, db := range dbs {
+		s, _ := newSigner(t)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			l, err := Open(ctx, db, Config{Origin: testOrigin, Signer: s, Create: true})
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { l.Close() })
+			mu.Lock()
+			created = append(created, l)
+			mu.Unlock()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if len(created) != 1 {
+		t.Fatalf("%d of %d concurrent creations opened a log, want 1", len(created), n)
+	}
+	var stored store.LogHead
+	if err := dbs[0].View(ctx, func(tx *store.Tx) (err error) { stored, err = tx.LogHead(ctx); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if string(stored.Checkpoint) != string(created[0].Head().Checkpoint) {
+		t.Errorf("the stored checkpoint is not the one of the log that was created")
+	}
+}

@@ -26,6 +26,13 @@ var (
 	// ErrNoLog means the store holds no log and Config.Create was not set: the store is not
 	// the office's (a wrong database), and a new log there would fork the office's.
 	ErrNoLog = errors.New("the store holds no log")
+	// ErrOtherKey means that the stored log's checkpoint is signed by another log key: the
+	// store holds another office's log under the same origin, and signing on there would
+	// give it two keys.
+	ErrOtherKey = errors.New("the stored log is another key's")
+	// ErrLogCreated means that another process created a log in the store while this one was
+	// creating its own: the store is that process's office's.
+	ErrLogCreated = errors.New("another process created a log in this store meanwhile")
 )
 
 // Config configures a Log.
@@ -168,6 +175,15 @@ func (l *Log) load(ctx context.Context) error {
 		}
 		l.b = &builder{}
 		return l.db.Update(ctx, func(tx *store.Tx) error {
+			// Read again under the writer lock: another process creating a log at the same
+			// time (two `init` on one PostgreSQL database) passed the check above too, and
+			// the head's upsert would leave one log whose head each thinks it signed.
+			switch _, err := tx.LogHead(ctx); {
+			case err == nil:
+				return ErrLogCreated
+			case !errors.Is(err, store.ErrNotFound):
+				return err
+			}
 			h, err := l.commitHead(ctx, tx, l.b)
 			if err != nil {
 				return err
@@ -181,6 +197,9 @@ func (l *Log) load(ctx context.Context) error {
 	}
 	if head.Origin != l.cfg.Origin {
 		return fmt.Errorf("the stored log's origin is %q, not %q", head.Origin, l.cfg.Origin)
+	}
+	if !signedBy(head.Checkpoint, l.cfg.Signer) {
+		return fmt.Errorf("%w: the stored checkpoint is not signed by this log key (%s+%08x)", ErrOtherKey, l.cfg.Signer.Name(), l.cfg.Signer.KeyHash())
 	}
 	b, err := loadBuilder(ctx, l.db, head.Size)
 	if err != nil {
@@ -197,6 +216,22 @@ func (l *Log) load(ctx context.Context) error {
 	h := &Head{Size: head.Size, Root: root, Checkpoint: head.Checkpoint}
 	l.head.Store(h)
 	return nil
+}
+
+// signedBy reports whether the signed note cp carries a signature by s's key (its name and
+// key hash; the signature itself is the database's word, as is the rest of the head).
+func signedBy(cp []byte, s note.Signer) bool {
+	_, err := note.Open(cp, note.VerifierList())
+	var u *note.UnverifiedNoteError
+	if !errors.As(err, &u) {
+		return false
+	}
+	for _, sig := range u.Note.UnverifiedSigs {
+		if sig.Name == s.Name() && sig.Hash == s.KeyHash() {
+			return true
+		}
+	}
+	return false
 }
 
 // loadBuilder loads the partial tiles at the tree's right edge.
