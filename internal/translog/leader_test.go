@@ -535,3 +535,97 @@ func TestCreateOnce(t *testing.T) {
 		t.Errorf("the stored checkpoint is not the one of the log that was created")
 	}
 }
+
+// terminateLockHolder ends, with pg_terminate_backend, the session that holds the store's
+// advisory lock (0x43484159, object): 1 the writer lock, 2 the sequencer lease.
+func terminateLockHolder(t *testing.T, admin *sql.DB, object int) {
+	t.Helper()
+	var n int
+	err := admin.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_locks
+		WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+			AND classid = x'43484159'::int AND objid = $1 AND objsubid = 2 AND granted`, object).Scan(&n)
+	if err != nil || n != 1 {
+		t.Fatalf("terminate the holder of lock %d: %d sessions, %v", object, n, err)
+	}
+}
+
+// TestLeaseOrWriterKilledMidBatch: while a's batch is in its transaction, the session that
+// holds a's sequencer lease is ended (pg_terminate_backend), and b has an append waiting.
+// a's batch still commits and is acknowledged; b takes the lease and commits after it, at
+// the next index; a sequences again afterwards. Then the session of a's batch itself is
+// ended: its append fails, and b's append, which waited, takes the index a's did not get.
+// Every acknowledged entry is in the log at its index and the log verifies.
+func TestLeaseOrWriterKilledMidBatch(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	s, v := newSigner(t)
+	dbs, logs := openSharedAt(t, url, s, 2)
+	a, b := logs[0], logs[1]
+	ctx := t.Context()
+	admin, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	acked := map[int64]string{}
+	for _, object := range []int{2, 1} {
+		inBatch, proceed := make(chan struct{}), make(chan struct{})
+		entryA := fmt.Sprintf("a, lock %d killed", object)
+		type answer struct {
+			idx int64
+			err error
+		}
+		ansA, ansB := make(chan answer, 1), make(chan answer, 1)
+		go func() {
+			idx, err := a.AppendTx(ctx, []byte(entryA), func(tx *store.Tx, index int64) error {
+				close(inBatch)
+				<-proceed
+				return nil
+			})
+			ansA <- answer{idx, err}
+		}()
+		<-inBatch
+		terminateLockHolder(t, admin, object)
+		entryB := fmt.Sprintf("b, lock %d killed", object)
+		go func() {
+			idx, err := b.Append(ctx, []byte(entryB))
+			ansB <- answer{idx, err}
+		}()
+		// b waits to take the lease until a's batch ends: its batch holds the lock by which
+		// waiting servers announce themselves (Tx.SequencerStateAfter).
+		time.Sleep(100 * time.Millisecond)
+		close(proceed)
+		ra, rb := <-ansA, <-ansB
+		if rb.err != nil {
+			t.Fatalf("lock %d killed: b's append: %v", object, rb.err)
+		}
+		acked[rb.idx] = entryB
+		switch {
+		case object == 2 && ra.err != nil:
+			t.Fatalf("lease killed mid-batch: a's append: %v", ra.err)
+		case object == 2:
+			if rb.idx != ra.idx+1 {
+				t.Errorf("lease killed mid-batch: a acknowledged at %d, b at %d", ra.idx, rb.idx)
+			}
+			acked[ra.idx] = entryA
+		case ra.err == nil:
+			t.Fatalf("writer killed mid-batch: a's append acknowledged at %d", ra.idx)
+		}
+		if idx, err := a.Append(ctx, fmt.Appendf(nil, "a after lock %d", object)); err != nil {
+			t.Fatalf("a's append after lock %d was killed: %v", object, err)
+		} else {
+			acked[idx] = fmt.Sprintf("a after lock %d", object)
+		}
+	}
+	rep, err := Verify(ctx, dbs[1], v, nil, func(i int64, e []byte) error {
+		if want, ok := acked[i]; ok && string(e) != want {
+			return fmt.Errorf("entry %d is %q, acknowledged %q", i, e, want)
+		}
+		return nil
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Size != int64(len(acked)) {
+		t.Errorf("the log has %d entries, %d were acknowledged", rep.Size, len(acked))
+	}
+}
