@@ -42,6 +42,10 @@ func storeHint(err error, dir string) error {
 		return withHint(err, "pass the office's database (--database or CHANCERY_DATABASE); for a new office, run 'chancery init --database URL'; to move a SQLite office to it, 'chancery store migrate --to URL'")
 	case errors.Is(err, translog.ErrNoLog):
 		return withHint(err, "is this the office's database? A data directory whose 'chancery init' did not finish holds no log: remove it and run init again")
+	case errors.Is(err, translog.ErrOtherKey):
+		return withHint(err, "is this the office's database, and %s a copy of the data directory of the server that made it? Every server of an office needs its log key", dir)
+	case errors.Is(err, translog.ErrLogCreated):
+		return withHint(err, "another 'chancery init' made an office on this database at the same time: remove %s and use that office's data directory", dir)
 	case errors.Is(err, store.ErrHasSQLite):
 		return withHint(err, "drop --database to use the SQLite office in %s; to move it to PostgreSQL, run 'chancery store migrate --to URL' and serve from a copy of the data directory without %s", dir, store.SQLiteFile)
 	}

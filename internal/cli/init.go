@@ -139,7 +139,8 @@ func initRegistry(ctx context.Context, path, database string, s datadir.Settings
 			return nil, "", withHint(err, "pass --url https://your.registry.example")
 		}
 	}
-	return office.Init(ctx, path, s, admin, pdfCert, office.Options{Database: database})
+	d, tok, err := office.Init(ctx, path, s, admin, pdfCert, office.Options{Database: database})
+	return d, tok, storeHint(err, path)
 }
 
 // pdfCertSetup returns how init sets up the PDF signing certificate: import the given files,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -107,22 +108,40 @@ const maxReplay = 4 * TileWidth
 
 // catchUp returns the builder for the stored tree, which another server extended since this
 // one (whose tree is b, which it may change) last sequenced, checked against the stored
-// head's root. When the others appended a few batches, it adds their leaf hashes to b, from
-// runs (read with the head, see Tx.SequencerStateAfter) and from the stored level-0 hash
-// tiles for those beyond, and returns them; b then holds the hashes but not the entries (see
-// builder.addLeaf). Otherwise it loads the stored tree's edge, a read per tile level and those
-// of the hashes the root needs.
-func catchUp(ctx context.Context, db *store.DB, tx *store.Tx, b *builder, stored store.LogHead, runs []store.LeafRun) (*builder, []tlog.Hash, error) {
+// head's root and against pub, the head this server published last: the stored tree must
+// extend it (see extendsPublished). When the others appended a few batches, it adds their
+// leaf hashes to b, from runs (read with the head, see Tx.SequencerStateAfter) and from the
+// stored level-0 hash tiles for those beyond, and returns them; b then holds the hashes but not
+// the entries (see builder.addLeaf). b is pub's tree or a smaller one that pub extends, so
+// the roots met on the way, pub's then the stored one, prove the extension without a read.
+// Otherwise it loads the stored tree's edge, a read per tile level and those of the hashes the
+// root needs, and reads the stored tree's hashes at pub's size.
+func catchUp(ctx context.Context, db *store.DB, tx *store.Tx, b *builder, pub *Head, stored store.LogHead, runs []store.LeafRun) (*builder, []tlog.Hash, error) {
 	if stored.Size > b.size && stored.Size-b.size <= maxReplay {
-		leaves, err := replay(ctx, tx, b, stored.Size, runs)
-		if err == nil {
+		var leaves []tlog.Hash
+		var err error
+		for _, to := range []struct {
+			size int64
+			root []byte
+		}{{pub.Size, pub.Root[:]}, {stored.Size, stored.Root}} {
+			if to.size <= b.size || err != nil {
+				continue
+			}
+			var more []tlog.Hash
+			if more, err = replay(ctx, tx, b, to.size, runs); err != nil {
+				break
+			}
+			leaves = append(leaves, more...)
 			var root tlog.Hash
-			if root, err = b.root(); err == nil && string(root[:]) == string(stored.Root) {
-				b.takeDirty() // stored by the servers that appended them
-				return b, leaves, nil
+			if root, err = b.root(); err == nil && string(root[:]) != string(to.root) {
+				err = errors.New("another root")
 			}
 		}
-		// b is spoilt; the edge is loaded below, and its check says what is wrong.
+		if err == nil {
+			b.takeDirty() // stored by the servers that appended them
+			return b, leaves, nil
+		}
+		// b is spoilt; the edge is loaded below, and its checks say what is wrong.
 	}
 	b, err := loadEdge(ctx, tx, stored.Size)
 	if err != nil {
@@ -135,6 +154,9 @@ func catchUp(ctx context.Context, db *store.DB, tx *store.Tx, b *builder, stored
 	}
 	if string(root[:]) != string(stored.Root) {
 		return nil, nil, fmt.Errorf("stored tiles give root %s at size %d, but the head says %x", root, stored.Size, stored.Root)
+	}
+	if err := extendsPublished(ctx, tx, pub, stored); err != nil {
+		return nil, nil, err
 	}
 	return b, nil, nil
 }
@@ -294,6 +316,7 @@ func (l *Log) follow() {
 	defer close(ld.done)
 	t := time.NewTicker(followInterval)
 	defer t.Stop()
+	var reported RollbackError
 	for {
 		select {
 		case <-ld.ctx.Done():
@@ -303,24 +326,38 @@ func (l *Log) follow() {
 		if ld.lease.Held() {
 			continue // no one else appends
 		}
-		if err := l.refresh(ld.ctx); err != nil && ld.ctx.Err() == nil {
+		err := l.refresh(ld.ctx)
+		var rb *RollbackError
+		switch {
+		case errors.As(err, &rb):
+			// Said once for each stored log found wrong, not at every look.
+			if *rb != reported {
+				reported = *rb
+				slog.Error("the stored log does not extend the checkpoint this server published: it serves that checkpoint and appends nothing", "err", err)
+			}
+		case err != nil && ld.ctx.Err() == nil:
 			metrics.DatabaseError(metrics.OpLogBatch)
 		}
 	}
 }
 
-// refresh publishes the stored head if it is newer than the one this server serves.
+// refresh publishes the stored head if it is newer than the one this server serves and
+// extends it; it returns a *RollbackError, and publishes nothing, when the stored log does not
+// extend what this server published (see extendsPublished).
 func (l *Log) refresh(ctx context.Context) error {
+	cur := l.Head()
 	var stored store.LogHead
 	err := l.db.View(ctx, func(tx *store.Tx) error {
 		var err error
-		stored, err = tx.LogHead(ctx)
-		return err
+		if stored, err = tx.LogHead(ctx); err != nil {
+			return err
+		}
+		return extendsPublished(ctx, tx, cur, stored)
 	})
 	if err != nil {
 		return err
 	}
-	if stored.Size <= l.Head().Size {
+	if stored.Size == cur.Size {
 		return nil
 	}
 	if err := l.leaves.load(ctx, l.db, stored.Size); err != nil {

@@ -2,6 +2,7 @@ package translog
 
 import (
 	"crypto/sha256"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -19,6 +20,13 @@ func openShared(t *testing.T, n int) ([]*store.DB, []*Log, note.Verifier) {
 	t.Helper()
 	url := storetest.PostgresURL(t)
 	s, v := newSigner(t)
+	dbs, logs := openSharedAt(t, url, s, n)
+	return dbs, logs, v
+}
+
+// openSharedAt opens n more logs on the PostgreSQL database at url, signed by s.
+func openSharedAt(t *testing.T, url string, s note.Signer, n int) ([]*store.DB, []*Log) {
+	t.Helper()
 	var dbs []*store.DB
 	var logs []*Log
 	for range n {
@@ -34,7 +42,7 @@ func openShared(t *testing.T, n int) ([]*store.DB, []*Log, note.Verifier) {
 		t.Cleanup(func() { l.Close(); db.Close() })
 		dbs, logs = append(dbs, db), append(logs, l)
 	}
-	return dbs, logs, v
+	return dbs, logs
 }
 
 // TestSharedLog: three logs on one database take appends at once. Every append is
@@ -362,5 +370,262 @@ func checkCompleted(b *builder, size int64) error {
 			}
 			return nil
 		}
+	}
+}
+
+// logTables are the tables that hold the log, which a restore or a failover sets back.
+var logTables = []string{"log_head", "log_tiles", "log_entry_chunks", "log_sequencer"}
+
+// saveLog copies the log's tables aside, as a backup, or a standby that stops replicating,
+// would keep them.
+func saveLog(t *testing.T, admin *sql.DB) {
+	t.Helper()
+	for _, tb := range logTables {
+		if _, err := admin.Exec(`CREATE TABLE saved_` + tb + ` AS SELECT * FROM ` + tb); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// restoreLog puts the saved log back while the servers run: the database restored from the
+// backup, or failed over to the standby, under them.
+func restoreLog(t *testing.T, admin *sql.DB) {
+	t.Helper()
+	tx, err := admin.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, tb := range logTables {
+		if _, err := tx.Exec(`DELETE FROM ` + tb); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(`INSERT INTO ` + tb + ` SELECT * FROM saved_` + tb); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRolledBackDatabaseIsNotForked: the database is set back under two running servers
+// (restored from a backup, or failed over to a standby that had not received the last
+// commits) after they published a checkpoint of 10 entries. Neither sequences on the shorter
+// log: each refuses its appends with a RollbackError rather than sign a second tree of a size
+// already published. A server started afterwards, which knows nothing of what was published,
+// appends there; the two running servers then refuse that forked log too, at the size they
+// published and beyond it, and keep serving the checkpoint they published.
+func TestRolledBackDatabaseIsNotForked(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	s, v := newSigner(t)
+	dbs, logs := openSharedAt(t, url, s, 2)
+	ctx := t.Context()
+	admin, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	a, b := logs[0], logs[1]
+	for i := range 10 {
+		if i == 5 {
+			saveLog(t, admin)
+		}
+		if _, err := a.Append(ctx, fmt.Appendf(nil, "entry %d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	published := a.Head()
+	for b.Head().Size != published.Size {
+		select {
+		case <-ctx.Done():
+			t.Fatal("b never followed a")
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	restoreLog(t, admin)
+	storedSize := func() int64 {
+		var h store.LogHead
+		if err := dbs[0].View(ctx, func(tx *store.Tx) (err error) { h, err = tx.LogHead(ctx); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return h.Size
+	}
+	for i, l := range logs {
+		var rb *RollbackError
+		if idx, err := l.Append(ctx, fmt.Appendf(nil, "server %d after the restore", i)); !errors.As(err, &rb) {
+			t.Fatalf("server %d: append on the rolled-back log: index %d, %v; want a RollbackError", i, idx, err)
+		}
+		if n := storedSize(); n != 5 {
+			t.Fatalf("server %d: the stored log has %d entries after the refused append, want 5", i, n)
+		}
+	}
+	// A server started now appends a different history: 5 entries to the size published, then
+	// 3 more.
+	_, late := openSharedAt(t, url, s, 1)
+	for i := range 8 {
+		if _, err := late[0].Append(ctx, fmt.Appendf(nil, "forked entry %d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(3 * followInterval) // time for the followers to look at the stored head
+	for i, l := range logs {
+		if h := l.Head(); h.Size != published.Size || h.Root != published.Root {
+			t.Errorf("server %d serves a checkpoint of size %d (root %s) after the fork, want the published one of size %d", i, h.Size, h.Root, published.Size)
+		}
+		var rb *RollbackError
+		if idx, err := l.Append(ctx, fmt.Appendf(nil, "server %d on the forked log", i)); !errors.As(err, &rb) || !rb.Forked {
+			t.Errorf("server %d: append on the forked log: index %d, %v; want a RollbackError (forked)", i, idx, err)
+		}
+	}
+	if n := storedSize(); n != 13 {
+		t.Errorf("the stored log has %d entries, want the late server's 13", n)
+	}
+	if _, err := Verify(ctx, dbs[0], v, nil, nil, nil); err != nil {
+		t.Errorf("the stored log no longer verifies: %v", err)
+	}
+}
+
+// TestCreateOnce: offices created at once on one empty PostgreSQL database, each with its own
+// log key, as two `chancery init` started together would: one creates the log, the others
+// are refused, and the stored head is the checkpoint of the one that created it.
+func TestCreateOnce(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	ctx := t.Context()
+	const n = 6
+	var dbs []*store.DB
+	for range n {
+		db, err := store.OpenPostgres(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs = append(dbs, db)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var created []*Log
+	start := make(chan struct{})
+	for _, db := range dbs {
+		s, _ := newSigner(t)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			l, err := Open(ctx, db, Config{Origin: testOrigin, Signer: s, Create: true})
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { l.Close() })
+			mu.Lock()
+			created = append(created, l)
+			mu.Unlock()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if len(created) != 1 {
+		t.Fatalf("%d of %d concurrent creations opened a log, want 1", len(created), n)
+	}
+	var stored store.LogHead
+	if err := dbs[0].View(ctx, func(tx *store.Tx) (err error) { stored, err = tx.LogHead(ctx); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if string(stored.Checkpoint) != string(created[0].Head().Checkpoint) {
+		t.Errorf("the stored checkpoint is not the one of the log that was created")
+	}
+}
+
+// terminateLockHolder ends, with pg_terminate_backend, the session that holds the store's
+// advisory lock (0x43484159, object): 1 the writer lock, 2 the sequencer lease.
+func terminateLockHolder(t *testing.T, admin *sql.DB, object int) {
+	t.Helper()
+	var n int
+	err := admin.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_locks
+		WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+			AND classid = x'43484159'::int AND objid = $1 AND objsubid = 2 AND granted`, object).Scan(&n)
+	if err != nil || n != 1 {
+		t.Fatalf("terminate the holder of lock %d: %d sessions, %v", object, n, err)
+	}
+}
+
+// TestLeaseOrWriterKilledMidBatch: while a's batch is in its transaction, the session that
+// holds a's sequencer lease is ended (pg_terminate_backend), and b has an append waiting.
+// a's batch still commits and is acknowledged; b takes the lease and commits after it, at
+// the next index; a sequences again afterwards. Then the session of a's batch itself is
+// ended: its append fails, and b's append, which waited, takes the index a's did not get.
+// Every acknowledged entry is in the log at its index and the log verifies.
+func TestLeaseOrWriterKilledMidBatch(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	s, v := newSigner(t)
+	dbs, logs := openSharedAt(t, url, s, 2)
+	a, b := logs[0], logs[1]
+	ctx := t.Context()
+	admin, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	acked := map[int64]string{}
+	for _, object := range []int{2, 1} {
+		inBatch, proceed := make(chan struct{}), make(chan struct{})
+		entryA := fmt.Sprintf("a, lock %d killed", object)
+		type answer struct {
+			idx int64
+			err error
+		}
+		ansA, ansB := make(chan answer, 1), make(chan answer, 1)
+		go func() {
+			idx, err := a.AppendTx(ctx, []byte(entryA), func(tx *store.Tx, index int64) error {
+				close(inBatch)
+				<-proceed
+				return nil
+			})
+			ansA <- answer{idx, err}
+		}()
+		<-inBatch
+		terminateLockHolder(t, admin, object)
+		entryB := fmt.Sprintf("b, lock %d killed", object)
+		go func() {
+			idx, err := b.Append(ctx, []byte(entryB))
+			ansB <- answer{idx, err}
+		}()
+		// b waits to take the lease until a's batch ends: its batch holds the lock by which
+		// waiting servers announce themselves (Tx.SequencerStateAfter).
+		time.Sleep(100 * time.Millisecond)
+		close(proceed)
+		ra, rb := <-ansA, <-ansB
+		if rb.err != nil {
+			t.Fatalf("lock %d killed: b's append: %v", object, rb.err)
+		}
+		acked[rb.idx] = entryB
+		switch {
+		case object == 2 && ra.err != nil:
+			t.Fatalf("lease killed mid-batch: a's append: %v", ra.err)
+		case object == 2:
+			if rb.idx != ra.idx+1 {
+				t.Errorf("lease killed mid-batch: a acknowledged at %d, b at %d", ra.idx, rb.idx)
+			}
+			acked[ra.idx] = entryA
+		case ra.err == nil:
+			t.Fatalf("writer killed mid-batch: a's append acknowledged at %d", ra.idx)
+		}
+		if idx, err := a.Append(ctx, fmt.Appendf(nil, "a after lock %d", object)); err != nil {
+			t.Fatalf("a's append after lock %d was killed: %v", object, err)
+		} else {
+			acked[idx] = fmt.Sprintf("a after lock %d", object)
+		}
+	}
+	rep, err := Verify(ctx, dbs[1], v, nil, func(i int64, e []byte) error {
+		if want, ok := acked[i]; ok && string(e) != want {
+			return fmt.Errorf("entry %d is %q, acknowledged %q", i, e, want)
+		}
+		return nil
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Size != int64(len(acked)) {
+		t.Errorf("the log has %d entries, %d were acknowledged", rep.Size, len(acked))
 	}
 }

@@ -26,6 +26,13 @@ var (
 	// ErrNoLog means the store holds no log and Config.Create was not set: the store is not
 	// the office's (a wrong database), and a new log there would fork the office's.
 	ErrNoLog = errors.New("the store holds no log")
+	// ErrOtherKey means that the stored log's checkpoint is signed by another log key: the
+	// store holds another office's log under the same origin, and signing on there would
+	// give it two keys.
+	ErrOtherKey = errors.New("the stored log is another key's")
+	// ErrLogCreated means that another process created a log in the store while this one was
+	// creating its own: the store is that process's office's.
+	ErrLogCreated = errors.New("another process created a log in this store meanwhile")
 )
 
 // Config configures a Log.
@@ -168,6 +175,15 @@ func (l *Log) load(ctx context.Context) error {
 		}
 		l.b = &builder{}
 		return l.db.Update(ctx, func(tx *store.Tx) error {
+			// Read again under the writer lock: another process creating a log at the same
+			// time (two `init` on one PostgreSQL database) passed the check above too, and
+			// the head's upsert would leave one log whose head each thinks it signed.
+			switch _, err := tx.LogHead(ctx); {
+			case err == nil:
+				return ErrLogCreated
+			case !errors.Is(err, store.ErrNotFound):
+				return err
+			}
 			h, err := l.commitHead(ctx, tx, l.b)
 			if err != nil {
 				return err
@@ -181,6 +197,9 @@ func (l *Log) load(ctx context.Context) error {
 	}
 	if head.Origin != l.cfg.Origin {
 		return fmt.Errorf("the stored log's origin is %q, not %q", head.Origin, l.cfg.Origin)
+	}
+	if !signedBy(head.Checkpoint, l.cfg.Signer) {
+		return fmt.Errorf("%w: the stored checkpoint is not signed by this log key (%s+%08x)", ErrOtherKey, l.cfg.Signer.Name(), l.cfg.Signer.KeyHash())
 	}
 	b, err := loadBuilder(ctx, l.db, head.Size)
 	if err != nil {
@@ -197,6 +216,22 @@ func (l *Log) load(ctx context.Context) error {
 	h := &Head{Size: head.Size, Root: root, Checkpoint: head.Checkpoint}
 	l.head.Store(h)
 	return nil
+}
+
+// signedBy reports whether the signed note cp carries a signature by s's key (its name and
+// key hash; the signature itself is the database's word, as is the rest of the head).
+func signedBy(cp []byte, s note.Signer) bool {
+	_, err := note.Open(cp, note.VerifierList())
+	var u *note.UnverifiedNoteError
+	if !errors.As(err, &u) {
+		return false
+	}
+	for _, sig := range u.Note.UnverifiedSigs {
+		if sig.Name == s.Name() && sig.Hash == s.KeyHash() {
+			return true
+		}
+	}
+	return false
 }
 
 // loadBuilder loads the partial tiles at the tree's right edge.
@@ -504,6 +539,7 @@ func (l *Log) commit(batch []*request, take func() []*request) (rest []*request)
 	var leaves []tlog.Hash
 	var caught []tlog.Hash // leaves of the entries other servers appended, if replayed
 	var caughtFrom int64
+	var caughtUp *Head // the stored head caught up with, if another server sequenced
 	err := l.db.Update(ctx, func(tx *store.Tx) error {
 		takeBatch()
 		results = make([]result, len(batch))
@@ -517,15 +553,25 @@ func (l *Log) commit(batch []*request, take func() []*request) (rest []*request)
 			return err
 		}
 		l.lead.handOver()
+		pub := l.Head()
+		if l.lead != nil && stored.Size <= pub.Size {
+			// Shorter, or as long with another root: the database was set back under this
+			// server (see extendsPublished). Longer: catchUp checks it.
+			if err := extendsPublished(ctx, tx, pub, stored); err != nil {
+				return err
+			}
+		}
 		if stored.Size != b.size {
 			if l.lead == nil {
 				return fmt.Errorf("%w (stored size %d, expected %d)", ErrHeadMoved, stored.Size, b.size)
 			}
 			// Another server sequenced since this one last did: go on from the stored tree.
 			caughtFrom = b.size
-			if b, caught, err = catchUp(ctx, l.db, tx, b, stored, runs); err != nil {
+			if b, caught, err = catchUp(ctx, l.db, tx, b, pub, stored, runs); err != nil {
 				return err
 			}
+			caughtUp = &Head{Size: stored.Size, Checkpoint: stored.Checkpoint}
+			copy(caughtUp.Root[:], stored.Root)
 		}
 		if err := completeBundle(ctx, tx, b, len(batch)); err != nil {
 			return err
@@ -580,13 +626,20 @@ func (l *Log) commit(batch []*request, take func() []*request) (rest []*request)
 				results[i].err = fmt.Errorf("append: %w", err)
 			}
 		}
-		// The store is the truth: reload the edge rather than trust what the failed batch did.
+		// The store is the truth, if it extends what was published: reload the edge rather
+		// than trust what the failed batch did.
 		if b, h, lerr := l.reload(); lerr == nil {
 			l.b = b
 			l.publish(h)
 		}
 	} else {
 		l.b = b
+		if head == nil && caughtUp != nil {
+			// Every append of the batch failed: b is the stored tree, checked to extend
+			// the published head, and is published so that b is never ahead of it.
+			l.leaves.load(ctx, l.db, caughtUp.Size)
+			l.publish(caughtUp)
+		}
 		if head != nil {
 			if l.lead != nil {
 				// Index what the other servers appended first (load is a no-op if it is
@@ -663,7 +716,8 @@ func (l *Log) storeHead(h *Head) store.LogHead {
 	return store.LogHead{Origin: l.cfg.Origin, Size: h.Size, Root: h.Root[:], Checkpoint: h.Checkpoint}
 }
 
-// reload reads the edge and head back from the store.
+// reload reads the edge and head back from the store; on PostgreSQL, only if the stored log
+// extends the published head.
 func (l *Log) reload() (*builder, *Head, error) {
 	ctx := context.Background()
 	var head store.LogHead
@@ -674,6 +728,12 @@ func (l *Log) reload() (*builder, *Head, error) {
 	})
 	if err != nil {
 		return nil, nil, err
+	}
+	if l.lead != nil {
+		// A store set back under this server is not taken as its tree (see extendsPublished).
+		if err := l.db.View(ctx, func(tx *store.Tx) error { return extendsPublished(ctx, tx, l.Head(), head) }); err != nil {
+			return nil, nil, err
+		}
 	}
 	b, err := loadBuilder(ctx, l.db, head.Size)
 	if err != nil {

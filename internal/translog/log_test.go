@@ -306,6 +306,24 @@ func TestOpenRefusesOtherOrigin(t *testing.T) {
 	}
 }
 
+// TestOpenRefusesOtherKey: a log is not opened with another key of the same origin (another
+// office's data directory on this office's database), which would sign on with a second key.
+func TestOpenRefusesOtherKey(t *testing.T) {
+	s, _ := newSigner(t)
+	db, l := openLog(t, t.TempDir(), s)
+	if _, err := l.Append(t.Context(), []byte("entry")); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	other, _ := newSigner(t)
+	if l, err := Open(t.Context(), db, Config{Origin: testOrigin, Signer: other}); !errors.Is(err, ErrOtherKey) {
+		if err == nil {
+			l.Close()
+		}
+		t.Fatalf("Open with another key: %v, want ErrOtherKey", err)
+	}
+}
+
 // Only the creator of a log may create it: opened without Config.Create, a store that holds
 // no log (another office's database, a database not yet restored) is refused and left
 // without one, instead of getting a second log signed with the office's key.

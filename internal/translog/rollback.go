@@ -46,18 +46,35 @@ func CheckPublished(ctx context.Context, db *store.DB, v note.Verifier, cp []byt
 		if err != nil {
 			return fmt.Errorf("check published checkpoint: %w", err)
 		}
-		if head.Size < c.Size {
-			return &RollbackError{Published: c.Size, Stored: head.Size}
-		}
-		root, err := tlog.TreeHash(c.Size, tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
-			return readHashes(ctx, tx, nil, indexes)
-		}))
-		if err != nil {
-			return fmt.Errorf("check published checkpoint: tree hash at %d: %w", c.Size, err)
-		}
-		if root != c.Root {
-			return &RollbackError{Published: c.Size, Stored: head.Size, Forked: true}
+		return extendsPublished(ctx, tx, &Head{Size: c.Size, Root: c.Root}, head)
+	})
+}
+
+// extendsPublished returns a *RollbackError when the stored log, whose head is stored, does
+// not extend pub, a head already published: it is shorter, or its tree at pub's size has
+// another root. With several servers on one PostgreSQL database, the database can be set back
+// under running servers (restored from a backup, failed over to a standby that had not
+// received the last commits): a sequencer that went on from there would sign a second tree of
+// a size already published, and a follower would serve it. A longer stored log costs O(log n)
+// reads in tx, never from the tile cache, which holds the tree this server saw.
+func extendsPublished(ctx context.Context, tx *store.Tx, pub *Head, stored store.LogHead) error {
+	switch {
+	case stored.Size < pub.Size:
+		return &RollbackError{Published: pub.Size, Stored: stored.Size}
+	case stored.Size == pub.Size:
+		if string(stored.Root) != string(pub.Root[:]) {
+			return &RollbackError{Published: pub.Size, Stored: stored.Size, Forked: true}
 		}
 		return nil
-	})
+	}
+	root, err := tlog.TreeHash(pub.Size, tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
+		return readHashes(ctx, tx, nil, indexes)
+	}))
+	if err != nil {
+		return fmt.Errorf("check published checkpoint: tree hash at %d: %w", pub.Size, err)
+	}
+	if root != pub.Root {
+		return &RollbackError{Published: pub.Size, Stored: stored.Size, Forked: true}
+	}
+	return nil
 }
