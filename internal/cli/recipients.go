@@ -69,8 +69,12 @@ the server runs with --webhook-allow-private.`,
 			tw := tabwriter.NewWriter(c.OutOrStdout(), 2, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "name\torganization\tcontact\temails\twebhook")
 			for _, r := range rs {
+				hook := printable(r.Webhook)
+				if hook == "" && r.HasWebhook {
+					hook = "(set; shown to admins)"
+				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", printable(r.Name), printable(r.Organization), printable(r.Contact),
-					printable(strings.Join(r.Emails, ", ")), printable(r.Webhook))
+					printable(strings.Join(r.Emails, ", ")), hook)
 			}
 			return tw.Flush()
 		}),

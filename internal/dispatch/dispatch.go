@@ -324,14 +324,17 @@ func (d *Dispatcher) record(ctx context.Context, m store.OutboxMessage, err erro
 	attempt := m.Attempts + 1
 	why := reply(err)
 	if errors.Is(err, registry.ErrUndeliverable) || attempt >= d.cfg.MaxAttempts {
-		log.Warn("dispatch: message failed", "reference", m.Reference, "to", m.Email, "attempts", attempt, "reply", why)
+		// The server's log is kept apart from the registry and outlives erasure: it names the
+		// outbox message, never its address, letter or reply (an SMTP reply often quotes the
+		// address); members read those in the letter's deliveries.
+		log.Warn("dispatch: message failed", "message", m.ID, "message_id", m.MessageID, "attempts", attempt, "smtp_code", replyCode(err))
 		if err := reg.Failed(ctx, m, why); err != nil {
-			log.Error("dispatch: record failure", "message", m.MessageID, "err", err)
+			log.Error("dispatch: record failure", "message", m.ID, "err", err)
 		}
 		return
 	}
 	if err := reg.Deferred(ctx, m, why, time.Now().Add(d.backoff(attempt))); err != nil {
-		log.Error("dispatch: record deferral", "message", m.MessageID, "err", err)
+		log.Error("dispatch: record deferral", "message", m.ID, "err", err)
 	}
 }
 
@@ -352,7 +355,9 @@ func (d *Dispatcher) runWebhooks(ctx context.Context) {
 				status, next = store.StatusDeferred, time.Now().Add(d.backoff(w.Attempts+1))
 				if w.Attempts+1 >= d.cfg.MaxAttempts {
 					status = store.StatusFailed
-					log.Warn("dispatch: webhook failed", "endpoint", w.Endpoint.Name, "event", w.Event, "reply", answer)
+					// Named by its ID only, as messages are: a recipient's endpoint is named
+					// after the recipient, and a failed post's error quotes its address.
+					log.Warn("dispatch: webhook failed", "endpoint", w.Endpoint.ID, "event", w.Event, "attempts", w.Attempts+1)
 				}
 			}
 			if len(answer) > 500 {

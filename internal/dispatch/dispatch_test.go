@@ -199,7 +199,7 @@ func TestRejectedAndDeferred(t *testing.T) {
 	ctx := context.Background()
 	mp := startMailpit(t, "--smtp-allowed-recipients", `@(ok|liaison)\.example$`)
 	o := newOffice(t)
-	o.deliver(t, mp, 4)
+	serverLog := o.deliverLogged(t, mp, 4)
 	o.recipient(t, "ministry", "registry@ok.example", "closed@rejected.example")
 	ref := o.release(t, "To a ministry with a closed mailbox.")
 	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); err != nil {
@@ -221,6 +221,12 @@ func TestRejectedAndDeferred(t *testing.T) {
 	audit, _ := o.r.Audit(ctx, o.officer, ref)
 	if !hasAction(audit, "dispatch.failed") {
 		t.Error("the failure is not in the audit trail")
+	}
+	// The server's log, kept apart and beyond erasure's reach, names the message by its ID
+	// only: neither its address (which the SMTP reply quotes too) nor its letter.
+	if l := serverLog.String(); !strings.Contains(l, "dispatch: message failed") || !strings.Contains(l, "smtp_code=550") ||
+		strings.Contains(l, "rejected.example") || strings.Contains(l, ref) {
+		t.Errorf("the server's log of the failure:\n%s", l)
 	}
 
 	mp.chaos(t, 451)

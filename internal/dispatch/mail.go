@@ -162,14 +162,22 @@ func (s *sender) close() {
 
 // reply is what an SMTP failure is recorded as: the server's code and text when it answered.
 func reply(err error) string {
-	var se *mail.SendError
 	msg := err.Error()
-	if errors.As(err, &se) && se.ErrorCode() != 0 {
-		msg = fmt.Sprintf("%d %s", se.ErrorCode(), msg)
+	if code := replyCode(err); code != 0 {
+		msg = fmt.Sprintf("%d %s", code, msg)
 	}
 	msg = strings.Join(strings.Fields(msg), " ")
 	if len(msg) > 500 {
 		msg = msg[:500]
 	}
 	return msg
+}
+
+// replyCode is the SMTP server's reply code in err, or 0.
+func replyCode(err error) int {
+	var se *mail.SendError
+	if errors.As(err, &se) {
+		return se.ErrorCode()
+	}
+	return 0
 }

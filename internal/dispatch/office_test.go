@@ -1,9 +1,11 @@
 package dispatch
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -147,6 +149,33 @@ func (o *office) dispatcher(t *testing.T, mp *mailpit, attempts int) *Dispatcher
 		t.Fatal(err)
 	}
 	return d
+}
+
+// deliverLogged is deliver with the dispatcher's server log kept in the returned buffer.
+func (o *office) deliverLogged(t *testing.T, mp *mailpit, attempts int) *serverLog {
+	t.Helper()
+	d, l := o.dispatcher(t, mp, attempts), &serverLog{}
+	d.cfg.Logger = slog.New(slog.NewTextHandler(l, nil))
+	runDispatcher(t, d)
+	return l
+}
+
+// serverLog is a dispatcher's server log, written by its goroutines.
+type serverLog struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *serverLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *serverLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // runDispatcher runs d until the test ends.

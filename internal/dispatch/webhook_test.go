@@ -120,7 +120,7 @@ func TestWebhooks(t *testing.T) {
 	ctx := context.Background()
 	mp := startMailpit(t)
 	o := newOffice(t)
-	o.deliver(t, mp, 3)
+	serverLog := o.deliverLogged(t, mp, 3)
 	records, ministry, outsider := newReceiver(t), newReceiver(t), newReceiver(t)
 	var err error
 	if records.secret, err = o.r.AddWebhook(ctx, o.admin, "records", records.srv.URL); err != nil {
@@ -215,6 +215,12 @@ func TestWebhooks(t *testing.T) {
 		if d.Endpoint == "broken" && (d.Attempts != 3 || !strings.Contains(d.Reply, "503")) {
 			t.Errorf("broken endpoint delivery: %+v", d)
 		}
+	}
+	// The server's log names the endpoint by its ID only: a recipient's endpoint bears the
+	// recipient's name, and an error posting to it quotes its address.
+	if l := serverLog.String(); !strings.Contains(l, "dispatch: webhook failed") || strings.Contains(l, "broken") ||
+		strings.Contains(l, broken.URL) || strings.Contains(l, "maintenance") {
+		t.Errorf("the server's log of the failures:\n%s", l)
 	}
 }
 

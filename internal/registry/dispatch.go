@@ -74,12 +74,15 @@ func (r *Registry) dispatchSettings() DispatchSettings {
 
 // RecipientView is a recipient of the directory.
 type RecipientView struct {
-	Name         string    `json:"name"`
-	Organization string    `json:"organization"`
-	Contact      string    `json:"contact"`
-	Emails       []string  `json:"emails"`
-	Webhook      string    `json:"webhook,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
+	Name         string   `json:"name"`
+	Organization string   `json:"organization"`
+	Contact      string   `json:"contact"`
+	Emails       []string `json:"emails"`
+	// Webhook is the recipient's endpoint, shown to admins only: such an address often
+	// carries the receiving system's own secret. Others see HasWebhook.
+	Webhook    string    `json:"webhook,omitempty"`
+	HasWebhook bool      `json:"has_webhook"`
+	CreatedAt  time.Time `json:"created_at"`
 }
 
 // NewRecipient is a recipient to add.
@@ -155,14 +158,17 @@ func (r *Registry) AddRecipient(ctx context.Context, a Actor, nr NewRecipient) (
 	if err != nil {
 		return nil, "", fmt.Errorf("add recipient %s: %w", nr.Name, err)
 	}
-	return &RecipientView{Name: rec.Name, Organization: rec.Organization, Contact: rec.Contact, Emails: emails, Webhook: nr.Webhook, CreatedAt: rec.CreatedAt}, secret, nil
+	return &RecipientView{Name: rec.Name, Organization: rec.Organization, Contact: rec.Contact, Emails: emails, Webhook: nr.Webhook,
+		HasWebhook: nr.Webhook != "", CreatedAt: rec.CreatedAt}, secret, nil
 }
 
-// Recipients lists the directory to members with a role.
+// Recipients lists the directory to members with a role; only admins see the recipients'
+// webhook addresses.
 func (r *Registry) Recipients(ctx context.Context, a Actor) ([]RecipientView, error) {
 	if err := a.require(Roles...); err != nil {
 		return nil, err
 	}
+	admin := a.Member.HasRole(RoleAdmin)
 	out := []RecipientView{}
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		rs, err := tx.Recipients(ctx)
@@ -178,7 +184,11 @@ func (r *Registry) Recipients(ctx context.Context, a Actor) ([]RecipientView, er
 			hooks[e.RecipientID] = e.URL
 		}
 		for _, x := range rs {
-			out = append(out, RecipientView{Name: x.Name, Organization: x.Organization, Contact: x.Contact, Emails: x.Emails, Webhook: hooks[x.ID], CreatedAt: x.CreatedAt})
+			v := RecipientView{Name: x.Name, Organization: x.Organization, Contact: x.Contact, Emails: x.Emails, HasWebhook: hooks[x.ID] != "", CreatedAt: x.CreatedAt}
+			if admin {
+				v.Webhook = hooks[x.ID]
+			}
+			out = append(out, v)
 		}
 		return nil
 	})
@@ -247,10 +257,14 @@ func (r *Registry) Dispatches(ctx context.Context, a Actor, ref string) ([]Dispa
 }
 
 // messageKeys returns the stable Message-ID and the receipt token of the message with key: both
-// derive from the office key, so that a message sent again after a crash carries the same
-// ones, and neither reveals the letter or the address to whoever sees it.
-func (r *Registry) messageKeys(key string) (messageID, token string) {
-	h := hmac.New(sha256.New, r.dispatchKey())
+// derive from the office's dispatch secret, so that a message sent again after a crash carries
+// the same ones, and neither reveals the letter or the address to whoever sees it.
+func (r *Registry) messageKeys(key string) (messageID, token string, err error) {
+	dk, err := r.dispatchKey()
+	if err != nil {
+		return "", "", err
+	}
+	h := hmac.New(sha256.New, dk)
 	h.Write([]byte("message-id\x00" + key))
 	id := hex.EncodeToString(h.Sum(nil)[:16])
 	host := "chancery.invalid"
@@ -258,27 +272,38 @@ func (r *Registry) messageKeys(key string) (messageID, token string) {
 		host = u.Hostname()
 	}
 	messageID = strings.SplitN(key, "/", 2)[0] + "." + id + "@" + host
-	h = hmac.New(sha256.New, r.dispatchKey())
+	h = hmac.New(sha256.New, dk)
 	h.Write([]byte("receipt\x00" + messageID))
-	return messageID, "rct_" + base64.RawURLEncoding.EncodeToString(h.Sum(nil))
+	return messageID, "rct_" + base64.RawURLEncoding.EncodeToString(h.Sum(nil)), nil
 }
+
+// errNoDispatchSecret: the registry was given neither a dispatch secret nor an Ed25519 office
+// key to derive one from. Keyed by nothing, message IDs and receipt tokens would be anyone's
+// to compute, so nothing is sent.
+var errNoDispatchSecret = errors.New("no dispatch secret: the office key has no seed to derive one from (datadir's dispatch.key)")
 
 // dispatchKey is the office's key for message IDs and receipt tokens, derived from its
 // dispatch secret. Offices made before the secret existed used the office key's seed, which
 // their data directory keeps as the secret (Config.DispatchSecret).
-func (r *Registry) dispatchKey() []byte {
+func (r *Registry) dispatchKey() ([]byte, error) {
 	secret := r.cfg.DispatchSecret
 	if k, ok := r.cfg.OfficeKey.(ed25519.PrivateKey); ok && secret == nil {
 		secret = k.Seed()
 	}
+	if len(secret) == 0 {
+		return nil, errNoDispatchSecret
+	}
 	k := sha256.Sum256(append([]byte("chancery dispatch key v1\x00"), secret...))
-	return k[:]
+	return k[:], nil
 }
 
 // enqueue writes the message for (kind, letter, version, address) unless it exists.
 func (r *Registry) enqueue(ctx context.Context, tx *store.Tx, kind string, letterID int64, version int, rec *store.Recipient, email, attachment string, member int64, now time.Time) (*store.OutboxMessage, bool, error) {
 	key := fmt.Sprintf("%s/%d/%d/%s", kind, letterID, version, email)
-	mid, token := r.messageKeys(key)
+	mid, token, err := r.messageKeys(key)
+	if err != nil {
+		return nil, false, err
+	}
 	m := &store.OutboxMessage{Key: key, MessageID: mid, LetterID: letterID, RecipientID: rec.ID, Email: email, Kind: kind, VersionN: version,
 		Attachment: attachment, NextAt: now, MemberID: member, CreatedAt: now, Recipient: rec.Name}
 	if kind != store.KindNotice {
@@ -581,9 +606,12 @@ func (r *Registry) Compose(ctx context.Context, m store.OutboxMessage) (*Outgoin
 	)
 	office := r.cfg.Office.Name
 	verify := strings.TrimRight(r.cfg.Office.URL, "/") + "/v/" + m.Reference
-	_, token := r.messageKeys(m.Key)
+	_, token, err := r.messageKeys(m.Key)
+	if err != nil {
+		return nil, err
+	}
 	receipt := strings.TrimRight(r.cfg.Office.URL, "/") + "/receipt/" + token
-	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+	err = r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
 		if l, err = tx.LetterByID(ctx, m.LetterID); err != nil {
 			return err

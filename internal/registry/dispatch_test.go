@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"crypto"
 	"errors"
 	"strings"
 	"testing"
@@ -28,6 +29,16 @@ func TestRecipientAddresses(t *testing.T) {
 	if err != nil || len(v.Emails) != 1 || !strings.HasPrefix(secret, "whsec_") {
 		t.Fatalf("add: %+v %q %v", v, secret, err)
 	}
+	// A webhook address often carries the receiving system's own secret: only admins read it.
+	for _, a := range []Actor{o.admin, o.drafter, o.officer} {
+		rs, err := o.r.Recipients(ctx, a)
+		if err != nil || len(rs) != 1 || !rs[0].HasWebhook {
+			t.Fatalf("recipients for %s: %+v %v", a.name(), rs, err)
+		}
+		if want := map[bool]string{true: "https://hooks.mod.example/in"}[a == o.admin]; rs[0].Webhook != want {
+			t.Errorf("%s reads the webhook address %q", a.name(), rs[0].Webhook)
+		}
+	}
 	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "ministry", Emails: []string{"c@d.example"}}); !errors.Is(err, ErrConflict) {
 		t.Errorf("a second ministry: %v", err)
 	}
@@ -40,9 +51,17 @@ func TestRecipientAddresses(t *testing.T) {
 // messages, and reveal neither the letter nor the address.
 func TestMessageKeys(t *testing.T) {
 	o := newOffice(t)
-	id1, tok1 := o.r.messageKeys("letter/1/0/a@b.example")
-	id2, tok2 := o.r.messageKeys("letter/1/0/a@b.example")
-	id3, tok3 := o.r.messageKeys("letter/1/0/c@b.example")
+	keys := func(r *Registry, key string) (string, string) {
+		t.Helper()
+		id, tok, err := r.messageKeys(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id, tok
+	}
+	id1, tok1 := keys(o.r, "letter/1/0/a@b.example")
+	id2, tok2 := keys(o.r, "letter/1/0/a@b.example")
+	id3, tok3 := keys(o.r, "letter/1/0/c@b.example")
 	if id1 != id2 || tok1 != tok2 {
 		t.Fatal("the same message gets different keys")
 	}
@@ -52,7 +71,22 @@ func TestMessageKeys(t *testing.T) {
 	if strings.Contains(id1, "a@b") || !strings.HasSuffix(id1, "@tfn.example") || !strings.HasPrefix(id1, "letter.") || len(tok1) < 40 {
 		t.Fatalf("keys %q %q", id1, tok1)
 	}
+
+	// An office key without a seed (one in a token) and no dispatch secret: keyed by nothing,
+	// the keys would be anyone's to compute, so none is made.
+	cfg := o.r.cfg
+	cfg.OfficeKey, cfg.DispatchSecret = opaqueSigner{cfg.OfficeKey}, nil
+	if id, tok, err := New(cfg).messageKeys("letter/1/0/a@b.example"); !errors.Is(err, errNoDispatchSecret) {
+		t.Fatalf("without a secret: %q %q %v", id, tok, err)
+	}
+	cfg.DispatchSecret = []byte("the office's dispatch secret")
+	if id, _ := keys(New(cfg), "letter/1/0/a@b.example"); id == id1 {
+		t.Fatal("another secret gives the same keys")
+	}
 }
+
+// opaqueSigner is a signer whose key is not an ed25519.PrivateKey, as a key in a token is not.
+type opaqueSigner struct{ crypto.Signer }
 
 // FuzzCheckEmail: whatever an admin types, an accepted address has nothing that could end a
 // header or add a recipient.
