@@ -38,7 +38,8 @@ var errNoRole = errors.New("no role")
 // sign-in whose claim gives no role (the roles taken away stay taken away), a member created
 // in Chancery (a provider user of the same name does not take it over), a member bound to
 // another user, a disabled member, and a member with a local password. A sign-in that leaves
-// the member with no role ends their sessions and replaces their token.
+// the member with no role ends their sessions, replaces their token, voids their pending
+// approvals and revokes their signer keys.
 func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store.Member, error) {
 	if s.Source == "" || s.Subject == "" {
 		return nil, fmt.Errorf("%w: the provider gave no issuer or no subject for %s", ErrUnauthenticated, s.Name)
@@ -49,9 +50,13 @@ func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store
 	if err := r.checkRoles(s.Roles); err != nil {
 		return nil, err
 	}
-	var m *store.Member
+	var (
+		m      *store.Member
+		revoke []store.SignerKey
+	)
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		var err error
+		revoke = nil
 		m, err = tx.MemberBySubject(ctx, s.Source, s.Subject)
 		if errors.Is(err, store.ErrNotFound) {
 			if len(s.Roles) == 0 {
@@ -73,8 +78,20 @@ func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		return r.syncExternalRoles(ctx, tx, m, s)
+		if err := r.syncExternalRoles(ctx, tx, m, s); err != nil || len(m.Roles) > 0 {
+			return err
+		}
+		keys, err := tx.SignerKeysOf(ctx, m.ID)
+		for _, k := range keys {
+			if !k.Revoked() {
+				revoke = append(revoke, k)
+			}
+		}
+		return err
 	})
+	if err == nil && len(revoke) > 0 {
+		err = r.revokeRolesTaken(ctx, Actor{Member: m, Remote: s.Remote}, s.Source, revoke)
+	}
 	if errors.Is(err, errNoRole) || (err == nil && len(s.Roles) == 0) {
 		return nil, fmt.Errorf("%w: %s signed in through %s, but its claim gives no Chancery role", ErrUnauthenticated, s.Name, s.Source)
 	}
@@ -82,6 +99,20 @@ func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store
 		return nil, fmt.Errorf("sign in %s through %s: %w", s.Name, s.Source, err)
 	}
 	return m, nil
+}
+
+// revokeRolesTaken revokes the signer keys of a member whom a provider's sign-in left with no
+// role, each by a key-revoked entry in the log, as disabling does: otherwise the signatures
+// made by whoever held the member's account would count again, on letters not yet released,
+// once the provider gave the roles back. The member registers a new key then. A sign-in that
+// finds the member still without a role revokes whatever a failure here left.
+func (r *Registry) revokeRolesTaken(ctx context.Context, a Actor, source string, keys []store.SignerKey) error {
+	for _, k := range keys {
+		if _, err := r.RevokeKey(ctx, a, k.KeyID, "the identity provider "+source+" took away "+a.Member.Name+"'s roles"); err != nil && !errors.Is(err, ErrConflict) {
+			return fmt.Errorf("%s's roles were taken away, but %w", a.Member.Name, err)
+		}
+	}
+	return nil
 }
 
 // externalMember returns the member of a provider user who has none yet under its subject:
@@ -124,7 +155,8 @@ func (r *Registry) externalMember(ctx context.Context, tx *store.Tx, s ExternalS
 
 // syncExternalRoles brings m's managed roles in line with the claim. A member left with no
 // role is signed out everywhere (their sessions, 'chancery login' tokens and token stop) and
-// the approvals they stand by are voided, as when a member is disabled.
+// the approvals they stand by are voided, as when a member is disabled; SignInExternal then
+// revokes their signer keys.
 func (r *Registry) syncExternalRoles(ctx context.Context, tx *store.Tx, m *store.Member, s ExternalSignIn) error {
 	roles := slices.DeleteFunc(slices.Clone(m.Roles), func(role string) bool {
 		return slices.Contains(s.Managed, role) && !slices.Contains(s.Roles, role)

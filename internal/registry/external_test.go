@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"path/filepath"
@@ -10,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
 )
 
@@ -364,5 +368,76 @@ func TestApprovalBeforeProviderTookRolesStaysVoid(t *testing.T) {
 	}
 	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
 		t.Fatalf("release on pia's new approval: %v", err)
+	}
+}
+
+// TestSignatureBeforeProviderTookRolesStaysVoid: a sign-in that leaves a member no role
+// revokes their signer keys, as disabling does, so that a signature made with their account
+// does not count again once the provider gives the roles back; they sign again with a new key.
+func TestSignatureBeforeProviderTookRolesStaysVoid(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	managed := []string{RoleReviewer, RoleSigner}
+	sia, err := o.signInAs("sub-sia", "sia", managed, RoleSigner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	registerKey := func() (ed25519.PrivateKey, string) {
+		t.Helper()
+		pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+		id, _, err := o.r.RegisterKey(ctx, Actor{Member: sia}, pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return priv, id
+	}
+	sign := func(ref string, key ed25519.PrivateKey, id string) {
+		t.Helper()
+		st, err := o.r.SigningStatement(ctx, Actor{Member: sia}, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := o.r.Sign(ctx, Actor{Member: sia}, ref, id, st, ed25519.Sign(key, dsse.PAE(seal.SigningPayloadType, st))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	key, keyID := registerKey()
+	ref := o.letter(t, "Dear Minister,\n\nThe forces will be repositioned.")
+	if err := o.r.Approve(ctx, o.reviewer, ref, "", "reviewed"); err != nil {
+		t.Fatal(err)
+	}
+	sign(ref, key, keyID)
+
+	if _, err := o.signInAs("sub-sia", "sia", managed); !errors.Is(err, ErrUnauthenticated) {
+		t.Fatalf("a sign-in leaving no role: %v", err)
+	}
+	if sia, err = o.signInAs("sub-sia", "sia", managed, RoleSigner); err != nil {
+		t.Fatal(err)
+	}
+	var gate *GateError
+	if _, err := o.r.Release(ctx, o.officer, ref); !errors.As(err, &gate) {
+		t.Fatalf("released on a signature made before the provider took its signer's roles: %v", err)
+	}
+	v, err := o.r.Letter(ctx, o.officer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(v.Decision.Notes, func(n string) bool { return strings.Contains(n, "key "+keyID+" was revoked") }) {
+		t.Errorf("the decision does not say why sia's signature does not count: %+v", v.Decision.Notes)
+	}
+	err = o.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		k, err := tx.SignerKey(ctx, keyID)
+		if err == nil && !k.Revoked() {
+			t.Error("the key is not revoked")
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, keyID = registerKey()
+	sign(ref, key, keyID)
+	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
+		t.Fatalf("release on sia's new signature: %v", err)
 	}
 }
