@@ -61,7 +61,8 @@ registered or revoked key); each repeatable, all that are given must match. Key 
 and policy adoptions are always reported.
 
 When the log signed two checkpoints that cannot both be honest (another root at a size
-already seen, a tree that does not extend the one seen, or a smaller tree), the monitor
+already seen, a tree that does not extend the one seen, or a smaller tree that its tiles do
+not show to be a part of the one seen), the monitor
 keeps both signed checkpoints as evidence files in --evidence (default: FILE.evidence beside
 the state, or ./chancery-evidence), never overwriting earlier evidence, and raises an alert:
 on stderr (with --json, as the report's JSON), as a report, and to --webhook. The log stays

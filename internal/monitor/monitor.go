@@ -49,7 +49,7 @@ var (
 // Alert problems.
 const (
 	ProblemFork           = "fork"            // same size, another root
-	ProblemRollback       = "rollback"        // smaller than a size already seen
+	ProblemRollback       = "rollback"        // smaller than a size already seen, and not shown to be a part of that tree
 	ProblemInconsistent   = "inconsistent"    // larger, but not an extension of the tree seen
 	ProblemBadSignature   = "bad-signature"   // the checkpoint does not verify with the log key
 	ProblemBadTiles       = "bad-tiles"       // the tiles do not hash to the checkpoint's root
@@ -273,7 +273,22 @@ func (m *Monitor) pass(ctx context.Context, f *follow) error {
 	}
 	switch {
 	case c.Size < oldSize:
-		return conflict(ProblemRollback, "the log signed a tree of size %d, smaller than the tree of size %d it signed before: it was rolled back or forked", c.Size, oldSize)
+		// An older checkpoint of the same history is no conflict: a registry serves the
+		// newest checkpoint its witness quorum cosigned, which is older than one it served
+		// before once the quorum is raised. The log must show it is one: its tiles of the
+		// tree held must hash to the served root at the smaller size.
+		held := tlog.TileHashReader(tlog.Tree{N: oldSize, Hash: oldRoot}, fe)
+		h, err := tlog.TreeHash(c.Size, held)
+		if err == nil && h == c.Root {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil {
+			return conflict(ProblemRollback, "the log signed a tree of size %d, smaller than the tree of size %d it signed before, and cannot show that tree any more (%v): it was rolled back or forked", c.Size, oldSize, err)
+		}
+		return conflict(ProblemRollback, "the log signed a tree of size %d, smaller than the tree of size %d it signed before, and not a part of it: it was rolled back or forked", c.Size, oldSize)
 	case c.Size == oldSize && c.Root != oldRoot:
 		return conflict(ProblemFork, "the log signed two trees of size %d with different roots (%s, then %s): split view", c.Size, oldRoot, c.Root)
 	case c.Size == oldSize:

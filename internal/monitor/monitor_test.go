@@ -321,6 +321,51 @@ func TestForkedLog(t *testing.T) {
 	checkEvidence(t, alerts[0], real, smaller)
 }
 
+// TestOlderCheckpoint: a log that serves an older checkpoint of the history held (as a
+// registry does once its witness quorum is raised: the newest checkpoint the quorum cosigned)
+// is followed without an alert, since its tiles show the older tree is part of the one held;
+// one that cannot show the tree held any more was rolled back, and is a conflict.
+func TestOlderCheckpoint(t *testing.T) {
+	keys := newLogKeys(t, "older.example/log")
+	o := newOffice(t, keys)
+	o.release(1)
+	older := heldCheckpoint(t, o)
+	o.release(2)
+	m, c := newMonitor(t, o.url, keys, t.TempDir(), public.Filter{})
+	pass(t, m)
+	c.take()
+
+	o.setServe(serveCheckpoint(older))
+	pass(t, m)
+	if rs := c.take(); len(rs) != 0 {
+		t.Fatalf("an older checkpoint of the same history reported %+v", rs)
+	}
+	o.setServe(nil)
+	o.release(1)
+	pass(t, m)
+	if got := indexes(c.take()); len(got) != 1 {
+		t.Fatalf("after the older checkpoint, reported %v", got)
+	}
+
+	// The log set back to the older tree: its tiles stop where that tree does.
+	held := heldCheckpoint(t, o)
+	o.setServe(func(w http.ResponseWriter, r *http.Request, h http.Handler) {
+		if strings.HasPrefix(r.URL.Path, "/log/tile/") && !strings.HasPrefix(r.URL.Path, "/log/tile/entries/") {
+			http.NotFound(w, r)
+			return
+		}
+		serveCheckpoint(older)(w, r, h)
+	})
+	if err := m.Pass(context.Background()); !errors.Is(err, monitor.ErrConflict) {
+		t.Fatalf("pass over a rolled-back log: %v", err)
+	}
+	alerts := ofType(c.take(), monitor.TypeAlert)
+	if len(alerts) != 1 || alerts[0].Problem != monitor.ProblemRollback || !strings.Contains(alerts[0].Message, "cannot show") {
+		t.Fatalf("alerts: %+v", alerts)
+	}
+	checkEvidence(t, alerts[0], held, older)
+}
+
 // An entry served with bytes that do not hash into the tree is found, and kept.
 func TestEntryMismatch(t *testing.T) {
 	keys := newLogKeys(t, "tamper.example/log")
