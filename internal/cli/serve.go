@@ -190,6 +190,10 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	if err := checkRoleMap(opts.Web.OIDC, st.Registry); err != nil {
 		return err
 	}
+	if st.Converter != nil && !st.Converter.Isolated() {
+		logger.Warn("LibreOffice converts uploads with this server's network: the system refuses it a network namespace of its own " +
+			"(unprivileged user namespaces; under systemd, RestrictNamespaces= must allow user and net)")
+	}
 
 	srv := &http.Server{
 		Handler: server.New(server.Config{

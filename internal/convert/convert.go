@@ -4,8 +4,9 @@
 //
 // Uploads are untrusted, so every conversion is bounded: it runs in a directory of its own
 // with a LibreOffice profile of its own (no state shared between conversions, no lock on a
-// user's profile) that fetches nothing a document links to and runs none of its macros, with
-// a timeout after which the whole process group is killed, a cap on concurrent conversions,
+// user's profile) that fetches nothing a document links to and runs none of its macros, in a
+// network namespace of its own where the system allows one (package nonet), with a timeout
+// after which the whole process group is killed, a cap on concurrent conversions,
 // and a cap on the size of what comes out, which must pass pdf.Check.
 package convert
 
@@ -21,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/chancery/chancery/internal/nonet"
 	"github.com/chancery/chancery/internal/pdf"
 )
 
@@ -89,6 +91,9 @@ func Find(path string, timeout time.Duration) (*Converter, error) {
 // Path is the program the converter runs.
 func (c *Converter) Path() string { return c.path }
 
+// Isolated reports whether conversions run without a network (nonet.Available).
+func (c *Converter) Isolated() bool { return nonet.Available() }
+
 // ToPDF converts data, a document of the given media type (one of Types), to PDF.
 func (c *Converter) ToPDF(ctx context.Context, mediaType string, data []byte) ([]byte, error) {
 	ext, ok := Types[mediaType]
@@ -127,6 +132,9 @@ func (c *Converter) ToPDF(ctx context.Context, mediaType string, data []byte) ([
 	cmd.Dir = dir
 	// LibreOffice starts helper processes: its own process group is killed as a whole.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// And without a network: the profile's settings forbid what LibreOffice is known to
+	// fetch, the namespace whatever else an untrusted document makes it try.
+	nonet.Isolate(cmd)
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
 	cmd.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8", "SAL_USE_VCLPLUGIN=svp"}

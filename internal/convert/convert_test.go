@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/convert"
+	"github.com/chancery/chancery/internal/nonet"
 	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/pdf"
 )
@@ -340,4 +342,55 @@ func mustDecode(t *testing.T, b64 string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestConverterHasNoNetwork: the program the converter runs starts in a network namespace of
+// its own. It stands in for LibreOffice here (which the profile already keeps from fetching
+// links, TestConvertFetchesNothing): a script that tries to reach a listener of this test on
+// the loopback, and writes its PDF only when it cannot.
+func TestConverterHasNoNetwork(t *testing.T) {
+	bash := requireTool(t, "bash")
+	if !nonet.Available() {
+		t.Skip("network namespaces are not available to this process")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var reached atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			reached.Add(1)
+			c.Close()
+		}
+	}()
+	minimal, err := filepath.Abs("../pdf/testdata/minimal.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	script := filepath.Join(t.TempDir(), "soffice")
+	err = os.WriteFile(script, fmt.Appendf(nil, `#!%s
+if (exec 3<>/dev/tcp/127.0.0.1/%d) 2>/dev/null; then echo "reached the network" >&2; exit 1; fi
+while [ $# -gt 0 ]; do if [ "$1" = --outdir ]; then out=$2; fi; shift; done
+mkdir -p "$out" && cp %q "$out/letter.pdf"
+`, bash, port, minimal), 0o755)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := convert.Find(script, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Isolated() {
+		t.Fatal("the converter says it is not isolated")
+	}
+	if _, err := c.ToPDF(context.Background(), docxType, []byte("PK")); err != nil || reached.Load() != 0 {
+		t.Fatalf("conversion: %v; connections reached: %d", err, reached.Load())
+	}
 }

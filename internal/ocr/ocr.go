@@ -30,6 +30,7 @@ import (
 	_ "golang.org/x/image/tiff"
 
 	"github.com/chancery/chancery/internal/budget"
+	"github.com/chancery/chancery/internal/nonet"
 )
 
 // ErrNoOCR is wrapped by errors about a missing Tesseract (or pdftoppm, for PDFs).
@@ -359,12 +360,15 @@ func checkImage(data []byte) error {
 }
 
 // run runs program with args in dir, in a process group of its own that is killed when ctx
-// ends, and returns its standard output; past limit bytes of it, the child is killed and run
+// ends and without a network where the system allows (package nonet), and returns its standard output; past limit bytes of it, the child is killed and run
 // fails.
 func run(ctx context.Context, dir string, limit int, program string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, program, args...)
 	cmd.Dir = dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// The programs read untrusted images and PDFs: without a network, whatever they are made
+	// to do reaches nothing.
+	nonet.Isolate(cmd)
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
 	// One thread: recognitions are already run side by side, on a shared machine.

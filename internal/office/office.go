@@ -34,6 +34,8 @@ type Stack struct {
 	// a server runs its witness client (Heads.Run).
 	Heads    *cosigned.Heads
 	Registry *registry.Registry
+	// Converter converts Word and OpenDocument letters; nil without LibreOffice.
+	Converter *convert.Converter
 	// stopFollowing stops following the policies other servers adopt (PostgreSQL).
 	stopFollowing func()
 	// stopAnswers stops building the kept answers migration 20 left pending.
@@ -123,7 +125,7 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 		db.Close()
 		return nil, err
 	}
-	st := &Stack{Dir: d, DB: db, Log: lg, Heads: heads, Registry: reg, stopFollowing: func() {}}
+	st := &Stack{Dir: d, DB: db, Log: lg, Heads: heads, Registry: reg, Converter: conv, stopFollowing: func() {}}
 	st.stopAnswers = buildAnswers(reg)
 	if opt.AnswerMemory > 0 {
 		stopBuild, stopHold := st.stopAnswers, holdAnswers(db, opt.AnswerMemory)
