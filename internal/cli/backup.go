@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/store"
@@ -292,12 +293,19 @@ type restoreResult struct {
 	// InPlace says the database was restored into an existing data directory, whose settings,
 	// keys and published checkpoint record were kept.
 	InPlace bool `json:"in_place"`
+	// Recorded says the restored log was checked against a checkpoint already handed out:
+	// the directory's record (in place) or --published. Without one, a log set back to the
+	// backup is not detected.
+	Recorded bool `json:"checked_against_published"`
 }
 
 func newRestore(g *globals) *cobra.Command {
-	var asJSON bool
+	var (
+		asJSON    bool
+		published string
+	)
 	c := &cobra.Command{
-		Use:   "restore FILE --data DIR",
+		Use:   "restore FILE --data DIR [--published CHECKPOINT]",
 		Short: "Restore a backup into a data directory and verify its log",
 		Long: `Restore unpacks a backup made by 'chancery backup' into DIR, checks every file against
 the backup's manifest, and verifies the restored log (tree recomputed from every entry, each
@@ -311,15 +319,36 @@ kept. If the restored log is shorter than that record, or inconsistent with it, 
 says so and exits with status 1: 'chancery serve' will refuse to start until an operator
 restores a newer backup or runs 'chancery log accept-restore'.
 
+Restoring on a new machine, DIR has no such record, and a backup older than what the office
+had already published would be served as if nothing were missing: the next releases would
+take the numbers of entries already handed out, and the log would fork. Bring the newest
+checkpoint of the log you can find with --published: the old data directory's
+published.checkpoint, a saved GET /log/checkpoint, a monitor's or another office's copy.
+It is checked against the restored log like the record, and becomes the record if the log
+falls short of it. Without a record or --published, restore says it could not check.
+
 Exit status: 0 restored and verified; 1 restored, but the log is older than the one already
 published; 2 the restore could not be done.`,
 		Example: `  chancery restore /backup/chancery-2026-11-30.tar --data /var/lib/chancery
-  chancery restore office.tar --data ./restored --json`,
+  chancery restore office.tar --data ./restored --json
+  chancery restore office.tar --data /var/lib/chancery --published old-machine/published.checkpoint`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			res, err := restore(context.WithoutCancel(c.Context()), args[0], g.data)
+			var cp []byte
+			if published != "" {
+				var err error
+				if cp, err = readLimited(published, 64<<10); err != nil {
+					return fmt.Errorf("restore: --published: %w", err)
+				}
+			}
+			res, err := restore(context.WithoutCancel(c.Context()), args[0], g.data, cp)
 			if err != nil && res == nil {
 				return err
+			}
+			if !res.Recorded {
+				fmt.Fprintf(c.ErrOrStderr(), "chancery: warning: the restored log was not checked against a checkpoint already handed out: "+
+					"if the office had published more than this backup holds, pass the newest checkpoint you can find with --published "+
+					"before serving, or the log will fork\n")
 			}
 			if asJSON {
 				if werr := writeJSON(c.OutOrStdout(), res); werr != nil {
@@ -332,13 +361,14 @@ published; 2 the restore could not be done.`,
 			return err
 		},
 	}
+	c.Flags().StringVar(&published, "published", "", "a checkpoint of the log already handed out (published.checkpoint, a saved /log/checkpoint): the restored log must extend it")
 	addJSONFlag(c, &asJSON)
 	return c
 }
 
 // restore restores the backup file into dir. It returns a result with an error when the
 // restore is done but the log does not extend the directory's published checkpoint.
-func restore(ctx context.Context, file, dir string) (*restoreResult, error) {
+func restore(ctx context.Context, file, dir string, published []byte) (*restoreResult, error) {
 	inPlace, err := restoreTarget(dir)
 	if err != nil {
 		return nil, err
@@ -394,8 +424,24 @@ func restore(ctx context.Context, file, dir string) (*restoreResult, error) {
 	// against it here, in the staging directory, so that no database is opened in dir.
 	var behind *hinted
 	if inPlace {
-		if err := checkStaged(ctx, target, stage); err != nil && !errors.As(err, &behind) {
+		if err := checkStaged(ctx, target, stage, nil); err != nil && !errors.As(err, &behind) {
 			return nil, err
+		}
+	}
+	// A checkpoint handed out that the operator brought along (from the old machine's
+	// record, a monitor, a witness, a saved /log/checkpoint) applies the same way; the
+	// newest of it and the directory's record becomes the record.
+	var given *hinted
+	if published != nil {
+		if _, _, err := checkpoint.Open(published, staged.Verifier()); err != nil {
+			return nil, withHint(fmt.Errorf("restore: --published: %w", err),
+				"pass a checkpoint signed by this backup's log (%s), as GET /log/checkpoint serves it", staged.Settings.Origin)
+		}
+		if err := checkStaged(ctx, staged, stage, published); err != nil && !errors.As(err, &given) {
+			return nil, err
+		}
+		if behind == nil {
+			behind = given
 		}
 	}
 	// Move the files into place, the settings last: their presence marks a complete data
@@ -440,7 +486,15 @@ func restore(ctx context.Context, file, dir string) (*restoreResult, error) {
 			return nil, in.undo(fmt.Errorf("restore: %w", err))
 		}
 	}
-	res := &restoreResult{Data: dir, Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Taken: m.Created, InPlace: inPlace}
+	res := &restoreResult{Data: dir, Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Taken: m.Created, InPlace: inPlace,
+		Recorded: published != nil || inPlace}
+	if given != nil {
+		// The restored log falls short of the checkpoint brought along: it becomes the
+		// record, so that serve refuses to append until an operator decides.
+		if err := d.SetPublished(published); err != nil {
+			return nil, in.undo(err)
+		}
+	}
 	if behind != nil {
 		return res, &failed{&hinted{err: fmt.Errorf("restored, but %w", behind.err), hint: behind.hint}}
 	}
@@ -451,13 +505,17 @@ func restore(ctx context.Context, file, dir string) (*restoreResult, error) {
 }
 
 // checkStaged checks the log of the database staged in stage against the published record
-// of the data directory d (checkPublished).
-func checkStaged(ctx context.Context, d *datadir.Dir, stage string) error {
+// of the data directory d (checkPublished), or against cp when it is not nil.
+func checkStaged(ctx context.Context, d *datadir.Dir, stage string, cp []byte) error {
 	db, err := store.OpenSQLite(ctx, stage)
 	if err != nil {
 		return err
 	}
-	if err := checkPublished(ctx, d, db); err != nil {
+	check := func() error { return checkPublished(ctx, d, db) }
+	if cp != nil {
+		check = func() error { return checkAgainst(ctx, d, db, cp) }
+	}
+	if err := check(); err != nil {
 		db.Close()
 		return err
 	}
@@ -755,4 +813,21 @@ the servers stopped.`,
 	}
 	addJSONFlag(c, &asJSON)
 	return c
+}
+
+// readLimited reads the file name, refusing one of more than limit bytes.
+func readLimited(name string, limit int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes: not a checkpoint", name, limit)
+	}
+	return b, nil
 }

@@ -112,7 +112,12 @@ func checkPublished(ctx context.Context, d *datadir.Dir, db *store.DB) error {
 	if err != nil {
 		return err
 	}
-	err = translog.CheckPublished(ctx, db, d.Verifier(), cp)
+	return checkAgainst(ctx, d, db, cp)
+}
+
+// checkAgainst is checkPublished against cp, a checkpoint of d's log already handed out.
+func checkAgainst(ctx context.Context, d *datadir.Dir, db *store.DB, cp []byte) error {
+	err := translog.CheckPublished(ctx, db, d.Verifier(), cp)
 	var rb *translog.RollbackError
 	if !errors.As(err, &rb) {
 		return err
