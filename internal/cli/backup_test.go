@@ -114,6 +114,30 @@ func run(args ...string) (int, string, string) {
 
 // A backup taken while letters are being released restores into a data directory whose log
 // verifies, is a prefix of the live log, and answers for the letters released before it.
+// backedUp opens a releasing office in tmp/live, releases before letters, backs it up into
+// tmp/office.tar, and releases after more. It returns the office and the backup's
+// checkpoint.
+func backedUp(t *testing.T, tmp string, before, after int) (*releasingOffice, []byte) {
+	t.Helper()
+	live := filepath.Join(tmp, "live")
+	o := openReleasingOffice(t, live, "")
+	for range before {
+		if _, err := o.release(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, stdout, stderr := run("backup", "--data", live, "--out", filepath.Join(tmp, "office.tar")); code != 0 {
+		t.Fatalf("backup: status %d\n%s%s", code, stdout, stderr)
+	}
+	cp := o.st.Log.Head().Checkpoint
+	for range after {
+		if _, err := o.release(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return o, cp
+}
+
 func TestBackupWhileReleasing(t *testing.T) {
 	tmp := t.TempDir()
 	live := filepath.Join(tmp, "live")

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/datadir"
 	officepkg "github.com/chancery/chancery/internal/office"
 	"github.com/chancery/chancery/internal/store"
@@ -22,22 +23,11 @@ import (
 // the backup.
 func TestRestoreInPlaceRefusesCrashLeftovers(t *testing.T) {
 	tmp := t.TempDir()
-	live := filepath.Join(tmp, "live")
-	o := openReleasingOffice(t, live, "")
-	for range 2 {
-		if _, err := o.release(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	out := filepath.Join(tmp, "office.tar")
-	if code, stdout, stderr := run("backup", "--data", live, "--out", out); code != 0 {
-		t.Fatalf("backup: status %d\n%s%s", code, stdout, stderr)
-	}
-	backedUp := o.st.Log.Head().Size
-	for range 3 {
-		if _, err := o.release(); err != nil {
-			t.Fatal(err)
-		}
+	live, out := filepath.Join(tmp, "live"), filepath.Join(tmp, "office.tar")
+	o, cp := backedUp(t, tmp, 2, 3)
+	backedUpSize, err := checkpoint.Size(cp)
+	if err != nil {
+		t.Fatal(err)
 	}
 	// The server dies (kill -9): its database and write-ahead log stay as they are on disk.
 	wal, shm := store.SQLiteFile+"-wal", store.SQLiteFile+"-shm"
@@ -97,7 +87,7 @@ func TestRestoreInPlaceRefusesCrashLeftovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if got := st.Log.Head().Size; got != backedUp {
-		t.Fatalf("restore reported the backup's %d entries, but the data directory serves %d", backedUp, got)
+	if got := st.Log.Head().Size; got != backedUpSize {
+		t.Fatalf("restore reported the backup's %d entries, but the data directory serves %d", backedUpSize, got)
 	}
 }

@@ -20,23 +20,8 @@ import (
 // that it could not check. A checkpoint of another log is refused.
 func TestRestoreOnANewMachine(t *testing.T) {
 	tmp := t.TempDir()
-	live := filepath.Join(tmp, "live")
-	o := openReleasingOffice(t, live, "")
-	for range 2 {
-		if _, err := o.release(); err != nil {
-			t.Fatal(err)
-		}
-	}
+	o, inBackup := backedUp(t, tmp, 2, 2)
 	backup := filepath.Join(tmp, "office.tar")
-	if code, stdout, stderr := run("backup", "--data", live, "--out", backup); code != 0 {
-		t.Fatalf("backup: status %d\n%s%s", code, stdout, stderr)
-	}
-	inBackup := o.st.Log.Head().Checkpoint
-	for range 2 {
-		if _, err := o.release(); err != nil {
-			t.Fatal(err)
-		}
-	}
 	latest := filepath.Join(tmp, "published.checkpoint")
 	os.WriteFile(latest, o.st.Log.Head().Checkpoint, 0o600)
 	older := filepath.Join(tmp, "older.checkpoint")
