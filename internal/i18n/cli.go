@@ -53,6 +53,10 @@ var _ = table(func() Translations {
 			"invalide : le sceau fourni par le registre ne se vérifie pas : %s",
 			"غير صالحة: تعذّر التحقق من الختم الذي قدّمه السجل: %s",
 		},
+		"invalid: the registry's latest checkpoint does not verify: %s": {
+			"invalide : le dernier point de contrôle fourni par le registre ne se vérifie pas : %s",
+			"غير صالحة: تعذّر التحقق من آخر نقطة تحقق قدّمها السجل: %s",
+		},
 		"invalid: the registry says %s but gives no logged withdrawal": {
 			"invalide : le registre indique %s mais ne fournit aucun retrait journalisé",
 			"غير صالحة: يفيد السجل بأن الرسالة %s لكنه لا يقدّم أي سحب مقيّد في السجل",

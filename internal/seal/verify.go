@@ -528,6 +528,19 @@ func (r *Result) MinCosignatureTime(quorum int) time.Time {
 	return ts[quorum-1]
 }
 
+// VerifyCheckpoint checks a signed checkpoint as a seal's is checked (docs/seal-format.md,
+// step 2): the trust root's log, signed by its log key, with the witness quorum's
+// cosignatures. It returns the tree's size. An online verifier checks with it a checkpoint
+// that an answer is judged against but that no seal carries (the latest one an answer comes
+// with): one signed by the log key alone may be of a tree no witness saw, a split view.
+func (v *Verifier) VerifyCheckpoint(signed []byte) (int64, error) {
+	c, err := v.checkpoint(signed)
+	if err != nil {
+		return 0, fmt.Errorf("verify checkpoint: %w", err)
+	}
+	return c.size, nil
+}
+
 // checkpoint opens a signed checkpoint with the log key and the witnesses' keys, or returns it
 // from the cache.
 func (v *Verifier) checkpoint(signed []byte) (*checkpoint, error) {

@@ -1,0 +1,162 @@
+package cli_test
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/cli"
+	"github.com/chancery/chancery/internal/seal"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// testCosigner signs C2SP tlog-cosignature/v1 cosignatures, as a witness does.
+type testCosigner struct {
+	name string
+	key  ed25519.PrivateKey
+	hash uint32
+	vkey string
+}
+
+func newTestCosigner(t *testing.T, name string) *testCosigner {
+	t.Helper()
+	_, k, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := append([]byte{0x04}, k.Public().(ed25519.PublicKey)...)
+	h := sha256.Sum256(append([]byte(name+"\n"), pub...))
+	c := &testCosigner{name: name, key: k, hash: binary.BigEndian.Uint32(h[:4])}
+	c.vkey = fmt.Sprintf("%s+%08x+%s", name, c.hash, base64.StdEncoding.EncodeToString(pub))
+	return c
+}
+
+func (c *testCosigner) Name() string    { return c.name }
+func (c *testCosigner) KeyHash() uint32 { return c.hash }
+func (c *testCosigner) Sign(msg []byte) ([]byte, error) {
+	now := uint64(time.Now().Unix())
+	m := fmt.Sprintf("cosignature/v1\ntime %d\n%s", now, msg)
+	return append(binary.BigEndian.AppendUint64(nil, now), ed25519.Sign(c.key, []byte(m))...), nil
+}
+
+// cosign adds c's cosignature to a checkpoint signed by the log key logKey.
+func (c *testCosigner) cosign(t *testing.T, logKey string, signed []byte) []byte {
+	t.Helper()
+	v, err := note.NewVerifier(logKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := note.Open(signed, note.VerifierList(v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := note.Sign(n, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestVerifyRefusesLatestCheckpointWithoutWitnesses: the latest checkpoint an answer comes
+// with must meet the trust root's witness quorum, as a seal's checkpoint must. verify judges
+// the answer against it and keeps it for every later answer; one the log key alone signed may
+// be a tree that no witness saw, shown to this client only, which leaves out a withdrawal.
+// (Found by audit, twenty-sixth session: verify took the log key's signature alone, and said
+// valid.)
+func TestVerifyRefusesLatestCheckpointWithoutWitnesses(t *testing.T) {
+	o := newOffice(t)
+	dir, _, _, bare, _ := o.releasedForReplay(t)
+	// Another release: the kept seal's checkpoint is now older than the latest.
+	ref2 := o.letter("Second letter", "foreign-government", "# Second\n\nSir, ...\n")
+	o.ready(ref2)
+	if code, _, errs := o.run("otto", "release", ref2, "--out", dir); code != cli.ExitOK {
+		t.Fatalf("release: %s", errs)
+	}
+	w := newTestCosigner(t, "witness.cli.example")
+	root := *o.reg.TrustRoot()
+	root.Witnesses, root.WitnessQuorum = []string{w.vkey}, 1
+	tb, err := root.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust := filepath.Join(dir, "witnessed-trust.json")
+	if err := os.WriteFile(trust, tb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(o.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	// witnessed answers as the registry would behind a witness: the seal's checkpoint is
+	// cosigned, and the latest one too when cosignLatest is set.
+	witnessed := func(cosignLatest bool) *httptest.Server {
+		srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/api/v1/verify" {
+				proxy.ServeHTTP(rw, r)
+				return
+			}
+			body, _ := io.ReadAll(r.Body)
+			resp, err := http.Post(o.url+r.URL.Path, r.Header.Get("Content-Type"), bytes.NewReader(body))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			var ans map[string]json.RawMessage
+			if err := json.Unmarshal(b, &ans); err != nil {
+				t.Errorf("answer %s: %v", b, err)
+				return
+			}
+			s, err := seal.Parse(ans["seal"])
+			if err != nil {
+				t.Errorf("answer's seal: %v", err)
+				return
+			}
+			s.Checkpoint = w.cosign(t, root.LogKey, s.Checkpoint)
+			ans["seal"] = s.Marshal()
+			var latest map[string]json.RawMessage
+			if err := json.Unmarshal(ans["latest"], &latest); err != nil || latest["status"] == nil {
+				t.Errorf("answer without latest: %s", b)
+				return
+			}
+			if cosignLatest {
+				var cp string
+				json.Unmarshal(latest["checkpoint"], &cp)
+				latest["checkpoint"], _ = json.Marshal(string(w.cosign(t, root.LogKey, []byte(cp))))
+				ans["latest"], _ = json.Marshal(latest)
+			}
+			rw.Header().Set("Content-Type", "application/json")
+			out, _ := json.Marshal(ans)
+			rw.Write(out)
+		}))
+		t.Cleanup(srv.Close)
+		return srv
+	}
+
+	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state-unwitnessed"))
+	code, out, errs := verifyAt(t, witnessed(false).URL, "--trust", trust, bare)
+	if code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") || !strings.Contains(out, "latest checkpoint") {
+		t.Errorf("a latest checkpoint without the witness quorum: %d %q %q", code, out, errs)
+	}
+	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state-witnessed"))
+	if code, out, errs := verifyAt(t, witnessed(true).URL, "--trust", trust, bare); code != cli.ExitOK || !strings.HasPrefix(out, "valid: ") {
+		t.Errorf("a latest checkpoint the witness cosigned: %d %q %q", code, out, errs)
+	}
+}
