@@ -97,11 +97,13 @@ func (cs *checkpointState) open(signed []byte) (*checkpoint.Checkpoint, error) {
 }
 
 // extends checks that latest's checkpoint, signed by the log, extends the checkpoint
-// sealCP by its consistency proof, and returns it. When it is newer than sealCP, the answer
-// is current only by the log's signed status (checkpoint.Status) of the release at log index
-// release in latest's tree, which must have the answer's outcome and number of revocations:
-// a checkpoint and a consistency proof are public, and anyone can attach them to an answer
-// recorded before a withdrawal or a revocation.
+// sealCP by its consistency proof, and returns it. The answer is current only by the log's
+// signed status (checkpoint.Status) of the release at log index release in latest's tree,
+// which must have the answer's outcome and number of revocations: a checkpoint and a
+// consistency proof are public, and anyone can attach them to an answer recorded before a
+// withdrawal or a revocation. That holds when latest is the seal's own checkpoint too: a
+// letter's seal can be proved against any later checkpoint from the log's public
+// endpoints, so a seal as new as the log says nothing of what the log holds about it.
 func (cs *checkpointState) extends(sealCP []byte, latest *client.Latest, release int64, outcome string, revocations int) ([]byte, error) {
 	old, err := cs.open(sealCP)
 	if err != nil {
@@ -120,14 +122,14 @@ func (cs *checkpointState) extends(sealCP []byte, latest *client.Latest, release
 		if err := tlog.CheckTree(latest.Proof, c.Size, c.Root, old.Size, old.Root); err != nil {
 			return nil, fmt.Errorf("%w: the proof from the seal's tree size %d to %d does not check: %v", errForked, old.Size, c.Size, err)
 		}
-		st, err := checkpoint.OpenStatus([]byte(latest.Status), cs.v)
-		if err != nil {
-			return nil, fmt.Errorf("%w: its seal is of tree size %d, and the log's signed status of the letter at tree size %d is missing or does not verify: %v", errRolledBack, old.Size, c.Size, err)
-		}
-		if st.Size != c.Size || st.Root != c.Root || st.Release != release || st.Outcome != outcome || st.Revocations != int64(revocations) {
-			return nil, fmt.Errorf("%w: the log's signed status is of release %d, %s with %d key revocations, at tree size %d, not of this answer's release %d, %s with %d, at tree size %d",
-				errRolledBack, st.Release, st.Outcome, st.Revocations, st.Size, release, outcome, revocations, c.Size)
-		}
+	}
+	st, err := checkpoint.OpenStatus([]byte(latest.Status), cs.v)
+	if err != nil {
+		return nil, fmt.Errorf("%w: its seal is of tree size %d, and the log's signed status of the letter at tree size %d is missing or does not verify: %v", errRolledBack, old.Size, c.Size, err)
+	}
+	if st.Size != c.Size || st.Root != c.Root || st.Release != release || st.Outcome != outcome || st.Revocations != int64(revocations) {
+		return nil, fmt.Errorf("%w: the log's signed status is of release %d, %s with %d key revocations, at tree size %d, not of this answer's release %d, %s with %d, at tree size %d",
+			errRolledBack, st.Release, st.Outcome, st.Revocations, st.Size, release, outcome, revocations, c.Size)
 	}
 	return []byte(latest.Checkpoint), nil
 }

@@ -160,3 +160,59 @@ func TestVerifyRefusesLatestCheckpointWithoutWitnesses(t *testing.T) {
 		t.Errorf("a latest checkpoint the witness cosigned: %d %q %q", code, out, errs)
 	}
 }
+
+// TestVerifyRefusesValidAnswerWithSealPastTheRetraction: whoever answers in the registry's
+// place can prove the letter's seal against the latest checkpoint themselves (the seal is
+// given to whoever holds the file, the inclusion proofs and checkpoints are public), and
+// answer `valid` with it: no checkpoint newer than the seal's to be rolled back from, so the
+// signed status was never asked for, and verify said valid for a retracted letter (found by
+// audit, twenty-sixth session). An answer is current only by the log's signed status of the
+// letter in its tree, whatever the sizes.
+func TestVerifyRefusesValidAnswerWithSealPastTheRetraction(t *testing.T) {
+	o := newOffice(t)
+	_, ref, file, bare, trust := o.releasedForReplay(t)
+	old := o.verifyAnswer(file) // valid, before the retraction
+	o.retract(ref, "sent in error")
+	if code, out, errs := verifyAt(t, o.url, "--trust", trust, bare); code != cli.ExitFailed || !strings.HasPrefix(out, "retracted: ") {
+		t.Fatalf("after the retraction: %d %q %q", code, out, errs)
+	}
+	// The retracted letter's seal, proved against the checkpoint that holds the retraction:
+	// what anyone can build from the letter's seal and the log's public endpoints.
+	var fresh map[string]json.RawMessage
+	if err := json.Unmarshal(latestAnswer(t, o.url, file), &fresh); err != nil {
+		t.Fatal(err)
+	}
+	var latest struct {
+		Checkpoint string `json:"checkpoint"`
+	}
+	if err := json.Unmarshal(fresh["latest"], &latest); err != nil {
+		t.Fatal(err)
+	}
+	s, err := seal.Parse(fresh["seal"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(s.Checkpoint) != latest.Checkpoint {
+		t.Fatalf("the retracted letter's seal is not proved against the latest checkpoint")
+	}
+	var ans map[string]json.RawMessage
+	if err := json.Unmarshal(old, &ans); err != nil {
+		t.Fatal(err)
+	}
+	ans["seal"] = fresh["seal"]
+	for _, withLatest := range []bool{false, true} {
+		delete(ans, "latest")
+		if withLatest {
+			ans["latest"], _ = json.Marshal(map[string]any{"checkpoint": latest.Checkpoint, "proof": []string{}, "status": ""})
+		}
+		forged, _ := json.Marshal(ans)
+		code, out, errs := verifyAt(t, replayServer(t, o.url, forged).URL, "--trust", trust, bare)
+		if code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") || !strings.Contains(out, "signed status") {
+			t.Errorf("valid with a seal proved past the retraction (latest %v): %d %q %q", withLatest, code, out, errs)
+		}
+	}
+	// The registry's own answer still verifies.
+	if code, out, errs := verifyAt(t, o.url, "--trust", trust, bare); code != cli.ExitFailed || !strings.HasPrefix(out, "retracted: ") {
+		t.Errorf("the registry's own answer: %d %q %q", code, out, errs)
+	}
+}

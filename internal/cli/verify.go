@@ -155,22 +155,24 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 	verify.FromRelease(&res, r.Statement, r.Index)
 	res.Checked = "seal+log"
 	// An answer proved against an older tree than one already seen may be a replay that hides
-	// a withdrawal logged since (issue 12 item 4).
-	answerCP := s.Checkpoint
-	if st.Latest != nil {
-		// The latest checkpoint must be one the trust root accepts, witness quorum included,
-		// as a seal's is: it becomes the tree this answer, and every later one, is judged
-		// against, and one signed by the log key alone may be a tree shown to this client
-		// only (a fork that leaves out a withdrawal), which no witness cosigned.
-		if _, err := vf.V.VerifyCheckpoint([]byte(st.Latest.Checkpoint)); err != nil {
-			res.Say(registry.Invalid, vf.T("invalid: the registry's latest checkpoint does not verify: %s", err.Error()))
-			return res
-		}
-		// The registry's seal may be the one kept from the release, against an older
-		// checkpoint: the answer is as current as the latest checkpoint that extends it.
-		if answerCP, err = vf.cps.extends(s.Checkpoint, st.Latest, r.Index, st.Outcome, len(st.Revocations)); err != nil {
-			return vf.logProblem(res, err)
-		}
+	// a withdrawal logged since (issue 12 item 4), and one without the log's signed status
+	// may carry a seal proved by anyone against a tree that holds a withdrawal (extends).
+	if st.Latest == nil {
+		return vf.logProblem(res, fmt.Errorf("%w: the answer comes without the log's signed status of the letter", errRolledBack))
+	}
+	// The latest checkpoint must be one the trust root accepts, witness quorum included, as a
+	// seal's is: it becomes the tree this answer, and every later one, is judged against, and
+	// one signed by the log key alone may be a tree shown to this client only (a fork that
+	// leaves out a withdrawal), which no witness cosigned.
+	if _, err := vf.V.VerifyCheckpoint([]byte(st.Latest.Checkpoint)); err != nil {
+		res.Say(registry.Invalid, vf.T("invalid: the registry's latest checkpoint does not verify: %s", err.Error()))
+		return res
+	}
+	// The registry's seal may be the one kept from the release, against an older checkpoint:
+	// the answer is as current as the latest checkpoint that extends it.
+	answerCP, err := vf.cps.extends(s.Checkpoint, st.Latest, r.Index, st.Outcome, len(st.Revocations))
+	if err != nil {
+		return vf.logProblem(res, err)
 	}
 	if err := vf.cps.answer(vf.c.Context(), vf.cl, answerCP); err != nil {
 		return vf.logProblem(res, err)
