@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/cli"
+	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/seal"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -214,5 +216,69 @@ func TestVerifyRefusesValidAnswerWithSealPastTheRetraction(t *testing.T) {
 	// The registry's own answer still verifies.
 	if code, out, errs := verifyAt(t, o.url, "--trust", trust, bare); code != cli.ExitFailed || !strings.HasPrefix(out, "retracted: ") {
 		t.Errorf("the registry's own answer: %d %q %q", code, out, errs)
+	}
+}
+
+// TestVerifyRefusesARevocationGivenTwice: the log's signed status counts the revocations of
+// the letter's signer keys, and verify checked each revocation given, but not that they were
+// different: whoever answers in the registry's place could give one key's revocation twice
+// in place of another's, and hide that other (a revocation before the release makes the
+// letter invalid; after it, the answer names it). (Found by audit, twenty-sixth session.)
+func TestVerifyRefusesARevocationGivenTwice(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state"))
+	// sam signs with two keys: both signatures are in the statement, under one name.
+	_, key2, _ := ed25519.GenerateKey(rand.Reader)
+	keyID2, _, err := o.reg.RegisterKey(ctx, o.actors["sam"], key2.Public().(ed25519.PublicKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := o.letter("Two keys", "foreign-government", "# Two\n\nSir, ...\n")
+	o.ready(ref)
+	st, err := o.reg.SigningStatement(ctx, o.actors["sam"], ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.reg.Sign(ctx, o.actors["sam"], ref, keyID2, st, ed25519.Sign(key2, dsse.PAE(seal.SigningPayloadType, st))); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := o.run("otto", "release", ref, "--out", dir); code != cli.ExitOK {
+		t.Fatalf("release: %s", errs)
+	}
+	file := filepath.Join(dir, ref+".pdf")
+	trust := filepath.Join(dir, "trust.json")
+	tb, _ := o.reg.TrustRoot().Marshal()
+	os.WriteFile(trust, tb, 0o644)
+	bare := filepath.Join(dir, "bare", ref+".pdf")
+	os.Mkdir(filepath.Dir(bare), 0o755)
+	data, _ := os.ReadFile(file)
+	os.WriteFile(bare, data, 0o644)
+	if _, err := o.reg.RevokeKey(ctx, o.actors["sam"], o.keyID, "laptop lost"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.reg.RevokeKey(ctx, o.actors["sam"], keyID2, "phone lost"); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := verifyAt(t, o.url, "--trust", trust, bare)
+	if code != cli.ExitOK || strings.Count(out, "sam's key was revoked") != 2 {
+		t.Fatalf("after both revocations: %d %q %q", code, out, errs)
+	}
+	var ans map[string]json.RawMessage
+	if err := json.Unmarshal(latestAnswer(t, o.url, file), &ans); err != nil {
+		t.Fatal(err)
+	}
+	var revs []json.RawMessage
+	if err := json.Unmarshal(ans["revocations"], &revs); err != nil || len(revs) != 2 {
+		t.Fatalf("the answer's revocations: %v %s", err, ans["revocations"])
+	}
+	for _, keep := range revs {
+		ans["revocations"], _ = json.Marshal([]json.RawMessage{keep, keep})
+		forged, _ := json.Marshal(ans)
+		code, out, errs := verifyAt(t, replayServer(t, o.url, forged).URL, "--trust", trust, bare)
+		if code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") || !strings.Contains(out, "twice") {
+			t.Errorf("one revocation given twice for the other: %d %q %q", code, out, errs)
+		}
 	}
 }

@@ -239,6 +239,9 @@ func (vf *verifier) revocations(revs []seal.LoggedEntry, checkpoint []byte, r *s
 		signed[sg.KeyID] = sg.Signer
 	}
 	var notes []verify.Text
+	// The log's signed status counts the revocations: each must be of another key, or one
+	// given twice would stand for another left out.
+	seen := map[string]bool{}
 	for _, le := range revs {
 		ve, err := vf.V.VerifyLogged(le, checkpoint)
 		if err != nil {
@@ -252,6 +255,10 @@ func (vf *verifier) revocations(revs []seal.LoggedEntry, checkpoint []byte, r *s
 		if !ok || ks.Member != who {
 			return verify.Text{}, fmt.Errorf("the registry gave the revocation of key %s, which did not sign this letter", ks.KeyID)
 		}
+		if seen[ks.KeyID] {
+			return verify.Text{}, fmt.Errorf("the registry gave the revocation of key %s twice", ks.KeyID)
+		}
+		seen[ks.KeyID] = true
 		if le.Index < r.Index {
 			return verify.Text{}, fmt.Errorf("%s signed with key %s, revoked at log entry %d, before the release at %d", who, ks.KeyID, le.Index, r.Index)
 		}
