@@ -150,6 +150,11 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 	r, err := vf.V.Verify(s, seal.Digest(res.Digest))
 	if err != nil {
 		res.Say(registry.Invalid, vf.T("invalid: the registry's seal does not verify: %s", err.Error()))
+		if errors.Is(err, seal.ErrOutdatedTrustRoot) {
+			// As for a seal beside the file: the office rotated its key since this trust root,
+			// which says nothing of the letter (docs/seal-format.md, error classes).
+			return verify.Outdated(res, err)
+		}
 		return res
 	}
 	verify.FromRelease(&res, r.Statement, r.Index)
@@ -180,6 +185,9 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 	revoked, err := vf.revocations(st.Revocations, s.Checkpoint, r)
 	if err != nil {
 		res.Say(registry.Invalid, vf.T("invalid: %s", err.Error()))
+		if errors.Is(err, seal.ErrOutdatedTrustRoot) {
+			return verify.Outdated(res, err)
+		}
 		return res
 	}
 	if st.Outcome == registry.Valid {
@@ -193,6 +201,9 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 	ve, err := vf.V.VerifyLogged(*st.Withdrawal, s.Checkpoint)
 	if err != nil {
 		res.Say(registry.Invalid, vf.T("invalid: the withdrawal does not verify: %s", err.Error()))
+		if errors.Is(err, seal.ErrOutdatedTrustRoot) {
+			return verify.Outdated(res, err)
+		}
 		return res
 	}
 	// A confidential withdrawal names the release it withdraws by its log index.

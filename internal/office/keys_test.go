@@ -8,7 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"log/slog"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,6 +27,7 @@ import (
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/server"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/store/storetest"
 	"github.com/chancery/chancery/internal/translog"
@@ -311,6 +315,31 @@ func outdated(t *testing.T, file, trustRoot string) {
 	}
 }
 
+// outdatedOnline is outdated for a file without its seal, which verify asks the registry of
+// st about: the registry's seal, signed by the new key, is as out of date for the trust root
+// as the seal beside the file. (Found by audit, twenty-sixth session: online, verify called
+// the genuine letter invalid, exit 1.)
+func outdatedOnline(t *testing.T, st *office.Stack, file, trustRoot string) {
+	t.Helper()
+	srv := httptest.NewServer(server.New(server.Config{Log: st.Log, DB: st.DB, VerifierKey: st.Dir.VerifierKey(),
+		Origin: st.Dir.Settings.Origin, Registry: st.Registry, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+	bare := filepath.Join(t.TempDir(), filepath.Base(file))
+	data, err := os.ReadFile(file)
+	if err == nil {
+		err = os.WriteFile(bare, data, 0o644)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CHANCERY_URL", srv.URL)
+	t.Setenv("CHANCERY_TOKEN", "")
+	code, out, errs := chancery(t, "verify", bare, "--trust", trustRoot, "--lang", "en")
+	if code != 2 || !strings.Contains(out, "the trust root is out of date") || strings.Contains(out+errs, "invalid") {
+		t.Errorf("verify %s online with the trust root from before the rotation: exit %d\n%s%s", filepath.Base(file), code, out, errs)
+	}
+}
+
 // TestRotateOfficeKey: chancery key rotate office moves a file-key office to a new key file;
 // seals from before stay valid under the new trust root, the new key's seals are valid, a
 // trust root from before is reported out of date, and a release the retired key signs after
@@ -367,6 +396,7 @@ func TestRotateOfficeKey(t *testing.T) {
 	mustValid(t, second, after)
 	mustValid(t, first, before)
 	outdated(t, second, before)
+	outdatedOnline(t, st, second, before)
 
 	// The retired key, used after its retirement on the same log by a thief's server: refused
 	// by verifiers. The office's own servers refuse to log with it

@@ -156,9 +156,7 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 			res.Say(Invalid, vf.T("invalid: %s", err.Error()))
 			switch {
 			case errors.Is(err, seal.ErrOutdatedTrustRoot):
-				// Not a judgement of the seal: the office rotated its key since this trust root.
-				res.Outcome, res.Error = "error", err.Error()
-				res.Message = "could not verify: the trust root is out of date: the seal is in the office's log but signed by a newer office key (a key rotation); refresh the trust root with 'chancery trust export --out FILE' against the registry (or fetch it from the office), then verify again"
+				return Outdated(res, err)
 			case errors.Is(err, seal.ErrDigestMismatch):
 				res.Say(Invalid, vf.T("invalid: this file is not the sealed letter: it was altered, or the seal belongs to another file"))
 			case errors.Is(err, seal.ErrMalformed):
@@ -197,6 +195,16 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 	default:
 		return vf.Fail(res, err)
 	}
+}
+
+// Outdated makes res the result of a file whose seal, or an entry the registry gave about it,
+// is in the office's log but signed by an office key the trust root does not list (err wraps
+// seal.ErrOutdatedTrustRoot): not a judgement of the letter, the office rotated its key since
+// this trust root, so verification could not be done, and the message names the remedy.
+func Outdated(res Result, err error) Result {
+	res.Outcome, res.Error = "error", err.Error()
+	res.Message = "could not verify: the trust root is out of date: the seal is in the office's log but signed by a newer office key (a key rotation); refresh the trust root with 'chancery trust export --out FILE' against the registry (or fetch it from the office), then verify again"
+	return res
 }
 
 // damagedSeal says in plain words that a seal file cannot be read, with the parser's detail
