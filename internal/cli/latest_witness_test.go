@@ -282,3 +282,34 @@ func TestVerifyRefusesARevocationGivenTwice(t *testing.T) {
 		}
 	}
 }
+
+// TestSealRefreshRefusesAWithdrawnLetter: a refreshed seal meets verify's --max-age again, and
+// offline says nothing of withdrawals, so refreshing a retracted letter's seal made a file
+// that read valid offline, "as of" a checkpoint holding the retraction (found by audit,
+// twenty-sixth session). Refresh asks the registry first and leaves such a seal as it is.
+func TestSealRefreshRefusesAWithdrawnLetter(t *testing.T) {
+	o := newOffice(t)
+	dir, ref, file, _, trust := o.releasedForReplay(t)
+	o.retract(ref, "sent in error")
+	before, err := os.ReadFile(file + ".seal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := o.run("otto", "seal", "refresh", file+".seal", "--trust", trust)
+	if code == cli.ExitOK || !strings.Contains(errs, "the letter was retracted") {
+		t.Errorf("refresh of a retracted letter's seal: %d %q %q", code, out, errs)
+	}
+	if after, _ := os.ReadFile(file + ".seal"); !bytes.Equal(after, before) {
+		t.Errorf("the seal of a retracted letter was replaced")
+	}
+	// A letter that stands is refreshed.
+	ref2 := o.letter("Second letter", "foreign-government", "# Second\n\nSir, ...\n")
+	o.ready(ref2)
+	if code, _, errs := o.run("otto", "release", ref2, "--out", dir); code != cli.ExitOK {
+		t.Fatalf("release: %s", errs)
+	}
+	file2 := filepath.Join(dir, ref2+".pdf")
+	if code, out, errs := o.run("otto", "seal", "refresh", file2+".seal", "--trust", trust); code != cli.ExitOK || !strings.Contains(out, "proved against checkpoint") {
+		t.Errorf("refresh of a standing letter's seal: %d %q %q", code, out, errs)
+	}
+}

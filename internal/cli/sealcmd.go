@@ -9,6 +9,7 @@ import (
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/note"
@@ -31,7 +32,10 @@ refuses), or for a seal whose cosignatures are older than a verifier's --max-age
 Nothing is taken on the registry's word: the new checkpoint must be signed by the log key of
 the trust root and extend the old one (a consistency proof is checked), and the refreshed seal
 must verify under the trust root before it replaces the file. The file is replaced atomically:
-a crash leaves the old seal or the new one. No token is needed: proofs are public.`,
+a crash leaves the old seal or the new one. No token is needed: proofs are public.
+
+The seal of a retracted or superseded letter is not refreshed: offline, a seal says nothing of
+a withdrawal, and a refreshed one would meet --max-age against a checkpoint that holds it.`,
 		Example: `  chancery seal refresh letter.pdf.seal --trust tfn-trust.json
   CHANCERY_TRUST=tfn-trust.json chancery seal refresh *.seal`,
 		Args: cobra.MinimumNArgs(1),
@@ -133,6 +137,17 @@ func refreshSeal(c *cobra.Command, cl *client.Client, root *seal.TrustRoot, file
 	}
 	if _, err := v.Verify(fresh, digest); err != nil {
 		return 0, fmt.Errorf("the refreshed seal does not verify: %w", err)
+	}
+	// Offline, a seal says nothing of a withdrawal, but a refreshed one meets --max-age again
+	// against a checkpoint that may hold the letter's: handed on, it would pass for a letter
+	// known to stand as of that checkpoint. A withdrawn letter's seal is not refreshed.
+	ans, err := cl.VerifyDigest(ctx(c), string(digest))
+	if err != nil {
+		return 0, fmt.Errorf("ask the registry whether the letter stands: %w", err)
+	}
+	if ans.Outcome == registry.Retracted || ans.Outcome == registry.Superseded {
+		return 0, withHint(fmt.Errorf("the letter was %s: its seal is not refreshed", ans.Outcome),
+			"'chancery verify' on the letter says when and why; a refreshed seal would pass an offline --max-age check against a checkpoint that holds the withdrawal")
 	}
 	return newCP.Size, replaceFile(file, fresh.Marshal())
 }
