@@ -14,8 +14,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/cli"
+	"github.com/chancery/chancery/internal/cosigned"
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
@@ -39,7 +41,11 @@ type office struct {
 	before func(*http.Request)
 }
 
-func newOffice(t *testing.T) *office {
+func newOffice(t *testing.T) *office { return newOfficeWith(t, nil) }
+
+// newOfficeWith is newOffice whose registry builds its seals against the heads of heads, if
+// not nil, made from the office's store and log (cosigned.Open), and run until the test ends.
+func newOfficeWith(t *testing.T, heads func(*store.DB, *translog.Log) *cosigned.Heads) *office {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.OpenSQLite(ctx, t.TempDir())
@@ -56,8 +62,12 @@ func newOffice(t *testing.T) *office {
 	}
 	t.Cleanup(func() { lg.Close() })
 	_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
-	reg := registry.New(registry.Config{DB: db, Log: lg, Office: registry.Office{Name: "CLI Office", Prefix: "CLI", URL: "https://cli.example"},
-		OfficeKey: officeKey, LogKey: vkey, LogOrigin: origin})
+	cfg := registry.Config{DB: db, Log: lg, Office: registry.Office{Name: "CLI Office", Prefix: "CLI", URL: "https://cli.example"},
+		OfficeKey: officeKey, LogKey: vkey, LogOrigin: origin}
+	if heads != nil {
+		cfg.Heads, cfg.SealWait = heads(db, lg), time.Minute
+	}
+	reg := registry.New(cfg)
 	h := server.New(server.Config{Log: lg, DB: db, VerifierKey: vkey, Origin: origin, Registry: reg,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	o := &office{t: t, reg: reg, tokens: map[string]string{}, actors: map[string]registry.Actor{}}
