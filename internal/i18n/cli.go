@@ -14,9 +14,9 @@ var _ = table(func() Translations {
 			"invalide : les cosignatures des témoins du point de contrôle du sceau datent du %s, plus ancien que --max-age %s : « chancery seal refresh %s » prouve le sceau sur un point de contrôle plus récent",
 			"غير صالحة: يعود تاريخ توقيعات الشهود المشتركة على نقطة تحقق الختم إلى %s، وهو أقدم من --max-age %s: الأمر 'chancery seal refresh %s' يُثبت الختم مقابل نقطة تحقق أحدث",
 		},
-		" (offline: as of checkpoint %s; retractions since are not known)": {
-			" (hors ligne : à la date du point de contrôle %s ; les annulations ultérieures ne sont pas connues)",
-			" (دون اتصال: حتى نقطة التحقق %s؛ ولا تُعرف حالات الإلغاء اللاحقة)",
+		" (offline: in the log at checkpoint %s; retractions are not checked offline)": {
+			" (hors ligne : dans le journal au point de contrôle %s ; les annulations ne sont pas vérifiées hors ligne)",
+			" (دون اتصال: في السجل عند نقطة التحقق %s؛ ولا يُتحقق من حالات الإلغاء دون اتصال)",
 		},
 		"draft: not an official document: %s": {"projet : document non officiel : %s", "مسودة: ليست وثيقة رسمية: %s"},
 		"altered: these bytes are not a released letter, but the text is close to %s (%s): compare with the original before relying on it": {

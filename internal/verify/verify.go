@@ -183,7 +183,7 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 		}
 		res.Say(Valid, vf.ValidMessage(r.Statement, r.Index).Plus(vf.cosignedBy(r.Cosigners)))
 		if vf.Online == nil {
-			res.Say(Valid, res.local.Plus(vf.T(" (offline: as of checkpoint %s; retractions since are not known)", strconv.FormatInt(r.TreeSize, 10))))
+			res.Say(Valid, res.local.Plus(vf.T(" (offline: in the log at checkpoint %s; retractions are not checked offline)", strconv.FormatInt(r.TreeSize, 10))))
 			return res
 		}
 		return vf.Online.Ask(res, s.Checkpoint)
@@ -271,8 +271,8 @@ func (vf *Verifier) validOffline(r *seal.Result) string {
 	b = strconv.AppendInt(b, r.Index, 10)
 	b = append(b, ')')
 	b = append(b, vf.cosignedBy(r.Cosigners).En...)
-	b = append(b, " (offline: as of checkpoint "...)
+	b = append(b, " (offline: in the log at checkpoint "...)
 	b = strconv.AppendInt(b, r.TreeSize, 10)
-	b = append(b, "; retractions since are not known)"...)
+	b = append(b, "; retractions are not checked offline)"...)
 	return string(b)
 }
