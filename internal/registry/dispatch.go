@@ -399,6 +399,13 @@ func (r *Registry) inForceRelease(ctx context.Context, tx *store.Tx, l *store.Le
 // coordination copy: the draft export marked for them, recorded like any draft export, and
 // queued in the same transaction.
 func (r *Registry) SendDraft(ctx context.Context, a Actor, ref, name string) ([]DispatchView, error) {
+	return r.SendDraftVersion(ctx, a, ref, name, "")
+}
+
+// SendDraftVersion is SendDraft for the version with digest version, the one the member read
+// (empty: the latest): a version that is no longer the latest is refused, so that no text
+// added since the member last looked is mailed out.
+func (r *Registry) SendDraftVersion(ctx context.Context, a Actor, ref, name, version string) ([]DispatchView, error) {
 	if err := a.require(RoleDrafter, RoleReviewer, RoleSigner); err != nil {
 		return nil, err
 	}
@@ -423,6 +430,9 @@ func (r *Registry) SendDraft(ctx context.Context, a Actor, ref, name string) ([]
 			return err
 		}
 		v = vs[len(vs)-1]
+		if err := latestShown(ref, v, version); err != nil {
+			return err
+		}
 		data, err = tx.Blob(ctx, v.Digest)
 		return err
 	})

@@ -389,6 +389,13 @@ func nonNil(s []string) []string {
 // SigningStatement returns the exact bytes a signer signs for the latest version of ref, with
 // their payload type: the DSSE PAE of these is what `chancery sign` signs locally.
 func (r *Registry) SigningStatement(ctx context.Context, a Actor, ref string) ([]byte, error) {
+	return r.SigningStatementOf(ctx, a, ref, "")
+}
+
+// SigningStatementOf is SigningStatement for the version with digest version, the one the
+// signer is shown (empty: the latest): a version that is no longer the latest is refused
+// (ErrConflict), so that a page never offers to sign text it does not show.
+func (r *Registry) SigningStatementOf(ctx context.Context, a Actor, ref, version string) ([]byte, error) {
 	if err := a.require(RoleSigner); err != nil {
 		return nil, err
 	}
@@ -398,7 +405,11 @@ func (r *Registry) SigningStatement(ctx context.Context, a Actor, ref string) ([
 		if err != nil {
 			return err
 		}
-		out = seal.Marshal(r.signingStatement(l, vs[len(vs)-1], r.Policy().Digest))
+		latest := vs[len(vs)-1]
+		if err := latestShown(ref, latest, version); err != nil {
+			return err
+		}
+		out = seal.Marshal(r.signingStatement(l, latest, r.Policy().Digest))
 		return nil
 	})
 	if err != nil {

@@ -285,13 +285,26 @@ type DraftCopy struct {
 // recipient, and records who exported which version, for whom, when and with what digest, so
 // that the copy verifies as a draft.
 func (r *Registry) ExportDraft(ctx context.Context, a Actor, ref, recipient string) (*DraftCopy, error) {
-	return r.ExportVersion(ctx, a, ref, 0, recipient)
+	return r.exportCopy(ctx, a, ref, 0, "", recipient)
+}
+
+// ExportDraftVersion is ExportDraft for the version with digest version, the one the member
+// read (empty: the latest). A version that is no longer the latest is refused, so that a
+// coordination copy never carries text added after the member last looked.
+func (r *Registry) ExportDraftVersion(ctx context.Context, a Actor, ref, version, recipient string) (*DraftCopy, error) {
+	return r.exportCopy(ctx, a, ref, 0, version, recipient)
 }
 
 // ExportVersion is ExportDraft for version n of an unreleased letter (0: the latest): a member
 // reading an earlier version gets a marked, recorded copy of it too. No version leaves the
 // registry unmarked.
 func (r *Registry) ExportVersion(ctx context.Context, a Actor, ref string, n int, recipient string) (*DraftCopy, error) {
+	return r.exportCopy(ctx, a, ref, n, "", recipient)
+}
+
+// exportCopy is ExportVersion; with n 0 and a digest in shown, that digest must be the
+// latest version's (latestShown).
+func (r *Registry) exportCopy(ctx context.Context, a Actor, ref string, n int, shown, recipient string) (*DraftCopy, error) {
 	if err := a.require(RoleDrafter, RoleReviewer, RoleSigner); err != nil {
 		return nil, err
 	}
@@ -318,6 +331,8 @@ func (r *Registry) ExportVersion(ctx context.Context, a Actor, ref string, n int
 		v = vs[len(vs)-1]
 		if n > 0 {
 			v = vs[n-1]
+		} else if err := latestShown(ref, v, shown); err != nil {
+			return err
 		}
 		data, err = tx.Blob(ctx, v.Digest)
 		return err
@@ -393,3 +408,22 @@ func (r *Registry) TrustRoot() *seal.TrustRoot {
 
 // Heads returns the office's cosigned heads, nil when the registry runs without witnesses.
 func (r *Registry) Heads() *cosigned.Heads { return r.cfg.Heads }
+
+// latestShown refuses a copy of the latest version when the member asked for the version with
+// digest shown and that is not it (a revision came since the page was shown); an empty shown
+// asks for the latest, whatever it is. The write transaction then checks that latest is still
+// the latest (copyStillLatest), so the copy is of the version shown or nothing.
+func latestShown(ref string, latest store.Version, shown string) error {
+	if shown == "" {
+		return nil
+	}
+	d, err := seal.ParseDigest(shown)
+	if err != nil {
+		return i18n.Errorf(ErrInvalid, "%v", err)
+	}
+	if string(d) != latest.Digest {
+		return i18n.Errorf(ErrConflict, "%s is not the latest version of %s (version %d is %s): read the latest version first",
+			d, ref, latest.N, latest.Digest)
+	}
+	return nil
+}

@@ -68,7 +68,8 @@ type Config struct {
 	// says, every request gets an X-Request-ID and is counted in package metrics.
 	AccessLog bool
 	// Web configures the web application's sessions and sign-in (see web.Config); its
-	// Registry, Log, Origin, Logger, BaseURL, Secure and MaxUpload come from this Config.
+	// Registry, Log, Origin, Logger, BaseURL, Secure and MaxUpload come from this Config, and
+	// its uploads share UploadMemory with the API's.
 	Web web.Config
 }
 
@@ -128,6 +129,7 @@ func New(cfg Config) *Server {
 	wc.Registry, wc.Log, wc.Origin, wc.Logger = cfg.Registry, cfg.Log, cfg.Origin, cfg.Logger
 	wc.BaseURL, wc.Secure, wc.MaxUpload = cfg.BaseURL, cfg.Secure, cfg.MaxUpload
 	wc.CodeLimiter = s.codes
+	wc.ReserveUpload = s.uploads.reserve // the web's forms share the API's budget
 	web.New(wc).Register(s.mux)
 	if cfg.Registry != nil {
 		s.routesAPI()

@@ -65,14 +65,15 @@ func (h *Handler) dispatchLetter(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/letters/"+url.PathEscape(ref)+"?done=dispatched#dispatch", http.StatusSeeOther)
 }
 
-// sendDraft mails a coordination copy to the recipient chosen on the letter page.
+// sendDraft mails a coordination copy of the version the letter page showed (the form
+// carries its digest) to the recipient chosen there.
 func (h *Handler) sendDraft(w http.ResponseWriter, r *http.Request) {
 	if err := h.form(w, r); err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	ref := r.PathValue("ref")
-	if _, err := h.cfg.Registry.SendDraft(r.Context(), session(r).actor(), ref, r.PostForm.Get("recipient")); err != nil {
+	if _, err := h.cfg.Registry.SendDraftVersion(r.Context(), session(r).actor(), ref, r.PostForm.Get("recipient"), r.PostForm.Get("version")); err != nil {
 		h.actionFailed(w, r, err)
 		return
 	}

@@ -30,14 +30,16 @@ func (h *Handler) exportVersion(w http.ResponseWriter, r *http.Request) {
 	sendCopy(w, c)
 }
 
-// exportDraft hands out the latest version as a coordination draft, recorded with its
-// recipient, as a download.
+// exportDraft hands out the version the page showed as a coordination draft, recorded with
+// its recipient, as a download: the form carries that version's digest, so that a revision
+// uploaded since is refused rather than handed to the recipient unread.
 func (h *Handler) exportDraft(w http.ResponseWriter, r *http.Request) {
 	if err := h.form(w, r); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	c, err := h.cfg.Registry.ExportDraft(r.Context(), session(r).actor(), r.PathValue("ref"), strings.TrimSpace(r.PostForm.Get("recipient")))
+	c, err := h.cfg.Registry.ExportDraftVersion(r.Context(), session(r).actor(), r.PathValue("ref"), r.PostForm.Get("version"),
+		strings.TrimSpace(r.PostForm.Get("recipient")))
 	if err != nil {
 		h.actionFailed(w, r, err)
 		return

@@ -31,8 +31,15 @@ type upload struct {
 }
 
 // readUpload reads a multipart form in memory, refusing a file over the upload limit before
-// anything is stored, and checks its CSRF token.
+// anything is stored, and checks its CSRF token. The form takes its room in the server's
+// budget of upload memory first, as the API's uploads do: members sending many files at once
+// are refused rather than holding memory without bound.
 func (h *Handler) readUpload(w http.ResponseWriter, r *http.Request) (*upload, error) {
+	if h.cfg.ReserveUpload != nil {
+		if err := h.cfg.ReserveUpload(r, h.cfg.MaxUpload+maxForm); err != nil {
+			return nil, fmt.Errorf("%w: %v", errUploadsBusy, err)
+		}
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, h.cfg.MaxUpload+maxForm)
 	mr, err := r.MultipartReader()
 	if err != nil {

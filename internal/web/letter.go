@@ -69,15 +69,15 @@ func (h *Handler) showLetter(w http.ResponseWriter, r *http.Request, status int,
 		h.fail(w, r, err)
 		return
 	}
-	if d.Signing, err = h.signingFor(ctx, a, ref, draft && d.Signer); err != nil {
-		h.fail(w, r, err)
-		return
-	}
 	if len(v.Versions) > 0 {
 		d.Latest = v.Versions[len(v.Versions)-1]
 		for _, ap := range v.Approvals {
 			d.Rejected = d.Rejected || (ap.Version == d.Latest.Digest && ap.Decision == "reject")
 		}
+	}
+	if d.Signing, err = h.signingFor(ctx, a, ref, d.Latest.Digest, draft && d.Signer && d.Latest.Digest != ""); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	texts := make([]*string, len(files))
 	for i, f := range files {

@@ -34,6 +34,16 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusBadRequest, errors.New("bad request: malformed JSON body"))
 		return
 	}
+	// Hashing the new password is argon2id with 32 MiB, like a sign-in's check: it takes a
+	// turn among the SigninChecks password computations, so that a member sending many at
+	// once cannot run the server out of memory.
+	select {
+	case h.signins.checks <- struct{}{}:
+	case <-r.Context().Done():
+		h.jsonFail(w, r, r.Context().Err())
+		return
+	}
+	defer func() { <-h.signins.checks }()
 	if err := h.cfg.Registry.SetPassword(r.Context(), registry.Actor{Member: m, Remote: r.RemoteAddr}, req.Member, req.Password); err != nil {
 		h.jsonFail(w, r, err)
 		return

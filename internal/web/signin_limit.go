@@ -20,8 +20,9 @@ const (
 	SigninAccountRate  = 5.0 / 60 // then this many per second: 5 a minute
 	SigninAddressBurst = 20       // failed sign-ins per client address in a row
 	SigninAddressRate  = 20.0 / 60
-	// SigninChecks bounds the password checks in progress at once: each argon2id check holds
-	// 32 MiB, so 60 parallel attempts would otherwise hold 2 GB.
+	// SigninChecks bounds the password checks in progress at once, and the hashing of new
+	// passwords (POST /api/v1/password) with them: each argon2id computation holds 32 MiB, so
+	// 60 parallel attempts would otherwise hold 2 GB.
 	SigninChecks = 2
 )
 

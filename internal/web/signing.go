@@ -24,6 +24,10 @@ func (h *Handler) registerSigning(mux *http.ServeMux) {
 	mux.HandleFunc("POST /letters/{ref}/sign", h.withSession(h.member(h.signLetter)))
 }
 
+// signingStatementRead runs just before the letter page asks for the signing statement; tests
+// set it (export_test.go) to revise the letter between the page's reads.
+var signingStatementRead = func() {}
+
 func init() {
 	notices["signed"] = "Your signature is recorded."
 }
@@ -35,14 +39,18 @@ type browserSigning struct {
 	PayloadType string
 }
 
-// signingFor returns the signing data for a signer's letter page, or nil when the member
-// cannot sign this letter now (not a signer, not a draft, or they drafted it): the page
-// then shows no Sign button, and the registry would refuse the signature anyway.
-func (h *Handler) signingFor(ctx context.Context, a registry.Actor, ref string, canSign bool) (*browserSigning, error) {
+// signingFor returns the signing data for a signer's letter page, whose latest version has
+// the digest shown, or nil when the member cannot sign that version now (not a signer, not a
+// draft, they drafted it, or a revision came after the page read the letter): the page then
+// shows no Sign button, and the registry would refuse the signature anyway. The statement is
+// asked for the version shown, not the latest, since the letter is read before it: a
+// revision in between would have the button labelled with one version sign another.
+func (h *Handler) signingFor(ctx context.Context, a registry.Actor, ref, shown string, canSign bool) (*browserSigning, error) {
 	if !canSign {
 		return nil, nil
 	}
-	st, err := h.cfg.Registry.SigningStatement(ctx, a, ref)
+	signingStatementRead()
+	st, err := h.cfg.Registry.SigningStatementOf(ctx, a, ref, shown)
 	switch {
 	case errors.Is(err, registry.ErrForbidden), errors.Is(err, registry.ErrConflict), errors.Is(err, registry.ErrInvalid):
 		return nil, nil

@@ -58,6 +58,10 @@ type Config struct {
 	Secure bool
 	// MaxUpload bounds uploaded letter files.
 	MaxUpload int64
+	// ReserveUpload, when set, takes room for a form's upload of at most limit bytes in the
+	// server's budget of upload memory until the request ends (server.Config.UploadMemory),
+	// or returns an error when the budget is full: the form is then answered 503.
+	ReserveUpload func(r *http.Request, limit int64) error
 	// Sessions bound browser sessions (default DefaultSessionLifetime, DefaultSessionIdle).
 	Sessions registry.SessionTimes
 	// Authenticator checks sign-in credentials (default: the members' local passwords).
@@ -236,6 +240,9 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 // fail shows err as a page with the status it maps to; anything unexpected is logged.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := pageStatus(r, err)
+	if errors.Is(err, errUploadsBusy) {
+		w.Header().Set("Retry-After", "5")
+	}
 	if status == http.StatusInternalServerError {
 		h.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", accesslog.RedactPath(r.URL.Path), "err", err)
 	}
@@ -246,6 +253,8 @@ var (
 	errBadRequest = errors.New("bad request")
 	errTooLarge   = errors.New("the file is larger than the upload limit")
 	errCSRF       = errors.New("forbidden: this form is stale or came from another site; reload the page and try again")
+	// errUploadsBusy refuses an upload while the uploads being read hold the whole budget.
+	errUploadsBusy = errors.New("too many uploads at once")
 	// errCopyElsewhere refuses a draft copy asked for from another site or by a prefetch.
 	errCopyElsewhere = errors.New("forbidden: a preview is a draft copy recorded in your name; open it from the letter's page")
 )
@@ -273,7 +282,7 @@ func statusOf(err error) (int, string) {
 		return http.StatusServiceUnavailable, "This letter is recorded, but the independent witnesses of the office's log have not confirmed it yet, so its proof cannot be shown. Try again in a minute."
 	case errors.Is(err, registry.ErrInvalid), errors.Is(err, errBadRequest):
 		return http.StatusBadRequest, err.Error()
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, errUploadsBusy):
 		return http.StatusServiceUnavailable, "The server is busy; try again in a moment."
 	}
 	return http.StatusInternalServerError, "Something went wrong on our side; it has been logged."

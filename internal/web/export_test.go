@@ -1,0 +1,9 @@
+package web
+
+// SetSigningStatementRead has f run just before the letter page asks for the signing
+// statement, and returns what restores the default.
+func SetSigningStatementRead(f func()) (restore func()) {
+	old := signingStatementRead
+	signingStatementRead = f
+	return func() { signingStatementRead = old }
+}
