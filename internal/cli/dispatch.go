@@ -105,10 +105,10 @@ func printDispatches(w io.Writer, out []registry.DispatchView) {
 }
 
 func newDraftSend(rm *remote) *cobra.Command {
-	var recipient string
+	var recipient, version string
 	var asJSON bool
 	c := &cobra.Command{
-		Use:   "send REF --recipient NAME",
+		Use:   "send REF --recipient NAME [--version DIGEST]",
 		Short: "Mail the latest version as a recorded coordination copy, marked for the recipient",
 		Long: `Send makes the coordination copy of REF's latest version that 'chancery draft export' makes,
 marked for the recipient, records it like any draft export, and mails it to each of the
@@ -117,7 +117,7 @@ the letter. It is refused once the letter is released: dispatch the released let
 		Example: `  chancery draft send TFN-2026-000042 --recipient liaison`,
 		Args:    cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
-			out, err := cl.SendDraft(ctx(c), args[0], recipient)
+			out, err := cl.SendDraft(ctx(c), args[0], recipient, version)
 			if err != nil {
 				return dispatchErr(err)
 			}
@@ -131,6 +131,7 @@ the letter. It is refused once the letter is released: dispatch the released let
 		}),
 	}
 	c.Flags().StringVar(&recipient, "recipient", "", "recipient's name in the directory")
+	c.Flags().StringVar(&version, "version", "", "digest of the version you read (refused if it is not the latest); without it, the latest version")
 	c.MarkFlagRequired("recipient")
 	addJSONFlag(c, &asJSON)
 	return c

@@ -470,13 +470,13 @@ func newWithdraw(rm *remote, supersede bool) *cobra.Command {
 
 func newDraft(rm *remote) *cobra.Command {
 	c := &cobra.Command{Use: "draft", Short: "Draft copies for coordination"}
-	var recipient, out string
+	var recipient, out, version string
 	export := &cobra.Command{
-		Use:   "export REF --for RECIPIENT --out FILE",
+		Use:   "export REF --for RECIPIENT --out FILE [--version DIGEST]",
 		Short: "Export the latest version as a recorded coordination draft (it verifies as a draft)",
 		Args:  cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
-			d, err := cl.ExportDraft(ctx(c), args[0], recipient)
+			d, err := cl.ExportDraft(ctx(c), args[0], recipient, version)
 			if err != nil {
 				return converterHint(err)
 			}
@@ -489,6 +489,7 @@ func newDraft(rm *remote) *cobra.Command {
 	}
 	export.Flags().StringVar(&recipient, "for", "", "who receives the copy")
 	export.Flags().StringVar(&out, "out", "", "file to write")
+	export.Flags().StringVar(&version, "version", "", "digest of the version you read (refused if it is not the latest); without it, the latest version")
 	export.MarkFlagRequired("for")
 	export.MarkFlagRequired("out")
 	c.AddCommand(export, newDraftSend(rm))

@@ -335,9 +335,10 @@ type DraftCopy struct {
 	Version  string
 }
 
-// ExportDraft exports the latest version for a recipient.
-func (c *Client) ExportDraft(ctx context.Context, r, recipient string) (*DraftCopy, error) {
-	b, _ := json.Marshal(map[string]any{"recipient": recipient})
+// ExportDraft exports the latest version for a recipient; version, if not empty, is the
+// digest of the version the member read, refused if it is no longer the latest.
+func (c *Client) ExportDraft(ctx context.Context, r, recipient, version string) (*DraftCopy, error) {
+	b, _ := json.Marshal(map[string]any{"recipient": recipient, "version": version})
 	resp, err := c.do(ctx, "POST", ref(r)+"/drafts", bytes.NewReader(b), "application/json", nil)
 	if err != nil {
 		return nil, err

@@ -42,10 +42,12 @@ func (c *Client) Dispatches(ctx context.Context, reference string) ([]registry.D
 	return out, err
 }
 
-// SendDraft mails a coordination copy of the draft to a recipient.
-func (c *Client) SendDraft(ctx context.Context, reference, recipient string) ([]registry.DispatchView, error) {
+// SendDraft mails a coordination copy of the draft's latest version to a recipient; version,
+// if not empty, is the digest of the version the member read, refused if it is no longer the
+// latest.
+func (c *Client) SendDraft(ctx context.Context, reference, recipient, version string) ([]registry.DispatchView, error) {
 	var out []registry.DispatchView
-	err := c.json(ctx, "POST", ref(reference)+"/drafts/send", map[string]any{"recipient": recipient}, &out)
+	err := c.json(ctx, "POST", ref(reference)+"/drafts/send", map[string]any{"recipient": recipient, "version": version}, &out)
 	return out, err
 }
 

@@ -14,7 +14,7 @@ import (
 //	POST /api/v1/recipients                   {"name", "organization", "contact", "emails", "webhook"}: admins
 //	POST /api/v1/letters/{ref}/dispatch       {"recipients": [...]}: the letter's messages to them
 //	GET  /api/v1/letters/{ref}/dispatches     every message about the letter, as registry.DispatchView
-//	POST /api/v1/letters/{ref}/drafts/send    {"recipient"}: a coordination copy by mail
+//	POST /api/v1/letters/{ref}/drafts/send    {"recipient", "version"}: a coordination copy by mail
 //	GET  /api/v1/webhooks                     the endpoints: admins
 //	POST /api/v1/webhooks                     {"name", "url"}: {"name", "secret"}, the secret shown once
 //	GET  /api/v1/webhooks/deliveries?limit=N  the delivery log, newest first: admins
@@ -88,12 +88,13 @@ func (s *Server) dispatches(w http.ResponseWriter, r *http.Request) {
 func (s *Server) sendDraft(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Recipient string `json:"recipient"`
+		Version   string `json:"version"`
 	}
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out, err := s.cfg.Registry.SendDraft(r.Context(), actor(r), r.PathValue("ref"), req.Recipient)
+	out, err := s.cfg.Registry.SendDraftVersion(r.Context(), actor(r), r.PathValue("ref"), req.Recipient, req.Version)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -457,15 +457,18 @@ func (s *Server) withdraw(w http.ResponseWriter, r *http.Request) {
 	writeJSONStatus(w, http.StatusCreated, statusResponse(st))
 }
 
+// exportDraft handles {"recipient", "version"}: version, if given, is the digest of the
+// version the member read, refused if it is no longer the latest.
 func (s *Server) exportDraft(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Recipient string `json:"recipient"`
+		Version   string `json:"version"`
 	}
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	c, err := s.cfg.Registry.ExportDraft(r.Context(), actor(r), r.PathValue("ref"), req.Recipient)
+	c, err := s.cfg.Registry.ExportDraftVersion(r.Context(), actor(r), r.PathValue("ref"), req.Version, req.Recipient)
 	if err != nil {
 		s.fail(w, r, err)
 		return
