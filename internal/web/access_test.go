@@ -159,6 +159,12 @@ func TestSessionCookie(t *testing.T) {
 		if !strings.HasPrefix(ck.Value, "chs_") || len(ck.Value) < 40 {
 			t.Errorf("session ID %q", ck.Value)
 		}
+		// The language cookie follows the same setting, not only whether the request itself
+		// came over TLS (behind a proxy it does not).
+		resp, _ = o.client().get("/lang/fr?next=/")
+		if cs := resp.Cookies(); len(cs) != 1 || cs[0].Secure != secure {
+			t.Errorf("secure=%v: language cookie %v", secure, cs)
+		}
 	}
 }
 
