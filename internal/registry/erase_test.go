@@ -257,3 +257,65 @@ rules:
 		t.Fatalf("the confidential letter's seal: %v", err)
 	}
 }
+
+// TestEraseLeavesNothingInTheAuditTrail: the audit trail, which every member with a role
+// reads, quoted a review's comment, a draft copy's recipient, the recipients a letter was
+// dispatched to and its withdrawal's reason; erasure promises those gone. The events stay,
+// in their order, with what they say of the letter's life.
+func TestEraseLeavesNothingInTheAuditTrail(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	ref := o.letter(t, "Supplies for the northern garrison.")
+	if _, err := o.r.ExportDraft(ctx, o.drafter, ref, "mkrrecipient-audit"); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.r.Approve(ctx, o.reviewer, ref, "", "mkrcomment-audit"); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
+		t.Fatal(err)
+	}
+	stmt, pt := o.withdrawalStatement(t, o.signer, ref, "", "mkrreason-audit")
+	if _, err := o.withdraw(ctx, o.signer, ref, "", o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
+		t.Fatal(err)
+	}
+	markers := []string{"mkrrecipient-audit", "mkrcomment-audit", "mkrreason-audit"}
+	before, err := o.r.Audit(ctx, o.reviewer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range markers {
+		if !strings.Contains(stringOf(before), m) {
+			t.Fatalf("the audit trail does not show %q before the erasure: %s", m, stringOf(before))
+		}
+	}
+	if err := o.r.Erase(ctx, o.admin, ref, "erasure request"); err != nil {
+		t.Fatal(err)
+	}
+	after, err := o.r.Audit(ctx, o.reviewer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range after {
+		for _, m := range markers {
+			if strings.Contains(e.Actor+" "+e.Detail, m) {
+				t.Errorf("the audit trail still shows %q after the erasure: %s by %s: %s", m, e.Action, e.Actor, e.Detail)
+			}
+		}
+	}
+	if len(after) != len(before)+1 || after[len(after)-1].Action != "letter.erase" {
+		t.Fatalf("the audit trail after the erasure: %d events, want the %d before and the erasure", len(after), len(before))
+	}
+	for i, e := range before {
+		a := after[i]
+		if a.ID != e.ID || a.Action != e.Action || a.Actor != e.Actor || !a.Time.Equal(e.Time) || a.Remote != e.Remote {
+			t.Errorf("event %d changed beyond its detail: %+v, was %+v", i, a, e)
+		}
+		if e.Action == "letter.approve" && !strings.HasPrefix(a.Detail, "version 1 sha256:") {
+			t.Errorf("the approval's version is no longer in its event: %q", a.Detail)
+		}
+	}
+}
