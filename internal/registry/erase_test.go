@@ -319,3 +319,55 @@ func TestEraseLeavesNothingInTheAuditTrail(t *testing.T) {
 		}
 	}
 }
+
+// TestEraseKeepsAnotherLetterWithTheSameFile: files are kept once by digest, so a letter
+// created from the same file as another (a letter sent again, to others, as a new one)
+// shares its version's bytes. Erasing the first emptied them, and with them the second
+// letter's text: its draft copies, identification and release lost the letter.
+func TestEraseKeepsAnotherLetterWithTheSameFile(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	const body = "Rations for the garrison at Northgate are doubled from 1 May."
+	erased, _ := o.released(t, body)
+	kept := o.letter(t, body)
+	if err := o.r.Erase(ctx, o.admin, erased, "erasure request"); err != nil {
+		t.Fatal(err)
+	}
+	var v store.Version
+	err := o.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		vs, err := tx.Versions(ctx, mustLetter(t, tx, kept).ID)
+		if err != nil {
+			return err
+		}
+		v = vs[0]
+		b, err := tx.Blob(ctx, v.Digest)
+		if err != nil {
+			return err
+		}
+		if string(b) != body {
+			t.Errorf("the other letter's version after the erasure: %q, want its text", b)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp, err := o.r.ExportDraft(ctx, o.drafter, kept, "liaison")
+	if err != nil {
+		t.Fatalf("a draft copy of the other letter after the erasure: %v", err)
+	}
+	o.approve(t, kept)
+	if err := o.sign(t, kept); err != nil {
+		t.Fatal(err)
+	}
+	rel, err := o.r.Release(ctx, o.officer, kept)
+	if err != nil {
+		t.Fatalf("release the other letter after the erasure: %v", err)
+	}
+	if id, err := o.r.Identify(ctx, Actor{}, body); err != nil || id.Outcome != Valid || id.Reference != kept {
+		t.Errorf("the other letter's text after the erasure: %+v, %v", id, err)
+	}
+	if len(cp.Data) == 0 || len(rel.File) == 0 {
+		t.Errorf("the other letter's copy (%d bytes) or release (%d bytes) is empty", len(cp.Data), len(rel.File))
+	}
+}
