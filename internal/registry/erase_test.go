@@ -371,3 +371,58 @@ func TestEraseKeepsAnotherLetterWithTheSameFile(t *testing.T) {
 		t.Errorf("the other letter's copy (%d bytes) or release (%d bytes) is empty", len(cp.Data), len(rel.File))
 	}
 }
+
+// TestEraseForgetsFileNames: the name of an uploaded file often says what the letter is and
+// to whom ("Convoy to Freedonia, ambassador.docx"); it is in the release statement, whose
+// opening erasure deletes, and was kept in the versions and the release, shown on the letter's
+// page after the erasure.
+func TestEraseForgetsFileNames(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	const name = "mkrname Convoy to Freedonia.txt"
+	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
+		Addressees: []string{"Ministry of Defence of Freedonia"}, File: Upload{Name: name, Data: []byte("The convoy leaves at dawn.")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := o.r.Letter(ctx, o.reviewer, ref); err != nil || !strings.Contains(stringOf(v), "mkrname") {
+		t.Fatalf("the letter page does not show the file's name before the erasure: %v", err)
+	}
+	if err := o.r.Erase(ctx, o.admin, ref, "erasure request"); err != nil {
+		t.Fatal(err)
+	}
+	v, err := o.r.Letter(ctx, o.reviewer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := stringOf(v); strings.Contains(s, "mkrname") {
+		t.Errorf("the letter page shows the file's name after the erasure: %s", s)
+	}
+	err = o.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		l := mustLetter(t, tx, ref)
+		vs, err := tx.Versions(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		rel, err := tx.ReleaseOf(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		for _, n := range []string{vs[0].FileName, rel.FileName} {
+			if strings.Contains(n, "mkrname") {
+				t.Errorf("a file's name is still stored after the erasure: %q", n)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -553,7 +553,7 @@ func (t *Tx) DeleteOpening(ctx context.Context, index int64) error {
 }
 
 // EraseLetter erases a released letter's content: its subject, tags and addressees, the
-// bytes of its versions, its released file and its draft copies (but not a file another
+// names and bytes of its versions, its released file and its draft copies (but not a file another
 // letter has too, which is that letter's content as well), its text fingerprints, its
 // withdrawal's reason, and the openings of its release and withdrawal entries. What stays is
 // what the public log already shows (log indexes, times) and the digests that let the
@@ -593,6 +593,9 @@ func (t *Tx) EraseLetter(ctx context.Context, letterID int64, at time.Time) erro
 		AND digest NOT IN (SELECT file_digest FROM releases WHERE letter_id <> $1)`
 	stmts := []statement{
 		{`UPDATE letters SET subject = '', tags = '[]', addressees = '[]' WHERE id = $1`, []any{letterID}},
+		// An uploaded file's name often says what the letter is about and to whom.
+		{`UPDATE versions SET file_name = '' WHERE letter_id = $1`, []any{letterID}},
+		{`UPDATE releases SET file_name = '' WHERE letter_id = $1`, []any{letterID}},
 		// A file kept in chunks (blobs.go) loses them before its row is emptied.
 		{`DELETE FROM blob_chunks WHERE blob IN (SELECT chunked FROM blobs WHERE digest IN (SELECT digest FROM versions WHERE letter_id = $1)` + notShared + `)`, []any{letterID}},
 		// The empty blob is a parameter: the backends spell its literal differently.
