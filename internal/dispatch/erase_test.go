@@ -91,3 +91,69 @@ func testEraseRemovesTheReasonFromWebhookEvents(t *testing.T, o *office) {
 		}
 	}
 }
+
+// TestEraseRemovesRecipientsFromTheAuditTrail: the letter's audit trail named the recipients
+// it was dispatched and delivered to, with their addresses and the SMTP server's reply, and
+// its withdrawal's reason; erasing the letter rewrites those events (migration 31), on both
+// backends, and keeps them in their place.
+func TestEraseRemovesRecipientsFromTheAuditTrail(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testEraseRemovesRecipientsFromTheAuditTrail(t, newOffice(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		db, err := store.OpenPostgres(context.Background(), storetest.PostgresURL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		testEraseRemovesRecipientsFromTheAuditTrail(t, newOfficeIn(t, db))
+	})
+}
+
+func testEraseRemovesRecipientsFromTheAuditTrail(t *testing.T, o *office) {
+	ctx := context.Background()
+	o.r.SetDispatch(registry.DispatchSettings{Mail: true})
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, registry.NewRecipient{Name: "mkrministry",
+		Emails: []string{"mkraddress@mod.freedonia.example"}}); err != nil {
+		t.Fatal(err)
+	}
+	ref := o.release(t, "The brigade moves north on 3 March.")
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"mkrministry"}); err != nil {
+		t.Fatal(err)
+	}
+	due, err := o.r.DueMessages(ctx, 10, time.Minute)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("due: %v %v", due, err)
+	}
+	if err := o.r.Delivered(ctx, registry.Delivery{Message: due[0], Reply: "250 accepted for <mkraddress@mod.freedonia.example>"}); err != nil {
+		t.Fatal(err)
+	}
+	o.withdraw(t, ref, "", "Addressed to Colonel mkrperson by mistake")
+	trail := func() []store.AuditEvent {
+		t.Helper()
+		es, err := o.r.Audit(ctx, o.admin, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return es
+	}
+	shows := func(es []store.AuditEvent) (out []string) {
+		for _, e := range es {
+			if s := e.Actor + " " + e.Detail; strings.Contains(s, "mkr") {
+				out = append(out, e.Action+": "+s)
+			}
+		}
+		return out
+	}
+	before := trail()
+	if len(shows(before)) < 3 {
+		t.Fatalf("before the erasure the trail shows the recipient and reason in fewer events than dispatch, delivery and retraction: %q", shows(before))
+	}
+	if err := o.r.Erase(ctx, o.admin, ref, "erasure request"); err != nil {
+		t.Fatal(err)
+	}
+	after := trail()
+	if s := shows(after); len(s) != 0 {
+		t.Errorf("after the erasure the audit trail still shows: %q", s)
+	}
+	if len(after) != len(before)+1 {
+		t.Errorf("%d events after the erasure, %d before", len(after), len(before))
+	}
+}
