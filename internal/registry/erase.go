@@ -29,7 +29,15 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 		return err
 	}
 	var ids []int64
-	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) (err error) {
+		if err := tx.SecureDelete(ctx, true); err != nil {
+			return err
+		}
+		defer func() {
+			if e := tx.SecureDelete(ctx, false); err == nil {
+				err = e
+			}
+		}()
 		l, err := tx.LetterByRef(ctx, ref)
 		if err != nil {
 			return err
@@ -68,6 +76,9 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 		r.released.Remove(uint64(id))
 	}
 	r.texts.clear() // the search's copy of the erased text
+	// The WAL still holds the pages as they were. Committed, the erasure stands even if
+	// readers keep the WAL a while: it is truncated at the next erasure or when the store closes.
+	_, _ = r.cfg.DB.ScrubWAL(ctx)
 	return nil
 }
 

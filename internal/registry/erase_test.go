@@ -1,10 +1,13 @@
 package registry
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -424,5 +427,55 @@ func TestEraseForgetsFileNames(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestEraseLeavesNothingInTheDatabaseFile: SQLite leaves a deleted or rewritten row's bytes
+// in its page's free space, and a freed page's in the file, until they are reused; and the
+// write-ahead log keeps the pages as they were until a checkpoint. An erased letter's
+// subject, addressees, text and openings (whose salts make its log entries' commitments
+// reversible) stayed readable in the data directory's files after the erasure.
+func TestEraseLeavesNothingInTheDatabaseFile(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	o := newOfficeIn(t, dir)
+	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Mkrsubject convoy", Class: "foreign-government",
+		Addressees: []string{"Mkraddressee ministry"}, File: Upload{Name: "letter.txt", Data: []byte(strings.Repeat("Mkrbody the convoy leaves at dawn. ", 200))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
+		t.Fatal(err)
+	}
+	files := func() []byte {
+		var all []byte
+		for _, name := range []string{store.SQLiteFile, store.SQLiteFile + "-wal"} {
+			b, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil && !errors.Is(err, os.ErrNotExist) {
+				t.Fatal(err)
+			}
+			all = append(all, b...)
+		}
+		return bytes.ToLower(all)
+	}
+	markers := []string{"mkrsubject", "mkraddressee", "mkrbody"}
+	before := files()
+	for _, m := range markers {
+		if !bytes.Contains(before, []byte(m)) {
+			t.Fatalf("%q is not in the database's files before the erasure", m)
+		}
+	}
+	if err := o.r.Erase(ctx, o.admin, ref, "erasure request"); err != nil {
+		t.Fatal(err)
+	}
+	after := files()
+	for _, m := range markers {
+		if n := bytes.Count(after, []byte(m)); n > 0 {
+			t.Errorf("%q is still in the database's files after the erasure, %d times", m, n)
+		}
 	}
 }

@@ -558,6 +558,7 @@ func (t *Tx) DeleteOpening(ctx context.Context, index int64) error {
 // withdrawal's reason, and the openings of its release and withdrawal entries. What stays is
 // what the public log already shows (log indexes, times) and the digests that let the
 // registry still say that a file was released on its date. The release is marked erased.
+// On SQLite, run it between SecureDelete(true) and SecureDelete(false).
 func (t *Tx) EraseLetter(ctx context.Context, letterID int64, at time.Time) error {
 	rel, err := t.ReleaseOf(ctx, letterID)
 	if err != nil {
@@ -810,4 +811,25 @@ func (t *Tx) CurrentPolicy(ctx context.Context) (*AdoptedPolicy, error) {
 	}
 	p.AdoptedAt = parseTS(at)
 	return &p, nil
+}
+
+// SecureDelete, on SQLite, makes the rows the transaction deletes or rewrites from now on
+// (on = true), or no longer (false), overwritten with zeros where they lay: otherwise SQLite
+// leaves their bytes in their page's free space, and a freed page's in the file, until they
+// are reused, which erasure cannot allow. It is a setting of the writer's connection: turn it
+// off in the same transaction, since it costs I/O in every later write. The pages as they were
+// stay in the WAL until DB.ScrubWAL. On PostgreSQL it does nothing: a deleted row's bytes
+// stay in its table's files until VACUUM reuses its space.
+func (t *Tx) SecureDelete(ctx context.Context, on bool) error {
+	if t.dialect != SQLite {
+		return nil
+	}
+	v := 0
+	if on {
+		v = 1
+	}
+	if _, err := t.exec(ctx, fmt.Sprintf("PRAGMA secure_delete = %d", v)); err != nil {
+		return fmt.Errorf("secure delete: %w", err)
+	}
+	return nil
 }
