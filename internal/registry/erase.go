@@ -121,11 +121,12 @@ func erasedEvent(e store.AuditEvent) (store.AuditEvent, bool) {
 	keep := func(re *regexp.Regexp, rest string) string {
 		return re.FindString(e.Detail) + rest
 	}
-	d, actor := e.Detail, e.Actor
+	var d string
+	actor := e.Actor
 	switch e.Action {
 	case "letter.approve", "letter.reject":
-		d = keep(versionDigest, "")
-		if d != e.Detail {
+		// A decision without a comment quotes nothing.
+		if d = keep(versionDigest, ""); d != e.Detail {
 			d = keep(versionDigest, ": "+erasedMark)
 		}
 	case "draft.export":
