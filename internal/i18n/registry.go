@@ -115,7 +115,10 @@ var _ = table(func() Translations {
 		"%s is not addressed to %s, as %s is: the holders of %s would learn of a letter not meant for them (check the reference, or retract %s)": {
 			"%s n'est pas adressée à %s, comme l'est %s : les détenteurs de %s apprendraient l'existence d'une lettre qui ne leur est pas destinée (vérifiez la référence, ou retirez %s)",
 			"%s غير موجهة إلى %s كما هي %s: سيعلم حائزو %s برسالة غير موجهة إليهم (تحقق من المرجع، أو اسحب %s)"},
-		"a letter cannot supersede itself":   {"une lettre ne peut pas se remplacer elle-même", "لا يجوز أن تستبدل الرسالة نفسها"},
+		"a letter cannot supersede itself": {"une lettre ne peut pas se remplacer elle-même", "لا يجوز أن تستبدل الرسالة نفسها"},
+		"the content of %s was erased, and with it whom it was for: it cannot be superseded (retract it instead)": {
+			"le contenu de %s a été effacé, et avec lui ses destinataires : elle ne peut pas être remplacée (retirez-la plutôt)",
+			"مُحي محتوى %s ومعه من وُجّهت إليهم: لا يمكن استبدالها (اسحبها بدلًا من ذلك)"},
 		"%s was already erased on %s":        {"%s a déjà été effacée le %s", "مُحيت %s بالفعل في %s"},
 		"the content of %s was erased":       {"le contenu de %s a été effacé", "مُحي محتوى %s"},
 		"the content of %s was erased on %s": {"le contenu de %s a été effacé le %s", "مُحي محتوى %s في %s"},

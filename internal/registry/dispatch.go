@@ -760,12 +760,17 @@ func (r *Registry) delivered(ctx context.Context, tx *store.Tx, m store.OutboxMe
 			return err
 		}
 	}
-	if err := r.dispatchAudit(ctx, tx, m, "dispatch.sent", fmt.Sprintf("%s to %s <%s> (%s): %s", m.Kind, m.Recipient, m.Email, m.MessageID, reply)); err != nil {
+	erased, err := letterAudit(ctx, tx, m.LetterID, store.AuditEvent{Time: r.cfg.Now().UTC(), Actor: "dispatch", Action: "dispatch.sent", Reference: m.Reference,
+		Detail: fmt.Sprintf("%s to %s <%s> (%s): %s", m.Kind, m.Recipient, m.Email, m.MessageID, reply), Remote: "worker"})
+	if err != nil {
 		return err
 	}
 	data := map[string]any{"reference": m.Reference, "kind": m.Kind, "message_id": m.MessageID}
-	return r.queueEvent(ctx, tx, "letter.dispatched", map[string]any{"reference": m.Reference, "kind": m.Kind, "recipient": m.Recipient, "message_id": m.MessageID},
-		map[int64]map[string]any{m.RecipientID: data})
+	office := map[string]any{"reference": m.Reference, "kind": m.Kind, "recipient": m.Recipient, "message_id": m.MessageID}
+	if erased {
+		delete(office, "recipient")
+	}
+	return r.queueEvent(ctx, tx, "letter.dispatched", office, map[int64]map[string]any{m.RecipientID: data})
 }
 
 // noticeIfWithdrawn queues the notice to m's address if m's letter is withdrawn: m reached its
@@ -819,7 +824,25 @@ func (r *Registry) Failed(ctx context.Context, m store.OutboxMessage, reply stri
 }
 
 func (r *Registry) dispatchAudit(ctx context.Context, tx *store.Tx, m store.OutboxMessage, action, detail string) error {
-	return tx.AddAuditEvent(ctx, store.AuditEvent{Time: r.cfg.Now().UTC(), Actor: "dispatch", Action: action, Reference: m.Reference, Detail: detail, Remote: "worker"})
+	_, err := letterAudit(ctx, tx, m.LetterID, store.AuditEvent{Time: r.cfg.Now().UTC(), Actor: "dispatch", Action: action, Reference: m.Reference, Detail: detail, Remote: "worker"})
+	return err
+}
+
+// letterAudit appends e, an event about the letter letterID that the dispatcher or a
+// recipient writes, and reports whether the letter was erased. Such events keep coming after
+// an erasure (a message in flight then, a receipt link followed later): about an erased letter
+// e is written as erasure leaves the letter's events (erasedEvent), so that it does not bring
+// back whom the letter was for.
+func letterAudit(ctx context.Context, tx *store.Tx, letterID int64, e store.AuditEvent) (bool, error) {
+	rel, err := tx.ReleaseOf(ctx, letterID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return false, err
+	}
+	erased := err == nil && !rel.ErasedAt.IsZero()
+	if erased {
+		e, _ = erasedEvent(e)
+	}
+	return erased, tx.AddAuditEvent(ctx, e)
 }
 
 // ReceiptView is what a receipt link's page shows: only what the recipient holds already.
@@ -889,13 +912,17 @@ func (r *Registry) Acknowledge(ctx context.Context, token, remote string) (*Rece
 			return ErrBadReceipt
 		}
 		v = &ReceiptView{Office: r.cfg.Office.Name, Reference: m.Reference, Kind: m.Kind, Recipient: m.Recipient, ReceivedAt: now}
-		if err := tx.AddAuditEvent(ctx, store.AuditEvent{Time: now, Actor: "recipient:" + m.Recipient, Action: "letter.received", Reference: m.Reference,
-			Detail: fmt.Sprintf("%s received by %s <%s> (%s)", m.Kind, m.Recipient, m.Email, m.MessageID), Remote: remote}); err != nil {
+		erased, err := letterAudit(ctx, tx, m.LetterID, store.AuditEvent{Time: now, Actor: "recipient:" + m.Recipient, Action: "letter.received", Reference: m.Reference,
+			Detail: fmt.Sprintf("%s received by %s <%s> (%s)", m.Kind, m.Recipient, m.Email, m.MessageID), Remote: remote})
+		if err != nil {
 			return err
 		}
 		data := map[string]any{"reference": m.Reference, "kind": m.Kind, "received_at": now}
-		return r.queueEvent(ctx, tx, "letter.received", map[string]any{"reference": m.Reference, "kind": m.Kind, "recipient": m.Recipient, "received_at": now},
-			map[int64]map[string]any{m.RecipientID: data})
+		office := map[string]any{"reference": m.Reference, "kind": m.Kind, "recipient": m.Recipient, "received_at": now}
+		if erased {
+			delete(office, "recipient")
+		}
+		return r.queueEvent(ctx, tx, "letter.received", office, map[int64]map[string]any{m.RecipientID: data})
 	})
 	return v, err
 }

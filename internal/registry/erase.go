@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"regexp"
 
 	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/store"
@@ -12,7 +13,7 @@ import (
 // deletes the openings of the letter's release and withdrawal entries, and the registry's own
 // copies of what they said (subject, tags, addressees, the versions' and the released file's
 // bytes, draft copies' recipients, review comments, the withdrawal's reason, text
-// fingerprints and their index entries). The log is untouched and still verifies; its entries
+// fingerprints and their index entries, and what the audit trail quoted of them). The log is untouched and still verifies; its entries
 // for the letter commit to statements nobody can now recover, since the 256-bit salts are
 // gone. The registry still answers, for the released file's digest, that a letter was
 // released on that date. Holders' seals, which carry the openings, keep verifying offline.
@@ -28,7 +29,15 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 		return err
 	}
 	var ids []int64
-	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) (err error) {
+		if err := tx.SecureDelete(ctx, true); err != nil {
+			return err
+		}
+		defer func() {
+			if e := tx.SecureDelete(ctx, false); err == nil {
+				err = e
+			}
+		}()
 		l, err := tx.LetterByRef(ctx, ref)
 		if err != nil {
 			return err
@@ -49,6 +58,9 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 		if err := tx.EraseWebhookReasons(ctx, ref); err != nil {
 			return err
 		}
+		if err := eraseAuditTrail(ctx, tx, ref); err != nil {
+			return err
+		}
 		// The kept seal holds the release's opening: it goes with it (a seal kept in the
 		// letter's answer goes with the answer, which EraseLetter deletes).
 		if err := tx.DeleteSeal(ctx, rel.LogIndex); err != nil {
@@ -64,5 +76,76 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 		r.released.Remove(uint64(id))
 	}
 	r.texts.clear() // the search's copy of the erased text
+	// The WAL still holds the pages as they were. Committed, the erasure stands even if
+	// readers keep the WAL a while: it is truncated at the next erasure or when the store closes.
+	_, _ = r.cfg.DB.ScrubWAL(ctx)
 	return nil
+}
+
+// eraseAuditTrail rewrites the letter's audit events that quote its content (a review's
+// comment, a draft copy's recipient, the recipients of its dispatch and their receipts, its
+// withdrawal's reason) to what they say of the letter's life without it: the events stay, in
+// their order, with their actors, times, versions, digests and log entries. Run after
+// EraseLetter: the store lets only an erased letter's events be rewritten.
+func eraseAuditTrail(ctx context.Context, tx *store.Tx, ref string) error {
+	events, err := tx.AuditEvents(ctx, ref)
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		erased, ok := erasedEvent(e)
+		if !ok {
+			continue
+		}
+		if err := tx.EraseAuditEvent(ctx, erased); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// The parts of the registry's details (letters.go, release.go, dispatch.go, view.go) that
+// say nothing of a letter's content: what erasure keeps of an event.
+var (
+	versionDigest = regexp.MustCompile(`^version [0-9]+ sha256:[0-9a-f]{64}`)
+	withdrawnBy   = regexp.MustCompile(`^(by [^ ,]+, )?log entry [0-9]+`)
+	messageKind   = regexp.MustCompile(`^[a-z-]+`)
+)
+
+// erasedMark stands, in an erased event, for what it quoted of the letter.
+const erasedMark = "(erased)"
+
+// erasedEvent returns e without what it quotes of its letter's content, and whether it quoted
+// any.
+func erasedEvent(e store.AuditEvent) (store.AuditEvent, bool) {
+	keep := func(re *regexp.Regexp, rest string) string {
+		return re.FindString(e.Detail) + rest
+	}
+	var d string
+	actor := e.Actor
+	switch e.Action {
+	case "letter.approve", "letter.reject":
+		// A decision without a comment quotes nothing.
+		if d = keep(versionDigest, ""); d != e.Detail {
+			d = keep(versionDigest, ": "+erasedMark)
+		}
+	case "draft.export":
+		d = keep(versionDigest, " for "+erasedMark)
+	case "letter.retraction", "letter.supersession":
+		d = keep(withdrawnBy, ": "+erasedMark)
+	case "letter.dispatch":
+		d = "queued to " + erasedMark
+	case "dispatch.sent", "dispatch.failed":
+		d = keep(messageKind, " to "+erasedMark)
+	case "letter.received":
+		d = keep(messageKind, " received by "+erasedMark)
+		actor = "recipient"
+	default:
+		return e, false
+	}
+	if d == e.Detail && actor == e.Actor {
+		return e, false
+	}
+	e.Detail, e.Actor = d, actor
+	return e, true
 }

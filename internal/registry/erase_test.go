@@ -1,10 +1,13 @@
 package registry
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -255,5 +258,224 @@ rules:
 	}
 	if _, err := o.verifier.VerifyBytes(sr.Seal, sr.File); err != nil {
 		t.Fatalf("the confidential letter's seal: %v", err)
+	}
+}
+
+// TestEraseLeavesNothingInTheAuditTrail: the audit trail, which every member with a role
+// reads, quoted a review's comment, a draft copy's recipient, the recipients a letter was
+// dispatched to and its withdrawal's reason; erasure promises those gone. The events stay,
+// in their order, with what they say of the letter's life.
+func TestEraseLeavesNothingInTheAuditTrail(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	ref := o.letter(t, "Supplies for the northern garrison.")
+	if _, err := o.r.ExportDraft(ctx, o.drafter, ref, "mkrrecipient-audit"); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.r.Approve(ctx, o.reviewer, ref, "", "mkrcomment-audit"); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
+		t.Fatal(err)
+	}
+	stmt, pt := o.withdrawalStatement(t, o.signer, ref, "", "mkrreason-audit")
+	if _, err := o.withdraw(ctx, o.signer, ref, "", o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
+		t.Fatal(err)
+	}
+	markers := []string{"mkrrecipient-audit", "mkrcomment-audit", "mkrreason-audit"}
+	before, err := o.r.Audit(ctx, o.reviewer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range markers {
+		if !strings.Contains(stringOf(before), m) {
+			t.Fatalf("the audit trail does not show %q before the erasure: %s", m, stringOf(before))
+		}
+	}
+	if err := o.r.Erase(ctx, o.admin, ref, "erasure request"); err != nil {
+		t.Fatal(err)
+	}
+	after, err := o.r.Audit(ctx, o.reviewer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range after {
+		for _, m := range markers {
+			if strings.Contains(e.Actor+" "+e.Detail, m) {
+				t.Errorf("the audit trail still shows %q after the erasure: %s by %s: %s", m, e.Action, e.Actor, e.Detail)
+			}
+		}
+	}
+	if len(after) != len(before)+1 || after[len(after)-1].Action != "letter.erase" {
+		t.Fatalf("the audit trail after the erasure: %d events, want the %d before and the erasure", len(after), len(before))
+	}
+	for i, e := range before {
+		a := after[i]
+		if a.ID != e.ID || a.Action != e.Action || a.Actor != e.Actor || !a.Time.Equal(e.Time) || a.Remote != e.Remote {
+			t.Errorf("event %d changed beyond its detail: %+v, was %+v", i, a, e)
+		}
+		if e.Action == "letter.approve" && !strings.HasPrefix(a.Detail, "version 1 sha256:") {
+			t.Errorf("the approval's version is no longer in its event: %q", a.Detail)
+		}
+	}
+}
+
+// TestEraseKeepsAnotherLetterWithTheSameFile: files are kept once by digest, so a letter
+// created from the same file as another (a letter sent again, to others, as a new one)
+// shares its version's bytes. Erasing the first emptied them, and with them the second
+// letter's text: its draft copies, identification and release lost the letter.
+func TestEraseKeepsAnotherLetterWithTheSameFile(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	const body = "Rations for the garrison at Northgate are doubled from 1 May."
+	erased, _ := o.released(t, body)
+	kept := o.letter(t, body)
+	if err := o.r.Erase(ctx, o.admin, erased, "erasure request"); err != nil {
+		t.Fatal(err)
+	}
+	var v store.Version
+	err := o.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		vs, err := tx.Versions(ctx, mustLetter(t, tx, kept).ID)
+		if err != nil {
+			return err
+		}
+		v = vs[0]
+		b, err := tx.Blob(ctx, v.Digest)
+		if err != nil {
+			return err
+		}
+		if string(b) != body {
+			t.Errorf("the other letter's version after the erasure: %q, want its text", b)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp, err := o.r.ExportDraft(ctx, o.drafter, kept, "liaison")
+	if err != nil {
+		t.Fatalf("a draft copy of the other letter after the erasure: %v", err)
+	}
+	o.approve(t, kept)
+	if err := o.sign(t, kept); err != nil {
+		t.Fatal(err)
+	}
+	rel, err := o.r.Release(ctx, o.officer, kept)
+	if err != nil {
+		t.Fatalf("release the other letter after the erasure: %v", err)
+	}
+	if id, err := o.r.Identify(ctx, Actor{}, body); err != nil || id.Outcome != Valid || id.Reference != kept {
+		t.Errorf("the other letter's text after the erasure: %+v, %v", id, err)
+	}
+	if len(cp.Data) == 0 || len(rel.File) == 0 {
+		t.Errorf("the other letter's copy (%d bytes) or release (%d bytes) is empty", len(cp.Data), len(rel.File))
+	}
+}
+
+// TestEraseForgetsFileNames: the name of an uploaded file often says what the letter is and
+// to whom ("Convoy to Freedonia, ambassador.docx"); it is in the release statement, whose
+// opening erasure deletes, and was kept in the versions and the release, shown on the letter's
+// page after the erasure.
+func TestEraseForgetsFileNames(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	const name = "mkrname Convoy to Freedonia.txt"
+	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
+		Addressees: []string{"Ministry of Defence of Freedonia"}, File: Upload{Name: name, Data: []byte("The convoy leaves at dawn.")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := o.r.Letter(ctx, o.reviewer, ref); err != nil || !strings.Contains(stringOf(v), "mkrname") {
+		t.Fatalf("the letter page does not show the file's name before the erasure: %v", err)
+	}
+	if err := o.r.Erase(ctx, o.admin, ref, "erasure request"); err != nil {
+		t.Fatal(err)
+	}
+	v, err := o.r.Letter(ctx, o.reviewer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := stringOf(v); strings.Contains(s, "mkrname") {
+		t.Errorf("the letter page shows the file's name after the erasure: %s", s)
+	}
+	err = o.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		l := mustLetter(t, tx, ref)
+		vs, err := tx.Versions(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		rel, err := tx.ReleaseOf(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		for _, n := range []string{vs[0].FileName, rel.FileName} {
+			if strings.Contains(n, "mkrname") {
+				t.Errorf("a file's name is still stored after the erasure: %q", n)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestEraseLeavesNothingInTheDatabaseFile: SQLite leaves a deleted or rewritten row's bytes
+// in its page's free space, and a freed page's in the file, until they are reused; and the
+// write-ahead log keeps the pages as they were until a checkpoint. An erased letter's
+// subject, addressees, text and openings (whose salts make its log entries' commitments
+// reversible) stayed readable in the data directory's files after the erasure.
+func TestEraseLeavesNothingInTheDatabaseFile(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	o := newOfficeIn(t, dir)
+	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Mkrsubject convoy", Class: "foreign-government",
+		Addressees: []string{"Mkraddressee ministry"}, File: Upload{Name: "letter.txt", Data: []byte(strings.Repeat("Mkrbody the convoy leaves at dawn. ", 200))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
+		t.Fatal(err)
+	}
+	files := func() []byte {
+		var all []byte
+		for _, name := range []string{store.SQLiteFile, store.SQLiteFile + "-wal"} {
+			b, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil && !errors.Is(err, os.ErrNotExist) {
+				t.Fatal(err)
+			}
+			all = append(all, b...)
+		}
+		return bytes.ToLower(all)
+	}
+	markers := []string{"mkrsubject", "mkraddressee", "mkrbody"}
+	before := files()
+	for _, m := range markers {
+		if !bytes.Contains(before, []byte(m)) {
+			t.Fatalf("%q is not in the database's files before the erasure", m)
+		}
+	}
+	if err := o.r.Erase(ctx, o.admin, ref, "erasure request"); err != nil {
+		t.Fatal(err)
+	}
+	after := files()
+	for _, m := range markers {
+		if n := bytes.Count(after, []byte(m)); n > 0 {
+			t.Errorf("%q is still in the database's files after the erasure, %d times", m, n)
+		}
 	}
 }

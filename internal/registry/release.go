@@ -492,6 +492,11 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 	if by == ref {
 		return nil, i18n.Errorf(ErrInvalid, "a letter cannot supersede itself")
 	}
+	// Erasure emptied its addressees, so the check below could not tell whom a superseding
+	// letter would be handed to.
+	if !rel.ErasedAt.IsZero() {
+		return nil, i18n.Errorf(ErrConflict, "the content of %s was erased, and with it whom it was for: it cannot be superseded (retract it instead)", ref)
+	}
 	bl, err := tx.LetterByRef(ctx, by)
 	if err != nil {
 		return nil, err

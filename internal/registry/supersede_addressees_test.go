@@ -45,3 +45,38 @@ func TestSupersedeRefusesLetterForOthers(t *testing.T) {
 		t.Fatalf("the superseded letter: %+v, %v", st, err)
 	}
 }
+
+// TestSupersedeRefusesErasedLetter: erasure empties a letter's addressees, so the check above
+// passed for any superseding letter, and the erased letter's holders (who keep their seal and
+// may ask by its file's digest) were handed the reference and file digest of a letter meant
+// for anyone. Who an erased letter was for is no longer known: it may be retracted, not
+// superseded.
+func TestSupersedeRefusesErasedLetter(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	old, oldRel := o.released(t, "The original instruction to Freedonia.")
+	other, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Other matter", Class: "foreign-government",
+		Addressees: []string{"Ministry of Foreign Affairs of Sylvania"}, File: Upload{Name: "letter.txt", Data: []byte("A letter to another government.")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.approve(t, other)
+	if err := o.sign(t, other); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.Release(ctx, o.officer, other); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.r.Erase(ctx, o.admin, old, "erasure request"); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = o.withdrawalStatementOf(ctx, o.signer, old, other, "corrected")
+	wantErr(t, "supersede an erased letter", err, ErrConflict)
+	if st, err := o.r.VerifyDigest(ctx, Actor{}, seal.DigestOf(oldRel.File)); err != nil || st.SupersededBy != "" {
+		t.Errorf("the erased letter's holders are told of another letter: %+v, %v", st, err)
+	}
+	stmt, pt := o.withdrawalStatement(t, o.signer, old, "", "withdrawn")
+	if _, err := o.withdraw(ctx, o.signer, old, "", o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
+		t.Errorf("retract an erased letter: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -340,3 +341,43 @@ const wordsAuditPostgres = `ALTER TABLE audit_events DISABLE TRIGGER audit_event
 UPDATE audit_events SET detail = '\x00'::bytea || detail WHERE substring(detail FROM 1 FOR 1) = '\x03'::bytea;
 ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update;
 `
+
+// Migration 31: erasing a letter (Tx.EraseAuditEvent) rewrites what its audit events quote of
+// its content: a review's comment, a draft copy's and a dispatch's recipients, a withdrawal's
+// reason. The append-only triggers let through an update that keeps an event's ID, time and
+// reference, of an event about a letter whose release is erased; every other update, and every
+// delete, is still refused. The action and the remote address may move between their columns
+// and the packed detail (packEvent), so they are not compared.
+const (
+	eraseAuditSQLite = `DROP TRIGGER audit_events_no_update;
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+WHEN NOT (NEW.id = OLD.id AND NEW.time = OLD.time AND NEW.reference = OLD.reference AND OLD.reference <> ''
+	AND EXISTS (SELECT 1 FROM letters l JOIN releases r ON r.letter_id = l.id WHERE l.reference = OLD.reference AND r.erased_at IS NOT NULL))
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+`
+	eraseAuditPostgres = `CREATE FUNCTION audit_events_erase_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF NEW.id = OLD.id AND NEW."time" = OLD."time" AND NEW.reference = OLD.reference AND OLD.reference <> ''
+		AND EXISTS (SELECT 1 FROM letters l JOIN releases r ON r.letter_id = l.id WHERE l.reference = OLD.reference AND r.erased_at IS NOT NULL) THEN
+		RETURN NEW;
+	END IF;
+	RAISE EXCEPTION 'audit events are append-only';
+END $$;
+DROP TRIGGER audit_events_no_update ON audit_events;
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+FOR EACH ROW EXECUTE FUNCTION audit_events_erase_only();
+`
+)
+
+// EraseAuditEvent writes e, an audit event already stored, over the stored one with the same
+// ID: its actor, action, detail and remote address. Only an event about an erased letter can
+// be rewritten so (migration 31), and only by erasure.
+func (t *Tx) EraseAuditEvent(ctx context.Context, e AuditEvent) error {
+	action, remote, detail := packEvent(e.Action, e.Remote, e.Detail)
+	_, err := t.exec(ctx, `UPDATE audit_events SET actor = $1, action = $2, detail = $3, remote = $4 WHERE id = $5`,
+		e.Actor, action, detail, remote, e.ID)
+	if err != nil {
+		return fmt.Errorf("erase audit event %d: %w", e.ID, err)
+	}
+	return nil
+}

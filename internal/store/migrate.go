@@ -712,6 +712,9 @@ DELETE FROM seals;
 	// user's subject, which its sign-ins match on; members it created before are found by
 	// their audit trail and bound at their next sign-in (provider_members.go).
 	{sqlite: providerMembersSQLite, postgres: providerMembersPostgres},
+	// 31: erasing a letter rewrites what its audit events quote of its content; the
+	// append-only trigger lets that update through, and no other (audit.go).
+	{sqlite: eraseAuditSQLite, postgres: eraseAuditPostgres},
 }
 
 // packBundlesSQLite and packBundlesPostgres are migration 27 (see migrations).

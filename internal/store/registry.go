@@ -553,10 +553,12 @@ func (t *Tx) DeleteOpening(ctx context.Context, index int64) error {
 }
 
 // EraseLetter erases a released letter's content: its subject, tags and addressees, the
-// bytes of its versions, its released file and its draft copies, its text fingerprints, its
+// names and bytes of its versions, its released file and its draft copies (but not a file another
+// letter has too, which is that letter's content as well), its text fingerprints, its
 // withdrawal's reason, and the openings of its release and withdrawal entries. What stays is
 // what the public log already shows (log indexes, times) and the digests that let the
 // registry still say that a file was released on its date. The release is marked erased.
+// On SQLite, run it between SecureDelete(true) and SecureDelete(false).
 func (t *Tx) EraseLetter(ctx context.Context, letterID int64, at time.Time) error {
 	rel, err := t.ReleaseOf(ctx, letterID)
 	if err != nil {
@@ -586,17 +588,24 @@ func (t *Tx) EraseLetter(ctx context.Context, letterID int64, at time.Time) erro
 		q    string
 		args []any
 	}
+	// Files are kept once by digest: one another letter has too (the same file uploaded as
+	// its version, or a released file uploaded again) is that letter's as well, and stays.
+	const notShared = ` AND digest NOT IN (SELECT digest FROM versions WHERE letter_id <> $1)
+		AND digest NOT IN (SELECT file_digest FROM releases WHERE letter_id <> $1)`
 	stmts := []statement{
 		{`UPDATE letters SET subject = '', tags = '[]', addressees = '[]' WHERE id = $1`, []any{letterID}},
+		// An uploaded file's name often says what the letter is about and to whom.
+		{`UPDATE versions SET file_name = '' WHERE letter_id = $1`, []any{letterID}},
+		{`UPDATE releases SET file_name = '' WHERE letter_id = $1`, []any{letterID}},
 		// A file kept in chunks (blobs.go) loses them before its row is emptied.
-		{`DELETE FROM blob_chunks WHERE blob IN (SELECT chunked FROM blobs WHERE digest IN (SELECT digest FROM versions WHERE letter_id = $1))`, []any{letterID}},
+		{`DELETE FROM blob_chunks WHERE blob IN (SELECT chunked FROM blobs WHERE digest IN (SELECT digest FROM versions WHERE letter_id = $1)` + notShared + `)`, []any{letterID}},
 		// The empty blob is a parameter: the backends spell its literal differently.
-		{`UPDATE blobs SET data = $2, chunked = NULL WHERE digest IN (SELECT digest FROM versions WHERE letter_id = $1)`, []any{letterID, []byte{}}},
+		{`UPDATE blobs SET data = $2, chunked = NULL WHERE digest IN (SELECT digest FROM versions WHERE letter_id = $1)` + notShared, []any{letterID, []byte{}}},
 	}
 	for _, key := range files {
 		stmts = append(stmts,
-			statement{`DELETE FROM blob_chunks WHERE blob IN (SELECT chunked FROM blobs WHERE digest = $1)`, []any{key}},
-			statement{`UPDATE blobs SET data = $2, chunked = NULL WHERE digest = $1`, []any{key, []byte{}}})
+			statement{`DELETE FROM blob_chunks WHERE blob IN (SELECT chunked FROM blobs WHERE digest = $2` + notShared + `)`, []any{letterID, key}},
+			statement{`UPDATE blobs SET data = $3, chunked = NULL WHERE digest = $2` + notShared, []any{letterID, key, []byte{}}})
 	}
 	stmts = append(stmts,
 		statement{`UPDATE fingerprints SET data = NULL WHERE letter_id = $1`, []any{letterID}},
@@ -802,4 +811,25 @@ func (t *Tx) CurrentPolicy(ctx context.Context) (*AdoptedPolicy, error) {
 	}
 	p.AdoptedAt = parseTS(at)
 	return &p, nil
+}
+
+// SecureDelete, on SQLite, makes the rows the transaction deletes or rewrites from now on
+// (on = true), or no longer (false), overwritten with zeros where they lay: otherwise SQLite
+// leaves their bytes in their page's free space, and a freed page's in the file, until they
+// are reused, which erasure cannot allow. It is a setting of the writer's connection: turn it
+// off in the same transaction, since it costs I/O in every later write. The pages as they were
+// stay in the WAL until DB.ScrubWAL. On PostgreSQL it does nothing: a deleted row's bytes
+// stay in its table's files until VACUUM reuses its space.
+func (t *Tx) SecureDelete(ctx context.Context, on bool) error {
+	if t.dialect != SQLite {
+		return nil
+	}
+	v := 0
+	if on {
+		v = 1
+	}
+	if _, err := t.exec(ctx, fmt.Sprintf("PRAGMA secure_delete = %d", v)); err != nil {
+		return fmt.Errorf("secure delete: %w", err)
+	}
+	return nil
 }

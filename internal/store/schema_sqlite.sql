@@ -1,4 +1,4 @@
--- schema version 30
+-- schema version 31
 -- The schema the migrations of migrate.go leave in a new SQLite database, as its
 -- sqlite_master holds it. Written by: go test ./internal/store -run SQLiteSchemaIsMigrations -update-schema
 CREATE TABLE log_head (
@@ -225,8 +225,6 @@ CREATE TABLE "blob_chunks" (
 	data BLOB    NOT NULL,
 	PRIMARY KEY (blob, seq)
 ) WITHOUT ROWID;
-CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
-BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 CREATE TABLE "blobs" (
 	digest  BLOB    NOT NULL PRIMARY KEY CHECK (length(digest) = 32), -- SHA-256 of data (store, digest.go)
 	data    BLOB    NOT NULL,
@@ -277,3 +275,7 @@ CREATE TABLE "fingerprints" (
 );
 CREATE INDEX versions_by_digest ON versions (digest);
 CREATE UNIQUE INDEX members_by_subject ON members (oidc_issuer, oidc_subject);
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+WHEN NOT (NEW.id = OLD.id AND NEW.time = OLD.time AND NEW.reference = OLD.reference AND OLD.reference <> ''
+	AND EXISTS (SELECT 1 FROM letters l JOIN releases r ON r.letter_id = l.id WHERE l.reference = OLD.reference AND r.erased_at IS NOT NULL))
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;

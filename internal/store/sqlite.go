@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver: no cgo for users
@@ -65,6 +66,13 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
 
+	// The checkpointer's connection waits at most a second for readers: a checkpoint that
+	// truncates the WAL (ScrubWAL) holds off writers while it waits.
+	for i, p := range cq["_pragma"] {
+		if strings.HasPrefix(p, "busy_timeout(") {
+			cq["_pragma"][i] = "busy_timeout(1000)"
+		}
+	}
 	c, err := sql.Open("sqlite", "file:"+path+"?"+cq.Encode())
 	if err != nil {
 		w.Close()
@@ -82,6 +90,7 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 		return c.Close()
 	}}
 	db.ws.db, db.rs.db = w, r
+	db.checkpoints = c
 	db.answers = newAnswerMirror()
 	db.group = startCommitter(db)
 	go checkpointer(c, kick, stop, done)
@@ -153,4 +162,21 @@ func checkpointer(c *sql.DB, kick, stop, done chan struct{}) {
 			return
 		}
 	}
+}
+
+// ScrubWAL copies the WAL into the database file and truncates it, on SQLite, so that the
+// pages as they were before an erasure (EraseLetter) no longer lie in the WAL; it reports
+// whether it did. It waits at most about a second for readers of older snapshots, holding
+// writers off meanwhile; if readers remain, the WAL is truncated at the next ScrubWAL or when
+// the store closes. On PostgreSQL it does nothing and reports false.
+func (db *DB) ScrubWAL(ctx context.Context) (bool, error) {
+	if db.checkpoints == nil {
+		return false, nil
+	}
+	var busy, frames, copied int
+	err := db.checkpoints.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &copied)
+	if err != nil {
+		return false, fmt.Errorf("truncate the WAL: %w", err)
+	}
+	return busy == 0, nil
 }

@@ -61,6 +61,8 @@ type DB struct {
 	committed chan struct{}
 	// onClose runs after both pools are closed.
 	onClose func() error
+	// checkpoints, on SQLite, is the checkpointer's connection (sqlite.go).
+	checkpoints *sql.DB
 	// pg is the connection configuration of a PostgreSQL store, for its dedicated sessions.
 	pg *pgConfig
 	// group, on SQLite, runs Update calls in group transactions (group.go).

@@ -135,6 +135,48 @@ func testBlobs(t *testing.T, db *store.DB) {
 		}
 		return nil
 	})
+
+	// A letter whose versions are another's files (the same upload; its released file
+	// uploaded again): erasing the other keeps them, since they are this letter's too.
+	var erased int64
+	shared := []string{Digest("shared-version"), Digest("shared-file")}
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		var ls [2]store.Letter
+		for i := range ls {
+			ls[i] = store.Letter{Reference: fmt.Sprintf("TFS-2020-%06d", i+1), Subject: "s", Class: "c", Tags: []string{}, Addressees: []string{}, AuthorID: m.ID, CreatedAt: t0}
+			if err := tx.AddLetter(ctx, &ls[i]); err != nil {
+				return err
+			}
+		}
+		erased = ls[0].ID
+		for _, d := range shared {
+			files[d] = bytes.Repeat([]byte(d), 3000)
+			if err := tx.PutBlob(ctx, d, files[d]); err != nil {
+				return err
+			}
+		}
+		for i, l := range []int64{ls[0].ID, ls[1].ID, ls[1].ID} {
+			n := 1 + i/2
+			if err := tx.AddVersion(ctx, store.Version{LetterID: l, N: n, Digest: shared[i/2], MediaType: "text/plain", FileName: "l.txt", Size: 3000, CreatedBy: m.ID, CreatedAt: t0}); err != nil {
+				return err
+			}
+		}
+		return tx.AddRelease(ctx, store.Release{LetterID: erased, VersionN: 1, FileDigest: shared[1], FileName: "l.pdf", MediaType: "application/pdf",
+			LogIndex: 30, Entry: []byte("entry"), ReleasedBy: m.ID, ReleasedAt: t0, CheckCodeHash: bytes.Repeat([]byte{9}, 32)})
+	})
+	before := chunkRows(t, db)
+	update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.EraseLetter(ctx, erased, t0) })
+	if n := chunkRows(t, db); n != before {
+		t.Errorf("after erasing a letter whose files another has: %d blob_chunks rows, %d before", n, before)
+	}
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		for _, d := range shared {
+			if got, err := tx.Blob(ctx, d); err != nil || !bytes.Equal(got, files[d]) {
+				t.Errorf("a file another letter has too, after the erasure: %d bytes, %v", len(got), err)
+			}
+		}
+		return nil
+	})
 }
 
 // chunkRows counts the rows of blob_chunks.

@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"PackedOpenings", testPackedOpenings},
 		{"CompactRows", testCompactRows},
 		{"AuditWords", testAuditWords},
+		{"ErasedAuditEvents", testErasedAuditEvents},
 		{"KeptSeals", testKeptSeals},
 		{"SealAnswers", testSealAnswers},
 		{"LookupRelease", testLookupRelease},

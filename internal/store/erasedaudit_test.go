@@ -1,0 +1,40 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/store/storetest"
+)
+
+// testErasedAuditKeepsItsPlace: the update erasure may make to an erased letter's audit events
+// (migration 31) cannot move an event to another letter, time or ID, nor delete it.
+func testErasedAuditKeepsItsPlace(t *testing.T, db *store.DB) {
+	erased, stands := storetest.ErasedLetterEvents(t, db)
+	for _, q := range []string{
+		`UPDATE audit_events SET reference = '` + stands + `' WHERE reference = '` + erased + `'`,
+		`UPDATE audit_events SET time = time + 1 WHERE reference = '` + erased + `'`,
+		`UPDATE audit_events SET id = id + 100 WHERE reference = '` + erased + `'`,
+		`UPDATE audit_events SET actor = 'x' WHERE reference = '` + stands + `'`,
+		`DELETE FROM audit_events WHERE reference = '` + erased + `'`,
+	} {
+		err := db.Update(t.Context(), func(tx *store.Tx) error { return store.ExecTx(context.Background(), tx, q) })
+		if err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: %v, want the append-only refusal", q, err)
+		}
+	}
+}
+
+func TestErasedAuditKeepsItsPlaceSQLite(t *testing.T) {
+	db := openSQLite(t, t.TempDir())
+	t.Cleanup(func() { db.Close() })
+	testErasedAuditKeepsItsPlace(t, db)
+}
+
+func TestErasedAuditKeepsItsPlacePostgres(t *testing.T) {
+	db := openPostgres(t, storetest.PostgresURL(t))
+	t.Cleanup(func() { db.Close() })
+	testErasedAuditKeepsItsPlace(t, db)
+}
