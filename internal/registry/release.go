@@ -358,6 +358,13 @@ func (r *Registry) prepareRelease(ctx context.Context, tx *store.Tx, a Actor, re
 		if file, err = tx.Blob(ctx, ev.version.Digest); err != nil {
 			return nil, nil, nil, err
 		}
+		// What was approved and signed is the version's digest: bytes that do not hash to it
+		// (a damaged store, an erasure that reached a file it should not have) are never
+		// released as that version.
+		if seal.DigestOf(file) != seal.Digest(ev.version.Digest) {
+			return nil, nil, nil, fmt.Errorf("the stored file of version %d is not the one approved and signed (it hashes to %s, not %s): the store is damaged; restore the file or a backup",
+				ev.version.N, seal.DigestOf(file), ev.version.Digest)
+		}
 	}
 	stmt := &seal.ReleaseStatement{
 		Office:        r.cfg.Office.Name,
