@@ -31,4 +31,13 @@ var notices = map[string]string{
 	"released": "The letter is released and logged.",
 }
 
-func notice(r *http.Request) string { return notices[r.URL.Query().Get("done")] }
+// notice is the confirmation a page shows after one of the member's own forms redirected to
+// it (?done=): only for a navigation from this site, so that a link from elsewhere (a mail,
+// another site, typed) cannot tell a member that their approval is recorded when it is not.
+// A browser that sends no Sec-Fetch-Site gets it as before.
+func notice(r *http.Request) string {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" {
+		return ""
+	}
+	return notices[r.URL.Query().Get("done")]
+}
