@@ -78,7 +78,7 @@ func (c *testCosigner) cosign(t *testing.T, logKey string, signed []byte) []byte
 // with must meet the trust root's witness quorum, as a seal's checkpoint must. verify judges
 // the answer against it and keeps it for every later answer; one the log key alone signed may
 // be a tree that no witness saw, shown to this client only, which leaves out a withdrawal.
-// (Found by audit, twenty-sixth session: verify took the log key's signature alone, and said
+// (Found by audit, twenty-fifth session: verify took the log key's signature alone, and said
 // valid.)
 func TestVerifyRefusesLatestCheckpointWithoutWitnesses(t *testing.T) {
 	o := newOffice(t)
@@ -168,7 +168,7 @@ func TestVerifyRefusesLatestCheckpointWithoutWitnesses(t *testing.T) {
 // given to whoever holds the file, the inclusion proofs and checkpoints are public), and
 // answer `valid` with it: no checkpoint newer than the seal's to be rolled back from, so the
 // signed status was never asked for, and verify said valid for a retracted letter (found by
-// audit, twenty-sixth session). An answer is current only by the log's signed status of the
+// audit, twenty-fifth session). An answer is current only by the log's signed status of the
 // letter in its tree, whatever the sizes.
 func TestVerifyRefusesValidAnswerWithSealPastTheRetraction(t *testing.T) {
 	o := newOffice(t)
@@ -223,7 +223,7 @@ func TestVerifyRefusesValidAnswerWithSealPastTheRetraction(t *testing.T) {
 // the letter's signer keys, and verify checked each revocation given, but not that they were
 // different: whoever answers in the registry's place could give one key's revocation twice
 // in place of another's, and hide that other (a revocation before the release makes the
-// letter invalid; after it, the answer names it). (Found by audit, twenty-sixth session.)
+// letter invalid; after it, the answer names it). (Found by audit, twenty-fifth session.)
 func TestVerifyRefusesARevocationGivenTwice(t *testing.T) {
 	o := newOffice(t)
 	ctx := context.Background()
@@ -286,7 +286,7 @@ func TestVerifyRefusesARevocationGivenTwice(t *testing.T) {
 // TestSealRefreshRefusesAWithdrawnLetter: a refreshed seal meets verify's --max-age again, and
 // offline says nothing of withdrawals, so refreshing a retracted letter's seal made a file
 // that read valid offline, "as of" a checkpoint holding the retraction (found by audit,
-// twenty-sixth session). Refresh asks the registry first and leaves such a seal as it is.
+// twenty-fifth session). Refresh asks the registry first and leaves such a seal as it is.
 func TestSealRefreshRefusesAWithdrawnLetter(t *testing.T) {
 	o := newOffice(t)
 	dir, ref, file, _, trust := o.releasedForReplay(t)

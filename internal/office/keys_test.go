@@ -317,7 +317,7 @@ func outdated(t *testing.T, file, trustRoot string) {
 
 // outdatedOnline is outdated for a file without its seal, which verify asks the registry of
 // st about: the registry's seal, signed by the new key, is as out of date for the trust root
-// as the seal beside the file. (Found by audit, twenty-sixth session: online, verify called
+// as the seal beside the file. (Found by audit, twenty-fifth session: online, verify called
 // the genuine letter invalid, exit 1.)
 func outdatedOnline(t *testing.T, st *office.Stack, file, trustRoot string) {
 	t.Helper()

@@ -388,13 +388,7 @@ func TestEraseForgetsFileNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.approve(t, ref)
-	if err := o.sign(t, ref); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
-		t.Fatal(err)
-	}
+	o.approvedAndReleased(t, ref)
 	if v, err := o.r.Letter(ctx, o.reviewer, ref); err != nil || !strings.Contains(stringOf(v), "mkrname") {
 		t.Fatalf("the letter page does not show the file's name before the erasure: %v", err)
 	}
@@ -444,13 +438,7 @@ func TestEraseLeavesNothingInTheDatabaseFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.approve(t, ref)
-	if err := o.sign(t, ref); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
-		t.Fatal(err)
-	}
+	o.approvedAndReleased(t, ref)
 	files := func() []byte {
 		var all []byte
 		for _, name := range []string{store.SQLiteFile, store.SQLiteFile + "-wal"} {

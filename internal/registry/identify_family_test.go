@@ -40,13 +40,7 @@ func TestIdentifyRevisedThenAltered(t *testing.T) {
 	if _, err := o.r.Revise(ctx, o.drafter, ref, Upload{Name: "letter.txt", Data: []byte(text)}); err != nil {
 		t.Fatal(err)
 	}
-	o.approve(t, ref)
-	if err := o.sign(t, ref); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
-		t.Fatal(err)
-	}
+	o.approvedAndReleased(t, ref)
 	altered := alterFigures(t, text, 3)
 	for _, who := range []Actor{{}, o.reviewer} {
 		got, err := o.r.Identify(ctx, who, altered)

@@ -93,13 +93,7 @@ func TestDraftCopiesAreWatermarked(t *testing.T) {
 	if err != nil || !strings.Contains(text, "repositioned") {
 		t.Fatalf("copy text %q, %v", text, err)
 	}
-	o.approve(t, ref)
-	if err := o.sign(t, ref); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
-		t.Fatal(err)
-	}
+	o.approvedAndReleased(t, ref)
 	for _, c := range []*DraftCopy{a, b} {
 		st, err := o.r.VerifyDigest(ctx, Actor{}, seal.Digest(c.Digest))
 		if err != nil || st.Outcome != Draft {

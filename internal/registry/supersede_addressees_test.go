@@ -60,13 +60,7 @@ func TestSupersedeRefusesErasedLetter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.approve(t, other)
-	if err := o.sign(t, other); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.r.Release(ctx, o.officer, other); err != nil {
-		t.Fatal(err)
-	}
+	o.approvedAndReleased(t, other)
 	if err := o.r.Erase(ctx, o.admin, old, "erasure request"); err != nil {
 		t.Fatal(err)
 	}

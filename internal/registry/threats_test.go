@@ -136,6 +136,12 @@ func (o *office) approve(t testing.TB, ref string) {
 func (o *office) released(t testing.TB, body string) (string, *Released) {
 	t.Helper()
 	ref := o.letter(t, body)
+	return ref, o.approvedAndReleased(t, ref)
+}
+
+// approvedAndReleased approves, signs and releases the letter ref.
+func (o *office) approvedAndReleased(t testing.TB, ref string) *Released {
+	t.Helper()
 	o.approve(t, ref)
 	if err := o.sign(t, ref); err != nil {
 		t.Fatal(err)
@@ -144,7 +150,7 @@ func (o *office) released(t testing.TB, body string) (string, *Released) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ref, rel
+	return rel
 }
 
 // withdrawalStatement returns the statement a signs to retract ref (by == "") or supersede it
@@ -639,13 +645,7 @@ func TestThreatSupersession(t *testing.T) {
 	_, _, err = o.withdrawalStatementOf(ctx, o.signer, old, "TFN-1999-000042", "corrected")
 	wantErr(t, "supersede by a letter that does not exist", err, ErrNotFound)
 
-	o.approve(t, next)
-	if err := o.sign(t, next); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.r.Release(ctx, o.officer, next); err != nil {
-		t.Fatal(err)
-	}
+	o.approvedAndReleased(t, next)
 	stmt, pt := o.withdrawalStatement(t, o.signer, old, next, "corrected")
 	if _, err := o.withdraw(ctx, o.signer, old, next, o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
 		t.Fatal(err)
