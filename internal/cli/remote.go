@@ -110,16 +110,27 @@ func checkKeyFile(path string) error {
 	return nil
 }
 
-// signStatement loads the key file, checks that the statement is for the letter ref, signs
-// the statement's DSSE PAE locally and returns the key ID and the signature. Once the key is
-// loaded it shows, in a few words, what is being signed.
-func signStatement(c *cobra.Command, ref, keyFile string, st *client.Statement) (string, []byte, error) {
+// signStatement loads the key file, checks that the statement is a signing statement for the
+// letter ref (and for the version with digest read, if not empty), signs the statement's DSSE
+// PAE locally and returns the key ID and the signature. Once the key is loaded it shows, in a
+// few words, what is being signed. The registry's answer is checked, not trusted: a registry
+// reached over plain HTTP answers whatever someone on the way wants.
+func signStatement(c *cobra.Command, ref string, read seal.Digest, keyFile string, st *client.Statement) (string, []byte, error) {
+	// The payload type is part of what the key signs (DSSE PAE): only a signing statement's
+	// is signed here, whatever type the registry names.
+	if st.PayloadType != seal.SigningPayloadType {
+		return "", nil, fmt.Errorf("the registry asks to sign its statement as %q, not as a signing statement: nothing was signed", st.PayloadType)
+	}
 	var ss seal.SigningStatement
 	if err := seal.Unmarshal(st.Statement, &ss); err != nil {
 		return "", nil, fmt.Errorf("the registry's signing statement does not check out, nothing was signed: %w", err)
 	}
 	if ss.Reference != ref {
 		return "", nil, fmt.Errorf("the registry sent the signing statement of %s, not %s: nothing was signed", ss.Reference, ref)
+	}
+	if read != "" && ss.Digest != read {
+		return "", nil, withHint(fmt.Errorf("the registry sent the signing statement of version %d %s, not of %s: nothing was signed", ss.Version, ss.Digest, read),
+			"read the latest version ('chancery letter show %s') and sign it with its digest", ref)
 	}
 	id, sig, err := signRecord(c, keyFile, st)
 	if err != nil {

@@ -1,0 +1,162 @@
+package cli_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chancery/chancery/internal/cli"
+	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/keys"
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/seal"
+)
+
+// samKeyFile writes the office's registered signer key for sam to an encrypted key file and
+// sets its passphrase.
+func samKeyFile(t *testing.T, o *office) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "sam.key")
+	if err := keys.WriteNew(path, o.key, "sam's long passphrase", keys.WorkFactor(10)); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(keys.PassphraseEnv, "sam's long passphrase")
+	return path
+}
+
+// TestSignSignsTheVersionShown: `chancery sign --version` signs only the version the signer
+// read; a revision uploaded after they read it is refused and nothing is signed (the CLI's
+// side of what the web's Sign button got in security.md item 79). Without --version the
+// latest is signed, as before.
+func TestSignSignsTheVersionShown(t *testing.T) {
+	o := newOffice(t)
+	ref := o.letter("Coordination", "foreign-government", "# Coordination\n\nSir, version one.\n")
+	v, err := o.reg.Letter(context.Background(), o.actors["sam"], ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := v.Versions[0].Digest
+	if _, err := o.reg.Revise(context.Background(), o.actors["dana"], ref, registry.Upload{Name: "letter.md", MediaType: "text/markdown",
+		Data: []byte("# Coordination\n\nSir, version two, which sam never read.\n")}); err != nil {
+		t.Fatal(err)
+	}
+	key := samKeyFile(t, o)
+	signatures := func() int {
+		v, err := o.reg.Letter(context.Background(), o.actors["sam"], ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(v.Signatures)
+	}
+
+	code, _, errs := o.run("sam", "sign", ref, "--key", key, "--version", read)
+	if code != cli.ExitError || !strings.Contains(errs, "not the latest version") || signatures() != 0 {
+		t.Fatalf("sign --version of version 1, version 2 latest: exit %d, %d signatures\n%s", code, signatures(), errs)
+	}
+	v, err = o.reg.Letter(context.Background(), o.actors["sam"], ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	latest := v.Versions[1].Digest
+	code, _, errs = o.run("sam", "sign", ref, "--key", key, "--version", latest)
+	if code != cli.ExitOK || signatures() != 1 || !strings.Contains(errs, "version 2 "+latest) {
+		t.Fatalf("sign --version of the latest: exit %d, %d signatures\n%s", code, signatures(), errs)
+	}
+}
+
+// TestSignChecksWhatTheRegistrySends: the statement comes from the registry, or from whoever
+// answers in its place over plain HTTP. The CLI signs nothing but a signing statement (its
+// payload type is part of what the key signs) of the letter and version asked for.
+func TestSignChecksWhatTheRegistrySends(t *testing.T) {
+	o := newOffice(t)
+	ref := o.letter("Coordination", "foreign-government", "# Coordination\n\nSir, version one.\n")
+	genuine, err := o.reg.SigningStatement(context.Background(), o.actors["sam"], ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ss seal.SigningStatement
+	if err := seal.Unmarshal(genuine, &ss); err != nil {
+		t.Fatal(err)
+	}
+	key := samKeyFile(t, o)
+	const other = "sha256:1111111111111111111111111111111111111111111111111111111111111111"
+	for _, tc := range []struct {
+		name, payloadType string
+		args              []string
+	}{
+		{"another payload type", entry.Retraction.PayloadTypeV(entry.V2), nil},
+		{"another version than the one read", seal.SigningPayloadType, []string{"--version", other}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			posted := 0
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch {
+				case r.Method == "GET" && r.URL.Path == "/api/v1/letters/"+ref+"/signing-statement":
+					// This registry ignores the version asked for.
+					json.NewEncoder(w).Encode(map[string]any{"payload_type": tc.payloadType, "statement": genuine})
+				case r.Method == "POST" && r.URL.Path == "/api/v1/letters/"+ref+"/signatures":
+					mu.Lock()
+					posted++
+					mu.Unlock()
+					w.Write([]byte("{}"))
+				default:
+					http.NotFound(w, r)
+				}
+			}))
+			defer srv.Close()
+			t.Setenv("CHANCERY_URL", srv.URL)
+			t.Setenv("CHANCERY_TOKEN", o.tokens["sam"])
+			var stdout, stderr strings.Builder
+			code := cli.Main(append([]string{"sign", ref, "--key", key}, tc.args...), &stdout, &stderr)
+			if code == cli.ExitOK || posted != 0 || !strings.Contains(stderr.String(), "nothing was signed") {
+				t.Fatalf("exit %d, %d signatures posted\n%s", code, posted, stderr.String())
+			}
+		})
+	}
+}
+
+// TestRetractChecksThePayloadType: `chancery retract` signs the withdrawal record only under
+// the payload type of a retraction, whatever type the registry names.
+func TestRetractChecksThePayloadType(t *testing.T) {
+	o := newOffice(t)
+	ref := o.letter("Press release on exercises", "press", "# Exercises\n\nThe exercise takes place in March.\n")
+	o.ready(ref)
+	if _, err := o.reg.Release(context.Background(), o.actors["otto"], ref); err != nil {
+		t.Fatal(err)
+	}
+	const reason = "issued in error"
+	record, _, opening, err := o.reg.WithdrawalStatement(context.Background(), o.actors["sam"], ref, "", reason)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := samKeyFile(t, o)
+	var mu sync.Mutex
+	posted := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == "POST" && r.URL.Path == "/api/v1/letters/"+ref+"/withdrawal-statement":
+			json.NewEncoder(w).Encode(map[string]any{"payload_type": seal.SigningPayloadType, "statement": record, "opening": opening})
+		case r.Method == "POST" && r.URL.Path == "/api/v1/letters/"+ref+"/withdraw":
+			mu.Lock()
+			posted++
+			mu.Unlock()
+			w.Write([]byte(`{"outcome":"retracted"}`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	t.Setenv("CHANCERY_URL", srv.URL)
+	t.Setenv("CHANCERY_TOKEN", o.tokens["sam"])
+	var stdout, stderr strings.Builder
+	code := cli.Main([]string{"retract", ref, "--reason", reason, "--key", key}, &stdout, &stderr)
+	if code == cli.ExitOK || posted != 0 || !strings.Contains(stderr.String(), "nothing was signed") {
+		t.Fatalf("exit %d, %d withdrawals posted\n%s", code, posted, stderr.String())
+	}
+}
