@@ -463,7 +463,7 @@ func newWithdraw(rm *remote, supersede bool) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.ErrOrStderr(), "signing the logged record of %s\n", opened)
+			fmt.Fprintf(c.ErrOrStderr(), "signing the logged record of %s\n", printable(string(opened)))
 			id, sig, err := signRecord(c, keyFile, st)
 			if err != nil {
 				return err

@@ -136,8 +136,10 @@ func signStatement(c *cobra.Command, ref string, read seal.Digest, keyFile strin
 	if err != nil {
 		return "", nil, err
 	}
-	fmt.Fprintf(c.ErrOrStderr(), "signing %s %q (%s, to %s), version %d %s, under policy %s, with key %s\n",
-		ss.Reference, ss.Subject, ss.Class, strings.Join(ss.Addressees, "; "), ss.Version, ss.Digest, short(string(ss.Policy)), short(id))
+	// The statement's text comes from the registry's answer: escaped, it cannot rewrite the
+	// line that tells the signer what they sign.
+	fmt.Fprintln(c.ErrOrStderr(), printable(fmt.Sprintf("signing %s %q (%s, to %s), version %d %s, under policy %s, with key %s",
+		ss.Reference, ss.Subject, ss.Class, strings.Join(ss.Addressees, "; "), ss.Version, ss.Digest, short(string(ss.Policy)), short(id))))
 	return id, sig, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/cli"
 	"github.com/chancery/chancery/internal/entry"
@@ -158,5 +159,74 @@ func TestRetractChecksThePayloadType(t *testing.T) {
 	code := cli.Main([]string{"retract", ref, "--reason", reason, "--key", key}, &stdout, &stderr)
 	if code == cli.ExitOK || posted != 0 || !strings.Contains(stderr.String(), "nothing was signed") {
 		t.Fatalf("exit %d, %d withdrawals posted\n%s", code, posted, stderr.String())
+	}
+}
+
+// TestSignShowsTheStatementEscaped: the line that tells the signer what they sign is made of
+// the registry's answer; escape sequences and bidirectional overrides in it (from whoever
+// answers in the registry's place: the registry itself refuses them in stored text) are shown
+// escaped, so that they cannot erase the line or print another in its place.
+func TestSignShowsTheStatementEscaped(t *testing.T) {
+	o := newOffice(t)
+	ref := o.letter("Coordination", "foreign-government", "# Coordination\n\nSir, version one.\n")
+	genuine, err := o.reg.SigningStatement(context.Background(), o.actors["sam"], ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ss seal.SigningStatement
+	if err := seal.Unmarshal(genuine, &ss); err != nil {
+		t.Fatal(err)
+	}
+	ss.Class = "press\x1b[2K\rsigning " + ref + " \"Harmless\" (press"
+	ss.Addressees = []string{"Ministry of Defence\u202e1 noisrev"}
+	forged := seal.Marshal(ss)
+	key := samKeyFile(t, o)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == "GET" && r.URL.Path == "/api/v1/letters/"+ref+"/signing-statement":
+			json.NewEncoder(w).Encode(map[string]any{"payload_type": seal.SigningPayloadType, "statement": forged})
+		case r.Method == "POST" && r.URL.Path == "/api/v1/letters/"+ref+"/signatures":
+			w.Write([]byte("{}"))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	t.Setenv("CHANCERY_URL", srv.URL)
+	t.Setenv("CHANCERY_TOKEN", o.tokens["sam"])
+	var stdout, stderr strings.Builder
+	cli.Main([]string{"sign", ref, "--key", key}, &stdout, &stderr)
+	if strings.ContainsAny(stderr.String(), "\x1b\r\u202e") || !strings.Contains(stderr.String(), `\x1b[2K\r`) {
+		t.Fatalf("the statement reached the terminal unescaped:\n%q", stderr.String())
+	}
+}
+
+// TestRetractShowsTheRecordEscaped: the withdrawal record shown before it is signed is made of
+// the registry's answer too, and is shown escaped.
+func TestRetractShowsTheRecordEscaped(t *testing.T) {
+	o := newOffice(t)
+	const ref, reason = "CLI-2026-000001", "issued in error"
+	st := seal.RetractionStatement{Office: "CLI Office", Reference: ref, FileDigest: seal.DigestOf([]byte("x")), Reason: reason,
+		RetractedBy: "sam\u202e", Time: time.Now().UTC().Truncate(time.Second)}
+	opening := seal.NewOpening(st)
+	record := seal.Marshal(seal.RetractionRecord{Office: st.Office, Release: 3, Commitment: opening.Commitment(entry.Retraction), Time: st.Time})
+	key := samKeyFile(t, o)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == "POST" && r.URL.Path == "/api/v1/letters/"+ref+"/withdrawal-statement":
+			json.NewEncoder(w).Encode(map[string]any{"payload_type": entry.Retraction.PayloadTypeV(entry.V2), "statement": record, "opening": opening})
+		case r.Method == "POST" && r.URL.Path == "/api/v1/letters/"+ref+"/withdraw":
+			w.Write([]byte(`{"outcome":"retracted"}`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	t.Setenv("CHANCERY_URL", srv.URL)
+	t.Setenv("CHANCERY_TOKEN", o.tokens["sam"])
+	var stdout, stderr strings.Builder
+	code := cli.Main([]string{"retract", ref, "--reason", reason, "--key", key}, &stdout, &stderr)
+	if code != cli.ExitOK || strings.Contains(stderr.String(), "\u202e") || !strings.Contains(stderr.String(), `sam\u202e`) {
+		t.Fatalf("exit %d, the record reached the terminal unescaped:\n%q", code, stderr.String())
 	}
 }
