@@ -230,3 +230,26 @@ func TestRetractShowsTheRecordEscaped(t *testing.T) {
 		t.Fatalf("exit %d, the record reached the terminal unescaped:\n%q", code, stderr.String())
 	}
 }
+
+// TestKeyRevokeTakesTheShortKeyID: `chancery key new` and `chancery sign` print a key's ID in
+// its short form, and the command's own example revokes by it; a signer whose laptop was
+// stolen, with only that ID, must be able to revoke the key. A prefix that is not unique is
+// refused, and nobody revokes another member's key by prefix unless an admin.
+func TestKeyRevokeTakesTheShortKeyID(t *testing.T) {
+	o := newOffice(t)
+	short := o.keyID[:12]
+	if code, _, errs := o.run("rita", "key", "revoke", short, "--reason", "not mine"); code == cli.ExitOK {
+		t.Fatalf("another member revoked sam's key by its short ID:\n%s", errs)
+	}
+	code, out, errs := o.run("sam", "key", "revoke", short, "--reason", "laptop stolen")
+	if code != cli.ExitOK {
+		t.Fatalf("key revoke %s: exit %d\n%s%s", short, code, out, errs)
+	}
+	v, err := o.reg.Member(context.Background(), o.actors["root"], "sam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Keys) != 1 || v.Keys[0].RevokedIndex == nil {
+		t.Fatalf("sam's key not revoked: %+v", v.Keys)
+	}
+}
