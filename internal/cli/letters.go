@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/exclfile"
 	"github.com/chancery/chancery/internal/keys"
 	"github.com/chancery/chancery/internal/seal"
@@ -317,23 +318,34 @@ func newApprove(rm *remote, reject bool) *cobra.Command {
 }
 
 func newSign(rm *remote) *cobra.Command {
-	var keyFile string
+	var keyFile, version string
 	c := &cobra.Command{
-		Use:   "sign REF --key FILE",
+		Use:   "sign REF --key FILE [--version DIGEST]",
 		Short: "Sign the latest version of a letter with your key, locally (signer)",
 		Long: `Sign fetches the exact statement for the letter's latest version (reference, digest,
 metadata, policy), shows what you are signing, signs it locally with your key file and uploads
-only the signature. The private key never leaves this machine.`,
+only the signature. The private key never leaves this machine.
+
+With --version, the digest of the version you read ('chancery letter show'), nothing is
+signed unless the statement is for that version: a revision uploaded since is refused.`,
 		Args: cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			if err := checkKeyFile(keyFile); err != nil {
 				return err
 			}
-			st, err := cl.SigningStatement(ctx(c), args[0])
+			var read seal.Digest
+			if version != "" {
+				d, err := seal.ParseDigest(version)
+				if err != nil {
+					return withHint(err, "pass the digest of the version you read, as 'chancery letter show' prints it")
+				}
+				read = d
+			}
+			st, err := cl.SigningStatementOf(ctx(c), args[0], string(read))
 			if err != nil {
 				return err
 			}
-			id, sig, err := signStatement(c, args[0], keyFile, st)
+			id, sig, err := signStatement(c, args[0], read, keyFile, st)
 			if err != nil {
 				return err
 			}
@@ -345,6 +357,7 @@ only the signature. The private key never leaves this machine.`,
 		}),
 	}
 	c.Flags().StringVar(&keyFile, "key", "", "your encrypted key file")
+	c.Flags().StringVar(&version, "version", "", "digest of the version you read (nothing is signed if it is not the latest); without it, the latest version is signed and shown")
 	c.MarkFlagRequired("key")
 	return c
 }
@@ -371,6 +384,13 @@ func newRelease(rm *remote) *cobra.Command {
 func checkWithdrawal(st *client.Statement, ref, by, reason string) ([]byte, error) {
 	if st.Opening == nil {
 		return nil, errors.New("the registry sent a withdrawal record without its opening: is it older than this chancery?")
+	}
+	kind := entry.Retraction
+	if by != "" {
+		kind = entry.Supersession
+	}
+	if want := kind.PayloadTypeV(entry.V2); st.PayloadType != want {
+		return nil, fmt.Errorf("the registry asks to sign the withdrawal record as %q, not %q: nothing was signed", st.PayloadType, want)
 	}
 	var err error
 	if by == "" {
@@ -443,7 +463,7 @@ func newWithdraw(rm *remote, supersede bool) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.ErrOrStderr(), "signing the logged record of %s\n", opened)
+			fmt.Fprintf(c.ErrOrStderr(), "signing the logged record of %s\n", printable(string(opened)))
 			id, sig, err := signRecord(c, keyFile, st)
 			if err != nil {
 				return err

@@ -110,10 +110,17 @@ func checkKeyFile(path string) error {
 	return nil
 }
 
-// signStatement loads the key file, checks that the statement is for the letter ref, signs
-// the statement's DSSE PAE locally and returns the key ID and the signature. Once the key is
-// loaded it shows, in a few words, what is being signed.
-func signStatement(c *cobra.Command, ref, keyFile string, st *client.Statement) (string, []byte, error) {
+// signStatement loads the key file, checks that the statement is a signing statement for the
+// letter ref (and for the version with digest read, if not empty), signs the statement's DSSE
+// PAE locally and returns the key ID and the signature. Once the key is loaded it shows, in a
+// few words, what is being signed. The registry's answer is checked, not trusted: a registry
+// reached over plain HTTP answers whatever someone on the way wants.
+func signStatement(c *cobra.Command, ref string, read seal.Digest, keyFile string, st *client.Statement) (string, []byte, error) {
+	// The payload type is part of what the key signs (DSSE PAE): only a signing statement's
+	// is signed here, whatever type the registry names.
+	if st.PayloadType != seal.SigningPayloadType {
+		return "", nil, fmt.Errorf("the registry asks to sign its statement as %q, not as a signing statement: nothing was signed", st.PayloadType)
+	}
 	var ss seal.SigningStatement
 	if err := seal.Unmarshal(st.Statement, &ss); err != nil {
 		return "", nil, fmt.Errorf("the registry's signing statement does not check out, nothing was signed: %w", err)
@@ -121,12 +128,18 @@ func signStatement(c *cobra.Command, ref, keyFile string, st *client.Statement) 
 	if ss.Reference != ref {
 		return "", nil, fmt.Errorf("the registry sent the signing statement of %s, not %s: nothing was signed", ss.Reference, ref)
 	}
+	if read != "" && ss.Digest != read {
+		return "", nil, withHint(fmt.Errorf("the registry sent the signing statement of version %d %s, not of %s: nothing was signed", ss.Version, ss.Digest, read),
+			"read the latest version ('chancery letter show %s') and sign it with its digest", ref)
+	}
 	id, sig, err := signRecord(c, keyFile, st)
 	if err != nil {
 		return "", nil, err
 	}
-	fmt.Fprintf(c.ErrOrStderr(), "signing %s %q (%s, to %s), version %d %s, under policy %s, with key %s\n",
-		ss.Reference, ss.Subject, ss.Class, strings.Join(ss.Addressees, "; "), ss.Version, ss.Digest, short(string(ss.Policy)), short(id))
+	// The statement's text comes from the registry's answer: escaped, it cannot rewrite the
+	// line that tells the signer what they sign.
+	fmt.Fprintln(c.ErrOrStderr(), printable(fmt.Sprintf("signing %s %q (%s, to %s), version %d %s, under policy %s, with key %s",
+		ss.Reference, ss.Subject, ss.Class, strings.Join(ss.Addressees, "; "), ss.Version, ss.Digest, short(string(ss.Policy)), short(id))))
 	return id, sig, nil
 }
 

@@ -244,8 +244,19 @@ type Statement struct {
 
 // SigningStatement fetches what to sign for the latest version.
 func (c *Client) SigningStatement(ctx context.Context, r string) (*Statement, error) {
+	return c.SigningStatementOf(ctx, r, "")
+}
+
+// SigningStatementOf fetches what to sign for the version with digest version, the one the
+// signer read (empty: the latest); the registry refuses it if another version is the latest.
+// A registry that ignores version is caught by the caller, which checks the statement's digest.
+func (c *Client) SigningStatementOf(ctx context.Context, r, version string) (*Statement, error) {
+	path := ref(r) + "/signing-statement"
+	if version != "" {
+		path += "?version=" + url.QueryEscape(version)
+	}
 	var out Statement
-	err := c.json(ctx, "GET", ref(r)+"/signing-statement", nil, &out)
+	err := c.json(ctx, "GET", path, nil, &out)
 	return &out, err
 }
 

@@ -263,3 +263,32 @@ func TestPassphrase(t *testing.T) {
 		t.Error("the hint does not name the variable")
 	}
 }
+
+// TestPassphraseFileReadableByOthersRefused: a passphrase file its group or others can read
+// gives the encrypted key file to all of them, so it is refused, as the data directory's key
+// files are; a private one is read.
+func TestPassphraseFileReadableByOthersRefused(t *testing.T) {
+	t.Setenv(PassphraseEnv, "")
+	path := filepath.Join(t.TempDir(), "sam.pass")
+	if err := os.WriteFile(path, []byte("a long enough passphrase\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(PassphraseFileEnv, path)
+	for _, mode := range []os.FileMode{0o644, 0o640, 0o604, 0o660} {
+		if err := os.Chmod(path, mode); err != nil {
+			t.Fatal(err)
+		}
+		p, err := Passphrase("? ", nil, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "chmod 600") {
+			t.Errorf("mode %v: read %q, err %v; want a refusal", mode, p, err)
+		}
+	}
+	for _, mode := range []os.FileMode{0o600, 0o400} {
+		if err := os.Chmod(path, mode); err != nil {
+			t.Fatal(err)
+		}
+		if p, err := Passphrase("? ", nil, io.Discard); err != nil || p != "a long enough passphrase" {
+			t.Errorf("mode %v: %q %v", mode, p, err)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"golang.org/x/term"
@@ -41,6 +42,9 @@ func Passphrase(prompt string, in *os.File, out io.Writer) (string, error) {
 			return "", fmt.Errorf("passphrase: %s: %w", PassphraseFileEnv, err)
 		}
 		defer f.Close()
+		if err := checkPrivate(f); err != nil {
+			return "", fmt.Errorf("passphrase: %s: %s %w", PassphraseFileEnv, path, err)
+		}
 		b, err := io.ReadAll(io.LimitReader(f, maxPassphraseFileSize+1))
 		if err != nil {
 			return "", fmt.Errorf("passphrase: %s: %w", PassphraseFileEnv, err)
@@ -73,4 +77,19 @@ func Passphrase(prompt string, in *os.File, out io.Writer) (string, error) {
 		return "", errors.New("passphrase: empty passphrase")
 	}
 	return string(b), nil
+}
+
+// checkPrivate refuses a passphrase file that its group or others can read or write: whoever
+// reads it holds the key as well as the key file's owner does, since the file is all that
+// protects the key (as the data directory refuses its key files, docs/keys.md). A pipe (a
+// shell's process substitution) is not a file kept on disk, and Windows has no such bits.
+func checkPrivate(f *os.File) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if runtime.GOOS != "windows" && fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 {
+		return fmt.Errorf("can be read or changed by others (mode %v): chmod 600 it", fi.Mode().Perm())
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -119,8 +120,11 @@ func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string)
 	var k *store.SignerKey
 	var owner *store.Member
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-		var err error
-		if k, err = tx.SignerKey(ctx, keyID); err != nil {
+		full, err := resolveKeyID(ctx, tx, a, keyID)
+		if err != nil {
+			return err
+		}
+		if k, err = tx.SignerKey(ctx, full); err != nil {
 			return err
 		}
 		owner, err = tx.MemberByID(ctx, k.MemberID)
@@ -129,6 +133,7 @@ func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string)
 	if err != nil {
 		return 0, fmt.Errorf("revoke key %s: %w", keyID, err)
 	}
+	keyID = k.KeyID
 	if k.MemberID != a.Member.ID && !a.Member.HasRole(RoleAdmin) {
 		return 0, fmt.Errorf("revoke key %s: %w: only its owner or an admin may revoke it", keyID, ErrForbidden)
 	}
@@ -156,6 +161,50 @@ func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string)
 		return 0, fmt.Errorf("revoke key %s: %w", keyID, err)
 	}
 	return idx, nil
+}
+
+// shortKeyID is the fewest hex digits of a key ID that RevokeKey takes: the short form the
+// command line prints ('chancery key new', 'chancery sign').
+const shortKeyID = 12
+
+// resolveKeyID returns the key ID that keyID names: itself, or the one key whose ID starts
+// with it (shortKeyID hex digits or more) among the actor's own keys, or any member's for an
+// admin, so that a signer who kept only the short ID of a stolen key can still revoke it. A
+// prefix two keys share is refused; one that matches nothing is left for the lookup to report.
+func resolveKeyID(ctx context.Context, tx *store.Tx, a Actor, keyID string) (string, error) {
+	if len(keyID) < shortKeyID || len(keyID) >= 2*sha256.Size || strings.Trim(keyID, "0123456789abcdef") != "" {
+		return keyID, nil
+	}
+	owners := []int64{a.Member.ID}
+	if a.Member.HasRole(RoleAdmin) {
+		ms, err := tx.Members(ctx)
+		if err != nil {
+			return "", err
+		}
+		owners = owners[:0]
+		for _, m := range ms {
+			owners = append(owners, m.ID)
+		}
+	}
+	var found []string
+	for _, id := range owners {
+		ks, err := tx.SignerKeysOf(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		for _, k := range ks {
+			if strings.HasPrefix(k.KeyID, keyID) {
+				found = append(found, k.KeyID)
+			}
+		}
+	}
+	switch len(found) {
+	case 0:
+		return keyID, nil
+	case 1:
+		return found[0], nil
+	}
+	return "", i18n.Errorf(ErrConflict, "%d keys have IDs starting with %s: give more of the key ID", len(found), keyID)
 }
 
 // Released is the result of a release.

@@ -167,7 +167,8 @@ func (s *Server) decide(reject bool) http.HandlerFunc {
 }
 
 func (s *Server) signingStatement(w http.ResponseWriter, r *http.Request) {
-	st, err := s.cfg.Registry.SigningStatement(r.Context(), actor(r), r.PathValue("ref"))
+	// version, if given, is the digest of the version the signer read: another latest is refused.
+	st, err := s.cfg.Registry.SigningStatementOf(r.Context(), actor(r), r.PathValue("ref"), r.URL.Query().Get("version"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
