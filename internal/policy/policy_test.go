@@ -398,7 +398,7 @@ rules:
 `)
 	f := Facts{Addressees: make([]string, 100)}
 	d := p.Decide(f, Evidence{Now: now})
-	if !slices.Equal(d.Rules, []string{"first-tag", "costly"}) || len(d.Notes) != 2 ||
+	if !slices.Equal(d.Rules, []string{"first-tag", "costly", "default"}) || len(d.Notes) != 2 ||
 		!strings.Contains(d.Notes[0], "the condition of rule first-tag could not be evaluated") ||
 		!strings.Contains(d.Notes[1], "cost limit") {
 		t.Errorf("rules %q notes %q", d.Rules, d.Notes)
@@ -451,5 +451,34 @@ func TestRoles(t *testing.T) {
 	got := mustParse(t, storyPolicy).Roles()
 	if want := []string{"chain-of-command", "legal", "release", "reviewer", "signer"}; !slices.Equal(got, want) {
 		t.Errorf("roles %q, want %q", got, want)
+	}
+}
+
+// A rule whose condition cannot be evaluated applies, and must not keep the default rule
+// away: a memo rule asking only for a reviewer, erring on a letter without tags, would
+// otherwise let that letter leave without the default's signature.
+func TestConditionErrorKeepsTheDefault(t *testing.T) {
+	p := mustParse(t, `version: 1
+name: c
+rules:
+  - name: memo
+    when: letter.class == "internal" || letter.tags[0] == "memo"
+    require:
+      approvals: [{role: reviewer}]
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+      signatures: [{role: signer}]
+`)
+	d := p.Decide(Facts{Class: "foreign-government", Author: "dave"}, Evidence{Now: now,
+		Approvals: []Actor{actor("rita", "reviewer")}})
+	if d.Allowed || !slices.Equal(d.Rules, []string{"memo", "default"}) || !slices.Equal(d.Missing(), []string{"1 signature by a signer"}) {
+		t.Errorf("allowed=%v rules %q missing %q notes %q", d.Allowed, d.Rules, d.Missing(), d.Notes)
+	}
+	// A condition that holds still replaces the default, as the format says.
+	d = p.Decide(Facts{Class: "internal"}, Evidence{Now: now, Approvals: []Actor{actor("rita", "reviewer")}})
+	if !d.Allowed || !slices.Equal(d.Rules, []string{"memo"}) {
+		t.Errorf("internal memo: allowed=%v rules %q missing %q", d.Allowed, d.Rules, d.Missing())
 	}
 }
