@@ -315,11 +315,16 @@ func (ps *parser) title(n *yaml.Node, what string) (string, bool) {
 	return s, true
 }
 
-// integer returns n as an int, or reports that it is not a whole number.
+// integer returns n as an int written in decimal digits, or reports that it is not. YAML also
+// reads 010 as 8 (octal), 0x10 as 16 and 1_0 as 10: a count must mean what it reads as.
 func (ps *parser) integer(n *yaml.Node, what string) (int, bool) {
 	var v int
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || n.Decode(&v) != nil {
 		ps.errorf(n, "%s must be a whole number", what)
+		return 0, false
+	}
+	if n.Style != 0 || n.Value != strconv.Itoa(v) {
+		ps.errorf(n, "%s %s must be written in decimal digits, without a sign or leading zeros", what, n.Value)
 		return 0, false
 	}
 	return v, true
