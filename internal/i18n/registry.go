@@ -53,6 +53,9 @@ var _ = table(func() Translations {
 		"tag %q is not one of the policy's tags: %s": {
 			"l'étiquette %q ne fait pas partie des étiquettes de la politique : %s",
 			"الوسم %q ليس من وسوم السياسة: %s"},
+		"%v: the policy in force was not written for such a letter, which is not released under it; create it again with one it declares": {
+			"%v : la politique en vigueur n'a pas été écrite pour une telle lettre, qui n'est pas émise sous elle ; créez-la de nouveau avec l'une de celles qu'elle déclare",
+			"%v: لم تُكتب السياسة السارية لمثل هذه الرسالة، فلا تُصدَر في ظلها؛ أنشئها من جديد بواحد مما تعلنه"},
 		"the file is identical to version %d: a revision must change the letter": {
 			"le fichier est identique à la version %d : une révision doit modifier la lettre",
 			"الملف مطابق للنسخة %d: يجب أن تُغيّر المراجعة الرسالة"},

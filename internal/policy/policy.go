@@ -233,6 +233,13 @@ func (p *Policy) Decide(f Facts, e Evidence) *Decision {
 	if !d.Allowed {
 		d.AddNote(i18n.Msg("the rules that apply (%s) ask for no approval and no signature: no letter is released without one", strings.Join(d.Rules, ", ")))
 	}
+	// A letter created before the policy declared its classes and tags (or by a server that
+	// had not loaded it yet) can carry one the policy does not know: a misspelt class matches
+	// none of its rules and would leave under the default rule, what declaring them prevents.
+	if err := p.CheckLabels(f.Class, f.Tags); err != nil {
+		d.Allowed = false
+		d.AddNote(i18n.Msg("%v: the policy in force was not written for such a letter, which is not released under it; create it again with one it declares", err))
+	}
 	for i, r := range reqs {
 		st := Status{Requirement: r, By: m.counted(i)}
 		st.Missing = r.Need - len(st.By)
