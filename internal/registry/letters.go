@@ -350,13 +350,15 @@ func notApprovedYet(ctx context.Context, tx *store.Tx, letterID int64, v store.V
 	if err != nil {
 		return err
 	}
-	last := ""
-	for _, ap := range aps {
-		if ap.MemberID == m.ID && ap.VersionDigest == v.Digest && ap.PolicyDigest == string(epoch.pol.Digest) && ap.ID > epoch.approvalsAfter {
-			last = ap.Decision
+	// The member's latest decision on the version, as gather weighs it: a later rejection of
+	// any policy withdraws an approval, which may then be given again.
+	var last *store.Approval
+	for i, ap := range aps {
+		if ap.MemberID == m.ID && ap.VersionDigest == v.Digest {
+			last = &aps[i]
 		}
 	}
-	if last == "approve" {
+	if last != nil && last.Decision == "approve" && last.PolicyDigest == string(epoch.pol.Digest) && last.ID > epoch.approvalsAfter {
 		return i18n.Errorf(ErrConflict, "%s already approved version %d", m.Name, v.N)
 	}
 	return nil
@@ -597,15 +599,14 @@ func (r *Registry) gatherRows(ctx context.Context, tx *store.Tx, l *store.Letter
 		}
 		ev.facts.Authors = append(ev.facts.Authors, m.Name)
 	}
-	// A reviewer's latest decision on the version is the one that counts.
+	// A reviewer's latest decision on the version is the one that counts, whatever policy the
+	// server that recorded it had in memory: a rejection recorded by a server that had not yet
+	// loaded the policy in force still withdraws the reviewer's earlier approval. Only then
+	// does an approval from before the adoption stop counting.
 	last := map[int64]store.Approval{}
 	var order []int64
 	for _, ap := range rows.approvals {
 		if ap.VersionDigest != ev.version.Digest {
-			continue
-		}
-		if ap.PolicyDigest != string(ev.pol.Digest) || ap.ID <= epoch.approvalsAfter {
-			ev.notes = append(ev.notes, i18n.Msg("an approval given before the policy in force was adopted does not count: approve again"))
 			continue
 		}
 		if _, ok := last[ap.MemberID]; !ok {
@@ -631,6 +632,10 @@ func (r *Registry) gatherRows(ctx context.Context, tx *store.Tx, l *store.Letter
 			continue
 		}
 		if ap.Decision != "approve" {
+			continue
+		}
+		if ap.PolicyDigest != string(ev.pol.Digest) || ap.ID <= epoch.approvalsAfter {
+			ev.notes = append(ev.notes, i18n.Msg("an approval given before the policy in force was adopted does not count: approve again"))
 			continue
 		}
 		m, err := member(id)
