@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/chancery/chancery/internal/seal"
 )
@@ -423,6 +424,7 @@ func (ps *parser) disclose(n *yaml.Node, p *Policy) {
 		if !ok {
 			continue
 		}
+		class = norm.NFC.String(class) // as the registry stores letters' classes
 		if l, dup := line[class]; dup {
 			ps.errorf(k, "class %s is listed twice under disclose (first on line %d)", class, l)
 			continue
@@ -642,7 +644,10 @@ func (ps *parser) condition(n *yaml.Node) *condition {
 		ps.errorf(n, "the condition is empty")
 		return nil
 	}
-	c, issues := compileCondition(src)
+	// Letters' classes, tags and addressees are stored in NFC: the condition's literals are
+	// compared in NFC too, so that "défense" written with a combining accent matches as it
+	// reads. Positions of errors are in the source as written (NFC changes no line breaks).
+	c, issues := compileCondition(norm.NFC.String(src))
 	for _, is := range issues {
 		line, col := n.Line, n.Column
 		if is.line > 0 {

@@ -482,3 +482,24 @@ rules:
 		t.Errorf("internal memo: allowed=%v rules %q missing %q", d.Allowed, d.Rules, d.Missing())
 	}
 }
+
+// TestConditionTextDecomposedMatchesTheLetter: the registry stores a letter's class, tags and
+// addressees in NFC, so a policy whose file writes "défense" with a combining accent (as some
+// editors save it) must match them as it reads, not miss the letter and leave it to the
+// default rule.
+func TestConditionTextDecomposedMatchesTheLetter(t *testing.T) {
+	p := mustParse(t, "version: 1\nname: nfd\nclasses: [de\u0301fense, press]\nrules:\n"+
+		"  - name: defence\n    when: letter.class == \"de\u0301fense\"\n    require:\n      approvals: [{role: legal}]\n      signatures: [{role: signer}]\n"+
+		"  - name: default\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n")
+	f := Facts{Class: "d\u00e9fense"}
+	if err := p.CheckLabels(f.Class, nil); err != nil {
+		t.Errorf("a declared class in NFC: %v", err)
+	}
+	d := p.Decide(f, Evidence{Now: now, Approvals: []Actor{actor("rita", "reviewer")}})
+	if d.Allowed || !slices.Equal(d.Rules, []string{"defence"}) {
+		t.Errorf("allowed=%v rules %q, want the defence rule", d.Allowed, d.Rules)
+	}
+	if len(p.Warnings()) != 0 {
+		t.Errorf("warnings %v, want none: the condition names a declared class", p.Warnings())
+	}
+}
