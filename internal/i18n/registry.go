@@ -272,6 +272,12 @@ var _ = table(func() Translations {
 		"a signature given before the policy in force was adopted does not count: sign again": {
 			"une signature donnée avant l'adoption de la politique en vigueur ne compte pas : signez de nouveau",
 			"التوقيع المقدَّم قبل اعتماد السياسة السارية لا يُحتسب: وقّع مجددًا"},
+		"the approval by %s does not count: %s no longer holds the %s role": {
+			"l'approbation de %s ne compte pas : %s n'a plus le rôle %s",
+			"موافقة %s لا تُحتسب: لم يعد %s يحمل الدور %s"},
+		"the signature by %s does not count: %s no longer holds the %s role": {
+			"la signature de %s ne compte pas : %s n'a plus le rôle %s",
+			"توقيع %s لا يُحتسب: لم يعد %s يحمل الدور %s"},
 		"the approval by %s does not count: %s is disabled": {
 			"l'approbation de %s ne compte pas : %s est désactivé",
 			"موافقة %s لا تُحتسب: %s معطَّل"},

@@ -646,6 +646,12 @@ func (r *Registry) gatherRows(ctx context.Context, tx *store.Tx, l *store.Letter
 			ev.notes = append(ev.notes, i18n.Msg("the approval by %s does not count: %s is disabled", m.Name, m.Name))
 			continue
 		}
+		// Only reviewers approve, and an approval counts while its giver still is one: a
+		// requirement on a group, or on another role they keep, does not look at the role.
+		if !m.HasRole(RoleReviewer) {
+			ev.notes = append(ev.notes, i18n.Msg("the approval by %s does not count: %s no longer holds the %s role", m.Name, m.Name, RoleReviewer))
+			continue
+		}
 		ev.approvals = append(ev.approvals, ap)
 		ev.policy.Approvals = append(ev.policy.Approvals, policy.Actor{Name: m.Name, Roles: m.Roles, At: ap.CreatedAt})
 	}
@@ -668,6 +674,12 @@ func (r *Registry) gatherRows(ctx context.Context, tx *store.Tx, l *store.Letter
 		}
 		if m.Disabled() {
 			ev.notes = append(ev.notes, i18n.Msg("the signature by %s does not count: %s is disabled", m.Name, m.Name))
+			continue
+		}
+		// As for approvals: a signature counts while its signer holds the signer role, also
+		// toward a signer group, which names people whatever their roles.
+		if !m.HasRole(RoleSigner) {
+			ev.notes = append(ev.notes, i18n.Msg("the signature by %s does not count: %s no longer holds the %s role", m.Name, m.Name, RoleSigner))
 			continue
 		}
 		if k.Revoked() {

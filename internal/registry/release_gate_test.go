@@ -199,3 +199,33 @@ func TestRejectionOnAStaleServerWithdrawsTheApproval(t *testing.T) {
 		t.Fatalf("release after approving again: %v", err)
 	}
 }
+
+// TestSignatureByGroupNeedsTheSignerRoleStill: a policy's signer group names people, but an
+// admin who takes the signer role from one of them (leaving, or no longer trusted) means their
+// signatures to stop counting, as approvals stop counting with the reviewer role. The gate
+// counted a group's signatures whatever roles their signers held at the release.
+func TestSignatureByGroupNeedsTheSignerRoleStill(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	const src = "version: 1\nname: group\ngroups:\n  command: [sam]\nrules:\n  - name: default\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{group: command}]\n"
+	p, err := policy.Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.AdoptPolicy(ctx, o.admin, p, []byte(src)); err != nil {
+		t.Fatal(err)
+	}
+	ref := o.letter(t, "Sir, ...")
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.SetRoles(ctx, o.admin, "sam", []string{RoleDrafter}, []string{RoleSigner}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.r.Release(ctx, o.officer, ref)
+	var gate *GateError
+	if !errors.As(err, &gate) || !slices.Contains(gate.Decision.Missing(), "1 signature by a member of command") {
+		t.Fatalf("release on the signature of a member who lost the signer role: %v, want the gate's refusal", err)
+	}
+}
