@@ -50,6 +50,9 @@ var _ = table(func() Translations {
 		"class %q is not one of the policy's classes: %s": {
 			"la catégorie %q ne fait pas partie des catégories de la politique : %s",
 			"التصنيف %q ليس من تصنيفات السياسة: %s"},
+		"tag %q is given twice": {
+			"l'étiquette %q est donnée deux fois",
+			"الوسم %q مذكور مرتين"},
 		"tag %q is not one of the policy's tags: %s": {
 			"l'étiquette %q ne fait pas partie des étiquettes de la politique : %s",
 			"الوسم %q ليس من وسوم السياسة: %s"},

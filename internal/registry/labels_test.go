@@ -85,3 +85,16 @@ func TestGateRefusesClassUndeclaredByThePolicyInForce(t *testing.T) {
 		t.Fatalf("release of a letter whose class the policy in force does not declare: %v, want the gate's refusal naming the class", err)
 	}
 }
+
+// TestCreateLetterRefusesATagGivenTwice: a rule such as
+// letter.tags.exists_one(t, t == "force-posture") misses a letter that gives its tag twice,
+// which reads as one tag on every page.
+func TestCreateLetterRefusesATagGivenTwice(t *testing.T) {
+	o := newOffice(t)
+	_, err := o.r.CreateLetter(context.Background(), o.drafter, NewLetter{Subject: "Withdrawal of forces", Class: "foreign-government",
+		Tags: []string{"force-posture", "force-posture"}, Addressees: []string{"Ministry of Defence of Freedonia"},
+		File: Upload{Name: "letter.txt", Data: []byte("Sir, ...\n")}})
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `tag "force-posture" is given twice`) {
+		t.Fatalf("a tag given twice: %v, want ErrInvalid", err)
+	}
+}

@@ -126,9 +126,14 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 			return "", err
 		}
 	}
-	for _, s := range nl.Tags {
+	for i, s := range nl.Tags {
 		if err := checkText("tag", s, 64); err != nil {
 			return "", err
+		}
+		// A tag given twice reads as once but is counted twice by a condition such as
+		// letter.tags.exists_one(t, t == "force-posture"), which it would then miss.
+		if slices.Contains(nl.Tags[:i], s) {
+			return "", i18n.Errorf(ErrInvalid, "tag %q is given twice", s)
 		}
 	}
 	if err := nl.File.check(); err != nil {
