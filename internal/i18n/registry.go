@@ -50,9 +50,15 @@ var _ = table(func() Translations {
 		"class %q is not one of the policy's classes: %s": {
 			"la catégorie %q ne fait pas partie des catégories de la politique : %s",
 			"التصنيف %q ليس من تصنيفات السياسة: %s"},
+		"tag %q is given twice": {
+			"l'étiquette %q est donnée deux fois",
+			"الوسم %q مذكور مرتين"},
 		"tag %q is not one of the policy's tags: %s": {
 			"l'étiquette %q ne fait pas partie des étiquettes de la politique : %s",
 			"الوسم %q ليس من وسوم السياسة: %s"},
+		"%v: the policy in force was not written for such a letter, which is not released under it; create it again with one it declares": {
+			"%v : la politique en vigueur n'a pas été écrite pour une telle lettre, qui n'est pas émise sous elle ; créez-la de nouveau avec l'une de celles qu'elle déclare",
+			"%v: لم تُكتب السياسة السارية لمثل هذه الرسالة، فلا تُصدَر في ظلها؛ أنشئها من جديد بواحد مما تعلنه"},
 		"the file is identical to version %d: a revision must change the letter": {
 			"le fichier est identique à la version %d : une révision doit modifier la lettre",
 			"الملف مطابق للنسخة %d: يجب أن تُغيّر المراجعة الرسالة"},
@@ -269,6 +275,12 @@ var _ = table(func() Translations {
 		"a signature given before the policy in force was adopted does not count: sign again": {
 			"une signature donnée avant l'adoption de la politique en vigueur ne compte pas : signez de nouveau",
 			"التوقيع المقدَّم قبل اعتماد السياسة السارية لا يُحتسب: وقّع مجددًا"},
+		"the approval by %s does not count: %s no longer holds the %s role": {
+			"l'approbation de %s ne compte pas : %s n'a plus le rôle %s",
+			"موافقة %s لا تُحتسب: لم يعد %s يحمل الدور %s"},
+		"the signature by %s does not count: %s no longer holds the %s role": {
+			"la signature de %s ne compte pas : %s n'a plus le rôle %s",
+			"توقيع %s لا يُحتسب: لم يعد %s يحمل الدور %s"},
 		"the approval by %s does not count: %s is disabled": {
 			"l'approbation de %s ne compte pas : %s est désactivé",
 			"موافقة %s لا تُحتسب: %s معطَّل"},

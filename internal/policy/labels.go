@@ -9,6 +9,7 @@ import (
 
 	"github.com/chancery/chancery/internal/i18n"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Warning is a problem of a policy file that does not stop it from compiling, but probably
@@ -62,6 +63,7 @@ func (ps *parser) labels(n *yaml.Node, what, one string) []string {
 		if !ok {
 			continue
 		}
+		s = norm.NFC.String(s) // as the registry stores letters' classes and tags
 		if l, dup := line[s]; dup {
 			ps.errorf(v, "%s is listed twice under %s (first on line %d)", s, what, l)
 			continue
@@ -129,7 +131,7 @@ func (ps *parser) lintLabels(root *yaml.Node, p *Policy) {
 		switch {
 		case k.Value == "disclose" && v.Kind == yaml.MappingNode && p.classes != nil:
 			for j := 0; j+1 < len(v.Content); j += 2 {
-				if c := v.Content[j]; !slices.Contains(p.classes, c.Value) {
+				if c := v.Content[j]; !slices.Contains(p.classes, norm.NFC.String(c.Value)) {
 					warn(c.Line, "disclose names class %q, which the policy does not declare (classes: %s)", c.Value, strings.Join(p.classes, ", "))
 				}
 			}
@@ -143,7 +145,7 @@ func (ps *parser) lintLabels(root *yaml.Node, p *Policy) {
 						continue
 					}
 					w := r.Content[j+1]
-					classes, tags := namedLabels(w.Value)
+					classes, tags := namedLabels(norm.NFC.String(w.Value))
 					for _, c := range classes {
 						if p.classes != nil && !slices.Contains(p.classes, c) {
 							warn(w.Line, "the condition names class %q, which the policy does not declare (classes: %s): no letter can have it", c, strings.Join(p.classes, ", "))

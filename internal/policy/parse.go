@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/chancery/chancery/internal/seal"
 )
@@ -315,11 +316,16 @@ func (ps *parser) title(n *yaml.Node, what string) (string, bool) {
 	return s, true
 }
 
-// integer returns n as an int, or reports that it is not a whole number.
+// integer returns n as an int written in decimal digits, or reports that it is not. YAML also
+// reads 010 as 8 (octal), 0x10 as 16 and 1_0 as 10: a count must mean what it reads as.
 func (ps *parser) integer(n *yaml.Node, what string) (int, bool) {
 	var v int
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || n.Decode(&v) != nil {
 		ps.errorf(n, "%s must be a whole number", what)
+		return 0, false
+	}
+	if n.Style != 0 || n.Value != strconv.Itoa(v) {
+		ps.errorf(n, "%s %s must be written in decimal digits, without a sign or leading zeros", what, n.Value)
 		return 0, false
 	}
 	return v, true
@@ -418,6 +424,7 @@ func (ps *parser) disclose(n *yaml.Node, p *Policy) {
 		if !ok {
 			continue
 		}
+		class = norm.NFC.String(class) // as the registry stores letters' classes
 		if l, dup := line[class]; dup {
 			ps.errorf(k, "class %s is listed twice under disclose (first on line %d)", class, l)
 			continue
@@ -637,7 +644,10 @@ func (ps *parser) condition(n *yaml.Node) *condition {
 		ps.errorf(n, "the condition is empty")
 		return nil
 	}
-	c, issues := compileCondition(src)
+	// Letters' classes, tags and addressees are stored in NFC: the condition's literals are
+	// compared in NFC too, so that "défense" written with a combining accent matches as it
+	// reads. Positions of errors are in the source as written (NFC changes no line breaks).
+	c, issues := compileCondition(norm.NFC.String(src))
 	for _, is := range issues {
 		line, col := n.Line, n.Column
 		if is.line > 0 {

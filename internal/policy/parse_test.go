@@ -67,6 +67,9 @@ func TestParseErrors(t *testing.T) {
 			"p.yaml:6:5: the default rule must require at least one approval or signature"}},
 		{"a key given twice", head + "rules:\n" + def + "    require: {approvals: [{role: s}]}\n", []string{
 			"p.yaml:7:5: key \"require\" given twice in a rule (first on line 6)"}},
+		{"counts YAML reads otherwise than they read", head + "rules:\n  - name: d\n    default: true\n    require: {approvals: [{role: r, count: 010}], signatures: [{role: s, count: 0x2}]}\n", []string{
+			"p.yaml:6:44: count 010 must be written in decimal digits, without a sign or leading zeros",
+			"p.yaml:6:81: count 0x2 must be written in decimal digits, without a sign or leading zeros"}},
 		{"a count too large for int", head + "rules:\n  - name: d\n    default: true\n    require: {approvals: [{role: r, count: 99999999999999999999}]}\n", []string{
 			"p.yaml:6:44: count must be a whole number"}},
 		{"names, conditions", head + "groups:\n  g: [a b, 'c,d']\nrules:\n" + def +

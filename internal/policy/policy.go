@@ -233,6 +233,13 @@ func (p *Policy) Decide(f Facts, e Evidence) *Decision {
 	if !d.Allowed {
 		d.AddNote(i18n.Msg("the rules that apply (%s) ask for no approval and no signature: no letter is released without one", strings.Join(d.Rules, ", ")))
 	}
+	// A letter created before the policy declared its classes and tags (or by a server that
+	// had not loaded it yet) can carry one the policy does not know: a misspelt class matches
+	// none of its rules and would leave under the default rule, what declaring them prevents.
+	if err := p.CheckLabels(f.Class, f.Tags); err != nil {
+		d.Allowed = false
+		d.AddNote(i18n.Msg("%v: the policy in force was not written for such a letter, which is not released under it; create it again with one it declares", err))
+	}
 	for i, r := range reqs {
 		st := Status{Requirement: r, By: m.counted(i)}
 		st.Missing = r.Need - len(st.By)
@@ -250,16 +257,21 @@ func (p *Policy) Decide(f Facts, e Evidence) *Decision {
 // approvals holds. The default rule applies unless another rule that asks for people
 // (approvals or signatures) does: a rule asking only for a release officer or an age limit
 // adds to the default, never replaces it, since the drafter chooses the tags such rules
-// test. The names of the rules that applied, and any condition that could not be evaluated,
-// go into d.
+// test. A rule whose condition could not be evaluated applies too, without keeping the
+// default away. The names of the rules that applied, and any condition that could not be
+// evaluated, go into d.
 func (p *Policy) requirements(f *Facts, d *Decision) ([]Requirement, time.Duration) {
 	act := newActivation(f)
 	var reqs []Requirement
 	var maxAge time.Duration
 	people := false
-	apply := func(r *rule) {
+	// keepsDefault is false for a rule whose condition could not be evaluated: it applies
+	// (fail-closed), but only a rule known to match may replace the default, or a condition
+	// erring on some letters (`letter.tags[0]` on one without tags, the cost limit reached
+	// with the addressees a drafter chose) would take the default's requirements from them.
+	apply := func(r *rule, keepsDefault bool) {
 		d.Rules = append(d.Rules, r.name)
-		people = people || r.asksForPeople()
+		people = people || keepsDefault && r.asksForPeople()
 		for _, q := range r.require {
 			i := slices.IndexFunc(reqs, func(o Requirement) bool {
 				return o.Kind == q.Kind && o.Role == q.Role && o.Group == q.Group
@@ -279,17 +291,18 @@ func (p *Policy) requirements(f *Facts, d *Decision) ([]Requirement, time.Durati
 	for _, r := range p.rules {
 		if r.when == nil {
 			if !people {
-				apply(r)
+				apply(r, false)
 			}
 			continue
 		}
 		ok, err := r.when.holds(act)
 		if err != nil {
 			d.AddNote(i18n.Msg("the condition of rule %s could not be evaluated (%v): its requirements apply", r.name, err))
-			ok = true
+			apply(r, false)
+			continue
 		}
 		if ok {
-			apply(r)
+			apply(r, true)
 		}
 	}
 	// Approvals first, then signatures, then the release; in each, the order of the rules.

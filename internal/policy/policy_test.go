@@ -398,7 +398,7 @@ rules:
 `)
 	f := Facts{Addressees: make([]string, 100)}
 	d := p.Decide(f, Evidence{Now: now})
-	if !slices.Equal(d.Rules, []string{"first-tag", "costly"}) || len(d.Notes) != 2 ||
+	if !slices.Equal(d.Rules, []string{"first-tag", "costly", "default"}) || len(d.Notes) != 2 ||
 		!strings.Contains(d.Notes[0], "the condition of rule first-tag could not be evaluated") ||
 		!strings.Contains(d.Notes[1], "cost limit") {
 		t.Errorf("rules %q notes %q", d.Rules, d.Notes)
@@ -451,5 +451,55 @@ func TestRoles(t *testing.T) {
 	got := mustParse(t, storyPolicy).Roles()
 	if want := []string{"chain-of-command", "legal", "release", "reviewer", "signer"}; !slices.Equal(got, want) {
 		t.Errorf("roles %q, want %q", got, want)
+	}
+}
+
+// A rule whose condition cannot be evaluated applies, and must not keep the default rule
+// away: a memo rule asking only for a reviewer, erring on a letter without tags, would
+// otherwise let that letter leave without the default's signature.
+func TestConditionErrorKeepsTheDefault(t *testing.T) {
+	p := mustParse(t, `version: 1
+name: c
+rules:
+  - name: memo
+    when: letter.class == "internal" || letter.tags[0] == "memo"
+    require:
+      approvals: [{role: reviewer}]
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+      signatures: [{role: signer}]
+`)
+	d := p.Decide(Facts{Class: "foreign-government", Author: "dave"}, Evidence{Now: now,
+		Approvals: []Actor{actor("rita", "reviewer")}})
+	if d.Allowed || !slices.Equal(d.Rules, []string{"memo", "default"}) || !slices.Equal(d.Missing(), []string{"1 signature by a signer"}) {
+		t.Errorf("allowed=%v rules %q missing %q notes %q", d.Allowed, d.Rules, d.Missing(), d.Notes)
+	}
+	// A condition that holds still replaces the default, as the format says.
+	d = p.Decide(Facts{Class: "internal"}, Evidence{Now: now, Approvals: []Actor{actor("rita", "reviewer")}})
+	if !d.Allowed || !slices.Equal(d.Rules, []string{"memo"}) {
+		t.Errorf("internal memo: allowed=%v rules %q missing %q", d.Allowed, d.Rules, d.Missing())
+	}
+}
+
+// TestConditionTextDecomposedMatchesTheLetter: the registry stores a letter's class, tags and
+// addressees in NFC, so a policy whose file writes "défense" with a combining accent (as some
+// editors save it) must match them as it reads, not miss the letter and leave it to the
+// default rule.
+func TestConditionTextDecomposedMatchesTheLetter(t *testing.T) {
+	p := mustParse(t, "version: 1\nname: nfd\nclasses: [de\u0301fense, press]\nrules:\n"+
+		"  - name: defence\n    when: letter.class == \"de\u0301fense\"\n    require:\n      approvals: [{role: legal}]\n      signatures: [{role: signer}]\n"+
+		"  - name: default\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n")
+	f := Facts{Class: "d\u00e9fense"}
+	if err := p.CheckLabels(f.Class, nil); err != nil {
+		t.Errorf("a declared class in NFC: %v", err)
+	}
+	d := p.Decide(f, Evidence{Now: now, Approvals: []Actor{actor("rita", "reviewer")}})
+	if d.Allowed || !slices.Equal(d.Rules, []string{"defence"}) {
+		t.Errorf("allowed=%v rules %q, want the defence rule", d.Allowed, d.Rules)
+	}
+	if len(p.Warnings()) != 0 {
+		t.Errorf("warnings %v, want none: the condition names a declared class", p.Warnings())
 	}
 }

@@ -126,9 +126,14 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 			return "", err
 		}
 	}
-	for _, s := range nl.Tags {
+	for i, s := range nl.Tags {
 		if err := checkText("tag", s, 64); err != nil {
 			return "", err
+		}
+		// A tag given twice reads as once but is counted twice by a condition such as
+		// letter.tags.exists_one(t, t == "force-posture"), which it would then miss.
+		if slices.Contains(nl.Tags[:i], s) {
+			return "", i18n.Errorf(ErrInvalid, "tag %q is given twice", s)
 		}
 	}
 	if err := nl.File.check(); err != nil {
@@ -350,13 +355,15 @@ func notApprovedYet(ctx context.Context, tx *store.Tx, letterID int64, v store.V
 	if err != nil {
 		return err
 	}
-	last := ""
-	for _, ap := range aps {
-		if ap.MemberID == m.ID && ap.VersionDigest == v.Digest && ap.PolicyDigest == string(epoch.pol.Digest) && ap.ID > epoch.approvalsAfter {
-			last = ap.Decision
+	// The member's latest decision on the version, as gather weighs it: a later rejection of
+	// any policy withdraws an approval, which may then be given again.
+	var last *store.Approval
+	for i, ap := range aps {
+		if ap.MemberID == m.ID && ap.VersionDigest == v.Digest {
+			last = &aps[i]
 		}
 	}
-	if last == "approve" {
+	if last != nil && last.Decision == "approve" && last.PolicyDigest == string(epoch.pol.Digest) && last.ID > epoch.approvalsAfter {
 		return i18n.Errorf(ErrConflict, "%s already approved version %d", m.Name, v.N)
 	}
 	return nil
@@ -597,15 +604,14 @@ func (r *Registry) gatherRows(ctx context.Context, tx *store.Tx, l *store.Letter
 		}
 		ev.facts.Authors = append(ev.facts.Authors, m.Name)
 	}
-	// A reviewer's latest decision on the version is the one that counts.
+	// A reviewer's latest decision on the version is the one that counts, whatever policy the
+	// server that recorded it had in memory: a rejection recorded by a server that had not yet
+	// loaded the policy in force still withdraws the reviewer's earlier approval. Only then
+	// does an approval from before the adoption stop counting.
 	last := map[int64]store.Approval{}
 	var order []int64
 	for _, ap := range rows.approvals {
 		if ap.VersionDigest != ev.version.Digest {
-			continue
-		}
-		if ap.PolicyDigest != string(ev.pol.Digest) || ap.ID <= epoch.approvalsAfter {
-			ev.notes = append(ev.notes, i18n.Msg("an approval given before the policy in force was adopted does not count: approve again"))
 			continue
 		}
 		if _, ok := last[ap.MemberID]; !ok {
@@ -633,12 +639,22 @@ func (r *Registry) gatherRows(ctx context.Context, tx *store.Tx, l *store.Letter
 		if ap.Decision != "approve" {
 			continue
 		}
+		if ap.PolicyDigest != string(ev.pol.Digest) || ap.ID <= epoch.approvalsAfter {
+			ev.notes = append(ev.notes, i18n.Msg("an approval given before the policy in force was adopted does not count: approve again"))
+			continue
+		}
 		m, err := member(id)
 		if err != nil {
 			return nil, err
 		}
 		if m.Disabled() {
 			ev.notes = append(ev.notes, i18n.Msg("the approval by %s does not count: %s is disabled", m.Name, m.Name))
+			continue
+		}
+		// Only reviewers approve, and an approval counts while its giver still is one: a
+		// requirement on a group, or on another role they keep, does not look at the role.
+		if !m.HasRole(RoleReviewer) {
+			ev.notes = append(ev.notes, i18n.Msg("the approval by %s does not count: %s no longer holds the %s role", m.Name, m.Name, RoleReviewer))
 			continue
 		}
 		ev.approvals = append(ev.approvals, ap)
@@ -663,6 +679,12 @@ func (r *Registry) gatherRows(ctx context.Context, tx *store.Tx, l *store.Letter
 		}
 		if m.Disabled() {
 			ev.notes = append(ev.notes, i18n.Msg("the signature by %s does not count: %s is disabled", m.Name, m.Name))
+			continue
+		}
+		// As for approvals: a signature counts while its signer holds the signer role, also
+		// toward a signer group, which names people whatever their roles.
+		if !m.HasRole(RoleSigner) {
+			ev.notes = append(ev.notes, i18n.Msg("the signature by %s does not count: %s no longer holds the %s role", m.Name, m.Name, RoleSigner))
 			continue
 		}
 		if k.Revoked() {

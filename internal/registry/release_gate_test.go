@@ -162,3 +162,70 @@ func TestReleaseRefusesVersionNotShown(t *testing.T) {
 		t.Errorf("released %+v (%v), want version 2", v.Release, err)
 	}
 }
+
+// TestRejectionOnAStaleServerWithdrawsTheApproval: a reviewer's latest decision on a version
+// is the one that counts, whichever policy the server that recorded it had in memory. Another
+// server that has not loaded a newly adopted policy yet records a rejection under the old
+// policy's digest; the gate skipped such rows before taking each reviewer's latest decision,
+// so the reviewer's earlier approval under the new policy still counted.
+func TestRejectionOnAStaleServerWithdrawsTheApproval(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	stale := New(o.r.cfg) // a second server on the same database, still on the built-in policy
+	const renamed = "version: 1\nname: builtin-again\nrules:\n  - name: default\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n"
+	p, err := policy.Parse([]byte(renamed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.AdoptPolicy(ctx, o.admin, p, []byte(renamed)); err != nil {
+		t.Fatal(err)
+	}
+	ref := o.letter(t, "Sir, ...")
+	o.approve(t, ref)
+	if err := stale.Reject(ctx, o.reviewer, ref, "", "on second reading, no"); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.r.Release(ctx, o.officer, ref)
+	var gate *GateError
+	if !errors.As(err, &gate) || !slices.Contains(gate.Decision.Missing(), "1 approval by a reviewer") {
+		t.Fatalf("release after the reviewer's rejection: %v, want the gate's refusal for want of an approval", err)
+	}
+	// The rejection withdrew the approval: the reviewer may approve again, and it counts.
+	o.approve(t, ref)
+	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
+		t.Fatalf("release after approving again: %v", err)
+	}
+}
+
+// TestSignatureByGroupNeedsTheSignerRoleStill: a policy's signer group names people, but an
+// admin who takes the signer role from one of them (leaving, or no longer trusted) means their
+// signatures to stop counting, as approvals stop counting with the reviewer role. The gate
+// counted a group's signatures whatever roles their signers held at the release.
+func TestSignatureByGroupNeedsTheSignerRoleStill(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	const src = "version: 1\nname: group\ngroups:\n  command: [sam]\nrules:\n  - name: default\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{group: command}]\n"
+	p, err := policy.Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.AdoptPolicy(ctx, o.admin, p, []byte(src)); err != nil {
+		t.Fatal(err)
+	}
+	ref := o.letter(t, "Sir, ...")
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.SetRoles(ctx, o.admin, "sam", []string{RoleDrafter}, []string{RoleSigner}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.r.Release(ctx, o.officer, ref)
+	var gate *GateError
+	if !errors.As(err, &gate) || !slices.Contains(gate.Decision.Missing(), "1 signature by a member of command") {
+		t.Fatalf("release on the signature of a member who lost the signer role: %v, want the gate's refusal", err)
+	}
+}
