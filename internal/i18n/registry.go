@@ -68,6 +68,9 @@ var _ = table(func() Translations {
 		"the comment must be valid UTF-8 of at most 4000 bytes": {
 			"le commentaire doit être en UTF-8 valide et faire au plus 4000 octets",
 			"يجب أن يكون التعليق بترميز UTF-8 صالح وألا يتجاوز 4000 بايت"},
+		"%d keys have IDs starting with %s: give more of the key ID": {
+			"%d clés ont un identifiant qui commence par %s : donnez-en davantage",
+			"%d مفاتيح تبدأ معرّفاتها بـ %s: اذكر جزءًا أطول من معرّف المفتاح"},
 		"%s is not the latest version of %s (version %d is %s): read the latest version first": {
 			"%s n'est pas la dernière version de %s (la version %d est %s) : lisez d'abord la dernière version",
 			"%s ليست أحدث نسخة من %s (النسخة %d هي %s): اقرأ أحدث نسخة أولًا"},
