@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/common"
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
 	goqr "github.com/piglig/go-qr"
 )
@@ -20,28 +21,38 @@ func ReplaceQRCode(t testing.TB, page image.Image, content string) *image.Gray {
 	b := page.Bounds()
 	gray := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
 	draw.Draw(gray, gray.Bounds(), page, b.Min, draw.Src)
-	src, err := gozxing.NewPlanarYUVLuminanceSource(gray.Pix, gray.Stride, b.Dy(), 0, 0, b.Dx(), b.Dy(), false)
-	if err != nil {
-		t.Fatal(err)
+	// ZXing's detector samples every few rows and misses a small code at some heights (the
+	// reader in package ocr searches every third row for that reason): the page is searched
+	// again from a few rows further down until the code is found.
+	var found *common.DetectorResult
+	var top float64
+	for _, skip := range []int{0, 1, 2, 3, 5, 8} {
+		src, err := gozxing.NewPlanarYUVLuminanceSource(gray.Pix, gray.Stride, b.Dy(), 0, skip, b.Dx(), b.Dy()-skip, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		matrix, err := bmp.GetBlackMatrix()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if found, err = detector.NewDetector(matrix).Detect(map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}); err == nil {
+			top = float64(skip)
+			break
+		}
 	}
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	matrix, err := bmp.GetBlackMatrix()
-	if err != nil {
-		t.Fatal(err)
-	}
-	found, err := detector.NewDetector(matrix).Detect(map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
-	if err != nil {
-		t.Fatalf("no QR code on the page: %v", err)
+	if found == nil {
+		t.Fatal("no QR code on the page")
 	}
 	// The finder patterns' centres (bottom left, top left, top right) are three and a half
 	// modules inside the code's corners.
 	pts, dim := found.GetPoints(), found.GetBits().GetWidth()
 	tl, tr := pts[1], pts[2]
 	module := math.Hypot(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()) / float64(dim-7)
-	x0, y0 := tl.GetX()-3.5*module, tl.GetY()-3.5*module
+	x0, y0 := tl.GetX()-3.5*module, top+tl.GetY()-3.5*module
 	side := module * float64(dim)
 	white := image.Rect(int(x0-module), int(y0-module), int(math.Ceil(x0+side+module)), int(math.Ceil(y0+side+module)))
 	draw.Draw(gray, white, image.White, image.Point{}, draw.Src)
