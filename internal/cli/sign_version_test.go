@@ -76,14 +76,7 @@ func TestSignSignsTheVersionShown(t *testing.T) {
 func TestSignChecksWhatTheRegistrySends(t *testing.T) {
 	o := newOffice(t)
 	ref := o.letter("Coordination", "foreign-government", "# Coordination\n\nSir, version one.\n")
-	genuine, err := o.reg.SigningStatement(context.Background(), o.actors["sam"], ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ss seal.SigningStatement
-	if err := seal.Unmarshal(genuine, &ss); err != nil {
-		t.Fatal(err)
-	}
+	genuine, _ := samStatement(t, o, ref)
 	key := samKeyFile(t, o)
 	const other = "sha256:1111111111111111111111111111111111111111111111111111111111111111"
 	for _, tc := range []struct {
@@ -169,14 +162,7 @@ func TestRetractChecksThePayloadType(t *testing.T) {
 func TestSignShowsTheStatementEscaped(t *testing.T) {
 	o := newOffice(t)
 	ref := o.letter("Coordination", "foreign-government", "# Coordination\n\nSir, version one.\n")
-	genuine, err := o.reg.SigningStatement(context.Background(), o.actors["sam"], ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ss seal.SigningStatement
-	if err := seal.Unmarshal(genuine, &ss); err != nil {
-		t.Fatal(err)
-	}
+	_, ss := samStatement(t, o, ref)
 	ss.Class = "press\x1b[2K\rsigning " + ref + " \"Harmless\" (press"
 	ss.Addressees = []string{"Ministry of Defence\u202e1 noisrev"}
 	forged := seal.Marshal(ss)
@@ -252,4 +238,19 @@ func TestKeyRevokeTakesTheShortKeyID(t *testing.T) {
 	if len(v.Keys) != 1 || v.Keys[0].RevokedIndex == nil {
 		t.Fatalf("sam's key not revoked: %+v", v.Keys)
 	}
+}
+
+// samStatement is the registry's signing statement of ref's latest version for sam, as bytes
+// and parsed.
+func samStatement(t *testing.T, o *office, ref string) ([]byte, seal.SigningStatement) {
+	t.Helper()
+	genuine, err := o.reg.SigningStatement(context.Background(), o.actors["sam"], ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ss seal.SigningStatement
+	if err := seal.Unmarshal(genuine, &ss); err != nil {
+		t.Fatal(err)
+	}
+	return genuine, ss
 }
