@@ -130,28 +130,9 @@ func TestRetractChecksThePayloadType(t *testing.T) {
 		t.Fatal(err)
 	}
 	key := samKeyFile(t, o)
-	var mu sync.Mutex
-	posted := 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.Method == "POST" && r.URL.Path == "/api/v1/letters/"+ref+"/withdrawal-statement":
-			json.NewEncoder(w).Encode(map[string]any{"payload_type": seal.SigningPayloadType, "statement": record, "opening": opening})
-		case r.Method == "POST" && r.URL.Path == "/api/v1/letters/"+ref+"/withdraw":
-			mu.Lock()
-			posted++
-			mu.Unlock()
-			w.Write([]byte(`{"outcome":"retracted"}`))
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	defer srv.Close()
-	t.Setenv("CHANCERY_URL", srv.URL)
-	t.Setenv("CHANCERY_TOKEN", o.tokens["sam"])
-	var stdout, stderr strings.Builder
-	code := cli.Main([]string{"retract", ref, "--reason", reason, "--key", key}, &stdout, &stderr)
-	if code == cli.ExitOK || posted != 0 || !strings.Contains(stderr.String(), "nothing was signed") {
-		t.Fatalf("exit %d, %d withdrawals posted\n%s", code, posted, stderr.String())
+	code, stderr, posted := retractAgainst(t, o, ref, reason, key, seal.SigningPayloadType, record, opening)
+	if code == cli.ExitOK || posted != 0 || !strings.Contains(stderr, "nothing was signed") {
+		t.Fatalf("exit %d, %d withdrawals posted\n%s", code, posted, stderr)
 	}
 }
 
@@ -197,23 +178,9 @@ func TestRetractShowsTheRecordEscaped(t *testing.T) {
 	opening := seal.NewOpening(st)
 	record := seal.Marshal(seal.RetractionRecord{Office: st.Office, Release: 3, Commitment: opening.Commitment(entry.Retraction), Time: st.Time})
 	key := samKeyFile(t, o)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.Method == "POST" && r.URL.Path == "/api/v1/letters/"+ref+"/withdrawal-statement":
-			json.NewEncoder(w).Encode(map[string]any{"payload_type": entry.Retraction.PayloadTypeV(entry.V2), "statement": record, "opening": opening})
-		case r.Method == "POST" && r.URL.Path == "/api/v1/letters/"+ref+"/withdraw":
-			w.Write([]byte(`{"outcome":"retracted"}`))
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	defer srv.Close()
-	t.Setenv("CHANCERY_URL", srv.URL)
-	t.Setenv("CHANCERY_TOKEN", o.tokens["sam"])
-	var stdout, stderr strings.Builder
-	code := cli.Main([]string{"retract", ref, "--reason", reason, "--key", key}, &stdout, &stderr)
-	if code != cli.ExitOK || strings.Contains(stderr.String(), "\u202e") || !strings.Contains(stderr.String(), `sam\u202e`) {
-		t.Fatalf("exit %d, the record reached the terminal unescaped:\n%q", code, stderr.String())
+	code, stderr, _ := retractAgainst(t, o, ref, reason, key, entry.Retraction.PayloadTypeV(entry.V2), record, opening)
+	if code != cli.ExitOK || strings.Contains(stderr, "\u202e") || !strings.Contains(stderr, `sam\u202e`) {
+		t.Fatalf("exit %d, the record reached the terminal unescaped:\n%q", code, stderr)
 	}
 }
 
@@ -253,4 +220,34 @@ func samStatement(t *testing.T, o *office, ref string) ([]byte, seal.SigningStat
 		t.Fatal(err)
 	}
 	return genuine, ss
+}
+
+// retractAgainst runs `chancery retract` as sam against a stand-in for the registry that answers
+// the withdrawal statement with payloadType, record and opening, and accepts the withdrawal.
+// It returns the exit status, the standard error and how many withdrawals were posted.
+func retractAgainst(t *testing.T, o *office, ref, reason, key, payloadType string, record []byte, opening any) (int, string, int) {
+	t.Helper()
+	var mu sync.Mutex
+	posted := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == "POST" && r.URL.Path == "/api/v1/letters/"+ref+"/withdrawal-statement":
+			json.NewEncoder(w).Encode(map[string]any{"payload_type": payloadType, "statement": record, "opening": opening})
+		case r.Method == "POST" && r.URL.Path == "/api/v1/letters/"+ref+"/withdraw":
+			mu.Lock()
+			posted++
+			mu.Unlock()
+			w.Write([]byte(`{"outcome":"retracted"}`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	t.Setenv("CHANCERY_URL", srv.URL)
+	t.Setenv("CHANCERY_TOKEN", o.tokens["sam"])
+	var stdout, stderr strings.Builder
+	code := cli.Main([]string{"retract", ref, "--reason", reason, "--key", key}, &stdout, &stderr)
+	mu.Lock()
+	defer mu.Unlock()
+	return code, stderr.String(), posted
 }
