@@ -68,7 +68,9 @@ func memberCommands(rm *remote) []*cobra.Command {
 comma-separated lists. Roles are drafter, reviewer, signer, release and admin, and the office's
 own roles that its policy names (such as legal). A member keeps at least one role, and the
 office at least one admin. Approvals a member gave under a role they lose stop counting for
-letters not yet released.`,
+letters not yet released. Taking the signer role away revokes the member's signer keys, each by
+a key-revoked entry in the log: their signatures on letters not yet released no longer count,
+also if the role comes back (they register a new key and sign again).`,
 		Example: `  chancery member roles rita --add signer --remove reviewer
   chancery member roles lee --add reviewer,legal`,
 		Args: cobra.ExactArgs(1),

@@ -133,12 +133,13 @@ var _ = table(func() Translations {
 		"the content of %s was erased on %s": {"le contenu de %s a été effacé le %s", "مُحي محتوى %s في %s"},
 
 		// Members, roles and accounts.
-		"%s needs the %s role":              {"%s doit avoir le rôle %s", "يحتاج %s إلى الدور %s"},
-		"%s is disabled":                    {"%s est désactivé", "%s معطَّل"},
-		"%s is disabled: enable them first": {"%s est désactivé : réactivez-le d'abord", "%s معطَّل: فعّله أولًا"},
-		"%s is not disabled":                {"%s n'est pas désactivé", "%s غير معطَّل"},
-		"%s is already disabled (since %s)": {"%s est déjà désactivé (depuis le %s)", "%s معطَّل بالفعل (منذ %s)"},
-		"%s is the last active admin":       {"%s est le dernier administrateur actif", "%s هو آخر مسؤول نشط"},
+		"%s needs the %s role":               {"%s doit avoir le rôle %s", "يحتاج %s إلى الدور %s"},
+		"%s is disabled":                     {"%s est désactivé", "%s معطَّل"},
+		"%s no longer holds the signer role": {"%s n'a plus le rôle de signataire", "لم يعد %s يحمل دور الموقِّع"},
+		"%s is disabled: enable them first":  {"%s est désactivé : réactivez-le d'abord", "%s معطَّل: فعّله أولًا"},
+		"%s is not disabled":                 {"%s n'est pas désactivé", "%s غير معطَّل"},
+		"%s is already disabled (since %s)":  {"%s est déjà désactivé (depuis le %s)", "%s معطَّل بالفعل (منذ %s)"},
+		"%s is the last active admin":        {"%s est le dernier administrateur actif", "%s هو آخر مسؤول نشط"},
 		"%s is the last active admin: make another member admin first": {
 			"%s est le dernier administrateur actif : nommez d'abord un autre membre administrateur",
 			"%s هو آخر مسؤول نشط: اجعل عضوًا آخر مسؤولًا أولًا"},

@@ -38,8 +38,8 @@ var errNoRole = errors.New("no role")
 // sign-in whose claim gives no role (the roles taken away stay taken away), a member created
 // in Chancery (a provider user of the same name does not take it over), a member bound to
 // another user, a disabled member, and a member with a local password. A sign-in that leaves
-// the member with no role ends their sessions, replaces their token, voids their pending
-// approvals and revokes their signer keys.
+// the member with no role ends their sessions, replaces their token and voids their pending
+// approvals; one that leaves them without the signer role revokes their signer keys.
 func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store.Member, error) {
 	if s.Source == "" || s.Subject == "" {
 		return nil, fmt.Errorf("%w: the provider gave no issuer or no subject for %s", ErrUnauthenticated, s.Name)
@@ -78,7 +78,7 @@ func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		if err := r.syncExternalRoles(ctx, tx, m, s); err != nil || len(m.Roles) > 0 {
+		if err := r.syncExternalRoles(ctx, tx, m, s); err != nil || m.HasRole(RoleSigner) {
 			return err
 		}
 		keys, err := tx.SignerKeysOf(ctx, m.ID)
@@ -101,15 +101,15 @@ func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store
 	return m, nil
 }
 
-// revokeRolesTaken revokes the signer keys of a member whom a provider's sign-in left with no
-// role, each by a key-revoked entry in the log, as disabling does: otherwise the signatures
-// made by whoever held the member's account would count again, on letters not yet released,
-// once the provider gave the roles back. The member registers a new key then. A sign-in that
-// finds the member still without a role revokes whatever a failure here left.
+// revokeRolesTaken revokes the signer keys of a member whom a provider's sign-in left without
+// the signer role, each by a key-revoked entry in the log, as disabling does: otherwise the
+// signatures made by whoever held the member's account would count again, on letters not yet
+// released, once the provider gave the role back. The member registers a new key then. A
+// sign-in that finds the member still without the role revokes whatever a failure here left.
 func (r *Registry) revokeRolesTaken(ctx context.Context, a Actor, source string, keys []store.SignerKey) error {
 	for _, k := range keys {
-		if _, err := r.RevokeKey(ctx, a, k.KeyID, "the identity provider "+source+" took away "+a.Member.Name+"'s roles"); err != nil && !errors.Is(err, ErrConflict) {
-			return fmt.Errorf("%s's roles were taken away, but %w", a.Member.Name, err)
+		if _, err := r.RevokeKey(ctx, a, k.KeyID, "the identity provider "+source+" took away "+a.Member.Name+"'s signer role"); err != nil && !errors.Is(err, ErrConflict) {
+			return fmt.Errorf("%s's signer role was taken away, but %w", a.Member.Name, err)
 		}
 	}
 	return nil

@@ -441,3 +441,36 @@ func TestSignatureBeforeProviderTookRolesStaysVoid(t *testing.T) {
 		t.Fatalf("release on sia's new signature: %v", err)
 	}
 }
+
+// TestProviderTakingTheSignerRoleRevokesTheKeys: a sign-in that takes the signer role away
+// but leaves another revokes the member's signer keys too, not only one that leaves no role.
+func TestProviderTakingTheSignerRoleRevokesTheKeys(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	managed := []string{RoleReviewer, RoleSigner}
+	sia, err := o.signInAs("sub-sia", "sia", managed, RoleSigner, RoleReviewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _, _ := ed25519.GenerateKey(rand.Reader)
+	keyID, _, err := o.r.RegisterKey(ctx, Actor{Member: sia}, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sia, err = o.signInAs("sub-sia", "sia", managed, RoleReviewer); err != nil {
+		t.Fatalf("a sign-in leaving the reviewer role: %v", err)
+	}
+	if sia.HasRole(RoleSigner) {
+		t.Fatalf("sia still holds the signer role: %v", sia.Roles)
+	}
+	err = o.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		k, err := tx.SignerKey(ctx, keyID)
+		if err == nil && !k.Revoked() {
+			t.Error("the key of a member the provider took the signer role from is not revoked")
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -164,7 +164,10 @@ func activeMember(ctx context.Context, tx *store.Tx, name string) (*store.Member
 // takes the core roles and the office's own roles that the policy in force names; remove takes
 // any role the member holds. A member keeps at least one role, the office at least one active
 // admin. Approvals a member gave under a role they lose stop counting: the release gate weighs
-// evidence by the roles its givers hold at the time of the release.
+// evidence by the roles its givers hold at the time of the release. A member who loses the
+// signer role has their signer keys revoked, each by a key-revoked entry in the log, as
+// disabling does: otherwise their signatures on letters not yet released would count again
+// once the role came back. They register a new key if it does.
 func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remove []string) (*MemberView, error) {
 	if err := a.require(RoleAdmin); err != nil {
 		return nil, err
@@ -180,8 +183,9 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 			return nil, i18n.Errorf(ErrInvalid, "role %q is both added and removed", role)
 		}
 	}
-	var v *MemberView
+	var revoke []store.SignerKey
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		revoke = nil
 		m, err := activeMember(ctx, tx, name)
 		if err != nil {
 			return err
@@ -215,17 +219,30 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 		if err := tx.SetMemberRoles(ctx, m.ID, roles); err != nil {
 			return err
 		}
-		m.Roles = roles
-		if err := r.audit(ctx, tx, a, "member.roles", "", fmt.Sprintf("%s: %s (now %s)", name, roleChange(add, remove), strings.Join(roles, ","))); err != nil {
-			return err
+		if slices.Contains(remove, RoleSigner) {
+			keys, err := tx.SignerKeysOf(ctx, m.ID)
+			if err != nil {
+				return err
+			}
+			for _, k := range keys {
+				if !k.Revoked() {
+					revoke = append(revoke, k)
+				}
+			}
 		}
-		v, err = memberView(ctx, tx, m)
-		return err
+		return r.audit(ctx, tx, a, "member.roles", "", fmt.Sprintf("%s: %s (now %s)", name, roleChange(add, remove), strings.Join(roles, ",")))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("set roles of %s: %w", name, err)
 	}
-	return v, nil
+	// A key registered meanwhile is refused: registerKey reads the member's roles again in
+	// its transaction.
+	for _, k := range revoke {
+		if _, err := r.RevokeKey(ctx, a, k.KeyID, "the signer role of "+name+" was taken away"); err != nil && !errors.Is(err, ErrConflict) {
+			return nil, fmt.Errorf("set roles of %s: the roles are set, but %w: revoke the key again", name, err)
+		}
+	}
+	return r.Member(ctx, a, name)
 }
 
 // roleChange describes added and removed roles as "+a +b -c".

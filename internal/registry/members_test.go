@@ -2,8 +2,11 @@ package registry
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -351,5 +354,56 @@ func TestIssueToken(t *testing.T) {
 	}
 	if _, err := o.r.IssueToken(ctx, o.admin, "nobody"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("a token for nobody: %v", err)
+	}
+}
+
+// TestSignatureBeforeTheSignerRoleWasTakenStaysVoid: an admin who takes the signer role away
+// revokes the member's signer keys, as disabling does, so that the signatures they made do not
+// count again once the role comes back; a key registered with the old actor is refused.
+func TestSignatureBeforeTheSignerRoleWasTakenStaysVoid(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	ref := o.letter(t, "Dear Minister,\n\nThe forces will be repositioned.")
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	v, err := o.r.SetRoles(ctx, o.admin, "sam", []string{RoleDrafter}, []string{RoleSigner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(v.Roles, RoleSigner) {
+		t.Fatalf("sam still holds the signer role: %v", v.Roles)
+	}
+	pub, _, _ := ed25519.GenerateKey(rand.Reader)
+	if _, _, err := o.r.registerKey(ctx, o.signer, o.signer.Member, pub); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("a key registered for a member who lost the signer role: %v, want ErrForbidden", err)
+	}
+	if _, err := o.r.SetRoles(ctx, o.admin, "sam", []string{RoleSigner}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var gate *GateError
+	if _, err := o.r.Release(ctx, o.officer, ref); !errors.As(err, &gate) {
+		t.Fatalf("released on a signature made before the signer role was taken away: %v", err)
+	}
+	err = o.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		k, err := tx.SignerKey(ctx, o.keyID)
+		if err == nil && !k.Revoked() {
+			t.Error("the key is not revoked")
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, o.signerKey, _ = ed25519.GenerateKey(rand.Reader)
+	if o.keyID, _, err = o.r.RegisterKey(ctx, o.signer, o.signerKey.Public().(ed25519.PublicKey)); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
+		t.Fatalf("release on sam's signature with a new key: %v", err)
 	}
 }

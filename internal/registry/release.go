@@ -88,11 +88,15 @@ func (r *Registry) registerKey(ctx context.Context, a Actor, m *store.Member, pu
 	// verifier that has seen this one refuses as a rollback (issue 12 item 4).
 	defer r.public.changed()
 	idx, err := r.appendSigned(ctx, e, func(tx *store.Tx, index int64) error {
-		// A member disabled since the request was authenticated registers nothing.
+		// A member disabled, or whose signer role was taken away, since the request was
+		// authenticated registers nothing: both revoke the keys they read in their own
+		// transaction, which a key added after it would escape.
 		if cur, err := tx.MemberByID(ctx, m.ID); err != nil {
 			return err
 		} else if cur.Disabled() {
 			return i18n.Errorf(ErrForbidden, "%s is disabled", m.Name)
+		} else if !cur.HasRole(RoleSigner) {
+			return i18n.Errorf(ErrForbidden, "%s no longer holds the signer role", m.Name)
 		}
 		if err := putOpening(ctx, tx, index, o); err != nil {
 			return err
