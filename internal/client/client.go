@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
@@ -120,8 +121,15 @@ func (c *Client) RegisterKey(ctx context.Context, pub []byte) (keyID string, ind
 		KeyID string `json:"keyid"`
 		Index int64  `json:"log_index"`
 	}
-	err = c.json(ctx, "POST", "/api/v1/keys", map[string]any{"public_key": pub}, &out)
-	return out.KeyID, out.Index, err
+	if err = c.json(ctx, "POST", "/api/v1/keys", map[string]any{"public_key": pub}, &out); err != nil {
+		return "", 0, err
+	}
+	// The ID is what the signer later revokes and signs under: one the key does not hash to,
+	// from a registry or someone on the way, would name another key.
+	if want := dsse.KeyID(pub); out.KeyID != want {
+		return "", 0, fmt.Errorf("the registry registered the key as %.80q, but its key ID is %s", out.KeyID, want)
+	}
+	return out.KeyID, out.Index, nil
 }
 
 // RevokeKey revokes a signer key.

@@ -1,0 +1,39 @@
+package client
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/dsse"
+)
+
+// TestRegisterKeyChecksTheKeyID: the key ID a registry answers with is the one the key hashes
+// to, or the registration is an error, so that the signer is never told to revoke or sign
+// under another key's ID.
+func TestRegisterKeyChecksTheKeyID(t *testing.T) {
+	pub, _, _ := ed25519.GenerateKey(rand.Reader)
+	other, _, _ := ed25519.GenerateKey(rand.Reader)
+	answer := dsse.KeyID(pub)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(map[string]any{"keyid": answer, "log_index": 7})
+	}))
+	defer srv.Close()
+	c, err := New(srv.URL, "chy_token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, idx, err := c.RegisterKey(context.Background(), pub)
+	if err != nil || id != answer || idx != 7 {
+		t.Fatalf("RegisterKey = %q, %d, %v; want %q, 7", id, idx, err, answer)
+	}
+	answer = dsse.KeyID(other)
+	if id, _, err := c.RegisterKey(context.Background(), pub); err == nil || !strings.Contains(err.Error(), dsse.KeyID(pub)) {
+		t.Fatalf("RegisterKey with another key's ID in the answer = %q, %v; want an error naming the key's own ID", id, err)
+	}
+}
