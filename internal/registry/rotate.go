@@ -10,6 +10,7 @@ import (
 
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/keys"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
 )
@@ -101,6 +102,33 @@ func (r *Registry) officeKeys() []seal.OfficeKey {
 	return []seal.OfficeKey{seal.NewOfficeKey(r.cfg.OfficeKey.Public().(ed25519.PublicKey))}
 }
 
+// checkNewOfficeKey refuses as the office's next key one that verifiers would refuse, once
+// logged, or read as another signer's: a key of small order, under which one signature
+// verifies for every message (trust roots refuse it, so every later seal would fail), and the
+// log's or a witness's key, since a signature on an entry, a checkpoint and a cosignature
+// must each be made by the one party the verifier trusts for it. A key in a token is made
+// elsewhere than by Chancery, so it is checked here as a registered one is.
+func (r *Registry) checkNewOfficeKey(ctx context.Context, pub ed25519.PublicKey) error {
+	if err := keys.CheckPublicKey(pub); err != nil {
+		return fmt.Errorf("%w: the new key: %v", ErrInvalid, err)
+	}
+	if logPub, err := seal.PublicKeyOf(r.cfg.LogKey); err == nil && pub.Equal(logPub) {
+		return fmt.Errorf("%w: the new key is the log's key", ErrInvalid)
+	}
+	return r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		ws, err := tx.Witnesses(ctx)
+		if err != nil {
+			return err
+		}
+		for _, w := range ws {
+			if p, err := seal.PublicKeyOf(w.VKey); err == nil && p.Equal(pub) {
+				return fmt.Errorf("%w: the new key is witness %s's key", ErrInvalid, w.Name)
+			}
+		}
+		return nil
+	})
+}
+
 // RotateOfficeKey moves the office to the release key next, whose private key ref names (a
 // key file in the data directory, or a pkcs11: URI without a PIN). It logs an
 // office-key-rotated entry signed by the current key and by next, and records in the same
@@ -122,6 +150,9 @@ func (r *Registry) RotateOfficeKey(ctx context.Context, a Actor, next crypto.Sig
 	}
 	if err := checkText("reason", reason, 1000); reason != "" && err != nil {
 		return 0, err
+	}
+	if err := r.checkNewOfficeKey(ctx, newPub); err != nil {
+		return 0, fmt.Errorf("rotate office key: %w", err)
 	}
 	for _, k := range r.officeKeys() {
 		if k.KeyID == dsse.KeyID(newPub) {

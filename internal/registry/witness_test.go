@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"crypto"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
@@ -9,6 +10,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http/httptest"
 	"os"
@@ -535,4 +537,47 @@ func cosignatureVKey(t *testing.T, name string, pub ed25519.PublicKey) string {
 		t.Fatal(err)
 	}
 	return vkey
+}
+
+// publicOnly is a crypto.Signer that only has a public key, as a token's key looks to the
+// rotation before it signs: the checks on the key must refuse it before anything is signed.
+type publicOnly ed25519.PublicKey
+
+func (p publicOnly) Public() crypto.PublicKey { return ed25519.PublicKey(p) }
+func (p publicOnly) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
+	return nil, errors.New("this test key does not sign")
+}
+
+// TestRotateRefusesAKeyVerifiersWouldNotTakeAsTheOffices: the office does not rotate to a key
+// of small order (every trust root exported after it would be refused), nor to the log's key
+// or a witness's, whose signatures verifiers must tell from the office's; nothing is logged.
+func TestRotateRefusesAKeyVerifiersWouldNotTakeAsTheOffices(t *testing.T) {
+	ctx := context.Background()
+	o := newWitnessedOffice(t, time.Minute)
+	key, err := witness.LoadKey(t.TempDir(), "witness.justice.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.r.AddWitness(ctx, o.admin, "justice", "https://witness.justice.example", key.VerifierKey()); err != nil {
+		t.Fatal(err)
+	}
+	witnessPub, err := seal.PublicKeyOf(key.VerifierKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	logPub, err := seal.PublicKeyOf(o.r.cfg.LogKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	identity := make(ed25519.PublicKey, ed25519.PublicKeySize)
+	identity[0] = 1 // the identity point: small order
+	size := o.r.cfg.Log.Head().Size
+	for name, pub := range map[string]ed25519.PublicKey{"small order": identity, "the log's key": logPub, "a witness's key": witnessPub} {
+		if _, err := o.r.RotateOfficeKey(ctx, o.admin, publicOnly(pub), "office.key", "office-next.key", "test"); !errors.Is(err, ErrInvalid) {
+			t.Errorf("rotate to %s: %v, want ErrInvalid", name, err)
+		}
+	}
+	if got := o.r.cfg.Log.Head().Size; got != size {
+		t.Errorf("the log grew from %d to %d entries", size, got)
+	}
 }
