@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/unicode/norm"
 )
 
 // caseTime is "now" in every case: the ages of approvals are measured back from it.
@@ -195,6 +196,14 @@ func (ps *parser) letter(n *yaml.Node, f *Facts) {
 			}
 		default:
 			*strs[k], _ = ps.scalar(fl.value, k)
+		}
+	}
+	// As the registry stores a letter: a case file saved with combining accents must be
+	// judged as the letter it describes would be.
+	f.Class, f.Subject = norm.NFC.String(f.Class), norm.NFC.String(f.Subject)
+	for _, l := range [][]string{f.Tags, f.Addressees} {
+		for i, s := range l {
+			l[i] = norm.NFC.String(s)
 		}
 	}
 }

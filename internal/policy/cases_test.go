@@ -89,3 +89,26 @@ func TestCasesErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCaseLetterInNFC: a case file that writes a letter's class, tags, addressees or subject
+// with combining accents describes the letter the registry would store in NFC, and is judged
+// as that letter is.
+func TestCaseLetterInNFC(t *testing.T) {
+	p, err := Parse([]byte("version: 1\nname: nfc\nclasses: [d\u00e9fense, other]\nrules:\n" +
+		"  - name: defence\n    when: letter.class == \"d\u00e9fense\" && \"Minist\u00e8re\" in letter.addressees && letter.subject.contains(\"s\u00e9curit\u00e9\") && \"\u00e9t\u00e9\" in letter.tags\n" +
+		"    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n" +
+		"  - name: default\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := RunCases(p, []byte("cases:\n  - name: decomposed\n"+
+		"    letter: {class: de\u0301fense, addressees: [Ministe\u0300re], subject: La se\u0301curite\u0301, tags: [e\u0301te\u0301]}\n"+
+		"    approvals: [{name: rita, roles: [reviewer]}]\n"+
+		"    expect: {allowed: false, rules: [defence]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 1 || !res[0].Pass {
+		t.Errorf("results %+v", res)
+	}
+}
