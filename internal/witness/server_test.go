@@ -303,3 +303,55 @@ func TestSizeZeroRoots(t *testing.T) {
 		t.Errorf("first checkpoint of size 3 from size 0: %d, want 200", code)
 	}
 }
+
+// Anyone can send the log's public checkpoints with a wrong proof: the witness keeps one
+// checkpoint as evidence once, however often it is sent and whatever unverified signature
+// lines come with it, so that its database cannot be filled from outside.
+func TestEvidenceKeptOncePerCheckpoint(t *testing.T) {
+	ctx := context.Background()
+	k := newLogKey(t)
+	lg := newTestLog(t, k, "main")
+	w := startChanceryWitness(t, "", "", k.vkey)
+	c := newClient(t, "chancery", w.url, w.key.VerifierKey())
+	lg.grow(3)
+	size, cp := lg.Latest()
+	if _, err := c.AddCheckpoint(ctx, 0, nil, cp); err != nil {
+		t.Fatal(err)
+	}
+	lg.grow(2)
+	_, cp2 := lg.Latest()
+	for i := range 20 {
+		// Other unverified signature lines make each request's bytes differ.
+		other, err := note.Sign(&note.Note{Text: "x\n"}, newLogKeyNamed(t, fmt.Sprintf("other%d.example", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, line, _ := bytes.Cut(other, []byte("\n\n"))
+		req := formatRequest(size, []tlog.Hash{{byte(i)}}, append(bytes.Clone(cp2), line...))
+		resp, err := http.Post(w.url+"/add-checkpoint", "text/plain", bytes.NewReader(req))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("request %d with a wrong proof: %s, want 422", i, resp.Status)
+		}
+	}
+	if n, err := w.st.Evidence(ctx, testOrigin); err != nil || n != 1 {
+		t.Errorf("evidence kept: %d rows, %v; want the checkpoint once", n, err)
+	}
+}
+
+// newLogKeyNamed returns a signer of another name than the test log's.
+func newLogKeyNamed(t testing.TB, name string) note.Signer {
+	t.Helper()
+	skey, _, err := note.GenerateKey(nil, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
