@@ -3,8 +3,10 @@ package witness
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -354,4 +356,48 @@ func newLogKeyNamed(t testing.TB, name string) note.Signer {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// A witness whose cosignature carries a time well ahead of the office's clock is refused: a
+// seal under it would meet any --max-age for as long, and the store keeps the newest time of a
+// witness's cosignatures of one checkpoint, so that no later, true one would replace it.
+func TestClientRefusesCosignatureFromTheFuture(t *testing.T) {
+	ctx := context.Background()
+	k := newLogKey(t)
+	lg := newTestLog(t, k, "main")
+	lg.grow(2)
+	_, cp := lg.Latest()
+	pub, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const name = "witness.test.example/skewed"
+	vkey := verifierKey(name, pub)
+	for _, tc := range []struct {
+		ahead time.Duration
+		ok    bool
+	}{{0, true}, {time.Minute, true}, {time.Hour, false}, {365 * 24 * time.Hour, false}} {
+		at := time.Now().Add(tc.ahead).Unix()
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			_, signed, _ := bytes.Cut(body, []byte("\n\n"))
+			text, _, _ := bytes.Cut(signed, []byte("\n\n"))
+			msg := fmt.Appendf(nil, "cosignature/v1\ntime %d\n%s\n", at, text)
+			sig := binary.BigEndian.AppendUint32(nil, keyHash(name, append([]byte{algCosignatureV1}, pub...)))
+			sig = binary.BigEndian.AppendUint64(sig, uint64(at))
+			sig = append(sig, ed25519.Sign(priv, msg)...)
+			fmt.Fprintf(w, "— %s %s\n", name, base64.StdEncoding.EncodeToString(sig))
+		}))
+		c := newClient(t, "skewed", srv.URL, vkey)
+		cos, err := c.AddCheckpoint(ctx, 0, nil, cp)
+		srv.Close()
+		switch {
+		case tc.ok && err != nil:
+			t.Errorf("cosignature %s ahead: %v", tc.ahead, err)
+		case tc.ok:
+			verifyCosignature(t, vkey, cp, cos.Line)
+		case !errors.Is(err, ErrBadCosignature):
+			t.Errorf("cosignature %s ahead: got %v, want ErrBadCosignature", tc.ahead, err)
+		}
+	}
 }
