@@ -42,6 +42,12 @@ func (e *ConflictError) Error() string {
 	return fmt.Sprintf("witness holds size %d for this log", e.Size)
 }
 
+// MaxClockSkew is how far ahead of this machine's clock a cosignature's time may be. A time
+// further ahead is refused: verifiers judge a checkpoint's freshness (--max-age) by its
+// cosignatures' times, so one from the future would keep a checkpoint fresh for as long, and
+// the office keeps the newest time of a witness's cosignatures of one checkpoint.
+const MaxClockSkew = 10 * time.Minute
+
 // maxResponseSize bounds the answers read from a witness.
 const maxResponseSize = 64 << 10
 
@@ -172,6 +178,10 @@ func (c *Client) cosignature(text, body []byte) (Cosignature, error) {
 	t, err := wnote.CoSigV1Timestamp(sig)
 	if err != nil {
 		return Cosignature{}, fmt.Errorf("%w: timestamp: %v", ErrBadCosignature, err)
+	}
+	if ahead := time.Until(t); ahead > MaxClockSkew {
+		return Cosignature{}, fmt.Errorf("%w: its time %s is %s ahead of this clock (at most %s): the witness's clock is wrong",
+			ErrBadCosignature, t.UTC().Format(time.RFC3339), ahead.Round(time.Second), MaxClockSkew)
 	}
 	return Cosignature{
 		Witness: c.name,

@@ -127,7 +127,7 @@ func (s *Server) cosign(r *http.Request, body []byte) ([]byte, error) {
 		var err error
 		kept, err = check(req, c, heldSize, heldRoot)
 		return kept, err
-	}, body)
+	}, body, []byte(n.Text))
 	if errors.Is(err, errNoLog) {
 		return nil, refuse(http.StatusNotFound, "unknown log")
 	}

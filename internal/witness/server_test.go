@@ -3,8 +3,10 @@ package witness
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -301,5 +303,101 @@ func TestSizeZeroRoots(t *testing.T) {
 	// The log's first real checkpoint, from the empty tree: trusted on first use.
 	if code := send(3, a); code != http.StatusOK {
 		t.Errorf("first checkpoint of size 3 from size 0: %d, want 200", code)
+	}
+}
+
+// Anyone can send the log's public checkpoints with a wrong proof: the witness keeps one
+// checkpoint as evidence once, however often it is sent and whatever unverified signature
+// lines come with it, so that its database cannot be filled from outside.
+func TestEvidenceKeptOncePerCheckpoint(t *testing.T) {
+	ctx := context.Background()
+	k := newLogKey(t)
+	lg := newTestLog(t, k, "main")
+	w := startChanceryWitness(t, "", "", k.vkey)
+	c := newClient(t, "chancery", w.url, w.key.VerifierKey())
+	lg.grow(3)
+	size, cp := lg.Latest()
+	if _, err := c.AddCheckpoint(ctx, 0, nil, cp); err != nil {
+		t.Fatal(err)
+	}
+	lg.grow(2)
+	_, cp2 := lg.Latest()
+	for i := range 20 {
+		// Other unverified signature lines make each request's bytes differ.
+		other, err := note.Sign(&note.Note{Text: "x\n"}, newLogKeyNamed(t, fmt.Sprintf("other%d.example", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, line, _ := bytes.Cut(other, []byte("\n\n"))
+		req := formatRequest(size, []tlog.Hash{{byte(i)}}, append(bytes.Clone(cp2), line...))
+		resp, err := http.Post(w.url+"/add-checkpoint", "text/plain", bytes.NewReader(req))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("request %d with a wrong proof: %s, want 422", i, resp.Status)
+		}
+	}
+	if n, err := w.st.Evidence(ctx, testOrigin); err != nil || n != 1 {
+		t.Errorf("evidence kept: %d rows, %v; want the checkpoint once", n, err)
+	}
+}
+
+// newLogKeyNamed returns a signer of another name than the test log's.
+func newLogKeyNamed(t testing.TB, name string) note.Signer {
+	t.Helper()
+	skey, _, err := note.GenerateKey(nil, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// A witness whose cosignature carries a time well ahead of the office's clock is refused: a
+// seal under it would meet any --max-age for as long, and the store keeps the newest time of a
+// witness's cosignatures of one checkpoint, so that no later, true one would replace it.
+func TestClientRefusesCosignatureFromTheFuture(t *testing.T) {
+	ctx := context.Background()
+	k := newLogKey(t)
+	lg := newTestLog(t, k, "main")
+	lg.grow(2)
+	_, cp := lg.Latest()
+	pub, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const name = "witness.test.example/skewed"
+	vkey := verifierKey(name, pub)
+	for _, tc := range []struct {
+		ahead time.Duration
+		ok    bool
+	}{{0, true}, {time.Minute, true}, {time.Hour, false}, {365 * 24 * time.Hour, false}} {
+		at := time.Now().Add(tc.ahead).Unix()
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			_, signed, _ := bytes.Cut(body, []byte("\n\n"))
+			text, _, _ := bytes.Cut(signed, []byte("\n\n"))
+			msg := fmt.Appendf(nil, "cosignature/v1\ntime %d\n%s\n", at, text)
+			sig := binary.BigEndian.AppendUint32(nil, keyHash(name, append([]byte{algCosignatureV1}, pub...)))
+			sig = binary.BigEndian.AppendUint64(sig, uint64(at))
+			sig = append(sig, ed25519.Sign(priv, msg)...)
+			fmt.Fprintf(w, "— %s %s\n", name, base64.StdEncoding.EncodeToString(sig))
+		}))
+		c := newClient(t, "skewed", srv.URL, vkey)
+		cos, err := c.AddCheckpoint(ctx, 0, nil, cp)
+		srv.Close()
+		switch {
+		case tc.ok && err != nil:
+			t.Errorf("cosignature %s ahead: %v", tc.ahead, err)
+		case tc.ok:
+			verifyCosignature(t, vkey, cp, cos.Line)
+		case !errors.Is(err, ErrBadCosignature):
+			t.Errorf("cosignature %s ahead: got %v, want ErrBadCosignature", tc.ahead, err)
+		}
 	}
 }

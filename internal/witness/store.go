@@ -199,9 +199,10 @@ func (s *Store) Evidence(ctx context.Context, origin string) (int, error) {
 
 // advance is the witness's one state change, atomic: it reads the size and root held for
 // origin, lets check decide against them, and if check accepts, records size and root. A
-// check error is returned as is, after keeping the request as evidence if check asks to.
+// check error is returned as is, after keeping the request as evidence if check asks to and
+// no request kept for origin holds the same checkpoint body (text, the note's text).
 func (s *Store) advance(ctx context.Context, origin string, size int64, root tlog.Hash,
-	check func(heldSize int64, heldRoot tlog.Hash) (evidence bool, err error), request []byte) error {
+	check func(heldSize int64, heldRoot tlog.Hash) (evidence bool, err error), request, text []byte) error {
 	var refused error
 	err := s.update(ctx, func(tx *sql.Tx) error {
 		var heldSize int64
@@ -222,8 +223,15 @@ func (s *Store) advance(ctx context.Context, origin string, size int64, root tlo
 			if !keep {
 				return nil
 			}
+			// Once per checkpoint: the log's checkpoints are public, and anyone may send one
+			// again and again with a wrong proof and other unverified signature lines. The
+			// checkpoint in a kept request follows the request's empty line and ends at the
+			// note's, so this pattern finds the same body and no other.
+			pattern := append(append([]byte("\n\n"), text...), '\n')
 			_, err := tx.ExecContext(ctx, `INSERT INTO evidence (origin, received, held_size, held_root, request)
-				VALUES ($1, $2, $3, $4, $5)`, origin, time.Now().Unix(), heldSize, heldRoot, request)
+				SELECT $1, $2, $3, $4, $5
+				WHERE NOT EXISTS (SELECT 1 FROM evidence WHERE origin = $1 AND instr(request, $6) > 0)`,
+				origin, time.Now().Unix(), heldSize, heldRoot, request, pattern)
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE logs SET size = $1, root = $2, updated = $3 WHERE origin = $4`,
