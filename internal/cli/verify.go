@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/entry"
@@ -142,6 +143,15 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 		res.Say(registry.Invalid, vf.T("invalid: the registry answered an unknown outcome %q", st.Outcome))
 		return res
 	}
+	if st.Erased && noSeal(st.Seal) {
+		// The office erased the letter's content: its release entry's opening is gone, so the
+		// registry has no seal to give and signs no status. Its answer cannot be checked, but
+		// the missing seal is no sign of forgery: the letter's own seal still verifies
+		// offline, and the API and the verify page answer "valid, content erased".
+		res.Outcome, res.Error = "error", "the letter's content was erased: the registry's answer comes without a seal"
+		res.Say("error", vf.T("could not verify: the office erased this letter's content; the registry answers %s but has no seal left to prove it (a seal kept beside the letter still verifies with --offline, which does not check retractions)", st.Outcome))
+		return res
+	}
 	s, err := seal.Parse(st.Seal)
 	if err != nil {
 		res.Say(registry.Invalid, vf.T("invalid: the registry's seal is malformed: %s", err.Error()))
@@ -238,6 +248,12 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 		res.Say(registry.Invalid, vf.T("invalid: the logged withdrawal is not a retraction or supersession"))
 	}
 	return res
+}
+
+// noSeal reports whether an answer's seal field is absent or null.
+func noSeal(raw []byte) bool {
+	t := strings.TrimSpace(string(raw))
+	return t == "" || t == "null"
 }
 
 // revocations checks the key-revoked entries the registry gave for the keys that signed the
