@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/entry"
@@ -179,8 +180,18 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 	// seal's is: it becomes the tree this answer, and every later one, is judged against, and
 	// one signed by the log key alone may be a tree shown to this client only (a fork that
 	// leaves out a withdrawal), which no witness cosigned.
-	if _, err := vf.V.VerifyCheckpoint([]byte(st.Latest.Checkpoint)); err != nil {
+	_, cosigners, err := vf.V.VerifyCheckpoint([]byte(st.Latest.Checkpoint))
+	if err != nil {
 		res.Say(registry.Invalid, vf.T("invalid: the registry's latest checkpoint does not verify: %s", err.Error()))
+		return res
+	}
+	// --max-age bounds how old a view of the log the answer may rest on: online that is the
+	// latest checkpoint, not the seal's. One the witnesses cosigned long ago may be an old
+	// answer replayed to a client that has seen nothing newer, or a log whose witnesses
+	// stopped: either may hide a withdrawal since.
+	if at := seal.QuorumTime(cosigners, vf.Quorum); vf.MaxAge > 0 && time.Since(at) > vf.MaxAge {
+		res.Say(registry.Invalid, vf.T("invalid: the witnesses' cosignatures of the registry's latest checkpoint date from %s, older than --max-age %s: the answer may be replayed, or the witnesses no longer cosign the log; report this to the office",
+			at.Format(time.RFC3339), vf.MaxAge.String()))
 		return res
 	}
 	// The registry's seal may be the one kept from the release, against an older checkpoint:

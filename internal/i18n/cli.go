@@ -14,6 +14,10 @@ var _ = table(func() Translations {
 			"invalide : les cosignatures des témoins du point de contrôle du sceau datent du %s, plus ancien que --max-age %s : « chancery seal refresh %s » prouve le sceau sur un point de contrôle plus récent",
 			"غير صالحة: يعود تاريخ توقيعات الشهود المشتركة على نقطة تحقق الختم إلى %s، وهو أقدم من --max-age %s: الأمر 'chancery seal refresh %s' يُثبت الختم مقابل نقطة تحقق أحدث",
 		},
+		"invalid: the witnesses' cosignatures of the registry's latest checkpoint date from %s, older than --max-age %s: the answer may be replayed, or the witnesses no longer cosign the log; report this to the office": {
+			"invalide : les cosignatures des témoins du dernier point de contrôle du registre datent du %s, plus ancien que --max-age %s : la réponse est peut-être rejouée, ou les témoins ne cosignent plus le journal ; signalez-le au bureau",
+			"غير صالحة: يعود تاريخ توقيعات الشهود المشتركة على آخر نقطة تحقق للسجل إلى %s، وهو أقدم من --max-age %s: قد تكون الإجابة مُعادة، أو لم يعد الشهود يوقّعون السجل؛ أبلغ المكتب بذلك",
+		},
 		" (offline: in the log at checkpoint %s; retractions are not checked offline)": {
 			" (hors ligne : dans le journal au point de contrôle %s ; les annulations ne sont pas vérifiées hors ligne)",
 			" (دون اتصال: في السجل عند نقطة التحقق %s؛ ولا يُتحقق من حالات الإلغاء دون اتصال)",
