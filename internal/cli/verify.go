@@ -38,7 +38,7 @@ func newVerify(rm *remote) *cobra.Command {
 		if err != nil {
 			return nil, err
 		}
-		return &verifier{Verifier: v, cl: cl, c: c, cps: cps}, nil
+		return &verifier{Verifier: v, cl: cl, c: c, cps: cps, root: root}, nil
 	})
 }
 
@@ -50,6 +50,8 @@ type verifier struct {
 	// cps is the newest checkpoint seen of the log: a registry answer proved against an older
 	// tree is refused.
 	cps *checkpointState
+	// root is the trust root: its office is the one whose registry must answer.
+	root *seal.TrustRoot
 }
 
 // Ask checks the registry's answer for the file whose digest res holds; with a seal already
@@ -63,6 +65,15 @@ func (vf *verifier) Ask(res VerifyResult, sealCheckpoint []byte) VerifyResult {
 	st, err := vf.cl.VerifyDigest(vf.c.Context(), res.Digest)
 	if err != nil {
 		return vf.Fail(res, err)
+	}
+	// CHANCERY_URL, set for a member's own office, takes precedence over the trust root's
+	// base_url: another office's registry knows nothing of this letter, and its "unknown"
+	// would make a genuine letter invalid, or send its text there to be identified.
+	if st.Office != vf.root.Office {
+		res.Outcome, res.Error = "error", "the registry answers for another office than the trust root's"
+		res.Say("error", vf.T("could not verify: the registry at %s answers for office %q, not %q, which the trust root names (CHANCERY_URL or --url names another office's registry); verify with --url %s",
+			vf.cl.Base, st.Office, vf.root.Office, vf.root.BaseURL))
+		return res
 	}
 	return vf.online(res, st)
 }
