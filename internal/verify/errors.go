@@ -68,14 +68,14 @@ func inLanguage(p *i18n.Printer, err error) error {
 func ErrorLines(w io.Writer, err error, msg, hint string) {
 	var l *localized
 	if !errors.As(err, &l) {
-		fmt.Fprintf(w, "chancery: error: %s\n", printableLines(msg))
+		fmt.Fprintf(w, "chancery: error: %s\n", PrintableLines(msg))
 		if hint != "" {
-			fmt.Fprintf(w, "chancery: hint: %s\n", printableLines(hint))
+			fmt.Fprintf(w, "chancery: hint: %s\n", PrintableLines(hint))
 		}
 		return
 	}
 	p := l.p
-	fmt.Fprintln(w, p.T("chancery: error: %s", printableLines(localError(p, l.err))))
+	fmt.Fprintln(w, p.T("chancery: error: %s", PrintableLines(localError(p, l.err))))
 	if hint == "" {
 		return
 	}
@@ -85,12 +85,12 @@ func ErrorLines(w io.Writer, err error, msg, hint string) {
 	} else {
 		hint = p.Text(hint)
 	}
-	fmt.Fprintln(w, p.T("chancery: hint: %s", printableLines(hint)))
+	fmt.Fprintln(w, p.T("chancery: hint: %s", PrintableLines(hint)))
 }
 
-// printableLines is Printable for each line of s: the line breaks of a message of several
+// PrintableLines is Printable for each line of s: the line breaks of a message of several
 // lines (errors.Join's) stay.
-func printableLines(s string) string {
+func PrintableLines(s string) string {
 	if printableASCII(s) {
 		return s
 	}
