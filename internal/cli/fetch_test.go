@@ -47,6 +47,12 @@ func newOffice(t *testing.T) *office { return newOfficeWith(t, nil) }
 // not nil, made from the office's store and log (cosigned.Open), and run until the test ends.
 func newOfficeWith(t *testing.T, heads func(*store.DB, *translog.Log) *cosigned.Heads) *office {
 	t.Helper()
+	return newOfficeNamed(t, "CLI Office", heads)
+}
+
+// newOfficeNamed is newOfficeWith for an office of this name.
+func newOfficeNamed(t *testing.T, name string, heads func(*store.DB, *translog.Log) *cosigned.Heads) *office {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.OpenSQLite(ctx, t.TempDir())
 	if err != nil {
@@ -62,7 +68,7 @@ func newOfficeWith(t *testing.T, heads func(*store.DB, *translog.Log) *cosigned.
 	}
 	t.Cleanup(func() { lg.Close() })
 	_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
-	cfg := registry.Config{DB: db, Log: lg, Office: registry.Office{Name: "CLI Office", Prefix: "CLI", URL: "https://cli.example"},
+	cfg := registry.Config{DB: db, Log: lg, Office: registry.Office{Name: name, Prefix: "CLI", URL: "https://cli.example"},
 		OfficeKey: officeKey, LogKey: vkey, LogOrigin: origin}
 	if heads != nil {
 		cfg.Heads, cfg.SealWait = heads(db, lg), time.Minute

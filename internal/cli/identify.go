@@ -18,6 +18,7 @@ import (
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/textract"
+	"github.com/chancery/chancery/internal/verify"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -233,14 +234,17 @@ func mediaTypeOf(name string, data []byte) string {
 	return http.DetectContentType(data)
 }
 
+// printIdentification prints the registry's answer. Every string in it is escaped
+// (printable): the registry's, and the difference, which quotes the checked text's own
+// words, so that a file built with escape sequences cannot rewrite the lines around them.
 func printIdentification(w io.Writer, id *registry.Identification) {
-	fmt.Fprintln(w, id.Message)
+	fmt.Fprintln(w, printable(id.Message))
 	if id.Reference != "" {
 		// The public is given no scores (registry: Identification.forPublic).
 		if id.Similarity > 0 {
-			fmt.Fprintf(w, "best match: %s version %d (%s), similarity %.2f, containment %.2f\n", id.Reference, id.Version, id.Match, id.Similarity, id.Containment)
+			fmt.Fprintf(w, "best match: %s version %d (%s), similarity %.2f, containment %.2f\n", printable(id.Reference), id.Version, printable(id.Match), id.Similarity, id.Containment)
 		} else {
-			fmt.Fprintf(w, "best match: %s version %d (%s)\n", id.Reference, id.Version, id.Match)
+			fmt.Fprintf(w, "best match: %s version %d (%s)\n", printable(id.Reference), id.Version, printable(id.Match))
 		}
 	}
 	if len(id.Diff) > 0 {
@@ -256,13 +260,13 @@ func printIdentification(w io.Writer, id *registry.Identification) {
 				b.WriteString(op.Text)
 			}
 		}
-		fmt.Fprintln(w, b.String())
+		fmt.Fprintln(w, verify.PrintableLines(b.String()))
 	}
 	if len(id.Matches) > 1 {
 		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "rank\treference\tversion\tstate\tscore\tsimilarity\tcontainment")
 		for i, m := range id.Matches {
-			fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%.2f\t%.2f\t%.2f\n", i+1, m.Reference, m.Version, m.State, m.Score, m.Similarity, m.Containment)
+			fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%.2f\t%.2f\t%.2f\n", i+1, printable(m.Reference), m.Version, printable(m.State), m.Score, m.Similarity, m.Containment)
 		}
 		tw.Flush()
 	}

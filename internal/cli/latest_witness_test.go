@@ -33,6 +33,8 @@ type testCosigner struct {
 	key  ed25519.PrivateKey
 	hash uint32
 	vkey string
+	// at is the time its cosignatures carry; zero, the time of signing.
+	at time.Time
 }
 
 func newTestCosigner(t *testing.T, name string) *testCosigner {
@@ -52,6 +54,9 @@ func (c *testCosigner) Name() string    { return c.name }
 func (c *testCosigner) KeyHash() uint32 { return c.hash }
 func (c *testCosigner) Sign(msg []byte) ([]byte, error) {
 	now := uint64(time.Now().Unix())
+	if !c.at.IsZero() {
+		now = uint64(c.at.Unix())
+	}
 	m := fmt.Sprintf("cosignature/v1\ntime %d\n%s", now, msg)
 	return append(binary.BigEndian.AppendUint64(nil, now), ed25519.Sign(c.key, []byte(m))...), nil
 }

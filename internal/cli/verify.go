@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/entry"
@@ -36,7 +38,7 @@ func newVerify(rm *remote) *cobra.Command {
 		if err != nil {
 			return nil, err
 		}
-		return &verifier{Verifier: v, cl: cl, c: c, cps: cps}, nil
+		return &verifier{Verifier: v, cl: cl, c: c, cps: cps, root: root}, nil
 	})
 }
 
@@ -48,6 +50,8 @@ type verifier struct {
 	// cps is the newest checkpoint seen of the log: a registry answer proved against an older
 	// tree is refused.
 	cps *checkpointState
+	// root is the trust root: its office is the one whose registry must answer.
+	root *seal.TrustRoot
 }
 
 // Ask checks the registry's answer for the file whose digest res holds; with a seal already
@@ -61,6 +65,15 @@ func (vf *verifier) Ask(res VerifyResult, sealCheckpoint []byte) VerifyResult {
 	st, err := vf.cl.VerifyDigest(vf.c.Context(), res.Digest)
 	if err != nil {
 		return vf.Fail(res, err)
+	}
+	// CHANCERY_URL, set for a member's own office, takes precedence over the trust root's
+	// base_url: another office's registry knows nothing of this letter, and its "unknown"
+	// would make a genuine letter invalid, or send its text there to be identified.
+	if st.Office != vf.root.Office {
+		res.Outcome, res.Error = "error", "the registry answers for another office than the trust root's"
+		res.Say("error", vf.T("could not verify: the registry at %s answers for office %q, not %q, which the trust root names (CHANCERY_URL or --url names another office's registry); verify with --url %s",
+			vf.cl.Base, st.Office, vf.root.Office, vf.root.BaseURL))
+		return res
 	}
 	return vf.online(res, st)
 }
@@ -142,6 +155,15 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 		res.Say(registry.Invalid, vf.T("invalid: the registry answered an unknown outcome %q", st.Outcome))
 		return res
 	}
+	if st.Erased && noSeal(st.Seal) {
+		// The office erased the letter's content: its release entry's opening is gone, so the
+		// registry has no seal to give and signs no status. Its answer cannot be checked, but
+		// the missing seal is no sign of forgery: the letter's own seal still verifies
+		// offline, and the API and the verify page answer "valid, content erased".
+		res.Outcome, res.Error = "error", "the letter's content was erased: the registry's answer comes without a seal"
+		res.Say("error", vf.T("could not verify: the office erased this letter's content; the registry answers %s but has no seal left to prove it (a seal kept beside the letter still verifies with --offline, which does not check retractions)", st.Outcome))
+		return res
+	}
 	s, err := seal.Parse(st.Seal)
 	if err != nil {
 		res.Say(registry.Invalid, vf.T("invalid: the registry's seal is malformed: %s", err.Error()))
@@ -169,8 +191,18 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 	// seal's is: it becomes the tree this answer, and every later one, is judged against, and
 	// one signed by the log key alone may be a tree shown to this client only (a fork that
 	// leaves out a withdrawal), which no witness cosigned.
-	if _, err := vf.V.VerifyCheckpoint([]byte(st.Latest.Checkpoint)); err != nil {
+	_, cosigners, err := vf.V.VerifyCheckpoint([]byte(st.Latest.Checkpoint))
+	if err != nil {
 		res.Say(registry.Invalid, vf.T("invalid: the registry's latest checkpoint does not verify: %s", err.Error()))
+		return res
+	}
+	// --max-age bounds how old a view of the log the answer may rest on: online that is the
+	// latest checkpoint, not the seal's. One the witnesses cosigned long ago may be an old
+	// answer replayed to a client that has seen nothing newer, or a log whose witnesses
+	// stopped: either may hide a withdrawal since.
+	if at := seal.QuorumTime(cosigners, vf.Quorum); vf.MaxAge > 0 && time.Since(at) > vf.MaxAge {
+		res.Say(registry.Invalid, vf.T("invalid: the witnesses' cosignatures of the registry's latest checkpoint date from %s, older than --max-age %s: the answer may be replayed, or the witnesses no longer cosign the log; report this to the office",
+			at.Format(time.RFC3339), vf.MaxAge.String()))
 		return res
 	}
 	// The registry's seal may be the one kept from the release, against an older checkpoint:
@@ -238,6 +270,12 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 		res.Say(registry.Invalid, vf.T("invalid: the logged withdrawal is not a retraction or supersession"))
 	}
 	return res
+}
+
+// noSeal reports whether an answer's seal field is absent or null.
+func noSeal(raw []byte) bool {
+	t := strings.TrimSpace(string(raw))
+	return t == "" || t == "null"
 }
 
 // revocations checks the key-revoked entries the registry gave for the keys that signed the

@@ -14,6 +14,14 @@ var _ = table(func() Translations {
 			"invalide : les cosignatures des témoins du point de contrôle du sceau datent du %s, plus ancien que --max-age %s : « chancery seal refresh %s » prouve le sceau sur un point de contrôle plus récent",
 			"غير صالحة: يعود تاريخ توقيعات الشهود المشتركة على نقطة تحقق الختم إلى %s، وهو أقدم من --max-age %s: الأمر 'chancery seal refresh %s' يُثبت الختم مقابل نقطة تحقق أحدث",
 		},
+		"invalid: the witnesses' cosignatures of the registry's latest checkpoint date from %s, older than --max-age %s: the answer may be replayed, or the witnesses no longer cosign the log; report this to the office": {
+			"invalide : les cosignatures des témoins du dernier point de contrôle du registre datent du %s, plus ancien que --max-age %s : la réponse est peut-être rejouée, ou les témoins ne cosignent plus le journal ; signalez-le au bureau",
+			"غير صالحة: يعود تاريخ توقيعات الشهود المشتركة على آخر نقطة تحقق للسجل إلى %s، وهو أقدم من --max-age %s: قد تكون الإجابة مُعادة، أو لم يعد الشهود يوقّعون السجل؛ أبلغ المكتب بذلك",
+		},
+		"could not verify: the registry at %s answers for office %q, not %q, which the trust root names (CHANCERY_URL or --url names another office's registry); verify with --url %s": {
+			"vérification impossible : le registre à %s répond pour le bureau %q, et non %q, que nomme la racine de confiance (CHANCERY_URL ou --url désigne le registre d'un autre bureau) ; vérifiez avec --url %s",
+			"تعذّر التحقق: السجل في %s يجيب عن المكتب %q، لا عن %q الذي يسمّيه جذر الثقة (CHANCERY_URL أو --url يشير إلى سجل مكتب آخر)؛ تحقّق باستخدام --url %s",
+		},
 		" (offline: in the log at checkpoint %s; retractions are not checked offline)": {
 			" (hors ligne : dans le journal au point de contrôle %s ; les annulations ne sont pas vérifiées hors ligne)",
 			" (دون اتصال: في السجل عند نقطة التحقق %s؛ ولا يُتحقق من حالات الإلغاء دون اتصال)",
@@ -44,6 +52,10 @@ var _ = table(func() Translations {
 		"invalid: the registry answered an unknown outcome %q": {
 			"invalide : le registre a répondu par un résultat inconnu %q",
 			"غير صالحة: أجاب السجل بنتيجة غير معروفة %q",
+		},
+		"could not verify: the office erased this letter's content; the registry answers %s but has no seal left to prove it (a seal kept beside the letter still verifies with --offline, which does not check retractions)": {
+			"vérification impossible : le bureau a effacé le contenu de cette lettre ; le registre répond %s mais n'a plus de sceau pour le prouver (un sceau gardé à côté de la lettre se vérifie toujours avec --offline, qui ne vérifie pas les retraits)",
+			"تعذّر التحقق: محا المكتب مضمون هذه الرسالة؛ يجيب السجل %s لكن لم يبقَ لديه ختم يثبت ذلك (الختم المحفوظ بجانب الرسالة لا يزال يُتحقق منه بـ --offline، الذي لا يتحقق من السحب)",
 		},
 		"invalid: the registry's seal is malformed: %s": {
 			"invalide : le sceau fourni par le registre est mal formé : %s",

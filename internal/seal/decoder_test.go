@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -380,4 +381,96 @@ func TestCommitmentAsDefined(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzVerifiersAgree runs the two paths by which Chancery's verifiers check a seal on the same
+// bytes and compares their outcomes: the folder verifier's (chancery verify --offline and
+// chancery-verify: a Decoder, and one Verifier whose caches every earlier seal of the run
+// filled) and the online verifier's for a registry's seal (Parse, and a Verifier as fresh as
+// a single run's). Both must refuse or both accept, with the same error and the same result.
+// The seeds are every seal of the vectors against each of their letters and trust roots; the
+// warm verifiers have verified all of them first, so a mutated seal meets the checkpoints and
+// key entries of the real ones in the caches. (A seal is a few kilobytes: the default minimisation
+// of a new input holds the counter at 0/sec for a minute, hence -fuzzminimizetime.)
+//
+//	go test ./internal/seal -run '^$' -fuzz '^FuzzVerifiersAgree$' -fuzztime 60s -fuzzminimizetime 2s
+func FuzzVerifiersAgree(f *testing.F) {
+	type vectors struct {
+		seals, files [][]byte
+		trusts       []*TrustRoot
+		warm         []*Verifier
+		d            Decoder
+	}
+	var vs []*vectors
+	for _, path := range []string{vectorsFile, vectorsV2File} {
+		files, err := readVectors(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		v := &vectors{}
+		for name, data := range files {
+			switch {
+			case strings.HasPrefix(name, "seals/"):
+				v.seals = append(v.seals, data)
+			case strings.HasPrefix(name, "letter"):
+				v.files = append(v.files, data)
+			case strings.HasPrefix(name, "trust"):
+				tr, err := ParseTrustRoot(data)
+				if err != nil {
+					f.Fatal(err)
+				}
+				v.trusts = append(v.trusts, tr)
+			}
+		}
+		// Map order: sorted, so that a seed names the same seal, letter and trust root in
+		// every run.
+		slices.SortFunc(v.seals, bytes.Compare)
+		slices.SortFunc(v.files, bytes.Compare)
+		slices.SortFunc(v.trusts, func(a, b *TrustRoot) int {
+			return strings.Compare(a.LogKey+a.OfficeKeys[0].KeyID, b.LogKey+b.OfficeKeys[0].KeyID)
+		})
+		for _, tr := range v.trusts {
+			v.warm = append(v.warm, newTestVerifier(f, tr))
+		}
+		for _, s := range v.seals {
+			for _, w := range v.warm {
+				for _, file := range v.files {
+					if p, err := v.d.Parse(s); err == nil {
+						v.d.Verify(w, p, DigestOf(file))
+					}
+				}
+			}
+		}
+		vs = append(vs, v)
+	}
+	for set, v := range vs {
+		for _, s := range v.seals {
+			for file := range v.files {
+				for trust := range v.trusts {
+					f.Add(uint8(set), uint8(file), uint8(trust), s)
+				}
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, set, file, trust uint8, data []byte) {
+		v := vs[int(set)%len(vs)]
+		digest := DigestOf(v.files[int(file)%len(v.files)])
+		tr := v.trusts[int(trust)%len(v.trusts)]
+		var want *Result
+		s, werr := Parse(data)
+		if werr == nil {
+			want, werr = newTestVerifier(t, tr).Verify(s, digest)
+		}
+		var got *Result
+		ds, err := v.d.Parse(data)
+		if err == nil {
+			got, err = v.d.Verify(v.warm[int(trust)%len(v.trusts)], ds, digest)
+		}
+		if fmt.Sprint(err) != fmt.Sprint(werr) {
+			t.Fatalf("folder verifier: %v; online verifier: %v", err, werr)
+		}
+		if err == nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("the verifiers disagree:\n%s\n%s", Marshal(got), Marshal(want))
+		}
+	})
 }

@@ -252,7 +252,10 @@ func BenchmarkVerifyKeyHistory(b *testing.B) {
 	single := s.o.trustRoot(1)
 	long := s.trustRotated()
 	// Six more keys, listed first so that each is passed over (their windows lie far beyond
-	// this log: only their key IDs are ever compared).
+	// this log, after the current key's, which windows may not overlap: only their key IDs
+	// are ever compared).
+	end := int64(1e9)
+	long.OfficeKeys[1].UntilIndex = &end
 	var others []OfficeKey
 	for i := range 6 {
 		k := NewOfficeKey(seedKey(byte(0x60 + i)).Public().(ed25519.PublicKey))
@@ -302,4 +305,37 @@ func FuzzCheckRotation(f *testing.F) {
 			t.Fatalf("checked a rotation that is not signed by its new key, or for another office: %+v", st)
 		}
 	})
+}
+
+// TestTrustRootRefusesOverlappingWindows: a key history in which a retired key's window
+// reaches past its successor's start (the old key written without until_index, or with one
+// beyond the rotation) let the retired key sign entries logged after the rotation: a seal
+// of the release it signed then (s.retired) verified. Such a trust root is refused. Keys
+// without windows, as trust roots carried them before rotations, may still be listed
+// together.
+func TestTrustRootRefusesOverlappingWindows(t *testing.T) {
+	s := newRotationScenario(t)
+	noEnd := s.trustRotated()
+	noEnd.OfficeKeys[0].UntilIndex = nil
+	late := s.trustRotated()
+	beyond := s.retired + 1
+	late.OfficeKeys[0].UntilIndex = &beyond
+	for name, tr := range map[string]*TrustRoot{"retired key without an end": noEnd, "retired key's end past the rotation": late} {
+		if v, err := NewVerifier(tr); err == nil {
+			_, verr := v.VerifyBytes(s.o.seal(t, s.retired, true), letterA)
+			t.Errorf("%s: accepted; the retired key's release after the rotation: %v", name, verr)
+		}
+		if _, err := tr.Marshal(); err == nil {
+			t.Errorf("%s: marshalled", name)
+		}
+	}
+	legacy := s.o.trustRoot(1)
+	legacy.OfficeKeys = append(legacy.OfficeKeys, NewOfficeKey(s.next.Public().(ed25519.PublicKey)))
+	b, err := legacy.Marshal()
+	if err == nil {
+		_, err = ParseTrustRoot(b)
+	}
+	if err != nil {
+		t.Errorf("two keys without windows: %v", err)
+	}
 }

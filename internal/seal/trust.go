@@ -182,6 +182,19 @@ func (t *TrustRoot) compile() (*trust, error) {
 		seen[k.KeyID] = true
 		c.officeKeys = append(c.officeKeys, k)
 	}
+	// A key history hands the log over from key to key: a rotation at R ends the old key's
+	// window where the new key's begins. A window that reaches into another key's would let
+	// a retired key sign entries logged after its rotation, so windows may not overlap. Keys
+	// without a window, which trust roots listed together before rotations, cover the
+	// whole log: only alongside each other.
+	for i := range t.OfficeKeys {
+		for j := range i {
+			a, b := &t.OfficeKeys[j], &t.OfficeKeys[i]
+			if (hasWindow(a) || hasWindow(b)) && overlap(a, b) {
+				return nil, fmt.Errorf("trust root: office keys %s and %s: windows %s and %s overlap (a key history's windows follow one another)", a.KeyID, b.KeyID, a.window(), b.window())
+			}
+		}
+	}
 	vs := []note.Verifier{logV}
 	// A cosignature/v1 signs neither the cosigner's name nor its key hash, so one Ed25519 key
 	// under two names would let anyone copy one witness's cosignature line under the other's
@@ -351,6 +364,14 @@ func probeVersion(data []byte, field string) (int, bool) {
 		return 0, false
 	}
 	return v, true
+}
+
+// hasWindow reports whether k carries a window rather than covering the whole log.
+func hasWindow(k *OfficeKey) bool { return k.FromIndex != 0 || k.UntilIndex != nil }
+
+// overlap reports whether the windows of a and b share a log index.
+func overlap(a, b *OfficeKey) bool {
+	return (a.UntilIndex == nil || b.FromIndex < *a.UntilIndex) && (b.UntilIndex == nil || a.FromIndex < *b.UntilIndex)
 }
 
 func windowEnd(p *int64) any {

@@ -517,11 +517,17 @@ func cosignatureTime(b64 string) time.Time {
 // MinCosignatureTime returns the time from which the quorum of r's cosigners vouch for the
 // checkpoint: the quorum-th newest cosignature time. A freshness bound compares it with now.
 func (r *Result) MinCosignatureTime(quorum int) time.Time {
-	if quorum < 1 || quorum > len(r.Cosigners) {
+	return QuorumTime(r.Cosigners, quorum)
+}
+
+// QuorumTime returns the time from which quorum of the cosigners of a checkpoint vouch for
+// it: the quorum-th newest cosignature time, or the zero time if they are fewer.
+func QuorumTime(cosigners []Cosigner, quorum int) time.Time {
+	if quorum < 1 || quorum > len(cosigners) {
 		return time.Time{}
 	}
-	ts := make([]time.Time, len(r.Cosigners))
-	for i, c := range r.Cosigners {
+	ts := make([]time.Time, len(cosigners))
+	for i, c := range cosigners {
 		ts[i] = c.Time
 	}
 	slices.SortFunc(ts, func(a, b time.Time) int { return b.Compare(a) })
@@ -530,15 +536,17 @@ func (r *Result) MinCosignatureTime(quorum int) time.Time {
 
 // VerifyCheckpoint checks a signed checkpoint as a seal's is checked (docs/seal-format.md,
 // step 2): the trust root's log, signed by its log key, with the witness quorum's
-// cosignatures. It returns the tree's size. An online verifier checks with it a checkpoint
-// that an answer is judged against but that no seal carries (the latest one an answer comes
-// with): one signed by the log key alone may be of a tree no witness saw, a split view.
-func (v *Verifier) VerifyCheckpoint(signed []byte) (int64, error) {
+// cosignatures. It returns the tree's size and the trust root's witnesses that cosigned it,
+// with their times (for a freshness bound, QuorumTime). An online verifier checks with it a
+// checkpoint that an answer is judged against but that no seal carries (the latest one an
+// answer comes with): one signed by the log key alone may be of a tree no witness saw, a
+// split view. The cosigners are shared: the caller must not modify them.
+func (v *Verifier) VerifyCheckpoint(signed []byte) (int64, []Cosigner, error) {
 	c, err := v.checkpoint(signed)
 	if err != nil {
-		return 0, fmt.Errorf("verify checkpoint: %w", err)
+		return 0, nil, fmt.Errorf("verify checkpoint: %w", err)
 	}
-	return c.size, nil
+	return c.size, c.cosigners, nil
 }
 
 // checkpoint opens a signed checkpoint with the log key and the witnesses' keys, or returns it

@@ -134,7 +134,7 @@ every language.`,
 	c.Flags().BoolVar(&offline, "offline", false, "use only the seal and the trust root; do not ask the registry")
 	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per file")
 	c.Flags().StringVar(&lang, "lang", "", "language of the lines printed: en, fr or ar (default $CHANCERY_LANG, else the locale: LC_ALL, LC_MESSAGES, LANG); --json stays English")
-	c.Flags().DurationVar(&maxAge, "max-age", 0, "refuse a seal whose checkpoint the witness quorum cosigned longer ago than this, e.g. 720h (trust roots with witnesses)")
+	c.Flags().DurationVar(&maxAge, "max-age", 0, "refuse a seal whose checkpoint the witness quorum cosigned longer ago than this, e.g. 720h (trust roots with witnesses); online, the registry's latest checkpoint its answer is judged against")
 	return c
 }
 

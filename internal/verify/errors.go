@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strings"
 
 	"github.com/chancery/chancery/internal/i18n"
 )
@@ -61,18 +62,20 @@ func inLanguage(p *i18n.Printer, err error) error {
 }
 
 // ErrorLines writes the error line of err and its hint: in English, or in the language err
-// was marked with by verify.
+// was marked with by verify. Errors quote what a registry (or whoever answers in its place)
+// answered, and file names: both are escaped as verify's result lines are (Printable), line
+// by line, so that an escape sequence cannot erase the error and print a success instead.
 func ErrorLines(w io.Writer, err error, msg, hint string) {
 	var l *localized
 	if !errors.As(err, &l) {
-		fmt.Fprintf(w, "chancery: error: %s\n", msg)
+		fmt.Fprintf(w, "chancery: error: %s\n", PrintableLines(msg))
 		if hint != "" {
-			fmt.Fprintf(w, "chancery: hint: %s\n", hint)
+			fmt.Fprintf(w, "chancery: hint: %s\n", PrintableLines(hint))
 		}
 		return
 	}
 	p := l.p
-	fmt.Fprintln(w, p.T("chancery: error: %s", localError(p, l.err)))
+	fmt.Fprintln(w, p.T("chancery: error: %s", PrintableLines(localError(p, l.err))))
 	if hint == "" {
 		return
 	}
@@ -82,7 +85,20 @@ func ErrorLines(w io.Writer, err error, msg, hint string) {
 	} else {
 		hint = p.Text(hint)
 	}
-	fmt.Fprintln(w, p.T("chancery: hint: %s", hint))
+	fmt.Fprintln(w, p.T("chancery: hint: %s", PrintableLines(hint)))
+}
+
+// PrintableLines is Printable for each line of s: the line breaks of a message of several
+// lines (errors.Join's) stay.
+func PrintableLines(s string) string {
+	if printableASCII(s) {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = Printable(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // localError says err in p's language: a message of the catalogue, or a file that could not

@@ -169,7 +169,9 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 		for _, w := range r.Cosigners {
 			res.Witnesses = append(res.Witnesses, Witness{Name: w.Name, CosignedAt: w.Time})
 		}
-		if vf.MaxAge > 0 {
+		// Online, the answer is judged against the registry's latest checkpoint, whatever
+		// this seal's age: the bound is on that checkpoint (internal/cli's online).
+		if vf.MaxAge > 0 && vf.Online == nil {
 			if at := r.MinCosignatureTime(vf.Quorum); time.Since(at) > vf.MaxAge {
 				res.Say(Invalid, vf.T("invalid: the witnesses' cosignatures of the seal's checkpoint date from %s, older than --max-age %s: 'chancery seal refresh %s' proves the seal against a newer checkpoint",
 					at.Format(time.RFC3339), vf.MaxAge.String(), sealPath))

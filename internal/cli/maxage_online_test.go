@@ -1,0 +1,123 @@
+package cli_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/cli"
+	"github.com/chancery/chancery/internal/seal"
+)
+
+// TestVerifyMaxAgeBoundsTheAnswersCheckpointOnline: online, an answer is judged against the
+// registry's latest checkpoint, but --max-age bounded only the cosignatures of the seal beside
+// the file. So a bare file answered against a checkpoint the witnesses cosigned long ago (a
+// replay of an old answer to a first-time client, or a registry whose witnesses stopped
+// cosigning, either of which hides a withdrawal since) was valid despite the bound, and a
+// file whose own seal is old was invalid however fresh the registry's answer: the same bytes
+// got opposite answers with and without their seal. Online the bound is on the checkpoint
+// the answer is judged against.
+func TestVerifyMaxAgeBoundsTheAnswersCheckpointOnline(t *testing.T) {
+	o := newOffice(t)
+	dir, _, file, bare, _ := o.releasedForReplay(t)
+	w := newTestCosigner(t, "witness.cli.example")
+	root := *o.reg.TrustRoot()
+	root.Witnesses, root.WitnessQuorum = []string{w.vkey}, 1
+	tb, err := root.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust := filepath.Join(dir, "witnessed-trust.json")
+	if err := os.WriteFile(trust, tb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := *w
+	old.at = time.Now().Add(-48 * time.Hour)
+	u, err := url.Parse(o.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	// witnessed answers as the registry would behind the witness, whose cosignature of the
+	// answer's seal and of its latest checkpoint carry the times of sealBy and latestBy.
+	witnessed := func(sealBy, latestBy *testCosigner) *httptest.Server {
+		srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/api/v1/verify" {
+				proxy.ServeHTTP(rw, r)
+				return
+			}
+			body, _ := io.ReadAll(r.Body)
+			resp, err := http.Post(o.url+r.URL.Path, r.Header.Get("Content-Type"), bytes.NewReader(body))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			var ans map[string]json.RawMessage
+			var latest map[string]json.RawMessage
+			if err := errors.Join(json.Unmarshal(b, &ans), json.Unmarshal(ans["latest"], &latest)); err != nil {
+				t.Errorf("answer %s: %v", b, err)
+				return
+			}
+			s, err := seal.Parse(ans["seal"])
+			if err != nil {
+				t.Errorf("answer's seal: %v", err)
+				return
+			}
+			s.Checkpoint = sealBy.cosign(t, root.LogKey, s.Checkpoint)
+			ans["seal"] = s.Marshal()
+			var cp string
+			json.Unmarshal(latest["checkpoint"], &cp)
+			latest["checkpoint"], _ = json.Marshal(string(latestBy.cosign(t, root.LogKey, []byte(cp))))
+			ans["latest"], _ = json.Marshal(latest)
+			rw.Header().Set("Content-Type", "application/json")
+			out, _ := json.Marshal(ans)
+			rw.Write(out)
+		}))
+		t.Cleanup(srv.Close)
+		return srv
+	}
+	// The seal beside the file, cosigned two days ago.
+	data, err := os.ReadFile(file + ".seal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := seal.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own.Checkpoint = old.cosign(t, root.LogKey, own.Checkpoint)
+	if err := os.WriteFile(file+".seal", own.Marshal(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	for i, c := range []struct {
+		name             string
+		file             string
+		sealBy, latestBy *testCosigner
+		code             int
+		prefix           string
+	}{
+		{"bare file, latest checkpoint cosigned two days ago", bare, w, &old, cli.ExitFailed, "invalid: "},
+		{"bare file, latest checkpoint cosigned now", bare, &old, w, cli.ExitOK, "valid: "},
+		{"own seal cosigned two days ago, latest checkpoint cosigned now", file, w, w, cli.ExitOK, "valid: "},
+		{"own seal and latest checkpoint cosigned two days ago", file, &old, &old, cli.ExitFailed, "invalid: "},
+	} {
+		t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state", string(rune('a'+i))))
+		code, out, errs := verifyAt(t, witnessed(c.sealBy, c.latestBy).URL, "--trust", trust, "--max-age", "24h", c.file)
+		if code != c.code || !strings.HasPrefix(out, c.prefix) {
+			t.Errorf("%s: exit %d %q %q, want %d %q", c.name, code, out, errs, c.code, c.prefix)
+		}
+	}
+}
