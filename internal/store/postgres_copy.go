@@ -233,8 +233,13 @@ func copyTable(ctx context.Context, stx, dtx *Tx, table string, chunks *int64) (
 					vals[i] = []byte(v)
 				}
 			case []byte:
-				if dstCols[c].dataType == "text" {
+				switch {
+				case dstCols[c].dataType == "text":
 					vals[i] = string(v)
+				case v == nil:
+					// SQLite's driver reads an empty BLOB as a nil slice (a NULL is a nil
+					// interface), and PostgreSQL's would write it as NULL.
+					vals[i] = []byte{}
 				}
 			}
 		}
