@@ -73,7 +73,10 @@ docs/operations.md, "Moving from SQLite").`,
 				return withHint(err, "migrate copies a SQLite office: is --data the directory 'chancery init' created?")
 			}
 			defer src.Close()
-			dst, err := store.OpenPostgres(ctx, to)
+			dst, err := store.OpenPostgresTarget(ctx, to)
+			if errors.Is(err, store.ErrTargetNotEmpty) {
+				return withHint(err, "migrate copies into a new, empty database, and leaves one that holds anything as it is: is --to the right database? Create one (createdb) and pass its URL")
+			}
 			if err != nil {
 				return err
 			}

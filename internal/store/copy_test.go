@@ -17,7 +17,7 @@ func copyToPostgres(t *testing.T, dir string) (*store.DB, error) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { snap.Close() })
-	dst, err := store.OpenPostgres(t.Context(), storetest.PostgresURL(t))
+	dst, err := store.OpenPostgresTarget(t.Context(), storetest.PostgresURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // OpenSQLiteSnapshot opens the SQLite store in dir read-only, without migrating it, for
@@ -320,6 +322,48 @@ func copyBlob(ctx context.Context, stx, dtx *Tx, cols []string, vals []any) (int
 
 // ErrTargetNotEmpty means a copy's target already holds data.
 var ErrTargetNotEmpty = errors.New("the target database is not empty")
+
+// OpenPostgresTarget opens the PostgreSQL database at url as the target of CopyTo, and brings
+// its schema up to date as OpenPostgres does, but only if no table of its schema holds a row:
+// a database that holds anything (another application's tables, an office of an older schema,
+// which the migrations would upgrade) is refused with ErrTargetNotEmpty and left untouched. An
+// empty database, or one a failed copy left with Chancery's empty tables, is opened.
+func OpenPostgresTarget(ctx context.Context, url string) (*DB, error) {
+	return openPostgres(ctx, url, emptyTarget)
+}
+
+// emptyTarget returns ErrTargetNotEmpty, naming a table, when a table of db's schema holds a
+// row; the schema's version record does not count.
+func emptyTarget(ctx context.Context, db *DB) error {
+	rows, err := db.r.QueryContext(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = current_schema()
+		AND tablename <> 'schema_version' ORDER BY tablename`)
+	if err != nil {
+		return fmt.Errorf("list the target's tables: %w", err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return fmt.Errorf("list the target's tables: %w", err)
+		}
+		tables = append(tables, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list the target's tables: %w", err)
+	}
+	for _, n := range tables {
+		var has bool
+		if err := db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+pgx.Identifier{n}.Sanitize()+`)`).Scan(&has); err != nil {
+			return fmt.Errorf("read the target's table %s: %w", n, err)
+		}
+		if has {
+			return fmt.Errorf("its table %s holds rows: %w", n, ErrTargetNotEmpty)
+		}
+	}
+	return nil
+}
 
 func mapKeys(m map[string]pgColumn) []string {
 	var out []string
