@@ -369,6 +369,16 @@ FOR EACH ROW EXECUTE FUNCTION audit_events_erase_only();
 `
 )
 
+// Migration 32: TRUNCATE, which PostgreSQL runs without the row triggers of migrations 2 and
+// 31, is refused on audit_events by a statement trigger. SQLite has no TRUNCATE: its delete
+// trigger refuses a DELETE of every row as of one, so the step changes nothing there.
+const (
+	auditNoTruncateSQLite   = `SELECT 1`
+	auditNoTruncatePostgres = `CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
+`
+)
+
 // EraseAuditEvent writes e, an audit event already stored, over the stored one with the same
 // ID: its actor, action, detail and remote address. Only an event about an erased letter can
 // be rewritten so (migration 31), and only by erasure.

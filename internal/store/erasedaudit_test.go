@@ -38,3 +38,26 @@ func TestErasedAuditKeepsItsPlacePostgres(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	testErasedAuditKeepsItsPlace(t, db)
 }
+
+// On PostgreSQL, TRUNCATE empties a table without firing its row triggers: the audit trail,
+// which SQLite's DELETE trigger keeps from being emptied, could be emptied in one statement.
+func TestAuditEventsCannotBeTruncatedPostgres(t *testing.T) {
+	db := openPostgres(t, storetest.PostgresURL(t))
+	t.Cleanup(func() { db.Close() })
+	erased, stands := storetest.ErasedLetterEvents(t, db)
+	err := db.Update(t.Context(), func(tx *store.Tx) error { return store.ExecTx(context.Background(), tx, `TRUNCATE audit_events`) })
+	if err == nil || !strings.Contains(err.Error(), "append-only") {
+		t.Errorf("TRUNCATE audit_events: %v, want the append-only refusal", err)
+	}
+	err = db.View(t.Context(), func(tx *store.Tx) error {
+		for _, ref := range []string{erased, stands} {
+			if ev, err := tx.AuditEvents(t.Context(), ref); err != nil || len(ev) == 0 {
+				t.Errorf("the events of %s after TRUNCATE: %d, %v", ref, len(ev), err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
