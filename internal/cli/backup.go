@@ -143,11 +143,18 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 		Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Checkpoint: string(rep.checkpoint)}
 	type source struct{ name, path string }
 	srcs := []source{{store.SQLiteFile, filepath.Join(tmp, store.SQLiteFile)}}
-	err = filepath.WalkDir(d.Path, func(p string, e fs.DirEntry, err error) error {
+	// WalkDir enters no link: not the directory's own (systemd's DynamicUser= makes
+	// /var/lib/chancery one), nor a key file kept elsewhere and linked in. Either would be
+	// left out of the backup without a word.
+	root, err := filepath.EvalSymlinks(d.Path)
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	err = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(d.Path, p)
+		rel, _ := filepath.Rel(root, p)
 		rel = filepath.ToSlash(rel)
 		if rel == "." {
 			return nil
@@ -156,6 +163,18 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 			if e.IsDir() {
 				return filepath.SkipDir
 			}
+			return nil
+		}
+		if e.Type()&fs.ModeSymlink != 0 {
+			fi, err := os.Stat(p)
+			if err != nil {
+				return err
+			}
+			if !fi.Mode().IsRegular() {
+				return withHint(fmt.Errorf("%s is a link to something other than a file", p),
+					"a backup holds the data directory's files: replace the link by what it links to, or move it out of %s", d.Path)
+			}
+			srcs = append(srcs, source{rel, p}) // its content, as a file of the directory
 			return nil
 		}
 		if e.Type().IsRegular() {

@@ -1,0 +1,61 @@
+package cli_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A data directory reached through a symbolic link is backed up whole, and so is a key file
+// that is a link. systemd's DynamicUser= (dist/chancery.service) makes /var/lib/chancery a
+// link into /var/lib/private/chancery: backup walked the link without entering it, wrote a
+// backup of the database alone (no settings, no keys) and reported success, and restore
+// refused that backup. A key kept elsewhere and linked into the directory was left out.
+func TestBackupOfALinkedDataDirectoryHoldsItsKeys(t *testing.T) {
+	tmp := t.TempDir()
+	real := filepath.Join(tmp, "private", "chancery")
+	o := openReleasingOffice(t, real, "")
+	if _, err := o.release(); err != nil {
+		t.Fatal(err)
+	}
+	o.st.Close()
+	// The office key kept in another directory, linked into the data directory.
+	keys := filepath.Join(tmp, "keys")
+	if err := os.Mkdir(keys, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(real, "office.key"), filepath.Join(keys, "office.key")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(keys, "office.key"), filepath.Join(real, "office.key")); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(tmp, "chancery")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(tmp, "office.tar")
+	if code, stdout, stderr := run("backup", "--data", link, "--out", out); code != 0 {
+		t.Fatalf("backup of a linked data directory: status %d\n%s%s", code, stdout, stderr)
+	}
+	restored := filepath.Join(tmp, "restored")
+	code, stdout, stderr := run("restore", out, "--data", restored)
+	if code != 0 {
+		t.Fatalf("restore of the backup of a linked data directory: status %d\n%s%s", code, stdout, stderr)
+	}
+	for _, n := range []string{"chancery.json", "log.key", "office.key", "chancery.db"} {
+		fi, err := os.Lstat(filepath.Join(restored, n))
+		if err != nil || !fi.Mode().IsRegular() {
+			t.Errorf("the restored directory's %s: %v, %v; want a regular file", n, fi, err)
+			continue
+		}
+		if strings.HasSuffix(n, ".key") && fi.Mode().Perm() != 0o600 {
+			t.Errorf("the restored %s has mode %v, want 0600", n, fi.Mode().Perm())
+		}
+	}
+	want, _ := os.ReadFile(filepath.Join(keys, "office.key"))
+	if got, err := os.ReadFile(filepath.Join(restored, "office.key")); err != nil || string(got) != string(want) {
+		t.Errorf("the restored office key is not the office's: %v", err)
+	}
+}
