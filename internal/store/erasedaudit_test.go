@@ -61,3 +61,33 @@ func TestAuditEventsCannotBeTruncatedPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// On SQLite, INSERT OR REPLACE deletes the row it conflicts with without firing delete
+// triggers (unless recursive triggers are on): an audit event could be written over with
+// another actor, action or detail, which PostgreSQL's update trigger refuses.
+func TestAuditEventsCannotBeReplacedSQLite(t *testing.T) {
+	db := openSQLite(t, t.TempDir())
+	t.Cleanup(func() { db.Close() })
+	_, stands := storetest.ErasedLetterEvents(t, db)
+	for _, q := range []string{
+		`INSERT OR REPLACE INTO audit_events (id, time, actor, action, reference, detail, remote)
+			SELECT id, time, 'mallory', action, reference, x'', remote FROM audit_events WHERE reference = '` + stands + `'`,
+		`REPLACE INTO audit_events (id, time, actor, action, reference, detail, remote)
+			SELECT id, time, 'mallory', action, reference, x'', remote FROM audit_events WHERE reference = '` + stands + `'`,
+	} {
+		err := db.Update(t.Context(), func(tx *store.Tx) error { return store.ExecTx(context.Background(), tx, q) })
+		if err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: %v, want the append-only refusal", q, err)
+		}
+	}
+	err := db.View(t.Context(), func(tx *store.Tx) error {
+		ev, err := tx.AuditEvents(t.Context(), stands)
+		if err != nil || len(ev) != 1 || ev[0].Actor == "mallory" || !strings.Contains(ev[0].Detail, "secret reason") {
+			t.Errorf("the event of %s after REPLACE: %+v, %v", stands, ev, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
