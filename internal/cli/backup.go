@@ -22,6 +22,7 @@ import (
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
+	"github.com/chancery/chancery/internal/witness"
 	"github.com/spf13/cobra"
 )
 
@@ -55,13 +56,16 @@ type backupFile struct {
 }
 
 // notBackedUp are the data directory's entries a backup leaves out: the live database (the
-// snapshot stands for it), the server's lock, and the published checkpoint record, which
-// describes the directory a server ran in, not the backup (restore writes a new one).
+// snapshot stands for it), the server's lock, the published checkpoint record, which
+// describes the directory a server ran in, not the backup (restore writes a new one), and a
+// witness kept in the directory (chancery witness): a witness restored to an older state, or
+// with its key and a state it does not have, cosigns a fork (docs/witnesses.md).
 func notBackedUp(name string) bool {
 	switch {
 	case name == store.SQLiteFile, strings.HasPrefix(name, store.SQLiteFile+"-"),
 		name == "serve.lock", strings.HasPrefix(name, datadir.PublishedFile),
-		strings.HasPrefix(name, ".restore-"), strings.HasSuffix(name, ".tmp"):
+		strings.HasPrefix(name, ".restore-"), strings.HasSuffix(name, ".tmp"),
+		name == witness.KeyFile, strings.HasPrefix(name, witness.DBFile):
 		return true
 	}
 	return false

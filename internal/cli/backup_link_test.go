@@ -1,10 +1,13 @@
 package cli_test
 
 import (
+	"crypto/rand"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/mod/sumdb/note"
 )
 
 // A data directory reached through a symbolic link is backed up whole, and so is a key file
@@ -57,5 +60,52 @@ func TestBackupOfALinkedDataDirectoryHoldsItsKeys(t *testing.T) {
 	want, _ := os.ReadFile(filepath.Join(keys, "office.key"))
 	if got, err := os.ReadFile(filepath.Join(restored, "office.key")); err != nil || string(got) != string(want) {
 		t.Errorf("the restored office key is not the office's: %v", err)
+	}
+}
+
+// A witness kept in the office's data directory (witness.key, witness.db) is left out of its
+// backups: a witness restored to an older state, or with its key and without its state,
+// cosigns a fork branching off after it (docs/witnesses.md: never restore witness.db; if it
+// is lost, retire the key). The database was copied file by file beside a running witness,
+// and restored.
+func TestBackupLeavesOutAWitness(t *testing.T) {
+	tmp := t.TempDir()
+	dir := filepath.Join(tmp, "office")
+	o := openReleasingOffice(t, dir, "")
+	if _, err := o.release(); err != nil {
+		t.Fatal(err)
+	}
+	o.st.Close()
+	if code, stdout, stderr := run("witness", "key", "--data", dir, "--name", "witness.office.example"); code != 0 {
+		t.Fatalf("witness key: %d\n%s%s", code, stdout, stderr)
+	}
+	_, vkey, err := note.GenerateKey(rand.Reader, "other.example/log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := run("witness", "add-log", "--data", dir, "--origin", "other.example/log", "--key", vkey); code != 0 {
+		t.Fatalf("witness add-log: %d\n%s%s", code, stdout, stderr)
+	}
+	for _, n := range []string{"witness.key", "witness.db"} {
+		if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
+			t.Fatalf("the office's directory has no %s: %v", n, err)
+		}
+	}
+	out := filepath.Join(tmp, "office.tar")
+	if code, stdout, stderr := run("backup", "--data", dir, "--out", out); code != 0 {
+		t.Fatalf("backup: status %d\n%s%s", code, stdout, stderr)
+	}
+	restored := filepath.Join(tmp, "restored")
+	if code, stdout, stderr := run("restore", out, "--data", restored); code != 0 {
+		t.Fatalf("restore: status %d\n%s%s", code, stdout, stderr)
+	}
+	ents, err := os.ReadDir(restored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), "witness.") {
+			t.Errorf("the restored directory holds the witness's %s", e.Name())
+		}
 	}
 }
