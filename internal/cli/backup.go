@@ -94,7 +94,8 @@ verifies the copied log as 'chancery log verify' does (tree recomputed, checkpoi
 The backup holds the log's and the office's signing keys as they are on disk (unencrypted,
 mode 0600): without them a restored office could not extend its own log. Keep backups as
 you keep the data directory, or encrypt them (for example with age) before they leave the
-machine. FILE is created with mode 0600 and is never overwritten.
+machine. FILE is created with mode 0600 and is never overwritten; it must be outside the
+data directory.
 
 FILE is a tar file: chancery-backup.json (what it holds, with each file's SHA-256), then the
 files. Restore it with 'chancery restore'. For PostgreSQL, use pg_dump or pg_basebackup
@@ -131,6 +132,29 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	if _, err := os.Lstat(out); err == nil {
 		return nil, withHint(fmt.Errorf("backup: %s exists", out), "backups are never overwritten: pass a new --out file")
 	}
+	// WalkDir below enters no link: not the directory's own (systemd's DynamicUser= makes
+	// /var/lib/chancery one), nor a key file kept elsewhere and linked in. Either would be
+	// left out of the backup without a word.
+	root, err := filepath.EvalSymlinks(d.Path)
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	if root, err = filepath.Abs(root); err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	// A backup inside the directory would be in the next one, with its staging copy of the
+	// database: each backup holding every earlier one.
+	outDir, err := filepath.EvalSymlinks(filepath.Dir(out))
+	if err == nil {
+		outDir, err = filepath.Abs(outDir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	if rel, err := filepath.Rel(root, outDir); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return nil, withHint(fmt.Errorf("backup: %s is inside the data directory %s", out, d.Path),
+			"write backups outside the data directory, e.g. --out /var/backups/chancery/chancery-$(date +%%F).tar")
+	}
 	tmp, err := os.MkdirTemp(filepath.Dir(out), ".chancery-backup-")
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
@@ -147,13 +171,6 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 		Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Checkpoint: string(rep.checkpoint)}
 	type source struct{ name, path string }
 	srcs := []source{{store.SQLiteFile, filepath.Join(tmp, store.SQLiteFile)}}
-	// WalkDir enters no link: not the directory's own (systemd's DynamicUser= makes
-	// /var/lib/chancery one), nor a key file kept elsewhere and linked in. Either would be
-	// left out of the backup without a word.
-	root, err := filepath.EvalSymlinks(d.Path)
-	if err != nil {
-		return nil, fmt.Errorf("backup: %w", err)
-	}
 	err = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return err

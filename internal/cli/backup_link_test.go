@@ -109,3 +109,29 @@ func TestBackupLeavesOutAWitness(t *testing.T) {
 		}
 	}
 }
+
+// A backup is not written inside the data directory it backs up: the next backup would hold
+// it (keys and all), each night's holding every earlier one, doubling the backups' size each
+// time, and its staging copy of the database was taken into the backup beside the database.
+func TestBackupRefusesAnOutputInsideTheDataDirectory(t *testing.T) {
+	tmp := t.TempDir()
+	dir := filepath.Join(tmp, "office")
+	o := openReleasingOffice(t, dir, "")
+	o.st.Close()
+	if err := os.Mkdir(filepath.Join(dir, "backups"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(tmp, "backups")
+	if err := os.Symlink(filepath.Join(dir, "backups"), link); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{filepath.Join(dir, "backups", "office.tar"), filepath.Join(link, "office.tar")} {
+		code, stdout, stderr := run("backup", "--data", dir, "--out", out)
+		if code != 2 || !strings.Contains(stderr, "inside") || !strings.Contains(stderr, "hint: ") {
+			t.Errorf("backup --out %s: status %d, want 2 with a hint\n%s%s", out, code, stdout, stderr)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("backup wrote %s inside the data directory", out)
+		}
+	}
+}
