@@ -22,6 +22,7 @@ import (
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
+	"github.com/chancery/chancery/internal/witness"
 	"github.com/spf13/cobra"
 )
 
@@ -55,13 +56,16 @@ type backupFile struct {
 }
 
 // notBackedUp are the data directory's entries a backup leaves out: the live database (the
-// snapshot stands for it), the server's lock, and the published checkpoint record, which
-// describes the directory a server ran in, not the backup (restore writes a new one).
+// snapshot stands for it), the server's lock, the published checkpoint record, which
+// describes the directory a server ran in, not the backup (restore writes a new one), and a
+// witness kept in the directory (chancery witness): a witness restored to an older state, or
+// with its key and a state it does not have, cosigns a fork (docs/witnesses.md).
 func notBackedUp(name string) bool {
 	switch {
 	case name == store.SQLiteFile, strings.HasPrefix(name, store.SQLiteFile+"-"),
 		name == "serve.lock", strings.HasPrefix(name, datadir.PublishedFile),
-		strings.HasPrefix(name, ".restore-"), strings.HasSuffix(name, ".tmp"):
+		strings.HasPrefix(name, ".restore-"), strings.HasSuffix(name, ".tmp"),
+		name == witness.KeyFile, strings.HasPrefix(name, witness.DBFile):
 		return true
 	}
 	return false
@@ -90,7 +94,8 @@ verifies the copied log as 'chancery log verify' does (tree recomputed, checkpoi
 The backup holds the log's and the office's signing keys as they are on disk (unencrypted,
 mode 0600): without them a restored office could not extend its own log. Keep backups as
 you keep the data directory, or encrypt them (for example with age) before they leave the
-machine. FILE is created with mode 0600 and is never overwritten.
+machine. FILE is created with mode 0600 and is never overwritten; it must be outside the
+data directory.
 
 FILE is a tar file: chancery-backup.json (what it holds, with each file's SHA-256), then the
 files. Restore it with 'chancery restore'. For PostgreSQL, use pg_dump or pg_basebackup
@@ -127,6 +132,29 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	if _, err := os.Lstat(out); err == nil {
 		return nil, withHint(fmt.Errorf("backup: %s exists", out), "backups are never overwritten: pass a new --out file")
 	}
+	// WalkDir below enters no link: not the directory's own (systemd's DynamicUser= makes
+	// /var/lib/chancery one), nor a key file kept elsewhere and linked in. Either would be
+	// left out of the backup without a word.
+	root, err := filepath.EvalSymlinks(d.Path)
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	if root, err = filepath.Abs(root); err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	// A backup inside the directory would be in the next one, with its staging copy of the
+	// database: each backup holding every earlier one.
+	outDir, err := filepath.EvalSymlinks(filepath.Dir(out))
+	if err == nil {
+		outDir, err = filepath.Abs(outDir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	if rel, err := filepath.Rel(root, outDir); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return nil, withHint(fmt.Errorf("backup: %s is inside the data directory %s", out, d.Path),
+			"write backups outside the data directory, e.g. --out /var/backups/chancery/chancery-$(date +%%F).tar")
+	}
 	tmp, err := os.MkdirTemp(filepath.Dir(out), ".chancery-backup-")
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
@@ -143,11 +171,11 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 		Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Checkpoint: string(rep.checkpoint)}
 	type source struct{ name, path string }
 	srcs := []source{{store.SQLiteFile, filepath.Join(tmp, store.SQLiteFile)}}
-	err = filepath.WalkDir(d.Path, func(p string, e fs.DirEntry, err error) error {
+	err = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(d.Path, p)
+		rel, _ := filepath.Rel(root, p)
 		rel = filepath.ToSlash(rel)
 		if rel == "." {
 			return nil
@@ -156,6 +184,18 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 			if e.IsDir() {
 				return filepath.SkipDir
 			}
+			return nil
+		}
+		if e.Type()&fs.ModeSymlink != 0 {
+			fi, err := os.Stat(p)
+			if err != nil {
+				return err
+			}
+			if !fi.Mode().IsRegular() {
+				return withHint(fmt.Errorf("%s is a link to something other than a file", p),
+					"a backup holds the data directory's files: replace the link by what it links to, or move it out of %s", d.Path)
+			}
+			srcs = append(srcs, source{rel, p}) // its content, as a file of the directory
 			return nil
 		}
 		if e.Type().IsRegular() {

@@ -43,7 +43,9 @@ func newStoreMigrate(g *globals) *cobra.Command {
 database at --to: every table, the transparency log and the bytes of every version and
 released file. The target must be empty (a new database; migrate creates the tables). The
 copy reads one snapshot of the source and writes one transaction: it is all there or not at
-all. The source is opened read-only and left as it was.
+all. Before it commits, every row the target holds is compared with the source's (files by
+their content): a difference fails the copy. The source is opened read-only and left as it
+was.
 
 Before it reports success, migrate verifies the target: it recomputes the log's tree from
 every stored entry and checks every stored tile, that the latest checkpoint is the source's
@@ -73,7 +75,10 @@ docs/operations.md, "Moving from SQLite").`,
 				return withHint(err, "migrate copies a SQLite office: is --data the directory 'chancery init' created?")
 			}
 			defer src.Close()
-			dst, err := store.OpenPostgres(ctx, to)
+			dst, err := store.OpenPostgresTarget(ctx, to)
+			if errors.Is(err, store.ErrTargetNotEmpty) {
+				return withHint(err, "migrate copies into a new, empty database, and leaves one that holds anything as it is: is --to the right database? Create one (createdb) and pass its URL")
+			}
 			if err != nil {
 				return err
 			}
@@ -82,6 +87,9 @@ docs/operations.md, "Moving from SQLite").`,
 			counts, err := store.CopyTo(ctx, src, dst)
 			if errors.Is(err, store.ErrTargetNotEmpty) {
 				return withHint(err, "migrate copies into a new, empty database: create one (createdb) and pass its URL")
+			}
+			if errors.Is(err, store.ErrCopyDiffers) {
+				return withHint(err, "nothing was committed: the target does not keep the values it is given (a trigger, rule or extension of its own?); migrate into a new database created with createdb")
 			}
 			if err != nil {
 				return err

@@ -369,6 +369,21 @@ FOR EACH ROW EXECUTE FUNCTION audit_events_erase_only();
 `
 )
 
+// Migration 32: the statements that remove or overwrite audit events without the row
+// triggers of migrations 2 and 31 are refused too. On PostgreSQL, TRUNCATE, by a statement
+// trigger. On SQLite, INSERT OR REPLACE (and REPLACE), whose conflict resolution deletes the
+// event it replaces without firing delete triggers: an insert of an ID already taken is
+// refused before it (SQLite has no TRUNCATE; its delete trigger refuses a DELETE of every row).
+const (
+	auditNoRemoveSQLite = `CREATE TRIGGER audit_events_no_replace BEFORE INSERT ON audit_events
+WHEN EXISTS (SELECT 1 FROM audit_events WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+`
+	auditNoRemovePostgres = `CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
+`
+)
+
 // EraseAuditEvent writes e, an audit event already stored, over the stored one with the same
 // ID: its actor, action, detail and remote address. Only an event about an erased letter can
 // be rewritten so (migration 31), and only by erasure.

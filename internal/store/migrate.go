@@ -715,6 +715,9 @@ DELETE FROM seals;
 	// 31: erasing a letter rewrites what its audit events quote of its content; the
 	// append-only trigger lets that update through, and no other (audit.go).
 	{sqlite: eraseAuditSQLite, postgres: eraseAuditPostgres},
+	// 32: the audit trail refuses what removes or overwrites events without its row triggers:
+	// TRUNCATE on PostgreSQL, INSERT OR REPLACE on SQLite (audit.go).
+	{sqlite: auditNoRemoveSQLite, postgres: auditNoRemovePostgres},
 }
 
 // packBundlesSQLite and packBundlesPostgres are migration 27 (see migrations).

@@ -75,13 +75,13 @@ const stuckTimeout = 10 * time.Second
 // returns once the transaction's WAL is flushed on the primary (and on the synchronous standbys
 // the cluster names, if any).
 func OpenPostgres(ctx context.Context, url string) (*DB, error) {
-	return openPostgres(ctx, url, false)
+	return openPostgres(ctx, url, nil)
 }
 
-// openPostgres opens the PostgreSQL store at url as OpenPostgres does. With office set, it
-// first checks that the database holds a log, and refuses it with ErrNoLog, before the
-// migrations would write the schema into it.
-func openPostgres(ctx context.Context, url string, office bool) (*DB, error) {
+// openPostgres opens the PostgreSQL store at url as OpenPostgres does. With check set, it
+// first asks check whether the database may be opened (holdsLog, emptyTarget), before the
+// migrations would write the schema into it: a database check refuses is left untouched.
+func openPostgres(ctx context.Context, url string, check func(context.Context, *DB) error) (*DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("store: database URL %s: %w", Redact(url), err)
@@ -110,8 +110,8 @@ func openPostgres(ctx context.Context, url string, office bool) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", Redact(url), err)
 	}
-	if office {
-		if err := db.holdsLog(ctx); err != nil {
+	if check != nil {
+		if err := check(ctx, db); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("store: %s: %w", Redact(url), err)
 		}
@@ -126,7 +126,7 @@ func openPostgres(ctx context.Context, url string, office bool) (*DB, error) {
 // holdsLog returns ErrNoLog when the PostgreSQL database holds no log: no log_head table
 // (no schema at all), or an empty one. It reads only the table the first migration made, so
 // that it answers the same at any schema version.
-func (db *DB) holdsLog(ctx context.Context) error {
+func holdsLog(ctx context.Context, db *DB) error {
 	var has bool
 	err := db.r.QueryRowContext(ctx, `SELECT to_regclass('log_head') IS NOT NULL`).Scan(&has)
 	if err == nil && has {
@@ -213,7 +213,7 @@ func Open(ctx context.Context, database, dir string) (*DB, error) {
 	case database != "" && hasSQLite:
 		return nil, fmt.Errorf("store: %s holds this office's SQLite database, and --database names another: %w", dir, ErrHasSQLite)
 	case IsPostgresURL(database):
-		return openPostgres(ctx, database, true)
+		return openPostgres(ctx, database, holdsLog)
 	}
 	return open(ctx, database, dir)
 }

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/url"
@@ -10,6 +13,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // OpenSQLiteSnapshot opens the SQLite store in dir read-only, without migrating it, for
@@ -55,7 +60,9 @@ type TableCount struct {
 // CopyTo copies every row of every table of src, a SQLite store (OpenSQLiteSnapshot), into
 // dst, a PostgreSQL store of the same schema version whose tables are all empty, and returns
 // the rows it copied per table. The copy reads one snapshot of src and writes one transaction
-// of dst: it is all there or not at all. Identity columns continue after the copied ids.
+// of dst: it is all there or not at all. Before it commits, every row of dst is compared with
+// src's (every file by its content), and any difference fails the copy (ErrCopyDiffers).
+// Identity columns continue after the copied ids.
 func CopyTo(ctx context.Context, src, dst *DB) ([]TableCount, error) {
 	if src.dialect != SQLite || dst.dialect != Postgres {
 		return nil, errors.New("store: copy: only from SQLite to PostgreSQL")
@@ -81,6 +88,14 @@ func CopyTo(ctx context.Context, src, dst *DB) ([]TableCount, error) {
 			for i := range counts {
 				if counts[i].Table == "blob_chunks" {
 					counts[i].Rows += chunks
+				}
+			}
+			// Every row is read back and compared with the source's before the copy is
+			// committed: a value the target did not keep as it was given fails the copy, and
+			// leaves the target empty.
+			for _, t := range tables {
+				if err := compareTable(ctx, stx, dtx, t); err != nil {
+					return fmt.Errorf("store: copy %s: %w", t, err)
 				}
 			}
 			return nil
@@ -233,8 +248,13 @@ func copyTable(ctx context.Context, stx, dtx *Tx, table string, chunks *int64) (
 					vals[i] = []byte(v)
 				}
 			case []byte:
-				if dstCols[c].dataType == "text" {
+				switch {
+				case dstCols[c].dataType == "text":
 					vals[i] = string(v)
+				case v == nil:
+					// SQLite's driver reads an empty BLOB as a nil slice (a NULL is a nil
+					// interface), and PostgreSQL's would write it as NULL.
+					vals[i] = []byte{}
 				}
 			}
 		}
@@ -313,8 +333,178 @@ func copyBlob(ctx context.Context, stx, dtx *Tx, cols []string, vals []any) (int
 	return int64(full + small), nil
 }
 
+// compareTable compares the rows of table in dtx, the copy, with those in stx, its source, as
+// multisets: each row's values in the source's column order, integers as integers, text and
+// bytes alike as bytes (the copy converts between them), and NULL apart from an empty value.
+// Files are compared by digest and content, which blobs and blob_chunks hold in other rows on
+// each side.
+func compareTable(ctx context.Context, stx, dtx *Tx, table string) error {
+	if table == "blob_chunks" {
+		return nil // compared with blobs
+	}
+	var src, dst [][sha256.Size]byte
+	var err error
+	if table == "blobs" {
+		src, err = fileHashes(ctx, stx)
+		if err == nil {
+			dst, err = fileHashes(ctx, dtx)
+		}
+	} else {
+		var cols []string
+		if cols, err = strings1(ctx, stx, `SELECT name FROM pragma_table_info($1) ORDER BY cid`, table); err != nil {
+			return err
+		}
+		q := `SELECT ` + strings.Join(cols, ", ") + ` FROM ` + table
+		src, err = rowHashes(ctx, stx, q, len(cols))
+		if err == nil {
+			dst, err = rowHashes(ctx, dtx, q, len(cols))
+		}
+	}
+	if err != nil {
+		return err
+	}
+	cmp := func(a, b [sha256.Size]byte) int { return bytes.Compare(a[:], b[:]) }
+	slices.SortFunc(src, cmp)
+	slices.SortFunc(dst, cmp)
+	missing := 0
+	for i, j := 0, 0; i < len(src); {
+		if j < len(dst) {
+			if c := cmp(src[i], dst[j]); c == 0 {
+				i, j = i+1, j+1
+				continue
+			} else if c > 0 {
+				j++
+				continue
+			}
+		}
+		missing, i = missing+1, i+1
+	}
+	if missing > 0 || len(src) != len(dst) {
+		return fmt.Errorf("%d of the source's %d rows differ in the target, or are not in it (%d rows): %w", missing, len(src), len(dst), ErrCopyDiffers)
+	}
+	return nil
+}
+
+// ErrCopyDiffers means a copy's target does not hold what it was given.
+var ErrCopyDiffers = errors.New("the copy differs from the source")
+
+// rowHashes returns the SHA-256 of each row that query returns, its n values encoded as
+// compareTable compares them.
+func rowHashes(ctx context.Context, tx *Tx, query string, n int) ([][sha256.Size]byte, error) {
+	rows, err := tx.tx.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	vals := make([]any, n)
+	ptrs := make([]any, n)
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var out [][sha256.Size]byte
+	var b []byte
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		b = b[:0]
+		for _, v := range vals {
+			switch v := v.(type) {
+			case nil:
+				b = append(b, 0)
+			case int64:
+				b = binary.BigEndian.AppendUint64(append(b, 1), uint64(v))
+			case int32:
+				b = binary.BigEndian.AppendUint64(append(b, 1), uint64(int64(v)))
+			case []byte:
+				b = append(binary.AppendUvarint(append(b, 2), uint64(len(v))), v...)
+			case string:
+				b = append(binary.AppendUvarint(append(b, 2), uint64(len(v))), v...)
+			default:
+				return nil, fmt.Errorf("a value of type %T, which the copy does not compare", v)
+			}
+		}
+		out = append(out, sha256.Sum256(b))
+	}
+	return out, rows.Err()
+}
+
+// fileHashes returns, for each file of blobs, the SHA-256 of its digest and the SHA-256 of
+// its content, read whole (Blob).
+func fileHashes(ctx context.Context, tx *Tx) ([][sha256.Size]byte, error) {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT digest FROM blobs`)
+	if err != nil {
+		return nil, err
+	}
+	var digests []string
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(fileDigestText{&d}); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		digests = append(digests, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([][sha256.Size]byte, len(digests))
+	for i, d := range digests {
+		data, err := tx.Blob(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(data)
+		out[i] = sha256.Sum256(append([]byte(d), sum[:]...))
+	}
+	return out, nil
+}
+
 // ErrTargetNotEmpty means a copy's target already holds data.
 var ErrTargetNotEmpty = errors.New("the target database is not empty")
+
+// OpenPostgresTarget opens the PostgreSQL database at url as the target of CopyTo, and brings
+// its schema up to date as OpenPostgres does, but only if no table of its schema holds a row:
+// a database that holds anything (another application's tables, an office of an older schema,
+// which the migrations would upgrade) is refused with ErrTargetNotEmpty and left untouched. An
+// empty database, or one a failed copy left with Chancery's empty tables, is opened.
+func OpenPostgresTarget(ctx context.Context, url string) (*DB, error) {
+	return openPostgres(ctx, url, emptyTarget)
+}
+
+// emptyTarget returns ErrTargetNotEmpty, naming a table, when a table of db's schema holds a
+// row; the schema's version record does not count.
+func emptyTarget(ctx context.Context, db *DB) error {
+	rows, err := db.r.QueryContext(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = current_schema()
+		AND tablename <> 'schema_version' ORDER BY tablename`)
+	if err != nil {
+		return fmt.Errorf("list the target's tables: %w", err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return fmt.Errorf("list the target's tables: %w", err)
+		}
+		tables = append(tables, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list the target's tables: %w", err)
+	}
+	for _, n := range tables {
+		var has bool
+		if err := db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+pgx.Identifier{n}.Sanitize()+`)`).Scan(&has); err != nil {
+			return fmt.Errorf("read the target's table %s: %w", n, err)
+		}
+		if has {
+			return fmt.Errorf("its table %s holds rows: %w", n, ErrTargetNotEmpty)
+		}
+	}
+	return nil
+}
 
 func mapKeys(m map[string]pgColumn) []string {
 	var out []string

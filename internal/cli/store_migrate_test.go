@@ -1,0 +1,96 @@
+package cli_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/store/storetest"
+)
+
+// store migrate copies into an empty database only, and leaves any other untouched: a --to
+// that names another application's database (its tables not named as Chancery's) was given
+// Chancery's schema and the whole office beside that application's rows, and reported as
+// migrated; one that holds an office of an older schema was upgraded before it was refused.
+func TestStoreMigrateLeavesADatabaseWithDataUntouched(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "office")
+	o := openReleasingOffice(t, dir, "")
+	if _, err := o.release(); err != nil {
+		t.Fatal(err)
+	}
+	o.st.Close()
+	target := storetest.PostgresURL(t)
+	other, err := sql.Open("pgx", target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.Exec(`CREATE TABLE invoices (id BIGINT PRIMARY KEY, payee TEXT NOT NULL); INSERT INTO invoices VALUES (1, 'someone')`); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run("store", "migrate", "--data", dir, "--to", target)
+	if code != 2 || !strings.Contains(stderr, "not empty") || !strings.Contains(stderr, "invoices") || !strings.Contains(stderr, "hint: ") {
+		t.Errorf("store migrate into a database holding another application's rows: status %d, want 2 naming its table, with a hint\n%s%s", code, stdout, stderr)
+	}
+	var tables []string
+	rows, err := other.Query(`SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, n)
+	}
+	if len(tables) != 1 || tables[0] != "invoices" {
+		t.Errorf("after the refused migration the database holds the tables %v, want only invoices", tables)
+	}
+}
+
+// store migrate compares every row the target holds with the source's before it commits the
+// copy. It compared only the letters' states and each table's number of rows, so a target
+// that kept other values than it was given (here a trigger that makes every member an admin
+// and signer; a conversion error would do the same) was reported migrated, and served an
+// office where other people may sign.
+func TestStoreMigrateRefusesATargetThatAltersRows(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "office")
+	o := openReleasingOffice(t, dir, "")
+	if _, err := o.release(); err != nil {
+		t.Fatal(err)
+	}
+	o.st.Close()
+	target := storetest.PostgresURL(t)
+	// Chancery's empty tables, as a failed copy leaves them, with a trigger of the target's.
+	db, err := store.OpenPostgres(context.Background(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	other, err := sql.Open("pgx", target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.Exec(`CREATE FUNCTION promote() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.roles := 'admin,drafter,reviewer,signer,release'; RETURN NEW; END $$;
+CREATE TRIGGER promote BEFORE INSERT ON members FOR EACH ROW EXECUTE FUNCTION promote();`); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run("store", "migrate", "--data", dir, "--to", target)
+	if code == 0 || !strings.Contains(stderr, "members") || !strings.Contains(stderr, "differ") {
+		t.Errorf("store migrate into a target that alters the members it is given: status %d, want a failure naming the table\n%s%s", code, stdout, stderr)
+	}
+	var n int
+	if err := other.QueryRow(`SELECT count(*) FROM members`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("the target holds %d members after the failed migration, want none: the copy must not be committed", n)
+	}
+}

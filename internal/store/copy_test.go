@@ -1,0 +1,76 @@
+package store_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/store/storetest"
+)
+
+// copyToPostgres copies the SQLite store in dir into a new PostgreSQL database, as
+// 'chancery store migrate' does, and returns the target and the copy's error.
+func copyToPostgres(t *testing.T, dir string) (*store.DB, error) {
+	t.Helper()
+	snap, err := store.OpenSQLiteSnapshot(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { snap.Close() })
+	dst, err := store.OpenPostgresTarget(t.Context(), storetest.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dst.Close() })
+	_, err = store.CopyTo(t.Context(), snap, dst)
+	return dst, err
+}
+
+// An empty value is copied as an empty value, never as NULL: SQLite's driver reads an empty
+// BLOB as a nil slice, which PostgreSQL's takes for NULL. A kept answer still pending (its
+// body empty, as migrations 20 and 21 leave the answers of an office upgraded past them until
+// its server builds them) made the copy fail on the NOT NULL body; an empty value in a column
+// that may be NULL came out as NULL.
+func TestCopyToKeepsEmptyValues(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	src := openSQLite(t, dir)
+	digest := bytes.Repeat([]byte{0xab}, 32)
+	for _, q := range []string{
+		// A pending answer, as migration 21 writes it.
+		`INSERT INTO answers (id, digest, part, body) VALUES (12345, x'` + hexOf(digest) + `', 0, x'')`,
+	} {
+		if err := src.ExecForTest(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := src.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dst, err := copyToPostgres(t, dir)
+	if err != nil {
+		t.Fatalf("copy of a store with empty values: %v", err)
+	}
+	err = dst.View(ctx, func(tx *store.Tx) error {
+		pending, err := tx.PendingAnswers(ctx, 10)
+		if err != nil {
+			return err
+		}
+		if len(pending) != 1 || pending[0] != "sha256:"+hexOf(digest) {
+			t.Errorf("pending answers in the target: %v, want the source's one", pending)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func hexOf(b []byte) string {
+	const digits = "0123456789abcdef"
+	out := make([]byte, 0, 2*len(b))
+	for _, c := range b {
+		out = append(out, digits[c>>4], digits[c&15])
+	}
+	return string(out)
+}
