@@ -1,11 +1,14 @@
 package witness
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -101,6 +104,25 @@ type chanceryWitness struct {
 	url  string
 	addr string
 	srv  *http.Server
+	logs *lockedBuffer // what the server logs, at every level
+}
+
+// lockedBuffer is a bytes.Buffer that the server's handlers may write to at once.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // startChanceryWitness starts a witness in dir (a new one if dir is empty) knowing the logs
@@ -137,8 +159,8 @@ func startChanceryWitnessWrapped(t testing.TB, dir, addr string, wrap func(http.
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &chanceryWitness{dir: dir, st: st, key: key, url: "http://" + ln.Addr().String(), addr: ln.Addr().String()}
-	var h http.Handler = NewServer(st, key, nil)
+	w := &chanceryWitness{dir: dir, st: st, key: key, url: "http://" + ln.Addr().String(), addr: ln.Addr().String(), logs: &lockedBuffer{}}
+	var h http.Handler = NewServer(st, key, slog.New(slog.NewTextHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if wrap != nil {
 		h = wrap(h)
 	}

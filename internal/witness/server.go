@@ -122,17 +122,23 @@ func (s *Server) cosign(r *http.Request, body []byte) ([]byte, error) {
 	if req.oldSize > c.Size {
 		return nil, refuse(http.StatusBadRequest, "old size %d is larger than the checkpoint's size %d", req.oldSize, c.Size)
 	}
-	kept := false
-	err = s.st.advance(ctx, c.Origin, c.Size, c.Root, func(heldSize int64, heldRoot tlog.Hash) (bool, error) {
+	evidence := false
+	kept, err := s.st.advance(ctx, c.Origin, c.Size, c.Root, func(heldSize int64, heldRoot tlog.Hash) (bool, error) {
 		var err error
-		kept, err = check(req, c, heldSize, heldRoot)
-		return kept, err
+		evidence, err = check(req, c, heldSize, heldRoot)
+		return evidence, err
 	}, body, []byte(n.Text))
 	if errors.Is(err, errNoLog) {
 		return nil, refuse(http.StatusNotFound, "unknown log")
 	}
-	if kept {
+	// Warned once per checkpoint, as it is kept once: anyone may send a public checkpoint
+	// again with a wrong proof.
+	switch {
+	case kept:
 		s.log.WarnContext(ctx, "witness: refused an inconsistent checkpoint, kept as evidence",
+			"origin", c.Origin, "old", req.oldSize, "size", c.Size, "err", err)
+	case evidence:
+		s.log.DebugContext(ctx, "witness: refused an inconsistent checkpoint, already kept as evidence",
 			"origin", c.Origin, "old", req.oldSize, "size", c.Size, "err", err)
 	}
 	if err != nil {

@@ -342,6 +342,13 @@ func TestEvidenceKeptOncePerCheckpoint(t *testing.T) {
 	if n, err := w.st.Evidence(ctx, testOrigin); err != nil || n != 1 {
 		t.Errorf("evidence kept: %d rows, %v; want the checkpoint once", n, err)
 	}
+	logs := w.logs.String()
+	if n := strings.Count(logs, "level=WARN msg=\"witness: refused an inconsistent checkpoint, kept as evidence\""); n != 1 {
+		t.Errorf("%d warnings that the checkpoint was kept as evidence, want 1:\n%s", n, logs)
+	}
+	if n := strings.Count(logs, "already kept as evidence"); n != 19 {
+		t.Errorf("%d debug lines for the repeats, want 19", n)
+	}
 }
 
 // newLogKeyNamed returns a signer of another name than the test log's.

@@ -200,11 +200,13 @@ func (s *Store) Evidence(ctx context.Context, origin string) (int, error) {
 // advance is the witness's one state change, atomic: it reads the size and root held for
 // origin, lets check decide against them, and if check accepts, records size and root. A
 // check error is returned as is, after keeping the request as evidence if check asks to and
-// no request kept for origin holds the same checkpoint body (text, the note's text).
+// no request kept for origin holds the same checkpoint body (text, the note's text); kept
+// reports whether it was kept.
 func (s *Store) advance(ctx context.Context, origin string, size int64, root tlog.Hash,
-	check func(heldSize int64, heldRoot tlog.Hash) (evidence bool, err error), request, text []byte) error {
+	check func(heldSize int64, heldRoot tlog.Hash) (evidence bool, err error), request, text []byte) (kept bool, err error) {
 	var refused error
-	err := s.update(ctx, func(tx *sql.Tx) error {
+	err = s.update(ctx, func(tx *sql.Tx) error {
+		kept = false
 		var heldSize int64
 		var heldRoot []byte
 		err := tx.QueryRowContext(ctx, `SELECT size, root FROM logs WHERE origin = $1`, origin).Scan(&heldSize, &heldRoot)
@@ -228,10 +230,15 @@ func (s *Store) advance(ctx context.Context, origin string, size int64, root tlo
 			// checkpoint in a kept request follows the request's empty line and ends at the
 			// note's, so this pattern finds the same body and no other.
 			pattern := append(append([]byte("\n\n"), text...), '\n')
-			_, err := tx.ExecContext(ctx, `INSERT INTO evidence (origin, received, held_size, held_root, request)
+			res, err := tx.ExecContext(ctx, `INSERT INTO evidence (origin, received, held_size, held_root, request)
 				SELECT $1, $2, $3, $4, $5
 				WHERE NOT EXISTS (SELECT 1 FROM evidence WHERE origin = $1 AND instr(request, $6) > 0)`,
 				origin, time.Now().Unix(), heldSize, heldRoot, request, pattern)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			kept = n > 0
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE logs SET size = $1, root = $2, updated = $3 WHERE origin = $4`,
@@ -239,9 +246,9 @@ func (s *Store) advance(ctx context.Context, origin string, size int64, root tlo
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("witness: record checkpoint: %w", err)
+		return false, fmt.Errorf("witness: record checkpoint: %w", err)
 	}
-	return refused
+	return kept, refused
 }
 
 // update runs fn in a write transaction and commits it.
