@@ -79,6 +79,76 @@ func (c *testCosigner) cosign(t *testing.T, logKey string, signed []byte) []byte
 	return b
 }
 
+// witnessedTrust writes in dir a trust root of o's office that requires w's cosignature, and
+// returns it with its path.
+func witnessedTrust(t *testing.T, o *office, dir string, w *testCosigner) (seal.TrustRoot, string) {
+	t.Helper()
+	root := *o.reg.TrustRoot()
+	root.Witnesses, root.WitnessQuorum = []string{w.vkey}, 1
+	tb, err := root.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust := filepath.Join(dir, "witnessed-trust.json")
+	if err := os.WriteFile(trust, tb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return root, trust
+}
+
+// cosignedRegistry serves o's registry as it would answer behind a witness: in the answers of
+// /api/v1/verify, sealBy cosigns the seal's checkpoint and latestBy the latest checkpoint
+// (nil: left as the log key alone signed it); every other request goes to o's registry.
+func cosignedRegistry(t *testing.T, o *office, logKey string, sealBy, latestBy *testCosigner) *httptest.Server {
+	t.Helper()
+	u, err := url.Parse(o.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/v1/verify" {
+			proxy.ServeHTTP(rw, r)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		resp, err := http.Post(o.url+r.URL.Path, r.Header.Get("Content-Type"), bytes.NewReader(body))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var ans, latest map[string]json.RawMessage
+		if err := json.Unmarshal(b, &ans); err != nil {
+			t.Errorf("answer %s: %v", b, err)
+			return
+		}
+		if err := json.Unmarshal(ans["latest"], &latest); err != nil || latest["status"] == nil {
+			t.Errorf("answer without latest: %s", b)
+			return
+		}
+		s, err := seal.Parse(ans["seal"])
+		if err != nil {
+			t.Errorf("answer's seal: %v", err)
+			return
+		}
+		s.Checkpoint = sealBy.cosign(t, logKey, s.Checkpoint)
+		ans["seal"] = s.Marshal()
+		if latestBy != nil {
+			var cp string
+			json.Unmarshal(latest["checkpoint"], &cp)
+			latest["checkpoint"], _ = json.Marshal(string(latestBy.cosign(t, logKey, []byte(cp))))
+			ans["latest"], _ = json.Marshal(latest)
+		}
+		rw.Header().Set("Content-Type", "application/json")
+		out, _ := json.Marshal(ans)
+		rw.Write(out)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // TestVerifyRefusesLatestCheckpointWithoutWitnesses: the latest checkpoint an answer comes
 // with must meet the trust root's witness quorum, as a seal's checkpoint must. verify judges
 // the answer against it and keeps it for every later answer; one the log key alone signed may
@@ -95,75 +165,15 @@ func TestVerifyRefusesLatestCheckpointWithoutWitnesses(t *testing.T) {
 		t.Fatalf("release: %s", errs)
 	}
 	w := newTestCosigner(t, "witness.cli.example")
-	root := *o.reg.TrustRoot()
-	root.Witnesses, root.WitnessQuorum = []string{w.vkey}, 1
-	tb, err := root.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	trust := filepath.Join(dir, "witnessed-trust.json")
-	if err := os.WriteFile(trust, tb, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	u, err := url.Parse(o.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	// witnessed answers as the registry would behind a witness: the seal's checkpoint is
-	// cosigned, and the latest one too when cosignLatest is set.
-	witnessed := func(cosignLatest bool) *httptest.Server {
-		srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-			if r.URL.Path != "/api/v1/verify" {
-				proxy.ServeHTTP(rw, r)
-				return
-			}
-			body, _ := io.ReadAll(r.Body)
-			resp, err := http.Post(o.url+r.URL.Path, r.Header.Get("Content-Type"), bytes.NewReader(body))
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			var ans map[string]json.RawMessage
-			if err := json.Unmarshal(b, &ans); err != nil {
-				t.Errorf("answer %s: %v", b, err)
-				return
-			}
-			s, err := seal.Parse(ans["seal"])
-			if err != nil {
-				t.Errorf("answer's seal: %v", err)
-				return
-			}
-			s.Checkpoint = w.cosign(t, root.LogKey, s.Checkpoint)
-			ans["seal"] = s.Marshal()
-			var latest map[string]json.RawMessage
-			if err := json.Unmarshal(ans["latest"], &latest); err != nil || latest["status"] == nil {
-				t.Errorf("answer without latest: %s", b)
-				return
-			}
-			if cosignLatest {
-				var cp string
-				json.Unmarshal(latest["checkpoint"], &cp)
-				latest["checkpoint"], _ = json.Marshal(string(w.cosign(t, root.LogKey, []byte(cp))))
-				ans["latest"], _ = json.Marshal(latest)
-			}
-			rw.Header().Set("Content-Type", "application/json")
-			out, _ := json.Marshal(ans)
-			rw.Write(out)
-		}))
-		t.Cleanup(srv.Close)
-		return srv
-	}
+	root, trust := witnessedTrust(t, o, dir, w)
 
 	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state-unwitnessed"))
-	code, out, errs := verifyAt(t, witnessed(false).URL, "--trust", trust, bare)
+	code, out, errs := verifyAt(t, cosignedRegistry(t, o, root.LogKey, w, nil).URL, "--trust", trust, bare)
 	if code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") || !strings.Contains(out, "latest checkpoint") {
 		t.Errorf("a latest checkpoint without the witness quorum: %d %q %q", code, out, errs)
 	}
 	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state-witnessed"))
-	if code, out, errs := verifyAt(t, witnessed(true).URL, "--trust", trust, bare); code != cli.ExitOK || !strings.HasPrefix(out, "valid: ") {
+	if code, out, errs := verifyAt(t, cosignedRegistry(t, o, root.LogKey, w, w).URL, "--trust", trust, bare); code != cli.ExitOK || !strings.HasPrefix(out, "valid: ") {
 		t.Errorf("a latest checkpoint the witness cosigned: %d %q %q", code, out, errs)
 	}
 }

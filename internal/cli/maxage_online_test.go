@@ -1,14 +1,6 @@
 package cli_test
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,63 +23,9 @@ func TestVerifyMaxAgeBoundsTheAnswersCheckpointOnline(t *testing.T) {
 	o := newOffice(t)
 	dir, _, file, bare, _ := o.releasedForReplay(t)
 	w := newTestCosigner(t, "witness.cli.example")
-	root := *o.reg.TrustRoot()
-	root.Witnesses, root.WitnessQuorum = []string{w.vkey}, 1
-	tb, err := root.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	trust := filepath.Join(dir, "witnessed-trust.json")
-	if err := os.WriteFile(trust, tb, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	root, trust := witnessedTrust(t, o, dir, w)
 	old := *w
 	old.at = time.Now().Add(-48 * time.Hour)
-	u, err := url.Parse(o.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	// witnessed answers as the registry would behind the witness, whose cosignature of the
-	// answer's seal and of its latest checkpoint carry the times of sealBy and latestBy.
-	witnessed := func(sealBy, latestBy *testCosigner) *httptest.Server {
-		srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-			if r.URL.Path != "/api/v1/verify" {
-				proxy.ServeHTTP(rw, r)
-				return
-			}
-			body, _ := io.ReadAll(r.Body)
-			resp, err := http.Post(o.url+r.URL.Path, r.Header.Get("Content-Type"), bytes.NewReader(body))
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			var ans map[string]json.RawMessage
-			var latest map[string]json.RawMessage
-			if err := errors.Join(json.Unmarshal(b, &ans), json.Unmarshal(ans["latest"], &latest)); err != nil {
-				t.Errorf("answer %s: %v", b, err)
-				return
-			}
-			s, err := seal.Parse(ans["seal"])
-			if err != nil {
-				t.Errorf("answer's seal: %v", err)
-				return
-			}
-			s.Checkpoint = sealBy.cosign(t, root.LogKey, s.Checkpoint)
-			ans["seal"] = s.Marshal()
-			var cp string
-			json.Unmarshal(latest["checkpoint"], &cp)
-			latest["checkpoint"], _ = json.Marshal(string(latestBy.cosign(t, root.LogKey, []byte(cp))))
-			ans["latest"], _ = json.Marshal(latest)
-			rw.Header().Set("Content-Type", "application/json")
-			out, _ := json.Marshal(ans)
-			rw.Write(out)
-		}))
-		t.Cleanup(srv.Close)
-		return srv
-	}
 	// The seal beside the file, cosigned two days ago.
 	data, err := os.ReadFile(file + ".seal")
 	if err != nil {
@@ -115,7 +53,7 @@ func TestVerifyMaxAgeBoundsTheAnswersCheckpointOnline(t *testing.T) {
 		{"own seal and latest checkpoint cosigned two days ago", file, &old, &old, cli.ExitFailed, "invalid: "},
 	} {
 		t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state", string(rune('a'+i))))
-		code, out, errs := verifyAt(t, witnessed(c.sealBy, c.latestBy).URL, "--trust", trust, "--max-age", "24h", c.file)
+		code, out, errs := verifyAt(t, cosignedRegistry(t, o, root.LogKey, c.sealBy, c.latestBy).URL, "--trust", trust, "--max-age", "24h", c.file)
 		if code != c.code || !strings.HasPrefix(out, c.prefix) {
 			t.Errorf("%s: exit %d %q %q, want %d %q", c.name, code, out, errs, c.code, c.prefix)
 		}
