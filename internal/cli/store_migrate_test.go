@@ -16,12 +16,7 @@ import (
 // Chancery's schema and the whole office beside that application's rows, and reported as
 // migrated; one that holds an office of an older schema was upgraded before it was refused.
 func TestStoreMigrateLeavesADatabaseWithDataUntouched(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "office")
-	o := openReleasingOffice(t, dir, "")
-	if _, err := o.release(); err != nil {
-		t.Fatal(err)
-	}
-	o.st.Close()
+	dir := closedOfficeWithARelease(t)
 	target := storetest.PostgresURL(t)
 	other, err := sql.Open("pgx", target)
 	if err != nil {
@@ -59,12 +54,7 @@ func TestStoreMigrateLeavesADatabaseWithDataUntouched(t *testing.T) {
 // and signer; a conversion error would do the same) was reported migrated, and served an
 // office where other people may sign.
 func TestStoreMigrateRefusesATargetThatAltersRows(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "office")
-	o := openReleasingOffice(t, dir, "")
-	if _, err := o.release(); err != nil {
-		t.Fatal(err)
-	}
-	o.st.Close()
+	dir := closedOfficeWithARelease(t)
 	target := storetest.PostgresURL(t)
 	// Chancery's empty tables, as a failed copy leaves them, with a trigger of the target's.
 	db, err := store.OpenPostgres(context.Background(), target)
@@ -93,4 +83,17 @@ CREATE TRIGGER promote BEFORE INSERT ON members FOR EACH ROW EXECUTE FUNCTION pr
 	if n != 0 {
 		t.Errorf("the target holds %d members after the failed migration, want none: the copy must not be committed", n)
 	}
+}
+
+// closedOfficeWithARelease returns the data directory of a new SQLite office that has released
+// a letter, closed, for store migrate to copy.
+func closedOfficeWithARelease(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "office")
+	o := openReleasingOffice(t, dir, "")
+	if _, err := o.release(); err != nil {
+		t.Fatal(err)
+	}
+	o.st.Close()
+	return dir
 }
