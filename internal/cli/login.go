@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/oidc"
 	"github.com/chancery/chancery/internal/registry"
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
@@ -183,7 +184,9 @@ CHANCERY_OIDC_CLIENT_SECRET_FILE.`,
 // for a Chancery token.
 func login(c *cobra.Command, base string) (*savedLogin, error) {
 	base = strings.TrimSuffix(base, "/")
-	hc := &http.Client{Timeout: 30 * time.Second}
+	// The registry's client follows no redirect off its origin: the provider's tokens are
+	// posted to it (client.CheckRedirect). The provider is asked through its own client.
+	hc := &http.Client{Timeout: 30 * time.Second, CheckRedirect: client.CheckRedirect}
 	var info struct {
 		Issuer   string `json:"issuer"`
 		ClientID string `json:"client_id"`
@@ -198,7 +201,7 @@ func login(c *cobra.Command, base string) (*savedLogin, error) {
 		return nil, withHint(fmt.Errorf("login: %s does not sign in through an OpenID provider (%s)", base, resp.Status),
 			"the server needs --oidc-issuer; without it, use the token an admin gave you in CHANCERY_TOKEN")
 	}
-	cx := gooidc.ClientContext(ctx(c), hc)
+	cx := gooidc.ClientContext(ctx(c), &http.Client{Timeout: 30 * time.Second})
 	p, err := gooidc.NewProvider(cx, info.Issuer)
 	if err != nil {
 		return nil, fmt.Errorf("login: %w", err)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/client"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -106,7 +107,7 @@ func setPassword(c *cobra.Command, base, name, pw string) error {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token())
-	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	resp, err := (&http.Client{Timeout: 30 * time.Second, CheckRedirect: client.CheckRedirect}).Do(req)
 	if err != nil {
 		return withHint(fmt.Errorf("set password: %w", err), "is 'chancery serve' running at CHANCERY_URL? (default http://127.0.0.1:8080)")
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,34 @@ import (
 // remote holds what the client commands need: the server's URL and the member's token.
 type remote struct {
 	url string
+	// trustRootURL says that url is the address a trust root names (see useTrustRootURL),
+	// not one the user gave: CHANCERY_TOKEN is not sent there.
+	trustRootURL bool
+}
+
+// useTrustRootURL makes the commands that check against a trust root (verify, seal refresh)
+// ask the registry it names, unless --url or CHANCERY_URL names one. CHANCERY_TOKEN and
+// CHANCERY_TOKEN_FILE are the member's token for the registry at CHANCERY_URL (or the
+// default): trust roots are handed around, another office's included, so only a token
+// 'chancery login' saved for that very address goes there.
+func (rm *remote) useTrustRootURL(c *cobra.Command, root *seal.TrustRoot) {
+	if c.Flags().Changed("url") || root.BaseURL == "" || os.Getenv("CHANCERY_URL") != "" {
+		return
+	}
+	rm.url, rm.trustRootURL = root.BaseURL, !sameOrigin(root.BaseURL, rm.url)
+}
+
+// sameOrigin reports whether a and b are URLs of one scheme, host and port.
+func sameOrigin(a, b string) bool {
+	ua, err := url.Parse(a)
+	if err != nil {
+		return false
+	}
+	ub, err := url.Parse(b)
+	if err != nil {
+		return false
+	}
+	return client.SameOrigin(ua, ub)
 }
 
 func defaultURL() string {
@@ -33,7 +62,9 @@ func defaultURL() string {
 // never from a flag, so that it does not show in process listings or shell history.
 func (rm *remote) client(needToken bool) (*client.Client, error) {
 	tok := os.Getenv("CHANCERY_TOKEN")
-	if f := os.Getenv("CHANCERY_TOKEN_FILE"); tok == "" && f != "" {
+	if rm.trustRootURL {
+		tok = ""
+	} else if f := os.Getenv("CHANCERY_TOKEN_FILE"); tok == "" && f != "" {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			return nil, fmt.Errorf("read CHANCERY_TOKEN_FILE: %w", err)
@@ -60,6 +91,8 @@ func apiErr(err error) error {
 	switch {
 	case errors.As(err, &h): // a command's own hint says more (release: fetch what was released)
 		return err
+	case errors.Is(err, client.ErrRedirected):
+		return withHint(err, "if that address is the registry's own, set CHANCERY_URL (or --url) to it: the token is never sent on to another address")
 	case errors.Is(err, client.ErrUnreachable):
 		return withHint(err, "is 'chancery serve' running at CHANCERY_URL? (default http://127.0.0.1:8080)")
 	case errors.As(err, &ae) && ae.Status == 401:

@@ -38,7 +38,44 @@ func New(base, token string) (*Client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("registry URL %q is not an http or https URL", base)
 	}
-	return &Client{Base: strings.TrimSuffix(base, "/"), Token: token, HTTP: &http.Client{Timeout: 5 * time.Minute}}, nil
+	return &Client{Base: strings.TrimSuffix(base, "/"), Token: token,
+		HTTP: &http.Client{Timeout: 5 * time.Minute, CheckRedirect: CheckRedirect}}, nil
+}
+
+// ErrRedirected is a redirect away from the registry's origin, refused (see CheckRedirect).
+var ErrRedirected = errors.New("the registry redirects to another address")
+
+// CheckRedirect is the redirect policy of every HTTP client that speaks to a registry: a
+// redirect is followed only within the origin (scheme, host and port) of the request it
+// answers. Go's client sends the Authorization header again to a redirect's target of the
+// same host name or a subdomain whatever its scheme and port (https to plain http, another
+// service on the machine), and a body again on 307 and 308 wherever they point: a registry
+// behind a misconfigured proxy, or anyone who can answer in its place, would be sent the
+// member's token, a signature or a letter's text.
+func CheckRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	if !SameOrigin(req.URL, via[0].URL) {
+		return fmt.Errorf("%w: %.200q", ErrRedirected, req.URL.Redacted())
+	}
+	return nil
+}
+
+// SameOrigin reports whether a and b have one scheme, host and port (a scheme's default
+// port written or not).
+func SameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
+}
+
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		return "443"
+	}
+	return "80"
 }
 
 // APIError is an error answered by the server.
@@ -65,6 +102,9 @@ func (c *Client) do(ctx context.Context, method, path string, body io.Reader, ct
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
 	resp, err := c.send(req)
+	if ue := (*url.Error)(nil); errors.As(err, &ue) && errors.Is(err, ErrRedirected) {
+		return nil, fmt.Errorf("%s %s: %w", method, path, ue.Err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
