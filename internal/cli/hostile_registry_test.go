@@ -2,12 +2,14 @@ package cli_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -80,5 +82,45 @@ func TestTrustRootURLGetsNoMemberToken(t *testing.T) {
 	}
 	if got := spy.sent(); len(got) != 0 {
 		t.Fatalf("the member's token went to the trust root's address:\n%q", got)
+	}
+}
+
+// TestRegistryTextReachesNoTerminalRaw: what a registry answers (a letter's subject, a
+// comment, a withdrawal's reason, an error message) reaches the terminal escaped from every
+// command, as verify's and sign's output do: a registry, or someone answering in its place
+// over plain HTTP, could otherwise erase lines, print fake ones or reorder what is shown.
+// Line breaks a command prints are kept.
+func TestRegistryTextReachesNoTerminalRaw(t *testing.T) {
+	const ref = "TFN-2026-000001"
+	const evil = "\x1b[2K\r\u202eapproved\x1b]52;c;Y3VybCBldmlsfHNo\a"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == "GET" && r.URL.Path == "/api/v1/letters/"+ref:
+			json.NewEncoder(w).Encode(map[string]any{"reference": ref, "subject": "Coordination" + evil, "state": "released",
+				"addressees": []string{"Ministry" + evil}, "approvals": []map[string]any{{"decision": "approve", "member": "rita", "comment": evil}},
+				"release":    map[string]any{"version": 1, "by": "otto", "file_name": "letter.pdf", "file_digest": "sha256:00"},
+				"withdrawal": map[string]any{"kind": "retraction", "member": "sam", "reason": "issued in error" + evil}})
+		default:
+			w.WriteHeader(http.StatusConflict)
+			json.NewEncoder(w).Encode(map[string]any{"error": "refused" + evil})
+		}
+	}))
+	defer srv.Close()
+	t.Setenv("CHANCERY_URL", srv.URL)
+	t.Setenv("CHANCERY_TOKEN", "chy_token")
+	for _, args := range [][]string{
+		{"letter", "show", ref},
+		{"audit", ref},
+		{"letter", "erase", ref, "--reason", "asked", "--yes"},
+	} {
+		var stdout, stderr bytes.Buffer
+		cli.Main(args, &stdout, &stderr)
+		out := stdout.String() + stderr.String()
+		if strings.ContainsAny(out, "\x1b\r\a\u202e") || !strings.Contains(out, `\x1b[2K\r\u202e`) {
+			t.Errorf("%v: the registry's text reached the terminal unescaped:\n%q", args, out)
+		}
+		if !strings.Contains(out, "\n") {
+			t.Errorf("%v: no line breaks left:\n%q", args, out)
+		}
 	}
 }

@@ -171,7 +171,7 @@ CHANCERY_OIDC_CLIENT_SECRET_FILE.`,
 			if asJSON {
 				return writeJSON(c.OutOrStdout(), map[string]any{"name": s.Name, "roles": s.Roles, "expires_at": s.ExpiresAt, "file": path})
 			}
-			fmt.Fprintf(c.OutOrStdout(), "signed in as %s (%s) until %s; token in %s\n", s.Name, strings.Join(s.Roles, ", "),
+			fmt.Fprintf(c.OutOrStdout(), "signed in as %s (%s) until %s; token in %s\n", printable(s.Name), printable(strings.Join(s.Roles, ", ")),
 				s.ExpiresAt.Local().Format("15:04 MST"), path)
 			return nil
 		},
@@ -224,9 +224,10 @@ func login(c *cobra.Command, base string) (*savedLogin, error) {
 	if err != nil {
 		return nil, withHint(fmt.Errorf("login: %w", err), "the provider refused the command-line client %q: see docs/identity.md", info.ClientID)
 	}
-	fmt.Fprintf(c.ErrOrStderr(), "chancery: to sign in, open %s and enter the code %s\n", da.VerificationURI, da.UserCode)
+	// The provider is the one the registry names: what it answers is shown escaped.
+	fmt.Fprintf(c.ErrOrStderr(), "chancery: to sign in, open %s and enter the code %s\n", printable(da.VerificationURI), printable(da.UserCode))
 	if da.VerificationURIComplete != "" {
-		fmt.Fprintf(c.ErrOrStderr(), "chancery: or open %s\n", da.VerificationURIComplete)
+		fmt.Fprintf(c.ErrOrStderr(), "chancery: or open %s\n", printable(da.VerificationURIComplete))
 	}
 	tok, err := conf.DeviceAccessToken(cx, da)
 	if err != nil {

@@ -201,6 +201,11 @@ func (rm *remote) withClientToken(needToken bool, f func(c *cobra.Command, cl *c
 		if err != nil {
 			return err
 		}
+		out, errw := &escaper{w: c.OutOrStdout()}, &escaper{w: c.ErrOrStderr()}
+		c.SetOut(out)
+		c.SetErr(errw)
+		defer out.flush()
+		defer errw.flush()
 		return apiErr(f(c, cl, args))
 	}
 }
