@@ -124,3 +124,28 @@ func TestRegistryTextReachesNoTerminalRaw(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainHTTPTokenWarns: a member's token sent to a registry on another machine over plain
+// HTTP can be read and replayed by anyone on the way; the command says so. A registry on this
+// machine (the default address) and a command without a token are quiet.
+func TestPlainHTTPTokenWarns(t *testing.T) {
+	const warning = "plain http: the token crosses the network unencrypted"
+	for _, c := range []struct {
+		url, token string
+		warn       bool
+	}{
+		{"http://registry.invalid:1", "chy_token", true},
+		{"https://registry.invalid:1", "chy_token", false},
+		{"http://127.0.0.1:1", "chy_token", false},
+		{"http://localhost:1", "chy_token", false},
+		{"http://[::1]:1", "chy_token", false},
+	} {
+		t.Setenv("CHANCERY_URL", c.url)
+		t.Setenv("CHANCERY_TOKEN", c.token)
+		var stdout, stderr bytes.Buffer
+		cli.Main([]string{"letter", "show", "TFN-2026-000001", "--url", c.url}, &stdout, &stderr)
+		if got := strings.Contains(stderr.String(), warning); got != c.warn {
+			t.Errorf("%s: warned %v, want %v\n%s", c.url, got, c.warn, stderr.String())
+		}
+	}
+}

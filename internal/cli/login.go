@@ -184,6 +184,7 @@ CHANCERY_OIDC_CLIENT_SECRET_FILE.`,
 // for a Chancery token.
 func login(c *cobra.Command, base string) (*savedLogin, error) {
 	base = strings.TrimSuffix(base, "/")
+	warnPlainHTTP(c.ErrOrStderr(), base, true)
 	// The registry's client follows no redirect off its origin: the provider's tokens are
 	// posted to it (client.CheckRedirect). The provider is asked through its own client.
 	hc := &http.Client{Timeout: 30 * time.Second, CheckRedirect: client.CheckRedirect}

@@ -35,9 +35,11 @@ characters. The registry keeps only its argon2id hash, and ends the member's ope
   CHANCERY_NEW_PASSWORD_FILE=rita.pw chancery member password --name rita`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			if _, err := rm.client(true); err != nil {
+			cl, err := rm.client(true)
+			if err != nil {
 				return err
 			}
+			warnPlainHTTP(c.ErrOrStderr(), cl.Base, true)
 			pw, err := readNewPassword(c)
 			if err != nil {
 				return err

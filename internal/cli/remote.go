@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -36,6 +37,27 @@ func (rm *remote) useTrustRootURL(c *cobra.Command, root *seal.TrustRoot) {
 		return
 	}
 	rm.url, rm.trustRootURL = root.BaseURL, !sameOrigin(root.BaseURL, rm.url)
+}
+
+// warnPlainHTTP warns on w when a credential (the member's token, or the provider's tokens
+// 'chancery login' hands on) is to go to a registry on another machine over plain HTTP:
+// anyone on the way reads it and acts as the member until it is replaced, and answers in the
+// registry's place. Loopback addresses (a registry on this machine, the default) are quiet.
+func warnPlainHTTP(w io.Writer, base string, credential bool) {
+	u, err := url.Parse(base)
+	if !credential || err != nil || !strings.EqualFold(u.Scheme, "http") || loopback(u.Hostname()) {
+		return
+	}
+	fmt.Fprintf(w, "chancery: warning: %s is plain http: the token crosses the network unencrypted, readable and replaceable by anyone on the way; use the registry's https address\n", printable(base))
+}
+
+// loopback reports whether host names this machine.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // sameOrigin reports whether a and b are URLs of one scheme, host and port.
@@ -201,6 +223,7 @@ func (rm *remote) withClientToken(needToken bool, f func(c *cobra.Command, cl *c
 		if err != nil {
 			return err
 		}
+		warnPlainHTTP(c.ErrOrStderr(), cl.Base, cl.Token != "")
 		out, errw := &escaper{w: c.OutOrStdout()}, &escaper{w: c.ErrOrStderr()}
 		c.SetOut(out)
 		c.SetErr(errw)
