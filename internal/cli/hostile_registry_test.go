@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/internal/cli"
+	"github.com/chancery/chancery/internal/seal"
 )
 
 // tokenSpy is a registry that passes every request on to the registry at base and records
@@ -147,5 +148,63 @@ func TestPlainHTTPTokenWarns(t *testing.T) {
 		if got := strings.Contains(stderr.String(), warning); got != c.warn {
 			t.Errorf("%s: warned %v, want %v\n%s", c.url, got, c.warn, stderr.String())
 		}
+	}
+}
+
+// hostileRelease is a registry whose answers about ref name another reference (answered),
+// and whose released file is data while its answers give digest.
+func hostileRelease(t *testing.T, ref, answered string, data []byte, digest string) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rel := map[string]any{"version": 1, "by": "otto", "file_name": "letter", "file_digest": digest}
+		switch {
+		case r.URL.Path == "/api/v1/letters/"+ref && r.Method == "GET":
+			json.NewEncoder(w).Encode(map[string]any{"reference": answered, "state": "released", "release": rel,
+				"versions": []map[string]any{{"n": 1, "digest": "sha256:00", "file_name": "letter"}}})
+		case r.URL.Path == "/api/v1/letters/"+ref+"/release":
+			json.NewEncoder(w).Encode(map[string]any{"reference": answered, "log_index": 7, "file_name": "letter",
+				"file_digest": digest, "seal": json.RawMessage(`{"seal":1}`)})
+		case strings.HasSuffix(r.URL.Path, "/file"):
+			w.Write(data)
+		case strings.HasSuffix(r.URL.Path, "/seal"):
+			w.Write([]byte(`{"seal":1}`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestReleasedFileIsTheLetterAsked: `letter fetch` and `release` write the released file
+// under the reference the user named, and only if the registry's answer is about that letter
+// and the bytes sent are the released file's. A registry answering with another reference
+// (".bash_login", in a home directory, is a file the shell runs at the next login) or with
+// bytes other than the file it says it released got them written.
+func TestReleasedFileIsTheLetterAsked(t *testing.T) {
+	const ref = "TFN-2026-000001"
+	data := []byte("echo owned\n")
+	genuine := string(seal.DigestOf(data))
+	for _, c := range []struct {
+		name, answered, digest string
+		args                   []string
+	}{
+		{"fetch, another reference", ".bash_login", genuine, []string{"letter", "fetch", ref}},
+		{"release, another reference", ".bash_login", genuine, []string{"release", ref, "--version", "sha256:00"}},
+		{"release, another file", ref, string(seal.DigestOf([]byte("the letter"))), []string{"release", ref, "--version", "sha256:00"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := hostileRelease(t, ref, c.answered, data, c.digest)
+			dir := t.TempDir()
+			t.Setenv("CHANCERY_URL", srv.URL)
+			t.Setenv("CHANCERY_TOKEN", "chy_token")
+			var stdout, stderr bytes.Buffer
+			code := cli.Main(append(c.args, "--out", dir), &stdout, &stderr)
+			written, _ := filepath.Glob(filepath.Join(dir, "*"))
+			hidden, _ := filepath.Glob(filepath.Join(dir, ".*"))
+			if code == cli.ExitOK || len(written)+len(hidden) != 0 {
+				t.Fatalf("exit %d, wrote %q %q\n%s%s", code, written, hidden, stdout.String(), stderr.String())
+			}
+		})
 	}
 }

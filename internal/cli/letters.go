@@ -427,7 +427,8 @@ func releasedName(ref, fileName string) string {
 		}
 		return '_'
 	}, ref+filepath.Ext(filepath.Base(fileName)))
-	if strings.Trim(name, ".") == "" {
+	// Nor a hidden file: in a home directory, ".bash_login" or ".profile" is run by the shell.
+	if strings.HasPrefix(name, ".") {
 		return "_" + name
 	}
 	return name

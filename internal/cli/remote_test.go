@@ -56,3 +56,16 @@ func TestReleasedNameStaysInTheDirectory(t *testing.T) {
 		}
 	}
 }
+
+// TestReleasedNameIsNeverHidden: a name made from a registry's answer never starts with a
+// dot, so that it cannot be one of the files a shell or a desktop reads from a home directory
+// (".bash_login", ".profile"), which --out . in one would create.
+func TestReleasedNameIsNeverHidden(t *testing.T) {
+	for _, c := range []struct{ ref, file string }{
+		{".bash_login", "x"}, {"", ".profile"}, {".", ".pdf"}, {"..", "x"},
+	} {
+		if name := releasedName(c.ref, c.file); strings.HasPrefix(name, ".") {
+			t.Errorf("releasedName(%q, %q) = %q: a hidden file", c.ref, c.file, name)
+		}
+	}
+}
