@@ -87,11 +87,10 @@ func (rm *remote) client(needToken bool) (*client.Client, error) {
 	if rm.trustRootURL {
 		tok = ""
 	} else if f := os.Getenv("CHANCERY_TOKEN_FILE"); tok == "" && f != "" {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("read CHANCERY_TOKEN_FILE: %w", err)
+		var err error
+		if tok, err = readTokenFile(f); err != nil {
+			return nil, err
 		}
-		tok = strings.TrimSpace(string(b))
 	}
 	if tok == "" {
 		tok = savedToken(rm.url) // from 'chancery login'
@@ -104,6 +103,31 @@ func (rm *remote) client(needToken bool) (*client.Client, error) {
 		return nil, withHint(err, "set CHANCERY_URL or pass --url")
 	}
 	return c, nil
+}
+
+// maxTokenFile bounds the token files read: a token is a few dozen characters.
+const maxTokenFile = 4 << 10
+
+// readTokenFile reads the member's token from the file CHANCERY_TOKEN_FILE names. A file its
+// group or others can read is refused, as passphrase files are: whoever reads it acts as the
+// member.
+func readTokenFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("read CHANCERY_TOKEN_FILE: %w", err)
+	}
+	defer f.Close()
+	if err := keys.CheckPrivate(f); err != nil {
+		return "", withHint(fmt.Errorf("CHANCERY_TOKEN_FILE %s %w", path, err), "whoever reads the file acts as you; if others may have read it, ask an admin for a new token ('chancery member token')")
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxTokenFile+1))
+	if err != nil {
+		return "", fmt.Errorf("read CHANCERY_TOKEN_FILE: %w", err)
+	}
+	if len(b) > maxTokenFile {
+		return "", fmt.Errorf("CHANCERY_TOKEN_FILE %s is larger than %d bytes: not a token", path, maxTokenFile)
+	}
+	return strings.TrimSpace(string(b)), nil
 }
 
 // apiErr adds hints to the server's refusals.
