@@ -234,3 +234,44 @@ func TestTokenFileReadableByOthersRefused(t *testing.T) {
 		t.Fatalf("a token file of mode 0600: exit %d\n%s", code, stderr.String())
 	}
 }
+
+// TestCompletionOffersOnlyPlainReferences: shell completion offers what the registry lists;
+// a reference or name with a line break, a space, a shell character or an escape sequence
+// (which the shell would show raw, or put on the command line) is left out, and descriptions
+// are escaped.
+func TestCompletionOffersOnlyPlainReferences(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/api/v1/letters":
+			json.NewEncoder(w).Encode(map[string]any{"letters": []map[string]any{
+				{"reference": "TFN-2026-000001", "subject": "Coordination\x1b]0;owned\a"},
+				{"reference": "TFN-2026-000002 $(touch owned)", "subject": "x"},
+				{"reference": "TFN-2026-000003\nTFN-2026-000004", "subject": "x"},
+				{"reference": "TFN-2026-000005\x1b[2K", "subject": "x"},
+			}})
+		case "/api/v1/members":
+			json.NewEncoder(w).Encode([]map[string]any{{"name": "rita", "roles": []string{"reviewer\x1b[2K"}}, {"name": "sam;reboot", "roles": []string{"signer"}}})
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	t.Setenv("CHANCERY_URL", srv.URL)
+	t.Setenv("CHANCERY_TOKEN", "chy_token")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"__complete", "letter", "show", ""}, "TFN-2026-000001\tCoordination"},
+		{[]string{"__complete", "member", "show", ""}, "rita\treviewer"},
+	} {
+		var stdout, stderr bytes.Buffer
+		cli.Main(c.args, &stdout, &stderr)
+		out := stdout.String()
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if strings.ContainsAny(out, "\x1b\a") || strings.Contains(out, "touch") || strings.Contains(out, "reboot") ||
+			len(lines) != 2 || !strings.HasPrefix(lines[0], c.want) {
+			t.Errorf("%v: offered\n%q", c.args, out)
+		}
+	}
+}
