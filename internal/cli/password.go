@@ -39,7 +39,7 @@ characters. The registry keeps only its argon2id hash, and ends the member's ope
 			if err != nil {
 				return err
 			}
-			warnPlainHTTP(c.ErrOrStderr(), cl.Base, true)
+			rm.warn(c.ErrOrStderr(), cl)
 			pw, err := readNewPassword(c)
 			if err != nil {
 				return err

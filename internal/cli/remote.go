@@ -25,6 +25,8 @@ type remote struct {
 	// trustRootURL says that url is the address a trust root names (see useTrustRootURL),
 	// not one the user gave: CHANCERY_TOKEN is not sent there.
 	trustRootURL bool
+	// tokenFileWarning is what is unsafe about the token file read, if anything.
+	tokenFileWarning string
 }
 
 // useTrustRootURL makes the commands that check against a trust root (verify, seal refresh)
@@ -88,7 +90,7 @@ func (rm *remote) client(needToken bool) (*client.Client, error) {
 		tok = ""
 	} else if f := os.Getenv("CHANCERY_TOKEN_FILE"); tok == "" && f != "" {
 		var err error
-		if tok, err = readTokenFile(f); err != nil {
+		if tok, rm.tokenFileWarning, err = readTokenFile(f); err != nil {
 			return nil, err
 		}
 	}
@@ -108,26 +110,35 @@ func (rm *remote) client(needToken bool) (*client.Client, error) {
 // maxTokenFile bounds the token files read: a token is a few dozen characters.
 const maxTokenFile = 4 << 10
 
-// readTokenFile reads the member's token from the file CHANCERY_TOKEN_FILE names. A file its
-// group or others can read is refused, as passphrase files are: whoever reads it acts as the
-// member.
-func readTokenFile(path string) (string, error) {
+// readTokenFile reads the member's token from the file CHANCERY_TOKEN_FILE names, and returns
+// a warning if its group or others can read it (keys.CheckPrivate): whoever reads it acts as
+// the member. Such files are warned about, not refused: a token saved with a shell's
+// redirection has the umask's mode, and worked before.
+func readTokenFile(path string) (tok, warning string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", fmt.Errorf("read CHANCERY_TOKEN_FILE: %w", err)
+		return "", "", fmt.Errorf("read CHANCERY_TOKEN_FILE: %w", err)
 	}
 	defer f.Close()
 	if err := keys.CheckPrivate(f); err != nil {
-		return "", withHint(fmt.Errorf("CHANCERY_TOKEN_FILE %s %w", path, err), "whoever reads the file acts as you; if others may have read it, ask an admin for a new token ('chancery member token')")
+		warning = fmt.Sprintf("CHANCERY_TOKEN_FILE %s %v: whoever reads it acts as you", path, err)
 	}
 	b, err := io.ReadAll(io.LimitReader(f, maxTokenFile+1))
 	if err != nil {
-		return "", fmt.Errorf("read CHANCERY_TOKEN_FILE: %w", err)
+		return "", "", fmt.Errorf("read CHANCERY_TOKEN_FILE: %w", err)
 	}
 	if len(b) > maxTokenFile {
-		return "", fmt.Errorf("CHANCERY_TOKEN_FILE %s is larger than %d bytes: not a token", path, maxTokenFile)
+		return "", "", fmt.Errorf("CHANCERY_TOKEN_FILE %s is larger than %d bytes: not a token", path, maxTokenFile)
 	}
-	return strings.TrimSpace(string(b)), nil
+	return strings.TrimSpace(string(b)), warning, nil
+}
+
+// warn prints, on w, what is unsafe about how cl's token is kept or sent.
+func (rm *remote) warn(w io.Writer, cl *client.Client) {
+	if rm.tokenFileWarning != "" && cl.Token != "" {
+		fmt.Fprintf(w, "chancery: warning: %s\n", printable(rm.tokenFileWarning))
+	}
+	warnPlainHTTP(w, cl.Base, cl.Token != "")
 }
 
 // apiErr adds hints to the server's refusals.
@@ -247,7 +258,7 @@ func (rm *remote) withClientToken(needToken bool, f func(c *cobra.Command, cl *c
 		if err != nil {
 			return err
 		}
-		warnPlainHTTP(c.ErrOrStderr(), cl.Base, cl.Token != "")
+		rm.warn(c.ErrOrStderr(), cl)
 		out, errw := &escaper{w: c.OutOrStdout()}, &escaper{w: c.ErrOrStderr()}
 		c.SetOut(out)
 		c.SetErr(errw)
