@@ -275,3 +275,24 @@ func TestCompletionOffersOnlyPlainReferences(t *testing.T) {
 		}
 	}
 }
+
+// TestTrustExportWritesOnlyATrustRoot: `trust export` writes what the registry sends only if
+// it is a trust root, so that no bytes of its choosing reach the terminal (--out -) or a
+// file verifiers are told to pin.
+func TestTrustExportWritesOnlyATrustRoot(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("\x1b]52;c;Y3VybCBldmlsfHNo\a\x1b[2Kwrote trust.json\n"))
+	}))
+	defer srv.Close()
+	t.Setenv("CHANCERY_URL", srv.URL)
+	t.Setenv("CHANCERY_TOKEN", "")
+	file := filepath.Join(t.TempDir(), "trust.json")
+	for _, out := range []string{"-", file} {
+		var stdout, stderr bytes.Buffer
+		code := cli.Main([]string{"trust", "export", "--out", out}, &stdout, &stderr)
+		_, err := os.Stat(file)
+		if code == cli.ExitOK || strings.ContainsAny(stdout.String()+stderr.String(), "\x1b\a") || err == nil {
+			t.Fatalf("--out %s: exit %d, file written: %v\n%q %q", out, code, err == nil, stdout.String(), stderr.String())
+		}
+	}
+}

@@ -561,6 +561,11 @@ through a channel people already trust (the office's website, a printed notice).
 			if err != nil {
 				return apiErr(err)
 			}
+			// Only a trust root is written: any other bytes of the registry's choosing would
+			// reach the terminal (--out -) or a file verifiers are told to pin.
+			if _, err := seal.ParseTrustRoot(b); err != nil {
+				return fmt.Errorf("the registry's answer is not a trust root, nothing was written: %w", err)
+			}
 			if out == "-" {
 				_, err := c.OutOrStdout().Write(b)
 				return err
