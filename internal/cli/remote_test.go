@@ -69,3 +69,20 @@ func TestReleasedNameIsNeverHidden(t *testing.T) {
 		}
 	}
 }
+
+// TestEscaperKeepsCharactersSplitBetweenWrites: a character whose bytes come in two writes
+// (a buffered writer's flush) is printed whole, lines and tabs are kept, and what a terminal
+// would act on is escaped.
+func TestEscaperKeepsCharactersSplitBetweenWrites(t *testing.T) {
+	var b strings.Builder
+	e := &escaper{w: &b}
+	in := "Défense\tnationale\n\x1b[2K\u202e"
+	for i := range len(in) {
+		e.Write([]byte{in[i]})
+	}
+	e.Write([]byte("\xe2\x80"))
+	e.flush()
+	if want := "Défense\tnationale\n\\x1b[2K\\u202e\\xe2\\x80"; b.String() != want {
+		t.Fatalf("escaped %q, want %q", b.String(), want)
+	}
+}
