@@ -83,7 +83,9 @@ func run(root *cobra.Command, args []string, stdout, stderr io.Writer) int {
 	case c != nil && wantsJSON(c):
 		writeJSON(stderr, jsonError{Error: msg, Hint: hint})
 	default:
-		verify.ErrorLines(stderr, err, msg, hint)
+		// Messages and hints may quote a registry's answer (its "error"): escaped like the
+		// output of the commands that ask it (escaper), line breaks kept.
+		verify.ErrorLines(stderr, err, printableLines(msg), printableLines(hint))
 	}
 	return code
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/spf13/cobra"
@@ -102,8 +103,8 @@ func (rm *remote) completeRefs(c *cobra.Command, args []string, toComplete strin
 	}
 	var out []cobra.Completion
 	for _, x := range l.Letters {
-		if strings.HasPrefix(x.Reference, toComplete) {
-			out = append(out, cobra.CompletionWithDesc(x.Reference, x.Subject))
+		if strings.HasPrefix(x.Reference, toComplete) && plainWord(x.Reference) {
+			out = append(out, cobra.CompletionWithDesc(x.Reference, printable(x.Subject)))
 		}
 	}
 	return out, cobra.ShellCompDirectiveNoFileComp
@@ -124,9 +125,20 @@ func (rm *remote) completeMembers(c *cobra.Command, args []string, toComplete st
 	}
 	var out []cobra.Completion
 	for _, m := range ms {
-		if strings.HasPrefix(m.Name, toComplete) {
-			out = append(out, cobra.CompletionWithDesc(m.Name, strings.Join(m.Roles, ",")))
+		if strings.HasPrefix(m.Name, toComplete) && plainWord(m.Name) {
+			out = append(out, cobra.CompletionWithDesc(m.Name, printable(strings.Join(m.Roles, ","))))
 		}
 	}
 	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// plainWord reports whether s, from a registry's answer, may be offered to the shell as a
+// completion: letters, digits and - _ . @ + only. The shell puts a completion on the command
+// line as it is, so a space, a line break, a shell character or an escape sequence from
+// the registry, or from someone answering in its place, could add words to the command or
+// act on the terminal.
+func plainWord(s string) bool {
+	return s != "" && !strings.ContainsFunc(s, func(c rune) bool {
+		return !unicode.IsLetter(c) && !unicode.IsDigit(c) && !strings.ContainsRune("-_.@+", c)
+	})
 }

@@ -105,6 +105,9 @@ draft export').
 			if err != nil {
 				return err
 			}
+			if v.Reference != ref {
+				return fmt.Errorf("the registry answered about %.80q, not %s: nothing was written", v.Reference, ref)
+			}
 			if v.Release == nil {
 				return withHint(fmt.Errorf("%s is not released: it is a draft, and a draft has no released file", ref),
 					"to hand a draft out for coordination, record a copy: chancery draft export %s --for RECIPIENT --out FILE", ref)
@@ -112,7 +115,7 @@ draft export').
 			if err := checkOutDir(dir); err != nil {
 				return err
 			}
-			name := filepath.Join(dir, releasedName(v.Reference, v.Release.FileName))
+			name := filepath.Join(dir, releasedName(ref, v.Release.FileName))
 			if err := checkFree(name, name+".seal"); err != nil {
 				return err
 			}
@@ -218,12 +221,20 @@ func releaseTo(c *cobra.Command, cl *client.Client, ref, version, dir string, as
 	if err != nil {
 		return converterHint(err)
 	}
-	fetch := fmt.Sprintf("the letter is released; fetch it with chancery letter fetch %s --out %s", rel.Reference, dir)
-	data, err := cl.ReleasedFile(ctx(c), rel.Reference)
+	fetch := fmt.Sprintf("the letter is released; fetch it with chancery letter fetch %s --out %s", ref, dir)
+	// The file is written under the reference asked for, and only if it is the file the answer
+	// says was released: the answer names the file, someone on the way may have written it.
+	if rel.Reference != ref {
+		return withHint(fmt.Errorf("the registry answered the release of %s about %.80q: nothing was written", ref, rel.Reference), "%s", fetch)
+	}
+	data, err := cl.ReleasedFile(ctx(c), ref)
 	if err != nil {
 		return withHint(err, "%s", fetch)
 	}
-	name := filepath.Join(dir, releasedName(rel.Reference, rel.FileName))
+	if got := string(seal.DigestOf(data)); got != rel.FileDigest {
+		return withHint(fmt.Errorf("the registry sent a file with digest %s, not the released file's %.80q: nothing was written", got, rel.FileDigest), "%s", fetch)
+	}
+	name := filepath.Join(dir, releasedName(ref, rel.FileName))
 	if rel.SealPending != "" || len(rel.Seal) == 0 || string(rel.Seal) == "null" {
 		// Released and logged; its seal waits for the witnesses. The file is written alone.
 		if err := writeNew(name, data); err != nil {

@@ -193,7 +193,7 @@ func checkPages(c *cobra.Command, cl *client.Client, name string, q client.FileQ
 	var shown ocr.Reading
 	reader, err := ocr.Find("")
 	if err == nil {
-		if f, ok := c.ErrOrStderr().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if f, ok := terminal(c.ErrOrStderr()); ok && term.IsTerminal(int(f.Fd())) {
 			fmt.Fprintf(f, "reading the pages of %s with OCR, to check that they show its text…\n", name)
 		}
 		shown, err = reader.ReadPages(ctx(c), pdf)

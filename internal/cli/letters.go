@@ -427,7 +427,8 @@ func releasedName(ref, fileName string) string {
 		}
 		return '_'
 	}, ref+filepath.Ext(filepath.Base(fileName)))
-	if strings.Trim(name, ".") == "" {
+	// Nor a hidden file: in a home directory, ".bash_login" or ".profile" is run by the shell.
+	if strings.HasPrefix(name, ".") {
 		return "_" + name
 	}
 	return name
@@ -559,6 +560,11 @@ through a channel people already trust (the office's website, a printed notice).
 			b, err := cl.TrustRoot(ctx(c))
 			if err != nil {
 				return apiErr(err)
+			}
+			// Only a trust root is written: any other bytes of the registry's choosing would
+			// reach the terminal (--out -) or a file verifiers are told to pin.
+			if _, err := seal.ParseTrustRoot(b); err != nil {
+				return fmt.Errorf("the registry's answer is not a trust root, nothing was written: %w", err)
 			}
 			if out == "-" {
 				_, err := c.OutOrStdout().Write(b)

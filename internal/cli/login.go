@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/oidc"
 	"github.com/chancery/chancery/internal/registry"
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
@@ -170,7 +171,7 @@ CHANCERY_OIDC_CLIENT_SECRET_FILE.`,
 			if asJSON {
 				return writeJSON(c.OutOrStdout(), map[string]any{"name": s.Name, "roles": s.Roles, "expires_at": s.ExpiresAt, "file": path})
 			}
-			fmt.Fprintf(c.OutOrStdout(), "signed in as %s (%s) until %s; token in %s\n", s.Name, strings.Join(s.Roles, ", "),
+			fmt.Fprintf(c.OutOrStdout(), "signed in as %s (%s) until %s; token in %s\n", printable(s.Name), printable(strings.Join(s.Roles, ", ")),
 				s.ExpiresAt.Local().Format("15:04 MST"), path)
 			return nil
 		},
@@ -183,7 +184,10 @@ CHANCERY_OIDC_CLIENT_SECRET_FILE.`,
 // for a Chancery token.
 func login(c *cobra.Command, base string) (*savedLogin, error) {
 	base = strings.TrimSuffix(base, "/")
-	hc := &http.Client{Timeout: 30 * time.Second}
+	warnPlainHTTP(c.ErrOrStderr(), base, true)
+	// The registry's client follows no redirect off its origin: the provider's tokens are
+	// posted to it (client.CheckRedirect). The provider is asked through its own client.
+	hc := &http.Client{Timeout: 30 * time.Second, CheckRedirect: client.CheckRedirect}
 	var info struct {
 		Issuer   string `json:"issuer"`
 		ClientID string `json:"client_id"`
@@ -198,7 +202,7 @@ func login(c *cobra.Command, base string) (*savedLogin, error) {
 		return nil, withHint(fmt.Errorf("login: %s does not sign in through an OpenID provider (%s)", base, resp.Status),
 			"the server needs --oidc-issuer; without it, use the token an admin gave you in CHANCERY_TOKEN")
 	}
-	cx := gooidc.ClientContext(ctx(c), hc)
+	cx := gooidc.ClientContext(ctx(c), &http.Client{Timeout: 30 * time.Second})
 	p, err := gooidc.NewProvider(cx, info.Issuer)
 	if err != nil {
 		return nil, fmt.Errorf("login: %w", err)
@@ -221,9 +225,10 @@ func login(c *cobra.Command, base string) (*savedLogin, error) {
 	if err != nil {
 		return nil, withHint(fmt.Errorf("login: %w", err), "the provider refused the command-line client %q: see docs/identity.md", info.ClientID)
 	}
-	fmt.Fprintf(c.ErrOrStderr(), "chancery: to sign in, open %s and enter the code %s\n", da.VerificationURI, da.UserCode)
+	// The provider is the one the registry names: what it answers is shown escaped.
+	fmt.Fprintf(c.ErrOrStderr(), "chancery: to sign in, open %s and enter the code %s\n", printable(da.VerificationURI), printable(da.UserCode))
 	if da.VerificationURIComplete != "" {
-		fmt.Fprintf(c.ErrOrStderr(), "chancery: or open %s\n", da.VerificationURIComplete)
+		fmt.Fprintf(c.ErrOrStderr(), "chancery: or open %s\n", printable(da.VerificationURIComplete))
 	}
 	tok, err := conf.DeviceAccessToken(cx, da)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/client"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -34,14 +35,16 @@ characters. The registry keeps only its argon2id hash, and ends the member's ope
   CHANCERY_NEW_PASSWORD_FILE=rita.pw chancery member password --name rita`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			if _, err := rm.client(true); err != nil {
+			cl, err := rm.client(true)
+			if err != nil {
 				return err
 			}
+			rm.warn(c.ErrOrStderr(), cl)
 			pw, err := readNewPassword(c)
 			if err != nil {
 				return err
 			}
-			if err := setPassword(c, rm.url, name, pw); err != nil {
+			if err := setPassword(c, cl, name, pw); err != nil {
 				return apiErr(err)
 			}
 			who := name
@@ -97,16 +100,16 @@ func readNewPassword(c *cobra.Command) (string, error) {
 	return p, nil
 }
 
-// setPassword calls POST /api/v1/password with the member's token.
-func setPassword(c *cobra.Command, base, name, pw string) error {
+// setPassword calls POST /api/v1/password with the member's token, at cl's registry.
+func setPassword(c *cobra.Command, cl *client.Client, name, pw string) error {
 	body, _ := json.Marshal(map[string]string{"member": name, "password": pw})
-	req, err := http.NewRequestWithContext(ctx(c), "POST", strings.TrimSuffix(base, "/")+"/api/v1/password", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx(c), "POST", cl.Base+"/api/v1/password", bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token())
-	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	req.Header.Set("Authorization", "Bearer "+cl.Token)
+	resp, err := (&http.Client{Timeout: 30 * time.Second, CheckRedirect: client.CheckRedirect}).Do(req)
 	if err != nil {
 		return withHint(fmt.Errorf("set password: %w", err), "is 'chancery serve' running at CHANCERY_URL? (default http://127.0.0.1:8080)")
 	}
@@ -125,14 +128,4 @@ func setPassword(c *cobra.Command, base, name, pw string) error {
 		return withHint(fmt.Errorf("set password: %s", e.Error), "check CHANCERY_TOKEN")
 	}
 	return fmt.Errorf("set password: %s", e.Error)
-}
-
-// token is the member's token, from CHANCERY_TOKEN or CHANCERY_TOKEN_FILE (rm.client has
-// checked that there is one).
-func token() string {
-	if t := os.Getenv("CHANCERY_TOKEN"); t != "" {
-		return t
-	}
-	b, _ := os.ReadFile(os.Getenv("CHANCERY_TOKEN_FILE"))
-	return strings.TrimSpace(string(b))
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +22,57 @@ import (
 // remote holds what the client commands need: the server's URL and the member's token.
 type remote struct {
 	url string
+	// trustRootURL says that url is the address a trust root names (see useTrustRootURL),
+	// not one the user gave: CHANCERY_TOKEN is not sent there.
+	trustRootURL bool
+	// tokenFileWarning is what is unsafe about the token file read, if anything.
+	tokenFileWarning string
+}
+
+// useTrustRootURL makes the commands that check against a trust root (verify, seal refresh)
+// ask the registry it names, unless --url or CHANCERY_URL names one. CHANCERY_TOKEN and
+// CHANCERY_TOKEN_FILE are the member's token for the registry at CHANCERY_URL (or the
+// default): trust roots are handed around, another office's included, so only a token
+// 'chancery login' saved for that very address goes there.
+func (rm *remote) useTrustRootURL(c *cobra.Command, root *seal.TrustRoot) {
+	if c.Flags().Changed("url") || root.BaseURL == "" || os.Getenv("CHANCERY_URL") != "" {
+		return
+	}
+	rm.url, rm.trustRootURL = root.BaseURL, !sameOrigin(root.BaseURL, rm.url)
+}
+
+// warnPlainHTTP warns on w when a credential (the member's token, or the provider's tokens
+// 'chancery login' hands on) is to go to a registry on another machine over plain HTTP:
+// anyone on the way reads it and acts as the member until it is replaced, and answers in the
+// registry's place. Loopback addresses (a registry on this machine, the default) are quiet.
+func warnPlainHTTP(w io.Writer, base string, credential bool) {
+	u, err := url.Parse(base)
+	if !credential || err != nil || !strings.EqualFold(u.Scheme, "http") || loopback(u.Hostname()) {
+		return
+	}
+	fmt.Fprintf(w, "chancery: warning: %s is plain http: the token crosses the network unencrypted, readable and replaceable by anyone on the way; use the registry's https address\n", printable(base))
+}
+
+// loopback reports whether host names this machine.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// sameOrigin reports whether a and b are URLs of one scheme, host and port.
+func sameOrigin(a, b string) bool {
+	ua, err := url.Parse(a)
+	if err != nil {
+		return false
+	}
+	ub, err := url.Parse(b)
+	if err != nil {
+		return false
+	}
+	return client.SameOrigin(ua, ub)
 }
 
 func defaultURL() string {
@@ -33,12 +86,13 @@ func defaultURL() string {
 // never from a flag, so that it does not show in process listings or shell history.
 func (rm *remote) client(needToken bool) (*client.Client, error) {
 	tok := os.Getenv("CHANCERY_TOKEN")
-	if f := os.Getenv("CHANCERY_TOKEN_FILE"); tok == "" && f != "" {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("read CHANCERY_TOKEN_FILE: %w", err)
+	if rm.trustRootURL {
+		tok = ""
+	} else if f := os.Getenv("CHANCERY_TOKEN_FILE"); tok == "" && f != "" {
+		var err error
+		if tok, rm.tokenFileWarning, err = readTokenFile(f); err != nil {
+			return nil, err
 		}
-		tok = strings.TrimSpace(string(b))
 	}
 	if tok == "" {
 		tok = savedToken(rm.url) // from 'chancery login'
@@ -53,6 +107,40 @@ func (rm *remote) client(needToken bool) (*client.Client, error) {
 	return c, nil
 }
 
+// maxTokenFile bounds the token files read: a token is a few dozen characters.
+const maxTokenFile = 4 << 10
+
+// readTokenFile reads the member's token from the file CHANCERY_TOKEN_FILE names, and returns
+// a warning if its group or others can read it (keys.CheckPrivate): whoever reads it acts as
+// the member. Such files are warned about, not refused: a token saved with a shell's
+// redirection has the umask's mode, and worked before.
+func readTokenFile(path string) (tok, warning string, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", "", fmt.Errorf("read CHANCERY_TOKEN_FILE: %w", err)
+	}
+	defer f.Close()
+	if err := keys.CheckPrivate(f); err != nil {
+		warning = fmt.Sprintf("CHANCERY_TOKEN_FILE %s %v: whoever reads it acts as you", path, err)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxTokenFile+1))
+	if err != nil {
+		return "", "", fmt.Errorf("read CHANCERY_TOKEN_FILE: %w", err)
+	}
+	if len(b) > maxTokenFile {
+		return "", "", fmt.Errorf("CHANCERY_TOKEN_FILE %s is larger than %d bytes: not a token", path, maxTokenFile)
+	}
+	return strings.TrimSpace(string(b)), warning, nil
+}
+
+// warn prints, on w, what is unsafe about how cl's token is kept or sent.
+func (rm *remote) warn(w io.Writer, cl *client.Client) {
+	if rm.tokenFileWarning != "" && cl.Token != "" {
+		fmt.Fprintf(w, "chancery: warning: %s\n", printable(rm.tokenFileWarning))
+	}
+	warnPlainHTTP(w, cl.Base, cl.Token != "")
+}
+
 // apiErr adds hints to the server's refusals.
 func apiErr(err error) error {
 	var ae *client.APIError
@@ -60,6 +148,8 @@ func apiErr(err error) error {
 	switch {
 	case errors.As(err, &h): // a command's own hint says more (release: fetch what was released)
 		return err
+	case errors.Is(err, client.ErrRedirected):
+		return withHint(err, "if that address is the registry's own, set CHANCERY_URL (or --url) to it: the token is never sent on to another address")
 	case errors.Is(err, client.ErrUnreachable):
 		return withHint(err, "is 'chancery serve' running at CHANCERY_URL? (default http://127.0.0.1:8080)")
 	case errors.As(err, &ae) && ae.Status == 401:
@@ -168,6 +258,12 @@ func (rm *remote) withClientToken(needToken bool, f func(c *cobra.Command, cl *c
 		if err != nil {
 			return err
 		}
+		rm.warn(c.ErrOrStderr(), cl)
+		out, errw := &escaper{w: c.OutOrStdout()}, &escaper{w: c.ErrOrStderr()}
+		c.SetOut(out)
+		c.SetErr(errw)
+		defer out.flush()
+		defer errw.flush()
 		return apiErr(f(c, cl, args))
 	}
 }

@@ -56,3 +56,33 @@ func TestReleasedNameStaysInTheDirectory(t *testing.T) {
 		}
 	}
 }
+
+// TestReleasedNameIsNeverHidden: a name made from a registry's answer never starts with a
+// dot, so that it cannot be one of the files a shell or a desktop reads from a home directory
+// (".bash_login", ".profile"), which --out . in one would create.
+func TestReleasedNameIsNeverHidden(t *testing.T) {
+	for _, c := range []struct{ ref, file string }{
+		{".bash_login", "x"}, {"", ".profile"}, {".", ".pdf"}, {"..", "x"},
+	} {
+		if name := releasedName(c.ref, c.file); strings.HasPrefix(name, ".") {
+			t.Errorf("releasedName(%q, %q) = %q: a hidden file", c.ref, c.file, name)
+		}
+	}
+}
+
+// TestEscaperKeepsCharactersSplitBetweenWrites: a character whose bytes come in two writes
+// (a buffered writer's flush) is printed whole, lines and tabs are kept, and what a terminal
+// would act on is escaped.
+func TestEscaperKeepsCharactersSplitBetweenWrites(t *testing.T) {
+	var b strings.Builder
+	e := &escaper{w: &b}
+	in := "Défense\tnationale\n\x1b[2K\u202e"
+	for i := range len(in) {
+		e.Write([]byte{in[i]})
+	}
+	e.Write([]byte("\xe2\x80"))
+	e.flush()
+	if want := "Défense\tnationale\n\\x1b[2K\\u202e\\xe2\\x80"; b.String() != want {
+		t.Fatalf("escaped %q, want %q", b.String(), want)
+	}
+}

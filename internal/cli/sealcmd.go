@@ -54,9 +54,7 @@ a withdrawal, and a refreshed one would meet --max-age against a checkpoint that
 			if err != nil {
 				return fmt.Errorf("trust root %s: %w", trustFile, err)
 			}
-			if !c.Flags().Changed("url") && root.BaseURL != "" && os.Getenv("CHANCERY_URL") == "" {
-				rm.url = root.BaseURL
-			}
+			rm.useTrustRootURL(c, root)
 			cl, err := rm.client(false)
 			if err != nil {
 				return err

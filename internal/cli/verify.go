@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -27,9 +26,7 @@ type VerifyWitness = verify.Witness
 // too, with the registry's answers online.
 func newVerify(rm *remote) *cobra.Command {
 	return verify.Command("verify", func(c *cobra.Command, root *seal.TrustRoot, v *verify.Verifier) (verify.Online, error) {
-		if !c.Flags().Changed("url") && root.BaseURL != "" && os.Getenv("CHANCERY_URL") == "" {
-			rm.url = root.BaseURL
-		}
+		rm.useTrustRootURL(c, root)
 		cl, err := rm.client(false)
 		if err != nil {
 			return nil, err

@@ -38,7 +38,91 @@ func New(base, token string) (*Client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("registry URL %q is not an http or https URL", base)
 	}
-	return &Client{Base: strings.TrimSuffix(base, "/"), Token: token, HTTP: &http.Client{Timeout: 5 * time.Minute}}, nil
+	return &Client{Base: strings.TrimSuffix(base, "/"), Token: token,
+		HTTP: &http.Client{Timeout: 5 * time.Minute, CheckRedirect: CheckRedirect}}, nil
+}
+
+// ErrRedirected is a redirect away from the registry's origin, refused (see CheckRedirect).
+var ErrRedirected = errors.New("the registry redirects to another address")
+
+// CheckRedirect is the redirect policy of every HTTP client that speaks to a registry: a
+// redirect is followed only within the origin (scheme, host and port) of the request it
+// answers. Go's client sends the Authorization header again to a redirect's target of the
+// same host name or a subdomain whatever its scheme and port (https to plain http, another
+// service on the machine), and a body again on 307 and 308 wherever they point: a registry
+// behind a misconfigured proxy, or anyone who can answer in its place, would be sent the
+// member's token, a signature or a letter's text.
+func CheckRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	if !SameOrigin(req.URL, via[0].URL) {
+		return fmt.Errorf("%w: %.200q", ErrRedirected, req.URL.Redacted())
+	}
+	return nil
+}
+
+// SameOrigin reports whether a and b have one scheme, host and port (a scheme's default
+// port written or not).
+func SameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
+}
+
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		return "443"
+	}
+	return "80"
+}
+
+// Bounds on what one answer may hold, so that a registry, or anyone answering in its place,
+// costs the command line at most this much memory per request. Variables for tests.
+var (
+	// MaxAnswerBytes bounds a JSON answer: the largest honest ones (a letter list, an audit
+	// trail, an identification's difference) are a few megabytes.
+	MaxAnswerBytes int64 = 64 << 20
+	// MaxFileBytes bounds a file: a released letter, a draft copy or a preview, which the
+	// registry builds from an upload of at most serve --max-upload (50 MiB by default).
+	MaxFileBytes int64 = 1 << 30
+)
+
+// ErrTooLarge is an answer longer than the client reads (MaxAnswerBytes, MaxFileBytes).
+var ErrTooLarge = errors.New("the registry's answer is too large")
+
+// bounded reads at most limit bytes of r, and fails with ErrTooLarge past them.
+type bounded struct {
+	r     io.Reader
+	left  int64
+	limit int64
+}
+
+func (b *bounded) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		// One byte more tells an answer of exactly limit bytes from a longer one.
+		var one [1]byte
+		n, err := b.r.Read(one[:])
+		if n > 0 {
+			return 0, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, b.limit)
+		}
+		return 0, err
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+func limited(r io.Reader, limit int64) io.Reader { return &bounded{r: r, left: limit, limit: limit} }
+
+// readFile reads a file the registry sends, within MaxFileBytes.
+func readFile(resp *http.Response) ([]byte, error) {
+	defer resp.Body.Close()
+	return io.ReadAll(limited(resp.Body, MaxFileBytes))
 }
 
 // APIError is an error answered by the server.
@@ -65,6 +149,9 @@ func (c *Client) do(ctx context.Context, method, path string, body io.Reader, ct
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
 	resp, err := c.send(req)
+	if ue := (*url.Error)(nil); errors.As(err, &ue) && errors.Is(err, ErrRedirected) {
+		return nil, fmt.Errorf("%s %s: %w", method, path, ue.Err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
@@ -84,7 +171,7 @@ func (c *Client) do(ctx context.Context, method, path string, body io.Reader, ct
 		return resp, nil
 	}
 	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+	if err := json.NewDecoder(limited(resp.Body, MaxAnswerBytes)).Decode(out); err != nil {
 		return nil, fmt.Errorf("%s %s: decode response: %w", method, path, err)
 	}
 	return resp, nil
@@ -313,8 +400,7 @@ func (c *Client) ReleasedFile(ctx context.Context, r string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	return io.ReadAll(resp.Body)
+	return readFile(resp)
 }
 
 // Seal downloads a fresh seal of a released letter.
@@ -362,8 +448,7 @@ func (c *Client) ExportDraft(ctx context.Context, r, recipient, version string) 
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
+	data, err := readFile(resp)
 	if err != nil {
 		return nil, err
 	}
@@ -376,8 +461,7 @@ func (c *Client) Preview(ctx context.Context, r string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	return io.ReadAll(resp.Body)
+	return readFile(resp)
 }
 
 // AuditEvent is one audit record.

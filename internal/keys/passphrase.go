@@ -42,7 +42,7 @@ func Passphrase(prompt string, in *os.File, out io.Writer) (string, error) {
 			return "", fmt.Errorf("passphrase: %s: %w", PassphraseFileEnv, err)
 		}
 		defer f.Close()
-		if err := checkPrivate(f); err != nil {
+		if err := CheckPrivate(f); err != nil {
 			return "", fmt.Errorf("passphrase: %s: %s %w", PassphraseFileEnv, path, err)
 		}
 		b, err := io.ReadAll(io.LimitReader(f, maxPassphraseFileSize+1))
@@ -79,11 +79,12 @@ func Passphrase(prompt string, in *os.File, out io.Writer) (string, error) {
 	return string(b), nil
 }
 
-// checkPrivate refuses a passphrase file that its group or others can read or write: whoever
-// reads it holds the key as well as the key file's owner does, since the file is all that
-// protects the key (as the data directory refuses its key files, docs/keys.md). A pipe (a
-// shell's process substitution) is not a file kept on disk, and Windows has no such bits.
-func checkPrivate(f *os.File) error {
+// CheckPrivate refuses a secret file (a passphrase file, a member's token file) that its group
+// or others can read or write: whoever reads a passphrase file holds the key as well as the
+// key file's owner does, since the file is all that protects the key (as the data directory
+// refuses its key files, docs/keys.md), and whoever reads a token acts as the member. A pipe
+// (a shell's process substitution) is not a file kept on disk, and Windows has no such bits.
+func CheckPrivate(f *os.File) error {
 	fi, err := f.Stat()
 	if err != nil {
 		return err
