@@ -31,6 +31,7 @@ func newServe(g *globals) *cobra.Command {
 	var tesseract string
 	var rateLimit float64
 	var debugAddr string
+	var proxies []string
 	var ops serveOps
 	var wit witnessOpts
 	var disp dispatchOpts
@@ -84,11 +85,15 @@ no longer carries it. Local passwords keep working. See docs/identity.md.`,
 			if err := ops.serveMetrics(); err != nil {
 				return err
 			}
+			trusted, err := server.ParseTrustedProxies(proxies)
+			if err != nil {
+				return withHint(err, "pass --trusted-proxy the address of the reverse proxy in front of the server, e.g. 127.0.0.1, or a network such as 10.0.0.0/24")
+			}
 			sso, err := oidcOpt.provider(context.Background())
 			if err != nil {
 				return err
 			}
-			return serve(c, path, listen, base, demo, server.Config{MaxUpload: maxUpload, UploadMemory: uploadMemory, Tesseract: tesseract, Secure: secure, RateLimit: rateLimit, Web: web.Config{OIDC: sso}}, ops, wit, disp)
+			return serve(c, path, listen, base, demo, server.Config{MaxUpload: maxUpload, UploadMemory: uploadMemory, Tesseract: tesseract, Secure: secure, RateLimit: rateLimit, TrustedProxies: trusted, Web: web.Config{OIDC: sso}}, ops, wit, disp)
 		},
 	}
 	c.Flags().StringVar(&listen, "listen", defaultListen(), "address to listen on (env CHANCERY_LISTEN)")
@@ -98,6 +103,7 @@ no longer carries it. Local passwords keep working. See docs/identity.md.`,
 	c.Flags().StringVar(&tesseract, "tesseract", "", "the Tesseract OCR program that reads scans sent to identify (default $CHANCERY_TESSERACT, else tesseract on the PATH)")
 	c.Flags().BoolVar(&secure, "secure", false, "mark session cookies Secure and send HSTS: set it when a TLS proxy fronts the server")
 	c.Flags().Float64Var(&rateLimit, "rate-limit", server.DefaultRateLimit, "requests per second each client address may make to the public verify pages and API; negative disables the limit (load tests only)")
+	c.Flags().StringSliceVar(&proxies, "trusted-proxy", defaultTrustedProxies(), "addresses or networks of reverse proxies whose X-Forwarded-For names the client, for rate limits and the audit trail (env CHANCERY_TRUSTED_PROXIES, comma-separated); the proxy must append the address it saw to the header. Without it the header is ignored")
 	c.Flags().StringVar(&debugAddr, "debug-listen", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; keep it off public interfaces")
 	c.Flags().BoolVar(&demo, "demo", false, "fill the log with sample entries (in a temporary directory unless --data is given)")
 	addServeOpsFlags(c, &ops)
@@ -199,7 +205,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		Handler: server.New(server.Config{
 			Log: lg, DB: db, VerifierKey: d.VerifierKey(), Origin: d.Settings.Origin, Logger: logger, Registry: st.Registry,
 			BaseURL: d.Settings.URL, MaxUpload: opts.MaxUpload, UploadMemory: opts.UploadMemory, Tesseract: opts.Tesseract, Secure: opts.Secure, RateLimit: opts.RateLimit,
-			AccessLog: true, Web: opts.Web,
+			TrustedProxies: opts.TrustedProxies, AccessLog: true, Web: opts.Web,
 		}),
 		ConnContext:       server.ConnContext, // with server.Listener: verify answers in one write
 		ReadHeaderTimeout: 5 * time.Second,
