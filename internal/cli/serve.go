@@ -10,6 +10,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -101,7 +102,7 @@ no longer carries it. Local passwords keep working. See docs/identity.md.`,
 	c.Flags().Int64Var(&maxUpload, "max-upload", server.DefaultMaxUpload, "largest letter file accepted, in bytes")
 	c.Flags().Int64Var(&uploadMemory, "upload-memory", server.DefaultUploadMemory, "bytes of uploads (API and web forms) held in memory at once, all requests together (at least one --max-upload); past it uploads are answered 503 with Retry-After; negative: unbounded")
 	c.Flags().StringVar(&tesseract, "tesseract", "", "the Tesseract OCR program that reads scans sent to identify (default $CHANCERY_TESSERACT, else tesseract on the PATH)")
-	c.Flags().BoolVar(&secure, "secure", false, "mark session cookies Secure and send HSTS: set it when a TLS proxy fronts the server")
+	c.Flags().BoolVar(&secure, "secure", false, "mark session cookies Secure and send HSTS (default: when the registry's URL is https://, as behind a TLS proxy)")
 	c.Flags().Float64Var(&rateLimit, "rate-limit", server.DefaultRateLimit, "requests per second each client address may make to the public verify pages and API; negative disables the limit (load tests only)")
 	c.Flags().StringSliceVar(&proxies, "trusted-proxy", defaultTrustedProxies(), "addresses or networks of reverse proxies whose X-Forwarded-For names the client, for rate limits and the audit trail (env CHANCERY_TRUSTED_PROXIES, comma-separated); the proxy must append the address it saw to the header. Without it the header is ignored")
 	c.Flags().StringVar(&debugAddr, "debug-listen", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; keep it off public interfaces")
@@ -157,6 +158,12 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	}
 	if err != nil {
 		return err
+	}
+	// A registry whose public URL is https:// is reached over TLS, if only through a proxy
+	// that terminates it: its session cookies must never travel in the clear, and browsers
+	// should not try plain HTTP again. --secure=false still turns it off.
+	if !c.Flags().Changed("secure") && strings.HasPrefix(d.Settings.URL, "https://") {
+		opts.Secure = true
 	}
 	// One server per data directory on SQLite; on PostgreSQL, any number share the database.
 	if database(c) == "" {
