@@ -47,7 +47,8 @@ Health checks: /healthz (the process is up) and /readyz (the store answers).
 If the data directory is not initialized yet, serve initializes it first (see 'chancery init').
 
 With --demo and no --data, serve uses a fresh temporary directory, fills the log with
-sample entries and deletes the directory on exit.
+sample entries and deletes the directory on exit. The demo's members sign in with a public
+password, so it is served on a loopback address only.
 
 Operations: --metrics-listen serves Prometheus metrics at /metrics on a listener of its own.
 Logs go to stderr, one line per request (method, route, status, bytes, duration, request ID;
@@ -133,6 +134,12 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		return withHint(err, "another process may be using %s; pass --listen 127.0.0.1:PORT", listen)
 	}
 	defer ln.Close()
+	// The demo's members sign in with a password printed in its source and its output, and
+	// one of them releases: on an address others can reach, anyone could act as them.
+	if a, ok := ln.Addr().(*net.TCPAddr); demo && (!ok || !a.IP.IsLoopback()) {
+		return withHint(fmt.Errorf("refusing to serve the demo on %s: its members' password is public", ln.Addr()),
+			"serve the demo on a loopback address (--listen 127.0.0.1:8080, the default), and reach it from elsewhere through an SSH tunnel")
+	}
 	fontsLoaded := loadFonts(logger)
 	defer fontsLoaded() // serve never returns while it may still log
 	d, err := datadir.Open(path)
