@@ -254,7 +254,7 @@ func serveDebug(addr string) error {
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	go http.Serve(ln, mux)
+	go opsServer(mux, 5*time.Minute).Serve(ln)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bufio"
+	"net"
 	"net/http"
 	"os/exec"
 	"path/filepath"
@@ -95,4 +96,48 @@ func TestServeIsSecureWhenTheURLIsHTTPS(t *testing.T) {
 		t.Fatalf("init: exit %d\n%s", code, stderr)
 	}
 	check(startServe(t, bin, "--data", plain, "--listen", "127.0.0.1:0"), false)
+}
+
+// TestOperatorListenersBoundHeaders: the metrics and profiler listeners were served with
+// net/http's defaults (the profiler with no timeout at all, metrics without an idle timeout):
+// a client that reaches them could hold a connection for ever or make each request carry a
+// megabyte of headers, taking file descriptors and memory from the registry in the same
+// process. They now have the bounds of the public listener; a request with 64 KiB of headers
+// is refused with 431.
+func TestOperatorListenersBoundHeaders(t *testing.T) {
+	bin := testbin.Build(t)
+	free := func() string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		return ln.Addr().String()
+	}
+	metricsAddr, debugAddr := free(), free()
+	startServe(t, bin, "--data", filepath.Join(t.TempDir(), "reg"), "--listen", "127.0.0.1:0",
+		"--metrics-listen", metricsAddr, "--debug-listen", debugAddr)
+	for _, u := range []string{"http://" + metricsAddr + "/metrics", "http://" + debugAddr + "/debug/pprof/"} {
+		req, err := http.NewRequest("GET", u, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", u, resp.StatusCode)
+		}
+		req.Header.Set("X-Padding", strings.Repeat("a", 64<<10))
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+			t.Errorf("GET %s with 64 KiB of headers: %d, want 431", u, resp.StatusCode)
+		}
+	}
 }
