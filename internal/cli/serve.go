@@ -44,7 +44,8 @@ func newServe(g *globals) *cobra.Command {
 under /log/ (checkpoint, tiles, entry bundles), with JSON proofs under /log/proof/.
 Health checks: /healthz (the process is up) and /readyz (the store answers).
 
-If the data directory is not initialized yet, serve initializes it first (see 'chancery init').
+If the data directory is not initialized yet, serve initializes it first (see 'chancery init'),
+unless its output goes to the systemd journal, where the admin's token would be written.
 
 With --demo and no --data, serve uses a fresh temporary directory, fills the log with
 sample entries and deletes the directory on exit. The demo's members sign in with a public
@@ -145,6 +146,13 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	d, err := datadir.Open(path)
 	fresh := false
 	var tok string
+	if errors.Is(err, datadir.ErrNotInitialized) && !demo && writesToJournal(c.ErrOrStderr()) {
+		// The journal is read by others than the operator (groups adm, systemd-journal) and
+		// copied by log shippers: the admin's token printed there would be theirs, and an
+		// office made here would keep the default URL and log origin for good.
+		return withHint(err,
+			"serve does not initialize a data directory when its output goes to the journal: run 'chancery init --data %s --office NAME --prefix PREFIX --url https://…' before starting the service: it prints the admin's token on your terminal", path)
+	}
 	if errors.Is(err, datadir.ErrNotInitialized) {
 		if base == "" {
 			var lerr error
