@@ -47,7 +47,7 @@ func TestSystemdUnit(t *testing.T) {
 		"DynamicUser=yes", "StateDirectory=chancery", "ProtectSystem=strict", "ProtectHome=yes",
 		"NoNewPrivileges=yes", "PrivateTmp=yes", "PrivateDevices=yes", "CapabilityBoundingSet=\n",
 		"MemoryDenyWriteExecute=yes", "SystemCallFilter=@system-service", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
-		"UMask=0077", "KillSignal=SIGTERM",
+		"UMask=0077", "KillSignal=SIGTERM", "PrivateMounts=yes", "Environment=CHANCERY_TRUSTED_PROXIES=127.0.0.1,::1",
 	} {
 		if !strings.Contains(string(unit), want) {
 			t.Errorf("the unit lacks %q", strings.TrimSpace(want))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/chancery/chancery/internal/datadir"
@@ -115,6 +116,15 @@ func defaultListen() string {
 		return l
 	}
 	return "127.0.0.1:8080"
+}
+
+// defaultTrustedProxies is serve's --trusted-proxy when not given: CHANCERY_TRUSTED_PROXIES,
+// comma-separated, or none.
+func defaultTrustedProxies() []string {
+	if v := os.Getenv("CHANCERY_TRUSTED_PROXIES"); v != "" {
+		return strings.Split(v, ",")
+	}
+	return nil
 }
 
 // listenURL is the base URL of a registry served at the listen address: a host to reach it

@@ -57,9 +57,9 @@ func (o oidcOpts) provider(ctx context.Context) (*oidc.Provider, error) {
 	}
 	secret := os.Getenv("CHANCERY_OIDC_CLIENT_SECRET")
 	if o.secretFile != "" {
-		b, err := os.ReadFile(o.secretFile)
+		b, err := readPrivateFile(o.secretFile)
 		if err != nil {
-			return nil, withHint(err, "--oidc-client-secret-file names the file holding the client secret the provider issued")
+			return nil, withHint(err, "--oidc-client-secret-file names the file holding the client secret the provider issued, readable by the server's user only")
 		}
 		secret = strings.TrimSpace(string(b))
 	}
@@ -276,4 +276,23 @@ func writeLogin(path string, s *savedLogin) error {
 		return err
 	}
 	return os.Rename(f.Name(), path)
+}
+
+// readPrivateFile reads a file holding a secret, refusing a regular file its group or others
+// can read or change: whoever can read the OpenID client secret can act as the registry
+// towards the provider, as the data directory's key files are refused (chmod 600 them).
+func readPrivateFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("%s can be read or changed by others (mode %v): chmod 600 it", name, fi.Mode().Perm())
+	}
+	return io.ReadAll(io.LimitReader(f, 64<<10))
 }

@@ -10,6 +10,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,6 +32,7 @@ func newServe(g *globals) *cobra.Command {
 	var tesseract string
 	var rateLimit float64
 	var debugAddr string
+	var proxies []string
 	var ops serveOps
 	var wit witnessOpts
 	var disp dispatchOpts
@@ -42,10 +44,12 @@ func newServe(g *globals) *cobra.Command {
 under /log/ (checkpoint, tiles, entry bundles), with JSON proofs under /log/proof/.
 Health checks: /healthz (the process is up) and /readyz (the store answers).
 
-If the data directory is not initialized yet, serve initializes it first (see 'chancery init').
+If the data directory is not initialized yet, serve initializes it first (see 'chancery init'),
+unless its output goes to the systemd journal, where the admin's token would be written.
 
 With --demo and no --data, serve uses a fresh temporary directory, fills the log with
-sample entries and deletes the directory on exit.
+sample entries and deletes the directory on exit. The demo's members sign in with a public
+password, so it is served on a loopback address only.
 
 Operations: --metrics-listen serves Prometheus metrics at /metrics on a listener of its own.
 Logs go to stderr, one line per request (method, route, status, bytes, duration, request ID;
@@ -84,11 +88,15 @@ no longer carries it. Local passwords keep working. See docs/identity.md.`,
 			if err := ops.serveMetrics(); err != nil {
 				return err
 			}
+			trusted, err := server.ParseTrustedProxies(proxies)
+			if err != nil {
+				return withHint(err, "pass --trusted-proxy the address of the reverse proxy in front of the server, e.g. 127.0.0.1, or a network such as 10.0.0.0/24")
+			}
 			sso, err := oidcOpt.provider(context.Background())
 			if err != nil {
 				return err
 			}
-			return serve(c, path, listen, base, demo, server.Config{MaxUpload: maxUpload, UploadMemory: uploadMemory, Tesseract: tesseract, Secure: secure, RateLimit: rateLimit, Web: web.Config{OIDC: sso}}, ops, wit, disp)
+			return serve(c, path, listen, base, demo, server.Config{MaxUpload: maxUpload, UploadMemory: uploadMemory, Tesseract: tesseract, Secure: secure, RateLimit: rateLimit, TrustedProxies: trusted, Web: web.Config{OIDC: sso}}, ops, wit, disp)
 		},
 	}
 	c.Flags().StringVar(&listen, "listen", defaultListen(), "address to listen on (env CHANCERY_LISTEN)")
@@ -96,8 +104,9 @@ no longer carries it. Local passwords keep working. See docs/identity.md.`,
 	c.Flags().Int64Var(&maxUpload, "max-upload", server.DefaultMaxUpload, "largest letter file accepted, in bytes")
 	c.Flags().Int64Var(&uploadMemory, "upload-memory", server.DefaultUploadMemory, "bytes of uploads (API and web forms) held in memory at once, all requests together (at least one --max-upload); past it uploads are answered 503 with Retry-After; negative: unbounded")
 	c.Flags().StringVar(&tesseract, "tesseract", "", "the Tesseract OCR program that reads scans sent to identify (default $CHANCERY_TESSERACT, else tesseract on the PATH)")
-	c.Flags().BoolVar(&secure, "secure", false, "mark session cookies Secure and send HSTS: set it when a TLS proxy fronts the server")
+	c.Flags().BoolVar(&secure, "secure", false, "mark session cookies Secure and send HSTS (default: when the registry's URL is https://, as behind a TLS proxy)")
 	c.Flags().Float64Var(&rateLimit, "rate-limit", server.DefaultRateLimit, "requests per second each client address may make to the public verify pages and API; negative disables the limit (load tests only)")
+	c.Flags().StringSliceVar(&proxies, "trusted-proxy", defaultTrustedProxies(), "addresses or networks of reverse proxies whose X-Forwarded-For names the client, for rate limits and the audit trail (env CHANCERY_TRUSTED_PROXIES, comma-separated); the proxy must append the address it saw to the header. Without it the header is ignored")
 	c.Flags().StringVar(&debugAddr, "debug-listen", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; keep it off public interfaces")
 	c.Flags().BoolVar(&demo, "demo", false, "fill the log with sample entries (in a temporary directory unless --data is given)")
 	addServeOpsFlags(c, &ops)
@@ -126,11 +135,24 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		return withHint(err, "another process may be using %s; pass --listen 127.0.0.1:PORT", listen)
 	}
 	defer ln.Close()
+	// The demo's members sign in with a password printed in its source and its output, and
+	// one of them releases: on an address others can reach, anyone could act as them.
+	if a, ok := ln.Addr().(*net.TCPAddr); demo && (!ok || !a.IP.IsLoopback()) {
+		return withHint(fmt.Errorf("refusing to serve the demo on %s: its members' password is public", ln.Addr()),
+			"serve the demo on a loopback address (--listen 127.0.0.1:8080, the default), and reach it from elsewhere through an SSH tunnel")
+	}
 	fontsLoaded := loadFonts(logger)
 	defer fontsLoaded() // serve never returns while it may still log
 	d, err := datadir.Open(path)
 	fresh := false
 	var tok string
+	if errors.Is(err, datadir.ErrNotInitialized) && !demo && writesToJournal(c.ErrOrStderr()) {
+		// The journal is read by others than the operator (groups adm, systemd-journal) and
+		// copied by log shippers: the admin's token printed there would be theirs, and an
+		// office made here would keep the default URL and log origin for good.
+		return withHint(err,
+			"serve does not initialize a data directory when its output goes to the journal: run 'chancery init --data %s --office NAME --prefix PREFIX --url https://…' before starting the service: it prints the admin's token on your terminal", path)
+	}
 	if errors.Is(err, datadir.ErrNotInitialized) {
 		if base == "" {
 			var lerr error
@@ -151,6 +173,12 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	}
 	if err != nil {
 		return err
+	}
+	// A registry whose public URL is https:// is reached over TLS, if only through a proxy
+	// that terminates it: its session cookies must never travel in the clear, and browsers
+	// should not try plain HTTP again. --secure=false still turns it off.
+	if !c.Flags().Changed("secure") && strings.HasPrefix(d.Settings.URL, "https://") {
+		opts.Secure = true
 	}
 	// One server per data directory on SQLite; on PostgreSQL, any number share the database.
 	if database(c) == "" {
@@ -199,7 +227,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		Handler: server.New(server.Config{
 			Log: lg, DB: db, VerifierKey: d.VerifierKey(), Origin: d.Settings.Origin, Logger: logger, Registry: st.Registry,
 			BaseURL: d.Settings.URL, MaxUpload: opts.MaxUpload, UploadMemory: opts.UploadMemory, Tesseract: opts.Tesseract, Secure: opts.Secure, RateLimit: opts.RateLimit,
-			AccessLog: true, Web: opts.Web,
+			TrustedProxies: opts.TrustedProxies, AccessLog: true, Web: opts.Web,
 		}),
 		ConnContext:       server.ConnContext, // with server.Listener: verify answers in one write
 		ReadHeaderTimeout: 5 * time.Second,
@@ -234,7 +262,7 @@ func serveDebug(addr string) error {
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	go http.Serve(ln, mux)
+	go opsServer(mux, 5*time.Minute).Serve(ln)
 	return nil
 }
 

@@ -72,3 +72,30 @@ func TestServeLoadsFonts(t *testing.T) {
 		t.Fatal("serve did not log that it loaded the letter fonts within 60s")
 	}
 }
+
+// TestServeRefusesTheDemoOnAPublicAddress: the demo's members (a signer, a release officer)
+// sign in with a password printed in the source and on the terminal, so a demo served on an
+// address others reach was an office anyone could act in, without a word said. It is refused
+// before anything is built; on loopback it still starts (TestServeBusyPort binds 127.0.0.1).
+func TestServeRefusesTheDemoOnAPublicAddress(t *testing.T) {
+	for _, listen := range []string{"0.0.0.0:0", ":0"} {
+		data := t.TempDir() + "/reg"
+		var stdout, stderr bytes.Buffer
+		done := make(chan int, 1)
+		go func() {
+			done <- cli.Main([]string{"serve", "--demo", "--data", data, "--listen", listen, "--url", "http://demo.example:8080"}, &stdout, &stderr)
+		}()
+		var code int
+		select {
+		case code = <-done:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("--listen %s: the demo is being served:\n%s", listen, stderr.String())
+		}
+		if code != cli.ExitError || !strings.Contains(stderr.String(), "refusing to serve the demo") || !strings.Contains(stderr.String(), "chancery: hint: ") {
+			t.Errorf("--listen %s: exit %d, stderr:\n%s", listen, code, stderr.String())
+		}
+		if strings.Contains(stderr.String(), "initialized") || strings.Contains(stderr.String(), "demo office") {
+			t.Errorf("--listen %s: the demo was built:\n%s", listen, stderr.String())
+		}
+	}
+}

@@ -95,9 +95,24 @@ func (o serveOps) serveMetrics() error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metrics.Handler())
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
-	go srv.Serve(ln)
+	go opsServer(mux, 30*time.Second).Serve(ln)
 	return nil
+}
+
+// opsServer is the HTTP server of an operator's listener (metrics, the profiler), with the
+// bounds of the public one: such a listener shares the process's file descriptors and memory
+// with it, so connections that never finish their headers, or idle forever, or carry a
+// megabyte of headers each, would take them from the registry. write bounds each answer (a
+// CPU profile takes its seconds to write).
+func opsServer(h http.Handler, write time.Duration) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      write,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
 }
 
 // checkPublished refuses a stored log that does not extend the checkpoint this data

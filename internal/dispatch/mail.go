@@ -47,10 +47,16 @@ func ParseSMTP(s string) (*SMTP, error) {
 	return c, nil
 }
 
-// redact hides a password in an SMTP URL, for error messages and logs.
+// redact hides a password in an SMTP URL, for error messages and logs. A string whose '@'
+// does not end parsed user information is not shown at all: a password with '#', '/', '?'
+// or a stray '%' in it breaks the parse, or leaves its end in the path, and would otherwise
+// be printed.
 func redact(s string) string {
 	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
+	if err != nil || u.User == nil && strings.Contains(s, "@") {
+		return "(not shown: it does not parse as user:password@host)"
+	}
+	if u.User == nil {
 		return s
 	}
 	if _, ok := u.User.Password(); ok {

@@ -91,7 +91,8 @@ func (l *Limiter) sweep(now time.Time) {
 // Key is the client address of r: its IPv4 address, or the /64 network of its IPv6
 // address, without the port. An IPv6 client is given a /64 (or more) and can take a new
 // address in it for each request, so the network is what identifies it. Behind a reverse
-// proxy every request shares the proxy's address; the proxy should then do the limiting.
+// proxy RemoteAddr is the client's only when the server trusts the proxy's X-Forwarded-For
+// (server.Config.TrustedProxies); otherwise every request shares the proxy's address.
 func Key(r *http.Request) string {
 	ap, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {

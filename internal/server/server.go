@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -64,6 +65,12 @@ type Config struct {
 	RateLimit float64
 	// RateBurst is how many such requests may come at once (default DefaultRateBurst).
 	RateBurst int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the client: for a
+	// request whose peer is one of them, the client's address (RemoteAddr for every limit
+	// and for the audit trail) is the header's rightmost address that is not. Without them
+	// the header is ignored, and behind a proxy every client shares the proxy's address, so
+	// one client spends everyone's public, check-code and sign-in limits.
+	TrustedProxies []netip.Prefix
 	// AccessLog logs one line per request to Logger (see package accesslog). Whatever it
 	// says, every request gets an X-Request-ID and is counted in package metrics.
 	AccessLog bool
@@ -201,6 +208,9 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	id := accesslog.RequestID(r)
 	r = r.WithContext(accesslog.WithID(r.Context(), id))
+	if len(s.cfg.TrustedProxies) > 0 {
+		r.RemoteAddr = clientAddr(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), s.cfg.TrustedProxies)
+	}
 	w := &accesslog.Recorder{ResponseWriter: rw}
 	defer s.served(w, r, start)
 	h := w.Header()

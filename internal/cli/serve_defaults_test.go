@@ -1,0 +1,143 @@
+package cli_test
+
+import (
+	"bufio"
+	"net"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/testbin"
+)
+
+// startServe runs the chancery binary's serve with args and returns the base URL it serves;
+// the server is killed when the test ends.
+func startServe(t *testing.T, bin string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve"}, args...)...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if rest, ok := strings.CutPrefix(sc.Text(), "chancery: serving "); ok {
+				found <- strings.Fields(rest)[0]
+				return
+			}
+		}
+		close(found)
+	}()
+	select {
+	case u, ok := <-found:
+		if !ok {
+			t.Fatalf("serve %v exited before serving:\n%s", args, stderr.String())
+		}
+		return u
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve %v did not start within 60s:\n%s", args, stderr.String())
+	}
+	return ""
+}
+
+// TestServeIsSecureWhenTheURLIsHTTPS: the shipped unit runs serve behind a TLS proxy
+// without --secure, so a registry whose public URL is https:// set its session and language
+// cookies without Secure and sent no HSTS: a browser led to an http:// address of the
+// registry (a link, a redirect on the way) sent the session cookie of a signer or release
+// officer in the clear. Such a registry is now secure unless --secure=false says otherwise.
+func TestServeIsSecureWhenTheURLIsHTTPS(t *testing.T) {
+	bin := testbin.Build(t)
+	dir := filepath.Join(t.TempDir(), "reg")
+	if code, _, stderr := run("init", "--data", dir, "--office", "Secure Office", "--prefix", "SEC", "--url", "https://letters.example.org"); code != 0 {
+		t.Fatalf("init: exit %d\n%s", code, stderr)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	check := func(base string, want bool) {
+		t.Helper()
+		resp, err := client.Get(base + "/lang/fr")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		hsts := resp.Header.Get("Strict-Transport-Security") != ""
+		cookies := resp.Cookies()
+		if len(cookies) == 0 {
+			t.Fatalf("GET /lang/fr set no cookie")
+		}
+		if hsts != want || cookies[0].Secure != want {
+			t.Errorf("HSTS %v, cookie Secure %v: want both %v", hsts, cookies[0].Secure, want)
+		}
+	}
+	base := startServe(t, bin, "--data", dir, "--listen", "127.0.0.1:0")
+	check(base, true)
+	// --secure=false keeps plain HTTP working where the operator says so.
+	other := filepath.Join(t.TempDir(), "reg")
+	if code, _, stderr := run("init", "--data", other, "--office", "Secure Office", "--prefix", "SEC", "--url", "https://letters.example.org"); code != 0 {
+		t.Fatalf("init: exit %d\n%s", code, stderr)
+	}
+	check(startServe(t, bin, "--data", other, "--listen", "127.0.0.1:0", "--secure=false"), false)
+	// A registry at an http:// URL is not made secure.
+	plain := filepath.Join(t.TempDir(), "reg")
+	if code, _, stderr := run("init", "--data", plain, "--office", "Plain Office", "--prefix", "PLN", "--url", "http://127.0.0.1:9"); code != 0 {
+		t.Fatalf("init: exit %d\n%s", code, stderr)
+	}
+	check(startServe(t, bin, "--data", plain, "--listen", "127.0.0.1:0"), false)
+}
+
+// TestOperatorListenersBoundHeaders: the metrics and profiler listeners were served with
+// net/http's defaults (the profiler with no timeout at all, metrics without an idle timeout):
+// a client that reaches them could hold a connection for ever or make each request carry a
+// megabyte of headers, taking file descriptors and memory from the registry in the same
+// process. They now have the bounds of the public listener; a request with 64 KiB of headers
+// is refused with 431.
+func TestOperatorListenersBoundHeaders(t *testing.T) {
+	bin := testbin.Build(t)
+	free := func() string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		return ln.Addr().String()
+	}
+	metricsAddr, debugAddr := free(), free()
+	startServe(t, bin, "--data", filepath.Join(t.TempDir(), "reg"), "--listen", "127.0.0.1:0",
+		"--metrics-listen", metricsAddr, "--debug-listen", debugAddr)
+	for _, u := range []string{"http://" + metricsAddr + "/metrics", "http://" + debugAddr + "/debug/pprof/"} {
+		req, err := http.NewRequest("GET", u, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", u, resp.StatusCode)
+		}
+		req.Header.Set("X-Padding", strings.Repeat("a", 64<<10))
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+			t.Errorf("GET %s with 64 KiB of headers: %d, want 431", u, resp.StatusCode)
+		}
+	}
+}
