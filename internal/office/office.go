@@ -132,8 +132,8 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 		st.stopAnswers = func() { stopBuild(); stopHold() }
 	}
 	if db.Dialect() == store.Postgres {
-		stopPolicy, stopIdent := followPolicy(lg, reg), followIdentification(reg)
-		st.stopFollowing = func() { stopPolicy(); stopIdent() }
+		stopPolicy, stopIdent, stopWitnesses := followPolicy(lg, reg), followIdentification(reg), followWitnesses(heads)
+		st.stopFollowing = func() { stopPolicy(); stopIdent(); stopWitnesses() }
 	}
 	return st, nil
 }
