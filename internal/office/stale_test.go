@@ -115,3 +115,34 @@ func TestWitnessChangeReachesTheOtherServer(t *testing.T) {
 		t.Errorf("the other server after w1's removal: serves %+v, trust root names %q", b.Heads.Head(), b.Registry.TrustRoot().Witnesses)
 	}
 }
+
+// TestOfficeKeyRotationReachesTheOtherServer: a server left running through an office-key
+// rotation made through another data directory (`chancery key rotate office`, which locks only
+// its own) serves, within a second, the trust root with the new key and the retired key's
+// window closed. Before, it served the trust root it had read at its start until restarted:
+// without the new key, and with the retired key in force without end, so a verifier pinning it
+// would take entries signed by the retired (perhaps stolen) key after the rotation.
+func TestOfficeKeyRotationReachesTheOtherServer(t *testing.T) {
+	dbURL := storetest.PostgresURL(t)
+	tmp := t.TempDir()
+	dir, other := filepath.Join(tmp, "a"), filepath.Join(tmp, "b")
+	initOffice(t, dir, "--database", dbURL)
+	if out, err := exec.Command("cp", "-a", dir, other).CombinedOutput(); err != nil {
+		t.Fatalf("copy the data directory: %v\n%s", err, out)
+	}
+	st, closeOffice := openDatabase(t, dir, dbURL)
+	defer closeOffice()
+	before := st.Registry.TrustRoot().OfficeKeys
+	if len(before) != 1 {
+		t.Fatalf("office keys before the rotation: %+v", before)
+	}
+	if code, _, errs := chancery(t, "key", "rotate", "office", "--data", other, "--database", dbURL); code != 0 {
+		t.Fatalf("key rotate on the other server's directory: exit %d\n%s", code, errs)
+	}
+	if !within(3*time.Second, func() bool {
+		ks := st.Registry.TrustRoot().OfficeKeys
+		return len(ks) == 2 && ks[0].KeyID == before[0].KeyID && ks[0].UntilIndex != nil && ks[1].UntilIndex == nil
+	}) {
+		t.Errorf("the running server's trust root after the rotation: %+v", st.Registry.TrustRoot().OfficeKeys)
+	}
+}

@@ -143,6 +143,9 @@ const DefaultSealWait = 10 * time.Second
 type Registry struct {
 	cfg     Config
 	inForce atomic.Pointer[inForce]
+	// history is the office key history as last read from the store (LoadOfficeKeys); nil:
+	// Config.OfficeKeys.
+	history atomic.Pointer[[]seal.OfficeKey]
 	public  publicCache
 	shown   shownTexts      // what released PDFs show, read by pdftotext (identify)
 	codes   shownCodes      // the QR codes released PDFs show (identify)
