@@ -2,6 +2,8 @@ package office_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/office"
+	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store/storetest"
 	"github.com/chancery/chancery/internal/witness"
@@ -144,5 +147,147 @@ func TestOfficeKeyRotationReachesTheOtherServer(t *testing.T) {
 		return len(ks) == 2 && ks[0].KeyID == before[0].KeyID && ks[0].UntilIndex != nil && ks[1].UntilIndex == nil
 	}) {
 		t.Errorf("the running server's trust root after the rotation: %+v", st.Registry.TrustRoot().OfficeKeys)
+	}
+}
+
+// TestAdminDisabledMeanwhileActsNoMore: a request is authenticated when it arrives and acts
+// when its body has been read and its transaction runs, up to serve's 30-second read timeout
+// later (a client sends the body as slowly as it likes). An admin disabled through another
+// server meanwhile, or whose admin role was taken away, must not act: before, such a request
+// still added an admin member (and handed its token to whoever held the lost one), set
+// another member's password, adopted a policy, changed the witness quorum and added a
+// webhook recipient.
+func TestAdminDisabledMeanwhileActsNoMore(t *testing.T) {
+	ctx := context.Background()
+	a, b, rootTok := twoServers(t)
+	m, err := a.Registry.Authenticate(ctx, rootTok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := registry.Actor{Member: m}
+	// Each act is new, so that only the actor's state can refuse it.
+	n := 0
+	acts := map[string]func(registry.Actor) error{
+		"add an admin": func(x registry.Actor) error {
+			n++
+			_, err := b.Registry.AddMember(ctx, x, fmt.Sprintf("mallory%d", n), []string{registry.RoleAdmin})
+			return err
+		},
+		"set another member's password": func(x registry.Actor) error {
+			return b.Registry.SetPassword(ctx, x, root.Member.Name, "correct horse battery staple")
+		},
+		"adopt a policy": func(x registry.Actor) error {
+			n++
+			src := fmt.Appendf(nil, "version: 1\nname: stale-admin-%d\nrules:\n  - name: default\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n", n)
+			pol, err := policy.Parse(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = b.Registry.AdoptPolicy(ctx, x, pol, src)
+			return err
+		},
+		"add a witness": func(x registry.Actor) error {
+			n++
+			k, err := witness.LoadKey(t.TempDir(), fmt.Sprintf("w%d.example", n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b.Registry.AddWitness(ctx, x, fmt.Sprintf("w%d", n), "http://127.0.0.1:9/w", k.VerifierKey())
+		},
+		"issue a token": func(x registry.Actor) error {
+			_, err := b.Registry.IssueToken(ctx, x, root.Member.Name)
+			return err
+		},
+	}
+	for _, how := range []string{"disabled", "admin role taken"} {
+		for what, act := range acts {
+			t.Run(how+"/"+what, func(t *testing.T) {
+				n++
+				name := fmt.Sprintf("ada%d", n)
+				tok, err := a.Registry.AddMember(ctx, root, name, []string{registry.RoleAdmin, registry.RoleDrafter})
+				if err != nil {
+					t.Fatal(err)
+				}
+				// Authenticated by the other server as the request arrives.
+				am, err := b.Registry.Authenticate(ctx, tok)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if how == "disabled" {
+					_, err = a.Registry.DisableMember(ctx, root, name)
+				} else {
+					_, err = a.Registry.SetRoles(ctx, root, name, nil, []string{registry.RoleAdmin})
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := act(registry.Actor{Member: am}); !errors.Is(err, registry.ErrForbidden) {
+					t.Errorf("%s by an admin %s meanwhile: %v, want forbidden", what, how, err)
+				}
+			})
+		}
+	}
+}
+
+// TestDrafterDisabledMeanwhileGetsNoCopy: a drafter disabled through another server while
+// their request was under way gets no draft copy, and adds no letter and no version. Before,
+// the copy was made and handed over: a confidential draft left with a member the office had
+// just shut out.
+func TestDrafterDisabledMeanwhileGetsNoCopy(t *testing.T) {
+	ctx := context.Background()
+	a, b, rootTok := twoServers(t)
+	m, err := a.Registry.Authenticate(ctx, rootTok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := registry.Actor{Member: m}
+	upload := func(s string) registry.Upload {
+		return registry.Upload{Name: "letter.txt", MediaType: "text/plain", Data: []byte(s)}
+	}
+	acts := map[string]func(x registry.Actor, ref string) error{
+		"export a draft copy": func(x registry.Actor, ref string) error {
+			_, err := b.Registry.ExportDraft(ctx, x, ref, "Counsel")
+			return err
+		},
+		"preview": func(x registry.Actor, ref string) error {
+			_, err := b.Registry.Preview(ctx, x, ref)
+			return err
+		},
+		"revise": func(x registry.Actor, ref string) error {
+			_, err := b.Registry.Revise(ctx, x, ref, upload("Dear Minister,\nrevised by whoever holds the token.\n"))
+			return err
+		},
+		"create a letter": func(x registry.Actor, _ string) error {
+			_, err := b.Registry.CreateLetter(ctx, x, registry.NewLetter{Subject: "Another", Class: "internal",
+				Addressees: []string{"Addressee"}, File: upload("Dear Minister,\nanother letter.\n")})
+			return err
+		},
+	}
+	n := 0
+	for what, act := range acts {
+		t.Run(what, func(t *testing.T) {
+			n++
+			name := fmt.Sprintf("dave%d", n)
+			tok, err := a.Registry.AddMember(ctx, root, name, []string{registry.RoleDrafter})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dm, err := b.Registry.Authenticate(ctx, tok)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dave := registry.Actor{Member: dm}
+			ref, err := a.Registry.CreateLetter(ctx, dave, registry.NewLetter{Subject: "Posture", Class: "internal",
+				Addressees: []string{"Addressee"}, File: upload(fmt.Sprintf("Dear Minister,\nletter %d.\n", n))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.Registry.DisableMember(ctx, root, name); err != nil {
+				t.Fatal(err)
+			}
+			if err := act(dave, ref); !errors.Is(err, registry.ErrForbidden) {
+				t.Errorf("%s by a drafter disabled meanwhile: %v, want forbidden", what, err)
+			}
+		})
 	}
 }
