@@ -306,11 +306,10 @@ func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, 
 	var view actionView
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		// The reviewer as stored now, not as the request was authenticated: a member disabled
-		// meanwhile decides nothing (their approvals were voided with the disablement).
-		if cur, err := tx.MemberByID(ctx, a.Member.ID); err != nil {
+		// meanwhile decides nothing (their approvals were voided with the disablement), nor
+		// one whose reviewer role was taken.
+		if err := stillActs(ctx, tx, a); err != nil {
 			return err
-		} else if cur.Disabled() {
-			return i18n.Errorf(ErrForbidden, "%s is disabled", cur.Name)
 		}
 		l, vs, err := r.draftLetter(ctx, tx, ref)
 		if err != nil {
