@@ -158,6 +158,33 @@ func (h *Heads) Reload(ctx context.Context) error {
 	return nil
 }
 
+// ReloadIfChanged rereads the witnesses and the quorum, and reloads (Reload) when they are not
+// the ones in force: another server on the same database changed them. A server that kept its
+// own would count a removed witness's cosignatures, serve checkpoints below a raised quorum,
+// and name the old witnesses in its trust root, until it restarted.
+func (h *Heads) ReloadIfChanged(ctx context.Context) error {
+	var cfg *Config
+	err := h.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		cfg, err = LoadConfig(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("cosigned checkpoints: %w", err)
+	}
+	if cfg.same(h.cfg.Load()) {
+		return nil
+	}
+	return h.Reload(ctx)
+}
+
+// same reports whether c and o name the same witnesses, in the same order, and quorum.
+func (c *Config) same(o *Config) bool {
+	return c.Quorum == o.Quorum && slices.EqualFunc(c.Witnesses, o.Witnesses, func(a, b store.Witness) bool {
+		return a.Name == b.Name && a.URL == b.URL && a.VKey == b.VKey
+	})
+}
+
 // latest returns the newest head larger than after that cfg's quorum cosigned, nil if none or
 // if the quorum is 0.
 func latest(ctx context.Context, tx *store.Tx, cfg *Config, after int64) (*Head, error) {

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/chancery/chancery/internal/cosigned"
 	"github.com/chancery/chancery/internal/registry"
 )
 
@@ -32,6 +33,36 @@ func followIdentification(reg *registry.Registry) (stop func()) {
 			if err := reg.RefreshIdentification(ctx); err != nil && ctx.Err() == nil {
 				// Retried at the next tick; meanwhile identification misses what it has not read.
 				slog.Warn("identification index not refreshed", "err", err)
+			}
+		}
+	}()
+	return func() { cancel(); <-stopped }
+}
+
+// witnessesInterval is how often a server on a shared database rereads the witnesses and the
+// quorum: two small reads.
+const witnessesInterval = 250 * time.Millisecond
+
+// followWitnesses puts in force, within witnessesInterval, the witnesses and quorum that an
+// admin set through another server on the same database: its checkpoints, seals and trust
+// root follow them, and its witness client sends to the witnesses now configured. It returns
+// a function that stops it.
+func followWitnesses(heads *cosigned.Heads) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(witnessesInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if err := heads.ReloadIfChanged(ctx); err != nil && ctx.Err() == nil {
+				// Retried at the next tick; meanwhile the configuration read last stays.
+				slog.Warn("witness configuration not reread", "err", err)
 			}
 		}
 	}()

@@ -132,8 +132,8 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 		st.stopAnswers = func() { stopBuild(); stopHold() }
 	}
 	if db.Dialect() == store.Postgres {
-		stopPolicy, stopIdent := followPolicy(lg, reg), followIdentification(reg)
-		st.stopFollowing = func() { stopPolicy(); stopIdent() }
+		stopPolicy, stopIdent, stopWitnesses := followPolicy(lg, reg), followIdentification(reg), followWitnesses(heads)
+		st.stopFollowing = func() { stopPolicy(); stopIdent(); stopWitnesses() }
 	}
 	return st, nil
 }
@@ -244,8 +244,9 @@ func holdAnswers(db *store.DB, limit int64) (stop func()) {
 // followPolicy puts in force, within a second, a policy that another server on the same
 // database adopted: a release checks in its transaction that the policy it was decided under
 // is the one in force, so a server that kept an older one would refuse every release. It
-// reloads only after the log grew, as an adoption is a log entry. It returns a function that
-// stops it.
+// also reads the office key history again, for the trust root, after a rotation made through
+// another data directory. It reloads only after the log grew, as an adoption and a rotation
+// are log entries. It returns a function that stops it.
 func followPolicy(lg *translog.Log, reg *registry.Registry) (stop func()) {
 	done := make(chan struct{})
 	stopped := make(chan struct{})
@@ -263,7 +264,8 @@ func followPolicy(lg *translog.Log, reg *registry.Registry) (stop func()) {
 			if size := lg.Head().Size; size != seen {
 				// A failed reload is retried at the next growth; the release path refuses
 				// meanwhile rather than use the wrong policy.
-				if reg.LoadPolicy(context.Background(), policy.Parse) == nil {
+				ctx := context.Background()
+				if reg.LoadPolicy(ctx, policy.Parse) == nil && reg.LoadOfficeKeys(ctx) == nil {
 					seen = size
 				}
 			}

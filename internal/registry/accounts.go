@@ -103,6 +103,9 @@ func (r *Registry) SetPassword(ctx context.Context, a Actor, name, password stri
 	}
 	encoded := hashPassword(password)
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		m, err := tx.MemberByName(ctx, name)
 		if err != nil {
 			return err

@@ -144,6 +144,9 @@ func (r *Registry) AddRecipient(ctx context.Context, a Actor, nr NewRecipient) (
 	}
 	rec := &store.Recipient{Name: nr.Name, Organization: nr.Organization, Contact: nr.Contact, Emails: emails, CreatedAt: r.now()}
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		if err := tx.AddRecipient(ctx, rec); err != nil {
 			return err
 		}
@@ -451,7 +454,7 @@ func (r *Registry) SendDraftVersion(ctx context.Context, a Actor, ref, name, ver
 	digest := string(seal.DigestOf(file))
 	var out []DispatchView
 	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		if err := r.copyStillLatest(ctx, tx, ref, v.N); err != nil {
+		if err := r.copyStillLatest(ctx, tx, a, ref, v.N); err != nil {
 			return err
 		}
 		if err := tx.PutBlob(ctx, digest, file); err != nil {
@@ -1106,6 +1109,9 @@ func (r *Registry) AddWebhook(ctx context.Context, a Actor, name, endpoint strin
 	}
 	secret := NewWebhookSecret()
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		if err := tx.AddWebhookEndpoint(ctx, &store.WebhookEndpoint{Name: name, URL: endpoint, Secret: secret, CreatedAt: r.now()}); err != nil {
 			return err
 		}

@@ -38,6 +38,9 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 				err = e
 			}
 		}()
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		l, err := tx.LetterByRef(ctx, ref)
 		if err != nil {
 			return err

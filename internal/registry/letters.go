@@ -147,6 +147,9 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 	var ref string
 	var index func()
 	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		now := r.now()
 		year := now.Format("2006")
 		n, err := tx.NextCounter(ctx, "reference:"+r.cfg.Office.Prefix+":"+year)
@@ -198,6 +201,9 @@ func (r *Registry) Revise(ctx context.Context, a Actor, ref string, file Upload)
 	var n int
 	var index func()
 	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		l, vs, err := r.draftLetter(ctx, tx, ref)
 		if err != nil {
 			return err
@@ -251,8 +257,12 @@ func (r *Registry) draftLetter(ctx context.Context, tx *store.Tx, ref string) (*
 
 // copyStillLatest checks, in the transaction that records a draft copy made of version n, the
 // latest when the copy was asked for, that the letter is still a draft and n its latest
-// version: a copy is recorded as a copy of the text it shows.
-func (r *Registry) copyStillLatest(ctx context.Context, tx *store.Tx, ref string, n int) error {
+// version: a copy is recorded as a copy of the text it shows. It also checks that a, who
+// asked for it, still may (stillActs): the copy leaves only once this transaction commits.
+func (r *Registry) copyStillLatest(ctx context.Context, tx *store.Tx, a Actor, ref string, n int) error {
+	if err := stillActs(ctx, tx, a); err != nil {
+		return err
+	}
 	_, vs, err := r.draftLetter(ctx, tx, ref)
 	if err != nil {
 		return err
@@ -296,11 +306,10 @@ func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, 
 	var view actionView
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		// The reviewer as stored now, not as the request was authenticated: a member disabled
-		// meanwhile decides nothing (their approvals were voided with the disablement).
-		if cur, err := tx.MemberByID(ctx, a.Member.ID); err != nil {
+		// meanwhile decides nothing (their approvals were voided with the disablement), nor
+		// one whose reviewer role was taken.
+		if err := stillActs(ctx, tx, a); err != nil {
 			return err
-		} else if cur.Disabled() {
-			return i18n.Errorf(ErrForbidden, "%s is disabled", cur.Name)
 		}
 		l, vs, err := r.draftLetter(ctx, tx, ref)
 		if err != nil {

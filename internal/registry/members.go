@@ -186,6 +186,9 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 	var revoke []store.SignerKey
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		revoke = nil
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		m, err := activeMember(ctx, tx, name)
 		if err != nil {
 			return err
@@ -272,6 +275,9 @@ func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*Me
 	}
 	var keys []store.SignerKey
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		m, err := tx.MemberByName(ctx, name)
 		if err != nil {
 			return err
@@ -398,6 +404,9 @@ func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (stri
 	}
 	tok, hash := NewToken()
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		m, err := tx.MemberByName(ctx, name)
 		if err != nil {
 			return err
@@ -453,6 +462,9 @@ func (r *Registry) IssueToken(ctx context.Context, a Actor, name string) (string
 	}
 	tok, hash := NewToken()
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		m, err := activeMember(ctx, tx, name)
 		if err != nil {
 			return err

@@ -44,6 +44,9 @@ func (r *Registry) AdoptPolicy(ctx context.Context, a Actor, p *policy.Policy, s
 	// verifier that has seen this one refuses as a rollback (issue 12 item 4).
 	defer r.public.changed()
 	idx, err := r.appendSigned(ctx, e, func(tx *store.Tx, index int64) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		if err := putOpening(ctx, tx, index, o); err != nil {
 			return err
 		}

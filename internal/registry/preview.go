@@ -64,7 +64,7 @@ func (r *Registry) Preview(ctx context.Context, a Actor, ref string) ([]byte, er
 	}
 	digest := string(seal.DigestOf(doc))
 	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		if err := r.copyStillLatest(ctx, tx, ref, v.N); err != nil {
+		if err := r.copyStillLatest(ctx, tx, a, ref, v.N); err != nil {
 			return err
 		}
 		if err := tx.AddDraftExport(ctx, store.DraftExport{LetterID: l.ID, VersionN: v.N, Recipient: PreviewRecipient, Digest: digest, MemberID: a.Member.ID, CreatedAt: now}); err != nil {

@@ -143,6 +143,9 @@ const DefaultSealWait = 10 * time.Second
 type Registry struct {
 	cfg     Config
 	inForce atomic.Pointer[inForce]
+	// history is the office key history as last read from the store (LoadOfficeKeys); nil:
+	// Config.OfficeKeys.
+	history atomic.Pointer[[]seal.OfficeKey]
 	public  publicCache
 	shown   shownTexts      // what released PDFs show, read by pdftotext (identify)
 	codes   shownCodes      // the QR codes released PDFs show (identify)
@@ -238,6 +241,33 @@ func (a Actor) requireSomeRole() error {
 	return nil
 }
 
+// stillActs checks, in the write transaction tx, that the actor still is what their request
+// was authorized as: not disabled, and holding every role they held when it was
+// authenticated. A request is authenticated when it arrives and acts when its body is read
+// and its transaction runs, up to serve's read timeout (30 seconds) later, which its client
+// chooses by sending the body slowly; an admin disabled meanwhile, through this server or
+// another on the same database, must not add a member, give a token or a password, adopt a
+// policy or change the witnesses. The release (prepareRelease) and a reviewer's decision
+// (decide) read their actor again themselves.
+func stillActs(ctx context.Context, tx *store.Tx, a Actor) error {
+	if a.Member == nil {
+		return nil
+	}
+	m, err := tx.MemberByID(ctx, a.Member.ID)
+	if err != nil {
+		return err
+	}
+	if m.Disabled() {
+		return i18n.Errorf(ErrForbidden, "%s is disabled", m.Name)
+	}
+	for _, role := range a.Member.Roles {
+		if !m.HasRole(role) {
+			return i18n.Errorf(ErrForbidden, "%s no longer holds the %s role", m.Name, role)
+		}
+	}
+	return nil
+}
+
 func (r *Registry) now() time.Time { return r.cfg.Now().UTC().Truncate(time.Second) }
 
 // audit appends an audit event in tx.
@@ -311,6 +341,9 @@ func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []
 	}
 	tok, hash := NewToken()
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		if a.Member == nil {
 			// Bootstrap: only into an empty registry.
 			if _, err := tx.MemberByID(ctx, 1); err == nil {

@@ -96,6 +96,9 @@ func (r *Registry) appendSigned(ctx context.Context, e []byte, fn func(tx *store
 
 // officeKeys is the office key history for the trust root.
 func (r *Registry) officeKeys() []seal.OfficeKey {
+	if h := r.history.Load(); h != nil {
+		return append([]seal.OfficeKey(nil), *h...)
+	}
 	if r.cfg.OfficeKeys != nil {
 		return append([]seal.OfficeKey(nil), r.cfg.OfficeKeys...)
 	}
@@ -206,6 +209,22 @@ func (r *Registry) RotateOfficeKey(ctx context.Context, a Actor, next crypto.Sig
 		return 0, fmt.Errorf("rotate office key: %w", err)
 	}
 	return idx, nil
+}
+
+// LoadOfficeKeys reads the office key history from the store again, for the trust root: a
+// server of a PostgreSQL office keeps running through a rotation made through another data
+// directory (it then logs nothing more, appendSigned), and the trust root it serves must name
+// the new key and close the retired key's window, or a verifier pinning it would take entries
+// signed by the retired key after the rotation. The server still signs with the key it was
+// opened with.
+func (r *Registry) LoadOfficeKeys(ctx context.Context) error {
+	h, err := OfficeKeyHistory(ctx, r.cfg.DB)
+	if err != nil || h == nil {
+		return err
+	}
+	keys := OfficeKeysOf(h)
+	r.history.Store(&keys)
+	return nil
 }
 
 // OfficeKeysOf turns a key history into the trust root's office keys.

@@ -348,6 +348,10 @@ func (r *Registry) exportCopy(ctx context.Context, a Actor, ref string, n int, s
 	}
 	digest := string(seal.DigestOf(file))
 	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		// The copy leaves only once this commits: whoever asked must still be allowed to.
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		_, vs, err := r.draftLetter(ctx, tx, ref)
 		if err != nil {
 			return err

@@ -117,6 +117,9 @@ func (r *Registry) AddWitness(ctx context.Context, a Actor, name, rawURL, vkey s
 		}
 	}
 	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		ws, err := tx.Witnesses(ctx)
 		if err != nil {
 			return err
@@ -147,6 +150,9 @@ func (r *Registry) RemoveWitness(ctx context.Context, a Actor, name string) erro
 		return fmt.Errorf("remove witness: %w: this registry runs without witness support", ErrInvalid)
 	}
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		cfg, err := cosigned.LoadConfig(ctx, tx)
 		if err != nil {
 			return err
@@ -176,6 +182,9 @@ func (r *Registry) SetWitnessQuorum(ctx context.Context, a Actor, n int) error {
 		return fmt.Errorf("set quorum: %w: this registry runs without witness support", ErrInvalid)
 	}
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		if err := cosigned.SetQuorum(ctx, tx, n); err != nil {
 			return fmt.Errorf("%w: %v", ErrInvalid, err)
 		}
