@@ -136,6 +136,7 @@ var _ = table(func() Translations {
 		"%s needs the %s role":               {"%s doit avoir le rôle %s", "يحتاج %s إلى الدور %s"},
 		"%s is disabled":                     {"%s est désactivé", "%s معطَّل"},
 		"%s no longer holds the signer role": {"%s n'a plus le rôle de signataire", "لم يعد %s يحمل دور الموقِّع"},
+		"%s no longer holds the %s role":     {"%s n'a plus le rôle %s", "لم يعد %s يحمل الدور %s"},
 		"%s is disabled: enable them first":  {"%s est désactivé : réactivez-le d'abord", "%s معطَّل: فعّله أولًا"},
 		"%s is not disabled":                 {"%s n'est pas désactivé", "%s غير معطَّل"},
 		"%s is already disabled (since %s)":  {"%s est déjà désactivé (depuis le %s)", "%s معطَّل بالفعل (منذ %s)"},
