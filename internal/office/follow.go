@@ -16,27 +16,10 @@ const identificationInterval = 250 * time.Millisecond
 
 // followIdentification keeps the registry's identification indexes up with what the other
 // servers on the same database take in and release, so that every server identifies a
-// letter released through any of them. It returns a function that stops it.
+// letter released through any of them. It returns a function that stops it. A failed
+// refresh is retried at the next tick; meanwhile identification misses what it has not read.
 func followIdentification(reg *registry.Registry) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		t := time.NewTicker(identificationInterval)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			if err := reg.RefreshIdentification(ctx); err != nil && ctx.Err() == nil {
-				// Retried at the next tick; meanwhile identification misses what it has not read.
-				slog.Warn("identification index not refreshed", "err", err)
-			}
-		}
-	}()
-	return func() { cancel(); <-stopped }
+	return every(identificationInterval, "identification index not refreshed", reg.RefreshIdentification)
 }
 
 // witnessesInterval is how often a server on a shared database rereads the witnesses and the
@@ -46,13 +29,20 @@ const witnessesInterval = 250 * time.Millisecond
 // followWitnesses puts in force, within witnessesInterval, the witnesses and quorum that an
 // admin set through another server on the same database: its checkpoints, seals and trust
 // root follow them, and its witness client sends to the witnesses now configured. It returns
-// a function that stops it.
+// a function that stops it. A failed read is retried at the next tick; meanwhile the
+// configuration read last stays.
 func followWitnesses(heads *cosigned.Heads) (stop func()) {
+	return every(witnessesInterval, "witness configuration not reread", heads.ReloadIfChanged)
+}
+
+// every runs f at each tick of interval until the returned function is called, which waits
+// for the run under way; an error is logged with msg.
+func every(interval time.Duration, msg string, f func(context.Context) error) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
-		t := time.NewTicker(witnessesInterval)
+		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
 			select {
@@ -60,9 +50,8 @@ func followWitnesses(heads *cosigned.Heads) (stop func()) {
 				return
 			case <-t.C:
 			}
-			if err := heads.ReloadIfChanged(ctx); err != nil && ctx.Err() == nil {
-				// Retried at the next tick; meanwhile the configuration read last stays.
-				slog.Warn("witness configuration not reread", "err", err)
+			if err := f(ctx); err != nil && ctx.Err() == nil {
+				slog.Warn(msg, "err", err)
 			}
 		}
 	}()
