@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -81,11 +82,11 @@ no longer carries it. Local passwords keep working. See docs/identity.md.`,
 				path = tmp
 			}
 			if debugAddr != "" {
-				if err := serveDebug(debugAddr); err != nil {
+				if err := serveDebug(debugAddr, c.ErrOrStderr()); err != nil {
 					return err
 				}
 			}
-			if err := ops.serveMetrics(); err != nil {
+			if err := ops.serveMetrics(c.ErrOrStderr()); err != nil {
 				return err
 			}
 			trusted, err := server.ParseTrustedProxies(proxies)
@@ -252,11 +253,12 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 }
 
 // serveDebug serves the Go profiler on its own listener, apart from the public handler.
-func serveDebug(addr string) error {
+func serveDebug(addr string, stderr io.Writer) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return withHint(err, "pass another --debug-listen address")
 	}
+	warnReachable(stderr, ln, "the profiler", "anyone who reaches it can take CPU profiles and traces of the server, and read its stacks")
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
@@ -264,6 +266,16 @@ func serveDebug(addr string) error {
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	go opsServer(mux, 5*time.Minute).Serve(ln)
 	return nil
+}
+
+// warnReachable warns on stderr when an operator's listener ln is bound to an address other
+// machines may reach: such listeners are meant for the machine itself, or a private network
+// behind a firewall, and carry no authentication.
+func warnReachable(stderr io.Writer, ln net.Listener, what, risk string) {
+	if a, ok := ln.Addr().(*net.TCPAddr); ok && a.IP.IsLoopback() {
+		return
+	}
+	fmt.Fprintf(stderr, "chancery: warning: %s listens on %s, which other machines may reach, without authentication: %s; bind it to 127.0.0.1 or keep it behind a firewall\n", what, ln.Addr(), risk)
 }
 
 // loadFonts starts loading the letter fonts while the server opens its office, and returns a

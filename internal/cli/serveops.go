@@ -85,7 +85,7 @@ func (o serveOps) logger(w io.Writer) (*slog.Logger, error) {
 // serveMetrics serves the metrics on their own listener, apart from the public handler, so
 // that a firewall or a bind address keeps them private. It binds at once, so that a busy port
 // fails before the server starts.
-func (o serveOps) serveMetrics() error {
+func (o serveOps) serveMetrics(stderr io.Writer) error {
 	if o.metricsListen == "" {
 		return nil
 	}
@@ -93,6 +93,7 @@ func (o serveOps) serveMetrics() error {
 	if err != nil {
 		return withHint(err, "pass another --metrics-listen address")
 	}
+	warnReachable(stderr, ln, "the metrics listener", "anyone who reaches it reads the registry's activity (releases, verifications, errors)")
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metrics.Handler())
 	go opsServer(mux, 30*time.Second).Serve(ln)
