@@ -176,6 +176,23 @@ func (w *chanceryWitness) stop() {
 	w.st.Close()
 }
 
+// cosignedAt starts a Chancery witness for a new test log of n entries and has the client
+// named name add the log's checkpoint of that size to it; it returns the log, the witness,
+// the client and the checkpoint's size.
+func cosignedAt(t testing.TB, name string, n int) (*testLog, *chanceryWitness, *Client, int64) {
+	t.Helper()
+	k := newLogKey(t)
+	lg := newTestLog(t, k, "main")
+	w := startChanceryWitness(t, "", "", k.vkey)
+	c := newClient(t, name, w.url, w.key.VerifierKey())
+	lg.grow(n)
+	size, cp := lg.Latest()
+	if _, err := c.AddCheckpoint(context.Background(), 0, nil, cp); err != nil {
+		t.Fatal(err)
+	}
+	return lg, w, c, size
+}
+
 // listenRetry listens on addr, retrying while a just-closed listener still holds the port.
 func listenRetry(addr string) (net.Listener, error) {
 	var err error

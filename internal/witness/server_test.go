@@ -197,15 +197,7 @@ func TestChanceryWitnessRestart(t *testing.T) {
 // size, never a smaller one committed after it (the rollback C2SP tlog-witness warns about).
 func TestConcurrentRequestsNeverRollBack(t *testing.T) {
 	ctx := context.Background()
-	k := newLogKey(t)
-	lg := newTestLog(t, k, "main")
-	w := startChanceryWitness(t, "", "", k.vkey)
-	c := newClient(t, "w", w.url, w.key.VerifierKey())
-	lg.grow(2)
-	base, cp := lg.Latest()
-	if _, err := c.AddCheckpoint(ctx, 0, nil, cp); err != nil {
-		t.Fatal(err)
-	}
+	lg, w, c, base := cosignedAt(t, "w", 2)
 	type req struct {
 		size  int64
 		proof []tlog.Hash
@@ -311,15 +303,7 @@ func TestSizeZeroRoots(t *testing.T) {
 // lines come with it, so that its database cannot be filled from outside.
 func TestEvidenceKeptOncePerCheckpoint(t *testing.T) {
 	ctx := context.Background()
-	k := newLogKey(t)
-	lg := newTestLog(t, k, "main")
-	w := startChanceryWitness(t, "", "", k.vkey)
-	c := newClient(t, "chancery", w.url, w.key.VerifierKey())
-	lg.grow(3)
-	size, cp := lg.Latest()
-	if _, err := c.AddCheckpoint(ctx, 0, nil, cp); err != nil {
-		t.Fatal(err)
-	}
+	lg, w, _, size := cosignedAt(t, "chancery", 3)
 	lg.grow(2)
 	_, cp2 := lg.Latest()
 	for i := range 20 {
