@@ -1,11 +1,15 @@
 package server
 
 import (
+	"bytes"
 	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/chancery/chancery/internal/ratelimit"
 	"github.com/chancery/chancery/internal/registry"
@@ -508,9 +512,14 @@ func (s *Server) trust(w http.ResponseWriter, r *http.Request) {
 		s.internalError(w, r, err)
 		return
 	}
+	// Caches may keep the trust root but must ask at every use: one held for minutes after
+	// a witness change or an office-key rotation judges seals by what the office no longer
+	// has. The ETag makes asking cost a 304.
+	sum := sha256.Sum256(b)
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	w.Write(b)
+	w.Header().Set("Cache-Control", "public, no-cache")
+	w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
 }
 
 // rawJSON is JSON embedded as is.
