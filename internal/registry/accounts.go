@@ -138,7 +138,12 @@ func (r *Registry) CheckPassword(ctx context.Context, name, password string) (*s
 		if m, err = tx.MemberByName(ctx, name); err != nil {
 			return err
 		}
-		encoded, err = tx.Password(ctx, m.ID)
+		// A member without a password keeps the dummy hash: checked against nothing, the
+		// refusal would come in microseconds, and its time would name the member.
+		p, err := tx.Password(ctx, m.ID)
+		if err == nil {
+			encoded = p
+		}
 		return err
 	})
 	if err != nil && !errors.Is(err, store.ErrNotFound) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -111,5 +112,37 @@ func TestDummyHashCostsTheSame(t *testing.T) {
 	}
 	if !checkPassword(dummyHash(), "chancery: no such member") {
 		t.Fatal("the dummy hash is not a hash that checks")
+	}
+}
+
+// TestSignInWithoutPasswordCostsTheSame: a member who has no password (one given only a token,
+// as 'member add' makes them, or one the identity provider created) is checked against the
+// dummy hash like an unknown name, so that /signin does not answer such a name in
+// microseconds and an unknown one after an argon2id computation: the time of a refusal would
+// tell an outsider trying a list of staff names which of them are members. The work is
+// measured as memory allocated, which argon2id's 32 MiB dominates, not as time.
+func TestSignInWithoutPasswordCostsTheSame(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	dummyHash() // made once, outside the measurements
+	allocated := func(name string) uint64 {
+		t.Helper()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if _, err := o.r.CheckPassword(ctx, name, "a guessed long password"); !errors.Is(err, ErrUnauthenticated) {
+			t.Fatalf("CheckPassword(%q): %v, want ErrUnauthenticated", name, err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	if err := o.r.SetPassword(ctx, o.reviewer, "", "rita's own long password"); err != nil {
+		t.Fatal(err)
+	}
+	const argonWork = argonMemory * 1024 // bytes an argon2id check allocates
+	for _, c := range []struct{ what, name string }{
+		{"an unknown name", "nobody"}, {"a member with a password", "rita"}, {"a member without a password", "sam"}} {
+		if n := allocated(c.name); n < argonWork {
+			t.Errorf("%s: the refusal allocated %d bytes, want at least the %d of an argon2id check", c.what, n, argonWork)
+		}
 	}
 }
