@@ -35,9 +35,12 @@ var notices = map[string]string{
 // it (?done=): only for a navigation from this site, so that a link from elsewhere (a mail,
 // another site, typed) cannot tell a member that their approval is recorded when it is not.
 // A browser that sends no Sec-Fetch-Site gets it as before.
-func notice(r *http.Request) string {
+func notice(r *http.Request) string { return noticeFrom(r, notices) }
+
+// noticeFrom is notice with the messages of one page.
+func noticeFrom(r *http.Request, messages map[string]string) string {
 	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" {
 		return ""
 	}
-	return notices[r.URL.Query().Get("done")]
+	return messages[r.URL.Query().Get("done")]
 }
