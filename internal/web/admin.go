@@ -39,7 +39,7 @@ var adminNotices = map[string]string{
 // members lists the office's members for admins, with forms to change roles, disable or
 // enable a member and issue a new token.
 func (h *Handler) members(w http.ResponseWriter, r *http.Request) {
-	h.showMembers(w, r, http.StatusOK, noticeFrom(r, adminNotices), "", nil)
+	h.showMembers(w, r, http.StatusOK, h.noticeFrom(r, adminNotices), "", nil)
 }
 
 // showMembers renders the members page with a message, an error or a token just issued.

@@ -11,14 +11,18 @@ import (
 // TestNoticeOnlyAfterOwnForm: "Your approval is recorded." is shown after the member's own
 // form redirected to the page, a navigation from this site; a link from a mail or another
 // site with ?done=approved shows nothing, so that it cannot tell a member an approval was
-// recorded that was not.
+// recorded that was not. Without fetch metadata (plain HTTP to a host other than loopback),
+// the notice needs a Referer of this site: a link whose page suppressed it shows nothing.
 func TestNoticeOnlyAfterOwnForm(t *testing.T) {
 	o := newOffice(t, server.Config{})
 	c := o.client()
 	c.signIn("rita")
-	for site, shown := range map[string]bool{"same-origin": true, "": true, "cross-site": false, "same-site": false, "none": false} {
+	for site, shown := range map[string]bool{"same-origin": true, "": false, "cross-site": false, "same-site": false, "none": false,
+		"referer:" + o.srv.URL + "/letters/x": true, "referer:http://evil.example/": false} {
 		hdr := map[string]string{}
-		if site != "" {
+		if ref, ok := strings.CutPrefix(site, "referer:"); ok {
+			hdr["Referer"] = ref // no fetch metadata (plain HTTP): the Referer says where from
+		} else if site != "" {
 			hdr["Sec-Fetch-Site"] = site
 		}
 		_, body := c.do("GET", "/inbox?done=approved", nil, hdr)
@@ -38,9 +42,12 @@ func TestMembersNoticeOnlyAfterOwnForm(t *testing.T) {
 	}
 	c := o.client()
 	c.signIn("root")
-	for site, shown := range map[string]bool{"same-origin": true, "": true, "cross-site": false, "same-site": false, "none": false} {
+	for site, shown := range map[string]bool{"same-origin": true, "": false, "cross-site": false, "same-site": false, "none": false,
+		"referer:" + o.srv.URL + "/admin/members": true, "referer:http://evil.example/": false} {
 		hdr := map[string]string{}
-		if site != "" {
+		if ref, ok := strings.CutPrefix(site, "referer:"); ok {
+			hdr["Referer"] = ref
+		} else if site != "" {
 			hdr["Sec-Fetch-Site"] = site
 		}
 		_, body := c.do("GET", "/admin/members?done=disabled", nil, hdr)
