@@ -18,7 +18,8 @@ import (
 // (they send Sec-Fetch-Site to secure origins only), while a signed-in member's session
 // cookie (SameSite=Lax) still goes with a link followed from another site. In real Chromium,
 // a link to the preview on another site, with or without a Referer, records no draft copy in
-// the member's name; the member's own click on the letter page does.
+// the member's name; the member's own click on the letter page does, and the confirmation
+// after the member's own form is still shown.
 func TestPreviewOverPlainHTTPNotFromElsewhere(t *testing.T) {
 	ctx := browser(t, chromedp.Flag("host-resolver-rules", "MAP registry.test 127.0.0.1, MAP elsewhere.test 127.0.0.1"))
 	o := newOffice(t, server.Config{RateLimit: -1})
@@ -63,6 +64,12 @@ func TestPreviewOverPlainHTTPNotFromElsewhere(t *testing.T) {
 	b.do(chromedp.Navigate(site+"/letters/"+ref), chromedp.WaitVisible(chromedp.CSS(`a[href$="/preview"]`)),
 		chromedp.Click(chromedp.CSS(`a[href$="/preview"]`)))
 	waitFor(t, func() bool { return copies() > 0 })
+	// The member's own form still gets its confirmation, by the Referer its redirect carries.
+	b.do(chromedp.Navigate(site+"/letters/"+ref), chromedp.WaitVisible(chromedp.CSS("#approve")),
+		chromedp.Click(chromedp.CSS("#approve")), chromedp.WaitVisible(chromedp.CSS("p.notice")))
+	if got := b.text("p.notice"); got != "Your approval is recorded." {
+		t.Errorf("the notice after rita's approval: %q", got)
+	}
 }
 
 // waitFor polls cond for up to 20 seconds.
