@@ -29,7 +29,8 @@ type issuedToken struct {
 	Name, Token string
 }
 
-// adminNotices are the members page's messages after a redirect, by name.
+// adminNotices are the members page's messages after a redirect, by name, shown as notice
+// shows its own (noticeFrom): only after the admin's own form.
 var adminNotices = map[string]string{
 	"roles":    "The roles are changed.",
 	"disabled": "The member is disabled: their token and sessions no longer work, and their signer keys are revoked in the log.",
@@ -38,7 +39,7 @@ var adminNotices = map[string]string{
 // members lists the office's members for admins, with forms to change roles, disable or
 // enable a member and issue a new token.
 func (h *Handler) members(w http.ResponseWriter, r *http.Request) {
-	h.showMembers(w, r, http.StatusOK, adminNotices[r.URL.Query().Get("done")], "", nil)
+	h.showMembers(w, r, http.StatusOK, h.noticeFrom(r, adminNotices), "", nil)
 }
 
 // showMembers renders the members page with a message, an error or a token just issued.

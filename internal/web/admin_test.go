@@ -99,3 +99,57 @@ func TestMembersPage(t *testing.T) {
 		t.Errorf("a token for nobody: %s", resp.Status)
 	}
 }
+
+// TestMemberFormsActOnTheMemberShown: a member's name may hold what reads as a percent
+// escape (names come from admins and from the identity provider's name claim, which its
+// users often choose). The forms of the row "%72ita" must act on that member, not on
+// "rita", which the server would read from the path if the name were put there unescaped.
+func TestMemberFormsActOnTheMemberShown(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t, server.Config{})
+	if err := o.reg.SetPassword(ctx, o.actors["root"], "root", password("root")); err != nil {
+		t.Fatal(err)
+	}
+	const lookalike = "%72ita"
+	if _, err := o.reg.AddMember(ctx, o.actors["root"], lookalike, []string{registry.RoleDrafter}); err != nil {
+		t.Fatal(err)
+	}
+	admin := o.client()
+	tok := admin.signIn("root")
+	_, body := admin.get("/admin/members")
+	row := body[strings.Index(body, `id="member-`+lookalike+`"`):]
+	row = row[:strings.Index(row, "</tr>")]
+	actions := regexp.MustCompile(`action="([^"]+)"`).FindAllStringSubmatch(row, -1)
+	if len(actions) != 3 {
+		t.Fatalf("the row of %s has %d forms, want 3:\n%s", lookalike, len(actions), row)
+	}
+	for _, a := range actions {
+		if !strings.HasSuffix(a[1], "/roles") {
+			continue
+		}
+		resp, body := admin.post(a[1], url.Values{"csrf": {tok}, "role": {"drafter", "reviewer"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("roles form of %s (%s): %s\n%s", lookalike, a[1], resp.Status, body)
+		}
+	}
+	if v, _ := o.reg.Member(ctx, o.actors["root"], "rita"); fmt.Sprint(v.Roles) != "[reviewer]" {
+		t.Errorf("the roles form of %s changed rita's roles to %v", lookalike, v.Roles)
+	}
+	if v, _ := o.reg.Member(ctx, o.actors["root"], lookalike); fmt.Sprint(v.Roles) != "[drafter reviewer]" {
+		t.Errorf("the roles form of %s left its roles %v", lookalike, v.Roles)
+	}
+	for _, a := range actions {
+		if !strings.HasSuffix(a[1], "/disable") {
+			continue
+		}
+		if resp, _ := admin.post(a[1], url.Values{"csrf": {tok}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("disable form of %s: %s", lookalike, resp.Status)
+		}
+	}
+	if v, _ := o.reg.Member(ctx, o.actors["root"], "rita"); v.State != registry.MemberActive {
+		t.Errorf("the disable form of %s disabled rita", lookalike)
+	}
+	if v, _ := o.reg.Member(ctx, o.actors["root"], lookalike); v.State == registry.MemberActive {
+		t.Errorf("the disable form of %s left it active", lookalike)
+	}
+}

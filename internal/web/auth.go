@@ -137,20 +137,45 @@ func (h *Handler) checkOrigin(r *http.Request) error {
 		return errCSRF
 	}
 	o := r.Header.Get("Origin")
-	if o == "" {
-		return nil // not a browser that sends Origin: the token still protects the form
+	if o == "" || h.ownOrigin(r, o) {
+		return nil // without Origin (not a browser that sends it), the token still protects the form
 	}
+	return errCSRF
+}
+
+// ownOrigin reports whether the origin o (scheme://host[:port]) is this site's own, or the
+// configured base URL's.
+func (h *Handler) ownOrigin(r *http.Request, o string) bool {
 	scheme := "http"
 	if h.secure(r) {
 		scheme = "https"
 	}
 	if o == scheme+"://"+r.Host {
-		return nil
+		return true
 	}
-	if u, err := url.Parse(h.cfg.BaseURL); err == nil && u.Host != "" && o == u.Scheme+"://"+u.Host {
-		return nil
+	u, err := url.Parse(h.cfg.BaseURL)
+	return err == nil && u.Host != "" && o == u.Scheme+"://"+u.Host
+}
+
+// fromSite reports whether the GET r is a navigation from this site's own pages, or, when
+// typed is set, one the member typed or opened from a bookmark or another program. Browsers
+// say so in Sec-Fetch-Site, but only to secure origins (HTTPS, loopback): over plain HTTP to
+// an intranet host they send none, while the session cookie (SameSite=Lax) still goes with a
+// link followed from another site. There the Referer decides: the referrer policy
+// (same-origin) sends it on this site's own navigations, and a link from elsewhere either
+// carries the other site's or, where that page suppressed it, none, which a typed address
+// cannot be told from, so none is refused.
+func (h *Handler) fromSite(r *http.Request, typed bool) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin":
+		return true
+	case "none":
+		return typed
+	case "":
+		u, err := url.Parse(r.Header.Get("Referer"))
+		return err == nil && u.Host != "" && h.ownOrigin(r, u.Scheme+"://"+u.Host)
 	}
-	return errCSRF
+	return false
 }
 
 // checkToken compares the form's CSRF token with the session's, in constant time.

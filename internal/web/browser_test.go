@@ -22,7 +22,8 @@ const chromium = "/usr/bin/chromium"
 // browser starts one headless Chromium for the test, with a fresh profile, and returns a
 // context for a tab. It skips the test when Chromium is missing, unless
 // CHANCERY_REQUIRE_TOOLS=1 (the test script sets it), where a missing tool is a failure.
-func browser(t *testing.T) context.Context {
+// Options are added to the defaults.
+func browser(t *testing.T, opts ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromium); err != nil {
 		if os.Getenv("CHANCERY_REQUIRE_TOOLS") == "1" {
@@ -30,11 +31,11 @@ func browser(t *testing.T) context.Context {
 		}
 		t.Skipf("no chromium at %s: skipping the browser test", chromium)
 	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), append([]chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 900))
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 900)}, opts...)...)
 	t.Cleanup(cancel)
 	ctx, cancelTab := chromedp.NewContext(actx)
 	t.Cleanup(cancelTab)

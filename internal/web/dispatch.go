@@ -153,7 +153,7 @@ func (h *Handler) showRecipients(w http.ResponseWriter, r *http.Request, status 
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, status, "recipients", page{Title: "Recipients and webhooks", Error: errMsg, Notice: notice(r), Data: d})
+	h.render(w, r, status, "recipients", page{Title: "Recipients and webhooks", Error: errMsg, Notice: h.notice(r), Data: d})
 }
 
 func (h *Handler) adminFailed(w http.ResponseWriter, r *http.Request, err error) {

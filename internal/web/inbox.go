@@ -15,7 +15,7 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "inbox", page{Title: "Inbox", Notice: notice(r), Data: struct {
+	h.render(w, r, http.StatusOK, "inbox", page{Title: "Inbox", Notice: h.notice(r), Data: struct {
 		*registry.Inbox
 		Drafter bool
 	}{in, s.member.HasRole(registry.RoleDrafter)}})
@@ -32,12 +32,15 @@ var notices = map[string]string{
 }
 
 // notice is the confirmation a page shows after one of the member's own forms redirected to
-// it (?done=): only for a navigation from this site, so that a link from elsewhere (a mail,
-// another site, typed) cannot tell a member that their approval is recorded when it is not.
-// A browser that sends no Sec-Fetch-Site gets it as before.
-func notice(r *http.Request) string {
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" {
+// it (?done=): only for a navigation from this site (fromSite), so that a link from elsewhere
+// (a mail, another site, typed) cannot tell a member that their approval is recorded when it
+// is not.
+func (h *Handler) notice(r *http.Request) string { return h.noticeFrom(r, notices) }
+
+// noticeFrom is notice with the messages of one page.
+func (h *Handler) noticeFrom(r *http.Request, messages map[string]string) string {
+	if !h.fromSite(r, false) {
 		return ""
 	}
-	return notices[r.URL.Query().Get("done")]
+	return messages[r.URL.Query().Get("done")]
 }

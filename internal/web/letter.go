@@ -100,7 +100,7 @@ func (h *Handler) showLetter(w http.ResponseWriter, r *http.Request, status int,
 		}
 		d.Diffs = append(d.Diffs, vd)
 	}
-	h.render(w, r, status, "letter", page{Title: v.Reference, Notice: notice(r), Error: errMsg, Data: d})
+	h.render(w, r, status, "letter", page{Title: v.Reference, Notice: h.notice(r), Error: errMsg, Data: d})
 }
 
 // actionFailed shows a refused action on the letter page itself, so the member sees why

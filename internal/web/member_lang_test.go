@@ -64,7 +64,10 @@ func TestMemberPagesInFrenchAndArabic(t *testing.T) {
 	if resp, _ := fr.get("/lang/fr?next=/inbox"); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the language switch: %s", resp.Status)
 	}
-	check(fr, nil, "fr", "ltr", []page{
+	// The pages are opened as from this site's own links (the notices need that), over
+	// plain HTTP: a Referer of this site, no fetch metadata.
+	fromSite := map[string]string{"Referer": o.srv.URL + "/inbox"}
+	check(fr, fromSite, "fr", "ltr", []page{
 		{"/inbox", []string{"En attente de votre part", draft, "Coordination of force movements", "Émises récemment", "émise le "},
 			[]string{"Waiting for you", "Recently released", "your approval"}},
 		{"/inbox?done=approved", []string{"Votre approbation est enregistrée."}, []string{"Your approval is recorded."}},
@@ -92,7 +95,7 @@ func TestMemberPagesInFrenchAndArabic(t *testing.T) {
 	admin := o.client()
 	admin.signIn("root")
 	admin.get("/lang/fr?next=/admin/members")
-	check(admin, nil, "fr", "ltr", []page{
+	check(admin, fromSite, "fr", "ltr", []page{
 		{"/admin/members", []string{"Membres", "Rôles", "Clés de signature", "Enregistrer les rôles", "Nouveau jeton", "(vous)", "Ajoutez des membres avec <code>chancery member add"},
 			[]string{"Save roles", "Signer keys", "New token"}},
 		{"/admin/members?done=roles", []string{"Les rôles sont modifiés."}, []string{"The roles are changed."}},

@@ -8,12 +8,11 @@ import (
 
 // preview hands out the PDF a release would publish now, marked DRAFT PREVIEW and recorded
 // as a draft copy the member took. It is a plain link; but since the copy is recorded in the
-// member's name, a link followed from another site, or a page the browser fetches ahead of a
-// click (Sec-Purpose or Purpose: prefetch), records none and gets none: the audit trail must
-// not say that the member took a copy they never asked for.
+// member's name, a link followed from another site (fromSite), or a page the browser fetches
+// ahead of a click (Sec-Purpose or Purpose: prefetch), records none and gets none: the audit
+// trail must not say that the member took a copy they never asked for.
 func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
-	site := r.Header.Get("Sec-Fetch-Site")
-	if site != "" && site != "same-origin" && site != "none" || prefetch(r) {
+	if !h.fromSite(r, true) || prefetch(r) {
 		h.fail(w, r, errCopyElsewhere)
 		return
 	}

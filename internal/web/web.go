@@ -17,6 +17,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -173,6 +174,10 @@ type page struct {
 var funcs = template.FuncMap{
 	"join": strings.Join,
 	"inc":  func(n int) int { return n + 1 },
+	// seg escapes a path segment. html/template leaves a percent escape in a URL as it is,
+	// and the server decodes the path before it reads a name from it, so a member named
+	// "%72ita" would otherwise have the forms of their row act on rita.
+	"seg": url.PathEscape,
 }
 
 // languageFuncs are the template functions bound to one language: t translates a message
