@@ -162,6 +162,9 @@ var _ = table(func() Translations {
 			"يحتفظ العضو بدور واحد على الأقل؛ لإنهاء وصول %s، عطّله"},
 		"a member needs at least one role (%s)": {"un membre a besoin d'au moins un rôle (%s)", "يحتاج العضو إلى دور واحد على الأقل (%s)"},
 		"the registry already has members":      {"le registre a déjà des membres", "للسجل أعضاء بالفعل"},
+		"member name %q is not a name: it cannot be part of an address": {
+			"le nom de membre %q n'en est pas un : il ne peut pas figurer dans une adresse",
+			"اسم العضو %q ليس اسمًا: لا يمكن أن يكون جزءًا من عنوان"},
 		"member name %q must be 1 to 64 characters without spaces, commas or slashes": {
 			"le nom de membre %q doit faire de 1 à 64 caractères, sans espaces, virgules ni barres obliques",
 			"يجب أن يتكون اسم العضو %q من 1 إلى 64 حرفًا دون مسافات أو فواصل أو شرطات مائلة"},

@@ -166,3 +166,19 @@ func wantRefused(t *testing.T, what string, err error) {
 		t.Errorf("%s: got error %v, want a refusal", what, err)
 	}
 }
+
+// TestDotNamesRefused checks that "." and ".." are refused as member names: a member's web
+// forms address /admin/members/NAME/…, where browsers resolve dot segments, so an admin could
+// never disable such a member or change their roles from the web.
+func TestDotNamesRefused(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	for _, name := range []string{".", ".."} {
+		if _, err := o.r.AddMember(ctx, o.admin, name, []string{RoleReviewer}); !errors.Is(err, ErrInvalid) {
+			t.Errorf("member %q: %v, want ErrInvalid", name, err)
+		}
+	}
+	if _, err := o.r.AddMember(ctx, o.admin, "...", []string{RoleReviewer}); err != nil {
+		t.Errorf(`member "...", an ordinary path segment: %v`, err)
+	}
+}

@@ -365,5 +365,10 @@ func checkName(name string) error {
 	if name == "" || len(name) > 64 || strings.ContainsAny(name, " ,\t\n/") {
 		return i18n.Errorf(ErrInvalid, "member name %q must be 1 to 64 characters without spaces, commas or slashes", name)
 	}
+	// A name is a path segment of the member's addresses (/admin/members/NAME/…), where
+	// browsers and the server's router resolve "." and "..": no form could reach them.
+	if name == "." || name == ".." {
+		return i18n.Errorf(ErrInvalid, "member name %q is not a name: it cannot be part of an address", name)
+	}
 	return checkChars("member name", name, false)
 }
