@@ -137,6 +137,9 @@ var _ = table(func() Translations {
 		"The key could not be created: %s":       {"La clé n'a pas pu être créée : %s", "تعذّر إنشاء المفتاح: %s"},
 		"Not signed: %s":                         {"Non signée : %s", "لم يتم التوقيع: %s"},
 		"this browser holds no key for you":      {"ce navigateur ne détient aucune clé à votre nom", "لا يحتفظ هذا المتصفح بأي مفتاح لك"},
+		"The signing key this browser holds, %s…, is no longer in force: create a new one to sign here.": {
+			"La clé de signature que détient ce navigateur, %s…, n'est plus en vigueur : créez-en une nouvelle pour signer ici.",
+			"مفتاح التوقيع الذي يحتفظ به هذا المتصفح، %s…، لم يعد ساريًا: أنشئ مفتاحًا جديدًا للتوقيع هنا."},
 		"To sign here, create a signing key on this device; it is registered with the office and logged.": {
 			"Pour signer ici, créez une clé de signature sur cet appareil ; elle est enregistrée auprès du service et inscrite au journal.",
 			"للتوقيع هنا، أنشئ مفتاح توقيع على هذا الجهاز، فيُسجَّل لدى الجهة ويُقيَّد في السجل."},

@@ -74,6 +74,29 @@ func memberView(ctx context.Context, tx *store.Tx, m *store.Member) (*MemberView
 	return v, nil
 }
 
+// KeysInForce returns the key IDs of the actor's own signer keys that are not revoked, in
+// the order they were registered: the letter page gives them to the browser's signing script,
+// so that a key revoked since the browser made it is not offered for signing.
+func (r *Registry) KeysInForce(ctx context.Context, a Actor) ([]string, error) {
+	var out []string
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		keys, err := tx.SignerKeysOf(ctx, a.Member.ID)
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if !k.Revoked() {
+				out = append(out, k.KeyID)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("keys in force of %s: %w", a.Member.Name, err)
+	}
+	return out, nil
+}
+
 // Members lists the office's members, disabled or not, in the order they were added (admins).
 func (r *Registry) Members(ctx context.Context, a Actor) ([]MemberView, error) {
 	if err := a.require(RoleAdmin); err != nil {

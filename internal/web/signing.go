@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
@@ -37,6 +38,7 @@ func init() {
 type browserSigning struct {
 	Statement   string // base64 (standard encoding) of the statement's bytes
 	PayloadType string
+	KeysInForce string // the member's signer key IDs not revoked, separated by spaces
 }
 
 // signingFor returns the signing data for a signer's letter page, whose latest version has
@@ -57,7 +59,12 @@ func (h *Handler) signingFor(ctx context.Context, a registry.Actor, ref, shown s
 	case err != nil:
 		return nil, err
 	}
-	return &browserSigning{Statement: base64.StdEncoding.EncodeToString(st), PayloadType: seal.SigningPayloadType}, nil
+	keys, err := h.cfg.Registry.KeysInForce(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return &browserSigning{Statement: base64.StdEncoding.EncodeToString(st), PayloadType: seal.SigningPayloadType,
+		KeysInForce: strings.Join(keys, " ")}, nil
 }
 
 // addBrowserKey registers the public key of a key made in the signer's browser. It answers

@@ -102,6 +102,44 @@ func TestBrowserSigning(t *testing.T) {
 	}
 }
 
+// TestBrowserKeyRevokedIsNotOffered: once the office revokes the key a browser made, the
+// letter page no longer offers to sign with it (the registry would refuse the signature) but
+// invites the signer to create a new one, which then signs.
+func TestBrowserKeyRevokedIsNotOffered(t *testing.T) {
+	ctx := browser(t)
+	o := newOffice(t, server.Config{RateLimit: -1})
+	b := &tab{t: t, ctx: ctx, o: o}
+	ref := o.letter("Request for a port call", "Sir,\n\nWe request a port call on Friday.\n")
+	if err := o.reg.Approve(context.Background(), o.actors["rita"], ref, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	b.open("/letters/"+ref, "#password")
+	b.signIn("sam", "#browser-key-create")
+	b.do(chromedp.Click(chromedp.CSS("#browser-key-create")), chromedp.WaitVisible(chromedp.CSS("#browser-sign")))
+	keyID, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#browser-sign-form [name=keyid]").value`))
+	if err != nil || len(keyID) != 64 {
+		t.Fatalf("after creating a key the page holds key ID %q (%v)", keyID, err)
+	}
+	if _, err := o.reg.RevokeKey(context.Background(), o.actors["sam"], keyID, "device lost"); err != nil {
+		t.Fatal(err)
+	}
+
+	b.open("/letters/"+ref, "#browser-key-create:not([hidden])")
+	if got := b.text("#browser-key-status"); !strings.Contains(got, "no longer in force") || !strings.Contains(got, keyID[:16]) {
+		t.Errorf("with its key revoked the page says %q", got)
+	}
+	hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#browser-sign-form").hidden`))
+	if err != nil || !hidden {
+		t.Errorf("the Sign button is offered for a revoked key (hidden=%v, %v)", hidden, err)
+	}
+
+	b.do(chromedp.Click(chromedp.CSS("#browser-key-create")), chromedp.WaitVisible(chromedp.CSS("#browser-sign")))
+	b.do(chromedp.Click(chromedp.CSS("#browser-sign")), chromedp.WaitVisible(chromedp.CSS(".notice")))
+	if got := b.text(".notice"); got != "Your signature is recorded." {
+		t.Fatalf("signing with the new key: the page says %q", got)
+	}
+}
+
 // TestBrowserSigningRefused: the sign endpoint takes only a valid signature by a registered
 // key of the member over the current statement, and the key endpoint only a 32-byte key.
 func TestBrowserSigningRefused(t *testing.T) {

@@ -14,6 +14,10 @@
   var member = box.getAttribute("data-member");
   var payloadType = box.getAttribute("data-payload-type");
   var statement = box.getAttribute("data-statement");
+  // The member's signer keys the office holds in force: a key this browser made and the
+  // office has since revoked (an admin's revocation, the signer role taken away) would only
+  // have its signatures refused.
+  var inForce = (box.getAttribute("data-keys") || "").split(" ").filter(Boolean);
 
   function b64(bytes) {
     var s = "";
@@ -130,7 +134,11 @@
     create.addEventListener("click", newKey);
     form.addEventListener("submit", sign);
     return loadKey().then(function (k) {
-      if (k) {
+      if (k && inForce.indexOf(k.keyid) < 0) {
+        // Kept, not deleted: creating a new key replaces it.
+        status.textContent = say("revoked", "The signing key this browser holds, {key}…, is no longer in force: create a new one to sign here.", "{key}", k.keyid.slice(0, 16));
+        create.hidden = false;
+      } else if (k) {
         ready(k);
       } else {
         status.textContent = say("invite", "To sign here, create a signing key on this device; it is registered with the office and logged.");
