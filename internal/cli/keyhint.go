@@ -14,6 +14,8 @@ func keyHint(err error) error {
 	}
 	msg := err.Error()
 	switch {
+	case strings.Contains(msg, "the PIN file") && strings.Contains(msg, "chmod 600"):
+		return withHint(err, "let only the service's user read the PIN file (chmod 600, or 400): whoever reads the PIN signs with the token's keys")
 	case strings.Contains(msg, "the PIN is wrong"):
 		return withHint(err, "check the token's user PIN in the file pin-source names, CHANCERY_HSM_PIN or CHANCERY_HSM_PIN_FILE (a token locks after a few wrong PINs)")
 	case strings.Contains(msg, "no PIN"), strings.Contains(msg, "read the PIN"):

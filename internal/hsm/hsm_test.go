@@ -210,3 +210,37 @@ func TestParseURIErrorsNeverShowThePIN(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenRefusesAPINFileOthersCanRead: whoever reads the PIN signs in the token as the office
+// (or the log) does, so a PIN file its group or others can read is refused, through
+// pin-source and through CHANCERY_HSM_PIN_FILE, as the data directory refuses such key files;
+// once chmod 600, the key opens.
+func TestOpenRefusesAPINFileOthersCanRead(t *testing.T) {
+	pin := token(t)
+	uri := "pkcs11:token=chancery;object=office?module-path=" + softhsm
+	for _, mode := range []os.FileMode{0o644, 0o640, 0o604} {
+		if err := os.Chmod(pin, mode); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("CHANCERY_HSM_PIN_FILE", pin)
+		for _, u := range []string{uri + "&pin-source=" + pin, uri} {
+			k, err := Open(u)
+			if err == nil {
+				k.Close()
+				t.Errorf("%s with a PIN file of mode %v: opened", u, mode)
+				continue
+			}
+			if !strings.Contains(err.Error(), "chmod 600") || strings.Contains(err.Error(), "123456") {
+				t.Errorf("%s with a PIN file of mode %v: %v", u, mode, err)
+			}
+		}
+	}
+	if err := os.Chmod(pin, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	k, err := Open(uri + "&pin-source=" + pin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.Close()
+}

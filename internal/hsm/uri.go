@@ -7,9 +7,12 @@ package hsm
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"strings"
+
+	"github.com/chancery/chancery/internal/keys"
 )
 
 // URI is the part of an RFC 7512 PKCS#11 URI that Chancery uses.
@@ -107,12 +110,28 @@ func (u *URI) PIN() (string, error) {
 		return "", errors.New("hsm: no PIN: give pin-source or pin-value in the URI, or set CHANCERY_HSM_PIN_FILE")
 	}
 	src = strings.TrimPrefix(src, "file:")
-	b, err := os.ReadFile(src)
+	f, err := os.Open(src)
 	if err != nil {
 		return "", fmt.Errorf("hsm: read the PIN: %w", err)
 	}
+	defer f.Close()
+	// Whoever reads the PIN signs in the token as the office (or the log) does: the file is
+	// held to what the data directory's key files are (docs/keys.md: mode 0400 or 0600).
+	if err := keys.CheckPrivate(f); err != nil {
+		return "", fmt.Errorf("hsm: the PIN file %s %w", src, err)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxPINFileSize+1))
+	if err != nil {
+		return "", fmt.Errorf("hsm: read the PIN: %w", err)
+	}
+	if len(b) > maxPINFileSize {
+		return "", fmt.Errorf("hsm: the PIN file %s is larger than %d bytes", src, maxPINFileSize)
+	}
 	return strings.TrimRight(string(b), "\r\n"), nil
 }
+
+// maxPINFileSize bounds the PIN files PIN reads; a PIN is a few characters.
+const maxPINFileSize = 4 << 10
 
 // String returns the URI without its PIN, for messages and logs.
 func (u *URI) String() string {

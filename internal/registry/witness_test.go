@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -50,8 +51,14 @@ type officeKeys struct {
 
 func newWitnessedOffice(t *testing.T, sealWait time.Duration) *witnessed {
 	t.Helper()
-	ctx := context.Background()
 	skey, _, _ := note.GenerateKey(rand.Reader, "test.example/log")
+	return newWitnessedOfficeLogKey(t, sealWait, skey)
+}
+
+// newWitnessedOfficeLogKey is newWitnessedOffice with the log's note signer key skey.
+func newWitnessedOfficeLogKey(t *testing.T, sealWait time.Duration, skey string) *witnessed {
+	t.Helper()
+	ctx := context.Background()
 	_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
 	k := &officeKeys{dir: t.TempDir(), logSkey: skey, officeKey: officeKey, tokens: map[string]string{}}
 	w := openWitnessed(t, k, sealWait)
@@ -537,6 +544,64 @@ func cosignatureVKey(t *testing.T, name string, pub ed25519.PublicKey) string {
 		t.Fatal(err)
 	}
 	return vkey
+}
+
+// noteKeyFromSeed returns the note signer key and verifier key of the Ed25519 key with seed
+// (hex), named name, of signed-note key type typ (0x01: a log's key; 0x04: a witness's
+// cosignature/v1 key).
+func noteKeyFromSeed(t *testing.T, name string, typ byte, seed string) (skey, vkey string) {
+	t.Helper()
+	raw, err := hex.DecodeString(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := append([]byte{typ}, ed25519.NewKeyFromSeed(raw).Public().(ed25519.PublicKey)...)
+	h := sha256.Sum256(append([]byte(name+"\n"), pub...))
+	hash := binary.BigEndian.Uint32(h[:4])
+	skey = fmt.Sprintf("PRIVATE+KEY+%s+%08x+%s", name, hash, base64.StdEncoding.EncodeToString(append([]byte{typ}, raw...)))
+	vkey = fmt.Sprintf("%s+%08x+%s", name, hash, base64.StdEncoding.EncodeToString(pub))
+	return skey, vkey
+}
+
+// TestAddWitnessRefusesAKeyOnlyItsHashTellsApart: a signature line names its key by name and
+// a 4-byte key hash only, so a second witness key with another witness's name and key hash
+// (2^32 keys to try, found here by a birthday search) or the log's would have its lines
+// verified with that other key: the office could no longer export a trust root, and
+// verifiers would refuse every checkpoint where its line comes first. The office refuses it.
+func TestAddWitnessRefusesAKeyOnlyItsHashTellsApart(t *testing.T) {
+	ctx := context.Background()
+	// A log key and a witness key under the log's origin with the same key hash, 86bd66ac.
+	logSkey, logVKey := noteKeyFromSeed(t, "test.example/log", 0x01, "a824d5641290c924ea12abd66e94f24021afa6d4d2a82dedaac378224ac06ed2")
+	_, mirror := noteKeyFromSeed(t, "test.example/log", 0x04, "d92e3af8f2679044f64f9b7c89088537e5db0e79a48c9a16980676645a14148c")
+	// Two witness keys under one name with the same key hash, 429e2d06.
+	_, justice := noteKeyFromSeed(t, "witness.justice.example", 0x04, "b80a97abaf08e883237ba3816cb8c2f53635a05b0a26bc69842dc220b389b2ee")
+	_, mallory := noteKeyFromSeed(t, "witness.justice.example", 0x04, "f55e82f3b55358a8ee3f421b1c283b834e72ff2a9b8bb04bb123213afde0756c")
+	for _, pair := range [][2]string{{logVKey, mirror}, {justice, mallory}} {
+		a, b := strings.Split(pair[0], "+"), strings.Split(pair[1], "+")
+		if a[0] != b[0] || a[1] != b[1] || a[2] == b[2] {
+			t.Fatalf("%s and %s: not two keys under one name and key hash", pair[0], pair[1])
+		}
+	}
+	o := newWitnessedOfficeLogKey(t, time.Minute, logSkey)
+	if o.cfg.LogKey != logVKey {
+		t.Fatalf("log key %s, want %s", o.cfg.LogKey, logVKey)
+	}
+	if err := o.r.AddWitness(ctx, o.admin, "justice", "https://witness.justice.example", justice); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.r.AddWitness(ctx, o.admin, "mallory", "https://witness.mallory.example", mallory); !errors.Is(err, ErrConflict) {
+		t.Errorf("a witness key with witness justice's name and key hash: %v, want %v", err, ErrConflict)
+	} else {
+		t.Log(err)
+	}
+	if err := o.r.AddWitness(ctx, o.admin, "mirror", "https://witness.mirror.example", mirror); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a witness key with the log key's name and key hash: %v, want %v", err, ErrInvalid)
+	} else {
+		t.Log(err)
+	}
+	if _, err := o.r.TrustRoot().Marshal(); err != nil {
+		t.Errorf("the office's trust root: %v", err)
+	}
 }
 
 // publicOnly is a crypto.Signer that only has a public key, as a token's key looks to the

@@ -14,6 +14,7 @@ import (
 	"github.com/chancery/chancery/internal/keys"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
+	"golang.org/x/mod/sumdb/note"
 )
 
 // WitnessView is a configured witness as admins see it.
@@ -95,7 +96,8 @@ func (r *Registry) AddWitness(ctx context.Context, a Actor, name, rawURL, vkey s
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return fmt.Errorf("add witness %s: %w: %q is not an http(s) URL without query", name, ErrInvalid, rawURL)
 	}
-	if _, err := seal.WitnessVerifier(vkey); err != nil {
+	v, err := seal.WitnessVerifier(vkey)
+	if err != nil {
 		return fmt.Errorf("add witness %s: %w: %v", name, ErrInvalid, err)
 	}
 	// A cosignature/v1 does not sign the witness's name: one key under two names would count
@@ -110,6 +112,13 @@ func (r *Registry) AddWitness(ctx context.Context, a Actor, name, rawURL, vkey s
 	}
 	if logPub, err := seal.PublicKeyOf(r.cfg.LogKey); err == nil && pub.Equal(logPub) {
 		return fmt.Errorf("add witness %s: %w: its key is the log's key", name, ErrInvalid)
+	}
+	// A signature line names its key by name and a 4-byte key hash only, which someone can
+	// match with another key by trying about 2^32 of them: verifiers would check such a
+	// key's lines with the other key (and refuse a checkpoint where its line comes first),
+	// and trust roots refuse two keys they cannot tell apart.
+	if lv, err := note.NewVerifier(r.cfg.LogKey); err == nil && lv.Name() == v.Name() && lv.KeyHash() == v.KeyHash() {
+		return fmt.Errorf("add witness %s: %w: its key has the log key's name and key hash %08x, so their signatures could not be told apart", name, ErrInvalid, v.KeyHash())
 	}
 	for _, k := range r.officeKeys() {
 		if pub.Equal(ed25519.PublicKey(k.PublicKey)) {
@@ -127,6 +136,9 @@ func (r *Registry) AddWitness(ctx context.Context, a Actor, name, rawURL, vkey s
 		for _, w := range ws {
 			if p, err := seal.PublicKeyOf(w.VKey); err == nil && p.Equal(pub) {
 				return fmt.Errorf("%w: witness %s has the same key", ErrConflict, w.Name)
+			}
+			if wv, err := seal.WitnessVerifier(w.VKey); err == nil && wv.Name() == v.Name() && wv.KeyHash() == v.KeyHash() {
+				return fmt.Errorf("%w: witness %s's key has the same name and key hash %08x, so their cosignatures could not be told apart", ErrConflict, w.Name, v.KeyHash())
 			}
 		}
 		if err := tx.AddWitness(ctx, store.Witness{Name: name, URL: rawURL, VKey: vkey, AddedAt: r.now()}); err != nil {
