@@ -46,6 +46,8 @@ func storeHint(err error, dir string) error {
 		return withHint(err, "is this the office's database, and %s a copy of the data directory of the server that made it? Every server of an office needs its log key", dir)
 	case errors.Is(err, translog.ErrLogCreated):
 		return withHint(err, "another 'chancery init' made an office on this database at the same time: remove %s and use that office's data directory", dir)
+	case errors.Is(err, datadir.ErrUntrustedModule):
+		return withHint(err, "the office's key history (in its database) names a key in a token whose module %s's settings do not load; if the office chose that module, name it in %s (paths separated by colons), or give this directory the office's current key URI", dir, datadir.HSMModulesEnv)
 	case errors.Is(err, store.ErrHasSQLite):
 		return withHint(err, "drop --database to use the SQLite office in %s; to move it to PostgreSQL, run 'chancery store migrate --to URL' and serve from a copy of the data directory without %s", dir, store.SQLiteFile)
 	}

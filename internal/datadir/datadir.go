@@ -501,6 +501,50 @@ func (d *Dir) OpenKey(ref string) (crypto.Signer, error) {
 	return readOfficeKey(filepath.Join(d.Path, ref))
 }
 
+// HSMModulesEnv names the PKCS#11 modules, besides those of the directory's own key URIs, that
+// OpenRecordedKey may load: paths separated by colons, as in PATH.
+const HSMModulesEnv = "CHANCERY_HSM_MODULES"
+
+// ErrUntrustedModule is OpenRecordedKey's refusal of a key whose PKCS#11 module neither the
+// directory's settings nor CHANCERY_HSM_MODULES name.
+var ErrUntrustedModule = errors.New("its PKCS#11 module is not one this data directory uses (" + HSMModulesEnv + ")")
+
+// OpenRecordedKey opens an office key that the store's key history names (refs as OpenKey
+// takes them). That history lives in the database, which on PostgreSQL is often in other
+// hands than the servers' hosts, and loading a PKCS#11 module runs its code in the server,
+// beside the token's keys: a pkcs11: URI from there is opened only if its module is one this
+// directory's own key URIs load, or one CHANCERY_HSM_MODULES names. A key file must be in the
+// data directory (OpenKey), whoever names it.
+func (d *Dir) OpenRecordedKey(ref string) (crypto.Signer, error) {
+	if strings.HasPrefix(ref, "pkcs11:") {
+		u, err := hsm.ParseURI(ref)
+		if err != nil {
+			return nil, fmt.Errorf("office key: %w", err)
+		}
+		if u.ModulePath != "" && !d.trustsModule(u.ModulePath) {
+			return nil, fmt.Errorf("office key %s: %w", u, ErrUntrustedModule)
+		}
+	}
+	return d.OpenKey(ref)
+}
+
+// trustsModule reports whether the PKCS#11 module at path is one the directory's own office
+// or log key URI names, or one CHANCERY_HSM_MODULES lists.
+func (d *Dir) trustsModule(path string) bool {
+	trusted := filepath.SplitList(os.Getenv(HSMModulesEnv))
+	for _, ref := range []string{d.Settings.OfficeKey, d.Settings.LogKey} {
+		if u, err := hsm.ParseURI(ref); err == nil {
+			trusted = append(trusted, u.ModulePath)
+		}
+	}
+	for _, t := range trusted {
+		if t != "" && filepath.Clean(t) == filepath.Clean(path) {
+			return true
+		}
+	}
+	return false
+}
+
 // NewKeyFile writes a new office key to a new file in the data directory (mode 0600,
 // created with O_EXCL) and returns it with its name, for a rotation.
 func (d *Dir) NewKeyFile() (ed25519.PrivateKey, string, error) {

@@ -305,6 +305,66 @@ func TestKeysInToken(t *testing.T) {
 	outdated(t, second, before)
 }
 
+// TestRecordedKeyLoadsOnlyAModuleTheDirectoryTrusts: when the store's key history names a key
+// in a token (a rotation made through another data directory, or one that stopped before it
+// updated chancery.json), a server loads that token's PKCS#11 module only if its own settings
+// or CHANCERY_HSM_MODULES name it: the history is in the database, and whoever can write it
+// must not choose a library for every server to run at its next start.
+func TestRecordedKeyLoadsOnlyAModuleTheDirectoryTrusts(t *testing.T) {
+	t.Setenv("CHANCERY_STATE_DIR", t.TempDir())
+	t.Setenv(datadir.HSMModulesEnv, "")
+	pin := hsmtest.Token(t, "chancery", "office-2")
+	dir := filepath.Join(t.TempDir(), "reg")
+	initOffice(t, dir)
+	settings, err := os.ReadFile(filepath.Join(dir, "chancery.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := chancery(t, "key", "rotate", "office", "--data", dir, "--to", hsmtest.URI("chancery", "office-2", pin)); code != 0 {
+		t.Fatalf("key rotate: exit %d\n%s", code, errs)
+	}
+	// The directory as a second server's copy, or a rotation cut short, has it: its own key
+	// is the file key, and the store's history names the token's.
+	if err := os.WriteFile(filepath.Join(dir, "chancery.json"), settings, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	openOffice := func() (*office.Stack, error) {
+		d, err := datadir.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		return office.Open(context.Background(), d)
+	}
+	if st, err := openOffice(); !errors.Is(err, datadir.ErrUntrustedModule) {
+		if err == nil {
+			st.Close()
+		}
+		t.Fatalf("opening the office whose history names a module its directory does not use: %v, want ErrUntrustedModule", err)
+	}
+	code, _, errs := chancery(t, "key", "rotate", "office", "--data", dir)
+	if code == 0 || !strings.Contains(errs, "is not one this data directory uses") || !strings.Contains(errs, "hint: ") || !strings.Contains(errs, datadir.HSMModulesEnv) {
+		t.Errorf("a command opening that office: exit %d\n%s", code, errs)
+	}
+
+	t.Setenv(datadir.HSMModulesEnv, "/nonexistent/other.so"+string(os.PathListSeparator)+hsmtest.Module)
+	st, err := openOffice()
+	if err != nil {
+		t.Fatalf("with the module in %s: %v", datadir.HSMModulesEnv, err)
+	}
+	defer st.Close()
+	k, err := hsm.Open(hsmtest.URI("chancery", "office-2", pin))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	keys := st.Registry.TrustRoot().OfficeKeys
+	if cur := keys[len(keys)-1]; !bytes.Equal(cur.PublicKey, k.Public().(ed25519.PublicKey)) {
+		t.Errorf("the office's current key is %x, want the token's", cur.PublicKey)
+	}
+}
+
 // outdated checks that verify tells a trust root from before a rotation is out of date, and
 // how to refresh it, rather than calling the seal invalid.
 func outdated(t *testing.T, file, trustRoot string) {

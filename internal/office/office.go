@@ -150,7 +150,7 @@ func officeKey(ctx context.Context, d *datadir.Dir, db *store.DB) (crypto.Signer
 	cur := h[len(h)-1]
 	key := d.OfficeKey()
 	if dsse.KeyID(key.Public().(ed25519.PublicKey)) != cur.KeyID {
-		if key, err = d.OpenKey(cur.Ref); err != nil {
+		if key, err = d.OpenRecordedKey(cur.Ref); err != nil {
 			return nil, nil, fmt.Errorf("the office's current key (since log entry %d): %w", cur.FromIndex, err)
 		}
 		if dsse.KeyID(key.Public().(ed25519.PublicKey)) != cur.KeyID {
