@@ -111,6 +111,7 @@ files. Restore it with 'chancery restore'. For PostgreSQL, use pg_dump or pg_bas
 			if err != nil {
 				return err
 			}
+			defer d.Close()
 			res, err := backup(context.WithoutCancel(c.Context()), d, out)
 			if err != nil {
 				return err
@@ -418,6 +419,7 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 		if target, err = openDir(dir); err != nil {
 			return nil, err
 		}
+		defer target.Close()
 		unlock, err := target.Lock()
 		if err != nil {
 			return nil, withHint(err, "stop the server on %s first", dir)
@@ -439,6 +441,7 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 	if err != nil {
 		return nil, fmt.Errorf("restore: the backup's data directory: %w", err)
 	}
+	defer staged.Close()
 	if inPlace {
 		for _, f := range m.Files {
 			if f.Name == store.SQLiteFile {
@@ -525,6 +528,7 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 		if d, err = datadir.Open(dir); err != nil {
 			return nil, in.undo(fmt.Errorf("restore: %w", err))
 		}
+		defer d.Close()
 	}
 	res := &restoreResult{Data: dir, Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Taken: m.Created, InPlace: inPlace,
 		Recorded: published != nil || inPlace}
@@ -794,6 +798,7 @@ the servers stopped.`,
 			if err != nil {
 				return err
 			}
+			defer d.Close()
 			if database(c) == "" {
 				unlock, err := d.Lock()
 				if err != nil {

@@ -27,6 +27,7 @@ func newLog(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			defer d.Close()
 			fmt.Fprintln(c.OutOrStdout(), d.VerifierKey())
 			return nil
 		},
@@ -40,6 +41,7 @@ func newLog(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			defer d.Close()
 			db, err := openStore(c.Context(), c, d)
 			if err != nil {
 				return err
@@ -83,6 +85,7 @@ Hand it to the operator of each witness, then add the witness on this side with
 			if err != nil {
 				return err
 			}
+			defer d.Close()
 			if qpd < 1 {
 				return withHint(fmt.Errorf("--qpd %d is not a positive number", qpd), "give the checkpoints per day the office expects to send, e.g. 1440 for one a minute")
 			}
@@ -137,6 +140,7 @@ Exit status: 0 the log is sound; 1 a check failed; 2 verification could not run.
 			if err != nil {
 				return err
 			}
+			defer d.Close()
 			var kept [][]byte
 			for _, f := range older {
 				b, err := os.ReadFile(f)

@@ -175,6 +175,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	if err != nil {
 		return err
 	}
+	defer d.Close()
 	// A registry whose public URL is https:// is reached over TLS, if only through a proxy
 	// that terminates it: its session cookies must never travel in the clear, and browsers
 	// should not try plain HTTP again. --secure=false still turns it off.

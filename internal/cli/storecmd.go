@@ -63,6 +63,7 @@ docs/operations.md, "Moving from SQLite").`,
 			if err != nil {
 				return err
 			}
+			defer d.Close()
 			if !store.IsPostgresURL(to) {
 				return withHint(fmt.Errorf("--to %q is not a postgres:// URL", store.Redact(to)), "pass --to postgres://USER:PASSWORD@HOST:PORT/DB")
 			}
