@@ -156,7 +156,10 @@ func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string)
 		if err := putOpening(ctx, tx, index, o); err != nil {
 			return err
 		}
-		if err := tx.RevokeSignerKey(ctx, keyID, index, now); err != nil {
+		if err := tx.RevokeSignerKey(ctx, keyID, index, now); errors.Is(err, store.ErrNotFound) {
+			// Key rows are never deleted: another revocation of it committed since the read.
+			return fmt.Errorf("%w: already revoked meanwhile", ErrConflict)
+		} else if err != nil {
 			return err
 		}
 		return r.audit(ctx, tx, a, "key.revoke", "", fmt.Sprintf("%s of %s, log entry %d: %s", keyID, owner.Name, index, reason))

@@ -1,0 +1,129 @@
+package registry
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"testing"
+
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/translog"
+)
+
+// restarted returns o's office as a server started again on o's database finds it, after o's
+// server stopped: o's log is closed first, so that nothing more is appended through it.
+func restarted(t *testing.T, o *office) *office {
+	t.Helper()
+	ctx := context.Background()
+	o.r.cfg.Log.Close()
+	lg, err := translog.Open(ctx, o.r.cfg.DB, translog.Config{Origin: o.r.cfg.LogOrigin, Signer: o.logSigner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lg.Close() })
+	cfg := o.r.cfg
+	cfg.Log = lg
+	return &office{r: New(cfg), dir: o.dir, logSigner: o.logSigner, admin: o.admin, drafter: o.drafter, reviewer: o.reviewer,
+		signer: o.signer, officer: o.officer, signerKey: o.signerKey, keyID: o.keyID, verifier: o.verifier}
+}
+
+// TestSignatureBeforeADisableCutShortStaysVoid: a member's disablement commits, then its
+// server stops before the member's signer keys are revoked (each revocation is a log entry
+// of its own, appended after the commit: a crash, the admin's request given up, or a
+// revocation refused leaves them in force). Enabling the member again must not bring back the
+// signatures made before the disablement, by whoever held the account: the keys left are
+// revoked before the member is enabled. Before, the letter signed before the disablement was
+// released on that signature once the member was enabled, and disabling again was refused
+// ("already disabled"), so nothing in the registry revoked the keys.
+func TestSignatureBeforeADisableCutShortStaysVoid(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	ref := o.letter(t, "Signed with a stolen account, then the account was disabled.")
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	o.r.cfg.Log.Close() // the server stops between the disablement's commit and the revocations
+	if _, err := o.r.DisableMember(ctx, o.admin, "sam"); err == nil {
+		t.Fatal("the keys were revoked through a closed log")
+	}
+	o = restarted(t, o)
+	if _, err := o.r.EnableMember(ctx, o.admin, "sam"); err != nil {
+		t.Fatal(err)
+	}
+	err := tryRelease(o, ref)
+	if err == nil {
+		t.Fatal("released on a signature made before the member was disabled")
+	}
+	gate := wantGate(t, err, "1 signature by a signer")
+	if !mentions(gate.Reasons, "was revoked") {
+		t.Errorf("the gate's reasons %q do not say the key was revoked", gate.Reasons)
+	}
+	if err := o.sign(t, ref); err == nil || !errors.Is(err, ErrForbidden) {
+		t.Errorf("signing with the key the disablement should have revoked: %v", err)
+	}
+}
+
+// TestSignatureBeforeARoleRemovalCutShortStaysVoid: as above, for the signer role taken away
+// (item 103's revocations) and given back after the server stopped in between.
+func TestSignatureBeforeARoleRemovalCutShortStaysVoid(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	if _, err := o.r.SetRoles(ctx, o.admin, "sam", []string{RoleReviewer}, nil); err != nil {
+		t.Fatal(err)
+	}
+	ref := o.letter(t, "Signed, then the signer role was taken away.")
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	o.r.cfg.Log.Close()
+	if _, err := o.r.SetRoles(ctx, o.admin, "sam", nil, []string{RoleSigner}); err == nil {
+		t.Fatal("the keys were revoked through a closed log")
+	}
+	o = restarted(t, o)
+	if _, err := o.r.SetRoles(ctx, o.admin, "sam", []string{RoleSigner}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := tryRelease(o, ref); err == nil {
+		t.Fatal("released on a signature made before the signer role was taken away")
+	}
+}
+
+// TestSignatureBeforeAProviderTookTheRoleCutShortStaysVoid: as above, for the signer role an
+// identity provider's sign-in took away (item 103) and a later sign-in gives back.
+func TestSignatureBeforeAProviderTookTheRoleCutShortStaysVoid(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	managed := []string{RoleReviewer, RoleSigner}
+	sia, err := o.signInAs("sub-sia", "sia", managed, RoleSigner, RoleReviewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, key, _ := ed25519.GenerateKey(rand.Reader)
+	keyID, _, err := o.r.RegisterKey(ctx, Actor{Member: sia}, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := o.letter(t, "Signed through a provider account, then the provider took the role.")
+	o.approve(t, ref)
+	st, err := o.r.SigningStatement(ctx, Actor{Member: sia}, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.r.Sign(ctx, Actor{Member: sia}, ref, keyID, st, signPAE(key, seal.SigningPayloadType, st)); err != nil {
+		t.Fatal(err)
+	}
+	o.r.cfg.Log.Close()
+	if _, err := o.signInAs("sub-sia", "sia", managed, RoleReviewer); err == nil {
+		t.Fatal("the keys were revoked through a closed log")
+	}
+	o = restarted(t, o)
+	if _, err := o.signInAs("sub-sia", "sia", managed, RoleSigner, RoleReviewer); err != nil {
+		t.Fatal(err)
+	}
+	if err := tryRelease(o, ref); err == nil {
+		t.Fatal("released on a signature made before the provider took the signer role")
+	}
+}
