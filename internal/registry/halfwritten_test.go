@@ -127,3 +127,33 @@ func TestSignatureBeforeAProviderTookTheRoleCutShortStaysVoid(t *testing.T) {
 		t.Fatal("released on a signature made before the provider took the signer role")
 	}
 }
+
+// TestWithdrawalBySignerDisabledMeanwhileRefused: a retraction whose request was
+// authenticated before its signer was disabled, and reaches the log after the disablement
+// committed but before the signer's key was revoked (here the revocation never happens: the
+// server stopped in between), is refused, as is a signature; before, the retraction was
+// logged, for good, in the name of a disabled member.
+func TestWithdrawalBySignerDisabledMeanwhileRefused(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	ref, _ := o.released(t, "Retracted by a request that outlived its signer's account.")
+	draft := o.letter(t, "Signed by a request that outlived its signer's account.")
+	o.approve(t, draft)
+	rec, pt, op, err := o.r.WithdrawalStatement(ctx, o.signer, ref, "", "withdrawn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := signPAE(o.signerKey, pt, rec)
+	sst := o.statement(t, o.signer, draft)
+	o.r.cfg.Log.Close()
+	if _, err := o.r.DisableMember(ctx, o.admin, "sam"); err == nil {
+		t.Fatal("the keys were revoked through a closed log")
+	}
+	o = restarted(t, o)
+	if _, err := o.r.Withdraw(ctx, o.signer, ref, "", o.keyID, rec, op, sig); !errors.Is(err, ErrForbidden) {
+		t.Errorf("retraction by a signer disabled meanwhile: %v, want %v", err, ErrForbidden)
+	}
+	if err := o.r.Sign(ctx, o.signer, draft, o.keyID, sst, signPAE(o.signerKey, seal.SigningPayloadType, sst)); !errors.Is(err, ErrForbidden) {
+		t.Errorf("signature by a signer disabled meanwhile: %v, want %v", err, ErrForbidden)
+	}
+}

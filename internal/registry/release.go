@@ -629,6 +629,12 @@ func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string,
 	var pub []byte
 	pt := kind.PayloadTypeV(entry.V2)
 	check := func(tx *store.Tx) error {
+		// The signer as stored in tx: one disabled, or whose signer role was taken, since the
+		// request was authenticated withdraws nothing, though their keys are revoked only
+		// after that commit, each by a log entry of its own.
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		w, err := r.withdrawal(ctx, tx, a, ref, by, reason, at)
 		if err != nil {
 			return err
