@@ -115,7 +115,7 @@ func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store
 // sign-in that finds the member still without the role revokes whatever a failure here left.
 func (r *Registry) revokeRolesTaken(ctx context.Context, a Actor, source string, keys []store.SignerKey) error {
 	for _, k := range keys {
-		if _, err := r.RevokeKey(ctx, a, k.KeyID, "the identity provider "+source+" took away "+a.Member.Name+"'s signer role"); err != nil && !errors.Is(err, ErrConflict) {
+		if _, err := r.RevokeKey(ctx, a, k.KeyID, "the identity provider "+source+" took away "+a.Member.Name+"'s signer role"); err != nil && !errors.Is(err, errKeyRevoked) {
 			return fmt.Errorf("%s's signer role was taken away, but %w", a.Member.Name, err)
 		}
 	}

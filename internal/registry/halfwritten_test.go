@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
 )
 
@@ -155,5 +156,35 @@ func TestWithdrawalBySignerDisabledMeanwhileRefused(t *testing.T) {
 	}
 	if err := o.r.Sign(ctx, o.signer, draft, o.keyID, sst, signPAE(o.signerKey, seal.SigningPayloadType, sst)); !errors.Is(err, ErrForbidden) {
 		t.Errorf("signature by a signer disabled meanwhile: %v, want %v", err, ErrForbidden)
+	}
+}
+
+// TestRoleRemovalWhoseRevocationIsRefusedIsNotReportedDone: on a server left signing with a
+// retired office key (every entry it appends is refused with a conflict, item 55), taking
+// the signer role away commits the roles, and the key's revocation is refused. Before, that
+// refusal was taken for "already revoked" (both conflicts), and SetRoles reported success
+// with the key in force; so did a provider's sign-in that took the role.
+func TestRoleRemovalWhoseRevocationIsRefusedIsNotReportedDone(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	if _, err := o.r.SetRoles(ctx, o.admin, "sam", []string{RoleReviewer}, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, next, _ := ed25519.GenerateKey(rand.Reader)
+	if _, err := o.r.RotateOfficeKey(ctx, o.admin, next, "office.key", "office-next.key", "rotation"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.SetRoles(ctx, o.admin, "sam", nil, []string{RoleSigner}); err == nil {
+		t.Error("the signer role's removal reported done, its key's revocation refused")
+	}
+	err := o.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		k, err := tx.SignerKey(ctx, o.keyID)
+		if err == nil && k.Revoked() {
+			t.Error("a server with a retired office key revoked a key")
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -248,7 +248,7 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 	// caller does (a key they leave is revoked before the role is given back).
 	ctx = context.WithoutCancel(ctx)
 	for _, k := range revoke {
-		if _, err := r.RevokeKey(ctx, a, k.KeyID, "the signer role of "+name+" was taken away"); err != nil && !errors.Is(err, ErrConflict) {
+		if _, err := r.RevokeKey(ctx, a, k.KeyID, "the signer role of "+name+" was taken away"); err != nil && !errors.Is(err, errKeyRevoked) {
 			return nil, fmt.Errorf("set roles of %s: the roles are set, but %w: revoke the key again", name, err)
 		}
 	}
@@ -329,7 +329,7 @@ func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*Me
 		if k.Revoked() {
 			continue
 		}
-		if _, err := r.RevokeKey(ctx, a, k.KeyID, "member "+name+" disabled"); err != nil && !errors.Is(err, ErrConflict) {
+		if _, err := r.RevokeKey(ctx, a, k.KeyID, "member "+name+" disabled"); err != nil && !errors.Is(err, errKeyRevoked) {
 			return nil, fmt.Errorf("disable %s: the member is disabled, but %w: revoke the key again", name, err)
 		}
 	}
@@ -474,7 +474,7 @@ func (r *Registry) revokeKeysLeft(ctx context.Context, a Actor, name, reason str
 		return err
 	}
 	for _, k := range left {
-		if _, err := r.RevokeKey(ctx, a, k.KeyID, reason); err != nil && !errors.Is(err, ErrConflict) {
+		if _, err := r.RevokeKey(ctx, a, k.KeyID, reason); err != nil && !errors.Is(err, errKeyRevoked) {
 			return fmt.Errorf("%s's key %s, left in force when they were disabled or lost the signer role, is not revoked: %w", name, k.KeyID, err)
 		}
 	}

@@ -112,6 +112,11 @@ func (r *Registry) registerKey(ctx context.Context, a Actor, m *store.Member, pu
 	return keyID, idx, nil
 }
 
+// errKeyRevoked is RevokeKey's conflict for a key revoked already: what a caller revoking a
+// member's keys may take as done, unlike its other conflicts (a server that signs with a
+// retired office key refuses every entry with ErrConflict too).
+var errKeyRevoked = fmt.Errorf("%w: already revoked", ErrConflict)
+
 // RevokeKey revokes a signer key: its owner or an admin may. The key-revoked entry is logged;
 // signatures by the key no longer count for any release after it.
 func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string) (int64, error) {
@@ -142,7 +147,7 @@ func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string)
 		return 0, fmt.Errorf("revoke key %s: %w: only its owner or an admin may revoke it", keyID, ErrForbidden)
 	}
 	if k.Revoked() {
-		return 0, fmt.Errorf("revoke key %s: %w: already revoked at log entry %d", keyID, ErrConflict, k.RevokedIndex)
+		return 0, fmt.Errorf("revoke key %s: %w at log entry %d", keyID, errKeyRevoked, k.RevokedIndex)
 	}
 	now := r.now()
 	e, o, err := r.keyEntryFor(entry.KeyRevoked, seal.KeyStatement{Office: r.cfg.Office.Name, KeyID: keyID, PublicKey: k.PublicKey, Member: owner.Name, Reason: reason, Time: now})
@@ -158,7 +163,7 @@ func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string)
 		}
 		if err := tx.RevokeSignerKey(ctx, keyID, index, now); errors.Is(err, store.ErrNotFound) {
 			// Key rows are never deleted: another revocation of it committed since the read.
-			return fmt.Errorf("%w: already revoked meanwhile", ErrConflict)
+			return fmt.Errorf("%w meanwhile", errKeyRevoked)
 		} else if err != nil {
 			return err
 		}
