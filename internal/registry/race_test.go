@@ -276,3 +276,33 @@ func TestRaceKeyRevokedTwiceAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestRaceSupersessionByALetterBeingRetracted: a letter superseded by one that is retracted
+// at the same moment, through another server: the supersession is logged only before the
+// successor's retraction, never after it.
+func TestRaceSupersessionByALetterBeingRetracted(t *testing.T) {
+	onBothBackends(t, func(t *testing.T, a, b *office) {
+		ctx := context.Background()
+		for round := range 4 {
+			ref, _ := a.released(t, fmt.Sprintf("Round %d: superseded.", round))
+			by, _ := b.released(t, fmt.Sprintf("Round %d: its successor, retracted.", round))
+			sr, ss := a.retraction(t, ref, by, "replaced")
+			rr, rs := b.retraction(t, by, "", "withdrawn")
+			var supIdx, retIdx int64
+			var supErr, retErr error
+			together(
+				func() { supIdx, supErr = a.withdraw(ctx, a.signer, ref, by, a.keyID, sr, ss) },
+				func() { retIdx, retErr = b.withdraw(ctx, b.signer, by, "", b.keyID, rr, rs) },
+			)
+			if retErr != nil {
+				t.Fatalf("round %d: retraction: %v", round, retErr)
+			}
+			switch {
+			case supErr == nil && supIdx > retIdx:
+				t.Errorf("round %d: superseded at %d by a letter retracted at %d", round, supIdx, retIdx)
+			case supErr != nil && !errors.Is(supErr, ErrConflict):
+				t.Errorf("round %d: supersession: %v", round, supErr)
+			}
+		}
+	})
+}
