@@ -121,8 +121,9 @@ brings them back with a new token.`,
 		Short: "Enable a disabled member again and print their new token (last line, shown once)",
 		Long: `Enable a disabled member with the roles they held. They get a new token, printed once on
 the last line; their old token and their password never work again (they set a password
-again with the new token). Their revoked signer keys stay revoked: a signer registers a new
-key with 'chancery key register'. The approvals voided when they were disabled stay void:
+again with the new token). Their revoked signer keys stay revoked, and a key the
+disablement left in force (the server stopped before revoking it) is revoked first: a signer
+registers a new key with 'chancery key register'. The approvals voided when they were disabled stay void:
 they approve again the letters they still agree with.`,
 		Example: `  chancery member enable sam`,
 		Args:    cobra.ExactArgs(1),

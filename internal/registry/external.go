@@ -50,6 +50,11 @@ func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store
 	if err := r.checkRoles(s.Roles); err != nil {
 		return nil, err
 	}
+	if slices.Contains(s.Roles, RoleSigner) {
+		if err := r.revokeProviderKeysLeft(ctx, s); err != nil {
+			return nil, fmt.Errorf("sign in %s through %s: %w", s.Name, s.Source, err)
+		}
+	}
 	var (
 		m      *store.Member
 		revoke []store.SignerKey
@@ -90,7 +95,9 @@ func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store
 		return err
 	})
 	if err == nil && len(revoke) > 0 {
-		err = r.revokeRolesTaken(ctx, Actor{Member: m, Remote: s.Remote}, s.Source, revoke)
+		// The role is taken: the revocations run to their end whatever the caller does (a key
+		// they leave is revoked before a sign-in gives the role back).
+		err = r.revokeRolesTaken(context.WithoutCancel(ctx), Actor{Member: m, Remote: s.Remote}, s.Source, revoke)
 	}
 	if errors.Is(err, errNoRole) || (err == nil && len(s.Roles) == 0) {
 		return nil, fmt.Errorf("%w: %s signed in through %s, but its claim gives no Chancery role", ErrUnauthenticated, s.Name, s.Source)
@@ -108,11 +115,33 @@ func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store
 // sign-in that finds the member still without the role revokes whatever a failure here left.
 func (r *Registry) revokeRolesTaken(ctx context.Context, a Actor, source string, keys []store.SignerKey) error {
 	for _, k := range keys {
-		if _, err := r.RevokeKey(ctx, a, k.KeyID, "the identity provider "+source+" took away "+a.Member.Name+"'s signer role"); err != nil && !errors.Is(err, ErrConflict) {
+		if _, err := r.RevokeKey(ctx, a, k.KeyID, "the identity provider "+source+" took away "+a.Member.Name+"'s signer role"); err != nil && !errors.Is(err, errKeyRevoked) {
 			return fmt.Errorf("%s's signer role was taken away, but %w", a.Member.Name, err)
 		}
 	}
 	return nil
+}
+
+// revokeProviderKeysLeft revokes, before a sign-in whose claim gives the signer role, the
+// keys still in force of the provider user's member if it lacks the role: keys an earlier
+// sign-in that took the role left (revokeKeysLeft).
+func (r *Registry) revokeProviderKeysLeft(ctx context.Context, s ExternalSignIn) error {
+	var m *store.Member
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		m, err = tx.MemberBySubject(ctx, s.Source, s.Subject)
+		return err
+	})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil // a new member has no key
+	case err != nil:
+		return err
+	case m.Disabled() || m.HasRole(RoleSigner):
+		return nil // refused, or nothing taken
+	}
+	return r.revokeKeysLeft(ctx, Actor{Member: m, Remote: s.Remote}, m.Name,
+		"the identity provider "+s.Source+" took away "+m.Name+"'s signer role")
 }
 
 // externalMember returns the member of a provider user who has none yet under its subject:

@@ -450,6 +450,11 @@ func (r *Registry) sign(ctx context.Context, a Actor, ref, keyID string, stateme
 	}
 	var view actionView
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		// As for a withdrawal: the signer's keys are revoked only after the commit that
+		// disabled them or took their role.
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		l, vs, err := r.draftLetter(ctx, tx, ref)
 		if err != nil {
 			return err

@@ -206,6 +206,11 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 			return nil, i18n.Errorf(ErrInvalid, "role %q is both added and removed", role)
 		}
 	}
+	if slices.Contains(add, RoleSigner) {
+		if err := r.revokeKeysLeft(ctx, a, name, "the signer role of "+name+" was taken away"); err != nil {
+			return nil, fmt.Errorf("set roles of %s: %w", name, err)
+		}
+	}
 	var revoke []store.SignerKey
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		revoke = nil
@@ -262,9 +267,11 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 		return nil, fmt.Errorf("set roles of %s: %w", name, err)
 	}
 	// A key registered meanwhile is refused: registerKey reads the member's roles again in
-	// its transaction.
+	// its transaction. The role is taken: its revocations run to their end whatever the
+	// caller does (a key they leave is revoked before the role is given back).
+	ctx = context.WithoutCancel(ctx)
 	for _, k := range revoke {
-		if _, err := r.RevokeKey(ctx, a, k.KeyID, "the signer role of "+name+" was taken away"); err != nil && !errors.Is(err, ErrConflict) {
+		if _, err := r.RevokeKey(ctx, a, k.KeyID, "the signer role of "+name+" was taken away"); err != nil && !errors.Is(err, errKeyRevoked) {
 			return nil, fmt.Errorf("set roles of %s: the roles are set, but %w: revoke the key again", name, err)
 		}
 	}
@@ -338,11 +345,14 @@ func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*Me
 	}
 	// Each revocation is its own log entry, committed with its registry change. A key
 	// registered meanwhile is refused (registerKey checks the member), so this list is whole.
+	// The member is disabled: the revocations run to their end whatever the caller does, and
+	// a key they leave (a crash, a revocation refused) is revoked before the member is enabled.
+	ctx = context.WithoutCancel(ctx)
 	for _, k := range keys {
 		if k.Revoked() {
 			continue
 		}
-		if _, err := r.RevokeKey(ctx, a, k.KeyID, "member "+name+" disabled"); err != nil {
+		if _, err := r.RevokeKey(ctx, a, k.KeyID, "member "+name+" disabled"); err != nil && !errors.Is(err, errKeyRevoked) {
 			return nil, fmt.Errorf("disable %s: the member is disabled, but %w: revoke the key again", name, err)
 		}
 	}
@@ -425,6 +435,9 @@ func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (stri
 	if err := a.require(RoleAdmin); err != nil {
 		return "", err
 	}
+	if err := r.revokeKeysLeft(ctx, a, name, "member "+name+" disabled"); err != nil {
+		return "", fmt.Errorf("enable %s: %w", name, err)
+	}
 	tok, hash := NewToken()
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		if err := stillActs(ctx, tx, a); err != nil {
@@ -452,6 +465,43 @@ func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (stri
 		return "", fmt.Errorf("enable %s: %w", name, err)
 	}
 	return tok, nil
+}
+
+// revokeKeysLeft revokes the signer keys still in force of the member name if they are
+// disabled or lack the signer role, as they are about to be enabled or given the role. Such a
+// member's keys were to be revoked when they were disabled or lost the role, each by a log
+// entry of its own after that commit, and a crash, a revocation refused or failed in between
+// leaves keys in force: enabling the member, or giving the role back, would make the
+// signatures made before, by whoever held the account, count again on letters not yet
+// released. A key can be registered only by an enabled member holding the role, so none is
+// added between this and the change that follows.
+func (r *Registry) revokeKeysLeft(ctx context.Context, a Actor, name, reason string) error {
+	var left []store.SignerKey
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		m, err := tx.MemberByName(ctx, name)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // the change that follows says so
+		}
+		if err != nil || (!m.Disabled() && m.HasRole(RoleSigner)) {
+			return err
+		}
+		keys, err := tx.SignerKeysOf(ctx, m.ID)
+		for _, k := range keys {
+			if !k.Revoked() {
+				left = append(left, k)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range left {
+		if _, err := r.RevokeKey(ctx, a, k.KeyID, reason); err != nil && !errors.Is(err, errKeyRevoked) {
+			return fmt.Errorf("%s's key %s, left in force when they were disabled or lost the signer role, is not revoked: %w", name, k.KeyID, err)
+		}
+	}
+	return nil
 }
 
 // signOut replaces m's token with one nobody holds and ends their browser sessions and

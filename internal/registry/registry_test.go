@@ -26,6 +26,8 @@ type office struct {
 	openings sync.Map
 	// dir holds the store's SQLite database.
 	dir string
+	// logSigner signs the log's checkpoints: a restarted server opens the log with it.
+	logSigner note.Signer
 }
 
 // withdraw is Withdraw with the opening that came with the record.
@@ -64,7 +66,7 @@ func newOffice(t testing.TB) *office {
 	_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
 	r := New(Config{DB: db, Log: lg, Office: Office{Name: "Task Force North", Prefix: "TFN", URL: "https://tfn.example"},
 		OfficeKey: officeKey, LogKey: vkey, LogOrigin: origin})
-	o := &office{r: r, dir: dir}
+	o := &office{r: r, dir: dir, logSigner: signer}
 	tok, err := r.Bootstrap(ctx, "root")
 	if err != nil {
 		t.Fatal(err)

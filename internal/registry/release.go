@@ -112,6 +112,11 @@ func (r *Registry) registerKey(ctx context.Context, a Actor, m *store.Member, pu
 	return keyID, idx, nil
 }
 
+// errKeyRevoked is RevokeKey's conflict for a key revoked already: what a caller revoking a
+// member's keys may take as done, unlike its other conflicts (a server that signs with a
+// retired office key refuses every entry with ErrConflict too).
+var errKeyRevoked = fmt.Errorf("%w: already revoked", ErrConflict)
+
 // RevokeKey revokes a signer key: its owner or an admin may. The key-revoked entry is logged;
 // signatures by the key no longer count for any release after it.
 func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string) (int64, error) {
@@ -142,7 +147,7 @@ func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string)
 		return 0, fmt.Errorf("revoke key %s: %w: only its owner or an admin may revoke it", keyID, ErrForbidden)
 	}
 	if k.Revoked() {
-		return 0, fmt.Errorf("revoke key %s: %w: already revoked at log entry %d", keyID, ErrConflict, k.RevokedIndex)
+		return 0, fmt.Errorf("revoke key %s: %w at log entry %d", keyID, errKeyRevoked, k.RevokedIndex)
 	}
 	now := r.now()
 	e, o, err := r.keyEntryFor(entry.KeyRevoked, seal.KeyStatement{Office: r.cfg.Office.Name, KeyID: keyID, PublicKey: k.PublicKey, Member: owner.Name, Reason: reason, Time: now})
@@ -156,7 +161,10 @@ func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string)
 		if err := putOpening(ctx, tx, index, o); err != nil {
 			return err
 		}
-		if err := tx.RevokeSignerKey(ctx, keyID, index, now); err != nil {
+		if err := tx.RevokeSignerKey(ctx, keyID, index, now); errors.Is(err, store.ErrNotFound) {
+			// Key rows are never deleted: another revocation of it committed since the read.
+			return fmt.Errorf("%w meanwhile", errKeyRevoked)
+		} else if err != nil {
 			return err
 		}
 		return r.audit(ctx, tx, a, "key.revoke", "", fmt.Sprintf("%s of %s, log entry %d: %s", keyID, owner.Name, index, reason))
@@ -626,6 +634,12 @@ func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string,
 	var pub []byte
 	pt := kind.PayloadTypeV(entry.V2)
 	check := func(tx *store.Tx) error {
+		// The signer as stored in tx: one disabled, or whose signer role was taken, since the
+		// request was authenticated withdraws nothing, though their keys are revoked only
+		// after that commit, each by a log entry of its own.
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		w, err := r.withdrawal(ctx, tx, a, ref, by, reason, at)
 		if err != nil {
 			return err
