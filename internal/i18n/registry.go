@@ -162,6 +162,9 @@ var _ = table(func() Translations {
 			"يحتفظ العضو بدور واحد على الأقل؛ لإنهاء وصول %s، عطّله"},
 		"a member needs at least one role (%s)": {"un membre a besoin d'au moins un rôle (%s)", "يحتاج العضو إلى دور واحد على الأقل (%s)"},
 		"the registry already has members":      {"le registre a déjà des membres", "للسجل أعضاء بالفعل"},
+		"the content of %s was erased: it cannot supersede another letter": {
+			"le contenu de %s a été effacé : elle ne peut pas remplacer une autre lettre",
+			"مُحي محتوى %s: لا يمكن أن تحل محل رسالة أخرى"},
 		"member name %q is not a name: it cannot be part of an address": {
 			"le nom de membre %q n'en est pas un : il ne peut pas figurer dans une adresse",
 			"اسم العضو %q ليس اسمًا: لا يمكن أن يكون جزءًا من عنوان"},

@@ -467,3 +467,21 @@ func TestEraseLeavesNothingInTheDatabaseFile(t *testing.T) {
 		}
 	}
 }
+
+// TestErasedLetterSupersedesNone checks that a letter whose content was erased cannot
+// supersede another, and that the refusal says so rather than naming an addressee the erasure
+// took away.
+func TestErasedLetterSupersedesNone(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	old, _ := o.released(t, "The embassy closes on Friday.")
+	successor, _ := o.released(t, "The embassy closes on Monday.")
+	if err := o.r.Erase(ctx, o.admin, successor, "erasure request"); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := o.withdrawalStatementOf(ctx, o.signer, old, successor, "wrong day")
+	wantErr(t, "supersede by an erased letter", err, ErrConflict)
+	if err == nil || !strings.Contains(err.Error(), "erased") || strings.Contains(err.Error(), "is not addressed to") {
+		t.Errorf("the refusal says %v; want it to say the new letter was erased", err)
+	}
+}

@@ -579,6 +579,10 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 	if _, err := tx.WithdrawalOf(ctx, bl.ID); err == nil {
 		return nil, i18n.Errorf(ErrConflict, "%s is itself withdrawn", by)
 	}
+	// Erasure emptied its addressees too: the check below would name one of ref's as missing.
+	if !brel.ErasedAt.IsZero() {
+		return nil, i18n.Errorf(ErrConflict, "the content of %s was erased: it cannot supersede another letter", by)
+	}
 	// The supersession hands the holders of ref the new letter's reference and file digest,
 	// and a file's digest opens its seal (subject, addressees, signers) to whoever has it: the
 	// new letter must be meant for them, addressed to everyone ref was.
