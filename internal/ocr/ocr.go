@@ -325,8 +325,7 @@ func (r *Reader) pageImages(ctx context.Context, dir, in string) ([]string, erro
 // rasterise renders the first MaxPages pages of the PDF at in as grey PNG images, and returns
 // their paths in page order.
 func (r *Reader) rasterise(ctx context.Context, dir, in string) ([]string, error) {
-	if _, err := run(ctx, dir, 64<<10, r.pdftoppm, "-r", fmt.Sprint(PDFResolution), "-gray", "-png",
-		"-f", "1", "-l", fmt.Sprint(MaxPages), in, filepath.Join(dir, "page")); err != nil {
+	if _, err := run(ctx, dir, 64<<10, r.pdftoppm, pdftoppmArgs(in, filepath.Join(dir, "page"))...); err != nil {
 		return nil, r.fail(ctx, err)
 	}
 	pages, err := filepath.Glob(filepath.Join(dir, "page*.png"))
@@ -336,6 +335,22 @@ func (r *Reader) rasterise(ctx context.Context, dir, in string) ([]string, error
 	// pdftoppm pads page numbers to the width of the last one: names sort in page order.
 	slices.Sort(pages)
 	return pages, nil
+}
+
+// maxPageSide is the most pixels a rasterised page has across and down: a square page of
+// that side has MaxPixels.
+const maxPageSide = 6324
+
+// pdftoppmArgs are pdftoppm's arguments to render the first MaxPages pages of the PDF at in
+// as grey PNG images named after out, at PDFResolution, each page cut to its first
+// maxPageSide pixels across and down. A page's size is whatever the file declares: a PDF of
+// a few hundred bytes may declare a page of 200 by 200 inches, 1.6 billion pixels at 200
+// dpi, which pdftoppm would hold in memory whole (3 GB) and write to disk. With -W and -H it
+// renders only that part of such a page; a letter's page is far smaller, and whole.
+func pdftoppmArgs(in, out string) []string {
+	side := fmt.Sprint(maxPageSide)
+	return []string{"-r", fmt.Sprint(PDFResolution), "-gray", "-png", "-W", side, "-H", side,
+		"-f", "1", "-l", fmt.Sprint(MaxPages), in, out}
 }
 
 // fail describes an error of a child: the time budget's when the context ended it.

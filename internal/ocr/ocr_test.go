@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/jpeg"
 	"image/png"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -145,3 +148,74 @@ func FuzzCheckImage(f *testing.F) {
 		}
 	})
 }
+
+// pagePDF is a PDF of one page of w×h points with a line of text on it.
+func pagePDF(w, h int) []byte {
+	content := "BT /F1 24 Tf 72 72 Td (Dear Minister) Tj ET"
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>", w, h),
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n")
+	var offsets []int
+	for i, o := range objs {
+		offsets = append(offsets, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, o := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return b.Bytes()
+}
+
+// TestRasteriseBoundsPagePixels: a PDF declaring a huge page (a few hundred bytes) is
+// rendered within MaxPixels a page, so pdftoppm never holds such a page whole (the PDF
+// format's largest page, 200 inches square, is 1.6 billion pixels at PDFResolution, 3 GB
+// of pdftoppm's memory); a letter's page is rendered whole. VisibleCodes renders pages alike.
+func TestRasteriseBoundsPagePixels(t *testing.T) {
+	pdftoppm, err := exec.LookPath("pdftoppm")
+	if err != nil {
+		t.Skip("no pdftoppm")
+	}
+	r := &Reader{pdftoppm: pdftoppm}
+	for _, c := range []struct {
+		name         string
+		w, h         int // points
+		wantW, wantH int // pixels
+	}{
+		{"A4", 595, 842, 1653, 2339},
+		// 3000 points square is 8334×8334 pixels, 69 million, at 200 dpi.
+		{"huge", 3000, 3000, maxPageSide, maxPageSide},
+	} {
+		dir := t.TempDir()
+		in := filepath.Join(dir, "scan.pdf")
+		if err := os.WriteFile(in, pagePDF(c.w, c.h), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		pages, err := r.rasterise(context.Background(), dir, in)
+		if err != nil || len(pages) != 1 {
+			t.Fatalf("%s: %q, %v", c.name, pages, err)
+		}
+		data, err := os.ReadFile(pages[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := png.DecodeConfig(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Width*cfg.Height > MaxPixels || abs(cfg.Width-c.wantW) > 1 || abs(cfg.Height-c.wantH) > 1 {
+			t.Errorf("%s page of %d×%d points rendered as %d×%d pixels (%d million); want %d×%d, at most %d million",
+				c.name, c.w, c.h, cfg.Width, cfg.Height, cfg.Width*cfg.Height/1_000_000, c.wantW, c.wantH, MaxPixels/1_000_000)
+		}
+	}
+}
+
+func abs(n int) int { return max(n, -n) }

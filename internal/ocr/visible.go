@@ -40,8 +40,7 @@ func VisibleText(ctx context.Context, data []byte) (string, error) {
 func VisibleCodes(ctx context.Context, data []byte) ([]string, error) {
 	var codes []string
 	err := withPDF(ctx, data, "pdftoppm", func(ctx context.Context, prog, dir, in string) error {
-		if _, err := run(ctx, dir, 64<<10, prog, "-r", fmt.Sprint(PDFResolution), "-gray", "-png",
-			"-f", "1", "-l", fmt.Sprint(MaxPages), in, filepath.Join(dir, "page")); err != nil {
+		if _, err := run(ctx, dir, 64<<10, prog, pdftoppmArgs(in, filepath.Join(dir, "page"))...); err != nil {
 			return err
 		}
 		pages, err := filepath.Glob(filepath.Join(dir, "page*.png"))
