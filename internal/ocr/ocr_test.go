@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -219,3 +220,52 @@ func TestRasteriseBoundsPagePixels(t *testing.T) {
 }
 
 func abs(n int) int { return max(n, -n) }
+
+// TestVisibleTextBoundsItsChildren: uploads to identify run pdftotext (VisibleText) one
+// each; however many ask at once, at most Parallel such children run together, the others
+// waiting their turn. The pdftotext here is a script that records how many of its kind run
+// beside it.
+func TestVisibleTextBoundsItsChildren(t *testing.T) {
+	bin, marks := t.TempDir(), t.TempDir()
+	script := "#!/bin/sh\ntouch " + marks + "/run.$$\nls " + marks + " | grep -c '^run' > " + marks + "/seen.$$\n" +
+		"sleep 0.3\nrm " + marks + "/run.$$\necho Dear Minister\n"
+	if err := os.WriteFile(filepath.Join(bin, "pdftotext"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	const asks = 3 * Parallel
+	errs := make(chan error, asks)
+	for range asks {
+		go func() {
+			text, err := VisibleText(context.Background(), pagePDF(595, 842))
+			if err == nil && strings.TrimSpace(text) != "Dear Minister" {
+				err = fmt.Errorf("read %q", text)
+			}
+			errs <- err
+		}()
+	}
+	for range asks {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen, err := filepath.Glob(filepath.Join(marks, "seen.*"))
+	if err != nil || len(seen) != asks {
+		t.Fatalf("%d children recorded, %v", len(seen), err)
+	}
+	most := 0
+	for _, f := range seen {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		most = max(most, n)
+	}
+	if most > Parallel {
+		t.Errorf("%d pdftotext children ran at once; want at most %d", most, Parallel)
+	}
+}
