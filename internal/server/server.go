@@ -41,9 +41,10 @@ type Config struct {
 	Registry *registry.Registry
 	// MaxUpload bounds uploaded files (default DefaultMaxUpload).
 	MaxUpload int64
-	// UploadMemory bounds the bytes of the API's uploads held in memory at once (default
-	// DefaultUploadMemory, and never less than one largest upload; negative: unbounded).
-	// Past it, uploads are answered 503 with Retry-After.
+	// UploadMemory bounds the bytes of the API's uploads held in memory at once, and the
+	// memory that identifying texts takes (registry.IdentifyMemory; the web's pasted texts
+	// too) (default DefaultUploadMemory, and never less than one largest upload; negative:
+	// unbounded). Past it, uploads and texts to identify are answered 503 with Retry-After.
 	UploadMemory int64
 	// DecodeTime bounds the extraction of one uploaded file's text for identification
 	// (default DefaultDecodeTime), OCRTime the reading of one scan (default DefaultOCRTime):
@@ -119,7 +120,8 @@ func New(cfg Config) *Server {
 		if cfg.UploadMemory == 0 {
 			cfg.UploadMemory = DefaultUploadMemory
 		}
-		s.uploads = &uploadBudget{left: max(cfg.UploadMemory, cfg.MaxUpload+1<<20)}
+		size := max(cfg.UploadMemory, cfg.MaxUpload+1<<20)
+		s.uploads = &uploadBudget{size: size, left: size}
 	}
 	if cfg.RateLimit >= 0 {
 		rate, burst := cfg.RateLimit, cfg.RateBurst
@@ -137,6 +139,7 @@ func New(cfg Config) *Server {
 	wc.BaseURL, wc.Secure, wc.MaxUpload = cfg.BaseURL, cfg.Secure, cfg.MaxUpload
 	wc.CodeLimiter = s.codes
 	wc.ReserveUpload = s.uploads.reserve // the web's forms share the API's budget
+	wc.ReserveMemory = s.uploads.take
 	web.New(wc).Register(s.mux)
 	if cfg.Registry != nil {
 		s.routesAPI()

@@ -21,6 +21,7 @@ const uploadRetryAfter = "5"
 // ends. An upload that does not fit is refused at once rather than queued, so memory does not
 // grow with the number of clients.
 type uploadBudget struct {
+	size int64 // the whole budget
 	mu   sync.Mutex
 	left int64
 }
@@ -35,6 +36,18 @@ func (b *uploadBudget) reserve(r *http.Request, limit int64) error {
 	if r.ContentLength >= 0 && r.ContentLength < limit {
 		n = r.ContentLength
 	}
+	return b.take(r, n)
+}
+
+// take takes n bytes of the budget until r's handler returns, or reports errBusy: the
+// memory that the work on a request's text takes beyond its body (identification). More
+// than the whole budget takes the whole budget, so that such work runs alone rather than
+// never.
+func (b *uploadBudget) take(r *http.Request, n int64) error {
+	if b == nil {
+		return nil
+	}
+	n = min(n, b.size)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if n > b.left {

@@ -3,10 +3,12 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -51,5 +53,52 @@ func TestUploadBudget(t *testing.T) {
 	}
 	if w := identify(); w.Code != http.StatusBadRequest {
 		t.Fatalf("after release: %d %q, want 400 (no text in the file)", w.Code, w.Body)
+	}
+}
+
+// TestIdentifyTextTakesTheMemoryBudget: identifying a text takes memory many times its bytes
+// (registry.IdentifyMemory), so a JSON text to identify takes its room in the budget uploads
+// share: while the budget is held, it is answered 503 with Retry-After instead of being
+// worked on, as an upload is. A text that NFKC makes many times longer (U+FDFA: 3 bytes, 33
+// in NFKC) is refused before any work, whatever the budget.
+func TestIdentifyTextTakesTheMemoryBudget(t *testing.T) {
+	cfg := newRegistryConfig(t)
+	cfg.MaxUpload, cfg.UploadMemory = 1000, 1
+	s := New(cfg)
+	identify := func(text string) *httptest.ResponseRecorder {
+		body, _ := json.Marshal(map[string]string{"text": text})
+		r := httptest.NewRequest("POST", "/api/v1/identify", bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		s.identify(w, r)
+		return w
+	}
+	const text = "Dear Minister, I should be grateful if you would confirm the convention."
+
+	ctx, cancel := context.WithCancel(context.Background())
+	held := httptest.NewRequest("POST", "/api/v1/identify", nil).WithContext(ctx)
+	held.ContentLength = -1
+	if err := s.uploads.reserve(held, s.cfg.MaxUpload+1<<20); err != nil {
+		t.Fatal(err)
+	}
+	if w := identify(text); w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" {
+		t.Errorf("with the budget held: %d %q, want 503 with Retry-After", w.Code, w.Body)
+	}
+	cancel()
+	for { // the release runs when the held request's context ends
+		s.uploads.mu.Lock()
+		left := s.uploads.left
+		s.uploads.mu.Unlock()
+		if left == s.uploads.size {
+			break
+		}
+		runtime.Gosched()
+	}
+	if w := identify(text); w.Code != http.StatusOK {
+		t.Errorf("after release: %d %q, want 200", w.Code, w.Body)
+	}
+	// 750 KB, within the JSON body's limit, and 8 MB in NFKC.
+	if w := identify(strings.Repeat("\uFDFA", 250_000)); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "too long to identify") {
+		t.Errorf("a text NFKC makes 11 times longer: %d %.200q, want 400", w.Code, w.Body)
 	}
 }

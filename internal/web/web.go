@@ -62,6 +62,10 @@ type Config struct {
 	// server's budget of upload memory until the request ends (server.Config.UploadMemory),
 	// or returns an error when the budget is full: the form is then answered 503.
 	ReserveUpload func(r *http.Request, limit int64) error
+	// ReserveMemory, when set, takes n bytes of that budget until the request ends, or
+	// returns an error when it is full: the memory that identifying a pasted text takes
+	// (registry.IdentifyMemory).
+	ReserveMemory func(r *http.Request, n int64) error
 	// Sessions bound browser sessions (default DefaultSessionLifetime, DefaultSessionIdle).
 	Sessions registry.SessionTimes
 	// Authenticator checks sign-in credentials (default: the members' local passwords).
