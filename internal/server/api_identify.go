@@ -100,11 +100,11 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// Identification takes memory in proportion to the text, many times its bytes: it takes
-	// its room in the budget uploads share, so that texts sent at once by any number of
-	// clients cannot hold more.
+	// its room in the budget of identifications, so that texts sent at once by any number
+	// of clients cannot hold more.
 	mem, err := registry.IdentifyMemory(read.Text, shownText)
 	if err == nil {
-		err = s.uploads.take(r, mem)
+		err = s.work.take(r, mem)
 	}
 	if err != nil {
 		s.fail(w, r, err)

@@ -41,10 +41,13 @@ type Config struct {
 	Registry *registry.Registry
 	// MaxUpload bounds uploaded files (default DefaultMaxUpload).
 	MaxUpload int64
-	// UploadMemory bounds the bytes of the API's uploads held in memory at once, and the
-	// memory that identifying texts takes (registry.IdentifyMemory; the web's pasted texts
-	// too) (default DefaultUploadMemory, and never less than one largest upload; negative:
-	// unbounded). Past it, uploads and texts to identify are answered 503 with Retry-After.
+	// UploadMemory bounds the bytes of the API's uploads held in memory at once (default
+	// DefaultUploadMemory, and never less than one largest upload; negative: unbounded).
+	// Past it, uploads are answered 503 with Retry-After. The memory that identifying texts
+	// takes (registry.IdentifyMemory: the API's texts and files, the web's pasted texts) has
+	// a budget of the same size of its own, past which they are answered alike: its own, so
+	// that slow uploads, which hold their room while they arrive, cannot stop the
+	// identification of texts.
 	UploadMemory int64
 	// DecodeTime bounds the extraction of one uploaded file's text for identification
 	// (default DefaultDecodeTime), OCRTime the reading of one scan (default DefaultOCRTime):
@@ -90,6 +93,7 @@ type Server struct {
 	codes   *ratelimit.Limiter
 	encoded encodedStatuses // JSON of the registry's public verify answers
 	uploads *uploadBudget   // nil when unbounded
+	work    *uploadBudget   // the identification of texts; nil when unbounded
 	findOCR func() (*ocr.Reader, error)
 }
 
@@ -122,6 +126,7 @@ func New(cfg Config) *Server {
 		}
 		size := max(cfg.UploadMemory, cfg.MaxUpload+1<<20)
 		s.uploads = &uploadBudget{size: size, left: size}
+		s.work = &uploadBudget{size: size, left: size}
 	}
 	if cfg.RateLimit >= 0 {
 		rate, burst := cfg.RateLimit, cfg.RateBurst
@@ -139,7 +144,7 @@ func New(cfg Config) *Server {
 	wc.BaseURL, wc.Secure, wc.MaxUpload = cfg.BaseURL, cfg.Secure, cfg.MaxUpload
 	wc.CodeLimiter = s.codes
 	wc.ReserveUpload = s.uploads.reserve // the web's forms share the API's budget
-	wc.ReserveMemory = s.uploads.take
+	wc.ReserveMemory = s.work.take
 	web.New(wc).Register(s.mux)
 	if cfg.Registry != nil {
 		s.routesAPI()

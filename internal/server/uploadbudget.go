@@ -10,8 +10,9 @@ import (
 // DefaultUploadMemory is the default of Config.UploadMemory.
 const DefaultUploadMemory = 256 << 20
 
-// errBusy answers 503 with Retry-After: the uploads being handled hold the whole budget.
-var errBusy = errors.New("too many uploads at once: try again in a moment")
+// errBusy answers 503 with Retry-After: the uploads (or the identifications) being handled
+// hold the whole budget.
+var errBusy = errors.New("too many uploads or texts being read at once: try again in a moment")
 
 // uploadRetryAfter is the Retry-After of an errBusy answer, in seconds.
 const uploadRetryAfter = "5"
@@ -40,9 +41,8 @@ func (b *uploadBudget) reserve(r *http.Request, limit int64) error {
 }
 
 // take takes n bytes of the budget until r's handler returns, or reports errBusy: the
-// memory that the work on a request's text takes beyond its body (identification). More
-// than the whole budget takes the whole budget, so that such work runs alone rather than
-// never.
+// memory that the identification of a request's text takes (Server.work). More than the
+// whole budget takes the whole budget, so that such work runs alone rather than never.
 func (b *uploadBudget) take(r *http.Request, n int64) error {
 	if b == nil {
 		return nil

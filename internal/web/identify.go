@@ -24,7 +24,7 @@ func (h *Handler) identify(w http.ResponseWriter, r *http.Request) {
 	}
 	text := r.PostForm.Get("text")
 	// Identification takes memory in proportion to the text, many times its bytes: it
-	// takes its room in the server's budget, as the API's does.
+	// takes its room in the server's budget of identifications, as the API's does.
 	mem, err := registry.IdentifyMemory(text)
 	if err != nil {
 		h.fail(w, r, err)

@@ -5,7 +5,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -75,46 +74,4 @@ func TestFormUploadsShareTheUploadBudget(t *testing.T) {
 		t.Errorf("an upload while another holds the budget: %s, Retry-After %q; want 503 with Retry-After",
 			resp.Status, resp.Header.Get("Retry-After"))
 	}
-}
-
-// TestPastedTextTakesTheMemoryBudget: identifying a pasted text takes memory many times its
-// bytes, so it takes its room in the budget uploads share: while an upload being read holds
-// it, /verify/text is answered 503 with Retry-After rather than worked on.
-func TestPastedTextTakesTheMemoryBudget(t *testing.T) {
-	o := newOffice(t, server.Config{MaxUpload: 1 << 20, UploadMemory: 1, RateLimit: -1})
-	public := o.client()
-	const text = "Dear Minister, I should be grateful if you would confirm the convention."
-
-	// An upload to identify of the largest size arrives slowly: its body is still being read.
-	pr, pw := io.Pipe()
-	defer pw.Close()
-	held, _ := http.NewRequest("POST", o.srv.URL+"/api/v1/identify", pr)
-	held.ContentLength = 2 << 20
-	held.Header.Set("Content-Type", "multipart/form-data; boundary=b")
-	go func() {
-		if resp, err := public.hc.Do(held); err == nil {
-			resp.Body.Close()
-		}
-	}()
-	if _, err := pw.Write([]byte("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\n\r\n")); err != nil {
-		t.Fatal(err)
-	}
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if rs := o.requests(); len(rs) > 0 || time.Now().After(deadline) {
-			break
-		}
-	}
-	var resp *http.Response
-	for range 20 { // the held upload takes its room just after its handler starts
-		resp, _ = public.post("/verify/text", url.Values{"text": {text}})
-		if resp.StatusCode == http.StatusServiceUnavailable {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
-		t.Errorf("a pasted text while an upload holds the budget: %s, Retry-After %q; want 503 with Retry-After",
-			resp.Status, resp.Header.Get("Retry-After"))
-	}
-
 }
