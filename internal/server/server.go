@@ -64,8 +64,9 @@ type Config struct {
 	Secure bool
 	// RateLimit is the average number of requests per second each client address may make to
 	// the public endpoints (/verify, /v/, the verify and identify API, the seal by digest, the
-	// trade of a provider's tokens for a 'chancery login' token; see public): 0 means
-	// DefaultRateLimit, a negative value disables limiting (for load benchmarks).
+	// trade of a provider's tokens for a 'chancery login' token, the return from the provider's
+	// sign-in, receipt links; see public): 0 means DefaultRateLimit, a negative value
+	// disables limiting (for load benchmarks).
 	RateLimit float64
 	// RateBurst is how many such requests may come at once (default DefaultRateBurst).
 	RateBurst int
@@ -163,10 +164,12 @@ func New(cfg Config) *Server {
 // public reports whether r is for an endpoint anyone may call that does work per request:
 // these are rate limited. The trade of a provider's tokens for a 'chancery login' token is
 // one: a token signed with a key the registry has not seen has it fetch the provider's keys.
-// Receipt links are another: each one confirmed is a write transaction.
+// The browser's return from the provider is another: its state is checked against a cookie
+// the same client sends, so anyone can have the registry post a code to the provider's token
+// endpoint. Receipt links are another: each one confirmed is a write transaction.
 func public(r *http.Request) bool {
 	switch p := r.URL.Path; p {
-	case "/verify", "/verify/text", "/verify/seal", "/api/v1/verify", "/api/v1/identify", "/api/v1/oidc/token":
+	case "/verify", "/verify/text", "/verify/seal", "/api/v1/verify", "/api/v1/identify", "/api/v1/oidc/token", "/signin/oidc/callback":
 		return true
 	default:
 		return strings.HasPrefix(p, "/v/") || strings.HasPrefix(p, "/receipt/")
