@@ -13,6 +13,7 @@ package ocr
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
@@ -370,6 +371,62 @@ func checkImage(data []byte) error {
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
 		return fmt.Errorf("ocr: %w: %d×%d pixels, more than %d", ErrTooLarge, cfg.Width, cfg.Height, MaxPixels)
+	}
+	if Kind(data) == TIFF {
+		return checkTIFFPages(data)
+	}
+	return nil
+}
+
+// checkTIFFPages checks the header of every page of a TIFF: Tesseract reads them all, and
+// Go's decoder reads only the first, so a small first page could hide a page of a billion
+// pixels behind it. A TIFF of more than MaxPages pages (or whose pages loop), with a page
+// over MaxPixels or without its size, or whose pages are not where it says, is refused.
+func checkTIFFPages(data []byte) error {
+	var order binary.ByteOrder = binary.LittleEndian
+	if data[0] == 'M' {
+		order = binary.BigEndian
+	}
+	bad := func(why string) error { return fmt.Errorf("ocr: %w: TIFF: %s", ErrOCR, why) }
+	if len(data) < 8 {
+		return bad("no first page")
+	}
+	off := int64(order.Uint32(data[4:]))
+	for page := 1; off != 0; page++ {
+		if page > MaxPages {
+			return fmt.Errorf("ocr: %w: a TIFF of more than %d pages", ErrTooLarge, MaxPages)
+		}
+		if off < 8 || off+2 > int64(len(data)) {
+			return bad(fmt.Sprintf("page %d is outside the file", page))
+		}
+		n := int64(order.Uint16(data[off:]))
+		end := off + 2 + 12*n
+		if end+4 > int64(len(data)) {
+			return bad(fmt.Sprintf("page %d is outside the file", page))
+		}
+		var w, h int64
+		for e := off + 2; e < end; e += 12 {
+			var v int64
+			switch order.Uint16(data[e+2:]) {
+			case 3: // SHORT
+				v = int64(order.Uint16(data[e+8:]))
+			case 4: // LONG
+				v = int64(order.Uint32(data[e+8:]))
+			default:
+				continue
+			}
+			switch order.Uint16(data[e:]) {
+			case 256:
+				w = v
+			case 257:
+				h = v
+			}
+		}
+		if w <= 0 || h <= 0 || w*h > MaxPixels {
+			return fmt.Errorf("ocr: %w: page %d of the TIFF has %d×%d pixels; at most %d", ErrTooLarge, page, w, h, MaxPixels)
+		}
+		// A loop of pages reads as endless pages, past MaxPages.
+		off = int64(order.Uint32(data[end:]))
 	}
 	return nil
 }

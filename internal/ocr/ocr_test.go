@@ -38,7 +38,7 @@ func pngHeader(w, h uint32) []byte {
 	return b.Bytes()
 }
 
-func encoded(t *testing.T, kind string) []byte {
+func encoded(t testing.TB, kind string) []byte {
 	img := image.NewGray(image.Rect(0, 0, 30, 20))
 	var b bytes.Buffer
 	var err error
@@ -138,6 +138,7 @@ func FuzzCheckImage(f *testing.F) {
 	f.Add([]byte("\xff\xd8\xff\xe0"))
 	f.Add([]byte("II*\x00\x08\x00\x00\x00"))
 	f.Add([]byte("MM\x00*\x00\x00\x00\x08"))
+	f.Add(tiffPages(f, [2]uint32{30000, 30000}))
 	f.Add([]byte("%PDF-1.7"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		kind := Kind(data)
@@ -267,5 +268,56 @@ func TestVisibleTextBoundsItsChildren(t *testing.T) {
 	}
 	if most > Parallel {
 		t.Errorf("%d pdftotext children ran at once; want at most %d", most, Parallel)
+	}
+}
+
+// tiffPages is a TIFF of a real 30×20 first page (Go's encoder) followed by pages of the
+// given sizes, declared only: the header of each, with no pixels.
+func tiffPages(t testing.TB, sizes ...[2]uint32) []byte {
+	data := encoded(t, TIFF)
+	first := binary.LittleEndian.Uint32(data[4:])
+	next := int(first) + 2 + 12*int(binary.LittleEndian.Uint16(data[first:]))
+	for _, s := range sizes {
+		for len(data)%2 != 0 {
+			data = append(data, 0)
+		}
+		binary.LittleEndian.PutUint32(data[next:], uint32(len(data)))
+		data = binary.LittleEndian.AppendUint16(data, 2)
+		for _, e := range [][2]uint32{{256, s[0]}, {257, s[1]}} {
+			data = binary.LittleEndian.AppendUint16(data, uint16(e[0]))
+			data = binary.LittleEndian.AppendUint16(data, 4) // LONG
+			data = binary.LittleEndian.AppendUint32(data, 1)
+			data = binary.LittleEndian.AppendUint32(data, e[1])
+		}
+		next = len(data)
+		data = binary.LittleEndian.AppendUint32(data, 0)
+	}
+	return data
+}
+
+// TestCheckImageReadsEveryTIFFPage: Tesseract reads every page of a TIFF, and Go's decoder
+// reads the header of the first only, so each page's header is checked: a small first page
+// before a page of 900 million pixels (Tesseract held 3.4 GB for such a 930 KB file) is
+// refused, as is a TIFF of more than MaxPages pages; two pages of a letter pass.
+func TestCheckImageReadsEveryTIFFPage(t *testing.T) {
+	if err := checkImage(tiffPages(t, [2]uint32{1654, 2339})); err != nil {
+		t.Errorf("two pages of a letter: %v", err)
+	}
+	if err := checkImage(tiffPages(t, [2]uint32{30000, 30000})); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("a second page of 900 million pixels: %v", err)
+	}
+	var many [][2]uint32
+	for range MaxPages {
+		many = append(many, [2]uint32{100, 100})
+	}
+	if err := checkImage(tiffPages(t, many...)); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("%d pages: %v", MaxPages+1, err)
+	}
+	// A page pointing back at itself is a loop, which reads as a TIFF of endless pages.
+	loop := tiffPages(t, [2]uint32{100, 100})
+	second := binary.LittleEndian.Uint32(loop[len(loop)-4-2*12-2-4:])
+	binary.LittleEndian.PutUint32(loop[len(loop)-4:], second)
+	if err := checkImage(loop); err == nil {
+		t.Error("a TIFF whose pages loop passed")
 	}
 }
