@@ -103,7 +103,7 @@ no longer carries it. Local passwords keep working. See docs/identity.md.`,
 	c.Flags().StringVar(&listen, "listen", defaultListen(), "address to listen on (env CHANCERY_LISTEN)")
 	c.Flags().StringVar(&base, "url", "", "public base URL, when serve initializes the data directory (default http:// and the address it listens on)")
 	c.Flags().Int64Var(&maxUpload, "max-upload", server.DefaultMaxUpload, "largest letter file accepted, in bytes")
-	c.Flags().Int64Var(&uploadMemory, "upload-memory", server.DefaultUploadMemory, "bytes of uploads (API and web forms) held in memory at once, all requests together (at least one --max-upload); past it uploads are answered 503 with Retry-After; negative: unbounded")
+	c.Flags().Int64Var(&uploadMemory, "upload-memory", server.DefaultUploadMemory, "bytes of uploads (API and web forms) held in memory at once, all requests together (at least one --max-upload), and as much again for identifying texts; past it uploads and texts are answered 503 with Retry-After; negative: unbounded")
 	c.Flags().StringVar(&tesseract, "tesseract", "", "the Tesseract OCR program that reads scans sent to identify (default $CHANCERY_TESSERACT, else tesseract on the PATH)")
 	c.Flags().BoolVar(&secure, "secure", false, "mark session cookies Secure and send HSTS (default: when the registry's URL is https://, as behind a TLS proxy)")
 	c.Flags().Float64Var(&rateLimit, "rate-limit", server.DefaultRateLimit, "requests per second each client address may make to the public verify pages and API; negative disables the limit (load tests only)")

@@ -182,6 +182,9 @@ var _ = table(func() Translations {
 			"البحث %q لا يحتوي على كلمات (علامات الترقيم وحدها تُهمَل)"},
 		"limit %d: want 1 to %d":            {"limite %d : attendu de 1 à %d", "الحد %d: المطلوب من 1 إلى %d"},
 		"the text has no words to identify": {"le texte ne contient aucun mot à identifier", "لا يحتوي النص على كلمات يمكن التعرّف عليها"},
+		"the text is too long to identify: at most %d bytes once its compatibility characters are spelt out": {
+			"le texte est trop long pour être identifié : au plus %d octets une fois ses caractères de compatibilité écrits en entier",
+			"النص أطول من أن يُتعرَّف عليه: %d بايت على الأكثر بعد كتابة محارف التوافق كاملة"},
 
 		// The policy file.
 		"the policy file is larger than %d bytes":        {"le fichier de politique dépasse %d octets", "ملف السياسة أكبر من %d بايت"},

@@ -257,3 +257,18 @@ func isASCII(s string) bool {
 	}
 	return true
 }
+
+// NormalizedSize returns the length in bytes of text in NFKC, the form Normalize and Compute
+// work on, counted no further than limit: past it, the number returned is above limit. It
+// keeps nothing of that form, so a text short enough to be sent but many times longer in
+// NFKC (U+FDFA, three bytes, is 33 in NFKC, four words) is measured before any work is
+// spent on it.
+func NormalizedSize(text string, limit int) int {
+	var it norm.Iter
+	it.InitString(norm.NFKC, text)
+	n := 0
+	for !it.Done() && n <= limit {
+		n += len(it.Next())
+	}
+	return n
+}

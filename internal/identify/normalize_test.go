@@ -1,7 +1,10 @@
 package identify
 
 import (
+	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestNormalize(t *testing.T) {
@@ -53,5 +56,26 @@ func TestSkeleton(t *testing.T) {
 	}
 	if skeleton("1500") == skeleton("1800") {
 		t.Error("skeleton merges different figures")
+	}
+}
+
+// TestNormalizedSize: the length of the NFKC form, counted only up to the limit.
+func TestNormalizedSize(t *testing.T) {
+	for _, c := range []struct {
+		text  string
+		limit int
+		want  int
+	}{
+		{"Dear Minister", 100, 13},
+		{"\uFDFA", 100, len(norm.NFKC.String("\uFDFA"))},
+		{"\uFB03", 100, 3},
+	} {
+		if got := NormalizedSize(c.text, c.limit); got != c.want {
+			t.Errorf("NormalizedSize(%q, %d) = %d, want %d", c.text, c.limit, got, c.want)
+		}
+	}
+	long := strings.Repeat("\uFDFA", 1<<18)
+	if got := NormalizedSize(long, 1000); got <= 1000 || got > 1000+64 {
+		t.Errorf("NormalizedSize of %d bytes expanding 11 times, limit 1000: %d", len(long), got)
 	}
 }

@@ -13,6 +13,7 @@ package ocr
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
@@ -325,8 +326,7 @@ func (r *Reader) pageImages(ctx context.Context, dir, in string) ([]string, erro
 // rasterise renders the first MaxPages pages of the PDF at in as grey PNG images, and returns
 // their paths in page order.
 func (r *Reader) rasterise(ctx context.Context, dir, in string) ([]string, error) {
-	if _, err := run(ctx, dir, 64<<10, r.pdftoppm, "-r", fmt.Sprint(PDFResolution), "-gray", "-png",
-		"-f", "1", "-l", fmt.Sprint(MaxPages), in, filepath.Join(dir, "page")); err != nil {
+	if _, err := run(ctx, dir, 64<<10, r.pdftoppm, pdftoppmArgs(in, filepath.Join(dir, "page"))...); err != nil {
 		return nil, r.fail(ctx, err)
 	}
 	pages, err := filepath.Glob(filepath.Join(dir, "page*.png"))
@@ -336,6 +336,22 @@ func (r *Reader) rasterise(ctx context.Context, dir, in string) ([]string, error
 	// pdftoppm pads page numbers to the width of the last one: names sort in page order.
 	slices.Sort(pages)
 	return pages, nil
+}
+
+// maxPageSide is the most pixels a rasterised page has across and down: a square page of
+// that side has MaxPixels.
+const maxPageSide = 6324
+
+// pdftoppmArgs are pdftoppm's arguments to render the first MaxPages pages of the PDF at in
+// as grey PNG images named after out, at PDFResolution, each page cut to its first
+// maxPageSide pixels across and down. A page's size is whatever the file declares: a PDF of
+// a few hundred bytes may declare a page of 200 by 200 inches, 1.6 billion pixels at 200
+// dpi, which pdftoppm would hold in memory whole (3 GB) and write to disk. With -W and -H it
+// renders only that part of such a page; a letter's page is far smaller, and whole.
+func pdftoppmArgs(in, out string) []string {
+	side := fmt.Sprint(maxPageSide)
+	return []string{"-r", fmt.Sprint(PDFResolution), "-gray", "-png", "-W", side, "-H", side,
+		"-f", "1", "-l", fmt.Sprint(MaxPages), in, out}
 }
 
 // fail describes an error of a child: the time budget's when the context ended it.
@@ -355,6 +371,62 @@ func checkImage(data []byte) error {
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
 		return fmt.Errorf("ocr: %w: %d×%d pixels, more than %d", ErrTooLarge, cfg.Width, cfg.Height, MaxPixels)
+	}
+	if Kind(data) == TIFF {
+		return checkTIFFPages(data)
+	}
+	return nil
+}
+
+// checkTIFFPages checks the header of every page of a TIFF: Tesseract reads them all, and
+// Go's decoder reads only the first, so a small first page could hide a page of a billion
+// pixels behind it. A TIFF of more than MaxPages pages (or whose pages loop), with a page
+// over MaxPixels or without its size, or whose pages are not where it says, is refused.
+func checkTIFFPages(data []byte) error {
+	var order binary.ByteOrder = binary.LittleEndian
+	if data[0] == 'M' {
+		order = binary.BigEndian
+	}
+	bad := func(why string) error { return fmt.Errorf("ocr: %w: TIFF: %s", ErrOCR, why) }
+	if len(data) < 8 {
+		return bad("no first page")
+	}
+	off := int64(order.Uint32(data[4:]))
+	for page := 1; off != 0; page++ {
+		if page > MaxPages {
+			return fmt.Errorf("ocr: %w: a TIFF of more than %d pages", ErrTooLarge, MaxPages)
+		}
+		if off < 8 || off+2 > int64(len(data)) {
+			return bad(fmt.Sprintf("page %d is outside the file", page))
+		}
+		n := int64(order.Uint16(data[off:]))
+		end := off + 2 + 12*n
+		if end+4 > int64(len(data)) {
+			return bad(fmt.Sprintf("page %d is outside the file", page))
+		}
+		var w, h int64
+		for e := off + 2; e < end; e += 12 {
+			var v int64
+			switch order.Uint16(data[e+2:]) {
+			case 3: // SHORT
+				v = int64(order.Uint16(data[e+8:]))
+			case 4: // LONG
+				v = int64(order.Uint32(data[e+8:]))
+			default:
+				continue
+			}
+			switch order.Uint16(data[e:]) {
+			case 256:
+				w = v
+			case 257:
+				h = v
+			}
+		}
+		if w <= 0 || h <= 0 || w*h > MaxPixels {
+			return fmt.Errorf("ocr: %w: page %d of the TIFF has %d×%d pixels; at most %d", ErrTooLarge, page, w, h, MaxPixels)
+		}
+		// A loop of pages reads as endless pages, past MaxPages.
+		off = int64(order.Uint32(data[end:]))
 	}
 	return nil
 }

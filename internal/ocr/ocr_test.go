@@ -5,11 +5,15 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/jpeg"
 	"image/png"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +38,7 @@ func pngHeader(w, h uint32) []byte {
 	return b.Bytes()
 }
 
-func encoded(t *testing.T, kind string) []byte {
+func encoded(t testing.TB, kind string) []byte {
 	img := image.NewGray(image.Rect(0, 0, 30, 20))
 	var b bytes.Buffer
 	var err error
@@ -134,6 +138,7 @@ func FuzzCheckImage(f *testing.F) {
 	f.Add([]byte("\xff\xd8\xff\xe0"))
 	f.Add([]byte("II*\x00\x08\x00\x00\x00"))
 	f.Add([]byte("MM\x00*\x00\x00\x00\x08"))
+	f.Add(tiffPages(f, [2]uint32{30000, 30000}))
 	f.Add([]byte("%PDF-1.7"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		kind := Kind(data)
@@ -144,4 +149,175 @@ func FuzzCheckImage(f *testing.F) {
 			}
 		}
 	})
+}
+
+// pagePDF is a PDF of one page of w×h points with a line of text on it.
+func pagePDF(w, h int) []byte {
+	content := "BT /F1 24 Tf 72 72 Td (Dear Minister) Tj ET"
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>", w, h),
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n")
+	var offsets []int
+	for i, o := range objs {
+		offsets = append(offsets, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, o := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return b.Bytes()
+}
+
+// TestRasteriseBoundsPagePixels: a PDF declaring a huge page (a few hundred bytes) is
+// rendered within MaxPixels a page, so pdftoppm never holds such a page whole (the PDF
+// format's largest page, 200 inches square, is 1.6 billion pixels at PDFResolution, 3 GB
+// of pdftoppm's memory); a letter's page is rendered whole. VisibleCodes renders pages alike.
+func TestRasteriseBoundsPagePixels(t *testing.T) {
+	pdftoppm, err := exec.LookPath("pdftoppm")
+	if err != nil {
+		t.Skip("no pdftoppm")
+	}
+	r := &Reader{pdftoppm: pdftoppm}
+	for _, c := range []struct {
+		name         string
+		w, h         int // points
+		wantW, wantH int // pixels
+	}{
+		{"A4", 595, 842, 1653, 2339},
+		// 3000 points square is 8334×8334 pixels, 69 million, at 200 dpi.
+		{"huge", 3000, 3000, maxPageSide, maxPageSide},
+	} {
+		dir := t.TempDir()
+		in := filepath.Join(dir, "scan.pdf")
+		if err := os.WriteFile(in, pagePDF(c.w, c.h), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		pages, err := r.rasterise(context.Background(), dir, in)
+		if err != nil || len(pages) != 1 {
+			t.Fatalf("%s: %q, %v", c.name, pages, err)
+		}
+		data, err := os.ReadFile(pages[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := png.DecodeConfig(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Width*cfg.Height > MaxPixels || abs(cfg.Width-c.wantW) > 1 || abs(cfg.Height-c.wantH) > 1 {
+			t.Errorf("%s page of %d×%d points rendered as %d×%d pixels (%d million); want %d×%d, at most %d million",
+				c.name, c.w, c.h, cfg.Width, cfg.Height, cfg.Width*cfg.Height/1_000_000, c.wantW, c.wantH, MaxPixels/1_000_000)
+		}
+	}
+}
+
+func abs(n int) int { return max(n, -n) }
+
+// TestVisibleTextBoundsItsChildren: uploads to identify run pdftotext (VisibleText) one
+// each; however many ask at once, at most Parallel such children run together, the others
+// waiting their turn. The pdftotext here is a script that records how many of its kind run
+// beside it.
+func TestVisibleTextBoundsItsChildren(t *testing.T) {
+	bin, marks := t.TempDir(), t.TempDir()
+	script := "#!/bin/sh\ntouch " + marks + "/run.$$\nls " + marks + " | grep -c '^run' > " + marks + "/seen.$$\n" +
+		"sleep 0.3\nrm " + marks + "/run.$$\necho Dear Minister\n"
+	if err := os.WriteFile(filepath.Join(bin, "pdftotext"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	const asks = 3 * Parallel
+	errs := make(chan error, asks)
+	for range asks {
+		go func() {
+			text, err := VisibleText(context.Background(), pagePDF(595, 842))
+			if err == nil && strings.TrimSpace(text) != "Dear Minister" {
+				err = fmt.Errorf("read %q", text)
+			}
+			errs <- err
+		}()
+	}
+	for range asks {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen, err := filepath.Glob(filepath.Join(marks, "seen.*"))
+	if err != nil || len(seen) != asks {
+		t.Fatalf("%d children recorded, %v", len(seen), err)
+	}
+	most := 0
+	for _, f := range seen {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		most = max(most, n)
+	}
+	if most > Parallel {
+		t.Errorf("%d pdftotext children ran at once; want at most %d", most, Parallel)
+	}
+}
+
+// tiffPages is a TIFF of a real 30×20 first page (Go's encoder) followed by pages of the
+// given sizes, declared only: the header of each, with no pixels.
+func tiffPages(t testing.TB, sizes ...[2]uint32) []byte {
+	data := encoded(t, TIFF)
+	first := binary.LittleEndian.Uint32(data[4:])
+	next := int(first) + 2 + 12*int(binary.LittleEndian.Uint16(data[first:]))
+	for _, s := range sizes {
+		for len(data)%2 != 0 {
+			data = append(data, 0)
+		}
+		binary.LittleEndian.PutUint32(data[next:], uint32(len(data)))
+		data = binary.LittleEndian.AppendUint16(data, 2)
+		for _, e := range [][2]uint32{{256, s[0]}, {257, s[1]}} {
+			data = binary.LittleEndian.AppendUint16(data, uint16(e[0]))
+			data = binary.LittleEndian.AppendUint16(data, 4) // LONG
+			data = binary.LittleEndian.AppendUint32(data, 1)
+			data = binary.LittleEndian.AppendUint32(data, e[1])
+		}
+		next = len(data)
+		data = binary.LittleEndian.AppendUint32(data, 0)
+	}
+	return data
+}
+
+// TestCheckImageReadsEveryTIFFPage: Tesseract reads every page of a TIFF, and Go's decoder
+// reads the header of the first only, so each page's header is checked: a small first page
+// before a page of 900 million pixels (Tesseract held 3.4 GB for such a 930 KB file) is
+// refused, as is a TIFF of more than MaxPages pages; two pages of a letter pass.
+func TestCheckImageReadsEveryTIFFPage(t *testing.T) {
+	if err := checkImage(tiffPages(t, [2]uint32{1654, 2339})); err != nil {
+		t.Errorf("two pages of a letter: %v", err)
+	}
+	if err := checkImage(tiffPages(t, [2]uint32{30000, 30000})); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("a second page of 900 million pixels: %v", err)
+	}
+	var many [][2]uint32
+	for range MaxPages {
+		many = append(many, [2]uint32{100, 100})
+	}
+	if err := checkImage(tiffPages(t, many...)); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("%d pages: %v", MaxPages+1, err)
+	}
+	// A page pointing back at itself is a loop, which reads as a TIFF of endless pages.
+	loop := tiffPages(t, [2]uint32{100, 100})
+	second := binary.LittleEndian.Uint32(loop[len(loop)-4-2*12-2-4:])
+	binary.LittleEndian.PutUint32(loop[len(loop)-4:], second)
+	if err := checkImage(loop); err == nil {
+		t.Error("a TIFF whose pages loop passed")
+	}
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/chancery/chancery/internal/budget"
 )
 
 // VisibleText returns all the text a PDF shows when printed, in reading order, with
@@ -16,7 +18,8 @@ import (
 // keeps apart the lines that the pages keep apart. It reads the office's released files,
 // and uploads to identify once pdf.Text has read them (as pdftoppm renders them): it runs
 // as a child in a directory of its own, within the context's deadline (DefaultTimeout when
-// it has none), on MaxPages pages, with MaxText of output. It fails with ErrNoOCR when
+// it has none), on MaxPages pages, with MaxText of output, Parallel at most at once (with
+// VisibleCodes). It fails with ErrNoOCR when
 // pdftotext is not on the PATH.
 func VisibleText(ctx context.Context, data []byte) (string, error) {
 	var text string
@@ -40,8 +43,7 @@ func VisibleText(ctx context.Context, data []byte) (string, error) {
 func VisibleCodes(ctx context.Context, data []byte) ([]string, error) {
 	var codes []string
 	err := withPDF(ctx, data, "pdftoppm", func(ctx context.Context, prog, dir, in string) error {
-		if _, err := run(ctx, dir, 64<<10, prog, "-r", fmt.Sprint(PDFResolution), "-gray", "-png",
-			"-f", "1", "-l", fmt.Sprint(MaxPages), in, filepath.Join(dir, "page")); err != nil {
+		if _, err := run(ctx, dir, 64<<10, prog, pdftoppmArgs(in, filepath.Join(dir, "page"))...); err != nil {
 			return err
 		}
 		pages, err := filepath.Glob(filepath.Join(dir, "page*.png"))
@@ -66,9 +68,16 @@ func VisibleCodes(ctx context.Context, data []byte) ([]string, error) {
 	return codes, nil
 }
 
+// pdfSlots bounds the children of VisibleText and VisibleCodes running at once. Every PDF
+// sent to identify with a text layer is read by VisibleText: without a bound, as many
+// clients as send one at once each had a pdftotext running, beside the recognitions that
+// Reader bounds.
+var pdfSlots = make(chan struct{}, Parallel)
+
 // withPDF calls f with the path of program, found on the PATH (ErrNoOCR if it is not), and
 // data written as a PDF file in a directory of its own, removed afterwards, and ctx given
-// DefaultTimeout when it has no deadline.
+// DefaultTimeout when it has no deadline. It waits, within ctx, for one of the Parallel
+// turns it shares with the other calls.
 func withPDF(ctx context.Context, data []byte, program string, f func(ctx context.Context, prog, dir, in string) error) error {
 	prog, err := exec.LookPath(program)
 	if err != nil {
@@ -78,6 +87,12 @@ func withPDF(ctx context.Context, data []byte, program string, f func(ctx contex
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
 		defer cancel()
+	}
+	select {
+	case pdfSlots <- struct{}{}:
+		defer func() { <-pdfSlots }()
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for a free %s: %w", program, budget.New(ctx).Check())
 	}
 	dir, err := os.MkdirTemp("", "chancery-"+program+"-")
 	if err != nil {

@@ -4,6 +4,7 @@
 package ratelimit
 
 import (
+	"crypto/sha256"
 	"math"
 	"net"
 	"net/http"
@@ -13,8 +14,24 @@ import (
 	"time"
 )
 
-// Limiter allows each key Rate requests per second on average, in bursts of up to Burst.
-// It is safe for concurrent use.
+// MaxKeys bounds the clients a Limiter remembers at once. A client is forgotten once its
+// bucket has refilled, at the next sweep (one a minute); between sweeps, a client holding
+// many addresses (an IPv6 network wider than a /64, a botnet) or typing many account names
+// would otherwise grow the map without bound. A client is some 150 bytes, so a limiter
+// holds some 20 MB at most; a verify page visited by a million people an hour has a few
+// tens of thousands of clients at once.
+const MaxKeys = 1 << 17
+
+// maxKeyLen bounds the bytes of a key kept: a longer key (an account name as a form sends
+// it) is kept as its SHA-256.
+const maxKeyLen = 64
+
+// forgetSample is how many buckets are looked at to choose the one to forget when the
+// limiter is full.
+const forgetSample = 64
+
+// Limiter allows each key Rate requests per second on average, in bursts of up to Burst,
+// remembering at most MaxKeys keys. It is safe for concurrent use.
 type Limiter struct {
 	rate  float64
 	burst float64
@@ -38,12 +55,16 @@ func New(rate float64, burst int) *Limiter {
 // Allow takes one token from key's bucket. If there is none, it returns false and how long
 // until there will be one.
 func (l *Limiter) Allow(key string) (bool, time.Duration) {
+	key = shortKey(key)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
 	l.sweep(now)
 	b, ok := l.buckets[key]
 	if !ok {
+		if len(l.buckets) >= MaxKeys {
+			l.forget()
+		}
 		b = &bucket{tokens: l.burst, last: now}
 		l.buckets[key] = b
 	}
@@ -60,6 +81,7 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 // until it will. It serves limits on failures: check before an attempt, Allow after a failed
 // one, so that a client out of tokens is refused before its attempt is judged.
 func (l *Limiter) Check(key string) (bool, time.Duration) {
+	key = shortKey(key)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b, ok := l.buckets[key]
@@ -86,6 +108,35 @@ func (l *Limiter) sweep(now time.Time) {
 			delete(l.buckets, k)
 		}
 	}
+}
+
+// forget removes, of forgetSample buckets (the map's order is random), the one seen longest
+// ago: the clients asking now, the limited ones among them, stay. A client forgotten before
+// its bucket refilled gets a full one, which a client with more than MaxKeys addresses has
+// anyway.
+func (l *Limiter) forget() {
+	var oldest string
+	var at time.Time
+	n := 0
+	for k, b := range l.buckets {
+		if n == 0 || b.last.Before(at) {
+			oldest, at = k, b.last
+		}
+		if n++; n == forgetSample {
+			break
+		}
+	}
+	delete(l.buckets, oldest)
+}
+
+// shortKey is key, or, for a key longer than maxKeyLen, a NUL byte and its SHA-256 (no key
+// of a client address or account name holds a NUL).
+func shortKey(key string) string {
+	if len(key) <= maxKeyLen {
+		return key
+	}
+	sum := sha256.Sum256([]byte(key))
+	return "\x00" + string(sum[:])
 }
 
 // Key is the client address of r: its IPv4 address, or the /64 network of its IPv6

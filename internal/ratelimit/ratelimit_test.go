@@ -1,8 +1,10 @@
 package ratelimit
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -92,5 +94,45 @@ func TestKeyIsTheClientsNetwork(t *testing.T) {
 		if got := Key(r); got != c.want {
 			t.Errorf("Key(%q) = %q, want %q", c.remote, got, c.want)
 		}
+	}
+}
+
+// TestLimiterMemoryIsBounded: a limiter remembers at most MaxKeys clients, and no more than
+// maxKeyLen bytes of each key, however many distinct keys arrive before a sweep and however
+// long they are (a sign-in's account name is whatever the form says: 64 KB). When full, the
+// client seen longest ago is forgotten first, never the one just limited.
+func TestLimiterMemoryIsBounded(t *testing.T) {
+	now := time.Unix(0, 0)
+	l := New(1, 2)
+	l.now = func() time.Time { return now }
+	l.Allow("victim")
+	l.Allow("victim")
+	for i := range MaxKeys + 1000 {
+		now = now.Add(time.Microsecond) // all within one sweep's minute
+		l.Allow(fmt.Sprintf("%d-%s", i, strings.Repeat("x", 1000)))
+		if i%1000 == 0 {
+			l.Allow("victim") // limited, and seen again
+		}
+	}
+	bytes := 0
+	for k := range l.buckets {
+		bytes += len(k)
+	}
+	if len(l.buckets) > MaxKeys || bytes > MaxKeys*maxKeyLen {
+		t.Errorf("%d buckets of %d bytes of keys; want at most %d of %d", len(l.buckets), bytes, MaxKeys, MaxKeys*maxKeyLen)
+	}
+	if ok, _ := l.Allow("victim"); ok {
+		t.Error("a limited client was forgotten while it kept asking")
+	}
+	long := strings.Repeat("y", 64<<10)
+	l.Allow(long)
+	if ok, _ := l.Allow(long); !ok {
+		t.Fatal("burst of 2 refused")
+	}
+	if ok, _ := l.Allow(long); ok {
+		t.Error("a long key is not limited")
+	}
+	if ok, _ := l.Allow(long[:len(long)-1] + "z"); !ok {
+		t.Error("two long keys that differ only at their end share a bucket")
 	}
 }

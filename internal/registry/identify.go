@@ -480,6 +480,46 @@ func (r *Registry) indexSeen(f store.Fingerprint, draft *store.Fingerprint) erro
 	return nil
 }
 
+// MaxIdentifyText bounds the texts identified, in bytes of their NFKC form (see
+// identify.Normalize): twice the largest text a request may carry (the API's JSON body,
+// textract.MaxText, ocr.MaxText), which ordinary text does not pass, while a text of
+// characters that NFKC expands (U+FDFA: 3 bytes, 33 in NFKC, four words) cost 272 MB of
+// allocation and 1.6 s of work a megabyte before it was refused.
+const MaxIdentifyText = 2 << 20
+
+// identifyMemoryPerByte is about the most memory identification allocates for one byte of
+// normalized text: a megabyte of one-letter words ("a b c …", half a million words) takes
+// 79 MB to fingerprint alone.
+const identifyMemoryPerByte = 64
+
+// IdentifyMemory returns how much memory identifying texts (a text, and what a file's pages
+// show) may take, for a server to reserve in its memory budget before it asks, or an error
+// wrapping ErrInvalid for a text over MaxIdentifyText. It reads each text once and keeps
+// nothing of it.
+func IdentifyMemory(texts ...string) (int64, error) {
+	var n int64
+	for _, t := range texts {
+		size := identify.NormalizedSize(t, MaxIdentifyText)
+		if size > MaxIdentifyText {
+			return 0, errTextTooLong()
+		}
+		n += int64(size) * identifyMemoryPerByte
+	}
+	return n, nil
+}
+
+// checkIdentifyText refuses a text over MaxIdentifyText.
+func checkIdentifyText(text string) error {
+	if identify.NormalizedSize(text, MaxIdentifyText) > MaxIdentifyText {
+		return errTextTooLong()
+	}
+	return nil
+}
+
+func errTextTooLong() error {
+	return i18n.Errorf(ErrInvalid, "the text is too long to identify: at most %d bytes once its compatibility characters are spelt out", MaxIdentifyText)
+}
+
 // Identify says what a text is to this office: the text of a released letter (valid,
 // retracted or superseded), an altered copy of one, an excerpt of one, the text of a draft,
 // or unknown. Drafts are visible only to members with a role: for the public a text that
@@ -530,6 +570,9 @@ func (id *Identification) forPublic() *Identification {
 // quotation close to a part of it (see below); IdentifyScan, which judges the scan's text by
 // its class, asks without it.
 func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAltered bool) (*Identification, error) {
+	if err := checkIdentifyText(text); err != nil {
+		return nil, err
+	}
 	// Browsers send pasted text with CRLF line endings: without this, every line of an exact
 	// copy would show as changed in the difference.
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")

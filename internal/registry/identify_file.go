@@ -120,6 +120,9 @@ func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, diges
 	if err != nil {
 		return nil, fmt.Errorf("identify file: what its pages show: %w", err)
 	}
+	if err := checkIdentifyText(shown.Text); err != nil {
+		return nil, err
+	}
 	excerpt := id.Match == identify.Excerpt.String()
 	v, err := r.compareScan(ctx, id.Reference, excerpt, shown)
 	if err != nil {

@@ -148,6 +148,7 @@ type Registry struct {
 	history atomic.Pointer[[]seal.OfficeKey]
 	public  publicCache
 	shown   shownTexts      // what released PDFs show, read by pdftotext (identify)
+	files   sharedFiles     // released files being sent (ReleasedFile)
 	codes   shownCodes      // the QR codes released PDFs show (identify)
 	ident   *identify.Index // text fingerprints of unreleased versions (LoadIdentification)
 	// released holds the fingerprints of released versions and released files: the only

@@ -199,7 +199,8 @@ func (r *Registry) viewOf(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 
 // ReleasedFile returns the released bytes of ref to a member with a role, or to whoever
 // presents the letter's check code. Released letters are not public: to anyone else the
-// letter is not found, whether or not it exists. An erased letter's file is gone.
+// letter is not found, whether or not it exists. An erased letter's file is gone. Requests
+// for one file at once get the same bytes (sharedFiles): callers must not change them.
 func (r *Registry) ReleasedFile(ctx context.Context, a Actor, ref, code string) ([]byte, *store.Release, error) {
 	var data []byte
 	var rel *store.Release
@@ -208,7 +209,12 @@ func (r *Registry) ReleasedFile(ctx context.Context, a Actor, ref, code string) 
 		if rel, err = r.heldRelease(ctx, tx, a, ref, code); err != nil {
 			return err
 		}
-		data, err = tx.Blob(ctx, rel.FileDigest)
+		if data = r.files.get(rel.FileDigest); data != nil {
+			return nil
+		}
+		if data, err = tx.Blob(ctx, rel.FileDigest); err == nil {
+			r.files.put(rel.FileDigest, data)
+		}
 		return err
 	})
 	if err != nil {

@@ -26,6 +26,7 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 	var scan bool
 	var pages func(context.Context) (ocr.Reading, error)
 	var digest seal.Digest
+	var shownText string // what the pages show, as the request gives it
 	file, pdfFile := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data"), false
 	if file {
 		u, err := s.fileUpload(w, r, false)
@@ -90,15 +91,26 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 				s.fail(w, r, fmt.Errorf("%w: pages is what a PDF's pages show beside its text layer: a scan has no text layer", errBadRequest))
 				return
 			}
-			shown := ocr.Reading{Text: *req.Pages, Codes: req.QRCodes, CodesUnread: req.QRCodesUnread}
+			shownText = *req.Pages
+			shown := ocr.Reading{Text: shownText, Codes: req.QRCodes, CodesUnread: req.QRCodesUnread}
 			pages = func(context.Context) (ocr.Reading, error) { return shown, nil }
 		}
 		if digest != "" && s.draftBytes(w, r, digest) {
 			return
 		}
 	}
+	// Identification takes memory in proportion to the text, many times its bytes: it takes
+	// its room in the budget of identifications, so that texts sent at once by any number
+	// of clients cannot hold more.
+	mem, err := registry.IdentifyMemory(read.Text, shownText)
+	if err == nil {
+		err = s.work.take(r, mem)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var id *registry.Identification
-	var err error
 	switch {
 	case scan:
 		id, err = s.cfg.Registry.IdentifyScan(r.Context(), actor(r), read)

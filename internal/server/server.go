@@ -43,7 +43,11 @@ type Config struct {
 	MaxUpload int64
 	// UploadMemory bounds the bytes of the API's uploads held in memory at once (default
 	// DefaultUploadMemory, and never less than one largest upload; negative: unbounded).
-	// Past it, uploads are answered 503 with Retry-After.
+	// Past it, uploads are answered 503 with Retry-After. The memory that identifying texts
+	// takes (registry.IdentifyMemory: the API's texts and files, the web's pasted texts) has
+	// a budget of the same size of its own, past which they are answered alike: its own, so
+	// that slow uploads, which hold their room while they arrive, cannot stop the
+	// identification of texts.
 	UploadMemory int64
 	// DecodeTime bounds the extraction of one uploaded file's text for identification
 	// (default DefaultDecodeTime), OCRTime the reading of one scan (default DefaultOCRTime):
@@ -60,8 +64,9 @@ type Config struct {
 	Secure bool
 	// RateLimit is the average number of requests per second each client address may make to
 	// the public endpoints (/verify, /v/, the verify and identify API, the seal by digest, the
-	// trade of a provider's tokens for a 'chancery login' token; see public): 0 means
-	// DefaultRateLimit, a negative value disables limiting (for load benchmarks).
+	// trade of a provider's tokens for a 'chancery login' token, the return from the provider's
+	// sign-in, receipt links; see public): 0 means DefaultRateLimit, a negative value
+	// disables limiting (for load benchmarks).
 	RateLimit float64
 	// RateBurst is how many such requests may come at once (default DefaultRateBurst).
 	RateBurst int
@@ -89,6 +94,7 @@ type Server struct {
 	codes   *ratelimit.Limiter
 	encoded encodedStatuses // JSON of the registry's public verify answers
 	uploads *uploadBudget   // nil when unbounded
+	work    *uploadBudget   // the identification of texts; nil when unbounded
 	findOCR func() (*ocr.Reader, error)
 }
 
@@ -119,7 +125,9 @@ func New(cfg Config) *Server {
 		if cfg.UploadMemory == 0 {
 			cfg.UploadMemory = DefaultUploadMemory
 		}
-		s.uploads = &uploadBudget{left: max(cfg.UploadMemory, cfg.MaxUpload+1<<20)}
+		size := max(cfg.UploadMemory, cfg.MaxUpload+1<<20)
+		s.uploads = &uploadBudget{size: size, left: size}
+		s.work = &uploadBudget{size: size, left: size}
 	}
 	if cfg.RateLimit >= 0 {
 		rate, burst := cfg.RateLimit, cfg.RateBurst
@@ -137,6 +145,7 @@ func New(cfg Config) *Server {
 	wc.BaseURL, wc.Secure, wc.MaxUpload = cfg.BaseURL, cfg.Secure, cfg.MaxUpload
 	wc.CodeLimiter = s.codes
 	wc.ReserveUpload = s.uploads.reserve // the web's forms share the API's budget
+	wc.ReserveMemory = s.work.take
 	web.New(wc).Register(s.mux)
 	if cfg.Registry != nil {
 		s.routesAPI()
@@ -155,10 +164,12 @@ func New(cfg Config) *Server {
 // public reports whether r is for an endpoint anyone may call that does work per request:
 // these are rate limited. The trade of a provider's tokens for a 'chancery login' token is
 // one: a token signed with a key the registry has not seen has it fetch the provider's keys.
-// Receipt links are another: each one confirmed is a write transaction.
+// The browser's return from the provider is another: its state is checked against a cookie
+// the same client sends, so anyone can have the registry post a code to the provider's token
+// endpoint. Receipt links are another: each one confirmed is a write transaction.
 func public(r *http.Request) bool {
 	switch p := r.URL.Path; p {
-	case "/verify", "/verify/text", "/verify/seal", "/api/v1/verify", "/api/v1/identify", "/api/v1/oidc/token":
+	case "/verify", "/verify/text", "/verify/seal", "/api/v1/verify", "/api/v1/identify", "/api/v1/oidc/token", "/signin/oidc/callback":
 		return true
 	default:
 		return strings.HasPrefix(p, "/v/") || strings.HasPrefix(p, "/receipt/")

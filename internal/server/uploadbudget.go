@@ -10,8 +10,9 @@ import (
 // DefaultUploadMemory is the default of Config.UploadMemory.
 const DefaultUploadMemory = 256 << 20
 
-// errBusy answers 503 with Retry-After: the uploads being handled hold the whole budget.
-var errBusy = errors.New("too many uploads at once: try again in a moment")
+// errBusy answers 503 with Retry-After: the uploads (or the identifications) being handled
+// hold the whole budget.
+var errBusy = errors.New("too many uploads or texts being read at once: try again in a moment")
 
 // uploadRetryAfter is the Retry-After of an errBusy answer, in seconds.
 const uploadRetryAfter = "5"
@@ -21,6 +22,7 @@ const uploadRetryAfter = "5"
 // ends. An upload that does not fit is refused at once rather than queued, so memory does not
 // grow with the number of clients.
 type uploadBudget struct {
+	size int64 // the whole budget
 	mu   sync.Mutex
 	left int64
 }
@@ -35,6 +37,17 @@ func (b *uploadBudget) reserve(r *http.Request, limit int64) error {
 	if r.ContentLength >= 0 && r.ContentLength < limit {
 		n = r.ContentLength
 	}
+	return b.take(r, n)
+}
+
+// take takes n bytes of the budget until r's handler returns, or reports errBusy: the
+// memory that the identification of a request's text takes (Server.work). More than the
+// whole budget takes the whole budget, so that such work runs alone rather than never.
+func (b *uploadBudget) take(r *http.Request, n int64) error {
+	if b == nil {
+		return nil
+	}
+	n = min(n, b.size)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if n > b.left {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/chancery/chancery/internal/registry"
@@ -21,7 +22,21 @@ func (h *Handler) identify(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errBadRequest)
 		return
 	}
-	id, err := h.cfg.Registry.Identify(r.Context(), session(r).actor(), r.PostForm.Get("text"))
+	text := r.PostForm.Get("text")
+	// Identification takes memory in proportion to the text, many times its bytes: it
+	// takes its room in the server's budget of identifications, as the API's does.
+	mem, err := registry.IdentifyMemory(text)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if h.cfg.ReserveMemory != nil {
+		if err := h.cfg.ReserveMemory(r, mem); err != nil {
+			h.fail(w, r, fmt.Errorf("%w: %v", errUploadsBusy, err))
+			return
+		}
+	}
+	id, err := h.cfg.Registry.Identify(r.Context(), session(r).actor(), text)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -43,7 +43,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if errors.Is(err, registry.ErrUnauthenticated) {
-		h.cfg.Logger.InfoContext(r.Context(), "sign-in refused", "name", data.Name, "remote", r.RemoteAddr)
+		h.cfg.Logger.InfoContext(r.Context(), "sign-in refused", "name", logName(data.Name), "remote", r.RemoteAddr)
 		h.render(w, r, http.StatusUnauthorized, "signin", page{Title: "Sign in", Error: "The name or the password is wrong.", Data: data,
 			Path: "/signin?next=" + url.QueryEscape(data.Next)})
 		return

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/ratelimit"
 	"github.com/chancery/chancery/internal/registry"
@@ -57,7 +58,7 @@ func (h *Handler) checkSignin(r *http.Request, name string) error {
 		key, per string
 	}{{h.signins.address, ratelimit.Key(r), "address"}, {h.signins.account, name, "account"}} {
 		if ok, wait := c.l.Check(c.key); !ok {
-			h.cfg.Logger.InfoContext(r.Context(), "sign-in limited", "per", c.per, "name", name, "remote", r.RemoteAddr, "wait", wait)
+			h.cfg.Logger.InfoContext(r.Context(), "sign-in limited", "per", c.per, "name", logName(name), "remote", r.RemoteAddr, "wait", wait)
 			return &errLimited{per: c.per, wait: wait}
 		}
 	}
@@ -88,6 +89,24 @@ func (h *Handler) authenticate(r *http.Request, name string) (*store.Member, err
 		h.signins.account.Allow(name)
 	}
 	return m, err
+}
+
+// maxLogName is the most of a typed account name the log keeps: member names have at most
+// 64 bytes.
+const maxLogName = 64
+
+// logName is name as the sign-in's log lines show it: cut after maxLogName bytes (at a
+// character's end), since the form may carry 64 KB of it, and a client over its limits
+// still has a line logged for each attempt.
+func logName(name string) string {
+	if len(name) <= maxLogName {
+		return name
+	}
+	cut := maxLogName
+	for cut > 0 && !utf8.RuneStart(name[cut]) {
+		cut--
+	}
+	return name[:cut] + "…"
 }
 
 // limited answers 429 with Retry-After and returns true if err is a sign-in refused by the

@@ -63,6 +63,10 @@ type Config struct {
 	// server's budget of upload memory until the request ends (server.Config.UploadMemory),
 	// or returns an error when the budget is full: the form is then answered 503.
 	ReserveUpload func(r *http.Request, limit int64) error
+	// ReserveMemory, when set, takes n bytes of the server's budget of identifications until
+	// the request ends, or returns an error when it is full (the page is then answered
+	// 503): the memory that identifying a pasted text takes (registry.IdentifyMemory).
+	ReserveMemory func(r *http.Request, n int64) error
 	// Sessions bound browser sessions (default DefaultSessionLifetime, DefaultSessionIdle).
 	Sessions registry.SessionTimes
 	// Authenticator checks sign-in credentials (default: the members' local passwords).
@@ -258,8 +262,9 @@ var (
 	errBadRequest = errors.New("bad request")
 	errTooLarge   = errors.New("the file is larger than the upload limit")
 	errCSRF       = errors.New("forbidden: this form is stale or came from another site; reload the page and try again")
-	// errUploadsBusy refuses an upload while the uploads being read hold the whole budget.
-	errUploadsBusy = errors.New("too many uploads at once")
+	// errUploadsBusy refuses an upload while the uploads being read hold the whole budget,
+	// and a pasted text while the identifications under way hold theirs.
+	errUploadsBusy = errors.New("too many uploads or texts at once")
 	// errCopyElsewhere refuses a draft copy asked for from another site or by a prefetch.
 	errCopyElsewhere = errors.New("forbidden: a preview is a draft copy recorded in your name; open it from the letter's page")
 )
