@@ -126,8 +126,8 @@ func New(cfg Config) *Server {
 			cfg.UploadMemory = DefaultUploadMemory
 		}
 		size := max(cfg.UploadMemory, cfg.MaxUpload+1<<20)
-		s.uploads = &uploadBudget{size: size, left: size}
-		s.work = &uploadBudget{size: size, left: size}
+		s.uploads = newUploadBudget(size, s.budgetClient)
+		s.work = newUploadBudget(size, s.budgetClient)
 	}
 	if cfg.RateLimit >= 0 {
 		rate, burst := cfg.RateLimit, cfg.RateBurst
@@ -174,6 +174,15 @@ func public(r *http.Request) bool {
 	default:
 		return strings.HasPrefix(p, "/v/") || strings.HasPrefix(p, "/receipt/")
 	}
+}
+
+// budgetClient names the client whose share of the upload and identification budgets r
+// counts against: its address (ratelimit.Key) on the public routes, none for members.
+func (s *Server) budgetClient(r *http.Request) string {
+	if !public(r) || s.member(r) {
+		return ""
+	}
+	return ratelimit.Key(r)
 }
 
 // member reports whether r carries the bearer token of a member: members are not limited

@@ -21,10 +21,28 @@ const uploadRetryAfter = "5"
 // body's declared length (or the largest allowed, when it declares none) until its request
 // ends. An upload that does not fit is refused at once rather than queued, so memory does not
 // grow with the number of clients.
+//
+// One client of the public routes (the identification of a leaked letter, a seal to check)
+// holds at most a share of it: a request that would take its client past the share while that
+// client already holds some is refused, so that a few slow uploads from one address do not
+// shut every other holder out. Members (a bearer token the registry knows) and the members'
+// own routes are not counted per client: an office's staff may all reach it through one
+// address.
 type uploadBudget struct {
 	size int64 // the whole budget
-	mu   sync.Mutex
-	left int64
+	// share is the most one client of the public routes may hold while it holds anything, and
+	// client names the client whose share a request counts against ("" for none).
+	share  int64
+	client func(*http.Request) string
+	mu     sync.Mutex
+	left   int64
+	held   map[string]int64
+}
+
+// newUploadBudget returns a budget of size bytes of which one client of the public routes,
+// as client names it, holds at most a quarter at once (any one request may take more, alone).
+func newUploadBudget(size int64, client func(*http.Request) string) *uploadBudget {
+	return &uploadBudget{size: size, left: size, share: size / 4, client: client, held: map[string]int64{}}
 }
 
 // reserve takes room for r's body until r's handler returns, or reports errBusy. limit is the
@@ -48,16 +66,28 @@ func (b *uploadBudget) take(r *http.Request, n int64) error {
 		return nil
 	}
 	n = min(n, b.size)
+	key := ""
+	if b.client != nil {
+		key = b.client(r)
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if n > b.left {
+	if n > b.left || key != "" && b.held[key] > 0 && b.held[key]+n > b.share {
 		return errBusy
 	}
 	b.left -= n
+	if key != "" {
+		b.held[key] += n
+	}
 	// The server cancels a request's context when its handler returns.
 	context.AfterFunc(r.Context(), func() {
 		b.mu.Lock()
 		b.left += n
+		if key != "" {
+			if b.held[key] -= n; b.held[key] <= 0 {
+				delete(b.held, key)
+			}
+		}
 		b.mu.Unlock()
 	})
 	return nil

@@ -124,3 +124,60 @@ func TestIdentifyTextTakesTheMemoryBudget(t *testing.T) {
 		t.Errorf("a text NFKC makes 11 times longer: %d %.200q, want 400", w.Code, w.Body)
 	}
 }
+
+// TestUploadBudgetShareOfOneClient: one client of the public routes holds at most a quarter
+// of the upload budget at once, so that a few slow uploads from one address cannot shut every
+// other holder of a letter out of identification; other clients, members (whom an office may
+// all put behind one address) and the members' own routes are not held to it, and the share
+// comes back when the client's requests end.
+func TestUploadBudgetShareOfOneClient(t *testing.T) {
+	cfg := newRegistryConfig(t)
+	cfg.MaxUpload, cfg.UploadMemory = 1000, 4<<20
+	s := New(cfg)
+	admin, err := cfg.Registry.Bootstrap(context.Background(), "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	upload := func(path, from string, size int64, token string) (*http.Request, context.CancelFunc) {
+		ctx, cancel := context.WithCancel(context.Background())
+		t.Cleanup(cancel)
+		r := httptest.NewRequest("POST", path, nil).WithContext(ctx)
+		r.RemoteAddr, r.ContentLength = from+":4711", size
+		if token != "" {
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		return r, cancel
+	}
+	const mb = 1 << 20
+	first, endFirst := upload("/api/v1/identify", "192.0.2.1", 900*1000, "")
+	if err := s.uploads.take(first, 900*1000); err != nil {
+		t.Fatalf("a client's first upload: %v", err)
+	}
+	second, _ := upload("/api/v1/identify", "192.0.2.1", 300*1000, "")
+	if err := s.uploads.take(second, 300*1000); err != errBusy {
+		t.Fatalf("the same client past a quarter of the budget: %v, want errBusy", err)
+	}
+	for name, r := range map[string]*http.Request{
+		"another client":        func() *http.Request { r, _ := upload("/api/v1/identify", "198.51.100.7", mb, ""); return r }(),
+		"a member, same client": func() *http.Request { r, _ := upload("/api/v1/identify", "192.0.2.1", mb, admin); return r }(),
+		"a member's route":      func() *http.Request { r, _ := upload("/api/v1/letters", "192.0.2.1", mb, ""); return r }(),
+	} {
+		if err := s.uploads.take(r, r.ContentLength); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	endFirst()
+	for {
+		s.uploads.mu.Lock()
+		held := s.uploads.held["192.0.2.1"]
+		s.uploads.mu.Unlock()
+		if held == 0 {
+			break
+		}
+		runtime.Gosched()
+	}
+	again, _ := upload("/api/v1/identify", "192.0.2.1", 300*1000, "")
+	if err := s.uploads.take(again, 300*1000); err != nil {
+		t.Errorf("the client once its first upload ended: %v", err)
+	}
+}
