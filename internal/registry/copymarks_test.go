@@ -225,3 +225,73 @@ func TestCopiesCarryNoEmbeddedFiles(t *testing.T) {
 		}
 	}
 }
+
+// pdfWithContent is a one-page PDF whose page content is the streams given, in order.
+func pdfWithContent(streams ...string) []byte {
+	objs := []string{"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>", "",
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"}
+	refs := ""
+	for i, s := range streams {
+		objs = append(objs, pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(s)), []byte(s)))
+		refs += fmt.Sprintf(" %d 0 R", i+5)
+	}
+	objs[2] = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents [" + refs + " ] >>"
+	return pdftest.Build(objs...)
+}
+
+// TestMarksShowOverContentThatRestoresTooOften: pdfcpu draws each mark after the page's
+// content, enclosed in one q and Q. A PDF version whose content restores more graphics states
+// than it saved pops that q, and what it sets afterwards (a clip to one point, a scale to
+// nothing) stayed in force for the marks: the coordination copy and the preview showed no
+// DRAFT banner and no line naming the copy, and the release no footer, while the letter's text
+// showed. Every copy must show its marks (rendered by poppler) and their text, whatever the
+// content does to the graphics state, in one stream or across several.
+func TestMarksShowOverContentThatRestoresTooOften(t *testing.T) {
+	for _, tool := range []string{"pdftoppm", "pdftotext"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed", tool)
+		}
+	}
+	const text = "BT /F1 14 Tf 72 770 Td (Dear Minister, the brigade moves north on 3 March.) Tj ET"
+	ctx := context.Background()
+	o := newOffice(t)
+	for name, streams := range map[string][]string{
+		"clip":                 {text + " Q 0 0 1 1 re W n"},
+		"scale":                {text + " Q Q Q 0.0001 0 0 0.0001 0 0 cm"},
+		"clip in later stream": {text, "Q", "Q\n0 0 1 1 re W n"},
+		"states left saved":    {text + " Q 0 0 1 1 re W n q q q 0 0 1 1 re W n"},
+	} {
+		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
+			Addressees: []string{"Ministry of Defence"}, File: Upload{Name: "letter.pdf", Data: pdfWithContent(streams...)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy liaison")
+		if err != nil {
+			t.Fatal(err)
+		}
+		preview, err := o.r.Preview(ctx, o.drafter, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for copyName, cp := range map[string]struct {
+			doc  []byte
+			line string
+		}{"coordination copy": {c.Data, "Coordination copy for Embassy liaison"}, "preview": {preview, "Preview of " + ref}} {
+			if n := redPixels(t, cp.doc); n < 200 {
+				t.Errorf("%s: the %s shows no mark (%d red pixels)", name, copyName, n)
+			}
+			shown := pdftotext(t, cp.doc)
+			if !strings.Contains(shown, cp.line) {
+				t.Errorf("%s: the %s does not show %q: %q", name, copyName, cp.line, shown)
+			}
+			if !strings.Contains(shown, "the brigade moves north") {
+				t.Errorf("%s: the %s lost the letter's text: %q", name, copyName, shown)
+			}
+		}
+		rel := o.approvedAndReleased(t, ref)
+		if shown := pdftotext(t, rel.File); !strings.Contains(shown, "Verify at") {
+			t.Errorf("%s: the released letter shows no footer: %q", name, shown)
+		}
+	}
+}
