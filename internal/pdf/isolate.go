@@ -129,3 +129,37 @@ func contentStream(ctx *model.Context, b []byte) (types.IndirectRef, error) {
 	}
 	return *ref, nil
 }
+
+// cropToMedia sets each page's crop box to the region a viewer shows: its crop box (by
+// default its media box), normalised, within its media box, normalised. pdfcpu places the
+// marks within the crop box as written, where viewers show only its part within the media
+// box: a crop box reaching far outside the media box put the DRAFT banner, the copy's line or
+// a release's footer off the page. A page that shows nothing is refused.
+func cropToMedia(ctx *model.Context) error {
+	for i := 1; i <= ctx.PageCount; i++ {
+		page, _, inh, err := ctx.PageDict(i, false)
+		if err != nil {
+			return fmt.Errorf("page %d: %w", i, err)
+		}
+		if inh.MediaBox == nil {
+			return fmt.Errorf("page %d has no media box", i)
+		}
+		media := normalised(inh.MediaBox)
+		crop := media
+		if inh.CropBox != nil {
+			c := normalised(inh.CropBox)
+			crop = types.NewRectangle(max(c.LL.X, media.LL.X), max(c.LL.Y, media.LL.Y), min(c.UR.X, media.UR.X), min(c.UR.Y, media.UR.Y))
+		}
+		if !(crop.Width() > 0 && crop.Height() > 0) {
+			return fmt.Errorf("page %d shows nothing: its crop box lies outside its media box", i)
+		}
+		page["MediaBox"], page["CropBox"] = media.Array(), crop.Array()
+	}
+	return nil
+}
+
+// normalised is r with its lower left corner below and left of its upper right one, as
+// readers take a rectangle written the other way round (PDF 32000-1 7.9.5).
+func normalised(r *types.Rectangle) *types.Rectangle {
+	return types.NewRectangle(min(r.LL.X, r.UR.X), min(r.LL.Y, r.UR.Y), max(r.LL.X, r.UR.X), max(r.LL.Y, r.UR.Y))
+}

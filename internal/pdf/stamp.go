@@ -247,9 +247,9 @@ func (r *renderer) drawQR(s string, x, y, size float64) error {
 	return nil
 }
 
-// mark applies wms to every page of src, settled first (settle) and its content isolated from
-// the marks (isolateContent), and writes the result deterministically, with ModDate date and
-// a file identifier derived from seed.
+// mark applies wms to every page of src, settled first (settle), its content isolated from
+// the marks (isolateContent) and its crop box within its media box (cropToMedia), and writes
+// the result deterministically, with ModDate date and a file identifier derived from seed.
 func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -264,6 +264,9 @@ func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte) (out 
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	if err := isolateContent(ctx); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if err := cropToMedia(ctx); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	first := len(ctx.Table)

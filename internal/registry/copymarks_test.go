@@ -295,3 +295,60 @@ func TestMarksShowOverContentThatRestoresTooOften(t *testing.T) {
 		}
 	}
 }
+
+// TestMarksShowWhereTheCropBoxLeavesThePage: viewers show a page's crop box within its media
+// box, and pdfcpu placed the marks within the crop box as written. A PDF version whose crop
+// box reached far outside its media box (on the page, or inherited from the page tree) gave
+// a coordination copy and a preview with the DRAFT banner and the copy's line off the page,
+// and a release with its footer off the page. Every copy must show its marks there.
+func TestMarksShowWhereTheCropBoxLeavesThePage(t *testing.T) {
+	for _, tool := range []string{"pdftoppm", "pdftotext"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed", tool)
+		}
+	}
+	const text = "BT /F1 14 Tf 72 770 Td (Dear Minister, the brigade moves north on 3 March.) Tj ET"
+	ctx := context.Background()
+	o := newOffice(t)
+	for name, boxes := range map[string][2]string{
+		"crop box below and left":   {"", "/MediaBox [0 0 595 842] /CropBox [-5000 -5000 595 842]"},
+		"crop box written reversed": {"", "/MediaBox [0 0 595 842] /CropBox [595 842 -5000 -5000]"},
+		"crop box inherited":        {"/CropBox [-5000 -5000 595 842]", "/MediaBox [0 0 595 842]"},
+	} {
+		doc := pdftest.Build(
+			"<< /Type /Catalog /Pages 2 0 R >>",
+			"<< /Type /Pages /Kids [3 0 R] /Count 1 "+boxes[0]+" >>",
+			"<< /Type /Page /Parent 2 0 R "+boxes[1]+" /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+			pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(text)), []byte(text)),
+			"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+		)
+		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
+			Addressees: []string{"Ministry of Defence"}, File: Upload{Name: "letter.pdf", Data: doc}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy liaison")
+		if err != nil {
+			t.Fatal(err)
+		}
+		preview, err := o.r.Preview(ctx, o.drafter, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for copyName, cp := range map[string]struct {
+			doc  []byte
+			line string
+		}{"coordination copy": {c.Data, "Coordination copy for Embassy liaison"}, "preview": {preview, "Preview of " + ref}} {
+			if n := redPixels(t, cp.doc); n < 200 {
+				t.Errorf("%s: the %s shows no mark (%d red pixels)", name, copyName, n)
+			}
+			if shown := pdftotext(t, cp.doc); !strings.Contains(shown, cp.line) || !strings.Contains(shown, "the brigade moves north") {
+				t.Errorf("%s: the %s does not show %q and the letter: %q", name, copyName, cp.line, shown)
+			}
+		}
+		rel := o.approvedAndReleased(t, ref)
+		if shown := pdftotext(t, rel.File); !strings.Contains(shown, "Verify at") {
+			t.Errorf("%s: the released letter shows no footer: %q", name, shown)
+		}
+	}
+}
