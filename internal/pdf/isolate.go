@@ -134,7 +134,8 @@ func contentStream(ctx *model.Context, b []byte) (types.IndirectRef, error) {
 // default its media box), normalised, within its media box, normalised. pdfcpu places the
 // marks within the crop box as written, where viewers show only its part within the media
 // box: a crop box reaching far outside the media box put the DRAFT banner, the copy's line or
-// a release's footer off the page. A page that shows nothing is refused.
+// a release's footer off the page. A page that shows nothing is refused. Boxes that need no
+// change are left as they are written.
 func cropToMedia(ctx *model.Context) error {
 	for i := 1; i <= ctx.PageCount; i++ {
 		page, _, inh, err := ctx.PageDict(i, false)
@@ -153,7 +154,12 @@ func cropToMedia(ctx *model.Context) error {
 		if !(crop.Width() > 0 && crop.Height() > 0) {
 			return fmt.Errorf("page %d shows nothing: its crop box lies outside its media box", i)
 		}
-		page["MediaBox"], page["CropBox"] = media.Array(), crop.Array()
+		if *media != *inh.MediaBox {
+			page["MediaBox"] = media.Array()
+		}
+		if inh.CropBox != nil && *crop != *inh.CropBox {
+			page["CropBox"] = crop.Array()
+		}
 	}
 	return nil
 }
