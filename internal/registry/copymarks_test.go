@@ -352,3 +352,55 @@ func TestMarksShowWhereTheCropBoxLeavesThePage(t *testing.T) {
 		}
 	}
 }
+
+// TestCopiesCarryNoThumbnailsOrPrivateData: a PDF version may hold, beside its pages, a
+// picture of each page (/Thumb, written by Acrobat and other editors) and an application's
+// private data (/PieceInfo, where Illustrator and InDesign keep the whole native document). A
+// copy carried both, byte for byte: a picture of each draft page without its marks, and the
+// editable draft. Coordination copies, previews and releases must carry neither.
+func TestCopiesCarryNoThumbnailsOrPrivateData(t *testing.T) {
+	const text = "BT /F1 14 Tf 72 770 Td (Dear Minister, the brigade moves north on 3 March.) Tj ET"
+	thumb := []byte("THUMBNAIL-PIXELS-OF-THE-UNMARKED-DRAFT-PAGE")
+	native := []byte("NATIVE DOCUMENT: the brigade moves north on 3 March (editable, unmarked)")
+	doc := pdftest.Build(
+		"<< /Type /Catalog /Pages 2 0 R /PieceInfo << /Illustrator << /LastModified (D:20261201) /Private 7 0 R >> >> >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R /Thumb 6 0 R"+
+			" /PieceInfo << /Illustrator << /LastModified (D:20261201) /Private 7 0 R >> >> /LastModified (D:20261201) >>",
+		pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(text)), []byte(text)),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+		pdftest.Stream(fmt.Sprintf("<< /Width 3 /Height 1 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Length %d >>", len(thumb)), thumb),
+		pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(native)), native),
+	)
+	ctx := context.Background()
+	o := newOffice(t)
+	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
+		Addressees: []string{"Ministry of Defence"}, File: Upload{Name: "letter.pdf", Data: doc}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	version, err := o.r.VersionFiles(ctx, o.drafter, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !holds(t, version[0].Data, thumb) || !holds(t, version[0].Data, native) {
+		t.Fatal("the version does not hold its thumbnail and private data: the test proves nothing")
+	}
+	c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy liaison")
+	if err != nil {
+		t.Fatal(err)
+	}
+	preview, err := o.r.Preview(ctx, o.drafter, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := o.approvedAndReleased(t, ref)
+	for name, doc := range map[string][]byte{"coordination copy": c.Data, "preview": preview, "released letter": rel.File} {
+		if holds(t, doc, thumb) {
+			t.Errorf("the %s carries the draft page's thumbnail", name)
+		}
+		if holds(t, doc, native) {
+			t.Errorf("the %s carries the application's private data (the native draft)", name)
+		}
+	}
+}
