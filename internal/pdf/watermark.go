@@ -41,6 +41,28 @@ func (m DraftMark) lineIn(p *i18n.Printer) string {
 	return p.T("Coordination copy for %s · %s v%s · exported %s by %s", m.Recipient, m.Reference, strconv.Itoa(m.Version), p.DayTime(m.Exported), m.Member)
 }
 
+// Lines returns the line naming the copy as each page's band prints it, in each of the stamp
+// languages (English alone when there are none), so that a copy's text can be traced to it.
+func (m DraftMark) Lines() ([]string, error) {
+	if englishOnly(m.Languages) {
+		return []string{m.Line()}, nil
+	}
+	return linesIn(m.Languages, m.lineIn)
+}
+
+// linesIn is line in each of the stamp languages.
+func linesIn(languages []string, line func(*i18n.Printer) string) ([]string, error) {
+	ps, err := stampPrinters(languages)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = line(p)
+	}
+	return out, nil
+}
+
 // Watermark returns a copy of src with, on every page and above its content, a large diagonal
 // DraftBanner and, at the foot, the banner again with m.Line. Each recipient's copy therefore
 // has different bytes. The marks are not optional content: no viewer setting hides them. Nothing
@@ -80,6 +102,14 @@ func (m PreviewMark) Line() string { return m.lineIn(i18n.For(language.English))
 
 func (m PreviewMark) lineIn(p *i18n.Printer) string {
 	return p.T("Preview of %s v%s for %s · %s · registered as a draft copy", m.Reference, strconv.Itoa(m.Version), m.Member, p.DayTime(m.At))
+}
+
+// Lines is DraftMark.Lines for a preview.
+func (m PreviewMark) Lines() ([]string, error) {
+	if englishOnly(m.Languages) {
+		return []string{m.Line()}, nil
+	}
+	return linesIn(m.Languages, m.lineIn)
 }
 
 // Preview returns a copy of src, the letter a release would publish, with PreviewBanner
