@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"image/png"
 	"os"
 	"os/exec"
@@ -403,4 +406,107 @@ func TestCopiesCarryNoThumbnailsOrPrivateData(t *testing.T) {
 			t.Errorf("the %s carries the application's private data (the native draft)", name)
 		}
 	}
+}
+
+// TestImageCopiesMarkTheirPictures: a scan's draft copy and preview put the scan on pages
+// with the marks drawn over it, as separate content: `pdfimages` took the pictures out
+// without them, a JPEG scan byte for byte (the version itself, the same in every copy).
+// Every picture taken out of a copy must show the marks in its own pixels, and none may be
+// the version's bytes.
+func TestImageCopiesMarkTheirPictures(t *testing.T) {
+	if _, err := exec.LookPath("pdfimages"); err != nil {
+		t.Skip("pdfimages not installed")
+	}
+	scan := image.NewGray(image.Rect(0, 0, 600, 800))
+	for i := range scan.Pix {
+		scan.Pix[i] = 255
+	}
+	for y := 100; y < 700; y += 40 {
+		for x := 60; x < 540; x++ {
+			for dy := range 12 {
+				scan.SetGray(x, y+dy, color.Gray{Y: 20})
+			}
+		}
+	}
+	ctx := context.Background()
+	o := newOffice(t)
+	for _, format := range []string{"jpeg", "png"} {
+		var b bytes.Buffer
+		var err error
+		if format == "png" {
+			err = png.Encode(&b, scan)
+		} else {
+			err = jpeg.Encode(&b, scan, &jpeg.Options{Quality: 90})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Scanned note", Class: "routine", Addressees: []string{"A"},
+			File: Upload{Name: "scan." + format, Data: b.Bytes()}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Liaison cell")
+		if err != nil {
+			t.Fatal(err)
+		}
+		preview, err := o.r.Preview(ctx, o.drafter, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, doc := range map[string][]byte{"coordination copy": c.Data, "preview": preview} {
+			pics := pictures(t, doc)
+			if len(pics) == 0 {
+				t.Fatalf("%s %s: no picture taken out", format, name)
+			}
+			for _, p := range pics {
+				if bytes.Equal(p, b.Bytes()) {
+					t.Errorf("%s %s: a picture taken out is the scan itself, byte for byte", format, name)
+				}
+				img, _, err := image.Decode(bytes.NewReader(p))
+				if err != nil {
+					t.Fatal(err)
+				}
+				red := 0
+				bounds := img.Bounds()
+				for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+					for x := bounds.Min.X; x < bounds.Max.X; x++ {
+						r, g, _, _ := img.At(x, y).RGBA()
+						if int(r>>8)-int(g>>8) > 40 {
+							red++
+						}
+					}
+				}
+				if red < 500 {
+					t.Errorf("%s %s: a picture taken out shows no mark (%d red pixels)", format, name, red)
+				}
+			}
+		}
+	}
+}
+
+// pictures returns the pictures pdfimages takes out of doc, in their own formats.
+func pictures(t *testing.T, doc []byte) [][]byte {
+	t.Helper()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "copy.pdf")
+	if err := os.WriteFile(in, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("pdfimages", "-all", in, filepath.Join(dir, "pic")).CombinedOutput(); err != nil {
+		t.Fatalf("pdfimages: %v %s", err, out)
+	}
+	names, err := filepath.Glob(filepath.Join(dir, "pic-*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]byte
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
 }
