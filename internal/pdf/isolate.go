@@ -169,3 +169,56 @@ func cropToMedia(ctx *model.Context) error {
 func normalised(r *types.Rectangle) *types.Rectangle {
 	return types.NewRectangle(min(r.LL.X, r.UR.X), min(r.LL.Y, r.UR.Y), max(r.LL.X, r.UR.X), max(r.LL.Y, r.UR.Y))
 }
+
+// mergeContents makes each page's content one stream: the page's own content, the states
+// isolateContent saved and restored, and the marks. Left as the array of streams marking
+// builds, the marks would be streams of their own, which an edit of the page's /Contents
+// array, one entry, takes off a copy.
+func mergeContents(ctx *model.Context) error {
+	for i := 1; i <= ctx.PageCount; i++ {
+		page, _, _, err := ctx.PageDict(i, false)
+		if err != nil {
+			return fmt.Errorf("page %d: %w", i, err)
+		}
+		o, found := page.Find("Contents")
+		if !found {
+			continue
+		}
+		c, err := ctx.Dereference(o)
+		if err != nil {
+			return fmt.Errorf("page %d contents: %w", i, err)
+		}
+		refs, ok := c.(types.Array)
+		if !ok {
+			continue
+		}
+		var all bytes.Buffer
+		for _, e := range refs {
+			sd, _, err := ctx.DereferenceStreamDict(e)
+			if err != nil {
+				return fmt.Errorf("page %d contents: %w", i, err)
+			}
+			if sd == nil {
+				continue
+			}
+			if err := sd.Decode(); err != nil {
+				return fmt.Errorf("page %d contents: %w", i, err)
+			}
+			all.Write(sd.Content)
+			all.WriteByte('\n') // streams of an array are read as if separated by white space
+		}
+		sd, err := ctx.NewStreamDictForBuf(all.Bytes())
+		if err != nil {
+			return err
+		}
+		if err := encodeContent(sd); err != nil {
+			return err
+		}
+		ref, err := ctx.IndRefForNewObject(*sd)
+		if err != nil {
+			return err
+		}
+		page["Contents"] = *ref
+	}
+	return nil
+}

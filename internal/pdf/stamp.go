@@ -291,6 +291,9 @@ func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte) (out 
 	if err := unlabelMarks(ctx); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
+	if err := mergeContents(ctx); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
 	return write(ctx, date, seed)
 }
 

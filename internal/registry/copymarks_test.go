@@ -510,3 +510,79 @@ func pictures(t *testing.T, doc []byte) [][]byte {
 	}
 	return out
 }
+
+// dropLastContents removes the last k streams of each page's /Contents array, as one edit of
+// a copy's page objects does, and returns the document written again, or nil when no page
+// has more than k streams.
+func dropLastContents(t *testing.T, doc []byte, k int) []byte {
+	t.Helper()
+	ctx, err := api.ReadContext(bytes.NewReader(doc), nil)
+	if err == nil {
+		err = api.ValidateContext(ctx)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	dropped := false
+	for i := 1; i <= ctx.PageCount; i++ {
+		page, _, _, err := ctx.PageDict(i, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, err := ctx.DereferenceArray(page["Contents"]); err == nil && len(a) > k {
+			page["Contents"], dropped = a[:len(a)-k], true
+		}
+	}
+	if !dropped {
+		return nil
+	}
+	var out bytes.Buffer
+	if err := api.WriteContext(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// TestMarksAreNotAStreamOfTheirOwn: pdfcpu draws the marks of a page whose content is an
+// array of streams (as many producers write it, and as every page with an annotation becomes
+// once settled) in streams of their own at the end of the array: removing those entries
+// gave a copy without its DRAFT banner and line, a preview without its marks, the letter
+// intact. A page's content and its marks must not come apart so.
+func TestMarksAreNotAStreamOfTheirOwn(t *testing.T) {
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Skip("pdftoppm not installed")
+	}
+	const text = "BT /F1 14 Tf 72 770 Td (Dear Minister, the brigade moves north on 3 March.) Tj ET"
+	ctx := context.Background()
+	o := newOffice(t)
+	for name, doc := range map[string][]byte{
+		"content in two streams":  pdfWithContent(text, "BT /F1 14 Tf 72 700 Td (Second paragraph.) Tj ET"),
+		"page with an annotation": draftPDFWithCover(true),
+		"content in one stream":   pdfWithContent(text),
+	} {
+		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
+			Addressees: []string{"Ministry of Defence"}, File: Upload{Name: "letter.pdf", Data: doc}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy liaison")
+		if err != nil {
+			t.Fatal(err)
+		}
+		preview, err := o.r.Preview(ctx, o.drafter, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for copyName, cp := range map[string][]byte{"coordination copy": c.Data, "preview": preview} {
+			for k := 1; ; k++ {
+				edited := dropLastContents(t, cp, k)
+				if edited == nil {
+					break
+				}
+				if n := redPixels(t, edited); n < 200 && strings.Contains(pdftotext(t, edited), "the brigade moves north") {
+					t.Errorf("%s: the %s's marks came off with the last %d entries of its page's contents, the letter left (%d red pixels)", name, copyName, k, n)
+				}
+			}
+		}
+	}
+}
