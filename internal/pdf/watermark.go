@@ -214,11 +214,14 @@ func diagonalOverlay(banners []string) ([]byte, error) {
 // bandOverlayIn is bandOverlay with a banner and a line for each language.
 func bandOverlayIn(banners, lines []string) ([]byte, error) {
 	const w = 190.0
-	h := 3 + 10*float64(len(banners))
 	for _, l := range lines {
 		if err := CheckText("draft line", l); err != nil {
 			return nil, err
 		}
+	}
+	h, err := bandHeight(w, banners, lines)
+	if err != nil {
+		return nil, err
 	}
 	r, err := newCanvas(w, h)
 	if err != nil {
@@ -237,8 +240,12 @@ func bandOverlayIn(banners, lines []string) ([]byte, error) {
 // bandOverlay draws the banner and the copy's line, on a light band so they stay legible
 // over any page.
 func bandOverlay(banner, line string) ([]byte, error) {
-	const w, h = 190.0, 13.0
+	const w = 190.0
 	if err := CheckText("draft line", line); err != nil {
+		return nil, err
+	}
+	h, err := bandHeight(w, []string{banner}, []string{line})
+	if err != nil {
 		return nil, err
 	}
 	r, err := newCanvas(w, h)
@@ -251,4 +258,24 @@ func bandOverlay(banner, line string) ([]byte, error) {
 	r.text([]span{{banner, bold}}, 10, 5, red, alignCenter)
 	r.text([]span{{line, regular}}, 7.5, 5, red, alignCenter)
 	return r.output(), nil
+}
+
+// bandHeight is the height, in millimetres, of a band w millimetres wide that shows every
+// banner (10 points) and line (7.5 points) on as many lines of 5 millimetres as they take: a
+// long recipient's name wraps the copy's line, and a band of fixed height cut off what
+// followed it (the reference, the version, when and by whom the copy was made).
+func bandHeight(w float64, banners, lines []string) (float64, error) {
+	sh, err := getShaper()
+	if err != nil {
+		return 0, err
+	}
+	defer putShaper(sh)
+	n := 0
+	for _, b := range banners {
+		n += sh.count(b, 10, w*ptPerMM)
+	}
+	for _, l := range lines {
+		n += sh.count(l, 7.5, w*ptPerMM)
+	}
+	return 3 + 5*float64(n), nil
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/pdf/pdftest"
 	"github.com/chancery/chancery/internal/seal"
@@ -584,5 +585,33 @@ func TestMarksAreNotAStreamOfTheirOwn(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestCopyLineShownWholeForALongRecipient: the band at the foot of every page of a copy was
+// of a fixed height, and a recipient's name long enough to wrap the copy's line (a few
+// words repeated, well within the 300 bytes a recipient may have) pushed out of it the rest
+// of the line: the copy no longer showed its reference, version, date or who made it. The
+// whole line must show, for any recipient the registry accepts.
+func TestCopyLineShownWholeForALongRecipient(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed")
+	}
+	ctx := context.Background()
+	o := newOffice(t)
+	ref := o.letter(t, "Dear Minister, the brigade moves north.")
+	recipient := strings.TrimSpace(strings.Repeat("Embassy liaison office ", 13))
+	c, err := o.r.ExportDraft(ctx, o.drafter, ref, recipient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := o.r.VerifyDigest(ctx, o.reviewer, seal.Digest(c.Digest))
+	if err != nil || st.Draft == nil || len(st.Draft.Exports) != 1 {
+		t.Fatalf("the copy is not recorded: %+v %v", st, err)
+	}
+	shown := identify.Normalize(pdftotext(t, c.Data))
+	line := identify.Normalize(pdf.DraftMark{Recipient: recipient, Reference: ref, Version: 1, Exported: st.Draft.Exports[0].At, Member: "dana"}.Line())
+	if !strings.Contains(shown, line) {
+		t.Errorf("the copy does not show its whole line %q:\n%q", line, shown)
 	}
 }
