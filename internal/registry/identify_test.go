@@ -249,8 +249,15 @@ func TestIdentifyTracesDraftCopy(t *testing.T) {
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Skip("pdftotext not installed")
 	}
+	t.Run("sqlite", func(t *testing.T) { testIdentifyTracesDraftCopy(t, newOffice(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		o, _ := sharedOffices(t)
+		testIdentifyTracesDraftCopy(t, o)
+	})
+}
+
+func testIdentifyTracesDraftCopy(t *testing.T, o *office) {
 	ctx := context.Background()
-	o := newOffice(t)
 	body := strings.Repeat("Dear Minister, the brigade of the northern task force moves north on 3 March towards the river crossing at dawn. ", 6)
 	ref := o.letter(t, body)
 	if _, err := o.r.ExportDraft(ctx, o.drafter, ref, "Ministry of Foreign Affairs"); err != nil {
