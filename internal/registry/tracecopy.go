@@ -30,11 +30,16 @@ func (r *Registry) traceCopy(ctx context.Context, text string, letterIDs []int64
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		names := map[int64]string{}
 		for _, id := range letterIDs {
-			exps, err := tx.DraftExportsOf(ctx, id)
-			if err != nil || len(exps) == 0 {
+			l, err := tx.LetterByID(ctx, id)
+			if err != nil {
 				return err
 			}
-			l, err := tx.LetterByID(ctx, id)
+			// Every copy's line, in every language, names the letter's reference: a text
+			// without it is no copy's, and the exports are not read.
+			if !strings.Contains(words, " "+identify.Normalize(l.Reference)+" ") {
+				continue
+			}
+			exps, err := tx.DraftExportsOf(ctx, id)
 			if err != nil {
 				return err
 			}
