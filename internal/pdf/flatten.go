@@ -35,8 +35,9 @@ const (
 // removals work from the annotations it recognised while validating, where this walks each
 // page's /Annots as a viewer does. settle also removes every embedded file:
 // the EmbeddedFiles name tree (and a portfolio's Collection, by pdfcpu), each file
-// specification's embedded streams (/EF, /RF) and every associated-files array (/AF), wherever
-// they are: a copy must not carry, unmarked, files the pages do not show. And it removes what
+// specification's embedded streams (/EF, /RF), every associated-files array (/AF), every
+// page thumbnail (/Thumb) and applications' private data (/PieceInfo), wherever they are: a
+// copy must not carry, unmarked, files or pictures the pages do not show. And it removes what
 // a viewer would run (dropActions).
 func settle(ctx *model.Context) error {
 	for i := 1; i <= ctx.PageCount; i++ {
@@ -65,9 +66,11 @@ func settle(ctx *model.Context) error {
 	return nil
 }
 
-// dropFiles deletes a dictionary's embedded-file and associated-file entries.
+// dropFiles deletes a dictionary's embedded-file and associated-file entries, a page's
+// thumbnail (/Thumb: a picture of the page as it was, without the marks) and applications'
+// private data (/PieceInfo: Illustrator and InDesign keep the whole native document there).
 func dropFiles(d types.Dict) bool {
-	for _, k := range []string{"AF", "EF", "RF"} {
+	for _, k := range []string{"AF", "EF", "RF", "Thumb", "PieceInfo"} {
 		d.Delete(k)
 	}
 	return true

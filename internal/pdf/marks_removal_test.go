@@ -2,11 +2,14 @@ package pdf_test
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/pdf/pdftest"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 )
 
@@ -79,5 +82,26 @@ func TestMarksSurviveWatermarkRemoval(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestCheckRefusesPagesThatSaveTooManyStates: the marks are isolated from a page's content by
+// as many saved graphics states as the content could restore (isolateContent); a page with
+// more 'Q' operators than a viewer should be made to keep states for is refused on upload,
+// not when a copy is asked for, and an ordinary page is accepted.
+func TestCheckRefusesPagesThatSaveTooManyStates(t *testing.T) {
+	page := func(content string) []byte {
+		return pdftest.Build(
+			"<< /Type /Catalog /Pages 2 0 R >>",
+			"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+			"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+			pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(content)), []byte(content)),
+		)
+	}
+	if _, err := pdf.Check(page(strings.Repeat("q 0 0 1 1 re f Q\n", 1000))); err != nil {
+		t.Errorf("an ordinary page refused: %v", err)
+	}
+	if _, err := pdf.Check(page(strings.Repeat("Q ", 40000))); !errors.Is(err, pdf.ErrInvalid) {
+		t.Errorf("a page restoring 40,000 states: got %v, want ErrInvalid", err)
 	}
 }

@@ -247,8 +247,9 @@ func (r *renderer) drawQR(s string, x, y, size float64) error {
 	return nil
 }
 
-// mark applies wms to every page of src, settled first (settle), and writes the result
-// deterministically, with ModDate date and a file identifier derived from seed.
+// mark applies wms to every page of src, settled first (settle), its content isolated from
+// the marks (isolateContent) and its crop box within its media box (cropToMedia), and writes
+// the result deterministically, with ModDate date and a file identifier derived from seed.
 func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -260,6 +261,12 @@ func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte) (out 
 		return nil, err
 	}
 	if err := settle(ctx); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if err := isolateContent(ctx); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if err := cropToMedia(ctx); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	first := len(ctx.Table)
@@ -282,6 +289,9 @@ func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte) (out 
 		root.Delete("OCProperties")
 	}
 	if err := unlabelMarks(ctx); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if err := mergeContents(ctx); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	return write(ctx, date, seed)

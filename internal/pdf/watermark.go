@@ -41,6 +41,28 @@ func (m DraftMark) lineIn(p *i18n.Printer) string {
 	return p.T("Coordination copy for %s · %s v%s · exported %s by %s", m.Recipient, m.Reference, strconv.Itoa(m.Version), p.DayTime(m.Exported), m.Member)
 }
 
+// Lines returns the line naming the copy as each page's band prints it, in each of the stamp
+// languages (English alone when there are none), so that a copy's text can be traced to it.
+func (m DraftMark) Lines() ([]string, error) {
+	if englishOnly(m.Languages) {
+		return []string{m.Line()}, nil
+	}
+	return linesIn(m.Languages, m.lineIn)
+}
+
+// linesIn is line in each of the stamp languages.
+func linesIn(languages []string, line func(*i18n.Printer) string) ([]string, error) {
+	ps, err := stampPrinters(languages)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = line(p)
+	}
+	return out, nil
+}
+
 // Watermark returns a copy of src with, on every page and above its content, a large diagonal
 // DraftBanner and, at the foot, the banner again with m.Line. Each recipient's copy therefore
 // has different bytes. The marks are not optional content: no viewer setting hides them. Nothing
@@ -80,6 +102,14 @@ func (m PreviewMark) Line() string { return m.lineIn(i18n.For(language.English))
 
 func (m PreviewMark) lineIn(p *i18n.Printer) string {
 	return p.T("Preview of %s v%s for %s · %s · registered as a draft copy", m.Reference, strconv.Itoa(m.Version), m.Member, p.DayTime(m.At))
+}
+
+// Lines is DraftMark.Lines for a preview.
+func (m PreviewMark) Lines() ([]string, error) {
+	if englishOnly(m.Languages) {
+		return []string{m.Line()}, nil
+	}
+	return linesIn(m.Languages, m.lineIn)
 }
 
 // Preview returns a copy of src, the letter a release would publish, with PreviewBanner
@@ -184,11 +214,14 @@ func diagonalOverlay(banners []string) ([]byte, error) {
 // bandOverlayIn is bandOverlay with a banner and a line for each language.
 func bandOverlayIn(banners, lines []string) ([]byte, error) {
 	const w = 190.0
-	h := 3 + 10*float64(len(banners))
 	for _, l := range lines {
 		if err := CheckText("draft line", l); err != nil {
 			return nil, err
 		}
+	}
+	h, err := bandHeight(w, banners, lines)
+	if err != nil {
+		return nil, err
 	}
 	r, err := newCanvas(w, h)
 	if err != nil {
@@ -207,8 +240,12 @@ func bandOverlayIn(banners, lines []string) ([]byte, error) {
 // bandOverlay draws the banner and the copy's line, on a light band so they stay legible
 // over any page.
 func bandOverlay(banner, line string) ([]byte, error) {
-	const w, h = 190.0, 13.0
+	const w = 190.0
 	if err := CheckText("draft line", line); err != nil {
+		return nil, err
+	}
+	h, err := bandHeight(w, []string{banner}, []string{line})
+	if err != nil {
 		return nil, err
 	}
 	r, err := newCanvas(w, h)
@@ -221,4 +258,24 @@ func bandOverlay(banner, line string) ([]byte, error) {
 	r.text([]span{{banner, bold}}, 10, 5, red, alignCenter)
 	r.text([]span{{line, regular}}, 7.5, 5, red, alignCenter)
 	return r.output(), nil
+}
+
+// bandHeight is the height, in millimetres, of a band w millimetres wide that shows every
+// banner (10 points) and line (7.5 points) on as many lines of 5 millimetres as they take: a
+// long recipient's name wraps the copy's line, and a band of fixed height cut off what
+// followed it (the reference, the version, when and by whom the copy was made).
+func bandHeight(w float64, banners, lines []string) (float64, error) {
+	sh, err := getShaper()
+	if err != nil {
+		return 0, err
+	}
+	defer putShaper(sh)
+	n := 0
+	for _, b := range banners {
+		n += sh.count(b, 10, w*ptPerMM)
+	}
+	for _, l := range lines {
+		n += sh.count(l, 7.5, w*ptPerMM)
+	}
+	return 3 + 5*float64(n), nil
 }

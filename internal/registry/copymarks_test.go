@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"image/png"
 	"os"
 	"os/exec"
@@ -11,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/pdf/pdftest"
 	"github.com/chancery/chancery/internal/seal"
@@ -223,5 +227,391 @@ func TestCopiesCarryNoEmbeddedFiles(t *testing.T) {
 		if holds(t, doc, annex) {
 			t.Errorf("the %s carries the draft's embedded file, unmarked, byte for byte", name)
 		}
+	}
+}
+
+// pdfWithContent is a one-page PDF whose page content is the streams given, in order.
+func pdfWithContent(streams ...string) []byte {
+	objs := []string{"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>", "",
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"}
+	refs := ""
+	for i, s := range streams {
+		objs = append(objs, pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(s)), []byte(s)))
+		refs += fmt.Sprintf(" %d 0 R", i+5)
+	}
+	objs[2] = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents [" + refs + " ] >>"
+	return pdftest.Build(objs...)
+}
+
+// TestMarksShowOverContentThatRestoresTooOften: pdfcpu draws each mark after the page's
+// content, enclosed in one q and Q. A PDF version whose content restores more graphics states
+// than it saved pops that q, and what it sets afterwards (a clip to one point, a scale to
+// nothing) stayed in force for the marks: the coordination copy and the preview showed no
+// DRAFT banner and no line naming the copy, and the release no footer, while the letter's text
+// showed. Every copy must show its marks (rendered by poppler) and their text, whatever the
+// content does to the graphics state, in one stream or across several.
+func TestMarksShowOverContentThatRestoresTooOften(t *testing.T) {
+	for _, tool := range []string{"pdftoppm", "pdftotext"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed", tool)
+		}
+	}
+	const text = "BT /F1 14 Tf 72 770 Td (Dear Minister, the brigade moves north on 3 March.) Tj ET"
+	ctx := context.Background()
+	o := newOffice(t)
+	for name, streams := range map[string][]string{
+		"clip":                 {text + " Q 0 0 1 1 re W n"},
+		"scale":                {text + " Q Q Q 0.0001 0 0 0.0001 0 0 cm"},
+		"clip in later stream": {text, "Q", "Q\n0 0 1 1 re W n"},
+		"states left saved":    {text + " Q 0 0 1 1 re W n q q q 0 0 1 1 re W n"},
+	} {
+		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
+			Addressees: []string{"Ministry of Defence"}, File: Upload{Name: "letter.pdf", Data: pdfWithContent(streams...)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy liaison")
+		if err != nil {
+			t.Fatal(err)
+		}
+		preview, err := o.r.Preview(ctx, o.drafter, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for copyName, cp := range map[string]struct {
+			doc  []byte
+			line string
+		}{"coordination copy": {c.Data, "Coordination copy for Embassy liaison"}, "preview": {preview, "Preview of " + ref}} {
+			if n := redPixels(t, cp.doc); n < 200 {
+				t.Errorf("%s: the %s shows no mark (%d red pixels)", name, copyName, n)
+			}
+			shown := pdftotext(t, cp.doc)
+			if !strings.Contains(shown, cp.line) {
+				t.Errorf("%s: the %s does not show %q: %q", name, copyName, cp.line, shown)
+			}
+			if !strings.Contains(shown, "the brigade moves north") {
+				t.Errorf("%s: the %s lost the letter's text: %q", name, copyName, shown)
+			}
+		}
+		rel := o.approvedAndReleased(t, ref)
+		if shown := pdftotext(t, rel.File); !strings.Contains(shown, "Verify at") {
+			t.Errorf("%s: the released letter shows no footer: %q", name, shown)
+		}
+	}
+}
+
+// TestMarksShowWhereTheCropBoxLeavesThePage: viewers show a page's crop box within its media
+// box, and pdfcpu placed the marks within the crop box as written. A PDF version whose crop
+// box reached far outside its media box (on the page, or inherited from the page tree) gave
+// a coordination copy and a preview with the DRAFT banner and the copy's line off the page,
+// and a release with its footer off the page. Every copy must show its marks there.
+func TestMarksShowWhereTheCropBoxLeavesThePage(t *testing.T) {
+	for _, tool := range []string{"pdftoppm", "pdftotext"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed", tool)
+		}
+	}
+	const text = "BT /F1 14 Tf 72 770 Td (Dear Minister, the brigade moves north on 3 March.) Tj ET"
+	ctx := context.Background()
+	o := newOffice(t)
+	for name, boxes := range map[string][2]string{
+		"crop box below and left":   {"", "/MediaBox [0 0 595 842] /CropBox [-5000 -5000 595 842]"},
+		"crop box written reversed": {"", "/MediaBox [0 0 595 842] /CropBox [595 842 -5000 -5000]"},
+		"crop box inherited":        {"/CropBox [-5000 -5000 595 842]", "/MediaBox [0 0 595 842]"},
+	} {
+		doc := pdftest.Build(
+			"<< /Type /Catalog /Pages 2 0 R >>",
+			"<< /Type /Pages /Kids [3 0 R] /Count 1 "+boxes[0]+" >>",
+			"<< /Type /Page /Parent 2 0 R "+boxes[1]+" /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+			pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(text)), []byte(text)),
+			"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+		)
+		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
+			Addressees: []string{"Ministry of Defence"}, File: Upload{Name: "letter.pdf", Data: doc}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy liaison")
+		if err != nil {
+			t.Fatal(err)
+		}
+		preview, err := o.r.Preview(ctx, o.drafter, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for copyName, cp := range map[string]struct {
+			doc  []byte
+			line string
+		}{"coordination copy": {c.Data, "Coordination copy for Embassy liaison"}, "preview": {preview, "Preview of " + ref}} {
+			if n := redPixels(t, cp.doc); n < 200 {
+				t.Errorf("%s: the %s shows no mark (%d red pixels)", name, copyName, n)
+			}
+			if shown := pdftotext(t, cp.doc); !strings.Contains(shown, cp.line) || !strings.Contains(shown, "the brigade moves north") {
+				t.Errorf("%s: the %s does not show %q and the letter: %q", name, copyName, cp.line, shown)
+			}
+		}
+		rel := o.approvedAndReleased(t, ref)
+		if shown := pdftotext(t, rel.File); !strings.Contains(shown, "Verify at") {
+			t.Errorf("%s: the released letter shows no footer: %q", name, shown)
+		}
+	}
+}
+
+// TestCopiesCarryNoThumbnailsOrPrivateData: a PDF version may hold, beside its pages, a
+// picture of each page (/Thumb, written by Acrobat and other editors) and an application's
+// private data (/PieceInfo, where Illustrator and InDesign keep the whole native document). A
+// copy carried both, byte for byte: a picture of each draft page without its marks, and the
+// editable draft. Coordination copies, previews and releases must carry neither.
+func TestCopiesCarryNoThumbnailsOrPrivateData(t *testing.T) {
+	const text = "BT /F1 14 Tf 72 770 Td (Dear Minister, the brigade moves north on 3 March.) Tj ET"
+	thumb := []byte("THUMBNAIL-PIXELS-OF-THE-UNMARKED-DRAFT-PAGE")
+	native := []byte("NATIVE DOCUMENT: the brigade moves north on 3 March (editable, unmarked)")
+	doc := pdftest.Build(
+		"<< /Type /Catalog /Pages 2 0 R /PieceInfo << /Illustrator << /LastModified (D:20261201) /Private 7 0 R >> >> >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R /Thumb 6 0 R"+
+			" /PieceInfo << /Illustrator << /LastModified (D:20261201) /Private 7 0 R >> >> /LastModified (D:20261201) >>",
+		pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(text)), []byte(text)),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+		pdftest.Stream(fmt.Sprintf("<< /Width 3 /Height 1 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Length %d >>", len(thumb)), thumb),
+		pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(native)), native),
+	)
+	ctx := context.Background()
+	o := newOffice(t)
+	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
+		Addressees: []string{"Ministry of Defence"}, File: Upload{Name: "letter.pdf", Data: doc}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	version, err := o.r.VersionFiles(ctx, o.drafter, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !holds(t, version[0].Data, thumb) || !holds(t, version[0].Data, native) {
+		t.Fatal("the version does not hold its thumbnail and private data: the test proves nothing")
+	}
+	c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy liaison")
+	if err != nil {
+		t.Fatal(err)
+	}
+	preview, err := o.r.Preview(ctx, o.drafter, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := o.approvedAndReleased(t, ref)
+	for name, doc := range map[string][]byte{"coordination copy": c.Data, "preview": preview, "released letter": rel.File} {
+		if holds(t, doc, thumb) {
+			t.Errorf("the %s carries the draft page's thumbnail", name)
+		}
+		if holds(t, doc, native) {
+			t.Errorf("the %s carries the application's private data (the native draft)", name)
+		}
+	}
+}
+
+// TestImageCopiesMarkTheirPictures: a scan's draft copy and preview put the scan on pages
+// with the marks drawn over it, as separate content: `pdfimages` took the pictures out
+// without them, a JPEG scan byte for byte (the version itself, the same in every copy).
+// Every picture taken out of a copy must show the marks in its own pixels, and none may be
+// the version's bytes.
+func TestImageCopiesMarkTheirPictures(t *testing.T) {
+	if _, err := exec.LookPath("pdfimages"); err != nil {
+		t.Skip("pdfimages not installed")
+	}
+	scan := image.NewGray(image.Rect(0, 0, 600, 800))
+	for i := range scan.Pix {
+		scan.Pix[i] = 255
+	}
+	for y := 100; y < 700; y += 40 {
+		for x := 60; x < 540; x++ {
+			for dy := range 12 {
+				scan.SetGray(x, y+dy, color.Gray{Y: 20})
+			}
+		}
+	}
+	ctx := context.Background()
+	o := newOffice(t)
+	for _, format := range []string{"jpeg", "png"} {
+		var b bytes.Buffer
+		var err error
+		if format == "png" {
+			err = png.Encode(&b, scan)
+		} else {
+			err = jpeg.Encode(&b, scan, &jpeg.Options{Quality: 90})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Scanned note", Class: "routine", Addressees: []string{"A"},
+			File: Upload{Name: "scan." + format, Data: b.Bytes()}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Liaison cell")
+		if err != nil {
+			t.Fatal(err)
+		}
+		preview, err := o.r.Preview(ctx, o.drafter, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, doc := range map[string][]byte{"coordination copy": c.Data, "preview": preview} {
+			pics := pictures(t, doc)
+			if len(pics) == 0 {
+				t.Fatalf("%s %s: no picture taken out", format, name)
+			}
+			for _, p := range pics {
+				if bytes.Equal(p, b.Bytes()) {
+					t.Errorf("%s %s: a picture taken out is the scan itself, byte for byte", format, name)
+				}
+				img, _, err := image.Decode(bytes.NewReader(p))
+				if err != nil {
+					t.Fatal(err)
+				}
+				red := 0
+				bounds := img.Bounds()
+				for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+					for x := bounds.Min.X; x < bounds.Max.X; x++ {
+						r, g, _, _ := img.At(x, y).RGBA()
+						if int(r>>8)-int(g>>8) > 40 {
+							red++
+						}
+					}
+				}
+				if red < 500 {
+					t.Errorf("%s %s: a picture taken out shows no mark (%d red pixels)", format, name, red)
+				}
+			}
+		}
+	}
+}
+
+// pictures returns the pictures pdfimages takes out of doc, in their own formats.
+func pictures(t *testing.T, doc []byte) [][]byte {
+	t.Helper()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "copy.pdf")
+	if err := os.WriteFile(in, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("pdfimages", "-all", in, filepath.Join(dir, "pic")).CombinedOutput(); err != nil {
+		t.Fatalf("pdfimages: %v %s", err, out)
+	}
+	names, err := filepath.Glob(filepath.Join(dir, "pic-*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]byte
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// dropLastContents removes the last k streams of each page's /Contents array, as one edit of
+// a copy's page objects does, and returns the document written again, or nil when no page
+// has more than k streams.
+func dropLastContents(t *testing.T, doc []byte, k int) []byte {
+	t.Helper()
+	ctx, err := api.ReadContext(bytes.NewReader(doc), nil)
+	if err == nil {
+		err = api.ValidateContext(ctx)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	dropped := false
+	for i := 1; i <= ctx.PageCount; i++ {
+		page, _, _, err := ctx.PageDict(i, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, err := ctx.DereferenceArray(page["Contents"]); err == nil && len(a) > k {
+			page["Contents"], dropped = a[:len(a)-k], true
+		}
+	}
+	if !dropped {
+		return nil
+	}
+	var out bytes.Buffer
+	if err := api.WriteContext(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// TestMarksAreNotAStreamOfTheirOwn: pdfcpu draws the marks of a page whose content is an
+// array of streams (as many producers write it, and as every page with an annotation becomes
+// once settled) in streams of their own at the end of the array: removing those entries
+// gave a copy without its DRAFT banner and line, a preview without its marks, the letter
+// intact. A page's content and its marks must not come apart so.
+func TestMarksAreNotAStreamOfTheirOwn(t *testing.T) {
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Skip("pdftoppm not installed")
+	}
+	const text = "BT /F1 14 Tf 72 770 Td (Dear Minister, the brigade moves north on 3 March.) Tj ET"
+	ctx := context.Background()
+	o := newOffice(t)
+	for name, doc := range map[string][]byte{
+		"content in two streams":  pdfWithContent(text, "BT /F1 14 Tf 72 700 Td (Second paragraph.) Tj ET"),
+		"page with an annotation": draftPDFWithCover(true),
+		"content in one stream":   pdfWithContent(text),
+	} {
+		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
+			Addressees: []string{"Ministry of Defence"}, File: Upload{Name: "letter.pdf", Data: doc}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy liaison")
+		if err != nil {
+			t.Fatal(err)
+		}
+		preview, err := o.r.Preview(ctx, o.drafter, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for copyName, cp := range map[string][]byte{"coordination copy": c.Data, "preview": preview} {
+			for k := 1; ; k++ {
+				edited := dropLastContents(t, cp, k)
+				if edited == nil {
+					break
+				}
+				if n := redPixels(t, edited); n < 200 && strings.Contains(pdftotext(t, edited), "the brigade moves north") {
+					t.Errorf("%s: the %s's marks came off with the last %d entries of its page's contents, the letter left (%d red pixels)", name, copyName, k, n)
+				}
+			}
+		}
+	}
+}
+
+// TestCopyLineShownWholeForALongRecipient: the band at the foot of every page of a copy was
+// of a fixed height, and a recipient's name long enough to wrap the copy's line (a few
+// words repeated, well within the 300 bytes a recipient may have) pushed out of it the rest
+// of the line: the copy no longer showed its reference, version, date or who made it. The
+// whole line must show, for any recipient the registry accepts.
+func TestCopyLineShownWholeForALongRecipient(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed")
+	}
+	ctx := context.Background()
+	o := newOffice(t)
+	ref := o.letter(t, "Dear Minister, the brigade moves north.")
+	recipient := strings.TrimSpace(strings.Repeat("Embassy liaison office ", 13))
+	c, err := o.r.ExportDraft(ctx, o.drafter, ref, recipient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := o.r.VerifyDigest(ctx, o.reviewer, seal.Digest(c.Digest))
+	if err != nil || st.Draft == nil || len(st.Draft.Exports) != 1 {
+		t.Fatalf("the copy is not recorded: %+v %v", st, err)
+	}
+	shown := identify.Normalize(pdftotext(t, c.Data))
+	line := identify.Normalize(pdf.DraftMark{Recipient: recipient, Reference: ref, Version: 1, Exported: st.Draft.Exports[0].At, Member: "dana"}.Line())
+	if !strings.Contains(shown, line) {
+		t.Errorf("the copy does not show its whole line %q:\n%q", line, shown)
 	}
 }

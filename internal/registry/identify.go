@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -657,6 +658,36 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 	}
 	class, best := identify.Classify(visible)
 	out.Match = class.String()
+	if member {
+		// A draft copy's text names its copy on every page: a member is told which copy it
+		// is, whatever letter or version its words are closest to (the same words may have
+		// been released since, and the copy is still not an official document), and however
+		// little of the letter it holds, since the line names a recorded copy.
+		var letters []int64 // the best match's letter first
+		for _, k := range kept {
+			if k.m.ID == best.ID && class != identify.None {
+				letters = append(letters, k.v.LetterID)
+			}
+		}
+		for _, k := range kept {
+			if !slices.Contains(letters, k.v.LetterID) {
+				letters = append(letters, k.v.LetterID)
+			}
+		}
+		c, err := r.traceCopy(ctx, text, letters)
+		if err != nil {
+			return nil, fmt.Errorf("identify: %w", err)
+		}
+		if c != nil {
+			out.Outcome, out.Reference, out.Version = Draft, c.reference, c.version
+			e := c.exports[0]
+			out.Message = fmt.Sprintf("draft: the text is that of a draft copy of version %d of %s, made for %s by %s on %s: it is not an official document",
+				c.version, c.reference, e.Recipient, e.By, e.At.UTC().Format("2 January 2006 15:04 UTC"))
+			out.Status = &Status{Office: r.cfg.Office.Name, Outcome: Draft, Message: notOfficial,
+				Draft: &DraftInfo{Reference: c.reference, Version: c.version, Exports: c.exports}}
+			return out, nil
+		}
+	}
 	if class == identify.None {
 		out.Message = "unknown: the text matches no letter of this office"
 		if !member {

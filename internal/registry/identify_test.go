@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"math/rand/v2"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -235,5 +236,72 @@ func TestIdentifyCRLF(t *testing.T) {
 	}
 	if changed > 2 {
 		t.Errorf("one word changed, %d runs differ: %+v", changed, got.Diff)
+	}
+}
+
+// TestIdentifyTracesDraftCopy: every page of a draft copy names it ("Coordination copy for …",
+// "Preview of …"), and the copy is recorded. A copy's text, pasted or read from a file whose
+// bytes were changed, was answered to members "close to version 1 of REF" without naming the
+// copy, and, once the same text was released, "altered": a leaked draft copy was traced to no
+// copy, and after the release not even called a draft. Members must be told which copy it is,
+// before and after the release; the public never learns of the copy or its recipient.
+func TestIdentifyTracesDraftCopy(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed")
+	}
+	t.Run("sqlite", func(t *testing.T) { testIdentifyTracesDraftCopy(t, newOffice(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		o, _ := sharedOffices(t)
+		testIdentifyTracesDraftCopy(t, o)
+	})
+}
+
+func testIdentifyTracesDraftCopy(t *testing.T, o *office) {
+	ctx := context.Background()
+	body := strings.Repeat("Dear Minister, the brigade of the northern task force moves north on 3 March towards the river crossing at dawn. ", 6)
+	ref := o.letter(t, body)
+	if _, err := o.r.ExportDraft(ctx, o.drafter, ref, "Ministry of Foreign Affairs"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy liaison")
+	if err != nil {
+		t.Fatal(err)
+	}
+	preview, err := o.r.Preview(ctx, o.reviewer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copies := map[string]struct {
+		text      string
+		recipient string
+		by        string
+	}{
+		"coordination copy": {pdftotext(t, c.Data), "Embassy liaison", "dana"},
+		"preview":           {pdftotext(t, preview), PreviewRecipient, o.reviewer.Member.Name},
+	}
+	check := func(when string) {
+		for name, cp := range copies {
+			id, err := o.r.Identify(ctx, o.reviewer, cp.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if id.Outcome != Draft || id.Reference != ref || id.Status == nil || id.Status.Draft == nil ||
+				len(id.Status.Draft.Exports) != 1 || id.Status.Draft.Exports[0].Recipient != cp.recipient || id.Status.Draft.Exports[0].By != cp.by {
+				t.Errorf("%s, the %s's text: a member is answered %s %q (%+v), not which copy it is", when, name, id.Outcome, id.Message, id.Status)
+			}
+			pub, err := o.r.Identify(ctx, Actor{}, cp.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pub.Outcome == Draft || pub.Status != nil && pub.Status.Draft != nil || strings.Contains(pub.Message, cp.recipient) {
+				t.Errorf("%s, the %s's text: the public is told of the copy: %s %q %+v", when, name, pub.Outcome, pub.Message, pub.Status)
+			}
+		}
+	}
+	check("before the release")
+	o.approvedAndReleased(t, ref)
+	check("after the release")
+	if id, err := o.r.Identify(ctx, o.reviewer, body); err != nil || id.Outcome != Valid {
+		t.Errorf("the released text itself is answered %+v %v", id, err)
 	}
 }

@@ -47,8 +47,9 @@ func (r *Registry) VerifyURL(ref, code string) string {
 // letterPDF returns the version as a PDF: itself, its conversion, its image placed on pages,
 // or its text rendered on the letterhead (an enclosure's cover is made by stampedPDF and
 // draftFile). date is the letter's date (zero for an undated draft); signatories sign the
-// letterhead.
-func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string) ([]byte, error) {
+// letterhead. With burned (a copy's marks), an image's pictures carry the marks in their
+// pixels.
+func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string, burned *pdf.Burned) ([]byte, error) {
 	if fileKind(v.MediaType) == kindPDF {
 		return data, nil
 	}
@@ -56,7 +57,11 @@ func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date
 		return r.convertedPDF(v.MediaType, data)
 	}
 	if mt := baseType(v.MediaType); pdf.ImageTypes[mt] {
-		return pdf.RenderImage(mt, data, pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference, Subject: l.Subject, Date: date})
+		h := pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference, Subject: l.Subject, Date: date}
+		if burned != nil {
+			return pdf.RenderImageMarked(mt, data, h, *burned)
+		}
+		return pdf.RenderImage(mt, data, h)
 	}
 	return pdf.Render(v.MediaType, data, pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
 		Subject: l.Subject, Date: date, Addressees: l.Addressees, Signatories: signatories})
@@ -67,8 +72,8 @@ func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date
 // signed in one pass, pdf.RenderRelease: the pages pdf.Stamp gives the rendering, without
 // reading it back. So is an enclosure's cover letter, with the file attached
 // (pdf.RenderEnclosureRelease).
-func (r *Registry) stampedPDF(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string, f pdf.Footer, signer *pdf.Signer) ([]byte, error) {
-	rel, err := r.stampedRelease(l, v, data, date, signatories, f, signer)
+func (r *Registry) stampedPDF(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string, f pdf.Footer, signer *pdf.Signer, burned *pdf.Burned) ([]byte, error) {
+	rel, err := r.stampedRelease(l, v, data, date, signatories, f, signer, burned)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +82,7 @@ func (r *Registry) stampedPDF(l *store.Letter, v store.Version, data []byte, dat
 
 // stampedRelease is stampedPDF with, for a text letter or an enclosure, the text its
 // layout gathered (pdf.RenderReleaseText); for any other kind of letter, HasText is false.
-func (r *Registry) stampedRelease(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string, f pdf.Footer, signer *pdf.Signer) (*pdf.Release, error) {
+func (r *Registry) stampedRelease(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string, f pdf.Footer, signer *pdf.Signer, burned *pdf.Burned) (*pdf.Release, error) {
 	h := pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
 		Subject: l.Subject, Date: date, Addressees: l.Addressees, Signatories: signatories}
 	if fileKind(v.MediaType) == kindText {
@@ -86,7 +91,7 @@ func (r *Registry) stampedRelease(l *store.Letter, v store.Version, data []byte,
 	if isEnclosure(v.MediaType) {
 		return pdf.RenderEnclosureReleaseText(pdf.Enclosure{Name: v.FileName, MediaType: v.MediaType, Data: data}, h, f, signer)
 	}
-	doc, err := r.letterPDF(l, v, data, date, signatories)
+	doc, err := r.letterPDF(l, v, data, date, signatories, burned)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +151,7 @@ func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, s
 	stmt.FileDigest, stmt.FileMediaType = seal.DigestOf(data), ""
 	footer := pdf.Footer{Office: r.cfg.Office.Name, Reference: l.Reference,
 		Released: stmt.ReleasedAt, VerifyURL: r.VerifyURL(l.Reference, code), Languages: r.cfg.Office.StampLanguages}
-	rel, err := r.stampedRelease(l, v, data, stmt.ReleasedAt, signerNames(stmt), footer, r.cfg.PDFSigner)
+	rel, err := r.stampedRelease(l, v, data, stmt.ReleasedAt, signerNames(stmt), footer, r.cfg.PDFSigner, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +166,8 @@ func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, s
 // draftFile makes a coordination copy of the version: the letter PDF with the DRAFT watermark
 // and the recipient's line on every page, so that each copy is recognisably a draft and
 // distinguishable from every other. A Word or OpenDocument draft is converted to PDF (refused
-// without a converter), and an image (a scan) is placed on pages, as for the release. A file
+// without a converter), and an image (a scan) is placed on pages, as for the release, with the
+// marks also in its pixels, so that a picture taken out of the copy is marked too. A file
 // of another type is described by the release's cover letter but not attached to it: a copy
 // never carries the version's own bytes, which would be unmarked, the same in every copy, and
 // could pass for the enclosure once released. It returns the copy, its name and its media type.
@@ -174,7 +180,7 @@ func (r *Registry) draftFile(l *store.Letter, v store.Version, data []byte, m pd
 		doc, err = pdf.RenderEnclosureCover(pdf.Enclosure{Name: v.FileName, MediaType: v.MediaType, Data: data},
 			pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference, Subject: l.Subject, Addressees: l.Addressees})
 	} else {
-		doc, err = r.letterPDF(l, v, data, time.Time{}, nil)
+		doc, err = r.letterPDF(l, v, data, time.Time{}, nil, &pdf.Burned{Banner: pdf.DraftBanner, Line: m.Line()})
 	}
 	if err != nil {
 		return nil, "", "", err

@@ -723,6 +723,27 @@ func (t *Tx) DraftExportsByDigest(ctx context.Context, digest string) ([]DraftEx
 	return out, rows.Err()
 }
 
+// DraftExportsOf returns the exports of the letter letterID, oldest first.
+func (t *Tx) DraftExportsOf(ctx context.Context, letterID int64) ([]DraftExport, error) {
+	rows, err := t.query(ctx, `SELECT id, letter_id, version_n, recipient, digest, member_id, created_at
+		FROM draft_exports WHERE letter_id = $1 ORDER BY id`, letterID)
+	if err != nil {
+		return nil, fmt.Errorf("draft exports: %w", err)
+	}
+	defer rows.Close()
+	var out []DraftExport
+	for rows.Next() {
+		var d DraftExport
+		var created string
+		if err := rows.Scan(&d.ID, &d.LetterID, &d.VersionN, &d.Recipient, &d.Digest, &d.MemberID, &created); err != nil {
+			return nil, fmt.Errorf("draft exports: %w", err)
+		}
+		d.CreatedAt = parseTS(created)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
 // AuditEvent is one append-only audit record.
 type AuditEvent struct {
 	ID        int64

@@ -1,0 +1,224 @@
+package pdf
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+)
+
+// maxIsolation bounds the graphics states isolateContent saves on a page: each one is a state
+// a viewer keeps while it draws the page.
+const maxIsolation = 1 << 15
+
+// isolateContent makes what each page's content does to the graphics state end with it, so
+// that the marks drawn after it (a draft copy's DRAFT banner and band, a preview's, a
+// release's footer) are drawn as they were made, whatever the content. pdfcpu encloses the
+// content in one q and Q before drawing a mark, but a content stream that restores more
+// states than it saved ("Q Q 0 0 1 1 re W n", or a tiny cm) pops that q and leaves its clip
+// or its scale in force: the marks were then drawn outside the page or too small to see, and
+// a copy left with no visible mark.
+//
+// So the page's content goes between as many q before it as it could restore and as many Q
+// after it as it could leave saved. The counts are of the bytes 'Q' and 'q' that could be an
+// operator, not of the operators a parser finds: a byte next to an ASCII letter or digit is
+// part of a longer token, or of a string or data, in every reader; any other is counted, so
+// no reading of a string, comment or inline image can hide an operator from the count.
+func isolateContent(ctx *model.Context) error {
+	counted := map[int][2]int{} // per content stream object: restores, saves
+	for i := 1; i <= ctx.PageCount; i++ {
+		page, _, _, err := ctx.PageDict(i, false)
+		if err != nil {
+			return fmt.Errorf("page %d: %w", i, err)
+		}
+		o, found := page.Find("Contents")
+		if !found {
+			continue
+		}
+		c, err := ctx.Dereference(o)
+		if err != nil {
+			return fmt.Errorf("page %d contents: %w", i, err)
+		}
+		if c == nil {
+			continue
+		}
+		refs, ok := c.(types.Array)
+		if !ok {
+			refs = types.Array{o}
+		}
+		var contents types.Array
+		restores, saves := 0, 0
+		for _, e := range refs {
+			ref, ok := e.(types.IndirectRef)
+			if !ok {
+				// A content stream written in place (only ever in a broken file): made an
+				// object, so that the page's contents are an array of references.
+				sd, ok := e.(types.StreamDict)
+				if !ok {
+					return fmt.Errorf("page %d contents: not a stream", i)
+				}
+				r, err := ctx.IndRefForNewObject(sd)
+				if err != nil {
+					return fmt.Errorf("page %d contents: %w", i, err)
+				}
+				ref = *r
+			}
+			n, ok := counted[ref.ObjectNumber.Value()]
+			if !ok {
+				sd, _, err := ctx.DereferenceStreamDict(ref)
+				if err != nil {
+					return fmt.Errorf("page %d contents: %w", i, err)
+				}
+				if sd == nil {
+					continue
+				}
+				if err := sd.Decode(); err != nil {
+					return fmt.Errorf("page %d contents: %w", i, err)
+				}
+				n = [2]int{operatorBytes(sd.Content, 'Q'), operatorBytes(sd.Content, 'q')}
+				counted[ref.ObjectNumber.Value()] = n
+			}
+			restores, saves = restores+n[0], saves+n[1]
+			contents = append(contents, ref)
+		}
+		if restores > maxIsolation || saves > maxIsolation {
+			return fmt.Errorf("page %d saves or restores the graphics state more than %d times", i, maxIsolation)
+		}
+		open, err := contentStream(ctx, bytes.Repeat([]byte("q\n"), restores+1))
+		if err != nil {
+			return err
+		}
+		closed, err := contentStream(ctx, bytes.Repeat([]byte("Q\n"), saves+1))
+		if err != nil {
+			return err
+		}
+		page["Contents"] = append(append(types.Array{open}, contents...), closed)
+	}
+	return nil
+}
+
+// operatorBytes counts the bytes op in content that are not next to an ASCII letter or digit.
+func operatorBytes(content []byte, op byte) int {
+	n := 0
+	for i, c := range content {
+		if c != op || i > 0 && alnum(content[i-1]) || i+1 < len(content) && alnum(content[i+1]) {
+			continue
+		}
+		n++
+	}
+	return n
+}
+
+func alnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// contentStream adds a content stream holding b to ctx.
+func contentStream(ctx *model.Context, b []byte) (types.IndirectRef, error) {
+	sd, err := ctx.NewStreamDictForBuf(b)
+	if err != nil {
+		return types.IndirectRef{}, err
+	}
+	if err := sd.Encode(); err != nil {
+		return types.IndirectRef{}, err
+	}
+	ref, err := ctx.IndRefForNewObject(*sd)
+	if err != nil {
+		return types.IndirectRef{}, err
+	}
+	return *ref, nil
+}
+
+// cropToMedia sets each page's crop box to the region a viewer shows: its crop box (by
+// default its media box), normalised, within its media box, normalised. pdfcpu places the
+// marks within the crop box as written, where viewers show only its part within the media
+// box: a crop box reaching far outside the media box put the DRAFT banner, the copy's line or
+// a release's footer off the page. A page that shows nothing is refused. Boxes that need no
+// change are left as they are written.
+func cropToMedia(ctx *model.Context) error {
+	for i := 1; i <= ctx.PageCount; i++ {
+		page, _, inh, err := ctx.PageDict(i, false)
+		if err != nil {
+			return fmt.Errorf("page %d: %w", i, err)
+		}
+		if inh.MediaBox == nil {
+			return fmt.Errorf("page %d has no media box", i)
+		}
+		media := normalised(inh.MediaBox)
+		crop := media
+		if inh.CropBox != nil {
+			c := normalised(inh.CropBox)
+			crop = types.NewRectangle(max(c.LL.X, media.LL.X), max(c.LL.Y, media.LL.Y), min(c.UR.X, media.UR.X), min(c.UR.Y, media.UR.Y))
+		}
+		if !(crop.Width() > 0 && crop.Height() > 0) {
+			return fmt.Errorf("page %d shows nothing: its crop box lies outside its media box", i)
+		}
+		if *media != *inh.MediaBox {
+			page["MediaBox"] = media.Array()
+		}
+		if inh.CropBox != nil && *crop != *inh.CropBox {
+			page["CropBox"] = crop.Array()
+		}
+	}
+	return nil
+}
+
+// normalised is r with its lower left corner below and left of its upper right one, as
+// readers take a rectangle written the other way round (PDF 32000-1 7.9.5).
+func normalised(r *types.Rectangle) *types.Rectangle {
+	return types.NewRectangle(min(r.LL.X, r.UR.X), min(r.LL.Y, r.UR.Y), max(r.LL.X, r.UR.X), max(r.LL.Y, r.UR.Y))
+}
+
+// mergeContents makes each page's content one stream: the page's own content, the states
+// isolateContent saved and restored, and the marks. Left as the array of streams marking
+// builds, the marks would be streams of their own, which an edit of the page's /Contents
+// array, one entry, takes off a copy.
+func mergeContents(ctx *model.Context) error {
+	for i := 1; i <= ctx.PageCount; i++ {
+		page, _, _, err := ctx.PageDict(i, false)
+		if err != nil {
+			return fmt.Errorf("page %d: %w", i, err)
+		}
+		o, found := page.Find("Contents")
+		if !found {
+			continue
+		}
+		c, err := ctx.Dereference(o)
+		if err != nil {
+			return fmt.Errorf("page %d contents: %w", i, err)
+		}
+		refs, ok := c.(types.Array)
+		if !ok {
+			continue
+		}
+		var all bytes.Buffer
+		for _, e := range refs {
+			sd, _, err := ctx.DereferenceStreamDict(e)
+			if err != nil {
+				return fmt.Errorf("page %d contents: %w", i, err)
+			}
+			if sd == nil {
+				continue
+			}
+			if err := sd.Decode(); err != nil {
+				return fmt.Errorf("page %d contents: %w", i, err)
+			}
+			all.Write(sd.Content)
+			all.WriteByte('\n') // streams of an array are read as if separated by white space
+		}
+		sd, err := ctx.NewStreamDictForBuf(all.Bytes())
+		if err != nil {
+			return err
+		}
+		if err := encodeContent(sd); err != nil {
+			return err
+		}
+		ref, err := ctx.IndRefForNewObject(*sd)
+		if err != nil {
+			return err
+		}
+		page["Contents"] = *ref
+	}
+	return nil
+}
