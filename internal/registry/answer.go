@@ -138,7 +138,8 @@ func (r *Registry) officeJSON() []byte {
 // actor who is not a member: either as the answer's JSON (what AppendStatusJSON writes),
 // appended to buf and ready to send, or, when the answer is not kept, as the Status
 // VerifyDigest returns (body nil). The body is the caller's until it calls again with buf.
-func (r *Registry) PublicVerify(ctx context.Context, digest seal.Digest, buf []byte) (*Status, []byte, error) {
+func (r *Registry) PublicVerify(ctx context.Context, digest seal.Digest, buf []byte) (_ *Status, _ []byte, err error) {
+	defer catchingUp(&err)
 	cache := r.cachesAnswers()
 	key := "digest " + string(digest)
 	gen := r.public.generation()

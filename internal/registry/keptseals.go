@@ -266,7 +266,8 @@ var ErrStateMoving = fmt.Errorf("%w: the letter's state changed while it was rea
 // taken, still has the answer's outcome and revocations: a withdrawal or a revocation commits
 // with its log entry, so one not in the store then was not in that tree. Without a seal there
 // is no freshness.
-func (r *Registry) VerifyLatest(ctx context.Context, a Actor, d seal.Digest) (*Status, *Freshness, error) {
+func (r *Registry) VerifyLatest(ctx context.Context, a Actor, d seal.Digest) (_ *Status, _ *Freshness, err error) {
+	defer catchingUp(&err)
 	for range 3 {
 		st, err := r.VerifyDigest(ctx, a, d)
 		if err != nil || st.Seal == nil {

@@ -56,7 +56,18 @@ var (
 	// ErrNotCosigned: the entry is committed, but no checkpoint that the witness quorum
 	// cosigned covers it yet; its seal or proof can be had later.
 	ErrNotCosigned = cosigned.ErrNotCosigned
+	// ErrCatchingUp: another server of the office logged an entry the answer rests on, and
+	// this server has not read it yet (it follows the stored log every few milliseconds).
+	ErrCatchingUp = errors.New("this server has not yet read the office's latest log entries: try again in a moment")
 )
+
+// catchingUp makes *err, if it asks this server's log for more than it has published,
+// ErrCatchingUp: the answer can be had in a moment, from this server or another.
+func catchingUp(err *error) {
+	if *err != nil && errors.Is(*err, translog.ErrOutOfRange) {
+		*err = fmt.Errorf("%w: %w", ErrCatchingUp, *err)
+	}
+}
 
 // GateError is the release gate's refusal, with the policy decision that explains it.
 type GateError struct {

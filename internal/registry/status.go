@@ -91,7 +91,8 @@ const notOfficial = "not an official document: this file is not a released lette
 // VerifyDigest answers what the file with this digest is. The public learns only that a draft
 // is not a released letter; members see which draft and export it is. Public answers are
 // cached (see publicCache) and shared: callers must not modify the Status.
-func (r *Registry) VerifyDigest(ctx context.Context, a Actor, digest seal.Digest) (*Status, error) {
+func (r *Registry) VerifyDigest(ctx context.Context, a Actor, digest seal.Digest) (_ *Status, err error) {
+	defer catchingUp(&err)
 	public := a.Member == nil || len(a.Member.Roles) == 0
 	if !public || !r.cachesAnswers() {
 		return answered(r.verifyDigest(ctx, a, digest))
@@ -180,7 +181,8 @@ func (r *Registry) verifyDigest(ctx context.Context, a Actor, digest seal.Digest
 // StatusOf answers the public for a reference typed in (/v/{ref}): a reference alone says no
 // more than that a released letter with it exists and whether it stands, and nothing of
 // drafts. Answers are cached and shared: callers must not modify the Status.
-func (r *Registry) StatusOf(ctx context.Context, ref string) (*Status, error) {
+func (r *Registry) StatusOf(ctx context.Context, ref string) (_ *Status, err error) {
+	defer catchingUp(&err)
 	full, err := r.holderStatus(ctx, ref)
 	if err != nil {
 		return nil, err

@@ -82,6 +82,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		apiError(w, http.StatusConflict, err)
 	case errors.Is(err, registry.ErrGone):
 		apiError(w, http.StatusGone, err)
+	case errors.Is(err, registry.ErrCatchingUp):
+		w.Header().Set("Retry-After", "1")
+		apiError(w, http.StatusServiceUnavailable, registry.ErrCatchingUp)
 	case errors.Is(err, registry.ErrNotCosigned):
 		// Committed and logged; the proof waits for the witnesses' cosignatures.
 		w.Header().Set("Retry-After", "10")

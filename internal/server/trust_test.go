@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/translog"
 )
 
 // TestTrustRootRevalidatedByCaches checks that /api/v1/trust may be kept by caches but is
@@ -85,5 +87,17 @@ func TestTrustRootRevalidatedByCaches(t *testing.T) {
 	}
 	if changed.Header.Get("ETag") == etag {
 		t.Error("the trust root changed but its ETag did not")
+	}
+}
+
+// TestCatchingUpIsRetried: a server asked about an entry another server of the office logged
+// and it has not read yet answers 503 with a short Retry-After, not 500.
+func TestCatchingUpIsRetried(t *testing.T) {
+	s := New(newRegistryConfig(t))
+	w := httptest.NewRecorder()
+	err := fmt.Errorf("verify: %w: %w", registry.ErrCatchingUp, translog.ErrOutOfRange)
+	s.fail(w, httptest.NewRequest("GET", "/api/v1/verify", nil), err)
+	if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") != "1" {
+		t.Errorf("answered %d, Retry-After %q; want 503 and 1", w.Code, w.Header().Get("Retry-After"))
 	}
 }
