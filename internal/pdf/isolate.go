@@ -28,17 +28,9 @@ const maxIsolation = 1 << 15
 func isolateContent(ctx *model.Context) error {
 	counted := map[int][2]int{} // per content stream object: restores, saves
 	for i := 1; i <= ctx.PageCount; i++ {
-		page, _, _, err := ctx.PageDict(i, false)
+		page, o, c, err := pageContents(ctx, i)
 		if err != nil {
-			return fmt.Errorf("page %d: %w", i, err)
-		}
-		o, found := page.Find("Contents")
-		if !found {
-			continue
-		}
-		c, err := ctx.Dereference(o)
-		if err != nil {
-			return fmt.Errorf("page %d contents: %w", i, err)
+			return err
 		}
 		if c == nil {
 			continue
@@ -176,17 +168,9 @@ func normalised(r *types.Rectangle) *types.Rectangle {
 // array, one entry, takes off a copy.
 func mergeContents(ctx *model.Context) error {
 	for i := 1; i <= ctx.PageCount; i++ {
-		page, _, _, err := ctx.PageDict(i, false)
+		page, _, c, err := pageContents(ctx, i)
 		if err != nil {
-			return fmt.Errorf("page %d: %w", i, err)
-		}
-		o, found := page.Find("Contents")
-		if !found {
-			continue
-		}
-		c, err := ctx.Dereference(o)
-		if err != nil {
-			return fmt.Errorf("page %d contents: %w", i, err)
+			return err
 		}
 		refs, ok := c.(types.Array)
 		if !ok {
@@ -221,4 +205,22 @@ func mergeContents(ctx *model.Context) error {
 		page["Contents"] = *ref
 	}
 	return nil
+}
+
+// pageContents returns page i's dictionary, its /Contents entry as written and that entry
+// dereferenced (both nil for a page without content).
+func pageContents(ctx *model.Context, i int) (types.Dict, types.Object, types.Object, error) {
+	page, _, _, err := ctx.PageDict(i, false)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("page %d: %w", i, err)
+	}
+	o, found := page.Find("Contents")
+	if !found {
+		return page, nil, nil, nil
+	}
+	c, err := ctx.Dereference(o)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("page %d contents: %w", i, err)
+	}
+	return page, o, c, nil
 }

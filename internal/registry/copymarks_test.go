@@ -257,7 +257,6 @@ func TestMarksShowOverContentThatRestoresTooOften(t *testing.T) {
 		}
 	}
 	const text = "BT /F1 14 Tf 72 770 Td (Dear Minister, the brigade moves north on 3 March.) Tj ET"
-	ctx := context.Background()
 	o := newOffice(t)
 	for name, streams := range map[string][]string{
 		"clip":                 {text + " Q 0 0 1 1 re W n"},
@@ -265,38 +264,7 @@ func TestMarksShowOverContentThatRestoresTooOften(t *testing.T) {
 		"clip in later stream": {text, "Q", "Q\n0 0 1 1 re W n"},
 		"states left saved":    {text + " Q 0 0 1 1 re W n q q q 0 0 1 1 re W n"},
 	} {
-		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
-			Addressees: []string{"Ministry of Defence"}, File: Upload{Name: "letter.pdf", Data: pdfWithContent(streams...)}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy liaison")
-		if err != nil {
-			t.Fatal(err)
-		}
-		preview, err := o.r.Preview(ctx, o.drafter, ref)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for copyName, cp := range map[string]struct {
-			doc  []byte
-			line string
-		}{"coordination copy": {c.Data, "Coordination copy for Embassy liaison"}, "preview": {preview, "Preview of " + ref}} {
-			if n := redPixels(t, cp.doc); n < 200 {
-				t.Errorf("%s: the %s shows no mark (%d red pixels)", name, copyName, n)
-			}
-			shown := pdftotext(t, cp.doc)
-			if !strings.Contains(shown, cp.line) {
-				t.Errorf("%s: the %s does not show %q: %q", name, copyName, cp.line, shown)
-			}
-			if !strings.Contains(shown, "the brigade moves north") {
-				t.Errorf("%s: the %s lost the letter's text: %q", name, copyName, shown)
-			}
-		}
-		rel := o.approvedAndReleased(t, ref)
-		if shown := pdftotext(t, rel.File); !strings.Contains(shown, "Verify at") {
-			t.Errorf("%s: the released letter shows no footer: %q", name, shown)
-		}
+		marksShowOnEveryCopy(t, o, name, pdfWithContent(streams...))
 	}
 }
 
@@ -312,7 +280,6 @@ func TestMarksShowWhereTheCropBoxLeavesThePage(t *testing.T) {
 		}
 	}
 	const text = "BT /F1 14 Tf 72 770 Td (Dear Minister, the brigade moves north on 3 March.) Tj ET"
-	ctx := context.Background()
 	o := newOffice(t)
 	for name, boxes := range map[string][2]string{
 		"crop box below and left":   {"", "/MediaBox [0 0 595 842] /CropBox [-5000 -5000 595 842]"},
@@ -326,34 +293,7 @@ func TestMarksShowWhereTheCropBoxLeavesThePage(t *testing.T) {
 			pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(text)), []byte(text)),
 			"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 		)
-		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
-			Addressees: []string{"Ministry of Defence"}, File: Upload{Name: "letter.pdf", Data: doc}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy liaison")
-		if err != nil {
-			t.Fatal(err)
-		}
-		preview, err := o.r.Preview(ctx, o.drafter, ref)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for copyName, cp := range map[string]struct {
-			doc  []byte
-			line string
-		}{"coordination copy": {c.Data, "Coordination copy for Embassy liaison"}, "preview": {preview, "Preview of " + ref}} {
-			if n := redPixels(t, cp.doc); n < 200 {
-				t.Errorf("%s: the %s shows no mark (%d red pixels)", name, copyName, n)
-			}
-			if shown := pdftotext(t, cp.doc); !strings.Contains(shown, cp.line) || !strings.Contains(shown, "the brigade moves north") {
-				t.Errorf("%s: the %s does not show %q and the letter: %q", name, copyName, cp.line, shown)
-			}
-		}
-		rel := o.approvedAndReleased(t, ref)
-		if shown := pdftotext(t, rel.File); !strings.Contains(shown, "Verify at") {
-			t.Errorf("%s: the released letter shows no footer: %q", name, shown)
-		}
+		marksShowOnEveryCopy(t, o, name, doc)
 	}
 }
 
@@ -613,5 +553,42 @@ func TestCopyLineShownWholeForALongRecipient(t *testing.T) {
 	line := identify.Normalize(pdf.DraftMark{Recipient: recipient, Reference: ref, Version: 1, Exported: st.Draft.Exports[0].At, Member: "dana"}.Line())
 	if !strings.Contains(shown, line) {
 		t.Errorf("the copy does not show its whole line %q:\n%q", line, shown)
+	}
+}
+
+// marksShowOnEveryCopy makes a letter of the PDF doc (whose page says "the brigade moves
+// north"), and checks that its coordination copy and its preview show their red marks, their
+// copy's line and the letter's text, and that its release shows its footer, rendered by
+// poppler.
+func marksShowOnEveryCopy(t *testing.T, o *office, name string, doc []byte) {
+	t.Helper()
+	ctx := context.Background()
+	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
+		Addressees: []string{"Ministry of Defence"}, File: Upload{Name: "letter.pdf", Data: doc}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy liaison")
+	if err != nil {
+		t.Fatal(err)
+	}
+	preview, err := o.r.Preview(ctx, o.drafter, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for copyName, cp := range map[string]struct {
+		doc  []byte
+		line string
+	}{"coordination copy": {c.Data, "Coordination copy for Embassy liaison"}, "preview": {preview, "Preview of " + ref}} {
+		if n := redPixels(t, cp.doc); n < 200 {
+			t.Errorf("%s: the %s shows no mark (%d red pixels)", name, copyName, n)
+		}
+		if shown := pdftotext(t, cp.doc); !strings.Contains(shown, cp.line) || !strings.Contains(shown, "the brigade moves north") {
+			t.Errorf("%s: the %s does not show %q and the letter: %q", name, copyName, cp.line, shown)
+		}
+	}
+	rel := o.approvedAndReleased(t, ref)
+	if shown := pdftotext(t, rel.File); !strings.Contains(shown, "Verify at") {
+		t.Errorf("%s: the released letter shows no footer: %q", name, shown)
 	}
 }

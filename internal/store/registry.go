@@ -704,29 +704,18 @@ func (t *Tx) AddDraftExport(ctx context.Context, d DraftExport) error {
 
 // DraftExportsByDigest returns the exports whose bytes have this digest.
 func (t *Tx) DraftExportsByDigest(ctx context.Context, digest string) ([]DraftExport, error) {
-	rows, err := t.query(ctx, `SELECT id, letter_id, version_n, recipient, digest, member_id, created_at
-		FROM draft_exports WHERE digest = $1 ORDER BY id`, digest)
-	if err != nil {
-		return nil, fmt.Errorf("draft exports: %w", err)
-	}
-	defer rows.Close()
-	var out []DraftExport
-	for rows.Next() {
-		var d DraftExport
-		var created string
-		if err := rows.Scan(&d.ID, &d.LetterID, &d.VersionN, &d.Recipient, &d.Digest, &d.MemberID, &created); err != nil {
-			return nil, fmt.Errorf("draft exports: %w", err)
-		}
-		d.CreatedAt = parseTS(created)
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return t.draftExports(ctx, "digest = $1", digest)
 }
 
 // DraftExportsOf returns the exports of the letter letterID, oldest first.
 func (t *Tx) DraftExportsOf(ctx context.Context, letterID int64) ([]DraftExport, error) {
+	return t.draftExports(ctx, "letter_id = $1", letterID)
+}
+
+// draftExports returns the exports the condition where (on arg) selects, oldest first.
+func (t *Tx) draftExports(ctx context.Context, where string, arg any) ([]DraftExport, error) {
 	rows, err := t.query(ctx, `SELECT id, letter_id, version_n, recipient, digest, member_id, created_at
-		FROM draft_exports WHERE letter_id = $1 ORDER BY id`, letterID)
+		FROM draft_exports WHERE `+where+` ORDER BY id`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("draft exports: %w", err)
 	}
