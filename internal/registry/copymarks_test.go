@@ -96,14 +96,7 @@ func TestMarksShowAboveAnnotations(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy liaison")
-		if err != nil {
-			t.Fatal(err)
-		}
-		preview, err := o.r.Preview(ctx, o.drafter, ref)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c, preview := o.copyAndPreview(t, ref, "Embassy liaison")
 		for name, doc := range map[string][]byte{"coordination copy": c.Data, "preview": preview} {
 			n := redPixels(t, doc)
 			t.Logf("%s, page covered by an annotation: %v; red pixels of the marks shown: %d", name, cover, n)
@@ -330,14 +323,7 @@ func TestCopiesCarryNoThumbnailsOrPrivateData(t *testing.T) {
 	if !holds(t, version[0].Data, thumb) || !holds(t, version[0].Data, native) {
 		t.Fatal("the version does not hold its thumbnail and private data: the test proves nothing")
 	}
-	c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy liaison")
-	if err != nil {
-		t.Fatal(err)
-	}
-	preview, err := o.r.Preview(ctx, o.drafter, ref)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, preview := o.copyAndPreview(t, ref, "Embassy liaison")
 	rel := o.approvedAndReleased(t, ref)
 	for name, doc := range map[string][]byte{"coordination copy": c.Data, "preview": preview, "released letter": rel.File} {
 		if holds(t, doc, thumb) {
@@ -387,14 +373,7 @@ func TestImageCopiesMarkTheirPictures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Liaison cell")
-		if err != nil {
-			t.Fatal(err)
-		}
-		preview, err := o.r.Preview(ctx, o.drafter, ref)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c, preview := o.copyAndPreview(t, ref, "Liaison cell")
 		for name, doc := range map[string][]byte{"coordination copy": c.Data, "preview": preview} {
 			pics := pictures(t, doc)
 			if len(pics) == 0 {
@@ -506,14 +485,7 @@ func TestMarksAreNotAStreamOfTheirOwn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy liaison")
-		if err != nil {
-			t.Fatal(err)
-		}
-		preview, err := o.r.Preview(ctx, o.drafter, ref)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c, preview := o.copyAndPreview(t, ref, "Embassy liaison")
 		for copyName, cp := range map[string][]byte{"coordination copy": c.Data, "preview": preview} {
 			for k := 1; ; k++ {
 				edited := dropLastContents(t, cp, k)
@@ -568,14 +540,7 @@ func marksShowOnEveryCopy(t *testing.T, o *office, name string, doc []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy liaison")
-	if err != nil {
-		t.Fatal(err)
-	}
-	preview, err := o.r.Preview(ctx, o.drafter, ref)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, preview := o.copyAndPreview(t, ref, "Embassy liaison")
 	for copyName, cp := range map[string]struct {
 		doc  []byte
 		line string
@@ -591,4 +556,20 @@ func marksShowOnEveryCopy(t *testing.T, o *office, name string, doc []byte) {
 	if shown := pdftotext(t, rel.File); !strings.Contains(shown, "Verify at") {
 		t.Errorf("%s: the released letter shows no footer: %q", name, shown)
 	}
+}
+
+// copyAndPreview has the drafter take a coordination copy of ref for recipient, and a
+// preview of it.
+func (o *office) copyAndPreview(t *testing.T, ref, recipient string) (*DraftCopy, []byte) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := o.r.ExportDraft(ctx, o.drafter, ref, recipient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	preview, err := o.r.Preview(ctx, o.drafter, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, preview
 }
