@@ -27,13 +27,7 @@ func TestBrowserSigning(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	b.open("/letters/"+ref, "#password")
-	b.signIn("sam", "#browser-key-create")
-	b.do(chromedp.Click(chromedp.CSS("#browser-key-create")), chromedp.WaitVisible(chromedp.CSS("#browser-sign")))
-	keyID, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#browser-sign-form [name=keyid]").value`))
-	if err != nil || len(keyID) != 64 || keyID == o.keyID {
-		t.Fatalf("after creating a key the page holds key ID %q (%v)", keyID, err)
-	}
+	keyID := b.newBrowserKey(ref)
 	if got := b.text("#browser-key-status"); !strings.Contains(got, keyID[:16]) {
 		t.Errorf("the page says %q, not the new key", got)
 	}
@@ -113,13 +107,7 @@ func TestBrowserKeyRevokedIsNotOffered(t *testing.T) {
 	if err := o.reg.Approve(context.Background(), o.actors["rita"], ref, "", ""); err != nil {
 		t.Fatal(err)
 	}
-	b.open("/letters/"+ref, "#password")
-	b.signIn("sam", "#browser-key-create")
-	b.do(chromedp.Click(chromedp.CSS("#browser-key-create")), chromedp.WaitVisible(chromedp.CSS("#browser-sign")))
-	keyID, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#browser-sign-form [name=keyid]").value`))
-	if err != nil || len(keyID) != 64 {
-		t.Fatalf("after creating a key the page holds key ID %q (%v)", keyID, err)
-	}
+	keyID := b.newBrowserKey(ref)
 	if _, err := o.reg.RevokeKey(context.Background(), o.actors["sam"], keyID, "device lost"); err != nil {
 		t.Fatal(err)
 	}
@@ -184,4 +172,18 @@ func TestBrowserSigningRefused(t *testing.T) {
 	if resp, _ := d.post("/keys", url.Values{"csrf": {d.signIn("dana")}, "public_key": {b64(make([]byte, 32))}}); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a drafter registering a key: %s", resp.Status)
 	}
+}
+
+// newBrowserKey signs sam in on ref's page, has the browser create a signing key there, and
+// returns its key ID, which must be new.
+func (b *tab) newBrowserKey(ref string) string {
+	b.t.Helper()
+	b.open("/letters/"+ref, "#password")
+	b.signIn("sam", "#browser-key-create")
+	b.do(chromedp.Click(chromedp.CSS("#browser-key-create")), chromedp.WaitVisible(chromedp.CSS("#browser-sign")))
+	keyID, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector("#browser-sign-form [name=keyid]").value`))
+	if err != nil || len(keyID) != 64 || keyID == b.o.keyID {
+		b.t.Fatalf("after creating a key the page holds key ID %q (%v)", keyID, err)
+	}
+	return keyID
 }
