@@ -187,7 +187,13 @@ func (c *Client) json(ctx context.Context, method, path string, in, out any) err
 		}
 		body, ctype = bytes.NewReader(b), "application/json"
 	}
-	_, err := c.do(ctx, method, path, body, ctype, out)
+	resp, err := c.do(ctx, method, path, body, ctype, out)
+	if err == nil && out == nil {
+		// do leaves an answer nobody decodes open: read and closed, its connection serves
+		// the next request rather than staying open until the server drops it.
+		io.Copy(io.Discard, io.LimitReader(resp.Body, MaxAnswerBytes))
+		resp.Body.Close()
+	}
 	return err
 }
 

@@ -5,9 +5,11 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/chancery/chancery/internal/dsse"
@@ -35,5 +37,39 @@ func TestRegisterKeyChecksTheKeyID(t *testing.T) {
 	answer = dsse.KeyID(other)
 	if id, _, err := c.RegisterKey(context.Background(), pub); err == nil || !strings.Contains(err.Error(), dsse.KeyID(pub)) {
 		t.Fatalf("RegisterKey with another key's ID in the answer = %q, %v; want an error naming the key's own ID", id, err)
+	}
+}
+
+// TestAnswersNobodyReadsFreeTheirConnection: a call whose answer the client does not decode
+// (an approval, a signature, an erasure) still reads and closes it, so that one client making
+// many calls keeps using one connection; left open, each call held a connection on both sides
+// until the server's idle timeout, and a benchmark of 10,000 letters ran out of descriptors.
+func TestAnswersNobodyReadsFreeTheirConnection(t *testing.T) {
+	var conns atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"ok":true}` + "\n"))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c, err := New(srv.URL, "chy_token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for range 20 {
+		if err := c.Approve(ctx, "OFF-1", "", "", false); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Sign(ctx, "OFF-1", "k", []byte("statement"), []byte("sig")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := conns.Load(); n > 1 {
+		t.Errorf("40 calls in turn opened %d connections, want 1", n)
 	}
 }
