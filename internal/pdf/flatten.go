@@ -281,25 +281,11 @@ func xObjects(ctx *model.Context, page types.Dict, inh *model.InheritedPageAttrs
 // draws annotations, whatever the content changes outside q and Q (a cm, a colour): the content
 // goes between q and Q.
 func appendContent(ctx *model.Context, page types.Dict, ops []byte) error {
-	stream := func(b []byte) (types.IndirectRef, error) {
-		sd, err := ctx.NewStreamDictForBuf(b)
-		if err != nil {
-			return types.IndirectRef{}, err
-		}
-		if err := sd.Encode(); err != nil {
-			return types.IndirectRef{}, err
-		}
-		ref, err := ctx.IndRefForNewObject(*sd)
-		if err != nil {
-			return types.IndirectRef{}, err
-		}
-		return *ref, nil
-	}
-	open, err := stream([]byte("q\n"))
+	open, err := contentStream(ctx, []byte("q\n"))
 	if err != nil {
 		return err
 	}
-	closed, err := stream(append([]byte("Q\n"), ops...))
+	closed, err := contentStream(ctx, append([]byte("Q\n"), ops...))
 	if err != nil {
 		return err
 	}

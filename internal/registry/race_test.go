@@ -58,17 +58,8 @@ func (o *office) retraction(t *testing.T, ref, by, reason string) (record, sig [
 // the release entry at index.
 func loggedWithdrawals(t *testing.T, o *office, index int64) int {
 	t.Helper()
-	ctx := context.Background()
 	n := 0
-	for i := range o.r.cfg.Log.Head().Size {
-		data, err := o.r.cfg.Log.Entry(ctx, i)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, err := entry.Decode(data)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for i, e := range loggedEntries(t, o) {
 		var rec struct {
 			Release int64 `json:"release"`
 		}

@@ -792,13 +792,12 @@ func TestThreatAuditAppendOnly(t *testing.T) {
 	}
 }
 
-// releaseEntries counts the release entries of ref in the published log.
-func releaseEntries(t *testing.T, o *office, ref string) int {
+// loggedEntries returns the entries of o's published log, decoded, by index.
+func loggedEntries(t *testing.T, o *office) []*entry.Entry {
 	t.Helper()
-	ctx := context.Background()
-	n := 0
+	var out []*entry.Entry
 	for i := range o.r.cfg.Log.Head().Size {
-		data, err := o.r.cfg.Log.Entry(ctx, i)
+		data, err := o.r.cfg.Log.Entry(context.Background(), i)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -806,12 +805,24 @@ func releaseEntries(t *testing.T, o *office, ref string) int {
 		if err != nil {
 			t.Fatal(err)
 		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// releaseEntries counts the release entries of ref in the published log.
+func releaseEntries(t *testing.T, o *office, ref string) int {
+	t.Helper()
+	ctx := context.Background()
+	n := 0
+	for i, e := range loggedEntries(t, o) {
 		if e.Kind != entry.Release {
 			continue
 		}
 		var op *seal.Opening
+		var err error
 		if err := o.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-			op, err = opening(ctx, tx, i)
+			op, err = opening(ctx, tx, int64(i))
 			return err
 		}); err != nil {
 			t.Fatal(err)
