@@ -13,9 +13,10 @@ import (
 	"golang.org/x/image/math/fixed"
 )
 
-// Burned is what an image page of a draft copy carries in its pixels: the marks drawn over
-// the page are separate from the picture, and `pdfimages` takes a copy's pictures out without
-// them, so a copy of a scan would leave as the scan, unmarked (a JPEG byte for byte).
+// Burned is what every picture of a draft copy carries in its pixels (burnImages): the marks
+// drawn over the page are separate from the picture, and `pdfimages` takes a copy's pictures
+// out without them, so a copy of a scan would leave as the scan, unmarked (a JPEG byte for
+// byte).
 type Burned struct {
 	Banner string // drawn diagonally across the picture
 	Line   string // drawn along its foot, on a light band
@@ -28,8 +29,13 @@ type Burned struct {
 func (b Burned) burn(src image.Image) *image.RGBA {
 	r := src.Bounds()
 	dst := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
-	xdraw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, xdraw.Src)
-	xdraw.Draw(dst, dst.Bounds(), src, r.Min, xdraw.Over)
+	if o, ok := src.(interface{ Opaque() bool }); ok && o.Opaque() {
+		// A scan (gray, or a JPEG's YCbCr) covers the white: one pass, on image/draw's fast path.
+		xdraw.Draw(dst, dst.Bounds(), src, r.Min, xdraw.Src)
+	} else {
+		xdraw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, xdraw.Src)
+		xdraw.Draw(dst, dst.Bounds(), src, r.Min, xdraw.Over)
+	}
 	w, h := float64(r.Dx()), float64(r.Dy())
 
 	banner := textImage(b.Banner, color.NRGBA{R: 204, G: 26, B: 26, A: 110})

@@ -85,14 +85,10 @@ func TestTextDecodeBombs(t *testing.T) {
 // nestedFlateBomb is a content stream compressed twice: the inner stream, itself small,
 // inflates to 64 MiB.
 func nestedFlateBomb() []byte {
-	inner := deflated(64 << 20)
-	var z bytes.Buffer
-	w := zlib.NewWriter(&z)
-	w.Write(inner)
-	w.Close()
+	z := pdftest.Deflate(deflated(64 << 20))
 	return pdftest.Build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-		fmt.Sprintf("<< /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n%s\nendstream", z.Len(), z.Bytes()))
+		fmt.Sprintf("<< /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n%s\nendstream", len(z), z))
 }
 
 // TestTextWithinBudgets: a page that names its content stream a few times, and a font with a
@@ -101,13 +97,10 @@ func TestTextWithinBudgets(t *testing.T) {
 	if _, err := pdf.Text(contentArrayBomb(1<<20, 4)); err != nil {
 		t.Errorf("4 MiB of content: %v", err)
 	}
-	var z bytes.Buffer
-	w := zlib.NewWriter(&z)
-	w.Write([]byte("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /T def " +
+	z := pdftest.Deflate([]byte("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /T def " +
 		"1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfrange <20> <7E> <0020> endbfrange " +
 		"endcmap CMapName currentdict /CMap defineresource pop end end"))
-	w.Close()
-	s, err := pdf.Text(toUnicodePDF(z.Bytes()))
+	s, err := pdf.Text(toUnicodePDF(z))
 	if err != nil || !strings.Contains(s, "Dear Minister") {
 		t.Errorf("a font with a small CMap: %q, %v", s, err)
 	}

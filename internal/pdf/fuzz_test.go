@@ -8,6 +8,7 @@ import (
 
 	"github.com/chancery/chancery/internal/ocr/ocrtest"
 	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/pdf/pdftest"
 )
 
 // The seed corpus is in testdata/fuzz/FuzzCheck and testdata/fuzz/FuzzText: small real PDFs
@@ -44,11 +45,14 @@ func FuzzText(f *testing.F) {
 // FuzzMark: a draft copy is made of whatever PDF a member uploads, annotations, forms,
 // embedded files and actions included (settle, dropActions, the marks and their relabelling).
 // A PDF is refused or marked, without a panic; a marked copy is a PDF Check accepts, and not
-// the upload's bytes. Seeds: the FuzzCheck corpus, a letter, an annotated and a scripted PDF.
+// the upload's bytes. Seeds: the FuzzCheck corpus, a letter, an annotated and a scripted PDF,
+// pictures the marks are drawn into (gray, and a one-bit stencil).
 func FuzzMark(f *testing.F) {
 	f.Add(letter(f, 2))
 	f.Add(annotated())
 	f.Add(scripted())
+	f.Add(pdfWithPicture("/Width 64 /Height 64 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode", pdftest.Deflate(bytes.Repeat([]byte{200}, 64*64)), true))
+	f.Add(pdfWithPicture("/Width 64 /Height 64 /ImageMask true /Filter /FlateDecode", pdftest.Deflate(bytes.Repeat([]byte{0xf0}, 8*64)), false))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if _, err := pdf.Check(data); err != nil {
 			return // refused at upload: never marked

@@ -24,24 +24,7 @@ func RenderImage(mediaType string, data []byte, h Letterhead) (out []byte, err e
 	if err := h.check(); err != nil {
 		return nil, fmt.Errorf("render image: %w", err)
 	}
-	if out, err = placeImages(mediaType, data, h, nil); err != nil {
-		return nil, fmt.Errorf("render image: %w", err)
-	}
-	return out, nil
-}
-
-// RenderImageMarked is RenderImage for a draft copy: each picture carries b in its pixels, so
-// that a picture taken out of the copy is still marked (Burned). The copy's marks are drawn
-// over the pages afterwards (Watermark, Preview), as on any copy.
-func RenderImageMarked(mediaType string, data []byte, h Letterhead, b Burned) (out []byte, err error) {
-	defer recoverAs(&out, &err, "render image")
-	if !ImageTypes[mediaType] {
-		return nil, fmt.Errorf("render image: unsupported media type %q", mediaType)
-	}
-	if err := h.check(); err != nil {
-		return nil, fmt.Errorf("render image: %w", err)
-	}
-	if out, err = placeImages(mediaType, data, h, &b); err != nil {
+	if out, err = placeImages(mediaType, data, h); err != nil {
 		return nil, fmt.Errorf("render image: %w", err)
 	}
 	return out, nil

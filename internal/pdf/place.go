@@ -155,9 +155,8 @@ func CheckImage(mediaType string, data []byte) error {
 
 // placeImages lays out every page of an image upload on an A4 page of its own, scaled to fit
 // the margins with its aspect ratio kept, centred across the page and from the top margin down.
-// The bottom margin leaves room for the footer Stamp adds. With burned, each picture carries
-// its marks in its pixels (Burned). The output is deterministic.
-func placeImages(mediaType string, data []byte, h Letterhead, burned *Burned) ([]byte, error) {
+// The bottom margin leaves room for the footer Stamp adds. The output is deterministic.
+func placeImages(mediaType string, data []byte, h Letterhead) ([]byte, error) {
 	pages, err := imagePages(mediaType, data)
 	if err != nil {
 		return nil, err
@@ -178,7 +177,7 @@ func placeImages(mediaType string, data []byte, h Letterhead, burned *Burned) ([
 		if total += cfg.Width * cfg.Height; total > MaxImagePixelsTotal {
 			return nil, fmt.Errorf("%w: more than %d pixels in all", ErrTooLarge, MaxImagePixelsTotal)
 		}
-		im, err := imageObject(mediaType, cfg, p, burned)
+		im, err := imageObject(mediaType, cfg, p)
 		if err != nil {
 			return nil, fmt.Errorf("page %d: %w", i+1, err)
 		}
@@ -199,10 +198,9 @@ func placeImages(mediaType string, data []byte, h Letterhead, burned *Burned) ([
 
 // imageObject makes the image XObject of a page. A JPEG is embedded as it is; the other
 // formats are decoded, flattened on white and embedded as 8-bit gray (a gray or black and white
-// scan) or RGB samples, which every PDF reader shows. With burned, every format is decoded and
-// embedded as RGB samples with the marks in them.
-func imageObject(mediaType string, cfg image.Config, p imagePage, burned *Burned) (docImage, error) {
-	if mediaType == "image/jpeg" && burned == nil {
+// scan) or RGB samples, which every PDF reader shows.
+func imageObject(mediaType string, cfg image.Config, p imagePage) (docImage, error) {
+	if mediaType == "image/jpeg" {
 		data := make([]byte, p.size)
 		if _, err := p.r.ReadAt(data, 0); err != nil && err != io.EOF {
 			return docImage{}, err
@@ -228,8 +226,6 @@ func imageObject(mediaType string, cfg image.Config, p imagePage, burned *Burned
 	var space string
 	var samples []byte
 	switch g, ok := img.(*image.Gray); {
-	case burned != nil:
-		space, samples = "/DeviceRGB", flatten(burned.burn(img))
 	case ok:
 		space, samples = "/DeviceGray", grayRows(g)
 	case img.ColorModel() == color.Gray16Model:

@@ -56,7 +56,7 @@ func Stamp(src []byte, f Footer) (out []byte, err error) {
 		fields = append(fields, strings.Join(f.Languages, ","))
 	}
 	seed := seedOf("chancery stamp v1", src, fields...)
-	out, err = mark(src, []*model.Watermark{wm}, f.Released, seed)
+	out, err = mark(src, []*model.Watermark{wm}, f.Released, seed, nil)
 	if err != nil {
 		return nil, fmt.Errorf("stamp: %w", err)
 	}
@@ -250,7 +250,8 @@ func (r *renderer) drawQR(s string, x, y, size float64) error {
 // mark applies wms to every page of src, settled first (settle), its content isolated from
 // the marks (isolateContent) and its crop box within its media box (cropToMedia), and writes
 // the result deterministically, with ModDate date and a file identifier derived from seed.
-func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte) (out []byte, err error) {
+// A copy's marks (burned) are drawn into its pictures' pixels as well (burnImages).
+func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte, burned *Burned) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, fmt.Errorf("%w: pdf library failure: %v", ErrInvalid, r)
@@ -268,6 +269,11 @@ func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte) (out 
 	}
 	if err := cropToMedia(ctx); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if burned != nil {
+		if err := burnImages(ctx, *burned); err != nil {
+			return nil, err
+		}
 	}
 	first := len(ctx.Table)
 	if ctx.XRefTable.Size != nil {

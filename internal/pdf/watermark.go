@@ -76,7 +76,7 @@ func Watermark(src []byte, m DraftMark) (out []byte, err error) {
 	} else {
 		out, err = markCopyIn(src, m.Languages, func(p *i18n.Printer) (string, string) {
 			return p.T("DRAFT — NOT AN OFFICIAL DOCUMENT"), m.lineIn(p)
-		}, m.Exported, seedOf("chancery draft v1", src, append(fields, strings.Join(m.Languages, ","))...))
+		}, Burned{Banner: DraftBanner, Line: m.Line()}, m.Exported, seedOf("chancery draft v1", src, append(fields, strings.Join(m.Languages, ","))...))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("watermark: %w", err)
@@ -126,7 +126,7 @@ func Preview(src []byte, m PreviewMark) (out []byte, err error) {
 	} else {
 		out, err = markCopyIn(src, m.Languages, func(p *i18n.Printer) (string, string) {
 			return p.T("DRAFT PREVIEW — NOT AN OFFICIAL DOCUMENT"), m.lineIn(p)
-		}, m.At, seedOf("chancery preview v1", src, line, m.At.UTC().Format(time.RFC3339Nano), strings.Join(m.Languages, ",")))
+		}, Burned{Banner: PreviewBanner, Line: line}, m.At, seedOf("chancery preview v1", src, line, m.At.UTC().Format(time.RFC3339Nano), strings.Join(m.Languages, ",")))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
@@ -135,7 +135,8 @@ func Preview(src []byte, m PreviewMark) (out []byte, err error) {
 }
 
 // markCopy puts banner diagonally across every page of src, and the band with banner and
-// line at its foot; the copy carries none of src's embedded files (settle).
+// line at its foot, and draws both into its pictures (burnImages); the copy carries none of
+// src's embedded files (settle).
 func markCopy(src []byte, banner, line string, date time.Time, seed []byte) ([]byte, error) {
 	diagonal, err := api.TextWatermark(banner,
 		"font:Helvetica-Bold, points:60, scale:0.9, diagonal:1, fillcolor:0.8 0.1 0.1, opacity:0.35",
@@ -151,14 +152,14 @@ func markCopy(src []byte, banner, line string, date time.Time, seed []byte) ([]b
 	if err != nil {
 		return nil, err
 	}
-	return mark(src, []*model.Watermark{diagonal, band}, date, seed)
+	return mark(src, []*model.Watermark{diagonal, band}, date, seed, &Burned{Banner: banner, Line: line})
 }
 
 // markCopyIn is markCopy in the office's stamp languages: the banners, one line per language,
 // go diagonally across every page, drawn by the shaping engine (the standard PDF fonts of
 // the English banner have no Arabic), and the band at the foot has each language's banner and
-// line.
-func markCopyIn(src []byte, languages []string, texts func(*i18n.Printer) (banner, line string), date time.Time, seed []byte) ([]byte, error) {
+// line. The pictures carry burned, in English: their bitmap font draws ASCII alone.
+func markCopyIn(src []byte, languages []string, texts func(*i18n.Printer) (banner, line string), burned Burned, date time.Time, seed []byte) ([]byte, error) {
 	ps, err := stampPrinters(languages)
 	if err != nil {
 		return nil, err
@@ -183,7 +184,7 @@ func markCopyIn(src []byte, languages []string, texts func(*i18n.Printer) (banne
 	if err != nil {
 		return nil, err
 	}
-	return mark(src, []*model.Watermark{diagonal, band}, date, seed)
+	return mark(src, []*model.Watermark{diagonal, band}, date, seed, &burned)
 }
 
 // diagonalOverlay draws the banners, one per line and centred, on a canvas just wide enough

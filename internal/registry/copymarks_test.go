@@ -3,6 +3,7 @@ package registry
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -344,8 +345,8 @@ func TestCopiesCarryNoThumbnailsOrPrivateData(t *testing.T) {
 // TestImageCopiesMarkTheirPictures: a scan's draft copy and preview put the scan on pages
 // with the marks drawn over it, as separate content: `pdfimages` took the pictures out
 // without them, a JPEG scan byte for byte (the version itself, the same in every copy).
-// Every picture taken out of a copy must show the marks in its own pixels, and none may be
-// the version's bytes.
+// So it did from a PDF whose pages are scans, as scanners write them. Every picture taken
+// out of a copy must show the marks in its own pixels, and none may be the scan's bytes.
 func TestImageCopiesMarkTheirPictures(t *testing.T) {
 	if _, err := exec.LookPath("pdfimages"); err != nil {
 		t.Skip("pdfimages not installed")
@@ -363,19 +364,27 @@ func TestImageCopiesMarkTheirPictures(t *testing.T) {
 	}
 	ctx := context.Background()
 	o := newOffice(t)
-	for _, format := range []string{"jpeg", "png"} {
+	for _, format := range []string{"jpeg", "png", "pdf"} {
 		var b bytes.Buffer
 		var err error
-		if format == "png" {
+		upload := b.Bytes
+		switch format {
+		case "png":
 			err = png.Encode(&b, scan)
-		} else {
+		case "jpeg":
 			err = jpeg.Encode(&b, scan, &jpeg.Options{Quality: 90})
+		case "pdf":
+			if err = jpeg.Encode(&b, scan, &jpeg.Options{Quality: 90}); err == nil {
+				var doc []byte
+				doc, err = pdf.RenderImage("image/jpeg", b.Bytes(), pdf.Letterhead{Office: "Scanner", Reference: "scan"})
+				upload = func() []byte { return doc }
+			}
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
 		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Scanned note", Class: "routine", Addressees: []string{"A"},
-			File: Upload{Name: "scan." + format, Data: b.Bytes()}})
+			File: Upload{Name: "scan." + format, Data: upload()}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -569,4 +578,30 @@ func (o *office) copyAndPreview(t *testing.T, ref, recipient string) (*DraftCopy
 		t.Fatal(err)
 	}
 	return c, preview
+}
+
+// TestCopyOfUnmarkablePictureRefused: a PDF whose page is a JBIG2 picture (a scanner's
+// compact mode) cannot have the marks drawn into its picture: its copy and preview are
+// refused with an error that says which version and what to upload instead, rather than
+// leaving with the picture unmarked.
+func TestCopyOfUnmarkablePictureRefused(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	content := "q 400 0 0 520 50 150 cm /Im0 Do Q"
+	doc := pdftest.Build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 500 842] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>",
+		pdftest.Stream("<< /Type /XObject /Subtype /Image /Width 400 /Height 520 /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /JBIG2Decode /Length 300 >>", bytes.Repeat([]byte{0x5a}, 300)),
+		pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(content)), []byte(content)))
+	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Compact scan", Class: "routine", Addressees: []string{"A"},
+		File: Upload{Name: "scan.pdf", Data: doc}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.r.ExportDraft(ctx, o.drafter, ref, "Liaison cell")
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "version 1 holds a picture") || !strings.Contains(err.Error(), "JBIG2") {
+		t.Errorf("copy: %v, want ErrInvalid naming version 1 and JBIG2", err)
+	}
+	if _, err := o.r.Preview(ctx, o.drafter, ref); !errors.Is(err, ErrInvalid) {
+		t.Errorf("preview: %v, want ErrInvalid", err)
+	}
 }

@@ -55,13 +55,13 @@ func (r *Registry) Preview(ctx context.Context, a Actor, ref string) ([]byte, er
 	now := r.now()
 	mark := pdf.PreviewMark{Reference: ref, Version: v.N, Member: a.Member.Name, At: now, Languages: r.cfg.Office.StampLanguages}
 	doc, err := r.stampedPDF(l, v, data, now, signers, pdf.Footer{Office: r.cfg.Office.Name, Reference: l.Reference, Released: now, VerifyURL: r.VerifyURL(l.Reference, "PREVIEW"),
-		Languages: r.cfg.Office.StampLanguages}, nil, &pdf.Burned{Banner: pdf.PreviewBanner, Line: mark.Line()})
+		Languages: r.cfg.Office.StampLanguages}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("preview %s: %w", ref, err)
 	}
 	doc, err = pdf.Preview(doc, mark)
 	if err != nil {
-		return nil, fmt.Errorf("preview %s: %w", ref, err)
+		return nil, fmt.Errorf("preview %s: %w", ref, unmarkable(v.N, err))
 	}
 	digest := string(seal.DigestOf(doc))
 	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {

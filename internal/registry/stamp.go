@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"mime"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/convert"
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
@@ -47,9 +49,8 @@ func (r *Registry) VerifyURL(ref, code string) string {
 // letterPDF returns the version as a PDF: itself, its conversion, its image placed on pages,
 // or its text rendered on the letterhead (an enclosure's cover is made by stampedPDF and
 // draftFile). date is the letter's date (zero for an undated draft); signatories sign the
-// letterhead. With burned (a copy's marks), an image's pictures carry the marks in their
-// pixels.
-func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string, burned *pdf.Burned) ([]byte, error) {
+// letterhead.
+func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string) ([]byte, error) {
 	if fileKind(v.MediaType) == kindPDF {
 		return data, nil
 	}
@@ -58,9 +59,6 @@ func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date
 	}
 	if mt := baseType(v.MediaType); pdf.ImageTypes[mt] {
 		h := pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference, Subject: l.Subject, Date: date}
-		if burned != nil {
-			return pdf.RenderImageMarked(mt, data, h, *burned)
-		}
 		return pdf.RenderImage(mt, data, h)
 	}
 	return pdf.Render(v.MediaType, data, pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
@@ -72,8 +70,8 @@ func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date
 // signed in one pass, pdf.RenderRelease: the pages pdf.Stamp gives the rendering, without
 // reading it back. So is an enclosure's cover letter, with the file attached
 // (pdf.RenderEnclosureRelease).
-func (r *Registry) stampedPDF(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string, f pdf.Footer, signer *pdf.Signer, burned *pdf.Burned) ([]byte, error) {
-	rel, err := r.stampedRelease(l, v, data, date, signatories, f, signer, burned)
+func (r *Registry) stampedPDF(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string, f pdf.Footer, signer *pdf.Signer) ([]byte, error) {
+	rel, err := r.stampedRelease(l, v, data, date, signatories, f, signer)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +80,7 @@ func (r *Registry) stampedPDF(l *store.Letter, v store.Version, data []byte, dat
 
 // stampedRelease is stampedPDF with, for a text letter or an enclosure, the text its
 // layout gathered (pdf.RenderReleaseText); for any other kind of letter, HasText is false.
-func (r *Registry) stampedRelease(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string, f pdf.Footer, signer *pdf.Signer, burned *pdf.Burned) (*pdf.Release, error) {
+func (r *Registry) stampedRelease(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string, f pdf.Footer, signer *pdf.Signer) (*pdf.Release, error) {
 	h := pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
 		Subject: l.Subject, Date: date, Addressees: l.Addressees, Signatories: signatories}
 	if fileKind(v.MediaType) == kindText {
@@ -91,7 +89,7 @@ func (r *Registry) stampedRelease(l *store.Letter, v store.Version, data []byte,
 	if isEnclosure(v.MediaType) {
 		return pdf.RenderEnclosureReleaseText(pdf.Enclosure{Name: v.FileName, MediaType: v.MediaType, Data: data}, h, f, signer)
 	}
-	doc, err := r.letterPDF(l, v, data, date, signatories, burned)
+	doc, err := r.letterPDF(l, v, data, date, signatories)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +149,7 @@ func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, s
 	stmt.FileDigest, stmt.FileMediaType = seal.DigestOf(data), ""
 	footer := pdf.Footer{Office: r.cfg.Office.Name, Reference: l.Reference,
 		Released: stmt.ReleasedAt, VerifyURL: r.VerifyURL(l.Reference, code), Languages: r.cfg.Office.StampLanguages}
-	rel, err := r.stampedRelease(l, v, data, stmt.ReleasedAt, signerNames(stmt), footer, r.cfg.PDFSigner, nil)
+	rel, err := r.stampedRelease(l, v, data, stmt.ReleasedAt, signerNames(stmt), footer, r.cfg.PDFSigner)
 	if err != nil {
 		return nil, err
 	}
@@ -166,8 +164,9 @@ func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, s
 // draftFile makes a coordination copy of the version: the letter PDF with the DRAFT watermark
 // and the recipient's line on every page, so that each copy is recognisably a draft and
 // distinguishable from every other. A Word or OpenDocument draft is converted to PDF (refused
-// without a converter), and an image (a scan) is placed on pages, as for the release, with the
-// marks also in its pixels, so that a picture taken out of the copy is marked too. A file
+// without a converter), and an image (a scan) is placed on pages, as for the release; the
+// marks go into every picture's pixels too (pdf.Watermark), so that a picture taken out of
+// the copy, a scan's or one inside a PDF, is marked too. A file
 // of another type is described by the release's cover letter but not attached to it: a copy
 // never carries the version's own bytes, which would be unmarked, the same in every copy, and
 // could pass for the enclosure once released. It returns the copy, its name and its media type.
@@ -180,7 +179,7 @@ func (r *Registry) draftFile(l *store.Letter, v store.Version, data []byte, m pd
 		doc, err = pdf.RenderEnclosureCover(pdf.Enclosure{Name: v.FileName, MediaType: v.MediaType, Data: data},
 			pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference, Subject: l.Subject, Addressees: l.Addressees})
 	} else {
-		doc, err = r.letterPDF(l, v, data, time.Time{}, nil, &pdf.Burned{Banner: pdf.DraftBanner, Line: m.Line()})
+		doc, err = r.letterPDF(l, v, data, time.Time{}, nil)
 	}
 	if err != nil {
 		return nil, "", "", err
@@ -188,8 +187,24 @@ func (r *Registry) draftFile(l *store.Letter, v store.Version, data []byte, m pd
 	m.Languages = r.cfg.Office.StampLanguages
 	doc, err = pdf.Watermark(doc, m)
 	if err != nil {
-		return nil, "", "", fmt.Errorf("watermark: %w", err)
+		return nil, "", "", unmarkable(v.N, fmt.Errorf("watermark: %w", err))
 	}
 	name := strings.TrimSuffix(v.FileName, filepath.Ext(v.FileName))
 	return doc, fmt.Sprintf("%s-DRAFT-v%d.pdf", name, v.N), "application/pdf", nil
+}
+
+// unmarkable is err, or for a version holding a picture a copy cannot mark (pdf.ErrUnmarkable)
+// an error wrapping ErrInvalid that says so and what to upload instead: no copy leaves with a
+// picture unmarked.
+func unmarkable(n int, err error) error {
+	if !errors.Is(err, pdf.ErrUnmarkable) {
+		return err
+	}
+	why := "its compression"
+	for _, c := range []string{"JPEG 2000", "JBIG2"} {
+		if strings.Contains(err.Error(), c) {
+			why = c
+		}
+	}
+	return i18n.Errorf(ErrInvalid, "version %d holds a picture the copy's marks cannot be drawn into (%s): a copy would carry it unmarked, so none is made; save the PDF with JPEG or lossless pictures, or upload the scan as PNG, JPEG or TIFF", n, why)
 }

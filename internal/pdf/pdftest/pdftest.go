@@ -4,6 +4,7 @@ package pdftest
 
 import (
 	"bytes"
+	"compress/zlib"
 	"fmt"
 )
 
@@ -31,4 +32,13 @@ func Build(objs ...string) []byte {
 // the stream's bytes.
 func Stream(dict string, data []byte) string {
 	return dict + "\nstream\n" + string(data) + "\nendstream"
+}
+
+// Deflate returns b zlib-compressed, as a /FlateDecode stream holds it.
+func Deflate(b []byte) []byte {
+	var z bytes.Buffer
+	w := zlib.NewWriter(&z)
+	w.Write(b)
+	w.Close()
+	return z.Bytes()
 }

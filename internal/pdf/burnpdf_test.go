@@ -1,0 +1,216 @@
+package pdf_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/pdf/pdftest"
+)
+
+// scanPage is a page of typed lines, as a scanner gives it.
+func scanPage() *image.Gray {
+	g := image.NewGray(image.Rect(0, 0, 400, 520))
+	for i := range g.Pix {
+		g.Pix[i] = 255
+	}
+	for y := 60; y < 460; y += 30 {
+		for x := 40; x < 360; x++ {
+			for dy := range 9 {
+				g.SetGray(x, y+dy, color.Gray{Y: 15})
+			}
+		}
+	}
+	return g
+}
+
+// pdfWithPicture is a one-page PDF whose page draws the picture (an image XObject with the
+// dictionary entries dict and the stream data) over the whole page, through a form XObject
+// when inForm is set.
+func pdfWithPicture(dict string, data []byte, inForm bool) []byte {
+	content := "q 400 0 0 520 50 150 cm /Im0 Do Q"
+	res := "<< /XObject << /Im0 4 0 R >> >>"
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"", // the page
+		pdftest.Stream(fmt.Sprintf("<< /Type /XObject /Subtype /Image %s /Length %d >>", dict, len(data)), data),
+	}
+	if inForm {
+		form := "/Im0 Do"
+		objs = append(objs, pdftest.Stream(fmt.Sprintf("<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources %s /Length %d >>", res, len(form)), []byte(form)))
+		content = "q 400 0 0 520 50 150 cm /Fm0 Do Q"
+		res = "<< /XObject << /Fm0 6 0 R >> >>"
+	}
+	objs[2] = fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 500 842] /Resources %s /Contents 5 0 R >>", res)
+	objs = append(objs[:4], append([]string{pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(content)), []byte(content))}, objs[4:]...)...)
+	return pdftest.Build(objs...)
+}
+
+// pictureImages returns the pictures pdfimages takes out of doc, decoded.
+func pictureImages(t *testing.T, doc []byte) []image.Image {
+	t.Helper()
+	requireTool(t, "pdfimages")
+	dir := t.TempDir()
+	in := filepath.Join(dir, "doc.pdf")
+	if err := os.WriteFile(in, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run(t, "pdfimages", "-png", in, filepath.Join(dir, "pic"))
+	names, _ := filepath.Glob(filepath.Join(dir, "pic-*.png"))
+	var out []image.Image
+	for _, n := range names {
+		f, err := os.Open(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, img)
+	}
+	return out
+}
+
+// changedPixels counts the pixels whose gray level differs by more than 40 between a and b.
+func changedPixels(a, b image.Image) int {
+	n := 0
+	r := a.Bounds().Intersect(b.Bounds())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			ga := color.GrayModel.Convert(a.At(x, y)).(color.Gray).Y
+			gb := color.GrayModel.Convert(b.At(x, y)).(color.Gray).Y
+			if d := int(ga) - int(gb); d > 40 || d < -40 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestCopiesMarkPicturesInsidePDFs: a PDF whose pages are pictures (a scanner's PDF: JPEG,
+// Flate gray, or a one-bit stencil; drawn by the page or by a form) gave copies and previews
+// whose pictures `pdfimages` took out unmarked, the marks being drawn over the page. Each
+// picture taken out of a copy must differ from the scan where the marks are, and the
+// release, which carries no marks, must keep the picture as it was.
+func TestCopiesMarkPicturesInsidePDFs(t *testing.T) {
+	scan := scanPage()
+	var jpg bytes.Buffer
+	if err := jpeg.Encode(&jpg, scan, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	w, h := scan.Rect.Dx(), scan.Rect.Dy()
+	row := (w + 7) / 8
+	stencil := make([]byte, row*h) // 0 paints: the scan's dark pixels
+	for y := range h {
+		for x := range w {
+			if scan.GrayAt(x, y).Y > 128 {
+				stencil[y*row+x/8] |= 1 << (7 - x%8)
+			}
+		}
+	}
+	gray := fmt.Sprintf("/Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode", w, h)
+	docs := map[string][]byte{
+		"jpeg":          pdfWithPicture(fmt.Sprintf("/Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode", w, h), jpg.Bytes(), false),
+		"flate gray":    pdfWithPicture(gray, pdftest.Deflate(scan.Pix), false),
+		"stencil":       pdfWithPicture(fmt.Sprintf("/Width %d /Height %d /ImageMask true /BitsPerComponent 1 /Filter /FlateDecode", w, h), pdftest.Deflate(stencil), false),
+		"gray in form":  pdfWithPicture(gray, pdftest.Deflate(scan.Pix), true),
+		"placed by pdf": nil,
+	}
+	placed, err := pdf.RenderImage("image/jpeg", jpg.Bytes(), pdf.Letterhead{Office: "Scanner", Reference: "scan"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs["placed by pdf"] = placed
+	for name, src := range docs {
+		orig := pictureImages(t, src)
+		if len(orig) != 1 {
+			t.Fatalf("%s: %d pictures in the source", name, len(orig))
+		}
+		release, err := pdf.Stamp(src, footer)
+		if err != nil {
+			t.Fatalf("%s: stamp: %v", name, err)
+		}
+		for _, p := range pictureImages(t, release) {
+			if d := changedPixels(orig[0], p); d != 0 {
+				t.Errorf("%s: the release's picture differs from the scan in %d pixels", name, d)
+			}
+		}
+		cp, err := pdf.Watermark(src, mark)
+		if err != nil {
+			t.Fatalf("%s: watermark: %v", name, err)
+		}
+		pv, err := pdf.Preview(src, pdf.PreviewMark{Reference: "TFN-2026-0042", Version: 2, Member: "dana", At: released})
+		if err != nil {
+			t.Fatalf("%s: preview: %v", name, err)
+		}
+		for kind, doc := range map[string][]byte{"copy": cp, "preview": pv} {
+			pics := pictureImages(t, doc)
+			if len(pics) != 1 {
+				t.Fatalf("%s %s: %d pictures", name, kind, len(pics))
+			}
+			// The banner crosses the page: thousands of pixels of a 400×520 scan (about
+			// 2,400 for a stencil, where it is a screen of dots); unmarked, none.
+			if d := changedPixels(orig[0], pics[0]); d < 1500 {
+				t.Errorf("%s %s: the picture taken out differs from the scan in %d pixels: unmarked", name, kind, d)
+			}
+		}
+	}
+}
+
+// TestCopyRefusesPictureItCannotMark: a picture in JPEG 2000 or JBIG2 cannot be decoded
+// here, so the marks cannot go into it; a copy would carry it unmarked, and is refused. A
+// picture too small to show a page's words is left as it is, whatever its compression.
+func TestCopyRefusesPictureItCannotMark(t *testing.T) {
+	junk := bytes.Repeat([]byte{0x5a}, 300)
+	for _, f := range []string{"JPXDecode", "JBIG2Decode"} {
+		big := pdfWithPicture("/Width 400 /Height 520 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /"+f, junk, false)
+		if _, err := pdf.Watermark(big, mark); !errors.Is(err, pdf.ErrUnmarkable) {
+			t.Errorf("%s: copy of a page-sized picture: %v, want ErrUnmarkable", f, err)
+		}
+		if _, err := pdf.Stamp(big, footer); err != nil {
+			t.Errorf("%s: the release, which marks no picture, failed: %v", f, err)
+		}
+		small := pdfWithPicture("/Width 20 /Height 20 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /"+f, junk, false)
+		if _, err := pdf.Watermark(small, mark); err != nil {
+			t.Errorf("%s: copy with a 20×20 picture: %v", f, err)
+		}
+	}
+}
+
+// BenchmarkCopyOfScanPDF makes the draft copy of a PDF whose one page is an A4 scan at
+// 300 dpi (2480×3508 pixels, JPEG), as a scanner writes it: the copy decodes the picture,
+// draws the marks into it and compresses it again.
+//
+//	go test ./internal/pdf -run '^$' -bench CopyOfScanPDF -benchtime 5x
+func BenchmarkCopyOfScanPDF(b *testing.B) {
+	const w, h = 2480, 3508
+	g := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range g.Pix {
+		g.Pix[i] = byte(200 + i%w%50)
+	}
+	var jpg bytes.Buffer
+	if err := jpeg.Encode(&jpg, g, &jpeg.Options{Quality: 75}); err != nil {
+		b.Fatal(err)
+	}
+	src, err := pdf.RenderImage("image/jpeg", jpg.Bytes(), pdf.Letterhead{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := pdf.Watermark(src, mark); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
