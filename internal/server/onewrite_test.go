@@ -140,7 +140,7 @@ func TestVerifyAnswerThroughListener(t *testing.T) {
 		}
 	}
 	for _, h := range []string{"X-Content-Type-Options: nosniff", "Content-Security-Policy: " + csp, "X-Frame-Options: DENY",
-		"Referrer-Policy: same-origin", "Cross-Origin-Opener-Policy: same-origin", "Content-Type: application/json",
+		"Referrer-Policy: same-origin", "Cross-Origin-Opener-Policy: same-origin", "Cross-Origin-Resource-Policy: same-origin", "Content-Type: application/json",
 		"Cache-Control: no-store", "Permissions-Policy: camera=(), microphone=(), geolocation=()", "X-Request-Id: "} {
 		if !bytes.Contains(plain, []byte("\r\n"+h)) {
 			t.Errorf("no %q in the answer's headers:\n%s", h, plain)

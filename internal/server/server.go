@@ -213,6 +213,10 @@ var securityHeaders = [...]struct {
 	{"Content-Security-Policy", []string{csp}},
 	{"X-Frame-Options", []string{"DENY"}},
 	{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
+	// No other site's page may load a response as an image, script or frame source: a
+	// member's letter file or draft copy would otherwise reach it, cookie and all, whenever
+	// the browser lets a cross-site subresource carry one.
+	{"Cross-Origin-Resource-Policy", []string{"same-origin"}},
 	{"Permissions-Policy", []string{"camera=(), microphone=(), geolocation=()"}},
 }
 
