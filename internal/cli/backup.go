@@ -487,13 +487,40 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 			behind = given
 		}
 	}
-	// Move the files into place, the settings last: their presence marks a complete data
-	// directory. In place, only what the directory lacks (its database) is moved.
+	// The record of what was handed out is written before the files that make the directory
+	// servable: a restore killed after they are in place, before the record, left a complete
+	// directory without it (or, in place, with the older one), whose serve took the restored
+	// log as all there was and handed out its indices again. A log that falls short of the
+	// checkpoint brought along has that checkpoint as its record, so that serve refuses to
+	// append until an operator decides; one that falls short of the directory's own record
+	// keeps it; any other has its own checkpoint.
+	var record []byte
+	switch {
+	case given != nil:
+		record = published
+	case behind == nil:
+		record = rep.checkpoint
+	}
+	recorder := staged
+	if inPlace {
+		recorder = target
+	}
+	if record != nil {
+		if err := recorder.SetPublished(record); err != nil {
+			return nil, err
+		}
+	}
+	// Move the files into place, the record before the settings and the settings last: their
+	// presence marks a complete data directory. In place, only what the directory lacks (its
+	// database) is moved.
 	var names []string
 	for _, f := range m.Files {
 		if f.Name != "chancery.json" {
 			names = append(names, f.Name)
 		}
+	}
+	if record != nil && !inPlace {
+		names = append(names, datadir.PublishedFile)
 	}
 	names = append(names, "chancery.json")
 	// A write-ahead log left by the verification goes with its database.
@@ -509,6 +536,12 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 		if err := in.mkdirs(dir, filepath.Dir(dst)); err != nil {
 			return nil, in.undo(fmt.Errorf("restore: %w", err))
 		}
+		if n == "chancery.json" {
+			// What went before is on disk before the name that marks it complete.
+			if err := syncDir(dir); err != nil {
+				return nil, in.undo(fmt.Errorf("restore: %w", err))
+			}
+		}
 		err := os.Rename(filepath.Join(stage, filepath.FromSlash(n)), dst)
 		if errors.Is(err, fs.ErrNotExist) && n == store.SQLiteFile+"-wal" {
 			// SQLite removes a write-ahead log only once the last connection to close has
@@ -519,6 +552,9 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 			return nil, in.undo(fmt.Errorf("restore: %w", err))
 		}
 		in.files = append(in.files, dst)
+		if restoreMovedIn != nil {
+			restoreMovedIn(n)
+		}
 	}
 	if err := syncDir(dir); err != nil {
 		return nil, in.undo(fmt.Errorf("restore: %w", err))
@@ -532,18 +568,8 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 	}
 	res := &restoreResult{Data: dir, Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Taken: m.Created, InPlace: inPlace,
 		Recorded: published != nil || inPlace}
-	if given != nil {
-		// The restored log falls short of the checkpoint brought along: it becomes the
-		// record, so that serve refuses to append until an operator decides.
-		if err := d.SetPublished(published); err != nil {
-			return nil, in.undo(err)
-		}
-	}
 	if behind != nil {
 		return res, &failed{&hinted{err: fmt.Errorf("restored, but %w", behind.err), hint: behind.hint}}
-	}
-	if err := d.SetPublished(rep.checkpoint); err != nil {
-		return nil, in.undo(err)
 	}
 	return res, nil
 }
@@ -565,6 +591,10 @@ func checkStaged(ctx context.Context, d *datadir.Dir, stage string, cp []byte) e
 	}
 	return db.Close()
 }
+
+// restoreMovedIn, set only by tests, is called with each name a restore has moved into the
+// data directory: crash tests kill the process there.
+var restoreMovedIn func(name string)
 
 // movedIn is what a restore moved into the data directory, so that a restore that fails
 // after the first move leaves nothing behind.
