@@ -366,7 +366,8 @@ take the numbers of entries already handed out, and the log would fork. Bring th
 checkpoint of the log you can find with --published: the old data directory's
 published.checkpoint, a saved GET /log/checkpoint, a monitor's or another office's copy.
 It is checked against the restored log like the record, and becomes the record if the log
-falls short of it. Without a record or --published, restore says it could not check.
+falls short of it (in place, unless the record is newer). Without a record or --published,
+restore says it could not check.
 
 Exit status: 0 restored and verified; 1 restored, but the log is older than the one already
 published; 2 the restore could not be done.`,
@@ -504,6 +505,11 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 	recorder := staged
 	if inPlace {
 		recorder = target
+		// The newest checkpoint handed out stays the record: one brought along that is older
+		// than the directory's own would let a later restore of a log between the two pass.
+		if record != nil && older(target, record) {
+			record = nil
+		}
 	}
 	if record != nil {
 		if err := recorder.SetPublished(record); err != nil {
@@ -590,6 +596,20 @@ func checkStaged(ctx context.Context, d *datadir.Dir, stage string, cp []byte) e
 		return err
 	}
 	return db.Close()
+}
+
+// older reports whether cp is a smaller tree than the published checkpoint d records.
+func older(d *datadir.Dir, cp []byte) bool {
+	held, err := d.Published()
+	if err != nil {
+		return false
+	}
+	h, _, err := checkpoint.Open(held, d.Verifier())
+	if err != nil {
+		return false
+	}
+	c, _, err := checkpoint.Open(cp, d.Verifier())
+	return err == nil && c.Size < h.Size
 }
 
 // restoreMovedIn, set only by tests, is called with each name a restore has moved into the

@@ -105,3 +105,43 @@ func TestRestoreCrashChild(t *testing.T) {
 	code, _, stderr := run(args[:len(args)-1]...)
 	t.Fatalf("the restore ran to its end (status %d) without moving in %s: %s", code, killAfter, stderr)
 }
+
+// TestRestoreInPlaceKeepsTheNewerRecord: restored in place with a checkpoint brought along
+// (--published) that is older than the directory's own record, but newer than the backup, a
+// restore replaced the record with it, so that a later restore of a backup between the two
+// passed serve's check and handed out again the indices between them.
+func TestRestoreInPlaceKeepsTheNewerRecord(t *testing.T) {
+	tmp := t.TempDir()
+	o, _ := backedUp(t, tmp, 2, 1)
+	backup := filepath.Join(tmp, "office.tar")
+	between := filepath.Join(tmp, "between.checkpoint")
+	if err := os.WriteFile(between, o.st.Log.Head().Checkpoint, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.release(); err != nil {
+		t.Fatal(err)
+	}
+	newest := o.st.Log.Head().Checkpoint
+
+	dir := filepath.Join(tmp, "in-place")
+	if code, _, stderr := run("restore", backup, "--data", dir); code != 0 {
+		t.Fatalf("restore: status %d, %s", code, stderr)
+	}
+	d, err := datadir.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.SetPublished(newest); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, store.SQLiteFile)); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run("restore", backup, "--data", dir, "--published", between); code != 1 || !strings.Contains(stderr, "restored, but") {
+		t.Fatalf("restore in place behind both checkpoints: status %d, %s", code, stderr)
+	}
+	if rec, err := d.Published(); err != nil || !bytes.Equal(rec, newest) {
+		t.Errorf("the record after the restore is %q (%v), want the directory's newer one", rec, err)
+	}
+}
