@@ -366,7 +366,8 @@ take the numbers of entries already handed out, and the log would fork. Bring th
 checkpoint of the log you can find with --published: the old data directory's
 published.checkpoint, a saved GET /log/checkpoint, a monitor's or another office's copy.
 It is checked against the restored log like the record, and becomes the record if the log
-falls short of it. Without a record or --published, restore says it could not check.
+falls short of it (in place, unless the record is newer). Without a record or --published,
+restore says it could not check.
 
 Exit status: 0 restored and verified; 1 restored, but the log is older than the one already
 published; 2 the restore could not be done.`,
@@ -487,13 +488,45 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 			behind = given
 		}
 	}
-	// Move the files into place, the settings last: their presence marks a complete data
-	// directory. In place, only what the directory lacks (its database) is moved.
+	// The record of what was handed out is written before the files that make the directory
+	// servable: a restore killed after they are in place, before the record, left a complete
+	// directory without it (or, in place, with the older one), whose serve took the restored
+	// log as all there was and handed out its indices again. A log that falls short of the
+	// checkpoint brought along has that checkpoint as its record, so that serve refuses to
+	// append until an operator decides; one that falls short of the directory's own record
+	// keeps it; any other has its own checkpoint.
+	var record []byte
+	switch {
+	case given != nil:
+		record = published
+	case behind == nil:
+		record = rep.checkpoint
+	}
+	recorder := staged
+	if inPlace {
+		recorder = target
+		// The newest checkpoint handed out stays the record: one brought along that is older
+		// than the directory's own would let a later restore of a log between the two pass.
+		if record != nil && older(target, record) {
+			record = nil
+		}
+	}
+	if record != nil {
+		if err := recorder.SetPublished(record); err != nil {
+			return nil, err
+		}
+	}
+	// Move the files into place, the record before the settings and the settings last: their
+	// presence marks a complete data directory. In place, only what the directory lacks (its
+	// database) is moved.
 	var names []string
 	for _, f := range m.Files {
 		if f.Name != "chancery.json" {
 			names = append(names, f.Name)
 		}
+	}
+	if record != nil && !inPlace {
+		names = append(names, datadir.PublishedFile)
 	}
 	names = append(names, "chancery.json")
 	// A write-ahead log left by the verification goes with its database.
@@ -509,6 +542,12 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 		if err := in.mkdirs(dir, filepath.Dir(dst)); err != nil {
 			return nil, in.undo(fmt.Errorf("restore: %w", err))
 		}
+		if n == "chancery.json" {
+			// What went before is on disk before the name that marks it complete.
+			if err := syncDir(dir); err != nil {
+				return nil, in.undo(fmt.Errorf("restore: %w", err))
+			}
+		}
 		err := os.Rename(filepath.Join(stage, filepath.FromSlash(n)), dst)
 		if errors.Is(err, fs.ErrNotExist) && n == store.SQLiteFile+"-wal" {
 			// SQLite removes a write-ahead log only once the last connection to close has
@@ -519,6 +558,9 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 			return nil, in.undo(fmt.Errorf("restore: %w", err))
 		}
 		in.files = append(in.files, dst)
+		if restoreMovedIn != nil {
+			restoreMovedIn(n)
+		}
 	}
 	if err := syncDir(dir); err != nil {
 		return nil, in.undo(fmt.Errorf("restore: %w", err))
@@ -532,18 +574,8 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 	}
 	res := &restoreResult{Data: dir, Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Taken: m.Created, InPlace: inPlace,
 		Recorded: published != nil || inPlace}
-	if given != nil {
-		// The restored log falls short of the checkpoint brought along: it becomes the
-		// record, so that serve refuses to append until an operator decides.
-		if err := d.SetPublished(published); err != nil {
-			return nil, in.undo(err)
-		}
-	}
 	if behind != nil {
 		return res, &failed{&hinted{err: fmt.Errorf("restored, but %w", behind.err), hint: behind.hint}}
-	}
-	if err := d.SetPublished(rep.checkpoint); err != nil {
-		return nil, in.undo(err)
 	}
 	return res, nil
 }
@@ -565,6 +597,24 @@ func checkStaged(ctx context.Context, d *datadir.Dir, stage string, cp []byte) e
 	}
 	return db.Close()
 }
+
+// older reports whether cp is a smaller tree than the published checkpoint d records.
+func older(d *datadir.Dir, cp []byte) bool {
+	held, err := d.Published()
+	if err != nil {
+		return false
+	}
+	h, _, err := checkpoint.Open(held, d.Verifier())
+	if err != nil {
+		return false
+	}
+	c, _, err := checkpoint.Open(cp, d.Verifier())
+	return err == nil && c.Size < h.Size
+}
+
+// restoreMovedIn, set only by tests, is called with each name a restore has moved into the
+// data directory: crash tests kill the process there.
+var restoreMovedIn func(name string)
 
 // movedIn is what a restore moved into the data directory, so that a restore that fails
 // after the first move leaves nothing behind.

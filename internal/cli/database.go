@@ -37,11 +37,11 @@ func openStore(ctx context.Context, c *cobra.Command, d *datadir.Dir) (*store.DB
 func storeHint(err error, dir string) error {
 	switch {
 	case errors.Is(err, store.ErrNoSQLite):
-		return withHint(err, "pass --database (or set CHANCERY_DATABASE) with the office's postgres:// URL, or --data with the directory 'chancery init' created")
+		return withHint(err, "pass --database (or set CHANCERY_DATABASE) with the office's postgres:// URL, or --data with the directory 'chancery init' created; if that init did not finish, run it again")
 	case errors.Is(err, store.ErrNoLog):
 		return withHint(err, "pass the office's database (--database or CHANCERY_DATABASE); for a new office, run 'chancery init --database URL'; to move a SQLite office to it, 'chancery store migrate --to URL'")
 	case errors.Is(err, translog.ErrNoLog):
-		return withHint(err, "is this the office's database? A data directory whose 'chancery init' did not finish holds no log: remove it and run init again")
+		return withHint(err, "is this the office's database? A data directory whose 'chancery init' did not finish holds no log: run the same 'chancery init' again, which finishes it")
 	case errors.Is(err, translog.ErrOtherKey):
 		return withHint(err, "is this the office's database, and %s a copy of the data directory of the server that made it? Every server of an office needs its log key", dir)
 	case errors.Is(err, translog.ErrLogCreated):

@@ -46,6 +46,9 @@ CHANCERY_HSM_PIN or the file CHANCERY_HSM_PIN_FILE names, for init and for every
 start. Init opens both keys first: a wrong PIN or a missing token or module leaves nothing
 behind. See docs/keys.md.
 
+An init stopped midway (killed, or its database unreachable) leaves a data directory whose
+office has no admin yet: run the same init again, with the same settings, to finish it.
+
 The stamps on the office's PDFs (footer, draft and preview marks) are in English unless
 --stamp-languages names others, e.g. en,ar for English and Arabic side by side; 'chancery
 stamp-languages' changes them later.`,

@@ -50,6 +50,9 @@ const (
 // ErrNotInitialized means the directory holds no registry yet.
 var ErrNotInitialized = errors.New("data directory is not initialized")
 
+// ErrInitialized means Init found the directory initialized already.
+var ErrInitialized = errors.New("already initialized")
+
 // Settings are fixed at init.
 type Settings struct {
 	// Office is the issuing office's name, as statements spell it.
@@ -73,6 +76,10 @@ type Settings struct {
 	// released letters, the marks of draft copies and previews), codes such as "en" or "ar"
 	// in the order printed; empty: English alone. SetStampLanguages changes them.
 	StampLanguages []string `json:"stamp_languages,omitempty"`
+	// Unfinished marks a directory whose init has not finished: its office may lack its log
+	// or its first admin, and only then may init run again on it (Reopen). Init sets it,
+	// Finish clears it.
+	Unfinished bool `json:"unfinished,omitempty"`
 }
 
 // Dir is a data directory.
@@ -109,7 +116,7 @@ func Init(path string, s Settings) (_ *Dir, err error) {
 		return nil, err
 	}
 	if _, err := os.Stat(filepath.Join(path, settingsFile)); err == nil {
-		return nil, fmt.Errorf("%s is already initialized", path)
+		return nil, fmt.Errorf("%s is %w", path, ErrInitialized)
 	}
 	keys := &tokenKeys{}
 	defer func() {
@@ -182,11 +189,48 @@ func Init(path string, s Settings) (_ *Dir, err error) {
 	if err := write(dispatchFile, []byte(base64.StdEncoding.EncodeToString(secret)+"\n")); err != nil {
 		return nil, err
 	}
-	// The settings file is written last: its presence marks a complete init.
+	// The settings file is written last: its presence marks a complete directory, whose
+	// office is made next (Finish).
+	s.Unfinished = true
 	if err := write(settingsFile, marshalSettings(s)); err != nil {
 		return nil, err
 	}
 	return open(path, keys)
+}
+
+// Reopen opens the directory at path whose init stopped after writing it (killed, or its
+// database unreachable), for init to finish, if Init made it with s. The keys s names in a
+// token are opened as Init opens them, so a PIN given only in the URI serves again. A
+// finished directory, or one with other settings, is refused with ErrInitialized.
+func Reopen(path string, s Settings) (_ *Dir, err error) {
+	if r, err := readSettings(path); err != nil {
+		return nil, err
+	} else if !r.Unfinished {
+		return nil, fmt.Errorf("%s is %w", path, ErrInitialized)
+	}
+	keys := &tokenKeys{}
+	if s.OfficeKey != "" {
+		if keys.office, s.OfficeKey, err = openToken("office key", s.OfficeKey); err != nil {
+			return nil, err
+		}
+	}
+	if s.LogKey != "" {
+		if keys.log, s.LogKey, err = openToken("log key", s.LogKey); err != nil {
+			keys.close()
+			return nil, err
+		}
+	}
+	d, err := open(path, keys)
+	if err != nil {
+		return nil, err
+	}
+	r := d.Settings
+	if r.Office != s.Office || r.Prefix != s.Prefix || r.Origin != s.Origin || r.URL != s.URL || r.Converter != s.Converter ||
+		r.OfficeKey != s.OfficeKey || r.LogKey != s.LogKey || strings.Join(r.StampLanguages, ",") != strings.Join(s.StampLanguages, ",") {
+		d.Close()
+		return nil, fmt.Errorf("%s is %w, with other settings", path, ErrInitialized)
+	}
+	return d, nil
 }
 
 // tokenKeys are keys Init opened in a token, handed to open so that a PIN given only in the
@@ -256,10 +300,23 @@ func (d *Dir) SetStampLanguages(langs []string) error {
 	if err := checkOffice(s); err != nil {
 		return err
 	}
-	js, _ := json.MarshalIndent(s, "", "  ")
+	return d.replaceSettings(s)
+}
+
+// Finish records that the office's init has finished: its log and its first admin are
+// made, and init no longer runs on this directory.
+func (d *Dir) Finish() error {
+	s := d.Settings
+	s.Unfinished = false
+	return d.replaceSettings(s)
+}
+
+// replaceSettings replaces chancery.json with s: written to a new file, synced, renamed over
+// the old one and the directory synced, so that a crash leaves the old settings or the new.
+func (d *Dir) replaceSettings(s Settings) error {
 	tmp := filepath.Join(d.Path, settingsFile+".new")
 	os.Remove(tmp)
-	if err := writeExcl(tmp, append(js, '\n')); err != nil {
+	if err := writeExcl(tmp, marshalSettings(s)); err != nil {
 		return fmt.Errorf("write settings: %w", err)
 	}
 	if err := os.Rename(tmp, filepath.Join(d.Path, settingsFile)); err != nil {
@@ -294,16 +351,12 @@ func writeExcl(name string, data []byte) error {
 func Open(path string) (*Dir, error) { return open(path, nil) }
 
 func open(path string, keys *tokenKeys) (_ *Dir, err error) {
-	js, err := os.ReadFile(filepath.Join(path, settingsFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		keys.close()
-		return nil, fmt.Errorf("%s: %w", path, ErrNotInitialized)
-	}
+	settings, err := readSettings(path)
 	if err != nil {
 		keys.close()
-		return nil, fmt.Errorf("read settings: %w", err)
+		return nil, err
 	}
-	d := &Dir{Path: path}
+	d := &Dir{Path: path, Settings: settings}
 	if keys != nil {
 		for _, k := range []*hsm.Key{keys.office, keys.log} {
 			if k != nil {
@@ -316,17 +369,6 @@ func open(path string, keys *tokenKeys) (_ *Dir, err error) {
 			d.Close()
 		}
 	}()
-	dec := json.NewDecoder(bytes.NewReader(js))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&d.Settings); err != nil {
-		return nil, fmt.Errorf("read settings %s: %w", filepath.Join(path, settingsFile), err)
-	}
-	if err := checkOrigin(d.Settings.Origin); err != nil {
-		return nil, err
-	}
-	if err := checkOffice(d.Settings); err != nil {
-		return nil, err
-	}
 	if keys != nil && keys.office != nil {
 		d.officeKey = keys.office
 	} else if d.officeKey, err = d.OpenKey(d.OfficeKeyRef()); err != nil {
@@ -358,6 +400,27 @@ func open(path string, keys *tokenKeys) (_ *Dir, err error) {
 		return nil, fmt.Errorf("log key: %w", err)
 	}
 	return d, nil
+}
+
+// readSettings reads and checks the settings of the data directory at path.
+func readSettings(path string) (Settings, error) {
+	var s Settings
+	js, err := os.ReadFile(filepath.Join(path, settingsFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return s, fmt.Errorf("%s: %w", path, ErrNotInitialized)
+	}
+	if err != nil {
+		return s, fmt.Errorf("read settings: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return s, fmt.Errorf("read settings %s: %w", filepath.Join(path, settingsFile), err)
+	}
+	if err := checkOrigin(s.Origin); err != nil {
+		return s, err
+	}
+	return s, checkOffice(s)
 }
 
 // readLogKey reads log.key.
@@ -571,20 +634,7 @@ func (d *Dir) SetOfficeKey(ref string) error {
 	if ref == officeKeyFile {
 		s.OfficeKey = ""
 	}
-	tmp := filepath.Join(d.Path, settingsFile+".new")
-	os.Remove(tmp)
-	if err := writeExcl(tmp, marshalSettings(s)); err != nil {
-		return fmt.Errorf("write settings: %w", err)
-	}
-	if err := os.Rename(tmp, filepath.Join(d.Path, settingsFile)); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write settings: %w", err)
-	}
-	if err := exclfile.SyncDir(d.Path); err != nil {
-		return fmt.Errorf("write settings: %w", err)
-	}
-	d.Settings = s
-	return nil
+	return d.replaceSettings(s)
 }
 
 // marshalSettings is the settings file: indented JSON, with a URI's "&" written as itself.

@@ -59,6 +59,9 @@ type Options struct {
 	AnswerMemory int64
 	// create opens a new office's store (store.Create): set by Init.
 	create bool
+	// resume opens the store of an office whose init stopped, with or without its log: set
+	// by Init with create.
+	resume bool
 }
 
 // Open opens the registry in an initialized data directory. It does not take the data
@@ -69,7 +72,10 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 		opt = opts[0]
 	}
 	open := store.Open
-	if opt.create {
+	switch {
+	case opt.resume:
+		open = openOrCreate
+	case opt.create:
 		open = store.Create
 	}
 	db, err := open(ctx, opt.Database, d.Path)
@@ -165,31 +171,102 @@ func officeKey(ctx context.Context, d *datadir.Dir, db *store.DB) (crypto.Signer
 // s.Origin must be set (datadir.OriginFor derives it from the base URL). pdfCert, if not nil,
 // sets up the office's X.509 material for embedded PDF signatures before the registry opens.
 // opts, if given, name the store (Options.Database).
+//
+// Init writes the directory, then the log, then the admin, each durably: an init stopped
+// between them (killed, or its database unreachable) leaves a directory that says it is
+// initialized and an office nobody can act for. Run again with the same settings, Init
+// finishes such an office, whose store holds no member yet, and refuses any other.
 func Init(ctx context.Context, path string, s datadir.Settings, admin string, pdfCert func(dir string) error, opts ...Options) (*datadir.Dir, string, error) {
-	d, err := datadir.Init(path, s)
-	if err != nil {
+	if err := registry.CheckMemberName(admin); err != nil {
 		return nil, "", fmt.Errorf("init: %w", err)
-	}
-	if pdfCert != nil {
-		if err := pdfCert(d.Path); err != nil {
-			return nil, "", fmt.Errorf("init: pdf certificate: %w", err)
-		}
 	}
 	var opt Options
 	if len(opts) > 0 {
 		opt = opts[0]
 	}
-	opt.create = true
-	st, err := Open(ctx, d, opt)
-	if err != nil {
-		return nil, "", err
+	d, err := datadir.Init(path, s)
+	resumed := errors.Is(err, datadir.ErrInitialized)
+	if resumed {
+		d, err = unfinished(ctx, path, s, opt, err)
 	}
-	defer st.Close()
-	tok, err := st.Registry.Bootstrap(ctx, admin)
 	if err != nil {
 		return nil, "", fmt.Errorf("init: %w", err)
 	}
+	initStep("directory")
+	if pdfCert != nil {
+		// An unfinished init may have set the certificate up already.
+		if _, err := officeca.Load(d.Path); !resumed || errors.Is(err, officeca.ErrNoCertificate) {
+			if err := pdfCert(d.Path); err != nil {
+				d.Close()
+				return nil, "", fmt.Errorf("init: pdf certificate: %w", err)
+			}
+		}
+	}
+	opt.create, opt.resume = true, resumed
+	st, err := Open(ctx, d, opt)
+	if err != nil {
+		d.Close()
+		return nil, "", err
+	}
+	defer st.Close()
+	initStep("log")
+	tok, err := st.Registry.Bootstrap(ctx, admin)
+	if err != nil {
+		d.Close()
+		return nil, "", fmt.Errorf("init: %w", err)
+	}
+	initStep("admin")
+	// Left set, the mark only lets a later init look for an office without a member, and
+	// find this one's admin: the office is made, and its token must reach the operator.
+	if err := d.Finish(); err != nil {
+		slog.Warn("init: the office is made, but its data directory still says init is unfinished", "err", err)
+	}
 	return d, tok, nil
+}
+
+// initStep, set only by tests, is called with the name of each step of Init once it is done:
+// crash tests kill the process there.
+var initStep = func(string) {}
+
+// unfinished reopens the data directory at path for Init to finish, if an init with s
+// stopped before its office had a member (datadir.Reopen); otherwise it returns initialized,
+// the error of datadir.Init that found the directory.
+func unfinished(ctx context.Context, path string, s datadir.Settings, opt Options, initialized error) (*datadir.Dir, error) {
+	d, err := datadir.Reopen(path, s)
+	if err != nil {
+		return nil, err
+	}
+	db, err := openOrCreate(ctx, opt.Database, d.Path)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	defer db.Close()
+	err = db.View(ctx, func(tx *store.Tx) error {
+		_, err := tx.MemberByID(ctx, 1)
+		return err
+	})
+	switch {
+	case err == nil:
+		// Killed after its admin was made: only the mark was left to clear.
+		err = d.Finish()
+		d.Close()
+		return nil, errors.Join(initialized, err)
+	case !errors.Is(err, store.ErrNotFound):
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// openOrCreate opens the store of an office whose init stopped: with its log, or before the
+// log was made.
+func openOrCreate(ctx context.Context, database, dir string) (*store.DB, error) {
+	db, err := store.Open(ctx, database, dir)
+	if errors.Is(err, store.ErrNoSQLite) || errors.Is(err, store.ErrNoLog) {
+		return store.Create(ctx, database, dir)
+	}
+	return db, err
 }
 
 // Close stops the log and closes the store. Calling it again returns the first call's error.

@@ -79,11 +79,18 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 		r.released.Remove(uint64(id))
 	}
 	r.texts.clear() // the search's copy of the erased text
+	if eraseCommitted != nil {
+		eraseCommitted()
+	}
 	// The WAL still holds the pages as they were. Committed, the erasure stands even if
 	// readers keep the WAL a while: it is truncated at the next erasure or when the store closes.
 	_, _ = r.cfg.DB.ScrubWAL(ctx)
 	return nil
 }
+
+// eraseCommitted, set only by tests, is called once an erasure has committed, before the WAL
+// is scrubbed: crash tests kill the process there.
+var eraseCommitted func()
 
 // eraseAuditTrail rewrites the letter's audit events that quote its content (a review's
 // comment, a draft copy's recipient, the recipients of its dispatch and their receipts, its

@@ -373,6 +373,10 @@ func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []
 	return tok, nil
 }
 
+// CheckMemberName refuses a name no member can have, so that init checks its admin's name
+// before it writes anything.
+func CheckMemberName(name string) error { return checkName(name) }
+
 func checkName(name string) error {
 	if name == "" || len(name) > 64 || strings.ContainsAny(name, " ,\t\n/") {
 		return i18n.Errorf(ErrInvalid, "member name %q must be 1 to 64 characters without spaces, commas or slashes", name)

@@ -98,6 +98,14 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: %s: %w", path, err)
 	}
+	// A process killed before it truncated the WAL (after an erasure, ScrubWAL; at Close,
+	// the last checkpoint) left pages there as they were before: an erased letter's text,
+	// which nothing would truncate until this store closes cleanly, and an erasure asked
+	// again is refused as done. Truncated now, before the office serves.
+	if _, err := db.ScrubWAL(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: %s: %w", path, err)
+	}
 	return db, nil
 }
 
