@@ -189,8 +189,13 @@ type Policy struct {
 	disclose map[string][]string
 	// classes and tags are the declared ones (nil: not declared, any is accepted).
 	classes, tags []string
-	warnings      []Warning
-	notes         []Warning
+	// named holds the labels the policy names (declared classes and tags, the string
+	// constants of its conditions), and skeletons one of them by skeleton: a letter's class
+	// or tag that reads as one of them without being it is refused (lookalike.go).
+	named     map[string]bool
+	skeletons map[string]string
+	warnings  []Warning
+	notes     []Warning
 }
 
 // Disclose returns the fields of a release of a letter of class that the policy logs in the
