@@ -30,6 +30,14 @@ const (
 // RoleRelease is the role of a release officer, the person who performs a release.
 const RoleRelease = "release"
 
+// Only members holding the reviewer role approve, and only those holding the signer role
+// sign: the registry counts no other approval or signature, whatever role or group a
+// requirement names, and `policy test` counts as it does.
+const (
+	roleReviewer = "reviewer"
+	roleSigner   = "signer"
+)
+
 // Facts are what a policy knows of a letter. Conditions see them as the fields of `letter`;
 // a field left empty is the empty string, the empty list or 0, never absent.
 type Facts struct {
