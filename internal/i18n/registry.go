@@ -40,6 +40,9 @@ var _ = table(func() Translations {
 			"%s contient le caractère invisible %s (%U) à l'octet %d : saisissez-le de nouveau sans lui",
 			"يحتوي حقل %s على المحرف غير المرئي %s (%U) عند البايت %d: اكتبه مجددًا من دونه"},
 		"%s is empty": {"%s est vide", "حقل %s فارغ"},
+		"%s %q begins or ends with a space: type it again without it": {
+			"%s %q commence ou finit par une espace : saisissez-le de nouveau sans elle",
+			"يبدأ حقل %s %q أو ينتهي بمسافة: اكتبه مجددًا من دونها"},
 		"%s must be one line of valid UTF-8 of at most %d bytes": {
 			"%s doit tenir sur une ligne d'UTF-8 valide d'au plus %d octets",
 			"يجب أن يكون حقل %s سطرًا واحدًا بترميز UTF-8 صالح لا يتجاوز %d بايت"},
@@ -56,6 +59,12 @@ var _ = table(func() Translations {
 		"tag %q is not one of the policy's tags: %s": {
 			"l'étiquette %q ne fait pas partie des étiquettes de la politique : %s",
 			"الوسم %q ليس من وسوم السياسة: %s"},
+		"class %q reads as %q, which the policy names, but is not it: write it as the policy does": {
+			"la catégorie %q se lit comme %q, que nomme la politique, mais n'est pas elle : écrivez-la comme la politique",
+			"التصنيف %q يُقرأ كأنه %q الذي تذكره السياسة، لكنه ليس هو: اكتبه كما تكتبه السياسة"},
+		"tag %q reads as %q, which the policy names, but is not it: write it as the policy does": {
+			"l'étiquette %q se lit comme %q, que nomme la politique, mais n'est pas elle : écrivez-la comme la politique",
+			"الوسم %q يُقرأ كأنه %q الذي تذكره السياسة، لكنه ليس هو: اكتبه كما تكتبه السياسة"},
 		"%v: the policy in force was not written for such a letter, which is not released under it; create it again with one it declares": {
 			"%v : la politique en vigueur n'a pas été écrite pour une telle lettre, qui n'est pas émise sous elle ; créez-la de nouveau avec l'une de celles qu'elle déclare",
 			"%v: لم تُكتب السياسة السارية لمثل هذه الرسالة، فلا تُصدَر في ظلها؛ أنشئها من جديد بواحد مما تعلنه"},

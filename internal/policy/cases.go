@@ -8,6 +8,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/chancery/chancery/internal/i18n"
 )
 
 // caseTime is "now" in every case: the ages of approvals are measured back from it.
@@ -47,7 +49,11 @@ func RunCases(p *Policy, cases []byte) ([]CaseResult, error) {
 	}
 	out := make([]CaseResult, 0, len(tcs))
 	for _, tc := range tcs {
-		d := p.Decide(tc.facts, tc.evidence)
+		e, notes := asTheGateCounts(tc.evidence)
+		d := p.Decide(tc.facts, e)
+		for _, n := range notes {
+			d.AddNote(n)
+		}
 		res := CaseResult{Name: tc.name, Line: tc.line, Decision: d}
 		if d.Allowed != tc.allowed {
 			res.Failures = append(res.Failures, fmt.Sprintf("allowed is %v, expected %v (%s)", d.Allowed, tc.allowed, d.Explain()))
@@ -62,6 +68,27 @@ func RunCases(p *Policy, cases []byte) ([]CaseResult, error) {
 		out = append(out, res)
 	}
 	return out, nil
+}
+
+// asTheGateCounts keeps of e what the registry's gate counts: approvals by people holding the
+// reviewer role and signatures by people holding the signer role, whatever role or group a
+// requirement names. It returns notes for the others.
+func asTheGateCounts(e Evidence) (Evidence, []i18n.Message) {
+	var notes []i18n.Message
+	keep := func(kind, role string, as []Actor) []Actor {
+		var out []Actor
+		for _, a := range as {
+			if slices.Contains(a.Roles, role) {
+				out = append(out, a)
+				continue
+			}
+			notes = append(notes, i18n.Msg("%s by %s does not count: %s", theKind(kind), a.Name, i18n.Msg("%s does not hold the %s role", a.Name, role)))
+		}
+		return out
+	}
+	e.Approvals = keep(KindApproval, roleReviewer, e.Approvals)
+	e.Signatures = keep(KindSignature, roleSigner, e.Signatures)
+	return e, notes
 }
 
 // sameSet reports whether a and b hold the same strings, in any order.

@@ -112,3 +112,59 @@ func TestCaseLetterInNFC(t *testing.T) {
 		t.Errorf("results %+v", res)
 	}
 }
+
+// TestCasesCountAsTheGateDoes: the registry counts an approval only from a member holding the
+// reviewer role, and a signature only from one holding the signer role, whatever role or
+// group a requirement names. `policy test` counted any person given, so a case file passed a
+// letter approved by a legal adviser who is no reviewer, or signed by a command signer whose
+// signer role was taken, which the gate refuses: an office's tests said its letters could
+// leave when they could not.
+func TestCasesCountAsTheGateDoes(t *testing.T) {
+	data, err := os.ReadFile("../../examples/policy.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := RunCases(p, []byte(`members:
+  lena: [legal]
+  cole: [reviewer, chain-of-command]
+  alice: [signer]
+  bob: [release]
+  carl: [reviewer, legal]
+  carol: [signer]
+  rory: [release]
+cases:
+  - name: legal adviser who is no reviewer
+    letter: {class: foreign-government, tags: [force-posture], author: dave}
+    approvals: [lena, cole]
+    signatures: [alice, carol]
+    released_by: rory
+    expect: {allowed: false, missing: [1 approval by a member with role legal]}
+  - name: command signer who is no signer
+    letter: {class: foreign-government, tags: [force-posture], author: dave}
+    approvals: [carl, cole]
+    signatures: [alice, bob]
+    released_by: rory
+    expect: {allowed: false, missing: [1 signature by a member of command-signers]}
+  - name: everyone in their role
+    letter: {class: foreign-government, tags: [force-posture], author: dave}
+    approvals: [carl, cole]
+    signatures: [alice, carol]
+    released_by: rory
+    expect: {allowed: true}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if !r.Pass {
+			t.Errorf("%s: %s\nnotes: %q", r.Name, strings.Join(r.Failures, "; "), r.Decision.Notes)
+		}
+	}
+	if notes := res[0].Decision.Notes; !slices.Contains(notes, "the approval by lena does not count: lena does not hold the reviewer role") {
+		t.Errorf("notes %q, want one saying lena holds no reviewer role", notes)
+	}
+}

@@ -3,9 +3,11 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"cel.dev/cel-go/cel"
+	celast "cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -71,6 +73,8 @@ type condition struct {
 	// untracked, if not nil, is the same program without the count, for small letters: on
 	// them its cost is known not to exceed maxConditionCost, so both give the same result.
 	untracked cel.Program
+	// literals are the condition's string constants: the labels it compares a letter's with.
+	literals []string
 }
 
 // compileCondition type-checks src, which must yield a bool. Errors carry their position in
@@ -89,6 +93,14 @@ func compileCondition(src string) (*condition, []celIssue) {
 		return nil, []celIssue{{msg: fmt.Sprintf("the condition is of type %s, not bool", t)}}
 	}
 	c := &condition{}
+	celast.PreOrderVisit(ast.NativeRep().Expr(), celast.NewExprVisitor(func(e celast.Expr) {
+		if e.Kind() != celast.LiteralKind {
+			return
+		}
+		if s, ok := e.AsLiteral().(types.String); ok && !slices.Contains(c.literals, string(s)) {
+			c.literals = append(c.literals, string(s))
+		}
+	}))
 	var err error
 	if c.tracked, err = env.Program(ast, cel.CostLimit(maxConditionCost), cel.EvalOptions(cel.OptOptimize)); err != nil {
 		return nil, []celIssue{{msg: err.Error()}}

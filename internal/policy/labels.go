@@ -40,15 +40,24 @@ func (p *Policy) Tags() []string { return p.tags }
 // ones: a typo in a class ("foreign-govermnent") would otherwise match no rule and send the
 // letter through the default rule (issue 12 item 14). A policy that declares no classes (or
 // no tags) accepts any.
+//
+// A class or tag that reads as one the policy names (declares, or compares with in a
+// condition) without being it is refused too, declared or not: "force-posture " or
+// "force‐posture" (a Unicode hyphen) would match none of the rules written for
+// "force-posture" while every reader sees that tag (lookalike.go).
 func (p *Policy) CheckLabels(class string, tags []string) error {
 	if p.classes != nil && !slices.Contains(p.classes, class) {
 		return i18n.Errorf(nil, "class %q is not one of the policy's classes: %s", class, strings.Join(p.classes, ", "))
 	}
-	if p.tags != nil {
-		for _, t := range tags {
-			if !slices.Contains(p.tags, t) {
-				return i18n.Errorf(nil, "tag %q is not one of the policy's tags: %s", t, strings.Join(p.tags, ", "))
-			}
+	if like := p.readsAs(class); like != "" {
+		return i18n.Errorf(nil, "class %q reads as %q, which the policy names, but is not it: write it as the policy does", class, like)
+	}
+	for _, t := range tags {
+		if p.tags != nil && !slices.Contains(p.tags, t) {
+			return i18n.Errorf(nil, "tag %q is not one of the policy's tags: %s", t, strings.Join(p.tags, ", "))
+		}
+		if like := p.readsAs(t); like != "" {
+			return i18n.Errorf(nil, "tag %q reads as %q, which the policy names, but is not it: write it as the policy does", t, like)
 		}
 	}
 	return nil

@@ -113,3 +113,52 @@ func TestPolicyClassesMalformed(t *testing.T) {
 		}
 	}
 }
+
+// TestLookAlikeLabelsRefused: a class or tag that reads as one the policy names without being
+// it (a space after it, a no-break space, a Unicode hyphen, a Cyrillic letter, another case)
+// matches none of the rules that name it, so a drafter could send a letter to a foreign
+// government on force posture through the default rule: one reviewer and one signer instead
+// of legal review, the chain of command and two of the three command signers. The example
+// policy declares its classes but not its tags, as the format allows.
+func TestLookAlikeLabelsRefused(t *testing.T) {
+	src, err := os.ReadFile("../../examples/policy.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tag := range []string{"force-posture ", " force-posture", "force-posture\u00a0", "force\u2010posture",
+		"force\u2011posture", "force\u2212posture", "f\u043erce-posture", "Force-Posture", "force-posture\u3000", "\uff46orce-posture"} {
+		err := p.CheckLabels("foreign-government", []string{tag})
+		if err == nil || !strings.Contains(err.Error(), `"force-posture"`) {
+			t.Errorf("tag %q: %v, want a refusal naming force-posture", tag, err)
+		}
+		// The gate refuses such a letter whatever its evidence, as it does an undeclared class.
+		d := p.Decide(Facts{Class: "foreign-government", Tags: []string{tag}, Author: "dave"}, Evidence{Now: now,
+			Approvals: []Actor{actor("rita", "reviewer")}, Signatures: []Actor{actor("sam", "signer")}})
+		if d.Allowed {
+			t.Errorf("tag %q: released under rules %q on one approval and one signature", tag, d.Rules)
+		}
+	}
+	for _, tags := range [][]string{{"force-posture"}, {"embargoed"}, {"posture"}, {"force-posture", "urgent"}, nil} {
+		if err := p.CheckLabels("foreign-government", tags); err != nil {
+			t.Errorf("tags %q: %v", tags, err)
+		}
+	}
+	// Without classes declared, the literals of the conditions are what a class must not
+	// resemble.
+	q := mustParse(t, "version: 1\nname: q\nrules:\n  - name: legal\n    when: letter.class == 'foreign-government'\n"+
+		"    require:\n      approvals: [{role: legal}]\n  - name: default\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n")
+	for _, class := range []string{"foreign-government ", "foreign\u2013government", "Foreign-Government", "f\u043ereign-g\u043evernment"} {
+		if err := q.CheckLabels(class, nil); err == nil || !strings.Contains(err.Error(), `"foreign-government"`) {
+			t.Errorf("class %q: %v, want a refusal naming foreign-government", class, err)
+		}
+	}
+	for _, class := range []string{"foreign-government", "internal", "press release"} {
+		if err := q.CheckLabels(class, nil); err != nil {
+			t.Errorf("class %q: %v", class, err)
+		}
+	}
+}

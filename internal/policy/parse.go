@@ -400,6 +400,16 @@ func (ps *parser) policy() *Policy {
 			}
 		}
 	}
+	for _, label := range slices.Concat(p.classes, p.tags) {
+		p.addNamed(label)
+	}
+	for _, r := range p.rules {
+		if r.when != nil {
+			for _, label := range r.when.literals {
+				p.addNamed(label)
+			}
+		}
+	}
 	switch {
 	case f.value.Kind != yaml.SequenceNode:
 	case defLine == 0:

@@ -30,6 +30,14 @@ const (
 // RoleRelease is the role of a release officer, the person who performs a release.
 const RoleRelease = "release"
 
+// Only members holding the reviewer role approve, and only those holding the signer role
+// sign: the registry counts no other approval or signature, whatever role or group a
+// requirement names, and `policy test` counts as it does.
+const (
+	roleReviewer = "reviewer"
+	roleSigner   = "signer"
+)
+
 // Facts are what a policy knows of a letter. Conditions see them as the fields of `letter`;
 // a field left empty is the empty string, the empty list or 0, never absent.
 type Facts struct {
@@ -189,8 +197,13 @@ type Policy struct {
 	disclose map[string][]string
 	// classes and tags are the declared ones (nil: not declared, any is accepted).
 	classes, tags []string
-	warnings      []Warning
-	notes         []Warning
+	// named holds the labels the policy names (declared classes and tags, the string
+	// constants of its conditions), and skeletons one of them by skeleton: a letter's class
+	// or tag that reads as one of them without being it is refused (lookalike.go).
+	named     map[string]bool
+	skeletons map[string]string
+	warnings  []Warning
+	notes     []Warning
 }
 
 // Disclose returns the fields of a release of a letter of class that the policy logs in the

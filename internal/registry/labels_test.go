@@ -98,3 +98,83 @@ func TestCreateLetterRefusesATagGivenTwice(t *testing.T) {
 		t.Fatalf("a tag given twice: %v, want ErrInvalid", err)
 	}
 }
+
+// TestLookAlikeLabelsDoNotEscapeTheirRule: under the example policy, a letter to a foreign
+// government tagged "force-posture" with a no-break space after it, or with a Unicode hyphen,
+// reads as the force-posture letter on every page but matched none of its rule, and was
+// released on the default rule's one approval and one signature (no legal review, no chain
+// of command, not two of the three command signers, no release officer). An addressee with a
+// space after it escaped a rule anchored at its end the same way.
+func TestLookAlikeLabelsDoNotEscapeTheirRule(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	nl := func(tag, addressee string) NewLetter {
+		return NewLetter{Subject: "Withdrawal of forces", Class: "foreign-government", Tags: []string{tag},
+			Addressees: []string{addressee}, File: Upload{Name: "letter.txt", Data: []byte("Sir, ... " + tag + addressee + "\n")}}
+	}
+	released := func(ref string) bool {
+		t.Helper()
+		o.approve(t, ref)
+		if err := o.sign(t, ref); err != nil {
+			t.Fatal(err)
+		}
+		return tryRelease(o, ref) == nil
+	}
+	// Created under the built-in policy, which names no tag; released under the example.
+	before, err := o.r.CreateLetter(ctx, o.drafter, nl("force\u2010posture", "Ministry of Defence of Freedonia"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	adopt := func(src []byte) {
+		t.Helper()
+		p, err := policy.Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.r.AdoptPolicy(ctx, o.admin, p, src); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src, err := os.ReadFile("../../examples/policy.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	adopt(src)
+	if released(before) {
+		t.Errorf("a letter tagged %q was released on the default rule", "force\u2010posture")
+	}
+	for _, tag := range []string{"force-posture\u00a0", "force-posture ", "force\u2011posture"} {
+		ref, err := o.r.CreateLetter(ctx, o.drafter, nl(tag, "Ministry of Defence of Freedonia"))
+		if err == nil && released(ref) {
+			t.Errorf("a letter tagged %q was released on the default rule", tag)
+		} else if err != nil && !errors.Is(err, ErrInvalid) {
+			t.Errorf("tag %q: %v, want ErrInvalid", tag, err)
+		}
+	}
+
+	adopt([]byte(`version: 1
+name: ministries
+rules:
+  - name: ministry-of-defence
+    when: letter.addressees.exists(a, a.matches("(?i)@mod\\.example$"))
+    require:
+      approvals: [{role: legal}]
+      signatures: [{role: signer, count: 2}]
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+      signatures: [{role: signer}]
+`))
+	for _, addressee := range []string{"minister@mod.example ", "minister@mod.example\u00a0", " minister@mod.example"} {
+		ref, err := o.r.CreateLetter(ctx, o.drafter, nl("x", addressee))
+		if err == nil && released(ref) {
+			t.Errorf("a letter to %q was released on the default rule", addressee)
+		} else if err != nil && !errors.Is(err, ErrInvalid) {
+			t.Errorf("addressee %q: %v, want ErrInvalid", addressee, err)
+		}
+	}
+	if _, err := o.r.CreateLetter(ctx, o.drafter, nl("x", "Minister of Defence, minister@mod.example")); err != nil {
+		t.Errorf("an addressee without spaces at its ends: %v", err)
+	}
+}

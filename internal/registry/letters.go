@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/dsse"
@@ -92,6 +93,20 @@ func checkText(what, s string, max int) error {
 	return checkChars(what, s, false)
 }
 
+// checkLabel is checkText for a field the policy's conditions compare (class, tag,
+// addressee): a space at either end, of any kind, is refused, since nobody reading the letter
+// sees it, while a condition such as `a.matches("@mod\\.example$")` or `"force-posture" in
+// letter.tags` misses the field that has it, and the letter leaves under a lesser rule.
+func checkLabel(what, s string, max int) error {
+	if err := checkText(what, s, max); err != nil {
+		return err
+	}
+	if strings.TrimFunc(s, unicode.IsSpace) != s {
+		return i18n.Errorf(ErrInvalid, "%s %q begins or ends with a space: type it again without it", i18n.Msg(what), s)
+	}
+	return nil
+}
+
 // CreateLetter registers a letter with its first version and returns its reference.
 func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (string, error) {
 	if err := a.require(RoleDrafter); err != nil {
@@ -112,7 +127,7 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 			return "", i18n.Errorf(ErrInvalid, "%v", err)
 		}
 	}
-	if err := checkText("class", nl.Class, 64); err != nil {
+	if err := checkLabel("class", nl.Class, 64); err != nil {
 		return "", err
 	}
 	if err := r.Policy().CheckLabels(nl.Class, nl.Tags); err != nil {
@@ -122,12 +137,12 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 		return "", i18n.Errorf(ErrInvalid, "a letter needs at least one addressee")
 	}
 	for _, s := range nl.Addressees {
-		if err := checkText("addressee", s, 300); err != nil {
+		if err := checkLabel("addressee", s, 300); err != nil {
 			return "", err
 		}
 	}
 	for i, s := range nl.Tags {
-		if err := checkText("tag", s, 64); err != nil {
+		if err := checkLabel("tag", s, 64); err != nil {
 			return "", err
 		}
 		// A tag given twice reads as once but is counted twice by a condition such as

@@ -62,8 +62,23 @@ func (r *Registry) AdoptPolicy(ctx context.Context, a Actor, p *policy.Policy, s
 	if err != nil {
 		return 0, fmt.Errorf("adopt policy: %w", err)
 	}
-	r.inForce.Store(&inForce{pol: p, logIndex: idx, approvalsAfter: ap.ApprovalsBefore, signaturesAfter: ap.SignaturesBefore})
+	r.putInForce(&inForce{pol: p, logIndex: idx, approvalsAfter: ap.ApprovalsBefore, signaturesAfter: ap.SignaturesBefore})
 	return idx, nil
+}
+
+// putInForce puts e in memory as the policy in force, unless a later adoption (one logged
+// after it) already is there. Adoptions and reloads store what they committed or read after
+// their transaction, in whatever order their goroutines run: a reload that read the store
+// before an adoption, or the earlier of two adoptions, must not put an older policy back, under
+// which every approval and signature would be recorded in vain and every release refused
+// until the next reload.
+func (r *Registry) putInForce(e *inForce) {
+	for {
+		cur := r.inForce.Load()
+		if cur.logIndex > e.logIndex || r.inForce.CompareAndSwap(cur, e) {
+			return
+		}
+	}
 }
 
 // LoadPolicy puts in force the policy adopted last, compiled with compile; with none adopted
@@ -88,7 +103,7 @@ func (r *Registry) LoadPolicy(ctx context.Context, compile func([]byte) (*policy
 	if string(p.Digest) != cur.Digest {
 		return fmt.Errorf("load policy: log entry %d's policy compiles to digest %s, not %s", cur.LogIndex, p.Digest, cur.Digest)
 	}
-	r.inForce.Store(&inForce{pol: p, logIndex: cur.LogIndex, approvalsAfter: cur.ApprovalsBefore, signaturesAfter: cur.SignaturesBefore})
+	r.putInForce(&inForce{pol: p, logIndex: cur.LogIndex, approvalsAfter: cur.ApprovalsBefore, signaturesAfter: cur.SignaturesBefore})
 	return nil
 }
 

@@ -229,3 +229,50 @@ func TestSignatureByGroupNeedsTheSignerRoleStill(t *testing.T) {
 		t.Fatalf("release on the signature of a member who lost the signer role: %v, want the gate's refusal", err)
 	}
 }
+
+// TestReloadDoesNotPutBackAnOlderPolicy: a reload of the policy adopted last (LoadPolicy, run
+// by a PostgreSQL office's servers at each growth of the log) that read the store before an
+// adoption, and stored its policy after the adoption had put its own in force, put the
+// older one back in memory. Every approval and signature was then recorded under the older
+// policy and counted for nothing, and every release was refused as "the release policy
+// changed", until another reload, or, on SQLite, where nothing reloads, a restart; two
+// adoptions finishing in the other order did the same.
+func TestReloadDoesNotPutBackAnOlderPolicy(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	adopt := func(src string) *policy.Policy {
+		t.Helper()
+		p, err := policy.Parse([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.r.AdoptPolicy(ctx, o.admin, p, []byte(src)); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	older := "version: 1\nname: older\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n"
+	newer := strings.Replace(older, "name: older", "name: newer", 1)
+	adopt(older)
+	var latest *policy.Policy
+	err := o.r.LoadPolicy(ctx, func(src []byte) (*policy.Policy, error) {
+		// The reload has read the older policy from the store; the newer one is adopted
+		// before it puts what it read in force.
+		latest = adopt(newer)
+		return policy.Parse(src)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := o.r.Policy(); got.Digest != latest.Digest {
+		t.Fatalf("the policy in force in memory is %s, not %s, adopted last", got.Name, latest.Name)
+	}
+	ref := o.letter(t, "Adopted last.")
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	if err := tryRelease(o, ref); err != nil {
+		t.Errorf("release under the policy adopted last: %v", err)
+	}
+}
