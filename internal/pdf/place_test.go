@@ -251,7 +251,11 @@ func TestCheckImageRefusesJPEGScanBomb(t *testing.T) {
 	if err := pdf.CheckImage("image/jpeg", ocrtest.ProgressiveJPEG(3456, 3456, 2000)); !errors.Is(err, pdf.ErrTooLarge) {
 		t.Errorf("a JPEG of 2000 scans: %v, want ErrTooLarge", err)
 	}
-	if err := pdf.CheckImage("image/jpeg", ocrtest.ProgressiveJPEG(64, 64, 12)); err != nil {
-		t.Errorf("a JPEG of 13 scans: %v", err)
+	// ProgressiveJPEG writes a DC scan before the AC scans it is asked for.
+	if err := pdf.CheckImage("image/jpeg", ocrtest.ProgressiveJPEG(64, 64, pdf.MaxJPEGScans-1)); err != nil {
+		t.Errorf("a JPEG of %d scans: %v", pdf.MaxJPEGScans, err)
+	}
+	if err := pdf.CheckImage("image/jpeg", ocrtest.ProgressiveJPEG(64, 64, pdf.MaxJPEGScans)); !errors.Is(err, pdf.ErrTooLarge) {
+		t.Errorf("a JPEG of %d scans: %v, want ErrTooLarge", pdf.MaxJPEGScans+1, err)
 	}
 }
