@@ -144,9 +144,10 @@ func FuzzLogEndpoints(f *testing.F) {
 			return
 		}
 		path, q := strings.TrimPrefix(u.Path, "/log/"), u.Query()
-		// A parameter given twice is read by its first value, as url.Values.Get does.
+		// A parameter given twice is read by its first value, as url.Values.Get does; an
+		// empty one is absent (the server's sizeParam).
 		num := func(name string, def uint64) uint64 {
-			if !q.Has(name) {
+			if q.Get(name) == "" {
 				return def
 			}
 			n, err := strconv.ParseUint(q.Get(name), 10, 63)
