@@ -178,3 +178,29 @@ func TestDateAndText(t *testing.T) {
 		t.Errorf("Arabic text = %q", got)
 	}
 }
+
+// FuzzNegotiate feeds the Accept-Language header and the language choice of anonymous
+// visitors (every public page, the verify page among them) to Negotiate: it always answers a
+// shipped language, and a choice naming one wins over any header.
+func FuzzNegotiate(f *testing.F) {
+	for _, c := range [][2]string{
+		{"", "fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5"}, {"", "ar-EG,ar;q=0.9"}, {"de", "de-DE, ar;q=0.5"},
+		{"xx-not-a-tag", "ar"}, {" fr ", ""}, {"", "en-US-u-nu-arab-x-private"}, {"", "zh-Hant-TW;q=0.1,*"},
+		{"", strings.Repeat("en-US-", 100)}, {"", strings.Repeat("a;q=0.9,", 200)}, {"", "x-" + strings.Repeat("a-", 300)},
+	} {
+		f.Add(c[0], c[1])
+	}
+	shipped := map[string]bool{}
+	for _, l := range Languages {
+		shipped[l.String()] = true
+	}
+	f.Fuzz(func(t *testing.T, choice, accept string) {
+		p := Negotiate(choice, accept)
+		if p == nil || !shipped[p.Lang()] {
+			t.Fatalf("Negotiate(%q, %q) answered no shipped language", choice, accept)
+		}
+		if c, ok := Parse(choice); ok && p.Lang() != c.Lang() {
+			t.Fatalf("Negotiate(%q, %q) = %s: the choice %s lost", choice, accept, p.Lang(), c.Lang())
+		}
+	})
+}

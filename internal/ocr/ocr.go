@@ -372,11 +372,25 @@ func checkImage(data []byte) error {
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
 		return fmt.Errorf("ocr: %w: %d×%d pixels, more than %d", ErrTooLarge, cfg.Width, cfg.Height, MaxPixels)
 	}
-	if Kind(data) == TIFF {
+	switch Kind(data) {
+	case TIFF:
 		return checkTIFFPages(data)
+	case JPEG:
+		if n := bytes.Count(data, []byte{0xff, 0xda}); n > MaxJPEGScans {
+			return fmt.Errorf("ocr: %w: a JPEG of more than %d scans", ErrTooLarge, MaxJPEGScans)
+		}
 	}
 	return nil
 }
+
+// MaxJPEGScans bounds the scans of a JPEG: Go's decoder, which blanks the QR codes of a scan
+// before Tesseract reads it and cannot be stopped at the time budget, passes over every
+// block of the image once per scan, and a scan of empty bands takes a few bytes (a file of
+// 75 KB and 2,000 scans took 30 s). Encoders write at most a few dozen. Every scan starts
+// with the marker 0xff 0xda, which the coded data never holds (a 0xff there is followed by
+// 0x00 or a restart marker), so counting those bytes counts no fewer scans than the decoder
+// reads.
+const MaxJPEGScans = 64
 
 // checkTIFFPages checks the header of every page of a TIFF: Tesseract reads them all, and
 // Go's decoder reads only the first, so a small first page could hide a page of a billion

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/ocr/ocrtest"
 	"github.com/chancery/chancery/internal/pdf"
 	"golang.org/x/image/bmp"
 	"golang.org/x/image/tiff"
@@ -97,6 +98,9 @@ func FuzzRenderImage(f *testing.F) {
 	}
 	f.Add("image/tiff", scanTIFF(f, binary.BigEndian, 3, 30, 40))
 	f.Add("image/tiff", scanTIFF(f, binary.LittleEndian, 2, 20, 10))
+	f.Add("image/jpeg", ocrtest.ProgressiveJPEG(64, 64, 12))
+	// A DC scan and MaxJPEGScans-1 AC scans: the most scans a JPEG may have.
+	f.Add("image/jpeg", ocrtest.ProgressiveJPEG(64, 64, pdf.MaxJPEGScans-1))
 	f.Fuzz(func(t *testing.T, mediaType string, data []byte) {
 		doc, err := pdf.RenderImage(mediaType, data, pdf.Letterhead{Office: "O", Reference: "R"})
 		if err != nil {

@@ -36,13 +36,24 @@ type imagePage struct {
 func (p imagePage) reader() *io.SectionReader { return io.NewSectionReader(p.r, 0, p.size) }
 
 // imagePages splits an image upload into its pages: every image of a TIFF, or the one image of
-// the other formats.
+// the other formats. It refuses a JPEG of more than MaxJPEGScans scans.
 func imagePages(mediaType string, data []byte) ([]imagePage, error) {
-	if mediaType != "image/tiff" {
-		return []imagePage{{bytes.NewReader(data), int64(len(data))}}, nil
+	switch mediaType {
+	case "image/tiff":
+		return tiffPages(data)
+	case "image/jpeg":
+		// Every scan starts with the bytes 0xff 0xda, which coded data never holds.
+		if n := bytes.Count(data, []byte{0xff, 0xda}); n > MaxJPEGScans {
+			return nil, fmt.Errorf("%w: a JPEG of more than %d scans", ErrTooLarge, MaxJPEGScans)
+		}
 	}
-	return tiffPages(data)
+	return []imagePage{{bytes.NewReader(data), int64(len(data))}}, nil
 }
+
+// MaxJPEGScans bounds the scans of a JPEG decoded to burn marks into it: Go's decoder passes
+// over every block of the image once per scan, and a scan of empty bands takes a few bytes (a
+// file of 75 KB and 2,000 scans took 30 s). Encoders write at most a few dozen.
+const MaxJPEGScans = 64
 
 // tiffPages returns a page per image file directory of a TIFF. Decoders read only a TIFF's
 // first directory, the one its header points to; each page is the file seen through a header

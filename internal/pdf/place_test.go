@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/ocr/ocrtest"
 	"github.com/chancery/chancery/internal/pdf"
 )
 
@@ -239,5 +240,22 @@ func BenchmarkRenderImageScan(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestCheckImageRefusesJPEGScanBomb: an image upload is decoded in Go when marks are burned
+// into its pixels, and Go's JPEG decoder passes over every block once per scan, however many
+// there are: 2,000 scans of empty bands, 75 KB, kept it busy for 30 s (audit, twenty-eighth
+// session). Such a JPEG is refused at upload; one with the scans encoders write is not.
+func TestCheckImageRefusesJPEGScanBomb(t *testing.T) {
+	if err := pdf.CheckImage("image/jpeg", ocrtest.ProgressiveJPEG(3456, 3456, 2000)); !errors.Is(err, pdf.ErrTooLarge) {
+		t.Errorf("a JPEG of 2000 scans: %v, want ErrTooLarge", err)
+	}
+	// ProgressiveJPEG writes a DC scan before the AC scans it is asked for.
+	if err := pdf.CheckImage("image/jpeg", ocrtest.ProgressiveJPEG(64, 64, pdf.MaxJPEGScans-1)); err != nil {
+		t.Errorf("a JPEG of %d scans: %v", pdf.MaxJPEGScans, err)
+	}
+	if err := pdf.CheckImage("image/jpeg", ocrtest.ProgressiveJPEG(64, 64, pdf.MaxJPEGScans)); !errors.Is(err, pdf.ErrTooLarge) {
+		t.Errorf("a JPEG of %d scans: %v, want ErrTooLarge", pdf.MaxJPEGScans+1, err)
 	}
 }

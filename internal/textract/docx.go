@@ -2,8 +2,10 @@ package textract
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -25,7 +27,7 @@ const wordNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 // tracked deletions (w:delText) are not part of it. Decoding stops once the time budget bud is
 // spent.
 func docxText(data []byte, bud *budget.Budget) (string, error) {
-	dec, rc, err := zipPart(data, "docx", "word/document.xml")
+	part, rc, err := zipPart(data, "docx", "word/document.xml")
 	if err != nil {
 		return "", err
 	}
@@ -37,7 +39,7 @@ func docxText(data []byte, bud *budget.Budget) (string, error) {
 		if err := bud.Tick(); err != nil {
 			return "", fmt.Errorf("docx: word/document.xml: %w", err)
 		}
-		tok, err := dec.Token()
+		tok, err := part.token()
 		if err == io.EOF {
 			break
 		}
@@ -84,8 +86,8 @@ func docxText(data []byte, bud *budget.Budget) (string, error) {
 }
 
 // zipPart opens the part name of a zipped document (Word's or OpenDocument's: format names it
-// in errors) and returns an XML decoder reading at most maxDOCXPart bytes of it.
-func zipPart(data []byte, format, name string) (*xml.Decoder, io.Closer, error) {
+// in errors) and returns a reader of its XML tokens, within maxDOCXPart bytes of it.
+func zipPart(data []byte, format, name string) (*xmlPart, io.Closer, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", format, err)
@@ -98,7 +100,74 @@ func zipPart(data []byte, format, name string) (*xml.Decoder, io.Closer, error) 
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", format, err)
 		}
-		return xml.NewDecoder(io.LimitReader(rc, maxDOCXPart)), rc, nil
+		in := &tokenBytes{r: bufio.NewReader(io.LimitReader(rc, maxDOCXPart))}
+		return &xmlPart{dec: xml.NewDecoder(in), in: in}, rc, nil
 	}
 	return nil, nil, fmt.Errorf("%s: no %s", format, name)
+}
+
+// errLongToken is what tokenBytes answers once a token has taken all its bytes.
+var errLongToken = errors.New("token too long")
+
+// tokenBytes is the reader under a part's XML decoder, which reads it byte by byte (it is an
+// io.ByteReader): it lets the decoder read at most left bytes, which xmlPart sets before each
+// token.
+type tokenBytes struct {
+	r    *bufio.Reader
+	left int
+}
+
+func (t *tokenBytes) ReadByte() (byte, error) {
+	if t.left <= 0 {
+		return 0, errLongToken
+	}
+	t.left--
+	return t.r.ReadByte()
+}
+
+func (t *tokenBytes) Read(p []byte) (int, error) {
+	if t.left <= 0 {
+		return 0, errLongToken
+	}
+	n, err := t.r.Read(p[:min(len(p), t.left)])
+	t.left -= n
+	return n, err
+}
+
+// xmlPart reads the tokens of a document's XML part. The XML decoder parses a whole tag, with
+// all its attributes, into memory before returning it, so the counts of elements and the time
+// budget, checked between tokens, cannot stop a single tag of millions of attributes (some
+// 50 bytes of memory for each of their 5 bytes): each token is bounded in bytes, and the
+// attributes are counted.
+type xmlPart struct {
+	dec               *xml.Decoder
+	in                *tokenBytes
+	attrs, namespaces int
+}
+
+// token returns the next token, or an error wrapping ErrTooComplex for a token longer than
+// maxDOCXToken bytes, an attribute past maxDOCXAttrs or a namespace declaration past
+// maxDOCXNamespaces in the part.
+func (p *xmlPart) token() (xml.Token, error) {
+	p.in.left = maxDOCXToken
+	tok, err := p.dec.Token()
+	if errors.Is(err, errLongToken) {
+		return nil, fmt.Errorf("%w: a tag or text longer than %d bytes", ErrTooComplex, maxDOCXToken)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if t, ok := tok.(xml.StartElement); ok {
+		if p.attrs += len(t.Attr); p.attrs > maxDOCXAttrs {
+			return nil, fmt.Errorf("%w: more than %d attributes", ErrTooComplex, maxDOCXAttrs)
+		}
+		for _, a := range t.Attr {
+			if a.Name.Space == "xmlns" || a.Name.Space == "" && a.Name.Local == "xmlns" {
+				if p.namespaces++; p.namespaces > maxDOCXNamespaces {
+					return nil, fmt.Errorf("%w: more than %d namespace declarations", ErrTooComplex, maxDOCXNamespaces)
+				}
+			}
+		}
+	}
+	return tok, nil
 }

@@ -79,6 +79,8 @@ func FuzzDOCX(f *testing.F) {
 	for _, bomb := range docxBombs(f, 250_000) {
 		f.Add(bomb)
 	}
+	f.Add(docxBomb(f, "<w:p ", `a="" `, "/>", 300_000))
+	f.Add(docxBomb(f, "", `<w:p `+strings.Repeat(`xmlns:a="b" `, 600)+`>`, "", 3))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Text(DOCXType, data)
 		if err == nil && len(s) > MaxText {

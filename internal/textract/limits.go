@@ -11,7 +11,15 @@ var ErrTooComplex = errors.New("document too complex")
 // has some tens of thousands of elements (ten or twenty a paragraph), nested a few dozen deep (tables in tables). The XML decoder keeps a
 // stack entry per open element and allocates some 200 bytes per element, so both are counted
 // while decoding: 200 000 elements cost at most about 40 MB of allocation.
+// A tag is read whole before it can be counted: one token (a tag, or a run of text) is bounded
+// in bytes, at MaxText, since longer text would be cut anyway, and the attributes of a part
+// are counted, at two per element, about 100 bytes each. A namespace declaration costs some
+// 300 bytes more, kept on the decoder's stack until its element ends: Word and LibreOffice
+// declare a few dozen, on the root element.
 const (
-	maxDOCXDepth    = 256
-	maxDOCXElements = 200_000
+	maxDOCXDepth      = 256
+	maxDOCXElements   = 200_000
+	maxDOCXToken      = MaxText
+	maxDOCXAttrs      = 2 * maxDOCXElements
+	maxDOCXNamespaces = 1000
 )

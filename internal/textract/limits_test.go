@@ -79,3 +79,39 @@ func TestDOCXWithinBounds(t *testing.T) {
 		t.Errorf("text: %.80q… (%d bytes)", s, len(s))
 	}
 }
+
+// attributeBombs are documents of some 10 KB whose one tag holds a million attributes, in
+// plain and in namespace-declaring form (which the XML decoder also keeps on its stack), and
+// whose nested tags each declare many namespaces (audit, twenty-eighth session). The decoder
+// parses a whole tag into memory before returning it: before the fix, an ODT of 44 KB whose tag
+// held six million took 1.5 GB of allocation and 15 s, past any count of elements and the time budget, both checked only
+// between tags.
+func attributeBombs(t testing.TB) map[string][]byte {
+	return map[string][]byte{
+		"docx attributes":         docxBomb(t, "<w:p ", `a="" `, "/>", 1_000_000),
+		"docx namespaced":         docxBomb(t, "<w:p ", `w:a="" `, "/>", 1_000_000),
+		"docx nested namespaces":  docxBomb(t, "", `<w:p `+strings.Repeat(`xmlns:a="b" `, 50_000)+`>`, "", 40),
+		"odt attributes":          odtBomb(t, "<text:p ", `a="" `, "/>", 1_000_000),
+		"odt namespace attribute": odtBomb(t, "<text:p ", `xmlns:a="" `, "/>", 1_000_000),
+	}
+}
+
+func TestAttributeBombsRefused(t *testing.T) {
+	for name, data := range attributeBombs(t) {
+		mt := DOCXType
+		if strings.HasPrefix(name, "odt") {
+			mt = ODTType
+		}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		s, err := Text(mt, data)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, ErrTooComplex) || s != "" {
+			t.Errorf("%s (%d bytes): %d bytes of text, %v; want ErrTooComplex", name, len(data), len(s), err)
+		}
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
+			t.Errorf("%s (%d bytes): extracting allocated %d MiB", name, len(data), grew>>20)
+		}
+	}
+}

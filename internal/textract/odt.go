@@ -57,7 +57,7 @@ func IsODT(data []byte) bool {
 // tracking (text:tracked-changes) are not part of it, as for Word. content.xml is read under
 // the bounds of word/document.xml; decoding stops once the time budget bud is spent.
 func odtText(data []byte, bud *budget.Budget) (string, error) {
-	dec, rc, err := zipPart(data, "odt", "content.xml")
+	part, rc, err := zipPart(data, "odt", "content.xml")
 	if err != nil {
 		return "", err
 	}
@@ -71,7 +71,7 @@ func odtText(data []byte, bud *budget.Budget) (string, error) {
 		if err := bud.Tick(); err != nil {
 			return "", fmt.Errorf("odt: content.xml: %w", err)
 		}
-		tok, err := dec.Token()
+		tok, err := part.token()
 		if err == io.EOF {
 			break
 		}

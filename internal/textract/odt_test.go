@@ -184,6 +184,7 @@ func FuzzODT(f *testing.F) {
 	for _, bomb := range odtBombs(f, 250_000) {
 		f.Add(bomb)
 	}
+	f.Add(odtBomb(f, "<text:p ", `a="" `, "/>", 300_000))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		IsODT(data)
 		s, err := Text(ODTType, data)

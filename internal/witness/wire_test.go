@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -138,4 +139,69 @@ func TestLoadKeyRefusesKeyReadableByOthers(t *testing.T) {
 	if _, err := LoadKey(dir, "witness.example"); err == nil || !strings.Contains(err.Error(), "readable by others") {
 		t.Fatalf("loaded a world-readable witness key: %v", err)
 	}
+}
+
+// FuzzCosignature feeds arbitrary 200 answers of a witness to the client's check: a witness is
+// another agency's server, so its answer is untrusted. Whatever the answer, the client never
+// panics, and a cosignature it accepts is one line that the transparency-dev cosignature/v1
+// verifier accepts over the checkpoint, by the witness's key, dated no later than the clock
+// allows.
+func FuzzCosignature(f *testing.F) {
+	dir := f.TempDir()
+	key, err := LoadKey(dir, "witness.test.example/chancery")
+	if err != nil {
+		f.Fatal(err)
+	}
+	k := newLogKey(f)
+	cp, err := note.Sign(&note.Note{Text: testOrigin + "\n3\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n"}, k.signer)
+	if err != nil {
+		f.Fatal(err)
+	}
+	text, logSig, err := splitNote(cp)
+	if err != nil {
+		f.Fatal(err)
+	}
+	cosigned, err := note.Sign(&note.Note{Text: string(text)}, key.signer)
+	if err != nil {
+		f.Fatal(err)
+	}
+	_, line, _ := splitNote(cosigned)
+	other, err := LoadKey(f.TempDir(), "witness.test.example/chancery")
+	if err != nil {
+		f.Fatal(err)
+	}
+	forged, _ := note.Sign(&note.Note{Text: string(text)}, other.signer)
+	_, forgedLine, _ := splitNote(forged)
+	for _, b := range [][]byte{
+		line,
+		append(append([]byte{}, line...), line...),
+		append(append([]byte{}, forgedLine...), line...),
+		append(append([]byte{}, logSig...), line...),
+		forgedLine,
+		bytes.TrimSuffix(line, []byte("\n")),
+		append([]byte("\n"), line...),
+		[]byte("— witness.test.example/chancery AAAA\n"),
+		{},
+	} {
+		f.Add(b)
+	}
+	c := newClient(f, "w", "http://witness.test.example", key.VerifierKey())
+	f.Fuzz(func(t *testing.T, body []byte) {
+		cos, err := c.cosignature(text, body)
+		if err != nil {
+			return
+		}
+		if err := checkCosignature(key.VerifierKey(), cp, cos.Line); err != nil {
+			t.Fatalf("accepted %q: %v", body, err)
+		}
+		if bytes.Count(cos.Line, []byte("\n")) != 1 || !bytes.HasSuffix(cos.Line, []byte("\n")) {
+			t.Fatalf("accepted %q as the line %q", body, cos.Line)
+		}
+		if v, _ := ParseVerifierKey(key.VerifierKey()); cos.KeyHash != v.KeyHash() {
+			t.Fatalf("accepted %q with key hash %08x", body, cos.KeyHash)
+		}
+		if time.Until(cos.Time) > MaxClockSkew {
+			t.Fatalf("accepted %q dated %s", body, cos.Time)
+		}
+	})
 }
