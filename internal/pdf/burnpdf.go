@@ -127,6 +127,9 @@ func burnPicture(ctx *model.Context, sd types.StreamDict, nr, w, h int, b Burned
 	if err != nil {
 		return types.StreamDict{}, err
 	}
+	if n := bytes.Count(data, []byte{0xff, 0xda}); pic.FileType == "jpg" && n > MaxJPEGScans {
+		return types.StreamDict{}, fmt.Errorf("%w: a JPEG of more than %d scans", ErrTooLarge, MaxJPEGScans)
+	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return types.StreamDict{}, fmt.Errorf("%w: %v", ErrUnmarkable, err)

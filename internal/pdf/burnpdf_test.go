@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/chancery/chancery/internal/ocr/ocrtest"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/pdf/pdftest"
 )
@@ -212,5 +213,17 @@ func BenchmarkCopyOfScanPDF(b *testing.B) {
 		if _, err := pdf.Watermark(src, mark); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestCopyRefusesJPEGScanBombInsidePDF: a copy decodes a PDF's JPEG pictures to draw the
+// marks into them, and Go's decoder passes over the whole picture once per scan: a picture of
+// 2,000 scans in a PDF would keep it busy as an image upload of them did. It is refused
+// before it is decoded.
+func TestCopyRefusesJPEGScanBombInsidePDF(t *testing.T) {
+	bomb := ocrtest.ProgressiveJPEG(3456, 3456, 2000)
+	doc := pdfWithPicture("/Width 3456 /Height 3456 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode", bomb, false)
+	if _, err := pdf.Watermark(doc, mark); !errors.Is(err, pdf.ErrTooLarge) {
+		t.Errorf("copy of a PDF holding a JPEG of 2000 scans: %v, want ErrTooLarge", err)
 	}
 }
