@@ -1,0 +1,92 @@
+package registry
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/seal"
+)
+
+// loggedWithdrawalTime returns the time of the withdrawal statement logged for ref, as a
+// verifier reads it.
+func (o *office) loggedWithdrawalTime(t *testing.T, ref string) time.Time {
+	t.Helper()
+	st, err := o.r.MemberStatus(context.Background(), o.reviewer, ref)
+	if err != nil || st.Withdrawal == nil || st.Seal == nil {
+		t.Fatalf("status of %s: %+v, %v", ref, st, err)
+	}
+	ve, err := o.verifier.VerifyLogged(*st.Withdrawal, st.Seal.Checkpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch w := ve.Statement.(type) {
+	case *seal.RetractionStatement:
+		return w.Time
+	case *seal.SupersessionStatement:
+		return w.Time
+	}
+	t.Fatalf("withdrawal statement %#v", ve.Statement)
+	return time.Time{}
+}
+
+// A server whose clock is behind the one that released a letter (another PostgreSQL server of
+// the office, or the same one after its clock was stepped back) must not date the withdrawal
+// before the release it withdraws, nor before the release of the letter that supersedes it:
+// every verifier would read "retracted on" a day the letter was not yet released.
+func TestWithdrawalNeverDatedBeforeTheRelease(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	released := time.Date(2026, 12, 3, 0, 2, 0, 0, time.UTC)
+	o.r.cfg.Now = func() time.Time { return released }
+	ref, _ := o.released(t, "Sent in error.")
+	old, _ := o.released(t, "The original instruction.")
+	next, _ := o.released(t, "The corrected instruction.")
+
+	// The clock now reads five minutes earlier: the day before.
+	o.r.cfg.Now = func() time.Time { return released.Add(-5 * time.Minute) }
+	stmt, pt := o.withdrawalStatement(t, o.signer, ref, "", "sent in error")
+	if _, err := o.withdraw(ctx, o.signer, ref, "", o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
+		t.Fatalf("retraction on a server whose clock is behind: %v", err)
+	}
+	if at := o.loggedWithdrawalTime(t, ref); at.Before(o.releasedAt(t, ref)) {
+		t.Errorf("the retraction is dated %s, before the release at %s", at, o.releasedAt(t, ref))
+	}
+	stmt, pt = o.withdrawalStatement(t, o.signer, old, next, "corrected")
+	if _, err := o.withdraw(ctx, o.signer, old, next, o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
+		t.Fatalf("supersession on a server whose clock is behind: %v", err)
+	}
+	if at := o.loggedWithdrawalTime(t, old); at.Before(o.releasedAt(t, next)) {
+		t.Errorf("the supersession is dated %s, before the release of the letter superseding it at %s", at, o.releasedAt(t, next))
+	}
+}
+
+// A signer chooses the time of the statement they sign (the registry takes any within ten
+// minutes of its clock, for the time signing takes): one dated before the release it
+// withdraws is refused.
+func TestWithdrawalBackdatedBeforeTheReleaseRefused(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	released := time.Date(2026, 12, 3, 0, 2, 0, 0, time.UTC)
+	o.r.cfg.Now = func() time.Time { return released }
+	ref, rel := o.released(t, "Sent in error.")
+	o.r.cfg.Now = func() time.Time { return released.Add(2 * time.Minute) }
+
+	backdated := seal.NewOpening(seal.RetractionStatement{Office: o.r.Office().Name, Reference: ref, FileDigest: rel.FileDigest,
+		Reason: "never sent", RetractedBy: "sam", Time: released.Add(-3 * time.Minute)})
+	record := seal.Marshal(seal.RetractionRecord{Office: o.r.Office().Name, Release: rel.LogIndex,
+		Commitment: backdated.Commitment(entry.Retraction), Time: released.Add(-3 * time.Minute)})
+	pt := entry.Retraction.PayloadTypeV(entry.V2)
+	_, err := o.r.Withdraw(ctx, o.signer, ref, "", o.keyID, record, backdated, signPAE(o.signerKey, pt, record))
+	wantErr(t, "a retraction dated before the release", err, ErrInvalid)
+
+	// The same, dated after the release, is taken: the refusal is for the date alone.
+	onTime := seal.NewOpening(seal.RetractionStatement{Office: o.r.Office().Name, Reference: ref, FileDigest: rel.FileDigest,
+		Reason: "never sent", RetractedBy: "sam", Time: released.Add(time.Minute)})
+	record = seal.Marshal(seal.RetractionRecord{Office: o.r.Office().Name, Release: rel.LogIndex,
+		Commitment: onTime.Commitment(entry.Retraction), Time: released.Add(time.Minute)})
+	if _, err := o.r.Withdraw(ctx, o.signer, ref, "", o.keyID, record, onTime, signPAE(o.signerKey, pt, record)); err != nil {
+		t.Fatalf("a retraction dated after the release: %v", err)
+	}
+}
