@@ -90,3 +90,37 @@ func TestWithdrawalBackdatedBeforeTheReleaseRefused(t *testing.T) {
 		t.Fatalf("a retraction dated after the release: %v", err)
 	}
 }
+
+// A release on a server whose clock is behind the one where the letter was approved must not
+// be dated before the approvals its statement records: an auditor would read a release made
+// before anyone approved it.
+func TestReleaseNeverDatedBeforeItsApprovals(t *testing.T) {
+	o := newOffice(t)
+	approved := time.Date(2026, 12, 3, 0, 2, 0, 0, time.UTC)
+	o.r.cfg.Now = func() time.Time { return approved }
+	ref := o.letter(t, "Approved on a server whose clock is ahead.")
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	o.r.cfg.Now = func() time.Time { return approved.Add(-5 * time.Minute) }
+	rel, err := o.r.Release(context.Background(), o.officer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := o.verifier.VerifyBytes(rel.Seal, rel.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ap := range r.Statement.Approvals {
+		if r.Statement.ReleasedAt.Before(ap.Time) {
+			t.Errorf("the release is dated %s, before the approval by %s at %s", r.Statement.ReleasedAt, ap.Member, ap.Time)
+		}
+	}
+	if len(r.Statement.Approvals) == 0 {
+		t.Fatal("the statement records no approval")
+	}
+	if at := o.releasedAt(t, ref); !at.Equal(r.Statement.ReleasedAt) {
+		t.Errorf("the release is stored at %s, its statement says %s", at, r.Statement.ReleasedAt)
+	}
+}

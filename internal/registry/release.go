@@ -459,7 +459,11 @@ func (r *Registry) prepareRelease(ctx context.Context, tx *store.Tx, a Actor, re
 	for _, ap := range ev.approvals {
 		m := ev.members[ap.MemberID]
 		if counted["approval:"+m.Name] {
-			stmt.Approvals = append(stmt.Approvals, seal.Approval{Member: m.Name, Role: ap.Role, Time: ap.CreatedAt.UTC().Truncate(time.Second)})
+			at := ap.CreatedAt.UTC().Truncate(time.Second)
+			stmt.Approvals = append(stmt.Approvals, seal.Approval{Member: m.Name, Role: ap.Role, Time: at})
+			// Never dated before an approval it records: the server that approved may have a
+			// clock ahead of this one's (by at most policy.MaxClockSkew, or it would not count).
+			stmt.ReleasedAt = later(stmt.ReleasedAt, at)
 		}
 	}
 	return stmt, ev, file, nil
