@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -122,5 +123,43 @@ func TestReleaseNeverDatedBeforeItsApprovals(t *testing.T) {
 	}
 	if at := o.releasedAt(t, ref); !at.Equal(r.Statement.ReleasedAt) {
 		t.Errorf("the release is stored at %s, its statement says %s", at, r.Statement.ReleasedAt)
+	}
+}
+
+// A session started while the server's clock was far ahead (a VM restored with a wrong clock,
+// since corrected) records its start and last use in the future: its idleness could not be
+// measured, and it would live for as much longer as the clock was ahead. It is refused, as a
+// 'chancery login' token issued then is.
+func TestSessionFromAClockThatWasAheadRefused(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	times := SessionTimes{Lifetime: 8 * time.Hour, Idle: 30 * time.Minute}
+	o.r.cfg.Now = func() time.Time { return now.AddDate(1, 0, 0) }
+	id, err := o.r.StartSession(ctx, o.reviewer.Member, "test", times)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := o.r.StartCLISession(ctx, o.reviewer.Member, "test", 8*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.r.cfg.Now = func() time.Time { return now.Add(time.Hour) }
+	if _, err := o.r.SessionMember(ctx, id, times); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("a session started a year ahead, used after the clock was corrected: %v, want ErrUnauthenticated", err)
+	}
+	if _, err := o.r.Authenticate(ctx, tok); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("a 'chancery login' token issued a year ahead, used after the clock was corrected: %v, want ErrUnauthenticated", err)
+	}
+
+	// Servers of one office whose clocks differ by a minute share sessions as before.
+	o.r.cfg.Now = func() time.Time { return now.Add(time.Minute) }
+	id, err = o.r.StartSession(ctx, o.reviewer.Member, "test", times)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.r.cfg.Now = func() time.Time { return now }
+	if _, err := o.r.SessionMember(ctx, id, times); err != nil {
+		t.Errorf("a session started on a server a minute ahead: %v", err)
 	}
 }
