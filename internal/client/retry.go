@@ -71,8 +71,12 @@ func (c *Client) retry(req *http.Request, notBefore time.Time) (*http.Response, 
 		again.Body = body
 	}
 	resp, err := c.HTTP.Do(again)
+	// A wait past MaxRetryWait makes this request give up (send), and is not kept: the
+	// client's later requests would wait for it before asking at all.
 	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
-		g.until = time.Now().Add(retryAfter(resp.Header.Get("Retry-After"), time.Now()))
+		if wait := retryAfter(resp.Header.Get("Retry-After"), time.Now()); wait <= MaxRetryWait {
+			g.until = time.Now().Add(wait)
+		}
 	}
 	return resp, err
 }
