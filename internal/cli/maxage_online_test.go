@@ -59,3 +59,13 @@ func TestVerifyMaxAgeBoundsTheAnswersCheckpointOnline(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyRefusesANegativeMaxAge: a negative --max-age (a sign typed by mistake) used to be
+// taken as no bound at all, so every seal and answer passed whatever its age, silently.
+func TestVerifyRefusesANegativeMaxAge(t *testing.T) {
+	var stdout, stderr strings.Builder
+	code := cli.Main([]string{"verify", "--offline", "--max-age", "-720h", "letter.pdf"}, &stdout, &stderr)
+	if code != cli.ExitError || !strings.Contains(stderr.String(), "--max-age -720h0m0s is negative") {
+		t.Errorf("verify --max-age -720h: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+}

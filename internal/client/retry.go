@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"sync"
@@ -37,7 +38,9 @@ func (c *Client) send(req *http.Request) (*http.Response, error) {
 	start := time.Now()
 	for attempt := 0; err == nil && resp.StatusCode == http.StatusTooManyRequests; attempt++ {
 		wait := retryAfter(resp.Header.Get("Retry-After"), time.Now())
-		if attempt == MaxRetries || time.Since(start)+wait > MaxRetryWait || (req.Body != nil && req.GetBody == nil) {
+		// Compared without adding to wait: a Retry-After far ahead is near the largest
+		// Duration, and a sum would wrap below the bound.
+		if attempt == MaxRetries || wait > MaxRetryWait-time.Since(start) || (req.Body != nil && req.GetBody == nil) {
 			return resp, nil
 		}
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
@@ -68,8 +71,12 @@ func (c *Client) retry(req *http.Request, notBefore time.Time) (*http.Response, 
 		again.Body = body
 	}
 	resp, err := c.HTTP.Do(again)
+	// A wait past MaxRetryWait makes this request give up (send), and is not kept: the
+	// client's later requests would wait for it before asking at all.
 	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
-		g.until = time.Now().Add(retryAfter(resp.Header.Get("Retry-After"), time.Now()))
+		if wait := retryAfter(resp.Header.Get("Retry-After"), time.Now()); wait <= MaxRetryWait {
+			g.until = time.Now().Add(wait)
+		}
 	}
 	return resp, err
 }
@@ -101,7 +108,8 @@ func sleepUntil(ctx context.Context, t time.Time) error {
 // usable one it waits a second.
 func retryAfter(h string, now time.Time) time.Duration {
 	if s, err := strconv.Atoi(h); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
+		// More seconds than a Duration holds would wrap, to a wait within any bound.
+		return time.Duration(min(int64(s), math.MaxInt64/int64(time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(h); err == nil {
 		return max(t.Sub(now), 0)

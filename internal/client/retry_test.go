@@ -77,6 +77,59 @@ func TestRetryGivesUp(t *testing.T) {
 	}
 }
 
+// TestRetryGivesUpOnAnOverflowingRetryAfter: a Retry-After of more seconds than a Duration
+// holds, or enough that adding it to the time waited so far overflows, is past MaxRetryWait
+// too. It used to wrap to a wait within the bound, or past it unnoticed, and the client then
+// slept, for every later request as well, until the context ended.
+func TestRetryGivesUpOnAnOverflowingRetryAfter(t *testing.T) {
+	for _, h := range []string{"9223372036", "9223372037", "99999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT"} {
+		var n atomic.Int64
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n.Add(1)
+			w.Header().Set("Retry-After", h)
+			w.WriteHeader(http.StatusTooManyRequests)
+		}))
+		c, _ := New(srv.URL, "")
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := c.VerifyDigest(ctx, "sha256:x")
+		cancel()
+		srv.Close()
+		var ae *APIError
+		if !errors.As(err, &ae) || ae.Status != http.StatusTooManyRequests {
+			t.Errorf("Retry-After %s: err = %v, want a 429 APIError at once", h, err)
+		}
+		if n.Load() != 1 {
+			t.Errorf("Retry-After %s: %d requests, want 1", h, n.Load())
+		}
+	}
+}
+
+// TestRetryAfterBeyondTheBoundHoldsNoLaterRequest: a Retry-After past MaxRetryWait on a
+// retried request makes it give up, and is not kept for the client's later requests, which
+// would otherwise wait for it before their first attempt (until year 9999, for one server).
+func TestRetryAfterBeyondTheBoundHoldsNoLaterRequest(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("Retry-After", "0")
+		} else {
+			w.Header().Set("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT")
+		}
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	c, _ := New(srv.URL, "")
+	for i := range 2 {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := c.VerifyDigest(ctx, "sha256:x")
+		cancel()
+		var ae *APIError
+		if !errors.As(err, &ae) || ae.Status != http.StatusTooManyRequests {
+			t.Fatalf("request %d: err = %v, want a 429 APIError at once", i+1, err)
+		}
+	}
+}
+
 func TestRetryAfter(t *testing.T) {
 	now := time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC)
 	for h, want := range map[string]time.Duration{

@@ -148,3 +148,38 @@ func TestStoppingDispatcherGivesBack(t *testing.T) {
 		t.Fatalf("%d messages due after the dispatcher stopped, want the 3 it had not started", n)
 	}
 }
+
+// Two servers on one PostgreSQL database whose clocks differ by more than a claim: what one
+// server claimed, the other does not take too. Claims used to be made and read by each
+// server's own clock, so the server ahead saw every claim of the other as lapsed and sent its
+// messages a second time.
+func TestClaimHoldsAcrossServerClocks(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	mp := startMailpit(t)
+	db, err := store.OpenPostgres(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newOfficeIn(t, db)
+	b := a.twin(t, url)
+	b.advance(5 * time.Minute)
+	a.recipient(t, "pair", "desk1@skew.example", "desk2@skew.example")
+	ref := a.release(t, "Two servers, two clocks.")
+	a.dispatcher(t, mp, 3)
+	b.dispatcher(t, mp, 3)
+	ctx := context.Background()
+	if _, err := a.r.Dispatch(ctx, a.officer, ref, []string{"pair"}); err != nil {
+		t.Fatal(err)
+	}
+	taken, err := a.r.DueMessages(ctx, 10, 2*time.Minute)
+	if err != nil || len(taken) != 2 {
+		t.Fatalf("the server behind took %d messages, %v; want 2", len(taken), err)
+	}
+	again, err := b.r.DueMessages(ctx, 10, 2*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again) != 0 {
+		t.Errorf("the server 5 minutes ahead took %d messages the other had claimed for 2 minutes", len(again))
+	}
+}

@@ -140,6 +140,12 @@ var _ = table(func() Translations {
 		"put each seal beside its file as FILE.seal to verify several": {
 			"placez chaque sceau à côté de son fichier sous le nom FICHIER.seal pour en vérifier plusieurs",
 			"ضع كل ختم بجانب ملفه باسم FILE.seal للتحقق من عدة ملفات"},
+		"--max-age %s is negative": {
+			"--max-age %s est négatif",
+			"قيمة --max-age %s سالبة"},
+		"give how old the witnesses' cosignatures may be, such as 720h, or leave --max-age out for no bound": {
+			"indiquez l'âge que peuvent avoir les cosignatures des témoins, par exemple 720h, ou omettez --max-age pour n'en fixer aucun",
+			"حدّد العمر المسموح لتوقيعات الشهود المشتركة، مثل 720h، أو احذف --max-age لعدم وضع حدّ"},
 		"--max-age needs a trust root with witnesses": {
 			"--max-age demande une racine de confiance avec des témoins",
 			"يتطلب --max-age جذر ثقة فيه شهود"},

@@ -115,6 +115,9 @@ var _ = table(func() Translations {
 		"the signed statement does not match %s as it stands": {
 			"la déclaration signée ne correspond pas à %s dans son état actuel",
 			"الإقرار الموقَّع لا يطابق %s على حالها الراهنة"},
+		"the statement is dated %s, before the release it points at (%s): fetch a new one": {
+			"la déclaration est datée du %s, avant l'émission qu'elle vise (%s) : récupérez-en une nouvelle",
+			"الإقرار مؤرَّخ في %s، قبل الإصدار الذي يشير إليه (%s): اجلب إقرارًا جديدًا"},
 		"the statement was made at %s, too far from now: fetch a new one": {
 			"la déclaration a été faite le %s, trop loin de maintenant : récupérez-en une nouvelle",
 			"أُعدّ الإقرار في %s، وهو بعيد جدًا عن الآن: اجلب إقرارًا جديدًا"},
@@ -286,6 +289,9 @@ var _ = table(func() Translations {
 		"it has no time, and approvals count for %s (max_approval_age)": {
 			"elle n'a pas de date, et les approbations valent %s (max_approval_age)",
 			"لا تاريخ لها، والموافقات تُحتسب لمدة %s (max_approval_age)"},
+		"it is dated %s, after the time of this decision (%s): the clock that dated it was wrong, and its age is not known (max_approval_age)": {
+			"elle est datée du %s, après l'heure de cette décision (%s) : l'horloge qui l'a datée était fausse, et son âge n'est pas connu (max_approval_age)",
+			"تاريخها %s، بعد وقت هذا القرار (%s): الساعة التي أرّختها كانت خاطئة، وعمرها غير معروف (max_approval_age)"},
 		"it is %s old, and approvals count for %s (max_approval_age)": {
 			"elle date de %s, et les approbations valent %s (max_approval_age)",
 			"مضى عليها %s، والموافقات تُحتسب لمدة %s (max_approval_age)"},

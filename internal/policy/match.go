@@ -105,6 +105,9 @@ func (m *matching) stale(a *Actor) i18n.Message {
 		return i18n.Message{}
 	case a.At.IsZero():
 		return i18n.Msg("it has no time, and approvals count for %s (max_approval_age)", duration(m.maxAge))
+	case a.At.Sub(m.e.Now) > MaxClockSkew:
+		return i18n.Msg("it is dated %s, after the time of this decision (%s): the clock that dated it was wrong, and its age is not known (max_approval_age)",
+			a.At.UTC().Format(time.RFC3339), m.e.Now.UTC().Format(time.RFC3339))
 	case m.e.Now.Sub(a.At) > m.maxAge:
 		return i18n.Msg("it is %s old, and approvals count for %s (max_approval_age)", duration(m.e.Now.Sub(a.At).Round(time.Second)), duration(m.maxAge))
 	}

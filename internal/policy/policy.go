@@ -73,6 +73,12 @@ type Evidence struct {
 	Now time.Time
 }
 
+// MaxClockSkew is how far after the time of a decision an approval may be dated and still
+// count under max_approval_age: the servers of one office may disagree by that much. One dated
+// later was dated by a clock that was wrong (set ahead, then corrected), and would otherwise
+// count for that much longer than the policy allows.
+const MaxClockSkew = 10 * time.Minute
+
 // Actor is a person who approved, signed or releases.
 type Actor struct {
 	Name  string

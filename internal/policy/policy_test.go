@@ -283,6 +283,11 @@ func TestMaxApprovalAge(t *testing.T) {
 		{"too old", now.Add(-72*time.Hour - time.Second), false, "the approval by cole does not count: it is 72h0m1s old, and approvals count for 72h (max_approval_age)"},
 		{"no time", time.Time{}, false, "the approval by cole does not count: it has no time, and approvals count for 72h (max_approval_age)"},
 		{"from the future (clock skew)", now.Add(time.Minute), true, ""},
+		{"at the bound of clock skew", now.Add(MaxClockSkew), true, ""},
+		// Approved while the server's clock was a week ahead, since corrected: its age is not
+		// known, and it would count for a week longer than the policy allows.
+		{"from a clock that was wrong", now.Add(7 * 24 * time.Hour), false,
+			"the approval by cole does not count: it is dated 2026-03-08T12:00:00Z, after the time of this decision (2026-03-01T12:00:00Z): the clock that dated it was wrong, and its age is not known (max_approval_age)"},
 	} {
 		e := storyEvidence()
 		e.Approvals[2].At = tc.at

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/i18n"
+	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/store"
 	"golang.org/x/crypto/argon2"
 )
@@ -213,7 +214,7 @@ func (r *Registry) SessionMember(ctx context.Context, id string, times SessionTi
 	if err != nil {
 		return nil, fmt.Errorf("session: %w", err)
 	}
-	if !now.Before(s.ExpiresAt) || now.Sub(s.LastSeen) >= times.Idle || m.Disabled() {
+	if !now.Before(s.ExpiresAt) || now.Sub(s.LastSeen) >= times.Idle || fromAhead(s, now) || m.Disabled() {
 		return nil, ErrUnauthenticated
 	}
 	if now.Sub(s.LastSeen) >= touchEvery {
@@ -226,6 +227,14 @@ func (r *Registry) SessionMember(ctx context.Context, id string, times SessionTi
 		}
 	}
 	return m, nil
+}
+
+// fromAhead reports whether session s was started or last used at a time ahead of now by more
+// than the servers of one office may disagree: a clock that was wrong then (set ahead, since
+// corrected) dated it, and its idleness and lifetime, measured from those times, would last
+// for as much longer as that clock was ahead.
+func fromAhead(s *store.Session, now time.Time) bool {
+	return s.CreatedAt.Sub(now) > policy.MaxClockSkew || s.LastSeen.Sub(now) > policy.MaxClockSkew
 }
 
 // EndSession ends the session id (sign-out). Ending an unknown session is not an error.

@@ -552,7 +552,9 @@ func (r *Registry) DueMessages(ctx context.Context, limit int, claim time.Durati
 // dueClaimed returns what read finds due and, on PostgreSQL when it finds something, what claim
 // claims instead, in a write transaction. The read comes first because most looks find nothing
 // due, and a write transaction on PostgreSQL takes its turn on the writer lock with the log's
-// batches.
+// batches. The read goes by this server's clock; the claim by the database's
+// (store.Tx.ClaimClock), so that servers whose clocks differ by more than a claim never take
+// the same message.
 func dueClaimed[T any](ctx context.Context, r *Registry, read, claim func(*store.Tx, time.Time) ([]T, error)) ([]T, error) {
 	var out []T
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
@@ -564,8 +566,11 @@ func dueClaimed[T any](ctx context.Context, r *Registry, read, claim func(*store
 		return out, err
 	}
 	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = claim(tx, r.cfg.Now())
+		now, err := tx.ClaimClock(ctx)
+		if err != nil {
+			return err
+		}
+		out, err = claim(tx, now)
 		return err
 	})
 	return out, err

@@ -279,7 +279,7 @@ func (r *Registry) cliSessionMember(ctx context.Context, tok string) (*store.Mem
 	if err != nil {
 		return nil, fmt.Errorf("authenticate: %w", err)
 	}
-	if !r.cfg.Now().UTC().Before(s.ExpiresAt) || m.Disabled() {
+	if now := r.cfg.Now().UTC(); !now.Before(s.ExpiresAt) || fromAhead(s, now) || m.Disabled() {
 		return nil, ErrUnauthenticated
 	}
 	return m, nil

@@ -459,7 +459,11 @@ func (r *Registry) prepareRelease(ctx context.Context, tx *store.Tx, a Actor, re
 	for _, ap := range ev.approvals {
 		m := ev.members[ap.MemberID]
 		if counted["approval:"+m.Name] {
-			stmt.Approvals = append(stmt.Approvals, seal.Approval{Member: m.Name, Role: ap.Role, Time: ap.CreatedAt.UTC().Truncate(time.Second)})
+			at := ap.CreatedAt.UTC().Truncate(time.Second)
+			stmt.Approvals = append(stmt.Approvals, seal.Approval{Member: m.Name, Role: ap.Role, Time: at})
+			// Never dated before an approval it records: the server that approved may have a
+			// clock ahead of this one's (by at most policy.MaxClockSkew, or it would not count).
+			stmt.ReleasedAt = later(stmt.ReleasedAt, at)
 		}
 	}
 	return stmt, ev, file, nil
@@ -513,6 +517,9 @@ type withdrawalPlan struct {
 	statement any // seal.RetractionStatement or seal.SupersessionStatement
 	office    string
 	at        time.Time
+	// floor is the latest release the withdrawal points at (the letter's, and the superseding
+	// letter's): at is never before it.
+	floor     time.Time
 	release   int64
 	byRelease int64
 }
@@ -533,7 +540,10 @@ func kindOf(by string) entry.Kind {
 	return entry.Supersession
 }
 
-// withdrawal builds the withdrawal of ref as of now, checking that it can be.
+// withdrawal builds the withdrawal of ref as of now, checking that it can be. It is dated now,
+// or at the latest release it points at if now is before it: the clock of the server that
+// released may be ahead of this one's, or this one's stepped back since, and a withdrawal
+// dated before what it withdraws would tell every verifier a day the letter was not released.
 func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, by, reason string, now time.Time) (*withdrawalPlan, error) {
 	l, err := tx.LetterByRef(ctx, ref)
 	if err != nil {
@@ -551,10 +561,11 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	plan := &withdrawalPlan{office: r.cfg.Office.Name, at: now, release: rel.LogIndex}
+	plan := &withdrawalPlan{office: r.cfg.Office.Name, floor: rel.ReleasedAt, release: rel.LogIndex}
 	if by == "" {
+		plan.at = later(now, plan.floor)
 		plan.statement = seal.RetractionStatement{Office: r.cfg.Office.Name, Reference: ref, FileDigest: seal.Digest(rel.FileDigest),
-			Reason: reason, RetractedBy: a.Member.Name, Time: now}
+			Reason: reason, RetractedBy: a.Member.Name, Time: plan.at}
 		return plan, nil
 	}
 	if by == ref {
@@ -593,9 +604,19 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 		}
 	}
 	plan.byRelease = brel.LogIndex
+	plan.floor = later(plan.floor, brel.ReleasedAt)
+	plan.at = later(now, plan.floor)
 	plan.statement = seal.SupersessionStatement{Office: r.cfg.Office.Name, Reference: ref, FileDigest: seal.Digest(rel.FileDigest),
-		By: by, ByFileDigest: seal.Digest(brel.FileDigest), Reason: reason, SupersededBy: a.Member.Name, Time: now}
+		By: by, ByFileDigest: seal.Digest(brel.FileDigest), Reason: reason, SupersededBy: a.Member.Name, Time: plan.at}
 	return plan, nil
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // Withdraw logs a retraction (by == "") or supersession of ref, signed by the calling signer
@@ -632,9 +653,6 @@ func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string,
 	if err := checkText("reason", reason, 1000); err != nil {
 		return 0, err
 	}
-	if d := r.now().Sub(at); d > 10*time.Minute || d < -time.Minute {
-		return 0, i18n.Errorf(ErrInvalid, "the statement was made at %s, too far from now: fetch a new one", at.Format(time.RFC3339))
-	}
 	var pub []byte
 	pt := kind.PayloadTypeV(entry.V2)
 	check := func(tx *store.Tx) error {
@@ -647,6 +665,15 @@ func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string,
 		w, err := r.withdrawal(ctx, tx, a, ref, by, reason, at)
 		if err != nil {
 			return err
+		}
+		if at.Before(w.floor) {
+			return i18n.Errorf(ErrInvalid, "the statement is dated %s, before the release it points at (%s): fetch a new one",
+				at.Format(time.RFC3339), w.floor.Format(time.RFC3339))
+		}
+		// Measured from the release when this clock is behind it, as WithdrawalStatement dates
+		// the statement then.
+		if d := later(r.now(), w.floor).Sub(at); d > 10*time.Minute || d < -time.Minute {
+			return i18n.Errorf(ErrInvalid, "the statement was made at %s, too far from now: fetch a new one", at.Format(time.RFC3339))
 		}
 		if string(seal.Marshal(w.statement)) != string(o.Statement) || string(seal.Marshal(w.record(o))) != string(record) {
 			return i18n.Errorf(ErrConflict, "the signed statement does not match %s as it stands", ref)

@@ -213,6 +213,21 @@ func (t *Tx) ClaimDueMessages(ctx context.Context, now time.Time, limit int, unt
 	return msgs, nil
 }
 
+// ClaimClock returns the time claims are made and judged by: on PostgreSQL the database
+// server's clock, which every server of the office shares, so that a server whose own clock
+// is ahead of another's does not see that one's claims as lapsed; on SQLite, where one server
+// dispatches, its own clock.
+func (t *Tx) ClaimClock(ctx context.Context) (time.Time, error) {
+	if t.dialect != Postgres {
+		return time.Now().UTC(), nil
+	}
+	var now time.Time
+	if err := t.queryRow(ctx, `SELECT clock_timestamp()`).Scan(&now); err != nil {
+		return time.Time{}, fmt.Errorf("database clock: %w", err)
+	}
+	return now.UTC(), nil
+}
+
 // claim moves the next attempt of table's rows ids to until (see ClaimDueMessages).
 func (t *Tx) claim(ctx context.Context, table string, ids []int64, until time.Time) error {
 	args := []any{due(until)}

@@ -80,6 +80,11 @@ every language.`,
 			}
 			// From here on, an error is said in the reader's language (--json keeps English).
 			defer func() { err = inLanguage(p, err) }()
+			// A bound of 0 is none; a negative one, were it taken as none too, would let every
+			// seal pass its freshness check silently.
+			if maxAge < 0 {
+				return withHintMsg(i18n.Errorf(nil, "--max-age %s is negative", maxAge.String()), i18n.Msg("give how old the witnesses' cosignatures may be, such as 720h, or leave --max-age out for no bound"))
+			}
 			if trustFile == "" {
 				return withHintMsg(i18n.Errorf(nil, "no trust root"), i18n.Msg("pass --trust FILE or set CHANCERY_TRUST; 'chancery trust export --out trust.json' writes one"))
 			}

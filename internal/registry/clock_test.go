@@ -1,0 +1,165 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/seal"
+)
+
+// loggedWithdrawalTime returns the time of the withdrawal statement logged for ref, as a
+// verifier reads it.
+func (o *office) loggedWithdrawalTime(t *testing.T, ref string) time.Time {
+	t.Helper()
+	st, err := o.r.MemberStatus(context.Background(), o.reviewer, ref)
+	if err != nil || st.Withdrawal == nil || st.Seal == nil {
+		t.Fatalf("status of %s: %+v, %v", ref, st, err)
+	}
+	ve, err := o.verifier.VerifyLogged(*st.Withdrawal, st.Seal.Checkpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch w := ve.Statement.(type) {
+	case *seal.RetractionStatement:
+		return w.Time
+	case *seal.SupersessionStatement:
+		return w.Time
+	}
+	t.Fatalf("withdrawal statement %#v", ve.Statement)
+	return time.Time{}
+}
+
+// A server whose clock is behind the one that released a letter (another PostgreSQL server of
+// the office, or the same one after its clock was stepped back) must not date the withdrawal
+// before the release it withdraws, nor before the release of the letter that supersedes it:
+// every verifier would read "retracted on" a day the letter was not yet released.
+func TestWithdrawalNeverDatedBeforeTheRelease(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	released := time.Date(2026, 12, 3, 0, 2, 0, 0, time.UTC)
+	o.r.cfg.Now = func() time.Time { return released }
+	ref, _ := o.released(t, "Sent in error.")
+	old, _ := o.released(t, "The original instruction.")
+	next, _ := o.released(t, "The corrected instruction.")
+
+	// The clock now reads five minutes earlier: the day before.
+	o.r.cfg.Now = func() time.Time { return released.Add(-5 * time.Minute) }
+	stmt, pt := o.withdrawalStatement(t, o.signer, ref, "", "sent in error")
+	if _, err := o.withdraw(ctx, o.signer, ref, "", o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
+		t.Fatalf("retraction on a server whose clock is behind: %v", err)
+	}
+	if at := o.loggedWithdrawalTime(t, ref); at.Before(o.releasedAt(t, ref)) {
+		t.Errorf("the retraction is dated %s, before the release at %s", at, o.releasedAt(t, ref))
+	}
+	stmt, pt = o.withdrawalStatement(t, o.signer, old, next, "corrected")
+	if _, err := o.withdraw(ctx, o.signer, old, next, o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
+		t.Fatalf("supersession on a server whose clock is behind: %v", err)
+	}
+	if at := o.loggedWithdrawalTime(t, old); at.Before(o.releasedAt(t, next)) {
+		t.Errorf("the supersession is dated %s, before the release of the letter superseding it at %s", at, o.releasedAt(t, next))
+	}
+}
+
+// A signer chooses the time of the statement they sign (the registry takes any within ten
+// minutes of its clock, for the time signing takes): one dated before the release it
+// withdraws is refused.
+func TestWithdrawalBackdatedBeforeTheReleaseRefused(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	released := time.Date(2026, 12, 3, 0, 2, 0, 0, time.UTC)
+	o.r.cfg.Now = func() time.Time { return released }
+	ref, rel := o.released(t, "Sent in error.")
+	o.r.cfg.Now = func() time.Time { return released.Add(2 * time.Minute) }
+
+	backdated := seal.NewOpening(seal.RetractionStatement{Office: o.r.Office().Name, Reference: ref, FileDigest: rel.FileDigest,
+		Reason: "never sent", RetractedBy: "sam", Time: released.Add(-3 * time.Minute)})
+	record := seal.Marshal(seal.RetractionRecord{Office: o.r.Office().Name, Release: rel.LogIndex,
+		Commitment: backdated.Commitment(entry.Retraction), Time: released.Add(-3 * time.Minute)})
+	pt := entry.Retraction.PayloadTypeV(entry.V2)
+	_, err := o.r.Withdraw(ctx, o.signer, ref, "", o.keyID, record, backdated, signPAE(o.signerKey, pt, record))
+	wantErr(t, "a retraction dated before the release", err, ErrInvalid)
+
+	// The same, dated after the release, is taken: the refusal is for the date alone.
+	onTime := seal.NewOpening(seal.RetractionStatement{Office: o.r.Office().Name, Reference: ref, FileDigest: rel.FileDigest,
+		Reason: "never sent", RetractedBy: "sam", Time: released.Add(time.Minute)})
+	record = seal.Marshal(seal.RetractionRecord{Office: o.r.Office().Name, Release: rel.LogIndex,
+		Commitment: onTime.Commitment(entry.Retraction), Time: released.Add(time.Minute)})
+	if _, err := o.r.Withdraw(ctx, o.signer, ref, "", o.keyID, record, onTime, signPAE(o.signerKey, pt, record)); err != nil {
+		t.Fatalf("a retraction dated after the release: %v", err)
+	}
+}
+
+// A release on a server whose clock is behind the one where the letter was approved must not
+// be dated before the approvals its statement records: an auditor would read a release made
+// before anyone approved it.
+func TestReleaseNeverDatedBeforeItsApprovals(t *testing.T) {
+	o := newOffice(t)
+	approved := time.Date(2026, 12, 3, 0, 2, 0, 0, time.UTC)
+	o.r.cfg.Now = func() time.Time { return approved }
+	ref := o.letter(t, "Approved on a server whose clock is ahead.")
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	o.r.cfg.Now = func() time.Time { return approved.Add(-5 * time.Minute) }
+	rel, err := o.r.Release(context.Background(), o.officer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := o.verifier.VerifyBytes(rel.Seal, rel.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ap := range r.Statement.Approvals {
+		if r.Statement.ReleasedAt.Before(ap.Time) {
+			t.Errorf("the release is dated %s, before the approval by %s at %s", r.Statement.ReleasedAt, ap.Member, ap.Time)
+		}
+	}
+	if len(r.Statement.Approvals) == 0 {
+		t.Fatal("the statement records no approval")
+	}
+	if at := o.releasedAt(t, ref); !at.Equal(r.Statement.ReleasedAt) {
+		t.Errorf("the release is stored at %s, its statement says %s", at, r.Statement.ReleasedAt)
+	}
+}
+
+// A session started while the server's clock was far ahead (a VM restored with a wrong clock,
+// since corrected) records its start and last use in the future: its idleness could not be
+// measured, and it would live for as much longer as the clock was ahead. It is refused, as a
+// 'chancery login' token issued then is.
+func TestSessionFromAClockThatWasAheadRefused(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	times := SessionTimes{Lifetime: 8 * time.Hour, Idle: 30 * time.Minute}
+	o.r.cfg.Now = func() time.Time { return now.AddDate(1, 0, 0) }
+	id, err := o.r.StartSession(ctx, o.reviewer.Member, "test", times)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := o.r.StartCLISession(ctx, o.reviewer.Member, "test", 8*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.r.cfg.Now = func() time.Time { return now.Add(time.Hour) }
+	if _, err := o.r.SessionMember(ctx, id, times); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("a session started a year ahead, used after the clock was corrected: %v, want ErrUnauthenticated", err)
+	}
+	if _, err := o.r.Authenticate(ctx, tok); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("a 'chancery login' token issued a year ahead, used after the clock was corrected: %v, want ErrUnauthenticated", err)
+	}
+
+	// Servers of one office whose clocks differ by a minute share sessions as before.
+	o.r.cfg.Now = func() time.Time { return now.Add(time.Minute) }
+	id, err = o.r.StartSession(ctx, o.reviewer.Member, "test", times)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.r.cfg.Now = func() time.Time { return now }
+	if _, err := o.r.SessionMember(ctx, id, times); err != nil {
+		t.Errorf("a session started on a server a minute ahead: %v", err)
+	}
+}
