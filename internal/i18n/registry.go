@@ -40,6 +40,9 @@ var _ = table(func() Translations {
 			"%s contient le caractère invisible %s (%U) à l'octet %d : saisissez-le de nouveau sans lui",
 			"يحتوي حقل %s على المحرف غير المرئي %s (%U) عند البايت %d: اكتبه مجددًا من دونه"},
 		"%s is empty": {"%s est vide", "حقل %s فارغ"},
+		"%s is not valid UTF-8 (byte %d)": {
+			"%s n'est pas de l'UTF-8 valide (octet %d)",
+			"حقل %s ليس بترميز UTF-8 صالح (البايت %d)"},
 		"%s must be one line of valid UTF-8 of at most %d bytes": {
 			"%s doit tenir sur une ligne d'UTF-8 valide d'au plus %d octets",
 			"يجب أن يكون حقل %s سطرًا واحدًا بترميز UTF-8 صالح لا يتجاوز %d بايت"},

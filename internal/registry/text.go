@@ -2,6 +2,7 @@ package registry
 
 import (
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/i18n"
 	"golang.org/x/text/unicode/norm"
@@ -51,9 +52,20 @@ func forbidden(c rune) bool {
 }
 
 // checkChars refuses a field with a character that forbidden reports, naming the character
-// and its code point. A multiline field may hold line feeds.
+// and its code point, and a field that is not valid UTF-8. A multiline field may hold line
+// feeds.
+//
+// Invalid UTF-8 is refused for every field, not only for those checkText checks: SQLite
+// stores such bytes, PostgreSQL refuses them, so the same request succeeded on one backend
+// and failed on the other, an office on SQLite could not be moved to PostgreSQL, and a
+// statement's JSON signed U+FFFD where the store kept the original bytes.
 func checkChars(what, s string, multiline bool) error {
 	for i, c := range s {
+		if c == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				return i18n.Errorf(ErrInvalid, "%s is not valid UTF-8 (byte %d)", i18n.Msg(what), i)
+			}
+		}
 		if multiline && c == '\n' || !forbidden(c) {
 			continue
 		}
