@@ -40,6 +40,12 @@ var _ = table(func() Translations {
 			"%s contient le caractère invisible %s (%U) à l'octet %d : saisissez-le de nouveau sans lui",
 			"يحتوي حقل %s على المحرف غير المرئي %s (%U) عند البايت %d: اكتبه مجددًا من دونه"},
 		"%s is empty": {"%s est vide", "حقل %s فارغ"},
+		"member name %q looks like the name of the member %q: choose a name that cannot be mistaken for it": {
+			"le nom de membre %q ressemble au nom du membre %q : choisissez un nom qu'on ne puisse pas confondre avec lui",
+			"اسم العضو %q يشبه اسم العضو %q: اختر اسمًا لا يمكن الخلط بينه وبينه"},
+		"recipient name %q looks like the name of the recipient %q: choose a name that cannot be mistaken for it": {
+			"le nom de destinataire %q ressemble au nom du destinataire %q : choisissez un nom qu'on ne puisse pas confondre avec lui",
+			"اسم المستلِم %q يشبه اسم المستلِم %q: اختر اسمًا لا يمكن الخلط بينه وبينه"},
 		"%s is not valid UTF-8 (byte %d)": {
 			"%s n'est pas de l'UTF-8 valide (octet %d)",
 			"حقل %s ليس بترميز UTF-8 صالح (البايت %d)"},

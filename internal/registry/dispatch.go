@@ -147,6 +147,19 @@ func (r *Registry) AddRecipient(ctx context.Context, a Actor, nr NewRecipient) (
 		if err := stillActs(ctx, tx, a); err != nil {
 			return err
 		}
+		// Letters are dispatched to recipients chosen by name: one that reads as another's
+		// name would take a letter meant for it to its own addresses.
+		rs, err := tx.Recipients(ctx)
+		if err != nil {
+			return err
+		}
+		names := make([]string, len(rs))
+		for i, x := range rs {
+			names[i] = x.Name
+		}
+		if other := lookAlike(rec.Name, names); other != "" {
+			return i18n.Errorf(ErrConflict, "recipient name %q looks like the name of the recipient %q: choose a name that cannot be mistaken for it", rec.Name, other)
+		}
 		if err := tx.AddRecipient(ctx, rec); err != nil {
 			return err
 		}

@@ -44,3 +44,51 @@ func invalidUTF8NamesRefused(t *testing.T, o *office) {
 func TestInvalidUTF8NamesRefused(t *testing.T) { invalidUTF8NamesRefused(t, newOffice(t)) }
 
 func TestInvalidUTF8NamesRefusedPostgres(t *testing.T) { invalidUTF8NamesRefused(t, postgresOffice(t)) }
+
+// lookAlikeNamesRefused checks that a member or recipient cannot be added under a name a
+// reader could take for an existing one's: release statements, key entries, the audit trail
+// and the pages show members by name alone, and letters are dispatched to recipients chosen
+// by name. The newOffice has a reviewer named rita.
+func lookAlikeNamesRefused(t *testing.T, o *office) {
+	ctx := context.Background()
+	for _, name := range []string{
+		"Rita",                     // case
+		"r\u0456ta",                // Cyrillic і
+		"rit\u0430",                // Cyrillic а
+		"\uff52\uff49\uff54\uff41", // full width
+		"rita\ufe00",               // a variation selector, drawn as nothing
+		"rita\u034f",               // the combining grapheme joiner, drawn as nothing
+	} {
+		if _, err := o.r.AddMember(ctx, o.admin, name, []string{RoleSigner}); !errors.Is(err, ErrConflict) {
+			t.Errorf("member %+q beside rita: %v, want ErrConflict", name, err)
+		}
+	}
+	// A provider user cannot choose such a name either.
+	if _, err := o.r.SignInExternal(ctx, ExternalSignIn{Source: "https://idp.example", Subject: "u1", Name: "r\u0456t\u0430",
+		Roles: []string{RoleSigner}, Managed: []string{RoleSigner}}); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("provider user named r\\u0456t\\u0430 beside rita: %v, want ErrUnauthenticated", err)
+	}
+	// One name typed precomposed and decomposed is one name.
+	if _, err := o.r.AddMember(ctx, o.admin, "jos\u00e9", []string{RoleReviewer}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.AddMember(ctx, o.admin, "jose\u0301", []string{RoleReviewer}); !errors.Is(err, ErrConflict) {
+		t.Errorf("member jose\\u0301 beside jos\\u00e9: %v, want ErrConflict", err)
+	}
+	// Names that differ to the eye are still accepted.
+	for _, name := range []string{"rina", "anita", "\u0440\u0438\u0442\u0430"} {
+		if _, err := o.r.AddMember(ctx, o.admin, name, []string{RoleReviewer}); err != nil {
+			t.Errorf("member %+q: %v", name, err)
+		}
+	}
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "embassy", Emails: []string{"registry@embassy.example"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "\u0435mbassy", Emails: []string{"mallory@evil.example"}}); !errors.Is(err, ErrConflict) {
+		t.Errorf("recipient \\u0435mbassy beside embassy: %v, want ErrConflict", err)
+	}
+}
+
+func TestLookAlikeNamesRefused(t *testing.T) { lookAlikeNamesRefused(t, newOffice(t)) }
+
+func TestLookAlikeNamesRefusedPostgres(t *testing.T) { lookAlikeNamesRefused(t, postgresOffice(t)) }

@@ -342,6 +342,7 @@ func (r *Registry) Bootstrap(ctx context.Context, name string) (string, error) {
 }
 
 func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []string) (string, error) {
+	name = nfc(name)
 	if err := checkName(name); err != nil {
 		return "", err
 	}
@@ -362,6 +363,9 @@ func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []
 				return i18n.Errorf(ErrConflict, "the registry already has members")
 			}
 		}
+		if err := checkLookAlikeMember(ctx, tx, name); err != nil {
+			return err
+		}
 		if _, err := tx.AddMember(ctx, name, roles, hash, r.now()); err != nil {
 			return err
 		}
@@ -371,6 +375,26 @@ func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []
 		return "", fmt.Errorf("add member %s: %w", name, err)
 	}
 	return tok, nil
+}
+
+// checkLookAlikeMember refuses a new member's name that a reader could take for another
+// member's (see nameForms): release statements, the log's key entries, the audit trail and
+// the pages name members by their name alone, so the approvals and signatures of a member
+// named "r\u0456ta" (Cyrillic i) or "Rita" would read as rita's. Writers are serialized (the
+// store's writer lock), so two look-alikes added at once cannot both pass.
+func checkLookAlikeMember(ctx context.Context, tx *store.Tx, name string) error {
+	ms, err := tx.Members(ctx)
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = m.Name
+	}
+	if other := lookAlike(name, names); other != "" {
+		return i18n.Errorf(ErrConflict, "member name %q looks like the name of the member %q: choose a name that cannot be mistaken for it", name, other)
+	}
+	return nil
 }
 
 func checkName(name string) error {
