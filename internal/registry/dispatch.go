@@ -115,6 +115,12 @@ func (r *Registry) AddRecipient(ctx context.Context, a Actor, nr NewRecipient) (
 	if err := checkName(nr.Name); err != nil {
 		return nil, "", fmt.Errorf("%w (recipient)", err)
 	}
+	// The name and the organization are printed on the line of each copy sent to them.
+	for what, s := range map[string]string{"recipient": nr.Name, "organization": nr.Organization} {
+		if err := pdf.CheckText(what, s); err != nil {
+			return nil, "", i18n.Errorf(ErrInvalid, "%v", err)
+		}
+	}
 	for what, s := range map[string]string{"organization": nr.Organization, "contact": nr.Contact} {
 		if s != "" {
 			if err := checkText(what, s, 300); err != nil {

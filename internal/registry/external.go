@@ -44,7 +44,7 @@ func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store
 	if s.Source == "" || s.Subject == "" {
 		return nil, fmt.Errorf("%w: the provider gave no issuer or no subject for %s", ErrUnauthenticated, s.Name)
 	}
-	if err := checkName(s.Name); err != nil {
+	if err := checkMemberName(s.Name); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnauthenticated, err)
 	}
 	if err := r.checkRoles(s.Roles); err != nil {

@@ -92,3 +92,29 @@ func lookAlikeNamesRefused(t *testing.T, o *office) {
 func TestLookAlikeNamesRefused(t *testing.T) { lookAlikeNamesRefused(t, newOffice(t)) }
 
 func TestLookAlikeNamesRefusedPostgres(t *testing.T) { lookAlikeNamesRefused(t, postgresOffice(t)) }
+
+// TestUndrawableNamesRefused checks that names printed on letters and copies are refused
+// when the fonts cannot draw them, as subjects are: a signer named so made every letter they
+// signed fail at release, after its approvals and signatures ("render release: letterhead:
+// character the fonts cannot draw"), and a copy for such a recipient, or exported by such a
+// member, failed its watermark.
+func TestUndrawableNamesRefused(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	const name = "sig\U0001F600"
+	if _, err := o.r.AddMember(ctx, o.admin, name, []string{RoleSigner}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("member %+q: %v, want ErrInvalid", name, err)
+	}
+	if _, err := o.r.SignInExternal(ctx, ExternalSignIn{Source: "https://idp.example", Subject: "u2", Name: "idp\ue000",
+		Roles: []string{RoleSigner}, Managed: []string{RoleSigner}}); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("provider user named idp\\ue000: %v, want ErrUnauthenticated", err)
+	}
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "embassy", Organization: "Embassy \U0001F600",
+		Emails: []string{"registry@embassy.example"}}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("recipient's organization with an emoji: %v, want ErrInvalid", err)
+	}
+	ref := o.letter(t, "Dear Minister.")
+	if _, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy \U0001F600"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("copy for a recipient with an emoji: %v, want ErrInvalid", err)
+	}
+}

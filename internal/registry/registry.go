@@ -343,7 +343,7 @@ func (r *Registry) Bootstrap(ctx context.Context, name string) (string, error) {
 
 func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []string) (string, error) {
 	name = nfc(name)
-	if err := checkName(name); err != nil {
+	if err := checkMemberName(name); err != nil {
 		return "", err
 	}
 	if len(roles) == 0 {
@@ -393,6 +393,20 @@ func checkLookAlikeMember(ctx context.Context, tx *store.Tx, name string) error 
 	}
 	if other := lookAlike(name, names); other != "" {
 		return i18n.Errorf(ErrConflict, "member name %q looks like the name of the member %q: choose a name that cannot be mistaken for it", name, other)
+	}
+	return nil
+}
+
+// checkMemberName is checkName for a member, whose name is also printed: on the released
+// letter among its signatories and on the line of every draft copy they export. A name the
+// fonts cannot draw made each letter its holder signed fail at release, after its approvals
+// and signatures, and each copy they exported fail; it is refused now, as a subject is.
+func checkMemberName(name string) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	if err := pdf.CheckText("member name", name); err != nil {
+		return i18n.Errorf(ErrInvalid, "%v", err)
 	}
 	return nil
 }
