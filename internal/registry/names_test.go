@@ -118,3 +118,35 @@ func TestUndrawableNamesRefused(t *testing.T) {
 		t.Errorf("copy for a recipient with an emoji: %v, want ErrInvalid", err)
 	}
 }
+
+// TestLetterMetadataReadsAsStored checks that a letter's subject and addressees are stored as
+// they read, so that a policy naming them matches: a word mixing Latin with Cyrillic letters
+// ("D\u0435fence") is refused, and spaces of any kind, around or between words, are stored as
+// single ASCII spaces. Either kept a letter addressed, to the eye and on paper, to the
+// ministry a rule names (`"Ministry of Defence of Freedonia" in letter.addressees`) out of
+// that rule.
+func TestLetterMetadataReadsAsStored(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	create := func(subject string, addressees ...string) (string, error) {
+		return o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: subject, Class: "foreign-government", Addressees: addressees,
+			File: Upload{Name: "letter.txt", Data: []byte("Dear Minister.")}})
+	}
+	if _, err := create("Repositioning of forces", "Ministry of D\u0435fence of Freedonia"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("addressee with a Cyrillic е: %v, want ErrInvalid", err)
+	}
+	if _, err := create("Rep\u043esitioning of forces", "Ministry of Defence of Freedonia"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("subject with a Cyrillic о: %v, want ErrInvalid", err)
+	}
+	ref, err := create("Repositioning  of\u2009forces ", "Ministry of Defence\u00a0of Freedonia ", "\u041c\u0438\u043d\u0438\u0441\u0442\u0435\u0440\u0441\u0442\u0432\u043e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := o.r.Letter(ctx, o.drafter, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Subject != "Repositioning of forces" || len(v.Addressees) != 2 || v.Addressees[0] != "Ministry of Defence of Freedonia" {
+		t.Errorf("stored subject %+q, addressees %+q; want them as they read", v.Subject, v.Addressees)
+	}
+}

@@ -129,3 +129,41 @@ func lookAlike(name string, names []string) string {
 	}
 	return ""
 }
+
+// lookAlikeScripts are the scripts whose letters are drawn like Latin ones (Cyrillic а, е,
+// о, р, с; Greek Α, Ο, ν; Armenian օ, ս; Cherokee Ꭺ): a word that mixes two of them reads as
+// a word of one.
+var lookAlikeScripts = []struct {
+	name  string
+	table *unicode.RangeTable
+}{{"Latin", unicode.Latin}, {"Cyrillic", unicode.Cyrillic}, {"Greek", unicode.Greek}, {"Armenian", unicode.Armenian}, {"Cherokee", unicode.Cherokee}}
+
+// checkOneScript refuses text with a word whose letters come from two of lookAlikeScripts
+// ("D\u0435fence" with a Cyrillic е). Policies match addressees and subjects as written
+// ("Ministry of Defence" in letter.addressees): such a word would keep a letter out of the
+// rule meant for it while it reads, to its reviewers and on paper, as the word the rule names.
+func checkOneScript(what, s string) error {
+	for _, w := range strings.FieldsFunc(s, func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsMark(c) }) {
+		first := ""
+		for _, c := range w {
+			for _, sc := range lookAlikeScripts {
+				if !unicode.Is(sc.table, c) {
+					continue
+				}
+				if first == "" {
+					first = sc.name
+				} else if sc.name != first {
+					return i18n.Errorf(ErrInvalid, "%s mixes %s and %s letters in the word %q: type it again in one script", i18n.Msg(what), first, sc.name, w)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// oneSpace returns s without leading or trailing spaces, with each run of spaces of any kind
+// (no-break, thin, ideographic) as one ASCII space: "Ministry\u00a0of Defence " reads as
+// "Ministry of Defence", and is stored as it reads, so that a policy naming it matches it.
+func oneSpace(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(c rune) bool { return c == ' ' || unicode.Is(unicode.Zs, c) }), " ")
+}
