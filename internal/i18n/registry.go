@@ -43,6 +43,18 @@ var _ = table(func() Translations {
 		"%s %q begins or ends with a space: type it again without it": {
 			"%s %q commence ou finit par une espace : saisissez-le de nouveau sans elle",
 			"يبدأ حقل %s %q أو ينتهي بمسافة: اكتبه مجددًا من دونها"},
+		"member name %q looks like the name of the member %q: choose a name that cannot be mistaken for it": {
+			"le nom de membre %q ressemble au nom du membre %q : choisissez un nom qu'on ne puisse pas confondre avec lui",
+			"اسم العضو %q يشبه اسم العضو %q: اختر اسمًا لا يمكن الخلط بينه وبينه"},
+		"recipient name %q looks like the name of the recipient %q: choose a name that cannot be mistaken for it": {
+			"le nom de destinataire %q ressemble au nom du destinataire %q : choisissez un nom qu'on ne puisse pas confondre avec lui",
+			"اسم المستلِم %q يشبه اسم المستلِم %q: اختر اسمًا لا يمكن الخلط بينه وبينه"},
+		"%s mixes %s and %s letters in the word %q: type it again in one script": {
+			"%s mêle des lettres %s et %s dans le mot %q : saisissez-le de nouveau dans une seule écriture",
+			"حقل %s يخلط حروفًا %s و%s في الكلمة %q: اكتبها مجددًا بكتابة واحدة"},
+		"%s is not valid UTF-8 (byte %d)": {
+			"%s n'est pas de l'UTF-8 valide (octet %d)",
+			"حقل %s ليس بترميز UTF-8 صالح (البايت %d)"},
 		"%s must be one line of valid UTF-8 of at most %d bytes": {
 			"%s doit tenir sur une ligne d'UTF-8 valide d'au plus %d octets",
 			"يجب أن يكون حقل %s سطرًا واحدًا بترميز UTF-8 صالح لا يتجاوز %d بايت"},

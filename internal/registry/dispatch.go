@@ -115,6 +115,12 @@ func (r *Registry) AddRecipient(ctx context.Context, a Actor, nr NewRecipient) (
 	if err := checkName(nr.Name); err != nil {
 		return nil, "", fmt.Errorf("%w (recipient)", err)
 	}
+	// The name and the organization are printed on the line of each copy sent to them.
+	for what, s := range map[string]string{"recipient": nr.Name, "organization": nr.Organization} {
+		if err := pdf.CheckText(what, s); err != nil {
+			return nil, "", i18n.Errorf(ErrInvalid, "%v", err)
+		}
+	}
 	for what, s := range map[string]string{"organization": nr.Organization, "contact": nr.Contact} {
 		if s != "" {
 			if err := checkText(what, s, 300); err != nil {
@@ -146,6 +152,19 @@ func (r *Registry) AddRecipient(ctx context.Context, a Actor, nr NewRecipient) (
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		if err := stillActs(ctx, tx, a); err != nil {
 			return err
+		}
+		// Letters are dispatched to recipients chosen by name: one that reads as another's
+		// name would take a letter meant for it to its own addresses.
+		rs, err := tx.Recipients(ctx)
+		if err != nil {
+			return err
+		}
+		names := make([]string, len(rs))
+		for i, x := range rs {
+			names[i] = x.Name
+		}
+		if other := lookAlike(rec.Name, names); other != "" {
+			return i18n.Errorf(ErrConflict, "recipient name %q looks like the name of the recipient %q: choose a name that cannot be mistaken for it", rec.Name, other)
 		}
 		if err := tx.AddRecipient(ctx, rec); err != nil {
 			return err

@@ -44,7 +44,7 @@ func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store
 	if s.Source == "" || s.Subject == "" {
 		return nil, fmt.Errorf("%w: the provider gave no issuer or no subject for %s", ErrUnauthenticated, s.Name)
 	}
-	if err := checkName(s.Name); err != nil {
+	if err := checkMemberName(s.Name); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnauthenticated, err)
 	}
 	if err := r.checkRoles(s.Roles); err != nil {
@@ -151,6 +151,12 @@ func (r *Registry) revokeProviderKeysLeft(ctx context.Context, s ExternalSignIn)
 func (r *Registry) externalMember(ctx context.Context, tx *store.Tx, s ExternalSignIn) (*store.Member, bool, error) {
 	m, err := tx.MemberByName(ctx, s.Name)
 	if errors.Is(err, store.ErrNotFound) {
+		// Stored in NFC as members added in Chancery are, and refused if it looks like
+		// another member's name: a provider's users often choose their own name claim.
+		s.Name = nfc(s.Name)
+		if err := checkLookAlikeMember(ctx, tx, s.Name); err != nil {
+			return nil, false, fmt.Errorf("%w: %w (the provider user needs another name claim)", ErrUnauthenticated, err)
+		}
 		_, hash := NewToken() // the token is never shown: this member signs in through the provider
 		if m, err = tx.AddMember(ctx, s.Name, s.Roles, hash, r.now()); err != nil {
 			return nil, false, err

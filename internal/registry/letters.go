@@ -114,7 +114,14 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 	}
 	defer r.public.changed() // after the commit, whatever the outcome; a refused caller changes nothing
 	nl.Subject, nl.Class, nl.Tags, nl.Addressees = nfc(nl.Subject), nfc(nl.Class), nfcAll(nl.Tags), nfcAll(nl.Addressees)
+	nl.Subject = oneSpace(nl.Subject)
+	for i, s := range nl.Addressees {
+		nl.Addressees[i] = oneSpace(s)
+	}
 	if err := checkText("subject", nl.Subject, 300); err != nil {
+		return "", err
+	}
+	if err := checkOneScript("subject", nl.Subject); err != nil {
 		return "", err
 	}
 	// The subject and addressees are printed on the letter: refuse now what the fonts
@@ -138,6 +145,9 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 	}
 	for _, s := range nl.Addressees {
 		if err := checkLabel("addressee", s, 300); err != nil {
+			return "", err
+		}
+		if err := checkOneScript("addressee", s); err != nil {
 			return "", err
 		}
 	}

@@ -342,7 +342,8 @@ func (r *Registry) Bootstrap(ctx context.Context, name string) (string, error) {
 }
 
 func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []string) (string, error) {
-	if err := checkName(name); err != nil {
+	name = nfc(name)
+	if err := checkMemberName(name); err != nil {
 		return "", err
 	}
 	if len(roles) == 0 {
@@ -362,6 +363,9 @@ func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []
 				return i18n.Errorf(ErrConflict, "the registry already has members")
 			}
 		}
+		if err := checkLookAlikeMember(ctx, tx, name); err != nil {
+			return err
+		}
 		if _, err := tx.AddMember(ctx, name, roles, hash, r.now()); err != nil {
 			return err
 		}
@@ -375,7 +379,41 @@ func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []
 
 // CheckMemberName refuses a name no member can have, so that init checks its admin's name
 // before it writes anything.
-func CheckMemberName(name string) error { return checkName(name) }
+func CheckMemberName(name string) error { return checkMemberName(name) }
+
+// checkLookAlikeMember refuses a new member's name that a reader could take for another
+// member's (see nameForms): release statements, the log's key entries, the audit trail and
+// the pages name members by their name alone, so the approvals and signatures of a member
+// named "r\u0456ta" (Cyrillic i) or "Rita" would read as rita's. Writers are serialized (the
+// store's writer lock), so two look-alikes added at once cannot both pass.
+func checkLookAlikeMember(ctx context.Context, tx *store.Tx, name string) error {
+	ms, err := tx.Members(ctx)
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = m.Name
+	}
+	if other := lookAlike(name, names); other != "" {
+		return i18n.Errorf(ErrConflict, "member name %q looks like the name of the member %q: choose a name that cannot be mistaken for it", name, other)
+	}
+	return nil
+}
+
+// checkMemberName is checkName for a member, whose name is also printed: on the released
+// letter among its signatories and on the line of every draft copy they export. A name the
+// fonts cannot draw made each letter its holder signed fail at release, after its approvals
+// and signatures, and each copy they exported fail; it is refused now, as a subject is.
+func checkMemberName(name string) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	if err := pdf.CheckText("member name", name); err != nil {
+		return i18n.Errorf(ErrInvalid, "%v", err)
+	}
+	return nil
+}
 
 func checkName(name string) error {
 	if name == "" || len(name) > 64 || strings.ContainsAny(name, " ,\t\n/") {

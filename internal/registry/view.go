@@ -318,6 +318,10 @@ func (r *Registry) exportCopy(ctx context.Context, a Actor, ref string, n int, s
 	if err := checkText("recipient", recipient, 300); err != nil {
 		return nil, err
 	}
+	// Printed on the copy's line: refused here rather than failing the watermark.
+	if err := pdf.CheckText("recipient", recipient); err != nil {
+		return nil, i18n.Errorf(ErrInvalid, "%v", err)
+	}
 	// The copy is made outside the write transaction (watermarking takes milliseconds); the
 	// transaction then checks that the version is still the latest before recording it.
 	var (

@@ -1,0 +1,152 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/store/storetest"
+)
+
+// postgresOffice is newOffice on a fresh PostgreSQL database.
+func postgresOffice(t *testing.T) *office {
+	t.Helper()
+	db, err := store.OpenPostgres(context.Background(), storetest.PostgresSchemas(t)())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return officeOn(t, db)
+}
+
+// invalidUTF8NamesRefused checks that names that are not valid UTF-8 are refused as invalid
+// before they reach the store: SQLite stored them, PostgreSQL refused them with an internal
+// error, so the same request had two outcomes and an office on SQLite could not be migrated.
+func invalidUTF8NamesRefused(t *testing.T, o *office) {
+	ctx := context.Background()
+	_, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "internal",
+		Addressees: []string{"Ministry"}, File: Upload{Name: "letter\xff.txt", Data: []byte("Dear Minister.")}})
+	if !errors.Is(err, ErrInvalid) {
+		t.Errorf("file name with invalid UTF-8: %v, want ErrInvalid", err)
+	}
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "embassy\xff", Emails: []string{"registry@embassy.example"}}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("recipient name with invalid UTF-8: %v, want ErrInvalid", err)
+	}
+	if _, err := o.r.AddWebhook(ctx, o.admin, "hook\xff", "https://hooks.example/in"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("webhook name with invalid UTF-8: %v, want ErrInvalid", err)
+	}
+	if _, err := o.r.AddMember(ctx, o.admin, "ri\xffta", []string{RoleReviewer}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("member name with invalid UTF-8: %v, want ErrInvalid", err)
+	}
+}
+
+func TestInvalidUTF8NamesRefused(t *testing.T) { invalidUTF8NamesRefused(t, newOffice(t)) }
+
+func TestInvalidUTF8NamesRefusedPostgres(t *testing.T) { invalidUTF8NamesRefused(t, postgresOffice(t)) }
+
+// lookAlikeNamesRefused checks that a member or recipient cannot be added under a name a
+// reader could take for an existing one's: release statements, key entries, the audit trail
+// and the pages show members by name alone, and letters are dispatched to recipients chosen
+// by name. The newOffice has a reviewer named rita.
+func lookAlikeNamesRefused(t *testing.T, o *office) {
+	ctx := context.Background()
+	for _, name := range []string{
+		"Rita",                     // case
+		"r\u0456ta",                // Cyrillic і
+		"rit\u0430",                // Cyrillic а
+		"\uff52\uff49\uff54\uff41", // full width
+		"rita\ufe00",               // a variation selector, drawn as nothing
+		"rita\u034f",               // the combining grapheme joiner, drawn as nothing
+	} {
+		if _, err := o.r.AddMember(ctx, o.admin, name, []string{RoleSigner}); !errors.Is(err, ErrConflict) {
+			t.Errorf("member %+q beside rita: %v, want ErrConflict", name, err)
+		}
+	}
+	// A provider user cannot choose such a name either.
+	if _, err := o.r.SignInExternal(ctx, ExternalSignIn{Source: "https://idp.example", Subject: "u1", Name: "r\u0456t\u0430",
+		Roles: []string{RoleSigner}, Managed: []string{RoleSigner}}); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("provider user named r\\u0456t\\u0430 beside rita: %v, want ErrUnauthenticated", err)
+	}
+	// One name typed precomposed and decomposed is one name.
+	if _, err := o.r.AddMember(ctx, o.admin, "jos\u00e9", []string{RoleReviewer}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.AddMember(ctx, o.admin, "jose\u0301", []string{RoleReviewer}); !errors.Is(err, ErrConflict) {
+		t.Errorf("member jose\\u0301 beside jos\\u00e9: %v, want ErrConflict", err)
+	}
+	// Names that differ to the eye are still accepted.
+	for _, name := range []string{"rina", "anita", "\u0440\u0438\u0442\u0430"} {
+		if _, err := o.r.AddMember(ctx, o.admin, name, []string{RoleReviewer}); err != nil {
+			t.Errorf("member %+q: %v", name, err)
+		}
+	}
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "embassy", Emails: []string{"registry@embassy.example"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "\u0435mbassy", Emails: []string{"mallory@evil.example"}}); !errors.Is(err, ErrConflict) {
+		t.Errorf("recipient \\u0435mbassy beside embassy: %v, want ErrConflict", err)
+	}
+}
+
+func TestLookAlikeNamesRefused(t *testing.T) { lookAlikeNamesRefused(t, newOffice(t)) }
+
+func TestLookAlikeNamesRefusedPostgres(t *testing.T) { lookAlikeNamesRefused(t, postgresOffice(t)) }
+
+// TestUndrawableNamesRefused checks that names printed on letters and copies are refused
+// when the fonts cannot draw them, as subjects are: a signer named so made every letter they
+// signed fail at release, after its approvals and signatures ("render release: letterhead:
+// character the fonts cannot draw"), and a copy for such a recipient, or exported by such a
+// member, failed its watermark.
+func TestUndrawableNamesRefused(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	const name = "sig\U0001F600"
+	if _, err := o.r.AddMember(ctx, o.admin, name, []string{RoleSigner}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("member %+q: %v, want ErrInvalid", name, err)
+	}
+	if _, err := o.r.SignInExternal(ctx, ExternalSignIn{Source: "https://idp.example", Subject: "u2", Name: "idp\ue000",
+		Roles: []string{RoleSigner}, Managed: []string{RoleSigner}}); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("provider user named idp\\ue000: %v, want ErrUnauthenticated", err)
+	}
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "embassy", Organization: "Embassy \U0001F600",
+		Emails: []string{"registry@embassy.example"}}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("recipient's organization with an emoji: %v, want ErrInvalid", err)
+	}
+	ref := o.letter(t, "Dear Minister.")
+	if _, err := o.r.ExportDraft(ctx, o.drafter, ref, "Embassy \U0001F600"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("copy for a recipient with an emoji: %v, want ErrInvalid", err)
+	}
+}
+
+// TestLetterMetadataReadsAsStored checks that a letter's subject and addressees are stored as
+// they read, so that a policy naming them matches: a word mixing Latin with Cyrillic letters
+// ("D\u0435fence") is refused, and spaces of any kind, around or between words, are stored as
+// single ASCII spaces. Either kept a letter addressed, to the eye and on paper, to the
+// ministry a rule names (`"Ministry of Defence of Freedonia" in letter.addressees`) out of
+// that rule.
+func TestLetterMetadataReadsAsStored(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	create := func(subject string, addressees ...string) (string, error) {
+		return o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: subject, Class: "foreign-government", Addressees: addressees,
+			File: Upload{Name: "letter.txt", Data: []byte("Dear Minister.")}})
+	}
+	if _, err := create("Repositioning of forces", "Ministry of D\u0435fence of Freedonia"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("addressee with a Cyrillic е: %v, want ErrInvalid", err)
+	}
+	if _, err := create("Rep\u043esitioning of forces", "Ministry of Defence of Freedonia"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("subject with a Cyrillic о: %v, want ErrInvalid", err)
+	}
+	ref, err := create("Repositioning  of\u2009forces ", "Ministry of Defence\u00a0of Freedonia ", "\u041c\u0438\u043d\u0438\u0441\u0442\u0435\u0440\u0441\u0442\u0432\u043e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := o.r.Letter(ctx, o.drafter, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Subject != "Repositioning of forces" || len(v.Addressees) != 2 || v.Addressees[0] != "Ministry of Defence of Freedonia" {
+		t.Errorf("stored subject %+q, addressees %+q; want them as they read", v.Subject, v.Addressees)
+	}
+}
