@@ -382,7 +382,7 @@ func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []
 func CheckMemberName(name string) error { return checkMemberName(name) }
 
 // checkLookAlikeMember refuses a new member's name that a reader could take for another
-// member's (see nameForms): release statements, the log's key entries, the audit trail and
+// member's (lookalike.Skeleton): release statements, the log's key entries, the audit trail and
 // the pages name members by their name alone, so the approvals and signatures of a member
 // named "r\u0456ta" (Cyrillic i) or "Rita" would read as rita's. Writers are serialized (the
 // store's writer lock), so two look-alikes added at once cannot both pass.

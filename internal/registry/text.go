@@ -6,8 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/i18n"
-	"github.com/mtibben/confusables"
-	"golang.org/x/text/cases"
+	"github.com/chancery/chancery/internal/lookalike"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -98,32 +97,12 @@ func nfcAll(ss []string) []string {
 	return out
 }
 
-// nameForms returns the forms under which two names read as one: the Unicode skeleton
-// (UTS #39, confusables.txt) of the name in NFKC, and of the name case-folded. Characters
-// that are drawn as nothing (default-ignorable: variation selectors, the combining grapheme
-// joiner) are dropped first; the other invisible ones are refused by checkChars. Two names
-// with a form in common ("rita" and "Rita", "r\u0456ta" in Cyrillic, "ｒｉｔａ" in full width,
-// "rnartin" and "martin", "Ian" and "lan") look alike to a reader of a release statement,
-// the audit trail or a page. A skeleton is for comparing only, never shown or stored.
-func nameForms(name string) [2]string {
-	name = strings.Map(func(c rune) rune {
-		if unicode.In(c, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector, unicode.Cf) {
-			return -1
-		}
-		return c
-	}, norm.NFKC.String(name))
-	return [2]string{confusables.Skeleton(name), confusables.Skeleton(cases.Fold().String(name))}
-}
-
 // lookAlike returns the first of names, other than name itself, that a reader could take
-// for name (see nameForms), or "" if there is none.
+// for name (lookalike.Skeleton), or "" if there is none.
 func lookAlike(name string, names []string) string {
-	f := nameForms(name)
+	sk := lookalike.Skeleton(name)
 	for _, n := range names {
-		if n == name {
-			continue
-		}
-		if g := nameForms(n); f[0] == g[0] || f[0] == g[1] || f[1] == g[0] || f[1] == g[1] {
+		if n != name && lookalike.Skeleton(n) == sk {
 			return n
 		}
 	}
