@@ -16,14 +16,7 @@ import (
 // message leaves once, and a message that a third dispatcher took and never sent (a server
 // that stopped) leaves once its claim lapses, not before.
 func TestTwoServersDispatch(t *testing.T) {
-	url := storetest.PostgresURL(t)
-	mp := startMailpit(t)
-	db, err := store.OpenPostgres(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := newOfficeIn(t, db)
-	b := a.twin(t, url)
+	mp, a, b := twoServers(t)
 	const n = 60
 	var emails []string
 	for i := range n {
@@ -154,14 +147,7 @@ func TestStoppingDispatcherGivesBack(t *testing.T) {
 // server's own clock, so the server ahead saw every claim of the other as lapsed and sent its
 // messages a second time.
 func TestClaimHoldsAcrossServerClocks(t *testing.T) {
-	url := storetest.PostgresURL(t)
-	mp := startMailpit(t)
-	db, err := store.OpenPostgres(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := newOfficeIn(t, db)
-	b := a.twin(t, url)
+	mp, a, b := twoServers(t)
 	b.advance(5 * time.Minute)
 	a.recipient(t, "pair", "desk1@skew.example", "desk2@skew.example")
 	ref := a.release(t, "Two servers, two clocks.")
@@ -182,4 +168,16 @@ func TestClaimHoldsAcrossServerClocks(t *testing.T) {
 	if len(again) != 0 {
 		t.Errorf("the server 5 minutes ahead took %d messages the other had claimed for 2 minutes", len(again))
 	}
+}
+
+// twoServers starts Mailpit and two servers of one office on the test PostgreSQL database.
+func twoServers(t *testing.T) (*mailpit, *office, *office) {
+	url := storetest.PostgresURL(t)
+	mp := startMailpit(t)
+	db, err := store.OpenPostgres(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newOfficeIn(t, db)
+	return mp, a, a.twin(t, url)
 }

@@ -7,8 +7,6 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"image/png"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -60,27 +58,9 @@ func pdfWithPicture(dict string, data []byte, inForm bool) []byte {
 func pictureImages(t *testing.T, doc []byte) []image.Image {
 	t.Helper()
 	requireTool(t, "pdfimages")
-	dir := t.TempDir()
-	in := filepath.Join(dir, "doc.pdf")
-	if err := os.WriteFile(in, doc, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	run(t, "pdfimages", "-png", in, filepath.Join(dir, "pic"))
-	names, _ := filepath.Glob(filepath.Join(dir, "pic-*.png"))
-	var out []image.Image
-	for _, n := range names {
-		f, err := os.Open(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, img)
-	}
-	return out
+	prefix := filepath.Join(t.TempDir(), "pic")
+	run(t, "pdfimages", "-png", writeTemp(t, "doc.pdf", doc), prefix)
+	return decodePNGs(t, prefix+"-*.png")
 }
 
 // changedPixels counts the pixels whose gray level differs by more than 40 between a and b.

@@ -23,8 +23,20 @@ func raster(t *testing.T, doc []byte, dpi int) []*image.Gray {
 	file := writeTemp(t, "doc.pdf", doc)
 	prefix := filepath.Join(t.TempDir(), "p")
 	run(t, "pdftoppm", "-r", fmt.Sprint(dpi), "-gray", "-png", file, prefix)
-	names, _ := filepath.Glob(prefix + "*.png")
 	var out []*image.Gray
+	for _, img := range decodePNGs(t, prefix+"*.png") {
+		g := image.NewGray(img.Bounds())
+		draw.Draw(g, g.Bounds(), img, img.Bounds().Min, draw.Src)
+		out = append(out, g)
+	}
+	return out
+}
+
+// decodePNGs decodes the PNG files whose names match glob, in the order of their names.
+func decodePNGs(t *testing.T, glob string) []image.Image {
+	t.Helper()
+	names, _ := filepath.Glob(glob)
+	var out []image.Image
 	for _, n := range names {
 		f, err := os.Open(n)
 		if err != nil {
@@ -35,9 +47,7 @@ func raster(t *testing.T, doc []byte, dpi int) []*image.Gray {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g := image.NewGray(img.Bounds())
-		draw.Draw(g, g.Bounds(), img, img.Bounds().Min, draw.Src)
-		out = append(out, g)
+		out = append(out, img)
 	}
 	return out
 }

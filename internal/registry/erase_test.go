@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -439,19 +437,8 @@ func TestEraseLeavesNothingInTheDatabaseFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	o.approvedAndReleased(t, ref)
-	files := func() []byte {
-		var all []byte
-		for _, name := range []string{store.SQLiteFile, store.SQLiteFile + "-wal"} {
-			b, err := os.ReadFile(filepath.Join(dir, name))
-			if err != nil && !errors.Is(err, os.ErrNotExist) {
-				t.Fatal(err)
-			}
-			all = append(all, b...)
-		}
-		return bytes.ToLower(all)
-	}
 	markers := []string{"mkrsubject", "mkraddressee", "mkrbody"}
-	before := files()
+	before := databaseFiles(t, dir)
 	for _, m := range markers {
 		if !bytes.Contains(before, []byte(m)) {
 			t.Fatalf("%q is not in the database's files before the erasure", m)
@@ -460,7 +447,7 @@ func TestEraseLeavesNothingInTheDatabaseFile(t *testing.T) {
 	if err := o.r.Erase(ctx, o.admin, ref, "erasure request"); err != nil {
 		t.Fatal(err)
 	}
-	after := files()
+	after := databaseFiles(t, dir)
 	for _, m := range markers {
 		if n := bytes.Count(after, []byte(m)); n > 0 {
 			t.Errorf("%q is still in the database's files after the erasure, %d times", m, n)
