@@ -199,7 +199,7 @@ func TestRejectedAndDeferred(t *testing.T) {
 	ctx := context.Background()
 	mp := startMailpit(t, "--smtp-allowed-recipients", `@(ok|liaison)\.example$`)
 	o := newOffice(t)
-	serverLog := o.deliverLogged(t, mp, 4)
+	serverLog := o.deliverLogged(t, mp, 4, 250*time.Millisecond)
 	o.recipient(t, "ministry", "registry@ok.example", "closed@rejected.example")
 	ref := o.release(t, "To a ministry with a closed mailbox.")
 	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); err != nil {
@@ -264,7 +264,9 @@ func TestReceiptLinks(t *testing.T) {
 	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "two letters", func() bool { return len(mp.messages(t)) == 2 })
+	// A receipt is taken for a message recorded sent: the SMTP server may hold it a moment
+	// before the dispatcher records its acceptance.
+	waitFor(t, "two letters sent", func() bool { return len(mp.messages(t)) == 2 && o.settled(t, ref, 2) })
 	tokens := map[string]string{}
 	for _, s := range mp.messages(t) {
 		m := receiptLink.FindStringSubmatch(mp.message(t, s.ID).Text)

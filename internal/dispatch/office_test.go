@@ -151,10 +151,16 @@ func (o *office) dispatcher(t *testing.T, mp *mailpit, attempts int) *Dispatcher
 	return d
 }
 
-// deliverLogged is deliver with the dispatcher's server log kept in the returned buffer.
-func (o *office) deliverLogged(t *testing.T, mp *mailpit, attempts int) *serverLog {
+// deliverLogged is deliver with the dispatcher's server log kept in the returned buffer and,
+// with backoff, that wait after a first failed attempt (doubling up to four times it) in
+// place of a few milliseconds: long enough for a test to see a message between attempts on a
+// busy machine.
+func (o *office) deliverLogged(t *testing.T, mp *mailpit, attempts int, backoff time.Duration) *serverLog {
 	t.Helper()
 	d, l := o.dispatcher(t, mp, attempts), &serverLog{}
+	if backoff > 0 {
+		d.cfg.Backoff, d.cfg.MaxBackoff = backoff, 4*backoff
+	}
 	d.cfg.Logger = slog.New(slog.NewTextHandler(l, nil))
 	runDispatcher(t, d)
 	return l

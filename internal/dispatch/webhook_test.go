@@ -120,7 +120,7 @@ func TestWebhooks(t *testing.T) {
 	ctx := context.Background()
 	mp := startMailpit(t)
 	o := newOffice(t)
-	serverLog := o.deliverLogged(t, mp, 3)
+	serverLog := o.deliverLogged(t, mp, 3, 0)
 	records, ministry, outsider := newReceiver(t), newReceiver(t), newReceiver(t)
 	var err error
 	if records.secret, err = o.r.AddWebhook(ctx, o.admin, "records", records.srv.URL); err != nil {
