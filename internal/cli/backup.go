@@ -20,6 +20,7 @@ import (
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/exclfile"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
 	"github.com/chancery/chancery/internal/witness"
@@ -249,6 +250,10 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	if err := os.Link(part, out); err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	// The backup is reported done only once its name would survive a power loss too.
+	if err := exclfile.SyncDir(filepath.Dir(out)); err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	return &backupResult{Out: out, Origin: m.Origin, LogSize: m.LogSize, LogRoot: m.LogRoot, Bytes: fi.Size()}, nil

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/exclfile"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -181,7 +182,8 @@ func (cs *checkpointState) see(ctx context.Context, cl *client.Client, signed []
 	return nil
 }
 
-// save writes the held checkpoint, atomically (a crash leaves the old or the new one). A failure
+// save writes the held checkpoint, atomically and durably (a crash or a power loss leaves the
+// old or the new one, never an empty file, which verify would refuse). A failure
 // is reported once on stderr and does not fail verification: the state lasts the run.
 func (cs *checkpointState) save() {
 	if cs.file == "" {
@@ -189,19 +191,7 @@ func (cs *checkpointState) save() {
 	}
 	err := os.MkdirAll(filepath.Dir(cs.file), 0o700)
 	if err == nil {
-		var f *os.File
-		if f, err = os.CreateTemp(filepath.Dir(cs.file), ".checkpoint-*"); err == nil {
-			_, err = f.Write(cs.signed)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-			if err == nil {
-				err = os.Rename(f.Name(), cs.file)
-			}
-			if err != nil {
-				os.Remove(f.Name())
-			}
-		}
+		err = exclfile.Replace(cs.file, cs.signed, 0o600)
 	}
 	if err != nil && !cs.warned {
 		cs.warned = true

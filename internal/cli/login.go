@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/exclfile"
 	"github.com/chancery/chancery/internal/oidc"
 	"github.com/chancery/chancery/internal/registry"
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
@@ -253,29 +254,14 @@ func login(c *cobra.Command, base string) (*savedLogin, error) {
 	return &out.savedLogin, nil
 }
 
-// writeLogin writes the token file with mode 0600, replacing any earlier one whole.
+// writeLogin writes the token file with mode 0600, replacing any earlier one whole and
+// durably (exclfile.Replace).
 func writeLogin(path string, s *savedLogin) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
 	b, _ := json.MarshalIndent(s, "", "  ")
-	f, err := os.CreateTemp(filepath.Dir(path), ".login-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return exclfile.Replace(path, append(b, '\n'), 0o600)
 }
 
 // readPrivateFile reads a file holding a secret, refusing a regular file its group or others

@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/exclfile"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/spf13/cobra"
@@ -168,38 +168,12 @@ func sealedDigest(s *seal.Seal) (seal.Digest, error) {
 	return rs.FileDigest, nil
 }
 
-// replaceFile writes data to name atomically: a temporary file beside it, synced, renamed over
-// it, with the directory synced, so that a crash leaves the old file or the new one.
+// replaceFile writes data to name atomically and durably, keeping its mode
+// (exclfile.Replace).
 func replaceFile(name string, data []byte) error {
 	fi, err := os.Stat(name)
 	if err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+"-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(fi.Mode().Perm())
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, name)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if d, err := os.Open(filepath.Dir(name)); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return exclfile.Replace(name, data, fi.Mode().Perm())
 }

@@ -1,5 +1,5 @@
 // Package exclfile creates files that must not exist yet — keys, certificates, released
-// letters — durably: created with O_EXCL (never overwriting, never following a planted file),
+// letters — durably (and replaces files whole, Replace): created with O_EXCL (never overwriting, never following a planted file),
 // written, fsynced, and removed again if any step fails, so that a failure leaves nothing
 // half-written behind.
 package exclfile
@@ -7,6 +7,9 @@ package exclfile
 import (
 	"errors"
 	"os"
+	"path/filepath"
+	"strconv"
+	"time"
 )
 
 // Write creates path with mode, failing if it exists, writes data and syncs the file. It
@@ -37,4 +40,19 @@ func SyncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// Replace writes data to path whole, in place of any file there: to a new temporary file
+// beside it (Write), renamed over it, with the directory synced, so that a crash or a power
+// loss leaves the old file or the new one, never an empty or torn one. The temporary file is
+// removed if any step fails.
+func Replace(path string, data []byte, mode os.FileMode) error {
+	tmp := path + "." + strconv.FormatInt(time.Now().UnixNano(), 36) + ".tmp"
+	if err := Write(tmp, data, mode); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return errors.Join(err, os.Remove(tmp))
+	}
+	return SyncDir(filepath.Dir(path))
 }

@@ -33,3 +33,27 @@ func TestWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestReplace: a file is replaced whole with its new mode, or created, and no temporary file
+// stays beside it.
+func TestReplace(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "state")
+	for _, content := range []string{"first", "second, longer"} {
+		if err := Replace(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if b, err := os.ReadFile(p); err != nil || string(b) != content {
+			t.Fatalf("read back %q, %v", b, err)
+		}
+	}
+	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v", fi.Mode())
+	}
+	if names, _ := os.ReadDir(dir); len(names) != 1 {
+		t.Fatalf("%d files in the directory, want 1", len(names))
+	}
+	if err := Replace(filepath.Join(dir, "missing", "state"), nil, 0o600); err == nil {
+		t.Fatal("replace into a missing directory succeeded")
+	}
+}

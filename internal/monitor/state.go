@@ -81,25 +81,7 @@ func (s *State) Save(path string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("monitor: save state: %w", err)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("monitor: save state: %w", err)
-	}
-	_, err = f.Write(append(b, '\n'))
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err == nil {
-		err = exclfile.SyncDir(dir)
-	}
-	if err != nil {
-		os.Remove(f.Name())
+	if err := exclfile.Replace(path, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("monitor: save state: %w", err)
 	}
 	return nil
