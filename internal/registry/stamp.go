@@ -187,7 +187,7 @@ func (r *Registry) draftFile(l *store.Letter, v store.Version, data []byte, m pd
 	m.Languages = r.cfg.Office.StampLanguages
 	doc, err = pdf.Watermark(doc, m)
 	if err != nil {
-		return nil, "", "", unmarkable(v.N, fmt.Errorf("watermark: %w", err))
+		return nil, "", "", unmarkable(v.N, err) // pdf.Watermark names itself
 	}
 	name := strings.TrimSuffix(v.FileName, filepath.Ext(v.FileName))
 	return doc, fmt.Sprintf("%s-DRAFT-v%d.pdf", name, v.N), "application/pdf", nil
