@@ -58,17 +58,14 @@ func isolateContent(ctx *model.Context) error {
 			}
 			n, ok := counted[ref.ObjectNumber.Value()]
 			if !ok {
-				sd, _, err := ctx.DereferenceStreamDict(ref)
+				content, found, err := decodedStream(ctx, i, ref)
 				if err != nil {
-					return fmt.Errorf("page %d contents: %w", i, err)
+					return err
 				}
-				if sd == nil {
+				if !found {
 					continue
 				}
-				if err := sd.Decode(); err != nil {
-					return fmt.Errorf("page %d contents: %w", i, err)
-				}
-				n = [2]int{operatorBytes(sd.Content, 'Q'), operatorBytes(sd.Content, 'q')}
+				n = [2]int{operatorBytes(content, 'Q'), operatorBytes(content, 'q')}
 				counted[ref.ObjectNumber.Value()] = n
 			}
 			restores, saves = restores+n[0], saves+n[1]
@@ -178,17 +175,14 @@ func mergeContents(ctx *model.Context) error {
 		}
 		var all bytes.Buffer
 		for _, e := range refs {
-			sd, _, err := ctx.DereferenceStreamDict(e)
+			content, found, err := decodedStream(ctx, i, e)
 			if err != nil {
-				return fmt.Errorf("page %d contents: %w", i, err)
+				return err
 			}
-			if sd == nil {
+			if !found {
 				continue
 			}
-			if err := sd.Decode(); err != nil {
-				return fmt.Errorf("page %d contents: %w", i, err)
-			}
-			all.Write(sd.Content)
+			all.Write(content)
 			all.WriteByte('\n') // streams of an array are read as if separated by white space
 		}
 		sd, err := ctx.NewStreamDictForBuf(all.Bytes())
@@ -205,6 +199,22 @@ func mergeContents(ctx *model.Context) error {
 		page["Contents"] = *ref
 	}
 	return nil
+}
+
+// decodedStream returns the decoded bytes of the content stream o of page i, and false for a
+// reference to nothing (a free object, which draws nothing).
+func decodedStream(ctx *model.Context, i int, o types.Object) ([]byte, bool, error) {
+	sd, _, err := ctx.DereferenceStreamDict(o)
+	if err != nil {
+		return nil, false, fmt.Errorf("page %d contents: %w", i, err)
+	}
+	if sd == nil {
+		return nil, false, nil
+	}
+	if err := sd.Decode(); err != nil {
+		return nil, false, fmt.Errorf("page %d contents: %w", i, err)
+	}
+	return sd.Content, true, nil
 }
 
 // pageContents returns page i's dictionary, its /Contents entry as written and that entry

@@ -27,7 +27,7 @@ import (
 // covering the page (as a filled-in form field or a pasted "stamp" is drawn), when cover is
 // set; otherwise the same text is in the page's content.
 func draftPDFWithCover(cover bool) []byte {
-	text := "BT /F1 14 Tf 72 770 Td (Dear Minister, the brigade moves north on 3 March.) Tj ET"
+	text := letterText
 	page := pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(text)), []byte(text))
 	annots := ""
 	if cover {
@@ -251,18 +251,13 @@ func pdfWithContent(streams ...string) []byte {
 // showed. Every copy must show its marks (rendered by poppler) and their text, whatever the
 // content does to the graphics state, in one stream or across several.
 func TestMarksShowOverContentThatRestoresTooOften(t *testing.T) {
-	for _, tool := range []string{"pdftoppm", "pdftotext"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed", tool)
-		}
-	}
-	const text = "BT /F1 14 Tf 72 770 Td (Dear Minister, the brigade moves north on 3 March.) Tj ET"
+	needTools(t, "pdftoppm", "pdftotext")
 	o := newOffice(t)
 	for name, streams := range map[string][]string{
-		"clip":                 {text + " Q 0 0 1 1 re W n"},
-		"scale":                {text + " Q Q Q 0.0001 0 0 0.0001 0 0 cm"},
-		"clip in later stream": {text, "Q", "Q\n0 0 1 1 re W n"},
-		"states left saved":    {text + " Q 0 0 1 1 re W n q q q 0 0 1 1 re W n"},
+		"clip":                 {letterText + " Q 0 0 1 1 re W n"},
+		"scale":                {letterText + " Q Q Q 0.0001 0 0 0.0001 0 0 cm"},
+		"clip in later stream": {letterText, "Q", "Q\n0 0 1 1 re W n"},
+		"states left saved":    {letterText + " Q 0 0 1 1 re W n q q q 0 0 1 1 re W n"},
 	} {
 		marksShowOnEveryCopy(t, o, name, pdfWithContent(streams...))
 	}
@@ -274,12 +269,7 @@ func TestMarksShowOverContentThatRestoresTooOften(t *testing.T) {
 // a coordination copy and a preview with the DRAFT banner and the copy's line off the page,
 // and a release with its footer off the page. Every copy must show its marks there.
 func TestMarksShowWhereTheCropBoxLeavesThePage(t *testing.T) {
-	for _, tool := range []string{"pdftoppm", "pdftotext"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed", tool)
-		}
-	}
-	const text = "BT /F1 14 Tf 72 770 Td (Dear Minister, the brigade moves north on 3 March.) Tj ET"
+	needTools(t, "pdftoppm", "pdftotext")
 	o := newOffice(t)
 	for name, boxes := range map[string][2]string{
 		"crop box below and left":   {"", "/MediaBox [0 0 595 842] /CropBox [-5000 -5000 595 842]"},
@@ -290,7 +280,7 @@ func TestMarksShowWhereTheCropBoxLeavesThePage(t *testing.T) {
 			"<< /Type /Catalog /Pages 2 0 R >>",
 			"<< /Type /Pages /Kids [3 0 R] /Count 1 "+boxes[0]+" >>",
 			"<< /Type /Page /Parent 2 0 R "+boxes[1]+" /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-			pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(text)), []byte(text)),
+			pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(letterText)), []byte(letterText)),
 			"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 		)
 		marksShowOnEveryCopy(t, o, name, doc)
@@ -303,7 +293,6 @@ func TestMarksShowWhereTheCropBoxLeavesThePage(t *testing.T) {
 // copy carried both, byte for byte: a picture of each draft page without its marks, and the
 // editable draft. Coordination copies, previews and releases must carry neither.
 func TestCopiesCarryNoThumbnailsOrPrivateData(t *testing.T) {
-	const text = "BT /F1 14 Tf 72 770 Td (Dear Minister, the brigade moves north on 3 March.) Tj ET"
 	thumb := []byte("THUMBNAIL-PIXELS-OF-THE-UNMARKED-DRAFT-PAGE")
 	native := []byte("NATIVE DOCUMENT: the brigade moves north on 3 March (editable, unmarked)")
 	doc := pdftest.Build(
@@ -311,7 +300,7 @@ func TestCopiesCarryNoThumbnailsOrPrivateData(t *testing.T) {
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R /Thumb 6 0 R"+
 			" /PieceInfo << /Illustrator << /LastModified (D:20261201) /Private 7 0 R >> >> /LastModified (D:20261201) >>",
-		pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(text)), []byte(text)),
+		pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(letterText)), []byte(letterText)),
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 		pdftest.Stream(fmt.Sprintf("<< /Width 3 /Height 1 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Length %d >>", len(thumb)), thumb),
 		pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(native)), native),
@@ -478,13 +467,12 @@ func TestMarksAreNotAStreamOfTheirOwn(t *testing.T) {
 	if _, err := exec.LookPath("pdftoppm"); err != nil {
 		t.Skip("pdftoppm not installed")
 	}
-	const text = "BT /F1 14 Tf 72 770 Td (Dear Minister, the brigade moves north on 3 March.) Tj ET"
 	ctx := context.Background()
 	o := newOffice(t)
 	for name, doc := range map[string][]byte{
-		"content in two streams":  pdfWithContent(text, "BT /F1 14 Tf 72 700 Td (Second paragraph.) Tj ET"),
+		"content in two streams":  pdfWithContent(letterText, "BT /F1 14 Tf 72 700 Td (Second paragraph.) Tj ET"),
 		"page with an annotation": draftPDFWithCover(true),
-		"content in one stream":   pdfWithContent(text),
+		"content in one stream":   pdfWithContent(letterText),
 	} {
 		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
 			Addressees: []string{"Ministry of Defence"}, File: Upload{Name: "letter.pdf", Data: doc}})
@@ -603,5 +591,19 @@ func TestCopyOfUnmarkablePictureRefused(t *testing.T) {
 	}
 	if _, err := o.r.Preview(ctx, o.drafter, ref); !errors.Is(err, ErrInvalid) {
 		t.Errorf("preview: %v, want ErrInvalid", err)
+	}
+}
+
+// letterText is a page's content that shows one line of a letter, in the font /F1.
+const letterText = "BT /F1 14 Tf 72 770 Td (Dear Minister, the brigade moves north on 3 March.) Tj ET"
+
+// needTools skips the test when one of the poppler tools it renders or reads copies with is
+// missing.
+func needTools(t *testing.T, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed", tool)
+		}
 	}
 }
