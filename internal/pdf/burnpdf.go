@@ -30,12 +30,16 @@ const burnMinSide = 48
 
 // burnImages draws b into the pixels of every picture in ctx that could show a page's content
 // (both sides at least burnMinSide): the marks a copy draws over its pages are separate from
-// its pictures, and `pdfimages` takes a scanned page out of a copy without them. Pictures are found in the whole object table, so those
-// drawn by forms, patterns and annotations' appearances are marked too; the masks of other
-// pictures (their /SMask and /Mask) are left as they are. A picture whose samples cannot be
-// decoded here fails with ErrUnmarkable. Inline images (BI … EI in a content stream) are not
-// reached.
+// its pictures, and `pdfimages` takes a scanned page out of a copy without them. Pictures are
+// found in the whole object table, so those drawn by forms, patterns and annotations'
+// appearances are marked too; the masks of other pictures (their /SMask and /Mask) are left as
+// they are. Inline images (BI … EI inside content streams) are marked by burnInlineImages. A
+// picture whose samples cannot be decoded here fails with ErrUnmarkable.
 func burnImages(ctx *model.Context, b Burned) error {
+	var budget pixelBudget
+	if err := burnInlineImages(ctx, b, &budget); err != nil {
+		return err
+	}
 	masks := map[int]bool{}
 	var images []int
 	for nr, e := range ctx.Table {
@@ -54,7 +58,6 @@ func burnImages(ctx *model.Context, b Burned) error {
 		}
 	}
 	slices.Sort(images)
-	total := 0
 	for _, nr := range images {
 		if masks[nr] {
 			continue
@@ -68,24 +71,39 @@ func burnImages(ctx *model.Context, b Burned) error {
 		if w < burnMinSide || h < burnMinSide {
 			continue
 		}
-		if w*h > MaxImagePixels {
-			return fmt.Errorf("%w: picture %d has %d×%d pixels, more than %d", ErrTooLarge, nr, w, h, MaxImagePixels)
+		if err := budget.take(w, h); err != nil {
+			return fmt.Errorf("picture %d: %w", nr, err)
 		}
-		if total += w * h; total > MaxImagePixelsTotal {
-			return fmt.Errorf("%w: the pictures have more than %d pixels in all", ErrTooLarge, MaxImagePixelsTotal)
-		}
-		var marked types.StreamDict
-		if m := sd.Dict.BooleanEntry("ImageMask"); m != nil && *m {
-			marked, err = burnStencil(sd, w, h, b)
-		} else {
-			marked, err = burnPicture(ctx, sd, nr, w, h, b)
-		}
+		marked, err := burnSamples(ctx, sd, nr, w, h, b)
 		if err != nil {
 			return fmt.Errorf("picture %d: %w", nr, err)
 		}
 		e.Object = marked
 	}
 	return nil
+}
+
+// pixelBudget counts the pixels a copy decodes to draw its marks into its pictures.
+type pixelBudget int
+
+// take counts a picture of w×h pixels, and fails with ErrTooLarge beyond MaxImagePixels for
+// one picture or MaxImagePixelsTotal in all.
+func (t *pixelBudget) take(w, h int) error {
+	if w > MaxImagePixels/h {
+		return fmt.Errorf("%w: %d×%d pixels, more than %d", ErrTooLarge, w, h, MaxImagePixels)
+	}
+	if *t += pixelBudget(w * h); *t > MaxImagePixelsTotal {
+		return fmt.Errorf("%w: the pictures have more than %d pixels in all", ErrTooLarge, MaxImagePixelsTotal)
+	}
+	return nil
+}
+
+// burnSamples returns the picture sd, of w×h pixels, with b drawn into its samples.
+func burnSamples(ctx *model.Context, sd types.StreamDict, nr, w, h int, b Burned) (types.StreamDict, error) {
+	if m := sd.Dict.BooleanEntry("ImageMask"); m != nil && *m {
+		return burnStencil(sd, w, h, b)
+	}
+	return burnPicture(ctx, sd, nr, w, h, b)
 }
 
 // imageSize returns the /Width and /Height of an image dictionary, direct or not.
@@ -112,6 +130,20 @@ func imageSize(ctx *model.Context, d types.Dict) (w, h int, err error) {
 // any, still applies; a colour-key or stencil /Mask is dropped (it would apply to the old
 // samples' values).
 func burnPicture(ctx *model.Context, sd types.StreamDict, nr, w, h int, b Burned) (types.StreamDict, error) {
+	if n := len(sd.FilterPipeline); n > 0 && (sd.FilterPipeline[n-1].Name == filter.ASCIIHex || sd.FilterPipeline[n-1].Name == filter.ASCII85) {
+		// pdfcpu decodes a picture only when its last filter is a compression: samples
+		// written in ASCII (common in inline images) are decoded here first.
+		if err := sd.Decode(); err != nil {
+			return types.StreamDict{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
+		d := types.Dict{}
+		for k, v := range sd.Dict {
+			if k != "Filter" && k != "DecodeParms" {
+				d[k] = v
+			}
+		}
+		sd = types.StreamDict{Dict: d, Raw: sd.Content}
+	}
 	pic, err := pdfcpu.ExtractImage(ctx, &sd, false, "", nr, false)
 	switch {
 	case errors.Is(err, pdfcpu.ErrUnsupportedResource):

@@ -2,6 +2,7 @@ package pdf_test
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"image"
@@ -107,6 +108,7 @@ func TestCopiesMarkPicturesInsidePDFs(t *testing.T) {
 		"stencil":       pdfWithPicture(fmt.Sprintf("/Width %d /Height %d /ImageMask true /BitsPerComponent 1 /Filter /FlateDecode", w, h), pdftest.Deflate(stencil), false),
 		"gray in form":  pdfWithPicture(gray, pdftest.Deflate(scan.Pix), true),
 		"placed by pdf": nil,
+		"hex gray":      pdfWithPicture(fmt.Sprintf("/Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /ASCIIHexDecode", w, h), []byte(hex.EncodeToString(scan.Pix)+">"), false),
 	}
 	placed, err := pdf.RenderImage("image/jpeg", jpg.Bytes(), pdf.Letterhead{Office: "Scanner", Reference: "scan"})
 	if err != nil {
@@ -205,5 +207,105 @@ func TestCopyRefusesJPEGScanBombInsidePDF(t *testing.T) {
 	doc := pdfWithPicture("/Width 3456 /Height 3456 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode", bomb, false)
 	if _, err := pdf.Watermark(doc, mark); !errors.Is(err, pdf.ErrTooLarge) {
 		t.Errorf("copy of a PDF holding a JPEG of 2000 scans: %v, want ErrTooLarge", err)
+	}
+}
+
+// pdfWithInlineImage is a one-page PDF whose page draws an inline image (BI dict ID data EI)
+// over the whole page, through a form XObject when inForm is set; res is the page's (or the
+// form's) resource dictionary.
+func pdfWithInlineImage(dict string, data []byte, res string, inForm bool) []byte {
+	content := append(append([]byte("q 400 0 0 520 50 150 cm BI "+dict+" ID "), data...), "\nEI Q"...)
+	if !inForm {
+		return pdftest.Build(
+			"<< /Type /Catalog /Pages 2 0 R >>",
+			"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+			"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 500 842] /Resources "+res+" /Contents 4 0 R >>",
+			pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(content)), content),
+		)
+	}
+	draw := "/Fm0 Do"
+	return pdftest.Build(
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 500 842] /Resources << /XObject << /Fm0 5 0 R >> >> /Contents 4 0 R >>",
+		pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(draw)), []byte(draw)),
+		pdftest.Stream(fmt.Sprintf("<< /Type /XObject /Subtype /Form /BBox [0 0 500 842] /Resources %s /Length %d >>", res, len(content)), content),
+	)
+}
+
+// TestCopiesMarkInlineImages: pictures written inside a page's content (inline images, which
+// PDF writers use for small pictures and some for whole scanned pages) were left unmarked in
+// copies and previews, where `pdfimages` took them out as it takes the others. Each must
+// come out of a copy marked, whatever its compression, abbreviations or place; a picture too
+// small to be marked must come out as it was; the release keeps every picture as it was.
+func TestCopiesMarkInlineImages(t *testing.T) {
+	scan := scanPage()
+	w, h := scan.Rect.Dx(), scan.Rect.Dy()
+	// Samples that read as "EI" between spaces: the data's end must come from its size.
+	raw := bytes.Clone(scan.Pix)
+	copy(raw[w*3+10:], " EI Q ")
+	var jpg bytes.Buffer
+	if err := jpeg.Encode(&jpg, scan, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	row := (w + 7) / 8
+	stencil := make([]byte, row*h)
+	for y := range h {
+		for x := range w {
+			if scan.GrayAt(x, y).Y > 128 {
+				stencil[y*row+x/8] |= 1 << (7 - x%8)
+			}
+		}
+	}
+	small := image.NewGray(image.Rect(0, 0, 20, 20))
+	for i := range small.Pix {
+		small.Pix[i] = byte(i * 7)
+	}
+	none := "<< >>"
+	size := fmt.Sprintf("/W %d /H %d", w, h)
+	for name, doc := range map[string][]byte{
+		"raw gray":           pdfWithInlineImage(size+" /CS /G /BPC 8", raw, none, false),
+		"flate":              pdfWithInlineImage(size+" /CS /G /BPC 8 /F /Fl", pdftest.Deflate(scan.Pix), none, false),
+		"jpeg, keys in full": pdfWithInlineImage(fmt.Sprintf("/Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode", w, h), jpg.Bytes(), none, false),
+		"stencil":            pdfWithInlineImage(size+" /IM true /F [/Fl]", pdftest.Deflate(stencil), none, false),
+		"named colour space": pdfWithInlineImage(size+" /CS /Scan /BPC 8", raw, "<< /ColorSpace << /Scan /DeviceGray >> >>", false),
+		"in a form":          pdfWithInlineImage(size+" /CS /G /BPC 8 /F /Fl", pdftest.Deflate(scan.Pix), none, true),
+		"hex":                pdfWithInlineImage(size+" /CS /G /BPC 8 /F /AHx", []byte(hex.EncodeToString(scan.Pix)+">"), none, false),
+		"small":              pdfWithInlineImage("/W 20 /H 20 /CS /G /BPC 8", small.Pix, none, false),
+	} {
+		orig := pictureImages(t, doc)
+		if len(orig) != 1 {
+			t.Fatalf("%s: %d pictures in the source", name, len(orig))
+		}
+		release, err := pdf.Stamp(doc, footer)
+		if err != nil {
+			t.Fatalf("%s: stamp: %v", name, err)
+		}
+		for _, p := range pictureImages(t, release) {
+			if d := changedPixels(orig[0], p); d != 0 {
+				t.Errorf("%s: the release's picture differs from the source in %d pixels", name, d)
+			}
+		}
+		cp, err := pdf.Watermark(doc, mark)
+		if err != nil {
+			t.Fatalf("%s: watermark: %v", name, err)
+		}
+		pv, err := pdf.Preview(doc, pdf.PreviewMark{Reference: "TFN-2026-0042", Version: 2, Member: "dana", At: released})
+		if err != nil {
+			t.Fatalf("%s: preview: %v", name, err)
+		}
+		for kind, out := range map[string][]byte{"copy": cp, "preview": pv} {
+			pics := pictureImages(t, out)
+			if len(pics) != 1 {
+				t.Fatalf("%s %s: %d pictures", name, kind, len(pics))
+			}
+			d := changedPixels(orig[0], pics[0])
+			switch {
+			case name == "small" && d != 0:
+				t.Errorf("%s %s: a 20×20 picture changed in %d pixels", name, kind, d)
+			case name != "small" && d < 1500:
+				t.Errorf("%s %s: the picture taken out differs from the source in %d pixels: unmarked", name, kind, d)
+			}
+		}
 	}
 }

@@ -53,6 +53,8 @@ func FuzzMark(f *testing.F) {
 	f.Add(scripted())
 	f.Add(pdfWithPicture("/Width 64 /Height 64 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode", pdftest.Deflate(bytes.Repeat([]byte{200}, 64*64)), true))
 	f.Add(pdfWithPicture("/Width 64 /Height 64 /ImageMask true /Filter /FlateDecode", pdftest.Deflate(bytes.Repeat([]byte{0xf0}, 8*64)), false))
+	f.Add(pdfWithInlineImage("/W 64 /H 64 /CS /G /BPC 8", bytes.Repeat([]byte{200}, 64*64), "<< >>", false))
+	f.Add(pdfWithInlineImage("/W 64 /H 64 /IM true /F /Fl", pdftest.Deflate(bytes.Repeat([]byte{0xf0}, 8*64)), "<< >>", true))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if _, err := pdf.Check(data); err != nil {
 			return // refused at upload: never marked
