@@ -309,3 +309,24 @@ func TestCopiesMarkInlineImages(t *testing.T) {
 		}
 	}
 }
+
+// TestCopyRefusesFormContentBomb: a copy reads the content of every form for inline images,
+// and a form's content is not measured at upload as a page's is. A 90 KB file whose form
+// inflates to 90 MB passed `Check` and had each copy inflate it; past 64 MB of content in
+// all, a copy is refused.
+func TestCopyRefusesFormContentBomb(t *testing.T) {
+	bomb := pdftest.Deflate(bytes.Repeat([]byte("0 0 m "), 15<<20))
+	doc := pdftest.Build(
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 500 842] /Resources << /XObject << /Fm0 5 0 R >> >> /Contents 4 0 R >>",
+		pdftest.Stream("<< /Length 7 >>", []byte("/Fm0 Do")),
+		pdftest.Stream(fmt.Sprintf("<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Filter /FlateDecode /Length %d >>", len(bomb)), bomb),
+	)
+	if _, err := pdf.Check(doc); err != nil {
+		t.Fatalf("check: %v", err)
+	}
+	if _, err := pdf.Watermark(doc, mark); !errors.Is(err, pdf.ErrTooLarge) {
+		t.Errorf("copy of a %d-byte file whose form inflates to 90 MB: %v, want ErrTooLarge", len(doc), err)
+	}
+}

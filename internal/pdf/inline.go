@@ -3,12 +3,19 @@ package pdf
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"fmt"
 
 	"github.com/pdfcpu/pdfcpu/pkg/filter"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
+
+// maxContentScan bounds the decoded content streams burnInlineImages reads, all together:
+// a form's content is not measured at upload as a page's is (maxContent), and a form
+// compressed a thousandfold would otherwise have each copy inflate it, up to pdfcpu's 512 MiB
+// a stream, as often as the file names such forms.
+const maxContentScan = 64 << 20
 
 // burnInlineImages rewrites every inline image (BI … ID data EI) in the content streams of
 // ctx (pages, form XObjects, tiling patterns, Type 3 glyphs, annotations' appearances), so
@@ -30,13 +37,19 @@ func burnInlineImages(ctx *model.Context, b Burned, budget *pixelBudget) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
+	left := int64(maxContentScan)
 	for _, cs := range streams {
 		sd, ok := ctx.Table[cs.nr].Object.(types.StreamDict)
 		if !ok {
 			continue
 		}
-		if err := sd.Decode(); err != nil {
+		if err := sd.DecodeWithLimit(left); errors.Is(err, filter.ErrDecodeLimitExceeded) {
+			return fmt.Errorf("%w: content streams of more than %d bytes in all", ErrTooLarge, maxContentScan)
+		} else if err != nil {
 			return fmt.Errorf("%w: content stream %d: %v", ErrInvalid, cs.nr, err)
+		}
+		if left -= int64(len(sd.Content)); left < 0 {
+			return fmt.Errorf("%w: content streams of more than %d bytes in all", ErrTooLarge, maxContentScan)
 		}
 		if !bytes.Contains(sd.Content, []byte("BI")) {
 			continue
