@@ -330,3 +330,17 @@ func TestCopyRefusesFormContentBomb(t *testing.T) {
 		t.Errorf("copy of a %d-byte file whose form inflates to 90 MB: %v, want ErrTooLarge", len(doc), err)
 	}
 }
+
+// BenchmarkCopy10Pages makes the draft copy of a ten-page letter with no pictures: what
+// reading every content stream for inline images adds to the common copy.
+//
+//	go test ./internal/pdf -run '^$' -bench Copy10Pages -benchtime 20x
+func BenchmarkCopy10Pages(b *testing.B) {
+	src := letter(b, 10)
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := pdf.Watermark(src, mark); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
