@@ -2,8 +2,8 @@
 // checkpoint key and the registry's settings, created once by `chancery init`.
 //
 //	chancery.json   settings (office, reference prefix, origin, base URL), mode 0600
-//	log.key         the log's note signing key, mode 0600, created with O_EXCL
-//	office.key      the office's Ed25519 release key (PKCS#8 PEM), mode 0600, created with O_EXCL
+//	log.key         the log's note signing key, mode 0600, never written over another
+//	office.key      the office's Ed25519 release key (PKCS#8 PEM), mode 0600, never written over another
 //	dispatch.key    the secret behind message IDs and receipt tokens, mode 0600
 //	chancery.db     the SQLite store (and its -wal and -shm files)
 //
@@ -137,6 +137,34 @@ func Init(path string, s Settings) (_ *Dir, err error) {
 	if keys.office != nil && keys.log != nil && keys.office.Public().(ed25519.PublicKey).Equal(keys.log.Public()) {
 		return nil, errors.New("the office key and the log key are the same key: give each its own")
 	}
+	var files []staged
+	if keys.log == nil {
+		skey, _, err := note.GenerateKey(nil, s.Origin)
+		if err != nil {
+			return nil, fmt.Errorf("generate log key: %w", err)
+		}
+		files = append(files, staged{logKeyFile, []byte(skey + "\n")})
+	}
+	if keys.office == nil {
+		_, office, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			return nil, fmt.Errorf("generate office key: %w", err)
+		}
+		pemKey, err := encodeKey(office)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, staged{officeKeyFile, pemKey})
+	}
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	files = append(files, staged{dispatchFile, []byte(base64.StdEncoding.EncodeToString(secret) + "\n")})
+	for _, f := range files {
+		if _, err := os.Lstat(filepath.Join(path, f.name)); !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("write %s: %w", f.name, errors.Join(fs.ErrExist, err))
+		}
+	}
+
 	_, statErr := os.Stat(path)
 	if err := os.MkdirAll(path, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
@@ -155,48 +183,75 @@ func Init(path string, s Settings) (_ *Dir, err error) {
 			os.Remove(path)
 		}
 	}()
-	write := func(name string, data []byte) error {
-		if err := writeExcl(filepath.Join(path, name), data); err != nil {
-			return fmt.Errorf("write %s: %w", name, err)
+	// The keys are written under their staging names first, then the settings, then the keys
+	// are moved to their names: killed at any point, init leaves staged files that the next
+	// init replaces, or settings whose keys are whole, staged or in place (Reopen moves them
+	// in). A key file under its own name without settings is never init's leftover: it is
+	// refused, not overwritten.
+	for _, f := range files {
+		stage := f.name + stagedSuffix
+		os.Remove(filepath.Join(path, stage))
+		if err := exclfile.Write(filepath.Join(path, stage), f.data, 0o600); err != nil {
+			return nil, fmt.Errorf("write %s: %w", f.name, err)
 		}
-		written = append(written, name)
-		return nil
+		written = append(written, stage)
+		initStep(stage)
 	}
-	if keys.log == nil {
-		skey, _, err := note.GenerateKey(nil, s.Origin)
-		if err != nil {
-			return nil, fmt.Errorf("generate log key: %w", err)
-		}
-		if err := write(logKeyFile, []byte(skey+"\n")); err != nil {
-			return nil, err
-		}
+	if err := exclfile.SyncDir(path); err != nil {
+		return nil, fmt.Errorf("write keys: %w", err)
 	}
-	if keys.office == nil {
-		_, office, err := ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			return nil, fmt.Errorf("generate office key: %w", err)
-		}
-		pemKey, err := encodeKey(office)
-		if err != nil {
-			return nil, err
-		}
-		if err := write(officeKeyFile, pemKey); err != nil {
-			return nil, err
-		}
-	}
-	secret := make([]byte, 32)
-	rand.Read(secret)
-	if err := write(dispatchFile, []byte(base64.StdEncoding.EncodeToString(secret)+"\n")); err != nil {
-		return nil, err
-	}
-	// The settings file is written last: its presence marks a complete directory, whose
-	// office is made next (Finish).
+	// The settings mark a directory whose keys are made; their office is made next (Finish).
 	s.Unfinished = true
-	if err := write(settingsFile, marshalSettings(s)); err != nil {
+	if err := exclfile.Create(filepath.Join(path, settingsFile), marshalSettings(s), 0o600); err != nil {
+		return nil, fmt.Errorf("write %s: %w", settingsFile, err)
+	}
+	written = append(written, settingsFile)
+	for _, f := range files {
+		written = append(written, f.name)
+	}
+	initStep(settingsFile)
+	if err := moveInStaged(path); err != nil {
 		return nil, err
 	}
 	return open(path, keys)
 }
+
+// stagedSuffix ends the name under which Init writes a key file before the settings exist.
+const stagedSuffix = ".init"
+
+// staged is a file Init writes under its staging name, then moves to name.
+type staged struct {
+	name string
+	data []byte
+}
+
+// moveInStaged moves the key files an init staged in the directory at path to their names,
+// once the settings exist, and syncs the directory.
+func moveInStaged(path string) error {
+	moved := false
+	for _, name := range []string{logKeyFile, officeKeyFile, dispatchFile} {
+		stage := filepath.Join(path, name+stagedSuffix)
+		if _, err := os.Lstat(stage); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err := os.Rename(stage, filepath.Join(path, name)); err != nil {
+			return fmt.Errorf("move %s in: %w", name, err)
+		}
+		moved = true
+		initStep(name)
+	}
+	if !moved {
+		return nil
+	}
+	if err := exclfile.SyncDir(path); err != nil {
+		return fmt.Errorf("move keys in: %w", err)
+	}
+	return nil
+}
+
+// initStep, set only by tests, is called with the name of each file Init writes once it is
+// written: crash tests kill the process there.
+var initStep = func(string) {}
 
 // Reopen opens the directory at path whose init stopped after writing it (killed, or its
 // database unreachable), for init to finish, if Init made it with s. The keys s names in a
@@ -219,6 +274,11 @@ func Reopen(path string, s Settings) (_ *Dir, err error) {
 			keys.close()
 			return nil, err
 		}
+	}
+	// Killed after it wrote the settings, Init may have left its keys staged.
+	if err := moveInStaged(path); err != nil {
+		keys.close()
+		return nil, err
 	}
 	d, err := open(path, keys)
 	if err != nil {

@@ -198,8 +198,15 @@ func Init(ctx context.Context, path string, s datadir.Settings, admin string, pd
 	}
 	initStep("directory")
 	if pdfCert != nil {
-		// An unfinished init may have set the certificate up already.
+		// An unfinished init may have set the certificate up already, or have been killed
+		// while it did, leaving files without the signing certificate.
 		if _, err := officeca.Load(d.Path); !resumed || errors.Is(err, officeca.ErrNoCertificate) {
+			if resumed {
+				if err := officeca.Discard(d.Path); err != nil {
+					d.Close()
+					return nil, "", fmt.Errorf("init: %w", err)
+				}
+			}
 			if err := pdfCert(d.Path); err != nil {
 				d.Close()
 				return nil, "", fmt.Errorf("init: pdf certificate: %w", err)
