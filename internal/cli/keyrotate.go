@@ -3,6 +3,7 @@ package cli
 import (
 	"crypto"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -91,6 +92,11 @@ compromise, rotate at once, then remove the old key (see docs/keys.md).`,
 				}
 				defer k.Close()
 				next, ref = k, u.Recorded()
+				// Trusted before the store names it: killed after the commit, the rotation
+				// leaves a store whose current key only a trusted module may open.
+				if err := d.SetNextOfficeKey(ref); err != nil {
+					return err
+				}
 			} else {
 				k, name, err := d.NewKeyFile()
 				if err != nil {
@@ -110,9 +116,12 @@ compromise, rotate at once, then remove the old key (see docs/keys.md).`,
 			if err != nil {
 				if newFile != "" {
 					os.Remove(filepath.Join(d.Path, newFile))
+				} else if ferr := d.SetNextOfficeKey(""); ferr != nil {
+					err = errors.Join(err, ferr)
 				}
 				return err
 			}
+			rotateStep("committed")
 			// The store decides which key is current (office.Open); the settings follow so that
 			// the data directory names it too.
 			if err := d.SetOfficeKey(ref); err != nil {
@@ -133,6 +142,10 @@ compromise, rotate at once, then remove the old key (see docs/keys.md).`,
 	c.AddCommand(officeCmd)
 	return c
 }
+
+// rotateStep, set only by tests, is called with the name of each step of 'key rotate office'
+// once it is done: crash tests kill the process there.
+var rotateStep = func(string) {}
 
 // addKeyRotate adds 'rotate' to root's key command. 'rotate office' works on the data
 // directory; 'rotate signer' is a client of the server, as the key command's others are.

@@ -69,6 +69,11 @@ type Settings struct {
 	// OfficeKey names the office's current release key when it is not office.key: a pkcs11:
 	// URI (without pin-value), or after a rotation the key file in the data directory.
 	OfficeKey string `json:"office_key,omitempty"`
+	// OfficeKeyNext is the pkcs11: URI (without pin-value) of the key a rotation is moving
+	// the office to, recorded before the rotation commits: a rotation stopped after its
+	// commit, before SetOfficeKey, leaves a store whose current key is that one, and its
+	// module is then trusted as the directory's own (OpenRecordedKey). SetOfficeKey clears it.
+	OfficeKeyNext string `json:"office_key_next,omitempty"`
 	// LogKey is the pkcs11: URI (without pin-value) of the log's checkpoint key when it is
 	// held in a token rather than in log.key.
 	LogKey string `json:"log_key,omitempty"`
@@ -652,10 +657,11 @@ func (d *Dir) OpenRecordedKey(ref string) (crypto.Signer, error) {
 }
 
 // trustsModule reports whether the PKCS#11 module at path is one the directory's own office
-// or log key URI names, or one CHANCERY_HSM_MODULES lists.
+// or log key URI names (or the key a rotation is moving to: Settings.OfficeKeyNext), or one
+// CHANCERY_HSM_MODULES lists.
 func (d *Dir) trustsModule(path string) bool {
 	trusted := filepath.SplitList(os.Getenv(HSMModulesEnv))
-	for _, ref := range []string{d.Settings.OfficeKey, d.Settings.LogKey} {
+	for _, ref := range []string{d.Settings.OfficeKey, d.Settings.OfficeKeyNext, d.Settings.LogKey} {
 		if u, err := hsm.ParseURI(ref); err == nil {
 			trusted = append(trusted, u.ModulePath)
 		}
@@ -686,11 +692,20 @@ func (d *Dir) NewKeyFile() (ed25519.PrivateKey, string, error) {
 	return k, name, nil
 }
 
+// SetNextOfficeKey records ref, a key in a token, as the key a rotation is moving the office
+// to (Settings.OfficeKeyNext), in chancery.json (replaced atomically), before the rotation
+// commits; "" forgets it, after a rotation that failed.
+func (d *Dir) SetNextOfficeKey(ref string) error {
+	s := d.Settings
+	s.OfficeKeyNext = ref
+	return d.replaceSettings(s)
+}
+
 // SetOfficeKey records ref as the office's current release key in chancery.json (replaced
-// atomically), after a rotation.
+// atomically), after a rotation, and forgets the next key (SetNextOfficeKey).
 func (d *Dir) SetOfficeKey(ref string) error {
 	s := d.Settings
-	s.OfficeKey = ref
+	s.OfficeKey, s.OfficeKeyNext = ref, ""
 	if ref == officeKeyFile {
 		s.OfficeKey = ""
 	}
