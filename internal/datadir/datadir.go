@@ -694,7 +694,7 @@ func (d *Dir) NewKeyFile() (ed25519.PrivateKey, string, error) {
 
 // SetNextOfficeKey records ref, a key in a token, as the key a rotation is moving the office
 // to (Settings.OfficeKeyNext), in chancery.json (replaced atomically), before the rotation
-// commits; "" forgets it, after a rotation that failed.
+// commits.
 func (d *Dir) SetNextOfficeKey(ref string) error {
 	s := d.Settings
 	s.OfficeKeyNext = ref
