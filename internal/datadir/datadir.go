@@ -376,19 +376,10 @@ func (d *Dir) Finish() error {
 	return d.replaceSettings(s)
 }
 
-// replaceSettings replaces chancery.json with s: written to a new file, synced, renamed over
-// the old one and the directory synced, so that a crash leaves the old settings or the new.
+// replaceSettings replaces chancery.json with s whole (exclfile.Replace), so that a crash
+// leaves the old settings or the new.
 func (d *Dir) replaceSettings(s Settings) error {
-	tmp := filepath.Join(d.Path, settingsFile+".new")
-	os.Remove(tmp)
-	if err := writeExcl(tmp, marshalSettings(s)); err != nil {
-		return fmt.Errorf("write settings: %w", err)
-	}
-	if err := os.Rename(tmp, filepath.Join(d.Path, settingsFile)); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write settings: %w", err)
-	}
-	if err := exclfile.SyncDir(d.Path); err != nil {
+	if err := exclfile.Replace(filepath.Join(d.Path, settingsFile), marshalSettings(s), 0o600); err != nil {
 		return fmt.Errorf("write settings: %w", err)
 	}
 	d.Settings = s
@@ -402,12 +393,11 @@ func checkOrigin(o string) error {
 	return nil
 }
 
-// writeExcl creates name with mode 0600, failing if it exists, and syncs it and its directory.
+// writeExcl creates name with mode 0600, whole (exclfile.Create), failing if it exists: a
+// process killed while it writes leaves no file rather than a torn one that open would refuse
+// (dispatch.key, written before a rotation).
 func writeExcl(name string, data []byte) error {
-	if err := exclfile.Write(name, data, 0o600); err != nil {
-		return err
-	}
-	return exclfile.SyncDir(filepath.Dir(name))
+	return exclfile.Create(name, data, 0o600)
 }
 
 // Open opens an initialized data directory and loads its keys: from their files, or from
