@@ -3,3 +3,12 @@ package cli
 // SetRestoreMovedIn has f called with each name a restore moves into the data directory, for
 // crash tests that kill the process there.
 func SetRestoreMovedIn(f func(name string)) { restoreMovedIn = f }
+
+// SetInitStep has f called with the name of each step of init once it is done ("printed":
+// the admin's token is on stdout), for crash tests that kill the process there.
+func SetInitStep(f func(step string)) { initStep = f }
+
+// SetRotateStep has f called with the name of each step of 'key rotate office' once it is
+// done ("committed": the rotation is in the store), for crash tests that kill the process
+// there.
+func SetRotateStep(f func(step string)) { rotateStep = f }

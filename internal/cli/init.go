@@ -47,7 +47,9 @@ start. Init opens both keys first: a wrong PIN or a missing token or module leav
 behind. See docs/keys.md.
 
 An init stopped midway (killed, or its database unreachable) leaves a data directory whose
-office has no admin yet: run the same init again, with the same settings, to finish it.
+office has no admin yet, or whose admin's token was never kept: run the same init again, with
+the same settings, to finish it. It gives the admin it made a new token, and the one it made
+before stops working.
 
 The stamps on the office's PDFs (footer, draft and preview marks) are in English unless
 --stamp-languages names others, e.g. en,ar for English and Arabic side by side; 'chancery
@@ -90,7 +92,7 @@ stamp-languages' changes them later.`,
 			fmt.Fprintf(c.ErrOrStderr(), "initialized %s\noffice:     %s (references %s-YYYY-NNNNNN)\nurl:        %s\nlog origin: %s\nlog key:    %s\nadmin %q token, shown once:\n",
 				d.Path, d.Settings.Office, d.Settings.Prefix, d.Settings.URL, d.Settings.Origin, d.VerifierKey(), admin)
 			fmt.Fprintln(c.OutOrStdout(), tok)
-			return nil
+			return finishInit(d)
 		},
 	}
 	c.Flags().StringVar(&s.Office, "office", "", "the office's name, as letters and statements spell it")
@@ -155,6 +157,21 @@ func initRegistry(ctx context.Context, path, database string, s datadir.Settings
 	d, tok, err := office.Init(ctx, path, s, admin, pdfCert, office.Options{Database: database})
 	return d, tok, storeHint(err, path)
 }
+
+// finishInit clears the data directory's unfinished mark once the admin's token is printed:
+// an init stopped before that, run again, gives the admin a new token (office.Init).
+func finishInit(d *datadir.Dir) error {
+	initStep("printed")
+	if err := d.Finish(); err != nil {
+		return withHint(fmt.Errorf("the office is made and its admin's token printed, but the data directory still says init is unfinished: %w", err),
+			"make %s writable and run the same init again: it gives the admin a new token, and the printed one stops working", d.Path)
+	}
+	return nil
+}
+
+// initStep, set only by tests, is called with the name of each step of init once it is done:
+// crash tests kill the process there.
+var initStep = func(string) {}
 
 // pdfCertSetup returns how init sets up the PDF signing certificate: import the given files,
 // create an office CA, or nothing.

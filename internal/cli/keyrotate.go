@@ -49,7 +49,11 @@ root again and hand it out: verifiers with the old one are told that it is out o
 Rotate runs with the server stopped (it takes the data directory's lock): an entry signed by
 the old key but logged after the rotation would be refused. With PostgreSQL and several
 servers, stop them all, and copy a new key file to each server's data directory. After a
-compromise, rotate at once, then remove the old key (see docs/keys.md).`,
+compromise, rotate at once, then remove the old key (see docs/keys.md).
+
+A rotation to a token's key records the key's URI in chancery.json before it logs the
+rotation, so that the directory trusts its module: stopped after that, the office still
+starts, and the same command run again names the new key in chancery.json.`,
 		Example: `  chancery key rotate office --reason "yearly rotation"
   chancery key rotate office --to 'pkcs11:token=chancery;object=office-2027?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=/etc/chancery/pin'
   chancery trust export --out trust.json`,
@@ -91,6 +95,26 @@ compromise, rotate at once, then remove the old key (see docs/keys.md).`,
 				}
 				defer k.Close()
 				next, ref = k, u.Recorded()
+				if len(h) > 1 && h[len(h)-1].Ref == ref {
+					// The rotation to this key was logged, and stopped before chancery.json
+					// named it: finish it.
+					if err := d.SetOfficeKey(ref); err != nil {
+						return err
+					}
+					r := rotateResult{OldKeyID: h[len(h)-2].KeyID, NewKeyID: h[len(h)-1].KeyID, Index: h[len(h)-1].FromIndex, Key: ref}
+					if asJSON {
+						return writeJSON(c.OutOrStdout(), r)
+					}
+					fmt.Fprintf(c.OutOrStdout(), "office key %s retired; %s signs from log entry %d (%s), as logged before: chancery.json now names it\n", short(r.OldKeyID), short(r.NewKeyID), r.Index, strings.SplitN(ref, "?", 2)[0])
+					return nil
+				}
+				// Trusted before the store names it: killed after the commit, the rotation
+				// leaves a store whose current key only a trusted module may open. It stays
+				// trusted if the rotation fails: a failure reported after a commit (a
+				// connection lost) leaves the same store.
+				if err := d.SetNextOfficeKey(ref); err != nil {
+					return err
+				}
 			} else {
 				k, name, err := d.NewKeyFile()
 				if err != nil {
@@ -113,6 +137,7 @@ compromise, rotate at once, then remove the old key (see docs/keys.md).`,
 				}
 				return err
 			}
+			rotateStep("committed")
 			// The store decides which key is current (office.Open); the settings follow so that
 			// the data directory names it too.
 			if err := d.SetOfficeKey(ref); err != nil {
@@ -133,6 +158,10 @@ compromise, rotate at once, then remove the old key (see docs/keys.md).`,
 	c.AddCommand(officeCmd)
 	return c
 }
+
+// rotateStep, set only by tests, is called with the name of each step of 'key rotate office'
+// once it is done: crash tests kill the process there.
+var rotateStep = func(string) {}
 
 // addKeyRotate adds 'rotate' to root's key command. 'rotate office' works on the data
 // directory; 'rotate signer' is a client of the server, as the key command's others are.

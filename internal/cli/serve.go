@@ -170,6 +170,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		if err == nil {
 			fresh = true
 			fmt.Fprintf(c.ErrOrStderr(), "chancery: initialized %s; admin token, shown once: %s\n", path, tok)
+			err = finishInit(d)
 		}
 	}
 	if err != nil {

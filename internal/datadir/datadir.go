@@ -2,8 +2,8 @@
 // checkpoint key and the registry's settings, created once by `chancery init`.
 //
 //	chancery.json   settings (office, reference prefix, origin, base URL), mode 0600
-//	log.key         the log's note signing key, mode 0600, created with O_EXCL
-//	office.key      the office's Ed25519 release key (PKCS#8 PEM), mode 0600, created with O_EXCL
+//	log.key         the log's note signing key, mode 0600, never written over another
+//	office.key      the office's Ed25519 release key (PKCS#8 PEM), mode 0600, never written over another
 //	dispatch.key    the secret behind message IDs and receipt tokens, mode 0600
 //	chancery.db     the SQLite store (and its -wal and -shm files)
 //
@@ -69,6 +69,11 @@ type Settings struct {
 	// OfficeKey names the office's current release key when it is not office.key: a pkcs11:
 	// URI (without pin-value), or after a rotation the key file in the data directory.
 	OfficeKey string `json:"office_key,omitempty"`
+	// OfficeKeyNext is the pkcs11: URI (without pin-value) of the key a rotation is moving
+	// the office to, recorded before the rotation commits: a rotation stopped after its
+	// commit, before SetOfficeKey, leaves a store whose current key is that one, and its
+	// module is then trusted as the directory's own (OpenRecordedKey). SetOfficeKey clears it.
+	OfficeKeyNext string `json:"office_key_next,omitempty"`
 	// LogKey is the pkcs11: URI (without pin-value) of the log's checkpoint key when it is
 	// held in a token rather than in log.key.
 	LogKey string `json:"log_key,omitempty"`
@@ -137,6 +142,34 @@ func Init(path string, s Settings) (_ *Dir, err error) {
 	if keys.office != nil && keys.log != nil && keys.office.Public().(ed25519.PublicKey).Equal(keys.log.Public()) {
 		return nil, errors.New("the office key and the log key are the same key: give each its own")
 	}
+	var files []staged
+	if keys.log == nil {
+		skey, _, err := note.GenerateKey(nil, s.Origin)
+		if err != nil {
+			return nil, fmt.Errorf("generate log key: %w", err)
+		}
+		files = append(files, staged{logKeyFile, []byte(skey + "\n")})
+	}
+	if keys.office == nil {
+		_, office, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			return nil, fmt.Errorf("generate office key: %w", err)
+		}
+		pemKey, err := encodeKey(office)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, staged{officeKeyFile, pemKey})
+	}
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	files = append(files, staged{dispatchFile, []byte(base64.StdEncoding.EncodeToString(secret) + "\n")})
+	for _, f := range files {
+		if _, err := os.Lstat(filepath.Join(path, f.name)); !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("write %s: %w", f.name, errors.Join(fs.ErrExist, err))
+		}
+	}
+
 	_, statErr := os.Stat(path)
 	if err := os.MkdirAll(path, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
@@ -155,48 +188,75 @@ func Init(path string, s Settings) (_ *Dir, err error) {
 			os.Remove(path)
 		}
 	}()
-	write := func(name string, data []byte) error {
-		if err := writeExcl(filepath.Join(path, name), data); err != nil {
-			return fmt.Errorf("write %s: %w", name, err)
+	// The keys are written under their staging names first, then the settings, then the keys
+	// are moved to their names: killed at any point, init leaves staged files that the next
+	// init replaces, or settings whose keys are whole, staged or in place (Reopen moves them
+	// in). A key file under its own name without settings is never init's leftover: it is
+	// refused, not overwritten.
+	for _, f := range files {
+		stage := f.name + stagedSuffix
+		os.Remove(filepath.Join(path, stage))
+		if err := exclfile.Write(filepath.Join(path, stage), f.data, 0o600); err != nil {
+			return nil, fmt.Errorf("write %s: %w", f.name, err)
 		}
-		written = append(written, name)
-		return nil
+		written = append(written, stage)
+		initStep(stage)
 	}
-	if keys.log == nil {
-		skey, _, err := note.GenerateKey(nil, s.Origin)
-		if err != nil {
-			return nil, fmt.Errorf("generate log key: %w", err)
-		}
-		if err := write(logKeyFile, []byte(skey+"\n")); err != nil {
-			return nil, err
-		}
+	if err := exclfile.SyncDir(path); err != nil {
+		return nil, fmt.Errorf("write keys: %w", err)
 	}
-	if keys.office == nil {
-		_, office, err := ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			return nil, fmt.Errorf("generate office key: %w", err)
-		}
-		pemKey, err := encodeKey(office)
-		if err != nil {
-			return nil, err
-		}
-		if err := write(officeKeyFile, pemKey); err != nil {
-			return nil, err
-		}
-	}
-	secret := make([]byte, 32)
-	rand.Read(secret)
-	if err := write(dispatchFile, []byte(base64.StdEncoding.EncodeToString(secret)+"\n")); err != nil {
-		return nil, err
-	}
-	// The settings file is written last: its presence marks a complete directory, whose
-	// office is made next (Finish).
+	// The settings mark a directory whose keys are made; their office is made next (Finish).
 	s.Unfinished = true
-	if err := write(settingsFile, marshalSettings(s)); err != nil {
+	if err := exclfile.Create(filepath.Join(path, settingsFile), marshalSettings(s), 0o600); err != nil {
+		return nil, fmt.Errorf("write %s: %w", settingsFile, err)
+	}
+	written = append(written, settingsFile)
+	for _, f := range files {
+		written = append(written, f.name)
+	}
+	initStep(settingsFile)
+	if err := moveInStaged(path); err != nil {
 		return nil, err
 	}
 	return open(path, keys)
 }
+
+// stagedSuffix ends the name under which Init writes a key file before the settings exist.
+const stagedSuffix = ".init"
+
+// staged is a file Init writes under its staging name, then moves to name.
+type staged struct {
+	name string
+	data []byte
+}
+
+// moveInStaged moves the key files an init staged in the directory at path to their names,
+// once the settings exist, and syncs the directory.
+func moveInStaged(path string) error {
+	moved := false
+	for _, name := range []string{logKeyFile, officeKeyFile, dispatchFile} {
+		stage := filepath.Join(path, name+stagedSuffix)
+		if _, err := os.Lstat(stage); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err := os.Rename(stage, filepath.Join(path, name)); err != nil {
+			return fmt.Errorf("move %s in: %w", name, err)
+		}
+		moved = true
+		initStep(name)
+	}
+	if !moved {
+		return nil
+	}
+	if err := exclfile.SyncDir(path); err != nil {
+		return fmt.Errorf("move keys in: %w", err)
+	}
+	return nil
+}
+
+// initStep, set only by tests, is called with the name of each file Init writes once it is
+// written: crash tests kill the process there.
+var initStep = func(string) {}
 
 // Reopen opens the directory at path whose init stopped after writing it (killed, or its
 // database unreachable), for init to finish, if Init made it with s. The keys s names in a
@@ -219,6 +279,11 @@ func Reopen(path string, s Settings) (_ *Dir, err error) {
 			keys.close()
 			return nil, err
 		}
+	}
+	// Killed after it wrote the settings, Init may have left its keys staged.
+	if err := moveInStaged(path); err != nil {
+		keys.close()
+		return nil, err
 	}
 	d, err := open(path, keys)
 	if err != nil {
@@ -311,19 +376,10 @@ func (d *Dir) Finish() error {
 	return d.replaceSettings(s)
 }
 
-// replaceSettings replaces chancery.json with s: written to a new file, synced, renamed over
-// the old one and the directory synced, so that a crash leaves the old settings or the new.
+// replaceSettings replaces chancery.json with s whole (exclfile.Replace), so that a crash
+// leaves the old settings or the new.
 func (d *Dir) replaceSettings(s Settings) error {
-	tmp := filepath.Join(d.Path, settingsFile+".new")
-	os.Remove(tmp)
-	if err := writeExcl(tmp, marshalSettings(s)); err != nil {
-		return fmt.Errorf("write settings: %w", err)
-	}
-	if err := os.Rename(tmp, filepath.Join(d.Path, settingsFile)); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write settings: %w", err)
-	}
-	if err := exclfile.SyncDir(d.Path); err != nil {
+	if err := exclfile.Replace(filepath.Join(d.Path, settingsFile), marshalSettings(s), 0o600); err != nil {
 		return fmt.Errorf("write settings: %w", err)
 	}
 	d.Settings = s
@@ -337,12 +393,11 @@ func checkOrigin(o string) error {
 	return nil
 }
 
-// writeExcl creates name with mode 0600, failing if it exists, and syncs it and its directory.
+// writeExcl creates name with mode 0600, whole (exclfile.Create), failing if it exists: a
+// process killed while it writes leaves no file rather than a torn one that open would refuse
+// (dispatch.key, written before a rotation).
 func writeExcl(name string, data []byte) error {
-	if err := exclfile.Write(name, data, 0o600); err != nil {
-		return err
-	}
-	return exclfile.SyncDir(filepath.Dir(name))
+	return exclfile.Create(name, data, 0o600)
 }
 
 // Open opens an initialized data directory and loads its keys: from their files, or from
@@ -592,10 +647,11 @@ func (d *Dir) OpenRecordedKey(ref string) (crypto.Signer, error) {
 }
 
 // trustsModule reports whether the PKCS#11 module at path is one the directory's own office
-// or log key URI names, or one CHANCERY_HSM_MODULES lists.
+// or log key URI names (or the key a rotation is moving to: Settings.OfficeKeyNext), or one
+// CHANCERY_HSM_MODULES lists.
 func (d *Dir) trustsModule(path string) bool {
 	trusted := filepath.SplitList(os.Getenv(HSMModulesEnv))
-	for _, ref := range []string{d.Settings.OfficeKey, d.Settings.LogKey} {
+	for _, ref := range []string{d.Settings.OfficeKey, d.Settings.OfficeKeyNext, d.Settings.LogKey} {
 		if u, err := hsm.ParseURI(ref); err == nil {
 			trusted = append(trusted, u.ModulePath)
 		}
@@ -626,11 +682,20 @@ func (d *Dir) NewKeyFile() (ed25519.PrivateKey, string, error) {
 	return k, name, nil
 }
 
+// SetNextOfficeKey records ref, a key in a token, as the key a rotation is moving the office
+// to (Settings.OfficeKeyNext), in chancery.json (replaced atomically), before the rotation
+// commits.
+func (d *Dir) SetNextOfficeKey(ref string) error {
+	s := d.Settings
+	s.OfficeKeyNext = ref
+	return d.replaceSettings(s)
+}
+
 // SetOfficeKey records ref as the office's current release key in chancery.json (replaced
-// atomically), after a rotation.
+// atomically), after a rotation, and forgets the next key (SetNextOfficeKey).
 func (d *Dir) SetOfficeKey(ref string) error {
 	s := d.Settings
-	s.OfficeKey = ref
+	s.OfficeKey, s.OfficeKeyNext = ref, ""
 	if ref == officeKeyFile {
 		s.OfficeKey = ""
 	}

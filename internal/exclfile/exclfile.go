@@ -42,6 +42,26 @@ func SyncDir(dir string) error {
 	return d.Sync()
 }
 
+// Create creates path with mode and data whole, failing if it exists: data is written to a
+// new temporary file beside it (Write), linked to path (which fails if path exists) and the
+// directory synced, so that a crash or a power loss leaves no file at path or the whole
+// one, never an empty or torn one that a later Create would find in its way. The temporary
+// file is removed whatever happens, but for a crash.
+func Create(path string, data []byte, mode os.FileMode) error {
+	tmp := path + "." + strconv.FormatInt(time.Now().UnixNano(), 36) + ".tmp"
+	if err := Write(tmp, data, mode); err != nil {
+		return err
+	}
+	err := os.Link(tmp, path)
+	if rerr := os.Remove(tmp); err == nil {
+		err = rerr
+	}
+	if err != nil {
+		return err
+	}
+	return SyncDir(filepath.Dir(path))
+}
+
 // Replace writes data to path whole, in place of any file there: to a new temporary file
 // beside it (Write), renamed over it, with the directory synced, so that a crash or a power
 // loss leaves the old file or the new one, never an empty or torn one. The temporary file is

@@ -57,3 +57,25 @@ func TestReplace(t *testing.T) {
 		t.Fatal("replace into a missing directory succeeded")
 	}
 }
+
+// TestCreate: a file is created whole with its mode, never over an existing one, and no
+// temporary file stays beside it either way.
+func TestCreate(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "key")
+	if err := Create(p, []byte("secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := Create(p, []byte("other"), 0o600); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("create over a file: %v, want ErrExist", err)
+	}
+	if b, err := os.ReadFile(p); err != nil || string(b) != "secret" {
+		t.Fatalf("read back %q, %v", b, err)
+	}
+	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v", fi.Mode())
+	}
+	if names, _ := os.ReadDir(dir); len(names) != 1 {
+		t.Fatalf("the directory holds %d files, want the key alone", len(names))
+	}
+}

@@ -10,9 +10,12 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/office"
+	"github.com/chancery/chancery/internal/officeca"
+	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store/storetest"
 )
 
@@ -26,14 +29,17 @@ var initCrashSettings = datadir.Settings{Office: "Crash Init Office", Prefix: "C
 // directory, or after making the log too, left a directory that said it was initialized and
 // an office without an admin: 'chancery init' again refused ("already initialized"), serve
 // refused a directory without a log, or served an office nobody could act for, and on
-// PostgreSQL the log stayed in the database. Run again with the same settings, init finishes
-// it; with other settings, or once finished, it still refuses.
+// PostgreSQL the log stayed in the database. Killed while it wrote the PDF signing
+// material, it left files init again refused to overwrite. Killed after making the admin, before their
+// token was printed, it lost the token, and init again refused. Run again with the same
+// settings, init finishes it, giving the admin a token that works; with other settings, or
+// once finished, it still refuses.
 func TestInitKilledMidwayIsFinishedByInitAgain(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills a child process")
 	}
 	for _, backend := range []string{"sqlite", "postgres"} {
-		for _, step := range []string{"directory", "log", "admin"} {
+		for _, step := range []string{"directory", "pdf", "log", "admin"} {
 			t.Run(backend+"/"+step, func(t *testing.T) {
 				ctx := context.Background()
 				var database string
@@ -57,27 +63,27 @@ func TestInitKilledMidwayIsFinishedByInitAgain(t *testing.T) {
 				if _, _, err := office.Init(ctx, dir, other, "admin", nil, opts); !errors.Is(err, datadir.ErrInitialized) {
 					t.Fatalf("init again with other settings: %v, want already initialized", err)
 				}
-				d, tok, err := office.Init(ctx, dir, initCrashSettings, "admin", nil, opts)
 				if step == "admin" {
-					// The office was made; only the directory's mark was left, which
-					// init clears. The admin's token is lost with the process.
-					if !errors.Is(err, datadir.ErrInitialized) {
-						t.Fatalf("init again after its admin was made: %v, want already initialized", err)
+					// Only the admin it made gets a new token.
+					if _, _, err := office.Init(ctx, dir, initCrashSettings, "someone", nil, opts); !errors.Is(err, registry.ErrConflict) {
+						t.Fatalf("init again naming another admin: %v, want a conflict", err)
 					}
-					if d, err := datadir.Open(dir); err != nil || d.Settings.Unfinished {
-						t.Fatalf("the directory after init again: %v, unfinished %v", err, d != nil && d.Settings.Unfinished)
-					} else {
-						d.Close()
-					}
-					return
 				}
+				var pdfCert func(string) error
+				if step == "pdf" {
+					pdfCert = createPDFCA
+				}
+				d, tok, err := office.Init(ctx, dir, initCrashSettings, "admin", pdfCert, opts)
 				if err != nil {
 					t.Fatalf("init again with the same settings: %v", err)
 				}
-				if d.Settings.Unfinished {
-					t.Error("the finished directory still says its init is unfinished")
+				if err := d.Finish(); err != nil {
+					t.Fatal(err)
 				}
 				d.Close()
+				if _, err := officeca.Load(dir); step == "pdf" && err != nil {
+					t.Fatalf("the pdf signing certificate of the finished office: %v", err)
+				}
 				for _, o := range []office.Options{opts, {}} {
 					if _, _, err := office.Init(ctx, dir, initCrashSettings, "admin", nil, o); !errors.Is(err, datadir.ErrInitialized) {
 						t.Fatalf("init of the finished office (database %q): %v, want already initialized", o.Database, err)
@@ -130,6 +136,21 @@ func TestInitCrashChild(t *testing.T) {
 			syscall.Kill(os.Getpid(), syscall.SIGKILL)
 		}
 	})
-	_, _, err := office.Init(context.Background(), f[0], initCrashSettings, "admin", nil, office.Options{Database: f[1]})
+	var pdfCert func(string) error
+	if f[2] == "pdf" {
+		// Killed while it creates the PDF signing material: what officeca's crash test shows
+		// a Create killed before its last file leaves, files without the signing certificate.
+		pdfCert = func(dir string) error {
+			if err := createPDFCA(dir); err != nil {
+				return err
+			}
+			os.Remove(filepath.Join(dir, officeca.SigningCertFile))
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			return nil
+		}
+	}
+	_, _, err := office.Init(context.Background(), f[0], initCrashSettings, "admin", pdfCert, office.Options{Database: f[1]})
 	t.Fatalf("init ran to its end without its %s step: %v", f[2], err)
 }
+
+func createPDFCA(dir string) error { return officeca.Create(dir, initCrashSettings.Office, time.Now()) }

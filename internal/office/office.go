@@ -172,10 +172,13 @@ func officeKey(ctx context.Context, d *datadir.Dir, db *store.DB) (crypto.Signer
 // sets up the office's X.509 material for embedded PDF signatures before the registry opens.
 // opts, if given, name the store (Options.Database).
 //
-// Init writes the directory, then the log, then the admin, each durably: an init stopped
-// between them (killed, or its database unreachable) leaves a directory that says it is
-// initialized and an office nobody can act for. Run again with the same settings, Init
-// finishes such an office, whose store holds no member yet, and refuses any other.
+// Init writes the directory, then the log, then the admin, each durably, and leaves the
+// directory marked unfinished: the caller calls Finish on it once the token has reached the
+// operator. An init stopped before (killed, or its database unreachable) leaves a directory
+// that says it is initialized and an office nobody can act for. Run again with the same
+// settings, Init finishes such an office: one whose store holds no member yet, or whose only
+// member is the admin it names, who then gets a new token in place of the lost one
+// (registry.Registry.ReissueBootstrap). It refuses any other.
 func Init(ctx context.Context, path string, s datadir.Settings, admin string, pdfCert func(dir string) error, opts ...Options) (*datadir.Dir, string, error) {
 	if err := registry.CheckMemberName(admin); err != nil {
 		return nil, "", fmt.Errorf("init: %w", err)
@@ -186,16 +189,24 @@ func Init(ctx context.Context, path string, s datadir.Settings, admin string, pd
 	}
 	d, err := datadir.Init(path, s)
 	resumed := errors.Is(err, datadir.ErrInitialized)
+	var hasAdmin bool
 	if resumed {
-		d, err = unfinished(ctx, path, s, opt, err)
+		d, hasAdmin, err = unfinished(ctx, path, s, opt, err)
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("init: %w", err)
 	}
 	initStep("directory")
 	if pdfCert != nil {
-		// An unfinished init may have set the certificate up already.
+		// An unfinished init may have set the certificate up already, or have been killed
+		// while it did, leaving files without the signing certificate.
 		if _, err := officeca.Load(d.Path); !resumed || errors.Is(err, officeca.ErrNoCertificate) {
+			if resumed {
+				if err := officeca.Discard(d.Path); err != nil {
+					d.Close()
+					return nil, "", fmt.Errorf("init: %w", err)
+				}
+			}
 			if err := pdfCert(d.Path); err != nil {
 				d.Close()
 				return nil, "", fmt.Errorf("init: pdf certificate: %w", err)
@@ -210,17 +221,16 @@ func Init(ctx context.Context, path string, s datadir.Settings, admin string, pd
 	}
 	defer st.Close()
 	initStep("log")
-	tok, err := st.Registry.Bootstrap(ctx, admin)
+	bootstrap := st.Registry.Bootstrap
+	if hasAdmin {
+		bootstrap = st.Registry.ReissueBootstrap
+	}
+	tok, err := bootstrap(ctx, admin)
 	if err != nil {
 		d.Close()
 		return nil, "", fmt.Errorf("init: %w", err)
 	}
 	initStep("admin")
-	// Left set, the mark only lets a later init look for an office without a member, and
-	// find this one's admin: the office is made, and its token must reach the operator.
-	if err := d.Finish(); err != nil {
-		slog.Warn("init: the office is made, but its data directory still says init is unfinished", "err", err)
-	}
 	return d, tok, nil
 }
 
@@ -229,34 +239,37 @@ func Init(ctx context.Context, path string, s datadir.Settings, admin string, pd
 var initStep = func(string) {}
 
 // unfinished reopens the data directory at path for Init to finish, if an init with s
-// stopped before its office had a member (datadir.Reopen); otherwise it returns initialized,
-// the error of datadir.Init that found the directory.
-func unfinished(ctx context.Context, path string, s datadir.Settings, opt Options, initialized error) (*datadir.Dir, error) {
+// stopped before its admin's token was delivered (datadir.Reopen), and reports whether its
+// office has a member already; otherwise it returns initialized, the error of datadir.Init
+// that found the directory. An office with more than one member was finished (its admin's
+// token arrived, the mark was left): its mark is cleared.
+func unfinished(ctx context.Context, path string, s datadir.Settings, opt Options, initialized error) (*datadir.Dir, bool, error) {
 	d, err := datadir.Reopen(path, s)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	db, err := openOrCreate(ctx, opt.Database, d.Path)
 	if err != nil {
 		d.Close()
-		return nil, err
+		return nil, false, err
 	}
 	defer db.Close()
+	var members int
 	err = db.View(ctx, func(tx *store.Tx) error {
-		_, err := tx.MemberByID(ctx, 1)
+		ms, err := tx.Members(ctx)
+		members = len(ms)
 		return err
 	})
 	switch {
-	case err == nil:
-		// Killed after its admin was made: only the mark was left to clear.
+	case err != nil:
+		d.Close()
+		return nil, false, err
+	case members > 1:
 		err = d.Finish()
 		d.Close()
-		return nil, errors.Join(initialized, err)
-	case !errors.Is(err, store.ErrNotFound):
-		d.Close()
-		return nil, err
+		return nil, false, errors.Join(initialized, err)
 	}
-	return d, nil
+	return d, members == 1, nil
 }
 
 // openOrCreate opens the store of an office whose init stopped: with its log, or before the

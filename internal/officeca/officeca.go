@@ -56,9 +56,9 @@ const (
 var oidDocumentSigning = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 36}
 
 // Create makes an office CA (ECDSA P-256, self-signed) and a document-signing certificate it
-// issues for office, and writes both pairs into dir (created if needed) with O_EXCL, keys
-// with mode 0600. It refuses, with ErrExists, if any of the files exists. now is the start of
-// validity.
+// issues for office, and writes both pairs into dir (created if needed), each file whole and
+// never over an existing one (exclfile.Create), keys with mode 0600. It refuses, with
+// ErrExists, if any of the files exists. now is the start of validity.
 func Create(dir, office string, now time.Time) error {
 	if office == "" {
 		return errors.New("create pdf ca: empty office name")
@@ -112,6 +112,7 @@ func Create(dir, office string, now time.Time) error {
 		return fmt.Errorf("create pdf signing certificate: %w", err)
 	}
 
+	// The signing certificate is written last: Load reads none of the others without it.
 	files := []struct {
 		name string
 		data []byte
@@ -119,8 +120,8 @@ func Create(dir, office string, now time.Time) error {
 	}{
 		{CACertFile, certPEM(caDER), 0o644},
 		{CAKeyFile, mustKeyPEM(caKey), 0o600},
-		{SigningCertFile, certPEM(der), 0o644},
 		{SigningKeyFile, mustKeyPEM(key), 0o600},
+		{SigningCertFile, certPEM(der), 0o644},
 	}
 	if err := checkAbsent(dir, CACertFile, CAKeyFile, SigningCertFile, SigningKeyFile, ChainFile); err != nil {
 		return fmt.Errorf("create pdf ca: %w", err)
@@ -156,9 +157,7 @@ func Import(dir string, certPEMData, keyPEMData []byte, now time.Time) error {
 	if keyData == nil {
 		return errors.New("import pdf signing certificate: unsupported key type")
 	}
-	if err := writeExcl(dir, SigningCertFile, certPEM(s.Cert.Raw), 0o644); err != nil {
-		return fmt.Errorf("import pdf signing certificate: %w", err)
-	}
+	// The certificate is written last: Load reads none of the others without it.
 	if err := writeExcl(dir, SigningKeyFile, keyData, 0o600); err != nil {
 		return fmt.Errorf("import pdf signing certificate: %w", err)
 	}
@@ -171,7 +170,26 @@ func Import(dir string, certPEMData, keyPEMData []byte, now time.Time) error {
 			return fmt.Errorf("import pdf signing certificate: %w", err)
 		}
 	}
+	if err := writeExcl(dir, SigningCertFile, certPEM(s.Cert.Raw), 0o644); err != nil {
+		return fmt.Errorf("import pdf signing certificate: %w", err)
+	}
 	return nil
+}
+
+// Discard removes from dir the files of a Create or Import that stopped before it wrote the
+// signing certificate (killed), which Load does not read and a new Create or Import would
+// refuse to overwrite. It does nothing if dir holds the signing certificate: then the
+// material is whole, and in use.
+func Discard(dir string) error {
+	if _, err := os.Lstat(filepath.Join(dir, SigningCertFile)); !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	for _, n := range []string{CACertFile, CAKeyFile, SigningKeyFile, ChainFile} {
+		if err := os.Remove(filepath.Join(dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("discard pdf signing material: %w", err)
+		}
+	}
+	return exclfile.SyncDir(dir)
 }
 
 // Load reads the signing certificate, key and chain from dir. It returns an error wrapping
@@ -311,12 +329,20 @@ func writeExcl(dir, name string, data []byte, mode fs.FileMode) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	err := exclfile.Write(filepath.Join(dir, name), data, mode)
+	// Whole or not at all: a file a killed Create left half-written would stay in the way.
+	err := exclfile.Create(filepath.Join(dir, name), data, mode)
 	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("%w: %s", ErrExists, filepath.Join(dir, name))
 	}
+	if err == nil {
+		written(name)
+	}
 	return err
 }
+
+// written, set only by tests, is called with the name of each file once it is written:
+// crash tests kill the process there.
+var written = func(string) {}
 
 func certPEM(der []byte) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})

@@ -341,6 +341,38 @@ func (r *Registry) Bootstrap(ctx context.Context, name string) (string, error) {
 	return r.addMember(ctx, Actor{Remote: "init"}, name, []string{RoleAdmin})
 }
 
+// ReissueBootstrap gives the first admin, name, a new token and returns it, shown once, for an
+// init that made them but stopped before their token reached the operator (office.Init): the
+// token it made stops working, as an admin's new token ends the old one's (IssueToken). It
+// refuses, with ErrConflict, unless name is the office's only member, an active admin: once
+// the admin has added anyone, their token evidently arrived.
+func (r *Registry) ReissueBootstrap(ctx context.Context, name string) (string, error) {
+	name = nfc(name)
+	tok, hash := NewToken()
+	a := Actor{Remote: "init"}
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		ms, err := tx.Members(ctx)
+		if err != nil {
+			return err
+		}
+		if len(ms) != 1 || ms[0].Name != name || !ms[0].HasRole(RoleAdmin) || ms[0].Disabled() {
+			// Said only to the operator running init, never on a web page.
+			return fmt.Errorf("%w: the office's members are not its first admin %s alone", ErrConflict, name)
+		}
+		if err := tx.SetMemberToken(ctx, ms[0].ID, hash); err != nil {
+			return err
+		}
+		if _, err := endCredentials(ctx, tx, &ms[0]); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "member.token", "", name+", the token of an unfinished init replaced")
+	})
+	if err != nil {
+		return "", fmt.Errorf("issue a token for %s: %w", name, err)
+	}
+	return tok, nil
+}
+
 func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []string) (string, error) {
 	name = nfc(name)
 	if err := checkMemberName(name); err != nil {

@@ -34,6 +34,9 @@ func populate(ctx context.Context, dir string, n, workers int) error {
 		if err == nil {
 			err = os.WriteFile(tokPath, []byte(tok), 0o600)
 		}
+		if err == nil {
+			err = d.Finish()
+		}
 	}
 	if err != nil {
 		return err

@@ -100,9 +100,12 @@ func run(ctx context.Context, c config) error {
 		return fmt.Errorf("-listen: %w", err)
 	}
 	base := "http://" + c.listen
-	_, admin, err := office.Init(ctx, c.dir, datadir.Settings{Office: "Write Benchmark Office", Prefix: "WRB",
+	d, admin, err := office.Init(ctx, c.dir, datadir.Settings{Office: "Write Benchmark Office", Prefix: "WRB",
 		URL: base, Origin: c.listen + "/log"}, "admin", nil, office.Options{Database: c.database})
 	if err != nil {
+		return err
+	}
+	if err := d.Finish(); err != nil {
 		return err
 	}
 	var bases, metricsAddrs []string
