@@ -1,0 +1,62 @@
+package server
+
+import (
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+)
+
+// DNS rebinding: a page of another site whose name its owner points, after loading, at the
+// registry's address (an intranet host, or 127.0.0.1 for the demo) has the browser send its
+// scripts' requests to the registry as same-origin requests of that site, answers readable.
+// Cookies stay with the registry's own name, so what it reaches is what needs no sign-in,
+// and with a known password (the demo's) a session of its own. Such a request names the
+// other site in Host: one the base URL does not name is refused.
+
+// baseHost returns the host name of the base URL, lower case and without a final dot, or ""
+// when there is none (a server without a configured public URL, as in tests, checks no Host).
+func baseHost(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+}
+
+// hostAllowed reports whether a request naming host (its Host header) may be served: the
+// base URL's host at any port, and the names no rebinding page can have, since nobody can
+// point them elsewhere in public DNS: IP addresses (a proxy that sends the upstream's
+// address, a health check by address), names without a dot (localhost, an intranet's short
+// names, a container's service name) and names under .localhost.
+func hostAllowed(host, base string) bool {
+	if base == "" || host == "" {
+		return true
+	}
+	name := host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		name = h
+	}
+	name = strings.TrimSuffix(strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(name, "["), "]")), ".")
+	if name == base || !strings.Contains(name, ".") || strings.HasSuffix(name, ".localhost") {
+		return true
+	}
+	_, err := netip.ParseAddr(name)
+	return err == nil
+}
+
+// hostChecked reports whether the check of the Host header applies to r: health checks are
+// answered whatever the name, since they tell nothing a rebinding page could use.
+func hostChecked(r *http.Request) bool {
+	return r.URL.Path != "/healthz" && r.URL.Path != "/readyz"
+}
+
+// misdirected answers a request whose Host the server does not answer for.
+func misdirected(w http.ResponseWriter, base string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusMisdirectedRequest)
+	w.Write([]byte("this registry answers at " + base + ", not at the name this request gave (its Host header); " +
+		"behind a reverse proxy, pass the Host header on (nginx: proxy_set_header Host $host;)\n"))
+}
