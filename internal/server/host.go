@@ -60,3 +60,33 @@ func misdirected(w http.ResponseWriter, base string) {
 	w.Write([]byte("this registry answers at " + base + ", not at the name this request gave (its Host header); " +
 		"behind a reverse proxy, pass the Host header on (nginx: proxy_set_header Host $host;)\n"))
 }
+
+// embeddedElsewhere reports whether r is a request a page of another site makes without
+// navigating to the address: an image, script, frame, prefetch or script's fetch, which the
+// visitor never sees. Each such request to a public endpoint spends the visitor's public
+// rate limit, and with a check code their limit of wrong codes, so that a page showing ten
+// invisible images of wrong codes would lock its visitors out of their letters' QR code
+// pages. Browsers say so in fetch metadata (to secure origins: HTTPS and loopback); a
+// navigation from another site (a link in a mail, the provider's return after sign-in, a
+// phone's camera opening a QR code, which sends Sec-Fetch-Site none) and a program (no such
+// headers) are served.
+func embeddedElsewhere(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "cross-site", "same-site":
+	default:
+		return false
+	}
+	if r.Header.Get("Sec-Purpose") != "" || r.Header.Get("Purpose") == "prefetch" {
+		return true
+	}
+	dest := r.Header.Get("Sec-Fetch-Dest")
+	return r.Header.Get("Sec-Fetch-Mode") != "navigate" || dest != "" && dest != "document"
+}
+
+// refuseEmbedded answers a request embeddedElsewhere, before any limit counts it.
+func refuseEmbedded(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusForbidden)
+	w.Write([]byte("another site's page cannot load this address; open it as a page\n"))
+}

@@ -227,9 +227,11 @@ var (
 )
 
 // ServeHTTP adds the security headers every response carries, refuses requests that name
-// another host than the base URL's (hostAllowed), limits the rate of the public endpoints
-// and recovers from panics. Each request gets a request ID (echoed in X-Request-ID),
-// is counted by route pattern and status, and is logged when Config.AccessLog is set.
+// another host than the base URL's (hostAllowed), refuses the public endpoints and the API's
+// answers to a check code to other sites' pages that load them without navigating
+// (embeddedElsewhere), limits the rate of the public endpoints and recovers from panics.
+// Each request gets a request ID (echoed in X-Request-ID), is counted by route pattern and
+// status, and is logged when Config.AccessLog is set.
 func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	id := accesslog.RequestID(r)
@@ -250,6 +252,11 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if hostChecked(r) && !hostAllowed(r.Host, s.host) {
 		_, r.Pattern = s.mux.Handler(r)
 		misdirected(w, s.cfg.BaseURL)
+		return
+	}
+	if embeddedElsewhere(r) && (public(r) || r.URL.Query().Has("code")) {
+		_, r.Pattern = s.mux.Handler(r)
+		refuseEmbedded(w)
 		return
 	}
 	if s.limiter != nil && public(r) {
