@@ -34,16 +34,42 @@ func hostAllowed(host, base string) bool {
 	if base == "" || host == "" {
 		return true
 	}
+	name := hostName(host)
+	return name == base || localName(name)
+}
+
+// hostName is the name a Host header gives, lower case, without port, brackets or final dot.
+func hostName(host string) string {
 	name := host
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		name = h
 	}
-	name = strings.TrimSuffix(strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(name, "["), "]")), ".")
-	if name == base || !strings.Contains(name, ".") || strings.HasSuffix(name, ".localhost") {
+	return strings.TrimSuffix(strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(name, "["), "]")), ".")
+}
+
+// localName reports whether name is one no rebinding page can have: an IP address, a name
+// without a dot, or a name under .localhost.
+func localName(name string) bool {
+	if !strings.Contains(name, ".") || strings.HasSuffix(name, ".localhost") {
 		return true
 	}
 	_, err := netip.ParseAddr(name)
 	return err == nil
+}
+
+// LocalNames serves an operator's listener (the profiler), which is reached by its address:
+// a request that names it by a name with a dot, which a rebinding page of any site the
+// operator visits could point at 127.0.0.1, is answered 421.
+func LocalNames(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Host != "" && !localName(hostName(r.Host)) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusMisdirectedRequest)
+			w.Write([]byte("this listener answers only at an address (such as 127.0.0.1), localhost or a name without a dot\n"))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // hostChecked reports whether the check of the Host header applies to r: health checks are
