@@ -266,7 +266,7 @@ func serveDebug(addr string, stderr io.Writer) error {
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	go opsServer(mux, 5*time.Minute).Serve(ln)
+	go opsServer(server.LocalNames(mux), 5*time.Minute).Serve(ln)
 	return nil
 }
 

@@ -68,7 +68,9 @@ func TestServeIsSecureWhenTheURLIsHTTPS(t *testing.T) {
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	check := func(base string, want bool) {
 		t.Helper()
-		resp, err := client.Get(base + "/lang/fr")
+		req, _ := http.NewRequest(http.MethodGet, base+"/lang/fr", nil)
+		req.Header.Set("Sec-Fetch-Site", "same-origin") // the site's own language switch
+		resp, err := client.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,6 +140,36 @@ func TestOperatorListenersBoundHeaders(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
 			t.Errorf("GET %s with 64 KiB of headers: %d, want 431", u, resp.StatusCode)
+		}
+	}
+}
+
+// TestProfilerRefusesRebindingNames: the profiler's listener, on loopback, was served
+// whatever the request's Host: a page of any site the operator visited could point its own
+// name at 127.0.0.1 (DNS rebinding) and read the server's stacks and heap, or take CPU
+// profiles, through the operator's browser. A request naming it by such a name is now
+// answered 421; its address and localhost are served.
+func TestProfilerRefusesRebindingNames(t *testing.T) {
+	bin := testbin.Build(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	debugAddr := ln.Addr().String()
+	ln.Close()
+	startServe(t, bin, "--data", filepath.Join(t.TempDir(), "reg"), "--listen", "127.0.0.1:0", "--debug-listen", debugAddr)
+	_, port, _ := net.SplitHostPort(debugAddr)
+	for host, want := range map[string]int{"rebind.attacker.example:" + port: http.StatusMisdirectedRequest,
+		debugAddr: http.StatusOK, "localhost:" + port: http.StatusOK} {
+		req, _ := http.NewRequest("GET", "http://"+debugAddr+"/debug/pprof/goroutine?debug=2", nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("the profiler with Host %s: %d, want %d", host, resp.StatusCode, want)
 		}
 	}
 }

@@ -318,6 +318,9 @@ var _ = table(func() Translations {
 		"forbidden: a preview is a draft copy recorded in your name; open it from the letter's page": {
 			"Refusé : un aperçu est une copie de brouillon enregistrée à votre nom ; ouvrez-le depuis la page de la lettre.",
 			"مرفوض: المعاينة نسخة من المسودة تُسجَّل باسمك؛ افتحها من صفحة الرسالة."},
+		"The language was not changed: the link came from another site. Choose it with the links on this page.": {
+			"La langue n'a pas été changée : le lien venait d'un autre site. Choisissez-la avec les liens de cette page.",
+			"لم تُغيَّر اللغة: فقد جاء الرابط من موقع آخر. اخترها بالروابط الموجودة في هذه الصفحة."},
 		"the file is larger than the upload limit": {
 			"Le fichier dépasse la taille maximale autorisée.",
 			"حجم الملف يتجاوز الحد المسموح به للرفع."},

@@ -96,6 +96,7 @@ type Server struct {
 	uploads *uploadBudget   // nil when unbounded
 	work    *uploadBudget   // the identification of texts; nil when unbounded
 	findOCR func() (*ocr.Reader, error)
+	host    string // the base URL's host name (baseHost), which requests must name
 }
 
 // Wrong check codes a client may try: a burst of 10, then one every 6 seconds. Codes have 128
@@ -119,7 +120,7 @@ func New(cfg Config) *Server {
 	if cfg.OCRTime <= 0 {
 		cfg.OCRTime = DefaultOCRTime
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), host: baseHost(cfg.BaseURL)}
 	s.findOCR = sync.OnceValues(func() (*ocr.Reader, error) { return ocr.Find(cfg.Tesseract) })
 	if cfg.UploadMemory >= 0 {
 		if cfg.UploadMemory == 0 {
@@ -225,9 +226,12 @@ var (
 	requestIDHeader = http.CanonicalHeaderKey(accesslog.Header)
 )
 
-// ServeHTTP adds the security headers every response carries, limits the rate of the public
-// endpoints and recovers from panics. Each request gets a request ID (echoed in X-Request-ID),
-// is counted by route pattern and status, and is logged when Config.AccessLog is set.
+// ServeHTTP adds the security headers every response carries, refuses requests that name
+// another host than the base URL's (hostAllowed), refuses the public endpoints and the API's
+// answers to a check code to other sites' pages that load them without navigating
+// (embeddedElsewhere), limits the rate of the public endpoints and recovers from panics.
+// Each request gets a request ID (echoed in X-Request-ID), is counted by route pattern and
+// status, and is logged when Config.AccessLog is set.
 func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	id := accesslog.RequestID(r)
@@ -244,6 +248,16 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 	if s.cfg.Secure || r.TLS != nil {
 		h["Strict-Transport-Security"] = hsts
+	}
+	if hostChecked(r) && !hostAllowed(r.Host, s.host) {
+		_, r.Pattern = s.mux.Handler(r)
+		misdirected(w, s.cfg.BaseURL)
+		return
+	}
+	if embeddedElsewhere(r) && (public(r) || r.URL.Query().Has("code")) {
+		_, r.Pattern = s.mux.Handler(r)
+		refuseEmbedded(w)
+		return
 	}
 	if s.limiter != nil && public(r) {
 		if ok, wait := s.limiter.Allow(ratelimit.Key(r)); !ok && !s.member(r) {

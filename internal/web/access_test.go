@@ -161,7 +161,7 @@ func TestSessionCookie(t *testing.T) {
 		}
 		// The language cookie follows the same setting, not only whether the request itself
 		// came over TLS (behind a proxy it does not).
-		resp, _ = o.client().get("/lang/fr?next=/")
+		resp, _ = o.client().getLang("/lang/fr?next=/", "")
 		if cs := resp.Cookies(); len(cs) != 1 || cs[0].Secure != secure {
 			t.Errorf("secure=%v: language cookie %v", secure, cs)
 		}

@@ -13,12 +13,16 @@ import (
 	"github.com/chancery/chancery/internal/server"
 )
 
-// getLang fetches path with an Accept-Language header (none when accept is empty).
+// getLang fetches path with an Accept-Language header (none when accept is empty), and the
+// language switch (/lang/…) as a click on the site's own link.
 func (c *browserless) getLang(path, accept string) (*http.Response, string) {
 	c.t.Helper()
 	hdr := map[string]string{}
 	if accept != "" {
 		hdr["Accept-Language"] = accept
+	}
+	if strings.HasPrefix(path, "/lang/") {
+		hdr["Sec-Fetch-Site"] = "same-origin" // the site's own language switch
 	}
 	return c.do("GET", path, nil, hdr)
 }

@@ -61,7 +61,7 @@ func TestMemberPagesInFrenchAndArabic(t *testing.T) {
 	// French, chosen with the switch, which a cookie remembers.
 	fr := o.client()
 	fr.signIn("rita")
-	if resp, _ := fr.get("/lang/fr?next=/inbox"); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := fr.getLang("/lang/fr?next=/inbox", ""); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the language switch: %s", resp.Status)
 	}
 	// The pages are opened as from this site's own links (the notices need that), over
@@ -94,7 +94,7 @@ func TestMemberPagesInFrenchAndArabic(t *testing.T) {
 	// The members' administration, in French, with the notice after a change.
 	admin := o.client()
 	admin.signIn("root")
-	admin.get("/lang/fr?next=/admin/members")
+	admin.getLang("/lang/fr?next=/admin/members", "")
 	check(admin, fromSite, "fr", "ltr", []page{
 		{"/admin/members", []string{"Membres", "Rôles", "Clés de signature", "Enregistrer les rôles", "Nouveau jeton", "(vous)", "Ajoutez des membres avec <code>chancery member add"},
 			[]string{"Save roles", "Signer keys", "New token"}},

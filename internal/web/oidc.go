@@ -105,7 +105,16 @@ func (h *Handler) callbackURL(r *http.Request) string {
 	return scheme + "://" + r.Host + "/signin/oidc/callback"
 }
 
+// oidcStart sends the browser to the provider. Only the site's own sign-in link, or an
+// address the member typed, starts a sign-in: a link or image on another site would
+// otherwise have a browser still signed in at the provider come back signed in here without
+// its member asking (login CSRF), with the session's idle time starting over. Anything else
+// gets the sign-in page, whose link starts it.
 func (h *Handler) oidcStart(w http.ResponseWriter, r *http.Request) {
+	if !h.fromSite(r, true) {
+		h.signinForm(w, r)
+		return
+	}
 	next := safeNext(r.URL.Query().Get("next"))
 	to, f := h.cfg.OIDC.Start(h.callbackURL(r))
 	// Lax: the provider sends the browser back with a top-level GET, which carries it.

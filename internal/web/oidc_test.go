@@ -224,11 +224,7 @@ func (c *flowClient) toProvider(resp *http.Response, err error) (*http.Response,
 
 func (c *flowClient) login(user string) *url.URL {
 	c.t.Helper()
-	resp, err := c.hc.Get(c.o.srv.URL + "/signin/oidc")
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp := c.start("same-origin", "")
 	to, err := resp.Location()
 	if err != nil {
 		c.t.Fatalf("/signin/oidc: %s, no redirect", resp.Status)
@@ -248,6 +244,64 @@ func (c *flowClient) login(user string) *url.URL {
 		c.t.Fatalf("after the provider's login: %s, %v", resp.Status, cb)
 	}
 	return cb
+}
+
+// start asks for /signin/oidc with the Sec-Fetch-Site and Referer given (none if empty), as
+// the member's browser would, and returns the answer, read and closed.
+func (c *flowClient) start(site, referer string) *http.Response {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.o.srv.URL+"/signin/oidc?next=/inbox", nil)
+	if site != "" {
+		req.Header.Set("Sec-Fetch-Site", site)
+	}
+	if referer != "" {
+		req.Header.Set("Referer", referer)
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+// TestOIDCSignInStartsOnlyFromSite: a link or image on another site that leads to
+// /signin/oidc does not send the browser to the provider (which would bring a member still
+// signed in there back signed in here, a login CSRF): it gets the sign-in page, and no flow
+// cookie. The site's own link (same-origin, or its Referer over plain HTTP) and a typed
+// address do start the sign-in.
+func TestOIDCSignInStartsOnlyFromSite(t *testing.T) {
+	p := startProvider(t, map[string][]string{"olga": {"chancery-reviewers"}})
+	o := p.office()
+	for _, tc := range []struct {
+		site, referer string
+		starts        bool
+	}{
+		{"cross-site", "", false},
+		{"same-site", "", false},
+		{"", "http://elsewhere.example/page", false},
+		{"", "", false},
+		{"same-origin", "", true},
+		{"none", "", true},
+		{"", o.srv.URL + "/signin", true},
+	} {
+		c := newFlowClient(t, o)
+		resp := c.start(tc.site, tc.referer)
+		to, _ := resp.Location()
+		started := to != nil && strings.HasPrefix(to.String(), p.issuer)
+		u, _ := url.Parse(o.srv.URL)
+		flow := false
+		for _, ck := range c.hc.Jar.Cookies(u) {
+			flow = flow || ck.Name == "chancery_oidc"
+		}
+		if started != tc.starts || flow != tc.starts {
+			t.Errorf("Sec-Fetch-Site %q, Referer %q: %s to %v, flow cookie %v; want a sign-in started: %v", tc.site, tc.referer, resp.Status, to, flow, tc.starts)
+		}
+		if !tc.starts && resp.StatusCode != http.StatusOK {
+			t.Errorf("Sec-Fetch-Site %q, Referer %q: %s, want the sign-in page", tc.site, tc.referer, resp.Status)
+		}
+	}
 }
 
 // callback follows the callback URL and reports where Chancery sends the browser, with the
