@@ -150,3 +150,53 @@ func TestLetterMetadataReadsAsStored(t *testing.T) {
 		t.Errorf("stored subject %+q, addressees %+q; want them as they read", v.Subject, v.Addressees)
 	}
 }
+
+// TestDecomposedNamesFindTheirHolder checks that a name typed with a combining accent
+// ("Rene\u0301e", as some keyboards and pasted text give it) finds the member or recipient
+// stored precomposed: names are stored in NFC, and the sign-in, the members commands and the
+// dispatch looked them up as typed, so Renée could not sign in with her password, and an
+// admin could not give her a role, disable her or issue her a token.
+func TestDecomposedNamesFindTheirHolder(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	const typed, stored = "Rene\u0301e", "Ren\u00e9e"
+	if _, err := o.r.AddMember(ctx, o.admin, typed, []string{RoleReviewer}); err != nil {
+		t.Fatal(err)
+	}
+	const pw = "correct horse battery"
+	if err := o.r.SetPassword(ctx, o.admin, typed, pw); err != nil {
+		t.Fatalf("admin sets the password of %+q: %v", typed, err)
+	}
+	if m, err := o.r.CheckPassword(ctx, typed, pw); err != nil || m.Name != stored {
+		t.Errorf("sign-in as %+q: %v, %v; want the member %+q", typed, m, err, stored)
+	}
+	if v, err := o.r.Member(ctx, o.admin, typed); err != nil || v.Name != stored {
+		t.Errorf("member %+q: %v, %v", typed, v, err)
+	}
+	if _, err := o.r.SetRoles(ctx, o.admin, typed, []string{RoleDrafter}, nil); err != nil {
+		t.Errorf("set roles of %+q: %v", typed, err)
+	}
+	if _, err := o.r.IssueToken(ctx, o.admin, typed); err != nil {
+		t.Errorf("issue a token for %+q: %v", typed, err)
+	}
+	if _, err := o.r.DisableMember(ctx, o.admin, typed); err != nil {
+		t.Errorf("disable %+q: %v", typed, err)
+	}
+	if _, err := o.r.EnableMember(ctx, o.admin, typed); err != nil {
+		t.Errorf("enable %+q: %v", typed, err)
+	}
+	// An admin typing their own name decomposed is still themselves.
+	zoe := o.member(t, "Zoe\u0308", RoleAdmin)
+	if _, err := o.r.DisableMember(ctx, zoe, "Zoe\u0308"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("an admin disabling themselves, typed decomposed: %v, want ErrInvalid", err)
+	}
+	// A recipient chosen by a decomposed name is the one stored precomposed.
+	o.r.SetDispatch(DispatchSettings{Mail: true})
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "Zu\u0308rich", Emails: []string{"registry@zurich.example"}}); err != nil {
+		t.Fatal(err)
+	}
+	ref, _ := o.released(t, "Dear Minister.")
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"Zu\u0308rich"}); err != nil {
+		t.Errorf("dispatch to Zu\\u0308rich: %v", err)
+	}
+}
