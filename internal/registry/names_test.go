@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/store/storetest"
 )
@@ -198,5 +199,42 @@ func TestDecomposedNamesFindTheirHolder(t *testing.T) {
 	ref, _ := o.released(t, "Dear Minister.")
 	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"Zu\u0308rich"}); err != nil {
 		t.Errorf("dispatch to Zu\\u0308rich: %v", err)
+	}
+}
+
+// TestPolicyGroupNamesReadAsMembers checks the names a policy's groups list: one written with
+// a combining accent is the member stored precomposed, and one that reads as a member's
+// without being it ("Sam" for sam, "s\u0430m" with a Cyrillic а) is refused at adoption,
+// since no member can ever hold it and the group would never count the person meant.
+func TestPolicyGroupNamesReadAsMembers(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	adopt := func(member string) error {
+		src := "version: 1\nname: groups\ngroups:\n  command: [" + member + ", nobody-yet]\nrules:\n  - name: d\n    default: true\n" +
+			"    require:\n      approvals: [{role: reviewer}]\n      signatures: [{group: command}]\n"
+		p, err := policy.Parse([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = o.r.AdoptPolicy(ctx, o.admin, p, []byte(src))
+		return err
+	}
+	for _, name := range []string{"Sam", "s\u0430m", "\uff53am"} {
+		if err := adopt(name); !errors.Is(err, ErrInvalid) {
+			t.Errorf("a group listing %+q beside the member sam: %v, want ErrInvalid", name, err)
+		}
+	}
+	sigrun := o.member(t, "Sigr\u00fan", RoleSigner)
+	if err := adopt("Sigru\u0301n"); err != nil {
+		t.Fatal(err)
+	}
+	ref := o.letter(t, "Signed by the group.")
+	o.approve(t, ref)
+	key, id := o.newKey(t, sigrun)
+	if err := o.signAs(t, sigrun, key, id, ref); err != nil {
+		t.Fatal(err)
+	}
+	if err := tryRelease(o, ref); err != nil {
+		t.Errorf("release signed by Sigr\\u00fan for the group [Sigru\\u0301n]: %v", err)
 	}
 }
