@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/chancery/chancery/internal/policy"
@@ -236,5 +237,46 @@ func TestPolicyGroupNamesReadAsMembers(t *testing.T) {
 	}
 	if err := tryRelease(o, ref); err != nil {
 		t.Errorf("release signed by Sigr\\u00fan for the group [Sigru\\u0301n]: %v", err)
+	}
+}
+
+// TestLookAlikeNamesAlreadyStoredAreListed checks that member and recipient names that read
+// as one another's, stored before such names were refused (written here straight into the
+// store), are listed for the operator, and names that merely resemble are not.
+func TestLookAlikeNamesAlreadyStoredAreListed(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	if sets, err := o.r.LookAlikes(ctx); err != nil || len(sets) != 0 {
+		t.Fatalf("look-alikes of a fresh office: %+v, %v", sets, err)
+	}
+	err := o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		for _, name := range []string{"Rita", "r\u0456ta", "rina"} {
+			_, hash := NewToken()
+			if _, err := tx.AddMember(ctx, name, []string{RoleReviewer}, hash, o.r.now()); err != nil {
+				return err
+			}
+		}
+		for _, name := range []string{"embassy", "\u0435mbassy", "ministry"} {
+			if err := tx.AddRecipient(ctx, &store.Recipient{Name: name, Emails: []string{"r@example.org"}, CreatedAt: o.r.now()}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets, err := o.r.LookAlikes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []LookAlikeNames{{Kind: "member", Names: []string{"Rita", "rita", "r\u0456ta"}}, {Kind: "recipient", Names: []string{"embassy", "\u0435mbassy"}}}
+	if len(sets) != len(want) {
+		t.Fatalf("look-alikes %+q, want %+q", sets, want)
+	}
+	for i := range want {
+		if sets[i].Kind != want[i].Kind || !slices.Equal(sets[i].Names, want[i].Names) {
+			t.Errorf("look-alikes %+q, want %+q", sets, want)
+		}
 	}
 }
