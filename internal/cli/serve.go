@@ -20,6 +20,7 @@ import (
 	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/office"
 	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/server"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/web"
@@ -221,6 +222,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	if err := checkRoleMap(opts.Web.OIDC, st.Registry); err != nil {
 		return err
 	}
+	warnLookAlikes(ctx, st.Registry, logger)
 	if st.Converter != nil && !st.Converter.Isolated() {
 		logger.Warn("LibreOffice converts uploads with this server's network: the system refuses it a network namespace of its own " +
 			"(unprivileged user namespaces; under systemd, RestrictNamespaces= must allow user and net)")
@@ -278,6 +280,20 @@ func warnReachable(stderr io.Writer, ln net.Listener, what, risk string) {
 		return
 	}
 	fmt.Fprintf(stderr, "chancery: warning: %s listens on %s, which other machines may reach, without authentication: %s; bind it to 127.0.0.1 or keep it behind a firewall\n", what, ln.Addr(), risk)
+}
+
+// warnLookAlikes logs the member and recipient names that read as one another's: names added
+// before such names were refused stay, and only the operator can tell their holders apart.
+func warnLookAlikes(ctx context.Context, reg *registry.Registry, logger *slog.Logger) {
+	sets, err := reg.LookAlikes(ctx)
+	if err != nil {
+		logger.Warn("look-alike names: not checked", "err", err)
+		return
+	}
+	for _, s := range sets {
+		logger.Warn("these "+s.Kind+" names read alike, added before such names were refused: the pages, statements, "+
+			"the log and the audit trail tell them apart by name alone; check who holds each", "kind", s.Kind, "names", s.Names)
+	}
 }
 
 // loadFonts starts loading the letter fonts while the server opens its office, and returns a

@@ -43,6 +43,9 @@ var _ = table(func() Translations {
 		"%s %q begins or ends with a space: type it again without it": {
 			"%s %q commence ou finit par une espace : saisissez-le de nouveau sans elle",
 			"يبدأ حقل %s %q أو ينتهي بمسافة: اكتبه مجددًا من دونها"},
+		"group %s lists %q, who is not a member but reads as the member %q: write their name as it is": {
+			"le groupe %s mentionne %q, qui n'est pas membre mais se lit comme le membre %q : écrivez son nom tel qu'il est",
+			"المجموعة %s تذكر %q، وليس عضوًا لكنه يُقرأ كالعضو %q: اكتب اسمه كما هو"},
 		"member name %q looks like the name of the member %q: choose a name that cannot be mistaken for it": {
 			"le nom de membre %q ressemble au nom du membre %q : choisissez un nom qu'on ne puisse pas confondre avec lui",
 			"اسم العضو %q يشبه اسم العضو %q: اختر اسمًا لا يمكن الخلط بينه وبينه"},

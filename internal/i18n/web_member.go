@@ -208,6 +208,12 @@ var _ = table(func() Translations {
 		"Roles are checked on every action. A member who loses a role loses the approvals they gave under it on letters not yet released. Disabling a member ends their token and sessions at once and revokes their signer keys in the log; what they did before stays valid.": {
 			"Les rôles sont contrôlés à chaque action. Un membre qui perd un rôle perd les approbations qu'il a données à ce titre sur les lettres non encore émises. Désactiver un membre met fin immédiatement à son jeton et à ses sessions et révoque ses clés de signature dans le journal ; ce qu'il a fait auparavant reste valide.",
 			"تُراجَع الأدوار عند كل إجراء. ومن يفقد دورًا من الأعضاء يفقد الموافقات التي منحها بموجبه على الرسائل التي لم تصدر بعد. ويؤدي تعطيل العضو إلى إنهاء رمز دخوله وجلساته فورًا وإلغاء مفاتيح توقيعه في السجل، ويبقى ما قام به سابقًا صحيحًا."},
+		"These member names read alike: %s. They were added before such names were refused; pages, release statements, the log and the audit trail tell them apart by name alone: check who holds each.": {
+			"Ces noms de membres se lisent de la même façon : %s. Ils ont été ajoutés avant que de tels noms soient refusés ; les pages, les déclarations d'émission, le journal et la piste d'audit ne les distinguent que par leur nom : vérifiez qui détient chacun.",
+			"أسماء الأعضاء هذه تُقرأ متشابهة: %s. أُضيفت قبل أن تُرفض مثل هذه الأسماء، ولا تميّز بينها الصفحات وبيانات الإصدار والسجل وسجل التدقيق إلا بالاسم: تحقّق ممن يحمل كلًّا منها."},
+		"These recipient names read alike: %s. They were added before such names were refused; letters are dispatched to recipients chosen by name: check each one's addresses before dispatching.": {
+			"Ces noms de destinataires se lisent de la même façon : %s. Ils ont été ajoutés avant que de tels noms soient refusés ; les lettres sont expédiées aux destinataires choisis par leur nom : vérifiez les adresses de chacun avant d'expédier.",
+			"أسماء المرسَل إليهم هذه تُقرأ متشابهة: %s. أُضيفت قبل أن تُرفض مثل هذه الأسماء، والرسائل تُرسَل إلى من يُختار باسمه: تحقّق من عناوين كلٍّ منهم قبل الإرسال."},
 		"Member":                   {"Membre", "العضو"},
 		"Roles":                    {"Rôles", "الأدوار"},
 		"Signer keys":              {"Clés de signature", "مفاتيح التوقيع"},

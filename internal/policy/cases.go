@@ -143,7 +143,7 @@ func (ps *parser) members(n *yaml.Node, members map[string][]string) {
 		return
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		name, ok := ps.token(n.Content[i], "member name")
+		name, ok := ps.memberName(n.Content[i])
 		if !ok {
 			continue
 		}
@@ -227,8 +227,8 @@ func (ps *parser) letter(n *yaml.Node, f *Facts) {
 	}
 	// As the registry stores a letter: a case file saved with combining accents must be
 	// judged as the letter it describes would be.
-	f.Class, f.Subject = norm.NFC.String(f.Class), norm.NFC.String(f.Subject)
-	for _, l := range [][]string{f.Tags, f.Addressees} {
+	f.Class, f.Subject, f.Author = norm.NFC.String(f.Class), norm.NFC.String(f.Subject), norm.NFC.String(f.Author)
+	for _, l := range [][]string{f.Tags, f.Addressees, f.Authors} {
 		for i, s := range l {
 			l[i] = norm.NFC.String(s)
 		}
@@ -265,7 +265,7 @@ func (ps *parser) actor(n *yaml.Node, members map[string][]string, aged bool) (A
 	known := false
 	if n.Kind == yaml.ScalarNode {
 		var ok bool
-		if a.Name, ok = ps.token(n, "member name"); !ok {
+		if a.Name, ok = ps.memberName(n); !ok {
 			return a, false
 		}
 	} else {
@@ -282,7 +282,7 @@ func (ps *parser) actor(n *yaml.Node, members map[string][]string, aged bool) (A
 			ps.errorf(n, "the person has no name")
 			return a, false
 		}
-		if a.Name, ok = ps.token(f.value, "member name"); !ok {
+		if a.Name, ok = ps.memberName(f.value); !ok {
 			return a, false
 		}
 		if f, ok := fs["roles"]; ok {

@@ -168,3 +168,29 @@ cases:
 		t.Errorf("notes %q, want one saying lena holds no reviewer role", notes)
 	}
 }
+
+// TestDecomposedMemberNamesMatch checks that member names written with a combining accent
+// in a policy's groups and in a cases file are the members the registry stores in NFC: the
+// group `legal: [Rene\u0301e]` never counted Renée's signature, so a policy written so could
+// not be satisfied, and `policy test` disagreed with the gate.
+func TestDecomposedMemberNamesMatch(t *testing.T) {
+	p := mustParse(t, "version: 1\nname: accents\ngroups:\n  legal: [Rene\u0301e]\nrules:\n  - name: default\n    default: true\n"+
+		"    require:\n      signatures: [{group: legal}]\n")
+	d := p.Decide(Facts{Author: "dana"}, Evidence{Now: now, Signatures: []Actor{actor("Ren\u00e9e", "signer")}})
+	if !d.Allowed {
+		t.Errorf("Ren\\u00e9e's signature for the group [Rene\\u0301e]: missing %q, notes %q", d.Missing(), d.Notes)
+	}
+	if _, err := Parse([]byte("version: 1\nname: twice\ngroups:\n  legal: [Rene\u0301e, Ren\u00e9e]\nrules:\n  - name: default\n    default: true\n" +
+		"    require:\n      signatures: [{group: legal}]\n")); err == nil ||
+		!strings.Contains(err.Error(), "listed twice") {
+		t.Errorf("one member listed twice, decomposed and precomposed: %v, want listed twice", err)
+	}
+	res, err := RunCases(p, []byte("members:\n  Ren\u00e9e: [signer]\ncases:\n  - name: signed\n    letter: {author: Rene\u0301e}\n"+
+		"    signatures: [Rene\u0301e]\n    expect: {allowed: false}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 1 || !res[0].Pass {
+		t.Errorf("a case whose decomposed author signs: %+v", res)
+	}
+}

@@ -303,6 +303,14 @@ func (ps *parser) token(n *yaml.Node, what string) (string, bool) {
 	return s, true
 }
 
+// memberName returns n as a member's name, in NFC as the registry stores member names: a
+// name written with a combining accent ("Rene\u0301e") is the member Renée, where compared
+// byte for byte it matched nobody and the group could never be satisfied by her.
+func (ps *parser) memberName(n *yaml.Node) (string, bool) {
+	s, ok := ps.token(n, "member name")
+	return norm.NFC.String(s), ok
+}
+
 // title returns n as a name that may contain spaces: the policy's or a rule's.
 func (ps *parser) title(n *yaml.Node, what string) (string, bool) {
 	s, ok := ps.scalar(n, what)
@@ -482,7 +490,7 @@ func (ps *parser) groups(n *yaml.Node, p *Policy, sizes map[string]int) {
 		}
 		var members []string
 		for _, it := range items {
-			m, ok := ps.token(it, "member name")
+			m, ok := ps.memberName(it)
 			switch {
 			case !ok:
 			case slices.Contains(members, m):

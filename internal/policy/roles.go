@@ -17,3 +17,13 @@ func (p *Policy) Roles() []string {
 	slices.Sort(out)
 	return out
 }
+
+// Groups returns the policy's groups and the member names each lists (in NFC), in a new map:
+// the registry checks the names against its members when it adopts the policy.
+func (p *Policy) Groups() map[string][]string {
+	out := make(map[string][]string, len(p.groups))
+	for g, ms := range p.groups {
+		out[g] = slices.Clone(ms)
+	}
+	return out
+}

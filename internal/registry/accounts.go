@@ -94,6 +94,7 @@ func (r *Registry) SetPassword(ctx context.Context, a Actor, name, password stri
 	if name == "" {
 		name = a.Member.Name
 	}
+	name = nfc(name) // as member names are stored
 	if name != a.Member.Name {
 		if err := a.require(RoleAdmin); err != nil {
 			return fmt.Errorf("set password of %s: %w", name, err)
@@ -132,6 +133,7 @@ func (r *Registry) SetPassword(ctx context.Context, a Actor, name, password stri
 // no password set, a wrong password, a disabled member) is the same ErrUnauthenticated and takes the same time,
 // so that the answer does not tell which names exist.
 func (r *Registry) CheckPassword(ctx context.Context, name, password string) (*store.Member, error) {
+	name = nfc(name) // as member names are stored: "Rene\u0301e" typed is the member Renée
 	var m *store.Member
 	encoded := dummyHash()
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {

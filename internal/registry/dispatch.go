@@ -362,7 +362,7 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 		now := r.now()
 		var sent []string
 		for _, n := range names {
-			rec, err := tx.RecipientByName(ctx, n)
+			rec, err := tx.RecipientByName(ctx, nfc(n)) // as recipient names are stored
 			if err != nil {
 				return fmt.Errorf("%w (add it with 'chancery recipient add')", err)
 			}
@@ -445,7 +445,7 @@ func (r *Registry) SendDraftVersion(ctx context.Context, a Actor, ref, name, ver
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		var vs []store.Version
 		var err error
-		if rec, err = tx.RecipientByName(ctx, name); err != nil {
+		if rec, err = tx.RecipientByName(ctx, nfc(name)); err != nil { // as recipient names are stored
 			return fmt.Errorf("%w (add it with 'chancery recipient add')", err)
 		}
 		if l, vs, err = r.draftLetter(ctx, tx, ref); err != nil {
@@ -1125,6 +1125,7 @@ func (r *Registry) AddWebhook(ctx context.Context, a Actor, name, endpoint strin
 	if err := a.require(RoleAdmin); err != nil {
 		return "", err
 	}
+	name = nfc(name)
 	if err := checkName(name); err != nil {
 		return "", fmt.Errorf("%w (webhook)", err)
 	}

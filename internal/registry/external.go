@@ -44,6 +44,9 @@ func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store
 	if s.Source == "" || s.Subject == "" {
 		return nil, fmt.Errorf("%w: the provider gave no issuer or no subject for %s", ErrUnauthenticated, s.Name)
 	}
+	// Looked up, and stored if new, in NFC as every member name is: a claim with a combining
+	// accent is the member of that name, refused or bound as it would be typed precomposed.
+	s.Name = nfc(s.Name)
 	if err := checkMemberName(s.Name); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnauthenticated, err)
 	}
@@ -151,9 +154,8 @@ func (r *Registry) revokeProviderKeysLeft(ctx context.Context, s ExternalSignIn)
 func (r *Registry) externalMember(ctx context.Context, tx *store.Tx, s ExternalSignIn) (*store.Member, bool, error) {
 	m, err := tx.MemberByName(ctx, s.Name)
 	if errors.Is(err, store.ErrNotFound) {
-		// Stored in NFC as members added in Chancery are, and refused if it looks like
-		// another member's name: a provider's users often choose their own name claim.
-		s.Name = nfc(s.Name)
+		// Refused if it looks like another member's name: a provider's users often choose
+		// their own name claim.
 		if err := checkLookAlikeMember(ctx, tx, s.Name); err != nil {
 			return nil, false, fmt.Errorf("%w: %w (the provider user needs another name claim)", ErrUnauthenticated, err)
 		}

@@ -474,3 +474,21 @@ func TestProviderTakingTheSignerRoleRevokesTheKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestSignInExternalDecomposedNameClaim checks that a provider's name claim written with a
+// combining accent is looked up as the member names are stored (NFC): the member created in
+// Chancery as "Ren\u00e9e" is not found under "Rene\u0301e", so the sign-in went on to add a
+// member of the same stored name and failed in the store, instead of being refused as any
+// provider user taking a local member's name is; a member the provider created before its
+// users' subjects were kept was not bound.
+func TestSignInExternalDecomposedNameClaim(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	if _, err := o.r.AddMember(ctx, o.admin, "Ren\u00e9e", []string{RoleReviewer}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := o.signInAs("u-renee", "Rene\u0301e", []string{RoleReviewer}, RoleReviewer)
+	if !errors.Is(err, ErrUnauthenticated) || !strings.Contains(err.Error(), "created in Chancery") {
+		t.Errorf("provider user named Rene\\u0301e beside the local member Ren\\u00e9e: %v, want ErrUnauthenticated saying it is a local member", err)
+	}
+}

@@ -125,6 +125,7 @@ func (r *Registry) Members(ctx context.Context, a Actor) ([]MemberView, error) {
 
 // Member returns what an admin sees of the member name.
 func (r *Registry) Member(ctx context.Context, a Actor, name string) (*MemberView, error) {
+	name = nfc(name) // as member names are stored
 	if err := a.require(RoleAdmin); err != nil {
 		return nil, err
 	}
@@ -192,6 +193,7 @@ func activeMember(ctx context.Context, tx *store.Tx, name string) (*store.Member
 // disabling does: otherwise their signatures on letters not yet released would count again
 // once the role came back. They register a new key if it does.
 func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remove []string) (*MemberView, error) {
+	name = nfc(name) // as member names are stored
 	if err := a.require(RoleAdmin); err != nil {
 		return nil, err
 	}
@@ -297,6 +299,7 @@ func roleChange(add, remove []string) string {
 // release. What they did stays: released letters, their seals and the audit trail keep their
 // name. An admin cannot disable themselves, nor the last active admin.
 func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*MemberView, error) {
+	name = nfc(name) // as member names are stored
 	if err := a.require(RoleAdmin); err != nil {
 		return nil, err
 	}
@@ -432,6 +435,7 @@ func (r *Registry) voidApprovals(ctx context.Context, tx *store.Tx, a Actor, m *
 // approvals voided when they were disabled stay void (they approve again), and their
 // password is removed (endCredentials).
 func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (string, error) {
+	name = nfc(name) // as member names are stored
 	if err := a.require(RoleAdmin); err != nil {
 		return "", err
 	}
@@ -530,6 +534,7 @@ func endCredentials(ctx context.Context, tx *store.Tx, m *store.Member) (int64, 
 // IssueToken gives the member name a new token and returns it, shown once (admins): their old
 // token stops working at once, and so do their sessions and password (endCredentials).
 func (r *Registry) IssueToken(ctx context.Context, a Actor, name string) (string, error) {
+	name = nfc(name) // as member names are stored
 	if err := a.require(RoleAdmin); err != nil {
 		return "", err
 	}

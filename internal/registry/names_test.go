@@ -3,8 +3,10 @@ package registry
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
+	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/store/storetest"
 )
@@ -148,5 +150,133 @@ func TestLetterMetadataReadsAsStored(t *testing.T) {
 	}
 	if v.Subject != "Repositioning of forces" || len(v.Addressees) != 2 || v.Addressees[0] != "Ministry of Defence of Freedonia" {
 		t.Errorf("stored subject %+q, addressees %+q; want them as they read", v.Subject, v.Addressees)
+	}
+}
+
+// TestDecomposedNamesFindTheirHolder checks that a name typed with a combining accent
+// ("Rene\u0301e", as some keyboards and pasted text give it) finds the member or recipient
+// stored precomposed: names are stored in NFC, and the sign-in, the members commands and the
+// dispatch looked them up as typed, so Renée could not sign in with her password, and an
+// admin could not give her a role, disable her or issue her a token.
+func TestDecomposedNamesFindTheirHolder(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	const typed, stored = "Rene\u0301e", "Ren\u00e9e"
+	if _, err := o.r.AddMember(ctx, o.admin, typed, []string{RoleReviewer}); err != nil {
+		t.Fatal(err)
+	}
+	const pw = "correct horse battery"
+	if err := o.r.SetPassword(ctx, o.admin, typed, pw); err != nil {
+		t.Fatalf("admin sets the password of %+q: %v", typed, err)
+	}
+	if m, err := o.r.CheckPassword(ctx, typed, pw); err != nil || m.Name != stored {
+		t.Errorf("sign-in as %+q: %v, %v; want the member %+q", typed, m, err, stored)
+	}
+	if v, err := o.r.Member(ctx, o.admin, typed); err != nil || v.Name != stored {
+		t.Errorf("member %+q: %v, %v", typed, v, err)
+	}
+	if _, err := o.r.SetRoles(ctx, o.admin, typed, []string{RoleDrafter}, nil); err != nil {
+		t.Errorf("set roles of %+q: %v", typed, err)
+	}
+	if _, err := o.r.IssueToken(ctx, o.admin, typed); err != nil {
+		t.Errorf("issue a token for %+q: %v", typed, err)
+	}
+	if _, err := o.r.DisableMember(ctx, o.admin, typed); err != nil {
+		t.Errorf("disable %+q: %v", typed, err)
+	}
+	if _, err := o.r.EnableMember(ctx, o.admin, typed); err != nil {
+		t.Errorf("enable %+q: %v", typed, err)
+	}
+	// An admin typing their own name decomposed is still themselves.
+	zoe := o.member(t, "Zoe\u0308", RoleAdmin)
+	if _, err := o.r.DisableMember(ctx, zoe, "Zoe\u0308"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("an admin disabling themselves, typed decomposed: %v, want ErrInvalid", err)
+	}
+	// A recipient chosen by a decomposed name is the one stored precomposed.
+	o.r.SetDispatch(DispatchSettings{Mail: true})
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "Zu\u0308rich", Emails: []string{"registry@zurich.example"}}); err != nil {
+		t.Fatal(err)
+	}
+	ref, _ := o.released(t, "Dear Minister.")
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"Zu\u0308rich"}); err != nil {
+		t.Errorf("dispatch to Zu\\u0308rich: %v", err)
+	}
+}
+
+// TestPolicyGroupNamesReadAsMembers checks the names a policy's groups list: one written with
+// a combining accent is the member stored precomposed, and one that reads as a member's
+// without being it ("Sam" for sam, "s\u0430m" with a Cyrillic а) is refused at adoption,
+// since no member can ever hold it and the group would never count the person meant.
+func TestPolicyGroupNamesReadAsMembers(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	adopt := func(member string) error {
+		src := "version: 1\nname: groups\ngroups:\n  command: [" + member + ", nobody-yet]\nrules:\n  - name: d\n    default: true\n" +
+			"    require:\n      approvals: [{role: reviewer}]\n      signatures: [{group: command}]\n"
+		p, err := policy.Parse([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = o.r.AdoptPolicy(ctx, o.admin, p, []byte(src))
+		return err
+	}
+	for _, name := range []string{"Sam", "s\u0430m", "\uff53am"} {
+		if err := adopt(name); !errors.Is(err, ErrInvalid) {
+			t.Errorf("a group listing %+q beside the member sam: %v, want ErrInvalid", name, err)
+		}
+	}
+	sigrun := o.member(t, "Sigr\u00fan", RoleSigner)
+	if err := adopt("Sigru\u0301n"); err != nil {
+		t.Fatal(err)
+	}
+	ref := o.letter(t, "Signed by the group.")
+	o.approve(t, ref)
+	key, id := o.newKey(t, sigrun)
+	if err := o.signAs(t, sigrun, key, id, ref); err != nil {
+		t.Fatal(err)
+	}
+	if err := tryRelease(o, ref); err != nil {
+		t.Errorf("release signed by Sigr\\u00fan for the group [Sigru\\u0301n]: %v", err)
+	}
+}
+
+// TestLookAlikeNamesAlreadyStoredAreListed checks that member and recipient names that read
+// as one another's, stored before such names were refused (written here straight into the
+// store), are listed for the operator, and names that merely resemble are not.
+func TestLookAlikeNamesAlreadyStoredAreListed(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	if sets, err := o.r.LookAlikes(ctx); err != nil || len(sets) != 0 {
+		t.Fatalf("look-alikes of a fresh office: %+v, %v", sets, err)
+	}
+	err := o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		for _, name := range []string{"Rita", "r\u0456ta", "rina"} {
+			_, hash := NewToken()
+			if _, err := tx.AddMember(ctx, name, []string{RoleReviewer}, hash, o.r.now()); err != nil {
+				return err
+			}
+		}
+		for _, name := range []string{"embassy", "\u0435mbassy", "ministry"} {
+			if err := tx.AddRecipient(ctx, &store.Recipient{Name: name, Emails: []string{"r@example.org"}, CreatedAt: o.r.now()}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets, err := o.r.LookAlikes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []LookAlikeNames{{Kind: "member", Names: []string{"Rita", "rita", "r\u0456ta"}}, {Kind: "recipient", Names: []string{"embassy", "\u0435mbassy"}}}
+	if len(sets) != len(want) {
+		t.Fatalf("look-alikes %+q, want %+q", sets, want)
+	}
+	for i := range want {
+		if sets[i].Kind != want[i].Kind || !slices.Equal(sets[i].Names, want[i].Names) {
+			t.Errorf("look-alikes %+q, want %+q", sets, want)
+		}
 	}
 }

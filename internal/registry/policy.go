@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/i18n"
@@ -53,6 +55,9 @@ func (r *Registry) AdoptPolicy(ctx context.Context, a Actor, p *policy.Policy, s
 		if cur, err := tx.CurrentPolicy(ctx); err == nil && cur.Digest == string(p.Digest) {
 			return i18n.Errorf(ErrConflict, "this policy is already in force (log entry %d)", cur.LogIndex)
 		}
+		if err := checkGroupNames(ctx, tx, p); err != nil {
+			return err
+		}
 		ap = store.AdoptedPolicy{LogIndex: index, Digest: string(p.Digest), Name: p.Name, Source: source, AdoptedBy: a.Member.ID, AdoptedAt: now}
 		if err := tx.AddPolicy(ctx, &ap); err != nil {
 			return err
@@ -64,6 +69,34 @@ func (r *Registry) AdoptPolicy(ctx context.Context, a Actor, p *policy.Policy, s
 	}
 	r.putInForce(&inForce{pol: p, logIndex: idx, approvalsAfter: ap.ApprovalsBefore, signaturesAfter: ap.SignaturesBefore})
 	return idx, nil
+}
+
+// checkGroupNames refuses a policy whose group lists a name that is no member's but reads as
+// one's ("rita" for the member Rita, "r\u0456ta" with a Cyrillic і): such a name can never be
+// a member's, since a new member's name may not read as an existing one's, so the group would
+// never count the person its writer meant, and the letters it governs could not be released.
+// A name that reads as no member's is accepted: the member may be added later.
+func checkGroupNames(ctx context.Context, tx *store.Tx, p *policy.Policy) error {
+	ms, err := tx.Members(ctx)
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = m.Name
+	}
+	groups := p.Groups()
+	for _, g := range slices.Sorted(maps.Keys(groups)) {
+		for _, n := range groups[g] {
+			if slices.Contains(names, n) {
+				continue
+			}
+			if other := lookAlike(n, names); other != "" {
+				return i18n.Errorf(ErrInvalid, "group %s lists %q, who is not a member but reads as the member %q: write their name as it is", g, n, other)
+			}
+		}
+	}
+	return nil
 }
 
 // putInForce puts e in memory as the policy in force, unless a later adoption (one logged

@@ -85,6 +85,11 @@ func checkChars(what, s string, multiline bool) error {
 // the same text typed precomposed are stored, and compared by the policy, as one string.
 func nfc(s string) string { return norm.NFC.String(s) }
 
+// NormalName returns a typed member or recipient name as such names are stored and looked up
+// (NFC), for a caller that keys something else by it, such as the sign-in's failure count
+// per account: "Rene\u0301e" and "Ren\u00e9e" are one account.
+func NormalName(name string) string { return nfc(name) }
+
 // nfcAll returns ss normalized (see nfc), in a new slice.
 func nfcAll(ss []string) []string {
 	if ss == nil {

@@ -66,7 +66,7 @@ func (t *Tx) RecipientByID(ctx context.Context, id int64) (*Recipient, error) {
 
 // Recipients returns the directory, by name.
 func (t *Tx) Recipients(ctx context.Context) ([]Recipient, error) {
-	rows, err := t.query(ctx, `SELECT `+recipientCols+` FROM recipients ORDER BY name`)
+	rows, err := t.query(ctx, `SELECT `+recipientCols+` FROM recipients ORDER BY `+t.byteOrder("name"))
 	if err != nil {
 		return nil, fmt.Errorf("recipients: %w", err)
 	}
@@ -402,7 +402,7 @@ func (t *Tx) AddWebhookEndpoint(ctx context.Context, e *WebhookEndpoint) error {
 
 // WebhookEndpoints returns every endpoint, by name.
 func (t *Tx) WebhookEndpoints(ctx context.Context) ([]WebhookEndpoint, error) {
-	rows, err := t.query(ctx, `SELECT id, name, url, secret, recipient_id, created_at FROM webhook_endpoints ORDER BY name`)
+	rows, err := t.query(ctx, `SELECT id, name, url, secret, recipient_id, created_at FROM webhook_endpoints ORDER BY `+t.byteOrder("name"))
 	if err != nil {
 		return nil, fmt.Errorf("webhook endpoints: %w", err)
 	}

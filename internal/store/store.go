@@ -248,6 +248,18 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	return t.tx.ExecContext(ctx, query, args...)
 }
 
+// byteOrder is the ORDER BY term that sorts the text column col by its UTF-8 bytes (code point
+// order) on both backends. SQLite's default collation compares bytes; a PostgreSQL database
+// sorts by the collation it was created with, and one created with a language's collation
+// (en_US.UTF-8, an ICU locale) puts "a" before "B" and ignores hyphens, so lists of recipients,
+// webhooks and witnesses came out in another order than on SQLite.
+func (t *Tx) byteOrder(col string) string {
+	if t.dialect == Postgres {
+		return col + ` COLLATE "C"`
+	}
+	return col
+}
+
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	ctx = t.statementCtx(ctx)
 	if s := t.stmts.stmt(ctx, t.tx, query); s != nil {

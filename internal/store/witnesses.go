@@ -40,7 +40,7 @@ func (t *Tx) RemoveWitness(ctx context.Context, name string) error {
 
 // Witnesses returns the office's witnesses by name.
 func (t *Tx) Witnesses(ctx context.Context) ([]Witness, error) {
-	rows, err := t.query(ctx, `SELECT name, url, vkey, added_at FROM witnesses ORDER BY name`)
+	rows, err := t.query(ctx, `SELECT name, url, vkey, added_at FROM witnesses ORDER BY `+t.byteOrder("name"))
 	if err != nil {
 		return nil, fmt.Errorf("witnesses: %w", err)
 	}
@@ -151,7 +151,7 @@ GROUP BY size HAVING COUNT(*) >= $`+fmt.Sprint(len(vkeys)+1)+` ORDER BY size DES
 
 // Cosignatures returns every cosignature of the checkpoint of size, by key.
 func (t *Tx) Cosignatures(ctx context.Context, size int64) ([]Cosignature, error) {
-	rows, err := t.query(ctx, `SELECT vkey, line, cosigned_at FROM cosignatures WHERE size = $1 ORDER BY vkey`, size)
+	rows, err := t.query(ctx, `SELECT vkey, line, cosigned_at FROM cosignatures WHERE size = $1 ORDER BY `+t.byteOrder("vkey"), size)
 	if err != nil {
 		return nil, fmt.Errorf("cosignatures of %d: %w", size, err)
 	}

@@ -12,6 +12,9 @@ import (
 type membersData struct {
 	Members []memberRow
 	Issued  *issuedToken
+	// LookAlikes are member and recipient names that read as one another's, added before
+	// such names were refused: only an admin can tell their holders apart.
+	LookAlikes []registry.LookAlikeNames
 }
 
 type memberRow struct {
@@ -50,8 +53,13 @@ func (h *Handler) showMembers(w http.ResponseWriter, r *http.Request, status int
 		h.fail(w, r, err)
 		return
 	}
+	alike, err := h.cfg.Registry.LookAlikes(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	assignable := h.cfg.Registry.AssignableRoles()
-	d := &membersData{Issued: issued}
+	d := &membersData{Issued: issued, LookAlikes: alike}
 	for _, m := range ms {
 		row := memberRow{MemberView: m, Self: m.Name == s.member.Name}
 		// A role the member holds but the policy no longer names stays listed, so that

@@ -8,9 +8,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/server"
+	"github.com/chancery/chancery/internal/store"
 )
 
 func TestMembersPage(t *testing.T) {
@@ -151,5 +153,33 @@ func TestMemberFormsActOnTheMemberShown(t *testing.T) {
 	}
 	if v, _ := o.reg.Member(ctx, o.actors["root"], lookalike); v.State == registry.MemberActive {
 		t.Errorf("the disable form of %s left it active", lookalike)
+	}
+}
+
+// TestMembersPageListsLookAlikeNames checks that the members page warns of member names
+// that read as one another's, stored before such names were refused: only an admin can tell
+// their holders apart, and nothing renames them.
+func TestMembersPageListsLookAlikeNames(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t, server.Config{})
+	if err := o.reg.SetPassword(ctx, o.actors["root"], "root", password("root")); err != nil {
+		t.Fatal(err)
+	}
+	admin := o.client()
+	admin.signIn("root")
+	if _, body := admin.get("/admin/members"); strings.Contains(body, "read alike") {
+		t.Error("the members page of an office without look-alike names warns of some")
+	}
+	err := o.db.Update(ctx, func(tx *store.Tx) error {
+		_, hash := registry.NewToken()
+		_, err := tx.AddMember(ctx, "r\u0456ta", []string{registry.RoleSigner}, hash, time.Now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := admin.get("/admin/members")
+	if !strings.Contains(body, "These member names read alike: rita, r\u0456ta.") {
+		t.Errorf("the members page does not warn of rita and r\\u0456ta:\n%s", body)
 	}
 }

@@ -181,3 +181,33 @@ func TestSigninBoundsPasswordChecks(t *testing.T) {
 		t.Errorf("answers %v, want 401s then 429s", codes)
 	}
 }
+
+// TestSigninWithADecomposedName checks that a member name typed with a combining accent signs
+// in the member stored precomposed, and that its failures count against that one account
+// however its accents are typed: keyed as typed, each spelling of "Renée" would have had
+// its own attempts.
+func TestSigninWithADecomposedName(t *testing.T) {
+	o := newOffice(t, server.Config{})
+	ctx := context.Background()
+	const stored, typed = "Ren\u00e9e", "Rene\u0301e"
+	if _, err := o.reg.AddMember(ctx, o.actors["root"], stored, []string{registry.RoleReviewer}); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.reg.SetPassword(ctx, o.actors["root"], stored, password(stored)); err != nil {
+		t.Fatal(err)
+	}
+	c := o.client()
+	if resp, _ := c.post("/signin", url.Values{"name": {typed}, "password": {password(stored)}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in as %+q: %s, want 303", typed, resp.Status)
+	}
+	c = o.client()
+	for i := range web.SigninAccountBurst {
+		name := []string{stored, typed}[i%2]
+		if resp, _ := c.post("/signin", url.Values{"name": {name}, "password": {"wrong"}}); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %s, want 401", i+1, resp.Status)
+		}
+	}
+	if resp, _ := c.post("/signin", url.Values{"name": {typed}, "password": {password(stored)}}); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("after %d failures under both spellings: %s, want 429", web.SigninAccountBurst, resp.Status)
+	}
+}

@@ -28,6 +28,7 @@ import (
 type office struct {
 	t       *testing.T
 	reg     *registry.Registry
+	db      *store.DB
 	srv     *httptest.Server
 	actors  map[string]registry.Actor
 	key     ed25519.PrivateKey
@@ -65,7 +66,7 @@ func newOffice(t *testing.T, cfg server.Config) *office {
 	_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
 	reg := registry.New(registry.Config{DB: db, Log: lg, Office: registry.Office{Name: "Task Force North", Prefix: "TFN", URL: "https://tfn.example"},
 		OfficeKey: officeKey, LogKey: vkey, LogOrigin: origin})
-	o := &office{t: t, reg: reg, actors: map[string]registry.Actor{}}
+	o := &office{t: t, reg: reg, db: db, actors: map[string]registry.Actor{}}
 	tok, err := reg.Bootstrap(ctx, "root")
 	if err != nil {
 		t.Fatal(err)

@@ -37,7 +37,9 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errBadRequest)
 		return
 	}
-	data := signinData{Name: strings.TrimSpace(r.PostForm.Get("name")), Next: safeNext(r.PostForm.Get("next")), OIDC: h.cfg.OIDC != nil}
+	// The name as the registry looks it up: its failures count against one account whichever
+	// way its accents were typed.
+	data := signinData{Name: registry.NormalName(strings.TrimSpace(r.PostForm.Get("name"))), Next: safeNext(r.PostForm.Get("next")), OIDC: h.cfg.OIDC != nil}
 	m, err := h.authenticate(r, data.Name)
 	if limited(w, err) {
 		return

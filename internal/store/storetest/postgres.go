@@ -23,6 +23,20 @@ const PostgresEnv = "CHANCERY_TEST_POSTGRES"
 // it skips the test, unless CHANCERY_REQUIRE_TOOLS=1 (the test script), where that is a failure.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
+	return postgresURL(t, "")
+}
+
+// PostgresURLCollated is PostgresURL for a database whose text sorts by the ICU collation of
+// locale (such as "en"), as an office's database created under a language's locale does,
+// rather than by bytes as the test cluster's default does.
+func PostgresURLCollated(t testing.TB, locale string) string {
+	t.Helper()
+	return postgresURL(t, ` TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE '`+locale+`' LOCALE 'C.utf8'`)
+}
+
+// postgresURL creates the test's database with the options of CREATE DATABASE opts.
+func postgresURL(t testing.TB, opts string) string {
+	t.Helper()
 	base := os.Getenv(PostgresEnv)
 	if base == "" {
 		if os.Getenv("CHANCERY_REQUIRE_TOOLS") == "1" {
@@ -42,7 +56,7 @@ func PostgresURL(t testing.TB) string {
 	var b [8]byte
 	rand.Read(b[:])
 	name := "chancery_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
+	if _, err := admin.Exec(`CREATE DATABASE ` + name + opts); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() {
