@@ -3,10 +3,14 @@ package registry
 import (
 	"context"
 	"errors"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/officeca/officecatest"
+	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/seal"
 )
 
@@ -161,5 +165,74 @@ func TestSessionFromAClockThatWasAheadRefused(t *testing.T) {
 	o.r.cfg.Now = func() time.Time { return now }
 	if _, err := o.r.SessionMember(ctx, id, times); err != nil {
 		t.Errorf("a session started on a server a minute ahead: %v", err)
+	}
+}
+
+// A release made after the PDF signing certificate expired would carry a signature that PDF
+// readers report as made with an expired certificate: it is refused with what to do, and
+// leaves nothing behind (no log entry, no audit event, the letter still a draft), until the
+// certificate is renewed.
+func TestReleaseRefusedWithAnExpiredPDFCertificate(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	now := time.Now()
+	o.r.cfg.PDFSigner = officecatest.SignerValid(t, "Task Force North", now.AddDate(-3, 0, 0), now.Add(-time.Hour))
+	ref := o.letter(t, "Dear Minister,\n\nThe forces will be repositioned.")
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	size := o.r.cfg.Log.Head().Size
+	audit, err := o.r.Audit(ctx, o.reviewer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.r.Release(ctx, o.officer, ref)
+	if !errors.Is(err, pdf.ErrCertificateNotValid) || !strings.Contains(err.Error(), "expired") || !strings.Contains(err.Error(), "pdf-signing.crt") {
+		t.Fatalf("release with an expired PDF certificate: %v; want it refused, saying how to renew", err)
+	}
+	if got := o.r.cfg.Log.Head().Size; got != size {
+		t.Errorf("the refused release grew the log from %d to %d entries", size, got)
+	}
+	if after, err := o.r.Audit(ctx, o.reviewer, ref); err != nil || !reflect.DeepEqual(after, audit) {
+		t.Errorf("the refused release changed the audit: %+v, %v", after, err)
+	}
+	if st, err := o.r.MemberStatus(ctx, o.reviewer, ref); err != nil || st.ReleasedAt != nil {
+		t.Errorf("the refused release left %s released: %+v, %v", ref, st, err)
+	}
+
+	// A certificate not yet valid (a clock stepped back past its start) is refused too.
+	o.r.cfg.PDFSigner = officecatest.SignerValid(t, "Task Force North", now.Add(time.Hour), now.AddDate(3, 0, 0))
+	if _, err := o.r.Release(ctx, o.officer, ref); !errors.Is(err, pdf.ErrCertificateNotValid) {
+		t.Fatalf("release with a PDF certificate not yet valid: %v", err)
+	}
+
+	o.r.cfg.PDFSigner = officecatest.Signer(t, "Task Force North")
+	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
+		t.Fatalf("release once the certificate is renewed: %v", err)
+	}
+}
+
+// The operator hears of the PDF signing certificate's end a month ahead, and once it has
+// passed, with how to renew it.
+func TestPDFCertificateWarning(t *testing.T) {
+	o := newOffice(t)
+	if w := o.r.PDFCertificateWarning(); w != "" {
+		t.Errorf("warning without a certificate: %q", w)
+	}
+	now := time.Now()
+	for _, c := range []struct {
+		end  time.Time
+		want string
+	}{
+		{now.AddDate(0, 0, 40), ""},
+		{now.AddDate(0, 0, 20), "expires on " + now.AddDate(0, 0, 20).UTC().Format(time.DateOnly)},
+		{now.Add(-time.Minute), "expired on"},
+	} {
+		o.r.cfg.PDFSigner = officecatest.SignerValid(t, "Task Force North", now.AddDate(-1, 0, 0), c.end)
+		w := o.r.PDFCertificateWarning()
+		if c.want == "" && w != "" || c.want != "" && (!strings.Contains(w, c.want) || !strings.Contains(w, "pdf-signing.crt")) {
+			t.Errorf("certificate ending %s: warning %q, want %q", c.end, w, c.want)
+		}
 	}
 }

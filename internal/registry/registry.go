@@ -59,6 +59,10 @@ var (
 	// ErrCatchingUp: another server of the office logged an entry the answer rests on, and
 	// this server has not read it yet (it follows the stored log every few milliseconds).
 	ErrCatchingUp = errors.New("this server has not yet read the office's latest log entries: try again in a moment")
+	// ErrPDFCertificate: the office's PDF signing certificate is not valid at the release's
+	// time (expired, or not yet valid): nothing was released, and an administrator must
+	// renew it (RenewPDFCertificate).
+	ErrPDFCertificate = pdf.ErrCertificateNotValid
 )
 
 // catchingUp makes *err, if it asks this server's log for more than it has published,
