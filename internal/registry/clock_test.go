@@ -11,6 +11,7 @@ import (
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/officeca/officecatest"
 	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/seal"
 )
 
@@ -234,5 +235,94 @@ func TestPDFCertificateWarning(t *testing.T) {
 		if c.want == "" && w != "" || c.want != "" && (!strings.Contains(w, c.want) || !strings.Contains(w, "pdf-signing.crt")) {
 			t.Errorf("certificate ending %s: warning %q, want %q", c.end, w, c.want)
 		}
+	}
+}
+
+// newQuorumOffice is a witnessed office with a quorum of one witness, run in the test.
+func newQuorumOffice(t *testing.T) *witnessed {
+	t.Helper()
+	ctx := context.Background()
+	w := newWitnessedOffice(t, time.Minute)
+	vkey, srv := startWitness(t, "witness.justice.example", w, nil)
+	if err := w.r.AddWitness(ctx, w.admin, "justice", srv.URL, vkey); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.r.SetWitnessQuorum(ctx, w.admin, 1); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if w.verifier, err = seal.NewVerifier(w.r.TrustRoot()); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// A releasing server whose clock was stepped back makes approvals look younger than they are:
+// one given 30 hours ago looks 10 hours old to a clock set 20 hours back, and would count
+// under a max_approval_age of a day. The witnesses' cosignatures vouch for a later time: the
+// gate measures ages from it, and the release is not dated before it.
+func TestSteppedBackClockDoesNotRejuvenateApprovals(t *testing.T) {
+	ctx := context.Background()
+	w := newQuorumOffice(t)
+	p, err := policy.Parse([]byte(modifierPolicy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.r.AdoptPolicy(ctx, w.admin, p, []byte(modifierPolicy)); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	w.r.cfg.Now = func() time.Time { return now.Add(-30 * time.Hour) }
+	ref, err := w.r.CreateLetter(ctx, w.drafter, NewLetter{Subject: "Repositioning", Class: "foreign-government",
+		Tags: []string{"urgent"}, Addressees: []string{"Ministry of Defence"}, File: Upload{Name: "letter.txt", Data: []byte("Dear Minister, urgent.")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.approve(t, ref)
+	if err := w.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	// Time passes: another letter is released and its checkpoint cosigned, at the real time.
+	w.r.cfg.Now = time.Now
+	if rel := w.releaseOne(t, "Another letter."); rel.Seal == nil {
+		t.Fatalf("no seal: %s", rel.SealPending)
+	}
+	// The clock is stepped back 20 hours.
+	w.r.cfg.Now = func() time.Time { return time.Now().Add(-20 * time.Hour) }
+	rel, err := w.r.Release(ctx, w.officer, ref)
+	var gate *GateError
+	if err == nil {
+		t.Fatalf("released %s on an approval 30 hours old under a max_approval_age of 24h, dated %s", ref, w.statementOf(t, rel).ReleasedAt)
+	} else if !errors.As(err, &gate) || !strings.Contains(err.Error(), "max_approval_age") {
+		t.Fatalf("release: %v", err)
+	}
+	// A letter approved and released on the stepped-back server is dated no earlier than the
+	// witnesses' time.
+	w.r.cfg.Now = func() time.Time { return time.Now().Add(-20 * time.Hour) }
+	rel = w.releaseOne(t, "A letter of today.")
+	if at := w.statementOf(t, rel).ReleasedAt; now.Sub(at) > time.Minute {
+		t.Errorf("released at %s by a clock 20 hours behind the witnesses' (%s)", at, now)
+	}
+}
+
+// A clock stepped back would make sessions look younger than they are: a 'chancery login'
+// token of an hour, started two hours ago, would still open the registry to a clock set back
+// ninety minutes. The witnesses' time ends it.
+func TestSteppedBackClockDoesNotProlongSessions(t *testing.T) {
+	ctx := context.Background()
+	w := newQuorumOffice(t)
+	now := time.Now()
+	w.r.cfg.Now = func() time.Time { return now.Add(-2 * time.Hour) }
+	tok, _, err := w.r.StartCLISession(ctx, w.drafter.Member, "test", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.r.cfg.Now = time.Now
+	if rel := w.releaseOne(t, "A letter cosigned now."); rel.Seal == nil {
+		t.Fatalf("no seal: %s", rel.SealPending)
+	}
+	w.r.cfg.Now = func() time.Time { return time.Now().Add(-90 * time.Minute) }
+	if _, err := w.r.Authenticate(ctx, tok); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("a token that expired an hour ago, to a clock set back 90 minutes: %v", err)
 	}
 }
