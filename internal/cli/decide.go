@@ -32,6 +32,6 @@ func shownVersion(c *cobra.Command, ref string, v *registry.LetterView) (string,
 	}
 	latest := v.Versions[len(v.Versions)-1]
 	fmt.Fprintf(c.ErrOrStderr(), "%s version %d: %s (%s, by %s on %s)\n", ref, latest.N, latest.Digest,
-		printable(latest.FileName), printable(latest.By), latest.At.Format("2006-01-02 15:04"))
+		printable(latest.FileName), printable(latest.By), humanTime(latest.At))
 	return latest.Digest, nil
 }

@@ -97,7 +97,7 @@ func printDispatches(w io.Writer, out []registry.DispatchView) {
 	for _, d := range out {
 		received := "-"
 		if d.ReceivedAt != nil {
-			received = d.ReceivedAt.Format("2006-01-02 15:04")
+			received = humanTime(*d.ReceivedAt)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", printable(d.Recipient), printable(d.Email), d.Kind, d.Status, d.Attempts, received, printable(d.Reply))
 	}

@@ -56,7 +56,7 @@ the words were found).`,
 				if s.Erased {
 					subject = "(content erased)"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Reference, s.State, clip(s.Class, 24), subject, s.UpdatedAt.UTC().Format("2006-01-02 15:04"))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Reference, s.State, clip(s.Class, 24), subject, humanTime(s.UpdatedAt))
 			}
 			if err := tw.Flush(); err != nil {
 				return err

@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -45,3 +46,7 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
+
+// humanTime writes a time of day for a person reading the command's output: in UTC, as every
+// time the registry keeps, and saying so. --json output keeps RFC 3339.
+func humanTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }

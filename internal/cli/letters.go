@@ -219,7 +219,7 @@ copies, the preview and the release are PDFs; the file stays the letter's versio
 			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "\nversion\tdigest\tfile\tby\twhen")
 			for _, x := range v.Versions {
-				fmt.Fprintf(tw, "%d\t%s\t%s (%s, %d bytes)\t%s\t%s\n", x.N, x.Digest, x.FileName, x.MediaType, x.Size, x.By, x.At.Format("2006-01-02 15:04"))
+				fmt.Fprintf(tw, "%d\t%s\t%s (%s, %d bytes)\t%s\t%s\n", x.N, x.Digest, x.FileName, x.MediaType, x.Size, x.By, humanTime(x.At))
 			}
 			tw.Flush()
 			for _, a := range v.Approvals {
@@ -233,10 +233,10 @@ copies, the preview and the release are PDFs; the file stays the letter's versio
 				printDecision(w, v.Decision)
 			}
 			if v.Release != nil {
-				fmt.Fprintf(w, "\nreleased version %d by %s on %s, log entry %d, file %s\n", v.Release.Version, v.Release.By, v.Release.At.Format("2006-01-02 15:04"), v.Release.LogIndex, v.Release.FileDigest)
+				fmt.Fprintf(w, "\nreleased version %d by %s on %s, log entry %d, file %s\n", v.Release.Version, v.Release.By, humanTime(v.Release.At), v.Release.LogIndex, v.Release.FileDigest)
 			}
 			if v.Withdrawal != nil {
-				fmt.Fprintf(w, "%s by %s on %s (log entry %d): %s %s\n", v.Withdrawal.Kind, v.Withdrawal.Member, v.Withdrawal.At.Format("2006-01-02 15:04"), v.Withdrawal.LogIndex, v.Withdrawal.Reason, v.Withdrawal.By)
+				fmt.Fprintf(w, "%s by %s on %s (log entry %d): %s %s\n", v.Withdrawal.Kind, v.Withdrawal.Member, humanTime(v.Withdrawal.At), v.Withdrawal.LogIndex, v.Withdrawal.Reason, v.Withdrawal.By)
 			}
 			return nil
 		}),

@@ -69,3 +69,43 @@ func TestVerifyRefusesANegativeMaxAge(t *testing.T) {
 		t.Errorf("verify --max-age -720h: exit %d\n%s%s", code, stdout.String(), stderr.String())
 	}
 }
+
+// TestVerifyMaxAgeRefusesCosignaturesFromTheFuture: --max-age compared the witnesses' time
+// with now, so cosignatures dated a year ahead (a witness whose clock was wrong) passed for a
+// year and more: an answer or seal they cosigned could be replayed as fresh all that while.
+// Cosignatures dated more than the servers' clock skew ahead have no known age.
+func TestVerifyMaxAgeRefusesCosignaturesFromTheFuture(t *testing.T) {
+	o := newOffice(t)
+	dir, _, file, bare, _ := o.releasedForReplay(t)
+	w := newTestCosigner(t, "witness.cli.example")
+	root, trust := witnessedTrust(t, o, dir, w)
+	ahead := *w
+	ahead.at = time.Now().Add(365 * 24 * time.Hour)
+	data, err := os.ReadFile(file + ".seal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := seal.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own.Checkpoint = ahead.cosign(t, root.LogKey, own.Checkpoint)
+	if err := os.WriteFile(file+".seal", own.Marshal(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state", "online"))
+	code, out, errs := verifyAt(t, cosignedRegistry(t, o, root.LogKey, &ahead, &ahead).URL, "--trust", trust, "--max-age", "24h", bare)
+	if code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") || !strings.Contains(out, "ahead") {
+		t.Errorf("online, latest checkpoint cosigned a year ahead: exit %d %q %q", code, out, errs)
+	}
+	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state", "offline"))
+	code, out, errs = verifyAt(t, "", "--offline", "--trust", trust, "--max-age", "24h", file)
+	if code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") || !strings.Contains(out, "ahead") {
+		t.Errorf("offline, seal cosigned a year ahead: exit %d %q %q", code, out, errs)
+	}
+	// Without --max-age, their time does not matter.
+	code, out, errs = verifyAt(t, "", "--offline", "--trust", trust, file)
+	if code != cli.ExitOK {
+		t.Errorf("offline without --max-age: exit %d %q %q", code, out, errs)
+	}
+}

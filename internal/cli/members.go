@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/registry"
@@ -207,13 +206,13 @@ func yesNo(b bool) string {
 func printMember(w io.Writer, m *registry.MemberView) {
 	fmt.Fprintf(w, "%s\nroles: %s\nstate: %s", printable(m.Name), printable(strings.Join(m.Roles, ", ")), m.State)
 	if m.DisabledAt != nil {
-		fmt.Fprintf(w, " since %s", m.DisabledAt.Format(time.DateTime))
+		fmt.Fprintf(w, " since %s", humanTime(*m.DisabledAt))
 	}
 	pw := "not set"
 	if m.Password {
 		pw = "set"
 	}
-	fmt.Fprintf(w, "\nadded: %s\npassword: %s\n", m.CreatedAt.Format(time.DateTime), pw)
+	fmt.Fprintf(w, "\nadded: %s\npassword: %s\n", humanTime(m.CreatedAt), pw)
 	for _, k := range m.Keys {
 		fmt.Fprintf(w, "key %s added at log entry %d", k.KeyID, k.AddedIndex)
 		if k.RevokedIndex != nil {

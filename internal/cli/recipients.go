@@ -151,7 +151,7 @@ runs with --webhook-allow-private.`,
 			tw := tabwriter.NewWriter(c.OutOrStdout(), 2, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "time\tendpoint\tevent\tstatus\tattempts\treply")
 			for _, d := range ds {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", d.CreatedAt.Format("2006-01-02 15:04:05"), printable(d.Endpoint), d.Event, d.Status, d.Attempts, printable(d.Reply))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", d.CreatedAt.UTC().Format("2006-01-02 15:04:05 UTC"), printable(d.Endpoint), d.Event, d.Status, d.Attempts, printable(d.Reply))
 			}
 			return tw.Flush()
 		}),

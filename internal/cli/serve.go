@@ -223,6 +223,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		return err
 	}
 	warnLookAlikes(ctx, st.Registry, logger)
+	defer warnPDFCertificate(ctx, st.Registry, logger, 24*time.Hour)()
 	if st.Converter != nil && !st.Converter.Isolated() {
 		logger.Warn("LibreOffice converts uploads with this server's network: the system refuses it a network namespace of its own " +
 			"(unprivileged user namespaces; under systemd, RestrictNamespaces= must allow user and net)")
@@ -254,6 +255,31 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdown)
+}
+
+// warnPDFCertificate logs, at once and then every period, a warning when the office's PDF
+// signing certificate has ended or ends within a month: releases are refused once it has,
+// and a server runs for longer than anyone reads its start. It returns a function that stops
+// it and waits, so that nothing logs after serve returns.
+func warnPDFCertificate(ctx context.Context, reg *registry.Registry, logger *slog.Logger, period time.Duration) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(period)
+		defer t.Stop()
+		for {
+			if warn := reg.PDFCertificateWarning(); warn != "" {
+				logger.Warn(warn)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }
 
 // serveDebug serves the Go profiler on its own listener, apart from the public handler.

@@ -18,6 +18,10 @@ var _ = table(func() Translations {
 			"invalide : les cosignatures des témoins du dernier point de contrôle du registre datent du %s, plus ancien que --max-age %s : la réponse est peut-être rejouée, ou les témoins ne cosignent plus le journal ; signalez-le au bureau",
 			"غير صالحة: يعود تاريخ توقيعات الشهود المشتركة على آخر نقطة تحقق للسجل إلى %s، وهو أقدم من --max-age %s: قد تكون الإجابة مُعادة، أو لم يعد الشهود يوقّعون السجل؛ أبلغ المكتب بذلك",
 		},
+		"invalid: the witnesses' cosignatures date from %s, %s ahead of this computer's clock: their age is not known (a witness's clock, or this computer's, is wrong), so --max-age %s cannot be checked": {
+			"invalide : les cosignatures des témoins datent du %s, %s en avance sur l'horloge de cet ordinateur : leur âge n'est pas connu (l'horloge d'un témoin, ou celle de cet ordinateur, est fausse), --max-age %s ne peut donc pas être vérifié",
+			"غير صالحة: يعود تاريخ توقيعات الشهود المشتركة إلى %s، متقدّمًا على ساعة هذا الحاسوب بـ %s: عمرها غير معروف (ساعة أحد الشهود، أو ساعة هذا الحاسوب، خاطئة)، لذا لا يمكن التحقق من --max-age %s",
+		},
 		"could not verify: the registry at %s answers for office %q, not %q, which the trust root names (CHANCERY_URL or --url names another office's registry); verify with --url %s": {
 			"vérification impossible : le registre à %s répond pour le bureau %q, et non %q, que nomme la racine de confiance (CHANCERY_URL ou --url désigne le registre d'un autre bureau) ; vérifiez avec --url %s",
 			"تعذّر التحقق: السجل في %s يجيب عن المكتب %q، لا عن %q الذي يسمّيه جذر الثقة (CHANCERY_URL أو --url يشير إلى سجل مكتب آخر)؛ تحقّق باستخدام --url %s",

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/officeca"
+	"github.com/chancery/chancery/internal/officeca/officecatest"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/pdf/pdftest"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
@@ -326,7 +327,8 @@ func TestSign(t *testing.T) {
 		t.Fatal(err)
 	}
 	stamped := mustStamp(t, letter(t, 3), footer)
-	signed, err := pdf.Sign(stamped, s, released, "Task Force North")
+	// The certificate Create made is valid from an hour ago: the signature is made now.
+	signed, err := pdf.Sign(stamped, s, time.Now(), "Task Force North")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,6 +360,37 @@ func TestSign(t *testing.T) {
 	}
 	if _, err := pdf.Sign(stamped, nil, released, "x"); err == nil {
 		t.Error("Sign without a signer succeeded")
+	}
+}
+
+// A signature claiming a time outside its certificate's validity, or its issuer's, is one PDF
+// readers report as made with an expired certificate: Sign and the one-pass renderings refuse
+// to make it.
+func TestSignRefusesACertificateOutsideItsValidity(t *testing.T) {
+	from, to := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := officecatest.SignerValid(t, "Task Force North", from, to)
+	stamped := mustStamp(t, letter(t, 1), footer)
+	if _, err := pdf.Sign(stamped, s, to.Add(-time.Hour), "Task Force North"); err != nil {
+		t.Fatalf("a signature within the validity: %v", err)
+	}
+	for _, at := range []time.Time{to.Add(time.Second), from.Add(-time.Second)} {
+		_, err := pdf.Sign(stamped, s, at, "Task Force North")
+		if !errors.Is(err, pdf.ErrCertificateNotValid) {
+			t.Errorf("signed at %s with a certificate valid from %s to %s: %v", at, from, to, err)
+		}
+		f := footer
+		f.Released = at
+		if _, err := pdf.RenderRelease("text/plain", []byte("Hello."), head, f, s); !errors.Is(err, pdf.ErrCertificateNotValid) {
+			t.Errorf("RenderRelease signed at %s: %v", at, err)
+		}
+	}
+	// An expired issuer is refused as an expired certificate is.
+	s.Chain[0].NotAfter = to.Add(-2 * time.Hour)
+	if _, err := pdf.Sign(stamped, s, to.Add(-time.Hour), "Task Force North"); !errors.Is(err, pdf.ErrCertificateNotValid) || !strings.Contains(err.Error(), "issuer") {
+		t.Errorf("signed under an expired issuer: %v", err)
+	}
+	if got := s.NotAfter(); !got.Equal(to.Add(-2 * time.Hour)) {
+		t.Errorf("NotAfter = %s, want the issuer's", got)
 	}
 }
 

@@ -20,6 +20,41 @@ type Signer struct {
 	Chain []*x509.Certificate
 }
 
+// ErrCertificateNotValid means a certificate of the signer's chain is not valid at the signing
+// time: PDF readers would report the signature as made with an expired (or not yet valid)
+// certificate.
+var ErrCertificateNotValid = errors.New("pdf signing certificate not valid")
+
+// ValidAt returns nil if the signer's certificate and every certificate of its chain are valid
+// at t, else an error wrapping ErrCertificateNotValid that names the first one that is not.
+func (s *Signer) ValidAt(t time.Time) error {
+	for i, c := range append([]*x509.Certificate{s.Cert}, s.Chain...) {
+		which := "the office's PDF signing certificate"
+		if i > 0 {
+			which = fmt.Sprintf("the PDF signing certificate's issuer %q", c.Subject.CommonName)
+		}
+		switch {
+		case t.After(c.NotAfter):
+			return fmt.Errorf("%w: %s expired on %s", ErrCertificateNotValid, which, c.NotAfter.UTC().Format(time.DateTime+" UTC"))
+		case t.Before(c.NotBefore):
+			return fmt.Errorf("%w: %s is not valid before %s", ErrCertificateNotValid, which, c.NotBefore.UTC().Format(time.DateTime+" UTC"))
+		}
+	}
+	return nil
+}
+
+// NotAfter is the end of the signer's validity: the earliest NotAfter of its certificate and
+// chain.
+func (s *Signer) NotAfter() time.Time {
+	end := s.Cert.NotAfter
+	for _, c := range s.Chain {
+		if c.NotAfter.Before(end) {
+			end = c.NotAfter
+		}
+	}
+	return end
+}
+
 // Sign returns src with an embedded CMS signature by s (SHA-256, ESS signing-certificate-v2,
 // certificate chain included), appended as an incremental update: the bytes of src are
 // unchanged and covered by the signature. The signature dictionary claims the signing time at
@@ -38,6 +73,11 @@ func Sign(src []byte, s *Signer, at time.Time, office string) (out []byte, err e
 func signChecked(src []byte, s *Signer, at time.Time, office string) (out []byte, err error) {
 	if s == nil || s.Key == nil || s.Cert == nil {
 		return nil, errors.New("sign: no signing certificate")
+	}
+	// The signature claims at as its time: one outside the certificate's validity is one
+	// readers report as made with an expired certificate, so none is made.
+	if err := s.ValidAt(at); err != nil {
+		return nil, fmt.Errorf("sign: %w", err)
 	}
 	defer recoverAs(&out, &err, "sign")
 	rdr, err := dpdf.NewReader(bytes.NewReader(src), int64(len(src)))

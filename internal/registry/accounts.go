@@ -175,7 +175,7 @@ func (r *Registry) StartSession(ctx context.Context, m *store.Member, remote str
 	b := make([]byte, 32)
 	rand.Read(b)
 	id := "chs_" + base64.RawURLEncoding.EncodeToString(b)
-	now := r.cfg.Now().UTC()
+	now := r.witnessedNow()
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		if _, err := tx.DeleteExpiredSessions(ctx, now); err != nil {
 			return err
@@ -199,7 +199,8 @@ func (r *Registry) SessionMember(ctx context.Context, id string, times SessionTi
 		return nil, ErrUnauthenticated
 	}
 	h := HashToken(id)
-	now := r.cfg.Now().UTC()
+	// A clock stepped back would make the session look younger and less idle than it is.
+	now := r.witnessedNow()
 	var s *store.Session
 	var m *store.Member
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {

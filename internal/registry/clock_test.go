@@ -3,10 +3,15 @@ package registry
 import (
 	"context"
 	"errors"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/officeca/officecatest"
+	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/seal"
 )
 
@@ -161,5 +166,163 @@ func TestSessionFromAClockThatWasAheadRefused(t *testing.T) {
 	o.r.cfg.Now = func() time.Time { return now }
 	if _, err := o.r.SessionMember(ctx, id, times); err != nil {
 		t.Errorf("a session started on a server a minute ahead: %v", err)
+	}
+}
+
+// A release made after the PDF signing certificate expired would carry a signature that PDF
+// readers report as made with an expired certificate: it is refused with what to do, and
+// leaves nothing behind (no log entry, no audit event, the letter still a draft), until the
+// certificate is renewed.
+func TestReleaseRefusedWithAnExpiredPDFCertificate(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	now := time.Now()
+	o.r.cfg.PDFSigner = officecatest.SignerValid(t, "Task Force North", now.AddDate(-3, 0, 0), now.Add(-time.Hour))
+	ref := o.letter(t, "Dear Minister,\n\nThe forces will be repositioned.")
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	size := o.r.cfg.Log.Head().Size
+	audit, err := o.r.Audit(ctx, o.reviewer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.r.Release(ctx, o.officer, ref)
+	if !errors.Is(err, pdf.ErrCertificateNotValid) || !strings.Contains(err.Error(), "expired") || !strings.Contains(err.Error(), "pdf-signing.crt") {
+		t.Fatalf("release with an expired PDF certificate: %v; want it refused, saying how to renew", err)
+	}
+	if got := o.r.cfg.Log.Head().Size; got != size {
+		t.Errorf("the refused release grew the log from %d to %d entries", size, got)
+	}
+	if after, err := o.r.Audit(ctx, o.reviewer, ref); err != nil || !reflect.DeepEqual(after, audit) {
+		t.Errorf("the refused release changed the audit: %+v, %v", after, err)
+	}
+	if st, err := o.r.MemberStatus(ctx, o.reviewer, ref); err != nil || st.ReleasedAt != nil {
+		t.Errorf("the refused release left %s released: %+v, %v", ref, st, err)
+	}
+
+	// A certificate not yet valid (a clock stepped back past its start) is refused too.
+	o.r.cfg.PDFSigner = officecatest.SignerValid(t, "Task Force North", now.Add(time.Hour), now.AddDate(3, 0, 0))
+	if _, err := o.r.Release(ctx, o.officer, ref); !errors.Is(err, pdf.ErrCertificateNotValid) {
+		t.Fatalf("release with a PDF certificate not yet valid: %v", err)
+	}
+
+	o.r.cfg.PDFSigner = officecatest.Signer(t, "Task Force North")
+	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
+		t.Fatalf("release once the certificate is renewed: %v", err)
+	}
+}
+
+// The operator hears of the PDF signing certificate's end a month ahead, and once it has
+// passed, with how to renew it.
+func TestPDFCertificateWarning(t *testing.T) {
+	o := newOffice(t)
+	if w := o.r.PDFCertificateWarning(); w != "" {
+		t.Errorf("warning without a certificate: %q", w)
+	}
+	now := time.Now()
+	for _, c := range []struct {
+		end  time.Time
+		want string
+	}{
+		{now.AddDate(0, 0, 40), ""},
+		{now.AddDate(0, 0, 20), "expires on " + now.AddDate(0, 0, 20).UTC().Format(time.DateOnly)},
+		{now.Add(-time.Minute), "expired on"},
+	} {
+		o.r.cfg.PDFSigner = officecatest.SignerValid(t, "Task Force North", now.AddDate(-1, 0, 0), c.end)
+		w := o.r.PDFCertificateWarning()
+		if c.want == "" && w != "" || c.want != "" && (!strings.Contains(w, c.want) || !strings.Contains(w, "pdf-signing.crt")) {
+			t.Errorf("certificate ending %s: warning %q, want %q", c.end, w, c.want)
+		}
+	}
+}
+
+// newQuorumOffice is a witnessed office with a quorum of one witness, run in the test.
+func newQuorumOffice(t *testing.T) *witnessed {
+	t.Helper()
+	ctx := context.Background()
+	w := newWitnessedOffice(t, time.Minute)
+	vkey, srv := startWitness(t, "witness.justice.example", w, nil)
+	if err := w.r.AddWitness(ctx, w.admin, "justice", srv.URL, vkey); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.r.SetWitnessQuorum(ctx, w.admin, 1); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if w.verifier, err = seal.NewVerifier(w.r.TrustRoot()); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// A releasing server whose clock was stepped back makes approvals look younger than they are:
+// one given 30 hours ago looks 10 hours old to a clock set 20 hours back, and would count
+// under a max_approval_age of a day. The witnesses' cosignatures vouch for a later time: the
+// gate measures ages from it, and the release is not dated before it.
+func TestSteppedBackClockDoesNotRejuvenateApprovals(t *testing.T) {
+	ctx := context.Background()
+	w := newQuorumOffice(t)
+	p, err := policy.Parse([]byte(modifierPolicy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.r.AdoptPolicy(ctx, w.admin, p, []byte(modifierPolicy)); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	w.r.cfg.Now = func() time.Time { return now.Add(-30 * time.Hour) }
+	ref, err := w.r.CreateLetter(ctx, w.drafter, NewLetter{Subject: "Repositioning", Class: "foreign-government",
+		Tags: []string{"urgent"}, Addressees: []string{"Ministry of Defence"}, File: Upload{Name: "letter.txt", Data: []byte("Dear Minister, urgent.")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.approve(t, ref)
+	if err := w.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	// Time passes: another letter is released and its checkpoint cosigned, at the real time.
+	w.r.cfg.Now = time.Now
+	if rel := w.releaseOne(t, "Another letter."); rel.Seal == nil {
+		t.Fatalf("no seal: %s", rel.SealPending)
+	}
+	// The clock is stepped back 20 hours.
+	w.r.cfg.Now = func() time.Time { return time.Now().Add(-20 * time.Hour) }
+	rel, err := w.r.Release(ctx, w.officer, ref)
+	var gate *GateError
+	if err == nil {
+		t.Fatalf("released %s on an approval 30 hours old under a max_approval_age of 24h, dated %s", ref, w.statementOf(t, rel).ReleasedAt)
+	} else if !errors.As(err, &gate) || !strings.Contains(err.Error(), "max_approval_age") {
+		t.Fatalf("release: %v", err)
+	}
+	// A letter approved and released on the stepped-back server is dated no earlier than the
+	// witnesses' time.
+	w.r.cfg.Now = func() time.Time { return time.Now().Add(-20 * time.Hour) }
+	rel = w.releaseOne(t, "A letter of today.")
+	if at := w.statementOf(t, rel).ReleasedAt; now.Sub(at) > time.Minute {
+		t.Errorf("released at %s by a clock 20 hours behind the witnesses' (%s)", at, now)
+	}
+}
+
+// A clock stepped back would make sessions look younger than they are: a 'chancery login'
+// token of an hour, started two hours ago, would still open the registry to a clock set back
+// ninety minutes. The witnesses' time ends it.
+func TestSteppedBackClockDoesNotProlongSessions(t *testing.T) {
+	ctx := context.Background()
+	w := newQuorumOffice(t)
+	now := time.Now()
+	w.r.cfg.Now = func() time.Time { return now.Add(-2 * time.Hour) }
+	tok, _, err := w.r.StartCLISession(ctx, w.drafter.Member, "test", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.r.cfg.Now = time.Now
+	if rel := w.releaseOne(t, "A letter cosigned now."); rel.Seal == nil {
+		t.Fatalf("no seal: %s", rel.SealPending)
+	}
+	w.r.cfg.Now = func() time.Time { return time.Now().Add(-90 * time.Minute) }
+	if _, err := w.r.Authenticate(ctx, tok); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("a token that expired an hour ago, to a clock set back 90 minutes: %v", err)
 	}
 }

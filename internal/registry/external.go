@@ -254,7 +254,7 @@ func (r *Registry) StartCLISession(ctx context.Context, m *store.Member, remote 
 	b := make([]byte, 32)
 	rand.Read(b)
 	tok := cliPrefix + base64.RawURLEncoding.EncodeToString(b)
-	now := r.cfg.Now().UTC()
+	now := r.witnessedNow()
 	exp := now.Add(lifetime)
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		if err := tx.AddSession(ctx, store.Session{IDHash: HashToken(tok), MemberID: m.ID, CreatedAt: now, LastSeen: now,
@@ -287,7 +287,7 @@ func (r *Registry) cliSessionMember(ctx context.Context, tok string) (*store.Mem
 	if err != nil {
 		return nil, fmt.Errorf("authenticate: %w", err)
 	}
-	if now := r.cfg.Now().UTC(); !now.Before(s.ExpiresAt) || fromAhead(s, now) || m.Disabled() {
+	if now := r.witnessedNow(); !now.Before(s.ExpiresAt) || fromAhead(s, now) || m.Disabled() {
 		return nil, ErrUnauthenticated
 	}
 	return m, nil

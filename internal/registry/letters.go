@@ -618,7 +618,9 @@ func loadRows(ctx context.Context, tx *store.Tx, l *store.Letter) (*letterRows, 
 func (r *Registry) gatherRows(ctx context.Context, tx *store.Tx, l *store.Letter, vs []store.Version, rows *letterRows) (*evidence, error) {
 	epoch := r.inForce.Load()
 	ev := &evidence{letter: l, version: vs[len(vs)-1], members: rows.members, pol: epoch.pol, epoch: epoch}
-	ev.policy.Now = r.cfg.Now()
+	// Approvals' ages are measured from a time the witnesses vouch for, when this clock
+	// reads earlier: stepped back, it would make them look younger than they are.
+	ev.policy.Now = r.witnessedNow()
 	member := func(id int64) (*store.Member, error) {
 		if m, ok := ev.members[id]; ok {
 			return m, nil

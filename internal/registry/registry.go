@@ -19,6 +19,7 @@ import (
 	"github.com/chancery/chancery/internal/convert"
 	"github.com/chancery/chancery/internal/cosigned"
 	"github.com/chancery/chancery/internal/i18n"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -59,6 +60,10 @@ var (
 	// ErrCatchingUp: another server of the office logged an entry the answer rests on, and
 	// this server has not read it yet (it follows the stored log every few milliseconds).
 	ErrCatchingUp = errors.New("this server has not yet read the office's latest log entries: try again in a moment")
+	// ErrPDFCertificate: the office's PDF signing certificate is not valid at the release's
+	// time (expired, or not yet valid): nothing was released, and an administrator must
+	// renew it (RenewPDFCertificate).
+	ErrPDFCertificate = pdf.ErrCertificateNotValid
 )
 
 // catchingUp makes *err, if it asks this server's log for more than it has published,
@@ -281,6 +286,28 @@ func stillActs(ctx context.Context, tx *store.Tx, a Actor) error {
 }
 
 func (r *Registry) now() time.Time { return r.cfg.Now().UTC().Truncate(time.Second) }
+
+// witnessedNow is the clock's time, or the time the office's witness quorum vouches has come
+// if that is later: the quorum-th newest cosignature time of the newest cosigned checkpoint.
+// A server whose clock was stepped back cannot make approvals or sessions look younger than
+// the witnesses, independent clocks, say they are (as far as the log's latest cosigning
+// tells). Without witnesses it is the clock's.
+func (r *Registry) witnessedNow() time.Time {
+	now := r.cfg.Now().UTC()
+	if r.cfg.Heads == nil {
+		return now
+	}
+	q, h := r.cfg.Heads.Quorum(), r.cfg.Heads.Head()
+	if q < 1 || h == nil || len(h.Cosignatures) < q {
+		return now
+	}
+	ts := make([]time.Time, len(h.Cosignatures))
+	for i, c := range h.Cosignatures {
+		ts[i] = c.At
+	}
+	slices.SortFunc(ts, func(a, b time.Time) int { return b.Compare(a) })
+	return later(now, ts[q-1].UTC())
+}
 
 // audit appends an audit event in tx.
 func (r *Registry) audit(ctx context.Context, tx *store.Tx, a Actor, action, ref, detail string) error {

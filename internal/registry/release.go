@@ -436,7 +436,7 @@ func (r *Registry) prepareRelease(ctx context.Context, tx *store.Tx, a Actor, re
 		FileName:      ev.version.FileName,
 		Policy:        ev.pol.Digest,
 		ReleasedBy:    releaser.Name,
-		ReleasedAt:    r.now(),
+		ReleasedAt:    ev.policy.Now.UTC().Truncate(time.Second),
 		Signatures:    []seal.Signature{},
 		Approvals:     []seal.Approval{},
 	}

@@ -146,6 +146,9 @@ func (r *Registry) convertedPDF(mediaType string, data []byte) ([]byte, error) {
 // approved ones plus the footer. It sets the statement's file digest, name and type. The
 // file comes with its text when its layout gathered it (stampedRelease).
 func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, stmt *seal.ReleaseStatement, code string) (*pdf.Release, error) {
+	if err := r.checkPDFCertificate(stmt.ReleasedAt); err != nil {
+		return nil, err
+	}
 	stmt.FileDigest, stmt.FileMediaType = seal.DigestOf(data), ""
 	footer := pdf.Footer{Office: r.cfg.Office.Name, Reference: l.Reference,
 		Released: stmt.ReleasedAt, VerifyURL: r.VerifyURL(l.Reference, code), Languages: r.cfg.Office.StampLanguages}
@@ -159,6 +162,51 @@ func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, s
 		stmt.FileName = strings.TrimSuffix(v.FileName, filepath.Ext(v.FileName)) + ".pdf"
 	}
 	return rel, nil
+}
+
+// RenewPDFCertificate says what an administrator does about a PDF signing certificate that
+// expired or is about to.
+const RenewPDFCertificate = "an administrator renews it: put the renewed certificate and its key in the data directory as " +
+	"pdf-signing.crt and pdf-signing.key (see docs/operations.md, \"Renewing the PDF signing certificate\") and restart the server"
+
+// checkPDFCertificate refuses, before anything is made, a release whose embedded PDF
+// signature would be made with a certificate not valid at the release's time or at the
+// clock's: PDF readers would show the letter as signed with an expired certificate. The
+// error wraps pdf.ErrCertificateNotValid.
+func (r *Registry) checkPDFCertificate(releasedAt time.Time) error {
+	s := r.cfg.PDFSigner
+	if s == nil {
+		return nil
+	}
+	for _, at := range []time.Time{r.now(), releasedAt} {
+		if err := s.ValidAt(at); err != nil {
+			return fmt.Errorf("%w: nothing was released; %s", err, RenewPDFCertificate)
+		}
+	}
+	return nil
+}
+
+// PDFCertificateWarnAhead is how long before the PDF signing certificate's end the
+// operator is warned (PDFCertificateWarning).
+const PDFCertificateWarnAhead = 30 * 24 * time.Hour
+
+// PDFCertificateWarning is what the operator must hear about the office's PDF signing
+// certificate now: that it is not valid (releases are refused), or that it ends within
+// PDFCertificateWarnAhead, each with how to renew it; "" otherwise, or without a certificate.
+func (r *Registry) PDFCertificateWarning() string {
+	s := r.cfg.PDFSigner
+	if s == nil {
+		return ""
+	}
+	now := r.now()
+	if err := s.ValidAt(now); err != nil {
+		return fmt.Sprintf("%v: releases are refused until %s", err, RenewPDFCertificate)
+	}
+	if end := s.NotAfter(); end.Sub(now) < PDFCertificateWarnAhead {
+		return fmt.Sprintf("the office's PDF signing certificate expires on %s (in %d days), and releases will be refused from then: %s",
+			end.UTC().Format(time.DateTime+" UTC"), int(end.Sub(now).Hours()/24), RenewPDFCertificate)
+	}
+	return ""
 }
 
 // draftFile makes a coordination copy of the version: the letter PDF with the DRAFT watermark

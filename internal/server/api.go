@@ -89,6 +89,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		// Committed and logged; the proof waits for the witnesses' cosignatures.
 		w.Header().Set("Retry-After", "10")
 		apiError(w, http.StatusServiceUnavailable, err)
+	case errors.Is(err, registry.ErrPDFCertificate):
+		apiError(w, http.StatusServiceUnavailable, err)
 	case errors.Is(err, errOverTime):
 		apiError(w, http.StatusUnprocessableEntity, err)
 	case errors.Is(err, errNoOCR):

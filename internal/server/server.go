@@ -290,7 +290,8 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
-// readyz answers 200 when the store answers a read within a second.
+// readyz answers 200 when the store answers a read within a second, with a warning line when
+// the office's PDF signing certificate has ended or ends within a month.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
 	defer cancel()
@@ -319,5 +320,12 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ready: sequencing the log\n"))
 	default:
 		w.Write([]byte("ready: not sequencing the log (another server is, or none has appends)\n"))
+	}
+	// Verification and reading go on with the PDF certificate expired: the server stays
+	// ready, and says on a line of its own what the operator must do.
+	if s.cfg.Registry != nil {
+		if warn := s.cfg.Registry.PDFCertificateWarning(); warn != "" {
+			fmt.Fprintf(w, "warning: %s\n", warn)
+		}
 	}
 }

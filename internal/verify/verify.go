@@ -172,6 +172,10 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 		// Online, the answer is judged against the registry's latest checkpoint, whatever
 		// this seal's age: the bound is on that checkpoint (internal/cli's online).
 		if vf.MaxAge > 0 && vf.Online == nil {
+			if msg, ahead := vf.CosignedAhead(r.MinCosignatureTime(vf.Quorum)); ahead {
+				res.Say(Invalid, msg)
+				return res
+			}
 			if at := r.MinCosignatureTime(vf.Quorum); time.Since(at) > vf.MaxAge {
 				res.Say(Invalid, vf.T("invalid: the witnesses' cosignatures of the seal's checkpoint date from %s, older than --max-age %s: 'chancery seal refresh %s' proves the seal against a newer checkpoint",
 					at.Format(time.RFC3339), vf.MaxAge.String(), sealPath))
@@ -221,6 +225,24 @@ func FromRelease(res *Result, s *seal.ReleaseStatement, index int64) {
 	res.Signers = SignerNames(s)
 	at, idx := s.ReleasedAt, index
 	res.ReleasedAt, res.LogIndex = &at, &idx
+}
+
+// CosignatureSkew is how far ahead of this computer's clock the witnesses' cosignatures may
+// be dated and still have a known age for --max-age: the bound the registry's witness client
+// puts on them (witness.MaxClockSkew).
+const CosignatureSkew = 10 * time.Minute
+
+// CosignedAhead says, when the witnesses' quorum time at is more than CosignatureSkew ahead
+// of this computer's clock, why --max-age cannot be checked: the age of what they cosigned
+// is not known, and a freshness bound measured from a time to come would let it pass for as
+// long again.
+func (vf *Verifier) CosignedAhead(at time.Time) (Text, bool) {
+	ahead := time.Until(at)
+	if ahead <= CosignatureSkew {
+		return Text{}, false
+	}
+	return vf.T("invalid: the witnesses' cosignatures date from %s, %s ahead of this computer's clock: their age is not known (a witness's clock, or this computer's, is wrong), so --max-age %s cannot be checked",
+		at.UTC().Format(time.RFC3339), ahead.Round(time.Minute).String(), vf.MaxAge.String()), true
 }
 
 // ValidMessage is the message of a valid letter.

@@ -292,6 +292,8 @@ func statusOf(err error) (int, string) {
 		return http.StatusServiceUnavailable, "This letter is recorded, but the independent witnesses of the office's log have not confirmed it yet, so its proof cannot be shown. Try again in a minute."
 	case errors.Is(err, registry.ErrInvalid), errors.Is(err, errBadRequest):
 		return http.StatusBadRequest, err.Error()
+	case errors.Is(err, registry.ErrPDFCertificate):
+		return http.StatusServiceUnavailable, err.Error()
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, errUploadsBusy),
 		errors.Is(err, registry.ErrCatchingUp):
 		return http.StatusServiceUnavailable, "The server is busy; try again in a moment."

@@ -180,7 +180,7 @@ func (c *Client) cosignature(text, body []byte) (Cosignature, error) {
 		return Cosignature{}, fmt.Errorf("%w: timestamp: %v", ErrBadCosignature, err)
 	}
 	if ahead := time.Until(t); ahead > MaxClockSkew {
-		return Cosignature{}, fmt.Errorf("%w: its time %s is %s ahead of this clock (at most %s): the witness's clock is wrong",
+		return Cosignature{}, fmt.Errorf("%w: its time %s is %s ahead of this clock (at most %s): the witness's clock is wrong, or this server's was set back",
 			ErrBadCosignature, t.UTC().Format(time.RFC3339), ahead.Round(time.Second), MaxClockSkew)
 	}
 	return Cosignature{
