@@ -1,10 +1,13 @@
 package cli_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/cli"
 )
@@ -60,4 +63,37 @@ func TestLetterCopiesAreOwnersOnly(t *testing.T) {
 		t.Fatalf("trust export: exit %d\n%s", code, stderr)
 	}
 	mode(trust, 0o644)
+}
+
+// TestBackupInterruptedLeavesNoCopy: a backup stopped by Ctrl-C or a service stop (SIGINT,
+// SIGTERM) once it has copied the database beside FILE removes that copy and writes no
+// FILE: the copy, under a hidden name in the backups' directory, held every letter.
+func TestBackupInterruptedLeavesNoCopy(t *testing.T) {
+	tmp := t.TempDir()
+	live := filepath.Join(tmp, "live")
+	o := openReleasingOffice(t, live, "")
+	if _, err := o.release(); err != nil {
+		t.Fatal(err)
+	}
+	backups := filepath.Join(tmp, "backups")
+	if err := os.Mkdir(backups, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cli.SetBackupStaged(func(ctx context.Context) {
+		// Without a handler, the signal ends this test's process.
+		syscall.Kill(os.Getpid(), syscall.SIGINT)
+		select {
+		case <-ctx.Done():
+		case <-time.After(10 * time.Second):
+			t.Error("the interrupt did not stop the backup")
+		}
+	})
+	defer cli.SetBackupStaged(nil)
+	code, _, stderr := run("backup", "--data", live, "--out", filepath.Join(backups, "office.tar"))
+	if code == cli.ExitOK || !strings.Contains(stderr, "interrupted") {
+		t.Errorf("interrupted backup: exit %d\n%s", code, stderr)
+	}
+	if ents, _ := os.ReadDir(backups); len(ents) != 0 {
+		t.Errorf("an interrupted backup left %s", ents[0].Name())
+	}
 }
