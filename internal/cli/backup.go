@@ -12,9 +12,11 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/signal"
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/chancery/chancery/internal/checkpoint"
@@ -157,15 +159,29 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 		return nil, withHint(fmt.Errorf("backup: %s is inside the data directory %s", out, d.Path),
 			"write backups outside the data directory, e.g. --out /var/backups/chancery/chancery-$(date +%%F).tar")
 	}
+	// The staging directory beside FILE holds a copy of the database: an interrupted backup
+	// (Ctrl-C, a service stopped) stops and removes it rather than leave the letters in the
+	// backups' directory, under a name no one looks at, where they may be copied elsewhere.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	tmp, err := os.MkdirTemp(filepath.Dir(out), ".chancery-backup-")
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	defer os.RemoveAll(tmp)
 	if err := store.BackupSQLite(ctx, d.Path, filepath.Join(tmp, store.SQLiteFile)); err != nil {
+		if ctx.Err() != nil {
+			return nil, errBackupInterrupted
+		}
 		return nil, withHint(err, "is %s a data directory with a SQLite store? For PostgreSQL use pg_dump (docs/operations.md)", d.Path)
 	}
+	if backupStaged != nil {
+		backupStaged(ctx)
+	}
 	rep, err := verifyStored(ctx, tmp, d)
+	if ctx.Err() != nil {
+		return nil, errBackupInterrupted
+	}
 	if err != nil {
 		return nil, fmt.Errorf("backup: the copy of the log does not verify: %w", err)
 	}
@@ -229,6 +245,9 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	for i, s := range srcs {
+		if ctx.Err() != nil {
+			return nil, errBackupInterrupted
+		}
 		r, err := os.Open(s.path)
 		if err != nil {
 			return nil, fmt.Errorf("backup: %w", err)
@@ -249,6 +268,9 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
+	if ctx.Err() != nil {
+		return nil, errBackupInterrupted
+	}
 	if err := os.Link(part, out); err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
@@ -258,6 +280,13 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	}
 	return &backupResult{Out: out, Origin: m.Origin, LogSize: m.LogSize, LogRoot: m.LogRoot, Bytes: fi.Size()}, nil
 }
+
+// errBackupInterrupted is a backup stopped by a signal, its staging directory removed.
+var errBackupInterrupted = errors.New("backup: interrupted: nothing was written")
+
+// backupStaged, set only by tests, is called once the database is copied to the staging
+// directory, with the backup's context.
+var backupStaged func(ctx context.Context)
 
 // fileEntry describes the file at p, to be stored under name.
 func fileEntry(name, p string) (backupFile, error) {

@@ -1,5 +1,7 @@
 package cli
 
+import "context"
+
 // SetRestoreMovedIn has f called with each name a restore moves into the data directory, for
 // crash tests that kill the process there.
 func SetRestoreMovedIn(f func(name string)) { restoreMovedIn = f }
@@ -12,3 +14,7 @@ func SetInitStep(f func(step string)) { initStep = f }
 // done ("committed": the rotation is in the store), for crash tests that kill the process
 // there.
 func SetRotateStep(f func(step string)) { rotateStep = f }
+
+// SetBackupStaged has f called once a backup has copied the database to its staging
+// directory, with the backup's context.
+func SetBackupStaged(f func(ctx context.Context)) { backupStaged = f }

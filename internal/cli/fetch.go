@@ -149,9 +149,10 @@ draft export').
 }
 
 // checkOutDir makes sure that dir is a directory this process can write into, creating it if
-// needed: release checks it before releasing, which cannot be undone.
+// needed (for its owner alone, as the letters it will hold): release checks it before
+// releasing, which cannot be undone.
 func checkOutDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return withHint(fmt.Errorf("output directory: %w", err), "pass --out a directory, or a path where one can be created")
 	}
 	f, err := os.CreateTemp(dir, ".chancery-write-check-*")

@@ -434,8 +434,15 @@ func releasedName(ref, fileName string) string {
 	return name
 }
 
-// writeNew writes a file that must not exist yet.
+// writeNew writes a file that must not exist yet, readable by its owner alone: a letter, a
+// draft copy or a seal is confidential, and on a shared machine a umask lets every account
+// read what os.Create makes. Whoever should have it is handed it.
 func writeNew(name string, data []byte) error {
+	return exclfile.Write(name, data, 0o600)
+}
+
+// writePublic writes a file that must not exist yet and that anyone may read: a trust root.
+func writePublic(name string, data []byte) error {
 	return exclfile.Write(name, data, 0o644)
 }
 
@@ -570,7 +577,7 @@ through a channel people already trust (the office's website, a printed notice).
 				_, err := c.OutOrStdout().Write(b)
 				return err
 			}
-			if err := writeNew(out, b); err != nil {
+			if err := writePublic(out, b); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.OutOrStdout(), "wrote %s\n", out)

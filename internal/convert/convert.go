@@ -137,7 +137,9 @@ func (c *Converter) ToPDF(ctx context.Context, mediaType string, data []byte) ([
 	nonet.Isolate(cmd)
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
-	cmd.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8", "SAL_USE_VCLPLUGIN=svp"}
+	// LibreOffice's temporary files (parts of the letter among them) go in dir too: in the
+	// shared /tmp, a conversion killed at its time limit left them there.
+	cmd.Env = []string{"HOME=" + dir, "TMPDIR=" + dir, "PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8", "SAL_USE_VCLPLUGIN=svp"}
 	out, err := cmd.CombinedOutput()
 	// Whatever happened, no helper outlives the conversion.
 	if cmd.Process != nil {

@@ -394,3 +394,48 @@ mkdir -p "$out" && cp %q "$out/letter.pdf"
 		t.Fatalf("conversion: %v; connections reached: %d", err, reached.Load())
 	}
 }
+
+// TestConvertLeavesNoTemporaryFiles: LibreOffice keeps its temporary files (copies of the
+// letter's parts among them) in the conversion's own directory, not in the shared /tmp,
+// so that a conversion cancelled or killed at its time limit, which LibreOffice cannot clean
+// up after, leaves nothing behind once the directory is removed.
+func TestConvertLeavesNoTemporaryFiles(t *testing.T) {
+	c := converter(t)
+	data := docx(t, 2)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Cancelled once LibreOffice has made its first temporary directory in the conversion's.
+	seen := make(chan struct{})
+	go func() {
+		defer close(seen)
+		for ctx.Err() == nil {
+			found := false
+			filepath.WalkDir(tmp, func(p string, e os.DirEntry, err error) error {
+				// TMPDIR's, beside the letter (the PDF is written to a temporary file of its own in out).
+				if err == nil && e.IsDir() && strings.HasPrefix(e.Name(), "lu") && strings.HasSuffix(e.Name(), ".tmp") &&
+					filepath.Dir(filepath.Dir(p)) == tmp {
+					found = true
+					return filepath.SkipAll
+				}
+				return nil
+			})
+			if found {
+				cancel()
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	_, err := c.ToPDF(ctx, docxType, data)
+	stopped := ctx.Err() != nil
+	cancel()
+	<-seen
+	if !stopped {
+		t.Fatalf("LibreOffice made no temporary directory in the conversion's (err %v): it wrote them elsewhere", err)
+	}
+	if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
+		t.Errorf("a cancelled conversion left %d files in the temporary directory", len(ents))
+	}
+}

@@ -174,6 +174,9 @@ func Init(path string, s Settings) (_ *Dir, err error) {
 	if err := os.MkdirAll(path, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
+	if err := checkUnchangeable("data directory", path, "700"); err != nil {
+		return nil, err
+	}
 	var written []string
 	defer func() {
 		if err == nil {
@@ -460,6 +463,12 @@ func open(path string, keys *tokenKeys) (_ *Dir, err error) {
 // readSettings reads and checks the settings of the data directory at path.
 func readSettings(path string) (Settings, error) {
 	var s Settings
+	if err := checkUnchangeable("data directory", path, "700"); err != nil {
+		return s, err
+	}
+	if err := checkUnchangeable("settings", filepath.Join(path, settingsFile), "600"); err != nil {
+		return s, err
+	}
 	js, err := os.ReadFile(filepath.Join(path, settingsFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, fmt.Errorf("%s: %w", path, ErrNotInitialized)
@@ -562,6 +571,17 @@ func verifierKey(skey string) (string, error) {
 func checkPrivate(what, name string) error {
 	if fi, err := os.Stat(name); err == nil && fi.Mode().Perm()&0o077 != 0 {
 		return fmt.Errorf("%s %s is readable by others (mode %v): chmod 600 it", what, name, fi.Mode().Perm())
+	}
+	return nil
+}
+
+// checkUnchangeable refuses a file or directory (what names it) that its group or others can
+// write: in the data directory they could put a key of theirs in place of the office's, and
+// in the settings name a PKCS#11 module that the server loads. A missing one is for the
+// reader to report.
+func checkUnchangeable(what, name, chmod string) error {
+	if fi, err := os.Stat(name); err == nil && fi.Mode().Perm()&0o022 != 0 {
+		return fmt.Errorf("%s %s can be changed by others (mode %v): chmod %s it", what, name, fi.Mode().Perm(), chmod)
 	}
 	return nil
 }

@@ -92,3 +92,53 @@ func TestOpenRefusesDispatchSecretReadableByOthers(t *testing.T) {
 		t.Fatalf("opened with a world-readable dispatch secret: %v", err)
 	}
 }
+
+// TestOpenRefusesWhatOthersCanChange: a data directory its group or others can write lets
+// them put their own office.key in place of the office's (a file they made, mode 0600, that
+// the server then signs with), and chancery.json they can write lets them name a PKCS#11
+// module of theirs, which the server loads: both are refused, at init and at every open, as
+// ssh refuses a key in a directory others can write.
+func TestOpenRefusesWhatOthersCanChange(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "d")
+	d, err := Init(dir, Settings{Office: "X", Prefix: "X", Origin: "x.example/log"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	for _, mode := range []os.FileMode{0o777, 0o770, os.ModeSticky | 0o777} {
+		if err := os.Chmod(dir, mode); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "chmod 700") {
+			t.Errorf("opened a data directory of mode %v: %v", mode, err)
+		}
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := Open(dir); err != nil {
+		t.Fatalf("a directory others can only read: %v", err)
+	} else {
+		d.Close()
+	}
+	if err := os.Chmod(filepath.Join(dir, settingsFile), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Errorf("opened with settings others can write: %v", err)
+	}
+
+	shared := filepath.Join(t.TempDir(), "shared")
+	if err := os.Mkdir(shared, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(shared, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Init(shared, Settings{Office: "X", Prefix: "X", Origin: "x.example/log"}); err == nil || !strings.Contains(err.Error(), "chmod 700") {
+		t.Errorf("init in a directory others can write: %v", err)
+	}
+	if ents, _ := os.ReadDir(shared); len(ents) != 0 {
+		t.Errorf("the refused init left %d files", len(ents))
+	}
+}

@@ -244,3 +244,66 @@ func TestOpenRefusesAPINFileOthersCanRead(t *testing.T) {
 	}
 	k.Close()
 }
+
+// TestOpenRefusesAModuleOthersCouldPlace: a PKCS#11 module runs its code in the server, beside
+// the office's keys, so one that another account owns or can change (it, or a directory above
+// it) is refused before it is loaded: settings restored from someone's backup, or a URI typed
+// with a path in a shared directory, cannot make the server load a file another user made.
+func TestOpenRefusesAModuleOthersCouldPlace(t *testing.T) {
+	pin := token(t)
+	lib, err := os.ReadFile(softhsm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "modules")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mod := filepath.Join(dir, "libsofthsm2.so")
+	if err := os.WriteFile(mod, lib, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	open := func(module string) error {
+		k, err := Open("pkcs11:token=chancery;object=office?module-path=" + module + "&pin-source=" + pin)
+		if err == nil {
+			k.Close()
+		}
+		return err
+	}
+	if err := open(mod); err != nil {
+		t.Fatalf("a module only its owner can change: %v", err)
+	}
+	refused := func(what, module, want string) {
+		t.Helper()
+		if err := open(module); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want an error saying %q", what, err, want)
+		}
+	}
+	os.Chmod(mod, 0o777)
+	refused("a module others can write", mod, "can be changed by others")
+	os.Chmod(mod, 0o755)
+	os.Chmod(dir, 0o777)
+	refused("a module in a directory others can write", mod, "can be changed by others")
+	link := filepath.Join(dir, "link.so")
+	if err := os.Symlink(mod, link); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o755)
+	outside := filepath.Join(t.TempDir(), "shared")
+	os.Mkdir(outside, 0o777)
+	os.Chmod(outside, 0o777)
+	if err := os.Symlink(mod, filepath.Join(outside, "link.so")); err != nil {
+		t.Fatal(err)
+	}
+	refused("a link to a module, in a directory others can write", filepath.Join(outside, "link.so"), "can be changed by others")
+	if err := open(link); err != nil {
+		t.Errorf("a link to a module, both only their owner can change: %v", err)
+	}
+	refused("a relative module path", "modules/libsofthsm2.so", "not an absolute path")
+	if os.Getuid() == 0 {
+		if err := os.Chown(mod, 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+		refused("a module another user owns", mod, "belongs to another user")
+	}
+}

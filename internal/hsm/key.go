@@ -8,7 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sync"
+	"syscall"
 
 	"github.com/miekg/pkcs11"
 )
@@ -79,6 +82,9 @@ func loadModule(path string) (*pkcs11.Ctx, error) {
 		m.refs++
 		return m.ctx, nil
 	}
+	if err := checkModule(path); err != nil {
+		return nil, err
+	}
 	ctx := pkcs11.New(path)
 	if ctx == nil {
 		return nil, fmt.Errorf("cannot load the PKCS#11 module %s", path)
@@ -89,6 +95,61 @@ func loadModule(path string) (*pkcs11.Ctx, error) {
 	}
 	modules.m[path] = &module{ctx: ctx, refs: 1}
 	return ctx, nil
+}
+
+// checkModule refuses a PKCS#11 module that someone other than root or this process's user
+// could have put in place: loading it runs its code in this process, beside the office's keys.
+// The module (once its links are followed) must be a regular file, and it and every directory
+// above it, as named and as resolved, owned by root or this user and writable by no one else
+// (a directory with the sticky bit, as /tmp, excepted: others cannot replace what is in it).
+// A module path in settings restored from someone's backup cannot then name a file another
+// local account made.
+func checkModule(path string) error {
+	if !filepath.IsAbs(path) {
+		return fmt.Errorf("the PKCS#11 module %s is not an absolute path", path)
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return fmt.Errorf("the PKCS#11 module %s: %w", path, err)
+	}
+	fi, err := os.Stat(real)
+	if err != nil {
+		return fmt.Errorf("the PKCS#11 module %s: %w", path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("the PKCS#11 module %s is not a file", path)
+	}
+	if err := checkOwner(real, fi, false); err != nil {
+		return fmt.Errorf("the PKCS#11 module %s: %w", path, err)
+	}
+	for _, p := range []string{filepath.Dir(filepath.Clean(path)), filepath.Dir(real)} {
+		for ; ; p = filepath.Dir(p) {
+			fi, err := os.Stat(p)
+			if err != nil {
+				return fmt.Errorf("the PKCS#11 module %s: %w", path, err)
+			}
+			if err := checkOwner(p, fi, true); err != nil {
+				return fmt.Errorf("the PKCS#11 module %s: %w", path, err)
+			}
+			if p == filepath.Dir(p) {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// checkOwner refuses name (fi) unless root or this process's user owns it and no one else can
+// write it; a directory's sticky bit makes others' write access harmless.
+func checkOwner(name string, fi os.FileInfo, dir bool) error {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if ok && st.Uid != 0 && int(st.Uid) != os.Getuid() {
+		return fmt.Errorf("%s belongs to another user (uid %d)", name, st.Uid)
+	}
+	if fi.Mode().Perm()&0o022 != 0 && !(dir && fi.Mode()&os.ModeSticky != 0) {
+		return fmt.Errorf("%s can be changed by others (mode %v)", name, fi.Mode().Perm())
+	}
+	return nil
 }
 
 func unloadModule(path string) {

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -27,6 +29,9 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 	path := filepath.Join(dir, SQLiteFile)
 	if err := createSQLite(path); err != nil {
 		return nil, fmt.Errorf("store: create %s: %w", path, err)
+	}
+	if err := makePrivate(path); err != nil {
+		return nil, fmt.Errorf("store: %s: %w", path, err)
 	}
 	q := url.Values{}
 	for _, p := range []string{
@@ -117,6 +122,29 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 // writer in one fsync. An office made with 16 KiB pages keeps them until it is restored from
 // a backup, which is written with this page size (BackupSQLite).
 const pageSize = 4096
+
+// makePrivate takes group's and others' access away from the database at path and from its
+// write-ahead log, shared memory and rollback journal, which SQLite creates with the
+// database's mode: a database made 0644 (by a version before createSQLite, a copy, or a
+// restore of a backup whose manifest says so) would let every account on the machine read
+// the letters.
+func makePrivate(path string) error {
+	for _, f := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		fi, err := os.Stat(f)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(f, fi.Mode().Perm()&0o700); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
 
 // createSQLite creates a new database file private to its owner (SQLite would make it 0644),
 // with its page size, which is fixed once the first page is written and cannot be set through

@@ -1,0 +1,99 @@
+package cli_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/cli"
+)
+
+// TestLetterCopiesAreOwnersOnly: the copies of confidential letters the CLI writes (a preview,
+// a draft export, a released file and its seal, by release and by fetch) are readable by
+// their owner alone, and a directory --out creates is too, whatever the umask: on a shared
+// machine another account would otherwise read them. The trust root, which is public, stays
+// readable by all.
+func TestLetterCopiesAreOwnersOnly(t *testing.T) {
+	old := syscall.Umask(0o022)
+	t.Cleanup(func() { syscall.Umask(old) })
+	o := newOffice(t)
+	ref := o.letter("Repositioning of forces", "foreign-government", "Dear Minister,\n\nThe forces will be repositioned.\n")
+	o.ready(ref)
+	dir := t.TempDir()
+	mode := func(p string, want os.FileMode) {
+		t.Helper()
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s has mode %v, want %v", filepath.Base(p), fi.Mode().Perm(), want)
+		}
+	}
+	preview := filepath.Join(dir, "preview.pdf")
+	if code, _, stderr := o.run("rita", "letter", "preview", ref, "--out", preview); code != cli.ExitOK {
+		t.Fatalf("preview: exit %d\n%s", code, stderr)
+	}
+	mode(preview, 0o600)
+	draft := filepath.Join(dir, "draft.pdf")
+	if code, _, stderr := o.run("dana", "draft", "export", ref, "--for", "Liaison cell", "--out", draft); code != cli.ExitOK {
+		t.Fatalf("draft export: exit %d\n%s", code, stderr)
+	}
+	mode(draft, 0o600)
+	released := filepath.Join(dir, "released")
+	if code, _, stderr := o.run("otto", "release", ref, "--out", released); code != cli.ExitOK {
+		t.Fatalf("release: exit %d\n%s", code, stderr)
+	}
+	mode(released, 0o700)
+	mode(filepath.Join(released, ref+".pdf"), 0o600)
+	mode(filepath.Join(released, ref+".pdf.seal"), 0o600)
+	fetched := filepath.Join(dir, "fetched")
+	if code, _, stderr := o.run("rita", "letter", "fetch", ref, "--out", fetched); code != cli.ExitOK {
+		t.Fatalf("fetch: exit %d\n%s", code, stderr)
+	}
+	mode(fetched, 0o700)
+	mode(filepath.Join(fetched, ref+".pdf"), 0o600)
+	mode(filepath.Join(fetched, ref+".pdf.seal"), 0o600)
+	trust := filepath.Join(dir, "trust.json")
+	if code, _, stderr := o.run("rita", "trust", "export", "--out", trust); code != cli.ExitOK {
+		t.Fatalf("trust export: exit %d\n%s", code, stderr)
+	}
+	mode(trust, 0o644)
+}
+
+// TestBackupInterruptedLeavesNoCopy: a backup stopped by Ctrl-C or a service stop (SIGINT,
+// SIGTERM) once it has copied the database beside FILE removes that copy and writes no
+// FILE: the copy, under a hidden name in the backups' directory, held every letter.
+func TestBackupInterruptedLeavesNoCopy(t *testing.T) {
+	tmp := t.TempDir()
+	live := filepath.Join(tmp, "live")
+	o := openReleasingOffice(t, live, "")
+	if _, err := o.release(); err != nil {
+		t.Fatal(err)
+	}
+	backups := filepath.Join(tmp, "backups")
+	if err := os.Mkdir(backups, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cli.SetBackupStaged(func(ctx context.Context) {
+		// Without a handler, the signal ends this test's process.
+		syscall.Kill(os.Getpid(), syscall.SIGINT)
+		select {
+		case <-ctx.Done():
+		case <-time.After(10 * time.Second):
+			t.Error("the interrupt did not stop the backup")
+		}
+	})
+	defer cli.SetBackupStaged(nil)
+	code, _, stderr := run("backup", "--data", live, "--out", filepath.Join(backups, "office.tar"))
+	if code == cli.ExitOK || !strings.Contains(stderr, "interrupted") {
+		t.Errorf("interrupted backup: exit %d\n%s", code, stderr)
+	}
+	if ents, _ := os.ReadDir(backups); len(ents) != 0 {
+		t.Errorf("an interrupted backup left %s", ents[0].Name())
+	}
+}
