@@ -5,22 +5,15 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
-	"github.com/chancery/chancery/internal/cli"
 	"github.com/chancery/chancery/internal/datadir"
 	officepkg "github.com/chancery/chancery/internal/office"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
 )
-
-// restoreCrashEnv holds the arguments of the restore TestRestoreCrashChild runs, separated
-// by newlines, the last being the name after whose move into the data directory it is killed.
-const restoreCrashEnv = "CHANCERY_RESTORE_CRASH"
 
 // TestRestoreKilledBeforeItsRecordIsNotServed: a restore of a backup older than the
 // checkpoint brought along (--published) is SIGKILLed just after the file that makes the
@@ -56,15 +49,7 @@ func TestRestoreKilledBeforeItsRecordIsNotServed(t *testing.T) {
 		{"in place", inPlace, store.SQLiteFile},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestRestoreCrashChild$", "-test.count=1")
-			cmd.Env = append(os.Environ(), restoreCrashEnv+"="+strings.Join([]string{"restore", backup, "--data", c.dir, "--published", latest, c.killAfter}, "\n"))
-			var out bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &out
-			err := cmd.Run()
-			var exit *exec.ExitError
-			if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-				t.Fatalf("the restore was not killed after moving in %s: %v\n%s", c.killAfter, err, out.String())
-			}
+			killedAt(t, "restore", c.killAfter, "restore", backup, "--data", c.dir, "--published", latest)
 			d, err := datadir.Open(c.dir)
 			if err != nil {
 				t.Fatalf("the directory after the kill: %v", err)
@@ -86,24 +71,6 @@ func TestRestoreKilledBeforeItsRecordIsNotServed(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestRestoreCrashChild is the child of TestRestoreKilledBeforeItsRecordIsNotServed: it runs
-// the restore restoreCrashEnv gives and kills itself once the named file is moved in.
-func TestRestoreCrashChild(t *testing.T) {
-	v := os.Getenv(restoreCrashEnv)
-	if v == "" {
-		t.Skip("run as a child process by TestRestoreKilledBeforeItsRecordIsNotServed")
-	}
-	args := strings.Split(v, "\n")
-	killAfter := args[len(args)-1]
-	cli.SetRestoreMovedIn(func(name string) {
-		if name == killAfter {
-			syscall.Kill(os.Getpid(), syscall.SIGKILL)
-		}
-	})
-	code, _, stderr := run(args[:len(args)-1]...)
-	t.Fatalf("the restore ran to its end (status %d) without moving in %s: %s", code, killAfter, stderr)
 }
 
 // TestRestoreInPlaceKeepsTheNewerRecord: restored in place with a checkpoint brought along

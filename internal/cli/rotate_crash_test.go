@@ -4,24 +4,15 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"errors"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
-	"github.com/chancery/chancery/internal/cli"
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/hsm"
 	"github.com/chancery/chancery/internal/hsm/hsmtest"
 	officepkg "github.com/chancery/chancery/internal/office"
 )
-
-// rotateCrashEnv holds the arguments of the command TestRotateCrashChild runs, separated by
-// newlines, the last being the step after which it is killed.
-const rotateCrashEnv = "CHANCERY_ROTATE_CRASH"
 
 // TestRotationToATokenKilledAfterItsCommitStarts: 'key rotate office --to pkcs11:…' SIGKILLed
 // after its commit, before it updated chancery.json, left a store whose current key is in a
@@ -42,15 +33,7 @@ func TestRotationToATokenKilledAfterItsCommitStarts(t *testing.T) {
 		t.Fatalf("init: status %d\n%s", code, errs)
 	}
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestRotateCrashChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), rotateCrashEnv+"="+strings.Join([]string{"key", "rotate", "office", "--data", dir, "--to", uri, "committed"}, "\n"))
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-		t.Fatalf("the rotation was not killed after its commit: %v\n%s", err, out.String())
-	}
+	killedAt(t, "rotate", "committed", "key", "rotate", "office", "--data", dir, "--to", uri)
 
 	k, err := hsm.Open(uri)
 	if err != nil {
@@ -90,22 +73,4 @@ func TestRotationToATokenKilledAfterItsCommitStarts(t *testing.T) {
 	}
 	d.Close()
 	opens("after the rotation again")
-}
-
-// TestRotateCrashChild is the child of TestRotationToATokenKilledAfterItsCommitStarts: it
-// runs the command rotateCrashEnv gives and kills itself after the step named last.
-func TestRotateCrashChild(t *testing.T) {
-	v := os.Getenv(rotateCrashEnv)
-	if v == "" {
-		t.Skip("run as a child process by TestRotationToATokenKilledAfterItsCommitStarts")
-	}
-	args := strings.Split(v, "\n")
-	step := args[len(args)-1]
-	cli.SetRotateStep(func(s string) {
-		if s == step {
-			syscall.Kill(os.Getpid(), syscall.SIGKILL)
-		}
-	})
-	code, _, stderr := run(args[:len(args)-1]...)
-	t.Fatalf("the command ran to its end (status %d) without its step %s: %s", code, step, stderr)
 }
