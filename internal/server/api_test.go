@@ -21,8 +21,9 @@ import (
 )
 
 // newRegistryConfig returns the configuration of a server of a new registry on SQLite, in a
-// temporary directory, closed when the test ends.
-func newRegistryConfig(t testing.TB) Config {
+// temporary directory, closed when the test ends; each of with changes the registry's
+// configuration first.
+func newRegistryConfig(t testing.TB, with ...func(*registry.Config)) Config {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.OpenSQLite(ctx, t.TempDir())
@@ -38,9 +39,12 @@ func newRegistryConfig(t testing.TB) Config {
 	}
 	t.Cleanup(func() { lg.Close(); db.Close() })
 	_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
-	reg := registry.New(registry.Config{DB: db, Log: lg, Office: registry.Office{Name: "API Office", Prefix: "API", URL: "http://api.example"},
-		OfficeKey: officeKey, LogKey: vkey, LogOrigin: origin})
-	return Config{Log: lg, DB: db, VerifierKey: vkey, Origin: origin, Registry: reg}
+	rc := registry.Config{DB: db, Log: lg, Office: registry.Office{Name: "API Office", Prefix: "API", URL: "http://api.example"},
+		OfficeKey: officeKey, LogKey: vkey, LogOrigin: origin}
+	for _, f := range with {
+		f(&rc)
+	}
+	return Config{Log: lg, DB: db, VerifierKey: vkey, Origin: origin, Registry: registry.New(rc)}
 }
 
 // apiEnv is a server with a registry and one member per role.
