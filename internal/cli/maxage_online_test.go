@@ -24,21 +24,8 @@ func TestVerifyMaxAgeBoundsTheAnswersCheckpointOnline(t *testing.T) {
 	dir, _, file, bare, _ := o.releasedForReplay(t)
 	w := newTestCosigner(t, "witness.cli.example")
 	root, trust := witnessedTrust(t, o, dir, w)
-	old := *w
-	old.at = time.Now().Add(-48 * time.Hour)
 	// The seal beside the file, cosigned two days ago.
-	data, err := os.ReadFile(file + ".seal")
-	if err != nil {
-		t.Fatal(err)
-	}
-	own, err := seal.Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	own.Checkpoint = old.cosign(t, root.LogKey, own.Checkpoint)
-	if err := os.WriteFile(file+".seal", own.Marshal(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	old := recosignSeal(t, file, root.LogKey, w, time.Now().Add(-48*time.Hour))
 
 	for i, c := range []struct {
 		name             string
@@ -47,10 +34,10 @@ func TestVerifyMaxAgeBoundsTheAnswersCheckpointOnline(t *testing.T) {
 		code             int
 		prefix           string
 	}{
-		{"bare file, latest checkpoint cosigned two days ago", bare, w, &old, cli.ExitFailed, "invalid: "},
-		{"bare file, latest checkpoint cosigned now", bare, &old, w, cli.ExitOK, "valid: "},
+		{"bare file, latest checkpoint cosigned two days ago", bare, w, old, cli.ExitFailed, "invalid: "},
+		{"bare file, latest checkpoint cosigned now", bare, old, w, cli.ExitOK, "valid: "},
 		{"own seal cosigned two days ago, latest checkpoint cosigned now", file, w, w, cli.ExitOK, "valid: "},
-		{"own seal and latest checkpoint cosigned two days ago", file, &old, &old, cli.ExitFailed, "invalid: "},
+		{"own seal and latest checkpoint cosigned two days ago", file, old, old, cli.ExitFailed, "invalid: "},
 	} {
 		t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state", string(rune('a'+i))))
 		code, out, errs := verifyAt(t, cosignedRegistry(t, o, root.LogKey, c.sealBy, c.latestBy).URL, "--trust", trust, "--max-age", "24h", c.file)
@@ -79,22 +66,9 @@ func TestVerifyMaxAgeRefusesCosignaturesFromTheFuture(t *testing.T) {
 	dir, _, file, bare, _ := o.releasedForReplay(t)
 	w := newTestCosigner(t, "witness.cli.example")
 	root, trust := witnessedTrust(t, o, dir, w)
-	ahead := *w
-	ahead.at = time.Now().Add(365 * 24 * time.Hour)
-	data, err := os.ReadFile(file + ".seal")
-	if err != nil {
-		t.Fatal(err)
-	}
-	own, err := seal.Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	own.Checkpoint = ahead.cosign(t, root.LogKey, own.Checkpoint)
-	if err := os.WriteFile(file+".seal", own.Marshal(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	ahead := recosignSeal(t, file, root.LogKey, w, time.Now().Add(365*24*time.Hour))
 	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state", "online"))
-	code, out, errs := verifyAt(t, cosignedRegistry(t, o, root.LogKey, &ahead, &ahead).URL, "--trust", trust, "--max-age", "24h", bare)
+	code, out, errs := verifyAt(t, cosignedRegistry(t, o, root.LogKey, ahead, ahead).URL, "--trust", trust, "--max-age", "24h", bare)
 	if code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") || !strings.Contains(out, "ahead") {
 		t.Errorf("online, latest checkpoint cosigned a year ahead: exit %d %q %q", code, out, errs)
 	}
@@ -108,4 +82,25 @@ func TestVerifyMaxAgeRefusesCosignaturesFromTheFuture(t *testing.T) {
 	if code != cli.ExitOK {
 		t.Errorf("offline without --max-age: exit %d %q %q", code, out, errs)
 	}
+}
+
+// recosignSeal has witness w cosign the checkpoint of the seal beside file again, dated at,
+// and returns w as it cosigns at that time.
+func recosignSeal(t *testing.T, file, logKey string, w *testCosigner, at time.Time) *testCosigner {
+	t.Helper()
+	c := *w
+	c.at = at
+	data, err := os.ReadFile(file + ".seal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := seal.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own.Checkpoint = c.cosign(t, logKey, own.Checkpoint)
+	if err := os.WriteFile(file+".seal", own.Marshal(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return &c
 }
