@@ -164,7 +164,7 @@ func TestWordLetter(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := officeca.Create(dir, "Task Force North", time.Now()); err != nil {
+	if err := officeca.Create(dir, "Task Force North", released); err != nil {
 		t.Fatal(err)
 	}
 	s, err := officeca.Load(dir)

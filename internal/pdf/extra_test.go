@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/pdf"
@@ -63,7 +62,7 @@ func TestScreenshots(t *testing.T) {
 func BenchmarkRelease10Pages(b *testing.B) {
 	src := letter(b, 10)
 	dir := b.TempDir()
-	if err := officeca.Create(dir, "Task Force North", time.Now()); err != nil {
+	if err := officeca.Create(dir, "Task Force North", released); err != nil {
 		b.Fatal(err)
 	}
 	s, err := officeca.Load(dir)
