@@ -371,15 +371,7 @@ func witnessKey(t *testing.T, name string) (string, *witness.Key) {
 // the witness has cosigned. The witness will never cosign it; the registry says why (in
 // seals that cannot be had, and to operators) rather than wait in silence.
 func TestWitnessRestoredBackup(t *testing.T) {
-	ctx := context.Background()
-	w := newWitnessedOffice(t, time.Minute)
-	vkey, srv := startWitness(t, "witness.justice.example", w, nil)
-	if err := w.r.AddWitness(ctx, w.admin, "justice", srv.URL, vkey); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.r.SetWitnessQuorum(ctx, w.admin, 1); err != nil {
-		t.Fatal(err)
-	}
+	w := newQuorumOffice(t)
 	if rel := w.releaseOne(t, "Dear Minister, first letter."); rel.Seal == nil {
 		t.Fatalf("no seal: %s", rel.SealPending)
 	}
