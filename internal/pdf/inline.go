@@ -261,7 +261,7 @@ func readInlineImage(ctx *model.Context, content []byte, from int, res types.Dic
 		if i != exact && !(i > dataStart && isSpace(content[i-1])) {
 			continue
 		}
-		if i+2 < len(content) && !isSpace(content[i+2]) && !isDelimiter(content[i+2]) {
+		if i+2 < len(content) && isRegular(content[i+2]) {
 			continue
 		}
 		end := i
@@ -594,21 +594,12 @@ func (l *lexer) skip() error {
 	s := l.s
 	switch c := s[l.i]; c {
 	case '(':
-		depth := 0
-		for ; l.i < len(s); l.i++ {
-			switch s[l.i] {
-			case '\\':
-				l.i++
-			case '(':
-				depth++
-			case ')':
-				if depth--; depth == 0 {
-					l.i++
-					return nil
-				}
-			}
+		end := skipString(s, l.i)
+		if end >= len(s) {
+			return fmt.Errorf("unterminated string")
 		}
-		return fmt.Errorf("unterminated string")
+		l.i = end + 1
+		return nil
 	case '<', '>':
 		if l.i+1 < len(s) && s[l.i+1] == c {
 			l.i += 2
@@ -630,7 +621,7 @@ func (l *lexer) skip() error {
 	case '/':
 		l.i++
 	}
-	for l.i < len(s) && !isSpace(s[l.i]) && !isDelimiter(s[l.i]) {
+	for l.i < len(s) && isRegular(s[l.i]) {
 		l.i++
 	}
 	return nil
@@ -638,8 +629,4 @@ func (l *lexer) skip() error {
 
 func isSpace(c byte) bool {
 	return c == 0 || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' '
-}
-
-func isDelimiter(c byte) bool {
-	return bytes.IndexByte([]byte("()<>[]{}/%"), c) >= 0
 }
