@@ -148,7 +148,7 @@ func cfNewOffice(t *testing.T) *cfOffice {
 			"mkrpolicycomment3j", "mkrpolicyname4d", "mkrgroupzz", "mkrrule6h", "mkrrevokereason", "mkrrecipientecho", cfSharedTag}}
 	// The public endpoints' limiter is set out of the way: these tests make hundreds of
 	// public requests from one address. The check-code limiter stays as it is.
-	o.cfg = server.Config{Log: lg, DB: db, VerifierKey: vkey, Origin: cfOrigin, Registry: reg,
+	o.cfg = server.Config{Log: lg, DB: db, VerifierKey: vkey, Origin: cfOrigin, Registry: reg, BaseURL: "https://cnf.example",
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), RateLimit: 1e6, RateBurst: 1 << 20}
 	o.srv = o.newServer(t)
 
@@ -319,7 +319,7 @@ var cfClient = &http.Client{Timeout: time.Minute, CheckRedirect: func(*http.Requ
 }}
 
 // cfDo sends a request to srv, with the bearer token if not empty.
-func cfDo(t *testing.T, srv *httptest.Server, method, path, token, ctype string, body []byte) cfResp {
+func cfDo(t *testing.T, srv *httptest.Server, method, path, token, ctype string, body []byte, headers ...string) cfResp {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -334,6 +334,13 @@ func cfDo(t *testing.T, srv *httptest.Server, method, path, token, ctype string,
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i] == "Host" {
+			req.Host = headers[i+1]
+		} else {
+			req.Header.Set(headers[i], headers[i+1])
+		}
 	}
 	resp, err := cfClient.Do(req)
 	if err != nil {
@@ -772,6 +779,21 @@ func (o *cfOffice) sweep(t *testing.T) *cfSweep {
 		}
 		want(get("/v/"+ref), 200)
 		want(get("/v/"+ref+"?code="), 200)
+		// The refusals of another site's picture of a check code, and of a name the base URL
+		// does not give (DNS rebinding), come before any lookup: the same for every reference.
+		for name, headers := range map[string][]string{
+			"another site's image": {"Sec-Fetch-Site", "cross-site", "Sec-Fetch-Mode", "no-cors", "Sec-Fetch-Dest", "image"},
+			"another host":         {"Host", "rebind.attacker.example"},
+		} {
+			r := cfDo(t, o.srv, "GET", "/v/"+ref+"?code=x", "", "", nil, headers...)
+			want(r, 403, 421)
+			sw.resps = append(sw.resps, r)
+			tmpl := name + " /v/{ref}?code=x"
+			if sw.byRef[tmpl] == nil {
+				sw.byRef[tmpl] = map[string]cfResp{}
+			}
+			sw.byRef[tmpl][ref] = r
+		}
 		want(get("/verify?q="+ref), 200)
 		r := get("/api/v1/letters/" + ref + "/status")
 		want(r, 200)
