@@ -2,8 +2,24 @@ package cli
 
 import (
 	"errors"
+	"io/fs"
+	"os"
 	"strings"
 )
+
+// newKeyFileHint adds a hint to keys.WriteNew's refusal of a key file (--out) whose files
+// exist. WriteNew writes the public key file first and the key file last, each whole: a
+// public key file alone is what a run killed in between left, and that key was never
+// registered.
+func newKeyFileHint(err error, out string) error {
+	if !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	if _, serr := os.Lstat(out); errors.Is(serr, fs.ErrNotExist) {
+		return withHint(err, "%[1]s.pub is there without %[1]s, as a 'chancery key new' or 'key rotate signer' stopped before it wrote the key leaves it (such a key was never registered): remove %[1]s.pub and run again", out)
+	}
+	return withHint(err, "a key file is never overwritten: choose another --out")
+}
 
 // keyHint adds a hint to an error opening a key held in a PKCS#11 token (internal/hsm), whose
 // messages say what is wrong; the hint says what to do about it.

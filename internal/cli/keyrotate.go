@@ -225,7 +225,7 @@ registered and the old one is still valid: revoke it with 'chancery key revoke'.
 				return err
 			}
 			if err := keys.WriteNew(out, k, pass, keys.Comment(comment)); err != nil {
-				return err
+				return newKeyFileHint(err, out)
 			}
 			r := signerRotateResult{Key: out, PublicKey: out + ".pub", RevokedKeyID: dsse.KeyID(oldPub)}
 			if r.KeyID, r.AddedIndex, err = cl.RegisterKey(ctx(c), k.Public().(ed25519.PublicKey)); err != nil {

@@ -85,7 +85,7 @@ comes from CHANCERY_PASSPHRASE_FILE, CHANCERY_PASSPHRASE or a prompt.`,
 				return err
 			}
 			if err := keys.WriteNew(out, k, pass, keys.Comment(comment)); err != nil {
-				return err
+				return newKeyFileHint(err, out)
 			}
 			return printNewKey(c, out, k, keyJSON)
 		},

@@ -6,9 +6,11 @@ package exclfile
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -46,9 +48,10 @@ func SyncDir(dir string) error {
 // new temporary file beside it (Write), linked to path (which fails if path exists) and the
 // directory synced, so that a crash or a power loss leaves no file at path or the whole
 // one, never an empty or torn one that a later Create would find in its way. The temporary
-// file is removed whatever happens, but for a crash.
+// file is removed whatever happens, but for a crash; one a crash left (a key never used,
+// perhaps) is removed by the next Create of path, once path exists.
 func Create(path string, data []byte, mode os.FileMode) error {
-	tmp := path + "." + strconv.FormatInt(time.Now().UnixNano(), 36) + ".tmp"
+	tmp := path + "." + strconv.FormatInt(time.Now().UnixNano(), 36) + createSuffix
 	if err := Write(tmp, data, mode); err != nil {
 		return err
 	}
@@ -56,10 +59,46 @@ func Create(path string, data []byte, mode os.FileMode) error {
 	if rerr := os.Remove(tmp); err == nil {
 		err = rerr
 	}
+	if err == nil || errors.Is(err, fs.ErrExist) {
+		err = errors.Join(err, removeStale(path))
+	}
 	if err != nil {
 		return err
 	}
 	return SyncDir(filepath.Dir(path))
+}
+
+// createSuffix ends the names of Create's temporary files: path, a dot, a time in base 36,
+// then this.
+const createSuffix = ".create.tmp"
+
+// removeStale removes the temporary files of Creates of path that a crash left. It is called
+// once path exists: every Create of path fails from then on, so none of their temporary files
+// is of any use, even one of a Create still running.
+func removeStale(path string) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, e := range ents {
+		rest, ours := strings.CutPrefix(e.Name(), base+".")
+		stamp, tmp := strings.CutSuffix(rest, createSuffix)
+		if !ours || !tmp || !e.Type().IsRegular() {
+			continue
+		}
+		if _, err := strconv.ParseUint(stamp, 36, 64); err != nil {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Replace writes data to path whole, in place of any file there: to a new temporary file

@@ -79,3 +79,44 @@ func TestCreate(t *testing.T) {
 		t.Fatalf("the directory holds %d files, want the key alone", len(names))
 	}
 }
+
+// TestCreateRemovesWhatACrashLeft: the temporary file of a Create killed inside its write (a
+// private key never used, perhaps) is removed by the next Create of the same path, whether
+// that one creates the file or finds it there; other files beside it are kept.
+func TestCreateRemovesWhatACrashLeft(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "key")
+	kept := []string{"key.pub", "key.backup.tmp", "other.1a2b" + createSuffix, "key"}
+	for _, n := range kept[:3] {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("kept"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	left := func() {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, "key.mz1x2y3"+createSuffix), []byte("torn sec"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func() {
+		t.Helper()
+		ents, _ := os.ReadDir(dir)
+		var names []string
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		if len(names) != len(kept) {
+			t.Fatalf("the directory holds %v, want %v", names, kept)
+		}
+	}
+	left()
+	if err := Create(p, []byte("secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	check()
+	left()
+	if err := Create(p, []byte("other"), 0o600); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("create over a file: %v, want ErrExist", err)
+	}
+	check()
+}

@@ -20,8 +20,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -91,9 +91,10 @@ func WorkFactor(logN int) Option { return func(o *options) { o.workFactor = logN
 
 // WriteNew writes priv to a new file at path, encrypted with passphrase (armored age, scrypt
 // recipient, mode 0600), and its public key line to path+".pub". The passphrase must pass
-// CheckNewPassphrase. Neither file may exist. Both
-// are synced, and the directory too, before WriteNew returns; on failure neither is left.
-func WriteNew(path string, priv ed25519.PrivateKey, passphrase string, opts ...Option) (err error) {
+// CheckNewPassphrase. Neither file may exist. Both are created whole (exclfile.Create), the
+// key file last, and synced, the directory too, before WriteNew returns; on failure neither
+// is left, and a crash leaves at most the public key file.
+func WriteNew(path string, priv ed25519.PrivateKey, passphrase string, opts ...Option) error {
 	var o options
 	for _, f := range opts {
 		f(&o)
@@ -129,26 +130,17 @@ func WriteNew(path string, priv ed25519.PrivateKey, passphrase string, opts ...O
 		return fmt.Errorf("write key %s: %w", path, err)
 	}
 
-	var created []string
-	defer func() {
-		if err != nil {
-			for _, p := range created {
-				os.Remove(p)
-			}
-		}
-	}()
-	for _, f := range []struct {
-		path string
-		data []byte
-		mode os.FileMode
-	}{{path, sealed.Bytes(), 0o600}, {path + ".pub", pub, 0o644}} {
-		if err := exclfile.Write(f.path, f.data, f.mode); err != nil {
-			return fmt.Errorf("write key: %w", err)
-		}
-		created = append(created, f.path)
+	// Each file is created whole or not at all (exclfile.Create), the public key first: a
+	// run killed in between leaves a public key file without its key, never a key file torn
+	// or without its public key, and the key file, written last, marks the pair complete.
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("write key: %w", &fs.PathError{Op: "create", Path: path, Err: fs.ErrExist})
 	}
-	if err := exclfile.SyncDir(filepath.Dir(path)); err != nil {
+	if err := exclfile.Create(path+".pub", pub, 0o644); err != nil {
 		return fmt.Errorf("write key: %w", err)
+	}
+	if err := exclfile.Create(path, sealed.Bytes(), 0o600); err != nil {
+		return fmt.Errorf("write key: %w", errors.Join(err, os.Remove(path+".pub")))
 	}
 	return nil
 }

@@ -292,3 +292,39 @@ func TestPassphraseFileReadableByOthersRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteNewAfterAKill: what a run killed inside WriteNew can leave does not stand in the
+// way of the next run, or says what it is. A temporary file of a killed write (perhaps a
+// whole private key) is removed by the next WriteNew of the same file, and a public key file
+// left without its key (killed between the two files) is refused as existing, with no key
+// file written beside it.
+func TestWriteNewAfterAKill(t *testing.T) {
+	dir := t.TempDir()
+	priv, _ := Generate()
+	path := filepath.Join(dir, "k")
+	for _, n := range []string{"k.mz1x2y3.create.tmp", "k.pub.mz1x2y4.create.tmp"} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("-----BEGIN AGE ENC"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := WriteNew(path, priv, "a passphrase", fast); err != nil {
+		t.Fatal(err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+		t.Fatalf("the directory holds %d files, want the key and its public key", len(ents))
+	}
+	if _, err := Load(path, "a passphrase"); err != nil {
+		t.Fatal(err)
+	}
+
+	path2 := filepath.Join(dir, "k2")
+	if err := os.WriteFile(path2+".pub", []byte("chancery-ed25519 left\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteNew(path2, priv, "a passphrase", fast); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("beside a public key left alone: %v, want ErrExist", err)
+	}
+	if _, err := os.Stat(path2); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("key file written beside a public key left alone: %v", err)
+	}
+}
