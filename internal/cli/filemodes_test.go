@@ -97,3 +97,33 @@ func TestBackupInterruptedLeavesNoCopy(t *testing.T) {
 		t.Errorf("an interrupted backup left %s", ents[0].Name())
 	}
 }
+
+// TestNewPasswordFileMustBePrivate: a CHANCERY_NEW_PASSWORD_FILE its group or others can read
+// is refused, with a hint, before the password is sent (whoever reads it signs in as the
+// member); one its owner alone reads sets the password.
+func TestNewPasswordFileMustBePrivate(t *testing.T) {
+	o := newOffice(t)
+	pw := filepath.Join(t.TempDir(), "rita.pw")
+	if err := os.WriteFile(pw, []byte("a long enough password\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(pw, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CHANCERY_NEW_PASSWORD", "")
+	t.Setenv("CHANCERY_NEW_PASSWORD_FILE", pw)
+	code, _, stderr := o.run("rita", "member", "password")
+	if code == cli.ExitOK || !strings.Contains(stderr, "chancery: error: CHANCERY_NEW_PASSWORD_FILE "+pw+" can be read or changed by others (mode -rw-r-----)") ||
+		!strings.Contains(stderr, "chancery: hint: a password file must be readable by you alone: chmod 600 "+pw) {
+		t.Fatalf("a password file its group reads: exit %d\n%s", code, stderr)
+	}
+	if strings.Contains(stderr, "password is set") {
+		t.Fatalf("the password was set:\n%s", stderr)
+	}
+	if err := os.Chmod(pw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := o.run("rita", "member", "password"); code != cli.ExitOK || !strings.Contains(stderr, "password is set") {
+		t.Fatalf("a password file its owner alone reads: exit %d\n%s", code, stderr)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/keys"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -29,8 +30,8 @@ func newMemberPassword(rm *remote) *cobra.Command {
 		Short: "Set a member's password for signing in to the web application",
 		Long: `Set the password a member signs in with on the web pages. With your token, you set your own;
 an admin sets anyone's with --name. The password is read from a prompt (typed twice), or from
-CHANCERY_NEW_PASSWORD or the file named by CHANCERY_NEW_PASSWORD_FILE. It needs at least 12
-characters. The registry keeps only its argon2id hash, and ends the member's open sessions.`,
+CHANCERY_NEW_PASSWORD or the file named by CHANCERY_NEW_PASSWORD_FILE, which only its owner
+may read (chmod 600). It needs at least 12 characters. The registry keeps only its argon2id hash, and ends the member's open sessions.`,
 		Example: `  chancery member password
   CHANCERY_NEW_PASSWORD_FILE=rita.pw chancery member password --name rita`,
 		Args: cobra.NoArgs,
@@ -67,7 +68,17 @@ func readNewPassword(c *cobra.Command) (string, error) {
 		return p, nil
 	}
 	if path := os.Getenv(newPasswordFileEnv); path != "" {
-		b, err := os.ReadFile(path)
+		f, err := os.Open(path)
+		if err != nil {
+			return "", fmt.Errorf("read %s: %w", newPasswordFileEnv, err)
+		}
+		defer f.Close()
+		// Whoever reads the file signs in as the member, as long as the password stands.
+		if err := keys.CheckPrivate(f); err != nil {
+			return "", withHint(fmt.Errorf("%s %s %w", newPasswordFileEnv, path, err),
+				"a password file must be readable by you alone: chmod 600 %s, then set the password again (others may have read this one), or type it at the prompt", path)
+		}
+		b, err := io.ReadAll(f)
 		if err != nil {
 			return "", fmt.Errorf("read %s: %w", newPasswordFileEnv, err)
 		}
