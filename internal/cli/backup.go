@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -385,7 +386,8 @@ func newRestore(g *globals) *cobra.Command {
 		Long: `Restore unpacks a backup made by 'chancery backup' into DIR, checks every file against
 the backup's manifest, and verifies the restored log (tree recomputed from every entry, each
 tile, the checkpoint's signature) before it reports success. Nothing is left in DIR when a
-check fails.
+check fails, or when the restore is interrupted (Ctrl-C, SIGTERM) before it moves the files
+in; the copy a killed restore left in DIR (.restore-NUMBER) is removed by the next one.
 
 DIR must be empty (or not exist), or be this office's data directory without its database
 (for example after moving a damaged chancery.db aside): then its settings and keys must be
@@ -445,6 +447,14 @@ published; 2 the restore could not be done.`,
 // restore restores the backup file into dir. It returns a result with an error when the
 // restore is done but the log does not extend the directory's published checkpoint.
 func restore(ctx context.Context, file, dir string, published []byte) (*restoreResult, error) {
+	// The staging directory inside dir holds a copy of the office's files, its keys among
+	// them: a restore interrupted (Ctrl-C, a service stopped) before it moves them in stops
+	// and removes it. Once the moves start, it finishes: they take no time.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := removeStaleStages(dir); err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
 	inPlace, err := restoreTarget(dir)
 	if err != nil {
 		return nil, err
@@ -463,14 +473,20 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 	} else if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
-	stage, err := os.MkdirTemp(dir, ".restore-")
+	stage, release, err := newStage(dir)
 	if err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
-	defer os.RemoveAll(stage)
-	m, err := unpackBackup(file, stage)
+	defer release()
+	m, err := unpackBackup(ctx, file, stage)
+	if ctx.Err() != nil {
+		return nil, errRestoreInterrupted
+	}
 	if err != nil {
 		return nil, err
+	}
+	if restoreStaged != nil {
+		restoreStaged(ctx)
 	}
 	staged, err := datadir.Open(stage)
 	if err != nil {
@@ -489,6 +505,9 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 		}
 	}
 	rep, err := verifyStored(ctx, stage, staged)
+	if ctx.Err() != nil {
+		return nil, errRestoreInterrupted
+	}
 	if errors.Is(err, translog.ErrUnsound) {
 		return nil, &failed{fmt.Errorf("restore: the backup's log does not verify: %w", err)}
 	}
@@ -503,7 +522,7 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 	var behind *hinted
 	if inPlace {
 		if err := checkStaged(ctx, target, stage, nil); err != nil && !errors.As(err, &behind) {
-			return nil, err
+			return nil, interrupted(ctx, err)
 		}
 	}
 	// A checkpoint handed out that the operator brought along (from the old machine's
@@ -516,7 +535,7 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 				"pass a checkpoint signed by this backup's log (%s), as GET /log/checkpoint serves it", staged.Settings.Origin)
 		}
 		if err := checkStaged(ctx, staged, stage, published); err != nil && !errors.As(err, &given) {
-			return nil, err
+			return nil, interrupted(ctx, err)
 		}
 		if behind == nil {
 			behind = given
@@ -535,6 +554,10 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 		record = published
 	case behind == nil:
 		record = rep.checkpoint
+	}
+	// The last moment to stop: what follows changes the data directory.
+	if ctx.Err() != nil {
+		return nil, errRestoreInterrupted
 	}
 	recorder := staged
 	if inPlace {
@@ -646,6 +669,107 @@ func older(d *datadir.Dir, cp []byte) bool {
 	return err == nil && c.Size < h.Size
 }
 
+// errRestoreInterrupted is a restore stopped by a signal before it changed the data
+// directory, its staging directory removed.
+var errRestoreInterrupted = errors.New("restore: interrupted: nothing was restored")
+
+// interrupted returns errRestoreInterrupted in place of err once ctx has ended.
+func interrupted(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return errRestoreInterrupted
+	}
+	return err
+}
+
+// restoreStaged, set only by tests, is called once a restore has unpacked the backup into
+// its staging directory, with the restore's context.
+var restoreStaged func(ctx context.Context)
+
+// stagePrefix starts the name of a restore's staging directory inside the data directory; a
+// random number ends it (os.MkdirTemp).
+const stagePrefix = ".restore-"
+
+// newStage makes a restore's staging directory inside dir, locked (flock) until release
+// removes it: removeStaleStages removes only the stages no restore holds.
+func newStage(dir string) (stage string, release func(), err error) {
+	stage, err = os.MkdirTemp(dir, stagePrefix)
+	if err != nil {
+		return "", nil, err
+	}
+	f, err := os.Open(stage)
+	if err != nil {
+		return "", nil, errors.Join(err, os.RemoveAll(stage))
+	}
+	release = func() {
+		os.RemoveAll(stage)
+		f.Close()
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		release()
+		return "", nil, fmt.Errorf("lock %s: %w", stage, err)
+	}
+	// Another restore starting in dir at this very moment may have taken the stage, not yet
+	// locked, for one a killed restore left, and removed it.
+	fi, err := f.Stat()
+	if err != nil {
+		release()
+		return "", nil, err
+	}
+	if now, err := os.Lstat(stage); err != nil || !os.SameFile(fi, now) {
+		f.Close()
+		return "", nil, fmt.Errorf("%s was removed by another restore: run one restore at a time", stage)
+	}
+	return stage, release, nil
+}
+
+// removeStaleStages removes from dir the staging directories that restores killed there left
+// (with a copy of the office's database and keys): those whose lock no restore holds. It
+// does so only where a restore may go, a data directory or a directory holding nothing else:
+// any other directory is refused by restoreTarget, and its .restore-* are not restore's.
+func removeStaleStages(dir string) error {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var stages []string
+	other, settings := false, false
+	for _, e := range ents {
+		n, ok := strings.CutPrefix(e.Name(), stagePrefix)
+		if _, err := strconv.ParseUint(n, 10, 32); ok && err == nil && e.IsDir() {
+			stages = append(stages, e.Name())
+			continue
+		}
+		other = true
+		settings = settings || e.Name() == "chancery.json"
+	}
+	if other && !settings {
+		return nil
+	}
+	for _, n := range stages {
+		p := filepath.Join(dir, n)
+		f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_DIRECTORY|syscall.O_NOFOLLOW, 0)
+		if err != nil {
+			return err
+		}
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			f.Close() // a restore running now
+			continue
+		}
+		if err == nil {
+			err = os.RemoveAll(p)
+		}
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // restoreMovedIn, set only by tests, is called with each name a restore has moved into the
 // data directory: crash tests kill the process there.
 var restoreMovedIn func(name string)
@@ -728,7 +852,7 @@ func restoreTarget(dir string) (inPlace bool, err error) {
 // unpackBackup reads the backup file into the directory stage, checking each file against
 // the manifest: its name (a plain relative path), size and SHA-256, and that every listed
 // file is present exactly once.
-func unpackBackup(file, stage string) (*backupManifest, error) {
+func unpackBackup(ctx context.Context, file, stage string) (*backupManifest, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
@@ -776,6 +900,9 @@ func unpackBackup(file, stage string) (*backupManifest, error) {
 		if err != nil {
 			return nil, bad("%v", err)
 		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		bf, ok := want[hdr.Name]
 		if !ok || hdr.Typeflag != tar.TypeReg || hdr.Size != bf.Size {
 			return nil, bad("unexpected entry %q", hdr.Name)
@@ -790,7 +917,7 @@ func unpackBackup(file, stage string) (*backupManifest, error) {
 			return nil, fmt.Errorf("restore: %w", err)
 		}
 		h := sha256.New()
-		n, err := io.Copy(io.MultiWriter(out, h), tr)
+		n, err := io.Copy(io.MultiWriter(out, h), ctxReader{ctx, tr})
 		if err == nil {
 			err = out.Sync()
 		}
@@ -808,6 +935,19 @@ func unpackBackup(file, stage string) (*backupManifest, error) {
 		return nil, bad("%d of its files are missing", len(want))
 	}
 	return &m, nil
+}
+
+// ctxReader reads r until ctx ends: an interrupted restore stops inside a large database.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // backupName reports whether name is a plain relative path inside the data directory.

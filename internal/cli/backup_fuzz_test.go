@@ -3,6 +3,7 @@ package cli
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -72,7 +73,7 @@ func FuzzUnpackBackup(f *testing.F) {
 		if err := os.Mkdir(stage, 0o700); err != nil {
 			t.Fatal(err)
 		}
-		m, err := unpackBackup(file, stage)
+		m, err := unpackBackup(context.Background(), file, stage)
 		if top, _ := os.ReadDir(dir); len(top) != 2 {
 			t.Fatalf("unpacking %q wrote beside the stage: %v", names, top)
 		}

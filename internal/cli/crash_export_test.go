@@ -18,3 +18,7 @@ func SetRotateStep(f func(step string)) { rotateStep = f }
 // SetBackupStaged has f called once a backup has copied the database to its staging
 // directory, with the backup's context.
 func SetBackupStaged(f func(ctx context.Context)) { backupStaged = f }
+
+// SetRestoreStaged has f called once a restore has unpacked the backup into its staging
+// directory, with the restore's context.
+func SetRestoreStaged(f func(ctx context.Context)) { restoreStaged = f }

@@ -127,3 +127,46 @@ func TestNewPasswordFileMustBePrivate(t *testing.T) {
 		t.Fatalf("a password file its owner alone reads: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestRestoreInterruptedLeavesNoCopy: a restore stopped by Ctrl-C or a service stop once it
+// has unpacked the backup into its staging directory inside the data directory removes that
+// copy (the office's database and keys) and restores nothing; a staging directory a killed
+// restore left is removed by the next restore, which then restores.
+func TestRestoreInterruptedLeavesNoCopy(t *testing.T) {
+	tmp := t.TempDir()
+	backedUp(t, tmp, 1, 0)
+	out := filepath.Join(tmp, "office.tar")
+	restored := filepath.Join(tmp, "restored")
+	cli.SetRestoreStaged(func(ctx context.Context) {
+		// Without a handler, the signal ends this test's process.
+		syscall.Kill(os.Getpid(), syscall.SIGTERM)
+		select {
+		case <-ctx.Done():
+		case <-time.After(10 * time.Second):
+			t.Error("the signal did not stop the restore")
+		}
+	})
+	code, _, stderr := run("restore", out, "--data", restored)
+	cli.SetRestoreStaged(nil)
+	if code == cli.ExitOK || !strings.Contains(stderr, "interrupted: nothing was restored") {
+		t.Errorf("interrupted restore: exit %d\n%s", code, stderr)
+	}
+	if ents, _ := os.ReadDir(restored); len(ents) != 0 {
+		t.Errorf("an interrupted restore left %s", ents[0].Name())
+	}
+
+	// What a restore killed (kill -9) while it unpacked leaves.
+	left := filepath.Join(restored, ".restore-123456")
+	if err := os.Mkdir(left, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(left, "chancery.db"), []byte("letters"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run("restore", out, "--data", restored); code != cli.ExitOK {
+		t.Fatalf("restore beside a killed restore's stage: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Lstat(left); !os.IsNotExist(err) {
+		t.Errorf("the killed restore's stage is still there: %v", err)
+	}
+}
