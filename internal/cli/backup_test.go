@@ -38,9 +38,16 @@ type releasingOffice struct {
 // empty), and opens it.
 func openReleasingOffice(t *testing.T, dir, database string) *releasingOffice {
 	t.Helper()
+	return openReleasingOfficeWith(t, dir, database, nil)
+}
+
+// openReleasingOfficeWith is openReleasingOffice whose init sets up the office's PDF signing
+// certificate with pdfCert (none if nil), as officepkg.Init does.
+func openReleasingOfficeWith(t *testing.T, dir, database string, pdfCert func(dir string) error) *releasingOffice {
+	t.Helper()
 	ctx := context.Background()
 	_, tok, err := officepkg.Init(ctx, dir, datadir.Settings{Office: "Backup Office", Prefix: "BKP", Origin: "backup.example/log", URL: "https://backup.example"},
-		"admin", nil, officepkg.Options{Database: database})
+		"admin", pdfCert, officepkg.Options{Database: database})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,9 +34,11 @@ later. It defaults to the base URL's host and path followed by /log. Init prints
 Released PDFs also carry an embedded X.509 signature, so that standard PDF readers show them
 as signed (the Ed25519 seal stays the primary proof). By default init creates an office CA
 (pdf-ca.crt, pdf-ca.key) and a document-signing certificate issued by it (pdf-signing.crt,
-pdf-signing.key). Distribute pdf-ca.crt to readers who should trust the signature, and move
-pdf-ca.key offline: the server needs only the signing key. To use certificates the office
-already has, pass --pdf-cert and --pdf-key (PEM; the certificate file may hold its chain).
+pdf-signing.key, valid three years). Distribute pdf-ca.crt to readers who should trust the
+signature, and move pdf-ca.key offline: the server needs only the signing key, and
+'chancery key rotate pdf-cert --ca-key FILE' the CA's to renew it. To use certificates the
+office already has, pass --pdf-cert and --pdf-key (PEM; the certificate file may hold its
+chain).
 
 An office that keeps its keys in a hardware security module names them with --office-key
 and --log-key, PKCS#11 URIs (RFC 7512) of Ed25519 keys already in the token: no key file is

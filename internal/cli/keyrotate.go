@@ -28,7 +28,7 @@ type rotateResult struct {
 
 // newKeyRotate is 'chancery key rotate', run on the registry's machine with its data directory.
 func newKeyRotate(g *globals) *cobra.Command {
-	c := &cobra.Command{Use: "rotate", Short: "Rotate the office's release key, or your signer key"}
+	c := &cobra.Command{Use: "rotate", Short: "Rotate the office's release key or PDF signing certificate, or your signer key"}
 	var to, reason string
 	var asJSON bool
 	officeCmd := &cobra.Command{
@@ -155,7 +155,7 @@ starts, and the same command run again names the new key in chancery.json.`,
 	officeCmd.Flags().StringVar(&reason, "reason", "", "why, recorded in the log entry (public: no names)")
 	addDatabaseFlag(officeCmd.Flags())
 	addJSONFlag(officeCmd, &asJSON)
-	c.AddCommand(officeCmd)
+	c.AddCommand(officeCmd, newPDFCertRotate(g))
 	return c
 }
 
@@ -163,8 +163,9 @@ starts, and the same command run again names the new key in chancery.json.`,
 // once it is done: crash tests kill the process there.
 var rotateStep = func(string) {}
 
-// addKeyRotate adds 'rotate' to root's key command. 'rotate office' works on the data
-// directory; 'rotate signer' is a client of the server, as the key command's others are.
+// addKeyRotate adds 'rotate' to root's key command. 'rotate office' and 'rotate pdf-cert'
+// work on the data directory; 'rotate signer' is a client of the server, as the key
+// command's others are.
 func addKeyRotate(root *cobra.Command, g *globals, rm *remote) {
 	for _, c := range root.Commands() {
 		if c.Name() == "key" {

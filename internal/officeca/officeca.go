@@ -5,7 +5,7 @@
 //
 // The files are pdf-ca.crt, pdf-ca.key, pdf-signing.crt and pdf-signing.key (and, for an
 // imported certificate, pdf-chain.crt). The registry needs only the signing pair; the CA key
-// signs nothing after Create and should be moved offline.
+// signs only the signing certificate's renewals (Renew), and should be kept offline.
 package officeca
 
 import (
@@ -97,16 +97,7 @@ func Create(dir, office string, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("create pdf signing certificate: %w", err)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          leafSerial,
-		Subject:               pkix.Name{CommonName: office, Organization: []string{office}},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(signingValidity),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
-		UnknownExtKeyUsage:    []asn1.ObjectIdentifier{oidDocumentSigning},
-		BasicConstraintsValid: true,
-	}
+	tmpl := signingTemplate(leafSerial, pkix.Name{CommonName: office, Organization: []string{office}}, now, now.Add(signingValidity))
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, key.Public(), caKey)
 	if err != nil {
 		return fmt.Errorf("create pdf signing certificate: %w", err)
@@ -135,6 +126,184 @@ func Create(dir, office string, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// signingTemplate is the document-signing certificate Create and Renew issue for subject,
+// valid from an hour before now (clocks differ) to notAfter.
+func signingTemplate(serial *big.Int, subject pkix.Name, now, notAfter time.Time) *x509.Certificate {
+	return &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               subject,
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              notAfter,
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
+		UnknownExtKeyUsage:    []asn1.ObjectIdentifier{oidDocumentSigning},
+		BasicConstraintsValid: true,
+	}
+}
+
+// A renewal's new key and certificate are written whole under these names beside the files
+// they replace, then renamed over them, the key first.
+const (
+	renewedKeyFile  = SigningKeyFile + ".new"
+	renewedCertFile = SigningCertFile + ".new"
+)
+
+// ErrNotOfficeCA means the signing certificate in the directory was not issued by the
+// office CA whose certificate is there (pdf-ca.crt): it was imported from another issuer,
+// which alone can renew it.
+var ErrNotOfficeCA = errors.New("the pdf signing certificate was not issued by the office CA")
+
+// ErrNotCAKey means the key Renew was given is not the office CA's.
+var ErrNotCAKey = errors.New("the key given is not the office CA's")
+
+// Renew replaces the document-signing certificate in dir, issued by the office CA (Create's
+// pdf-ca.crt, whose private key caKeyPEM is), with a new one for a new key: same subject,
+// valid from now for three years or until the CA's end if sooner. It returns the new
+// certificate. It refuses, with ErrNotOfficeCA, a certificate imported from another issuer,
+// and a CA that is not valid at now.
+//
+// The new key and certificate are written whole beside the old ones, then renamed over them,
+// key first, each rename synced. A Renew killed after the key's rename leaves a key that does
+// not match the certificate (Load fails and says so); Renew run again first finishes that
+// renewal, or removes the files of one killed before it renamed anything.
+func Renew(dir string, caKeyPEM []byte, now time.Time) (*x509.Certificate, error) {
+	if err := finishRenewal(dir); err != nil {
+		return nil, fmt.Errorf("renew pdf signing certificate: %w", err)
+	}
+	certData, err := os.ReadFile(filepath.Join(dir, SigningCertFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("renew pdf signing certificate in %s: %w", dir, ErrNoCertificate)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("renew pdf signing certificate: %w", err)
+	}
+	certs, err := parseCerts(certData)
+	if err != nil || len(certs) == 0 {
+		return nil, fmt.Errorf("renew pdf signing certificate: %s holds no certificate (%v)", SigningCertFile, err)
+	}
+	old := certs[0]
+	ca, err := officeCA(dir, old)
+	if err != nil {
+		return nil, fmt.Errorf("renew pdf signing certificate: %w", err)
+	}
+	caKey, err := parseKey(caKeyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("renew pdf signing certificate: office CA key: %w", err)
+	}
+	if pub, ok := caKey.Public().(interface{ Equal(crypto.PublicKey) bool }); !ok || !pub.Equal(ca.PublicKey) {
+		return nil, fmt.Errorf("renew pdf signing certificate: %w (%s)", ErrNotCAKey, CACertFile)
+	}
+	if now.Before(ca.NotBefore) || !now.Before(ca.NotAfter) {
+		return nil, fmt.Errorf("renew pdf signing certificate: the office CA (%s) is valid only from %s to %s: a new CA is needed, whose certificate readers must be given",
+			CACertFile, ca.NotBefore.UTC().Format(time.DateOnly), ca.NotAfter.UTC().Format(time.DateOnly))
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("renew pdf signing certificate: %w", err)
+	}
+	leafSerial, err := serial()
+	if err != nil {
+		return nil, fmt.Errorf("renew pdf signing certificate: %w", err)
+	}
+	end := now.Add(signingValidity)
+	if ca.NotAfter.Before(end) {
+		end = ca.NotAfter
+	}
+	der, err := x509.CreateCertificate(rand.Reader, signingTemplate(leafSerial, old.Subject, now, end), ca, key.Public(), caKey)
+	if err != nil {
+		return nil, fmt.Errorf("renew pdf signing certificate: %w", err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, fmt.Errorf("renew pdf signing certificate: %w", err)
+	}
+	keyData := mustKeyPEM(key)
+	if keyData == nil {
+		return nil, errors.New("renew pdf signing certificate: encode the key")
+	}
+	for _, f := range []struct {
+		name string
+		data []byte
+		mode fs.FileMode
+	}{{renewedKeyFile, keyData, 0o600}, {renewedCertFile, certPEM(der), 0o644}} {
+		if err := writeExcl(dir, f.name, f.data, f.mode); err != nil {
+			return nil, fmt.Errorf("renew pdf signing certificate: %w", errors.Join(err, removeRenewal(dir)))
+		}
+	}
+	for _, n := range []string{SigningKeyFile, SigningCertFile} {
+		if err := os.Rename(filepath.Join(dir, n+".new"), filepath.Join(dir, n)); err != nil {
+			return nil, fmt.Errorf("renew pdf signing certificate: %w", err)
+		}
+		// Synced before the next rename: a crash must not keep the certificate's rename
+		// without the key's.
+		if err := exclfile.SyncDir(dir); err != nil {
+			return nil, fmt.Errorf("renew pdf signing certificate: %w", err)
+		}
+		written(n)
+	}
+	return cert, nil
+}
+
+// officeCA returns the office CA's certificate in dir if it issued leaf, else an error
+// wrapping ErrNotOfficeCA that names leaf's issuer.
+func officeCA(dir string, leaf *x509.Certificate) (*x509.Certificate, error) {
+	notOurs := fmt.Errorf("%w but by %q", ErrNotOfficeCA, leaf.Issuer.CommonName)
+	if _, err := os.Lstat(filepath.Join(dir, ChainFile)); err == nil {
+		return nil, notOurs
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(dir, CACertFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, notOurs
+	}
+	if err != nil {
+		return nil, err
+	}
+	certs, err := parseCerts(data)
+	if err != nil {
+		return nil, err
+	}
+	if len(certs) == 0 || leaf.CheckSignatureFrom(certs[0]) != nil {
+		return nil, notOurs
+	}
+	return certs[0], nil
+}
+
+// finishRenewal finishes a Renew killed after it renamed the new key (the new certificate,
+// still staged, matches the key in place: it is renamed over the old one), or removes what
+// a Renew killed before it renamed anything staged.
+func finishRenewal(dir string) error {
+	certData, err := os.ReadFile(filepath.Join(dir, renewedCertFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return removeRenewal(dir)
+	}
+	if err != nil {
+		return err
+	}
+	keyData, err := os.ReadFile(filepath.Join(dir, SigningKeyFile))
+	if err != nil {
+		return err
+	}
+	if _, err := parse(certData, keyData, nil); err != nil {
+		return removeRenewal(dir)
+	}
+	if err := os.Rename(filepath.Join(dir, renewedCertFile), filepath.Join(dir, SigningCertFile)); err != nil {
+		return err
+	}
+	return exclfile.SyncDir(dir)
+}
+
+// removeRenewal removes a renewal's staged files, if any.
+func removeRenewal(dir string) error {
+	for _, n := range []string{renewedKeyFile, renewedCertFile} {
+		if err := os.Remove(filepath.Join(dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return exclfile.SyncDir(dir)
 }
 
 // Import checks an existing document-signing certificate and key (PEM, with the issuing chain
@@ -224,6 +393,9 @@ func Load(dir string) (*pdf.Signer, error) {
 	}
 	s, err := parse(certData, keyData, chainData)
 	if err != nil {
+		if _, serr := os.Lstat(filepath.Join(dir, renewedCertFile)); serr == nil {
+			return nil, fmt.Errorf("load pdf signing certificate: %w (a renewal was interrupted, leaving %s: run 'chancery key rotate pdf-cert' again to finish it)", err, renewedCertFile)
+		}
 		return nil, fmt.Errorf("load pdf signing certificate: %w", err)
 	}
 	return s, nil
@@ -239,11 +411,25 @@ func parse(certData, keyData, chainData []byte) (*pdf.Signer, error) {
 	if len(certs) == 0 {
 		return nil, errors.New("no certificate in PEM data")
 	}
+	signer, err := parseKey(keyData)
+	if err != nil {
+		return nil, err
+	}
+	pub, ok := signer.Public().(interface{ Equal(crypto.PublicKey) bool })
+	if !ok || !pub.Equal(certs[0].PublicKey) {
+		return nil, errors.New("private key does not match the certificate")
+	}
+	return &pdf.Signer{Key: signer, Cert: certs[0], Chain: certs[1:]}, nil
+}
+
+// parseKey decodes a PEM private key.
+func parseKey(keyData []byte) (crypto.Signer, error) {
 	block, _ := pem.Decode(keyData)
 	if block == nil {
 		return nil, errors.New("no private key in PEM data")
 	}
 	var key any
+	var err error
 	switch block.Type {
 	case "PRIVATE KEY":
 		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
@@ -261,11 +447,7 @@ func parse(certData, keyData, chainData []byte) (*pdf.Signer, error) {
 	if !ok {
 		return nil, fmt.Errorf("private key of type %T cannot sign", key)
 	}
-	pub, ok := signer.Public().(interface{ Equal(crypto.PublicKey) bool })
-	if !ok || !pub.Equal(certs[0].PublicKey) {
-		return nil, errors.New("private key does not match the certificate")
-	}
-	return &pdf.Signer{Key: signer, Cert: certs[0], Chain: certs[1:]}, nil
+	return signer, nil
 }
 
 func parseCerts(data []byte) ([]*x509.Certificate, error) {

@@ -166,8 +166,9 @@ func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, s
 
 // RenewPDFCertificate says what an administrator does about a PDF signing certificate that
 // expired or is about to.
-const RenewPDFCertificate = "an administrator renews it: put the renewed certificate and its key in the data directory as " +
-	"pdf-signing.crt and pdf-signing.key (see docs/operations.md, \"Renewing the PDF signing certificate\") and restart the server"
+const RenewPDFCertificate = "an administrator renews it with 'chancery key rotate pdf-cert' (or, for a certificate from another issuer, " +
+	"puts the new one and its key in the data directory as pdf-signing.crt and pdf-signing.key: see docs/operations.md, " +
+	"\"Renewing the PDF signing certificate\") and restarts the server"
 
 // checkPDFCertificate refuses, before anything is made, a release whose embedded PDF
 // signature would be made with a certificate not valid at the release's time or at the
@@ -194,19 +195,31 @@ const PDFCertificateWarnAhead = 30 * 24 * time.Hour
 // certificate now: that it is not valid (releases are refused), or that it ends within
 // PDFCertificateWarnAhead, each with how to renew it; "" otherwise, or without a certificate.
 func (r *Registry) PDFCertificateWarning() string {
+	end, valid, due := r.PDFCertificateDue()
+	now := r.now()
+	switch {
+	case !due:
+		return ""
+	case !valid:
+		return fmt.Sprintf("%v: releases are refused until %s", r.cfg.PDFSigner.ValidAt(now), RenewPDFCertificate)
+	}
+	return fmt.Sprintf("the office's PDF signing certificate expires on %s (in %d days), and releases will be refused from then: %s",
+		end.UTC().Format(time.DateTime+" UTC"), int(end.Sub(now).Hours()/24), RenewPDFCertificate)
+}
+
+// PDFCertificateDue says whether the operator must hear about the office's PDF signing
+// certificate now (PDFCertificateWarning, and the admin pages' banner): due when it is not
+// valid at the clock's time (valid is false: releases are refused) or ends within
+// PDFCertificateWarnAhead. until is the end of its validity (its chain's if sooner). All are
+// zero without a certificate.
+func (r *Registry) PDFCertificateDue() (until time.Time, valid, due bool) {
 	s := r.cfg.PDFSigner
 	if s == nil {
-		return ""
+		return time.Time{}, false, false
 	}
 	now := r.now()
-	if err := s.ValidAt(now); err != nil {
-		return fmt.Sprintf("%v: releases are refused until %s", err, RenewPDFCertificate)
-	}
-	if end := s.NotAfter(); end.Sub(now) < PDFCertificateWarnAhead {
-		return fmt.Sprintf("the office's PDF signing certificate expires on %s (in %d days), and releases will be refused from then: %s",
-			end.UTC().Format(time.DateTime+" UTC"), int(end.Sub(now).Hours()/24), RenewPDFCertificate)
-	}
-	return ""
+	until, valid = s.NotAfter(), s.ValidAt(now) == nil
+	return until, valid, !valid || until.Sub(now) < PDFCertificateWarnAhead
 }
 
 // draftFile makes a coordination copy of the version: the letter PDF with the DRAFT watermark
@@ -255,4 +268,17 @@ func unmarkable(n int, err error) error {
 		}
 	}
 	return i18n.Errorf(ErrInvalid, "version %d holds a picture the copy's marks cannot be drawn into (%s): a copy would carry it unmarked, so none is made; save the PDF with JPEG or lossless pictures, or upload the scan as PNG, JPEG or TIFF", n, why)
+}
+
+// RecordPDFCertificateRenewal adds to the audit trail that the office's PDF signing
+// certificate was renewed (chancery key rotate pdf-cert), with detail saying which
+// certificate is now in force. The certificate is no part of a seal: nothing is logged.
+func (r *Registry) RecordPDFCertificateRenewal(ctx context.Context, a Actor, detail string) error {
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		return r.audit(ctx, tx, a, "pdf-cert.renew", "", detail)
+	})
+	if err != nil {
+		return fmt.Errorf("record pdf certificate renewal: %w", err)
+	}
+	return nil
 }

@@ -47,7 +47,9 @@ type seenRequest struct {
 
 func password(name string) string { return "password of " + name }
 
-func newOffice(t *testing.T, cfg server.Config) *office {
+// newOffice makes the office, served with cfg; each of opts may change its registry's
+// configuration first.
+func newOffice(t *testing.T, cfg server.Config, opts ...func(*registry.Config)) *office {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.OpenSQLite(ctx, t.TempDir())
@@ -64,8 +66,12 @@ func newOffice(t *testing.T, cfg server.Config) *office {
 	}
 	t.Cleanup(func() { lg.Close() })
 	_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
-	reg := registry.New(registry.Config{DB: db, Log: lg, Office: registry.Office{Name: "Task Force North", Prefix: "TFN", URL: "https://tfn.example"},
-		OfficeKey: officeKey, LogKey: vkey, LogOrigin: origin})
+	rc := registry.Config{DB: db, Log: lg, Office: registry.Office{Name: "Task Force North", Prefix: "TFN", URL: "https://tfn.example"},
+		OfficeKey: officeKey, LogKey: vkey, LogOrigin: origin}
+	for _, opt := range opts {
+		opt(&rc)
+	}
+	reg := registry.New(rc)
 	o := &office{t: t, reg: reg, db: db, actors: map[string]registry.Actor{}}
 	tok, err := reg.Bootstrap(ctx, "root")
 	if err != nil {

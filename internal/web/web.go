@@ -173,6 +173,16 @@ type page struct {
 	// handler answering a form's POST sets the page to come back to instead (the switch is
 	// a GET).
 	Path string
+	// PDFCertificate, for an admin, warns that the office's PDF signing certificate must be
+	// renewed; render sets it.
+	PDFCertificate *pdfCertificateBanner
+}
+
+// pdfCertificateBanner is what the admin pages say of a PDF signing certificate due for
+// renewal (registry.PDFCertificateDue): when it ends, and whether it is valid now.
+type pdfCertificateBanner struct {
+	Until time.Time
+	Valid bool
 }
 
 var funcs = template.FuncMap{
@@ -212,6 +222,13 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	p.CSRF = s.csrf()
 	if h.cfg.Registry != nil {
 		p.Office = h.cfg.Registry.Office().Name
+		// The certificate's end is the office's business: admins only, as /readyz's warning
+		// is the operator's.
+		if p.Member != nil && p.Member.HasRole(registry.RoleAdmin) {
+			if until, valid, due := h.cfg.Registry.PDFCertificateDue(); due {
+				p.PDFCertificate = &pdfCertificateBanner{Until: until, Valid: valid}
+			}
+		}
 	}
 	p.Lang = language(r)
 	if p.Path == "" {
