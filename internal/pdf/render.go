@@ -311,16 +311,27 @@ const (
 // breaking pages as needed. Line breaks in the text start new lines; each line has its own
 // base direction, and starts on the right when it is right to left.
 func (r *renderer) text(spans []span, size, lineMM float64, color [3]float64, a align) {
-	r.textMarked(spans, size, lineMM, color, a, "")
+	r.textMarked(spans, size, lineMM, color, a, "", false)
+}
+
+// textKept is text for a line in one style that letter after letter repeats (an office's
+// name, a release date, a footer's explanation): its shaping is kept (shaper.shapeKept).
+func (r *renderer) textKept(s string, st style, size, lineMM float64, color [3]float64, a align) {
+	r.textMarked([]span{{s, st}}, size, lineMM, color, a, "", true)
 }
 
 // textMarked is text with a list marker (a bullet, a number) before its first line, on the
-// side the line starts.
-func (r *renderer) textMarked(spans []span, size, lineMM float64, color [3]float64, a align, marker string) {
+// side the line starts; with keep, as textKept.
+func (r *renderer) textMarked(spans []span, size, lineMM float64, color [3]float64, a align, marker string, keep bool) {
 	lineH := lineMM * ptPerMM
 	left, right := r.left, r.right
 	for _, line := range splitLines(spans) {
-		p := r.sh.shape(line, size)
+		var p shaped
+		if keep && len(line) == 1 {
+			p = r.sh.shapeKept(line[0], size)
+		} else {
+			p = r.sh.shape(line, size)
+		}
 		rtl := p.dir.Progression() == di.TowardTopLeft
 		l, rr := left+r.indent, right
 		if rtl {
@@ -391,7 +402,7 @@ func (r *renderer) rule(widthMM float64) {
 
 func (r *renderer) letterhead() {
 	h := r.h
-	r.text([]span{{h.Office, bold}}, 16, 8, black, alignStart)
+	r.textKept(h.Office, bold, 16, 8, black, alignStart)
 	r.space(1)
 	r.rule(0.4)
 	r.space(3)
@@ -400,7 +411,7 @@ func (r *renderer) letterhead() {
 	if !h.Date.IsZero() {
 		date = h.Date.UTC().Format("2 January 2006")
 	}
-	r.text([]span{{date, regular}}, 10, 5, black, alignRight)
+	r.textKept(date, regular, 10, 5, black, alignRight)
 	r.space(4)
 	if len(h.Addressees) > 0 {
 		for i, a := range h.Addressees {
@@ -533,7 +544,7 @@ func (r *renderer) listItem(item ast.Node, src []byte, depth int, bullet string)
 	r.withIndent(7, func() {
 		for c := item.FirstChild(); c != nil; c = c.NextSibling() {
 			if c.Kind() == ast.KindParagraph || c.Kind() == ast.KindTextBlock {
-				r.textMarked(r.inlines(c, src, regular, nil), bodyFontSize, lineHeight, r.color, alignStart, bullet)
+				r.textMarked(r.inlines(c, src, regular, nil), bodyFontSize, lineHeight, r.color, alignStart, bullet, false)
 				bullet = ""
 				r.space(1)
 				continue

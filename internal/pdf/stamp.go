@@ -167,9 +167,9 @@ func (lay *footerLayout) draw(r *renderer, ox, oy float64) error {
 	r.text([]span{{ft.Office + " · " + ft.Reference, bold}}, 9, 4.5, black, alignLeft)
 	if len(ps) == 1 {
 		p := ps[0]
-		r.text([]span{{p.T("Official letter, released %s", p.Day(ft.Released)), regular}}, 8.5, 4.5, black, alignStart)
+		r.textKept(p.T("Official letter, released %s", p.Day(ft.Released)), regular, 8.5, 4.5, black, alignStart)
 		r.text([]span{{p.T("Verify at %s", ft.VerifyURL), regular}}, 8.5, 4.5, black, alignStart)
-		r.text([]span{{p.T("Scan the code or open the address to check this letter against the office's public log."), regular}}, 7, 4, [3]float64{0.31, 0.31, 0.31}, alignStart)
+		r.textKept(p.T("Scan the code or open the address to check this letter against the office's public log."), regular, 7, 4, [3]float64{0.31, 0.31, 0.31}, alignStart)
 		return nil
 	}
 	r.text([]span{{ft.VerifyURL, regular}}, 8.5, 4.5, black, alignLeft)
@@ -179,8 +179,8 @@ func (lay *footerLayout) draw(r *renderer, ox, oy float64) error {
 		r.left = (x + float64(i)*(colW+footerGap)) * ptPerMM
 		r.right = r.left + colW*ptPerMM
 		r.y = top
-		r.text([]span{{p.T("Official letter, released %s", p.Day(ft.Released)), regular}}, lay.released, lay.releasedMM, black, alignStart)
-		r.text([]span{{p.T(explainMulti), regular}}, lay.explain, lay.explainMM, [3]float64{0.31, 0.31, 0.31}, alignStart)
+		r.textKept(p.T("Official letter, released %s", p.Day(ft.Released)), regular, lay.released, lay.releasedMM, black, alignStart)
+		r.textKept(p.T(explainMulti), regular, lay.explain, lay.explainMM, [3]float64{0.31, 0.31, 0.31}, alignStart)
 	}
 	return nil
 }

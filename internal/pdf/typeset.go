@@ -31,7 +31,18 @@ type shaper struct {
 	// kinds, scripts and runs are split's.
 	kinds         charKinds
 	scripts, runs []shaping.Input
+	// kept holds shapeKept's shapings, with this shaper's faces.
+	kept map[keptKey]shaped
 }
+
+type keptKey struct {
+	text string
+	st   style
+	size float64
+}
+
+// maxKept bounds a shaper's kept shapings; when full, they start afresh.
+const maxKept = 64
 
 var shapers sync.Pool
 
@@ -159,6 +170,29 @@ func (s *shaper) shape(spans []span, size float64) shaped {
 			p.runs = append(p.runs, shapeAt(&s.hb, part))
 		}
 	}
+	return p
+}
+
+// shapeKept is shape for one span that letter after letter repeats. Shaping is a pure
+// function of the text, style and size with the shaper's fonts, so the shaping is kept and
+// a copy given: the glyphs are copied, as the caller may change them; the text is shared,
+// as no caller changes it.
+func (s *shaper) shapeKept(sp span, size float64) shaped {
+	k := keptKey{sp.text, sp.st, size}
+	p, ok := s.kept[k]
+	if !ok {
+		if len(s.kept) >= maxKept || s.kept == nil {
+			s.kept = make(map[keptKey]shaped)
+		}
+		p = s.shape([]span{sp}, size)
+		s.kept[k] = p
+	}
+	runs := make([]shaping.Output, len(p.runs))
+	for i, run := range p.runs {
+		run.Glyphs = slices.Clone(run.Glyphs)
+		runs[i] = run
+	}
+	p.runs = runs
 	return p
 }
 

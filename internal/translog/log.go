@@ -540,7 +540,9 @@ func (l *Log) commit(batch []*request, take func() []*request) (rest []*request)
 	var caught []tlog.Hash // leaves of the entries other servers appended, if replayed
 	var caughtFrom int64
 	var caughtUp *Head // the stored head caught up with, if another server sequenced
+	var written []store.Tile
 	err := l.db.Update(ctx, func(tx *store.Tx) error {
+		written = nil
 		takeBatch()
 		results = make([]result, len(batch))
 		leaves = make([]tlog.Hash, 0, len(batch))
@@ -611,6 +613,7 @@ func (l *Log) commit(batch []*request, take func() []*request) (rest []*request)
 		if head, err = l.signHead(b); err != nil {
 			return err
 		}
+		written = tiles
 		return tx.WriteLogBatch(ctx, chunks, tiles, l.storeHead(head))
 	})
 	committed := time.Now()
@@ -648,6 +651,14 @@ func (l *Log) commit(batch []*request, take func() []*request) (rest []*request)
 				l.leaves.load(ctx, l.db, first)
 			}
 			l.leaves.add(first, leaves)
+			// The hash tiles just stored are what the next proofs read (the right edge of
+			// every level): readers take them from the cache, not from the store.
+			for _, t := range written {
+				if t.Level == EntriesLevel {
+					continue
+				}
+				l.cache.put(tileKey{t.Level, t.Index}, t.Width, t.Data[:len(t.Data):len(t.Data)])
+			}
 			l.publish(head)
 			observeBatch(batch, results, committed)
 		}

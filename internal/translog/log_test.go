@@ -359,3 +359,42 @@ func TestOpenRefusesStoreWithoutLog(t *testing.T) {
 	}
 	l.Close()
 }
+
+// The tiles the sequencer stores are kept in the tile cache, and proofs that need only cached
+// tiles open no read transaction: the proofs of the newest entries, which every seal at
+// release asks for, are made with the store closed.
+func TestNewestProofsFromWhatTheSequencerWrote(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newSigner(t)
+	db, l := openLog(t, t.TempDir(), s)
+	m := &memTree{}
+	const n = 300 // past the first level-0 tile
+	for i := range n {
+		if _, err := l.Append(ctx, entryFor(i)); err != nil {
+			t.Fatal(err)
+		}
+		m.add(t, int64(i), entryFor(i))
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int64{n - 1, n - 2, 255, 256} {
+		p, err := l.InclusionProof(ctx, i, n)
+		if err != nil {
+			t.Fatalf("inclusion proof of %d with the store closed: %v", i, err)
+		}
+		th, _ := tlog.TreeHash(n, m)
+		if err := tlog.CheckRecord(p, n, th, i, tlog.RecordHash(entryFor(int(i)))); err != nil {
+			t.Fatalf("inclusion %d in %d: %v", i, n, err)
+		}
+	}
+	p, err := l.ConsistencyProof(ctx, n-10, n)
+	if err != nil {
+		t.Fatalf("consistency proof with the store closed: %v", err)
+	}
+	oh, _ := tlog.TreeHash(n-10, m)
+	th, _ := tlog.TreeHash(n, m)
+	if err := tlog.CheckTree(p, n, th, n-10, oh); err != nil {
+		t.Fatalf("consistency %d -> %d: %v", n-10, n, err)
+	}
+}

@@ -83,11 +83,15 @@ const keepLevel = 4
 
 // readTile reads a stored tile that the caller needs at width w or wider, through the cache
 // when there is one.
+// Without tx, it reads the cache alone and a tile it does not hold is errNotCached.
 func readTile(ctx context.Context, tx *store.Tx, cache *tileCache, k tileKey, w int) (store.Tile, error) {
 	if cache != nil {
 		if t, ok := cache.get(k, w); ok {
 			return store.Tile{Level: k.level, Index: k.n, Width: t.width, Data: t.data}, nil
 		}
+	}
+	if tx == nil {
+		return store.Tile{}, errNotCached
 	}
 	st, err := tx.Tile(ctx, k.level, k.n)
 	if err != nil {
@@ -191,6 +195,23 @@ func (l *Log) TreeHashAt(ctx context.Context, i int64) (tlog.Hash, error) {
 	return h[0], nil
 }
 
+// errNotCached is a read from the tile cache alone (readTile without a transaction) that
+// needs a tile the cache does not hold.
+var errNotCached = errors.New("tile not cached")
+
+// withHashes runs fn with a reader of the published tree's hashes: first from the tile cache
+// alone, which holds the tiles the sequencer wrote and those read since, without opening a
+// read transaction; in a read transaction if the cache lacks a tile fn needs. fn may run
+// twice, and must keep nothing of a failed run.
+func (l *Log) withHashes(ctx context.Context, fn func(tlog.HashReader) error) error {
+	if err := fn(l.hashReader(ctx, nil)); !errors.Is(err, errNotCached) {
+		return err
+	}
+	return l.db.View(ctx, func(tx *store.Tx) error {
+		return fn(l.hashReader(ctx, tx))
+	})
+}
+
 // InclusionProof proves that entry i is in the tree of the given size, which must be at most
 // the published size.
 func (l *Log) InclusionProof(ctx context.Context, i, size int64) (tlog.RecordProof, error) {
@@ -198,9 +219,9 @@ func (l *Log) InclusionProof(ctx context.Context, i, size int64) (tlog.RecordPro
 		return nil, fmt.Errorf("inclusion proof of %d in %d: %w", i, size, ErrOutOfRange)
 	}
 	var p tlog.RecordProof
-	err := l.db.View(ctx, func(tx *store.Tx) error {
+	err := l.withHashes(ctx, func(r tlog.HashReader) error {
 		var err error
-		p, err = tlog.ProveRecord(size, i, l.hashReader(ctx, tx))
+		p, err = tlog.ProveRecord(size, i, r)
 		return err
 	})
 	if err != nil {
@@ -215,9 +236,9 @@ func (l *Log) ConsistencyProof(ctx context.Context, old, size int64) (tlog.TreeP
 		return nil, fmt.Errorf("consistency proof from %d to %d: %w", old, size, ErrOutOfRange)
 	}
 	var p tlog.TreeProof
-	err := l.db.View(ctx, func(tx *store.Tx) error {
+	err := l.withHashes(ctx, func(r tlog.HashReader) error {
 		var err error
-		p, err = tlog.ProveTree(size, old, l.hashReader(ctx, tx))
+		p, err = tlog.ProveTree(size, old, r)
 		return err
 	})
 	if err != nil {
@@ -232,9 +253,9 @@ func (l *Log) TreeHash(ctx context.Context, size int64) (tlog.Hash, error) {
 		return tlog.Hash{}, fmt.Errorf("tree hash at %d: %w", size, ErrOutOfRange)
 	}
 	var h tlog.Hash
-	err := l.db.View(ctx, func(tx *store.Tx) error {
+	err := l.withHashes(ctx, func(r tlog.HashReader) error {
 		var err error
-		h, err = tlog.TreeHash(size, l.hashReader(ctx, tx))
+		h, err = tlog.TreeHash(size, r)
 		return err
 	})
 	return h, err
