@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/pdf"
 )
 
@@ -14,14 +13,7 @@ import (
 // letters (writebench): a text letter of 300 bytes laid out with its footer and signed, every
 // letter with its own reference and verify address, all of one office on one day.
 func BenchmarkReleaseShortText(b *testing.B) {
-	dir := b.TempDir()
-	if err := officeca.Create(dir, "Task Force North", released); err != nil {
-		b.Fatal(err)
-	}
-	s, err := officeca.Load(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := releaseSigner(b)
 	body := []byte(strings.Repeat("The letter of the write benchmark, with its words. ", 6)[:300])
 	start := cpuTime(b)
 	var each []time.Duration

@@ -11,7 +11,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/pdf"
 	"golang.org/x/text/unicode/norm"
 )
@@ -166,14 +165,7 @@ func scriptBody(paragraphs []string, n int) []byte {
 // RenderRelease (shaping included, the footer drawn with the letter) with its signature, per
 // script, as the registry releases a text letter.
 func BenchmarkReleaseLaidOut10Pages(b *testing.B) {
-	dir := b.TempDir()
-	if err := officeca.Create(dir, "Task Force North", released); err != nil {
-		b.Fatal(err)
-	}
-	s, err := officeca.Load(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := releaseSigner(b)
 	for _, tc := range scriptLetters {
 		if tc.name != "latin" && tc.name != "arabic" && tc.name != "cjk" {
 			continue
