@@ -111,6 +111,7 @@ func newRoot() *cobra.Command {
 	root.AddCommand(newBackup(g), newRestore(g))
 	root.AddCommand(newStoreCmd(g))
 	root.AddCommand(newStampLanguages(g))
+	root.AddCommand(newTimeZone(g))
 	root.AddCommand(newMonitor()) // follows logs by URL, not this data directory's
 	root.AddCommand(clientCmds...)
 	addKeyRotate(root, g, rm)

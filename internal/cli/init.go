@@ -55,12 +55,19 @@ before stops working.
 
 The stamps on the office's PDFs (footer, draft and preview marks) are in English unless
 --stamp-languages names others, e.g. en,ar for English and Arabic side by side; 'chancery
-stamp-languages' changes them later.`,
+stamp-languages' changes them later.
+
+Letters are dated, and their references numbered by year, in the office's time zone:
+--time-zone names it (an IANA name such as Europe/Paris; default UTC), and 'chancery
+time-zone' changes it later.`,
 		Example: `  chancery init --data /var/lib/chancery --office "Task Force North" --prefix TFN \
     --url https://letters.example.org
 
   # stamps in English and Arabic, side by side on the footer
   chancery init --office "Task Force North" --prefix TFN --stamp-languages en,ar
+
+  # letters dated in Paris time
+  chancery init --office "Task Force North" --prefix TFN --time-zone Europe/Paris
 
   # keys in a token (SoftHSM2 here), PIN in a file
   chancery init --office "Task Force North" --prefix TFN --url https://letters.example.org \
@@ -74,6 +81,9 @@ stamp-languages' changes them later.`,
 					return err
 				}
 				s.StampLanguages = langs
+			}
+			if err := checkTimeZone(s.TimeZone); err != nil {
+				return err
 			}
 			if !c.Flags().Changed("url") {
 				u, err := listenURL(defaultListen())
@@ -108,6 +118,7 @@ stamp-languages' changes them later.`,
 	c.Flags().StringVar(&s.LogKey, "log-key", "", "PKCS#11 URI of the log's Ed25519 checkpoint key in a token (no log.key is written)")
 	c.Flags().BoolVar(&noCA, "no-pdf-ca", false, "create no PDF signing certificate: released PDFs carry the seal and footer only")
 	c.Flags().StringVar(&stampLangs, "stamp-languages", "", "languages of the stamps on the office's PDFs, among en, fr, ar, e.g. en,ar (default en)")
+	c.Flags().StringVar(&s.TimeZone, "time-zone", "", "the office's time zone, in which letters are dated: an IANA name such as Europe/Paris (default UTC)")
 	addDatabaseFlag(c.Flags())
 	c.MarkFlagsRequiredTogether("pdf-cert", "pdf-key")
 	c.MarkFlagsMutuallyExclusive("pdf-cert", "no-pdf-ca")

@@ -29,6 +29,8 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
+	_ "time/tzdata" // office time zones on machines without a zone database
 
 	"golang.org/x/mod/sumdb/note"
 
@@ -81,6 +83,10 @@ type Settings struct {
 	// released letters, the marks of draft copies and previews), codes such as "en" or "ar"
 	// in the order printed; empty: English alone. SetStampLanguages changes them.
 	StampLanguages []string `json:"stamp_languages,omitempty"`
+	// TimeZone is the office's time zone, an IANA name such as "Europe/Paris": its letters'
+	// dates (letterhead, footer of released letters), its reference years and the release
+	// dates of its answers are the dates there. Empty: UTC. SetTimeZone changes it.
+	TimeZone string `json:"time_zone,omitempty"`
 	// Unfinished marks a directory whose init has not finished: its office may lack its log
 	// or its first admin, and only then may init run again on it (Reopen). Init sets it,
 	// Finish clears it.
@@ -294,7 +300,8 @@ func Reopen(path string, s Settings) (_ *Dir, err error) {
 	}
 	r := d.Settings
 	if r.Office != s.Office || r.Prefix != s.Prefix || r.Origin != s.Origin || r.URL != s.URL || r.Converter != s.Converter ||
-		r.OfficeKey != s.OfficeKey || r.LogKey != s.LogKey || strings.Join(r.StampLanguages, ",") != strings.Join(s.StampLanguages, ",") {
+		r.OfficeKey != s.OfficeKey || r.LogKey != s.LogKey || strings.Join(r.StampLanguages, ",") != strings.Join(s.StampLanguages, ",") ||
+		r.TimeZone != s.TimeZone {
 		d.Close()
 		return nil, fmt.Errorf("%s is %w, with other settings", path, ErrInitialized)
 	}
@@ -357,7 +364,43 @@ func checkOffice(s Settings) error {
 	if _, ok := i18n.StampLanguages(strings.Join(s.StampLanguages, ",")); !ok {
 		return fmt.Errorf("stamp languages %q must be distinct codes among en, fr and ar", strings.Join(s.StampLanguages, ","))
 	}
+	if _, err := s.Zone(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// Zone is the office's time zone (TimeZone loaded; UTC when empty). The zone database is
+// the system's, or the one built into chancery where the system has none.
+func (s Settings) Zone() (*time.Location, error) {
+	return LoadZone(s.TimeZone)
+}
+
+// LoadZone loads an office time zone by its IANA name: "Europe/Paris", "UTC"; empty is UTC.
+// "Local", which would be whatever zone the machine at hand is set to, is refused.
+func LoadZone(name string) (*time.Location, error) {
+	if name == "" {
+		return time.UTC, nil
+	}
+	if name == "Local" || strings.TrimSpace(name) != name {
+		return nil, fmt.Errorf("time zone %q is not an IANA time zone name such as Europe/Paris or UTC", name)
+	}
+	z, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("time zone %q is not an IANA time zone name such as Europe/Paris or UTC", name)
+	}
+	return z, nil
+}
+
+// SetTimeZone records the office's time zone in chancery.json (replaced atomically); a
+// server reads it when it starts. Empty is UTC.
+func (d *Dir) SetTimeZone(name string) error {
+	s := d.Settings
+	s.TimeZone = name
+	if err := checkOffice(s); err != nil {
+		return err
+	}
+	return d.replaceSettings(s)
 }
 
 // SetStampLanguages records the office's stamp languages in chancery.json (replaced

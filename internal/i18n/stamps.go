@@ -61,10 +61,10 @@ func StampLanguages(list string) ([]string, bool) {
 	return out, len(out) <= len(Languages)
 }
 
-// Day writes t's date in UTC as stamps print it: "2 January 2006", "2 janvier 2006", or the
-// same order with the Arabic month name.
+// Day writes t's date in t's location as stamps print it: "2 January 2006", "2 janvier
+// 2006", or the same order with the Arabic month name. Callers choose the location: the
+// office's time zone for a release's footer, UTC for the lines of copies.
 func (p *Printer) Day(t time.Time) string {
-	t = t.UTC()
 	names, ok := months(p.Lang())
 	if !ok {
 		return t.Format("2 January 2006")
@@ -75,5 +75,6 @@ func (p *Printer) Day(t time.Time) string {
 // DayTime writes t in UTC as the lines of draft copies and previews print it:
 // "2 January 2006 15:04 UTC".
 func (p *Printer) DayTime(t time.Time) string {
-	return p.Day(t) + " " + t.UTC().Format("15:04") + " UTC"
+	t = t.UTC()
+	return p.Day(t) + " " + t.Format("15:04") + " UTC"
 }

@@ -115,9 +115,15 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 		db.Close()
 		return nil, err
 	}
+	zone, err := d.Settings.Zone()
+	if err != nil {
+		lg.Close()
+		db.Close()
+		return nil, err
+	}
 	reg := registry.New(registry.Config{DB: db, Log: lg, Converter: conv,
 		Office: registry.Office{Name: d.Settings.Office, Prefix: d.Settings.Prefix, URL: d.Settings.URL,
-			StampLanguages: d.Settings.StampLanguages},
+			StampLanguages: d.Settings.StampLanguages, Zone: zone},
 		OfficeKey: key, OfficeKeys: history, DispatchSecret: d.DispatchSecret(),
 		LogKey: d.VerifierKey(), LogOrigin: d.Settings.Origin, PDFSigner: signer,
 		Heads: heads, SealWait: opt.SealWait})

@@ -22,6 +22,7 @@ type Letterhead struct {
 	Date        time.Time // zero: the letter shows "Undated draft"
 	Addressees  []string
 	Signatories []string
+	Zone        *time.Location // the office's time zone, in which Date is printed; nil: UTC
 }
 
 // undatedEpoch is the creation date written into an undated letter, so that rendering stays
@@ -409,7 +410,7 @@ func (r *renderer) letterhead() {
 	r.text([]span{{"Reference: " + h.Reference, regular}}, 10, 5, black, alignRight)
 	date := "Undated draft"
 	if !h.Date.IsZero() {
-		date = h.Date.UTC().Format("2 January 2006")
+		date = inZone(h.Date, h.Zone).Format("2 January 2006")
 	}
 	r.textKept(date, regular, 10, 5, black, alignRight)
 	r.space(4)

@@ -26,6 +26,22 @@ type Footer struct {
 	// Languages are the office's stamp languages, codes such as "en" or "ar", in the order
 	// they are printed; empty: English alone.
 	Languages []string
+	// Zone is the office's time zone, in which the footer gives the release's date; nil:
+	// UTC.
+	Zone *time.Location
+}
+
+// day is the release's date as the footer prints it: in the office's time zone.
+func (f Footer) day(p *i18n.Printer) string {
+	return p.Day(inZone(f.Released, f.Zone))
+}
+
+// inZone is t in zone, or in UTC when zone is nil.
+func inZone(t time.Time, zone *time.Location) time.Time {
+	if zone == nil {
+		return t.UTC()
+	}
+	return t.In(zone)
 }
 
 // Stamp returns a copy of src with a footer on every page: office, reference, release date,
@@ -52,6 +68,9 @@ func Stamp(src []byte, f Footer) (out []byte, err error) {
 		return nil, fmt.Errorf("stamp: %w", err)
 	}
 	fields := []string{f.Office, f.Reference, f.Released.UTC().Format(time.RFC3339Nano), f.VerifyURL}
+	if f.Zone != nil {
+		fields = append(fields, f.Zone.String())
+	}
 	if !englishOnly(f.Languages) {
 		fields = append(fields, strings.Join(f.Languages, ","))
 	}
@@ -111,7 +130,7 @@ func layFooter(sh *shaper, ft Footer) (*footerLayout, error) {
 		colW := lay.colW()
 		col := 0.0
 		for _, p := range ps {
-			col = max(col, lay.releasedMM*float64(sh.count(p.T("Official letter, released %s", p.Day(ft.Released)), lay.released, colW*ptPerMM))+
+			col = max(col, lay.releasedMM*float64(sh.count(p.T("Official letter, released %s", ft.day(p)), lay.released, colW*ptPerMM))+
 				lay.explainMM*float64(sh.count(p.T(explainMulti), lay.explain, colW*ptPerMM)))
 		}
 		lay.h = max(lay.h, 3+4.5+4.5+col+1.5)
@@ -167,7 +186,7 @@ func (lay *footerLayout) draw(r *renderer, ox, oy float64) error {
 	r.text([]span{{ft.Office + " · " + ft.Reference, bold}}, 9, 4.5, black, alignLeft)
 	if len(ps) == 1 {
 		p := ps[0]
-		r.textKept(p.T("Official letter, released %s", p.Day(ft.Released)), regular, 8.5, 4.5, black, alignStart)
+		r.textKept(p.T("Official letter, released %s", ft.day(p)), regular, 8.5, 4.5, black, alignStart)
 		r.text([]span{{p.T("Verify at %s", ft.VerifyURL), regular}}, 8.5, 4.5, black, alignStart)
 		r.textKept(p.T("Scan the code or open the address to check this letter against the office's public log."), regular, 7, 4, [3]float64{0.31, 0.31, 0.31}, alignStart)
 		return nil
@@ -179,7 +198,7 @@ func (lay *footerLayout) draw(r *renderer, ox, oy float64) error {
 		r.left = (x + float64(i)*(colW+footerGap)) * ptPerMM
 		r.right = r.left + colW*ptPerMM
 		r.y = top
-		r.textKept(p.T("Official letter, released %s", p.Day(ft.Released)), regular, lay.released, lay.releasedMM, black, alignStart)
+		r.textKept(p.T("Official letter, released %s", ft.day(p)), regular, lay.released, lay.releasedMM, black, alignStart)
 		r.textKept(p.T(explainMulti), regular, lay.explain, lay.explainMM, [3]float64{0.31, 0.31, 0.31}, alignStart)
 	}
 	return nil

@@ -50,7 +50,7 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 			return fmt.Errorf("%w: only a released letter is erased (a draft is never in the log)", err)
 		}
 		if !rel.ErasedAt.IsZero() {
-			return i18n.Errorf(ErrConflict, "%s was already erased on %s", ref, rel.ErasedAt.Format("2 January 2006"))
+			return i18n.Errorf(ErrConflict, "%s was already erased on %s", ref, r.day(rel.ErasedAt))
 		}
 		if ids, err = tx.FingerprintIDs(ctx, l.ID); err != nil {
 			return err

@@ -176,7 +176,7 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 			return err
 		}
 		now := r.now()
-		year := now.Format("2006")
+		year := r.local(now).Format("2006")
 		n, err := tx.NextCounter(ctx, "reference:"+r.cfg.Office.Prefix+":"+year)
 		if err != nil {
 			return err

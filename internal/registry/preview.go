@@ -54,8 +54,7 @@ func (r *Registry) Preview(ctx context.Context, a Actor, ref string) ([]byte, er
 	}
 	now := r.now()
 	mark := pdf.PreviewMark{Reference: ref, Version: v.N, Member: a.Member.Name, At: now, Languages: r.cfg.Office.StampLanguages}
-	doc, err := r.stampedPDF(l, v, data, now, signers, pdf.Footer{Office: r.cfg.Office.Name, Reference: l.Reference, Released: now, VerifyURL: r.VerifyURL(l.Reference, "PREVIEW"),
-		Languages: r.cfg.Office.StampLanguages}, nil)
+	doc, err := r.stampedPDF(l, v, data, now, signers, r.footer(l, now, r.VerifyURL(l.Reference, "PREVIEW")), nil)
 	if err != nil {
 		return nil, fmt.Errorf("preview %s: %w", ref, err)
 	}

@@ -107,6 +107,9 @@ type Office struct {
 	// StampLanguages are the languages of the stamps on its PDFs (footer, draft and preview
 	// marks), codes such as "en" or "ar" in the order printed; empty: English alone.
 	StampLanguages []string
+	// Zone is the office's time zone: its letters' dates (letterhead, footer) and the
+	// release dates its answers give are the dates there. Nil: UTC.
+	Zone *time.Location
 }
 
 // Config configures a Registry.

@@ -58,11 +58,38 @@ func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date
 		return r.convertedPDF(v.MediaType, data)
 	}
 	if mt := baseType(v.MediaType); pdf.ImageTypes[mt] {
-		h := pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference, Subject: l.Subject, Date: date}
+		h := r.letterhead(l, date, nil)
+		h.Addressees = nil
 		return pdf.RenderImage(mt, data, h)
 	}
-	return pdf.Render(v.MediaType, data, pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
-		Subject: l.Subject, Date: date, Addressees: l.Addressees, Signatories: signatories})
+	return pdf.Render(v.MediaType, data, r.letterhead(l, date, signatories))
+}
+
+// letterhead is the office's letterhead for l, dated date (zero: undated) in the office's
+// time zone, signed by signatories.
+func (r *Registry) letterhead(l *store.Letter, date time.Time, signatories []string) pdf.Letterhead {
+	return pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference, Subject: l.Subject, Date: date,
+		Addressees: l.Addressees, Signatories: signatories, Zone: r.cfg.Office.Zone}
+}
+
+// local is t in the office's time zone.
+func (r *Registry) local(t time.Time) time.Time {
+	if r.cfg.Office.Zone == nil {
+		return t.UTC()
+	}
+	return t.In(r.cfg.Office.Zone)
+}
+
+// day is t's date in the office's time zone, as letters and answers give it: "2 January 2006".
+func (r *Registry) day(t time.Time) string {
+	return r.local(t).Format("2 January 2006")
+}
+
+// footer is the footer of l released at (or previewed) with the verify address url, in the
+// office's stamp languages and time zone.
+func (r *Registry) footer(l *store.Letter, at time.Time, url string) pdf.Footer {
+	return pdf.Footer{Office: r.cfg.Office.Name, Reference: l.Reference, Released: at, VerifyURL: url,
+		Languages: r.cfg.Office.StampLanguages, Zone: r.cfg.Office.Zone}
 }
 
 // stampedPDF is letterPDF with the footer f on every page and, with signer, the office's
@@ -81,8 +108,7 @@ func (r *Registry) stampedPDF(l *store.Letter, v store.Version, data []byte, dat
 // stampedRelease is stampedPDF with, for a text letter or an enclosure, the text its
 // layout gathered (pdf.RenderReleaseText); for any other kind of letter, HasText is false.
 func (r *Registry) stampedRelease(l *store.Letter, v store.Version, data []byte, date time.Time, signatories []string, f pdf.Footer, signer *pdf.Signer) (*pdf.Release, error) {
-	h := pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference,
-		Subject: l.Subject, Date: date, Addressees: l.Addressees, Signatories: signatories}
+	h := r.letterhead(l, date, signatories)
 	if fileKind(v.MediaType) == kindText {
 		return pdf.RenderReleaseText(v.MediaType, data, h, f, signer)
 	}
@@ -150,8 +176,7 @@ func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, s
 		return nil, err
 	}
 	stmt.FileDigest, stmt.FileMediaType = seal.DigestOf(data), ""
-	footer := pdf.Footer{Office: r.cfg.Office.Name, Reference: l.Reference,
-		Released: stmt.ReleasedAt, VerifyURL: r.VerifyURL(l.Reference, code), Languages: r.cfg.Office.StampLanguages}
+	footer := r.footer(l, stmt.ReleasedAt, r.VerifyURL(l.Reference, code))
 	rel, err := r.stampedRelease(l, v, data, stmt.ReleasedAt, signerNames(stmt), footer, r.cfg.PDFSigner)
 	if err != nil {
 		return nil, err
@@ -238,7 +263,7 @@ func (r *Registry) draftFile(l *store.Letter, v store.Version, data []byte, m pd
 	)
 	if isEnclosure(v.MediaType) {
 		doc, err = pdf.RenderEnclosureCover(pdf.Enclosure{Name: v.FileName, MediaType: v.MediaType, Data: data},
-			pdf.Letterhead{Office: r.cfg.Office.Name, Reference: l.Reference, Subject: l.Subject, Addressees: l.Addressees})
+			r.letterhead(l, time.Time{}, nil))
 	} else {
 		doc, err = r.letterPDF(l, v, data, time.Time{}, nil)
 	}

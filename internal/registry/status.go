@@ -386,13 +386,13 @@ func (r *Registry) answerRelease(ctx context.Context, lk *store.ReleaseLookup, k
 	st.ReleasedAt, st.LogIndex, st.FileDigest = &at, &idx, rel.FileDigest
 	if stmt == nil {
 		st.Erased = true
-		st.Outcome, st.Message = Valid, fmt.Sprintf("valid: released by %s on %s (log entry %d); its content was erased at the office's request", st.Office, at.Format("2 January 2006"), idx)
+		st.Outcome, st.Message = Valid, fmt.Sprintf("valid: released by %s on %s (log entry %d); its content was erased at the office's request", st.Office, r.day(at), idx)
 	} else {
 		st.Reference, st.Subject, st.Class = stmt.Reference, stmt.Subject, stmt.Class
 		st.Signers = signerNames(stmt)
 		at = stmt.ReleasedAt
 		st.ReleasedAt = &at
-		st.Outcome, st.Message = Valid, fmt.Sprintf("valid: released by %s on %s, signed by %v", stmt.Office, at.Format("2 January 2006"), st.Signers)
+		st.Outcome, st.Message = Valid, fmt.Sprintf("valid: released by %s on %s, signed by %v", stmt.Office, r.day(at), st.Signers)
 	}
 	if w := lk.Withdrawal; w != nil {
 		var wo *seal.Opening

@@ -248,7 +248,7 @@ func (r *Registry) heldRelease(ctx context.Context, tx *store.Tx, a Actor, ref, 
 		return nil, notHeld
 	}
 	if !rel.ErasedAt.IsZero() {
-		return nil, i18n.Errorf(ErrGone, "the content of %s was erased on %s", ref, rel.ErasedAt.Format("2 January 2006"))
+		return nil, i18n.Errorf(ErrGone, "the content of %s was erased on %s", ref, r.day(rel.ErasedAt))
 	}
 	return rel, nil
 }
