@@ -102,8 +102,8 @@ type request struct {
 	ctx     context.Context
 	entries [][]byte // one, or the entries of AppendAllTx, logged together at consecutive indexes
 	fn      TxFunc
-	res   result    // set by the sequencer before it closes the request's ticket
-	start time.Time // when Append was called, for the latency metrics
+	res     result    // set by the sequencer before it closes the request's ticket
+	start   time.Time // when Append was called, for the latency metrics
 	// state settles, once, whether the batch takes the request (taken) or its caller, whose
 	// context ended first, gives it up (abandoned): see AppendTx.
 	state atomic.Int32
