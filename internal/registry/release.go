@@ -68,13 +68,21 @@ func (r *Registry) RegisterKey(ctx context.Context, a Actor, pub ed25519.PublicK
 	if err := a.require(RoleSigner); err != nil {
 		return "", 0, err
 	}
-	if len(pub) != ed25519.PublicKeySize {
-		return "", 0, i18n.Errorf(ErrInvalid, "an Ed25519 public key has 32 bytes, not %d", len(pub))
-	}
-	if err := keys.CheckPublicKey(pub); err != nil {
-		return "", 0, i18n.Errorf(ErrInvalid, "this public key is of small order: anyone could sign under it; make a new key")
+	if err := checkSignerKey(pub); err != nil {
+		return "", 0, err
 	}
 	return r.registerKey(ctx, a, a.Member, pub)
+}
+
+// checkSignerKey checks a public key a signer registers: Ed25519, not of small order.
+func checkSignerKey(pub ed25519.PublicKey) error {
+	if len(pub) != ed25519.PublicKeySize {
+		return i18n.Errorf(ErrInvalid, "an Ed25519 public key has 32 bytes, not %d", len(pub))
+	}
+	if err := keys.CheckPublicKey(pub); err != nil {
+		return i18n.Errorf(ErrInvalid, "this public key is of small order: anyone could sign under it; make a new key")
+	}
+	return nil
 }
 
 func (r *Registry) registerKey(ctx context.Context, a Actor, m *store.Member, pub ed25519.PublicKey) (string, int64, error) {
@@ -198,11 +206,8 @@ func (r *Registry) RotateSignerKey(ctx context.Context, a Actor, oldKeyID string
 	if err := a.require(RoleSigner); err != nil {
 		return "", 0, 0, err
 	}
-	if len(pub) != ed25519.PublicKeySize {
-		return "", 0, 0, i18n.Errorf(ErrInvalid, "an Ed25519 public key has 32 bytes, not %d", len(pub))
-	}
-	if err := keys.CheckPublicKey(pub); err != nil {
-		return "", 0, 0, i18n.Errorf(ErrInvalid, "this public key is of small order: anyone could sign under it; make a new key")
+	if err := checkSignerKey(pub); err != nil {
+		return "", 0, 0, err
 	}
 	keyID = dsse.KeyID(pub)
 	var old, known *store.SignerKey
