@@ -3,6 +3,7 @@ package cli
 import (
 	"crypto"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -187,7 +188,7 @@ type signerRotateResult struct {
 }
 
 // newSignerRotate is 'chancery key rotate signer': a new signer key, registered, and the old
-// one revoked, both logged.
+// one revoked, both logged in one transaction of the registry.
 func newSignerRotate(rm *remote) *cobra.Command {
 	var from, out, comment string
 	var asJSON bool
@@ -196,13 +197,16 @@ func newSignerRotate(rm *remote) *cobra.Command {
 		Short: "Replace your signer key: create a new one, register it, revoke the old one",
 		Long: `Rotate signer creates a new encrypted signer key (NEW.key and NEW.key.pub, as 'chancery key
 new' does, with the passphrase from CHANCERY_PASSPHRASE_FILE, CHANCERY_PASSPHRASE or a
-prompt), registers it (a key-added entry), then revokes the key whose public key file --from
-names (a key-revoked entry, reason "rotated to <new key ID>"). Signatures by the old key keep
-counting for releases made before the revocation, and for none after it. Sign letters still
-awaiting your signature again with the new key.
+prompt), then asks the registry to register it (a key-added entry) and to revoke the key whose
+public key file --from names (a key-revoked entry, reason "rotated to <new key ID>"). The
+registry logs both entries in one transaction, one after the other, or neither: the two keys
+are never both in force, nor is the old one revoked without the new one registered.
+Signatures by the old key keep counting for releases made before the revocation, and for none
+after it. Sign letters still awaiting your signature again with the new key.
 
-If the registration fails, nothing is revoked. If the revocation fails, the new key is
-registered and the old one is still valid: revoke it with 'chancery key revoke'.`,
+If the command stops, or its answer is lost, after it wrote NEW.key, run it again: it uses
+NEW.key (its passphrase opens it), and answers as the rotation did if the registry had done
+it. If the registry refuses the rotation, NEW.key stays, registered nowhere.`,
 		Example: `  chancery key rotate signer --from sam.key.pub --out sam-2027.key`,
 		Args:    cobra.NoArgs,
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
@@ -214,26 +218,16 @@ registered and the old one is still valid: revoke it with 'chancery key revoke'.
 			if err != nil {
 				return withHint(err, "--from takes the .pub file of the key to retire, as 'chancery key new' wrote it")
 			}
-			pass, err := keys.Passphrase("passphrase for the new key: ", os.Stdin, c.ErrOrStderr())
-			if err != nil {
-				return withHint(err, keys.PassphraseHint)
-			}
-			if err := keys.CheckNewPassphrase(pass); err != nil {
-				return withHint(err, "choose a longer passphrase, a few words are easy to type: it is all that protects the key if the file is copied")
-			}
-			k, err := keys.Generate()
+			pub, err := rotationKey(c, out, comment)
 			if err != nil {
 				return err
 			}
-			if err := keys.WriteNew(out, k, pass, keys.Comment(comment)); err != nil {
-				return newKeyFileHint(err, out)
-			}
 			r := signerRotateResult{Key: out, PublicKey: out + ".pub", RevokedKeyID: dsse.KeyID(oldPub)}
-			if r.KeyID, r.AddedIndex, err = cl.RegisterKey(ctx(c), k.Public().(ed25519.PublicKey)); err != nil {
-				return withHint(err, "nothing was revoked; %s is not registered (register it with 'chancery key register %s.pub', or delete it)", out, out)
-			}
-			if r.RevokedIndex, err = cl.RevokeKey(ctx(c), r.RevokedKeyID, "rotated to "+r.KeyID); err != nil {
-				return withHint(err, "the new key %s is registered; this command revoked nothing: see 'chancery member show', and revoke the old key with 'chancery key revoke %s --reason ...' if it stands", short(r.KeyID), r.RevokedKeyID)
+			if r.KeyID, r.AddedIndex, r.RevokedIndex, err = cl.RotateKey(ctx(c), r.RevokedKeyID, pub); err != nil {
+				if _, ok := errors.AsType[*client.APIError](err); ok {
+					return withHint(err, "the registry registered nothing and revoked nothing; %[1]s stays, registered nowhere: run the command again once the cause is fixed (it uses %[1]s), register it with 'chancery key register %[1]s.pub' if the old key is revoked already, or delete it and %[1]s.pub", out)
+				}
+				return withHint(err, "the registry registers the new key and revokes the old one together, or does neither: run the same command again, it uses %s and says which", out)
 			}
 			if asJSON {
 				return writeJSON(c.OutOrStdout(), r)
@@ -250,4 +244,56 @@ registered and the old one is still valid: revoke it with 'chancery key revoke'.
 	c.MarkFlagRequired("out")
 	addJSONFlag(c, &asJSON)
 	return c
+}
+
+// rotationKey returns the public key of the new key of 'key rotate signer': that of the key
+// file out, written now (with its public key file), or, if an earlier run wrote it and was
+// stopped before it had the answer, that of the key out already holds, which the passphrase
+// must open.
+func rotationKey(c *cobra.Command, out, comment string) (ed25519.PublicKey, error) {
+	if _, err := os.Lstat(out); err == nil {
+		if err := checkKeyFile(out); err != nil {
+			return nil, err
+		}
+		pass, err := keys.Passphrase("passphrase for "+filepath.Base(out)+": ", os.Stdin, c.ErrOrStderr())
+		if err != nil {
+			return nil, withHint(err, keys.PassphraseHint)
+		}
+		k, err := keys.Load(out, pass)
+		if errors.Is(err, keys.ErrWrongPassphrase) {
+			return nil, withHint(fmt.Errorf("%s exists, and the passphrase does not open it", out),
+				"a key file is never overwritten: run again with the passphrase an earlier run gave %s, or choose another --out", out)
+		}
+		if err != nil {
+			return nil, err
+		}
+		pub := k.Public().(ed25519.PublicKey)
+		b, err := os.ReadFile(out + ".pub")
+		if err == nil {
+			var p ed25519.PublicKey
+			if p, _, err = keys.ParsePublic(b); err == nil && !p.Equal(pub) {
+				err = errors.New("another key's")
+			}
+		}
+		if err != nil {
+			return nil, withHint(fmt.Errorf("%s exists, but %s.pub is not its public key: %w", out, out, err), "choose another --out")
+		}
+		fmt.Fprintf(c.ErrOrStderr(), "%s exists: rotating to it, the key an earlier run wrote\n", out)
+		return pub, nil
+	}
+	pass, err := keys.Passphrase("passphrase for the new key: ", os.Stdin, c.ErrOrStderr())
+	if err != nil {
+		return nil, withHint(err, keys.PassphraseHint)
+	}
+	if err := keys.CheckNewPassphrase(pass); err != nil {
+		return nil, withHint(err, "choose a longer passphrase, a few words are easy to type: it is all that protects the key if the file is copied")
+	}
+	k, err := keys.Generate()
+	if err != nil {
+		return nil, err
+	}
+	if err := keys.WriteNew(out, k, pass, keys.Comment(comment)); err != nil {
+		return nil, newKeyFileHint(err, out)
+	}
+	return k.Public().(ed25519.PublicKey), nil
 }

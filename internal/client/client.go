@@ -234,6 +234,25 @@ func (c *Client) RevokeKey(ctx context.Context, keyID, reason string) (int64, er
 	return out.Index, err
 }
 
+// RotateKey registers the caller's new signer key pub and revokes their key keyID, both in
+// one transaction of the registry: it returns the new key's ID and the indexes of its
+// key-added entry and of the old key's key-revoked entry.
+func (c *Client) RotateKey(ctx context.Context, keyID string, pub []byte) (newKeyID string, added, revoked int64, err error) {
+	var out struct {
+		KeyID        string `json:"keyid"`
+		Index        int64  `json:"log_index"`
+		RevokedIndex int64  `json:"revoked_index"`
+	}
+	if err = c.json(ctx, "POST", "/api/v1/keys/"+url.PathEscape(keyID)+"/rotate", map[string]any{"public_key": pub}, &out); err != nil {
+		return "", 0, 0, err
+	}
+	// As for RegisterKey: the ID is what the signer signs under from now on.
+	if want := dsse.KeyID(pub); out.KeyID != want {
+		return "", 0, 0, fmt.Errorf("the registry registered the key as %.80q, but its key ID is %s", out.KeyID, want)
+	}
+	return out.KeyID, out.Index, out.RevokedIndex, nil
+}
+
 // File is a file to upload.
 type File struct {
 	Name      string

@@ -40,6 +40,32 @@ func TestRegisterKeyChecksTheKeyID(t *testing.T) {
 	}
 }
 
+// TestRotateKeyChecksTheKeyID: RotateKey, as RegisterKey, refuses an answer naming a key ID
+// the new key does not hash to.
+func TestRotateKeyChecksTheKeyID(t *testing.T) {
+	pub, _, _ := ed25519.GenerateKey(rand.Reader)
+	other, _, _ := ed25519.GenerateKey(rand.Reader)
+	answer := dsse.KeyID(pub)
+	var path string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path = r.URL.Path
+		json.NewEncoder(w).Encode(map[string]any{"keyid": answer, "log_index": 7, "revoked_keyid": "old", "revoked_index": 8})
+	}))
+	defer srv.Close()
+	c, err := New(srv.URL, "chy_token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, added, revoked, err := c.RotateKey(context.Background(), "old", pub)
+	if err != nil || id != answer || added != 7 || revoked != 8 || path != "/api/v1/keys/old/rotate" {
+		t.Fatalf("RotateKey = %q, %d, %d, %v (path %s); want %q, 7, 8", id, added, revoked, err, path, answer)
+	}
+	answer = dsse.KeyID(other)
+	if id, _, _, err := c.RotateKey(context.Background(), "old", pub); err == nil || !strings.Contains(err.Error(), dsse.KeyID(pub)) {
+		t.Fatalf("RotateKey with another key's ID in the answer = %q, %v; want an error naming the key's own ID", id, err)
+	}
+}
+
 // TestAnswersNobodyReadsFreeTheirConnection: a call whose answer the client does not decode
 // (an approval, a signature, an erasure) still reads and closes it, so that one client making
 // many calls keeps using one connection; left open, each call held a connection on both sides

@@ -68,13 +68,21 @@ func (r *Registry) RegisterKey(ctx context.Context, a Actor, pub ed25519.PublicK
 	if err := a.require(RoleSigner); err != nil {
 		return "", 0, err
 	}
-	if len(pub) != ed25519.PublicKeySize {
-		return "", 0, i18n.Errorf(ErrInvalid, "an Ed25519 public key has 32 bytes, not %d", len(pub))
-	}
-	if err := keys.CheckPublicKey(pub); err != nil {
-		return "", 0, i18n.Errorf(ErrInvalid, "this public key is of small order: anyone could sign under it; make a new key")
+	if err := checkSignerKey(pub); err != nil {
+		return "", 0, err
 	}
 	return r.registerKey(ctx, a, a.Member, pub)
+}
+
+// checkSignerKey checks a public key a signer registers: Ed25519, not of small order.
+func checkSignerKey(pub ed25519.PublicKey) error {
+	if len(pub) != ed25519.PublicKeySize {
+		return i18n.Errorf(ErrInvalid, "an Ed25519 public key has 32 bytes, not %d", len(pub))
+	}
+	if err := keys.CheckPublicKey(pub); err != nil {
+		return i18n.Errorf(ErrInvalid, "this public key is of small order: anyone could sign under it; make a new key")
+	}
+	return nil
 }
 
 func (r *Registry) registerKey(ctx context.Context, a Actor, m *store.Member, pub ed25519.PublicKey) (string, int64, error) {
@@ -88,28 +96,49 @@ func (r *Registry) registerKey(ctx context.Context, a Actor, m *store.Member, pu
 	// verifier that has seen this one refuses as a rollback (issue 12 item 4).
 	defer r.public.changed()
 	idx, err := r.appendSigned(ctx, e, func(tx *store.Tx, index int64) error {
-		// A member disabled, or whose signer role was taken away, since the request was
-		// authenticated registers nothing: both revoke the keys they read in their own
-		// transaction, which a key added after it would escape.
-		if cur, err := tx.MemberByID(ctx, m.ID); err != nil {
-			return err
-		} else if cur.Disabled() {
-			return i18n.Errorf(ErrForbidden, "%s is disabled", m.Name)
-		} else if !cur.HasRole(RoleSigner) {
-			return i18n.Errorf(ErrForbidden, "%s no longer holds the signer role", m.Name)
-		}
-		if err := putOpening(ctx, tx, index, o); err != nil {
-			return err
-		}
-		if err := tx.AddSignerKey(ctx, store.SignerKey{KeyID: keyID, MemberID: m.ID, PublicKey: pub, AddedIndex: index, CreatedAt: now}); err != nil {
-			return err
-		}
-		return r.audit(ctx, tx, a, "key.add", "", fmt.Sprintf("%s for %s, log entry %d", keyID, m.Name, index))
+		return r.addKey(ctx, tx, a, m, keyID, pub, o, index, now)
 	})
 	if err != nil {
 		return "", 0, fmt.Errorf("register key: %w", err)
 	}
 	return keyID, idx, nil
+}
+
+// addKey records, in the transaction of its key-added entry at index, m's key pub, whose
+// opening is o.
+func (r *Registry) addKey(ctx context.Context, tx *store.Tx, a Actor, m *store.Member, keyID string, pub ed25519.PublicKey, o *seal.Opening, index int64, now time.Time) error {
+	// A member disabled, or whose signer role was taken away, since the request was
+	// authenticated registers nothing: both revoke the keys they read in their own
+	// transaction, which a key added after it would escape.
+	if cur, err := tx.MemberByID(ctx, m.ID); err != nil {
+		return err
+	} else if cur.Disabled() {
+		return i18n.Errorf(ErrForbidden, "%s is disabled", m.Name)
+	} else if !cur.HasRole(RoleSigner) {
+		return i18n.Errorf(ErrForbidden, "%s no longer holds the signer role", m.Name)
+	}
+	if err := putOpening(ctx, tx, index, o); err != nil {
+		return err
+	}
+	if err := tx.AddSignerKey(ctx, store.SignerKey{KeyID: keyID, MemberID: m.ID, PublicKey: pub, AddedIndex: index, CreatedAt: now}); err != nil {
+		return err
+	}
+	return r.audit(ctx, tx, a, "key.add", "", fmt.Sprintf("%s for %s, log entry %d", keyID, m.Name, index))
+}
+
+// revokeKey records, in the transaction of its key-revoked entry at index, the revocation of
+// owner's key keyID, whose opening is o.
+func (r *Registry) revokeKey(ctx context.Context, tx *store.Tx, a Actor, owner *store.Member, keyID, reason string, o *seal.Opening, index int64, now time.Time) error {
+	if err := putOpening(ctx, tx, index, o); err != nil {
+		return err
+	}
+	if err := tx.RevokeSignerKey(ctx, keyID, index, now); errors.Is(err, store.ErrNotFound) {
+		// Key rows are never deleted: another revocation of it committed since the read.
+		return fmt.Errorf("%w meanwhile", errKeyRevoked)
+	} else if err != nil {
+		return err
+	}
+	return r.audit(ctx, tx, a, "key.revoke", "", fmt.Sprintf("%s of %s, log entry %d: %s", keyID, owner.Name, index, reason))
 }
 
 // errKeyRevoked is RevokeKey's conflict for a key revoked already: what a caller revoking a
@@ -158,21 +187,82 @@ func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string)
 	// verifier that has seen this one refuses as a rollback (issue 12 item 4).
 	defer r.public.changed()
 	idx, err := r.appendSigned(ctx, e, func(tx *store.Tx, index int64) error {
-		if err := putOpening(ctx, tx, index, o); err != nil {
-			return err
-		}
-		if err := tx.RevokeSignerKey(ctx, keyID, index, now); errors.Is(err, store.ErrNotFound) {
-			// Key rows are never deleted: another revocation of it committed since the read.
-			return fmt.Errorf("%w meanwhile", errKeyRevoked)
-		} else if err != nil {
-			return err
-		}
-		return r.audit(ctx, tx, a, "key.revoke", "", fmt.Sprintf("%s of %s, log entry %d: %s", keyID, owner.Name, index, reason))
+		return r.revokeKey(ctx, tx, a, owner, keyID, reason, o, index, now)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("revoke key %s: %w", keyID, err)
 	}
 	return idx, nil
+}
+
+// RotateSignerKey replaces the calling signer's key oldKeyID (as RevokeKey takes it) with
+// pub: the key-added entry of pub and the key-revoked entry of the old key (reason "rotated
+// to <new key ID>") are logged at consecutive indexes in one transaction, so that both keys
+// are never in force together after a failure, nor the old one revoked without the new one
+// registered. The old key must be the caller's own and in force, pub a key the registry does
+// not know. A rotation asked for again once done (its answer lost) answers as the first one
+// did. It returns the new key ID and the indexes of the two entries.
+func (r *Registry) RotateSignerKey(ctx context.Context, a Actor, oldKeyID string, pub ed25519.PublicKey) (keyID string, added, revoked int64, err error) {
+	if err := a.require(RoleSigner); err != nil {
+		return "", 0, 0, err
+	}
+	if err := checkSignerKey(pub); err != nil {
+		return "", 0, 0, err
+	}
+	keyID = dsse.KeyID(pub)
+	var old, known *store.SignerKey
+	err = r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		full, err := resolveKeyID(ctx, tx, a, oldKeyID)
+		if err != nil {
+			return err
+		}
+		if old, err = tx.SignerKey(ctx, full); err != nil {
+			return err
+		}
+		known, err = tx.SignerKey(ctx, keyID)
+		if errors.Is(err, store.ErrNotFound) {
+			known, err = nil, nil
+		}
+		return err
+	})
+	if err != nil {
+		return "", 0, 0, fmt.Errorf("rotate key %s: %w", oldKeyID, err)
+	}
+	if old.MemberID != a.Member.ID {
+		return "", 0, 0, fmt.Errorf("rotate key %s: %w: it is not yours: a signer rotates only their own key", old.KeyID, ErrForbidden)
+	}
+	if known != nil {
+		if known.MemberID == a.Member.ID && old.Revoked() && old.RevokedIndex == known.AddedIndex+1 {
+			return keyID, known.AddedIndex, old.RevokedIndex, nil
+		}
+		return "", 0, 0, fmt.Errorf("rotate key %s: %w: the new key %s is registered already, at log entry %d: make a new key", old.KeyID, ErrConflict, keyID, known.AddedIndex)
+	}
+	if old.Revoked() {
+		return "", 0, 0, fmt.Errorf("rotate key %s: %w at log entry %d: register the new key instead", old.KeyID, errKeyRevoked, old.RevokedIndex)
+	}
+	reason := "rotated to " + keyID
+	now := r.now()
+	addE, addO, err := r.keyEntryFor(entry.KeyAdded, seal.KeyStatement{Office: r.cfg.Office.Name, KeyID: keyID, PublicKey: pub, Member: a.Member.Name, Time: now})
+	if err != nil {
+		return "", 0, 0, err
+	}
+	revE, revO, err := r.keyEntryFor(entry.KeyRevoked, seal.KeyStatement{Office: r.cfg.Office.Name, KeyID: old.KeyID, PublicKey: old.PublicKey, Member: a.Member.Name, Reason: reason, Time: now})
+	if err != nil {
+		return "", 0, 0, err
+	}
+	// The log grows: cached answers carry a seal proved against the older tree, which a
+	// verifier that has seen this one refuses as a rollback (issue 12 item 4).
+	defer r.public.changed()
+	added, err = r.appendSignedAll(ctx, [][]byte{addE, revE}, func(tx *store.Tx, index int64) error {
+		if err := r.addKey(ctx, tx, a, a.Member, keyID, pub, addO, index, now); err != nil {
+			return err
+		}
+		return r.revokeKey(ctx, tx, a, a.Member, old.KeyID, reason, revO, index+1, now)
+	})
+	if err != nil {
+		return "", 0, 0, fmt.Errorf("rotate key %s: %w", old.KeyID, err)
+	}
+	return keyID, added, added + 1, nil
 }
 
 // shortKeyID is the fewest hex digits of a key ID that RevokeKey takes: the short form the

@@ -79,7 +79,13 @@ func officeSign(k crypto.Signer, pt string, payload []byte) (dsse.Signature, err
 // signed after the rotation every verifier with the new trust root refuses, so it must log
 // nothing more.
 func (r *Registry) appendSigned(ctx context.Context, e []byte, fn func(tx *store.Tx, index int64) error) (int64, error) {
-	return r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
+	return r.appendSignedAll(ctx, [][]byte{e}, fn)
+}
+
+// appendSignedAll appends entries as appendSigned appends one, at consecutive indexes and in
+// one transaction (translog.Log.AppendAllTx): fn is given the first one's index.
+func (r *Registry) appendSignedAll(ctx context.Context, entries [][]byte, fn func(tx *store.Tx, index int64) error) (int64, error) {
+	return r.cfg.Log.AppendAllTx(ctx, entries, func(tx *store.Tx, index int64) error {
 		h, err := readHistory(ctx, tx)
 		if err != nil {
 			return err

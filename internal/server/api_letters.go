@@ -25,6 +25,7 @@ func (s *Server) routesAPI() {
 	s.routesWitnesses()
 	m.HandleFunc("POST /api/v1/keys", s.withActor(s.registerKey))
 	m.HandleFunc("POST /api/v1/keys/{keyid}/revoke", s.withActor(s.revokeKey))
+	m.HandleFunc("POST /api/v1/keys/{keyid}/rotate", s.withActor(s.rotateKey))
 	m.HandleFunc("POST /api/v1/letters", s.withActor(s.createLetter))
 	m.HandleFunc("GET /api/v1/letters", s.withActor(s.listLetters))
 	m.HandleFunc("GET /api/v1/letters/{ref}", s.withActor(s.showLetter))
@@ -97,6 +98,24 @@ func (s *Server) revokeKey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, map[string]any{"keyid": r.PathValue("keyid"), "log_index": idx})
+}
+
+// rotateKey registers the caller's new key and revokes their key keyid in one transaction
+// (registry.RotateSignerKey).
+func (s *Server) rotateKey(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		PublicKey []byte `json:"public_key"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, added, revoked, err := s.cfg.Registry.RotateSignerKey(r.Context(), actor(r), r.PathValue("keyid"), ed25519.PublicKey(req.PublicKey))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSONStatus(w, http.StatusCreated, map[string]any{"keyid": id, "log_index": added, "revoked_keyid": r.PathValue("keyid"), "revoked_index": revoked})
 }
 
 // createLetter takes multipart/form-data: subject, class, tag (repeatable), to (repeatable)

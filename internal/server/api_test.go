@@ -204,7 +204,7 @@ func FuzzAPIBodies(f *testing.F) {
 	var created struct{ Reference string }
 	e.do(f, "drafter", "POST", "/api/v1/letters", ct, body, http.StatusCreated, &created)
 	ref := created.Reference
-	paths := []string{"/api/v1/members", "/api/v1/keys", "/api/v1/keys/abc/revoke", "/api/v1/verify", "/api/v1/identify",
+	paths := []string{"/api/v1/members", "/api/v1/keys", "/api/v1/keys/abc/revoke", "/api/v1/keys/abc/rotate", "/api/v1/verify", "/api/v1/identify",
 		"/api/v1/letters/" + ref + "/approve", "/api/v1/letters/" + ref + "/reject", "/api/v1/letters/" + ref + "/signatures",
 		"/api/v1/letters/" + ref + "/withdrawal-statement", "/api/v1/letters/" + ref + "/withdraw", "/api/v1/letters/" + ref + "/drafts",
 		"/api/v1/letters/" + ref + "/release"}

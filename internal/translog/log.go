@@ -99,11 +99,11 @@ type Log struct {
 type TxFunc func(tx *store.Tx, index int64) error
 
 type request struct {
-	ctx   context.Context
-	entry []byte
-	fn    TxFunc
-	res   result    // set by the sequencer before it closes the request's ticket
-	start time.Time // when Append was called, for the latency metrics
+	ctx     context.Context
+	entries [][]byte // one, or the entries of AppendAllTx, logged together at consecutive indexes
+	fn      TxFunc
+	res     result    // set by the sequencer before it closes the request's ticket
+	start   time.Time // when Append was called, for the latency metrics
 	// state settles, once, whether the batch takes the request (taken) or its caller, whose
 	// context ended first, gives it up (abandoned): see AppendTx.
 	state atomic.Int32
@@ -344,13 +344,25 @@ func (l *Log) Append(ctx context.Context, entry []byte) (int64, error) {
 // meanwhile: the caller's work after the commit (publishing what the change made public,
 // updating what it keeps in memory) must not be skipped because its client went away.
 func (l *Log) AppendTx(ctx context.Context, entry []byte, fn TxFunc) (int64, error) {
-	if len(entry) == 0 {
+	return l.AppendAllTx(ctx, [][]byte{entry}, fn)
+}
+
+// AppendAllTx appends entries at consecutive indexes, in one transaction with fn, as AppendTx
+// appends one: all of them and fn's change commit together, or none does. fn is given the
+// first entry's index, and AppendAllTx returns it.
+func (l *Log) AppendAllTx(ctx context.Context, entries [][]byte, fn TxFunc) (int64, error) {
+	if len(entries) == 0 {
 		return 0, ErrEmptyEntry
 	}
-	if len(entry) > MaxEntrySize {
-		return 0, fmt.Errorf("%w: %d bytes", ErrEntryTooLarge, len(entry))
+	for _, e := range entries {
+		if len(e) == 0 {
+			return 0, ErrEmptyEntry
+		}
+		if len(e) > MaxEntrySize {
+			return 0, fmt.Errorf("%w: %d bytes", ErrEntryTooLarge, len(e))
+		}
 	}
-	r := &request{ctx: ctx, entry: entry, fn: fn, start: time.Now()}
+	r := &request{ctx: ctx, entries: entries, fn: fn, start: time.Now()}
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
@@ -522,7 +534,12 @@ func (l *Log) commit(batch []*request, take func() []*request) (rest []*request)
 		}
 		q := take()
 		take = nil
-		n := min(len(q), l.cfg.MaxBatch)
+		// MaxBatch bounds the entries; a request's entries are never split.
+		n, entries := 0, 0
+		for n < len(q) && (n == 0 || entries+len(q[n].entries) <= l.cfg.MaxBatch) {
+			entries += len(q[n].entries)
+			n++
+		}
 		batch, rest = q[:n], q[n:]
 	}
 	if err := l.lead.acquire(); err != nil {
@@ -575,7 +592,11 @@ func (l *Log) commit(batch []*request, take func() []*request) (rest []*request)
 			caughtUp = &Head{Size: stored.Size, Checkpoint: stored.Checkpoint}
 			copy(caughtUp.Root[:], stored.Root)
 		}
-		if err := completeBundle(ctx, tx, b, len(batch)); err != nil {
+		entries := 0
+		for _, r := range batch {
+			entries += len(r.entries)
+		}
+		if err := completeBundle(ctx, tx, b, entries); err != nil {
 			return err
 		}
 		first = b.size
@@ -592,11 +613,13 @@ func (l *Log) commit(batch []*request, take func() []*request) (rest []*request)
 				}
 			}
 			results[i].index = b.size
-			leaf, err := b.add(r.entry)
-			if err != nil {
-				return err
+			for _, e := range r.entries {
+				leaf, err := b.add(e)
+				if err != nil {
+					return err
+				}
+				leaves = append(leaves, leaf)
 			}
-			leaves = append(leaves, leaf)
 		}
 		if len(leaves) == 0 {
 			return nil

@@ -398,3 +398,66 @@ func TestNewestProofsFromWhatTheSequencerWrote(t *testing.T) {
 		t.Fatalf("consistency %d -> %d: %v", n-10, n, err)
 	}
 }
+
+// TestAppendAllTxAtomic: the entries of one AppendAllTx take consecutive indexes in the batch
+// that takes them, among other appends, and none of them is logged if its function fails.
+func TestAppendAllTxAtomic(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newSigner(t)
+	_, l := openLog(t, t.TempDir(), s)
+	boom := errors.New("boom")
+	const n = 300 // crosses an entry bundle's edge
+	var wg sync.WaitGroup
+	idxOf := make([]int64, n)
+	errs := make([]error, n)
+	for w := range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += 10 {
+				if i%2 == 0 {
+					idxOf[i], errs[i] = l.Append(ctx, entryFor(i))
+					continue
+				}
+				idxOf[i], errs[i] = l.AppendAllTx(ctx, [][]byte{entryFor(i), entryFor(n + i)}, func(tx *store.Tx, index int64) error {
+					if i%7 == 1 {
+						return boom
+					}
+					return nil
+				})
+			}
+		}()
+	}
+	wg.Wait()
+	byIndex := map[int64][]byte{}
+	for i, err := range errs {
+		if i%2 == 1 && i%7 == 1 {
+			if !errors.Is(err, boom) {
+				t.Fatalf("append %d: %v, want boom", i, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("append %d: %v", i, err)
+		}
+		byIndex[idxOf[i]] = entryFor(i)
+		if i%2 == 1 {
+			byIndex[idxOf[i]+1] = entryFor(n + i)
+		}
+	}
+	m := &memTree{}
+	for i := range int64(len(byIndex)) {
+		e, ok := byIndex[i]
+		if !ok {
+			t.Fatalf("no entry at index %d of %d: two appends overlap", i, len(byIndex))
+		}
+		m.add(t, i, e)
+	}
+	want, _ := tlog.TreeHash(int64(len(byIndex)), m)
+	if h := l.Head(); h.Size != int64(len(byIndex)) || h.Root != want {
+		t.Fatalf("head = %d %v, want %d %v", h.Size, h.Root, len(byIndex), want)
+	}
+	if _, err := l.AppendAllTx(ctx, [][]byte{entryFor(0), nil}, nil); !errors.Is(err, ErrEmptyEntry) {
+		t.Fatalf("an empty entry among others: %v", err)
+	}
+}

@@ -17,7 +17,7 @@ func observeBatch(batch []*request, results []result, committed time.Time) {
 		if results[i].err != nil {
 			continue
 		}
-		n++
+		n += len(r.entries)
 		metrics.AppendSeconds.Observe(committed.Sub(r.start).Seconds())
 		metrics.AppendToCheckpointSeconds.Observe(published.Sub(r.start).Seconds())
 	}
