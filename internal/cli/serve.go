@@ -87,8 +87,11 @@ no longer carries it. Local passwords keep working. See docs/identity.md.`,
 					return err
 				}
 			}
-			if err := ops.serveMetrics(c.ErrOrStderr()); err != nil {
+			if err := ops.bindMetrics(c.ErrOrStderr()); err != nil {
 				return err
+			}
+			if ops.metricsLn != nil {
+				defer ops.metricsLn.Close()
 			}
 			trusted, err := server.ParseTrustedProxies(proxies)
 			if err != nil {
@@ -178,6 +181,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		return err
 	}
 	defer d.Close()
+	ops.serveMetrics(d.Settings.URL)
 	// A registry whose public URL is https:// is reached over TLS, if only through a proxy
 	// that terminates it: its session cookies must never travel in the clear, and browsers
 	// should not try plain HTTP again. --secure=false still turns it off.
