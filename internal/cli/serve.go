@@ -229,6 +229,11 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	warnLookAlikes(ctx, st.Registry, logger)
 	warnOfficeName(d.Settings, logger)
 	defer warnPDFCertificate(ctx, st.Registry, logger, 24*time.Hour)()
+	if st.Converter != nil {
+		if err := st.Converter.RemoveStale(); err != nil {
+			logger.Warn("conversions killed with an earlier server may have left files in the temporary directory", "err", err)
+		}
+	}
 	if st.Converter != nil && !st.Converter.Isolated() {
 		logger.Warn("LibreOffice converts uploads with this server's network: the system refuses it a network namespace of its own " +
 			"(unprivileged user namespaces; under systemd, RestrictNamespaces= must allow user and net)")
