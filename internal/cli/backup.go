@@ -15,7 +15,6 @@ import (
 	"os/signal"
 	"path"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -24,6 +23,7 @@ import (
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/exclfile"
+	"github.com/chancery/chancery/internal/stage"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
 	"github.com/chancery/chancery/internal/witness"
@@ -163,13 +163,18 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	// The staging directory beside FILE holds a copy of the database: an interrupted backup
 	// (Ctrl-C, a service stopped) stops and removes it rather than leave the letters in the
 	// backups' directory, under a name no one looks at, where they may be copied elsewhere.
+	// A backup killed (kill -9, a power loss) cannot: the next one removes what it left, the
+	// staging directories there that no running backup holds (stage.RemoveStale).
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	tmp, err := os.MkdirTemp(filepath.Dir(out), ".chancery-backup-")
+	if err := stage.RemoveStale(filepath.Dir(out), backupStagePrefix); err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	tmp, release, err := stage.New(filepath.Dir(out), backupStagePrefix)
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
-	defer os.RemoveAll(tmp)
+	defer release()
 	if err := store.BackupSQLite(ctx, d.Path, filepath.Join(tmp, store.SQLiteFile)); err != nil {
 		if ctx.Err() != nil {
 			return nil, errBackupInterrupted
@@ -473,12 +478,12 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 	} else if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
-	stage, release, err := newStage(dir)
+	stageDir, release, err := stage.New(dir, stagePrefix)
 	if err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
 	defer release()
-	m, err := unpackBackup(ctx, file, stage)
+	m, err := unpackBackup(ctx, file, stageDir)
 	if ctx.Err() != nil {
 		return nil, errRestoreInterrupted
 	}
@@ -488,7 +493,7 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 	if restoreStaged != nil {
 		restoreStaged(ctx)
 	}
-	staged, err := datadir.Open(stage)
+	staged, err := datadir.Open(stageDir)
 	if err != nil {
 		return nil, fmt.Errorf("restore: the backup's data directory: %w", err)
 	}
@@ -498,13 +503,13 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 			if f.Name == store.SQLiteFile {
 				continue
 			}
-			if err := sameFile(filepath.Join(stage, filepath.FromSlash(f.Name)), filepath.Join(dir, filepath.FromSlash(f.Name))); err != nil {
+			if err := sameFile(filepath.Join(stageDir, filepath.FromSlash(f.Name)), filepath.Join(dir, filepath.FromSlash(f.Name))); err != nil {
 				return nil, withHint(fmt.Errorf("restore: %s: %w", f.Name, err),
 					"restore in place needs the backup of this office's own data directory; restore into an empty directory instead")
 			}
 		}
 	}
-	rep, err := verifyStored(ctx, stage, staged)
+	rep, err := verifyStored(ctx, stageDir, staged)
 	if ctx.Err() != nil {
 		return nil, errRestoreInterrupted
 	}
@@ -521,7 +526,7 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 	// against it here, in the staging directory, so that no database is opened in dir.
 	var behind *hinted
 	if inPlace {
-		if err := checkStaged(ctx, target, stage, nil); err != nil && !errors.As(err, &behind) {
+		if err := checkStaged(ctx, target, stageDir, nil); err != nil && !errors.As(err, &behind) {
 			return nil, interrupted(ctx, err)
 		}
 	}
@@ -534,7 +539,7 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 			return nil, withHint(fmt.Errorf("restore: --published: %w", err),
 				"pass a checkpoint signed by this backup's log (%s), as GET /log/checkpoint serves it", staged.Settings.Origin)
 		}
-		if err := checkStaged(ctx, staged, stage, published); err != nil && !errors.As(err, &given) {
+		if err := checkStaged(ctx, staged, stageDir, published); err != nil && !errors.As(err, &given) {
 			return nil, interrupted(ctx, err)
 		}
 		if behind == nil {
@@ -587,7 +592,7 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 	}
 	names = append(names, "chancery.json")
 	// A write-ahead log left by the verification goes with its database.
-	if _, err := os.Stat(filepath.Join(stage, store.SQLiteFile+"-wal")); err == nil {
+	if _, err := os.Stat(filepath.Join(stageDir, store.SQLiteFile+"-wal")); err == nil {
 		names = append([]string{store.SQLiteFile + "-wal"}, names...)
 	}
 	var in movedIn
@@ -605,7 +610,7 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 				return nil, in.undo(fmt.Errorf("restore: %w", err))
 			}
 		}
-		err := os.Rename(filepath.Join(stage, filepath.FromSlash(n)), dst)
+		err := os.Rename(filepath.Join(stageDir, filepath.FromSlash(n)), dst)
 		if errors.Is(err, fs.ErrNotExist) && n == store.SQLiteFile+"-wal" {
 			// SQLite removes a write-ahead log only once the last connection to close has
 			// checkpointed it into the database: the database, moved next, holds it all.
@@ -686,46 +691,17 @@ func interrupted(ctx context.Context, err error) error {
 var restoreStaged func(ctx context.Context)
 
 // stagePrefix starts the name of a restore's staging directory inside the data directory; a
-// random number ends it (os.MkdirTemp).
-const stagePrefix = ".restore-"
-
-// newStage makes a restore's staging directory inside dir, locked (flock) until release
-// removes it: removeStaleStages removes only the stages no restore holds.
-func newStage(dir string) (stage string, release func(), err error) {
-	stage, err = os.MkdirTemp(dir, stagePrefix)
-	if err != nil {
-		return "", nil, err
-	}
-	f, err := os.Open(stage)
-	if err != nil {
-		return "", nil, errors.Join(err, os.RemoveAll(stage))
-	}
-	release = func() {
-		os.RemoveAll(stage)
-		f.Close()
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		release()
-		return "", nil, fmt.Errorf("lock %s: %w", stage, err)
-	}
-	// Another restore starting in dir at this very moment may have taken the stage, not yet
-	// locked, for one a killed restore left, and removed it.
-	fi, err := f.Stat()
-	if err != nil {
-		release()
-		return "", nil, err
-	}
-	if now, err := os.Lstat(stage); err != nil || !os.SameFile(fi, now) {
-		f.Close()
-		return "", nil, fmt.Errorf("%s was removed by another restore: run one restore at a time", stage)
-	}
-	return stage, release, nil
-}
+// random number ends it (stage.New). backupStagePrefix starts a backup's, beside its file.
+const (
+	stagePrefix       = ".restore-"
+	backupStagePrefix = ".chancery-backup-"
+)
 
 // removeStaleStages removes from dir the staging directories that restores killed there left
-// (with a copy of the office's database and keys): those whose lock no restore holds. It
-// does so only where a restore may go, a data directory or a directory holding nothing else:
-// any other directory is refused by restoreTarget, and its .restore-* are not restore's.
+// (with a copy of the office's database and keys): those no restore holds (stage.RemoveStale).
+// It does so only where a restore may go, a data directory or a directory holding nothing
+// else: any other directory is refused by restoreTarget, and its .restore-* are not
+// restore's.
 func removeStaleStages(dir string) error {
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -734,12 +710,9 @@ func removeStaleStages(dir string) error {
 	if err != nil {
 		return err
 	}
-	var stages []string
 	other, settings := false, false
 	for _, e := range ents {
-		n, ok := strings.CutPrefix(e.Name(), stagePrefix)
-		if _, err := strconv.ParseUint(n, 10, 32); ok && err == nil && e.IsDir() {
-			stages = append(stages, e.Name())
+		if e.IsDir() && stage.Named(e.Name(), stagePrefix) {
 			continue
 		}
 		other = true
@@ -748,26 +721,7 @@ func removeStaleStages(dir string) error {
 	if other && !settings {
 		return nil
 	}
-	for _, n := range stages {
-		p := filepath.Join(dir, n)
-		f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_DIRECTORY|syscall.O_NOFOLLOW, 0)
-		if err != nil {
-			return err
-		}
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			f.Close() // a restore running now
-			continue
-		}
-		if err == nil {
-			err = os.RemoveAll(p)
-		}
-		f.Close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return stage.RemoveStale(dir, stagePrefix)
 }
 
 // restoreMovedIn, set only by tests, is called with each name a restore has moved into the

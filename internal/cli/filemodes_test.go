@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/cli"
+	"github.com/chancery/chancery/internal/stage"
 )
 
 // TestLetterCopiesAreOwnersOnly: the copies of confidential letters the CLI writes (a preview,
@@ -95,6 +96,45 @@ func TestBackupInterruptedLeavesNoCopy(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(backups); len(ents) != 0 {
 		t.Errorf("an interrupted backup left %s", ents[0].Name())
+	}
+}
+
+// TestBackupKilledLeavesWhatTheNextRemoves: a backup SIGKILLed once it had copied the
+// database into its staging directory beside --out left that copy there, in a hidden
+// directory of the backups' directory (often synced elsewhere), for good. The next backup to
+// that directory removes it, but not the staging directory of a backup running now.
+func TestBackupKilledLeavesWhatTheNextRemoves(t *testing.T) {
+	tmp := t.TempDir()
+	live := filepath.Join(tmp, "live")
+	o := openReleasingOffice(t, live, "")
+	if _, err := o.release(); err != nil {
+		t.Fatal(err)
+	}
+	backups := filepath.Join(tmp, "backups")
+	if err := os.Mkdir(backups, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	killedAt(t, "backup", "staged", "backup", "--data", live, "--out", filepath.Join(backups, "killed.tar"))
+	left, _ := filepath.Glob(filepath.Join(backups, ".chancery-backup-*", "chancery.db"))
+	if len(left) != 1 {
+		t.Fatalf("the killed backup left %v, want its copy of the database", left)
+	}
+	running, release, err := stage.New(backups, ".chancery-backup-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	if code, _, stderr := run("backup", "--data", live, "--out", filepath.Join(backups, "next.tar")); code != cli.ExitOK {
+		t.Fatalf("backup after a killed one: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Lstat(filepath.Dir(left[0])); !os.IsNotExist(err) {
+		t.Errorf("the killed backup's copy is still there: %v", err)
+	}
+	if _, err := os.Lstat(running); err != nil {
+		t.Errorf("the running backup's staging directory was removed: %v", err)
+	}
+	if _, err := os.Lstat(filepath.Join(backups, "killed.tar")); !os.IsNotExist(err) {
+		t.Errorf("the killed backup wrote its file: %v", err)
 	}
 }
 

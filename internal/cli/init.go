@@ -11,6 +11,7 @@ import (
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/office"
 	"github.com/chancery/chancery/internal/officeca"
+	"github.com/chancery/chancery/internal/registry"
 	"github.com/spf13/cobra"
 )
 
@@ -92,6 +93,11 @@ time-zone' changes it later.`,
 				}
 				s.URL = u
 			}
+			office, err := registry.CheckOfficeName(s.Office, s.Prefix)
+			if err != nil {
+				return withHint(err, "pass --office the office's name as its letters spell it, on one line: ordinary spaces between words, no invisible or control characters, and short enough to share the footer's line with a reference (about 70 letters)")
+			}
+			s.Office = office
 			pdfCert, err := pdfCertSetup(s.Office, certFile, keyFile, noCA)
 			if err != nil {
 				return err

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -17,7 +18,8 @@ import (
 const killedEnv = "CHANCERY_CLI_KILLED_AT"
 
 // killedAt runs the command args in a child process that SIGKILLs itself when hook ("init":
-// init's steps; "rotate": key rotate office's; "restore": the names restore moves in) reaches
+// init's steps; "rotate": key rotate office's; "restore": the names restore moves in;
+// "backup": "staged", once the database is copied beside the backup's file) reaches
 // step, and returns what the command printed on stdout.
 func killedAt(t *testing.T, hook, step string, args ...string) string {
 	t.Helper()
@@ -54,6 +56,8 @@ func TestKilledChild(t *testing.T) {
 		cli.SetRotateStep(kill)
 	case "restore":
 		cli.SetRestoreMovedIn(kill)
+	case "backup":
+		cli.SetBackupStaged(func(context.Context) { kill("staged") })
 	default:
 		t.Fatalf("no hook %q", hook)
 	}

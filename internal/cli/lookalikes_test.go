@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
@@ -60,5 +61,20 @@ func TestServeWarnsOfLookAlikeNames(t *testing.T) {
 	warnLookAlikes(ctx, reg, slog.New(slog.NewTextHandler(&b, nil)))
 	if got := b.String(); !strings.Contains(got, "level=WARN") || !strings.Contains(got, "names=\"[rita r\u0456ta]\"") {
 		t.Errorf("logged %q, want a warning naming rita and r\\u0456ta", got)
+	}
+}
+
+// TestServeWarnsOfARefusedOfficeName: an office made before init refused names with
+// bidirectional controls or invisible characters is served as it was (its seals and trust
+// root carry the name), and serve's start says that init would refuse its name today.
+func TestServeWarnsOfARefusedOfficeName(t *testing.T) {
+	var b bytes.Buffer
+	warnOfficeName(datadir.Settings{Office: "Task Force North", Prefix: "TFN"}, slog.New(slog.NewTextHandler(&b, nil)))
+	if b.Len() != 0 {
+		t.Errorf("an office with an acceptable name: logged %q", b.String())
+	}
+	warnOfficeName(datadir.Settings{Office: "Task Force \u202eNorth", Prefix: "TFN"}, slog.New(slog.NewTextHandler(&b, nil)))
+	if got := b.String(); !strings.Contains(got, "level=WARN") || !strings.Contains(got, "right-to-left override") {
+		t.Errorf("logged %q, want a warning naming the right-to-left override", got)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"github.com/chancery/chancery/internal/stage"
 )
 
 // TestRemoveStaleStagesKeepsRunningRestores: the staging directories of restores killed in a
@@ -20,7 +22,7 @@ func TestRemoveStaleStagesKeepsRunningRestores(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(stale, "keys"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	running, release, err := newStage(dir)
+	running, release, err := stage.New(dir, stagePrefix)
 	if err != nil {
 		t.Fatal(err)
 	}

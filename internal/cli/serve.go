@@ -87,8 +87,11 @@ no longer carries it. Local passwords keep working. See docs/identity.md.`,
 					return err
 				}
 			}
-			if err := ops.serveMetrics(c.ErrOrStderr()); err != nil {
+			if err := ops.bindMetrics(c.ErrOrStderr()); err != nil {
 				return err
+			}
+			if ops.metricsLn != nil {
+				defer ops.metricsLn.Close()
 			}
 			trusted, err := server.ParseTrustedProxies(proxies)
 			if err != nil {
@@ -178,6 +181,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		return err
 	}
 	defer d.Close()
+	ops.serveMetrics(d.Settings.URL)
 	// A registry whose public URL is https:// is reached over TLS, if only through a proxy
 	// that terminates it: its session cookies must never travel in the clear, and browsers
 	// should not try plain HTTP again. --secure=false still turns it off.
@@ -223,7 +227,13 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		return err
 	}
 	warnLookAlikes(ctx, st.Registry, logger)
+	warnOfficeName(d.Settings, logger)
 	defer warnPDFCertificate(ctx, st.Registry, logger, 24*time.Hour)()
+	if st.Converter != nil {
+		if err := st.Converter.RemoveStale(); err != nil {
+			logger.Warn("conversions killed with an earlier server may have left files in the temporary directory", "err", err)
+		}
+	}
 	if st.Converter != nil && !st.Converter.Isolated() {
 		logger.Warn("LibreOffice converts uploads with this server's network: the system refuses it a network namespace of its own " +
 			"(unprivileged user namespaces; under systemd, RestrictNamespaces= must allow user and net)")
@@ -306,6 +316,17 @@ func warnReachable(stderr io.Writer, ln net.Listener, what, risk string) {
 		return
 	}
 	fmt.Fprintf(stderr, "chancery: warning: %s listens on %s, which other machines may reach, without authentication: %s; bind it to 127.0.0.1 or keep it behind a firewall\n", what, ln.Addr(), risk)
+}
+
+// warnOfficeName logs the office's name when init would refuse it today
+// (registry.CheckOfficeName: a bidirectional control, an invisible character, a space at an
+// end, too long for the footer…), for an office made before it did. Such an office is served
+// as it was: no command renames an office, whose name its seals, log entries and trust root
+// already carry, so the operator only hears of it.
+func warnOfficeName(s datadir.Settings, logger *slog.Logger) {
+	if _, err := registry.CheckOfficeName(s.Office, s.Prefix); err != nil && !errors.Is(err, pdf.ErrNoFonts) {
+		logger.Warn("the office's name would be refused by init today, made before such names were; released letters print it as it is", "office", s.Office, "err", err)
+	}
 }
 
 // warnLookAlikes logs the member and recipient names that read as one another's: names added

@@ -173,3 +173,34 @@ func TestProfilerRefusesRebindingNames(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricsRefusesRebindingNames: the metrics listener, on loopback, was served whatever
+// the request's Host: a page of any site the operator visited could point its own name at
+// 127.0.0.1 (DNS rebinding) and read the registry's activity through the operator's
+// browser. It now answers as the profiler's does (TestProfilerRefusesRebindingNames), and
+// also at the office's own name (the base URL's host), by which Prometheus often scrapes.
+func TestMetricsRefusesRebindingNames(t *testing.T) {
+	bin := testbin.Build(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsAddr := ln.Addr().String()
+	ln.Close()
+	startServe(t, bin, "--data", filepath.Join(t.TempDir(), "reg"), "--listen", "127.0.0.1:0",
+		"--url", "https://letters.example.org", "--metrics-listen", metricsAddr)
+	_, port, _ := net.SplitHostPort(metricsAddr)
+	for host, want := range map[string]int{"rebind.attacker.example:" + port: http.StatusMisdirectedRequest,
+		metricsAddr: http.StatusOK, "localhost:" + port: http.StatusOK, "letters.example.org:" + port: http.StatusOK} {
+		req, _ := http.NewRequest("GET", "http://"+metricsAddr+"/metrics", nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("the metrics with Host %s: %d, want %d", host, resp.StatusCode, want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/chancery/chancery/internal/accesslog"
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/metrics"
+	"github.com/chancery/chancery/internal/server"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
 	"github.com/spf13/cobra"
@@ -26,6 +28,7 @@ import (
 // serveOps are serve's settings for operators: logs and metrics.
 type serveOps struct {
 	metricsListen string
+	metricsLn     net.Listener // bound by bindMetrics, served by serveMetrics
 	logFormat     string
 	answerMemory  int64
 }
@@ -82,10 +85,9 @@ func (o serveOps) logger(w io.Writer) (*slog.Logger, error) {
 	return l, nil
 }
 
-// serveMetrics serves the metrics on their own listener, apart from the public handler, so
-// that a firewall or a bind address keeps them private. It binds at once, so that a busy port
-// fails before the server starts.
-func (o serveOps) serveMetrics(stderr io.Writer) error {
+// bindMetrics binds the metrics listener at once, so that a busy port fails before the
+// server starts; serveMetrics serves it once the office's name is known.
+func (o *serveOps) bindMetrics(stderr io.Writer) error {
 	if o.metricsListen == "" {
 		return nil
 	}
@@ -94,10 +96,28 @@ func (o serveOps) serveMetrics(stderr io.Writer) error {
 		return withHint(err, "pass another --metrics-listen address")
 	}
 	warnReachable(stderr, ln, "the metrics listener", "anyone who reaches it reads the registry's activity (releases, verifications, errors)")
+	o.metricsLn = ln
+	return nil
+}
+
+// serveMetrics serves the metrics on their own listener, apart from the public handler, so
+// that a firewall or a bind address keeps them private. Like the profiler's, the listener
+// answers only names no rebinding page can have (server.LocalNames), and the names the
+// office gives its scrapers: the base URL's host and the name --metrics-listen binds to.
+func (o serveOps) serveMetrics(base string) {
+	if o.metricsLn == nil {
+		return
+	}
+	var names []string
+	if u, err := url.Parse(base); err == nil {
+		names = append(names, u.Hostname())
+	}
+	if host, _, err := net.SplitHostPort(o.metricsListen); err == nil {
+		names = append(names, host)
+	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metrics.Handler())
-	go opsServer(mux, 30*time.Second).Serve(ln)
-	return nil
+	go opsServer(server.LocalNames(mux, names...), 30*time.Second).Serve(o.metricsLn)
 }
 
 // opsServer is the HTTP server of an operator's listener (metrics, the profiler), with the

@@ -24,6 +24,7 @@ import (
 
 	"github.com/chancery/chancery/internal/nonet"
 	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/stage"
 )
 
 // ErrNoConverter is wrapped by errors about a missing LibreOffice.
@@ -94,6 +95,23 @@ func (c *Converter) Path() string { return c.path }
 // Isolated reports whether conversions run without a network (nonet.Available).
 func (c *Converter) Isolated() bool { return nonet.Available() }
 
+// dirPrefix starts the names of the conversions' directories in the temporary directory
+// ($TMPDIR, else /tmp), each held by its conversion (stage.New).
+const dirPrefix = "chancery-convert-"
+
+// RemoveStale removes the conversions' directories that no conversion holds, from the
+// temporary directory: those of conversions killed with their server (kill -9, a power
+// loss), with the letter and LibreOffice's temporary files in them. The directories of
+// conversions running in other processes are held, and other users' are left alone. The
+// server calls it at its start; under the shipped systemd unit (PrivateTmp=yes) systemd
+// removes them too, with the service's private /tmp.
+func (c *Converter) RemoveStale() error {
+	if err := stage.RemoveStale(os.TempDir(), dirPrefix); err != nil {
+		return fmt.Errorf("convert: remove the directories of killed conversions: %w", err)
+	}
+	return nil
+}
+
 // ToPDF converts data, a document of the given media type (one of Types), to PDF.
 func (c *Converter) ToPDF(ctx context.Context, mediaType string, data []byte) ([]byte, error) {
 	ext, ok := Types[mediaType]
@@ -109,11 +127,11 @@ func (c *Converter) ToPDF(ctx context.Context, mediaType string, data []byte) ([
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 
-	dir, err := os.MkdirTemp("", "chancery-convert-")
+	dir, release, err := stage.New(os.TempDir(), dirPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("convert: %w", err)
 	}
-	defer os.RemoveAll(dir)
+	defer release()
 	in := filepath.Join(dir, "letter"+ext)
 	if err := os.WriteFile(in, data, 0o600); err != nil {
 		return nil, fmt.Errorf("convert: %w", err)

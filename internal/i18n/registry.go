@@ -30,6 +30,13 @@ var _ = table(func() Translations {
 		"file name":   {"le nom de fichier", "اسم الملف"},
 		"the comment": {"le commentaire", "التعليق"},
 		"member name": {"le nom de membre", "اسم العضو"},
+		"office name": {"le nom du bureau", "اسم المكتب"},
+		"office name %q has no letter, digit or sign to read": {
+			"le nom du bureau %q n'a ni lettre, ni chiffre, ni signe à lire",
+			"لا يحتوي اسم المكتب %q على حرف أو رقم أو رمز يُقرأ"},
+		"office name %q contains the space %U at byte %d, which verifiers refuse in a trust root: type an ordinary space instead": {
+			"le nom du bureau %q contient l'espace %U à l'octet %d, que les vérificateurs refusent dans une racine de confiance : tapez une espace ordinaire à la place",
+			"يحتوي اسم المكتب %q على المسافة %U عند البايت %d، التي يرفضها المتحققون في جذر الثقة: اكتب مسافة عادية بدلًا منها"},
 		"%s contains the control character (%U) at byte %d: type it again without it": {
 			"%s contient le caractère de contrôle %U à l'octet %d : saisissez-le de nouveau sans lui",
 			"يحتوي حقل %s على محرف التحكم %U عند البايت %d: اكتبه مجددًا من دونه"},

@@ -154,3 +154,27 @@ func TestInitCrashChild(t *testing.T) {
 }
 
 func createPDFCA(dir string) error { return officeca.Create(dir, initCrashSettings.Office, time.Now()) }
+
+// An office name that reads as another's (here with a right-to-left override) is refused
+// before anything is written, and one typed with combining accents is kept in NFC: serve's
+// init and other callers of Init pass through here, not through the command's check.
+func TestInitChecksTheOfficeName(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "office")
+	s := initCrashSettings
+	s.Office = "Task Force \u202eNorth"
+	if _, _, err := office.Init(context.Background(), dir, s, "admin", nil); !errors.Is(err, registry.ErrInvalid) {
+		t.Fatalf("init with the office name %q: %v, want ErrInvalid", s.Office, err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the refused init left %s behind (%v)", dir, err)
+	}
+	s.Office = "Ministe\u0300re"
+	d, _, err := office.Init(context.Background(), dir, s, "admin", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if d.Settings.Office != "Minist\u00e8re" {
+		t.Errorf("office name stored as %q, want it in NFC", d.Settings.Office)
+	}
+}

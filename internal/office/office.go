@@ -189,6 +189,11 @@ func Init(ctx context.Context, path string, s datadir.Settings, admin string, pd
 	if err := registry.CheckMemberName(admin); err != nil {
 		return nil, "", fmt.Errorf("init: %w", err)
 	}
+	name, err := registry.CheckOfficeName(s.Office, s.Prefix)
+	if err != nil {
+		return nil, "", fmt.Errorf("init: %w", err)
+	}
+	s.Office = name
 	var opt Options
 	if len(opts) > 0 {
 		opt = opts[0]

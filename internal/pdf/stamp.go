@@ -91,11 +91,13 @@ func recoverAs(out *[]byte, err *error, op string) {
 }
 
 // footerW is the width of the footer, centred at the foot of every page, in millimetres;
-// footerRise is its distance from the page's bottom edge, in points.
+// footerRise is its distance from the page's bottom edge, in points; footerOfficeSize is the
+// size of its first line, the office's name and the reference, in points.
 const (
-	footerW    = 170.0
-	footerRise = 14.0
-	footerQR   = 23.0
+	footerW          = 170.0
+	footerRise       = 14.0
+	footerQR         = 23.0
+	footerOfficeSize = 9.0
 )
 
 // footerLayout is a footer's languages and, from them, its height in millimetres.
@@ -183,7 +185,7 @@ func (lay *footerLayout) draw(r *renderer, ox, oy float64) error {
 	fmt.Fprintf(r.page, "0.2 w 0.24 0.24 0.24 RG %s %s m %s %s l S\n", num(x*ptPerMM), num(y), num((ox+footerW)*ptPerMM), num(y))
 	r.left, r.right = x*ptPerMM, (ox+footerW)*ptPerMM
 	r.y = (oy + 3) * ptPerMM
-	r.text([]span{{ft.Office + " · " + ft.Reference, bold}}, 9, 4.5, black, alignLeft)
+	r.text([]span{{ft.Office + " · " + ft.Reference, bold}}, footerOfficeSize, 4.5, black, alignLeft)
 	if len(ps) == 1 {
 		p := ps[0]
 		r.textKept(p.T("Official letter, released %s", ft.day(p)), regular, 8.5, 4.5, black, alignStart)
@@ -218,6 +220,26 @@ func stampPrinters(codes []string) ([]*i18n.Printer, error) {
 		ps[i] = p
 	}
 	return ps, nil
+}
+
+// CheckOffice refuses an office name the footer of released letters cannot show: one with a
+// character the fonts cannot draw, or too long for the footer's first line, which it shares
+// with the letter's reference (prefix-YYYY-NNNNNN): the footer's height allows one line
+// there, and a second would run into the lines below it.
+func CheckOffice(office, prefix string) error {
+	if err := CheckText("office name", office); err != nil {
+		return err
+	}
+	sh, err := getShaper()
+	if err != nil {
+		return err
+	}
+	defer putShaper(sh)
+	line := office + " · " + prefix + "-2026-000000"
+	if n := len(sh.lines(sh.shape([]span{{line, bold}}, footerOfficeSize), (footerW-footerQR-4)*ptPerMM)); n > 1 {
+		return fmt.Errorf("office name %q is too long for the footer of released letters, where it shares one line with the reference", office)
+	}
+	return nil
 }
 
 // count is the number of lines text takes at size points in width points.

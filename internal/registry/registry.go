@@ -24,6 +24,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/pdf"
@@ -442,6 +443,35 @@ func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []
 // CheckMemberName refuses a name no member can have, so that init checks its admin's name
 // before it writes anything.
 func CheckMemberName(name string) error { return checkMemberName(name) }
+
+// CheckOfficeName returns the office's name as init is given it, in NFC as member names are
+// stored, or refuses it. The name heads and footers every released letter and is signed into
+// every seal and the trust root, so it is held to what a class or a tag is (checkLabel: one
+// line of at most 200 bytes, no control, format or invisible character such as a
+// bidirectional override or a zero-width space, no space at either end) and more: a letter,
+// digit or sign to read, no space other than U+0020 (verifiers refuse a trust root whose
+// office name has one), and characters the fonts draw, short enough for the footer's line
+// with a reference of prefix (pdf.CheckOffice).
+func CheckOfficeName(name, prefix string) (string, error) {
+	name = nfc(name)
+	if err := checkLabel("office name", name, 200); err != nil {
+		return "", err
+	}
+	if !strings.ContainsFunc(name, func(c rune) bool { return unicode.In(c, unicode.L, unicode.N, unicode.P, unicode.S) }) {
+		return "", i18n.Errorf(ErrInvalid, "office name %q has no letter, digit or sign to read", name)
+	}
+	for i, c := range name {
+		if c != ' ' && unicode.Is(unicode.Zs, c) {
+			return "", i18n.Errorf(ErrInvalid, "office name %q contains the space %U at byte %d, which verifiers refuse in a trust root: type an ordinary space instead", name, c, i)
+		}
+	}
+	if err := pdf.CheckOffice(name, prefix); errors.Is(err, pdf.ErrNoFonts) {
+		return "", err
+	} else if err != nil {
+		return "", i18n.Errorf(ErrInvalid, "%v", err)
+	}
+	return name, nil
+}
 
 // checkLookAlikeMember refuses a new member's name that a reader could take for another
 // member's (lookalike.Skeleton): release statements, the log's key entries, the audit trail and

@@ -57,15 +57,30 @@ func localName(name string) bool {
 	return err == nil
 }
 
-// LocalNames serves an operator's listener (the profiler), which is reached by its address:
-// a request that names it by a name with a dot, which a rebinding page of any site the
-// operator visits could point at 127.0.0.1, is answered 421.
-func LocalNames(h http.Handler) http.Handler {
+// LocalNames serves an operator's listener (the profiler, metrics), which is reached by its
+// address: a request that names it by a name with a dot, which a rebinding page of any site
+// the operator visits could point at 127.0.0.1, is answered 421. names are the names with a
+// dot it answers at too (the office's own, the one it listens on: names the office's own DNS
+// gives, no other site's page), each a host name with or without a port; empty ones are
+// ignored.
+func LocalNames(h http.Handler, names ...string) http.Handler {
+	also := map[string]bool{}
+	var shown []string
+	for _, n := range names {
+		if n = hostName(n); n != "" && !localName(n) && !also[n] {
+			also[n] = true
+			shown = append(shown, n)
+		}
+	}
+	refusal := "this listener answers only at an address (such as 127.0.0.1), localhost or a name without a dot"
+	if len(shown) > 0 {
+		refusal = "this listener answers only at an address (such as 127.0.0.1), localhost, a name without a dot or " + strings.Join(shown, ", ")
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Host != "" && !localName(hostName(r.Host)) {
+		if name := hostName(r.Host); r.Host != "" && !localName(name) && !also[name] {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.WriteHeader(http.StatusMisdirectedRequest)
-			w.Write([]byte("this listener answers only at an address (such as 127.0.0.1), localhost or a name without a dot\n"))
+			w.Write([]byte(refusal + "\n"))
 			return
 		}
 		h.ServeHTTP(w, r)

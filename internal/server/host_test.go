@@ -55,3 +55,26 @@ func TestHostOtherThanBaseURLRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalNamesAnswersTheNamesGiven: an operator's listener answers the names with a dot it
+// is given (the office's own, the one it listens on), in any case, with a port or a final
+// dot, besides addresses and names without a dot; any other name is answered 421.
+func TestLocalNamesAnswersTheNamesGiven(t *testing.T) {
+	h := LocalNames(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}), "letters.example.org", "node-a.internal:9090", "")
+	for host, want := range map[string]int{
+		"letters.example.org": 200, "LETTERS.example.org.:9090": 200, "node-a.internal:9090": 200, "node-a.internal": 200,
+		"127.0.0.1:9090": 200, "localhost:9090": 200, "prometheus": 200, "metrics.localhost": 200,
+		"rebind.attacker.example:9090": 421, "letters.example.org.attacker.example": 421, "node-b.internal": 421,
+	} {
+		req := httptest.NewRequest("GET", "/metrics", nil)
+		req.Host = host
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != want {
+			t.Errorf("Host %s: %d, want %d", host, rec.Code, want)
+		}
+		if want == 421 && !strings.Contains(rec.Body.String(), "letters.example.org, node-a.internal") {
+			t.Errorf("Host %s: the answer does not name the names answered: %q", host, rec.Body)
+		}
+	}
+}
