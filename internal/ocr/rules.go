@@ -36,66 +36,71 @@ func blankRules(img *image.Gray) bool {
 	seen := make([]bool, w*h)
 	var stack, pixels []int32
 	found := false
-	for start := range w * h {
-		if seen[start] || *at(start%w, start/w) >= darkLevel {
-			continue
-		}
-		seen[start] = true
-		stack = append(stack[:0], int32(start))
-		pixels = pixels[:0]
-		// A group with more pixels than a rule across the page can hold is no rule: its
-		// pixels are visited, not kept.
-		keep := true
-		minX, maxX := w, -1
-		for len(stack) > 0 {
-			p := int(stack[len(stack)-1])
-			stack = stack[:len(stack)-1]
-			if keep {
-				if pixels = append(pixels, int32(p)); len(pixels) > thick*w {
-					keep = false
-				}
+	// Row by row, a light pixel first (most of a page): under the race detector, which
+	// checks every access to memory, the test for it was most of the search.
+	for y0 := range h {
+		for x0, v := range img.Pix[y0*img.Stride : y0*img.Stride+w] {
+			start := y0*w + x0
+			if v >= darkLevel || seen[start] {
+				continue
 			}
-			x, y := p%w, p/w
-			minX, maxX = min(minX, x), max(maxX, x)
-			for ny := max(0, y-1); ny <= min(h-1, y+1); ny++ {
-				for nx := max(0, x-1); nx <= min(w-1, x+1); nx++ {
-					if q := ny*w + nx; !seen[q] && *at(nx, ny) < darkLevel {
-						seen[q] = true
-						stack = append(stack, int32(q))
+			seen[start] = true
+			stack = append(stack[:0], int32(start))
+			pixels = pixels[:0]
+			// A group with more pixels than a rule across the page can hold is no rule: its
+			// pixels are visited, not kept.
+			keep := true
+			minX, maxX := w, -1
+			for len(stack) > 0 {
+				p := int(stack[len(stack)-1])
+				stack = stack[:len(stack)-1]
+				if keep {
+					if pixels = append(pixels, int32(p)); len(pixels) > thick*w {
+						keep = false
+					}
+				}
+				x, y := p%w, p/w
+				minX, maxX = min(minX, x), max(maxX, x)
+				for ny := max(0, y-1); ny <= min(h-1, y+1); ny++ {
+					for nx := max(0, x-1); nx <= min(w-1, x+1); nx++ {
+						if q := ny*w + nx; !seen[q] && *at(nx, ny) < darkLevel {
+							seen[q] = true
+							stack = append(stack, int32(q))
+						}
 					}
 				}
 			}
-		}
-		if !keep || maxX-minX+1 < minLen {
-			continue
-		}
-		// Each column's dark pixels: how many, and from which row to which.
-		n := maxX - minX + 1
-		count, top, bottom := make([]int, n), make([]int, n), make([]int, n)
-		for i := range top {
-			top[i], bottom[i] = h, -1
-		}
-		for _, p := range pixels {
-			c, y := int(p)%w-minX, int(p)/w
-			count[c]++
-			top[c], bottom[c] = min(top[c], y), max(bottom[c], y)
-		}
-		thin := make([]bool, n)
-		var counts []int
-		for c := range n {
-			thin[c] = count[c] > 0 && count[c] <= thick && bottom[c]-top[c] < thick
-			counts = append(counts, count[c])
-		}
-		// Specks, serifs and an underline's descenders touching the rule thicken some of
-		// its columns: the group is a rule when 90% of its columns are thin.
-		slices.Sort(counts)
-		if counts[n*90/100] > thick {
-			continue
-		}
-		found = true
-		for _, p := range pixels {
-			if c := int(p)%w - minX; thin[c] {
-				*at(int(p)%w, int(p)/w) = 0xff
+			if !keep || maxX-minX+1 < minLen {
+				continue
+			}
+			// Each column's dark pixels: how many, and from which row to which.
+			n := maxX - minX + 1
+			count, top, bottom := make([]int, n), make([]int, n), make([]int, n)
+			for i := range top {
+				top[i], bottom[i] = h, -1
+			}
+			for _, p := range pixels {
+				c, y := int(p)%w-minX, int(p)/w
+				count[c]++
+				top[c], bottom[c] = min(top[c], y), max(bottom[c], y)
+			}
+			thin := make([]bool, n)
+			var counts []int
+			for c := range n {
+				thin[c] = count[c] > 0 && count[c] <= thick && bottom[c]-top[c] < thick
+				counts = append(counts, count[c])
+			}
+			// Specks, serifs and an underline's descenders touching the rule thicken some of
+			// its columns: the group is a rule when 90% of its columns are thin.
+			slices.Sort(counts)
+			if counts[n*90/100] > thick {
+				continue
+			}
+			found = true
+			for _, p := range pixels {
+				if c := int(p)%w - minX; thin[c] {
+					*at(int(p)%w, int(p)/w) = 0xff
+				}
 			}
 		}
 	}

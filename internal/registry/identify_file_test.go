@@ -21,6 +21,7 @@ import (
 // letter stays valid, pages that show a part of it make it a part, the released file itself
 // is not read, and a registry without OCR says that the pages were not read.
 func TestIdentifyFile(t *testing.T) {
+	t.Parallel() // as TestIdentifyScan
 	reader := ocrtest.Reader(t)
 	ctx := context.Background()
 	o := newOffice(t)

@@ -27,6 +27,9 @@ import (
 // altered copy, whose difference names the figure; an unrelated scanned letter is unknown.
 // The public learns no more from a scan than from a close text.
 func TestIdentifyScan(t *testing.T) {
+	// Tesseract and pdftoppm run as processes of their own: the scan tests run side by
+	// side, so that one's Go work overlaps another's recognitions.
+	t.Parallel()
 	reader := ocrtest.Reader(t)
 	ctx := context.Background()
 	o := newOffice(t)
@@ -220,6 +223,7 @@ func (o *office) forgedCopy(t testing.TB, ref string, rel *Released, text string
 // genuine letter printed and scanned is the letter, a forger's copy with "+4%" for "-4%" or
 // "€" for "$" is altered, and its difference shows the sign.
 func TestIdentifyScanSigns(t *testing.T) {
+	t.Parallel() // as TestIdentifyScan
 	reader := ocrtest.Reader(t)
 	ctx := context.Background()
 	o := newOffice(t)
@@ -284,6 +288,7 @@ func (o *office) releasedAt(t testing.TB, ref string) time.Time {
 // by its stored hash, is forgiven OCR's misreadings beyond look-alikes. Until the twentieth
 // session every code was, and the forged scan read as the letter.
 func TestIdentifyScanAccountNumber(t *testing.T) {
+	t.Parallel() // as TestIdentifyScan
 	reader := ocrtest.Reader(t)
 	ctx := context.Background()
 	o := newOffice(t)
@@ -313,6 +318,7 @@ func TestIdentifyScanAccountNumber(t *testing.T) {
 // codes were not all searched for is answered, and says the same. Before the
 // twenty-first session the code was painted out unread, and such a copy was valid.
 func TestIdentifyScanQRCode(t *testing.T) {
+	t.Parallel() // as TestIdentifyScan
 	reader := ocrtest.Reader(t)
 	ctx := context.Background()
 	o := newOffice(t)
@@ -377,6 +383,7 @@ func TestIdentifyScanQRCode(t *testing.T) {
 // sent with a paragraph are never judged by the letter's text, which would tell its holder
 // whether a word stands in the rest of the letter.
 func TestIdentifyScanOwnQRCode(t *testing.T) {
+	t.Parallel() // as TestIdentifyScan
 	reader := ocrtest.Reader(t)
 	ctx := context.Background()
 	o := newOffice(t)

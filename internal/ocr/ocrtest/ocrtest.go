@@ -12,7 +12,6 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"image/png"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -52,7 +51,9 @@ func missing(t testing.TB, tool string, err error) {
 	t.Skipf("%s is not installed: skipping the OCR test (%v)", tool, err)
 }
 
-// Pages renders the pages of a PDF at dpi with pdftoppm, as a printer prints them.
+// Pages renders the pages of a PDF at dpi with pdftoppm, as a printer prints them, as
+// *image.RGBA images. pdftoppm writes them as PPM, the same pixels its PNG holds (see
+// TestPagesAsPNG): under the race detector, decoding a page's PNG took seconds.
 func Pages(t testing.TB, pdf []byte, dpi int) []image.Image {
 	t.Helper()
 	dir := t.TempDir()
@@ -60,11 +61,11 @@ func Pages(t testing.TB, pdf []byte, dpi int) []image.Image {
 	if err := os.WriteFile(in, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("pdftoppm", "-r", strconv.Itoa(dpi), "-png", in, filepath.Join(dir, "page")).CombinedOutput()
+	out, err := exec.Command("pdftoppm", "-r", strconv.Itoa(dpi), in, filepath.Join(dir, "page")).CombinedOutput()
 	if err != nil {
 		t.Fatalf("pdftoppm: %v: %s", err, out)
 	}
-	names, err := filepath.Glob(filepath.Join(dir, "page*.png"))
+	names, err := filepath.Glob(filepath.Join(dir, "page*.ppm"))
 	if err != nil || len(names) == 0 {
 		t.Fatalf("pdftoppm rendered no page: %v", err)
 	}
@@ -75,13 +76,69 @@ func Pages(t testing.TB, pdf []byte, dpi int) []image.Image {
 		if err != nil {
 			t.Fatal(err)
 		}
-		img, err := png.Decode(bytes.NewReader(data))
+		img, err := decodePPM(data)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s: %v", filepath.Base(name), err)
 		}
 		pages = append(pages, img)
 	}
 	return pages
+}
+
+// decodePPM decodes a binary PPM (P6) of 8-bit channels, as pdftoppm writes it, as an opaque
+// *image.RGBA: what image/png decodes the same page's PNG as.
+func decodePPM(data []byte) (*image.RGBA, error) {
+	// The header: "P6", width, height and the largest value, separated by white space (and
+	// comments from a "#" to the end of the line), then one white-space byte.
+	var fields []int
+	rest := data
+	if !bytes.HasPrefix(rest, []byte("P6")) {
+		return nil, fmt.Errorf("not a binary PPM")
+	}
+	rest = rest[2:]
+	for len(fields) < 3 {
+		switch {
+		case len(rest) == 0:
+			return nil, fmt.Errorf("PPM header cut short")
+		case rest[0] == '#':
+			if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+				rest = rest[i+1:]
+			} else {
+				rest = nil
+			}
+		case rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\n' || rest[0] == '\r':
+			rest = rest[1:]
+		default:
+			end := bytes.IndexAny(rest, " \t\n\r#")
+			if end < 0 {
+				return nil, fmt.Errorf("PPM header cut short")
+			}
+			n, err := strconv.Atoi(string(rest[:end]))
+			if err != nil || n <= 0 {
+				return nil, fmt.Errorf("PPM header: %q", rest[:end])
+			}
+			fields = append(fields, n)
+			rest = rest[end:]
+		}
+	}
+	w, h, maxval := fields[0], fields[1], fields[2]
+	if maxval != 255 || len(rest) < 1+3*w*h {
+		return nil, fmt.Errorf("PPM of %d×%d pixels up to %d, %d bytes: not 8-bit RGB", w, h, maxval, len(rest))
+	}
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	rgbToRGBA(img.Pix, rest[1:1+3*w*h])
+	return img, nil
+}
+
+// rgbToRGBA copies rgb's pixels into pix, opaque. It is a loop over every pixel of a page,
+// in memory no other goroutine sees: it is not instrumented by the race detector, under which
+// it took seconds a page.
+//
+//go:norace
+func rgbToRGBA(pix, rgb []byte) {
+	for i, j := 0, 0; j+2 < len(rgb); i, j = i+4, j+3 {
+		pix[i], pix[i+1], pix[i+2], pix[i+3] = rgb[j], rgb[j+1], rgb[j+2], 0xff
+	}
 }
 
 // Read prints doc at 150 dpi, scans each page (see Scan) and reads it with r: what OCR reads
@@ -122,30 +179,31 @@ func ReadImages(t testing.TB, r *ocr.Reader, pages []image.Image, degrees float6
 // specks of noise (seeded, so runs repeat), grey levels, and saved as a JPEG of quality 60.
 func Scan(t testing.TB, page image.Image, degrees float64, seed uint64) []byte {
 	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, scanned(page, degrees, seed), &jpeg.Options{Quality: 60}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// scanned is Scan's page before it is saved. Its loops over every pixel of the page, in
+// memory no other goroutine writes, are not instrumented by the race detector, under which
+// they took seconds a page (TestScanIsStable holds its output).
+//
+//go:norace
+func scanned(page image.Image, degrees float64, seed uint64) *image.Gray {
 	b := page.Bounds()
 	w, h := b.Dx(), b.Dy()
 	out := image.NewGray(image.Rect(0, 0, w, h))
 	sin, cos := math.Sincos(degrees * math.Pi / 180)
 	cx, cy := float64(w)/2, float64(h)/2
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	// The page's grey levels, converted once a pixel (the tests run under the race
-	// detector, where four conversions a pixel took two seconds a page).
+	// The page's grey levels, converted once a pixel.
 	src := make([]float64, w*h)
+	gr := grayOf(page)
 	for y := range h {
 		for x := range w {
-			var v uint8
-			switch p := page.(type) {
-			case *image.Gray:
-				v = p.Pix[p.PixOffset(b.Min.X+x, b.Min.Y+y)]
-			case *image.RGBA:
-				// color.GrayModel's weights, on RGBA's 16-bit channels.
-				i := p.PixOffset(b.Min.X+x, b.Min.Y+y)
-				r, g, bl := uint32(p.Pix[i])*0x101, uint32(p.Pix[i+1])*0x101, uint32(p.Pix[i+2])*0x101
-				v = uint8((19595*r + 38470*g + 7471*bl + 1<<15) >> 24)
-			default:
-				v = color.GrayModel.Convert(page.At(b.Min.X+x, b.Min.Y+y)).(color.Gray).Y
-			}
-			src[y*w+x] = float64(v)
+			src[y*w+x] = float64(gr.Pix[y*gr.Stride+x])
 		}
 	}
 	gray := func(x, y int) float64 {
@@ -170,11 +228,36 @@ func Scan(t testing.TB, page image.Image, degrees float64, seed uint64) []byte {
 			out.Pix[y*out.Stride+x] = uint8(max(0, min(255, v)))
 		}
 	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: 60}); err != nil {
-		t.Fatal(err)
+	return out
+}
+
+// grayOf returns page in grey levels, as color.GrayModel converts its pixels, with its
+// bounds moved to the origin. Its loop over every pixel, in memory no other goroutine
+// writes, is not instrumented by the race detector.
+//
+//go:norace
+func grayOf(page image.Image) *image.Gray {
+	b := page.Bounds()
+	w, h := b.Dx(), b.Dy()
+	gray := image.NewGray(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			var v uint8
+			switch p := page.(type) {
+			case *image.Gray:
+				v = p.Pix[p.PixOffset(b.Min.X+x, b.Min.Y+y)]
+			case *image.RGBA:
+				// color.GrayModel's weights, on RGBA's 16-bit channels.
+				i := p.PixOffset(b.Min.X+x, b.Min.Y+y)
+				r, g, bl := uint32(p.Pix[i])*0x101, uint32(p.Pix[i+1])*0x101, uint32(p.Pix[i+2])*0x101
+				v = uint8((19595*r + 38470*g + 7471*bl + 1<<15) >> 24)
+			default:
+				v = color.GrayModel.Convert(page.At(b.Min.X+x, b.Min.Y+y)).(color.Gray).Y
+			}
+			gray.Pix[y*gray.Stride+x] = v
+		}
 	}
-	return buf.Bytes()
+	return gray
 }
 
 // SearchablePDF returns a PDF of pages, pictures at dpi (as a scanner with OCR writes one),
@@ -265,12 +348,7 @@ func layeredPDF(t testing.TB, pages []image.Image, dpi int, text string, covered
 		if covered {
 			content.WriteString(picture)
 		}
-		gray := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
-		for y := range b.Dy() {
-			for x := range b.Dx() {
-				gray.Set(x, y, page.At(b.Min.X+x, b.Min.Y+y))
-			}
-		}
+		gray := grayOf(page)
 		var pixels bytes.Buffer
 		zw := zlib.NewWriter(&pixels)
 		zw.Write(gray.Pix)
