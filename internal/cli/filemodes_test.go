@@ -66,20 +66,28 @@ func TestLetterCopiesAreOwnersOnly(t *testing.T) {
 	mode(trust, 0o644)
 }
 
-// TestBackupInterruptedLeavesNoCopy: a backup stopped by Ctrl-C or a service stop (SIGINT,
-// SIGTERM) once it has copied the database beside FILE removes that copy and writes no
-// FILE: the copy, under a hidden name in the backups' directory, held every letter.
-func TestBackupInterruptedLeavesNoCopy(t *testing.T) {
+// officeWithABackupsDir makes an office that has released a letter, in live, and an empty
+// directory for its backups.
+func officeWithABackupsDir(t *testing.T) (live, backups string) {
+	t.Helper()
 	tmp := t.TempDir()
-	live := filepath.Join(tmp, "live")
+	live = filepath.Join(tmp, "live")
 	o := openReleasingOffice(t, live, "")
 	if _, err := o.release(); err != nil {
 		t.Fatal(err)
 	}
-	backups := filepath.Join(tmp, "backups")
+	backups = filepath.Join(tmp, "backups")
 	if err := os.Mkdir(backups, 0o700); err != nil {
 		t.Fatal(err)
 	}
+	return live, backups
+}
+
+// TestBackupInterruptedLeavesNoCopy: a backup stopped by Ctrl-C or a service stop (SIGINT,
+// SIGTERM) once it has copied the database beside FILE removes that copy and writes no
+// FILE: the copy, under a hidden name in the backups' directory, held every letter.
+func TestBackupInterruptedLeavesNoCopy(t *testing.T) {
+	live, backups := officeWithABackupsDir(t)
 	cli.SetBackupStaged(func(ctx context.Context) {
 		// Without a handler, the signal ends this test's process.
 		syscall.Kill(os.Getpid(), syscall.SIGINT)
@@ -104,16 +112,7 @@ func TestBackupInterruptedLeavesNoCopy(t *testing.T) {
 // directory of the backups' directory (often synced elsewhere), for good. The next backup to
 // that directory removes it, but not the staging directory of a backup running now.
 func TestBackupKilledLeavesWhatTheNextRemoves(t *testing.T) {
-	tmp := t.TempDir()
-	live := filepath.Join(tmp, "live")
-	o := openReleasingOffice(t, live, "")
-	if _, err := o.release(); err != nil {
-		t.Fatal(err)
-	}
-	backups := filepath.Join(tmp, "backups")
-	if err := os.Mkdir(backups, 0o700); err != nil {
-		t.Fatal(err)
-	}
+	live, backups := officeWithABackupsDir(t)
 	killedAt(t, "backup", "staged", "backup", "--data", live, "--out", filepath.Join(backups, "killed.tar"))
 	left, _ := filepath.Glob(filepath.Join(backups, ".chancery-backup-*", "chancery.db"))
 	if len(left) != 1 {

@@ -159,17 +159,26 @@ func TestProfilerRefusesRebindingNames(t *testing.T) {
 	ln.Close()
 	startServe(t, bin, "--data", filepath.Join(t.TempDir(), "reg"), "--listen", "127.0.0.1:0", "--debug-listen", debugAddr)
 	_, port, _ := net.SplitHostPort(debugAddr)
-	for host, want := range map[string]int{"rebind.attacker.example:" + port: http.StatusMisdirectedRequest,
-		debugAddr: http.StatusOK, "localhost:" + port: http.StatusOK} {
-		req, _ := http.NewRequest("GET", "http://"+debugAddr+"/debug/pprof/goroutine?debug=2", nil)
+	wantStatusByHost(t, "http://"+debugAddr+"/debug/pprof/goroutine?debug=2", map[string]int{
+		"rebind.attacker.example:" + port: http.StatusMisdirectedRequest,
+		debugAddr:                         http.StatusOK,
+		"localhost:" + port:               http.StatusOK,
+	})
+}
+
+// wantStatusByHost asks url with each Host of want and checks the status it answers.
+func wantStatusByHost(t *testing.T, url string, want map[string]int) {
+	t.Helper()
+	for host, status := range want {
+		req, _ := http.NewRequest("GET", url, nil)
 		req.Host = host
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		if resp.StatusCode != want {
-			t.Errorf("the profiler with Host %s: %d, want %d", host, resp.StatusCode, want)
+		if resp.StatusCode != status {
+			t.Errorf("%s with Host %s: %d, want %d", url, host, resp.StatusCode, status)
 		}
 	}
 }
@@ -190,17 +199,10 @@ func TestMetricsRefusesRebindingNames(t *testing.T) {
 	startServe(t, bin, "--data", filepath.Join(t.TempDir(), "reg"), "--listen", "127.0.0.1:0",
 		"--url", "https://letters.example.org", "--metrics-listen", metricsAddr)
 	_, port, _ := net.SplitHostPort(metricsAddr)
-	for host, want := range map[string]int{"rebind.attacker.example:" + port: http.StatusMisdirectedRequest,
-		metricsAddr: http.StatusOK, "localhost:" + port: http.StatusOK, "letters.example.org:" + port: http.StatusOK} {
-		req, _ := http.NewRequest("GET", "http://"+metricsAddr+"/metrics", nil)
-		req.Host = host
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != want {
-			t.Errorf("the metrics with Host %s: %d, want %d", host, resp.StatusCode, want)
-		}
-	}
+	wantStatusByHost(t, "http://"+metricsAddr+"/metrics", map[string]int{
+		"rebind.attacker.example:" + port: http.StatusMisdirectedRequest,
+		metricsAddr:                       http.StatusOK,
+		"localhost:" + port:               http.StatusOK,
+		"letters.example.org:" + port:     http.StatusOK,
+	})
 }
