@@ -123,7 +123,7 @@ func Init(path string, s Settings) (_ *Dir, err error) {
 	if err := checkOrigin(s.Origin); err != nil {
 		return nil, err
 	}
-	if err := checkOffice(s); err != nil {
+	if err := checkWritten(s); err != nil {
 		return nil, err
 	}
 	if _, err := os.Stat(filepath.Join(path, settingsFile)); err == nil {
@@ -364,10 +364,19 @@ func checkOffice(s Settings) error {
 	if _, ok := i18n.StampLanguages(strings.Join(s.StampLanguages, ",")); !ok {
 		return fmt.Errorf("stamp languages %q must be distinct codes among en, fr and ar", strings.Join(s.StampLanguages, ","))
 	}
-	if _, err := s.Zone(); err != nil {
+	return nil
+}
+
+// checkWritten is checkOffice with the time zone, for settings about to be written. Settings
+// read are not refused for their zone, so that 'chancery time-zone' can open a directory
+// whose chancery.json names a zone this machine does not know (edited by hand, or from a
+// newer zone database) and set another; a server opening it refuses to start (Zone).
+func checkWritten(s Settings) error {
+	if err := checkOffice(s); err != nil {
 		return err
 	}
-	return nil
+	_, err := s.Zone()
+	return err
 }
 
 // Zone is the office's time zone (TimeZone loaded; UTC when empty). The zone database is
@@ -397,7 +406,7 @@ func LoadZone(name string) (*time.Location, error) {
 func (d *Dir) SetTimeZone(name string) error {
 	s := d.Settings
 	s.TimeZone = name
-	if err := checkOffice(s); err != nil {
+	if err := checkWritten(s); err != nil {
 		return err
 	}
 	return d.replaceSettings(s)
@@ -408,7 +417,7 @@ func (d *Dir) SetTimeZone(name string) error {
 func (d *Dir) SetStampLanguages(langs []string) error {
 	s := d.Settings
 	s.StampLanguages = langs
-	if err := checkOffice(s); err != nil {
+	if err := checkWritten(s); err != nil {
 		return err
 	}
 	return d.replaceSettings(s)
