@@ -218,7 +218,7 @@ it. If the registry refuses the rotation, NEW.key stays, registered nowhere.`,
 			if err != nil {
 				return withHint(err, "--from takes the .pub file of the key to retire, as 'chancery key new' wrote it")
 			}
-			pub, err := rotationKey(c, out, comment)
+			pub, err := rotationKey(c, out, comment, oldPub)
 			if err != nil {
 				return err
 			}
@@ -249,11 +249,19 @@ it. If the registry refuses the rotation, NEW.key stays, registered nowhere.`,
 // rotationKey returns the public key of the new key of 'key rotate signer': that of the key
 // file out, written now (with its public key file), or, if an earlier run wrote it and was
 // stopped before it had the answer, that of the key out already holds, which the passphrase
-// must open.
-func rotationKey(c *cobra.Command, out, comment string) (ed25519.PublicKey, error) {
+// must open, and which must not be old, the key retired.
+func rotationKey(c *cobra.Command, out, comment string, old ed25519.PublicKey) (ed25519.PublicKey, error) {
 	if _, err := os.Lstat(out); err == nil {
 		if err := checkKeyFile(out); err != nil {
 			return nil, err
+		}
+		// The key to retire is no earlier run's new key: the registry would refuse it as
+		// registered already, and the hint would call the key in force registered nowhere.
+		if b, err := os.ReadFile(out + ".pub"); err == nil {
+			if p, _, err := keys.ParsePublic(b); err == nil && p.Equal(old) {
+				return nil, withHint(fmt.Errorf("%s is the key to retire, the one --from names: --out names the new key's file", out),
+					"choose another --out, a file that does not exist yet: the command writes the new key there")
+			}
 		}
 		pass, err := keys.Passphrase("passphrase for "+filepath.Base(out)+": ", os.Stdin, c.ErrOrStderr())
 		if err != nil {

@@ -198,3 +198,22 @@ func (o *office) keysInForce(t *testing.T) []string {
 	}
 	return ids
 }
+
+// TestRotateSignerKeyToItself: a key revoked just after it was registered (its key-revoked
+// entry next to its key-added entry) is not answered as rotated to itself, as a rotation
+// asked again would be: a key is never rotated to itself.
+func TestRotateSignerKeyToItself(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	pub := newPub(t)
+	id, added, err := o.r.RegisterKey(ctx, o.signer, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	revoked, err := o.r.RevokeKey(ctx, o.signer, id, "registered by mistake")
+	if err != nil || revoked != added+1 {
+		t.Fatalf("revoke: %d, %v; want log entry %d", revoked, err, added+1)
+	}
+	got, a, r, err := o.r.RotateSignerKey(ctx, o.signer, id, pub)
+	wantErr(t, fmt.Sprintf("rotate key %s to itself (answered %s %d %d)", id, got, a, r), err, ErrConflict)
+}

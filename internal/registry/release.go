@@ -232,7 +232,7 @@ func (r *Registry) RotateSignerKey(ctx context.Context, a Actor, oldKeyID string
 		return "", 0, 0, fmt.Errorf("rotate key %s: %w: it is not yours: a signer rotates only their own key", old.KeyID, ErrForbidden)
 	}
 	if known != nil {
-		if known.MemberID == a.Member.ID && old.Revoked() && old.RevokedIndex == known.AddedIndex+1 {
+		if known.MemberID == a.Member.ID && known.KeyID != old.KeyID && old.Revoked() && old.RevokedIndex == known.AddedIndex+1 {
 			return keyID, known.AddedIndex, old.RevokedIndex, nil
 		}
 		return "", 0, 0, fmt.Errorf("rotate key %s: %w: the new key %s is registered already, at log entry %d: make a new key", old.KeyID, ErrConflict, keyID, known.AddedIndex)

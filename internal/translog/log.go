@@ -520,8 +520,8 @@ func (l *Log) gather(writers int, took time.Duration) bool {
 	return filled
 }
 
-// commit sequences one batch, batch or, with take, the first MaxBatch requests take returns,
-// and returns the requests left for the next batches. take is called once the batch's
+// commit sequences one batch, the first MaxBatch entries of batch or, with take, of what take
+// returns, and returns the requests left for the next batches. take is called once the batch's
 // transaction holds the writer lock (or when the batch fails before): with several servers,
 // the batch then holds every append that arrived while the previous holder of the lease
 // wrote and committed its own, rather than those that arrived before this server took the
@@ -532,15 +532,11 @@ func (l *Log) commit(batch []*request, take func() []*request) (rest []*request)
 		if take == nil {
 			return
 		}
-		q := take()
+		batch, rest = l.split(take())
 		take = nil
-		// MaxBatch bounds the entries; a request's entries are never split.
-		n, entries := 0, 0
-		for n < len(q) && (n == 0 || entries+len(q[n].entries) <= l.cfg.MaxBatch) {
-			entries += len(q[n].entries)
-			n++
-		}
-		batch, rest = q[:n], q[n:]
+	}
+	if take == nil {
+		batch, rest = l.split(batch)
 	}
 	if err := l.lead.acquire(); err != nil {
 		takeBatch()
@@ -690,6 +686,17 @@ func (l *Log) commit(batch []*request, take func() []*request) (rest []*request)
 		r.res = results[i]
 	}
 	return rest
+}
+
+// split divides q into a batch of at most MaxBatch entries, and the rest: a request's
+// entries are never split, and a request of more than MaxBatch entries is a batch of its own.
+func (l *Log) split(q []*request) (batch, rest []*request) {
+	n, entries := 0, 0
+	for n < len(q) && (n == 0 || entries+len(q[n].entries) <= l.cfg.MaxBatch) {
+		entries += len(q[n].entries)
+		n++
+	}
+	return q[:n], q[n:]
 }
 
 // callTxFunc runs fn, turning a panic into an error: one caller's bug must not take down the

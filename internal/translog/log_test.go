@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/store"
@@ -459,5 +460,88 @@ func TestAppendAllTxAtomic(t *testing.T) {
 	}
 	if _, err := l.AppendAllTx(ctx, [][]byte{entryFor(0), nil}, nil); !errors.Is(err, ErrEmptyEntry) {
 		t.Fatalf("an empty entry among others: %v", err)
+	}
+}
+
+// TestMaxBatchBoundsEveryBatch: appends queued while a batch commits are committed in
+// batches of at most MaxBatch entries each, the first and the ones after it alike (the
+// ones after it were committed in one batch, however many they were), and AppendAllTx's
+// entries stay together.
+func TestMaxBatchBoundsEveryBatch(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newSigner(t)
+	db, err := store.OpenSQLite(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const maxBatch = 4
+	l, err := Open(ctx, db, Config{Origin: testOrigin, Signer: s, Create: true, MaxBatch: maxBatch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	// The first append holds its batch's transaction open until the others are queued.
+	started, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		_, err := l.AppendTx(ctx, entryFor(0), func(*store.Tx, int64) error {
+			close(started)
+			<-release
+			return nil
+		})
+		first <- err
+	}()
+	<-started
+	// Each append notes the published head its batch began with: one per batch.
+	const n = 20
+	var mu sync.Mutex
+	perBatch := map[int64]int{}
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			entries := [][]byte{entryFor(i + 1)}
+			if i%5 == 0 {
+				entries = append(entries, entryFor(n+i+1))
+			}
+			_, errs[i] = l.AppendAllTx(ctx, entries, func(*store.Tx, int64) error {
+				mu.Lock()
+				perBatch[l.Head().Size] += len(entries)
+				mu.Unlock()
+				return nil
+			})
+		}()
+	}
+	for {
+		l.mu.Lock()
+		queued := len(l.pending)
+		l.mu.Unlock()
+		if queued == n {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	wg.Wait()
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("append %d: %v", i, err)
+		}
+	}
+	for head, k := range perBatch {
+		total += k
+		if k > maxBatch {
+			t.Errorf("the batch after head %d committed %d entries, more than MaxBatch %d", head, k, maxBatch)
+		}
+	}
+	if want := n + n/5; total != want {
+		t.Errorf("%d entries committed, want %d", total, want)
 	}
 }
