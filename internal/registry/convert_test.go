@@ -7,12 +7,14 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chancery/chancery/internal/convert"
 	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/store"
 )
 
 // wordLetter is the smallest Word package LibreOffice opens, with one paragraph of text.
@@ -94,5 +96,100 @@ func TestWordRelease(t *testing.T) {
 	}
 	if out, err := exec.Command("pdftotext", file, "-").Output(); err != nil || !strings.Contains(string(out), "Verify at "+o.r.VerifyURL(ref, rel.CheckCode)) {
 		t.Errorf("the released Word letter has no footer: %v\n%s", err, out)
+	}
+}
+
+// countingConverter returns a converter running soffice through a script that counts its
+// runs, and the function reading the count.
+func countingConverter(t *testing.T) (*convert.Converter, func() int) {
+	t.Helper()
+	soffice := tool(t, "soffice")
+	dir := t.TempDir()
+	count, script := filepath.Join(dir, "runs"), filepath.Join(dir, "soffice")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho run >> '"+count+"'\nexec '"+soffice+"' \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	conv, err := convert.Find(script, 10*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conv, func() int {
+		b, err := os.ReadFile(count)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+		return bytes.Count(b, []byte("run\n"))
+	}
+}
+
+// keptConversionOf returns the digest of the conversion the store keeps of ref's latest
+// version, "" if none.
+func keptConversionOf(t *testing.T, o *office, ref string) string {
+	t.Helper()
+	ctx := context.Background()
+	var d string
+	err := o.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		l, err := tx.LetterByRef(ctx, ref)
+		if err != nil {
+			return err
+		}
+		vs, err := tx.Versions(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		v := vs[len(vs)-1]
+		d, err = tx.Conversion(ctx, v.Digest, baseType(v.MediaType))
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestWordConversionIsKept: a Word letter was converted by LibreOffice again for its preview,
+// each draft copy and its release, and LibreOffice's output is not byte-stable (nor its
+// layout across an update of it or of the fonts), so the released pages were not those
+// previewed. The version is converted once, for its first preview, and kept: the copy and the
+// release are made from the kept conversion, which the release leaves as it was.
+func TestWordConversionIsKept(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	conv, runs := countingConverter(t)
+	o.r.cfg.Converter = conv
+	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning", Class: "routine", Addressees: []string{"A"},
+		File: Upload{Name: "letter.docx", Data: wordLetter(t, "Dear Minister, the forces will be repositioned.")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.Preview(ctx, o.signer, ref); err != nil {
+		t.Fatal(err)
+	}
+	kept := keptConversionOf(t, o, ref)
+	if n := runs(); n != 1 || kept == "" {
+		t.Errorf("after the preview: %d conversions, kept %q; want one, kept", n, kept)
+	}
+	if _, err := o.r.ExportDraft(ctx, o.drafter, ref, "Liaison cell"); err != nil {
+		t.Fatal(err)
+	}
+	rel, err := o.r.Release(ctx, o.officer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := runs(); n != 1 {
+		t.Errorf("the preview, a draft copy and the release converted the letter %d times, want once", n)
+	}
+	if got := keptConversionOf(t, o, ref); got != kept {
+		t.Errorf("the release's conversion %s, the preview's %s", got, kept)
+	}
+	if text, err := pdf.Text(rel.File); err != nil || !strings.Contains(text, "repositioned") {
+		t.Errorf("released text %q, %v", text, err)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // Erase honours an erasure request about a released letter without rewriting history: it
 // deletes the openings of the letter's release and withdrawal entries, and the registry's own
 // copies of what they said (subject, tags, addressees, the versions' and the released file's
-// bytes, draft copies' recipients, review comments, the withdrawal's reason, text
+// bytes and the versions' kept conversions, draft copies' recipients, review comments, the withdrawal's reason, text
 // fingerprints and their index entries, and what the audit trail quoted of them). The log is untouched and still verifies; its entries
 // for the letter commit to statements nobody can now recover, since the 256-bit salts are
 // gone. The registry still answers, for the released file's digest, that a letter was

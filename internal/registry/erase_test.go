@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chancery/chancery/internal/convert"
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/seal"
@@ -453,6 +455,44 @@ func TestEraseLeavesNothingInTheDatabaseFile(t *testing.T) {
 			t.Errorf("%q is still in the database's files after the erasure, %d times", m, n)
 		}
 	}
+
+	// A Word letter's conversion, kept since its preview (stamp.go), goes with its version:
+	// the store keeps neither the conversion nor its bytes.
+	t.Run("WordConversion", func(t *testing.T) {
+		var err error
+		if o.r.cfg.Converter, err = convert.Find(tool(t, "soffice"), 10*time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning", Class: "foreign-government", Addressees: []string{"A"},
+			File: Upload{Name: "letter.docx", Data: wordLetter(t, strings.Repeat("Mkrword the convoy leaves at dawn. ", 200))}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.r.Preview(ctx, o.drafter, ref); err != nil {
+			t.Fatal(err)
+		}
+		kept := keptConversionOf(t, o, ref)
+		if kept == "" {
+			t.Fatal("the preview kept no conversion")
+		}
+		o.approvedAndReleased(t, ref)
+		if err := o.r.Erase(ctx, o.admin, ref, "erasure request"); err != nil {
+			t.Fatal(err)
+		}
+		if d := keptConversionOf(t, o, ref); d != "" {
+			t.Errorf("the erased letter's conversion is still kept, as %s", d)
+		}
+		err = o.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+			b, err := tx.Blob(ctx, kept)
+			if err != nil || len(b) != 0 {
+				t.Errorf("the erased letter's conversion: %d bytes left, %v", len(b), err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 // TestErasedLetterSupersedesNone checks that a letter whose content was erased cannot

@@ -55,7 +55,7 @@ func (r *Registry) letterPDF(l *store.Letter, v store.Version, data []byte, date
 		return data, nil
 	}
 	if isDocument(v.MediaType) {
-		return r.convertedPDF(v.MediaType, data)
+		return r.convertedPDF(v, data)
 	}
 	if mt := baseType(v.MediaType); pdf.ImageTypes[mt] {
 		h := r.letterhead(l, date, nil)
@@ -151,16 +151,57 @@ func isDocument(mediaType string) bool {
 	return ok
 }
 
-// convertedPDF converts a Word or OpenDocument letter to PDF, keeping its layout, tables and
-// letterhead.
-func (r *Registry) convertedPDF(mediaType string, data []byte) ([]byte, error) {
+// convertedPDF returns a Word or OpenDocument version as PDF, keeping its layout, tables and
+// letterhead: the conversion kept for the version's file, or, the first time the file is
+// needed as PDF, LibreOffice's, which is then kept (store, conversions.go) in a transaction
+// of its own, after the conversion. LibreOffice's output is not byte-stable, and an update
+// of it or of the fonts can move lines: converting again for each preview, copy and the
+// release would release other pages than those approved. When two servers convert the same
+// file at once, the first kept wins, and both use it.
+func (r *Registry) convertedPDF(v store.Version, data []byte) ([]byte, error) {
+	ctx := context.Background()
+	mt := baseType(v.MediaType)
+	doc, err := r.keptConversion(ctx, v.Digest, mt, "")
+	if err == nil || !errors.Is(err, store.ErrNotFound) {
+		return doc, err
+	}
 	if r.cfg.Converter == nil {
 		return nil, fmt.Errorf("%w: a Word or OpenDocument letter leaves as PDF, and this server has no converter (%s)", ErrInvalid, convert.Hint)
 	}
-	mt, _, _ := mime.ParseMediaType(mediaType)
-	doc, err := r.cfg.Converter.ToPDF(context.Background(), mt, data)
-	if err != nil {
+	if doc, err = r.cfg.Converter.ToPDF(ctx, mt, data); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	digest := string(seal.DigestOf(doc))
+	var kept string
+	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) (err error) {
+		kept, err = tx.PutConversion(ctx, v.Digest, mt, digest, doc)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("keep the conversion of version %d: %w", v.N, err)
+	}
+	if kept == digest {
+		return doc, nil
+	}
+	return r.keptConversion(ctx, v.Digest, mt, kept) // another server's, kept first
+}
+
+// keptConversion returns the PDF kept as the conversion of the file source as mediaType:
+// the one whose digest is pdf, or with pdf empty, the one the store maps the file to
+// (ErrNotFound if none is kept).
+func (r *Registry) keptConversion(ctx context.Context, source, mediaType, pdf string) ([]byte, error) {
+	var doc []byte
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) (err error) {
+		if pdf == "" {
+			if pdf, err = tx.Conversion(ctx, source, mediaType); err != nil {
+				return err
+			}
+		}
+		doc, err = tx.Blob(ctx, pdf)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("kept conversion: %w", err)
 	}
 	return doc, nil
 }
@@ -168,8 +209,9 @@ func (r *Registry) convertedPDF(mediaType string, data []byte) ([]byte, error) {
 // releasedFile makes the file a release publishes from the approved version: the letter PDF
 // (for a file of another type, its cover letter with the file attached) with the verification
 // footer and QR code on every page, then the office's embedded PDF signature when a
-// certificate is configured. Stamping is deterministic, so the released pages are exactly the
-// approved ones plus the footer. It sets the statement's file digest, name and type. The
+// certificate is configured. A converted letter's PDF is the conversion kept when it was first
+// previewed or copied (convertedPDF), and stamping is deterministic, so the released pages are
+// exactly the approved ones plus the footer. It sets the statement's file digest, name and type. The
 // file comes with its text when its layout gathered it (stampedRelease).
 func (r *Registry) releasedFile(l *store.Letter, v store.Version, data []byte, stmt *seal.ReleaseStatement, code string) (*pdf.Release, error) {
 	if err := r.checkPDFCertificate(stmt.ReleasedAt); err != nil {

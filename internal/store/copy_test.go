@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"testing"
 
 	"github.com/chancery/chancery/internal/store"
@@ -73,4 +74,54 @@ func hexOf(b []byte) string {
 		out = append(out, digits[c>>4], digits[c&15])
 	}
 	return string(out)
+}
+
+// A kept conversion (migration 33) is copied with the rest: the target gives the file the
+// same PDF, byte for byte, and a conversion put again is given it.
+func TestCopyToKeepsConversions(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	src := openSQLite(t, dir)
+	const docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	doc, conv := []byte("a Word letter"), bytes.Repeat([]byte("%PDF its conversion "), 2000)
+	docDigest, convDigest := "sha256:"+hexOf(sha256Of(doc)), "sha256:"+hexOf(sha256Of(conv))
+	err := src.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.PutBlob(ctx, docDigest, doc); err != nil {
+			return err
+		}
+		_, err := tx.PutConversion(ctx, docDigest, docx, convDigest, conv)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := src.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dst, err := copyToPostgres(t, dir)
+	if err != nil {
+		t.Fatalf("copy of a store with a kept conversion: %v", err)
+	}
+	again := bytes.Repeat([]byte("%PDF converted again "), 2000)
+	err = dst.Update(ctx, func(tx *store.Tx) error {
+		got, err := tx.Conversion(ctx, docDigest, docx)
+		if err != nil || got != convDigest {
+			t.Errorf("the copy's conversion of the letter: %s, %v; want %s", got, err, convDigest)
+		}
+		if b, err := tx.Blob(ctx, convDigest); err != nil || !bytes.Equal(b, conv) {
+			t.Errorf("the copy's conversion: %d bytes, %v; want the source's %d", len(b), err, len(conv))
+		}
+		if got, err := tx.PutConversion(ctx, docDigest, docx, "sha256:"+hexOf(sha256Of(again)), again); err != nil || got != convDigest {
+			t.Errorf("converted again in the copy: given %s, %v; want the copied %s", got, err, convDigest)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sha256Of(b []byte) []byte {
+	s := sha256.Sum256(b)
+	return s[:]
 }

@@ -718,6 +718,9 @@ DELETE FROM seals;
 	// 32: the audit trail refuses what removes or overwrites events without its row triggers:
 	// TRUNCATE on PostgreSQL, INSERT OR REPLACE on SQLite (audit.go).
 	{sqlite: auditNoRemoveSQLite, postgres: auditNoRemovePostgres},
+	// 33: a Word or OpenDocument version's conversion to PDF is made once and kept, so that
+	// previews, draft copies and the release show the same pages (conversions.go).
+	{sqlite: conversionsSQLite, postgres: conversionsPostgres},
 }
 
 // packBundlesSQLite and packBundlesPostgres are migration 27 (see migrations).

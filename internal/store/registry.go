@@ -553,7 +553,7 @@ func (t *Tx) DeleteOpening(ctx context.Context, index int64) error {
 }
 
 // EraseLetter erases a released letter's content: its subject, tags and addressees, the
-// names and bytes of its versions, its released file and its draft copies (but not a file another
+// names and bytes of its versions and their kept conversions, its released file and its draft copies (but not a file another
 // letter has too, which is that letter's content as well), its text fingerprints, its
 // withdrawal's reason, and the openings of its release and withdrawal entries. What stays is
 // what the public log already shows (log indexes, times) and the digests that let the
@@ -602,6 +602,18 @@ func (t *Tx) EraseLetter(ctx context.Context, letterID int64, at time.Time) erro
 		// The empty blob is a parameter: the backends spell its literal differently.
 		{`UPDATE blobs SET data = $2, chunked = NULL WHERE digest IN (SELECT digest FROM versions WHERE letter_id = $1)` + notShared, []any{letterID, []byte{}}},
 	}
+	// The kept conversions of its versions (conversions.go) go with them: the PDF is emptied
+	// unless another letter has it too (as its file, or as the conversion of its file), and
+	// the row is deleted. A conversion of a file another letter has is that letter's too.
+	const (
+		ownSources   = `SELECT digest FROM versions WHERE letter_id = $1` + notShared
+		erasedPDFs   = ` digest IN (SELECT pdf FROM conversions WHERE source IN (` + ownSources + `))` + notShared
+		notConverted = ` AND digest NOT IN (SELECT pdf FROM conversions WHERE source NOT IN (` + ownSources + `))`
+	)
+	stmts = append(stmts,
+		statement{`DELETE FROM blob_chunks WHERE blob IN (SELECT chunked FROM blobs WHERE` + erasedPDFs + notConverted + `)`, []any{letterID}},
+		statement{`UPDATE blobs SET data = $2, chunked = NULL WHERE` + erasedPDFs + notConverted, []any{letterID, []byte{}}},
+		statement{`DELETE FROM conversions WHERE source IN (` + ownSources + `)`, []any{letterID}})
 	for _, key := range files {
 		stmts = append(stmts,
 			statement{`DELETE FROM blob_chunks WHERE blob IN (SELECT chunked FROM blobs WHERE digest = $2` + notShared + `)`, []any{letterID, key}},

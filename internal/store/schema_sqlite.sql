@@ -1,4 +1,4 @@
--- schema version 32
+-- schema version 33
 -- The schema the migrations of migrate.go leave in a new SQLite database, as its
 -- sqlite_master holds it. Written by: go test ./internal/store -run SQLiteSchemaIsMigrations -update-schema
 CREATE TABLE log_head (
@@ -282,3 +282,9 @@ BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 CREATE TRIGGER audit_events_no_replace BEFORE INSERT ON audit_events
 WHEN EXISTS (SELECT 1 FROM audit_events WHERE id = NEW.id)
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE TABLE conversions (
+	source     BLOB NOT NULL REFERENCES blobs (digest), -- the version's file
+	media_type TEXT NOT NULL,                           -- the type it was converted as
+	pdf        BLOB NOT NULL REFERENCES blobs (digest), -- the PDF made of it
+	PRIMARY KEY (source, media_type)
+) WITHOUT ROWID;

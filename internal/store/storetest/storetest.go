@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"Members", testMembers},
 		{"LetterMembers", testLetterMembers},
 		{"Blobs", testBlobs},
+		{"Conversions", testConversions},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)

@@ -1,0 +1,179 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/chancery/chancery/internal/store"
+)
+
+const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+// pdfFile is a file for tests and its digest.
+func pdfFile(name string, n int) (string, []byte) {
+	b := bytes.Repeat([]byte(name+" "), n/(len(name)+1)+1)[:n]
+	return fmt.Sprintf("sha256:%x", sha256.Sum256(b)), b
+}
+
+// testConversions checks the kept conversions of versions' files: none until one is put; the
+// first put stays, and a later one (another server's conversion) is given the first, keeping
+// none of its bytes, even when several are put at once; a file's conversion as another
+// media type is another; and erasing a letter empties its versions' conversions and forgets
+// them, but keeps the conversion of a file another letter has too, and a PDF that is another
+// file's conversion as well.
+func testConversions(t *testing.T, db *store.DB) {
+	m := addMember(t, db, "conrad")
+	src, srcData := pdfFile("letter.docx", 5000)
+	first, firstData := pdfFile("first conversion", 20000)
+	second, secondData := pdfFile("second conversion", 20000)
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		if _, err := tx.Conversion(ctx, src, docxType); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("conversion of a file never converted: %v, want ErrNotFound", err)
+		}
+		if err := tx.PutBlob(ctx, src, srcData); err != nil {
+			return err
+		}
+		kept, err := tx.PutConversion(ctx, src, docxType, first, firstData)
+		if err != nil || kept != first {
+			t.Errorf("first conversion kept as %s, %v; want %s", kept, err, first)
+		}
+		return nil
+	})
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		kept, err := tx.PutConversion(ctx, src, docxType, second, secondData)
+		if err != nil || kept != first {
+			t.Errorf("a second conversion: given %s, %v; want the first, %s", kept, err, first)
+		}
+		return nil
+	})
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		if got, err := tx.Conversion(ctx, src, docxType); err != nil || got != first {
+			t.Errorf("kept conversion %s, %v; want %s", got, err, first)
+		}
+		if got, err := tx.Blob(ctx, first); err != nil || !bytes.Equal(got, firstData) {
+			t.Errorf("kept conversion's bytes: %d, %v", len(got), err)
+		}
+		if _, err := tx.Blob(ctx, second); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the second conversion's bytes were kept: %v", err)
+		}
+		if _, err := tx.Conversion(ctx, src, "application/vnd.oasis.opendocument.text"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("conversion as another media type: %v, want ErrNotFound", err)
+		}
+		return nil
+	})
+
+	// Servers converting the same file at once: every one is given the same conversion.
+	race, raceData := pdfFile("raced.odt", 3000)
+	update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.PutBlob(ctx, race, raceData) })
+	const servers = 4
+	got := make([]string, servers)
+	var wg sync.WaitGroup
+	for i := range servers {
+		wg.Go(func() {
+			d, b := pdfFile(fmt.Sprintf("conversion by server %d", i), 9000)
+			err := db.Update(t.Context(), func(tx *store.Tx) (err error) {
+				got[i], err = tx.PutConversion(t.Context(), race, docxType, d, b)
+				return err
+			})
+			if err != nil {
+				t.Errorf("server %d: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range got {
+		if got[i] != got[0] || got[i] == "" {
+			t.Errorf("servers converting at once were given %v, want one conversion", got)
+			break
+		}
+	}
+
+	// Erasure: the erased letter's own file's conversion goes; that of a file another letter
+	// has too stays, and so does a PDF that is also another file's conversion.
+	own, ownData := pdfFile("own.docx", 4000)
+	ownPDF, ownPDFData := pdfFile("own conversion", 30000)
+	shared, sharedData := pdfFile("shared.docx", 4000)
+	sharedPDF, sharedPDFData := pdfFile("shared conversion", 30000)
+	twin, twinData := pdfFile("twin.docx", 4000)
+	twinPDF, twinPDFData := pdfFile("twin conversion", 30000)
+	other, otherData := pdfFile("other.docx", 4000)
+	rel, relData := pdfFile("released", 2000)
+	var erased int64
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		var ids [2]int64
+		for i := range ids {
+			l := store.Letter{Reference: fmt.Sprintf("TFC-2020-%06d", i+1), Subject: "s", Class: "c", Tags: []string{}, Addressees: []string{}, AuthorID: m.ID, CreatedAt: t0}
+			if err := tx.AddLetter(ctx, &l); err != nil {
+				return err
+			}
+			ids[i] = l.ID
+		}
+		erased = ids[0]
+		for _, f := range []struct {
+			d string
+			b []byte
+		}{{own, ownData}, {shared, sharedData}, {twin, twinData}, {other, otherData}} {
+			if err := tx.PutBlob(ctx, f.d, f.b); err != nil {
+				return err
+			}
+		}
+		for _, c := range []struct {
+			src, pdf string
+			b        []byte
+		}{{own, ownPDF, ownPDFData}, {shared, sharedPDF, sharedPDFData}, {twin, twinPDF, twinPDFData}, {other, twinPDF, twinPDFData}} {
+			if _, err := tx.PutConversion(ctx, c.src, docxType, c.pdf, c.b); err != nil {
+				return err
+			}
+		}
+		// The erased letter has own, shared and twin; the other letter shared and other,
+		// whose conversion is the same PDF as twin's.
+		for _, v := range []struct {
+			letter int64
+			n      int
+			d      string
+		}{{ids[0], 1, own}, {ids[0], 2, shared}, {ids[0], 3, twin}, {ids[1], 1, shared}, {ids[1], 2, other}} {
+			if err := tx.AddVersion(ctx, store.Version{LetterID: v.letter, N: v.n, Digest: v.d, MediaType: docxType, FileName: "l.docx", Size: 4000, CreatedBy: m.ID, CreatedAt: t0}); err != nil {
+				return err
+			}
+		}
+		if err := tx.PutBlob(ctx, rel, relData); err != nil {
+			return err
+		}
+		return tx.AddRelease(ctx, store.Release{LetterID: erased, VersionN: 3, FileDigest: rel, FileName: "l.pdf", MediaType: "application/pdf",
+			LogIndex: 40, Entry: []byte("entry"), ReleasedBy: m.ID, ReleasedAt: t0, CheckCodeHash: bytes.Repeat([]byte{7}, 32)})
+	})
+	chunks := chunkRows(t, db)
+	update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.EraseLetter(ctx, erased, t0) })
+	// The erased letter's own and twin files and its released file lose their chunks, and
+	// own's conversion too.
+	if n, want := chunkRows(t, db), chunks-wantChunks(db, len(ownData), len(twinData), len(relData), len(ownPDFData)); n != want {
+		t.Errorf("after the erasure: %d blob_chunks rows, want %d", n, want)
+	}
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		for _, d := range []string{own, twin} {
+			if _, err := tx.Conversion(ctx, d, docxType); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("the erased letter's file's conversion is still kept: %v", err)
+			}
+		}
+		if got, err := tx.Blob(ctx, ownPDF); err != nil || len(got) != 0 {
+			t.Errorf("the erased letter's conversion: %d bytes after the erasure, %v", len(got), err)
+		}
+		for _, c := range []struct {
+			src, pdf string
+			b        []byte
+		}{{shared, sharedPDF, sharedPDFData}, {other, twinPDF, twinPDFData}} {
+			if got, err := tx.Conversion(ctx, c.src, docxType); err != nil || got != c.pdf {
+				t.Errorf("another letter's file's conversion after the erasure: %s, %v; want %s", got, err, c.pdf)
+			}
+			if got, err := tx.Blob(ctx, c.pdf); err != nil || !bytes.Equal(got, c.b) {
+				t.Errorf("another letter's conversion after the erasure: %d bytes, %v", len(got), err)
+			}
+		}
+		return nil
+	})
+}
