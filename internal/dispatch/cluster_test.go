@@ -94,13 +94,14 @@ func TestStoppingDispatcherGivesBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
+	conns := make(chan net.Conn, 8)
 	go func() {
 		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			defer c.Close()
+			conns <- c
 		}
 	}()
 	sm, err := ParseSMTP("smtp://" + ln.Addr().String())
@@ -133,9 +134,20 @@ func TestStoppingDispatcherGivesBack(t *testing.T) {
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); d.Run(runCtx) }()
-	// The dispatcher has claimed all four once none is due to anyone else.
+	// The dispatcher has claimed all four once none is due to anyone else, and its one
+	// connection has started on the first once the mail server has its connection: stopping
+	// earlier gives back all four, rightly.
 	waitFor(t, "the four messages claimed", func() bool { return dueNow() == 0 })
+	var conn net.Conn
+	select {
+	case conn = <-conns:
+	case <-time.After(time.Minute):
+		t.Fatal("the dispatcher never connected to the mail server")
+	}
 	stop()
+	// The server hangs up, so that the connection stops waiting for its greeting now rather
+	// than after its timeout.
+	conn.Close()
 	<-done
 	if n := dueNow(); n != 3 {
 		t.Fatalf("%d messages due after the dispatcher stopped, want the 3 it had not started", n)

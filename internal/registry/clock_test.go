@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"reflect"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/store"
 )
 
 // loggedWithdrawalTime returns the time of the withdrawal statement logged for ref, as a
@@ -311,13 +314,20 @@ func TestSteppedBackClockDoesNotRejuvenateApprovals(t *testing.T) {
 func TestSteppedBackClockDoesNotProlongSessions(t *testing.T) {
 	ctx := context.Background()
 	w := newQuorumOffice(t)
-	now := time.Now()
-	w.r.cfg.Now = func() time.Time { return now.Add(-2 * time.Hour) }
-	tok, _, err := w.r.StartCLISession(ctx, w.drafter.Member, "test", time.Hour)
+	// A session opened two hours ago for an hour. It is written as it was then: opened through
+	// StartCLISession now, it would be dated by the witnesses' time as soon as they cosigned
+	// the office's witness statements, which they do in the background.
+	now := time.Now().UTC().Truncate(time.Second)
+	b := make([]byte, 32)
+	rand.Read(b)
+	tok := cliPrefix + base64.RawURLEncoding.EncodeToString(b)
+	err := w.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		return tx.AddSession(ctx, store.Session{IDHash: HashToken(tok), MemberID: w.drafter.Member.ID,
+			CreatedAt: now.Add(-2 * time.Hour), LastSeen: now.Add(-2 * time.Hour), ExpiresAt: now.Add(-time.Hour), Remote: "test"})
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.r.cfg.Now = time.Now
 	if rel := w.releaseOne(t, "A letter cosigned now."); rel.Seal == nil {
 		t.Fatalf("no seal: %s", rel.SealPending)
 	}
