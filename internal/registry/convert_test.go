@@ -43,24 +43,28 @@ func wordLetter(t *testing.T, text string) []byte {
 	return b.Bytes()
 }
 
+// approvedWordLetter drafts a Word letter in o, approved and signed, and returns its reference.
+func approvedWordLetter(t *testing.T, o *office) string {
+	t.Helper()
+	ref, err := o.r.CreateLetter(context.Background(), o.drafter, NewLetter{Subject: "Repositioning", Class: "routine", Addressees: []string{"A"},
+		File: Upload{Name: "letter.docx", Data: wordLetter(t, "Dear Minister, the forces will be repositioned.")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	return ref
+}
+
 // TestWordRelease: a Word letter is released as a stamped PDF through LibreOffice; without a
 // converter it is drafted and approved, but its release is refused with a hint and nothing
 // is released.
 func TestWordRelease(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
-	create := func() string {
-		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning", Class: "routine", Addressees: []string{"A"},
-			File: Upload{Name: "letter.docx", Data: wordLetter(t, "Dear Minister, the forces will be repositioned.")}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		o.approve(t, ref)
-		if err := o.sign(t, ref); err != nil {
-			t.Fatal(err)
-		}
-		return ref
-	}
+	create := func() string { return approvedWordLetter(t, o) }
 
 	ref := create()
 	if _, err := o.r.Release(ctx, o.officer, ref); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "libreoffice") {
@@ -160,15 +164,7 @@ func TestWordConversionIsKept(t *testing.T) {
 	o := newOffice(t)
 	conv, runs := countingConverter(t)
 	o.r.cfg.Converter = conv
-	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning", Class: "routine", Addressees: []string{"A"},
-		File: Upload{Name: "letter.docx", Data: wordLetter(t, "Dear Minister, the forces will be repositioned.")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.approve(t, ref)
-	if err := o.sign(t, ref); err != nil {
-		t.Fatal(err)
-	}
+	ref := approvedWordLetter(t, o)
 	if _, err := o.r.Preview(ctx, o.signer, ref); err != nil {
 		t.Fatal(err)
 	}

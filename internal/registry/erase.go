@@ -69,7 +69,13 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 		if err := tx.DeleteSeal(ctx, rel.LogIndex); err != nil {
 			return err
 		}
-		return r.audit(ctx, tx, a, "letter.erase", ref, fmt.Sprintf("content erased (log entry %d kept): %s", rel.LogIndex, reason))
+		if err := r.audit(ctx, tx, a, "letter.erase", ref, fmt.Sprintf("content erased (log entry %d kept): %s", rel.LogIndex, reason)); err != nil {
+			return err
+		}
+		// secure_delete zeroed what this transaction deleted, not the copies that earlier
+		// writes and rebalancings left in free space (store.ScrubFreeSpace).
+		_, err = tx.ScrubFreeSpace(ctx)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("erase %s: %w", ref, err)

@@ -456,6 +456,30 @@ func TestEraseLeavesNothingInTheDatabaseFile(t *testing.T) {
 		}
 	}
 
+	// A letter released while its table was small, then others after it: SQLite moved its
+	// file's row out of the table's root page when the table grew a level, and left the old
+	// bytes in the root's free space, where deleting the row, even with secure_delete, did
+	// not reach them (item 229).
+	t.Run("AfterLaterReleases", func(t *testing.T) {
+		dir := t.TempDir()
+		o := newOfficeIn(t, dir)
+		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning", Class: "foreign-government", Addressees: []string{"A"},
+			File: Upload{Name: "letter.txt", Data: []byte(strings.Repeat("Mkrlater the convoy leaves at dawn. ", 470))}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.approvedAndReleased(t, ref)
+		for i := range 3 {
+			o.released(t, fmt.Sprintf("Letter %d: %s", i, strings.Repeat("another text ", 1500)))
+		}
+		if err := o.r.Erase(ctx, o.admin, ref, "erasure request"); err != nil {
+			t.Fatal(err)
+		}
+		if n := bytes.Count(databaseFiles(t, dir), []byte("mkrlater")); n > 0 {
+			t.Errorf("the erased text is still in the database's files, %d times", n)
+		}
+	})
+
 	// A Word letter's conversion, kept since its preview (stamp.go), goes with its version:
 	// the store keeps neither the conversion nor its bytes.
 	t.Run("WordConversion", func(t *testing.T) {

@@ -33,6 +33,17 @@ func newSigner(t testing.TB) (note.Signer, note.Verifier) {
 	return s, v
 }
 
+// newStore returns an empty SQLite store, closed when the test ends.
+func newStore(t testing.TB) *store.DB {
+	t.Helper()
+	db, err := store.OpenSQLite(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 func openLog(t testing.TB, dir string, s note.Signer) (*store.DB, *Log) {
 	t.Helper()
 	db, err := store.OpenSQLite(context.Background(), dir)
@@ -331,18 +342,14 @@ func TestOpenRefusesOtherKey(t *testing.T) {
 func TestOpenRefusesStoreWithoutLog(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newSigner(t)
-	db, err := store.OpenSQLite(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := newStore(t)
 	if l, err := Open(ctx, db, Config{Origin: testOrigin, Signer: s}); !errors.Is(err, ErrNoLog) {
 		if err == nil {
 			l.Close()
 		}
 		t.Fatalf("Open of a store without a log: %v, want ErrNoLog", err)
 	}
-	err = db.View(ctx, func(tx *store.Tx) error {
+	err := db.View(ctx, func(tx *store.Tx) error {
 		_, err := tx.LogHead(ctx)
 		return err
 	})
@@ -470,11 +477,7 @@ func TestAppendAllTxAtomic(t *testing.T) {
 func TestMaxBatchBoundsEveryBatch(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newSigner(t)
-	db, err := store.OpenSQLite(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := newStore(t)
 	const maxBatch = 4
 	l, err := Open(ctx, db, Config{Origin: testOrigin, Signer: s, Create: true, MaxBatch: maxBatch})
 	if err != nil {
