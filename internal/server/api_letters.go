@@ -355,6 +355,9 @@ func (s *Server) letterStatus(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, statusResponse(st))
 }
 
+// eraseWriteTimeout is how long an erasure's answer may take.
+const eraseWriteTimeout = 10 * time.Minute
+
 // erase erases a released letter's content (admins): {"reason": "…"}.
 func (s *Server) erase(w http.ResponseWriter, r *http.Request) {
 	var req struct {
@@ -364,6 +367,9 @@ func (s *Server) erase(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// An erasure zeros the free space of the whole SQLite file (store.Tx.ScrubFreeSpace): on
+	// a large office, longer than the server's write timeout (docs/benchmarks.md).
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(eraseWriteTimeout))
 	if err := s.cfg.Registry.Erase(r.Context(), actor(r), r.PathValue("ref"), req.Reason); err != nil {
 		s.fail(w, r, err)
 		return
