@@ -589,9 +589,11 @@ func (t *Tx) EraseLetter(ctx context.Context, letterID int64, at time.Time) erro
 		args []any
 	}
 	// Files are kept once by digest: one another letter has too (the same file uploaded as
-	// its version, or a released file uploaded again) is that letter's as well, and stays.
-	const notShared = ` AND digest NOT IN (SELECT digest FROM versions WHERE letter_id <> $1)
-		AND digest NOT IN (SELECT file_digest FROM releases WHERE letter_id <> $1)`
+	// its version, or a released file uploaded again) is that letter's as well, and stays,
+	// unless that letter was erased: it holds nothing, and its erasure kept the file for this one.
+	const notShared = ` AND digest NOT IN (SELECT digest FROM versions WHERE letter_id <> $1
+			AND letter_id NOT IN (SELECT letter_id FROM releases WHERE erased_at IS NOT NULL))
+		AND digest NOT IN (SELECT file_digest FROM releases WHERE letter_id <> $1 AND erased_at IS NULL)`
 	stmts := []statement{
 		{`UPDATE letters SET subject = '', tags = '[]', addressees = '[]' WHERE id = $1`, []any{letterID}},
 		// An uploaded file's name often says what the letter is about and to whom.

@@ -177,3 +177,67 @@ func testConversions(t *testing.T, db *store.DB) {
 		return nil
 	})
 }
+
+// testEraseBothLettersOfAFile: two letters with the same file, both released and both erased.
+// The first erasure keeps the file and its conversion, the other letter's; the second leaves
+// no letter that needs them, and empties them: an erased letter does not hold a file.
+func testEraseBothLettersOfAFile(t *testing.T, db *store.DB) {
+	m := addMember(t, db, "bertha")
+	src, srcData := pdfFile("twice.docx", 4000)
+	conv, convData := pdfFile("twice conversion", 30000)
+	var ids [2]int64
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		if err := tx.PutBlob(ctx, src, srcData); err != nil {
+			return err
+		}
+		if _, err := tx.PutConversion(ctx, src, docxType, conv, convData); err != nil {
+			return err
+		}
+		for i := range ids {
+			l := store.Letter{Reference: fmt.Sprintf("TFC-2021-%06d", i+1), Subject: "s", Class: "c", Tags: []string{}, Addressees: []string{}, AuthorID: m.ID, CreatedAt: t0}
+			if err := tx.AddLetter(ctx, &l); err != nil {
+				return err
+			}
+			ids[i] = l.ID
+			if err := tx.AddVersion(ctx, store.Version{LetterID: l.ID, N: 1, Digest: src, MediaType: docxType, FileName: "l.docx", Size: 4000, CreatedBy: m.ID, CreatedAt: t0}); err != nil {
+				return err
+			}
+			rel, relData := pdfFile(fmt.Sprintf("released %d", i), 2000)
+			if err := tx.PutBlob(ctx, rel, relData); err != nil {
+				return err
+			}
+			if err := tx.AddRelease(ctx, store.Release{LetterID: l.ID, VersionN: 1, FileDigest: rel, FileName: "l.pdf", MediaType: "application/pdf",
+				LogIndex: int64(50 + i), Entry: []byte("entry"), ReleasedBy: m.ID, ReleasedAt: t0, CheckCodeHash: bytes.Repeat([]byte{byte(i + 1)}, 32)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	kept := func(want bool) {
+		t.Helper()
+		view(t, db, func(ctx context.Context, tx *store.Tx) error {
+			got, err := tx.Conversion(ctx, src, docxType)
+			if (err == nil) != want || (want && got != conv) {
+				t.Errorf("the file's conversion: %s, %v; want it kept: %v", got, err, want)
+			}
+			for _, f := range []struct {
+				d    string
+				b    []byte
+				what string
+			}{{src, srcData, "file"}, {conv, convData, "conversion"}} {
+				b, err := tx.Blob(ctx, f.d)
+				if err != nil {
+					return err
+				}
+				if whole := bytes.Equal(b, f.b); whole != want || (!want && len(b) != 0) {
+					t.Errorf("the %s: %d bytes; want it kept: %v", f.what, len(b), want)
+				}
+			}
+			return nil
+		})
+	}
+	update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.EraseLetter(ctx, ids[0], t0) })
+	kept(true)
+	update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.EraseLetter(ctx, ids[1], t0) })
+	kept(false)
+}

@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"LetterMembers", testLetterMembers},
 		{"Blobs", testBlobs},
 		{"Conversions", testConversions},
+		{"EraseBothLettersOfAFile", testEraseBothLettersOfAFile},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)
