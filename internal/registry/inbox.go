@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -178,10 +179,19 @@ func (r *Registry) VersionFiles(ctx context.Context, a Actor, ref string) ([]Ver
 		if err != nil {
 			return err
 		}
+		// An erased letter's files are empty, unless another letter has the same file: that
+		// is the other letter's, and must not show what the erased one said.
+		rel, err := tx.ReleaseOf(ctx, l.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		erased := rel != nil && !rel.ErasedAt.IsZero()
 		for _, v := range vs {
-			data, err := tx.Blob(ctx, v.Digest)
-			if err != nil {
-				return err
+			var data []byte
+			if !erased {
+				if data, err = tx.Blob(ctx, v.Digest); err != nil {
+					return err
+				}
 			}
 			out = append(out, VersionFile{N: v.N, MediaType: v.MediaType, FileName: v.FileName, Data: data})
 		}

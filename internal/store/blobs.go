@@ -139,6 +139,10 @@ func intBytes(v int64) int {
 	return 8
 }
 
+// erasedBlob is the condition on a row of blobs that an erasure emptied (EraseLetter): no
+// bytes, no chunks. The empty file's own row reads so too, and filling it changes nothing.
+const erasedBlob = `length(blobs.data) = 0 AND blobs.chunked IS NULL`
+
 // varintLen is the size of SQLite's varint of v >= 0.
 func varintLen(v int) int {
 	n := 1
@@ -149,7 +153,8 @@ func varintLen(v int) int {
 }
 
 // PutBlob stores data under its digest, "sha256:" and 64 lowercase hex digits (ErrFileDigest
-// otherwise); storing the same digest twice is a no-op.
+// otherwise); storing the same digest twice is a no-op, except that a file erased (its row
+// emptied, EraseLetter) and stored again, as a new letter's, is filled again.
 func (t *Tx) PutBlob(ctx context.Context, digest string, data []byte) error {
 	key, err := fileDigest(digest)
 	if err != nil {
@@ -160,7 +165,8 @@ func (t *Tx) PutBlob(ctx context.Context, digest string, data []byte) error {
 	}
 	full, small := blobChunks(len(data))
 	if full+small == 0 {
-		_, err := t.exec(ctx, `INSERT INTO blobs (digest, data) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, key, data)
+		_, err := t.exec(ctx, `INSERT INTO blobs (digest, data) VALUES ($1, $2)
+			ON CONFLICT (digest) DO UPDATE SET data = excluded.data WHERE `+erasedBlob, key, data)
 		if err != nil {
 			return fmt.Errorf("put blob: %w", err)
 		}
@@ -168,7 +174,7 @@ func (t *Tx) PutBlob(ctx context.Context, digest string, data []byte) error {
 	}
 	var id int64
 	err = t.queryRow(ctx, `INSERT INTO blobs (digest, data, chunked) VALUES ($1, $2, nextval('blob_chunk_ids'))
-		ON CONFLICT (digest) DO NOTHING RETURNING chunked`, key, data[full*blobFullChunk+small*blobSmallChunk:]).Scan(&id)
+		ON CONFLICT (digest) DO UPDATE SET data = excluded.data, chunked = excluded.chunked WHERE `+erasedBlob+` RETURNING chunked`, key, data[full*blobFullChunk+small*blobSmallChunk:]).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // stored already
 	}
@@ -193,20 +199,27 @@ func (t *Tx) PutBlob(ctx context.Context, digest string, data []byte) error {
 // digest's stored form.
 func (t *Tx) putBlobSQLite(ctx context.Context, key, data []byte) error {
 	if len(data) < sqliteSmallChunk {
-		_, err := t.exec(ctx, `INSERT INTO blobs (digest, data) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, key, data)
+		_, err := t.exec(ctx, `INSERT INTO blobs (digest, data) VALUES ($1, $2)
+			ON CONFLICT (digest) DO UPDATE SET data = excluded.data WHERE `+erasedBlob, key, data)
 		if err != nil {
 			return fmt.Errorf("put blob: %w", err)
 		}
 		return nil
 	}
 	// The layout depends on the id's width, so the id is chosen first: the write transaction
-	// is the only writer, and blobs rows are never deleted (erasure empties them).
+	// is the only writer, and blobs rows are never deleted (erasure empties them). An emptied
+	// row is filled again under its own rowid, whose chunks its erasure deleted.
 	var id, pageSize int64
-	if err := t.queryRow(ctx, `SELECT coalesce(max(rowid), 0) + 1, (SELECT page_size FROM pragma_page_size()) FROM blobs`).Scan(&id, &pageSize); err != nil {
+	err := t.queryRow(ctx, `SELECT rowid, (SELECT page_size FROM pragma_page_size()) FROM blobs WHERE digest = $1 AND `+erasedBlob, key).Scan(&id, &pageSize)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = t.queryRow(ctx, `SELECT coalesce(max(rowid), 0) + 1, (SELECT page_size FROM pragma_page_size()) FROM blobs`).Scan(&id, &pageSize)
+	}
+	if err != nil {
 		return fmt.Errorf("put blob: %w", err)
 	}
 	bulk, small := sqliteLayout(len(data), id, int(pageSize))
-	res, err := t.exec(ctx, `INSERT INTO blobs (rowid, digest, data, chunked) VALUES ($1, $2, $3, $1) ON CONFLICT (digest) DO NOTHING`,
+	res, err := t.exec(ctx, `INSERT INTO blobs (rowid, digest, data, chunked) VALUES ($1, $2, $3, $1)
+		ON CONFLICT (digest) DO UPDATE SET data = excluded.data, chunked = excluded.chunked WHERE `+erasedBlob,
 		id, key, data[bulk+small*sqliteSmallChunk:])
 	if err != nil {
 		return fmt.Errorf("put blob: %w", err)

@@ -241,3 +241,71 @@ func testEraseBothLettersOfAFile(t *testing.T, db *store.DB) {
 	update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.EraseLetter(ctx, ids[1], t0) })
 	kept(false)
 }
+
+// testErasedFileStoredAgain: a file erased with its letter, then uploaded again as another
+// letter's (by someone who has it), is that letter's whole file, kept in chunks or inline as
+// any other; and erasing that letter empties it again.
+func testErasedFileStoredAgain(t *testing.T, db *store.DB) {
+	m := addMember(t, db, "agatha")
+	big, bigData := pdfFile("erased then uploaded again", 300000)
+	small, smallData := pdfFile("small erased file", 300)
+	letter := func(ctx context.Context, tx *store.Tx, n int) (int64, error) {
+		l := store.Letter{Reference: fmt.Sprintf("TFC-2022-%06d", n), Subject: "s", Class: "c", Tags: []string{}, Addressees: []string{}, AuthorID: m.ID, CreatedAt: t0}
+		if err := tx.AddLetter(ctx, &l); err != nil {
+			return 0, err
+		}
+		for i, d := range []string{big, small} {
+			if err := tx.AddVersion(ctx, store.Version{LetterID: l.ID, N: i + 1, Digest: d, MediaType: "application/pdf", FileName: "l.pdf", Size: 300, CreatedBy: m.ID, CreatedAt: t0}); err != nil {
+				return 0, err
+			}
+		}
+		rel, relData := pdfFile(fmt.Sprintf("released file %d", n), 2000)
+		if err := tx.PutBlob(ctx, rel, relData); err != nil {
+			return 0, err
+		}
+		return l.ID, tx.AddRelease(ctx, store.Release{LetterID: l.ID, VersionN: 2, FileDigest: rel, FileName: "l.pdf", MediaType: "application/pdf",
+			LogIndex: int64(60 + n), Entry: []byte("entry"), ReleasedBy: m.ID, ReleasedAt: t0, CheckCodeHash: bytes.Repeat([]byte{byte(n)}, 32)})
+	}
+	files := func(want bool) {
+		t.Helper()
+		view(t, db, func(ctx context.Context, tx *store.Tx) error {
+			for _, f := range []struct {
+				d string
+				b []byte
+			}{{big, bigData}, {small, smallData}} {
+				b, err := tx.Blob(ctx, f.d)
+				if err != nil {
+					return err
+				}
+				if whole := bytes.Equal(b, f.b); whole != want || (!want && len(b) != 0) {
+					t.Errorf("a file of %d bytes reads %d; want it whole: %v", len(f.b), len(b), want)
+				}
+			}
+			return nil
+		})
+	}
+	var ids [2]int64
+	for i := range ids {
+		update(t, db, func(ctx context.Context, tx *store.Tx) (err error) {
+			for _, f := range [][]byte{bigData, smallData} {
+				if err := tx.PutBlob(ctx, fmt.Sprintf("sha256:%x", sha256.Sum256(f)), f); err != nil {
+					return err
+				}
+			}
+			ids[i], err = letter(ctx, tx, i+1)
+			return err
+		})
+		files(true)
+		update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.EraseLetter(ctx, ids[i], t0) })
+		files(false)
+	}
+	// A file stored after them has chunks of its own.
+	other, otherData := pdfFile("stored after", 300000)
+	update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.PutBlob(ctx, other, otherData) })
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		if b, err := tx.Blob(ctx, other); err != nil || !bytes.Equal(b, otherData) {
+			t.Errorf("a file stored after: %d bytes, %v", len(b), err)
+		}
+		return nil
+	})
+}

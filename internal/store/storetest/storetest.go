@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"Blobs", testBlobs},
 		{"Conversions", testConversions},
 		{"EraseBothLettersOfAFile", testEraseBothLettersOfAFile},
+		{"ErasedFileStoredAgain", testErasedFileStoredAgain},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)
