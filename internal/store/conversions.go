@@ -48,7 +48,8 @@ func (t *Tx) Conversion(ctx context.Context, source, mediaType string) (string, 
 
 // PutConversion keeps doc, whose digest is pdf, as the conversion of the file source as
 // mediaType, unless one is kept already: the first kept stays, and every later conversion of
-// the file is given it. It returns the kept conversion's digest, pdf or the one kept before.
+// the file is given it. It returns the kept conversion's digest, pdf or the one kept before;
+// for a file erased, or not stored, it keeps nothing and returns ErrNotFound.
 // Writers are serialized (on PostgreSQL across servers too), so the check and the insert see
 // the same rows; the insert's ON CONFLICT is the backstop.
 func (t *Tx) PutConversion(ctx context.Context, source, mediaType, pdf string, doc []byte) (string, error) {
@@ -61,6 +62,15 @@ func (t *Tx) PutConversion(ctx context.Context, source, mediaType, pdf string, d
 		return kept, nil
 	} else if !errors.Is(err, ErrNotFound) {
 		return "", fmt.Errorf("put conversion: %w", err)
+	}
+	// A conversion made while the file's letter was erased (a release's, or a copy's, under
+	// way) is not kept: the erasure emptied the file and would leave the PDF for good.
+	var stored bool
+	if err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM blobs WHERE digest = $1 AND NOT (`+erasedBlob+`))`, src).Scan(&stored); err != nil {
+		return "", fmt.Errorf("put conversion: %w", err)
+	}
+	if !stored {
+		return "", fmt.Errorf("put conversion: %w: the file %s is erased, or was never stored", ErrNotFound, source)
 	}
 	key, err := fileDigest(pdf)
 	if err != nil {

@@ -309,3 +309,49 @@ func testErasedFileStoredAgain(t *testing.T, db *store.DB) {
 		return nil
 	})
 }
+
+// testConversionAfterErasure: a conversion made while its letter was erased (a release's or a
+// copy's, begun before the erasure and kept after it) is refused, and keeps no byte: the
+// erasure found no conversion to delete, and nothing would delete it later.
+func testConversionAfterErasure(t *testing.T, db *store.DB) {
+	m := addMember(t, db, "cyril")
+	src, srcData := pdfFile("converted while erased.docx", 4000)
+	late, lateData := pdfFile("conversion kept after the erasure", 30000)
+	var id int64
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		if err := tx.PutBlob(ctx, src, srcData); err != nil {
+			return err
+		}
+		l := store.Letter{Reference: "TFC-2023-000001", Subject: "s", Class: "c", Tags: []string{}, Addressees: []string{}, AuthorID: m.ID, CreatedAt: t0}
+		if err := tx.AddLetter(ctx, &l); err != nil {
+			return err
+		}
+		id = l.ID
+		if err := tx.AddVersion(ctx, store.Version{LetterID: l.ID, N: 1, Digest: src, MediaType: docxType, FileName: "l.docx", Size: 4000, CreatedBy: m.ID, CreatedAt: t0}); err != nil {
+			return err
+		}
+		rel, relData := pdfFile("released while converting", 2000)
+		if err := tx.PutBlob(ctx, rel, relData); err != nil {
+			return err
+		}
+		return tx.AddRelease(ctx, store.Release{LetterID: l.ID, VersionN: 1, FileDigest: rel, FileName: "l.pdf", MediaType: "application/pdf",
+			LogIndex: 80, Entry: []byte("entry"), ReleasedBy: m.ID, ReleasedAt: t0, CheckCodeHash: bytes.Repeat([]byte{8}, 32)})
+	})
+	update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.EraseLetter(ctx, id, t0) })
+	err := db.Update(t.Context(), func(tx *store.Tx) error {
+		_, err := tx.PutConversion(t.Context(), src, docxType, late, lateData)
+		return err
+	})
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a conversion of an erased file: %v, want ErrNotFound", err)
+	}
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		if got, err := tx.Conversion(ctx, src, docxType); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a conversion of an erased file is kept: %s, %v", got, err)
+		}
+		if _, err := tx.Blob(ctx, late); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the bytes of a conversion of an erased file are kept: %v", err)
+		}
+		return nil
+	})
+}

@@ -58,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"Conversions", testConversions},
 		{"EraseBothLettersOfAFile", testEraseBothLettersOfAFile},
 		{"ErasedFileStoredAgain", testErasedFileStoredAgain},
+		{"ConversionAfterErasure", testConversionAfterErasure},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)
