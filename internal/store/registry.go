@@ -553,8 +553,9 @@ func (t *Tx) DeleteOpening(ctx context.Context, index int64) error {
 }
 
 // EraseLetter erases a released letter's content: its subject, tags and addressees, the
-// names and bytes of its versions and their kept conversions, its released file and its draft copies (but not a file another
-// letter has too, which is that letter's content as well), its text fingerprints, its
+// names and bytes of its versions and their kept conversions, its released file and its draft
+// copies (but not a file another letter not erased has too, which is that letter's content as
+// well), its text fingerprints, its
 // withdrawal's reason, and the openings of its release and withdrawal entries. What stays is
 // what the public log already shows (log indexes, times) and the digests that let the
 // registry still say that a file was released on its date. The release is marked erased.
