@@ -46,7 +46,7 @@ func (t *Tx) ScrubFreeSpace(ctx context.Context) (int, error) {
 	if len(one) != pageSize {
 		return 0, fmt.Errorf("scrub free space: page 1 is %d bytes, its header says %d", len(one), pageSize)
 	}
-	kinds, err := t.pageKinds(ctx, one)
+	kinds, err := t.pageKinds(ctx, one, usable)
 	if err != nil {
 		return 0, err
 	}
@@ -112,7 +112,7 @@ type pageKind struct {
 
 // pageKinds returns the pages to scrub: the b-tree and overflow pages dbstat lists, and the
 // freelist's pages, whose chain starts in page 1's header.
-func (t *Tx) pageKinds(ctx context.Context, one []byte) (map[uint32]pageKind, error) {
+func (t *Tx) pageKinds(ctx context.Context, one []byte, usable int) (map[uint32]pageKind, error) {
 	kinds := map[uint32]pageKind{}
 	rows, err := t.query(ctx, "SELECT pageno, pagetype, unused FROM dbstat")
 	if err != nil {
@@ -148,7 +148,7 @@ func (t *Tx) pageKinds(ctx context.Context, one []byte) (map[uint32]pageKind, er
 			return nil, err
 		}
 		n := binary.BigEndian.Uint32(p[4:])
-		if int(n) > (len(p)-8)/4 {
+		if int(n) > (usable-8)/4 {
 			return nil, fmt.Errorf("scrub free space: freelist trunk page %d lists %d pages", trunk, n)
 		}
 		kinds[trunk] = pageKind{kind: 't'}
@@ -179,7 +179,10 @@ func (k pageKind) scrub(p []byte, pgno uint32, usable int) (bool, error) {
 	case 'f':
 		return zero(p[:usable]), nil
 	case 't':
-		n := int(binary.BigEndian.Uint32(p[4:]))
+		n := binary.BigEndian.Uint32(p[4:])
+		if n > uint32(usable-8)/4 {
+			return false, fmt.Errorf("freelist trunk page lists %d pages", n)
+		}
 		return zero(p[8+4*n : usable]), nil
 	case 'o':
 		if k.unused < 0 || k.unused > usable-4 {

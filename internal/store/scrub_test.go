@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -163,25 +164,32 @@ func TestScrubFreeSpace(t *testing.T) {
 	}
 }
 
-// FuzzScrubPage: the b-tree page parser reads pages that SQLite wrote, but a damaged file's
-// pages must give an error, never a panic or a write outside the page.
+// FuzzScrubPage: the page parsers read pages that SQLite wrote, but a damaged file's pages
+// (any kind, any bytes reserved at their end) must give an error, never a panic or a write
+// outside the page's usable part.
 func FuzzScrubPage(f *testing.F) {
-	f.Add([]byte{0x0d, 0, 0, 0, 1, 0x0f, 0xf0, 0, 0x0f, 0xf0}, uint16(4096))
-	f.Add([]byte{0x05, 0, 0, 0, 1, 0x0f, 0xf0, 0, 0, 0, 0, 2, 0x0f, 0xf0}, uint16(4096))
-	f.Add([]byte{0x0a, 0x00, 0x10, 0, 0, 0, 0, 0}, uint16(512))
-	f.Add([]byte{0x02, 0, 0, 0, 1, 0x01, 0xf0, 0, 0, 0, 0, 2, 0x01, 0xf0, 0, 0, 0, 3, 0xff, 0xff, 0xff}, uint16(512))
-	f.Fuzz(func(t *testing.T, head []byte, size uint16) {
-		n := max(int(size), 480)
+	f.Add([]byte{0x0d, 0, 0, 0, 1, 0x0f, 0xf0, 0, 0x0f, 0xf0}, uint16(4096), byte('b'), uint8(0), uint16(0))
+	f.Add([]byte{0x05, 0, 0, 0, 1, 0x0f, 0xf0, 0, 0, 0, 0, 2, 0x0f, 0xf0}, uint16(4096), byte('b'), uint8(0), uint16(0))
+	f.Add([]byte{0x0a, 0x00, 0x10, 0, 0, 0, 0, 0}, uint16(512), byte('b'), uint8(32), uint16(0))
+	f.Add([]byte{0x02, 0, 0, 0, 1, 0x01, 0xf0, 0, 0, 0, 0, 2, 0x01, 0xf0, 0, 0, 0, 3, 0xff, 0xff, 0xff}, uint16(512), byte('b'), uint8(0), uint16(0))
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 0x7f}, uint16(4096), byte('t'), uint8(16), uint16(0))
+	f.Add([]byte{0, 0, 0, 9}, uint16(1024), byte('o'), uint8(8), uint16(1010))
+	f.Fuzz(func(t *testing.T, head []byte, size uint16, kind byte, reserved uint8, unused uint16) {
+		n := max(int(size), 512)
 		p := make([]byte, n)
 		copy(p, head)
 		for i := len(head); i < n; i++ {
 			p[i] = byte(i)
 		}
+		tail := slices.Clone(p[n-int(reserved):])
 		pgno := uint32(2)
 		if len(head) > 0 && head[0] == 0 {
 			pgno = 1
 		}
-		(pageKind{kind: 'b'}).scrub(p, pgno, n)
+		(pageKind{kind: kind, unused: int(unused)}).scrub(p, pgno, n-int(reserved))
+		if !bytes.Equal(p[n-int(reserved):], tail) {
+			t.Error("the scrub wrote into the reserved bytes")
+		}
 	})
 }
 
