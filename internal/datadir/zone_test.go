@@ -1,6 +1,10 @@
 package datadir
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -33,6 +37,53 @@ func TestLoadZoneTakesOnlyZoneNames(t *testing.T) {
 		}
 		if got := at.In(z).Format(time.RFC3339); got != want {
 			t.Errorf("LoadZone(%q): 20:00 UTC is %s there, want %s", name, got, want)
+		}
+	}
+}
+
+// TestSettingsChangedByRootStayTheServicesOwn: under the shipped unit the data directory is
+// the service's user's (systemd hands it over, DynamicUser=), and an operator runs
+// 'chancery time-zone' or 'stamp-languages' as root: the new chancery.json, mode 0600, was
+// root's, and the service could not read its settings at the restart those commands ask for.
+// It keeps the owner and group of the file it replaces. (Run as root only.)
+func TestSettingsChangedByRootStayTheServicesOwn(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("changes owners: run as root")
+	}
+	dir := filepath.Join(t.TempDir(), "d")
+	d, err := Init(dir, Settings{Office: "X", Prefix: "X", Origin: "x.example/log"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	const service = 65534 // nobody, as systemd's dynamic user would be
+	err = filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, service, service)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	for _, set := range []func() error{
+		func() error { return d.SetTimeZone("Europe/Paris") },
+		func() error { return d.SetStampLanguages([]string{"en", "ar"}) },
+	} {
+		if err := set(); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(filepath.Join(dir, settingsFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := fi.Sys().(*syscall.Stat_t); st.Uid != service || st.Gid != service || fi.Mode().Perm() != 0o600 {
+			t.Errorf("chancery.json is now %d:%d, mode %v; want the service's %d:%d, 0600", st.Uid, st.Gid, fi.Mode().Perm(), service, service)
 		}
 	}
 }
