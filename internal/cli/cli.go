@@ -75,6 +75,10 @@ func run(root *cobra.Command, args []string, stdout, stderr io.Writer) int {
 		hint = h.hint
 	case errors.As(err, &vh):
 		hint = vh.HintText()
+	case errors.Is(err, datadir.ErrZone):
+		// chancery.json's zone, edited by hand or from a newer zone database: every command
+		// that writes the settings, and the server's start, refuse it.
+		hint = "set the office's time zone with 'chancery time-zone Europe/Paris' (an IANA name, or UTC), then run this again"
 	default:
 		hint = usageHint(c, err)
 	}

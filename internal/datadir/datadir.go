@@ -55,6 +55,10 @@ var ErrNotInitialized = errors.New("data directory is not initialized")
 // ErrInitialized means Init found the directory initialized already.
 var ErrInitialized = errors.New("already initialized")
 
+// ErrZone is wrapped by the errors of a time zone that is not an IANA name this machine
+// knows (LoadZone), whether given to init or time-zone or read from chancery.json.
+var ErrZone = errors.New("not an IANA time zone name")
+
 // Settings are fixed at init.
 type Settings struct {
 	// Office is the issuing office's name, as statements spell it.
@@ -386,19 +390,46 @@ func (s Settings) Zone() (*time.Location, error) {
 }
 
 // LoadZone loads an office time zone by its IANA name: "Europe/Paris", "UTC"; empty is UTC.
-// "Local", which would be whatever zone the machine at hand is set to, is refused.
+// "Local", which would be whatever zone the machine at hand is set to, is refused, and so is
+// any name that is not written as IANA names are (zoneName).
 func LoadZone(name string) (*time.Location, error) {
 	if name == "" {
 		return time.UTC, nil
 	}
-	if name == "Local" || strings.TrimSpace(name) != name {
-		return nil, fmt.Errorf("time zone %q is not an IANA time zone name such as Europe/Paris or UTC", name)
+	if !zoneName(name) {
+		return nil, fmt.Errorf("time zone %q is %w such as Europe/Paris or UTC", name, ErrZone)
 	}
 	z, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, fmt.Errorf("time zone %q is not an IANA time zone name such as Europe/Paris or UTC", name)
+		return nil, fmt.Errorf("time zone %q is %w such as Europe/Paris or UTC", name, ErrZone)
 	}
 	return z, nil
+}
+
+// zoneName reports whether name is written as IANA zone names are: components of ASCII
+// letters, digits, "_", "-" and "+", each starting with a letter, joined by single slashes
+// ("Europe/Paris", "America/Argentina/Buenos_Aires", "Etc/GMT+12"). The system's lookup
+// takes any path under its zone directory, which holds more than zones: "localtime" is the
+// machine's own zone ("Local" by another name), "posixrules" a template, "right/…" zones
+// counted with leap seconds that Go reads wrongly, and "posix/…", "Europe//Paris" or "./UTC"
+// are spellings the database built into chancery does not know, so that the same
+// chancery.json would not open on a machine without a system database.
+func zoneName(name string) bool {
+	if name == "Local" || name == "localtime" || name == "posixrules" ||
+		strings.HasPrefix(name, "posix/") || strings.HasPrefix(name, "right/") {
+		return false
+	}
+	for _, part := range strings.Split(name, "/") {
+		if part == "" || !('A' <= part[0] && part[0] <= 'Z' || 'a' <= part[0] && part[0] <= 'z') {
+			return false
+		}
+		for _, c := range []byte(part) {
+			if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '+') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // SetTimeZone records the office's time zone in chancery.json (replaced atomically); a

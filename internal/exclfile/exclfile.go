@@ -11,17 +11,28 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
 // Write creates path with mode, failing if it exists, writes data and syncs the file. It
 // does not sync the directory: call SyncDir once the files that belong together exist.
 func Write(path string, data []byte, mode os.FileMode) error {
+	return write(path, data, mode, -1, -1)
+}
+
+// write is Write, giving the file the owner uid and group gid first unless they are -1.
+func write(path string, data []byte, mode os.FileMode, uid, gid int) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(data)
+	if uid != -1 || gid != -1 {
+		err = f.Chown(uid, gid)
+	}
+	if err == nil {
+		_, err = f.Write(data)
+	}
 	if err == nil {
 		err = f.Sync()
 	}
@@ -104,14 +115,48 @@ func removeStale(path string) error {
 // Replace writes data to path whole, in place of any file there: to a new temporary file
 // beside it (Write), renamed over it, with the directory synced, so that a crash or a power
 // loss leaves the old file or the new one, never an empty or torn one. The temporary file is
-// removed if any step fails.
+// removed if any step fails. Run as root, it keeps the owner and group of the file it
+// replaces when that file is its directory owner's (replaceOwner).
 func Replace(path string, data []byte, mode os.FileMode) error {
+	uid, gid, err := replaceOwner(path)
+	if err != nil {
+		return err
+	}
 	tmp := path + "." + strconv.FormatInt(time.Now().UnixNano(), 36) + ".tmp"
-	if err := Write(tmp, data, mode); err != nil {
+	if err := write(tmp, data, mode, uid, gid); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return errors.Join(err, os.Remove(tmp))
 	}
 	return SyncDir(filepath.Dir(path))
+}
+
+// replaceOwner returns the owner and group the new file at path takes, or -1, -1 for the
+// process's own. Root changing a file that a service's user owns, in that user's directory
+// (chancery.json in a data directory systemd handed to the service's user), would otherwise
+// leave a file of root's, mode 0600, that the service cannot read at its next start. Only a
+// regular file whose owner is its directory's keeps its owner: whoever owns the directory
+// could have put any file there already.
+func replaceOwner(path string) (uid, gid int, err error) {
+	if os.Geteuid() != 0 {
+		return -1, -1, nil
+	}
+	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return -1, -1, nil
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	di, err := os.Stat(filepath.Dir(path))
+	if err != nil {
+		return 0, 0, err
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	dst, dok := di.Sys().(*syscall.Stat_t)
+	if !ok || !dok || !fi.Mode().IsRegular() || st.Uid != dst.Uid || st.Uid == 0 {
+		return -1, -1, nil
+	}
+	return int(st.Uid), int(st.Gid), nil
 }

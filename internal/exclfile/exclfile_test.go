@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -119,4 +120,49 @@ func TestCreateRemovesWhatACrashLeft(t *testing.T) {
 		t.Fatalf("create over a file: %v, want ErrExist", err)
 	}
 	check()
+}
+
+// TestReplaceKeepsTheDirectoryOwnersFile: root replacing a file that its directory's owner
+// owns (a service's settings) keeps that owner and group; a file of another owner, or one
+// that is not a regular file, becomes root's, so that no one gets what root writes by
+// planting a file or a link in a directory that is not theirs. (Run as root only.)
+func TestReplaceKeepsTheDirectoryOwnersFile(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("changes owners: run as root")
+	}
+	const service, other = 65534, 65533
+	dir := t.TempDir()
+	if err := os.Chown(dir, service, service); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		owner, want uint32
+		link        bool
+	}{
+		"settings": {service, service, false},
+		"planted":  {other, 0, false},
+		"link":     {service, 0, true},
+	} {
+		p := filepath.Join(dir, name)
+		if c.link {
+			if err := os.Symlink("elsewhere", p); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := os.WriteFile(p, []byte("old"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Lchown(p, int(c.owner), int(c.owner)); err != nil {
+			t.Fatal(err)
+		}
+		if err := Replace(p, []byte("new"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Lstat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := fi.Sys().(*syscall.Stat_t); st.Uid != c.want || st.Gid != c.want || !fi.Mode().IsRegular() {
+			t.Errorf("%s: replaced by a file of %d:%d (%v), want %d:%d", name, st.Uid, st.Gid, fi.Mode(), c.want, c.want)
+		}
+	}
 }

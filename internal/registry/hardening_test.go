@@ -25,6 +25,12 @@ var hostileTexts = map[string]string{
 	"line separator":     "a\u2028b",
 	"hangul filler":      "foreign-government\u3164",
 	"left-to-right mark": "\u200eforeign-government",
+	// Default-ignorable characters outside the format class, which the letters' fonts draw
+	// as nothing: an addressee "minister@mod.example" with one at its end escapes the rule
+	// `a.endsWith("@mod.example")` while reading as one it governs.
+	"combining grapheme joiner": "minister@mod.example\u034f",
+	"khmer inherent vowel":      "foreign\u17b4government",
+	"unassigned ignorable":      "foreign-government\u2065",
 }
 
 // TestStoredTextRefusesControlCharacters is issue 12 item 11: control, format and invisible
@@ -62,6 +68,19 @@ func TestStoredTextRefusesControlCharacters(t *testing.T) {
 		_, err = o.r.ExportDraft(ctx, o.drafter, draft, s)
 		wantErr(t, name+" in a draft copy's recipient", err, ErrInvalid)
 	}
+	// Variation selectors are drawn as nothing too: refused in every one-line field, as
+	// above; a comment, which no rule reads, may have one after an emoji.
+	for _, s := range []string{"minister@mod.example\ufe0f", "foreign\u180bgovernment", "foreign-government\U000e0100"} {
+		_, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Coordination", Class: "foreign-government",
+			Addressees: []string{s}, File: Upload{Name: "letter.txt", Data: []byte("Sir, ...")}})
+		wantErr(t, "a variation selector in an addressee", err, ErrInvalid)
+		_, err = o.r.AddMember(ctx, o.admin, "sam"+s, []string{RoleSigner})
+		wantErr(t, "a variation selector in a member name", err, ErrInvalid)
+	}
+	if err := o.r.Reject(ctx, o.reviewer, draft, "", "Thanks \u2764\ufe0f, but the date is wrong."); err != nil {
+		t.Errorf("a comment with an emoji's variation selector: %v", err)
+	}
+	draft = o.letter(t, "Another draft to decide on.")
 	// A comment may be several lines.
 	if err := o.r.Reject(ctx, o.reviewer, draft, "", "Two things:\n- the date\n- the addressee"); err != nil {
 		t.Errorf("a comment of several lines: %v", err)

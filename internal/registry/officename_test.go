@@ -20,6 +20,8 @@ func TestCheckOfficeName(t *testing.T) {
 		"Task\u00a0Force North", "Task Force\u2800North",
 		strings.Repeat("Ministry of Foreign Affairs ", 4) + "and Cooperation", strings.Repeat("é", 101),
 		"Task Force \ue000",
+		"Task\ufe0f Force", "Task\u034f Force", "Task\u17b4 Force", "Task\u180b Force", "Task\U000e0100 Force",
+		"Task\u2065 Force", "Task\ufff0 Force",
 	} {
 		if _, err := CheckOfficeName(name, "TFN"); !errors.Is(err, ErrInvalid) {
 			t.Errorf("office name %q: %v, want ErrInvalid", name, err)

@@ -43,14 +43,18 @@ var invisibleNames = map[rune]string{
 
 // forbidden reports whether c may not appear in stored text: control characters (C0, DEL,
 // C1), format characters (bidirectional controls, zero-width characters, the byte-order
-// mark), line and paragraph separators, and the blank letters that render as nothing. They
-// either move a terminal's cursor or make two different strings look the same, so that a
-// class or a tag would read as one the policy names without being it.
+// mark), line and paragraph separators, the blank letters that render as nothing, and the
+// other default-ignorable code points and variation selectors, which the letters' fonts
+// draw as nothing too (the combining grapheme joiner, Khmer's inherent vowels, Mongolian's
+// variation selectors, those not yet assigned). They either move a terminal's cursor or
+// make two different strings look the same, so that a class or a tag would read as one the
+// policy names without being it, and an addressee as one a rule matches.
 func forbidden(c rune) bool {
 	if _, ok := invisibleNames[c]; ok {
 		return true
 	}
-	return unicode.IsControl(c) || unicode.In(c, unicode.Cf, unicode.Zl, unicode.Zp)
+	return unicode.IsControl(c) || unicode.In(c, unicode.Cf, unicode.Zl, unicode.Zp,
+		unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector)
 }
 
 // checkChars refuses a field with a character that forbidden reports, naming the character
@@ -68,7 +72,9 @@ func checkChars(what, s string, multiline bool) error {
 				return i18n.Errorf(ErrInvalid, "%s is not valid UTF-8 (byte %d)", i18n.Msg(what), i)
 			}
 		}
-		if multiline && c == '\n' || !forbidden(c) {
+		// A comment may have lines, and a variation selector after an emoji ("\u2764\ufe0f"
+		// as phones type it): no rule reads a comment.
+		if multiline && (c == '\n' || unicode.Is(unicode.Variation_Selector, c)) || !forbidden(c) {
 			continue
 		}
 		if name, ok := invisibleNames[c]; ok {
