@@ -96,19 +96,20 @@ func TestRotateSignerKey(t *testing.T) {
 		ctx := context.Background()
 		pub := newPub(t)
 		newID := dsse.KeyID(pub)
-		id, added, revoked, err := a.r.RotateSignerKey(ctx, a.signer, a.keyID, pub)
+		rot, err := a.r.RotateSignerKey(ctx, a.signer, a.keyID, pub)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if id != newID {
-			t.Fatalf("key ID %s, want %s", id, newID)
+		if rot.KeyID != newID || rot.RevokedKeyID != a.keyID {
+			t.Fatalf("key IDs %s and %s, want %s and %s", rot.KeyID, rot.RevokedKeyID, newID, a.keyID)
 		}
-		wantRotationLogged(t, a, a.keyID, newID, added, revoked)
+		wantRotationLogged(t, a, a.keyID, newID, rot.Added, rot.Revoked)
 
-		// The same rotation again (its answer was lost), through the other server.
+		// The same rotation again (its answer was lost), through the other server, naming the
+		// old key by its short ID: the answer names it in full.
 		size := a.r.cfg.Log.Head().Size
-		if id2, added2, revoked2, err := b.r.RotateSignerKey(ctx, b.signer, a.keyID[:shortKeyID], pub); err != nil || id2 != id || added2 != added || revoked2 != revoked {
-			t.Errorf("rotation asked again: %s %d %d, %v; want %s %d %d", id2, added2, revoked2, err, id, added, revoked)
+		if again, err := b.r.RotateSignerKey(ctx, b.signer, a.keyID[:shortKeyID], pub); err != nil || *again != *rot {
+			t.Errorf("rotation asked again: %+v, %v; want %+v", again, err, rot)
 		}
 		if got := a.r.cfg.Log.Head().Size; got != size {
 			t.Errorf("rotation asked again logged %d entries", got-size)
@@ -116,7 +117,7 @@ func TestRotateSignerKey(t *testing.T) {
 
 		// The old key is revoked: rotating it to another key registers nothing.
 		other := newPub(t)
-		_, _, _, err = b.r.RotateSignerKey(ctx, b.signer, a.keyID, other)
+		_, err = b.r.RotateSignerKey(ctx, b.signer, a.keyID, other)
 		wantErr(t, "rotate a revoked key", err, ErrConflict)
 		if signerKeyOf(t, a, dsse.KeyID(other)) != nil {
 			t.Errorf("a refused rotation of a revoked key registered the new key")
@@ -124,11 +125,11 @@ func TestRotateSignerKey(t *testing.T) {
 
 		// Another member's key, a key registered already, not a signer.
 		mallory := a.member(t, "mallory", RoleSigner, RoleAdmin)
-		_, _, _, err = a.r.RotateSignerKey(ctx, mallory, newID, other)
+		_, err = a.r.RotateSignerKey(ctx, mallory, newID, other)
 		wantErr(t, "rotate another member's key", err, ErrForbidden)
-		_, _, _, err = a.r.RotateSignerKey(ctx, a.signer, newID, pub)
+		_, err = a.r.RotateSignerKey(ctx, a.signer, newID, pub)
 		wantErr(t, "rotate a key to itself", err, ErrConflict)
-		_, _, _, err = a.r.RotateSignerKey(ctx, a.drafter, newID, other)
+		_, err = a.r.RotateSignerKey(ctx, a.drafter, newID, other)
 		wantErr(t, "rotate as a drafter", err, ErrForbidden)
 		if signerKeyOf(t, a, dsse.KeyID(other)) != nil {
 			t.Errorf("a refused rotation registered the new key")
@@ -154,7 +155,12 @@ func TestRotateSignerKeyAllOrNothing(t *testing.T) {
 			var added, revoked, revokedBy int64
 			var rotErr, revErr, err error
 			together(
-				func() { _, added, revoked, rotErr = a.r.RotateSignerKey(ctx, a.signer, oldID, pub) },
+				func() {
+					var rot *KeyRotation
+					if rot, rotErr = a.r.RotateSignerKey(ctx, a.signer, oldID, pub); rotErr == nil {
+						added, revoked = rot.Added, rot.Revoked
+					}
+				},
 				func() { revokedBy, revErr = b.r.RevokeKey(ctx, b.signer, oldID, "laptop stolen") },
 			)
 			switch {
@@ -214,6 +220,6 @@ func TestRotateSignerKeyToItself(t *testing.T) {
 	if err != nil || revoked != added+1 {
 		t.Fatalf("revoke: %d, %v; want log entry %d", revoked, err, added+1)
 	}
-	got, a, r, err := o.r.RotateSignerKey(ctx, o.signer, id, pub)
-	wantErr(t, fmt.Sprintf("rotate key %s to itself (answered %s %d %d)", id, got, a, r), err, ErrConflict)
+	got, err := o.r.RotateSignerKey(ctx, o.signer, id, pub)
+	wantErr(t, fmt.Sprintf("rotate key %s to itself (answered %+v)", id, got), err, ErrConflict)
 }

@@ -195,23 +195,32 @@ func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string)
 	return idx, nil
 }
 
+// KeyRotation is what a rotation of a signer key logged: the new key's ID and its key-added
+// entry, the old key's full ID and its key-revoked entry.
+type KeyRotation struct {
+	KeyID        string
+	Added        int64
+	RevokedKeyID string
+	Revoked      int64
+}
+
 // RotateSignerKey replaces the calling signer's key oldKeyID (as RevokeKey takes it) with
 // pub: the key-added entry of pub and the key-revoked entry of the old key (reason "rotated
 // to <new key ID>") are logged at consecutive indexes in one transaction, so that both keys
 // are never in force together after a failure, nor the old one revoked without the new one
 // registered. The old key must be the caller's own and in force, pub a key the registry does
 // not know. A rotation asked for again once done (its answer lost) answers as the first one
-// did. It returns the new key ID and the indexes of the two entries.
-func (r *Registry) RotateSignerKey(ctx context.Context, a Actor, oldKeyID string, pub ed25519.PublicKey) (keyID string, added, revoked int64, err error) {
+// did.
+func (r *Registry) RotateSignerKey(ctx context.Context, a Actor, oldKeyID string, pub ed25519.PublicKey) (*KeyRotation, error) {
 	if err := a.require(RoleSigner); err != nil {
-		return "", 0, 0, err
+		return nil, err
 	}
 	if err := checkSignerKey(pub); err != nil {
-		return "", 0, 0, err
+		return nil, err
 	}
-	keyID = dsse.KeyID(pub)
+	keyID := dsse.KeyID(pub)
 	var old, known *store.SignerKey
-	err = r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		full, err := resolveKeyID(ctx, tx, a, oldKeyID)
 		if err != nil {
 			return err
@@ -226,43 +235,43 @@ func (r *Registry) RotateSignerKey(ctx context.Context, a Actor, oldKeyID string
 		return err
 	})
 	if err != nil {
-		return "", 0, 0, fmt.Errorf("rotate key %s: %w", oldKeyID, err)
+		return nil, fmt.Errorf("rotate key %s: %w", oldKeyID, err)
 	}
 	if old.MemberID != a.Member.ID {
-		return "", 0, 0, fmt.Errorf("rotate key %s: %w: it is not yours: a signer rotates only their own key", old.KeyID, ErrForbidden)
+		return nil, fmt.Errorf("rotate key %s: %w: it is not yours: a signer rotates only their own key", old.KeyID, ErrForbidden)
 	}
 	if known != nil {
 		if known.MemberID == a.Member.ID && known.KeyID != old.KeyID && old.Revoked() && old.RevokedIndex == known.AddedIndex+1 {
-			return keyID, known.AddedIndex, old.RevokedIndex, nil
+			return &KeyRotation{KeyID: keyID, Added: known.AddedIndex, RevokedKeyID: old.KeyID, Revoked: old.RevokedIndex}, nil
 		}
-		return "", 0, 0, fmt.Errorf("rotate key %s: %w: the new key %s is registered already, at log entry %d: make a new key", old.KeyID, ErrConflict, keyID, known.AddedIndex)
+		return nil, fmt.Errorf("rotate key %s: %w: the new key %s is registered already, at log entry %d: make a new key", old.KeyID, ErrConflict, keyID, known.AddedIndex)
 	}
 	if old.Revoked() {
-		return "", 0, 0, fmt.Errorf("rotate key %s: %w at log entry %d: register the new key instead", old.KeyID, errKeyRevoked, old.RevokedIndex)
+		return nil, fmt.Errorf("rotate key %s: %w at log entry %d: register the new key instead", old.KeyID, errKeyRevoked, old.RevokedIndex)
 	}
 	reason := "rotated to " + keyID
 	now := r.now()
 	addE, addO, err := r.keyEntryFor(entry.KeyAdded, seal.KeyStatement{Office: r.cfg.Office.Name, KeyID: keyID, PublicKey: pub, Member: a.Member.Name, Time: now})
 	if err != nil {
-		return "", 0, 0, err
+		return nil, err
 	}
 	revE, revO, err := r.keyEntryFor(entry.KeyRevoked, seal.KeyStatement{Office: r.cfg.Office.Name, KeyID: old.KeyID, PublicKey: old.PublicKey, Member: a.Member.Name, Reason: reason, Time: now})
 	if err != nil {
-		return "", 0, 0, err
+		return nil, err
 	}
 	// The log grows: cached answers carry a seal proved against the older tree, which a
 	// verifier that has seen this one refuses as a rollback (issue 12 item 4).
 	defer r.public.changed()
-	added, err = r.appendSignedAll(ctx, [][]byte{addE, revE}, func(tx *store.Tx, index int64) error {
+	added, err := r.appendSignedAll(ctx, [][]byte{addE, revE}, func(tx *store.Tx, index int64) error {
 		if err := r.addKey(ctx, tx, a, a.Member, keyID, pub, addO, index, now); err != nil {
 			return err
 		}
 		return r.revokeKey(ctx, tx, a, a.Member, old.KeyID, reason, revO, index+1, now)
 	})
 	if err != nil {
-		return "", 0, 0, fmt.Errorf("rotate key %s: %w", old.KeyID, err)
+		return nil, fmt.Errorf("rotate key %s: %w", old.KeyID, err)
 	}
-	return keyID, added, added + 1, nil
+	return &KeyRotation{KeyID: keyID, Added: added, RevokedKeyID: old.KeyID, Revoked: added + 1}, nil
 }
 
 // shortKeyID is the fewest hex digits of a key ID that RevokeKey takes: the short form the

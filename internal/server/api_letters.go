@@ -110,12 +110,12 @@ func (s *Server) rotateKey(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	id, added, revoked, err := s.cfg.Registry.RotateSignerKey(r.Context(), actor(r), r.PathValue("keyid"), ed25519.PublicKey(req.PublicKey))
+	rot, err := s.cfg.Registry.RotateSignerKey(r.Context(), actor(r), r.PathValue("keyid"), ed25519.PublicKey(req.PublicKey))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSONStatus(w, http.StatusCreated, map[string]any{"keyid": id, "log_index": added, "revoked_keyid": r.PathValue("keyid"), "revoked_index": revoked})
+	writeJSONStatus(w, http.StatusCreated, map[string]any{"keyid": rot.KeyID, "log_index": rot.Added, "revoked_keyid": rot.RevokedKeyID, "revoked_index": rot.Revoked})
 }
 
 // createLetter takes multipart/form-data: subject, class, tag (repeatable), to (repeatable)
