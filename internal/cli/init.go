@@ -86,6 +86,9 @@ time-zone' changes it later.`,
 			if err := checkTimeZone(s.TimeZone); err != nil {
 				return err
 			}
+			if z, err := datadir.LoadZone(s.TimeZone); err == nil {
+				warnReversedZone(c.ErrOrStderr(), z)
+			}
 			if !c.Flags().Changed("url") {
 				u, err := listenURL(defaultListen())
 				if err != nil {

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"io"
+	"strings"
 	"time"
 
 	"github.com/chancery/chancery/internal/datadir"
@@ -62,6 +64,7 @@ copies' lines, the web pages) stay in UTC, labelled so.`,
 			}
 			fmt.Fprintf(c.OutOrStdout(), "%s (UTC%s now)\n", r.TimeZone, r.Offset)
 			if len(args) == 1 {
+				warnReversedZone(c.ErrOrStderr(), z)
 				fmt.Fprintln(c.ErrOrStderr(), "restart the server for new letters and releases to be dated in it")
 			}
 			return nil
@@ -69,6 +72,18 @@ copies' lines, the web pages) stay in UTC, labelled so.`,
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print the zone as JSON")
 	return c
+}
+
+// warnReversedZone warns, on w, that z is one of the zones Etc/GMT+N and Etc/GMT-N, whose
+// signs are POSIX's, the reverse of the usual: Etc/GMT+3 is three hours behind UTC, not
+// ahead, and an office at UTC+03:00 that chose it would date its letters six hours off.
+func warnReversedZone(w io.Writer, z *time.Location) {
+	name := z.String()
+	if !strings.HasPrefix(name, "Etc/GMT+") && !strings.HasPrefix(name, "Etc/GMT-") {
+		return
+	}
+	fmt.Fprintf(w, "note: %s is UTC%s: in the Etc/GMT zones the sign is reversed; a city's zone, such as Europe/Moscow for UTC+03:00, is clearer\n",
+		name, time.Now().In(z).Format("-07:00"))
 }
 
 // checkTimeZone checks a --time-zone or time-zone argument: an IANA name, or empty for UTC.
