@@ -465,7 +465,7 @@ func (d *Dir) Finish() error {
 // replaceSettings replaces chancery.json with s whole (exclfile.Replace), so that a crash
 // leaves the old settings or the new.
 func (d *Dir) replaceSettings(s Settings) error {
-	if err := exclfile.Replace(filepath.Join(d.Path, settingsFile), marshalSettings(s), 0o600); err != nil {
+	if err := exclfile.ReplaceKeepingOwner(filepath.Join(d.Path, settingsFile), marshalSettings(s), 0o600); err != nil {
 		return fmt.Errorf("write settings: %w", err)
 	}
 	d.Settings = s
@@ -481,9 +481,10 @@ func checkOrigin(o string) error {
 
 // writeExcl creates name with mode 0600, whole (exclfile.Create), failing if it exists: a
 // process killed while it writes leaves no file rather than a torn one that open would refuse
-// (dispatch.key, written before a rotation).
+// (dispatch.key, written before a rotation). Run as root in a data directory of the service's
+// user, the file is that user's (exclfile.CreateForDirOwner).
 func writeExcl(name string, data []byte) error {
-	return exclfile.Create(name, data, 0o600)
+	return exclfile.CreateForDirOwner(name, data, 0o600)
 }
 
 // Open opens an initialized data directory and loads its keys: from their files, or from

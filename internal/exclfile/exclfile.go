@@ -62,8 +62,24 @@ func SyncDir(dir string) error {
 // file is removed whatever happens, but for a crash; one a crash left (a key never used,
 // perhaps) is removed by the next Create of path, once path exists.
 func Create(path string, data []byte, mode os.FileMode) error {
+	return create(path, data, mode, -1, -1)
+}
+
+// CreateForDirOwner is Create for a file of a directory that a service's user owns (a data
+// directory): run as root, it gives the new file the directory's owner and group, so that the
+// service can read what root's command wrote there (a rotated key, a renewed certificate);
+// run as root in a directory of root's, or as any other user, it is Create.
+func CreateForDirOwner(path string, data []byte, mode os.FileMode) error {
+	uid, gid, err := dirOwner(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	return create(path, data, mode, uid, gid)
+}
+
+func create(path string, data []byte, mode os.FileMode, uid, gid int) error {
 	tmp := path + "." + strconv.FormatInt(time.Now().UnixNano(), 36) + createSuffix
-	if err := Write(tmp, data, mode); err != nil {
+	if err := write(tmp, data, mode, uid, gid); err != nil {
 		return err
 	}
 	err := os.Link(tmp, path)
@@ -115,13 +131,23 @@ func removeStale(path string) error {
 // Replace writes data to path whole, in place of any file there: to a new temporary file
 // beside it (Write), renamed over it, with the directory synced, so that a crash or a power
 // loss leaves the old file or the new one, never an empty or torn one. The temporary file is
-// removed if any step fails. Run as root, it keeps the owner and group of the file it
-// replaces when that file is its directory owner's (replaceOwner).
+// removed if any step fails.
 func Replace(path string, data []byte, mode os.FileMode) error {
+	return replace(path, data, mode, -1, -1)
+}
+
+// ReplaceKeepingOwner is Replace for a file of a directory that a service's user owns (a data
+// directory's settings): run as root, it keeps the owner and group of the file it replaces
+// when that file is its directory owner's (replaceOwner).
+func ReplaceKeepingOwner(path string, data []byte, mode os.FileMode) error {
 	uid, gid, err := replaceOwner(path)
 	if err != nil {
 		return err
 	}
+	return replace(path, data, mode, uid, gid)
+}
+
+func replace(path string, data []byte, mode os.FileMode, uid, gid int) error {
 	tmp := path + "." + strconv.FormatInt(time.Now().UnixNano(), 36) + ".tmp"
 	if err := write(tmp, data, mode, uid, gid); err != nil {
 		return err
@@ -156,6 +182,23 @@ func replaceOwner(path string) (uid, gid int, err error) {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	dst, dok := di.Sys().(*syscall.Stat_t)
 	if !ok || !dok || !fi.Mode().IsRegular() || st.Uid != dst.Uid || st.Uid == 0 {
+		return -1, -1, nil
+	}
+	return int(st.Uid), int(st.Gid), nil
+}
+
+// dirOwner returns the owner and group new files of dir take (CreateForDirOwner): the
+// directory's when the process is root and the directory is not root's, else -1, -1.
+func dirOwner(dir string) (uid, gid int, err error) {
+	if os.Geteuid() != 0 {
+		return -1, -1, nil
+	}
+	di, err := os.Stat(dir)
+	if err != nil {
+		return 0, 0, err
+	}
+	st, ok := di.Sys().(*syscall.Stat_t)
+	if !ok || !di.IsDir() || st.Uid == 0 {
 		return -1, -1, nil
 	}
 	return int(st.Uid), int(st.Gid), nil

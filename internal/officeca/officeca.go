@@ -512,7 +512,9 @@ func writeExcl(dir, name string, data []byte, mode fs.FileMode) error {
 		return err
 	}
 	// Whole or not at all: a file a killed Create left half-written would stay in the way.
-	err := exclfile.Create(filepath.Join(dir, name), data, mode)
+	// Run as root in a data directory of the service's user (a renewal), the file is that
+	// user's, or the service could not read it.
+	err := exclfile.CreateForDirOwner(filepath.Join(dir, name), data, mode)
 	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("%w: %s", ErrExists, filepath.Join(dir, name))
 	}
