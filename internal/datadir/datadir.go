@@ -435,36 +435,52 @@ func zoneName(name string) bool {
 // SetTimeZone records the office's time zone in chancery.json (replaced atomically); a
 // server reads it when it starts. Empty is UTC.
 func (d *Dir) SetTimeZone(name string) error {
-	s := d.Settings
-	s.TimeZone = name
-	if err := checkWritten(s); err != nil {
-		return err
-	}
-	return d.replaceSettings(s)
+	return d.changeSettings(func(s *Settings) error {
+		s.TimeZone = name
+		return checkWritten(*s)
+	})
 }
 
 // SetStampLanguages records the office's stamp languages in chancery.json (replaced
 // atomically); a server reads them when it starts. Empty is English alone.
 func (d *Dir) SetStampLanguages(langs []string) error {
-	s := d.Settings
-	s.StampLanguages = langs
-	if err := checkWritten(s); err != nil {
-		return err
-	}
-	return d.replaceSettings(s)
+	return d.changeSettings(func(s *Settings) error {
+		s.StampLanguages = langs
+		return checkWritten(*s)
+	})
 }
 
 // Finish records that the office's init has finished: its log and its first admin are
 // made, and init no longer runs on this directory.
 func (d *Dir) Finish() error {
-	s := d.Settings
-	s.Unfinished = false
-	return d.replaceSettings(s)
+	return d.changeSettings(func(s *Settings) error {
+		s.Unfinished = false
+		return nil
+	})
 }
 
-// replaceSettings replaces chancery.json with s whole (exclfile.Replace), so that a crash
-// leaves the old settings or the new.
-func (d *Dir) replaceSettings(s Settings) error {
+// changeSettings applies change to the settings as chancery.json holds them now and replaces
+// the file with the result whole (exclfile.ReplaceKeepingOwner), so that a crash leaves the
+// old settings or the new. It holds an exclusive lock on the data directory meanwhile and
+// reads the file again under it: two commands run at once (time-zone beside key rotate
+// office), each with the settings it read when it opened the directory, each rewrote the
+// whole file, and the second undid the first's change.
+func (d *Dir) changeSettings(change func(*Settings) error) error {
+	dir, err := os.Open(d.Path)
+	if err != nil {
+		return fmt.Errorf("write settings: %w", err)
+	}
+	defer dir.Close()
+	if err := syscall.Flock(int(dir.Fd()), syscall.LOCK_EX); err != nil {
+		return fmt.Errorf("write settings: lock %s: %w", d.Path, err)
+	}
+	s, err := readSettings(d.Path)
+	if err != nil {
+		return err
+	}
+	if err := change(&s); err != nil {
+		return err
+	}
 	if err := exclfile.ReplaceKeepingOwner(filepath.Join(d.Path, settingsFile), marshalSettings(s), 0o600); err != nil {
 		return fmt.Errorf("write settings: %w", err)
 	}
@@ -790,20 +806,22 @@ func (d *Dir) NewKeyFile() (ed25519.PrivateKey, string, error) {
 // to (Settings.OfficeKeyNext), in chancery.json (replaced atomically), before the rotation
 // commits.
 func (d *Dir) SetNextOfficeKey(ref string) error {
-	s := d.Settings
-	s.OfficeKeyNext = ref
-	return d.replaceSettings(s)
+	return d.changeSettings(func(s *Settings) error {
+		s.OfficeKeyNext = ref
+		return nil
+	})
 }
 
 // SetOfficeKey records ref as the office's current release key in chancery.json (replaced
 // atomically), after a rotation, and forgets the next key (SetNextOfficeKey).
 func (d *Dir) SetOfficeKey(ref string) error {
-	s := d.Settings
-	s.OfficeKey, s.OfficeKeyNext = ref, ""
-	if ref == officeKeyFile {
-		s.OfficeKey = ""
-	}
-	return d.replaceSettings(s)
+	return d.changeSettings(func(s *Settings) error {
+		s.OfficeKey, s.OfficeKeyNext = ref, ""
+		if ref == officeKeyFile {
+			s.OfficeKey = ""
+		}
+		return nil
+	})
 }
 
 // marshalSettings is the settings file: indented JSON, with a URI's "&" written as itself.

@@ -87,3 +87,46 @@ func TestSettingsChangedByRootStayTheServicesOwn(t *testing.T) {
 		}
 	}
 }
+
+// TestSettingsChangesDoNotUndoEachOther: two commands on one data directory, each with the
+// settings it read when it opened it (time-zone beside stamp-languages or key rotate office):
+// each rewrote the whole chancery.json from what it had read, and the second undid the
+// first's change. A change is applied to the file as it is when written.
+func TestSettingsChangesDoNotUndoEachOther(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "d")
+	d, err := Init(dir, Settings{Office: "X", Prefix: "X", Origin: "x.example/log"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	a, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := a.SetTimeZone("Europe/Paris"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SetStampLanguages([]string{"en", "fr"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetNextOfficeKey("office-next.key"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readSettings(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.TimeZone != "Europe/Paris" || len(got.StampLanguages) != 2 || got.OfficeKeyNext != "office-next.key" {
+		t.Errorf("settings after three changes by two commands: zone %q, stamp languages %v, next key %q; want all three",
+			got.TimeZone, got.StampLanguages, got.OfficeKeyNext)
+	}
+	if b.Settings.TimeZone != "Europe/Paris" {
+		t.Errorf("the second command's settings after its change: zone %q, want the first's", b.Settings.TimeZone)
+	}
+}
