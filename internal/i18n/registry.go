@@ -37,6 +37,12 @@ var _ = table(func() Translations {
 		"office name %q contains the space %U at byte %d, which verifiers refuse in a trust root: type an ordinary space instead": {
 			"le nom du bureau %q contient l'espace %U à l'octet %d, que les vérificateurs refusent dans une racine de confiance : tapez une espace ordinaire à la place",
 			"يحتوي اسم المكتب %q على المسافة %U عند البايت %d، التي يرفضها المتحققون في جذر الثقة: اكتب مسافة عادية بدلًا منها"},
+		"office name %q has two spaces in a row at byte %d: type one": {
+			"le nom du bureau %q a deux espaces de suite à l'octet %d : n'en tapez qu'une",
+			"يحتوي اسم المكتب %q على مسافتين متتاليتين عند البايت %d: اكتب مسافة واحدة"},
+		"office name %q begins with a combining mark (%U): type the letter it belongs to first": {
+			"le nom du bureau %q commence par un signe combinant (%U) : tapez d'abord la lettre qui le porte",
+			"يبدأ اسم المكتب %q بعلامة تركيبية (%U): اكتب أولًا الحرف الذي تنتمي إليه"},
 		"%s contains the control character (%U) at byte %d: type it again without it": {
 			"%s contient le caractère de contrôle %U à l'octet %d : saisissez-le de nouveau sans lui",
 			"يحتوي حقل %s على محرف التحكم %U عند البايت %d: اكتبه مجددًا من دونه"},

@@ -22,6 +22,7 @@ func TestCheckOfficeName(t *testing.T) {
 		"Task Force \ue000",
 		"Task\ufe0f Force", "Task\u034f Force", "Task\u17b4 Force", "Task\u180b Force", "Task\U000e0100 Force",
 		"Task\u2065 Force", "Task\ufff0 Force",
+		"Task Force  North", "\u0301Task Force North", "\u064eوزارة الخارجية",
 	} {
 		if _, err := CheckOfficeName(name, "TFN"); !errors.Is(err, ErrInvalid) {
 			t.Errorf("office name %q: %v, want ErrInvalid", name, err)

@@ -25,6 +25,7 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/pdf"
@@ -464,6 +465,14 @@ func CheckOfficeName(name, prefix string) (string, error) {
 		if c != ' ' && unicode.Is(unicode.Zs, c) {
 			return "", i18n.Errorf(ErrInvalid, "office name %q contains the space %U at byte %d, which verifiers refuse in a trust root: type an ordinary space instead", name, c, i)
 		}
+	}
+	// A run of spaces reads as one on the letterhead and in the footer, and a mark with no
+	// letter before it is drawn over nothing: either makes a name that looks like another.
+	if i := strings.Index(name, "  "); i >= 0 {
+		return "", i18n.Errorf(ErrInvalid, "office name %q has two spaces in a row at byte %d: type one", name, i)
+	}
+	if c, _ := utf8.DecodeRuneInString(name); unicode.Is(unicode.M, c) {
+		return "", i18n.Errorf(ErrInvalid, "office name %q begins with a combining mark (%U): type the letter it belongs to first", name, c)
 	}
 	if err := pdf.CheckOffice(name, prefix); errors.Is(err, pdf.ErrNoFonts) {
 		return "", err
