@@ -3,12 +3,14 @@ package store
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 )
 
 // TestScrubFreeSpace fills tables of every page type (rowid and WITHOUT ROWID, an index, rows
@@ -253,5 +255,62 @@ func BenchmarkScrubFreeSpace(b *testing.B) {
 			}
 			b.ReportMetric(float64(written), "pages-written")
 		})
+	}
+}
+
+// TestScrubWALWhenReadersAreGone: a truncation of the WAL after an erasure (ScrubWAL) that
+// a reader of an older snapshot prevented waited for the next erasure or the store's close,
+// and the WAL kept the pages as they were before the erasure meanwhile. The checkpointer
+// truncates it once the reader is gone.
+func TestScrubWALWhenReadersAreGone(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := OpenSQLite(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	raw, err := sql.Open("sqlite", "file:"+filepath.Join(dir, SQLiteFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	reader, err := raw.Begin()
+	if err == nil {
+		err = reader.QueryRow("SELECT count(*) FROM sqlite_master").Scan(new(int))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, "CREATE TABLE scrub_wal (v BLOB)")
+		if err == nil {
+			_, err = tx.exec(ctx, "INSERT INTO scrub_wal (v) VALUES (?)", bytes.Repeat([]byte("MKRWAL"), 5000))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wal := func() int64 {
+		fi, err := os.Stat(filepath.Join(dir, SQLiteFile+"-wal"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	if done, err := db.ScrubWAL(ctx); err != nil || done {
+		t.Fatalf("ScrubWAL with a reader of an older snapshot: %v, %v; want not done", done, err)
+	}
+	if wal() == 0 {
+		t.Fatal("the WAL is empty with a reader holding it: the test shows nothing")
+	}
+	reader.Rollback()
+	deadline := time.Now().Add(time.Minute)
+	for wal() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the WAL still holds %d bytes a minute after its reader was gone", wal())
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -88,8 +88,8 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 
 	stop := make(chan struct{})
 	done := make(chan struct{})
-	kick := make(chan struct{}, 1)
-	db := &DB{dialect: SQLite, w: w, r: r, readGate: make(chan struct{}, n), committed: kick, onClose: func() error {
+	kick, scrub := make(chan struct{}, 1), make(chan struct{}, 1)
+	db := &DB{dialect: SQLite, w: w, r: r, readGate: make(chan struct{}, n), committed: kick, scrubLater: scrub, onClose: func() error {
 		close(stop)
 		<-done
 		return c.Close()
@@ -98,7 +98,7 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 	db.checkpoints = c
 	db.answers = newAnswerMirror()
 	db.group = startCommitter(db)
-	go checkpointer(c, kick, stop, done)
+	go checkpointer(c, kick, scrub, stop, done)
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: %s: %w", path, err)
@@ -180,8 +180,13 @@ const checkpointInterval = 5 * time.Millisecond
 // the WAL stays short (a long WAL slows every page lookup). PASSIVE never blocks the writer or
 // readers; durability does not depend on it, since a commit is durable once its WAL frames are
 // synced. On close it runs a last TRUNCATE checkpoint.
-func checkpointer(c *sql.DB, kick, stop, done chan struct{}) {
+//
+// While a ScrubWAL that readers kept from truncating the WAL is owed (scrub), it tries again
+// every scrubRetry, without waiting for readers (so without holding writers off), until the
+// readers of older snapshots are gone and the truncation succeeds.
+func checkpointer(c *sql.DB, kick, scrub, stop, done chan struct{}) {
 	defer close(done)
+	var retry <-chan time.Time
 	for {
 		select {
 		case <-kick:
@@ -193,6 +198,15 @@ func checkpointer(c *sql.DB, kick, stop, done chan struct{}) {
 				c.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 				return
 			}
+		case <-scrub:
+			if retry == nil {
+				retry = time.After(scrubRetry)
+			}
+		case <-retry:
+			retry = nil
+			if !truncateNow(c) {
+				retry = time.After(scrubRetry)
+			}
 		case <-stop:
 			c.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 			return
@@ -200,11 +214,33 @@ func checkpointer(c *sql.DB, kick, stop, done chan struct{}) {
 	}
 }
 
+// scrubRetry is how often the checkpointer tries again a truncation of the WAL that readers
+// prevented.
+const scrubRetry = time.Second
+
+// truncateNow truncates the WAL if no reader of an older snapshot holds it, without waiting
+// for one, and reports whether it did.
+func truncateNow(c *sql.DB) bool {
+	ctx := context.Background()
+	conn, err := c.Conn(ctx) // the checkpointer's one connection, for the three statements
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = 0"); err != nil {
+		return false
+	}
+	defer conn.ExecContext(ctx, "PRAGMA busy_timeout = 1000")
+	var busy, frames, copied int
+	err = conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &copied)
+	return err == nil && busy == 0
+}
+
 // ScrubWAL copies the WAL into the database file and truncates it, on SQLite, so that the
 // pages as they were before an erasure (EraseLetter) no longer lie in the WAL; it reports
 // whether it did. It waits at most about a second for readers of older snapshots, holding
-// writers off meanwhile; if readers remain, the WAL is truncated at the next ScrubWAL or when
-// the store closes. On PostgreSQL it does nothing and reports false.
+// writers off meanwhile; if readers remain, the checkpointer truncates the WAL once they are
+// gone (it tries every scrubRetry), or the store's close does. On PostgreSQL it does nothing and reports false.
 func (db *DB) ScrubWAL(ctx context.Context) (bool, error) {
 	if db.checkpoints == nil {
 		return false, nil
@@ -213,6 +249,12 @@ func (db *DB) ScrubWAL(ctx context.Context) (bool, error) {
 	err := db.checkpoints.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &copied)
 	if err != nil {
 		return false, fmt.Errorf("truncate the WAL: %w", err)
+	}
+	if busy != 0 {
+		select {
+		case db.scrubLater <- struct{}{}:
+		default:
+		}
 	}
 	return busy == 0, nil
 }

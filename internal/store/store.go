@@ -59,6 +59,8 @@ type DB struct {
 	readGate chan struct{}
 	// committed, if set, is signalled (without blocking) after each commit.
 	committed chan struct{}
+	// scrubLater asks the checkpointer to truncate the WAL once readers let it (ScrubWAL).
+	scrubLater chan struct{}
 	// onClose runs after both pools are closed.
 	onClose func() error
 	// checkpoints, on SQLite, is the checkpointer's connection (sqlite.go).
