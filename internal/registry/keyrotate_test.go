@@ -223,3 +223,24 @@ func TestRotateSignerKeyToItself(t *testing.T) {
 	got, err := o.r.RotateSignerKey(ctx, o.signer, id, pub)
 	wantErr(t, fmt.Sprintf("rotate key %s to itself (answered %+v)", id, got), err, ErrConflict)
 }
+
+// TestRotationAskedAgainIsOnlyARotation: a signer registers a new key and, at the next log
+// entry, revokes the old one for a reason of their own ("laptop stolen"). A rotation of the
+// old key to the new one asked then is not one done already, whatever the two entries'
+// places: it was answered as rotated, and the command line reported a rotation that the log
+// shows as a revocation for theft.
+func TestRotationAskedAgainIsOnlyARotation(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	pub := newPub(t)
+	_, added, err := o.r.RegisterKey(ctx, o.signer, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	revoked, err := o.r.RevokeKey(ctx, o.signer, o.keyID, "laptop stolen")
+	if err != nil || revoked != added+1 {
+		t.Fatalf("revoke: %d, %v; want log entry %d", revoked, err, added+1)
+	}
+	got, err := o.r.RotateSignerKey(ctx, o.signer, o.keyID, pub)
+	wantErr(t, fmt.Sprintf("rotate a key revoked for theft (answered %+v)", got), err, ErrConflict)
+}

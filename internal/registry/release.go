@@ -220,6 +220,7 @@ func (r *Registry) RotateSignerKey(ctx context.Context, a Actor, oldKeyID string
 	}
 	keyID := dsse.KeyID(pub)
 	var old, known *store.SignerKey
+	var revokedFor string // the reason of the old key's revocation, if it is revoked
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		full, err := resolveKeyID(ctx, tx, a, oldKeyID)
 		if err != nil {
@@ -227,6 +228,16 @@ func (r *Registry) RotateSignerKey(ctx context.Context, a Actor, oldKeyID string
 		}
 		if old, err = tx.SignerKey(ctx, full); err != nil {
 			return err
+		}
+		if old.Revoked() {
+			o, err := opening(ctx, tx, old.RevokedIndex)
+			if err != nil {
+				return err
+			}
+			var st seal.KeyStatement
+			if o != nil && seal.Unmarshal(o.Statement, &st) == nil {
+				revokedFor = st.Reason
+			}
 		}
 		known, err = tx.SignerKey(ctx, keyID)
 		if errors.Is(err, store.ErrNotFound) {
@@ -241,7 +252,10 @@ func (r *Registry) RotateSignerKey(ctx context.Context, a Actor, oldKeyID string
 		return nil, fmt.Errorf("rotate key %s: %w: it is not yours: a signer rotates only their own key", old.KeyID, ErrForbidden)
 	}
 	if known != nil {
-		if known.MemberID == a.Member.ID && known.KeyID != old.KeyID && old.Revoked() && old.RevokedIndex == known.AddedIndex+1 {
+		// Done already: the old key revoked by this rotation, right after the new key's entry
+		// (not by a revocation of its own that happened to follow the new key's registration).
+		if known.MemberID == a.Member.ID && known.KeyID != old.KeyID && old.Revoked() && old.RevokedIndex == known.AddedIndex+1 &&
+			revokedFor == "rotated to "+keyID {
 			return &KeyRotation{KeyID: keyID, Added: known.AddedIndex, RevokedKeyID: old.KeyID, Revoked: old.RevokedIndex}, nil
 		}
 		return nil, fmt.Errorf("rotate key %s: %w: the new key %s is registered already, at log entry %d: make a new key", old.KeyID, ErrConflict, keyID, known.AddedIndex)
