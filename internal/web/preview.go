@@ -12,6 +12,12 @@ import (
 // ahead of a click (Sec-Purpose or Purpose: prefetch), records none and gets none: the audit
 // trail must not say that the member took a copy they never asked for.
 func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
+	// A HEAD (which GET routes take) would record a preview that no one received.
+	if r.Method == http.MethodHead {
+		w.Header().Set("Allow", http.MethodGet)
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		return
+	}
 	if !h.fromSite(r, true) || prefetch(r) {
 		h.fail(w, r, errCopyElsewhere)
 		return

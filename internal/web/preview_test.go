@@ -84,6 +84,12 @@ func TestPreviewNotFromElsewhere(t *testing.T) {
 			t.Errorf("preview with %v: %s", hdr, resp.Status)
 		}
 	}
+	// A HEAD, which GET routes take, on the page's route and the API's, with what rita's
+	// own click would send: no preview is made for it, and none recorded.
+	resp, _ := c.do("HEAD", "/letters/"+ref+"/preview", nil, map[string]string{"Sec-Fetch-Site": "same-origin"})
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("HEAD of the preview page: %s", resp.Status)
+	}
 	if n := copies(); n != 0 {
 		t.Fatalf("%d draft copies recorded for requests rita never made", n)
 	}
@@ -96,6 +102,18 @@ func TestPreviewNotFromElsewhere(t *testing.T) {
 	resp, body := c.do("GET", "/letters/"+ref+"/preview", nil, map[string]string{"Referer": o.srv.URL + "/letters/" + ref})
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(body, "%PDF") {
 		t.Errorf("rita's own preview without fetch metadata: %s", resp.Status)
+	}
+	// The API's route too (a new token ends rita's web session, so it comes last).
+	tok, err := o.reg.IssueToken(ctx, o.actors["root"], "rita")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("HEAD", o.srv.URL+"/api/v1/letters/"+ref+"/preview", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("HEAD of the API's preview: %v, %v", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 	if n := copies(); n != 3 {
 		t.Errorf("%d draft copies recorded for rita's three previews", n)
