@@ -13,6 +13,18 @@ import (
 	"time"
 )
 
+// scrubStore returns a new SQLite store, closed when the test ends, and its directory.
+func scrubStore(t *testing.T) (*DB, string) {
+	t.Helper()
+	dir := t.TempDir()
+	db, err := OpenSQLite(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, dir
+}
+
 // TestScrubFreeSpace fills tables of every page type (rowid and WITHOUT ROWID, an index, rows
 // of a few bytes and rows with overflow pages), rewrites and deletes rows with secure_delete
 // off, as ordinary writes do, so that their bytes stay in free space, freelist pages and
@@ -21,12 +33,7 @@ import (
 // integrity check.
 func TestScrubFreeSpace(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := OpenSQLite(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, dir := scrubStore(t)
 	rnd := rand.New(rand.NewPCG(1, 2))
 	value := func(marked bool, n int) []byte {
 		b := make([]byte, n)
@@ -42,7 +49,7 @@ func TestScrubFreeSpace(t *testing.T) {
 	}
 	sizes := []int{12, 300, 900, 3000, 5000, 20000}
 	kept := map[string][]byte{}
-	err = db.Update(ctx, func(tx *Tx) error {
+	err := db.Update(ctx, func(tx *Tx) error {
 		for _, q := range []string{
 			"CREATE TABLE scrub_rowid (k TEXT PRIMARY KEY, v BLOB)",
 			"CREATE TABLE scrub_norowid (k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID",
@@ -264,12 +271,7 @@ func BenchmarkScrubFreeSpace(b *testing.B) {
 // truncates it once the reader is gone.
 func TestScrubWALWhenReadersAreGone(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := OpenSQLite(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, dir := scrubStore(t)
 	raw, err := sql.Open("sqlite", "file:"+filepath.Join(dir, SQLiteFile))
 	if err != nil {
 		t.Fatal(err)
