@@ -254,7 +254,12 @@ the released file's bytes, review comments, the withdrawal's reason, and its tex
 fingerprints. The public log is untouched and still verifies; its entries for the letter now
 commit to statements nobody can recover. The registry still answers, for the released file's
 digest, that a letter was released on its date; seals already handed to holders keep
-verifying offline. It cannot be undone.`,
+verifying offline. It cannot be undone.
+
+On SQLite the erasure also overwrites with zeros every byte of the database file that holds
+no live data, where earlier writes leave old copies: it reads the whole file, a few seconds
+per gigabyte, and other writes wait meanwhile. On PostgreSQL run VACUUM FULL afterwards
+(docs/design/confidentiality.md).`,
 		Example: `  chancery letter erase TFN-2026-000042 --reason "erasure request of 3 March (GDPR art. 17)" --yes`,
 		Args:    cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
