@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -89,12 +90,25 @@ func TestRaceWithdrawalsOfOneLetterLogOne(t *testing.T) {
 			r2, s2 := b.retraction(t, ref, "", "second")
 			r3, s3 := b.retraction(t, ref, by, "replaced")
 			var errs [4]error
+			var idx [3]int64
 			together(
-				func() { _, errs[0] = a.withdraw(ctx, a.signer, ref, "", a.keyID, r1, s1) },
-				func() { _, errs[1] = b.withdraw(ctx, b.signer, ref, "", b.keyID, r2, s2) },
-				func() { _, errs[2] = b.withdraw(ctx, b.signer, ref, by, b.keyID, r3, s3) },
+				func() { idx[0], errs[0] = a.withdraw(ctx, a.signer, ref, "", a.keyID, r1, s1) },
+				func() { idx[1], errs[1] = b.withdraw(ctx, b.signer, ref, "", b.keyID, r2, s2) },
+				func() { idx[2], errs[2] = b.withdraw(ctx, b.signer, ref, by, b.keyID, r3, s3) },
 				func() { errs[3] = a.r.Erase(ctx, a.admin, ref, "court order") },
 			)
+			// The log is read through a: on PostgreSQL, a withdrawal b logged reaches a's head
+			// a moment after b's answer.
+			logged := slices.Max(idx[:])
+			for deadline := time.Now().Add(time.Minute); a.r.cfg.Log.Head().Size <= logged; {
+				if time.Now().After(deadline) {
+					t.Fatalf("round %d: a's log never reached entry %d", round, logged)
+				}
+				select {
+				case <-a.r.cfg.Log.Published():
+				case <-time.After(50 * time.Millisecond):
+				}
+			}
 			won := 0
 			for i, err := range errs[:3] {
 				switch {
