@@ -98,7 +98,11 @@ func TestBrowserSearch(t *testing.T) {
 	if got := b.text("#letters"); !strings.Contains(got, ref) || !strings.Contains(got, "Another letter") {
 		t.Errorf("the letters page lists:\n%s", got)
 	}
+	// The results page keeps the query in the field's value attribute, which typing into the
+	// page before it does not set: waiting for it waits for the new page (the result's link
+	// is on the page before it too, and reading that page as it went away failed).
 	b.do(chromedp.SendKeys(chromedp.CSS("#q"), "troop withdrawal"), chromedp.Submit(chromedp.CSS("#q")),
+		chromedp.WaitVisible(chromedp.CSS(`#q[value="troop withdrawal"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#letters a[href="/letters/`+ref+`"]`)))
 	if got := b.text("#letters"); strings.Contains(got, "Another letter") || !strings.Contains(got, "found in the text") {
 		t.Errorf("search for a phrase of the text lists:\n%s", got)
