@@ -355,7 +355,7 @@ func (ps *parser) policy() *Policy {
 	if root == nil {
 		return nil
 	}
-	top := ps.fields(root, "the policy", "version", "name", "groups", "classes", "tags", "disclose", "rules")
+	top := ps.fields(root, "the policy", "version", "name", "groups", "classes", "tags", "disclose", "two_admins", "rules")
 	if top == nil {
 		return nil
 	}
@@ -382,6 +382,9 @@ func (ps *parser) policy() *Policy {
 	}
 	if f, ok := top["disclose"]; ok {
 		ps.disclose(f.value, p)
+	}
+	if f, ok := top["two_admins"]; ok {
+		p.twoAdmins, _ = ps.boolean(f.value, "two_admins")
 	}
 	defer ps.lintLabels(root, p)
 	f, ok := top["rules"]

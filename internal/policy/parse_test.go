@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -44,7 +45,8 @@ func TestParseErrors(t *testing.T) {
 			"p.yaml:4:20: approvals cannot be logged in the clear: the fields that can are reference, subject, class, tags, addressees, signers, file_digest",
 			"p.yaml:4:31: subject is listed twice",
 			"p.yaml:5:3: class press is listed twice under disclose (first on line 4)"}},
-		{"not a mapping", "- a\n", []string{"p.yaml:1:1: the policy must be a mapping (version, name, groups, classes, tags, disclose, rules)"}},
+		{"not a mapping", "- a\n", []string{"p.yaml:1:1: the policy must be a mapping (version, name, groups, classes, tags, disclose, two_admins, rules)"}},
+		{"two_admins not a boolean", head + "two_admins: yes please\nrules:\n" + def, []string{"p.yaml:3:13: two_admins must be true or false"}},
 		{"nothing required at the top", "groups: {}\n", []string{
 			"p.yaml:1:1: the policy has no version (version: 1)",
 			"p.yaml:1:1: the policy has no name",
@@ -108,7 +110,7 @@ func TestParseAllErrors(t *testing.T) {
 	_, err = ParseFile("policy.yaml", data)
 	want := []string{
 		"policy.yaml:1:10: version 2 is not supported: this Chancery reads version 1",
-		"policy.yaml:3:1: unknown key \"colour\" in the policy (known: version, name, groups, classes, tags, disclose, rules)",
+		"policy.yaml:3:1: unknown key \"colour\" in the policy (known: version, name, groups, classes, tags, disclose, two_admins, rules)",
 		"policy.yaml:5:25: alice is listed twice in group command",
 		"policy.yaml:6:10: group empty has no members",
 		"policy.yaml:8:1: no default rule: add a rule with `default: true` and no `when`; it covers every letter that no rule asking for approvals or signatures matches",
@@ -186,6 +188,25 @@ func TestParseDigestAndName(t *testing.T) {
 	q, err := Parse(append(src, "# note\n"...))
 	if err != nil || q.Digest == p.Digest {
 		t.Errorf("digest %s, %v", q.Digest, err)
+	}
+}
+
+func TestParseTwoAdmins(t *testing.T) {
+	const src = "version: 1\nname: tfn\n%srules:\n  - {name: d, default: true, require: {signatures: [{role: signer, count: 2}]}}\n"
+	for _, tc := range []struct {
+		line string
+		want bool
+	}{{"", false}, {"two_admins: false\n", false}, {"two_admins: true\n", true}} {
+		p, err := Parse([]byte(fmt.Sprintf(src, tc.line)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.TwoAdmins() != tc.want {
+			t.Errorf("%q: TwoAdmins() = %v, want %v", tc.line, p.TwoAdmins(), tc.want)
+		}
+	}
+	if Builtin().TwoAdmins() {
+		t.Error("the built-in policy asks for two admins: a new office has one")
 	}
 }
 

@@ -203,6 +203,9 @@ type Policy struct {
 	disclose map[string][]string
 	// classes and tags are the declared ones (nil: not declared, any is accepted).
 	classes, tags []string
+	// twoAdmins is the file's two_admins: changes that decide who may approve and sign
+	// are carried out only once a second admin approves them (registry/changes.go).
+	twoAdmins bool
 	// named holds the labels the policy names (declared classes and tags, the string
 	// constants of its conditions), and skeletons one of them by skeleton: a letter's class
 	// or tag that reads as one of them without being it is refused (lookalike.go).
@@ -218,6 +221,10 @@ type Policy struct {
 func (p *Policy) Disclose(class string) []string {
 	return p.disclose[class]
 }
+
+// TwoAdmins reports whether the policy asks for two admins to change who may approve and
+// sign: adding a member, giving a role, a new token, enabling a member, adopting a policy.
+func (p *Policy) TwoAdmins() bool { return p.twoAdmins }
 
 //go:embed builtin.yaml
 var builtinSource []byte

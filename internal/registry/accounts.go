@@ -112,6 +112,15 @@ func (r *Registry) SetPassword(ctx context.Context, a Actor, name, password stri
 		if err != nil {
 			return err
 		}
+		if m.ID != a.Member.ID {
+			two, err := r.twoAdminsIn(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if two {
+				return i18n.Errorf(ErrForbidden, "the policy in force asks for two admins (two_admins): an admin cannot set another member's password; issue them a new token (a second admin approves it), and they set their own")
+			}
+		}
 		if m.FromProvider() && m.ID == a.Member.ID {
 			return i18n.Errorf(ErrForbidden, "%s signs in through the office's identity provider, which governs their roles: they cannot set themselves a password", name)
 		}

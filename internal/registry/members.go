@@ -208,6 +208,9 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 			return nil, i18n.Errorf(ErrInvalid, "role %q is both added and removed", role)
 		}
 	}
+	if len(add) > 0 && r.twoAdmins(a) {
+		return nil, r.propose(ctx, a, ChangeRoles, name, changeDetail{Add: add, Remove: remove})
+	}
 	if slices.Contains(add, RoleSigner) {
 		if err := r.revokeKeysLeft(ctx, a, name, "the signer role of "+name+" was taken away"); err != nil {
 			return nil, fmt.Errorf("set roles of %s: %w", name, err)
@@ -222,6 +225,11 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 		m, err := activeMember(ctx, tx, name)
 		if err != nil {
 			return err
+		}
+		if len(add) > 0 {
+			if err := r.takeChange(ctx, tx, a, ChangeRoles, name, changeDetail{Add: add, Remove: remove}); err != nil {
+				return err
+			}
 		}
 		for _, role := range remove {
 			if !m.HasRole(role) {
@@ -247,6 +255,9 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 			}
 			if !ok {
 				return i18n.Errorf(ErrConflict, "%s is the last active admin: make another member admin first", name)
+			}
+			if err := r.checkAdminsLeft(ctx, tx, m); err != nil {
+				return err
 			}
 		}
 		if err := tx.SetMemberRoles(ctx, m.ID, roles); err != nil {
@@ -325,6 +336,9 @@ func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*Me
 			}
 			if !ok {
 				return i18n.Errorf(ErrConflict, "%s is the last active admin", name)
+			}
+			if err := r.checkAdminsLeft(ctx, tx, m); err != nil {
+				return err
 			}
 		}
 		if err := tx.SetMemberDisabled(ctx, m.ID, r.now()); err != nil {
@@ -439,6 +453,9 @@ func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (stri
 	if err := a.require(RoleAdmin); err != nil {
 		return "", err
 	}
+	if r.twoAdmins(a) {
+		return "", r.propose(ctx, a, ChangeEnable, name, changeDetail{})
+	}
 	if err := r.revokeKeysLeft(ctx, a, name, "member "+name+" disabled"); err != nil {
 		return "", fmt.Errorf("enable %s: %w", name, err)
 	}
@@ -453,6 +470,9 @@ func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (stri
 		}
 		if !m.Disabled() {
 			return i18n.Errorf(ErrConflict, "%s is not disabled", name)
+		}
+		if err := r.takeChange(ctx, tx, a, ChangeEnable, name, changeDetail{}); err != nil {
+			return err
 		}
 		if err := tx.SetMemberDisabled(ctx, m.ID, time.Time{}); err != nil {
 			return err
@@ -538,6 +558,11 @@ func (r *Registry) IssueToken(ctx context.Context, a Actor, name string) (string
 	if err := a.require(RoleAdmin); err != nil {
 		return "", err
 	}
+	// An admin's own new token gives them nothing they do not hold.
+	own := name == a.Member.Name && a.change == 0
+	if !own && r.twoAdmins(a) {
+		return "", r.propose(ctx, a, ChangeToken, name, changeDetail{})
+	}
 	tok, hash := NewToken()
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		if err := stillActs(ctx, tx, a); err != nil {
@@ -546,6 +571,11 @@ func (r *Registry) IssueToken(ctx context.Context, a Actor, name string) (string
 		m, err := activeMember(ctx, tx, name)
 		if err != nil {
 			return err
+		}
+		if !own {
+			if err := r.takeChange(ctx, tx, a, ChangeToken, name, changeDetail{}); err != nil {
+				return err
+			}
 		}
 		if err := tx.SetMemberToken(ctx, m.ID, hash); err != nil {
 			return err

@@ -34,6 +34,9 @@ func (r *Registry) AdoptPolicy(ctx context.Context, a Actor, p *policy.Policy, s
 	if seal.DigestOf(source) != p.Digest {
 		return 0, i18n.Errorf(ErrInvalid, "the compiled policy is not of this file")
 	}
+	if r.twoAdmins(a) {
+		return 0, r.propose(ctx, a, ChangePolicy, string(p.Digest), changeDetail{Name: p.Name, Source: source})
+	}
 	now := r.now()
 	o := seal.NewOpening(seal.PolicyStatement{Office: r.cfg.Office.Name, Digest: p.Digest, Name: p.Name,
 		Source: source, AdoptedBy: a.Member.Name, Time: now})
@@ -57,6 +60,18 @@ func (r *Registry) AdoptPolicy(ctx context.Context, a Actor, p *policy.Policy, s
 		}
 		if err := checkGroupNames(ctx, tx, p); err != nil {
 			return err
+		}
+		if err := r.takeChange(ctx, tx, a, ChangePolicy, string(p.Digest), changeDetail{Name: p.Name, Source: source}); err != nil {
+			return err
+		}
+		if p.TwoAdmins() {
+			n, err := activeAdmins(ctx, tx, 0)
+			if err != nil {
+				return err
+			}
+			if n < 2 {
+				return i18n.Errorf(ErrConflict, "the policy asks for two admins (two_admins), and the office has %d active admin: make another member admin first", n)
+			}
 		}
 		ap = store.AdoptedPolicy{LogIndex: index, Digest: string(p.Digest), Name: p.Name, Source: source, AdoptedBy: a.Member.ID, AdoptedAt: now}
 		if err := tx.AddPolicy(ctx, &ap); err != nil {

@@ -227,6 +227,9 @@ func (r *Registry) Office() Office { return r.cfg.Office }
 type Actor struct {
 	Member *store.Member
 	Remote string
+	// change is the ID of the two-admin change being carried out for the admin Member,
+	// who approves it (ApproveChange); 0 otherwise.
+	change int64
 }
 
 func (a Actor) name() string {
@@ -365,6 +368,19 @@ func (r *Registry) AddMember(ctx context.Context, a Actor, name string, roles []
 	if err := a.require(RoleAdmin); err != nil {
 		return "", err
 	}
+	if r.twoAdmins(a) {
+		name = nfc(name)
+		if err := checkMemberName(name); err != nil {
+			return "", err
+		}
+		if len(roles) == 0 {
+			return "", i18n.Errorf(ErrInvalid, "a member needs at least one role (%s)", strings.Join(Roles, ", "))
+		}
+		if err := r.checkRoles(roles); err != nil {
+			return "", err
+		}
+		return "", r.propose(ctx, a, ChangeAddMember, name, changeDetail{Roles: roles})
+	}
 	return r.addMember(ctx, a, name, roles)
 }
 
@@ -426,6 +442,8 @@ func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []
 			if _, err := tx.MemberByID(ctx, 1); err == nil {
 				return i18n.Errorf(ErrConflict, "the registry already has members")
 			}
+		} else if err := r.takeChange(ctx, tx, a, ChangeAddMember, name, changeDetail{Roles: roles}); err != nil {
+			return err
 		}
 		if err := checkLookAlikeMember(ctx, tx, name); err != nil {
 			return err

@@ -721,6 +721,9 @@ DELETE FROM seals;
 	// 33: a Word or OpenDocument version's conversion to PDF is made once and kept, so that
 	// previews, draft copies and the release show the same pages (conversions.go).
 	{sqlite: conversionsSQLite, postgres: conversionsPostgres},
+	// 34: changes of members and policy one admin proposes and a second carries out, when
+	// the policy in force asks for two admins (changes.go).
+	{sqlite: changesSQLite, postgres: changesPostgres},
 }
 
 // packBundlesSQLite and packBundlesPostgres are migration 27 (see migrations).

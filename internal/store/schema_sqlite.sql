@@ -1,4 +1,4 @@
--- schema version 33
+-- schema version 34
 -- The schema the migrations of migrate.go leave in a new SQLite database, as its
 -- sqlite_master holds it. Written by: go test ./internal/store -run SQLiteSchemaIsMigrations -update-schema
 CREATE TABLE log_head (
@@ -288,3 +288,14 @@ CREATE TABLE conversions (
 	pdf        BLOB NOT NULL REFERENCES blobs (digest), -- the PDF made of it
 	PRIMARY KEY (source, media_type)
 ) WITHOUT ROWID;
+CREATE TABLE changes (
+	id          INTEGER PRIMARY KEY,
+	kind        TEXT    NOT NULL,                      -- member.add, member.roles, member.token, member.enable, policy.adopt
+	subject     TEXT    NOT NULL,                      -- the member's name, or the policy's digest
+	detail      BLOB    NOT NULL,                      -- what else the change carries out (JSON)
+	proposed_by INTEGER NOT NULL REFERENCES members (id),
+	proposed_at TEXT    NOT NULL,
+	state       TEXT    NOT NULL,                      -- pending, done or refused
+	decided_by  INTEGER REFERENCES members (id),
+	decided_at  TEXT
+);

@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"EraseBothLettersOfAFile", testEraseBothLettersOfAFile},
 		{"ErasedFileStoredAgain", testErasedFileStoredAgain},
 		{"ConversionAfterErasure", testConversionAfterErasure},
+		{"Changes", testChanges},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)

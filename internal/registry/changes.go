@@ -1,0 +1,429 @@
+package registry
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/chancery/chancery/internal/i18n"
+	"github.com/chancery/chancery/internal/policy"
+	"github.com/chancery/chancery/internal/store"
+)
+
+// Two-admin changes. An admin who can add a member, give a role or issue another member's
+// token can meet a two-person rule alone: create a second account, or take a member's, then
+// approve and sign as two people. A policy with `two_admins: true` closes that: the changes
+// that decide who may approve and sign are then proposed by one admin and carried out only
+// when a second, active admin approves them. The second admin receives what the change makes
+// (a new member's or a new token), never the proposer. Changes that take power away
+// (disabling a member, taking a role, revoking a key) stay one admin's, so that an office
+// answers a leaked token at once.
+
+// Change kinds: the audit actions of the changes they carry out.
+const (
+	ChangeAddMember = "member.add"
+	ChangeRoles     = "member.roles"
+	ChangeToken     = "member.token"
+	ChangeEnable    = "member.enable"
+	ChangePolicy    = "policy.adopt"
+)
+
+// ChangeMaxAge is how long a proposed change waits for its second admin: an older one is
+// proposed again, so that nobody approves what was asked in another situation.
+const ChangeMaxAge = 7 * 24 * time.Hour
+
+// changeDetail is what a change carries beyond its kind and subject, stored as JSON.
+type changeDetail struct {
+	Roles  []string `json:"roles,omitempty"`  // member.add
+	Add    []string `json:"add,omitempty"`    // member.roles
+	Remove []string `json:"remove,omitempty"` // member.roles
+	Name   string   `json:"name,omitempty"`   // policy.adopt: the policy's name
+	Source []byte   `json:"source,omitempty"` // policy.adopt: the policy file
+}
+
+// ChangeView is what admins see of a change.
+type ChangeView struct {
+	ID     int64  `json:"id"`
+	Kind   string `json:"kind"`
+	Member string `json:"member,omitempty"`
+	// Roles are a new member's roles; Add and Remove a role change's.
+	Roles  []string `json:"roles,omitempty"`
+	Add    []string `json:"add,omitempty"`
+	Remove []string `json:"remove,omitempty"`
+	// Policy and PolicyName are the digest and name of a policy to adopt.
+	Policy     string     `json:"policy,omitempty"`
+	PolicyName string     `json:"policy_name,omitempty"`
+	ProposedBy string     `json:"proposed_by"`
+	ProposedAt time.Time  `json:"proposed_at"`
+	State      string     `json:"state"` // pending, done or refused
+	DecidedBy  string     `json:"decided_by,omitempty"`
+	DecidedAt  *time.Time `json:"decided_at,omitempty"`
+}
+
+// ProposedError is returned, instead of carrying out a change, when the policy in force asks
+// for two admins: the change is recorded and waits for a second admin (ApproveChange).
+type ProposedError struct{ Change *ChangeView }
+
+func (e *ProposedError) Error() string {
+	return fmt.Sprintf("proposed as change %d: the policy in force asks for a second admin (two_admins), who approves it", e.Change.ID)
+}
+
+// Proposed returns the change err says was proposed, or nil.
+func Proposed(err error) *ChangeView {
+	var pe *ProposedError
+	if errors.As(err, &pe) {
+		return pe.Change
+	}
+	return nil
+}
+
+// ChangeResult is what approving a change did.
+type ChangeResult struct {
+	Change *ChangeView `json:"change"`
+	// Token is the new token of a member added, given a token or enabled, shown once to the
+	// approving admin, who hands it to the member.
+	Token string `json:"token,omitempty"`
+	// Member is the member after a role change.
+	Member *MemberView `json:"member,omitempty"`
+	// LogIndex is the policy-adopted entry's index.
+	LogIndex int64 `json:"log_index,omitempty"`
+}
+
+// twoAdmins reports whether the policy in force asks for two admins; a change carried out
+// for an approved change (a.change) is not asked again.
+func (r *Registry) twoAdmins(a Actor) bool {
+	return a.change == 0 && r.Policy().TwoAdmins()
+}
+
+// twoAdminsIn reports whether the policy in force in tx asks for two admins: the one in
+// memory, unless another server adopted one this server has not read yet.
+func (r *Registry) twoAdminsIn(ctx context.Context, tx *store.Tx) (bool, error) {
+	cur, err := tx.CurrentPolicy(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return policy.Builtin().TwoAdmins(), nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if p := r.Policy(); string(p.Digest) == cur.Digest {
+		return p.TwoAdmins(), nil
+	}
+	p, err := policy.Parse(cur.Source)
+	if err != nil {
+		return false, fmt.Errorf("policy in force (log entry %d): %w", cur.LogIndex, err)
+	}
+	return p.TwoAdmins(), nil
+}
+
+// propose records the change kind of subject with detail, proposed by the admin a, and
+// returns it as a ProposedError.
+func (r *Registry) propose(ctx context.Context, a Actor, kind, subject string, d changeDetail) error {
+	detail, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	c := &store.Change{Kind: kind, Subject: subject, Detail: detail, ProposedBy: a.Member.ID, ProposedAt: r.now()}
+	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
+		if err := checkProposal(ctx, tx, kind, subject); err != nil {
+			return err
+		}
+		if err := tx.AddChange(ctx, c); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "change.propose", "", fmt.Sprintf("change %d: %s %s", c.ID, kind, subject))
+	})
+	if err != nil {
+		return fmt.Errorf("propose %s %s: %w", kind, subject, err)
+	}
+	v, err := r.changeView(ctx, c)
+	if err != nil {
+		return err
+	}
+	return &ProposedError{Change: v}
+}
+
+// checkProposal refuses a change that could not be carried out as things stand, so that a
+// second admin is not asked for nothing. Carrying it out checks everything again.
+func checkProposal(ctx context.Context, tx *store.Tx, kind, subject string) error {
+	if kind == ChangePolicy {
+		return nil
+	}
+	m, err := tx.MemberByName(ctx, subject)
+	switch {
+	case kind == ChangeAddMember && err == nil:
+		return i18n.Errorf(ErrConflict, "%s is already a member", subject)
+	case kind == ChangeAddMember && errors.Is(err, store.ErrNotFound):
+		return checkLookAlikeMember(ctx, tx, subject)
+	case err != nil:
+		return err
+	case kind == ChangeEnable && !m.Disabled():
+		return i18n.Errorf(ErrConflict, "%s is not disabled", subject)
+	case kind != ChangeEnable && m.Disabled():
+		return i18n.Errorf(ErrConflict, "%s is disabled: enable them first", subject)
+	}
+	return nil
+}
+
+// takeChange is called in the transaction of every change two admins may be asked for. For
+// a change being carried out (a.change), it checks that the stored change is still pending,
+// is the one carried out, was proposed by another admin who still is one, and is recent,
+// and marks it done, in the transaction that carries it out: the change is done once. For
+// any other, it refuses if the policy in force (read in tx) asks for two admins: one adopted
+// meanwhile, perhaps by another server.
+func (r *Registry) takeChange(ctx context.Context, tx *store.Tx, a Actor, kind, subject string, d changeDetail) error {
+	if a.change == 0 {
+		two, err := r.twoAdminsIn(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if two {
+			return i18n.Errorf(ErrConflict, "the policy in force now asks for two admins (two_admins): propose the change again")
+		}
+		return nil
+	}
+	c, err := tx.Change(ctx, a.change)
+	if err != nil {
+		return err
+	}
+	detail, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	if c.Kind != kind || c.Subject != subject || !bytes.Equal(c.Detail, detail) {
+		return fmt.Errorf("change %d is %s %s, not what is carried out (%s %s)", c.ID, c.Kind, c.Subject, kind, subject)
+	}
+	if err := r.checkApprover(ctx, tx, a, c); err != nil {
+		return err
+	}
+	if err := tx.DecideChange(ctx, c.ID, store.ChangeDone, a.Member.ID, r.now()); err != nil {
+		return err
+	}
+	return r.audit(ctx, tx, a, "change.approve", "", fmt.Sprintf("change %d: %s %s", c.ID, kind, subject))
+}
+
+// checkApprover refuses an approval of c by a: c must be pending and recent, a must not be
+// its proposer, and its proposer must still be an active admin.
+func (r *Registry) checkApprover(ctx context.Context, tx *store.Tx, a Actor, c *store.Change) error {
+	if c.State != store.ChangePending {
+		return i18n.Errorf(ErrConflict, "change %d is %s already", c.ID, c.State)
+	}
+	if c.ProposedBy == a.Member.ID {
+		return i18n.Errorf(ErrForbidden, "you proposed change %d: another admin approves it", c.ID)
+	}
+	if r.now().Sub(c.ProposedAt) > ChangeMaxAge {
+		return i18n.Errorf(ErrConflict, "change %d was proposed more than 7 days ago: refuse it, and propose it again if it is still wanted", c.ID)
+	}
+	p, err := tx.MemberByID(ctx, c.ProposedBy)
+	if err != nil {
+		return err
+	}
+	if p.Disabled() || !p.HasRole(RoleAdmin) {
+		return i18n.Errorf(ErrConflict, "change %d was proposed by %s, who is no longer an active admin: refuse it", c.ID, p.Name)
+	}
+	return nil
+}
+
+// checkAdminsLeft refuses, while the policy in force asks for two admins, a change that
+// leaves fewer than two active admins besides m's loss: nobody could then approve a change.
+func (r *Registry) checkAdminsLeft(ctx context.Context, tx *store.Tx, m *store.Member) error {
+	two, err := r.twoAdminsIn(ctx, tx)
+	if err != nil || !two {
+		return err
+	}
+	n, err := activeAdmins(ctx, tx, m.ID)
+	if err != nil {
+		return err
+	}
+	if n < 2 {
+		return i18n.Errorf(ErrConflict, "the policy in force asks for two admins (two_admins): %s is one of the last two active admins; make another member admin first", m.Name)
+	}
+	return nil
+}
+
+// activeAdmins counts the active admins other than the member except.
+func activeAdmins(ctx context.Context, tx *store.Tx, except int64) (int, error) {
+	ms, err := tx.Members(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, m := range ms {
+		if m.ID != except && !m.Disabled() && m.HasRole(RoleAdmin) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Changes lists the pending changes, oldest first, then the 50 latest decided (admins).
+func (r *Registry) Changes(ctx context.Context, a Actor) ([]ChangeView, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return nil, err
+	}
+	var cs []store.Change
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		cs, err = tx.Changes(ctx, 50)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("changes: %w", err)
+	}
+	out := []ChangeView{}
+	for i := range cs {
+		v, err := r.changeView(ctx, &cs[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *v)
+	}
+	return out, nil
+}
+
+// Change returns the change id (admins).
+func (r *Registry) Change(ctx context.Context, a Actor, id int64) (*ChangeView, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return nil, err
+	}
+	c, err := r.readChange(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.changeView(ctx, c)
+}
+
+func (r *Registry) readChange(ctx context.Context, id int64) (*store.Change, error) {
+	var c *store.Change
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		c, err = tx.Change(ctx, id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("change %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// changeView reads what admins see of c.
+func (r *Registry) changeView(ctx context.Context, c *store.Change) (*ChangeView, error) {
+	var d changeDetail
+	if err := json.Unmarshal(c.Detail, &d); err != nil {
+		return nil, fmt.Errorf("change %d: its detail: %w", c.ID, err)
+	}
+	v := &ChangeView{ID: c.ID, Kind: c.Kind, Roles: d.Roles, Add: d.Add, Remove: d.Remove, ProposedAt: c.ProposedAt, State: c.State}
+	if c.Kind == ChangePolicy {
+		v.Policy, v.PolicyName = c.Subject, d.Name
+	} else {
+		v.Member = c.Subject
+	}
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		p, err := tx.MemberByID(ctx, c.ProposedBy)
+		if err != nil {
+			return err
+		}
+		v.ProposedBy = p.Name
+		if c.DecidedBy != 0 {
+			dm, err := tx.MemberByID(ctx, c.DecidedBy)
+			if err != nil {
+				return err
+			}
+			at := c.DecidedAt
+			v.DecidedBy, v.DecidedAt = dm.Name, &at
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("change %d: %w", c.ID, err)
+	}
+	return v, nil
+}
+
+// ApproveChange carries out the pending change id as the admin a, who did not propose it,
+// and returns what it made: a member's new token goes to a, who hands it over. It is
+// refused if the change is no longer pending, older than ChangeMaxAge, or proposed by
+// someone no longer an active admin; it fails as the change itself would (a member added
+// meanwhile, a policy no longer compiling) and then stays pending, for a refusal.
+func (r *Registry) ApproveChange(ctx context.Context, a Actor, id int64) (*ChangeResult, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return nil, err
+	}
+	c, err := r.readChange(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	err = r.cfg.DB.View(ctx, func(tx *store.Tx) error { return r.checkApprover(ctx, tx, a, c) })
+	if err != nil {
+		return nil, fmt.Errorf("approve change %d: %w", id, err)
+	}
+	var d changeDetail
+	if err := json.Unmarshal(c.Detail, &d); err != nil {
+		return nil, fmt.Errorf("change %d: its detail: %w", c.ID, err)
+	}
+	ac := a
+	ac.change = c.ID
+	res := &ChangeResult{}
+	switch c.Kind {
+	case ChangeAddMember:
+		res.Token, err = r.AddMember(ctx, ac, c.Subject, d.Roles)
+	case ChangeRoles:
+		res.Member, err = r.SetRoles(ctx, ac, c.Subject, d.Add, d.Remove)
+	case ChangeToken:
+		res.Token, err = r.IssueToken(ctx, ac, c.Subject)
+	case ChangeEnable:
+		res.Token, err = r.EnableMember(ctx, ac, c.Subject)
+	case ChangePolicy:
+		var p *policy.Policy
+		if p, err = policy.Parse(d.Source); err == nil {
+			res.LogIndex, err = r.AdoptPolicy(ctx, ac, p, d.Source)
+		}
+	default:
+		err = fmt.Errorf("change %d is of an unknown kind %q", c.ID, c.Kind)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("approve change %d: %w", id, err)
+	}
+	c, err = r.readChange(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if res.Change, err = r.changeView(ctx, c); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// RefuseChange refuses the pending change id (admins; its proposer too, to withdraw it).
+func (r *Registry) RefuseChange(ctx context.Context, a Actor, id int64) (*ChangeView, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return nil, err
+	}
+	var c *store.Change
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
+		var err error
+		if c, err = tx.Change(ctx, id); err != nil {
+			return err
+		}
+		if c.State != store.ChangePending {
+			return i18n.Errorf(ErrConflict, "change %d is %s already", c.ID, c.State)
+		}
+		if err := tx.DecideChange(ctx, id, store.ChangeRefused, a.Member.ID, r.now()); err != nil {
+			return err
+		}
+		c.State, c.DecidedBy, c.DecidedAt = store.ChangeRefused, a.Member.ID, r.now()
+		return r.audit(ctx, tx, a, "change.refuse", "", fmt.Sprintf("change %d: %s %s", c.ID, c.Kind, c.Subject))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("refuse change %d: %w", id, err)
+	}
+	return r.changeView(ctx, c)
+}

@@ -1,0 +1,204 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/policy"
+	"github.com/chancery/chancery/internal/store"
+)
+
+// twoAdminsPolicy returns a policy file asking for two admins, or not.
+func twoAdminsPolicy(t *testing.T, two bool) (*policy.Policy, []byte) {
+	t.Helper()
+	src := "version: 1\nname: two-admins\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer, count: 2}]\n"
+	if two {
+		src = "two_admins: true\n" + src
+	}
+	p, err := policy.Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, []byte(src)
+}
+
+// proposed checks that err says the change was proposed, as kind, by by, and returns it.
+func proposed(t *testing.T, err error, kind, by string) *ChangeView {
+	t.Helper()
+	c := Proposed(err)
+	if c == nil {
+		t.Fatalf("%s: %v, want it proposed", kind, err)
+	}
+	if c.Kind != kind || c.ProposedBy != by || c.State != store.ChangePending {
+		t.Fatalf("%s proposed as %+v", kind, c)
+	}
+	return c
+}
+
+func TestTwoAdmins(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { twoAdmins(t, newOffice(t)) })
+	t.Run("postgres", func(t *testing.T) { twoAdmins(t, postgresOffice(t)) })
+}
+
+// twoAdmins checks that under a policy with two_admins one admin alone can no longer create
+// or take over an account, give a role, enable a member or adopt a policy: the change waits
+// for a second admin, who receives what it makes.
+func twoAdmins(t *testing.T, o *office) {
+	ctx := context.Background()
+	root := o.admin
+	p2, src2 := twoAdminsPolicy(t, true)
+	if _, err := o.r.AdoptPolicy(ctx, root, p2, src2); !errors.Is(err, ErrConflict) {
+		t.Fatalf("two_admins adopted by an office of one admin: %v, want ErrConflict", err)
+	}
+	ada := o.member(t, "ada", RoleAdmin, RoleReviewer)
+	if _, err := o.r.AdoptPolicy(ctx, root, p2, src2); err != nil {
+		t.Fatal(err)
+	}
+
+	// A new account: proposed, not made, and not approved by its proposer.
+	_, err := o.r.AddMember(ctx, root, "mallory", []string{RoleSigner, RoleReviewer})
+	add := proposed(t, err, ChangeAddMember, "root")
+	if add.Member != "mallory" || len(add.Roles) != 2 {
+		t.Errorf("the proposed member: %+v", add)
+	}
+	if _, err := o.r.Member(ctx, root, "mallory"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a proposed member exists: %v", err)
+	}
+	if _, err := o.r.ApproveChange(ctx, root, add.ID); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("approved by its proposer: %v, want ErrForbidden", err)
+	}
+	if _, err := o.r.ApproveChange(ctx, o.signer, add.ID); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("approved by a signer: %v, want ErrForbidden", err)
+	}
+	res, err := o.r.ApproveChange(ctx, ada, add.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Change.State != store.ChangeDone || res.Change.DecidedBy != "ada" || res.Token == "" {
+		t.Fatalf("approved: %+v", res.Change)
+	}
+	if m := o.actor(t, res.Token); m.Member.Name != "mallory" {
+		t.Fatalf("the approver's token is %s's", m.Member.Name)
+	}
+	if _, err := o.r.ApproveChange(ctx, ada, add.ID); !errors.Is(err, ErrConflict) {
+		t.Fatalf("approved twice: %v, want ErrConflict", err)
+	}
+
+	// Another member's token and password: proposed and refused; one's own: at once.
+	_, err = o.r.IssueToken(ctx, root, "sam")
+	tok := proposed(t, err, ChangeToken, "root")
+	if _, err := o.r.Authenticate(ctx, "nothing"); err == nil {
+		t.Fatal("a wrong token authenticated")
+	}
+	if own, err := o.r.IssueToken(ctx, root, "root"); err != nil || own == "" {
+		t.Fatalf("an admin's own new token: %v", err)
+	} else {
+		root = o.actor(t, own)
+	}
+	if err := o.r.SetPassword(ctx, root, "sam", "a long enough password"); !errors.Is(err, ErrForbidden) {
+		t.Errorf("another member's password set by one admin: %v, want ErrForbidden", err)
+	}
+	if err := o.r.SetPassword(ctx, root, "", "a long enough password"); err != nil {
+		t.Errorf("an admin's own password: %v", err)
+	}
+	// The token's proposer withdraws it; it can no longer be approved.
+	if c, err := o.r.RefuseChange(ctx, root, tok.ID); err != nil || c.State != store.ChangeRefused || c.DecidedBy != "root" {
+		t.Fatalf("refused: %+v, %v", c, err)
+	}
+	if _, err := o.r.ApproveChange(ctx, ada, tok.ID); !errors.Is(err, ErrConflict) {
+		t.Fatalf("a refused change approved: %v, want ErrConflict", err)
+	}
+
+	// Roles: giving one is proposed, taking one is one admin's.
+	_, err = o.r.SetRoles(ctx, root, "rita", []string{RoleSigner}, nil)
+	roles := proposed(t, err, ChangeRoles, "root")
+	if v, err := o.r.Member(ctx, root, "rita"); err != nil || v.HasRole(RoleSigner) {
+		t.Fatalf("a proposed role given: %+v, %v", v, err)
+	}
+	if v, err := o.r.SetRoles(ctx, root, "mallory", nil, []string{RoleReviewer}); err != nil || v.HasRole(RoleReviewer) {
+		t.Fatalf("a role taken by one admin: %+v, %v", v, err)
+	}
+	res, err = o.r.ApproveChange(ctx, ada, roles.ID)
+	if err != nil || res.Member == nil || !res.Member.HasRole(RoleSigner) {
+		t.Fatalf("the role change approved: %+v, %v", res, err)
+	}
+
+	// Disabling is one admin's, but not of one of the last two admins; enabling is proposed.
+	if _, err := o.r.DisableMember(ctx, root, "ada"); !errors.Is(err, ErrConflict) {
+		t.Errorf("one of the last two admins disabled: %v, want ErrConflict", err)
+	}
+	if _, err := o.r.SetRoles(ctx, root, "ada", nil, []string{RoleAdmin}); !errors.Is(err, ErrConflict) {
+		t.Errorf("one of the last two admins made no admin: %v, want ErrConflict", err)
+	}
+	if _, err := o.r.DisableMember(ctx, root, "mallory"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.r.EnableMember(ctx, root, "mallory")
+	enable := proposed(t, err, ChangeEnable, "root")
+
+	// An old proposal is refused, whoever approves it.
+	now := time.Now()
+	o.r.cfg.Now = func() time.Time { return now.Add(ChangeMaxAge + time.Hour) }
+	if _, err := o.r.ApproveChange(ctx, ada, enable.ID); !errors.Is(err, ErrConflict) {
+		t.Errorf("a change proposed 7 days ago approved: %v, want ErrConflict", err)
+	}
+	o.r.cfg.Now = time.Now
+
+	// A policy, even one that drops the rule, is proposed; the rule holds until it is approved.
+	p1, src1 := twoAdminsPolicy(t, false)
+	_, err = o.r.AdoptPolicy(ctx, ada, p1, src1)
+	pol := proposed(t, err, ChangePolicy, "ada")
+	if pol.Policy != string(p1.Digest) || pol.PolicyName != "two-admins" {
+		t.Errorf("the proposed policy: %+v", pol)
+	}
+	if !o.r.Policy().TwoAdmins() {
+		t.Fatal("a proposed policy is in force")
+	}
+	res, err = o.r.ApproveChange(ctx, root, pol.ID)
+	if err != nil || res.LogIndex == 0 {
+		t.Fatalf("the policy approved: %+v, %v", res, err)
+	}
+	if o.r.Policy().TwoAdmins() || string(o.r.Policy().Digest) != pol.Policy {
+		t.Fatal("the approved policy is not in force")
+	}
+	// Without the rule, one admin adds a member again.
+	if tok, err := o.r.AddMember(ctx, root, "vera", []string{RoleReviewer}); err != nil || tok == "" {
+		t.Fatalf("a member added by one admin without two_admins: %v", err)
+	}
+	cs, err := o.r.Changes(ctx, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pending []int64
+	for _, c := range cs {
+		if c.State == store.ChangePending {
+			pending = append(pending, c.ID)
+		}
+	}
+	if len(cs) != 5 || len(pending) != 1 || pending[0] != enable.ID {
+		t.Errorf("changes: %d listed, pending %v, want 5 and only %d", len(cs), pending, enable.ID)
+	}
+}
+
+// TestTwoAdminsAdoptedElsewhere checks that a change one admin makes under the policy in
+// memory is refused when the store's policy in force, adopted by another server, asks for
+// two admins.
+func TestTwoAdminsAdoptedElsewhere(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	o.member(t, "ada", RoleAdmin)
+	p2, src2 := twoAdminsPolicy(t, true)
+	if _, err := o.r.AdoptPolicy(ctx, o.admin, p2, src2); err != nil {
+		t.Fatal(err)
+	}
+	// This server has not read it yet: its policy in memory is the built-in one.
+	o.r.inForce.Store(&inForce{pol: policy.Builtin()})
+	if _, err := o.r.AddMember(ctx, o.admin, "mallory", []string{RoleSigner}); !errors.Is(err, ErrConflict) {
+		t.Errorf("a member added by one admin under another server's two_admins: %v, want ErrConflict", err)
+	}
+	if _, err := o.r.IssueToken(ctx, o.admin, "sam"); !errors.Is(err, ErrConflict) {
+		t.Errorf("a token issued by one admin under another server's two_admins: %v, want ErrConflict", err)
+	}
+}
