@@ -12,6 +12,7 @@ import (
 	"os"
 
 	"github.com/chancery/chancery/internal/datadir"
+	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/verify"
 	"github.com/spf13/cobra"
 )
@@ -21,6 +22,9 @@ const (
 	ExitOK     = 0
 	ExitFailed = 1
 	ExitError  = 2
+	// ExitProposed: the change was proposed, not made; it waits for a second admin, the
+	// policy in force having two_admins (chancery change). 3 is monitor's ExitConflict.
+	ExitProposed = 4
 )
 
 // hinted is an error with advice for the user, printed as a "chancery: hint:" line.
@@ -55,6 +59,9 @@ func run(root *cobra.Command, args []string, stdout, stderr io.Writer) int {
 	c, err := root.ExecuteC()
 	if err == nil {
 		return ExitOK
+	}
+	if pc := registry.Proposed(err); pc != nil {
+		return proposedExit(c, pc, err, stdout, stderr)
 	}
 	code, hint := ExitError, ""
 	var ve *verifyExit
@@ -105,7 +112,7 @@ func newRoot() *cobra.Command {
 		newMember(rm), newKey(rm), newLetter(rm), newApprove(rm, false), newApprove(rm, true),
 		newSign(rm), newRelease(rm), newDraft(rm), newWithdraw(rm, false), newWithdraw(rm, true),
 		newVerify(rm), newIdentify(rm), newTrust(rm), newAudit(rm), newPolicy(rm), newSealCmd(rm),
-		newRecipient(rm), newDispatch(rm), newWebhook(rm),
+		newRecipient(rm), newDispatch(rm), newWebhook(rm), newChange(rm),
 		newLogin(rm),
 	}
 	for _, c := range clientCmds {

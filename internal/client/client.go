@@ -167,6 +167,17 @@ func (c *Client) do(ctx context.Context, method, path string, body io.Reader, ct
 		}
 		return nil, &APIError{Status: resp.StatusCode, Message: e.Error, Decision: e.Decision}
 	}
+	if resp.StatusCode == http.StatusAccepted && strings.HasPrefix(resp.Header.Get("Location"), "/api/v1/changes/") {
+		// Proposed instead of made: the policy in force asks for a second admin.
+		defer resp.Body.Close()
+		var p struct {
+			Change registry.ChangeView `json:"change"`
+		}
+		if err := json.NewDecoder(limited(resp.Body, MaxAnswerBytes)).Decode(&p); err != nil {
+			return nil, fmt.Errorf("%s %s: decode response: %w", method, path, err)
+		}
+		return nil, &registry.ProposedError{Change: &p.Change}
+	}
 	if out == nil {
 		return resp, nil
 	}

@@ -62,6 +62,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var gate *registry.GateError
 	var tooBig *http.MaxBytesError
 	switch {
+	case registry.Proposed(err) != nil:
+		proposed(w, err, registry.Proposed(err))
 	case errors.As(err, &gate):
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusUnprocessableEntity)

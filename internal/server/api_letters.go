@@ -21,6 +21,7 @@ func (s *Server) routesAPI() {
 	m := s.mux
 	m.HandleFunc("POST /api/v1/members", s.withActor(s.addMember))
 	s.routesMembers()
+	s.routesChanges()
 	s.routesDispatch()
 	s.routesWitnesses()
 	m.HandleFunc("POST /api/v1/keys", s.withActor(s.registerKey))

@@ -1,0 +1,224 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/chancery/chancery/internal/client"
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/spf13/cobra"
+)
+
+// proposedExit reports a change proposed instead of made (the policy in force has
+// two_admins) and returns ExitProposed: on stdout as JSON for --json, else on stderr with
+// what the second admin runs. Nothing goes to stdout otherwise, where a script reading a
+// token would find none.
+func proposedExit(c *cobra.Command, pc *registry.ChangeView, err error, stdout, stderr io.Writer) int {
+	if c != nil && wantsJSON(c) {
+		writeJSON(stdout, map[string]any{"change": pc, "message": err.Error()})
+		return ExitProposed
+	}
+	fmt.Fprintf(stderr, "chancery: %s\n", printable(err.Error()))
+	fmt.Fprintf(stderr, "chancery: hint: another admin carries it out with 'chancery change approve %d' (the new token, if any, goes to them), or refuses it with 'chancery change refuse %d'\n", pc.ID, pc.ID)
+	return ExitProposed
+}
+
+func newChange(rm *remote) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "change",
+		Short: "Changes waiting for a second admin: list, show, approve, refuse (admin)",
+		Long: `When the policy in force has 'two_admins: true', the changes that decide who may approve
+and sign are proposed by one admin and carried out only when a second admin approves them:
+adding a member, giving a role, a new token for another member, enabling a member, and
+adopting a policy (also one without two_admins). Commands that propose such a change print
+its number and exit with status 4. The admin who approves it receives what it makes (a new
+member's or a new token, printed once) and hands it over; its proposer can only withdraw it
+('chancery change refuse'). A change not approved within 7 days must be proposed again.
+Disabling a member, taking a role away and revoking a key stay one admin's: an office answers
+a leaked token at once.`,
+	}
+	var listJSON, showJSON, approveJSON, refuseJSON bool
+	list := &cobra.Command{
+		Use:     "list [--json]",
+		Short:   "List the changes waiting for a second admin, then the latest decided",
+		Example: `  chancery change list`,
+		Args:    cobra.NoArgs,
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			cs, err := cl.Changes(ctx(c))
+			if err != nil {
+				return changeErr(err)
+			}
+			if listJSON {
+				return writeJSON(c.OutOrStdout(), nonNil(cs))
+			}
+			tw := tabwriter.NewWriter(c.OutOrStdout(), 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "id\tstate\tchange\tproposed by\tproposed at\tdecided by")
+			for _, v := range cs {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", v.ID, v.State, printable(describeChange(&v)), printable(v.ProposedBy),
+					v.ProposedAt.UTC().Format("2006-01-02 15:04 UTC"), printable(v.DecidedBy))
+			}
+			return tw.Flush()
+		}),
+	}
+	addJSONFlag(list, &listJSON)
+
+	show := &cobra.Command{
+		Use:     "show ID [--json]",
+		Short:   "Show one change",
+		Example: `  chancery change show 3`,
+		Args:    cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			id, err := parseChangeID(args[0])
+			if err != nil {
+				return err
+			}
+			v, err := cl.Change(ctx(c), id)
+			if err != nil {
+				return changeErr(err)
+			}
+			if showJSON {
+				return writeJSON(c.OutOrStdout(), v)
+			}
+			printChange(c.OutOrStdout(), v)
+			return nil
+		}),
+	}
+	addJSONFlag(show, &showJSON)
+
+	approve := &cobra.Command{
+		Use:   "approve ID [--json]",
+		Short: "Carry out a change another admin proposed; a new token is printed (last line, shown once)",
+		Long: `Carry out a change another admin proposed, as yourself. Check what it does first
+('chancery change show ID'): for a new member, that the person exists and asked for the
+roles; for a policy, its file ('chancery policy show' after, or the proposer's copy). A new
+member's token, or a member's new token, is printed once on the last line: you hand it to
+the member, not to the proposer.`,
+		Example: `  chancery change show 3
+  chancery change approve 3`,
+		Args: cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			id, err := parseChangeID(args[0])
+			if err != nil {
+				return err
+			}
+			res, err := cl.ApproveChange(ctx(c), id)
+			if err != nil {
+				return changeErr(err)
+			}
+			if approveJSON {
+				return writeJSON(c.OutOrStdout(), res)
+			}
+			w := c.OutOrStdout()
+			desc := printable(describeChange(res.Change))
+			switch {
+			case res.Token != "":
+				fmt.Fprintf(c.ErrOrStderr(), "change %d carried out: %s; the member's token, shown once, for you to hand to %s:\n", id, desc, printable(res.Change.Member))
+				fmt.Fprintln(w, res.Token)
+			case res.Member != nil:
+				fmt.Fprintf(w, "change %d carried out: %s: %s\n", id, printable(res.Member.Name), printable(strings.Join(res.Member.Roles, ", ")))
+			case res.LogIndex > 0:
+				fmt.Fprintf(w, "change %d carried out: %s, log entry %d\n", id, desc, res.LogIndex)
+			default:
+				fmt.Fprintf(w, "change %d carried out: %s\n", id, desc)
+			}
+			return nil
+		}),
+	}
+	addJSONFlag(approve, &approveJSON)
+
+	refuse := &cobra.Command{
+		Use:     "refuse ID [--json]",
+		Short:   "Refuse a change, or withdraw one you proposed",
+		Example: `  chancery change refuse 3`,
+		Args:    cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			id, err := parseChangeID(args[0])
+			if err != nil {
+				return err
+			}
+			v, err := cl.RefuseChange(ctx(c), id)
+			if err != nil {
+				return changeErr(err)
+			}
+			if refuseJSON {
+				return writeJSON(c.OutOrStdout(), v)
+			}
+			fmt.Fprintf(c.OutOrStdout(), "change %d refused: %s\n", id, printable(describeChange(v)))
+			return nil
+		}),
+	}
+	addJSONFlag(refuse, &refuseJSON)
+	c.AddCommand(list, show, approve, refuse)
+	return c
+}
+
+// parseChangeID reads a change's number.
+func parseChangeID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, withHint(fmt.Errorf("%q is not a change number", s), "'chancery change list' shows the changes and their numbers")
+	}
+	return id, nil
+}
+
+// describeChange says what a change does, in a few words.
+func describeChange(v *registry.ChangeView) string {
+	switch v.Kind {
+	case registry.ChangeAddMember:
+		return fmt.Sprintf("add member %s (%s)", v.Member, strings.Join(v.Roles, ", "))
+	case registry.ChangeRoles:
+		d := "roles of " + v.Member + ":"
+		for _, r := range v.Add {
+			d += " +" + r
+		}
+		for _, r := range v.Remove {
+			d += " -" + r
+		}
+		return d
+	case registry.ChangeToken:
+		return "new token for " + v.Member
+	case registry.ChangeEnable:
+		return "enable " + v.Member
+	case registry.ChangePolicy:
+		return fmt.Sprintf("adopt policy %s (%s)", v.PolicyName, v.Policy)
+	}
+	return v.Kind + " " + v.Member
+}
+
+func printChange(w io.Writer, v *registry.ChangeView) {
+	fmt.Fprintf(w, "change %d: %s\n", v.ID, printable(describeChange(v)))
+	fmt.Fprintf(w, "state: %s\n", v.State)
+	fmt.Fprintf(w, "proposed by %s at %s\n", printable(v.ProposedBy), v.ProposedAt.UTC().Format(time.DateTime+" UTC"))
+	if v.DecidedAt != nil {
+		fmt.Fprintf(w, "%s by %s at %s\n", v.State, printable(v.DecidedBy), v.DecidedAt.UTC().Format(time.DateTime+" UTC"))
+	}
+	if v.State == "pending" && v.ProposedAt.Add(registry.ChangeMaxAge).After(time.Now()) {
+		fmt.Fprintf(w, "approve before %s\n", v.ProposedAt.Add(registry.ChangeMaxAge).UTC().Format(time.DateTime+" UTC"))
+	}
+}
+
+// changeErr adds what to do to a change's refusal.
+func changeErr(err error) error {
+	var ae *client.APIError
+	if !errors.As(err, &ae) {
+		return err
+	}
+	switch {
+	case ae.Status == 403 && strings.Contains(ae.Message, "you proposed"):
+		return withHint(err, "another admin approves it; you can withdraw it with 'chancery change refuse'")
+	case ae.Status == 403:
+		return withHint(err, "changes are admins' business: use an admin's token in CHANCERY_TOKEN")
+	case ae.Status == 404:
+		return withHint(err, "'chancery change list' shows the changes and their numbers")
+	case ae.Status == 409 && strings.Contains(ae.Message, "7 days"):
+		return withHint(err, "refuse it ('chancery change refuse'), and ask its proposer to propose it again if it is still wanted")
+	case ae.Status == 409:
+		return withHint(err, "'chancery change list' shows where each change stands")
+	}
+	return err
+}
