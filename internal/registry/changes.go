@@ -211,7 +211,7 @@ func (r *Registry) takeChange(ctx context.Context, tx *store.Tx, a Actor, kind, 
 // its proposer, and its proposer must still be an active admin.
 func (r *Registry) checkApprover(ctx context.Context, tx *store.Tx, a Actor, c *store.Change) error {
 	if c.State != store.ChangePending {
-		return i18n.Errorf(ErrConflict, "change %d is %s already", c.ID, c.State)
+		return notPending(c)
 	}
 	if c.ProposedBy == a.Member.ID {
 		return i18n.Errorf(ErrForbidden, "you proposed change %d: another admin approves it", c.ID)
@@ -227,6 +227,14 @@ func (r *Registry) checkApprover(ctx context.Context, tx *store.Tx, a Actor, c *
 		return i18n.Errorf(ErrConflict, "change %d was proposed by %s, who is no longer an active admin: refuse it", c.ID, p.Name)
 	}
 	return nil
+}
+
+// notPending refuses to decide c again.
+func notPending(c *store.Change) error {
+	if c.State == store.ChangeDone {
+		return i18n.Errorf(ErrConflict, "change %d is carried out already", c.ID)
+	}
+	return i18n.Errorf(ErrConflict, "change %d is refused already", c.ID)
 }
 
 // checkAdminsLeft refuses, while the policy in force asks for two admins, a change that
@@ -414,7 +422,7 @@ func (r *Registry) RefuseChange(ctx context.Context, a Actor, id int64) (*Change
 			return err
 		}
 		if c.State != store.ChangePending {
-			return i18n.Errorf(ErrConflict, "change %d is %s already", c.ID, c.State)
+			return notPending(c)
 		}
 		if err := tx.DecideChange(ctx, id, store.ChangeRefused, a.Member.ID, r.now()); err != nil {
 			return err
