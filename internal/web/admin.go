@@ -3,8 +3,10 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
 )
 
 // membersData is the members page: every member with the roles they can be given, and a
@@ -15,6 +17,18 @@ type membersData struct {
 	// LookAlikes are member and recipient names that read as one another's, added before
 	// such names were refused: only an admin can tell their holders apart.
 	LookAlikes []registry.LookAlikeNames
+	// TwoAdmins is whether the policy in force asks for a second admin; Pending are the
+	// changes waiting for one, oldest first, and Decided the latest decided.
+	TwoAdmins bool
+	Pending   []changeRow
+	Decided   []changeRow
+}
+
+// changeRow is a change as the admin viewing the page sees it: Mine when they proposed it,
+// which they may withdraw but not approve.
+type changeRow struct {
+	registry.ChangeView
+	Mine bool
 }
 
 type memberRow struct {
@@ -35,8 +49,11 @@ type issuedToken struct {
 // adminNotices are the members page's messages after a redirect, by name, shown as notice
 // shows its own (noticeFrom): only after the admin's own form.
 var adminNotices = map[string]string{
-	"roles":    "The roles are changed.",
-	"disabled": "The member is disabled: their token and sessions no longer work, and their signer keys are revoked in the log.",
+	"roles":     "The roles are changed.",
+	"disabled":  "The member is disabled: their token and sessions no longer work, and their signer keys are revoked in the log.",
+	"approved":  "The change is approved and carried out.",
+	"refused":   "The change is refused.",
+	"withdrawn": "The change is withdrawn.",
 }
 
 // members lists the office's members for admins, with forms to change roles, disable or
@@ -58,8 +75,21 @@ func (h *Handler) showMembers(w http.ResponseWriter, r *http.Request, status int
 		h.fail(w, r, err)
 		return
 	}
+	cs, err := h.cfg.Registry.Changes(r.Context(), s.actor())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	assignable := h.cfg.Registry.AssignableRoles()
-	d := &membersData{Issued: issued, LookAlikes: alike}
+	d := &membersData{Issued: issued, LookAlikes: alike, TwoAdmins: h.cfg.Registry.Policy().TwoAdmins()}
+	for _, c := range cs {
+		row := changeRow{ChangeView: c, Mine: c.ProposedBy == s.member.Name}
+		if c.State == store.ChangePending {
+			d.Pending = append(d.Pending, row)
+		} else {
+			d.Decided = append(d.Decided, row)
+		}
+	}
 	for _, m := range ms {
 		row := memberRow{MemberView: m, Self: m.Name == s.member.Name}
 		// A role the member holds but the policy no longer names stays listed, so that
@@ -74,9 +104,14 @@ func (h *Handler) showMembers(w http.ResponseWriter, r *http.Request, status int
 	h.render(w, r, status, "members", page{Title: "Members", Notice: msg, Error: errMsg, Data: d})
 }
 
-// memberFailed shows a refused change on the members page itself; other errors get the
-// error page.
+// memberFailed shows a refused change on the members page itself, and so a change the
+// policy in force makes wait for a second admin (two_admins); other errors get the error
+// page.
 func (h *Handler) memberFailed(w http.ResponseWriter, r *http.Request, err error) {
+	if c := registry.Proposed(err); c != nil {
+		h.showMembers(w, r, http.StatusOK, language(r).T("Proposed as change %d: another admin approves it on this page.", c.ID), "", nil)
+		return
+	}
 	status, msg := pageStatus(r, err)
 	switch status {
 	case http.StatusBadRequest, http.StatusConflict, http.StatusNotFound:
@@ -154,4 +189,78 @@ func (h *Handler) newMemberToken(enable bool) http.HandlerFunc {
 		}
 		h.showMembers(w, r, http.StatusOK, msg, "", &issuedToken{Name: name, Token: tok})
 	}
+}
+
+// changeID reads the change of the path, or answers a bad request.
+func (h *Handler) changeID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		h.fail(w, r, errBadRequest)
+		return 0, false
+	}
+	return id, true
+}
+
+// changeFailed shows a refused approval or refusal on the members page: a change no longer
+// pending, too old, proposed by the admin themselves or failing as the change itself would.
+// Other errors get the error page.
+func (h *Handler) changeFailed(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := pageStatus(r, err)
+	switch status {
+	case http.StatusBadRequest, http.StatusConflict, http.StatusNotFound, http.StatusForbidden:
+		if status == http.StatusNotFound {
+			msg = "There is no such change."
+		}
+		// A forbidden approval is an admin's own change; a member who is not an admin gets
+		// the error page from showMembers, whose list they may not read.
+		h.showMembers(w, r, status, "", msg, nil)
+		return
+	}
+	h.fail(w, r, err)
+}
+
+// approveChange carries out a change another admin proposed. A token it makes (a member
+// added, given a token or enabled) is shown once, in the answer to the post itself, as
+// newMemberToken shows one; other changes redirect with a notice.
+func (h *Handler) approveChange(w http.ResponseWriter, r *http.Request) {
+	if err := h.form(w, r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	id, ok := h.changeID(w, r)
+	if !ok {
+		return
+	}
+	res, err := h.cfg.Registry.ApproveChange(r.Context(), session(r).actor(), id)
+	if err != nil {
+		h.changeFailed(w, r, err)
+		return
+	}
+	if res.Token != "" {
+		h.showMembers(w, r, http.StatusOK, adminNotices["approved"], "", &issuedToken{Name: res.Change.Member, Token: res.Token})
+		return
+	}
+	http.Redirect(w, r, "/admin/members?done=approved", http.StatusSeeOther)
+}
+
+// refuseChange refuses a pending change, or withdraws it when its proposer refuses it.
+func (h *Handler) refuseChange(w http.ResponseWriter, r *http.Request) {
+	if err := h.form(w, r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	id, ok := h.changeID(w, r)
+	if !ok {
+		return
+	}
+	c, err := h.cfg.Registry.RefuseChange(r.Context(), session(r).actor(), id)
+	if err != nil {
+		h.changeFailed(w, r, err)
+		return
+	}
+	done := "refused"
+	if c.DecidedBy == c.ProposedBy {
+		done = "withdrawn"
+	}
+	http.Redirect(w, r, "/admin/members?done="+done, http.StatusSeeOther)
 }

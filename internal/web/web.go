@@ -152,6 +152,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/members/{name}/disable", h.withSession(h.member(h.disableMember)))
 	mux.HandleFunc("POST /admin/members/{name}/enable", h.withSession(h.member(h.newMemberToken(true))))
 	mux.HandleFunc("POST /admin/members/{name}/token", h.withSession(h.member(h.newMemberToken(false))))
+	mux.HandleFunc("POST /admin/changes/{id}/approve", h.withSession(h.member(h.approveChange)))
+	mux.HandleFunc("POST /admin/changes/{id}/refuse", h.withSession(h.member(h.refuseChange)))
 	h.registerDispatch(mux)
 	h.registerSigning(mux)
 	h.registerOIDC(mux)
