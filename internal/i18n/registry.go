@@ -200,31 +200,6 @@ var _ = table(func() Translations {
 		"a member keeps at least one role; to end %s's access, disable them": {
 			"un membre garde au moins un rôle ; pour mettre fin à l'accès de %s, désactivez-le",
 			"يحتفظ العضو بدور واحد على الأقل؛ لإنهاء وصول %s، عطّله"},
-		"%s is already a member": {"%s est déjà membre", "%s عضو بالفعل"},
-
-		// Two admins (two_admins): changes proposed by one admin, approved by another.
-		"the policy asks for two admins (two_admins), and the office has %d active admin: make another member admin first": {
-			"la politique demande deux administrateurs (two_admins), et le service a %d administrateur actif : nommez d'abord un autre membre administrateur",
-			"تشترط السياسة مسؤولَين (two_admins)، وعدد المسؤولين النشطين لدى الجهة %d: اجعل عضوًا آخر مسؤولًا أولًا"},
-		"the policy in force asks for two admins (two_admins): an admin cannot set another member's password; issue them a new token (a second admin approves it), and they set their own": {
-			"la politique en vigueur demande deux administrateurs (two_admins) : un administrateur ne peut pas définir le mot de passe d'un autre membre ; délivrez-lui un nouveau jeton (un second administrateur l'approuve), et il définit le sien",
-			"تشترط السياسة النافذة مسؤولَين (two_admins): لا يمكن للمسؤول تعيين كلمة مرور عضو آخر؛ أصدِر له رمز دخول جديدًا (يوافق عليه مسؤول ثانٍ)، ويعيّن هو كلمة مروره"},
-		"the policy in force asks for two admins (two_admins): %s is one of the last two active admins; make another member admin first": {
-			"la politique en vigueur demande deux administrateurs (two_admins) : %s est l'un des deux derniers administrateurs actifs ; nommez d'abord un autre membre administrateur",
-			"تشترط السياسة النافذة مسؤولَين (two_admins): %s أحد آخر مسؤولَين نشطَين؛ اجعل عضوًا آخر مسؤولًا أولًا"},
-		"the policy in force now asks for two admins (two_admins): propose the change again": {
-			"la politique en vigueur demande désormais deux administrateurs (two_admins) : proposez de nouveau la modification",
-			"صارت السياسة النافذة تشترط مسؤولَين (two_admins): اقترح التغيير من جديد"},
-		"change %d is %s already": {"la modification %d n'est plus en attente (%s)", "لم يعد التغيير %d معلّقًا (%s)"},
-		"you proposed change %d: another admin approves it": {
-			"vous avez proposé la modification %d : un autre administrateur l'approuve",
-			"أنت من اقترح التغيير %d: يوافق عليه مسؤول آخر"},
-		"change %d was proposed more than 7 days ago: refuse it, and propose it again if it is still wanted": {
-			"la modification %d a été proposée il y a plus de 7 jours : refusez-la, et proposez-la de nouveau si elle est toujours voulue",
-			"اقتُرح التغيير %d قبل أكثر من 7 أيام: ارفضه، واقترحه من جديد إن كان لا يزال مطلوبًا"},
-		"change %d was proposed by %s, who is no longer an active admin: refuse it": {
-			"la modification %d a été proposée par %s, qui n'est plus administrateur actif : refusez-la",
-			"اقترح التغيير %d العضو %s، الذي لم يعد مسؤولًا نشطًا: ارفضه"},
 		"a member needs at least one role (%s)": {"un membre a besoin d'au moins un rôle (%s)", "يحتاج العضو إلى دور واحد على الأقل (%s)"},
 		"the registry already has members":      {"le registre a déjà des membres", "للسجل أعضاء بالفعل"},
 		"the content of %s was erased: it cannot supersede another letter": {
