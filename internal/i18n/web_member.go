@@ -272,7 +272,10 @@ var _ = table(func() Translations {
 		"The change is approved and carried out.": {"La modification est approuvée et effectuée.", "وُوفق على التغيير ونُفّذ."},
 		"The change is refused.":                  {"La modification est refusée.", "رُفض التغيير."},
 		"The change is withdrawn.":                {"La modification est retirée.", "سُحب التغيير."},
-		"There is no such change.":                {"Cette modification n'existe pas.", "لا يوجد تغيير بهذا الرقم."},
+		"The change is proposed: another admin approves it on this page.": {
+			"La modification est proposée : un autre administrateur l'approuve sur cette page.",
+			"اقتُرح التغيير: يوافق عليه مسؤول آخر في هذه الصفحة."},
+		"There is no such change.": {"Cette modification n'existe pas.", "لا يوجد تغيير بهذا الرقم."},
 
 		// Recipients and webhooks.
 		"Recipients and webhooks": {"Destinataires et webhooks", "المستلِمون وخطافات الويب"},

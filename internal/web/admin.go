@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -54,12 +55,19 @@ var adminNotices = map[string]string{
 	"approved":  "The change is approved and carried out.",
 	"refused":   "The change is refused.",
 	"withdrawn": "The change is withdrawn.",
+	"proposed":  "The change is proposed: another admin approves it on this page.",
 }
 
 // members lists the office's members for admins, with forms to change roles, disable or
 // enable a member and issue a new token.
 func (h *Handler) members(w http.ResponseWriter, r *http.Request) {
-	h.showMembers(w, r, http.StatusOK, h.noticeFrom(r, adminNotices), "", nil)
+	msg := h.noticeFrom(r, adminNotices)
+	if q := r.URL.Query(); msg != "" && q.Get("done") == "proposed" {
+		if id, err := strconv.ParseInt(q.Get("change"), 10, 64); err == nil && id > 0 {
+			msg = language(r).T("Proposed as change %d: another admin approves it on this page.", id)
+		}
+	}
+	h.showMembers(w, r, http.StatusOK, msg, "", nil)
 }
 
 // showMembers renders the members page with a message, an error or a token just issued.
@@ -109,7 +117,8 @@ func (h *Handler) showMembers(w http.ResponseWriter, r *http.Request, status int
 // page.
 func (h *Handler) memberFailed(w http.ResponseWriter, r *http.Request, err error) {
 	if c := registry.Proposed(err); c != nil {
-		h.showMembers(w, r, http.StatusOK, language(r).T("Proposed as change %d: another admin approves it on this page.", c.ID), "", nil)
+		// Redirected, so that reloading the page proposes nothing again.
+		http.Redirect(w, r, fmt.Sprintf("/admin/members?done=proposed&change=%d", c.ID), http.StatusSeeOther)
 		return
 	}
 	status, msg := pageStatus(r, err)

@@ -43,10 +43,15 @@ func twoAdminsOffice(t *testing.T) (o *office, root, ada *browserless, rootTok, 
 
 var proposedRE = regexp.MustCompile(`Proposed as change (\d+): another admin approves it on this page\.`)
 
-// proposedChange checks that the answer to a member form says the change was proposed, on
-// the members page, and returns the change's number.
-func proposedChange(t *testing.T, what string, resp *http.Response, body string) string {
+// proposedChange checks that the answer to a member form of c redirects to the members page
+// saying the change was proposed, and returns the change's number.
+func proposedChange(t *testing.T, c *browserless, what string, resp *http.Response) string {
 	t.Helper()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/members?done=proposed&change=") {
+		t.Fatalf("%s under two_admins: %s to %q, want a redirect to the members page saying it is proposed", what, resp.Status, loc)
+	}
+	resp, body := c.do("GET", loc, nil, map[string]string{"Sec-Fetch-Site": "same-origin"})
 	m := proposedRE.FindStringSubmatch(body)
 	if resp.StatusCode != http.StatusOK || m == nil || !strings.Contains(body, `id="member-rita"`) {
 		t.Fatalf("%s under two_admins: %s, want the members page saying it is proposed:\n%s", what, resp.Status, body)
@@ -80,14 +85,14 @@ func changeRow(body, id string) string {
 func TestTwoAdminsRoleChange(t *testing.T) {
 	ctx := context.Background()
 	o, root, ada, rootTok, adaTok := twoAdminsOffice(t)
-	resp, body := root.post("/admin/members/rita/roles", url.Values{"csrf": {rootTok}, "role": {"reviewer", "signer"}})
-	id := proposedChange(t, "a role", resp, body)
+	resp, _ := root.post("/admin/members/rita/roles", url.Values{"csrf": {rootTok}, "role": {"reviewer", "signer"}})
+	id := proposedChange(t, root, "a role", resp)
 	if v, _ := o.reg.Member(ctx, o.actors["root"], "rita"); fmt.Sprint(v.Roles) != "[reviewer]" {
 		t.Fatalf("a proposed role is given: rita holds %v", v.Roles)
 	}
 
 	approve, refuse := `action="/admin/changes/`+id+`/approve"`, `action="/admin/changes/`+id+`/refuse"`
-	_, body = root.get("/admin/members")
+	_, body := root.get("/admin/members")
 	row := changeRow(body, id)
 	if !strings.Contains(body, "Changes waiting for a second admin") || !strings.Contains(row, "give rita: signer") {
 		t.Fatalf("the proposer's page does not list change %s:\n%s", id, body)
@@ -124,7 +129,7 @@ func TestTwoAdminsRoleChange(t *testing.T) {
 		t.Errorf("rita's roles after the approval: %v", v.Roles)
 	}
 	resp, body = ada.post("/admin/changes/"+id+"/approve", url.Values{"csrf": {adaTok}})
-	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "change "+id+" is done already") || !strings.Contains(body, `id="member-rita"`) {
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "change "+id+" is carried out already") || !strings.Contains(body, `id="member-rita"`) {
 		t.Errorf("approved twice: %s, want 409 on the members page:\n%s", resp.Status, body)
 	}
 	if resp, body := ada.post("/admin/changes/999/approve", url.Values{"csrf": {adaTok}}); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "There is no such change.") {
@@ -142,9 +147,9 @@ func TestTwoAdminsRoleChange(t *testing.T) {
 func TestTwoAdminsTokenChange(t *testing.T) {
 	ctx := context.Background()
 	o, root, ada, rootTok, adaTok := twoAdminsOffice(t)
-	resp, body := root.post("/admin/members/sam/token", url.Values{"csrf": {rootTok}})
-	id := proposedChange(t, "a token", resp, body)
-	_, body = ada.get("/admin/members")
+	resp, _ := root.post("/admin/members/sam/token", url.Values{"csrf": {rootTok}})
+	id := proposedChange(t, root, "a token", resp)
+	_, body := ada.get("/admin/members")
 	if row := changeRow(body, id); !strings.Contains(row, "new token for sam") {
 		t.Fatalf("the second admin's page lacks change %s:\n%s", id, body)
 	}
@@ -169,8 +174,8 @@ func TestTwoAdminsTokenChange(t *testing.T) {
 	if _, err := o.reg.DisableMember(ctx, o.actors["root"], "dana"); err != nil {
 		t.Fatal(err)
 	}
-	resp, body = root.post("/admin/members/dana/enable", url.Values{"csrf": {rootTok}})
-	id = proposedChange(t, "enabling", resp, body)
+	resp, _ = root.post("/admin/members/dana/enable", url.Values{"csrf": {rootTok}})
+	id = proposedChange(t, root, "enabling", resp)
 	if v, _ := o.reg.Member(ctx, o.actors["root"], "dana"); v.State == registry.MemberActive {
 		t.Fatal("a proposed enabling enabled dana")
 	}
