@@ -18,6 +18,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/entry"
@@ -792,9 +793,24 @@ func TestThreatAuditAppendOnly(t *testing.T) {
 	}
 }
 
-// loggedEntries returns the entries of o's published log, decoded, by index.
+// loggedEntries returns the entries of o's published log, decoded, by index: every entry
+// the store has committed, once o's log has read them (a second server on one PostgreSQL
+// database reads another's entries a moment after their commit).
 func loggedEntries(t *testing.T, o *office) []*entry.Entry {
 	t.Helper()
+	var stored store.LogHead
+	if err := o.r.cfg.DB.View(context.Background(), func(tx *store.Tx) error {
+		var err error
+		stored, err = tx.LogHead(context.Background())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); o.r.cfg.Log.Head().Size < stored.Size; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the log's head is at %d entries 30 s after the store's reached %d", o.r.cfg.Log.Head().Size, stored.Size)
+		}
+	}
 	var out []*entry.Entry
 	for i := range o.r.cfg.Log.Head().Size {
 		data, err := o.r.cfg.Log.Entry(context.Background(), i)
