@@ -369,14 +369,8 @@ func (r *Registry) AddMember(ctx context.Context, a Actor, name string, roles []
 		return "", err
 	}
 	if r.twoAdmins(a) {
-		name = nfc(name)
-		if err := checkMemberName(name); err != nil {
-			return "", err
-		}
-		if len(roles) == 0 {
-			return "", i18n.Errorf(ErrInvalid, "a member needs at least one role (%s)", strings.Join(Roles, ", "))
-		}
-		if err := r.checkRoles(roles); err != nil {
+		name, err := r.checkNewMember(name, roles)
+		if err != nil {
 			return "", err
 		}
 		return "", r.propose(ctx, a, ChangeAddMember, name, changeDetail{Roles: roles})
@@ -421,7 +415,9 @@ func (r *Registry) ReissueBootstrap(ctx context.Context, name string) (string, e
 	return tok, nil
 }
 
-func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []string) (string, error) {
+// checkNewMember returns name in NFC, as member names are stored, or refuses a name or
+// roles no new member can have.
+func (r *Registry) checkNewMember(name string, roles []string) (string, error) {
 	name = nfc(name)
 	if err := checkMemberName(name); err != nil {
 		return "", err
@@ -429,11 +425,16 @@ func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []
 	if len(roles) == 0 {
 		return "", i18n.Errorf(ErrInvalid, "a member needs at least one role (%s)", strings.Join(Roles, ", "))
 	}
-	if err := r.checkRoles(roles); err != nil {
+	return name, r.checkRoles(roles)
+}
+
+func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []string) (string, error) {
+	name, err := r.checkNewMember(name, roles)
+	if err != nil {
 		return "", err
 	}
 	tok, hash := NewToken()
-	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		if err := stillActs(ctx, tx, a); err != nil {
 			return err
 		}

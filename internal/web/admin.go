@@ -121,16 +121,21 @@ func (h *Handler) memberFailed(w http.ResponseWriter, r *http.Request, err error
 		http.Redirect(w, r, fmt.Sprintf("/admin/members?done=proposed&change=%d", c.ID), http.StatusSeeOther)
 		return
 	}
+	h.refusedOnMembersPage(w, r, err, "There is no such member.", http.StatusBadRequest, http.StatusConflict, http.StatusNotFound)
+}
+
+// refusedOnMembersPage shows err on the members page if its status is one of statuses (with
+// notFound for 404), and the error page otherwise.
+func (h *Handler) refusedOnMembersPage(w http.ResponseWriter, r *http.Request, err error, notFound string, statuses ...int) {
 	status, msg := pageStatus(r, err)
-	switch status {
-	case http.StatusBadRequest, http.StatusConflict, http.StatusNotFound:
-		if status == http.StatusNotFound {
-			msg = "There is no such member."
-		}
-		h.showMembers(w, r, status, "", msg, nil)
+	if !slices.Contains(statuses, status) {
+		h.fail(w, r, err)
 		return
 	}
-	h.fail(w, r, err)
+	if status == http.StatusNotFound {
+		msg = notFound
+	}
+	h.showMembers(w, r, status, "", msg, nil)
 }
 
 // setMemberRoles sets a member's roles to the boxes ticked in the form.
@@ -214,18 +219,9 @@ func (h *Handler) changeID(w http.ResponseWriter, r *http.Request) (int64, bool)
 // pending, too old, proposed by the admin themselves or failing as the change itself would.
 // Other errors get the error page.
 func (h *Handler) changeFailed(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := pageStatus(r, err)
-	switch status {
-	case http.StatusBadRequest, http.StatusConflict, http.StatusNotFound, http.StatusForbidden:
-		if status == http.StatusNotFound {
-			msg = "There is no such change."
-		}
-		// A forbidden approval is an admin's own change; a member who is not an admin gets
-		// the error page from showMembers, whose list they may not read.
-		h.showMembers(w, r, status, "", msg, nil)
-		return
-	}
-	h.fail(w, r, err)
+	// A forbidden approval is an admin's own change; a member who is not an admin gets the
+	// error page from showMembers, whose list they may not read.
+	h.refusedOnMembersPage(w, r, err, "There is no such change.", http.StatusBadRequest, http.StatusConflict, http.StatusNotFound, http.StatusForbidden)
 }
 
 // approveChange carries out a change another admin proposed. A token it makes (a member
