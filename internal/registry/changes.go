@@ -152,7 +152,14 @@ func (r *Registry) propose(ctx context.Context, a Actor, kind, subject string, d
 // second admin is not asked for nothing. Carrying it out checks everything again.
 func checkProposal(ctx context.Context, tx *store.Tx, kind, subject string) error {
 	if kind == ChangePolicy {
-		return nil
+		cur, err := tx.CurrentPolicy(ctx)
+		if err == nil && cur.Digest == subject {
+			return i18n.Errorf(ErrConflict, "this policy is already in force (log entry %d)", cur.LogIndex)
+		}
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
 	}
 	m, err := tx.MemberByName(ctx, subject)
 	switch {

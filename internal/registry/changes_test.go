@@ -146,6 +146,10 @@ func twoAdmins(t *testing.T, o *office) {
 	}
 	o.r.cfg.Now = time.Now
 
+	// The policy in force is not proposed again.
+	if _, err := o.r.AdoptPolicy(ctx, ada, p2, src2); !errors.Is(err, ErrConflict) || Proposed(err) != nil {
+		t.Errorf("the policy in force proposed again: %v, want ErrConflict", err)
+	}
 	// A policy, even one that drops the rule, is proposed; the rule holds until it is approved.
 	p1, src1 := twoAdminsPolicy(t, false)
 	_, err = o.r.AdoptPolicy(ctx, ada, p1, src1)
