@@ -2,7 +2,8 @@
 //
 // Exit status: 0 success; 1 a check that ran and failed (for example `log verify` found the
 // log unsound); 2 the command could not be carried out (usage, I/O, bad input); 3 (`monitor
-// --once` only) a log signed conflicting checkpoints.
+// --once` only) a log signed conflicting checkpoints; 4 a change was proposed and waits for
+// a second admin (the policy in force has two_admins: `chancery change`).
 package cli
 
 import (
