@@ -26,7 +26,10 @@ func newMember(rm *remote) *cobra.Command {
 		Use:   "add NAME --role ROLE[,ROLE]",
 		Short: "Add a member and print their token (last line, shown once)",
 		Long: `Add a member with one or more roles: drafter, reviewer, signer, release, admin.
-The token is printed once, on the last line; the registry keeps only its hash.`,
+The token is printed once, on the last line; the registry keeps only its hash.
+Under a policy with 'two_admins: true' it proposes the change instead (exit status 4): a
+second admin carries it out with 'chancery change approve', and
+receives the token.`,
 		Example: `  chancery member add rita --role reviewer`,
 		Args:    cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {

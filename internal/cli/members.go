@@ -69,7 +69,10 @@ own roles that its policy names (such as legal). A member keeps at least one rol
 office at least one admin. Approvals a member gave under a role they lose stop counting for
 letters not yet released. Taking the signer role away revokes the member's signer keys, each by
 a key-revoked entry in the log: their signatures on letters not yet released no longer count,
-also if the role comes back (they register a new key and sign again).`,
+also if the role comes back (they register a new key and sign again).
+Under a policy with 'two_admins: true' it proposes the change instead (exit status 4): a
+second admin carries it out with 'chancery change approve'
+when roles are added; taking roles away stays one admin's.`,
 		Example: `  chancery member roles rita --add signer --remove reviewer
   chancery member roles lee --add reviewer,legal`,
 		Args: cobra.ExactArgs(1),
@@ -123,7 +126,10 @@ the last line; their old token and their password never work again (they set a p
 again with the new token). Their revoked signer keys stay revoked, and a key the
 disablement left in force (the server stopped before revoking it) is revoked first: a signer
 registers a new key with 'chancery key register'. The approvals voided when they were disabled stay void:
-they approve again the letters they still agree with.`,
+they approve again the letters they still agree with.
+Under a policy with 'two_admins: true' it proposes the change instead (exit status 4): a
+second admin carries it out with 'chancery change approve', and
+receives the token.`,
 		Example: `  chancery member enable sam`,
 		Args:    cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
@@ -143,7 +149,10 @@ they approve again the letters they still agree with.`,
 		Long: `Issue a member a new bearer token, for a lost or leaked one. The old token stops working at
 once, and so do the member's web sessions, 'chancery login' tokens and password (anyone
 holding the old token could have set one): the member sets a password again with the new
-token. The token is printed once, on the last line; the registry keeps only its hash.`,
+token. The token is printed once, on the last line; the registry keeps only its hash.
+For another member than yourself, under a policy with 'two_admins: true', it proposes the
+change instead (exit status 4): a second admin carries it out with 'chancery change approve',
+and receives the token.`,
 		Example: `  chancery member token rita`,
 		Args:    cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {

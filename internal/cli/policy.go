@@ -122,7 +122,9 @@ explain shows what a letter still needs.`,
 		Short: "Put a policy in force (admin); the adoption is logged with the policy file",
 		Long: `Adopt compiles the policy locally, then sends it to the registry, which compiles it again,
 logs a policy-adopted entry carrying the file, and puts it in force. Approvals and signatures
-given under the previous policy stop counting: reviewers approve again under the new rules.`,
+given under the previous policy stop counting: reviewers approve again under the new rules.
+Under a policy with 'two_admins: true' it proposes the change instead (exit status 4): a
+second admin carries it out with 'chancery change approve'.`,
 		Args: cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			_, src, err := compilePolicy(args[0])
