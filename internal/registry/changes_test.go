@@ -202,3 +202,40 @@ func TestTwoAdminsAdoptedElsewhere(t *testing.T) {
 		t.Errorf("a token issued by one admin under another server's two_admins: %v, want ErrConflict", err)
 	}
 }
+
+// TestProviderKeepsTwoAdmins checks that, while the policy in force asks for two admins, a
+// provider's sign-in that takes the admin role away leaves the office two active admins:
+// with one, every change would wait for a second admin who cannot exist.
+func TestProviderKeepsTwoAdmins(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	managed := []string{RoleAdmin, RoleReviewer}
+	ada := o.member(t, "ada", RoleAdmin)
+	if _, err := o.signInAs("sub-pia", "pia", managed, RoleAdmin, RoleReviewer); err != nil {
+		t.Fatal(err)
+	}
+	p2, src2 := twoAdminsPolicy(t, true)
+	if _, err := o.r.AdoptPolicy(ctx, ada, p2, src2); err != nil {
+		t.Fatal(err)
+	}
+	// Three admins: the claim takes the role away.
+	if m, err := o.signInAs("sub-pia", "pia", managed, RoleReviewer); err != nil || m.HasRole(RoleAdmin) {
+		t.Fatalf("a claim without admin, beside two other admins: %v, %v", m, err)
+	}
+	if m, err := o.signInAs("sub-pia", "pia", managed, RoleAdmin, RoleReviewer); err != nil || !m.HasRole(RoleAdmin) {
+		t.Fatalf("the claim gives admin again: %v, %v", m, err)
+	}
+	if _, err := o.r.DisableMember(ctx, o.admin, "ada"); err != nil {
+		t.Fatal(err)
+	}
+	// Two admins: pia keeps the role.
+	if m, err := o.signInAs("sub-pia", "pia", managed, RoleReviewer); err != nil || !m.HasRole(RoleAdmin) {
+		t.Fatalf("one of the last two admins lost the role at sign-in: %v, %v", m, err)
+	}
+	_, err := o.r.AddMember(ctx, o.admin, "vera", []string{RoleAdmin})
+	c := proposed(t, err, ChangeAddMember, "root")
+	pia := Actor{Member: o.memberNamed(t, "pia"), Remote: "test"}
+	if _, err := o.r.ApproveChange(ctx, pia, c.ID); err != nil {
+		t.Fatalf("the second admin approves: %v", err)
+	}
+}
