@@ -95,7 +95,8 @@ a leaked token at once.`,
 		Short: "Carry out a change another admin proposed; a new token is printed (last line, shown once)",
 		Long: `Carry out a change another admin proposed, as yourself. Check what it does first
 ('chancery change show ID'): for a new member, that the person exists and asked for the
-roles; for a policy, its file ('chancery policy show' after, or the proposer's copy). A new
+roles; for a policy, its file, which 'chancery change show ID' prints (its name and digest
+say nothing of what it asks for). A new
 member's token, or a member's new token, is printed once on the last line: you hand it to
 the member, not to the proposer.`,
 		Example: `  chancery change show 3
@@ -199,6 +200,12 @@ func printChange(w io.Writer, v *registry.ChangeView) {
 	}
 	if v.State == "pending" && v.ProposedAt.Add(registry.ChangeMaxAge).After(time.Now()) {
 		fmt.Fprintf(w, "approve before %s\n", v.ProposedAt.Add(registry.ChangeMaxAge).UTC().Format(time.DateTime+" UTC"))
+	}
+	if v.PolicySource != "" {
+		fmt.Fprintf(w, "the policy file:\n%s", printableLines(v.PolicySource))
+		if !strings.HasSuffix(v.PolicySource, "\n") {
+			fmt.Fprintln(w)
+		}
 	}
 }
 

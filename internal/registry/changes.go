@@ -53,14 +53,16 @@ type ChangeView struct {
 	Roles  []string `json:"roles,omitempty"`
 	Add    []string `json:"add,omitempty"`
 	Remove []string `json:"remove,omitempty"`
-	// Policy and PolicyName are the digest and name of a policy to adopt.
-	Policy     string     `json:"policy,omitempty"`
-	PolicyName string     `json:"policy_name,omitempty"`
-	ProposedBy string     `json:"proposed_by"`
-	ProposedAt time.Time  `json:"proposed_at"`
-	State      string     `json:"state"` // pending, done or refused
-	DecidedBy  string     `json:"decided_by,omitempty"`
-	DecidedAt  *time.Time `json:"decided_at,omitempty"`
+	// Policy and PolicyName are the digest and name of a policy to adopt; PolicySource is its
+	// file, which the second admin reads before approving (in Change's answer only).
+	Policy       string     `json:"policy,omitempty"`
+	PolicyName   string     `json:"policy_name,omitempty"`
+	PolicySource string     `json:"policy_source,omitempty"`
+	ProposedBy   string     `json:"proposed_by"`
+	ProposedAt   time.Time  `json:"proposed_at"`
+	State        string     `json:"state"` // pending, done or refused
+	DecidedBy    string     `json:"decided_by,omitempty"`
+	DecidedAt    *time.Time `json:"decided_at,omitempty"`
 }
 
 // ProposedError is returned, instead of carrying out a change, when the policy in force asks
@@ -294,7 +296,8 @@ func (r *Registry) Changes(ctx context.Context, a Actor) ([]ChangeView, error) {
 	return out, nil
 }
 
-// Change returns the change id (admins).
+// Change returns the change id (admins), with the file of a policy to adopt: the digest and
+// the name, which its proposer chose, do not say what it asks for.
 func (r *Registry) Change(ctx context.Context, a Actor, id int64) (*ChangeView, error) {
 	if err := a.require(RoleAdmin); err != nil {
 		return nil, err
@@ -303,7 +306,16 @@ func (r *Registry) Change(ctx context.Context, a Actor, id int64) (*ChangeView, 
 	if err != nil {
 		return nil, err
 	}
-	return r.changeView(ctx, c)
+	v, err := r.changeView(ctx, c)
+	if err != nil || c.Kind != ChangePolicy {
+		return v, err
+	}
+	var d changeDetail
+	if err := json.Unmarshal(c.Detail, &d); err != nil {
+		return nil, fmt.Errorf("change %d: its detail: %w", c.ID, err)
+	}
+	v.PolicySource = string(d.Source)
+	return v, nil
 }
 
 func (r *Registry) readChange(ctx context.Context, id int64) (*store.Change, error) {

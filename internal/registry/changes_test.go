@@ -156,6 +156,10 @@ func twoAdmins(t *testing.T, o *office) {
 	if !o.r.Policy().TwoAdmins() {
 		t.Fatal("a proposed policy is in force")
 	}
+	// Its approver reads the file: its name and digest are its proposer's to choose.
+	if v, err := o.r.Change(ctx, root, pol.ID); err != nil || v.PolicySource != string(src1) {
+		t.Fatalf("the proposed policy's view: %+v, %v, want its file", v, err)
+	}
 	res, err = o.r.ApproveChange(ctx, root, pol.ID)
 	if err != nil || res.LogIndex == 0 {
 		t.Fatalf("the policy approved: %+v, %v", res, err)
