@@ -4,6 +4,9 @@ package i18n
 var _ = table(func() Translations {
 	return Translations{
 		"%s is already a member": {"%s est déjà membre", "%s عضو بالفعل"},
+		"proposed as change %d: the policy in force asks for a second admin (two_admins), who approves it": {
+			"proposé comme modification %d : la politique en vigueur demande un second administrateur (two_admins), qui l'approuve",
+			"اقتُرح بوصفه التعديل %d: السياسة السارية تطلب مسؤولًا ثانيًا (two_admins) يوافق عليه"},
 		"change %d is carried out already": {
 			"la modification %d est déjà faite",
 			"نُفِّذ التعديل %d بالفعل"},

@@ -69,9 +69,14 @@ type ChangeView struct {
 // for two admins: the change is recorded and waits for a second admin (ApproveChange).
 type ProposedError struct{ Change *ChangeView }
 
-func (e *ProposedError) Error() string {
-	return fmt.Sprintf("proposed as change %d: the policy in force asks for a second admin (two_admins), who approves it", e.Change.ID)
+func (e *ProposedError) message() i18n.Message {
+	return i18n.Msg("proposed as change %d: the policy in force asks for a second admin (two_admins), who approves it", e.Change.ID)
 }
+
+func (e *ProposedError) Error() string { return e.message().String() }
+
+// Translate says it in p's language, for the web pages.
+func (e *ProposedError) Translate(p *i18n.Printer) string { return e.message().Translate(p) }
 
 // Proposed returns the change err says was proposed, or nil.
 func Proposed(err error) *ChangeView {

@@ -3,11 +3,15 @@ package registry
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/store"
+	"golang.org/x/text/language"
 )
 
 // twoAdminsPolicy returns a policy file asking for two admins, or not.
@@ -60,6 +64,9 @@ func twoAdmins(t *testing.T, o *office) {
 	// A new account: proposed, not made, and not approved by its proposer.
 	_, err := o.r.AddMember(ctx, root, "mallory", []string{RoleSigner, RoleReviewer})
 	add := proposed(t, err, ChangeAddMember, "root")
+	if got := i18n.For(language.French).Error(err); !strings.HasPrefix(got, fmt.Sprintf("proposé comme modification %d :", add.ID)) {
+		t.Errorf("the proposal in French: %q", got)
+	}
 	if add.Member != "mallory" || len(add.Roles) != 2 {
 		t.Errorf("the proposed member: %+v", add)
 	}
