@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/chancery/chancery/internal/i18n"
@@ -143,7 +144,7 @@ func (r *Registry) propose(ctx context.Context, a Actor, kind, subject string, d
 		if err := tx.AddChange(ctx, c); err != nil {
 			return err
 		}
-		return r.audit(ctx, tx, a, "change.propose", "", fmt.Sprintf("change %d: %s %s", c.ID, kind, subject))
+		return r.audit(ctx, tx, a, "change.propose", "", auditChange(c))
 	})
 	if err != nil {
 		return fmt.Errorf("propose %s %s: %w", kind, subject, err)
@@ -153,6 +154,25 @@ func (r *Registry) propose(ctx context.Context, a Actor, kind, subject string, d
 		return err
 	}
 	return &ProposedError{Change: v}
+}
+
+// auditChange is the audit trail's detail of c: what it does, whoever proposed it and however
+// it ends (a change withdrawn leaves no other trace of the roles or the policy it asked for).
+func auditChange(c *store.Change) string {
+	var d changeDetail
+	if err := json.Unmarshal(c.Detail, &d); err != nil {
+		return fmt.Sprintf("change %d: %s %s", c.ID, c.Kind, c.Subject)
+	}
+	what := c.Subject
+	switch c.Kind {
+	case ChangeAddMember:
+		what = fmt.Sprintf("%s (%s)", c.Subject, strings.Join(d.Roles, ","))
+	case ChangeRoles:
+		what = fmt.Sprintf("%s: %s", c.Subject, roleChange(d.Add, d.Remove))
+	case ChangePolicy:
+		what = fmt.Sprintf("%s %s", d.Name, c.Subject)
+	}
+	return fmt.Sprintf("change %d: %s %s", c.ID, c.Kind, what)
 }
 
 // checkProposal refuses a change that could not be carried out as things stand, so that a
@@ -211,7 +231,7 @@ func (r *Registry) takeChange(ctx context.Context, tx *store.Tx, a Actor, kind, 
 	if err := tx.DecideChange(ctx, c.ID, store.ChangeDone, a.Member.ID, r.now()); err != nil {
 		return err
 	}
-	return r.audit(ctx, tx, a, "change.approve", "", fmt.Sprintf("change %d: %s %s", c.ID, kind, subject))
+	return r.audit(ctx, tx, a, "change.approve", "", auditChange(c))
 }
 
 // checkApprover refuses an approval of c by a: c must be pending and recent, a must not be
@@ -445,7 +465,7 @@ func (r *Registry) RefuseChange(ctx context.Context, a Actor, id int64) (*Change
 			return err
 		}
 		c.State, c.DecidedBy, c.DecidedAt = store.ChangeRefused, a.Member.ID, r.now()
-		return r.audit(ctx, tx, a, "change.refuse", "", fmt.Sprintf("change %d: %s %s", c.ID, c.Kind, c.Subject))
+		return r.audit(ctx, tx, a, "change.refuse", "", auditChange(c))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("refuse change %d: %w", id, err)

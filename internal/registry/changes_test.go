@@ -250,3 +250,49 @@ func TestProviderKeepsTwoAdmins(t *testing.T) {
 		t.Fatalf("the second admin approves: %v", err)
 	}
 }
+
+// TestChangeAuditSaysWhat checks that the audit trail says what a change asked for, with
+// who proposed it and who decided it: a change withdrawn leaves no other trace of it there.
+func TestChangeAuditSaysWhat(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	ada := o.member(t, "ada", RoleAdmin)
+	p2, src2 := twoAdminsPolicy(t, true)
+	if _, err := o.r.AdoptPolicy(ctx, o.admin, p2, src2); err != nil {
+		t.Fatal(err)
+	}
+	_, err := o.r.SetRoles(ctx, o.admin, "root", []string{RoleSigner, RoleReviewer}, nil)
+	roles := proposed(t, err, ChangeRoles, "root")
+	if _, err := o.r.RefuseChange(ctx, o.admin, roles.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.r.AddMember(ctx, ada, "mallory", []string{RoleSigner})
+	add := proposed(t, err, ChangeAddMember, "ada")
+	if _, err := o.r.ApproveChange(ctx, o.admin, add.ID); err != nil {
+		t.Fatal(err)
+	}
+	var evs []store.AuditEvent
+	err = o.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		evs, err = tx.AuditEvents(ctx, "")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range evs {
+		if strings.HasPrefix(e.Action, "change.") {
+			got = append(got, e.Actor+" "+e.Action+" "+e.Detail)
+		}
+	}
+	want := []string{
+		fmt.Sprintf("root change.propose change %d: member.roles root: +signer +reviewer", roles.ID),
+		fmt.Sprintf("root change.refuse change %d: member.roles root: +signer +reviewer", roles.ID),
+		fmt.Sprintf("ada change.propose change %d: member.add mallory (signer)", add.ID),
+		fmt.Sprintf("root change.approve change %d: member.add mallory (signer)", add.ID),
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("the changes' audit trail:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
