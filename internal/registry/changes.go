@@ -351,7 +351,7 @@ func (r *Registry) readChange(ctx context.Context, id int64) (*store.Change, err
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("change %d: %w", id, err)
+		return nil, err // the store's error names the change
 	}
 	return c, nil
 }
@@ -424,8 +424,12 @@ func (r *Registry) ApproveChange(ctx context.Context, a Actor, id int64) (*Chang
 	case ChangeEnable:
 		res.Token, err = r.EnableMember(ctx, ac, c.Subject)
 	case ChangePolicy:
-		var p *policy.Policy
-		if p, err = policy.Parse(d.Source); err == nil {
+		// A build that reads policies more strictly than the proposer's refuses it: a conflict
+		// to refuse, not a failure of the server.
+		p, perr := policy.Parse(d.Source)
+		if perr != nil {
+			err = i18n.Errorf(ErrConflict, "the proposed policy does not compile (any more): refuse the change, and propose the policy again once it does: %v", perr)
+		} else {
 			res.LogIndex, err = r.AdoptPolicy(ctx, ac, p, d.Source)
 		}
 	default:

@@ -296,3 +296,26 @@ func TestChangeAuditSaysWhat(t *testing.T) {
 		t.Errorf("the changes' audit trail:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestApproveChangeRefusals checks the refusals of an approval that cannot be carried out: a
+// change that does not exist, and a policy that a stricter build no longer compiles (a
+// conflict to refuse, not the server's failure).
+func TestApproveChangeRefusals(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	ada := o.member(t, "ada", RoleAdmin)
+	if _, err := o.r.ApproveChange(ctx, ada, 99); !errors.Is(err, ErrNotFound) || err.Error() != "change 99: not found" {
+		t.Errorf("a change that does not exist: %v", err)
+	}
+	c := &store.Change{Kind: ChangePolicy, Subject: "sha256:0", Detail: []byte(`{"name":"old","source":"dmVyc2lvbjogOQo="}`),
+		ProposedBy: o.admin.Member.ID, ProposedAt: time.Now()}
+	if err := o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error { return tx.AddChange(ctx, c) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.ApproveChange(ctx, ada, c.ID); !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "does not compile") {
+		t.Errorf("a policy that no longer compiles: %v, want ErrConflict", err)
+	}
+	if v, err := o.r.Change(ctx, ada, c.ID); err != nil || v.State != store.ChangePending {
+		t.Errorf("after its approval failed: %+v, %v", v, err)
+	}
+}
