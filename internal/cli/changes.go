@@ -59,7 +59,7 @@ a leaked token at once.`,
 			tw := tabwriter.NewWriter(c.OutOrStdout(), 2, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "id\tstate\tchange\tproposed by\tproposed at\tdecided by")
 			for _, v := range cs {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", v.ID, v.State, printable(describeChange(&v)), printable(v.ProposedBy),
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", v.ID, printable(v.State), printable(describeChange(&v)), printable(v.ProposedBy),
 					v.ProposedAt.UTC().Format("2006-01-02 15:04 UTC"), printable(v.DecidedBy))
 			}
 			return tw.Flush()
@@ -95,7 +95,8 @@ a leaked token at once.`,
 		Short: "Carry out a change another admin proposed; a new token is printed (last line, shown once)",
 		Long: `Carry out a change another admin proposed, as yourself. Check what it does first
 ('chancery change show ID'): for a new member, that the person exists and asked for the
-roles; for a policy, its file ('chancery policy show' after, or the proposer's copy). A new
+roles; for a policy, its file, which 'chancery change show ID' prints (its name and digest
+say nothing of what it asks for). A new
 member's token, or a member's new token, is printed once on the last line: you hand it to
 the member, not to the proposer.`,
 		Example: `  chancery change show 3
@@ -192,13 +193,19 @@ func describeChange(v *registry.ChangeView) string {
 
 func printChange(w io.Writer, v *registry.ChangeView) {
 	fmt.Fprintf(w, "change %d: %s\n", v.ID, printable(describeChange(v)))
-	fmt.Fprintf(w, "state: %s\n", v.State)
+	fmt.Fprintf(w, "state: %s\n", printable(v.State))
 	fmt.Fprintf(w, "proposed by %s at %s\n", printable(v.ProposedBy), v.ProposedAt.UTC().Format(time.DateTime+" UTC"))
 	if v.DecidedAt != nil {
-		fmt.Fprintf(w, "%s by %s at %s\n", v.State, printable(v.DecidedBy), v.DecidedAt.UTC().Format(time.DateTime+" UTC"))
+		fmt.Fprintf(w, "%s by %s at %s\n", printable(v.State), printable(v.DecidedBy), v.DecidedAt.UTC().Format(time.DateTime+" UTC"))
 	}
 	if v.State == "pending" && v.ProposedAt.Add(registry.ChangeMaxAge).After(time.Now()) {
 		fmt.Fprintf(w, "approve before %s\n", v.ProposedAt.Add(registry.ChangeMaxAge).UTC().Format(time.DateTime+" UTC"))
+	}
+	if v.PolicySource != "" {
+		fmt.Fprintf(w, "the policy file:\n%s", printableLines(v.PolicySource))
+		if !strings.HasSuffix(v.PolicySource, "\n") {
+			fmt.Fprintln(w)
+		}
 	}
 }
 

@@ -4,6 +4,12 @@ package i18n
 var _ = table(func() Translations {
 	return Translations{
 		"%s is already a member": {"%s est déjà membre", "%s عضو بالفعل"},
+		"proposed as change %d: the policy in force asks for a second admin (two_admins), who approves it": {
+			"proposé comme modification %d : la politique en vigueur demande un second administrateur (two_admins), qui l'approuve",
+			"اقتُرح بوصفه التعديل %d: السياسة السارية تطلب مسؤولًا ثانيًا (two_admins) يوافق عليه"},
+		"the proposed policy does not compile (any more): refuse the change, and propose the policy again once it does: %v": {
+			"la politique proposée ne se compile pas (ou plus) : refusez la modification, et proposez à nouveau la politique une fois corrigée : %v",
+			"السياسة المقترحة لا تُترجَم (أو لم تعد تُترجَم): ارفض التعديل، واقترح السياسة من جديد حين تُترجَم: %v"},
 		"change %d is carried out already": {
 			"la modification %d est déjà faite",
 			"نُفِّذ التعديل %d بالفعل"},

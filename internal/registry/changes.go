@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/chancery/chancery/internal/i18n"
@@ -53,23 +54,30 @@ type ChangeView struct {
 	Roles  []string `json:"roles,omitempty"`
 	Add    []string `json:"add,omitempty"`
 	Remove []string `json:"remove,omitempty"`
-	// Policy and PolicyName are the digest and name of a policy to adopt.
-	Policy     string     `json:"policy,omitempty"`
-	PolicyName string     `json:"policy_name,omitempty"`
-	ProposedBy string     `json:"proposed_by"`
-	ProposedAt time.Time  `json:"proposed_at"`
-	State      string     `json:"state"` // pending, done or refused
-	DecidedBy  string     `json:"decided_by,omitempty"`
-	DecidedAt  *time.Time `json:"decided_at,omitempty"`
+	// Policy and PolicyName are the digest and name of a policy to adopt; PolicySource is its
+	// file, which the second admin reads before approving (in Change's answer only).
+	Policy       string     `json:"policy,omitempty"`
+	PolicyName   string     `json:"policy_name,omitempty"`
+	PolicySource string     `json:"policy_source,omitempty"`
+	ProposedBy   string     `json:"proposed_by"`
+	ProposedAt   time.Time  `json:"proposed_at"`
+	State        string     `json:"state"` // pending, done or refused
+	DecidedBy    string     `json:"decided_by,omitempty"`
+	DecidedAt    *time.Time `json:"decided_at,omitempty"`
 }
 
 // ProposedError is returned, instead of carrying out a change, when the policy in force asks
 // for two admins: the change is recorded and waits for a second admin (ApproveChange).
 type ProposedError struct{ Change *ChangeView }
 
-func (e *ProposedError) Error() string {
-	return fmt.Sprintf("proposed as change %d: the policy in force asks for a second admin (two_admins), who approves it", e.Change.ID)
+func (e *ProposedError) message() i18n.Message {
+	return i18n.Msg("proposed as change %d: the policy in force asks for a second admin (two_admins), who approves it", e.Change.ID)
 }
+
+func (e *ProposedError) Error() string { return e.message().String() }
+
+// Translate says it in p's language, for the web pages.
+func (e *ProposedError) Translate(p *i18n.Printer) string { return e.message().Translate(p) }
 
 // Proposed returns the change err says was proposed, or nil.
 func Proposed(err error) *ChangeView {
@@ -136,7 +144,7 @@ func (r *Registry) propose(ctx context.Context, a Actor, kind, subject string, d
 		if err := tx.AddChange(ctx, c); err != nil {
 			return err
 		}
-		return r.audit(ctx, tx, a, "change.propose", "", fmt.Sprintf("change %d: %s %s", c.ID, kind, subject))
+		return r.audit(ctx, tx, a, "change.propose", "", auditChange(c))
 	})
 	if err != nil {
 		return fmt.Errorf("propose %s %s: %w", kind, subject, err)
@@ -146,6 +154,25 @@ func (r *Registry) propose(ctx context.Context, a Actor, kind, subject string, d
 		return err
 	}
 	return &ProposedError{Change: v}
+}
+
+// auditChange is the audit trail's detail of c: what it does, whoever proposed it and however
+// it ends (a change withdrawn leaves no other trace of the roles or the policy it asked for).
+func auditChange(c *store.Change) string {
+	var d changeDetail
+	if err := json.Unmarshal(c.Detail, &d); err != nil {
+		return fmt.Sprintf("change %d: %s %s", c.ID, c.Kind, c.Subject)
+	}
+	what := c.Subject
+	switch c.Kind {
+	case ChangeAddMember:
+		what = fmt.Sprintf("%s (%s)", c.Subject, strings.Join(d.Roles, ","))
+	case ChangeRoles:
+		what = fmt.Sprintf("%s: %s", c.Subject, roleChange(d.Add, d.Remove))
+	case ChangePolicy:
+		what = fmt.Sprintf("%s %s", d.Name, c.Subject)
+	}
+	return fmt.Sprintf("change %d: %s %s", c.ID, c.Kind, what)
 }
 
 // checkProposal refuses a change that could not be carried out as things stand, so that a
@@ -211,7 +238,7 @@ func (r *Registry) takeChange(ctx context.Context, tx *store.Tx, a Actor, kind, 
 	if err := tx.DecideChange(ctx, c.ID, store.ChangeDone, a.Member.ID, r.now()); err != nil {
 		return err
 	}
-	return r.audit(ctx, tx, a, "change.approve", "", fmt.Sprintf("change %d: %s %s", c.ID, kind, subject))
+	return r.audit(ctx, tx, a, "change.approve", "", auditChange(c))
 }
 
 // checkApprover refuses an approval of c by a: c must be pending and recent, a must not be
@@ -301,7 +328,8 @@ func (r *Registry) Changes(ctx context.Context, a Actor) ([]ChangeView, error) {
 	return out, nil
 }
 
-// Change returns the change id (admins).
+// Change returns the change id (admins), with the file of a policy to adopt: the digest and
+// the name, which its proposer chose, do not say what it asks for.
 func (r *Registry) Change(ctx context.Context, a Actor, id int64) (*ChangeView, error) {
 	if err := a.require(RoleAdmin); err != nil {
 		return nil, err
@@ -310,7 +338,16 @@ func (r *Registry) Change(ctx context.Context, a Actor, id int64) (*ChangeView, 
 	if err != nil {
 		return nil, err
 	}
-	return r.changeView(ctx, c)
+	v, err := r.changeView(ctx, c)
+	if err != nil || c.Kind != ChangePolicy {
+		return v, err
+	}
+	var d changeDetail
+	if err := json.Unmarshal(c.Detail, &d); err != nil {
+		return nil, fmt.Errorf("change %d: its detail: %w", c.ID, err)
+	}
+	v.PolicySource = string(d.Source)
+	return v, nil
 }
 
 func (r *Registry) readChange(ctx context.Context, id int64) (*store.Change, error) {
@@ -321,7 +358,7 @@ func (r *Registry) readChange(ctx context.Context, id int64) (*store.Change, err
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("change %d: %w", id, err)
+		return nil, err // the store's error names the change
 	}
 	return c, nil
 }
@@ -394,8 +431,12 @@ func (r *Registry) ApproveChange(ctx context.Context, a Actor, id int64) (*Chang
 	case ChangeEnable:
 		res.Token, err = r.EnableMember(ctx, ac, c.Subject)
 	case ChangePolicy:
-		var p *policy.Policy
-		if p, err = policy.Parse(d.Source); err == nil {
+		// A build that reads policies more strictly than the proposer's refuses it: a conflict
+		// to refuse, not a failure of the server.
+		p, perr := policy.Parse(d.Source)
+		if perr != nil {
+			err = i18n.Errorf(ErrConflict, "the proposed policy does not compile (any more): refuse the change, and propose the policy again once it does: %v", perr)
+		} else {
 			res.LogIndex, err = r.AdoptPolicy(ctx, ac, p, d.Source)
 		}
 	default:
@@ -435,7 +476,7 @@ func (r *Registry) RefuseChange(ctx context.Context, a Actor, id int64) (*Change
 			return err
 		}
 		c.State, c.DecidedBy, c.DecidedAt = store.ChangeRefused, a.Member.ID, r.now()
-		return r.audit(ctx, tx, a, "change.refuse", "", fmt.Sprintf("change %d: %s %s", c.ID, c.Kind, c.Subject))
+		return r.audit(ctx, tx, a, "change.refuse", "", auditChange(c))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("refuse change %d: %w", id, err)

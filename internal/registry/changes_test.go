@@ -3,11 +3,15 @@ package registry
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/store"
+	"golang.org/x/text/language"
 )
 
 // twoAdminsPolicy returns a policy file asking for two admins, or not.
@@ -60,6 +64,9 @@ func twoAdmins(t *testing.T, o *office) {
 	// A new account: proposed, not made, and not approved by its proposer.
 	_, err := o.r.AddMember(ctx, root, "mallory", []string{RoleSigner, RoleReviewer})
 	add := proposed(t, err, ChangeAddMember, "root")
+	if got := i18n.For(language.French).Error(err); !strings.HasPrefix(got, fmt.Sprintf("proposé comme modification %d :", add.ID)) {
+		t.Errorf("the proposal in French: %q", got)
+	}
 	if add.Member != "mallory" || len(add.Roles) != 2 {
 		t.Errorf("the proposed member: %+v", add)
 	}
@@ -160,6 +167,10 @@ func twoAdmins(t *testing.T, o *office) {
 	if !o.r.Policy().TwoAdmins() {
 		t.Fatal("a proposed policy is in force")
 	}
+	// Its approver reads the file: its name and digest are its proposer's to choose.
+	if v, err := o.r.Change(ctx, root, pol.ID); err != nil || v.PolicySource != string(src1) {
+		t.Fatalf("the proposed policy's view: %+v, %v, want its file", v, err)
+	}
 	res, err = o.r.ApproveChange(ctx, root, pol.ID)
 	if err != nil || res.LogIndex == 0 {
 		t.Fatalf("the policy approved: %+v, %v", res, err)
@@ -204,5 +215,111 @@ func TestTwoAdminsAdoptedElsewhere(t *testing.T) {
 	}
 	if _, err := o.r.IssueToken(ctx, o.admin, "sam"); !errors.Is(err, ErrConflict) {
 		t.Errorf("a token issued by one admin under another server's two_admins: %v, want ErrConflict", err)
+	}
+}
+
+// TestProviderKeepsTwoAdmins checks that, while the policy in force asks for two admins, a
+// provider's sign-in that takes the admin role away leaves the office two active admins:
+// with one, every change would wait for a second admin who cannot exist.
+func TestProviderKeepsTwoAdmins(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	managed := []string{RoleAdmin, RoleReviewer}
+	ada := o.member(t, "ada", RoleAdmin)
+	if _, err := o.signInAs("sub-pia", "pia", managed, RoleAdmin, RoleReviewer); err != nil {
+		t.Fatal(err)
+	}
+	p2, src2 := twoAdminsPolicy(t, true)
+	if _, err := o.r.AdoptPolicy(ctx, ada, p2, src2); err != nil {
+		t.Fatal(err)
+	}
+	// Three admins: the claim takes the role away.
+	if m, err := o.signInAs("sub-pia", "pia", managed, RoleReviewer); err != nil || m.HasRole(RoleAdmin) {
+		t.Fatalf("a claim without admin, beside two other admins: %v, %v", m, err)
+	}
+	if m, err := o.signInAs("sub-pia", "pia", managed, RoleAdmin, RoleReviewer); err != nil || !m.HasRole(RoleAdmin) {
+		t.Fatalf("the claim gives admin again: %v, %v", m, err)
+	}
+	if _, err := o.r.DisableMember(ctx, o.admin, "ada"); err != nil {
+		t.Fatal(err)
+	}
+	// Two admins: pia keeps the role.
+	if m, err := o.signInAs("sub-pia", "pia", managed, RoleReviewer); err != nil || !m.HasRole(RoleAdmin) {
+		t.Fatalf("one of the last two admins lost the role at sign-in: %v, %v", m, err)
+	}
+	_, err := o.r.AddMember(ctx, o.admin, "vera", []string{RoleAdmin})
+	c := proposed(t, err, ChangeAddMember, "root")
+	pia := Actor{Member: o.memberNamed(t, "pia"), Remote: "test"}
+	if _, err := o.r.ApproveChange(ctx, pia, c.ID); err != nil {
+		t.Fatalf("the second admin approves: %v", err)
+	}
+}
+
+// TestChangeAuditSaysWhat checks that the audit trail says what a change asked for, with
+// who proposed it and who decided it: a change withdrawn leaves no other trace of it there.
+func TestChangeAuditSaysWhat(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	ada := o.member(t, "ada", RoleAdmin)
+	p2, src2 := twoAdminsPolicy(t, true)
+	if _, err := o.r.AdoptPolicy(ctx, o.admin, p2, src2); err != nil {
+		t.Fatal(err)
+	}
+	_, err := o.r.SetRoles(ctx, o.admin, "root", []string{RoleSigner, RoleReviewer}, nil)
+	roles := proposed(t, err, ChangeRoles, "root")
+	if _, err := o.r.RefuseChange(ctx, o.admin, roles.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.r.AddMember(ctx, ada, "mallory", []string{RoleSigner})
+	add := proposed(t, err, ChangeAddMember, "ada")
+	if _, err := o.r.ApproveChange(ctx, o.admin, add.ID); err != nil {
+		t.Fatal(err)
+	}
+	var evs []store.AuditEvent
+	err = o.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		evs, err = tx.AuditEvents(ctx, "")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range evs {
+		if strings.HasPrefix(e.Action, "change.") {
+			got = append(got, e.Actor+" "+e.Action+" "+e.Detail)
+		}
+	}
+	want := []string{
+		fmt.Sprintf("root change.propose change %d: member.roles root: +signer +reviewer", roles.ID),
+		fmt.Sprintf("root change.refuse change %d: member.roles root: +signer +reviewer", roles.ID),
+		fmt.Sprintf("ada change.propose change %d: member.add mallory (signer)", add.ID),
+		fmt.Sprintf("root change.approve change %d: member.add mallory (signer)", add.ID),
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("the changes' audit trail:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestApproveChangeRefusals checks the refusals of an approval that cannot be carried out: a
+// change that does not exist, and a policy that a stricter build no longer compiles (a
+// conflict to refuse, not the server's failure).
+func TestApproveChangeRefusals(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	ada := o.member(t, "ada", RoleAdmin)
+	if _, err := o.r.ApproveChange(ctx, ada, 99); !errors.Is(err, ErrNotFound) || err.Error() != "change 99: not found" {
+		t.Errorf("a change that does not exist: %v", err)
+	}
+	c := &store.Change{Kind: ChangePolicy, Subject: "sha256:0", Detail: []byte(`{"name":"old","source":"dmVyc2lvbjogOQo="}`),
+		ProposedBy: o.admin.Member.ID, ProposedAt: time.Now()}
+	if err := o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error { return tx.AddChange(ctx, c) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.ApproveChange(ctx, ada, c.ID); !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "does not compile") {
+		t.Errorf("a policy that no longer compiles: %v, want ErrConflict", err)
+	}
+	if v, err := o.r.Change(ctx, ada, c.ID); err != nil || v.State != store.ChangePending {
+		t.Errorf("after its approval failed: %+v, %v", v, err)
 	}
 }

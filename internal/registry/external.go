@@ -199,10 +199,18 @@ func (r *Registry) syncExternalRoles(ctx context.Context, tx *store.Tx, m *store
 		return slices.Contains(s.Managed, role) && !slices.Contains(s.Roles, role)
 	})
 	if m.HasRole(RoleAdmin) && !slices.Contains(roles, RoleAdmin) {
-		// The office keeps an active admin: the last one keeps the role until another exists.
-		if ok, err := otherActiveAdmin(ctx, tx, m); err != nil {
+		// The office keeps an active admin, and two while the policy in force asks for two
+		// admins (a change waits for a second one, and none would come): the last ones keep
+		// the role until another exists.
+		n, err := activeAdmins(ctx, tx, m.ID)
+		if err != nil {
 			return err
-		} else if !ok {
+		}
+		two, err := r.twoAdminsIn(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if n == 0 || (two && n < 2) {
 			roles = append(roles, RoleAdmin)
 		}
 	}
