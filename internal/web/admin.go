@@ -93,6 +93,15 @@ func (h *Handler) showMembers(w http.ResponseWriter, r *http.Request, status int
 	for _, c := range cs {
 		row := changeRow{ChangeView: c, Mine: c.ProposedBy == s.member.Name}
 		if c.State == store.ChangePending {
+			if c.Kind == registry.ChangePolicy {
+				// The file, not its proposer's name for it, says what the approval puts in force.
+				full, err := h.cfg.Registry.Change(r.Context(), s.actor(), c.ID)
+				if err != nil {
+					h.fail(w, r, err)
+					return
+				}
+				row.ChangeView = *full
+			}
 			d.Pending = append(d.Pending, row)
 		} else {
 			d.Decided = append(d.Decided, row)

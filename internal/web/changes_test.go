@@ -196,3 +196,26 @@ func TestTwoAdminsTokenChange(t *testing.T) {
 		t.Error("a withdrawn enabling enabled dana")
 	}
 }
+
+// TestTwoAdminsPolicyFileShown: the second admin's page shows the file of a proposed policy,
+// which its name and digest, chosen by the proposer, do not: "two-admins" could name a
+// policy that asks for nothing.
+func TestTwoAdminsPolicyFileShown(t *testing.T) {
+	ctx := context.Background()
+	o, _, ada, _, _ := twoAdminsOffice(t)
+	src := []byte("version: 1\nname: two-admins\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: drafter}]\n")
+	p, err := policy.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.reg.AdoptPolicy(ctx, o.actors["root"], p, src)
+	c := registry.Proposed(err)
+	if c == nil {
+		t.Fatalf("a policy under two_admins: %v, want it proposed", err)
+	}
+	_, body := ada.get("/admin/members")
+	row := changeRow(body, fmt.Sprint(c.ID))
+	if !strings.Contains(row, "<details>") || !strings.Contains(row, "approvals: [{role: drafter}]") {
+		t.Fatalf("the second admin's page does not show the proposed policy's file:\n%s", row)
+	}
+}
