@@ -127,7 +127,7 @@ Under a policy with 'two_admins: true' it proposes the change instead (exit stat
 second admin carries it out with 'chancery change approve'.`,
 		Args: cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
-			_, src, err := compilePolicy(args[0])
+			p, src, err := compilePolicy(args[0])
 			if err != nil {
 				return err
 			}
@@ -136,6 +136,9 @@ second admin carries it out with 'chancery change approve'.`,
 				return err
 			}
 			fmt.Fprintf(c.OutOrStdout(), "adopted policy %q %s (log entry %d)\n", res.Name, res.Digest, res.LogIndex)
+			if p.TwoAdmins() {
+				fmt.Fprintln(c.ErrOrStderr(), "chancery: note: two_admins is in force: member and policy changes now wait for a second admin ('chancery change'); accounts made before count as they are: review 'chancery member list' and disable any second account of one person")
+			}
 			return nil
 		}),
 	}
