@@ -214,8 +214,13 @@ func (h *Handler) newMemberToken(enable bool) http.HandlerFunc {
 	}
 }
 
-// changeID reads the change of the path, or answers a bad request.
-func (h *Handler) changeID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+// changeForm reads the form of a decision on a change (its CSRF token checked) and the
+// change of the path, or answers the error.
+func (h *Handler) changeForm(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	if err := h.form(w, r); err != nil {
+		h.fail(w, r, err)
+		return 0, false
+	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id < 1 {
 		h.fail(w, r, errBadRequest)
@@ -237,11 +242,7 @@ func (h *Handler) changeFailed(w http.ResponseWriter, r *http.Request, err error
 // added, given a token or enabled) is shown once, in the answer to the post itself, as
 // newMemberToken shows one; other changes redirect with a notice.
 func (h *Handler) approveChange(w http.ResponseWriter, r *http.Request) {
-	if err := h.form(w, r); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	id, ok := h.changeID(w, r)
+	id, ok := h.changeForm(w, r)
 	if !ok {
 		return
 	}
@@ -259,11 +260,7 @@ func (h *Handler) approveChange(w http.ResponseWriter, r *http.Request) {
 
 // refuseChange refuses a pending change, or withdraws it when its proposer refuses it.
 func (h *Handler) refuseChange(w http.ResponseWriter, r *http.Request) {
-	if err := h.form(w, r); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	id, ok := h.changeID(w, r)
+	id, ok := h.changeForm(w, r)
 	if !ok {
 		return
 	}
