@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"github.com/chancery/chancery/internal/testbin"
 	"os"
 	"os/exec"
 	"strconv"
@@ -27,9 +28,17 @@ func TestMain(m *testing.M) {
 	if state, err := os.MkdirTemp("", "chancery-state-"); err == nil {
 		os.Setenv("CHANCERY_STATE_DIR", state)
 	}
-	testscript.Main(m, map[string]func(){
+	testscript.Main(removingShared{m}, map[string]func(){
 		"chancery": func() { os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
+}
+
+// removingShared runs the tests, then removes the binaries they built with testbin.Shared.
+type removingShared struct{ m *testing.M }
+
+func (r removingShared) Run() int {
+	defer testbin.RemoveShared()
+	return r.m.Run()
 }
 
 func TestScripts(t *testing.T) {

@@ -60,7 +60,7 @@ func startServe(t *testing.T, bin string, args ...string) string {
 // registry (a link, a redirect on the way) sent the session cookie of a signer or release
 // officer in the clear. Such a registry is now secure unless --secure=false says otherwise.
 func TestServeIsSecureWhenTheURLIsHTTPS(t *testing.T) {
-	bin := testbin.Build(t)
+	bin := testbin.Shared(t, "./cmd/chancery")
 	dir := filepath.Join(t.TempDir(), "reg")
 	if code, _, stderr := run("init", "--data", dir, "--office", "Secure Office", "--prefix", "SEC", "--url", "https://letters.example.org"); code != 0 {
 		t.Fatalf("init: exit %d\n%s", code, stderr)
@@ -107,7 +107,7 @@ func TestServeIsSecureWhenTheURLIsHTTPS(t *testing.T) {
 // process. They now have the bounds of the public listener; a request with 64 KiB of headers
 // is refused with 431.
 func TestOperatorListenersBoundHeaders(t *testing.T) {
-	bin := testbin.Build(t)
+	bin := testbin.Shared(t, "./cmd/chancery")
 	free := func() string {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -150,7 +150,7 @@ func TestOperatorListenersBoundHeaders(t *testing.T) {
 // profiles, through the operator's browser. A request naming it by such a name is now
 // answered 421; its address and localhost are served.
 func TestProfilerRefusesRebindingNames(t *testing.T) {
-	bin := testbin.Build(t)
+	bin := testbin.Shared(t, "./cmd/chancery")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -189,7 +189,7 @@ func wantStatusByHost(t *testing.T, url string, want map[string]int) {
 // browser. It now answers as the profiler's does (TestProfilerRefusesRebindingNames), and
 // also at the office's own name (the base URL's host), by which Prometheus often scrapes.
 func TestMetricsRefusesRebindingNames(t *testing.T) {
-	bin := testbin.Build(t)
+	bin := testbin.Shared(t, "./cmd/chancery")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

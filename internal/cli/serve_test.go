@@ -35,7 +35,7 @@ func TestServeBusyPort(t *testing.T) {
 // serve loads the letter fonts as it starts, before any letter asks for them: the first
 // letter created after a start would otherwise wait for them (a third of a second here).
 func TestServeLoadsFonts(t *testing.T) {
-	bin := testbin.Build(t)
+	bin := testbin.Shared(t, "./cmd/chancery")
 	cmd := exec.Command(bin, "serve", "--data", t.TempDir()+"/reg", "--listen", "127.0.0.1:0")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -25,7 +25,7 @@ func TestSmallVerifierSameAsVerify(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the chancery-verify binary")
 	}
-	small := testbin.BuildCommand(t, "./cmd/chancery-verify")
+	small := testbin.Shared(t, "./cmd/chancery-verify")
 	o := newOffice(t)
 	out := t.TempDir()
 	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(out, "state"))
