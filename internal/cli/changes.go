@@ -34,8 +34,9 @@ func newChange(rm *remote) *cobra.Command {
 		Short: "Changes waiting for a second admin: list, show, approve, refuse (admin)",
 		Long: `When the policy in force has 'two_admins: true', the changes that decide who may approve
 and sign are proposed by one admin and carried out only when a second admin approves them:
-adding a member, giving a role, a new token for another member, enabling a member, and
-adopting a policy (also one without two_admins). Commands that propose such a change print
+adding a member, giving a role, a new token for another member, enabling a member,
+adopting a policy (also one without two_admins), and adding or removing a witness or
+setting the witness quorum. Commands that propose such a change print
 its number and exit with status 4. The admin who approves it receives what it makes (a new
 member's or a new token, printed once) and hands it over; its proposer can only withdraw it
 ('chancery change refuse'). A change not approved within 7 days must be proposed again.
@@ -187,6 +188,14 @@ func describeChange(v *registry.ChangeView) string {
 		return "enable " + v.Member
 	case registry.ChangePolicy:
 		return fmt.Sprintf("adopt policy %s (%s)", v.PolicyName, v.Policy)
+	case registry.ChangeWitnessAdd:
+		return fmt.Sprintf("add witness %s (%s, key %s)", v.Witness, v.WitnessURL, v.WitnessKey)
+	case registry.ChangeWitnessRemove:
+		return "remove witness " + v.Witness
+	case registry.ChangeWitnessQuorum:
+		if v.Quorum != nil {
+			return fmt.Sprintf("set the witness quorum to %d", *v.Quorum)
+		}
 	}
 	return v.Kind + " " + v.Member
 }

@@ -32,7 +32,9 @@ a Chancery witness). The witness's operator must first add this log, with the st
 
 Adding a witness does not change the quorum: 'chancery witness quorum N' makes seals and
 proofs wait until N witnesses cosigned. 'chancery trust export' then names the witnesses and
-the quorum, so that verifiers require them too.`,
+the quorum, so that verifiers require them too.
+Under a policy with 'two_admins: true' it proposes the change instead (exit status 4): a
+second admin carries it out with 'chancery change approve'.`,
 		Example: `  chancery witness add justice --url https://witness.justice.example --key witness.justice.example+1a2b3c4d+BAbc...
   chancery witness quorum 1`,
 		Args: cobra.ExactArgs(1),
@@ -84,7 +86,9 @@ down, slow, or refusing this log: the server's log says which.`,
 		Use:   "remove NAME",
 		Short: "Stop sending checkpoints to a witness (admin)",
 		Long: `Remove a witness from the office's configuration. Its past cosignatures stay valid. The
-quorum must stay at most the number of witnesses left: lower it first.`,
+quorum must stay at most the number of witnesses left: lower it first.
+Under a policy with 'two_admins: true' it proposes the change instead (exit status 4): a
+second admin carries it out with 'chancery change approve'.`,
 		Example: `  chancery witness quorum 1
   chancery witness remove justice`,
 		Args: cobra.ExactArgs(1),
@@ -108,7 +112,9 @@ history. Releases commit at once whatever the witnesses do; their seals wait for
 (serve --seal-wait bounds the wait).
 
 Export the trust root again after a change ('chancery trust export'): verifiers enforce the
-quorum their trust root names.`,
+quorum their trust root names.
+Under a policy with 'two_admins: true' it proposes the change instead (exit status 4): a
+second admin carries it out with 'chancery change approve'.`,
 		Example: `  chancery witness quorum 2`,
 		Args:    cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {

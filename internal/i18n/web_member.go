@@ -247,6 +247,9 @@ var _ = table(func() Translations {
 			"اقتُرح بوصفه التغيير %d: يوافق عليه مسؤول آخر في هذه الصفحة."},
 		"Changes waiting for a second admin": {"Modifications en attente d'un second administrateur", "تغييرات بانتظار مسؤول ثانٍ"},
 		"The policy file":                    {"Le fichier de la politique", "ملف السياسة"},
+		"add witness %s (%s, key %s)":        {"ajouter le témoin %s (%s, clé %s)", "إضافة الشاهد %s (%s، المفتاح %s)"},
+		"remove witness %s":                  {"retirer le témoin %s", "إزالة الشاهد %s"},
+		"set the witness quorum to %d":       {"porter le quorum des témoins à %d", "جعل نصاب الشهود %d"},
 		"The policy in force asks for two admins: adding a member, giving a role, a new token, enabling a member and adopting a policy are proposed by one admin and carried out when another approves them, within 7 days. A token the change makes is shown once, to the admin who approves it.": {
 			"La politique en vigueur demande deux administrateurs : ajouter un membre, donner un rôle, un nouveau jeton, réactiver un membre et adopter une politique sont proposés par un administrateur et effectués quand un autre les approuve, dans les 7 jours. Un jeton créé par la modification est affiché une fois, à l'administrateur qui l'approuve.",
 			"تشترط السياسة النافذة مسؤولَين: إضافة عضو ومنح دور وإصدار رمز دخول جديد وإعادة تفعيل عضو واعتماد سياسة يقترحها مسؤول وتُنفَّذ حين يوافق عليها مسؤول آخر خلال 7 أيام. ويُعرض رمز الدخول الذي ينشئه التغيير مرة واحدة للمسؤول الذي يوافق عليه."},

@@ -30,7 +30,15 @@ const (
 	ChangeToken     = "member.token"
 	ChangeEnable    = "member.enable"
 	ChangePolicy    = "policy.adopt"
+	// The witnesses whose cosignatures seals carry, and how many must cosign: who vouches
+	// that the office shows one history, and whose clocks bound approvals' age.
+	ChangeWitnessAdd    = "witness.add"
+	ChangeWitnessRemove = "witness.remove"
+	ChangeWitnessQuorum = "witness.quorum"
 )
+
+// quorumSubject is the subject of a witness.quorum change, which names no witness.
+const quorumSubject = "quorum"
 
 // ChangeMaxAge is how long a proposed change waits for its second admin: an older one is
 // proposed again, so that nobody approves what was asked in another situation.
@@ -43,6 +51,9 @@ type changeDetail struct {
 	Remove []string `json:"remove,omitempty"` // member.roles
 	Name   string   `json:"name,omitempty"`   // policy.adopt: the policy's name
 	Source []byte   `json:"source,omitempty"` // policy.adopt: the policy file
+	URL    string   `json:"url,omitempty"`    // witness.add
+	VKey   string   `json:"vkey,omitempty"`   // witness.add
+	Quorum int      `json:"quorum,omitempty"` // witness.quorum
 }
 
 // ChangeView is what admins see of a change.
@@ -64,6 +75,12 @@ type ChangeView struct {
 	State        string     `json:"state"` // pending, done or refused
 	DecidedBy    string     `json:"decided_by,omitempty"`
 	DecidedAt    *time.Time `json:"decided_at,omitempty"`
+	// Witness, WitnessURL and WitnessKey are a witness to add (or, Witness alone, to
+	// remove); Quorum is a new witness quorum.
+	Witness    string `json:"witness,omitempty"`
+	WitnessURL string `json:"witness_url,omitempty"`
+	WitnessKey string `json:"witness_vkey,omitempty"`
+	Quorum     *int   `json:"quorum,omitempty"`
 }
 
 // ProposedError is returned, instead of carrying out a change, when the policy in force asks
@@ -171,6 +188,10 @@ func auditChange(c *store.Change) string {
 		what = fmt.Sprintf("%s: %s", c.Subject, roleChange(d.Add, d.Remove))
 	case ChangePolicy:
 		what = fmt.Sprintf("%s %s", d.Name, c.Subject)
+	case ChangeWitnessAdd:
+		what = fmt.Sprintf("%s %s %s", c.Subject, d.URL, d.VKey)
+	case ChangeWitnessQuorum:
+		what = fmt.Sprint(d.Quorum)
 	}
 	return fmt.Sprintf("change %d: %s %s", c.ID, c.Kind, what)
 }
@@ -178,6 +199,10 @@ func auditChange(c *store.Change) string {
 // checkProposal refuses a change that could not be carried out as things stand, so that a
 // second admin is not asked for nothing. Carrying it out checks everything again.
 func checkProposal(ctx context.Context, tx *store.Tx, kind, subject string) error {
+	switch kind {
+	case ChangeWitnessAdd, ChangeWitnessRemove, ChangeWitnessQuorum:
+		return nil // checked before the proposal, and again when it is carried out
+	}
 	if kind == ChangePolicy {
 		cur, err := tx.CurrentPolicy(ctx)
 		if err == nil && cur.Digest == subject {
@@ -370,9 +395,15 @@ func (r *Registry) changeView(ctx context.Context, c *store.Change) (*ChangeView
 		return nil, fmt.Errorf("change %d: its detail: %w", c.ID, err)
 	}
 	v := &ChangeView{ID: c.ID, Kind: c.Kind, Roles: d.Roles, Add: d.Add, Remove: d.Remove, ProposedAt: c.ProposedAt, State: c.State}
-	if c.Kind == ChangePolicy {
+	switch c.Kind {
+	case ChangePolicy:
 		v.Policy, v.PolicyName = c.Subject, d.Name
-	} else {
+	case ChangeWitnessAdd, ChangeWitnessRemove:
+		v.Witness, v.WitnessURL, v.WitnessKey = c.Subject, d.URL, d.VKey
+	case ChangeWitnessQuorum:
+		q := d.Quorum
+		v.Quorum = &q
+	default:
 		v.Member = c.Subject
 	}
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
@@ -439,6 +470,12 @@ func (r *Registry) ApproveChange(ctx context.Context, a Actor, id int64) (*Chang
 		} else {
 			res.LogIndex, err = r.AdoptPolicy(ctx, ac, p, d.Source)
 		}
+	case ChangeWitnessAdd:
+		err = r.AddWitness(ctx, ac, c.Subject, d.URL, d.VKey)
+	case ChangeWitnessRemove:
+		err = r.RemoveWitness(ctx, ac, c.Subject)
+	case ChangeWitnessQuorum:
+		err = r.SetWitnessQuorum(ctx, ac, d.Quorum)
 	default:
 		err = fmt.Errorf("change %d is of an unknown kind %q", c.ID, c.Kind)
 	}

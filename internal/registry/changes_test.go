@@ -323,3 +323,71 @@ func TestApproveChangeRefusals(t *testing.T) {
 		t.Errorf("after its approval failed: %+v, %v", v, err)
 	}
 }
+
+// TestTwoAdminsWitnesses: under two_admins, the office's witnesses and quorum, who vouch that
+// it shows one history and whose clocks bound approvals' age, change only when a second
+// admin approves: one admin can no longer add a witness of their own to the quorum, lower it
+// or remove a witness alone.
+func TestTwoAdminsWitnesses(t *testing.T) {
+	ctx := context.Background()
+	w := newWitnessedOffice(t, time.Minute)
+	root := w.admin
+	ada := w.member(t, "ada", RoleAdmin)
+	p2, src2 := twoAdminsPolicy(t, true)
+	if _, err := w.r.AdoptPolicy(ctx, root, p2, src2); err != nil {
+		t.Fatal(err)
+	}
+	vkey, srv := startWitness(t, "witness.justice.example", w, nil)
+	quorum := func() (int, []string) {
+		t.Helper()
+		c, err := w.r.Witnesses(ctx, root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, v := range c.Witnesses {
+			names = append(names, v.Name)
+		}
+		return c.Quorum, names
+	}
+	approve := func(err error, kind string) {
+		t.Helper()
+		c := proposed(t, err, kind, "root")
+		if _, err := w.r.ApproveChange(ctx, ada, c.ID); err != nil {
+			t.Fatalf("%s approved: %v", kind, err)
+		}
+	}
+
+	err := w.r.AddWitness(ctx, root, "justice", srv.URL, vkey)
+	if c := proposed(t, err, ChangeWitnessAdd, "root"); c.Witness != "justice" || c.WitnessURL != srv.URL || c.WitnessKey != vkey {
+		t.Errorf("the proposed witness: %+v", c)
+	}
+	if _, names := quorum(); len(names) != 0 {
+		t.Fatalf("a proposed witness was added: %v", names)
+	}
+	if _, err := w.r.ApproveChange(ctx, ada, Proposed(err).ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, names := quorum(); fmt.Sprint(names) != "[justice]" {
+		t.Fatalf("witnesses after the approval: %v", names)
+	}
+	approve(w.r.SetWitnessQuorum(ctx, root, 1), ChangeWitnessQuorum)
+	if q, _ := quorum(); q != 1 {
+		t.Fatalf("quorum after the approval: %d", q)
+	}
+	err = w.r.SetWitnessQuorum(ctx, root, 0)
+	if c := proposed(t, err, ChangeWitnessQuorum, "root"); c.Quorum == nil || *c.Quorum != 0 {
+		t.Errorf("the proposed quorum: %+v", c)
+	}
+	if q, _ := quorum(); q != 1 {
+		t.Fatalf("a proposed quorum is in force: %d", q)
+	}
+	_, err = w.r.ApproveChange(ctx, ada, Proposed(err).ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	approve(w.r.RemoveWitness(ctx, root, "justice"), ChangeWitnessRemove)
+	if q, names := quorum(); q != 0 || len(names) != 0 {
+		t.Fatalf("after the approvals: quorum %d, witnesses %v", q, names)
+	}
+}

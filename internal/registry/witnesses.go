@@ -125,8 +125,15 @@ func (r *Registry) AddWitness(ctx context.Context, a Actor, name, rawURL, vkey s
 			return fmt.Errorf("add witness %s: %w: its key is the office key %s", name, ErrInvalid, k.KeyID)
 		}
 	}
+	d := changeDetail{URL: rawURL, VKey: vkey}
+	if r.twoAdmins(a) {
+		return r.propose(ctx, a, ChangeWitnessAdd, name, d)
+	}
 	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
+		if err := r.takeChange(ctx, tx, a, ChangeWitnessAdd, name, d); err != nil {
 			return err
 		}
 		ws, err := tx.Witnesses(ctx)
@@ -161,8 +168,14 @@ func (r *Registry) RemoveWitness(ctx context.Context, a Actor, name string) erro
 	if r.cfg.Heads == nil {
 		return fmt.Errorf("remove witness: %w: this registry runs without witness support", ErrInvalid)
 	}
+	if r.twoAdmins(a) {
+		return r.propose(ctx, a, ChangeWitnessRemove, name, changeDetail{})
+	}
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
+		if err := r.takeChange(ctx, tx, a, ChangeWitnessRemove, name, changeDetail{}); err != nil {
 			return err
 		}
 		cfg, err := cosigned.LoadConfig(ctx, tx)
@@ -193,8 +206,14 @@ func (r *Registry) SetWitnessQuorum(ctx context.Context, a Actor, n int) error {
 	if r.cfg.Heads == nil {
 		return fmt.Errorf("set quorum: %w: this registry runs without witness support", ErrInvalid)
 	}
+	if r.twoAdmins(a) {
+		return r.propose(ctx, a, ChangeWitnessQuorum, quorumSubject, changeDetail{Quorum: n})
+	}
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
+		if err := r.takeChange(ctx, tx, a, ChangeWitnessQuorum, quorumSubject, changeDetail{Quorum: n}); err != nil {
 			return err
 		}
 		if err := cosigned.SetQuorum(ctx, tx, n); err != nil {

@@ -9,17 +9,19 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/cosigned"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/server"
+	"github.com/chancery/chancery/internal/witness"
 )
 
 // twoAdminsOffice is an office with two admins, root and ada, under a policy with
 // two_admins, each signed in; it returns root's and ada's clients and CSRF tokens.
-func twoAdminsOffice(t *testing.T) (o *office, root, ada *browserless, rootTok, adaTok string) {
+func twoAdminsOffice(t *testing.T, opts ...func(*registry.Config)) (o *office, root, ada *browserless, rootTok, adaTok string) {
 	t.Helper()
 	ctx := context.Background()
-	o = newOffice(t, server.Config{})
+	o = newOffice(t, server.Config{}, opts...)
 	admin := o.actors["root"]
 	if _, err := o.reg.AddMember(ctx, admin, "ada", []string{registry.RoleAdmin}); err != nil {
 		t.Fatal(err)
@@ -217,5 +219,36 @@ func TestTwoAdminsPolicyFileShown(t *testing.T) {
 	row := changeRow(body, fmt.Sprint(c.ID))
 	if !strings.Contains(row, "<details>") || !strings.Contains(row, "approvals: [{role: drafter}]") {
 		t.Fatalf("the second admin's page does not show the proposed policy's file:\n%s", row)
+	}
+}
+
+// TestTwoAdminsWitnessChangesShown: the members page says what a proposed witness change
+// does (the witness, its address and key; the new quorum), so that the second admin knows
+// whose cosignatures they let into the quorum.
+func TestTwoAdminsWitnessChangesShown(t *testing.T) {
+	ctx := context.Background()
+	o, _, ada, _, _ := twoAdminsOffice(t, func(rc *registry.Config) {
+		heads, err := cosigned.Open(ctx, rc.DB, rc.Log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc.Heads = heads
+	})
+	key, err := witness.LoadKey(t.TempDir(), "witness.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wkey := key.VerifierKey()
+	add := registry.Proposed(o.reg.AddWitness(ctx, o.actors["root"], "justice", "https://witness.example/", wkey))
+	quorum := registry.Proposed(o.reg.SetWitnessQuorum(ctx, o.actors["root"], 0))
+	if add == nil || quorum == nil {
+		t.Fatalf("witness changes under two_admins were not proposed: %v, %v", add, quorum)
+	}
+	_, body := ada.get("/admin/members")
+	if row := changeRow(body, fmt.Sprint(add.ID)); !strings.Contains(row, "add witness justice (https://witness.example/, key "+strings.ReplaceAll(wkey, "+", "&#43;")+")") {
+		t.Errorf("the proposed witness reads:\n%s", row)
+	}
+	if row := changeRow(body, fmt.Sprint(quorum.ID)); !strings.Contains(row, "set the witness quorum to 0") {
+		t.Errorf("the proposed quorum reads:\n%s", row)
 	}
 }

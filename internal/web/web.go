@@ -190,6 +190,9 @@ type pdfCertificateBanner struct {
 var funcs = template.FuncMap{
 	"join": strings.Join,
 	"inc":  func(n int) int { return n + 1 },
+	// deref reads a number given as a pointer, such as a change's quorum (the template tests
+	// it first).
+	"deref": func(p *int) int { return *p },
 	// seg escapes a path segment. html/template leaves a percent escape in a URL as it is,
 	// and the server decodes the path before it reads a name from it, so a member named
 	// "%72ita" would otherwise have the forms of their row act on rita.
