@@ -296,18 +296,15 @@ func notPending(c *store.Change) error {
 	return i18n.Errorf(ErrConflict, "change %d is refused already", c.ID)
 }
 
-// checkAdminsLeft refuses, while the policy in force asks for two admins, a change that
-// leaves fewer than two active admins besides m's loss: nobody could then approve a change.
-func (r *Registry) checkAdminsLeft(ctx context.Context, tx *store.Tx, m *store.Member) error {
+// checkAdminsLeft refuses, while the policy in force asks for two admins, taking m's admin
+// role or account when left (the other active admins) is fewer than two: nobody could then
+// approve a change.
+func (r *Registry) checkAdminsLeft(ctx context.Context, tx *store.Tx, m *store.Member, left int) error {
 	two, err := r.twoAdminsIn(ctx, tx)
 	if err != nil || !two {
 		return err
 	}
-	n, err := activeAdmins(ctx, tx, m.ID)
-	if err != nil {
-		return err
-	}
-	if n < 2 {
+	if left < 2 {
 		return i18n.Errorf(ErrConflict, "the policy in force asks for two admins (two_admins): %s is one of the last two active admins; make another member admin first", m.Name)
 	}
 	return nil

@@ -162,15 +162,6 @@ func (r *Registry) checkRoles(roles []string) error {
 	return nil
 }
 
-// otherActiveAdmin reports whether an active admin other than m exists.
-func otherActiveAdmin(ctx context.Context, tx *store.Tx, m *store.Member) (bool, error) {
-	ms, err := tx.Members(ctx)
-	if err != nil {
-		return false, err
-	}
-	return slices.ContainsFunc(ms, func(o store.Member) bool { return o.ID != m.ID && !o.Disabled() && o.HasRole(RoleAdmin) }), nil
-}
-
 // activeMember reads the member name and refuses a disabled one, whom nothing but Enable
 // changes.
 func activeMember(ctx context.Context, tx *store.Tx, name string) (*store.Member, error) {
@@ -249,14 +240,14 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 			return i18n.Errorf(ErrInvalid, "a member keeps at least one role; to end %s's access, disable them", name)
 		}
 		if slices.Contains(remove, RoleAdmin) {
-			ok, err := otherActiveAdmin(ctx, tx, m)
+			left, err := activeAdmins(ctx, tx, m.ID)
 			if err != nil {
 				return err
 			}
-			if !ok {
+			if left == 0 {
 				return i18n.Errorf(ErrConflict, "%s is the last active admin: make another member admin first", name)
 			}
-			if err := r.checkAdminsLeft(ctx, tx, m); err != nil {
+			if err := r.checkAdminsLeft(ctx, tx, m, left); err != nil {
 				return err
 			}
 		}
@@ -330,14 +321,14 @@ func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*Me
 			return i18n.Errorf(ErrConflict, "%s is already disabled (since %s)", name, m.DisabledAt.Format(time.RFC3339))
 		}
 		if m.HasRole(RoleAdmin) {
-			ok, err := otherActiveAdmin(ctx, tx, m)
+			left, err := activeAdmins(ctx, tx, m.ID)
 			if err != nil {
 				return err
 			}
-			if !ok {
+			if left == 0 {
 				return i18n.Errorf(ErrConflict, "%s is the last active admin", name)
 			}
-			if err := r.checkAdminsLeft(ctx, tx, m); err != nil {
+			if err := r.checkAdminsLeft(ctx, tx, m, left); err != nil {
 				return err
 			}
 		}
