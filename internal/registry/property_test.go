@@ -99,7 +99,10 @@ func propertyGate(t *testing.T, open func(ctx context.Context, dir string) (*sto
 		_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
 		r := New(Config{DB: db, Log: lg, Office: Office{Name: "Prop Office", Prefix: "P", URL: "https://p.example"},
 			OfficeKey: officeKey, LogKey: vkey, LogOrigin: "prop.example/log"})
-		adminTok, _ := r.Bootstrap(ctx, "admin")
+		adminTok, err := r.Bootstrap(ctx, "admin")
+		if err != nil {
+			rt.Fatal(err)
+		}
 		admin := mustActor(rt, r, adminTok)
 		// Adopting strict once lets members hold its role (legal); then switch back and forth.
 		if _, err := r.AdoptPolicy(ctx, admin, strict, []byte(strictPolicy)); err != nil {

@@ -19,7 +19,7 @@ func docxBomb(t testing.TB, open, repeat, close string, n int) []byte {
 		t.Fatal(err)
 	}
 	w.Write([]byte(`<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` + open))
-	chunk := []byte(strings.Repeat(repeat, 4096))
+	chunk := []byte(strings.Repeat(repeat, min(4096, n)))
 	for i := 0; i < n; i += 4096 {
 		w.Write(chunk[:min(4096, n-i)*len(repeat)])
 	}

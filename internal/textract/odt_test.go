@@ -56,7 +56,7 @@ func odt(t testing.TB, body string) []byte {
 func odtBomb(t testing.TB, open, repeat, close string, n int) []byte {
 	return odtPackage(t, ODTType, func(w *bytes.Buffer) {
 		w.WriteString(odtHead + open)
-		chunk := strings.Repeat(repeat, 4096)
+		chunk := strings.Repeat(repeat, min(4096, n))
 		for i := 0; i < n; i += 4096 {
 			w.WriteString(chunk[:min(4096, n-i)*len(repeat)])
 		}

@@ -291,7 +291,11 @@ func ScannerPDF(t testing.TB, r *ocr.Reader, scan []byte) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(tesseract, in, filepath.Join(dir, "out"), "-l", r.Languages(), "pdf").CombinedOutput()
+	cmd := exec.Command(tesseract, in, filepath.Join(dir, "out"), "-l", r.Languages(), "pdf")
+	// One thread, as Reader.Read runs it: OpenMP's threads spin for the two processors
+	// that the rest of the test run keeps busy (a page took 10 s instead of 1.5).
+	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("tesseract: %v: %s", err, out)
 	}
