@@ -39,7 +39,8 @@ adopting a policy (also one without two_admins), and adding or removing a witnes
 setting the witness quorum. Commands that propose such a change print
 its number and exit with status 4. The admin who approves it receives what it makes (a new
 member's or a new token, printed once) and hands it over; its proposer can only withdraw it
-('chancery change refuse'). A change not approved within 7 days must be proposed again.
+('chancery change refuse'). A change not approved within 7 days must be proposed again;
+one admin has at most 20 changes waiting at a time.
 Disabling a member, taking a role away and revoking a key stay one admin's: an office answers
 a leaked token at once.`,
 	}

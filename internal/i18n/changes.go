@@ -4,6 +4,9 @@ package i18n
 var _ = table(func() Translations {
 	return Translations{
 		"%s is already a member": {"%s est déjà membre", "%s عضو بالفعل"},
+		"you have %d changes waiting for a second admin: withdraw one (chancery change refuse ID) or ask another admin to decide them": {
+			"vous avez %d modifications en attente d'un second administrateur : retirez-en une (chancery change refuse ID) ou demandez à un autre administrateur de les décider",
+			"لديك %d تعديلات تنتظر مسؤولًا ثانيًا: اسحب واحدًا منها (chancery change refuse ID) أو اطلب من مسؤول آخر أن يبتّ فيها"},
 		"proposed as change %d: the policy in force asks for a second admin (two_admins), who approves it": {
 			"proposé comme modification %d : la politique en vigueur demande un second administrateur (two_admins), qui l'approuve",
 			"اقتُرح بوصفه التعديل %d: السياسة السارية تطلب مسؤولًا ثانيًا (two_admins) يوافق عليه"},

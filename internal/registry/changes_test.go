@@ -391,3 +391,49 @@ func TestTwoAdminsWitnesses(t *testing.T) {
 		t.Fatalf("after the approvals: quorum %d, witnesses %v", q, names)
 	}
 }
+
+// TestPendingChangesBounded: one admin may have MaxPendingChanges waiting, no more: the next
+// is refused, in their language, until one is withdrawn or has aged out; another admin's
+// proposals are not counted against them.
+func TestPendingChangesBounded(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	root := o.admin
+	ada := o.member(t, "ada", RoleAdmin, RoleReviewer)
+	p2, src2 := twoAdminsPolicy(t, true)
+	if _, err := o.r.AdoptPolicy(ctx, root, p2, src2); err != nil {
+		t.Fatal(err)
+	}
+	var first *ChangeView
+	for i := range MaxPendingChanges {
+		_, err := o.r.AddMember(ctx, root, fmt.Sprintf("clerk%c", 'a'+i), []string{RoleSigner})
+		c := proposed(t, err, ChangeAddMember, "root")
+		if first == nil {
+			first = c
+		}
+	}
+	_, err := o.r.AddMember(ctx, root, "mallory", []string{RoleSigner})
+	if !errors.Is(err, ErrConflict) || Proposed(err) != nil {
+		t.Fatalf("proposal %d: %v, want ErrConflict", MaxPendingChanges+1, err)
+	}
+	if got := i18n.For(language.French).Error(err); !strings.Contains(got, fmt.Sprintf("vous avez %d modifications en attente", MaxPendingChanges)) {
+		t.Errorf("the refusal in French: %q", got)
+	}
+	// Another admin's proposal is theirs to make.
+	_, err = o.r.AddMember(ctx, ada, "mallory", []string{RoleSigner})
+	proposed(t, err, ChangeAddMember, "ada")
+	// Withdrawing one makes room for one.
+	if _, err := o.r.RefuseChange(ctx, root, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.r.AddMember(ctx, root, "clerkz", []string{RoleSigner})
+	proposed(t, err, ChangeAddMember, "root")
+	if _, err := o.r.AddMember(ctx, root, "clerky", []string{RoleSigner}); !errors.Is(err, ErrConflict) {
+		t.Fatalf("past the bound again: %v, want ErrConflict", err)
+	}
+	// Changes older than ChangeMaxAge can no longer be approved, and no longer count.
+	now := time.Now()
+	o.r.cfg.Now = func() time.Time { return now.Add(ChangeMaxAge + time.Hour) }
+	_, err = o.r.AddMember(ctx, root, "clerky", []string{RoleSigner})
+	proposed(t, err, ChangeAddMember, "root")
+}

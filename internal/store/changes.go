@@ -108,6 +108,11 @@ func (t *Tx) Changes(ctx context.Context, limit int) ([]Change, error) {
 	return append(pending, decided...), err
 }
 
+// PendingChangesBy returns the pending changes that member proposed, oldest first.
+func (t *Tx) PendingChangesBy(ctx context.Context, member int64) ([]Change, error) {
+	return t.changeRows(ctx, `SELECT `+changeCols+` FROM changes WHERE state = 'pending' AND proposed_by = $1 ORDER BY id`, member)
+}
+
 func (t *Tx) changeRows(ctx context.Context, query string, args ...any) ([]Change, error) {
 	rows, err := t.query(ctx, query, args...)
 	if err != nil {

@@ -81,6 +81,17 @@ func testChanges(t *testing.T, db *store.DB) {
 		if len(cs) != 2 || cs[0].ID != ids[1] || cs[1].ID != ids[2] || cs[1].State != store.ChangeRefused {
 			t.Errorf("changes listed as %+v, want %d pending then %d refused", cs, ids[1], ids[2])
 		}
+		// A proposer's pending changes: rita's one left, none of sam's.
+		mine, err := tx.PendingChangesBy(ctx, rita.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(mine) != 1 || mine[0].ID != ids[1] {
+			t.Errorf("rita's pending changes: %+v, want %d alone", mine, ids[1])
+		}
+		if theirs, err := tx.PendingChangesBy(ctx, sam.ID); err != nil || len(theirs) != 0 {
+			t.Errorf("sam's pending changes: %+v, %v, want none", theirs, err)
+		}
 		return nil
 	})
 }
