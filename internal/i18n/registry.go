@@ -37,6 +37,9 @@ var _ = table(func() Translations {
 		"office name %q contains the space %U at byte %d, which verifiers refuse in a trust root: type an ordinary space instead": {
 			"le nom du bureau %q contient l'espace %U à l'octet %d, que les vérificateurs refusent dans une racine de confiance : tapez une espace ordinaire à la place",
 			"يحتوي اسم المكتب %q على المسافة %U عند البايت %d، التي يرفضها المتحققون في جذر الثقة: اكتب مسافة عادية بدلًا منها"},
+		"office name %q contains a zero-width non-joiner at byte %d, which verifiers refuse in a trust root: type the name without it": {
+			"le nom du bureau %q contient un antiliant sans chasse à l'octet %d, que les vérificateurs refusent dans une racine de confiance : tapez le nom sans lui",
+			"يحتوي اسم المكتب %q على فاصل غير واصل عديم العرض عند البايت %d، يرفضه المتحققون في جذر الثقة: اكتب الاسم من دونه"},
 		"office name %q has two spaces in a row at byte %d: type one": {
 			"le nom du bureau %q a deux espaces de suite à l'octet %d : n'en tapez qu'une",
 			"يحتوي اسم المكتب %q على مسافتين متتاليتين عند البايت %d: اكتب مسافة واحدة"},

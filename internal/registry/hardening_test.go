@@ -13,18 +13,24 @@ import (
 // hostileTexts are strings that move a terminal's cursor, reorder what a reader sees, or look
 // like other strings: none may be stored.
 var hostileTexts = map[string]string{
-	"escape sequence":    "\x1b[2K\x1b[1Gvalid: signed by the office",
-	"tab":                "a\tb",
-	"delete":             "a\x7fb",
-	"C1 control":         "a\u009bb",
-	"right-to-left":      "sent in error\u202egnp.exe",
-	"zero width space":   "foreign-government\u200b",
-	"zero width joiner":  "foreign\u200dgovernment",
-	"isolate":            "a\u2066b\u2069",
-	"byte-order mark":    "\ufeffforeign-government",
-	"line separator":     "a\u2028b",
-	"hangul filler":      "foreign-government\u3164",
-	"left-to-right mark": "\u200eforeign-government",
+	"escape sequence":   "\x1b[2K\x1b[1Gvalid: signed by the office",
+	"tab":               "a\tb",
+	"delete":            "a\x7fb",
+	"C1 control":        "a\u009bb",
+	"right-to-left":     "sent in error\u202egnp.exe",
+	"zero width space":  "foreign-government\u200b",
+	"zero width joiner": "foreign\u200dgovernment",
+	// A non-joiner is taken only where a joining script or a virama needs it (nonJoinerInPlace).
+	"non-joiner in Latin":           "foreign\u200cgovernment",
+	"non-joiner at the end":         "\u0645\u06cc\u200c",
+	"non-joiner after a space":      "\u0645\u06cc \u200c\u062e",
+	"non-joiner between scripts":    "\u0645\u06cc\u200cx",
+	"non-joiner after Latin virama": "a\u200c\u0645",
+	"isolate":                       "a\u2066b\u2069",
+	"byte-order mark":               "\ufeffforeign-government",
+	"line separator":                "a\u2028b",
+	"hangul filler":                 "foreign-government\u3164",
+	"left-to-right mark":            "\u200eforeign-government",
 	// Default-ignorable characters outside the format class, which the letters' fonts draw
 	// as nothing: an addressee "minister@mod.example" with one at its end escapes the rule
 	// `a.endsWith("@mod.example")` while reading as one it governs.
@@ -199,5 +205,42 @@ func TestDotNamesRefused(t *testing.T) {
 	}
 	if _, err := o.r.AddMember(ctx, o.admin, "...", []string{RoleReviewer}); err != nil {
 		t.Errorf(`member "...", an ordinary path segment: %v`, err)
+	}
+}
+
+// TestNonJoinerWhereScriptsNeedIt: a zero-width non-joiner between two letters of a joining
+// script (Persian "می‌خواهم", with a mark before it too) or after a Devanagari virama is stored
+// as typed, in subjects, addressees and member names; a member name that differs from
+// another only by one is refused as its look-alike; the office's name refuses it, which the
+// verifiers' trust root does not take.
+func TestNonJoinerWhereScriptsNeedIt(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	persian := "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645" // می‌خواهم
+	marked := "\u0645\u064e\u200c\u062e"                          // a fatha before it
+	hindi := "\u0915\u094d\u200c\u0937"                           // क्‌ष: a half form
+	for _, s := range []string{persian, marked, hindi} {
+		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Coordination " + s, Class: "foreign-government",
+			Addressees: []string{"Ministry " + s}, File: Upload{Name: "letter.txt", Data: []byte("Sir, ...")}})
+		if err != nil {
+			t.Fatalf("%+q: %v", s, err)
+		}
+		l, err := o.r.Letter(ctx, o.drafter, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Subject != "Coordination "+s {
+			t.Errorf("stored subject %+q, want %+q", l.Subject, "Coordination "+s)
+		}
+	}
+	if _, err := o.r.AddMember(ctx, o.admin, persian, []string{RoleSigner}); err != nil {
+		t.Fatalf("member %+q: %v", persian, err)
+	}
+	without := strings.ReplaceAll(persian, "\u200c", "")
+	if _, err := o.r.AddMember(ctx, o.admin, without, []string{RoleSigner}); !errors.Is(err, ErrConflict) {
+		t.Errorf("member %+q beside %+q: %v, want ErrConflict (a look-alike)", without, persian, err)
+	}
+	if _, err := CheckOfficeName("\u0648\u0632\u0627\u0631\u062a "+persian, "TFN"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("an office name with a non-joiner: %v, want ErrInvalid", err)
 	}
 }

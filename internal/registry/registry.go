@@ -480,6 +480,9 @@ func CheckOfficeName(name, prefix string) (string, error) {
 	if !strings.ContainsFunc(name, func(c rune) bool { return unicode.In(c, unicode.L, unicode.N, unicode.P, unicode.S) }) {
 		return "", i18n.Errorf(ErrInvalid, "office name %q has no letter, digit or sign to read", name)
 	}
+	if i := strings.IndexRune(name, zwnj); i >= 0 {
+		return "", i18n.Errorf(ErrInvalid, "office name %q contains a zero-width non-joiner at byte %d, which verifiers refuse in a trust root: type the name without it", name, i)
+	}
 	for i, c := range name {
 		if c != ' ' && unicode.Is(unicode.Zs, c) {
 			return "", i18n.Errorf(ErrInvalid, "office name %q contains the space %U at byte %d, which verifiers refuse in a trust root: type an ordinary space instead", name, c, i)
