@@ -30,6 +30,7 @@ import (
 	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/policy"
+	"github.com/chancery/chancery/internal/script"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
@@ -480,7 +481,7 @@ func CheckOfficeName(name, prefix string) (string, error) {
 	if !strings.ContainsFunc(name, func(c rune) bool { return unicode.In(c, unicode.L, unicode.N, unicode.P, unicode.S) }) {
 		return "", i18n.Errorf(ErrInvalid, "office name %q has no letter, digit or sign to read", name)
 	}
-	if i := strings.IndexRune(name, zwnj); i >= 0 {
+	if i := strings.IndexRune(name, script.NonJoiner); i >= 0 {
 		return "", i18n.Errorf(ErrInvalid, "office name %q contains a zero-width non-joiner at byte %d, which verifiers refuse in a trust root: type the name without it", name, i)
 	}
 	for i, c := range name {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/lookalike"
+	"github.com/chancery/chancery/internal/script"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -74,7 +75,7 @@ func checkChars(what, s string, multiline bool) error {
 		}
 		// A comment may have lines, and a variation selector after an emoji ("\u2764\ufe0f"
 		// as phones type it): no rule reads a comment.
-		if multiline && (c == '\n' || unicode.Is(unicode.Variation_Selector, c)) || !forbidden(c) || c == zwnj && nonJoinerInPlace(s, i) {
+		if multiline && (c == '\n' || unicode.Is(unicode.Variation_Selector, c)) || !forbidden(c) || c == script.NonJoiner && script.NonJoinerInPlace(s, i) {
 			continue
 		}
 		if name, ok := invisibleNames[c]; ok {
@@ -85,41 +86,6 @@ func checkChars(what, s string, multiline bool) error {
 		return i18n.Errorf(ErrInvalid, "%s contains the control character (%U) at byte %d: type it again without it", i18n.Msg(what), c, i)
 	}
 	return nil
-}
-
-const zwnj = '\u200c'
-
-// joiningScripts are the scripts whose letters join their neighbours, where a zero-width
-// non-joiner keeps two letters apart and shows it: Persian writes "می‌خواهم" with one between
-// its first two letters, and Kurdish, Urdu and Pashto use it as Persian does.
-var joiningScripts = []*unicode.RangeTable{unicode.Arabic, unicode.Syriac, unicode.Nko, unicode.Mongolian, unicode.Adlam}
-
-// nonJoinerInPlace reports whether the zero-width non-joiner at byte i of s is where the
-// scripts that need it put it, as IDNA's CONTEXTJ rule (RFC 5892, appendix A.1) allows it:
-// between two letters of a joining script (marks after the first are skipped), or after a
-// virama, where it asks for the half form of an Indic consonant. Anywhere else it changes
-// nothing a reader sees and only makes two strings differ, and stays refused.
-func nonJoinerInPlace(s string, i int) bool {
-	before := s[:i]
-	prev, size := utf8.DecodeLastRuneInString(before)
-	if size > 0 && norm.NFC.PropertiesString(string(prev)).CCC() == 9 {
-		next, _ := utf8.DecodeRuneInString(s[i+len(string(zwnj)):])
-		return unicode.IsLetter(next)
-	}
-	for size > 0 && unicode.Is(unicode.M, prev) {
-		before = before[:len(before)-size]
-		prev, size = utf8.DecodeLastRuneInString(before)
-	}
-	next, _ := utf8.DecodeRuneInString(s[i+len(string(zwnj)):])
-	if !unicode.IsLetter(prev) || !unicode.IsLetter(next) {
-		return false
-	}
-	for _, script := range joiningScripts {
-		if unicode.Is(script, prev) && unicode.Is(script, next) {
-			return true
-		}
-	}
-	return false
 }
 
 // nfc returns s in Unicode normalization form C, so that text typed with combining marks and

@@ -32,6 +32,22 @@ func TestVerifyEscapesRegistryText(t *testing.T) {
 	}
 }
 
+// TestPrintableKeepsNonJoinersInWords: a zero-width non-joiner inside a Persian word or after
+// a Devanagari virama is printed as it is; one between Latin letters is escaped, as any other
+// format character is.
+func TestPrintableKeepsNonJoinersInWords(t *testing.T) {
+	for in, want := range map[string]string{
+		"\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645": "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+		"\u0915\u094d\u200c\u0937":                         "\u0915\u094d\u200c\u0937",
+		"foreign\u200cgovernment":                          `foreign\u200cgovernment`,
+		"\u0645\u06cc\u200c\u202e":                         "\u0645\u06cc" + `\u200c\u202e`,
+	} {
+		if got := Printable(in); got != want {
+			t.Errorf("Printable(%+q) = %+q, want %+q", in, got, want)
+		}
+	}
+}
+
 // TestVerifyNamesEachSignerOnce is issue 12 item 12: a member who signed with two keys shows
 // once in verify's message and result, in the order of signing.
 func TestVerifyNamesEachSignerOnce(t *testing.T) {

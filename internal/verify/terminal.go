@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/chancery/chancery/internal/script"
 	"golang.org/x/term"
 )
 
@@ -106,7 +107,9 @@ func (p *progress) finish() {
 // Printable returns s with what a terminal would act on rather than show escaped as Go
 // quotes it (ESC as \x1b, U+202E as \u202e, a byte of invalid UTF-8 as \xff): control and
 // format characters and line separators. Text from a registry or a seal, printed raw, could
-// otherwise erase the line before it and print a fake one, or reorder what is shown.
+// otherwise erase the line before it and print a fake one, or reorder what is shown. A
+// zero-width non-joiner where Persian or an Indic script puts it (script.NonJoinerInPlace) is
+// part of the word, as the registry stores it, and is left as it is.
 func Printable(s string) string {
 	if printableASCII(s) || utf8.ValidString(s) && !strings.ContainsFunc(s, unprintable) {
 		return s
@@ -117,6 +120,8 @@ func Printable(s string) string {
 		switch {
 		case c == utf8.RuneError && n == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case c == script.NonJoiner && script.NonJoinerInPlace(s, i):
+			b.WriteString(s[i : i+n])
 		case unprintable(c):
 			q := strconv.QuoteRuneToASCII(c)
 			b.WriteString(q[1 : len(q)-1])
