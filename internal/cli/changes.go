@@ -40,7 +40,7 @@ setting the witness quorum. Commands that propose such a change print
 its number and exit with status 4. The admin who approves it receives what it makes (a new
 member's or a new token, printed once) and hands it over; its proposer can only withdraw it
 ('chancery change refuse'). A change not approved within 7 days must be proposed again;
-one admin has at most 20 changes waiting at a time.
+one admin has at most 20 changes pending at a time.
 Disabling a member, taking a role away and revoking a key stay one admin's: an office answers
 a leaked token at once.`,
 	}

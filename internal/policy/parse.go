@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/chancery/chancery/internal/script"
 	"github.com/chancery/chancery/internal/seal"
 )
 
@@ -296,11 +297,26 @@ func (ps *parser) token(n *yaml.Node, what string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if s == "" || len(s) > 64 || strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) || r == ',' }) >= 0 {
+	if s == "" || len(s) > 64 || !tokenChars(s) {
 		ps.errorf(n, "%s %q must be 1 to 64 characters without spaces or commas", what, s)
 		return "", false
 	}
 	return s, true
+}
+
+// tokenChars reports whether s holds only printable characters other than spaces and commas,
+// or a zero-width non-joiner where the registry stores one (script.NonJoinerInPlace): a
+// Persian member name, class or tag is written in a policy as the registry keeps it.
+func tokenChars(s string) bool {
+	for i, r := range s {
+		if r == script.NonJoiner && script.NonJoinerInPlace(s, i) {
+			continue
+		}
+		if unicode.IsSpace(r) || !unicode.IsPrint(r) || r == ',' {
+			return false
+		}
+	}
+	return true
 }
 
 // memberName returns n as a member's name, in NFC as the registry stores member names: a

@@ -44,9 +44,10 @@ const quorumSubject = "quorum"
 // proposed again, so that nobody approves what was asked in another situation.
 const ChangeMaxAge = 7 * 24 * time.Hour
 
-// MaxPendingChanges is how many changes one admin may have waiting (younger than
-// ChangeMaxAge) at a time: a bound on what one admin can put before the others, so that the
-// list the second admin reads stays short enough to read.
+// MaxPendingChanges is how many changes one admin may have pending at a time, however old
+// (one older than ChangeMaxAge can no longer be approved, but stays on the list until it is
+// refused): a bound on what one admin can put before the others, so that the list the
+// second admin reads stays short enough to read.
 const MaxPendingChanges = 20
 
 // changeDetail is what a change carries beyond its kind and subject, stored as JSON.
@@ -163,7 +164,7 @@ func (r *Registry) propose(ctx context.Context, a Actor, kind, subject string, d
 		if err := checkProposal(ctx, tx, kind, subject); err != nil {
 			return err
 		}
-		if err := r.checkPendingBound(ctx, tx, a); err != nil {
+		if err := checkPendingBound(ctx, tx, a); err != nil {
 			return err
 		}
 		if err := tx.AddChange(ctx, c); err != nil {
@@ -182,19 +183,13 @@ func (r *Registry) propose(ctx context.Context, a Actor, kind, subject string, d
 }
 
 // checkPendingBound refuses a new proposal from an admin who has MaxPendingChanges waiting.
-func (r *Registry) checkPendingBound(ctx context.Context, tx *store.Tx, a Actor) error {
+func checkPendingBound(ctx context.Context, tx *store.Tx, a Actor) error {
 	pending, err := tx.PendingChangesBy(ctx, a.Member.ID)
 	if err != nil {
 		return err
 	}
-	waiting := 0
-	for _, c := range pending {
-		if r.now().Sub(c.ProposedAt) <= ChangeMaxAge {
-			waiting++
-		}
-	}
-	if waiting >= MaxPendingChanges {
-		return i18n.Errorf(ErrConflict, "you have %d changes waiting for a second admin: withdraw one (chancery change refuse ID) or ask another admin to decide them", waiting)
+	if len(pending) >= MaxPendingChanges {
+		return i18n.Errorf(ErrConflict, "you have %d changes waiting for a second admin: withdraw one (chancery change refuse ID) or ask another admin to decide them", len(pending))
 	}
 	return nil
 }

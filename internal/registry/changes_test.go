@@ -392,9 +392,9 @@ func TestTwoAdminsWitnesses(t *testing.T) {
 	}
 }
 
-// TestPendingChangesBounded: one admin may have MaxPendingChanges waiting, no more: the next
-// is refused, in their language, until one is withdrawn or has aged out; another admin's
-// proposals are not counted against them.
+// TestPendingChangesBounded: one admin may have MaxPendingChanges pending, no more: the next
+// is refused, in their language, until one is withdrawn or refused, however old they are;
+// another admin's proposals are not counted against them.
 func TestPendingChangesBounded(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
@@ -431,9 +431,16 @@ func TestPendingChangesBounded(t *testing.T) {
 	if _, err := o.r.AddMember(ctx, root, "clerky", []string{RoleSigner}); !errors.Is(err, ErrConflict) {
 		t.Fatalf("past the bound again: %v, want ErrConflict", err)
 	}
-	// Changes older than ChangeMaxAge can no longer be approved, and no longer count.
+	// Changes older than ChangeMaxAge can no longer be approved, but stay on the list and
+	// count until they are refused: aging out is no way around the bound.
 	now := time.Now()
 	o.r.cfg.Now = func() time.Time { return now.Add(ChangeMaxAge + time.Hour) }
+	if _, err := o.r.AddMember(ctx, root, "clerky", []string{RoleSigner}); !errors.Is(err, ErrConflict) {
+		t.Fatalf("past the bound with old changes: %v, want ErrConflict", err)
+	}
+	if _, err := o.r.RefuseChange(ctx, ada, first.ID+1); err != nil {
+		t.Fatal(err)
+	}
 	_, err = o.r.AddMember(ctx, root, "clerky", []string{RoleSigner})
 	proposed(t, err, ChangeAddMember, "root")
 }

@@ -10,10 +10,73 @@ import (
 // NonJoiner is U+200C ZERO WIDTH NON-JOINER.
 const NonJoiner = '\u200c'
 
-// joining are the scripts whose letters join their neighbours, where a non-joiner keeps two
-// letters apart and shows it: Persian writes "می‌خواهم" with one between its first two
-// letters, and Kurdish, Urdu and Pashto use it as Persian does.
-var joining = []*unicode.RangeTable{unicode.Arabic, unicode.Syriac, unicode.Nko, unicode.Mongolian, unicode.Adlam}
+// dualJoining and rightJoining are the Arabic letters of Joining_Type D (they join on both
+// sides) and R (they join only to the letter before them, in reading order), from Unicode's
+// ArabicShaping.txt (version 12.1). A non-joiner changes what a reader sees only after a letter that would
+// join the next one (D) and before a letter that would join back (D or R): after alef, dal,
+// reh or waw, or before hamza, it is invisible, and stays refused. Arabic letters of later
+// Unicode versions, absent here, are refused beside one too: refusing is the safe side.
+var dualJoining = &unicode.RangeTable{
+	R16: []unicode.Range16{
+		{Lo: 0x0620, Hi: 0x0620, Stride: 1},
+		{Lo: 0x0626, Hi: 0x0626, Stride: 1},
+		{Lo: 0x0628, Hi: 0x0628, Stride: 1},
+		{Lo: 0x062a, Hi: 0x062e, Stride: 1},
+		{Lo: 0x0633, Hi: 0x063f, Stride: 1},
+		{Lo: 0x0641, Hi: 0x0647, Stride: 1},
+		{Lo: 0x0649, Hi: 0x064a, Stride: 1},
+		{Lo: 0x066e, Hi: 0x066f, Stride: 1},
+		{Lo: 0x0678, Hi: 0x0687, Stride: 1},
+		{Lo: 0x069a, Hi: 0x06bf, Stride: 1},
+		{Lo: 0x06c1, Hi: 0x06c2, Stride: 1},
+		{Lo: 0x06cc, Hi: 0x06cc, Stride: 1},
+		{Lo: 0x06ce, Hi: 0x06ce, Stride: 1},
+		{Lo: 0x06d0, Hi: 0x06d1, Stride: 1},
+		{Lo: 0x06fa, Hi: 0x06fc, Stride: 1},
+		{Lo: 0x06ff, Hi: 0x06ff, Stride: 1},
+		{Lo: 0x0750, Hi: 0x0758, Stride: 1},
+		{Lo: 0x075c, Hi: 0x076a, Stride: 1},
+		{Lo: 0x076d, Hi: 0x0770, Stride: 1},
+		{Lo: 0x0772, Hi: 0x0772, Stride: 1},
+		{Lo: 0x0775, Hi: 0x0777, Stride: 1},
+		{Lo: 0x077a, Hi: 0x077f, Stride: 1},
+		{Lo: 0x08a0, Hi: 0x08a9, Stride: 1},
+		{Lo: 0x08af, Hi: 0x08b0, Stride: 1},
+		{Lo: 0x08b3, Hi: 0x08b4, Stride: 1},
+		{Lo: 0x08b6, Hi: 0x08b8, Stride: 1},
+		{Lo: 0x08ba, Hi: 0x08bd, Stride: 1},
+		{Lo: 0x08c5, Hi: 0x08c6, Stride: 1},
+	},
+}
+
+var rightJoining = &unicode.RangeTable{
+	R16: []unicode.Range16{
+		{Lo: 0x0622, Hi: 0x0625, Stride: 1},
+		{Lo: 0x0627, Hi: 0x0627, Stride: 1},
+		{Lo: 0x0629, Hi: 0x0629, Stride: 1},
+		{Lo: 0x062f, Hi: 0x0632, Stride: 1},
+		{Lo: 0x0648, Hi: 0x0648, Stride: 1},
+		{Lo: 0x0671, Hi: 0x0673, Stride: 1},
+		{Lo: 0x0675, Hi: 0x0677, Stride: 1},
+		{Lo: 0x0688, Hi: 0x0699, Stride: 1},
+		{Lo: 0x06c0, Hi: 0x06c0, Stride: 1},
+		{Lo: 0x06c3, Hi: 0x06cb, Stride: 1},
+		{Lo: 0x06cd, Hi: 0x06cd, Stride: 1},
+		{Lo: 0x06cf, Hi: 0x06cf, Stride: 1},
+		{Lo: 0x06d2, Hi: 0x06d3, Stride: 1},
+		{Lo: 0x06d5, Hi: 0x06d5, Stride: 1},
+		{Lo: 0x06ee, Hi: 0x06ef, Stride: 1},
+		{Lo: 0x0759, Hi: 0x075b, Stride: 1},
+		{Lo: 0x076b, Hi: 0x076c, Stride: 1},
+		{Lo: 0x0771, Hi: 0x0771, Stride: 1},
+		{Lo: 0x0773, Hi: 0x0774, Stride: 1},
+		{Lo: 0x0778, Hi: 0x0779, Stride: 1},
+		{Lo: 0x08aa, Hi: 0x08ac, Stride: 1},
+		{Lo: 0x08ae, Hi: 0x08ae, Stride: 1},
+		{Lo: 0x08b1, Hi: 0x08b2, Stride: 1},
+		{Lo: 0x08b9, Hi: 0x08b9, Stride: 1},
+	},
+}
 
 // viramas are the characters of canonical combining class 9 (Virama), as the Unicode of
 // golang.org/x/text/unicode/norm has them (TestViramas checks every code point): after
@@ -81,31 +144,37 @@ var viramas = &unicode.RangeTable{
 	},
 }
 
-// NonJoinerInPlace reports whether the non-joiner at byte i of s is where the scripts that
-// need it put it, as IDNA's CONTEXTJ rule (RFC 5892, appendix A.1) allows it: between two
-// letters of a joining script (marks after the first skipped), or after a virama and before
-// a letter. Anywhere else it changes nothing a reader sees and only makes two strings differ.
+// NonJoinerInPlace reports whether the non-joiner at byte i of s is where the languages that
+// need it put it, within what IDNA's CONTEXTJ rule (RFC 5892, appendix A.1) allows: between
+// an Arabic letter that joins on both sides and one that joins back (marks on either side
+// skipped), as Persian, Kurdish, Urdu and Pashto write it, or after a virama and before a
+// letter of the virama's script, where it asks for the half form of an Indic consonant.
+// Anywhere else it changes nothing a reader sees and only makes two strings differ. Other
+// joining scripts (Syriac, N'Ko, Mongolian …) are not taken: refusing is the safe side.
 func NonJoinerInPlace(s string, i int) bool {
-	rest := s[i+utf8.RuneLen(NonJoiner):]
-	next, _ := utf8.DecodeRuneInString(rest)
-	if !unicode.IsLetter(next) {
-		return false
+	after := s[i+utf8.RuneLen(NonJoiner):]
+	next, size := utf8.DecodeRuneInString(after)
+	for size > 0 && unicode.In(next, unicode.Mn, unicode.Me) {
+		after = after[size:]
+		next, size = utf8.DecodeRuneInString(after)
 	}
 	before := s[:i]
 	prev, size := utf8.DecodeLastRuneInString(before)
 	if size > 0 && unicode.Is(viramas, prev) {
-		return true
+		return sameScript(prev, next) && unicode.IsLetter(next)
 	}
-	for size > 0 && unicode.Is(unicode.M, prev) {
+	for size > 0 && unicode.In(prev, unicode.Mn, unicode.Me) {
 		before = before[:len(before)-size]
 		prev, size = utf8.DecodeLastRuneInString(before)
 	}
-	if !unicode.IsLetter(prev) {
-		return false
-	}
-	for _, script := range joining {
-		if unicode.Is(script, prev) && unicode.Is(script, next) {
-			return true
+	return unicode.Is(dualJoining, prev) && unicode.In(next, dualJoining, rightJoining)
+}
+
+// sameScript reports whether a and b are of one script (Unicode's Script property).
+func sameScript(a, b rune) bool {
+	for _, t := range unicode.Scripts {
+		if unicode.Is(t, a) {
+			return unicode.Is(t, b)
 		}
 	}
 	return false
