@@ -1,7 +1,6 @@
 package server
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -23,19 +22,7 @@ func TestChangesOnlyForAdmins(t *testing.T) {
 	}
 	answer := func(who, method, path string, want int) string {
 		t.Helper()
-		r, _ := http.NewRequest(method, e.srv.URL+path, nil)
-		if who != "" {
-			r.Header.Set("Authorization", "Bearer "+e.tokens[who])
-		}
-		resp, err := http.DefaultClient.Do(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp, b := e.send(t, who, method, path, "", nil)
 		if resp.StatusCode != want {
 			t.Errorf("%s %s as %q: %d %s, want %d", method, path, who, resp.StatusCode, b, want)
 		}

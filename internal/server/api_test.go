@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -79,11 +80,29 @@ func newAPIEnv(t testing.TB, maxUpload int64) *apiEnv {
 // do sends a request as the member who, and checks the status.
 func (e *apiEnv) do(t testing.TB, who, method, path, ctype string, body *strings.Reader, want int, out any) *http.Response {
 	t.Helper()
-	var r *http.Request
-	if body == nil {
-		r, _ = http.NewRequest(method, e.srv.URL+path, nil)
-	} else {
-		r, _ = http.NewRequest(method, e.srv.URL+path, body)
+	var r io.Reader
+	if body != nil {
+		r = body
+	}
+	resp, b := e.send(t, who, method, path, ctype, r)
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s as %q: %d %s, want %d", method, path, who, resp.StatusCode, b, want)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: %v in %s", method, path, err, b)
+		}
+	}
+	return resp
+}
+
+// send sends a request as the member who (no one if who is empty) and returns the answer
+// with its body read.
+func (e *apiEnv) send(t testing.TB, who, method, path, ctype string, body io.Reader) (*http.Response, []byte) {
+	t.Helper()
+	r, err := http.NewRequest(method, e.srv.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
 	}
 	if ctype != "" {
 		r.Header.Set("Content-Type", ctype)
@@ -96,17 +115,11 @@ func (e *apiEnv) do(t testing.TB, who, method, path, ctype string, body *strings
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var buf bytes.Buffer
-	buf.ReadFrom(resp.Body)
-	if resp.StatusCode != want {
-		t.Fatalf("%s %s as %q: %d %s, want %d", method, path, who, resp.StatusCode, buf.String(), want)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if out != nil {
-		if err := json.Unmarshal(buf.Bytes(), out); err != nil {
-			t.Fatalf("%s %s: %v in %s", method, path, err, buf.String())
-		}
-	}
-	return resp
+	return resp, b
 }
 
 func letterForm(t testing.TB, size int) (*strings.Reader, string) {
