@@ -309,7 +309,7 @@ func (ps *parser) token(n *yaml.Node, what string) (string, bool) {
 // Persian member name, class or tag is written in a policy as the registry keeps it.
 func tokenChars(s string) bool {
 	for i, r := range s {
-		if r == script.NonJoiner && script.NonJoinerInPlace(s, i) {
+		if script.NonJoinerInPlace(s, i) {
 			continue
 		}
 		if unicode.IsSpace(r) || !unicode.IsPrint(r) || r == ',' {

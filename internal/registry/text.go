@@ -75,7 +75,7 @@ func checkChars(what, s string, multiline bool) error {
 		}
 		// A comment may have lines, and a variation selector after an emoji ("\u2764\ufe0f"
 		// as phones type it): no rule reads a comment.
-		if multiline && (c == '\n' || unicode.Is(unicode.Variation_Selector, c)) || !forbidden(c) || c == script.NonJoiner && script.NonJoinerInPlace(s, i) {
+		if multiline && (c == '\n' || unicode.Is(unicode.Variation_Selector, c)) || !forbidden(c) || script.NonJoinerInPlace(s, i) {
 			continue
 		}
 		if name, ok := invisibleNames[c]; ok {

@@ -3,6 +3,7 @@
 package script
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -151,7 +152,11 @@ var viramas = &unicode.RangeTable{
 // letter of the virama's script, where it asks for the half form of an Indic consonant.
 // Anywhere else it changes nothing a reader sees and only makes two strings differ. Other
 // joining scripts (Syriac, N'Ko, Mongolian …) are not taken: refusing is the safe side.
+// It is false when s holds no non-joiner at byte i.
 func NonJoinerInPlace(s string, i int) bool {
+	if i < 0 || i > len(s) || !strings.HasPrefix(s[i:], string(NonJoiner)) {
+		return false
+	}
 	after := s[i+utf8.RuneLen(NonJoiner):]
 	next, size := utf8.DecodeRuneInString(after)
 	for size > 0 && unicode.In(next, unicode.Mn, unicode.Me) {

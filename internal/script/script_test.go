@@ -81,3 +81,17 @@ func TestJoiningTables(t *testing.T) {
 		}
 	}
 }
+
+// TestNonJoinerInPlaceElsewhere: at a byte that holds no non-joiner, or out of range, the
+// answer is false, never a panic.
+func TestNonJoinerInPlaceElsewhere(t *testing.T) {
+	s := "\u0645\u06cc\u200c\u062e"
+	for _, i := range []int{-1, 0, 1, 2, len(s) - 1, len(s), len(s) + 1} {
+		if NonJoinerInPlace(s, i) {
+			t.Errorf("byte %d of %+q: true, want false", i, s)
+		}
+	}
+	if !NonJoinerInPlace(s, 4) {
+		t.Errorf("byte 4 of %+q: false, want true", s)
+	}
+}

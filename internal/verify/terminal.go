@@ -120,7 +120,7 @@ func Printable(s string) string {
 		switch {
 		case c == utf8.RuneError && n == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case c == script.NonJoiner && script.NonJoinerInPlace(s, i):
+		case script.NonJoinerInPlace(s, i):
 			b.WriteString(s[i : i+n])
 		case unprintable(c):
 			q := strconv.QuoteRuneToASCII(c)
