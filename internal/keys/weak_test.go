@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"testing"
+
+	"filippo.io/edwards25519"
 )
 
 // smallOrder are encodings of Ed25519 points of order 1, 2, 4 and 8, canonical and not.
@@ -52,5 +54,53 @@ func TestCheckPublicKeyRefusesSmallOrder(t *testing.T) {
 	line := "chancery-ed25519 AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
 	if _, _, err := ParsePublic([]byte(line)); !errors.Is(err, ErrWeakKey) {
 		t.Errorf("ParsePublic of the identity point: %v", err)
+	}
+}
+
+// Mixed-order keys (a genuine key plus a point of small order) sign only what their holder
+// signs, and pass, as they did under the X25519 check this one replaced; 32 bytes that decode
+// to no point are refused, since nothing verifies under them.
+func TestCheckPublicKeyMixedOrderAndNonPoints(t *testing.T) {
+	for range 50 {
+		pub, _, err := ed25519.GenerateKey(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		A, err := new(edwards25519.Point).SetBytes(pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range smallOrder[1:] {
+			tb, _ := hex.DecodeString(h)
+			T, err := new(edwards25519.Point).SetBytes(tb)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mixed := new(edwards25519.Point).Add(A, T).Bytes()
+			if err := CheckPublicKey(mixed); err != nil {
+				t.Fatalf("mixed-order key %x: %v", mixed, err)
+			}
+		}
+	}
+	// y = 2 is not the y of any point: (y²-1)/(dy²+1) is not a square.
+	notPoint := make([]byte, 32)
+	notPoint[0] = 2
+	if _, err := new(edwards25519.Point).SetBytes(notPoint); err == nil {
+		t.Fatal("the premise does not hold: y = 2 decodes")
+	}
+	if err := CheckPublicKey(notPoint); !errors.Is(err, ErrNotAPoint) {
+		t.Errorf("CheckPublicKey(y = 2) = %v, want ErrNotAPoint", err)
+	}
+}
+
+func BenchmarkCheckPublicKey(b *testing.B) {
+	pub, _, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := CheckPublicKey(pub); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/edkey"
 	"github.com/chancery/chancery/internal/keys"
 	wnote "github.com/transparency-dev/formats/note"
 	"golang.org/x/mod/sumdb/note"
@@ -139,7 +140,14 @@ type trust struct {
 	notes      note.Verifiers // the log's key and every witness's
 	witnesses  map[noteKey]bool
 	quorum     int
-	officeKeys []OfficeKey
+	officeKeys []officeKey
+}
+
+// officeKey is an office key of the trust root with its key decoded once, for the signature
+// of every entry it verifies.
+type officeKey struct {
+	OfficeKey
+	key *edkey.Key
 }
 
 // compile checks every field of t and returns its verifiers.
@@ -180,7 +188,11 @@ func (t *TrustRoot) compile() (*trust, error) {
 			return nil, fmt.Errorf("trust root: office key %s: empty or negative window %d..%v", k.KeyID, k.FromIndex, windowEnd(k.UntilIndex))
 		}
 		seen[k.KeyID] = true
-		c.officeKeys = append(c.officeKeys, k)
+		key, err := edkey.New(k.PublicKey)
+		if err != nil {
+			return nil, fmt.Errorf("trust root: office key %d: %w", i, err)
+		}
+		c.officeKeys = append(c.officeKeys, officeKey{OfficeKey: k, key: key})
 	}
 	// A key history hands the log over from key to key: a rotation at R ends the old key's
 	// window where the new key's begins. A window that reaches into another key's would let

@@ -14,6 +14,7 @@ import (
 
 	tlogcp "github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/edkey"
 	"github.com/chancery/chancery/internal/entry"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -35,7 +36,14 @@ type Verifier struct {
 
 	mu          sync.RWMutex
 	checkpoints map[[sha256.Size]byte]*checkpoint // by SHA-256 of the signed note
-	keys        map[tlog.Hash]*KeyStatement       // verified key-added entries, by leaf hash
+	keys        map[tlog.Hash]*signerKey          // verified key-added entries, by leaf hash
+}
+
+// signerKey is a verified key-added entry's statement and its key, decoded once for the many
+// signatures a folder's seals make with it.
+type signerKey struct {
+	*KeyStatement
+	key *edkey.Key
 }
 
 // checkpoint is what a verified checkpoint says.
@@ -57,7 +65,7 @@ func NewVerifier(t *TrustRoot) (*Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Verifier{t: c, checkpoints: map[[sha256.Size]byte]*checkpoint{}, keys: map[tlog.Hash]*KeyStatement{}}, nil
+	return &Verifier{t: c, checkpoints: map[[sha256.Size]byte]*checkpoint{}, keys: map[tlog.Hash]*signerKey{}}, nil
 }
 
 // Result is what a valid seal proves.
@@ -287,7 +295,7 @@ func (v *Verifier) VerifyEntry(data []byte, index int64, proof tlog.RecordProof,
 // signers checks every signature of the statement against the key entries of the seal and
 // returns the signing members, one per distinct key.
 func (v *Verifier) signers(s *Seal, st *ReleaseStatement, cp *checkpoint) ([]string, error) {
-	keys := make(map[string]*KeyStatement, len(s.Keys))
+	keys := make(map[string]*signerKey, len(s.Keys))
 	for i, le := range s.Keys {
 		ks, err := v.keyEntry(le, st, cp, s.Release.Index)
 		if err != nil {
@@ -319,7 +327,7 @@ func (v *Verifier) signers(s *Seal, st *ReleaseStatement, cp *checkpoint) ([]str
 		if ks.Member != sig.Signer {
 			return nil, fmt.Errorf("signature %d by %q: %w: key %s belongs to %q", i, sig.Signer, ErrUntrustedKey, sig.KeyID, ks.Member)
 		}
-		if !ed25519.Verify(ks.PublicKey, msg, sig.Sig) {
+		if !ks.key.Verify(msg, sig.Sig) {
 			return nil, fmt.Errorf("signature %d by %q: %w", i, sig.Signer, ErrBadSignature)
 		}
 		if !seen[sig.KeyID] {
@@ -332,7 +340,7 @@ func (v *Verifier) signers(s *Seal, st *ReleaseStatement, cp *checkpoint) ([]str
 
 // keyEntry checks one key entry of a seal: a key-added entry for a key that signed st, signed
 // by the office, in the checkpoint's tree before the release.
-func (v *Verifier) keyEntry(le LoggedEntry, st *ReleaseStatement, cp *checkpoint, release int64) (*KeyStatement, error) {
+func (v *Verifier) keyEntry(le LoggedEntry, st *ReleaseStatement, cp *checkpoint, release int64) (*signerKey, error) {
 	leaf := tlog.RecordHash(le.Entry)
 	// The cache is keyed by the entry and its opening together, so that a seal is judged the
 	// same by a fresh verifier and by one that has seen the entry with another opening. The
@@ -360,9 +368,15 @@ func (v *Verifier) keyEntry(le LoggedEntry, st *ReleaseStatement, cp *checkpoint
 		if e.Kind != entry.KeyAdded {
 			return nil, fmt.Errorf("%w: a %s entry, not %s", ErrUntrustedKey, e.Kind, entry.KeyAdded)
 		}
-		if ks, err = v.openKey(e, le.Opening); err != nil {
+		opened, err := v.openKey(e, le.Opening)
+		if err != nil {
 			return nil, err
 		}
+		key, err := edkey.New(opened.PublicKey)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+		}
+		ks = &signerKey{KeyStatement: opened, key: key}
 		// Refuse a key no signature uses before spending a signature check on it.
 		if !signedBy(st, ks.KeyID) {
 			return nil, fmt.Errorf("%w: key %s signed nothing in the release", ErrMalformed, ks.KeyID)
@@ -454,7 +468,7 @@ func (v *Verifier) officeSigned(env *dsse.Envelope, index int64) error {
 	var buf [2048]byte
 	var pae []byte
 	named := false
-	var retired *OfficeKey
+	var retired *officeKey
 	for i := range v.t.officeKeys {
 		k := &v.t.officeKeys[i]
 		for _, s := range env.Signatures {
@@ -468,7 +482,7 @@ func (v *Verifier) officeSigned(env *dsse.Envelope, index int64) error {
 			if pae == nil {
 				pae = dsse.AppendPAE(buf[:0], env.PayloadType, env.Payload)
 			}
-			if ed25519.Verify(k.PublicKey, pae, s.Sig) {
+			if k.key.Verify(pae, s.Sig) {
 				return nil
 			}
 			named = true

@@ -21,7 +21,8 @@ import (
 // whose opening registers each file with the runtime's poller: on a virtual machine, where a
 // system call is dear, that costs as much again as the reading itself. The checkpoint of a
 // folder's seals and the key entries they share are verified once per run by the
-// seal.Verifier's caches. Results are printed as they come, in order, so that the heap holds
+// seal.Verifier's caches, which also keep each key decoded (internal/edkey) for the two
+// signatures every letter carries. Results are printed as they come, in order, so that the heap holds
 // a window of them rather than the whole folder's; and the collector keeps its default pace:
 // in a fresh process every page the heap grows into is a page fault, dear on a virtual
 // machine (20 µs each on the benchmark's), and a small heap collected often costs less than a

@@ -229,7 +229,8 @@ func run(ctx context.Context, cfg *config) (err error) {
 	}
 	if slices.Contains(cfg.tools, "chancery-verify") {
 		logf("building chancery-verify from %s", cfg.repo)
-		if err := buildCommand(ctx, cfg.repo, "./cmd/chancery-verify", filepath.Join(cfg.dir, "chancery-verify")); err != nil {
+		// Without cgo, as the README builds it: one static file that runs on any Linux.
+		if err := buildCommand(ctx, cfg.repo, "./cmd/chancery-verify", filepath.Join(cfg.dir, "chancery-verify"), "CGO_ENABLED=0"); err != nil {
 			return err
 		}
 	}
@@ -308,10 +309,12 @@ func buildChancery(ctx context.Context, repo, out string) error {
 }
 
 // buildCommand builds the command pkg of the checkout (./cmd/chancery-verify, the small
-// verifier, exists from issue 19 item 2's seventh pass on) into out.
-func buildCommand(ctx context.Context, repo, pkg, out string) error {
+// verifier, exists from issue 19 item 2's seventh pass on) into out, with env added to the
+// environment.
+func buildCommand(ctx context.Context, repo, pkg, out string, env ...string) error {
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
 	cmd.Dir = repo
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("go build %s in %s: %w", pkg, repo, err)
