@@ -49,6 +49,9 @@ func (f *failed) Unwrap() error { return f.err }
 
 // Main runs the command line with args (without the program name) and returns the exit status.
 func Main(args []string, stdout, stderr io.Writer) int {
+	if isVerify(args) {
+		defer verify.RoomierCollector()()
+	}
 	return run(rootFor(args), args, stdout, stderr)
 }
 

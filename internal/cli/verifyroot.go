@@ -11,11 +11,14 @@ import "github.com/spf13/cobra"
 // (TestVerifyRootSameAsFullTree). Anything else, including flags before the command name and
 // shell completion, gets the whole tree.
 func rootFor(args []string) *cobra.Command {
-	if len(args) > 0 && args[0] == "verify" {
+	if isVerify(args) {
 		return newVerifyRoot()
 	}
 	return newRoot()
 }
+
+// isVerify reports whether args run `chancery verify`, named first.
+func isVerify(args []string) bool { return len(args) > 0 && args[0] == "verify" }
 
 // newVerifyRoot is the root with verify as its only command, set up as in newRoot.
 func newVerifyRoot() *cobra.Command {

@@ -238,6 +238,7 @@ func (e *Exit) Translate(p *i18n.Printer) string { return e.local.Translate(p) }
 // returns its exit status. Its errors are printed as `chancery verify` prints them (see
 // internal/cli's run), so that a script gets the same lines and statuses from either.
 func Main(args []string, stdout, stderr io.Writer) int {
+	defer RoomierCollector()()
 	c := Command("chancery-verify", nil)
 	c.Long += `
 
