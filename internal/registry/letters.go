@@ -49,8 +49,14 @@ func (u *Upload) check() error {
 	}
 	// So is an image the release could not place on pages (only its headers are read here).
 	if mt := baseType(u.MediaType); pdf.ImageTypes[mt] {
-		if err := pdf.CheckImage(mt, u.Data); err != nil {
+		if err := pdf.CheckImage(mt, u.Data); errors.Is(err, pdf.ErrTooLarge) {
 			return i18n.Errorf(ErrInvalid, "%s: %v", u.Name, err)
+		} else if err != nil {
+			// The bytes begin with a picture's signature (classify takes the type from them,
+			// whatever was declared), so the picture's path is the only one open to them: a
+			// file that merely begins so, such as one binary file in 65,536 beginning "BM",
+			// needs the way round.
+			return i18n.Errorf(ErrInvalid, "%s begins as a %s picture does but cannot be read as one (%v): a file that is not a picture can be sent inside a ZIP archive, which the letter encloses as it is", u.Name, mt, err)
 		}
 	}
 	// So is Markdown nested too deep to render (a linear scan; rendering checks again).

@@ -132,6 +132,43 @@ func TestUploadClassifiedByContent(t *testing.T) {
 	}
 }
 
+// TestBinaryThatBeginsAsAPicture: a binary file whose first bytes happen to be a picture's
+// signature ("BM", one random file in 65,536) is classified as that picture and refused, as
+// the picture path requires; the refusal says why and what to do, and the way it names, the
+// file inside a ZIP archive, is accepted as an enclosure.
+func TestBinaryThatBeginsAsAPicture(t *testing.T) {
+	data := append([]byte("BM"), bytes.Repeat([]byte{0x17, 0xe3, 0x8a}, 400)...)
+	u := Upload{Name: "report.bin", MediaType: "application/octet-stream", Data: data}
+	err := u.check()
+	if !errors.Is(err, ErrInvalid) {
+		t.Fatalf("a binary file beginning \"BM\": %v, want ErrInvalid", err)
+	}
+	for _, want := range []string{"report.bin", "image/bmp", "ZIP"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the refusal does not say %q: %v", want, err)
+		}
+	}
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, err := zw.Create("report.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	z := Upload{Name: "report.zip", MediaType: "application/zip", Data: b.Bytes()}
+	if err := z.check(); err != nil {
+		t.Fatalf("the same file in a ZIP archive: %v", err)
+	}
+	if !isEnclosure(z.MediaType) {
+		t.Errorf("the ZIP archive is %q, not enclosed", z.MediaType)
+	}
+}
+
 // TestPDFDeclaredAsOtherType: a PDF uploaded as application/octet-stream is a PDF: its draft
 // copy is watermarked and its release stamped; uploaded as an image it is refused.
 func TestPDFDeclaredAsOtherType(t *testing.T) {
