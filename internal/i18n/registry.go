@@ -80,9 +80,9 @@ var _ = table(func() Translations {
 
 		// Letters: creation, revision, decisions and signatures.
 		"the file is empty": {"le fichier est vide", "الملف فارغ"},
-		"%s begins as a %s picture does but cannot be read as one (%v): a file that is not a picture can be sent inside a ZIP archive, which the letter encloses as it is": {
-			"%s commence comme une image %s mais ne peut pas être lu comme telle (%v) : un fichier qui n'est pas une image peut être envoyé dans une archive ZIP, que la lettre joint telle quelle",
-			"يبدأ الملف %s كما تبدأ صورة %s لكن تتعذر قراءته صورةً (%v): يمكن إرسال ملف ليس صورة داخل أرشيف ZIP، ترفقه الرسالة كما هو"},
+		"%s begins like a picture (%s) but cannot be read as one (%v): a file that is not a picture can be sent inside a ZIP archive, which the letter encloses as it is": {
+			"%s commence comme une image (%s) mais ne peut pas être lu comme telle (%v) : un fichier qui n'est pas une image peut être envoyé dans une archive ZIP, que la lettre joint telle quelle",
+			"يبدأ الملف %s كما تبدأ الصورة (%s) لكن تتعذر قراءته صورةً (%v): يمكن إرسال ملف ليس صورة داخل أرشيف ZIP، ترفقه الرسالة كما هو"},
 		"a letter needs at least one addressee": {"une lettre a besoin d'au moins un destinataire", "تحتاج الرسالة إلى مرسَل إليه واحد على الأقل"},
 		"class %q is not one of the policy's classes: %s": {
 			"la catégorie %q ne fait pas partie des catégories de la politique : %s",

@@ -56,7 +56,7 @@ func (u *Upload) check() error {
 			// whatever was declared), so the picture's path is the only one open to them: a
 			// file that merely begins so, such as one binary file in 65,536 beginning "BM",
 			// needs the way round.
-			return i18n.Errorf(ErrInvalid, "%s begins as a %s picture does but cannot be read as one (%v): a file that is not a picture can be sent inside a ZIP archive, which the letter encloses as it is", u.Name, mt, err)
+			return i18n.Errorf(ErrInvalid, "%s begins like a picture (%s) but cannot be read as one (%v): a file that is not a picture can be sent inside a ZIP archive, which the letter encloses as it is", u.Name, mt, err)
 		}
 	}
 	// So is Markdown nested too deep to render (a linear scan; rendering checks again).
