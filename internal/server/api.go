@@ -88,8 +88,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "1")
 		apiError(w, http.StatusServiceUnavailable, registry.ErrCatchingUp)
 	case errors.Is(err, registry.ErrNotCosigned):
-		// Committed and logged; the proof waits for the witnesses' cosignatures.
+		// Committed and logged; the proof waits for the witnesses' cosignatures. Which log
+		// entry waits, and why, is for members with a role: to anyone else the entry's index
+		// would tie the reference (or text) asked about to its public log entry.
 		w.Header().Set("Retry-After", "10")
+		if a := actor(r); a.Member == nil || len(a.Member.Roles) == 0 {
+			err = registry.ErrNotCosigned
+		}
 		apiError(w, http.StatusServiceUnavailable, err)
 	case errors.Is(err, registry.ErrPDFCertificate):
 		apiError(w, http.StatusServiceUnavailable, err)
