@@ -156,6 +156,12 @@ var _ = table(func() Translations {
 		"the freshness bound is on the witnesses' cosignatures; this trust root requires none": {
 			"la limite de fraîcheur porte sur les cosignatures des témoins ; cette racine de confiance n'en exige aucune",
 			"حدّ الحداثة يخص توقيعات الشهود المشتركة؛ وجذر الثقة هذا لا يشترط أيًّا منها"},
+		"%s is not a file, nor a link to one, so the folder cannot be verified whole": {
+			"%s n'est ni un fichier ni un lien vers un fichier : le dossier ne peut pas être vérifié en entier",
+			"%s ليس ملفًا ولا رابطًا إلى ملف، فلا يمكن التحقق من المجلد كاملًا"},
+		"verify what it names by its own path, or take it out of the folder": {
+			"vérifiez ce qu'il désigne par son propre chemin, ou retirez-le du dossier",
+			"تحقّق مما يشير إليه بمساره الخاص، أو أخرجه من المجلد"},
 		"%s holds no files to verify": {"%s ne contient aucun fichier à vérifier", "لا يحتوي %s على ملفات للتحقق منها"},
 		"pass the folder of the letters, or the files themselves; .seal files are read beside their letters, not verified alone": {
 			"passez le dossier des lettres, ou les fichiers eux-mêmes ; les fichiers .seal sont lus à côté de leurs lettres, pas vérifiés seuls",

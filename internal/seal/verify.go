@@ -53,10 +53,18 @@ type checkpoint struct {
 	witnesses int
 	// cosigners are the trust root's witnesses that cosigned, in the note's order.
 	cosigners []Cosigner
-	// keys are the key entries proven included in this tree: leaf hash by index. The same
-	// few signer keys appear in every seal, so their proofs are checked once. Guarded by the
-	// Verifier's mu.
-	keys map[int64]tlog.Hash
+	// keys are the key entries proven included in this tree, by index. The same few signer
+	// keys appear in every seal, so their proofs are checked once. Guarded by the Verifier's
+	// mu.
+	keys map[int64]provenKey
+}
+
+// provenKey is a key entry's leaf hash and the inclusion proof that verified for it. A seal
+// that gives the entry with another proof has it checked: one damaged proof must make a
+// seal bad-proof for a verifier that proved the entry before, as for a fresh one.
+type provenKey struct {
+	leaf  tlog.Hash
+	proof tlog.RecordProof
 }
 
 // NewVerifier returns a Verifier for the trust root t.
@@ -399,13 +407,13 @@ func (v *Verifier) keyEntry(le LoggedEntry, st *ReleaseStatement, cp *checkpoint
 	v.mu.RLock()
 	proven, ok := cp.keys[le.Index]
 	v.mu.RUnlock()
-	if !ok || proven != leaf {
+	if !ok || proven.leaf != leaf || !slices.Equal(proven.proof, le.Proof) {
 		if err := cp.prove(le.Index, leaf, le.Proof); err != nil {
 			return nil, err
 		}
 		v.mu.Lock()
 		evictOne(cp.keys)
-		cp.keys[le.Index] = leaf
+		cp.keys[le.Index] = provenKey{leaf: leaf, proof: slices.Clone(le.Proof)}
 		v.mu.Unlock()
 	}
 	return ks, nil
@@ -581,7 +589,7 @@ func (v *Verifier) checkpoint(signed []byte) (*checkpoint, error) {
 		return nil, fmt.Errorf("%w: %w", ErrBadCheckpoint, err)
 	}
 	logKey := noteKey{v.t.log.Name(), v.t.log.KeyHash()}
-	c = &checkpoint{keys: map[int64]tlog.Hash{}}
+	c = &checkpoint{keys: map[int64]provenKey{}}
 	byLog := false
 	for _, s := range n.Sigs {
 		// note.Open verified every signature by a known key and dropped repeated ones.

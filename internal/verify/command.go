@@ -54,7 +54,8 @@ Online, verify keeps the newest log checkpoint it has seen (in CHANCERY_STATE_DI
 chancery/checkpoints in the user's configuration directory). A registry answer proved against
 an older tree, or against a newer one without a consistency proof from the kept one, is
 invalid: it may be a replayed answer that hides a later retraction.
-Directories are walked; .seal files are skipped as letters.
+Directories are walked; .seal files are skipped as letters. A link in a directory is
+verified as the file it names; a link to anything but a file is refused.
 
 Outcomes: valid, retracted, superseded, draft ("not an official document"), altered, unknown,
 invalid.
@@ -160,10 +161,24 @@ func collectFiles(args []string) ([]string, error) {
 			if err != nil {
 				return err
 			}
-			if d.Type().IsRegular() && !strings.HasSuffix(p, ".seal") {
-				out = append(out, p)
+			if d.IsDir() || strings.HasSuffix(p, ".seal") {
+				return nil
 			}
-			return nil
+			// A link to a file is verified as that file, as a link named alone is: skipped, a
+			// forged letter behind one left a folder "all valid". Anything else that is not a
+			// file (a link to a folder, which may be the folder itself, a dangling link, a pipe
+			// or a device, which may never end) is not read, nor passed over in silence.
+			if d.Type()&fs.ModeSymlink != 0 {
+				if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+					out = append(out, p)
+					return nil
+				}
+			} else if d.Type().IsRegular() {
+				out = append(out, p)
+				return nil
+			}
+			return withHintMsg(i18n.Errorf(nil, "%s is not a file, nor a link to one, so the folder cannot be verified whole", p),
+				i18n.Msg("verify what it names by its own path, or take it out of the folder"))
 		})
 		if err != nil {
 			return nil, err
