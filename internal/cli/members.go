@@ -67,7 +67,8 @@ func memberCommands(rm *remote) []*cobra.Command {
 comma-separated lists. Roles are drafter, reviewer, signer, release and admin, and the office's
 own roles that its policy names (such as legal). A member keeps at least one role, and the
 office at least one admin. Approvals a member gave under a role they lose stop counting for
-letters not yet released. Taking the signer role away revokes the member's signer keys, each by
+letters not yet released; taking the reviewer role away voids them, also if the role comes
+back (they approve again). Taking the signer role away revokes the member's signer keys, each by
 a key-revoked entry in the log: their signatures on letters not yet released no longer count,
 also if the role comes back (they register a new key and sign again).
 Under a policy with 'two_admins: true' it proposes the change instead (exit status 4): a

@@ -191,9 +191,10 @@ func (r *Registry) externalMember(ctx context.Context, tx *store.Tx, s ExternalS
 }
 
 // syncExternalRoles brings m's managed roles in line with the claim. A member left with no
-// role is signed out everywhere (their sessions, 'chancery login' tokens and token stop) and
-// the approvals they stand by are voided, as when a member is disabled; SignInExternal then
-// revokes their signer keys.
+// role is signed out everywhere (their sessions, 'chancery login' tokens and token stop); one
+// left with no role or without the reviewer role has the approvals they stand by voided, as
+// when a member is disabled; SignInExternal then revokes the keys of one left without the
+// signer role.
 func (r *Registry) syncExternalRoles(ctx context.Context, tx *store.Tx, m *store.Member, s ExternalSignIn) error {
 	roles := slices.DeleteFunc(slices.Clone(m.Roles), func(role string) bool {
 		return slices.Contains(s.Managed, role) && !slices.Contains(s.Roles, role)
@@ -243,10 +244,14 @@ func (r *Registry) syncExternalRoles(ctx context.Context, tx *store.Tx, m *store
 		if err != nil {
 			return err
 		}
+		detail += fmt.Sprintf(", %d sessions ended and the token replaced", n)
+	}
+	// Every role taken, or the reviewer role: the provider giving it back must not bring back
+	// what whoever held the account approved (SetRoles voids them too).
+	if len(roles) == 0 || slices.Contains(remove, RoleReviewer) {
 		if err := r.voidApprovals(ctx, tx, Actor{Member: m, Remote: s.Remote}, m, rolesTakenRole); err != nil {
 			return err
 		}
-		detail += fmt.Sprintf(", %d sessions ended and the token replaced", n)
 	}
 	return r.audit(ctx, tx, Actor{Member: m, Remote: s.Remote}, "member.roles", "", detail)
 }

@@ -180,8 +180,9 @@ func activeMember(ctx context.Context, tx *store.Tx, name string) (*store.Member
 // any role the member holds. A member keeps at least one role, the office at least one active
 // admin. Approvals a member gave under a role they lose stop counting: the release gate weighs
 // evidence by the roles its givers hold at the time of the release. A member who loses the
-// signer role has their signer keys revoked, each by a key-revoked entry in the log, as
-// disabling does: otherwise their signatures on letters not yet released would count again
+// reviewer role has the approvals they stand by voided, and one who loses the signer role
+// has their signer keys revoked (each by a key-revoked entry in the log), as disabling does:
+// otherwise their approvals and signatures on letters not yet released would count again
 // once the role came back. They register a new key if it does.
 func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remove []string) (*MemberView, error) {
 	name = nfc(name) // as member names are stored
@@ -253,6 +254,13 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 		}
 		if err := tx.SetMemberRoles(ctx, m.ID, roles); err != nil {
 			return err
+		}
+		// As keys are revoked with the signer role: giving the role back must not bring back
+		// the approvals given before it was taken, by whoever then held the account.
+		if slices.Contains(remove, RoleReviewer) {
+			if err := r.voidApprovals(ctx, tx, a, m, rolesTakenRole); err != nil {
+				return err
+			}
 		}
 		if slices.Contains(remove, RoleSigner) {
 			keys, err := tx.SignerKeysOf(ctx, m.ID)
@@ -368,9 +376,9 @@ func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*Me
 }
 
 // voidedRole and rolesTakenRole are the role column of the decision rows voidApprovals
-// records when a member is disabled, and when an identity provider's sign-in leaves them no
-// role: not roles anyone holds (role names have no parentheses), they tell the rows from a
-// reviewer's rejection.
+// records when a member is disabled, and when an admin or an identity provider's sign-in
+// takes their reviewer role or leaves them no role: not roles anyone holds (role names have
+// no parentheses), they tell the rows from a reviewer's rejection.
 const (
 	voidedRole     = "(disabled)"
 	rolesTakenRole = "(no role)"
@@ -380,7 +388,7 @@ const (
 func voided(role string) bool { return role == voidedRole || role == rolesTakenRole }
 
 // voidApprovals records, in the transaction that disables m (role voidedRole) or takes their
-// last role away at a provider's sign-in (rolesTakenRole), that every approval m stands by on
+// reviewer role or last role away (rolesTakenRole), that every approval m stands by on
 // a letter not yet released no longer counts: a decision row (a rejection, under that role)
 // after it, which gather counts as m's latest decision on that version. Checking only whether
 // m is disabled or holds the role at the gate would let enabling m again, or the provider

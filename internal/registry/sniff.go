@@ -107,9 +107,9 @@ func (u *Upload) classify() error {
 	}
 	switch {
 	case detected != "" && (genericTypes[declared] || declared == detected || declared == "application/zip" && (detected == textract.DOCXType || detected == textract.ODTType)):
-		if declared != detected {
-			u.MediaType = detected
-		}
+		// As detected, not as declared: a policy's conditions compare letter.media_type as
+		// written, and "IMAGE/PNG" or "image/png; name=x" would miss a rule for image/png.
+		u.MediaType = detected
 	case detected != "":
 		return fmt.Errorf("%w: %s is declared as %s but its content is %s", ErrInvalid, u.Name, declared, detected)
 	case sniffedTypes[declared]:

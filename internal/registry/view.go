@@ -130,8 +130,8 @@ func (r *Registry) viewOf(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 	for _, x := range vs {
 		v.Versions = append(v.Versions, VersionView{N: x.N, Digest: x.Digest, MediaType: x.MediaType, FileName: x.FileName, Size: x.Size, By: name(x.CreatedBy), At: x.CreatedAt})
 	}
-	// An approval voided when its giver was disabled or left with no role (voidApprovals: the
-	// member's decision just before the void on that version) is shown with neither itself nor
+	// An approval voided when its giver was disabled or lost the reviewer role (voidApprovals:
+	// the member's decision just before the void on that version) is shown with neither itself nor
 	// the void: it counts for nothing, and the void is not the member's rejection. The
 	// decision's notes and the audit trail say what happened.
 	hidden := map[int]bool{}
