@@ -333,6 +333,13 @@ func (d *Dispatcher) record(ctx context.Context, m store.OutboxMessage, err erro
 		}
 		return
 	}
+	if errors.Is(err, errOutcomeUnknown) || m.Reply == store.ReplySending || m.Uncertain() {
+		// This attempt, or an earlier one whose outcome was never recorded, may have reached
+		// the recipient: recorded so, a withdrawal before the next attempt leaves the message
+		// to the worker, which then gives notice (registry.Failed), rather than failing it
+		// as unsent.
+		why = store.ReplySendingAgain
+	}
 	if err := reg.Deferred(ctx, m, why, time.Now().Add(d.backoff(attempt))); err != nil {
 		log.Error("dispatch: record deferral", "message", m.ID, "err", err)
 	}

@@ -154,10 +154,19 @@ func (s *sender) send(ctx context.Context, m *mail.Msg) (string, error) {
 		if m.IsDelivered() {
 			return "250 accepted by " + s.cfg.Host + " (the session ended after)", nil
 		}
+		// The server had the whole message and its answer never came: it may have accepted it.
+		var se *mail.SendError
+		if errors.As(err, &se) && se.Reason == mail.ErrSMTPDataClose && se.ErrorCode() == 0 {
+			return "", fmt.Errorf("%w: %w", errOutcomeUnknown, err)
+		}
 		return "", err
 	}
 	return "250 accepted by " + s.cfg.Host, nil
 }
+
+// errOutcomeUnknown wraps a failure after the end of a message's data and before the server's
+// answer to it (a connection lost, a timeout): the server may hold the message.
+var errOutcomeUnknown = errors.New("no answer to the end of the data: the server may have accepted the message")
 
 func (s *sender) close() {
 	if s.cl != nil && s.connected {

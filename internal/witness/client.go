@@ -174,6 +174,11 @@ func (c *Client) cosignature(text, body []byte) (Cosignature, error) {
 	if err != nil {
 		return Cosignature{}, fmt.Errorf("%w: %v", ErrBadCosignature, err)
 	}
+	// A blank line or text lines in the answer move the note's split, so its lines verify over
+	// another text; appended to the checkpoint, they would fail every verifier knowing the key.
+	if n.Text != string(text) {
+		return Cosignature{}, fmt.Errorf("%w: the answer holds more than signature lines", ErrBadCosignature)
+	}
 	sig := n.Sigs[0]
 	t, err := wnote.CoSigV1Timestamp(sig)
 	if err != nil {
