@@ -23,24 +23,35 @@ import (
 // would carry that picture unmarked, so none is made.
 var ErrUnmarkable = errors.New("picture cannot be marked")
 
-// burnMinSide is the smallest width and height of a picture that a copy's marks are drawn
-// into: below it a picture cannot show a page's words legibly (a bullet, a rule, a seal's
-// detail), and marking it would only deface the page.
-const burnMinSide = 48
+// A copy's marks are drawn into a picture of at least burnMinSide² pixels whose short side is
+// at least burnMinStrip: a smaller picture cannot show a page's words legibly (a bullet, a
+// rule, a seal's detail), and marking it would only deface the page. A strip of a few dozen
+// rows across the page can: scanners and printer drivers write pages as strips one under the
+// other, which `pdfimages` takes out in order and which, put together, are the page.
+const (
+	burnMinSide  = 48
+	burnMinStrip = 8
+)
+
+// burnable reports whether a picture of w×h pixels gets a copy's marks.
+func burnable(w, h int) bool {
+	return min(w, h) >= burnMinStrip && w >= (burnMinSide*burnMinSide+h-1)/h // w×h ≥ burnMinSide², without overflow
+}
 
 // burnImages draws b into the pixels of every picture in ctx that could show a page's content
-// (both sides at least burnMinSide): the marks a copy draws over its pages are separate from
-// its pictures, and `pdfimages` takes a scanned page out of a copy without them. Pictures are
-// found in the whole object table, so those drawn by forms, patterns and annotations'
-// appearances are marked too; the masks of other pictures (their /SMask and /Mask) are left as
-// they are. Inline images (BI … EI inside content streams) are marked by burnInlineImages. A
-// picture whose samples cannot be decoded here fails with ErrUnmarkable.
+// (burnable): the marks a copy draws over its pages are separate from its pictures, and
+// `pdfimages` takes a scanned page out of a copy without them. Pictures are found in the whole
+// object table, so those drawn by forms, patterns and annotations' appearances are marked
+// too, and so are the masks of pictures (their /SMask and /Mask): `pdfimages` takes those out
+// too, and a scanner's compact PDF keeps a page's text in a mask over a picture that is a
+// mere colour. Inline images (BI … EI inside content streams) are marked by
+// burnInlineImages. A picture whose samples cannot be decoded here fails with ErrUnmarkable.
 func burnImages(ctx *model.Context, b Burned) error {
 	var budget pixelBudget
 	if err := burnInlineImages(ctx, b, &budget); err != nil {
 		return err
 	}
-	masks := map[int]bool{}
+	softMasks := map[int]bool{}
 	var images []int
 	for nr, e := range ctx.Table {
 		if e == nil || e.Free {
@@ -51,30 +62,29 @@ func burnImages(ctx *model.Context, b Burned) error {
 			continue
 		}
 		images = append(images, nr)
-		for _, k := range []string{"SMask", "Mask"} {
-			if ref, ok := sd.Dict[k].(types.IndirectRef); ok {
-				masks[ref.ObjectNumber.Value()] = true
-			}
+		if ref, ok := sd.Dict["SMask"].(types.IndirectRef); ok {
+			softMasks[ref.ObjectNumber.Value()] = true
 		}
 	}
 	slices.Sort(images)
 	for _, nr := range images {
-		if masks[nr] {
-			continue
-		}
 		e := ctx.Table[nr]
 		sd := e.Object.(types.StreamDict)
 		w, h, err := imageSize(ctx, sd.Dict)
 		if err != nil {
 			return fmt.Errorf("%w: picture %d: %v", ErrInvalid, nr, err)
 		}
-		if w < burnMinSide || h < burnMinSide {
+		if !burnable(w, h) {
 			continue
 		}
 		if err := budget.take(w, h); err != nil {
 			return fmt.Errorf("picture %d: %w", nr, err)
 		}
-		marked, err := burnSamples(ctx, sd, nr, w, h, b)
+		burn := burnSamples
+		if softMasks[nr] {
+			burn = burnSoftMask
+		}
+		marked, err := burn(ctx, sd, nr, w, h, b)
 		if err != nil {
 			return fmt.Errorf("picture %d: %w", nr, err)
 		}
@@ -130,44 +140,9 @@ func imageSize(ctx *model.Context, d types.Dict) (w, h int, err error) {
 // any, still applies; a colour-key or stencil /Mask is dropped (it would apply to the old
 // samples' values).
 func burnPicture(ctx *model.Context, sd types.StreamDict, nr, w, h int, b Burned) (types.StreamDict, error) {
-	if n := len(sd.FilterPipeline); n > 0 && (sd.FilterPipeline[n-1].Name == filter.ASCIIHex || sd.FilterPipeline[n-1].Name == filter.ASCII85) {
-		// pdfcpu decodes a picture only when its last filter is a compression: samples
-		// written in ASCII (common in inline images) are decoded here first.
-		if err := sd.Decode(); err != nil {
-			return types.StreamDict{}, fmt.Errorf("%w: %v", ErrInvalid, err)
-		}
-		d := types.Dict{}
-		for k, v := range sd.Dict {
-			if k != "Filter" && k != "DecodeParms" {
-				d[k] = v
-			}
-		}
-		sd = types.StreamDict{Dict: d, Raw: sd.Content}
-	}
-	pic, err := pdfcpu.ExtractImage(ctx, &sd, false, "", nr, false)
-	switch {
-	case errors.Is(err, pdfcpu.ErrUnsupportedResource):
-		return types.StreamDict{}, fmt.Errorf("%w: %v", ErrUnmarkable, err)
-	case err != nil:
-		return types.StreamDict{}, fmt.Errorf("%w: %v", ErrInvalid, err)
-	case pic == nil:
-		return types.StreamDict{}, fmt.Errorf("%w: no samples", ErrUnmarkable)
-	case pic.FileType == "jpx" || pic.FileType == "jbig2":
-		return types.StreamDict{}, fmt.Errorf("%w: %s compression", ErrUnmarkable, map[string]string{"jpx": "JPEG 2000", "jbig2": "JBIG2"}[pic.FileType])
-	}
-	data, err := io.ReadAll(pic.Reader)
+	img, jpg, err := decodePicture(ctx, sd, nr, w, h)
 	if err != nil {
 		return types.StreamDict{}, err
-	}
-	if n := bytes.Count(data, []byte{0xff, 0xda}); pic.FileType == "jpg" && n > MaxJPEGScans {
-		return types.StreamDict{}, fmt.Errorf("%w: a JPEG of more than %d scans", ErrTooLarge, MaxJPEGScans)
-	}
-	img, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return types.StreamDict{}, fmt.Errorf("%w: %v", ErrUnmarkable, err)
-	}
-	if img.Bounds().Dx() != w || img.Bounds().Dy() != h {
-		return types.StreamDict{}, fmt.Errorf("%w: decoded as %d×%d pixels, its dictionary says %d×%d", ErrInvalid, img.Bounds().Dx(), img.Bounds().Dy(), w, h)
 	}
 	burned := b.burn(img)
 	d := types.Dict{
@@ -178,7 +153,7 @@ func burnPicture(ctx *model.Context, sd types.StreamDict, nr, w, h int, b Burned
 	if sm, ok := sd.Dict["SMask"]; ok {
 		d["SMask"] = sm
 	}
-	if pic.FileType == "jpg" || isDCT(sd) {
+	if jpg {
 		var buf bytes.Buffer
 		if err := jpeg.Encode(&buf, burned, &jpeg.Options{Quality: 85}); err != nil {
 			return types.StreamDict{}, err
@@ -191,6 +166,87 @@ func burnPicture(ctx *model.Context, sd types.StreamDict, nr, w, h int, b Burned
 	return out, out.Encode()
 }
 
+// burnSoftMask returns the soft mask sd, of w×h pixels, with b drawn into it as into a
+// stencil (burnStencil): its opacity read as ink on white, the marks composed over it, and
+// the result read back as opacity, 8-bit gray, so that the marks show in the masked
+// picture's colours on the page and in the mask taken out of the copy.
+func burnSoftMask(ctx *model.Context, sd types.StreamDict, nr, w, h int, b Burned) (types.StreamDict, error) {
+	img, _, err := decodePicture(ctx, sd, nr, w, h)
+	if err != nil {
+		return types.StreamDict{}, err
+	}
+	ink := image.NewGray(image.Rect(0, 0, w, h))
+	o := img.Bounds().Min
+	for y := range h {
+		for x := range w {
+			ink.Pix[y*ink.Stride+x] = 255 - color.GrayModel.Convert(img.At(o.X+x, o.Y+y)).(color.Gray).Y
+		}
+	}
+	burned := b.burn(ink)
+	alpha := make([]byte, w*h)
+	for y := range h {
+		for x := range w {
+			alpha[y*w+x] = 255 - color.GrayModel.Convert(burned.RGBAAt(x, y)).(color.Gray).Y
+		}
+	}
+	d := types.Dict{
+		"Type": types.Name("XObject"), "Subtype": types.Name("Image"),
+		"Width": types.Integer(w), "Height": types.Integer(h),
+		"ColorSpace": types.Name("DeviceGray"), "BitsPerComponent": types.Integer(8),
+		"Filter": types.Name(filter.Flate),
+	}
+	if m, ok := sd.Dict["Matte"]; ok {
+		d["Matte"] = m
+	}
+	out := types.StreamDict{Dict: d, Content: alpha, FilterPipeline: []types.PDFFilter{{Name: filter.Flate}}}
+	return out, out.Encode()
+}
+
+// decodePicture returns the samples of the picture sd, of w×h pixels, and whether it was a
+// JPEG; one it cannot decode fails with ErrUnmarkable.
+func decodePicture(ctx *model.Context, sd types.StreamDict, nr, w, h int) (image.Image, bool, error) {
+	if n := len(sd.FilterPipeline); n > 0 && (sd.FilterPipeline[n-1].Name == filter.ASCIIHex || sd.FilterPipeline[n-1].Name == filter.ASCII85) {
+		// pdfcpu decodes a picture only when its last filter is a compression: samples
+		// written in ASCII (common in inline images) are decoded here first.
+		if err := sd.Decode(); err != nil {
+			return nil, false, fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
+		d := types.Dict{}
+		for k, v := range sd.Dict {
+			if k != "Filter" && k != "DecodeParms" {
+				d[k] = v
+			}
+		}
+		sd = types.StreamDict{Dict: d, Raw: sd.Content}
+	}
+	pic, err := pdfcpu.ExtractImage(ctx, &sd, false, "", nr, false)
+	switch {
+	case errors.Is(err, pdfcpu.ErrUnsupportedResource):
+		return nil, false, fmt.Errorf("%w: %v", ErrUnmarkable, err)
+	case err != nil:
+		return nil, false, fmt.Errorf("%w: %v", ErrInvalid, err)
+	case pic == nil:
+		return nil, false, fmt.Errorf("%w: no samples", ErrUnmarkable)
+	case pic.FileType == "jpx" || pic.FileType == "jbig2":
+		return nil, false, fmt.Errorf("%w: %s compression", ErrUnmarkable, map[string]string{"jpx": "JPEG 2000", "jbig2": "JBIG2"}[pic.FileType])
+	}
+	data, err := io.ReadAll(pic.Reader)
+	if err != nil {
+		return nil, false, err
+	}
+	if n := bytes.Count(data, []byte{0xff, 0xda}); pic.FileType == "jpg" && n > MaxJPEGScans {
+		return nil, false, fmt.Errorf("%w: a JPEG of more than %d scans", ErrTooLarge, MaxJPEGScans)
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, false, fmt.Errorf("%w: %v", ErrUnmarkable, err)
+	}
+	if img.Bounds().Dx() != w || img.Bounds().Dy() != h {
+		return nil, false, fmt.Errorf("%w: decoded as %d×%d pixels, its dictionary says %d×%d", ErrInvalid, img.Bounds().Dx(), img.Bounds().Dy(), w, h)
+	}
+	return img, pic.FileType == "jpg" || isDCT(sd), nil
+}
+
 func isDCT(sd types.StreamDict) bool {
 	n := len(sd.FilterPipeline)
 	return n > 0 && sd.FilterPipeline[n-1].Name == filter.DCT
@@ -201,6 +257,15 @@ func isDCT(sd types.StreamDict) bool {
 // white, and the result is dithered back to one bit (a 4×4 ordered dither), so that the
 // translucent banner becomes a screen of dots through which the page's own marks still read.
 func burnStencil(sd types.StreamDict, w, h int, b Burned) (types.StreamDict, error) {
+	// pdfcpu passes JBIG2 and JPEG 2000 data through undecoded, which would read as samples.
+	if n := len(sd.FilterPipeline); n > 0 {
+		switch sd.FilterPipeline[n-1].Name {
+		case filter.JBIG2:
+			return types.StreamDict{}, fmt.Errorf("%w: JBIG2 compression", ErrUnmarkable)
+		case filter.JPX:
+			return types.StreamDict{}, fmt.Errorf("%w: JPEG 2000 compression", ErrUnmarkable)
+		}
+	}
 	if err := sd.Decode(); errors.Is(err, filter.ErrUnsupportedFilter) {
 		return types.StreamDict{}, fmt.Errorf("%w: %v", ErrUnmarkable, err)
 	} else if err != nil {

@@ -27,8 +27,8 @@ const maxContentScan = 64 << 20
 // from the first "EI" between white space, or from where their decoder stopped. So each
 // inline image is rewritten, whatever its size, as data that can end in one place only:
 // hexadecimal (ASCIIHexDecode, which ends at '>') in front of its own filters, holding the
-// bytes this reading found. A picture of at least burnMinSide on both sides gets b drawn into
-// its samples first. Bytes a reader could have taken for operators after an earlier end of
+// bytes this reading found. A picture large enough to show a page's words (burnable) gets b
+// drawn into its samples first. Bytes a reader could have taken for operators after an earlier end of
 // the data are then inside that hexadecimal, drawn by no reader; bytes a reader could have
 // taken for data after this reading's end are operators in every reader, and were scanned
 // as such here.
@@ -447,7 +447,7 @@ func (img inlineImage) rewrite(ctx *model.Context, b Burned, budget *pixelBudget
 	if !okW || !okH || w <= 0 || h <= 0 {
 		return nil, fmt.Errorf("%w: bad width or height", ErrInvalid)
 	}
-	if w < burnMinSide || h < burnMinSide {
+	if !burnable(w, h) {
 		return img.wrapped(), nil
 	}
 	if err := budget.take(w, h); err != nil {
