@@ -197,6 +197,9 @@ var _ = table(func() Translations {
 		"%s signs in through the office's identity provider, which governs their roles: they cannot set themselves a password": {
 			"%s se connecte par le fournisseur d'identité du service, qui gère ses rôles : il ne peut pas se donner un mot de passe",
 			"يسجّل %s الدخول عبر مزوّد الهوية لدى الجهة، الذي يدير أدواره: لا يمكنه أن يعيّن لنفسه كلمة مرور"},
+		"%s signs in through the office's identity provider, which governs their roles: they cannot issue themselves a token": {
+			"%s se connecte par le fournisseur d'identité du service, qui gère ses rôles : il ne peut pas se donner un jeton",
+			"يسجّل %s الدخول عبر مزوّد الهوية لدى الجهة، الذي يدير أدواره: لا يمكنه أن يصدر لنفسه رمزًا"},
 		"unknown role %q (roles: %s; an office's own roles, such as legal, exist once its policy names them)": {
 			"rôle inconnu %q (rôles : %s ; les rôles propres à un service, comme legal, existent dès que sa politique les nomme)",
 			"دور غير معروف %q (الأدوار: %s؛ أدوار الجهة الخاصة، مثل legal، توجد متى سمّتها سياستها)"},

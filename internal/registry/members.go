@@ -571,6 +571,11 @@ func (r *Registry) IssueToken(ctx context.Context, a Actor, name string) (string
 		if err != nil {
 			return err
 		}
+		// A token of their own would let them act on without signing in through the provider
+		// again, where its claim brings their roles in line, as a password would (SetPassword).
+		if own && m.FromProvider() {
+			return i18n.Errorf(ErrForbidden, "%s signs in through the office's identity provider, which governs their roles: they cannot issue themselves a token", name)
+		}
 		if !own {
 			if err := r.takeChange(ctx, tx, a, ChangeToken, name, changeDetail{}); err != nil {
 				return err

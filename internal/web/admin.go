@@ -147,7 +147,7 @@ func (h *Handler) refusedOnMembersPage(w http.ResponseWriter, r *http.Request, e
 	h.showMembers(w, r, status, "", msg, nil)
 }
 
-// setMemberRoles sets a member's roles to the boxes ticked in the form.
+// setMemberRoles gives and takes the roles whose boxes the form ticked and unticked.
 func (h *Handler) setMemberRoles(w http.ResponseWriter, r *http.Request) {
 	if err := h.form(w, r); err != nil {
 		h.fail(w, r, err)
@@ -159,15 +159,21 @@ func (h *Handler) setMemberRoles(w http.ResponseWriter, r *http.Request) {
 		h.memberFailed(w, r, err)
 		return
 	}
-	want := r.PostForm["role"]
+	// The form changes only the boxes its admin ticked or unticked, against the roles the page
+	// showed (held): a role given or taken by someone else since is left as it is now, not
+	// taken away or given back unseen. A form without them is compared with the roles held now.
+	want, shown := r.PostForm["role"], m.Roles
+	if held, ok := r.PostForm["held"]; ok {
+		shown = lines(held[0], ",")
+	}
 	var add, remove []string
 	for _, role := range want {
-		if !m.HasRole(role) && !slices.Contains(add, role) {
+		if !slices.Contains(shown, role) && !m.HasRole(role) && !slices.Contains(add, role) {
 			add = append(add, role)
 		}
 	}
-	for _, role := range m.Roles {
-		if !slices.Contains(want, role) {
+	for _, role := range shown {
+		if !slices.Contains(want, role) && m.HasRole(role) && !slices.Contains(remove, role) {
 			remove = append(remove, role)
 		}
 	}

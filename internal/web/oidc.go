@@ -115,7 +115,7 @@ func (h *Handler) oidcStart(w http.ResponseWriter, r *http.Request) {
 		h.signinForm(w, r)
 		return
 	}
-	next := safeNext(r.URL.Query().Get("next"))
+	next := onward(r.URL.Query().Get("next"))
 	to, f := h.cfg.OIDC.Start(h.callbackURL(r))
 	// Lax: the provider sends the browser back with a top-level GET, which carries it.
 	http.SetCookie(w, &http.Cookie{Name: h.flowCookie(r), Value: f.Encode() + "." + base64.RawURLEncoding.EncodeToString([]byte(next)),
@@ -171,5 +171,5 @@ func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.setSessionCookie(w, r, sid, int(h.cfg.Sessions.Lifetime.Seconds()))
-	http.Redirect(w, r, safeNext(string(next)), http.StatusSeeOther)
+	http.Redirect(w, r, onward(string(next)), http.StatusSeeOther)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"unicode"
 
@@ -13,10 +14,10 @@ import (
 // signinForm shows the sign-in form.
 func (h *Handler) signinForm(w http.ResponseWriter, r *http.Request) {
 	if session(r).member != nil {
-		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		http.Redirect(w, r, onward(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
-	h.render(w, r, http.StatusOK, "signin", page{Title: "Sign in", Data: signinData{Next: safeNext(r.URL.Query().Get("next")), OIDC: h.cfg.OIDC != nil}})
+	h.render(w, r, http.StatusOK, "signin", page{Title: "Sign in", Data: signinData{Next: onward(r.URL.Query().Get("next")), OIDC: h.cfg.OIDC != nil}})
 }
 
 type signinData struct {
@@ -39,7 +40,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	}
 	// The name as the registry looks it up: its failures count against one account whichever
 	// way its accents were typed.
-	data := signinData{Name: registry.NormalName(strings.TrimSpace(r.PostForm.Get("name"))), Next: safeNext(r.PostForm.Get("next")), OIDC: h.cfg.OIDC != nil}
+	data := signinData{Name: registry.NormalName(strings.TrimSpace(r.PostForm.Get("name"))), Next: onward(r.PostForm.Get("next")), OIDC: h.cfg.OIDC != nil}
 	m, err := h.authenticate(r, data.Name)
 	if limited(w, err) {
 		return
@@ -84,4 +85,31 @@ func safeNext(next string) string {
 		return home
 	}
 	return next
+}
+
+// onward is where a redirect the browser takes as a navigation from this site goes on to:
+// next, kept on this site (safeNext), without what only the site's own pages may ask of a
+// navigation. After the sign-in's own post, and after the language switch (a link back to
+// the page it is on), the browser says the page that follows comes from this site, whoever
+// chose next: a link to the sign-in page, to a member's page (which sends a signed-out member
+// there) or to any page whose switch the member then uses. It would show the confirmation of
+// an action never taken (?done=), record a preview as a draft copy the member took, or
+// switch the language. The letter's page stands in for its preview.
+func onward(next string) string {
+	u, err := url.Parse(safeNext(next))
+	if err != nil {
+		return "/inbox"
+	}
+	// As http.Redirect will clean it: "/letters/R/preview/." is the preview.
+	p := path.Clean(u.Path)
+	if strings.HasPrefix(p, "/lang/") {
+		return "/inbox"
+	}
+	if ref, ok := strings.CutSuffix(p, "/preview"); ok && strings.HasPrefix(ref, "/letters/") {
+		p = ref
+	}
+	q := u.Query()
+	q.Del("done")
+	u.Path, u.RawPath, u.RawQuery = p, "", q.Encode()
+	return u.String()
 }
