@@ -17,6 +17,13 @@ import (
 func addDatabaseFlag(flags *pflag.FlagSet) {
 	flags.String("database", os.Getenv("CHANCERY_DATABASE"),
 		"the office's PostgreSQL database, postgres://USER:PASSWORD@HOST:PORT/DB (env CHANCERY_DATABASE); default SQLite in the data directory")
+	hideDefault(flags, "database")
+}
+
+// hideDefault keeps --help from showing the default of the flag name, read from the
+// environment and possibly holding a password; the default stays in force.
+func hideDefault(flags *pflag.FlagSet, name string) {
+	flags.Lookup(name).DefValue = ""
 }
 
 // database returns the command's --database value, its own or inherited from its parent.

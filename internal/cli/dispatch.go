@@ -167,6 +167,7 @@ type dispatchOpts struct {
 
 func addDispatchFlags(c *cobra.Command, o *dispatchOpts) {
 	c.Flags().StringVar(&o.smtp, "smtp", os.Getenv("CHANCERY_SMTP_URL"), "SMTP server letters are dispatched through: smtp://host:port or smtps://user:pass@host (env CHANCERY_SMTP_URL); without it, dispatch is refused")
+	hideDefault(c.Flags(), "smtp")
 	c.Flags().StringVar(&o.from, "mail-from", os.Getenv("CHANCERY_MAIL_FROM"), "sender address of dispatched mail (env CHANCERY_MAIL_FROM)")
 	c.Flags().BoolVar(&o.allowPrivate, "webhook-allow-private", false, "let webhook endpoints be on loopback, link-local and private addresses (refused by default: SSRF)")
 	c.Flags().IntVar(&o.attempts, "dispatch-attempts", dispatch.DefaultMaxAttempts, "attempts at a message or webhook before it is marked failed")

@@ -241,8 +241,13 @@ func releaseTo(c *cobra.Command, cl *client.Client, ref, version, dir string, as
 		if err := writeNew(name, data); err != nil {
 			return withHint(err, "%s", fetch)
 		}
-		fmt.Fprintf(c.OutOrStdout(), "released %s (log entry %d)\nwrote %s\ncheck code %s: its holder sees the letter at %s\n",
-			rel.Reference, rel.LogIndex, name, rel.CheckCode, rel.VerifyURL)
+		if asJSON {
+			// What was released, without the seal not written; the error follows on stderr.
+			writeJSON(c.OutOrStdout(), releaseJSON(rel, name))
+		} else {
+			fmt.Fprintf(c.OutOrStdout(), "released %s (log entry %d)\nwrote %s\ncheck code %s: its holder sees the letter at %s\n",
+				rel.Reference, rel.LogIndex, name, rel.CheckCode, rel.VerifyURL)
+		}
 		return withHint(fmt.Errorf("released, but no seal yet: %s", rel.SealPending),
 			"fetch the seal once the witnesses cosign: chancery letter fetch %s --out %s (the file is already written; move it away first), and see 'chancery witness list'", rel.Reference, dir)
 	}
@@ -250,11 +255,18 @@ func releaseTo(c *cobra.Command, cl *client.Client, ref, version, dir string, as
 		return withHint(err, "%s", fetch)
 	}
 	if asJSON {
-		return json.NewEncoder(c.OutOrStdout()).Encode(map[string]any{"reference": rel.Reference, "log_index": rel.LogIndex,
-			"file": name, "seal": name + ".seal", "file_digest": rel.FileDigest, "media_type": rel.MediaType,
-			"check_code": rel.CheckCode, "verify_url": rel.VerifyURL})
+		res := releaseJSON(rel, name)
+		res["seal"] = name + ".seal"
+		return json.NewEncoder(c.OutOrStdout()).Encode(res)
 	}
 	fmt.Fprintf(c.OutOrStdout(), "released %s (log entry %d)\nwrote %s\nwrote %s.seal\ncheck code %s: its holder sees the letter at %s\n",
 		rel.Reference, rel.LogIndex, name, name, rel.CheckCode, rel.VerifyURL)
 	return nil
+}
+
+// releaseJSON is what 'release --json' prints of a release whose file was written as name;
+// "seal" is added when its seal was written too.
+func releaseJSON(rel *client.ReleaseResult, name string) map[string]any {
+	return map[string]any{"reference": rel.Reference, "log_index": rel.LogIndex, "file": name,
+		"file_digest": rel.FileDigest, "media_type": rel.MediaType, "check_code": rel.CheckCode, "verify_url": rel.VerifyURL}
 }

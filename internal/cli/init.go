@@ -214,12 +214,7 @@ func pdfCertSetup(officeName, certFile, keyFile string, none bool) (func(string)
 	}
 	// Check the pair before the data directory exists, so that a refused certificate leaves
 	// nothing behind.
-	tmp, err := os.MkdirTemp("", "chancery-pdf-cert-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
-	if err := officeca.Import(tmp, cert, key, time.Now()); err != nil {
+	if err := officeca.Check(cert, key, time.Now()); err != nil {
 		return nil, withHint(fmt.Errorf("pdf certificate: %w", err), "--pdf-cert must be a document-signing certificate and --pdf-key its private key, both PEM")
 	}
 	return func(dir string) error { return officeca.Import(dir, cert, key, time.Now()) }, nil

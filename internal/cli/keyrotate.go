@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"crypto"
 	"crypto/ed25519"
 	"errors"
@@ -133,9 +134,16 @@ starts, and the same command run again names the new key in chancery.json.`,
 			actor := registry.Actor{Member: &store.Member{Name: "operator (chancery key rotate)"}, Remote: "local"}
 			r.Index, err = st.Registry.RotateOfficeKey(c.Context(), actor, next, oldRef, ref, reason)
 			if err != nil {
-				if newFile != "" {
-					os.Remove(filepath.Join(d.Path, newFile))
+				if newFile == "" {
+					return err
 				}
+				// A commit whose outcome is unknown (the database unreachable after COMMIT)
+				// may have made the new file the office's current key, which nothing can
+				// replace: it goes only once the store, read again, does not name it.
+				if historyMayName(c.Context(), st.DB, newFile) {
+					return withHint(err, "the rotation may have been logged: %s is kept, the office's key if it was; the server's next start opens the key the store names", newFile)
+				}
+				os.Remove(filepath.Join(d.Path, newFile))
 				return err
 			}
 			rotateStep("committed")
@@ -158,6 +166,20 @@ starts, and the same command run again names the new key in chancery.json.`,
 	addJSONFlag(officeCmd, &asJSON)
 	c.AddCommand(officeCmd, newPDFCertRotate(g))
 	return c
+}
+
+// historyMayName reports whether the office key history in db names ref, or cannot be read.
+func historyMayName(ctx context.Context, db *store.DB, ref string) bool {
+	h, err := registry.OfficeKeyHistory(ctx, db)
+	if err != nil {
+		return true
+	}
+	for _, k := range h {
+		if k.Ref == ref {
+			return true
+		}
+	}
+	return false
 }
 
 // rotateStep, set only by tests, is called with the name of each step of 'key rotate office'
@@ -289,9 +311,9 @@ func rotationKey(c *cobra.Command, out, comment string, old ed25519.PublicKey) (
 		fmt.Fprintf(c.ErrOrStderr(), "%s exists: rotating to it, the key an earlier run wrote\n", out)
 		return pub, nil
 	}
-	pass, err := keys.Passphrase("passphrase for the new key: ", os.Stdin, c.ErrOrStderr())
+	pass, err := keys.NewPassphrase("passphrase for the new key: ", os.Stdin, c.ErrOrStderr())
 	if err != nil {
-		return nil, withHint(err, keys.PassphraseHint)
+		return nil, newPassphraseHint(err)
 	}
 	if err := keys.CheckNewPassphrase(pass); err != nil {
 		return nil, withHint(err, "choose a longer passphrase, a few words are easy to type: it is all that protects the key if the file is copied")

@@ -76,9 +76,9 @@ your machine: 'chancery sign' signs locally and uploads only the signature. The 
 comes from CHANCERY_PASSPHRASE_FILE, CHANCERY_PASSPHRASE or a prompt.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			pass, err := keys.Passphrase("passphrase for the new key: ", os.Stdin, c.ErrOrStderr())
+			pass, err := keys.NewPassphrase("passphrase for the new key: ", os.Stdin, c.ErrOrStderr())
 			if err != nil {
-				return withHint(err, keys.PassphraseHint)
+				return newPassphraseHint(err)
 			}
 			if err := keys.CheckNewPassphrase(pass); err != nil {
 				return withHint(err, "choose a longer passphrase, a few words are easy to type: it is all that protects the key if the file is copied")
@@ -136,6 +136,14 @@ comes from CHANCERY_PASSPHRASE_FILE, CHANCERY_PASSPHRASE or a prompt.`,
 	revoke.MarkFlagRequired("reason")
 	c.AddCommand(newCmd, register, revoke)
 	return c
+}
+
+// newPassphraseHint adds advice to the failure to read a new key's passphrase.
+func newPassphraseHint(err error) error {
+	if errors.Is(err, keys.ErrPassphrasesDiffer) {
+		return withHint(err, "nothing was written: run the command again and type the same passphrase twice")
+	}
+	return withHint(err, keys.PassphraseHint)
 }
 
 func readUpload(path string) (client.File, error) {
@@ -444,14 +452,16 @@ func releasedName(ref, fileName string) string {
 
 // writeNew writes a file that must not exist yet, readable by its owner alone: a letter, a
 // draft copy or a seal is confidential, and on a shared machine a umask lets every account
-// read what os.Create makes. Whoever should have it is handed it.
+// read what os.Create makes. Whoever should have it is handed it. It is created whole
+// (exclfile.Create): a command killed while it writes leaves no torn file under the name,
+// but on a file system without hard links (a FAT stick), where it is written in place.
 func writeNew(name string, data []byte) error {
-	return exclfile.Write(name, data, 0o600)
+	return exclfile.CreateAnywhere(name, data, 0o600)
 }
 
 // writePublic writes a file that must not exist yet and that anyone may read: a trust root.
 func writePublic(name string, data []byte) error {
-	return exclfile.Write(name, data, 0o644)
+	return exclfile.CreateAnywhere(name, data, 0o644)
 }
 
 func newWithdraw(rm *remote, supersede bool) *cobra.Command {

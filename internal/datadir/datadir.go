@@ -206,9 +206,13 @@ func Init(path string, s Settings) (_ *Dir, err error) {
 	// init replaces, or settings whose keys are whole, staged or in place (Reopen moves them
 	// in). A key file under its own name without settings is never init's leftover: it is
 	// refused, not overwritten.
+	// Without settings, every staged file is a killed init's: one of a key that this init
+	// takes from a token would otherwise be moved in beside it (moveInStaged).
+	for _, name := range []string{logKeyFile, officeKeyFile, dispatchFile} {
+		os.Remove(filepath.Join(path, name+stagedSuffix))
+	}
 	for _, f := range files {
 		stage := f.name + stagedSuffix
-		os.Remove(filepath.Join(path, stage))
 		if err := exclfile.Write(filepath.Join(path, stage), f.data, 0o600); err != nil {
 			return nil, fmt.Errorf("write %s: %w", f.name, err)
 		}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -92,6 +93,27 @@ func create(path string, data []byte, mode os.FileMode, uid, gid int) error {
 		return err
 	}
 	return SyncDir(filepath.Dir(path))
+}
+
+// CreateAnywhere is Create where the file system has hard links, and Write with the
+// directory synced where it has none (FAT on a USB stick, some network shares): a letter is
+// saved there too, and a crash while writing it can then leave it torn, as any program's.
+func CreateAnywhere(path string, data []byte, mode os.FileMode) error {
+	err := Create(path, data, mode)
+	if !noHardLinks(err) {
+		return err
+	}
+	if err := Write(path, data, mode); err != nil {
+		return err
+	}
+	return SyncDir(filepath.Dir(path))
+}
+
+// noHardLinks reports whether err is a file system's refusal of hard links.
+func noHardLinks(err error) bool {
+	var le *os.LinkError
+	return errors.As(err, &le) && (errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.ENOTSUP) ||
+		errors.Is(err, syscall.EOPNOTSUPP) || errors.Is(err, syscall.EMLINK) || errors.Is(err, syscall.ENOSYS))
 }
 
 // createSuffix ends the names of Create's temporary files: path, a dot, a time in base 36,

@@ -21,6 +21,9 @@ const (
 // terminal to ask on. Show PassphraseHint with it.
 var ErrNoPassphrase = errors.New("no passphrase: " + PassphraseEnv + " and " + PassphraseFileEnv + " are unset and there is no terminal to ask on")
 
+// ErrPassphrasesDiffer is returned by NewPassphrase when the passphrase typed again differs.
+var ErrPassphrasesDiffer = errors.New("passphrase: the two passphrases typed differ")
+
 // PassphraseHint is the advice to show with ErrNoPassphrase.
 const PassphraseHint = "set " + PassphraseFileEnv + " to a file holding the passphrase (or " + PassphraseEnv + " to the passphrase), or run in a terminal"
 
@@ -33,6 +36,16 @@ const maxPassphraseFileSize = 4 << 10
 // without echo. If in is not a terminal it fails with ErrNoPassphrase. An empty passphrase is
 // an error: age refuses to encrypt with one.
 func Passphrase(prompt string, in *os.File, out io.Writer) (string, error) {
+	return passphrase(prompt, in, out, false)
+}
+
+// NewPassphrase is Passphrase for a new key file: typed at the terminal, it is asked twice
+// and refused if the two differ, since a typo no one saw would make a key no one can open.
+func NewPassphrase(prompt string, in *os.File, out io.Writer) (string, error) {
+	return passphrase(prompt, in, out, true)
+}
+
+func passphrase(prompt string, in *os.File, out io.Writer, confirm bool) (string, error) {
 	if p := os.Getenv(PassphraseEnv); p != "" {
 		return p, nil
 	}
@@ -66,6 +79,22 @@ func Passphrase(prompt string, in *os.File, out io.Writer) (string, error) {
 	if in == nil || !term.IsTerminal(int(in.Fd())) {
 		return "", ErrNoPassphrase
 	}
+	p, err := readTerminal(prompt, in, out)
+	if err != nil || !confirm {
+		return p, err
+	}
+	again, err := readTerminal("again: ", in, out)
+	if err != nil {
+		return "", err
+	}
+	if again != p {
+		return "", ErrPassphrasesDiffer
+	}
+	return p, nil
+}
+
+// readTerminal writes prompt to out and reads a passphrase from the terminal in, unechoed.
+func readTerminal(prompt string, in *os.File, out io.Writer) (string, error) {
 	fmt.Fprint(out, prompt)
 	b, err := term.ReadPassword(int(in.Fd()))
 	// The user's Enter was not echoed either: end the prompt's line.

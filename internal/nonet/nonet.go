@@ -39,6 +39,9 @@ func Available() bool {
 			return
 		}
 		cmd := exec.Command(path)
+		// Not this process's environment, which holds its secrets (a token's PIN, database
+		// and SMTP passwords): the probe needs none.
+		cmd.Env = []string{}
 		cmd.SysProcAttr = &syscall.SysProcAttr{}
 		apply(cmd.SysProcAttr)
 		available = cmd.Run() == nil

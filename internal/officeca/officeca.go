@@ -312,19 +312,12 @@ func removeRenewal(dir string) error {
 // certificate must be valid at now and allowed to sign documents (digitalSignature or
 // contentCommitment, and no extended key usage that excludes it).
 func Import(dir string, certPEMData, keyPEMData []byte, now time.Time) error {
-	s, err := parse(certPEMData, keyPEMData, nil)
+	s, keyData, err := check(certPEMData, keyPEMData, now)
 	if err != nil {
-		return fmt.Errorf("import pdf signing certificate: %w", err)
-	}
-	if err := checkUsage(s.Cert, now); err != nil {
-		return fmt.Errorf("import pdf signing certificate: %w", err)
+		return err
 	}
 	if err := checkAbsent(dir, SigningCertFile, SigningKeyFile, ChainFile); err != nil {
 		return fmt.Errorf("import pdf signing certificate: %w", err)
-	}
-	keyData := mustKeyPEM(s.Key)
-	if keyData == nil {
-		return errors.New("import pdf signing certificate: unsupported key type")
 	}
 	// The certificate is written last: Load reads none of the others without it.
 	if err := writeExcl(dir, SigningKeyFile, keyData, 0o600); err != nil {
@@ -343,6 +336,31 @@ func Import(dir string, certPEMData, keyPEMData []byte, now time.Time) error {
 		return fmt.Errorf("import pdf signing certificate: %w", err)
 	}
 	return nil
+}
+
+// Check refuses what Import would refuse in the certificate and key, writing nothing: init
+// checks them before its data directory exists, and a copy of the key written elsewhere for
+// the check would outlive a process killed before removing it.
+func Check(certPEMData, keyPEMData []byte, now time.Time) error {
+	_, _, err := check(certPEMData, keyPEMData, now)
+	return err
+}
+
+// check parses and checks a certificate and key to import, and returns the key as Import
+// writes it.
+func check(certPEMData, keyPEMData []byte, now time.Time) (*pdf.Signer, []byte, error) {
+	s, err := parse(certPEMData, keyPEMData, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("import pdf signing certificate: %w", err)
+	}
+	if err := checkUsage(s.Cert, now); err != nil {
+		return nil, nil, fmt.Errorf("import pdf signing certificate: %w", err)
+	}
+	keyData := mustKeyPEM(s.Key)
+	if keyData == nil {
+		return nil, nil, errors.New("import pdf signing certificate: unsupported key type")
+	}
+	return s, keyData, nil
 }
 
 // Discard removes from dir the files of a Create or Import that stopped before it wrote the

@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// TestHelpHidesSecretsFromEnvironment: flags whose default is read from the environment
+// (--database from CHANCERY_DATABASE, --smtp from CHANCERY_SMTP_URL) hold passwords, and
+// cobra prints a flag's default in --help: a password set only in the service's environment
+// would be shown to whoever asks for help, or pastes it in a bug report.
+func TestHelpHidesSecretsFromEnvironment(t *testing.T) {
+	t.Setenv("CHANCERY_DATABASE", "postgres://chancery:DBSECRET@db.example/chancery")
+	t.Setenv("CHANCERY_SMTP_URL", "smtps://mailer:SMTPSECRET@mail.example")
+	var walk func(c *cobra.Command)
+	seen := 0
+	walk = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+		var out bytes.Buffer
+		c.SetOut(&out)
+		c.SetErr(&out)
+		if err := c.Help(); err != nil {
+			t.Fatalf("%s --help: %v", c.CommandPath(), err)
+		}
+		if strings.Contains(out.String(), "--database") || strings.Contains(out.String(), "--smtp ") {
+			seen++
+		}
+		for _, secret := range []string{"DBSECRET", "SMTPSECRET"} {
+			if strings.Contains(out.String(), secret) {
+				t.Errorf("'%s --help' shows the password %s from the environment", c.CommandPath(), secret)
+			}
+		}
+	}
+	walk(newRoot())
+	if seen == 0 {
+		t.Fatal("no command's help shows --database or --smtp")
+	}
+}
+
+// TestSecretFlagsStillReadEnvironment: hiding the defaults keeps them in force.
+func TestSecretFlagsStillReadEnvironment(t *testing.T) {
+	const db = "postgres://chancery:DBSECRET@db.example/chancery"
+	t.Setenv("CHANCERY_DATABASE", db)
+	root := newRoot()
+	serve, _, err := root.Find([]string{"serve"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := database(serve); got != db {
+		t.Errorf("database(serve) = %q, want CHANCERY_DATABASE's %q", got, db)
+	}
+}

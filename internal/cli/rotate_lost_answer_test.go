@@ -1,0 +1,178 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/store/storetest"
+)
+
+// commitCutter is a TCP proxy to PostgreSQL that, once a connection has sent armedBy, passes
+// that connection's next COMMIT on and loses its answer, then lets nothing through any more:
+// the transaction commits, and the client cannot learn it, as when the network to the
+// database fails at that moment and stays down.
+type commitCutter struct {
+	ln      net.Listener
+	target  string
+	armedBy []byte
+	mu      sync.Mutex
+	cut     bool
+	conns   []net.Conn
+}
+
+// commitQuery is the simple-protocol query pgx sends to commit a transaction.
+var commitQuery = []byte("Q\x00\x00\x00\x0bcommit\x00")
+
+func newCommitCutter(t *testing.T, target string, armedBy string) *commitCutter {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &commitCutter{ln: ln, target: target, armedBy: []byte(armedBy)}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go p.serve(c)
+		}
+	}()
+	return p
+}
+
+func (p *commitCutter) serve(client net.Conn) {
+	defer client.Close()
+	server, err := net.Dial("tcp", p.target)
+	if err != nil {
+		return
+	}
+	defer server.Close()
+	p.mu.Lock()
+	if p.cut {
+		p.mu.Unlock()
+		return
+	}
+	p.conns = append(p.conns, client)
+	p.mu.Unlock()
+	lost := make(chan struct{})
+	go func() {
+		// Answers go back to the client until the cut COMMIT's answer, which is dropped.
+		buf := make([]byte, 64<<10)
+		for {
+			n, err := server.Read(buf)
+			select {
+			case <-lost:
+				// The network is down: every connection breaks, no new one is made.
+				p.mu.Lock()
+				for _, c := range p.conns {
+					c.Close()
+				}
+				p.mu.Unlock()
+				p.ln.Close()
+				return
+			default:
+			}
+			if n > 0 {
+				client.Write(buf[:n])
+			}
+			if err != nil {
+				client.Close()
+				return
+			}
+		}
+	}()
+	armed := false
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := client.Read(buf)
+		if n > 0 {
+			chunk := buf[:n]
+			armed = armed || bytes.Contains(chunk, p.armedBy)
+			cutNow := false
+			if armed && bytes.Contains(chunk, commitQuery) {
+				p.mu.Lock()
+				cutNow, p.cut = !p.cut, true
+				p.mu.Unlock()
+			}
+			if cutNow {
+				close(lost)
+			}
+			server.Write(chunk)
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (p *commitCutter) didCut() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cut
+}
+
+// TestRotateOfficeKeyKeepsAKeyTheStoreMayName: 'key rotate office' to a new key file removed
+// that file whenever the rotation failed. On PostgreSQL a rotation whose COMMIT reached the
+// database but whose answer was lost (a connection broken at that moment) fails though it is
+// committed: the store's key history then names, as the office's current key, a file that
+// was removed, and no one can sign for the office again (a rotation is signed by the current
+// key too).
+func TestRotateOfficeKeyKeepsAKeyTheStoreMayName(t *testing.T) {
+	db := storetest.PostgresURL(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	if code, out, errs := run("init", "--data", dir, "--database", db, "--office", "Task Force North", "--prefix", "TFN",
+		"--url", "https://letters.example.org", "--no-pdf-ca"); code != 0 {
+		t.Fatalf("init: status %d\n%s%s", code, out, errs)
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cutter := newCommitCutter(t, u.Host, "office-key.rotate")
+	u.Host = cutter.ln.Addr().String()
+	code, out, errs := run("key", "rotate", "office", "--data", dir, "--database", u.String(), "--reason", "scheduled")
+	if !cutter.didCut() {
+		t.Fatalf("the rotation's commit was not cut (status %d):\n%s%s", code, out, errs)
+	}
+	if code == 0 {
+		t.Fatalf("the rotation whose answer was lost reported success:\n%s", out)
+	}
+	sdb, err := store.OpenPostgres(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	h, err := registry.OfficeKeyHistory(context.Background(), sdb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h) < 2 {
+		t.Fatalf("the cut commit did not commit (history %+v): the test proves nothing", h)
+	}
+	cur := h[len(h)-1].Ref
+	if !strings.HasPrefix(cur, "office-") {
+		t.Fatalf("the store's current key is %q, not a key file of the rotation", cur)
+	}
+	if _, err := os.Stat(filepath.Join(dir, cur)); errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the store names %s as the office's current key, and the failed rotation removed it:\n%s", cur, errs)
+	} else if err != nil {
+		t.Error(err)
+	}
+	// The database back, the office opens with the key its store names.
+	if code, out, errs := run("log", "verify", "--data", dir, "--database", db); code != 0 {
+		t.Errorf("log verify after the rotation: status %d\n%s%s", code, out, errs)
+	}
+}
