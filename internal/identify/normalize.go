@@ -103,26 +103,40 @@ func eachToken(text string, f, sym func(string)) {
 // significant reports whether rs[i], which is not part of a word, tells what a figure says,
 // so that a text without it, or with another in its place, is not the same text: a currency
 // sign, a mathematical sign (+ < = > ± × ÷ …, not the | and ~ of Markdown's tables and
-// strikethrough), a percent, per-mille or degree sign, a minus before a digit ("-15"), and a
-// separator between two digits ("1,500" and "1.500", "10:30", "12/11", "10-20").
-// Normalize drops them all with the rest of the punctuation: that is right for finding a
-// letter, but "+15%" is not "-15%", and "$1,500,000" is not "€1.500.000".
+// strikethrough), a percent, per-mille or degree sign (Arabic's too), a minus before a digit
+// ("-15"), and a separator between two digits ("1,500" and "1.500", "10:30", "12/11",
+// "10-20", Arabic's decimal and thousands separators). Normalize drops them all with the
+// rest of the punctuation: that is right for finding a letter, but "+15%" is not "-15%", and
+// "$1,500,000" is not "€1.500.000". A bidirectional control counts too, wherever it stands:
+// it changes the order in which a reader sees the characters ("12" shown as "21", two
+// figures swapped) without changing the characters; and so does an invisible format
+// character between two letters or digits, which shows the words it separates as one
+// ("re\u2060sign" reads "resign", not "re-sign").
 func significant(rs []rune, i int) bool {
 	r := rs[i]
 	digitAt := func(j int) bool { return j >= 0 && j < len(rs) && unicode.IsDigit(rs[j]) }
 	switch {
 	case r == '|' || r == '~':
 		return false
-	case unicode.In(r, unicode.Sc, unicode.Sm):
+	case unicode.In(r, unicode.Sc, unicode.Sm, unicode.Bidi_Control):
 		return true
-	case r == '%' || r == '‰' || r == '‱' || r == '°':
+	case unicode.Is(unicode.Cf, r) && i > 0 && i+1 < len(rs) && isWordRune(rs[i-1]) && isWordRune(rs[i+1]):
 		return true
-	case strings.ContainsRune(".,:/-", r) && digitAt(i-1) && digitAt(i+1):
+	case strings.ContainsRune("%‰‱°٪؉؊", r):
 		return true
-	case r == '-' && digitAt(i+1) && (i == 0 || !isWordRune(rs[i-1])):
+	case (strings.ContainsRune(".,:/٫٬،", r) || minusLike(r)) && digitAt(i-1) && digitAt(i+1):
+		return true
+	case minusLike(r) && digitAt(i+1) && (i == 0 || !isWordRune(rs[i-1])):
 		return true
 	}
 	return false
+}
+
+// minusLike reports whether r reads as a minus before a figure: a hyphen or a dash (Unicode's
+// Dash property; the confusables fold most to "-" before NFKC, but NFKC makes some, such as
+// U+FE58 SMALL EM DASH, after), or the modifier letter and heavy minus signs.
+func minusLike(r rune) bool {
+	return unicode.Is(unicode.Dash, r) || r == '\u02d7' || r == '\u2796'
 }
 
 // Strict returns the words of text as Normalize finds them, with the significant symbols

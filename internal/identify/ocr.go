@@ -74,7 +74,8 @@ func (c ScanComparison) Changed() int {
 // figure, any one letter; a word of one letter lost); a long code of random letters and
 // digits (an account number, say) is held to its digits and to look-alike letters in place,
 // except the letter's check code (see below); a run of at most three stray one- or
-// two-letter marks without a digit (specks, a seal's or a QR code's pattern) is noise too.
+// two-letter marks without a digit (specks, a seal's or a QR code's pattern) is noise too,
+// unless one is a negation ("no", see isNegation).
 // Any other difference is material: a figure changed, added or removed, a word changed beyond
 // a misreading, words added or removed; except that words missing at the very beginning or
 // end are pages not scanned (Partial). A run whose figures' signs differ (a currency sign,
@@ -209,9 +210,9 @@ func CompareScanPages(letter, scan, checkCode string) ScanComparison {
 
 // scanWords returns the normalized words of text and, for each, the signs a scan is judged
 // by that stand with it, if it is a figure (digits only): those just before it (currency
-// signs, + < = >) and those just after it (% ‰), set apart by a zero byte. Signs beside
-// other words, which a misread stamp, QR code or check code may also produce, are left out.
-// ± is read as + by OCR, and is +.
+// signs, + < = >) and those just after it (% ‰, and Arabic's), set apart by a zero byte.
+// Signs beside other words, which a misread stamp, QR code or check code may also produce,
+// are left out. ± is read as + by OCR, and is +.
 func scanWords(text string) (ws, signs []string) {
 	var pre []string
 	eachToken(text, func(w string) {
@@ -224,7 +225,7 @@ func scanWords(text string) (ws, signs []string) {
 	}, func(sym string) {
 		r := []rune(sym)[0]
 		switch {
-		case r == '%' || r == '‰':
+		case r == '%' || r == '‰' || r == '٪' || r == '؉':
 			if n := len(ws); n > 0 && len(pre) == 0 && isFigure(ws[n-1]) {
 				signs[n-1] += "\x00" + sym
 			}
@@ -319,8 +320,9 @@ func (j scanJudge) material(letter, scan string, letterWords, scanWords []string
 	l, s := []rune(letter), []rune(scan)
 	if !withFigure && len(l) <= 2 && len(s) <= 2 {
 		// One or two letters, such as a reference's prefix ("IR", "QO"), are where OCR
-		// fails most on a poor scan, and one letter more or less there changes no meaning.
-		return editDistance(l, s) > 1
+		// fails most on a poor scan, and one letter more or less there changes no meaning,
+		// unless it makes or unmakes a negation.
+		return editDistance(l, s) > 1 || slices.ContainsFunc(letterWords, isNegation) || slices.ContainsFunc(scanWords, isNegation)
 	}
 	if len(l) <= shortRun || len(s) <= shortRun {
 		// A short word is changed by one letter ("not", "now"): only letters that look
@@ -403,10 +405,11 @@ func isCode(w string) bool {
 	return len(w) >= 16 && hasDigit([]string{w}) && strings.ContainsFunc(w, unicode.IsLetter)
 }
 
-// hasDigit reports whether a word of ws holds a decimal digit.
+// hasDigit reports whether a word of ws holds a decimal digit, of any script: an Arabic
+// letter's figures are Arabic-Indic digits.
 func hasDigit(ws []string) bool {
 	for _, w := range ws {
-		if strings.ContainsAny(w, "0123456789") {
+		if strings.ContainsFunc(w, unicode.IsDigit) {
 			return true
 		}
 	}
@@ -434,17 +437,29 @@ var lookAlike = func() map[rune]int {
 const maxEditWork = 1 << 18
 
 // stray reports whether inserted words are marks OCR reads from specks, stamps and codes:
-// words of one or two letters, no more than three of them.
+// words of one or two letters, no more than three of them, none a negation.
 func stray(ws []string) bool {
 	if len(ws) > 3 {
 		return false
 	}
 	for _, w := range ws {
-		if len([]rune(w)) > 2 {
+		if len([]rune(w)) > 2 || isNegation(w) {
 			return false
 		}
 	}
 	return true
+}
+
+// isNegation reports whether a normalized word is one of the short words that negate what
+// follows ("no", French "ne" and "ni", Arabic "لا", "لم", "لن", "ما"): a speck or a code's
+// pattern is not read as one, and one added, dropped or put for another word of two letters
+// turns the sentence around.
+func isNegation(w string) bool {
+	switch w {
+	case "no", "ne", "ni", "لا", "لم", "لن", "ما":
+		return true
+	}
+	return false
 }
 
 // strayTail reports whether words read after the letter's end are marks OCR reads from a QR
@@ -515,11 +530,12 @@ const figureShapes = "olszbg3479"
 
 // figures returns the characters of folded text s that are or may be digits, in order: in a
 // run with a figure, they must agree, so that a changed digit is material however short the
-// run, while a digit misread as its look-alike letter is not.
+// run, while a digit misread as its look-alike letter is not. A digit of another script than
+// ASCII's is not folded, and is a figure.
 func figures(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		if strings.ContainsRune(figureShapes, r) {
+		if strings.ContainsRune(figureShapes, r) || r > unicode.MaxASCII && unicode.IsDigit(r) {
 			b.WriteRune(r)
 		}
 	}

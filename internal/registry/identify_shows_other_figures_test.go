@@ -1,0 +1,56 @@
+package registry
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/identify/synth"
+)
+
+// TestIdentifyTextThatShowsOtherFigures: a pasted text whose characters are a released
+// letter's words and signs but which shows other figures or words is not the letter. A
+// bidirectional control reorders what a reader sees without changing the characters' order
+// (an override shows "12" as "21", a right-to-left mark before "4512 7830" shows
+// "7830 4512", as fribidi lays them out); an invisible character between two letters shows
+// them as one word ("re\u2060sign" reads "resign", not "re-sign"); a minus drawn with a
+// character other than "-" (U+02D7, U+FE58) is still a minus to the reader; and an Arabic
+// letter's percent sign and decimal and thousands separators (U+066A, U+066B, U+066C) tell
+// what its figures say as "%", "." and "," do. Each was answered valid, with the holder's
+// status.
+func TestIdentifyTextThatShowsOtherFigures(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	letter := synth.Corpus{Seed: 29, FamilySize: 1}.Letter(0).Text() +
+		"\n\nThe convoy of 12 ships sails on 15 March, and the budget grows by 15% this year.\n\n" +
+		"The convoy meets at grid 4512 7830, and the minister will re-sign the treaty.\n\n" +
+		"وتبلغ الزيادة ١٥٪ من الميزانية، أي ما قيمته ٢٫٥٠٠ مليون دينار.\n"
+	ref, _ := o.released(t, letter)
+
+	if got, err := o.r.Identify(ctx, Actor{}, letter); err != nil || got.Outcome != Valid || got.Reference != ref {
+		t.Fatalf("the letter: %+v, %v; want valid %s", got, err, ref)
+	}
+	for _, c := range []struct{ name, from, to string }{
+		{"a right-to-left override shows 12 as 21", "of 12 ships", "of \u202e12\u202c ships"},
+		{"a right-to-left mark swaps two figures (grid 7830 4512)", "grid 4512", "grid \u200f4512"},
+		{"a word joiner shows re-sign as resign", "re-sign", "re\u2060sign"},
+		{"a modifier minus before the figure", "by 15%", "by \u02d715%"},
+		{"a small em dash before the figure", "by 15%", "by \ufe5815%"},
+		{"the Arabic percent sign dropped", "١٥٪", "١٥"},
+		{"Arabic thousands for the decimal separator", "٢٫٥٠٠", "٢٬٥٠٠"},
+	} {
+		forged := strings.Replace(letter, c.from, c.to, 1)
+		if forged == letter {
+			t.Fatalf("%s: %q is not in the letter", c.name, c.from)
+		}
+		for _, who := range []Actor{{}, o.reviewer} {
+			got, err := o.r.Identify(ctx, who, forged)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Outcome != Altered || got.Reference != ref {
+				t.Errorf("%s (member %v): %s %s %s: %s; want altered %s", c.name, who.Member != nil, got.Outcome, got.Match, got.Reference, got.Message, ref)
+			}
+		}
+	}
+}
