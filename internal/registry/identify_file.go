@@ -129,6 +129,10 @@ func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, diges
 		return nil, fmt.Errorf("identify file: %w", err)
 	}
 	best := v.best
+	// OCR reads the first ocr.MaxPages pages: what a longer file's other pages show (a page
+	// drawn after them with a figure changed) is not checked, so the file is at most a part
+	// of the letter shown.
+	unread := strings.Count(text, "\f") >= ocr.MaxPages
 	switch {
 	case !v.seen:
 		id.Message = AddSentence(id.Message, PagesNotRead)
@@ -136,15 +140,22 @@ func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, diges
 	case len(v.foreign) > 0:
 		// Its pages show a QR code the letter's do not: whatever their text, the file is
 		// not the letter as released (below).
-	case best.Same() && best.Partial && !excerpt:
+	case best.Same() && (best.Partial || unread) && !excerpt:
 		id.Match, id.UncheckedCodes = identify.Excerpt.String(), v.unchecked
-		id.Message = fmt.Sprintf("%s: the file's text layer is the text of %s, but its pages, read by OCR, show only a part of it; what they lack is not checked — %s", id.Outcome, id.Reference, id.Status.Message)
+		if best.Partial {
+			id.Message = fmt.Sprintf("%s: the file's text layer is the text of %s, but its pages, read by OCR, show only a part of it; what they lack is not checked — %s", id.Outcome, id.Reference, id.Status.Message)
+		} else {
+			id.Message = fmt.Sprintf("%s: the file's text layer is the text of %s, and its first %d pages, read by OCR, show it, but its other pages were not read: what they show is not checked — %s", id.Outcome, id.Reference, ocr.MaxPages, id.Status.Message)
+		}
 		if v.unchecked != nil {
 			id.Message = AddSentence(id.Message, uncheckedSentence(v.unchecked))
 		}
 		return id, nil
 	case best.Same():
 		id.Message, id.UncheckedCodes = AddSentence(id.Message, "Its pages, read by OCR, show the same text, OCR noise aside"), v.unchecked
+		if unread {
+			id.Message = AddSentence(id.Message, fmt.Sprintf("Its pages after the %dth were not read: what they show is not checked", ocr.MaxPages))
+		}
 		switch {
 		case v.unchecked != nil:
 			id.Message = AddSentence(id.Message, uncheckedSentence(v.unchecked))
