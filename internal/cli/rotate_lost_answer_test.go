@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"net"
 	"net/url"
@@ -94,28 +95,55 @@ func (p *commitCutter) serve(client net.Conn) {
 			}
 		}
 	}()
-	armed := false
+	// The client's bytes are read as the protocol's messages, whatever the reads cut them
+	// into, so that the arming text and the COMMIT are found whole.
+	armed, started := false, false
+	var pending []byte
 	buf := make([]byte, 64<<10)
 	for {
 		n, err := client.Read(buf)
-		if n > 0 {
-			chunk := buf[:n]
-			armed = armed || bytes.Contains(chunk, p.armedBy)
-			cutNow := false
-			if armed && bytes.Contains(chunk, commitQuery) {
+		pending = append(pending, buf[:n]...)
+		for {
+			m := messageLen(pending, started)
+			if m == 0 {
+				break
+			}
+			msg := pending[:m]
+			started = true
+			armed = armed || bytes.Contains(msg, p.armedBy)
+			if armed && bytes.Equal(msg, commitQuery) {
 				p.mu.Lock()
-				cutNow, p.cut = !p.cut, true
+				cutNow := !p.cut
+				p.cut = true
 				p.mu.Unlock()
+				if cutNow {
+					close(lost)
+				}
 			}
-			if cutNow {
-				close(lost)
-			}
-			server.Write(chunk)
+			server.Write(msg)
+			pending = pending[m:]
 		}
 		if err != nil {
 			return
 		}
 	}
+}
+
+// messageLen returns the length of the whole frontend message at the start of b, or 0 if b
+// does not hold one whole yet: the startup message has no type byte, every later one has.
+func messageLen(b []byte, started bool) int {
+	head := 1
+	if !started {
+		head = 0
+	}
+	if len(b) < head+4 {
+		return 0
+	}
+	n := head + int(binary.BigEndian.Uint32(b[head:head+4]))
+	if n < head+4 || len(b) < n {
+		return 0
+	}
+	return n
 }
 
 func (p *commitCutter) didCut() bool {
