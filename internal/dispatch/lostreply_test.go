@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,24 +21,8 @@ import (
 // a network cut between the server's "250" and the client. The server accepted the message;
 // the client cannot know.
 func replyDropper(t *testing.T, upstream string) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
 	var dropped atomic.Bool
-	t.Cleanup(func() { l.Close(); wg.Wait() })
-	wg.Go(func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			wg.Go(func() { relayDroppingDataReply(c, upstream, &dropped) })
-		}
-	})
-	return l.Addr().String()
+	return smtpRelay(t, func(c net.Conn) { relayDroppingDataReply(c, upstream, &dropped) })
 }
 
 func relayDroppingDataReply(c net.Conn, upstream string, dropped *atomic.Bool) {

@@ -15,6 +15,12 @@ import (
 // message it accepts, or a network cut right after its "250" to the data. The message was
 // accepted all the same.
 func resetDropper(t *testing.T, upstream string) string {
+	return smtpRelay(t, func(c net.Conn) { relayUntilReset(c, upstream) })
+}
+
+// smtpRelay listens on a loopback port and serves each connection to it with relay, until
+// the test ends; it returns the address.
+func smtpRelay(t *testing.T, relay func(net.Conn)) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -28,7 +34,7 @@ func resetDropper(t *testing.T, upstream string) string {
 			if err != nil {
 				return
 			}
-			wg.Go(func() { relayUntilReset(c, upstream) })
+			wg.Go(func() { relay(c) })
 		}
 	})
 	return l.Addr().String()
