@@ -1,4 +1,4 @@
-package server_test
+package server
 
 import (
 	"bytes"
@@ -20,11 +20,7 @@ import (
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
-	"github.com/chancery/chancery/internal/server"
-	"github.com/chancery/chancery/internal/store"
-	"github.com/chancery/chancery/internal/translog"
 	"github.com/chancery/chancery/internal/witness"
-	"golang.org/x/mod/sumdb/note"
 )
 
 // TestNotCosignedSaysNoMoreThanTheReference: while the witnesses have not cosigned a letter's
@@ -34,32 +30,22 @@ import (
 // witnesses' state. A member with a role still gets the details.
 func TestNotCosignedSaysNoMoreThanTheReference(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.OpenSQLite(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	const origin = "nc.example/log"
-	skey, vkey, _ := note.GenerateKey(rand.Reader, origin)
-	signer, _ := note.NewSigner(skey)
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer, Create: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lg.Close() })
-	heads, err := cosigned.Open(ctx, db, lg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { defer close(done); heads.Run(runCtx, nil, nil) }()
-	t.Cleanup(func() { stop(); <-done })
-	_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
-	reg := registry.New(registry.Config{DB: db, Log: lg, Office: registry.Office{Name: "NC Office", Prefix: "NC", URL: "https://nc.example"},
-		OfficeKey: officeKey, LogKey: vkey, LogOrigin: origin, Heads: heads, SealWait: 200 * time.Millisecond})
-	srv := httptest.NewServer(server.New(server.Config{Log: lg, DB: db, VerifierKey: vkey, Origin: origin, Registry: reg,
-		BaseURL: "https://nc.example", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), RateLimit: -1}))
+	stop := func() {}
+	cfg := newRegistryConfig(t, func(rc *registry.Config) {
+		heads, err := cosigned.Open(ctx, rc.DB, rc.Log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runCtx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); heads.Run(runCtx, nil, nil) }()
+		stop = func() { cancel(); <-done }
+		rc.Heads, rc.SealWait = heads, 200*time.Millisecond
+	})
+	t.Cleanup(stop) // before the log and the database close
+	cfg.BaseURL, cfg.Logger, cfg.RateLimit = "http://api.example", slog.New(slog.NewTextHandler(io.Discard, nil)), -1
+	reg := cfg.Registry
+	srv := httptest.NewServer(New(cfg))
 	t.Cleanup(srv.Close)
 
 	actors, tokens := map[string]registry.Actor{}, map[string]string{}
