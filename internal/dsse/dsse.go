@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -131,6 +130,3 @@ func Parse(data []byte) (*Envelope, error) {
 	}
 	return &e, nil
 }
-
-// EncodedLen is the length of b in padded standard base64, for size checks.
-func EncodedLen(b []byte) int { return base64.StdEncoding.EncodedLen(len(b)) }
