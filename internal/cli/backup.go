@@ -191,6 +191,9 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	if err != nil {
 		return nil, fmt.Errorf("backup: the copy of the log does not verify: %w", err)
 	}
+	if err := checkSchema(ctx, tmp, fmt.Sprintf("find out who changed it, and compare 'sqlite3 %s .schema' with a new office's", filepath.Join(d.Path, store.SQLiteFile))); err != nil {
+		return nil, interruptedBackup(ctx, fmt.Errorf("backup: %w", err))
+	}
 	m := backupManifest{Format: backupFormat, Created: time.Now().UTC().Truncate(time.Second), Office: d.Settings.Office,
 		Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Checkpoint: string(rep.checkpoint)}
 	type source struct{ name, path string }
@@ -290,6 +293,14 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 // errBackupInterrupted is a backup stopped by a signal, its staging directory removed.
 var errBackupInterrupted = errors.New("backup: interrupted: nothing was written")
 
+// interruptedBackup returns errBackupInterrupted in place of err once ctx has ended.
+func interruptedBackup(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return errBackupInterrupted
+	}
+	return err
+}
+
 // backupStaged, set only by tests, is called once the database is copied to the staging
 // directory, with the backup's context.
 var backupStaged func(ctx context.Context)
@@ -364,6 +375,15 @@ func verifyStored(ctx context.Context, dir string, d *datadir.Dir) (*verifiedLog
 	return &verifiedLog{VerifyReport: rep, checkpoint: cp}, db.Close()
 }
 
+// checkSchema refuses a database in dir whose schema is not this build's
+// (store.CheckSQLiteSchema), with what to do.
+func checkSchema(ctx context.Context, dir, todo string) error {
+	if err := store.CheckSQLiteSchema(ctx, dir); err != nil {
+		return withHint(err, "the database was changed outside chancery (a trigger, view, table or index added, or one removed or altered): %s", todo)
+	}
+	return nil
+}
+
 // restoreResult is what 'chancery restore --json' prints.
 type restoreResult struct {
 	Data    string    `json:"data"`
@@ -409,6 +429,13 @@ published.checkpoint, a saved GET /log/checkpoint, a monitor's or another office
 It is checked against the restored log like the record, and becomes the record if the log
 falls short of it (in place, unless the record is newer). Without a record or --published,
 restore says it could not check.
+
+A backup is only as trustworthy as where it was kept: restore also refuses a database that
+is not as chancery keeps it (a trigger, view, table or index of its own, or one missing, or
+SQLite's integrity check failing), and a data directory where a link stands in place of a
+file or directory of the backup. Restored files are their owner's alone (mode 0600, DIR
+0700); restored by root into a directory of another user (the service's, under systemd's
+DynamicUser=), they are that user's.
 
 Exit status: 0 restored and verified; 1 restored, but the log is older than the one already
 published; 2 the restore could not be done.`,
@@ -475,7 +502,11 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 			return nil, withHint(err, "stop the server on %s first", dir)
 		}
 		defer unlock()
-	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+	} else if err := privateDir(dir); err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	owner, err := dirOwner(dir)
+	if err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
 	stageDir, release, err := stage.New(dir, stagePrefix)
@@ -498,6 +529,12 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 		return nil, fmt.Errorf("restore: the backup's data directory: %w", err)
 	}
 	defer staged.Close()
+	for _, f := range m.Files {
+		if err := realParents(dir, f.Name); err != nil {
+			return nil, withHint(fmt.Errorf("restore: %s: %w", f.Name, err),
+				"a data directory holds files and directories, not links to directories: move the link out of %s", dir)
+		}
+	}
 	if inPlace {
 		for _, f := range m.Files {
 			if f.Name == store.SQLiteFile {
@@ -522,11 +559,21 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 	if rep.Size != m.LogSize || rep.Root.String() != m.LogRoot {
 		return nil, &failed{fmt.Errorf("restore: the backup's manifest says %d entries with root %s, its log has %d with root %s", m.LogSize, m.LogRoot, rep.Size, rep.Root)}
 	}
+	if err := checkSchema(ctx, stageDir, "restore another backup: this one was not made by 'chancery backup' from an office as chancery keeps it"); err != nil {
+		return nil, interrupted(ctx, fmt.Errorf("restore: the backup's database: %w", err))
+	}
+	if err := store.CheckSQLiteIntegrity(ctx, stageDir); err != nil {
+		return nil, interrupted(ctx, withHint(fmt.Errorf("restore: the backup's database: %w", err), "restore another backup: this one's database does not hold together"))
+	}
 	// In place, the directory's published record applies: the backup's log is checked
 	// against it here, in the staging directory, so that no database is opened in dir.
 	var behind *hinted
 	if inPlace {
-		if err := checkStaged(ctx, target, stageDir, nil); err != nil && !errors.As(err, &behind) {
+		err := checkStaged(ctx, target, stageDir, nil)
+		if isUnreadableRecord(err) {
+			return nil, withHint(fmt.Errorf("restore: %w", err), "move %s aside (it is evidence of what was published) and restore again, with --published and the newest checkpoint of the log you can find", filepath.Join(dir, datadir.PublishedFile))
+		}
+		if err != nil && !rollback(err, &behind) {
 			return nil, interrupted(ctx, err)
 		}
 	}
@@ -539,7 +586,7 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 			return nil, withHint(fmt.Errorf("restore: --published: %w", err),
 				"pass a checkpoint signed by this backup's log (%s), as GET /log/checkpoint serves it", staged.Settings.Origin)
 		}
-		if err := checkStaged(ctx, staged, stageDir, published); err != nil && !errors.As(err, &given) {
+		if err := checkStaged(ctx, staged, stageDir, published); err != nil && !rollback(err, &given) {
 			return nil, interrupted(ctx, err)
 		}
 		if behind == nil {
@@ -595,7 +642,7 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 	if _, err := os.Stat(filepath.Join(stageDir, store.SQLiteFile+"-wal")); err == nil {
 		names = append([]string{store.SQLiteFile + "-wal"}, names...)
 	}
-	var in movedIn
+	in := movedIn{owner: owner}
 	for _, n := range names {
 		dst := filepath.Join(dir, filepath.FromSlash(n))
 		if _, err := os.Lstat(dst); err == nil {
@@ -610,7 +657,11 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 				return nil, in.undo(fmt.Errorf("restore: %w", err))
 			}
 		}
-		err := os.Rename(filepath.Join(stageDir, filepath.FromSlash(n)), dst)
+		src := filepath.Join(stageDir, filepath.FromSlash(n))
+		if err := owner.give(src); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, in.undo(fmt.Errorf("restore: %w", err))
+		}
+		err := os.Rename(src, dst)
 		if errors.Is(err, fs.ErrNotExist) && n == store.SQLiteFile+"-wal" {
 			// SQLite removes a write-ahead log only once the last connection to close has
 			// checkpointed it into the database: the database, moved next, holds it all.
@@ -640,6 +691,13 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 		return res, &failed{&hinted{err: fmt.Errorf("restored, but %w", behind.err), hint: behind.hint}}
 	}
 	return res, nil
+}
+
+// rollback reports whether err is a log that does not extend a checkpoint already published
+// (translog.RollbackError), and sets h to its refusal with its hint.
+func rollback(err error, h **hinted) bool {
+	var rb *translog.RollbackError
+	return errors.As(err, &rb) && errors.As(err, h)
 }
 
 // checkStaged checks the log of the database staged in stage against the published record
@@ -733,6 +791,7 @@ var restoreMovedIn func(name string)
 type movedIn struct {
 	files []string
 	dirs  []string // created, parents first
+	owner owner    // of the directories it creates
 }
 
 // mkdirs creates the directory path inside root, recording the directories it creates.
@@ -749,6 +808,76 @@ func (m *movedIn) mkdirs(root, path string) error {
 			return err
 		}
 		m.dirs = append(m.dirs, p)
+		if err := m.owner.give(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// owner is the owner and group that the files a restore moves into a data directory take:
+// the directory's, when root restores into a directory of a service's user (systemd's
+// DynamicUser= hands it over), whose server could not open files of root's, mode 0600. Zero
+// means the process's own.
+type owner struct{ uid, gid int }
+
+// dirOwner returns the owner that files restored into dir take.
+func dirOwner(dir string) (owner, error) {
+	if os.Geteuid() != 0 {
+		return owner{}, nil
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return owner{}, err
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || st.Uid == 0 {
+		return owner{}, nil
+	}
+	return owner{int(st.Uid), int(st.Gid)}, nil
+}
+
+// give makes the file or directory at p o's.
+func (o owner) give(p string) error {
+	if o.uid == 0 {
+		return nil
+	}
+	return os.Lchown(p, o.uid, o.gid)
+}
+
+// privateDir creates dir, or takes an empty one as it is, accessible to its owner alone: a
+// data directory holds the office's keys.
+func privateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return os.Chmod(dir, 0o700)
+	}
+	return nil
+}
+
+// realParents refuses name, a path in the backup, when a directory on its way inside dir is
+// a link (or not a directory): a file moved there would land wherever the link points.
+func realParents(dir, name string) error {
+	p := dir
+	parts := strings.Split(name, "/")
+	for _, part := range parts[:len(parts)-1] {
+		p = filepath.Join(p, part)
+		fi, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if !fi.IsDir() {
+			return fmt.Errorf("%s in the data directory is not a directory (a link?)", p)
+		}
 	}
 	return nil
 }
@@ -785,7 +914,8 @@ func restoreTarget(dir string) (inPlace bool, err error) {
 	if len(ents) == 0 {
 		return false, nil
 	}
-	if _, err := os.Stat(filepath.Join(dir, store.SQLiteFile)); err == nil {
+	// A link there, dangling or not, stands for a database: it would keep the restored one out.
+	if _, err := os.Lstat(filepath.Join(dir, store.SQLiteFile)); err == nil {
 		return false, withHint(fmt.Errorf("restore: %s already holds a database", dir),
 			"restore into an empty directory, or stop the server and move %s aside first", filepath.Join(dir, store.SQLiteFile))
 	}
@@ -866,7 +996,8 @@ func unpackBackup(ctx context.Context, file, stage string) (*backupManifest, err
 		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 			return nil, fmt.Errorf("restore: %w", err)
 		}
-		out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fs.FileMode(bf.Mode).Perm()&0o644)
+		// The owner's alone, whatever the manifest says: a data directory holds keys.
+		out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
 			return nil, fmt.Errorf("restore: %w", err)
 		}
@@ -918,9 +1049,12 @@ func sameFile(a, b string) error {
 	if err != nil {
 		return err
 	}
-	y, err := os.ReadFile(b)
-	if errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Lstat(b); errors.Is(err, fs.ErrNotExist) {
 		return nil // the directory lacks it: restored from the backup
+	}
+	y, err := os.ReadFile(b) // a file linked in (a key kept elsewhere) is its content
+	if errors.Is(err, fs.ErrNotExist) {
+		return errors.New("is a link to nothing: it would keep the backup's file out")
 	}
 	if err != nil {
 		return err
@@ -947,6 +1081,9 @@ type acceptResult struct {
 	// Published is the size of the superseded record, and SupersededFile where it was kept.
 	Published      int64  `json:"published,omitempty"`
 	SupersededFile string `json:"superseded_file,omitempty"`
+	// Unreadable says the superseded record was not a checkpoint of the log (damaged, or
+	// another log's).
+	Unreadable bool `json:"record_unreadable,omitempty"`
 }
 
 func newLogAcceptRestore(g *globals) *cobra.Command {
@@ -965,6 +1102,10 @@ database's current checkpoint as the published one, and says how many published 
 were lost. Seals and checkpoints handed out for the lost entries no longer verify against
 the log; witnesses will refuse the next checkpoints as a fork until they are told. Tell
 them, and the letters' holders, before serving again.
+
+A record that is not a checkpoint of this log (damaged, or another log's) is replaced the
+same way, kept aside: what it recorded cannot be read from it, so compare the log with the
+newest checkpoint witnesses or monitors hold first.
 
 With a log that already extends the record, it does nothing. With several servers on one
 PostgreSQL database, each has its own record: run it on each server's data directory, with
@@ -1002,6 +1143,8 @@ the servers stopped.`,
 			w := c.OutOrStdout()
 			var rb *translog.RollbackError
 			switch err := checkPublished(ctx, d, db); {
+			case isUnreadableRecord(err):
+				res.Unreadable = true
 			case err == nil:
 				if err := d.SetPublished(head.Checkpoint); err != nil {
 					return err
@@ -1021,13 +1164,19 @@ the servers stopped.`,
 			if err := d.SetPublished(head.Checkpoint); err != nil {
 				return err
 			}
-			res.Accepted, res.Published, res.SupersededFile = true, rb.Published, aside
+			res.Accepted, res.SupersededFile = true, aside
+			if rb != nil {
+				res.Published = rb.Published
+			}
 			if asJSON {
 				return writeJSON(w, res)
 			}
-			if rb.Forked {
+			switch {
+			case res.Unreadable:
+				fmt.Fprintf(w, "accepted: the record was not a checkpoint of this log; the log's checkpoint of %d entries is the record now (whether the server had published more cannot be told from the old record)\n", head.Size)
+			case rb.Forked:
 				fmt.Fprintf(w, "accepted: the log of %d entries replaces the published one of %d, which it contradicts\n", head.Size, rb.Published)
-			} else {
+			default:
 				fmt.Fprintf(w, "accepted: the log has %d entries; the published entries %d to %d are lost\n", head.Size, head.Size, rb.Published-1)
 			}
 			fmt.Fprintf(w, "the old record is kept in %s; tell the witnesses and monitors before serving\n", aside)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/accesslog"
+	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/server"
@@ -146,9 +147,26 @@ func checkPublished(ctx context.Context, d *datadir.Dir, db *store.DB) error {
 		return nil
 	}
 	if err != nil {
-		return err
+		return withHint(err, "the server's user must be able to read and replace %s: is it another account's (root's)? Give it to the owner of %s", datadir.PublishedFile, d.Path)
+	}
+	if _, _, err := checkpoint.Open(cp, d.Verifier()); err != nil {
+		return withHint(&unreadableRecord{fmt.Errorf("refusing to serve: %s in %s is not a checkpoint of this log: %w", datadir.PublishedFile, d.Path, err)},
+			"it is damaged, or another log's: what this server published cannot be read from it. Compare the database's log with the newest checkpoint its witnesses or monitors hold; if it extends it, run 'chancery log accept-restore --data %s', which keeps the record aside and records the database's checkpoint (docs/operations.md, \"Backups and restore\")", d.Path)
 	}
 	return checkAgainst(ctx, d, db, cp)
+}
+
+// unreadableRecord is checkPublished's refusal of a published checkpoint record that is not a
+// checkpoint of the directory's log.
+type unreadableRecord struct{ err error }
+
+func (u *unreadableRecord) Error() string { return u.err.Error() }
+func (u *unreadableRecord) Unwrap() error { return u.err }
+
+// isUnreadableRecord reports whether err is, or wraps, an unreadableRecord.
+func isUnreadableRecord(err error) bool {
+	var u *unreadableRecord
+	return errors.As(err, &u)
 }
 
 // checkAgainst is checkPublished against cp, a checkpoint of d's log already handed out.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/store/storetest"
 )
@@ -96,4 +97,31 @@ func closedOfficeWithARelease(t *testing.T) string {
 	}
 	o.st.Close()
 	return dir
+}
+
+// TestStoreMigrateRefusesWhileTheSourceIsServed: migrate copies one snapshot of the SQLite
+// office, and reported success while a server was still releasing from it: what the office
+// released after the snapshot was then missing from the new database, whose log the old
+// server's published checkpoint no longer matched. It takes the data directory's server lock
+// first, as restore and accept-restore do, and refuses while a server holds it.
+func TestStoreMigrateRefusesWhileTheSourceIsServed(t *testing.T) {
+	dir := closedOfficeWithARelease(t)
+	target := storetest.PostgresURL(t)
+	d, err := datadir.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	unlock, err := d.Lock() // as serve holds it
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run("store", "migrate", "--data", dir, "--to", target)
+	unlock()
+	if code != 2 || !strings.Contains(stderr, "another chancery serve") || !strings.Contains(stderr, "hint: ") {
+		t.Fatalf("store migrate while a server holds the data directory: status %d, want 2 with a hint\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := run("store", "migrate", "--data", dir, "--to", target); code != 0 {
+		t.Fatalf("store migrate once the server stopped: status %d\n%s%s", code, stdout, stderr)
+	}
 }

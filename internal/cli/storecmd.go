@@ -52,11 +52,20 @@ every stored entry and checks every stored tile, that the latest checkpoint is t
 and consistent with the tree, that every letter's state, versions and release are the
 source's, and that every table holds the source's number of rows.
 
-Stop the server first: what the SQLite office takes after the snapshot is not copied. Then
-serve from a copy of the data directory without chancery.db, with --database URL (see
-docs/operations.md, "Moving from SQLite").`,
+Stop the server first (migrate refuses while one holds the data directory): what the SQLite
+office takes after the snapshot would not be copied. Then serve from a copy of the data
+directory without chancery.db, with --database URL or CHANCERY_DATABASE (see
+docs/operations.md, "Moving from SQLite"); keep the old directory until the new deployment
+has run for a while.
+
+Leave the password out of the URL: the command line is visible to every account on the
+machine. Put it in ~/.pgpass (or the file PGPASSFILE names, mode 0600); errors and output
+show the URL with any password masked.
+
+Exit status: 0 copied and verified; 1 copied, but the copy does not check out (drop the
+database); 2 nothing was copied.`,
 		Example: `  chancery store migrate --data /var/lib/chancery --to 'postgres://chancery@db.internal/chancery?sslmode=verify-full'
-  chancery store migrate --to "$CHANCERY_DATABASE" --json`,
+  PGPASSFILE=/root/chancery.pgpass chancery store migrate --to 'postgres://chancery@db.internal/chancery' --json`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			d, err := openDir(g.data)
@@ -65,8 +74,15 @@ docs/operations.md, "Moving from SQLite").`,
 			}
 			defer d.Close()
 			if !store.IsPostgresURL(to) {
-				return withHint(fmt.Errorf("--to %q is not a postgres:// URL", store.Redact(to)), "pass --to postgres://USER:PASSWORD@HOST:PORT/DB")
+				return withHint(fmt.Errorf("--to %q is not a postgres:// URL", store.Redact(to)), "pass --to postgres://USER@HOST:PORT/DB, the password in PGPASSFILE")
 			}
+			// What a server releases after the snapshot would not be in the copy: none may run
+			// on the source while it is read, nor start before the copy is verified.
+			unlock, err := d.Lock()
+			if err != nil {
+				return withHint(fmt.Errorf("store migrate: %w", err), "stop the server on %s first: what it releases after the copy would be missing from the new database", d.Path)
+			}
+			defer unlock()
 			ctx := context.WithoutCancel(c.Context())
 			src, err := store.OpenSQLiteSnapshot(ctx, d.Path)
 			if errors.Is(err, store.ErrSchemaVersion) {
@@ -110,7 +126,7 @@ docs/operations.md, "Moving from SQLite").`,
 			return nil
 		},
 	}
-	c.Flags().StringVar(&to, "to", "", "the PostgreSQL database to copy the office into, postgres://USER:PASSWORD@HOST:PORT/DB")
+	c.Flags().StringVar(&to, "to", "", "the new, empty PostgreSQL database to copy the office into, postgres://USER@HOST:PORT/DB (the password in PGPASSFILE)")
 	c.MarkFlagRequired("to")
 	addJSONFlag(c, &asJSON)
 	return c

@@ -865,9 +865,17 @@ func (d *Dir) VerifierKey() string { return d.vkey }
 
 // Lock takes the data directory's server lock (an advisory lock on serve.lock), so that a
 // second server on the same directory stops at once with a clear error instead of competing
-// for the log. The lock is released when the process exits or unlock is called.
+// for the log. The lock is released when the process exits or unlock is called. The lock
+// file, made by root (a restore, a migration) in a data directory of a service's user, is
+// that user's: one of root's would keep the service from opening it.
 func (d *Dir) Lock() (unlock func(), err error) {
-	f, err := os.OpenFile(filepath.Join(d.Path, "serve.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	name := filepath.Join(d.Path, "serve.lock")
+	if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
+		if err := exclfile.CreateForDirOwner(name, nil, 0o600); err != nil && !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("lock %s: %w", d.Path, err)
+		}
+	}
+	f, err := os.OpenFile(name, os.O_RDWR, 0)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", d.Path, err)
 	}

@@ -27,11 +27,13 @@ func (d *Dir) Published() ([]byte, error) {
 
 // SetPublished records cp as the published checkpoint: written to a temporary file, synced,
 // renamed over the old record and the directory synced, so that a crash leaves the old record
-// or the new one, never a torn file.
+// or the new one, never a torn file. Written by root (log accept-restore, restore) in a data
+// directory of a service's user, the record is that user's: one of root's, mode 0600, would
+// keep the service from starting.
 func (d *Dir) SetPublished(cp []byte) error {
 	name := filepath.Join(d.Path, PublishedFile)
 	tmp := fmt.Sprintf("%s.%d.tmp", name, time.Now().UnixNano())
-	if err := exclfile.Write(tmp, cp, 0o600); err != nil {
+	if err := exclfile.CreateForDirOwner(tmp, cp, 0o600); err != nil {
 		return fmt.Errorf("record published checkpoint: %w", err)
 	}
 	if err := os.Rename(tmp, name); err != nil {

@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // BackupSQLite writes a consistent copy of the SQLite store in the directory dir to the file
@@ -58,4 +60,127 @@ func syncFile(name string) error {
 		err = cerr
 	}
 	return err
+}
+
+// ErrForeignSchema means a SQLite database holds other tables, indexes, triggers or views
+// than the ones this build's migrations make, or lacks some (CheckSQLiteSchema).
+var ErrForeignSchema = errors.New("its schema is not the one this build makes")
+
+// CheckSQLiteSchema checks that the SQLite store in dir, brought up to this build's schema
+// version, has exactly the tables, indexes, triggers and views a new store has, statement for
+// statement: a database from a backup that someone else could write may carry a trigger of
+// its own (one that puts an admin's old token back whenever it is replaced), a view in place
+// of a table, or lack the triggers that keep the audit trail append-only, none of which the
+// log's verification sees.
+func CheckSQLiteSchema(ctx context.Context, dir string) error {
+	want, err := newSQLiteSchema(ctx)
+	if err != nil {
+		return fmt.Errorf("store: schema of a new store: %w", err)
+	}
+	path := filepath.Join(dir, SQLiteFile)
+	got, err := sqliteSchemaOf(ctx, path)
+	if err != nil {
+		return fmt.Errorf("store: schema of %s: %w", path, err)
+	}
+	for k := range got {
+		if !want[k] {
+			return fmt.Errorf("store: %s: %w: %s %s is not one of them", path, ErrForeignSchema, k.kind, k.name)
+		}
+	}
+	for k := range want {
+		if !got[k] {
+			return fmt.Errorf("store: %s: %w: %s %s is missing or altered", path, ErrForeignSchema, k.kind, k.name)
+		}
+	}
+	return nil
+}
+
+// CheckSQLiteIntegrity runs SQLite's integrity check on the store in dir: every page and
+// every index entry against its table. A damaged or crafted index can answer a lookup (a
+// token's hash) with another row than the table holds.
+func CheckSQLiteIntegrity(ctx context.Context, dir string) error {
+	path := filepath.Join(dir, SQLiteFile)
+	db, err := openQueryOnly(path)
+	if err != nil {
+		return fmt.Errorf("store: open %s: %w", path, err)
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, "PRAGMA integrity_check(10)")
+	if err != nil {
+		return fmt.Errorf("store: integrity check of %s: %w", path, err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return fmt.Errorf("store: integrity check of %s: %w", path, err)
+		}
+		if s != "ok" {
+			problems = append(problems, s)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: integrity check of %s: %w", path, err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("store: %s is damaged: %s", path, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// openQueryOnly opens the SQLite database at path for reading only. Not with mode=ro: a
+// read-only connection cannot checkpoint, and leaves the database's write-ahead log and
+// shared memory behind when it closes, which restore would then find beside the database.
+func openQueryOnly(path string) (*sql.DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "query_only(1)")
+	return sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+}
+
+// sqliteObject is a row of sqlite_master that a CREATE statement made.
+type sqliteObject struct{ kind, name, table, sql string }
+
+// newSQLiteSchema is the schema of a new store, made in a temporary directory.
+func newSQLiteSchema(ctx context.Context) (map[sqliteObject]bool, error) {
+	dir, err := os.MkdirTemp("", "chancery-schema-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	db, err := OpenSQLite(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Close(); err != nil {
+		return nil, err
+	}
+	return sqliteSchemaOf(ctx, filepath.Join(dir, SQLiteFile))
+}
+
+// sqliteSchemaOf reads the objects of the database at path that CREATE statements made, but
+// schema_version, whose statement differs with the build that made the database, and the
+// tables SQLite makes itself (statistics an operator's ANALYZE gathered).
+func sqliteSchemaOf(ctx context.Context, path string) (map[sqliteObject]bool, error) {
+	db, err := openQueryOnly(path)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, `SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name <> 'schema_version'
+		AND NOT (type = 'table' AND name IN ('sqlite_stat1', 'sqlite_stat4', 'sqlite_sequence'))`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[sqliteObject]bool{}
+	for rows.Next() {
+		var o sqliteObject
+		if err := rows.Scan(&o.kind, &o.name, &o.table, &o.sql); err != nil {
+			return nil, err
+		}
+		out[o] = true
+	}
+	return out, rows.Err()
 }
