@@ -214,9 +214,10 @@ func login(c *cobra.Command, base string) (*savedLogin, error) {
 	}
 	secret := os.Getenv("CHANCERY_OIDC_CLIENT_SECRET")
 	if f := os.Getenv("CHANCERY_OIDC_CLIENT_SECRET_FILE"); f != "" {
-		b, err := os.ReadFile(f)
+		b, err := readSecretFile(f)
 		if err != nil {
-			return nil, fmt.Errorf("read CHANCERY_OIDC_CLIENT_SECRET_FILE: %w", err)
+			return nil, withHint(fmt.Errorf("read CHANCERY_OIDC_CLIENT_SECRET_FILE: %w", err),
+				"CHANCERY_OIDC_CLIENT_SECRET_FILE names the file holding the command-line client's secret, which the provider issued")
 		}
 		secret = strings.TrimSpace(string(b))
 	}
@@ -280,5 +281,34 @@ func readPrivateFile(name string) ([]byte, error) {
 	if fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 {
 		return nil, fmt.Errorf("%s can be read or changed by others (mode %v): chmod 600 it", name, fi.Mode().Perm())
 	}
-	return io.ReadAll(io.LimitReader(f, 64<<10))
+	return readSecret(name, f)
+}
+
+// readSecretFile reads the secret file name (readSecret), whatever its mode: the command
+// line's client secret is one that every user of the command line is given.
+func readSecretFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readSecret(name, f)
+}
+
+// maxSecret bounds a secret file: a client secret is some dozens of bytes, and a name given by
+// mistake (a log, a disk image, /dev/zero) must not be read whole into memory, nor cut short
+// into a secret the provider then refuses without saying why.
+const maxSecret = 64 << 10
+
+// readSecret reads the secret file name from r, refusing one over maxSecret bytes. It reads
+// rather than trusting the file's size, since a pipe or a device has none.
+func readSecret(name string, r io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxSecret+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxSecret {
+		return nil, fmt.Errorf("%s is over %d KiB: it is not a client secret", name, maxSecret>>10)
+	}
+	return b, nil
 }

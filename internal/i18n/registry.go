@@ -90,6 +90,12 @@ var _ = table(func() Translations {
 		"tag %q is given twice": {
 			"l'étiquette %q est donnée deux fois",
 			"الوسم %q مذكور مرتين"},
+		"addressee %q is given twice": {
+			"le destinataire %q est donné deux fois",
+			"المرسَل إليه %q مذكور مرتين"},
+		"addressees %q and %q differ only in capitals: give the addressee once": {
+			"les destinataires %q et %q ne diffèrent que par les majuscules : donnez le destinataire une fois",
+			"لا يختلف المرسَل إليهما %q و%q إلا في الأحرف الكبيرة: اذكر المرسَل إليه مرة واحدة"},
 		"tag %q is not one of the policy's tags: %s": {
 			"l'étiquette %q ne fait pas partie des étiquettes de la politique : %s",
 			"الوسم %q ليس من وسوم السياسة: %s"},

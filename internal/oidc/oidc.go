@@ -172,9 +172,9 @@ func (p *Provider) CLIClientID() string { return p.cfg.CLIClientID }
 // the userinfo, for the claims the ID token lacks.
 func (p *Provider) Redeem(ctx context.Context, idToken, accessToken string) (*Identity, error) {
 	ctx = gooidc.ClientContext(ctx, p.cfg.HTTPClient)
-	idt, err := p.cli.Verify(ctx, idToken)
+	idt, err := verify(ctx, p.cli, p.cfg.CLIClientID, idToken)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrRefused, err)
+		return nil, err
 	}
 	claims := map[string]any{}
 	if err := idt.Claims(&claims); err != nil {
@@ -241,9 +241,9 @@ func (p *Provider) Finish(ctx context.Context, redirectURL string, f Flow, q url
 	if !ok {
 		return nil, fmt.Errorf("%w: the provider sent no ID token", ErrRefused)
 	}
-	idt, err := p.verifier.Verify(ctx, raw)
+	idt, err := verify(ctx, p.verifier, p.cfg.ClientID, raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrRefused, err)
+		return nil, err
 	}
 	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(f.Nonce)) != 1 {
 		return nil, fmt.Errorf("%w: the ID token's nonce is not this sign-in's", ErrRefused)
@@ -260,6 +260,31 @@ func (p *Provider) Finish(ctx context.Context, redirectURL string, f Flow, q url
 		}
 	}
 	return p.identity(idt.Subject, claims)
+}
+
+// verify checks an ID token for the client clientID with v, which checks its issuer,
+// signature, expiry and that its audience includes the client, and then its authorized party,
+// which go-oidc leaves unread (OpenID Connect Core 1.0, 3.1.3.7, rules 4 and 5): a token with
+// several audiences must name the client as its azp, and a token that names another client
+// was issued to that client, which could bring it here to sign its user in.
+func verify(ctx context.Context, v *gooidc.IDTokenVerifier, clientID, raw string) (*gooidc.IDToken, error) {
+	idt, err := v.Verify(ctx, raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRefused, err)
+	}
+	var c struct {
+		AZP *string `json:"azp"`
+	}
+	if err := idt.Claims(&c); err != nil {
+		return nil, fmt.Errorf("%w: read the ID token's authorized party: %w", ErrRefused, err)
+	}
+	switch {
+	case c.AZP == nil && len(idt.Audience) > 1:
+		return nil, fmt.Errorf("%w: the ID token has several audiences and no authorized party (azp)", ErrRefused)
+	case c.AZP != nil && *c.AZP != clientID:
+		return nil, fmt.Errorf("%w: the ID token's authorized party (azp) is %q, not %q", ErrRefused, *c.AZP, clientID)
+	}
+	return idt, nil
 }
 
 // needUserinfo reports whether the ID token lacks a claim the sign-in reads: the roles, the
@@ -319,12 +344,16 @@ func emailVerified(v any) bool {
 	return v == true || v == "true"
 }
 
-// ClaimValues reads a roles claim: a list of strings (most providers), or one string of
-// values separated by spaces or commas.
+// ClaimValues reads a roles claim: a list of strings (most providers), or one string, which
+// is one value (AD FS sends a user's only group so). A string is not split: where users may
+// name groups, a group named "x, chancery-admins" would give the admins' role.
 func ClaimValues(v any) []string {
 	switch v := v.(type) {
 	case string:
-		return strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' })
+		if v == "" {
+			return nil
+		}
+		return []string{v}
 	case []any:
 		var out []string
 		for _, x := range v {

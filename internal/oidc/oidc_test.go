@@ -37,7 +37,8 @@ func TestClaimValues(t *testing.T) {
 		want []string
 	}{
 		{[]any{"a", "b", 3, nil}, []string{"a", "b"}},
-		{"a b,c", []string{"a", "b", "c"}},
+		{"a b,c", []string{"a b,c"}},
+		{"", nil},
 		{map[string]any{"a": 1}, nil},
 		{nil, nil},
 	} {

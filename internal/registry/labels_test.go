@@ -99,6 +99,42 @@ func TestCreateLetterRefusesATagGivenTwice(t *testing.T) {
 	}
 }
 
+// TestCreateLetterRefusesAnAddresseeGivenTwice: as a tag given twice (item 102), an addressee
+// given twice is counted twice by letter.addressees.exists_one(…), which then misses the
+// letter that reads as addressed to it once. The addressees are compared as conditions see
+// them (NFC, spaces made single), with capitals folded as a "(?i)" condition folds them.
+func TestCreateLetterRefusesAnAddresseeGivenTwice(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	create := func(addressees ...string) error {
+		_, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Withdrawal of forces", Class: "foreign-government",
+			Tags: []string{"force-posture"}, Addressees: addressees,
+			File: Upload{Name: "letter.txt", Data: []byte("Sir, ... " + strings.Join(addressees, ", ") + "\n")}})
+		return err
+	}
+	for _, c := range []struct {
+		addressees []string
+		want       string
+	}{
+		{[]string{"Ministry of Defence of Freedonia", "Ministry of Defence of Freedonia"},
+			`addressee "Ministry of Defence of Freedonia" is given twice`},
+		{[]string{"Ministère de la Défense", "Embassy of Freedonia", "Ministe\u0300re de la De\u0301fense"},
+			`addressee "Ministère de la Défense" is given twice`},
+		{[]string{"Ministry of Defence of Freedonia", "Ministry of\u00a0Defence  of Freedonia"},
+			`addressee "Ministry of Defence of Freedonia" is given twice`},
+		{[]string{"hq@mod.example", "HQ@MOD.example"},
+			`addressees "hq@mod.example" and "HQ@MOD.example" differ only in capitals`},
+	} {
+		err := create(c.addressees...)
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("addressees %q: %v, want ErrInvalid saying %s", c.addressees, err, c.want)
+		}
+	}
+	if err := create("Ministry of Defence of Freedonia", "Ministry of Defence of Corvalia"); err != nil {
+		t.Errorf("two addressees: %v", err)
+	}
+}
+
 // TestLookAlikeLabelsDoNotEscapeTheirRule: under the example policy, a letter to a foreign
 // government tagged "force-posture" with a no-break space after it, or with a Unicode hyphen,
 // reads as the force-posture letter on every page but matched none of its rule, and was

@@ -149,12 +149,21 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 	if len(nl.Addressees) == 0 {
 		return "", i18n.Errorf(ErrInvalid, "a letter needs at least one addressee")
 	}
-	for _, s := range nl.Addressees {
+	for i, s := range nl.Addressees {
 		if err := checkLabel("addressee", s, 300); err != nil {
 			return "", err
 		}
 		if err := checkOneScript("addressee", s); err != nil {
 			return "", err
+		}
+		// As a tag: an addressee given twice is counted twice by
+		// letter.addressees.exists_one(a, …), which then misses it. Capitals are folded as a
+		// condition's "(?i)" folds them, and nobody writes to one addressee under two spellings.
+		if j := slices.IndexFunc(nl.Addressees[:i], func(t string) bool { return strings.EqualFold(t, s) }); j >= 0 {
+			if nl.Addressees[j] == s {
+				return "", i18n.Errorf(ErrInvalid, "addressee %q is given twice", s)
+			}
+			return "", i18n.Errorf(ErrInvalid, "addressees %q and %q differ only in capitals: give the addressee once", nl.Addressees[j], s)
 		}
 	}
 	for i, s := range nl.Tags {

@@ -69,12 +69,18 @@ func (k *Key) VerifierKey() string { return k.vkey }
 func LoadKey(dir, name string) (*Key, error) {
 	k, err := readKey(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		if err := createKey(dir, name); err != nil && !errors.Is(err, fs.ErrExist) {
-			return nil, err
-		}
+		cerr := createKey(dir, name)
+		// Another process may have created the key first, and removed this one's temporary
+		// file (removeKeyTemps): its key is the witness's.
 		k, err = readKey(dir)
+		if cerr != nil && errors.Is(err, fs.ErrNotExist) {
+			return nil, cerr
+		}
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := removeKeyTemps(dir); err != nil {
 		return nil, err
 	}
 	if k.Name() != name {
@@ -138,9 +144,13 @@ func keyHash(name string, typedKey []byte) uint32 {
 	return binary.BigEndian.Uint32(h.Sum(nil))
 }
 
+// keyTempPrefix begins the names of createKey's temporary files.
+const keyTempPrefix = ".witness-key-"
+
 // createKey writes a new key file, mode 0600, without ever replacing an existing one: the
 // key is written and synced under a temporary name, then linked to its name, which fails if
-// another process created it first. A crash leaves either no key or a whole one.
+// another process created it first. A crash leaves either no key or a whole one, and perhaps
+// the temporary file, which LoadKey removes once the key exists (removeKeyTemps).
 func createKey(dir, name string) error {
 	if !validName(name) {
 		return fmt.Errorf("witness: name %q is not a valid note key name", name)
@@ -156,7 +166,7 @@ func createKey(dir, name string) error {
 	key := append([]byte{algCosignatureV1}, pub...)
 	skey := fmt.Sprintf("PRIVATE+KEY+%s+%08x+%s\n", name, keyHash(name, key),
 		base64.StdEncoding.EncodeToString(append([]byte{algCosignatureV1}, seed...)))
-	f, err := os.CreateTemp(dir, ".witness-key-*")
+	f, err := os.CreateTemp(dir, keyTempPrefix+"*")
 	if err != nil {
 		return fmt.Errorf("witness: create key: %w", err)
 	}
@@ -181,6 +191,26 @@ func createKey(dir, name string) error {
 		return fmt.Errorf("witness: create key: %w", err)
 	}
 	return syncDir(dir)
+}
+
+// removeKeyTemps removes the temporary files of key creations that a crash left in dir (a
+// private key never used, or a copy of the key). It is called once the key exists: every
+// creation fails from then on, so none of their temporary files is of any use, even one of a
+// creation still running.
+func removeKeyTemps(dir string) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("witness: remove temporary key files: %w", err)
+	}
+	for _, e := range ents {
+		if !strings.HasPrefix(e.Name(), keyTempPrefix) || !e.Type().IsRegular() {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("witness: remove temporary key file: %w", err)
+		}
+	}
+	return nil
 }
 
 // validName reports whether name is a note key name: non-empty printable UTF-8 without

@@ -1,0 +1,134 @@
+package witness
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// keyChildEnv names, for TestKeyCreationKilledChild, the directory it creates keys in.
+const keyChildEnv = "CHANCERY_WITNESS_KEY_CHILD"
+
+// TestKeyCreationKilledLeavesNothing: a witness key creation killed midway (kill -9, a power
+// loss) left its .witness-key-* temporary file, a private key never used or a copy of the
+// key, for good. Once the key exists LoadKey removes such files, whether it created the key
+// or found it there; other files beside it are kept.
+func TestKeyCreationKilledLeavesNothing(t *testing.T) {
+	const name = "witness.test.example"
+	names := func(dir string) []string {
+		t.Helper()
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range ents {
+			out = append(out, e.Name())
+		}
+		return out
+	}
+	write := func(path, s string) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	dir := t.TempDir()
+	write(filepath.Join(dir, ".witness-key-1234567"), "PRIVATE+KEY+witness.test.example+0")
+	write(filepath.Join(dir, "witness.db"), "kept")
+	if _, err := LoadKey(dir, name); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(dir); !slices.Equal(got, []string{"witness.db", KeyFile}) {
+		t.Errorf("created beside a killed creation's file: the directory holds %q", got)
+	}
+	key, err := os.ReadFile(filepath.Join(dir, KeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(filepath.Join(dir, ".witness-key-7654321"), string(key))
+	if _, err := LoadKey(dir, name); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(dir); !slices.Equal(got, []string{"witness.db", KeyFile}) {
+		t.Errorf("loaded beside a killed creation's copy of the key: the directory holds %q", got)
+	}
+
+	// A process creating keys one directory after another is killed as soon as a
+	// temporary file shows: the next LoadKey of each directory leaves its key alone.
+	for attempt := 0; ; attempt++ {
+		if attempt == 10 {
+			t.Fatal("the creating process was never killed with a temporary file left")
+		}
+		dir := t.TempDir()
+		if !killedCreating(t, dir) {
+			continue
+		}
+		subs, _ := filepath.Glob(filepath.Join(dir, "*"))
+		for _, sub := range subs {
+			if _, err := LoadKey(sub, name); err != nil {
+				t.Fatalf("%s: %v", sub, err)
+			}
+			if got := names(sub); !slices.Equal(got, []string{KeyFile}) {
+				t.Errorf("%s holds %q after the next LoadKey", sub, got)
+			}
+		}
+		return
+	}
+}
+
+// killedCreating runs TestKeyCreationKilledChild on dir and kills it once a temporary key
+// file shows there. It reports whether one was left.
+func killedCreating(t *testing.T, dir string) bool {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestKeyCreationKilledChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), keyChildEnv+"="+dir)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	temps := func() []string {
+		m, _ := filepath.Glob(filepath.Join(dir, "*", keyTempPrefix+"*"))
+		return m
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for len(temps()) == 0 {
+		select {
+		case err := <-done:
+			t.Fatalf("the creating process ended: %v\n%s", err, out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			<-done
+			t.Fatal("no temporary key file showed in 20 s")
+		}
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	<-done
+	return len(temps()) > 0
+}
+
+// TestKeyCreationKilledChild creates keys in the directories 0, 1, 2… of the directory
+// keyChildEnv names, until it is killed.
+func TestKeyCreationKilledChild(t *testing.T) {
+	dir := os.Getenv(keyChildEnv)
+	if dir == "" {
+		t.Skip("run by TestKeyCreationKilledLeavesNothing")
+	}
+	for i := 0; ; i++ {
+		if _, err := LoadKey(filepath.Join(dir, fmt.Sprint(i)), "witness.test.example"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
