@@ -16,7 +16,7 @@ import (
 // the office's store.
 func addDatabaseFlag(flags *pflag.FlagSet) {
 	flags.String("database", os.Getenv("CHANCERY_DATABASE"),
-		"the office's PostgreSQL database, postgres://USER:PASSWORD@HOST:PORT/DB (env CHANCERY_DATABASE); default SQLite in the data directory")
+		"the office's PostgreSQL database, postgres://USER@HOST:PORT/DB, the password in PGPASSFILE or ~/.pgpass, not here, where every account sees it (env CHANCERY_DATABASE); default SQLite in the data directory")
 	hideDefault(flags, "database")
 }
 

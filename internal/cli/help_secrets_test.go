@@ -55,3 +55,33 @@ func TestSecretFlagsStillReadEnvironment(t *testing.T) {
 		t.Errorf("database(serve) = %q, want CHANCERY_DATABASE's %q", got, db)
 	}
 }
+
+// TestHelpKeepsDatabasePasswordsOffCommandLines: a command line is visible to every account
+// on the machine (ps, /proc), so no help tells an operator to put a database password in
+// --database or --to; they name the password file instead.
+func TestHelpKeepsDatabasePasswordsOffCommandLines(t *testing.T) {
+	var walk func(c *cobra.Command)
+	named := 0
+	walk = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+		var out bytes.Buffer
+		c.SetOut(&out)
+		c.SetErr(&out)
+		if err := c.Help(); err != nil {
+			t.Fatalf("%s --help: %v", c.CommandPath(), err)
+		}
+		help := out.String()
+		if strings.Contains(help, "postgres://USER:PASSWORD@") {
+			t.Errorf("'%s --help' tells to put the database password on the command line", c.CommandPath())
+		}
+		if strings.Contains(help, "postgres://USER@") && strings.Contains(help, "PGPASSFILE") {
+			named++
+		}
+	}
+	walk(newRoot())
+	if named == 0 {
+		t.Fatal("no command's help names PGPASSFILE beside a postgres:// URL")
+	}
+}
