@@ -82,7 +82,7 @@ Exit status: 0 valid; 1 any other outcome; 2 identification could not be done.`,
 			if file != nil {
 				q := client.FileQuery{Text: text, Scan: fromScan || scanned, Digest: seal.DigestOf(file)}
 				if fromScan {
-					q.QRCodes, q.QRCodesUnread = read.Codes, read.CodesUnread
+					q.QRCodes, q.QRCodesUnread, q.Links = read.Codes, read.CodesUnread, read.Links
 				}
 				if id, err = cl.IdentifyFile(ctx(c), q); err != nil {
 					return err
@@ -205,7 +205,7 @@ func checkPages(c *cobra.Command, cl *client.Client, name string, q client.FileQ
 	case err != nil:
 		return nil, fmt.Errorf("read the pages of %s: %w", name, err)
 	}
-	q.Pages, q.QRCodes, q.QRCodesUnread = &shown.Text, shown.Codes, shown.CodesUnread
+	q.Pages, q.QRCodes, q.QRCodesUnread, q.Links = &shown.Text, shown.Codes, shown.CodesUnread, shown.Links
 	return cl.IdentifyFile(ctx(c), q)
 }
 

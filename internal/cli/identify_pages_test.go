@@ -22,7 +22,8 @@ import (
 // its own pages is valid (exit 0), and without OCR the answer says that the pages were not
 // read. A searchable PDF (an invisible text layer over pictures) is read as a scan, and the
 // letter saved again by another program is valid. A copy whose QR code leads elsewhere, as a
-// PDF or a scan, is altered: the QR codes read are sent with the text.
+// PDF or a scan, is altered: the QR codes read are sent with the text, and so are the
+// addresses of a PDF's links.
 func TestIdentifyPDFPages(t *testing.T) {
 	ocrtest.Reader(t)
 	o := newOffice(t)
@@ -63,6 +64,7 @@ func TestIdentifyPDFPages(t *testing.T) {
 		"covered.pdf":    ocrtest.CoveredPDF(t, ocrtest.Pages(t, letter, 150), 150, layer),
 		"forged.pdf":     ocrtest.CoveredPDF(t, ocrtest.Pages(t, other, 150), 150, layer),
 		"resaved.pdf":    ocrtest.Resaved(t, letter),
+		"linked.pdf":     ocrtest.PicturesPDF(t, ocrtest.Pages(t, letter, 150), 150, map[int]ocrtest.Over{0: {Link: phishing}}),
 	}
 	ask := func(name string) (int, registry.Identification) {
 		t.Helper()
@@ -91,6 +93,11 @@ func TestIdentifyPDFPages(t *testing.T) {
 		if code, id := ask(name); code != cli.ExitFailed || id.Outcome != registry.Altered || !slices.Equal(id.ForeignCodes, []string{phishing}) {
 			t.Errorf("%s, whose QR code leads elsewhere: exit %d, %s, foreign %q: %s", name, code, id.Outcome, id.ForeignCodes, id.Message)
 		}
+	}
+	// A scanner's PDF of the letter with a link over its footer to a forger's page: the links
+	// read are sent with the text (they were not, and the copy was valid).
+	if code, id := ask("linked.pdf"); code != cli.ExitFailed || id.Outcome != registry.Altered || !slices.Equal(id.ForeignLinks, []string{phishing}) {
+		t.Errorf("linked.pdf, whose link leads elsewhere: exit %d, %s, foreign links %q: %s", code, id.Outcome, id.ForeignLinks, id.Message)
 	}
 	t.Setenv("CHANCERY_TESSERACT", "/nonexistent/tesseract")
 	if code, id := ask("forged.pdf"); code != cli.ExitOK || id.Outcome != registry.Valid || !strings.Contains(id.Message, registry.PagesNotRead) {

@@ -602,6 +602,9 @@ type FileQuery struct {
 	// them; QRCodesUnread says that not all could be read (ocr.Reading).
 	QRCodes       []string `json:"qr_codes,omitempty"`
 	QRCodesUnread bool     `json:"qr_codes_unread,omitempty"`
+	// Links, for a PDF read as a scan or beside its pages, are the addresses of its links
+	// (ocr.Reading.Links).
+	Links []string `json:"links,omitempty"`
 }
 
 // IdentifyFile asks what a file is (see FileQuery).

@@ -32,15 +32,17 @@ import (
 
 	"github.com/chancery/chancery/internal/budget"
 	"github.com/chancery/chancery/internal/nonet"
+	"github.com/chancery/chancery/internal/pdf"
 )
 
-// ErrNoOCR is wrapped by errors about a missing Tesseract (or pdftoppm, for PDFs).
+// ErrNoOCR is wrapped by errors about a missing Tesseract (or pdftoppm or pdfinfo, for PDFs).
 var ErrNoOCR = errors.New("no OCR engine")
 
 // ErrOCR is wrapped by errors about a scan that could not be read.
 var ErrOCR = errors.New("text recognition failed")
 
-// ErrTooLarge is wrapped by errors about a scan over MaxPixels or MaxPages.
+// ErrTooLarge is wrapped by errors about a scan over MaxPixels or MaxPages, or a PDF that
+// links to more than MaxLinks addresses.
 var ErrTooLarge = errors.New("scan too large")
 
 // Hint tells a user or an operator how to install what OCR needs.
@@ -93,10 +95,11 @@ func IsImage(data []byte) bool {
 	return k != "" && k != PDF
 }
 
-// A Reader runs Tesseract, and pdfimages or pdftoppm for PDFs.
+// A Reader runs Tesseract, and pdfinfo with pdfimages or pdftoppm for PDFs.
 type Reader struct {
 	tesseract string
 	pdftoppm  string // "" when not installed: PDFs cannot be read
+	pdfinfo   string // "" when not installed: PDFs cannot be read
 	pdfimages string // "" when not installed: PDF pages are always rasterised
 	langs     string // Tesseract's -l argument
 	timeout   time.Duration
@@ -128,6 +131,9 @@ func Find(path string) (*Reader, error) {
 	r := &Reader{tesseract: p, timeout: DefaultTimeout, slots: make(chan struct{}, Parallel)}
 	if pp, err := exec.LookPath("pdftoppm"); err == nil {
 		r.pdftoppm = pp
+	}
+	if pi, err := exec.LookPath("pdfinfo"); err == nil {
+		r.pdfinfo = pi
 	}
 	if pi, err := exec.LookPath("pdfimages"); err == nil {
 		r.pdfimages = pi
@@ -166,7 +172,10 @@ func (r *Reader) Languages() string { return r.langs }
 
 // A Reading is what OCR read on a scan, or on a PDF's pages rendered.
 type Reading struct {
-	// Text is the text read, pages separated by form feeds.
+	// Text is the text read, pages separated by form feeds. A PDF of more than MaxPages
+	// pages has one page more, empty, after those read: it stands for the pages not read,
+	// so that the text says that the file goes on (Unread), and keeps saying it when only
+	// the text is sent on.
 	Text string
 	// Codes are the contents of the QR codes found on the pages (and decoded: their error
 	// correction holds), in page order, each once a page: a code on every page (a released
@@ -178,6 +187,16 @@ type Reading struct {
 	// searched), a page with more than four codes, or one drawn full of patterns that look
 	// like a code's corners (the search was given up).
 	CodesUnread bool
+	// Links are the addresses of the PDF's link annotations (a /URI action), on every page,
+	// each once, as pdfinfo reads them: where a reader who clicks on the page is taken,
+	// which a forger can lay over a genuine footer.
+	Links []string
+}
+
+// Unread reports whether text, a Reading's Text, is of more pages than OCR reads: the pages
+// after the first MaxPages were not read, and what they show is not in it.
+func Unread(text string) bool {
+	return strings.Count(text, "\f") >= MaxPages
 }
 
 // Read reads data, a scan: an image (PNG, JPEG, TIFF) or a PDF whose pages are rasterised
@@ -207,8 +226,8 @@ func (r *Reader) read(ctx context.Context, data []byte, rendered bool) (Reading,
 	case "":
 		return Reading{}, fmt.Errorf("ocr: %w: not a PNG, JPEG, TIFF or PDF file", ErrOCR)
 	case PDF:
-		if r.pdftoppm == "" {
-			return Reading{}, fmt.Errorf("ocr: %w: pdftoppm is not on the PATH, so PDF pages cannot be read", ErrNoOCR)
+		if r.pdftoppm == "" || r.pdfinfo == "" {
+			return Reading{}, fmt.Errorf("ocr: %w: pdftoppm and pdfinfo are not both on the PATH, so PDF pages cannot be read", ErrNoOCR)
 		}
 	default:
 		if err := checkImage(data); err != nil {
@@ -236,18 +255,27 @@ func (r *Reader) read(ctx context.Context, data []byte, rendered bool) (Reading,
 		return Reading{}, fmt.Errorf("ocr: %w", err)
 	}
 	images := []string{in}
+	var res Reading
+	count := 1
+	if kind == PDF {
+		if count, err = r.pageCount(ctx, dir, in); err != nil {
+			return Reading{}, err
+		}
+		if res.Links, err = r.links(ctx, dir, in); err != nil {
+			return Reading{}, err
+		}
+	}
 	switch {
 	case kind == PDF && rendered:
 		if images, err = r.rasterise(ctx, dir, in); err != nil {
 			return Reading{}, err
 		}
 	case kind == PDF:
-		if images, err = r.pageImages(ctx, dir, in); err != nil {
+		if images, err = r.pageImages(ctx, dir, in, data); err != nil {
 			return Reading{}, err
 		}
 	}
 	var pages []string
-	var res Reading
 	left := MaxText
 	for _, img := range images {
 		clean, codes, complete := cleanPage(dir, img)
@@ -260,8 +288,100 @@ func (r *Reader) read(ctx context.Context, data []byte, rendered bool) (Reading,
 		left -= len(out)
 		pages = append(pages, strings.TrimSpace(strings.ToValidUTF8(string(out), "\uFFFD")))
 	}
+	if count > MaxPages {
+		pages = append(pages, "") // the pages not read (Reading.Text)
+	}
 	res.Text = strings.Join(pages, "\f")
 	return res, nil
+}
+
+// pageCount returns the number of pages of the PDF at in, as pdfinfo reads it.
+func (r *Reader) pageCount(ctx context.Context, dir, in string) (int, error) {
+	out, err := run(ctx, dir, 64<<10, r.pdfinfo, in)
+	if err != nil {
+		return 0, r.fail(ctx, err)
+	}
+	for line := range strings.Lines(string(out)) {
+		if v, ok := strings.CutPrefix(line, "Pages:"); ok {
+			if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 {
+				return n, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("ocr: %w: pdfinfo found no page count in the PDF", ErrOCR)
+}
+
+// Bounds on the links of a PDF (pdfinfo -url): a letter has a few, if any.
+const (
+	// MaxLinks is how many different addresses a PDF read may link to.
+	MaxLinks = 256
+	// maxLinksText bounds the output of pdfinfo -url.
+	maxLinksText = 256 << 10
+)
+
+// links returns the addresses of the link annotations of the PDF at in (readLinks).
+func (r *Reader) links(ctx context.Context, dir, in string) ([]string, error) {
+	links, err := readLinks(ctx, dir, r.pdfinfo, in)
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		return nil, fmt.Errorf("ocr: %w", err)
+	case err != nil:
+		return nil, r.fail(ctx, err)
+	}
+	return links, nil
+}
+
+// readLinks returns the addresses of the link annotations of the PDF at in, each once, as
+// pdfinfo (the program at prog) lists them with -url: a line "PAGE  TYPE  URL" for each. A
+// line that does not start so continues the address above it: an address may hold a line
+// break, which a browser drops, and must not be lost, nor its rest taken for an address of
+// its own. A PDF that links to more than MaxLinks addresses is refused (ErrTooLarge).
+func readLinks(ctx context.Context, dir, prog, in string) ([]string, error) {
+	out, err := run(ctx, dir, maxLinksText, prog, "-url", in)
+	if err != nil {
+		return nil, err
+	}
+	var links []string
+	for i, line := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+		if i == 0 {
+			continue // the header: Page  Type  URL
+		}
+		if url, ok := linkLine(line); ok {
+			links = append(links, url)
+		} else if n := len(links); n > 0 {
+			links[n-1] += "\n" + line
+		}
+	}
+	var each []string
+	seen := map[string]bool{}
+	for _, l := range links {
+		l = strings.TrimSpace(strings.ToValidUTF8(l, "\uFFFD"))
+		if !seen[l] {
+			seen[l] = true
+			each = append(each, l)
+		}
+	}
+	if len(each) > MaxLinks {
+		return nil, fmt.Errorf("%w: the PDF links to %d addresses, more than %d", ErrTooLarge, len(each), MaxLinks)
+	}
+	return each, nil
+}
+
+// linkLine returns the address on a line of pdfinfo -url's list, printed "%4d  %-12s  %s"
+// (page, type, address), and whether line is one.
+func linkLine(line string) (string, bool) {
+	rest := strings.TrimLeft(line, " ")
+	digits := len(rest) - len(strings.TrimLeft(rest, "0123456789"))
+	if digits == 0 || !strings.HasPrefix(rest[digits:], "  ") {
+		return "", false
+	}
+	rest = strings.TrimLeft(rest[digits:], " ")
+	// The type is one or two words ("Annotation", "Widget annotation"), then two spaces.
+	i := strings.Index(rest, "  ")
+	if i <= 0 {
+		return "", false
+	}
+	return rest[i+2:], true
 }
 
 // appendNew appends to list each of codes it does not hold yet.
@@ -274,12 +394,17 @@ func appendNew(list []string, codes ...string) []string {
 	return list
 }
 
-// pageImages returns the scanner's own images when every page of the PDF at in that has an
-// image has exactly one (what a scanner writes), so that OCR reads the scanned pixels rather
-// than a second resampling of them, which costs it characters; any other PDF is rasterised.
-// An image larger than MaxPixels is refused as a direct upload would be.
-func (r *Reader) pageImages(ctx context.Context, dir, in string) ([]string, error) {
+// pageImages returns the scanner's own images when every page read of the PDF at in (data)
+// shows one image and nothing else (what a scanner writes: pdf.PicturesOnly), so that OCR
+// reads the scanned pixels rather than a second resampling of them, which costs it
+// characters; any other PDF is rasterised, since its pages show more than their images (a
+// white box, words or strokes drawn over the picture, a page without one). An image larger
+// than MaxPixels is refused as a direct upload would be.
+func (r *Reader) pageImages(ctx context.Context, dir, in string, data []byte) ([]string, error) {
 	if r.pdfimages == "" {
+		return r.rasterise(ctx, dir, in)
+	}
+	if only, err := pdf.PicturesOnly(ctx, data, MaxPages); err != nil || !only {
 		return r.rasterise(ctx, dir, in)
 	}
 	list, err := run(ctx, dir, 256<<10, r.pdfimages, "-list", "-f", "1", "-l", fmt.Sprint(MaxPages), in)

@@ -68,7 +68,23 @@ func VisibleCodes(ctx context.Context, data []byte) ([]string, error) {
 	return codes, nil
 }
 
-// pdfSlots bounds the children of VisibleText and VisibleCodes running at once. Every PDF
+// VisibleLinks returns the addresses of a PDF's link annotations, each once, as pdfinfo reads
+// them (Reading.Links). It reads the office's released files, so that the links of a copy can
+// be told from its letter's. It runs as VisibleText does, and fails with ErrNoOCR when
+// pdfinfo is not on the PATH.
+func VisibleLinks(ctx context.Context, data []byte) ([]string, error) {
+	var links []string
+	err := withPDF(ctx, data, "pdfinfo", func(ctx context.Context, prog, dir, in string) (err error) {
+		links, err = readLinks(ctx, dir, prog, in)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ocr: visible links: %w", err)
+	}
+	return links, nil
+}
+
+// pdfSlots bounds the children of VisibleText, VisibleCodes and VisibleLinks running at once. Every PDF
 // sent to identify with a text layer is read by VisibleText: without a bound, as many
 // clients as send one at once each had a pdftotext running, beside the recognitions that
 // Reader bounds.

@@ -30,6 +30,8 @@ func FuzzText(f *testing.F) {
 	f.Add(nestedFlateBomb())
 	// A scanner's searchable PDF: a picture under an invisible text layer.
 	f.Add(ocrtest.SearchablePDF(f, []image.Image{image.NewGray(image.Rect(0, 0, 40, 50))}, 72, "invisible words\n"))
+	// A scan with a box drawn over its picture and a link over its footer.
+	f.Add(ocrtest.PicturesPDF(f, []image.Image{image.NewGray(image.Rect(0, 0, 40, 50))}, 72, map[int]ocrtest.Over{0: {Draw: "1 g 0 0 10 10 re f\n", Link: "https://example.org/v/X/y"}}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := pdf.Text(data)
 		if err != nil && s != "" {
@@ -38,6 +40,10 @@ func FuzzText(f *testing.F) {
 		// The rendering modes are read from the same streams, under the same budgets.
 		if hidden, err := pdf.InvisibleText(context.Background(), data); err != nil && hidden {
 			t.Fatal("an invisible text layer with an error")
+		}
+		// So are the pages' operators, whether they draw one picture alone.
+		if only, err := pdf.PicturesOnly(context.Background(), data, 10); err != nil && only {
+			t.Fatal("pictures alone with an error")
 		}
 	})
 }

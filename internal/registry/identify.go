@@ -52,6 +52,11 @@ type Identification struct {
 	// QR codes on it that were not judged, as they read: neither the letter's footer code nor
 	// foreign, since judging them would tell the holder of a part what the rest shows.
 	UncheckedCodes []string `json:"unchecked_qr_codes,omitempty"`
+	// ForeignLinks and UncheckedLinks are ForeignCodes and UncheckedCodes for the addresses
+	// of a PDF's link annotations (ocr.Reading.Links), judged as its QR codes are: a reader
+	// who clicks on a footer is taken where its link leads, whatever the footer prints.
+	ForeignLinks   []string `json:"foreign_links,omitempty"`
+	UncheckedLinks []string `json:"unchecked_links,omitempty"`
 }
 
 // NamesLetter reports whether the answer says the text is a released letter's, or a part of

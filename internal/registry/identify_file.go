@@ -137,28 +137,28 @@ func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, diges
 	case !v.seen:
 		id.Message = AddSentence(id.Message, PagesNotRead)
 		return id, nil
-	case len(v.foreign) > 0:
-		// Its pages show a QR code the letter's do not: whatever their text, the file is
-		// not the letter as released (below).
+	case v.misleads():
+		// Its pages show a QR code the letter's do not, or it has a link they do not:
+		// whatever their text, the file is not the letter as released (below).
 	case best.Same() && (best.Partial || unread) && !excerpt:
-		id.Match, id.UncheckedCodes = identify.Excerpt.String(), v.unchecked
+		id.Match, id.UncheckedCodes, id.UncheckedLinks = identify.Excerpt.String(), v.unchecked, v.uncheckedLinks
 		if best.Partial {
 			id.Message = fmt.Sprintf("%s: the file's text layer is the text of %s, but its pages, read by OCR, show only a part of it; what they lack is not checked — %s", id.Outcome, id.Reference, id.Status.Message)
 		} else {
 			id.Message = fmt.Sprintf("%s: the file's text layer is the text of %s, and its first %d pages, read by OCR, show it, but its other pages were not read: what they show is not checked — %s", id.Outcome, id.Reference, ocr.MaxPages, id.Status.Message)
 		}
-		if v.unchecked != nil {
-			id.Message = AddSentence(id.Message, uncheckedSentence(v.unchecked))
+		if s := v.uncheckedSentences(); s != "" {
+			id.Message = AddSentence(id.Message, s)
 		}
 		return id, nil
 	case best.Same():
-		id.Message, id.UncheckedCodes = AddSentence(id.Message, "Its pages, read by OCR, show the same text, OCR noise aside"), v.unchecked
+		id.Message, id.UncheckedCodes, id.UncheckedLinks = AddSentence(id.Message, "Its pages, read by OCR, show the same text, OCR noise aside"), v.unchecked, v.uncheckedLinks
 		if unread {
 			id.Message = AddSentence(id.Message, fmt.Sprintf("Its pages after the %dth were not read: what they show is not checked", ocr.MaxPages))
 		}
 		switch {
-		case v.unchecked != nil:
-			id.Message = AddSentence(id.Message, uncheckedSentence(v.unchecked))
+		case v.unchecked != nil || v.uncheckedLinks != nil:
+			id.Message = AddSentence(id.Message, v.uncheckedSentences())
 		case shown.CodesUnread || v.ownUnread:
 			id.Message = AddSentence(id.Message, unreadSentence(true))
 		}
@@ -174,20 +174,21 @@ func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, diges
 		st = full.holder
 	}
 	id.Outcome, id.Status, id.Scan, id.ForeignCodes, id.UncheckedCodes = Altered, st, true, v.foreign, v.unchecked
+	id.ForeignLinks, id.UncheckedLinks = v.foreignLinks, v.uncheckedLinks
 	if best.Same() {
-		id.Message = fmt.Sprintf("altered: the file's text layer is the text of %s (%s), and its pages, read by OCR, show it, but %s. Only the released file and its seal prove a file", id.Reference, st.Outcome, strings.Replace(foreignSentence(v.foreign), "it shows", "its pages show", 1))
+		id.Message = fmt.Sprintf("altered: the file's text layer is the text of %s (%s), and its pages, read by OCR, show it, but %s. Only the released file and its seal prove a file", id.Reference, st.Outcome, strings.Replace(v.foreignSentence(), "it shows", "its pages show", 1))
 		return id, nil
 	}
 	if !excerpt {
 		id.Match = identify.Near.String()
 	}
 	also := ""
-	if len(v.foreign) > 0 {
-		also = "; and " + strings.Replace(foreignSentence(v.foreign), "it shows", "they show", 1)
+	if v.misleads() {
+		also = "; and " + strings.Replace(v.foreignSentence(), "it shows", "they show", 1)
 	}
 	id.Message = fmt.Sprintf("altered: the file's text layer is the text of %s (%s), but its pages, read by OCR, show another text: see what differs%s. A PDF's text layer need not be what its pages show; only the released file and its seal prove a file", id.Reference, st.Outcome, also)
-	if v.unchecked != nil {
-		id.Message = AddSentence(id.Message, uncheckedSentence(v.unchecked))
+	if s := v.uncheckedSentences(); s != "" {
+		id.Message = AddSentence(id.Message, s)
 	}
 	id.Diff = scanDiff(best, member)
 	return id, nil

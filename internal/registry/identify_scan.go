@@ -32,9 +32,11 @@ const scanCaveat = "The text was read from a scan (OCR) and matched by its words
 // identify.CompareScanPages), and is answered as an excerpt (Match "excerpt"), never as the
 // whole letter. The letter's text is what its released pages show (letterhead and footer
 // included), read with pdftotext when it is installed. A QR code on the scan that is not the
-// letter's (foreignCodes) makes it an altered copy whatever its text, since a holder would
-// follow it (ForeignCodes). A scan never buys more than a close text: the public is given
-// the answer a reference alone gets.
+// letter's (foreignCodes), or a link of a scanner's PDF that is not (ocr.Reading.Links),
+// makes it an altered copy whatever its text, since a holder would follow it (ForeignCodes,
+// ForeignLinks). A PDF of more pages than OCR reads (ocr.Unread) is at most a part of the
+// letter shown: what its other pages show is not checked. A scan never buys more than a
+// close text: the public is given the answer a reference alone gets.
 func (r *Registry) IdentifyScan(ctx context.Context, a Actor, scan ocr.Reading) (id *Identification, err error) {
 	defer func() {
 		if err == nil {
@@ -78,34 +80,46 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, scan ocr.Reading) 
 		st = full.holder
 	}
 	id.Status, id.Diff = st, nil
+	id.UncheckedCodes, id.UncheckedLinks = v.unchecked, v.uncheckedLinks
 	best := v.best
+	// OCR reads a PDF's first ocr.MaxPages pages: what a longer scan's other pages show (a
+	// page after them with a figure changed) is not checked.
+	unread := ocr.Unread(scan.Text)
 	switch {
-	case best.Same() && len(v.foreign) > 0:
-		id.Outcome, id.Match, id.ForeignCodes, id.UncheckedCodes = Altered, MatchScan, v.foreign, v.unchecked
-		if excerpt || best.Partial {
+	case best.Same() && v.misleads():
+		id.Outcome, id.Match, id.ForeignCodes, id.ForeignLinks = Altered, MatchScan, v.foreign, v.foreignLinks
+		if excerpt || best.Partial || unread {
 			id.Match = identify.Excerpt.String()
 		}
-		id.Message = fmt.Sprintf("altered: the text read from this scan is the text of %s (%s), OCR noise aside, but %s. %s%s", id.Reference, st.Outcome, foreignSentence(v.foreign), uncheckedSentence(v.unchecked), scanCaveat)
+		id.Message = fmt.Sprintf("altered: the text read from this scan is the text of %s (%s), OCR noise aside, but %s. %s%s", id.Reference, st.Outcome, v.foreignSentence(), v.uncheckedSentences(), scanCaveat)
 		return id, nil
-	case best.Same() && (excerpt || best.Partial):
-		// A scan that lacks pages, or shows a paragraph, proves nothing of what it lacks.
-		id.Outcome, id.Match, id.UncheckedCodes = st.Outcome, identify.Excerpt.String(), v.unchecked
-		id.Message = fmt.Sprintf("%s: the text read from this scan is a part of the text of %s, OCR noise aside; what it lacks is not checked — %s. %s%s%s", st.Outcome, id.Reference, st.Message, uncheckedSentence(v.unchecked), unreadSentence(scan.CodesUnread && v.unchecked == nil), scanCaveat)
+	case best.Same() && (excerpt || best.Partial || unread):
+		// A scan that lacks pages, or shows a paragraph, or was not read to its end, proves
+		// nothing of what it lacks.
+		id.Outcome, id.Match = st.Outcome, identify.Excerpt.String()
+		what := fmt.Sprintf("is a part of the text of %s, OCR noise aside; what it lacks is not checked", id.Reference)
+		switch {
+		case unread && (excerpt || best.Partial):
+			what += fmt.Sprintf(", nor what its pages after the %dth show, which were not read", ocr.MaxPages)
+		case unread:
+			what = fmt.Sprintf("is the text of %s, OCR noise aside, but only its first %d pages were read: its other pages were not read, and what they show is not checked", id.Reference, ocr.MaxPages)
+		}
+		id.Message = fmt.Sprintf("%s: the text read from this scan %s — %s. %s%s%s", st.Outcome, what, st.Message, v.uncheckedSentences(), unreadSentence(scan.CodesUnread && v.unchecked == nil), scanCaveat)
 		return id, nil
 	case best.Same():
-		id.Outcome, id.Match, id.UncheckedCodes = st.Outcome, MatchScan, v.unchecked
-		id.Message = fmt.Sprintf("%s: the text read from this scan is the text of %s, OCR noise aside — %s. %s%s%s", st.Outcome, id.Reference, st.Message, uncheckedSentence(v.unchecked), unreadSentence((scan.CodesUnread || v.ownUnread) && v.unchecked == nil), scanCaveat)
+		id.Outcome, id.Match = st.Outcome, MatchScan
+		id.Message = fmt.Sprintf("%s: the text read from this scan is the text of %s, OCR noise aside — %s. %s%s%s", st.Outcome, id.Reference, st.Message, v.uncheckedSentences(), unreadSentence((scan.CodesUnread || v.ownUnread) && v.unchecked == nil), scanCaveat)
 		return id, nil
 	}
-	id.Outcome, id.ForeignCodes, id.UncheckedCodes = Altered, v.foreign, v.unchecked
+	id.Outcome, id.ForeignCodes, id.ForeignLinks = Altered, v.foreign, v.foreignLinks
 	if !excerpt {
 		id.Match = identify.Near.String()
 	}
 	also := ""
-	if len(v.foreign) > 0 {
-		also = ", and " + foreignSentence(v.foreign)
+	if v.misleads() {
+		also = ", and " + v.foreignSentence()
 	}
-	id.Message = fmt.Sprintf("altered: the text read from this scan is close to %s (%s), but differs from it beyond OCR noise: see what differs%s. %s%s", id.Reference, st.Outcome, also, uncheckedSentence(v.unchecked), scanCaveat)
+	id.Message = fmt.Sprintf("altered: the text read from this scan is close to %s (%s), but differs from it beyond OCR noise: see what differs%s. %s%s", id.Reference, st.Outcome, also, v.uncheckedSentences(), scanCaveat)
 	id.Diff = scanDiff(best, member)
 	if !member && v.whole < wholeScan {
 		// A scan of a part of a letter, altered. Which comparison fits it best, of the
@@ -119,21 +133,52 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, scan ocr.Reading) 
 		if c, ok := v.span(); ok {
 			id.Diff = scanDiff(c, false)
 		}
-		id.Message = fmt.Sprintf("altered: the text read from this scan is close to %s (%s), or to a part of it, but differs from it beyond OCR noise: see what differs%s. %s%s", id.Reference, st.Outcome, also, uncheckedSentence(v.unchecked), scanCaveat)
+		id.Message = fmt.Sprintf("altered: the text read from this scan is close to %s (%s), or to a part of it, but differs from it beyond OCR noise: see what differs%s. %s%s", id.Reference, st.Outcome, also, v.uncheckedSentences(), scanCaveat)
 	}
 	return id, nil
 }
 
-// foreignSentence says that a scan shows QR codes that are not its letter's.
-func foreignSentence(codes []string) string {
-	quoted := make([]string, len(codes))
-	for i, c := range codes {
+// foreignSentence says that a scan shows QR codes, or has links, that are not its letter's.
+func (v scanVerdict) foreignSentence() string {
+	var parts []string
+	if len(v.foreign) > 0 {
+		parts = append(parts, leadsTo("it shows a QR code", "it shows QR codes", v.foreign))
+	}
+	if len(v.foreignLinks) > 0 {
+		parts = append(parts, leadsTo("it has a link", "it has links", v.foreignLinks))
+	}
+	return strings.Join(parts, "; and ")
+}
+
+// leadsTo says that addresses, what one or many say they are, are not the letter's.
+func leadsTo(one, many string, addresses []string) string {
+	quoted := quote(addresses)
+	if len(addresses) == 1 {
+		return one + " that is not the letter's, which leads to " + quoted[0] + ": do not follow it"
+	}
+	return many + " that are not the letter's, which lead to " + strings.Join(quoted, ", ") + ": do not follow them"
+}
+
+// quote returns list, each quoted as Go does (printable).
+func quote(list []string) []string {
+	quoted := make([]string, len(list))
+	for i, c := range list {
 		quoted[i] = strconv.Quote(c)
 	}
-	if len(codes) == 1 {
-		return "it shows a QR code that is not the letter's, which leads to " + quoted[0] + ": do not follow it"
+	return quoted
+}
+
+// misleads reports whether the scan shows a QR code, or has a link, that is not its letter's.
+func (v scanVerdict) misleads() bool { return len(v.foreign) > 0 || len(v.foreignLinks) > 0 }
+
+// uncheckedSentences is uncheckedSentence for the codes, then the links, that could not be
+// judged; "" if none.
+func (v scanVerdict) uncheckedSentences() string {
+	s := uncheckedSentence(v.unchecked)
+	if len(v.uncheckedLinks) > 0 {
+		s += "It has links that were not checked, since it does not show enough of the letter (" + strings.Join(quote(v.uncheckedLinks), ", ") + "): follow none of them, and check the letter at the address printed in its footer. "
 	}
-	return "it shows QR codes that are not the letter's, which lead to " + strings.Join(quoted, ", ") + ": do not follow them"
+	return s
 }
 
 // uncheckedSentence, for a scan that shows QR codes that could not be judged, the scan not
@@ -142,11 +187,7 @@ func uncheckedSentence(codes []string) string {
 	if len(codes) == 0 {
 		return ""
 	}
-	quoted := make([]string, len(codes))
-	for i, c := range codes {
-		quoted[i] = strconv.Quote(c)
-	}
-	return "It shows QR codes that were not checked, since it does not show enough of the letter (" + strings.Join(quoted, ", ") + "): follow none of them, and check the letter at the address printed in its footer. "
+	return "It shows QR codes that were not checked, since it does not show enough of the letter (" + strings.Join(quote(codes), ", ") + "): follow none of them, and check the letter at the address printed in its footer. "
 }
 
 // unreadSentence, for a scan whose QR codes were not all read (not searched to the end, or
@@ -165,8 +206,10 @@ type scanVerdict struct {
 	best identify.ScanComparison
 	seen bool
 	// foreign are the QR codes read on the scan that are not the letter's, and unchecked
-	// those that could not be judged, the scan not being the whole letter (foreignCodes).
-	foreign, unchecked []string
+	// those that could not be judged, the scan not being the whole letter (foreignCodes);
+	// foreignLinks and uncheckedLinks are the same for the addresses of its links.
+	foreign, unchecked           []string
+	foreignLinks, uncheckedLinks []string
 	// whole is the largest share of the letter's words, in any of its texts, that the scan
 	// reads the same (identify.ScanComparison's Whole).
 	whole float64
@@ -182,7 +225,7 @@ type scanVerdict struct {
 // compareScan judges scan, read by OCR, against the texts of the released letter ref
 // (scanReferences), as a scan of its pages and, for an excerpt, of the part of it the text
 // shows (a photo of a paragraph), keeps the closest comparison, and finds the scan's QR codes
-// that are not the letter's.
+// and links that are not the letter's.
 func (r *Registry) compareScan(ctx context.Context, ref string, excerpt bool, scan ocr.Reading) (v scanVerdict, err error) {
 	refs, err := r.scanReferences(ctx, ref)
 	if err != nil {
@@ -217,7 +260,12 @@ func (r *Registry) compareScan(ctx context.Context, ref string, excerpt bool, sc
 		return identify.CompareScan(span, text, checkCodeIn(refs.texts[0], refs.files.rel.CheckCodeHash)), true
 	}
 	own := footerAddress(refs, ref)
-	if v.foreign, v.unchecked, err = r.foreignCodes(ctx, refs, own, scan.Codes, v.whole >= wholeScan); err != nil {
+	whole := v.whole >= wholeScan
+	if v.foreign, v.unchecked, err = r.foreignCodes(ctx, refs, own, scan.Codes, whole, r.shownCodes); err != nil {
+		return v, err
+	}
+	// A link is judged as a code is: the footer's address, or one the released file has.
+	if v.foreignLinks, v.uncheckedLinks, err = r.foreignCodes(ctx, refs, own, scan.Links, whole, shownLinks); err != nil {
 		return v, err
 	}
 	// The footer, and its code, is on every page: a page of the scan on which it was not
@@ -279,8 +327,9 @@ const wholeScan = 0.9
 // footer's, which only a holder of the check code can name, is foreign, since a letter shows
 // no verify address but its own; any other is unchecked, neither the letter's nor foreign.
 // When the released file's codes cannot be read here (no pdftoppm), every code but the
-// footer's is foreign.
-func (r *Registry) foreignCodes(ctx context.Context, refs *scanRefs, own string, codes []string, whole bool) (foreign, unchecked []string, err error) {
+// footer's is foreign. shown returns the codes the released file, a PDF, shows; foreignCodes
+// judges the addresses of a copy's links alike, with the released file's links.
+func (r *Registry) foreignCodes(ctx context.Context, refs *scanRefs, own string, codes []string, whole bool, shown func(context.Context, *releasedFiles) ([]string, error)) (foreign, unchecked []string, err error) {
 	var left []string
 	for _, c := range codes {
 		if c != own && !slices.Contains(left, c) {
@@ -302,18 +351,33 @@ func (r *Registry) foreignCodes(ctx context.Context, refs *scanRefs, own string,
 	case baseType(refs.files.rel.MediaType) != "application/pdf":
 		return left, nil, nil
 	}
-	shown, ok := r.codes.get(refs.files.rel.FileDigest)
-	if !ok {
-		shown, err = ocr.VisibleCodes(ctx, refs.files.file)
-		switch {
-		case errors.Is(err, ocr.ErrNoOCR):
-			return left, nil, nil
-		case err != nil:
-			return nil, nil, fmt.Errorf("the released file's QR codes: %w", err)
-		}
-		r.codes.put(refs.files.rel.FileDigest, shown)
+	theirs, err := shown(ctx, refs.files)
+	switch {
+	case errors.Is(err, ocr.ErrNoOCR):
+		return left, nil, nil
+	case err != nil:
+		return nil, nil, fmt.Errorf("what the released file shows: %w", err)
 	}
-	return slices.DeleteFunc(left, func(c string) bool { return slices.Contains(shown, c) }), nil, nil
+	return slices.DeleteFunc(left, func(c string) bool { return slices.Contains(theirs, c) }), nil, nil
+}
+
+// shownCodes returns the QR codes the released file f, a PDF, shows (ocr.VisibleCodes).
+func (r *Registry) shownCodes(ctx context.Context, f *releasedFiles) ([]string, error) {
+	if shown, ok := r.codes.get(f.rel.FileDigest); ok {
+		return shown, nil
+	}
+	shown, err := ocr.VisibleCodes(ctx, f.file)
+	if err != nil {
+		return nil, err
+	}
+	r.codes.put(f.rel.FileDigest, shown)
+	return shown, nil
+}
+
+// shownLinks returns the addresses of the links of the released file f, a PDF
+// (ocr.VisibleLinks); it is read only for a copy with a link of its own.
+func shownLinks(ctx context.Context, f *releasedFiles) ([]string, error) {
+	return ocr.VisibleLinks(ctx, f.file)
 }
 
 // scanRefs are what a scan of a released letter is judged against (scanReferences).

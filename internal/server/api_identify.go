@@ -15,8 +15,8 @@ import (
 
 // identify answers what a text is: {"text": "…"} as JSON ({"text": "…", "scan": true} for
 // text read from a scan; with "digest", the file's SHA-256, and "pages", what a PDF's pages
-// show, read by OCR, as chancery identify sends them for a file; "qr_codes", with a scan or
-// pages, the QR codes read on them), or a file (multipart/form-data with a file part) whose
+// show, read by OCR, as chancery identify sends them for a file; "qr_codes" and "links", with a
+// scan or pages, the QR codes read on them and the addresses of a PDF's links), or a file (multipart/form-data with a file part) whose
 // text is extracted here, or read by OCR for a scan. A file whose bytes are a draft's is that
 // draft (registry.IdentifyDraftBytes); the text of a PDF that is a released letter's is
 // checked against what the PDF's pages show (registry.IdentifyFile). Drafts show only to
@@ -64,6 +64,9 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 			// the copy altered. QRCodesUnread says that not all were read.
 			QRCodes       []string `json:"qr_codes"`
 			QRCodesUnread bool     `json:"qr_codes_unread"`
+			// Links, with Scan or Pages, are the addresses of the PDF's link annotations
+			// (ocr.Reading.Links), judged as its QR codes are.
+			Links []string `json:"links"`
 		}
 		if err := decodeJSON(w, r, &req); err != nil {
 			s.fail(w, r, err)
@@ -73,10 +76,14 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		if err := checkLinks(req.Links, req.Scan || req.Pages != nil); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		scan = req.Scan
 		read = ocr.Reading{Text: req.Text}
 		if scan {
-			read.Codes, read.CodesUnread = req.QRCodes, req.QRCodesUnread
+			read.Codes, read.CodesUnread, read.Links = req.QRCodes, req.QRCodesUnread, req.Links
 		}
 		if req.Digest != "" {
 			d, err := seal.ParseDigest(req.Digest)
@@ -92,7 +99,7 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			shownText = *req.Pages
-			shown := ocr.Reading{Text: shownText, Codes: req.QRCodes, CodesUnread: req.QRCodesUnread}
+			shown := ocr.Reading{Text: shownText, Codes: req.QRCodes, CodesUnread: req.QRCodesUnread, Links: req.Links}
 			pages = func(context.Context) (ocr.Reading, error) { return shown, nil }
 		}
 		if digest != "" && s.draftBytes(w, r, digest) {
@@ -187,6 +194,27 @@ func checkCodes(codes []string, unread, read bool) error {
 	for i, c := range codes {
 		if len(c) > maxQRCodeLen {
 			return fmt.Errorf("%w: qr_codes[%d] has %d bytes: a QR code holds at most %d", errBadRequest, i, len(c), maxQRCodeLen)
+		}
+	}
+	return nil
+}
+
+// maxLinkLen bounds each link address an identification request may name: longer than any
+// browser follows.
+const maxLinkLen = 64 << 10
+
+// checkLinks refuses link addresses given where they mean nothing (without a scan or pages),
+// or more or longer than a PDF read is taken with (ocr.MaxLinks).
+func checkLinks(links []string, read bool) error {
+	switch {
+	case len(links) > 0 && !read:
+		return fmt.Errorf("%w: links are the addresses of the links of a PDF read by OCR as a scan (\"scan\": true) or beside its pages (\"pages\"): give one of them", errBadRequest)
+	case len(links) > ocr.MaxLinks:
+		return fmt.Errorf("%w: links: %d addresses; at most %d", errBadRequest, len(links), ocr.MaxLinks)
+	}
+	for i, l := range links {
+		if len(l) > maxLinkLen {
+			return fmt.Errorf("%w: links[%d] has %d bytes; at most %d", errBadRequest, i, len(l), maxLinkLen)
 		}
 	}
 	return nil

@@ -267,7 +267,23 @@ func grayOf(page image.Image) *image.Gray {
 // Windows-1252.
 func SearchablePDF(t testing.TB, pages []image.Image, dpi int, text string) []byte {
 	t.Helper()
-	return layeredPDF(t, pages, dpi, text, false)
+	return layeredPDF(t, pages, dpi, text, false, nil)
+}
+
+// Over is what a forger lays over the picture of a page of a scan (PicturesPDF).
+type Over struct {
+	// Draw is content-stream operators drawn after the picture, in points from the page's
+	// lower left corner; /F0 is Helvetica.
+	Draw string
+	// Link is the address of a link annotation over the page's lowest inch (its footer).
+	Link string
+}
+
+// PicturesPDF returns a scanner's PDF of pages, one picture at dpi a page and nothing else,
+// with over[i], if any, laid over page i (a drawing, a link).
+func PicturesPDF(t testing.TB, pages []image.Image, dpi int, over map[int]Over) []byte {
+	t.Helper()
+	return layeredPDF(t, pages, dpi, "", false, over)
 }
 
 // CoveredPDF is SearchablePDF with text drawn visibly (rendering mode 0) under the first
@@ -275,7 +291,7 @@ func SearchablePDF(t testing.TB, pages []image.Image, dpi int, text string) []by
 // shows.
 func CoveredPDF(t testing.TB, pages []image.Image, dpi int, text string) []byte {
 	t.Helper()
-	return layeredPDF(t, pages, dpi, text, true)
+	return layeredPDF(t, pages, dpi, text, true, nil)
 }
 
 // ScannerPDF returns what a scanner with OCR writes for scan, an image: a PDF of its picture
@@ -306,8 +322,9 @@ func ScannerPDF(t testing.TB, r *ocr.Reader, scan []byte) []byte {
 	return pdf
 }
 
-// layeredPDF is SearchablePDF, or CoveredPDF when covered.
-func layeredPDF(t testing.TB, pages []image.Image, dpi int, text string, covered bool) []byte {
+// layeredPDF is SearchablePDF, or CoveredPDF when covered, with no text layer when text is
+// empty, and over laid over the pages (PicturesPDF).
+func layeredPDF(t testing.TB, pages []image.Image, dpi int, text string, covered bool, over map[int]Over) []byte {
 	t.Helper()
 	var objs []string
 	object := func(body string, stream []byte) {
@@ -317,7 +334,8 @@ func layeredPDF(t testing.TB, pages []image.Image, dpi int, text string, covered
 		objs = append(objs, body)
 	}
 	// Objects: 1 catalogue, 2 page tree, 3 font, then a page, its contents and its image
-	// for each page.
+	// for each page, then the pages' link annotations.
+	var annots []string
 	kids := make([]string, len(pages))
 	for i := range pages {
 		kids[i] = fmt.Sprintf("%d 0 R", 4+3*i)
@@ -337,7 +355,7 @@ func layeredPDF(t testing.TB, pages []image.Image, dpi int, text string, covered
 		} else {
 			content.WriteString(picture)
 		}
-		if i == 0 {
+		if i == 0 && text != "" {
 			fmt.Fprintf(&content, "BT %d Tr /F0 4 Tf 5 TL 1 0 0 1 20 %.2f Tm\n", mode, h-20)
 			for line := range strings.Lines(strings.ReplaceAll(text, "\f", "\n")) { // a page break is a line break here
 				s, err := enc.String(strings.TrimRight(line, "\n"))
@@ -352,6 +370,13 @@ func layeredPDF(t testing.TB, pages []image.Image, dpi int, text string, covered
 		if covered {
 			content.WriteString(picture)
 		}
+		content.WriteString(over[i].Draw)
+		links := ""
+		if uri := over[i].Link; uri != "" {
+			links = fmt.Sprintf(" /Annots [%d 0 R]", 4+3*len(pages)+len(annots))
+			uri = strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(uri)
+			annots = append(annots, fmt.Sprintf("<< /Type /Annot /Subtype /Link /Rect [0 0 %.2f 72] /Border [0 0 0] /A << /S /URI /URI (%s) >> >>", w, uri))
+		}
 		gray := grayOf(page)
 		var pixels bytes.Buffer
 		zw := zlib.NewWriter(&pixels)
@@ -360,9 +385,12 @@ func layeredPDF(t testing.TB, pages []image.Image, dpi int, text string, covered
 			t.Fatal(err)
 		}
 		n := 4 + 3*i
-		object(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Contents %d 0 R /Resources << /Font << /F0 3 0 R >> /XObject << /Im0 %d 0 R >> >> >>", w, h, n+1, n+2), nil)
+		object(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Contents %d 0 R /Resources << /Font << /F0 3 0 R >> /XObject << /Im0 %d 0 R >> >>%s >>", w, h, n+1, n+2, links), nil)
 		object(fmt.Sprintf("<< /Length %d >>", content.Len()), []byte(content.String()))
 		object(fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>", b.Dx(), b.Dy(), pixels.Len()), pixels.Bytes())
+	}
+	for _, a := range annots {
+		object(a, nil)
 	}
 	return pdftest.Build(objs...)
 }
