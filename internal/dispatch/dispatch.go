@@ -19,7 +19,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"net/http"
 	"net/mail"
+	"slices"
 	"sync"
 	"time"
 
@@ -29,12 +32,14 @@ import (
 
 // Defaults of Config.
 const (
-	DefaultMaxAttempts = 10
-	DefaultBackoff     = time.Minute
-	DefaultMaxBackoff  = 4 * time.Hour
-	DefaultConnections = 4
-	DefaultPoll        = time.Second
-	DefaultClaim       = 2 * time.Minute
+	DefaultMaxAttempts    = 10
+	DefaultBackoff        = time.Minute
+	DefaultMaxBackoff     = 4 * time.Hour
+	DefaultConnections    = 4
+	DefaultPoll           = time.Second
+	DefaultClaim          = 2 * time.Minute
+	DefaultWebhooks       = 8
+	DefaultWebhookTimeout = 10 * time.Second
 )
 
 // Config configures a Dispatcher.
@@ -57,6 +62,12 @@ type Config struct {
 	// longer than sending one takes, and as long as a message waits when its server stops
 	// after taking it.
 	Claim time.Duration
+	// Webhooks is how many webhook deliveries are posted at once, to as many endpoints: an
+	// endpoint has one delivery posted at a time, so one that never answers holds one of
+	// them, and the others go on delivering to the other endpoints.
+	Webhooks int
+	// WebhookTimeout is how long a webhook post may take, its answer included.
+	WebhookTimeout time.Duration
 	// AllowPrivateWebhooks lets webhooks reach loopback, link-local and private addresses.
 	AllowPrivateWebhooks bool
 	Logger               *slog.Logger
@@ -99,6 +110,12 @@ func New(cfg Config) (*Dispatcher, error) {
 	}
 	if cfg.Claim <= 0 {
 		cfg.Claim = DefaultClaim
+	}
+	if cfg.Webhooks <= 0 {
+		cfg.Webhooks = DefaultWebhooks
+	}
+	if cfg.WebhookTimeout <= 0 {
+		cfg.WebhookTimeout = DefaultWebhookTimeout
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -345,34 +362,47 @@ func (d *Dispatcher) record(ctx context.Context, m store.OutboxMessage, err erro
 	}
 }
 
-// runWebhooks posts due webhook deliveries until ctx is done.
+// runWebhooks posts due webhook deliveries until ctx is done: up to Config.Webhooks at once,
+// each to another endpoint. The read of the due deliveries skips the endpoints with a post
+// under way, so an endpoint is posted one delivery at a time, and one that never answers holds
+// one post, until its timeout, and delays no other endpoint's deliveries. Each attempt is
+// recorded, in a transaction of its own, before its endpoint counts as free again, so the next
+// read that may take the endpoint's deliveries sees the record.
 func (d *Dispatcher) runWebhooks(ctx context.Context) {
-	cl := WebhookClient(d.cfg.AllowPrivateWebhooks, 10*time.Second)
-	reg, log := d.cfg.Registry, d.cfg.Logger
+	cl := WebhookClient(d.cfg.AllowPrivateWebhooks, d.cfg.WebhookTimeout)
+	var mu sync.Mutex
+	busy := map[int64]bool{} // endpoints with a post under way
+	finished := make(chan struct{}, 1)
+	var posts sync.WaitGroup
+	defer posts.Wait()
 	for ctx.Err() == nil {
-		due, err := reg.DueWebhooks(ctx, 50, d.cfg.Claim)
-		if err != nil && ctx.Err() == nil {
-			log.Error("dispatch: read webhook deliveries", "err", err)
+		mu.Lock()
+		skip := slices.Collect(maps.Keys(busy))
+		mu.Unlock()
+		var due []store.WebhookDelivery
+		if free := d.cfg.Webhooks - len(skip); free > 0 {
+			var err error
+			due, err = d.cfg.Registry.DueWebhooks(ctx, free, d.cfg.Claim, skip...)
+			if err != nil && ctx.Err() == nil {
+				d.cfg.Logger.Error("dispatch: read webhook deliveries", "err", err)
+			}
 		}
+		mu.Lock()
 		for _, w := range due {
-			answer, err := post(ctx, cl, w.Endpoint.URL, w.Endpoint.Secret, w.WebhookID, w.Payload, time.Now())
-			status, next := store.StatusSent, time.Now()
-			if err != nil {
-				answer = err.Error()
-				status, next = store.StatusDeferred, time.Now().Add(d.backoff(w.Attempts+1))
-				if w.Attempts+1 >= d.cfg.MaxAttempts {
-					status = store.StatusFailed
-					// Named by its ID only, as messages are: a recipient's endpoint is named
-					// after the recipient, and a failed post's error quotes its address.
-					log.Warn("dispatch: webhook failed", "endpoint", w.Endpoint.ID, "event", w.Event, "attempts", w.Attempts+1)
+			busy[w.EndpointID] = true
+		}
+		mu.Unlock()
+		for _, w := range due {
+			posts.Go(func() {
+				d.postWebhook(ctx, cl, w)
+				mu.Lock()
+				delete(busy, w.EndpointID)
+				mu.Unlock()
+				select {
+				case finished <- struct{}{}:
+				default:
 				}
-			}
-			if len(answer) > 500 {
-				answer = answer[:500]
-			}
-			if err := reg.WebhookAttempt(ctx, w.ID, status, answer, next); err != nil && ctx.Err() == nil {
-				log.Error("dispatch: record webhook attempt", "err", err)
-			}
+			})
 		}
 		if len(due) > 0 {
 			continue
@@ -381,8 +411,33 @@ func (d *Dispatcher) runWebhooks(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 		case <-d.hook:
+		case <-finished:
 		case <-t.C:
 		}
 		t.Stop()
+	}
+}
+
+// postWebhook posts w and records the attempt: sent, deferred with backoff, or failed after the
+// last attempt.
+func (d *Dispatcher) postWebhook(ctx context.Context, cl *http.Client, w store.WebhookDelivery) {
+	reg, log := d.cfg.Registry, d.cfg.Logger
+	answer, err := post(ctx, cl, w.Endpoint.URL, w.Endpoint.Secret, w.WebhookID, w.Payload, time.Now())
+	status, next := store.StatusSent, time.Now()
+	if err != nil {
+		answer = err.Error()
+		status, next = store.StatusDeferred, time.Now().Add(d.backoff(w.Attempts+1))
+		if w.Attempts+1 >= d.cfg.MaxAttempts {
+			status = store.StatusFailed
+			// Named by its ID only, as messages are: a recipient's endpoint is named after
+			// the recipient, and a failed post's error quotes its address.
+			log.Warn("dispatch: webhook failed", "endpoint", w.Endpoint.ID, "event", w.Event, "attempts", w.Attempts+1)
+		}
+	}
+	if len(answer) > 500 {
+		answer = answer[:500]
+	}
+	if err := reg.WebhookAttempt(ctx, w.ID, status, answer, next); err != nil && ctx.Err() == nil {
+		log.Error("dispatch: record webhook attempt", "err", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
 	mail "github.com/wneessen/go-mail"
 )
 
@@ -165,8 +166,9 @@ func (s *sender) send(ctx context.Context, m *mail.Msg) (string, error) {
 }
 
 // errOutcomeUnknown wraps a failure after the end of a message's data and before the server's
-// answer to it (a connection lost, a timeout): the server may hold the message.
-var errOutcomeUnknown = errors.New("no answer to the end of the data: the server may have accepted the message")
+// answer to it (a connection lost, a timeout): the server may hold the message. Its text
+// begins the reply recorded, which marks the message as maybe delivered (store.ReplyNoAnswer).
+var errOutcomeUnknown = errors.New(store.ReplyNoAnswer)
 
 func (s *sender) close() {
 	if s.cl != nil && s.connected {

@@ -505,7 +505,8 @@ func (r *Registry) SendDraftVersion(ctx context.Context, a Actor, ref, name, ver
 }
 
 // queueNotices queues, in the withdrawal's transaction, a notice to every address a letter or
-// a draft copy of ref was sent to, and fails what was still waiting to leave.
+// a draft copy of ref was sent to, or may have reached (store.OutboxMessage.MayBeHeld: also a
+// message failed since), and fails what was still waiting to leave.
 func (r *Registry) queueNotices(ctx context.Context, tx *store.Tx, l *store.Letter, w store.Withdrawal, by string) error {
 	if err := tx.FailUnsent(ctx, l.ID, []string{store.KindLetter, store.KindDraftCopy}, "not sent: the letter was "+pastTense(w.Kind)+" before it left"); err != nil {
 		return err
@@ -515,7 +516,7 @@ func (r *Registry) queueNotices(ctx context.Context, tx *store.Tx, l *store.Lett
 		return err
 	}
 	for _, m := range ms {
-		if m.Kind != store.KindNotice && m.Status == store.StatusSent {
+		if m.Kind != store.KindNotice && m.MayBeHeld() {
 			if err := r.queueNotice(ctx, tx, l, m, w.CreatedAt); err != nil {
 				return err
 			}
@@ -828,9 +829,10 @@ func (r *Registry) Deferred(ctx context.Context, m store.OutboxMessage, reply st
 }
 
 // Failed records that m will not be sent, with the last reply, and audits it: a permanent
-// failure is shown to the office, never dropped. If an earlier attempt at m may have been
-// accepted (its server died before recording it: store.OutboxMessage.Uncertain) and the
-// letter is withdrawn, the recipient may hold it and is queued the notice.
+// failure is shown to the office, never dropped. If an attempt at m may have been accepted
+// (its server died before recording it, or this attempt's answer never came:
+// store.OutboxMessage.Uncertain, which the failed message keeps) and the letter is withdrawn,
+// the recipient may hold it and is queued the notice.
 func (r *Registry) Failed(ctx context.Context, m store.OutboxMessage, reply string) error {
 	return r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		cur, err := tx.OutboxMessage(ctx, m.ID)
@@ -840,8 +842,12 @@ func (r *Registry) Failed(ctx context.Context, m store.OutboxMessage, reply stri
 		if err := tx.MarkAttempt(ctx, m.ID, store.StatusFailed, reply, r.cfg.Now()); err != nil {
 			return err
 		}
+		after, err := tx.OutboxMessage(ctx, m.ID)
+		if err != nil {
+			return err
+		}
 		waiting := cur.Status == store.StatusQueued || cur.Status == store.StatusDeferred
-		if waiting && cur.Kind != store.KindNotice && cur.Uncertain() {
+		if waiting && cur.Kind != store.KindNotice && after.Uncertain() {
 			if err := r.noticeIfWithdrawn(ctx, tx, *cur); err != nil {
 				return err
 			}
@@ -1011,7 +1017,7 @@ func (r *Registry) withdrawalEvent(ctx context.Context, tx *store.Tx, l *store.L
 	event, office, holder := r.withdrawalPayloads(l, w, by)
 	recipients := map[int64]map[string]any{}
 	for _, m := range ms {
-		if m.Kind != store.KindNotice && m.Status == store.StatusSent {
+		if m.Kind != store.KindNotice && m.MayBeHeld() {
 			recipients[m.RecipientID] = holder
 		}
 	}
@@ -1197,13 +1203,14 @@ func (r *Registry) WebhookLog(ctx context.Context, a Actor, limit int) ([]Webhoo
 	return out, err
 }
 
-// DueWebhooks returns up to limit webhook deliveries whose time has come, claimed for claim on
-// PostgreSQL as DueMessages claims messages.
-func (r *Registry) DueWebhooks(ctx context.Context, limit int, claim time.Duration) ([]store.WebhookDelivery, error) {
+// DueWebhooks returns webhook deliveries whose time has come, one per endpoint, to up to limit
+// endpoints not busy (store.Tx.DueWebhookDeliveries), claimed for claim on PostgreSQL as
+// DueMessages claims messages.
+func (r *Registry) DueWebhooks(ctx context.Context, limit int, claim time.Duration, busy ...int64) ([]store.WebhookDelivery, error) {
 	return dueClaimed(ctx, r, func(tx *store.Tx, now time.Time) ([]store.WebhookDelivery, error) {
-		return tx.DueWebhookDeliveries(ctx, now, limit)
+		return tx.DueWebhookDeliveries(ctx, now, limit, busy...)
 	}, func(tx *store.Tx, now time.Time) ([]store.WebhookDelivery, error) {
-		return tx.ClaimDueWebhookDeliveries(ctx, now, limit, now.Add(claim))
+		return tx.ClaimDueWebhookDeliveries(ctx, now, limit, now.Add(claim), busy...)
 	})
 }
 

@@ -113,6 +113,11 @@ type OutboxMessage struct {
 	CreatedAt   time.Time
 	SentAt      time.Time
 	ReceivedAt  time.Time
+	// MaybeDelivered is set when an attempt at the message may have reached the recipient
+	// though its acceptance was never recorded (its server died, or the mail server's answer
+	// to the data was lost). It stays through later replies and the failed state: a withdrawal
+	// gives notice to whoever may hold the letter (MayBeHeld).
+	MaybeDelivered bool
 	// Recipient and Reference are filled in by the queries that list messages.
 	Recipient, Reference string
 }
@@ -145,7 +150,7 @@ func (t *Tx) Enqueue(ctx context.Context, m *OutboxMessage) (bool, error) {
 }
 
 const outboxCols = `o.id, o.message_key, o.message_id, o.letter_id, o.recipient_id, o.email, o.kind, o.version_n, o.attachment,
-	o.receipt_hash, o.status, o.attempts, o.next_at, o.reply, o.member_id, o.created_at, o.sent_at, o.received_at, r.name, l.reference`
+	o.receipt_hash, o.status, o.attempts, o.next_at, o.reply, o.member_id, o.created_at, o.sent_at, o.received_at, o.maybe_delivered, r.name, l.reference`
 
 const outboxFrom = ` FROM outbox o JOIN recipients r ON r.id = o.recipient_id JOIN letters l ON l.id = o.letter_id`
 
@@ -154,11 +159,12 @@ func scanOutbox(row interface{ Scan(...any) error }) (*OutboxMessage, error) {
 	var member sql.NullInt64
 	var next, created string
 	var sent, received sql.NullString
+	var maybe int
 	if err := row.Scan(&m.ID, &m.Key, &m.MessageID, &m.LetterID, &m.RecipientID, &m.Email, &m.Kind, &m.VersionN, &m.Attachment,
-		&m.ReceiptHash, &m.Status, &m.Attempts, &next, &m.Reply, &member, &created, &sent, &received, &m.Recipient, &m.Reference); err != nil {
+		&m.ReceiptHash, &m.Status, &m.Attempts, &next, &m.Reply, &member, &created, &sent, &received, &maybe, &m.Recipient, &m.Reference); err != nil {
 		return nil, err
 	}
-	m.MemberID = member.Int64
+	m.MemberID, m.MaybeDelivered = member.Int64, maybe == 1
 	m.NextAt, m.CreatedAt = parseTS(next), parseTS(created)
 	if sent.Valid {
 		m.SentAt = parseTS(sent.String)
@@ -247,10 +253,26 @@ const (
 	ReplySendingAgain = "sending again: an earlier attempt was handed to the mail server and its outcome never recorded"
 )
 
+// ReplyNoAnswer begins the reply of an attempt whose data the mail server received and whose
+// answer to it never came (a connection lost, a timeout): the server may have accepted the
+// message. MarkAttempt marks such a message MaybeDelivered.
+const ReplyNoAnswer = "no answer to the end of the data: the server may have accepted the message"
+
+// maybeDeliveredSQLite and maybeDeliveredPostgres are migration 35: the lasting mark of a
+// message that may have reached its recipient (OutboxMessage.MaybeDelivered), set on the
+// messages whose reply says so.
+const (
+	maybeDeliveredSQLite = `ALTER TABLE outbox ADD COLUMN maybe_delivered INTEGER NOT NULL DEFAULT 0 CHECK (maybe_delivered IN (0, 1));
+UPDATE outbox SET maybe_delivered = 1 WHERE reply = 'sending again: an earlier attempt was handed to the mail server and its outcome never recorded';
+`
+	maybeDeliveredPostgres = maybeDeliveredSQLite
+)
+
 // MarkSending records, before the messages ids are handed to the mail server, that an attempt
 // at each has begun: its reply becomes ReplySending, or ReplySendingAgain when an earlier
-// attempt's was never replaced by its outcome (MarkSent, MarkAttempt). A withdrawal leaves such
-// a message to the worker (FailUnsent), which gives notice if it may have left (Uncertain).
+// attempt's was never replaced by its outcome (MarkSent, MarkAttempt), and then the message is
+// marked MaybeDelivered for good. A withdrawal leaves such a message to the worker
+// (FailUnsent), which gives notice if it may have left (Uncertain).
 func (t *Tx) MarkSending(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
@@ -259,7 +281,8 @@ func (t *Tx) MarkSending(ctx context.Context, ids []int64) error {
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	_, err := t.exec(ctx, `UPDATE outbox SET reply = CASE WHEN reply IN ($1, $2) THEN $2 ELSE $1 END
+	_, err := t.exec(ctx, `UPDATE outbox SET reply = CASE WHEN reply IN ($1, $2) THEN $2 ELSE $1 END,
+		maybe_delivered = CASE WHEN reply IN ($1, $2) THEN 1 ELSE maybe_delivered END
 		WHERE status IN ('queued', 'deferred') AND id IN (`+placeholders(3, len(ids))+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("mark messages sending: %w", err)
@@ -267,9 +290,16 @@ func (t *Tx) MarkSending(ctx context.Context, ids []int64) error {
 	return nil
 }
 
-// Uncertain reports whether m may have reached its recipient though it is not recorded sent:
-// an attempt at it was handed to the mail server and its outcome never recorded.
-func (m *OutboxMessage) Uncertain() bool { return m.Reply == ReplySendingAgain }
+// Uncertain reports whether m may have reached its recipient though no acceptance of it was
+// recorded at the time: an attempt at it was handed to the mail server and its outcome never
+// recorded, or the server's answer to its data never came (MaybeDelivered, set whenever the
+// reply becomes ReplySendingAgain, and by migration 35 on the messages it was before).
+func (m *OutboxMessage) Uncertain() bool { return m.MaybeDelivered }
+
+// MayBeHeld reports whether m's recipient holds it or may: it was recorded sent, or an attempt
+// at it may have been accepted (Uncertain), whatever happened to it after. A withdrawal gives
+// notice to every recipient of such a letter or draft copy.
+func (m *OutboxMessage) MayBeHeld() bool { return m.Status == StatusSent || m.Uncertain() }
 
 // Unclaim gives back claimed messages that were not attempted (a dispatcher stopping): each
 // still waiting is due again at the time it was due when claimed (m.NextAt), with the reply it
@@ -331,10 +361,17 @@ func (t *Tx) MarkSent(ctx context.Context, id int64, reply string, at time.Time)
 	return n == 1, nil
 }
 
-// MarkAttempt records a failed attempt: status is deferred (tried again at next) or failed.
+// MarkAttempt records a failed attempt: status is deferred (tried again at next) or failed. A
+// reply that says the message may have been accepted (ReplySendingAgain, ReplyNoAnswer) marks
+// it MaybeDelivered; no reply clears the mark.
 func (t *Tx) MarkAttempt(ctx context.Context, id int64, status, reply string, next time.Time) error {
-	_, err := t.exec(ctx, `UPDATE outbox SET status = $1, attempts = attempts + 1, reply = $2, next_at = $3
-		WHERE id = $4 AND status IN ('queued', 'deferred')`, status, reply, due(next), id)
+	maybe := 0
+	if reply == ReplySendingAgain || strings.HasPrefix(reply, ReplyNoAnswer) {
+		maybe = 1
+	}
+	_, err := t.exec(ctx, `UPDATE outbox SET status = $1, attempts = attempts + 1, reply = $2, next_at = $3,
+		maybe_delivered = CASE WHEN $4 = 1 THEN 1 ELSE maybe_delivered END
+		WHERE id = $5 AND status IN ('queued', 'deferred')`, status, reply, due(next), maybe, id)
 	if err != nil {
 		return fmt.Errorf("mark message %d %s: %w", id, status, err)
 	}
@@ -474,15 +511,27 @@ func (t *Tx) deliveries(ctx context.Context, where string, args ...any) ([]Webho
 	return out, rows.Err()
 }
 
-// DueWebhookDeliveries returns up to limit deliveries whose time has come, oldest first.
-func (t *Tx) DueWebhookDeliveries(ctx context.Context, now time.Time, limit int) ([]WebhookDelivery, error) {
-	return t.deliveries(ctx, `d.status IN ('queued', 'deferred') AND d.next_at <= $1 ORDER BY d.next_at, d.id LIMIT $2`, due(now), limit)
+// DueWebhookDeliveries returns deliveries whose time has come, one per endpoint (the first
+// queued of those due to it), to up to limit endpoints, oldest first, and none to the
+// endpoints busy: a dispatcher posts to an endpoint one delivery at a time, so that an
+// endpoint that never answers holds one post and not the deliveries to the others.
+func (t *Tx) DueWebhookDeliveries(ctx context.Context, now time.Time, limit int, busy ...int64) ([]WebhookDelivery, error) {
+	args := []any{due(now), limit}
+	skip := ""
+	if len(busy) > 0 {
+		skip = ` AND endpoint_id NOT IN (` + placeholders(3, len(busy)) + `)`
+		for _, id := range busy {
+			args = append(args, id)
+		}
+	}
+	return t.deliveries(ctx, `d.id IN (SELECT MIN(id) FROM webhook_deliveries WHERE status IN ('queued', 'deferred') AND next_at <= $1`+skip+`
+		GROUP BY endpoint_id) ORDER BY d.next_at, d.id LIMIT $2`, args...)
 }
 
-// ClaimDueWebhookDeliveries returns up to limit due deliveries, as DueWebhookDeliveries does,
-// and claims them until until, as ClaimDueMessages claims messages; MarkWebhook ends the claim.
-func (t *Tx) ClaimDueWebhookDeliveries(ctx context.Context, now time.Time, limit int, until time.Time) ([]WebhookDelivery, error) {
-	ds, err := t.DueWebhookDeliveries(ctx, now, limit)
+// ClaimDueWebhookDeliveries returns due deliveries, as DueWebhookDeliveries does, and claims
+// them until until, as ClaimDueMessages claims messages; MarkWebhook ends the claim.
+func (t *Tx) ClaimDueWebhookDeliveries(ctx context.Context, now time.Time, limit int, until time.Time, busy ...int64) ([]WebhookDelivery, error) {
+	ds, err := t.DueWebhookDeliveries(ctx, now, limit, busy...)
 	if err != nil || len(ds) == 0 {
 		return ds, err
 	}

@@ -291,7 +291,9 @@ func TestOutboxSendingPostgres(t *testing.T) {
 // testOutboxSending: a message handed to the mail server is marked so (MarkSending), and a
 // second hand-over without an outcome recorded between makes it Uncertain; a withdrawal's
 // FailUnsent leaves handed-over messages to their worker and fails the others; an outcome
-// ends the mark; Unclaim puts back the reply a message had.
+// ends the "sending" reply; Unclaim puts back the reply a message had. A message that may have
+// been delivered (handed over twice, or its answer lost) keeps its MaybeDelivered mark through
+// a later refusal and failure, and MayBeHeld says its recipient may hold it.
 func testOutboxSending(t *testing.T, db *store.DB) {
 	defer db.Close()
 	ctx := t.Context()
@@ -300,7 +302,7 @@ func testOutboxSending(t *testing.T, db *store.DB) {
 	var ids []int64
 	var letter int64
 	err := db.Update(ctx, func(tx *store.Tx) error {
-		m, l, err := addOutboxFixture(tx, now, &rec, "a@mod.example", "b@mod.example", "c@mod.example")
+		m, l, err := addOutboxFixture(tx, now, &rec, "a@mod.example", "b@mod.example", "c@mod.example", "d@mod.example")
 		if err != nil {
 			return err
 		}
@@ -334,13 +336,21 @@ func testOutboxSending(t *testing.T, db *store.DB) {
 	}
 	before := get(ids[2])
 	update(func(tx *store.Tx) error { return tx.MarkSending(ctx, ids) })
-	if m := get(ids[0]); m.Reply != store.ReplySending || m.Uncertain() {
-		t.Fatalf("handed over once: %q", m.Reply)
+	if m := get(ids[0]); m.Reply != store.ReplySending || m.Uncertain() || m.MaybeDelivered || m.MayBeHeld() {
+		t.Fatalf("handed over once: %q %+v", m.Reply, m)
 	}
 	// a's outcome is never recorded (its server died); it is handed over again.
 	update(func(tx *store.Tx) error { return tx.MarkSending(ctx, ids[:1]) })
-	if m := get(ids[0]); !m.Uncertain() {
-		t.Fatalf("handed over again without an outcome: %q", m.Reply)
+	if m := get(ids[0]); !m.Uncertain() || !m.MaybeDelivered || !m.MayBeHeld() {
+		t.Fatalf("handed over again without an outcome: %q %+v", m.Reply, m)
+	}
+	// d's data reached the mail server and its answer never came: it failed, at its last
+	// attempt, and may have been delivered.
+	update(func(tx *store.Tx) error {
+		return tx.MarkAttempt(ctx, ids[3], store.StatusFailed, store.ReplyNoAnswer+": closing SMTP DATA writer: EOF", now)
+	})
+	if m := get(ids[3]); m.Status != store.StatusFailed || !m.MaybeDelivered || !m.MayBeHeld() {
+		t.Fatalf("failed with no answer to its data: %+v", m)
 	}
 	// b is deferred: its outcome ends the mark. c is given back unsent.
 	update(func(tx *store.Tx) error { return tx.MarkAttempt(ctx, ids[1], store.StatusDeferred, "451 later", now) })
@@ -351,9 +361,168 @@ func testOutboxSending(t *testing.T, db *store.DB) {
 	update(func(tx *store.Tx) error {
 		return tx.FailUnsent(ctx, letter, []string{store.KindLetter}, "withdrawn")
 	})
-	for i, want := range []string{store.StatusQueued, store.StatusFailed, store.StatusFailed} {
+	for i, want := range []string{store.StatusQueued, store.StatusFailed, store.StatusFailed, store.StatusFailed} {
 		if m := get(ids[i]); m.Status != want {
 			t.Errorf("%s after the withdrawal: %s (%q), want %s", m.Email, m.Status, m.Reply, want)
 		}
+	}
+	for i, held := range []bool{true, false, false, true} {
+		if m := get(ids[i]); m.MayBeHeld() != held {
+			t.Errorf("%s (%s, %q) may be held: %v, want %v", m.Email, m.Status, m.Reply, m.MayBeHeld(), held)
+		}
+	}
+	// a is refused for the moment, then fails at its last attempt: it may still have been
+	// delivered before.
+	update(func(tx *store.Tx) error { return tx.MarkAttempt(ctx, ids[0], store.StatusDeferred, "451 later", now) })
+	update(func(tx *store.Tx) error { return tx.MarkAttempt(ctx, ids[0], store.StatusFailed, "451 later", now) })
+	if m := get(ids[0]); m.Status != store.StatusFailed || m.Reply != "451 later" || !m.MaybeDelivered || !m.MayBeHeld() {
+		t.Fatalf("failed after an uncertain attempt: %+v", m)
+	}
+	// Recorded sent, it is held, and keeps the mark.
+	update(func(tx *store.Tx) error { _, err := tx.MarkSent(ctx, ids[0], "250 ok", now); return err })
+	if m := get(ids[0]); m.Status != store.StatusSent || !m.MaybeDelivered || !m.MayBeHeld() {
+		t.Fatalf("sent after an uncertain attempt: %+v", m)
+	}
+}
+
+func TestMaybeDeliveredMigrationSQLite(t *testing.T) {
+	dir := t.TempDir()
+	testMaybeDeliveredMigration(t,
+		func(n int) (*store.DB, error) { return store.OpenSQLiteAtForTest(t.Context(), dir, n) },
+		func() (*store.DB, error) { return store.OpenSQLite(t.Context(), dir) })
+}
+
+func TestMaybeDeliveredMigrationPostgres(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	testMaybeDeliveredMigration(t,
+		func(n int) (*store.DB, error) { return store.OpenPostgresAtForTest(t.Context(), url, n) },
+		func() (*store.DB, error) { return store.OpenPostgres(t.Context(), url) })
+}
+
+// testMaybeDeliveredMigration: messages stored by schema 34, one handed over twice without an
+// outcome ("sending again"), one handed over once, one refused, one sent; migration 35 marks
+// the first maybe delivered and no other.
+func testMaybeDeliveredMigration(t *testing.T, openAt func(int) (*store.DB, error), open func() (*store.DB, error)) {
+	ctx := t.Context()
+	old, err := openAt(34)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	var ids []int64
+	err = old.Update(ctx, func(tx *store.Tx) error {
+		var rec store.Recipient
+		m, l, err := addOutboxFixture(tx, now, &rec, "a@mod.example", "b@mod.example", "c@mod.example", "d@mod.example")
+		if err != nil {
+			return err
+		}
+		for _, e := range rec.Emails {
+			msg := &store.OutboxMessage{Key: "letter/1/0/" + e, MessageID: "letter." + e, LetterID: l.ID, RecipientID: rec.ID, Email: e,
+				Kind: store.KindLetter, NextAt: now, MemberID: m.ID, CreatedAt: now}
+			if _, err := tx.Enqueue(ctx, msg); err != nil {
+				return err
+			}
+			ids = append(ids, msg.ID)
+		}
+		for i, st := range []struct{ status, reply string }{{store.StatusDeferred, store.ReplySendingAgain}, {store.StatusQueued, store.ReplySending},
+			{store.StatusDeferred, "451 later"}, {store.StatusSent, "250 ok"}} {
+			if err := store.ExecTx(ctx, tx, `UPDATE outbox SET status = $1, reply = $2 WHERE id = $3`, st.status, st.reply, ids[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	old.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for i, want := range []bool{true, false, false, false} {
+		var m *store.OutboxMessage
+		if err := db.View(ctx, func(tx *store.Tx) (err error) { m, err = tx.OutboxMessage(ctx, ids[i]); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if m.MaybeDelivered != want {
+			t.Errorf("%s (%s, %q) after the migration: maybe delivered %v, want %v", m.Email, m.Status, m.Reply, m.MaybeDelivered, want)
+		}
+	}
+}
+
+func TestWebhooksDuePerEndpointSQLite(t *testing.T) {
+	testWebhooksDuePerEndpoint(t, openSQLite(t, t.TempDir()))
+}
+
+func TestWebhooksDuePerEndpointPostgres(t *testing.T) {
+	testWebhooksDuePerEndpoint(t, openPostgres(t, storetest.PostgresURL(t)))
+}
+
+// testWebhooksDuePerEndpoint: due webhook deliveries come one per endpoint, the first queued of
+// each, oldest first, up to limit endpoints; the endpoints a dispatcher calls busy are skipped,
+// and their deliveries are not claimed.
+func testWebhooksDuePerEndpoint(t *testing.T, db *store.DB) {
+	defer db.Close()
+	ctx := t.Context()
+	now := time.Now().UTC().Truncate(time.Second)
+	var hang, other int64
+	err := db.Update(ctx, func(tx *store.Tx) error {
+		for _, ep := range []struct {
+			name string
+			id   *int64
+		}{{"hang", &hang}, {"other", &other}} {
+			e := &store.WebhookEndpoint{Name: ep.name, URL: "https://" + ep.name + ".example/hook", Secret: "whsec_AAAA", CreatedAt: now}
+			if err := tx.AddWebhookEndpoint(ctx, e); err != nil {
+				return err
+			}
+			*ep.id = e.ID
+		}
+		for i, ep := range []int64{hang, hang, other, hang} {
+			d := &store.WebhookDelivery{EndpointID: ep, WebhookID: fmt.Sprintf("msg_%d", i), Event: "letter.released", Payload: []byte(`{}`),
+				NextAt: now.Add(time.Duration(i) * time.Millisecond), CreatedAt: now}
+			if err := tx.AddWebhookDelivery(ctx, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := now.Add(time.Second)
+	due := func(claim bool, limit int, busy ...int64) (ids []string) {
+		t.Helper()
+		err := db.Update(ctx, func(tx *store.Tx) error {
+			var ds []store.WebhookDelivery
+			var err error
+			if claim {
+				ds, err = tx.ClaimDueWebhookDeliveries(ctx, at, limit, at.Add(time.Minute), busy...)
+			} else {
+				ds, err = tx.DueWebhookDeliveries(ctx, at, limit, busy...)
+			}
+			for _, d := range ds {
+				ids = append(ids, d.Endpoint.Name+"/"+d.WebhookID)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	if got := fmt.Sprint(due(false, 10)); got != "[hang/msg_0 other/msg_2]" {
+		t.Errorf("due: %s", got)
+	}
+	if got := fmt.Sprint(due(false, 1)); got != "[hang/msg_0]" {
+		t.Errorf("due to one endpoint: %s", got)
+	}
+	if got := fmt.Sprint(due(true, 10, hang)); got != "[other/msg_2]" {
+		t.Errorf("claimed with hang busy: %s", got)
+	}
+	// hang's deliveries were not claimed: its first is due once it is free.
+	if got := fmt.Sprint(due(true, 10)); got != "[hang/msg_0]" {
+		t.Errorf("claimed with hang free: %s", got)
 	}
 }

@@ -724,6 +724,10 @@ DELETE FROM seals;
 	// 34: changes of members and policy one admin proposes and a second carries out, when
 	// the policy in force asks for two admins (changes.go).
 	{sqlite: changesSQLite, postgres: changesPostgres},
+	// 35: a message that may have reached its recipient though no acceptance of it was
+	// recorded keeps a mark through later replies and failure, so that a withdrawal gives
+	// its recipient notice (dispatch.go).
+	{sqlite: maybeDeliveredSQLite, postgres: maybeDeliveredPostgres},
 }
 
 // packBundlesSQLite and packBundlesPostgres are migration 27 (see migrations).

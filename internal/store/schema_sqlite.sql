@@ -1,4 +1,4 @@
--- schema version 34
+-- schema version 35
 -- The schema the migrations of migrate.go leave in a new SQLite database, as its
 -- sqlite_master holds it. Written by: go test ./internal/store -run SQLiteSchemaIsMigrations -update-schema
 CREATE TABLE log_head (
@@ -137,7 +137,7 @@ CREATE TABLE outbox (
 	created_at   TEXT    NOT NULL,
 	sent_at      TEXT,
 	received_at  TEXT
-);
+, maybe_delivered INTEGER NOT NULL DEFAULT 0 CHECK (maybe_delivered IN (0, 1)));
 CREATE INDEX outbox_waiting ON outbox (next_at, id) WHERE status IN ('queued', 'deferred');
 CREATE INDEX outbox_by_letter ON outbox (letter_id, id);
 CREATE TABLE webhook_endpoints (
