@@ -99,7 +99,11 @@ func printDispatches(w io.Writer, out []registry.DispatchView) {
 		if d.ReceivedAt != nil {
 			received = humanTime(*d.ReceivedAt)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", printable(d.Recipient), printable(d.Email), d.Kind, d.Status, d.Attempts, received, printable(d.Reply))
+		status := d.Status
+		if d.MaybeDelivered {
+			status += " (may have been delivered)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", printable(d.Recipient), printable(d.Email), d.Kind, status, d.Attempts, received, printable(d.Reply))
 	}
 	tw.Flush()
 }

@@ -90,8 +90,8 @@ func TestUncertainThenFailedIsNoticed(t *testing.T) {
 			for o.status(t, ref)[0].Status != store.StatusFailed {
 				d.record(ctx, takeAgain(t, o), errors.New("451 4.3.0 try again later"))
 			}
-			if v := o.status(t, ref)[0]; v.Attempts != 3 {
-				t.Fatalf("the letter failed after %d attempts, want 3: %+v", v.Attempts, v)
+			if v := o.status(t, ref)[0]; v.Attempts != 3 || !v.MaybeDelivered {
+				t.Fatalf("the letter failed after %d attempts, want 3, and shown as maybe delivered (%v): %+v", v.Attempts, v.MaybeDelivered, v)
 			}
 			if notice, events := noticed(t, o, ref, addr); notice || events != 0 {
 				t.Fatalf("a notice before the retraction: %v, %d events", notice, events)

@@ -156,6 +156,9 @@ var _ = table(func() Translations {
 		"next try %s":           {"prochain essai le %s", "المحاولة التالية في %s"},
 		"not yet":               {"pas encore", "ليس بعد"},
 		"Nothing was sent about this letter yet.": {"Rien n'a encore été envoyé au sujet de cette lettre.", "لم يُرسَل شيء بشأن هذه الرسالة بعد."},
+		"may have been delivered: its recipient is told of a withdrawal": {
+			"a pu être remis : son destinataire est averti d'un retrait",
+			"ربما سُلِّم: يُبلَّغ المرسَل إليه بأي سحب"},
 		"Send the released letter, with its seal and a receipt link, to": {
 			"Envoyer la lettre émise, avec son sceau et un lien d'accusé de réception, à",
 			"إرسال الرسالة الصادرة، مع ختمها ورابط لإشعار الاستلام، إلى"},

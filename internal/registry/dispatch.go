@@ -234,6 +234,10 @@ type DispatchView struct {
 	NextAttempt *time.Time `json:"next_attempt,omitempty"`
 	SentAt      *time.Time `json:"sent_at"`
 	ReceivedAt  *time.Time `json:"received_at"`
+	// MaybeDelivered says an attempt may have reached the recipient though its acceptance
+	// was never recorded (store.OutboxMessage.MaybeDelivered): a failed message so marked
+	// may be held, and a withdrawal gives its recipient notice.
+	MaybeDelivered bool `json:"maybe_delivered,omitempty"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -245,7 +249,8 @@ func timePtr(t time.Time) *time.Time {
 
 func dispatchView(m store.OutboxMessage) DispatchView {
 	v := DispatchView{Recipient: m.Recipient, Email: m.Email, Kind: m.Kind, Status: m.Status, Attempts: m.Attempts, Reply: m.Reply,
-		MessageID: m.MessageID, QueuedAt: m.CreatedAt, SentAt: timePtr(m.SentAt), ReceivedAt: timePtr(m.ReceivedAt)}
+		MessageID: m.MessageID, QueuedAt: m.CreatedAt, SentAt: timePtr(m.SentAt), ReceivedAt: timePtr(m.ReceivedAt),
+		MaybeDelivered: m.MaybeDelivered && m.Status != store.StatusSent}
 	if m.Kind == store.KindDraftCopy {
 		v.Version = m.VersionN
 	}
