@@ -3,6 +3,9 @@ package cli_test
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -123,5 +126,55 @@ func TestStoreMigrateRefusesWhileTheSourceIsServed(t *testing.T) {
 	}
 	if code, stdout, stderr := run("store", "migrate", "--data", dir, "--to", target); code != 0 {
 		t.Fatalf("store migrate once the server stopped: status %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestStoreMigrateRefusesALogShorterThanPublished: the SQLite database set back from an older
+// backup holds a shorter log than the one its server published (published.checkpoint). serve
+// refuses it; migrate carried it to PostgreSQL, whose servers' records start from the copy, so
+// the entries published and lost were lost without anyone deciding. It refuses with serve's
+// hint, and copies nothing.
+func TestStoreMigrateRefusesALogShorterThanPublished(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "office")
+	o := openReleasingOffice(t, dir, "")
+	if _, err := o.release(); err != nil {
+		t.Fatal(err)
+	}
+	older := filepath.Join(t.TempDir(), "older.db")
+	if err := store.BackupSQLite(ctx, dir, older); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.release(); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.st.Dir.SetPublished(o.st.Log.Head().Checkpoint); err != nil {
+		t.Fatal(err)
+	}
+	o.st.Close()
+	for _, f := range []string{store.SQLiteFile + "-wal", store.SQLiteFile + "-shm"} {
+		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Rename(older, filepath.Join(dir, store.SQLiteFile)); err != nil {
+		t.Fatal(err)
+	}
+	target := storetest.PostgresURL(t)
+	code, stdout, stderr := run("store", "migrate", "--data", dir, "--to", target)
+	if code != 2 || !strings.Contains(stderr, "the stored log has") || !strings.Contains(stderr, "accept-restore") {
+		t.Fatalf("store migrate of a log shorter than the one published: status %d, want 2 with serve's refusal and hint\n%s%s", code, stdout, stderr)
+	}
+	other, err := sql.Open("pgx", target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	var n int
+	if err := other.QueryRow(`SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("the target holds %d tables after the refusal, want none", n)
 	}
 }

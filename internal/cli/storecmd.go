@@ -92,6 +92,12 @@ database); 2 nothing was copied.`,
 				return withHint(err, "migrate copies a SQLite office: is --data the directory 'chancery init' created?")
 			}
 			defer src.Close()
+			// A log shorter than, or other than, what this directory's server published (a
+			// database set back from an older backup) would be carried to PostgreSQL, whose
+			// servers keep their own records: refuse it here, where the record is.
+			if err := checkPublished(ctx, d, src); err != nil {
+				return fmt.Errorf("store migrate: the source: %w", err)
+			}
 			dst, err := store.OpenPostgresTarget(ctx, to)
 			if errors.Is(err, store.ErrTargetNotEmpty) {
 				return withHint(err, "migrate copies into a new, empty database, and leaves one that holds anything as it is: is --to the right database? Create one (createdb) and pass its URL")

@@ -40,6 +40,14 @@ func (d *Dir) SetPublished(cp []byte) error {
 		os.Remove(tmp)
 		return fmt.Errorf("record published checkpoint: %w", err)
 	}
+	// A crash between the write and the rename left its temporary file. One a minute old is
+	// no other writer's (servers on PostgreSQL may share a directory without its lock).
+	stale, _ := filepath.Glob(filepath.Join(d.Path, PublishedFile+".*.tmp"))
+	for _, f := range stale {
+		if fi, err := os.Lstat(f); err == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > time.Minute {
+			os.Remove(f)
+		}
+	}
 	if err := exclfile.SyncDir(d.Path); err != nil {
 		return fmt.Errorf("record published checkpoint: %w", err)
 	}
