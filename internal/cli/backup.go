@@ -551,13 +551,13 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 		return nil, errRestoreInterrupted
 	}
 	if errors.Is(err, translog.ErrUnsound) {
-		return nil, &failed{fmt.Errorf("restore: the backup's log does not verify: %w", err)}
+		return nil, withHint(fmt.Errorf("restore: the backup's log does not verify: %w", err), "nothing was restored: restore another backup; this one was damaged or changed since 'chancery backup' wrote it")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("restore: verify the backup's log: %w", err)
 	}
 	if rep.Size != m.LogSize || rep.Root.String() != m.LogRoot {
-		return nil, &failed{fmt.Errorf("restore: the backup's manifest says %d entries with root %s, its log has %d with root %s", m.LogSize, m.LogRoot, rep.Size, rep.Root)}
+		return nil, withHint(fmt.Errorf("restore: the backup's manifest says %d entries with root %s, its log has %d with root %s", m.LogSize, m.LogRoot, rep.Size, rep.Root), "nothing was restored: restore another backup; this one's database is not the one its manifest was written for")
 	}
 	if err := checkSchema(ctx, stageDir, "restore another backup: this one was not made by 'chancery backup' from an office as chancery keeps it"); err != nil {
 		return nil, interrupted(ctx, fmt.Errorf("restore: the backup's database: %w", err))

@@ -418,3 +418,34 @@ func TestAcceptRestoreReplacesAnUnreadableRecord(t *testing.T) {
 		}
 	}
 }
+
+// TestRestoreOfAnUnsoundLogIsNotDone: a backup whose log does not verify (an entry changed)
+// or whose log is not the one its manifest names was refused with status 1, which restore's
+// help gives to a restore done whose log is older than the one published: nothing was
+// restored, which is status 2.
+func TestRestoreOfAnUnsoundLogIsNotDone(t *testing.T) {
+	tmp := t.TempDir()
+	o, _ := backedUp(t, tmp, 2, 0)
+	o.st.Close()
+	backup := filepath.Join(tmp, "office.tar")
+	db := alteredDatabase(t, backup, filepath.Join(tmp, "work"), func(db *sql.DB) error {
+		var start int
+		var chunk []byte
+		if err := db.QueryRow("SELECT start, data FROM log_entry_chunks ORDER BY start DESC LIMIT 1").Scan(&start, &chunk); err != nil {
+			return err
+		}
+		chunk[len(chunk)-3] ^= 1
+		_, err := db.Exec("UPDATE log_entry_chunks SET data = $1 WHERE start = $2", chunk, start)
+		return err
+	})
+	crafted := filepath.Join(tmp, "crafted.tar")
+	rewriteBackup(t, backup, crafted, map[string][]byte{store.SQLiteFile: db}, nil)
+	dir := filepath.Join(tmp, "restored")
+	code, stdout, stderr := run("restore", crafted, "--data", dir)
+	if code != 2 || !strings.Contains(stderr, "does not verify") || !strings.Contains(stderr, "hint: nothing was restored") {
+		t.Fatalf("restore of a backup whose log does not verify: status %d, want 2 with a hint\n%s%s", code, stdout, stderr)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("the refused restore left %d files", len(ents))
+	}
+}
