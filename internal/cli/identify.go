@@ -41,9 +41,11 @@ coordination) is that draft, whatever its text.
 
 A PDF's text layer need not be what its pages show (invisible text over a picture of other
 words), so when a PDF's text is a released letter's, its pages are read here with OCR
-(Tesseract and pdftoppm, as for scans) and what they show is sent too, with the file's
-digest: pages that show another text make the file altered. Without OCR here the answer says
-that the pages were not read.
+(Tesseract and poppler-utils' pdftoppm and pdfinfo, as for scans) and what they show is sent
+too, with the file's digest, the QR codes on its pages and the addresses of its links: pages
+that show another text, or a code or link leading elsewhere than the letter's own verify
+address, make the file altered. Without OCR here the answer says that the pages were not read.
+OCR reads a PDF's first 10 pages: a longer one is at most a part of the letter shown.
 
 A scan (a PNG, JPEG or TIFF image, or a PDF without a text layer or with an invisible one,
 as scanners with OCR write, recognised by its content)
