@@ -68,27 +68,9 @@ func onePicture(p lpdf.Page) (one bool, err error) {
 		}
 	}
 	xobjects := p.Resources().Key("XObject")
-	mode, saved := int64(0), []int64(nil)
 	pictures, other := 0, false
-	lpdf.Interpret(p.V.Key("Contents"), func(stk *lpdf.Stack, op string) {
-		var top lpdf.Value
-		if stk.Len() > 0 {
-			top = stk.Pop()
-		}
-		for stk.Len() > 0 {
-			stk.Pop()
-		}
+	eachOp(p.V.Key("Contents"), func(op string, top lpdf.Value, mode int64) {
 		switch op {
-		case "q":
-			if len(saved) < 256 {
-				saved = append(saved, mode)
-			}
-		case "Q":
-			if n := len(saved); n > 0 {
-				mode, saved = saved[n-1], saved[:n-1]
-			}
-		case "Tr":
-			mode = top.Int64()
 		case "Tj", "TJ", "'", "\"":
 			other = other || mode != 3
 		case "Do":

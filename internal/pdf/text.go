@@ -102,8 +102,26 @@ func textShows(p lpdf.Page) (shown, hidden int, err error) {
 	if p.V.IsNull() || p.V.Key("Contents").Kind() == lpdf.Null {
 		return 0, 0, nil
 	}
+	eachOp(p.V.Key("Contents"), func(op string, _ lpdf.Value, mode int64) {
+		switch op {
+		case "Tj", "TJ", "'", "\"":
+			if mode == 3 || mode == 7 {
+				hidden++
+			} else {
+				shown++
+			}
+		}
+	})
+	return shown, hidden, nil
+}
+
+// eachOp interprets the content stream contents and calls f with each of its operators but
+// those of the graphics state (q, Q) and the text rendering mode (Tr), with the operator's
+// last operand and the rendering mode in force, which is part of the graphics state, saved
+// by q and restored by Q.
+func eachOp(contents lpdf.Value, f func(op string, top lpdf.Value, mode int64)) {
 	mode, saved := int64(0), []int64(nil)
-	lpdf.Interpret(p.V.Key("Contents"), func(stk *lpdf.Stack, op string) {
+	lpdf.Interpret(contents, func(stk *lpdf.Stack, op string) {
 		var top lpdf.Value
 		if stk.Len() > 0 {
 			top = stk.Pop()
@@ -123,15 +141,10 @@ func textShows(p lpdf.Page) (shown, hidden int, err error) {
 			}
 		case "Tr":
 			mode = top.Int64()
-		case "Tj", "TJ", "'", "\"":
-			if mode == 3 || mode == 7 {
-				hidden++
-			} else {
-				shown++
-			}
+		default:
+			f(op, top, mode)
 		}
 	})
-	return shown, hidden, nil
 }
 
 // joinPageTexts is the text of the pages, a form feed between two, at most maxText bytes.
