@@ -15,28 +15,17 @@ import (
 func TestHelpHidesSecretsFromEnvironment(t *testing.T) {
 	t.Setenv("CHANCERY_DATABASE", "postgres://chancery:DBSECRET@db.example/chancery")
 	t.Setenv("CHANCERY_SMTP_URL", "smtps://mailer:SMTPSECRET@mail.example")
-	var walk func(c *cobra.Command)
 	seen := 0
-	walk = func(c *cobra.Command) {
-		for _, sub := range c.Commands() {
-			walk(sub)
-		}
-		var out bytes.Buffer
-		c.SetOut(&out)
-		c.SetErr(&out)
-		if err := c.Help(); err != nil {
-			t.Fatalf("%s --help: %v", c.CommandPath(), err)
-		}
-		if strings.Contains(out.String(), "--database") || strings.Contains(out.String(), "--smtp ") {
+	eachHelp(t, func(path, help string) {
+		if strings.Contains(help, "--database") || strings.Contains(help, "--smtp ") {
 			seen++
 		}
 		for _, secret := range []string{"DBSECRET", "SMTPSECRET"} {
-			if strings.Contains(out.String(), secret) {
-				t.Errorf("'%s --help' shows the password %s from the environment", c.CommandPath(), secret)
+			if strings.Contains(help, secret) {
+				t.Errorf("'%s --help' shows the password %s from the environment", path, secret)
 			}
 		}
-	}
-	walk(newRoot())
+	})
 	if seen == 0 {
 		t.Fatal("no command's help shows --database or --smtp")
 	}
@@ -60,8 +49,24 @@ func TestSecretFlagsStillReadEnvironment(t *testing.T) {
 // on the machine (ps, /proc), so no help tells an operator to put a database password in
 // --database or --to; they name the password file instead.
 func TestHelpKeepsDatabasePasswordsOffCommandLines(t *testing.T) {
-	var walk func(c *cobra.Command)
 	named := 0
+	eachHelp(t, func(path, help string) {
+		if strings.Contains(help, "postgres://USER:PASSWORD@") {
+			t.Errorf("'%s --help' tells to put the database password on the command line", path)
+		}
+		if strings.Contains(help, "postgres://USER@") && strings.Contains(help, "PGPASSFILE") {
+			named++
+		}
+	})
+	if named == 0 {
+		t.Fatal("no command's help names PGPASSFILE beside a postgres:// URL")
+	}
+}
+
+// eachHelp calls f with the command path and the --help text of every command.
+func eachHelp(t *testing.T, f func(path, help string)) {
+	t.Helper()
+	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		for _, sub := range c.Commands() {
 			walk(sub)
@@ -72,16 +77,7 @@ func TestHelpKeepsDatabasePasswordsOffCommandLines(t *testing.T) {
 		if err := c.Help(); err != nil {
 			t.Fatalf("%s --help: %v", c.CommandPath(), err)
 		}
-		help := out.String()
-		if strings.Contains(help, "postgres://USER:PASSWORD@") {
-			t.Errorf("'%s --help' tells to put the database password on the command line", c.CommandPath())
-		}
-		if strings.Contains(help, "postgres://USER@") && strings.Contains(help, "PGPASSFILE") {
-			named++
-		}
+		f(c.CommandPath(), out.String())
 	}
 	walk(newRoot())
-	if named == 0 {
-		t.Fatal("no command's help names PGPASSFILE beside a postgres:// URL")
-	}
 }
