@@ -8,12 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
-	"reflect"
 	"strings"
-	"sync"
 
+	"github.com/chancery/chancery/internal/jsonbody"
 	"github.com/chancery/chancery/internal/registry"
 )
 
@@ -118,140 +116,12 @@ var (
 
 func apiError(w http.ResponseWriter, status int, err error) { httpError(w, status, err) }
 
-// decodeJSON reads a strict JSON body into v: of at most maxJSONBody bytes, with only v's
-// fields, each named once and as spelt (checkNames), and nothing after the value.
+// decodeJSON reads a strict JSON body into v (jsonbody.Decode), of at most maxJSONBody bytes.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, _ := mime.ParseMediaType(ct)
-		if mt != "application/json" {
-			return fmt.Errorf("%w: Content-Type must be application/json, not %q", errBadRequest, mt)
-		}
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return fmt.Errorf("%w: the JSON body is larger than %d bytes", errBadRequest, maxJSONBody)
-		}
-		return fmt.Errorf("%w: reading the JSON body: %v", errBadRequest, err)
-	}
-	if err := checkNames(body, fieldNames(reflect.TypeOf(v))); err != nil {
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%w: malformed JSON body: %v", errBadRequest, err)
-	}
-	// Only white space may follow the value. (Decoder.More is no test of that: it reports
-	// false at "]" and "}" as at the end of the input.)
-	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("%w: trailing data after the JSON body", errBadRequest)
+	if err := jsonbody.Decode(w, r, maxJSONBody, v); err != nil {
+		return fmt.Errorf("%w: %w", errBadRequest, err)
 	}
 	return nil
-}
-
-// checkNames refuses a JSON body whose objects give a name twice, or give a field's name
-// otherwise than as spelt (names, the fields' names of the value decoded): encoding/json keeps
-// the last of two values and matches names whatever their case, so {"version": A,
-// "Version": ""} would be decoded as no version, while a reader that takes names as written,
-// or keeps the first, sees version A. Names are compared as encoding/json matches them.
-// Malformed JSON is left to the decoder to report.
-func checkNames(body []byte, names map[string]bool) error {
-	type object struct {
-		names   []string
-		wantKey bool
-	}
-	var open []*object // nil for an array
-	valueDone := func() {
-		if n := len(open); n > 0 && open[n-1] != nil {
-			open[n-1].wantKey = true
-		}
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil // the end, or malformed: the decoder says which
-		}
-		if n := len(open); n > 0 && open[n-1] != nil && open[n-1].wantKey {
-			o := open[n-1]
-			name, ok := tok.(string)
-			if !ok { // the object's end
-				open = open[:n-1]
-				valueDone()
-				continue
-			}
-			for _, seen := range o.names {
-				if strings.EqualFold(seen, name) {
-					return fmt.Errorf("%w: the JSON body gives %q twice in one object", errBadRequest, name)
-				}
-			}
-			if !names[name] {
-				for known := range names {
-					if strings.EqualFold(known, name) {
-						return fmt.Errorf("%w: the JSON body names %q, which is spelt %q", errBadRequest, name, known)
-					}
-				}
-			}
-			o.names, o.wantKey = append(o.names, name), false
-			continue
-		}
-		switch tok {
-		case json.Delim('{'):
-			open = append(open, &object{wantKey: true})
-		case json.Delim('['):
-			open = append(open, nil)
-		case json.Delim(']'):
-			open = open[:len(open)-1]
-			valueDone()
-		default:
-			valueDone()
-		}
-	}
-}
-
-// fieldNamesOf keeps fieldNames' answers, by type: the API decodes a few types, again and again.
-var fieldNamesOf sync.Map
-
-// fieldNames returns the JSON names of the fields of t's structs, at any depth (jsonNames).
-func fieldNames(t reflect.Type) map[string]bool {
-	if names, ok := fieldNamesOf.Load(t); ok {
-		return names.(map[string]bool)
-	}
-	names, _ := fieldNamesOf.LoadOrStore(t, jsonNames(t, nil))
-	return names.(map[string]bool)
-}
-
-// jsonNames adds to names (made when nil) the JSON names of the fields of t's structs, at any
-// depth, and returns it.
-func jsonNames(t reflect.Type, names map[string]bool) map[string]bool {
-	if names == nil {
-		names = map[string]bool{}
-	}
-	switch t.Kind() {
-	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
-		return jsonNames(t.Elem(), names)
-	case reflect.Struct:
-		for i := range t.NumField() {
-			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			switch {
-			case name == "-" || !f.IsExported() && !f.Anonymous:
-				continue
-			case f.Anonymous && name == "":
-				jsonNames(f.Type, names)
-				continue
-			case name == "":
-				name = f.Name
-			}
-			if !names[name] {
-				names[name] = true
-				jsonNames(f.Type, names)
-			}
-		}
-	}
-	return names
 }
 
 // decodeOptionalJSON is decodeJSON for a body that may be left out, as it was before the

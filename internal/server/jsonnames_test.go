@@ -1,9 +1,7 @@
 package server
 
 import (
-	"errors"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -35,45 +33,5 @@ func TestApprovalBodyNamesEachFieldOnce(t *testing.T) {
 	e.do(t, "reviewer", "GET", "/api/v1/letters/"+v1.Reference, "", nil, http.StatusOK, &letter)
 	if len(letter.Approvals) != 0 {
 		t.Fatalf("approvals recorded from bodies naming the version twice: %v", letter.Approvals)
-	}
-}
-
-// TestDecodeJSONNames: decodeJSON refuses a name given twice in one object (at any depth,
-// compared as encoding/json matches names: regardless of case) and a field named otherwise
-// than its tag spells it; names given once, as spelt, pass.
-func TestDecodeJSONNames(t *testing.T) {
-	type inner struct {
-		Salt string `json:"salt"`
-	}
-	decode := func(body string) error {
-		var v struct {
-			By      string   `json:"by"`
-			Opening *inner   `json:"opening"`
-			Tags    []string `json:"tags"`
-		}
-		r := httptest.NewRequest("POST", "/x", strings.NewReader(body))
-		r.Header.Set("Content-Type", "application/json")
-		return decodeJSON(httptest.NewRecorder(), r, &v)
-	}
-	for _, body := range []string{
-		`{"by":"a","by":"b"}`,
-		`{"by":"a","BY":"b"}`,
-		`{"By":"a"}`,
-		`{"opening":{"salt":"a","salt":"b"}}`,
-		`{"opening":{"Salt":"a"}}`,
-		`{"tags":["x"],"opening":{"salt":"a"},"tags":[]}`,
-		`{"by":"a","opening":{"salt":"a"},"by":"b"}`,
-	} {
-		if err := decode(body); err == nil || !errors.Is(err, errBadRequest) {
-			t.Errorf("%s: %v, want a bad request", body, err)
-		}
-	}
-	for _, body := range []string{
-		`{}`, `{"by":"a"}`, `{"by":"a","opening":{"salt":"x"},"tags":["by","by"]}`, `{"opening":null,"tags":[]}`,
-		`{"by":"salt","opening":{"salt":"by"}}`,
-	} {
-		if err := decode(body); err != nil {
-			t.Errorf("%s: %v", body, err)
-		}
 	}
 }

@@ -259,6 +259,17 @@ func TestPasswordAPI(t *testing.T) {
 	if s := set("chy_nope", `{"password": "lena's long password"}`); s != http.StatusUnauthorized {
 		t.Errorf("a bad token: %d", s)
 	}
+	// One body, one reading (jsonbody): a member named twice, in another case, or data after
+	// the object, are refused, not read as the last name or the first object.
+	for _, body := range []string{
+		`{"member": "otto", "member": "lena", "password": "lena's new long password"}`,
+		`{"Member": "lena", "password": "lena's new long password"}`,
+		`{"password": "lena's new long password"} {"member": "otto"}`,
+	} {
+		if s := set(tok, body); s != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", body, s)
+		}
+	}
 }
 
 // TestMemberWithNoRoleIsRefused: a member whose provider took their last role away, and who

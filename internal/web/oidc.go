@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/jsonbody"
 	"github.com/chancery/chancery/internal/oidc"
 	"github.com/chancery/chancery/internal/registry"
 )
@@ -53,8 +54,8 @@ func (h *Handler) oidcToken(w http.ResponseWriter, r *http.Request) {
 		IDToken     string `json:"id_token"`
 		AccessToken string `json:"access_token"`
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxForm)).Decode(&req); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "expected a JSON object with id_token and access_token"})
+	if err := jsonbody.Decode(w, r, maxForm, &req); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "expected a JSON object with id_token and access_token: " + err.Error()})
 		return
 	}
 	refuse := func(err error) {

@@ -3,9 +3,11 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
+	"github.com/chancery/chancery/internal/jsonbody"
 	"github.com/chancery/chancery/internal/registry"
 )
 
@@ -28,10 +30,8 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 		Member   string `json:"member"`
 		Password string `json:"password"`
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxForm))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		jsonError(w, http.StatusBadRequest, errors.New("bad request: malformed JSON body"))
+	if err := jsonbody.Decode(w, r, maxForm, &req); err != nil {
+		jsonError(w, http.StatusBadRequest, fmt.Errorf("bad request: %w", err))
 		return
 	}
 	// Hashing the new password is argon2id with 32 MiB, like a sign-in's check: it takes a
