@@ -127,6 +127,10 @@ func (s *Server) createLetter(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if err := letterFields(u.fields); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	ref, err := s.cfg.Registry.CreateLetter(r.Context(), actor(r), registry.NewLetter{
 		Subject: u.one("subject"), Class: u.one("class"), Tags: u.fields["tag"], Addressees: u.fields["to"], File: u.file})
 	if err != nil {
@@ -134,6 +138,24 @@ func (s *Server) createLetter(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSONStatus(w, http.StatusCreated, map[string]any{"reference": ref, "version": 1, "digest": seal.DigestOf(u.file.Data)})
+}
+
+// letterFields refuses a new letter's form that gives its subject or class more than once, or
+// a field a letter does not have: one reading of a body, as for JSON (jsonbody). The first of
+// two subjects was taken, while a proxy or a log that keeps the last read another letter.
+func letterFields(fields map[string][]string) error {
+	for name, v := range fields {
+		switch name {
+		case "tag", "to":
+		case "subject", "class":
+			if len(v) > 1 {
+				return fmt.Errorf("%w: the form gives %s %d times: give it once", errBadRequest, name, len(v))
+			}
+		default:
+			return fmt.Errorf("%w: the form has a field %q: a letter takes subject, class, tag and to, and its file", errBadRequest, name)
+		}
+	}
+	return nil
 }
 
 func (s *Server) reviseLetter(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -34,4 +36,32 @@ func TestApprovalBodyNamesEachFieldOnce(t *testing.T) {
 	if len(letter.Approvals) != 0 {
 		t.Fatalf("approvals recorded from bodies naming the version twice: %v", letter.Approvals)
 	}
+}
+
+// TestLetterFormNamesEachFieldOnce: a new letter's form that gave its subject or class twice
+// was read as the first (a proxy or log keeping the last reads another letter), and a field a
+// letter does not have ("tags" for "tag") was dropped without a word. Both are refused.
+func TestLetterFormNamesEachFieldOnce(t *testing.T) {
+	e := newAPIEnv(t, 1<<20)
+	form := func(fields ...[2]string) (*strings.Reader, string) {
+		var b bytes.Buffer
+		w := multipart.NewWriter(&b)
+		for _, f := range fields {
+			w.WriteField(f[0], f[1])
+		}
+		p, _ := w.CreateFormFile("file", "letter.txt")
+		p.Write([]byte("Sir, the brigade moves north on 3 March.\n"))
+		w.Close()
+		return strings.NewReader(b.String()), w.FormDataContentType()
+	}
+	for _, fields := range [][][2]string{
+		{{"subject", "Movements"}, {"subject", "Supplies"}, {"class", "internal"}, {"to", "Someone"}},
+		{{"subject", "Movements"}, {"class", "internal"}, {"class", "routine"}, {"to", "Someone"}},
+		{{"subject", "Movements"}, {"class", "internal"}, {"to", "Someone"}, {"tags", "urgent"}},
+	} {
+		body, ct := form(fields...)
+		e.do(t, "drafter", "POST", "/api/v1/letters", ct, body, http.StatusBadRequest, nil)
+	}
+	body, ct := form([2]string{"subject", "Movements"}, [2]string{"class", "internal"}, [2]string{"to", "Someone"}, [2]string{"to", "Someone else"}, [2]string{"tag", "a"}, [2]string{"tag", "b"})
+	e.do(t, "drafter", "POST", "/api/v1/letters", ct, body, http.StatusCreated, nil)
 }
