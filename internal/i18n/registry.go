@@ -105,6 +105,12 @@ var _ = table(func() Translations {
 		"tag %q reads as %q, which the policy names, but is not it: write it as the policy does": {
 			"l'étiquette %q se lit comme %q, que nomme la politique, mais n'est pas elle : écrivez-la comme la politique",
 			"الوسم %q يُقرأ كأنه %q الذي تذكره السياسة، لكنه ليس هو: اكتبه كما تكتبه السياسة"},
+		"class %q reads as holding %q, which a condition of the policy looks for, but does not hold it: write it as the policy does": {
+			"la catégorie %q se lit comme contenant %q, que cherche une condition de la politique, mais ne le contient pas : écrivez-la comme la politique",
+			"التصنيف %q يُقرأ كأنه يتضمن %q الذي يبحث عنه شرط في السياسة، لكنه لا يتضمنه: اكتبه كما تكتبه السياسة"},
+		"tag %q reads as holding %q, which a condition of the policy looks for, but does not hold it: write it as the policy does": {
+			"l'étiquette %q se lit comme contenant %q, que cherche une condition de la politique, mais ne le contient pas : écrivez-la comme la politique",
+			"الوسم %q يُقرأ كأنه يتضمن %q الذي يبحث عنه شرط في السياسة، لكنه لا يتضمنه: اكتبه كما تكتبه السياسة"},
 		"%v: the policy in force was not written for such a letter, which is not released under it; create it again with one it declares": {
 			"%v : la politique en vigueur n'a pas été écrite pour une telle lettre, qui n'est pas émise sous elle ; créez-la de nouveau avec l'une de celles qu'elle déclare",
 			"%v: لم تُكتب السياسة السارية لمثل هذه الرسالة، فلا تُصدَر في ظلها؛ أنشئها من جديد بواحد مما تعلنه"},
@@ -326,6 +332,9 @@ var _ = table(func() Translations {
 		"no requirement asks for %s from their roles or groups": {
 			"aucune exigence ne demande %s au titre de ses rôles ou groupes",
 			"لا يطلب أي متطلب %s بحكم أدواره أو مجموعاته"},
+		"%s and %s read as one name, and count as one person": {
+			"%s et %s se lisent comme un même nom, et comptent pour une seule personne",
+			"%s و%s يُقرآن اسمًا واحدًا، ويُحتسبان شخصًا واحدًا"},
 		"%s drafted the letter and cannot count for its release": {
 			"%s a rédigé la lettre et ne peut pas compter pour son émission",
 			"صاغ %s الرسالة ولا يجوز احتسابه لإصدارها"},

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/chancery/chancery/internal/i18n"
+	"github.com/chancery/chancery/internal/lookalike"
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/unicode/norm"
 )
@@ -49,15 +50,23 @@ func (p *Policy) CheckLabels(class string, tags []string) error {
 	if p.classes != nil && !slices.Contains(p.classes, class) {
 		return i18n.Errorf(nil, "class %q is not one of the policy's classes: %s", class, strings.Join(p.classes, ", "))
 	}
-	if like := p.readsAs(class); like != "" {
+	sk := lookalike.Skeleton(class)
+	if like := p.readsAs(class, sk); like != "" {
 		return i18n.Errorf(nil, "class %q reads as %q, which the policy names, but is not it: write it as the policy does", class, like)
+	}
+	if q := p.holdsAsRead(class, sk); q != "" {
+		return i18n.Errorf(nil, "class %q reads as holding %q, which a condition of the policy looks for, but does not hold it: write it as the policy does", class, q)
 	}
 	for _, t := range tags {
 		if p.tags != nil && !slices.Contains(p.tags, t) {
 			return i18n.Errorf(nil, "tag %q is not one of the policy's tags: %s", t, strings.Join(p.tags, ", "))
 		}
-		if like := p.readsAs(t); like != "" {
+		sk := lookalike.Skeleton(t)
+		if like := p.readsAs(t, sk); like != "" {
 			return i18n.Errorf(nil, "tag %q reads as %q, which the policy names, but is not it: write it as the policy does", t, like)
+		}
+		if q := p.holdsAsRead(t, sk); q != "" {
+			return i18n.Errorf(nil, "tag %q reads as holding %q, which a condition of the policy looks for, but does not hold it: write it as the policy does", t, q)
 		}
 	}
 	return nil

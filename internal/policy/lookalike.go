@@ -1,6 +1,10 @@
 package policy
 
-import "github.com/chancery/chancery/internal/lookalike"
+import (
+	"strings"
+
+	"github.com/chancery/chancery/internal/lookalike"
+)
 
 // A letter's class and tags are typed by its drafter, and a rule matches them by exact
 // comparison: a tag that reads as one a rule names without being it ("force-posture " with a
@@ -26,10 +30,69 @@ func (p *Policy) addNamed(label string) {
 	}
 }
 
-// readsAs returns the label the policy names that s reads as without being it, or "".
-func (p *Policy) readsAs(s string) string {
+// readsAs returns the label the policy names that s, of skeleton sk, reads as without being
+// it, or "".
+func (p *Policy) readsAs(s, sk string) string {
 	if p.named[s] {
 		return ""
 	}
-	return p.skeletons[lookalike.Skeleton(s)]
+	return p.skeletons[sk]
+}
+
+// Where a part is looked for in a label.
+const (
+	atStart = iota // startsWith
+	atEnd          // endsWith
+	inside         // contains, or a regular expression's literal text
+)
+
+// part is text a condition looks for in part of a class or a tag: `t.startsWith("secret-")`
+// misses "Secret-ops" and "s\u0435cret-ops" (a Cyrillic е) as `==` misses "Force-Posture",
+// and the letter leaves under the default rule while every reader sees the label the rule was
+// written for. A label that holds the part as it reads (its skeleton holds the part's) but
+// not as it is written is refused, as a whole label that reads as a named one is.
+type part struct {
+	text     string
+	at       int
+	fold     bool   // compared as (?i) compares: capitals are not a difference
+	skeleton string // of text
+}
+
+// addPart records q as a part the policy's conditions look for; one drawn as nothing is
+// not, since every label would hold it as it reads.
+func (p *Policy) addPart(q part) {
+	q.skeleton = lookalike.Skeleton(q.text)
+	if q.skeleton == "" {
+		return
+	}
+	for _, o := range p.parts {
+		if o == q {
+			return
+		}
+	}
+	p.parts = append(p.parts, q)
+}
+
+// holdsAsRead returns the text of a part that s, of skeleton sk, holds as it reads but not as
+// it is written, or "".
+func (p *Policy) holdsAsRead(s, sk string) string {
+	for _, q := range p.parts {
+		text, label := q.text, s
+		if q.fold {
+			text, label = strings.ToLower(text), strings.ToLower(label)
+		}
+		var reads, is bool
+		switch q.at {
+		case atStart:
+			reads, is = strings.HasPrefix(sk, q.skeleton), strings.HasPrefix(label, text)
+		case atEnd:
+			reads, is = strings.HasSuffix(sk, q.skeleton), strings.HasSuffix(label, text)
+		default:
+			reads, is = strings.Contains(sk, q.skeleton), strings.Contains(label, text)
+		}
+		if reads && !is {
+			return q.text
+		}
+	}
+	return ""
 }

@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/chancery/chancery/internal/lookalike"
 	"github.com/chancery/chancery/internal/script"
 	"github.com/chancery/chancery/internal/seal"
 )
@@ -435,6 +436,9 @@ func (ps *parser) policy() *Policy {
 			for _, label := range r.when.literals {
 				p.addNamed(label)
 			}
+			for _, q := range r.when.parts {
+				p.addPart(q)
+			}
 		}
 	}
 	switch {
@@ -508,13 +512,24 @@ func (ps *parser) groups(n *yaml.Node, p *Policy, sizes map[string]int) {
 			ps.errorf(v, "group %s has no members", name)
 		}
 		var members []string
+		// Two names that read as one cannot both be members' (the registry refuses a new
+		// name that reads as an existing one's): a count of both would ask for a person who
+		// cannot exist, or, with accounts stored before such names were refused, for one
+		// person twice.
+		skeletons := map[string]string{}
 		for _, it := range items {
 			m, ok := ps.memberName(it)
-			switch {
-			case !ok:
-			case slices.Contains(members, m):
+			if !ok {
+				continue
+			}
+			sk := lookalike.Skeleton(m)
+			switch first, seen := skeletons[sk]; {
+			case first == m:
 				ps.errorf(it, "%s is listed twice in group %s", m, name)
+			case seen:
+				ps.errorf(it, "%s reads as %s, listed before in group %s: no two members can have names that read alike; list the member once, as their name is written", m, first, name)
 			default:
+				skeletons[sk] = m
 				members = append(members, m)
 			}
 		}

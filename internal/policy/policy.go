@@ -52,12 +52,9 @@ type Facts struct {
 	// Author is the letter's creator (`letter.author`).
 	Author string
 	// Authors are everyone who drafted the letter: its creator and the author of every
-	// version. None of them, nor Author, counts for its release.
+	// version. None of them, nor Author, counts for its release, under their name or one that
+	// reads as it (lookalike.Skeleton).
 	Authors []string
-}
-
-func (f *Facts) drafted(name string) bool {
-	return name != "" && name == f.Author || slices.Contains(f.Authors, name)
 }
 
 // Evidence is who has acted on the version being released. Each person appears once per
@@ -211,8 +208,10 @@ type Policy struct {
 	// or tag that reads as one of them without being it is refused (lookalike.go).
 	named     map[string]bool
 	skeletons map[string]string
-	warnings  []Warning
-	notes     []Warning
+	// parts are what conditions look for in part of a class or tag (lookalike.go).
+	parts    []part
+	warnings []Warning
+	notes    []Warning
 }
 
 // Disclose returns the fields of a release of a letter of class that the policy logs in the
