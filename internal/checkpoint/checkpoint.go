@@ -7,6 +7,7 @@ package checkpoint
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -28,6 +29,13 @@ type Checkpoint struct {
 // MaxSize bounds the signed checkpoints this package parses.
 const MaxSize = 1 << 16
 
+// MaxTreeSize is the largest tree size this package parses, 2^62 − 1.
+// golang.org/x/mod/sumdb/tlog, which computes the roots and proofs of the log, its monitor,
+// its witnesses and its verifiers, never returns for a tree of 2^62 entries or more (its
+// maxpow2 overflows): a checkpoint signed for such a size would hang whoever checks a proof
+// against it. No log comes near it.
+const MaxTreeSize = 1<<62 - 1
+
 // Marshal returns the checkpoint body, each line ending in a newline.
 func (c Checkpoint) Marshal() []byte {
 	var b bytes.Buffer
@@ -40,8 +48,8 @@ func (c Checkpoint) Marshal() []byte {
 }
 
 // Parse parses a checkpoint body. It accepts only the canonical form: a non-empty
-// origin, a decimal size without leading zeros, a padded standard base64 32-byte root, and
-// non-empty extension lines, every line ending in a newline.
+// origin, a decimal size without leading zeros of at most MaxTreeSize, a padded standard
+// base64 32-byte root, and non-empty extension lines, every line ending in a newline.
 func Parse(text []byte) (Checkpoint, error) {
 	if len(text) > MaxSize {
 		return Checkpoint{}, errors.New("checkpoint: too large")
@@ -59,8 +67,8 @@ func Parse(text []byte) (Checkpoint, error) {
 		return Checkpoint{}, errors.New("checkpoint: empty origin")
 	}
 	var err error
-	if c.Size, err = canonicalInt(lines[1]); err != nil {
-		return Checkpoint{}, fmt.Errorf("checkpoint: malformed tree size %q", lines[1])
+	if c.Size, err = treeSize(lines[1]); err != nil {
+		return Checkpoint{}, fmt.Errorf("checkpoint: malformed tree size %q: %w", lines[1], err)
 	}
 	if c.Root, err = canonicalHash(lines[2]); err != nil {
 		return Checkpoint{}, fmt.Errorf("checkpoint: malformed root hash %q", lines[2])
@@ -79,6 +87,18 @@ func canonicalInt(s string) (int64, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 0 || strconv.FormatInt(n, 10) != s {
 		return 0, errors.New("not a canonical number")
+	}
+	return n, nil
+}
+
+// treeSize parses a tree size: a canonical number of at most MaxTreeSize.
+func treeSize(s string) (int64, error) {
+	n, err := canonicalInt(s)
+	if err != nil {
+		return 0, err
+	}
+	if n > MaxTreeSize {
+		return 0, fmt.Errorf("larger than %d", int64(MaxTreeSize))
 	}
 	return n, nil
 }
@@ -102,7 +122,7 @@ func Open(signed []byte, v note.Verifier) (Checkpoint, *note.Note, error) {
 	if len(signed) > MaxSize {
 		return Checkpoint{}, nil, errors.New("checkpoint: too large")
 	}
-	n, err := note.Open(signed, note.VerifierList(v))
+	n, err := OpenNote(signed, note.VerifierList(v))
 	if err != nil {
 		return Checkpoint{}, nil, fmt.Errorf("checkpoint: %w", err)
 	}
@@ -114,6 +134,49 @@ func Open(signed []byte, v note.Verifier) (Checkpoint, *note.Note, error) {
 		return Checkpoint{}, nil, fmt.Errorf("checkpoint: origin %q does not match the log key's name %q", c.Origin, v.Name())
 	}
 	return c, n, nil
+}
+
+// OpenNote is note.Open, except that it verifies every signature line of a known key:
+// note.Open verifies the first line of each key and skips that key's later lines unread,
+// where C2SP signed-note says that a signature whose key name and ID match a known key MUST
+// be verified. A note with a second line of a known key that does not verify is refused, as
+// note.Open refuses one whose first line does not (*note.InvalidSignatureError); an identical
+// line repeated is not verified again.
+func OpenNote(msg []byte, known note.Verifiers) (*note.Note, error) {
+	n, err := note.Open(msg, known)
+	if err != nil {
+		return nil, err
+	}
+	type nameHash struct {
+		name string
+		hash uint32
+	}
+	verified := map[nameHash]string{}
+	for _, s := range n.Sigs {
+		verified[nameHash{s.Name, s.Hash}] = s.Base64
+	}
+	// note.Open checked the form of every line: the signature block follows the text and
+	// its blank line, and each line is "— <name> <base64 of key hash and signature>".
+	for _, line := range strings.SplitAfter(string(msg[len(n.Text)+1:]), "\n") {
+		name, b64, ok := strings.Cut(strings.TrimSuffix(strings.TrimPrefix(line, "— "), "\n"), " ")
+		if !ok {
+			continue
+		}
+		sig, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil || len(sig) < 5 {
+			continue
+		}
+		k := nameHash{name, binary.BigEndian.Uint32(sig)}
+		first, ok := verified[k]
+		if !ok || b64 == first {
+			continue
+		}
+		v, err := known.Verifier(k.name, k.hash)
+		if err != nil || !v.Verify([]byte(n.Text), sig[4:]) {
+			return nil, &note.InvalidSignatureError{Name: k.name, Hash: k.hash}
+		}
+	}
+	return n, nil
 }
 
 // Size returns the tree size of a signed checkpoint, without verifying its signature: for a

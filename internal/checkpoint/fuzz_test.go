@@ -2,6 +2,8 @@ package checkpoint
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/binary"
 	"reflect"
 	"strings"
 	"testing"
@@ -39,7 +41,7 @@ func FuzzParse(f *testing.F) {
 	rootLine := strings.Split(string(root), "\n")[2]
 	for _, s := range []string{
 		string(Checkpoint{Origin: "example.org/log", Size: 42, Root: fuzzRoot}.Marshal()),
-		string(Checkpoint{Origin: "example.org/log", Size: 1 << 62, Root: fuzzRoot, Extensions: []string{"ext one", "— ext two"}}.Marshal()),
+		string(Checkpoint{Origin: "example.org/log", Size: MaxTreeSize, Root: fuzzRoot, Extensions: []string{"ext one", "— ext two"}}.Marshal()),
 		"o\n0\n" + rootLine + "\n",
 		"o\n00\n" + rootLine + "\n",                         // leading zero
 		"o\n-0\n" + rootLine + "\n",                         // negative zero
@@ -80,6 +82,8 @@ func FuzzOpen(f *testing.F) {
 	}
 	body := string(Checkpoint{Origin: fuzzOrigin, Size: 7, Root: fuzzRoot}.Marshal())
 	good := sign(body, s)
+	other := sign("another text\n", s)
+	otherLine := other[bytes.LastIndex(other, []byte("\n— "))+1:]
 	for _, seed := range [][]byte{
 		good,
 		sign(string(Checkpoint{Origin: fuzzOrigin, Root: fuzzRoot, Extensions: []string{"ext"}}.Marshal()), s),
@@ -90,6 +94,7 @@ func FuzzOpen(f *testing.F) {
 		bytes.Replace(good, []byte("\n7\n"), []byte("\n8\n"), 1),           // tampered body
 		bytes.Replace(good, []byte("\n\n"), []byte("\n"), 1),               // no blank line
 		good[:len(good)-1],
+		append(bytes.Clone(good), otherLine...), // a second line of the log key, not the note's
 		[]byte(body),
 		nil,
 	} {
@@ -109,6 +114,17 @@ func FuzzOpen(f *testing.F) {
 		}
 		if !reflect.DeepEqual(body, c) || c.Origin != fuzzOrigin {
 			t.Fatalf("Open(%q) = %+v, but the body parses as %+v", signed, c, body)
+		}
+		// Every line of the log key verifies (C2SP signed-note), not only the first.
+		for _, line := range strings.Split(strings.TrimSuffix(string(signed[len(n.Text)+1:]), "\n"), "\n") {
+			name, b64, _ := strings.Cut(strings.TrimPrefix(line, "— "), " ")
+			sig, err := base64.StdEncoding.DecodeString(b64)
+			if err != nil || len(sig) < 5 {
+				t.Fatalf("Open(%q) succeeded with the signature line %q", signed, line)
+			}
+			if name == v.Name() && binary.BigEndian.Uint32(sig) == v.KeyHash() && !v.Verify([]byte(n.Text), sig[4:]) {
+				t.Fatalf("Open(%q) succeeded with a signature line of the log key that does not verify: %q", signed, line)
+			}
 		}
 	})
 }

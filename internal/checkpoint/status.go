@@ -48,9 +48,9 @@ func (s Status) Marshal() []byte {
 }
 
 // ParseStatus parses a status note's text. It accepts only the canonical form: the header, a
-// non-empty origin, decimal numbers without leading zeros, a release index below the tree
-// size, a padded standard base64 32-byte root, an outcome of lowercase letters, and fewer
-// revocations than the tree has entries.
+// non-empty origin, decimal numbers without leading zeros, a tree size of at most
+// MaxTreeSize, a release index below the tree size, a padded standard base64 32-byte root,
+// an outcome of lowercase letters, and fewer revocations than the tree has entries.
 func ParseStatus(text []byte) (Status, error) {
 	if len(text) > MaxSize {
 		return Status{}, errors.New("status: too large")
@@ -68,8 +68,8 @@ func ParseStatus(text []byte) (Status, error) {
 		return Status{}, errors.New("status: empty origin")
 	}
 	var err error
-	if st.Size, err = canonicalInt(lines[2]); err != nil {
-		return Status{}, fmt.Errorf("status: malformed tree size %q", lines[2])
+	if st.Size, err = treeSize(lines[2]); err != nil {
+		return Status{}, fmt.Errorf("status: malformed tree size %q: %w", lines[2], err)
 	}
 	if st.Root, err = canonicalHash(lines[3]); err != nil {
 		return Status{}, fmt.Errorf("status: malformed root hash %q", lines[3])
@@ -92,7 +92,7 @@ func OpenStatus(signed []byte, v note.Verifier) (Status, error) {
 	if len(signed) > MaxSize {
 		return Status{}, errors.New("status: too large")
 	}
-	n, err := note.Open(signed, note.VerifierList(v))
+	n, err := OpenNote(signed, note.VerifierList(v))
 	if err != nil {
 		return Status{}, fmt.Errorf("status: %w", err)
 	}
