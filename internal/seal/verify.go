@@ -16,7 +16,6 @@ import (
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/edkey"
 	"github.com/chancery/chancery/internal/entry"
-	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -584,7 +583,7 @@ func (v *Verifier) checkpoint(signed []byte) (*checkpoint, error) {
 	if c != nil {
 		return c, nil
 	}
-	n, err := note.Open(signed, v.t.notes)
+	n, err := tlogcp.OpenNote(signed, v.t.notes)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadCheckpoint, err)
 	}
@@ -592,7 +591,7 @@ func (v *Verifier) checkpoint(signed []byte) (*checkpoint, error) {
 	c = &checkpoint{keys: map[int64]provenKey{}}
 	byLog := false
 	for _, s := range n.Sigs {
-		// note.Open verified every signature by a known key and dropped repeated ones.
+		// OpenNote verified every signature line by a known key; n.Sigs holds each key once.
 		switch k := (noteKey{s.Name, s.Hash}); {
 		case k == logKey:
 			byLog = true

@@ -314,6 +314,17 @@ func TestVerifyThreats(t *testing.T) {
 			}
 			seal.Checkpoint = []byte(strings.Replace(string(good), n.UnverifiedSigs[0].Base64, corruptTime(t, n.UnverifiedSigs[0].Base64), 1))
 		})},
+		{"a second cosignature line that does not verify", "bad-checkpoint", mutate(func(t *testing.T, s *scenario, seal *Seal) {
+			// C2SP signed-note: every signature of a known key must verify; x/mod's note.Open
+			// verifies the first line of a key and passes over the others (item 296).
+			good := s.o.checkpoint(t, true)
+			n, err := note.Open(good, note.VerifierList(mustVerifier(t, s.o.logKey)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := n.UnverifiedSigs[0]
+			seal.Checkpoint = append(slices.Clone(good), "— "+w.Name+" "+corruptTime(t, w.Base64)+"\n"...)
+		})},
 		{"wrong trust root", "bad-checkpoint", func(t *testing.T) (*Seal, []byte, *TrustRoot) {
 			s := fresh(t)
 			other := newTestOffice(t, s.o.name, s.o.origin, 0x50)

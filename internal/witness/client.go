@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/checkpoint"
 	wnote "github.com/transparency-dev/formats/note"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -170,7 +171,7 @@ func (c *Client) addCheckpoint(ctx context.Context, oldSize int64, proof []tlog.
 func (c *Client) cosignature(text, body []byte) (Cosignature, error) {
 	msg := make([]byte, 0, len(text)+1+len(body))
 	msg = append(append(append(msg, text...), '\n'), body...)
-	n, err := note.Open(msg, note.VerifierList(c.v))
+	n, err := checkpoint.OpenNote(msg, note.VerifierList(c.v))
 	if err != nil {
 		return Cosignature{}, fmt.Errorf("%w: %v", ErrBadCosignature, err)
 	}

@@ -3,10 +3,12 @@ package witness
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"golang.org/x/mod/sumdb/note"
@@ -38,6 +40,17 @@ func TestClientRefusesCosignatureOfAnotherText(t *testing.T) {
 		{"text lines first", func(text []byte) []byte {
 			added := append(bytes.Clone(text), []byte("\nextra\n")...)
 			return append([]byte("extra\n\n"), cosignLines(t, key, added)...)
+		}},
+		{"a second line of its key that does not verify", func(text []byte) []byte {
+			// C2SP signed-note: every line of a known key must verify (item 296).
+			good := cosignLines(t, key, text)
+			name, b64, _ := strings.Cut(strings.TrimPrefix(strings.TrimSuffix(string(good), "\n"), "— "), " ")
+			raw, err := base64.StdEncoding.DecodeString(b64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw[len(raw)-1] ^= 1
+			return append(good, "— "+name+" "+base64.StdEncoding.EncodeToString(raw)+"\n"...)
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -106,7 +106,7 @@ func (s *Server) cosign(r *http.Request, body []byte) ([]byte, error) {
 		}
 		vs = append(vs, v)
 	}
-	n, err := note.Open(req.checkpoint, note.VerifierList(vs...))
+	n, err := checkpoint.OpenNote(req.checkpoint, note.VerifierList(vs...))
 	if err != nil {
 		var unverified *note.UnverifiedNoteError
 		var invalid *note.InvalidSignatureError
