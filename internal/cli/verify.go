@@ -258,6 +258,9 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 			res.Say(registry.Invalid, vf.T("invalid: the retraction is for another letter"))
 			return res
 		}
+		if err := vf.withdrawalSigner(st, ve, s.Checkpoint, w.RetractedBy); err != nil {
+			return vf.badWithdrawalSigner(res, err)
+		}
 		res.Reason = w.Reason
 		res.Say(registry.Retracted, vf.T("retracted: %s was retracted on %s by %s: %s", w.Reference, w.Time.Format("2006-01-02"), w.RetractedBy, w.Reason))
 	case *seal.SupersessionStatement:
@@ -265,10 +268,52 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 			res.Say(registry.Invalid, vf.T("invalid: the supersession is for another letter"))
 			return res
 		}
+		if err := vf.withdrawalSigner(st, ve, s.Checkpoint, w.SupersededBy); err != nil {
+			return vf.badWithdrawalSigner(res, err)
+		}
 		res.Reason, res.SupersededBy = w.Reason, w.By
 		res.Say(registry.Superseded, vf.T("superseded: %s was superseded by %s on %s: %s", w.Reference, w.By, w.Time.Format("2006-01-02"), w.Reason))
 	default:
 		res.Say(registry.Invalid, vf.T("invalid: the logged withdrawal is not a retraction or supersession"))
+	}
+	return res
+}
+
+// withdrawalSigner checks the member's signature on a withdrawal, beside the office's that
+// VerifyLogged checked, when the answer carries the signer key's logged entry (registries
+// before it do not): a key-added entry signed by the office and in the seal's checkpoint's
+// tree, logged before the withdrawal, for the member the statement names, whose key signed
+// the withdrawal's envelope.
+func (vf *verifier) withdrawalSigner(st *client.Status, ve *seal.VerifiedEntry, checkpoint []byte, by string) error {
+	if st.WithdrawalKey == nil {
+		return nil
+	}
+	kv, err := vf.V.VerifyLogged(*st.WithdrawalKey, checkpoint)
+	if err != nil {
+		return fmt.Errorf("the key entry of its signer does not verify: %w", err)
+	}
+	ks, ok := kv.Statement.(*seal.KeyStatement)
+	if !ok || kv.Entry.Kind != entry.KeyAdded {
+		return errors.New("the registry gave, as the key of its signer, another kind of entry")
+	}
+	if st.WithdrawalKey.Index >= st.Withdrawal.Index {
+		return fmt.Errorf("the key of its signer, %s, was added at log entry %d, not before it", ks.KeyID, st.WithdrawalKey.Index)
+	}
+	if ks.Member != by {
+		return fmt.Errorf("the key given as its signer's, %s, is %s's, not %s's", ks.KeyID, ks.Member, by)
+	}
+	if ve.Entry.Envelope.Verify(ks.PublicKey) != nil {
+		return fmt.Errorf("%s's key %s did not sign it", by, ks.KeyID)
+	}
+	return nil
+}
+
+// badWithdrawalSigner makes res the result of a withdrawal whose member's signature does not
+// verify (withdrawalSigner's err).
+func (vf *verifier) badWithdrawalSigner(res VerifyResult, err error) VerifyResult {
+	res.Say(registry.Invalid, vf.T("invalid: the withdrawal does not verify: %s", err.Error()))
+	if errors.Is(err, seal.ErrOutdatedTrustRoot) {
+		return verify.Outdated(res, err)
 	}
 	return res
 }

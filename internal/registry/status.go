@@ -47,6 +47,11 @@ type Status struct {
 	// Withdrawal is the logged retraction or supersession entry, with its inclusion proof in the
 	// seal's checkpoint.
 	Withdrawal *seal.LoggedEntry `json:"withdrawal,omitempty"`
+	// WithdrawalKey is the key-added entry of the signer key that signed the withdrawal, with
+	// its opening and inclusion proof in the seal's checkpoint, so that a verifier can check
+	// the member's signature on the withdrawal's envelope, not only the office's. Absent for
+	// an erased letter and from registries that predate it.
+	WithdrawalKey *seal.LoggedEntry `json:"withdrawal_key,omitempty"`
 	// Revocations are the key-revoked entries of the keys that signed the letter, with their
 	// openings and inclusion proofs in the seal's checkpoint: a verifier refuses a letter signed
 	// with a key revoked before its release, and says when a key was revoked after it.
@@ -493,6 +498,16 @@ func (r *Registry) attachEvidence(ctx context.Context, rel *store.Release, stmt 
 		if err := prove(st.Withdrawal); err != nil {
 			return err
 		}
+		k, ok, err := r.withdrawalKey(ctx, st.Withdrawal.Entry)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if err := prove(&k); err != nil {
+				return err
+			}
+			st.WithdrawalKey = &k
+		}
 	}
 	for i := range revs {
 		if err := prove(&revs[i]); err != nil {
@@ -501,6 +516,27 @@ func (r *Registry) attachEvidence(ctx context.Context, rel *store.Release, stmt 
 	}
 	st.Revocations = revs
 	return nil
+}
+
+// withdrawalKey returns the logged key-added entry of the signer key whose signature a
+// withdrawal entry carries beside the office's (Withdraw checked it when it logged the entry);
+// false if no signature is by a registered signer key.
+func (r *Registry) withdrawalKey(ctx context.Context, e []byte) (seal.LoggedEntry, bool, error) {
+	d, err := entry.Decode(e)
+	if err != nil {
+		return seal.LoggedEntry{}, false, err
+	}
+	for _, sg := range d.Envelope.Signatures {
+		k, err := r.keyEntry(ctx, sg.KeyID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // the office's signature
+		}
+		if err != nil {
+			return seal.LoggedEntry{}, false, err
+		}
+		return k, true, nil
+	}
+	return seal.LoggedEntry{}, false, nil
 }
 
 // proofs is what a status needs from the store beyond the release: the key-revoked entries
