@@ -8,7 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/budget"
 )
@@ -16,82 +20,376 @@ import (
 // DOCXType is the media type of Word documents (Office Open XML).
 const DOCXType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-// maxDOCXPart bounds how much of word/document.xml is decompressed: a zip bomb stops there.
+// maxDOCXPart bounds how much of a document's XML part (a Word document's main part, an
+// OpenDocument's content.xml) is decompressed: a zip bomb stops there.
 const maxDOCXPart = 32 << 20
 
-// wordNS is the WordprocessingML namespace of w:p, w:t, w:tab and w:br.
-const wordNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+// wordNS is the WordprocessingML namespace of w:p, w:t, w:tab and w:br; strictWordNS is the
+// same vocabulary's in Strict Office Open XML (ISO/IEC 29500 Strict), which LibreOffice and
+// Word read alike.
+const (
+	wordNS       = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+	strictWordNS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+)
+
+// ErrAmbiguous is wrapped by errors about a document whose package can be read as more than
+// one text: the text read here would not be the one LibreOffice converts and Word shows.
+var ErrAmbiguous = errors.New("ambiguous document")
+
+// maxRelsPart bounds how much of the package relationships (_rels/.rels) is read: a few
+// hundred bytes in a real document.
+const maxRelsPart = 64 << 10
 
 // docxText returns the text of a Word document's body: the runs' text (w:t), a new line per
-// paragraph (w:p) and line break (w:br), a tab per w:tab. Headers, footers, comments and
-// tracked deletions (w:delText) are not part of it. Decoding stops once the time budget bud is
-// spent.
+// paragraph (w:p) and line break (w:br), a tab per w:tab, the hyphens and symbols drawn by
+// w:noBreakHyphen and w:sym (a minus sign among them). Headers, footers, comments and
+// tracked deletions (w:delText) are not part of it. The body is the part the package's
+// relationships name (packageParts), as LibreOffice and Word read it. A field that LibreOffice
+// shows otherwise than by the result the file keeps, such as one showing a document property,
+// is read as LibreOffice shows it (fieldShown). Decoding stops once the time budget
+// bud is spent.
 func docxText(data []byte, bud *budget.Budget) (string, error) {
-	part, rc, err := zipPart(data, "docx", "word/document.xml")
+	zr, err := openZip(data, "docx")
+	if err != nil {
+		return "", err
+	}
+	name, corePart, err := packageParts(zr)
+	if err != nil {
+		return "", fmt.Errorf("docx: %w", err)
+	}
+	props, err := coreProperties(zr, corePart)
+	if err != nil {
+		return "", fmt.Errorf("docx: %w", err)
+	}
+	part, rc, err := zipPart(zr, "docx", name)
 	if err != nil {
 		return "", err
 	}
 	defer rc.Close()
 	var b strings.Builder
-	inText := false
+	inText, inInstr := false, false
 	depth, elements := 0, 0
+	// fields are the complex fields open (w:fldChar begin … end), innermost last; simple the
+	// depths of the simple fields (w:fldSimple) open that show a property; replaced counts the
+	// fields open whose kept result is left out for what fieldShown says they show.
+	var (
+		fields   []*docxField
+		simple   []int
+		replaced int
+	)
+	write := func(s string) {
+		if replaced == 0 {
+			b.WriteString(s)
+		}
+	}
 	for b.Len() <= MaxText {
 		if err := bud.Tick(); err != nil {
-			return "", fmt.Errorf("docx: word/document.xml: %w", err)
+			return "", fmt.Errorf("docx: %s: %w", name, err)
 		}
 		tok, err := part.token()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return "", fmt.Errorf("docx: word/document.xml: %w", err)
+			return "", fmt.Errorf("docx: %s: %w", name, err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if depth++; depth > maxDOCXDepth {
-				return "", fmt.Errorf("docx: word/document.xml: %w: elements nested more than %d deep", ErrTooComplex, maxDOCXDepth)
+				return "", fmt.Errorf("docx: %s: %w: elements nested more than %d deep", name, ErrTooComplex, maxDOCXDepth)
 			}
 			if elements++; elements > maxDOCXElements {
-				return "", fmt.Errorf("docx: word/document.xml: %w: more than %d elements", ErrTooComplex, maxDOCXElements)
+				return "", fmt.Errorf("docx: %s: %w: more than %d elements", name, ErrTooComplex, maxDOCXElements)
 			}
-			if t.Name.Space != wordNS {
+			if t.Name.Space != wordNS && t.Name.Space != strictWordNS {
 				continue
 			}
 			switch t.Name.Local {
 			case "t":
 				inText = true
+			case "instrText":
+				inInstr = true
 			case "tab":
-				b.WriteByte('\t')
+				write("\t")
 			case "br", "cr":
-				b.WriteByte('\n')
+				write("\n")
+			case "noBreakHyphen":
+				write("-")
+			case "sym":
+				write(symbol(t))
+			case "fldChar":
+				kind := wordAttr(t, "fldCharType")
+				if kind == "begin" {
+					fields = append(fields, &docxField{})
+					break
+				}
+				if len(fields) == 0 || kind != "separate" && kind != "end" {
+					break
+				}
+				f := fields[len(fields)-1]
+				if !f.decided {
+					f.decided = true
+					if v, replace, ok := fieldShown(f.instr.String(), props); ok {
+						write(v)
+						if replace {
+							f.replaced = true
+							replaced++
+						}
+					}
+				}
+				if kind == "end" {
+					if f.replaced {
+						replaced--
+					}
+					fields = fields[:len(fields)-1]
+				}
+			case "fldSimple":
+				if v, replace, ok := fieldShown(wordAttr(t, "instr"), props); ok {
+					write(v)
+					if replace {
+						simple = append(simple, depth)
+						replaced++
+					}
+				}
 			}
 		case xml.EndElement:
 			depth--
-			if t.Name.Space != wordNS {
+			if t.Name.Space != wordNS && t.Name.Space != strictWordNS {
 				continue
 			}
 			switch t.Name.Local {
 			case "t":
 				inText = false
+			case "instrText":
+				inInstr = false
+			case "fldSimple":
+				if n := len(simple); n > 0 && simple[n-1] == depth+1 {
+					simple = simple[:n-1]
+					replaced--
+				}
 			case "p":
 				b.WriteByte('\n')
 			}
 		case xml.CharData:
-			if inText {
-				b.Write(t)
+			switch {
+			case inText:
+				write(string(t))
+			case inInstr && len(fields) > 0:
+				if f := fields[len(fields)-1]; !f.decided && f.instr.Len() < maxInstr {
+					f.instr.Write(t)
+				}
 			}
 		}
 	}
 	return b.String(), nil
 }
 
-// zipPart opens the part name of a zipped document (Word's or OpenDocument's: format names it
-// in errors) and returns a reader of its XML tokens, within maxDOCXPart bytes of it.
-func zipPart(data []byte, format, name string) (*xmlPart, io.Closer, error) {
+// maxInstr bounds the instruction kept of a field: those fieldShown reads are a few words.
+const maxInstr = 1024
+
+// docxField is a complex field of a Word document being read: its instruction (w:instrText),
+// whether it was looked at (at its w:fldChar separate, or its end), and whether its kept
+// result is left out for what fieldShown says it shows.
+type docxField struct {
+	instr             strings.Builder
+	decided, replaced bool
+}
+
+// wordAttr returns the value of t's attribute w:local, or "".
+func wordAttr(t xml.StartElement, local string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == local && (a.Name.Space == wordNS || a.Name.Space == strictWordNS) {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// fieldShown returns what LibreOffice shows of a field of instruction instr that is not (or
+// not only) the field's kept result (checked with LibreOffice 7.4): for TITLE, SUBJECT,
+// KEYWORDS, COMMENTS and DOCPROPERTY of those four, the document's core property, and for
+// MACROBUTTON, the text its instruction gives, in place of the kept result (replace); for
+// SYMBOL, the character its instruction gives, before the kept result. ok is false for the
+// other fields, shown as kept.
+func fieldShown(instr string, props map[string]string) (shown string, replace, ok bool) {
+	words := strings.Fields(instr)
+	if len(words) == 0 {
+		return "", false, false
+	}
+	name := strings.ToLower(words[0])
+	switch {
+	case name == "docproperty" && len(words) > 1:
+		name = strings.ToLower(strings.Trim(words[1], `"`))
+	case name == "macrobutton" && len(words) > 2:
+		return strings.Join(words[2:], " "), true, true
+	case name == "symbol" && len(words) > 1:
+		// A character code in decimal, or in hexadecimal after 0x.
+		code, base := words[1], 10
+		if len(code) > 2 && (code[:2] == "0x" || code[:2] == "0X") {
+			code, base = code[2:], 16
+		}
+		c, err := strconv.ParseUint(code, base, 32)
+		if err != nil || !utf8.ValidRune(rune(c)) || unicode.IsControl(rune(c)) {
+			return "", false, false
+		}
+		return string(rune(c)), false, true
+	}
+	switch name {
+	case "title", "subject", "keywords", "comments":
+		return props[name], true, true
+	}
+	return "", false, false
+}
+
+// openZip reads the directory of a zipped document (Word's or OpenDocument's: format names it
+// in errors). An archive holding two entries of one name is refused: LibreOffice reads the
+// last of them, so the text of the first, read here, would not be the letter's.
+func openZip(data []byte, format string) (*zip.Reader, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", format, err)
+		return nil, fmt.Errorf("%s: %w", format, err)
 	}
+	seen := make(map[string]bool, len(zr.File))
+	for _, f := range zr.File {
+		if seen[f.Name] {
+			return nil, fmt.Errorf("%s: %w: the archive holds two entries named %q", format, ErrAmbiguous, f.Name)
+		}
+		seen[f.Name] = true
+	}
+	return zr, nil
+}
+
+// Relationship types of a Word package's main part and core properties, in transitional and
+// in strict Office Open XML.
+var (
+	officeDocumentRels = map[string]bool{
+		"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument": true,
+		"http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument":             true,
+	}
+	corePropertiesRels = map[string]bool{
+		"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties":        true,
+		"http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties": true,
+	}
+)
+
+// packageParts returns the names of a Word document's main part and core properties part (""
+// when it has none): the targets of the first relationships of their types in the package
+// (_rels/.rels), as LibreOffice reads them (names compared exactly, a target resolved from the
+// package's root, not unescaped). A package without relationships, which neither LibreOffice
+// nor Word opens, is read at word/document.xml.
+func packageParts(zr *zip.Reader) (main, core string, err error) {
+	rels := entry(zr, "_rels/.rels")
+	if rels == nil {
+		return "word/document.xml", "", nil
+	}
+	b, err := readPart(rels, maxRelsPart)
+	if err != nil {
+		return "", "", err
+	}
+	var doc struct {
+		Rels []struct {
+			Type       string `xml:"Type,attr"`
+			Target     string `xml:"Target,attr"`
+			TargetMode string `xml:"TargetMode,attr"`
+		} `xml:"Relationship"`
+	}
+	if err := xml.Unmarshal(b, &doc); err != nil {
+		return "", "", fmt.Errorf("_rels/.rels: %w", err)
+	}
+	for _, r := range doc.Rels {
+		target := strings.TrimPrefix(path.Clean("/"+r.Target), "/")
+		switch {
+		case officeDocumentRels[r.Type] && main == "":
+			if r.TargetMode == "External" {
+				return "", "", fmt.Errorf("_rels/.rels: %w: the document's body is outside the file (%q)", ErrAmbiguous, r.Target)
+			}
+			main = target
+		case corePropertiesRels[r.Type] && core == "" && r.TargetMode != "External":
+			core = target
+		}
+	}
+	if main == "" {
+		return "", "", errors.New("_rels/.rels: no officeDocument relationship")
+	}
+	return main, core, nil
+}
+
+// entry returns the entry of zr named name, or nil.
+func entry(zr *zip.Reader, name string) *zip.File {
+	for _, f := range zr.File {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// readPart reads the entry f of a package, refusing it past max bytes.
+func readPart(f *zip.File, max int64) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.Name, err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.Name, err)
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("%s: %w: more than %d bytes", f.Name, ErrTooComplex, max)
+	}
+	return b, nil
+}
+
+// maxPropertiesPart bounds a Word document's core properties (docProps/core.xml) and an
+// OpenDocument's metadata (meta.xml): some hundreds of bytes in a real document.
+const maxPropertiesPart = 256 << 10
+
+// coreProperties returns the title, subject, keywords and comments (description) in a Word
+// document's core properties part name, by those names; none without the part.
+func coreProperties(zr *zip.Reader, name string) (map[string]string, error) {
+	props := map[string]string{}
+	f := entry(zr, name)
+	if name == "" || f == nil {
+		return props, nil
+	}
+	b, err := readPart(f, maxPropertiesPart)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Title       string `xml:"title"`
+		Subject     string `xml:"subject"`
+		Keywords    string `xml:"keywords"`
+		Description string `xml:"description"`
+	}
+	if err := xml.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	props["title"], props["subject"], props["keywords"], props["comments"] = doc.Title, doc.Subject, doc.Keywords, doc.Description
+	return props, nil
+}
+
+// symbol returns the character a w:sym element shows: its w:char, in hexadecimal (a symbol
+// font's are in the private use area, as LibreOffice writes them to the PDF), or nothing when
+// that is not a character.
+func symbol(t xml.StartElement) string {
+	for _, a := range t.Attr {
+		if a.Name.Local != "char" || a.Name.Space != t.Name.Space {
+			continue
+		}
+		c, err := strconv.ParseUint(a.Value, 16, 32)
+		if err != nil || !utf8.ValidRune(rune(c)) || unicode.IsControl(rune(c)) {
+			return ""
+		}
+		return string(rune(c))
+	}
+	return ""
+}
+
+// zipPart opens the part name of a zipped document (format names it in errors) and returns a
+// reader of its XML tokens, within maxDOCXPart bytes of it.
+func zipPart(zr *zip.Reader, format, name string) (*xmlPart, io.Closer, error) {
 	for _, f := range zr.File {
 		if f.Name != name {
 			continue

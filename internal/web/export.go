@@ -51,7 +51,15 @@ func (h *Handler) exportDraft(w http.ResponseWriter, r *http.Request) {
 func sendCopy(w http.ResponseWriter, c *registry.DraftCopy) {
 	name := "DRAFT-" + c.Reference + "-v" + strconv.Itoa(c.Version) + "-" + c.FileName
 	w.Header().Set("Content-Type", c.MediaType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("Content-Disposition", disposition("attachment", name))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(c.Data)
+}
+
+// disposition is a Content-Disposition header naming a file (RFC 6266): a name with other
+// characters than ASCII is given as filename* in UTF-8 (RFC 8187), quotes and backslashes in
+// a name are escaped as HTTP quotes them, so that the browser saves the file under its exact
+// name, never under a part of it or a name it guessed from bytes in another encoding.
+func disposition(kind, name string) string {
+	return mime.FormatMediaType(kind, map[string]string{"filename": name})
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 )
@@ -29,7 +28,7 @@ func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", ref+"-PREVIEW.pdf"))
+	w.Header().Set("Content-Disposition", disposition("inline", ref+"-PREVIEW.pdf"))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(doc)
 }

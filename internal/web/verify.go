@@ -130,7 +130,7 @@ func (h *Handler) heldFile(seal bool) http.HandlerFunc {
 				return
 			}
 			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", ref+".seal"))
+			w.Header().Set("Content-Disposition", disposition("attachment", ref+".seal"))
 			w.Write(sl.Marshal())
 			return
 		}
@@ -143,7 +143,7 @@ func (h *Handler) heldFile(seal bool) http.HandlerFunc {
 			return
 		}
 		w.Header().Set("Content-Type", rel.MediaType)
-		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", rel.FileName))
+		w.Header().Set("Content-Disposition", disposition("attachment", rel.FileName))
 		w.Write(data)
 	}
 }
@@ -167,7 +167,7 @@ func (h *Handler) sealByDigest(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Disposition", "attachment; filename=\"letter.seal\"")
+	w.Header().Set("Content-Disposition", disposition("attachment", "letter.seal"))
 	w.Write(st.Seal.Marshal())
 }
 
