@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -309,7 +310,7 @@ func (s *Server) releasedFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", rel.MediaType)
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", rel.FileName))
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": rel.FileName}))
 	w.Header().Set("X-Chancery-Digest", rel.FileDigest)
 	// A holder's file: no shared cache keeps it, as the web's /v/REF/CODE/file says too.
 	w.Header().Set("Cache-Control", "no-store")
@@ -527,7 +528,7 @@ func (s *Server) exportDraft(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", c.MediaType)
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", c.FileName))
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": c.FileName}))
 	w.Header().Set("X-Chancery-Digest", c.Digest)
 	w.Header().Set("X-Chancery-Version", strconv.Itoa(c.Version))
 	w.Header().Set("Cache-Control", "no-store")

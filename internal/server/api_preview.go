@@ -2,7 +2,7 @@ package server
 
 import (
 	"errors"
-	"fmt"
+	"mime"
 	"net/http"
 )
 
@@ -22,7 +22,7 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", r.PathValue("ref")+"-PREVIEW.pdf"))
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": r.PathValue("ref") + "-PREVIEW.pdf"}))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(doc)
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -64,4 +65,35 @@ func TestLetterFormNamesEachFieldOnce(t *testing.T) {
 	}
 	body, ct := form([2]string{"subject", "Movements"}, [2]string{"class", "internal"}, [2]string{"to", "Someone"}, [2]string{"to", "Someone else"}, [2]string{"tag", "a"}, [2]string{"tag", "b"})
 	e.do(t, "drafter", "POST", "/api/v1/letters", ct, body, http.StatusCreated, nil)
+}
+
+// TestDraftCopyNameEncoded: the API named downloads with Go's %q, which sends a name's
+// non-ASCII letters as raw bytes (and escapes as Go does, not as RFC 6266 reads): a draft copy
+// of "Lettre à M. Dupont.txt" is named in filename*, and reads back whole.
+func TestDraftCopyNameEncoded(t *testing.T) {
+	e := newAPIEnv(t, 1<<20)
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	w.WriteField("subject", "Movements")
+	w.WriteField("class", "internal")
+	w.WriteField("to", "Someone")
+	p, _ := w.CreateFormFile("file", "Lettre à M. Dupont.txt")
+	p.Write([]byte("Sir, the brigade moves north on 3 March.\n"))
+	w.Close()
+	var created struct{ Reference string }
+	e.do(t, "drafter", "POST", "/api/v1/letters", w.FormDataContentType(), strings.NewReader(b.String()), http.StatusCreated, &created)
+	resp, _ := e.send(t, "drafter", "POST", "/api/v1/letters/"+created.Reference+"/drafts", "application/json", strings.NewReader(`{"recipient":"liaison"}`))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("draft copy: %s", resp.Status)
+	}
+	cd := resp.Header.Get("Content-Disposition")
+	for _, c := range cd {
+		if c > 0x7e {
+			t.Fatalf("Content-Disposition %q holds a byte outside ASCII", cd)
+		}
+	}
+	_, params, err := mime.ParseMediaType(cd)
+	if err != nil || !strings.Contains(params["filename"], "Lettre à M. Dupont") {
+		t.Errorf("Content-Disposition %q reads back as %q (%v)", cd, params["filename"], err)
+	}
 }
