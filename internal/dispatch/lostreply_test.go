@@ -99,14 +99,7 @@ func TestLostReplyThenWithdrawnGivesNotice(t *testing.T) {
 		t.Fatalf("the relay did not hide the server's answer: %+v", v)
 	}
 	o.withdraw(t, ref, "", "Sent in error.")
-
-	deadline := time.Now().Add(30 * time.Second)
-	for len(byTo(t, mp, addr, "notice")) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("the recipient holds the retracted letter and got no notice; outbox: %+v", o.status(t, ref))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	noticeArrives(t, o, mp, ref, addr)
 }
 
 // TestRefusalAfterACrashKeepsTheNotice: a worker hands the letter to the SMTP server and its
@@ -157,4 +150,17 @@ func TestRefusalAfterACrashKeepsTheNotice(t *testing.T) {
 		}
 	}
 	t.Fatalf("the recipient may hold the retracted letter and was queued no notice: %+v", o.status(t, ref))
+}
+
+// noticeArrives waits up to 30 s for the withdrawal notice of ref at addr on the Mailpit mp: the
+// recipient may hold the letter.
+func noticeArrives(t *testing.T, o *office, mp *mailpit, ref, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for len(byTo(t, mp, addr, "notice")) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the recipient holds the retracted letter and got no notice; outbox: %+v", o.status(t, ref))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

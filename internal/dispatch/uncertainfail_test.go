@@ -126,13 +126,7 @@ func TestLostReplyOnTheLastAttemptIsNoticed(t *testing.T) {
 		return len(byTo(t, mp, addr, "official letter")) == 1 && o.status(t, ref)[0].Status == store.StatusFailed
 	})
 	o.withdraw(t, ref, "", "Sent in error.")
-	deadline := time.Now().Add(30 * time.Second)
-	for len(byTo(t, mp, addr, "notice")) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("the recipient holds the retracted letter and got no notice; outbox: %+v", o.status(t, ref))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	noticeArrives(t, o, mp, ref, addr)
 }
 
 // TestDraftCopyBeforeACrashThenReleasedIsNoticed: a draft copy is handed to the mail server and
