@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/jsonbody"
 	"github.com/chancery/chancery/internal/registry"
 )
@@ -46,6 +47,41 @@ func (s *Server) withActor(next http.HandlerFunc) http.HandlerFunc {
 		a := registry.Actor{Member: m, Remote: r.RemoteAddr}
 		next(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, a)))
 	}
+}
+
+// needs wraps h, an API route for members, in withActor, and answers 401 to a request
+// without a member and 403 to a member who holds none of roles (none given: no role at all)
+// before h reads its body, query or reference. The registry checks again where it acts, but
+// may judge a body or look a reference up first, and a caller who may not act must learn
+// nothing of either: not what the route would refuse, nor whether a reference exists.
+func (s *Server) needs(h http.HandlerFunc, roles ...string) http.HandlerFunc {
+	return s.withActor(func(w http.ResponseWriter, r *http.Request) {
+		if err := holds(actor(r), roles); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		h(w, r)
+	})
+}
+
+// holds reports, as the registry does, whether a is a member holding one of roles, or with
+// no roles given any role.
+func holds(a registry.Actor, roles []string) error {
+	if a.Member == nil {
+		return registry.ErrUnauthenticated
+	}
+	if len(roles) == 0 {
+		if len(a.Member.Roles) == 0 {
+			return i18n.Errorf(registry.ErrForbidden, "%s has no role: the office's letters are for members with a role", a.Member.Name)
+		}
+		return nil
+	}
+	for _, role := range roles {
+		if a.Member.HasRole(role) {
+			return nil
+		}
+	}
+	return i18n.Errorf(registry.ErrForbidden, "%s needs the %s role", a.Member.Name, strings.Join(roles, " or "))
 }
 
 // actor is the request's actor as withActor found it: anonymous, from RemoteAddr, when it put
@@ -205,11 +241,8 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (*upload, er
 	return u, nil
 }
 
-// fileUpload reads a multipart body that must hold a file, from a member if member is set.
-func (s *Server) fileUpload(w http.ResponseWriter, r *http.Request, member bool) (*upload, error) {
-	if member && actor(r).Member == nil {
-		return nil, registry.ErrUnauthenticated
-	}
+// fileUpload reads a multipart body that must hold a file.
+func (s *Server) fileUpload(w http.ResponseWriter, r *http.Request) (*upload, error) {
 	u, err := s.readUpload(w, r)
 	if err != nil {
 		return nil, err

@@ -9,7 +9,7 @@ import (
 )
 
 // routesChanges adds the changes that wait for a second admin when the policy in force has
-// two_admins (admins only; the registry checks):
+// two_admins (admins only):
 //
 //	GET  /api/v1/changes               pending changes, then the latest decided, as registry.ChangeView
 //	GET  /api/v1/changes/{id}          one change
@@ -20,11 +20,11 @@ import (
 // .../token, .../enable, /api/v1/policy) is answered 202 Accepted with the change's address
 // in Location and {"change": ChangeView, "message": "..."}.
 func (s *Server) routesChanges() {
-	m := s.mux
-	m.HandleFunc("GET /api/v1/changes", s.withActor(s.listChanges))
-	m.HandleFunc("GET /api/v1/changes/{id}", s.withActor(s.showChange))
-	m.HandleFunc("POST /api/v1/changes/{id}/approve", s.withActor(s.approveChange))
-	m.HandleFunc("POST /api/v1/changes/{id}/refuse", s.withActor(s.refuseChange))
+	m, admin := s.mux, registry.RoleAdmin
+	m.HandleFunc("GET /api/v1/changes", s.needs(s.listChanges, admin))
+	m.HandleFunc("GET /api/v1/changes/{id}", s.needs(s.showChange, admin))
+	m.HandleFunc("POST /api/v1/changes/{id}/approve", s.needs(s.approveChange, admin))
+	m.HandleFunc("POST /api/v1/changes/{id}/refuse", s.needs(s.refuseChange, admin))
 }
 
 // changeID reads the path's change ID.

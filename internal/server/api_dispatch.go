@@ -7,8 +7,7 @@ import (
 	"github.com/chancery/chancery/internal/registry"
 )
 
-// routesDispatch adds the recipients directory, dispatch and webhooks (the registry checks
-// roles):
+// routesDispatch adds the recipients directory, dispatch and webhooks:
 //
 //	GET  /api/v1/recipients                   the directory, as registry.RecipientView
 //	POST /api/v1/recipients                   {"name", "organization", "contact", "emails", "webhook"}: admins
@@ -19,15 +18,15 @@ import (
 //	POST /api/v1/webhooks                     {"name", "url"}: {"name", "secret"}, the secret shown once
 //	GET  /api/v1/webhooks/deliveries?limit=N  the delivery log, newest first: admins
 func (s *Server) routesDispatch() {
-	m := s.mux
-	m.HandleFunc("GET /api/v1/recipients", s.withActor(s.listRecipients))
-	m.HandleFunc("POST /api/v1/recipients", s.withActor(s.addRecipient))
-	m.HandleFunc("POST /api/v1/letters/{ref}/dispatch", s.withActor(s.dispatchLetter))
-	m.HandleFunc("GET /api/v1/letters/{ref}/dispatches", s.withActor(s.dispatches))
-	m.HandleFunc("POST /api/v1/letters/{ref}/drafts/send", s.withActor(s.sendDraft))
-	m.HandleFunc("GET /api/v1/webhooks", s.withActor(s.listWebhooks))
-	m.HandleFunc("POST /api/v1/webhooks", s.withActor(s.addWebhook))
-	m.HandleFunc("GET /api/v1/webhooks/deliveries", s.withActor(s.webhookLog))
+	m, admin := s.mux, registry.RoleAdmin
+	m.HandleFunc("GET /api/v1/recipients", s.needs(s.listRecipients))
+	m.HandleFunc("POST /api/v1/recipients", s.needs(s.addRecipient, admin))
+	m.HandleFunc("POST /api/v1/letters/{ref}/dispatch", s.needs(s.dispatchLetter, registry.RoleRelease))
+	m.HandleFunc("GET /api/v1/letters/{ref}/dispatches", s.needs(s.dispatches))
+	m.HandleFunc("POST /api/v1/letters/{ref}/drafts/send", s.needs(s.sendDraft, registry.RoleDrafter, registry.RoleReviewer, registry.RoleSigner))
+	m.HandleFunc("GET /api/v1/webhooks", s.needs(s.listWebhooks, admin))
+	m.HandleFunc("POST /api/v1/webhooks", s.needs(s.addWebhook, admin))
+	m.HandleFunc("GET /api/v1/webhooks/deliveries", s.needs(s.webhookLog, admin))
 }
 
 func (s *Server) listRecipients(w http.ResponseWriter, r *http.Request) {

@@ -29,7 +29,7 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 	var shownText string // what the pages show, as the request gives it
 	file, pdfFile := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data"), false
 	if file {
-		u, err := s.fileUpload(w, r, false)
+		u, err := s.fileUpload(w, r)
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -2,9 +2,11 @@ package server
 
 import (
 	"net/http"
+
+	"github.com/chancery/chancery/internal/registry"
 )
 
-// routesMembers adds the administration of members (admins only; the registry checks):
+// routesMembers adds the administration of members (admins only):
 //
 //	GET  /api/v1/members                 every member, as registry.MemberView
 //	GET  /api/v1/members/{name}          one member
@@ -13,13 +15,13 @@ import (
 //	POST /api/v1/members/{name}/enable   {"name", "token"}: a new token, shown once
 //	POST /api/v1/members/{name}/token    {"name", "token"}: a new token, shown once
 func (s *Server) routesMembers() {
-	m := s.mux
-	m.HandleFunc("GET /api/v1/members", s.withActor(s.listMembers))
-	m.HandleFunc("GET /api/v1/members/{name}", s.withActor(s.showMember))
-	m.HandleFunc("POST /api/v1/members/{name}/roles", s.withActor(s.setRoles))
-	m.HandleFunc("POST /api/v1/members/{name}/disable", s.withActor(s.disableMember))
-	m.HandleFunc("POST /api/v1/members/{name}/enable", s.withActor(s.enableMember))
-	m.HandleFunc("POST /api/v1/members/{name}/token", s.withActor(s.issueToken))
+	m, admin := s.mux, registry.RoleAdmin
+	m.HandleFunc("GET /api/v1/members", s.needs(s.listMembers, admin))
+	m.HandleFunc("GET /api/v1/members/{name}", s.needs(s.showMember, admin))
+	m.HandleFunc("POST /api/v1/members/{name}/roles", s.needs(s.setRoles, admin))
+	m.HandleFunc("POST /api/v1/members/{name}/disable", s.needs(s.disableMember, admin))
+	m.HandleFunc("POST /api/v1/members/{name}/enable", s.needs(s.enableMember, admin))
+	m.HandleFunc("POST /api/v1/members/{name}/token", s.needs(s.issueToken, admin))
 }
 
 func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) {

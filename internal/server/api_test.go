@@ -55,11 +55,14 @@ type apiEnv struct {
 	tokens map[string]string
 }
 
-func newAPIEnv(t testing.TB, maxUpload int64) *apiEnv {
+func newAPIEnv(t testing.TB, maxUpload int64, with ...func(*Config)) *apiEnv {
 	t.Helper()
 	ctx := context.Background()
 	cfg := newRegistryConfig(t)
 	cfg.MaxUpload = maxUpload
+	for _, f := range with {
+		f(&cfg)
+	}
 	s := New(cfg)
 	env := &apiEnv{srv: httptest.NewServer(s), db: cfg.DB, tokens: map[string]string{}}
 	t.Cleanup(env.srv.Close)

@@ -3,21 +3,22 @@ package server
 import (
 	"errors"
 	"net/http"
+
+	"github.com/chancery/chancery/internal/registry"
 )
 
-// routesWitnesses adds the administration of the office's witnesses (admins only; the
-// registry checks):
+// routesWitnesses adds the administration of the office's witnesses (admins only):
 //
 //	GET    /api/v1/witnesses          registry.WitnessConfig: witnesses, quorum, served head
 //	POST   /api/v1/witnesses          {"name", "url", "key"}: the configuration after
 //	DELETE /api/v1/witnesses/{name}   the configuration after
 //	PUT    /api/v1/witnesses/quorum   {"quorum": N}: the configuration after
 func (s *Server) routesWitnesses() {
-	m := s.mux
-	m.HandleFunc("GET /api/v1/witnesses", s.withActor(s.listWitnesses))
-	m.HandleFunc("POST /api/v1/witnesses", s.withActor(s.addWitness))
-	m.HandleFunc("DELETE /api/v1/witnesses/{name}", s.withActor(s.removeWitness))
-	m.HandleFunc("PUT /api/v1/witnesses/quorum", s.withActor(s.setQuorum))
+	m, admin := s.mux, registry.RoleAdmin
+	m.HandleFunc("GET /api/v1/witnesses", s.needs(s.listWitnesses, admin))
+	m.HandleFunc("POST /api/v1/witnesses", s.needs(s.addWitness, admin))
+	m.HandleFunc("DELETE /api/v1/witnesses/{name}", s.needs(s.removeWitness, admin))
+	m.HandleFunc("PUT /api/v1/witnesses/quorum", s.needs(s.setQuorum, admin))
 }
 
 func (s *Server) listWitnesses(w http.ResponseWriter, r *http.Request) {

@@ -121,7 +121,7 @@ func (s *Server) inclusionProof(w http.ResponseWriter, r *http.Request) {
 	}
 	size, err := sizeParam(q.Get("size"), head.Size, most)
 	if err != nil {
-		httpError(w, http.StatusBadRequest, err)
+		paramError(w, err)
 		return
 	}
 	var idx int64
@@ -184,11 +184,15 @@ func (s *Server) consistencyProof(w http.ResponseWriter, r *http.Request) {
 	}
 	size, err := sizeParam(q.Get("size"), head.Size, most)
 	if err != nil {
-		httpError(w, http.StatusBadRequest, err)
+		paramError(w, err)
 		return
 	}
 	old, err := strconv.ParseInt(q.Get("old"), 10, 64)
-	if err != nil || old < 1 || old > size {
+	switch {
+	case err == nil && old > most:
+		httpError(w, http.StatusNotFound, fmt.Errorf("old %d is beyond the latest checkpoint's size %d", old, most))
+		return
+	case err != nil || old < 1 || old > size:
 		httpError(w, http.StatusBadRequest, fmt.Errorf("old %q must be an integer from 1 to the size %d", q.Get("old"), size))
 		return
 	}
@@ -204,7 +208,11 @@ func (s *Server) consistencyProof(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, out)
 }
 
-// sizeParam reads a proof's tree size: def when absent, at most most.
+// errBeyond is a well-formed size or index beyond the latest checkpoint: 404, as
+// docs/log-format.md says, where a malformed parameter is 400.
+var errBeyond = errors.New("beyond the latest checkpoint")
+
+// sizeParam reads a proof's tree size: def when absent, at most most (errBeyond).
 func sizeParam(v string, def, most int64) (int64, error) {
 	if v == "" {
 		return def, nil
@@ -214,9 +222,18 @@ func sizeParam(v string, def, most int64) (int64, error) {
 		return 0, fmt.Errorf("size %q is not a positive integer", v)
 	}
 	if n > most {
-		return 0, fmt.Errorf("size %d is beyond the latest checkpoint's %d", n, most)
+		return 0, fmt.Errorf("size %d is %w's size %d", n, errBeyond, most)
 	}
 	return n, nil
+}
+
+// paramError answers a proof parameter's error: 404 beyond the tree, else 400.
+func paramError(w http.ResponseWriter, err error) {
+	if errors.Is(err, errBeyond) {
+		httpError(w, http.StatusNotFound, err)
+		return
+	}
+	httpError(w, http.StatusBadRequest, err)
 }
 
 func parseHash(v string) (tlog.Hash, error) {

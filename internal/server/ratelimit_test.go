@@ -66,23 +66,28 @@ func TestRateLimitCoversAnIPv6Network(t *testing.T) {
 }
 
 // TestPublicWorkIsLimited: every endpoint anyone may call that does work per request is
-// limited per client: the seal by digest (a verify answer and a seal written out), and the
+// limited per client: the seal by digest (a verify answer and a seal written out), the
 // trade of a provider's tokens for a 'chancery login' token (each token with a key the
-// registry has not seen has it fetch the provider's keys again).
+// registry has not seen has it fetch the provider's keys again), and the API's answers for a
+// reference, as the web's /v/ pages are (a store read each, a seal built for the right code;
+// without a limit, a program could ask for every reference in turn).
 func TestPublicWorkIsLimited(t *testing.T) {
 	s := New(newRegistryConfig(t))
-	for _, c := range []struct{ method, path, body string }{
+	for i, c := range []struct{ method, path, body string }{
 		{"GET", "/verify/seal?digest=sha256:0000000000000000000000000000000000000000000000000000000000000000", ""},
 		{"POST", "/api/v1/oidc/token", `{"id_token": "x", "access_token": "y"}`},
+		{"GET", "/api/v1/letters/API-2026-000001/status", ""},
+		{"GET", "/api/v1/letters/API-2026-000002/file", ""},
+		{"GET", "/api/v1/letters/API-2026-000003/seal", ""},
 	} {
 		limited := false
-		for i := range DefaultRateBurst + 10 {
+		for n := range DefaultRateBurst + 10 {
 			r := httptest.NewRequest(c.method, c.path, strings.NewReader(c.body))
-			r.RemoteAddr = fmt.Sprintf("192.0.2.%d:40000", len(c.path)%200)
+			r.RemoteAddr = fmt.Sprintf("192.0.2.%d:40000", 10+i)
 			w := httptest.NewRecorder()
 			s.ServeHTTP(w, r)
 			if w.Code == http.StatusTooManyRequests {
-				limited = i > 0
+				limited = n > 0
 				break
 			}
 		}

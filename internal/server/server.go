@@ -63,10 +63,11 @@ type Config struct {
 	// implied for requests that arrive over TLS. Set it behind a TLS-terminating proxy.
 	Secure bool
 	// RateLimit is the average number of requests per second each client address may make to
-	// the public endpoints (/verify, /v/, the verify and identify API, the seal by digest, the
-	// trade of a provider's tokens for a 'chancery login' token, the return from the provider's
-	// sign-in, receipt links; see public): 0 means DefaultRateLimit, a negative value
-	// disables limiting (for load benchmarks).
+	// the public endpoints (/verify, /v/, the verify and identify API, the API's status, file
+	// and seal of a letter by reference, the seal by digest, the trade of a provider's tokens
+	// for a 'chancery login' token, the return from the provider's sign-in, receipt links; see
+	// public): 0 means DefaultRateLimit, a negative value disables limiting (for load
+	// benchmarks).
 	RateLimit float64
 	// RateBurst is how many such requests may come at once (default DefaultRateBurst).
 	RateBurst int
@@ -167,14 +168,26 @@ func New(cfg Config) *Server {
 // one: a token signed with a key the registry has not seen has it fetch the provider's keys.
 // The browser's return from the provider is another: its state is checked against a cookie
 // the same client sends, so anyone can have the registry post a code to the provider's token
-// endpoint. Receipt links are another: each one confirmed is a write transaction.
+// endpoint. Receipt links are another: each one confirmed is a write transaction. The API's
+// answers for a reference (its status, and its file and seal with the check code) are the
+// web's /v/ pages for programs, and limited alike.
 func public(r *http.Request) bool {
 	switch p := r.URL.Path; p {
 	case "/verify", "/verify/text", "/verify/seal", "/api/v1/verify", "/api/v1/identify", "/api/v1/oidc/token", "/signin/oidc/callback":
 		return true
 	default:
-		return strings.HasPrefix(p, "/v/") || strings.HasPrefix(p, "/receipt/")
+		return strings.HasPrefix(p, "/v/") || strings.HasPrefix(p, "/receipt/") || heldByReference(p)
 	}
+}
+
+// heldByReference reports whether p is /api/v1/letters/{ref}/status, /file or /seal.
+func heldByReference(p string) bool {
+	rest, ok := strings.CutPrefix(p, "/api/v1/letters/")
+	if !ok {
+		return false
+	}
+	ref, what, ok := strings.Cut(rest, "/")
+	return ok && ref != "" && (what == "status" || what == "file" || what == "seal")
 }
 
 // budgetClient names the client whose share of the upload and identification budgets r
