@@ -6,8 +6,9 @@
 // with a LibreOffice profile of its own (no state shared between conversions, no lock on a
 // user's profile) that fetches nothing a document links to and runs none of its macros, in a
 // network namespace of its own where the system allows one (package nonet), with a timeout
-// after which the whole process group is killed, a cap on concurrent conversions,
-// and a cap on the size of what comes out, which must pass pdf.Check.
+// after which the whole process group is killed, a cap on concurrent conversions, limits on the
+// size of each file LibreOffice writes, and a cap on the size of what comes out, which must pass
+// pdf.Check.
 package convert
 
 import (
@@ -18,6 +19,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -25,6 +28,7 @@ import (
 	"github.com/chancery/chancery/internal/nonet"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/stage"
+	"github.com/chancery/chancery/internal/textract"
 )
 
 // ErrNoConverter is wrapped by errors about a missing LibreOffice.
@@ -49,6 +53,14 @@ const (
 	DefaultParallel = 2
 )
 
+// fileSizeLimit bounds each file a conversion writes (RLIMIT_FSIZE): LibreOffice is killed by
+// SIGXFSZ past it, rather than filling the disk with a PDF or temporary file that a small
+// upload unfolds into. It is four times the largest PDF kept (pdf.MaxBytes), which a
+// conversion past it could not give anyway, leaving room for LibreOffice's temporary copies of
+// a letter's images. Its memory is not limited so: LibreOffice 7.4 crashes (SIGSEGV) at its
+// start under any RLIMIT_AS or RLIMIT_DATA, 128 GiB too; the timeout and DefaultParallel bound it.
+var fileSizeLimit int64 = 4 * pdf.MaxBytes
+
 // profileSettings are the settings of each conversion's fresh LibreOffice profile. Uploads are
 // untrusted: LibreOffice loads a document's linked images as it converts it, so a letter with
 // an image linked to a URL had the server fetch it, from inside the office's network (SSRF);
@@ -63,12 +75,15 @@ const profileSettings = `<?xml version="1.0" encoding="UTF-8"?>
 // Converter runs LibreOffice.
 type Converter struct {
 	path    string
+	prlimit string
 	timeout time.Duration
 	slots   chan struct{}
 }
 
 // Find returns a converter running the soffice program at path, or, with an empty path, the
-// first soffice or libreoffice on the PATH. timeout zero means DefaultTimeout.
+// first soffice or libreoffice on the PATH. timeout zero means DefaultTimeout. The converter
+// runs it under prlimit(1) (util-linux, on every Debian system) with fileSizeLimit; without
+// prlimit on the PATH, without it (Limited reports which).
 func Find(path string, timeout time.Duration) (*Converter, error) {
 	if path == "" {
 		for _, name := range []string{"soffice", "libreoffice"} {
@@ -86,11 +101,15 @@ func Find(path string, timeout time.Duration) (*Converter, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	return &Converter{path: path, timeout: timeout, slots: make(chan struct{}, DefaultParallel)}, nil
+	prlimit, _ := exec.LookPath("prlimit")
+	return &Converter{path: path, prlimit: prlimit, timeout: timeout, slots: make(chan struct{}, DefaultParallel)}, nil
 }
 
 // Path is the program the converter runs.
 func (c *Converter) Path() string { return c.path }
+
+// Limited reports whether conversions run under a limit on the size of the files they write.
+func (c *Converter) Limited() bool { return c.prlimit != "" }
 
 // Isolated reports whether conversions run without a network (nonet.Available).
 func (c *Converter) Isolated() bool { return nonet.Available() }
@@ -132,7 +151,7 @@ func (c *Converter) ToPDF(ctx context.Context, mediaType string, data []byte) ([
 		return nil, fmt.Errorf("convert: %w", err)
 	}
 	defer release()
-	in := filepath.Join(dir, "letter"+ext)
+	in := filepath.Join(dir, textract.ConvertedName+ext)
 	if err := os.WriteFile(in, data, 0o600); err != nil {
 		return nil, fmt.Errorf("convert: %w", err)
 	}
@@ -143,10 +162,21 @@ func (c *Converter) ToPDF(ctx context.Context, mediaType string, data []byte) ([
 	if err := os.WriteFile(filepath.Join(profile, "user", "registrymodifications.xcu"), []byte(profileSettings), 0o600); err != nil {
 		return nil, fmt.Errorf("convert: %w", err)
 	}
-	cmd := exec.CommandContext(ctx, c.path,
-		"-env:UserInstallation="+(&url.URL{Scheme: "file", Path: profile}).String(),
+	// The letter is opened through /proc/self/cwd, LibreOffice's working directory, the
+	// conversion's: a field showing the file's name or path (ODT text:file-name, Word FILENAME)
+	// shows textract.ConvertedDir and ConvertedName, which textract reads too, rather than the
+	// server's temporary directory, different for each conversion.
+	if runtime.GOOS == "linux" {
+		in = textract.ConvertedDir + "/" + filepath.Base(in)
+	}
+	args := []string{c.path,
+		"-env:UserInstallation=" + (&url.URL{Scheme: "file", Path: profile}).String(),
 		"--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",
-		"--convert-to", "pdf:writer_pdf_Export", "--outdir", outDir, in)
+		"--convert-to", "pdf:writer_pdf_Export", "--outdir", outDir, in}
+	if c.prlimit != "" {
+		args = append([]string{c.prlimit, "--fsize=" + strconv.FormatInt(fileSizeLimit, 10), "--"}, args...)
+	}
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Dir = dir
 	// LibreOffice starts helper processes: its own process group is killed as a whole.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -88,3 +88,34 @@ func TestConversionKilledLeavesWhatTheNextServerRemoves(t *testing.T) {
 		t.Errorf("the running conversion's directory was removed: %v", err)
 	}
 }
+
+// TestConversionFileSizeLimited: LibreOffice ran without a limit on what it writes, so an
+// upload that unfolds into a huge PDF or temporary file filled the disk before the PDF's size
+// was checked. It runs under RLIMIT_FSIZE: a converter writing past the limit is stopped
+// there (SIGXFSZ), and the conversion fails.
+func TestConversionFileSizeLimited(t *testing.T) {
+	requireTool(t, "prlimit")
+	defer convert.SetFileSizeLimit(1 << 20)()
+	big := filepath.Join(t.TempDir(), "big")
+	prog := filepath.Join(t.TempDir(), "greedy-soffice")
+	if err := os.WriteFile(prog, []byte("#!/bin/sh\nhead -c 3000000 /dev/zero > "+big+"\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	c, err := convert.Find(prog, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Limited() {
+		t.Fatal("the converter is not limited though prlimit is installed")
+	}
+	if _, err := c.ToPDF(context.Background(), docxType, []byte("the letter")); err == nil {
+		t.Error("the conversion succeeded")
+	}
+	st, err := os.Stat(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Size() > 1<<20 {
+		t.Errorf("the converter wrote %d bytes, past the limit of %d", st.Size(), 1<<20)
+	}
+}

@@ -40,14 +40,15 @@ var ErrAmbiguous = errors.New("ambiguous document")
 // hundred bytes in a real document.
 const maxRelsPart = 64 << 10
 
-// docxText returns the text of a Word document's body: the runs' text (w:t), a new line per
-// paragraph (w:p) and line break (w:br), a tab per w:tab, the hyphens and symbols drawn by
-// w:noBreakHyphen and w:sym (a minus sign among them). Headers, footers, comments and
-// tracked deletions (w:delText) are not part of it. The body is the part the package's
-// relationships name (packageParts), as LibreOffice and Word read it. A field that LibreOffice
-// shows otherwise than by the result the file keeps, such as one showing a document property,
-// is read as LibreOffice shows it (fieldShown). Decoding stops once the time budget
-// bud is spent.
+// docxText returns the text of a Word document: its body, then its footnotes and endnotes,
+// then its headers and footers (docxDoc.text says in what order and how marked). Of each part,
+// the runs' text (w:t), a new line per paragraph (w:p) and line break (w:br), a tab per w:tab,
+// the hyphens and symbols drawn by w:noBreakHyphen and w:sym (a minus sign among them), but not
+// hidden text (w:vanish, directly or by style), comments or tracked deletions (w:delText). The
+// body is the part the package's relationships name (packageParts), as LibreOffice and Word
+// read it. A field that LibreOffice shows otherwise than by the result the file keeps, such as
+// one showing a document property, is read as LibreOffice shows it (fieldShown). Decoding
+// stops once the time budget bud is spent.
 func docxText(data []byte, bud *budget.Budget) (string, error) {
 	zr, err := openZip(data, "docx")
 	if err != nil {
@@ -61,14 +62,28 @@ func docxText(data []byte, bud *budget.Budget) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("docx: %w", err)
 	}
-	part, rc, err := zipPart(zr, "docx", name)
+	d := &docxDoc{zr: zr, bud: bud, props: props, main: name}
+	if err := d.relationships(); err != nil {
+		return "", fmt.Errorf("docx: %w", err)
+	}
+	if err := d.readStyles(); err != nil {
+		return "", fmt.Errorf("docx: %w", err)
+	}
+	return d.text()
+}
+
+// readPart reads the WordprocessingML part name: its text, and, of the main part, the notes
+// it refers to and its sections; of a notes part, each note's text by its id.
+func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
+	part, rc, err := zipPart(d.zr, "docx", name)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer rc.Close()
+	out := &docxPart{notes: map[string]string{}}
 	var b strings.Builder
 	inText, inInstr := false, false
-	depth, elements := 0, 0
+	depth := 0
 	// fields are the complex fields open (w:fldChar begin … end), innermost last; simple the
 	// depths of the simple fields (w:fldSimple) open that show a property; replaced counts the
 	// fields open whose kept result is left out for what fieldShown says they show.
@@ -77,34 +92,92 @@ func docxText(data []byte, bud *budget.Budget) (string, error) {
 		simple   []int
 		replaced int
 	)
+	// The hidden text: paraHidden is what the open paragraph's style says, runHidden what the
+	// open run's properties say (their depth, runProps, when open). The properties inside a
+	// tracked change of formatting (w:rPrChange…, from changeDepth) are the old ones, not shown.
+	var (
+		paraHidden, runHidden           bool
+		runDepth, runProps, changeDepth int
+		sect                            *docxSection
+		sectDepth, noteDepth            int
+		noteID                          string
+	)
 	write := func(s string) {
-		if replaced == 0 {
+		if replaced == 0 && !runHidden {
 			b.WriteString(s)
 		}
 	}
-	for b.Len() <= MaxText {
-		if err := bud.Tick(); err != nil {
-			return "", fmt.Errorf("docx: %s: %w", name, err)
+	// kept counts the bytes of the notes read.
+	kept := 0
+	for d.total+kept+b.Len() <= MaxText {
+		if err := d.bud.Tick(); err != nil {
+			return nil, fmt.Errorf("docx: %s: %w", name, err)
 		}
 		tok, err := part.token()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return "", fmt.Errorf("docx: %s: %w", name, err)
+			return nil, fmt.Errorf("docx: %s: %w", name, err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if depth++; depth > maxDOCXDepth {
-				return "", fmt.Errorf("docx: %s: %w: elements nested more than %d deep", name, ErrTooComplex, maxDOCXDepth)
+				return nil, fmt.Errorf("docx: %s: %w: elements nested more than %d deep", name, ErrTooComplex, maxDOCXDepth)
 			}
-			if elements++; elements > maxDOCXElements {
-				return "", fmt.Errorf("docx: %s: %w: more than %d elements", name, ErrTooComplex, maxDOCXElements)
+			if d.elements++; d.elements > maxDOCXElements {
+				return nil, fmt.Errorf("docx: %s: %w: more than %d elements", name, ErrTooComplex, maxDOCXElements)
 			}
 			if t.Name.Space != wordNS && t.Name.Space != strictWordNS {
 				continue
 			}
+			if changeDepth > 0 {
+				continue
+			}
 			switch t.Name.Local {
+			case "rPrChange", "pPrChange", "sectPrChange":
+				changeDepth = depth
+			case "p":
+				paraHidden = d.hidden[d.defaultPara]
+			case "pStyle":
+				paraHidden = d.hidden[wordAttr(t, "val")]
+			case "r":
+				runDepth, runHidden = depth, paraHidden
+			case "rPr":
+				if runDepth > 0 && depth == runDepth+1 {
+					runProps = depth
+				}
+			case "rStyle":
+				// A run style that says nothing of hidden text leaves the paragraph style's.
+				if v, ok := d.hidden[wordAttr(t, "val")]; ok && runProps > 0 {
+					runHidden = v
+				}
+			case "vanish":
+				if runProps > 0 {
+					runHidden = on(t)
+				}
+			case "footnoteReference", "endnoteReference":
+				if role == mainPart && !runHidden {
+					out.refs = append(out.refs, docxRef{endnote: t.Name.Local == "endnoteReference", id: wordAttr(t, "id")})
+				}
+			case "footnote", "endnote":
+				if role == notesPart && noteDepth == 0 {
+					noteDepth, noteID = depth, wordAttr(t, "id")
+					b.Reset()
+				}
+			case "sectPr":
+				if role == mainPart {
+					sect, sectDepth = &docxSection{}, depth
+					out.sections = append(out.sections, sect)
+				}
+			case "headerReference", "footerReference":
+				if sect != nil {
+					sect.refs = append(sect.refs, docxHeader{footer: t.Name.Local == "footerReference", typ: wordAttr(t, "type"), id: relAttr(t, "id")})
+				}
+			case "titlePg":
+				if sect != nil {
+					sect.titlePage = on(t)
+				}
 			case "t":
 				inText = true
 			case "instrText":
@@ -129,7 +202,7 @@ func docxText(data []byte, bud *budget.Budget) (string, error) {
 				f := fields[len(fields)-1]
 				if !f.decided {
 					f.decided = true
-					if v, replace, ok := fieldShown(f.instr.String(), props); ok {
+					if v, replace, ok := fieldShown(f.instr.String(), d.props); ok {
 						write(v)
 						if replace {
 							f.replaced = true
@@ -144,7 +217,7 @@ func docxText(data []byte, bud *budget.Budget) (string, error) {
 					fields = fields[:len(fields)-1]
 				}
 			case "fldSimple":
-				if v, replace, ok := fieldShown(wordAttr(t, "instr"), props); ok {
+				if v, replace, ok := fieldShown(wordAttr(t, "instr"), d.props); ok {
 					write(v)
 					if replace {
 						simple = append(simple, depth)
@@ -157,11 +230,34 @@ func docxText(data []byte, bud *budget.Budget) (string, error) {
 			if t.Name.Space != wordNS && t.Name.Space != strictWordNS {
 				continue
 			}
+			if changeDepth > 0 {
+				if depth+1 == changeDepth {
+					changeDepth = 0
+				}
+				continue
+			}
 			switch t.Name.Local {
 			case "t":
 				inText = false
 			case "instrText":
 				inInstr = false
+			case "rPr":
+				if depth+1 == runProps {
+					runProps = 0
+				}
+			case "r":
+				runDepth, runHidden = 0, false
+			case "sectPr":
+				if depth+1 == sectDepth {
+					sect = nil
+				}
+			case "footnote", "endnote":
+				if depth+1 == noteDepth {
+					out.notes[noteID] = b.String()
+					kept += b.Len()
+					noteDepth = 0
+					b.Reset()
+				}
 			case "fldSimple":
 				if n := len(simple); n > 0 && simple[n-1] == depth+1 {
 					simple = simple[:n-1]
@@ -169,6 +265,7 @@ func docxText(data []byte, bud *budget.Budget) (string, error) {
 				}
 			case "p":
 				b.WriteByte('\n')
+				paraHidden = false
 			}
 		case xml.CharData:
 			switch {
@@ -181,7 +278,8 @@ func docxText(data []byte, bud *budget.Budget) (string, error) {
 			}
 		}
 	}
-	return b.String(), nil
+	out.text = b.String()
+	return out, nil
 }
 
 // maxInstr bounds the instruction kept of a field: those fieldShown reads are a few words.
@@ -209,7 +307,9 @@ func wordAttr(t xml.StartElement, local string) string {
 // not only) the field's kept result (checked with LibreOffice 7.4): for TITLE, SUBJECT,
 // KEYWORDS, COMMENTS and DOCPROPERTY of those four, the document's core property, and for
 // MACROBUTTON, the text its instruction gives, in place of the kept result (replace); for
-// SYMBOL, the character its instruction gives, before the kept result. ok is false for the
+// SYMBOL, the character its instruction gives, before the kept result; for FILENAME, the name
+// (or with \p the path) under which package convert has LibreOffice open the letter, in place
+// of the kept result. ok is false for the
 // other fields, shown as kept.
 func fieldShown(instr string, props map[string]string) (shown string, replace, ok bool) {
 	words := strings.Fields(instr)
@@ -237,6 +337,13 @@ func fieldShown(instr string, props map[string]string) (shown string, replace, o
 	switch name {
 	case "title", "subject", "keywords", "comments":
 		return props[name], true, true
+	case "filename":
+		for _, w := range words[1:] {
+			if strings.EqualFold(w, `\p`) {
+				return ConvertedDir + "/" + ConvertedName + ".docx", true, true
+			}
+		}
+		return ConvertedName + ".docx", true, true
 	}
 	return "", false, false
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // docx builds a Word document whose body is the given WordprocessingML, with a header part
-// whose text must not be extracted.
+// that no section refers to, whose text must not be extracted.
 func docx(t testing.TB, body string) []byte {
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)

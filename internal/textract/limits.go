@@ -7,7 +7,9 @@ import "errors"
 // than parsed.
 var ErrTooComplex = errors.New("document too complex")
 
-// Bounds on word/document.xml, and alike on an OpenDocument's content.xml. A long real letter
+// Bounds on a Word document's XML parts (its body, notes, headers and footers), and alike on an
+// OpenDocument's content.xml and styles.xml: the elements are counted over all the parts of a
+// document, the depth and each part's bytes (maxDOCXPart) part by part. A long real letter
 // has some tens of thousands of elements (ten or twenty a paragraph), nested a few dozen deep (tables in tables). The XML decoder keeps a
 // stack entry per open element and allocates some 200 bytes per element, so both are counted
 // while decoding: 200 000 elements cost at most about 40 MB of allocation.

@@ -50,16 +50,23 @@ func IsODT(data []byte) bool {
 	return false
 }
 
-// odtText returns the text of an OpenDocument document's body (content.xml): the text of its
-// paragraphs and headings (text:p, text:h, in tables and frames too), a new line after each and
-// per text:line-break, a tab per text:tab, the spaces text:s stands for, the value of each
-// user field and variable shown (text:user-field-get, text:variable-set…) and of each field
-// of the document's metadata (text:title, text:subject, text:description, text:keywords,
+// odtText returns the text of an OpenDocument text: its body (content.xml), then its footnotes
+// and endnotes (text:note) in the order the body has them, footnotes first, then the headers
+// and footers of its page styles in use (styles.xml; style:display="false" does not hide one
+// from LibreOffice 7.4), each note, header and footer after a
+// marker line as in a Word document's (docxDoc.text). Of each, the text of its paragraphs and
+// headings (text:p, text:h, in tables and frames too), a new line after each and per
+// text:line-break, a tab per text:tab, the spaces text:s stands for, the value of each user
+// field and variable shown (text:user-field-get, text:variable-set…) and of each field of the
+// document's metadata (text:title, text:subject, text:description, text:keywords,
 // text:user-defined) as LibreOffice shows it, from the field's declaration or setting or the
-// metadata (meta.xml) rather than the text kept inside it. Comments
-// (office:annotation), footnotes and endnotes (text:note), and the deleted text kept by change
-// tracking (text:tracked-changes) are not part of it, as for Word. content.xml is read under
-// the bounds of word/document.xml; decoding stops once the time budget bud is spent.
+// metadata (meta.xml) rather than the text kept inside it, and the file name fields
+// (text:file-name) as package convert has LibreOffice show them (ConvertedName). Comments
+// (office:annotation), the deleted text kept by change tracking (text:tracked-changes) and
+// hidden text (a section of text:display none, a paragraph or span whose style, or a style it
+// inherits from, has text:display none) are not part of it, as for Word. content.xml and
+// styles.xml are read under the bounds of word/document.xml, together; decoding stops once the
+// time budget bud is spent.
 func odtText(data []byte, bud *budget.Budget) (string, error) {
 	zr, err := openZip(data, "odt")
 	if err != nil {
@@ -69,43 +76,265 @@ func odtText(data []byte, bud *budget.Budget) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("odt: %w", err)
 	}
-	part, rc, err := zipPart(zr, "odt", "content.xml")
+	o := &odtDoc{bud: bud, meta: meta, styles: map[string]odtStyle{}, used: map[string]bool{}, next: map[string]string{}, shown: map[string]bool{}}
+	if entry(zr, "styles.xml") != nil {
+		if _, err := o.readPart(zr, "styles.xml"); err != nil {
+			return "", err
+		}
+	}
+	body, err := o.readPart(zr, "content.xml")
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString(body)
+	add := func(marker, text string) {
+		b.WriteString(marker + "\n" + text)
+		if !strings.HasSuffix(text, "\n") {
+			b.WriteByte('\n')
+		}
+	}
+	for _, endnote := range []bool{false, true} {
+		for _, n := range o.notes {
+			if n.endnote == endnote {
+				add(map[bool]string{false: footnoteMarker, true: endnoteMarker}[endnote], n.text)
+			}
+		}
+	}
+	// The page styles in use: the first page's, those the styles name, and those that follow
+	// them. The first page's is the one the style of the body's first paragraph or table names,
+	// else the default one (Standard).
+	first := "Standard"
+	if o.firstStyle != "" {
+		if m := o.masterOf(o.firstFamily, o.firstStyle); m != "" {
+			first = m
+		}
+	}
+	o.used[first] = true
+	for range len(o.next) {
+		for name := range o.used {
+			if n := o.next[name]; n != "" {
+				o.used[n] = true
+			}
+		}
+	}
+	// A left or first page's header or footer is shown only with the page style's header or
+	// footer (LibreOffice 7.4 shows neither otherwise).
+	for _, h := range o.headers {
+		if o.used[h.master] && (!h.variant || o.shown[h.master+"/"+h.kind]) {
+			add(h.marker, h.text)
+		}
+	}
+	return b.String(), nil
+}
+
+// odtDoc is an OpenDocument text being read: what reading its parts shares.
+type odtDoc struct {
+	bud  *budget.Budget
+	meta map[string]string
+	// styles are the paragraph and text styles read, by family and name; used the page styles
+	// (master pages) they name, next the page style following each.
+	styles map[string]odtStyle
+	used   map[string]bool
+	next   map[string]string
+	// headers are the headers and footers of the page styles, notes the notes, in order; shown
+	// tells the page styles that have a header or footer of every page, by page style and kind.
+	headers []odtRegion
+	shown   map[string]bool
+	notes   []odtNote
+	// firstFamily and firstStyle are the family and style of the body's first paragraph or
+	// table; firstSeen tells whether the body's first block was seen.
+	firstFamily, firstStyle string
+	firstSeen               bool
+	// elements counts the elements read, in both parts; total the bytes of text kept.
+	elements, total int
+}
+
+// odtStyle is a style's parent, the page style it starts (style:master-page-name) and, when
+// it says, whether its text is hidden.
+type odtStyle struct {
+	parent, master string
+	hidden         *bool
+}
+
+// odtRegion is the text of a page style's header or footer, of every page, or a variant (of
+// left or first pages).
+type odtRegion struct {
+	master, kind, marker, text string
+	variant                    bool
+}
+
+// odtNote is the text of a footnote or endnote.
+type odtNote struct {
+	endnote bool
+	text    string
+}
+
+// styleNS and loextNS are the OpenDocument namespaces of styles, and of LibreOffice's extensions
+// (its first page's headers and footers in ODF 1.2).
+const (
+	styleNS = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+	loextNS = "urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0"
+)
+
+// odtHeaders are the elements of a page style holding a header or footer, with their markers.
+var odtHeaders = map[string]string{
+	"header": headerMarker(false, ""), "header-left": headerMarker(false, "left"), "header-first": headerMarker(false, "first"),
+	"footer": headerMarker(true, ""), "footer-left": headerMarker(true, "left"), "footer-first": headerMarker(true, "first"),
+}
+
+// masterOf returns the page style that the style of family and name starts, itself or by the
+// styles it inherits from (a bounded chain), or "".
+func (o *odtDoc) masterOf(family, name string) string {
+	for range 32 {
+		s, ok := o.styles[family+"/"+name]
+		if !ok {
+			return ""
+		}
+		if s.master != "" {
+			return s.master
+		}
+		name = s.parent
+	}
+	return ""
+}
+
+// hidden reports whether the style of family and name hides its text, itself or by the styles
+// it inherits from (a bounded chain).
+func (o *odtDoc) hidden(family, name string) bool {
+	for range 32 {
+		s, ok := o.styles[family+"/"+name]
+		if !ok {
+			return false
+		}
+		if s.hidden != nil {
+			return *s.hidden
+		}
+		name = s.parent
+	}
+	return false
+}
+
+// readPart reads the part name (content.xml or styles.xml): its styles and page styles, and
+// returns the text of its body (office:body), keeping the notes and headers in o.
+func (o *odtDoc) readPart(zr *zip.Reader, name string) (string, error) {
+	part, rc, err := zipPart(zr, "odt", name)
 	if err != nil {
 		return "", err
 	}
 	defer rc.Close()
-	var b strings.Builder
-	// paragraphs counts the open text:p and text:h elements; skip the open elements whose
-	// text is left out (their depth, innermost last).
-	paragraphs, depth, elements := 0, 0, 0
+	var body strings.Builder
+	// out is where the text goes (nil outside the body, a header or a note); paragraphs counts
+	// the open text:p and text:h elements; skip the open elements whose text is left out (their
+	// depth, innermost last); regions the open headers and notes (their depth), with the text
+	// they take.
+	var out *strings.Builder
+	paragraphs, depth := 0, 0
 	var skip []int
+	type region struct {
+		depth int
+		prev  *strings.Builder
+		done  func(string)
+	}
+	var regions []region
+	open := func(done func(string)) {
+		regions = append(regions, region{depth, out, done})
+		out = &strings.Builder{}
+	}
+	var style *odtStyle
+	styleKey, master := "", ""
+	// textDepth is the depth of content.xml's office:text, once open.
+	textDepth := 0
 	// The values of the document's user fields and variables, by name: a field shows its
 	// value, whatever text the file keeps inside it.
 	userFields, variables := map[string]string{}, map[string]string{}
-	for b.Len() <= MaxText {
-		if err := bud.Tick(); err != nil {
-			return "", fmt.Errorf("odt: content.xml: %w", err)
+	write := func(s string) {
+		if out != nil && paragraphs > 0 {
+			out.WriteString(s)
+		}
+	}
+	for o.total+body.Len()+pending(out, &body) <= MaxText {
+		if err := o.bud.Tick(); err != nil {
+			return "", fmt.Errorf("odt: %s: %w", name, err)
 		}
 		tok, err := part.token()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return "", fmt.Errorf("odt: content.xml: %w", err)
+			return "", fmt.Errorf("odt: %s: %w", name, err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if depth++; depth > maxDOCXDepth {
-				return "", fmt.Errorf("odt: content.xml: %w: elements nested more than %d deep", ErrTooComplex, maxDOCXDepth)
+				return "", fmt.Errorf("odt: %s: %w: elements nested more than %d deep", name, ErrTooComplex, maxDOCXDepth)
 			}
-			if elements++; elements > maxDOCXElements {
-				return "", fmt.Errorf("odt: content.xml: %w: more than %d elements", ErrTooComplex, maxDOCXElements)
+			if o.elements++; o.elements > maxDOCXElements {
+				return "", fmt.Errorf("odt: %s: %w: more than %d elements", name, ErrTooComplex, maxDOCXElements)
+			}
+			if len(skip) > 0 {
+				continue
+			}
+			if m := odtAttr(t, styleNS, "master-page-name"); m != "" {
+				o.used[m] = true
+			}
+			textStyle := odtAttr(t, textNS, "style-name")
+			if depth == textDepth+1 && textDepth > 0 && !o.firstSeen && !odtNotBlock(t.Name) {
+				o.firstSeen = true
+				switch {
+				case t.Name.Space == textNS && (t.Name.Local == "p" || t.Name.Local == "h"):
+					o.firstFamily, o.firstStyle = "paragraph", textStyle
+				case t.Name.Space == tableNS && t.Name.Local == "table":
+					o.firstFamily, o.firstStyle = "table", odtAttr(t, tableNS, "style-name")
+				}
+			}
+			if t.Name.Space == officeNS && t.Name.Local == "text" && name == "content.xml" && textDepth == 0 {
+				textDepth = depth
 			}
 			switch {
+			case t.Name.Space == styleNS && t.Name.Local == "style":
+				styleKey = odtAttr(t, styleNS, "family") + "/" + odtAttr(t, styleNS, "name")
+				style = &odtStyle{parent: odtAttr(t, styleNS, "parent-style-name"), master: odtAttr(t, styleNS, "master-page-name")}
+			case t.Name.Space == styleNS && t.Name.Local == "text-properties" && style != nil:
+				switch odtAttr(t, textNS, "display") {
+				case "none":
+					hidden := true
+					style.hidden = &hidden
+				case "true":
+					hidden := false
+					style.hidden = &hidden
+				}
+			case t.Name.Space == styleNS && t.Name.Local == "master-page":
+				master = odtAttr(t, styleNS, "name")
+				if n := odtAttr(t, styleNS, "next-style-name"); n != "" {
+					o.next[master] = n
+				}
+			case master != "" && odtHeaders[t.Name.Local] != "" &&
+				(t.Name.Space == styleNS || t.Name.Space == loextNS && strings.HasSuffix(t.Name.Local, "-first")):
+				kind, variant := strings.CutSuffix(t.Name.Local, "-left")
+				if !variant {
+					kind, variant = strings.CutSuffix(kind, "-first")
+				}
+				h := odtRegion{master: master, kind: kind, variant: variant, marker: odtHeaders[t.Name.Local]}
+				if !variant {
+					o.shown[master+"/"+kind] = true
+				}
+				open(func(s string) { h.text = s; o.headers = append(o.headers, h) })
+			case t.Name.Space == officeNS && t.Name.Local == "body":
+				out = &body
 			case t.Name.Space == officeNS && t.Name.Local == "annotation",
-				t.Name.Space == textNS && (t.Name.Local == "note" || t.Name.Local == "tracked-changes"):
+				t.Name.Space == textNS && (t.Name.Local == "tracked-changes" || t.Name.Local == "note-citation"),
+				t.Name.Space == textNS && t.Name.Local == "section" && odtAttr(t, textNS, "display") == "none",
+				t.Name.Space == textNS && textStyle != "" && (t.Name.Local == "p" || t.Name.Local == "h") && o.hidden("paragraph", textStyle),
+				t.Name.Space == textNS && textStyle != "" && t.Name.Local == "span" && o.hidden("text", textStyle):
 				skip = append(skip, depth)
-			case len(skip) > 0 || t.Name.Space != textNS:
+			case t.Name.Space != textNS:
+			case t.Name.Local == "note":
+				endnote := odtAttr(t, textNS, "note-class") == "endnote"
+				// The note's paragraphs are its own, not the one it stands in.
+				saved := paragraphs
+				paragraphs = 0
+				open(func(s string) { o.notes = append(o.notes, odtNote{endnote, s}); paragraphs = saved })
 			case t.Name.Local == "user-field-decl":
 				userFields[odtAttr(t, textNS, "name")] = odtValue(t)
 			case t.Name.Local == "title" || t.Name.Local == "subject" || t.Name.Local == "description" ||
@@ -115,9 +344,22 @@ func odtText(data []byte, bud *budget.Budget) (string, error) {
 				if key == "user-defined" {
 					key = "user:" + odtAttr(t, textNS, "name")
 				}
-				if paragraphs > 0 {
-					b.WriteString(meta[key])
+				write(o.meta[key])
+				skip = append(skip, depth)
+			case t.Name.Local == "file-name":
+				// LibreOffice shows the name of the file it converts, not the one the file keeps.
+				var v string
+				switch odtAttr(t, textNS, "display") {
+				case "full":
+					v = ConvertedDir + "/" + ConvertedName + ".odt"
+				case "path":
+					v = ConvertedDir
+				case "name":
+					v = ConvertedName
+				default:
+					v = ConvertedName + ".odt"
 				}
+				write(v)
 				skip = append(skip, depth)
 			case t.Name.Local == "variable-set" || t.Name.Local == "variable-get" ||
 				t.Name.Local == "user-field-get" || t.Name.Local == "user-field-input":
@@ -132,16 +374,14 @@ func odtText(data []byte, bud *budget.Budget) (string, error) {
 				default:
 					v = userFields[name]
 				}
-				if paragraphs > 0 {
-					b.WriteString(v)
-				}
+				write(v)
 				skip = append(skip, depth)
 			case t.Name.Local == "p" || t.Name.Local == "h":
 				paragraphs++
 			case t.Name.Local == "tab":
-				b.WriteByte('\t')
+				write("\t")
 			case t.Name.Local == "line-break":
-				b.WriteByte('\n')
+				write("\n")
 			case t.Name.Local == "s":
 				n := 1
 				for _, a := range t.Attr {
@@ -151,25 +391,60 @@ func odtText(data []byte, bud *budget.Budget) (string, error) {
 						}
 					}
 				}
-				b.WriteString(strings.Repeat(" ", n))
+				write(strings.Repeat(" ", n))
 			}
 		case xml.EndElement:
 			switch {
 			case len(skip) > 0 && skip[len(skip)-1] == depth:
 				skip = skip[:len(skip)-1]
-			case len(skip) > 0 || t.Name.Space != textNS:
+			case len(skip) > 0:
+			case len(regions) > 0 && regions[len(regions)-1].depth == depth:
+				r := regions[len(regions)-1]
+				regions = regions[:len(regions)-1]
+				text := out.String()
+				o.total += len(text)
+				out = r.prev
+				r.done(text)
+			case t.Name.Space == styleNS && t.Name.Local == "style":
+				if style != nil {
+					o.styles[styleKey] = *style
+				}
+				style = nil
+			case t.Name.Space == styleNS && t.Name.Local == "master-page":
+				master = ""
+			case t.Name.Space == officeNS && t.Name.Local == "body":
+				out = nil
+			case t.Name.Space != textNS:
 			case t.Name.Local == "p" || t.Name.Local == "h":
+				write("\n")
 				paragraphs--
-				b.WriteByte('\n')
 			}
 			depth--
 		case xml.CharData:
-			if paragraphs > 0 && len(skip) == 0 {
-				b.Write(t)
+			if len(skip) == 0 {
+				write(string(t))
 			}
 		}
 	}
-	return b.String(), nil
+	return body.String(), nil
+}
+
+// tableNS is the OpenDocument namespace of tables.
+const tableNS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+
+// odtNotBlock reports whether an element of office:text is not one of the body's blocks, on a
+// page: declarations, forms, the change tracking's record, a page break hint.
+func odtNotBlock(n xml.Name) bool {
+	return n.Space == textNS && (strings.HasSuffix(n.Local, "-decls") || n.Local == "tracked-changes" || n.Local == "soft-page-break") ||
+		n.Space == officeNS && n.Local == "forms"
+}
+
+// pending returns the bytes of text taken by out, a header's or note's, not yet counted.
+func pending(out, body *strings.Builder) int {
+	if out == nil || out == body {
+		return 0
+	}
+	return out.Len()
 }
 
 // odtAttr returns the value of t's attribute space:local, or "".

@@ -92,7 +92,7 @@ func TestODT(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "Repositioning\nDear Minister,\nThe forces   stay.\nRef.\tTFN-1\nUnit\nSector 4\n"; got != want {
+	if want := "Repositioning\nDear Minister,\nThe forces   stay.\nRef.\tTFN-1\nUnit\nSector 4\n[footnote]\na footnote\n"; got != want {
 		t.Fatalf("text %q, want %q", got, want)
 	}
 

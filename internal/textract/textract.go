@@ -1,6 +1,11 @@
 // Package textract pulls the readable text out of a letter's file, for identification and for
 // the word-level diffs between versions: plain text, Markdown, PDF, Word (DOCX) and
 // OpenDocument text (ODT).
+//
+// The text of a Word or OpenDocument letter is what LibreOffice shows of it once package convert
+// has converted it to PDF, the letter released: its body, then its footnotes and endnotes, then
+// its headers and footers, each after a marker line ("[footnote]", "[header]", "[first page
+// footer]"…), without hidden text (docs/design/dependencies.md).
 package textract
 
 import (
@@ -13,6 +18,16 @@ import (
 
 	"github.com/chancery/chancery/internal/budget"
 	"github.com/chancery/chancery/internal/pdf"
+)
+
+// ConvertedDir and ConvertedName are the folder and the name, without its extension, under
+// which package convert has LibreOffice open a letter (the folder is LibreOffice's working
+// directory, the conversion's own): the fields showing the file's name or path (ODT
+// text:file-name, Word FILENAME) show them in the released PDF, and are read so here, rather
+// than as the file keeps them.
+const (
+	ConvertedDir  = "/proc/self/cwd"
+	ConvertedName = "letter"
 )
 
 // ErrNoText reports a file whose type carries no text this package can read.

@@ -1,0 +1,344 @@
+package textract
+
+import (
+	"archive/zip"
+	"encoding/xml"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/chancery/chancery/internal/budget"
+)
+
+// The parts of a Word document read besides its body, as LibreOffice shows them (checked with
+// LibreOffice 7.4): the footnotes and endnotes the body refers to, in the order it refers to
+// them, and the headers and footers its sections (w:sectPr) refer to, section by section, each
+// part once. A first page's header or footer is shown only where a section has a title page
+// (w:titlePg), an even page's only where the settings say so (w:evenAndOddHeaders).
+
+// partKind tells what a WordprocessingML part read is.
+type partKind int
+
+const (
+	mainPart partKind = iota
+	notesPart
+	headerPart
+)
+
+// docxDoc is a Word document being read: what reading its parts shares.
+type docxDoc struct {
+	zr    *zip.Reader
+	bud   *budget.Budget
+	props map[string]string
+	// main is the body's part name; rels the targets of its relationships by id, and of the
+	// first of each type (footnotes, endnotes, styles, settings) by type.
+	main   string
+	rels   map[string]string
+	byType map[string]string
+	// hidden tells, of the styles that say, whether their text is hidden (w:vanish, themselves
+	// or by the styles they are based on); defaultPara is the default paragraph style's id.
+	hidden      map[string]bool
+	defaultPara string
+	// elements counts the elements read, in all parts; total the bytes of text kept.
+	elements, total int
+}
+
+// docxPart is what reading a part gave.
+type docxPart struct {
+	text     string
+	refs     []docxRef
+	sections []*docxSection
+	notes    map[string]string
+}
+
+// docxRef is a reference to a footnote or endnote.
+type docxRef struct {
+	endnote bool
+	id      string
+}
+
+// docxSection is a section's properties: its headers and footers, and whether it has a title page.
+type docxSection struct {
+	refs      []docxHeader
+	titlePage bool
+}
+
+// docxHeader is a section's reference to a header or footer part: its type (default, first or
+// even) and relationship id.
+type docxHeader struct {
+	footer  bool
+	typ, id string
+}
+
+// Relationship namespaces, transitional and strict, of r:id attributes and relationship types.
+const (
+	relNS       = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+	strictRelNS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+)
+
+// maxStylesPart bounds how much of a Word document's styles and settings parts is read: some
+// tens of kilobytes in a real document.
+const maxStylesPart = 4 << 20
+
+// relAttr returns the value of t's attribute r:local, or "".
+func relAttr(t xml.StartElement, local string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == local && (a.Name.Space == relNS || a.Name.Space == strictRelNS) {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// on reports whether an on/off property element t is on: without w:val, or with a value other
+// than false, 0 or off.
+func on(t xml.StartElement) bool {
+	for _, a := range t.Attr {
+		if a.Name.Local == "val" && (a.Name.Space == wordNS || a.Name.Space == strictWordNS) {
+			v := strings.ToLower(a.Value)
+			return v != "false" && v != "0" && v != "off"
+		}
+	}
+	return true
+}
+
+// relationships reads the main part's relationships (word/_rels/document.xml.rels beside
+// word/document.xml), targets resolved from the main part's folder; none without that part.
+func (d *docxDoc) relationships() error {
+	d.rels, d.byType = map[string]string{}, map[string]string{}
+	dir, file := path.Split(d.main)
+	f := entry(d.zr, dir+"_rels/"+file+".rels")
+	if f == nil {
+		return nil
+	}
+	b, err := readPart(f, maxStylesPart)
+	if err != nil {
+		return err
+	}
+	var doc struct {
+		Rels []struct {
+			ID         string `xml:"Id,attr"`
+			Type       string `xml:"Type,attr"`
+			Target     string `xml:"Target,attr"`
+			TargetMode string `xml:"TargetMode,attr"`
+		} `xml:"Relationship"`
+	}
+	if err := xml.Unmarshal(b, &doc); err != nil {
+		return fmt.Errorf("%s: %w", f.Name, err)
+	}
+	for _, r := range doc.Rels {
+		if r.TargetMode == "External" {
+			continue
+		}
+		target := strings.TrimPrefix(path.Clean("/"+dir+r.Target), "/")
+		if strings.HasPrefix(r.Target, "/") {
+			target = strings.TrimPrefix(path.Clean(r.Target), "/")
+		}
+		if _, ok := d.rels[r.ID]; !ok {
+			d.rels[r.ID] = target
+		}
+		for _, ns := range []string{relNS, strictRelNS} {
+			if typ, ok := strings.CutPrefix(r.Type, ns+"/"); ok {
+				if _, ok := d.byType[typ]; !ok {
+					d.byType[typ] = target
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// readStyles reads which styles hide their text, from the styles part: a style with w:vanish
+// in its run properties, or based on one (w:basedOn), unless it says otherwise; and the
+// default paragraph style. A style without a name (w:name) is not one: LibreOffice applies
+// none of its properties.
+func (d *docxDoc) readStyles() error {
+	d.hidden = map[string]bool{}
+	name := d.byType["styles"]
+	f := entry(d.zr, name)
+	if name == "" || f == nil {
+		return nil
+	}
+	b, err := readPart(f, maxStylesPart)
+	if err != nil {
+		return err
+	}
+	type onOff struct {
+		Val *string `xml:"val,attr"`
+	}
+	var doc struct {
+		Styles []struct {
+			Type    string `xml:"type,attr"`
+			ID      string `xml:"styleId,attr"`
+			Default string `xml:"default,attr"`
+			Name    *onOff `xml:"name"`
+			BasedOn onOff  `xml:"basedOn"`
+			Vanish  *onOff `xml:"rPr>vanish"`
+		} `xml:"style"`
+	}
+	if err := xml.Unmarshal(b, &doc); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	based, vanish := map[string]string{}, map[string]bool{}
+	for _, s := range doc.Styles {
+		if s.Name == nil {
+			continue
+		}
+		if s.Type == "paragraph" && (s.Default == "1" || s.Default == "true") && d.defaultPara == "" {
+			d.defaultPara = s.ID
+		}
+		if s.BasedOn.Val != nil {
+			based[s.ID] = *s.BasedOn.Val
+		}
+		if s.Vanish != nil {
+			v := s.Vanish.Val == nil
+			if !v {
+				x := strings.ToLower(*s.Vanish.Val)
+				v = x != "false" && x != "0" && x != "off"
+			}
+			vanish[s.ID] = v
+		}
+	}
+	for _, s := range doc.Styles {
+		// The nearest style in the chain that says, within a bounded chain (a loop says nothing).
+		id := s.ID
+		for range 32 {
+			if v, ok := vanish[id]; ok {
+				d.hidden[s.ID] = v
+				break
+			}
+			if id = based[id]; id == "" {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// evenPages reports whether the document's settings show even pages' own headers and footers.
+func (d *docxDoc) evenPages() (bool, error) {
+	name := d.byType["settings"]
+	f := entry(d.zr, name)
+	if name == "" || f == nil {
+		return false, nil
+	}
+	b, err := readPart(f, maxStylesPart)
+	if err != nil {
+		return false, err
+	}
+	dec := xml.NewDecoder(strings.NewReader(string(b)))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			// A settings part LibreOffice cannot read either: it shows no even pages' headers.
+			return false, nil
+		}
+		if t, ok := tok.(xml.StartElement); ok && t.Name.Local == "evenAndOddHeaders" && (t.Name.Space == wordNS || t.Name.Space == strictWordNS) {
+			return on(t), nil
+		}
+	}
+}
+
+// footnoteMarker and endnoteMarker are the lines that start, in a document's text, each of its
+// notes, so that a diff shows where a change is; headerMarker gives the headers' and footers'.
+const (
+	footnoteMarker = "[footnote]"
+	endnoteMarker  = "[endnote]"
+)
+
+// headerMarker returns the line that starts a header's or footer's text: "[header]",
+// "[first page footer]", "[even page header]"…
+func headerMarker(footer bool, page string) string {
+	kind := "header"
+	if footer {
+		kind = "footer"
+	}
+	if page != "" {
+		return "[" + page + " page " + kind + "]"
+	}
+	return "[" + kind + "]"
+}
+
+// text reads the document's parts and returns its text: the body, then each footnote and
+// endnote the body refers to (footnotes first), then the headers and footers of each section,
+// headers first, of the first page, then of every page, then of even pages; each after its
+// marker line.
+func (d *docxDoc) text() (string, error) {
+	body, err := d.readPart(d.main, mainPart)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString(body.text)
+	d.total = b.Len()
+	// A note referred to many times is read once, and its text kept within MaxText.
+	add := func(marker, text string) {
+		if b.Len() > MaxText {
+			return
+		}
+		b.WriteString(marker + "\n" + text)
+		if !strings.HasSuffix(text, "\n") {
+			b.WriteByte('\n')
+		}
+		d.total = b.Len()
+	}
+	for _, kind := range []struct {
+		endnote bool
+		part    string
+		marker  string
+	}{{false, "footnotes", footnoteMarker}, {true, "endnotes", endnoteMarker}} {
+		name := d.byType[kind.part]
+		if name == "" || entry(d.zr, name) == nil {
+			continue
+		}
+		var notes *docxPart
+		for _, r := range body.refs {
+			if r.endnote != kind.endnote {
+				continue
+			}
+			if notes == nil {
+				if notes, err = d.readPart(name, notesPart); err != nil {
+					return "", err
+				}
+			}
+			if n, ok := notes.notes[r.id]; ok {
+				add(kind.marker, n)
+			}
+		}
+	}
+	even, err := d.evenPages()
+	if err != nil {
+		return "", fmt.Errorf("docx: %w", err)
+	}
+	titlePage := false
+	for _, s := range body.sections {
+		titlePage = titlePage || s.titlePage
+	}
+	done := map[string]bool{}
+	for _, s := range body.sections {
+		for _, footer := range []bool{false, true} {
+			for _, typ := range []string{"first", "default", "even"} {
+				if typ == "first" && !titlePage || typ == "even" && !even {
+					continue
+				}
+				for _, h := range s.refs {
+					name := d.rels[h.id]
+					if h.footer != footer || h.typ != typ && !(typ == "default" && h.typ == "") || name == "" || done[name] || entry(d.zr, name) == nil {
+						continue
+					}
+					done[name] = true
+					part, err := d.readPart(name, headerPart)
+					if err != nil {
+						return "", err
+					}
+					page := typ
+					if page == "default" {
+						page = ""
+					}
+					add(headerMarker(footer, page), part.text)
+				}
+			}
+		}
+	}
+	return b.String(), nil
+}
