@@ -14,6 +14,7 @@ import (
 
 	"github.com/chancery/chancery/internal/monitor"
 	"github.com/chancery/chancery/internal/monitor/public"
+	"github.com/chancery/chancery/internal/seal"
 	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -23,7 +24,8 @@ import (
 const ExitConflict = 3
 
 type monitorOpts struct {
-	urls, keys             []string
+	urls, keys, trusts     []string
+	maxEntries             int64
 	state, evidence        string
 	once, asJSON           bool
 	interval               time.Duration
@@ -35,7 +37,7 @@ type monitorOpts struct {
 func newMonitor() *cobra.Command {
 	o := &monitorOpts{}
 	c := &cobra.Command{
-		Use:   "monitor --url LOG_URL --key VKEY [--state FILE] [--once] [--json]",
+		Use:   "monitor (--url LOG_URL --key VKEY | --trust FILE) [--state FILE] [--once] [--json]",
 		Short: "Follow transparency logs: check every checkpoint and entry, report entries of interest",
 		Long: `Monitor follows one or more Chancery logs from what they serve to anyone (C2SP tlog-tiles),
 so that an office, another agency or a journalist need not take the office's word for its log.
@@ -44,13 +46,24 @@ Each pass, for each log: it fetches the latest checkpoint and checks its signatu
 pinned log key; checks, from the log's tiles, that the new tree extends the last one it
 checked (a consistency proof recomputed with golang.org/x/mod/sumdb/tlog); fetches every new
 entry and checks that it hashes into the tree; and reports the entries you asked for. Only
-then does it remember the new checkpoint in --state, atomically, so a restarted monitor
-continues where it stopped. Without --state, every run starts from the empty log.
+then does it hold the new checkpoint as checked. Its progress is kept in --state, replaced
+atomically as the pass goes (the checkpoint being checked and the entries checked so far),
+so a restarted monitor continues where it stopped. Without --state, every run starts from
+the empty log. A pass checks at most --max-entries entries of a log (default 1048576) and
+gives a log at most 10 minutes; a log with more new entries, or a slower one, is checked over
+several passes, each continuing from the last.
 
 --url is the log's URL: a registry's address (https://registry.example, whose log is at /log)
 or the log's own prefix (https://registry.example/log). --key is the log's verifier key, as
 'chancery log key' prints it or GET /log/key serves it, or a file holding it; pin it from a
 source you trust, not from the log. Repeat --url and --key, in pairs, to follow several logs.
+
+--trust FILE is a trust root, as 'chancery verify --trust' takes it ('chancery trust export'
+writes one): the monitor then knows the log's witnesses too, and alerts when a checkpoint
+carries a cosignature line of one of their keys that does not verify (bad-cosignature) or
+fewer valid cosignatures than the trust root's quorum (quorum-not-met). It applies to the
+log whose --key is the trust root's log key; without one, it adds that log, at the trust
+root's base URL. Repeatable, one per log.
 
 Reported entries show only what the log shows anyone: the index, kind and version, the
 office, the time, the key IDs, the log index of a withdrawn release, and a reference only
@@ -73,7 +86,8 @@ Output is one line per report; with --json, one JSON object per line:
    "kind":...,"version":...,"office":...,"time":...,"entry_keys":[...],...}
   {"type":"checkpoint",...,"previous_size":N}
   {"type":"alert",...,"problem":"fork|inconsistent|rollback|bad-signature|bad-tiles|
-   bad-entry|malformed-entry","message":...,"seen_size":N,"seen_root":...,"evidence":[...]}
+   bad-entry|malformed-entry|bad-empty-tree|bad-cosignature|quorum-not-met","message":...,
+   "seen_size":N,"seen_root":...,"evidence":[...]}
 --webhook POSTs each entry and alert report as that JSON object (timeout --webhook-timeout,
 4 attempts with backoff on errors, 408, 429 and 5xx). Reports are delivered at least once:
 a pass whose reports could not all be delivered is made again, so tell them apart by log
@@ -83,9 +97,11 @@ Without --once the monitor runs until interrupted, a pass every --interval; a lo
 cannot be reached is tried again at the next pass.
 
 Exit status with --once: 0 every log checked; 1 a log serves data that does not match its
-own signed checkpoint (or a checkpoint that does not verify, or an invalid entry); 2 the pass
-could not be made (a log unreachable, a state file unreadable, a bad flag); 3 conflicting
-signed checkpoints, kept as evidence. The highest finding wins: 3, then 1, then 2.`,
+own signed checkpoint (or a checkpoint that does not verify or lacks its witnesses'
+cosignatures, or an invalid entry); 2 the pass could not be made (a log unreachable, a state
+file unreadable, a bad flag) or not finished (more new entries than --max-entries: run it
+again); 3 conflicting signed checkpoints, kept as evidence. The highest finding wins: 3, then
+1, then 2.`,
 		Example: `  chancery monitor --url https://registry.example --key "$(cat log.vkey)" --state monitor.json --once
   chancery monitor --url https://registry.example --key log.vkey --state monitor.json \
       --kind release --keyid 56fae12f7716 --webhook https://alerts.example/hook --json
@@ -97,6 +113,8 @@ signed checkpoints, kept as evidence. The highest finding wins: 3, then 1, then 
 	f := c.Flags()
 	f.StringArrayVar(&o.urls, "url", nil, "log URL (repeatable, paired with --key)")
 	f.StringArrayVar(&o.keys, "key", nil, "log verifier key, or a file holding it (repeatable, paired with --url)")
+	f.StringArrayVar(&o.trusts, "trust", nil, "trust root of a log: its witnesses and quorum are checked too (repeatable)")
+	f.Int64Var(&o.maxEntries, "max-entries", monitor.DefaultMaxEntries, "entries of a log a pass checks at most; the next pass continues")
 	f.StringVar(&o.state, "state", "", "state file: the last checked checkpoint of each log")
 	f.StringVar(&o.evidence, "evidence", "", "directory for evidence of conflicts (default FILE.evidence beside --state)")
 	f.BoolVar(&o.once, "once", false, "make one pass and exit (see exit status)")
@@ -107,8 +125,6 @@ signed checkpoints, kept as evidence. The highest finding wins: 3, then 1, then 
 	f.StringVar(&o.webhook, "webhook", "", "POST each entry and alert report, as JSON, to this URL")
 	f.DurationVar(&o.webhookTimeout, "webhook-timeout", 10*time.Second, "timeout of each webhook attempt")
 	addJSONFlag(c, &o.asJSON)
-	c.MarkFlagRequired("url")
-	c.MarkFlagRequired("key")
 	return c
 }
 
@@ -131,8 +147,14 @@ func readLogKey(s string) (string, error) {
 }
 
 func (o *monitorOpts) config(c *cobra.Command) (monitor.Config, error) {
-	cfg := monitor.Config{StatePath: o.state, EvidenceDir: o.evidence,
+	cfg := monitor.Config{StatePath: o.state, EvidenceDir: o.evidence, MaxEntries: o.maxEntries,
 		Filter: public.Filter{Offices: o.offices, KeyIDs: o.keyIDs, Kinds: o.kinds}}
+	if len(o.urls) == 0 && len(o.trusts) == 0 {
+		return cfg, withHint(errors.New("no log to follow"), "give --url LOG_URL --key VKEY, or --trust FILE, for each log")
+	}
+	if o.maxEntries <= 0 {
+		return cfg, withHint(fmt.Errorf("--max-entries %d is not positive", o.maxEntries), "for example --max-entries %d", monitor.DefaultMaxEntries)
+	}
 	if len(o.urls) != len(o.keys) {
 		return cfg, withHint(fmt.Errorf("%d --url but %d --key", len(o.urls), len(o.keys)), "give one --key after each --url, for each log")
 	}
@@ -153,6 +175,9 @@ func (o *monitorOpts) config(c *cobra.Command) (monitor.Config, error) {
 			return cfg, err
 		}
 		cfg.Logs = append(cfg.Logs, monitor.Log{URL: u, Key: k})
+	}
+	if err := o.addTrust(&cfg); err != nil {
+		return cfg, err
 	}
 	var wh *monitor.Webhook
 	if o.webhook != "" {
@@ -187,6 +212,36 @@ func (o *monitorOpts) config(c *cobra.Command) (monitor.Config, error) {
 		return nil
 	}
 	return cfg, nil
+}
+
+// addTrust gives each log its trust root's witnesses and quorum, adding the log of a trust
+// root that no --key names.
+func (o *monitorOpts) addTrust(cfg *monitor.Config) error {
+	given := map[string]string{}
+	for _, path := range o.trusts {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return withHint(fmt.Errorf("--trust: %w", err), "give a trust root file, as 'chancery trust export' writes it")
+		}
+		root, err := seal.ParseTrustRoot(b)
+		if err != nil {
+			return withHint(fmt.Errorf("--trust %s: %w", path, err), "give a trust root file, as 'chancery trust export' writes it")
+		}
+		if other, ok := given[root.LogKey]; ok {
+			return withHint(fmt.Errorf("--trust %s and %s are trust roots of the same log", other, path), "give one trust root per log")
+		}
+		given[root.LogKey] = path
+		i := slices.IndexFunc(cfg.Logs, func(l monitor.Log) bool { return l.Key == root.LogKey })
+		if i < 0 {
+			if _, err := monitor.NormalizeURL(root.BaseURL); err != nil {
+				return withHint(fmt.Errorf("--trust %s: %w", path, err), "give the log's --url and --key with the trust root")
+			}
+			cfg.Logs = append(cfg.Logs, monitor.Log{URL: root.BaseURL, Key: root.LogKey})
+			i = len(cfg.Logs) - 1
+		}
+		cfg.Logs[i].Witnesses, cfg.Logs[i].Quorum = root.Witnesses, root.WitnessQuorum
+	}
+	return nil
 }
 
 func (o *monitorOpts) run(c *cobra.Command) error {
@@ -236,6 +291,8 @@ func monitorExit(err error, evidence string) error {
 			"both signed checkpoints are kept in %s: they prove the log showed two histories; send them to the office and its witnesses", evidence)
 	case errors.Is(err, monitor.ErrUnsound):
 		return withHint(&failed{errors.New(msg)}, "what was fetched is kept in %s", evidence)
+	case errors.Is(err, monitor.ErrUnfinished):
+		return withHint(errors.New(msg), "run again: the monitor continues from its state (a pass checks at most --max-entries entries of a log, in at most 10 minutes)")
 	}
 	return withHint(errors.New(msg), "check the URL and the network, then run again: the monitor continues from its state")
 }

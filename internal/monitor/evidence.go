@@ -53,6 +53,8 @@ func keepFile(dir, prefix, ext string, data []byte) (string, error) {
 type evidence struct {
 	checkpoints [][]byte
 	files       map[string][]byte // name part (e.g. "bundle-3") to bytes
+	// unsigned: the checkpoint is not signed by the log key, so anyone could have written it.
+	unsigned bool
 }
 
 // keep writes the evidence of report r into dir, fills r.Evidence with the paths, and

@@ -22,8 +22,12 @@ const (
 )
 
 // unavailableError is a log that could not be read (transport error, an HTTP error status,
-// an oversized answer): not a finding about the log, to be tried again later.
-type unavailableError struct{ err error }
+// an oversized answer): not a finding about the log, to be tried again later. Status is the
+// HTTP status of an error answer.
+type unavailableError struct {
+	err    error
+	status int
+}
 
 func (e *unavailableError) Error() string { return e.err.Error() }
 func (e *unavailableError) Unwrap() error { return e.err }
@@ -66,19 +70,19 @@ func (f *fetcher) get(path string, limit int64) ([]byte, error) {
 	req.Header.Set("User-Agent", f.agent)
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, &unavailableError{fmt.Errorf("get %s: %w", path, err)}
+		return nil, &unavailableError{err: fmt.Errorf("get %s: %w", path, err)}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
-		return nil, &unavailableError{fmt.Errorf("get %s: %s", path, resp.Status)}
+		return nil, &unavailableError{fmt.Errorf("get %s: %s", path, resp.Status), resp.StatusCode}
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, &unavailableError{fmt.Errorf("get %s: %w", path, err)}
+		return nil, &unavailableError{err: fmt.Errorf("get %s: %w", path, err)}
 	}
 	if int64(len(b)) > limit {
-		return nil, &unavailableError{fmt.Errorf("get %s: answer larger than %d bytes", path, limit)}
+		return nil, &unavailableError{err: fmt.Errorf("get %s: answer larger than %d bytes", path, limit)}
 	}
 	return b, nil
 }
@@ -141,4 +145,11 @@ func (f *fetcher) SaveTiles(tiles []tlog.Tile, data [][]byte) {
 func isUnavailable(err error) bool {
 	var u *unavailableError
 	return errors.As(err, &u) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// isGone reports whether err is the log's answer that what was asked is not there (404 or
+// 410), as opposed to an outage.
+func isGone(err error) bool {
+	var u *unavailableError
+	return errors.As(err, &u) && (u.status == http.StatusNotFound || u.status == http.StatusGone)
 }

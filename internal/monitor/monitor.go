@@ -2,24 +2,33 @@
 // serve per C2SP tlog-tiles, so that nobody has to take an office's word for its own log.
 //
 // For each log, a pass fetches the latest checkpoint and checks its signature with the log
-// key; checks, from the log's tiles, that its tree extends the tree of the last checkpoint
+// key, and, when the log's witnesses are known, every cosignature line of theirs and the
+// quorum; checks, from the log's tiles, that its tree extends the tree of the last checkpoint
 // the monitor checked (a consistency proof recomputed with golang.org/x/mod/sumdb/tlog, which
 // authenticates every tile against the checkpoint's root); fetches every new entry and checks
-// that it hashes into the tree; and reports the entries a public.Filter selects, described by package public. Only then does the
-// log's state advance, so a restart continues from a checkpoint the monitor vouches for.
+// that it hashes into the tree; and reports the entries a public.Filter selects, described by
+// package public. Only then is the checkpoint held, so a restart continues from a checkpoint
+// the monitor vouches for.
+//
+// A checkpoint that extends the one held is remembered at once as the one being checked,
+// with the entries checked so far, saved as the pass goes: a pass cut short (killed, a log
+// unreachable, the bound on the entries a pass checks) continues where it stopped, and a
+// later checkpoint is compared with it, not only with the one held.
 //
 // Two signed checkpoints that cannot both be honest (the same size with another root, a tree
 // that does not extend the one seen, a smaller tree than one seen) are a conflict: both are
 // kept as evidence files, never overwritten, and reported as an alert. Data that does not
-// match its own signed checkpoint (tiles, entries) is reported as unsound, with what was
-// fetched kept too.
+// match its own signed checkpoint (tiles, entries, cosignatures) is reported as unsound, with
+// what was fetched kept too.
 //
 // Reports are delivered at least once: a report whose delivery fails is made again in the
-// next pass, and a monitor stopped in the middle of a pass reports that pass's entries again
-// when it restarts. Receivers tell reports apart by log and index.
+// next pass, and a monitor stopped in the middle of a pass reports the entries checked since
+// its state was last saved again when it restarts. Receivers tell reports apart by log and
+// index.
 package monitor
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -30,6 +39,7 @@ import (
 
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/monitor/public"
+	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/translog"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -42,9 +52,26 @@ var (
 	// as evidence.
 	ErrConflict = errors.New("conflicting signed checkpoints")
 	// ErrUnsound: the log serves data that does not match its own signed checkpoint, a
-	// checkpoint that does not verify with its key, or an entry that is not a Chancery entry.
+	// checkpoint that does not verify with its key or lacks its witnesses' cosignatures, or
+	// an entry that is not a Chancery entry.
 	ErrUnsound = errors.New("the log does not match its signed checkpoint")
+	// ErrUnfinished: the pass checked as many entries of the log as a pass checks
+	// (Config.MaxEntries) and stopped; the next pass continues from there. No finding.
+	ErrUnfinished = errors.New("pass not finished")
 )
+
+// DefaultMaxEntries is the default of Config.MaxEntries.
+const DefaultMaxEntries = 1 << 20
+
+// DefaultMaxPassTime is the default of Config.MaxPassTime.
+const DefaultMaxPassTime = 10 * time.Minute
+
+// errPassTime is the cause of a log's pass cut at Config.MaxPassTime.
+var errPassTime = errors.New("pass time over")
+
+// progressEvery is how many entry bundles a pass checks between two saves of its progress
+// (a variable for tests).
+var progressEvery = 64
 
 // Alert problems.
 const (
@@ -55,6 +82,9 @@ const (
 	ProblemBadTiles       = "bad-tiles"       // the tiles do not hash to the checkpoint's root
 	ProblemBadEntry       = "bad-entry"       // an entry bundle does not hash into the tree
 	ProblemMalformedEntry = "malformed-entry" // an entry in the tree is not a Chancery entry
+	ProblemBadEmptyTree   = "bad-empty-tree"  // a tree of size 0 whose root is not the empty tree's
+	ProblemBadCosignature = "bad-cosignature" // a cosignature line of a known witness key does not verify
+	ProblemQuorum         = "quorum-not-met"  // fewer valid cosignatures of the known witnesses than the quorum
 )
 
 // Report types.
@@ -99,6 +129,11 @@ type Log struct {
 	URL string
 	// Key is the log's note verifier key, "<origin>+<hash>+<key>".
 	Key string
+	// Witnesses are the note verifier keys (Ed25519 cosignature/v1) of the log's witnesses,
+	// as a trust root lists them. Every cosignature line of one of these keys on a checkpoint
+	// the log serves must verify, and Quorum of them must be there (0: none needed).
+	Witnesses []string
+	Quorum    int
 }
 
 // Config configures a Monitor.
@@ -112,11 +147,21 @@ type Config struct {
 	Filter      public.Filter
 	// HTTP is the client for the logs (default: one with a one-minute timeout).
 	HTTP *http.Client
-	// Report receives each report in order. An error ends the log's pass without advancing
-	// its state, so the pass is made again, reports and all, the next time.
+	// Report receives each report in order. An error ends the log's pass; what it had not
+	// finished (the entry bundle whose report failed, the checkpoint) is made again, reports
+	// and all, the next time.
 	Report func(context.Context, Report) error
 	// Now returns the current time (default time.Now).
 	Now func() time.Time
+	// MaxEntries bounds the entries of a log one pass checks (default DefaultMaxEntries): a
+	// log with more new entries is checked over several passes, each continuing from the
+	// progress saved in the state, so that no log, however large or hostile, holds a pass for
+	// ever. A pass always checks at least one entry bundle.
+	MaxEntries int64
+	// MaxPassTime bounds the time a pass gives one log (default DefaultMaxPassTime): a log
+	// that answers slowly, each answer within the HTTP client's timeout, is cut there, its
+	// progress saved, and the other logs have their turn.
+	MaxPassTime time.Duration
 }
 
 // UserAgent is sent with every request.
@@ -132,10 +177,22 @@ type Monitor struct {
 // follow is one followed log and what the monitor holds of it.
 type follow struct {
 	Log
-	v      note.Verifier
-	st     *LogState
-	held   *checkpoint.Checkpoint // nil before the first checked checkpoint
-	signed []byte
+	v         note.Verifier
+	notes     note.Verifiers   // the log key and the witnesses' keys
+	witnesses map[noteKey]bool // the witnesses' keys
+	st        *LogState
+	held      *checkpoint.Checkpoint // nil before the first checked checkpoint
+	signed    []byte
+	// pending is the checkpoint being checked (nil if none): it verified, extends held and
+	// met the witnesses; st.Checked of its entries are checked.
+	pending       *checkpoint.Checkpoint
+	pendingSigned []byte
+}
+
+// noteKey identifies a note verifier key as signature lines do: by name and key hash.
+type noteKey struct {
+	name string
+	hash uint32
 }
 
 // New loads the state and checks each log's held checkpoint against its key.
@@ -151,6 +208,12 @@ func New(cfg Config) (*Monitor, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.MaxEntries <= 0 {
+		cfg.MaxEntries = DefaultMaxEntries
+	}
+	if cfg.MaxPassTime <= 0 {
+		cfg.MaxPassTime = DefaultMaxPassTime
 	}
 	if cfg.EvidenceDir == "" {
 		cfg.EvidenceDir = "chancery-evidence"
@@ -179,6 +242,9 @@ func New(cfg Config) (*Monitor, error) {
 		}
 		seen[l.Key] = true
 		f := &follow{Log: l, v: v, st: st.Logs[l.Key]}
+		if err := f.knowWitnesses(); err != nil {
+			return nil, fmt.Errorf("monitor: %s: %w", v.Name(), err)
+		}
 		if f.st == nil {
 			f.st = &LogState{}
 			st.Logs[l.Key] = f.st
@@ -191,9 +257,56 @@ func New(cfg Config) (*Monitor, error) {
 			}
 			f.held, f.signed = &c, []byte(f.st.Checkpoint)
 		}
+		if f.st.Pending != "" {
+			c, _, err := checkpoint.Open([]byte(f.st.Pending), v)
+			if err != nil {
+				return nil, fmt.Errorf("monitor: %w: the checkpoint of %s being checked does not verify: %w", ErrState, v.Name(), err)
+			}
+			held := int64(0)
+			if f.held != nil {
+				held = f.held.Size
+			}
+			if c.Size <= held || f.st.Checked < held || f.st.Checked > c.Size {
+				return nil, fmt.Errorf("monitor: %w: the checkpoint of %s being checked (size %d, %d entries checked) does not follow the one held (size %d)", ErrState, v.Name(), c.Size, f.st.Checked, held)
+			}
+			f.pending, f.pendingSigned = &c, []byte(f.st.Pending)
+		}
 		m.logs = append(m.logs, f)
 	}
 	return m, nil
+}
+
+// knowWitnesses checks the log's witness keys and quorum and makes their verifiers.
+func (f *follow) knowWitnesses() error {
+	f.witnesses = map[noteKey]bool{}
+	vs := []note.Verifier{f.v}
+	// A cosignature/v1 signs neither the witness's name nor its key hash: one key under two
+	// names would count twice toward the quorum.
+	pubs := map[string]bool{}
+	if logPub, err := seal.PublicKeyOf(f.Key); err == nil {
+		pubs[string(logPub)] = true
+	}
+	for _, w := range f.Witnesses {
+		wv, err := seal.WitnessVerifier(w)
+		if err != nil {
+			return fmt.Errorf("witness key: %w", err)
+		}
+		pub, err := seal.PublicKeyOf(w)
+		if err != nil {
+			return fmt.Errorf("witness key: %w", err)
+		}
+		if pubs[string(pub)] {
+			return fmt.Errorf("witness key %s+%08x given twice, or the log's", wv.Name(), wv.KeyHash())
+		}
+		pubs[string(pub)] = true
+		f.witnesses[noteKey{wv.Name(), wv.KeyHash()}] = true
+		vs = append(vs, wv)
+	}
+	if f.Quorum < 0 || f.Quorum > len(f.Witnesses) {
+		return fmt.Errorf("witness quorum %d out of range 0..%d", f.Quorum, len(f.Witnesses))
+	}
+	f.notes = note.VerifierList(vs...)
+	return nil
 }
 
 // EvidenceDir returns the directory where alerts keep their evidence.
@@ -241,7 +354,18 @@ func (m *Monitor) Run(ctx context.Context, interval time.Duration, warn func(err
 // emptyRoot is the root of the empty tree, SHA-256 of nothing (RFC 6962).
 var emptyRoot = tlog.Hash(sha256.Sum256(nil))
 
+// pass makes one pass over the log f, within MaxPassTime.
 func (m *Monitor) pass(ctx context.Context, f *follow) error {
+	lctx, cancel := context.WithTimeoutCause(ctx, m.cfg.MaxPassTime, errPassTime)
+	defer cancel()
+	err := m.passLog(lctx, f)
+	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(lctx), errPassTime) && isUnavailable(err) {
+		return fmt.Errorf("%w: a pass gives a log at most %s; the next pass continues", ErrUnfinished, m.cfg.MaxPassTime)
+	}
+	return err
+}
+
+func (m *Monitor) passLog(ctx context.Context, f *follow) error {
 	fe := &fetcher{ctx: ctx, base: f.URL, client: m.cfg.HTTP, agent: UserAgent, saved: map[tlog.Tile][]byte{}}
 	signed, err := fe.checkpoint()
 	if err != nil {
@@ -253,53 +377,16 @@ func (m *Monitor) pass(ctx context.Context, f *follow) error {
 		size, _ := checkpoint.Size(signed)
 		r := Report{Type: TypeAlert, Log: f.v.Name(), URL: f.URL, Size: size, Observed: now,
 			Alert: &Alert{Problem: ProblemBadSignature, Message: fmt.Sprintf("the checkpoint served does not verify with the log key: %v", err)}}
-		return m.alert(ctx, f, r, evidence{checkpoints: [][]byte{signed}}, ErrUnsound)
+		_, keyErr := checkpoint.OpenNote(signed, note.VerifierList(f.v))
+		return m.alert(ctx, f, r, evidence{checkpoints: [][]byte{signed}, unsigned: keyErr != nil}, ErrUnsound)
+	}
+	if f.st.forgetUnsigned() {
+		if err := m.save(); err != nil {
+			return err
+		}
 	}
 	base := Report{Log: f.v.Name(), URL: f.URL, Size: c.Size, Root: c.Root, Observed: now}
-	oldSize, oldRoot := int64(0), emptyRoot
-	if f.held != nil {
-		oldSize, oldRoot = f.held.Size, f.held.Root
-	}
-	conflict := func(problem, format string, args ...any) error {
-		r := base
-		r.Type = TypeAlert
-		r.Alert = &Alert{Problem: problem, Message: fmt.Sprintf(format, args...)}
-		ev := evidence{checkpoints: [][]byte{signed}}
-		if f.held != nil {
-			r.SeenSize, r.SeenRoot = &oldSize, &oldRoot
-			ev.checkpoints = [][]byte{f.signed, signed}
-		}
-		return m.alert(ctx, f, r, ev, ErrConflict)
-	}
-	switch {
-	case c.Size < oldSize:
-		// An older checkpoint of the same history is no conflict: a registry serves the
-		// newest checkpoint its witness quorum cosigned, which is older than one it served
-		// before once the quorum is raised. The log must show it is one: its tiles of the
-		// tree held must hash to the served root at the smaller size.
-		held := tlog.TileHashReader(tlog.Tree{N: oldSize, Hash: oldRoot}, fe)
-		h, err := tlog.TreeHash(c.Size, held)
-		if err == nil && h == c.Root {
-			return nil
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if err != nil {
-			return conflict(ProblemRollback, "the log signed a tree of size %d, smaller than the tree of size %d it signed before, and cannot show that tree any more (%v): it was rolled back or forked", c.Size, oldSize, err)
-		}
-		return conflict(ProblemRollback, "the log signed a tree of size %d, smaller than the tree of size %d it signed before, and not a part of it: it was rolled back or forked", c.Size, oldSize)
-	case c.Size == oldSize && c.Root != oldRoot:
-		return conflict(ProblemFork, "the log signed two trees of size %d with different roots (%s, then %s): split view", c.Size, oldRoot, c.Root)
-	case c.Size == oldSize:
-		if f.held == nil {
-			return m.advance(ctx, f, base, c, signed)
-		}
-		return nil
-	}
-
-	hr := tlog.TileHashReader(tlog.Tree{N: c.Size, Hash: c.Root}, fe)
-	// unsound reports data that does not match the new checkpoint, keeping it and the
+	// unsound reports data that does not match the served checkpoint, keeping it and the
 	// bytes named in files.
 	unsound := func(problem string, files map[string][]byte, format string, args ...any) error {
 		r := base
@@ -307,72 +394,225 @@ func (m *Monitor) pass(ctx context.Context, f *follow) error {
 		r.Alert = &Alert{Problem: problem, Message: fmt.Sprintf(format, args...)}
 		return m.alert(ctx, f, r, evidence{checkpoints: [][]byte{signed}, files: files}, ErrUnsound)
 	}
-	tileErr := func(err error) error {
+	if c.Size == 0 && c.Root != emptyRoot {
+		return unsound(ProblemBadEmptyTree, nil, "the log signed a tree of size 0 whose root is %s, not the empty tree's %s: no honest log signs it", c.Root, emptyRoot)
+	}
+	// The served checkpoint is compared with the newest one seen to verify, extend the held
+	// one and meet the witnesses: the one being checked, or else the one held.
+	ref, refSigned := f.held, f.signed
+	if f.pending != nil {
+		ref, refSigned = f.pending, f.pendingSigned
+	}
+	refSize, refRoot := int64(0), emptyRoot
+	if ref != nil {
+		refSize, refRoot = ref.Size, ref.Root
+	}
+	conflict := func(problem, format string, args ...any) error {
+		r := base
+		r.Type = TypeAlert
+		r.Alert = &Alert{Problem: problem, Message: fmt.Sprintf(format, args...)}
+		ev := evidence{checkpoints: [][]byte{signed}}
+		if ref != nil {
+			r.SeenSize, r.SeenRoot = &refSize, &refRoot
+			ev.checkpoints = [][]byte{refSigned, signed}
+		}
+		return m.alert(ctx, f, r, ev, ErrConflict)
+	}
+	switch {
+	case c.Size < refSize:
+		// An older checkpoint of the same history is no conflict: a registry serves the
+		// newest checkpoint its witness quorum cosigned, which is older than one it served
+		// before once the quorum is raised. The log must show it is one: its tiles of the
+		// tree seen must hash to the served root at the smaller size. A log that answers
+		// that those tiles are not there was set back; one that does not answer is out.
+		seen := tlog.TileHashReader(tlog.Tree{N: refSize, Hash: refRoot}, fe)
+		h, err := tlog.TreeHash(c.Size, seen)
+		if err != nil && isUnavailable(err) && !isGone(err) {
+			return err
+		}
+		if err != nil {
+			return conflict(ProblemRollback, "the log signed a tree of size %d, smaller than the tree of size %d it signed before, and cannot show that tree any more (%v): it was rolled back or forked", c.Size, refSize, err)
+		}
+		if h != c.Root {
+			return conflict(ProblemRollback, "the log signed a tree of size %d, smaller than the tree of size %d it signed before, and not a part of it: it was rolled back or forked", c.Size, refSize)
+		}
+		if err := m.cosigned(ctx, f, base, signed); err != nil {
+			return err
+		}
+	case c.Size == refSize && c.Root != refRoot:
+		return conflict(ProblemFork, "the log signed two trees of size %d with different roots (%s, then %s): split view", c.Size, refRoot, c.Root)
+	case c.Size == refSize:
+		if err := m.cosigned(ctx, f, base, signed); err != nil {
+			return err
+		}
+		if ref == nil { // the empty tree, seen first
+			return m.advance(ctx, f, base, c, signed)
+		}
+	default:
+		hr := tlog.TileHashReader(tlog.Tree{N: c.Size, Hash: c.Root}, fe)
+		if refSize > 0 {
+			p, err := tlog.ProveTree(c.Size, refSize, hr)
+			if err != nil {
+				if isUnavailable(err) {
+					return err
+				}
+				return unsound(ProblemBadTiles, nil, "the log's tiles do not match its checkpoint of size %d: %v", c.Size, err)
+			}
+			if err := tlog.CheckTree(p, c.Size, c.Root, refSize, refRoot); err != nil {
+				return conflict(ProblemInconsistent, "the log's tree of size %d is not an extension of its tree of size %d: history was rewritten or forked", c.Size, refSize)
+			}
+		}
+		if err := m.cosigned(ctx, f, base, signed); err != nil {
+			return err
+		}
+		// Remembered at once: a pass cut short continues with it, and the next checkpoint
+		// is compared with it.
+		if f.pending == nil {
+			f.st.Checked = refSize
+		}
+		f.pending, f.pendingSigned = &c, signed
+		f.st.Pending = string(signed)
+		if err := m.save(); err != nil {
+			return err
+		}
+	}
+	if f.pending == nil {
+		return nil
+	}
+	return m.check(ctx, f, fe, base)
+}
+
+// cosigned checks the witnesses' cosignatures on signed, a checkpoint that verified with the
+// log key: every line of a witness's key must verify (C2SP signed-note), and the quorum's
+// must be there.
+func (m *Monitor) cosigned(ctx context.Context, f *follow, base Report, signed []byte) error {
+	if len(f.witnesses) == 0 {
+		return nil
+	}
+	alert := func(problem, format string, args ...any) error {
+		r := base
+		r.Type = TypeAlert
+		r.Alert = &Alert{Problem: problem, Message: fmt.Sprintf(format, args...)}
+		return m.alert(ctx, f, r, evidence{checkpoints: [][]byte{signed}}, ErrUnsound)
+	}
+	n, err := checkpoint.OpenNote(signed, f.notes)
+	if err != nil {
+		var bad *note.InvalidSignatureError
+		if errors.As(err, &bad) {
+			return alert(ProblemBadCosignature, "the checkpoint of size %d carries a cosignature of witness %s+%08x that does not verify", base.Size, bad.Name, bad.Hash)
+		}
+		return alert(ProblemBadCosignature, "the cosignatures of the checkpoint of size %d cannot be read: %v", base.Size, err)
+	}
+	got := 0
+	for _, s := range n.Sigs {
+		if f.witnesses[noteKey{s.Name, s.Hash}] {
+			got++
+		}
+	}
+	if got < f.Quorum {
+		return alert(ProblemQuorum, "the checkpoint of size %d carries %d valid cosignatures of the log's %d witnesses, fewer than the quorum of %d", base.Size, got, len(f.witnesses), f.Quorum)
+	}
+	return nil
+}
+
+// check fetches the entries of the pending checkpoint's tree from where the last pass
+// stopped, checks that they hash into the tree, and reports those the filter selects, saving
+// its progress as it goes; once every entry is checked, the pending checkpoint is held. It
+// stops, with ErrUnfinished, before a bundle that would take the pass beyond MaxEntries.
+func (m *Monitor) check(ctx context.Context, f *follow, fe *fetcher, base Report) error {
+	c, signed := f.pending, f.pendingSigned
+	base.Size, base.Root = c.Size, c.Root
+	unsound := func(problem string, files map[string][]byte, format string, args ...any) error {
+		r := base
+		r.Type = TypeAlert
+		r.Alert = &Alert{Problem: problem, Message: fmt.Sprintf(format, args...)}
+		return m.alert(ctx, f, r, evidence{checkpoints: [][]byte{signed}, files: files}, ErrUnsound)
+	}
+	hr := tlog.TileHashReader(tlog.Tree{N: c.Size, Hash: c.Root}, fe)
+	from, saved := f.st.Checked, f.st.Checked
+	progress := func() error {
+		if f.st.Checked == saved {
+			return nil
+		}
+		saved = f.st.Checked
+		return m.save()
+	}
+	for n, bundles := from/translog.TileWidth, 0; n*translog.TileWidth < c.Size; n, bundles = n+1, bundles+1 {
+		first := n * translog.TileWidth
+		w := int(min(c.Size-first, translog.TileWidth))
+		if f.st.Checked > from && first+int64(w)-from > m.cfg.MaxEntries {
+			return errors.Join(fmt.Errorf("%w: a pass checks at most %d entries of a log; the next pass continues", ErrUnfinished, m.cfg.MaxEntries), progress())
+		}
+		if err := m.checkBundle(ctx, f, fe, hr, base, unsound, n, w); err != nil {
+			return errors.Join(err, progress())
+		}
+		f.st.Checked = first + int64(w)
+		if bundles%progressEvery == progressEvery-1 {
+			if err := progress(); err != nil {
+				return err
+			}
+		}
+	}
+	return m.advance(ctx, f, base, *c, signed)
+}
+
+// checkBundle checks entry bundle n, of width w, of the pending tree and reports its
+// entries from f.st.Checked on.
+func (m *Monitor) checkBundle(ctx context.Context, f *follow, fe *fetcher, hr tlog.HashReader, base Report,
+	unsound func(string, map[string][]byte, string, ...any) error, n int64, w int) error {
+	first := n * translog.TileWidth
+	bundle, entries, err := fe.bundle(n, w)
+	if err != nil {
 		if isUnavailable(err) {
 			return err
 		}
-		return unsound(ProblemBadTiles, nil, "the log's tiles do not match its checkpoint of size %d: %v", c.Size, err)
+		return unsound(ProblemBadEntry, map[string][]byte{fmt.Sprintf("bundle-%d", n): bundle}, "entry bundle %d: %v", n, err)
 	}
-	if oldSize > 0 {
-		p, err := tlog.ProveTree(c.Size, oldSize, hr)
-		if err != nil {
-			return tileErr(err)
-		}
-		if err := tlog.CheckTree(p, c.Size, c.Root, oldSize, oldRoot); err != nil {
-			return conflict(ProblemInconsistent, "the log's tree of size %d is not an extension of its tree of size %d: history was rewritten or forked", c.Size, oldSize)
-		}
+	idx := make([]int64, w)
+	for i := range idx {
+		idx[i] = tlog.StoredHashIndex(0, first+int64(i))
 	}
-	for n := oldSize / translog.TileWidth; n*translog.TileWidth < c.Size; n++ {
-		first := n * translog.TileWidth
-		w := int(min(c.Size-first, translog.TileWidth))
-		bundle, entries, err := fe.bundle(n, w)
-		if err != nil {
-			if isUnavailable(err) {
-				return err
-			}
-			return unsound(ProblemBadEntry, map[string][]byte{fmt.Sprintf("bundle-%d", n): bundle}, "entry bundle %d: %v", n, err)
+	hashes, err := hr.ReadHashes(idx)
+	if err != nil {
+		if isUnavailable(err) {
+			return err
 		}
-		idx := make([]int64, w)
-		for i := range idx {
-			idx[i] = tlog.StoredHashIndex(0, first+int64(i))
-		}
-		hashes, err := hr.ReadHashes(idx)
-		if err != nil {
-			return tileErr(err)
-		}
-		for i, e := range entries {
-			if tlog.RecordHash(e) != hashes[i] {
-				return unsound(ProblemBadEntry, map[string][]byte{fmt.Sprintf("bundle-%d", n): bundle},
-					"entry %d as served does not hash into the tree of size %d", first+int64(i), c.Size)
-			}
-		}
-		for i, e := range entries {
-			index := first + int64(i)
-			if index < oldSize {
-				continue
-			}
-			d, err := public.Describe(index, e)
-			if err != nil {
-				return unsound(ProblemMalformedEntry, map[string][]byte{fmt.Sprintf("bundle-%d", n): bundle},
-					"entry %d is not a Chancery entry: %v", index, err)
-			}
-			if !m.cfg.Filter.Match(d) {
-				continue
-			}
-			r := base
-			r.Type, r.Entry = TypeEntry, d
-			if err := m.cfg.Report(ctx, r); err != nil {
-				return err
-			}
+		return unsound(ProblemBadTiles, nil, "the log's tiles do not match its checkpoint of size %d: %v", base.Size, err)
+	}
+	for i, e := range entries {
+		if tlog.RecordHash(e) != hashes[i] {
+			return unsound(ProblemBadEntry, map[string][]byte{fmt.Sprintf("bundle-%d", n): bundle},
+				"entry %d as served does not hash into the tree of size %d", first+int64(i), base.Size)
 		}
 	}
-	return m.advance(ctx, f, base, c, signed)
+	for i, e := range entries {
+		index := first + int64(i)
+		if index < f.st.Checked {
+			continue
+		}
+		d, err := public.Describe(index, e)
+		if err != nil {
+			return unsound(ProblemMalformedEntry, map[string][]byte{fmt.Sprintf("bundle-%d", n): bundle},
+				"entry %d is not a Chancery entry: %v", index, err)
+		}
+		if !m.cfg.Filter.Match(d) {
+			continue
+		}
+		r := base
+		r.Type, r.Entry = TypeEntry, d
+		if err := m.cfg.Report(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// advance reports the new checkpoint and makes it the log's held checkpoint.
+// advance reports the checkpoint c, whose every entry is checked, and makes it the log's
+// held checkpoint.
 func (m *Monitor) advance(ctx context.Context, f *follow, base Report, c checkpoint.Checkpoint, signed []byte) error {
 	r := base
 	r.Type = TypeCheckpoint
+	r.Size, r.Root = c.Size, c.Root
 	if f.held != nil {
 		prev := f.held.Size
 		r.PreviousSize = &prev
@@ -381,7 +621,9 @@ func (m *Monitor) advance(ctx context.Context, f *follow, base Report, c checkpo
 		return err
 	}
 	f.held, f.signed = &c, signed
+	f.pending, f.pendingSigned = nil, nil
 	f.st.Checkpoint, f.st.Updated = string(signed), base.Observed
+	f.st.Pending, f.st.Checked = "", 0
 	return m.save()
 }
 
@@ -393,16 +635,29 @@ func (m *Monitor) save() error {
 }
 
 // alert keeps the evidence of r, reports it, and returns the finding as an error wrapping
-// kind. An alert already reported (the same problem with the same checkpoint) is not
+// kind. An alert already reported (the same problem with the same checkpoint text) is not
 // reported again; its error is still returned, since the finding still stands.
+//
+// The checkpoints' texts, which only the log key signs, tell findings apart, not their bytes:
+// whoever serves the log can add signature lines of unknown keys, and would otherwise have
+// every pass keep a new copy. A checkpoint the log key did not sign tells nothing apart
+// (anyone can write one): such a finding is alerted once until the log serves a checkpoint
+// that verifies again.
 func (m *Monitor) alert(ctx context.Context, f *follow, r Report, ev evidence, kind error) error {
 	finding := fmt.Errorf("%w: %s", kind, r.Message)
 	h := sha256.New()
 	h.Write([]byte(r.Problem + "\n" + r.Message + "\n"))
-	for _, c := range ev.checkpoints {
-		h.Write(c)
+	if !ev.unsigned {
+		for _, c := range ev.checkpoints {
+			text, _, _ := bytes.Cut(c, []byte("\n\n"))
+			h.Write(text)
+			h.Write([]byte("\n\n"))
+		}
 	}
 	id := hex.EncodeToString(h.Sum(nil)[:16])
+	if ev.unsigned {
+		id = unsignedPrefix + id
+	}
 	if f.st.alerted(id) {
 		return finding
 	}

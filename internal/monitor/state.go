@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/chancery/chancery/internal/exclfile"
@@ -33,6 +34,11 @@ type LogState struct {
 	// Checkpoint is the newest signed checkpoint whose tree the monitor has checked: consistent
 	// with every earlier one, every entry hashed into it. Each pass starts from it.
 	Checkpoint string `json:"checkpoint,omitempty"`
+	// Pending is a newer signed checkpoint being checked: it verified, extends Checkpoint and
+	// met the witnesses, and Checked of its entries are checked and reported. A pass cut
+	// short continues from there, and compares the log's next checkpoint with it.
+	Pending string `json:"pending,omitempty"`
+	Checked int64  `json:"checked,omitempty"`
 	// Alerted lists the alerts already reported (see alertID), so that a monitor that keeps
 	// running reports each finding once, not on every pass.
 	Alerted []string  `json:"alerted,omitempty"`
@@ -90,6 +96,18 @@ func (s *State) Save(path string) error {
 // alerted reports whether the alert id was reported already.
 func (l *LogState) alerted(id string) bool {
 	return slices.Contains(l.Alerted, id)
+}
+
+// unsignedPrefix begins the ids of alerts about checkpoints the log key did not sign.
+const unsignedPrefix = "unsigned-"
+
+// forgetUnsigned forgets the alerts about checkpoints the log key did not sign, once the log
+// serves one it signed: the next such checkpoint is a new incident. It reports whether it
+// forgot any.
+func (l *LogState) forgetUnsigned() bool {
+	n := len(l.Alerted)
+	l.Alerted = slices.DeleteFunc(l.Alerted, func(id string) bool { return strings.HasPrefix(id, unsignedPrefix) })
+	return len(l.Alerted) != n
 }
 
 func (l *LogState) addAlerted(id string) {
