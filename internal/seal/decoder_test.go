@@ -450,6 +450,20 @@ func FuzzVerifiersAgree(f *testing.F) {
 					f.Add(uint8(set), uint8(file), uint8(trust), s)
 				}
 			}
+			// The seal in other encodings than its canonical one, which both must refuse: a
+			// field repeated (encoding/json keeps the last), spelled in another case (which
+			// encoding/json matches) or escaped, white space, base64 with its unused bits set.
+			for _, m := range [][]byte{
+				bytes.Replace(s, []byte(`"keys":`), []byte(`"Keys":`), 1),
+				bytes.Replace(s, []byte(`"release":`), []byte(`"rel\u0065ase":`), 1),
+				bytes.Replace(s, []byte(`{"chancery_seal":`), []byte(`{"chancery_seal":1,"chancery_seal":`), 1),
+				bytes.Replace(s, []byte(`"index":`), []byte(`"index":0,"index":`), 1),
+				bytes.ReplaceAll(s, []byte(`,"`), []byte(` , "`)),
+				bytes.Replace(s, []byte(`A=="`), []byte(`B=="`), 1),
+				bytes.Replace(s, []byte(`A="`), []byte(`B="`), 1),
+			} {
+				f.Add(uint8(set), uint8(0), uint8(0), m)
+			}
 		}
 	}
 	f.Fuzz(func(t *testing.T, set, file, trust uint8, data []byte) {

@@ -89,7 +89,10 @@ every language.`,
 			if trustFile == "" {
 				return withHintMsg(i18n.Errorf(nil, "no trust root"), i18n.Msg("pass --trust FILE or set CHANCERY_TRUST; 'chancery trust export --out trust.json' writes one"))
 			}
-			tb, err := os.ReadFile(trustFile)
+			// Read no further than a trust root can go (one byte past it, which
+			// ParseTrustRoot refuses as too large): a large file, or /dev/zero, named by
+			// mistake or by whoever set CHANCERY_TRUST, was read whole first.
+			tb, err := readUpTo(trustFile, make([]byte, 4<<10), seal.MaxTrustRootSize+1, false)
 			if err != nil {
 				return err
 			}

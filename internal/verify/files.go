@@ -3,6 +3,7 @@ package verify
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"hash"
 	"iter"
 	"runtime"
@@ -100,6 +101,9 @@ func (vf *Verifier) verifyFiles(files []string, prog *progress) iter.Seq[Result]
 	}
 }
 
+// errNotFile: a seal read beside its letter is not a regular file, nor a link to one.
+var errNotFile = errors.New("not a regular file")
+
 // scratch is what one worker reuses from file to file.
 type scratch struct {
 	buf  []byte    // chunks of the letter
@@ -149,12 +153,14 @@ func (sc *scratch) digest(name string) (seal.Digest, error) {
 
 // readSeal returns the bytes of a seal file, in the scratch buffer: valid until the worker's
 // next seal. The Decoder copies what it keeps. A seal file larger than seal.MaxSealSize is
-// read only one byte past the bound, which Parse refuses as it would the whole file.
-func (sc *scratch) readSeal(name string) ([]byte, error) {
+// read only one byte past the bound, which Parse refuses as it would the whole file. A seal
+// read beside its letter (beside, not named with --seal) must be a regular file: a named
+// pipe there, which a folder of leaked files can hold, would be waited on for ever.
+func (sc *scratch) readSeal(name string, beside bool) ([]byte, error) {
 	if sc.seal == nil {
 		sc.seal = make([]byte, 16<<10)
 	}
-	data, err := readUpTo(name, sc.seal, seal.MaxSealSize+1)
+	data, err := readUpTo(name, sc.seal, seal.MaxSealSize+1, beside)
 	if cap(data) > cap(sc.seal) {
 		sc.seal = data[:cap(data)]
 	}

@@ -4,6 +4,7 @@ package verify
 
 import (
 	"io"
+	"io/fs"
 	"os"
 )
 
@@ -27,13 +28,18 @@ func readChunks(name string, buf []byte, f func([]byte)) error {
 }
 
 // readUpTo reads the file name to its end, or to limit bytes, into buf, grown as needed, and
-// returns what it read.
-func readUpTo(name string, buf []byte, limit int) ([]byte, error) {
+// returns what it read. With onlyFile, name must be a regular file (or a link to one).
+func readUpTo(name string, buf []byte, limit int, onlyFile bool) ([]byte, error) {
 	file, err := os.Open(name)
 	if err != nil {
 		return buf[:0], err
 	}
 	defer file.Close()
+	if onlyFile {
+		if fi, err := file.Stat(); err != nil || !fi.Mode().IsRegular() {
+			return buf[:0], &fs.PathError{Op: "open", Path: name, Err: errNotFile}
+		}
+	}
 	n := 0
 	for n < limit {
 		if n == len(buf) {

@@ -15,8 +15,13 @@ import (
 
 // openRead opens name for reading.
 func openRead(name string) (int, error) {
+	return openFlags(name, syscall.O_RDONLY|syscall.O_CLOEXEC)
+}
+
+// openFlags opens name with flags, retrying an interrupted open.
+func openFlags(name string, flags int) (int, error) {
 	for {
-		fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		fd, err := syscall.Open(name, flags, 0)
 		if err == nil {
 			return fd, nil
 		}
@@ -24,6 +29,26 @@ func openRead(name string) (int, error) {
 			return -1, &fs.PathError{Op: "open", Path: name, Err: err}
 		}
 	}
+}
+
+// openFile opens name for reading if it is a regular file. It is opened non-blocking, so
+// that a named pipe without a writer, which a blocking open waits on for ever, is refused
+// rather than waited on; a regular file reads the same either way.
+func openFile(name string) (int, error) {
+	fd, err := openFlags(name, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NONBLOCK)
+	if err != nil {
+		return -1, err
+	}
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		syscall.Close(fd)
+		return -1, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		syscall.Close(fd)
+		return -1, &fs.PathError{Op: "open", Path: name, Err: errNotFile}
+	}
+	return fd, nil
 }
 
 // readFD reads into p, retrying an interrupted read.
@@ -59,9 +84,13 @@ func readChunks(name string, buf []byte, f func([]byte)) error {
 }
 
 // readUpTo reads the file name to its end, or to limit bytes, into buf, grown as needed, and
-// returns what it read.
-func readUpTo(name string, buf []byte, limit int) ([]byte, error) {
-	fd, err := openRead(name)
+// returns what it read. With onlyFile, name must be a regular file (or a link to one).
+func readUpTo(name string, buf []byte, limit int, onlyFile bool) ([]byte, error) {
+	open := openRead
+	if onlyFile {
+		open = openFile
+	}
+	fd, err := open(name)
 	if err != nil {
 		return buf[:0], err
 	}

@@ -142,7 +142,7 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 	if sealPath == "" {
 		sealPath = file + ".seal"
 	}
-	sb, err := sc.readSeal(sealPath)
+	sb, err := sc.readSeal(sealPath, vf.Seal == "")
 	switch {
 	case err == nil:
 		// The seal is valid until this worker's next one; nothing below keeps its parts.
