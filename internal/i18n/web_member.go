@@ -322,5 +322,20 @@ var _ = table(func() Translations {
 		"bad request: the statement and signature must be base64": {
 			"requête incorrecte : la déclaration et la signature doivent être en base64",
 			"طلب غير صحيح: يجب أن يكون البيان والتوقيع بترميز base64"},
+		"bad request: the form gives the field %q %d times: send it again from its page": {
+			"requête incorrecte : le formulaire donne le champ %q %d fois : envoyez-le de nouveau depuis sa page",
+			"طلب غير صحيح: يذكر النموذج الحقل %q %d مرات: أرسله من جديد من صفحته"},
+		"bad request: the form's fields hold more than %d bytes": {
+			"requête incorrecte : les champs du formulaire dépassent %d octets",
+			"طلب غير صحيح: تتجاوز حقول النموذج %d بايت"},
+		"bad request: the form has a field %q, which it does not take": {
+			"requête incorrecte : le formulaire a un champ %q, qu'il ne prend pas",
+			"طلب غير صحيح: في النموذج حقل %q لا يقبله"},
+
+		// The title of the verify page a member gets for a draft's reference (the public's is
+		// "Unknown to this registry").
+		"An unreleased draft: not an official document": {
+			"Un projet non émis : pas un document officiel",
+			"مسودة لم تصدر: ليست وثيقة رسمية"},
 	}
 })

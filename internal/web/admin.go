@@ -149,7 +149,7 @@ func (h *Handler) refusedOnMembersPage(w http.ResponseWriter, r *http.Request, e
 
 // setMemberRoles gives and takes the roles whose boxes the form ticked and unticked.
 func (h *Handler) setMemberRoles(w http.ResponseWriter, r *http.Request) {
-	if err := h.form(w, r); err != nil {
+	if err := h.form(w, r, "role"); err != nil {
 		h.fail(w, r, err)
 		return
 	}

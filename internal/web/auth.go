@@ -8,8 +8,10 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
 )
@@ -125,6 +127,25 @@ func (h *Handler) member(next http.HandlerFunc) http.HandlerFunc {
 			}
 			// The token is checked by the handler once it has read the form (multipart
 			// bodies are read as a stream); see checkToken.
+		}
+		next(w, r)
+	}
+}
+
+// copyRoles are the roles that may take or send a draft copy (registry.ExportDraftVersion,
+// SendDraftVersion).
+var copyRoles = []string{registry.RoleDrafter, registry.RoleReviewer, registry.RoleSigner}
+
+// needs lets through only a member holding one of roles, before the handler reads the form,
+// and answers others with refused: a member whose roles do not allow the action is told so
+// (403), not what their form lacked (400), and takes no room in the upload budget. The
+// registry checks the roles again when it acts; the refusal is worded as the registry words it.
+func (h *Handler) needs(refused func(http.ResponseWriter, *http.Request, error), next http.HandlerFunc, roles ...string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		m := session(r).member
+		if !slices.ContainsFunc(roles, m.HasRole) {
+			refused(w, r, i18n.Errorf(registry.ErrForbidden, "%s needs the %s role", m.Name, strings.Join(roles, " or ")))
+			return
 		}
 		next(w, r)
 	}

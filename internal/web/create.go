@@ -11,7 +11,7 @@ import (
 // createLetter registers a letter from the inbox form: subject, class, addressees (one a
 // line), tags (comma-separated) and the file.
 func (h *Handler) createLetter(w http.ResponseWriter, r *http.Request) {
-	u, err := h.readUpload(w, r)
+	u, err := h.readUpload(w, r, "subject", "class", "to", "tags")
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -15,11 +15,11 @@ import (
 func (h *Handler) registerDispatch(mux *http.ServeMux) {
 	mux.HandleFunc("GET /receipt/{token}", h.withSession(h.receipt))
 	mux.HandleFunc("POST /receipt/{token}", h.withSession(h.acknowledge))
-	mux.HandleFunc("POST /letters/{ref}/dispatch", h.withSession(h.member(h.dispatchLetter)))
-	mux.HandleFunc("POST /letters/{ref}/drafts/send", h.withSession(h.member(h.sendDraft)))
+	mux.HandleFunc("POST /letters/{ref}/dispatch", h.withSession(h.member(h.needs(h.actionFailed, h.dispatchLetter, registry.RoleRelease))))
+	mux.HandleFunc("POST /letters/{ref}/drafts/send", h.withSession(h.member(h.needs(h.actionFailed, h.sendDraft, copyRoles...))))
 	mux.HandleFunc("GET /admin/recipients", h.withSession(h.member(h.recipients)))
-	mux.HandleFunc("POST /admin/recipients", h.withSession(h.member(h.addRecipient)))
-	mux.HandleFunc("POST /admin/webhooks", h.withSession(h.member(h.addWebhook)))
+	mux.HandleFunc("POST /admin/recipients", h.withSession(h.member(h.needs(h.fail, h.addRecipient, registry.RoleAdmin))))
+	mux.HandleFunc("POST /admin/webhooks", h.withSession(h.member(h.needs(h.fail, h.addWebhook, registry.RoleAdmin))))
 }
 
 // dispatchData is the letter page's dispatch section.
@@ -53,7 +53,7 @@ func (h *Handler) letterDispatch(ctx context.Context, a registry.Actor, v *regis
 
 // dispatchLetter queues the released letter for the recipients ticked on the letter page.
 func (h *Handler) dispatchLetter(w http.ResponseWriter, r *http.Request) {
-	if err := h.form(w, r); err != nil {
+	if err := h.form(w, r, "recipient"); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -107,12 +107,17 @@ func (h *Handler) acknowledge(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusBadRequest, "error", page{Title: "Bad request", Error: "Confirm with the button on the receipt page."})
 		return
 	}
+	if err := singleValued(r.PostForm); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	v, err := h.cfg.Registry.Acknowledge(r.Context(), r.PathValue("token"), r.RemoteAddr)
 	if err != nil {
 		h.receiptFailed(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "receipt", page{Title: "Receipt recorded", Data: &receiptData{Receipt: v, Done: true}})
+	// The link works once: the language switch leads home, not to a page saying it is used.
+	h.render(w, r, http.StatusOK, "receipt", page{Title: "Receipt recorded", Data: &receiptData{Receipt: v, Done: true}, Path: "/"})
 }
 
 // receiptFailed gives one answer for a wrong, used or expired link: nothing about any letter.

@@ -7,20 +7,53 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/registry"
 )
 
-// maxForm bounds the body of a form without a file.
+// maxForm bounds the body of a form without a file, and the fields of a form with one (their
+// names and values together).
 const maxForm = 64 << 10
 
-// form reads a url-encoded form of bounded size and checks its CSRF token.
-func (h *Handler) form(w http.ResponseWriter, r *http.Request) error {
+// maxFields bounds the values of a multipart form, whatever their names.
+const maxFields = 32
+
+// form reads a url-encoded form of bounded size, refuses one that gives a field more than
+// once (but those named in multi, a list of checkboxes), and checks its CSRF token.
+func (h *Handler) form(w http.ResponseWriter, r *http.Request, multi ...string) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if err := r.ParseForm(); err != nil {
 		return fmt.Errorf("%w: the form could not be read", errBadRequest)
 	}
+	if err := singleValued(r.PostForm, multi...); err != nil {
+		return err
+	}
 	return checkToken(r, r.PostForm.Get("csrf"))
+}
+
+// formError is a form refused as it was sent (errBadRequest), said in the page's language.
+type formError struct{ i18n.Message }
+
+func (e formError) Error() string { return e.Message.String() }
+func (e formError) Unwrap() error { return errBadRequest }
+
+// singleValued refuses a form that gives a field more than once, but those named in multi:
+// handlers read the first value, while a proxy, a log or another reader may take the last,
+// so such a form has two readings (the API refuses them too, for JSON and its forms).
+func singleValued(form url.Values, multi ...string) error {
+	names := make([]string, 0, len(form))
+	for name := range form {
+		names = append(names, name)
+	}
+	slices.Sort(names) // the same answer for the same form
+	for _, name := range names {
+		if n := len(form[name]); n > 1 && !slices.Contains(multi, name) {
+			return formError{i18n.Msg("bad request: the form gives the field %q %d times: send it again from its page", name, n)}
+		}
+	}
+	return nil
 }
 
 // upload is a multipart form with at most one file.
@@ -31,10 +64,11 @@ type upload struct {
 }
 
 // readUpload reads a multipart form in memory, refusing a file over the upload limit before
-// anything is stored, and checks its CSRF token. The form takes its room in the server's
-// budget of upload memory first, as the API's uploads do: members sending many files at once
-// are refused rather than holding memory without bound.
-func (h *Handler) readUpload(w http.ResponseWriter, r *http.Request) (*upload, error) {
+// anything is stored, a field other than csrf, file and names, and a field given twice, and checks
+// its CSRF token. The form takes its room in the server's budget of upload memory first, as
+// the API's uploads do: members sending many files at once are refused rather than holding
+// memory without bound.
+func (h *Handler) readUpload(w http.ResponseWriter, r *http.Request, names ...string) (*upload, error) {
 	if h.cfg.ReserveUpload != nil {
 		if err := h.cfg.ReserveUpload(r, h.cfg.MaxUpload+maxForm); err != nil {
 			return nil, fmt.Errorf("%w: %v", errUploadsBusy, err)
@@ -46,6 +80,7 @@ func (h *Handler) readUpload(w http.ResponseWriter, r *http.Request) (*upload, e
 		return nil, fmt.Errorf("%w: expected a multipart form", errBadRequest)
 	}
 	u := &upload{fields: url.Values{}}
+	room, values := int64(maxForm), 0 // what the fields' names and values may still take; their count
 	for {
 		p, err := mr.NextPart()
 		if err == io.EOF {
@@ -73,14 +108,28 @@ func (h *Handler) readUpload(w http.ResponseWriter, r *http.Request) (*upload, e
 			u.has = true
 			continue
 		}
-		v, err := io.ReadAll(io.LimitReader(p, maxForm))
+		// A value is read whole or refused: one cut at the bound would be a field the member
+		// did not send.
+		room -= int64(len(p.FormName()))
+		v, err := io.ReadAll(io.LimitReader(p, max(room, 0)+1))
 		if err != nil {
 			return nil, partError(err)
 		}
+		if room -= int64(len(v)); room < 0 {
+			return nil, formError{i18n.Msg("bad request: the form's fields hold more than %d bytes", maxForm)}
+		}
+		if name := p.FormName(); name != "csrf" && name != "file" && !slices.Contains(names, name) { // "file": a file input left empty
+			// Dropped, it would be a part of the letter the member meant to give (the API's
+			// "tag" for the form's "tags").
+			return nil, formError{i18n.Msg("bad request: the form has a field %q, which it does not take", name)}
+		}
 		u.fields.Add(p.FormName(), string(v))
-		if len(u.fields) > 32 {
+		if values++; values > maxFields {
 			return nil, fmt.Errorf("%w: too many fields", errBadRequest)
 		}
+	}
+	if err := singleValued(u.fields); err != nil {
+		return nil, err
 	}
 	if err := checkToken(r, u.fields.Get("csrf")); err != nil {
 		return nil, err

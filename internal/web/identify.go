@@ -22,6 +22,10 @@ func (h *Handler) identify(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errBadRequest)
 		return
 	}
+	if err := singleValued(r.PostForm); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	text := r.PostForm.Get("text")
 	// Identification takes memory in proportion to the text, many times its bytes: it
 	// takes its room in the server's budget of identifications, as the API's does.

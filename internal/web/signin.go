@@ -38,6 +38,10 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errBadRequest)
 		return
 	}
+	if err := singleValued(r.PostForm); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	// The name as the registry looks it up: its failures count against one account whichever
 	// way its accents were typed.
 	data := signinData{Name: registry.NormalName(strings.TrimSpace(r.PostForm.Get("name"))), Next: onward(r.PostForm.Get("next")), OIDC: h.cfg.OIDC != nil}
@@ -93,8 +97,10 @@ func safeNext(next string) string {
 // the page it is on), the browser says the page that follows comes from this site, whoever
 // chose next: a link to the sign-in page, to a member's page (which sends a signed-out member
 // there) or to any page whose switch the member then uses. It would show the confirmation of
-// an action never taken (?done=), record a preview as a draft copy the member took, or
-// switch the language. The letter's page stands in for its preview.
+// an action never taken (?done=), record a preview as a draft copy the member took, switch
+// the language, or start a sign-in through the provider that nobody asked for (whose
+// session would replace the member's, as whoever the browser is signed in as there). The
+// letter's page stands in for its preview, the sign-in page for the provider's.
 func onward(next string) string {
 	u, err := url.Parse(safeNext(next))
 	if err != nil {
@@ -104,6 +110,9 @@ func onward(next string) string {
 	p := path.Clean(u.Path)
 	if strings.HasPrefix(p, "/lang/") {
 		return "/inbox"
+	}
+	if p == "/signin/oidc" || strings.HasPrefix(p, "/signin/oidc/") {
+		return "/signin" // the page whose link starts a sign-in through the provider
 	}
 	if ref, ok := strings.CutSuffix(p, "/preview"); ok && strings.HasPrefix(ref, "/letters/") {
 		p = ref

@@ -21,8 +21,8 @@ import (
 // exactly as for `chancery sign`: over the DSSE PAE of the signing statement it gave.
 
 func (h *Handler) registerSigning(mux *http.ServeMux) {
-	mux.HandleFunc("POST /keys", h.withSession(h.member(h.addBrowserKey)))
-	mux.HandleFunc("POST /letters/{ref}/sign", h.withSession(h.member(h.signLetter)))
+	mux.HandleFunc("POST /keys", h.withSession(h.member(h.needs(keyRefused, h.addBrowserKey, registry.RoleSigner))))
+	mux.HandleFunc("POST /letters/{ref}/sign", h.withSession(h.member(h.needs(h.actionFailed, h.signLetter, registry.RoleSigner))))
 }
 
 // signingStatementRead runs just before the letter page asks for the signing statement; tests
@@ -72,8 +72,7 @@ func (h *Handler) signingFor(ctx context.Context, a registry.Actor, ref, shown s
 func (h *Handler) addBrowserKey(w http.ResponseWriter, r *http.Request) {
 	reply := func(status int, v any) { writeJSON(w, status, v) }
 	if err := h.form(w, r); err != nil {
-		status, msg := statusOf(err)
-		reply(status, map[string]string{"error": msg})
+		keyRefused(w, r, err)
 		return
 	}
 	pub, err := base64.StdEncoding.DecodeString(r.PostForm.Get("public_key"))
@@ -91,6 +90,12 @@ func (h *Handler) addBrowserKey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reply(http.StatusCreated, map[string]any{"keyid": id, "log_index": idx})
+}
+
+// keyRefused answers the page's script with the error of a refused key.
+func keyRefused(w http.ResponseWriter, _ *http.Request, err error) {
+	status, msg := statusOf(err)
+	writeJSON(w, status, map[string]string{"error": msg})
 }
 
 // signLetter records a signature made in the browser over the statement the page gave.

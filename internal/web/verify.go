@@ -84,7 +84,7 @@ func (h *Handler) verifyCode(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ok {
 		h.wrongCode(r)
-		h.render(w, r, http.StatusOK, "result", page{Title: title(st.Outcome), Data: &result{Status: st, Asked: ref, ByReference: true}})
+		h.render(w, r, http.StatusOK, "result", page{Title: titleByReference(st.Outcome), Data: &result{Status: st, Asked: ref, ByReference: true}})
 		return
 	}
 	res := &result{Status: st, Asked: ref, Code: code, SealURL: "/v/" + ref + "/" + code + "/seal"}
@@ -207,6 +207,10 @@ func (h *Handler) showRef(w http.ResponseWriter, r *http.Request, ref string) {
 		return
 	}
 	res := &result{Status: st, Asked: ref, ByReference: !member}
+	heading := title(st.Outcome)
+	if !member {
+		heading = titleByReference(st.Outcome)
+	}
 	if member && st.Seal != nil {
 		res.SealURL = "/letters/" + url.PathEscape(ref) + "/seal" // the API wants a bearer token, the browser has a session
 	}
@@ -217,12 +221,28 @@ func (h *Handler) showRef(w http.ResponseWriter, r *http.Request, ref string) {
 			own := *st
 			own.Outcome, own.Subject, own.Message = registry.Draft, v.Subject, "a draft: not released"
 			res.Status, res.DraftRef = &own, v.Reference
+			// The member's answer, not the public's "unknown": what the reference is to them.
+			heading = "An unreleased draft: not an official document"
 		case err != nil && !errors.Is(err, registry.ErrNotFound):
 			h.fail(w, r, err)
 			return
 		}
 	}
-	h.render(w, r, http.StatusOK, "result", page{Title: title(st.Outcome), Data: res})
+	h.render(w, r, http.StatusOK, "result", page{Title: heading, Data: res})
+}
+
+// titleByReference is the title of the public's answer for a reference alone (or with a
+// wrong check code), which says as its heading does that a letter with this reference exists,
+// not that the paper in hand is that letter: a forgery carries a real reference, and a
+// forger's QR code any code.
+func titleByReference(outcome string) string {
+	switch outcome {
+	case registry.Valid:
+		return "A letter with this reference exists"
+	case registry.Retracted, registry.Superseded:
+		return "Withdrawn"
+	}
+	return "Unknown to this registry"
 }
 
 func title(outcome string) string {

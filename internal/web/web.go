@@ -135,25 +135,25 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /signout", h.withSession(h.member(h.signout)))
 	mux.HandleFunc("GET /inbox", h.withSession(h.member(h.inbox)))
 	mux.HandleFunc("GET /letters", h.withSession(h.member(h.letters)))
-	mux.HandleFunc("POST /letters", h.withSession(h.member(h.createLetter)))
+	mux.HandleFunc("POST /letters", h.withSession(h.member(h.needs(h.fail, h.createLetter, registry.RoleDrafter))))
 	mux.HandleFunc("GET /letters/{ref}", h.withSession(h.member(h.letter)))
-	mux.HandleFunc("POST /letters/{ref}/approve", h.withSession(h.member(h.decide(false))))
-	mux.HandleFunc("POST /letters/{ref}/reject", h.withSession(h.member(h.decide(true))))
-	mux.HandleFunc("POST /letters/{ref}/versions", h.withSession(h.member(h.revise)))
-	mux.HandleFunc("POST /letters/{ref}/export", h.withSession(h.member(h.exportDraft)))
+	mux.HandleFunc("POST /letters/{ref}/approve", h.withSession(h.member(h.needs(h.actionFailed, h.decide(false), registry.RoleReviewer))))
+	mux.HandleFunc("POST /letters/{ref}/reject", h.withSession(h.member(h.needs(h.actionFailed, h.decide(true), registry.RoleReviewer))))
+	mux.HandleFunc("POST /letters/{ref}/versions", h.withSession(h.member(h.needs(h.actionFailed, h.revise, registry.RoleDrafter))))
+	mux.HandleFunc("POST /letters/{ref}/export", h.withSession(h.member(h.needs(h.actionFailed, h.exportDraft, copyRoles...))))
 	mux.HandleFunc("GET /letters/{ref}/preview", h.withSession(h.member(h.preview)))
-	mux.HandleFunc("POST /letters/{ref}/versions/{n}/copy", h.withSession(h.member(h.exportVersion)))
-	mux.HandleFunc("POST /letters/{ref}/release", h.withSession(h.member(h.release)))
+	mux.HandleFunc("POST /letters/{ref}/versions/{n}/copy", h.withSession(h.member(h.needs(h.actionFailed, h.exportVersion, copyRoles...))))
+	mux.HandleFunc("POST /letters/{ref}/release", h.withSession(h.member(h.needs(h.actionFailed, h.release, registry.RoleRelease))))
 	mux.HandleFunc("GET /letters/{ref}/file", h.withSession(h.member(h.heldFile(false))))
 	mux.HandleFunc("GET /letters/{ref}/seal", h.withSession(h.member(h.heldFile(true))))
 	mux.HandleFunc("POST /api/v1/password", h.setPassword)
 	mux.HandleFunc("GET /admin/members", h.withSession(h.member(h.members)))
-	mux.HandleFunc("POST /admin/members/{name}/roles", h.withSession(h.member(h.setMemberRoles)))
-	mux.HandleFunc("POST /admin/members/{name}/disable", h.withSession(h.member(h.disableMember)))
-	mux.HandleFunc("POST /admin/members/{name}/enable", h.withSession(h.member(h.newMemberToken(true))))
-	mux.HandleFunc("POST /admin/members/{name}/token", h.withSession(h.member(h.newMemberToken(false))))
-	mux.HandleFunc("POST /admin/changes/{id}/approve", h.withSession(h.member(h.approveChange)))
-	mux.HandleFunc("POST /admin/changes/{id}/refuse", h.withSession(h.member(h.refuseChange)))
+	mux.HandleFunc("POST /admin/members/{name}/roles", h.withSession(h.member(h.needs(h.fail, h.setMemberRoles, registry.RoleAdmin))))
+	mux.HandleFunc("POST /admin/members/{name}/disable", h.withSession(h.member(h.needs(h.fail, h.disableMember, registry.RoleAdmin))))
+	mux.HandleFunc("POST /admin/members/{name}/enable", h.withSession(h.member(h.needs(h.fail, h.newMemberToken(true), registry.RoleAdmin))))
+	mux.HandleFunc("POST /admin/members/{name}/token", h.withSession(h.member(h.needs(h.fail, h.newMemberToken(false), registry.RoleAdmin))))
+	mux.HandleFunc("POST /admin/changes/{id}/approve", h.withSession(h.member(h.needs(h.fail, h.approveChange, registry.RoleAdmin))))
+	mux.HandleFunc("POST /admin/changes/{id}/refuse", h.withSession(h.member(h.needs(h.fail, h.refuseChange, registry.RoleAdmin))))
 	h.registerDispatch(mux)
 	h.registerSigning(mux)
 	h.registerOIDC(mux)
@@ -237,7 +237,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	}
 	p.Lang = language(r)
 	if p.Path == "" {
-		p.Path = r.URL.RequestURI()
+		p.Path = pageOf(r)
 	}
 	// Titles, errors and notices set by handlers are English messages; those in the catalogue
 	// are shown in the page's language, anything else (a formatted text) as it is.
@@ -254,6 +254,31 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	w.Header().Add("Vary", "Accept-Language, Cookie")
 	w.WriteHeader(status)
 	w.Write(b.Bytes())
+}
+
+// pageOf is the page the language switch comes back to from the answer to r: r's own
+// address for a GET, and for a form's post (which a GET to its address would answer 404, or
+// with another page) the page the form is on.
+func pageOf(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.RequestURI()
+	}
+	p := r.URL.Path
+	switch {
+	case strings.HasPrefix(p, "/letters/") && r.PathValue("ref") != "":
+		return "/letters/" + url.PathEscape(r.PathValue("ref"))
+	case p == "/letters":
+		return "/inbox" // the new letter's form
+	case strings.HasPrefix(p, "/admin/members/"), strings.HasPrefix(p, "/admin/changes/"):
+		return "/admin/members"
+	case p == "/admin/recipients", p == "/admin/webhooks":
+		return "/admin/recipients"
+	case p == "/verify/text":
+		return "/verify"
+	case p == "/signin", strings.HasPrefix(p, "/receipt/"):
+		return p // the sign-in's page; the receipt's, whose button posted
+	}
+	return "/"
 }
 
 // notFound answers a GET for a path nothing serves: a page for people, JSON for the API.
