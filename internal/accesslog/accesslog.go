@@ -16,6 +16,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 )
@@ -74,10 +75,20 @@ const Redacted = "REDACTED"
 
 // RedactPath returns p with the check code of a /v/{ref}/{code}... path replaced by
 // REDACTED, and every further segment that is not a known suffix ("file", "seal") too, so that
-// a code typed into the wrong place does not leak either. Long paths are cut to 256 bytes.
+// a code typed into the wrong place does not leak either. A path that is not clean and
+// cleans to such a path ("//v/…", as a base URL ending in a slash makes links) is redirected
+// there by the server's mux, so it is logged clean and redacted. Long paths are cut to 256
+// bytes.
 func RedactPath(p string) string {
+	if !capability(p) {
+		if c := path.Clean(p); capability(c) {
+			p = c
+		}
+	}
 	if rest, ok := strings.CutPrefix(p, "/v/"); ok {
-		segs := strings.Split(rest, "/")
+		// Segment i starts at byte 3+i or after, so those from maxLogged on, kept as one and
+		// redacted, are past the cut: a long path of short segments is not split whole.
+		segs := strings.SplitN(rest, "/", maxLogged)
 		for i := 1; i < len(segs); i++ {
 			known := i > 1 && (segs[i] == "file" || segs[i] == "seal")
 			if segs[i] != "" && !known {
@@ -90,10 +101,19 @@ func RedactPath(p string) string {
 	if strings.HasPrefix(p, "/receipt/") {
 		p = "/receipt/" + Redacted
 	}
-	if len(p) > 256 {
-		p = p[:256] + "…"
+	if len(p) > maxLogged {
+		p = p[:maxLogged] + "…"
 	}
 	return p
+}
+
+// maxLogged is the most bytes of a path logged.
+const maxLogged = 256
+
+// capability reports whether p is a path whose segments hold a capability: a check code, a
+// receipt link's token.
+func capability(p string) bool {
+	return strings.HasPrefix(p, "/v/") || strings.HasPrefix(p, "/receipt/")
 }
 
 // Recorder is a ResponseWriter that remembers the status and counts the body's bytes.
@@ -132,23 +152,33 @@ func (w *Recorder) Code() int {
 	return w.Status
 }
 
-// Log writes the access log line of a served request: method, route pattern, redacted path,
-// status, body bytes, duration and request ID. It never logs the query string, headers,
-// or the client's address.
+// Log writes the access log line of a served request: method (cut to 16 bytes), route
+// pattern, redacted path, status, body bytes, duration and request ID. It never logs the
+// query string, headers, or the client's address.
 func Log(ctx context.Context, l *slog.Logger, r *http.Request, route string, w *Recorder, d time.Duration) {
 	if h, ok := l.Handler().(*idHandler); ok && h.lines != nil {
-		h.lines.write(&accessLine{at: time.Now(), method: r.Method, route: route, path: RedactPath(r.URL.Path),
+		h.lines.write(&accessLine{at: time.Now(), method: logMethod(r.Method), route: route, path: RedactPath(r.URL.Path),
 			status: w.Code(), bytes: w.Bytes, durationMS: float64(d.Microseconds()) / 1000, requestID: ID(ctx)})
 		return
 	}
 	l.LogAttrs(ctx, slog.LevelInfo, "request",
-		slog.String("method", r.Method),
+		slog.String("method", logMethod(r.Method)),
 		slog.String("route", route),
 		slog.String("path", RedactPath(r.URL.Path)),
 		slog.Int("status", w.Code()),
 		slog.Int64("bytes", w.Bytes),
 		slog.Float64("duration_ms", float64(d.Microseconds())/1000),
 	)
+}
+
+// logMethod is a request's method as logged: the server takes any token as a method, up to
+// its request line's length, so a long one is cut, as a path is.
+func logMethod(m string) string {
+	const max = 16 // "OPTIONS" and "CONNECT" have 7
+	if len(m) > max {
+		return m[:max] + "…"
+	}
+	return m
 }
 
 // Handler wraps a slog.Handler so that every record logged with a request's context carries

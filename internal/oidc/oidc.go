@@ -12,11 +12,14 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"sort"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -43,9 +46,25 @@ type Config struct {
 	// CLIClientID is the client 'chancery login' uses for the device authorization grant
 	// (often a public client of its own); ClientID if empty.
 	CLIClientID string
-	// HTTPClient talks to the provider (http.DefaultClient if nil).
+	// HTTPClient talks to the provider (a client of its own if nil). A copy is used: without
+	// a timeout it is given DefaultTimeout, and the provider's answers are read up to
+	// MaxResponseSize.
 	HTTPClient *http.Client
 }
+
+// DefaultTimeout bounds each request to the provider when Config.HTTPClient is nil or has
+// no timeout. go-oidc fetches the provider's keys in the background, without the context of
+// the sign-in that needs them, and every later sign-in with a key it has not seen waits for
+// that fetch: a provider that never answered it stopped sign-ins with new keys until the
+// server restarted.
+const DefaultTimeout = 30 * time.Second
+
+// MaxResponseSize bounds each answer read from the provider (discovery, keys, userinfo,
+// tokens): go-oidc reads its answers whole, and a key set is a few kilobytes.
+const MaxResponseSize = 1 << 20
+
+// timeout is DefaultTimeout; tests shorten it.
+var timeout = DefaultTimeout
 
 // RoleMap maps values of the roles claim to Chancery roles: a user gets the roles of every
 // value their claim carries, and no role for a value the map does not name.
@@ -120,9 +139,7 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	if cfg.NameClaim == "" {
 		cfg.NameClaim = DefaultNameClaim
 	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = http.DefaultClient
-	}
+	cfg.HTTPClient = bounded(cfg.HTTPClient)
 	if cfg.CLIClientID == "" {
 		cfg.CLIClientID = cfg.ClientID
 	}
@@ -137,6 +154,56 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 		oauth: oauth2.Config{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
 			Endpoint: p.Endpoint(), Scopes: append([]string{gooidc.ScopeOpenID, "profile", "email"}, cfg.Scopes...)},
 	}, nil
+}
+
+// bounded returns a copy of hc (a new client if nil) with a timeout if it has none, whose
+// answers fail once they pass MaxResponseSize.
+func bounded(hc *http.Client) *http.Client {
+	c := &http.Client{}
+	if hc != nil {
+		*c = *hc
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = timeout
+	}
+	base := c.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	c.Transport = limitedTransport{base}
+	return c
+}
+
+// limitedTransport makes the bodies of its answers fail after MaxResponseSize bytes.
+type limitedTransport struct{ base http.RoundTripper }
+
+func (t limitedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = &limitedBody{ReadCloser: resp.Body, left: MaxResponseSize}
+	return resp, nil
+}
+
+// limitedBody is an answer's body that fails once more than left bytes are read.
+type limitedBody struct {
+	io.ReadCloser
+	left int64
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left < 0 {
+		return 0, fmt.Errorf("oidc: the provider's answer is larger than %d bytes", MaxResponseSize)
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1]
+	}
+	n, err := b.ReadCloser.Read(p)
+	if b.left -= int64(n); b.left < 0 {
+		return 0, fmt.Errorf("oidc: the provider's answer is larger than %d bytes", MaxResponseSize)
+	}
+	return n, err
 }
 
 // Flow is what a sign-in keeps between sending the browser to the provider and its return:
@@ -226,11 +293,13 @@ type Identity struct {
 // Finish completes a sign-in from the callback's query and the flow kept since Start, with
 // the same redirectURL.
 func (p *Provider) Finish(ctx context.Context, redirectURL string, f Flow, q url.Values) (*Identity, error) {
-	if e := q.Get("error"); e != "" {
-		return nil, fmt.Errorf("%w: the provider answered %s: %s", ErrRefused, e, q.Get("error_description"))
-	}
+	// The state first: a provider's error comes back with it (RFC 6749, 4.1.2.1), and without
+	// it the error is anyone's text.
 	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(f.State)) != 1 {
 		return nil, fmt.Errorf("%w: the state does not match this browser's sign-in", ErrRefused)
+	}
+	if e := q.Get("error"); e != "" {
+		return nil, fmt.Errorf("%w: the provider answered %q: %q", ErrRefused, clip(e), clip(q.Get("error_description")))
 	}
 	ctx = gooidc.ClientContext(ctx, p.cfg.HTTPClient)
 	tok, err := p.withRedirect(redirectURL).Exchange(ctx, q.Get("code"), oauth2.VerifierOption(f.Verifier))
@@ -260,6 +329,19 @@ func (p *Provider) Finish(ctx context.Context, redirectURL string, f Flow, q url
 		}
 	}
 	return p.identity(idt.Subject, claims)
+}
+
+// clip cuts what a provider's error says to 200 bytes, for the log.
+func clip(s string) string {
+	const max = 200
+	if len(s) <= max {
+		return s
+	}
+	i := max
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 // verify checks an ID token for the client clientID with v, which checks its issuer,

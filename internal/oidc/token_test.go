@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -23,6 +24,8 @@ type localProvider struct {
 	t   *testing.T
 	srv *httptest.Server
 	key *rsa.PrivateKey
+	// keys, if set, answers a request for the key set instead, when it returns true.
+	keys atomic.Pointer[func(w http.ResponseWriter, r *http.Request) bool]
 }
 
 func newLocalProvider(t *testing.T) *localProvider {
@@ -46,6 +49,9 @@ func newLocalProvider(t *testing.T) *localProvider {
 	})
 	b64 := base64.RawURLEncoding.EncodeToString
 	mux.HandleFunc("GET /keys", func(w http.ResponseWriter, r *http.Request) {
+		if h := lp.keys.Load(); h != nil && (*h)(w, r) {
+			return
+		}
 		answer(w, map[string]any{"keys": []map[string]string{{"kty": "RSA", "kid": "k1", "alg": "RS256", "use": "sig",
 			"n": b64(key.N.Bytes()), "e": b64(big.NewInt(int64(key.E)).Bytes())}}})
 	})

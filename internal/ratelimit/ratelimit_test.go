@@ -136,3 +136,35 @@ func TestLimiterMemoryIsBounded(t *testing.T) {
 		t.Error("two long keys that differ only at their end share a bucket")
 	}
 }
+
+// TestIPv6SiteSharesALimit: an IPv6 site is given a /48 (a tunnel broker gives one to anyone),
+// which holds 65536 /64 networks: keyed by /64 alone, one client of such a site made 65536
+// times the requests of a client with one address, and filled the limiter with its networks.
+// The /64s of a /48 share NetworkShare times a client's limit; another site keeps its own.
+func TestIPv6SiteSharesALimit(t *testing.T) {
+	now := time.Unix(0, 0)
+	l := New(1, 2)
+	l.now = func() time.Time { return now }
+	allowed := 0
+	for i := range 1 << 16 {
+		if ok, _ := l.Allow(fmt.Sprintf("2001:db8:1:%x::/64", i)); ok {
+			allowed++
+		}
+	}
+	if want := NetworkShare * 2; allowed != want {
+		t.Errorf("one /48 made %d requests in a burst, want %d", allowed, want)
+	}
+	if ok, wait := l.Check("2001:db8:1:ffff::/64"); ok || wait != time.Second/NetworkShare {
+		t.Errorf("a spent /48's network checked: %v, wait %v; want refused for %v", ok, wait, time.Second/NetworkShare)
+	}
+	if ok, _ := l.Allow("2001:db8:2::/64"); !ok {
+		t.Error("another /48 was refused")
+	}
+	if ok, _ := l.Allow("192.0.2.7"); !ok {
+		t.Error("an IPv4 client was refused")
+	}
+	now = now.Add(time.Second)
+	if ok, _ := l.Allow("2001:db8:1:ffff::/64"); !ok {
+		t.Error("refused after the /48 refilled")
+	}
+}

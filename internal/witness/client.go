@@ -49,7 +49,8 @@ func (e *ConflictError) Error() string {
 // the office keeps the newest time of a witness's cosignatures of one checkpoint.
 const MaxClockSkew = 10 * time.Minute
 
-// maxResponseSize bounds the answers read from a witness.
+// maxResponseSize bounds the answers read from a witness: their body, and their header
+// when NewClient makes the http.Client.
 const maxResponseSize = 64 << 10
 
 // DefaultTimeout bounds one request when NewClient is given no http.Client.
@@ -91,7 +92,10 @@ func NewClient(name, rawURL, vkey string, hc *http.Client) (*Client, error) {
 		return nil, fmt.Errorf("witness %s: %w", name, err)
 	}
 	if hc == nil {
-		hc = &http.Client{Timeout: DefaultTimeout}
+		// An answer's header is bounded as its body is: net/http's default is 10 MB.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxResponseHeaderBytes = maxResponseSize
+		hc = &http.Client{Timeout: DefaultTimeout, Transport: tr}
 	}
 	return &Client{name: name, url: strings.TrimSuffix(rawURL, "/"), vkey: vkey, v: v, hc: hc}, nil
 }
@@ -161,7 +165,8 @@ func (c *Client) addCheckpoint(ctx context.Context, oldSize int64, proof []tlog.
 	case http.StatusUnprocessableEntity:
 		return Cosignature{}, fmt.Errorf("%w (422: the consistency proof from size %d does not verify)", ErrRejected, oldSize)
 	default:
-		return Cosignature{}, fmt.Errorf("unexpected answer %s: %q", resp.Status, truncate(bytes.TrimSpace(body)))
+		// The status code, not the witness's status line, which may be long.
+		return Cosignature{}, fmt.Errorf("unexpected answer %d %s: %q", resp.StatusCode, http.StatusText(resp.StatusCode), truncate(bytes.TrimSpace(body)))
 	}
 }
 

@@ -138,7 +138,7 @@ func (s *Server) cosign(r *http.Request, body []byte) ([]byte, error) {
 		s.log.WarnContext(ctx, "witness: refused an inconsistent checkpoint, kept as evidence",
 			"origin", c.Origin, "old", req.oldSize, "size", c.Size, "err", err)
 	case evidence:
-		s.log.DebugContext(ctx, "witness: refused an inconsistent checkpoint, already kept as evidence",
+		s.log.DebugContext(ctx, "witness: refused an inconsistent checkpoint, already kept as evidence (or the log's evidence is full)",
 			"origin", c.Origin, "old", req.oldSize, "size", c.Size, "err", err)
 	}
 	if err != nil {

@@ -38,6 +38,11 @@ type LogState struct {
 	Updated time.Time // when Size last changed; zero before the first cosignature
 }
 
+// MaxEvidence is the most refused checkpoints kept as evidence for one log. A log's key can
+// sign any number of forks, up to MaxRequestSize each, and the witness's disk is shared by
+// every log it witnesses; the first forks a log signed prove it forked as well as all of them.
+const MaxEvidence = 256
+
 // errNoLog is what advance returns for an origin the witness does not know.
 var errNoLog = errors.New("unknown log")
 
@@ -63,6 +68,7 @@ CREATE TABLE IF NOT EXISTS evidence (
 	held_root  BLOB NOT NULL,
 	request    BLOB NOT NULL
 );
+CREATE INDEX IF NOT EXISTS evidence_origin ON evidence(origin);
 `
 
 // OpenStore opens the witness database in dir, creating the directory (mode 0700) and the
@@ -227,10 +233,11 @@ func (s *Store) Evidence(ctx context.Context, origin string) (int, error) {
 }
 
 // advance is the witness's one state change, atomic: it reads the size and root held for
-// origin, lets check decide against them, and if check accepts, records size and root. A
-// check error is returned as is, after keeping the request as evidence if check asks to and
-// no request kept for origin holds the same checkpoint body (text, the note's text); kept
-// reports whether it was kept.
+// origin, lets check decide against them, and if check accepts, records size and root unless
+// they are the ones held. A check error is returned as is, after keeping the request as
+// evidence if check asks to, no request kept for origin holds the same checkpoint body
+// (text, the note's text) and fewer than MaxEvidence are kept for origin; kept reports
+// whether it was kept.
 func (s *Store) advance(ctx context.Context, origin string, size int64, root tlog.Hash,
 	check func(heldSize int64, heldRoot tlog.Hash) (evidence bool, err error), request, text []byte) (kept bool, err error) {
 	var refused error
@@ -261,14 +268,20 @@ func (s *Store) advance(ctx context.Context, origin string, size int64, root tlo
 			pattern := append(append([]byte("\n\n"), text...), '\n')
 			res, err := tx.ExecContext(ctx, `INSERT INTO evidence (origin, received, held_size, held_root, request)
 				SELECT $1, $2, $3, $4, $5
-				WHERE NOT EXISTS (SELECT 1 FROM evidence WHERE origin = $1 AND instr(request, $6) > 0)`,
-				origin, time.Now().Unix(), heldSize, heldRoot, request, pattern)
+				WHERE NOT EXISTS (SELECT 1 FROM evidence WHERE origin = $1 AND instr(request, $6) > 0)
+				AND (SELECT count(*) FROM evidence WHERE origin = $1) < $7`,
+				origin, time.Now().Unix(), heldSize, heldRoot, request, pattern, MaxEvidence)
 			if err != nil {
 				return err
 			}
 			n, err := res.RowsAffected()
 			kept = n > 0
 			return err
+		}
+		if size == heldSize && root == held {
+			// The checkpoint held, sent again (it is public): nothing to write, so that
+			// anyone's repeats cost no fsync under the write lock and leave Updated alone.
+			return nil
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE logs SET size = $1, root = $2, updated = $3 WHERE origin = $4`,
 			size, root[:], time.Now().Unix(), origin)

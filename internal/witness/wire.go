@@ -55,7 +55,9 @@ func parseRequest(body []byte) (request, error) {
 	if !ok {
 		return request{}, errors.New("no empty line before the checkpoint")
 	}
-	lines := bytes.Split(head, []byte("\n"))
+	// At most one line more than a request may have: split whole, a request of short
+	// lines allocated 12 times its size.
+	lines := bytes.SplitN(head, []byte("\n"), 1+MaxProofLines+1)
 	num, ok := bytes.CutPrefix(lines[0], []byte("old "))
 	if !ok {
 		return request{}, errors.New(`first line is not "old SIZE"`)
