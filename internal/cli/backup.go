@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -233,12 +234,29 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
-	for _, s := range srcs {
-		f, err := fileEntry(s.name, s.path)
+	// Each file of the directory is copied into the staging directory as it is hashed, and the
+	// copy is what the backup holds: one replaced meanwhile (the settings by stamp-languages, a
+	// certificate renewed) was written other than the manifest says, and the backup, reported
+	// done, was refused by every restore.
+	if err := os.Mkdir(filepath.Join(tmp, "files"), 0o700); err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	for i, s := range srcs {
+		copied := ""
+		if s.name != store.SQLiteFile {
+			copied = filepath.Join(tmp, "files", strconv.Itoa(i))
+		}
+		f, err := fileEntry(s.name, s.path, copied)
 		if err != nil {
 			return nil, fmt.Errorf("backup: %w", err)
 		}
+		if copied != "" {
+			srcs[i].path = copied
+		}
 		m.Files = append(m.Files, f)
+	}
+	if backupListed != nil {
+		backupListed()
 	}
 	js, _ := json.MarshalIndent(m, "", "  ")
 	// Write beside the destination, then link it into place: a failed backup leaves no
@@ -305,8 +323,13 @@ func interruptedBackup(ctx context.Context, err error) error {
 // directory, with the backup's context.
 var backupStaged func(ctx context.Context)
 
-// fileEntry describes the file at p, to be stored under name.
-func fileEntry(name, p string) (backupFile, error) {
+// backupListed, set only by tests, is called once a backup has listed and hashed the files
+// it holds, before it writes them.
+var backupListed func()
+
+// fileEntry describes the file at p, to be stored under name, and copies it to the new file
+// copied unless that is "": what it hashed.
+func fileEntry(name, p, copied string) (backupFile, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return backupFile{}, err
@@ -317,7 +340,20 @@ func fileEntry(name, p string) (backupFile, error) {
 		return backupFile{}, err
 	}
 	h := sha256.New()
-	n, err := io.Copy(h, f)
+	var w io.Writer = h
+	var c *os.File
+	if copied != "" {
+		if c, err = os.OpenFile(copied, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err != nil {
+			return backupFile{}, err
+		}
+		w = io.MultiWriter(h, c)
+	}
+	n, err := io.Copy(w, f)
+	if c != nil {
+		if cerr := c.Close(); err == nil {
+			err = cerr
+		}
+	}
 	if err != nil {
 		return backupFile{}, err
 	}
@@ -412,7 +448,10 @@ func newRestore(g *globals) *cobra.Command {
 the backup's manifest, and verifies the restored log (tree recomputed from every entry, each
 tile, the checkpoint's signature) before it reports success. Nothing is left in DIR when a
 check fails, or when the restore is interrupted (Ctrl-C, SIGTERM) before it moves the files
-in; the copy a killed restore left in DIR (.restore-NUMBER) is removed by the next one.
+in; the copy a killed restore left in DIR (.restore-NUMBER) is removed by the next one. A DIR
+that does not exist is made whole beside it (.DIR.restore-NUMBER) and renamed into place in
+one step: a restore killed (kill -9, a power loss) leaves no DIR or a complete one. Into an
+empty DIR, what a killed restore moved in is taken out by the next one (.restore-unfinished).
 
 DIR must be empty (or not exist), or be this office's data directory without its database
 (for example after moving a damaged chancery.db aside): then its settings and keys must be
@@ -435,7 +474,8 @@ is not as chancery keeps it (a trigger, view, table or index of its own, or one 
 SQLite's integrity check failing), and a data directory where a link stands in place of a
 file or directory of the backup. Restored files are their owner's alone (mode 0600, DIR
 0700); restored by root into a directory of another user (the service's, under systemd's
-DynamicUser=), they are that user's.
+DynamicUser=), they are that user's. A new DIR made by root takes the owner of the directory
+above it, unless that is root's (then systemd's StateDirectory= hands it over, as after init).
 
 Exit status: 0 restored and verified; 1 restored, but the log is older than the one already
 published; 2 the restore could not be done.`,
@@ -479,11 +519,31 @@ published; 2 the restore could not be done.`,
 // restore restores the backup file into dir. It returns a result with an error when the
 // restore is done but the log does not extend the directory's published checkpoint.
 func restore(ctx context.Context, file, dir string, published []byte) (*restoreResult, error) {
-	// The staging directory inside dir holds a copy of the office's files, its keys among
-	// them: a restore interrupted (Ctrl-C, a service stopped) before it moves them in stops
-	// and removes it. Once the moves start, it finishes: they take no time.
+	// The staging directory (inside dir, or beside a new one) holds a copy of the office's
+	// files, its keys among them: a restore interrupted (Ctrl-C, a service stopped) before it
+	// moves them in stops and removes it. Once the moves start, it finishes: they take no
+	// time.
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	dir = filepath.Clean(dir)
+	// A new directory is made whole beside it (.NAME.restore-NUMBER) and renamed into place:
+	// a restore killed before the rename leaves no directory, and the next one removes the
+	// copy (stage.RemoveStale). Into an existing empty directory, the files are moved in one
+	// by one, under a mark that lets the next restore take out what a killed one moved in.
+	_, lerr := os.Lstat(dir)
+	absent := errors.Is(lerr, fs.ErrNotExist)
+	if !absent {
+		if err := existingTarget(dir); err != nil {
+			return nil, err
+		}
+	}
+	sibling := "." + filepath.Base(dir) + stagePrefix
+	if err := stage.RemoveStale(filepath.Dir(dir), sibling); err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	if err := undoUnfinished(dir); err != nil {
+		return nil, withHint(fmt.Errorf("restore: a restore killed in %s: %w", dir, err), "move %s aside and restore into an empty directory", dir)
+	}
 	if err := removeStaleStages(dir); err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
@@ -491,25 +551,49 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 	if err != nil {
 		return nil, err
 	}
-	var target *datadir.Dir
-	if inPlace {
+	var (
+		target  *datadir.Dir
+		owner   owner
+		parents movedIn // the directories above a new DIR that the restore makes
+	)
+	stageIn, prefix := dir, stagePrefix
+	switch {
+	case inPlace:
 		if target, err = openDir(dir); err != nil {
 			return nil, err
 		}
 		defer target.Close()
-		unlock, err := target.Lock()
-		if err != nil {
+		var unlock func()
+		if unlock, err = target.Lock(); err != nil {
 			return nil, withHint(err, "stop the server on %s first", dir)
 		}
 		defer unlock()
-	} else if err := privateDir(dir); err != nil {
-		return nil, fmt.Errorf("restore: %w", err)
+		owner, err = dirOwner(dir)
+	case absent:
+		if owner, err = newDirOwner(dir); err != nil {
+			break
+		}
+		parents.owner = owner
+		if err = parents.mkdirs("", filepath.Dir(dir)); err != nil {
+			err = parents.undo(err)
+			break
+		}
+		stageIn, prefix = filepath.Dir(dir), sibling
+	default:
+		if err = privateDir(dir); err == nil {
+			owner, err = dirOwner(dir)
+		}
 	}
-	owner, err := dirOwner(dir)
 	if err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
-	stageDir, release, err := stage.New(dir, stagePrefix)
+	done := false
+	defer func() {
+		if !done {
+			parents.undo(nil)
+		}
+	}()
+	stageDir, release, err := stage.New(stageIn, prefix)
 	if err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
@@ -524,6 +608,7 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 	if restoreStaged != nil {
 		restoreStaged(ctx)
 	}
+	restoreAt("unpacked")
 	staged, err := datadir.Open(stageDir)
 	if err != nil {
 		return nil, fmt.Errorf("restore: the backup's data directory: %w", err)
@@ -611,6 +696,18 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 	if ctx.Err() != nil {
 		return nil, errRestoreInterrupted
 	}
+	restoreAt("verified")
+	if absent {
+		if err := restoreNew(ctx, staged, stageDir, dir, owner, record); err != nil {
+			return nil, err
+		}
+		done = true
+		res := &restoreResult{Data: dir, Origin: staged.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Taken: m.Created, Recorded: published != nil}
+		if behind != nil {
+			return res, &failed{&hinted{err: fmt.Errorf("restored, but %w", behind.err), hint: behind.hint}}
+		}
+		return res, nil
+	}
 	recorder := staged
 	if inPlace {
 		recorder = target
@@ -643,6 +740,20 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 		names = append([]string{store.SQLiteFile + "-wal"}, names...)
 	}
 	in := movedIn{owner: owner}
+	if !inPlace {
+		// What the next restore takes out if this one is killed before the settings are in.
+		mark := filepath.Join(dir, unfinishedMark)
+		if err := exclfile.Create(mark, []byte(strings.Join(names, "\n")+"\n"), 0o600); err != nil {
+			return nil, fmt.Errorf("restore: %w", err)
+		}
+		in.files = append(in.files, mark)
+		if err := owner.give(mark); err != nil {
+			return nil, in.undo(fmt.Errorf("restore: %w", err))
+		}
+		if err := syncDir(dir); err != nil {
+			return nil, in.undo(fmt.Errorf("restore: %w", err))
+		}
+	}
 	for _, n := range names {
 		dst := filepath.Join(dir, filepath.FromSlash(n))
 		if _, err := os.Lstat(dst); err == nil {
@@ -678,6 +789,16 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 	if err := syncDir(dir); err != nil {
 		return nil, in.undo(fmt.Errorf("restore: %w", err))
 	}
+	if !inPlace {
+		// The settings are in: the directory is complete, and the mark says nothing more.
+		if err := os.Remove(filepath.Join(dir, unfinishedMark)); err != nil {
+			return nil, fmt.Errorf("restore: %w", err)
+		}
+		in.files = in.files[1:]
+		if err := syncDir(dir); err != nil {
+			return nil, fmt.Errorf("restore: %w", err)
+		}
+	}
 	d := target
 	if !inPlace {
 		if d, err = datadir.Open(dir); err != nil {
@@ -691,6 +812,173 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 		return res, &failed{&hinted{err: fmt.Errorf("restored, but %w", behind.err), hint: behind.hint}}
 	}
 	return res, nil
+}
+
+// existingTarget refuses, with what to do, a dir that exists but is no directory: a file, or
+// a link to nothing (under systemd's DynamicUser=, /var/lib/chancery is a link into
+// /var/lib/private, whose directory an operator may have moved aside).
+func existingTarget(dir string) error {
+	fi, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		to, _ := os.Readlink(dir)
+		return withHint(fmt.Errorf("restore: %s is a link to %s, which does not exist", dir, to),
+			"create the directory it links to (mkdir -m 0700), or pass --data with that directory's name")
+	}
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	if !fi.IsDir() {
+		return withHint(fmt.Errorf("restore: %s is not a directory", dir), "pass an empty or new --data directory")
+	}
+	return nil
+}
+
+// restoreNew finishes a restore into dir, a directory that did not exist: the staged
+// directory, complete with its record (when there is one), is given to owner, synced, and
+// renamed to dir in one step, so that a restore killed at any point leaves either no dir or
+// a complete one.
+func restoreNew(ctx context.Context, staged *datadir.Dir, stageDir, dir string, o owner, record []byte) error {
+	if record != nil {
+		if err := staged.SetPublished(record); err != nil {
+			return err
+		}
+	}
+	// Its top directory is given once renamed: a copy left by a restore killed before then
+	// stays root's, which the next restore run as root removes (stage.RemoveStale).
+	err := filepath.WalkDir(stageDir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p != stageDir {
+			if err := o.give(p); err != nil {
+				return err
+			}
+		}
+		return syncPath(p)
+	})
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	restoreAt("staged")
+	if ctx.Err() != nil {
+		return errRestoreInterrupted
+	}
+	if err := os.Rename(stageDir, dir); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	if restoreMovedIn != nil {
+		restoreMovedIn(".")
+	}
+	if err := o.give(dir); err != nil {
+		return fmt.Errorf("restore: restored into %s, but: %w", dir, err)
+	}
+	if err := syncDir(filepath.Dir(dir)); err != nil {
+		return fmt.Errorf("restore: restored into %s, but: %w", dir, err)
+	}
+	return nil
+}
+
+// syncPath flushes the file or directory at p to disk.
+func syncPath(p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// newDirOwner returns the owner that a new data directory dir takes, and its files: when
+// root restores, that of the nearest directory above it that exists, unless it is root's
+// (the service's home, or a directory it was given; under systemd's StateDirectory= the
+// directory stays root's, as init makes it, and systemd hands it to the service).
+func newDirOwner(dir string) (owner, error) {
+	if os.Geteuid() != 0 {
+		return owner{}, nil
+	}
+	for p := filepath.Dir(dir); ; p = filepath.Dir(p) {
+		_, err := os.Stat(p)
+		if err == nil {
+			return dirOwner(p)
+		}
+		if !errors.Is(err, fs.ErrNotExist) || p == filepath.Dir(p) {
+			return owner{}, err
+		}
+	}
+}
+
+// unfinishedMark is the file a restore into an existing empty directory keeps there while it
+// moves the files in: the names it moves, one a line. A restore killed meanwhile leaves it,
+// and the next restore removes those names (undoUnfinished). Backups leave it out.
+const unfinishedMark = stagePrefix + "unfinished"
+
+// undoUnfinished removes from dir what a restore killed there moved in, as its mark lists it,
+// when the settings, moved last, are not in; with them in, the restore was done but for
+// removing the mark.
+func undoUnfinished(dir string) error {
+	mark := filepath.Join(dir, unfinishedMark)
+	fi, err := os.Lstat(mark)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a file", mark)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "chancery.json")); err != nil {
+		b, err := readLimited(mark, maxManifest)
+		if err != nil {
+			return err
+		}
+		names := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+		for _, n := range names {
+			if !restoredName(n) {
+				return fmt.Errorf("%s names %q, which no restore moves in", mark, n)
+			}
+			if err := realParents(dir, n); err != nil {
+				return fmt.Errorf("%s: %w", n, err)
+			}
+		}
+		for i := len(names) - 1; i >= 0; i-- {
+			p := filepath.Join(dir, filepath.FromSlash(names[i]))
+			if fi, err := os.Lstat(p); err == nil && !fi.IsDir() {
+				if err := os.Remove(p); err != nil {
+					return err
+				}
+			}
+			// The directories it made for the name, those left empty.
+			for q := filepath.Dir(p); q != dir; q = filepath.Dir(q) {
+				if os.Remove(q) != nil {
+					break
+				}
+			}
+		}
+	}
+	if err := os.Remove(mark); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+// restoredName reports whether name is one that a restore moves into a data directory.
+func restoredName(name string) bool {
+	return backupName(name) || name == datadir.PublishedFile || name == store.SQLiteFile+"-wal"
+}
+
+// restoreStep, set only by tests, is called with each step of a restore once it is done
+// ("unpacked", "verified", and for a new directory "staged": all in it, just before the
+// rename): crash tests kill the process there.
+var restoreStep func(step string)
+
+func restoreAt(step string) {
+	if restoreStep != nil {
+		restoreStep(step)
+	}
 }
 
 // rollback reports whether err is a log that does not extend a checkpoint already published

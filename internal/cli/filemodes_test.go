@@ -196,7 +196,7 @@ func TestRestoreInterruptedLeavesNoCopy(t *testing.T) {
 
 	// What a restore killed (kill -9) while it unpacked leaves.
 	left := filepath.Join(restored, ".restore-123456")
-	if err := os.Mkdir(left, 0o700); err != nil {
+	if err := os.MkdirAll(left, 0o700); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(left, "chancery.db"), []byte("letters"), 0o600); err != nil {

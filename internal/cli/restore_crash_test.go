@@ -17,8 +17,8 @@ import (
 
 // TestRestoreKilledBeforeItsRecordIsNotServed: a restore of a backup older than the
 // checkpoint brought along (--published) is SIGKILLed just after the file that makes the
-// directory servable is moved in (the settings into an empty directory; the database in
-// place). The directory must then hold that checkpoint as its record, so that serve refuses
+// directory servable is moved in (a new directory renamed into place; the settings into an
+// empty directory; the database in place). The directory must then hold that checkpoint as its record, so that serve refuses
 // the shorter log, rather than no record (or the older one) and a log that serve extends,
 // handing out indices already handed out.
 func TestRestoreKilledBeforeItsRecordIsNotServed(t *testing.T) {
@@ -42,10 +42,16 @@ func TestRestoreKilledBeforeItsRecordIsNotServed(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// An existing empty directory, whose files are moved in one by one.
+	empty := filepath.Join(tmp, "empty")
+	if err := os.Mkdir(empty, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		name, dir, killAfter string
 	}{
-		{"empty directory", filepath.Join(tmp, "new-machine"), "chancery.json"},
+		{"new directory", filepath.Join(tmp, "new-machine"), "."}, // renamed into place
+		{"empty directory", empty, "chancery.json"},
 		{"in place", inPlace, store.SQLiteFile},
 	} {
 		t.Run(c.name, func(t *testing.T) {

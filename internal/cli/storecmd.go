@@ -3,9 +3,14 @@ package cli
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/chancery/chancery/internal/entry"
@@ -53,7 +58,9 @@ and consistent with the tree, that every letter's state, versions and release ar
 source's, and that every table holds the source's number of rows.
 
 Stop the server first (migrate refuses while one holds the data directory): what the SQLite
-office takes after the snapshot would not be copied. Then serve from a copy of the data
+office takes after the snapshot would not be copied. Anything that still writes to the SQLite
+database during the run (the sqlite3 shell, another program that takes no lock) makes it exit
+with status 1. Then serve from a copy of the data
 directory without chancery.db, with --database URL or CHANCERY_DATABASE (see
 docs/operations.md, "Moving from SQLite"); keep the old directory until the new deployment
 has run for a while.
@@ -84,6 +91,14 @@ database); 2 nothing was copied.`,
 			}
 			defer unlock()
 			ctx := context.WithoutCancel(c.Context())
+			// Writers that take no lock (an older chancery, the sqlite3 shell, a server of a
+			// copy of the directory sharing the file) could still change the source under the
+			// copy: SQLite's data_version, on a connection held for the whole run, tells.
+			watch, err := watchSQLite(ctx, d.Path)
+			if err != nil {
+				return withHint(err, "migrate copies a SQLite office: is --data the directory 'chancery init' created?")
+			}
+			defer watch.close()
 			src, err := store.OpenSQLiteSnapshot(ctx, d.Path)
 			if errors.Is(err, store.ErrSchemaVersion) {
 				return withHint(err, "open the office once with this version of chancery (e.g. 'chancery log verify --data %s'), which upgrades its schema, then migrate", d.Path)
@@ -117,10 +132,17 @@ database); 2 nothing was copied.`,
 			if err != nil {
 				return err
 			}
+			if migrateCopied != nil {
+				migrateCopied()
+			}
 			fmt.Fprintf(c.ErrOrStderr(), "copied %d tables in %v; verifying the copy\n", len(counts), time.Since(start).Round(time.Millisecond))
 			res, err := verifyCopy(ctx, c, d.Verifier(), src, dst, counts)
 			if err != nil {
 				return &failed{fmt.Errorf("store migrate: the copy in %s does not check out, do not use it (drop the database): %w", store.Redact(to), err)}
+			}
+			if err := watch.unchanged(ctx); err != nil {
+				return &failed{withHint(fmt.Errorf("store migrate: the copy in %s may lack what was written since: %w", store.Redact(to), err),
+					"drop that database, find what wrote to %s and stop it (no server, no other chancery, no sqlite3), then migrate again into a new database", filepath.Join(d.Path, store.SQLiteFile))}
 			}
 			res.To = store.Redact(to)
 			if asJSON {
@@ -128,7 +150,11 @@ database); 2 nothing was copied.`,
 			}
 			fmt.Fprintf(c.OutOrStdout(), "migrated %s to %s: log of %d entries verified (root %s), %d letters checked\n",
 				d.Settings.Office, res.To, res.Size, res.Root, res.Letters)
-			fmt.Fprintf(c.OutOrStdout(), "next: stop serving %s, and serve a copy of it without %s with --database %s\n", d.Path, store.SQLiteFile, res.To)
+			pasteable, hadPassword := withoutPasswords(to)
+			fmt.Fprintf(c.OutOrStdout(), "next: stop serving %s, and serve a copy of it without %s with --database %s (or CHANCERY_DATABASE)\n", d.Path, store.SQLiteFile, shellQuote(pasteable))
+			if hadPassword {
+				fmt.Fprintln(c.OutOrStdout(), "the password is left out of that URL: put it in ~/.pgpass, or the file PGPASSFILE names (mode 0600), where the server reads it")
+			}
 			return nil
 		},
 	}
@@ -136,6 +162,100 @@ database); 2 nothing was copied.`,
 	c.MarkFlagRequired("to")
 	addJSONFlag(c, &asJSON)
 	return c
+}
+
+// migrateCopied, set only by tests, is called once store migrate has committed its copy,
+// before it verifies it.
+var migrateCopied func()
+
+// sqliteWatch holds a read-only connection to a SQLite database, whose data_version tells
+// whether another connection committed a change since the watch began.
+type sqliteWatch struct {
+	db      *sql.DB
+	conn    *sql.Conn
+	path    string
+	version int64
+}
+
+// watchSQLite starts watching the SQLite database of the data directory dir for commits.
+func watchSQLite(ctx context.Context, dir string) (*sqliteWatch, error) {
+	path := filepath.Join(dir, store.SQLiteFile)
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("store migrate: %w", err)
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Set("mode", "ro")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("store migrate: open %s: %w", path, err)
+	}
+	w := &sqliteWatch{db: db, path: path}
+	if w.conn, err = db.Conn(ctx); err == nil {
+		w.version, err = w.dataVersion(ctx)
+	}
+	if err != nil {
+		w.close()
+		return nil, fmt.Errorf("store migrate: %s: %w", path, err)
+	}
+	return w, nil
+}
+
+func (w *sqliteWatch) dataVersion(ctx context.Context) (v int64, err error) {
+	err = w.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
+	return v, err
+}
+
+// unchanged returns an error if a change was committed to the database since the watch
+// began, or if that cannot be told.
+func (w *sqliteWatch) unchanged(ctx context.Context) error {
+	v, err := w.dataVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", w.path, err)
+	}
+	if v != w.version {
+		return fmt.Errorf("%s was written to while it was copied", w.path)
+	}
+	return nil
+}
+
+func (w *sqliteWatch) close() {
+	if w.conn != nil {
+		w.conn.Close()
+	}
+	w.db.Close()
+}
+
+// withoutPasswords returns the database URL without the passwords Redact masks (its user
+// information's and those of its query), and whether it had any: a URL that works as it is
+// shown, given its password in ~/.pgpass or PGPASSFILE.
+func withoutPasswords(database string) (string, bool) {
+	u, err := url.Parse(database)
+	if err != nil {
+		return store.Redact(database), false
+	}
+	had := false
+	if _, ok := u.User.Password(); ok {
+		u.User, had = url.User(u.User.Username()), true
+	}
+	if u.RawQuery != "" {
+		var kept []string
+		for _, p := range strings.Split(u.RawQuery, "&") {
+			k, _, _ := strings.Cut(p, "=")
+			if name, err := url.QueryUnescape(k); err != nil || strings.Contains(strings.ToLower(name), "password") {
+				had = true
+				continue
+			}
+			kept = append(kept, p)
+		}
+		u.RawQuery = strings.Join(kept, "&")
+	}
+	return u.String(), had
+}
+
+// shellQuote quotes s for a POSIX shell: a URL's & and ? are not the shell's.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // verifyCopy checks the copy in dst against the source src.
