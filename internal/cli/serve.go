@@ -228,7 +228,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	}
 	warnLookAlikes(ctx, st.Registry, logger)
 	warnOfficeName(d.Settings, logger)
-	defer warnPDFCertificate(ctx, st.Registry, logger, 24*time.Hour)()
+	defer warnOperator(ctx, st.Registry, logger, 24*time.Hour)()
 	if st.Converter != nil {
 		if err := st.Converter.RemoveStale(); err != nil {
 			logger.Warn("conversions killed with an earlier server may have left files in the temporary directory", "err", err)
@@ -267,11 +267,12 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	return srv.Shutdown(shutdown)
 }
 
-// warnPDFCertificate logs, at once and then every period, a warning when the office's PDF
-// signing certificate has ended or ends within a month: releases are refused once it has,
-// and a server runs for longer than anyone reads its start. It returns a function that stops
+// warnOperator logs, at once and then every period, a warning when the office's PDF signing
+// certificate has ended or ends within a month, and when the policy in force does not compile
+// with this build (the gate is closed): releases are refused meanwhile, and a server runs for
+// longer than anyone reads its start. It returns a function that stops
 // it and waits, so that nothing logs after serve returns.
-func warnPDFCertificate(ctx context.Context, reg *registry.Registry, logger *slog.Logger, period time.Duration) (stop func()) {
+func warnOperator(ctx context.Context, reg *registry.Registry, logger *slog.Logger, period time.Duration) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -279,8 +280,10 @@ func warnPDFCertificate(ctx context.Context, reg *registry.Registry, logger *slo
 		t := time.NewTicker(period)
 		defer t.Stop()
 		for {
-			if warn := reg.PDFCertificateWarning(); warn != "" {
-				logger.Warn(warn)
+			for _, warn := range []string{reg.PDFCertificateWarning(), reg.PolicyClosed()} {
+				if warn != "" {
+					logger.Warn(warn)
+				}
 			}
 			select {
 			case <-ctx.Done():

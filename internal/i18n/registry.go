@@ -380,5 +380,35 @@ var _ = table(func() Translations {
 		"the signature by %s does not count: key %s was revoked": {
 			"la signature de %s ne compte pas : la clé %s a été révoquée",
 			"توقيع %s لا يُحتسب: أُلغي المفتاح %s"},
+		"a letter has at most %d tags": {
+			"une lettre a au plus %d étiquettes",
+			"للرسالة %d وسمًا على الأكثر"},
+		"a letter has at most %d addressees": {
+			"une lettre a au plus %d destinataires",
+			"للرسالة %d مرسَلًا إليه على الأكثر"},
+		"the letter has %d tags, more than the %d a letter may have: it is not released; create it again with fewer": {
+			"la lettre a %d étiquettes, plus que les %d qu'une lettre peut avoir : elle n'est pas émise ; créez-la de nouveau avec moins",
+			"للرسالة %d وسمًا، أكثر من %d المسموح بها لرسالة: لا تُصدَر؛ أنشئها من جديد بعدد أقل"},
+		"the letter has %d addressees, more than the %d a letter may have: it is not released; create it again with fewer": {
+			"la lettre a %d destinataires, plus que les %d qu'une lettre peut avoir : elle n'est pas émise ; créez-la de nouveau avec moins",
+			"للرسالة %d مرسَلًا إليه، أكثر من %d المسموح بهم لرسالة: لا تُصدَر؛ أنشئها من جديد بعدد أقل"},
+		"the tag %q is given twice (the letter was created before that was refused), and a condition counts it twice: it is not released; create it again giving each tag once": {
+			"l'étiquette %q est donnée deux fois (la lettre a été créée avant que cela soit refusé), et une condition la compte deux fois : elle n'est pas émise ; créez-la de nouveau en donnant chaque étiquette une fois",
+			"الوسم %q مذكور مرتين (أُنشئت الرسالة قبل رفض ذلك)، وشرطٌ يعدّه مرتين: لا تُصدَر؛ أنشئها من جديد بذكر كل وسم مرة واحدة"},
+		"the addressees %q and %q are one addressee given twice (the letter was created before that was refused), and a condition counts it twice: it is not released; create it again giving each addressee once": {
+			"les destinataires %q et %q sont un même destinataire donné deux fois (la lettre a été créée avant que cela soit refusé), et une condition le compte deux fois : elle n'est pas émise ; créez-la de nouveau en donnant chaque destinataire une fois",
+			"المرسَل إليهما %q و%q مرسَل إليه واحد مذكور مرتين (أُنشئت الرسالة قبل رفض ذلك)، وشرطٌ يعدّه مرتين: لا تُصدَر؛ أنشئها من جديد بذكر كل مرسَل إليه مرة واحدة"},
+		"%s %q is not stored as it reads (its spaces or its Unicode form differ; the letter was created before that was refused), and a condition naming it misses it: it is not released; create it again": {
+			"%s %q n'est pas enregistré tel qu'il se lit (ses espaces ou sa forme Unicode diffèrent ; la lettre a été créée avant que cela soit refusé), et une condition qui le nomme le manque : elle n'est pas émise ; créez-la de nouveau",
+			"%s %q غير محفوظ كما يُقرأ (تختلف مسافاته أو صيغته في يونيكود؛ أُنشئت الرسالة قبل رفض ذلك)، فيفوته شرطٌ يسمّيه: لا تُصدَر؛ أنشئها من جديد"},
+		"%v (the letter was created before that was refused): it is not released; create it again": {
+			"%v (la lettre a été créée avant que cela soit refusé) : elle n'est pas émise ; créez-la de nouveau",
+			"%v (أُنشئت الرسالة قبل رفض ذلك): لا تُصدَر؛ أنشئها من جديد"},
+		"the policy in force (%s) does not compile with this version of Chancery (%v): nothing is released until an admin adopts a corrected policy": {
+			"la politique en vigueur (%s) ne se compile pas avec cette version de Chancery (%v) : rien n'est émis tant qu'un administrateur n'adopte pas une politique corrigée",
+			"السياسة السارية (%s) لا تُصرَّف بهذا الإصدار من Chancery (%v): لا يُصدَر شيء حتى يعتمد مشرفٌ سياسة مصحَّحة"},
+		"the policy in force, %s, does not compile with this version of Chancery (%v): nothing is released, approved or signed until an admin checks a corrected policy with `chancery policy check` and adopts it with `chancery policy adopt`": {
+			"la politique en vigueur, %s, ne se compile pas avec cette version de Chancery (%v) : rien n'est émis, approuvé ni signé tant qu'un administrateur n'a pas vérifié une politique corrigée avec `chancery policy check` et ne l'a pas adoptée avec `chancery policy adopt`",
+			"السياسة السارية، %s، لا تُصرَّف بهذا الإصدار من Chancery (%v): لا يُصدَر شيء ولا يُوافَق عليه ولا يُوقَّع حتى يتحقق مشرفٌ من سياسة مصحَّحة بالأمر `chancery policy check` ويعتمدها بالأمر `chancery policy adopt`"},
 	}
 })

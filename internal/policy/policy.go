@@ -212,6 +212,10 @@ type Policy struct {
 	parts    []part
 	warnings []Warning
 	notes    []Warning
+	// closed, if not nil, is why the policy allows no release (Closed), and closedRoles the
+	// office's own roles read from its file.
+	closed      error
+	closedRoles []string
 }
 
 // Disclose returns the fields of a release of a letter of class that the policy logs in the
@@ -241,6 +245,9 @@ func Builtin() *Policy {
 
 // Decide checks the evidence against the requirements that the rules yield for f.
 func (p *Policy) Decide(f Facts, e Evidence) *Decision {
+	if p.closed != nil {
+		return p.closedDecision()
+	}
 	d := &Decision{Policy: string(p.Digest), Rules: []string{}, Requirements: []Status{}}
 	reqs, maxAge := p.requirements(&f, d)
 	if maxAge > 0 {

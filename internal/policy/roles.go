@@ -6,6 +6,9 @@ import "slices"
 // public-affairs, …) exist because its policy asks for them, so the registry accepts for its
 // members exactly the core roles and these.
 func (p *Policy) Roles() []string {
+	if p.closed != nil {
+		return slices.Clone(p.closedRoles)
+	}
 	var out []string
 	for _, r := range p.rules {
 		for _, q := range r.require {

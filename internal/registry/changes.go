@@ -142,11 +142,9 @@ func (r *Registry) twoAdminsIn(ctx context.Context, tx *store.Tx) (bool, error) 
 	if p := r.Policy(); string(p.Digest) == cur.Digest {
 		return p.TwoAdmins(), nil
 	}
-	p, err := policy.Parse(cur.Source)
-	if err != nil {
-		return false, fmt.Errorf("policy in force (log entry %d): %w", cur.LogIndex, err)
-	}
-	return p.TwoAdmins(), nil
+	// One that does not compile with this build is read as LoadPolicy reads it (closed): the
+	// rules for changing it are those its file states.
+	return compileAdopted(cur, policy.Parse).TwoAdmins(), nil
 }
 
 // propose records the change kind of subject with detail, proposed by the admin a, and

@@ -118,6 +118,9 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 	if err := a.require(RoleDrafter); err != nil {
 		return "", err
 	}
+	if err := checkLabelCounts(nl.Tags, nl.Addressees); err != nil {
+		return "", err
+	}
 	defer r.public.changed() // after the commit, whatever the outcome; a refused caller changes nothing
 	nl.Subject, nl.Class, nl.Tags, nl.Addressees = nfc(nl.Subject), nfc(nl.Class), nfcAll(nl.Tags), nfcAll(nl.Addressees)
 	nl.Subject = oneSpace(nl.Subject)
@@ -370,6 +373,11 @@ func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, 
 			return i18n.Errorf(ErrForbidden, "%s drafted %s and cannot approve it", a.Member.Name, ref)
 		}
 		if decision == "approve" {
+			// An approval under a policy that does not compile could never count: the next
+			// adoption sets it aside. A rejection is recorded: it withdraws an approval.
+			if err := gateClosed(r.Policy()); err != nil {
+				return err
+			}
 			if err := notApprovedYet(ctx, tx, l.ID, latest, r.inForce.Load(), a.Member); err != nil {
 				return err
 			}
@@ -465,6 +473,9 @@ func (r *Registry) SigningStatementOf(ctx context.Context, a Actor, ref, version
 		if err := latestShown(ref, latest, version); err != nil {
 			return err
 		}
+		if err := gateClosed(r.Policy()); err != nil {
+			return err
+		}
 		out = seal.Marshal(r.signingStatement(l, latest, r.Policy().Digest))
 		return nil
 	})
@@ -501,6 +512,9 @@ func (r *Registry) sign(ctx context.Context, a Actor, ref, keyID string, stateme
 		}
 		latest := vs[len(vs)-1]
 		epoch := r.inForce.Load()
+		if err := gateClosed(epoch.pol); err != nil {
+			return err
+		}
 		pol := epoch.pol.Digest
 		want := seal.Marshal(r.signingStatement(l, latest, pol))
 		if string(statement) != string(want) {
@@ -760,6 +774,10 @@ func (r *Registry) gatherRows(ctx context.Context, tx *store.Tx, l *store.Letter
 func (r *Registry) decision(ev *evidence) *policy.Decision {
 	d := ev.pol.Decide(ev.facts, ev.policy)
 	for _, n := range ev.notes {
+		d.AddNote(n)
+	}
+	for _, n := range storedLabelProblems(ev.facts.Subject, ev.facts.Tags, ev.facts.Addressees) {
+		d.Allowed = false
 		d.AddNote(n)
 	}
 	return d

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/i18n"
@@ -130,7 +131,11 @@ func (r *Registry) putInForce(e *inForce) {
 }
 
 // LoadPolicy puts in force the policy adopted last, compiled with compile; with none adopted
-// the configured policy stays.
+// the configured policy stays. An adopted policy that does not compile (a newer build refuses
+// what an older one accepted) or compiles to another digest closes the gate instead of
+// failing: the office opens, reads and verifies, and releases, approves and signs nothing
+// until an admin adopts a policy that compiles (PolicyClosed says so). Only a store that
+// cannot be read is an error.
 func (r *Registry) LoadPolicy(ctx context.Context, compile func([]byte) (*policy.Policy, error)) error {
 	var cur *store.AdoptedPolicy
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
@@ -144,14 +149,40 @@ func (r *Registry) LoadPolicy(ctx context.Context, compile func([]byte) (*policy
 	if err != nil {
 		return fmt.Errorf("load policy: %w", err)
 	}
+	r.putInForce(&inForce{pol: compileAdopted(cur, compile), logIndex: cur.LogIndex, approvalsAfter: cur.ApprovalsBefore, signaturesAfter: cur.SignaturesBefore})
+	return nil
+}
+
+// compileAdopted compiles the adopted policy cur with compile, or returns it closed
+// (policy.Closed) if it does not compile to its digest.
+func compileAdopted(cur *store.AdoptedPolicy, compile func([]byte) (*policy.Policy, error)) *policy.Policy {
 	p, err := compile(cur.Source)
+	if err == nil && string(p.Digest) != cur.Digest {
+		err = fmt.Errorf("it compiles to digest %s, not %s", p.Digest, cur.Digest)
+	}
 	if err != nil {
-		return fmt.Errorf("load policy %s (log entry %d): %w", cur.Digest, cur.LogIndex, err)
+		// On one line, for /readyz and the logs: a policy's errors come one a line.
+		return policy.Closed(cur.Name, cur.Source, fmt.Errorf("log entry %d, %s: %s", cur.LogIndex, cur.Digest, strings.ReplaceAll(err.Error(), "\n", "; ")))
 	}
-	if string(p.Digest) != cur.Digest {
-		return fmt.Errorf("load policy: log entry %d's policy compiles to digest %s, not %s", cur.LogIndex, p.Digest, cur.Digest)
+	return p
+}
+
+// PolicyClosed says, while the policy in force does not compile with this build, why, and
+// what an admin does about it (for /readyz and the operator's logs); "" otherwise. Nothing is
+// released, approved or signed meanwhile; reading, verifying and adopting a policy go on.
+func (r *Registry) PolicyClosed() string {
+	if err := gateClosed(r.Policy()); err != nil {
+		return strings.TrimPrefix(err.Error(), ErrConflict.Error()+": ")
 	}
-	r.putInForce(&inForce{pol: p, logIndex: cur.LogIndex, approvalsAfter: cur.ApprovalsBefore, signaturesAfter: cur.SignaturesBefore})
+	return ""
+}
+
+// gateClosed refuses (ErrConflict) what rests on the policy in force p while it does not
+// compile with this build: approving, signing, releasing.
+func gateClosed(p *policy.Policy) error {
+	if why := p.Closed(); why != nil {
+		return i18n.Errorf(ErrConflict, "the policy in force, %s, does not compile with this version of Chancery (%v): nothing is released, approved or signed until an admin checks a corrected policy with `chancery policy check` and adopts it with `chancery policy adopt`", p.Name, why)
+	}
 	return nil
 }
 

@@ -1,6 +1,9 @@
 package server
 
 import (
+	"context"
+	"github.com/chancery/chancery/internal/policy"
+	"github.com/chancery/chancery/internal/seal"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -30,5 +33,47 @@ func TestReadyzWarnsOfAnExpiredPDFCertificate(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(body), "ready\n") ||
 		!strings.Contains(string(body), "\nwarning: ") || !strings.Contains(string(body), "expired on") || !strings.Contains(string(body), "pdf-signing.crt") {
 		t.Errorf("/readyz with an expired PDF certificate: %d %q", resp.StatusCode, body)
+	}
+}
+
+// /readyz stays ready when the policy in force no longer compiles with this build (reads and
+// the adoption of a corrected policy go on), and says on a line of its own that the gate is
+// closed and what an admin does. Before, such an office did not start at all.
+func TestReadyzWarnsOfAClosedGate(t *testing.T) {
+	ctx := context.Background()
+	cfg := newRegistryConfig(t)
+	reg := cfg.Registry
+	admin, err := reg.Bootstrap(ctx, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := reg.Authenticate(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A policy an older build accepted and this one refuses: a `matches` whose pattern is
+	// not a string constant (item 291).
+	src := []byte("version: 1\nname: stale\nrules:\n  - name: d\n    default: true\n    require:\n      signatures: [{role: signer}]\n" +
+		"  - name: x\n    when: letter.class.matches(letter.subject)\n    require:\n      signatures: [{role: signer, count: 2}]\n")
+	if _, err := policy.Parse(src); err == nil {
+		t.Fatal("the stale policy compiles")
+	}
+	if _, err := reg.AdoptPolicy(ctx, registry.Actor{Member: a}, &policy.Policy{Name: "stale", Digest: seal.DigestOf(src)}, src); err != nil {
+		t.Fatal(err)
+	}
+	if err := reg.LoadPolicy(ctx, policy.Parse); err != nil {
+		t.Fatalf("load policy: %v", err)
+	}
+	srv := httptest.NewServer(New(cfg))
+	t.Cleanup(srv.Close)
+	resp, err := http.Get(srv.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(body), "ready\n") ||
+		!strings.Contains(string(body), "\nwarning: the policy in force, stale, does not compile") || !strings.Contains(string(body), "chancery policy adopt") {
+		t.Errorf("/readyz with a closed gate: %d %q", resp.StatusCode, body)
 	}
 }

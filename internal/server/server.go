@@ -304,7 +304,8 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 }
 
 // readyz answers 200 when the store answers a read within a second, with a warning line when
-// the office's PDF signing certificate has ended or ends within a month.
+// the office's PDF signing certificate has ended or ends within a month, and one when the
+// policy in force does not compile with this build.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
 	defer cancel()
@@ -336,9 +337,13 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	// Verification and reading go on with the PDF certificate expired: the server stays
 	// ready, and says on a line of its own what the operator must do.
+	// Nor does a policy in force that this build does not compile close the server: reads,
+	// verification and the adoption of a corrected policy go on while the gate is closed.
 	if s.cfg.Registry != nil {
-		if warn := s.cfg.Registry.PDFCertificateWarning(); warn != "" {
-			fmt.Fprintf(w, "warning: %s\n", warn)
+		for _, warn := range []string{s.cfg.Registry.PDFCertificateWarning(), s.cfg.Registry.PolicyClosed()} {
+			if warn != "" {
+				fmt.Fprintf(w, "warning: %s\n", warn)
+			}
 		}
 	}
 }
