@@ -157,12 +157,12 @@ func (w *Recorder) Code() int {
 // query string, headers, or the client's address.
 func Log(ctx context.Context, l *slog.Logger, r *http.Request, route string, w *Recorder, d time.Duration) {
 	if h, ok := l.Handler().(*idHandler); ok && h.lines != nil {
-		h.lines.write(&accessLine{at: time.Now(), method: logMethod(r.Method), route: route, path: RedactPath(r.URL.Path),
+		h.lines.write(&accessLine{at: time.Now(), method: Method(r.Method), route: route, path: RedactPath(r.URL.Path),
 			status: w.Code(), bytes: w.Bytes, durationMS: float64(d.Microseconds()) / 1000, requestID: ID(ctx)})
 		return
 	}
 	l.LogAttrs(ctx, slog.LevelInfo, "request",
-		slog.String("method", logMethod(r.Method)),
+		slog.String("method", Method(r.Method)),
 		slog.String("route", route),
 		slog.String("path", RedactPath(r.URL.Path)),
 		slog.Int("status", w.Code()),
@@ -171,9 +171,10 @@ func Log(ctx context.Context, l *slog.Logger, r *http.Request, route string, w *
 	)
 }
 
-// logMethod is a request's method as logged: the server takes any token as a method, up to
-// its request line's length, so a long one is cut, as a path is.
-func logMethod(m string) string {
+// Method is a request's method as logged, on access lines and on the handlers' error lines:
+// the server takes any token as a method, up to its request line's length, so a long one is
+// cut, as a path is.
+func Method(m string) string {
 	const max = 16 // "OPTIONS" and "CONNECT" have 7
 	if len(m) > max {
 		return m[:max] + "…"

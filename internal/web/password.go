@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/chancery/chancery/internal/accesslog"
 	"net/http"
 	"strings"
 
@@ -54,7 +55,7 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) jsonFail(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := statusOf(err)
 	if status == http.StatusInternalServerError {
-		h.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		h.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", accesslog.Method(r.Method), "path", accesslog.RedactPath(r.URL.Path), "err", err)
 	}
 	if status == http.StatusUnauthorized {
 		msg = "not signed in: the token is not valid"

@@ -300,7 +300,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "5")
 	}
 	if status == http.StatusInternalServerError {
-		h.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", accesslog.RedactPath(r.URL.Path), "err", err)
+		h.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", accesslog.Method(r.Method), "path", accesslog.RedactPath(r.URL.Path), "err", err)
 	}
 	h.render(w, r, status, "error", page{Title: http.StatusText(status), Error: msg})
 }
