@@ -1474,20 +1474,3 @@ the servers stopped.`,
 	addJSONFlag(c, &asJSON)
 	return c
 }
-
-// readLimited reads the file name, refusing one of more than limit bytes.
-func readLimited(name string, limit int64) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d bytes: not a checkpoint", name, limit)
-	}
-	return b, nil
-}

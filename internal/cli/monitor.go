@@ -133,9 +133,9 @@ func readLogKey(s string) (string, error) {
 	if _, err := note.NewVerifier(s); err == nil {
 		return s, nil
 	}
-	b, err := os.ReadFile(s)
+	b, err := readLimited(s, 64<<10)
 	if err != nil {
-		return "", withHint(fmt.Errorf("--key %q is neither a log verifier key nor a readable file", s),
+		return "", withHint(fmt.Errorf("--key %q is neither a log verifier key nor a readable file of one: %w", s, err),
 			"give the key as 'chancery log key' prints it (ORIGIN+HASH+KEY), or a file holding it")
 	}
 	k := strings.TrimSpace(string(b))
@@ -219,7 +219,7 @@ func (o *monitorOpts) config(c *cobra.Command) (monitor.Config, error) {
 func (o *monitorOpts) addTrust(cfg *monitor.Config) error {
 	given := map[string]string{}
 	for _, path := range o.trusts {
-		b, err := os.ReadFile(path)
+		b, err := readLimited(path, seal.MaxTrustRootSize)
 		if err != nil {
 			return withHint(fmt.Errorf("--trust: %w", err), "give a trust root file, as 'chancery trust export' writes it")
 		}

@@ -46,7 +46,7 @@ a withdrawal, and a refreshed one would meet --max-age against a checkpoint that
 			if trustFile == "" {
 				return withHint(errors.New("no trust root"), "pass --trust FILE or set CHANCERY_TRUST; 'chancery trust export --out trust.json' writes one")
 			}
-			tb, err := os.ReadFile(trustFile)
+			tb, err := readLimited(trustFile, seal.MaxTrustRootSize)
 			if err != nil {
 				return err
 			}
@@ -77,7 +77,7 @@ a withdrawal, and a refreshed one would meet --max-age against a checkpoint that
 // refreshSeal re-proves the seal in file against the registry's served checkpoint and
 // replaces the file; it returns the new checkpoint's size.
 func refreshSeal(c *cobra.Command, cl *client.Client, root *seal.TrustRoot, file string) (int64, error) {
-	data, err := os.ReadFile(file)
+	data, err := readLimited(file, seal.MaxSealSize)
 	if err != nil {
 		return 0, err
 	}
