@@ -34,11 +34,12 @@ func (e *unavailableError) Unwrap() error { return e.err }
 
 // NormalizeURL returns the monitoring prefix of a log given its URL: the URL without a
 // trailing slash, and with "/log" appended when it has no path, since a Chancery registry
-// serves its log there.
+// serves its log there. A user name and password in the URL are kept, for the requests
+// (HTTP basic authentication); ShownURL is what may be printed or stored.
 func NormalizeURL(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("log URL %q is not an http or https URL without query", raw)
+		return "", fmt.Errorf("log URL %q is not an http or https URL without query", ShownURL(raw))
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	u.RawPath = ""
@@ -46,6 +47,29 @@ func NormalizeURL(raw string) (string, error) {
 		u.Path = "/log"
 	}
 	return u.String(), nil
+}
+
+// ShownURL returns raw without the user name and password it may carry, even when raw is not
+// a valid URL: what the monitor prints, reports, sends and stores of a log's or a webhook's
+// URL, so that credentials given in it reach none of them.
+func ShownURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		u.User = nil
+		return u.String()
+	}
+	// Not a URL, or none with a user: cut whatever stands before an '@' in its authority.
+	rest, pre := raw, ""
+	if i := strings.Index(raw, "//"); i >= 0 {
+		pre, rest = raw[:i+2], raw[i+2:]
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+		rest = rest[at+1:]
+	}
+	return pre + rest
 }
 
 // fetcher reads one log per C2SP tlog-tiles. As a tlog.TileReader it serves the tiles of
@@ -70,6 +94,11 @@ func (f *fetcher) get(path string, limit int64) ([]byte, error) {
 	req.Header.Set("User-Agent", f.agent)
 	resp, err := f.client.Do(req)
 	if err != nil {
+		// The client's error names the URL with the user name in it.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return nil, &unavailableError{err: fmt.Errorf("get %s: %w", path, err)}
 	}
 	defer resp.Body.Close()

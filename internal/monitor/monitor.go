@@ -100,7 +100,7 @@ const (
 type Report struct {
 	Type     string    `json:"type"`
 	Log      string    `json:"log"` // the log's origin
-	URL      string    `json:"url"`
+	URL      string    `json:"url"` // the log's URL, without a user name or password (ShownURL)
 	Size     int64     `json:"size"`
 	Root     tlog.Hash `json:"root"`
 	Observed time.Time `json:"observed"`
@@ -125,7 +125,8 @@ type Alert struct {
 // Log is a log to follow.
 type Log struct {
 	// URL is the log's monitoring prefix (see NormalizeURL): URL+"/checkpoint" is its
-	// checkpoint.
+	// checkpoint. A user name and password in it are sent with each request to the log and
+	// appear nowhere else: not in reports, errors, evidence or the state file.
 	URL string
 	// Key is the log's note verifier key, "<origin>+<hash>+<key>".
 	Key string
@@ -177,6 +178,7 @@ type Monitor struct {
 // follow is one followed log and what the monitor holds of it.
 type follow struct {
 	Log
+	shown     string // URL without its user name and password (ShownURL)
 	v         note.Verifier
 	notes     note.Verifiers   // the log key and the witnesses' keys
 	witnesses map[noteKey]bool // the witnesses' keys
@@ -227,6 +229,7 @@ func New(cfg Config) (*Monitor, error) {
 	}
 	m := &Monitor{cfg: cfg, state: st}
 	seen := map[string]bool{}
+	credentials := false // the state names a log's URL with a user name or password
 	for _, l := range cfg.Logs {
 		u, err := NormalizeURL(l.URL)
 		if err != nil {
@@ -241,7 +244,7 @@ func New(cfg Config) (*Monitor, error) {
 			return nil, fmt.Errorf("monitor: log key %s given twice", v.Name())
 		}
 		seen[l.Key] = true
-		f := &follow{Log: l, v: v, st: st.Logs[l.Key]}
+		f := &follow{Log: l, shown: ShownURL(u), v: v, st: st.Logs[l.Key]}
 		if err := f.knowWitnesses(); err != nil {
 			return nil, fmt.Errorf("monitor: %s: %w", v.Name(), err)
 		}
@@ -249,7 +252,8 @@ func New(cfg Config) (*Monitor, error) {
 			f.st = &LogState{}
 			st.Logs[l.Key] = f.st
 		}
-		f.st.URL = l.URL
+		credentials = credentials || ShownURL(f.st.URL) != f.st.URL
+		f.st.URL = f.shown
 		if f.st.Checkpoint != "" {
 			c, _, err := checkpoint.Open([]byte(f.st.Checkpoint), v)
 			if err != nil {
@@ -272,6 +276,12 @@ func New(cfg Config) (*Monitor, error) {
 			f.pending, f.pendingSigned = &c, []byte(f.st.Pending)
 		}
 		m.logs = append(m.logs, f)
+	}
+	// A state written by an earlier version may name a log's URL with its password.
+	if credentials {
+		if err := m.save(); err != nil {
+			return nil, err
+		}
 	}
 	return m, nil
 }
@@ -375,7 +385,7 @@ func (m *Monitor) passLog(ctx context.Context, f *follow) error {
 	c, _, err := checkpoint.Open(signed, f.v)
 	if err != nil {
 		size, _ := checkpoint.Size(signed)
-		r := Report{Type: TypeAlert, Log: f.v.Name(), URL: f.URL, Size: size, Observed: now,
+		r := Report{Type: TypeAlert, Log: f.v.Name(), URL: f.shown, Size: size, Observed: now,
 			Alert: &Alert{Problem: ProblemBadSignature, Message: fmt.Sprintf("the checkpoint served does not verify with the log key: %v", err)}}
 		_, keyErr := checkpoint.OpenNote(signed, note.VerifierList(f.v))
 		return m.alert(ctx, f, r, evidence{checkpoints: [][]byte{signed}, unsigned: keyErr != nil}, ErrUnsound)
@@ -385,7 +395,7 @@ func (m *Monitor) passLog(ctx context.Context, f *follow) error {
 			return err
 		}
 	}
-	base := Report{Log: f.v.Name(), URL: f.URL, Size: c.Size, Root: c.Root, Observed: now}
+	base := Report{Log: f.v.Name(), URL: f.shown, Size: c.Size, Root: c.Root, Observed: now}
 	// unsound reports data that does not match the served checkpoint, keeping it and the
 	// bytes named in files.
 	unsound := func(problem string, files map[string][]byte, format string, args ...any) error {
@@ -429,6 +439,17 @@ func (m *Monitor) passLog(ctx context.Context, f *follow) error {
 		h, err := tlog.TreeHash(c.Size, seen)
 		if err != nil && isUnavailable(err) && !isGone(err) {
 			return err
+		}
+		if err != nil && isGone(err) {
+			// A log set back to the smaller tree still serves that tree's tiles. One that
+			// does not serve them either (a proxy that sends tiles nowhere, a stale cache
+			// of the checkpoint before them) shows nothing of any tree: it is out, as for
+			// any other failure to read it, and the next pass that can read its tiles
+			// decides.
+			own := tlog.TileHashReader(tlog.Tree{N: c.Size, Hash: c.Root}, fe)
+			if _, ownErr := tlog.TreeHash(c.Size, own); ownErr != nil && isUnavailable(ownErr) {
+				return fmt.Errorf("the log serves a tree of size %d, smaller than the tree of size %d it signed before, and the tiles of neither (%v): %w", c.Size, refSize, err, ownErr)
+			}
 		}
 		if err != nil {
 			return conflict(ProblemRollback, "the log signed a tree of size %d, smaller than the tree of size %d it signed before, and cannot show that tree any more (%v): it was rolled back or forked", c.Size, refSize, err)

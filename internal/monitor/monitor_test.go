@@ -21,6 +21,7 @@ import (
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/monitor"
 	"github.com/chancery/chancery/internal/monitor/public"
+	"github.com/chancery/chancery/internal/translog"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -349,13 +350,7 @@ func TestOlderCheckpoint(t *testing.T) {
 
 	// The log set back to the older tree: its tiles stop where that tree does.
 	held := heldCheckpoint(t, o)
-	o.setServe(func(w http.ResponseWriter, r *http.Request, h http.Handler) {
-		if strings.HasPrefix(r.URL.Path, "/log/tile/") && !strings.HasPrefix(r.URL.Path, "/log/tile/entries/") {
-			http.NotFound(w, r)
-			return
-		}
-		serveCheckpoint(older)(w, r, h)
-	})
+	o.setServe(setBack(t, older))
 	if err := m.Pass(context.Background()); !errors.Is(err, monitor.ErrConflict) {
 		t.Fatalf("pass over a rolled-back log: %v", err)
 	}
@@ -364,6 +359,27 @@ func TestOlderCheckpoint(t *testing.T) {
 		t.Fatalf("alerts: %+v", alerts)
 	}
 	checkEvidence(t, alerts[0], held, older)
+}
+
+// setBack serves a log set back to the tree of the checkpoint older: that checkpoint, and
+// the hash tiles of its tree only (404 for the others).
+func setBack(t *testing.T, older []byte) func(http.ResponseWriter, *http.Request, http.Handler) {
+	t.Helper()
+	size, err := checkpoint.Size(older)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tiles := map[string]bool{}
+	for _, tl := range tlog.NewTiles(translog.TileHeight, 0, size) {
+		tiles["/log/"+translog.TilePath(tl)] = true
+	}
+	return func(w http.ResponseWriter, r *http.Request, h http.Handler) {
+		if strings.HasPrefix(r.URL.Path, "/log/tile/") && !strings.HasPrefix(r.URL.Path, "/log/tile/entries/") && !tiles[r.URL.Path] {
+			http.NotFound(w, r)
+			return
+		}
+		serveCheckpoint(older)(w, r, h)
+	}
 }
 
 // An entry served with bytes that do not hash into the tree is found, and kept.

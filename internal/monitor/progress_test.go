@@ -210,6 +210,51 @@ func TestOutageIsNoRollback(t *testing.T) {
 	}
 }
 
+// TestMisroutedTilesAreNoRollback: a log whose checkpoint is an older one of the history held
+// (a stale cache) while no tile at all is found (404: a proxy that sends the tiles nowhere)
+// shows nothing of any tree, and is out, not rolled back: the pass fails with no alert.
+// Before, the 404 on the held tree's tiles was a rollback (exit 3). A log set back to the
+// older tree, which serves that tree's tiles and not the larger one's, is still a rollback.
+func TestMisroutedTilesAreNoRollback(t *testing.T) {
+	keys := newLogKeys(t, "misrouted.example/log")
+	o := newOffice(t, keys)
+	o.release(1)
+	older := heldCheckpoint(t, o)
+	o.release(2)
+	m, c := newMonitor(t, o.url, keys, t.TempDir(), public.Filter{})
+	pass(t, m)
+	c.take()
+	for _, status := range []int{http.StatusNotFound, http.StatusGone} {
+		o.setServe(func(w http.ResponseWriter, r *http.Request, h http.Handler) {
+			if strings.HasPrefix(r.URL.Path, "/log/tile/") {
+				http.Error(w, "no such route", status)
+				return
+			}
+			serveCheckpoint(older)(w, r, h)
+		})
+		err := m.Pass(context.Background())
+		if err == nil || errors.Is(err, monitor.ErrConflict) || errors.Is(err, monitor.ErrUnsound) {
+			t.Fatalf("pass with every tile %d: %v", status, err)
+		}
+		if rs := c.take(); len(rs) != 0 {
+			t.Fatalf("reported with every tile %d: %+v", status, rs)
+		}
+	}
+	o.setServe(serveCheckpoint(older))
+	pass(t, m)
+	if rs := c.take(); len(rs) != 0 {
+		t.Fatalf("after the misrouted tiles: %+v", rs)
+	}
+
+	o.setServe(setBack(t, older))
+	if err := m.Pass(context.Background()); !errors.Is(err, monitor.ErrConflict) {
+		t.Fatalf("pass over a log set back: %v", err)
+	}
+	if alerts := ofType(c.take(), monitor.TypeAlert); len(alerts) != 1 || alerts[0].Problem != monitor.ProblemRollback {
+		t.Fatalf("alerts: %+v", alerts)
+	}
+}
+
 // savedState reads the state file as it is on disk.
 func savedState(t *testing.T, path string) *monitor.LogState {
 	t.Helper()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -29,7 +30,7 @@ type Webhook struct {
 func CheckWebhookURL(u string) error {
 	p, err := url.Parse(u)
 	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-		return fmt.Errorf("webhook URL %q is not an http or https URL", u)
+		return fmt.Errorf("webhook URL %q is not an http or https URL", ShownURL(u))
 	}
 	return nil
 }
@@ -88,6 +89,11 @@ func (w *Webhook) post(ctx context.Context, client *http.Client, timeout time.Du
 	req.Header.Set("User-Agent", UserAgent)
 	resp, err := client.Do(req)
 	if err != nil {
+		// The client's error names the URL with the user name in it.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			return true, fmt.Errorf("POST %s: %w", ShownURL(w.URL), ue.Err)
+		}
 		return true, err
 	}
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
@@ -96,8 +102,8 @@ func (w *Webhook) post(ctx context.Context, client *http.Client, timeout time.Du
 	case s >= 200 && s < 300:
 		return false, nil
 	case s == http.StatusRequestTimeout || s == http.StatusTooManyRequests || s >= 500:
-		return true, fmt.Errorf("POST %s: %s", w.URL, resp.Status)
+		return true, fmt.Errorf("POST %s: %s", ShownURL(w.URL), resp.Status)
 	default:
-		return false, fmt.Errorf("POST %s: %s", w.URL, resp.Status)
+		return false, fmt.Errorf("POST %s: %s", ShownURL(w.URL), resp.Status)
 	}
 }

@@ -149,7 +149,7 @@ func (h *Handler) refusedOnMembersPage(w http.ResponseWriter, r *http.Request, e
 
 // setMemberRoles gives and takes the roles whose boxes the form ticked and unticked.
 func (h *Handler) setMemberRoles(w http.ResponseWriter, r *http.Request) {
-	if err := h.form(w, r, "role"); err != nil {
+	if err := h.form(w, r, []string{"role"}, "held"); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -186,7 +186,7 @@ func (h *Handler) setMemberRoles(w http.ResponseWriter, r *http.Request) {
 
 // disableMember disables a member.
 func (h *Handler) disableMember(w http.ResponseWriter, r *http.Request) {
-	if err := h.form(w, r); err != nil {
+	if err := h.form(w, r, nil); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -202,7 +202,7 @@ func (h *Handler) disableMember(w http.ResponseWriter, r *http.Request) {
 // page.
 func (h *Handler) newMemberToken(enable bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if err := h.form(w, r); err != nil {
+		if err := h.form(w, r, nil); err != nil {
 			h.fail(w, r, err)
 			return
 		}
@@ -223,7 +223,7 @@ func (h *Handler) newMemberToken(enable bool) http.HandlerFunc {
 // changeForm reads the form of a decision on a change (its CSRF token checked) and the
 // change of the path, or answers the error.
 func (h *Handler) changeForm(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	if err := h.form(w, r); err != nil {
+	if err := h.form(w, r, nil); err != nil {
 		h.fail(w, r, err)
 		return 0, false
 	}

@@ -87,7 +87,8 @@ func (h *Handler) setSessionCookie(w http.ResponseWriter, r *http.Request, id st
 }
 
 // withSession looks up the session cookie and puts the session in the request's context. A
-// stale cookie is cleared and the visitor treated as signed out.
+// stale cookie is cleared and the visitor treated as signed out. A page asked for with a
+// query parameter given twice is refused (400).
 func (h *Handler) withSession(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s := &sess{remote: r.RemoteAddr}
@@ -103,7 +104,17 @@ func (h *Handler) withSession(next http.HandlerFunc) http.HandlerFunc {
 				return
 			}
 		}
-		next(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, s)))
+		r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, s))
+		// A page reads the first of a query parameter given twice, while a proxy, a log or
+		// another reader may take the last; no page takes a list in its query. (Nobody reads
+		// a post's query.)
+		if r.Method != http.MethodPost {
+			if err := singleValued(r.URL.Query()); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+		}
+		next(w, r)
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 // not see.
 func (h *Handler) decide(reject bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if err := h.form(w, r); err != nil {
+		if err := h.form(w, r, nil, "version", "comment"); err != nil {
 			h.fail(w, r, err)
 			return
 		}

@@ -53,7 +53,7 @@ func (h *Handler) letterDispatch(ctx context.Context, a registry.Actor, v *regis
 
 // dispatchLetter queues the released letter for the recipients ticked on the letter page.
 func (h *Handler) dispatchLetter(w http.ResponseWriter, r *http.Request) {
-	if err := h.form(w, r, "recipient"); err != nil {
+	if err := h.form(w, r, []string{"recipient"}); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -68,7 +68,7 @@ func (h *Handler) dispatchLetter(w http.ResponseWriter, r *http.Request) {
 // sendDraft mails a coordination copy of the version the letter page showed (the form
 // carries its digest) to the recipient chosen there.
 func (h *Handler) sendDraft(w http.ResponseWriter, r *http.Request) {
-	if err := h.form(w, r); err != nil {
+	if err := h.form(w, r, nil, "version", "recipient"); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -107,7 +107,7 @@ func (h *Handler) acknowledge(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusBadRequest, "error", page{Title: "Bad request", Error: "Confirm with the button on the receipt page."})
 		return
 	}
-	if err := singleValued(r.PostForm); err != nil {
+	if err := takesOnly(r.PostForm, "confirm"); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -172,7 +172,7 @@ func (h *Handler) adminFailed(w http.ResponseWriter, r *http.Request, err error)
 }
 
 func (h *Handler) addRecipient(w http.ResponseWriter, r *http.Request) {
-	if err := h.form(w, r); err != nil {
+	if err := h.form(w, r, nil, "name", "organization", "contact", "emails", "webhook"); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -192,7 +192,7 @@ func (h *Handler) addRecipient(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) addWebhook(w http.ResponseWriter, r *http.Request) {
-	if err := h.form(w, r); err != nil {
+	if err := h.form(w, r, nil, "name", "url"); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -12,7 +12,7 @@ import (
 // exportVersion hands out version {n} as a marked copy for the member's own reading, recorded
 // like any draft export: no version leaves unmarked.
 func (h *Handler) exportVersion(w http.ResponseWriter, r *http.Request) {
-	if err := h.form(w, r); err != nil {
+	if err := h.form(w, r, nil); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -34,7 +34,7 @@ func (h *Handler) exportVersion(w http.ResponseWriter, r *http.Request) {
 // its recipient, as a download: the form carries that version's digest, so that a revision
 // uploaded since is refused rather than handed to the recipient unread.
 func (h *Handler) exportDraft(w http.ResponseWriter, r *http.Request) {
-	if err := h.form(w, r); err != nil {
+	if err := h.form(w, r, nil, "version", "recipient"); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -21,16 +21,51 @@ const maxForm = 64 << 10
 const maxFields = 32
 
 // form reads a url-encoded form of bounded size, refuses one that gives a field more than
-// once (but those named in multi, a list of checkboxes), and checks its CSRF token.
-func (h *Handler) form(w http.ResponseWriter, r *http.Request, multi ...string) error {
+// once (but the lists: checkboxes), checks its CSRF token, and refuses a field other than
+// csrf, the fields named and the lists.
+func (h *Handler) form(w http.ResponseWriter, r *http.Request, lists []string, fields ...string) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if err := r.ParseForm(); err != nil {
 		return fmt.Errorf("%w: the form could not be read", errBadRequest)
 	}
-	if err := singleValued(r.PostForm, multi...); err != nil {
+	if err := singleValued(r.PostForm, lists...); err != nil {
 		return err
 	}
-	return checkToken(r, r.PostForm.Get("csrf"))
+	if err := checkToken(r, r.PostForm.Get("csrf")); err != nil {
+		return err
+	}
+	return onlyFields(r.PostForm, slices.Concat([]string{"csrf"}, fields, lists)...)
+}
+
+// takesOnly refuses a form without a CSRF token that gives a field more than once or a field
+// other than those named.
+func takesOnly(form url.Values, fields ...string) error {
+	if err := singleValued(form); err != nil {
+		return err
+	}
+	return onlyFields(form, fields...)
+}
+
+// onlyFields refuses a form with a field other than those named: dropped, it would be a part
+// of the request its sender meant to make (a misspelt name, the API's name for it).
+func onlyFields(form url.Values, names ...string) error {
+	for _, name := range sortedNames(form) {
+		if !slices.Contains(names, name) {
+			return formError{i18n.Msg("bad request: the form has a field %q, which it does not take", name)}
+		}
+	}
+	return nil
+}
+
+// sortedNames returns the names of form in order, so that a refusal is the same for the
+// same form.
+func sortedNames(form url.Values) []string {
+	names := make([]string, 0, len(form))
+	for name := range form {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // formError is a form refused as it was sent (errBadRequest), said in the page's language.
@@ -43,12 +78,7 @@ func (e formError) Unwrap() error { return errBadRequest }
 // handlers read the first value, while a proxy, a log or another reader may take the last,
 // so such a form has two readings (the API refuses them too, for JSON and its forms).
 func singleValued(form url.Values, multi ...string) error {
-	names := make([]string, 0, len(form))
-	for name := range form {
-		names = append(names, name)
-	}
-	slices.Sort(names) // the same answer for the same form
-	for _, name := range names {
+	for _, name := range sortedNames(form) {
 		if n := len(form[name]); n > 1 && !slices.Contains(multi, name) {
 			return formError{i18n.Msg("bad request: the form gives the field %q %d times: send it again from its page", name, n)}
 		}

@@ -22,7 +22,7 @@ func (h *Handler) identify(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errBadRequest)
 		return
 	}
-	if err := singleValued(r.PostForm); err != nil {
+	if err := takesOnly(r.PostForm, "text"); err != nil {
 		h.fail(w, r, err)
 		return
 	}

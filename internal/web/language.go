@@ -34,6 +34,10 @@ func (h *Handler) setLanguage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unknown language; choose en, fr or ar", http.StatusNotFound)
 		return
 	}
+	if err := singleValued(r.URL.Query()); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	next := onward(r.URL.Query().Get("next"))
 	if !h.fromSite(r, true) || prefetch(r) {
 		h.render(w, r, http.StatusForbidden, "error", page{Title: "Forbidden", Error: languageElsewhere, Path: next})

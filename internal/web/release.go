@@ -9,7 +9,7 @@ import (
 // digest, so that a revision uploaded since (and approved and signed by others) is refused
 // rather than released on the officer's button. A refusal shows the policy's reasons.
 func (h *Handler) release(w http.ResponseWriter, r *http.Request) {
-	if err := h.form(w, r); err != nil {
+	if err := h.form(w, r, nil, "version"); err != nil {
 		h.fail(w, r, err)
 		return
 	}

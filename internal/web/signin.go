@@ -38,7 +38,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errBadRequest)
 		return
 	}
-	if err := singleValued(r.PostForm); err != nil {
+	if err := takesOnly(r.PostForm, "next", "name", "password"); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -71,7 +71,7 @@ func (h *Handler) signingFor(ctx context.Context, a registry.Actor, ref, shown s
 // JSON for the page's script: the key ID, or an error message.
 func (h *Handler) addBrowserKey(w http.ResponseWriter, r *http.Request) {
 	reply := func(status int, v any) { writeJSON(w, status, v) }
-	if err := h.form(w, r); err != nil {
+	if err := h.form(w, r, nil, "public_key"); err != nil {
 		keyRefused(w, r, err)
 		return
 	}
@@ -100,7 +100,7 @@ func keyRefused(w http.ResponseWriter, _ *http.Request, err error) {
 
 // signLetter records a signature made in the browser over the statement the page gave.
 func (h *Handler) signLetter(w http.ResponseWriter, r *http.Request) {
-	if err := h.form(w, r); err != nil {
+	if err := h.form(w, r, nil, "keyid", "statement", "sig"); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -4,7 +4,7 @@ import "net/http"
 
 // signout ends the session on the server, not only in the browser.
 func (h *Handler) signout(w http.ResponseWriter, r *http.Request) {
-	if err := h.form(w, r); err != nil {
+	if err := h.form(w, r, nil); err != nil {
 		h.fail(w, r, err)
 		return
 	}
