@@ -22,9 +22,6 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 	if err := a.require(RoleAdmin); err != nil {
 		return err
 	}
-	defer r.public.changed() // after the commit, whatever the outcome; a refused caller changes nothing
-	defer r.shown.reset()
-	defer r.codes.reset()
 	if err := checkText("reason", reason, 1000); err != nil {
 		return err
 	}
@@ -77,6 +74,12 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 		_, err = tx.ScrubFreeSpace(ctx)
 		return err
 	})
+	// Once the transaction ends, whatever its outcome, and not when this returns: the answers
+	// kept from before it (the subject, the seal with its opening) must not be given while
+	// the WAL is scrubbed below, which takes the time the WAL takes.
+	r.public.changed()
+	r.shown.reset()
+	r.codes.reset()
 	if err != nil {
 		return fmt.Errorf("erase %s: %w", ref, err)
 	}

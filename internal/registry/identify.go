@@ -606,12 +606,7 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 	}
 	rows := src.read // every match is a candidate whose row the source read
 	// Each match is a version; it counts as its letter only if it is the released version.
-	type found struct {
-		m     identify.Match
-		about IdentifiedLetter
-		v     store.Fingerprint
-	}
-	var kept []found
+	var kept []foundMatch
 	visible := identify.Result{QueryWords: res.QueryWords, QueryShingles: res.QueryShingles}
 	err = r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		for _, m := range res.Matches {
@@ -643,7 +638,7 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 			if state == Draft && !member {
 				continue
 			}
-			kept = append(kept, found{m: m, v: row, about: IdentifiedLetter{Reference: l.Reference, Version: row.VersionN, State: state,
+			kept = append(kept, foundMatch{m: m, v: row, about: IdentifiedLetter{Reference: l.Reference, Version: row.VersionN, State: state,
 				Score: m.Score, Similarity: m.Similarity, Containment: m.Containment}})
 			visible.Matches = append(visible.Matches, m)
 		}
@@ -651,6 +646,17 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 	})
 	if err != nil {
 		return nil, fmt.Errorf("identify: %w", err)
+	}
+	// Two letters released with the same text (one retracted and issued again to other
+	// addressees, or superseded by one that only adds some) are both exactly the text, ranked
+	// in the order they were stored: the holder of the letter that stands was told that it
+	// was withdrawn, with the other's reason. The letter that stands is answered first, and
+	// the others are named (twins, below).
+	if i := standingTwin(kept); i > 0 {
+		k, m := kept[i], visible.Matches[i]
+		copy(kept[1:i+1], kept[:i])
+		copy(visible.Matches[1:i+1], visible.Matches[:i])
+		kept[0], visible.Matches[0] = k, m
 	}
 	out := &Identification{Outcome: Unknown, Match: identify.None.String(), Matches: []IdentifiedLetter{}}
 	listed := make(map[IdentifiedLetter]bool) // a version and its released file are listed once
@@ -700,7 +706,7 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 		}
 		return out, nil
 	}
-	var b found
+	var b foundMatch
 	for _, k := range kept {
 		if k.m.ID == best.ID {
 			b = k
@@ -792,7 +798,45 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 		out.Outcome = st.Outcome
 		out.Message = st.Message
 	}
+	// Whoever holds the whole text holds the twins' too: they are told which letters have it
+	// in another state, so that the holder of a withdrawn twin is not told only that the
+	// text stands.
+	if class == identify.Exact && verbatim {
+		var others []string
+		for _, k := range kept {
+			if k.m.Exact && k.m.Score == best.Score && k.about.State != Draft && k.about.State != st.Outcome && k.about.Reference != out.Reference &&
+				!slices.Contains(others, k.about.Reference+" ("+k.about.State+")") {
+				others = append(others, k.about.Reference+" ("+k.about.State+")")
+			}
+		}
+		if len(others) > 0 {
+			out.Message = AddSentence(out.Message, "The same text is also that of "+strings.Join(others, ", "))
+		}
+	}
 	return out, nil
+}
+
+// foundMatch is a match of identification (identifyText) and what it is: its letter and
+// state, and its fingerprint's row.
+type foundMatch struct {
+	m     identify.Match
+	about IdentifiedLetter
+	v     store.Fingerprint
+}
+
+// standingTwin returns the index of the first of kept, best first, whose letter stands
+// (valid) among those that are the text exactly with the same score as the first, when the
+// first does not stand; 0 otherwise.
+func standingTwin(kept []foundMatch) int {
+	if len(kept) < 2 || !kept[0].m.Exact || kept[0].about.State == Valid {
+		return 0
+	}
+	for i := 1; i < len(kept) && kept[i].m.Exact && kept[i].m.Score == kept[0].m.Score; i++ {
+		if kept[i].about.State == Valid {
+			return i
+		}
+	}
+	return 0
 }
 
 // shownMatch returns Exact when text is, sign for sign, the text the released file of letter

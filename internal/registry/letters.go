@@ -327,6 +327,11 @@ func (r *Registry) Approve(ctx context.Context, a Actor, ref, version, comment s
 
 // Reject records a reviewer's rejection, with a comment.
 func (r *Registry) Reject(ctx context.Context, a Actor, ref, version, comment string) error {
+	// The caller first: an anonymous or wrong-role caller is told so, not that the comment is
+	// missing.
+	if err := a.require(RoleReviewer); err != nil {
+		return err
+	}
 	if strings.TrimSpace(comment) == "" {
 		return i18n.Errorf(ErrInvalid, "a rejection needs a comment")
 	}

@@ -152,9 +152,6 @@ func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string)
 	if a.Member == nil {
 		return 0, ErrUnauthenticated
 	}
-	if err := checkText("reason", reason, 1000); err != nil {
-		return 0, err
-	}
 	var k *store.SignerKey
 	var owner *store.Member
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
@@ -174,6 +171,10 @@ func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string)
 	keyID = k.KeyID
 	if k.MemberID != a.Member.ID && !a.Member.HasRole(RoleAdmin) {
 		return 0, fmt.Errorf("revoke key %s: %w: only its owner or an admin may revoke it", keyID, ErrForbidden)
+	}
+	// The reason is judged once the caller is known to be one who may revoke the key.
+	if err := checkText("reason", reason, 1000); err != nil {
+		return 0, err
 	}
 	if k.Revoked() {
 		return 0, fmt.Errorf("revoke key %s: %w at log entry %d", keyID, errKeyRevoked, k.RevokedIndex)

@@ -214,8 +214,8 @@ func (r *Registry) StatusWithCode(ctx context.Context, ref, code string) (st *St
 
 // MemberStatus answers a member with a role for a reference as a holder would be answered.
 func (r *Registry) MemberStatus(ctx context.Context, a Actor, ref string) (*Status, error) {
-	if a.Member == nil || len(a.Member.Roles) == 0 {
-		return nil, ErrUnauthenticated
+	if err := a.requireSomeRole(); err != nil {
+		return nil, err
 	}
 	full, err := r.holderStatus(ctx, ref)
 	if err != nil {
@@ -409,7 +409,9 @@ func (r *Registry) answerRelease(ctx context.Context, lk *store.ReleaseLookup, k
 		switch {
 		case w.Kind == Retraction:
 			st.Outcome, st.Message = Retracted, "retracted: "+w.Reason
-			if st.Erased {
+			// A retraction logged after the erasure keeps its reason: only one logged before
+			// lost it with the letter's content.
+			if st.Erased && w.Reason == "" {
 				st.Message = "retracted (the reason was erased with the letter's content)"
 			}
 		case st.Erased:
