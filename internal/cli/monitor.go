@@ -285,10 +285,16 @@ func monitorExit(err error, evidence string) error {
 		lines[i] = printable(l)
 	}
 	msg := "monitor: " + strings.Join(lines, "; ")
+	full := strings.Contains(msg, "evidence not kept")
 	switch {
+	case errors.Is(err, monitor.ErrConflict) && full:
+		return withHint(&verifyExit{code: ExitConflict, msg: msg},
+			"%s holds as many conflicts of this log as it keeps, the first ones: they prove the log showed two histories; send them to the office and its witnesses, and move them elsewhere to keep the next", evidence)
 	case errors.Is(err, monitor.ErrConflict):
 		return withHint(&verifyExit{code: ExitConflict, msg: msg},
 			"both signed checkpoints are kept in %s: they prove the log showed two histories; send them to the office and its witnesses", evidence)
+	case errors.Is(err, monitor.ErrUnsound) && full:
+		return withHint(&failed{errors.New(msg)}, "%s holds as much evidence of this log as it keeps, the first findings': move it elsewhere to keep the next", evidence)
 	case errors.Is(err, monitor.ErrUnsound):
 		return withHint(&failed{errors.New(msg)}, "what was fetched is kept in %s", evidence)
 	case errors.Is(err, monitor.ErrUnfinished):
