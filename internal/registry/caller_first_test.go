@@ -81,3 +81,12 @@ func TestCallerFirst(t *testing.T) {
 		t.Fatalf("the signer's keys after the refused calls: %v, %v", keys, err)
 	}
 }
+
+// TestKeysInForceNeedsAMember: KeysInForce without a member is refused (it read a.Member.ID
+// and panicked; its one caller reaches it only with a member, so it was latent).
+func TestKeysInForceNeedsAMember(t *testing.T) {
+	o := newOffice(t)
+	if _, err := o.r.KeysInForce(context.Background(), Actor{}); !errors.Is(err, ErrUnauthenticated) {
+		t.Fatalf("KeysInForce without a member: %v, want ErrUnauthenticated", err)
+	}
+}

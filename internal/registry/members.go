@@ -78,6 +78,9 @@ func memberView(ctx context.Context, tx *store.Tx, m *store.Member) (*MemberView
 // the order they were registered: the letter page gives them to the browser's signing script,
 // so that a key revoked since the browser made it is not offered for signing.
 func (r *Registry) KeysInForce(ctx context.Context, a Actor) ([]string, error) {
+	if a.Member == nil {
+		return nil, ErrUnauthenticated
+	}
 	var out []string
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		keys, err := tx.SignerKeysOf(ctx, a.Member.ID)
