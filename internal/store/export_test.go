@@ -65,3 +65,6 @@ func (db *DB) MarkProviderMembersForTest(ctx context.Context) error {
 		return err
 	})
 }
+
+// CommitRefused is commitRefused, for its test.
+var CommitRefused = commitRefused

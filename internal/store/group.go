@@ -184,8 +184,8 @@ func (c *committer) commit(batch []*call) {
 			sqlTx.Rollback()
 			return
 		}
-		if cl.panicked, cl.err = runCall(cl, tx); cl.err != nil || cl.panicked != nil {
-			sqlTx.Rollback()
+		if cl.panicked, cl.err = runCall(cl, tx); cl.err != nil || cl.panicked != nil || tx.aborted != nil {
+			abort(tx.aborted)
 			return
 		}
 	} else {
@@ -202,6 +202,11 @@ func (c *committer) commit(batch []*call) {
 			}
 			ops := len(tx.answerOps)
 			cl.panicked, cl.err = runCall(cl, tx)
+			if tx.aborted != nil {
+				// The calls before this one lost their writes with the transaction.
+				abort(tx.aborted)
+				return
+			}
 			if cl.err != nil || cl.panicked != nil {
 				tx.answerOps = tx.answerOps[:ops]
 				if _, err := sqlTx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); err != nil {

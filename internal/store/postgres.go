@@ -162,9 +162,7 @@ func (db *DB) commitPostgres(tx *sql.Tx, xid string) error {
 	if cerr == nil {
 		return nil
 	}
-	var pgErr *pgconn.PgError
-	if errors.As(cerr, &pgErr) || errors.Is(cerr, sql.ErrTxDone) {
-		// The server answered: it refused the commit.
+	if commitRefused(cerr) {
 		return fmt.Errorf("store: commit: %w", cerr)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*stuckTimeout)
@@ -187,6 +185,19 @@ func (db *DB) commitPostgres(tx *sql.Tx, xid string) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// commitRefused reports whether err, COMMIT's error, is the server's answer that it did not
+// commit: an error it sent on a session that goes on. An error that ends the session says
+// nothing certain of the commit: PostgreSQL turns any error after the commit record is
+// flushed into a PANIC, sent to the client before the server restarts, and recovery then
+// replays the commit. Its outcome is asked for like that of a broken connection's.
+func commitRefused(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Severity != "FATAL" && pgErr.Severity != "PANIC"
+	}
+	return errors.Is(err, sql.ErrTxDone)
 }
 
 // pgConfig is a PostgreSQL store's connection configuration.

@@ -9,10 +9,13 @@
 //
 // Durability contract: when [DB.Update] returns nil, the transaction is on stable storage (the
 // SQLite WAL is fsynced with synchronous=FULL; PostgreSQL commits with synchronous_commit=on).
-// When it returns an error, nothing the function wrote is visible, ever. Update calls that
-// arrive while a transaction commits share the next transaction (group commit, group.go):
-// each runs in a savepoint of its own, so a failing one undoes only its own writes, and none
-// returns nil before the shared commit is durable.
+// When it returns an error, nothing the function wrote is visible, ever, with one exception: a
+// PostgreSQL COMMIT whose answer was lost and whose outcome could not be learnt afterwards
+// (the database unreachable for 20 s; the error then says "outcome is unknown" or "still in
+// progress") may have committed. Update calls that arrive while a transaction commits share
+// the next transaction (group commit, group.go): each runs in a savepoint of its own, so a
+// failing one undoes only its own writes, and none returns nil before the shared commit is
+// durable; a database that rolls the whole transaction back (ErrTxAborted) fails them all.
 //
 // Concurrency contract: Update transactions are serialized (one writer at a time); View
 // transactions run concurrently with each other and with Update, each on a consistent snapshot
@@ -35,6 +38,15 @@ import (
 
 // ErrNotFound is wrapped by every lookup that finds nothing.
 var ErrNotFound = errors.New("not found")
+
+// ErrTxAborted is wrapped by the error of a savepoint that could not be rolled back or
+// released because the database had already rolled the whole transaction back: SQLite does so
+// after some failed statements (an I/O error; a full disk, for a statement without a
+// statement journal), and then runs the statements that follow outside any transaction, each
+// committed at once. Nothing more may be written in such a transaction: [Tx.Savepoint], and
+// the statements of the Tx's methods, refuse to run, and the caller must fail the whole
+// transaction.
+var ErrTxAborted = errors.New("the transaction was rolled back")
 
 // Dialect names a backend.
 type Dialect string
@@ -123,6 +135,8 @@ type Tx struct {
 	revokedKey bool
 	// grouped is set in a group transaction (group.go), which several callers share.
 	grouped bool
+	// aborted is set once a savepoint finds the transaction rolled back (ErrTxAborted).
+	aborted error
 }
 
 // statementCtx is the context a statement of t runs with. In a group transaction a caller's
@@ -171,6 +185,9 @@ func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 // undone, the rest of the transaction is kept, and the error is returned. This is how the log
 // sequencer commits many callers' changes in one transaction while failing each on its own.
 func (t *Tx) Savepoint(ctx context.Context, fn func() error) error {
+	if t.aborted != nil {
+		return t.aborted
+	}
 	ctx = t.statementCtx(ctx)
 	t.sp++
 	name := fmt.Sprintf("sp%d", t.sp)
@@ -181,17 +198,25 @@ func (t *Tx) Savepoint(ctx context.Context, fn func() error) error {
 	if err := fn(); err != nil {
 		t.answerOps = t.answerOps[:ops] // undone: the rows stay forgotten (answer_memory.go)
 		if _, rerr := t.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
-			return errors.Join(err, fmt.Errorf("store: rollback to savepoint: %w", rerr))
+			return errors.Join(err, t.abort(fmt.Errorf("store: rollback to savepoint: %w", rerr)))
 		}
 		if _, rerr := t.tx.ExecContext(ctx, "RELEASE SAVEPOINT "+name); rerr != nil {
-			return errors.Join(err, fmt.Errorf("store: release savepoint: %w", rerr))
+			return errors.Join(err, t.abort(fmt.Errorf("store: release savepoint: %w", rerr)))
 		}
 		return err
 	}
 	if _, err := t.tx.ExecContext(ctx, "RELEASE SAVEPOINT "+name); err != nil {
-		return fmt.Errorf("store: release savepoint: %w", err)
+		return t.abort(fmt.Errorf("store: release savepoint: %w", err))
 	}
 	return nil
+}
+
+// abort records that a savepoint statement failed, err: the savepoint is gone with the
+// transaction (SQLite rolled it back, or the connection broke), and no statement may run in
+// t any more (ErrTxAborted).
+func (t *Tx) abort(err error) error {
+	t.aborted = fmt.Errorf("%w: %w", ErrTxAborted, err)
+	return t.aborted
 }
 
 // stmtCache keeps one prepared statement per query text for a pool, so that each query is
@@ -243,6 +268,9 @@ func (c *stmtCache) close() {
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if t.aborted != nil {
+		return nil, t.aborted
+	}
 	ctx = t.statementCtx(ctx)
 	if s := t.stmts.stmt(ctx, t.tx, query); s != nil {
 		return s.ExecContext(ctx, args...)
@@ -263,6 +291,9 @@ func (t *Tx) byteOrder(col string) string {
 }
 
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if t.aborted != nil {
+		return nil, t.aborted
+	}
 	ctx = t.statementCtx(ctx)
 	if s := t.stmts.stmt(ctx, t.tx, query); s != nil {
 		return s.QueryContext(ctx, args...)
@@ -271,6 +302,13 @@ func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 }
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if t.aborted != nil {
+		// A row cannot carry another error: a done context keeps the statement from the
+		// database (its Scan returns context.Canceled).
+		done, cancel := context.WithCancel(ctx)
+		cancel()
+		return t.tx.QueryRowContext(done, query, args...)
+	}
 	ctx = t.statementCtx(ctx)
 	if s := t.stmts.stmt(ctx, t.tx, query); s != nil {
 		return s.QueryRowContext(ctx, args...)

@@ -1,6 +1,7 @@
 package translog
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"database/sql"
 	"errors"
@@ -476,6 +477,35 @@ func TestRolledBackDatabaseIsNotForked(t *testing.T) {
 		var rb *RollbackError
 		if idx, err := l.Append(ctx, fmt.Appendf(nil, "server %d on the forked log", i)); !errors.As(err, &rb) || !rb.Forked {
 			t.Errorf("server %d: append on the forked log: index %d, %v; want a RollbackError (forked)", i, idx, err)
+		}
+	}
+	// Nor do they serve, under the checkpoint they published, the forked log's entries,
+	// tiles or hashes.
+	original := fmt.Appendf(nil, "entry %d", 7)
+	refused := func(err error) bool {
+		var rb *RollbackError
+		return errors.As(err, &rb)
+	}
+	for i, l := range logs {
+		if e, err := l.Entry(ctx, 7); err != nil && !refused(err) || err == nil && !bytes.Equal(e, original) {
+			t.Errorf("server %d: entry 7 under the published checkpoint: %q, %v", i, e, err)
+		}
+		tile, err := l.ReadTile(ctx, tlog.Tile{H: TileHeight, L: EntriesLevel, N: 0, W: 10})
+		if err == nil {
+			var entries [][]byte
+			if entries, err = SplitBundle(tile); err == nil && !bytes.Equal(entries[7], original) {
+				err = fmt.Errorf("its entry 7 is %q", entries[7])
+			}
+		}
+		if err != nil && !refused(err) {
+			t.Errorf("server %d: entry bundle 0 under the published checkpoint: %v", i, err)
+		}
+		p, err := l.InclusionProof(ctx, 7, published.Size)
+		if err == nil {
+			err = tlog.CheckRecord(p, published.Size, published.Root, 7, tlog.RecordHash(original))
+		}
+		if err != nil && !refused(err) {
+			t.Errorf("server %d: proof of entry 7 under the published checkpoint: %v", i, err)
 		}
 	}
 	if n := storedSize(); n != 13 {

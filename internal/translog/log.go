@@ -87,6 +87,8 @@ type Log struct {
 	cache *tileCache
 	// lead takes turns sequencing with the other servers on a shared database (nil: SQLite).
 	lead *leadership
+	// checked is the last pair of heads viewPublished found sound.
+	checked atomic.Pointer[checkedHeads]
 
 	// changed is closed and cleared when a head is published (see Published).
 	changedMu sync.Mutex
@@ -340,7 +342,8 @@ func (l *Log) Append(ctx context.Context, entry []byte) (int64, error) {
 
 // AppendTx appends entry like Append, running fn in the same transaction first, so that the
 // entry and the registry change it records commit together or not at all. As with Append, an
-// error means that neither committed, and an index that both did, even if ctx ended
+// error means that neither committed (save a PostgreSQL commit whose outcome could not be
+// learnt: see store's durability contract), and an index that both did, even if ctx ended
 // meanwhile: the caller's work after the commit (publishing what the change made public,
 // updating what it keeps in memory) must not be skipped because its client went away.
 func (l *Log) AppendTx(ctx context.Context, entry []byte, fn TxFunc) (int64, error) {
@@ -604,6 +607,11 @@ func (l *Log) commit(batch []*request, take func() []*request) (rest []*request)
 			if r.fn != nil {
 				idx := b.size
 				if err := tx.Savepoint(ctx, func() error { return callTxFunc(r.fn, tx, idx) }); err != nil {
+					if errors.Is(err, store.ErrTxAborted) {
+						// The database rolled the whole transaction back, the changes
+						// of the requests before this one with it: the batch fails.
+						return err
+					}
 					results[i].err = err
 					continue
 				}

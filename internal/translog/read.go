@@ -116,7 +116,7 @@ func (l *Log) ReadTile(ctx context.Context, t tlog.Tile) ([]byte, error) {
 		return nil, fmt.Errorf("tile %s: %w", TilePath(t), ErrOutOfRange)
 	}
 	var data []byte
-	err := l.db.View(ctx, func(tx *store.Tx) error {
+	err := l.viewPublished(ctx, func(tx *store.Tx) error {
 		st, err := readTile(ctx, tx, l.cache, tileKey{t.L, t.N}, t.W)
 		if err != nil {
 			return err
@@ -143,7 +143,7 @@ func (l *Log) Entry(ctx context.Context, i int64) ([]byte, error) {
 		return nil, fmt.Errorf("entry %d: %w", i, ErrOutOfRange)
 	}
 	var entry []byte
-	err := l.db.View(ctx, func(tx *store.Tx) error {
+	err := l.viewPublished(ctx, func(tx *store.Tx) error {
 		st, err := readTile(ctx, tx, l.cache, tileKey{EntriesLevel, i / TileWidth}, int(i%TileWidth)+1)
 		if err != nil {
 			return err
@@ -184,7 +184,7 @@ func (l *Log) LeafIndex(ctx context.Context, h tlog.Hash) (int64, error) {
 // TreeHashAt returns the leaf hash of entry i, read from its level-0 tile.
 func (l *Log) TreeHashAt(ctx context.Context, i int64) (tlog.Hash, error) {
 	var h []tlog.Hash
-	err := l.db.View(ctx, func(tx *store.Tx) error {
+	err := l.viewPublished(ctx, func(tx *store.Tx) error {
 		var err error
 		h, err = readHashes(ctx, tx, l.cache, []int64{tlog.StoredHashIndex(0, i)})
 		return err
@@ -207,9 +207,51 @@ func (l *Log) withHashes(ctx context.Context, fn func(tlog.HashReader) error) er
 	if err := fn(l.hashReader(ctx, nil)); !errors.Is(err, errNotCached) {
 		return err
 	}
-	return l.db.View(ctx, func(tx *store.Tx) error {
+	return l.viewPublished(ctx, func(tx *store.Tx) error {
 		return fn(l.hashReader(ctx, tx))
 	})
+}
+
+// viewPublished runs fn in a read transaction on a store that holds the published tree. With
+// several servers on one PostgreSQL database, the database can be set back under a running
+// server (see extendsPublished), which then keeps serving the checkpoint it published: its
+// reads must not serve, under that checkpoint, the entries, tiles and hashes of the shorter
+// or forked log stored now (tiles are cached for good). So the stored head is read in the
+// same transaction and checked to extend the published one, a check made once for each pair
+// of heads; it fails with a *RollbackError. SQLite has one server, and nothing to check.
+func (l *Log) viewPublished(ctx context.Context, fn func(*store.Tx) error) error {
+	return l.db.View(ctx, func(tx *store.Tx) error {
+		if l.lead != nil {
+			if err := l.checkStored(ctx, tx); err != nil {
+				return err
+			}
+		}
+		return fn(tx)
+	})
+}
+
+// checkedHeads is a published head and a stored one found to extend it.
+type checkedHeads struct {
+	pub  *Head
+	size int64
+	root string
+}
+
+// checkStored checks, in tx, that the stored log extends the published head.
+func (l *Log) checkStored(ctx context.Context, tx *store.Tx) error {
+	pub := l.Head()
+	stored, err := tx.LogHead(ctx)
+	if err != nil {
+		return err
+	}
+	if c := l.checked.Load(); c != nil && c.pub == pub && c.size == stored.Size && c.root == string(stored.Root) {
+		return nil
+	}
+	if err := extendsPublished(ctx, tx, pub, stored); err != nil {
+		return err
+	}
+	l.checked.Store(&checkedHeads{pub: pub, size: stored.Size, root: string(stored.Root)})
+	return nil
 }
 
 // InclusionProof proves that entry i is in the tree of the given size, which must be at most
