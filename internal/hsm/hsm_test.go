@@ -307,3 +307,23 @@ func TestOpenRefusesAModuleOthersCouldPlace(t *testing.T) {
 		refused("a module another user owns", mod, "belongs to another user")
 	}
 }
+
+// TestSignAfterCloseFails: a key closed (the data directory closes its keys as the server
+// stops) refuses to sign with an error. Sign used the closed key's module, nil: the
+// process crashed with a nil pointer dereference, in whichever goroutine signed.
+func TestSignAfterCloseFails(t *testing.T) {
+	pin := token(t)
+	k, err := Open("pkcs11:token=chancery;object=office;id=%01?module-path=" + softhsm + "&pin-source=file:" + pin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if sig, err := k.Sign(nil, []byte("checkpoint"), crypto.Hash(0)); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("Sign after Close = %x, %v; want an error saying the key is closed", sig, err)
+	}
+	if err := k.Close(); err != nil {
+		t.Errorf("a second Close: %v", err)
+	}
+}

@@ -271,6 +271,11 @@ func (k *Key) Sign(_ io.Reader, msg []byte, opts crypto.SignerOpts) ([]byte, err
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	// Close leaves no session: signing with it dereferenced a nil module and crashed the
+	// process, whichever goroutine (a request, the log's checkpoint) signed after it.
+	if k.ctx == nil {
+		return nil, fmt.Errorf("hsm: %s: sign: the key is closed", k.uri)
+	}
 	if err := k.ctx.SignInit(k.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(ckmEDDSA, nil)}, k.priv); err != nil {
 		return nil, fmt.Errorf("hsm: %s: sign: %w", k.uri, err)
 	}

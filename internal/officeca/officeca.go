@@ -356,6 +356,14 @@ func check(certPEMData, keyPEMData []byte, now time.Time) (*pdf.Signer, []byte, 
 	if err := checkUsage(s.Cert, now); err != nil {
 		return nil, nil, fmt.Errorf("import pdf signing certificate: %w", err)
 	}
+	// Every release checks the whole chain's validity (pdf.Signer.ValidAt): a certificate of
+	// it that is not valid now, accepted here, would have every release refused.
+	for _, c := range s.Chain {
+		if now.Before(c.NotBefore) || now.After(c.NotAfter) {
+			return nil, nil, fmt.Errorf("import pdf signing certificate: the chain's certificate %q is valid only from %s to %s",
+				c.Subject.CommonName, c.NotBefore.UTC().Format(time.DateOnly), c.NotAfter.UTC().Format(time.DateOnly))
+		}
+	}
 	keyData := mustKeyPEM(s.Key)
 	if keyData == nil {
 		return nil, nil, errors.New("import pdf signing certificate: unsupported key type")

@@ -190,3 +190,44 @@ func TestLoadRefusesKeyReadableByOthers(t *testing.T) {
 		t.Fatalf("loaded a world-readable signing key: %v", err)
 	}
 }
+
+// TestImportRefusesAChainOutsideItsValidity: a signing certificate imported with an issuing
+// chain whose CA has expired was accepted, and every release was then refused (a release
+// checks the whole chain: pdf.Signer.ValidAt). Import refuses it, naming the certificate.
+func TestImportRefusesAChainOutsideItsValidity(t *testing.T) {
+	caKey, key := newKey(t), newKey(t)
+	ca := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Old CA"},
+		NotBefore: now.Add(-10 * 24 * time.Hour), NotAfter: now.Add(-time.Hour),
+		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true, IsCA: true,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, caKey.Public(), caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf := &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "Imported"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
+	}
+	leafDER, err := x509.CreateCertificate(rand.Reader, leaf, ca, key.Public(), caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certs := append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: leafDER}), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})...)
+	dir := t.TempDir()
+	err = officeca.Import(dir, certs, keyPEM(t, key), now)
+	if err == nil || !strings.Contains(err.Error(), `"Old CA" is valid only`) {
+		s, lerr := officeca.Load(dir)
+		if lerr == nil {
+			lerr = s.ValidAt(now)
+		}
+		t.Fatalf("Import = %v, want an error naming the expired CA (a release now: %v)", err, lerr)
+	}
+	if err := officeca.Check(certs, keyPEM(t, key), now); err == nil {
+		t.Error("Check accepts the expired chain")
+	}
+	if _, err := officeca.Load(dir); !errors.Is(err, officeca.ErrNoCertificate) {
+		t.Errorf("a refused import left material behind: %v", err)
+	}
+}

@@ -8,7 +8,7 @@ import (
 
 // cpuTime is the CPU time the process has used, in user and system mode: on a machine
 // shared with other work, a benchmark's wall time says more about the others than about it.
-func cpuTime(b *testing.B) time.Duration {
+func cpuTime(b testing.TB) time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		b.Fatal(err)

@@ -37,6 +37,31 @@ func burnInlineImages(ctx *model.Context, b Burned, budget *pixelBudget) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
+	return rewriteStreams(ctx, streams, func(img inlineImage) ([]byte, error) { return img.rewrite(ctx, b, budget) })
+}
+
+// delimitInlineImages rewrites the inline images of the pages' content of a release as
+// wrapped gives them: the same pictures, as this package read them, their data ending in one
+// place in every reader. A reader that found an image's data ending past where
+// isolateContent and a copy read it (a decoder reading on past the first EI) took the rest
+// of the page's content, the release's footer with it, for data: poppler drew such a
+// release without its footer.
+func delimitInlineImages(ctx *model.Context) error {
+	var streams []contentOf
+	seen := map[int]bool{}
+	if err := eachPageStream(ctx, func(o types.Object, res types.Dict) {
+		if ref, ok := o.(types.IndirectRef); ok && !seen[ref.ObjectNumber.Value()] {
+			seen[ref.ObjectNumber.Value()] = true
+			streams = append(streams, contentOf{ref.ObjectNumber.Value(), res})
+		}
+	}); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	return rewriteStreams(ctx, streams, func(img inlineImage) ([]byte, error) { return img.wrapped(), nil })
+}
+
+// rewriteStreams rewrites each inline image of streams as rewrite gives it.
+func rewriteStreams(ctx *model.Context, streams []contentOf, rewrite func(inlineImage) ([]byte, error)) error {
 	left := int64(maxContentScan)
 	for _, cs := range streams {
 		sd, ok := ctx.Table[cs.nr].Object.(types.StreamDict)
@@ -54,7 +79,7 @@ func burnInlineImages(ctx *model.Context, b Burned, budget *pixelBudget) error {
 		if !bytes.Contains(sd.Content, []byte("BI")) {
 			continue
 		}
-		out, changed, err := rewriteInlineImages(ctx, sd.Content, cs.res, b, budget)
+		out, changed, err := replaceInlineImages(ctx, sd.Content, cs.res, rewrite)
 		if err != nil {
 			return fmt.Errorf("content stream %d: %w", cs.nr, err)
 		}
@@ -101,19 +126,8 @@ func contentStreams(ctx *model.Context) ([]contentOf, error) {
 		seen[ref.ObjectNumber.Value()] = true
 		out = append(out, contentOf{ref.ObjectNumber.Value(), res})
 	}
-	for i := 1; i <= ctx.PageCount; i++ {
-		page, _, inh, err := ctx.PageDict(i, false)
-		if err != nil {
-			return nil, fmt.Errorf("page %d: %w", i, err)
-		}
-		c, err := ctx.Dereference(page["Contents"])
-		if err != nil {
-			return nil, fmt.Errorf("page %d contents: %w", i, err)
-		}
-		refs, _ := c.(types.Array)
-		for _, r := range refs {
-			add(r, inh.Resources)
-		}
+	if err := eachPageStream(ctx, add); err != nil {
+		return nil, err
 	}
 	for nr, e := range ctx.Table {
 		if e == nil || e.Free {
@@ -161,10 +175,36 @@ func contentStreams(ctx *model.Context) ([]contentOf, error) {
 	return out, nil
 }
 
+// eachPageStream calls f with each entry of each page's /Contents array (isolateContent has
+// made every page's /Contents one) and the page's resources.
+func eachPageStream(ctx *model.Context, f func(o types.Object, res types.Dict)) error {
+	for i := 1; i <= ctx.PageCount; i++ {
+		page, _, inh, err := ctx.PageDict(i, false)
+		if err != nil {
+			return fmt.Errorf("page %d: %w", i, err)
+		}
+		c, err := ctx.Dereference(page["Contents"])
+		if err != nil {
+			return fmt.Errorf("page %d contents: %w", i, err)
+		}
+		refs, _ := c.(types.Array)
+		for _, r := range refs {
+			f(r, inh.Resources)
+		}
+	}
+	return nil
+}
+
 // rewriteInlineImages returns content with each of its inline images rewritten as
 // burnInlineImages describes, and whether it held any. res gives the named colour spaces
 // inline images may use.
 func rewriteInlineImages(ctx *model.Context, content []byte, res types.Dict, b Burned, budget *pixelBudget) ([]byte, bool, error) {
+	return replaceInlineImages(ctx, content, res, func(img inlineImage) ([]byte, error) { return img.rewrite(ctx, b, budget) })
+}
+
+// replaceInlineImages returns content with each of its inline images replaced by what
+// rewrite gives, and whether it held any.
+func replaceInlineImages(ctx *model.Context, content []byte, res types.Dict, rewrite func(inlineImage) ([]byte, error)) ([]byte, bool, error) {
 	var out bytes.Buffer
 	copied := 0
 	l := lexer{s: content}
@@ -183,7 +223,7 @@ func rewriteInlineImages(ctx *model.Context, content []byte, res types.Dict, b B
 		if err != nil {
 			return nil, false, fmt.Errorf("%w: inline image at byte %d: %v", ErrInvalid, start, err)
 		}
-		rewritten, err := img.rewrite(ctx, b, budget)
+		rewritten, err := rewrite(img)
 		if err != nil {
 			return nil, false, fmt.Errorf("inline image at byte %d: %w", start, err)
 		}

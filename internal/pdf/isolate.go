@@ -8,8 +8,9 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
-// maxIsolation bounds the graphics states isolateContent saves on a page: each one is a state
-// a viewer keeps while it draws the page.
+// maxIsolation bounds the graphics states isolateContent saves on a page, and the
+// marked-content sequences it opens and closes: each one is a state a viewer keeps while it
+// draws the page.
 const maxIsolation = 1 << 15
 
 // isolateContent makes what each page's content does to the graphics state end with it, so
@@ -25,8 +26,20 @@ const maxIsolation = 1 << 15
 // operator, not of the operators a parser finds: a byte next to an ASCII letter or digit is
 // part of a longer token, or of a string or data, in every reader; any other is counted, so
 // no reading of a string, comment or inline image can hide an operator from the count.
+//
+// Marked content is isolated the same way. A marked-content sequence is not part of the
+// graphics state, and one the content opens and leaves open (/OC /MC0 BDC, with no EMC)
+// holds the marks too: in optional content that the document switches off, a copy's DRAFT
+// banner and band, a preview's and a release's footer were drawn by no viewer. So the
+// content goes between as many sequences opened before it (/Chancery BMC) as it has
+// operators EMC, and as many EMC after it as it has operators BDC and BMC, counted on the
+// bytes as q and Q are.
+//
+// Nor may the content end inside a token or an object: a string, an array or a dictionary
+// left open ("(a", "[ 1", "<< /A") took in, as part of it, everything drawn after it, the
+// marks too. Such a page is refused (lexicalEnd).
 func isolateContent(ctx *model.Context) error {
-	counted := map[int][2]int{} // per content stream object: restores, saves
+	counted := map[int][6]int{} // per content stream object: restores, saves, closes, opens, and lexicalEnd's drop, rise
 	for i := 1; i <= ctx.PageCount; i++ {
 		page, o, c, err := pageContents(ctx, i)
 		if err != nil {
@@ -35,12 +48,16 @@ func isolateContent(ctx *model.Context) error {
 		if c == nil {
 			continue
 		}
+		_, _, inh, err := ctx.PageDict(i, false)
+		if err != nil {
+			return fmt.Errorf("page %d: %w", i, err)
+		}
 		refs, ok := c.(types.Array)
 		if !ok {
 			refs = types.Array{o}
 		}
 		var contents types.Array
-		restores, saves := 0, 0
+		restores, saves, closes, opens, depth := 0, 0, 0, 0, 0
 		for _, e := range refs {
 			ref, ok := e.(types.IndirectRef)
 			if !ok {
@@ -65,20 +82,32 @@ func isolateContent(ctx *model.Context) error {
 				if !found {
 					continue
 				}
-				n = [2]int{operatorBytes(content, 'Q'), operatorBytes(content, 'q')}
+				drop, rise, err := lexicalEnd(ctx, content, inh.Resources)
+				if err != nil {
+					return fmt.Errorf("page %d contents: %w", i, err)
+				}
+				n = [6]int{operatorBytes(content, 'Q'), operatorBytes(content, 'q'),
+					operators(content, "EMC"), operators(content, "BDC") + operators(content, "BMC"), drop, rise}
 				counted[ref.ObjectNumber.Value()] = n
 			}
-			restores, saves = restores+n[0], saves+n[1]
+			restores, saves, closes, opens = restores+n[0], saves+n[1], closes+n[2], opens+n[3]
+			depth = max(depth-n[4], 0) + n[5]
 			contents = append(contents, ref)
+		}
+		if depth > 0 {
+			return fmt.Errorf("page %d's content ends inside an array or a dictionary", i)
 		}
 		if restores > maxIsolation || saves > maxIsolation {
 			return fmt.Errorf("page %d saves or restores the graphics state more than %d times", i, maxIsolation)
 		}
-		open, err := contentStream(ctx, bytes.Repeat([]byte("q\n"), restores+1))
+		if closes > maxIsolation || opens > maxIsolation {
+			return fmt.Errorf("page %d opens or closes marked content more than %d times", i, maxIsolation)
+		}
+		open, err := contentStream(ctx, append(bytes.Repeat([]byte("q\n"), restores+1), bytes.Repeat([]byte("/Chancery BMC\n"), closes)...))
 		if err != nil {
 			return err
 		}
-		closed, err := contentStream(ctx, bytes.Repeat([]byte("Q\n"), saves+1))
+		closed, err := contentStream(ctx, append(bytes.Repeat([]byte("EMC\n"), opens), bytes.Repeat([]byte("Q\n"), saves+1)...))
 		if err != nil {
 			return err
 		}
@@ -97,6 +126,57 @@ func operatorBytes(content []byte, op byte) int {
 		n++
 	}
 	return n
+}
+
+// lexicalEnd reads content as a reader does, token by token, to its end, and returns how many
+// arrays and dictionaries opened before it the content closes (drop) and how many it leaves
+// open (rise); it fails if the content ends inside a string or a hexadecimal string, or if
+// the end of one of its inline images cannot be found (readInlineImage, with the colour
+// spaces of res), which a reader could look for past the content. The work grows with the
+// content.
+func lexicalEnd(ctx *model.Context, content []byte, res types.Dict) (drop, rise int, err error) {
+	l := lexer{s: content}
+	for {
+		start, end, err := l.token()
+		if err != nil {
+			return 0, 0, err
+		}
+		if start == end {
+			return drop, rise, nil
+		}
+		switch string(content[start:end]) {
+		case "[", "<<":
+			rise++
+		case "]", ">>":
+			if rise > 0 {
+				rise--
+			} else {
+				drop++
+			}
+		case "BI":
+			_, next, err := readInlineImage(ctx, content, end, res)
+			if err != nil {
+				return 0, 0, fmt.Errorf("inline image at byte %d: %w", start, err)
+			}
+			l.i = next
+		}
+	}
+}
+
+// operators counts the occurrences of op in content that are not next to an ASCII letter or
+// digit.
+func operators(content []byte, op string) int {
+	n := 0
+	for i := 0; ; i++ {
+		j := bytes.Index(content[i:], []byte(op))
+		if j < 0 {
+			return n
+		}
+		i += j
+		if (i == 0 || !alnum(content[i-1])) && (i+len(op) == len(content) || !alnum(content[i+len(op)])) {
+			n++
+		}
+	}
 }
 
 func alnum(c byte) bool {

@@ -44,7 +44,8 @@ const (
 // lists, quotes, code) or "text/plain". The output is deterministic: equal input gives equal
 // bytes. Text in any script the fonts cover is shaped (joined Arabic, Devanagari conjuncts)
 // and laid out in its direction, mixed lines by the bidirectional algorithm; a character the
-// fonts cannot draw is refused with an error wrapping ErrUnsupportedChar.
+// fonts cannot draw is refused with an error wrapping ErrUnsupportedChar, and a letter longer
+// than MaxPages pages, which Check would refuse, with one wrapping ErrTooLarge.
 func Render(mediaType string, body []byte, h Letterhead) (out []byte, err error) {
 	defer recoverAs(&out, &err, "render letter")
 	r, err := layOut(mediaType, body, h, false)
@@ -170,6 +171,10 @@ func layOut(mediaType string, body []byte, h Letterhead, keepText bool) (*render
 		r.plain(string(body))
 	}
 	r.signatures()
+	if r.over {
+		putShaper(r.sh)
+		return nil, fmt.Errorf("%w: the letter takes more than %d pages", ErrTooLarge, MaxPages)
+	}
 	r.headers()
 	return r, nil
 }
@@ -197,6 +202,8 @@ type renderer struct {
 	left, right, bottom float64
 	indent              float64 // from the start side of the text, in points
 	color               [3]float64
+	// over is set when the letter needs more than MaxPages pages: layout stops there.
+	over bool
 }
 
 const (
@@ -288,7 +295,14 @@ func (r *renderer) headers() {
 	}
 }
 
+// newPage starts a page or, when the letter has MaxPages already, sets over instead: a longer
+// letter is refused (layOut), as Check refuses a PDF of more pages, and its draft copies and
+// previews would be.
 func (r *renderer) newPage() {
+	if len(r.d.pages) >= MaxPages {
+		r.over = true
+		return
+	}
 	r.page = r.d.addPage()
 	r.y = marginTop * ptPerMM
 	if len(r.d.pages) > 1 {
@@ -324,9 +338,16 @@ func (r *renderer) textKept(s string, st style, size, lineMM float64, color [3]f
 // textMarked is text with a list marker (a bullet, a number) before its first line, on the
 // side the line starts; with keep, as textKept.
 func (r *renderer) textMarked(spans []span, size, lineMM float64, color [3]float64, a align, marker string, keep bool) {
+	if r.over {
+		return
+	}
 	lineH := lineMM * ptPerMM
 	left, right := r.left, r.right
+	var pieces [][]span
 	for _, line := range splitLines(spans) {
+		pieces = append(pieces, r.sh.unbroken(line)...)
+	}
+	for _, line := range pieces {
 		var p shaped
 		if keep && len(line) == 1 {
 			p = r.sh.shapeKept(line[0], size)
@@ -344,7 +365,9 @@ func (r *renderer) textMarked(spans []span, size, lineMM float64, color [3]float
 		}
 		for _, ln := range lines {
 			if r.y+lineH > r.bottom {
-				r.newPage()
+				if r.newPage(); r.over {
+					return
+				}
 			}
 			base := r.d.h - (r.y + (lineH-size)/2 + size*0.8)
 			w := lineWidth(ln)

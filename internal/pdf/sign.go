@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	dpdf "github.com/digitorus/pdf"
 	"github.com/digitorus/pdfsign/sign"
@@ -58,7 +60,8 @@ func (s *Signer) NotAfter() time.Time {
 // Sign returns src with an embedded CMS signature by s (SHA-256, ESS signing-certificate-v2,
 // certificate chain included), appended as an incremental update: the bytes of src are
 // unchanged and covered by the signature. The signature dictionary claims the signing time at
-// and names office; it is a certification signature that allows further signatures only.
+// and names office (when the signing library can write its name: signatureString); it is a
+// certification signature that allows further signatures only.
 func Sign(src []byte, s *Signer, at time.Time, office string) (out []byte, err error) {
 	if s == nil || s.Key == nil || s.Cert == nil {
 		return nil, errors.New("sign: no signing certificate")
@@ -85,14 +88,18 @@ func signChecked(src []byte, s *Signer, at time.Time, office string) (out []byte
 		return nil, fmt.Errorf("sign: %w: %v", ErrInvalid, err)
 	}
 	chain := append([]*x509.Certificate{s.Cert}, s.Chain...)
+	name, reason := office, "Official letter released by "+office
+	if !signatureString(office) {
+		name, reason = "", "Official letter released by the office that signed it"
+	}
 	var buf bytes.Buffer
 	err = sign.Sign(bytes.NewReader(src), &buf, rdr, int64(len(src)), sign.SignData{
 		Signature: sign.SignDataSignature{
 			Info: sign.SignDataSignatureInfo{
-				Name:        office,
-				Location:    office,
-				Reason:      "Official letter released by " + office,
-				ContactInfo: office,
+				Name:        name,
+				Location:    name,
+				Reason:      reason,
+				ContactInfo: name,
 				Date:        at,
 			},
 			CertType:   sign.CertificationSignature,
@@ -107,4 +114,30 @@ func signChecked(src []byte, s *Signer, at time.Time, office string) (out []byte
 		return nil, fmt.Errorf("sign: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// signatureString reports whether the signing library writes s into the signature
+// dictionary as the string it is. It escapes an ASCII string, but writes any other as its
+// UTF-16BE bytes between parentheses unescaped, so that a character with a byte '(', ')' or
+// '\' there (Ĩ U+0128, 天 U+5929, 小 U+5C0F) ended or escaped the string early, and the
+// dictionary went on with the bytes of the rest of the office's name; a line break's byte
+// would change the string. Such a name is left out of the dictionary (Sign): readers show
+// the signing certificate's name.
+func signatureString(s string) bool {
+	ascii := true
+	for _, r := range s {
+		ascii = ascii && r < utf8.RuneSelf
+	}
+	if ascii {
+		return true
+	}
+	for _, u := range utf16.Encode([]rune(s)) {
+		for _, b := range []byte{byte(u >> 8), byte(u)} {
+			switch b {
+			case '(', ')', '\\', '\r', '\n':
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -246,7 +246,9 @@ func CheckOffice(office, prefix string) error {
 func (s *shaper) count(text string, size, width float64) int {
 	n := 0
 	for _, line := range splitLines([]span{{text, regular}}) {
-		n += max(1, len(s.lines(s.shape(line, size), width)))
+		for _, piece := range s.unbroken(line) {
+			n += max(1, len(s.lines(s.shape(piece, size), width)))
+		}
 	}
 	return n
 }
@@ -291,7 +293,9 @@ func (r *renderer) drawQR(s string, x, y, size float64) error {
 // mark applies wms to every page of src, settled first (settle), its content isolated from
 // the marks (isolateContent) and its crop box within its media box (cropToMedia), and writes
 // the result deterministically, with ModDate date and a file identifier derived from seed.
-// A copy's marks (burned) are drawn into its pictures' pixels as well (burnImages).
+// A copy's marks (burned) are drawn into its pictures' pixels as well (burnImages); the
+// pages' inline images of a release are written so that their data ends where this package
+// read it (delimitInlineImages).
 func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte, burned *Burned) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -315,6 +319,8 @@ func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte, burne
 		if err := burnImages(ctx, *burned); err != nil {
 			return nil, err
 		}
+	} else if err := delimitInlineImages(ctx); err != nil {
+		return nil, err
 	}
 	first := len(ctx.Table)
 	if ctx.XRefTable.Size != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-text/typesetting/di"
 	"github.com/go-text/typesetting/font"
+	"github.com/go-text/typesetting/segmenter"
 	"github.com/go-text/typesetting/shaping"
 	"golang.org/x/image/math/fixed"
 	"golang.org/x/text/unicode/bidi"
@@ -26,6 +27,8 @@ type shaper struct {
 	hb    shaping.HarfbuzzShaper
 	seg   shaping.Segmenter
 	wrap  shaping.LineWrapper
+	// breaks finds where unbroken cuts a line.
+	breaks segmenter.Segmenter
 	// lineBuf holds the lines of the paragraph being wrapped.
 	lineBuf []shaping.Line
 	// kinds, scripts and runs are split's.
@@ -280,6 +283,95 @@ func (s *shaper) lines(p shaped, width float64) []shaping.Line {
 		out[i] = l
 	}
 	return out
+}
+
+// maxUnbroken is the most characters a line of text hands go-text's line wrapper between two
+// places where it may break (UAX #14). The wrapper measures, on every line it makes, the
+// text from the line's start to the next such place, so a word spanning many lines (a
+// string of letters without a space, or of spaces) cost it time with the square of its
+// length: a 640,000-letter word took 8 s to lay out, a 2 MB one would have taken minutes.
+// Fifteen lines of body text is far longer than any word of a letter.
+const maxUnbroken = 1024
+
+// unbroken returns line, cut into lines wherever a stretch of it between two places where
+// it may break is longer than maxUnbroken characters: such a stretch, wider than the
+// text's width, is broken between characters (grapheme clusters) across lines anyway, and
+// is now cut between clusters every maxUnbroken characters or fewer. A line without such a
+// stretch is returned whole, laid out as it always was.
+func (s *shaper) unbroken(line []span) [][]span {
+	n := 0
+	for _, sp := range line {
+		n += utf8.RuneCountInString(sp.text)
+	}
+	if n <= maxUnbroken {
+		return [][]span{line}
+	}
+	text := make([]rune, 0, n)
+	for _, sp := range line {
+		text = append(text, []rune(sp.text)...)
+	}
+	s.breaks.Init(text)
+	// Both iterators move forward only: the work grows with the line.
+	segments, clusters := s.breaks.LineIterator(), s.breaks.GraphemeIterator()
+	next := 0 // a cluster boundary: the first after those already passed
+	var cuts []int
+	for segments.Next() {
+		seg := segments.Line()
+		from, end := seg.Offset, seg.Offset+len(seg.Text)
+		for end-from > maxUnbroken {
+			// The last cluster boundary at most maxUnbroken characters after from or, when
+			// one cluster is longer, the first after it.
+			cut := -1
+			for next <= from+maxUnbroken {
+				if next > from {
+					cut = next
+				}
+				if !clusters.Next() {
+					next = math.MaxInt
+					break
+				}
+				c := clusters.Grapheme()
+				next = c.Offset + len(c.Text)
+			}
+			if cut < 0 {
+				cut = next
+			}
+			if cut >= end {
+				break
+			}
+			cuts = append(cuts, cut)
+			from = cut
+		}
+	}
+	if len(cuts) == 0 {
+		return [][]span{line}
+	}
+	// The spans, cut at the runes cuts names.
+	out := make([][]span, 0, len(cuts)+1)
+	var cur []span
+	at := 0 // runes before the span being cut
+	for _, sp := range line {
+		rest, left := sp.text, utf8.RuneCountInString(sp.text)
+		for len(cuts) > 0 && cuts[0] < at+left {
+			k, i := cuts[0]-at, 0
+			for range k {
+				_, size := utf8.DecodeRuneInString(rest[i:])
+				i += size
+			}
+			if i > 0 {
+				cur = append(cur, span{rest[:i], sp.st})
+			}
+			out = append(out, cur)
+			cur = nil
+			at, left, rest = cuts[0], left-k, rest[i:]
+			cuts = cuts[1:]
+		}
+		if rest != "" {
+			cur = append(cur, span{rest, sp.st})
+		}
+		at += left
+	}
+	return append(out, cur)
 }
 
 // hasLineBreak reports whether text holds a character after which Unicode's line breaking
