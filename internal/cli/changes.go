@@ -121,7 +121,10 @@ the member, not to the proposer.`,
 			switch {
 			case res.Token != "":
 				fmt.Fprintf(c.ErrOrStderr(), "change %d carried out: %s; the member's token, shown once, for you to hand to %s:\n", id, desc, printable(res.Change.Member))
-				fmt.Fprintln(w, res.Token)
+				if _, err := fmt.Fprintln(w, res.Token); err != nil {
+					return withHint(fmt.Errorf("print the member's token: %w", err),
+						"change %d is carried out, the member's token was not printed: give them a new one with 'chancery member token %s'", id, printable(res.Change.Member))
+				}
 			case res.Member != nil:
 				fmt.Fprintf(w, "change %d carried out: %s: %s\n", id, printable(res.Member.Name), printable(strings.Join(res.Member.Roles, ", ")))
 			case res.LogIndex > 0:

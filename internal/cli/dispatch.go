@@ -163,6 +163,7 @@ func dispatchErr(err error) error {
 // dispatchOpts are serve's mail and webhook settings.
 type dispatchOpts struct {
 	smtp, from          string
+	passwordFile        string
 	allowPrivate        bool
 	attempts            int
 	backoff, maxBackoff time.Duration
@@ -170,14 +171,46 @@ type dispatchOpts struct {
 }
 
 func addDispatchFlags(c *cobra.Command, o *dispatchOpts) {
-	c.Flags().StringVar(&o.smtp, "smtp", os.Getenv("CHANCERY_SMTP_URL"), "SMTP server letters are dispatched through: smtp://host:port or smtps://user:pass@host (env CHANCERY_SMTP_URL); without it, dispatch is refused")
+	c.Flags().StringVar(&o.smtp, "smtp", os.Getenv("CHANCERY_SMTP_URL"), "SMTP server letters are dispatched through: smtp://host:port, or smtps://USER@host with the password in --smtp-password-file, not here, where every account sees it (env CHANCERY_SMTP_URL); without it, dispatch is refused")
 	hideDefault(c.Flags(), "smtp")
+	c.Flags().StringVar(&o.passwordFile, "smtp-password-file", os.Getenv("CHANCERY_SMTP_PASSWORD_FILE"), "file holding the password of --smtp's user, readable by its owner alone (env CHANCERY_SMTP_PASSWORD_FILE)")
 	c.Flags().StringVar(&o.from, "mail-from", os.Getenv("CHANCERY_MAIL_FROM"), "sender address of dispatched mail (env CHANCERY_MAIL_FROM)")
 	c.Flags().BoolVar(&o.allowPrivate, "webhook-allow-private", false, "let webhook endpoints be on loopback, link-local and private addresses (refused by default: SSRF)")
 	c.Flags().IntVar(&o.attempts, "dispatch-attempts", dispatch.DefaultMaxAttempts, "attempts at a message or webhook before it is marked failed")
 	c.Flags().DurationVar(&o.backoff, "dispatch-backoff", dispatch.DefaultBackoff, "wait after a first failed attempt; it doubles at each attempt")
 	c.Flags().DurationVar(&o.maxBackoff, "dispatch-max-backoff", dispatch.DefaultMaxBackoff, "longest wait between attempts")
 	c.Flags().IntVar(&o.connections, "smtp-connections", dispatch.DefaultConnections, "SMTP connections that deliver at once")
+}
+
+// smtpServer is the SMTP server --smtp names, with the password --smtp-password-file holds.
+// A password in the URL is taken as before, from the environment or the command line.
+func (o dispatchOpts) smtpServer() (*dispatch.SMTP, error) {
+	sm, err := dispatch.ParseSMTP(o.smtp)
+	if err != nil {
+		return nil, withHint(err, "e.g. --smtp smtp://127.0.0.1:1025, or --smtp smtps://user@mail.example with the password in --smtp-password-file")
+	}
+	if o.passwordFile == "" {
+		return sm, nil
+	}
+	switch {
+	case sm.User == "":
+		return nil, withHint(errors.New("--smtp-password-file needs a user name in --smtp"), "name the user in the URL: --smtp smtps://user@mail.example")
+	case sm.Password != "":
+		return nil, withHint(errors.New("--smtp holds a password, and --smtp-password-file another"), "leave the password out of the URL: the file gives it")
+	}
+	b, err := readPrivateFile(o.passwordFile)
+	if err != nil {
+		return nil, withHint(fmt.Errorf("smtp password: %w", err), "--smtp-password-file names a file holding the password alone, readable by the server's user alone (chmod 600)")
+	}
+	p, crlf := strings.CutSuffix(string(b), "\r\n")
+	if !crlf {
+		p = strings.TrimSuffix(p, "\n")
+	}
+	if p == "" {
+		return nil, withHint(fmt.Errorf("smtp password: %s is empty", o.passwordFile), "write the password of --smtp's user in it")
+	}
+	sm.Password = p
+	return sm, nil
 }
 
 // start runs the outbox's delivery worker (mail and webhooks); the returned function stops it
@@ -187,9 +220,9 @@ func (o dispatchOpts) start(ctx context.Context, reg *registry.Registry, logger 
 		reg.SetDispatch(registry.DispatchSettings{AllowPrivateWebhooks: o.allowPrivate})
 		return func() {}, nil
 	}
-	sm, err := dispatch.ParseSMTP(o.smtp)
+	sm, err := o.smtpServer()
 	if err != nil {
-		return nil, withHint(err, "e.g. --smtp smtp://127.0.0.1:1025 or --smtp smtps://user:pass@mail.example")
+		return nil, err
 	}
 	if o.from == "" {
 		return nil, withHint(errors.New("--smtp needs --mail-from"), "pass --mail-from registry@office.example (or CHANCERY_MAIL_FROM)")

@@ -132,7 +132,10 @@ func identifyInput(c *cobra.Command, textFile string, args []string) (read ocr.R
 	case textFile != "" && len(args) > 0:
 		return ocr.Reading{}, false, nil, false, withHint(errors.New("give either FILE or --text, not both"), "chancery identify FILE, or chancery identify --text FILE")
 	case textFile == "-":
-		b, err := io.ReadAll(io.LimitReader(c.InOrStdin(), maxIdentifyFile))
+		b, err := io.ReadAll(io.LimitReader(c.InOrStdin(), maxIdentifyFile+1))
+		if err == nil && len(b) > maxIdentifyFile {
+			err = fmt.Errorf("standard input is larger than %d bytes", maxIdentifyFile)
+		}
 		return ocr.Reading{Text: string(b)}, false, nil, false, err
 	case textFile != "":
 		b, err := readBounded(textFile)

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -107,12 +109,17 @@ time-zone' changes it later.`,
 			}
 			d, tok, err := initRegistry(c.Context(), g.data, database(c), s, admin, pdfCert)
 			if err != nil {
-				return keyHint(err)
+				return initHint(keyHint(err), g.data)
 			}
 			defer d.Close()
 			fmt.Fprintf(c.ErrOrStderr(), "initialized %s\noffice:     %s (references %s-YYYY-NNNNNN)\nurl:        %s\nlog origin: %s\nlog key:    %s\nadmin %q token, shown once:\n",
 				d.Path, d.Settings.Office, d.Settings.Prefix, d.Settings.URL, d.Settings.Origin, d.VerifierKey(), admin)
-			fmt.Fprintln(c.OutOrStdout(), tok)
+			// Unprinted (standard output closed, or a full disk), the token is lost: the
+			// directory stays unfinished, for the same init to give the admin another.
+			if _, err := fmt.Fprintln(c.OutOrStdout(), tok); err != nil {
+				return withHint(fmt.Errorf("print the admin's token: %w", err),
+					"the office is made, its admin's token was not printed: run the same init again with standard output where it can be read; it gives the admin a new token")
+			}
 			return finishInit(d)
 		},
 	}
@@ -169,15 +176,36 @@ func listenURL(listen string) (string, error) {
 
 // initRegistry creates the data directory, the empty log and the first admin.
 func initRegistry(ctx context.Context, path, database string, s datadir.Settings, admin string, pdfCert func(string) error) (*datadir.Dir, string, error) {
+	// OriginFor checks the URL, which every released letter carries, even with --origin.
+	origin, err := datadir.OriginFor(s.URL)
+	if err != nil {
+		return nil, "", withHint(err, "pass --url https://your.registry.example, the registry's public address alone")
+	}
 	if s.Origin == "" {
-		var err error
-		s.Origin, err = datadir.OriginFor(s.URL)
-		if err != nil {
-			return nil, "", withHint(err, "pass --url https://your.registry.example")
-		}
+		s.Origin = origin
 	}
 	d, tok, err := office.Init(ctx, path, s, admin, pdfCert, office.Options{Database: database})
+	if errors.Is(err, datadir.ErrLocked) {
+		return nil, "", withHint(err, "stop the server, or the command, using %s first, then run the same init again: it finishes the office", path)
+	}
 	return d, tok, storeHint(err, path)
+}
+
+// initHint adds what to do to a failed init that has no hint yet: one that found an office
+// in the directory, or one that stopped after it made the directory, which the same init
+// run again finishes.
+func initHint(err error, path string) error {
+	var h *hinted
+	switch {
+	case errors.As(err, &h):
+		return err
+	case errors.Is(err, datadir.ErrInitialized):
+		return withHint(err, "for a new office pass --data a new directory; an init of this one that stopped midway is finished by the same init, with the same settings")
+	}
+	if _, serr := os.Lstat(filepath.Join(path, datadir.SettingsFile)); serr == nil {
+		return withHint(err, "the data directory %s is made, its office not yet: once the cause is fixed, run the same init again, which finishes it", path)
+	}
+	return err
 }
 
 // finishInit clears the data directory's unfinished mark once the admin's token is printed:
@@ -204,11 +232,11 @@ func pdfCertSetup(officeName, certFile, keyFile string, none bool) (func(string)
 	if certFile == "" {
 		return func(dir string) error { return officeca.Create(dir, officeName, time.Now()) }, nil
 	}
-	cert, err := os.ReadFile(certFile)
+	cert, err := readLimited(certFile, maxCertFile)
 	if err != nil {
 		return nil, err
 	}
-	key, err := os.ReadFile(keyFile)
+	key, err := readLimited(keyFile, maxKeyFile)
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,14 @@ type newKeyResult struct {
 	KeyID     string `json:"keyid"`      // the key ID signatures name
 }
 
+// maxKeyFile bounds the key files the commands read (a signer's public key, a PDF signing
+// key, the office CA's key): each is a few hundred bytes, and a large file or /dev/zero named
+// by mistake is refused without being held whole in memory (readLimited).
+const maxKeyFile = 64 << 10
+
+// maxCertFile bounds a PEM certificate file with its chain, a few KiB each.
+const maxCertFile = 1 << 20
+
 // printNewKey tells where key new wrote the key pair, and the key's ID.
 func printNewKey(c *cobra.Command, out string, k ed25519.PrivateKey, asJSON bool) error {
 	r := newKeyResult{Key: out, PublicKey: out + ".pub", KeyID: dsse.KeyID(k.Public().(ed25519.PublicKey))}

@@ -232,7 +232,7 @@ it. If the registry refuses the rotation, NEW.key stays, registered nowhere.`,
 		Example: `  chancery key rotate signer --from sam.key.pub --out sam-2027.key`,
 		Args:    cobra.NoArgs,
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
-			b, err := os.ReadFile(from)
+			b, err := readLimited(from, maxKeyFile)
 			if err != nil {
 				return err
 			}
@@ -279,7 +279,7 @@ func rotationKey(c *cobra.Command, out, comment string, old ed25519.PublicKey) (
 		}
 		// The key to retire is no earlier run's new key: the registry would refuse it as
 		// registered already, and the hint would call the key in force registered nowhere.
-		if b, err := os.ReadFile(out + ".pub"); err == nil {
+		if b, err := readLimited(out+".pub", maxKeyFile); err == nil {
 			if p, _, err := keys.ParsePublic(b); err == nil && p.Equal(old) {
 				return nil, withHint(fmt.Errorf("%s is the key to retire, the one --from names: --out names the new key's file", out),
 					"choose another --out, a file that does not exist yet: the command writes the new key there")
@@ -298,7 +298,7 @@ func rotationKey(c *cobra.Command, out, comment string, old ed25519.PublicKey) (
 			return nil, err
 		}
 		pub := k.Public().(ed25519.PublicKey)
-		b, err := os.ReadFile(out + ".pub")
+		b, err := readLimited(out+".pub", maxKeyFile)
 		if err == nil {
 			var p ed25519.PublicKey
 			if p, _, err = keys.ParsePublic(b); err == nil && !p.Equal(pub) {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,7 +43,10 @@ receives the token.`,
 				return writeJSON(c.OutOrStdout(), map[string]any{"name": args[0], "roles": splitList(roles), "token": tok})
 			}
 			fmt.Fprintf(c.ErrOrStderr(), "added %s (%s); their token, shown once:\n", args[0], roles)
-			fmt.Fprintln(c.OutOrStdout(), tok)
+			if _, err := fmt.Fprintln(c.OutOrStdout(), tok); err != nil {
+				return withHint(fmt.Errorf("print %s's token: %w", args[0], err),
+					"%s is added, their token was not printed: give them a new one with 'chancery member token %s'", args[0], args[0])
+			}
 			return nil
 		}),
 	}
@@ -102,7 +107,7 @@ comes from CHANCERY_PASSPHRASE_FILE, CHANCERY_PASSPHRASE or a prompt.`,
 		Short: "Register your public signer key (logged as a key-added entry)",
 		Args:  cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
-			b, err := os.ReadFile(args[0])
+			b, err := readLimited(args[0], maxKeyFile)
 			if err != nil {
 				return err
 			}
@@ -146,10 +151,32 @@ func newPassphraseHint(err error) error {
 	return withHint(err, keys.PassphraseHint)
 }
 
+// readUpload reads a letter's file to upload, of at most client.MaxFileBytes: the registry
+// refuses what is over its own limit (serve --max-upload), but a file is read whole before it
+// is sent. A device (/dev/zero, a terminal) is refused unread, and a regular file by its
+// size; a pipe is read to the bound.
 func readUpload(path string) (client.File, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return client.File{}, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return client.File{}, err
+	}
+	switch {
+	case !fi.Mode().IsRegular() && fi.Mode().Type() != fs.ModeNamedPipe:
+		return client.File{}, fmt.Errorf("%s is not a file (%v)", path, fi.Mode().Type())
+	case fi.Size() > client.MaxFileBytes:
+		return client.File{}, fmt.Errorf("%s is larger than %d bytes", path, client.MaxFileBytes)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, client.MaxFileBytes+1))
+	if err != nil {
+		return client.File{}, err
+	}
+	if int64(len(b)) > client.MaxFileBytes {
+		return client.File{}, fmt.Errorf("%s is larger than %d bytes", path, client.MaxFileBytes)
 	}
 	return client.File{Name: filepath.Base(path), Data: b}, nil
 }

@@ -129,7 +129,7 @@ func savedToken(url string) string {
 	if err != nil {
 		return ""
 	}
-	b, err := os.ReadFile(path)
+	b, err := readLimited(path, maxSecret)
 	if err != nil {
 		return ""
 	}
@@ -295,9 +295,9 @@ func readSecretFile(name string) ([]byte, error) {
 	return readSecret(name, f)
 }
 
-// maxSecret bounds a secret file: a client secret is some dozens of bytes, and a name given by
-// mistake (a log, a disk image, /dev/zero) must not be read whole into memory, nor cut short
-// into a secret the provider then refuses without saying why.
+// maxSecret bounds a secret file: a client secret or a password is some dozens of bytes, and
+// a name given by mistake (a log, a disk image, /dev/zero) must not be read whole into
+// memory, nor cut short into a secret the server then refuses without saying why.
 const maxSecret = 64 << 10
 
 // readSecret reads the secret file name from r, refusing one over maxSecret bytes. It reads
@@ -308,7 +308,7 @@ func readSecret(name string, r io.Reader) ([]byte, error) {
 		return nil, err
 	}
 	if len(b) > maxSecret {
-		return nil, fmt.Errorf("%s is over %d KiB: it is not a client secret", name, maxSecret>>10)
+		return nil, fmt.Errorf("%s is over %d KiB: it holds no secret alone", name, maxSecret>>10)
 	}
 	return b, nil
 }

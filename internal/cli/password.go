@@ -62,6 +62,11 @@ may read (chmod 600). It needs at least 12 characters. The registry keeps only i
 	return c
 }
 
+// maxPasswordFile bounds the file CHANCERY_NEW_PASSWORD_FILE names: a password is at most
+// registry.MaxPasswordLength bytes, and a large file or /dev/zero named by mistake is refused
+// without being held whole in memory.
+const maxPasswordFile = 4 << 10
+
 // readNewPassword reads the new password from the environment, a file, or the terminal.
 func readNewPassword(c *cobra.Command) (string, error) {
 	if p := os.Getenv(newPasswordEnv); p != "" {
@@ -78,9 +83,13 @@ func readNewPassword(c *cobra.Command) (string, error) {
 			return "", withHint(fmt.Errorf("%s %s %w", newPasswordFileEnv, path, err),
 				"a password file must be readable by you alone: chmod 600 %s, then set the password again (others may have read this one), or type it at the prompt", path)
 		}
-		b, err := io.ReadAll(f)
+		b, err := io.ReadAll(io.LimitReader(f, maxPasswordFile+1))
 		if err != nil {
 			return "", fmt.Errorf("read %s: %w", newPasswordFileEnv, err)
+		}
+		if len(b) > maxPasswordFile {
+			return "", withHint(fmt.Errorf("%s %s is larger than %d bytes: not a password", newPasswordFileEnv, path, maxPasswordFile),
+				"name a file that holds the password alone, on one line")
 		}
 		p, crlf := strings.CutSuffix(string(b), "\r\n")
 		if !crlf {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -73,7 +72,7 @@ each.`,
 			if caKeyFile == "" {
 				caKeyFile = filepath.Join(d.Path, officeca.CAKeyFile)
 			}
-			caKey, err := os.ReadFile(caKeyFile)
+			caKey, err := readLimited(caKeyFile, maxKeyFile)
 			if errors.Is(err, fs.ErrNotExist) {
 				return withHint(err, "the office CA's key is not there (init advises keeping it offline): name the copy kept offline with --ca-key FILE")
 			}

@@ -4,13 +4,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/policy"
+	"github.com/chancery/chancery/internal/registry"
 	"github.com/spf13/cobra"
 )
+
+// maxCasesFile bounds the table of sample letters 'policy test' reads: thousands of cases,
+// and not a file named by mistake held whole in memory.
+const maxCasesFile = 4 << 20
 
 // printDecision shows each requirement, who met it, what is missing, and why evidence did not
 // count.
@@ -41,7 +45,8 @@ func printDecision(w io.Writer, d *policy.Decision) {
 
 // compilePolicy reads and compiles a policy file, or returns every error with its position.
 func compilePolicy(name string) (*policy.Policy, []byte, error) {
-	src, err := os.ReadFile(name)
+	// A registry adopts no policy larger than this, so none is checked or tested either.
+	src, err := readLimited(name, registry.MaxPolicySize)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -89,7 +94,7 @@ explain shows what a letter still needs.`,
 			if err != nil {
 				return err
 			}
-			cases, err := os.ReadFile(args[1])
+			cases, err := readLimited(args[1], maxCasesFile)
 			if err != nil {
 				return err
 			}

@@ -40,7 +40,9 @@ the server runs with --webhook-allow-private.`,
 			}
 			fmt.Fprintf(c.OutOrStdout(), "added recipient %s (%s)\n", printable(v.Name), printable(strings.Join(v.Emails, ", ")))
 			if secret != "" {
-				fmt.Fprintf(c.OutOrStdout(), "webhook signing secret, shown once: %s\n", secret)
+				if _, err := fmt.Fprintf(c.OutOrStdout(), "webhook signing secret, shown once: %s\n", secret); err != nil {
+					return unprintedSecret(fmt.Sprintf("recipient %s", printable(v.Name)), err)
+				}
 			}
 			return nil
 		}),
@@ -107,7 +109,9 @@ runs with --webhook-allow-private.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.OutOrStdout(), "added webhook %s; signing secret, shown once: %s\n", args[0], secret)
+			if _, err := fmt.Fprintf(c.OutOrStdout(), "added webhook %s; signing secret, shown once: %s\n", args[0], secret); err != nil {
+				return unprintedSecret("webhook "+printable(args[0]), err)
+			}
 			return nil
 		}),
 	}
@@ -159,4 +163,12 @@ runs with --webhook-allow-private.`,
 	addJSONFlag(log, &logJSON)
 	c.AddCommand(add, list, log)
 	return c
+}
+
+// unprintedSecret is the failure to print the signing secret of the webhook of what, just
+// added: the registry shows it once, and deliveries to an endpoint whose secret nobody has
+// cannot be checked.
+func unprintedSecret(what string, err error) error {
+	return withHint(fmt.Errorf("print the webhook signing secret: %w", err),
+		"%s is added, but its webhook signing secret, shown once, was not printed: deliveries to it cannot be checked; add the endpoint again under another name, with standard output where it can be read", what)
 }

@@ -143,13 +143,18 @@ func opsServer(h http.Handler, write time.Duration) *http.Server {
 // Without a record (a new directory, or one from before the record existed) it passes.
 func checkPublished(ctx context.Context, d *datadir.Dir, db *store.DB) error {
 	cp, err := d.Published()
-	if errors.Is(err, fs.ErrNotExist) {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil
+	case errors.Is(err, datadir.ErrNotWritten):
+		// Damaged (a FIFO, a link to a large file): unreadable, as a record that is not a
+		// checkpoint is, so that accept-restore can set it aside.
+	case err != nil:
+		return withHint(err, "the server's user must be able to read and replace %s: is it another account's (root's)? Give it to the owner of %s", datadir.PublishedFile, d.Path)
+	default:
+		_, _, err = checkpoint.Open(cp, d.Verifier())
 	}
 	if err != nil {
-		return withHint(err, "the server's user must be able to read and replace %s: is it another account's (root's)? Give it to the owner of %s", datadir.PublishedFile, d.Path)
-	}
-	if _, _, err := checkpoint.Open(cp, d.Verifier()); err != nil {
 		return withHint(&unreadableRecord{fmt.Errorf("refusing to serve: %s in %s is not a checkpoint of this log: %w", datadir.PublishedFile, d.Path, err)},
 			"it is damaged, or another log's: what this server published cannot be read from it. Compare the database's log with the newest checkpoint its witnesses or monitors hold; if it extends it, run 'chancery log accept-restore --data %s', which keeps the record aside and records the database's checkpoint (docs/operations.md, \"Backups and restore\")", d.Path)
 	}

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"time"
 
@@ -24,7 +26,7 @@ func addWitnessFlags(c *cobra.Command, o *witnessOpts) {
 	c.Flags().DurationVar(&o.sealWait, "seal-wait", registry.DefaultSealWait,
 		"how long a release's seal waits for the witness quorum to cosign (the release commits first; after the wait the seal is fetched later)")
 	c.Flags().StringVar(&o.alertWebhook, "witness-alert-webhook", "",
-		"POST a JSON alert here when a witness refuses the log's checkpoint, sends a bad cosignature, is ahead of the log or keeps failing (env CHANCERY_WITNESS_ALERT_WEBHOOK)")
+		"POST a JSON alert here when a witness refuses the log's checkpoint, sends a bad cosignature, is ahead of the log or keeps failing (env CHANCERY_WITNESS_ALERT_WEBHOOK: a URL that holds a secret belongs there, not on the command line, where every account sees it)")
 }
 
 // run starts the witness client: it sends every checkpoint to the office's witnesses
@@ -53,6 +55,10 @@ func (o witnessOpts) alerter(st *office.Stack, logger *slog.Logger) func(string,
 		return nil
 	}
 	hc := &http.Client{Timeout: 10 * time.Second}
+	var host string
+	if pu, err := url.Parse(u); err == nil {
+		host = pu.Host
+	}
 	origin := st.Dir.Settings.Origin
 	return func(name string, err error) {
 		body, _ := json.Marshal(map[string]any{"event": "witness.alert", "log": origin, "witness": name,
@@ -61,7 +67,13 @@ func (o witnessOpts) alerter(st *office.Stack, logger *slog.Logger) func(string,
 		go func() {
 			resp, err := hc.Post(u, "application/json", bytes.NewReader(body))
 			if err != nil {
-				logger.Error("witness alert webhook", "err", err)
+				// Not the URL, which net/http's error quotes: a webhook's path is often its
+				// secret (Slack, Mattermost), and the log is read by more than the operator.
+				var ue *url.Error
+				if errors.As(err, &ue) {
+					err = ue.Err
+				}
+				logger.Error("witness alert webhook", "host", host, "err", err)
 				return
 			}
 			resp.Body.Close()

@@ -23,6 +23,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -42,6 +43,10 @@ import (
 // Default is the data directory used when none is given.
 const Default = "chancery-data"
 
+// SettingsFile is the name of the settings file, whose presence makes a directory a data
+// directory (initialized, or an init's that has not finished).
+const SettingsFile = settingsFile
+
 const (
 	settingsFile  = "chancery.json"
 	logKeyFile    = "log.key"
@@ -54,6 +59,17 @@ var ErrNotInitialized = errors.New("data directory is not initialized")
 
 // ErrInitialized means Init found the directory initialized already.
 var ErrInitialized = errors.New("already initialized")
+
+// ErrUnfinished is Open's refusal of a directory whose init stopped before its keys were in
+// place: the same 'chancery init' run again finishes it.
+var ErrUnfinished = errors.New("the init of this data directory did not finish: run the same 'chancery init' again")
+
+// ErrNotWritten is wrapped by the refusals of a file of the data directory that is not one
+// chancery wrote there: not a regular file, or larger than any it writes (readSmall).
+var ErrNotWritten = errors.New("not a file chancery wrote")
+
+// ErrLocked is Lock's refusal of a data directory whose lock another process holds.
+var ErrLocked = errors.New("another chancery serve is using the data directory")
 
 // ErrZone is wrapped by the errors of a time zone that is not an IANA name this machine
 // knows (LoadZone), whether given to init or time-zone or read from chancery.json.
@@ -112,11 +128,33 @@ type Dir struct {
 
 // OriginFor returns the default log origin for a base URL: its host and path, then "/log".
 func OriginFor(base string) (string, error) {
-	u, err := url.Parse(base)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return "", fmt.Errorf("base URL %q is not an http or https URL", base)
+	u, err := parseURL(base)
+	if err != nil {
+		return "", err
 	}
 	return strings.TrimSuffix(u.Host+u.Path, "/") + "/log", nil
+}
+
+// CheckURL refuses a base URL that released letters cannot carry: one not http or https,
+// without a host, or with a user name or password (every letter's QR code and links would
+// show it, for ever), a query or a fragment (the registry's paths, appended, would fall
+// inside them).
+func CheckURL(base string) error {
+	_, err := parseURL(base)
+	return err
+}
+
+func parseURL(base string) (*url.URL, error) {
+	u, err := url.Parse(base)
+	switch {
+	case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
+		return nil, fmt.Errorf("base URL %q is not an http or https URL", base)
+	case u.User != nil:
+		return nil, fmt.Errorf("base URL %q holds a user name or password: every released letter would show it", u.Redacted())
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(base, "#"):
+		return nil, fmt.Errorf("base URL %q has a query or a fragment: the registry's paths go after it", base)
+	}
+	return u, nil
 }
 
 // Init creates a data directory with a new log key and office key, or with the keys that
@@ -129,6 +167,12 @@ func Init(path string, s Settings) (_ *Dir, err error) {
 	}
 	if err := checkWritten(s); err != nil {
 		return nil, err
+	}
+	// Empty for callers that serve no letters (tests, tools); 'chancery init' always sets it.
+	if s.URL != "" {
+		if err := CheckURL(s.URL); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := os.Stat(filepath.Join(path, settingsFile)); err == nil {
 		return nil, fmt.Errorf("%s is %w", path, ErrInitialized)
@@ -529,6 +573,11 @@ func open(path string, keys *tokenKeys) (_ *Dir, err error) {
 	defer func() {
 		if err != nil {
 			d.Close()
+			// Killed after it wrote the settings, an init may have left its keys staged
+			// (Reopen moves them in): the command to run is that init, not a restore.
+			if settings.Unfinished && keys == nil && errors.Is(err, fs.ErrNotExist) {
+				err = fmt.Errorf("%w: %w", ErrUnfinished, err)
+			}
 		}
 	}()
 	if keys != nil && keys.office != nil {
@@ -573,7 +622,7 @@ func readSettings(path string) (Settings, error) {
 	if err := checkUnchangeable("settings", filepath.Join(path, settingsFile), "600"); err != nil {
 		return s, err
 	}
-	js, err := os.ReadFile(filepath.Join(path, settingsFile))
+	js, err := readSmall(filepath.Join(path, settingsFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, fmt.Errorf("%s: %w", path, ErrNotInitialized)
 	}
@@ -591,13 +640,46 @@ func readSettings(path string) (Settings, error) {
 	return s, checkOffice(s)
 }
 
+// maxSmallFile bounds the files of the data directory read whole: the settings, the key
+// files and the published checkpoint are each at most a few KiB.
+const maxSmallFile = 64 << 10
+
+// readSmall reads the data directory's file name, refusing anything but a regular file of at
+// most maxSmallFile bytes without reading further: one replaced by a link to a large file or
+// to /dev/zero would be held whole in memory before it was refused, and a FIFO would keep
+// the command (or a root shell's) waiting for ever. A missing file's error wraps
+// fs.ErrNotExist.
+func readSmall(name string) ([]byte, error) {
+	// O_NONBLOCK: opening a FIFO for reading waits for a writer, before Stat can refuse it.
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%v): %w", name, fi.Mode().Type(), ErrNotWritten)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxSmallFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxSmallFile {
+		return nil, fmt.Errorf("%s is larger than %d bytes: %w", name, maxSmallFile, ErrNotWritten)
+	}
+	return b, nil
+}
+
 // readLogKey reads log.key.
 func (d *Dir) readLogKey() error {
 	kf := filepath.Join(d.Path, logKeyFile)
 	if err := checkPrivate("log key", kf); err != nil {
 		return err
 	}
-	skey, err := os.ReadFile(kf)
+	skey, err := readSmall(kf)
 	if err != nil {
 		return fmt.Errorf("read log key: %w", err)
 	}
@@ -622,7 +704,7 @@ func (d *Dir) readDispatch() ([]byte, error) {
 	if err := checkPrivate("dispatch secret", filepath.Join(d.Path, dispatchFile)); err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(filepath.Join(d.Path, dispatchFile))
+	b, err := readSmall(filepath.Join(d.Path, dispatchFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		if k, ok := d.officeKey.(ed25519.PrivateKey); ok && d.Settings.OfficeKey == "" {
 			return k.Seed(), nil
@@ -695,7 +777,7 @@ func readOfficeKey(name string) (ed25519.PrivateKey, error) {
 	if err := checkPrivate("office key", name); err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(name)
+	b, err := readSmall(name)
 	if err != nil {
 		return nil, fmt.Errorf("read office key: %w", err)
 	}
@@ -882,7 +964,7 @@ func (d *Dir) Lock() (unlock func(), err error) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("another chancery serve is using %s", d.Path)
+			return nil, fmt.Errorf("%w %s", ErrLocked, d.Path)
 		}
 		return nil, fmt.Errorf("lock %s: %w", d.Path, err)
 	}

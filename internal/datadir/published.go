@@ -18,7 +18,7 @@ const PublishedFile = "published.checkpoint"
 // Published returns the recorded published checkpoint. When there is none yet, the error
 // wraps fs.ErrNotExist.
 func (d *Dir) Published() ([]byte, error) {
-	b, err := os.ReadFile(filepath.Join(d.Path, PublishedFile))
+	b, err := readSmall(filepath.Join(d.Path, PublishedFile))
 	if err != nil {
 		return nil, fmt.Errorf("read published checkpoint: %w", err)
 	}

@@ -19,7 +19,7 @@ const identificationInterval = 250 * time.Millisecond
 // letter released through any of them. It returns a function that stops it. A failed
 // refresh is retried at the next tick; meanwhile identification misses what it has not read.
 func followIdentification(reg *registry.Registry) (stop func()) {
-	return every(identificationInterval, "identification index not refreshed", reg.RefreshIdentification)
+	return every(identificationInterval, "identification index not refreshed", "identification index refreshed again", reg.RefreshIdentification)
 }
 
 // witnessesInterval is how often a server on a shared database rereads the witnesses and the
@@ -32,26 +32,45 @@ const witnessesInterval = 250 * time.Millisecond
 // a function that stops it. A failed read is retried at the next tick; meanwhile the
 // configuration read last stays.
 func followWitnesses(heads *cosigned.Heads) (stop func()) {
-	return every(witnessesInterval, "witness configuration not reread", heads.ReloadIfChanged)
+	return every(witnessesInterval, "witness configuration not reread", "witness configuration reread again", heads.ReloadIfChanged)
 }
 
+// failureLogInterval is how often every logs a failure that goes on: the first is logged at
+// once, the next a minute later, with how many there were.
+const failureLogInterval = time.Minute
+
 // every runs f at each tick of interval until the returned function is called, which waits
-// for the run under way; an error is logged with msg.
-func every(interval time.Duration, msg string, f func(context.Context) error) (stop func()) {
+// for the run under way. An error is logged with msg: the first of a run of them at once,
+// then at most once per failureLogInterval, with their count, and the first success after
+// them with again. Logged at each tick, a database down for an hour wrote some 28,000 lines
+// for each follower.
+func every(interval time.Duration, msg, again string, f func(context.Context) error) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
 		t := time.NewTicker(interval)
 		defer t.Stop()
+		failures := 0
+		var logged time.Time
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
 			}
-			if err := f(ctx); err != nil && ctx.Err() == nil {
-				slog.Warn(msg, "err", err)
+			err := f(ctx)
+			switch {
+			case ctx.Err() != nil:
+			case err != nil:
+				failures++
+				if failures == 1 || time.Since(logged) >= failureLogInterval {
+					slog.Warn(msg, "err", err, "failures", failures)
+					logged = time.Now()
+				}
+			case failures > 0:
+				slog.Info(again, "failures", failures)
+				failures = 0
 			}
 		}
 	}()

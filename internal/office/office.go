@@ -184,7 +184,9 @@ func officeKey(ctx context.Context, d *datadir.Dir, db *store.DB) (crypto.Signer
 // that says it is initialized and an office nobody can act for. Run again with the same
 // settings, Init finishes such an office: one whose store holds no member yet, or whose only
 // member is the admin it names, who then gets a new token in place of the lost one
-// (registry.Registry.ReissueBootstrap). It refuses any other.
+// (registry.Registry.ReissueBootstrap). It refuses any other. It holds the data directory's
+// lock (datadir.Dir.Lock) while it makes the log and the admin, and refuses, with
+// datadir.ErrLocked, a directory a server or another init holds.
 func Init(ctx context.Context, path string, s datadir.Settings, admin string, pdfCert func(dir string) error, opts ...Options) (*datadir.Dir, string, error) {
 	if err := registry.CheckMemberName(admin); err != nil {
 		return nil, "", fmt.Errorf("init: %w", err)
@@ -201,12 +203,19 @@ func Init(ctx context.Context, path string, s datadir.Settings, admin string, pd
 	d, err := datadir.Init(path, s)
 	resumed := errors.Is(err, datadir.ErrInitialized)
 	var hasAdmin bool
-	if resumed {
-		d, hasAdmin, err = unfinished(ctx, path, s, opt, err)
+	unlock := func() {}
+	switch {
+	case resumed:
+		d, hasAdmin, unlock, err = unfinished(ctx, path, s, opt, err)
+	case err == nil:
+		if unlock, err = d.Lock(); err != nil {
+			d.Close()
+		}
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("init: %w", err)
 	}
+	defer unlock()
 	initStep("directory")
 	if pdfCert != nil {
 		// An unfinished init may have set the certificate up already, or have been killed
@@ -253,16 +262,28 @@ var initStep = func(string) {}
 // stopped before its admin's token was delivered (datadir.Reopen), and reports whether its
 // office has a member already; otherwise it returns initialized, the error of datadir.Init
 // that found the directory. An office with more than one member was finished (its admin's
-// token arrived, the mark was left): its mark is cleared.
-func unfinished(ctx context.Context, path string, s datadir.Settings, opt Options, initialized error) (*datadir.Dir, bool, error) {
+// token arrived, the mark was left): its mark is cleared. It holds the data directory's lock
+// from before it opens the store, and returns the function that releases it: a server
+// started on the unfinished directory may be running its log there, and an init beside it
+// would give the admin a token, or make the log, under it.
+func unfinished(ctx context.Context, path string, s datadir.Settings, opt Options, initialized error) (_ *datadir.Dir, hasAdmin bool, unlock func(), err error) {
 	d, err := datadir.Reopen(path, s)
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
+	if unlock, err = d.Lock(); err != nil {
+		d.Close()
+		return nil, false, nil, err
+	}
+	defer func() {
+		if err != nil {
+			unlock()
+			d.Close()
+		}
+	}()
 	db, err := openOrCreate(ctx, opt.Database, d.Path)
 	if err != nil {
-		d.Close()
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	defer db.Close()
 	var members int
@@ -273,14 +294,11 @@ func unfinished(ctx context.Context, path string, s datadir.Settings, opt Option
 	})
 	switch {
 	case err != nil:
-		d.Close()
-		return nil, false, err
+		return nil, false, nil, err
 	case members > 1:
-		err = d.Finish()
-		d.Close()
-		return nil, false, errors.Join(initialized, err)
+		return nil, false, nil, errors.Join(initialized, d.Finish())
 	}
-	return d, members == 1, nil
+	return d, members == 1, unlock, nil
 }
 
 // openOrCreate opens the store of an office whose init stopped: with its log, or before the

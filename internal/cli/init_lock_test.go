@@ -1,0 +1,45 @@
+package cli_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/datadir"
+)
+
+// TestInitAgainRefusedWhileTheDirectoryIsLocked: init run again on a directory whose init
+// was killed took no lock, so that beside a server started there meanwhile (it serves an
+// unfinished directory) it opened the store and its log, gave the admin a new token and
+// marked the directory finished under the server. It now takes the server's lock first, and
+// refuses, with a hint, changing nothing, while another process holds it.
+func TestInitAgainRefusedWhileTheDirectoryIsLocked(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills a child process")
+	}
+	dir := filepath.Join(t.TempDir(), "office")
+	args := []string{"init", "--data", dir, "--office", "Lock Office", "--prefix", "LCK", "--url", "https://lock.example", "--no-pdf-ca"}
+	killedAt(t, "init", "printed", args...)
+	d, err := datadir.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	unlock, err := d.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(args...)
+	if code != 2 || out != "" || !strings.Contains(errs, "chancery: error: init: another chancery serve is using") || !strings.Contains(errs, "chancery: hint: stop the server") {
+		t.Fatalf("init again under the server's lock: status %d\n%s%s\nwant it refused with a hint", code, out, errs)
+	}
+	if r, err := datadir.Reopen(dir, d.Settings); err != nil {
+		t.Fatalf("after the refused init: %v, want the directory still unfinished", err)
+	} else {
+		r.Close()
+	}
+	unlock()
+	if code, out, errs := run(args...); code != 0 || !strings.HasPrefix(out, "chy_") {
+		t.Fatalf("init again once the lock is released: status %d\n%s%s", code, out, errs)
+	}
+}

@@ -1,0 +1,68 @@
+package office
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer the follower's goroutine logs to.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestFollowerLogsAnOutageOnce: a follower of a shared database (identification, witnesses)
+// logged its failure at every tick, four times a second each: an hour's outage of the
+// database wrote some 28,000 warnings apiece to the server's log. The first failure is
+// logged at once, the next ones at most once a minute with their count, and the recovery.
+func TestFollowerLogsAnOutageOnce(t *testing.T) {
+	var log syncBuffer
+	defer func(l *slog.Logger) { slog.SetDefault(l) }(slog.Default())
+	slog.SetDefault(slog.New(slog.NewTextHandler(&log, nil)))
+	var mu sync.Mutex
+	calls := 0
+	stop := every(time.Millisecond, "thing not refreshed", "thing refreshed again", func(context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if calls++; calls <= 100 {
+			return errors.New("connection refused")
+		}
+		return nil
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		n := calls
+		mu.Unlock()
+		if n >= 110 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	stop()
+	got := log.String()
+	if n := strings.Count(got, "thing not refreshed"); n != 1 {
+		t.Errorf("100 failures in a row logged %d warnings, want 1:\n%.2000s", n, got)
+	}
+	if !strings.Contains(got, "thing refreshed again") || !strings.Contains(got, "failures=100") {
+		t.Errorf("the recovery after 100 failures was not logged with their count:\n%.2000s", got)
+	}
+}
