@@ -30,7 +30,7 @@ type SMTP struct {
 func ParseSMTP(s string) (*SMTP, error) {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-		return nil, fmt.Errorf("dispatch: SMTP URL %q must be smtp://host:port or smtps://user:pass@host:port", redact(s))
+		return nil, fmt.Errorf("dispatch: SMTP URL %q must be smtp://host:port or smtps://user@host:port", redact(s))
 	}
 	c := &SMTP{Host: u.Hostname(), TLS: u.Scheme == "smtps", Port: 25}
 	if c.TLS {
