@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/datadir"
 )
@@ -41,5 +42,37 @@ func TestInitAgainRefusedWhileTheDirectoryIsLocked(t *testing.T) {
 	unlock()
 	if code, out, errs := run(args...); code != 0 || !strings.HasPrefix(out, "chy_") {
 		t.Fatalf("init again once the lock is released: status %d\n%s%s", code, out, errs)
+	}
+}
+
+// TestServeRefusesAnUnfinishedDirectory: serve started on a directory whose init stopped
+// after its keys were in place served an office that may have no admin, whose token only
+// that init printed. It now refuses, saying to run the same init again.
+func TestServeRefusesAnUnfinishedDirectory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills a child process")
+	}
+	dir := filepath.Join(t.TempDir(), "office")
+	args := []string{"init", "--data", dir, "--office", "Serve Office", "--prefix", "SRV", "--url", "https://serve.example", "--no-pdf-ca"}
+	killedAt(t, "init", "printed", args...)
+	type result struct {
+		code      int
+		out, errs string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, out, errs := run("serve", "--data", dir, "--listen", "127.0.0.1:0")
+		done <- result{code, out, errs}
+	}()
+	select {
+	case r := <-done:
+		if r.code != 2 || !strings.Contains(r.errs, "did not finish") || !strings.Contains(r.errs, "chancery: hint: run the same 'chancery init' again") {
+			t.Fatalf("serve on an unfinished directory: status %d\n%s%s", r.code, r.out, r.errs)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("serve on an unfinished directory is serving it (no answer in a minute)")
+	}
+	if code, out, errs := run(args...); code != 0 || !strings.HasPrefix(out, "chy_") {
+		t.Fatalf("the same init again: status %d\n%s%s", code, out, errs)
 	}
 }

@@ -139,8 +139,7 @@ receives the token.`,
 				return memberErr(err, args[0])
 			}
 			fmt.Fprintf(c.ErrOrStderr(), "enabled %s; their new token, shown once:\n", printable(args[0]))
-			fmt.Fprintln(c.OutOrStdout(), tok)
-			return nil
+			return printToken(c, tok, args[0], "is enabled")
 		}),
 	}
 
@@ -162,8 +161,7 @@ and receives the token.`,
 				return memberErr(err, args[0])
 			}
 			fmt.Fprintf(c.ErrOrStderr(), "issued %s a new token (the old one no longer works), shown once:\n", printable(args[0]))
-			fmt.Fprintln(c.OutOrStdout(), tok)
-			return nil
+			return printToken(c, tok, args[0], "has a new token (the old one no longer works)")
 		}),
 	}
 	return []*cobra.Command{list, show, roles, disable, enable, token}
@@ -230,4 +228,15 @@ func printMember(w io.Writer, m *registry.MemberView) {
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// printToken prints a member's new token, shown once, on its own line: a token that could not
+// be printed (standard output closed, or on a full disk) is not delivered, and the command
+// fails saying how to give the member another.
+func printToken(c *cobra.Command, tok, name, done string) error {
+	if _, err := fmt.Fprintln(c.OutOrStdout(), tok); err != nil {
+		return withHint(fmt.Errorf("print %s's token: %w", printable(name), err),
+			"%s %s, but it was not printed: give them another with 'chancery member token %s', with standard output where it can be read", printable(name), done, printable(name))
+	}
+	return nil
 }

@@ -181,6 +181,12 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		return err
 	}
 	defer d.Close()
+	if d.Settings.Unfinished {
+		// Its office may lack its log's first checkpoint, its admin, or its admin's token,
+		// which only that init printed.
+		return withHint(fmt.Errorf("serve %s: %w", path, datadir.ErrUnfinished),
+			"run the same 'chancery init' again: it finishes the office and gives its admin a token; then serve")
+	}
 	ops.serveMetrics(d.Settings.URL)
 	// A registry whose public URL is https:// is reached over TLS, if only through a proxy
 	// that terminates it: its session cookies must never travel in the clear, and browsers

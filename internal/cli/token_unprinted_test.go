@@ -102,3 +102,22 @@ func TestUnprintedChangeTokenFails(t *testing.T) {
 		t.Fatalf("change approve with the token unprinted: status %d\n%s", code, errs.String())
 	}
 }
+
+// TestUnprintedMemberTokenFails: 'member token' and 'member enable' printed the new token,
+// shown once, without looking at the outcome: with standard output closed or on a full disk
+// they exited 0, the old token dead and the new one seen by nobody. They now fail, saying
+// how to give the member another.
+func TestUnprintedMemberTokenFails(t *testing.T) {
+	o := newOffice(t)
+	t.Setenv("CHANCERY_URL", o.url)
+	t.Setenv("CHANCERY_TOKEN", o.tokens["root"])
+	if code, out, errs := run("member", "disable", "sam"); code != 0 {
+		t.Fatalf("member disable: %d\n%s%s", code, out, errs)
+	}
+	for _, args := range [][]string{{"member", "enable", "sam"}, {"member", "token", "sam"}} {
+		var errs bytes.Buffer
+		if code := cli.Main(args, brokenOutput{}, &errs); code != cli.ExitError || !strings.Contains(errs.String(), "it was not printed: give them another with 'chancery member token sam'") {
+			t.Errorf("%s with the token unprinted: status %d\n%s", strings.Join(args, " "), code, errs.String())
+		}
+	}
+}
