@@ -73,7 +73,7 @@ func TestCommandFilesReadToTheirBound(t *testing.T) {
 			if code == 0 || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, "chancery: error: ") {
 				t.Errorf("%s: exit %d, printed:\n%s%s\nwant the file refused (%q)", strings.Join(c.args, " "), code, stdout, stderr, c.want)
 			}
-			if n := after.TotalAlloc - before.TotalAlloc; n > 16<<20 {
+			if n := after.TotalAlloc - before.TotalAlloc; n > 64<<20 { // far below the 256 MiB read before; compiling a policy alone allocates about 20 MiB
 				t.Errorf("%s: refusing the file allocated %d MiB", strings.Join(c.args, " "), n>>20)
 			}
 		})
@@ -94,7 +94,7 @@ func TestCommandFilesReadToTheirBound(t *testing.T) {
 	if code == 0 || !strings.Contains(stderr, "no token") {
 		t.Errorf("letter list with a large saved login: exit %d\n%s\nwant no token", code, stderr)
 	}
-	if n := after.TotalAlloc - before.TotalAlloc; n > 16<<20 {
+	if n := after.TotalAlloc - before.TotalAlloc; n > 64<<20 { // far below the 256 MiB read before; compiling a policy alone allocates about 20 MiB
 		t.Errorf("a large saved login: reading it allocated %d MiB", n>>20)
 	}
 }

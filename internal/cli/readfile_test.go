@@ -52,7 +52,7 @@ func TestSmallFilesReadToTheirBound(t *testing.T) {
 		if code == 0 || !strings.Contains(stderr, "larger than") {
 			t.Errorf("%s: exit %d, printed:\n%s%s\nwant the file refused as too large", strings.Join(args, " "), code, stdout, stderr)
 		}
-		if n := after.TotalAlloc - before.TotalAlloc; n > 16<<20 {
+		if n := after.TotalAlloc - before.TotalAlloc; n > 64<<20 { // far below the 256 MiB read before; compiling a policy alone allocates about 20 MiB
 			t.Errorf("%s: refusing a file of %d MiB allocated %d MiB", strings.Join(args, " "), size>>20, n>>20)
 		}
 	}
