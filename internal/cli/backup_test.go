@@ -55,6 +55,11 @@ func openReleasingOfficeWith(t *testing.T, dir, database string, pdfCert func(di
 	if err != nil {
 		t.Fatal(err)
 	}
+	// As 'chancery init' does once it has printed the admin's token: serve refuses an
+	// unfinished directory.
+	if err := d.Finish(); err != nil {
+		t.Fatal(err)
+	}
 	st, err := officepkg.Open(ctx, d, officepkg.Options{Database: database})
 	if err != nil {
 		t.Fatal(err)
