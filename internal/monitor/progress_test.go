@@ -179,35 +179,7 @@ func TestBadEmptyTree(t *testing.T) {
 // TestOutageIsNoRollback: a log that fails to answer while the monitor fetches the tiles of
 // the tree it holds, to place an older checkpoint in it, is out, not rolled back.
 func TestOutageIsNoRollback(t *testing.T) {
-	keys := newLogKeys(t, "outage.example/log")
-	o := newOffice(t, keys)
-	o.release(1)
-	older := heldCheckpoint(t, o)
-	o.release(2)
-	m, c := newMonitor(t, o.url, keys, t.TempDir(), public.Filter{})
-	pass(t, m)
-	c.take()
-	for _, status := range []int{http.StatusServiceUnavailable, http.StatusTooManyRequests, http.StatusInternalServerError} {
-		o.setServe(func(w http.ResponseWriter, r *http.Request, h http.Handler) {
-			if strings.HasPrefix(r.URL.Path, "/log/tile/") {
-				http.Error(w, "down", status)
-				return
-			}
-			serveCheckpoint(older)(w, r, h)
-		})
-		err := m.Pass(context.Background())
-		if err == nil || errors.Is(err, monitor.ErrConflict) || errors.Is(err, monitor.ErrUnsound) {
-			t.Fatalf("pass during an outage (%d): %v", status, err)
-		}
-		if rs := c.take(); len(rs) != 0 {
-			t.Fatalf("reported during an outage (%d): %+v", status, rs)
-		}
-	}
-	o.setServe(serveCheckpoint(older))
-	pass(t, m)
-	if rs := c.take(); len(rs) != 0 {
-		t.Fatalf("after the outage: %+v", rs)
-	}
+	outOnly(t, "outage.example/log", http.StatusServiceUnavailable, http.StatusTooManyRequests, http.StatusInternalServerError)
 }
 
 // TestMisroutedTilesAreNoRollback: a log whose checkpoint is an older one of the history held
@@ -216,36 +188,7 @@ func TestOutageIsNoRollback(t *testing.T) {
 // Before, the 404 on the held tree's tiles was a rollback (exit 3). A log set back to the
 // older tree, which serves that tree's tiles and not the larger one's, is still a rollback.
 func TestMisroutedTilesAreNoRollback(t *testing.T) {
-	keys := newLogKeys(t, "misrouted.example/log")
-	o := newOffice(t, keys)
-	o.release(1)
-	older := heldCheckpoint(t, o)
-	o.release(2)
-	m, c := newMonitor(t, o.url, keys, t.TempDir(), public.Filter{})
-	pass(t, m)
-	c.take()
-	for _, status := range []int{http.StatusNotFound, http.StatusGone} {
-		o.setServe(func(w http.ResponseWriter, r *http.Request, h http.Handler) {
-			if strings.HasPrefix(r.URL.Path, "/log/tile/") {
-				http.Error(w, "no such route", status)
-				return
-			}
-			serveCheckpoint(older)(w, r, h)
-		})
-		err := m.Pass(context.Background())
-		if err == nil || errors.Is(err, monitor.ErrConflict) || errors.Is(err, monitor.ErrUnsound) {
-			t.Fatalf("pass with every tile %d: %v", status, err)
-		}
-		if rs := c.take(); len(rs) != 0 {
-			t.Fatalf("reported with every tile %d: %+v", status, rs)
-		}
-	}
-	o.setServe(serveCheckpoint(older))
-	pass(t, m)
-	if rs := c.take(); len(rs) != 0 {
-		t.Fatalf("after the misrouted tiles: %+v", rs)
-	}
-
+	o, m, c, older := outOnly(t, "misrouted.example/log", http.StatusNotFound, http.StatusGone)
 	o.setServe(setBack(t, older))
 	if err := m.Pass(context.Background()); !errors.Is(err, monitor.ErrConflict) {
 		t.Fatalf("pass over a log set back: %v", err)
@@ -680,4 +623,42 @@ func TestCutPassKeepsTheCheckpointItSaw(t *testing.T) {
 		t.Fatalf("alerts: %+v", alerts)
 	}
 	checkEvidence(t, alerts[0], seen, fork)
+}
+
+// outOnly has a monitor hold a tree of 3 entries, then serves it the older checkpoint of 1
+// with every tile answered each of statuses in turn: each pass fails with no alert nor
+// report, and once the tiles are served again the older checkpoint is no finding. It returns
+// the office, the monitor, its reports and the older checkpoint.
+func outOnly(t *testing.T, origin string, statuses ...int) (*office, *monitor.Monitor, *collector, []byte) {
+	t.Helper()
+	keys := newLogKeys(t, origin)
+	o := newOffice(t, keys)
+	o.release(1)
+	older := heldCheckpoint(t, o)
+	o.release(2)
+	m, c := newMonitor(t, o.url, keys, t.TempDir(), public.Filter{})
+	pass(t, m)
+	c.take()
+	for _, status := range statuses {
+		o.setServe(func(w http.ResponseWriter, r *http.Request, h http.Handler) {
+			if strings.HasPrefix(r.URL.Path, "/log/tile/") {
+				http.Error(w, "down", status)
+				return
+			}
+			serveCheckpoint(older)(w, r, h)
+		})
+		err := m.Pass(context.Background())
+		if err == nil || errors.Is(err, monitor.ErrConflict) || errors.Is(err, monitor.ErrUnsound) {
+			t.Fatalf("pass with every tile %d: %v", status, err)
+		}
+		if rs := c.take(); len(rs) != 0 {
+			t.Fatalf("reported with every tile %d: %+v", status, rs)
+		}
+	}
+	o.setServe(serveCheckpoint(older))
+	pass(t, m)
+	if rs := c.take(); len(rs) != 0 {
+		t.Fatalf("after the tiles came back: %+v", rs)
+	}
+	return o, m, c, older
 }
