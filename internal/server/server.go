@@ -339,11 +339,14 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	// ready, and says on a line of its own what the operator must do.
 	// Nor does a policy in force that this build does not compile close the server: reads,
 	// verification and the adoption of a corrected policy go on while the gate is closed.
+	// /readyz answers anyone: it says that much only, for the reason quotes the policy (its
+	// groups name staff); the server's log, the operator's, gives the reason and the remedy.
 	if s.cfg.Registry != nil {
-		for _, warn := range []string{s.cfg.Registry.PDFCertificateWarning(), s.cfg.Registry.PolicyClosed()} {
-			if warn != "" {
-				fmt.Fprintf(w, "warning: %s\n", warn)
-			}
+		if warn := s.cfg.Registry.PDFCertificateWarning(); warn != "" {
+			fmt.Fprintf(w, "warning: %s\n", warn)
+		}
+		if s.cfg.Registry.PolicyClosed() != "" {
+			w.Write([]byte("warning: the policy in force does not compile with this version of Chancery: nothing is approved, signed or released until an admin adopts a corrected one (the server's log says why)\n"))
 		}
 	}
 }
