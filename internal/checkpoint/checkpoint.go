@@ -136,12 +136,20 @@ func Open(signed []byte, v note.Verifier) (Checkpoint, *note.Note, error) {
 	return c, n, nil
 }
 
-// OpenNote is note.Open, except that it verifies every signature line of a known key:
-// note.Open verifies the first line of each key and skips that key's later lines unread,
-// where C2SP signed-note says that a signature whose key name and ID match a known key MUST
-// be verified. A note with a second line of a known key that does not verify is refused, as
-// note.Open refuses one whose first line does not (*note.InvalidSignatureError); an identical
-// line repeated is not verified again.
+// OpenNote is note.Open, except that it verifies every signature line of a known key, and
+// reads each such line only in its canonical base64:
+//
+//   - note.Open verifies the first line of each key and skips that key's later lines unread,
+//     where C2SP signed-note says that a signature whose key name and ID match a known key
+//     MUST be verified. A note with a second line of a known key that does not verify is
+//     refused, as note.Open refuses one whose first line does not
+//     (*note.InvalidSignatureError); an identical line repeated is not verified again.
+//   - note.Open decodes base64 leniently: a line whose last character before the padding has
+//     its unused bits set decodes to the same signature, so one note has several spellings.
+//     RFC 4648 (section 3.5), which signed-note's base64 is, lets a decoder refuse them, and
+//     Chancery's formats give each value one encoding: a line of a known key that is not the
+//     canonical encoding of its bytes is refused. Lines of unknown keys are ignored, as the
+//     specification says, in whatever spelling.
 func OpenNote(msg []byte, known note.Verifiers) (*note.Note, error) {
 	n, err := note.Open(msg, known)
 	if err != nil {
@@ -168,7 +176,13 @@ func OpenNote(msg []byte, known note.Verifiers) (*note.Note, error) {
 		}
 		k := nameHash{name, binary.BigEndian.Uint32(sig)}
 		first, ok := verified[k]
-		if !ok || b64 == first {
+		if !ok {
+			continue
+		}
+		if base64.StdEncoding.EncodeToString(sig) != b64 {
+			return nil, fmt.Errorf("signature line of %s+%08x is not in canonical base64 (its unused bits are not zero)", k.name, k.hash)
+		}
+		if b64 == first {
 			continue
 		}
 		v, err := known.Verifier(k.name, k.hash)

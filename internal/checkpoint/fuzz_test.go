@@ -95,6 +95,8 @@ func FuzzOpen(f *testing.F) {
 		bytes.Replace(good, []byte("\n\n"), []byte("\n"), 1),               // no blank line
 		good[:len(good)-1],
 		append(bytes.Clone(good), otherLine...), // a second line of the log key, not the note's
+		unusedBitsSet(good),                     // the log key's line in non-canonical base64
+		append(bytes.Clone(good), unusedBitsSet(good)[len(good)-len(otherLine):]...), // and after the canonical one
 		[]byte(body),
 		nil,
 	} {
@@ -125,6 +127,19 @@ func FuzzOpen(f *testing.F) {
 			if name == v.Name() && binary.BigEndian.Uint32(sig) == v.KeyHash() && !v.Verify([]byte(n.Text), sig[4:]) {
 				t.Fatalf("Open(%q) succeeded with a signature line of the log key that does not verify: %q", signed, line)
 			}
+			if name == v.Name() && binary.BigEndian.Uint32(sig) == v.KeyHash() && base64.StdEncoding.EncodeToString(sig) != b64 {
+				t.Fatalf("Open(%q) succeeded with a signature line of the log key in non-canonical base64: %q", signed, line)
+			}
 		}
 	})
+}
+
+// unusedBitsSet returns a signed note of one Ed25519 signature line (68 bytes, whose base64
+// ends in one '=' after a character with two unused bits) with those bits set.
+func unusedBitsSet(signed []byte) []byte {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	b := bytes.Clone(signed)
+	i := len(b) - len("=\n") - 1
+	b[i] = alphabet[strings.IndexByte(alphabet, b[i])|3]
+	return b
 }

@@ -461,6 +461,7 @@ func FuzzVerifiersAgree(f *testing.F) {
 				bytes.ReplaceAll(s, []byte(`,"`), []byte(` , "`)),
 				bytes.Replace(s, []byte(`A=="`), []byte(`B=="`), 1),
 				bytes.Replace(s, []byte(`A="`), []byte(`B="`), 1),
+				lenientSignatureLine(s),
 			} {
 				f.Add(uint8(set), uint8(0), uint8(0), m)
 			}
@@ -487,4 +488,19 @@ func FuzzVerifiersAgree(f *testing.F) {
 			t.Fatalf("the verifiers disagree:\n%s\n%s", Marshal(got), Marshal(want))
 		}
 	})
+}
+
+// lenientSignatureLine returns seal s with the unused bits of the last base64 character of its
+// checkpoint's first signature line (the log's, 68 bytes: one '=') set, which x/mod's
+// note.Open decodes to the same signature.
+func lenientSignatureLine(s []byte) []byte {
+	i := bytes.Index(s, []byte(`\n\n— `))
+	j := bytes.Index(s[max(i, 0):], []byte(`=\n`))
+	if i < 0 || j < 1 {
+		return s
+	}
+	out := bytes.Clone(s)
+	k := i + j - 1
+	out[k] = b64Alphabet[strings.IndexByte(b64Alphabet, out[k])|3]
+	return out
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/entry"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 func TestSealRoundTrip(t *testing.T) {
@@ -84,6 +85,49 @@ func TestSealParseStrict(t *testing.T) {
 				t.Fatalf("version error %v, want %v", err, c.version)
 			}
 		})
+	}
+}
+
+// TestSealParseBoundsProofs: an inclusion proof has one hash per level of its tree, so no
+// seal of a tree of at most checkpoint.MaxTreeSize has more than MaxProofHashes; Parse read
+// proofs of any length up to the seal's 1 MiB (about 22,000 hashes) and left them to the
+// verifier. A longer proof is malformed, in the release and in a key entry, and Decoder
+// says the same.
+func TestSealParseBoundsProofs(t *testing.T) {
+	s := newScenario(t)
+	seal := s.o.seal(t, s.relA, true)
+	long := func(n int) tlog.RecordProof {
+		p := make(tlog.RecordProof, n)
+		for i := range p {
+			p[i][0] = byte(i)
+		}
+		return p
+	}
+	for _, c := range []struct {
+		name string
+		set  func(s *Seal, p tlog.RecordProof)
+	}{
+		{"release", func(s *Seal, p tlog.RecordProof) { s.Release.Proof = p }},
+		{"key entry", func(s *Seal, p tlog.RecordProof) { s.Keys[0].Proof = p }},
+	} {
+		for _, n := range []int{MaxProofHashes, MaxProofHashes + 1, 20000} {
+			bad := cloneSeal(seal)
+			c.set(bad, long(n))
+			data := bad.Marshal()
+			var d Decoder
+			for parser, parse := range map[string]func([]byte) (*Seal, error){"Parse": Parse, "Decoder": d.Parse} {
+				_, err := parse(data)
+				if n <= MaxProofHashes {
+					if err != nil {
+						t.Errorf("%s: %s proof of %d hashes: %v", parser, c.name, n, err)
+					}
+					continue
+				}
+				if !errors.Is(err, ErrMalformed) {
+					t.Errorf("%s: %s proof of %d hashes: got %v, want malformed", parser, c.name, n, err)
+				}
+			}
+		}
 	}
 }
 
@@ -208,6 +252,49 @@ func TestTrustRootStrict(t *testing.T) {
 				t.Log(err)
 			}
 		})
+	}
+}
+
+// TestTrustRootKeysHaveOneSpelling: note.NewVerifier reads a key hash in capitals and skips
+// line breaks in the key's base64, so a trust root's log key or witness key had several
+// spellings of one key. Verifiers keep the newest checkpoint they saw per log key as spelt
+// (chancery verify's kept checkpoints, the monitor's logs): a trust root with the same keys
+// spelt otherwise started with nothing kept, and took a rolled-back log for the first one.
+// Only the spelling note.NewEd25519VerifierKey writes is accepted.
+func TestTrustRootKeysHaveOneSpelling(t *testing.T) {
+	o := newTestOffice(t, "Task Force North", "letters.example.org/log", 0x10)
+	tr := o.trustRoot(1)
+	if capitalsOf := strings.SplitN(tr.LogKey, "+", 3)[1]; strings.ToUpper(capitalsOf) == capitalsOf {
+		t.Fatalf("log key %q has no letter in its hash", tr.LogKey)
+	}
+	// capitals and lineBreak respell vkey: its key hash in capitals, a line break (a JSON escape)
+	// in its base64.
+	capitals := func(vkey string) string {
+		f := strings.SplitN(vkey, "+", 3)
+		return f[0] + "+" + strings.ToUpper(f[1]) + "+" + f[2]
+	}
+	lineBreak := func(vkey string) string { return vkey[:len(vkey)-8] + "\\n" + vkey[len(vkey)-8:] }
+	for name, respell := range map[string]func(string) string{
+		"key hash in capitals":  capitals,
+		"line break in the key": lineBreak,
+	} {
+		for _, field := range []string{"log_key", "witnesses"} {
+			good, err := tr.Marshal()
+			if err != nil {
+				t.Fatal(err)
+			}
+			key := tr.LogKey
+			if field == "witnesses" {
+				key = tr.Witnesses[0]
+			}
+			if respell(key) == key {
+				continue // a key hash of digits only has no capitals
+			}
+			data := strings.Replace(string(good), `"`+key+`"`, `"`+respell(key)+`"`, 1)
+			if got, err := ParseTrustRoot([]byte(data)); err == nil {
+				t.Errorf("%s in %s: accepted (%q)", name, field, got.LogKey)
+			}
+		}
 	}
 }
 

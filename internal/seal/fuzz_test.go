@@ -2,6 +2,7 @@ package seal
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/rogpeppe/go-internal/txtar"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // vectorFiles returns the files of the test vectors whose names start with prefix, as seeds.
@@ -49,7 +51,7 @@ func referenceParse(data []byte) bool {
 		}
 		opened := false
 		for _, e := range append([]loggedV2{f.Release}, f.Keys...) {
-			if e.Index < 0 || e.Proof == nil || e.Opening != nil && (e.Opening.Salt == nil || e.Opening.Statement == nil) {
+			if e.Index < 0 || e.Proof == nil || len(e.Proof) > MaxProofHashes || e.Opening != nil && (e.Opening.Salt == nil || e.Opening.Statement == nil) {
 				return false
 			}
 			opened = opened || e.Opening != nil
@@ -61,7 +63,7 @@ func referenceParse(data []byte) bool {
 		return false
 	}
 	for _, e := range append([]LoggedEntry{f.Release}, f.Keys...) {
-		if e.Index < 0 || e.Proof == nil || e.Opening != nil {
+		if e.Index < 0 || e.Proof == nil || len(e.Proof) > MaxProofHashes || e.Opening != nil {
 			return false
 		}
 	}
@@ -84,6 +86,14 @@ func FuzzParseSeal(f *testing.F) {
 	}
 	one := &Seal{Checkpoint: []byte("o\n1\nAAAA\n\n— o AAAA\n"), Release: LoggedEntry{Entry: []byte("e")}}
 	f.Add(one.Marshal())
+	// Proofs at and past MaxProofHashes, in the release and in a key entry.
+	for _, n := range []int{MaxProofHashes, MaxProofHashes + 1} {
+		long := &Seal{Checkpoint: []byte("x"), Release: LoggedEntry{Entry: []byte("e"), Proof: make(tlog.RecordProof, n)}}
+		f.Add(long.Marshal())
+		long.Keys = []LoggedEntry{long.Release}
+		long.Release.Proof = nil
+		f.Add(long.Marshal())
+	}
 	for _, s := range []string{
 		`{"chancery_seal":1,"checkpoint":"a\"b\\c\u2028<&>\t","release":{"index":0,"entry":"","proof":[]},"keys":[]}`,
 		`{"chancery_seal":1,"checkpoint":"x","release":{"index":0,"entry":"AA==","proof":null},"keys":[]}`,
@@ -134,10 +144,37 @@ func FuzzParseTrustRoot(f *testing.F) {
 	}
 	f.Add([]byte(`{"chancery_trust":2}`))
 	f.Add([]byte(`{"chancery_trust":1,"office":"o","base_url":"https://x","log_origin":"o","log_key":"o+00000000+AQ==","office_keys":[],"witnesses":[],"witness_quorum":0}`))
+	// A vector's keys respelt: a key hash in capitals, a line break in the base64.
+	if tr, err := ParseTrustRoot(vectorFiles(f, "trust")[0]); err == nil {
+		data, _ := tr.Marshal()
+		name, rest, _ := strings.Cut(tr.LogKey, "+")
+		hash, key, _ := strings.Cut(rest, "+")
+		f.Add(bytes.Replace(data, []byte(tr.LogKey), []byte(name+"+"+strings.ToUpper(hash)+"+"+key), 1))
+		f.Add(bytes.Replace(data, []byte(tr.LogKey), []byte(name+"+"+hash+"+"+key[:8]+`\n`+key[8:]), 1))
+		for _, w := range tr.Witnesses {
+			f.Add(bytes.Replace(data, []byte(w), []byte(w[:len(w)-8]+`\r`+w[len(w)-8:]), 1))
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tr, err := ParseTrustRoot(data)
 		if err != nil {
 			return
+		}
+		// Each key has one spelling, note.NewEd25519VerifierKey's.
+		for _, vkey := range append([]string{tr.LogKey}, tr.Witnesses...) {
+			pub, err := PublicKeyOf(vkey)
+			if err != nil {
+				t.Fatalf("accepted key %q: %v", vkey, err)
+			}
+			name, rest, _ := strings.Cut(vkey, "+")
+			hash, _, _ := strings.Cut(rest, "+")
+			alg := byte(algEd25519)
+			if vkey != tr.LogKey {
+				alg = algCosignatureV1
+			}
+			if want := name + "+" + strings.ToLower(hash) + "+" + base64.StdEncoding.EncodeToString(append([]byte{alg}, pub...)); vkey != want {
+				t.Fatalf("accepted key %q, spelt %q canonically", vkey, want)
+			}
 		}
 		out, err := tr.Marshal()
 		if err != nil {

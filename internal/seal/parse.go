@@ -297,6 +297,11 @@ func (p *parser) hash() (h tlog.Hash) {
 // hashLen is the length of a hash in a proof: 44 base64 characters, quotes and a comma.
 const hashLen = 44 + 3
 
+// MaxProofHashes bounds an inclusion proof in a seal: one hash per level of a tree of 2^63
+// leaves, more than any tree a checkpoint may have (checkpoint.MaxTreeSize), so that no seal
+// that could verify is refused. A longer proof is malformed, refused as it is read.
+const MaxProofHashes = 63
+
 func (p *parser) logged(withOpening bool) LoggedEntry {
 	var e LoggedEntry
 	p.lit(`{"index":`)
@@ -305,7 +310,7 @@ func (p *parser) logged(withOpening bool) LoggedEntry {
 	e.Entry = p.bytes()
 	p.lit(`,"proof":[`)
 	// Size the proof for the hashes up to the next ']', for one allocation.
-	if n := (bytes.IndexByte(p.data, ']') + 1) / hashLen; p.reuse {
+	if n := min((bytes.IndexByte(p.data, ']')+1)/hashLen, MaxProofHashes); p.reuse {
 		if p.d.proof == nil {
 			p.d.proof = make(tlog.RecordProof, 0, 32) // "proof":[] is an empty list, not nil
 		}
@@ -316,6 +321,10 @@ func (p *parser) logged(withOpening bool) LoggedEntry {
 	for p.err == nil && !p.next(']') {
 		if len(e.Proof) > 0 {
 			p.lit(",")
+		}
+		if len(e.Proof) == MaxProofHashes {
+			p.fail(fmt.Sprintf("a proof of more than %d hashes", MaxProofHashes))
+			break
 		}
 		e.Proof = append(e.Proof, p.hash())
 	}

@@ -163,6 +163,9 @@ func (t *TrustRoot) compile() (*trust, error) {
 	if err != nil {
 		return nil, fmt.Errorf("trust root: log key: %w", err)
 	}
+	if !canonicalVerifierKey(t.LogKey, logV) {
+		return nil, fmt.Errorf("trust root: log key %q is not written canonically (a lowercase key hash, the key in base64 without line breaks)", truncate(t.LogKey))
+	}
 	if t.LogOrigin == "" || logV.Name() != t.LogOrigin {
 		return nil, fmt.Errorf("trust root: log key is named %q, not the log origin %q", logV.Name(), truncate(t.LogOrigin))
 	}
@@ -306,10 +309,24 @@ func witnessVerifier(vkey string) (note.Verifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("verifier key %q: %w", truncate(vkey), err)
 	}
-	if fmt.Sprintf("%s+%08x+%s", v.Name(), v.KeyHash(), parts[2]) != vkey {
-		return nil, fmt.Errorf("verifier key %q: wrong key hash", truncate(vkey))
+	if !canonicalVerifierKey(vkey, v) {
+		return nil, fmt.Errorf("verifier key %q: wrong key hash, or not written canonically (a lowercase key hash, the key in base64 without line breaks)", truncate(vkey))
 	}
 	return v, nil
+}
+
+// canonicalVerifierKey reports whether vkey, a verifier key that v was made from, is written
+// as note.NewEd25519VerifierKey writes keys: its name, its key hash in lowercase hexadecimal,
+// and the key in base64 with no line break. The parsers read a key hash in capitals and skip
+// line breaks, so one key had several spellings, and what is kept per key (a verifier's
+// newest checkpoint of a log, a monitor's logs) is kept by its spelling.
+func canonicalVerifierKey(vkey string, v note.Verifier) bool {
+	parts := strings.SplitN(vkey, "+", 3)
+	if len(parts) != 3 {
+		return false
+	}
+	key, err := base64.StdEncoding.Strict().DecodeString(parts[2])
+	return err == nil && vkey == fmt.Sprintf("%s+%08x+%s", v.Name(), v.KeyHash(), base64.StdEncoding.EncodeToString(key))
 }
 
 func printable(s string) bool {

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -526,13 +527,20 @@ type Cosigner struct {
 
 // cosignatureTime reads the timestamp of a cosignature/v1 signature, whose bytes (after the
 // 4-byte key hash) are an 8-byte big-endian Unix time and the Ed25519 signature. The
-// signature was verified with that time in the signed message.
-func cosignatureTime(b64 string) time.Time {
+// signature was verified with that time in the signed message. It reports false for a
+// signature of another length or a time past 2^63 − 1.
+func cosignatureTime(b64 string) (time.Time, bool) {
 	b, err := base64.StdEncoding.DecodeString(b64)
 	if err != nil || len(b) != 4+8+ed25519.SignatureSize {
-		return time.Time{}
+		return time.Time{}, false
 	}
-	return time.Unix(int64(binary.BigEndian.Uint64(b[4:12])), 0).UTC()
+	// C2SP tlog-cosignature: the timestamp MUST NOT exceed 2^63 − 1; as a signed Unix time
+	// a larger one would be a date before the Epoch.
+	ts := binary.BigEndian.Uint64(b[4:12])
+	if ts > math.MaxInt64 {
+		return time.Time{}, false
+	}
+	return time.Unix(int64(ts), 0).UTC(), true
 }
 
 // MinCosignatureTime returns the time from which the quorum of r's cosigners vouch for the
@@ -596,8 +604,12 @@ func (v *Verifier) checkpoint(signed []byte) (*checkpoint, error) {
 		case k == logKey:
 			byLog = true
 		case v.t.witnesses[k]:
+			t, ok := cosignatureTime(s.Base64)
+			if !ok {
+				return nil, fmt.Errorf("%w: the cosignature of %s is dated past 2^63 − 1 seconds (C2SP tlog-cosignature)", ErrBadCheckpoint, truncate(s.Name))
+			}
 			c.witnesses++
-			c.cosigners = append(c.cosigners, Cosigner{Name: s.Name, KeyHash: s.Hash, Time: cosignatureTime(s.Base64)})
+			c.cosigners = append(c.cosigners, Cosigner{Name: s.Name, KeyHash: s.Hash, Time: t})
 		}
 	}
 	if !byLog {

@@ -304,6 +304,12 @@ func TestVerifyThreats(t *testing.T) {
 			s.o.witness = newCosigner(t, "witness.example/w1", seedKey(0x97))
 			seal.Checkpoint = s.o.checkpoint(t, true)
 		})},
+		// C2SP tlog-cosignature: the timestamp MUST NOT exceed 2^63 − 1. Read as a signed
+		// Unix time, a larger one was a date before the Epoch.
+		{"cosignature dated past 2^63 − 1", "bad-checkpoint", mutate(func(t *testing.T, s *scenario, seal *Seal) {
+			s.o.witnessAt = 1<<63 + s.o.witnessAt
+			seal.Checkpoint = s.o.checkpoint(t, true)
+		})},
 		{"bad cosignature", "bad-checkpoint", mutate(func(t *testing.T, s *scenario, seal *Seal) {
 			s.o.witnessAt++ // signed for one time, claims another
 			good := s.o.checkpoint(t, true)
@@ -324,6 +330,25 @@ func TestVerifyThreats(t *testing.T) {
 			}
 			w := n.UnverifiedSigs[0]
 			seal.Checkpoint = append(slices.Clone(good), "— "+w.Name+" "+corruptTime(t, w.Base64)+"\n"...)
+		})},
+		// A signature line whose base64 has its unused bits set decodes, leniently, to the
+		// same signature: x/mod's note.Open accepted it, so one seal had many spellings.
+		{"the log key's signature line in non-canonical base64", "bad-checkpoint", mutate(func(t *testing.T, s *scenario, seal *Seal) {
+			good := s.o.checkpoint(t, true)
+			n, err := note.Open(good, note.VerifierList(mustVerifier(t, s.o.logKey)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			seal.Checkpoint = []byte(strings.Replace(string(good), n.Sigs[0].Base64, setUnusedBits(t, n.Sigs[0].Base64), 1))
+		})},
+		{"a cosignature line in non-canonical base64", "bad-checkpoint", mutate(func(t *testing.T, s *scenario, seal *Seal) {
+			good := s.o.checkpoint(t, true)
+			n, err := note.Open(good, note.VerifierList(mustVerifier(t, s.o.logKey)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := n.UnverifiedSigs[0].Base64
+			seal.Checkpoint = []byte(strings.Replace(string(good), w, setUnusedBits(t, w), 1))
 		})},
 		{"wrong trust root", "bad-checkpoint", func(t *testing.T) (*Seal, []byte, *TrustRoot) {
 			s := fresh(t)
@@ -746,4 +771,18 @@ func TestTrustRootRefusesSmallOrderKeys(t *testing.T) {
 			t.Errorf("%s: Marshal accepted a key of small order", name)
 		}
 	}
+}
+
+// setUnusedBits returns b64, padded standard base64 whose last character before the padding
+// has unused bits, with those bits set: the same bytes to a lenient decoder, not their
+// canonical encoding.
+func setUnusedBits(t *testing.T, b64 string) string {
+	t.Helper()
+	pad := len(b64) - len(strings.TrimRight(b64, "="))
+	if pad == 0 {
+		t.Fatalf("%q has no unused bits", b64)
+	}
+	i := len(b64) - pad - 1
+	c := strings.IndexByte(b64Alphabet, b64[i]) | (1<<(2*pad) - 1)
+	return b64[:i] + string(b64Alphabet[c]) + b64[i+1:]
 }
