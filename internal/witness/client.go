@@ -190,6 +190,12 @@ func (c *Client) cosignature(text, body []byte) (Cosignature, error) {
 	if err != nil {
 		return Cosignature{}, fmt.Errorf("%w: timestamp: %v", ErrBadCosignature, err)
 	}
+	// C2SP tlog-cosignature: the timestamp MUST NOT exceed 2^63 − 1. CoSigV1Timestamp reads
+	// a larger one as a date before 1970, which the check below would let through and which
+	// the seal verifiers refuse.
+	if t.Unix() < 0 {
+		return Cosignature{}, fmt.Errorf("%w: its timestamp exceeds 2^63 − 1 seconds (C2SP tlog-cosignature)", ErrBadCosignature)
+	}
 	if ahead := time.Until(t); ahead > MaxClockSkew {
 		return Cosignature{}, fmt.Errorf("%w: its time %s is %s ahead of this clock (at most %s): the witness's clock is wrong, or this server's was set back",
 			ErrBadCosignature, t.UTC().Format(time.RFC3339), ahead.Round(time.Second), MaxClockSkew)

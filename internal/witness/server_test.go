@@ -364,18 +364,25 @@ func TestClientRefusesCosignatureFromTheFuture(t *testing.T) {
 	}
 	const name = "witness.test.example/skewed"
 	vkey := verifierKey(name, pub)
+	// wrap adds 2^63 to the time: C2SP tlog-cosignature says a timestamp MUST NOT exceed
+	// 2^63 − 1, and read as a signed Unix time such a one is a date before 1970, which no
+	// clock-skew check would catch and which the seal verifiers refuse.
 	for _, tc := range []struct {
 		ahead time.Duration
+		wrap  bool
 		ok    bool
-	}{{0, true}, {time.Minute, true}, {time.Hour, false}, {365 * 24 * time.Hour, false}} {
-		at := time.Now().Add(tc.ahead).Unix()
+	}{{0, false, true}, {time.Minute, false, true}, {time.Hour, false, false}, {365 * 24 * time.Hour, false, false}, {0, true, false}} {
+		at := uint64(time.Now().Add(tc.ahead).Unix())
+		if tc.wrap {
+			at += 1 << 63
+		}
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			body, _ := io.ReadAll(r.Body)
 			_, signed, _ := bytes.Cut(body, []byte("\n\n"))
 			text, _, _ := bytes.Cut(signed, []byte("\n\n"))
 			msg := fmt.Appendf(nil, "cosignature/v1\ntime %d\n%s\n", at, text)
 			sig := binary.BigEndian.AppendUint32(nil, keyHash(name, append([]byte{algCosignatureV1}, pub...)))
-			sig = binary.BigEndian.AppendUint64(sig, uint64(at))
+			sig = binary.BigEndian.AppendUint64(sig, at)
 			sig = append(sig, ed25519.Sign(priv, msg)...)
 			fmt.Fprintf(w, "— %s %s\n", name, base64.StdEncoding.EncodeToString(sig))
 		}))
@@ -384,11 +391,11 @@ func TestClientRefusesCosignatureFromTheFuture(t *testing.T) {
 		srv.Close()
 		switch {
 		case tc.ok && err != nil:
-			t.Errorf("cosignature %s ahead: %v", tc.ahead, err)
+			t.Errorf("cosignature %s ahead (wrapped %v): %v", tc.ahead, tc.wrap, err)
 		case tc.ok:
 			verifyCosignature(t, vkey, cp, cos.Line)
 		case !errors.Is(err, ErrBadCosignature):
-			t.Errorf("cosignature %s ahead: got %v, want ErrBadCosignature", tc.ahead, err)
+			t.Errorf("cosignature %s ahead (wrapped %v): got %v, want ErrBadCosignature", tc.ahead, tc.wrap, err)
 		}
 	}
 }
