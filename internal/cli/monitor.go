@@ -61,7 +61,10 @@ source you trust, not from the log. Repeat --url and --key, in pairs, to follow 
 --trust FILE is a trust root, as 'chancery verify --trust' takes it ('chancery trust export'
 writes one): the monitor then knows the log's witnesses too, and alerts when a checkpoint
 carries a cosignature line of one of their keys that does not verify (bad-cosignature) or
-fewer valid cosignatures than the trust root's quorum (quorum-not-met). It applies to the
+fewer valid cosignatures than the trust root's quorum (quorum-not-met), or a cosignature of
+theirs dated more than 10 minutes ahead of this computer's clock (future-cosignature). A
+checkpoint saved before --trust was given is held only once the log serves it, or a larger
+one, with the witnesses' cosignatures. It applies to the
 log whose --key is the trust root's log key; without one, it adds that log, at the trust
 root's base URL. Repeatable, one per log.
 
@@ -86,19 +89,21 @@ Output is one line per report; with --json, one JSON object per line:
    "kind":...,"version":...,"office":...,"time":...,"entry_keys":[...],...}
   {"type":"checkpoint",...,"previous_size":N}
   {"type":"alert",...,"problem":"fork|inconsistent|rollback|bad-signature|bad-tiles|
-   bad-entry|malformed-entry|bad-empty-tree|bad-cosignature|quorum-not-met","message":...,
+   bad-entry|malformed-entry|bad-empty-tree|bad-cosignature|quorum-not-met|
+   future-cosignature","message":...,
    "seen_size":N,"seen_root":...,"evidence":[...]}
 --webhook POSTs each entry and alert report as that JSON object (timeout --webhook-timeout,
 4 attempts with backoff on errors, 408, 429 and 5xx). Reports are delivered at least once:
 a pass whose reports could not all be delivered is made again, so tell them apart by log
 and index.
 
-Without --once the monitor runs until interrupted, a pass every --interval; a log that
-cannot be reached is tried again at the next pass.
+Without --once the monitor runs until interrupted, a pass every --interval; a pass that did
+not finish (see --max-entries) is followed by the next at once; a log that cannot be reached
+is tried again at the next pass.
 
 Exit status with --once: 0 every log checked; 1 a log serves data that does not match its
-own signed checkpoint (or a checkpoint that does not verify or lacks its witnesses'
-cosignatures, or an invalid entry); 2 the pass could not be made (a log unreachable, a state
+own signed checkpoint (or a checkpoint that does not verify, lacks its witnesses'
+cosignatures or carries one dated ahead, or an invalid entry); 2 the pass could not be made (a log unreachable, a state
 file unreadable, a bad flag) or not finished (more new entries than --max-entries: run it
 again); 3 conflicting signed checkpoints, kept as evidence. The highest finding wins: 3, then
 1, then 2.`,

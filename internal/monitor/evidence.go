@@ -34,19 +34,24 @@ func safeName(s string) string {
 }
 
 // keepFile writes data to dir under prefix and a digest of data, unless that file exists
-// with these bytes already, and returns its path.
+// with these bytes already, and returns its path. The digest is 8 bytes of SHA-256, or all 32
+// when a file of that name holds other bytes: whoever serves a log chooses the bytes of what
+// is kept, and can find two that share 8 bytes of digest.
 func keepFile(dir, prefix, ext string, data []byte) (string, error) {
 	sum := sha256.Sum256(data)
-	path := filepath.Join(dir, prefix+"."+hex.EncodeToString(sum[:8])+ext)
-	err := exclfile.Write(path, data, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		old, rerr := os.ReadFile(path)
-		if rerr == nil && bytes.Equal(old, data) {
+	var path string
+	for _, n := range []int{8, len(sum)} {
+		path = filepath.Join(dir, prefix+"."+hex.EncodeToString(sum[:n])+ext)
+		err := exclfile.Write(path, data, 0o600)
+		if !errors.Is(err, fs.ErrExist) {
+			return path, err
+		}
+		old, err := os.ReadFile(path)
+		if err == nil && bytes.Equal(old, data) {
 			return path, nil
 		}
-		return "", fmt.Errorf("evidence file %s exists with other contents", path)
 	}
-	return path, err
+	return "", fmt.Errorf("evidence file %s exists with other contents", path)
 }
 
 // evidence is what an alert keeps: signed checkpoints and other fetched bytes, by name.
@@ -55,6 +60,9 @@ type evidence struct {
 	files       map[string][]byte // name part (e.g. "bundle-3") to bytes
 	// unsigned: the checkpoint is not signed by the log key, so anyone could have written it.
 	unsigned bool
+	// what, if not "", tells the finding apart from others in place of its message, which
+	// quotes what was served (see Monitor.alert).
+	what string
 }
 
 // Bounds on the evidence kept of one log, so that neither whoever serves a log nor the holder
@@ -63,35 +71,57 @@ type evidence struct {
 // deleted file would be a proof lost. The bounds count what the directory holds (moving files
 // away makes room), and conflicts apart from other findings, so that a flood of the latter,
 // which need no key (data served against a genuine checkpoint), does not take the room of
-// the former, the signed proofs.
+// the former, the signed proofs. For the same reason the findings that rest on signatures
+// alone (see isSigned) have a room of their own, with their own bytes.
 const (
 	// MaxEvidenceConflicts bounds the conflicts (fork, inconsistent, rollback) whose
 	// evidence, their two signed checkpoints, is kept per log.
 	MaxEvidenceConflicts = 256
 	// MaxEvidenceFindings bounds the other findings whose evidence is kept per log.
 	MaxEvidenceFindings = 256
-	// MaxEvidenceBytes bounds the fetched bytes (entry bundles) kept per log; a finding
-	// past it keeps its signed checkpoint and record only.
+	// MaxEvidenceSigned bounds the findings resting on signatures alone (malformed-entry,
+	// bad-empty-tree, future-cosignature) whose evidence is kept per log.
+	MaxEvidenceSigned = 256
+	// MaxEvidenceBytes bounds the fetched bytes (entry bundles) kept per log, for the
+	// findings that rest on signatures alone and, apart, for the others; a finding past it
+	// keeps its signed checkpoint and record only.
 	MaxEvidenceBytes = 64 << 20
 )
 
+// signedFiles begins the name part of the bytes kept by findings resting on signatures alone.
+const signedFiles = "signed-"
+
 // evidenceBounds are the bounds in force (variables for tests).
 var evidenceBounds = struct {
-	conflicts, findings int
-	bytes               int64
-}{MaxEvidenceConflicts, MaxEvidenceFindings, MaxEvidenceBytes}
+	conflicts, findings, signed int
+	bytes                       int64
+}{MaxEvidenceConflicts, MaxEvidenceFindings, MaxEvidenceSigned, MaxEvidenceBytes}
 
 // isConflict reports whether problem is a conflict between two signed checkpoints.
 func isConflict(problem string) bool {
 	return problem == ProblemFork || problem == ProblemInconsistent || problem == ProblemRollback
 }
 
-// keptOf counts the evidence dir holds of the log whose file names begin with origin: the
-// alert records of conflicts and of other findings, and the bytes of fetched files.
-func keptOf(dir, origin string) (conflicts, findings int, fetched int64, err error) {
+// isSigned reports whether problem is a finding other than a conflict that rests on
+// signatures alone, which whoever serves the log cannot make without the log's or a
+// witness's key: an entry in the signed tree that is not a Chancery entry, a signed empty
+// tree with another root, a witness's cosignature dated ahead.
+func isSigned(problem string) bool {
+	return problem == ProblemMalformedEntry || problem == ProblemBadEmptyTree || problem == ProblemFutureCosignature
+}
+
+// room counts a log's evidence of one kind: its findings and the bytes fetched they keep.
+type room struct {
+	findings int
+	fetched  int64
+}
+
+// keptOf counts the evidence dir holds of the log whose file names begin with origin, in
+// three rooms: conflicts, findings resting on signatures alone, and other findings.
+func keptOf(dir, origin string) (conflicts, signed, other room, err error) {
 	des, err := os.ReadDir(dir)
 	if err != nil {
-		return 0, 0, 0, err
+		return room{}, room{}, room{}, err
 	}
 	for _, de := range des {
 		rest, ok := strings.CutPrefix(de.Name(), origin+".")
@@ -99,49 +129,65 @@ func keptOf(dir, origin string) (conflicts, findings int, fetched int64, err err
 			continue
 		}
 		if rec, ok := strings.CutPrefix(rest, "alert-"); ok && strings.HasSuffix(rec, ".json") {
-			// alert-TIME-PROBLEM[-N].json, TIME 20060102T150405Z
-			// (the conflicts' problems hold no "-").
-			problem, _, _ := strings.Cut(strings.TrimSuffix(rec[min(len(rec), len("20060102T150405Z-")):], ".json"), "-")
-			if isConflict(problem) {
-				conflicts++
-			} else {
-				findings++
+			// alert-TIME-PROBLEM[-N].json, TIME 20060102T150405Z; no problem ends in -N.
+			problem := strings.TrimSuffix(rec[min(len(rec), len("20060102T150405Z-")):], ".json")
+			if i := strings.LastIndex(problem, "-"); i >= 0 && strings.Trim(problem[i+1:], "0123456789") == "" {
+				problem = problem[:i]
+			}
+			switch {
+			case isConflict(problem):
+				conflicts.findings++
+			case isSigned(problem):
+				signed.findings++
+			default:
+				other.findings++
 			}
 			continue
 		}
 		if strings.HasSuffix(rest, ".bin") {
 			info, err := de.Info()
 			if err != nil {
-				return 0, 0, 0, err
+				return room{}, room{}, room{}, err
 			}
-			fetched += info.Size()
+			if strings.HasPrefix(rest, signedFiles) {
+				signed.fetched += info.Size()
+			} else {
+				other.fetched += info.Size()
+			}
 		}
 	}
-	return conflicts, findings, fetched, nil
+	return conflicts, signed, other, nil
 }
 
 // bound cuts ev to what the bounds on the evidence of r's log leave room for, and returns
 // what it cut and why ("" if nothing).
 func bound(dir string, r *Report, ev *evidence) (string, error) {
-	conflicts, findings, fetched, err := keptOf(dir, safeName(r.Log))
+	conflicts, signed, other, err := keptOf(dir, safeName(r.Log))
 	if err != nil {
 		return "", err
 	}
+	in, most := other, evidenceBounds.findings
 	switch {
-	case isConflict(r.Problem) && conflicts >= evidenceBounds.conflicts:
+	case isConflict(r.Problem):
+		in, most = conflicts, evidenceBounds.conflicts
+	case isSigned(r.Problem):
+		in, most = signed, evidenceBounds.signed
+	}
+	if in.findings >= most {
 		*ev = evidence{}
-		return fmt.Sprintf("evidence not kept: the evidence directory holds the evidence of %d conflicts of this log already, as many as it keeps", conflicts), nil
-	case !isConflict(r.Problem) && findings >= evidenceBounds.findings:
-		*ev = evidence{}
-		return fmt.Sprintf("evidence not kept: the evidence directory holds the evidence of %d findings of this log already, as many as it keeps", findings), nil
+		kind := "findings"
+		if isConflict(r.Problem) {
+			kind = "conflicts"
+		}
+		return fmt.Sprintf("evidence not kept: the evidence directory holds the evidence of %d %s of this log already, as many as it keeps", in.findings, kind), nil
 	}
 	n := int64(0)
 	for _, b := range ev.files {
 		n += int64(len(b))
 	}
-	if n > 0 && fetched+n > evidenceBounds.bytes {
+	if n > 0 && in.fetched+n > evidenceBounds.bytes {
 		ev.files = nil
-		return fmt.Sprintf("bytes fetched not kept: the evidence directory holds %d bytes fetched from this log already, and keeps at most %d", fetched, evidenceBounds.bytes), nil
+		return fmt.Sprintf("bytes fetched not kept: the evidence directory holds %d bytes fetched from this log already, and keeps at most %d", in.fetched, evidenceBounds.bytes), nil
 	}
 	return "", nil
 }

@@ -2,13 +2,13 @@
 // serve per C2SP tlog-tiles, so that nobody has to take an office's word for its own log.
 //
 // For each log, a pass fetches the latest checkpoint and checks its signature with the log
-// key, and, when the log's witnesses are known, every cosignature line of theirs and the
-// quorum; checks, from the log's tiles, that its tree extends the tree of the last checkpoint
-// the monitor checked (a consistency proof recomputed with golang.org/x/mod/sumdb/tlog, which
-// authenticates every tile against the checkpoint's root); fetches every new entry and checks
-// that it hashes into the tree; and reports the entries a public.Filter selects, described by
-// package public. Only then is the checkpoint held, so a restart continues from a checkpoint
-// the monitor vouches for.
+// key, and, when the log's witnesses are known, every cosignature line of theirs, that none is
+// dated ahead of the monitor's clock, and the quorum; checks, from the log's tiles, that its
+// tree extends the tree of the last checkpoint the monitor checked (a consistency proof
+// recomputed with golang.org/x/mod/sumdb/tlog, which authenticates every tile against the
+// checkpoint's root); fetches every new entry and checks that it hashes into the tree; and
+// reports the entries a public.Filter selects, described by package public. Only then is the
+// checkpoint held, so a restart continues from a checkpoint the monitor vouches for.
 //
 // A checkpoint that extends the one held is remembered at once as the one being checked,
 // with the entries checked so far, saved as the pass goes: a pass cut short (killed, a log
@@ -30,10 +30,14 @@ package monitor
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"time"
 
@@ -41,6 +45,7 @@ import (
 	"github.com/chancery/chancery/internal/monitor/public"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/translog"
+	"github.com/chancery/chancery/internal/witness"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -85,6 +90,9 @@ const (
 	ProblemBadEmptyTree   = "bad-empty-tree"  // a tree of size 0 whose root is not the empty tree's
 	ProblemBadCosignature = "bad-cosignature" // a cosignature line of a known witness key does not verify
 	ProblemQuorum         = "quorum-not-met"  // fewer valid cosignatures of the known witnesses than the quorum
+	// ProblemFutureCosignature: a known witness's cosignature that verifies is dated more than
+	// witness.MaxClockSkew ahead of the monitor's clock.
+	ProblemFutureCosignature = "future-cosignature"
 )
 
 // Report types.
@@ -185,10 +193,14 @@ type follow struct {
 	st        *LogState
 	held      *checkpoint.Checkpoint // nil before the first checked checkpoint
 	signed    []byte
-	// pending is the checkpoint being checked (nil if none): it verified, extends held and
-	// met the witnesses; st.Checked of its entries are checked.
-	pending       *checkpoint.Checkpoint
-	pendingSigned []byte
+	// pending is the checkpoint being checked (nil if none): it verified and extends held;
+	// st.Checked of its entries are checked. pendingWitnessed: it met the witnesses, which a
+	// pending checkpoint saved before they were known may not have; it is then compared with
+	// the log's next checkpoints but not held until the log serves it, or a larger one, with
+	// their cosignatures.
+	pending          *checkpoint.Checkpoint
+	pendingSigned    []byte
+	pendingWitnessed bool
 }
 
 // noteKey identifies a note verifier key as signature lines do: by name and key hash.
@@ -274,6 +286,8 @@ func New(cfg Config) (*Monitor, error) {
 				return nil, fmt.Errorf("monitor: %w: the checkpoint of %s being checked (size %d, %d entries checked) does not follow the one held (size %d)", ErrState, v.Name(), c.Size, f.st.Checked, held)
 			}
 			f.pending, f.pendingSigned = &c, []byte(f.st.Pending)
+			problem, _, _ := f.witnessed(f.pendingSigned, c.Size, cfg.Now())
+			f.pendingWitnessed = problem == ""
 		}
 		m.logs = append(m.logs, f)
 	}
@@ -334,7 +348,8 @@ func (m *Monitor) Pass(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Run makes a pass every interval until ctx is done, then returns nil. A pass that fails is
+// Run makes a pass every interval until ctx is done, then returns nil; a pass that did not
+// finish (ErrUnfinished) is followed by the next at once. A pass that fails is
 // given to warn, unless it failed as the previous one did: a standing finding fails every pass
 // and is said once.
 func (m *Monitor) Run(ctx context.Context, interval time.Duration, warn func(error)) error {
@@ -351,6 +366,11 @@ func (m *Monitor) Run(ctx context.Context, interval time.Duration, warn func(err
 			warn(err)
 		}
 		last = fmt.Sprint(err)
+		if errors.Is(err, ErrUnfinished) {
+			// A pass stops unfinished only after it checked entries or gave a log
+			// MaxPassTime: the next one goes on at once, not an interval later.
+			continue
+		}
 		t := time.NewTimer(interval)
 		select {
 		case <-ctx.Done():
@@ -360,6 +380,10 @@ func (m *Monitor) Run(ctx context.Context, interval time.Duration, warn func(err
 		}
 	}
 }
+
+// tilesFinding tells a checkpoint's bad-tiles findings apart from others: their errors quote
+// what was served.
+const tilesFinding = "tiles"
 
 // emptyRoot is the root of the empty tree, SHA-256 of nothing (RFC 6962).
 var emptyRoot = tlog.Hash(sha256.Sum256(nil))
@@ -388,7 +412,12 @@ func (m *Monitor) passLog(ctx context.Context, f *follow) error {
 		r := Report{Type: TypeAlert, Log: f.v.Name(), URL: f.shown, Size: size, Observed: now,
 			Alert: &Alert{Problem: ProblemBadSignature, Message: fmt.Sprintf("the checkpoint served does not verify with the log key: %v", err)}}
 		_, keyErr := checkpoint.OpenNote(signed, note.VerifierList(f.v))
-		return m.alert(ctx, f, r, evidence{checkpoints: [][]byte{signed}, unsigned: keyErr != nil}, ErrUnsound)
+		ev := evidence{checkpoints: [][]byte{signed}, unsigned: keyErr != nil}
+		if ev.unsigned {
+			// The error quotes bytes anyone can write: one incident whatever they are.
+			ev.what = "the checkpoint served does not verify with the log key"
+		}
+		return m.alert(ctx, f, r, ev, ErrUnsound)
 	}
 	if f.st.forgetUnsigned() {
 		if err := m.save(); err != nil {
@@ -397,18 +426,18 @@ func (m *Monitor) passLog(ctx context.Context, f *follow) error {
 	}
 	base := Report{Log: f.v.Name(), URL: f.shown, Size: c.Size, Root: c.Root, Observed: now}
 	// unsound reports data that does not match the served checkpoint, keeping it and the
-	// bytes named in files.
-	unsound := func(problem string, files map[string][]byte, format string, args ...any) error {
+	// bytes named in files; what, if not "", tells the finding apart instead of its message.
+	unsound := func(problem, what string, files map[string][]byte, format string, args ...any) error {
 		r := base
 		r.Type = TypeAlert
 		r.Alert = &Alert{Problem: problem, Message: fmt.Sprintf(format, args...)}
-		return m.alert(ctx, f, r, evidence{checkpoints: [][]byte{signed}, files: files}, ErrUnsound)
+		return m.alert(ctx, f, r, evidence{checkpoints: [][]byte{signed}, files: files, what: what}, ErrUnsound)
 	}
 	if c.Size == 0 && c.Root != emptyRoot {
-		return unsound(ProblemBadEmptyTree, nil, "the log signed a tree of size 0 whose root is %s, not the empty tree's %s: no honest log signs it", c.Root, emptyRoot)
+		return unsound(ProblemBadEmptyTree, "", nil, "the log signed a tree of size 0 whose root is %s, not the empty tree's %s: no honest log signs it", c.Root, emptyRoot)
 	}
-	// The served checkpoint is compared with the newest one seen to verify, extend the held
-	// one and meet the witnesses: the one being checked, or else the one held.
+	// The served checkpoint is compared with the newest one seen to verify and extend the
+	// held one: the one being checked, or else the one held.
 	ref, refSigned := f.held, f.signed
 	if f.pending != nil {
 		ref, refSigned = f.pending, f.pendingSigned
@@ -429,6 +458,11 @@ func (m *Monitor) passLog(ctx context.Context, f *follow) error {
 		return m.alert(ctx, f, r, ev, ErrConflict)
 	}
 	switch {
+	case c.Size == 0 && refSize > 0:
+		// The empty tree is a part of every tree: no tile can show whether the log serves an
+		// old checkpoint of the history seen or was reset to nothing, and a log whose tiles
+		// sit behind a cache (they are immutable) serves the old ones after a reset too.
+		return conflict(ProblemRollback, "the log signed the empty tree after a tree of size %d: it was reset or rolled back", refSize)
 	case c.Size < refSize:
 		// An older checkpoint of the same history is no conflict: a registry serves the
 		// newest checkpoint its witness quorum cosigned, which is older than one it served
@@ -469,6 +503,15 @@ func (m *Monitor) passLog(ctx context.Context, f *follow) error {
 		if ref == nil { // the empty tree, seen first
 			return m.advance(ctx, f, base, c, signed)
 		}
+		if f.pending != nil && !f.pendingWitnessed {
+			// The checkpoint being checked, taken before the witnesses were known: the log's
+			// copy with their cosignatures takes its place.
+			f.pendingSigned, f.pendingWitnessed = signed, true
+			f.st.Pending = string(signed)
+			if err := m.save(); err != nil {
+				return err
+			}
+		}
 	default:
 		hr := tlog.TileHashReader(tlog.Tree{N: c.Size, Hash: c.Root}, fe)
 		if refSize > 0 {
@@ -477,7 +520,7 @@ func (m *Monitor) passLog(ctx context.Context, f *follow) error {
 				if isUnavailable(err) {
 					return err
 				}
-				return unsound(ProblemBadTiles, nil, "the log's tiles do not match its checkpoint of size %d: %v", c.Size, err)
+				return unsound(ProblemBadTiles, tilesFinding, nil, "the log's tiles do not match its checkpoint of size %d: %v", c.Size, err)
 			}
 			if err := tlog.CheckTree(p, c.Size, c.Root, refSize, refRoot); err != nil {
 				return conflict(ProblemInconsistent, "the log's tree of size %d is not an extension of its tree of size %d: history was rewritten or forked", c.Size, refSize)
@@ -491,49 +534,79 @@ func (m *Monitor) passLog(ctx context.Context, f *follow) error {
 		if f.pending == nil {
 			f.st.Checked = refSize
 		}
-		f.pending, f.pendingSigned = &c, signed
+		f.pending, f.pendingSigned, f.pendingWitnessed = &c, signed, true
 		f.st.Pending = string(signed)
 		if err := m.save(); err != nil {
 			return err
 		}
 	}
-	if f.pending == nil {
+	if f.pending == nil || !f.pendingWitnessed {
+		// Nothing new, or a checkpoint being checked that lacks the witnesses (see follow):
+		// the log's next checkpoints decide.
 		return nil
 	}
 	return m.check(ctx, f, fe, base)
 }
 
 // cosigned checks the witnesses' cosignatures on signed, a checkpoint that verified with the
-// log key: every line of a witness's key must verify (C2SP signed-note), and the quorum's
-// must be there.
+// log key (see witnessed), and alerts on what it finds.
 func (m *Monitor) cosigned(ctx context.Context, f *follow, base Report, signed []byte) error {
-	if len(f.witnesses) == 0 {
+	problem, message, what := f.witnessed(signed, base.Size, m.cfg.Now())
+	if problem == "" {
 		return nil
 	}
-	alert := func(problem, format string, args ...any) error {
-		r := base
-		r.Type = TypeAlert
-		r.Alert = &Alert{Problem: problem, Message: fmt.Sprintf(format, args...)}
-		return m.alert(ctx, f, r, evidence{checkpoints: [][]byte{signed}}, ErrUnsound)
+	r := base
+	r.Type = TypeAlert
+	r.Alert = &Alert{Problem: problem, Message: message}
+	return m.alert(ctx, f, r, evidence{checkpoints: [][]byte{signed}, what: what}, ErrUnsound)
+}
+
+// witnessed checks signed, a checkpoint of the given size that verified with the log key,
+// against the log's witnesses: every line of a witness's key must verify (C2SP signed-note),
+// none may be dated more than witness.MaxClockSkew ahead of now (C2SP tlog-cosignature: the
+// time is what verifiers bound a checkpoint's age by, and the office's witness client refuses
+// such a cosignature), and the quorum's must be there. It returns the problem, its message
+// and what tells the finding apart when the message quotes bytes served ("" otherwise), or
+// three "" if the checkpoint meets them.
+func (f *follow) witnessed(signed []byte, size int64, now time.Time) (problem, message, what string) {
+	if len(f.witnesses) == 0 {
+		return "", "", ""
 	}
 	n, err := checkpoint.OpenNote(signed, f.notes)
 	if err != nil {
 		var bad *note.InvalidSignatureError
 		if errors.As(err, &bad) {
-			return alert(ProblemBadCosignature, "the checkpoint of size %d carries a cosignature of witness %s+%08x that does not verify", base.Size, bad.Name, bad.Hash)
+			return ProblemBadCosignature, fmt.Sprintf("the checkpoint of size %d carries a cosignature of witness %s+%08x that does not verify", size, bad.Name, bad.Hash), ""
 		}
-		return alert(ProblemBadCosignature, "the cosignatures of the checkpoint of size %d cannot be read: %v", base.Size, err)
+		return ProblemBadCosignature, fmt.Sprintf("the cosignatures of the checkpoint of size %d cannot be read: %v", size, err), "unreadable cosignatures"
 	}
 	got := 0
 	for _, s := range n.Sigs {
-		if f.witnesses[noteKey{s.Name, s.Hash}] {
-			got++
+		if !f.witnesses[noteKey{s.Name, s.Hash}] {
+			continue
 		}
+		if at := cosignatureTime(s.Base64); at.Sub(now) > witness.MaxClockSkew {
+			return ProblemFutureCosignature, fmt.Sprintf("the checkpoint of size %d carries a cosignature of witness %s+%08x dated %s, %s ahead of this computer's clock (more than %s): the witness's clock, or this one's, is wrong, and a verifier bounding the checkpoint's age would take it as fresh until then",
+					size, s.Name, s.Hash, at.Format(time.RFC3339), at.Sub(now).Round(time.Second), witness.MaxClockSkew),
+				fmt.Sprintf("future cosignature of %s+%08x", s.Name, s.Hash)
+		}
+		got++
 	}
 	if got < f.Quorum {
-		return alert(ProblemQuorum, "the checkpoint of size %d carries %d valid cosignatures of the log's %d witnesses, fewer than the quorum of %d", base.Size, got, len(f.witnesses), f.Quorum)
+		return ProblemQuorum, fmt.Sprintf("the checkpoint of size %d carries %d valid cosignatures of the log's %d witnesses, fewer than the quorum of %d", size, got, len(f.witnesses), f.Quorum), ""
 	}
-	return nil
+	return "", "", ""
+}
+
+// cosignatureTime reads the time of a cosignature/v1 signature line's base64, whose bytes
+// (after the 4-byte key hash) are an 8-byte big-endian Unix time and the Ed25519 signature,
+// verified with that time in the signed message (C2SP tlog-cosignature).
+func cosignatureTime(b64 string) time.Time {
+	b, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil || len(b) != 4+8+ed25519.SignatureSize {
+		return time.Time{}
+	}
+	return time.Unix(int64(min(binary.BigEndian.Uint64(b[4:12]), math.MaxInt64)), 0).UTC()
 }
 
 // check fetches the entries of the pending checkpoint's tree from where the last pass
@@ -543,11 +616,11 @@ func (m *Monitor) cosigned(ctx context.Context, f *follow, base Report, signed [
 func (m *Monitor) check(ctx context.Context, f *follow, fe *fetcher, base Report) error {
 	c, signed := f.pending, f.pendingSigned
 	base.Size, base.Root = c.Size, c.Root
-	unsound := func(problem string, files map[string][]byte, format string, args ...any) error {
+	unsound := func(problem, what string, files map[string][]byte, format string, args ...any) error {
 		r := base
 		r.Type = TypeAlert
 		r.Alert = &Alert{Problem: problem, Message: fmt.Sprintf(format, args...)}
-		return m.alert(ctx, f, r, evidence{checkpoints: [][]byte{signed}, files: files}, ErrUnsound)
+		return m.alert(ctx, f, r, evidence{checkpoints: [][]byte{signed}, files: files, what: what}, ErrUnsound)
 	}
 	hr := tlog.TileHashReader(tlog.Tree{N: c.Size, Hash: c.Root}, fe)
 	from, saved := f.st.Checked, f.st.Checked
@@ -580,14 +653,17 @@ func (m *Monitor) check(ctx context.Context, f *follow, fe *fetcher, base Report
 // checkBundle checks entry bundle n, of width w, of the pending tree and reports its
 // entries from f.st.Checked on.
 func (m *Monitor) checkBundle(ctx context.Context, f *follow, fe *fetcher, hr tlog.HashReader, base Report,
-	unsound func(string, map[string][]byte, string, ...any) error, n int64, w int) error {
+	unsound func(string, string, map[string][]byte, string, ...any) error, n int64, w int) error {
 	first := n * translog.TileWidth
+	// A bundle's findings are told apart by its index alone: whoever serves the log chooses
+	// the bytes, and with them the error and the entry that does not hash.
+	what := fmt.Sprintf("entry bundle %d", n)
 	bundle, entries, err := fe.bundle(n, w)
 	if err != nil {
 		if isUnavailable(err) {
 			return err
 		}
-		return unsound(ProblemBadEntry, map[string][]byte{fmt.Sprintf("bundle-%d", n): bundle}, "entry bundle %d: %v", n, err)
+		return unsound(ProblemBadEntry, what, map[string][]byte{fmt.Sprintf("bundle-%d", n): bundle}, "entry bundle %d: %v", n, err)
 	}
 	idx := make([]int64, w)
 	for i := range idx {
@@ -598,11 +674,11 @@ func (m *Monitor) checkBundle(ctx context.Context, f *follow, fe *fetcher, hr tl
 		if isUnavailable(err) {
 			return err
 		}
-		return unsound(ProblemBadTiles, nil, "the log's tiles do not match its checkpoint of size %d: %v", base.Size, err)
+		return unsound(ProblemBadTiles, tilesFinding, nil, "the log's tiles do not match its checkpoint of size %d: %v", base.Size, err)
 	}
 	for i, e := range entries {
 		if tlog.RecordHash(e) != hashes[i] {
-			return unsound(ProblemBadEntry, map[string][]byte{fmt.Sprintf("bundle-%d", n): bundle},
+			return unsound(ProblemBadEntry, what, map[string][]byte{fmt.Sprintf("bundle-%d", n): bundle},
 				"entry %d as served does not hash into the tree of size %d", first+int64(i), base.Size)
 		}
 	}
@@ -613,7 +689,7 @@ func (m *Monitor) checkBundle(ctx context.Context, f *follow, fe *fetcher, hr tl
 		}
 		d, err := public.Describe(index, e)
 		if err != nil {
-			return unsound(ProblemMalformedEntry, map[string][]byte{fmt.Sprintf("bundle-%d", n): bundle},
+			return unsound(ProblemMalformedEntry, "", map[string][]byte{fmt.Sprintf("%sbundle-%d", signedFiles, n): bundle},
 				"entry %d is not a Chancery entry: %v", index, err)
 		}
 		if !m.cfg.Filter.Match(d) {
@@ -661,15 +737,29 @@ func (m *Monitor) save() error {
 //
 // The checkpoints' texts, which only the log key signs, tell findings apart, not their bytes:
 // whoever serves the log can add signature lines of unknown keys, and would otherwise have
-// every pass keep a new copy. A checkpoint the log key did not sign tells nothing apart
-// (anyone can write one): such a finding is alerted once until the log serves a checkpoint
-// that verifies again.
+// every pass keep a new copy. For the same reason a message that quotes what was served
+// (an entry bundle's error) is replaced by ev.what, which names only where it was found. A
+// checkpoint the log key did not sign tells nothing apart (anyone can write one): such a
+// finding is alerted once until the log serves a checkpoint that verifies again. The alerts
+// about what signatures alone prove are remembered apart from the others, so that no number
+// of the latter has the former alerted again.
 func (m *Monitor) alert(ctx context.Context, f *follow, r Report, ev evidence, kind error) error {
 	finding := fmt.Errorf("%w: %s", kind, r.Message)
+	what := r.Message
+	if ev.what != "" {
+		what = ev.what
+	}
+	problem, texts := r.Problem, ev.checkpoints
+	if isConflict(problem) {
+		// A checkpoint shown to conflict with one seen is a finding once: served again
+		// against a later one seen (a rollback where it was a fork), it proves nothing new,
+		// and whoever serves the log could replay it against every checkpoint the log signs.
+		problem, what, texts = "conflict", "", texts[len(texts)-1:]
+	}
 	h := sha256.New()
-	h.Write([]byte(r.Problem + "\n" + r.Message + "\n"))
+	h.Write([]byte(problem + "\n" + what + "\n"))
 	if !ev.unsigned {
-		for _, c := range ev.checkpoints {
+		for _, c := range texts {
 			text, _, _ := bytes.Cut(c, []byte("\n\n"))
 			h.Write(text)
 			h.Write([]byte("\n\n"))
@@ -690,7 +780,7 @@ func (m *Monitor) alert(ctx context.Context, f *follow, r Report, ev evidence, k
 		return errors.Join(append(errs, finding, err)...)
 	}
 	if len(errs) == 0 {
-		f.st.addAlerted(id)
+		f.st.addAlerted(id, isConflict(r.Problem) || isSigned(r.Problem))
 		errs = append(errs, m.save())
 	}
 	return errors.Join(append([]error{finding}, errs...)...)

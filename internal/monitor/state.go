@@ -35,18 +35,27 @@ type LogState struct {
 	// with every earlier one, every entry hashed into it. Each pass starts from it.
 	Checkpoint string `json:"checkpoint,omitempty"`
 	// Pending is a newer signed checkpoint being checked: it verified, extends Checkpoint and
-	// met the witnesses, and Checked of its entries are checked and reported. A pass cut
+	// met the witnesses known then (it is held only once it meets those known now), and
+	// Checked of its entries are checked and reported. A pass cut
 	// short continues from there, and compares the log's next checkpoint with it.
 	Pending string `json:"pending,omitempty"`
 	Checked int64  `json:"checked,omitempty"`
 	// Alerted lists the alerts already reported (see alertID), so that a monitor that keeps
 	// running reports each finding once, not on every pass.
-	Alerted []string  `json:"alerted,omitempty"`
-	Updated time.Time `json:"updated,omitzero"`
+	Alerted []string `json:"alerted,omitempty"`
+	// AlertedProven lists, apart, the alerts about what signatures alone prove (conflicts
+	// and the findings isSigned names), so that findings anyone serving the log can make,
+	// however many, do not push them out of Alerted and have them alerted again.
+	AlertedProven []string  `json:"alerted_proven,omitempty"`
+	Updated       time.Time `json:"updated,omitzero"`
 }
 
-// maxAlerted bounds LogState.Alerted: the oldest are forgotten first.
-const maxAlerted = 256
+// Bounds on LogState.Alerted and AlertedProven: the oldest are forgotten first. As many
+// proven findings are remembered as the evidence directory keeps.
+const (
+	maxAlerted       = 256
+	maxAlertedProven = MaxEvidenceConflicts + MaxEvidenceSigned
+)
 
 // LoadState reads the state file at path. A missing file is an empty state; an unreadable or
 // foreign one is an error, never silently replaced: it holds the checkpoint the monitor
@@ -95,7 +104,7 @@ func (s *State) Save(path string) error {
 
 // alerted reports whether the alert id was reported already.
 func (l *LogState) alerted(id string) bool {
-	return slices.Contains(l.Alerted, id)
+	return slices.Contains(l.Alerted, id) || slices.Contains(l.AlertedProven, id)
 }
 
 // unsignedPrefix begins the ids of alerts about checkpoints the log key did not sign.
@@ -110,9 +119,14 @@ func (l *LogState) forgetUnsigned() bool {
 	return len(l.Alerted) != n
 }
 
-func (l *LogState) addAlerted(id string) {
-	l.Alerted = append(l.Alerted, id)
-	if len(l.Alerted) > maxAlerted {
-		l.Alerted = l.Alerted[len(l.Alerted)-maxAlerted:]
+// addAlerted remembers the alert id, among the proven ones if proven.
+func (l *LogState) addAlerted(id string, proven bool) {
+	list, most := &l.Alerted, maxAlerted
+	if proven {
+		list, most = &l.AlertedProven, maxAlertedProven
+	}
+	*list = append(*list, id)
+	if len(*list) > most {
+		*list = (*list)[len(*list)-most:]
 	}
 }
