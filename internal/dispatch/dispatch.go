@@ -279,7 +279,18 @@ func (d *Dispatcher) send(ctx context.Context, jobs <-chan store.OutboxMessage, 
 		answer, err := d.attempt(ctx, s, m)
 		wait() // the previous acceptance is recorded before this one is handed over
 		if err != nil {
-			d.record(ctx, m, err)
+			// The context bounds only the building of the message and the connection to the
+			// server: stopped there, the message was not handed over, and is given back as
+			// Run gives back what no connection started. Recorded "sending", it would be taken
+			// at the next start as maybe delivered, and a withdrawal would then send its
+			// recipient, who never had the letter, the notice and its reason.
+			if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+				if err := d.cfg.Registry.Unclaim(context.WithoutCancel(ctx), []store.OutboxMessage{m}); err != nil {
+					d.cfg.Logger.Error("dispatch: give back a message not sent", "message", m.ID, "err", err)
+				}
+			} else {
+				d.record(context.WithoutCancel(ctx), m, err)
+			}
 			release(m.ID)
 			continue
 		}
@@ -425,7 +436,7 @@ func (d *Dispatcher) postWebhook(ctx context.Context, cl *http.Client, w store.W
 	answer, err := post(ctx, cl, w.Endpoint.URL, w.Endpoint.Secret, w.WebhookID, w.Payload, time.Now())
 	status, next := store.StatusSent, time.Now()
 	if err != nil {
-		answer = err.Error()
+		answer = printable(err.Error(), 500)
 		status, next = store.StatusDeferred, time.Now().Add(d.backoff(w.Attempts+1))
 		if w.Attempts+1 >= d.cfg.MaxAttempts {
 			status = store.StatusFailed
@@ -433,9 +444,6 @@ func (d *Dispatcher) postWebhook(ctx context.Context, cl *http.Client, w store.W
 			// the recipient, and a failed post's error quotes its address.
 			log.Warn("dispatch: webhook failed", "endpoint", w.Endpoint.ID, "event", w.Event, "attempts", w.Attempts+1)
 		}
-	}
-	if len(answer) > 500 {
-		answer = answer[:500]
 	}
 	if err := reg.WebhookAttempt(ctx, w.ID, status, answer, next); err != nil && ctx.Err() == nil {
 		log.Error("dispatch: record webhook attempt", "err", err)

@@ -3,13 +3,19 @@ package dispatch
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"mime"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
@@ -24,6 +30,11 @@ type SMTP struct {
 	TLS      bool // implicit TLS (smtps)
 	User     string
 	Password string
+	// timeout bounds the connection with its greeting, and each message's exchange from the
+	// check of a kept connection to the server's answer (30 s when zero).
+	timeout time.Duration
+	// roots, if set, replaces the system's certificate authorities (tests).
+	roots *x509.CertPool
 }
 
 // ParseSMTP parses an SMTP URL.
@@ -79,14 +90,19 @@ func (c *SMTP) String() string {
 	return u.String()
 }
 
-// NewClient returns a go-mail client for the server (not yet connected).
+// NewClient returns a go-mail client for the server (not yet connected). Its connections are
+// made by dial, which bounds what the server may send at once.
 func (c *SMTP) NewClient() (*mail.Client, error) {
-	opts := []mail.Option{mail.WithPort(c.Port), mail.WithTimeout(30 * time.Second)}
-	if c.TLS {
-		opts = append(opts, mail.WithSSL())
-	} else {
-		opts = append(opts, mail.WithTLSPolicy(mail.TLSOpportunistic))
+	timeout := c.timeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
 	}
+	// For smtps, dial makes the TLS. Told WithSSL, go-mail would take such a connection for
+	// unencrypted (it knows only the TLS it makes itself) and refuse to send a password by
+	// PLAIN or LOGIN; under its opportunistic TLS policy it looks at the connection and finds
+	// the *tls.Conn. (It would also ask for STARTTLS inside smtps if the server offered it.)
+	opts := []mail.Option{mail.WithPort(c.Port), mail.WithTimeout(timeout), mail.WithDialContextFunc(c.dial),
+		mail.WithTLSPolicy(mail.TLSOpportunistic), mail.WithTLSConfig(c.tlsConfig())}
 	if c.User != "" {
 		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover), mail.WithUsername(c.User), mail.WithPassword(c.Password))
 	}
@@ -97,8 +113,70 @@ func (c *SMTP) NewClient() (*mail.Client, error) {
 	return cl, nil
 }
 
-// Message builds the MIME message of out, from from. go-mail encodes every header it writes,
-// and the registry lets no line break into the subject, the addresses or the file names.
+// tlsConfig is the TLS configuration of connections to the server, go-mail's default with
+// c.roots.
+func (c *SMTP) tlsConfig() *tls.Config {
+	return &tls.Config{ServerName: c.Host, MinVersion: tls.VersionTLS12, RootCAs: c.roots}
+}
+
+// dial connects to the server for go-mail: through a boundedConn, and for smtps with TLS from
+// the first byte.
+func (c *SMTP) dial(ctx context.Context, network, address string) (net.Conn, error) {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, network, address)
+	if err != nil {
+		return nil, err
+	}
+	bc := &boundedConn{Conn: conn}
+	bc.left.Store(maxAnswer)
+	if !c.TLS {
+		return bc, nil
+	}
+	tc := tls.Client(bc, c.tlsConfig())
+	if err := tc.HandshakeContext(ctx); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return tc, nil
+}
+
+// maxAnswer bounds what the mail server may send between two writes of the client: its
+// greeting, or its answer to a command. net/textproto keeps every line of an answer, so a
+// server that never ends one (a hostile one, or whoever sits on the path to a server reached
+// without TLS) would otherwise fill the memory until the timeout: a gigabyte in 3 seconds on
+// loopback.
+const maxAnswer = 1 << 20
+
+// errAnswerTooLong is the read of an answer past maxAnswer.
+var errAnswerTooLong = errors.New("the mail server's answer runs past 1 MiB")
+
+// boundedConn is a connection whose reads fail once maxAnswer bytes came after the last write.
+type boundedConn struct {
+	net.Conn
+	left atomic.Int64
+}
+
+func (c *boundedConn) Read(p []byte) (int, error) {
+	left := c.left.Load()
+	if left <= 0 {
+		return 0, errAnswerTooLong
+	}
+	if int64(len(p)) > left {
+		p = p[:left]
+	}
+	n, err := c.Conn.Read(p)
+	c.left.Add(-int64(n))
+	return n, err
+}
+
+func (c *boundedConn) Write(p []byte) (int, error) {
+	c.left.Store(maxAnswer)
+	return c.Conn.Write(p)
+}
+
+// Message builds the MIME message of out, from from. go-mail encodes the subject, refuses an
+// address that does not parse and replaces control characters in file names. It writes a
+// media type as given, so that is parsed and written again here.
 func Message(from string, out *registry.Outgoing) (*mail.Msg, error) {
 	m := mail.NewMsg()
 	if err := m.From(from); err != nil {
@@ -114,7 +192,15 @@ func Message(from string, out *registry.Outgoing) (*mail.Msg, error) {
 	m.SetGenHeader("Auto-Submitted", "auto-generated")
 	m.SetBodyString(mail.TypeTextPlain, out.Text)
 	for _, a := range out.Attachments {
-		if err := m.AttachReader(a.Name, bytes.NewReader(a.Data), mail.WithFileContentType(mail.ContentType(a.MediaType))); err != nil {
+		// go-mail writes the media type into the part's header as it is given, where a line
+		// break would end the header and begin another: it is parsed and written again.
+		mt, params, err := mime.ParseMediaType(a.MediaType)
+		delete(params, "name") // go-mail names the part after the file
+		ct := mime.FormatMediaType(mt, params)
+		if err != nil || ct == "" {
+			return nil, fmt.Errorf("dispatch: attach %s: %q is not a media type", a.Name, a.MediaType)
+		}
+		if err := m.AttachReader(a.Name, bytes.NewReader(a.Data), mail.WithFileContentType(mail.ContentType(ct))); err != nil {
 			return nil, fmt.Errorf("dispatch: attach %s: %w", a.Name, err)
 		}
 	}
@@ -131,20 +217,23 @@ type sender struct {
 // send hands m to the server. It returns the reply to record and whether the server accepted
 // the message.
 func (s *sender) send(ctx context.Context, m *mail.Msg) (string, error) {
-	if s.cl == nil {
-		cl, err := s.cfg.NewClient()
-		if err != nil {
+	kept := s.connected
+	if err := s.connect(ctx); err != nil {
+		return "", err
+	}
+	err := s.cl.Send(m)
+	var se *mail.SendError
+	if kept && errors.As(err, &se) && se.Reason == mail.ErrConnCheck {
+		// The kept connection is gone: the server hung up while it waited, or its deadline
+		// (set at its last use) passed. go-mail found it out before the message began, so
+		// the message goes on a fresh connection, not as a failed attempt.
+		s.close()
+		if err := s.connect(ctx); err != nil {
 			return "", err
 		}
-		s.cl = cl
+		err = s.cl.Send(m)
 	}
-	if !s.connected {
-		if err := s.cl.DialWithContext(ctx); err != nil {
-			return "", fmt.Errorf("connect to %s: %w", s.cfg, err)
-		}
-		s.connected = true
-	}
-	if err := s.cl.Send(m); err != nil {
+	if err != nil {
 		// After a refusal the session's state is unclear: the next message starts afresh.
 		s.close()
 		// go-mail resets the session after the server's answer to the data; a reset that
@@ -156,13 +245,30 @@ func (s *sender) send(ctx context.Context, m *mail.Msg) (string, error) {
 			return "250 accepted by " + s.cfg.Host + " (the session ended after)", nil
 		}
 		// The server had the whole message and its answer never came: it may have accepted it.
-		var se *mail.SendError
 		if errors.As(err, &se) && se.Reason == mail.ErrSMTPDataClose && se.ErrorCode() == 0 {
 			return "", fmt.Errorf("%w: %w", errOutcomeUnknown, err)
 		}
 		return "", err
 	}
 	return "250 accepted by " + s.cfg.Host, nil
+}
+
+// connect opens the connection unless it is open.
+func (s *sender) connect(ctx context.Context) error {
+	if s.cl == nil {
+		cl, err := s.cfg.NewClient()
+		if err != nil {
+			return err
+		}
+		s.cl = cl
+	}
+	if !s.connected {
+		if err := s.cl.DialWithContext(ctx); err != nil {
+			return fmt.Errorf("connect to %s: %w", s.cfg, err)
+		}
+		s.connected = true
+	}
+	return nil
 }
 
 // errOutcomeUnknown wraps a failure after the end of a message's data and before the server's
@@ -183,11 +289,29 @@ func reply(err error) string {
 	if code := replyCode(err); code != 0 {
 		msg = fmt.Sprintf("%d %s", code, msg)
 	}
-	msg = strings.Join(strings.Fields(msg), " ")
-	if len(msg) > 500 {
-		msg = msg[:500]
+	return printable(msg, 500)
+}
+
+// printable is an answer from a mail server or a webhook endpoint as it is recorded: valid
+// UTF-8 without control or formatting characters, its spaces collapsed, and at most max bytes,
+// cut between two characters. The answer is the other side's to choose: PostgreSQL refuses a
+// NUL or a broken character (the attempt would go unrecorded, and be made again without end),
+// and escape sequences or direction overrides would reach the terminals and pages that show it.
+func printable(s string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > max {
+		for max > 0 && !utf8.RuneStart(s[max]) {
+			max--
+		}
+		s = s[:max]
 	}
-	return msg
+	return s
 }
 
 // replyCode is the SMTP server's reply code in err, or 0.
