@@ -32,6 +32,8 @@ type Key struct {
 	sh   pkcs11.SessionHandle
 	priv pkcs11.ObjectHandle
 	pub  ed25519.PublicKey
+	// pinWrong is set once the token refused the PIN when the key was opened again.
+	pinWrong bool
 }
 
 var _ crypto.Signer = (*Key)(nil)
@@ -180,7 +182,7 @@ func (k *Key) open(pin string) error {
 		var pe pkcs11.Error
 		switch {
 		case errors.As(err, &pe) && (pe == pkcs11.CKR_PIN_INCORRECT || pe == pkcs11.CKR_PIN_LEN_RANGE):
-			return errors.New("the PIN is wrong")
+			return errPINWrong
 		case errors.As(err, &pe) && pe == pkcs11.CKR_USER_ALREADY_LOGGED_IN:
 		default:
 			return fmt.Errorf("log in: %w", err)
@@ -276,10 +278,14 @@ func (k *Key) Sign(_ io.Reader, msg []byte, opts crypto.SignerOpts) ([]byte, err
 	if k.ctx == nil {
 		return nil, fmt.Errorf("hsm: %s: sign: the key is closed", k.uri)
 	}
-	if err := k.ctx.SignInit(k.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(ckmEDDSA, nil)}, k.priv); err != nil {
-		return nil, fmt.Errorf("hsm: %s: sign: %w", k.uri, err)
+	sig, err := k.sign(msg)
+	if sessionLost(err) {
+		// The token forgot the session (a network HSM restarted, a token was reinserted):
+		// without a new one every later signature failed until the server restarted.
+		if err = k.reopen(); err == nil {
+			sig, err = k.sign(msg)
+		}
 	}
-	sig, err := k.ctx.Sign(k.sh, msg)
 	if err != nil {
 		return nil, fmt.Errorf("hsm: %s: sign: %w", k.uri, err)
 	}
@@ -287,6 +293,63 @@ func (k *Key) Sign(_ io.Reader, msg []byte, opts crypto.SignerOpts) ([]byte, err
 		return nil, fmt.Errorf("hsm: %s: the token's signature does not verify with its public key", k.uri)
 	}
 	return sig, nil
+}
+
+// errPINWrong is the token's refusal of the PIN.
+var errPINWrong = errors.New("the PIN is wrong")
+
+// sign signs msg in the key's session.
+func (k *Key) sign(msg []byte) ([]byte, error) {
+	if err := k.ctx.SignInit(k.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(ckmEDDSA, nil)}, k.priv); err != nil {
+		return nil, err
+	}
+	return k.ctx.Sign(k.sh, msg)
+}
+
+// sessionLost reports whether err says that the session, or its login, is gone.
+func sessionLost(err error) bool {
+	var pe pkcs11.Error
+	if !errors.As(err, &pe) {
+		return false
+	}
+	switch pe {
+	case pkcs11.CKR_SESSION_HANDLE_INVALID, pkcs11.CKR_SESSION_CLOSED, pkcs11.CKR_USER_NOT_LOGGED_IN,
+		pkcs11.CKR_OBJECT_HANDLE_INVALID, pkcs11.CKR_KEY_HANDLE_INVALID:
+		return true
+	}
+	return false
+}
+
+// reopen opens a new session, logs in and finds the key again, as Open did; the key found
+// must be the one opened, or nothing is signed with it.
+func (k *Key) reopen() error {
+	// A token locks its PIN after a few wrong ones: a PIN file changed since the key was
+	// opened is tried once, not at every signature.
+	if k.pinWrong {
+		return fmt.Errorf("open the key again: %w (already refused once: restart with the right PIN)", errPINWrong)
+	}
+	pin, err := k.uri.PIN()
+	if err != nil {
+		return fmt.Errorf("open the key again: %w", err)
+	}
+	k.ctx.CloseSession(k.sh)
+	k.sh = 0
+	pub := k.pub
+	err = k.open(pin)
+	if err == nil && !k.pub.Equal(pub) {
+		err = errors.New("the token now holds another key under this URI")
+	}
+	if err != nil {
+		k.pinWrong = errors.Is(err, errPINWrong)
+		// No session is left to another key: the next signature tries again.
+		if k.sh != 0 {
+			k.ctx.CloseSession(k.sh)
+			k.sh = 0
+		}
+		k.pub = pub
+		return fmt.Errorf("open the key again: %w", err)
+	}
+	return nil
 }
 
 // Close closes the key's session, and unloads the module when no other key uses it.

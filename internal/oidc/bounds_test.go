@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -18,8 +19,8 @@ import (
 // http.DefaultClient (no timeout), a key set that never came stopped every such sign-in
 // until the server restarted, though the provider answered again.
 func TestProviderKeysStallDoesNotStopSignIns(t *testing.T) {
-	defer func(d time.Duration) { timeout = d }(timeout)
-	timeout = 200 * time.Millisecond
+	defer func(d, r time.Duration) { timeout, minKeyRefresh = d, r }(timeout, minKeyRefresh)
+	timeout, minKeyRefresh = 200*time.Millisecond, 100*time.Millisecond
 	lp := newLocalProvider(t)
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
@@ -101,5 +102,51 @@ func TestCallbackErrorNeedsTheState(t *testing.T) {
 		if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), tc.where) || len(err.Error()) > 1024 || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: %d bytes: %.300q; want a refusal about the %s, under 1 KiB, on one line", tc.name, len(err.Error()), err, tc.where)
 		}
+	}
+}
+
+// TestUnknownKeyIDsDoNotRefetchEachTime: go-oidc fetched the provider's key set again for
+// every token naming a key it did not hold, so that each forged token sent to
+// /api/v1/oidc/token cost a request to the provider. Fetches are at most one every
+// minKeyRefresh, and a key the provider rotated to is still taken, the token waiting for
+// the next fetch.
+func TestUnknownKeyIDsDoNotRefetchEachTime(t *testing.T) {
+	defer func(d time.Duration) { minKeyRefresh = d }(minKeyRefresh)
+	minKeyRefresh = 500 * time.Millisecond
+	lp := newLocalProvider(t)
+	var fetches atomic.Int64
+	count := func(w http.ResponseWriter, r *http.Request) bool {
+		fetches.Add(1)
+		return false
+	}
+	lp.keys.Store(&count)
+	p := lp.provider(RoleMap{"chancery-signers": {"signer"}})
+	ctx := context.Background()
+	if _, err := p.Redeem(ctx, lp.token(nil), ""); err != nil {
+		t.Fatal(err)
+	}
+	good := lp.token(nil)
+	start := time.Now()
+	for i := range 20 {
+		forged := lp.tokenWithKeyID(fmt.Sprintf("k%d", i+2), nil)
+		cctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+		if _, err := p.Redeem(cctx, forged, ""); err == nil {
+			t.Fatal("a token with an unknown key ID was taken")
+		}
+		cancel()
+		if _, err := p.Redeem(ctx, good, ""); err != nil {
+			t.Fatalf("a token with the known key: %v", err)
+		}
+	}
+	if n, most := fetches.Load(), int64(2+time.Since(start)/minKeyRefresh); n > most {
+		t.Errorf("%d fetches of the key set for 20 tokens with unknown key IDs in %v, want at most %d", n, time.Since(start), most)
+	}
+	// The provider rotates to k9 just after a fetch: a token signed with it waits for the next.
+	if _, err := p.Redeem(ctx, lp.tokenWithKeyID("k8", nil), ""); err == nil {
+		t.Fatal("a token with an unknown key ID was taken")
+	}
+	lp.kid.Store("k9")
+	if _, err := p.Redeem(ctx, lp.tokenWithKeyID("k9", nil), ""); err != nil {
+		t.Errorf("a token signed with the key the provider rotated to: %v", err)
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
+	"github.com/go-jose/go-jose/v4"
 	"golang.org/x/oauth2"
 )
 
@@ -53,10 +54,10 @@ type Config struct {
 }
 
 // DefaultTimeout bounds each request to the provider when Config.HTTPClient is nil or has
-// no timeout. go-oidc fetches the provider's keys in the background, without the context of
-// the sign-in that needs them, and every later sign-in with a key it has not seen waits for
-// that fetch: a provider that never answered it stopped sign-ins with new keys until the
-// server restarted.
+// no timeout. The provider's keys are fetched in the background (keySet), without the
+// context of the sign-in that needs them, and every later sign-in with a key not seen yet
+// waits for that fetch: a provider that never answered it stopped sign-ins with new keys
+// until the server restarted.
 const DefaultTimeout = 30 * time.Second
 
 // MaxResponseSize bounds each answer read from the provider (discovery, keys, userinfo,
@@ -148,9 +149,25 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oidc: discover %s: %w", cfg.Issuer, err)
 	}
+	var meta struct {
+		JWKSURL string   `json:"jwks_uri"`
+		Algs    []string `json:"id_token_signing_alg_values_supported"`
+	}
+	if err := p.Claims(&meta); err != nil {
+		return nil, fmt.Errorf("oidc: discover %s: %w", cfg.Issuer, err)
+	}
+	// The algorithms go-oidc's own verifier takes: those the provider states that go-oidc
+	// knows, and RS256 if none.
+	var algs []string
+	for _, a := range meta.Algs {
+		if slices.Contains(signingAlgs, jose.SignatureAlgorithm(a)) {
+			algs = append(algs, a)
+		}
+	}
+	keys := &keySet{url: meta.JWKSURL, client: cfg.HTTPClient}
 	return &Provider{cfg: cfg, provider: p,
-		verifier: p.Verifier(&gooidc.Config{ClientID: cfg.ClientID}),
-		cli:      p.Verifier(&gooidc.Config{ClientID: cfg.CLIClientID}),
+		verifier: gooidc.NewVerifier(cfg.Issuer, keys, &gooidc.Config{ClientID: cfg.ClientID, SupportedSigningAlgs: algs}),
+		cli:      gooidc.NewVerifier(cfg.Issuer, keys, &gooidc.Config{ClientID: cfg.CLIClientID, SupportedSigningAlgs: algs}),
 		oauth: oauth2.Config{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
 			Endpoint: p.Endpoint(), Scopes: append([]string{gooidc.ScopeOpenID, "profile", "email"}, cfg.Scopes...)},
 	}, nil
@@ -391,6 +408,12 @@ func (p *Provider) userinfo(ctx context.Context, tok *oauth2.Token, subject stri
 	more := map[string]any{}
 	if err := ui.Claims(&more); err != nil {
 		return fmt.Errorf("oidc: userinfo claims: %w", err)
+	}
+	// email_verified speaks of the address beside it: it is taken from the userinfo only
+	// with the address, or for the same address as the ID token's.
+	email, _ := claims["email"].(string)
+	if other, _ := more["email"].(string); claims["email"] != nil && other != email {
+		delete(more, "email_verified")
 	}
 	for k, v := range more {
 		if _, ok := claims[k]; !ok {

@@ -26,6 +26,10 @@ type localProvider struct {
 	key *rsa.PrivateKey
 	// keys, if set, answers a request for the key set instead, when it returns true.
 	keys atomic.Pointer[func(w http.ResponseWriter, r *http.Request) bool]
+	// kid, if set, is the key ID the key set gives the key ("k1" if not).
+	kid atomic.Value
+	// userinfo, if set, is what the userinfo endpoint answers (the subject alone if not).
+	userinfo atomic.Pointer[map[string]any]
 }
 
 func newLocalProvider(t *testing.T) *localProvider {
@@ -44,15 +48,26 @@ func newLocalProvider(t *testing.T) *localProvider {
 	}
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
 		answer(w, map[string]any{"issuer": lp.srv.URL, "authorization_endpoint": lp.srv.URL + "/authorize",
-			"token_endpoint": lp.srv.URL + "/token", "jwks_uri": lp.srv.URL + "/keys",
+			"token_endpoint": lp.srv.URL + "/token", "jwks_uri": lp.srv.URL + "/keys", "userinfo_endpoint": lp.srv.URL + "/userinfo",
 			"id_token_signing_alg_values_supported": []string{"RS256"}})
+	})
+	mux.HandleFunc("GET /userinfo", func(w http.ResponseWriter, r *http.Request) {
+		if ui := lp.userinfo.Load(); ui != nil {
+			answer(w, *ui)
+			return
+		}
+		answer(w, map[string]any{"sub": "olga-1"})
 	})
 	b64 := base64.RawURLEncoding.EncodeToString
 	mux.HandleFunc("GET /keys", func(w http.ResponseWriter, r *http.Request) {
 		if h := lp.keys.Load(); h != nil && (*h)(w, r) {
 			return
 		}
-		answer(w, map[string]any{"keys": []map[string]string{{"kty": "RSA", "kid": "k1", "alg": "RS256", "use": "sig",
+		kid, _ := lp.kid.Load().(string)
+		if kid == "" {
+			kid = "k1"
+		}
+		answer(w, map[string]any{"keys": []map[string]string{{"kty": "RSA", "kid": kid, "alg": "RS256", "use": "sig",
 			"n": b64(key.N.Bytes()), "e": b64(big.NewInt(int64(key.E)).Bytes())}}})
 	})
 	return lp
@@ -73,6 +88,12 @@ func (lp *localProvider) provider(rm RoleMap) *Provider {
 // token signs an ID token for olga with the claims given, over valid defaults.
 func (lp *localProvider) token(claims map[string]any) string {
 	lp.t.Helper()
+	return lp.tokenWithKeyID("k1", claims)
+}
+
+// tokenWithKeyID is token with the key ID kid in its header.
+func (lp *localProvider) tokenWithKeyID(kid string, claims map[string]any) string {
+	lp.t.Helper()
 	now := time.Now()
 	c := map[string]any{"iss": lp.srv.URL, "sub": "olga-1", "aud": "chancery-cli", "iat": now.Unix(),
 		"exp": now.Add(time.Hour).Unix(), "preferred_username": "olga", "groups": []string{"chancery-signers"}}
@@ -83,7 +104,7 @@ func (lp *localProvider) token(claims map[string]any) string {
 			c[k] = v
 		}
 	}
-	head, _ := json.Marshal(map[string]string{"alg": "RS256", "kid": "k1", "typ": "JWT"})
+	head, _ := json.Marshal(map[string]string{"alg": "RS256", "kid": kid, "typ": "JWT"})
 	body, _ := json.Marshal(c)
 	b64 := base64.RawURLEncoding.EncodeToString
 	signed := b64(head) + "." + b64(body)
@@ -164,6 +185,38 @@ func TestRolesClaimStringIsOneValue(t *testing.T) {
 		}
 		if s, ok := tc.groups.(string); ok && !slices.Equal(id.Values, []string{s}) {
 			t.Errorf("groups %q: values %q, want the string as one value", s, id.Values)
+		}
+	}
+}
+
+// TestEmailVerifiedIsOfTheEmailItCameWith: with the e-mail address naming members, an ID
+// token that carried an address but no email_verified took email_verified from the userinfo,
+// which speaks of the address the userinfo gives: an address the user typed into the token's
+// claims was taken as verified because another address of theirs was.
+func TestEmailVerifiedIsOfTheEmailItCameWith(t *testing.T) {
+	lp := newLocalProvider(t)
+	p, err := New(context.Background(), Config{Issuer: lp.srv.URL, ClientID: "chancery", CLIClientID: "chancery-cli",
+		RolesClaim: "groups", RoleMap: RoleMap{"chancery-signers": {"signer"}}, NameClaim: "email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name     string
+		userinfo map[string]any
+		ok       bool
+	}{
+		{"another address verified", map[string]any{"sub": "olga-1", "email": "olga@tfn.example", "email_verified": true}, false},
+		{"no address", map[string]any{"sub": "olga-1", "email_verified": true}, false},
+		{"the same address verified", map[string]any{"sub": "olga-1", "email": "rita@tfn.example", "email_verified": true}, true},
+		{"the same address unverified", map[string]any{"sub": "olga-1", "email": "rita@tfn.example", "email_verified": false}, false},
+	} {
+		lp.userinfo.Store(&tc.userinfo)
+		id, err := p.Redeem(context.Background(), lp.token(map[string]any{"email": "rita@tfn.example"}), "at")
+		switch {
+		case tc.ok && (err != nil || id.Name != "rita@tfn.example"):
+			t.Errorf("%s: %+v, %v; want signed in as rita@tfn.example", tc.name, id, err)
+		case !tc.ok && !errors.Is(err, ErrRefused):
+			t.Errorf("%s: %+v, %v; want ErrRefused", tc.name, id, err)
 		}
 	}
 }

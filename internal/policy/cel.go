@@ -111,6 +111,16 @@ func compileCondition(src string) (*condition, []celIssue) {
 				is.line, is.col = native.SourceInfo().GetStartLocation(e.ID()).Line(), native.SourceInfo().GetStartLocation(e.ID()).Column()
 				issues = append(issues, *is)
 			}
+		case celast.ComprehensionKind:
+			// A map's keys come in a different order at each evaluation (cel-go walks a Go
+			// map): `{'a': 1, 'b': 2}.map(k, k)[0] == 'a'` held on some evaluations of one
+			// letter and not on others, so that releasing again could escape the rule, and
+			// where the cost limit stops a walk depended on the order too.
+			if r := e.AsComprehension().IterRange(); native.GetType(r.ID()).Kind() != types.ListKind {
+				at := native.SourceInfo().GetStartLocation(r.ID())
+				issues = append(issues, celIssue{line: at.Line(), col: at.Column(),
+					msg: "a condition may walk only lists (all, exists, exists_one, map, filter): the keys of a map come in no fixed order, and the condition would hold on some evaluations and not on others"})
+			}
 		}
 	}))
 	if issues != nil {

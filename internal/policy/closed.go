@@ -14,15 +14,15 @@ import (
 // allows no release (Decide says why), so that the office can still start, read and verify
 // while an admin adopts a corrected policy, which the same rules govern as before: its
 // two_admins and the office's own roles its rules name are read from source without
-// compiling it. A source whose two_admins cannot be read at all asks for two admins (the safe
-// side); roles that cannot be read are none.
+// compiling it. A source whose two_admins cannot be read at all asks for two admins while
+// the office has two (TwoAdminsWith); roles that cannot be read are none.
 func Closed(name string, source []byte, why error) *Policy {
 	p := &Policy{Name: name, Digest: seal.DigestOf(source), groups: map[string][]string{}, closed: why}
 	var admins struct {
 		TwoAdmins bool `yaml:"two_admins"`
 	}
 	if err := yaml.Unmarshal(source, &admins); err != nil {
-		p.twoAdmins = true
+		p.twoAdmins, p.twoAdminsUnread = true, true
 	} else {
 		p.twoAdmins = admins.TwoAdmins
 	}

@@ -44,3 +44,75 @@ func TestClosedPolicyAllowsNothing(t *testing.T) {
 		t.Error("a file without two_admins asks for two admins")
 	}
 }
+
+// TestUnreadableTwoAdminsFollowsTheOffice: a closed policy whose file could not be read as
+// YAML at all was taken as asking for two admins, so an office with one admin could never
+// adopt the fix that reopens its gate. Such a file asks for two admins while the office has
+// two (a two_admins policy keeps two), and a file that states two_admins is taken at its word.
+func TestUnreadableTwoAdminsFollowsTheOffice(t *testing.T) {
+	why := errors.New("refused by this build")
+	for _, tc := range []struct {
+		src       string
+		one, many bool
+	}{
+		{"two_admins: [\n", false, true},
+		{"version: 1\n\ttwo_admins: true\n", false, true},
+		{"version: 1\ntwo_admins: true\nrules: []\n", true, true},
+		{"version: 1\ntwo_admins: false\nrules: []\n", false, false},
+		{"version: 1\nrules: []\n", false, false},
+		{"version: 1\ntwo_admins: maybe\n", false, true},
+	} {
+		p := Closed("x", []byte(tc.src), why)
+		if got := p.TwoAdminsWith(1); got != tc.one {
+			t.Errorf("%q with one admin: two admins %v, want %v", tc.src, got, tc.one)
+		}
+		if got := p.TwoAdminsWith(2); got != tc.many {
+			t.Errorf("%q with two admins: two admins %v, want %v", tc.src, got, tc.many)
+		}
+	}
+	for _, src := range []string{"version: 1\nname: x\ntwo_admins: true\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n",
+		"version: 1\nname: x\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n"} {
+		p, err := Parse([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.TwoAdminsWith(1) != p.TwoAdmins() || p.TwoAdminsWith(2) != p.TwoAdmins() {
+			t.Errorf("a compiled policy's two_admins depends on the office's admins: %q", src)
+		}
+	}
+}
+
+// TestCompiledFrom: AdoptPolicy checked only that the policy's exported Digest was the
+// file's, so a policy made by Closed, as a literal, or compiled from one file and given
+// another's digest could be put in force with a file it was not compiled from. Only what
+// Parse compiled from exactly that file passes.
+func TestCompiledFrom(t *testing.T) {
+	src := []byte("version: 1\nname: x\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n")
+	other := []byte("version: 1\nname: y\nrules:\n  - name: d\n    default: true\n    require:\n      signatures: [{role: signer}]\n")
+	p, err := Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.CompiledFrom(src); err != nil {
+		t.Errorf("a policy compiled from its file: %v", err)
+	}
+	renamed, _ := Parse(src)
+	renamed.Name = "z"
+	redigested, _ := Parse(src)
+	redigested.Digest = seal.DigestOf(other)
+	for name, tc := range map[string]struct {
+		p   *Policy
+		src []byte
+	}{
+		"literal":          {&Policy{Name: "x", Digest: seal.DigestOf(src)}, src},
+		"closed, no cause": {Closed("x", src, nil), src},
+		"closed":           {Closed("x", src, errors.New("old")), src},
+		"another file":     {p, other},
+		"renamed":          {renamed, src},
+		"digest changed":   {redigested, other},
+	} {
+		if err := tc.p.CompiledFrom(tc.src); err == nil {
+			t.Errorf("%s: taken as compiled from the file", name)
+		}
+	}
+}

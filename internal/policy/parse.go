@@ -85,6 +85,7 @@ func ParseFile(name string, data []byte) (*Policy, error) {
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
+	p.compiled = &compiled{name: p.Name, digest: p.Digest}
 	return p, nil
 }
 

@@ -12,6 +12,8 @@ package policy
 
 import (
 	_ "embed"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -202,7 +204,12 @@ type Policy struct {
 	classes, tags []string
 	// twoAdmins is the file's two_admins: changes that decide who may approve and sign
 	// are carried out only once a second admin approves them (registry/changes.go).
-	twoAdmins bool
+	// twoAdminsUnread is set, with twoAdmins, for a closed policy whose file's two_admins
+	// could not be read (TwoAdminsWith).
+	twoAdmins, twoAdminsUnread bool
+	// compiled, set by Parse alone, is what the file compiled to: the exported Name and
+	// Digest can be set by anyone (CompiledFrom).
+	compiled *compiled
 	// named holds the labels the policy names (declared classes and tags, the string
 	// constants of its conditions), and skeletons one of them by skeleton: a letter's class
 	// or tag that reads as one of them without being it is refused (lookalike.go).
@@ -227,7 +234,47 @@ func (p *Policy) Disclose(class string) []string {
 
 // TwoAdmins reports whether the policy asks for two admins to change who may approve and
 // sign: adding a member, giving a role, a new token, enabling a member, adopting a policy.
+// For a closed policy whose file's two_admins cannot be read it is true; TwoAdminsWith
+// decides such a policy by the office's admins.
 func (p *Policy) TwoAdmins() bool { return p.twoAdmins }
+
+// TwoAdminsWith reports whether the policy asks for two admins in an office that has admins
+// active admins. It is TwoAdmins, except for a closed policy whose file's two_admins cannot
+// be read (Closed): that asks for two admins only while the office has two. A policy with
+// two_admins is adopted only by an office with two active admins, and while it is in force
+// the last two are kept (registry: checkAdminsLeft), so an office with one admin was not
+// under it; asking that admin for a second, whom only a second admin could add, would lock
+// the office out of the very adoption that reopens its gate.
+func (p *Policy) TwoAdminsWith(admins int) bool {
+	if p.twoAdminsUnread {
+		return admins >= 2
+	}
+	return p.twoAdmins
+}
+
+// compiled is what Parse compiled a file to.
+type compiled struct {
+	name   string
+	digest seal.Digest
+}
+
+// CompiledFrom returns nil if Parse compiled p from exactly source, an error saying why not
+// otherwise: a policy made by Closed, or as a literal, or whose Name or Digest was changed
+// after Parse returned it. Whoever puts a policy in force with its file checks it first, so
+// that what is enforced is what is logged.
+func (p *Policy) CompiledFrom(source []byte) error {
+	switch {
+	case p.closed != nil:
+		return fmt.Errorf("policy %s does not compile: %w", p.Name, p.closed)
+	case p.compiled == nil:
+		return errors.New("the policy was not compiled from a file")
+	case p.compiled.name != p.Name || p.compiled.digest != p.Digest:
+		return errors.New("the policy's name or digest was changed after it was compiled")
+	case seal.DigestOf(source) != p.Digest:
+		return errors.New("the compiled policy is not of this file")
+	}
+	return nil
+}
 
 //go:embed builtin.yaml
 var builtinSource []byte
