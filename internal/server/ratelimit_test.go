@@ -46,6 +46,49 @@ func TestMembersNotRateLimited(t *testing.T) {
 	}
 }
 
+// TestMembersDoNotSpendThePublicsTokens: a member's requests to the public endpoints do not
+// spend the tokens of their address, so that the public behind the same address (an office's
+// NAT) still has its own; a wrong token spends them like the public. Before, a member's
+// requests took the address's tokens until none were left, and only then went unlimited.
+func TestMembersDoNotSpendThePublicsTokens(t *testing.T) {
+	e := newAPIEnv(t, 0)
+	const digest = `{"digest":"sha256:0000000000000000000000000000000000000000000000000000000000000000"}`
+	verify := func(token string) int {
+		r, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/verify", strings.NewReader(digest))
+		r.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := range 2 * DefaultRateBurst {
+		if got := verify(e.tokens["reviewer"]); got != http.StatusOK {
+			t.Fatalf("member request %d: status %d, want 200", i, got)
+		}
+	}
+	if got := verify(""); got != http.StatusOK {
+		t.Fatalf("a public request after %d of a member's from its address: status %d, want 200", 2*DefaultRateBurst, got)
+	}
+	limited := false
+	for range DefaultRateBurst + 10 {
+		if verify("chy_not-a-token") == http.StatusTooManyRequests {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Fatalf("%d requests with a wrong token were not limited", DefaultRateBurst+10)
+	}
+	if got := verify(""); got != http.StatusTooManyRequests {
+		t.Fatalf("a public request once wrong tokens spent the address's: status %d, want 429", got)
+	}
+}
+
 // TestRateLimitCoversAnIPv6Network: a client on IPv6 holds a whole /64 (a home line, a cloud
 // server), and takes a new address in it for each request as easily as it picks a port. The
 // public limit must hold it all the same.

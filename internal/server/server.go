@@ -98,6 +98,7 @@ type Server struct {
 	work    *uploadBudget   // the identification of texts; nil when unbounded
 	findOCR func() (*ocr.Reader, error)
 	host    string // the base URL's host name (baseHost), which requests must name
+	web     *web.Handler
 }
 
 // Wrong check codes a client may try: a burst of 10, then one every 6 seconds. Codes have 128
@@ -148,7 +149,8 @@ func New(cfg Config) *Server {
 	wc.CodeLimiter = s.codes
 	wc.ReserveUpload = s.uploads.reserve // the web's forms share the API's budget
 	wc.ReserveMemory = s.work.take
-	web.New(wc).Register(s.mux)
+	s.web = web.New(wc)
+	s.web.Register(s.mux)
 	if cfg.Registry != nil {
 		s.routesAPI()
 	}
@@ -199,16 +201,21 @@ func (s *Server) budgetClient(r *http.Request) string {
 	return ratelimit.Key(r)
 }
 
-// member reports whether r carries the bearer token of a member: members are not limited
-// like the public (an office verifies its own folders of letters). The token is looked up only
-// once a request is over the public limit, and a wrong token leaves it limited.
+// member reports whether r carries the bearer token of a member, or the cookie of a member's
+// session: members are not limited like the public (an office verifies its own folders of
+// letters), nor do they spend the public's tokens of their address, which the public behind
+// an office's address (one NAT) would otherwise find spent. The token or session is looked
+// up before the limit, as every member route looks it up unlimited; a wrong one is limited
+// like the public.
 func (s *Server) member(r *http.Request) bool {
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || s.cfg.Registry == nil {
+	if s.cfg.Registry == nil {
 		return false
 	}
-	m, err := s.cfg.Registry.Authenticate(r.Context(), strings.TrimSpace(tok))
-	return err == nil && m != nil
+	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		m, err := s.cfg.Registry.Authenticate(r.Context(), strings.TrimSpace(tok))
+		return err == nil && m != nil
+	}
+	return s.web.SignedIn(r)
 }
 
 // csp allows only this site's own scripts, styles and images: no inline script, no framing.
@@ -272,8 +279,8 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		refuseEmbedded(w)
 		return
 	}
-	if s.limiter != nil && public(r) {
-		if ok, wait := s.limiter.Allow(ratelimit.Key(r)); !ok && !s.member(r) {
+	if s.limiter != nil && public(r) && !s.member(r) {
+		if ok, wait := s.limiter.Allow(ratelimit.Key(r)); !ok {
 			_, r.Pattern = s.mux.Handler(r)
 			ratelimit.TooMany(w, wait)
 			return

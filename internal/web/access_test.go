@@ -227,6 +227,31 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
+// TestSignedInMembersDoNotSpendThePublicsTokens: a signed-in member's visits to the public
+// pages do not spend their address's public tokens, so that the public behind the same
+// address (an office's NAT) still has its own; a stale session cookie is counted like the
+// public. Before, each visit of a member took one, and the public at that address got 429.
+func TestSignedInMembersDoNotSpendThePublicsTokens(t *testing.T) {
+	o := newOffice(t, server.Config{RateLimit: 1, RateBurst: 3})
+	dana := o.client()
+	dana.signIn("dana")
+	for i := range 10 {
+		if resp, _ := dana.get("/verify?q=TFN-2020-000001"); resp.StatusCode != http.StatusOK {
+			t.Fatalf("dana's visit %d: %s", i, resp.Status)
+		}
+	}
+	if resp, _ := o.client().get("/v/TFN-2020-000001"); resp.StatusCode != http.StatusOK {
+		t.Errorf("the public after 10 of a member's visits from its address: %s, want 200", resp.Status)
+	}
+	stale := map[string]string{"Cookie": "chancery_session=chs_" + strings.Repeat("A", 43)}
+	for range 10 {
+		if resp, _ := o.client().do("GET", "/verify?q=TFN-2020-000001", nil, stale); resp.StatusCode == http.StatusTooManyRequests {
+			return
+		}
+	}
+	t.Error("10 visits with a stale session cookie in a burst of 3 were not limited")
+}
+
 func TestPasswordAPI(t *testing.T) {
 	o := newOffice(t, server.Config{})
 	ctx := context.Background()

@@ -86,6 +86,17 @@ func (h *Handler) setSessionCookie(w http.ResponseWriter, r *http.Request, id st
 		HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteLaxMode})
 }
 
+// SignedIn reports whether r carries the cookie of a member's session that is in force: the
+// server counts a member's pages apart from the public's rate limit of their address.
+func (h *Handler) SignedIn(r *http.Request) bool {
+	c, err := r.Cookie(h.cookieName(r))
+	if err != nil || h.cfg.Registry == nil {
+		return false
+	}
+	m, err := h.cfg.Registry.SessionMember(r.Context(), c.Value, h.cfg.Sessions)
+	return err == nil && m != nil
+}
+
 // withSession looks up the session cookie and puts the session in the request's context. A
 // stale cookie is cleared and the visitor treated as signed out. A page asked for with a
 // query parameter given twice is refused (400).
@@ -109,7 +120,7 @@ func (h *Handler) withSession(next http.HandlerFunc) http.HandlerFunc {
 		// another reader may take the last; no page takes a list in its query. (Nobody reads
 		// a post's query.)
 		if r.Method != http.MethodPost {
-			if err := singleValued(r.URL.Query()); err != nil {
+			if err := singleQuery(r.URL.Query()); err != nil {
 				h.fail(w, r, err)
 				return
 			}

@@ -224,7 +224,8 @@ func TestEveryFormTakesExactlyItsFields(t *testing.T) {
 
 // TestQueriesRefuseAParameterGivenTwice: a page's query parameter given twice is refused
 // (400, naming it), as the forms' fields are (item 308): the page read the first, while a
-// proxy, a log or another reader may take the last. Before, each was read as its first value.
+// proxy, a log or another reader may take the last. Before, each was read as its first value;
+// then the refusal spoke of a form's field given twice, which the visitor of a link never sent.
 func TestQueriesRefuseAParameterGivenTwice(t *testing.T) {
 	o := newOffice(t, server.Config{RateLimit: -1})
 	if err := o.reg.SetPassword(context.Background(), o.actors["root"], "root", password("root")); err != nil {
@@ -253,15 +254,61 @@ func TestQueriesRefuseAParameterGivenTwice(t *testing.T) {
 		{o.client(), "/lang/fr?next=/verify&next=/letters", "next"},
 	} {
 		resp, body := tc.c.do("GET", tc.path, nil, map[string]string{"Sec-Fetch-Site": "same-origin"})
-		want := `the form gives the field "` + tc.field + `" 2 times`
-		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), want) {
+		want := `the address gives the parameter "` + tc.field + `" 2 times`
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), want) || strings.Contains(body, "the form") {
 			t.Errorf("GET %s: %s; want 400 saying %q", tc.path, resp.Status, want)
 		}
+	}
+	resp, body := o.client().getLang("/verify?q=a&q=b", "fr")
+	if want := `l'adresse donne le paramètre "q" 2 fois`; resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), want) {
+		t.Errorf("GET /verify?q=a&q=b in French: %s; want 400 saying %q", resp.Status, want)
 	}
 	// Given once, they are taken.
 	for _, path := range []string{"/letters?q=Coordination&state=draft", "/verify?q=" + ref, "/v/" + ref} {
 		if resp, _ := dana.get(path); resp.StatusCode != http.StatusOK {
 			t.Errorf("GET %s: %s", path, resp.Status)
 		}
+	}
+}
+
+// TestFormsCheckTheTokenBeforeTheirFields: a post with a stale or forged CSRF token and a
+// field its form does not take is refused as forged (403), multipart as url-encoded, and
+// nothing is done. Before, the multipart forms (a new letter, a revision) refused the field
+// first (400), while the url-encoded ones checked the token first.
+func TestFormsCheckTheTokenBeforeTheirFields(t *testing.T) {
+	o := newOffice(t, server.Config{RateLimit: -1})
+	ref := o.letter("Coordination", "# Coordination\n\nSir,\n")
+	dana := o.client()
+	csrf := dana.signIn("dana")
+	const file = "# Figures\n\nSir, the figures follow.\n"
+	for _, tc := range []struct {
+		action string
+		fields [][2]string
+	}{
+		{"/letters", [][2]string{{"csrf", "forged"}, {"subject", "Figures"}, {"class", "internal"}, {"x-unknown", "1"}}},
+		{"/letters", [][2]string{{"subject", "Figures"}, {"class", "internal"}, {"x-unknown", "1"}}},
+		{"/letters/" + ref + "/versions", [][2]string{{"csrf", "forged"}, {"x-unknown", "1"}}},
+		{"/letters/" + ref + "/versions", [][2]string{{"x-unknown", "1"}, {"csrf", csrf + "x"}}},
+	} {
+		resp, body := dana.postMultipart(tc.action, tc.fields, file)
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "this form is stale or came from another site") {
+			t.Errorf("POST %s (multipart) %v: %s; want 403, the token refused", tc.action, tc.fields, resp.Status)
+		}
+	}
+	resp, _ := dana.post("/letters/"+ref+"/approve", url.Values{"csrf": {"forged"}, "x-unknown": {"1"}})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("POST /letters/%s/approve (url-encoded) with a forged token and a field added: %s; want 403", ref, resp.Status)
+	}
+	// With the session's token, the field is refused, naming it.
+	resp, body := dana.postMultipart("/letters", [][2]string{{"csrf", csrf}, {"subject", "Figures"}, {"class", "internal"}, {"x-unknown", "1"}}, file)
+	if want := `the form has a field "x-unknown", which it does not take`; resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), want) {
+		t.Errorf("POST /letters with the session's token and a field added: %s; want 400 saying %q", resp.Status, want)
+	}
+	list, err := o.reg.ListLetters(context.Background(), o.actors["dana"], registry.LetterQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Letters) != 1 {
+		t.Errorf("%d letters after the refused posts, want 1", len(list.Letters))
 	}
 }

@@ -68,7 +68,8 @@ func sortedNames(form url.Values) []string {
 	return names
 }
 
-// formError is a form refused as it was sent (errBadRequest), said in the page's language.
+// formError is a form or a page's query refused as it was sent (errBadRequest), said in the
+// page's language.
 type formError struct{ i18n.Message }
 
 func (e formError) Error() string { return e.Message.String() }
@@ -86,6 +87,17 @@ func singleValued(form url.Values, multi ...string) error {
 	return nil
 }
 
+// singleQuery refuses a page's query that gives a parameter more than once, for the reason
+// singleValued gives: no page takes a list in its query.
+func singleQuery(q url.Values) error {
+	for _, name := range sortedNames(q) {
+		if n := len(q[name]); n > 1 {
+			return formError{i18n.Msg("bad request: the address gives the parameter %q %d times: open the page again from its link", name, n)}
+		}
+	}
+	return nil
+}
+
 // upload is a multipart form with at most one file.
 type upload struct {
 	fields url.Values
@@ -94,10 +106,10 @@ type upload struct {
 }
 
 // readUpload reads a multipart form in memory, refusing a file over the upload limit before
-// anything is stored, a field other than csrf, file and names, and a field given twice, and checks
-// its CSRF token. The form takes its room in the server's budget of upload memory first, as
-// the API's uploads do: members sending many files at once are refused rather than holding
-// memory without bound.
+// anything is stored and a field given twice, checks its CSRF token, and refuses a field other
+// than csrf, file and names, in the order form checks them. The form takes its room in the
+// server's budget of upload memory first, as the API's uploads do: members sending many
+// files at once are refused rather than holding memory without bound.
 func (h *Handler) readUpload(w http.ResponseWriter, r *http.Request, names ...string) (*upload, error) {
 	if h.cfg.ReserveUpload != nil {
 		if err := h.cfg.ReserveUpload(r, h.cfg.MaxUpload+maxForm); err != nil {
@@ -148,11 +160,6 @@ func (h *Handler) readUpload(w http.ResponseWriter, r *http.Request, names ...st
 		if room -= int64(len(v)); room < 0 {
 			return nil, formError{i18n.Msg("bad request: the form's fields hold more than %d bytes", maxForm)}
 		}
-		if name := p.FormName(); name != "csrf" && name != "file" && !slices.Contains(names, name) { // "file": a file input left empty
-			// Dropped, it would be a part of the letter the member meant to give (the API's
-			// "tag" for the form's "tags").
-			return nil, formError{i18n.Msg("bad request: the form has a field %q, which it does not take", name)}
-		}
 		u.fields.Add(p.FormName(), string(v))
 		if values++; values > maxFields {
 			return nil, fmt.Errorf("%w: too many fields", errBadRequest)
@@ -162,6 +169,12 @@ func (h *Handler) readUpload(w http.ResponseWriter, r *http.Request, names ...st
 		return nil, err
 	}
 	if err := checkToken(r, u.fields.Get("csrf")); err != nil {
+		return nil, err
+	}
+	// A field it does not take is refused after the token is checked, as form refuses one, so
+	// that a forged post is refused as forged whatever its fields. Dropped, such a field would
+	// be a part of the letter the member meant to give (the API's "tag" for the form's "tags").
+	if err := onlyFields(u.fields, slices.Concat([]string{"csrf", "file"}, names)...); err != nil { // "file": a file input left empty
 		return nil, err
 	}
 	if !u.has || len(u.file.Data) == 0 {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -19,6 +20,14 @@ func (h *Handler) identify(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxIdentifyForm)
 	if err := r.ParseForm(); err != nil {
+		// The page's text box takes 200,000 characters, which a browser sends as up to 12
+		// bytes each (an Arabic letter as six): a long text in most scripts other than Latin
+		// is over the bound. Say so, rather than "bad request".
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			h.fail(w, r, errTextTooLong)
+			return
+		}
 		h.fail(w, r, errBadRequest)
 		return
 	}

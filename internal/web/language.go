@@ -34,7 +34,7 @@ func (h *Handler) setLanguage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unknown language; choose en, fr or ar", http.StatusNotFound)
 		return
 	}
-	if err := singleValued(r.URL.Query()); err != nil {
+	if err := singleQuery(r.URL.Query()); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -445,3 +445,40 @@ func TestOIDCRefusesUnverifiedEmail(t *testing.T) {
 	}
 	mallory()
 }
+
+// TestOIDCRefusalDoesNotRepeatTheCode: the page that refuses a return from the provider (a
+// replayed callback, a tampered state, a query parameter given twice) does not carry the
+// provider's code or the flow's state, in its language links or anywhere else; its links
+// lead to the sign-in page. Before, the language links repeated the callback's address, code
+// and state included.
+func TestOIDCRefusalDoesNotRepeatTheCode(t *testing.T) {
+	p := startProvider(t, map[string][]string{"olga": {"chancery-reviewers"}})
+	o := p.office()
+	c := newFlowClient(t, o)
+	cb := c.login("olga")
+	if status, loc := c.callback(cb); status != http.StatusSeeOther {
+		t.Fatalf("the sign-in: %d to %q", status, loc)
+	}
+	twice := *cb
+	twice.RawQuery += "&state=" + url.QueryEscape(cb.Query().Get("state"))
+	tampered := *cb
+	q := tampered.Query()
+	q.Set("state", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+	tampered.RawQuery = q.Encode()
+	for name, u := range map[string]*url.URL{"replayed": cb, "a parameter given twice": &twice, "tampered": &tampered} {
+		c := newFlowClient(t, o)
+		c.login("olga") // a flow in progress in this browser, which the callback does not match
+		resp, body := c.get(u.RequestURI())
+		if resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s callback: %s, want a refusal", name, resp.Status)
+		}
+		for _, secret := range []string{u.Query().Get("code"), u.Query().Get("state"), url.QueryEscape(u.Query().Get("code"))} {
+			if strings.Contains(body, secret) {
+				t.Errorf("%s callback: the refusal (%s) carries %q", name, resp.Status, secret)
+			}
+		}
+		if !strings.Contains(body, `href="/lang/fr?next=%2fsignin"`) {
+			t.Errorf("%s callback: the refusal's language links do not lead to /signin", name)
+		}
+	}
+}

@@ -258,12 +258,18 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 
 // pageOf is the page the language switch comes back to from the answer to r: r's own
 // address for a GET, and for a form's post (which a GET to its address would answer 404, or
-// with another page) the page the form is on.
+// with another page) the page the form is on. The answers of a sign-in through the
+// provider come back to the sign-in page: the callback's address carries the provider's
+// code and the flow's state, which a page's links must not repeat (the switch would lead
+// to /signin all the same, see onward).
 func pageOf(r *http.Request) string {
+	p := r.URL.Path
+	if p == "/signin/oidc" || strings.HasPrefix(p, "/signin/oidc/") {
+		return "/signin"
+	}
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return r.URL.RequestURI()
 	}
-	p := r.URL.Path
 	switch {
 	case strings.HasPrefix(p, "/letters/") && r.PathValue("ref") != "":
 		return "/letters/" + url.PathEscape(r.PathValue("ref"))
@@ -314,6 +320,8 @@ var (
 	errUploadsBusy = errors.New("too many uploads or texts at once")
 	// errCopyElsewhere refuses a draft copy asked for from another site or by a prefetch.
 	errCopyElsewhere = errors.New("forbidden: a preview is a draft copy recorded in your name; open it from the letter's page")
+	// errTextTooLong refuses a pasted text whose form is over maxIdentifyForm.
+	errTextTooLong = errors.New("the text is too long to identify at once: paste a part of it (a page or a few paragraphs are identified too)")
 )
 
 func statusOf(err error) (int, string) {
@@ -321,7 +329,7 @@ func statusOf(err error) (int, string) {
 	switch {
 	case errors.As(err, &gate):
 		return http.StatusUnprocessableEntity, err.Error()
-	case errors.Is(err, errTooLarge):
+	case errors.Is(err, errTooLarge), errors.Is(err, errTextTooLong):
 		return http.StatusRequestEntityTooLarge, err.Error()
 	case errors.Is(err, errCSRF), errors.Is(err, errCopyElsewhere):
 		return http.StatusForbidden, err.Error()
