@@ -357,6 +357,11 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 	defer r.wakeDispatch()
 	var out []DispatchView
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		// The officer as stored in tx: one disabled, or whose release role was taken, since
+		// the request was authenticated sends nothing.
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
 		l, err := tx.LetterByRef(ctx, ref)
 		if err != nil {
 			return err

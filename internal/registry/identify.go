@@ -97,6 +97,12 @@ type fingerprintSource struct {
 	db   *store.DB
 	read map[uint64]store.Fingerprint
 	gone []uint64
+	// hashes are the text hashes of the fingerprints read, texts the first letter read with
+	// each text, and twins joins letters that share a text (see Family): each to a twin of a
+	// lower ID, the lowest being the family's.
+	hashes map[uint64][32]byte
+	texts  map[[32]byte]int64
+	twins  map[int64]int64
 }
 
 func (s *fingerprintSource) Fingerprints(ctx context.Context, ids []uint64) ([]*identify.Fingerprint, error) {
@@ -121,14 +127,46 @@ func (s *fingerprintSource) Fingerprints(ctx context.Context, ids []uint64) ([]*
 			return nil, fmt.Errorf("fingerprint %d: %w", id, err)
 		}
 		out[i] = fp
+		s.twin(id, row.LetterID, fp.Hash)
 	}
 	return out, nil
 }
 
+// twin records the text hash of document id, of letter, and joins letter to the first
+// letter read with that text.
+func (s *fingerprintSource) twin(id uint64, letter int64, hash [32]byte) {
+	if s.hashes == nil {
+		s.hashes, s.texts, s.twins = make(map[uint64][32]byte), make(map[[32]byte]int64), make(map[int64]int64)
+	}
+	s.hashes[id] = hash
+	first, ok := s.texts[hash]
+	if !ok {
+		s.texts[hash] = letter
+		return
+	}
+	if a, b := s.root(first), s.root(letter); a != b {
+		s.twins[max(a, b)] = min(a, b)
+	}
+}
+
+// root returns the first letter of letter's twins, itself if it has none.
+func (s *fingerprintSource) root(letter int64) int64 {
+	for {
+		next, ok := s.twins[letter]
+		if !ok {
+			return letter
+		}
+		letter = next
+	}
+}
+
 // Family returns the letter of document id: its versions and its released file are one
-// family, never each other's competitors.
+// family, never each other's competitors. So are letters that have one text (twins: a
+// letter retracted and issued again, or superseded by one that only adds an addressee):
+// otherwise the words they share would be specific to neither, and a quotation of their
+// text, or a copy with a word changed, would be answered as no letter's.
 func (s *fingerprintSource) Family(id uint64) uint64 {
-	return uint64(s.read[id].LetterID)
+	return uint64(s.root(s.read[id].LetterID))
 }
 
 func (s *fingerprintSource) rows(ctx context.Context, ids []uint64) (map[uint64]store.Fingerprint, error) {
@@ -638,7 +676,7 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 			if state == Draft && !member {
 				continue
 			}
-			kept = append(kept, foundMatch{m: m, v: row, about: IdentifiedLetter{Reference: l.Reference, Version: row.VersionN, State: state,
+			kept = append(kept, foundMatch{m: m, v: row, text: src.hashes[m.ID], about: IdentifiedLetter{Reference: l.Reference, Version: row.VersionN, State: state,
 				Score: m.Score, Similarity: m.Similarity, Containment: m.Containment}})
 			visible.Matches = append(visible.Matches, m)
 		}
@@ -648,10 +686,10 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 		return nil, fmt.Errorf("identify: %w", err)
 	}
 	// Two letters released with the same text (one retracted and issued again to other
-	// addressees, or superseded by one that only adds some) are both exactly the text, ranked
-	// in the order they were stored: the holder of the letter that stands was told that it
-	// was withdrawn, with the other's reason. The letter that stands is answered first, and
-	// the others are named (twins, below).
+	// addressees, or superseded by one that only adds some) match the text, or a part of it,
+	// equally, ranked in the order they were stored: the holder of the letter that stands was
+	// told that it was withdrawn, with the other's reason. The letter that stands is answered
+	// first, and the others are named (twins, below).
 	if i := standingTwin(kept); i > 0 {
 		k, m := kept[i], visible.Matches[i]
 		copy(kept[1:i+1], kept[:i])
@@ -800,11 +838,12 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 	}
 	// Whoever holds the whole text holds the twins' too: they are told which letters have it
 	// in another state, so that the holder of a withdrawn twin is not told only that the
-	// text stands.
+	// text stands; and, when none stands, which other letters have it whatever their state,
+	// since the reason given is one letter's.
 	if class == identify.Exact && verbatim {
 		var others []string
 		for _, k := range kept {
-			if k.m.Exact && k.m.Score == best.Score && k.about.State != Draft && k.about.State != st.Outcome && k.about.Reference != out.Reference &&
+			if k.m.Exact && k.m.Score == best.Score && k.about.State != Draft && (k.about.State != st.Outcome || st.Outcome != Valid) && k.about.Reference != out.Reference &&
 				!slices.Contains(others, k.about.Reference+" ("+k.about.State+")") {
 				others = append(others, k.about.Reference+" ("+k.about.State+")")
 			}
@@ -822,16 +861,17 @@ type foundMatch struct {
 	m     identify.Match
 	about IdentifiedLetter
 	v     store.Fingerprint
+	text  [32]byte // the hash of the fingerprint's text
 }
 
 // standingTwin returns the index of the first of kept, best first, whose letter stands
-// (valid) among those that are the text exactly with the same score as the first, when the
-// first does not stand; 0 otherwise.
+// (valid) among those with the first's text and score (its twins), when the first does not
+// stand; 0 otherwise.
 func standingTwin(kept []foundMatch) int {
-	if len(kept) < 2 || !kept[0].m.Exact || kept[0].about.State == Valid {
+	if len(kept) < 2 || kept[0].about.State == Valid {
 		return 0
 	}
-	for i := 1; i < len(kept) && kept[i].m.Exact && kept[i].m.Score == kept[0].m.Score; i++ {
+	for i := 1; i < len(kept) && kept[i].text == kept[0].text && kept[i].m.Score == kept[0].m.Score; i++ {
 		if kept[i].about.State == Valid {
 			return i
 		}

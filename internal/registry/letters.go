@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -76,6 +77,22 @@ func (u *Upload) check() error {
 		if err := pdf.CheckEnclosure(u.Name, len(u.Data)); err != nil {
 			return i18n.Errorf(ErrInvalid, "%s: %v", u.Name, err)
 		}
+	}
+	return nil
+}
+
+// checkPages refuses a text letter that lays out on more pages than a release may have
+// (pdf.MaxPages): it would be stored, approved and signed, and refused only at its preview,
+// copy or release. It is laid out on l's letterhead, undated and unsigned, so a letter within
+// a few lines of the limit may still be refused at its release, whose signature block it
+// lacks. Other failures to lay it out are left to the preview and the release, as before:
+// the fonts it needs and Markdown's nesting are checked by Upload.check.
+func (r *Registry) checkPages(l *store.Letter, u Upload) error {
+	if fileKind(u.MediaType) != kindText {
+		return nil
+	}
+	if _, err := pdf.Render(u.MediaType, u.Data, r.letterhead(l, time.Time{}, nil)); errors.Is(err, pdf.ErrTooLarge) {
+		return i18n.Errorf(ErrInvalid, "%s: %v", u.Name, err)
 	}
 	return nil
 }
@@ -182,6 +199,12 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 	if err := nl.File.check(); err != nil {
 		return "", err
 	}
+	// The reference is not drawn yet: one of its length stands for it on the letterhead.
+	draft := &store.Letter{Reference: fmt.Sprintf("%s-%s-%06d", r.cfg.Office.Prefix, r.local(r.now()).Format("2006"), 0),
+		Subject: nl.Subject, Addressees: nl.Addressees}
+	if err := r.checkPages(draft, nl.File); err != nil {
+		return "", err
+	}
 	digest := string(seal.DigestOf(nl.File.Data))
 	fp, enc, err := fingerprint(nl.File.MediaType, nl.File.Data)
 	if err != nil {
@@ -235,6 +258,19 @@ func (r *Registry) Revise(ctx context.Context, a Actor, ref string, file Upload)
 	defer r.public.changed() // after the commit, whatever the outcome; a refused caller changes nothing
 	if err := file.check(); err != nil {
 		return 0, err
+	}
+	if fileKind(file.MediaType) == kindText {
+		var l *store.Letter
+		err := r.cfg.DB.View(ctx, func(tx *store.Tx) (err error) {
+			l, _, err = r.draftLetter(ctx, tx, ref)
+			return err
+		})
+		if err != nil {
+			return 0, fmt.Errorf("revise %s: %w", ref, err)
+		}
+		if err := r.checkPages(l, file); err != nil {
+			return 0, err
+		}
 	}
 	digest := string(seal.DigestOf(file.Data))
 	fp, enc, err := fingerprint(file.MediaType, file.Data)

@@ -188,6 +188,14 @@ func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string)
 	// verifier that has seen this one refuses as a rollback (issue 12 item 4).
 	defer r.public.changed()
 	idx, err := r.appendSigned(ctx, e, func(tx *store.Tx, index int64) error {
+		// Another member's key is revoked by an admin as stored in tx: one disabled, or whose
+		// admin role was taken, since the request was authenticated revokes nothing. A member
+		// may always revoke their own key.
+		if k.MemberID != a.Member.ID {
+			if err := stillActs(ctx, tx, a); err != nil {
+				return err
+			}
+		}
 		return r.revokeKey(ctx, tx, a, owner, keyID, reason, o, index, now)
 	})
 	if err != nil {
@@ -375,7 +383,6 @@ func (r *Registry) ReleaseVersion(ctx context.Context, a Actor, ref, version str
 		}
 		shown = d
 	}
-	defer r.public.changed() // after the commit, whatever the outcome; a refused caller changes nothing
 	// Build the statement from a snapshot, then check in the log's transaction that nothing it
 	// rests on changed since.
 	var (
@@ -454,6 +461,10 @@ func (r *Registry) ReleaseVersion(ctx context.Context, a Actor, ref, version str
 		return r.audit(ctx, tx, a, "letter.release", ref, fmt.Sprintf("version %d %s, log entry %d, signed by %s",
 			ev2.version.N, stmt.FileDigest, index, strings.Join(signerNames(stmt), ", ")))
 	})
+	// Once the log's transaction ends, whatever its outcome, and not when this returns: the
+	// answers kept from before it ("no released letter has this reference") must not be given
+	// while the seal below waits up to SealWait for the witnesses.
+	r.public.changed()
 	if err != nil {
 		return nil, fmt.Errorf("release %s: %w", ref, err)
 	}
