@@ -124,9 +124,28 @@ type ChangeResult struct {
 }
 
 // twoAdmins reports whether the policy in force asks for two admins; a change carried out
-// for an approved change (a.change) is not asked again.
-func (r *Registry) twoAdmins(a Actor) bool {
-	return a.change == 0 && r.Policy().TwoAdmins()
+// for an approved change (a.change) is not asked again. A closed policy whose two_admins
+// cannot be read asks for them while the office has two (policy.TwoAdminsWith); if the
+// admins cannot be counted, it does (the change is proposed, and the transaction that
+// carries out one checks again).
+func (r *Registry) twoAdmins(ctx context.Context, a Actor) bool {
+	p := r.Policy()
+	if a.change != 0 || p.Closed() == nil {
+		return a.change == 0 && p.TwoAdmins()
+	}
+	var n int
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		n, err = activeAdmins(ctx, tx, 0)
+		return err
+	})
+	return err != nil || p.TwoAdminsWith(n)
+}
+
+// AsksTwoAdmins reports whether the policy in force asks for a second admin to approve member
+// and policy changes, as the registry judges it when an admin makes one.
+func (r *Registry) AsksTwoAdmins(ctx context.Context) bool {
+	return r.twoAdmins(ctx, Actor{})
 }
 
 // twoAdminsIn reports whether the policy in force in tx asks for two admins: the one in
@@ -139,12 +158,20 @@ func (r *Registry) twoAdminsIn(ctx context.Context, tx *store.Tx) (bool, error) 
 	if err != nil {
 		return false, err
 	}
-	if p := r.Policy(); string(p.Digest) == cur.Digest {
+	p := r.Policy()
+	if string(p.Digest) != cur.Digest {
+		// One that does not compile with this build is read as LoadPolicy reads it (closed):
+		// the rules for changing it are those its file states.
+		p = compileAdopted(cur, policy.Parse)
+	}
+	if p.Closed() == nil {
 		return p.TwoAdmins(), nil
 	}
-	// One that does not compile with this build is read as LoadPolicy reads it (closed): the
-	// rules for changing it are those its file states.
-	return compileAdopted(cur, policy.Parse).TwoAdmins(), nil
+	n, err := activeAdmins(ctx, tx, 0)
+	if err != nil {
+		return false, err
+	}
+	return p.TwoAdminsWith(n), nil
 }
 
 // propose records the change kind of subject with detail, proposed by the admin a, and

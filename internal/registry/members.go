@@ -203,7 +203,7 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 			return nil, i18n.Errorf(ErrInvalid, "role %q is both added and removed", role)
 		}
 	}
-	if len(add) > 0 && r.twoAdmins(a) {
+	if len(add) > 0 && r.twoAdmins(ctx, a) {
 		return nil, r.propose(ctx, a, ChangeRoles, name, changeDetail{Add: add, Remove: remove})
 	}
 	if slices.Contains(add, RoleSigner) {
@@ -455,7 +455,7 @@ func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (stri
 	if err := a.require(RoleAdmin); err != nil {
 		return "", err
 	}
-	if r.twoAdmins(a) {
+	if r.twoAdmins(ctx, a) {
 		return "", r.propose(ctx, a, ChangeEnable, name, changeDetail{})
 	}
 	if err := r.revokeKeysLeft(ctx, a, name, "member "+name+" disabled"); err != nil {
@@ -562,7 +562,7 @@ func (r *Registry) IssueToken(ctx context.Context, a Actor, name string) (string
 	}
 	// An admin's own new token gives them nothing they do not hold.
 	own := name == a.Member.Name && a.change == 0
-	if !own && r.twoAdmins(a) {
+	if !own && r.twoAdmins(ctx, a) {
 		return "", r.propose(ctx, a, ChangeToken, name, changeDetail{})
 	}
 	tok, hash := NewToken()

@@ -26,6 +26,15 @@ const MaxPolicySize = 32 << 10
 // decision says so. Reviewers approve and signers sign again under the new rules; nothing
 // carries over silently.
 func (r *Registry) AdoptPolicy(ctx context.Context, a Actor, p *policy.Policy, source []byte) (int64, error) {
+	if err := p.CompiledFrom(source); err != nil {
+		return 0, fmt.Errorf("adopt policy: %w: %w", ErrInvalid, err)
+	}
+	return r.adoptPolicy(ctx, a, p, source)
+}
+
+// adoptPolicy is AdoptPolicy for a policy p compiled from source; tests adopt through it
+// the files of older builds, which this one refuses.
+func (r *Registry) adoptPolicy(ctx context.Context, a Actor, p *policy.Policy, source []byte) (int64, error) {
 	if err := a.require(RoleAdmin); err != nil {
 		return 0, err
 	}
@@ -35,7 +44,7 @@ func (r *Registry) AdoptPolicy(ctx context.Context, a Actor, p *policy.Policy, s
 	if seal.DigestOf(source) != p.Digest {
 		return 0, i18n.Errorf(ErrInvalid, "the compiled policy is not of this file")
 	}
-	if r.twoAdmins(a) {
+	if r.twoAdmins(ctx, a) {
 		return 0, r.propose(ctx, a, ChangePolicy, string(p.Digest), changeDetail{Name: p.Name, Source: source})
 	}
 	now := r.now()

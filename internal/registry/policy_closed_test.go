@@ -10,6 +10,7 @@ import (
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/seal"
+	"github.com/chancery/chancery/internal/store"
 )
 
 // adoptStale adopts src, which this build's parser refuses, as an older build that accepted
@@ -20,7 +21,7 @@ func adoptStale(t *testing.T, o *office, name, src string) {
 		t.Fatal("the stale policy compiles")
 	}
 	stale := &policy.Policy{Name: name, Digest: seal.DigestOf([]byte(src))}
-	if _, err := o.r.AdoptPolicy(context.Background(), o.admin, stale, []byte(src)); err != nil {
+	if _, err := o.r.adoptPolicy(context.Background(), o.admin, stale, []byte(src)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -141,5 +142,71 @@ func TestClosedPolicyKeepsTwoAdmins(t *testing.T) {
 	}
 	if w := o.r.PolicyClosed(); w != "" {
 		t.Errorf("PolicyClosed after the approved adoption: %q", w)
+	}
+}
+
+// TestUnreadableClosedPolicyLetsALoneAdminAdopt: a stale file that cannot be read as YAML at
+// all was taken as asking for two admins, so an office with one admin could not adopt the
+// policy that reopens its gate. With one admin it adopts alone; with two, the second approves.
+func TestUnreadableClosedPolicyLetsALoneAdminAdopt(t *testing.T) {
+	ctx := context.Background()
+	const unreadable = "version: 1\nname: stale\n\ttwo_admins: true\n"
+	o := newOffice(t)
+	adoptStale(t, o, "stale", unreadable)
+	if err := restart(t, o); err != nil {
+		t.Fatal(err)
+	}
+	if o.r.AsksTwoAdmins(ctx) {
+		t.Error("AsksTwoAdmins (what the members page shows) with one admin under the unreadable file")
+	}
+	p, src := twoAdminsPolicy(t, false)
+	if _, err := o.r.AdoptPolicy(ctx, o.admin, p, src); err != nil {
+		t.Fatalf("the office's only admin adopting a corrected policy: %v", err)
+	}
+	if w := o.r.PolicyClosed(); w != "" {
+		t.Errorf("PolicyClosed after the adoption: %q", w)
+	}
+
+	o = newOffice(t)
+	o.member(t, "ada", RoleAdmin)
+	adoptStale(t, o, "stale", unreadable)
+	if err := restart(t, o); err != nil {
+		t.Fatal(err)
+	}
+	if !o.r.AsksTwoAdmins(ctx) {
+		t.Error("AsksTwoAdmins with two admins under the unreadable file")
+	}
+	_, err := o.r.AdoptPolicy(ctx, o.admin, p, src)
+	proposed(t, err, ChangePolicy, "root")
+	_, err = New(o.r.cfg).AddMember(ctx, o.admin, "mallory", []string{RoleSigner})
+	if !errors.Is(err, ErrConflict) && Proposed(err) == nil {
+		t.Errorf("a member added by one of two admins under the unreadable file: %v", err)
+	}
+}
+
+// TestAdoptPolicyNeedsACompiledPolicy: AdoptPolicy checked only that the policy's Digest
+// was its file's, so a policy not compiled from the file (a literal, a closed one, one
+// compiled from another file and given this one's digest) was put in force, and logged with
+// a file it does not enforce.
+func TestAdoptPolicyNeedsACompiledPolicy(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	p, src := twoAdminsPolicy(t, false)
+	other, _ := twoAdminsPolicy(t, true)
+	other.Digest, other.Name = p.Digest, p.Name
+	for name, q := range map[string]*policy.Policy{
+		"literal":        {Name: p.Name, Digest: p.Digest},
+		"closed":         policy.Closed(p.Name, src, nil),
+		"another file's": other,
+	} {
+		if _, err := o.r.AdoptPolicy(ctx, o.admin, q, src); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s policy adopted with the file: %v", name, err)
+		}
+	}
+	if _, err := o.r.CurrentPolicy(ctx); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a policy is in force: %v", err)
+	}
+	if _, err := o.r.AdoptPolicy(ctx, o.admin, p, src); err != nil {
+		t.Errorf("the compiled policy: %v", err)
 	}
 }

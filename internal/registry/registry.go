@@ -369,7 +369,7 @@ func (r *Registry) AddMember(ctx context.Context, a Actor, name string, roles []
 	if err := a.require(RoleAdmin); err != nil {
 		return "", err
 	}
-	if r.twoAdmins(a) {
+	if r.twoAdmins(ctx, a) {
 		name, err := r.checkNewMember(name, roles)
 		if err != nil {
 			return "", err

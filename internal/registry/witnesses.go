@@ -126,7 +126,7 @@ func (r *Registry) AddWitness(ctx context.Context, a Actor, name, rawURL, vkey s
 		}
 	}
 	d := changeDetail{URL: rawURL, VKey: vkey}
-	if r.twoAdmins(a) {
+	if r.twoAdmins(ctx, a) {
 		return r.propose(ctx, a, ChangeWitnessAdd, name, d)
 	}
 	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
@@ -168,7 +168,7 @@ func (r *Registry) RemoveWitness(ctx context.Context, a Actor, name string) erro
 	if r.cfg.Heads == nil {
 		return fmt.Errorf("remove witness: %w: this registry runs without witness support", ErrInvalid)
 	}
-	if r.twoAdmins(a) {
+	if r.twoAdmins(ctx, a) {
 		return r.propose(ctx, a, ChangeWitnessRemove, name, changeDetail{})
 	}
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
@@ -206,7 +206,7 @@ func (r *Registry) SetWitnessQuorum(ctx context.Context, a Actor, n int) error {
 	if r.cfg.Heads == nil {
 		return fmt.Errorf("set quorum: %w: this registry runs without witness support", ErrInvalid)
 	}
-	if r.twoAdmins(a) {
+	if r.twoAdmins(ctx, a) {
 		return r.propose(ctx, a, ChangeWitnessQuorum, quorumSubject, changeDetail{Quorum: n})
 	}
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {

@@ -89,7 +89,7 @@ func (h *Handler) showMembers(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	assignable := h.cfg.Registry.AssignableRoles()
-	d := &membersData{Issued: issued, LookAlikes: alike, TwoAdmins: h.cfg.Registry.Policy().TwoAdmins()}
+	d := &membersData{Issued: issued, LookAlikes: alike, TwoAdmins: h.cfg.Registry.AsksTwoAdmins(r.Context())}
 	for _, c := range cs {
 		row := changeRow{ChangeView: c, Mine: c.ProposedBy == s.member.Name}
 		if c.State == store.ChangePending {
