@@ -295,6 +295,15 @@ func TestWebhookRefusesTranslatedInsideAddresses(t *testing.T) {
 			t.Errorf("%s refused: %v", a, err)
 		}
 	}
+	// When the endpoint is registered: refused as a literal address too.
+	for _, u := range []string{"http://[64:ff9b::a9fe:a9fe]/latest/meta-data", "http://[2002:a00:5::]/", "https://[64:ff9b:1::a00:5]/"} {
+		if err := registry.CheckWebhookURL(u, false); !errors.Is(err, registry.ErrInvalid) {
+			t.Errorf("%s registered: %v", u, err)
+		}
+	}
+	if err := registry.CheckWebhookURL("https://[64:ff9b::808:808]/hook", false); err != nil {
+		t.Errorf("a public address through NAT64 refused: %v", err)
+	}
 	// Through the webhook client: refused before any connection is tried.
 	_, err := post(context.Background(), WebhookClient(false, 5*time.Second), "http://[64:ff9b::a9fe:a9fe]/latest/meta-data", registry.NewWebhookSecret(), "msg_z", []byte("{}"), time.Now())
 	if !errors.Is(err, errPrivate) {

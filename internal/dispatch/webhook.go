@@ -38,8 +38,8 @@ func Sign(secret, id string, timestamp int64, body []byte) (string, error) {
 var errPrivate = errors.New("refused: the endpoint resolves to a loopback, link-local or private address (--webhook-allow-private allows it)")
 
 // WebhookClient returns the HTTP client webhooks are posted with. Unless allowPrivate, it
-// refuses to connect to any address registry.DisallowedAddr refuses, or that reaches one
-// through NAT64 or 6to4 (inside): the check runs on the address actually dialled, after name
+// refuses to connect to any address registry.DisallowedAddr refuses (which include those that
+// reach one through NAT64 or 6to4): the check runs on the address actually dialled, after name
 // resolution, so a host name that resolves (or is re-pointed) to an inside address is refused
 // too. It uses no proxy and follows no redirect.
 func WebhookClient(allowPrivate bool, timeout time.Duration) *http.Client {
@@ -58,38 +58,10 @@ func WebhookClient(allowPrivate bool, timeout time.Duration) *http.Client {
 // refuseInside is the webhook dialer's check of the address it is about to connect to.
 func refuseInside(_, address string, _ syscall.RawConn) error {
 	ap, err := netip.ParseAddrPort(address)
-	if err != nil || inside(ap.Addr()) {
+	if err != nil || registry.DisallowedAddr(ap.Addr()) {
 		return fmt.Errorf("%s: %w", address, errPrivate)
 	}
 	return nil
-}
-
-// Prefixes of IPv6 addresses that a translator or a relay turns into the IPv4 address they
-// embed: NAT64's well-known prefix (RFC 6052), whose IPv4 address is its last four bytes, and
-// 6to4 (RFC 3056), whose IPv4 address follows its first two bytes. NAT64's local-use prefix
-// (RFC 8215) may embed it anywhere.
-var (
-	nat64      = netip.MustParsePrefix("64:ff9b::/96")
-	nat64Local = netip.MustParsePrefix("64:ff9b:1::/48")
-	sixToFour  = netip.MustParsePrefix("2002::/16")
-)
-
-// inside reports whether a webhook may not connect to ip unless private endpoints are allowed:
-// registry.DisallowedAddr, and an IPv6 address through which a NAT64 gateway (as in an
-// IPv6-only cloud network) or a 6to4 relay would reach an IPv4 address it refuses.
-func inside(ip netip.Addr) bool {
-	ip = ip.WithZone("") // a prefix contains no address with a zone
-	if registry.DisallowedAddr(ip) || nat64Local.Contains(ip) {
-		return true
-	}
-	b := ip.As16()
-	switch {
-	case nat64.Contains(ip):
-		return registry.DisallowedAddr(netip.AddrFrom4([4]byte(b[12:16])))
-	case sixToFour.Contains(ip):
-		return registry.DisallowedAddr(netip.AddrFrom4([4]byte(b[2:6])))
-	}
-	return false
 }
 
 // post delivers one webhook: a 2xx answer is a delivery; anything else is recorded as the

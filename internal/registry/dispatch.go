@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/pdf"
@@ -708,7 +709,7 @@ func (r *Registry) Compose(ctx context.Context, m store.OutboxMessage) (*Outgoin
 		if err != nil {
 			return err
 		}
-		out.Attachments = []Attachment{{Name: rel.FileName, MediaType: rel.MediaType, Data: data}}
+		out.Attachments = []Attachment{{Name: mailFileName(rel.FileName), MediaType: rel.MediaType, Data: data}}
 		stmt, o, err = releaseStatement(ctx, tx, rel)
 		if err == nil && stmt == nil {
 			err = fmt.Errorf("%w: the content of %s was erased", ErrUndeliverable, l.Reference)
@@ -724,7 +725,8 @@ func (r *Registry) Compose(ctx context.Context, m store.OutboxMessage) (*Outgoin
 		if err != nil {
 			return nil, fmt.Errorf("compose message %d: %w", m.ID, err)
 		}
-		out.Attachments = append(out.Attachments, Attachment{Name: rel.FileName + ".seal", MediaType: "application/json", Data: s.Marshal()})
+		name := mailFileName(rel.FileName)
+		out.Attachments = append(out.Attachments, Attachment{Name: name + ".seal", MediaType: "application/json", Data: s.Marshal()})
 		out.Subject = fmt.Sprintf("%s: official letter from %s", l.Reference, office)
 		out.Text = fmt.Sprintf(`%s sends you its letter %s, attached with its seal (%s.seal).
 
@@ -734,7 +736,7 @@ or with the seal, offline: chancery verify %s
 
 Please acknowledge receipt (one click on the page this link opens; no account needed):
   %s
-`, office, l.Reference, rel.FileName, verify, rel.FileName, receipt)
+`, office, l.Reference, name, verify, shellWord(name), receipt)
 	case store.KindDraftCopy:
 		out.Subject = fmt.Sprintf("%s: draft for coordination from %s (not an official document)", l.Reference, office)
 		out.Text = fmt.Sprintf(`%s sends you version %d of its draft %s for coordination.
@@ -1093,11 +1095,73 @@ func NewWebhookSecret() string {
 	return "whsec_" + base64.StdEncoding.EncodeToString(b)
 }
 
+// mailFileName is the name a file is attached to a message under: name with what mail
+// programs write as "_" in a file name (control characters, '"', '/', ':', '<', '>', '?', '\'
+// and '|', as go-mail does) written so here, so that the message's text names the attachment
+// as the recipient's program saves it, and the seal (name.seal) beside it.
+func mailFileName(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 32 || r == 127 || strings.ContainsRune(`"/:<>?\|`, r) {
+			return '_'
+		}
+		return r
+	}, name)
+}
+
+// shellWord is name as one word of a POSIX shell's command line (and of PowerShell's, for
+// names without a quote): as it is when it holds only ASCII letters, digits and "._+-/" and does not
+// begin with "-", otherwise in single quotes ("./" before a leading "-", which a command
+// would read as an option). The name is the drafter's: unquoted, "x; rm -rf ~.pdf" in the
+// command a message suggests would run what follows the semicolon.
+func shellWord(name string) string {
+	if strings.HasPrefix(name, "-") {
+		name = "./" + name
+	}
+	plain := name != ""
+	for _, r := range name {
+		if !(r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("._+-/", r))) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return name
+	}
+	return "'" + strings.ReplaceAll(name, "'", `'\''`) + "'"
+}
+
 // DisallowedAddr reports whether a webhook may not connect to ip unless the operator allows
 // private endpoints: loopback, link-local, private, unspecified, multicast and the like, where
-// an outside URL could reach the office's own services (SSRF).
+// an outside URL could reach the office's own services (SSRF), and IPv6 addresses through
+// which a NAT64 gateway (an IPv6-only cloud network's way out) or a 6to4 relay reaches such
+// an IPv4 address.
 func DisallowedAddr(ip netip.Addr) bool {
-	ip = ip.Unmap()
+	ip = ip.WithZone("").Unmap() // a prefix contains no address with a zone
+	if disallowedAddr(ip) || nat64Local.Contains(ip) {
+		return true
+	}
+	b := ip.As16()
+	switch {
+	case nat64.Contains(ip):
+		return disallowedAddr(netip.AddrFrom4([4]byte(b[12:16])))
+	case sixToFour.Contains(ip):
+		return disallowedAddr(netip.AddrFrom4([4]byte(b[2:6])))
+	}
+	return false
+}
+
+// Prefixes of IPv6 addresses that a translator or a relay turns into the IPv4 address they
+// embed: NAT64's well-known prefix (RFC 6052), whose IPv4 address is its last four bytes, and
+// 6to4 (RFC 3056), whose IPv4 address follows its first two bytes. NAT64's local-use prefix
+// (RFC 8215) may embed it anywhere, and is refused whole.
+var (
+	nat64      = netip.MustParsePrefix("64:ff9b::/96")
+	nat64Local = netip.MustParsePrefix("64:ff9b:1::/48")
+	sixToFour  = netip.MustParsePrefix("2002::/16")
+)
+
+// disallowedAddr is DisallowedAddr of an address as it is, not as a translator reaches it.
+func disallowedAddr(ip netip.Addr) bool {
 	return !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
 		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() ||
 		netip.MustParsePrefix("100.64.0.0/10").Contains(ip) || netip.MustParsePrefix("fc00::/7").Contains(ip) ||
