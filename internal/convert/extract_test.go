@@ -2,6 +2,7 @@ package convert_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -116,6 +117,95 @@ func TestExtractedTextIsWhatTheLetterShows(t *testing.T) {
 		}
 		if tmp := os.TempDir(); strings.Contains(shown, tmp) || strings.Contains(shown, "chancery-convert") {
 			t.Errorf("%s: the PDF shows the temporary directory:\n%s", f.ext, shown)
+		}
+	}
+}
+
+// conditionalLetter holds text shown or hidden by conditions, with a variable and a user
+// field: words in capitals ending in SHOWN are in LibreOffice's PDF, those ending in HIDDEN
+// are kept in the file but not shown.
+const conditionalLetter = `<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:ooow="http://openoffice.org/2004/writer" office:version="1.3"><office:body><office:text>
+ <text:variable-decls><text:variable-decl office:value-type="float" text:name="x"/></text:variable-decls>
+ <text:user-field-decls><text:user-field-decl office:value-type="float" office:value="1" text:name="u"/></text:user-field-decls>
+ <text:p>BODYSHOWN <text:variable-set text:name="x" office:value-type="float" office:value="1">1</text:variable-set></text:p>
+ <text:p>PARAGRAPHHIDDEN<text:hidden-paragraph text:condition="ooow:x==1" text:is-hidden="false"/></text:p>
+ <text:p>USERFIELDHIDDEN<text:hidden-paragraph text:condition="ooow:u==1"/></text:p>
+ <text:p>FALSESHOWN<text:hidden-paragraph text:condition="ooow:1==2"/></text:p>
+ <text:p><text:hidden-text text:condition="ooow:1==1" text:string-value="FIELDHIDDEN">FIELDHIDDEN</text:hidden-text> <text:hidden-text text:condition="ooow:1==2" text:string-value="VALUESHOWN">KEPTHIDDEN</text:hidden-text></text:p>
+ <text:p><text:conditional-text text:condition="ooow:1==1" text:string-value-if-true="TRUESHOWN" text:string-value-if-false="OTHERHIDDEN" text:current-value="false">OTHERHIDDEN</text:conditional-text></text:p>
+ <text:section text:name="S1" text:display="condition" text:condition="ooow:x==1"><text:p>SECTIONHIDDEN</text:p></text:section>
+ <text:section text:name="S2" text:display="condition" text:condition="ooow:1==2"><text:p>SECTIONSHOWN</text:p></text:section>
+</office:text></office:body></office:document-content>`
+
+// TestConditionalTextIsNotRead: LibreOffice evaluates the conditions of hidden paragraphs,
+// hidden text, conditional text and sections as it converts a letter, with its variables and
+// user fields, while textract read every such text as the file keeps it: reviewers' diff and
+// the version's fingerprint showed paragraphs the released letter does not, and a
+// conditional text's kept value instead of the one shown. textract cannot evaluate
+// LibreOffice's conditions, so it refuses such a letter (ErrAmbiguous), and an upload of one
+// is refused.
+func TestConditionalTextIsNotRead(t *testing.T) {
+	c := converter(t)
+	data := zipOf(t, [][2]string{{"mimetype", textract.ODTType}, {"META-INF/manifest.xml", odtManifest}, {"content.xml", conditionalLetter}})
+	doc, err := c.ToPDF(context.Background(), textract.ODTType, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := run(t, "pdftotext", write(t, "letter.pdf", doc), "-")
+	for _, token := range capitals.FindAllString(conditionalLetter, -1) {
+		switch {
+		case strings.HasSuffix(token, "SHOWN") && !strings.Contains(shown, token):
+			t.Errorf("the PDF lacks %s: the test proves nothing\n%s", token, shown)
+		case strings.HasSuffix(token, "HIDDEN") && strings.Contains(shown, token):
+			t.Errorf("the PDF shows %s: the test proves nothing\n%s", token, shown)
+		}
+	}
+	if text, err := textract.Text(textract.ODTType, data); !errors.Is(err, textract.ErrAmbiguous) {
+		t.Errorf("textract: %q, %v; want ErrAmbiguous", text, err)
+	}
+}
+
+// TestDocumentDefaultsHiddenAsShown: a Word letter whose defaults hide text (w:docDefaults)
+// is read as LibreOffice shows it. LibreOffice 7.4 hides text by the paragraph mark's run
+// properties of the defaults (w:pPrDefault), unless a style or the run shows it again, and
+// does not hide it by the default run properties (w:rPrDefault); textract read both whole.
+func TestDocumentDefaultsHiddenAsShown(t *testing.T) {
+	c := converter(t)
+	const rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+	const w = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"`
+	body := `<w:p><w:r><w:t xml:space="preserve">PLAIN </w:t></w:r><w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t xml:space="preserve">RUNSHOWN </w:t></w:r>` +
+		`<w:r><w:rPr><w:rStyle w:val="Shown"/></w:rPr><w:t>CHARSHOWN</w:t></w:r></w:p>` +
+		`<w:p><w:pPr><w:pStyle w:val="ShownParagraph"/></w:pPr><w:r><w:t>PARASHOWN</w:t></w:r></w:p>`
+	styles := `<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>` +
+		`<w:style w:type="character" w:styleId="Shown"><w:name w:val="Shown"/><w:rPr><w:vanish w:val="0"/></w:rPr></w:style>` +
+		`<w:style w:type="paragraph" w:styleId="ShownParagraph"><w:name w:val="Shown paragraph"/><w:rPr><w:vanish w:val="0"/></w:rPr></w:style>`
+	for defaults, plain := range map[string]bool{
+		`<w:pPrDefault><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr></w:pPrDefault>`: false,
+		`<w:rPrDefault><w:rPr><w:vanish/></w:rPr></w:rPrDefault>`:                true,
+	} {
+		data := zipOf(t, [][2]string{
+			{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>` +
+				`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>`},
+			{"_rels/.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="` + rel + `officeDocument" Target="word/document.xml"/></Relationships>`},
+			{"word/_rels/document.xml.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="` + rel + `styles" Target="styles.xml"/></Relationships>`},
+			{"word/document.xml", `<?xml version="1.0" encoding="UTF-8"?><w:document ` + w + `><w:body>` + body + `</w:body></w:document>`},
+			{"word/styles.xml", `<?xml version="1.0" encoding="UTF-8"?><w:styles ` + w + `><w:docDefaults>` + defaults + `</w:docDefaults>` + styles + `</w:styles>`},
+		})
+		doc, err := c.ToPDF(context.Background(), textract.DOCXType, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown := run(t, "pdftotext", write(t, "letter.pdf", doc), "-")
+		text, err := textract.Text(textract.DOCXType, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(shown, "PLAIN") != plain || !strings.Contains(shown, "PARASHOWN") {
+			t.Errorf("%s: the PDF shows %q: the test proves nothing", defaults, shown)
+		}
+		if got, want := capitals.FindAllString(text, -1), capitals.FindAllString(shown, -1); !slices.Equal(got, want) {
+			t.Errorf("%s: extracted %q, the PDF shows %q", defaults, got, want)
 		}
 	}
 }

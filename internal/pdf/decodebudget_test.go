@@ -140,3 +140,30 @@ func TestTextManyPagesInObjectStreams(t *testing.T) {
 		t.Errorf("Text of a %d KB file allocated %d MiB", packed.Len()>>10, grew>>20)
 	}
 }
+
+// TestTextContentStreamsNamedBounded: the extractor reads each content stream a page names
+// anew, so a 4.6 MB file whose page named one small stream 800,000 times (its decoded
+// content within maxContent) cost 4.9 s and 4.5 GB of allocations to read. Pages naming
+// more than 65,536 streams in all are refused; 60,000 are read.
+func TestTextContentStreamsNamedBounded(t *testing.T) {
+	content := "BT /F1 24 Tf 100 700 Td (Hello) Tj ET"
+	named := func(n int) []byte {
+		return pdftest.Build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+			"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents ["+strings.Repeat("5 0 R ", n)+"] >>",
+			"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+			pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(content)), []byte(content)))
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := pdf.Text(named(800_000))
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, pdf.ErrTooLarge) {
+		t.Errorf("800,000 streams named: %v, want ErrTooLarge", err)
+	}
+	if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 1500 {
+		t.Errorf("refusing 800,000 streams named allocated %d MB", mb)
+	}
+	if s, err := pdf.Text(named(60_000)); err != nil || !strings.Contains(s, "Hello") {
+		t.Errorf("60,000 streams named: %.40q, %v", s, err)
+	}
+}

@@ -143,8 +143,15 @@ func flattenAnnots(ctx *model.Context, page types.Dict, inh *model.InheritedPage
 			}
 		}
 		if sub != nil && *sub == "Link" {
-			a.Delete("AP")
-			a.Delete("AS")
+			// A link keeps what makes it one, and draws nothing: a viewer draws a link's
+			// border (/Border, /BS, in /C) and its highlight above the page, so a link over
+			// the page with a white border 300 points wide hid the marks.
+			for k := range a {
+				if !linkKeys[k] {
+					a.Delete(k)
+				}
+			}
+			a["Border"] = types.Array{types.Integer(0), types.Integer(0), types.Integer(0)}
 			links = append(links, o)
 			continue
 		}
@@ -166,6 +173,10 @@ func flattenAnnots(ctx *model.Context, page types.Dict, inh *model.InheritedPage
 	}
 	return appendContent(ctx, page, draw.Bytes())
 }
+
+// linkKeys are the entries a link kept on a marked page holds: where it is, and where it
+// leads (dropActions judges its action).
+var linkKeys = map[string]bool{"Type": true, "Subtype": true, "Rect": true, "QuadPoints": true, "A": true, "Dest": true, "PA": true, "StructParent": true}
 
 // drawAppearance writes to w the operators drawing a's normal appearance where a viewer
 // shows it, naming it in page's resources; nothing when a is hidden or has no appearance.

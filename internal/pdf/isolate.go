@@ -37,9 +37,11 @@ const maxIsolation = 1 << 15
 //
 // Nor may the content end inside a token or an object: a string, an array or a dictionary
 // left open ("(a", "[ 1", "<< /A") took in, as part of it, everything drawn after it, the
-// marks too. Such a page is refused (lexicalEnd).
+// marks too. Such a page is refused (lexicalEnd). A text object left open (BT, no ET) is
+// closed before the states are restored: with text rendering mode 7, its text was a clip
+// poppler applied to the marks, and a copy showed no DRAFT banner.
 func isolateContent(ctx *model.Context) error {
-	counted := map[int][6]int{} // per content stream object: restores, saves, closes, opens, and lexicalEnd's drop, rise
+	counted := map[int][7]int{} // per content stream object: restores, saves, closes, opens, and lexicalEnd's drop, rise, text
 	for i := 1; i <= ctx.PageCount; i++ {
 		page, o, c, err := pageContents(ctx, i)
 		if err != nil {
@@ -57,7 +59,7 @@ func isolateContent(ctx *model.Context) error {
 			refs = types.Array{o}
 		}
 		var contents types.Array
-		restores, saves, closes, opens, depth := 0, 0, 0, 0, 0
+		restores, saves, closes, opens, depth, inText := 0, 0, 0, 0, 0, false
 		for _, e := range refs {
 			ref, ok := e.(types.IndirectRef)
 			if !ok {
@@ -82,16 +84,19 @@ func isolateContent(ctx *model.Context) error {
 				if !found {
 					continue
 				}
-				drop, rise, err := lexicalEnd(ctx, content, inh.Resources)
+				drop, rise, text, err := lexicalEnd(ctx, content, inh.Resources)
 				if err != nil {
 					return fmt.Errorf("page %d contents: %w", i, err)
 				}
-				n = [6]int{operatorBytes(content, 'Q'), operatorBytes(content, 'q'),
-					operators(content, "EMC"), operators(content, "BDC") + operators(content, "BMC"), drop, rise}
+				n = [7]int{operatorBytes(content, 'Q'), operatorBytes(content, 'q'),
+					operators(content, "EMC"), operators(content, "BDC") + operators(content, "BMC"), drop, rise, text}
 				counted[ref.ObjectNumber.Value()] = n
 			}
 			restores, saves, closes, opens = restores+n[0], saves+n[1], closes+n[2], opens+n[3]
 			depth = max(depth-n[4], 0) + n[5]
+			if n[6] >= 0 {
+				inText = n[6] == 1
+			}
 			contents = append(contents, ref)
 		}
 		if depth > 0 {
@@ -107,7 +112,11 @@ func isolateContent(ctx *model.Context) error {
 		if err != nil {
 			return err
 		}
-		closed, err := contentStream(ctx, append(bytes.Repeat([]byte("EMC\n"), opens), bytes.Repeat([]byte("Q\n"), saves+1)...))
+		end := bytes.Repeat([]byte("EMC\n"), opens)
+		if inText {
+			end = append([]byte("ET\n"), end...)
+		}
+		closed, err := contentStream(ctx, append(end, bytes.Repeat([]byte("Q\n"), saves+1)...))
 		if err != nil {
 			return err
 		}
@@ -130,21 +139,27 @@ func operatorBytes(content []byte, op byte) int {
 
 // lexicalEnd reads content as a reader does, token by token, to its end, and returns how many
 // arrays and dictionaries opened before it the content closes (drop) and how many it leaves
-// open (rise); it fails if the content ends inside a string or a hexadecimal string, or if
+// open (rise), and whether its last text object operator begins a text object (text 1, BT)
+// or ends one (0, ET), -1 without either; it fails if the content ends inside a string or a hexadecimal string, or if
 // the end of one of its inline images cannot be found (readInlineImage, with the colour
 // spaces of res), which a reader could look for past the content. The work grows with the
 // content.
-func lexicalEnd(ctx *model.Context, content []byte, res types.Dict) (drop, rise int, err error) {
+func lexicalEnd(ctx *model.Context, content []byte, res types.Dict) (drop, rise, text int, err error) {
 	l := lexer{s: content}
+	text = -1
 	for {
 		start, end, err := l.token()
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		if start == end {
-			return drop, rise, nil
+			return drop, rise, text, nil
 		}
 		switch string(content[start:end]) {
+		case "BT":
+			text = 1
+		case "ET":
+			text = 0
 		case "[", "<<":
 			rise++
 		case "]", ">>":
@@ -156,7 +171,7 @@ func lexicalEnd(ctx *model.Context, content []byte, res types.Dict) (drop, rise 
 		case "BI":
 			_, next, err := readInlineImage(ctx, content, end, res)
 			if err != nil {
-				return 0, 0, fmt.Errorf("inline image at byte %d: %w", start, err)
+				return 0, 0, 0, fmt.Errorf("inline image at byte %d: %w", start, err)
 			}
 			l.i = next
 		}

@@ -3,6 +3,7 @@ package pdf_test
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -39,5 +40,30 @@ func TestRenderRefusesLettersOverMaxPages(t *testing.T) {
 	}
 	if pages := run(t, "pdfinfo", writeTemp(t, "long.pdf", out)); !strings.Contains(strings.Join(strings.Fields(pages), " "), fmt.Sprintf("Pages: %d ", info.Pages)) {
 		t.Errorf("pdfinfo, for %d pages:\n%s", info.Pages, pages)
+	}
+}
+
+// TestLongParagraphStopsAtThePageLimit: a letter of one paragraph longer than MaxPages
+// pages, without a line break, is refused once its pages are full. Before, the whole
+// paragraph was shaped and wrapped first: 8 MB of words cost about 3.8 GB of allocations
+// (1.9 GB for 4 MB), where laying out MaxPages pages costs about 0.3 GB; and in Markdown,
+// whose paragraph drops the trailing space, its width overflowed go-text's fixed point, so
+// the wrapper took it for one line that fits: a one-page letter showing 18 words, the rest
+// drawn off the page, and no error. (TestLongParagraphLaidOutInParts: a paragraph laid out
+// in parts is the one laid out whole.)
+func TestLongParagraphStopsAtThePageLimit(t *testing.T) {
+	body := []byte(strings.Repeat("word ", 1_600_000))
+	for _, mt := range []string{"text/plain", "text/markdown"} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		out, err := pdf.Render(mt, body, head)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, pdf.ErrTooLarge) || out != nil {
+			t.Errorf("%s: Render = %d bytes, %v; want ErrTooLarge", mt, len(out), err)
+		}
+		// Room for a loaded machine's garbage collector and for the test's own process.
+		if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 1200 {
+			t.Errorf("%s: refusing a paragraph of %d MB allocated %d MB", mt, len(body)>>20, mb)
+		}
 	}
 }

@@ -74,9 +74,12 @@ func Check(data []byte) (*Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	// A page the marks could not be isolated from could be neither copied nor released:
-	// refused now rather than when a copy is asked for.
+	// A page the marks could not be isolated from, or that shows nothing to mark, could be
+	// neither copied nor released: refused now rather than when a copy is asked for.
 	if err := isolateContent(ctx); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if err := cropToMedia(ctx); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	return &Info{Pages: ctx.PageCount}, nil

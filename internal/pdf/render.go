@@ -3,8 +3,11 @@ package pdf
 import (
 	"bytes"
 	"fmt"
+	"iter"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-text/typesetting/di"
 	"github.com/go-text/typesetting/font"
@@ -338,83 +341,205 @@ func (r *renderer) textKept(s string, st style, size, lineMM float64, color [3]f
 // textMarked is text with a list marker (a bullet, a number) before its first line, on the
 // side the line starts; with keep, as textKept.
 func (r *renderer) textMarked(spans []span, size, lineMM float64, color [3]float64, a align, marker string, keep bool) {
+	t := &paragraph{size: size, lineH: lineMM * ptPerMM, color: color, a: a, marker: marker, keep: keep}
+	for line := range eachLine(spans) {
+		if r.over {
+			return
+		}
+		if runes(line) <= maxShaped {
+			for _, piece := range r.sh.unbroken(line) {
+				r.layPiece(t, piece, 0)
+			}
+			continue
+		}
+		// A part at a time, in the line's direction, each part starting with the last
+		// line of the one before.
+		dir := directionOf(line)
+		t.dir = &dir
+		for rest := slices.Clone(line); len(rest) > 0 && !r.over; {
+			part, n, whole := headSpans(rest, maxShaped)
+			pieces := r.sh.unbroken(part)
+			next, at := n, 0
+			for i, piece := range pieces {
+				hold := 0
+				if i == len(pieces)-1 && !whole {
+					// A piece after others may be held whole: what came before moved on.
+					hold = 1
+					if i == 0 {
+						hold = 2
+					}
+				}
+				if held := r.layPiece(t, piece, hold); held >= 0 {
+					next = at + held
+				}
+				at += runes(piece)
+			}
+			rest = skipRunes(rest, next)
+		}
+		t.dir = nil
+	}
+}
+
+// maxShaped is the most characters of a line (the text between two line breaks) shaped
+// and wrapped at once. A longer line, a paragraph of many pages, is laid out a part at a
+// time, each part starting with the last line of the part before, laid out again with what
+// follows it: a letter too long for MaxPages is refused when its pages are full, not after
+// all its text was shaped (a paragraph of 4 MB cost 2.9 s and 1.9 GB before), and no part is
+// so wide that its advance, in go-text's 26.6 fixed point, overflows (a Markdown paragraph
+// of 8 MB was taken for one line that fits, and drawn off the page). The line wrapper is
+// greedy, so the lines are those of the line laid out whole, but where shaping joins
+// characters on either side of a part's start, or a word longer than maxUnbroken crosses
+// it. A variable for tests.
+var maxShaped = 1 << 16
+
+// paragraph is what textMarked lays out with, across the pieces of its lines.
+type paragraph struct {
+	size, lineH float64
+	color       [3]float64
+	a           align
+	marker      string        // drawn before the next line drawn, then cleared
+	keep        bool          // shapeKept for a line of one span
+	dir         *di.Direction // nil: each piece's own
+}
+
+// layPiece lays out a piece of a line (one that holds no line break) as t says, breaking
+// pages as needed, and returns -1; but when hold > 0 and the piece wraps into hold lines or
+// more, its last line is not laid out, and the index of the character it starts at is
+// returned.
+func (r *renderer) layPiece(t *paragraph, piece []span, hold int) int {
 	if r.over {
-		return
+		return -1
 	}
-	lineH := lineMM * ptPerMM
-	left, right := r.left, r.right
-	var pieces [][]span
-	for _, line := range splitLines(spans) {
-		pieces = append(pieces, r.sh.unbroken(line)...)
+	var p shaped
+	if t.keep && len(piece) == 1 {
+		p = r.sh.shapeKept(piece[0], t.size)
+	} else {
+		p = r.sh.shapeIn(piece, t.size, t.dir)
 	}
-	for _, line := range pieces {
-		var p shaped
-		if keep && len(line) == 1 {
-			p = r.sh.shapeKept(line[0], size)
-		} else {
-			p = r.sh.shape(line, size)
-		}
-		rtl := p.dir.Progression() == di.TowardTopLeft
-		l, rr := left+r.indent, right
-		if rtl {
-			l, rr = left, right-r.indent
-		}
-		lines := r.sh.lines(p, rr-l)
-		if len(lines) == 0 {
-			lines = []shaping.Line{nil}
-		}
-		for _, ln := range lines {
-			if r.y+lineH > r.bottom {
-				if r.newPage(); r.over {
-					return
-				}
-			}
-			base := r.d.h - (r.y + (lineH-size)/2 + size*0.8)
-			w := lineWidth(ln)
-			x := l
-			switch {
-			case a == alignRight || a == alignStart && rtl:
-				x = rr - w
-			case a == alignLeft:
-			case a == alignCenter:
-				x = l + (rr-l-w)/2
-			}
-			if marker != "" {
-				m := r.sh.shape([]span{{marker, regular}}, size)
-				mx := l - 7*ptPerMM
-				if rtl {
-					mx = rr + 7*ptPerMM - lineWidth(shaping.Line(m.runs))
-				}
-				r.sh.drawLine(r.d, r.page, m.text, shaping.Line(m.runs), mx, base, color)
-				marker = ""
-			}
-			if len(ln) > 0 {
-				r.sh.drawLine(r.d, r.page, p.text, ln, x, base, color)
-			}
-			r.y += lineH
-		}
+	rtl := p.dir.Progression() == di.TowardTopLeft
+	l, rr := r.left+r.indent, r.right
+	if rtl {
+		l, rr = r.left, r.right-r.indent
 	}
+	lines := r.sh.lines(p, rr-l)
+	if len(lines) == 0 {
+		lines = []shaping.Line{nil}
+	}
+	held := -1
+	if hold > 0 && len(lines) >= hold && lines[len(lines)-1] != nil {
+		last := lines[len(lines)-1]
+		held = last[0].Runes.Offset
+		for _, run := range last {
+			held = min(held, run.Runes.Offset)
+		}
+		lines = lines[:len(lines)-1]
+	}
+	for _, ln := range lines {
+		if r.y+t.lineH > r.bottom {
+			if r.newPage(); r.over {
+				return -1
+			}
+		}
+		base := r.d.h - (r.y + (t.lineH-t.size)/2 + t.size*0.8)
+		w := lineWidth(ln)
+		x := l
+		switch {
+		case t.a == alignRight || t.a == alignStart && rtl:
+			x = rr - w
+		case t.a == alignLeft:
+		case t.a == alignCenter:
+			x = l + (rr-l-w)/2
+		}
+		if t.marker != "" {
+			m := r.sh.shape([]span{{t.marker, regular}}, t.size)
+			mx := l - 7*ptPerMM
+			if rtl {
+				mx = rr + 7*ptPerMM - lineWidth(shaping.Line(m.runs))
+			}
+			r.sh.drawLine(r.d, r.page, m.text, shaping.Line(m.runs), mx, base, t.color)
+			t.marker = ""
+		}
+		if len(ln) > 0 {
+			r.sh.drawLine(r.d, r.page, p.text, ln, x, base, t.color)
+		}
+		r.y += t.lineH
+	}
+	return held
 }
 
 // lineBreaks turns every mandatory line break of Unicode (UAX #14: BK, CR, LF, NL) into a line
 // feed: the line wrapper must never meet one inside a line.
 var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\v", "\n", "\f", "\n", "\u0085", "\n", "\u2028", "\n", "\u2029", "\n")
 
-// splitLines cuts spans at line breaks.
-func splitLines(spans []span) [][]span {
-	out := [][]span{nil}
-	for _, sp := range spans {
-		parts := strings.Split(lineBreaks.Replace(sp.text), "\n")
-		for i, part := range parts {
-			if i > 0 {
-				out = append(out, nil)
-			}
-			if part != "" {
-				out[len(out)-1] = append(out[len(out)-1], span{part, sp.st})
+// eachLine yields spans cut at line breaks, a line at a time: a letter refused at its page
+// limit is not cut whole first. A line yielded is the caller's until it asks for the next.
+func eachLine(spans []span) iter.Seq[[]span] {
+	return func(yield func([]span) bool) {
+		var cur []span
+		for _, sp := range spans {
+			text := lineBreaks.Replace(sp.text)
+			for {
+				part, rest, found := strings.Cut(text, "\n")
+				if part != "" {
+					cur = append(cur, span{part, sp.st})
+				}
+				if !found {
+					break
+				}
+				if !yield(cur) {
+					return
+				}
+				cur, text = cur[:0], rest
 			}
 		}
+		yield(cur)
 	}
-	return out
+}
+
+// runes is the number of characters of spans.
+func runes(spans []span) int {
+	n := 0
+	for _, sp := range spans {
+		n += utf8.RuneCountInString(sp.text)
+	}
+	return n
+}
+
+// headSpans returns the first n characters of spans (all if fewer) in a new slice, how
+// many they are, and whether they are all of spans.
+func headSpans(spans []span, n int) (head []span, got int, whole bool) {
+	for i, sp := range spans {
+		k := 0
+		for ; got < n && k < len(sp.text); got++ {
+			_, size := utf8.DecodeRuneInString(sp.text[k:])
+			k += size
+		}
+		if k > 0 {
+			head = append(head, span{sp.text[:k], sp.st})
+		}
+		if got == n {
+			return head, got, k == len(sp.text) && i == len(spans)-1
+		}
+	}
+	return head, got, true
+}
+
+// skipRunes drops the first n characters of spans, which it may change, and returns the
+// rest.
+func skipRunes(spans []span, n int) []span {
+	for n > 0 && len(spans) > 0 {
+		text, k := spans[0].text, 0
+		for ; n > 0 && k < len(text); n-- {
+			_, size := utf8.DecodeRuneInString(text[k:])
+			k += size
+		}
+		if k == len(text) {
+			spans = spans[1:]
+			continue
+		}
+		spans[0].text = text[k:]
+	}
+	return spans
 }
 
 // rule draws a horizontal line across the text width at the current position.

@@ -245,7 +245,7 @@ func CheckOffice(office, prefix string) error {
 // count is the number of lines text takes at size points in width points.
 func (s *shaper) count(text string, size, width float64) int {
 	n := 0
-	for _, line := range splitLines([]span{{text, regular}}) {
+	for line := range eachLine([]span{{text, regular}}) {
 		for _, piece := range s.unbroken(line) {
 			n += max(1, len(s.lines(s.shape(piece, size), width)))
 		}

@@ -3,11 +3,13 @@ package pdf
 import (
 	"bytes"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"sync"
 	"unicode/utf8"
 
+	gtbidi "github.com/go-text/typesetting/bidi"
 	"github.com/go-text/typesetting/di"
 	"github.com/go-text/typesetting/font"
 	"github.com/go-text/typesetting/segmenter"
@@ -34,6 +36,8 @@ type shaper struct {
 	// kinds, scripts and runs are split's.
 	kinds         charKinds
 	scripts, runs []shaping.Input
+	// para runs the bidirectional algorithm on paragraphs that need it (levels).
+	para gtbidi.Paragraph
 	// kept holds shapeKept's shapings, with this shaper's faces.
 	kept map[keptKey]shaped
 }
@@ -128,15 +132,35 @@ type span struct {
 // and P3 of the Unicode bidirectional algorithm), left to right when it has none.
 func direction(text []rune) di.Direction {
 	for _, r := range text {
-		p, _ := bidi.LookupRune(r)
-		switch p.Class() {
-		case bidi.L:
-			return di.DirectionLTR
-		case bidi.R, bidi.AL:
-			return di.DirectionRTL
+		if d, ok := strong(r); ok {
+			return d
 		}
 	}
 	return di.DirectionLTR
+}
+
+// directionOf is direction for spans.
+func directionOf(spans []span) di.Direction {
+	for _, sp := range spans {
+		for _, r := range sp.text {
+			if d, ok := strong(r); ok {
+				return d
+			}
+		}
+	}
+	return di.DirectionLTR
+}
+
+// strong returns the direction of a strong character.
+func strong(r rune) (di.Direction, bool) {
+	p, _ := bidi.LookupRune(r)
+	switch p.Class() {
+	case bidi.L:
+		return di.DirectionLTR, true
+	case bidi.R, bidi.AL:
+		return di.DirectionRTL, true
+	}
+	return 0, false
 }
 
 // shaped is a paragraph's text and its glyph runs.
@@ -144,10 +168,16 @@ type shaped struct {
 	text []rune
 	runs []shaping.Output
 	dir  di.Direction
+	// levels are the characters' embedding levels, when not all are the paragraph's.
+	levels []uint8
 }
 
-// shape shapes one line of text (no line feeds) made of spans, at size points.
-func (s *shaper) shape(spans []span, size float64) shaped {
+// shape shapes one line of text (no line feeds) made of spans, at size points, in the
+// direction of its first strong character.
+func (s *shaper) shape(spans []span, size float64) shaped { return s.shapeIn(spans, size, nil) }
+
+// shapeIn is shape in direction dir, or, when dir is nil, as shape.
+func (s *shaper) shapeIn(spans []span, size float64, dir *di.Direction) shaped {
 	n := 0
 	for _, sp := range spans {
 		n += utf8.RuneCountInString(sp.text)
@@ -163,17 +193,131 @@ func (s *shaper) shape(spans []span, size float64) shaped {
 		}
 		bounds = append(bounds, len(text))
 	}
-	p := shaped{text: text, dir: direction(text)}
+	p := shaped{text: text}
+	if dir != nil {
+		p.dir = *dir
+	} else {
+		p.dir = direction(text)
+	}
+	if !s.kinds.plain(text, p.dir) {
+		p.levels = s.levels(text, p.dir)
+	}
 	for i, sp := range spans {
 		if bounds[i] == bounds[i+1] {
 			continue
 		}
 		in := shaping.Input{Text: text, RunStart: bounds[i], RunEnd: bounds[i+1], Direction: p.dir, Size: fixed.Int26_6(size * 64)}
 		for _, part := range s.split(in, &s.maps[sp.st]) {
-			p.runs = append(p.runs, shapeAt(&s.hb, part))
+			if p.levels == nil {
+				p.runs = append(p.runs, shapeAt(&s.hb, part))
+				continue
+			}
+			// The run, cut where the paragraph's levels change, each piece in the direction
+			// its level gives: go-text runs the algorithm on the span alone (an override or
+			// an embedding across the spans of emphasis was lost) and keeps the levels of
+			// one direction in one run.
+			for start := part.RunStart; start < part.RunEnd; {
+				end := start + 1
+				for end < part.RunEnd && p.levels[end] == p.levels[start] {
+					end++
+				}
+				piece := part
+				piece.RunStart, piece.RunEnd = start, end
+				if p.levels[start]%2 == 1 {
+					piece.Direction.SetProgression(di.TowardTopLeft)
+				} else {
+					piece.Direction.SetProgression(di.FromTopLeft)
+				}
+				p.runs = append(p.runs, shapeAt(&s.hb, piece))
+				start = end
+			}
 		}
 	}
 	return p
+}
+
+// levels returns the embedding level of each character of a paragraph in direction dir,
+// by the bidirectional algorithm (UAX #9) run on the whole paragraph.
+//
+// go-text computes them but gives only runs of one direction, each with its first
+// character's level (levels 0 and 2 in one run); the levels it keeps in its Runs, an
+// unexported field, are read by reflection. TestLevelsReadFromGoText fails if a version of
+// go-text keeps them otherwise; levels then returns nil, and lines are ordered as go-text
+// orders them.
+func (s *shaper) levels(text []rune, dir di.Direction) []uint8 {
+	def := gtbidi.LeftToRight
+	if dir.Progression() == di.TowardTopLeft {
+		def = gtbidi.RightToLeft
+	}
+	runs := s.para.Segment(text, def)
+	kept := reflect.ValueOf(runs).FieldByName("levels")
+	if !kept.IsValid() || kept.Kind() != reflect.Slice || kept.Type().Elem().Kind() != reflect.Int8 || kept.Len() != len(text) {
+		return nil
+	}
+	levels := make([]uint8, len(text))
+	// The characters the algorithm passes over (rule X9: embeddings, overrides, their end)
+	// have the level of the character before them, so they stay in its run.
+	for k := range levels {
+		levels[k] = uint8(kept.Index(k).Int())
+	}
+	return levels
+}
+
+// trimEnd gives the last glyph of a line in visual order (the first in a right-to-left
+// paragraph) no advance when it is white space, as go-text's line wrapper does.
+func trimEnd(l shaping.Line, dir di.Direction) {
+	if len(l) == 0 {
+		return
+	}
+	run, at := &l[len(l)-1], -1
+	if n := len(run.Glyphs); n > 0 {
+		at = n - 1
+	}
+	if dir.Progression() == di.TowardTopLeft {
+		run, at = &l[0], 0
+		if len(run.Glyphs) == 0 {
+			at = -1
+		}
+	}
+	if at >= 0 && run.Glyphs[at].Width == 0 {
+		run.Glyphs[at].Advance = 0
+		run.RecomputeAdvance()
+	}
+}
+
+// reorder puts a line's runs, in logical order, in visual order by their levels: from the
+// highest level to the lowest odd one, every sequence of runs at that level or higher is
+// reversed (rule L2 of UAX #9). go-text's line wrapper orders runs by direction only,
+// reversing each sequence of runs against the paragraph's direction: text nested two levels
+// deep (a number in Arabic text in a left-to-right paragraph, an embedding) was shown in
+// another order than the bidirectional algorithm gives, and than a browser shows its text.
+func reorder(l shaping.Line, levels []uint8) {
+	lv := make([]uint8, len(l))
+	high, lowOdd := uint8(0), uint8(255)
+	for i, run := range l {
+		if k := run.Runes.Offset; k >= 0 && k < len(levels) {
+			lv[i] = levels[k]
+		}
+		high = max(high, lv[i])
+		if lv[i]%2 == 1 {
+			lowOdd = min(lowOdd, lv[i])
+		}
+	}
+	for level := high; level >= lowOdd && level > 0; level-- {
+		for i := 0; i < len(l); {
+			if lv[i] < level {
+				i++
+				continue
+			}
+			j := i
+			for j < len(l) && lv[j] >= level {
+				j++
+			}
+			slices.Reverse(l[i:j])
+			slices.Reverse(lv[i:j])
+			i = j
+		}
+	}
 }
 
 // shapeKept is shape for one span that letter after letter repeats. Shaping is a pure
@@ -240,13 +384,15 @@ func gcd(a, b int) int {
 // It does what LineWrapper.WrapParagraphF does, without the scan of the whole paragraph for
 // mandatory line breaks that WrapParagraphF makes before wrapping, which sets go-text's
 // Unicode segmenter up once more for the paragraph (a third of the wrapping's time). A
-// paragraph's text holds none, since splitLines cut it there; text that holds one
+// paragraph's text holds none, since eachLine cut it there; text that holds one
 // still goes through WrapParagraphF.
 func (s *shaper) lines(p shaped, width float64) []shaping.Line {
 	if len(p.runs) == 0 {
 		return nil
 	}
-	cfg := shaping.WrapConfig{Direction: p.dir}
+	// With levels, lines are ordered here (reorder), and their trailing white space
+	// trimmed once they are (go-text trims the last run in its order).
+	cfg := shaping.WrapConfig{Direction: p.dir, DisableTrailingWhitespaceTrim: p.levels != nil}
 	maxWidth := fixed.Int26_6(width * 64)
 	var lines []shaping.Line
 	switch {
@@ -279,7 +425,12 @@ func (s *shaper) lines(p shaped, width float64) []shaping.Line {
 		start := len(all)
 		all = append(all, l...)
 		l = all[start:len(all):len(all)]
-		slices.SortFunc(l, func(a, b shaping.Output) int { return int(a.VisualIndex - b.VisualIndex) })
+		if p.levels != nil {
+			reorder(l, p.levels)
+			trimEnd(l, p.dir)
+		} else {
+			slices.SortFunc(l, func(a, b shaping.Output) int { return int(a.VisualIndex - b.VisualIndex) })
+		}
 		out[i] = l
 	}
 	return out

@@ -138,9 +138,9 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 			case "rPrChange", "pPrChange", "sectPrChange":
 				changeDepth = depth
 			case "p":
-				paraHidden = d.hidden[d.defaultPara]
+				paraHidden = d.paragraphHidden(d.defaultPara)
 			case "pStyle":
-				paraHidden = d.hidden[wordAttr(t, "val")]
+				paraHidden = d.paragraphHidden(wordAttr(t, "val"))
 			case "r":
 				runDepth, runHidden = depth, paraHidden
 			case "rPr":

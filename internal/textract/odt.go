@@ -64,7 +64,8 @@ func IsODT(data []byte) bool {
 // (text:file-name) as package convert has LibreOffice show them (ConvertedName). Comments
 // (office:annotation), the deleted text kept by change tracking (text:tracked-changes) and
 // hidden text (a section of text:display none, a paragraph or span whose style, or a style it
-// inherits from, has text:display none) are not part of it, as for Word. content.xml and
+// inherits from, has text:display none) are not part of it, as for Word. A document that
+// shows or hides text by a condition (conditional) is refused with ErrAmbiguous. content.xml and
 // styles.xml are read under the bounds of word/document.xml, together; decoding stops once the
 // time budget bud is spent.
 func odtText(data []byte, bud *budget.Budget) (string, error) {
@@ -329,6 +330,8 @@ func (o *odtDoc) readPart(zr *zip.Reader, name string) (string, error) {
 				t.Name.Space == textNS && textStyle != "" && t.Name.Local == "span" && o.hidden("text", textStyle):
 				skip = append(skip, depth)
 			case t.Name.Space != textNS:
+			case conditional(t):
+				return "", fmt.Errorf("odt: %s: %w: text:%s shows or hides text by a condition, which LibreOffice evaluates as it converts the letter and which is not read here", name, ErrAmbiguous, t.Name.Local)
 			case t.Name.Local == "note":
 				endnote := odtAttr(t, textNS, "note-class") == "endnote"
 				// The note's paragraphs are its own, not the one it stands in.
@@ -427,6 +430,22 @@ func (o *odtDoc) readPart(zr *zip.Reader, name string) (string, error) {
 		}
 	}
 	return body.String(), nil
+}
+
+// conditional reports whether t, of the text namespace, shows or hides text by a condition:
+// a hidden paragraph or hidden text field, a conditional text field, a section displayed by
+// its condition. LibreOffice 7.4 evaluates their conditions as it converts a letter, with
+// its variables and user fields (a paragraph whose condition holds is not in the PDF, a
+// conditional text shows the value its condition gives, not the one the file keeps); the
+// text read here would not be the letter's, so such a letter has no text.
+func conditional(t xml.StartElement) bool {
+	switch t.Name.Local {
+	case "hidden-paragraph", "hidden-text", "conditional-text":
+		return true
+	case "section":
+		return odtAttr(t, textNS, "display") == "condition"
+	}
+	return false
 }
 
 // tableNS is the OpenDocument namespace of tables.

@@ -193,3 +193,33 @@ func FuzzODT(f *testing.F) {
 		}
 	})
 }
+
+// TestODTConditionalTextRefused: text an OpenDocument letter shows or hides by a condition
+// was read as the file keeps it, whatever the condition: LibreOffice 7.4 evaluates the
+// condition as it converts the letter (convert.TestConditionalTextIsNotRead), so a paragraph
+// reviewers read in the diff was not in the released PDF, or a conditional text showed
+// another value. Such a letter is refused with ErrAmbiguous, in the body and in a page
+// style's header; a section displayed without a condition is read as before.
+func TestODTConditionalTextRefused(t *testing.T) {
+	for name, body := range map[string]string{
+		"hidden paragraph": `<text:p>We pay 9000<text:hidden-paragraph text:condition="ooow:1==1" text:is-hidden="false"/></text:p>`,
+		"hidden text":      `<text:p>We pay <text:hidden-text text:condition="ooow:1==1" text:string-value="9000">9000</text:hidden-text></text:p>`,
+		"conditional text": `<text:p>We pay <text:conditional-text text:condition="ooow:1==1" text:string-value-if-true="9000" text:string-value-if-false="900">900</text:conditional-text></text:p>`,
+		"section":          `<text:section text:name="S" text:display="condition" text:condition="ooow:1==1"><text:p>We pay 9000</text:p></text:section>`,
+	} {
+		if got, err := Text(ODTType, odt(t, body)); !errors.Is(err, ErrAmbiguous) {
+			t.Errorf("%s: text %q, %v; want ErrAmbiguous", name, got, err)
+		}
+	}
+	styles := `<office:document-styles xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0">` +
+		`<office:master-styles><style:master-page style:name="Standard"><style:header><text:p>Ministry<text:hidden-paragraph text:condition="ooow:1==1"/></text:p></style:header></style:master-page>` +
+		`</office:master-styles></office:document-styles>`
+	header := zipEntries(t, [2]string{"mimetype", ODTType}, [2]string{"content.xml", odtHead + `<text:p>Body</text:p>` + odtTail}, [2]string{"styles.xml", styles})
+	if got, err := Text(ODTType, header); !errors.Is(err, ErrAmbiguous) {
+		t.Errorf("in a header: text %q, %v; want ErrAmbiguous", got, err)
+	}
+	got, err := Text(ODTType, odt(t, `<text:section text:name="S" text:display="true" text:condition="ooow:1==1"><text:p>We pay 9000</text:p></text:section>`))
+	if err != nil || got != "We pay 9000\n" {
+		t.Errorf("a section displayed: %q, %v", got, err)
+	}
+}

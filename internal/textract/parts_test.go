@@ -149,3 +149,33 @@ func TestDOCXNoteReferencesBounded(t *testing.T) {
 		t.Errorf("the note is not read")
 	}
 }
+
+// TestDOCXHiddenByDocumentDefaults: a Word document whose defaults hide text (w:vanish in
+// the run properties of w:docDefaults' paragraph mark) was read whole, though LibreOffice
+// 7.4 shows none of its text but what a style or a run shows again
+// (convert.TestDocumentDefaultsHiddenAsShown). The default run properties' w:vanish, which
+// LibreOffice does not apply, still hides nothing.
+func TestDOCXHiddenByDocumentDefaults(t *testing.T) {
+	const rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+	body := `<w:body><w:p><w:r><w:t xml:space="preserve">PLAIN </w:t></w:r><w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t xml:space="preserve">RUNSHOWN </w:t></w:r>` +
+		`<w:r><w:rPr><w:rStyle w:val="Shown"/></w:rPr><w:t>CHARSHOWN</w:t></w:r></w:p>` +
+		`<w:p><w:pPr><w:pStyle w:val="ShownParagraph"/></w:pPr><w:r><w:t>PARASHOWN</w:t></w:r></w:p></w:body>`
+	styles := `<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>` +
+		`<w:style w:type="character" w:styleId="Shown"><w:name w:val="Shown"/><w:rPr><w:vanish w:val="0"/></w:rPr></w:style>` +
+		`<w:style w:type="paragraph" w:styleId="ShownParagraph"><w:name w:val="Shown paragraph"/><w:rPr><w:vanish w:val="0"/></w:rPr></w:style>`
+	for defaults, want := range map[string]string{
+		`<w:pPrDefault><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr></w:pPrDefault>`: "RUNSHOWN CHARSHOWN\nPARASHOWN\n",
+		`<w:rPrDefault><w:rPr><w:vanish/></w:rPr></w:rPrDefault>`:                "PLAIN RUNSHOWN CHARSHOWN\nPARASHOWN\n",
+	} {
+		data := zipEntries(t,
+			[2]string{"[Content_Types].xml", contentTypes},
+			[2]string{"_rels/.rels", packageRels(rel+"officeDocument", "word/document.xml")},
+			[2]string{"word/_rels/document.xml.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+				`<Relationship Id="rId1" Type="` + rel + `styles" Target="styles.xml"/></Relationships>`},
+			[2]string{"word/document.xml", wordPart("document", body)},
+			[2]string{"word/styles.xml", wordPart("styles", `<w:docDefaults>`+defaults+`</w:docDefaults>`+styles)})
+		if got, err := Text(DOCXType, data); err != nil || got != want {
+			t.Errorf("defaults %s: text %q, %v; want %q", defaults, got, err, want)
+		}
+	}
+}
