@@ -117,6 +117,9 @@ var _ = table(func() Translations {
 			"Chaque téléchargement est une copie marquée PROJET à votre nom, enregistrée comme tout export : aucune version ne sort sans marque.",
 			"كل تنزيل نسخة موسومة بعبارة «مسودة» باسمك، تُسجَّل كأي تصدير: لا تخرج أي نسخة دون وسم."},
 		"Changes in version %s": {"Modifications de la version %s", "التغييرات في النسخة %s"},
+		"No text to compare: the text of one of these versions could not be read (for example, text shown or hidden by a condition); compare their previews.": {
+			"Aucun texte à comparer : le texte de l'une de ces versions n'a pas pu être lu (par exemple, un texte affiché ou masqué selon une condition) ; comparez leurs aperçus.",
+			"لا نص للمقارنة: تعذّرت قراءة نص إحدى هذه النسخ (مثلًا نص يظهر أو يُخفى بشرط)؛ قارن معاينتيهما."},
 		"No text to compare: these versions are not plain text or Markdown.": {
 			"Aucun texte à comparer : ces versions ne sont ni du texte brut ni du Markdown.",
 			"لا نص للمقارنة: هذه النسخ ليست نصًا عاديًا ولا Markdown."},

@@ -30,6 +30,9 @@ type versionDiff struct {
 	N      int
 	Ops    []textdiff.Op
 	NoText bool
+	// Unreadable is set with NoText when a version's type carries text that could not be
+	// read (an ODT whose text shows by a condition, a damaged file), not a type without text.
+	Unreadable bool
 }
 
 // letter shows a letter to a member: versions and their differences, approvals, signatures,
@@ -80,11 +83,13 @@ func (h *Handler) showLetter(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	texts := make([]*string, len(files))
+	unreadable := make([]bool, len(files))
 	for i, f := range files {
 		t, err := textract.Text(f.MediaType, f.Data)
 		if err == nil {
 			texts[i] = &t
 		} else if !errors.Is(err, textract.ErrNoText) {
+			unreadable[i] = true
 			h.cfg.Logger.WarnContext(ctx, "no text", "reference", ref, "version", f.N, "err", err)
 		}
 	}
@@ -94,7 +99,7 @@ func (h *Handler) showLetter(w http.ResponseWriter, r *http.Request, status int,
 	for i := len(files) - 1; i > 0; i-- {
 		vd := versionDiff{N: files[i].N}
 		if texts[i] == nil || texts[i-1] == nil {
-			vd.NoText = true
+			vd.NoText, vd.Unreadable = true, unreadable[i] || unreadable[i-1]
 		} else {
 			vd.Ops = textdiff.Words(*texts[i-1], *texts[i])
 		}
