@@ -136,6 +136,11 @@ func SetQuorum(ctx context.Context, tx *store.Tx, n int) error {
 func (h *Heads) Reload(ctx context.Context) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	return h.reload(ctx)
+}
+
+// reload is Reload, with h.mu held.
+func (h *Heads) reload(ctx context.Context) error {
 	var cfg *Config
 	var head *Head
 	err := h.db.View(ctx, func(tx *store.Tx) error {
@@ -310,12 +315,15 @@ func (h *Heads) Record(ctx context.Context, checkpointNote []byte, size int64, v
 // it is newer than the head: after a cosignature is stored here, and periodically, for the
 // cosignatures that other servers of the same database store.
 func (h *Heads) refresh(ctx context.Context, after int64) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	// The configuration is read under h.mu, which Reload holds while it replaces it: read
+	// before, it could be the one a Reload replaced meanwhile, and a head that met only the
+	// old quorum, or counted a removed witness, would replace the one Reload chose.
 	cfg := h.cfg.Load()
 	if cfg.Quorum == 0 {
 		return nil
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
 	var head *Head
 	err := h.db.View(ctx, func(tx *store.Tx) error {
 		var err error

@@ -122,11 +122,18 @@ func (s *Server) cosign(r *http.Request, body []byte) ([]byte, error) {
 	if req.oldSize > c.Size {
 		return nil, refuse(http.StatusBadRequest, "old size %d is larger than the checkpoint's size %d", req.oldSize, c.Size)
 	}
-	evidence := false
-	kept, err := s.st.advance(ctx, c.Origin, c.Size, c.Root, func(heldSize int64, heldRoot tlog.Hash) (bool, error) {
+	evidence := notEvidence
+	var sigs []byte
+	kept, err := s.st.advance(ctx, c.Origin, c.Size, c.Root, func(heldSize int64, heldRoot tlog.Hash) (evidenceKind, error) {
 		var err error
-		evidence, err = check(req, c, heldSize, heldRoot)
-		return evidence, err
+		if evidence, err = check(req, c, heldSize, heldRoot); err != nil {
+			return evidence, err
+		}
+		// Signed under the write lock: a cosignature says that at its time this tree is the
+		// largest the witness has seen of the log (C2SP tlog-cosignature), and signed after
+		// the lock, another request could record a larger tree first.
+		sigs, err = s.sign(n.Text)
+		return notEvidence, err
 	}, body, []byte(n.Text))
 	if errors.Is(err, errNoLog) {
 		return nil, refuse(http.StatusNotFound, "unknown log")
@@ -136,15 +143,21 @@ func (s *Server) cosign(r *http.Request, body []byte) ([]byte, error) {
 	switch {
 	case kept:
 		s.log.WarnContext(ctx, "witness: refused an inconsistent checkpoint, kept as evidence",
-			"origin", c.Origin, "old", req.oldSize, "size", c.Size, "err", err)
-	case evidence:
+			"origin", c.Origin, "old", req.oldSize, "size", c.Size, "proven", evidence == proven, "err", err)
+	case evidence != notEvidence:
 		s.log.DebugContext(ctx, "witness: refused an inconsistent checkpoint, already kept as evidence (or the log's evidence is full)",
-			"origin", c.Origin, "old", req.oldSize, "size", c.Size, "err", err)
+			"origin", c.Origin, "old", req.oldSize, "size", c.Size, "proven", evidence == proven, "err", err)
 	}
 	if err != nil {
 		return nil, err
 	}
-	signed, err := note.Sign(&note.Note{Text: n.Text}, s.key.signer)
+	s.log.DebugContext(ctx, "witness: cosigned", "origin", c.Origin, "old", req.oldSize, "size", c.Size)
+	return sigs, nil
+}
+
+// sign returns the witness's cosignature lines of a checkpoint's text.
+func (s *Server) sign(text string) ([]byte, error) {
+	signed, err := note.Sign(&note.Note{Text: text}, s.key.signer)
 	if err != nil {
 		return nil, fmt.Errorf("cosign: %w", err)
 	}
@@ -152,37 +165,36 @@ func (s *Server) cosign(r *http.Request, body []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cosign: %w", err)
 	}
-	s.log.DebugContext(ctx, "witness: cosigned", "origin", c.Origin, "old", req.oldSize, "size", c.Size)
 	return sigs, nil
 }
 
 // check decides a request against the size and root the witness holds for the log, per C2SP
-// tlog-witness. It reports whether a refusal is evidence of a fork worth keeping.
-func check(req request, c checkpoint.Checkpoint, heldSize int64, heldRoot tlog.Hash) (bool, error) {
+// tlog-witness. It says whether a refusal is evidence worth keeping, and of which kind.
+func check(req request, c checkpoint.Checkpoint, heldSize int64, heldRoot tlog.Hash) (evidenceKind, error) {
 	if c.Size == 0 && c.Root != emptyRoot {
 		// The tree of size 0 has one root (RFC 6962): a log that signs another signed an
 		// invalid checkpoint, which is worth keeping.
-		return true, refuse(http.StatusBadRequest, "a checkpoint of size 0 must have the empty tree's root")
+		return proven, refuse(http.StatusBadRequest, "a checkpoint of size 0 must have the empty tree's root")
 	}
 	if req.oldSize != heldSize {
-		return false, &refusal{status: http.StatusConflict, msg: "old size is not the size held", size: heldSize}
+		return notEvidence, &refusal{status: http.StatusConflict, msg: "old size is not the size held", size: heldSize}
 	}
 	// The size held is compared first, old size 0 included: a witness holding a tree of some
 	// size cosigns no other tree of that size.
 	switch {
 	case req.oldSize == c.Size && len(req.proof) != 0:
-		return false, refuse(http.StatusUnprocessableEntity, "a consistency proof between equal sizes is empty")
+		return notEvidence, refuse(http.StatusUnprocessableEntity, "a consistency proof between equal sizes is empty")
 	case req.oldSize == c.Size && c.Root != heldRoot:
 		// Another tree of the size already cosigned: a split view.
-		return true, &refusal{status: http.StatusConflict, msg: "another root at the size held", size: heldSize}
+		return proven, &refusal{status: http.StatusConflict, msg: "another root at the size held", size: heldSize}
 	case req.oldSize == c.Size:
-		return false, nil
+		return notEvidence, nil
 	case req.oldSize == 0:
 		// The first checkpoint of this log, trusted on first use (the request has no proof).
-		return false, nil
+		return notEvidence, nil
 	}
 	if err := tlog.CheckTree(req.proof, c.Size, c.Root, req.oldSize, heldRoot); err != nil {
-		return true, refuse(http.StatusUnprocessableEntity, "the consistency proof does not verify")
+		return unproven, refuse(http.StatusUnprocessableEntity, "the consistency proof does not verify")
 	}
-	return false, nil
+	return notEvidence, nil
 }

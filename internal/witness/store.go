@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/chancery/chancery/internal/checkpoint"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver
@@ -38,10 +39,27 @@ type LogState struct {
 	Updated time.Time // when Size last changed; zero before the first cosignature
 }
 
-// MaxEvidence is the most refused checkpoints kept as evidence for one log. A log's key can
-// sign any number of forks, up to MaxRequestSize each, and the witness's disk is shared by
-// every log it witnesses; the first forks a log signed prove it forked as well as all of them.
+// MaxEvidence is the most refused checkpoints kept as evidence for one log, of each kind
+// (proven or not: evidenceKind). A log's key can sign any number of forks, up to
+// MaxRequestSize each, and the witness's disk is shared by every log it witnesses; the first
+// forks a log signed prove it forked as well as all of them.
 const MaxEvidence = 256
+
+// evidenceKind is the kind of a refused checkpoint worth keeping.
+type evidenceKind int
+
+const (
+	// notEvidence: a refusal that says nothing of the log (a wrong old size, a malformed
+	// request).
+	notEvidence evidenceKind = iota
+	// unproven: a larger checkpoint whose consistency proof does not verify. The log may
+	// have forked, or anyone sent one of its public checkpoints with a wrong proof: kept
+	// apart from the proven, so that requests needing no key cannot crowd them out.
+	unproven
+	// proven: a checkpoint no honest log signs: another root at the size the witness holds,
+	// or a tree of size 0 whose root is not the empty tree's.
+	proven
+)
 
 // errNoLog is what advance returns for an origin the witness does not know.
 var errNoLog = errors.New("unknown log")
@@ -66,10 +84,26 @@ CREATE TABLE IF NOT EXISTS evidence (
 	received   INTEGER NOT NULL,
 	held_size  INTEGER NOT NULL,
 	held_root  BLOB NOT NULL,
-	request    BLOB NOT NULL
+	request    BLOB NOT NULL,
+	checkpoint_hash BLOB, -- SHA-256 of the checkpoint's text: a checkpoint is kept once
+	proven     INTEGER NOT NULL DEFAULT 0 -- 1: the checkpoint proves by itself that the log misbehaved
 );
 CREATE INDEX IF NOT EXISTS evidence_origin ON evidence(origin);
 `
+
+// evidenceIndexes are made once the evidence table has its checkpoint_hash and proven
+// columns: a database of an earlier version gains them on open (migrateEvidence).
+const evidenceIndexes = `
+CREATE INDEX IF NOT EXISTS evidence_checkpoint ON evidence(origin, checkpoint_hash);
+CREATE INDEX IF NOT EXISTS evidence_kind ON evidence(origin, proven);`
+
+// keepEvidence keeps a refused request unless one with the same checkpoint text is kept for
+// its log, or MaxEvidence of its kind are. The indexes answer both without reading the kept
+// requests.
+const keepEvidence = `INSERT INTO evidence (origin, received, held_size, held_root, request, checkpoint_hash, proven)
+	SELECT $1, $2, $3, $4, $5, $6, $7
+	WHERE NOT EXISTS (SELECT 1 FROM evidence WHERE origin = $1 AND checkpoint_hash = $6)
+	AND (SELECT count(*) FROM evidence WHERE origin = $1 AND proven = $7) < $8`
 
 // OpenStore opens the witness database in dir, creating the directory (mode 0700) and the
 // database if needed.
@@ -99,7 +133,83 @@ func OpenStore(ctx context.Context, dir string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("witness: open %s: %w", path, err)
 	}
-	return &Store{db: db}, nil
+	st := &Store{db: db}
+	if err := st.update(ctx, func(tx *sql.Tx) error { return migrateEvidence(ctx, tx) }); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("witness: open %s: %w", path, err)
+	}
+	return st, nil
+}
+
+// migrateEvidence gives an evidence table of an earlier version its checkpoint_hash and
+// proven columns, filled from the kept requests, and makes the indexes on them.
+func migrateEvidence(ctx context.Context, tx *sql.Tx) error {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('evidence') WHERE name = 'checkpoint_hash'`).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		_, err := tx.ExecContext(ctx, `ALTER TABLE evidence ADD COLUMN checkpoint_hash BLOB;
+			ALTER TABLE evidence ADD COLUMN proven INTEGER NOT NULL DEFAULT 0`)
+		if err != nil {
+			return err
+		}
+		if err := fillEvidence(ctx, tx); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, evidenceIndexes)
+	return err
+}
+
+// fillEvidence sets checkpoint_hash and proven of the requests kept by an earlier version. A
+// request that does not parse (none should: each was parsed before it was kept) is left
+// without a hash, never matched (a checkpoint sent again is kept once more, within
+// MaxEvidence), and unproven. A kept checkpoint is proven when its size is the size then held
+// (another root: it was refused) or 0 (another root than the empty tree's).
+func fillEvidence(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, held_size, request FROM evidence`)
+	if err != nil {
+		return err
+	}
+	type fill struct {
+		hash   []byte
+		proven bool
+	}
+	fills := map[int64]fill{}
+	for rows.Next() {
+		var id, heldSize int64
+		var request []byte
+		if err := rows.Scan(&id, &heldSize, &request); err != nil {
+			rows.Close()
+			return err
+		}
+		req, err := parseRequest(request)
+		if err != nil {
+			continue
+		}
+		text, _, err := splitNote(req.checkpoint)
+		if err != nil {
+			continue
+		}
+		sum := sha256.Sum256(text)
+		f := fill{hash: sum[:]}
+		if c, err := checkpoint.Parse(text); err == nil {
+			f.proven = c.Size == heldSize || c.Size == 0
+		}
+		fills[id] = f
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for id, f := range fills {
+		if _, err := tx.ExecContext(ctx, `UPDATE evidence SET checkpoint_hash = $1, proven = $2 WHERE id = $3`, f.hash, f.proven, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // makePrivate creates the database at path private to its owner if it does not exist
@@ -235,11 +345,11 @@ func (s *Store) Evidence(ctx context.Context, origin string) (int, error) {
 // advance is the witness's one state change, atomic: it reads the size and root held for
 // origin, lets check decide against them, and if check accepts, records size and root unless
 // they are the ones held. A check error is returned as is, after keeping the request as
-// evidence if check asks to, no request kept for origin holds the same checkpoint body
-// (text, the note's text) and fewer than MaxEvidence are kept for origin; kept reports
-// whether it was kept.
+// evidence if check says it is, no request kept for origin holds the same checkpoint body
+// (text, the note's text) and fewer than MaxEvidence of its kind are kept for origin; kept
+// reports whether it was kept.
 func (s *Store) advance(ctx context.Context, origin string, size int64, root tlog.Hash,
-	check func(heldSize int64, heldRoot tlog.Hash) (evidence bool, err error), request, text []byte) (kept bool, err error) {
+	check func(heldSize int64, heldRoot tlog.Hash) (evidenceKind, error), request, text []byte) (kept bool, err error) {
 	var refused error
 	err = s.update(ctx, func(tx *sql.Tx) error {
 		kept = false
@@ -258,19 +368,14 @@ func (s *Store) advance(ctx context.Context, origin string, size int64, root tlo
 		keep, cerr := check(heldSize, held)
 		if cerr != nil {
 			refused = cerr
-			if !keep {
+			if keep == notEvidence {
 				return nil
 			}
 			// Once per checkpoint: the log's checkpoints are public, and anyone may send one
-			// again and again with a wrong proof and other unverified signature lines. The
-			// checkpoint in a kept request follows the request's empty line and ends at the
-			// note's, so this pattern finds the same body and no other.
-			pattern := append(append([]byte("\n\n"), text...), '\n')
-			res, err := tx.ExecContext(ctx, `INSERT INTO evidence (origin, received, held_size, held_root, request)
-				SELECT $1, $2, $3, $4, $5
-				WHERE NOT EXISTS (SELECT 1 FROM evidence WHERE origin = $1 AND instr(request, $6) > 0)
-				AND (SELECT count(*) FROM evidence WHERE origin = $1) < $7`,
-				origin, time.Now().Unix(), heldSize, heldRoot, request, pattern, MaxEvidence)
+			// again and again with a wrong proof and other unverified signature lines.
+			sum := sha256.Sum256(text)
+			res, err := tx.ExecContext(ctx, keepEvidence,
+				origin, time.Now().Unix(), heldSize, heldRoot, request, sum[:], keep == proven, MaxEvidence)
 			if err != nil {
 				return err
 			}
