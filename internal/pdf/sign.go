@@ -102,8 +102,13 @@ func signChecked(src []byte, s *Signer, at time.Time, office string) (out []byte
 				ContactInfo: name,
 				Date:        at,
 			},
-			CertType:   sign.CertificationSignature,
-			DocMDPPerm: sign.AllowFillingExistingFormFieldsAndSignaturesPerms,
+			CertType: sign.CertificationSignature,
+			// P=1: no change of any kind, later signatures included (a document timestamp or
+			// validation data may still be added). With P=2 a signature field added later,
+			// whose appearance covers the letter, left readers showing the certification valid
+			// where chancery verify answers "altered" (the "sneaky signature" attacks on PDF
+			// certification, Mladenov et al., 2021).
+			DocMDPPerm: sign.DoNotAllowAnyChangesPerms,
 		},
 		Signer:            s.Key,
 		DigestAlgorithm:   crypto.SHA256,

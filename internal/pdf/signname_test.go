@@ -3,6 +3,7 @@ package pdf_test
 import (
 	"bytes"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -45,5 +46,27 @@ func TestSignatureDictionaryNamesAnyOffice(t *testing.T) {
 	name.WriteString(")")
 	if signed := sign(office); !bytes.Contains(signed[len(stamped):], name.Bytes()) {
 		t.Errorf("%s: the signature dictionary does not name the office", office)
+	}
+}
+
+// TestReleaseCertificationAllowsNoChange: the release's certification signature allows no
+// later change (DocMDP P=1). With P=2, which allows later signatures, a signature field added
+// afterwards whose appearance covers the letter left PDF readers showing the certification
+// valid, where chancery verify answers "altered". pdfsig still reads the signature as valid
+// and covering the whole document.
+func TestReleaseCertificationAllowsNoChange(t *testing.T) {
+	requireTool(t, "pdfsig")
+	stamped := mustStamp(t, letter(t, 1), footer)
+	signed, err := pdf.Sign(stamped, officecatest.Signer(t, "Ministry"), released, "Ministry")
+	if err != nil {
+		t.Fatal(err)
+	}
+	added := signed[len(stamped):]
+	if !regexp.MustCompile(`/TransformMethod\s*/DocMDP\s*/TransformParams\s*<<\s*/Type\s*/TransformParams\s*/P\s+1\s`).Match(added) {
+		t.Errorf("the signature's DocMDP permission is not P=1:\n%s", regexp.MustCompile(`/TransformParams\s*<<[^>]*>>`).Find(added))
+	}
+	out, _ := exec.Command("pdfsig", writeTemp(t, "signed.pdf", signed)).CombinedOutput()
+	if !strings.Contains(string(out), "Signature is Valid.") || !strings.Contains(string(out), "Total document signed") {
+		t.Errorf("pdfsig:\n%s", out)
 	}
 }
