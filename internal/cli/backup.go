@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -496,7 +497,7 @@ published; 2 the restore could not be done.`,
 				return err
 			}
 			if !res.Recorded {
-				fmt.Fprintf(c.ErrOrStderr(), "chancery: warning: the restored log was not checked against a checkpoint already handed out: "+
+				fmt.Fprintf(warnings(c), "chancery: warning: the restored log was not checked against a checkpoint already handed out: "+
 					"if the office had published more than this backup holds, pass the newest checkpoint you can find with --published "+
 					"before serving, or the log will fork\n")
 			}
@@ -764,7 +765,7 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 		}
 		if n == "chancery.json" {
 			// What went before is on disk before the name that marks it complete.
-			if err := syncDir(dir); err != nil {
+			if err := in.sync(dir); err != nil {
 				return nil, in.undo(fmt.Errorf("restore: %w", err))
 			}
 		}
@@ -786,7 +787,7 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 			restoreMovedIn(n)
 		}
 	}
-	if err := syncDir(dir); err != nil {
+	if err := in.sync(dir); err != nil {
 		return nil, in.undo(fmt.Errorf("restore: %w", err))
 	}
 	if !inPlace {
@@ -1170,6 +1171,28 @@ func realParents(dir, name string) error {
 	return nil
 }
 
+// sync syncs the directories that what was moved in went into, root last: a file moved
+// into a subdirectory, and a subdirectory made, are on disk only once the directory that
+// holds its name is synced, and root's alone holds only the top names.
+func (m *movedIn) sync(root string) error {
+	var dirs []string
+	for _, p := range append(append([]string{}, m.files...), m.dirs...) {
+		if d := filepath.Dir(p); d != root && !slices.Contains(dirs, d) {
+			dirs = append(dirs, d)
+		}
+	}
+	// Deepest first: a directory's own name is in the one above it, synced after it.
+	slices.SortFunc(dirs, func(a, b string) int {
+		return strings.Count(b, string(filepath.Separator)) - strings.Count(a, string(filepath.Separator))
+	})
+	for _, d := range append(dirs, root) {
+		if err := syncDir(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // undo removes what was moved in, newest first, and returns err with what it could not remove.
 func (m *movedIn) undo(err error) error {
 	errs := []error{err}
@@ -1353,7 +1376,8 @@ func sameFile(a, b string) error {
 	return nil
 }
 
-func syncDir(dir string) error {
+// syncDir syncs the directory dir; tests replace it to see what is synced.
+var syncDir = func(dir string) error {
 	f, err := os.Open(dir)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -60,11 +61,15 @@ func run(root *cobra.Command, args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
+	held := &heldWarnings{}
+	root.SetContext(context.WithValue(context.Background(), heldWarningsKey{}, held))
 	c, err := root.ExecuteC()
 	if err == nil {
+		held.flush(stderr)
 		return ExitOK
 	}
 	if pc := registry.Proposed(err); pc != nil {
+		held.flush(stderr)
 		return proposedExit(c, pc, err, stdout, stderr)
 	}
 	code, hint := ExitError, ""
@@ -90,13 +95,16 @@ func run(root *cobra.Command, args []string, stdout, stderr io.Writer) int {
 		// chancery.json's zone, edited by hand or from a newer zone database: every command
 		// that writes the settings, and the server's start, refuse it.
 		hint = "set the office's time zone with 'chancery time-zone Europe/Paris' (an IANA name, or UTC), then run this again"
+	case errors.Is(err, datadir.ErrNotOwner):
+		hint = "run chancery as the user the data directory belongs to (for a service's: sudo -u USER chancery …), or as root"
 	default:
 		hint = usageHint(c, err)
 	}
 	switch msg := err.Error(); {
 	case msg == "": // verify printed its answers; the status says the rest
-	case c != nil && wantsJSON(c):
-		writeJSON(stderr, jsonError{Error: msg, Hint: hint})
+		held.flush(stderr)
+	case c != nil && (wantsJSON(c) || askedJSON(c, args)):
+		writeJSON(stderr, jsonError{Error: msg, Hint: hint, Warnings: held.lines})
 	default:
 		// Messages and hints may quote a registry's answer (its "error"): escaped like the
 		// output of the commands that ask it (escaper), line breaks kept.

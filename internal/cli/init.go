@@ -197,7 +197,7 @@ func initRegistry(ctx context.Context, path, database string, s datadir.Settings
 func initHint(err error, path string) error {
 	var h *hinted
 	switch {
-	case errors.As(err, &h):
+	case errors.As(err, &h), errors.Is(err, datadir.ErrNotOwner): // run gives the latter's hint
 		return err
 	case errors.Is(err, datadir.ErrInitialized):
 		return withHint(err, "for a new office pass --data a new directory; an init of this one that stopped midway is finished by the same init, with the same settings")

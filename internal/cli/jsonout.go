@@ -2,10 +2,13 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Commands a script reads take --json: their result is one JSON object (or array) on stdout,
@@ -14,7 +17,10 @@ import (
 //
 //	{"error": "release TFN-2026-000042: ...", "hint": "see what the release still needs ..."}
 //
-// "hint" is left out when there is none.
+// "hint" is left out when there is none. The command's warnings (a token file others can
+// read, a token sent over plain http) are then in "warnings" rather than printed before the
+// object, so that stderr holds that one object; when the command succeeds they are printed
+// after its result, as "chancery: warning:" lines on stderr.
 
 // addJSONFlag adds --json to c.
 func addJSONFlag(c *cobra.Command, asJSON *bool) {
@@ -28,14 +34,73 @@ func writeJSON(w io.Writer, v any) error {
 
 // jsonError is the error a command run with --json prints on stderr.
 type jsonError struct {
-	Error string `json:"error"`
-	Hint  string `json:"hint,omitempty"`
+	Error    string   `json:"error"`
+	Hint     string   `json:"hint,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// heldWarnings are the warnings of a command run with --json, kept until run knows whether
+// they go into its JSON error or after its result.
+type heldWarnings struct{ lines []string }
+
+// heldWarningsKey is the context key of a run's *heldWarnings.
+type heldWarningsKey struct{}
+
+// Write keeps each line of p, without its "chancery: warning: " prefix.
+func (hw *heldWarnings) Write(p []byte) (int, error) {
+	for _, l := range strings.Split(strings.TrimSuffix(string(p), "\n"), "\n") {
+		hw.lines = append(hw.lines, strings.TrimPrefix(l, "chancery: warning: "))
+	}
+	return len(p), nil
+}
+
+// flush prints the kept warnings on w as "chancery: warning:" lines.
+func (hw *heldWarnings) flush(w io.Writer) {
+	for _, l := range hw.lines {
+		fmt.Fprintf(w, "chancery: warning: %s\n", l)
+	}
+	hw.lines = nil
+}
+
+// warnings returns where c prints its "chancery: warning:" lines: its stderr, or with
+// --json the run's held warnings.
+func warnings(c *cobra.Command) io.Writer {
+	if hw, ok := c.Context().Value(heldWarningsKey{}).(*heldWarnings); ok && wantsJSON(c) {
+		return hw
+	}
+	return c.ErrOrStderr()
 }
 
 // wantsJSON reports whether c ran with --json.
 func wantsJSON(c *cobra.Command) bool {
 	f := c.Flags().Lookup("json")
 	return f != nil && f.Value.Type() == "bool" && f.Value.String() == "true"
+}
+
+// askedJSON reports whether args ask c for --json, when parsing them stopped before it: a
+// script that passes --json after a flag whose value is refused reads its error as JSON too.
+func askedJSON(c *cobra.Command, args []string) bool {
+	if f := c.Flags().Lookup("json"); f == nil || f.Value.Type() != "bool" {
+		return false
+	}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		var f *pflag.Flag
+		switch {
+		case a == "--":
+			return false
+		case a == "--json", a == "--json=true":
+			return true
+		case strings.HasPrefix(a, "--") && !strings.Contains(a, "="):
+			f = c.Flags().Lookup(a[2:])
+		case len(a) == 2 && a[0] == '-':
+			f = c.Flags().ShorthandLookup(a[1:])
+		}
+		if f != nil && f.NoOptDefVal == "" {
+			i++ // its value, even one that reads "--json"
+		}
+	}
+	return false
 }
 
 // nonNil returns s, or an empty slice for nil, so that an empty list prints as [] and not

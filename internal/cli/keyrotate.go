@@ -55,7 +55,9 @@ compromise, rotate at once, then remove the old key (see docs/keys.md).
 
 A rotation to a token's key records the key's URI in chancery.json before it logs the
 rotation, so that the directory trusts its module: stopped after that, the office still
-starts, and the same command run again names the new key in chancery.json.`,
+starts, and the same command run again names the new key in chancery.json. A rotation
+stopped before it was logged leaves its new key file, which never signed anything logged:
+the next rotation removes every office-<id>.key that the office's key history does not name.`,
 		Example: `  chancery key rotate office --reason "yearly rotation"
   chancery key rotate office --to 'pkcs11:token=chancery;object=office-2027?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=/etc/chancery/pin'
   chancery trust export --out trust.json`,
@@ -83,6 +85,15 @@ starts, and the same command run again names the new key in chancery.json.`,
 			oldRef := d.OfficeKeyRef()
 			if len(h) > 0 {
 				oldRef = h[len(h)-1].Ref
+			}
+			// A rotation killed before it was logged left its new key file: the store's key
+			// history, read under the lock, names every key file in use.
+			used := make([]string, len(h))
+			for i, k := range h {
+				used[i] = k.Ref
+			}
+			if err := d.RemoveUnusedKeyFiles(used); err != nil {
+				return err
 			}
 			var next crypto.Signer
 			var ref, newFile string
@@ -123,6 +134,7 @@ starts, and the same command run again names the new key in chancery.json.`,
 					return err
 				}
 				next, ref, newFile = k, name, name
+				rotateStep("key written")
 			}
 			// The dispatch secret of an office made before dispatch.key derives from the first
 			// key file: record it before that file may be retired and removed.

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/chancery/chancery/internal/client"
@@ -185,7 +186,7 @@ CHANCERY_OIDC_CLIENT_SECRET_FILE.`,
 // for a Chancery token.
 func login(c *cobra.Command, base string) (*savedLogin, error) {
 	base = strings.TrimSuffix(base, "/")
-	warnPlainHTTP(c.ErrOrStderr(), base, true)
+	warnPlainHTTP(warnings(c), base, true)
 	// The registry's client follows no redirect off its origin: the provider's tokens are
 	// posted to it (client.CheckRedirect). The provider is asked through its own client.
 	hc := &http.Client{Timeout: 30 * time.Second, CheckRedirect: client.CheckRedirect}
@@ -200,7 +201,7 @@ func login(c *cobra.Command, base string) (*savedLogin, error) {
 	err = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&info)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || err != nil || info.Issuer == "" {
-		return nil, withHint(fmt.Errorf("login: %s does not sign in through an OpenID provider (%s)", base, resp.Status),
+		return nil, withHint(fmt.Errorf("login: %s does not sign in through an OpenID provider (%s)", redacted(base), resp.Status),
 			"the server needs --oidc-issuer; without it, use the token an admin gave you in CHANCERY_TOKEN")
 	}
 	cx := gooidc.ClientContext(ctx(c), &http.Client{Timeout: 30 * time.Second})
@@ -256,10 +257,32 @@ func login(c *cobra.Command, base string) (*savedLogin, error) {
 }
 
 // writeLogin writes the token file with mode 0600, replacing any earlier one whole and
-// durably (exclfile.Replace).
+// durably (exclfile.Replace). A login killed midway left Replace's temporary file, a copy of
+// its token, for good: under a lock on the directory, which another login takes while it
+// writes, every such file there is a killed login's, and is removed first.
 func writeLogin(path string, s *savedLogin) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := syscall.Flock(int(d.Fd()), syscall.LOCK_EX); err != nil {
+		return fmt.Errorf("lock %s: %w", dir, err)
+	}
+	ents, err := d.ReadDir(-1)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if n := e.Name(); strings.HasPrefix(n, filepath.Base(path)+".") && strings.HasSuffix(n, ".tmp") {
+			if err := os.Remove(filepath.Join(dir, n)); err != nil {
+				return err
+			}
+		}
 	}
 	b, _ := json.MarshalIndent(s, "", "  ")
 	return exclfile.Replace(path, append(b, '\n'), 0o600)

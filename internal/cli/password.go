@@ -54,7 +54,7 @@ may read (chmod 600). It needs at least 12 characters. The registry keeps only i
 			} else {
 				who += "'s"
 			}
-			fmt.Fprintf(c.ErrOrStderr(), "chancery: %s password is set; sign in at %s/signin\n", who, strings.TrimSuffix(rm.url, "/"))
+			fmt.Fprintf(c.ErrOrStderr(), "chancery: %s password is set; sign in at %s/signin\n", who, strings.TrimSuffix(redacted(rm.url), "/"))
 			return nil
 		},
 	}

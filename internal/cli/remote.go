@@ -50,7 +50,17 @@ func warnPlainHTTP(w io.Writer, base string, credential bool) {
 	if !credential || err != nil || !strings.EqualFold(u.Scheme, "http") || loopback(u.Hostname()) {
 		return
 	}
-	fmt.Fprintf(w, "chancery: warning: %s is plain http: the token crosses the network unencrypted, readable and replaceable by anyone on the way; use the registry's https address\n", printable(base))
+	fmt.Fprintf(w, "chancery: warning: %s is plain http: the token crosses the network unencrypted, readable and replaceable by anyone on the way; use the registry's https address\n", printable(redacted(base)))
+}
+
+// redacted returns the registry URL base as messages quote it: a password in it, a
+// credential too (sent as basic authentication), masked as Go's own errors mask it.
+func redacted(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.User == nil {
+		return base
+	}
+	return u.Redacted()
 }
 
 // loopback reports whether host names this machine.
@@ -258,7 +268,7 @@ func (rm *remote) withClientToken(needToken bool, f func(c *cobra.Command, cl *c
 		if err != nil {
 			return err
 		}
-		rm.warn(c.ErrOrStderr(), cl)
+		rm.warn(warnings(c), cl)
 		out, errw := &escaper{w: c.OutOrStdout()}, &escaper{w: c.ErrOrStderr()}
 		c.SetOut(out)
 		c.SetErr(errw)

@@ -74,3 +74,55 @@ func TestRotationToATokenKilledAfterItsCommitStarts(t *testing.T) {
 	d.Close()
 	opens("after the rotation again")
 }
+
+// TestRotationKilledBeforeItsCommitLeavesNoKey: 'key rotate office' SIGKILLed after it wrote
+// the new key file, before the rotation was logged, left that private key (office-<id>.key,
+// never used) in the data directory for good. The next rotation removes it: the store's
+// key history, read under the directory's lock, names every key file in use.
+func TestRotationKilledBeforeItsCommitLeavesNoKey(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills a child process")
+	}
+	t.Setenv("CHANCERY_STATE_DIR", t.TempDir())
+	dir := filepath.Join(t.TempDir(), "office")
+	if code, _, errs := run("init", "--data", dir, "--office", "Rotate Office", "--prefix", "ROT", "--url", "https://rotate.example", "--no-pdf-ca"); code != 0 {
+		t.Fatalf("init: status %d\n%s", code, errs)
+	}
+	keyFiles := func() []string {
+		t.Helper()
+		names, err := filepath.Glob(filepath.Join(dir, "office-*.key"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, n := range names {
+			names[i] = filepath.Base(n)
+		}
+		return names
+	}
+
+	killedAt(t, "rotate", "key written", "key", "rotate", "office", "--data", dir)
+	if left := keyFiles(); len(left) != 1 {
+		t.Fatalf("after the kill: key files %v, want the unused one", left)
+	}
+
+	code, stdout, errs := run("key", "rotate", "office", "--data", dir, "--json")
+	if code != 0 {
+		t.Fatalf("the rotation again: status %d\n%s%s", code, stdout, errs)
+	}
+	d, err := datadir.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if left := keyFiles(); len(left) != 1 || left[0] != d.Settings.OfficeKey {
+		t.Fatalf("after the rotation again: key files %v, want only the office's key %s", left, d.Settings.OfficeKey)
+	}
+
+	// A second rotation keeps the retired key the history names.
+	if code, stdout, errs := run("key", "rotate", "office", "--data", dir); code != 0 {
+		t.Fatalf("a second rotation: status %d\n%s%s", code, stdout, errs)
+	}
+	if left := keyFiles(); len(left) != 2 {
+		t.Fatalf("after a second rotation: key files %v, want the retired and the current", left)
+	}
+}

@@ -136,8 +136,11 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	defer accesslog.Flush(logger) // last: the access lines of the requests served until the end
 
 	ln, err := net.Listen("tcp", listen)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return withHint(err, "another process is using %s; pass --listen 127.0.0.1:PORT", listen)
+	}
 	if err != nil {
-		return withHint(err, "another process may be using %s; pass --listen 127.0.0.1:PORT", listen)
+		return withHint(err, "pass --listen HOST:PORT with an address of this machine, e.g. 127.0.0.1:8080 (or set CHANCERY_LISTEN)")
 	}
 	defer ln.Close()
 	// The demo's members sign in with a password printed in its source and its output, and

@@ -31,7 +31,7 @@ func newVerify(rm *remote) *cobra.Command {
 		if err != nil {
 			return nil, err
 		}
-		cps, err := loadCheckpointState(stateDir(), root.LogKey, c.ErrOrStderr())
+		cps, err := loadCheckpointState(stateDir(), root.LogKey, warnings(c))
 		if err != nil {
 			return nil, err
 		}

@@ -27,7 +27,10 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"os/user"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -63,6 +66,10 @@ var ErrInitialized = errors.New("already initialized")
 // ErrUnfinished is Open's refusal of a directory whose init stopped before its keys were in
 // place: the same 'chancery init' run again finishes it.
 var ErrUnfinished = errors.New("the init of this data directory did not finish: run the same 'chancery init' again")
+
+// ErrNotOwner is wrapped by the refusal of a data directory, or of its settings, that belongs
+// to a user other than the one running chancery and root (checkOwner).
+var ErrNotOwner = errors.New("belongs to another user")
 
 // ErrNotWritten is wrapped by the refusals of a file of the data directory that is not one
 // chancery wrote there: not a regular file, or larger than any it writes (readSmall).
@@ -218,10 +225,10 @@ func Init(path string, s Settings) (_ *Dir, err error) {
 	secret := make([]byte, 32)
 	rand.Read(secret)
 	files = append(files, staged{dispatchFile, []byte(base64.StdEncoding.EncodeToString(secret) + "\n")})
-	for _, f := range files {
-		if _, err := os.Lstat(filepath.Join(path, f.name)); !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("write %s: %w", f.name, errors.Join(fs.ErrExist, err))
-		}
+	// Before looking inside: in another user's directory, which this user may not even
+	// search, the refusal is the owner's, not a file that cannot be looked at.
+	if err := checkOwner("data directory", path); err != nil {
+		return nil, err
 	}
 
 	_, statErr := os.Stat(path)
@@ -230,6 +237,25 @@ func Init(path string, s Settings) (_ *Dir, err error) {
 	}
 	if err := checkUnchangeable("data directory", path, "700"); err != nil {
 		return nil, err
+	}
+	if err := checkOwner("data directory", path); err != nil {
+		return nil, err
+	}
+	// Two inits started at once on a fresh directory each removed and wrote the other's
+	// staged keys, and the one refused then removed what it took for its own: the second
+	// waits here, and finds the first's settings.
+	unlock, err := lockDir(path)
+	if err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	defer unlock()
+	if _, err := os.Lstat(filepath.Join(path, settingsFile)); err == nil {
+		return nil, fmt.Errorf("%s is %w", path, ErrInitialized)
+	}
+	for _, f := range files {
+		if _, err := os.Lstat(filepath.Join(path, f.name)); !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("write %s: %w", f.name, errors.Join(fs.ErrExist, err))
+		}
 	}
 	var written []string
 	defer func() {
@@ -341,8 +367,17 @@ func Reopen(path string, s Settings) (_ *Dir, err error) {
 			return nil, err
 		}
 	}
-	// Killed after it wrote the settings, Init may have left its keys staged.
-	if err := moveInStaged(path); err != nil {
+	// Killed after it wrote the settings, Init may have left its keys staged; or it is still
+	// moving them in, holding the directory's lock: both renaming one file, the one refused
+	// fails, and an Init that fails removes what it wrote, the keys the other moved in.
+	unlock, err := lockDir(path)
+	if err != nil {
+		keys.close()
+		return nil, err
+	}
+	err = moveInStaged(path)
+	unlock()
+	if err != nil {
 		keys.close()
 		return nil, err
 	}
@@ -514,14 +549,11 @@ func (d *Dir) Finish() error {
 // office), each with the settings it read when it opened the directory, each rewrote the
 // whole file, and the second undid the first's change.
 func (d *Dir) changeSettings(change func(*Settings) error) error {
-	dir, err := os.Open(d.Path)
+	unlock, err := lockDir(d.Path)
 	if err != nil {
 		return fmt.Errorf("write settings: %w", err)
 	}
-	defer dir.Close()
-	if err := syscall.Flock(int(dir.Fd()), syscall.LOCK_EX); err != nil {
-		return fmt.Errorf("write settings: lock %s: %w", d.Path, err)
-	}
+	defer unlock()
 	s, err := readSettings(d.Path)
 	if err != nil {
 		return err
@@ -534,6 +566,20 @@ func (d *Dir) changeSettings(change func(*Settings) error) error {
 	}
 	d.Settings = s
 	return nil
+}
+
+// lockDir takes an exclusive lock on the directory path itself, waiting for it, for Init and
+// the changes of the settings; the server's lock is another (Lock). unlock releases it.
+func lockDir(path string) (unlock func(), err error) {
+	dir, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(dir.Fd()), syscall.LOCK_EX); err != nil {
+		dir.Close()
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return func() { dir.Close() }, nil
 }
 
 func checkOrigin(o string) error {
@@ -621,6 +667,11 @@ func readSettings(path string) (Settings, error) {
 	}
 	if err := checkUnchangeable("settings", filepath.Join(path, settingsFile), "600"); err != nil {
 		return s, err
+	}
+	for _, f := range []struct{ what, name string }{{"data directory", path}, {"settings", filepath.Join(path, settingsFile)}} {
+		if err := checkOwner(f.what, f.name); err != nil {
+			return s, err
+		}
 	}
 	js, err := readSmall(filepath.Join(path, settingsFile))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -772,6 +823,35 @@ func checkUnchangeable(what, name, chmod string) error {
 	return nil
 }
 
+// euid is os.Geteuid, replaced by tests.
+var euid = os.Geteuid
+
+// checkOwner refuses a file or directory (what names it) that belongs to neither the user
+// running chancery nor root: its owner could put a key of theirs in place of the office's,
+// or name in the settings a PKCS#11 module that this user's process then loads. Root may
+// use any user's directory (a restore or a migration in a service user's directory, which
+// that user runs). A missing one is for the reader to report.
+func checkOwner(what, name string) error {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return nil
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	me := euid()
+	if !ok || me == 0 || int(st.Uid) == me || st.Uid == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s %s %w (%s), not to you (%s)", what, name, ErrNotOwner, userName(int(st.Uid)), userName(me))
+}
+
+// userName is the name of the user uid, with its uid, or its uid alone if it has none.
+func userName(uid int) string {
+	if u, err := user.LookupId(strconv.Itoa(uid)); err == nil {
+		return fmt.Sprintf("%s, uid %d", u.Username, uid)
+	}
+	return fmt.Sprintf("uid %d", uid)
+}
+
 // readOfficeKey reads an office key file, refusing a file others can read.
 func readOfficeKey(name string) (ed25519.PrivateKey, error) {
 	if err := checkPrivate("office key", name); err != nil {
@@ -886,6 +966,34 @@ func (d *Dir) NewKeyFile() (ed25519.PrivateKey, string, error) {
 		return nil, "", fmt.Errorf("write office key: %w", err)
 	}
 	return k, name, nil
+}
+
+// RemoveUnusedKeyFiles removes the key files NewKeyFile wrote (office-<id>.key) that neither
+// keep nor the settings name: each is the new key of a rotation killed before it was logged,
+// a private key that never signed anything logged. The caller holds the directory's lock
+// (Lock) and passes every key file the store's key history names, read under it.
+func (d *Dir) RemoveUnusedKeyFiles(keep []string) error {
+	names, err := filepath.Glob(filepath.Join(d.Path, "office-*.key"))
+	if err != nil {
+		return err
+	}
+	removed := false
+	for _, p := range names {
+		name := filepath.Base(p)
+		id, ok := strings.CutSuffix(strings.TrimPrefix(name, "office-"), ".key")
+		if b, err := hex.DecodeString(id); !ok || err != nil || len(b) != 6 ||
+			name == d.Settings.OfficeKey || slices.Contains(keep, name) {
+			continue
+		}
+		if err := os.Remove(p); err != nil {
+			return fmt.Errorf("remove unused office key: %w", err)
+		}
+		removed = true
+	}
+	if removed {
+		return exclfile.SyncDir(d.Path)
+	}
+	return nil
 }
 
 // SetNextOfficeKey records ref, a key in a token, as the key a rotation is moving the office

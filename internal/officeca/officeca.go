@@ -19,10 +19,12 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/big"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/chancery/chancery/internal/exclfile"
@@ -172,7 +174,7 @@ func Renew(dir string, caKeyPEM []byte, now time.Time) (*x509.Certificate, error
 	if err := finishRenewal(dir); err != nil {
 		return nil, fmt.Errorf("renew pdf signing certificate: %w", err)
 	}
-	certData, err := os.ReadFile(filepath.Join(dir, SigningCertFile))
+	certData, err := readFile(filepath.Join(dir, SigningCertFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("renew pdf signing certificate in %s: %w", dir, ErrNoCertificate)
 	}
@@ -255,7 +257,7 @@ func officeCA(dir string, leaf *x509.Certificate) (*x509.Certificate, error) {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	data, err := os.ReadFile(filepath.Join(dir, CACertFile))
+	data, err := readFile(filepath.Join(dir, CACertFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, notOurs
 	}
@@ -276,14 +278,14 @@ func officeCA(dir string, leaf *x509.Certificate) (*x509.Certificate, error) {
 // still staged, matches the key in place: it is renamed over the old one), or removes what
 // a Renew killed before it renamed anything staged.
 func finishRenewal(dir string) error {
-	certData, err := os.ReadFile(filepath.Join(dir, renewedCertFile))
+	certData, err := readFile(filepath.Join(dir, renewedCertFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return removeRenewal(dir)
 	}
 	if err != nil {
 		return err
 	}
-	keyData, err := os.ReadFile(filepath.Join(dir, SigningKeyFile))
+	keyData, err := readFile(filepath.Join(dir, SigningKeyFile))
 	if err != nil {
 		return err
 	}
@@ -391,7 +393,7 @@ func Discard(dir string) error {
 // ErrNoCertificate if dir has no signing certificate. The chain is pdf-chain.crt if present,
 // otherwise pdf-ca.crt if present.
 func Load(dir string) (*pdf.Signer, error) {
-	certData, err := os.ReadFile(filepath.Join(dir, SigningCertFile))
+	certData, err := readFile(filepath.Join(dir, SigningCertFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("load pdf signing certificate from %s: %w", dir, ErrNoCertificate)
 	}
@@ -403,13 +405,13 @@ func Load(dir string) (*pdf.Signer, error) {
 	if fi, err := os.Stat(filepath.Join(dir, SigningKeyFile)); err == nil && fi.Mode().Perm()&0o077 != 0 {
 		return nil, fmt.Errorf("pdf signing key %s is readable by others (mode %v): chmod 600 it", filepath.Join(dir, SigningKeyFile), fi.Mode().Perm())
 	}
-	keyData, err := os.ReadFile(filepath.Join(dir, SigningKeyFile))
+	keyData, err := readFile(filepath.Join(dir, SigningKeyFile))
 	if err != nil {
 		return nil, fmt.Errorf("load pdf signing key: %w", err)
 	}
 	var chainData []byte
 	for _, name := range []string{ChainFile, CACertFile} {
-		chainData, err = os.ReadFile(filepath.Join(dir, name))
+		chainData, err = readFile(filepath.Join(dir, name))
 		if err == nil {
 			break
 		}
@@ -574,4 +576,35 @@ func serial() (*big.Int, error) {
 		return nil, err
 	}
 	return n.Add(n, big.NewInt(1)), nil
+}
+
+// maxFile bounds the files Load and Renew read: a certificate chain and a key are a few KiB.
+const maxFile = 1 << 20
+
+// readFile reads the directory's file name, refusing anything but a regular file of at most
+// maxFile bytes without reading further: one replaced by a link to a large file or to
+// /dev/zero would be held whole in memory before it was refused, and a FIFO would keep the
+// command (or serve, at start) waiting for ever. A missing file's error wraps fs.ErrNotExist.
+func readFile(name string) ([]byte, error) {
+	// O_NONBLOCK: opening a FIFO for reading waits for a writer, before Stat can refuse it.
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%v)", name, fi.Mode().Type())
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxFile {
+		return nil, fmt.Errorf("%s is larger than %d bytes", name, maxFile)
+	}
+	return b, nil
 }

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -130,5 +131,52 @@ func TestKeyCreationKilledChild(t *testing.T) {
 		if _, err := LoadKey(filepath.Join(dir, fmt.Sprint(i)), "witness.test.example"); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestLoadKeyReadsABoundedRegularFile: LoadKey read witness.key whole; a FIFO in its place
+// kept the witness waiting for ever at start, and a huge file was read into memory before
+// being refused. Each is now refused at once, naming the file. (A link to /dev/zero is
+// refused already by the mode check: it reads as 0666.)
+func TestLoadKeyReadsABoundedRegularFile(t *testing.T) {
+	const name = "witness.test.example"
+	for _, c := range []struct {
+		what string
+		make func(path string) error
+		want string
+	}{
+		{"fifo", func(path string) error { return syscall.Mkfifo(path, 0o600) }, "not a regular file"},
+		{"large", func(path string) error {
+			f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			return f.Truncate(8 << 20) // sparse
+		}, "larger than"},
+	} {
+		t.Run(c.what, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, KeyFile)
+			if err := c.make(path); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				_, err := LoadKey(dir, name)
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), path) {
+					t.Fatalf("LoadKey = %v, want an error naming %s: %s", err, path, c.want)
+				}
+			case <-time.After(10 * time.Second):
+				if w, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+					w.Close()
+				}
+				t.Fatalf("LoadKey still waiting on %s after 10s", path)
+			}
+		})
 	}
 }
