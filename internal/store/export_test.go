@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"database/sql"
+)
 
 // WriterPragma reads a PRAGMA on the write connection, for tests of per-connection settings.
 func (db *DB) WriterPragma(ctx context.Context, name string) (string, error) {
@@ -68,3 +71,10 @@ func (db *DB) MarkProviderMembersForTest(ctx context.Context) error {
 
 // CommitRefused is commitRefused, for its test.
 var CommitRefused = commitRefused
+
+// SetCommitSQLite replaces the commit of SQLite's group transactions until the test ends.
+func SetCommitSQLite(t interface{ Cleanup(func()) }, commit func(*sql.Tx) error) {
+	old := commitSQLite
+	commitSQLite = commit
+	t.Cleanup(func() { commitSQLite = old })
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -232,9 +233,9 @@ func (c *committer) commit(batch []*call) {
 			abort(err)
 			return
 		}
-	} else if err := sqlTx.Commit(); err != nil {
+	} else if err := commitSQLite(sqlTx); err != nil {
 		metrics.DatabaseError(metrics.OpCommit)
-		abort(fmt.Errorf("store: commit: %w", err))
+		abort(sqliteCommitError(err))
 		return
 	}
 	metrics.DatabaseCommits.Inc()
@@ -249,6 +250,27 @@ func (c *committer) commit(batch []*call) {
 		}
 	}
 }
+
+// commitSQLite commits an SQLite transaction; tests replace it to fail as a disk would.
+var commitSQLite = (*sql.Tx).Commit
+
+// sqliteCommitError is the error of Update for err, a failed SQLite COMMIT. An I/O error
+// there (most often the WAL's fsync) comes after SQLite wrote the transaction's frames to the
+// WAL, its commit frame included: it leaves them out of the WAL index, so that nothing in this
+// process sees them, but the recovery that runs when the database is next opened after a crash
+// reads them back, and the transaction is then committed. Its outcome is unknown
+// (ErrCommitUnknown), not a failure. Any other error (a deferred constraint) is SQLite's
+// refusal, before anything was written.
+func sqliteCommitError(err error) error {
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) && coded.Code()&0xff == sqliteIOErr {
+		return fmt.Errorf("store: commit: %w; %w until the database is next opened", err, ErrCommitUnknown)
+	}
+	return fmt.Errorf("store: commit: %w", err)
+}
+
+// sqliteIOErr is SQLITE_IOERR, the primary code of every I/O error.
+const sqliteIOErr = 10
 
 // runCall runs the call's function, catching a panic to hand it back to the caller.
 func runCall(cl *call, tx *Tx) (panicked any, err error) {

@@ -204,6 +204,9 @@ func testGroupCommitCancelledCaller(t *testing.T, db *store.DB) {
 						SELECT $1 * 1000000 + x FROM c`, k); err != nil {
 						return err
 					}
+					// On a loaded machine the timer may fire only after the write: the next
+					// statement waits for it.
+					<-cctx.Done()
 				}
 				return insertK(cctx, tx, 100+k)
 			})

@@ -172,7 +172,7 @@ func (db *DB) commitPostgres(tx *sql.Tx, xid string) error {
 		err := db.r.QueryRowContext(ctx, `SELECT pg_xact_status($1::xid8)`, xid).Scan(&status)
 		switch {
 		case err != nil:
-			return fmt.Errorf("store: commit: %w; and its outcome is unknown: %w", cerr, err)
+			return fmt.Errorf("store: commit: %w; and %w: %w", cerr, ErrCommitUnknown, err)
 		case status.String == "committed":
 			return nil
 		case status.String == "aborted" || !status.Valid:
@@ -181,7 +181,7 @@ func (db *DB) commitPostgres(tx *sql.Tx, xid string) error {
 		// "in progress": the server has not yet noticed that the client went away.
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("store: commit: %w; transaction %s still in progress", cerr, xid)
+			return fmt.Errorf("store: commit: %w; transaction %s still in progress: %w", cerr, xid, ErrCommitUnknown)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}

@@ -9,13 +9,15 @@
 //
 // Durability contract: when [DB.Update] returns nil, the transaction is on stable storage (the
 // SQLite WAL is fsynced with synchronous=FULL; PostgreSQL commits with synchronous_commit=on).
-// When it returns an error, nothing the function wrote is visible, ever, with one exception: a
-// PostgreSQL COMMIT whose answer was lost and whose outcome could not be learnt afterwards
-// (the database unreachable for 20 s; the error then says "outcome is unknown" or "still in
-// progress") may have committed. Update calls that arrive while a transaction commits share
-// the next transaction (group commit, group.go): each runs in a savepoint of its own, so a
-// failing one undoes only its own writes, and none returns nil before the shared commit is
-// durable; a database that rolls the whole transaction back (ErrTxAborted) fails them all.
+// When it returns an error, nothing the function wrote is visible, ever, with two exceptions,
+// whose errors wrap [ErrCommitUnknown]: a PostgreSQL COMMIT whose answer was lost and whose
+// outcome could not be learnt afterwards (the database unreachable for 20 s) may have
+// committed; an SQLite COMMIT that failed with an I/O error (the WAL's fsync failed) is not
+// visible to this process, but may be found committed when the database is next opened after
+// a crash. Update calls that arrive while a transaction commits share the next transaction
+// (group commit, group.go): each runs in a savepoint of its own, so a failing one undoes only
+// its own writes, and none returns nil before the shared commit is durable; a database that
+// rolls the whole transaction back (ErrTxAborted) fails them all.
 //
 // Concurrency contract: Update transactions are serialized (one writer at a time); View
 // transactions run concurrently with each other and with Update, each on a consistent snapshot
@@ -47,6 +49,10 @@ var ErrNotFound = errors.New("not found")
 // the statements of the Tx's methods, refuse to run, and the caller must fail the whole
 // transaction.
 var ErrTxAborted = errors.New("the transaction was rolled back")
+
+// ErrCommitUnknown is wrapped by the error of an Update whose commit failed without its
+// outcome being known: the transaction may be committed (see the durability contract).
+var ErrCommitUnknown = errors.New("the commit's outcome is unknown")
 
 // Dialect names a backend.
 type Dialect string

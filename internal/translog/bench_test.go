@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/store/storetest"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -115,4 +117,58 @@ func BenchmarkInclusionProof(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "proofs/s")
 	})
+}
+
+// BenchmarkReadPostgres measures what a read of the published tree costs on PostgreSQL, where
+// each read transaction also reads the stored head to check that it extends the published
+// one (viewPublished): an entry and an entry bundle (their tile cached), an inclusion proof
+// (from the cache alone), a read transaction with the head check and nothing else, and one
+// without it.
+func BenchmarkReadPostgres(b *testing.B) {
+	url := storetest.PostgresURL(b)
+	s, _ := newSigner(b)
+	dbs, logs := openSharedAt(b, url, s, 1)
+	db, l := dbs[0], logs[0]
+	ctx := context.Background()
+	const size = 1000
+	entries := make([][]byte, size)
+	for i := range entries {
+		entries[i] = fmt.Appendf(nil, "entry %d", i)
+	}
+	for i := 0; i < size; i += 100 {
+		if _, err := l.AppendAllTx(ctx, entries[i:i+100], nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		read func(i int64) error
+	}{
+		{"entry", func(i int64) error { _, err := l.Entry(ctx, i); return err }},
+		{"bundle", func(i int64) error {
+			_, err := l.ReadTile(ctx, tlog.Tile{H: TileHeight, L: EntriesLevel, N: i / TileWidth, W: TileWidth})
+			if i/TileWidth == size/TileWidth {
+				_, err = l.ReadTile(ctx, tlog.Tile{H: TileHeight, L: EntriesLevel, N: i / TileWidth, W: size % TileWidth})
+			}
+			return err
+		}},
+		{"proof", func(i int64) error { _, err := l.InclusionProof(ctx, i, size); return err }},
+		{"view-with-head-check", func(int64) error {
+			return l.viewPublished(ctx, func(*store.Tx, int64) error { return nil })
+		}},
+		{"view", func(int64) error { return db.View(ctx, func(*store.Tx) error { return nil }) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.RunParallel(func(pb *testing.PB) {
+				i := int64(0)
+				for pb.Next() {
+					i = (i*7919 + 104729) % size
+					if err := c.read(i); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
 }

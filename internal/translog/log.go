@@ -342,10 +342,11 @@ func (l *Log) Append(ctx context.Context, entry []byte) (int64, error) {
 
 // AppendTx appends entry like Append, running fn in the same transaction first, so that the
 // entry and the registry change it records commit together or not at all. As with Append, an
-// error means that neither committed (save a PostgreSQL commit whose outcome could not be
-// learnt: see store's durability contract), and an index that both did, even if ctx ended
-// meanwhile: the caller's work after the commit (publishing what the change made public,
-// updating what it keeps in memory) must not be skipped because its client went away.
+// error means that neither committed (save a commit whose outcome is unknown, an error
+// wrapping store.ErrCommitUnknown: see store's durability contract), and an index that both
+// did, even if ctx ended meanwhile: the caller's work after the commit (publishing what the
+// change made public, updating what it keeps in memory) must not be skipped because its
+// client went away.
 func (l *Log) AppendTx(ctx context.Context, entry []byte, fn TxFunc) (int64, error) {
 	return l.AppendAllTx(ctx, [][]byte{entry}, fn)
 }

@@ -23,13 +23,15 @@ func (r *storeHashReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	var out []tlog.Hash
 	err := r.db.View(r.ctx, func(tx *store.Tx) error {
 		var err error
-		out, err = readHashes(r.ctx, tx, nil, indexes)
+		out, err = readHashes(r.ctx, tx, nil, 0, indexes)
 		return err
 	})
 	return out, err
 }
 
-func readHashes(ctx context.Context, tx *store.Tx, cache *tileCache, indexes []int64) ([]tlog.Hash, error) {
+// readHashes reads the stored hashes at indexes in tx, through cache if it is not nil, which
+// may keep what it reads of the tree of size published (see readTile).
+func readHashes(ctx context.Context, tx *store.Tx, cache *tileCache, published int64, indexes []int64) ([]tlog.Hash, error) {
 	out := make([]tlog.Hash, len(indexes))
 	tiles := map[tileKey]store.Tile{}
 	for i, idx := range indexes {
@@ -38,7 +40,7 @@ func readHashes(ctx context.Context, tx *store.Tx, cache *tileCache, indexes []i
 		st, ok := tiles[k]
 		if !ok {
 			var err error
-			st, err = readTile(ctx, tx, cache, k, t.W)
+			st, err = readTile(ctx, tx, cache, published, k, t.W)
 			if err != nil {
 				return nil, fmt.Errorf("read hash %d: %w", idx, err)
 			}
@@ -47,7 +49,7 @@ func readHashes(ctx context.Context, tx *store.Tx, cache *tileCache, indexes []i
 		if st.Width < t.W {
 			// Read first at a narrower width than this hash needs.
 			var err error
-			if st, err = readTile(ctx, tx, nil, k, t.W); err != nil {
+			if st, err = readTile(ctx, tx, nil, 0, k, t.W); err != nil {
 				return nil, fmt.Errorf("read hash %d: %w", idx, err)
 			}
 			tiles[k] = st
@@ -82,9 +84,12 @@ func readHashes(ctx context.Context, tx *store.Tx, cache *tileCache, indexes []i
 const keepLevel = 4
 
 // readTile reads a stored tile that the caller needs at width w or wider, through the cache
-// when there is one.
+// when there is one. The cache keeps only the part of the tile inside the tree of size
+// published, a tree that tx was checked to extend (viewPublished): the stored tile may be
+// wider, holding entries other servers appended since, which a database set back under this
+// server (see extendsPublished) may replace with others before this server publishes them.
 // Without tx, it reads the cache alone and a tile it does not hold is errNotCached.
-func readTile(ctx context.Context, tx *store.Tx, cache *tileCache, k tileKey, w int) (store.Tile, error) {
+func readTile(ctx context.Context, tx *store.Tx, cache *tileCache, published int64, k tileKey, w int) (store.Tile, error) {
 	if cache != nil {
 		if t, ok := cache.get(k, w); ok {
 			return store.Tile{Level: k.level, Index: k.n, Width: t.width, Data: t.data}, nil
@@ -98,9 +103,33 @@ func readTile(ctx context.Context, tx *store.Tx, cache *tileCache, k tileKey, w 
 		return store.Tile{}, err
 	}
 	if cache != nil {
-		cache.put(k, st.Width, st.Data)
+		if cw, data, ok := publishedPart(st, published); ok {
+			cache.put(k, cw, data)
+		}
 	}
 	return st, nil
+}
+
+// publishedPart returns the width and data of the part of the stored tile st inside the tree
+// of size published, and false when that part is empty or cannot be cut.
+func publishedPart(st store.Tile, published int64) (int, []byte, bool) {
+	count := published // the nodes at the tile's level in that tree
+	if st.Level > 0 {
+		count = published >> uint(TileHeight*st.Level)
+	}
+	w := int(min(int64(st.Width), count-st.Index*TileWidth))
+	switch {
+	case w < 1:
+		return 0, nil, false
+	case w == st.Width:
+		return w, st.Data, true
+	case st.Level == EntriesLevel:
+		data, err := bundlePrefix(st.Data, w)
+		return w, data, err == nil
+	case w*tlog.HashSize > len(st.Data):
+		return 0, nil, false
+	}
+	return w, st.Data[:w*tlog.HashSize], true
 }
 
 // ReadTile returns the tile t (level -1 for an entry bundle) at width t.W, if the published
@@ -116,14 +145,11 @@ func (l *Log) ReadTile(ctx context.Context, t tlog.Tile) ([]byte, error) {
 		return nil, fmt.Errorf("tile %s: %w", TilePath(t), ErrOutOfRange)
 	}
 	var data []byte
-	err := l.viewPublished(ctx, func(tx *store.Tx) error {
-		st, err := readTile(ctx, tx, l.cache, tileKey{t.L, t.N}, t.W)
-		if err != nil {
-			return err
-		}
+	err := l.withTile(ctx, tileKey{t.L, t.N}, t.W, func(st store.Tile) error {
 		if st.Width < t.W {
 			return fmt.Errorf("tile %s: stored width %d: %w", TilePath(t), st.Width, store.ErrNotFound)
 		}
+		var err error
 		if t.L == EntriesLevel {
 			data, err = bundlePrefix(st.Data, t.W)
 			return err
@@ -137,17 +163,29 @@ func (l *Log) ReadTile(ctx context.Context, t tlog.Tile) ([]byte, error) {
 	return data, nil
 }
 
+// withTile runs fn with the tile k, read at width w or wider: from the tile cache if it holds
+// it, which needs no read transaction (the cache holds only what this server published, see
+// readTile), and otherwise in a read transaction on a store that holds the published tree.
+func (l *Log) withTile(ctx context.Context, k tileKey, w int, fn func(store.Tile) error) error {
+	if st, err := readTile(ctx, nil, l.cache, 0, k, w); err == nil {
+		return fn(st)
+	}
+	return l.viewPublished(ctx, func(tx *store.Tx, published int64) error {
+		st, err := readTile(ctx, tx, l.cache, published, k, w)
+		if err != nil {
+			return err
+		}
+		return fn(st)
+	})
+}
+
 // Entry returns the entry at index i of the published tree.
 func (l *Log) Entry(ctx context.Context, i int64) ([]byte, error) {
 	if i < 0 || i >= l.Head().Size {
 		return nil, fmt.Errorf("entry %d: %w", i, ErrOutOfRange)
 	}
 	var entry []byte
-	err := l.viewPublished(ctx, func(tx *store.Tx) error {
-		st, err := readTile(ctx, tx, l.cache, tileKey{EntriesLevel, i / TileWidth}, int(i%TileWidth)+1)
-		if err != nil {
-			return err
-		}
+	err := l.withTile(ctx, tileKey{EntriesLevel, i / TileWidth}, int(i%TileWidth)+1, func(st store.Tile) error {
 		entries, err := SplitBundle(st.Data)
 		if err != nil {
 			return err
@@ -181,12 +219,16 @@ func (l *Log) LeafIndex(ctx context.Context, h tlog.Hash) (int64, error) {
 	return 0, fmt.Errorf("leaf %s: %w", h, store.ErrNotFound)
 }
 
-// TreeHashAt returns the leaf hash of entry i, read from its level-0 tile.
+// TreeHashAt returns the leaf hash of entry i of the published tree, read from its level-0
+// tile.
 func (l *Log) TreeHashAt(ctx context.Context, i int64) (tlog.Hash, error) {
+	if i < 0 || i >= l.Head().Size {
+		return tlog.Hash{}, fmt.Errorf("leaf hash %d: %w", i, ErrOutOfRange)
+	}
 	var h []tlog.Hash
-	err := l.viewPublished(ctx, func(tx *store.Tx) error {
+	err := l.withHashes(ctx, func(r tlog.HashReader) error {
 		var err error
-		h, err = readHashes(ctx, tx, l.cache, []int64{tlog.StoredHashIndex(0, i)})
+		h, err = r.ReadHashes([]int64{tlog.StoredHashIndex(0, i)})
 		return err
 	})
 	if err != nil {
@@ -200,15 +242,15 @@ func (l *Log) TreeHashAt(ctx context.Context, i int64) (tlog.Hash, error) {
 var errNotCached = errors.New("tile not cached")
 
 // withHashes runs fn with a reader of the published tree's hashes: first from the tile cache
-// alone, which holds the tiles the sequencer wrote and those read since, without opening a
-// read transaction; in a read transaction if the cache lacks a tile fn needs. fn may run
-// twice, and must keep nothing of a failed run.
+// alone, which holds the tiles the sequencer wrote and those of the published tree read since
+// (readTile), without opening a read transaction; in a read transaction if the cache lacks a
+// tile fn needs. fn may run twice, and must keep nothing of a failed run.
 func (l *Log) withHashes(ctx context.Context, fn func(tlog.HashReader) error) error {
-	if err := fn(l.hashReader(ctx, nil)); !errors.Is(err, errNotCached) {
+	if err := fn(l.hashReader(ctx, nil, 0)); !errors.Is(err, errNotCached) {
 		return err
 	}
-	return l.viewPublished(ctx, func(tx *store.Tx) error {
-		return fn(l.hashReader(ctx, tx))
+	return l.viewPublished(ctx, func(tx *store.Tx, published int64) error {
+		return fn(l.hashReader(ctx, tx, published))
 	})
 }
 
@@ -218,15 +260,17 @@ func (l *Log) withHashes(ctx context.Context, fn func(tlog.HashReader) error) er
 // reads must not serve, under that checkpoint, the entries, tiles and hashes of the shorter
 // or forked log stored now (tiles are cached for good). So the stored head is read in the
 // same transaction and checked to extend the published one, a check made once for each pair
-// of heads; it fails with a *RollbackError. SQLite has one server, and nothing to check.
-func (l *Log) viewPublished(ctx context.Context, fn func(*store.Tx) error) error {
+// of heads; it fails with a *RollbackError. SQLite has one server, and nothing to check. fn
+// is given the size of the published head that tx holds, which it may cache the tiles of.
+func (l *Log) viewPublished(ctx context.Context, fn func(tx *store.Tx, published int64) error) error {
 	return l.db.View(ctx, func(tx *store.Tx) error {
+		pub := l.Head()
 		if l.lead != nil {
-			if err := l.checkStored(ctx, tx); err != nil {
+			if err := l.checkStored(ctx, tx, pub); err != nil {
 				return err
 			}
 		}
-		return fn(tx)
+		return fn(tx, pub.Size)
 	})
 }
 
@@ -237,9 +281,8 @@ type checkedHeads struct {
 	root string
 }
 
-// checkStored checks, in tx, that the stored log extends the published head.
-func (l *Log) checkStored(ctx context.Context, tx *store.Tx) error {
-	pub := l.Head()
+// checkStored checks, in tx, that the stored log extends pub, the published head.
+func (l *Log) checkStored(ctx context.Context, tx *store.Tx, pub *Head) error {
 	stored, err := tx.LogHead(ctx)
 	if err != nil {
 		return err
@@ -303,8 +346,8 @@ func (l *Log) TreeHash(ctx context.Context, size int64) (tlog.Hash, error) {
 	return h, err
 }
 
-func (l *Log) hashReader(ctx context.Context, tx *store.Tx) tlog.HashReader {
+func (l *Log) hashReader(ctx context.Context, tx *store.Tx, published int64) tlog.HashReader {
 	return tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
-		return readHashes(ctx, tx, l.cache, indexes)
+		return readHashes(ctx, tx, l.cache, published, indexes)
 	})
 }

@@ -68,7 +68,7 @@ func extendsPublished(ctx context.Context, tx *store.Tx, pub *Head, stored store
 		return nil
 	}
 	root, err := tlog.TreeHash(pub.Size, tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
-		return readHashes(ctx, tx, nil, indexes)
+		return readHashes(ctx, tx, nil, 0, indexes)
 	}))
 	if err != nil {
 		return fmt.Errorf("check published checkpoint: tree hash at %d: %w", pub.Size, err)

@@ -60,6 +60,8 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"ErasedFileStoredAgain", testErasedFileStoredAgain},
 		{"ConversionAfterErasure", testConversionAfterErasure},
 		{"Changes", testChanges},
+		{"WitnessesAndSettings", testWitnessesAndSettings},
+		{"VersionsAndExports", testVersionsAndExports},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)
