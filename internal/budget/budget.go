@@ -18,6 +18,8 @@ var ErrExceeded = errors.New("time budget exceeded")
 const TickEvery = 256
 
 // A Budget is one request's time budget. The zero Budget and a nil *Budget are unbounded.
+// Tick counts without a lock, for one goroutine's loop: decoders that work in several
+// goroutines give each a Budget of the same context (Check alone may be called from any).
 type Budget struct {
 	ctx context.Context
 	n   int

@@ -22,9 +22,37 @@ const (
 
 // retryGate queues the retries of requests the server refused with 429, so that concurrent
 // callers of one Client take turns instead of retrying all at once and being refused again.
+// A turn is taken within the caller's context: it may be held for a Retry-After and a retry.
 type retryGate struct {
-	mu    sync.Mutex // held by the request retrying now
-	until time.Time  // the server's Retry-After: no request before then
+	once  sync.Once
+	turn  chan struct{} // holds a token while a request retries
+	mu    sync.Mutex    // guards until
+	until time.Time     // the server's Retry-After: no request before then
+}
+
+// take waits for the turn, within ctx; release gives it back.
+func (g *retryGate) take(ctx context.Context) error {
+	g.once.Do(func() { g.turn = make(chan struct{}, 1) })
+	select {
+	case g.turn <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (g *retryGate) release() { <-g.turn }
+
+func (g *retryGate) notBefore() time.Time {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.until
+}
+
+func (g *retryGate) setNotBefore(t time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.until = t
 }
 
 // send sends req, waiting out 429 Too Many Requests as the server's Retry-After asks, within
@@ -54,12 +82,14 @@ func (c *Client) send(req *http.Request) (*http.Response, error) {
 // server's next Retry-After if it is refused again.
 func (c *Client) retry(req *http.Request, notBefore time.Time) (*http.Response, error) {
 	g := &c.gate
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if notBefore.After(g.until) {
-		g.until = notBefore
+	if err := g.take(req.Context()); err != nil {
+		return nil, err
 	}
-	if err := sleepUntil(req.Context(), g.until); err != nil {
+	defer g.release()
+	if notBefore.After(g.notBefore()) {
+		g.setNotBefore(notBefore)
+	}
+	if err := sleepUntil(req.Context(), g.notBefore()); err != nil {
 		return nil, err
 	}
 	again := req.Clone(req.Context())
@@ -75,18 +105,20 @@ func (c *Client) retry(req *http.Request, notBefore time.Time) (*http.Response, 
 	// client's later requests would wait for it before asking at all.
 	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
 		if wait := retryAfter(resp.Header.Get("Retry-After"), time.Now()); wait <= MaxRetryWait {
-			g.until = time.Now().Add(wait)
+			g.setNotBefore(time.Now().Add(wait))
 		}
 	}
 	return resp, err
 }
 
-// wait waits, before a first attempt, until the server's last Retry-After has passed.
+// wait waits, before a first attempt, for any retry under way (the server refused the last
+// requests) and until the server's last Retry-After has passed, within ctx.
 func (g *retryGate) wait(ctx context.Context) error {
-	g.mu.Lock()
-	until := g.until
-	g.mu.Unlock()
-	return sleepUntil(ctx, until)
+	if err := g.take(ctx); err != nil {
+		return err
+	}
+	g.release()
+	return sleepUntil(ctx, g.notBefore())
 }
 
 func sleepUntil(ctx context.Context, t time.Time) error {

@@ -146,3 +146,41 @@ func TestRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// TestRetryTurnKeepsToTheContext: while one request waits out a Retry-After for its turn to
+// retry, another request whose context ends returns then, not once the first is done. The
+// gate's lock was held through the wait and the retry, and taken without regard to the
+// context, so the second waited out the first's Retry-After (up to MaxRetryWait), then the
+// retry itself (up to the client's 5-minute timeout), whatever its own deadline.
+func TestRetryTurnKeepsToTheContext(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("Retry-After", "2")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]string{"outcome": "unknown"})
+	}))
+	defer srv.Close()
+	c, _ := New(srv.URL, "")
+	first := make(chan error, 1)
+	go func() {
+		_, err := c.VerifyDigest(context.Background(), "sha256:x")
+		first <- err
+	}()
+	for n.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // the first is now waiting for its retry
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.VerifyDigest(ctx, "sha256:x")
+	if took := time.Since(start); err == nil || took > time.Second {
+		t.Errorf("a request with 100 ms to live behind a retry: err = %v after %v, want its deadline at once", err, took.Round(time.Millisecond))
+	}
+	if err := <-first; err != nil {
+		t.Errorf("the retried request: %v", err)
+	}
+}

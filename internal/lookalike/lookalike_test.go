@@ -18,6 +18,8 @@ func TestSkeleton(t *testing.T) {
 		{"force posture", "force\u00a0 posture", true},
 		{"force-posture", "f\u043erce-posture", true}, // Cyrillic о
 		{"modern", "modem", true},                     // rn and m
+		{"rita", "rita\u2800", true},                  // blank Braille pattern
+		{"force posture", "force\u2800posture", true},
 		{"l0ckheed", "lockheed", true},
 		{"rita", "rota", false},
 		{"press", "pres", false},

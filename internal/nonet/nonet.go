@@ -3,12 +3,16 @@
 // (LibreOffice converting an upload) can reach no address, inside the office's network or
 // out, whatever the bytes ask of it.
 //
-// A process that is not root needs a user namespace for that (Linux's unprivileged user
-// namespaces); where they are refused (a kernel setting, seccomp, systemd's
-// RestrictNamespaces=), Available reports false and Isolate leaves commands as they are.
+// The child also starts in a user namespace of its own (Linux's unprivileged user namespaces),
+// which a process that is not root needs for a network namespace, and which keeps a child of
+// root's from joining the server's network again. Where user namespaces are refused (a kernel
+// setting, seccomp, systemd's RestrictNamespaces=), Available reports false and Isolate leaves
+// commands as they are; but for root, whose children then get a network namespace alone: that
+// stops what a program does of itself, not code of an attacker's, which can leave it.
 package nonet
 
 import (
+	"os"
 	"os/exec"
 	"sync"
 	"syscall"
@@ -23,7 +27,7 @@ func Isolate(cmd *exec.Cmd) bool {
 	if cmd.SysProcAttr == nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{}
 	}
-	apply(cmd.SysProcAttr)
+	apply(cmd.SysProcAttr, withUser)
 	return true
 }
 
@@ -38,13 +42,21 @@ func Available() bool {
 		if err != nil {
 			return
 		}
-		cmd := exec.Command(path)
-		// Not this process's environment, which holds its secrets (a token's PIN, database
-		// and SMTP passwords): the probe needs none.
-		cmd.Env = []string{}
-		cmd.SysProcAttr = &syscall.SysProcAttr{}
-		apply(cmd.SysProcAttr)
-		available = cmd.Run() == nil
+		run := func(withUser bool) bool {
+			cmd := exec.Command(path)
+			// Not this process's environment, which holds its secrets (a token's PIN,
+			// database and SMTP passwords): the probe needs none.
+			cmd.Env = []string{}
+			cmd.SysProcAttr = &syscall.SysProcAttr{}
+			apply(cmd.SysProcAttr, withUser)
+			return cmd.Run() == nil
+		}
+		withUser = true
+		available = run(true)
+		if !available && os.Geteuid() == 0 {
+			withUser = false
+			available = run(false)
+		}
 	})
 	return available
 }
@@ -52,4 +64,5 @@ func Available() bool {
 var (
 	probe     sync.Once
 	available bool
+	withUser  bool // children get a user namespace too
 )

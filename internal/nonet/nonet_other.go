@@ -7,4 +7,4 @@ import "syscall"
 const supported = false
 
 // apply is never called where there are no network namespaces.
-func apply(*syscall.SysProcAttr) {}
+func apply(*syscall.SysProcAttr, bool) {}

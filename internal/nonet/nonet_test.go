@@ -10,9 +10,13 @@ import (
 )
 
 // TestMain makes the test binary also the child the tests start: with NONET_DIAL set, it
-// dials that address and exits 0 if it got through, 3 if not.
+// dials that address and exits 0 if it got through, 3 if not; with NONET_SETNS set too, it
+// first joins the network namespace of that process (enterNetwork), and exits 4 if it cannot.
 func TestMain(m *testing.M) {
 	if addr := os.Getenv("NONET_DIAL"); addr != "" {
+		if pid := os.Getenv("NONET_SETNS"); pid != "" && enterNetwork(pid) != nil {
+			os.Exit(4)
+		}
 		c, err := net.DialTimeout("tcp", addr, 2*time.Second)
 		if err != nil {
 			os.Exit(3)
