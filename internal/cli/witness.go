@@ -72,7 +72,7 @@ func serveWitness(c *cobra.Command, dir, listen, name string) error {
 		}
 		return err
 	}
-	st, err := witness.OpenStore(ctx, dir)
+	st, err := openWitnessStore(ctx, dir)
 	if err != nil {
 		return err
 	}
@@ -112,6 +112,16 @@ func serveWitness(c *cobra.Command, dir, listen, name string) error {
 	return srv.Shutdown(shutdown)
 }
 
+// openWitnessStore opens the witness's database in dir, with a hint when it was lost.
+func openWitnessStore(ctx context.Context, dir string) (*witness.Store, error) {
+	st, err := witness.OpenStore(ctx, dir)
+	if errors.Is(err, witness.ErrStateLost) {
+		return nil, withHint(err, "put back %s as it was (with %s-wal), never an older copy; or, to start this witness over, move %s away too: a new key is a new witness, which the logs' operators configure again (docs/witnesses.md)",
+			witness.DBFile, witness.DBFile, witness.KeyFile)
+	}
+	return st, err
+}
+
 func newWitnessAddLog(g *globals) *cobra.Command {
 	var origin, key string
 	c := &cobra.Command{
@@ -128,7 +138,7 @@ It may run while 'chancery witness serve' is running.`,
     --key letters.interior.example/log+5f6b1a2c+AUm3...`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			st, err := witness.OpenStore(c.Context(), g.data)
+			st, err := openWitnessStore(c.Context(), g.data)
 			if err != nil {
 				return err
 			}

@@ -21,6 +21,15 @@ import (
 // DBFile is the witness's database file name in its directory.
 const DBFile = "witness.db"
 
+// MarkerFile, beside the database, records that the witness has had one. A witness whose
+// database is gone while its key stays would trust each log's next checkpoint as a first
+// one, and could cosign a fork of a tree it cosigned before: OpenStore refuses to create the
+// database again where the marker is (ErrStateLost).
+const MarkerFile = "witness.db.created"
+
+// ErrStateLost reports a witness database missing from a directory that had one.
+var ErrStateLost = errors.New("the witness's database is missing, though this witness had one")
+
 // Store is the witness's durable state: the logs it witnesses, each with its keys and the
 // latest size and root it cosigned, and the refused checkpoints kept as evidence. It is one
 // SQLite file in WAL mode with synchronous=FULL: a committed update has been fsynced before
@@ -112,6 +121,12 @@ func OpenStore(ctx context.Context, dir string) (*Store, error) {
 		return nil, fmt.Errorf("witness: create %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, DBFile)
+	marker := filepath.Join(dir, MarkerFile)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(marker); err == nil {
+			return nil, fmt.Errorf("witness: open %s: %w (%s is there)", path, ErrStateLost, marker)
+		}
+	}
 	if err := makePrivate(path); err != nil {
 		return nil, fmt.Errorf("witness: open %s: %w", path, err)
 	}
@@ -135,6 +150,10 @@ func OpenStore(ctx context.Context, dir string) (*Store, error) {
 	}
 	st := &Store{db: db}
 	if err := st.update(ctx, func(tx *sql.Tx) error { return migrateEvidence(ctx, tx) }); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("witness: open %s: %w", path, err)
+	}
+	if err := markState(dir, marker); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("witness: open %s: %w", path, err)
 	}
@@ -210,6 +229,27 @@ func fillEvidence(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	return nil
+}
+
+// markState creates the marker file if it is not there yet (a new database, or one made by
+// a version before the marker), and syncs the directory that holds it.
+func markState(dir, marker string) error {
+	f, err := os.OpenFile(marker, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // makePrivate creates the database at path private to its owner if it does not exist
