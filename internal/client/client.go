@@ -36,7 +36,13 @@ type Client struct {
 func New(base, token string) (*Client, error) {
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("registry URL %q is not an http or https URL", base)
+		shown := base
+		if err == nil {
+			shown = u.Redacted()
+		} else if at := strings.LastIndex(base, "@"); at >= 0 {
+			shown = "…" + base[at:] // what comes before may be a password
+		}
+		return nil, fmt.Errorf("registry URL %q is not an http or https URL", shown)
 	}
 	return &Client{Base: strings.TrimSuffix(base, "/"), Token: token,
 		HTTP: &http.Client{Timeout: 5 * time.Minute, CheckRedirect: CheckRedirect}}, nil
@@ -153,7 +159,7 @@ func (c *Client) do(ctx context.Context, method, path string, body io.Reader, ct
 		return nil, fmt.Errorf("%s %s: %w", method, path, ue.Err)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
+		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
 	}
 	if resp.StatusCode >= 300 {
 		defer resp.Body.Close()
@@ -446,7 +452,7 @@ func (c *Client) Seal(ctx context.Context, r string) ([]byte, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	return io.ReadAll(io.LimitReader(resp.Body, 2<<20))
+	return io.ReadAll(limited(resp.Body, 2<<20))
 }
 
 // WithdrawalStatement fetches the statement to sign to retract (by == "") or supersede.
@@ -560,7 +566,7 @@ func (c *Client) TrustRoot(ctx context.Context) ([]byte, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	return io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return io.ReadAll(limited(resp.Body, 1<<20))
 }
 
 // PolicyInForce is the answer of GET /api/v1/policy.

@@ -41,7 +41,7 @@ func (c *Client) Checkpoint(ctx context.Context) ([]byte, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	return io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	return io.ReadAll(limited(resp.Body, 1<<16))
 }
 
 // InclusionProof asks the log for the proof that entry index is in its tree of size size
