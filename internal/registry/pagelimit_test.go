@@ -54,3 +54,41 @@ func TestTextLetterOverMaxPagesRefusedAtUpload(t *testing.T) {
 		t.Errorf("a revision within the page limit: %v", err)
 	}
 }
+
+// TestShortTextsStayFarBelowThePageLimit: checkPages does not lay out a text of at most
+// shortText bytes. The densest texts known (one construct a line, each moving the page down
+// as far as its bytes can) stay below a quarter of pdf.MaxPages at that size, so none can
+// reach the limit.
+func TestShortTextsStayFarBelowThePageLimit(t *testing.T) {
+	dense := map[string]string{
+		"text/plain empty lines":     "\n",
+		"text/plain one-letter":      "a\n",
+		"text/markdown headings":     "#\n",
+		"text/markdown setext":       "a\n=\n",
+		"text/markdown list items":   "-\n",
+		"text/markdown numbered":     "1.\n",
+		"text/markdown rules":        "---\n\n",
+		"text/markdown quotes":       ">\n\n",
+		"text/markdown code":         "```\n```\n",
+		"text/markdown nested items": "- - -\n",
+		"text/markdown html":         "<p>\n\n",
+		"text/markdown hard breaks":  "a\\\n",
+	}
+	for name, unit := range dense {
+		mt, _, _ := strings.Cut(name, " ")
+		body := []byte(strings.Repeat(unit, shortText/len(unit)))
+		out, err := pdf.Render(mt, body, pdf.Letterhead{Office: "Task Force North", Reference: "TFN-2026-000001"})
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		info, err := pdf.Check(out)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if info.Pages > pdf.MaxPages/4 {
+			t.Errorf("%s: %d bytes lay out on %d pages, more than a quarter of the limit (%d)", name, len(body), info.Pages, pdf.MaxPages)
+		}
+		t.Logf("%s: %d bytes, %d pages", name, len(body), info.Pages)
+	}
+}
