@@ -889,7 +889,7 @@ func (d *Dir) OfficeKeyRef() string {
 // with the data directory (Close). The signer is an Ed25519 crypto.Signer (registry.Config
 // says what the registry expects of it).
 func (d *Dir) OpenKey(ref string) (crypto.Signer, error) {
-	if strings.HasPrefix(ref, "pkcs11:") {
+	if hsm.IsURI(ref) {
 		k, err := hsm.Open(ref)
 		if err != nil {
 			return nil, fmt.Errorf("office key: %w", err)
@@ -897,10 +897,14 @@ func (d *Dir) OpenKey(ref string) (crypto.Signer, error) {
 		d.closers = append(d.closers, k.Close)
 		return k, nil
 	}
+	// A URI with a mistyped or missing scheme is no key file (NewKeyFile's names have none of
+	// these characters), and is not named: a pin-value may be anywhere in it, and messages go
+	// to terminals and logs.
+	if strings.ContainsAny(ref, ":;?&=") {
+		return nil, errors.New("office key: not a pkcs11: URI or a file in the data directory")
+	}
 	if ref == "" || ref != filepath.Base(ref) {
-		// Without a URI's query, which may hold a pin-value.
-		shown, _, _ := strings.Cut(ref, "?")
-		return nil, fmt.Errorf("office key %q: not a pkcs11: URI or a file in the data directory", shown)
+		return nil, fmt.Errorf("office key %q: not a pkcs11: URI or a file in the data directory", ref)
 	}
 	return readOfficeKey(filepath.Join(d.Path, ref))
 }
@@ -920,7 +924,7 @@ var ErrUntrustedModule = errors.New("its PKCS#11 module is not one this data dir
 // directory's own key URIs load, or one CHANCERY_HSM_MODULES names. A key file must be in the
 // data directory (OpenKey), whoever names it.
 func (d *Dir) OpenRecordedKey(ref string) (crypto.Signer, error) {
-	if strings.HasPrefix(ref, "pkcs11:") {
+	if hsm.IsURI(ref) {
 		u, err := hsm.ParseURI(ref)
 		if err != nil {
 			return nil, fmt.Errorf("office key: %w", err)

@@ -190,7 +190,11 @@ func benchKey(b *testing.B) *Key {
 func TestParseURIErrorsNeverShowThePIN(t *testing.T) {
 	const pin = "S3cretPIN"
 	for _, bad := range []string{
-		"PKCS11:token=a;object=b?pin-value=" + pin,
+		"PKCS11:token=a;object=b?pin-value=" + pin + "&colour=red",
+		// A mistyped or missing scheme: the pin-value is in what would be the path.
+		"pkcs12:token=a;object=b;pin-value=" + pin + "?module-path=/m.so",
+		"pkcs11;token=a;object=b;pin-value=" + pin,
+		"token=a;object=b;pin-value=" + pin,
 		" pkcs11:token=a;object=b?pin-value=" + pin,
 		"pkcs11:token=a;object=b?pin-value=" + pin + "%zz",
 		"pkcs11:token=a;object=b?pin-value:" + pin,

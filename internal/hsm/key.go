@@ -5,6 +5,7 @@ package hsm
 import (
 	"crypto"
 	"crypto/ed25519"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -38,9 +39,11 @@ type Key struct {
 
 var _ crypto.Signer = (*Key)(nil)
 
-// Open loads the module, logs in to the token and finds the key the URI names. Every failure
-// is an error that says what is wrong (no module, no such token, a wrong PIN, no such key),
-// so that a server stops at start rather than at its first signature.
+// Open loads the module, logs in to the token, finds the key the URI names and signs a test
+// message with it. Every failure is an error that says what is wrong (no module, no such
+// token, a wrong PIN, no such key, a key that can leave the token or may not sign, private
+// and public keys of two pairs), so that a server stops at start rather than at its first
+// signature.
 func Open(uri string) (*Key, error) {
 	u, err := ParseURI(uri)
 	if err != nil {
@@ -191,6 +194,9 @@ func (k *Key) open(pin string) error {
 	if k.priv, err = k.find(pkcs11.CKO_PRIVATE_KEY); err != nil {
 		return err
 	}
+	if err := k.checkPrivate(); err != nil {
+		return err
+	}
 	pubh, err := k.find(pkcs11.CKO_PUBLIC_KEY)
 	if err != nil {
 		return err
@@ -201,6 +207,53 @@ func (k *Key) open(pin string) error {
 	}
 	if k.pub, err = ecPoint(attrs[0].Value); err != nil {
 		return err
+	}
+	// The private and public objects found are two searches: from two key pairs (a pair
+	// relabelled, an object deleted and made again), every signature failed Sign's check,
+	// and the server learnt it at its first release rather than at start.
+	msg := make([]byte, len(testMessage)+32)
+	copy(msg, testMessage)
+	rand.Read(msg[len(testMessage):])
+	sig, err := k.sign(msg)
+	if err != nil {
+		return fmt.Errorf("sign a test message: %w", err)
+	}
+	if !ed25519.Verify(k.pub, msg, sig) {
+		return errors.New("the private and public keys under this URI are not one pair: a test signature does not verify with the public key")
+	}
+	return nil
+}
+
+// testMessage begins the message open signs to check the key pair, followed by random bytes:
+// with its NUL it is neither a DSSE PAE ("DSSEv1 …") nor a note's text, the only messages the
+// office and log keys sign for anyone to verify.
+const testMessage = "chancery: hsm.Open: one key pair?\x00"
+
+// checkPrivate refuses a private key that may not sign (CKA_SIGN false), which fails every
+// signature, or that can leave the token (CKA_EXTRACTABLE true, or CKA_SENSITIVE false): a key
+// that can be exported is a key file with extra steps, and a token is used so that the
+// office's key cannot be copied. docs/keys.md has keys generated in the token, which
+// pkcs11-tool makes sensitive and non-extractable unless told otherwise (--extractable).
+func (k *Key) checkPrivate() error {
+	attrs, err := k.ctx.GetAttributeValue(k.sh, k.priv, []*pkcs11.Attribute{
+		pkcs11.NewAttribute(pkcs11.CKA_SIGN, nil),
+		pkcs11.NewAttribute(pkcs11.CKA_SENSITIVE, nil),
+		pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, nil),
+	})
+	if err != nil {
+		return fmt.Errorf("read the private key's attributes: %w", err)
+	}
+	set := map[uint]bool{}
+	for _, a := range attrs {
+		set[a.Type] = len(a.Value) == 1 && a.Value[0] != 0 // CK_BBOOL
+	}
+	switch {
+	case !set[pkcs11.CKA_SIGN]:
+		return errors.New("the private key may not sign (its CKA_SIGN is false)")
+	case set[pkcs11.CKA_EXTRACTABLE]:
+		return errors.New("the private key can be exported from the token (its CKA_EXTRACTABLE is true): use a key generated in the token as non-extractable")
+	case !set[pkcs11.CKA_SENSITIVE]:
+		return errors.New("the private key can be read from the token (its CKA_SENSITIVE is false): use a key generated in the token as sensitive")
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/chancery/chancery/internal/keys"
 )
@@ -23,16 +24,25 @@ type URI struct {
 	ModulePath, PinValue, PinSource string
 }
 
+const scheme = "pkcs11:"
+
+// IsURI reports whether s starts with the scheme of a PKCS#11 URI, "pkcs11:" in any case: RFC
+// 7512 URIs are URIs, whose scheme is case-insensitive (RFC 3986, section 3.1). Attribute
+// names are not: they are matched as RFC 7512 spells them.
+func IsURI(s string) bool {
+	return len(s) >= len(scheme) && strings.EqualFold(s[:len(scheme)], scheme)
+}
+
 // ParseURI reads a PKCS#11 URI, "pkcs11:token=…;object=…?module-path=…&pin-source=…".
 // Attribute values are percent-decoded. Unknown attributes are refused rather than ignored,
 // so that a typo does not select another key.
 func ParseURI(s string) (*URI, error) {
-	rest, ok := strings.CutPrefix(s, "pkcs11:")
-	if !ok {
-		// Not the query: it may hold a pin-value, and messages go to terminals and logs.
-		before, _, _ := strings.Cut(s, "?")
-		return nil, fmt.Errorf("hsm: %q is not a pkcs11: URI", before)
+	if !IsURI(s) {
+		// Nothing of s: a pin-value may be anywhere in it (in the path, when the scheme is
+		// mistyped or missing), and messages go to terminals and logs.
+		return nil, errors.New(`hsm: not a pkcs11: URI (it must start with "pkcs11:")`)
 	}
+	rest := s[len(scheme):]
 	path, query, _ := strings.Cut(rest, "?")
 	u := &URI{}
 	set := func(kind, attr string, fields map[string]*string) error {
@@ -94,7 +104,8 @@ func ParseURI(s string) (*URI, error) {
 
 // PIN returns the user PIN: pin-value, or the content of the file pin-source names (a path
 // or a file: URI), or the environment variable CHANCERY_HSM_PIN, or the file
-// CHANCERY_HSM_PIN_FILE names. A trailing newline in a file is dropped.
+// CHANCERY_HSM_PIN_FILE names (readPINFile says which files it reads). A trailing newline in
+// a file is dropped.
 func (u *URI) PIN() (string, error) {
 	if u.PinValue != "" {
 		return u.PinValue, nil
@@ -110,28 +121,77 @@ func (u *URI) PIN() (string, error) {
 		return "", errors.New("hsm: no PIN: give pin-source or pin-value in the URI, or set CHANCERY_HSM_PIN_FILE")
 	}
 	src = strings.TrimPrefix(src, "file:")
-	f, err := os.Open(src)
+	b, err := readPINFile(src)
 	if err != nil {
-		return "", fmt.Errorf("hsm: read the PIN: %w", err)
+		return "", err
 	}
-	defer f.Close()
-	// Whoever reads the PIN signs in the token as the office (or the log) does: the file is
-	// held to what the data directory's key files are (docs/keys.md: mode 0400 or 0600).
-	if err := keys.CheckPrivate(f); err != nil {
-		return "", fmt.Errorf("hsm: the PIN file %s %w", src, err)
+	pin := strings.TrimRight(string(b), "\r\n")
+	// A PIN is one line of text: a file with more lines, or control characters, is some
+	// other file (a private key, /proc/self/environ) that a URI restored into the database
+	// may name, and is not sent to the module.
+	if strings.ContainsFunc(pin, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return "", fmt.Errorf("hsm: the PIN file %s is not a PIN: not one line of text", src)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, maxPINFileSize+1))
-	if err != nil {
-		return "", fmt.Errorf("hsm: read the PIN: %w", err)
-	}
-	if len(b) > maxPINFileSize {
-		return "", fmt.Errorf("hsm: the PIN file %s is larger than %d bytes", src, maxPINFileSize)
-	}
-	return strings.TrimRight(string(b), "\r\n"), nil
+	return pin, nil
 }
 
 // maxPINFileSize bounds the PIN files PIN reads; a PIN is a few characters.
 const maxPINFileSize = 4 << 10
+
+// euid is os.Geteuid, replaced by tests.
+var euid = os.Geteuid
+
+// readPINFile reads the PIN file name. Whoever reads the PIN signs in the token as the office
+// (or the log) does, and a URI's pin-source may come from the database (a recorded office
+// key): the file, once its links are followed, must be a regular file (not a device or a FIFO,
+// which is not even opened), of at most maxPINFileSize bytes, that only its owner can read
+// (docs/keys.md: mode 0400 or 0600, as the data directory's key files), and its owner root or
+// this user, unless this user is root (the data directory's rule): another owner knows the
+// PIN.
+func readPINFile(name string) ([]byte, error) {
+	regular := func(fi os.FileInfo) error {
+		if !fi.Mode().IsRegular() {
+			return fmt.Errorf("hsm: the PIN file %s is not a regular file (%v)", name, fi.Mode().Type())
+		}
+		return nil
+	}
+	fi, err := os.Stat(name)
+	if err != nil {
+		return nil, fmt.Errorf("hsm: read the PIN: %w", err)
+	}
+	if err := regular(fi); err != nil {
+		return nil, err
+	}
+	// Non-blocking: a FIFO put in place of the file since Stat does not hang the open.
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("hsm: read the PIN: %w", err)
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, fmt.Errorf("hsm: read the PIN: %w", err)
+	}
+	if err := regular(fi); err != nil {
+		return nil, err
+	}
+	if err := keys.CheckPrivate(f); err != nil {
+		return nil, fmt.Errorf("hsm: the PIN file %s %w", name, err)
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && euid() != 0 && st.Uid != 0 && int(st.Uid) != euid() {
+		return nil, fmt.Errorf("hsm: the PIN file %s belongs to another user (uid %d), who can read it", name, st.Uid)
+	}
+	if fi.Size() > maxPINFileSize {
+		return nil, fmt.Errorf("hsm: the PIN file %s is larger than %d bytes", name, maxPINFileSize)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxPINFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("hsm: read the PIN: %w", err)
+	}
+	if len(b) > maxPINFileSize {
+		return nil, fmt.Errorf("hsm: the PIN file %s is larger than %d bytes", name, maxPINFileSize)
+	}
+	return b, nil
+}
 
 // String returns the URI without its PIN, for messages and logs.
 func (u *URI) String() string {
