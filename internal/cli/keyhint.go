@@ -36,6 +36,14 @@ func keyHint(err error) error {
 		return withHint(err, "check the token's user PIN in the file pin-source names, CHANCERY_HSM_PIN or CHANCERY_HSM_PIN_FILE (a token locks after a few wrong PINs)")
 	case strings.Contains(msg, "no PIN"), strings.Contains(msg, "read the PIN"):
 		return withHint(err, "add pin-source=/path/to/pin-file to the URI, or set CHANCERY_HSM_PIN_FILE")
+	case strings.Contains(msg, "the PIN file"):
+		return withHint(err, "pin-source (or CHANCERY_HSM_PIN_FILE) must name a regular file holding only the PIN on one line, owned by you or root, mode 0400 or 0600")
+	case strings.Contains(msg, "can be exported from the token"), strings.Contains(msg, "can be read from the token"):
+		return withHint(err, "generate the key in the token as sensitive and non-extractable (pkcs11-tool --keypairgen without --extractable) and point the URI at it: a key that has left the token, or could, cannot be made safe again")
+	case strings.Contains(msg, "may not sign"):
+		return withHint(err, "point the URI at a key generated for signing (CKA_SIGN true), as pkcs11-tool --keypairgen makes it")
+	case strings.Contains(msg, "are not one pair"):
+		return withHint(err, "the URI finds a private key and a public key of two key pairs: give each pair its own object= label or id=, and list them with 'pkcs11-tool --module MODULE --login --list-objects'")
 	case strings.Contains(msg, "no such token"):
 		return withHint(err, "list the tokens with 'pkcs11-tool --module MODULE --list-token-slots' (or 'softhsm2-util --show-slots') and fix token= in the URI")
 	case strings.Contains(msg, "private key"), strings.Contains(msg, "public key"), strings.Contains(msg, "more than one"):

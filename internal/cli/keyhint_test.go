@@ -1,0 +1,30 @@
+package cli
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestKeyHintsOfTheTokensRefusals: the refusals internal/hsm added in the thirty-ninth session
+// (a key that can leave the token or may not sign, two key pairs under one URI, a PIN file
+// that is not one) get a hint that says what to do, not the hint about object= and id= that
+// any message naming a "private key" got.
+func TestKeyHintsOfTheTokensRefusals(t *testing.T) {
+	for msg, want := range map[string]string{
+		"hsm: open key: the private key can be exported from the token (its CKA_EXTRACTABLE is true): use a key generated in the token as non-extractable": "non-extractable",
+		"hsm: open key: the private key can be read from the token (its CKA_SENSITIVE is false): use a key generated in the token as sensitive":            "non-extractable",
+		"hsm: open key: the private key may not sign (its CKA_SIGN is false)":                                                                              "CKA_SIGN true",
+		"hsm: open key: the private and public keys under this URI are not one pair: a test signature does not verify with the public key":                 "two key pairs",
+		"hsm: the PIN file /etc/chancery/hsm.pin is not a PIN: not one line of text":                                                                       "holding only the PIN",
+		"hsm: the PIN file /etc/chancery/hsm.pin belongs to another user (uid 4242), who can read it":                                                      "owned by you or root",
+		"hsm: open key: no private key labelled office-2027":                                                                                               "fix object= or id=",
+	} {
+		var h *hinted
+		if err := keyHint(errors.New(msg)); !errors.As(err, &h) {
+			t.Errorf("%s: no hint", msg)
+		} else if !strings.Contains(h.hint, want) {
+			t.Errorf("%s: hint %q, want one saying %q", msg, h.hint, want)
+		}
+	}
+}
