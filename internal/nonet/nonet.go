@@ -9,6 +9,11 @@
 // setting, seccomp, systemd's RestrictNamespaces=), Available reports false and Isolate leaves
 // commands as they are; but for root, whose children then get a network namespace alone: that
 // stops what a program does of itself, not code of an attacker's, which can leave it.
+//
+// A network namespace still lets the child reach Unix sockets in the file system (a local
+// resolver's, PostgreSQL's, D-Bus's): the child also starts under a seccomp filter that
+// refuses it new ones (seccomp_linux.go). Where the filter cannot be installed, Available
+// reports false, and Isolate gives the child its namespaces alone.
 package nonet
 
 import (
@@ -18,23 +23,33 @@ import (
 	"syscall"
 )
 
-// Isolate makes cmd start in a network namespace of its own when Available, and reports
-// whether it does. It sets cmd.SysProcAttr's namespace fields, keeping the others.
+// Isolate makes cmd start in a network namespace of its own, under the filter that refuses
+// it Unix sockets, and reports whether it does (Available). It sets cmd.SysProcAttr's
+// namespace fields, keeping the others, and, for the filter, makes cmd start this program
+// again (cmd.Path /proc/self/exe), which then executes cmd's program with cmd's arguments.
+// Where the filter cannot be installed, cmd still gets the namespaces if they are available,
+// and Isolate reports false.
 func Isolate(cmd *exec.Cmd) bool {
-	if !Available() {
+	available := Available()
+	if !namespaced {
 		return false
 	}
 	if cmd.SysProcAttr == nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{}
 	}
 	apply(cmd.SysProcAttr, withUser)
-	return true
+	if available {
+		wrap(cmd)
+	}
+	return available
 }
 
-// Available reports whether this process can start children without a network. It is found
-// out once, by starting the system's true(1) so. Only Linux has network namespaces.
+// Available reports whether this process can start children without a network, Unix sockets
+// included. It is found out once, by starting the system's true(1) so. Only Linux has network
+// namespaces.
 func Available() bool {
 	probe.Do(func() {
+		available, namespaced = false, false
 		if !supported {
 			return
 		}
@@ -42,27 +57,32 @@ func Available() bool {
 		if err != nil {
 			return
 		}
-		run := func(withUser bool) bool {
+		run := func(withUser, filter bool) bool {
 			cmd := exec.Command(path)
 			// Not this process's environment, which holds its secrets (a token's PIN,
 			// database and SMTP passwords): the probe needs none.
 			cmd.Env = []string{}
 			cmd.SysProcAttr = &syscall.SysProcAttr{}
 			apply(cmd.SysProcAttr, withUser)
+			if filter {
+				wrap(cmd)
+			}
 			return cmd.Run() == nil
 		}
 		withUser = true
-		available = run(true)
-		if !available && os.Geteuid() == 0 {
+		namespaced = run(true, false)
+		if !namespaced && os.Geteuid() == 0 {
 			withUser = false
-			available = run(false)
+			namespaced = run(false, false)
 		}
+		available = namespaced && run(withUser, true)
 	})
 	return available
 }
 
 var (
-	probe     sync.Once
-	available bool
-	withUser  bool // children get a user namespace too
+	probe      sync.Once
+	available  bool // children get the namespaces and the filter
+	namespaced bool // children get the namespaces
+	withUser   bool // children get a user namespace too
 )
