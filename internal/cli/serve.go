@@ -244,8 +244,8 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		}
 	}
 	if st.Converter != nil && !st.Converter.Isolated() {
-		logger.Warn("LibreOffice converts uploads with this server's network, or with the Unix sockets of its file system: the system refuses it "+
-			"a network namespace of its own or the filter of its system calls (unprivileged user namespaces and seccomp; under systemd, "+
+		logger.Warn("LibreOffice converts uploads with this server's network, or with the Unix sockets of its file system: the system refuses it " +
+			"a network namespace of its own or the filter of its system calls (unprivileged user namespaces and seccomp; under systemd, " +
 			"RestrictNamespaces= must allow user and net, and SystemCallFilter= prctl)")
 	}
 
