@@ -110,6 +110,15 @@ func isSigned(problem string) bool {
 	return problem == ProblemMalformedEntry || problem == ProblemBadEmptyTree || problem == ProblemFutureCosignature
 }
 
+// isKeyless reports whether a finding other than a conflict is one that whoever serves the
+// log can make without any key: bytes served against a genuine checkpoint (tiles, bundles,
+// cosignature lines of a witness's name) or a checkpoint the log key did not sign. A
+// bad-signature whose log key line verifies is the log's own (its key signed text that is
+// not a checkpoint).
+func isKeyless(problem string, ev evidence) bool {
+	return !isConflict(problem) && !isSigned(problem) && (problem != ProblemBadSignature || ev.unsigned)
+}
+
 // room counts a log's evidence of one kind: its findings and the bytes fetched they keep.
 type room struct {
 	findings int

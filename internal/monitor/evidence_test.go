@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/chancery/chancery/internal/monitor"
@@ -27,8 +28,9 @@ import (
 func TestEvidenceBoundedPerLog(t *testing.T) {
 	keys := newLogKeys(t, "flood.example/log")
 	o := newOffice(t, keys)
+	var corrupt atomic.Bool
 	o.setServe(func(w http.ResponseWriter, r *http.Request, h http.Handler) {
-		if !strings.HasPrefix(r.URL.Path, "/log/tile/entries/") {
+		if !strings.HasPrefix(r.URL.Path, "/log/tile/entries/") || !corrupt.Load() {
 			h.ServeHTTP(w, r)
 			return
 		}
@@ -79,6 +81,14 @@ func TestEvidenceBoundedPerLog(t *testing.T) {
 
 	var first map[string][]byte
 	for i := range findings + 5 {
+		// A finding that needs no key keeps its evidence if it is the first since the monitor
+		// last held a checkpoint: the log is served as it is in between.
+		if i > 0 {
+			corrupt.Store(false)
+			o.appendKeys(1)
+			pass(t, m)
+		}
+		corrupt.Store(true)
 		o.appendKeys(1)
 		a := alert(monitor.ErrUnsound)
 		if a.Problem != monitor.ProblemBadEntry {
@@ -120,8 +130,9 @@ func TestEvidenceBoundedPerLog(t *testing.T) {
 func TestEvidenceBytesBounded(t *testing.T) {
 	keys := newLogKeys(t, "bytes.example/log")
 	o := newOffice(t, keys)
+	var corrupt atomic.Bool
 	o.setServe(func(w http.ResponseWriter, r *http.Request, h http.Handler) {
-		if !strings.HasPrefix(r.URL.Path, "/log/tile/entries/") {
+		if !strings.HasPrefix(r.URL.Path, "/log/tile/entries/") || !corrupt.Load() {
 			h.ServeHTTP(w, r)
 			return
 		}
@@ -140,6 +151,12 @@ func TestEvidenceBytesBounded(t *testing.T) {
 	var bundles []int
 	limit := int64(0)
 	for i := range 3 {
+		if i > 0 { // the log served as it is until a checkpoint is held: the next finding keeps evidence
+			corrupt.Store(false)
+			o.appendKeys(1)
+			pass(t, m)
+		}
+		corrupt.Store(true)
 		o.appendKeys(10)
 		if err := m.Pass(context.Background()); !errors.Is(err, monitor.ErrUnsound) {
 			t.Fatalf("pass: %v", err)

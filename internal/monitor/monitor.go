@@ -348,37 +348,96 @@ func (m *Monitor) Pass(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Run makes a pass every interval until ctx is done, then returns nil; a pass that did not
-// finish (ErrUnfinished) is followed by the next at once. A pass that fails is
-// given to warn, unless it failed as the previous one did: a standing finding fails every pass
-// and is said once.
+// CatchUpPasses is how many passes in a row a log that is not finished (ErrUnfinished) is
+// given at once, in continuous mode; it then waits the interval between passes like any log.
+const CatchUpPasses = 16
+
+// catchUpPasses is CatchUpPasses, a variable for tests.
+var catchUpPasses = CatchUpPasses
+
+// wait returns a channel that receives once d has passed (a variable for tests).
+var wait = time.After
+
+// Run makes a pass over each log every interval until ctx is done, then returns nil. A log
+// whose pass did not finish (ErrUnfinished) has its next pass at once, up to CatchUpPasses
+// passes in a row; then, still unfinished, one pass every interval: a log made huge (a log
+// key can sign a tree of 2^62 entries, a few distinct ones repeated) never ends, and would
+// otherwise have the monitor pass over it without rest for ever. The other logs keep their
+// interval meanwhile, each taking its turn at most one bounded pass late (MaxEntries,
+// MaxPassTime): they are neither held back by the log catching up nor fetched again with it.
+//
+// A log's failures are given to warn once for each kind (a conflict, data that does not
+// match, a pass not finished, a failure to read the log) until a pass of that log succeeds:
+// a standing finding fails every pass and is said once, and the messages, which quote what
+// was served, cannot make whoever serves the log a warning a pass. Each new finding is
+// reported all the same (Config.Report).
 func (m *Monitor) Run(ctx context.Context, interval time.Duration, warn func(error)) error {
 	if interval <= 0 {
 		return fmt.Errorf("monitor: interval %s is not positive", interval)
 	}
-	last := ""
+	next := make([]time.Time, len(m.logs))       // when each log's next pass is due
+	streak := make([]int, len(m.logs))           // its unfinished passes in a row
+	said := make([]map[string]bool, len(m.logs)) // the kinds of failure warned since it last succeeded
 	for {
-		err := m.Pass(ctx)
-		if ctx.Err() != nil {
-			return nil
+		var errs []error
+		for i, f := range m.logs {
+			if m.cfg.Now().Before(next[i]) {
+				continue
+			}
+			err := m.pass(ctx, f)
+			if ctx.Err() != nil {
+				return nil
+			}
+			streak[i]++
+			if !errors.Is(err, ErrUnfinished) {
+				streak[i] = 0
+			}
+			next[i] = m.cfg.Now().Add(interval)
+			if streak[i] > 0 && streak[i] < catchUpPasses {
+				next[i] = time.Time{}
+			}
+			if err == nil {
+				said[i] = nil
+				continue
+			}
+			if kind := failureKind(err); !said[i][kind] {
+				if said[i] == nil {
+					said[i] = map[string]bool{}
+				}
+				said[i][kind] = true
+				errs = append(errs, fmt.Errorf("%s: %w", f.v.Name(), err))
+			}
 		}
-		if msg := fmt.Sprint(err); err != nil && msg != last {
-			warn(err)
+		if len(errs) > 0 {
+			warn(errors.Join(errs...))
 		}
-		last = fmt.Sprint(err)
-		if errors.Is(err, ErrUnfinished) {
-			// A pass stops unfinished only after it checked entries or gave a log
-			// MaxPassTime: the next one goes on at once, not an interval later.
-			continue
+		due := next[0]
+		for _, t := range next[1:] {
+			if t.Before(due) {
+				due = t
+			}
 		}
-		t := time.NewTimer(interval)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-t.C:
+		if d := due.Sub(m.cfg.Now()); d > 0 {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-wait(d):
+			}
 		}
 	}
+}
+
+// failureKind names the kind of a log's failed pass, as Run warns of them.
+func failureKind(err error) string {
+	switch {
+	case errors.Is(err, ErrConflict):
+		return "conflict"
+	case errors.Is(err, ErrUnsound):
+		return "unsound"
+	case errors.Is(err, ErrUnfinished):
+		return "unfinished"
+	}
+	return "failure"
 }
 
 // tilesFinding tells a checkpoint's bad-tiles findings apart from others: their errors quote
@@ -721,6 +780,7 @@ func (m *Monitor) advance(ctx context.Context, f *follow, base Report, c checkpo
 	f.pending, f.pendingSigned = nil, nil
 	f.st.Checkpoint, f.st.Updated = string(signed), base.Observed
 	f.st.Pending, f.st.Checked = "", 0
+	f.st.KeylessKept = false
 	return m.save()
 }
 
@@ -743,6 +803,12 @@ func (m *Monitor) save() error {
 // finding is alerted once until the log serves a checkpoint that verifies again. The alerts
 // about what signatures alone prove are remembered apart from the others, so that no number
 // of the latter has the former alerted again.
+//
+// Of the findings that need no key (isKeyless), only the first since the monitor last held a
+// checkpoint keeps evidence: whoever serves the log can make one per entry bundle of each
+// checkpoint, and one per checkpoint the log signs, and would otherwise fill their room. To
+// make another that keeps evidence, it has to serve the log's next checkpoint, every new
+// entry with it, as they are.
 func (m *Monitor) alert(ctx context.Context, f *follow, r Report, ev evidence, kind error) error {
 	finding := fmt.Errorf("%w: %s", kind, r.Message)
 	what := r.Message
@@ -773,7 +839,10 @@ func (m *Monitor) alert(ctx context.Context, f *follow, r Report, ev evidence, k
 		return finding
 	}
 	var errs []error
-	if err := keep(m.cfg.EvidenceDir, &r, ev); err != nil {
+	keyless := isKeyless(r.Problem, ev)
+	if keyless && f.st.KeylessKept {
+		r.Message += "; its evidence is not kept: the first finding about bytes served since the monitor last held a checkpoint of this log keeps its evidence, and later ones keep none until it holds the next"
+	} else if err := keep(m.cfg.EvidenceDir, &r, ev); err != nil {
 		errs = append(errs, err)
 	}
 	if err := m.cfg.Report(ctx, r); err != nil {
@@ -781,6 +850,7 @@ func (m *Monitor) alert(ctx context.Context, f *follow, r Report, ev evidence, k
 	}
 	if len(errs) == 0 {
 		f.st.addAlerted(id, isConflict(r.Problem) || isSigned(r.Problem))
+		f.st.KeylessKept = f.st.KeylessKept || keyless && len(r.Evidence) > 0
 		errs = append(errs, m.save())
 	}
 	return errors.Join(append([]error{finding}, errs...)...)

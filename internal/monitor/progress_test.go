@@ -114,6 +114,17 @@ func TestWitnessCosignatures(t *testing.T) {
 		{"none", real, monitor.ProblemQuorum},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			// A monitor of its own: of the findings that need no key, only the first since a
+			// monitor last held a checkpoint keeps its evidence.
+			c := &collector{}
+			m, err := monitor.New(monitor.Config{
+				Logs:      []monitor.Log{{URL: o.url, Key: keys.vkey, Witnesses: []string{w1.vkey, w2.vkey}, Quorum: 2}},
+				StatePath: filepath.Join(t.TempDir(), "state.json"),
+				Report:    c.report,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
 			o.setServe(serveCheckpoint(tc.served))
 			if err := m.Pass(context.Background()); !errors.Is(err, monitor.ErrUnsound) || errors.Is(err, monitor.ErrConflict) {
 				t.Fatalf("pass: %v", err)
@@ -570,6 +581,11 @@ func TestServedBytesDoNotMultiplyEvidence(t *testing.T) {
 	if k := kept(); k != 2 {
 		t.Fatalf("%d evidence files kept", k)
 	}
+	// A finding that needs no key keeps evidence if it is the first since the monitor last
+	// held a checkpoint.
+	o.setServe(serveCheckpoint(cosigned(t, real, w)))
+	pass(t, m)
+	c.take()
 	serve(func(n int) []byte { return append(slices.Clone(real), stranger(n)...) })
 	passes(monitor.ProblemQuorum)
 	if k := kept(); k != 4 {

@@ -46,8 +46,11 @@ type LogState struct {
 	// AlertedProven lists, apart, the alerts about what signatures alone prove (conflicts
 	// and the findings isSigned names), so that findings anyone serving the log can make,
 	// however many, do not push them out of Alerted and have them alerted again.
-	AlertedProven []string  `json:"alerted_proven,omitempty"`
-	Updated       time.Time `json:"updated,omitzero"`
+	AlertedProven []string `json:"alerted_proven,omitempty"`
+	// KeylessKept: a finding that needs no key (see isKeyless) kept its evidence since the
+	// monitor last held a checkpoint; later ones keep none until it holds the next.
+	KeylessKept bool      `json:"keyless_kept,omitempty"`
+	Updated     time.Time `json:"updated,omitzero"`
 }
 
 // Bounds on LogState.Alerted and AlertedProven: the oldest are forgotten first. As many
