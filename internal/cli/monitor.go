@@ -98,7 +98,8 @@ a pass whose reports could not all be delivered is made again, so tell them apar
 and index.
 
 Without --once the monitor runs until interrupted, a pass every --interval; a pass that did
-not finish (see --max-entries) is followed by the next at once; a log that cannot be reached
+not finish (see --max-entries) is followed by the next at once, up to 16 in a row for one log,
+then one a --interval; a log that cannot be reached
 is tried again at the next pass.
 
 Exit status with --once: 0 every log checked; 1 a log serves data that does not match its
@@ -300,6 +301,8 @@ func monitorExit(err error, evidence string) error {
 			"both signed checkpoints are kept in %s: they prove the log showed two histories; send them to the office and its witnesses", evidence)
 	case errors.Is(err, monitor.ErrUnsound) && full:
 		return withHint(&failed{errors.New(msg)}, "%s holds as much evidence of this log as it keeps, the first findings': move it elsewhere to keep the next", evidence)
+	case errors.Is(err, monitor.ErrUnsound) && strings.Contains(msg, "its evidence is not kept"):
+		return withHint(&failed{errors.New(msg)}, "a finding that needs no key (bytes served against the log's checkpoint) keeps its evidence once until the log is checked again; the first is in %s", evidence)
 	case errors.Is(err, monitor.ErrUnsound):
 		return withHint(&failed{errors.New(msg)}, "what was fetched is kept in %s", evidence)
 	case errors.Is(err, monitor.ErrUnfinished):
