@@ -30,3 +30,34 @@ func TestSkeleton(t *testing.T) {
 		}
 	}
 }
+
+// TestSkeletonBlanks: every character drawn as an empty space reads as a space, at the ends
+// of a name (nothing) as within it, whether Unicode calls it a space or not; every
+// character drawn as nothing reads as nothing. The null notehead (U+1D159), drawn blank,
+// was kept ("rita\U0001D159" did not read as "rita"), the Hangul fillers within a name read
+// as nothing where they are drawn blank, and the object replacement character, drawn as
+// nothing in DejaVu Sans, was kept.
+func TestSkeletonBlanks(t *testing.T) {
+	blanks := []rune{' ', '\u00a0', '\u1680', '\u2003', '\u3000', '\u2800', '\U0001D159', '\u115f', '\u1160', '\u3164', '\uffa0'}
+	for _, c := range blanks {
+		s := string(c)
+		for _, p := range [][2]string{
+			{"rita" + s, "rita"},
+			{s + "rita", "rita"},
+			{s + s + "rita" + s, "rita"},
+			{"force" + s + "posture", "force posture"},
+			{"force" + s + " " + s + "posture", "force posture"},
+			{s, ""},
+		} {
+			if Skeleton(p[0]) != Skeleton(p[1]) {
+				t.Errorf("%U: %q does not read as %q (%q)", c, p[0], p[1], Skeleton(p[0]))
+			}
+		}
+	}
+	for _, c := range []rune{'\u00ad', '\u034f', '\u180e', '\u200b', '\u2060', '\u2064', '\ufeff', '\ufffc', '\U0001D173', '\U000E0020'} {
+		s := string(c)
+		if got := Skeleton("ri" + s + "ta" + s); got != Skeleton("rita") {
+			t.Errorf("%U: %q does not read as %q (%q)", c, "ri"+s+"ta"+s, "rita", got)
+		}
+	}
+}

@@ -24,10 +24,12 @@ type RotationStatement struct {
 }
 
 // CheckRotation checks an office-key-rotated entry against the key history of a trust root:
-// that it is for the trust root's office, that its new key ID is its new key's, and that it
-// is signed by both the old key and the new one. It returns the statement. Where the entry
-// sits in the log (that index is the old key's UntilIndex and the new key's FromIndex) is
-// for the caller, who proved its inclusion.
+// that it is for the trust root's office, that its new key ID is its new key's, that the new
+// key is one a trust root may hold (not of small order: under such a key one signature
+// verifies for every message) in its canonical encoding, and that it is signed by both the
+// old key and the new one. It returns the statement. Where the entry sits in the log (that
+// index is the old key's UntilIndex and the new key's FromIndex) is for the caller, who
+// proved its inclusion.
 func CheckRotation(t *TrustRoot, data []byte) (*RotationStatement, error) {
 	e, err := entry.Decode(data)
 	if err != nil {
@@ -42,6 +44,9 @@ func CheckRotation(t *TrustRoot, data []byte) (*RotationStatement, error) {
 	}
 	if len(st.NewPublicKey) != ed25519.PublicKeySize || st.NewKeyID != dsse.KeyID(st.NewPublicKey) {
 		return nil, fmt.Errorf("rotation: %w: new keyid %q is not the SHA-256 of a 32-byte public key", ErrMalformed, truncate(st.NewKeyID))
+	}
+	if err := checkKey(st.NewPublicKey); err != nil {
+		return nil, fmt.Errorf("rotation: %w: new key %s: %w", ErrUntrustedKey, st.NewKeyID, err)
 	}
 	if st.Office != t.Office {
 		return nil, fmt.Errorf("rotation: %w: office %q, trust root is for %q", ErrUntrustedKey, truncate(st.Office), t.Office)

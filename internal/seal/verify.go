@@ -1,11 +1,13 @@
 package seal
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -13,10 +15,12 @@ import (
 	"sync"
 	"time"
 
+	"filippo.io/edwards25519"
 	tlogcp "github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/edkey"
 	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/keys"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -257,8 +261,13 @@ func (v *Verifier) VerifyEntry(data []byte, index int64, proof tlog.RecordProof,
 			return nil, fmt.Errorf("verify %s entry: %w", e.Kind, err)
 		}
 		ve.Record = rec
-		if kr, ok := rec.(*KeyRecord); ok && (len(kr.PublicKey) != ed25519.PublicKeySize || kr.KeyID != dsse.KeyID(kr.PublicKey)) {
-			return nil, fmt.Errorf("verify %s entry: %w: keyid %q is not the SHA-256 of a 32-byte public key", e.Kind, ErrMalformed, truncate(kr.KeyID))
+		if kr, ok := rec.(*KeyRecord); ok {
+			if len(kr.PublicKey) != ed25519.PublicKeySize || kr.KeyID != dsse.KeyID(kr.PublicKey) {
+				return nil, fmt.Errorf("verify %s entry: %w: keyid %q is not the SHA-256 of a 32-byte public key", e.Kind, ErrMalformed, truncate(kr.KeyID))
+			}
+			if err := checkAddedKey(e.Kind, kr.PublicKey); err != nil {
+				return nil, fmt.Errorf("verify %s entry: %w", e.Kind, err)
+			}
 		}
 		if office, _ = rec.(record).parts(); office != v.t.office {
 			return nil, fmt.Errorf("verify %s entry: %w: record of office %q, trust root is for %q", e.Kind, ErrUntrustedKey, truncate(office), v.t.office)
@@ -280,6 +289,9 @@ func (v *Verifier) VerifyEntry(data []byte, index int64, proof tlog.RecordProof,
 		ve.Statement, office = st, st.Office
 	case entry.KeyAdded, entry.KeyRevoked:
 		st, err := v.keyStatement(payload)
+		if err == nil {
+			err = checkAddedKey(e.Kind, st.PublicKey)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("verify %s entry: %w", e.Kind, err)
 		}
@@ -380,6 +392,9 @@ func (v *Verifier) keyEntry(le LoggedEntry, st *ReleaseStatement, cp *checkpoint
 		if err != nil {
 			return nil, err
 		}
+		if err := checkAddedKey(e.Kind, opened.PublicKey); err != nil {
+			return nil, err
+		}
 		key, err := edkey.New(opened.PublicKey)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
@@ -462,6 +477,34 @@ func (v *Verifier) keyStatement(payload []byte) (*KeyStatement, error) {
 		return nil, fmt.Errorf("%w: key of office %q, trust root is for %q", ErrUntrustedKey, truncate(ks.Office), v.t.office)
 	}
 	return ks, nil
+}
+
+// checkAddedKey refuses the key of a key-added entry that signs nothing a verifier may
+// accept (checkKey). A key-revoked entry may name any key: revoking a key the verifier
+// refuses takes nothing from anyone.
+func checkAddedKey(k entry.Kind, pub []byte) error {
+	if k != entry.KeyAdded {
+		return nil
+	}
+	if err := checkKey(pub); err != nil {
+		return fmt.Errorf("%w: signer key %s: %w", ErrUntrustedKey, dsse.KeyID(pub), err)
+	}
+	return nil
+}
+
+// checkKey refuses a key the registry refuses to add (keys.CheckPublicKey): a key of small
+// order, under which one signature verifies for every message, so that anyone could sign as
+// its holder, and 32 bytes that are no point. It refuses too a key not in the canonical
+// encoding of its point (RFC 8032, 5.1.3: y below p, no sign for x = 0), which
+// crypto/ed25519 accepts: the point's canonical encoding is another key ID for the same key.
+func checkKey(pub []byte) error {
+	if err := keys.CheckPublicKey(pub); err != nil {
+		return err
+	}
+	if p, err := new(edwards25519.Point).SetBytes(pub); err != nil || !bytes.Equal(p.Bytes(), pub) {
+		return errors.New("not the canonical encoding of its point")
+	}
+	return nil
 }
 
 // errUnknownOfficeKey: no signature of an entry names an office key of the trust root.

@@ -52,3 +52,20 @@ func FuzzSpan(f *testing.F) {
 		}
 	})
 }
+
+// TestSpanBoundsItsVotes: the votes Span counts grow with the texts' length, not with the
+// product of a word's places in each: a text of a million copies of a word that stands 64
+// times in the letter cast 64 million votes (7.2 s). The votes are counted, not the time.
+func TestSpanBoundsItsVotes(t *testing.T) {
+	letter := strings.Repeat("The ministry writes to the embassy. ", 64)
+	for _, b := range []string{
+		strings.Repeat("ministry ", 100000),
+		strings.Repeat("the ", 100000),
+		strings.Repeat("the ministry writes to ", 25000),
+	} {
+		words := len(strings.Fields(letter)) + len(strings.Fields(b))
+		if _, votes := span(letter, b); votes > spanVotes*words {
+			t.Errorf("Span of %.20q… counted %d votes for %d words, want at most %d", b, votes, words, spanVotes*words)
+		}
+	}
+}

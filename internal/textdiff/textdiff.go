@@ -253,40 +253,68 @@ func whole(x, y []string) []Op {
 // the last of its words that b keeps, compared without regard to case, or "" when b keeps
 // none. It places a quotation in the letter it quotes, so that the two can be compared word
 // for word without the rest of the letter. Both texts may come from the network: the work is
-// bounded by b's length, spanCandidates and MaxEdits.
+// bounded by the texts' length times spanVotes, and by MaxEdits and MaxWork.
 func Span(a, b string) string {
+	s, _ := span(a, b)
+	return s
+}
+
+// span is Span, and the votes it counted.
+func span(a, b string) (string, int) {
 	at := Tokens(a)
 	aw, ai := lowerWords(at)
 	bw, _ := lowerWords(Tokens(b))
 	if len(aw) == 0 || len(bw) == 0 {
-		return ""
+		return "", 0
 	}
-	// Each word of b votes for the offsets at which it would stand in a; the quotation's
-	// place gets the votes of all the words it kept, a common word's other places few.
+	// Each word of b votes for the offsets at which it would stand in a (at its first
+	// spanCandidates places there); the quotation's place gets the votes of all the words it
+	// kept, a common word's other places few. The words vote rarest first, and no more than
+	// spanVotes votes a word of the two texts are counted: a text repeating a word that
+	// stands often in a cast its length times the word's places (64 million votes, 7 s, for
+	// a million copies of a word that stands 64 times), and the votes left out are those of
+	// the commonest words, which tell least where the quotation stands.
 	where := make(map[string][]int)
 	for i, w := range aw {
 		if len(where[w]) < spanCandidates {
 			where[w] = append(where[w], i)
 		}
 	}
-	votes := make(map[int]int)
-	best, off := 0, 0
+	byPlaces := make([][]int, spanCandidates+1)
 	for j, w := range bw {
-		for _, i := range where[w] {
-			d := i - j
-			votes[d]++
-			if n := votes[d]; n > best || n == best && d < off {
-				best, off = n, d
+		if n := len(where[w]); n > 0 {
+			byPlaces[n] = append(byPlaces[n], j)
+		}
+	}
+	// votes[d+len(bw)] counts the votes for offset d, from 1-len(bw) to len(aw)-1.
+	votes := make([]int, len(aw)+len(bw))
+	budget, cast := spanVotes*(len(aw)+len(bw)), 0
+vote:
+	for n, js := range byPlaces {
+		for _, j := range js {
+			if cast+n > budget {
+				break vote
+			}
+			cast += n
+			for _, i := range where[bw[j]] {
+				votes[i-j+len(bw)]++
 			}
 		}
 	}
+	// The offset with most votes, the first of those with as many.
+	best, off := 0, 0
+	for k, n := range votes {
+		if n > best {
+			best, off = n, k-len(bw)
+		}
+	}
 	if best == 0 {
-		return ""
+		return "", cast
 	}
 	slack := 8 + len(bw)/4
 	lo, hi := max(0, off-slack), min(len(aw), off+len(bw)+slack)
 	if lo >= hi {
-		return ""
+		return "", cast
 	}
 	// The shortest edit script keeps b's words at their first places in the window when
 	// they also stand in its margin ("The ministry" of the sentence before), and deletes
@@ -297,13 +325,13 @@ func Span(a, b string) string {
 	first := keptRuns(x, y, true)
 	last := keptRuns(x, y, false)
 	if len(first) == 0 || len(last) == 0 {
-		return ""
+		return "", cast
 	}
 	from, to := lo+first[0][0], lo+last[len(last)-1][1]
 	if from > to {
-		return ""
+		return "", cast
 	}
-	return strings.Join(at[ai[from]:ai[to]+1], "")
+	return strings.Join(at[ai[from]:ai[to]+1], ""), cast
 }
 
 // keptRuns returns the places of x that the shortest edit script from x to y keeps, as runs
@@ -348,6 +376,9 @@ func keptRuns(x, y []string, reversed bool) [][2]int {
 
 // spanCandidates is how many places of a word in the quoted text Span considers.
 const spanCandidates = 64
+
+// spanVotes bounds the votes Span counts, a word of the two texts.
+const spanVotes = 16
 
 // lowerWords returns the word tokens of toks in lower case, and their indexes in toks.
 func lowerWords(toks []string) (words []string, at []int) {
