@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
@@ -14,6 +15,11 @@ var ErrWeakKey = errors.New("a public key of small order, under which anyone can
 // ErrNotAPoint is returned by CheckPublicKey for 32 bytes that encode no point of the curve:
 // crypto/ed25519 verifies no signature under them, so the key could sign nothing.
 var ErrNotAPoint = errors.New("32 bytes that are not an Ed25519 public key (no point of the curve)")
+
+// ErrNotCanonical is returned by CheckPublicKey for a point of large order written otherwise
+// than RFC 8032 writes it (its y at p or above): crypto/ed25519 takes it, as the same key as
+// its canonical encoding under another key ID, so one signer could be registered twice.
+var ErrNotCanonical = errors.New("an Ed25519 public key not in the canonical encoding of its point")
 
 // CheckPublicKey refuses an Ed25519 public key of small order (order 1, 2, 4 or 8, in any of
 // its encodings), and 32 bytes that are not a point at all. Under a key of small order one
@@ -33,6 +39,9 @@ func CheckPublicKey(pub []byte) error {
 	}
 	if new(edwards25519.Point).MultByCofactor(p).Equal(edwards25519.NewIdentityPoint()) == 1 {
 		return ErrWeakKey
+	}
+	if !bytes.Equal(p.Bytes(), pub) {
+		return ErrNotCanonical
 	}
 	return nil
 }

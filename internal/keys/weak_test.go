@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"encoding/hex"
 	"errors"
@@ -47,6 +48,27 @@ func TestCheckPublicKeyRefusesSmallOrder(t *testing.T) {
 		if err := CheckPublicKey(pub); err != nil {
 			t.Fatalf("CheckPublicKey(%x) = %v", pub, err)
 		}
+	}
+	// y + p for the small y that are points of large order: not as RFC 8032 writes them;
+	// crypto/ed25519 takes each as the key written with y.
+	found := 0
+	for y := range byte(19) {
+		b := bytes.Repeat([]byte{0xff}, 32)
+		b[0], b[31] = 0xed+y, 0x7f
+		p, err := new(edwards25519.Point).SetBytes(b)
+		if err != nil || new(edwards25519.Point).MultByCofactor(p).Equal(edwards25519.NewIdentityPoint()) == 1 {
+			continue
+		}
+		found++
+		if err := CheckPublicKey(p.Bytes()); err != nil {
+			t.Errorf("the canonical encoding %x: %v", p.Bytes(), err)
+		}
+		if err := CheckPublicKey(b); !errors.Is(err, ErrNotCanonical) {
+			t.Errorf("CheckPublicKey(%x), y = p + %d = %v, want ErrNotCanonical", b, y, err)
+		}
+	}
+	if found == 0 {
+		t.Fatal("no point of large order has a y below 19")
 	}
 	if err := CheckPublicKey(make([]byte, 31)); err == nil {
 		t.Error("a 31-byte key passed")
