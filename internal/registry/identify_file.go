@@ -34,26 +34,10 @@ const (
 func (r *Registry) IdentifyDraftBytes(ctx context.Context, a Actor, digest seal.Digest) (*Identification, error) {
 	draft := false
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-		exps, err := tx.DraftExportsByDigest(ctx, string(digest))
-		if err != nil || len(exps) > 0 {
-			draft = err == nil
-			return err
-		}
-		vs, err := tx.VersionsByDigest(ctx, string(digest))
-		if err != nil {
-			return err
-		}
-		for _, v := range vs {
-			rel, err := tx.ReleaseOf(ctx, v.LetterID)
-			switch {
-			case err == nil && rel.VersionN == v.N:
-				return nil // the same bytes were released: the text answers
-			case err != nil && !errors.Is(err, store.ErrNotFound):
-				return err
-			}
-		}
-		draft = len(vs) > 0
-		return nil
+		held, err := tx.HeldByDigest(ctx, string(digest))
+		// A version released with the same bytes leaves the answer to the text.
+		draft = held.Export || held.Version && !held.ReleasedVersion
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("identify file: %w", err)

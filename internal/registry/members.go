@@ -402,7 +402,9 @@ func (r *Registry) voidApprovals(ctx context.Context, tx *store.Tx, a Actor, m *
 	if role == rolesTakenRole {
 		why = m.Name + "'s roles were taken away"
 	}
-	aps, err := tx.ApprovalsBy(ctx, m.ID)
+	// Only the decisions on letters not released: the approvals of a reviewer's years of
+	// released letters are not read in the writer's transaction.
+	aps, err := tx.UnreleasedApprovalsBy(ctx, m.ID)
 	if err != nil {
 		return err
 	}
@@ -424,11 +426,6 @@ func (r *Registry) voidApprovals(ctx context.Context, tx *store.Tx, a Actor, m *
 		ap := last[k]
 		if ap.Decision != "approve" {
 			continue
-		}
-		if _, err := tx.ReleaseOf(ctx, ap.LetterID); err == nil {
-			continue
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
 		}
 		err := tx.AddApproval(ctx, store.Approval{LetterID: ap.LetterID, VersionDigest: ap.VersionDigest, PolicyDigest: ap.PolicyDigest,
 			MemberID: m.ID, Role: role, Decision: "reject", Comment: "void: " + why, CreatedAt: now})

@@ -136,15 +136,13 @@ func (r *Registry) verifyDigest(ctx context.Context, a Actor, digest seal.Digest
 		return nil, fmt.Errorf("verify %s: %w", digest, err)
 	}
 	err = r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-		vs, err := tx.VersionsByDigest(ctx, string(digest))
+		// The public is told only whether a draft has these bytes: asked, not read, however
+		// many letters or copies a drafter makes of one file.
+		held, err := tx.HeldByDigest(ctx, string(digest))
 		if err != nil {
 			return err
 		}
-		exps, err := tx.DraftExportsByDigest(ctx, string(digest))
-		if err != nil {
-			return err
-		}
-		if len(vs) == 0 && len(exps) == 0 {
+		if !held.Version && !held.Export {
 			st.Outcome, st.Message = Unknown, "unknown: no letter of this office has these exact bytes"
 			return nil
 		}
@@ -153,17 +151,30 @@ func (r *Registry) verifyDigest(ctx context.Context, a Actor, digest seal.Digest
 			return nil
 		}
 		info := &DraftInfo{}
-		if len(vs) > 0 {
-			l, err := tx.LetterByID(ctx, vs[0].LetterID)
+		if held.Version {
+			v, err := tx.FirstVersionByDigest(ctx, string(digest))
 			if err != nil {
 				return err
 			}
-			info.Reference, info.Version = l.Reference, vs[0].N
-		}
-		for _, e := range exps {
-			m, err := tx.MemberByID(ctx, e.MemberID)
+			l, err := tx.LetterByID(ctx, v.LetterID)
 			if err != nil {
 				return err
+			}
+			info.Reference, info.Version = l.Reference, v.N
+		}
+		exps, err := tx.DraftExportsByDigest(ctx, string(digest))
+		if err != nil {
+			return err
+		}
+		names := map[int64]string{} // the copies of one file are mostly one member's
+		for _, e := range exps {
+			name, ok := names[e.MemberID]
+			if !ok {
+				m, err := tx.MemberByID(ctx, e.MemberID)
+				if err != nil {
+					return err
+				}
+				name, names[e.MemberID] = m.Name, m.Name
 			}
 			if info.Reference == "" {
 				l, err := tx.LetterByID(ctx, e.LetterID)
@@ -172,7 +183,7 @@ func (r *Registry) verifyDigest(ctx context.Context, a Actor, digest seal.Digest
 				}
 				info.Reference, info.Version = l.Reference, e.VersionN
 			}
-			info.Exports = append(info.Exports, ExportInfo{Recipient: e.Recipient, By: m.Name, At: e.CreatedAt})
+			info.Exports = append(info.Exports, ExportInfo{Recipient: e.Recipient, By: name, At: e.CreatedAt})
 		}
 		st.Draft = info
 		return nil

@@ -113,8 +113,8 @@ func testFileDigestsMigration(t *testing.T, openAt func(int) (*store.DB, error),
 		if err != nil || !slices.EqualFunc(vs, want, sameVersion) {
 			t.Errorf("versions: %+v, %v; want %+v", vs, err, want)
 		}
-		if vs, err := tx.VersionsByDigest(ctx, d2); err != nil || !slices.EqualFunc(vs, want[1:], sameVersion) {
-			t.Errorf("versions by digest: %+v, %v", vs, err)
+		if v, err := tx.FirstVersionByDigest(ctx, d2); err != nil || !sameVersion(*v, want[1]) {
+			t.Errorf("first version by digest: %+v, %v", v, err)
 		}
 		r, err := tx.ReleaseOf(ctx, letters[0])
 		if err != nil || r.FileDigest != d2 || r.LogIndex != 7 || string(r.Entry) != "an entry" || !bytes.Equal(r.CheckCodeHash, []byte{1, 2}) || !r.ErasedAt.IsZero() {
@@ -179,8 +179,11 @@ func testFileDigestsMigration(t *testing.T, openAt func(int) (*store.DB, error),
 			if _, err := tx.Blob(ctx, d); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("blob %q: %v, want ErrNotFound", d, err)
 			}
-			if vs, err := tx.VersionsByDigest(ctx, d); err != nil || len(vs) != 0 {
-				t.Errorf("versions by digest %q: %v, %v", d, vs, err)
+			if v, err := tx.FirstVersionByDigest(ctx, d); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("first version by digest %q: %+v, %v; want ErrNotFound", d, v, err)
+			}
+			if h, err := tx.HeldByDigest(ctx, d); err != nil || h != (store.DigestHeld{}) {
+				t.Errorf("held by digest %q: %+v, %v; want nothing", d, h, err)
 			}
 			if _, err := tx.ReleaseByDigest(ctx, d); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("release by digest %q: %v, want ErrNotFound", d, err)

@@ -352,22 +352,41 @@ func (t *Tx) Versions(ctx context.Context, letterID int64) ([]Version, error) {
 	return out, rows.Err()
 }
 
-// VersionsByDigest returns the versions, of any letter, whose bytes have this digest.
-func (t *Tx) VersionsByDigest(ctx context.Context, digest string) ([]Version, error) {
-	rows, err := t.query(ctx, `SELECT `+versionCols+` FROM versions WHERE digest = $1 ORDER BY letter_id, n`, fileDigestKey(digest))
+// FirstVersionByDigest returns the first version, in letter and version order, of any letter
+// whose bytes have this digest; ErrNotFound if there is none. It returns one row however many
+// letters share the file (the database still orders their index entries).
+func (t *Tx) FirstVersionByDigest(ctx context.Context, digest string) (*Version, error) {
+	v, err := scanVersion(t.queryRow(ctx, `SELECT `+versionCols+` FROM versions WHERE digest = $1 ORDER BY letter_id, n LIMIT 1`, fileDigestKey(digest)))
 	if err != nil {
-		return nil, fmt.Errorf("versions by digest: %w", err)
+		return nil, notFound(err, "version by digest")
 	}
-	defer rows.Close()
-	var out []Version
-	for rows.Next() {
-		v, err := scanVersion(rows)
-		if err != nil {
-			return nil, fmt.Errorf("versions by digest: %w", err)
-		}
-		out = append(out, *v)
+	return v, nil
+}
+
+// DigestHeld is what the office holds with the bytes of one digest, besides a release.
+type DigestHeld struct {
+	// Version is whether a version of some letter has these bytes, and ReleasedVersion
+	// whether one such version is the version its letter released.
+	Version, ReleasedVersion bool
+	// Export is whether a draft copy handed out has these bytes.
+	Export bool
+}
+
+// HeldByDigest says what the office holds with the bytes of digest, for answers to anyone who
+// holds a file: it asks whether such rows exist and returns none of them, so that the answer
+// does not grow with the letters, versions or copies a drafter makes of one file. Each EXISTS
+// stops at the first row found in the digest indexes; ReleasedVersion, when false, has
+// visited the index entries of every version with the digest.
+func (t *Tx) HeldByDigest(ctx context.Context, digest string) (DigestHeld, error) {
+	var h DigestHeld
+	err := t.queryRow(ctx, `SELECT
+		EXISTS (SELECT 1 FROM versions WHERE digest = $1),
+		EXISTS (SELECT 1 FROM versions v JOIN releases r ON r.letter_id = v.letter_id AND r.version_n = v.n WHERE v.digest = $1),
+		EXISTS (SELECT 1 FROM draft_exports WHERE digest = $2)`, fileDigestKey(digest), digest).Scan(&h.Version, &h.ReleasedVersion, &h.Export)
+	if err != nil {
+		return DigestHeld{}, fmt.Errorf("held by digest: %w", err)
 	}
-	return out, rows.Err()
+	return h, nil
 }
 
 // Approval is a reviewer's decision on one version under one policy.
@@ -399,10 +418,12 @@ func (t *Tx) Approvals(ctx context.Context, letterID int64) ([]Approval, error) 
 		FROM approvals WHERE letter_id = $1 ORDER BY id`, letterID)
 }
 
-// ApprovalsBy returns every decision a member gave, on any letter, oldest first.
-func (t *Tx) ApprovalsBy(ctx context.Context, memberID int64) ([]Approval, error) {
+// UnreleasedApprovalsBy returns every decision a member gave on a letter not released, oldest
+// first: the decisions that may still count at a release gate, without those on the letters
+// the member reviewed over the years.
+func (t *Tx) UnreleasedApprovalsBy(ctx context.Context, memberID int64) ([]Approval, error) {
 	return t.approvals(ctx, `SELECT id, letter_id, version_digest, policy_digest, member_id, role, decision, comment, created_at
-		FROM approvals WHERE member_id = $1 ORDER BY id`, memberID)
+		FROM approvals a WHERE member_id = $1 AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.letter_id = a.letter_id) ORDER BY id`, memberID)
 }
 
 func (t *Tx) approvals(ctx context.Context, query string, arg int64) ([]Approval, error) {

@@ -62,6 +62,8 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"Changes", testChanges},
 		{"WitnessesAndSettings", testWitnessesAndSettings},
 		{"VersionsAndExports", testVersionsAndExports},
+		{"HeldByDigest", testHeldByDigest},
+		{"UnreleasedApprovalsBy", testUnreleasedApprovalsBy},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -179,8 +180,8 @@ func testPolicies(t *testing.T, db *store.DB) {
 	})
 }
 
-// testVersionsAndExports checks the lookups verification by digest relies on: the versions of
-// any letter with a file's digest, in letter and version order, a letter's versions, and the
+// testVersionsAndExports checks the lookups verification by digest relies on: the first version
+// of any letter with a file's digest, in letter and version order, a letter's versions, and the
 // draft copies handed out, by digest and by letter, oldest first.
 func testVersionsAndExports(t *testing.T, db *store.DB) {
 	m := addMember(t, db, "vera")
@@ -233,12 +234,12 @@ func testVersionsAndExports(t *testing.T, db *store.DB) {
 		if _, err := tx.LetterByRef(ctx, "TVE-2020-000003"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("LetterByRef of no letter: %v, want ErrNotFound", err)
 		}
-		vs, err := tx.VersionsByDigest(ctx, shared)
-		if err != nil || len(vs) != 2 || vs[0].LetterID != ids[0] || vs[0].N != 2 || vs[1].LetterID != ids[1] || vs[1].N != 1 || vs[0].Digest != shared {
-			t.Errorf("VersionsByDigest = %+v, %v; want letter %d version 2, then letter %d version 1", vs, err, ids[0], ids[1])
+		v, err := tx.FirstVersionByDigest(ctx, shared)
+		if err != nil || v.LetterID != ids[0] || v.N != 2 || v.Digest != shared || v.CreatedBy != m.ID || !v.CreatedAt.Equal(t0) {
+			t.Errorf("FirstVersionByDigest = %+v, %v; want letter %d version 2 (before letter %d version 1)", v, err, ids[0], ids[1])
 		}
-		if vs, err := tx.VersionsByDigest(ctx, Digest("no such file")); err != nil || len(vs) != 0 {
-			t.Errorf("VersionsByDigest of no version = %+v, %v; want none", vs, err)
+		if v, err := tx.FirstVersionByDigest(ctx, Digest("no such file")); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("FirstVersionByDigest of no version = %+v, %v; want ErrNotFound", v, err)
 		}
 		if vs, err := tx.Versions(ctx, ids[0]); err != nil || len(vs) != 2 || vs[0].N != 1 || vs[0].Digest != other || vs[1].N != 2 {
 			t.Errorf("Versions = %+v, %v; want versions 1 and 2, in order", vs, err)
@@ -250,6 +251,118 @@ func testVersionsAndExports(t *testing.T, db *store.DB) {
 		exps, err = tx.DraftExportsOf(ctx, ids[0])
 		if err != nil || len(exps) != 2 || exps[0].VersionN != 2 || exps[1].VersionN != 1 {
 			t.Errorf("DraftExportsOf = %+v, %v; want the two copies of the first letter, oldest first", exps, err)
+		}
+		return nil
+	})
+}
+
+// testHeldByDigest checks what the public's answers about a file ask: whether a version of
+// some letter has its bytes, whether one such version is the one its letter released (the
+// released version, not another of that letter), and whether a draft copy has them.
+func testHeldByDigest(t *testing.T, db *store.DB) {
+	m := addMember(t, db, "hilda")
+	draft, released, earlier, copied, file := Digest("draft file"), Digest("released version"), Digest("earlier version"), Digest("copy"), Digest("released file")
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		for _, d := range []string{draft, released, earlier, copied, file} {
+			if err := tx.PutBlob(ctx, d, []byte(d)); err != nil {
+				return err
+			}
+		}
+		var ids [4]int64
+		for i := range ids {
+			l := store.Letter{Reference: fmt.Sprintf("THD-2020-%06d", i+1), Subject: "s", Class: "c", AuthorID: m.ID, CreatedAt: t0}
+			if err := tx.AddLetter(ctx, &l); err != nil {
+				return err
+			}
+			ids[i] = l.ID
+		}
+		// Letter 0 released its version 2; letter 1 has the released bytes as a draft, and
+		// letters 2 and 3 the same draft file as letter 1's version 2.
+		for _, v := range []store.Version{
+			{LetterID: ids[0], N: 1, Digest: earlier}, {LetterID: ids[0], N: 2, Digest: released},
+			{LetterID: ids[1], N: 1, Digest: released}, {LetterID: ids[1], N: 2, Digest: draft},
+			{LetterID: ids[2], N: 1, Digest: draft}, {LetterID: ids[3], N: 1, Digest: draft},
+		} {
+			v.MediaType, v.FileName, v.Size, v.CreatedBy, v.CreatedAt = "text/plain", "l.txt", 11, m.ID, t0
+			if err := tx.AddVersion(ctx, v); err != nil {
+				return err
+			}
+		}
+		if err := tx.AddRelease(ctx, store.Release{LetterID: ids[0], VersionN: 2, FileDigest: file, FileName: "l.pdf", MediaType: "application/pdf",
+			LogIndex: 1, Entry: []byte("entry"), ReleasedBy: m.ID, ReleasedAt: t0}); err != nil {
+			return err
+		}
+		for range 2 {
+			if err := tx.AddDraftExport(ctx, store.DraftExport{LetterID: ids[1], VersionN: 2, Recipient: "zeta", Digest: copied, MemberID: m.ID, CreatedAt: t0}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		for _, c := range []struct {
+			digest string
+			want   store.DigestHeld
+		}{
+			{draft, store.DigestHeld{Version: true}},
+			{released, store.DigestHeld{Version: true, ReleasedVersion: true}},
+			{earlier, store.DigestHeld{Version: true}},
+			{copied, store.DigestHeld{Export: true}},
+			{file, store.DigestHeld{}},
+			{Digest("no such file"), store.DigestHeld{}},
+		} {
+			if h, err := tx.HeldByDigest(ctx, c.digest); err != nil || h != c.want {
+				t.Errorf("HeldByDigest(%s) = %+v, %v; want %+v", c.digest, h, err, c.want)
+			}
+		}
+		return nil
+	})
+}
+
+// testUnreleasedApprovalsBy checks the decisions read when a member is disabled: the member's
+// own, oldest first, on the letters not released only.
+func testUnreleasedApprovalsBy(t *testing.T, db *store.DB) {
+	m, other := addMember(t, db, "ursula"), addMember(t, db, "otto")
+	file := Digest("released file")
+	var ids [3]int64
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		if err := tx.PutBlob(ctx, file, []byte(file)); err != nil {
+			return err
+		}
+		for i := range ids {
+			l := store.Letter{Reference: fmt.Sprintf("TUA-2020-%06d", i+1), Subject: "s", Class: "c", AuthorID: m.ID, CreatedAt: t0}
+			if err := tx.AddLetter(ctx, &l); err != nil {
+				return err
+			}
+			ids[i] = l.ID
+		}
+		for i, a := range []store.Approval{
+			{LetterID: ids[0], MemberID: m.ID, Decision: "approve"},
+			{LetterID: ids[1], MemberID: m.ID, Decision: "approve"},
+			{LetterID: ids[2], MemberID: other.ID, Decision: "approve"},
+			{LetterID: ids[2], MemberID: m.ID, Decision: "reject"},
+			{LetterID: ids[0], MemberID: m.ID, Decision: "reject"},
+		} {
+			a.VersionDigest, a.PolicyDigest, a.Role, a.Comment, a.CreatedAt = Digests[0], Digests[1], "reviewer", fmt.Sprint(i), t0
+			if err := tx.AddApproval(ctx, a); err != nil {
+				return err
+			}
+		}
+		return tx.AddRelease(ctx, store.Release{LetterID: ids[1], VersionN: 1, FileDigest: file, FileName: "l.pdf", MediaType: "application/pdf",
+			LogIndex: 1, Entry: []byte("entry"), ReleasedBy: m.ID, ReleasedAt: t0})
+	})
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		aps, err := tx.UnreleasedApprovalsBy(ctx, m.ID)
+		var got []string
+		for _, a := range aps {
+			if a.MemberID != m.ID || a.VersionDigest != Digests[0] || a.PolicyDigest != Digests[1] {
+				t.Errorf("UnreleasedApprovalsBy gave %+v", a)
+			}
+			got = append(got, fmt.Sprintf("%d %s %s", a.LetterID, a.Decision, a.Comment))
+		}
+		want := []string{fmt.Sprintf("%d approve 0", ids[0]), fmt.Sprintf("%d reject 3", ids[2]), fmt.Sprintf("%d reject 4", ids[0])}
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("UnreleasedApprovalsBy = %q, %v; want %q (not those on the released letter, nor otto's)", got, err, want)
 		}
 		return nil
 	})
