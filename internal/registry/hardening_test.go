@@ -37,6 +37,10 @@ var hostileTexts = map[string]string{
 	"combining grapheme joiner": "minister@mod.example\u034f",
 	"khmer inherent vowel":      "foreign\u17b4government",
 	"unassigned ignorable":      "foreign-government\u2065",
+	// Drawn as nothing, or as an empty cell, by the letters' fonts (lookalike.Skeleton reads
+	// them as blanks, thirty-ninth session).
+	"object replacement": "foreign-government\ufffc",
+	"null notehead":      "foreign\U0001d159government",
 }
 
 // TestStoredTextRefusesControlCharacters is issue 12 item 11: control, format and invisible
