@@ -60,7 +60,8 @@ type Config struct {
 	// Claim is how long, on PostgreSQL, a message or webhook delivery this dispatcher took
 	// stays its own before another server's dispatcher may take it (registry.DueMessages):
 	// longer than sending one takes, and as long as a message waits when its server stops
-	// after taking it.
+	// after taking it. A message's exchange with the mail server is cut off when seven
+	// eighths of its claim have passed (or after the SMTP timeout, if that is longer).
 	Claim time.Duration
 	// Webhooks is how many webhook deliveries are posted at once, to as many endpoints: an
 	// endpoint has one delivery posted at a time, so one that never answers holds one of
@@ -171,7 +172,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 		default:
 		}
 	}
-	jobs := make(chan store.OutboxMessage)
+	jobs := make(chan job)
 	marks := make(chan *mark, 2*d.cfg.Connections)
 	recorded := make(chan struct{})
 	go func() { defer close(recorded); d.recorder(marks, release) }()
@@ -198,6 +199,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 			}
 		}
 		mu.Unlock()
+		claimed := time.Now()
 		due, err := d.cfg.Registry.DueMessages(ctx, 4*d.cfg.Connections, d.cfg.Claim)
 		if err != nil && ctx.Err() == nil {
 			d.cfg.Logger.Error("dispatch: read the outbox", "err", err)
@@ -226,7 +228,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 		}
 		for i, m := range take {
 			select {
-			case jobs <- m:
+			case jobs <- job{m: m, claimed: claimed}:
 				fed++
 			case <-ctx.Done():
 				// Stopping: what this server took and will not send is given back, for the
@@ -257,6 +259,12 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	}
 }
 
+// job is a message handed to a connection, with the time it was claimed (read, on SQLite).
+type job struct {
+	m       store.OutboxMessage
+	claimed time.Time
+}
+
 // mark is an acceptance waiting to be recorded; done is closed once it is.
 type mark struct {
 	d    registry.Delivery
@@ -264,7 +272,7 @@ type mark struct {
 }
 
 // send is one connection: it delivers the jobs it is given, one at a time.
-func (d *Dispatcher) send(ctx context.Context, jobs <-chan store.OutboxMessage, marks chan<- *mark, release func(int64)) {
+func (d *Dispatcher) send(ctx context.Context, jobs <-chan job, marks chan<- *mark, release func(int64)) {
 	s := &sender{cfg: d.cfg.SMTP}
 	defer s.close()
 	var prev *mark
@@ -275,8 +283,15 @@ func (d *Dispatcher) send(ctx context.Context, jobs <-chan store.OutboxMessage, 
 		}
 	}
 	defer wait()
-	for m := range jobs {
-		answer, err := d.attempt(ctx, s, m)
+	for j := range jobs {
+		m := j.m
+		// A message's exchange ends before its claim lapses, with an eighth of the claim
+		// left to record it (or after the SMTP timeout, if the claim is shorter): the
+		// deadline moves while its data moves (boundedConn), and a letter too large for the
+		// link in that time fails its attempts rather than being taken and sent again by
+		// another server meanwhile.
+		limit := j.claimed.Add(max(d.cfg.Claim-d.cfg.Claim/8, d.cfg.SMTP.timeoutOrDefault()))
+		answer, err := d.attempt(ctx, s, m, limit)
 		wait() // the previous acceptance is recorded before this one is handed over
 		if err != nil {
 			// The context bounds only the building of the message and the connection to the
@@ -332,8 +347,8 @@ func (d *Dispatcher) recorder(marks <-chan *mark, release func(int64)) {
 	}
 }
 
-// attempt builds m and hands it to the SMTP server; it returns the server's answer.
-func (d *Dispatcher) attempt(ctx context.Context, s *sender, m store.OutboxMessage) (string, error) {
+// attempt builds m and hands it to the SMTP server by limit; it returns the server's answer.
+func (d *Dispatcher) attempt(ctx context.Context, s *sender, m store.OutboxMessage, limit time.Time) (string, error) {
 	out, err := d.cfg.Registry.Compose(ctx, m)
 	if err != nil {
 		return "", err
@@ -342,7 +357,7 @@ func (d *Dispatcher) attempt(ctx context.Context, s *sender, m store.OutboxMessa
 	if err != nil {
 		return "", err
 	}
-	return s.send(ctx, msg)
+	return s.send(ctx, msg, limit)
 }
 
 // record writes a failed attempt at m: failed at once when the message must not be sent any
@@ -429,13 +444,23 @@ func (d *Dispatcher) runWebhooks(ctx context.Context) {
 	}
 }
 
+// replyCutOff is the reply recorded for a webhook post the server's shutdown cut off.
+const replyCutOff = "cut off: the server stopped during the post; the endpoint may have received it"
+
 // postWebhook posts w and records the attempt: sent, deferred with backoff, or failed after the
 // last attempt.
 func (d *Dispatcher) postWebhook(ctx context.Context, cl *http.Client, w store.WebhookDelivery) {
 	reg, log := d.cfg.Registry, d.cfg.Logger
 	answer, err := post(ctx, cl, w.Endpoint.URL, w.Endpoint.Secret, w.WebhookID, w.Payload, time.Now())
 	status, next := store.StatusSent, time.Now()
-	if err != nil {
+	if err != nil && ctx.Err() != nil {
+		// Cut off by the server's shutdown: recorded as a mail attempt cut off after its
+		// data is, its outcome unknown (the endpoint may have the event; a receiver
+		// de-duplicates on its webhook-id), and due again at once, for another server or
+		// the next start, not when its claim lapses. The failure is not the endpoint's:
+		// it never fails the delivery.
+		answer, status = replyCutOff, store.StatusDeferred
+	} else if err != nil {
 		answer = printable(err.Error(), 500)
 		status, next = store.StatusDeferred, time.Now().Add(d.backoff(w.Attempts+1))
 		if w.Attempts+1 >= d.cfg.MaxAttempts {
@@ -445,7 +470,8 @@ func (d *Dispatcher) postWebhook(ctx context.Context, cl *http.Client, w store.W
 			log.Warn("dispatch: webhook failed", "endpoint", w.Endpoint.ID, "event", w.Event, "attempts", w.Attempts+1)
 		}
 	}
-	if err := reg.WebhookAttempt(ctx, w.ID, status, answer, next); err != nil && ctx.Err() == nil {
+	// Recorded after a shutdown too: the post was made, or cut off, and its claim ends.
+	if err := reg.WebhookAttempt(context.WithoutCancel(ctx), w.ID, status, answer, next); err != nil {
 		log.Error("dispatch: record webhook attempt", "err", err)
 	}
 }

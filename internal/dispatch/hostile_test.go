@@ -256,8 +256,8 @@ func testStopBeforeHandingOverGivesBack(t *testing.T, o *office) {
 	m := takeAgain(t, o)
 	stopped, stop := context.WithCancel(ctx)
 	stop()
-	jobs := make(chan store.OutboxMessage, 1)
-	jobs <- m
+	jobs := make(chan job, 1)
+	jobs <- job{m: m, claimed: time.Now()}
 	close(jobs)
 	d.send(stopped, jobs, make(chan *mark, 1), func(int64) {})
 

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -30,8 +31,9 @@ type SMTP struct {
 	TLS      bool // implicit TLS (smtps)
 	User     string
 	Password string
-	// timeout bounds the connection with its greeting, and each message's exchange from the
-	// check of a kept connection to the server's answer (30 s when zero).
+	// timeout bounds the connection with its greeting, each command's exchange, and the wait
+	// between two writes of a message's data and for the answer after the last (30 s when
+	// zero); a message's whole exchange is bounded by its claim (Dispatcher.send).
 	timeout time.Duration
 	// roots, if set, replaces the system's certificate authorities (tests).
 	roots *x509.CertPool
@@ -90,18 +92,39 @@ func (c *SMTP) String() string {
 	return u.String()
 }
 
+// timeoutOrDefault is c.timeout, or 30 s when it is zero.
+func (c *SMTP) timeoutOrDefault() time.Duration {
+	if c.timeout <= 0 {
+		return 30 * time.Second
+	}
+	return c.timeout
+}
+
+// address is the server's scheme, host and port: what a failed connection is recorded with.
+// The user is left out: recorded replies are shown to every member with a role in dispatch
+// status, and the user is often a real mailbox's address.
+func (c *SMTP) address() string {
+	scheme := "smtp"
+	if c.TLS {
+		scheme = "smtps"
+	}
+	return scheme + "://" + net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
+}
+
 // NewClient returns a go-mail client for the server (not yet connected). Its connections are
 // made by dial, which bounds what the server may send at once.
-func (c *SMTP) NewClient() (*mail.Client, error) {
-	timeout := c.timeout
-	if timeout <= 0 {
-		timeout = 30 * time.Second
-	}
+func (c *SMTP) NewClient() (*mail.Client, error) { return c.newClient(nil) }
+
+// newClient is NewClient, calling dialled with each connection it makes.
+func (c *SMTP) newClient(dialled func(*boundedConn)) (*mail.Client, error) {
+	timeout := c.timeoutOrDefault()
 	// For smtps, dial makes the TLS. Told WithSSL, go-mail would take such a connection for
 	// unencrypted (it knows only the TLS it makes itself) and refuse to send a password by
 	// PLAIN or LOGIN; under its opportunistic TLS policy it looks at the connection and finds
 	// the *tls.Conn. (It would also ask for STARTTLS inside smtps if the server offered it.)
-	opts := []mail.Option{mail.WithPort(c.Port), mail.WithTimeout(timeout), mail.WithDialContextFunc(c.dial),
+	opts := []mail.Option{mail.WithPort(c.Port), mail.WithTimeout(timeout), mail.WithDialContextFunc(func(ctx context.Context, network, address string) (net.Conn, error) {
+		return c.dial(ctx, network, address, dialled)
+	}),
 		mail.WithTLSPolicy(mail.TLSOpportunistic), mail.WithTLSConfig(c.tlsConfig())}
 	if c.User != "" {
 		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover), mail.WithUsername(c.User), mail.WithPassword(c.Password))
@@ -119,16 +142,20 @@ func (c *SMTP) tlsConfig() *tls.Config {
 	return &tls.Config{ServerName: c.Host, MinVersion: tls.VersionTLS12, RootCAs: c.roots}
 }
 
-// dial connects to the server for go-mail: through a boundedConn, and for smtps with TLS from
-// the first byte.
-func (c *SMTP) dial(ctx context.Context, network, address string) (net.Conn, error) {
+// dial connects to the server for go-mail: through a boundedConn, given to dialled (if not
+// nil) before anything is exchanged, and for smtps with TLS from the first byte.
+func (c *SMTP) dial(ctx context.Context, network, address string, dialled func(*boundedConn)) (net.Conn, error) {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, network, address)
 	if err != nil {
 		return nil, err
 	}
+	limitUnsent(conn)
 	bc := &boundedConn{Conn: conn}
 	bc.left.Store(maxAnswer)
+	if dialled != nil {
+		dialled(bc)
+	}
 	if !c.TLS {
 		return bc, nil
 	}
@@ -150,10 +177,65 @@ const maxAnswer = 1 << 20
 // errAnswerTooLong is the read of an answer past maxAnswer.
 var errAnswerTooLong = errors.New("the mail server's answer runs past 1 MiB")
 
-// boundedConn is a connection whose reads fail once maxAnswer bytes came after the last write.
+// maxUnsent is the most a connection to the mail server keeps in its buffer unsent
+// (limitUnsent).
+const maxUnsent = 128 << 10
+
+// writeChunk is the most a write hands the connection at once: each chunk moves the deadline.
+const writeChunk = 32 << 10
+
+// boundedConn is a connection whose reads fail once maxAnswer bytes came after the last write,
+// and whose deadline moves while the message's data moves. go-mail sets one deadline, its
+// timeout ahead, when a message begins (and another at the end of its data, for the reset):
+// the whole exchange, data included, had to fit in it, and a letter of tens of megabytes over
+// a link slower than about 2 MB/s timed out at every attempt. Here the deadline go-mail sets
+// is taken as a window that each chunk written moves ahead, so the data may take as long as
+// it keeps moving; limit, set per message by the sender, is what no deadline passes.
 type boundedConn struct {
 	net.Conn
 	left atomic.Int64
+
+	mu       sync.Mutex
+	window   time.Duration // go-mail's timeout, from its last SetDeadline; 0: no deadline
+	deadline time.Time     // the deadline as go-mail and the writes set it; zero: none
+	limit    time.Time     // no deadline goes past it; zero: none
+}
+
+// SetDeadline takes t as a window that writes move ahead, kept before the limit.
+func (c *boundedConn) SetDeadline(t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.window, c.deadline = 0, t
+	if !t.IsZero() {
+		c.window = max(time.Until(t), time.Nanosecond)
+	}
+	return c.Conn.SetDeadline(c.bounded(t))
+}
+
+// setLimit sets the time no deadline passes (zero: none), and keeps the current deadline
+// before it.
+func (c *boundedConn) setLimit(limit time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.limit = limit
+	return c.Conn.SetDeadline(c.bounded(c.deadline))
+}
+
+// moveDeadline sets the deadline a window from now, before the limit; c.mu is held.
+func (c *boundedConn) moveDeadline() error {
+	if c.window <= 0 {
+		return nil
+	}
+	c.deadline = time.Now().Add(c.window)
+	return c.Conn.SetDeadline(c.bounded(c.deadline))
+}
+
+// bounded is t, or the limit if t is past it (a zero t is no deadline).
+func (c *boundedConn) bounded(t time.Time) time.Time {
+	if !c.limit.IsZero() && (t.IsZero() || t.After(c.limit)) {
+		return c.limit
+	}
+	return t
 }
 
 func (c *boundedConn) Read(p []byte) (int, error) {
@@ -171,7 +253,23 @@ func (c *boundedConn) Read(p []byte) (int, error) {
 
 func (c *boundedConn) Write(p []byte) (int, error) {
 	c.left.Store(maxAnswer)
-	return c.Conn.Write(p)
+	written := 0
+	for len(p) > 0 {
+		chunk := p[:min(len(p), writeChunk)]
+		c.mu.Lock()
+		err := c.moveDeadline()
+		c.mu.Unlock()
+		if err != nil {
+			return written, err
+		}
+		n, err := c.Conn.Write(chunk)
+		written += n
+		if err != nil {
+			return written, err
+		}
+		p = p[n:]
+	}
+	return written, nil
 }
 
 // Message builds the MIME message of out, from from. go-mail encodes the subject, refuses an
@@ -212,11 +310,25 @@ type sender struct {
 	cfg       *SMTP
 	cl        *mail.Client
 	connected bool
+	conn      *boundedConn // the connection last dialled
+	limit     time.Time    // the end of the message being sent
 }
 
-// send hands m to the server. It returns the reply to record and whether the server accepted
+// send hands m to the server, within limit if it is not zero: the exchange, connection
+// included, is cut off then. It returns the reply to record and whether the server accepted
 // the message.
-func (s *sender) send(ctx context.Context, m *mail.Msg) (string, error) {
+func (s *sender) send(ctx context.Context, m *mail.Msg, limit time.Time) (string, error) {
+	s.limit = limit
+	if !limit.IsZero() {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, limit)
+		defer cancel()
+	}
+	if s.connected {
+		if err := s.conn.setLimit(limit); err != nil {
+			s.close()
+		}
+	}
 	kept := s.connected
 	if err := s.connect(ctx); err != nil {
 		return "", err
@@ -256,7 +368,10 @@ func (s *sender) send(ctx context.Context, m *mail.Msg) (string, error) {
 // connect opens the connection unless it is open.
 func (s *sender) connect(ctx context.Context) error {
 	if s.cl == nil {
-		cl, err := s.cfg.NewClient()
+		cl, err := s.cfg.newClient(func(c *boundedConn) {
+			c.limit = s.limit
+			s.conn = c
+		})
 		if err != nil {
 			return err
 		}
@@ -264,7 +379,8 @@ func (s *sender) connect(ctx context.Context) error {
 	}
 	if !s.connected {
 		if err := s.cl.DialWithContext(ctx); err != nil {
-			return fmt.Errorf("connect to %s: %w", s.cfg, err)
+			s.close() // what was dialled for the failed connection, whatever go-mail left of it
+			return fmt.Errorf("connect to %s: %w", s.cfg.address(), err)
 		}
 		s.connected = true
 	}
@@ -276,9 +392,16 @@ func (s *sender) connect(ctx context.Context) error {
 // begins the reply recorded, which marks the message as maybe delivered (store.ReplyNoAnswer).
 var errOutcomeUnknown = errors.New(store.ReplyNoAnswer)
 
+// close ends the session. go-mail closes the connection only after the server's answer to
+// QUIT: after a timeout or a lost connection the socket would stay open until the garbage
+// collector found it.
 func (s *sender) close() {
 	if s.cl != nil && s.connected {
 		s.cl.Close()
+	}
+	if s.conn != nil {
+		s.conn.Close()
+		s.conn = nil
 	}
 	s.connected = false
 }
