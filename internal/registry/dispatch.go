@@ -300,9 +300,22 @@ func (r *Registry) messageKeys(key string) (messageID, token string, err error) 
 		host = u.Hostname()
 	}
 	messageID = strings.SplitN(key, "/", 2)[0] + "." + id + "@" + host
-	h = hmac.New(sha256.New, dk)
+	token, err = r.receiptToken(messageID)
+	return messageID, token, err
+}
+
+// receiptToken is the receipt token of the message whose Message-ID is messageID. A message
+// is built with the Message-ID it was queued with: rebuilt from the office's URL of the
+// moment, which may have moved to another host since, it gave a token that matched no stored
+// hash.
+func (r *Registry) receiptToken(messageID string) (string, error) {
+	dk, err := r.dispatchKey()
+	if err != nil {
+		return "", err
+	}
+	h := hmac.New(sha256.New, dk)
 	h.Write([]byte("receipt\x00" + messageID))
-	return messageID, "rct_" + base64.RawURLEncoding.EncodeToString(h.Sum(nil)), nil
+	return "rct_" + base64.RawURLEncoding.EncodeToString(h.Sum(nil)), nil
 }
 
 // errNoDispatchSecret: the registry was given neither a dispatch secret nor an Ed25519 office
@@ -655,7 +668,7 @@ func (r *Registry) Compose(ctx context.Context, m store.OutboxMessage) (*Outgoin
 	)
 	office := r.cfg.Office.Name
 	verify := strings.TrimRight(r.cfg.Office.URL, "/") + "/v/" + m.Reference
-	_, token, err := r.messageKeys(m.Key)
+	token, err := r.receiptToken(m.MessageID)
 	if err != nil {
 		return nil, err
 	}
