@@ -49,6 +49,7 @@ func token(t testing.TB) string {
 }
 
 func TestSoftHSM(t *testing.T) {
+	requireCgo(t)
 	pin := token(t)
 	k, err := Open("pkcs11:token=chancery;object=office;id=%01?module-path=" + softhsm + "&pin-source=file:" + pin)
 	if err != nil {
@@ -220,6 +221,7 @@ func TestParseURIErrorsNeverShowThePIN(t *testing.T) {
 // pin-source and through CHANCERY_HSM_PIN_FILE, as the data directory refuses such key files;
 // once chmod 600, the key opens.
 func TestOpenRefusesAPINFileOthersCanRead(t *testing.T) {
+	requireCgo(t)
 	pin := token(t)
 	uri := "pkcs11:token=chancery;object=office?module-path=" + softhsm
 	for _, mode := range []os.FileMode{0o644, 0o640, 0o604} {
@@ -254,6 +256,7 @@ func TestOpenRefusesAPINFileOthersCanRead(t *testing.T) {
 // it) is refused before it is loaded: settings restored from someone's backup, or a URI typed
 // with a path in a shared directory, cannot make the server load a file another user made.
 func TestOpenRefusesAModuleOthersCouldPlace(t *testing.T) {
+	requireCgo(t)
 	pin := token(t)
 	lib, err := os.ReadFile(softhsm)
 	if err != nil {
@@ -316,6 +319,7 @@ func TestOpenRefusesAModuleOthersCouldPlace(t *testing.T) {
 // stops) refuses to sign with an error. Sign used the closed key's module, nil: the
 // process crashed with a nil pointer dereference, in whichever goroutine signed.
 func TestSignAfterCloseFails(t *testing.T) {
+	requireCgo(t)
 	pin := token(t)
 	k, err := Open("pkcs11:token=chancery;object=office;id=%01?module-path=" + softhsm + "&pin-source=file:" + pin)
 	if err != nil {
