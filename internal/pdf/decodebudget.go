@@ -20,13 +20,8 @@ import (
 const (
 	// maxContent bounds the decoded page contents of a document, all pages together (a
 	// stream that several pages or one /Contents array name counts each time it is named).
+	// Check and the marks (isolateContent) refuse more too.
 	maxContent = 32 << 20
-	// maxContentStreams bounds the content streams the pages name, all pages together (one
-	// stream named many times counts each time): the extractor reads each anew, some 5.7 KB
-	// of allocations apiece, so a page whose /Contents named one small stream 800,000 times
-	// (a 4.6 MB file, within maxContent) cost 4.9 s and 4.5 GB to read. Real pages have a
-	// few each.
-	maxContentStreams = 65536
 	// maxCMap bounds one decoded /ToUnicode CMap (real ones, even for large CJK fonts, are
 	// some hundreds of kilobytes), and maxCMaps all of those the pages' fonts name.
 	maxCMap  = 2 << 20
@@ -46,7 +41,7 @@ func checkTextStreams(ctx *model.Context, bud *budgetpkg.Budget) (err error) {
 			err = fmt.Errorf("%w: %v", ErrInvalid, p)
 		}
 	}()
-	content, cmaps, named := int64(0), int64(0), 0
+	content, cmaps := int64(0), int64(0)
 	for i := 1; i <= ctx.PageCount; i++ {
 		if err := bud.Tick(); err != nil {
 			return err
@@ -62,9 +57,6 @@ func checkTextStreams(ctx *model.Context, bud *budgetpkg.Budget) (err error) {
 		case nil:
 		default:
 			streams = []types.Object{d["Contents"]}
-		}
-		if named += len(streams); named > maxContentStreams {
-			return fmt.Errorf("%w: the pages' contents name more than %d streams", ErrTooLarge, maxContentStreams)
 		}
 		for _, s := range streams {
 			n, err := decodedSize(ctx, s, maxContent-content, bud)

@@ -35,13 +35,19 @@ const maxIsolation = 1 << 15
 // operators EMC, and as many EMC after it as it has operators BDC and BMC, counted on the
 // bytes as q and Q are.
 //
+// The pages' contents, as named (a stream each time a page names it), decode to at most
+// maxContent bytes (ErrTooLarge): a copy or a release writes each page's content as one
+// stream, so a 7.5 KB file whose page named 1,000 times a stream inflating to 1 MiB passed
+// Check and then cost Watermark and Stamp 5 to 12 s and 10 GB of allocations.
+//
 // Nor may the content end inside a token or an object: a string, an array or a dictionary
 // left open ("(a", "[ 1", "<< /A") took in, as part of it, everything drawn after it, the
 // marks too. Such a page is refused (lexicalEnd). A text object left open (BT, no ET) is
 // closed before the states are restored: with text rendering mode 7, its text was a clip
 // poppler applied to the marks, and a copy showed no DRAFT banner.
 func isolateContent(ctx *model.Context) error {
-	counted := map[int][7]int{} // per content stream object: restores, saves, closes, opens, and lexicalEnd's drop, rise, text
+	counted := map[int][8]int{} // per content stream object: restores, saves, closes, opens, lexicalEnd's drop, rise, text, and its decoded size
+	size := 0
 	for i := 1; i <= ctx.PageCount; i++ {
 		page, o, c, err := pageContents(ctx, i)
 		if err != nil {
@@ -88,9 +94,12 @@ func isolateContent(ctx *model.Context) error {
 				if err != nil {
 					return fmt.Errorf("page %d contents: %w", i, err)
 				}
-				n = [7]int{operatorBytes(content, 'Q'), operatorBytes(content, 'q'),
-					operators(content, "EMC"), operators(content, "BDC") + operators(content, "BMC"), drop, rise, text}
+				n = [8]int{operatorBytes(content, 'Q'), operatorBytes(content, 'q'),
+					operators(content, "EMC"), operators(content, "BDC") + operators(content, "BMC"), drop, rise, text, len(content)}
 				counted[ref.ObjectNumber.Value()] = n
+			}
+			if size += n[7]; size > maxContent {
+				return fmt.Errorf("%w: the pages' contents decode to more than %d MiB (a stream counts each time it is named)", ErrTooLarge, maxContent>>20)
 			}
 			restores, saves, closes, opens = restores+n[0], saves+n[1], closes+n[2], opens+n[3]
 			depth = max(depth-n[4], 0) + n[5]

@@ -310,7 +310,7 @@ func mark(src []byte, wms []*model.Watermark, date time.Time, seed []byte, burne
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	if err := isolateContent(ctx); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return nil, invalid(err)
 	}
 	if err := cropToMedia(ctx); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
