@@ -109,6 +109,9 @@ func (k *keptAnswers) body(key string, gen uint64) []byte {
 
 // keep keeps a copy of body, read in generation gen, at key's second lookup.
 func (k *keptAnswers) keep(key string, gen uint64, body []byte) {
+	if !settled(gen) {
+		return
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if _, ok := k.asked[key]; !ok {

@@ -7,11 +7,21 @@ import (
 
 // publicCache keeps the public answers of VerifyDigest and StatusOf, which a leaked letter
 // can make the most requested thing the registry serves. An answer changes only when a letter,
-// version, draft copy, release or withdrawal is recorded; each of those bumps the generation
-// after its commit, which voids every cached answer. A lookup stores its answer only if no
-// bump happened since it began, so an answer computed from a state older than the latest
-// commit is never kept.
+// version, draft copy, release, withdrawal or erasure is recorded; each of those bumps the
+// generation after its commit, which voids every cached answer. A lookup stores its answer
+// only if no bump happened since it began, so an answer computed from a state older than the
+// latest commit is never kept.
+//
+// A release, a withdrawal, an erasure, a signer key's registration, revocation or rotation,
+// a policy's adoption and the office key's rotation also bump it before their transaction
+// begins (changing), and until they bump it again once it has ended no answer is stored:
+// their commit is seen by readers before the transaction returns (the log publishes its
+// checkpoint first), and an answer kept from before it, or computed before it and stored
+// meanwhile, must not be given in between.
 type publicCache struct {
+	// gen is the generation shifted left by changingBits, plus the number of changes under
+	// way (begun by changing and not yet ended): a lookup that begins while one is under way
+	// stores nothing, and no generation with none under way comes back.
 	gen atomic.Uint64
 	mu  sync.Mutex
 	m   map[string]*Status
@@ -26,8 +36,15 @@ type publicCache struct {
 // grow memory).
 const maxCached = 1 << 16
 
+// changingBits holds the count of changes under way in publicCache.gen.
+const changingBits = 16
+
 // generation returns the generation a lookup starts in.
 func (c *publicCache) generation() uint64 { return c.gen.Load() }
+
+// settled reports whether an answer read in generation gen may be kept: no change was under
+// way when it began.
+func settled(gen uint64) bool { return gen&(1<<changingBits-1) == 0 }
 
 func (c *publicCache) get(key string) *Status {
 	c.mu.Lock()
@@ -40,7 +57,7 @@ func (c *publicCache) get(key string) *Status {
 func (c *publicCache) put(key string, gen uint64, st *Status) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen != c.gen.Load() {
+	if gen != c.gen.Load() || !settled(gen) {
 		return
 	}
 	if _, ok := c.asked[key]; !ok {
@@ -62,10 +79,20 @@ func (c *publicCache) put(key string, gen uint64, st *Status) {
 }
 
 // changed voids every cached answer. Call it after the commit that changed an answer.
-func (c *publicCache) changed() {
+func (c *publicCache) changed() { c.bump(1 << changingBits) }
+
+// changing voids every cached answer and keeps none until the function it returns is called,
+// which voids them again. Call it before the transaction that changes answers begins, and
+// what it returns once that transaction has ended, committed or not.
+func (c *publicCache) changing() (ended func()) {
+	c.bump(1<<changingBits + 1)
+	return func() { c.bump(1<<changingBits - 1) }
+}
+
+func (c *publicCache) bump(by uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.gen.Add(1)
+	c.gen.Add(by)
 	c.m = nil
 }
 

@@ -26,6 +26,9 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 		return err
 	}
 	var ids []int64
+	// No answer is kept from before the transaction until after it has ended (see
+	// publicCache): its commit is seen before Update returns.
+	ended := r.public.changing()
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) (err error) {
 		if err := tx.SecureDelete(ctx, true); err != nil {
 			return err
@@ -77,7 +80,10 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 	// Once the transaction ends, whatever its outcome, and not when this returns: the answers
 	// kept from before it (the subject, the seal with its opening) must not be given while
 	// the WAL is scrubbed below, which takes the time the WAL takes.
-	r.public.changed()
+	if txEnded != nil {
+		txEnded()
+	}
+	ended()
 	r.shown.reset()
 	r.codes.reset()
 	if err != nil {
@@ -96,6 +102,11 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 	_, _ = r.cfg.DB.ScrubWAL(ctx)
 	return nil
 }
+
+// txEnded, set only by tests, is called once a release's, a withdrawal's or an erasure's
+// transaction has ended, before the answers it changed are kept again: as a lookup made
+// after the commit and before the transaction returns would be.
+var txEnded func()
 
 // eraseCommitted, set only by tests, is called once an erasure has committed, before the WAL
 // is scrubbed: crash tests kill the process there.

@@ -56,8 +56,9 @@ func (r *Registry) adoptPolicy(ctx context.Context, a Actor, p *policy.Policy, s
 	}
 	var ap store.AdoptedPolicy
 	// The log grows: cached answers carry a seal proved against the older tree, which a
-	// verifier that has seen this one refuses as a rollback (issue 12 item 4).
-	defer r.public.changed()
+	// verifier that has seen this one refuses as a rollback (issue 12 item 4). None is kept
+	// until the log's transaction has ended (see publicCache).
+	defer r.public.changing()()
 	idx, err := r.appendSigned(ctx, e, func(tx *store.Tx, index int64) error {
 		if err := stillActs(ctx, tx, a); err != nil {
 			return err

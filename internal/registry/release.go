@@ -93,8 +93,9 @@ func (r *Registry) registerKey(ctx context.Context, a Actor, m *store.Member, pu
 		return "", 0, err
 	}
 	// The log grows: cached answers carry a seal proved against the older tree, which a
-	// verifier that has seen this one refuses as a rollback (issue 12 item 4).
-	defer r.public.changed()
+	// verifier that has seen this one refuses as a rollback (issue 12 item 4). None is kept
+	// until the log's transaction has ended (see publicCache).
+	defer r.public.changing()()
 	idx, err := r.appendSigned(ctx, e, func(tx *store.Tx, index int64) error {
 		return r.addKey(ctx, tx, a, m, keyID, pub, o, index, now)
 	})
@@ -185,8 +186,9 @@ func (r *Registry) RevokeKey(ctx context.Context, a Actor, keyID, reason string)
 		return 0, err
 	}
 	// The log grows: cached answers carry a seal proved against the older tree, which a
-	// verifier that has seen this one refuses as a rollback (issue 12 item 4).
-	defer r.public.changed()
+	// verifier that has seen this one refuses as a rollback (issue 12 item 4). None is kept
+	// until the log's transaction has ended (see publicCache).
+	defer r.public.changing()()
 	idx, err := r.appendSigned(ctx, e, func(tx *store.Tx, index int64) error {
 		// Another member's key is revoked by an admin as stored in tx: one disabled, or whose
 		// admin role was taken, since the request was authenticated revokes nothing. A member
@@ -283,8 +285,9 @@ func (r *Registry) RotateSignerKey(ctx context.Context, a Actor, oldKeyID string
 		return nil, err
 	}
 	// The log grows: cached answers carry a seal proved against the older tree, which a
-	// verifier that has seen this one refuses as a rollback (issue 12 item 4).
-	defer r.public.changed()
+	// verifier that has seen this one refuses as a rollback (issue 12 item 4). None is kept
+	// until the log's transaction has ended (see publicCache).
+	defer r.public.changing()()
 	added, err := r.appendSignedAll(ctx, [][]byte{addE, revE}, func(tx *store.Tx, index int64) error {
 		if err := r.addKey(ctx, tx, a, a.Member, keyID, pub, addO, index, now); err != nil {
 			return err
@@ -421,6 +424,9 @@ func (r *Registry) ReleaseVersion(ctx context.Context, a Actor, ref, version str
 	if err != nil {
 		return nil, fmt.Errorf("release %s: %w", ref, err)
 	}
+	// No answer is kept from before the log's transaction until after it has ended (see
+	// publicCache): its commit is seen before the log's batch answers.
+	ended := r.public.changing()
 	idx, err := r.appendSigned(ctx, e, func(tx *store.Tx, index int64) error {
 		again, ev2, _, err := r.prepareRelease(ctx, tx, a, ref, shown, false)
 		if err != nil {
@@ -464,7 +470,10 @@ func (r *Registry) ReleaseVersion(ctx context.Context, a Actor, ref, version str
 	// Once the log's transaction ends, whatever its outcome, and not when this returns: the
 	// answers kept from before it ("no released letter has this reference") must not be given
 	// while the seal below waits up to SealWait for the witnesses.
-	r.public.changed()
+	if txEnded != nil {
+		txEnded()
+	}
+	ended()
 	if err != nil {
 		return nil, fmt.Errorf("release %s: %w", ref, err)
 	}
@@ -751,8 +760,8 @@ func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string,
 	if err := a.require(RoleSigner); err != nil {
 		return 0, err
 	}
-	defer r.public.changed() // after the commit, whatever the outcome; a refused caller changes nothing
-	defer r.wakeDispatch()   // notices queued with the withdrawal
+	defer r.public.changing()() // no answer kept until the log's transaction has ended (see publicCache)
+	defer r.wakeDispatch()      // notices queued with the withdrawal
 	kind := kindOf(by)
 	if o == nil || len(o.Salt) != seal.SaltSize {
 		return 0, i18n.Errorf(ErrInvalid, "the signed record comes without its opening (a client older than seal format v2?): fetch a new statement")
@@ -836,6 +845,9 @@ func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string,
 		}
 		return r.audit(ctx, tx, a, "letter."+string(kind), ref, detail)
 	})
+	if txEnded != nil {
+		txEnded()
+	}
 	if err != nil {
 		return 0, fmt.Errorf("%s %s: %w", kind, ref, err)
 	}

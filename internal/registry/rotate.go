@@ -185,7 +185,7 @@ func (r *Registry) RotateOfficeKey(ctx context.Context, a Actor, next crypto.Sig
 	if err != nil {
 		return 0, fmt.Errorf("rotate office key: %w", err)
 	}
-	defer r.public.changed()
+	defer r.public.changing()() // no answer kept until the log's transaction has ended (see publicCache)
 	idx, err := r.cfg.Log.AppendTx(ctx, e, func(tx *store.Tx, index int64) error {
 		h, err := readHistory(ctx, tx)
 		if err != nil {
