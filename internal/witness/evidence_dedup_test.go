@@ -221,3 +221,92 @@ func TestUnprovenRefusalsLeaveRoomForAFork(t *testing.T) {
 		t.Errorf("the fork at the size held is kept %d times, want once: %d requests with a wrong proof crowded it out", n, MaxEvidence)
 	}
 }
+
+// TestForkAtHeldSizeWithProofKept: a checkpoint of the size the witness holds with another
+// root proves by itself that the log forked. Sent with a consistency proof (empty between
+// equal sizes), it was answered 422 and not kept: the proof's length was checked before the
+// root. It is still answered 422 (the proof does not verify, C2SP tlog-witness), and kept
+// with the proven evidence.
+func TestForkAtHeldSizeWithProofKept(t *testing.T) {
+	ctx := context.Background()
+	k := newLogKey(t)
+	srv, st := newEvidenceWitness(t, t.TempDir(), k)
+	sign := func(tag string) []byte {
+		t.Helper()
+		root := sha256.Sum256([]byte(tag))
+		signed, err := note.Sign(&note.Note{Text: fmt.Sprintf("%s\n10\n%s\n", testOrigin, base64.StdEncoding.EncodeToString(root[:]))}, k.signer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return signed
+	}
+	post := func(body []byte, want int) {
+		t.Helper()
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, httptest.NewRequest("POST", "/add-checkpoint", bytes.NewReader(body)))
+		if w.Code != want {
+			t.Fatalf("%d %s, want %d", w.Code, w.Body, want)
+		}
+	}
+	held := sign("held")
+	post(formatRequest(0, nil, held), http.StatusOK)
+	// The checkpoint held with a proof: refused, and no evidence.
+	post(formatRequest(10, []tlog.Hash{{1}}, held), http.StatusUnprocessableEntity)
+	post(formatRequest(10, []tlog.Hash{{1}}, sign("fork")), http.StatusUnprocessableEntity)
+	var n, proven int
+	if err := st.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(proven), 0) FROM evidence WHERE origin = $1`, testOrigin).Scan(&n, &proven); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 || proven != 1 {
+		t.Errorf("evidence: %d rows, %d proven; want the fork sent with a proof, proven", n, proven)
+	}
+}
+
+// TestEvidenceOfDowngradeFilledAtOpen: an earlier version run on a database that already has
+// checkpoint_hash and proven (a downgrade, then an upgrade) keeps requests with neither: the
+// migration filled only when it added the columns, so such a fork stayed unhashed (kept again
+// when sent again) and counted with the unproven. Every open now fills the rows without a hash.
+func TestEvidenceOfDowngradeFilledAtOpen(t *testing.T) {
+	ctx := context.Background()
+	k := newLogKey(t)
+	dir := t.TempDir()
+	_, st := newEvidenceWitness(t, dir, k)
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	forks := signedForks(t, k, 1)
+	old, err := sql.Open("sqlite", "file:"+filepath.Join(dir, DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.ExecContext(ctx, `INSERT INTO evidence (origin, received, held_size, held_root, request) VALUES ($1, 1, 0, $2, $3)`,
+		testOrigin, emptyRoot[:], formatRequest(0, nil, forks[0])); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.ExecContext(ctx, `INSERT INTO evidence (origin, received, held_size, held_root, request) VALUES ($1, 1, 0, $2, x'00')`,
+		testOrigin, emptyRoot[:]); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	srv, st := newEvidenceWitness(t, dir, k)
+	text, _, err := splitNote(forks[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sha256.Sum256(text)
+	var got []byte
+	var proven bool
+	if err := st.db.QueryRowContext(ctx, `SELECT checkpoint_hash, proven FROM evidence ORDER BY id LIMIT 1`).Scan(&got, &proven); err != nil || !bytes.Equal(got, want[:]) || !proven {
+		t.Fatalf("the fork kept by the earlier version: checkpoint_hash %x, proven %v, %v; want %x, proven", got, proven, err, want)
+	}
+	var unhashed int
+	if err := st.db.QueryRowContext(ctx, `SELECT count(*) FROM evidence WHERE checkpoint_hash IS NULL`).Scan(&unhashed); err != nil || unhashed != 0 {
+		t.Fatalf("%d rows without a hash, %v; want none (a request that does not parse gets the hash of the request)", unhashed, err)
+	}
+	sendFork(t, srv, forks[0])
+	if n, err := st.Evidence(ctx, testOrigin); err != nil || n != 2 {
+		t.Errorf("evidence: %d rows, %v; want the fork once and the request that does not parse", n, err)
+	}
+}

@@ -351,6 +351,7 @@ func TestWitnessesAnswerAlike(t *testing.T) {
 	_, fcp := fork.Latest()
 	// The spec asks for 409 (another root at the size held); litewitness v0.6.1 answers 422.
 	step("fork at the same size", formatRequest(s2, nil, fcp), nil, 422, 409)
+	step("fork at the same size with a proof", formatRequest(s2, []tlog.Hash{{1}}, fcp), nil, 422, 0)
 	fork.grow(2)
 	fs, fcp2 := fork.Latest()
 	step("fork with a proof", formatRequest(s2, fork.proof(s2, fs), fcp2), nil, 422, 0)

@@ -182,11 +182,15 @@ func check(req request, c checkpoint.Checkpoint, heldSize int64, heldRoot tlog.H
 	// The size held is compared first, old size 0 included: a witness holding a tree of some
 	// size cosigns no other tree of that size.
 	switch {
-	case req.oldSize == c.Size && len(req.proof) != 0:
-		return notEvidence, refuse(http.StatusUnprocessableEntity, "a consistency proof between equal sizes is empty")
+	case req.oldSize == c.Size && c.Root != heldRoot && len(req.proof) != 0:
+		// Another tree of the size already cosigned, proven by itself whatever proof comes
+		// with it; the proof, which between equal sizes is empty, does not verify (422).
+		return proven, refuse(http.StatusUnprocessableEntity, "a consistency proof between equal sizes is empty")
 	case req.oldSize == c.Size && c.Root != heldRoot:
 		// Another tree of the size already cosigned: a split view.
 		return proven, &refusal{status: http.StatusConflict, msg: "another root at the size held", size: heldSize}
+	case req.oldSize == c.Size && len(req.proof) != 0:
+		return notEvidence, refuse(http.StatusUnprocessableEntity, "a consistency proof between equal sizes is empty")
 	case req.oldSize == c.Size:
 		return notEvidence, nil
 	case req.oldSize == 0:

@@ -102,9 +102,12 @@ CREATE INDEX IF NOT EXISTS evidence_origin ON evidence(origin);
 
 // evidenceIndexes are made once the evidence table has its checkpoint_hash and proven
 // columns: a database of an earlier version gains them on open (migrateEvidence).
+// evidence_unhashed holds the rows without a hash, none once they are filled: finding them at
+// each open reads no kept request.
 const evidenceIndexes = `
 CREATE INDEX IF NOT EXISTS evidence_checkpoint ON evidence(origin, checkpoint_hash);
-CREATE INDEX IF NOT EXISTS evidence_kind ON evidence(origin, proven);`
+CREATE INDEX IF NOT EXISTS evidence_kind ON evidence(origin, proven);
+CREATE INDEX IF NOT EXISTS evidence_unhashed ON evidence(id) WHERE checkpoint_hash IS NULL;`
 
 // keepEvidence keeps a refused request unless one with the same checkpoint text is kept for
 // its log, or MaxEvidence of its kind are. The indexes answer both without reading the kept
@@ -161,7 +164,9 @@ func OpenStore(ctx context.Context, dir string) (*Store, error) {
 }
 
 // migrateEvidence gives an evidence table of an earlier version its checkpoint_hash and
-// proven columns, filled from the kept requests, and makes the indexes on them.
+// proven columns, makes the indexes on them, and fills the rows without a hash from their
+// kept requests: at every open, since an earlier version run on a migrated database (a
+// downgrade, then an upgrade) keeps requests without filling either column.
 func migrateEvidence(ctx context.Context, tx *sql.Tx) error {
 	var n int
 	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('evidence') WHERE name = 'checkpoint_hash'`).Scan(&n)
@@ -174,27 +179,24 @@ func migrateEvidence(ctx context.Context, tx *sql.Tx) error {
 		if err != nil {
 			return err
 		}
-		if err := fillEvidence(ctx, tx); err != nil {
-			return err
-		}
 	}
-	_, err = tx.ExecContext(ctx, evidenceIndexes)
-	return err
-}
-
-// fillEvidence sets checkpoint_hash and proven of the requests kept by an earlier version. A
-// request that does not parse (none should: each was parsed before it was kept) is left
-// without a hash, never matched (a checkpoint sent again is kept once more, within
-// MaxEvidence), and unproven. A kept checkpoint is proven when its size is the size then held
-// (another root: it was refused) or 0 (another root than the empty tree's).
-func fillEvidence(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, held_size, request FROM evidence`)
-	if err != nil {
+	if _, err := tx.ExecContext(ctx, evidenceIndexes); err != nil {
 		return err
 	}
-	type fill struct {
-		hash   []byte
-		proven bool
+	return fillEvidence(ctx, tx)
+}
+
+// fillEvidence sets checkpoint_hash and proven of the requests kept by an earlier version (the
+// rows without a hash). A request that does not parse (none should: each was parsed before it
+// was kept) gets the hash of the whole request, which no checkpoint text has: never matched
+// (a checkpoint sent again is kept once more, within MaxEvidence), unproven, and not parsed
+// again at the next open. A kept checkpoint is proven when its size is the size then held
+// (another root: it was refused) or 0 (another root than the empty tree's).
+func fillEvidence(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, held_size, request FROM evidence INDEXED BY evidence_unhashed
+		WHERE checkpoint_hash IS NULL`)
+	if err != nil {
+		return err
 	}
 	fills := map[int64]fill{}
 	for rows.Next() {
@@ -204,20 +206,7 @@ func fillEvidence(ctx context.Context, tx *sql.Tx) error {
 			rows.Close()
 			return err
 		}
-		req, err := parseRequest(request)
-		if err != nil {
-			continue
-		}
-		text, _, err := splitNote(req.checkpoint)
-		if err != nil {
-			continue
-		}
-		sum := sha256.Sum256(text)
-		f := fill{hash: sum[:]}
-		if c, err := checkpoint.Parse(text); err == nil {
-			f.proven = c.Size == heldSize || c.Size == 0
-		}
-		fills[id] = f
+		fills[id] = evidenceFill(heldSize, request)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -229,6 +218,31 @@ func fillEvidence(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	return nil
+}
+
+// fill is what fillEvidence sets in a row.
+type fill struct {
+	hash   []byte
+	proven bool
+}
+
+// evidenceFill returns the fill of a request kept when the witness held heldSize.
+func evidenceFill(heldSize int64, request []byte) fill {
+	whole := sha256.Sum256(request)
+	req, err := parseRequest(request)
+	if err != nil {
+		return fill{hash: whole[:]}
+	}
+	text, _, err := splitNote(req.checkpoint)
+	if err != nil {
+		return fill{hash: whole[:]}
+	}
+	sum := sha256.Sum256(text)
+	f := fill{hash: sum[:]}
+	if c, err := checkpoint.Parse(text); err == nil {
+		f.proven = c.Size == heldSize || c.Size == 0
+	}
+	return f
 }
 
 // markState creates the marker file if it is not there yet (a new database, or one made by
