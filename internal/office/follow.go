@@ -7,6 +7,7 @@ import (
 
 	"github.com/chancery/chancery/internal/cosigned"
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
 )
 
 // identificationInterval is how often a server on a shared database looks for the drafts and
@@ -33,6 +34,20 @@ const witnessesInterval = 250 * time.Millisecond
 // configuration read last stays.
 func followWitnesses(heads *cosigned.Heads) (stop func()) {
 	return every(witnessesInterval, "witness configuration not reread", "witness configuration reread again", heads.ReloadIfChanged)
+}
+
+// schemaInterval is how often a server on a shared database reads the schema version: one
+// read of a table of a few dozen rows.
+const schemaInterval = time.Second
+
+// followSchema notices, within schemaInterval, that a newer build migrated the database while
+// this server runs (docs/operations.md says to stop every server first): the store then
+// refuses every write and read (store.ErrSchemaNewer), /readyz answers that the store is
+// unavailable, and the failure is logged, once a minute while the server runs. Writes are
+// refused from the migration on whether or not this has run, since each Update reads the
+// version itself. It returns a function that stops it.
+func followSchema(db *store.DB) (stop func()) {
+	return every(schemaInterval, "schema version not read, or newer than this build's", "schema version read again", db.CheckSchema)
 }
 
 // failureLogInterval is how often every logs a failure that goes on: the first is logged at

@@ -145,7 +145,8 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 	}
 	if db.Dialect() == store.Postgres {
 		stopPolicy, stopIdent, stopWitnesses := followPolicy(lg, reg), followIdentification(reg), followWitnesses(heads)
-		st.stopFollowing = func() { stopPolicy(); stopIdent(); stopWitnesses() }
+		stopSchema := followSchema(db)
+		st.stopFollowing = func() { stopPolicy(); stopIdent(); stopWitnesses(); stopSchema() }
 	}
 	return st, nil
 }

@@ -78,3 +78,7 @@ func SetCommitSQLite(t interface{ Cleanup(func()) }, commit func(*sql.Tx) error)
 	commitSQLite = commit
 	t.Cleanup(func() { commitSQLite = old })
 }
+
+// SetSchemaFence turns the schema version check of every PostgreSQL Update on or off, for
+// BenchmarkPostgresSchemaFence.
+func (db *DB) SetSchemaFence(on bool) { db.fenced.Store(on) }

@@ -156,7 +156,7 @@ func (c *committer) commit(batch []*call) {
 	}
 	var xid string
 	if c.db.dialect == Postgres {
-		if xid, err = beginPostgres(ctx, sqlTx); err != nil {
+		if xid, err = c.db.beginPostgres(ctx, sqlTx); err != nil {
 			metrics.DatabaseError(metrics.OpBegin)
 			sqlTx.Rollback()
 			for _, cl := range batch {

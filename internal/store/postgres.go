@@ -120,6 +120,7 @@ func openPostgres(ctx context.Context, url string, check func(context.Context, *
 		db.Close()
 		return nil, fmt.Errorf("store: %s: %w", Redact(url), err)
 	}
+	db.fenced.Store(true)
 	return db, nil
 }
 
@@ -145,12 +146,65 @@ func holdsLog(ctx context.Context, db *DB) error {
 // that follow (each of which sees everything committed before it starts, at READ COMMITTED)
 // see every earlier writer's commit and no later one's until this transaction ends. It returns
 // the transaction's ID, with which commitPostgres settles a commit whose answer was lost.
-func beginPostgres(ctx context.Context, tx *sql.Tx) (xid string, err error) {
+//
+// It then reads the schema version, in a statement of its own: the first one's snapshot was
+// taken before it waited for the lock, and would miss a migration committed meanwhile. A
+// database that a newer build migrated (another server, upgraded while this one runs) is not
+// written by this one (ErrSchemaNewer): its statements assume the tables of its own version.
+// The migration that opening the store runs checks the version itself, on a database that may
+// have no schema_version table yet: the check starts once it has committed (DB.fenced).
+func (db *DB) beginPostgres(ctx context.Context, tx *sql.Tx) (xid string, err error) {
 	err = tx.QueryRowContext(ctx, `SELECT pg_current_xact_id()::text FROM pg_advisory_xact_lock($1, $2)`, lockClass, lockWriter).Scan(&xid)
 	if err != nil {
 		return "", fmt.Errorf("store: take the writer lock: %w", err)
 	}
+	if db.fenced.Load() {
+		if err := db.checkSchema(ctx, tx); err != nil {
+			return "", err
+		}
+	}
 	return xid, nil
+}
+
+// ErrSchemaNewer means that the database's schema version is newer than this build's: a newer
+// build migrated it after this process opened it. This process writes nothing more to it, and
+// its reads fail too (DB.View), since the rows may be in a layout it does not know; it has to
+// be stopped, and replaced by the newer build (docs/operations.md).
+var ErrSchemaNewer = errors.New("the database was migrated by a newer build of chancery")
+
+// CheckSchema reads the database's schema version and fails with ErrSchemaNewer, after
+// which every Update and View does too, when a newer build migrated it since this process
+// opened it. It does nothing on SQLite, where serve's lock on the data directory keeps
+// another build from opening the store. It is for a server that writes nothing for a while:
+// its Updates would notice only at the next write.
+func (db *DB) CheckSchema(ctx context.Context) error {
+	if db.schemaNewer.Load() {
+		return fmt.Errorf("store: %w", ErrSchemaNewer)
+	}
+	if db.dialect != Postgres || !db.fenced.Load() {
+		return nil
+	}
+	return db.checkSchema(ctx, db.r)
+}
+
+// queryRower is a transaction or a connection.
+type queryRower interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// checkSchema reads the database's schema version on q and fails with ErrSchemaNewer, and
+// marks db so (DB.View), when it is newer than this build's. schema_version has one row per
+// migration, a few dozen, in one page.
+func (db *DB) checkSchema(ctx context.Context, q queryRower) error {
+	var v int
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&v); err != nil {
+		return fmt.Errorf("store: read the schema version: %w", err)
+	}
+	if v > len(migrations) {
+		db.schemaNewer.Store(true)
+		return fmt.Errorf("store: schema version %d is newer than this build's %d: upgrade chancery: %w", v, len(migrations), ErrSchemaNewer)
+	}
+	return nil
 }
 
 // commitPostgres commits tx. When COMMIT fails because the connection broke, the transaction

@@ -28,6 +28,7 @@ const (
 // holder that lost it without noticing unable to commit. Its methods are safe for concurrent
 // use.
 type Lease struct {
+	db   *DB
 	pool *sql.DB
 	mu   sync.Mutex // serializes the use of conn
 	conn *sql.Conn
@@ -47,11 +48,12 @@ func (db *DB) NewLease() *Lease {
 	cfg.RuntimeParams["application_name"] = db.pg.RuntimeParams["application_name"] + " sequencer"
 	pool := stdlib.OpenDB(*cfg)
 	pool.SetMaxOpenConns(1)
-	return &Lease{pool: pool}
+	return &Lease{db: db, pool: pool}
 }
 
 // Acquire blocks until this process holds the lease, or ctx ends. It is a no-op while the
-// lease is held.
+// lease is held. A process whose build is older than the database's schema (ErrSchemaNewer)
+// gives the lease up at once, so that a server of the newer build can sequence, and fails.
 func (l *Lease) Acquire(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -74,6 +76,10 @@ func (l *Lease) Acquire(ctx context.Context) error {
 					SELECT pg_advisory_lock_shared($1, $3) OFFSET 0) announce OFFSET 0) wait`,
 			lockClass, lockLeader, lockWaiting)
 		if err == nil {
+			if err := l.db.checkSchema(ctx, l.conn); err != nil {
+				l.discard()
+				return fmt.Errorf("store: sequencer lease: %w", err)
+			}
 			l.held.Store(true)
 			l.stop = make(chan struct{})
 			go l.keepalive(l.stop)
@@ -125,7 +131,8 @@ func (l *Lease) Close() error {
 }
 
 // keepalive sends a query every leaseKeepalive while the lease is held, so that PostgreSQL
-// does not end the session, and notices when it did.
+// does not end the session, and notices when it did. The query reads the schema version: a
+// holder that finds the database migrated by a newer build gives the lease up (ErrSchemaNewer).
 func (l *Lease) keepalive(stop chan struct{}) {
 	t := time.NewTicker(leaseKeepalive)
 	defer t.Stop()
@@ -143,7 +150,7 @@ func (l *Lease) keepalive(stop chan struct{}) {
 		default:
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), leaseTimeout)
-		_, err := l.conn.ExecContext(ctx, `SELECT 1`)
+		err := l.db.checkSchema(ctx, l.conn)
 		cancel()
 		if err != nil {
 			l.lost()

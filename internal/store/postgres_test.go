@@ -13,7 +13,7 @@ import (
 	"github.com/chancery/chancery/internal/store/storetest"
 )
 
-func openPostgres(t *testing.T, url string) *store.DB {
+func openPostgres(t testing.TB, url string) *store.DB {
 	t.Helper()
 	db, err := store.OpenPostgres(t.Context(), url)
 	if err != nil {
@@ -319,5 +319,78 @@ func TestPostgresLeaseReleaseInBackground(t *testing.T) {
 	}
 	if err := a.Acquire(bounded); err != nil {
 		t.Fatalf("after a lease was released and closed at once: %v", err)
+	}
+}
+
+// A server of an older build left running while a newer one migrated the database writes
+// nothing more to it: every Update, the sequencer lease and then every View fail with
+// ErrSchemaNewer, and the claim it tried is not committed.
+func TestPostgresNewerSchemaFencesOpenStore(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	db := openPostgres(t, url)
+	defer db.Close()
+	ctx := t.Context()
+	var before int64
+	if err := db.Update(ctx, func(tx *store.Tx) (err error) { before, err = tx.ClaimSequencer(ctx); return err }); err != nil {
+		t.Fatal(err)
+	}
+	held := db.NewLease()
+	defer held.Close()
+	if err := held.Acquire(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// What a newer build's migration leaves, committed while this store is open.
+	if err := db.ExecForTest(ctx, `INSERT INTO schema_version (version) VALUES ($1)`, store.SchemaVersion+1); err != nil {
+		t.Fatal(err)
+	}
+	err := db.Update(ctx, func(tx *store.Tx) error { _, err := tx.ClaimSequencer(ctx); return err })
+	if !errors.Is(err, store.ErrSchemaNewer) {
+		t.Fatalf("Update after a newer build migrated the database: %v, want ErrSchemaNewer", err)
+	}
+	if err := db.View(ctx, func(tx *store.Tx) error { _, err := tx.LogHead(ctx); return err }); !errors.Is(err, store.ErrSchemaNewer) {
+		t.Errorf("View after an Update found the schema newer: %v, want ErrSchemaNewer", err)
+	}
+	other := db.NewLease()
+	defer other.Close()
+	if err := other.Acquire(ctx); !errors.Is(err, store.ErrSchemaNewer) || other.Held() {
+		t.Errorf("Acquire of the lease: %v, held %v; want ErrSchemaNewer, not held", err, other.Held())
+	}
+	// The holder's keepalive finds the schema newer and gives the lease up.
+	for deadline := time.Now().Add(time.Minute); held.Held(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the lease is still held a minute after the schema became newer")
+		}
+	}
+	if err := db.ExecForTest(ctx, `DELETE FROM schema_version WHERE version > $1`, store.SchemaVersion); err != nil {
+		t.Fatal(err)
+	}
+	again := openPostgres(t, url)
+	defer again.Close()
+	var after int64
+	if err := again.View(ctx, func(tx *store.Tx) (err error) { after, err = tx.SequencerEpoch(ctx); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if after != before {
+		t.Errorf("sequencer epoch %d after the refused claim, want %d", after, before)
+	}
+}
+
+// BenchmarkPostgresSchemaFence measures what the schema version read costs each Update (a
+// group commit of one call, the worst case: a group of several shares it), against the same
+// Update without it.
+func BenchmarkPostgresSchemaFence(b *testing.B) {
+	db := openPostgres(b, storetest.PostgresURL(b))
+	defer db.Close()
+	ctx := b.Context()
+	for _, fence := range []bool{true, false} {
+		b.Run(map[bool]string{false: "unfenced", true: "fenced"}[fence], func(b *testing.B) {
+			db.SetSchemaFence(fence)
+			defer db.SetSchemaFence(true)
+			for b.Loop() {
+				if err := db.Update(ctx, func(tx *store.Tx) error { _, err := tx.ClaimSequencer(ctx); return err }); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -91,6 +91,13 @@ type DB struct {
 	// (answer_memory.go).
 	answers *answerMirror
 
+	// schemaNewer is set once an Update, the sequencer lease or CheckSchema found the
+	// PostgreSQL database migrated by a newer build (ErrSchemaNewer).
+	schemaNewer atomic.Bool
+	// fenced, on PostgreSQL, is set once opening the store migrated it: from then on every
+	// Update reads the schema version after taking the writer lock (beginPostgres).
+	fenced atomic.Bool
+
 	// membersVersion counts the commits of this process that changed a member row.
 	membersVersion atomic.Uint64
 
@@ -171,8 +178,14 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) (err error) {
 
 var errReadOnly = errors.New("store: update: the store is opened read-only")
 
-// View runs fn in a read-only transaction on a consistent snapshot.
+// View runs fn in a read-only transaction on a consistent snapshot. It fails at once, with
+// ErrSchemaNewer, once an Update, the sequencer lease or CheckSchema of a PostgreSQL store
+// found the database migrated by a newer build: the rows may be in a layout this build does
+// not know.
 func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
+	if db.schemaNewer.Load() {
+		return fmt.Errorf("store: begin read: %w", ErrSchemaNewer)
+	}
 	var opts *sql.TxOptions
 	if db.dialect == Postgres {
 		// One snapshot for the whole transaction; SQLite's read transactions have one anyway.
