@@ -23,7 +23,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -41,6 +40,7 @@ import (
 	"github.com/chancery/chancery/internal/exclfile"
 	"github.com/chancery/chancery/internal/hsm"
 	"github.com/chancery/chancery/internal/i18n"
+	"github.com/chancery/chancery/internal/smallfile"
 )
 
 // Default is the data directory used when none is given.
@@ -691,38 +691,19 @@ func readSettings(path string) (Settings, error) {
 	return s, checkOffice(s)
 }
 
+// readSmall reads the data directory's file name (smallfile.Read, at most maxSmallFile
+// bytes): one that is not a regular file, or is too large, was not written by chancery.
+func readSmall(name string) ([]byte, error) {
+	b, err := smallfile.Read(name, maxSmallFile)
+	if errors.Is(err, smallfile.ErrNotRegular) || errors.Is(err, smallfile.ErrTooLarge) {
+		return nil, fmt.Errorf("%w: %w", err, ErrNotWritten)
+	}
+	return b, err
+}
+
 // maxSmallFile bounds the files of the data directory read whole: the settings, the key
 // files and the published checkpoint are each at most a few KiB.
 const maxSmallFile = 64 << 10
-
-// readSmall reads the data directory's file name, refusing anything but a regular file of at
-// most maxSmallFile bytes without reading further: one replaced by a link to a large file or
-// to /dev/zero would be held whole in memory before it was refused, and a FIFO would keep
-// the command (or a root shell's) waiting for ever. A missing file's error wraps
-// fs.ErrNotExist.
-func readSmall(name string) ([]byte, error) {
-	// O_NONBLOCK: opening a FIFO for reading waits for a writer, before Stat can refuse it.
-	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file (%v): %w", name, fi.Mode().Type(), ErrNotWritten)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, maxSmallFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxSmallFile {
-		return nil, fmt.Errorf("%s is larger than %d bytes: %w", name, maxSmallFile, ErrNotWritten)
-	}
-	return b, nil
-}
 
 // readLogKey reads log.key.
 func (d *Dir) readLogKey() error {

@@ -19,16 +19,15 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math/big"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/chancery/chancery/internal/exclfile"
 	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/smallfile"
 )
 
 // File names inside the directory.
@@ -174,7 +173,7 @@ func Renew(dir string, caKeyPEM []byte, now time.Time) (*x509.Certificate, error
 	if err := finishRenewal(dir); err != nil {
 		return nil, fmt.Errorf("renew pdf signing certificate: %w", err)
 	}
-	certData, err := readFile(filepath.Join(dir, SigningCertFile))
+	certData, err := smallfile.Read(filepath.Join(dir, SigningCertFile), maxFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("renew pdf signing certificate in %s: %w", dir, ErrNoCertificate)
 	}
@@ -257,7 +256,7 @@ func officeCA(dir string, leaf *x509.Certificate) (*x509.Certificate, error) {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	data, err := readFile(filepath.Join(dir, CACertFile))
+	data, err := smallfile.Read(filepath.Join(dir, CACertFile), maxFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, notOurs
 	}
@@ -278,14 +277,14 @@ func officeCA(dir string, leaf *x509.Certificate) (*x509.Certificate, error) {
 // still staged, matches the key in place: it is renamed over the old one), or removes what
 // a Renew killed before it renamed anything staged.
 func finishRenewal(dir string) error {
-	certData, err := readFile(filepath.Join(dir, renewedCertFile))
+	certData, err := smallfile.Read(filepath.Join(dir, renewedCertFile), maxFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return removeRenewal(dir)
 	}
 	if err != nil {
 		return err
 	}
-	keyData, err := readFile(filepath.Join(dir, SigningKeyFile))
+	keyData, err := smallfile.Read(filepath.Join(dir, SigningKeyFile), maxFile)
 	if err != nil {
 		return err
 	}
@@ -393,7 +392,7 @@ func Discard(dir string) error {
 // ErrNoCertificate if dir has no signing certificate. The chain is pdf-chain.crt if present,
 // otherwise pdf-ca.crt if present.
 func Load(dir string) (*pdf.Signer, error) {
-	certData, err := readFile(filepath.Join(dir, SigningCertFile))
+	certData, err := smallfile.Read(filepath.Join(dir, SigningCertFile), maxFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("load pdf signing certificate from %s: %w", dir, ErrNoCertificate)
 	}
@@ -405,13 +404,13 @@ func Load(dir string) (*pdf.Signer, error) {
 	if fi, err := os.Stat(filepath.Join(dir, SigningKeyFile)); err == nil && fi.Mode().Perm()&0o077 != 0 {
 		return nil, fmt.Errorf("pdf signing key %s is readable by others (mode %v): chmod 600 it", filepath.Join(dir, SigningKeyFile), fi.Mode().Perm())
 	}
-	keyData, err := readFile(filepath.Join(dir, SigningKeyFile))
+	keyData, err := smallfile.Read(filepath.Join(dir, SigningKeyFile), maxFile)
 	if err != nil {
 		return nil, fmt.Errorf("load pdf signing key: %w", err)
 	}
 	var chainData []byte
 	for _, name := range []string{ChainFile, CACertFile} {
-		chainData, err = readFile(filepath.Join(dir, name))
+		chainData, err = smallfile.Read(filepath.Join(dir, name), maxFile)
 		if err == nil {
 			break
 		}
@@ -580,31 +579,3 @@ func serial() (*big.Int, error) {
 
 // maxFile bounds the files Load and Renew read: a certificate chain and a key are a few KiB.
 const maxFile = 1 << 20
-
-// readFile reads the directory's file name, refusing anything but a regular file of at most
-// maxFile bytes without reading further: one replaced by a link to a large file or to
-// /dev/zero would be held whole in memory before it was refused, and a FIFO would keep the
-// command (or serve, at start) waiting for ever. A missing file's error wraps fs.ErrNotExist.
-func readFile(name string) ([]byte, error) {
-	// O_NONBLOCK: opening a FIFO for reading waits for a writer, before Stat can refuse it.
-	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file (%v)", name, fi.Mode().Type())
-	}
-	b, err := io.ReadAll(io.LimitReader(f, maxFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxFile {
-		return nil, fmt.Errorf("%s is larger than %d bytes", name, maxFile)
-	}
-	return b, nil
-}

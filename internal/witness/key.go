@@ -8,15 +8,15 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	wnote "github.com/transparency-dev/formats/note"
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/chancery/chancery/internal/smallfile"
 )
 
 // KeyFile is the witness key's file name in the witness's directory.
@@ -108,7 +108,7 @@ func readKey(dir string) (*Key, error) {
 	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
 		return nil, fmt.Errorf("witness: key %s is readable by others (mode %v): chmod 600 it", path, fi.Mode().Perm())
 	}
-	b, err := readKeyFile(path)
+	b, err := smallfile.Read(path, maxKeyFile)
 	if err != nil {
 		return nil, fmt.Errorf("witness: read key: %w", err)
 	}
@@ -134,34 +134,6 @@ func readKey(dir string) (*Key, error) {
 
 // maxKeyFile bounds the key file: one line of about a hundred bytes.
 const maxKeyFile = 4 << 10
-
-// readKeyFile reads the key file path, refusing anything but a regular file of at most
-// maxKeyFile bytes without reading further: a link to /dev/zero or to a large file would be
-// held whole in memory before it was refused, and a FIFO would keep the witness waiting for
-// ever at start. A missing file's error wraps fs.ErrNotExist (LoadKey then creates the key).
-func readKeyFile(path string) ([]byte, error) {
-	// O_NONBLOCK: opening a FIFO for reading waits for a writer, before Stat can refuse it.
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file (%v)", path, fi.Mode().Type())
-	}
-	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxKeyFile {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, maxKeyFile)
-	}
-	return b, nil
-}
 
 // verifierKey is the cosignature/v1 verifier key of an Ed25519 public key under name.
 func verifierKey(name string, pub ed25519.PublicKey) string {
