@@ -10,34 +10,43 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
-	"golang.org/x/mod/sumdb/note"
 )
 
-// TestRecordConcurrently: the cosignatures of several witnesses, recorded at once, are all
-// stored (in shared transactions), the head meets the quorum with every line, and a
-// cosignature of another checkpoint of the same size (a fork) is refused.
-func TestRecordConcurrently(t *testing.T) {
+// openTestLog opens a log of its own on SQLite in a temporary directory, closed with the test.
+func openTestLog(t *testing.T) (*store.DB, *translog.Log) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.OpenSQLite(ctx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	skey, _, _ := note.GenerateKey(rand.Reader, "test.example/log")
 	signer, _ := note.NewSigner(skey)
 	lg, err := translog.Open(ctx, db, translog.Config{Origin: signer.Name(), Signer: signer, Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer lg.Close()
+	t.Cleanup(func() { lg.Close() })
+	return db, lg
+}
+
+// TestRecordConcurrently: the cosignatures of several witnesses, recorded at once, are all
+// stored (in shared transactions), the head meets the quorum with every line, and a
+// cosignature of another checkpoint of the same size (a fork) is refused.
+func TestRecordConcurrently(t *testing.T) {
+	ctx := context.Background()
+	db, lg := openTestLog(t)
 	if _, err := lg.Append(ctx, []byte("entry")); err != nil {
 		t.Fatal(err)
 	}
 	const n = 8
 	var keys []string
-	err = db.Update(ctx, func(tx *store.Tx) error {
+	err := db.Update(ctx, func(tx *store.Tx) error {
 		for i := range n {
 			_, vkey, _ := note.GenerateKey(rand.Reader, fmt.Sprintf("w%d.example", i))
 			keys = append(keys, vkey)

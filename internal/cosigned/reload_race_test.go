@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chancery/chancery/internal/store"
-	"github.com/chancery/chancery/internal/translog"
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/chancery/chancery/internal/store"
 )
 
 // TestRefreshDuringReloadKeepsTheNewQuorum: refresh read the configuration before it took the
@@ -21,20 +21,9 @@ import (
 // waits on the lock while the test reloads under it.
 func TestRefreshDuringReloadKeepsTheNewQuorum(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.OpenSQLite(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	skey, _, _ := note.GenerateKey(rand.Reader, "test.example/log")
-	signer, _ := note.NewSigner(skey)
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: signer.Name(), Signer: signer, Create: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lg.Close()
+	db, lg := openTestLog(t)
 	var keys []string
-	err = db.Update(ctx, func(tx *store.Tx) error {
+	err := db.Update(ctx, func(tx *store.Tx) error {
 		for i := range 2 {
 			_, vkey, _ := note.GenerateKey(rand.Reader, fmt.Sprintf("w%d.example", i))
 			keys = append(keys, vkey)
