@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strings"
@@ -33,7 +32,6 @@ func newServe(g *globals) *cobra.Command {
 	var maxUpload, uploadMemory int64
 	var tesseract string
 	var rateLimit float64
-	var debugAddr string
 	var proxies []string
 	var ops serveOps
 	var wit witnessOpts
@@ -82,10 +80,11 @@ no longer carries it. Local passwords keep working. See docs/identity.md.`,
 				defer os.RemoveAll(tmp)
 				path = tmp
 			}
-			if debugAddr != "" {
-				if err := serveDebug(debugAddr, c.ErrOrStderr()); err != nil {
-					return err
-				}
+			if err := ops.bindDebug(c.ErrOrStderr()); err != nil {
+				return err
+			}
+			if ops.debugLn != nil {
+				defer ops.debugLn.Close()
 			}
 			if err := ops.bindMetrics(c.ErrOrStderr()); err != nil {
 				return err
@@ -112,7 +111,6 @@ no longer carries it. Local passwords keep working. See docs/identity.md.`,
 	c.Flags().BoolVar(&secure, "secure", false, "mark session cookies Secure and send HSTS (default: when the registry's URL is https://, as behind a TLS proxy)")
 	c.Flags().Float64Var(&rateLimit, "rate-limit", server.DefaultRateLimit, "requests per second each client address may make to the public verify pages and API; negative disables the limit (load tests only)")
 	c.Flags().StringSliceVar(&proxies, "trusted-proxy", defaultTrustedProxies(), "addresses or networks of reverse proxies whose X-Forwarded-For names the client, for rate limits and the audit trail (env CHANCERY_TRUSTED_PROXIES, comma-separated); the proxy must append the address it saw to the header. Without it the header is ignored")
-	c.Flags().StringVar(&debugAddr, "debug-listen", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; keep it off public interfaces")
 	c.Flags().BoolVar(&demo, "demo", false, "fill the log with sample entries (in a temporary directory unless --data is given)")
 	addServeOpsFlags(c, &ops)
 	addDatabaseFlag(c.Flags())
@@ -134,6 +132,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		return err
 	}
 	defer accesslog.Flush(logger) // last: the access lines of the requests served until the end
+	ops.serveDebug(logger)        // from the start: a slow start can be profiled
 
 	ln, err := net.Listen("tcp", listen)
 	if errors.Is(err, syscall.EADDRINUSE) {
@@ -190,7 +189,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		return withHint(fmt.Errorf("serve %s: %w", path, datadir.ErrUnfinished),
 			"run the same 'chancery init' again: it finishes the office and gives its admin a token; then serve")
 	}
-	ops.serveMetrics(d.Settings.URL)
+	ops.serveMetrics(d.Settings.URL, logger)
 	// A registry whose public URL is https:// is reached over TLS, if only through a proxy
 	// that terminates it: its session cookies must never travel in the clear, and browsers
 	// should not try plain HTTP again. --secure=false still turns it off.
@@ -205,7 +204,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		}
 		defer unlock()
 	}
-	st, err := office.Open(ctx, d, office.Options{SealWait: wit.sealWait, Database: database(c), AnswerMemory: ops.answerMemory})
+	st, err := office.Open(ctx, d, office.Options{SealWait: wit.sealWait, Database: database(c), AnswerMemory: ops.answerMemory, Logger: logger})
 	if err != nil {
 		return storeHint(err, d.Path)
 	}
@@ -256,6 +255,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 			TrustedProxies: opts.TrustedProxies, AccessLog: true, Web: opts.Web,
 		}),
 		ConnContext:       server.ConnContext, // with server.Listener: verify answers in one write
+		ErrorLog:          errorLog(logger),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -303,22 +303,6 @@ func warnOperator(ctx context.Context, reg *registry.Registry, logger *slog.Logg
 		}
 	}()
 	return func() { cancel(); <-done }
-}
-
-// serveDebug serves the Go profiler on its own listener, apart from the public handler.
-func serveDebug(addr string, stderr io.Writer) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return withHint(err, "pass another --debug-listen address")
-	}
-	warnReachable(stderr, ln, "the profiler", "anyone who reaches it can take CPU profiles and traces of the server, and read its stacks")
-	mux := http.NewServeMux()
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	go opsServer(server.LocalNames(mux), 5*time.Minute).Serve(ln)
-	return nil
 }
 
 // warnReachable warns on stderr when an operator's listener ln is bound to an address other

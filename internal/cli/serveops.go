@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/url"
 	"os"
 	"strconv"
@@ -30,12 +32,15 @@ import (
 type serveOps struct {
 	metricsListen string
 	metricsLn     net.Listener // bound by bindMetrics, served by serveMetrics
+	debugListen   string
+	debugLn       net.Listener // bound by bindDebug, served by serveDebug
 	logFormat     string
 	answerMemory  int64
 }
 
 func addServeOpsFlags(c *cobra.Command, o *serveOps) {
 	c.Flags().StringVar(&o.metricsListen, "metrics-listen", "", "serve Prometheus metrics at /metrics on this address, e.g. 127.0.0.1:9090; keep it off public interfaces")
+	c.Flags().StringVar(&o.debugListen, "debug-listen", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; keep it off public interfaces")
 	c.Flags().StringVar(&o.logFormat, "log-format", "text", "log format on stderr: text (key=value lines) or json (one object per line)")
 	c.Flags().Int64Var(&o.answerMemory, "answer-memory", defaultAnswerMemory(readMemory()), "bytes of kept public verify answers held in memory on SQLite (about 1.6-1.8 KB per released letter; letters past it are read from the database; default an eighth of the machine's or the container's memory); 0 holds none")
 }
@@ -105,7 +110,7 @@ func (o *serveOps) bindMetrics(stderr io.Writer) error {
 // that a firewall or a bind address keeps them private. Like the profiler's, the listener
 // answers only names no rebinding page can have (server.LocalNames), and the names the
 // office gives its scrapers: the base URL's host and the name --metrics-listen binds to.
-func (o serveOps) serveMetrics(base string) {
+func (o serveOps) serveMetrics(base string, logger *slog.Logger) {
 	if o.metricsLn == nil {
 		return
 	}
@@ -118,17 +123,45 @@ func (o serveOps) serveMetrics(base string) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metrics.Handler())
-	go opsServer(server.LocalNames(mux, names...), 30*time.Second).Serve(o.metricsLn)
+	go opsServer(server.LocalNames(mux, names...), 30*time.Second, logger).Serve(o.metricsLn)
+}
+
+// bindDebug binds the profiler's listener at once, as bindMetrics does; serveDebug serves it.
+func (o *serveOps) bindDebug(stderr io.Writer) error {
+	if o.debugListen == "" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", o.debugListen)
+	if err != nil {
+		return withHint(err, "pass another --debug-listen address")
+	}
+	warnReachable(stderr, ln, "the profiler", "anyone who reaches it can take CPU profiles and traces of the server, and read its stacks")
+	o.debugLn = ln
+	return nil
+}
+
+// serveDebug serves the Go profiler on its own listener, apart from the public handler.
+func (o serveOps) serveDebug(logger *slog.Logger) {
+	if o.debugLn == nil {
+		return
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	go opsServer(server.LocalNames(mux), 5*time.Minute, logger).Serve(o.debugLn)
 }
 
 // opsServer is the HTTP server of an operator's listener (metrics, the profiler), with the
 // bounds of the public one: such a listener shares the process's file descriptors and memory
 // with it, so connections that never finish their headers, or idle forever, or carry a
 // megabyte of headers each, would take them from the registry. write bounds each answer (a
-// CPU profile takes its seconds to write).
-func opsServer(h http.Handler, write time.Duration) *http.Server {
+// CPU profile takes its seconds to write). What net/http logs goes to logger (errorLog).
+func opsServer(h http.Handler, write time.Duration, logger *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler:           h,
+		ErrorLog:          errorLog(logger),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      write,
@@ -240,4 +273,11 @@ func keepPublished(d *datadir.Dir, lg *translog.Log, logger *slog.Logger) (stop 
 		wg.Wait()
 		write()
 	}
+}
+
+// errorLog is the logger a net/http server writes its own errors to (a panic in a handler,
+// an accept failure, a TLS handshake refused) through logger, as warnings: without it they
+// went to the standard logger, plain text lines among --log-format json's objects.
+func errorLog(logger *slog.Logger) *log.Logger {
+	return slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
 }

@@ -19,8 +19,8 @@ const identificationInterval = 250 * time.Millisecond
 // servers on the same database take in and release, so that every server identifies a
 // letter released through any of them. It returns a function that stops it. A failed
 // refresh is retried at the next tick; meanwhile identification misses what it has not read.
-func followIdentification(reg *registry.Registry) (stop func()) {
-	return every(identificationInterval, "identification index not refreshed", "identification index refreshed again", reg.RefreshIdentification)
+func followIdentification(reg *registry.Registry, logger *slog.Logger) (stop func()) {
+	return every(logger, identificationInterval, "identification index not refreshed", "identification index refreshed again", reg.RefreshIdentification)
 }
 
 // witnessesInterval is how often a server on a shared database rereads the witnesses and the
@@ -32,8 +32,8 @@ const witnessesInterval = 250 * time.Millisecond
 // root follow them, and its witness client sends to the witnesses now configured. It returns
 // a function that stops it. A failed read is retried at the next tick; meanwhile the
 // configuration read last stays.
-func followWitnesses(heads *cosigned.Heads) (stop func()) {
-	return every(witnessesInterval, "witness configuration not reread", "witness configuration reread again", heads.ReloadIfChanged)
+func followWitnesses(heads *cosigned.Heads, logger *slog.Logger) (stop func()) {
+	return every(logger, witnessesInterval, "witness configuration not reread", "witness configuration reread again", heads.ReloadIfChanged)
 }
 
 // schemaInterval is how often a server on a shared database reads the schema version: one
@@ -46,8 +46,8 @@ const schemaInterval = time.Second
 // unavailable, and the failure is logged, once a minute while the server runs. Writes are
 // refused from the migration on whether or not this has run, since each Update reads the
 // version itself. It returns a function that stops it.
-func followSchema(db *store.DB) (stop func()) {
-	return every(schemaInterval, "schema version not read, or newer than this build's", "schema version read again", db.CheckSchema)
+func followSchema(db *store.DB, logger *slog.Logger) (stop func()) {
+	return every(logger, schemaInterval, "schema version not read, or newer than this build's", "schema version read again", db.CheckSchema)
 }
 
 // failureLogInterval is how often every logs a failure that goes on: the first is logged at
@@ -59,7 +59,7 @@ const failureLogInterval = time.Minute
 // then at most once per failureLogInterval, with their count, and the first success after
 // them with again. Logged at each tick, a database down for an hour wrote some 28,000 lines
 // for each follower.
-func every(interval time.Duration, msg, again string, f func(context.Context) error) (stop func()) {
+func every(logger *slog.Logger, interval time.Duration, msg, again string, f func(context.Context) error) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
 	go func() {
@@ -80,11 +80,11 @@ func every(interval time.Duration, msg, again string, f func(context.Context) er
 			case err != nil:
 				failures++
 				if failures == 1 || time.Since(logged) >= failureLogInterval {
-					slog.Warn(msg, "err", err, "failures", failures)
+					logger.Warn(msg, "err", err, "failures", failures)
 					logged = time.Now()
 				}
 			case failures > 0:
-				slog.Info(again, "failures", failures)
+				logger.Info(again, "failures", failures)
 				failures = 0
 			}
 		}

@@ -35,11 +35,9 @@ func (s *syncBuffer) String() string {
 // logged at once, the next ones at most once a minute with their count, and the recovery.
 func TestFollowerLogsAnOutageOnce(t *testing.T) {
 	var log syncBuffer
-	defer func(l *slog.Logger) { slog.SetDefault(l) }(slog.Default())
-	slog.SetDefault(slog.New(slog.NewTextHandler(&log, nil)))
 	var mu sync.Mutex
 	calls := 0
-	stop := every(time.Millisecond, "thing not refreshed", "thing refreshed again", func(context.Context) error {
+	stop := every(slog.New(slog.NewTextHandler(&log, nil)), time.Millisecond, "thing not refreshed", "thing refreshed again", func(context.Context) error {
 		mu.Lock()
 		defer mu.Unlock()
 		if calls++; calls <= 100 {

@@ -52,6 +52,9 @@ type Options struct {
 	// Database is the store's URL: a postgres:// URL, or empty for SQLite in the data
 	// directory (store.Open).
 	Database string
+	// Logger receives what the stack logs while it runs (kept answers built and held, the
+	// followers' failures); nil means slog.Default(). A server passes its --log-format's.
+	Logger *slog.Logger
 	// AnswerMemory is how many bytes of kept answers a SQLite store holds in memory
 	// (store.DB.HoldAnswers, about 1.3–1.7 KB per released letter); 0 holds none. Only a
 	// server under the data directory's lock may set it: the copy is kept in step by this
@@ -70,6 +73,10 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 	var opt Options
 	if len(opts) > 0 {
 		opt = opts[0]
+	}
+	logger := opt.Logger
+	if logger == nil {
+		logger = slog.Default()
 	}
 	open := store.Open
 	switch {
@@ -138,14 +145,14 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 		return nil, err
 	}
 	st := &Stack{Dir: d, DB: db, Log: lg, Heads: heads, Registry: reg, Converter: conv, stopFollowing: func() {}}
-	st.stopAnswers = buildAnswers(reg)
+	st.stopAnswers = buildAnswers(reg, logger)
 	if opt.AnswerMemory > 0 {
-		stopBuild, stopHold := st.stopAnswers, holdAnswers(db, opt.AnswerMemory)
+		stopBuild, stopHold := st.stopAnswers, holdAnswers(db, opt.AnswerMemory, logger)
 		st.stopAnswers = func() { stopBuild(); stopHold() }
 	}
 	if db.Dialect() == store.Postgres {
-		stopPolicy, stopIdent, stopWitnesses := followPolicy(lg, reg), followIdentification(reg), followWitnesses(heads)
-		stopSchema := followSchema(db)
+		stopPolicy, stopIdent, stopWitnesses := followPolicy(lg, reg), followIdentification(reg, logger), followWitnesses(heads, logger)
+		stopSchema := followSchema(db, logger)
 		st.stopFollowing = func() { stopPolicy(); stopIdent(); stopWitnesses(); stopSchema() }
 	}
 	return st, nil
@@ -327,7 +334,7 @@ func (s *Stack) Close() error {
 // neither a server's start nor a command's should wait for: until a letter's row is built,
 // its lookup takes the general path, with the same answer. A build stopped by Close, or
 // failed, resumes at the next start. It returns a function that stops it.
-func buildAnswers(reg *registry.Registry) (stop func()) {
+func buildAnswers(reg *registry.Registry, logger *slog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -336,9 +343,9 @@ func buildAnswers(reg *registry.Registry) (stop func()) {
 		n, err := reg.BuildAnswers(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
-			slog.Error("kept answers: build failed; lookups of the letters left take the general path", "built", n, "err", err)
+			logger.Error("kept answers: build failed; lookups of the letters left take the general path", "built", n, "err", err)
 		case n > 0:
-			slog.Info("kept answers built", "letters", n, "took", time.Since(start).Round(time.Millisecond))
+			logger.Info("kept answers built", "letters", n, "took", time.Since(start).Round(time.Millisecond))
 		}
 	}()
 	return func() {
@@ -350,14 +357,14 @@ func buildAnswers(reg *registry.Registry) (stop func()) {
 // holdAnswers holds the kept answers in memory, read in the background (store.DB.HoldAnswers),
 // and logs how many it holds once it has read them. It returns a function that stops the
 // reading.
-func holdAnswers(db *store.DB, limit int64) (stop func()) {
+func holdAnswers(db *store.DB, limit int64, logger *slog.Logger) (stop func()) {
 	start := time.Now()
 	return db.HoldAnswers(limit, func(rows int, bytes int64, err error) {
 		if err != nil {
-			slog.Error("kept answers: reading them into memory failed; lookups of the letters left read the store", "held", rows, "err", err)
+			logger.Error("kept answers: reading them into memory failed; lookups of the letters left read the store", "held", rows, "err", err)
 			return
 		}
-		slog.Info("kept answers held in memory", "letters", rows, "bytes", bytes, "limit", limit, "took", time.Since(start).Round(time.Millisecond))
+		logger.Info("kept answers held in memory", "letters", rows, "bytes", bytes, "limit", limit, "took", time.Since(start).Round(time.Millisecond))
 	})
 }
 
