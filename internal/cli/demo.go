@@ -12,6 +12,7 @@ import (
 
 	"github.com/chancery/chancery/examples"
 	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/exclfile"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
@@ -120,11 +121,13 @@ func seedDemo(ctx context.Context, reg *registry.Registry, adminTok, dir, url st
 		}
 		return reg.Sign(ctx, actors[who], ref, keyIDs[who], st, ed25519.Sign(keys[who], dsse.PAE(seal.SigningPayloadType, st)))
 	}
+	// The demo's files are made new (exclfile), as its directory is: the members' tokens
+	// must never be written through a name someone put there before.
 	out := filepath.Join(dir, "demo")
-	if err := os.MkdirAll(out, 0o755); err != nil {
+	if err := os.Mkdir(out, 0o755); err != nil {
 		return err
 	}
-	write := func(name string, data []byte) error { return os.WriteFile(filepath.Join(out, name), data, 0o644) }
+	write := func(name string, data []byte) error { return exclfile.Write(filepath.Join(out, name), data, 0o644) }
 	release := func(ref string, approvers, signers []string) (*registry.Released, error) {
 		for _, a := range approvers {
 			if err := reg.Approve(ctx, actors[a], ref, "", "reviewed"); err != nil {
@@ -215,7 +218,7 @@ func seedDemo(ctx context.Context, reg *registry.Registry, adminTok, dir, url st
 	if err := write("trust.json", trust); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(out, "tokens.env"), []byte(env), 0o600); err != nil {
+	if err := exclfile.Write(filepath.Join(out, "tokens.env"), []byte(env), 0o600); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, `chancery: demo office %q under policy %q: released %s, retracted %s, leaked draft %s

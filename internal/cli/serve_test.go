@@ -3,8 +3,13 @@ package cli_test
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"errors"
+	"io/fs"
 	"net"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -97,5 +102,32 @@ func TestServeRefusesTheDemoOnAPublicAddress(t *testing.T) {
 		if strings.Contains(stderr.String(), "initialized") || strings.Contains(stderr.String(), "demo office") {
 			t.Errorf("--listen %s: the demo was built:\n%s", listen, stderr.String())
 		}
+	}
+}
+
+// TestDemoFilesAreMadeNew: serve --demo wrote its files, the members' tokens among them,
+// with os.WriteFile, following a name already in the data directory: a tokens.env planted
+// there as a link sent the tokens to the link's target. The demo's directory and files are
+// now made new, and a planted name stops the demo with an error, nothing written through it.
+func TestDemoFilesAreMadeNew(t *testing.T) {
+	bin := testbin.Shared(t, "./cmd/chancery")
+	tmp := t.TempDir()
+	data, target := filepath.Join(tmp, "reg"), filepath.Join(tmp, "elsewhere")
+	if err := os.MkdirAll(filepath.Join(data, "demo"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(data, "demo", "tokens.env")); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, "serve", "--demo", "--data", data, "--listen", "127.0.0.1:0").CombinedOutput()
+	if ctx.Err() != nil {
+		t.Errorf("serve --demo served over a planted demo directory:\n%s", out)
+	} else if err == nil || !strings.Contains(string(out), "chancery: error: demo:") {
+		t.Errorf("serve --demo: %v, want an error saying the demo failed:\n%s", err, out)
+	}
+	if _, err := os.Lstat(target); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the demo wrote through the planted link: %v", err)
 	}
 }
