@@ -171,7 +171,7 @@ type dispatchOpts struct {
 }
 
 func addDispatchFlags(c *cobra.Command, o *dispatchOpts) {
-	c.Flags().StringVar(&o.smtp, "smtp", os.Getenv("CHANCERY_SMTP_URL"), "SMTP server letters are dispatched through: smtp://host:port, or smtps://USER@host with the password in --smtp-password-file, not here, where every account sees it (env CHANCERY_SMTP_URL); without it, dispatch is refused")
+	c.Flags().StringVar(&o.smtp, "smtp", os.Getenv("CHANCERY_SMTP_URL"), "SMTP server letters are dispatched through: smtp://host:port (STARTTLS when offered), smtp://host:port?starttls=required (STARTTLS or nothing: use it or smtps for a server on another machine), or smtps://USER@host with the password in --smtp-password-file, not here, where every account sees it (env CHANCERY_SMTP_URL); without it, dispatch is refused")
 	hideDefault(c.Flags(), "smtp")
 	c.Flags().StringVar(&o.passwordFile, "smtp-password-file", os.Getenv("CHANCERY_SMTP_PASSWORD_FILE"), "file holding the password of --smtp's user, readable by its owner alone (env CHANCERY_SMTP_PASSWORD_FILE)")
 	c.Flags().StringVar(&o.from, "mail-from", os.Getenv("CHANCERY_MAIL_FROM"), "sender address of dispatched mail (env CHANCERY_MAIL_FROM)")

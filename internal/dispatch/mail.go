@@ -24,13 +24,18 @@ import (
 )
 
 // SMTP is a parsed --smtp URL: smtp://host:port (plain, STARTTLS when the server offers it),
-// smtps://user:pass@host:port (TLS from the first byte), with optional credentials.
+// smtp://host:port?starttls=required (no message unless STARTTLS succeeds, the certificate
+// checked), smtps://user:pass@host:port (TLS from the first byte), with optional credentials.
 type SMTP struct {
 	Host     string
 	Port     int
 	TLS      bool // implicit TLS (smtps)
 	User     string
 	Password string
+	// RequireSTARTTLS (smtp only) refuses a session the server does not take to TLS by
+	// STARTTLS: without it, whoever sits on the path can strip the server's STARTTLS offer
+	// and read the letters, which then go in clear.
+	RequireSTARTTLS bool
 	// timeout bounds the connection with its greeting, each command's exchange, and the wait
 	// between two writes of a message's data and for the answer after the last (30 s when
 	// zero); a message's whole exchange is bounded by its claim (Dispatcher.send).
@@ -39,13 +44,28 @@ type SMTP struct {
 	roots *x509.CertPool
 }
 
+// The query parameter of an smtp:// URL: STARTTLS required, or taken when offered (the default).
+const (
+	queryRequired      = "starttls=required"
+	queryOpportunistic = "starttls=opportunistic"
+)
+
 // ParseSMTP parses an SMTP URL.
 func ParseSMTP(s string) (*SMTP, error) {
 	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-		return nil, fmt.Errorf("dispatch: SMTP URL %q must be smtp://host:port or smtps://user@host:port", redact(s))
+	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" || (u.Path != "" && u.Path != "/") {
+		return nil, fmt.Errorf("dispatch: SMTP URL %q must be smtp://host:port, smtp://host:port?%s or smtps://user@host:port", redact(s), queryRequired)
 	}
 	c := &SMTP{Host: u.Hostname(), TLS: u.Scheme == "smtps", Port: 25}
+	switch {
+	case u.RawQuery == "":
+	case c.TLS:
+		return nil, fmt.Errorf("dispatch: SMTP URL %q: smtps:// takes no query (its TLS begins with the first byte; ?%s is for smtp://)", redact(s), queryRequired)
+	case u.RawQuery == queryRequired:
+		c.RequireSTARTTLS = true
+	case u.RawQuery != queryOpportunistic:
+		return nil, fmt.Errorf("dispatch: SMTP URL %q: the query may only be ?%s (or ?%s, the default)", redact(s), queryRequired, queryOpportunistic)
+	}
 	if c.TLS {
 		c.Port = 465
 	}
@@ -89,8 +109,14 @@ func (c *SMTP) String() string {
 	if c.User != "" {
 		u.User = url.UserPassword(c.User, "xxxxx")
 	}
+	if c.startTLSRequired() {
+		u.RawQuery = queryRequired
+	}
 	return u.String()
 }
+
+// startTLSRequired reports whether sessions must be taken to TLS by STARTTLS (smtp only).
+func (c *SMTP) startTLSRequired() bool { return c.RequireSTARTTLS && !c.TLS }
 
 // timeoutOrDefault is c.timeout, or 30 s when it is zero.
 func (c *SMTP) timeoutOrDefault() time.Duration {
@@ -100,15 +126,18 @@ func (c *SMTP) timeoutOrDefault() time.Duration {
 	return c.timeout
 }
 
-// address is the server's scheme, host and port: what a failed connection is recorded with.
-// The user is left out: recorded replies are shown to every member with a role in dispatch
-// status, and the user is often a real mailbox's address.
+// address is the server's scheme, host, port and STARTTLS policy: what a failed connection is
+// recorded with. The user is left out: recorded replies are shown to every member with a role
+// in dispatch status, and the user is often a real mailbox's address.
 func (c *SMTP) address() string {
-	scheme := "smtp"
+	scheme, query := "smtp", ""
 	if c.TLS {
 		scheme = "smtps"
 	}
-	return scheme + "://" + net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
+	if c.startTLSRequired() {
+		query = "?" + queryRequired
+	}
+	return scheme + "://" + net.JoinHostPort(c.Host, strconv.Itoa(c.Port)) + query
 }
 
 // NewClient returns a go-mail client for the server (not yet connected). Its connections are
@@ -122,10 +151,16 @@ func (c *SMTP) newClient(dialled func(*boundedConn)) (*mail.Client, error) {
 	// unencrypted (it knows only the TLS it makes itself) and refuse to send a password by
 	// PLAIN or LOGIN; under its opportunistic TLS policy it looks at the connection and finds
 	// the *tls.Conn. (It would also ask for STARTTLS inside smtps if the server offered it.)
+	// Under the mandatory policy go-mail fails the connection, before any command of a
+	// message, when the server offers no STARTTLS or the handshake fails.
+	policy := mail.TLSOpportunistic
+	if c.startTLSRequired() {
+		policy = mail.TLSMandatory
+	}
 	opts := []mail.Option{mail.WithPort(c.Port), mail.WithTimeout(timeout), mail.WithDialContextFunc(func(ctx context.Context, network, address string) (net.Conn, error) {
 		return c.dial(ctx, network, address, dialled)
 	}),
-		mail.WithTLSPolicy(mail.TLSOpportunistic), mail.WithTLSConfig(c.tlsConfig())}
+		mail.WithTLSPolicy(policy), mail.WithTLSConfig(c.tlsConfig())}
 	if c.User != "" {
 		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover), mail.WithUsername(c.User), mail.WithPassword(c.Password))
 	}
