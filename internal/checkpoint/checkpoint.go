@@ -196,10 +196,13 @@ func OpenNote(msg []byte, known note.Verifiers) (*note.Note, error) {
 // Size returns the tree size of a signed checkpoint, without verifying its signature: for a
 // checkpoint the caller itself produced or has already verified.
 func Size(signed []byte) (int64, error) {
-	body, _, ok := bytes.Cut(signed, []byte("\n\n"))
-	if !ok {
+	// The text ends at the last blank line, as C2SP signed-note and note.Open read it: a text
+	// that holds a blank line is no checkpoint, and the first one would make it one.
+	i := bytes.LastIndex(signed, []byte("\n\n"))
+	if i < 0 {
 		return 0, errors.New("checkpoint: no signature block")
 	}
+	body := signed[:i]
 	// A full slice expression: append must copy, not write into signed, which callers share.
 	c, err := Parse(append(body[:len(body):len(body)], '\n'))
 	if err != nil {

@@ -117,6 +117,9 @@ func FuzzOpen(f *testing.F) {
 		if !reflect.DeepEqual(body, c) || c.Origin != fuzzOrigin {
 			t.Fatalf("Open(%q) = %+v, but the body parses as %+v", signed, c, body)
 		}
+		if size, err := Size(signed); err != nil || size != c.Size {
+			t.Fatalf("Open(%q) = size %d, but Size = %d, %v", signed, c.Size, size, err)
+		}
 		// Every line of the log key verifies (C2SP signed-note), not only the first.
 		for _, line := range strings.Split(strings.TrimSuffix(string(signed[len(n.Text)+1:]), "\n"), "\n") {
 			name, b64, _ := strings.Cut(strings.TrimPrefix(line, "— "), " ")

@@ -154,6 +154,15 @@ func (h *Heads) reload(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("cosigned checkpoints: %w", err)
 	}
+	if head != nil {
+		ok, err := h.served(ctx, head)
+		if err != nil {
+			return fmt.Errorf("cosigned checkpoints: %w", err)
+		}
+		if !ok {
+			head = nil
+		}
+	}
 	h.cfg.Store(cfg)
 	h.head.Store(head)
 	if head != nil {
@@ -333,12 +342,52 @@ func (h *Heads) refresh(ctx context.Context, after int64) error {
 	if err != nil {
 		return err
 	}
+	if head != nil {
+		ok, err := h.served(ctx, head)
+		if err != nil || !ok {
+			return err
+		}
+	}
 	if cur := h.head.Load(); head != nil && (cur == nil || head.Size >= cur.Size) {
 		h.head.Store(head)
 		metrics.CosignedSize.Set(float64(head.Size))
 		h.wake()
 	}
 	return nil
+}
+
+// served reports whether this server's log serves the tree of head, a checkpoint the store
+// holds cosigned. Servers on one database share the cosignatures, so another server's
+// witnesses may have cosigned a checkpoint this server's log has not followed yet (it reads
+// the stored head every 100 ms): made the head, it would be served at /log/checkpoint while
+// the log answers 404 for its tiles, and every proof against it would be refused as beyond
+// the tree. So the log first follows the stored head, which the checkpoint was before its
+// witnesses saw it. A stored log that does not extend what the log published
+// (*translog.RollbackError), or a head whose root is not the log's at its size, is not
+// served.
+func (h *Heads) served(ctx context.Context, head *Head) (bool, error) {
+	var rb *translog.RollbackError
+	if head.Size > h.log.Head().Size {
+		if err := h.log.Refresh(ctx); errors.As(err, &rb) {
+			return false, nil
+		} else if err != nil {
+			return false, err
+		}
+	}
+	lh := h.log.Head()
+	switch {
+	case head.Size > lh.Size:
+		return false, nil
+	case head.Size == lh.Size:
+		return head.Root == lh.Root, nil
+	}
+	root, err := h.log.TreeHash(ctx, head.Size)
+	if errors.As(err, &rb) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return root == head.Root, nil
 }
 
 // pendingCosignature is a cosignature waiting to be stored, with the checkpoint it signs.

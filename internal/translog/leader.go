@@ -341,6 +341,19 @@ func (l *Log) follow() {
 	}
 }
 
+// Refresh publishes at once the head that other servers on a shared database stored, if it
+// is newer than the one this server serves and extends it, rather than at the follower's next
+// look: for a caller that met a checkpoint of this log, as the cosignatures other servers
+// stored, and must serve its tree. It returns a *RollbackError, and publishes nothing, when
+// the stored log does not extend what this server published. With SQLite, where this server
+// is the log's only sequencer, it does nothing.
+func (l *Log) Refresh(ctx context.Context) error {
+	if l.lead == nil {
+		return nil
+	}
+	return l.refresh(ctx)
+}
+
 // refresh publishes the stored head if it is newer than the one this server serves and
 // extends it; it returns a *RollbackError, and publishes nothing, when the stored log does not
 // extend what this server published (see extendsPublished).
