@@ -89,7 +89,7 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 	if err != nil {
 		return nil, err
 	}
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: d.Settings.Origin, Signer: d.Signer(), Create: opt.create})
+	lg, err := translog.Open(ctx, db, translog.Config{Origin: d.Settings.Origin, Signer: d.Signer(), Create: opt.create, Logger: logger})
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -333,12 +333,20 @@ func (l *Log) follow() {
 			// Said once for each stored log found wrong, not at every look.
 			if *rb != reported {
 				reported = *rb
-				slog.Error("the stored log does not extend the checkpoint this server published: it serves that checkpoint and appends nothing", "err", err)
+				l.logger().Error("the stored log does not extend the checkpoint this server published: it serves that checkpoint and appends nothing", "err", err)
 			}
 		case err != nil && ld.ctx.Err() == nil:
 			metrics.DatabaseError(metrics.OpLogBatch)
 		}
 	}
+}
+
+// logger is the Config's Logger, or slog.Default().
+func (l *Log) logger() *slog.Logger {
+	if l.cfg.Logger != nil {
+		return l.cfg.Logger
+	}
+	return slog.Default()
 }
 
 // Refresh publishes at once the head that other servers on a shared database stored, if it

@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -26,7 +28,7 @@ func openShared(t *testing.T, n int) ([]*store.DB, []*Log, note.Verifier) {
 }
 
 // openSharedAt opens n more logs on the PostgreSQL database at url, signed by s.
-func openSharedAt(t testing.TB, url string, s note.Signer, n int) ([]*store.DB, []*Log) {
+func openSharedAt(t testing.TB, url string, s note.Signer, n int, with ...func(*Config)) ([]*store.DB, []*Log) {
 	t.Helper()
 	var dbs []*store.DB
 	var logs []*Log
@@ -35,7 +37,11 @@ func openSharedAt(t testing.TB, url string, s note.Signer, n int) ([]*store.DB, 
 		if err != nil {
 			t.Fatal(err)
 		}
-		l, err := Open(t.Context(), db, Config{Origin: testOrigin, Signer: s, Create: true})
+		cfg := Config{Origin: testOrigin, Signer: s, Create: true}
+		for _, f := range with {
+			f(&cfg)
+		}
+		l, err := Open(t.Context(), db, cfg)
 		if err != nil {
 			db.Close()
 			t.Fatal(err)
@@ -424,11 +430,14 @@ func restoreLog(t *testing.T, admin *sql.DB) {
 // log: each refuses its appends with a RollbackError rather than sign a second tree of a size
 // already published. A server started afterwards, which knows nothing of what was published,
 // appends there; the two running servers then refuse that forked log too, at the size they
-// published and beyond it, and keep serving the checkpoint they published.
+// published and beyond it, keep serving the checkpoint they published, and say so
+// through their Config.Logger (before, through the default logger whatever serve's
+// --log-format).
 func TestRolledBackDatabaseIsNotForked(t *testing.T) {
 	url := storetest.PostgresURL(t)
 	s, v := newSigner(t)
-	dbs, logs := openSharedAt(t, url, s, 2)
+	var said lockedLines
+	dbs, logs := openSharedAt(t, url, s, 2, func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(&said, nil)) })
 	ctx := t.Context()
 	admin, err := sql.Open("pgx", url)
 	if err != nil {
@@ -478,6 +487,9 @@ func TestRolledBackDatabaseIsNotForked(t *testing.T) {
 		}
 	}
 	time.Sleep(3 * followInterval) // time for the followers to look at the stored head
+	if n := said.count("does not extend the checkpoint this server published"); n < len(logs) {
+		t.Errorf("the %d servers' loggers said %d times that the stored log does not extend what they published, want at least once each", len(logs), n)
+	}
 	for i, l := range logs {
 		if h := l.Head(); h.Size != published.Size || h.Root != published.Root {
 			t.Errorf("server %d serves a checkpoint of size %d (root %s) after the fork, want the published one of size %d", i, h.Size, h.Root, published.Size)
@@ -674,3 +686,23 @@ func TestLeaseOrWriterKilledMidBatch(t *testing.T) {
 		t.Errorf("the log has %d entries, %d were acknowledged", rep.Size, len(acked))
 	}
 }
+
+// lockedLines is a log output written by several goroutines and read by a test.
+type lockedLines struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLines) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func (l *lockedLines) count(s string) int { return strings.Count(l.String(), s) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,6 +48,9 @@ type Config struct {
 	// Create lets Open create the log, empty, in a store that holds none. Only a new office
 	// sets it: a log created anywhere else would be a second log signed with the same key.
 	Create bool
+	// Logger receives what the log says while it runs (a stored log found not to extend the
+	// published checkpoint); nil means slog.Default().
+	Logger *slog.Logger
 }
 
 // Head is a published checkpoint and what it commits to.
