@@ -339,3 +339,42 @@ func TestTrustRootRefusesOverlappingWindows(t *testing.T) {
 		t.Errorf("two keys without windows: %v", err)
 	}
 }
+
+// TestRotationKeyEntryCachedAtAnotherIndex: a verifier remembered a key entry it had verified
+// by its bytes (and opening) alone, and on meeting it again skipped the office signature,
+// whose judgement depends on the entry's index too (an office key signs only its window). The
+// same bytes logged again after the rotation, as whoever holds the retired key and appends to
+// the log can, at an index the retired key no longer signs, were refused by a fresh verifier
+// and accepted by one that had verified a seal with the first copy: the two disagreed.
+func TestRotationKeyEntryCachedAtAnotherIndex(t *testing.T) {
+	o := newTestOffice(t, "Task Force North", "letters.example.org/log", 0x10)
+	next := seedKey(0x20)
+	first := o.addKey(t, "alice", keysAddedAt)
+	newPub := next.Public().(ed25519.PublicKey)
+	rotation := o.logStatement(t, entry.OfficeKeyRotated, &RotationStatement{Office: o.name,
+		OldKeyID: dsse.KeyID(o.office.Public().(ed25519.PublicKey)), NewKeyID: dsse.KeyID(newPub), NewPublicKey: newPub,
+		Reason: "yearly rotation", Time: rotatedAt}, o.office, next)
+	again := o.append(t, o.entries[first]) // the retired key's entry, logged again
+	rel := o.logStatement(t, entry.Release, o.releaseStatement(t, "TFN-2027-000001", letterB, rotatedAt.Add(time.Hour), "alice"), next)
+	tr := o.trustRoot(1)
+	until := rotation
+	tr.OfficeKeys[0].UntilIndex = &until
+	nk := NewOfficeKey(newPub)
+	nk.FromIndex = rotation
+	tr.OfficeKeys = append(tr.OfficeKeys, nk)
+
+	withFirst := o.seal(t, rel, true)
+	withAgain := cloneSeal(withFirst)
+	withAgain.Keys[0] = o.logged(t, again)
+	_, freshErr := newTestVerifier(t, tr).VerifyBytes(withAgain, letterB)
+	if !errors.Is(freshErr, ErrUntrustedKey) {
+		t.Fatalf("a fresh verifier: %v, want untrusted-key (the retired key signs nothing at %d)", freshErr, again)
+	}
+	warm := newTestVerifier(t, tr)
+	if _, err := warm.VerifyBytes(withFirst, letterB); err != nil {
+		t.Fatalf("the seal with the key entry at %d: %v", first, err)
+	}
+	if _, err := warm.VerifyBytes(withAgain, letterB); class(t, err) != class(t, freshErr) {
+		t.Errorf("a verifier that verified the entry at %d before: %v; a fresh one: %v", first, err, freshErr)
+	}
+}

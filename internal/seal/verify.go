@@ -37,7 +37,17 @@ type Verifier struct {
 
 	mu          sync.RWMutex
 	checkpoints map[[sha256.Size]byte]*checkpoint // by SHA-256 of the signed note
-	keys        map[tlog.Hash]*signerKey          // verified key-added entries, by leaf hash
+	keys        map[keyEntryID]*signerKey         // verified key-added entries
+}
+
+// keyEntryID identifies a verified key entry in a Verifier's cache: its leaf hash (with its
+// opening, if any, hashed in) and its index. The index is part of it because the office
+// signature's judgement depends on it (an office key signs only its window): the same bytes
+// logged again where the key that signed them is retired are refused, as a fresh verifier
+// refuses them.
+type keyEntryID struct {
+	id    tlog.Hash
+	index int64
 }
 
 // signerKey is a verified key-added entry's statement and its key, decoded once for the many
@@ -74,7 +84,7 @@ func NewVerifier(t *TrustRoot) (*Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Verifier{t: c, checkpoints: map[[sha256.Size]byte]*checkpoint{}, keys: map[tlog.Hash]*signerKey{}}, nil
+	return &Verifier{t: c, checkpoints: map[[sha256.Size]byte]*checkpoint{}, keys: map[keyEntryID]*signerKey{}}, nil
 }
 
 // Result is what a valid seal proves.
@@ -359,10 +369,10 @@ func (v *Verifier) signers(s *Seal, st *ReleaseStatement, cp *checkpoint) ([]str
 // by the office, in the checkpoint's tree before the release.
 func (v *Verifier) keyEntry(le LoggedEntry, st *ReleaseStatement, cp *checkpoint, release int64) (*signerKey, error) {
 	leaf := tlog.RecordHash(le.Entry)
-	// The cache is keyed by the entry and its opening together, so that a seal is judged the
-	// same by a fresh verifier and by one that has seen the entry with another opening. The
-	// salt's length is hashed too: else a salt with the statement's first byte moved into it
-	// would hash as the valid opening does.
+	// The cache is keyed by the entry, its opening and its index together, so that a seal is
+	// judged the same by a fresh verifier and by one that has seen the entry with another
+	// opening, or at another index (keyEntryID). The salt's length is hashed too: else a salt
+	// with the statement's first byte moved into it would hash as the valid opening does.
 	id := leaf
 	if o := le.Opening; o != nil {
 		var n [8]byte
@@ -375,7 +385,7 @@ func (v *Verifier) keyEntry(le LoggedEntry, st *ReleaseStatement, cp *checkpoint
 		h.Sum(id[:0])
 	}
 	v.mu.RLock()
-	ks := v.keys[id]
+	ks := v.keys[keyEntryID{id, le.Index}]
 	v.mu.RUnlock()
 	if ks == nil {
 		e, err := entry.Decode(le.Entry)
@@ -408,7 +418,7 @@ func (v *Verifier) keyEntry(le LoggedEntry, st *ReleaseStatement, cp *checkpoint
 		}
 		v.mu.Lock()
 		evictOne(v.keys)
-		v.keys[id] = ks
+		v.keys[keyEntryID{id, le.Index}] = ks
 		v.mu.Unlock()
 	} else if !signedBy(st, ks.KeyID) {
 		return nil, fmt.Errorf("%w: key %s signed nothing in the release", ErrMalformed, ks.KeyID)

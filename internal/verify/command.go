@@ -10,7 +10,6 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -55,7 +54,9 @@ chancery/checkpoints in the user's configuration directory). A registry answer p
 an older tree, or against a newer one without a consistency proof from the kept one, is
 invalid: it may be a replayed answer that hides a later retraction.
 Directories are walked; .seal files are skipped as letters. A link in a directory is
-verified as the file it names; a link to anything but a file is refused.
+verified as the file it names; a link to anything but a file is refused. Online, a link to a
+file outside its folder is not verified (the registry would be sent that file's digest and
+text): verify what it names by its own path.
 
 Outcomes: valid, retracted, superseded, draft ("not an official document"), altered, unknown,
 invalid.
@@ -104,14 +105,14 @@ every language.`,
 			if err != nil {
 				return i18n.Errorf(nil, "trust root %s: %v", trustFile, err)
 			}
-			files, err := collectFiles(args)
+			files, away, err := collectFiles(args)
 			if err != nil {
 				return err
 			}
 			if sealFile != "" && len(files) != 1 {
 				return withHintMsg(i18n.Errorf(nil, "--seal goes with exactly one file"), i18n.Msg("put each seal beside its file as FILE.seal to verify several"))
 			}
-			vf := &Verifier{V: v, Seal: sealFile, MaxAge: maxAge, Quorum: root.WitnessQuorum, P: p}
+			vf := &Verifier{V: v, Seal: sealFile, MaxAge: maxAge, Quorum: root.WitnessQuorum, P: p, away: away}
 			if !offline {
 				if connect == nil {
 					return withHint(fmt.Errorf("%s checks seals offline only: it does not ask the registry whether a letter was retracted or superseded since its seal", c.CommandPath()),
@@ -126,16 +127,10 @@ every language.`,
 			}
 			prog := newProgress(c.ErrOrStderr(), len(files))
 			results := vf.verifyFiles(files, prog)
-			if isTerminal(c.OutOrStdout()) {
-				// On a terminal the lines follow the progress line, once it is cleared; elsewhere
-				// each is printed as soon as it is known, and a folder of any size holds only a
-				// few in memory.
-				all := slices.Collect(results)
-				prog.finish()
-				return Report(c.OutOrStdout(), len(files), slices.Values(all), asJSON)
-			}
+			// Each line is printed as soon as it is known, and a folder of any size holds only
+			// a few in memory; on the terminal of the progress line, it clears that line first.
 			defer prog.finish()
-			return Report(c.OutOrStdout(), len(files), results, asJSON)
+			return Report(prog.lines(c.OutOrStdout()), len(files), results, asJSON)
 		},
 	}
 	c.Flags().StringVar(&sealFile, "seal", "", "the seal of the (single) file (default FILE.seal)")
@@ -147,22 +142,27 @@ every language.`,
 	return c
 }
 
-// collectFiles expands directories, skipping seals.
-func collectFiles(args []string) ([]string, error) {
+// collectFiles expands directories, skipping seals. It also returns the files that are links
+// leading out of their folder (see linkAway), with the file each leads to.
+func collectFiles(args []string) ([]string, map[string]string, error) {
 	var out []string
+	away := map[string]string{}
 	for _, a := range args {
 		fi, err := os.Stat(a)
 		if err != nil {
-			return nil, err
+			return nil, nil, printablePath(err)
 		}
 		if !fi.IsDir() {
+			if t, ok := linkAway(a, filepath.Dir(a)); ok {
+				away[a] = t
+			}
 			out = append(out, a)
 			continue
 		}
 		before := len(out)
 		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return err
+				return printablePath(err)
 			}
 			if d.IsDir() || strings.HasSuffix(p, ".seal") {
 				return nil
@@ -173,6 +173,9 @@ func collectFiles(args []string) ([]string, error) {
 			// or a device, which may never end) is not read, nor passed over in silence.
 			if d.Type()&fs.ModeSymlink != 0 {
 				if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+					if t, ok := linkAway(p, a); ok {
+						away[p] = t
+					}
 					out = append(out, p)
 					return nil
 				}
@@ -180,19 +183,73 @@ func collectFiles(args []string) ([]string, error) {
 				out = append(out, p)
 				return nil
 			}
-			return withHintMsg(i18n.Errorf(nil, "%s is not a file, nor a link to one, so the folder cannot be verified whole", p),
+			return withHintMsg(i18n.Errorf(nil, "%s is not a file, nor a link to one, so the folder cannot be verified whole", Printable(p)),
 				i18n.Msg("verify what it names by its own path, or take it out of the folder"))
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		// A folder with nothing to check is a mistake (a wrong path, files not copied yet),
 		// not a success: no letter in it was shown valid.
 		if len(out) == before {
-			return nil, withHintMsg(i18n.Errorf(nil, "%s holds no files to verify", a), i18n.Msg("pass the folder of the letters, or the files themselves; .seal files are read beside their letters, not verified alone"))
+			return nil, nil, withHintMsg(i18n.Errorf(nil, "%s holds no files to verify", Printable(a)), i18n.Msg("pass the folder of the letters, or the files themselves; .seal files are read beside their letters, not verified alone"))
 		}
 	}
-	return out, nil
+	return out, away, nil
+}
+
+// linkAway reports whether p is a link to a file outside the folder dir (both resolved), and
+// returns that file. Online, verify asks the registry about a file by its digest and, when
+// the registry does not know it, sends it the file's text: a folder of leaked files holding
+// a link to ../../.ssh/id_ed25519 or /proc/self/environ, as an archive can, made verify send
+// the office's registry the text of a file of this computer. A link to something other than
+// a file (a shell's <(…) names a pipe through one) is not away.
+func linkAway(p, dir string) (string, bool) {
+	if fi, err := os.Lstat(p); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return "", false
+	}
+	if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
+		return "", false
+	}
+	target, err := resolve(p)
+	if err != nil {
+		// A file that cannot be named (deleted, or behind /proc's links) is away.
+		t, _ := os.Readlink(p)
+		return t, true
+	}
+	root, err := resolve(dir)
+	if err != nil {
+		return target, true
+	}
+	rel, err := filepath.Rel(root, target)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return target, true
+	}
+	return "", false
+}
+
+// resolve returns the absolute path of p with every link in it followed: a link may name its
+// file by an absolute path, its folder be given by a relative one.
+func resolve(p string) (string, error) {
+	r, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Abs(r)
+}
+
+// printablePath is err with the path of a *fs.PathError escaped (Printable). The error line
+// keeps the line breaks of a message of several lines (ErrorLines), so a file of a leaked
+// folder named "x\nvalid: TFN-2026-000123 …" printed a line of its own choosing, a forged
+// verdict, under "chancery: error:".
+func printablePath(err error) error {
+	pe, ok := err.(*fs.PathError)
+	if !ok || Printable(pe.Path) == pe.Path {
+		return err
+	}
+	c := *pe
+	c.Path = Printable(pe.Path)
+	return &c
 }
 
 // Report prints the n results that results yields to w and turns them into the exit status:
@@ -202,6 +259,8 @@ func Report(w io.Writer, n int, results iter.Seq[Result], asJSON bool) error {
 	defer bw.Flush()
 	enc := json.NewEncoder(bw)
 	color := !asJSON && useColor(w)
+	// A terminal shows each line as it comes, rather than a buffer's worth at a time.
+	eachLine := isTerminal(w)
 	notValid, errs := 0, 0
 	for r := range results {
 		msg := Printable(r.line()) // the registry's and the seal's text, escaped before colour
@@ -220,6 +279,9 @@ func Report(w io.Writer, n int, results iter.Seq[Result], asJSON bool) error {
 			bw.WriteString(": ")
 			bw.WriteString(msg)
 			bw.WriteByte('\n')
+		}
+		if eachLine {
+			bw.Flush()
 		}
 		switch r.Outcome {
 		case Valid:

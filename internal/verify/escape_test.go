@@ -88,3 +88,35 @@ func TestPrintableASCIIAgreesWithUnicode(t *testing.T) {
 		t.Errorf("Printable gave %q, want DEL escaped", got)
 	}
 }
+
+// TestPrintableEscapesInvisibleCharacters: characters drawn as nothing or as an empty cell,
+// which the registry refuses in stored text, were printed as they were, so that a leaked
+// folder's forged "Letter.pdf" and a genuine "Letter.pdf" followed by a combining grapheme
+// joiner printed two lines that both read "Letter.pdf: …", one of them valid. They are
+// escaped now; a variation selector after a symbol (an emoji, as a reason may hold one) is
+// kept.
+func TestPrintableEscapesInvisibleCharacters(t *testing.T) {
+	for in, want := range map[string]string{
+		"Letter.pdf\u034f":      `Letter.pdf\u034f`,
+		"Let\u3164ter.pdf":      `Let\u3164ter.pdf`,
+		"Letter\u115f.pdf":      `Letter\u115f.pdf`,
+		"Letter.pdf\uffa0":      `Letter.pdf\uffa0`,
+		"Letter.pdf\u2800":      `Letter.pdf\u2800`,
+		"Letter\ufe0f.pdf":      `Letter\ufe0f.pdf`,
+		"Letter.pdf\U000e0100":  `Letter.pdf\U000e0100`,
+		"Letter\u17b4.pdf":      `Letter\u17b4.pdf`,
+		"Letter\ufffc.pdf":      `Letter\ufffc.pdf`,
+		"Letter\U0001d159.pdf":  `Letter\U0001d159.pdf`,
+		"careful \u26a0\ufe0f!": "careful \u26a0\ufe0f!",
+	} {
+		if got := Printable(in); got != want {
+			t.Errorf("Printable(%+q) = %+q, want %+q", in, got, want)
+		}
+	}
+	results := []Result{{File: "Letter.pdf", Outcome: Invalid, Message: "invalid"}, {File: "Letter.pdf\u034f", Outcome: Valid, Message: "valid"}}
+	var out bytes.Buffer
+	Report(&out, len(results), slices.Values(results), false)
+	if strings.Count(out.String(), "Letter.pdf: ") != 1 {
+		t.Errorf("two files printed with the same name:\n%s", out.String())
+	}
+}

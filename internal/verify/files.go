@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"hash"
 	"iter"
 	"runtime"
@@ -104,6 +105,9 @@ func (vf *Verifier) verifyFiles(files []string, prog *progress) iter.Seq[Result]
 // errNotFile: a seal read beside its letter is not a regular file, nor a link to one.
 var errNotFile = errors.New("not a regular file")
 
+// errDevice: a letter is a device, or a link to one, which is not read (it may never end).
+var errDevice = errors.New("a device, not a file")
+
 // scratch is what one worker reuses from file to file.
 type scratch struct {
 	buf  []byte    // chunks of the letter
@@ -122,6 +126,14 @@ func newScratch() *scratch {
 // verify verifies one file: its digest, then its seal and (online) the registry's answer.
 func (vf *Verifier) verify(file string, sc *scratch) Result {
 	res := Result{File: file}
+	if target, ok := vf.away[file]; ok && vf.Online != nil {
+		// Not read at all: its digest would tell the registry about a file of this computer.
+		res.Error = fmt.Sprintf("%s is a link to %s, outside its folder: the registry is not asked about it, lest a folder of leaked files make verify send the registry the digest and text of this computer's files; verify %s by its own path if it is a letter",
+			file, target, target)
+		m := "could not verify: " + res.Error
+		res.Say("error", Text{m, m})
+		return res
+	}
 	digest, err := sc.digest(file)
 	if err != nil {
 		res.Outcome, res.Error, res.Message = "error", err.Error(), "could not verify: "+err.Error()

@@ -8,13 +8,17 @@ import (
 	"os"
 )
 
-// readChunks reads the file name to its end through buf, passing each chunk read to f.
+// readChunks reads the file name to its end through buf, passing each chunk read to f. It
+// refuses a device, which may never end.
 func readChunks(name string, buf []byte, f func([]byte)) error {
 	file, err := os.Open(name)
 	if err != nil {
 		return err
 	}
 	defer file.Close()
+	if fi, err := file.Stat(); err == nil && fi.Mode()&fs.ModeDevice != 0 {
+		return &fs.PathError{Op: "open", Path: name, Err: errDevice}
+	}
 	for {
 		n, err := file.Read(buf)
 		f(buf[:n])

@@ -3,6 +3,7 @@
 package verify
 
 import (
+	"errors"
 	"io/fs"
 	"syscall"
 )
@@ -64,19 +65,58 @@ func readFD(fd int, name string, p []byte) (int, error) {
 	}
 }
 
-// readChunks reads the file name to its end through buf, passing each chunk read to f.
+// errEmptyPipe: a letter is a named pipe from which nothing came, as one without a writer.
+var errEmptyPipe = errors.New("a named pipe that nothing was written to")
+
+// openLetter opens a letter to hash it, and reports whether it is a named pipe. A pipe is
+// opened without waiting for a writer, then read as usual: one a shell's <(…) made has its
+// writer and is read to its end, one without (an archive of leaked files can hold one, which
+// a shell's glob names) reads as empty at once rather than keeping verify in open(2) for
+// ever. A device is refused: a link to /dev/zero named by the same glob was read for ever.
+func openLetter(name string) (int, bool, error) {
+	fd, err := openFlags(name, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NONBLOCK)
+	if err != nil {
+		return -1, false, err
+	}
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		syscall.Close(fd)
+		return -1, false, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	m := st.Mode & syscall.S_IFMT
+	if m == syscall.S_IFCHR || m == syscall.S_IFBLK {
+		syscall.Close(fd)
+		return -1, false, &fs.PathError{Op: "open", Path: name, Err: errDevice}
+	}
+	// A regular file reads the same either way; anything else is read as blocking.
+	if m != syscall.S_IFREG {
+		if err := syscall.SetNonblock(fd, false); err != nil {
+			syscall.Close(fd)
+			return -1, false, &fs.PathError{Op: "open", Path: name, Err: err}
+		}
+	}
+	return fd, m == syscall.S_IFIFO, nil
+}
+
+// readChunks reads the file name to its end through buf, passing each chunk read to f. It
+// refuses a device, and a named pipe from which nothing came (see openLetter): whoever reads
+// it again, as the registry's identification of an unknown file's text does, would wait for
+// a writer for ever.
 func readChunks(name string, buf []byte, f func([]byte)) error {
-	fd, err := openRead(name)
+	fd, pipe, err := openLetter(name)
 	if err != nil {
 		return err
 	}
 	defer syscall.Close(fd)
-	for {
+	for read := false; ; read = true {
 		n, err := readFD(fd, name, buf)
 		if err != nil {
 			return err
 		}
 		if n == 0 {
+			if pipe && !read {
+				return &fs.PathError{Op: "read", Path: name, Err: errEmptyPipe}
+			}
 			return nil
 		}
 		f(buf[:n])

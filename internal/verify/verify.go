@@ -101,6 +101,9 @@ type Verifier struct {
 	P *i18n.Printer
 	// Online asks the registry; nil is --offline.
 	Online Online
+	// away are the files that are links leading out of their folder, with the file each
+	// leads to: online, the registry is not asked about them (see linkAway).
+	away map[string]string
 }
 
 // cosignedBy names the witnesses that cosigned, for the message: "; cosigned by a (time), b".
