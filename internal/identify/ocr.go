@@ -2,6 +2,7 @@ package identify
 
 import (
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -71,15 +72,17 @@ func (c ScanComparison) Changed() int {
 // that remains is noise when, in a run with a figure, the characters that are or look like
 // digits agree, and the run is one misread character (one more for every sixteen; in a word of
 // four letters or fewer, only look-alike letters in place; in one of two letters without a
-// figure, any one letter; a word of one letter lost); a long code of random letters and
+// figure, any one letter; a word of one letter lost; never an ideograph or a kana, each a
+// word of Chinese or Japanese); a long code of random letters and
 // digits (an account number, say) is held to its digits and to look-alike letters in place,
 // except the letter's check code (see below); a run of at most three stray one- or
 // two-letter marks without a digit (specks, a seal's or a QR code's pattern) is noise too,
 // unless one is a negation ("no", see isNegation).
 // Any other difference is material: a figure changed, added or removed, a word changed beyond
 // a misreading, words added or removed; except that words missing at the very beginning or
-// end are pages not scanned (Partial). A run whose figures' signs differ (a currency sign,
-// % ‰ + < = >, which OCR reads as well as digits; see scanWords) is material too. The
+// end are pages not scanned (Partial). A run whose figures' signs differ, or stand at other
+// places among its digits (a currency sign, % ‰ + < = >, which OCR reads as well as digits;
+// see scanWords and signPlaces), is material too, the check code's own reading aside. The
 // letter's text should be what its printed pages show (see package ocr's VisibleText), so
 // that the letterhead and footer are not differences.
 //
@@ -157,12 +160,20 @@ func CompareScan(letter, scan, checkCode string) ScanComparison {
 	for i, sp := range spans {
 		r := &c.Runs[i]
 		unscanned := c.Partial && len(r.Scan) == 0 && (i == 0 || i == len(c.Runs)-1)
-		// A run with the check code is judged by its characters alone: OCR reads its "c"
-		// as "¢" as readily as its "5" as "s".
-		code := j.checkCode != "" && slices.Contains(r.Letter, j.checkCode)
-		if !r.Material && !unscanned && !code && strings.Join(lsg[sp[0]:sp[1]], "") != strings.Join(ssg[sp[2]:sp[3]], "") {
-			r.Material = true
-			c.Noise--
+		if !r.Material && !unscanned {
+			lf, lsg, sf, ssg := lf[sp[0]:sp[1]], lsg[sp[0]:sp[1]], sf[sp[2]:sp[3]], ssg[sp[2]:sp[3]]
+			same, judged := true, true
+			if j.checkCode != "" && slices.Contains(r.Letter, j.checkCode) {
+				// The check code's reading is judged by its characters alone: OCR reads its
+				// "c" as "¢" as readily as its "5" as "s". The words beside it are judged.
+				same, judged = j.signsBesideCode(r.Letter, lf, lsg, sf, ssg)
+			} else {
+				same = signPlaces(lf, lsg) == signPlaces(sf, ssg)
+			}
+			if judged && !same {
+				r.Material = true
+				c.Noise--
+			}
 		}
 		r.Letter, r.Scan = withSigns(lw[sp[0]:sp[1]], lsg[sp[0]:sp[1]]), withSigns(sw[sp[2]:sp[3]], ssg[sp[2]:sp[3]])
 	}
@@ -210,12 +221,21 @@ func CompareScanPages(letter, scan, checkCode string) ScanComparison {
 
 // scanWords returns the normalized words of text and, for each, the signs a scan is judged
 // by that stand with it, if it is a figure (digits only): those just before it (currency
-// signs, + < = >) and those just after it (% ‰, and Arabic's), set apart by a zero byte.
-// Signs beside other words, which a misread stamp, QR code or check code may also produce,
-// are left out. ± is read as + by OCR, and is +.
+// signs, + < = >) and those just after it (% ‰, and Arabic's; and currency signs and + < = >
+// not followed by a figure: "1 500 000 €", "18+"), set apart by a zero byte. Signs beside
+// other words, which a misread stamp, QR code or check code may also produce, are left out.
+// ± is read as + by OCR, and is +.
 func scanWords(text string) (ws, signs []string) {
 	var pre []string
+	after := func() {
+		if n := len(ws); n > 0 && len(pre) > 0 && isFigure(ws[n-1]) {
+			signs[n-1] += "\x00" + strings.Join(pre, "")
+		}
+	}
 	eachToken(text, func(w string) {
+		if !isFigure(w) {
+			after()
+		}
 		ws = append(ws, w)
 		signs = append(signs, "")
 		if isFigure(w) {
@@ -235,7 +255,29 @@ func scanWords(text string) (ws, signs []string) {
 			pre = append(pre, sym)
 		}
 	})
+	after()
 	return ws, signs
+}
+
+// signPlaces returns the signs of a run's words (see scanWords) with their places among the
+// run's figures: each sign after the number of characters of the run's folded words, before
+// it, that are or may be digits (figures). OCR splits and joins words, but leaves a sign
+// between the same digits, so a sign moved to another figure ("3 $250" read "$3 250") is
+// told from one misread in its place.
+func signPlaces(folded, signs []string) string {
+	var b strings.Builder
+	at := 0
+	for i, f := range folded {
+		before, after, _ := strings.Cut(signs[i], "\x00")
+		if before != "" {
+			fmt.Fprintf(&b, "%d%s\x00", at, before)
+		}
+		at += utf8.RuneCountInString(figures(f))
+		if after = strings.ReplaceAll(after, "\x00", ""); after != "" {
+			fmt.Fprintf(&b, "%d%s\x00", at, after)
+		}
+	}
+	return b.String()
 }
 
 // isFigure reports whether a normalized word is a figure: digits only.
@@ -297,6 +339,13 @@ type scanJudge struct {
 // material judges a changed run from its folded letter and scan words, joined without spaces
 // (so that a word OCR split in two, or two it joined, compare equal), and its words as read.
 func (j scanJudge) material(letter, scan string, letterWords, scanWords []string) bool {
+	if slices.ContainsFunc(letterWords, hasIdeograph) || slices.ContainsFunc(scanWords, hasIdeograph) {
+		// Chinese and Japanese are words of one ideograph or kana each (Normalize), which
+		// the rules for short words and specks would forgive: "不" (not) dropped or added,
+		// "三" (three) read as "五" (five). No look-alikes are known here: any change is
+		// material.
+		return true
+	}
 	if len(letterWords) > 1 {
 		if i := slices.IndexFunc(letterWords, isCode); i >= 0 && len(scan) <= maxCodeRun {
 			return j.codeRunMaterial(letterWords, i, []rune(scan))
@@ -314,8 +363,9 @@ func (j scanJudge) material(letter, scan string, letterWords, scanWords []string
 	}
 	if scan == "" {
 		// A lone letter lost ("I" at a line's start, read as a rule or a speck) is the
-		// counterpart of a stray mark read: noise. A figure or a longer word lost is not.
-		return withFigure || len(letterWords) != 1 || utf8.RuneCountInString(letter) != 1
+		// counterpart of a stray mark read: noise. A figure, a longer word or a negation
+		// lost is not.
+		return withFigure || len(letterWords) != 1 || utf8.RuneCountInString(letter) != 1 || isNegation(letterWords[0])
 	}
 	l, s := []rune(letter), []rune(scan)
 	if !withFigure && len(l) <= 2 && len(s) <= 2 {
@@ -353,6 +403,14 @@ const maxCodeRun = 96
 // code and for the words after it; the run is noise if one cut makes each part noise. So
 // the reference's digits are still held to the figure rule, and the code to its own.
 func (j scanJudge) codeRunMaterial(letterWords []string, i int, scan []rune) bool {
+	_, _, ok := j.codeCut(letterWords, i, scan)
+	return !ok
+}
+
+// codeCut returns the first cut of scan, [a, b), that codeRunMaterial finds for the code
+// letterWords[i]: what was read for the words before the code, for the code, and for the
+// words after it are each noise. ok is false when there is none.
+func (j scanJudge) codeCut(letterWords []string, i int, scan []rune) (a, b int, ok bool) {
 	fold := func(ws []string) string {
 		var b strings.Builder
 		for _, w := range ws {
@@ -370,11 +428,54 @@ func (j scanJudge) codeRunMaterial(letterWords []string, i int, scan []rune) boo
 		}
 		for b := a; b <= len(scan); b++ {
 			if !part(code, letterWords[i:i+1], scan[a:b]) && !part(post, letterWords[i+1:], scan[b:]) {
-				return false
+				return a, b, true
 			}
 		}
 	}
-	return true
+	return 0, 0, false
+}
+
+// signsBesideCode reports whether the signs of a run that holds the letter's check code are
+// the same beside the code, whose reading is judged by its characters alone. A run of the
+// code alone has none. A longer one is cut as codeRunMaterial cuts it: the signs of the
+// words before the code are compared with those of the scan's words before the code's
+// part, counting places from the run's start, and the signs after it with those after
+// that part, counting from the run's end, so that a scan's word across the cut (OCR joins
+// and splits the code with its neighbours) moves no sign's place. judged is false when no
+// cut is known (the run was found noise otherwise): its signs are not judged.
+func (j scanJudge) signsBesideCode(letterWords, lf, lsg, sf, ssg []string) (same, judged bool) {
+	if len(letterWords) == 1 {
+		return true, true
+	}
+	i := slices.IndexFunc(letterWords, isCode)
+	scan := []rune(strings.Join(sf, ""))
+	if letterWords[i] != j.checkCode || len(string(scan)) > maxCodeRun {
+		return false, false
+	}
+	a, b, ok := j.codeCut(letterWords, i, scan)
+	if !ok {
+		return false, false
+	}
+	var preF, preS, postF, postS []string
+	at := 0
+	for k, f := range sf {
+		from := at
+		at += utf8.RuneCountInString(f)
+		if from < a {
+			preF, preS = append(preF, f), append(preS, ssg[k])
+		} else if at > b || from >= b {
+			postF, postS = append(postF, f), append(postS, ssg[k])
+		}
+	}
+	return signPlaces(lf[:i], lsg[:i]) == signPlaces(preF, preS) &&
+		signPlaces(reversed(lf[i+1:]), reversed(lsg[i+1:])) == signPlaces(reversed(postF), reversed(postS)), true
+}
+
+// reversed returns a copy of s in reverse order.
+func reversed(s []string) []string {
+	r := slices.Clone(s)
+	slices.Reverse(r)
+	return r
 }
 
 // codeMaterial judges a changed code, word, from its folded letter and scan forms l and s.
@@ -416,6 +517,10 @@ func hasDigit(ws []string) bool {
 	return false
 }
 
+// hasIdeograph reports whether w holds a Han ideograph or a kana, each a word of Chinese or
+// Japanese (see Normalize).
+func hasIdeograph(w string) bool { return strings.ContainsFunc(w, isIdeograph) }
+
 // shortRun is the longest run, in letters, judged by lookAlike rather than edit distance.
 const shortRun = 4
 
@@ -451,12 +556,23 @@ func stray(ws []string) bool {
 }
 
 // isNegation reports whether a normalized word is one of the short words that negate what
-// follows ("no", French "ne" and "ni", Arabic "لا", "لم", "لن", "ما"): a speck or a code's
-// pattern is not read as one, and one added, dropped or put for another word of two letters
-// turns the sentence around.
+// follows ("no", French "ne" and "ni", Arabic "لا", "لم", "لن", "ما", and those of other
+// languages of a letter or two: Russian "не", "ни", Hebrew "לא", "אל", Persian "نه",
+// Korean "안", "못", Greek "μη", "δε", Hindi "न", "ना"), its accents and vowel marks aside
+// ("né", "لَا"): a speck or a code's pattern is not read as one, and one added, dropped or put
+// for another short word turns the sentence around.
 func isNegation(w string) bool {
+	if !isASCII(w) {
+		w = norm.NFC.String(strings.Map(func(r rune) rune {
+			if unicode.Is(unicode.Mn, r) {
+				return -1
+			}
+			return r
+		}, norm.NFD.String(w)))
+	}
 	switch w {
-	case "no", "ne", "ni", "لا", "لم", "لن", "ما":
+	case "no", "ne", "ni", "لا", "لم", "لن", "ما",
+		"не", "ни", "לא", "אל", "نه", "안", "못", "μη", "δε", "न", "ना":
 		return true
 	}
 	return false
@@ -466,7 +582,7 @@ func isNegation(w string) bool {
 // code or a seal: no more than three words of at most three letters, without a digit. A word
 // added after a letter's end that says anything is longer, or more than three.
 func strayTail(ws []string) bool {
-	if len(ws) > 3 || hasDigit(ws) {
+	if len(ws) > 3 || hasDigit(ws) || slices.ContainsFunc(ws, hasIdeograph) {
 		return false
 	}
 	for _, w := range ws {

@@ -208,6 +208,9 @@ func FuzzCompareScan(f *testing.F) {
 	f.Add(strings.Repeat("a1 ", 200), strings.Repeat("b2 ", 200))
 	f.Add(scanLetter, strings.Replace(scanLetter, scanCode, "4koxopx4eljphfzvffwdrlts zu", 1))
 	f.Add("pay into FR7630006000011234567890189 now", "pay into FR76 3000 6000 0112 3456 7890 789 now")
+	f.Add("我国政府不同意，金额为三百万元。", "我国政府同意，金额为五百万元。")
+	f.Add("versera 1 500 000 € et 18+ ans, article 3 $250", "versera 1 500 000 $ et 18 ans, article $3 250")
+	f.Add("at /v/tfn-2026-000001/4koxopx4eljphfzvffwdrlt57u\f$1,500,000 is paid", "at /v/tfn-2026-000001/4koxopx4eljphfzvffwdrlts zu\f€1,500,000 is paid")
 	f.Fuzz(func(t *testing.T, letter, scan string) {
 		if len(letter) > 1<<10 || len(scan) > 1<<10 { // textdiff bounds its own work; keep the fuzzer fast
 			return

@@ -341,8 +341,13 @@ func readLinks(ctx context.Context, dir, prog, in string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseLinks(string(out))
+}
+
+// parseLinks returns the addresses pdfinfo -url printed as out, as readLinks does.
+func parseLinks(out string) ([]string, error) {
 	var links []string
-	for i, line := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+	for i, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
 		if i == 0 {
 			continue // the header: Page  Type  URL
 		}
@@ -543,21 +548,35 @@ func checkTIFFPages(data []byte) error {
 		if end+4 > int64(len(data)) {
 			return bad(fmt.Sprintf("page %d is outside the file", page))
 		}
+		// libtiff, which Tesseract reads with, takes the first of a tag given twice and reads
+		// a size of other types than SHORT and LONG: a page whose size is given twice, or
+		// otherwise than as one SHORT or LONG, could show this check one size and
+		// Tesseract another, and is refused.
 		var w, h int64
+		seen := map[uint16]bool{}
 		for e := off + 2; e < end; e += 12 {
-			var v int64
-			switch order.Uint16(data[e+2:]) {
-			case 3: // SHORT
-				v = int64(order.Uint16(data[e+8:]))
-			case 4: // LONG
-				v = int64(order.Uint32(data[e+8:]))
-			default:
+			tag := order.Uint16(data[e:])
+			if tag != 256 && tag != 257 {
 				continue
 			}
-			switch order.Uint16(data[e:]) {
-			case 256:
+			if seen[tag] {
+				return bad(fmt.Sprintf("page %d gives its size twice", page))
+			}
+			seen[tag] = true
+			var v int64
+			switch typ, count := order.Uint16(data[e+2:]), order.Uint32(data[e+4:]); {
+			case count != 1:
+				return bad(fmt.Sprintf("page %d gives its size as %d values", page, count))
+			case typ == 3: // SHORT
+				v = int64(order.Uint16(data[e+8:]))
+			case typ == 4: // LONG
+				v = int64(order.Uint32(data[e+8:]))
+			default:
+				return bad(fmt.Sprintf("page %d gives its size as type %d", page, typ))
+			}
+			if tag == 256 {
 				w = v
-			case 257:
+			} else {
 				h = v
 			}
 		}

@@ -139,6 +139,7 @@ func FuzzCheckImage(f *testing.F) {
 	f.Add([]byte("II*\x00\x08\x00\x00\x00"))
 	f.Add([]byte("MM\x00*\x00\x00\x00\x08"))
 	f.Add(tiffPages(f, [2]uint32{30000, 30000}))
+	f.Add(tiffWith(f, []tiffEntry{{256, 4, 1, 30000}, {256, 3, 1, 100}, {257, 4, 1, 30000}, {257, 3, 1, 100}}))
 	f.Add([]byte("%PDF-1.7"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		kind := Kind(data)
@@ -274,25 +275,71 @@ func TestVisibleTextBoundsItsChildren(t *testing.T) {
 // tiffPages is a TIFF of a real 30×20 first page (Go's encoder) followed by pages of the
 // given sizes, declared only: the header of each, with no pixels.
 func tiffPages(t testing.TB, sizes ...[2]uint32) []byte {
-	data := encoded(t, TIFF)
-	first := binary.LittleEndian.Uint32(data[4:])
-	next := int(first) + 2 + 12*int(binary.LittleEndian.Uint16(data[first:]))
+	var pages [][]tiffEntry
 	for _, s := range sizes {
+		pages = append(pages, []tiffEntry{{256, 4, 1, s[0]}, {257, 4, 1, s[1]}})
+	}
+	return tiffWith(t, pages...)
+}
+
+// A tiffEntry is one entry of a TIFF page's directory: tag, type, count and value.
+type tiffEntry struct {
+	tag, typ uint16
+	count    uint32
+	value    uint32
+}
+
+// tiffWith is a TIFF of a real 30×20 first page (Go's encoder) followed by pages whose
+// directories hold the given entries, in that order, and no pixels.
+func tiffWith(t testing.TB, pages ...[]tiffEntry) []byte {
+	le := binary.LittleEndian
+	data := encoded(t, TIFF)
+	first := le.Uint32(data[4:])
+	next := int(first) + 2 + 12*int(le.Uint16(data[first:]))
+	for _, entries := range pages {
 		for len(data)%2 != 0 {
 			data = append(data, 0)
 		}
-		binary.LittleEndian.PutUint32(data[next:], uint32(len(data)))
-		data = binary.LittleEndian.AppendUint16(data, 2)
-		for _, e := range [][2]uint32{{256, s[0]}, {257, s[1]}} {
-			data = binary.LittleEndian.AppendUint16(data, uint16(e[0]))
-			data = binary.LittleEndian.AppendUint16(data, 4) // LONG
-			data = binary.LittleEndian.AppendUint32(data, 1)
-			data = binary.LittleEndian.AppendUint32(data, e[1])
+		le.PutUint32(data[next:], uint32(len(data)))
+		data = le.AppendUint16(data, uint16(len(entries)))
+		for _, e := range entries {
+			data = le.AppendUint16(data, e.tag)
+			data = le.AppendUint16(data, e.typ)
+			data = le.AppendUint32(data, e.count)
+			if e.typ == 3 { // SHORT, in the first two bytes of the value
+				data = le.AppendUint16(data, uint16(e.value))
+				data = le.AppendUint16(data, 0)
+			} else {
+				data = le.AppendUint32(data, e.value)
+			}
 		}
 		next = len(data)
-		data = binary.LittleEndian.AppendUint32(data, 0)
+		data = le.AppendUint32(data, 0)
 	}
 	return data
+}
+
+// TestCheckImageReadsTIFFSizesAsLibTIFF: Tesseract reads a TIFF with libtiff, which takes
+// the first of a tag given twice, reads sizes of other types than SHORT and LONG, and fails
+// on a size given as several values. A page that gives its width and height twice, 30000
+// first and then 100, passed the check, which took the last: such a 110 KB file (a deflated
+// strip of 30000×30000 one-bit pixels) made Tesseract hold 938 MB. Such pages are refused,
+// as are sizes of another type or count.
+func TestCheckImageReadsTIFFSizesAsLibTIFF(t *testing.T) {
+	for name, page := range map[string][]tiffEntry{
+		"width and height twice":  {{256, 4, 1, 30000}, {256, 3, 1, 100}, {257, 4, 1, 30000}, {257, 3, 1, 100}},
+		"width twice, same value": {{256, 3, 1, 100}, {256, 3, 1, 100}, {257, 3, 1, 100}},
+		"width as LONG8":          {{256, 16, 1, 0}, {256, 3, 1, 100}, {257, 3, 1, 100}},
+		"height as two values":    {{256, 3, 1, 100}, {257, 3, 2, 100}},
+		"width as SLONG":          {{256, 9, 1, 30000}, {257, 3, 1, 100}},
+	} {
+		if err := checkImage(tiffWith(t, page)); err == nil {
+			t.Errorf("%s: passed", name)
+		}
+	}
+	if err := checkImage(tiffWith(t, []tiffEntry{{256, 3, 1, 1654}, {257, 4, 1, 2339}})); err != nil {
+		t.Errorf("a page of a letter: %v", err)
+	}
 }
 
 // TestCheckImageReadsEveryTIFFPage: Tesseract reads every page of a TIFF, and Go's decoder
