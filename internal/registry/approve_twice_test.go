@@ -2,8 +2,12 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/policy"
 )
 
 // Approving a version twice says so; after a rejection, or on a new version, one approves
@@ -31,5 +35,45 @@ func TestApproveTwice(t *testing.T) {
 	}
 	if err := o.r.Approve(ctx, o.reviewer, ref, "", "read version two"); err != nil {
 		t.Errorf("approve a new version: %v", err)
+	}
+}
+
+// TestApproveAgainWhenTooOld: an approval too old to count (max_approval_age) is renewed by
+// approving again, as the gate's reason says, not refused as given already: the reviewer
+// would otherwise have to record a rejection they do not mean first. One still within the
+// limit is not given twice.
+func TestApproveAgainWhenTooOld(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	p, err := policy.Parse([]byte(modifierPolicy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.AdoptPolicy(ctx, o.admin, p, []byte(modifierPolicy)); err != nil {
+		t.Fatal(err)
+	}
+	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
+		Tags: []string{"urgent"}, Addressees: []string{"Ministry of Defence of Freedonia"},
+		File: Upload{Name: "letter.txt", Data: []byte("Dear Minister, urgent.")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	o.r.cfg.Now = func() time.Time { return now.Add(23 * time.Hour) }
+	wantErr(t, "approve again within the limit", o.r.Approve(ctx, o.reviewer, ref, "", ""), ErrConflict)
+	o.r.cfg.Now = func() time.Time { return now.Add(30 * time.Hour) }
+	var gate *GateError
+	if _, err := o.r.Release(ctx, o.officer, ref); !errors.As(err, &gate) || !strings.Contains(err.Error(), "max_approval_age") {
+		t.Fatalf("released on an approval 30 hours old: %v", err)
+	}
+	if err := o.r.Approve(ctx, o.reviewer, ref, "", "still right"); err != nil {
+		t.Fatalf("an approval too old to count renewed: %v", err)
+	}
+	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
+		t.Errorf("released on the renewed approval: %v", err)
 	}
 }

@@ -334,6 +334,28 @@ func (r *Registry) checkApprover(ctx context.Context, tx *store.Tx, a Actor, c *
 	return nil
 }
 
+// refuseChangesBy refuses, in the transaction that disables m or takes their admin role, the
+// changes m proposed that still wait for a second admin. checkApprover refuses them while m
+// is not an active admin, but enabling m again, or giving the role back, would bring back
+// what whoever held m's account proposed, under m's name, as voided approvals would count
+// again: m proposes again what they still want. why says what happened to m.
+func (r *Registry) refuseChangesBy(ctx context.Context, tx *store.Tx, a Actor, m *store.Member, why string) error {
+	pending, err := tx.PendingChangesBy(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	now := r.now()
+	for _, c := range pending {
+		if err := tx.DecideChange(ctx, c.ID, store.ChangeRefused, a.Member.ID, now); err != nil {
+			return err
+		}
+		if err := r.audit(ctx, tx, a, "change.refuse", "", fmt.Sprintf("%s: %s", auditChange(&c), why)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // notPending refuses to decide c again.
 func notPending(c *store.Change) error {
 	if c.State == store.ChangeDone {

@@ -39,7 +39,8 @@ var errNoRole = errors.New("no role")
 // in Chancery (a provider user of the same name does not take it over), a member bound to
 // another user, a disabled member, and a member with a local password. A sign-in that leaves
 // the member with no role ends their sessions, replaces their token and voids their pending
-// approvals; one that leaves them without the signer role revokes their signer keys.
+// approvals; one that leaves them without the signer role revokes their signer keys; one that
+// takes the admin role refuses the changes they proposed (refuseChangesBy).
 func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store.Member, error) {
 	if s.Source == "" || s.Subject == "" {
 		return nil, fmt.Errorf("%w: the provider gave no issuer or no subject for %s", ErrUnauthenticated, s.Name)
@@ -250,6 +251,11 @@ func (r *Registry) syncExternalRoles(ctx context.Context, tx *store.Tx, m *store
 	// what whoever held the account approved (SetRoles voids them too).
 	if len(roles) == 0 || slices.Contains(remove, RoleReviewer) {
 		if err := r.voidApprovals(ctx, tx, Actor{Member: m, Remote: s.Remote}, m, rolesTakenRole); err != nil {
+			return err
+		}
+	}
+	if slices.Contains(remove, RoleAdmin) {
+		if err := r.refuseChangesBy(ctx, tx, Actor{Member: m, Remote: s.Remote}, m, m.Name+"'s admin role was taken away at sign-in through "+s.Source); err != nil {
 			return err
 		}
 	}

@@ -428,7 +428,7 @@ func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, 
 			if err := gateClosed(r.Policy()); err != nil {
 				return err
 			}
-			if err := notApprovedYet(ctx, tx, l.ID, latest, r.inForce.Load(), a.Member); err != nil {
+			if err := r.notApprovedYet(ctx, tx, l, vs, r.inForce.Load(), a.Member); err != nil {
 				return err
 			}
 		}
@@ -453,12 +453,14 @@ func (r *Registry) decide(ctx context.Context, a Actor, ref, version, decision, 
 	return view.get(ctx, r, a, ref, withView)
 }
 
-// notApprovedYet refuses a second approval of the same version by a member whose last
+// notApprovedYet refuses a second approval of the latest version of l by a member whose last
 // decision on it, since the policy in force was adopted, was an approval: it would count for
 // nothing, and says so. An approval from before the adoption does not count (see evidence):
-// the member approves again.
-func notApprovedYet(ctx context.Context, tx *store.Tx, letterID int64, v store.Version, epoch *inForce, m *store.Member) error {
-	aps, err := tx.Approvals(ctx, letterID)
+// the member approves again. So does one too old to count (max_approval_age), which the gate
+// tells them to renew.
+func (r *Registry) notApprovedYet(ctx context.Context, tx *store.Tx, l *store.Letter, vs []store.Version, epoch *inForce, m *store.Member) error {
+	v := vs[len(vs)-1]
+	aps, err := tx.Approvals(ctx, l.ID)
 	if err != nil {
 		return err
 	}
@@ -470,10 +472,34 @@ func notApprovedYet(ctx context.Context, tx *store.Tx, letterID int64, v store.V
 			last = &aps[i]
 		}
 	}
-	if last != nil && last.Decision == "approve" && last.PolicyDigest == string(epoch.pol.Digest) && last.ID > epoch.approvalsAfter {
-		return i18n.Errorf(ErrConflict, "%s already approved version %d", m.Name, v.N)
+	if last == nil || last.Decision != "approve" || last.PolicyDigest != string(epoch.pol.Digest) || last.ID <= epoch.approvalsAfter {
+		return nil
 	}
-	return nil
+	stale, err := r.tooOld(ctx, tx, l, vs, last)
+	if err != nil || stale {
+		return err
+	}
+	return i18n.Errorf(ErrConflict, "%s already approved version %d", m.Name, v.N)
+}
+
+// tooOld reports whether the approval ap of the latest version of l no longer counts for its
+// age under the rules that apply to l, at the time the gate measures it (gatherRows): older
+// than their max_approval_age, or dated beyond policy.MaxClockSkew after that time.
+func (r *Registry) tooOld(ctx context.Context, tx *store.Tx, l *store.Letter, vs []store.Version, ap *store.Approval) (bool, error) {
+	ev, err := r.gather(ctx, tx, l, vs)
+	if err != nil {
+		return false, err
+	}
+	d := ev.pol.Decide(ev.facts, policy.Evidence{Now: ev.policy.Now})
+	if d.MaxApprovalAge == "" {
+		return false, nil
+	}
+	limit, err := time.ParseDuration(d.MaxApprovalAge)
+	if err != nil {
+		return false, fmt.Errorf("the policy's max_approval_age %q: %w", d.MaxApprovalAge, err)
+	}
+	now := ev.policy.Now
+	return now.Sub(ap.CreatedAt) > limit || ap.CreatedAt.Sub(now) > policy.MaxClockSkew, nil
 }
 
 // signingStatement builds the statement signers sign for the latest version of l.
@@ -580,8 +606,11 @@ func (r *Registry) sign(ctx context.Context, a Actor, ref, keyID string, stateme
 		if err != nil {
 			return err
 		}
+		// As gather weighs them: a signature bound to another policy's digest (recorded by a
+		// server that had not loaded the policy in force yet) counts for nothing, and the gate
+		// says to sign again.
 		for _, s := range sigs {
-			if s.VersionDigest == latest.Digest && s.KeyID == keyID && s.ID > epoch.signaturesAfter {
+			if s.VersionDigest == latest.Digest && s.KeyID == keyID && s.PolicyDigest == string(pol) && s.ID > epoch.signaturesAfter {
 				return i18n.Errorf(ErrConflict, "key %s has already signed version %d under this policy", keyID, latest.N)
 			}
 		}

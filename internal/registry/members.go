@@ -186,7 +186,8 @@ func activeMember(ctx context.Context, tx *store.Tx, name string) (*store.Member
 // reviewer role has the approvals they stand by voided, and one who loses the signer role
 // has their signer keys revoked (each by a key-revoked entry in the log), as disabling does:
 // otherwise their approvals and signatures on letters not yet released would count again
-// once the role came back. They register a new key if it does.
+// once the role came back. They register a new key if it does. One who loses the admin role
+// has the changes they proposed that wait for a second admin refused (refuseChangesBy).
 func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remove []string) (*MemberView, error) {
 	name = nfc(name) // as member names are stored
 	if err := a.require(RoleAdmin); err != nil {
@@ -265,6 +266,11 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 				return err
 			}
 		}
+		if slices.Contains(remove, RoleAdmin) {
+			if err := r.refuseChangesBy(ctx, tx, a, m, name+"'s admin role was taken away"); err != nil {
+				return err
+			}
+		}
 		if slices.Contains(remove, RoleSigner) {
 			keys, err := tx.SignerKeysOf(ctx, m.ID)
 			if err != nil {
@@ -309,8 +315,9 @@ func roleChange(add, remove []string) string {
 // at once, they cannot sign in, and approvals they gave on letters not yet released stop
 // counting, also once they are enabled again (voidApprovals). Their signer keys are revoked,
 // each by a key-revoked entry in the log, so that their signatures count for no later
-// release. What they did stays: released letters, their seals and the audit trail keep their
-// name. An admin cannot disable themselves, nor the last active admin.
+// release. The changes they proposed that wait for a second admin are refused
+// (refuseChangesBy). What they did stays: released letters, their seals and the audit trail
+// keep their name. An admin cannot disable themselves, nor the last active admin.
 func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*MemberView, error) {
 	name = nfc(name) // as member names are stored
 	if err := a.require(RoleAdmin); err != nil {
@@ -355,6 +362,9 @@ func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*Me
 			return err
 		}
 		if err := r.voidApprovals(ctx, tx, a, m, voidedRole); err != nil {
+			return err
+		}
+		if err := r.refuseChangesBy(ctx, tx, a, m, name+" was disabled"); err != nil {
 			return err
 		}
 		return r.audit(ctx, tx, a, "member.disable", "", fmt.Sprintf("%s (%s), %d sessions ended", name, strings.Join(m.Roles, ","), n))

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/internal/policy"
+	"github.com/chancery/chancery/internal/seal"
 )
 
 // modifierPolicy is the built-in floor (one reviewer, one signer) plus two rules that ask for
@@ -274,5 +275,52 @@ func TestReloadDoesNotPutBackAnOlderPolicy(t *testing.T) {
 	}
 	if err := tryRelease(o, ref); err != nil {
 		t.Errorf("release under the policy adopted last: %v", err)
+	}
+}
+
+// TestSignatureOnAStaleServerLeavesTheSignerFreeToSignAgain: a signature recorded by another
+// server that has not loaded a newly adopted policy yet is bound to the old policy's digest,
+// and the gate tells the signer to sign again under the policy in force. Sign refused that as
+// a second signature "under this policy", whatever policy the first was bound to: the signer
+// could not sign with their key again, and the letter not be released.
+func TestSignatureOnAStaleServerLeavesTheSignerFreeToSignAgain(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	stale := New(o.r.cfg) // a second server on the same database, still on the built-in policy
+	const renamed = "version: 1\nname: builtin-again\nrules:\n  - name: default\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n"
+	p, err := policy.Parse([]byte(renamed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.AdoptPolicy(ctx, o.admin, p, []byte(renamed)); err != nil {
+		t.Fatal(err)
+	}
+	ref := o.letter(t, "Sir, ...")
+	o.approve(t, ref)
+	st, err := stale.SigningStatement(ctx, o.signer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stale.Sign(ctx, o.signer, ref, o.keyID, st, signPAE(o.signerKey, seal.SigningPayloadType, st)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.r.Release(ctx, o.officer, ref)
+	var gate *GateError
+	if !errors.As(err, &gate) || !slices.Contains(gate.Decision.Missing(), "1 signature by a signer") {
+		t.Fatalf("release on a signature under the policy no longer in force: %v, want the gate's refusal", err)
+	}
+	if err := o.sign(t, ref); err != nil {
+		t.Fatalf("signing again under the policy in force, as the gate says: %v", err)
+	}
+	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
+		t.Fatalf("release after signing again: %v", err)
+	}
+	// Under the policy in force, once is enough.
+	ref = o.letter(t, "Madam, ...")
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.sign(t, ref); !errors.Is(err, ErrConflict) {
+		t.Errorf("a second signature with the same key under the same policy: %v, want ErrConflict", err)
 	}
 }
