@@ -1,11 +1,12 @@
 // Package accesslog gives each HTTP request an ID and logs one line per request with
-// log/slog, and redacts what must never reach a log: check codes.
+// log/slog, and redacts what must never reach a log: check codes, receipt tokens, references
+// and members' names.
 //
 // A check code is the capability printed on a released letter: whoever holds it sees the
 // letter's details and fetches the released file (/v/{ref}/{code}). Access logs are kept,
 // copied and shipped far more widely than the registry's database, so a path is logged with its
-// code replaced (RedactPath) and query strings are never logged (?code= and ?digest= are
-// capabilities too).
+// code, and the reference or member's name it names, replaced (RedactPath), and query strings
+// are never logged (?code= and ?digest= are capabilities too).
 package accesslog
 
 import (
@@ -73,15 +74,20 @@ func NewID() string {
 // Redacted replaces a secret in a logged path.
 const Redacted = "REDACTED"
 
-// RedactPath returns p with the check code of a /v/{ref}/{code}... path replaced by
-// REDACTED, and every further segment that is not a known suffix ("file", "seal") too, so that
-// a code typed into the wrong place does not leak either. A path that is not clean and
-// cleans to such a path ("//v/…", as a base URL ending in a slash makes links) is redirected
-// there by the server's mux, so it is logged clean and redacted. Long paths are cut to 256
-// bytes.
+// RedactPath returns p with the reference and the check code of a /v/{ref}/{code}... path
+// replaced by REDACTED, and every further segment that is not a known suffix ("file",
+// "seal") too, so that a code typed into the wrong place does not leak either. (The
+// reference is the public's to ask about, but what a signed-in member is shown at /v/{ref},
+// and so the line's bytes, says whether it is a draft.) Under the members' routes of one
+// letter or one member (memberPrefixes) the reference or name is REDACTED, and so is every
+// further segment that is not a word of those routes or a version's number: whoever reads
+// the log learns neither the references of drafts nor who was given a role. A path that is
+// not clean and cleans to such a path ("//v/…", as a base URL ending in a slash makes links)
+// is redirected there by the server's mux, so it is logged clean and redacted. Long paths
+// are cut to 256 bytes.
 func RedactPath(p string) string {
-	if !capability(p) {
-		if c := path.Clean(p); capability(c) {
+	if !sensitive(p) {
+		if c := path.Clean(p); sensitive(c) {
 			p = c
 		}
 	}
@@ -89,7 +95,7 @@ func RedactPath(p string) string {
 		// Segment i starts at byte 3+i or after, so those from maxLogged on, kept as one and
 		// redacted, are past the cut: a long path of short segments is not split whole.
 		segs := strings.SplitN(rest, "/", maxLogged)
-		for i := 1; i < len(segs); i++ {
+		for i := range segs {
 			known := i > 1 && (segs[i] == "file" || segs[i] == "seal")
 			if segs[i] != "" && !known {
 				segs[i] = Redacted
@@ -101,6 +107,16 @@ func RedactPath(p string) string {
 	if strings.HasPrefix(p, "/receipt/") {
 		p = "/receipt/" + Redacted
 	}
+	if prefix := memberPrefix(p); prefix != "" {
+		segs := strings.SplitN(p[len(prefix):], "/", maxLogged)
+		for i, seg := range segs {
+			version := i > 0 && segs[i-1] == "versions" && digits(seg)
+			if seg != "" && (i == 0 || !routeWords[seg] && !version) {
+				segs[i] = Redacted
+			}
+		}
+		p = prefix + strings.Join(segs, "/")
+	}
 	if len(p) > maxLogged {
 		p = p[:maxLogged] + "…"
 	}
@@ -110,10 +126,47 @@ func RedactPath(p string) string {
 // maxLogged is the most bytes of a path logged.
 const maxLogged = 256
 
-// capability reports whether p is a path whose segments hold a capability: a check code, a
-// receipt link's token.
-func capability(p string) bool {
-	return strings.HasPrefix(p, "/v/") || strings.HasPrefix(p, "/receipt/")
+// sensitive reports whether p is a path whose segments hold a capability (a check code, a
+// receipt link's token) or what the office keeps from its log (memberPrefix).
+func sensitive(p string) bool {
+	return strings.HasPrefix(p, "/v/") || strings.HasPrefix(p, "/receipt/") || memberPrefix(p) != ""
+}
+
+// memberPrefixes begin the paths whose next segment is a letter's reference or a member's
+// name: the web's and the API's routes for one letter or one member. References are
+// sequential and said nothing of drafts to the public; a log line per action on one (approve,
+// release, withdraw, erase) would tell whoever reads the office's logs which drafts exist and
+// what becomes of them.
+var memberPrefixes = [...]string{"/letters/", "/api/v1/letters/", "/admin/members/", "/api/v1/members/"}
+
+// memberPrefix returns the member prefix p begins with, or "".
+func memberPrefix(p string) string {
+	for _, prefix := range memberPrefixes {
+		if strings.HasPrefix(p, prefix) {
+			return prefix
+		}
+	}
+	return ""
+}
+
+// routeWords are the fixed segments of the routes under memberPrefixes, logged as they are;
+// any other segment there is REDACTED.
+var routeWords = map[string]bool{
+	"approve": true, "audit": true, "copy": true, "dispatch": true, "dispatches": true, "drafts": true,
+	"erase": true, "export": true, "file": true, "preview": true, "reject": true, "release": true,
+	"seal": true, "send": true, "sign": true, "signatures": true, "signing-statement": true,
+	"status": true, "versions": true, "withdraw": true, "withdrawal-statement": true,
+	"disable": true, "enable": true, "roles": true, "token": true,
+}
+
+// digits reports whether s is a decimal number.
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // Recorder is a ResponseWriter that remembers the status and counts the body's bytes.

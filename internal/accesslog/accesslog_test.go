@@ -16,14 +16,14 @@ import (
 
 func TestRedactPath(t *testing.T) {
 	for in, want := range map[string]string{
-		"/v/TFN-2026-000001":                       "/v/TFN-2026-000001",
-		"/v/TFN-2026-000001/":                      "/v/TFN-2026-000001/",
-		"/v/TFN-2026-000001/3esdyoyl7yclec56":      "/v/TFN-2026-000001/REDACTED",
-		"/v/TFN-2026-000001/3esdyoyl7yclec56/file": "/v/TFN-2026-000001/REDACTED/file",
-		"/v/TFN-2026-000001/3esdyoyl7yclec56/seal": "/v/TFN-2026-000001/REDACTED/seal",
-		"/v/TFN-2026-000001/file":                  "/v/TFN-2026-000001/REDACTED",
-		"/v/TFN-2026-000001/abc/def/ghi":           "/v/TFN-2026-000001/REDACTED/REDACTED/REDACTED",
-		"/letters/TFN-2026-000001":                 "/letters/TFN-2026-000001",
+		"/v/TFN-2026-000001":                       "/v/REDACTED",
+		"/v/TFN-2026-000001/":                      "/v/REDACTED/",
+		"/v/TFN-2026-000001/3esdyoyl7yclec56":      "/v/REDACTED/REDACTED",
+		"/v/TFN-2026-000001/3esdyoyl7yclec56/file": "/v/REDACTED/REDACTED/file",
+		"/v/TFN-2026-000001/3esdyoyl7yclec56/seal": "/v/REDACTED/REDACTED/seal",
+		"/v/TFN-2026-000001/file":                  "/v/REDACTED/REDACTED",
+		"/v/TFN-2026-000001/abc/def/ghi":           "/v/REDACTED/REDACTED/REDACTED/REDACTED",
+		"/letters/TFN-2026-000001":                 "/letters/REDACTED",
 		"/log/checkpoint":                          "/log/checkpoint",
 	} {
 		if got := RedactPath(in); got != want {
@@ -58,16 +58,59 @@ func TestRequestID(t *testing.T) {
 	}
 }
 
-// FuzzRedactPath: whatever the path, a /v/ path's second segment (the check code) never
-// survives, the result stays short, and a /v/ path is logged as if every segment were split.
+// TestRedactPathOfMemberRoutes: the members' routes of one letter or one member logged the
+// reference or the name: a log line per approval, release or erasure of a draft, and the name
+// of each member given a role or a token, for whoever reads the office's logs.
+func TestRedactPathOfMemberRoutes(t *testing.T) {
+	for in, want := range map[string]string{
+		"/letters/TFN-2026-000007":                           "/letters/REDACTED",
+		"/letters/TFN-2026-000007/":                          "/letters/REDACTED/",
+		"/letters/TFN-2026-000007/versions/2/copy":           "/letters/REDACTED/versions/2/copy",
+		"/letters/TFN-2026-000007/approve":                   "/letters/REDACTED/approve",
+		"/api/v1/letters/TFN-2026-000007/release":            "/api/v1/letters/REDACTED/release",
+		"/api/v1/letters/TFN-2026-000007/drafts/send":        "/api/v1/letters/REDACTED/drafts/send",
+		"/api/v1/letters/TFN-2026-000007/status":             "/api/v1/letters/REDACTED/status",
+		"/api/v1/letters/TFN/2026/000007/erase":              "/api/v1/letters/REDACTED/REDACTED/REDACTED/erase",
+		"/api/v1/letters/TFN-2026-000007/Jean Dupont":        "/api/v1/letters/REDACTED/REDACTED",
+		"/api/v1/members/jean.dupont":                        "/api/v1/members/REDACTED",
+		"/api/v1/members/jean.dupont/roles":                  "/api/v1/members/REDACTED/roles",
+		"/admin/members/jean.dupont/token":                   "/admin/members/REDACTED/token",
+		"/admin/members/42/disable":                          "/admin/members/REDACTED/disable",
+		"//api/v1/members/jean.dupont/enable":                "/api/v1/members/REDACTED/enable",
+		"/x/../letters/TFN-2026-000007":                      "/letters/REDACTED",
+		"/api/v1/letters":                                    "/api/v1/letters",
+		"/letters":                                           "/letters",
+		"/api/v1/keys/0123abcd/revoke":                       "/api/v1/keys/0123abcd/revoke",
+		"/api/v1/changes/3/approve":                          "/api/v1/changes/3/approve",
+		"/api/v1/letters/" + strings.Repeat("a/", 200) + "x": RedactPath("/api/v1/letters/" + strings.Repeat("a/", 200) + "x"),
+	} {
+		if got := RedactPath(in); got != want {
+			t.Errorf("RedactPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := RedactPath("/api/v1/letters/" + strings.Repeat("a/", 200) + "x"); strings.Contains(got, "a/") || len(got) > 260 {
+		t.Errorf("a long path under /api/v1/letters/ is logged as %q", got)
+	}
+}
+
+// FuzzRedactPath: whatever the path, a /v/ path's first two segments (the reference and the
+// check code) never survive, the result stays short, and a /v/ path is logged as if every segment were split.
 func FuzzRedactPath(f *testing.F) {
 	for _, s := range []string{"/v/A/B", "/v/A/B/file", "/v//x", "/v/", "/x/y", "/v/A/file/seal", "/v/" + strings.Repeat("a/", 300), "//v/A/B"} {
 		f.Add(s)
 	}
+	f.Add("/letters/REF/versions/2/copy")
+	f.Add("/api/v1/members/NAME/roles")
 	f.Fuzz(func(t *testing.T, p string) {
 		got := RedactPath(p)
 		if len(got) > 256+len("…") {
 			t.Fatalf("RedactPath(%q) has %d bytes", p, len(got))
+		}
+		if prefix := memberPrefix(p); prefix != "" {
+			first, _, _ := strings.Cut(p[len(prefix):], "/")
+			if logged, _, _ := strings.Cut(strings.TrimPrefix(got, prefix), "/"); first != "" && len(prefix)+len(first) <= 256 && logged != Redacted {
+				t.Fatalf("RedactPath(%q) = %q keeps the reference or name", p, got)
+			}
 		}
 		rest, ok := strings.CutPrefix(p, "/v/")
 		if !ok {
@@ -80,7 +123,7 @@ func FuzzRedactPath(f *testing.F) {
 		if len(segs) < 2 || segs[1] == "" || len(p) > 256 {
 			return
 		}
-		if outSegs := strings.Split(strings.TrimPrefix(got, "/v/"), "/"); outSegs[1] != Redacted {
+		if outSegs := strings.Split(strings.TrimPrefix(got, "/v/"), "/"); outSegs[1] != Redacted || segs[0] != "" && outSegs[0] != Redacted {
 			t.Fatalf("RedactPath(%q) = %q keeps the code", p, got)
 		}
 	})
@@ -167,12 +210,12 @@ func (b *lockedBuffer) String() string {
 // slash makes links), and the access line logged the path as sent, code and all.
 func TestRedactPathOfUncleanPaths(t *testing.T) {
 	for in, want := range map[string]string{
-		"//v/TFN-2026-000001/3esdyoyl7yclec56":       "/v/TFN-2026-000001/REDACTED",
-		"/./v/TFN-2026-000001/3esdyoyl7yclec56/file": "/v/TFN-2026-000001/REDACTED/file",
-		"/x/../v/TFN-2026-000001/3esdyoyl7yclec56":   "/v/TFN-2026-000001/REDACTED",
+		"//v/TFN-2026-000001/3esdyoyl7yclec56":       "/v/REDACTED/REDACTED",
+		"/./v/TFN-2026-000001/3esdyoyl7yclec56/file": "/v/REDACTED/REDACTED/file",
+		"/x/../v/TFN-2026-000001/3esdyoyl7yclec56":   "/v/REDACTED/REDACTED",
 		"//receipt/r3c31pt-t0k3n":                    "/receipt/REDACTED",
 		"/a/./../receipt/r3c31pt-t0k3n":              "/receipt/REDACTED",
-		"//letters/TFN-2026-000001":                  "//letters/TFN-2026-000001",
+		"//letters/TFN-2026-000001":                  "/letters/REDACTED",
 	} {
 		if got := RedactPath(in); got != want {
 			t.Errorf("RedactPath(%q) = %q, want %q", in, got, want)
@@ -216,7 +259,7 @@ func TestRedactPathOfLongPaths(t *testing.T) {
 // split, redacted, joined, then cut.
 func redactWhole(p string) string {
 	segs := strings.Split(strings.TrimPrefix(p, "/v/"), "/")
-	for i := 1; i < len(segs); i++ {
+	for i := range segs {
 		if segs[i] != "" && !(i > 1 && (segs[i] == "file" || segs[i] == "seal")) {
 			segs[i] = Redacted
 		}

@@ -121,3 +121,54 @@ func TestClientAddr(t *testing.T) {
 		t.Errorf("ParseTrustedProxies = %v, %v", ps, err)
 	}
 }
+
+// FuzzClientAddr: whatever the X-Forwarded-For headers, clientAddr answers as a reference
+// that reads the entries from the right, all headers' entries flattened first: the peer when
+// it is no trusted proxy, else the rightmost entry that is not a trusted proxy (the last
+// address read when an entry that is not one comes first, the peer when none was read).
+func FuzzClientAddr(f *testing.F) {
+	proxies, err := ParseTrustedProxies([]string{"127.0.0.1", "::1", "10.0.0.0/8"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{"198.51.100.7", "6.6.6.6, 198.51.100.7", "10.9.9.9, 10.2.3.4", "junk, 10.2.3.4", "fe80::1%eth0", "::ffff:10.0.0.1", ",,", ""} {
+		f.Add("127.0.0.1:1", s, "10.1.1.1")
+		f.Add("192.0.2.1:1", s, "")
+	}
+	f.Fuzz(func(t *testing.T, remote, xff1, xff2 string) {
+		var xff []string
+		for _, h := range []string{xff1, xff2} {
+			if h != "" {
+				xff = append(xff, h)
+			}
+		}
+		got := clientAddr(remote, xff, proxies)
+		want := func() string {
+			peer, err := netip.ParseAddrPort(remote)
+			if err != nil || !trusted(peer.Addr(), proxies) {
+				return remote
+			}
+			var entries []string
+			for _, h := range xff {
+				entries = append(entries, strings.Split(h, ",")...)
+			}
+			var last netip.Addr
+			for i := len(entries) - 1; i >= 0; i-- {
+				a, err := netip.ParseAddr(strings.TrimSpace(entries[i]))
+				if err != nil || a.Zone() != "" {
+					break
+				}
+				if last = a.Unmap(); !trusted(last, proxies) {
+					break
+				}
+			}
+			if !last.IsValid() {
+				return remote
+			}
+			return netip.AddrPortFrom(last, 0).String()
+		}()
+		if got != want {
+			t.Fatalf("clientAddr(%q, %q) = %q, want %q", remote, xff, got, want)
+		}
+	})
+}

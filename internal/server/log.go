@@ -258,7 +258,7 @@ func (s *Server) proofError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error) {
-	s.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", accesslog.Method(r.Method), "path", accesslog.RedactPath(r.URL.Path), "err", err)
+	s.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", accesslog.Method(r.Method), "path", accesslog.RedactPath(r.URL.Path), "err", s.loggedText(r, err.Error()))
 	httpError(w, http.StatusInternalServerError, errors.New("internal error"))
 }
 

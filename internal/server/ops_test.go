@@ -231,7 +231,7 @@ func TestAccessLogJSONRedactsCheckCodes(t *testing.T) {
 		if line.Method != "GET" || line.Status == 0 || line.Bytes == nil || line.DurationMS == nil || line.RequestID == "" {
 			t.Errorf("incomplete access log line: %s", sc.Text())
 		}
-		if strings.HasPrefix(line.Path, "/v/") && line.Path != "/v/"+l.ref && !strings.HasPrefix(line.Path, "/v/"+l.ref+"/"+accesslog.Redacted) {
+		if strings.HasPrefix(line.Path, "/v/") && line.Path != "/v/"+accesslog.Redacted && !strings.HasPrefix(line.Path, "/v/"+accesslog.Redacted+"/"+accesslog.Redacted) {
 			t.Errorf("path logged as %q", line.Path)
 		}
 		routes[line.Route] = true
@@ -272,5 +272,53 @@ func TestAccessLogText(t *testing.T) {
 	}
 	if _, err := accesslog.NewLogger(&logs, "yaml"); err == nil {
 		t.Error("an unknown log format was accepted")
+	}
+}
+
+// TestAccessLogKeepsReferencesAndNamesOut: the members' routes of one letter or one member
+// were logged with their path, so the office's log (and wherever its shipper sends it) told
+// which drafts exist and what was done with them, and which members were given roles; /v/
+// lines gave the reference, and for a signed-in member's view of a draft, bytes of their own.
+func TestAccessLogKeepsReferencesAndNamesOut(t *testing.T) {
+	o := cfNewOffice(t)
+	var logs syncBuffer
+	cfg := o.cfg
+	cfg.AccessLog = true
+	logger, err := accesslog.NewLogger(&logs, "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Logger = logger
+	srv := httptest.NewServer(server.New(cfg))
+	defer srv.Close()
+	echo, foxtrot := o.letters["echo"].ref, o.letters["foxtrot"].ref
+	admin := o.tokens[cfAdmin]
+	for _, req := range []struct{ method, path, token, body string }{
+		{"GET", "/api/v1/letters/" + echo, admin, ""},
+		{"GET", "/api/v1/letters/" + echo + "/audit", admin, ""},
+		{"GET", "/api/v1/letters/" + foxtrot + "/status", admin, ""},
+		{"POST", "/api/v1/letters/" + foxtrot + "/approve", o.tokens[cfReviewer], `{}`},
+		{"GET", "/api/v1/members/" + cfDrafter, admin, ""},
+		{"POST", "/api/v1/members/" + cfReviewer + "/roles", admin, `{"add":["drafter"]}`},
+		{"GET", "/letters/" + echo, "", ""},
+		{"GET", "//letters/" + foxtrot, "", ""},
+		{"POST", "/admin/members/" + cfSigner + "/disable", "", ""},
+		{"GET", "/v/" + echo, "", ""},
+	} {
+		r := cfDo(t, srv, req.method, req.path, req.token, "application/json", []byte(req.body))
+		if r.status >= 500 {
+			t.Errorf("%s: %d %s", r, r.status, r.body)
+		}
+	}
+	srv.Close()
+	accesslog.Flush(logger)
+	out := logs.String()
+	if n := strings.Count(out, `"msg":"request"`); n != 10 {
+		t.Errorf("%d access log lines for 10 requests:\n%s", n, out)
+	}
+	for _, secret := range []string{echo, foxtrot, cfDrafter, cfReviewer, cfSigner} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the access log holds %q:\n%s", secret, out)
+		}
 	}
 }

@@ -167,3 +167,35 @@ func TestReceiptLinksAreLimited(t *testing.T) {
 		}
 	}
 }
+
+// TestEscapedReferencesAreLimited: the mux matches {ref} in the path as sent, where "%2F" is
+// part of a segment, so /api/v1/letters/X%2FY/status is the status route; the limit read
+// the unescaped path, cut it at "X/", and let such requests through without end.
+func TestEscapedReferencesAreLimited(t *testing.T) {
+	// A token every 1,000 s: none comes back while the test runs, however slow the machine.
+	e := newAPIEnv(t, 0, func(c *Config) { c.RateLimit, c.RateBurst = 0.001, 5 })
+	get := func(p string) int {
+		resp, err := http.Get(e.srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for range 6 {
+		get("/api/v1/letters/API-2026-000001/status")
+	}
+	for _, p := range []string{
+		"/api/v1/letters/API-2026-000001/status",
+		"/api/v1/letters/X%2FY/status",
+		"/api/v1/letters/X%2fY%2F/status",
+		"/api/v1/letters/API-2026-000001/stat%75s",
+		"/api/v1/lett%65rs/X%2FY/status",
+		"/api/v1/letters/X%2FY/file",
+		"/api/v1/letters/%2F/seal",
+	} {
+		if got := get(p); got != http.StatusTooManyRequests {
+			t.Errorf("GET %s over the limit: %d, want 429", p, got)
+		}
+	}
+}

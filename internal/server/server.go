@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -99,6 +101,7 @@ type Server struct {
 	findOCR func() (*ocr.Reader, error)
 	host    string // the base URL's host name (baseHost), which requests must name
 	web     *web.Handler
+	refs    *regexp.Regexp // the office's references, kept out of the log (loggedText)
 }
 
 // Wrong check codes a client may try: a burst of 10, then one every 6 seconds. Codes have 128
@@ -123,6 +126,9 @@ func New(cfg Config) *Server {
 		cfg.OCRTime = DefaultOCRTime
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), host: baseHost(cfg.BaseURL)}
+	if cfg.Registry != nil {
+		s.refs = references(cfg.Registry.Office().Prefix)
+	}
 	s.findOCR = sync.OnceValues(func() (*ocr.Reader, error) { return ocr.Find(cfg.Tesseract) })
 	if cfg.UploadMemory >= 0 {
 		if cfg.UploadMemory == 0 {
@@ -178,18 +184,34 @@ func public(r *http.Request) bool {
 	case "/verify", "/verify/text", "/verify/seal", "/api/v1/verify", "/api/v1/identify", "/api/v1/oidc/token", "/signin/oidc/callback":
 		return true
 	default:
-		return strings.HasPrefix(p, "/v/") || strings.HasPrefix(p, "/receipt/") || heldByReference(p)
+		return strings.HasPrefix(p, "/v/") || strings.HasPrefix(p, "/receipt/") || heldByReference(r.URL)
 	}
 }
 
-// heldByReference reports whether p is /api/v1/letters/{ref}/status, /file or /seal.
-func heldByReference(p string) bool {
-	rest, ok := strings.CutPrefix(p, "/api/v1/letters/")
-	if !ok {
+// heldByReference reports whether u's path is /api/v1/letters/{ref}/status, /file or /seal as
+// the mux matches it: segment by segment in the path as sent, each unescaped on its own, so
+// that "%2F" is no slash. The unescaped path cut "X%2FY/status" at its first slash, and such
+// requests, which the mux hands to the status route, went unlimited.
+func heldByReference(u *url.URL) bool {
+	if u.RawPath == "" { // the path has no escape that changes its segments
+		rest, ok := strings.CutPrefix(u.Path, "/api/v1/letters/")
+		if !ok {
+			return false
+		}
+		ref, what, ok := strings.Cut(rest, "/")
+		return ok && ref != "" && (what == "status" || what == "file" || what == "seal")
+	}
+	segs := strings.Split(u.EscapedPath(), "/")
+	if len(segs) != 6 || segs[0] != "" || segs[4] == "" {
 		return false
 	}
-	ref, what, ok := strings.Cut(rest, "/")
-	return ok && ref != "" && (what == "status" || what == "file" || what == "seal")
+	for i, seg := range segs {
+		if s, err := url.PathUnescape(seg); err == nil {
+			segs[i] = s
+		}
+	}
+	return segs[1] == "api" && segs[2] == "v1" && segs[3] == "letters" &&
+		(segs[5] == "status" || segs[5] == "file" || segs[5] == "seal")
 }
 
 // budgetClient names the client whose share of the upload and identification budgets r
@@ -288,7 +310,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			s.cfg.Logger.ErrorContext(r.Context(), "panic", "path", accesslog.RedactPath(r.URL.Path), "panic", p)
+			s.cfg.Logger.ErrorContext(r.Context(), "panic", "path", accesslog.RedactPath(r.URL.Path), "panic", s.loggedText(r, fmt.Sprint(p)))
 			http.Error(w, "internal error", http.StatusInternalServerError)
 		}
 	}()

@@ -1,0 +1,84 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
+)
+
+// TestErrorLogKeepsCapabilitiesOut: a request that failed (here, the database gone) was
+// logged with the registry's error, which says what it was about: the digest a verifier sent
+// ("verify sha256:…: answer sha256:…"), a capability that opens the letter to whoever presents
+// it, and the reference asked about ("status of REF: release of REF").
+func TestErrorLogKeepsCapabilitiesOut(t *testing.T) {
+	var logs bytes.Buffer
+	cfg := newRegistryConfig(t)
+	cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	srv := httptest.NewServer(New(cfg))
+	defer srv.Close()
+	admin, err := cfg.Registry.Bootstrap(context.Background(), "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DB.Close()
+	digest, other := strings.Repeat("ab", 32), strings.Repeat("cd", 32)
+	ref, code := "API-2026-000042", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	for _, req := range []struct{ method, path, token, body string }{
+		{"POST", "/api/v1/verify", "", `{"digest":"sha256:` + digest + `"}`},
+		{"POST", "/api/v1/verify", "", `{"digest":"sha256:` + other + `","latest":true}`},
+		{"GET", "/api/v1/letters/" + ref + "/status?code=" + code, "", ""},
+		{"GET", "/api/v1/letters/" + ref + "/status", admin, ""},
+	} {
+		r, _ := http.NewRequest(req.method, srv.URL+req.path, strings.NewReader(req.body))
+		r.Header.Set("Content-Type", "application/json")
+		if req.token != "" {
+			r.Header.Set("Authorization", "Bearer "+req.token)
+		}
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusInternalServerError {
+			t.Errorf("%s %s: %d, want 500 (the database is closed)", req.method, req.path, resp.StatusCode)
+		}
+	}
+	out := logs.String()
+	if n := strings.Count(out, "request failed"); n != 4 {
+		t.Errorf("%d errors logged for 4 failed requests:\n%s", n, out)
+	}
+	for _, secret := range []string{digest, other, ref, code} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the server's log holds %q:\n%s", secret, out)
+		}
+	}
+}
+
+// TestLoggedTextRedactsWords: the request's own values are redacted where they stand as
+// words, not inside other words; a member's name too.
+func TestLoggedTextRedactsWords(t *testing.T) {
+	s := &Server{refs: references("TFN")}
+	r := httptest.NewRequest("GET", "/api/v1/members/al?digest=xyz", nil)
+	r.Pattern = "GET /api/v1/members/{name}"
+	r.SetPathValue("name", "al")
+	r = r.WithContext(context.WithValue(r.Context(), actorKey{}, registry.Actor{Member: &store.Member{Name: "Zoë Ärm"}}))
+	for in, want := range map[string]string{
+		"roles of al: total failure": "roles of REDACTED: total failure",
+		"al":                         "REDACTED",
+		"xyz, not xyzzy":             "REDACTED, not xyzzy",
+		"inbox of Zoë Ärm: busy":     "inbox of REDACTED: busy",
+		"release TFN-2026-000007 and TFN-2026-0001":             "release REDACTED and REDACTED",
+		"NOTTFN-2026-000007 SHA256:" + strings.Repeat("0F", 32): "NOTTFN-2026-000007 REDACTED",
+	} {
+		if got := s.loggedText(r, in); got != want {
+			t.Errorf("loggedText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
