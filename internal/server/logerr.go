@@ -2,82 +2,14 @@ package server
 
 import (
 	"net/http"
-	"regexp"
-	"strings"
-	"unicode"
-	"unicode/utf8"
-
-	"github.com/chancery/chancery/internal/accesslog"
 )
 
-// The errors the registry returns say what they were about ("verify sha256:…: answer …",
-// "status of REF: …", "inbox of NAME: …"), which is what an operator reading them needs and
-// what the server's log must not keep: a released file's digest opens the letter to whoever
-// presents it, and references and members' names are the office's, not its log shipper's.
-// An error logged for a request is logged with them REDACTED; its request_id ties the line to
-// the request, which the office can look up in its own records.
-
-// digests matches a SHA-256 digest in hex, with or without its "sha256:".
-var digests = regexp.MustCompile(`(?i)\b(?:sha256:)?[0-9a-f]{64}\b`)
-
-// wildcards matches the wildcards of a route pattern, {name} and {name...}.
-var wildcards = regexp.MustCompile(`\{([^}.$]+)(?:\.\.\.)?\}`)
-
-// references returns the expression that matches the office's references (PREFIX-YEAR-N,
-// registry's letters.go), or nil when there is none.
-func references(prefix string) *regexp.Regexp {
-	if prefix == "" {
-		return nil
-	}
-	return regexp.MustCompile(`\b` + regexp.QuoteMeta(prefix) + `-[0-9]{4}-[0-9]+\b`)
-}
-
-// loggedText returns text (an error's, a panic's) as the server's log takes it for r: the
-// request's path values (references, names, codes), its ?code= and ?digest=, the name of the
-// member who sent it, digests and the office's references replaced by REDACTED.
+// loggedText returns text (an error's, a panic's) as the server's log takes it for r
+// (accesslog.TextRedactor), with the name of the member who sent it redacted too.
 func (s *Server) loggedText(r *http.Request, text string) string {
-	var words []string
-	for _, m := range wildcards.FindAllStringSubmatch(r.Pattern, -1) {
-		words = append(words, r.PathValue(m[1]))
-	}
-	q := r.URL.Query()
-	words = append(words, q.Get("code"), q.Get("digest"))
+	var name string
 	if a := actor(r); a.Member != nil {
-		words = append(words, a.Member.Name)
+		name = a.Member.Name
 	}
-	for _, w := range words {
-		text = redactWord(text, w)
-	}
-	text = digests.ReplaceAllString(text, accesslog.Redacted)
-	if s.refs != nil {
-		text = s.refs.ReplaceAllString(text, accesslog.Redacted)
-	}
-	return text
+	return s.redact.Redact(r, text, name)
 }
-
-// redactWord replaces in s each w that stands as a word of its own (no letter or digit just
-// before or after it) by REDACTED.
-func redactWord(s, w string) string {
-	if w == "" {
-		return s
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(s, w)
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		before, _ := utf8.DecodeLastRuneInString(s[:i])
-		after, _ := utf8.DecodeRuneInString(s[i+len(w):])
-		if i > 0 && wordRune(before) || i+len(w) < len(s) && wordRune(after) {
-			b.WriteString(s[:i+len(w)])
-		} else {
-			b.WriteString(s[:i])
-			b.WriteString(accesslog.Redacted)
-		}
-		s = s[i+len(w):]
-	}
-}
-
-func wordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/accesslog"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
 )
@@ -64,7 +65,7 @@ func TestErrorLogKeepsCapabilitiesOut(t *testing.T) {
 // TestLoggedTextRedactsWords: the request's own values are redacted where they stand as
 // words, not inside other words; a member's name too.
 func TestLoggedTextRedactsWords(t *testing.T) {
-	s := &Server{refs: references("TFN")}
+	s := &Server{redact: accesslog.NewTextRedactor("TFN")}
 	r := httptest.NewRequest("GET", "/api/v1/members/al?digest=xyz", nil)
 	r.Pattern = "GET /api/v1/members/{name}"
 	r.SetPathValue("name", "al")

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -101,7 +100,7 @@ type Server struct {
 	findOCR func() (*ocr.Reader, error)
 	host    string // the base URL's host name (baseHost), which requests must name
 	web     *web.Handler
-	refs    *regexp.Regexp // the office's references, kept out of the log (loggedText)
+	redact  *accesslog.TextRedactor // keeps references, names and digests out of the log (loggedText)
 }
 
 // Wrong check codes a client may try: a burst of 10, then one every 6 seconds. Codes have 128
@@ -126,8 +125,9 @@ func New(cfg Config) *Server {
 		cfg.OCRTime = DefaultOCRTime
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), host: baseHost(cfg.BaseURL)}
+	s.redact = accesslog.NewTextRedactor("")
 	if cfg.Registry != nil {
-		s.refs = references(cfg.Registry.Office().Prefix)
+		s.redact = accesslog.NewTextRedactor(cfg.Registry.Office().Prefix)
 	}
 	s.findOCR = sync.OnceValues(func() (*ocr.Reader, error) { return ocr.Find(cfg.Tesseract) })
 	if cfg.UploadMemory >= 0 {

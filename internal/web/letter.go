@@ -90,7 +90,7 @@ func (h *Handler) showLetter(w http.ResponseWriter, r *http.Request, status int,
 			texts[i] = &t
 		} else if !errors.Is(err, textract.ErrNoText) {
 			unreadable[i] = true
-			h.cfg.Logger.WarnContext(ctx, "no text", "reference", ref, "version", f.N, "err", err)
+			h.cfg.Logger.WarnContext(ctx, "no text", "version", f.N, "err", h.loggedErr(r, err))
 		}
 	}
 	if n := len(texts); n > 0 && texts[n-1] != nil {

@@ -55,7 +55,7 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) jsonFail(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := statusOf(err)
 	if status == http.StatusInternalServerError {
-		h.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", accesslog.Method(r.Method), "path", accesslog.RedactPath(r.URL.Path), "err", err)
+		h.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", accesslog.Method(r.Method), "path", accesslog.RedactPath(r.URL.Path), "err", h.loggedErr(r, err))
 	}
 	if status == http.StatusUnauthorized {
 		msg = "not signed in: the token is not valid"

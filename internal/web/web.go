@@ -83,6 +83,7 @@ type Handler struct {
 	cfg     Config
 	pages   map[string]map[string]*template.Template // by language code, then page name
 	signins *signinLimits
+	redact  *accesslog.TextRedactor // keeps references, names and digests out of the log (loggedErr)
 }
 
 // New returns the web application.
@@ -99,7 +100,10 @@ func New(cfg Config) *Handler {
 	if cfg.Authenticator == nil && cfg.Registry != nil {
 		cfg.Authenticator = PasswordAuthenticator{Registry: cfg.Registry}
 	}
-	h := &Handler{cfg: cfg, pages: map[string]map[string]*template.Template{}, signins: newSigninLimits()}
+	h := &Handler{cfg: cfg, pages: map[string]map[string]*template.Template{}, signins: newSigninLimits(), redact: accesslog.NewTextRedactor("")}
+	if cfg.Registry != nil {
+		h.redact = accesslog.NewTextRedactor(cfg.Registry.Office().Prefix)
+	}
 	// Each language gets its own parsed pages, with t, date and datep bound to its printer, so
 	// that {{t "…"}} works at any depth of a template without passing the printer around.
 	for _, l := range i18n.Languages {
@@ -306,9 +310,19 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "5")
 	}
 	if status == http.StatusInternalServerError {
-		h.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", accesslog.Method(r.Method), "path", accesslog.RedactPath(r.URL.Path), "err", err)
+		h.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", accesslog.Method(r.Method), "path", accesslog.RedactPath(r.URL.Path), "err", h.loggedErr(r, err))
 	}
 	h.render(w, r, status, "error", page{Title: http.StatusText(status), Error: msg})
+}
+
+// loggedErr is err's text as the server's log takes it for r (accesslog.TextRedactor): the
+// request's references, names, codes and digests, and the signed-in member's name, REDACTED.
+func (h *Handler) loggedErr(r *http.Request, err error) string {
+	var name string
+	if m := session(r).member; m != nil {
+		name = m.Name
+	}
+	return h.redact.Redact(r, err.Error(), name)
 }
 
 var (

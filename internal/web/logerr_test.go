@@ -1,0 +1,44 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/accesslog"
+	"github.com/chancery/chancery/internal/store"
+)
+
+// TestFailedRequestLogKeepsCapabilitiesOut: a page or form that failed was logged with the
+// registry's error as it was, which says what it was about: the reference, the member, the
+// digest of a file (a capability that opens a released letter to whoever presents it). The
+// server's API redacted them (server.TestErrorLogKeepsCapabilitiesOut); the web pages now do
+// too, with the same redactor.
+func TestFailedRequestLogKeepsCapabilitiesOut(t *testing.T) {
+	var logs bytes.Buffer
+	h := New(Config{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	h.redact = accesslog.NewTextRedactor("TFN")
+	digest := strings.Repeat("ab", 32)
+	r := httptest.NewRequest("GET", "/letters/TFN-2026-000042", nil)
+	r.Pattern = "GET /letters/{ref}"
+	r.SetPathValue("ref", "TFN-2026-000042")
+	r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, &sess{member: &store.Member{Name: "Rita Reviewer"}}))
+	w := httptest.NewRecorder()
+	h.fail(w, r, errors.New("letter TFN-2026-000042 of Rita Reviewer: twin TFN-2026-000007 of sha256:"+digest+": disk I/O error"))
+	if w.Code != 500 {
+		t.Fatalf("status %d, want 500", w.Code)
+	}
+	out := logs.String()
+	if !strings.Contains(out, "request failed") || !strings.Contains(out, "disk I/O error") {
+		t.Fatalf("the failure was not logged with its cause:\n%s", out)
+	}
+	for _, secret := range []string{"TFN-2026-000042", "TFN-2026-000007", "Rita Reviewer", digest} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log holds %q:\n%s", secret, out)
+		}
+	}
+}
