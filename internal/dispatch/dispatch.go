@@ -8,9 +8,10 @@
 // server's reply and a later time (exponential backoff), or failed after the last attempt.
 //
 // Each message has a Message-ID fixed when it was queued. A crash between the server's
-// acceptance and the transaction that records it is the only way a message is sent twice (on
-// PostgreSQL with several servers, also a claim that lapses while its server still sends), and
-// the copy then carries the same Message-ID, so the receiving side can tell (see
+// acceptance and the transaction that records it (or a record the store refuses until the
+// dispatcher stops) is the only way a message is sent twice (on PostgreSQL with several
+// servers, also a claim that lapses while its server still sends it or tries to record it),
+// and the copy then carries the same Message-ID, so the receiving side can tell (see
 // docs/design/dispatch.md).
 package dispatch
 
@@ -151,7 +152,9 @@ func (d *Dispatcher) backoff(attempt int) time.Duration {
 // the acceptances waiting from all connections in one transaction (one fsync for several
 // messages). A connection sends its next message while its previous acceptance is being
 // recorded, but not a further one: at any moment at most two accepted messages per connection
-// are not yet recorded, the bound on what a crash can make send twice.
+// are not yet recorded, the bound on what a crash can make send twice. (An acceptance the
+// store refuses to record is kept in flight, and not sent again, until it is recorded: see
+// recorder.)
 func (d *Dispatcher) Run(ctx context.Context) {
 	// inflight holds the messages handed to a connection and not yet recorded. A message is
 	// released once its outcome is committed; but a read of the outbox that began before that
@@ -188,6 +191,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 		<-recorded
 		hooks.Wait()
 	}()
+	sendingFailed := 0 // reads in a row whose record of messages as sending failed
 	for ctx.Err() == nil {
 		fed := 0
 		mu.Lock()
@@ -198,9 +202,13 @@ func (d *Dispatcher) Run(ctx context.Context) {
 				delete(released, id)
 			}
 		}
+		// The messages in flight are due too (on SQLite; on PostgreSQL once their claim
+		// lapses, and the read claims them again): the read takes as many more, so that
+		// those whose record keeps failing never fill it.
+		limit := 4*d.cfg.Connections + len(inflight)
 		mu.Unlock()
 		claimed := time.Now()
-		due, err := d.cfg.Registry.DueMessages(ctx, 4*d.cfg.Connections, d.cfg.Claim)
+		due, err := d.cfg.Registry.DueMessages(ctx, limit, d.cfg.Claim)
 		if err != nil && ctx.Err() == nil {
 			d.cfg.Logger.Error("dispatch: read the outbox", "err", err)
 		}
@@ -213,17 +221,28 @@ func (d *Dispatcher) Run(ctx context.Context) {
 			}
 		}
 		mu.Unlock()
+		skipped := len(due) - len(take)
 		// Recorded before they leave: should this server die before their outcome is
 		// recorded, a withdrawal knows that they may have left (registry.Sending).
+		// Should the record fail, none leaves: they are given back (on PostgreSQL their claim
+		// ends, so that the next read, after the dispatch backoff, may take them again).
 		if len(take) > 0 {
 			if err := d.cfg.Registry.Sending(ctx, take); err != nil {
-				if ctx.Err() == nil {
-					d.cfg.Logger.Error("dispatch: record messages as sending", "messages", len(take), "err", err)
+				if uerr := d.cfg.Registry.Unclaim(context.WithoutCancel(ctx), take); uerr != nil {
+					err = fmt.Errorf("%w; give them back: %w", err, uerr)
 				}
+				mu.Lock()
 				for _, m := range take {
-					release(m.ID)
+					delete(inflight, m.ID)
+				}
+				mu.Unlock()
+				sendingFailed++
+				if ctx.Err() == nil && sendingFailed&(sendingFailed-1) == 0 {
+					d.cfg.Logger.Error("dispatch: record messages as sending: none sent; tried again later", "messages", len(take), "tries", sendingFailed, "err", err)
 				}
 				take = nil
+			} else {
+				sendingFailed = 0
 			}
 		}
 		for i, m := range take {
@@ -244,8 +263,13 @@ func (d *Dispatcher) Run(ctx context.Context) {
 		if fed > 0 {
 			continue
 		}
+		// The next due message is waited for, unless the read found messages in flight: those
+		// are due already, and then the wait is the poll's, or until one is released. After a
+		// failed record of messages as sending, the wait is the dispatch backoff.
 		wait := d.cfg.Poll
-		if next, ok, err := d.cfg.Registry.NextDue(ctx); err == nil && ok {
+		if sendingFailed > 0 {
+			wait = d.backoff(sendingFailed)
+		} else if next, ok, err := d.cfg.Registry.NextDue(ctx); err == nil && ok && skipped == 0 {
 			wait = min(wait, max(time.Until(next), time.Millisecond))
 		}
 		t := time.NewTimer(wait)
@@ -265,7 +289,8 @@ type job struct {
 	claimed time.Time
 }
 
-// mark is an acceptance waiting to be recorded; done is closed once it is.
+// mark is an acceptance waiting to be recorded; done is closed once it is, or once its record
+// failed and is left to the recorder's later tries.
 type mark struct {
 	d    registry.Delivery
 	done chan struct{}
@@ -316,35 +341,123 @@ func (d *Dispatcher) send(ctx context.Context, jobs <-chan job, marks chan<- *ma
 
 // recorder commits acceptances, all those waiting at once, until marks is closed. It records
 // even after the context ends: the SMTP server has those messages.
+//
+// When the record of a batch fails, each of its acceptances is recorded in a transaction of its
+// own, so that one the store refuses (a constraint, a trigger) does not take the others with
+// it. An acceptance whose record still fails is not released: the message stays in flight, so
+// Run does not take it again and the mail server is not handed it a second time, and its
+// record is tried again with the dispatch backoff, logged at the first failure and then at
+// the 2nd, 4th, 8th... try. Its connection goes on sending. What is still unrecorded when
+// marks is closed stays "sending" in the outbox, and the next start sends it again, as after
+// a crash.
 func (d *Dispatcher) recorder(marks <-chan *mark, release func(int64)) {
-	for first := range marks {
-		batch := []*mark{first}
-	drain:
-		for len(batch) < 64 {
-			select {
-			case mk, ok := <-marks:
-				if !ok {
+	log := d.cfg.Logger
+	var pending []registry.Delivery // accepted, and their record failed
+	var retry <-chan time.Time
+	tries := 0 // of the oldest pending record
+	for {
+		select {
+		case first, ok := <-marks:
+			if !ok {
+				if len(pending) > 0 {
+					if pending, _ = d.recordEach(pending, release); len(pending) > 0 {
+						log.Error("dispatch: messages accepted by the mail server and never recorded: the next start sends them again",
+							"messages", messageIDs(pending))
+					}
+				}
+				return
+			}
+			batch := []*mark{first}
+		drain:
+			for len(batch) < 64 {
+				select {
+				case mk, ok := <-marks:
+					if !ok {
+						break drain
+					}
+					batch = append(batch, mk)
+				default:
 					break drain
 				}
-				batch = append(batch, mk)
-			default:
-				break drain
 			}
-		}
-		ds := make([]registry.Delivery, len(batch))
-		for i, mk := range batch {
-			ds[i] = mk.d
-		}
-		if err := d.cfg.Registry.Delivered(context.Background(), ds...); err != nil {
-			// The server has these messages and the outbox does not know it: the next
-			// attempts send them again, with the same Message-IDs.
-			d.cfg.Logger.Error("dispatch: record deliveries", "messages", len(ds), "err", err)
-		}
-		for _, mk := range batch {
-			release(mk.d.Message.ID)
-			close(mk.done)
+			ds := make([]registry.Delivery, len(batch))
+			for i, mk := range batch {
+				ds[i] = mk.d
+			}
+			failed := d.recordBatch(ds, release)
+			for _, mk := range batch {
+				close(mk.done)
+			}
+			if len(failed) > 0 && len(pending) == 0 {
+				tries = 1
+				retry = time.After(d.backoff(tries))
+			}
+			pending = append(pending, failed...)
+		case <-retry:
+			tries++
+			var err error
+			recorded := len(pending)
+			pending, err = d.recordEach(pending, release)
+			if recorded -= len(pending); recorded > 0 {
+				log.Info("dispatch: messages recorded after failed records", "messages", recorded, "tries", tries)
+			}
+			if len(pending) == 0 {
+				retry = nil
+				continue
+			}
+			if tries&(tries-1) == 0 {
+				log.Error("dispatch: record messages accepted by the mail server: still failing; not sent again meanwhile",
+					"messages", messageIDs(pending), "tries", tries, "err", err)
+			}
+			retry = time.After(d.backoff(tries))
 		}
 	}
+}
+
+// recordBatch records ds in one transaction or, if that fails, each in its own; it releases
+// what it records and returns the rest.
+func (d *Dispatcher) recordBatch(ds []registry.Delivery, release func(int64)) []registry.Delivery {
+	err := d.cfg.Registry.Delivered(context.Background(), ds...)
+	if err == nil {
+		for _, dl := range ds {
+			release(dl.Message.ID)
+		}
+		return nil
+	}
+	failed := ds
+	if len(ds) > 1 {
+		d.cfg.Logger.Warn("dispatch: record deliveries together; recording each alone", "messages", len(ds), "err", err)
+		failed, err = d.recordEach(ds, release)
+	}
+	if len(failed) > 0 {
+		d.cfg.Logger.Error("dispatch: record messages accepted by the mail server: tried again later, not sent again meanwhile",
+			"messages", messageIDs(failed), "err", err)
+	}
+	return failed
+}
+
+// recordEach records each of ds in a transaction of its own, releases those recorded, and
+// returns the others with the last error.
+func (d *Dispatcher) recordEach(ds []registry.Delivery, release func(int64)) ([]registry.Delivery, error) {
+	var failed []registry.Delivery
+	var last error
+	for _, dl := range ds {
+		if err := d.cfg.Registry.Delivered(context.Background(), dl); err != nil {
+			failed, last = append(failed, dl), err
+			continue
+		}
+		release(dl.Message.ID)
+	}
+	return failed, last
+}
+
+// messageIDs names ds in the server's log: by their outbox IDs, never their addresses.
+func messageIDs(ds []registry.Delivery) []int64 {
+	ids := make([]int64, len(ds))
+	for i, dl := range ds {
+		ids[i] = dl.Message.ID
+	}
+	return ids
 }
 
 // attempt builds m and hands it to the SMTP server by limit; it returns the server's answer.
@@ -393,20 +506,23 @@ func (d *Dispatcher) record(ctx context.Context, m store.OutboxMessage, err erro
 // under way, so an endpoint is posted one delivery at a time, and one that never answers holds
 // one post, until its timeout, and delays no other endpoint's deliveries. Each attempt is
 // recorded, in a transaction of its own, before its endpoint counts as free again, so the next
-// read that may take the endpoint's deliveries sees the record.
+// read that may take the endpoint's deliveries sees the record; an attempt whose record keeps
+// failing (recordWebhook) holds its endpoint, not one of the posts.
 func (d *Dispatcher) runWebhooks(ctx context.Context) {
 	cl := WebhookClient(d.cfg.AllowPrivateWebhooks, d.cfg.WebhookTimeout)
 	var mu sync.Mutex
-	busy := map[int64]bool{} // endpoints with a post under way
+	busy := map[int64]bool{} // endpoints with a post under way or its attempt not yet recorded
+	posting := 0             // posts under way
 	finished := make(chan struct{}, 1)
 	var posts sync.WaitGroup
 	defer posts.Wait()
 	for ctx.Err() == nil {
 		mu.Lock()
 		skip := slices.Collect(maps.Keys(busy))
+		free := d.cfg.Webhooks - posting
 		mu.Unlock()
 		var due []store.WebhookDelivery
-		if free := d.cfg.Webhooks - len(skip); free > 0 {
+		if free > 0 {
 			var err error
 			due, err = d.cfg.Registry.DueWebhooks(ctx, free, d.cfg.Claim, skip...)
 			if err != nil && ctx.Err() == nil {
@@ -417,10 +533,15 @@ func (d *Dispatcher) runWebhooks(ctx context.Context) {
 		for _, w := range due {
 			busy[w.EndpointID] = true
 		}
+		posting += len(due)
 		mu.Unlock()
 		for _, w := range due {
 			posts.Go(func() {
-				d.postWebhook(ctx, cl, w)
+				a := d.postWebhook(ctx, cl, w)
+				mu.Lock()
+				posting--
+				mu.Unlock()
+				d.recordWebhook(ctx, w, a)
 				mu.Lock()
 				delete(busy, w.EndpointID)
 				mu.Unlock()
@@ -447,31 +568,63 @@ func (d *Dispatcher) runWebhooks(ctx context.Context) {
 // replyCutOff is the reply recorded for a webhook post the server's shutdown cut off.
 const replyCutOff = "cut off: the server stopped during the post; the endpoint may have received it"
 
-// postWebhook posts w and records the attempt: sent, deferred with backoff, or failed after the
-// last attempt.
-func (d *Dispatcher) postWebhook(ctx context.Context, cl *http.Client, w store.WebhookDelivery) {
-	reg, log := d.cfg.Registry, d.cfg.Logger
+// webhookAttempt is the outcome of a post, to record: sent, deferred until next, or failed.
+type webhookAttempt struct {
+	status, reply string
+	next          time.Time
+}
+
+// postWebhook posts w and returns the attempt to record: sent, deferred with backoff, or
+// failed after the last attempt.
+func (d *Dispatcher) postWebhook(ctx context.Context, cl *http.Client, w store.WebhookDelivery) webhookAttempt {
 	answer, err := post(ctx, cl, w.Endpoint.URL, w.Endpoint.Secret, w.WebhookID, w.Payload, time.Now())
-	status, next := store.StatusSent, time.Now()
+	a := webhookAttempt{status: store.StatusSent, reply: answer, next: time.Now()}
 	if err != nil && ctx.Err() != nil {
 		// Cut off by the server's shutdown: recorded as a mail attempt cut off after its
 		// data is, its outcome unknown (the endpoint may have the event; a receiver
 		// de-duplicates on its webhook-id), and due again at once, for another server or
 		// the next start, not when its claim lapses. The failure is not the endpoint's:
 		// it never fails the delivery.
-		answer, status = replyCutOff, store.StatusDeferred
+		a.reply, a.status = replyCutOff, store.StatusDeferred
 	} else if err != nil {
-		answer = printable(err.Error(), 500)
-		status, next = store.StatusDeferred, time.Now().Add(d.backoff(w.Attempts+1))
+		a.reply = printable(err.Error(), 500)
+		a.status, a.next = store.StatusDeferred, time.Now().Add(d.backoff(w.Attempts+1))
 		if w.Attempts+1 >= d.cfg.MaxAttempts {
-			status = store.StatusFailed
+			a.status = store.StatusFailed
 			// Named by its ID only, as messages are: a recipient's endpoint is named after
 			// the recipient, and a failed post's error quotes its address.
-			log.Warn("dispatch: webhook failed", "endpoint", w.Endpoint.ID, "event", w.Event, "attempts", w.Attempts+1)
+			d.cfg.Logger.Warn("dispatch: webhook failed", "endpoint", w.Endpoint.ID, "event", w.Event, "attempts", w.Attempts+1)
 		}
 	}
-	// Recorded after a shutdown too: the post was made, or cut off, and its claim ends.
-	if err := reg.WebhookAttempt(context.WithoutCancel(ctx), w.ID, status, answer, next); err != nil {
-		log.Error("dispatch: record webhook attempt", "err", err)
+	return a
+}
+
+// recordWebhook records the attempt a at w, after a shutdown too: the post was made, or cut
+// off, and its claim ends. A record that fails is tried again with the dispatch backoff
+// (logged at the first failure and then at the 2nd, 4th, 8th... try) until ctx is done: the
+// delivery still looks due in the store, and is not posted again meanwhile, since its
+// endpoint stays busy. Still unrecorded at the shutdown, it is posted again at the next start.
+func (d *Dispatcher) recordWebhook(ctx context.Context, w store.WebhookDelivery, a webhookAttempt) {
+	log := d.cfg.Logger
+	for try := 1; ; try++ {
+		err := d.cfg.Registry.WebhookAttempt(context.WithoutCancel(ctx), w.ID, a.status, a.reply, a.next)
+		switch {
+		case err == nil:
+			if try > 1 {
+				log.Info("dispatch: webhook attempt recorded after failed records", "delivery", w.ID, "tries", try)
+			}
+			return
+		case ctx.Err() != nil:
+			log.Error("dispatch: record webhook attempt: not recorded at the shutdown; the next start posts it again", "delivery", w.ID, "tries", try, "err", err)
+			return
+		case try&(try-1) == 0:
+			log.Error("dispatch: record webhook attempt: tried again later, not posted again meanwhile", "delivery", w.ID, "tries", try, "err", err)
+		}
+		t := time.NewTimer(d.backoff(try))
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		}
+		t.Stop()
 	}
 }
