@@ -115,6 +115,12 @@ var _ = table(func() Translations {
 			"Cette lettre a été émise par %s, puis <strong>remplacée</strong>. Demandez la nouvelle lettre au service.",
 			"صدرت هذه الرسالة عن %s، ثم <strong>استُبدلت</strong>. اطلب الرسالة الجديدة من الجهة المُصدِرة."},
 		"NOT AN OFFICIAL DOCUMENT": {"DOCUMENT NON OFFICIEL", "ليست وثيقة رسمية"},
+		"This address is printed on the <strong>draft previews</strong> of %s: a paper whose QR code leads here is a preview made before a release, marked DRAFT PREVIEW. It commits the office to nothing, whatever became of the letter since.": {
+			"Cette adresse est imprimée sur les <strong>aperçus de projet</strong> de %s : un papier dont le code QR mène ici est un aperçu fait avant une émission, marqué APERÇU DE PROJET. Il n'engage en rien le service, quoi qu'il soit advenu de la lettre depuis.",
+			"هذا العنوان مطبوع على <strong>معاينات المسودات</strong> لدى %s: الورقة التي يقود رمز QR فيها إلى هنا معاينة أُعدّت قبل الإصدار، وعليها علامة معاينة مسودة. لا تُلزم الجهة بشيء، أيًّا كان مصير الرسالة بعد ذلك."},
+		"A released letter's QR code carries its own check code, not this one.": {
+			"Le code QR d'une lettre émise porte son propre code de contrôle, pas celui-ci.",
+			"رمز QR في الرسالة الصادرة يحمل رمز التحقق الخاص بها، لا هذا الرمز."},
 		"Not an official document": {"Document non officiel", "ليست وثيقة رسمية"},
 		"This is a <strong>draft</strong> of %s. It was never released: it commits the office to nothing.": {
 			"Ceci est un <strong>projet</strong> de %s. Il n'a jamais été émis : il n'engage en rien le service.",

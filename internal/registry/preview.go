@@ -10,6 +10,11 @@ import (
 	"github.com/chancery/chancery/internal/store"
 )
 
+// PreviewCode stands where a released letter's check code does in the verification address
+// printed on previews (/v/REF/PREVIEW): it is no check code (ValidCheckCodeForm), and the
+// verify page answers it, for any reference, that the paper is a draft preview.
+const PreviewCode = "PREVIEW"
+
 // Preview returns the letter a release of ref would publish now, so that what reviewers and
 // signers approve is what leaves: the latest version laid out (or converted) with the names of
 // those who have signed, dated now, with the verification footer, and marked DRAFT PREVIEW
@@ -54,7 +59,7 @@ func (r *Registry) Preview(ctx context.Context, a Actor, ref string) ([]byte, er
 	}
 	now := r.now()
 	mark := pdf.PreviewMark{Reference: ref, Version: v.N, Member: a.Member.Name, At: now, Languages: r.cfg.Office.StampLanguages}
-	doc, err := r.stampedPDF(l, v, data, now, signers, r.footer(l, now, r.VerifyURL(l.Reference, "PREVIEW")), nil)
+	doc, err := r.stampedPDF(l, v, data, now, signers, r.footer(l, now, r.VerifyURL(l.Reference, PreviewCode)), nil)
 	if err != nil {
 		return nil, fmt.Errorf("preview %s: %w", ref, err)
 	}

@@ -27,6 +27,8 @@ type result struct {
 	SealURL string
 	// ByReference says the answer is the public one for a reference alone.
 	ByReference bool
+	// Preview says the address is the one printed on draft previews (registry.PreviewCode).
+	Preview bool
 }
 
 // refPattern is what a reference looks like (PREFIX-YEAR-NUMBER, loosely). It is compiled on
@@ -76,6 +78,14 @@ func (h *Handler) verifyRef(w http.ResponseWriter, r *http.Request) {
 // member's answer for the reference and is not charged.
 func (h *Handler) verifyCode(w http.ResponseWriter, r *http.Request) {
 	ref, code := r.PathValue("ref"), strings.ToLower(r.PathValue("code"))
+	if code == strings.ToLower(registry.PreviewCode) && !memberWithRole(r) {
+		// The QR code of a draft preview: whatever became of the letter since, the paper
+		// that shows it is a preview, never the released letter. The answer is the same
+		// for every reference (nothing is looked up, no code is charged).
+		st := &registry.Status{Outcome: registry.Draft, Reference: ref, Office: h.cfg.Registry.Office().Name}
+		h.render(w, r, http.StatusOK, "result", page{Title: title(st.Outcome), Data: &result{Status: st, Asked: ref, Preview: true}})
+		return
+	}
 	if h.codeRefused(w, r) {
 		return
 	}
