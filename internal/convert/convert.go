@@ -6,9 +6,10 @@
 // with a LibreOffice profile of its own (no state shared between conversions, no lock on a
 // user's profile) that fetches nothing a document links to and runs none of its macros, in a
 // network namespace of its own where the system allows one (package nonet), with a timeout
-// after which the whole process group is killed, a cap on concurrent conversions, limits on the
-// size of each file LibreOffice writes, and a cap on the size of what comes out, which must pass
-// pdf.Check.
+// after which the whole process group is killed, in a PID namespace of its own where the system
+// allows one, so that none of its processes outlives the conversion or the server (contain), a
+// cap on concurrent conversions, limits on the size of each file LibreOffice writes, and a cap
+// on the size of what comes out, which must pass pdf.Check.
 package convert
 
 import (
@@ -183,12 +184,18 @@ func (c *Converter) ToPDF(ctx context.Context, mediaType string, data []byte) ([
 	// And without a network: the profile's settings forbid what LibreOffice is known to
 	// fetch, the namespace whatever else an untrusted document makes it try.
 	nonet.Isolate(cmd)
+	// And none of its processes outlives it, or the server.
+	contain(cmd)
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
 	// LibreOffice's temporary files (parts of the letter among them) go in dir too: in the
 	// shared /tmp, a conversion killed at its time limit left them there.
 	cmd.Env = []string{"HOME=" + dir, "TMPDIR=" + dir, "PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8", "SAL_USE_VCLPLUGIN=svp"}
+	// The thread that starts LibreOffice is the parent its Pdeathsig watches (contain): it is
+	// kept for the conversion, so that the runtime never ends it while LibreOffice runs.
+	runtime.LockOSThread()
 	out, err := cmd.CombinedOutput()
+	runtime.UnlockOSThread()
 	// Whatever happened, no helper outlives the conversion.
 	if cmd.Process != nil {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)

@@ -72,10 +72,35 @@ func docxWith(t *testing.T, body, doctype string) []byte {
 	})
 }
 
+// docxLinked is a Word document of body whose main part has the relationships rels, and
+// declares the r: and drawing namespaces.
+func docxLinked(t *testing.T, body, rels string) []byte {
+	return zipOf(t, [][2]string{
+		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`},
+		{"_rels/.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`},
+		{"word/_rels/document.xml.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` + rels + `</Relationships>`},
+		{"word/document.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+ xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
+ xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body><w:p><w:r><w:t>Dear Minister,</w:t></w:r></w:p>` + body + `</w:body></w:document>`},
+	})
+}
+
+// external is a relationship of type typ (officeDocument's) to a target outside the package.
+func external(id, typ, target string) string {
+	return `<Relationship Id="` + id + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/` + typ + `" Target="` + target + `" TargetMode="External"/>`
+}
+
 // TestConvertReadsNoLocalFiles: an uploaded letter can name files of the server's disk, to
 // be read into the converted PDF that members are shown: a section linked to a file (with the
 // document's settings asking for links to be updated as it loads), a Word INCLUDETEXT field,
-// an image linked by a file URL, an XML external entity. LibreOffice reads none of them (7.4,
+// an image linked by a file URL, an XML external entity; and, in Word letters, an alternative
+// format chunk (w:altChunk) and a subdocument outside the package, a picture linked by a
+// relationship (r:link) or an INCLUDEPICTURE field; in OpenDocument letters, an object linked
+// to a file, files named by a relative path. LibreOffice reads none of them (7.4,
 // with the profile's settings): a guard, so that another version or setting that does is
 // caught.
 func TestConvertReadsNoLocalFiles(t *testing.T) {
@@ -107,6 +132,17 @@ func TestConvertReadsNoLocalFiles(t *testing.T) {
 		{"INCLUDETEXT (text)", docxType, docxWith(t, include(secret), "")},
 		{"INCLUDETEXT (document)", docxType, docxWith(t, include(secretDoc), "")},
 		{"external entity (docx)", docxType, docxWith(t, `<w:p><w:r><w:t>&x;</w:t></w:r></w:p>`, `<!DOCTYPE w:document [<!ENTITY x SYSTEM "file://`+secret+`">]>`)},
+		{"altChunk (text)", docxType, docxLinked(t, `<w:altChunk r:id="rIdA"/>`, external("rIdA", "aFChunk", "file://"+secret))},
+		{"altChunk (document)", docxType, docxLinked(t, `<w:altChunk r:id="rIdA"/>`, external("rIdA", "aFChunk", secretDoc))},
+		{"subDoc", docxType, docxLinked(t, `<w:p><w:subDoc r:id="rIdS"/></w:p>`, external("rIdS", "subDocument", "file://"+secretDoc))},
+		{"linked picture (docx)", docxType, docxLinked(t, `<w:p><w:r><w:drawing><wp:inline><wp:extent cx="952500" cy="317500"/><wp:docPr id="1" name="P"/><a:graphic>`+
+			`<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr><pic:cNvPr id="1" name="P"/><pic:cNvPicPr/></pic:nvPicPr>`+
+			`<pic:blipFill><a:blip r:link="rIdI"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="952500" cy="317500"/></a:xfrm>`+
+			`<a:prstGeom prst="rect"/></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>`, external("rIdI", "image", "file://"+img))},
+		{"INCLUDEPICTURE", docxType, docxWith(t, strings.Replace(include(img), "INCLUDETEXT", "INCLUDEPICTURE", 1), "")},
+		{"linked object (odt)", odtType, odtAuto(t, `<text:p><draw:frame draw:name="O" text:anchor-type="as-char" svg:width="8cm" svg:height="2cm"><draw:object xlink:href="file://`+secretDoc+`" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/></draw:frame></text:p>`, "")},
+		{"relative path (odt)", odtType, odtAuto(t, `<text:section text:name="S1"><text:section-source xlink:href="../../../../../../../..`+secret+`" xlink:type="simple" text:filter-name="Text"/><text:p>old</text:p></text:section>`+
+			`<text:p><draw:frame draw:name="L" text:anchor-type="as-char" svg:width="3cm" svg:height="1cm"><draw:image xlink:href="../../../../../../../..`+img+`" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/></draw:frame></text:p>`, "")},
 	} {
 		doc, err := c.ToPDF(context.Background(), k.mediaType, k.data)
 		if err != nil {

@@ -32,7 +32,7 @@ func docx(t testing.TB, body string) []byte {
 
 func TestDOCX(t *testing.T) {
 	doc := docx(t, `<w:p><w:r><w:t>Dear </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>Minister</w:t></w:r><w:r><w:t>,</w:t></w:r></w:p>`+
-		`<w:p><w:r><w:t xml:space="preserve">The forces </w:t></w:r><w:del><w:r><w:delText>will not </w:delText></w:r></w:del>`+
+		`<w:p><w:r><w:t xml:space="preserve">The forces </w:t></w:r><w:del><w:r><w:delText xml:space="preserve"> </w:delText></w:r></w:del>`+
 		`<w:r><w:t>stay.</w:t><w:br/><w:t>Ref.</w:t><w:tab/><w:t>TFN-1</w:t></w:r></w:p>`)
 	if mt := TypeByExtension(".DOCX"); mt != DOCXType {
 		t.Fatalf(".docx is %q", mt)
@@ -75,6 +75,11 @@ func TestDOCX(t *testing.T) {
 func FuzzDOCX(f *testing.F) {
 	f.Add(docx(f, `<w:p><w:r><w:t>Dear Minister,</w:t></w:r></w:p>`))
 	f.Add(docx(f, `<w:p><w:r><w:t>a</w:t><w:tab/><w:br/></w:r></w:p><w:p/>`))
+	f.Add(docx(f, `<w:p xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:AlternateContent><mc:Choice Requires="w14"><w:r><w:t>a</w:t></w:r></mc:Choice>`+
+		`<mc:Fallback><w:r><w:t>b</w:t></w:r></mc:Fallback></mc:AlternateContent><mc:Fallback><w:r><w:t>c</w:t></w:r></mc:Fallback></w:p>`))
+	f.Add(numberedDOCX(f, numbered("1", "8", "item")+numbered("1", "0", "next"),
+		`<w:abstractNum w:abstractNumId="0">`+level("0", "2", "upperRoman", "%1.%9%", "")+level("8", "27", "lowerLetter", "%9)", `<w:isLgl/>`)+`</w:abstractNum>`+
+			`<w:num w:numId="1"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="8"><w:startOverride w:val="3"/></w:lvlOverride></w:num>`, ""))
 	f.Add([]byte("PK\x03\x04"))
 	for _, bomb := range docxBombs(f, 250_000) {
 		f.Add(bomb)

@@ -1,7 +1,7 @@
 package textract
 
 import (
-	"archive/zip"
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"path"
@@ -27,7 +27,7 @@ const (
 
 // docxDoc is a Word document being read: what reading its parts shares.
 type docxDoc struct {
-	zr    *zip.Reader
+	zr    *docZip
 	bud   *budget.Budget
 	props map[string]string
 	// main is the body's part name; rels the targets of its relationships by id, and of the
@@ -41,6 +41,14 @@ type docxDoc struct {
 	hidden        map[string]bool
 	defaultPara   string
 	hiddenDefault bool
+	// numbering is the numbering part, nil without one; styleNumbers the numbering of the
+	// paragraph styles that number their paragraphs, themselves or by the styles they are
+	// based on.
+	numbering    *docxNumbering
+	styleNumbers map[string]docxNumRef
+	// even tells whether even pages show their own headers and footers, changesHidden
+	// whether tracked changes are shown unmarked (readSettings).
+	even, changesHidden bool
 	// elements counts the elements read, in all parts; total the bytes of text kept.
 	elements, total int
 }
@@ -125,7 +133,7 @@ func (d *docxDoc) relationships() error {
 			TargetMode string `xml:"TargetMode,attr"`
 		} `xml:"Relationship"`
 	}
-	if err := xml.Unmarshal(b, &doc); err != nil {
+	if err := d.decodePart(b, &doc); err != nil {
 		return fmt.Errorf("%s: %w", f.Name, err)
 	}
 	for _, r := range doc.Rels {
@@ -150,13 +158,43 @@ func (d *docxDoc) relationships() error {
 	return nil
 }
 
+// decodePart decodes a part of the document's package, b, into v as xml.Unmarshal does, but
+// counting its elements with those of the document's other parts (maxDOCXElements) and
+// stopping once the time budget is spent: a styles or numbering part of some megabytes of
+// empty elements, a few kilobytes compressed, took about 100 MB of allocations and half a
+// second each, past the time budget.
+func (d *docxDoc) decodePart(b []byte, v any) error {
+	return xml.NewTokenDecoder(&countedTokens{dec: xml.NewDecoder(bytes.NewReader(b)), d: d}).Decode(v)
+}
+
+// countedTokens reads a part's tokens for decodePart.
+type countedTokens struct {
+	dec *xml.Decoder
+	d   *docxDoc
+}
+
+func (c *countedTokens) Token() (xml.Token, error) {
+	if err := c.d.bud.Tick(); err != nil {
+		return nil, err
+	}
+	tok, err := c.dec.RawToken()
+	if _, ok := tok.(xml.StartElement); ok {
+		if c.d.elements++; c.d.elements > maxDOCXElements {
+			return nil, fmt.Errorf("%w: more than %d elements", ErrTooComplex, maxDOCXElements)
+		}
+	}
+	return tok, err
+}
+
 // readStyles reads which styles hide their text, from the styles part: a style with w:vanish
 // in its run properties, or based on one (w:basedOn), unless it says otherwise; the default
 // paragraph style; and whether the document's defaults hide text. A style without a name
 // (w:name) is not one: LibreOffice applies none of its properties. Of the defaults
 // (w:docDefaults), LibreOffice 7.4 hides text by the paragraph mark's run properties
 // (w:pPrDefault's w:rPr), not by the default run properties (w:rPrDefault), which Word
-// hides text by too (convert.TestDocumentDefaultsHiddenAsShown).
+// hides text by too (convert.TestDocumentDefaultsHiddenAsShown). It also reads which
+// paragraph styles number their paragraphs (w:numPr's numbering and level, each from the
+// nearest style in the chain that says).
 func (d *docxDoc) readStyles() error {
 	d.hidden = map[string]bool{}
 	name := d.byType["styles"]
@@ -176,16 +214,25 @@ func (d *docxDoc) readStyles() error {
 			Name    *onOff `xml:"name"`
 			BasedOn onOff  `xml:"basedOn"`
 			Vanish  *onOff `xml:"rPr>vanish"`
+			NumID   *onOff `xml:"pPr>numPr>numId"`
+			Ilvl    *onOff `xml:"pPr>numPr>ilvl"`
 		} `xml:"style"`
 		Default *onOff `xml:"docDefaults>pPrDefault>pPr>rPr>vanish"`
 	}
-	if err := xml.Unmarshal(b, &doc); err != nil {
+	if err := d.decodePart(b, &doc); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	based, vanish := map[string]string{}, map[string]bool{}
+	numIDs, levels := map[string]string{}, map[string]string{}
 	for _, s := range doc.Styles {
 		if s.Name == nil {
 			continue
+		}
+		if s.NumID != nil && s.NumID.Val != nil {
+			numIDs[s.ID] = *s.NumID.Val
+		}
+		if s.Ilvl != nil && s.Ilvl.Val != nil {
+			levels[s.ID] = *s.Ilvl.Val
 		}
 		if s.Type == "paragraph" && (s.Default == "1" || s.Default == "true") && d.defaultPara == "" {
 			d.defaultPara = s.ID
@@ -198,20 +245,37 @@ func (d *docxDoc) readStyles() error {
 		}
 	}
 	d.hiddenDefault = doc.Default != nil && doc.Default.on()
+	d.styleNumbers = map[string]docxNumRef{}
 	for _, s := range doc.Styles {
-		// The nearest style in the chain that says, within a bounded chain (a loop says nothing).
-		id := s.ID
-		for range 32 {
-			if v, ok := vanish[id]; ok {
-				d.hidden[s.ID] = v
-				break
-			}
-			if id = based[id]; id == "" {
-				break
-			}
+		if v, ok := nearestStyle(s.ID, based, vanish); ok {
+			d.hidden[s.ID] = v
+		}
+		if id, ok := nearestStyle(s.ID, based, numIDs); ok {
+			ilvl, _ := nearestStyle(s.ID, based, levels)
+			d.styleNumbers[s.ID] = docxNumRef{numID: id, ilvl: ilvl}
 		}
 	}
 	return nil
+}
+
+// nearestStyle returns the value of the nearest style in the chain from id (id, the style it
+// is based on, …) that has one in of, within a bounded chain (a loop says nothing).
+func nearestStyle[V any](id string, based map[string]string, of map[string]V) (V, bool) {
+	for range 32 {
+		if v, ok := of[id]; ok {
+			return v, true
+		}
+		if id = based[id]; id == "" {
+			break
+		}
+	}
+	var zero V
+	return zero, false
+}
+
+// docxNumRef is a numbering and level a paragraph or style names (w:numPr), "" when unsaid.
+type docxNumRef struct {
+	numID, ilvl string
 }
 
 // onOff is an on/off property read by encoding/xml: its w:val, if any.
@@ -237,26 +301,40 @@ func (d *docxDoc) paragraphHidden(id string) bool {
 	return d.hiddenDefault
 }
 
-// evenPages reports whether the document's settings show even pages' own headers and footers.
-func (d *docxDoc) evenPages() (bool, error) {
+// readSettings reads, from the document's settings, whether even pages show their own headers
+// and footers (w:evenAndOddHeaders), and whether LibreOffice shows tracked changes as marked
+// (LibreOffice 7.4 does, deleted text struck through, unless w:revisionView's w:insDel or
+// w:markup is off).
+func (d *docxDoc) readSettings() error {
 	name := d.byType["settings"]
 	f := entry(d.zr, name)
 	if name == "" || f == nil {
-		return false, nil
+		return nil
 	}
 	b, err := readPart(f, maxStylesPart)
 	if err != nil {
-		return false, err
+		return err
 	}
 	dec := xml.NewDecoder(strings.NewReader(string(b)))
 	for {
 		tok, err := dec.Token()
 		if err != nil {
-			// A settings part LibreOffice cannot read either: it shows no even pages' headers.
-			return false, nil
+			// What a settings part LibreOffice cannot read either says from there is not applied.
+			return nil
 		}
-		if t, ok := tok.(xml.StartElement); ok && t.Name.Local == "evenAndOddHeaders" && (t.Name.Space == wordNS || t.Name.Space == strictWordNS) {
-			return on(t), nil
+		t, ok := tok.(xml.StartElement)
+		if !ok || t.Name.Space != wordNS && t.Name.Space != strictWordNS {
+			continue
+		}
+		switch t.Name.Local {
+		case "evenAndOddHeaders":
+			d.even = on(t)
+		case "revisionView":
+			for _, a := range []string{"insDel", "markup"} {
+				if v := strings.ToLower(wordAttr(t, a)); v == "0" || v == "false" || v == "off" {
+					d.changesHidden = true
+				}
+			}
 		}
 	}
 }
@@ -328,10 +406,7 @@ func (d *docxDoc) text() (string, error) {
 			}
 		}
 	}
-	even, err := d.evenPages()
-	if err != nil {
-		return "", fmt.Errorf("docx: %w", err)
-	}
+	even := d.even
 	titlePage := false
 	for _, s := range body.sections {
 		titlePage = titlePage || s.titlePage

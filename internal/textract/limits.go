@@ -7,7 +7,8 @@ import "errors"
 // than parsed.
 var ErrTooComplex = errors.New("document too complex")
 
-// Bounds on a Word document's XML parts (its body, notes, headers and footers), and alike on an
+// Bounds on a Word document's XML parts (its body, notes, headers and footers; the elements of
+// its relationships, styles and numbering are counted too, decodePart), and alike on an
 // OpenDocument's content.xml and styles.xml: the elements are counted over all the parts of a
 // document, the depth and each part's bytes (maxDOCXPart) part by part. A long real letter
 // has some tens of thousands of elements (ten or twenty a paragraph), nested a few dozen deep (tables in tables). The XML decoder keeps a

@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"errors"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // docxBomb returns a small Word document whose word/document.xml is open, then n times
@@ -112,6 +114,61 @@ func TestAttributeBombsRefused(t *testing.T) {
 		}
 		if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
 			t.Errorf("%s (%d bytes): extracting allocated %d MiB", name, len(data), grew>>20)
+		}
+	}
+}
+
+// TestManyEntriesAndReferencesBounded: every part of a Word document was found by reading the
+// archive's directory through, for each reference to it, so that a file of 100,000 empty
+// entries whose sections refer 30,000 times to a header that is not there (a 12 MB upload,
+// through the public identify API) took a minute of CPU, past any time budget, which that loop
+// did not check. Parts are found by name at once.
+func TestManyEntriesAndReferencesBounded(t *testing.T) {
+	const rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+	entries := [][2]string{
+		{"_rels/.rels", packageRels(rel+"officeDocument", "word/document.xml")},
+		{"word/_rels/document.xml.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+			`<Relationship Id="rId1" Type="` + rel + `header" Target="missing.xml"/></Relationships>`},
+		{"word/document.xml", wordPart("document", `<w:body><w:p/><w:sectPr>`+strings.Repeat(`<w:headerReference w:type="default" r:id="rId1"/>`, 30_000)+`</w:sectPr></w:body>`)},
+	}
+	for i := range 100_000 {
+		entries = append(entries, [2]string{strconv.Itoa(i), ""})
+	}
+	data := zipEntries(t, entries...)
+	start := time.Now()
+	if _, err := Text(DOCXType, data); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("reading a document of %d bytes took %s", len(data), took)
+	}
+}
+
+// TestStylesAndNumberingCounted: a Word document's styles and numbering parts were decoded
+// whole, up to 4 MB each, outside the bounds on elements and the time budget: 4 MB of empty
+// elements in each (some 16 KB compressed) took about 200 MB of allocations and a second. Their
+// elements are counted with the body's (maxDOCXElements), the time budget checked.
+func TestStylesAndNumberingCounted(t *testing.T) {
+	styles := func(n int) string {
+		return strings.Repeat(`<w:style w:type="paragraph" w:styleId="x"><w:name/><w:basedOn/><w:rPr><w:vanish/></w:rPr></w:style>`, n)
+	}
+	numbering := func(n int) string {
+		return `<w:abstractNum w:abstractNumId="0">` + strings.Repeat(`<w:lvl w:ilvl="0"><w:start/><w:numFmt/><w:lvlText/><w:suff/><w:isLgl/></w:lvl>`, n) + `</w:abstractNum>`
+	}
+	for name, data := range map[string][]byte{
+		"styles":    numberedDOCX(t, numbered("1", "0", "p"), "", styles(40_000)),
+		"numbering": numberedDOCX(t, numbered("1", "0", "p"), numbering(50_000), ""),
+		"both":      numberedDOCX(t, numbered("1", "0", "p"), numbering(25_000), styles(20_000)),
+	} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := Text(DOCXType, data)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, ErrTooComplex) {
+			t.Errorf("%s: %v, want an error wrapping ErrTooComplex", name, err)
+		}
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 120<<20 {
+			t.Errorf("%s: reading the document allocated %d MB", name, alloc>>20)
 		}
 	}
 }

@@ -61,11 +61,13 @@ func IsODT(data []byte) bool {
 // document's metadata (text:title, text:subject, text:description, text:keywords,
 // text:user-defined) as LibreOffice shows it, from the field's declaration or setting or the
 // metadata (meta.xml) rather than the text kept inside it, and the file name fields
-// (text:file-name) as package convert has LibreOffice show them (ConvertedName). Comments
-// (office:annotation), the deleted text kept by change tracking (text:tracked-changes) and
-// hidden text (a section of text:display none, a paragraph or span whose style, or a style it
-// inherits from, has text:display none) are not part of it, as for Word. A document that
-// shows or hides text by a condition (conditional) is refused with ErrAmbiguous. content.xml and
+// (text:file-name) as package convert has LibreOffice show them (ConvertedName), and the
+// labels of list items (odtlists.go). Comments (office:annotation), hidden text (a section of
+// text:display none, a paragraph or span whose style, or a style it inherits from, has
+// text:display none), and the text of pictures, frames and shapes that LibreOffice does not
+// show (odtMode) are not part of it, as for Word. A document whose tracked changes delete
+// text (text:deletion), which LibreOffice shows struck through, or that shows or hides text
+// by a condition (conditional) is refused with ErrAmbiguous. content.xml and
 // styles.xml are read under the bounds of word/document.xml, together; decoding stops once the
 // time budget bud is spent.
 func odtText(data []byte, bud *budget.Budget) (string, error) {
@@ -77,7 +79,8 @@ func odtText(data []byte, bud *budget.Budget) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("odt: %w", err)
 	}
-	o := &odtDoc{bud: bud, meta: meta, styles: map[string]odtStyle{}, used: map[string]bool{}, next: map[string]string{}, shown: map[string]bool{}}
+	o := &odtDoc{bud: bud, meta: meta, styles: map[string]odtStyle{}, used: map[string]bool{}, next: map[string]string{}, shown: map[string]bool{},
+		listStyles: map[string]*[11]*odtListLevel{}, lastList: map[string]*odtCounts{}, listIDs: map[string]*odtCounts{}}
 	if entry(zr, "styles.xml") != nil {
 		if _, err := o.readPart(zr, "styles.xml"); err != nil {
 			return "", err
@@ -149,6 +152,13 @@ type odtDoc struct {
 	firstSeen               bool
 	// elements counts the elements read, in both parts; total the bytes of text kept.
 	elements, total int
+	// listStyles are the levels of the list styles read, by name; lastList the counts of the
+	// last list of each style, listIDs those of the lists by their xml:id (odtlists.go).
+	listStyles map[string]*[11]*odtListLevel
+	lastList   map[string]*odtCounts
+	listIDs    map[string]*odtCounts
+	// outline are the numbers of the headings outside lists.
+	outline odtCounts
 }
 
 // odtStyle is a style's parent, the page style it starts (style:master-page-name) and, when
@@ -218,7 +228,7 @@ func (o *odtDoc) hidden(family, name string) bool {
 
 // readPart reads the part name (content.xml or styles.xml): its styles and page styles, and
 // returns the text of its body (office:body), keeping the notes and headers in o.
-func (o *odtDoc) readPart(zr *zip.Reader, name string) (string, error) {
+func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 	part, rc, err := zipPart(zr, "odt", name)
 	if err != nil {
 		return "", err
@@ -244,13 +254,21 @@ func (o *odtDoc) readPart(zr *zip.Reader, name string) (string, error) {
 	}
 	var style *odtStyle
 	styleKey, master := "", ""
-	// textDepth is the depth of content.xml's office:text, once open.
-	textDepth := 0
+	// listStyle is the list style being read; lists the lists open, innermost last; label the
+	// label of the list item open, for its first paragraph.
+	listStyle, label := "", ""
+	var lists []*odtList
+	// textDepth is the depth of content.xml's office:text, once open; deletion the depth of
+	// the text:deletion of a tracked change open, if any, and deleted the paragraphs open in it.
+	textDepth, deletion, deleted := 0, 0, 0
 	// The values of the document's user fields and variables, by name: a field shows its
 	// value, whatever text the file keeps inside it.
 	userFields, variables := map[string]string{}, map[string]string{}
+	// modes says, of each element open, innermost last, what of its content LibreOffice shows
+	// (odtMode).
+	modes := []odtMode{odtTop}
 	write := func(s string) {
-		if out != nil && paragraphs > 0 {
+		if out != nil && paragraphs > 0 && modes[len(modes)-1] == odtShown {
 			out.WriteString(s)
 		}
 	}
@@ -272,6 +290,13 @@ func (o *odtDoc) readPart(zr *zip.Reader, name string) (string, error) {
 			}
 			if o.elements++; o.elements > maxDOCXElements {
 				return "", fmt.Errorf("odt: %s: %w: more than %d elements", name, ErrTooComplex, maxDOCXElements)
+			}
+			modes = append(modes, odtModeOf(modes[len(modes)-1], t.Name))
+			switch {
+			case t.Name.Space == textNS && t.Name.Local == "deletion" && deletion == 0:
+				deletion = depth
+			case deletion > 0 && t.Name.Space == textNS && (t.Name.Local == "p" || t.Name.Local == "h"):
+				deleted++
 			}
 			if len(skip) > 0 {
 				continue
@@ -379,8 +404,28 @@ func (o *odtDoc) readPart(zr *zip.Reader, name string) (string, error) {
 				}
 				write(v)
 				skip = append(skip, depth)
+			case t.Name.Local == "list-style":
+				listStyle = odtAttr(t, styleNS, "name")
+			case t.Name.Local == "outline-style":
+				listStyle = outlineStyle
+			case (strings.HasPrefix(t.Name.Local, "list-level-style-") || t.Name.Local == "outline-level-style") && listStyle != "":
+				o.listLevel(listStyle, t)
+			case t.Name.Local == "list":
+				var parent *odtList
+				if len(lists) > 0 {
+					parent = lists[len(lists)-1]
+				}
+				lists = append(lists, o.openList(t, parent))
+			case t.Name.Local == "list-item" && len(lists) > 0:
+				label = o.itemLabel(lists[len(lists)-1], t)
+			case t.Name.Local == "list-header":
+				label = ""
 			case t.Name.Local == "p" || t.Name.Local == "h":
 				paragraphs++
+				if t.Name.Local == "h" && len(lists) == 0 {
+					label = o.headingLabel(t)
+				}
+				write(label)
 			case t.Name.Local == "tab":
 				write("\t")
 			case t.Name.Local == "line-break":
@@ -396,7 +441,17 @@ func (o *odtDoc) readPart(zr *zip.Reader, name string) (string, error) {
 				}
 				write(strings.Repeat(" ", n))
 			}
+			// An item's label is its first paragraph's, shown or not.
+			if t.Name.Space == textNS && (t.Name.Local == "p" || t.Name.Local == "h") {
+				label = ""
+			}
 		case xml.EndElement:
+			switch {
+			case deletion == depth:
+				deletion = 0
+			case deletion > 0 && t.Name.Space == textNS && (t.Name.Local == "p" || t.Name.Local == "h"):
+				deleted--
+			}
 			switch {
 			case len(skip) > 0 && skip[len(skip)-1] == depth:
 				skip = skip[:len(skip)-1]
@@ -418,18 +473,90 @@ func (o *odtDoc) readPart(zr *zip.Reader, name string) (string, error) {
 			case t.Name.Space == officeNS && t.Name.Local == "body":
 				out = nil
 			case t.Name.Space != textNS:
+			case t.Name.Local == "list-style" || t.Name.Local == "outline-style":
+				listStyle = ""
+			case t.Name.Local == "list" && len(lists) > 0:
+				lists = lists[:len(lists)-1]
 			case t.Name.Local == "p" || t.Name.Local == "h":
 				write("\n")
 				paragraphs--
 			}
+			modes = modes[:len(modes)-1]
 			depth--
 		case xml.CharData:
+			if deleted > 0 && len(bytes.TrimSpace(t)) > 0 {
+				return "", fmt.Errorf("odt: %s: %w: %s", name, ErrAmbiguous, trackedChanges)
+			}
 			if len(skip) == 0 {
 				write(string(t))
 			}
 		}
 	}
 	return body.String(), nil
+}
+
+// odtMode is what LibreOffice shows of an element's content (checked with LibreOffice 7.4,
+// convert.TestDrawingTextAsShown): outside paragraphs (odtTop), the paragraphs; in a
+// paragraph (odtShown), the text, also of elements it does not know, whatever their
+// namespace; in a frame or a link around one (odtObject), only the frame's text box and the
+// pictures and shapes inside; in a text box or shape (odtBlock), only its paragraphs, lists
+// and tables; nothing of an image, of a picture's title or description (svg:title,
+// svg:desc) or of the bytes of a picture kept in the file (odtHidden).
+type odtMode int
+
+const (
+	odtTop odtMode = iota
+	odtShown
+	odtObject
+	odtBlock
+	odtHidden
+)
+
+// Namespaces of pictures, frames and shapes, and of their titles and descriptions.
+const (
+	drawNS = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+	svgNS  = "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+)
+
+// odtDrawings gives the modes of the drawing elements LibreOffice knows: shapes and text boxes
+// show their paragraphs (odtBlock), frames, links and groups hold them and pictures
+// (odtObject), pictures and embedded objects show nothing of what the file keeps in them as
+// text (odtHidden). A drawing element it does not know is shown as any other in a paragraph.
+var odtDrawings = map[string]odtMode{
+	"rect": odtBlock, "line": odtBlock, "polyline": odtBlock, "polygon": odtBlock, "regular-polygon": odtBlock,
+	"path": odtBlock, "circle": odtBlock, "ellipse": odtBlock, "connector": odtBlock, "caption": odtBlock,
+	"measure": odtBlock, "custom-shape": odtBlock, "control": odtBlock, "page-thumbnail": odtBlock, "text-box": odtBlock,
+	"frame": odtObject, "a": odtObject, "g": odtObject,
+	"image": odtHidden, "object": odtHidden, "object-ole": odtHidden, "applet": odtHidden, "plugin": odtHidden, "floating-frame": odtHidden,
+}
+
+// odtModeOf returns the mode of an element named n whose parent's mode is parent.
+func odtModeOf(parent odtMode, n xml.Name) odtMode {
+	if parent == odtHidden || n.Space == svgNS && (n.Local == "title" || n.Local == "desc") || n.Space == officeNS && n.Local == "binary-data" {
+		return odtHidden
+	}
+	if n.Space == drawNS {
+		if m, ok := odtDrawings[n.Local]; ok {
+			return m
+		}
+	}
+	switch parent {
+	case odtShown:
+		return odtShown
+	case odtTop:
+		if n.Space == textNS && (n.Local == "p" || n.Local == "h") {
+			return odtShown
+		}
+		return odtTop
+	case odtBlock:
+		switch {
+		case n.Space == textNS && (n.Local == "p" || n.Local == "h"):
+			return odtShown
+		case n.Space == textNS || n.Space == tableNS:
+			return odtBlock
+		}
+	}
+	return odtHidden
 }
 
 // conditional reports whether t, of the text namespace, shows or hides text by a condition:
@@ -495,7 +622,7 @@ func odtValue(t xml.StartElement) string {
 // odtMeta returns the metadata (meta.xml) the fields of an OpenDocument text show: its title,
 // subject, description, keywords (joined with ", ", as LibreOffice shows them) by those names,
 // and each user-defined property under "user:" and its name; none without meta.xml.
-func odtMeta(zr *zip.Reader) (map[string]string, error) {
+func odtMeta(zr *docZip) (map[string]string, error) {
 	meta := map[string]string{}
 	f := entry(zr, "meta.xml")
 	if f == nil {

@@ -79,7 +79,8 @@ func TestODT(t *testing.T) {
 		`<text:p>The forces<text:s text:c="3"/>stay.<office:annotation><dc:creator>Rita</dc:creator><text:p>check this</text:p></office:annotation>`+
 		`<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>a footnote</text:p></text:note-body></text:note>`+
 		`<text:line-break/>Ref.<text:tab/>TFN-1</text:p>`+
-		`<text:tracked-changes><text:changed-region><text:deletion><text:p>will not</text:p></text:deletion></text:changed-region></text:tracked-changes>`+
+		`<text:tracked-changes><text:changed-region><text:deletion><office:change-info><dc:creator>Rita</dc:creator></office:change-info><text:p> </text:p></text:deletion></text:changed-region>`+
+		`<text:changed-region><text:insertion><office:change-info><dc:creator>will not</dc:creator></office:change-info></text:insertion></text:changed-region></text:tracked-changes>`+
 		`<table:table><table:table-row><table:table-cell><text:p>Unit</text:p></table:table-cell>`+
 		`<table:table-cell><text:p>Sector 4</text:p></table:table-cell></table:table-row></table:table>`)
 	if !IsODT(doc) {
@@ -180,6 +181,10 @@ func FuzzODT(f *testing.F) {
 	f.Add(odt(f, `<text:p>Dear Minister,</text:p>`))
 	f.Add(odt(f, `<text:h>Title</text:h><text:p>a<text:tab/><text:line-break/><text:s text:c="4"/>b</text:p><text:p/>`))
 	f.Add(odt(f, `<text:p>x<office:annotation><text:p>note</text:p></office:annotation><text:note><text:note-body><text:p>n</text:p></text:note-body></text:note></text:p>`))
+	f.Add(odt(f, `<text:p xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0">a<draw:frame><svg:desc>d</svg:desc><draw:text-box><text:p>b</text:p></draw:text-box><draw:image><office:binary-data>QQ==</office:binary-data></draw:image></draw:frame></text:p>`))
+	f.Add(odt(f, `<text:list-style xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" style:name="L"><text:list-level-style-number text:level="2" style:num-prefix="p" style:num-format="a" text:display-levels="9" text:start-value="-3"/></text:list-style>`+
+		`<text:list text:style-name="L"><text:list-item><text:list><text:list-item text:start-value="27"><text:p>x</text:p></text:list-item></text:list></text:list-item></text:list>`+
+		`<text:outline-style><text:outline-level-style text:level="1" text:display-levels="3" text:start-value="3999"/></text:outline-style><text:h text:outline-level="1">h</text:h>`))
 	f.Add([]byte("PK\x03\x04"))
 	for _, bomb := range odtBombs(f, 250_000) {
 		f.Add(bomb)

@@ -8,7 +8,7 @@ import (
 )
 
 // zipEntries builds a zip archive of the given entries, in order, names repeated as given.
-func zipEntries(t *testing.T, entries ...[2]string) []byte {
+func zipEntries(t testing.TB, entries ...[2]string) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)
