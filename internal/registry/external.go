@@ -259,6 +259,13 @@ func (r *Registry) syncExternalRoles(ctx context.Context, tx *store.Tx, m *store
 			return err
 		}
 	}
+	// Given the role again: what waits in their name was proposed before it was taken, in a
+	// build that kept it pending then (refused at the taking since).
+	if slices.Contains(add, RoleAdmin) {
+		if err := r.refuseChangesBy(ctx, tx, Actor{Member: m, Remote: s.Remote}, m, m.Name+" was given the admin role again at sign-in through "+s.Source+" after losing it"); err != nil {
+			return err
+		}
+	}
 	return r.audit(ctx, tx, Actor{Member: m, Remote: s.Remote}, "member.roles", "", detail)
 }
 

@@ -271,6 +271,13 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 				return err
 			}
 		}
+		// Given the role again: what waits in their name was proposed before it was taken, in
+		// a build that kept it pending then (refused at the taking since).
+		if slices.Contains(add, RoleAdmin) {
+			if err := r.refuseChangesBy(ctx, tx, a, m, name+" was given the admin role again after losing it"); err != nil {
+				return err
+			}
+		}
 		if slices.Contains(remove, RoleSigner) {
 			keys, err := tx.SignerKeysOf(ctx, m.ID)
 			if err != nil {
@@ -490,6 +497,11 @@ func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (stri
 			return err
 		}
 		if _, err := endCredentials(ctx, tx, m); err != nil {
+			return err
+		}
+		// What waits in their name was proposed before they were disabled, in a build that
+		// kept it pending then (refused at the disabling since).
+		if err := r.refuseChangesBy(ctx, tx, a, m, name+" was enabled again after being disabled"); err != nil {
 			return err
 		}
 		return r.audit(ctx, tx, a, "member.enable", "", fmt.Sprintf("%s (%s), new token, password removed", name, strings.Join(m.Roles, ",")))
