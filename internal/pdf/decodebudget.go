@@ -42,6 +42,7 @@ func checkTextStreams(ctx *model.Context, bud *budgetpkg.Budget) (err error) {
 		}
 	}()
 	content, cmaps := int64(0), int64(0)
+	tokens := &tokenCounter{limit: maxContentTokens, operands: true}
 	for i := 1; i <= ctx.PageCount; i++ {
 		if err := bud.Tick(); err != nil {
 			return err
@@ -59,14 +60,14 @@ func checkTextStreams(ctx *model.Context, bud *budgetpkg.Budget) (err error) {
 			streams = []types.Object{d["Contents"]}
 		}
 		for _, s := range streams {
-			n, err := decodedSize(ctx, s, maxContent-content, bud)
+			n, err := decodedSize(ctx, s, maxContent-content, bud, tokens)
 			if err != nil {
 				return fmt.Errorf("page %d content: %w", i, err)
 			}
 			content += n
 		}
 		for _, s := range toUnicodeStreams(ctx, d, inh) {
-			n, err := decodedSize(ctx, s, min(maxCMap, maxCMaps-cmaps), bud)
+			n, err := decodedSize(ctx, s, min(maxCMap, maxCMaps-cmaps), bud, io.Discard)
 			if err != nil {
 				return fmt.Errorf("page %d font /ToUnicode: %w", i, err)
 			}
@@ -97,11 +98,12 @@ func toUnicodeStreams(ctx *model.Context, d types.Dict, inh *model.InheritedPage
 	return out
 }
 
-// decodedSize returns the size of stream o once decoded, decoding it as a stream into
-// nothing; past budget bytes it stops with ErrTooLarge. Only the filters the extractor
-// decodes (Flate, ASCII85) are applied: with any other, the extractor refuses the stream
-// itself, and its encoded size is returned. Every read checks the time budget bud.
-func decodedSize(ctx *model.Context, o types.Object, budget int64, bud *budgetpkg.Budget) (int64, error) {
+// decodedSize returns the size of stream o once decoded, decoding it as a stream into sink;
+// past budget bytes it stops with ErrTooLarge. Only the filters the extractor decodes
+// (Flate, ASCII85) are applied: with any other, the extractor refuses the stream itself,
+// and its encoded size is returned. Every read checks the time budget bud. A sink that
+// fails with errTokens (a tokenCounter) stops it with ErrTooLarge.
+func decodedSize(ctx *model.Context, o types.Object, budget int64, bud *budgetpkg.Budget, sink io.Writer) (int64, error) {
 	sd, _, err := ctx.DereferenceStreamDict(o)
 	if err != nil {
 		return 0, fmt.Errorf("%w: %v", ErrInvalid, err)
@@ -109,6 +111,13 @@ func decodedSize(ctx *model.Context, o types.Object, budget int64, bud *budgetpk
 	if sd == nil {
 		return 0, nil
 	}
+	n, _, err := decodeStream(sd, budget, bud, sink)
+	return n, err
+}
+
+// decodeStream is decodedSize for the stream sd, and reports whether it was decoded: not
+// when sd has a filter other than Flate or ASCII85.
+func decodeStream(sd *types.StreamDict, budget int64, bud *budgetpkg.Budget, sink io.Writer) (int64, bool, error) {
 	if budget < 0 {
 		budget = 0
 	}
@@ -118,28 +127,30 @@ func decodedSize(ctx *model.Context, o types.Object, budget int64, bud *budgetpk
 		case "FlateDecode":
 			zr, err := zlib.NewReader(r)
 			if err != nil {
-				return 0, fmt.Errorf("%w: %v", ErrInvalid, err)
+				return 0, true, fmt.Errorf("%w: %v", ErrInvalid, err)
 			}
 			r = zr
 		case "ASCII85Decode":
 			r = ascii85.NewDecoder(&until{r: r, end: '~'})
 		default:
-			return int64(len(sd.Raw)), nil
+			return int64(len(sd.Raw)), false, nil
 		}
 		// Every stage is bounded: a stage that outputs nothing can still consume much.
 		r = &budgetReader{r: r, left: budget, bud: bud}
 	}
-	n, err := io.Copy(io.Discard, r)
+	n, err := io.Copy(sink, r)
 	switch {
 	case errors.Is(err, budgetpkg.ErrExceeded):
-		return n, err
+		return n, true, err
+	case errors.Is(err, errTokens):
+		return n, true, fmt.Errorf("%w: %v", ErrTooLarge, err)
 	case errors.Is(err, errBudget):
-		return n, fmt.Errorf("%w: a stream decodes to more than %d bytes", ErrTooLarge, budget)
+		return n, true, fmt.Errorf("%w: a stream decodes to more than %d bytes", ErrTooLarge, budget)
 	case err != nil && n == 0 && len(sd.Raw) > 0:
 		// A stream the extractor cannot decode either; it reports that itself.
-		return 0, nil
+		return 0, true, nil
 	}
-	return n, nil
+	return n, true, nil
 }
 
 // budgetReader reads from r until left bytes have been read, then fails with errBudget; it

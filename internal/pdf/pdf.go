@@ -85,10 +85,10 @@ func config() *model.Configuration {
 }
 
 // Check validates an uploaded PDF before anything is stored. It refuses input over MaxBytes or
-// MaxPages, or whose pages name more than 65,536 content streams, more than 65,536
-// annotations or content decoding to more than 32 MiB, one thing counting each time it is
-// named (ErrTooLarge), encrypted PDFs (ErrEncrypted), and anything malformed or hostile
-// (ErrInvalid).
+// MaxPages, whose objects hold more than a million tokens (tokens.go), or whose pages name
+// more than 65,536 content streams, more than 65,536 annotations or content decoding to
+// more than 32 MiB, one thing counting each time it is named (ErrTooLarge), encrypted PDFs
+// (ErrEncrypted), and anything malformed or hostile (ErrInvalid).
 func Check(data []byte) (*Info, error) {
 	ctx, err := read(data)
 	if err != nil {
@@ -130,6 +130,11 @@ func read(data []byte) (ctx *model.Context, err error) {
 	if nestingDepth(data, maxNesting) > maxNesting {
 		return nil, fmt.Errorf("%w: objects nested more than %d deep", ErrInvalid, maxNesting)
 	}
+	// pdfcpu parses every object of the file before any other bound applies.
+	tokens, err := objectTokens(data, maxObjectTokens)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the file's objects: %v", ErrTooLarge, err)
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			ctx, err = nil, fmt.Errorf("%w: parser failure: %v", ErrInvalid, r)
@@ -144,6 +149,9 @@ func read(data []byte) (ctx *model.Context, err error) {
 	}
 	if ctx.Encrypt != nil || ctx.E != nil {
 		return nil, fmt.Errorf("%w: refusing an encrypted document", ErrEncrypted)
+	}
+	if err := boundObjectStreams(ctx, maxObjectTokens-tokens); err != nil {
+		return nil, err
 	}
 	if err := boundPageArrays(ctx); err != nil {
 		return nil, err

@@ -23,7 +23,15 @@ import (
 //   - a classic cross-reference table follows, and a trailer whose file identifier is derived
 //     from seed;
 //   - the information dictionary's ModDate becomes date.
-func write(ctx *model.Context, date time.Time, seed []byte) ([]byte, error) {
+//
+// An object pdfcpu cannot decode when it is written (one packed in an object stream that
+// decodes past its limit) makes pdfcpu panic: write returns an error wrapping ErrInvalid.
+func write(ctx *model.Context, date time.Time, seed []byte) (out []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("%w: write: %v", ErrInvalid, r)
+		}
+	}()
 	if ctx.Root == nil {
 		return nil, fmt.Errorf("%w: no catalog", ErrInvalid)
 	}
