@@ -6,8 +6,11 @@
 // convert): the image's header is read first and one over MaxPixels is refused before any
 // decoder sees it; Tesseract and pdftoppm run as children in a directory of their own, in
 // their own process group, which is killed as a whole when the request's time budget (its
-// context's deadline) or the reader's timeout runs out; their output is capped; and at most
-// Parallel recognitions run at once, the others waiting within their budget.
+// context's deadline) or the reader's timeout runs out; their output is capped; the work
+// done in Go before Tesseract reads a page (decoding it, painting out its QR codes and rules)
+// stops at that budget too; and at most Parallel recognitions run at once, the others
+// waiting within their budget. A failure's text may go back to whoever sent the scan: what
+// a program printed on its standard error is kept out of it (ChildError).
 package ocr
 
 import (
@@ -19,6 +22,7 @@ import (
 	"image"
 	_ "image/jpeg" // DecodeConfig of scans
 	_ "image/png"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -147,7 +151,7 @@ func Find(path string) (*Reader, error) {
 	defer os.RemoveAll(dir)
 	out, err := run(ctx, dir, 64<<10, r.tesseract, "--list-langs")
 	if err != nil {
-		return nil, fmt.Errorf("ocr: %w: %s --list-langs: %v", ErrNoOCR, p, err)
+		return nil, fmt.Errorf("ocr: %w: %s --list-langs: %w", ErrNoOCR, p, err)
 	}
 	want := strings.Split(DefaultLanguages, "+")
 	if l := os.Getenv("CHANCERY_OCR_LANGS"); l != "" {
@@ -247,12 +251,12 @@ func (r *Reader) read(ctx context.Context, data []byte, rendered bool) (Reading,
 	}
 	dir, err := os.MkdirTemp("", "chancery-ocr-")
 	if err != nil {
-		return Reading{}, fmt.Errorf("ocr: %w", err)
+		return Reading{}, fmt.Errorf("ocr: %w", noPath(err))
 	}
 	defer os.RemoveAll(dir)
 	in := filepath.Join(dir, "scan"+map[string]string{PNG: ".png", JPEG: ".jpg", TIFF: ".tif", PDF: ".pdf"}[kind])
 	if err := os.WriteFile(in, data, 0o600); err != nil {
-		return Reading{}, fmt.Errorf("ocr: %w", err)
+		return Reading{}, fmt.Errorf("ocr: %w", noPath(err))
 	}
 	images := []string{in}
 	var res Reading
@@ -278,7 +282,10 @@ func (r *Reader) read(ctx context.Context, data []byte, rendered bool) (Reading,
 	var pages []string
 	left := MaxText
 	for _, img := range images {
-		clean, codes, complete := cleanPage(dir, img)
+		clean, codes, complete, err := cleanPage(ctx, dir, img)
+		if err != nil {
+			return Reading{}, r.fail(ctx, err)
+		}
 		res.Codes = append(res.Codes, appendNew(nil, codes...)...)
 		res.CodesUnread = res.CodesUnread || !complete
 		out, err := run(ctx, dir, left, r.tesseract, clean, "stdout", "-l", r.langs, "--psm", "3")
@@ -484,12 +491,50 @@ func pdftoppmArgs(in, out string) []string {
 		"-f", "1", "-l", fmt.Sprint(MaxPages), in, out}
 }
 
-// fail describes an error of a child: the time budget's when the context ended it.
+// fail describes an error of a child: the time budget's when the context ended it. A
+// child's diagnostics stay out of its text (ChildError).
 func (r *Reader) fail(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("ocr: reading the scan took too long: %w", budget.New(ctx).Check())
 	}
-	return fmt.Errorf("ocr: %w: %v", ErrOCR, err)
+	return fmt.Errorf("ocr: %w: %w", ErrOCR, err)
+}
+
+// A ChildError is the failure of a program OCR runs: Tesseract, or one of poppler's. Its
+// text names the program and how it ended ("pdfinfo: exit status 1"), which may be shown
+// to whoever sent the scan; what the program printed on its standard error is not in it but
+// in Stderr, for the operator's log alone: it names the temporary files the program read
+// and wrote, and says what the program made of the upload (poppler's "Syntax Error: Couldn't
+// read xref table").
+type ChildError struct {
+	// Program is the program's name, without its directory.
+	Program string
+	// Err is how it ended: an *exec.ExitError, or why it could not be started (which may
+	// name its temporary directory).
+	Err error
+	// Stderr is what it printed on its standard error, its first 4 KiB.
+	Stderr string
+}
+
+func (e *ChildError) Error() string {
+	var exit *exec.ExitError
+	if errors.As(e.Err, &exit) {
+		return e.Program + ": " + exit.String()
+	}
+	return e.Program + ": could not be started"
+}
+
+func (e *ChildError) Unwrap() error { return e.Err }
+
+// noPath returns err, a temporary file's or directory's, without the path an *fs.PathError
+// names in it (which says nothing to whoever sent the scan, and something of the server),
+// keeping what was done and why it failed.
+func noPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("a temporary file: %s: %w", pe.Op, pe.Err)
+	}
+	return err
 }
 
 // checkImage reads the image's header and refuses one over MaxPixels, or one Go cannot
@@ -590,8 +635,9 @@ func checkTIFFPages(data []byte) error {
 }
 
 // run runs program with args in dir, in a process group of its own that is killed when ctx
-// ends and without a network where the system allows (package nonet), and returns its standard output; past limit bytes of it, the child is killed and run
-// fails.
+// ends and without a network where the system allows (package nonet), and returns its
+// standard output; past limit bytes of it, the child is killed and run fails. A child that
+// fails is a *ChildError, which keeps what it printed on its standard error.
 func run(ctx context.Context, dir string, limit int, program string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, program, args...)
 	cmd.Dir = dir
@@ -617,7 +663,7 @@ func run(ctx context.Context, dir string, limit int, program string, args ...str
 	case out.over:
 		return nil, fmt.Errorf("%s printed more than %d bytes", filepath.Base(program), limit)
 	case err != nil:
-		return nil, fmt.Errorf("%s: %v: %s", filepath.Base(program), err, strings.TrimSpace(stderr.b.String()))
+		return nil, &ChildError{Program: filepath.Base(program), Err: err, Stderr: strings.TrimSpace(stderr.b.String())}
 	}
 	return out.b.Bytes(), nil
 }

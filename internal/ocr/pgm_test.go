@@ -3,6 +3,7 @@ package ocr_test
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"fmt"
 	"image"
 	"image/png"
@@ -38,9 +39,9 @@ func TestCleanPageAsPGM(t *testing.T) {
 	if err := os.WriteFile(scan, ocrtest.Scan(t, ocrtest.Pages(t, doc, 150)[0], 0.5, 1), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	clean, codes, complete := ocr.CleanPage(dir, scan)
-	if clean == scan || len(codes) != 1 || !complete || filepath.Ext(clean) != ".pgm" {
-		t.Fatalf("cleaned to %s, codes %q (complete %v); want a PGM copy without the footer's code", clean, codes, complete)
+	clean, codes, complete, err := ocr.CleanPage(context.Background(), dir, scan)
+	if err != nil || clean == scan || len(codes) != 1 || !complete || filepath.Ext(clean) != ".pgm" {
+		t.Fatalf("cleaned to %s, codes %q (complete %v), %v; want a PGM copy without the footer's code", clean, codes, complete, err)
 	}
 	data, err := os.ReadFile(clean)
 	if err != nil {

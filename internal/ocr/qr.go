@@ -3,6 +3,7 @@ package ocr
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -11,6 +12,7 @@ import (
 	"math"
 	"os"
 
+	"github.com/chancery/chancery/internal/budget"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
@@ -47,21 +49,41 @@ var errTooManyCodes = errors.New("ocr: too many QR codes on one page")
 // QR codes it found. complete is false when the image was not searched for codes to the end
 // (see Reading.CodesUnread). Only PNG and JPEG images are cleaned: a TIFF may hold several
 // pages, which Tesseract reads and Go's decoder would drop.
-func cleanPage(dir, path string) (clean string, codes []string, complete bool) {
-	gray := grayPage(path)
+//
+// Decoding, searching and painting a page of 12 million pixels takes seconds, and the page
+// comes from anyone: the work looks at ctx's time budget as it goes (while the image is
+// decoded, at each candidate pattern and each search of the QR code detector, at each row and
+// every few hundred pixels of the rules' search), and once it is spent stops with an error
+// wrapping budget.ErrExceeded, and nothing else.
+func cleanPage(ctx context.Context, dir, path string) (clean string, codes []string, complete bool, err error) {
+	b := budget.New(ctx)
+	gray, err := grayPage(b, path)
+	if err != nil {
+		return path, nil, false, err
+	}
 	if gray == nil {
-		return path, nil, false
+		return path, nil, false, nil
 	}
 	// A search for QR codes given up still leaves the rules to paint; a code it painted
 	// before giving up was found and decoded.
-	codes, err := blankQRCodes(gray)
+	codes, err = blankQRCodes(b, gray)
+	if errors.Is(err, budget.ErrExceeded) {
+		return path, nil, false, err
+	}
 	complete = err == nil
-	if rules := blankRules(gray); len(codes) == 0 && !rules {
-		return path, codes, complete
+	rules, err := blankRules(b, gray)
+	if err != nil {
+		return path, nil, false, err
+	}
+	if len(codes) == 0 && !rules {
+		return path, codes, complete, nil
+	}
+	if err := b.Check(); err != nil {
+		return path, nil, false, err
 	}
 	f, err := os.CreateTemp(dir, "clean-*.pgm")
 	if err != nil {
-		return path, codes, complete
+		return path, codes, complete, nil
 	}
 	defer f.Close()
 	// Tesseract decodes the copy at once, from the temporary directory: it is written fast
@@ -69,9 +91,9 @@ func cleanPage(dir, path string) (clean string, codes []string, complete bool) {
 	// even at png.BestSpeed, was half the cleaning's time, and Tesseract reads the same
 	// pixels, and the same text, from both: TestCleanPageAsPGM).
 	if err := writePGM(f, gray); err != nil {
-		return path, codes, complete
+		return path, codes, complete, nil
 	}
-	return f.Name(), codes, complete
+	return f.Name(), codes, complete, nil
 }
 
 // writePGM writes img as a binary PGM (P5) of 8-bit grey levels, without a resolution (as
@@ -90,42 +112,84 @@ func writePGM(w io.Writer, img *image.Gray) error {
 }
 
 // grayPage decodes the image at path in grey, or returns nil for an image that is not a
-// PNG or a JPEG, is over maxBlankPixels, or cannot be decoded.
-func grayPage(path string) *image.Gray {
+// PNG or a JPEG, is over maxBlankPixels, or cannot be decoded. It fails only when b is spent,
+// which it looks at before each read of the decoder (of 4 KiB of the file at most) and
+// each band of rows it turns to grey (toGray).
+func grayPage(b *budget.Budget, path string) (*image.Gray, error) {
+	if err := b.Check(); err != nil {
+		return nil, err
+	}
 	data, err := os.ReadFile(path)
 	if err != nil || (Kind(data) != PNG && Kind(data) != JPEG) {
-		return nil
+		return nil, nil
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || int64(cfg.Width)*int64(cfg.Height) > maxBlankPixels {
-		return nil
+		return nil, nil
 	}
-	img, _, err := image.Decode(bytes.NewReader(data))
+	img, _, err := image.Decode(budgetReader{bytes.NewReader(data), b})
 	if err != nil {
-		return nil
+		return nil, b.Check()
 	}
-	gray, ok := img.(*image.Gray)
-	if !ok {
-		gray = image.NewGray(img.Bounds())
-		draw.Draw(gray, gray.Bounds(), img, img.Bounds().Min, draw.Src)
+	return toGray(b, img)
+}
+
+// toGray returns img in grey: img itself if it is grey, else a copy, turned to grey (half a
+// second for 12 million pixels of a colour JPEG) grayBand rows at a time, each after a look
+// at b. It fails only when b is spent.
+func toGray(b *budget.Budget, img image.Image) (*image.Gray, error) {
+	if gray, ok := img.(*image.Gray); ok {
+		return gray, nil
 	}
-	return gray
+	bounds := img.Bounds()
+	gray := image.NewGray(bounds)
+	for y := bounds.Min.Y; y < bounds.Max.Y; y += grayBand {
+		if err := b.Check(); err != nil {
+			return nil, err
+		}
+		band := image.Rect(bounds.Min.X, y, bounds.Max.X, min(y+grayBand, bounds.Max.Y))
+		draw.Draw(gray, band, img, band.Min, draw.Src)
+	}
+	return gray, nil
+}
+
+// grayBand is how many rows toGray turns to grey between two looks at the budget.
+const grayBand = 64
+
+// budgetReader is r, read only while b is not spent: a decoder reading from it stops with
+// b's error at its next read once the budget is spent.
+type budgetReader struct {
+	r io.Reader
+	b *budget.Budget
+}
+
+func (r budgetReader) Read(p []byte) (int, error) {
+	if err := r.b.Check(); err != nil {
+		return 0, err
+	}
+	return r.r.Read(p)
 }
 
 // blankQRCodes paints white the QR codes found on img, each with a margin of one module,
 // and returns their contents in the order found. The page comes from anyone: a search the
 // detector abandons (errTooManyCandidates), a panic of the detector on it, or a page with
 // more than maxCodes codes (errTooManyCodes) is reported as an error, with the codes found
-// before (cleanPage keeps them painted).
-func blankQRCodes(img *image.Gray) (codes []string, err error) {
+// before (cleanPage keeps them painted). So is the time budget b once spent (an error
+// wrapping budget.ErrExceeded): it is looked at before and after the page is binarized,
+// before each search and at each candidate pattern the detector finds. (What the detector
+// does between two candidates, a pass over the page's rows, cannot be stopped.)
+func blankQRCodes(b *budget.Budget, img *image.Gray) (codes []string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("ocr: searching a page for QR codes: %v", r)
-			if r == errTooManyCandidates {
-				err = errTooManyCandidates
+			if e, ok := r.(error); ok && (e == errTooManyCandidates || errors.Is(e, budget.ErrExceeded)) {
+				err = e
 			}
 		}
 	}()
+	if err := b.Check(); err != nil {
+		return nil, err
+	}
 	// The detector compares every three candidate finder patterns, and a page can be drawn
 	// full of them (a grid of 9 million pixels took it a minute): past maxCandidates, the
 	// search is abandoned, by a panic from its callback. Each search for one more code
@@ -136,6 +200,9 @@ func blankQRCodes(img *image.Gray) (codes []string, err error) {
 			if candidates++; candidates > maxCandidates {
 				panic(errTooManyCandidates)
 			}
+			if err := b.Check(); err != nil {
+				panic(err)
+			}
 		}),
 		// Every third row, not every (3/388)th of the page's height: a finder pattern's
 		// centre is three modules high, and a footer's code at 150 dpi has modules of
@@ -143,8 +210,8 @@ func blankQRCodes(img *image.Gray) (codes []string, err error) {
 		// a code a phone reads would go unread (and unjudged).
 		gozxing.DecodeHintType_TRY_HARDER: true,
 	}
-	b := img.Bounds()
-	src, err := gozxing.NewPlanarYUVLuminanceSource(img.Pix, img.Stride, b.Dy(), 0, 0, b.Dx(), b.Dy(), false)
+	bounds := img.Bounds()
+	src, err := gozxing.NewPlanarYUVLuminanceSource(img.Pix, img.Stride, bounds.Dy(), 0, 0, bounds.Dx(), bounds.Dy(), false)
 	if err != nil {
 		return nil, nil
 	}
@@ -157,6 +224,9 @@ func blankQRCodes(img *image.Gray) (codes []string, err error) {
 		return nil, nil
 	}
 	for {
+		if err := b.Check(); err != nil {
+			return codes, err
+		}
 		candidates = 0
 		r, err := detector.NewDetector(matrix).Detect(hints)
 		if err != nil {
@@ -166,7 +236,7 @@ func blankQRCodes(img *image.Gray) (codes []string, err error) {
 		if err != nil {
 			break
 		}
-		area := codeArea(r.GetPoints(), r.GetBits().GetWidth()).Intersect(image.Rect(0, 0, b.Dx(), b.Dy()))
+		area := codeArea(r.GetPoints(), r.GetBits().GetWidth()).Intersect(image.Rect(0, 0, bounds.Dx(), bounds.Dy()))
 		if area.Empty() {
 			break
 		}
@@ -175,7 +245,7 @@ func blankQRCodes(img *image.Gray) (codes []string, err error) {
 			return codes, errTooManyCodes
 		}
 		codes = append(codes, res.GetText())
-		draw.Draw(img, area.Add(b.Min), image.White, image.Point{}, draw.Src)
+		draw.Draw(img, area.Add(bounds.Min), image.White, image.Point{}, draw.Src)
 		// The code is gone from the binarized page too, so the next search finds another.
 		for y := area.Min.Y; y < area.Max.Y; y++ {
 			for x := area.Min.X; x < area.Max.X; x++ {

@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"image"
 	"image/color"
@@ -81,7 +82,7 @@ func TestBlankQRCodes(t *testing.T) {
 		if dark(img, code) == 0 {
 			t.Fatalf("%v°: no QR code drawn", degrees)
 		}
-		if codes, err := blankQRCodes(img); !slices.Equal(codes, []string{url}) || err != nil {
+		if codes, err := blankQRCodes(nil, img); !slices.Equal(codes, []string{url}) || err != nil {
 			t.Fatalf("%v°: codes read %q, %v; want the page's", degrees, codes, err)
 		}
 		if n := dark(img, image.Rect(396, 496, 516, 616)); n != 0 {
@@ -95,7 +96,7 @@ func TestBlankQRCodes(t *testing.T) {
 		}
 	}
 	img := page(t, 400, 400, "x", 0, 0, 0, 0, image.Rect(10, 10, 300, 30))
-	if codes, err := blankQRCodes(img); codes != nil || err != nil || dark(img, img.Bounds()) != 290*20 {
+	if codes, err := blankQRCodes(nil, img); codes != nil || err != nil || dark(img, img.Bounds()) != 290*20 {
 		t.Errorf("a page without a QR code was changed (codes %q, %v)", codes, err)
 	}
 }
@@ -109,7 +110,7 @@ func TestBlankQRCodesSmall(t *testing.T) {
 	missed := 0
 	for dy := range 13 {
 		img := page(t, 1241, 1754, url, 130, 1580+dy, 3, 0)
-		if codes, err := blankQRCodes(img); !slices.Equal(codes, []string{url}) || err != nil {
+		if codes, err := blankQRCodes(nil, img); !slices.Equal(codes, []string{url}) || err != nil {
 			missed++
 			t.Logf("code %d rows lower: read %q, %v", dy, codes, err)
 		}
@@ -133,13 +134,13 @@ func TestBlankQRCodesSeveral(t *testing.T) {
 		}
 		return img
 	}
-	got, err := blankQRCodes(codes(3))
+	got, err := blankQRCodes(nil, codes(3))
 	slices.Sort(got)
 	want := slices.Sorted(slices.Values(contents[:3]))
 	if !slices.Equal(got, want) || err != nil {
 		t.Errorf("three codes: read %q, %v; want %q", got, err, want)
 	}
-	got, err = blankQRCodes(codes(5))
+	got, err = blankQRCodes(nil, codes(5))
 	if len(got) != maxCodes || !errors.Is(err, errTooManyCodes) {
 		t.Errorf("five codes: read %q, %v; want %d and the search ended", got, err, maxCodes)
 	}
@@ -171,7 +172,7 @@ func TestBlankQRCodesGivesUp(t *testing.T) {
 		}
 	}
 	before := bytes.Clone(img.Pix)
-	if codes, err := blankQRCodes(img); codes != nil || !errors.Is(err, errTooManyCandidates) {
+	if codes, err := blankQRCodes(nil, img); codes != nil || !errors.Is(err, errTooManyCandidates) {
 		t.Errorf("a page of finder patterns: codes %q, %v; want the search given up", codes, err)
 	}
 	if !bytes.Equal(img.Pix, before) {
@@ -197,8 +198,8 @@ func BenchmarkCleanPage(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		out, _, _ := cleanPage(dir, path)
-		if out == path {
+		out, _, _, err := cleanPage(context.Background(), dir, path)
+		if out == path || err != nil {
 			b.Fatal("no QR code found")
 		}
 		os.Remove(out)
@@ -217,7 +218,7 @@ func FuzzBlankQRCodes(f *testing.F) {
 		}
 		h := len(pix) / w
 		img := &image.Gray{Pix: bytes.Clone(pix[:w*h]), Stride: w, Rect: image.Rect(0, 0, w, h)}
-		if codes, err := blankQRCodes(img); codes == nil && err == nil && !bytes.Equal(img.Pix, pix[:w*h]) {
+		if codes, err := blankQRCodes(nil, img); codes == nil && err == nil && !bytes.Equal(img.Pix, pix[:w*h]) {
 			t.Error("no code found, but the page changed")
 		}
 	})
@@ -248,7 +249,10 @@ func TestCleanPageFormats(t *testing.T) {
 		if err := os.WriteFile(path, c.data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		got, codes, complete := cleanPage(dir, path)
+		got, codes, complete, err := cleanPage(context.Background(), dir, path)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
 		if (got != path) != c.painted {
 			t.Errorf("%s: read from %s, want painted %v", name, got, c.painted)
 		}

@@ -3,6 +3,8 @@ package ocr
 import (
 	"image"
 	"slices"
+
+	"github.com/chancery/chancery/internal/budget"
 )
 
 // A letter's layout draws rules: under the letterhead, above the footer, a table's borders.
@@ -25,12 +27,14 @@ func ruleThickness(w int) int { return max(3, w/350) }
 const darkLevel = 128
 
 // blankRules paints white the rules of img (see above) and reports whether it found any.
-func blankRules(img *image.Gray) bool {
-	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
+// It looks at the time budget b at each row and every few hundred pixels of a group (a page
+// of noise is one group of millions), and once b is spent stops with its error, the rules
+// found before painted.
+func blankRules(b *budget.Budget, img *image.Gray) (bool, error) {
+	w, h := img.Bounds().Dx(), img.Bounds().Dy()
 	minLen, thick := w/12, ruleThickness(w)
 	if minLen < 40 {
-		return false
+		return false, nil
 	}
 	at := func(x, y int) *uint8 { return &img.Pix[y*img.Stride+x] }
 	seen := make([]bool, w*h)
@@ -39,6 +43,9 @@ func blankRules(img *image.Gray) bool {
 	// Row by row, a light pixel first (most of a page): under the race detector, which
 	// checks every access to memory, the test for it was most of the search.
 	for y0 := range h {
+		if err := b.Check(); err != nil {
+			return found, err
+		}
 		for x0, v := range img.Pix[y0*img.Stride : y0*img.Stride+w] {
 			start := y0*w + x0
 			if v >= darkLevel || seen[start] {
@@ -52,6 +59,9 @@ func blankRules(img *image.Gray) bool {
 			keep := true
 			minX, maxX := w, -1
 			for len(stack) > 0 {
+				if err := b.Tick(); err != nil {
+					return found, err
+				}
 				p := int(stack[len(stack)-1])
 				stack = stack[:len(stack)-1]
 				if keep {
@@ -104,5 +114,5 @@ func blankRules(img *image.Gray) bool {
 			}
 		}
 	}
-	return found
+	return found, nil
 }

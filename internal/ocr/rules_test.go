@@ -54,8 +54,8 @@ func TestBlankRules(t *testing.T) {
 	alone := image.Rect(800, 600, 820, 630)
 	fill(img, alone)
 
-	if !blankRules(img) {
-		t.Fatal("no rule found")
+	if found, err := blankRules(nil, img); !found || err != nil {
+		t.Fatalf("no rule found (%v)", err)
 	}
 	if n := dark(img, image.Rect(0, 90, w, 230)); n != 0 {
 		t.Errorf("%d dark pixels left of the two rules", n)
@@ -90,7 +90,7 @@ func FuzzBlankRules(f *testing.F) {
 		}
 		h := len(pix) / w
 		img := &image.Gray{Pix: bytes.Clone(pix[:w*h]), Stride: w, Rect: image.Rect(0, 0, w, h)}
-		blankRules(img)
+		blankRules(nil, img)
 		for i, v := range img.Pix {
 			if v != pix[i] && (pix[i] >= darkLevel || v != 0xff) {
 				t.Fatalf("pixel %d went from %d to %d", i, pix[i], v)

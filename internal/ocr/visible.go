@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -51,14 +52,20 @@ func VisibleCodes(ctx context.Context, data []byte) ([]string, error) {
 			return err
 		}
 		slices.Sort(pages) // pdftoppm pads page numbers to one width
+		b := budget.New(ctx)
 		for _, page := range pages {
-			if err := ctx.Err(); err != nil {
+			gray, err := grayPage(b, page)
+			if err != nil {
 				return err
 			}
-			if gray := grayPage(page); gray != nil {
-				found, _ := blankQRCodes(gray)
-				codes = appendNew(codes, found...)
+			if gray == nil {
+				continue
 			}
+			found, err := blankQRCodes(b, gray)
+			if errors.Is(err, budget.ErrExceeded) {
+				return err
+			}
+			codes = appendNew(codes, found...)
 		}
 		return nil
 	})
@@ -112,12 +119,12 @@ func withPDF(ctx context.Context, data []byte, program string, f func(ctx contex
 	}
 	dir, err := os.MkdirTemp("", "chancery-"+program+"-")
 	if err != nil {
-		return err
+		return noPath(err)
 	}
 	defer os.RemoveAll(dir)
 	in := filepath.Join(dir, "released.pdf")
 	if err := os.WriteFile(in, data, 0o600); err != nil {
-		return err
+		return noPath(err)
 	}
 	return f(ctx, prog, dir, in)
 }
