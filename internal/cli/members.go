@@ -149,7 +149,10 @@ receives the token.`,
 		Long: `Issue a member a new bearer token, for a lost or leaked one. The old token stops working at
 once, and so do the member's web sessions, 'chancery login' tokens and password (anyone
 holding the old token could have set one): the member sets a password again with the new
-token. The token is printed once, on the last line; the registry keeps only its hash.
+token. For another member than yourself, their approvals of letters not yet released no
+longer count (whoever held the old token may have given them: they approve again) and their
+changes waiting for a second admin are refused. The token is printed once, on the last line;
+the registry keeps only its hash.
 For another member than yourself, under a policy with 'two_admins: true', it proposes the
 change instead (exit status 4): a second admin carries it out with 'chancery change approve',
 and receives the token.`,
@@ -191,6 +194,13 @@ func memberErr(err error, name string) error {
 		return withHint(err, "ask another admin")
 	}
 	return err
+}
+
+// conflictOver reports whether err is the registry's bare refusal of something that exists
+// already ("add member rita: conflict"), which says no more than that.
+func conflictOver(err error) bool {
+	var ae *client.APIError
+	return errors.As(err, &ae) && ae.Status == 409 && strings.HasSuffix(ae.Message, ": conflict")
 }
 
 // activeKeys counts a member's signer keys that are not revoked.

@@ -368,6 +368,9 @@ var _ = table(func() Translations {
 		"the approval by %s does not count: %s is disabled": {
 			"l'approbation de %s ne compte pas : %s est désactivé",
 			"موافقة %s لا تُحتسب: %s معطَّل"},
+		"the approval by %s does not count: %s was given a new token since; %s approves again to count": {
+			"l'approbation de %s ne compte pas : %s a reçu un nouveau jeton depuis ; %s approuve à nouveau pour qu'elle compte",
+			"موافقة %s لا تُحتسب: مُنح %s رمزًا جديدًا بعدها؛ يوافق %s من جديد لكي تُحتسب"},
 		"the approval by %s does not count: %s was disabled since; %s approves again to count": {
 			"l'approbation de %s ne compte pas : %s a été désactivé depuis ; %s approuve à nouveau pour qu'elle compte",
 			"موافقة %s لا تُحتسب: عُطِّل %s بعدها؛ يوافق %s من جديد لكي تُحتسب"},

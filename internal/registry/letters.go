@@ -778,6 +778,8 @@ func (r *Registry) gatherRows(ctx context.Context, tx *store.Tx, l *store.Letter
 			switch {
 			case ap.Role == rolesTakenRole:
 				ev.notes = append(ev.notes, i18n.Msg("the approval by %s does not count: %s's roles were taken away since; %s approves again to count", m.Name, m.Name, m.Name))
+			case ap.Role == newTokenRole:
+				ev.notes = append(ev.notes, i18n.Msg("the approval by %s does not count: %s was given a new token since; %s approves again to count", m.Name, m.Name, m.Name))
 			case m.Disabled():
 				ev.notes = append(ev.notes, i18n.Msg("the approval by %s does not count: %s is disabled", m.Name, m.Name))
 			default:

@@ -395,17 +395,22 @@ func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*Me
 	return r.Member(ctx, a, name)
 }
 
-// voidedRole and rolesTakenRole are the role column of the decision rows voidApprovals
-// records when a member is disabled, and when an admin or an identity provider's sign-in
-// takes their reviewer role or leaves them no role: not roles anyone holds (role names have
-// no parentheses), they tell the rows from a reviewer's rejection.
+// voidedRole, rolesTakenRole and newTokenRole are the role column of the decision rows
+// voidApprovals records when a member is disabled, when an admin or an identity provider's
+// sign-in takes their reviewer role or leaves them no role, and when an admin gives them a
+// new token: not roles anyone holds (role names have no parentheses), they tell the rows from
+// a reviewer's rejection. (A build older than newTokenRole reads its rows as rejections: the
+// approval does not count there either.)
 const (
 	voidedRole     = "(disabled)"
 	rolesTakenRole = "(no role)"
+	newTokenRole   = "(new token)"
 )
 
 // voided reports whether role marks a decision row of voidApprovals.
-func voided(role string) bool { return role == voidedRole || role == rolesTakenRole }
+func voided(role string) bool {
+	return role == voidedRole || role == rolesTakenRole || role == newTokenRole
+}
 
 // voidApprovals records, in the transaction that disables m (role voidedRole) or takes their
 // reviewer role or last role away (rolesTakenRole), that every approval m stands by on
@@ -416,8 +421,11 @@ func voided(role string) bool { return role == voidedRole || role == rolesTakenR
 // account. Released letters keep their approvals.
 func (r *Registry) voidApprovals(ctx context.Context, tx *store.Tx, a Actor, m *store.Member, role string) error {
 	why := m.Name + " was disabled"
-	if role == rolesTakenRole {
+	switch role {
+	case rolesTakenRole:
 		why = m.Name + "'s roles were taken away"
+	case newTokenRole:
+		why = m.Name + " was given a new token"
 	}
 	// Only the decisions on letters not released: the approvals of a reviewer's years of
 	// released letters are not read in the writer's transaction.
@@ -573,7 +581,12 @@ func endCredentials(ctx context.Context, tx *store.Tx, m *store.Member) (int64, 
 }
 
 // IssueToken gives the member name a new token and returns it, shown once (admins): their old
-// token stops working at once, and so do their sessions and password (endCredentials).
+// token stops working at once, and so do their sessions and password (endCredentials). A new
+// token another admin issues answers a leaked one, so what the old one may have been used for
+// by someone else is undone as a disabling undoes it: their approvals of letters not yet
+// released no longer count (voidApprovals, newTokenRole: they approve again), and the changes
+// they proposed that wait for a second admin are refused. An admin's own new token (a routine
+// renewal) undoes nothing; one who fears their token leaked asks another admin for it.
 func (r *Registry) IssueToken(ctx context.Context, a Actor, name string) (string, error) {
 	name = nfc(name) // as member names are stored
 	if err := a.require(RoleAdmin); err != nil {
@@ -609,6 +622,14 @@ func (r *Registry) IssueToken(ctx context.Context, a Actor, name string) (string
 		n, err := endCredentials(ctx, tx, m)
 		if err != nil {
 			return err
+		}
+		if !own {
+			if err := r.voidApprovals(ctx, tx, a, m, newTokenRole); err != nil {
+				return err
+			}
+			if err := r.refuseChangesBy(ctx, tx, a, m, name+" was given a new token"); err != nil {
+				return err
+			}
 		}
 		return r.audit(ctx, tx, a, "member.token", "", fmt.Sprintf("%s, %d sessions ended, password removed", name, n))
 	})

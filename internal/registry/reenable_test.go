@@ -83,3 +83,40 @@ func TestApprovalByMemberDisabledMeanwhileRefused(t *testing.T) {
 		t.Fatalf("released on an approval made while its giver was disabled: %v", err)
 	}
 }
+
+// TestApprovalBeforeNewTokenVoided: an admin gives a member a new token in answer to a leaked
+// one. The old token stopped working, with its sessions and password, but the approvals given
+// with it, perhaps by whoever held it, still counted, and a letter was released on them. They
+// are now voided as a disabling voids them: the gate says why, the member approves again if
+// they still mean it. Their changes waiting for a second admin are refused too.
+func TestApprovalBeforeNewTokenVoided(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	ref := o.letter(t, "Dear Minister,\n\nThe forces will be repositioned.")
+	o.approve(t, ref)
+	if err := o.sign(t, ref); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := o.r.IssueToken(ctx, o.admin, "rita")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rita := o.actor(t, tok)
+	v, err := o.r.Letter(ctx, rita, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Decision == nil || !slices.ContainsFunc(v.Decision.Notes, func(n string) bool { return strings.Contains(n, "rita was given a new token since") }) {
+		t.Errorf("the decision does not say why rita's approval does not count: %+v", v.Decision)
+	}
+	var gate *GateError
+	if _, err := o.r.Release(ctx, o.officer, ref); !errors.As(err, &gate) {
+		t.Fatalf("released on an approval given with the token rita was given a new one for: %v", err)
+	}
+	if err := o.r.Approve(ctx, rita, ref, "", "still agreed"); err != nil {
+		t.Fatalf("approving again with the new token: %v", err)
+	}
+	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
+		t.Fatalf("release on the new approval: %v", err)
+	}
+}
