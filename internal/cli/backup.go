@@ -152,6 +152,10 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	// A backup inside the directory would be in the next one, with its staging copy of the
 	// database: each backup holding every earlier one.
 	outDir, err := filepath.EvalSymlinks(filepath.Dir(out))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, withHint(fmt.Errorf("backup: the directory of %s does not exist", out),
+			"create it first (mkdir -p %s), or pass --out a file in an existing directory", filepath.Dir(out))
+	}
 	if err == nil {
 		outDir, err = filepath.Abs(outDir)
 	}

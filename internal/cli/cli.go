@@ -64,6 +64,12 @@ func run(root *cobra.Command, args []string, stdout, stderr io.Writer) int {
 	held := &heldWarnings{}
 	root.SetContext(context.WithValue(context.Background(), heldWarningsKey{}, held))
 	c, err := root.ExecuteC()
+	if err == nil && c != nil {
+		if name := strayCommand(c); name != "" {
+			err = unknownCommand(c, name)
+		}
+	}
+	err = oneLineUnknownCommand(c, err)
 	if err == nil {
 		held.flush(stderr)
 		return ExitOK
@@ -145,6 +151,7 @@ func newRoot() *cobra.Command {
 	root.AddCommand(witnessCmd)
 	addCompletions(root, rm)
 	addExamples(root)
+	strictHelp(root)
 	return root
 }
 
@@ -173,6 +180,13 @@ Every command but init, serve and log is a client of the server: it reads CHANCE
 	root.SetVersionTemplate("chancery {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return withHint(err, "see '%s --help'", c.CommandPath())
+	})
+	help := root.HelpFunc()
+	root.SetHelpFunc(func(c *cobra.Command, args []string) {
+		if strayCommand(c) != "" {
+			return // run reports the unknown command, with exit status 2
+		}
+		help(c, args)
 	})
 	def := os.Getenv("CHANCERY_DATA")
 	if def == "" {

@@ -163,6 +163,41 @@ func checkOutDir(dir string) error {
 	return os.Remove(f.Name())
 }
 
+// checkOutFile makes sure, before a command asks the registry for the file it writes as name
+// (a draft copy, a preview, a trust root), that name is free and that its directory is one
+// this process can write into: the registry records a draft copy or a preview as it makes
+// it, and a copy recorded but never written would stand in the audit trail as handed out.
+func checkOutFile(name string) error {
+	if _, err := os.Lstat(name); err == nil {
+		return withHint(fmt.Errorf("%s already exists: nothing was written", name), "choose another --out: a file is never overwritten")
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("--out %s: %w", name, err)
+	}
+	return checkDirOf(name)
+}
+
+// checkDirOf makes sure that the directory of the file name exists and that this process can
+// write into it, before anything is asked or recorded.
+func checkDirOf(name string) error {
+	dir := filepath.Dir(name)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return withHint(fmt.Errorf("%s: the directory %s does not exist: nothing was written", name, dir),
+			"create it first (mkdir -p %s), or pass --out a file in an existing directory", dir)
+	case err != nil:
+		return fmt.Errorf("%s: %w", name, err)
+	case !fi.IsDir():
+		return withHint(fmt.Errorf("%s: %s is not a directory: nothing was written", name, dir), "pass --out a file in a directory")
+	}
+	f, err := os.CreateTemp(dir, ".chancery-write-check-*")
+	if err != nil {
+		return withHint(fmt.Errorf("%s: the directory %s is not writable: %w", name, dir, err), "pass --out a file in a directory you can write to")
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
 // checkFree fails if any of names exists: released files and seals are never overwritten.
 func checkFree(names ...string) error {
 	for _, n := range names {

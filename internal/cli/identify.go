@@ -68,7 +68,7 @@ shown only to members with a role, who set CHANCERY_TOKEN; the public, without a
 "not an official letter of this office"), unknown.
 
 Exit status: 0 valid; 1 any other outcome; 2 identification could not be done.`,
-		Example: `  chancery identify leaked-photo-ocr.txt --text
+		Example: `  chancery identify --text leaked-photo-ocr.txt
   chancery identify scanned-letter.jpg
   chancery identify --text ocr-output.txt --scan
   xclip -o | chancery identify --text -
@@ -139,13 +139,16 @@ func identifyInput(c *cobra.Command, textFile string, args []string) (read ocr.R
 		return ocr.Reading{Text: string(b)}, false, nil, false, err
 	case textFile != "":
 		b, err := readBounded(textFile)
+		if err != nil {
+			err = fmt.Errorf("text file: %w", err)
+		}
 		return ocr.Reading{Text: string(b)}, false, nil, false, err
 	case len(args) == 0:
 		return ocr.Reading{}, false, nil, false, withHint(errors.New("nothing to identify"), "chancery identify FILE, or chancery identify --text - to read standard input")
 	}
 	b, err := readBounded(args[0])
 	if err != nil {
-		return ocr.Reading{}, false, nil, false, err
+		return ocr.Reading{}, false, nil, false, fmt.Errorf("file to identify: %w", err)
 	}
 	kind := ocr.Kind(b)
 	if kind == "" || kind == ocr.PDF {

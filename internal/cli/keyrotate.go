@@ -63,6 +63,9 @@ the next rotation removes every office-<id>.key that the office's key history do
   chancery trust export --out trust.json`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := localOnly(c); err != nil {
+				return err
+			}
 			d, err := openDir(g.data)
 			if err != nil {
 				return err
@@ -201,6 +204,18 @@ var rotateStep = func(string) {}
 // addKeyRotate adds 'rotate' to root's key command. 'rotate office' and 'rotate pdf-cert'
 // work on the data directory; 'rotate signer' is a client of the server, as the key
 // command's others are.
+// localOnly refuses --url, which c, a command of the data directory under 'chancery key'
+// (whose other commands ask a registry), takes from its parent but does not use: given, it
+// would rotate the keys of whatever office --data names, ./chancery-data by default, rather
+// than the registry's at that address.
+func localOnly(c *cobra.Command) error {
+	if !c.Flags().Changed("url") {
+		return nil
+	}
+	return withHint(fmt.Errorf("%s works on the data directory (--data), with its server stopped: it takes no --url", c.CommandPath()),
+		"run it on the registry's machine: %s --data DIR", c.CommandPath())
+}
+
 func addKeyRotate(root *cobra.Command, g *globals, rm *remote) {
 	for _, c := range root.Commands() {
 		if c.Name() == "key" {

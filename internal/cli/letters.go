@@ -37,7 +37,11 @@ receives the token.`,
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			tok, err := cl.AddMember(ctx(c), args[0], splitList(roles))
 			if err != nil {
-				return err
+				if conflictOver(err) {
+					name := printable(args[0])
+					return withHint(err, "a member named %s exists already ('chancery member show %s'); for a new token, 'chancery member token %s'", name, name, name)
+				}
+				return memberErr(err, args[0])
 			}
 			if addJSON {
 				return writeJSON(c.OutOrStdout(), map[string]any{"name": args[0], "roles": splitList(roles), "token": tok})
@@ -81,6 +85,9 @@ your machine: 'chancery sign' signs locally and uploads only the signature. The 
 comes from CHANCERY_PASSPHRASE_FILE, CHANCERY_PASSPHRASE or a prompt.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := checkDirOf(out); err != nil {
+				return err // before the passphrase is typed, twice, for nothing
+			}
 			pass, err := keys.NewPassphrase("passphrase for the new key: ", os.Stdin, c.ErrOrStderr())
 			if err != nil {
 				return newPassphraseHint(err)
@@ -109,7 +116,7 @@ comes from CHANCERY_PASSPHRASE_FILE, CHANCERY_PASSPHRASE or a prompt.`,
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			b, err := readLimited(args[0], maxKeyFile)
 			if err != nil {
-				return err
+				return withHint(fmt.Errorf("public key file: %w", err), "pass the .pub file that 'chancery key new' wrote")
 			}
 			pub, _, err := keys.ParsePublic(b)
 			if err != nil {
@@ -117,6 +124,9 @@ comes from CHANCERY_PASSPHRASE_FILE, CHANCERY_PASSPHRASE or a prompt.`,
 			}
 			id, idx, err := cl.RegisterKey(ctx(c), pub)
 			if err != nil {
+				if conflictOver(err) && strings.Contains(err.Error(), "add signer key ") {
+					return withHint(err, "this key is registered already, perhaps revoked since: a key is registered once ('chancery member show NAME' lists the keys); for a new key, 'chancery key new'")
+				}
 				return err
 			}
 			fmt.Fprintf(c.OutOrStdout(), "registered key %s (log entry %d)\n", id, idx)
@@ -158,7 +168,7 @@ func newPassphraseHint(err error) error {
 func readUpload(path string) (client.File, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return client.File{}, err
+		return client.File{}, fmt.Errorf("letter file: %w", err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
@@ -483,12 +493,26 @@ func releasedName(ref, fileName string) string {
 // (exclfile.Create): a command killed while it writes leaves no torn file under the name,
 // but on a file system without hard links (a FAT stick), where it is written in place.
 func writeNew(name string, data []byte) error {
-	return exclfile.CreateAnywhere(name, data, 0o600)
+	return writeError(name, exclfile.CreateAnywhere(name, data, 0o600))
 }
 
 // writePublic writes a file that must not exist yet and that anyone may read: a trust root.
 func writePublic(name string, data []byte) error {
-	return exclfile.CreateAnywhere(name, data, 0o644)
+	return writeError(name, exclfile.CreateAnywhere(name, data, 0o644))
+}
+
+// writeError says why the new file name could not be written in the user's terms: the
+// temporary file beside it that exclfile links into place is no name they gave.
+func writeError(name string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return fmt.Errorf("%s already exists: nothing was written", name)
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s: the directory %s does not exist: nothing was written", name, filepath.Dir(name))
+	case err != nil:
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
 }
 
 func newWithdraw(rm *remote, supersede bool) *cobra.Command {
@@ -549,6 +573,9 @@ func newDraft(rm *remote) *cobra.Command {
 		Short: "Export the latest version as a recorded coordination draft (it verifies as a draft)",
 		Args:  cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			if err := checkOutFile(out); err != nil {
+				return err
+			}
 			d, err := cl.ExportDraft(ctx(c), args[0], recipient, version)
 			if err != nil {
 				return converterHint(err)
@@ -620,6 +647,9 @@ through a channel people already trust (the office's website, a printed notice).
 			}
 			if out == "-" {
 				_, err := c.OutOrStdout().Write(b)
+				return err
+			}
+			if err := checkOutFile(out); err != nil {
 				return err
 			}
 			if err := writePublic(out, b); err != nil {

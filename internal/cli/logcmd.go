@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
+	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
 	"github.com/spf13/cobra"
+	"golang.org/x/mod/sumdb/note"
 )
 
 func newLog(g *globals) *cobra.Command {
@@ -114,6 +115,24 @@ type logVerifyResult struct {
 	Consistent []int64 `json:"consistent"`
 }
 
+// keptCheckpoint reads the file of --checkpoint. A file that is not a checkpoint signed by
+// this log's key at all (another file, another log's checkpoint, a truncated copy) says
+// nothing about the log, so it stops verification (exit status 2) rather than making the
+// log "unsound" (1); a checkpoint of this log's key whose signature does not verify, as one
+// edited after signing, is left to the check, which fails.
+func keptCheckpoint(name string, v note.Verifier) ([]byte, error) {
+	b, err := readLimited(name, checkpoint.MaxSize)
+	if err != nil {
+		return nil, withHint(fmt.Errorf("--checkpoint: %w", err), "pass a checkpoint kept from this log: a saved GET /log/checkpoint, or what 'chancery log checkpoint' printed")
+	}
+	var bad *note.InvalidSignatureError
+	if _, _, err := checkpoint.Open(b, v); err != nil && !errors.As(err, &bad) {
+		return nil, withHint(fmt.Errorf("--checkpoint %s is not a checkpoint signed by the key of log %s: %w", name, v.Name(), err),
+			"pass a checkpoint kept from this log (a saved GET /log/checkpoint, or what 'chancery log checkpoint' printed), not another log's, and check --data")
+	}
+	return b, nil
+}
+
 func newLogVerify(g *globals) *cobra.Command {
 	var older []string
 	var asJSON bool
@@ -131,7 +150,9 @@ nothing was removed or rewritten since.
 --json prints {"origin", "size", "root", "consistent"} for a sound log; a failure is
 {"error": ...} on stderr, with the same exit status.
 
-Exit status: 0 the log is sound; 1 a check failed; 2 verification could not run.`,
+Exit status: 0 the log is sound; 1 a check failed (a kept checkpoint of the log's key that
+the log does not extend, or whose signature does not verify); 2 verification could not run
+(a --checkpoint FILE that is no checkpoint signed by the log's key, another log's, included).`,
 		Example: `  curl -s http://127.0.0.1:8080/log/checkpoint > old.checkpoint
   chancery log verify --checkpoint old.checkpoint`,
 		Args: cobra.NoArgs,
@@ -143,7 +164,7 @@ Exit status: 0 the log is sound; 1 a check failed; 2 verification could not run.
 			defer d.Close()
 			var kept [][]byte
 			for _, f := range older {
-				b, err := os.ReadFile(f)
+				b, err := keptCheckpoint(f, d.Verifier())
 				if err != nil {
 					return err
 				}

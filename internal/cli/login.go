@@ -126,19 +126,29 @@ type savedLogin struct {
 // savedToken returns the token 'chancery login' saved for the server at url, while it is
 // valid; empty otherwise. The other commands use it when CHANCERY_TOKEN is unset.
 func savedToken(url string) string {
-	path, err := loginFile()
-	if err != nil {
-		return ""
-	}
-	b, err := readLimited(path, maxSecret)
-	if err != nil {
-		return ""
-	}
-	var s savedLogin
-	if json.Unmarshal(b, &s) != nil || strings.TrimSuffix(s.URL, "/") != strings.TrimSuffix(url, "/") || !time.Now().Before(s.ExpiresAt) {
+	s := savedLoginFor(url)
+	if s == nil || !time.Now().Before(s.ExpiresAt) {
 		return ""
 	}
 	return s.Token
+}
+
+// savedLoginFor returns what 'chancery login' saved for the server at url, expired or not,
+// or nil.
+func savedLoginFor(url string) *savedLogin {
+	path, err := loginFile()
+	if err != nil {
+		return nil
+	}
+	b, err := readLimited(path, maxSecret)
+	if err != nil {
+		return nil
+	}
+	var s savedLogin
+	if json.Unmarshal(b, &s) != nil || strings.TrimSuffix(s.URL, "/") != strings.TrimSuffix(url, "/") {
+		return nil
+	}
+	return &s
 }
 
 func newLogin(rm *remote) *cobra.Command {

@@ -59,6 +59,9 @@ each.`,
   systemctl start chancery`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := localOnly(c); err != nil {
+				return err
+			}
 			d, err := openDir(g.data)
 			if err != nil {
 				return err

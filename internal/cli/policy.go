@@ -48,7 +48,7 @@ func compilePolicy(name string) (*policy.Policy, []byte, error) {
 	// A registry adopts no policy larger than this, so none is checked or tested either.
 	src, err := readLimited(name, registry.MaxPolicySize)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("policy file: %w", err)
 	}
 	p, err := policy.ParseFile(name, src)
 	if err != nil {
@@ -96,7 +96,7 @@ explain shows what a letter still needs.`,
 			}
 			cases, err := readLimited(args[1], maxCasesFile)
 			if err != nil {
-				return err
+				return fmt.Errorf("cases file: %w", err)
 			}
 			results, err := policy.RunCases(p, cases)
 			if err != nil {

@@ -22,6 +22,9 @@ took: verifying it answers draft. It never overwrites a file.`,
 		Example: `  chancery letter preview TFN-2026-000042 --out preview.pdf`,
 		Args:    cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			if err := checkOutFile(out); err != nil {
+				return err
+			}
 			doc, err := cl.Preview(ctx(c), args[0])
 			if err != nil {
 				return converterHint(err)

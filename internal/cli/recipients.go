@@ -33,6 +33,9 @@ the server runs with --webhook-allow-private.`,
 			nr.Name = args[0]
 			v, secret, err := cl.AddRecipient(ctx(c), nr)
 			if err != nil {
+				if conflictOver(err) {
+					return withHint(err, "a recipient named %s is in the directory already ('chancery recipient list'): choose another NAME", printable(nr.Name))
+				}
 				return err
 			}
 			if addJSON {
@@ -101,9 +104,12 @@ posted to it as JSON signed per Standard Webhooks (webhook-id, webhook-timestamp
 webhook-signature headers; HMAC-SHA256 with the secret printed once), with references and
 log indexes only. Failed deliveries are retried with backoff; 'chancery webhook log' shows
 them. Endpoints on loopback, link-local or private addresses are refused unless the server
-runs with --webhook-allow-private.`,
-		Example: `  chancery webhook add records --url https://records.tfn.example/hooks/chancery`,
-		Args:    cobra.ExactArgs(1),
+runs with --webhook-allow-private.
+
+--url is the endpoint's address here; the registry's is CHANCERY_URL or --registry.`,
+		Example: `  chancery webhook add records --url https://records.tfn.example/hooks/chancery
+  chancery webhook add records --url https://records.tfn.example/hooks/chancery --registry https://letters.tfn.example`,
+		Args: cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			secret, err := cl.AddWebhook(ctx(c), args[0], url)
 			if err != nil {
@@ -117,6 +123,9 @@ runs with --webhook-allow-private.`,
 	}
 	add.Flags().StringVar(&url, "url", "", "endpoint URL")
 	add.MarkFlagRequired("url")
+	// --url means the endpoint here, as in 'witness add': the registry is CHANCERY_URL or
+	// --registry, which an admin of another registry than the default had no flag for.
+	add.Flags().StringVar(&rm.url, "registry", defaultURL(), "registry URL (env CHANCERY_URL)")
 	list := &cobra.Command{
 		Use:     "list [--json]",
 		Short:   "List the webhook endpoints",

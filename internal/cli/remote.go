@@ -3,10 +3,13 @@ package cli
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -108,6 +111,11 @@ func (rm *remote) client(needToken bool) (*client.Client, error) {
 		tok = savedToken(rm.url) // from 'chancery login'
 	}
 	if needToken && tok == "" {
+		if s := savedLoginFor(rm.url); s != nil {
+			// A member who signs in through the office's provider has no token to set.
+			return nil, withHint(fmt.Errorf("no token: the sign-in of 'chancery login' to %s ended at %s", printable(redacted(rm.url)), humanTime(s.ExpiresAt)),
+				"sign in again with 'chancery login' (or set CHANCERY_TOKEN)")
+		}
 		return nil, withHint(errors.New("no token"), "set CHANCERY_TOKEN (or CHANCERY_TOKEN_FILE) to the token 'chancery init' or 'chancery member add' printed")
 	}
 	c, err := client.New(rm.url, tok)
@@ -161,15 +169,50 @@ func apiErr(err error) error {
 	case errors.Is(err, client.ErrRedirected):
 		return withHint(err, "if that address is the registry's own, set CHANCERY_URL (or --url) to it: the token is never sent on to another address")
 	case errors.Is(err, client.ErrUnreachable):
-		return withHint(err, "is 'chancery serve' running at CHANCERY_URL? (default http://127.0.0.1:8080)")
+		return withHint(err, "%s", unreachableHint(err))
 	case errors.As(err, &ae) && ae.Status == 401:
 		return withHint(err, "check CHANCERY_TOKEN")
 	case errors.As(err, &ae) && ae.Status == 429:
 		return withHint(err, "the registry limits how fast the public may ask: wait a minute, or ask with a member's token (CHANCERY_TOKEN), which is not limited")
 	case errors.As(err, &ae) && ae.Status == 422 && ae.Decision != nil:
 		return withHint(err, "see what the release still needs with 'chancery letter show REF'")
+	case errors.As(err, &ae) && notFromARegistry(ae) && ae.Status >= 500:
+		return withHint(err, "the server at CHANCERY_URL (or --url), or a proxy in front of it, failed without a registry's answer: try again later, and see the server's log")
+	case errors.As(err, &ae) && notFromARegistry(ae):
+		return withHint(err, "the server at CHANCERY_URL (or --url) answered, but not as a Chancery registry: set it to the registry's base URL, as 'chancery init' printed it (such as https://letters.example.org, without /log or another path)")
+	case errors.As(err, &ae) && ae.Status == 404 && strings.Contains(ae.Message, "letter ") && strings.HasSuffix(ae.Message, ": not found"):
+		return withHint(err, "check the reference; 'chancery letter list' lists the office's letters (members with a role)")
 	}
 	return err
+}
+
+// notFromARegistry reports whether ae is an answer without a registry's JSON error: the
+// client then says only the request and the HTTP status ("GET /api/v1/letters/X: 404 Not
+// Found"), as from a web server or proxy at another path than the registry's.
+func notFromARegistry(ae *client.APIError) bool {
+	method, rest, ok := strings.Cut(ae.Message, " ")
+	if !ok || method == "" || strings.ToUpper(method) != method || !strings.HasPrefix(rest, "/") {
+		return false
+	}
+	_, status, ok := strings.Cut(rest, ": ")
+	return ok && status == fmt.Sprintf("%d %s", ae.Status, http.StatusText(ae.Status))
+}
+
+// unreachableHint says what to do about a registry that could not be reached, err saying why.
+func unreachableHint(err error) string {
+	var unknownCA x509.UnknownAuthorityError
+	var wrongName x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var verification *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &wrongName):
+		return "the registry's TLS certificate is for another name: set CHANCERY_URL (or --url) to the name the certificate was issued for"
+	case errors.As(err, &unknownCA), errors.As(err, &invalid), errors.As(err, &verification):
+		return "the registry's TLS certificate is not one this machine trusts (issued by a private CA, expired, or not the registry's): check CHANCERY_URL; for the office's own CA, add it to the system's certificates or name its file in SSL_CERT_FILE"
+	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		return "the server at that address speaks plain HTTP, not HTTPS: use the registry's https:// address (the one its TLS proxy serves), or http:// for a registry on this machine"
+	}
+	return "is 'chancery serve' running at CHANCERY_URL? (default http://127.0.0.1:8080)"
 }
 
 func addRemoteFlags(c *cobra.Command, rm *remote) {

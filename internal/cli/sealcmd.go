@@ -83,7 +83,10 @@ func refreshSeal(c *cobra.Command, cl *client.Client, root *seal.TrustRoot, file
 	}
 	old, err := seal.Parse(data)
 	if err != nil {
-		return 0, err
+		if _, serr := os.Stat(file + ".seal"); serr == nil {
+			return 0, withHint(err, "%s is the letter: pass its seal, %s.seal", file, file)
+		}
+		return 0, withHint(err, "pass the seal file, FILE.seal beside the letter, that 'chancery release' or 'chancery letter fetch' wrote")
 	}
 	logV, err := note.NewVerifier(root.LogKey)
 	if err != nil {

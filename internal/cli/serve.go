@@ -104,7 +104,7 @@ no longer carries it. Local passwords keep working. See docs/identity.md.`,
 		},
 	}
 	c.Flags().StringVar(&listen, "listen", defaultListen(), "address to listen on (env CHANCERY_LISTEN)")
-	c.Flags().StringVar(&base, "url", "", "public base URL, when serve initializes the data directory (default http:// and the address it listens on)")
+	c.Flags().StringVar(&base, "url", "", "public base URL, when serve initializes the data directory (default http:// and the address it listens on); refused for a directory initialized with another")
 	c.Flags().Int64Var(&maxUpload, "max-upload", server.DefaultMaxUpload, "largest letter file accepted, in bytes")
 	c.Flags().Int64Var(&uploadMemory, "upload-memory", server.DefaultUploadMemory, "bytes of uploads (API and web forms) held in memory at once, all requests together (at least one --max-upload), and as much again for identifying texts; past it uploads and texts are answered 503 with Retry-After; negative: unbounded")
 	c.Flags().StringVar(&tesseract, "tesseract", "", "the Tesseract OCR program that reads scans sent to identify (default $CHANCERY_TESSERACT, else tesseract on the PATH)")
@@ -183,6 +183,12 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		return err
 	}
 	defer d.Close()
+	if !fresh && base != "" && strings.TrimSuffix(base, "/") != strings.TrimSuffix(d.Settings.URL, "/") {
+		// --url names the URL of a registry serve makes; served as if taken, it would not be
+		// the one released letters and their QR codes carry, nor what --secure follows.
+		return withHint(fmt.Errorf("--url %s is not the registry's URL, %s, which init recorded in %s: serve takes --url only when it initializes a data directory", printable(redacted(base)), d.Settings.URL, path),
+			"leave out --url: the registry's URL was set by init and is printed in its released letters")
+	}
 	if d.Settings.Unfinished {
 		// Its office may lack its log's first checkpoint, its admin, or its admin's token,
 		// which only that init printed.
