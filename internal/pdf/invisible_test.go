@@ -39,8 +39,61 @@ func TestInvisibleText(t *testing.T) {
 		if err != nil || got != c.want {
 			t.Errorf("%s: %v, %v; want %v", name, got, err, c.want)
 		}
+		// One read answers both questions, as the two reads do.
+		l, err := pdf.ReadTextLayer(context.Background(), c.doc)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		text, errText := l.Text()
+		want, errWant := pdf.TextContext(context.Background(), c.doc)
+		if text != want || errText != nil || errWant != nil {
+			t.Errorf("%s: the layer's text %.40q, %v; want %.40q, %v", name, text, errText, want, errWant)
+		}
+		if got, err := l.Invisible(); err != nil || got != c.want {
+			t.Errorf("%s: the layer: %v, %v; want %v", name, got, err, c.want)
+		}
+	}
+	if _, err := pdf.ReadTextLayer(context.Background(), []byte("%PDF-1.4 not a PDF")); err == nil {
+		t.Error("a broken PDF: no error reading its layer")
 	}
 	if _, err := pdf.InvisibleText(context.Background(), []byte("%PDF-1.4 not a PDF")); err == nil {
 		t.Error("a broken PDF: no error")
+	}
+}
+
+// TestTextLayerInterpretsOnce (found by audit, forty-first session): the public
+// identification of a PDF read its text, then read the whole document again and
+// interpreted every page's content again to tell whether that text is drawn invisibly;
+// the content is the most a read interprets (a page drawing a form 4 million times cost
+// each interpretation some 0.6 s and 144 MB). One TextLayer now answers both: its text and
+// rendering modes are read in one interpretation of each page, so Invisible after Text
+// interprets nothing again.
+func TestTextLayerInterpretsOnce(t *testing.T) {
+	page := formPage(200_000)
+	l, err := pdf.ReadTextLayer(context.Background(), page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text string
+	textCost := allocated(func() { text, err = l.Text() })
+	if err != nil || text != "Dear Minister" {
+		t.Fatalf("text %q, %v", text, err)
+	}
+	var hidden bool
+	cost := allocated(func() { hidden, err = l.Invisible() })
+	if err != nil || hidden {
+		t.Fatalf("invisible: %v, %v", hidden, err)
+	}
+	// Before: as much as the text (some 7 MiB here); now nothing the content costs.
+	if cost > 64<<10 {
+		t.Errorf("Invisible after Text allocated %d KiB (Text %d KiB): the content was interpreted again", cost>>10, textCost>>10)
+	}
+	// Without Text first, Invisible reads the pages' rendering modes itself.
+	l, err = pdf.ReadTextLayer(context.Background(), page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hidden, err := l.Invisible(); err != nil || hidden {
+		t.Errorf("invisible without the text first: %v, %v", hidden, err)
 	}
 }

@@ -28,11 +28,46 @@ func Text(data []byte) (string, error) { return TextContext(context.Background()
 // the page tree and the pages' extraction stop, with an error wrapping budget.ErrExceeded,
 // once its deadline has passed.
 func TextContext(rctx context.Context, data []byte) (string, error) {
+	l, err := ReadTextLayer(rctx, data)
+	if err != nil {
+		return "", err
+	}
+	return l.Text()
+}
+
+// TextLayer is a PDF read once for its text layer: its Text and Invisible answer what
+// TextContext and InvisibleText answer of the same data, without reading and parsing the
+// document again (each read costs as much as the document's bounds allow), within the time
+// budget it was read with.
+type TextLayer struct {
+	pages []lpdf.Page
+	bud   *budget.Budget
+	// shows are the text-showing operators Text counted, visible and invisible, on the
+	// first len(shows) pages, read with their text, so that Invisible need not interpret
+	// their content again.
+	shows [][2]int
+}
+
+// ReadTextLayer reads data for its text layer, with TextContext's limits and errors, within
+// the time budget of rctx, which its methods keep.
+func ReadTextLayer(rctx context.Context, data []byte) (*TextLayer, error) {
 	pages, bud, err := extractorPages(rctx, data)
 	if err != nil {
-		return "", fmt.Errorf("extract text: %w", err)
+		return nil, fmt.Errorf("extract text: %w", err)
 	}
-	return joinPageTexts(pages, bud)
+	return &TextLayer{pages: pages, bud: bud}, nil
+}
+
+// Text is the text of the layer (TextContext).
+func (l *TextLayer) Text() (string, error) {
+	l.shows = l.shows[:0]
+	return joinTexts(len(l.pages), func(i int) (string, error) {
+		s, shown, hidden, err := pageLayer(l.pages[i])
+		if err == nil {
+			l.shows = append(l.shows, [2]int{shown, hidden})
+		}
+		return s, err
+	}, l.bud)
 }
 
 // extractorPages returns the pages of data as the text extractor reads them, with Check's
@@ -76,10 +111,19 @@ func InvisibleText(rctx context.Context, data []byte) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("text rendering modes: %w", err)
 	}
+	return (&TextLayer{pages: pages, bud: bud}).Invisible()
+}
+
+// Invisible reports whether the text of the layer is all drawn invisibly (InvisibleText).
+func (l *TextLayer) Invisible() (bool, error) {
 	var shown, hidden int
-	for i, p := range pages {
-		if err := bud.Tick(); err != nil {
+	for i, p := range l.pages {
+		if err := l.bud.Tick(); err != nil {
 			return false, fmt.Errorf("text rendering modes: page %d: %w", i+1, err)
+		}
+		if i < len(l.shows) {
+			shown, hidden = shown+l.shows[i][0], hidden+l.shows[i][1]
+			continue
 		}
 		s, h, err := textShows(p)
 		if err != nil {
@@ -225,18 +269,111 @@ func textPages(r *lpdf.Reader, count int, bud *budget.Budget) (pages []lpdf.Page
 }
 
 // pageText returns the text of page p, its lines trimmed, empty lines dropped.
-func pageText(p lpdf.Page) (s string, err error) {
+func pageText(p lpdf.Page) (string, error) {
+	s, _, _, err := pageLayer(p)
+	return s, err
+}
+
+// pageLayer returns the text of page p, its lines trimmed, empty lines dropped, and the
+// text-showing operators it runs visibly and invisibly (textShows), from one interpretation
+// of its content: the text is what the extractor's Page.GetPlainText reads, its errors too
+// (a page's content is the most a read interprets, as costly as the rest of the read).
+func pageLayer(p lpdf.Page) (s string, shown, hidden int, err error) {
 	defer func() {
-		if p := recover(); p != nil {
-			s, err = "", fmt.Errorf("%w: %v", ErrInvalid, p)
+		if r := recover(); r != nil {
+			s, shown, hidden, err = "", 0, 0, fmt.Errorf("%w: %v", ErrInvalid, r)
 		}
 	}()
-	raw, err := p.GetPlainText(nil)
-	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrInvalid, err)
+	if p.V.IsNull() || p.V.Key("Contents").Kind() == lpdf.Null {
+		return "", 0, 0, nil
 	}
-	return trimLines(raw), nil
+	fonts := map[string]*lpdf.Font{}
+	for _, name := range p.Fonts() {
+		if _, ok := fonts[name]; !ok {
+			f := p.Font(name)
+			fonts[name] = &f
+		}
+	}
+	var enc lpdf.TextEncoding = rawEncoding{}
+	var b strings.Builder
+	decoded := func(raw string) {
+		for _, ch := range enc.Decode(raw) {
+			b.WriteRune(ch)
+		}
+	}
+	mode, saved := int64(0), []int64(nil)
+	lpdf.Interpret(p.V.Key("Contents"), func(stk *lpdf.Stack, op string) {
+		args := make([]lpdf.Value, stk.Len())
+		for i := len(args) - 1; i >= 0; i-- {
+			args[i] = stk.Pop()
+		}
+		switch op {
+		case "Tj", "TJ", "'", "\"":
+			if mode == 3 || mode == 7 {
+				hidden++
+			} else {
+				shown++
+			}
+		}
+		// The graphics state, as eachOp keeps it.
+		switch op {
+		case "q":
+			if len(saved) < 256 {
+				saved = append(saved, mode)
+			}
+		case "Q":
+			if n := len(saved); n > 0 {
+				mode, saved = saved[n-1], saved[:n-1]
+			}
+		case "Tr":
+			var top lpdf.Value
+			if len(args) > 0 {
+				top = args[len(args)-1]
+			}
+			mode = top.Int64()
+		}
+		// The text, as GetPlainText reads it, its panics its errors.
+		switch op {
+		case "BT":
+			b.WriteString("\n")
+		case "T*":
+			decoded("\n")
+		case "Tf":
+			if len(args) != 2 {
+				panic("bad TL")
+			}
+			if font, ok := fonts[args[0].Name()]; ok {
+				enc = font.Encoder()
+			} else {
+				enc = rawEncoding{}
+			}
+		case "\"", "'", "Tj":
+			switch {
+			case op == "\"" && len(args) != 3:
+				panic("bad \" operator")
+			case op != "Tj" && len(args) != 1:
+				panic("bad ' operator")
+			case len(args) != 1:
+				panic("bad Tj operator")
+			}
+			decoded(args[0].RawString())
+		case "TJ":
+			v := args[0]
+			for i := range v.Len() {
+				if x := v.Index(i); x.Kind() == lpdf.String {
+					decoded(x.RawString())
+				}
+			}
+		}
+	})
+	return trimLines(b.String()), shown, hidden, nil
 }
+
+// rawEncoding is the extractor's encoding of text shown without a font it knows: the codes
+// as they are.
+type rawEncoding struct{}
+
+func (rawEncoding) Decode(raw string) string { return raw }
 
 // trimLines is raw, the text the extractor reads from a page, with its lines trimmed and
 // empty lines dropped.

@@ -15,9 +15,11 @@ import (
 // number of a file's objects and 630 a dictionary key, and the text extractor 16 to 190
 // bytes a token of a page's content, an operand left on its stack costing the most. A small
 // file inflates to millions of tokens: 32 MiB of content "0 0 0 …", a 32 KB upload, cost one
-// Text 3.6 s and 3 GB. Every read (Check, the marks, Text, InvisibleText, PicturesOnly)
-// refuses the objects past maxObjectTokens; the text extractor's reads refuse the content
-// past maxContentTokens or maxOperands (ErrTooLarge).
+// Text 3.6 s and 3 GB. Every read (Check, the marks, Text, InvisibleText, PicturesOnly,
+// ReadTextLayer) refuses the objects past maxObjectTokens; the text extractor's reads
+// refuse the content past maxContentTokens or maxOperands (ErrTooLarge). The public
+// identification of a PDF reads it once (ReadTextLayer), and PicturesOnly once more for a
+// scan that OCR reads.
 const (
 	// maxContentTokens bounds the tokens of a document's page contents, all pages together, a
 	// stream counting each time it is named. Of 55 real documents measured (pdfcpu's test

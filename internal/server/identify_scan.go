@@ -11,7 +11,6 @@ import (
 	"github.com/chancery/chancery/internal/budget"
 	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/ocr"
-	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/textract"
 )
 
@@ -37,11 +36,8 @@ const minTextLayerWords = 20
 // within the OCR time budget.
 func (s *Server) uploadText(ctx context.Context, name, mediaType string, data []byte) (ocr.Reading, bool, error) {
 	kind := ocr.Kind(data)
-	if kind == "" || kind == ocr.PDF {
+	if kind == "" {
 		mt := mediaType
-		if kind == ocr.PDF {
-			mt = ocr.PDF
-		}
 		if mt == "" {
 			if mt = textract.TypeByExtension(filepath.Ext(name)); mt == "" {
 				mt = http.DetectContentType(data)
@@ -53,13 +49,21 @@ func (s *Server) uploadText(ctx context.Context, name, mediaType string, data []
 		if err != nil {
 			return ocr.Reading{}, false, decodeError(err)
 		}
-		if kind != ocr.PDF {
-			return ocr.Reading{Text: text}, false, nil
+		return ocr.Reading{Text: text}, false, nil
+	}
+	if kind == ocr.PDF {
+		dctx, cancel := context.WithTimeout(ctx, s.cfg.DecodeTime)
+		defer cancel()
+		// The document is read once (each read may cost a second of CPU and hundreds of
+		// megabytes): its text and its rendering modes are answered from that read.
+		text, layer, err := textract.PDFTextContext(dctx, data)
+		if err != nil {
+			return ocr.Reading{}, false, decodeError(err)
 		}
 		if identify.Compute(text).Words >= minTextLayerWords {
 			// A text layer drawn invisibly is a scanner's OCR over pictures of the pages:
 			// the pages are read instead.
-			hidden, err := pdf.InvisibleText(dctx, data)
+			hidden, err := layer.Invisible()
 			if err != nil {
 				return ocr.Reading{}, false, decodeError(err)
 			}

@@ -56,10 +56,8 @@ func TextContext(ctx context.Context, mediaType string, data []byte) (string, er
 		}
 		s = string(data)
 	case mt == "application/pdf":
-		s, err = pdf.TextContext(ctx, data)
-		if err != nil {
-			return "", fmt.Errorf("extract text: %w", err)
-		}
+		s, _, err := PDFTextContext(ctx, data)
+		return s, err
 	case mt == DOCXType:
 		if s, err = docxText(data, budget.New(ctx)); err != nil {
 			return "", fmt.Errorf("extract text: %w", err)
@@ -71,6 +69,25 @@ func TextContext(ctx context.Context, mediaType string, data []byte) (string, er
 	default:
 		return "", fmt.Errorf("extract text from %s: %w", mt, ErrNoText)
 	}
+	return clip(s), nil
+}
+
+// PDFTextContext is TextContext of a PDF, with the document it read: the questions its
+// pdf.TextLayer answers (whether the text is drawn invisibly) need not read the file again.
+func PDFTextContext(ctx context.Context, data []byte) (string, *pdf.TextLayer, error) {
+	l, err := pdf.ReadTextLayer(ctx, data)
+	if err != nil {
+		return "", nil, fmt.Errorf("extract text: %w", err)
+	}
+	s, err := l.Text()
+	if err != nil {
+		return "", nil, fmt.Errorf("extract text: %w", err)
+	}
+	return clip(s), l, nil
+}
+
+// clip is s with its invalid UTF-8 replaced, cut to MaxText bytes at a character boundary.
+func clip(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	if len(s) > MaxText {
 		cut := MaxText
@@ -79,5 +96,5 @@ func TextContext(ctx context.Context, mediaType string, data []byte) (string, er
 		}
 		s = s[:cut]
 	}
-	return s, nil
+	return s
 }

@@ -1,0 +1,111 @@
+package pdf
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/pdf/pdftest"
+	lpdf "github.com/ledongthuc/pdf"
+)
+
+// oldPageText is a page's text as the extractor's own Page.GetPlainText reads it, its lines
+// trimmed: what pageLayer must read.
+func oldPageText(p lpdf.Page) (s string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = "", fmt.Errorf("%w: %v", ErrInvalid, r)
+		}
+	}()
+	raw, err := p.GetPlainText(nil)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	return trimLines(raw), nil
+}
+
+// layerPage is a one-page PDF of the given content, with a Helvetica font F1.
+func layerPage(content string) []byte {
+	return pdftest.Build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+		pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(content)), []byte(content)),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+}
+
+// TestPageLayerReadsAsTheExtractor: the text that one interpretation of a page's content
+// reads with its rendering modes (pageLayer, TextLayer) is, with its errors, the text the
+// extractor's GetPlainText reads, and its counts of visible and invisible text those of
+// textShows, on letters in each script, the fuzz corpora and pages of odd operators.
+func TestPageLayerReadsAsTheExtractor(t *testing.T) {
+	docs := map[string][]byte{
+		"rendering modes":    layerPage("BT /F1 12 Tf 3 Tr (hidden) Tj q 0 Tr (shown) Tj Q (hidden again) Tj ET q 7 Tr BT [(a) 10 (b)] TJ ET Q BT (c) ' ET"),
+		"quote operators":    layerPage("BT /F1 12 Tf 14 TL (one) ' T* (two) ' ET"),
+		"a double quote":     layerPage("BT /F1 12 Tf 1 2 (three) \" ET"),
+		"bad Tj":             layerPage("BT /F1 12 Tf (a) (b) Tj ET"),
+		"bad quote":          layerPage("BT /F1 12 Tf (a) (b) ' ET"),
+		"bad double":         layerPage("BT /F1 12 Tf (a) \" ET"),
+		"bad Tf":             layerPage("BT /F1 Tf (a) Tj ET"),
+		"TJ alone":           layerPage("BT /F1 12 Tf TJ ET"),
+		"unknown font":       layerPage("BT /F9 12 Tf (\xe9t\xe9) Tj 3 Tr ET"),
+		"Tr without operand": layerPage("BT /F1 12 Tf 3 Tr Tr (x) Tj ET"),
+		"unbalanced Q":       layerPage("Q Q BT /F1 12 Tf 3 Tr (x) Tj ET Q (y) Tj"),
+		"no content":         pdftest.Build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>", "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>"),
+	}
+	for i, text := range []string{
+		"The ministry pays 1,500,000 dollars to the contractor.\n\nSecond paragraph, **bold** and *italic*.\n",
+		"تدفع الوزارة مليون دينار للمقاول.\n",
+		"המשרד משלם למקבלן.\n",
+		"मंत्रालय ठेकेदार को भुगतान करता है।\n",
+		"部委向承包商支付款项。\n",
+		strings.Repeat("A long letter of many pages, line after line of plain words. ", 600),
+	} {
+		letter, err := Render("text/markdown", []byte(text), Letterhead{Office: "Task Force North", Reference: "TFN-2026-000042"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[fmt.Sprint("letter ", i)] = letter
+	}
+	corpora, _ := filepath.Glob("testdata/fuzz/*/*")
+	for _, f := range corpora {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if q, ok := strings.CutPrefix(line, "[]byte("); ok {
+				if s, err := strconv.Unquote(strings.TrimSuffix(q, ")")); err == nil {
+					docs[f] = []byte(s)
+				}
+			}
+		}
+	}
+	if len(corpora) < 20 {
+		t.Fatalf("%d fuzz corpus files", len(corpora))
+	}
+	read := 0
+	for name, data := range docs {
+		pages, _, err := extractorPages(context.Background(), data)
+		if err != nil {
+			continue
+		}
+		for i, p := range pages {
+			read++
+			text, shown, hidden, err := pageLayer(p)
+			want, wantErr := oldPageText(p)
+			if text != want || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Errorf("%s: page %d: %q, %v; the extractor reads %q, %v", name, i+1, text, err, want, wantErr)
+			}
+			wantShown, wantHidden, wantErr := textShows(p)
+			if err == nil && (wantErr != nil || shown != wantShown || hidden != wantHidden) {
+				t.Errorf("%s: page %d: %d shown, %d hidden; textShows %d, %d, %v", name, i+1, shown, hidden, wantShown, wantHidden, wantErr)
+			}
+		}
+	}
+	if read < 30 {
+		t.Errorf("only %d pages read", read)
+	}
+}
