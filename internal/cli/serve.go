@@ -252,6 +252,9 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		logger.Warn("LibreOffice converts uploads with this server's network, or with the Unix sockets of its file system: the system refuses it " +
 			"a network namespace of its own or the filter of its system calls (unprivileged user namespaces and seccomp; under systemd, " +
 			"RestrictNamespaces= must allow user and net, and SystemCallFilter= prctl)")
+	} else if st.Converter != nil && !st.Converter.Confined() {
+		logger.Warn("LibreOffice converts uploads able to read this server's files, the data directory among them: the system refuses it " +
+			"a mount namespace of its own in which the data directory is hidden (under systemd, RestrictNamespaces= must allow mnt and pid too)")
 	}
 
 	srv := &http.Server{

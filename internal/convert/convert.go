@@ -5,7 +5,9 @@
 // Uploads are untrusted, so every conversion is bounded: it runs in a directory of its own
 // with a LibreOffice profile of its own (no state shared between conversions, no lock on a
 // user's profile) that fetches nothing a document links to and runs none of its macros, in a
-// network namespace of its own where the system allows one (package nonet), with a timeout
+// network namespace of its own where the system allows one (package nonet), seeing neither the
+// paths given to Hide nor a writable file system but its directory where the system allows
+// that (nonet.IsolateFiles), with a timeout
 // after which the whole process group is killed, in a PID namespace of its own where the system
 // allows one, so that none of its processes outlives the conversion or the server (contain), a
 // cap on concurrent conversions, limits on the size of each file LibreOffice writes, and a cap
@@ -79,6 +81,7 @@ type Converter struct {
 	prlimit string
 	timeout time.Duration
 	slots   chan struct{}
+	hide    []string
 }
 
 // Find returns a converter running the soffice program at path, or, with an empty path, the
@@ -114,6 +117,33 @@ func (c *Converter) Limited() bool { return c.prlimit != "" }
 
 // Isolated reports whether conversions run without a network (nonet.Available).
 func (c *Converter) Isolated() bool { return nonet.Available() }
+
+// Hide makes conversions unable to read the files and directories at paths (the office's
+// data directory, with its keys, tokens and database): a LibreOffice that a hostile letter
+// takes over could read whatever the server can, and write it into the PDF that members are
+// shown. It is to be called before the first conversion. Where the system allows it
+// (Confined), each conversion also runs with the rest of the file system read-only, but for
+// its own directory.
+func (c *Converter) Hide(paths ...string) { c.hide = append(c.hide, paths...) }
+
+// programDirs are the directories of the program the converter runs, as named and as its
+// links resolve: kept in sight of a conversion, whose /tmp is empty (nonet.Files), wherever
+// they are.
+func (c *Converter) programDirs() []string {
+	abs, err := filepath.Abs(c.path)
+	if err != nil {
+		return nil
+	}
+	dirs := []string{filepath.Dir(abs)}
+	if real, err := filepath.EvalSymlinks(abs); err == nil && filepath.Dir(real) != dirs[0] {
+		dirs = append(dirs, filepath.Dir(real))
+	}
+	return dirs
+}
+
+// Confined reports whether conversions run with the paths given to Hide hidden and a
+// read-only file system (nonet.Confined).
+func (c *Converter) Confined() bool { return nonet.Confined() }
 
 // dirPrefix starts the names of the conversions' directories in the temporary directory
 // ($TMPDIR, else /tmp), each held by its conversion (stage.New).
@@ -182,8 +212,9 @@ func (c *Converter) ToPDF(ctx context.Context, mediaType string, data []byte) ([
 	// LibreOffice starts helper processes: its own process group is killed as a whole.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	// And without a network: the profile's settings forbid what LibreOffice is known to
-	// fetch, the namespace whatever else an untrusted document makes it try.
-	nonet.Isolate(cmd)
+	// fetch, the namespace whatever else an untrusted document makes it try. And, where the
+	// system allows it, with the paths given to Hide hidden, and nowhere to write but dir.
+	nonet.IsolateFiles(cmd, nonet.Files{Hide: c.hide, Writable: []string{dir}, Keep: c.programDirs()})
 	// And none of its processes outlives it, or the server.
 	contain(cmd)
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }

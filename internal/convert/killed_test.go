@@ -2,9 +2,11 @@ package convert_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -96,9 +98,10 @@ func TestConversionKilledLeavesWhatTheNextServerRemoves(t *testing.T) {
 func TestConversionFileSizeLimited(t *testing.T) {
 	requireTool(t, "prlimit")
 	defer convert.SetFileSizeLimit(1 << 20)()
-	big := filepath.Join(t.TempDir(), "big")
+	// The converter writes in its own directory (the only place it can, where conversions
+	// are confined) and says how much it wrote, which the conversion's error shows.
 	prog := filepath.Join(t.TempDir(), "greedy-soffice")
-	if err := os.WriteFile(prog, []byte("#!/bin/sh\nhead -c 3000000 /dev/zero > "+big+"\n"), 0o700); err != nil {
+	if err := os.WriteFile(prog, []byte("#!/bin/sh\nhead -c 3000000 /dev/zero > big\necho \"wrote $(wc -c < big) bytes\"\n"), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	c, err := convert.Find(prog, time.Minute)
@@ -108,14 +111,58 @@ func TestConversionFileSizeLimited(t *testing.T) {
 	if !c.Limited() {
 		t.Fatal("the converter is not limited though prlimit is installed")
 	}
-	if _, err := c.ToPDF(context.Background(), docxType, []byte("the letter")); err == nil {
-		t.Error("the conversion succeeded")
+	_, err = c.ToPDF(context.Background(), docxType, []byte("the letter"))
+	if err == nil {
+		t.Fatal("the conversion succeeded")
 	}
-	st, err := os.Stat(big)
+	if want := fmt.Sprintf("wrote %d bytes", 1<<20); !strings.Contains(err.Error(), want) {
+		t.Errorf("the conversion failed with %q, want the converter stopped at the limit (%q)", err, want)
+	}
+}
+
+// TestConversionCannotReadTheDataDirectory: LibreOffice ran able to read whatever the server
+// can, the office's data directory with its signing keys, tokens and database among it: a
+// LibreOffice that a hostile letter takes over could write them into the PDF members are
+// shown. A conversion now sees the paths given to Hide as empty, and an empty /tmp of its
+// own (other conversions' letters are in the server's); it still reads the system's files.
+func TestConversionCannotReadTheDataDirectory(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if err := os.Mkdir(data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	key := filepath.Join(data, "office.key")
+	other := filepath.Join(os.TempDir(), "chancery-convert-other-"+filepath.Base(dir))
+	if err := os.Mkdir(other, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(other)
+	letter := filepath.Join(other, "letter.docx")
+	for _, f := range []string{key, letter} {
+		if err := os.WriteFile(f, []byte("SECRET-"+filepath.Base(f)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prog := filepath.Join(dir, "prying-soffice")
+	if err := os.WriteFile(prog, []byte("#!/bin/sh\ncat "+key+" "+letter+" /etc/hostname 2>/dev/null; echo; echo read-system=$(wc -c < /etc/passwd)\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	c, err := convert.Find(prog, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Size() > 1<<20 {
-		t.Errorf("the converter wrote %d bytes, past the limit of %d", st.Size(), 1<<20)
+	if !c.Confined() {
+		t.Skip("this system refuses conversions a mount namespace of their own")
+	}
+	c.Hide(data)
+	_, err = c.ToPDF(context.Background(), docxType, []byte("the letter"))
+	if err == nil {
+		t.Fatal("the conversion succeeded")
+	}
+	if strings.Contains(err.Error(), "SECRET") {
+		t.Errorf("the converter read what it must not see: %v", err)
+	}
+	if !strings.Contains(err.Error(), "read-system=") || strings.Contains(err.Error(), "read-system=\n") || strings.Contains(err.Error(), "read-system=0") {
+		t.Errorf("the converter could not read the system's files: %v", err)
 	}
 }

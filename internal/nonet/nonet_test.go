@@ -12,10 +12,14 @@ import (
 // TestMain makes the test binary also the child the tests start: with NONET_DIAL set, it
 // dials that address and exits 0 if it got through, 3 if not; with NONET_SETNS set too, it
 // first joins the network namespace of that process (enterNetwork), and exits 4 if it cannot.
-// With NONET_UNIX set, it tries to reach a Unix socket (unixChild).
+// With NONET_UNIX set, it tries to reach a Unix socket (unixChild); with NONET_FILES set, to
+// read or write a file (filesChild).
 func TestMain(m *testing.M) {
 	if spec := os.Getenv("NONET_UNIX"); spec != "" {
 		os.Exit(unixChild(spec))
+	}
+	if spec := os.Getenv("NONET_FILES"); spec != "" {
+		os.Exit(filesChild(spec))
 	}
 	if addr := os.Getenv("NONET_DIAL"); addr != "" {
 		if pid := os.Getenv("NONET_SETNS"); pid != "" && enterNetwork(pid) != nil {

@@ -34,17 +34,40 @@ import (
 const reexecName = "chancery-nonet"
 
 func init() {
-	if len(os.Args) < 3 || os.Args[0] != reexecName {
+	if len(os.Args) < 3 || (os.Args[0] != reexecName && os.Args[0] != confineName) {
 		return
 	}
-	// The filter is the thread's that installs it: the one that then calls execve(2).
-	runtime.LockOSThread()
-	if err := installFilter(); err != nil {
-		fmt.Fprintf(os.Stderr, "chancery-nonet: %v\n", err)
+	fail := func(err error) {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", os.Args[0], err)
 		os.Exit(126)
 	}
-	err := syscall.Exec(os.Args[1], os.Args[2:], os.Environ())
-	fmt.Fprintf(os.Stderr, "chancery-nonet: %s: %v\n", os.Args[1], err)
+	args, confining := os.Args[1:], os.Args[0] == confineName
+	// The filter and the capabilities are the thread's that sets them: the one that then
+	// calls execve(2).
+	runtime.LockOSThread()
+	if confining {
+		files, rest, err := parseFiles(args)
+		if err != nil {
+			fail(err)
+		}
+		if len(rest) < 2 {
+			fail(errors.New("no program to run"))
+		}
+		if err := confineFiles(files); err != nil {
+			fail(err)
+		}
+		args = rest
+	}
+	if err := installFilter(); err != nil {
+		fail(err)
+	}
+	if confining {
+		if err := dropCapabilities(); err != nil {
+			fail(err)
+		}
+	}
+	err := syscall.Exec(args[0], args[1:], os.Environ())
+	fmt.Fprintf(os.Stderr, "%s: %s: %v\n", os.Args[0], args[0], err)
 	os.Exit(127)
 }
 

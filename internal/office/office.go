@@ -110,6 +110,11 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 		db.Close()
 		return nil, err
 	}
+	if conv != nil {
+		// A LibreOffice taken over by a hostile letter must not read the office's keys,
+		// tokens and database, and write them into the PDF members are shown.
+		conv.Hide(d.Path)
+	}
 	heads, err := cosigned.Open(ctx, db, lg)
 	if err != nil {
 		lg.Close()

@@ -1,0 +1,81 @@
+package nonet
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// Files is what a child started by IsolateFiles sees of the file system.
+type Files struct {
+	// Hide lists files and directories the child cannot read: each directory is covered by
+	// an empty read-only file system, each other file by an empty one (/dev/null). Paths that
+	// do not exist are left out.
+	Hide []string
+	// Writable, when not empty, lists the only directories the child can write in, with an
+	// empty /tmp of its own: the rest of the file system is read-only to it, and the server's
+	// /tmp out of its sight.
+	Writable []string
+	// Keep lists files and directories the child still sees, read-only, where the empty
+	// /tmp given with Writable covers them: the program it runs, when that is there.
+	Keep []string
+}
+
+// IsolateFiles does what Isolate does and, where the system allows it (Confined), also starts
+// cmd in a mount namespace and a PID namespace of its own, in which it sees the file system
+// as files says and a /proc of its own processes only (the server's /proc/PID/root showed the
+// server's file system, hidden paths included), and which it cannot undo: its program starts
+// without capabilities. It reports whether cmd gets all of it; where it cannot, cmd gets
+// what Isolate gives it.
+func IsolateFiles(cmd *exec.Cmd, files Files) bool {
+	isolated := Isolate(cmd)
+	if !isolated || !Confined() {
+		return false
+	}
+	confine(cmd, files)
+	return true
+}
+
+// Confined reports whether IsolateFiles can confine children's file systems: found out once,
+// by starting the system's true(1) so, hiding a directory and with another writable.
+func Confined() bool {
+	confinedOnce.Do(func() {
+		confined = false
+		if !Available() {
+			return
+		}
+		path, err := exec.LookPath("true")
+		if err != nil {
+			return
+		}
+		dir, err := os.MkdirTemp("", "chancery-nonet-")
+		if err != nil {
+			return
+		}
+		defer os.RemoveAll(dir)
+		hide, writable := filepath.Join(dir, "hidden"), filepath.Join(dir, "writable")
+		if os.Mkdir(hide, 0o700) != nil || os.Mkdir(writable, 0o700) != nil {
+			return
+		}
+		cmd := exec.Command(path)
+		cmd.Env = []string{}
+		Isolate(cmd)
+		confine(cmd, Files{Hide: []string{hide}, Writable: []string{writable}})
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			confineErr = fmt.Errorf("%w: %s", err, strings.TrimSpace(string(out)))
+			return
+		}
+		confined = true
+	})
+	return confined
+}
+
+var (
+	confinedOnce sync.Once
+	confined     bool
+	confineErr   error // why not, when Available
+)
