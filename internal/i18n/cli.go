@@ -138,6 +138,24 @@ var _ = table(func() Translations {
 			"passez --trust FICHIER ou définissez CHANCERY_TRUST ; « chancery trust export --out trust.json » en écrit une",
 			"مرّر --trust FILE أو عيّن CHANCERY_TRUST؛ الأمر 'chancery trust export --out trust.json' يكتب جذرًا"},
 		"trust root %s: %v": {"racine de confiance %s : %v", "جذر الثقة %s: %v"},
+		"cannot read the trust root %s: %v": {
+			"impossible de lire la racine de confiance %s : %v",
+			"تعذّرت قراءة جذر الثقة %s: %v"},
+		"--trust (or CHANCERY_TRUST) names the trust root the office publishes; 'chancery trust export --out trust.json' writes one": {
+			"--trust (ou CHANCERY_TRUST) désigne la racine de confiance que publie le bureau ; « chancery trust export --out trust.json » en écrit une",
+			"يحدّد --trust (أو CHANCERY_TRUST) جذر الثقة الذي ينشره المكتب؛ الأمر 'chancery trust export --out trust.json' يكتب جذرًا"},
+		"%s is not a valid trust root: %s": {
+			"%s n'est pas une racine de confiance valide : %s",
+			"%s ليس جذر ثقة صالحًا: %s"},
+		"--trust takes the trust root the office publishes, the JSON file that 'chancery trust export' writes, not a letter or its seal": {
+			"--trust attend la racine de confiance que publie le bureau, le fichier JSON qu'écrit « chancery trust export », pas une lettre ni son sceau",
+			"يأخذ --trust جذر الثقة الذي ينشره المكتب، أي ملف JSON الذي يكتبه 'chancery trust export'، لا رسالة ولا ختمها"},
+		"cannot read the file to verify %s: %v": {
+			"impossible de lire le fichier à vérifier %s : %v",
+			"تعذّرت قراءة الملف المراد التحقق منه %s: %v"},
+		"check the path: pass the letters to verify, or the folder that holds them": {
+			"vérifiez le chemin : passez les lettres à vérifier, ou le dossier qui les contient",
+			"تحقّق من المسار: مرّر الرسائل المراد التحقق منها، أو المجلد الذي يضمها"},
 		"--seal goes with exactly one file": {
 			"--seal ne s'emploie qu'avec un seul fichier",
 			"يُستخدم --seal مع ملف واحد فقط"},

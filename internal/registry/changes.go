@@ -246,8 +246,14 @@ func auditChange(c *store.Change) string {
 // second admin is not asked for nothing. Carrying it out checks everything again.
 func checkProposal(ctx context.Context, tx *store.Tx, kind, subject string) error {
 	switch kind {
-	case ChangeWitnessAdd, ChangeWitnessRemove, ChangeWitnessQuorum:
+	case ChangeWitnessAdd, ChangeWitnessQuorum:
 		return nil // checked before the proposal, and again when it is carried out
+	case ChangeWitnessRemove:
+		ws, err := tx.Witnesses(ctx)
+		if err != nil {
+			return err
+		}
+		return witnessExists(ws, subject)
 	}
 	if kind == ChangePolicy {
 		cur, err := tx.CurrentPolicy(ctx)

@@ -179,7 +179,7 @@ func (r *Registry) AddRecipient(ctx context.Context, a Actor, nr NewRecipient) (
 		return r.audit(ctx, tx, a, "recipient.add", "", fmt.Sprintf("%s (%s)", nr.Name, strings.Join(emails, ", ")))
 	})
 	if err != nil {
-		return nil, "", fmt.Errorf("add recipient %s: %w", nr.Name, err)
+		return nil, "", wrapOnce("add recipient "+nr.Name, err)
 	}
 	return &RecipientView{Name: rec.Name, Organization: rec.Organization, Contact: rec.Contact, Emails: emails, Webhook: nr.Webhook,
 		HasWebhook: nr.Webhook != "", CreatedAt: rec.CreatedAt}, secret, nil
@@ -1236,7 +1236,7 @@ func (r *Registry) AddWebhook(ctx context.Context, a Actor, name, endpoint strin
 		return r.audit(ctx, tx, a, "webhook.add", "", name+" "+endpoint)
 	})
 	if err != nil {
-		return "", fmt.Errorf("add webhook %s: %w", name, err)
+		return "", wrapOnce("add webhook endpoint "+name, err)
 	}
 	return secret, nil
 }

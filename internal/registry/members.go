@@ -142,15 +142,21 @@ func (r *Registry) Member(ctx context.Context, a Actor, name string) (*MemberVie
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("member %s: %w", name, err)
+		return nil, wrapOnce("member "+name, err)
 	}
 	return v, nil
 }
 
-// AssignableRoles are the roles a member can be given: the core roles and the office's own
-// roles that the policy in force names.
+// AssignableRoles are the roles a member can be given, each once: the core roles and the
+// office's own roles that the policy in force names (which names core roles too).
 func (r *Registry) AssignableRoles() []string {
-	return append(slices.Clone(Roles), r.Policy().Roles()...)
+	out := slices.Clone(Roles)
+	for _, role := range r.Policy().Roles() {
+		if !slices.Contains(out, role) {
+			out = append(out, role)
+		}
+	}
+	return out
 }
 
 // checkRoles refuses a role that is neither a core role nor one the policy in force names.

@@ -77,6 +77,17 @@ func catchingUp(err *error) {
 	}
 }
 
+// wrapOnce wraps err as fmt.Errorf("what: %w") does, unless its text already begins with
+// "what: ": the store names the letter or member it did not find or could not add ("letter
+// REF: not found", "add member NAME: conflict"), and the same words twice ("letter REF: letter
+// REF: not found") are what the API and the command line would show.
+func wrapOnce(what string, err error) error {
+	if strings.HasPrefix(err.Error(), what+": ") {
+		return err
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
 // GateError is the release gate's refusal, with the policy decision that explains it.
 type GateError struct {
 	Decision *policy.Decision
@@ -456,7 +467,7 @@ func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []
 		return r.audit(ctx, tx, a, "member.add", "", fmt.Sprintf("%s (%s)", name, strings.Join(roles, ",")))
 	})
 	if err != nil {
-		return "", fmt.Errorf("add member %s: %w", name, err)
+		return "", wrapOnce("add member "+name, err)
 	}
 	return tok, nil
 }

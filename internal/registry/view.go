@@ -93,7 +93,7 @@ func (r *Registry) Letter(ctx context.Context, a Actor, ref string) (*LetterView
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("letter %s: %w", ref, err)
+		return nil, wrapOnce("letter "+ref, err)
 	}
 	return v, nil
 }

@@ -277,6 +277,11 @@ func TestWitnessQuorum(t *testing.T) {
 	if err := w.r.RemoveWitness(ctx, w.admin, "justice"); !errors.Is(err, ErrConflict) {
 		t.Fatalf("remove the quorum's witness: %v", err)
 	}
+	// A name of no witness is not found, before the quorum is weighed: it said the quorum
+	// would exceed the witnesses left, as if the name were one of them.
+	if err := w.r.RemoveWitness(ctx, w.admin, "nobody"); !errors.Is(err, ErrNotFound) || err.Error() != "remove witness nobody: not found" {
+		t.Fatalf("remove a witness that does not exist: %v, want not found", err)
+	}
 }
 
 // TestWitnessDown: a witness that is down does not stop releases; their seals wait up to the

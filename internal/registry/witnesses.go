@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"sync"
 	"time"
 
@@ -154,7 +155,7 @@ func (r *Registry) AddWitness(ctx context.Context, a Actor, name, rawURL, vkey s
 		return r.audit(ctx, tx, a, "witness.add", "", fmt.Sprintf("%s %s %s", name, rawURL, vkey))
 	})
 	if err != nil {
-		return fmt.Errorf("add witness %s: %w", name, err)
+		return wrapOnce("add witness "+name, err)
 	}
 	return r.cfg.Heads.Reload(ctx)
 }
@@ -182,6 +183,9 @@ func (r *Registry) RemoveWitness(ctx context.Context, a Actor, name string) erro
 		if err != nil {
 			return err
 		}
+		if err := witnessExists(cfg.Witnesses, name); err != nil {
+			return err
+		}
 		if cfg.Quorum > len(cfg.Witnesses)-1 {
 			return fmt.Errorf("%w: the quorum is %d and would exceed the %d witnesses left; lower it first", ErrConflict, cfg.Quorum, len(cfg.Witnesses)-1)
 		}
@@ -194,6 +198,16 @@ func (r *Registry) RemoveWitness(ctx context.Context, a Actor, name string) erro
 		return fmt.Errorf("remove witness %s: %w", name, err)
 	}
 	return r.cfg.Heads.Reload(ctx)
+}
+
+// witnessExists refuses, with ErrNotFound, a name that is none of the witnesses ws: before
+// the quorum is weighed against the witnesses left, which a name of no witness does not
+// change.
+func witnessExists(ws []store.Witness, name string) error {
+	if !slices.ContainsFunc(ws, func(w store.Witness) bool { return w.Name == name }) {
+		return ErrNotFound // the caller names the witness
+	}
+	return nil
 }
 
 // SetWitnessQuorum sets how many witnesses must cosign a checkpoint before seals and proofs

@@ -95,15 +95,16 @@ every language.`,
 			// mistake or by whoever set CHANCERY_TRUST, was read whole first.
 			tb, err := readUpTo(trustFile, make([]byte, 4<<10), seal.MaxTrustRootSize+1, false)
 			if err != nil {
-				return err
+				return withHintMsg(i18n.Errorf(nil, "cannot read the trust root %s: %v", Printable(trustFile), systemReason(err)),
+					i18n.Msg("--trust (or CHANCERY_TRUST) names the trust root the office publishes; 'chancery trust export --out trust.json' writes one"))
 			}
 			root, err := seal.ParseTrustRoot(tb)
 			if err != nil {
-				return i18n.Errorf(nil, "trust root %s: %v", trustFile, err)
+				return notTrustRoot(trustFile, err)
 			}
 			v, err := seal.NewVerifier(root)
 			if err != nil {
-				return i18n.Errorf(nil, "trust root %s: %v", trustFile, err)
+				return notTrustRoot(trustFile, err)
 			}
 			files, away, err := collectFiles(args)
 			if err != nil {
@@ -150,7 +151,8 @@ func collectFiles(args []string) ([]string, map[string]string, error) {
 	for _, a := range args {
 		fi, err := os.Stat(a)
 		if err != nil {
-			return nil, nil, printablePath(err)
+			return nil, nil, withHintMsg(i18n.Errorf(nil, "cannot read the file to verify %s: %v", Printable(a), systemReason(err)),
+				i18n.Msg("check the path: pass the letters to verify, or the folder that holds them"))
 		}
 		if !fi.IsDir() {
 			if t, ok := linkAway(a, filepath.Dir(a)); ok {

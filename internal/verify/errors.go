@@ -117,6 +117,26 @@ func localError(p *i18n.Printer, err error) string {
 	return p.Error(err)
 }
 
+// systemReason is the system's reason a file could not be opened or read ("no such file or
+// directory"), without the operation and path of err, which the message that names the file
+// for what it was says in the reader's words.
+func systemReason(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// notTrustRoot is the refusal of name, read as the trust root, with the reason err: the trust
+// root's parser says "trust root: …", which the message says once, and the hint says what the
+// file should have been (a letter or a seal passed as --trust is the likely mistake).
+func notTrustRoot(name string, err error) error {
+	reason := strings.TrimPrefix(err.Error(), "trust root: ")
+	return withHintMsg(i18n.Errorf(nil, "%s is not a valid trust root: %s", Printable(name), reason),
+		i18n.Msg("--trust takes the trust root the office publishes, the JSON file that 'chancery trust export' writes, not a letter or its seal"))
+}
+
 // HintText is the hint in English.
 func (h *Hinted) HintText() string {
 	if h.english {
