@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/identify"
@@ -189,7 +190,7 @@ func identifyInput(c *cobra.Command, textFile string, args []string) (read ocr.R
 	}
 	read, err = reader.Read(ctx(c), b)
 	if err != nil {
-		return ocr.Reading{}, false, nil, false, fmt.Errorf("read the scan %s: %w", args[0], err)
+		return ocr.Reading{}, false, nil, false, ocrFailed(fmt.Errorf("read the scan %s: %w", args[0], err))
 	}
 	return read, true, b, false, nil
 }
@@ -211,7 +212,7 @@ func checkPages(c *cobra.Command, cl *client.Client, name string, q client.FileQ
 		id.Message += ". " + registry.PagesNotRead
 		return id, nil
 	case err != nil:
-		return nil, fmt.Errorf("read the pages of %s: %w", name, err)
+		return nil, ocrFailed(fmt.Errorf("read the pages of %s: %w", name, err))
 	}
 	q.Pages, q.QRCodes, q.QRCodesUnread, q.Links = &shown.Text, shown.Codes, shown.CodesUnread, shown.Links
 	return cl.IdentifyFile(ctx(c), q)
@@ -278,4 +279,25 @@ func printIdentification(w io.Writer, id *registry.Identification) {
 		}
 		tw.Flush()
 	}
+}
+
+// ocrFailed is err with, as its hint, what the OCR program that failed printed on its
+// standard error (ocr.ChildError), which the error's text leaves out: here the one who ran
+// the command is the one who can act on it. Its first lines, control characters shown as '?'.
+func ocrFailed(err error) error {
+	var child *ocr.ChildError
+	if !errors.As(err, &child) || child.Stderr == "" {
+		return err
+	}
+	lines := strings.Split(child.Stderr, "\n")
+	if len(lines) > 3 {
+		lines = append(lines[:3], "…")
+	}
+	said := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || !unicode.IsPrint(r) && r != ' ' {
+			return '?'
+		}
+		return r
+	}, strings.Join(lines, "; "))
+	return withHint(err, "%s said: %s", child.Program, said)
 }

@@ -27,3 +27,30 @@ func TestIdentifyScanWithoutOCR(t *testing.T) {
 		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
 	}
 }
+
+// TestIdentifyScanShowsWhatOCRSaid: when the OCR program failed on a scan, 'chancery
+// identify' said only "tesseract: exit status 1": what it printed on its standard error,
+// which the error leaves out for the server's public answers, is the hint here, its control
+// characters shown as '?'.
+func TestIdentifyScanShowsWhatOCRSaid(t *testing.T) {
+	fake := filepath.Join(t.TempDir(), "tesseract")
+	script := "#!/bin/sh\nif [ \"$1\" = --list-langs ]; then printf 'List of available languages (2):\\neng\\nfra\\n'; exit 0; fi\n" +
+		"printf 'Error in pixReadStream: Unknown format\\033[31m\\nImage file cannot be read!\\n' >&2\nexit 1\n"
+	if err := os.WriteFile(fake, []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CHANCERY_TESSERACT", fake)
+	var img bytes.Buffer
+	if err := png.Encode(&img, image.NewGray(image.Rect(0, 0, 40, 20))); err != nil {
+		t.Fatal(err)
+	}
+	scan := filepath.Join(t.TempDir(), "photo.png")
+	if err := os.WriteFile(scan, img.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run("identify", "--url", "http://127.0.0.1:1", scan)
+	want := "hint: tesseract said: Error in pixReadStream: Unknown format?[31m; Image file cannot be read!"
+	if code == 0 || !strings.Contains(errs, "tesseract: exit status 1") || !strings.Contains(errs, want) || strings.Contains(errs, "\x1b") {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s\nwant the error and %q", code, out, errs, want)
+	}
+}

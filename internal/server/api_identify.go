@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/chancery/chancery/internal/budget"
 	"github.com/chancery/chancery/internal/ocr"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
@@ -167,10 +166,8 @@ func (s *Server) readPages(ctx context.Context, data []byte) (ocr.Reading, error
 	switch {
 	case errors.Is(err, ocr.ErrNoOCR):
 		return ocr.Reading{}, err
-	case errors.Is(err, budget.ErrExceeded):
-		return ocr.Reading{}, fmt.Errorf("%w: %w", errOverTime, err)
 	case err != nil:
-		return ocr.Reading{}, fmt.Errorf("%w: %v", errBadRequest, err)
+		return ocr.Reading{}, ocrError(err)
 	}
 	return read, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -80,13 +81,31 @@ func (s *Server) uploadText(ctx context.Context, name, mediaType string, data []
 	octx, cancel := context.WithTimeout(ctx, s.cfg.OCRTime)
 	defer cancel()
 	read, err := reader.Read(octx, data)
-	switch {
-	case errors.Is(err, budget.ErrExceeded):
-		return ocr.Reading{}, true, fmt.Errorf("%w: %w", errOverTime, err)
-	case err != nil:
-		return ocr.Reading{}, true, fmt.Errorf("%w: %v", errBadRequest, err)
+	if err != nil {
+		return ocr.Reading{}, true, ocrError(err)
 	}
 	return read, true, nil
+}
+
+// ocrError is the error of an OCR read that failed: over its time budget (422); a program
+// or a part of OCR this server lacks (501); the upload's fault, a file the programs cannot
+// read or too large (400); else the server's own (a program that could not be started, a
+// temporary directory that could not be made), answered 500 and logged, with what the
+// program printed (internalError).
+func ocrError(err error) error {
+	var child *ocr.ChildError
+	var exit *exec.ExitError
+	switch {
+	case errors.Is(err, budget.ErrExceeded):
+		return fmt.Errorf("%w: %w", errOverTime, err)
+	case errors.Is(err, ocr.ErrNoOCR):
+		return fmt.Errorf("%w: this registry cannot read scans: %w (for its operator: %s)", errNoOCR, err, ocr.Hint)
+	case errors.As(err, &child) && !errors.As(child.Err, &exit):
+		return err
+	case errors.Is(err, ocr.ErrOCR), errors.Is(err, ocr.ErrTooLarge):
+		return fmt.Errorf("%w: %w", errBadRequest, err)
+	}
+	return err
 }
 
 // pdfShownText returns the text a PDF's pages show as pdftotext reads it (ocr.VisibleText),
@@ -120,7 +139,10 @@ func decodeError(err error) error {
 func (s *Server) ocrReader() (*ocr.Reader, error) {
 	r, err := s.findOCR()
 	if err != nil {
-		return nil, fmt.Errorf("%w: this registry cannot read scans: %w (for its operator: %s)", errNoOCR, err, ocr.Hint)
+		// The answer is public: why OCR is missing (which names the configured program's
+		// path) is the operator's, logged once.
+		s.noOCROnce.Do(func() { s.cfg.Logger.Warn("scans sent to identify cannot be read", "err", err) })
+		return nil, fmt.Errorf("%w: this registry cannot read scans (for its operator: %s)", errNoOCR, ocr.Hint)
 	}
 	return r, nil
 }

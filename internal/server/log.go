@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/chancery/chancery/internal/accesslog"
+	"github.com/chancery/chancery/internal/ocr"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
 	"golang.org/x/mod/sumdb/tlog"
@@ -258,7 +259,14 @@ func (s *Server) proofError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error) {
-	s.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", accesslog.Method(r.Method), "path", accesslog.RedactPath(r.URL.Path), "err", s.loggedText(r, err.Error()))
+	attrs := []any{"method", accesslog.Method(r.Method), "path", accesslog.RedactPath(r.URL.Path), "err", s.loggedText(r, err.Error())}
+	// A program OCR runs says why it failed on its standard error, and how it could not be
+	// started in its error, neither of which its error's text holds.
+	var child *ocr.ChildError
+	if errors.As(err, &child) {
+		attrs = append(attrs, "program", child.Program, "cause", s.loggedText(r, child.Err.Error()), "stderr", s.loggedText(r, child.Stderr))
+	}
+	s.cfg.Logger.ErrorContext(r.Context(), "request failed", attrs...)
 	httpError(w, http.StatusInternalServerError, errors.New("internal error"))
 }
 

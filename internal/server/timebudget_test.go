@@ -8,14 +8,17 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chancery/chancery/internal/ocr"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
@@ -108,7 +111,38 @@ func TestIdentifyScanWithoutOCR(t *testing.T) {
 	if status != http.StatusNotImplemented || !strings.Contains(answer, "cannot read scans") || !strings.Contains(answer, "apt-get install tesseract-ocr") {
 		t.Errorf("a scan without OCR: %d %s", status, answer)
 	}
+	// The answer is public: the configured program's path is the operator's.
+	if strings.Contains(answer, "/nonexistent") {
+		t.Errorf("a scan without OCR: the answer names the configured program: %s", answer)
+	}
 	if status, answer := postFile(t, srv.URL, "letter.txt", []byte("Dear Minister, nothing of ours.")); status != http.StatusOK {
 		t.Errorf("plain text: %d %s", status, answer)
+	}
+}
+
+// TestIdentifyScanServerFault: a scan the server cannot read for a fault of its own (here no
+// temporary directory for the OCR programs) was answered 400, as if the upload were at fault,
+// and the cause went unlogged. It is answered 500, and the cause logged.
+func TestIdentifyScanServerFault(t *testing.T) {
+	if _, err := ocr.Find(""); err != nil {
+		t.Skipf("no OCR here: %v", err)
+	}
+	var logged bytes.Buffer
+	srv := newIdentifyServer(t, Config{Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	var img bytes.Buffer
+	if err := png.Encode(&img, image.NewGray(image.Rect(0, 0, 40, 20))); err != nil {
+		t.Fatal(err)
+	}
+	// The server finds its OCR programs with a temporary directory.
+	if status, answer := postFile(t, srv.URL, "scan.png", img.Bytes()); !strings.Contains(answer, "no words to identify") {
+		t.Fatalf("a blank scan: %d %s", status, answer)
+	}
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "gone"))
+	status, answer := postFile(t, srv.URL, "scan.png", img.Bytes())
+	if status != http.StatusInternalServerError || strings.Contains(answer, "gone") {
+		t.Errorf("a scan the server cannot read: %d %s, want 500 and no path", status, answer)
+	}
+	if !strings.Contains(logged.String(), "request failed") || !strings.Contains(logged.String(), "no such file or directory") {
+		t.Errorf("the server's fault was not logged with its cause:\n%s", logged.String())
 	}
 }
