@@ -126,21 +126,6 @@ func (c *Converter) Isolated() bool { return nonet.Available() }
 // its own directory.
 func (c *Converter) Hide(paths ...string) { c.hide = append(c.hide, paths...) }
 
-// programDirs are the directories of the program the converter runs, as named and as its
-// links resolve: kept in sight of a conversion, whose /tmp is empty (nonet.Files), wherever
-// they are.
-func (c *Converter) programDirs() []string {
-	abs, err := filepath.Abs(c.path)
-	if err != nil {
-		return nil
-	}
-	dirs := []string{filepath.Dir(abs)}
-	if real, err := filepath.EvalSymlinks(abs); err == nil && filepath.Dir(real) != dirs[0] {
-		dirs = append(dirs, filepath.Dir(real))
-	}
-	return dirs
-}
-
 // Confined reports whether conversions run with the paths given to Hide hidden and a
 // read-only file system (nonet.Confined).
 func (c *Converter) Confined() bool { return nonet.Confined() }
@@ -214,7 +199,7 @@ func (c *Converter) ToPDF(ctx context.Context, mediaType string, data []byte) ([
 	// And without a network: the profile's settings forbid what LibreOffice is known to
 	// fetch, the namespace whatever else an untrusted document makes it try. And, where the
 	// system allows it, with the paths given to Hide hidden, and nowhere to write but dir.
-	nonet.IsolateFiles(cmd, nonet.Files{Hide: c.hide, Writable: []string{dir}, Keep: c.programDirs()})
+	nonet.IsolateFiles(cmd, nonet.Files{Hide: c.hide, Writable: []string{dir}, Keep: nonet.ProgramDirs(c.path)})
 	// And none of its processes outlives it, or the server.
 	contain(cmd)
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }

@@ -79,3 +79,17 @@ var (
 	confined     bool
 	confineErr   error // why not, when Available
 )
+
+// ProgramDirs are the directories of the program at path, as named and as its links
+// resolve: what a child running it keeps in sight (Files.Keep) wherever they are.
+func ProgramDirs(path string) []string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil
+	}
+	dirs := []string{filepath.Dir(abs)}
+	if real, err := filepath.EvalSymlinks(abs); err == nil && filepath.Dir(real) != dirs[0] {
+		dirs = append(dirs, filepath.Dir(real))
+	}
+	return dirs
+}

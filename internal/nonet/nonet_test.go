@@ -87,15 +87,22 @@ func BenchmarkRun(b *testing.B) {
 	if err != nil {
 		b.Skip(err)
 	}
-	for _, isolate := range []bool{false, true} {
-		b.Run(map[bool]string{false: "plain", true: "isolated"}[isolate], func(b *testing.B) {
-			if isolate && !Available() {
+	work := b.TempDir()
+	for _, how := range []string{"plain", "isolated", "confined"} {
+		b.Run(how, func(b *testing.B) {
+			if how != "plain" && !Available() {
 				b.Skip("network namespaces are not available")
+			}
+			if how == "confined" && !Confined() {
+				b.Skip("mount namespaces are not available")
 			}
 			for b.Loop() {
 				cmd := exec.Command(path)
-				if isolate {
+				switch how {
+				case "isolated":
 					Isolate(cmd)
+				case "confined":
+					IsolateFiles(cmd, Files{Hide: []string{work + "/data"}, Writable: []string{work}, Keep: ProgramDirs(path)})
 				}
 				if err := cmd.Run(); err != nil {
 					b.Fatal(err)

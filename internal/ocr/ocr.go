@@ -29,6 +29,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -634,6 +635,31 @@ func checkTIFFPages(data []byte) error {
 	return nil
 }
 
+// Hide makes the OCR programs this process runs unable to read the files and directories at
+// paths (the office's data directory, with its keys, tokens and database), where the system
+// allows it (nonet.Confined): they read untrusted uploads, and one taken over could read
+// whatever the server can.
+func Hide(paths ...string) {
+	hiddenPaths.Lock()
+	defer hiddenPaths.Unlock()
+	hiddenPaths.list = append(hiddenPaths.list, paths...)
+}
+
+var hiddenPaths struct {
+	sync.Mutex
+	list []string
+}
+
+// isolateFiles is nonet.IsolateFiles, but for tests whose programs record what they do
+// outside their directory.
+var isolateFiles = nonet.IsolateFiles
+
+func hidden() []string {
+	hiddenPaths.Lock()
+	defer hiddenPaths.Unlock()
+	return slices.Clone(hiddenPaths.list)
+}
+
 // run runs program with args in dir, in a process group of its own that is killed when ctx
 // ends and without a network where the system allows (package nonet), and returns its
 // standard output; past limit bytes of it, the child is killed and run fails. A child that
@@ -643,8 +669,13 @@ func run(ctx context.Context, dir string, limit int, program string, args ...str
 	cmd.Dir = dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	// The programs read untrusted images and PDFs: without a network, whatever they are made
-	// to do reaches nothing.
-	nonet.Isolate(cmd)
+	// to do reaches nothing; and, where the system allows it, seeing none of the paths given
+	// to Hide, with nowhere to write but dir.
+	keep := nonet.ProgramDirs(program)
+	if p := os.Getenv("TESSDATA_PREFIX"); p != "" {
+		keep = append(keep, p)
+	}
+	isolateFiles(cmd, nonet.Files{Hide: hidden(), Writable: []string{dir}, Keep: keep})
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
 	// One thread: recognitions are already run side by side, on a shared machine.

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/image/tiff"
 
 	"github.com/chancery/chancery/internal/budget"
+	"github.com/chancery/chancery/internal/nonet"
 )
 
 // pngHeader is the start of a PNG file declaring w×h pixels: enough for DecodeConfig.
@@ -235,6 +236,10 @@ func TestVisibleTextBoundsItsChildren(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	// The children record themselves outside their own directories, where they could not
+	// write if confined.
+	defer func(f func(*exec.Cmd, nonet.Files) bool) { isolateFiles = f }(isolateFiles)
+	isolateFiles = func(cmd *exec.Cmd, _ nonet.Files) bool { return nonet.Isolate(cmd) }
 	const asks = 3 * Parallel
 	errs := make(chan error, asks)
 	for range asks {

@@ -17,6 +17,7 @@ import (
 	"github.com/chancery/chancery/internal/cosigned"
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/ocr"
 	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/registry"
@@ -115,6 +116,8 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 		// tokens and database, and write them into the PDF members are shown.
 		conv.Hide(d.Path)
 	}
+	// So must the OCR programs that read scans sent to identify.
+	ocr.Hide(d.Path)
 	heads, err := cosigned.Open(ctx, db, lg)
 	if err != nil {
 		lg.Close()

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -104,25 +105,41 @@ func TestWordRelease(t *testing.T) {
 }
 
 // countingConverter returns a converter running soffice through a script that counts its
-// runs, and the function reading the count.
+// runs, and the function reading the count. The script writes "run" to a named pipe in its
+// own directory: a conversion can write nowhere else (nonet.IsolateFiles), and a pipe can be
+// written to where files are read-only. What it wrote waits in the pipe until read.
 func countingConverter(t *testing.T) (*convert.Converter, func() int) {
 	t.Helper()
 	soffice := tool(t, "soffice")
 	dir := t.TempDir()
-	count, script := filepath.Join(dir, "runs"), filepath.Join(dir, "soffice")
-	if err := os.WriteFile(script, []byte("#!/bin/sh\necho run >> '"+count+"'\nexec '"+soffice+"' \"$@\"\n"), 0o755); err != nil {
+	fifo, script := filepath.Join(dir, "runs"), filepath.Join(dir, "soffice")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Held open for reading and writing, without blocking: a writer never waits for a reader.
+	fd, err := syscall.Open(fifo, syscall.O_RDWR|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho run > '"+fifo+"'\nexec '"+soffice+"' \"$@\"\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	conv, err := convert.Find(script, 10*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var read []byte
 	return conv, func() int {
-		b, err := os.ReadFile(count)
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			t.Fatal(err)
+		buf := make([]byte, 4096)
+		for {
+			n, err := syscall.Read(fd, buf)
+			if err != nil || n <= 0 {
+				break // EAGAIN: nothing more written
+			}
+			read = append(read, buf[:n]...)
 		}
-		return bytes.Count(b, []byte("run\n"))
+		return bytes.Count(read, []byte("run\n"))
 	}
 }
 
