@@ -100,9 +100,9 @@ type Server struct {
 	findOCR func() (*ocr.Reader, error)
 	// noOCROnce logs, once, why scans cannot be read.
 	noOCROnce sync.Once
-	host    string // the base URL's host name (baseHost), which requests must name
-	web     *web.Handler
-	redact  *accesslog.TextRedactor // keeps references, names and digests out of the log (loggedText)
+	host      string // the base URL's host name (baseHost), which requests must name
+	web       *web.Handler
+	redact    *accesslog.TextRedactor // keeps references, names and digests out of the log (loggedText)
 }
 
 // Wrong check codes a client may try: a burst of 10, then one every 6 seconds. Codes have 128
