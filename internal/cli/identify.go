@@ -159,7 +159,14 @@ func identifyInput(c *cobra.Command, textFile string, args []string) (read ocr.R
 		}
 		text, err := textract.Text(mt, b)
 		if errors.Is(err, textract.ErrNoText) {
-			return ocr.Reading{}, false, nil, false, withHint(err, "identify reads PDF, Word (DOCX), Markdown and plain text, and scans (PNG, JPEG, TIFF); for another format, save its text and use --text")
+			// Named for what its name or first bytes say, in the user's words: the system's
+			// table of extensions takes a .key file for an Apple Keynote document.
+			what := "its first bytes (" + mt + ")"
+			if ext := filepath.Ext(args[0]); ext != "" && textract.TypeByExtension(ext) == mt {
+				what = "its extension, " + ext
+			}
+			return ocr.Reading{}, false, nil, false, withHint(fmt.Errorf("%s is not a file identify reads, by %s", args[0], what),
+				"identify reads PDF, Word (DOCX), Markdown and plain text, and scans (PNG, JPEG, TIFF); for another format, save its text and use --text")
 		}
 		if err != nil {
 			return ocr.Reading{}, false, nil, false, err

@@ -54,3 +54,26 @@ func TestIdentifyScanShowsWhatOCRSaid(t *testing.T) {
 		t.Errorf("exit %d\nstdout: %s\nstderr: %s\nwant the error and %q", code, out, errs, want)
 	}
 }
+
+// TestIdentifyNamesWhatItCannotRead: 'chancery identify sam.key' said "extract text from
+// application/vnd.apple.keynote": the system's table of extensions takes a .key file for a
+// Keynote document. The refusal names the file and what its type was taken from.
+func TestIdentifyNamesWhatItCannotRead(t *testing.T) {
+	dir := t.TempDir()
+	key, blob := filepath.Join(dir, "sam.key"), filepath.Join(dir, "blob")
+	if err := os.WriteFile(key, []byte("AGE-SECRET-KEY-1QQQ\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(blob, []byte{0, 1, 2, 3, 0xfe, 0xff, 0, 0}, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{
+		key:  "chancery: error: " + key + " is not a file identify reads, by its extension, .key\n",
+		blob: "chancery: error: " + blob + " is not a file identify reads, by its first bytes (application/octet-stream)\n",
+	} {
+		code, out, errs := run("identify", "--url", "http://127.0.0.1:1", file)
+		if code != 2 || out != "" || !strings.HasPrefix(errs, want) || strings.Contains(errs, "keynote") || !strings.Contains(errs, "hint: identify reads PDF") {
+			t.Errorf("identify %s: exit %d\nstdout: %s\nstderr: %s\nwant it to begin %q", file, code, out, errs, want)
+		}
+	}
+}

@@ -85,6 +85,9 @@ your machine: 'chancery sign' signs locally and uploads only the signature. The 
 comes from CHANCERY_PASSPHRASE_FILE, CHANCERY_PASSPHRASE or a prompt.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := asksNoRegistry(c); err != nil {
+				return err
+			}
 			if err := checkDirOf(out); err != nil {
 				return err // before the passphrase is typed, twice, for nothing
 			}

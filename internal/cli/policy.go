@@ -71,6 +71,9 @@ explain shows what a letter still needs.`,
 		Short: "Compile and lint a policy file; errors come with line and column",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := asksNoRegistry(c); err != nil {
+				return err
+			}
 			p, _, err := compilePolicy(args[0])
 			if err != nil {
 				return err
@@ -90,6 +93,9 @@ explain shows what a letter still needs.`,
 		Short: "Run a table of sample letters and expected decisions against a policy",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := asksNoRegistry(c); err != nil {
+				return err
+			}
 			p, _, err := compilePolicy(args[0])
 			if err != nil {
 				return err
@@ -133,6 +139,12 @@ second admin carries it out with 'chancery change approve'.`,
 		Args: cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			p, src, err := compilePolicy(args[0])
+			var check *failed
+			if errors.As(err, &check) {
+				// A check that fails is 'policy check's answer (exit status 1); a policy
+				// that cannot be adopted is this command's error (exit status 2).
+				return check.err
+			}
 			if err != nil {
 				return err
 			}

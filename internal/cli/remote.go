@@ -215,6 +215,17 @@ func unreachableHint(err error) string {
 	return "is 'chancery serve' running at CHANCERY_URL? (default http://127.0.0.1:8080)"
 }
 
+// asksNoRegistry refuses --url given to c, a command that runs on this machine alone but
+// takes the flag from its parent, whose other commands ask a registry: the flag would be
+// ignored, and whoever gave it would believe the registry was asked.
+func asksNoRegistry(c *cobra.Command) error {
+	if f := c.Flags().Lookup("url"); f == nil || !f.Changed {
+		return nil
+	}
+	return withHint(fmt.Errorf("%s runs on this machine and asks no registry: it takes no --url", c.CommandPath()),
+		"leave --url out")
+}
+
 func addRemoteFlags(c *cobra.Command, rm *remote) {
 	c.PersistentFlags().StringVar(&rm.url, "url", defaultURL(), "registry URL (env CHANCERY_URL)")
 }

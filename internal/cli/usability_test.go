@@ -371,3 +371,32 @@ func TestServeRefusesAURLOtherThanTheRegistrys(t *testing.T) {
 		t.Errorf("serve --url another: exit %d, stdout %q, stderr\n%s", code, out, errs)
 	}
 }
+
+// TestLocalCommandsTakeNoURL: 'key new', 'policy check' and 'policy test' run on this
+// machine, but took --url from their parents and ignored it; 'policy adopt' of a file that
+// does not compile exited 1, the status of a check that ran and failed, where a command
+// that cannot do what it was asked exits 2.
+func TestLocalCommandsTakeNoURL(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("name: x\nrules: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"key", "new", "--out", filepath.Join(dir, "k"), "--url", "http://127.0.0.1:1"},
+		{"policy", "check", bad, "--url", "http://127.0.0.1:1"},
+		{"policy", "test", bad, bad, "--url", "http://127.0.0.1:1"},
+	} {
+		code, out, errs := runCLI(args...)
+		if code != cli.ExitError || out != "" || !strings.Contains(errs, "asks no registry: it takes no --url") {
+			t.Errorf("%v: exit %d, stdout %q, stderr\n%s\nwant exit 2 and --url refused", args, code, out, errs)
+		}
+	}
+	if code, _, errs := runCLI("policy", "check", bad); code != 1 || !strings.Contains(errs, "does not compile") {
+		t.Errorf("policy check of a policy that does not compile: exit %d\n%s\nwant exit 1", code, errs)
+	}
+	o := newOffice(t)
+	if code, _, errs := o.run("root", "policy", "adopt", bad); code != cli.ExitError || !strings.Contains(errs, "does not compile") {
+		t.Errorf("policy adopt of a policy that does not compile: exit %d\n%s\nwant exit 2", code, errs)
+	}
+}
