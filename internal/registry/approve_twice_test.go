@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,7 +66,15 @@ func TestApproveAgainWhenTooOld(t *testing.T) {
 	now := time.Now()
 	o.r.cfg.Now = func() time.Time { return now.Add(23 * time.Hour) }
 	wantErr(t, "approve again within the limit", o.r.Approve(ctx, o.reviewer, ref, "", ""), ErrConflict)
+	if asked := inboxAsks(t, o, o.reviewer, ref); asked {
+		t.Errorf("the inbox asks the reviewer to approve again within the limit")
+	}
 	o.r.cfg.Now = func() time.Time { return now.Add(30 * time.Hour) }
+	// The inbox asks the reviewer to approve again, as the letter's page does: it did not,
+	// the reviewer having decided on the version already.
+	if asked := inboxAsks(t, o, o.reviewer, ref); !asked {
+		t.Errorf("the inbox does not ask the reviewer to renew an approval too old to count")
+	}
 	var gate *GateError
 	if _, err := o.r.Release(ctx, o.officer, ref); !errors.As(err, &gate) || !strings.Contains(err.Error(), "max_approval_age") {
 		t.Fatalf("released on an approval 30 hours old: %v", err)
@@ -76,4 +85,19 @@ func TestApproveAgainWhenTooOld(t *testing.T) {
 	if _, err := o.r.Release(ctx, o.officer, ref); err != nil {
 		t.Errorf("released on the renewed approval: %v", err)
 	}
+}
+
+// inboxAsks reports whether a's inbox asks them to approve ref.
+func inboxAsks(t *testing.T, o *office, a Actor, ref string) bool {
+	t.Helper()
+	in, err := o.r.Inbox(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range in.Waiting {
+		if it.Reference == ref {
+			return slices.Contains(it.Actions, ActApprove)
+		}
+	}
+	return false
 }

@@ -68,7 +68,7 @@ func (r *Registry) Inbox(ctx context.Context, a Actor) (*Inbox, error) {
 			if err != nil {
 				return err
 			}
-			it := inboxItem(v, a.Member)
+			it := inboxItem(v, a.Member, r.now())
 			if len(it.Actions) > 0 {
 				in.Waiting = append(in.Waiting, it)
 			} else {
@@ -101,22 +101,28 @@ func (r *Registry) Inbox(ctx context.Context, a Actor) (*Inbox, error) {
 	return in, nil
 }
 
-// inboxItem says what the draft v waits for from m.
-func inboxItem(v *LetterView, m *store.Member) InboxItem {
+// inboxItem says what the draft v waits for from m, at the time now.
+func inboxItem(v *LetterView, m *store.Member, now time.Time) InboxItem {
 	latest := v.Versions[len(v.Versions)-1]
 	it := InboxItem{Reference: v.Reference, Subject: v.Subject, Class: v.Class, Author: v.Author, Version: latest.N, UpdatedAt: latest.At}
 	drafted := v.Author == m.Name
 	for _, x := range v.Versions {
 		drafted = drafted || x.By == m.Name
 	}
-	decided, signed := false, false
-	for _, ap := range v.Approvals {
+	// The member's latest decision on the version decides, as the gate weighs it: one that
+	// no longer counts (given under another policy, or too old) is to be given again, as
+	// Approve allows (notApprovedYet).
+	var last *DecisionView
+	for i, ap := range v.Approvals {
 		if ap.Version != latest.Digest {
 			continue
 		}
-		decided = decided || ap.Member == m.Name
+		if ap.Member == m.Name {
+			last = &v.Approvals[i]
+		}
 		it.Rejected = it.Rejected || ap.Decision == "reject"
 	}
+	decided, signed := last != nil && !lapsed(v.Decision, last, now), false
 	for _, s := range v.Signatures {
 		signed = signed || (s.Version == latest.Digest && s.Member == m.Name)
 	}
@@ -152,6 +158,20 @@ func inboxItem(v *LetterView, m *store.Member) InboxItem {
 		it.Actions = append(it.Actions, ActFollow)
 	}
 	return it
+}
+
+// lapsed reports whether ap, an approval of the latest version, no longer counts under the
+// decision d, taken at the time now: it was given under another policy than d's, or is older
+// than d's max_approval_age.
+func lapsed(d *policy.Decision, ap *DecisionView, now time.Time) bool {
+	if d == nil || ap.Decision != "approve" {
+		return false
+	}
+	if ap.Policy != d.Policy {
+		return true
+	}
+	limit, err := time.ParseDuration(d.MaxApprovalAge)
+	return d.MaxApprovalAge != "" && err == nil && now.Sub(ap.At) > limit
 }
 
 // VersionFile is one version's bytes, for a member reading or comparing versions.
