@@ -138,6 +138,9 @@ var _ = table(func() Translations {
 			"passez --trust FICHIER ou définissez CHANCERY_TRUST ; « chancery trust export --out trust.json » en écrit une",
 			"مرّر --trust FILE أو عيّن CHANCERY_TRUST؛ الأمر 'chancery trust export --out trust.json' يكتب جذرًا"},
 		"trust root %s: %v": {"racine de confiance %s : %v", "جذر الثقة %s: %v"},
+		"%s is a link to %s, outside its folder: the registry is not asked about it, lest a folder of leaked files make verify send the registry the digest and text of this computer's files; verify %s by its own path if it is a letter": {
+			"%s est un lien vers %s, hors de son dossier : le registre n'est pas interrogé à son sujet, de peur qu'un dossier de fichiers divulgués fasse envoyer par verify au registre l'empreinte et le texte des fichiers de cet ordinateur ; vérifiez %s par son propre chemin si c'est une lettre",
+			"%s رابط إلى %s خارج مجلده: لا يُسأل السجل عنه، كي لا يجعل مجلدٌ من الملفات المسرّبة الأمرَ verify يرسل إلى السجل بصمة ملفات هذا الحاسوب ونصها؛ تحقّق من %s بمساره الخاص إن كان رسالة"},
 		"cannot read the trust root %s: %v": {
 			"impossible de lire la racine de confiance %s : %v",
 			"تعذّرت قراءة جذر الثقة %s: %v"},

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"hash"
 	"iter"
 	"runtime"
@@ -12,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/seal"
 )
 
@@ -128,16 +128,12 @@ func (vf *Verifier) verify(file string, sc *scratch) Result {
 	res := Result{File: file}
 	if target, ok := vf.away[file]; ok && vf.Online != nil {
 		// Not read at all: its digest would tell the registry about a file of this computer.
-		res.Error = fmt.Sprintf("%s is a link to %s, outside its folder: the registry is not asked about it, lest a folder of leaked files make verify send the registry the digest and text of this computer's files; verify %s by its own path if it is a letter",
-			file, target, target)
-		m := "could not verify: " + res.Error
-		res.Say("error", Text{m, m})
-		return res
+		return vf.Fail(res, i18n.Errorf(nil, "%s is a link to %s, outside its folder: the registry is not asked about it, lest a folder of leaked files make verify send the registry the digest and text of this computer's files; verify %s by its own path if it is a letter",
+			file, target, target))
 	}
 	digest, err := sc.digest(file)
 	if err != nil {
-		res.Outcome, res.Error, res.Message = "error", err.Error(), "could not verify: "+err.Error()
-		return res
+		return vf.Fail(res, err)
 	}
 	res.Digest = string(digest)
 	return vf.check(res, digest, sc)

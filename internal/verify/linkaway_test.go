@@ -94,6 +94,13 @@ func TestOnlineAsksNothingAboutLinksOutOfTheFolder(t *testing.T) {
 				t.Errorf("%s: printed\n%s\nwant %s named as a link out of its folder", c.name, out.String(), f)
 			}
 		}
+		// In French, the line is French, as the others are: it was English in every language.
+		out.Reset()
+		cmd.SetArgs(append([]string{"--lang", "fr", "--trust", trust}, c.args...))
+		cmd.Execute()
+		if f := c.notAsked[0]; !strings.Contains(out.String(), "est un lien vers "+secret+", hors de son dossier") {
+			t.Errorf("%s in French: printed\n%s\nwant %s named as a link out of its folder in French", c.name, out.String(), f)
+		}
 		// Offline, nothing leaves the computer: the link is read as the file it names.
 		var stdout, stderr bytes.Buffer
 		Main(append([]string{"--offline", "--trust", trust}, c.args...), &stdout, &stderr)
