@@ -3,6 +3,7 @@ package pdf
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -53,6 +54,7 @@ func TestPageLayerReadsAsTheExtractor(t *testing.T) {
 		"unknown font":       layerPage("BT /F9 12 Tf (\xe9t\xe9) Tj 3 Tr ET"),
 		"Tr without operand": layerPage("BT /F1 12 Tf 3 Tr Tr (x) Tj ET"),
 		"unbalanced Q":       layerPage("Q Q BT /F1 12 Tf 3 Tr (x) Tj ET Q (y) Tj"),
+		"white space":        layerPage("BT /F1 12 Tf 14 TL (  one \240 two  ) Tj T* (   ) Tj ( three\t\r\205four\n) Tj ET BT ( ) Tj ET BT (\f five) ' ET"),
 		"no content":         pdftest.Build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>", "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>"),
 	}
 	for i, text := range []string{
@@ -94,7 +96,7 @@ func TestPageLayerReadsAsTheExtractor(t *testing.T) {
 		}
 		for i, p := range pages {
 			read++
-			text, shown, hidden, err := pageLayer(p)
+			text, shown, hidden, err := pageLayer(p, math.MaxInt)
 			want, wantErr := oldPageText(p)
 			if text != want || fmt.Sprint(err) != fmt.Sprint(wantErr) {
 				t.Errorf("%s: page %d: %q, %v; the extractor reads %q, %v", name, i+1, text, err, want, wantErr)
@@ -103,9 +105,55 @@ func TestPageLayerReadsAsTheExtractor(t *testing.T) {
 			if err == nil && (wantErr != nil || shown != wantShown || hidden != wantHidden) {
 				t.Errorf("%s: page %d: %d shown, %d hidden; textShows %d, %d, %v", name, i+1, shown, hidden, wantShown, wantHidden, wantErr)
 			}
+			// Of a page's text, only the first bytes wanted are decoded: the text read is a
+			// prefix of the page's, at least that long, with the page's counts and errors.
+			limits := []int{0, 1, 2, len(text) / 2, len(text) - 1, len(text)}
+			if len(text) <= 256 {
+				limits = limits[:0]
+				for limit := range len(text) + 1 {
+					limits = append(limits, limit)
+				}
+			}
+			for _, limit := range limits {
+				cut, cutShown, cutHidden, cutErr := pageLayer(p, limit)
+				if !strings.HasPrefix(text, cut) || len(cut) < min(limit, len(text)) || fmt.Sprint(cutErr) != fmt.Sprint(err) ||
+					cutShown != shown || cutHidden != hidden {
+					t.Errorf("%s: page %d: at most %d bytes: %q, %d shown, %d hidden, %v; the page: %q, %d, %d, %v",
+						name, i+1, limit, cut, cutShown, cutHidden, cutErr, text, shown, hidden, err)
+				}
+			}
 		}
 	}
 	if read < 30 {
 		t.Errorf("only %d pages read", read)
+	}
+}
+
+// TestPageLayerDecodesWhatItKeeps: of a page's strings, only those shown before its text is
+// full are decoded: a string past the limit that the extractor's encoding fails on (here a
+// /ToUnicode range mapped to an empty string, which it indexes) fails the page's reading
+// only when its text is wanted.
+func TestPageLayerDecodesWhatItKeeps(t *testing.T) {
+	cmap := "/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange <00> <FF> endcodespacerange " +
+		"1 beginbfrange <01> <05> <> endbfrange endcmap CMapName currentdict /CMap defineresource pop end end"
+	content := "BT /F1 12 Tf (hello) Tj <03> Tj ET"
+	data := pdftest.Build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+		pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(content)), []byte(content)),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+		pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(cmap)), []byte(cmap)))
+	pages, _, err := extractorPages(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, wantErr := oldPageText(pages[0]); wantErr == nil {
+		t.Fatal("the extractor reads the page")
+	}
+	if s, _, _, err := pageLayer(pages[0], math.MaxInt); err == nil {
+		t.Errorf("the whole page: %q, no error", s)
+	}
+	// "hello" decodes to U+FFFD five times (no code of it is mapped).
+	if s, shown, _, err := pageLayer(pages[0], 15); s != strings.Repeat("\ufffd", 5) || shown != 2 || err != nil {
+		t.Errorf("15 bytes of the page: %q, %d shown, %v", s, shown, err)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/budget"
 	lpdf "github.com/ledongthuc/pdf"
@@ -20,8 +22,9 @@ const maxText = 4 << 20
 // form XObjects is not read, so the marks that Watermark and Stamp add are not part of it: the
 // text of a stamped letter or of a draft copy is the text of the document they were made
 // from. Text first applies the limits of Check, and refuses (ErrTooLarge) documents whose
-// page contents decode to more than 32 MiB, or whose fonts' /ToUnicode CMaps to more than
-// 2 MiB each, so its work is bounded; it returns at most 4 MiB.
+// page contents decode to more than 32 MiB or hold a string of more than 64 KiB, or whose
+// fonts' /ToUnicode CMaps decode to more than 2 MiB each, so its work is bounded; it returns
+// at most 4 MiB, and decodes no more of the pages' text than that.
 func Text(data []byte) (string, error) { return TextContext(context.Background(), data) }
 
 // TextContext is Text within the time budget of rctx: the decoding of streams, the walk of
@@ -61,8 +64,8 @@ func ReadTextLayer(rctx context.Context, data []byte) (*TextLayer, error) {
 // Text is the text of the layer (TextContext).
 func (l *TextLayer) Text() (string, error) {
 	l.shows = l.shows[:0]
-	return joinTexts(len(l.pages), func(i int) (string, error) {
-		s, shown, hidden, err := pageLayer(l.pages[i])
+	return joinLimited(len(l.pages), func(i, limit int) (string, error) {
+		s, shown, hidden, err := pageLayer(l.pages[i], limit)
 		if err == nil {
 			l.shows = append(l.shows, [2]int{shown, hidden})
 		}
@@ -193,11 +196,21 @@ func eachOp(contents lpdf.Value, f func(op string, top lpdf.Value, mode int64)) 
 
 // joinPageTexts is the text of the pages, a form feed between two, at most maxText bytes.
 func joinPageTexts(pages []lpdf.Page, bud *budget.Budget) (string, error) {
-	return joinTexts(len(pages), func(i int) (string, error) { return pageText(pages[i]) }, bud)
+	return joinLimited(len(pages), func(i, limit int) (string, error) {
+		s, _, _, err := pageLayer(pages[i], limit)
+		return s, err
+	}, bud)
 }
 
 // joinTexts is joinPageTexts for n pages whose texts page gives.
 func joinTexts(n int, page func(i int) (string, error), bud *budget.Budget) (string, error) {
+	return joinLimited(n, func(i, _ int) (string, error) { return page(i) }, bud)
+}
+
+// joinLimited is joinTexts for pages whose texts page gives, of which it needs only the
+// first limit bytes: the text of page i, or a prefix of it at least limit bytes long, the
+// rest being cut anyway.
+func joinLimited(n int, page func(i, limit int) (string, error), bud *budget.Budget) (string, error) {
 	var b strings.Builder
 	for i := range n {
 		if b.Len() >= maxText {
@@ -210,7 +223,7 @@ func joinTexts(n int, page func(i int) (string, error), bud *budget.Budget) (str
 		if err := bud.Tick(); err != nil {
 			return "", fmt.Errorf("extract text: page %d: %w", i+1, err)
 		}
-		s, err := page(i)
+		s, err := page(i, maxText-b.Len())
 		if err != nil {
 			return "", fmt.Errorf("extract text: page %d: %w", i+1, err)
 		}
@@ -268,17 +281,17 @@ func textPages(r *lpdf.Reader, count int, bud *budget.Budget) (pages []lpdf.Page
 	return pages, nil
 }
 
-// pageText returns the text of page p, its lines trimmed, empty lines dropped.
-func pageText(p lpdf.Page) (string, error) {
-	s, _, _, err := pageLayer(p)
-	return s, err
-}
-
 // pageLayer returns the text of page p, its lines trimmed, empty lines dropped, and the
 // text-showing operators it runs visibly and invisibly (textShows), from one interpretation
 // of its content: the text is what the extractor's Page.GetPlainText reads, its errors too
 // (a page's content is the most a read interprets, as costly as the rest of the read).
-func pageLayer(p lpdf.Page) (s string, shown, hidden int, err error) {
+// Only the first limit bytes of the text are wanted: once it holds that many, the rest of
+// the page is interpreted for its counts and errors, but its strings are no longer decoded,
+// and the text returned is a prefix of the page's, at least limit bytes long. (Decoding
+// and keeping the rest cost a page of long strings some ten times its content.) A string
+// the extractor's encoding fails on past the limit therefore fails nothing: it would be
+// cut from the text anyway.
+func pageLayer(p lpdf.Page, limit int) (s string, shown, hidden int, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			s, shown, hidden, err = "", 0, 0, fmt.Errorf("%w: %v", ErrInvalid, r)
@@ -295,10 +308,15 @@ func pageLayer(p lpdf.Page) (s string, shown, hidden int, err error) {
 		}
 	}
 	var enc lpdf.TextEncoding = rawEncoding{}
-	var b strings.Builder
+	b := trimmedText{limit: limit}
 	decoded := func(raw string) {
+		if b.full() {
+			return
+		}
 		for _, ch := range enc.Decode(raw) {
-			b.WriteRune(ch)
+			if !b.add(ch) {
+				return
+			}
 		}
 	}
 	mode, saved := int64(0), []int64(nil)
@@ -335,7 +353,7 @@ func pageLayer(p lpdf.Page) (s string, shown, hidden int, err error) {
 		// The text, as GetPlainText reads it, its panics its errors.
 		switch op {
 		case "BT":
-			b.WriteString("\n")
+			b.add('\n')
 		case "T*":
 			decoded("\n")
 		case "Tf":
@@ -366,7 +384,53 @@ func pageLayer(p lpdf.Page) (s string, shown, hidden int, err error) {
 			}
 		}
 	})
-	return trimLines(b.String()), shown, hidden, nil
+	return b.text.String(), shown, hidden, nil
+}
+
+// trimmedText is trimLines of the characters added to it, built as they are added, up to
+// limit bytes: past those, what it holds is a prefix of trimLines of all the characters.
+type trimmedText struct {
+	text  strings.Builder // the lines done, then the current line up to its last non-space
+	limit int
+	// inLine is set once the current line has a character other than white space: the
+	// white space at its start is dropped, the rest kept in spaces until a character other
+	// than white space follows it (white space at its end is dropped).
+	inLine bool
+	spaces []byte
+}
+
+// full reports whether the text holds limit bytes.
+func (t *trimmedText) full() bool { return t.text.Len() >= t.limit }
+
+// add adds the character r, and reports whether more are wanted.
+func (t *trimmedText) add(r rune) bool {
+	switch {
+	case t.full():
+		return false
+	case r == '\n':
+		t.inLine, t.spaces = false, t.spaces[:0]
+	case unicode.IsSpace(r):
+		// White space kept past the limit would be cut anyway.
+		if t.inLine && t.text.Len()+len(t.spaces) < t.limit {
+			t.spaces = utf8.AppendRune(t.spaces, r)
+		}
+	default:
+		// Grown by doubling (WriteRune alone grows a long text a quarter at a time, five
+		// times its size in all).
+		t.text.Grow(len(t.spaces) + 1 + utf8.UTFMax)
+		if !t.inLine && t.text.Len() > 0 {
+			t.text.WriteByte('\n')
+		}
+		t.inLine = true
+		t.text.Write(t.spaces)
+		t.spaces = t.spaces[:0]
+		if t.full() {
+			// The white space may have been cut: r does not follow it.
+			return false
+		}
+		t.text.WriteRune(r)
+	}
+	return !t.full()
 }
 
 // rawEncoding is the extractor's encoding of text shown without a font it knows: the codes

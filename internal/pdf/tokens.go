@@ -17,9 +17,9 @@ import (
 // file inflates to millions of tokens: 32 MiB of content "0 0 0 …", a 32 KB upload, cost one
 // Text 3.6 s and 3 GB. Every read (Check, the marks, Text, InvisibleText, PicturesOnly,
 // ReadTextLayer) refuses the objects past maxObjectTokens; the text extractor's reads
-// refuse the content past maxContentTokens or maxOperands (ErrTooLarge). The public
-// identification of a PDF reads it once (ReadTextLayer), and PicturesOnly once more for a
-// scan that OCR reads.
+// refuse the content past maxContentTokens, maxOperands or maxContentString (ErrTooLarge).
+// The public identification of a PDF reads it once (ReadTextLayer), and PicturesOnly once
+// more for a scan that OCR reads.
 const (
 	// maxContentTokens bounds the tokens of a document's page contents, all pages together, a
 	// stream counting each time it is named. Of 55 real documents measured (pdfcpu's test
@@ -31,6 +31,15 @@ const (
 	// maxOperands bounds the operands (array elements included) before one operator: real
 	// operators take at most a few, and a TJ array the glyph runs of a line or a paragraph.
 	maxOperands = 65_536
+	// maxContentString bounds the bytes of one string of a content stream, literal or
+	// hexadecimal, as written. A string is one token, but the extractor reads it whole into
+	// memory, and decodes it whole, in the usual one-byte encodings through a slice of runes
+	// (four bytes a byte), when it shows it: a page of 31 strings of 1 MiB, a 31 KB upload,
+	// cost Text 290 to 690 MiB, one string of 31 MiB 600 MiB. A string shows a line of text
+	// or a part of one: the longest in the 47 documents of pdfcpu's test corpus is 297 bytes
+	// (hexadecimal). The data of an inline image, which the extractor reads as tokens too,
+	// already fails its reading when it is binary, whatever its size.
+	maxContentString = 64 << 10
 	// maxObjectTokens bounds the tokens of the objects pdfcpu parses, outside stream data:
 	// the file's own syntax (its cross-reference tables skipped: pdfcpu bounds their rows)
 	// and the objects packed in its object streams, weighed as below. Of the same 55 documents the most has 205,000
@@ -52,8 +61,9 @@ var errTokens = errors.New("too many tokens")
 // tokenCounter counts the tokens of PDF syntax written to it, across writes: a number, a
 // name, a keyword or an operator (one run of regular characters), a string, a hex string,
 // and each of the delimiters [ ] << >> { }; comments count for nothing (but see inside).
-// Past limit tokens, or with operands past maxOperands before one operator when operands is
-// set (a content stream), Write fails with errTokens.
+// Past limit tokens, or, when operands is set (a content stream), with operands past
+// maxOperands before one operator or a string past maxContentString bytes, Write fails with
+// errTokens.
 type tokenCounter struct {
 	tokens, limit int64
 	operands      bool // count the operands before each operator
@@ -64,7 +74,8 @@ type tokenCounter struct {
 	// bytesPerToken, when set, counts a token more each bytesPerToken bytes: a long string
 	// or name is one token but costs in proportion to its bytes.
 	bytesPerToken, bytes int64
-	pending              int // operands since the last operator
+	pending              int   // operands since the last operator
+	stringBytes          int64 // bytes of the string being read, when operands is set
 	// The lexer's state between writes.
 	word       bool // inside a run of regular characters
 	wordOp     bool // that run is an operator (starts with neither a digit, sign, point nor /)
@@ -103,6 +114,11 @@ func (c *tokenCounter) byte(b byte) error {
 					return err
 				}
 			}
+		}
+	}
+	if c.str > 0 || c.hex {
+		if err := c.stringByte(); err != nil {
+			return err
 		}
 	}
 	switch {
@@ -154,10 +170,10 @@ func (c *tokenCounter) byte(b byte) error {
 	case '%':
 		c.comment = true
 	case '(':
-		c.str = 1
+		c.str, c.stringBytes = 1, 0
 		return c.token(false)
 	case '<':
-		c.angle = true
+		c.angle, c.stringBytes = true, 0
 	case '>':
 		c.closeAngle = true
 	case '[', ']', '{', '}':
@@ -194,6 +210,18 @@ func (c *tokenCounter) token(op bool) error {
 	}
 	if c.pending++; c.pending > maxOperands {
 		return fmt.Errorf("%w: more than %d operands before an operator", errTokens, maxOperands)
+	}
+	return nil
+}
+
+// stringByte counts a byte of a string, past maxContentString of one string failing when
+// operands is set.
+func (c *tokenCounter) stringByte() error {
+	if !c.operands {
+		return nil
+	}
+	if c.stringBytes++; c.stringBytes > maxContentString {
+		return fmt.Errorf("%w: a string of more than %d bytes", errTokens, maxContentString)
 	}
 	return nil
 }
