@@ -28,8 +28,9 @@ type Files struct {
 // cmd in a mount namespace and a PID namespace of its own, in which it sees the file system
 // as files says and a /proc of its own processes only (the server's /proc/PID/root showed the
 // server's file system, hidden paths included), and which it cannot undo: its program starts
-// without capabilities. It reports whether cmd gets all of it; where it cannot, cmd gets
-// what Isolate gives it.
+// without capabilities, nor any descriptor but its standard input, output and error
+// (cmd.ExtraFiles are closed). It reports whether cmd gets all of it; where it cannot, cmd
+// gets what Isolate gives it.
 func IsolateFiles(cmd *exec.Cmd, files Files) bool {
 	isolated := Isolate(cmd)
 	if !isolated || !Confined() {

@@ -206,10 +206,42 @@ func confineFiles(files Files) error {
 			}
 		}
 	}
+	// Where it is no longer in sight (under the server's /tmp, or hidden), the root: the one
+	// entered before would still reach, by relative paths, what the mounts cover.
 	if err := os.Chdir(wd); err != nil {
-		return fmt.Errorf("working directory: %w", err)
+		if err := os.Chdir("/"); err != nil {
+			return fmt.Errorf("working directory: %w", err)
+		}
 	}
 	return mountProc()
+}
+
+// closeInherited marks every descriptor of this process past its standard error
+// close-on-exec, so that the program it executes gets none of them. Go opens its own files
+// close-on-exec, but not those it inherited: a descriptor the server's parent left open
+// (a shell's, a supervisor's) reached the confined program, which read, through one on the
+// data directory (/proc/self/fd/N/office.key), what the mounts hide.
+func closeInherited() error {
+	err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, syscall.ENOSYS) && !errors.Is(err, syscall.EINVAL) {
+		return fmt.Errorf("close_range: %w", err)
+	}
+	// Before Linux 5.11: one by one, as this process's /proc lists them.
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return fmt.Errorf("inherited descriptors: %w", err)
+	}
+	for _, e := range entries {
+		if fd, err := strconv.Atoi(e.Name()); err == nil && fd > 2 {
+			if _, err := unix.FcntlInt(uintptr(fd), syscall.F_SETFD, syscall.FD_CLOEXEC); err != nil && !errors.Is(err, syscall.EBADF) {
+				return fmt.Errorf("inherited descriptor %d: %w", fd, err)
+			}
+		}
+	}
+	return nil
 }
 
 // mountProc mounts a /proc of this PID namespace's processes over the server's, whose

@@ -12,31 +12,38 @@ import (
 )
 
 // filesChild is what the test binary does as a child with NONET_FILES set to "what:path": it
-// tries what and exits 0 if it got through, 3 if not (the error on its standard error).
+// tries what and exits 0 if it got through, 3 if not (the error on its standard error), 4 if
+// a control showed that the attempt proves nothing (errNoControl).
 //   - read: reads the file at path, which must not be empty;
 //   - write: creates the file at path;
-//   - unhide: unmounts what covers the directory of path, then reads the file at path.
+//   - unhide: unmounts what covers the directory of path, then reads the file at path;
+//   - the attempts of escapeChild (escape_linux_test.go).
 func filesChild(spec string) int {
-	what, path, _ := strings.Cut(spec, ":")
-	err := func() error {
-		switch what {
-		case "read":
-			return readSome(path)
-		case "write":
-			return os.WriteFile(path, []byte("x"), 0o600)
-		case "unhide":
-			if err := syscall.Unmount(filepath.Dir(path), syscall.MNT_DETACH); err != nil {
-				return err
-			}
-			return readSome(path)
-		}
-		return errors.New("unknown test " + what)
-	}()
-	if err != nil {
+	if err := attempt(spec); err != nil {
 		os.Stderr.WriteString(err.Error() + "\n")
+		if errors.Is(err, errNoControl) {
+			return 4
+		}
 		return 3
 	}
 	return 0
+}
+
+// attempt tries what spec says (filesChild).
+func attempt(spec string) error {
+	what, path, _ := strings.Cut(spec, ":")
+	switch what {
+	case "read":
+		return readSome(path)
+	case "write":
+		return os.WriteFile(path, []byte("x"), 0o600)
+	case "unhide":
+		if err := syscall.Unmount(filepath.Dir(path), syscall.MNT_DETACH); err != nil {
+			return err
+		}
+		return readSome(path)
+	}
+	return escapeChild(what, path)
 }
 
 // readSome reads the file at path, and fails if it is empty.

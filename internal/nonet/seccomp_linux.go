@@ -56,6 +56,9 @@ func init() {
 		if err := confineFiles(files); err != nil {
 			fail(err)
 		}
+		if err := closeInherited(); err != nil {
+			fail(err)
+		}
 		args = rest
 	}
 	if err := installFilter(); err != nil {
