@@ -372,3 +372,93 @@ func TestConfinedChildCannotEscape(t *testing.T) {
 	}
 }
 
+// TestConfinedPaths: IsolateFiles passes its paths as arguments ("hide=PATH"), which the
+// child reads back and resolves in its working directory, cmd.Dir. A relative path to hide
+// was looked up there, found missing and left out, so that the child read what it named (the
+// data directory's default, "chancery-data", is relative); paths with spaces, newlines, "=",
+// "--" or another argument's prefix are paths like others; a hidden directory under a
+// writable one stays hidden; and what cannot be set up (a writable directory whose symbolic
+// link leads into the /tmp the child does not see, a missing kept path) fails, clearly,
+// without running the program.
+func TestConfinedPaths(t *testing.T) {
+	requireConfined(t)
+	dir := outsideTmp(t)
+	tmp := t.TempDir()
+	work := filepath.Join(tmp, "work")
+	odd := []string{"a b", "new\nline", "x=y", "--", "keep=z", "-- keep=w"}
+	var hidden []string
+	for _, d := range append([]string{"data", "work/sub"}, odd...) {
+		base := dir
+		if strings.HasPrefix(d, "work") {
+			base = tmp
+		}
+		p := filepath.Join(base, d)
+		if err := os.MkdirAll(p, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(p, "secret"), []byte(secretText), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		hidden = append(hidden, p)
+	}
+	oddWork := filepath.Join(tmp, "w b=c\n--")
+	realWork, linkWork := filepath.Join(tmp, "real"), filepath.Join(dir, "link")
+	for _, d := range []string{oddWork, realWork} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(realWork, linkWork); err != nil {
+		t.Fatal(err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The server's working directory is dir, its data directory named from there.
+	t.Chdir(dir)
+	hide := append([]string{"data"}, hidden[1:]...)
+	try := func(spec string, files Files, isolate bool) (int, string) {
+		t.Helper()
+		cmd := exec.Command(os.Args[0])
+		cmd.Dir = work
+		cmd.Env = append(os.Environ(), "NONET_FILES="+spec)
+		if isolate && !IsolateFiles(cmd, files) {
+			t.Fatal("IsolateFiles did not confine, though Confined")
+		}
+		out, err := cmd.CombinedOutput()
+		code := 0
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%q (isolated %v): exit %d: %s", spec, isolate, code, out)
+		return code, string(out)
+	}
+	files := Files{Hide: hide, Writable: []string{work, oddWork}, Keep: []string{exe}}
+	for _, p := range hidden {
+		spec := "read:" + filepath.Join(p, "secret")
+		if code, _ := try(spec, files, false); code != 0 {
+			t.Fatalf("%q: the child as it is failed (exit %d): the test proves nothing here", spec, code)
+		}
+		if code, _ := try(spec, files, true); code != 3 {
+			t.Errorf("%q: the confined child exited %d: it got through", spec, code)
+		}
+	}
+	for _, p := range []string{filepath.Join(work, "x"), filepath.Join(oddWork, "x")} {
+		if code, _ := try("write:"+p, files, true); code != 0 {
+			t.Errorf("%q: the confined child could not write in its writable directory (exit %d)", p, code)
+		}
+	}
+	for what, files := range map[string]Files{
+		"a writable symbolic link into /tmp": {Writable: []string{linkWork}, Keep: []string{exe}},
+		"a missing kept path":                {Writable: []string{work}, Keep: []string{exe, filepath.Join(dir, "missing")}},
+	} {
+		code, out := try("write:"+filepath.Join(work, "ran"), files, true)
+		if _, err := os.Stat(filepath.Join(work, "ran")); err == nil || code != 126 || !strings.Contains(out, confineName+": ") {
+			t.Errorf("%s: exit %d, %q; want the program not run and exit 126 with the reason", what, code, out)
+		}
+	}
+}

@@ -28,15 +28,21 @@ func confine(cmd *exec.Cmd, files Files) {
 	if len(cmd.Args) < 2 || cmd.Args[0] != reexecName {
 		return
 	}
+	// Relative paths are this process's, made absolute here: the child resolves them in its
+	// own working directory, cmd.Dir, where a relative path to hide (the data directory's
+	// default, "chancery-data") named nothing and was left out, the directory in sight. One
+	// that cannot be made absolute is passed as it is, and the child refuses it.
 	args := []string{confineName}
-	for _, p := range files.Hide {
-		args = append(args, "hide="+p)
-	}
-	for _, p := range files.Writable {
-		args = append(args, "writable="+p)
-	}
-	for _, p := range files.Keep {
-		args = append(args, "keep="+p)
+	for _, l := range []struct {
+		prefix string
+		paths  []string
+	}{{"hide=", files.Hide}, {"writable=", files.Writable}, {"keep=", files.Keep}} {
+		for _, p := range l.paths {
+			if abs, err := filepath.Abs(p); err == nil {
+				p = abs
+			}
+			args = append(args, l.prefix+p)
+		}
 	}
 	cmd.Args = append(append(args, "--"), cmd.Args[1:]...)
 	cmd.SysProcAttr.Cloneflags |= syscall.CLONE_NEWNS | syscall.CLONE_NEWPID
@@ -50,12 +56,17 @@ func confine(cmd *exec.Cmd, files Files) {
 	}
 }
 
-// parseFiles reads confine's arguments, returning the files and what follows "--".
+// parseFiles reads confine's arguments, returning the files and what follows "--". It
+// refuses relative paths, which would be resolved in the child's working directory.
 func parseFiles(args []string) (Files, []string, error) {
 	var files Files
 	for i, a := range args {
 		if a == "--" {
 			return files, args[i+1:], nil
+		}
+		_, p, _ := strings.Cut(a, "=")
+		if !filepath.IsAbs(p) {
+			return files, nil, fmt.Errorf("argument %q: not an absolute path", a)
 		}
 		if p, ok := strings.CutPrefix(a, "hide="); ok {
 			files.Hide = append(files.Hide, p)
