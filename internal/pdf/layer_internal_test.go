@@ -96,7 +96,7 @@ func TestPageLayerReadsAsTheExtractor(t *testing.T) {
 		}
 		for i, p := range pages {
 			read++
-			text, shown, hidden, err := pageLayer(p, math.MaxInt)
+			text, shown, hidden, err := pageLayer(p, math.MaxInt, nil)
 			want, wantErr := oldPageText(p)
 			if text != want || fmt.Sprint(err) != fmt.Sprint(wantErr) {
 				t.Errorf("%s: page %d: %q, %v; the extractor reads %q, %v", name, i+1, text, err, want, wantErr)
@@ -115,7 +115,7 @@ func TestPageLayerReadsAsTheExtractor(t *testing.T) {
 				}
 			}
 			for _, limit := range limits {
-				cut, cutShown, cutHidden, cutErr := pageLayer(p, limit)
+				cut, cutShown, cutHidden, cutErr := pageLayer(p, limit, nil)
 				if !strings.HasPrefix(text, cut) || len(cut) < min(limit, len(text)) || fmt.Sprint(cutErr) != fmt.Sprint(err) ||
 					cutShown != shown || cutHidden != hidden {
 					t.Errorf("%s: page %d: at most %d bytes: %q, %d shown, %d hidden, %v; the page: %q, %d, %d, %v",
@@ -149,11 +149,11 @@ func TestPageLayerDecodesWhatItKeeps(t *testing.T) {
 	if _, wantErr := oldPageText(pages[0]); wantErr == nil {
 		t.Fatal("the extractor reads the page")
 	}
-	if s, _, _, err := pageLayer(pages[0], math.MaxInt); err == nil {
+	if s, _, _, err := pageLayer(pages[0], math.MaxInt, nil); err == nil {
 		t.Errorf("the whole page: %q, no error", s)
 	}
 	// "hello" decodes to U+FFFD five times (no code of it is mapped).
-	if s, shown, _, err := pageLayer(pages[0], 15); s != strings.Repeat("\ufffd", 5) || shown != 2 || err != nil {
+	if s, shown, _, err := pageLayer(pages[0], 15, nil); s != strings.Repeat("\ufffd", 5) || shown != 2 || err != nil {
 		t.Errorf("15 bytes of the page: %q, %d shown, %v", s, shown, err)
 	}
 }

@@ -65,7 +65,7 @@ func ReadTextLayer(rctx context.Context, data []byte) (*TextLayer, error) {
 func (l *TextLayer) Text() (string, error) {
 	l.shows = l.shows[:0]
 	return joinLimited(len(l.pages), func(i, limit int) (string, error) {
-		s, shown, hidden, err := pageLayer(l.pages[i], limit)
+		s, shown, hidden, err := pageLayer(l.pages[i], limit, l.bud)
 		if err == nil {
 			l.shows = append(l.shows, [2]int{shown, hidden})
 		}
@@ -197,7 +197,7 @@ func eachOp(contents lpdf.Value, f func(op string, top lpdf.Value, mode int64)) 
 // joinPageTexts is the text of the pages, a form feed between two, at most maxText bytes.
 func joinPageTexts(pages []lpdf.Page, bud *budget.Budget) (string, error) {
 	return joinLimited(len(pages), func(i, limit int) (string, error) {
-		s, _, _, err := pageLayer(pages[i], limit)
+		s, _, _, err := pageLayer(pages[i], limit, bud)
 		return s, err
 	}, bud)
 }
@@ -219,7 +219,8 @@ func joinLimited(n int, page func(i, limit int) (string, error), bud *budget.Bud
 		if i > 0 {
 			b.WriteByte('\f')
 		}
-		// A page's extraction cannot be interrupted; it is bounded by the stream budgets.
+		// A page's extraction is interrupted only between the strings it decodes (see
+		// pageLayer); the rest of it is bounded by the stream budgets.
 		if err := bud.Tick(); err != nil {
 			return "", fmt.Errorf("extract text: page %d: %w", i+1, err)
 		}
@@ -290,11 +291,17 @@ func textPages(r *lpdf.Reader, count int, bud *budget.Budget) (pages []lpdf.Page
 // and the text returned is a prefix of the page's, at least limit bytes long. (Decoding
 // and keeping the rest cost a page of long strings some ten times its content.) A string
 // the extractor's encoding fails on past the limit therefore fails nothing: it would be
-// cut from the text anyway.
-func pageLayer(p lpdf.Page, limit int) (s string, shown, hidden int, err error) {
+// cut from the text anyway. The decoding of strings stops with an error wrapping
+// budget.ErrExceeded once the time budget bud is spent: the extractor's /ToUnicode maps
+// decode each code by a search of all their entries, and a map of 100,000 entries (1.3 MB,
+// within maxCMap) took 10 s to decode 100 KB of strings.
+func pageLayer(p lpdf.Page, limit int, bud *budget.Budget) (s string, shown, hidden int, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			s, shown, hidden, err = "", 0, 0, fmt.Errorf("%w: %v", ErrInvalid, r)
+			if over, ok := r.(overBudget); ok {
+				err = over.err
+			}
 		}
 	}()
 	if p.V.IsNull() || p.V.Key("Contents").Kind() == lpdf.Null {
@@ -309,9 +316,18 @@ func pageLayer(p lpdf.Page, limit int) (s string, shown, hidden int, err error) 
 	}
 	var enc lpdf.TextEncoding = rawEncoding{}
 	b := trimmedText{limit: limit}
+	unchecked := 0 // bytes decoded since the time budget was last checked
 	decoded := func(raw string) {
 		if b.full() {
 			return
+		}
+		// Checking costs a lock: it is done each kilobyte decoded, which takes the
+		// extractor some microseconds with an ordinary encoding.
+		if unchecked += len(raw); unchecked >= 1<<10 {
+			unchecked = 0
+			if err := bud.Check(); err != nil {
+				panic(overBudget{err})
+			}
 		}
 		for _, ch := range enc.Decode(raw) {
 			if !b.add(ch) {
@@ -386,6 +402,9 @@ func pageLayer(p lpdf.Page, limit int) (s string, shown, hidden int, err error) 
 	})
 	return b.text.String(), shown, hidden, nil
 }
+
+// overBudget stops the interpretation of a page once the time budget, err, is spent.
+type overBudget struct{ err error }
 
 // trimmedText is trimLines of the characters added to it, built as they are added, up to
 // limit bytes: past those, what it holds is a prefix of trimLines of all the characters.
