@@ -222,6 +222,11 @@ func (c *Converter) ToPDF(ctx context.Context, mediaType string, data []byte) ([
 	if err != nil {
 		return nil, fmt.Errorf("convert: %w: %v: %s", ErrConvert, err, strings.TrimSpace(string(out)))
 	}
+	// What LibreOffice left is read in the server's file system: not through a link it made
+	// to a file it could not see itself, nor from a pipe or a device.
+	if err := nonet.RemoveLinks(dir); err != nil {
+		return nil, fmt.Errorf("convert: %w", err)
+	}
 	res := filepath.Join(outDir, "letter.pdf")
 	st, err := os.Stat(res)
 	if err != nil {

@@ -2,6 +2,7 @@ package nonet
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -93,4 +94,25 @@ func ProgramDirs(path string) []string {
 		dirs = append(dirs, filepath.Dir(real))
 	}
 	return dirs
+}
+
+// RemoveLinks removes from dir, and the directories under it, every entry that is neither a
+// regular file nor a directory: symbolic links, named pipes, sockets, devices. A confined
+// child writes in its directories what it likes, and the server, which reads its results
+// there in its own file system, followed a link the child left in their place to what the
+// child cannot see (a letter's PDF linked to a file of the data directory, returned as the
+// conversion's), or read a pipe or /dev/zero for ever. Called once the child has ended (its
+// PID namespace's processes end with it), nothing can put them back.
+func RemoveLinks(dir string) error {
+	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type()&fs.ModeType != 0 && !d.IsDir() {
+			if err := os.Remove(path); err != nil {
+				return fmt.Errorf("remove what the child left: %w", err)
+			}
+		}
+		return nil
+	})
 }

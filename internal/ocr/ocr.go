@@ -696,6 +696,11 @@ func run(ctx context.Context, dir string, limit int, program string, args ...str
 	case err != nil:
 		return nil, &ChildError{Program: filepath.Base(program), Err: err, Stderr: strings.TrimSpace(stderr.b.String())}
 	}
+	// What the program left is read in the server's file system: not through a link it made
+	// to a file it could not see itself, nor from a pipe or a device.
+	if err := nonet.RemoveLinks(dir); err != nil {
+		return nil, fmt.Errorf("ocr: %w", err)
+	}
 	return out.b.Bytes(), nil
 }
 
