@@ -1,6 +1,7 @@
 package dispatch
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"net"
@@ -87,8 +88,9 @@ func TestStoppingDispatcherGivesBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := newOfficeIn(t, db)
-	// A mail server that accepts connections and never greets: the one connection stays on
-	// its first message.
+	// A mail server that greets, answers EHLO, then never answers MAIL: the one connection stays
+	// on its first message, whose exchange has begun (a dispatcher stopped while it still
+	// connects gives the message back too, rightly, and the test would not know which).
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -135,14 +137,27 @@ func TestStoppingDispatcherGivesBack(t *testing.T) {
 	done := make(chan struct{})
 	go func() { defer close(done); d.Run(runCtx) }()
 	// The dispatcher has claimed all four once none is due to anyone else, and its one
-	// connection has started on the first once the mail server has its connection: stopping
-	// earlier gives back all four, rightly.
+	// connection has started on the first once the mail server reads its MAIL command:
+	// stopping earlier gives back all four, rightly.
 	waitFor(t, "the four messages claimed", func() bool { return dueNow() == 0 })
 	var conn net.Conn
 	select {
 	case conn = <-conns:
 	case <-time.After(time.Minute):
 		t.Fatal("the dispatcher never connected to the mail server")
+	}
+	conn.SetDeadline(time.Now().Add(time.Minute))
+	r := bufio.NewReader(conn)
+	fmt.Fprint(conn, "220 mail.example ESMTP\r\n")
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("the mail server's exchange: %v", err)
+		}
+		if strings.HasPrefix(strings.ToUpper(line), "MAIL FROM") {
+			break
+		}
+		fmt.Fprint(conn, "250 mail.example\r\n") // EHLO, and go-mail's NOOP before a message
 	}
 	stop()
 	// The server hangs up, so that the connection stops waiting for its greeting now rather
