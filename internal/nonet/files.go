@@ -23,6 +23,10 @@ type Files struct {
 	// Keep lists files and directories the child still sees, read-only, where the empty
 	// /tmp given with Writable covers them: the program it runs, when that is there.
 	Keep []string
+
+	// temp is the server's temporary directory where it is not /tmp ($TMPDIR), which the
+	// child sees empty as it does /tmp (with Writable), and read-only.
+	temp []string
 }
 
 // IsolateFiles does what Isolate does and, where the system allows it (Confined), also starts

@@ -16,7 +16,7 @@ import (
 )
 
 // confineName is the name (argv[0]) under which IsolateFiles starts this program again:
-// "chancery-nonet-files hide=PATH... writable=PATH... keep=PATH... -- PATH ARGV...". Its init (in
+// "chancery-nonet-files hide=PATH... writable=PATH... keep=PATH... temp=PATH... -- PATH ARGV...". Its init (in
 // seccomp_linux.go) sets up the file system (confineFiles), installs the filter, gives up its
 // capabilities (dropCapabilities) and executes the program asked for.
 const confineName = "chancery-nonet-files"
@@ -36,7 +36,7 @@ func confine(cmd *exec.Cmd, files Files) {
 	for _, l := range []struct {
 		prefix string
 		paths  []string
-	}{{"hide=", files.Hide}, {"writable=", files.Writable}, {"keep=", files.Keep}} {
+	}{{"hide=", files.Hide}, {"writable=", files.Writable}, {"keep=", files.Keep}, {"temp=", temp(files)}} {
 		for _, p := range l.paths {
 			if abs, err := filepath.Abs(p); err == nil {
 				p = abs
@@ -54,6 +54,18 @@ func confine(cmd *exec.Cmd, files Files) {
 		// gives up before the program asked for runs.
 		cmd.SysProcAttr.AmbientCaps = append(cmd.SysProcAttr.AmbientCaps, unix.CAP_SYS_ADMIN, unix.CAP_SETPCAP)
 	}
+}
+
+// temp is the server's temporary directory, where the directories of its other children are,
+// when files has writable directories and it is not /tmp or in it, which the child's empty
+// /tmp covers already: with TMPDIR=/var/tmp, a conversion listed the others' directories
+// next to its own and read their letters.
+func temp(files Files) []string {
+	dir := filepath.Clean(os.TempDir())
+	if len(files.Writable) == 0 || dir == "/tmp" || strings.HasPrefix(dir, "/tmp/") {
+		return nil
+	}
+	return []string{dir}
 }
 
 // parseFiles reads confine's arguments, returning the files and what follows "--". It
@@ -74,6 +86,8 @@ func parseFiles(args []string) (Files, []string, error) {
 			files.Writable = append(files.Writable, p)
 		} else if p, ok := strings.CutPrefix(a, "keep="); ok {
 			files.Keep = append(files.Keep, p)
+		} else if p, ok := strings.CutPrefix(a, "temp="); ok {
+			files.temp = append(files.temp, p)
 		} else {
 			return files, nil, fmt.Errorf("unknown argument %q", a)
 		}
@@ -159,6 +173,12 @@ func confineFiles(files Files) error {
 	if len(places) > 0 {
 		if err := syscall.Mount("tmpfs", "/tmp", "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, "mode=1777,size=16m"); err != nil {
 			return fmt.Errorf("an empty /tmp: %w", err)
+		}
+		// The server's temporary directory elsewhere, empty too, made read-only below.
+		for _, p := range files.temp {
+			if err := syscall.Mount("tmpfs", p, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV|syscall.MS_NOEXEC, "mode=0755,size=1m"); err != nil {
+				return fmt.Errorf("an empty %s: %w", p, err)
+			}
 		}
 	}
 	// Each writable or kept directory a mount of its own in its place (writable ones made
