@@ -466,3 +466,53 @@ func TestConfinedPaths(t *testing.T) {
 		t.Errorf("a missing kept path: exit %d, %q; want the program not run and exit 126 with the reason", code, out)
 	}
 }
+
+// TestRemoveLinks: what a confined child leaves in its directory that is not a regular file
+// or a directory (a link to a file it cannot see, to a directory, to /dev/zero, a named
+// pipe) is removed, wherever it is under the directory; its files and directories stay, and
+// nothing a link leads to is touched.
+func TestRemoveLinks(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	secret := filepath.Join(outside, "secret")
+	if err := os.WriteFile(secret, []byte(secretText), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	kept := []string{"out", "out/letter.pdf", "out/sub", "page-1.png"}
+	for _, p := range kept {
+		p = filepath.Join(dir, p)
+		var err error
+		if filepath.Ext(p) == "" {
+			err = os.MkdirAll(p, 0o700)
+		} else {
+			err = os.WriteFile(p, []byte("%PDF"), 0o600)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	removed := []string{"page-2.png", "out/sub/letter.pdf", "data", "zero", "pipe"}
+	for i, target := range []string{secret, secret, outside, "/dev/zero"} {
+		if err := os.Symlink(target, filepath.Join(dir, removed[i])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := RemoveLinks(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range kept {
+		if _, err := os.Lstat(filepath.Join(dir, p)); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	for _, p := range removed {
+		if _, err := os.Lstat(filepath.Join(dir, p)); err == nil {
+			t.Errorf("%s is still there", p)
+		}
+	}
+	if err := readSecret(secret); err != nil {
+		t.Errorf("what a link led to: %v", err)
+	}
+}
