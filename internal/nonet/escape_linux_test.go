@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -34,6 +35,7 @@ const secretText = "SECRET"
 //   - handle: opens the hidden directory of path by its file handle (handleEnv) from every
 //     mount the child sees (open_by_handle_at(2)), then reads the file at path in it;
 //   - fill: writes 17 MiB in the directory path;
+//   - setuid: makes, in the directory path, a set-user-ID program (set-group-ID too);
 //   - nested: path is another attempt, made in a new user and mount namespace, in which the
 //     child has every capability over its mounts, after undoing what they can (nested).
 func escapeChild(what, path string) error {
@@ -44,6 +46,8 @@ func escapeChild(what, path string) error {
 		return openByHandle(path)
 	case "fill":
 		return fill(path)
+	case "setuid":
+		return setuid(path)
 	case "nested":
 		return nested(path)
 	}
@@ -134,6 +138,58 @@ func fill(dir string) error {
 
 // pythonEnv names the Python 3 the nested attempts run (nestedScript).
 const pythonEnv = "NONET_PYTHON"
+
+// setuid makes a program in dir, /bin/sh's copy, set-user-ID and set-group-ID, by each of the
+// system calls that change a file's mode: the server's user's, which anyone who reached the
+// directory (a conversion's, in a /tmp shared with the machine's other users) could run as
+// that user, the data directory's owner.
+func setuid(dir string) error {
+	sh, err := os.ReadFile("/bin/sh")
+	if err != nil {
+		return fmt.Errorf("%w: %v", errNoControl, err)
+	}
+	p := filepath.Join(dir, "sh")
+	if err := os.WriteFile(p, sh, 0o755); err != nil {
+		return err
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var errs []error
+	for _, mode := range []uint32{0o4755, 0o2755} {
+		for name, chmod := range map[string]func() error{
+			"chmod":     func() error { return syscall.Chmod(p, mode) },
+			"fchmod":    func() error { return syscall.Fchmod(int(f.Fd()), mode) },
+			"fchmodat":  func() error { return unix.Fchmodat(unix.AT_FDCWD, p, mode, 0) },
+			"fchmodat2": func() error { return fchmodat2(p, mode) },
+		} {
+			if err := chmod(); err != nil {
+				errs = append(errs, fmt.Errorf("%s %o: %w", name, mode, err))
+				continue
+			}
+			if st, err := os.Stat(p); err == nil && st.Mode()&(os.ModeSetuid|os.ModeSetgid) != 0 {
+				fmt.Fprintf(os.Stderr, "%s %o: %s\n", name, mode, st.Mode())
+				return nil
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// fchmodat2 is fchmodat2(2) (Linux 6.6), which x/sys does not have.
+func fchmodat2(path string, mode uint32) error {
+	p, err := syscall.BytePtrFromString(path)
+	if err != nil {
+		return err
+	}
+	fd := atFdcwd
+	if _, _, errno := syscall.Syscall6(452, uintptr(fd), uintptr(unsafe.Pointer(p)), uintptr(mode), 0, 0, 0); errno != 0 {
+		return errno
+	}
+	return nil
+}
 
 // nested makes the attempt spec (what:path) in a new user namespace and a mount namespace it
 // owns, made by Python's unshare(2), in which that process (Python runs one thread, which
@@ -351,6 +407,7 @@ func TestConfinedChildCannotEscape(t *testing.T) {
 		"nested:write:" + filepath.Join(keep, "y"),
 		"fill:/tmp",
 		"nested:fill:/tmp",
+		"setuid:" + work,
 	} {
 		t.Run(spec[:strings.IndexByte(spec, '/')], func(t *testing.T) {
 			if strings.HasPrefix(spec, "nested:") && py == "" {

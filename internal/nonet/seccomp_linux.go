@@ -21,7 +21,11 @@ import (
 //     reaches one it did not make (a network namespace leaves nothing else to connect to);
 //   - Unix datagram sockets, by socket(2) or socketpair(2): one sends to any address it is
 //     given (sendto(2), sendmsg(2)), connected or not;
-//   - io_uring_setup(2): io_uring makes sockets and connects them without these system calls.
+//   - io_uring_setup(2): io_uring makes sockets and connects them without these system calls;
+//   - making a file set-user-ID or set-group-ID (chmod(2) and the like): a program so made in
+//     a child's writable directory, the server's user's, in a conversion's directory in a
+//     /tmp shared with the machine's other users, ran as that user, for whoever reached it.
+//     A file created with those bits loses them when written to, as it is not root's.
 //
 // Stream and seqpacket pairs, and sockets a program binds and listens on (LibreOffice's
 // pipe, which it still connects to itself to wake its own accept(2) on closing, a connect
@@ -94,11 +98,14 @@ var self = "/proc/self/exe"
 // (linux/audit.h) and the numbers of the system calls it checks.
 type abi struct {
 	arch, socket, socketpair, connect, ioUringSetup uint32
+	// The calls that change a file's mode: chmod and fchmod take it second, fchmodat and
+	// fchmodat2 third. arm64 has no chmod: fchmod's number stands in for it.
+	chmod, fchmod, fchmodat, fchmodat2 uint32
 }
 
 var abis = map[string]abi{
-	"amd64": {arch: 0xc000003e, socket: 41, socketpair: 53, connect: 42, ioUringSetup: 425},    // AUDIT_ARCH_X86_64
-	"arm64": {arch: 0xc00000b7, socket: 198, socketpair: 199, connect: 203, ioUringSetup: 425}, // AUDIT_ARCH_AARCH64
+	"amd64": {arch: 0xc000003e, socket: 41, socketpair: 53, connect: 42, ioUringSetup: 425, chmod: 90, fchmod: 91, fchmodat: 268, fchmodat2: 452},   // AUDIT_ARCH_X86_64
+	"arm64": {arch: 0xc00000b7, socket: 198, socketpair: 199, connect: 203, ioUringSetup: 425, chmod: 52, fchmod: 52, fchmodat: 53, fchmodat2: 452}, // AUDIT_ARCH_AARCH64
 }
 
 // sockFilter and sockFprog are linux/filter.h's sock_filter and sock_fprog.
@@ -126,9 +133,11 @@ const (
 	x32Bit     = 0x40000000 // __X32_SYSCALL_BIT
 	sockTypeOf = 0xf        // SOCK_TYPE_MASK: the type without SOCK_NONBLOCK, SOCK_CLOEXEC
 
+	modeSetID = 0o6000 // S_ISUID | S_ISGID
+
 	// Offsets in struct seccomp_data: the call's number, the architecture, the low 32 bits
-	// of its first two arguments (amd64 and arm64 are little-endian).
-	offNr, offArch, offArg0, offArg1 = 0, 4, 16, 24
+	// of its first three arguments (amd64 and arm64 are little-endian).
+	offNr, offArch, offArg0, offArg1, offArg2 = 0, 4, 16, 24, 32
 
 	prSetSeccomp      = 22 // PR_SET_SECCOMP
 	prSetNoNewPrivs   = 38 // PR_SET_NO_NEW_PRIVS
@@ -140,22 +149,33 @@ func program(a abi) []sockFilter {
 	deny := retErrno | uint32(syscall.EACCES)
 	return []sockFilter{
 		/* 0 */ {code: bpfLdWAbs, k: offArch},
-		/* 1 */ {code: bpfJeqK, k: a.arch, jf: 14}, // another ABI: kill (16)
+		/* 1 */ {code: bpfJeqK, k: a.arch, jf: 25}, // another ABI: kill (27)
 		/* 2 */ {code: bpfLdWAbs, k: offNr},
-		/* 3 */ {code: bpfJgeK, k: x32Bit, jt: 12}, // x32's numbers: kill (16)
-		/* 4 */ {code: bpfJeqK, k: a.connect, jt: 10}, // deny (15)
-		/* 5 */ {code: bpfJeqK, k: a.ioUringSetup, jt: 9}, // deny (15)
-		/* 6 */ {code: bpfJeqK, k: a.socket, jt: 1}, // 8
-		/* 7 */ {code: bpfJeqK, k: a.socketpair, jf: 6}, // 8, or allow (14)
-		/* 8 */ {code: bpfLdWAbs, k: offArg0}, // the family
-		/* 9 */ {code: bpfJeqK, k: syscall.AF_UNIX, jf: 4}, // allow (14)
-		/* 10 */ {code: bpfLdWAbs, k: offArg1}, // the type
-		/* 11 */ {code: bpfAndK, k: sockTypeOf},
-		/* 12 */ {code: bpfJeqK, k: syscall.SOCK_STREAM, jt: 1}, // allow (14)
-		/* 13 */ {code: bpfJeqK, k: syscall.SOCK_SEQPACKET, jf: 1}, // allow (14), or deny (15)
-		/* 14 */ {code: bpfRetK, k: retAllow},
-		/* 15 */ {code: bpfRetK, k: deny},
-		/* 16 */ {code: bpfRetK, k: retKill},
+		/* 3 */ {code: bpfJgeK, k: x32Bit, jt: 23}, // x32's numbers: kill (27)
+		/* 4 */ {code: bpfJeqK, k: a.connect, jt: 21}, // deny (26)
+		/* 5 */ {code: bpfJeqK, k: a.ioUringSetup, jt: 20}, // deny (26)
+		/* 6 */ {code: bpfJeqK, k: a.socket, jt: 6}, // 13
+		/* 7 */ {code: bpfJeqK, k: a.socketpair, jt: 5}, // 13
+		/* 8 */ {code: bpfJeqK, k: a.chmod, jt: 10}, // 19
+		/* 9 */ {code: bpfJeqK, k: a.fchmod, jt: 9}, // 19
+		/* 10 */ {code: bpfJeqK, k: a.fchmodat, jt: 11}, // 22
+		/* 11 */ {code: bpfJeqK, k: a.fchmodat2, jt: 10}, // 22
+		/* 12 */ {code: bpfRetK, k: retAllow},
+		/* 13 */ {code: bpfLdWAbs, k: offArg0}, // the family
+		/* 14 */ {code: bpfJeqK, k: syscall.AF_UNIX, jf: 10}, // allow (25)
+		/* 15 */ {code: bpfLdWAbs, k: offArg1}, // the type
+		/* 16 */ {code: bpfAndK, k: sockTypeOf},
+		/* 17 */ {code: bpfJeqK, k: syscall.SOCK_STREAM, jt: 7}, // allow (25)
+		/* 18 */ {code: bpfJeqK, k: syscall.SOCK_SEQPACKET, jt: 6, jf: 7}, // allow (25), or deny (26)
+		/* 19 */ {code: bpfLdWAbs, k: offArg1}, // chmod's and fchmod's mode
+		/* 20 */ {code: bpfAndK, k: modeSetID},
+		/* 21 */ {code: bpfJeqK, k: 0, jt: 3, jf: 4}, // allow (25), or deny (26)
+		/* 22 */ {code: bpfLdWAbs, k: offArg2}, // fchmodat's and fchmodat2's mode
+		/* 23 */ {code: bpfAndK, k: modeSetID},
+		/* 24 */ {code: bpfJeqK, k: 0, jf: 1}, // allow (25), or deny (26)
+		/* 25 */ {code: bpfRetK, k: retAllow},
+		/* 26 */ {code: bpfRetK, k: deny},
+		/* 27 */ {code: bpfRetK, k: retKill},
 	}
 }
 
