@@ -36,6 +36,7 @@ const secretText = "SECRET"
 //     mount the child sees (open_by_handle_at(2)), then reads the file at path in it;
 //   - fill: writes 17 MiB in the directory path;
 //   - setuid: makes, in the directory path, a set-user-ID program (set-group-ID too);
+//   - shm: reads the System V shared memory segment whose key is path;
 //   - nested: path is another attempt, made in a new user and mount namespace, in which the
 //     child has every capability over its mounts, after undoing what they can (nested).
 func escapeChild(what, path string) error {
@@ -48,6 +49,8 @@ func escapeChild(what, path string) error {
 		return fill(path)
 	case "setuid":
 		return setuid(path)
+	case "shm":
+		return readShm(path)
 	case "nested":
 		return nested(path)
 	}
@@ -176,6 +179,29 @@ func setuid(dir string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// readShm reads the System V shared memory segment whose key is key, which the server made:
+// a segment of the machine's IPC namespace, another program's (a database's), its mode
+// allowing the server's user.
+func readShm(key string) error {
+	k, err := strconv.Atoi(key)
+	if err != nil {
+		return fmt.Errorf("%w: key %q", errNoControl, key)
+	}
+	id, err := unix.SysvShmGet(k, 0, 0)
+	if err != nil {
+		return fmt.Errorf("shmget: %w", err)
+	}
+	b, err := unix.SysvShmAttach(id, 0, unix.SHM_RDONLY)
+	if err != nil {
+		return fmt.Errorf("shmat: %w", err)
+	}
+	defer unix.SysvShmDetach(b)
+	if !bytes.Contains(b, []byte(secretText)) {
+		return errors.New("the segment does not hold the secret")
+	}
+	return nil
 }
 
 // fchmodat2 is fchmodat2(2) (Linux 6.6), which x/sys does not have.
@@ -364,6 +390,19 @@ func TestConfinedChildCannotEscape(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer held.Close()
+	// A System V shared memory segment, as another program of the machine's could have one.
+	shmKey := 0x6e6e0000 | os.Getpid()&0xffff
+	shmID, err := unix.SysvShmGet(shmKey, 4096, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
+	if err != nil {
+		t.Fatalf("shmget: %v", err)
+	}
+	t.Cleanup(func() { unix.SysvShmCtl(shmID, unix.IPC_RMID, nil) })
+	if b, err := unix.SysvShmAttach(shmID, 0, 0); err != nil {
+		t.Fatalf("shmat: %v", err)
+	} else {
+		copy(b, secretText)
+		unix.SysvShmDetach(b)
+	}
 	files := Files{Hide: []string{hidden}, Writable: []string{work}, Keep: []string{exe, keep}}
 	try := func(spec string, isolate bool) int {
 		t.Helper()
@@ -408,8 +447,10 @@ func TestConfinedChildCannotEscape(t *testing.T) {
 		"fill:/tmp",
 		"nested:fill:/tmp",
 		"setuid:" + work,
+		"shm:" + strconv.Itoa(shmKey),
 	} {
-		t.Run(spec[:strings.IndexByte(spec, '/')], func(t *testing.T) {
+		name, _, _ := strings.Cut(spec, "/")
+		t.Run(name, func(t *testing.T) {
 			if strings.HasPrefix(spec, "nested:") && py == "" {
 				t.Skip("no python3 to make a user namespace in one thread")
 			}

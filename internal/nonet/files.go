@@ -30,7 +30,7 @@ type Files struct {
 }
 
 // IsolateFiles does what Isolate does and, where the system allows it (Confined), also starts
-// cmd in a mount namespace and a PID namespace of its own, in which it sees the file system
+// cmd in a mount namespace, a PID namespace and an IPC namespace of its own, in which it sees the file system
 // as files says and a /proc of its own processes only (the server's /proc/PID/root showed the
 // server's file system, hidden paths included), and which it cannot undo: its program starts
 // without capabilities, nor any descriptor but its standard input, output and error

@@ -45,7 +45,10 @@ func confine(cmd *exec.Cmd, files Files) {
 		}
 	}
 	cmd.Args = append(append(args, "--"), cmd.Args[1:]...)
-	cmd.SysProcAttr.Cloneflags |= syscall.CLONE_NEWNS | syscall.CLONE_NEWPID
+	// And an IPC namespace of its own: System V shared memory, semaphores and message queues,
+	// and POSIX message queues, are the machine's otherwise, files outside the file system
+	// (a segment another program left readable to the server's user was read).
+	cmd.SysProcAttr.Cloneflags |= syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWIPC
 	if os.Geteuid() != 0 {
 		// A user other than root keeps its user ID in the child's user namespace
 		// (Isolate), and so would lose, on executing this program, the capabilities over
