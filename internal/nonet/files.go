@@ -30,12 +30,12 @@ type Files struct {
 }
 
 // IsolateFiles does what Isolate does and, where the system allows it (Confined), also starts
-// cmd in a mount namespace, a PID namespace and an IPC namespace of its own, in which it sees the file system
-// as files says and a /proc of its own processes only (the server's /proc/PID/root showed the
-// server's file system, hidden paths included), and which it cannot undo: its program starts
-// without capabilities, nor any descriptor but its standard input, output and error
-// (cmd.ExtraFiles are closed). It reports whether cmd gets all of it; where it cannot, cmd
-// gets what Isolate gives it.
+// cmd in a mount namespace, a PID namespace and an IPC namespace of its own, in which it sees
+// the file system as files says and a /proc of its own processes only (the server's
+// /proc/PID/root showed the server's file system, hidden paths included), and which it cannot
+// undo: its program starts without capabilities, nor any descriptor but its standard input,
+// output and error (cmd.ExtraFiles are closed). It reports whether cmd gets all of it; where
+// it cannot, cmd gets what Isolate gives it.
 func IsolateFiles(cmd *exec.Cmd, files Files) bool {
 	isolated := Isolate(cmd)
 	if !isolated || !Confined() {

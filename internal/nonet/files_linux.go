@@ -16,9 +16,9 @@ import (
 )
 
 // confineName is the name (argv[0]) under which IsolateFiles starts this program again:
-// "chancery-nonet-files hide=PATH... writable=PATH... keep=PATH... temp=PATH... -- PATH ARGV...". Its init (in
-// seccomp_linux.go) sets up the file system (confineFiles), installs the filter, gives up its
-// capabilities (dropCapabilities) and executes the program asked for.
+// "chancery-nonet-files hide=PATH... writable=PATH... keep=PATH... temp=PATH... -- PATH
+// ARGV...". Its init (in seccomp_linux.go) sets up the file system (confineFiles), installs
+// the filter, gives up its capabilities (dropCapabilities) and executes the program asked for.
 const confineName = "chancery-nonet-files"
 
 // confine makes cmd, which Isolate made start this program again, start in a mount namespace
