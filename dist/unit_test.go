@@ -48,6 +48,7 @@ func TestSystemdUnit(t *testing.T) {
 		"NoNewPrivileges=yes", "PrivateTmp=yes", "PrivateDevices=yes", "CapabilityBoundingSet=\n",
 		"MemoryDenyWriteExecute=yes", "SystemCallFilter=@system-service", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
 		"UMask=0077", "KillSignal=SIGTERM", "PrivateMounts=yes", "Environment=CHANCERY_TRUSTED_PROXIES=127.0.0.1,::1",
+		"RestrictNamespaces=user net mnt pid ipc\n", "SystemCallFilter=@mount capset\n",
 	} {
 		if !strings.Contains(string(unit), want) {
 			t.Errorf("the unit lacks %q", strings.TrimSpace(want))
