@@ -352,7 +352,8 @@ func unescapeMountinfo(s string) string {
 // user and mount namespace it makes itself (where it has every capability over its mounts),
 // writing where it must not, and filling its /tmp past 16 MiB. Each attempt is first made
 // by the same child started as it is, where it gets through (or, where it cannot, its
-// control shows the attempt is real).
+// control shows the attempt is real). The filter now refuses the confined child the nested
+// namespaces (TestIsolatedChildMakesNoNamespace): its nested attempts stop there.
 func TestConfinedChildCannotEscape(t *testing.T) {
 	requireConfined(t)
 	dir := outsideTmp(t)

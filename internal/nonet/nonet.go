@@ -12,8 +12,9 @@
 //
 // A network namespace still lets the child reach Unix sockets in the file system (a local
 // resolver's, PostgreSQL's, D-Bus's): the child also starts under a seccomp filter that
-// refuses it new ones (seccomp_linux.go). Where the filter cannot be installed, Available
-// reports false, and Isolate gives the child its namespaces alone.
+// refuses it new ones, and namespaces of its own, in which it would be a namespace's root
+// (seccomp_linux.go). Where the filter cannot be installed, Available reports false, and
+// Isolate gives the child its namespaces alone.
 package nonet
 
 import (

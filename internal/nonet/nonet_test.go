@@ -13,8 +13,11 @@ import (
 // dials that address and exits 0 if it got through, 3 if not; with NONET_SETNS set too, it
 // first joins the network namespace of that process (enterNetwork), and exits 4 if it cannot.
 // With NONET_UNIX set, it tries to reach a Unix socket (unixChild); with NONET_FILES set, to
-// read or write a file (filesChild).
+// read or write a file (filesChild); with NONET_NS set, to make a namespace (nsChild).
 func TestMain(m *testing.M) {
+	if spec := os.Getenv(nsEnv); spec != "" {
+		os.Exit(nsChild(spec))
+	}
 	if spec := os.Getenv("NONET_UNIX"); spec != "" {
 		os.Exit(unixChild(spec))
 	}

@@ -27,6 +27,15 @@ import (
 //     /tmp shared with the machine's other users, ran as that user, for whoever reached it.
 //     A file created with those bits loses them when written to, as it is not root's.
 //
+// And it refuses new namespaces, with EPERM: unshare(2) and setns(2) whatever they ask,
+// clone(2) asking for a namespace of any kind (its flags, the first argument on amd64 and
+// arm64 alike, the kernel reading their low 32 bits only), and clone3(2), whose flags are in
+// memory, with ENOSYS, so that glibc falls back on clone(2). A child made user namespaces of
+// its own, nested in its own, and namespaces of every other kind in them: that revealed
+// nothing (the kernel locks the mounts it copies), but in them the child is a namespace's
+// "root", which reaches much of the kernel no other user does, and mounts a tmpfs as big as
+// it likes, in memory the service's cgroup alone limits.
+//
 // Stream and seqpacket pairs, and sockets a program binds and listens on (LibreOffice's
 // pipe, which it still connects to itself to wake its own accept(2) on closing, a connect
 // it goes without), keep working. And the filter kills a program that makes system calls
@@ -101,11 +110,13 @@ type abi struct {
 	// The calls that change a file's mode: chmod and fchmod take it second, fchmodat and
 	// fchmodat2 third. arm64 has no chmod: fchmod's number stands in for it.
 	chmod, fchmod, fchmodat, fchmodat2 uint32
+	// The calls that make or join namespaces.
+	clone, clone3, unshare, setns uint32
 }
 
 var abis = map[string]abi{
-	"amd64": {arch: 0xc000003e, socket: 41, socketpair: 53, connect: 42, ioUringSetup: 425, chmod: 90, fchmod: 91, fchmodat: 268, fchmodat2: 452},   // AUDIT_ARCH_X86_64
-	"arm64": {arch: 0xc00000b7, socket: 198, socketpair: 199, connect: 203, ioUringSetup: 425, chmod: 52, fchmod: 52, fchmodat: 53, fchmodat2: 452}, // AUDIT_ARCH_AARCH64
+	"amd64": {arch: 0xc000003e, socket: 41, socketpair: 53, connect: 42, ioUringSetup: 425, chmod: 90, fchmod: 91, fchmodat: 268, fchmodat2: 452, clone: 56, clone3: 435, unshare: 272, setns: 308},   // AUDIT_ARCH_X86_64
+	"arm64": {arch: 0xc00000b7, socket: 198, socketpair: 199, connect: 203, ioUringSetup: 425, chmod: 52, fchmod: 52, fchmodat: 53, fchmodat2: 452, clone: 220, clone3: 435, unshare: 97, setns: 268}, // AUDIT_ARCH_AARCH64
 }
 
 // sockFilter and sockFprog are linux/filter.h's sock_filter and sock_fprog.
@@ -125,6 +136,7 @@ const (
 	bpfLdWAbs  = 0x20 // BPF_LD | BPF_W | BPF_ABS
 	bpfJeqK    = 0x15 // BPF_JMP | BPF_JEQ | BPF_K
 	bpfJgeK    = 0x35 // BPF_JMP | BPF_JGE | BPF_K
+	bpfJsetK   = 0x45 // BPF_JMP | BPF_JSET | BPF_K
 	bpfAndK    = 0x54 // BPF_ALU | BPF_AND | BPF_K
 	bpfRetK    = 0x06 // BPF_RET | BPF_K
 	retAllow   = 0x7fff0000
@@ -134,6 +146,12 @@ const (
 	sockTypeOf = 0xf        // SOCK_TYPE_MASK: the type without SOCK_NONBLOCK, SOCK_CLOEXEC
 
 	modeSetID = 0o6000 // S_ISUID | S_ISGID
+
+	// cloneNew are clone(2)'s flags that ask for a namespace. CLONE_NEWTIME is not among
+	// them: its bit is, to clone(2), part of the exit signal (CSIGNAL), and only unshare(2)
+	// and clone3(2) ask for a time namespace.
+	cloneNew = syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWNET |
+		syscall.CLONE_NEWIPC | syscall.CLONE_NEWUTS | syscall.CLONE_NEWCGROUP
 
 	// Offsets in struct seccomp_data: the call's number, the architecture, the low 32 bits
 	// of its first three arguments (amd64 and arm64 are little-endian).
@@ -149,38 +167,46 @@ func program(a abi) []sockFilter {
 	deny := retErrno | uint32(syscall.EACCES)
 	return []sockFilter{
 		/* 0 */ {code: bpfLdWAbs, k: offArch},
-		/* 1 */ {code: bpfJeqK, k: a.arch, jf: 25}, // another ABI: kill (27)
+		/* 1 */ {code: bpfJeqK, k: a.arch, jf: 33}, // another ABI: kill (35)
 		/* 2 */ {code: bpfLdWAbs, k: offNr},
-		/* 3 */ {code: bpfJgeK, k: x32Bit, jt: 23}, // x32's numbers: kill (27)
-		/* 4 */ {code: bpfJeqK, k: a.connect, jt: 21}, // deny (26)
-		/* 5 */ {code: bpfJeqK, k: a.ioUringSetup, jt: 20}, // deny (26)
-		/* 6 */ {code: bpfJeqK, k: a.socket, jt: 6}, // 13
-		/* 7 */ {code: bpfJeqK, k: a.socketpair, jt: 5}, // 13
-		/* 8 */ {code: bpfJeqK, k: a.chmod, jt: 10}, // 19
-		/* 9 */ {code: bpfJeqK, k: a.fchmod, jt: 9}, // 19
-		/* 10 */ {code: bpfJeqK, k: a.fchmodat, jt: 11}, // 22
-		/* 11 */ {code: bpfJeqK, k: a.fchmodat2, jt: 10}, // 22
-		/* 12 */ {code: bpfRetK, k: retAllow},
-		/* 13 */ {code: bpfLdWAbs, k: offArg0}, // the family
-		/* 14 */ {code: bpfJeqK, k: syscall.AF_UNIX, jf: 10}, // allow (25)
-		/* 15 */ {code: bpfLdWAbs, k: offArg1}, // the type
-		/* 16 */ {code: bpfAndK, k: sockTypeOf},
-		/* 17 */ {code: bpfJeqK, k: syscall.SOCK_STREAM, jt: 7}, // allow (25)
-		/* 18 */ {code: bpfJeqK, k: syscall.SOCK_SEQPACKET, jt: 6, jf: 7}, // allow (25), or deny (26)
-		/* 19 */ {code: bpfLdWAbs, k: offArg1}, // chmod's and fchmod's mode
-		/* 20 */ {code: bpfAndK, k: modeSetID},
-		/* 21 */ {code: bpfJeqK, k: 0, jt: 3, jf: 4}, // allow (25), or deny (26)
-		/* 22 */ {code: bpfLdWAbs, k: offArg2}, // fchmodat's and fchmodat2's mode
-		/* 23 */ {code: bpfAndK, k: modeSetID},
-		/* 24 */ {code: bpfJeqK, k: 0, jf: 1}, // allow (25), or deny (26)
-		/* 25 */ {code: bpfRetK, k: retAllow},
-		/* 26 */ {code: bpfRetK, k: deny},
-		/* 27 */ {code: bpfRetK, k: retKill},
+		/* 3 */ {code: bpfJgeK, k: x32Bit, jt: 31}, // x32's numbers: kill (35)
+		/* 4 */ {code: bpfJeqK, k: a.connect, jt: 27}, // deny (32)
+		/* 5 */ {code: bpfJeqK, k: a.ioUringSetup, jt: 26}, // deny (32)
+		/* 6 */ {code: bpfJeqK, k: a.unshare, jt: 26}, // no namespace (33)
+		/* 7 */ {code: bpfJeqK, k: a.setns, jt: 25}, // no namespace (33)
+		/* 8 */ {code: bpfJeqK, k: a.clone3, jt: 25}, // no clone3 (34)
+		/* 9 */ {code: bpfJeqK, k: a.clone, jt: 19}, // 29
+		/* 10 */ {code: bpfJeqK, k: a.socket, jt: 6}, // 17
+		/* 11 */ {code: bpfJeqK, k: a.socketpair, jt: 5}, // 17
+		/* 12 */ {code: bpfJeqK, k: a.chmod, jt: 10}, // 23
+		/* 13 */ {code: bpfJeqK, k: a.fchmod, jt: 9}, // 23
+		/* 14 */ {code: bpfJeqK, k: a.fchmodat, jt: 11}, // 26
+		/* 15 */ {code: bpfJeqK, k: a.fchmodat2, jt: 10}, // 26
+		/* 16 */ {code: bpfRetK, k: retAllow},
+		/* 17 */ {code: bpfLdWAbs, k: offArg0}, // the family
+		/* 18 */ {code: bpfJeqK, k: syscall.AF_UNIX, jf: 12}, // allow (31)
+		/* 19 */ {code: bpfLdWAbs, k: offArg1}, // the type
+		/* 20 */ {code: bpfAndK, k: sockTypeOf},
+		/* 21 */ {code: bpfJeqK, k: syscall.SOCK_STREAM, jt: 9}, // allow (31)
+		/* 22 */ {code: bpfJeqK, k: syscall.SOCK_SEQPACKET, jt: 8, jf: 9}, // allow (31), or deny (32)
+		/* 23 */ {code: bpfLdWAbs, k: offArg1}, // chmod's and fchmod's mode
+		/* 24 */ {code: bpfAndK, k: modeSetID},
+		/* 25 */ {code: bpfJeqK, k: 0, jt: 5, jf: 6}, // allow (31), or deny (32)
+		/* 26 */ {code: bpfLdWAbs, k: offArg2}, // fchmodat's and fchmodat2's mode
+		/* 27 */ {code: bpfAndK, k: modeSetID},
+		/* 28 */ {code: bpfJeqK, k: 0, jt: 2, jf: 3}, // allow (31), or deny (32)
+		/* 29 */ {code: bpfLdWAbs, k: offArg0}, // clone's flags
+		/* 30 */ {code: bpfJsetK, k: cloneNew, jt: 2}, // no namespace (33), or allow (31)
+		/* 31 */ {code: bpfRetK, k: retAllow},
+		/* 32 */ {code: bpfRetK, k: deny},
+		/* 33 */ {code: bpfRetK, k: retErrno | uint32(syscall.EPERM)},
+		/* 34 */ {code: bpfRetK, k: retErrno | uint32(syscall.ENOSYS)},
+		/* 35 */ {code: bpfRetK, k: retKill},
 	}
 }
 
 // installFilter forbids the calling thread, and the program it executes next, Unix sockets
-// in the file system. PR_SET_NO_NEW_PRIVS, which an unprivileged process needs for a filter,
+// in the file system and new namespaces. PR_SET_NO_NEW_PRIVS, which an unprivileged process needs for a filter,
 // also keeps that program from gaining privileges through set-user-ID files.
 func installFilter() error {
 	a, ok := abis[runtime.GOARCH]

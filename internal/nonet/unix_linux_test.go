@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // ioUringSetup numbers io_uring_setup(2), the same on every architecture.
@@ -219,7 +221,8 @@ func TestWithoutFilterStillNamespaced(t *testing.T) {
 }
 
 // TestFilterNumbers: the filter's system call numbers for this architecture are package
-// syscall's (io_uring_setup(2), which it does not name, is the same everywhere).
+// syscall's (io_uring_setup(2), which it does not name, is the same everywhere), and
+// x/sys/unix's for the calls that make namespaces.
 func TestFilterNumbers(t *testing.T) {
 	a, ok := abis[runtime.GOARCH]
 	if !ok {
@@ -228,5 +231,9 @@ func TestFilterNumbers(t *testing.T) {
 	if a.socket != syscall.SYS_SOCKET || a.socketpair != syscall.SYS_SOCKETPAIR || a.connect != syscall.SYS_CONNECT || a.ioUringSetup != ioUringSetup {
 		t.Errorf("filter's numbers %+v, want socket %d, socketpair %d, connect %d, io_uring_setup %d",
 			a, syscall.SYS_SOCKET, syscall.SYS_SOCKETPAIR, syscall.SYS_CONNECT, ioUringSetup)
+	}
+	if a.clone != unix.SYS_CLONE || a.clone3 != unix.SYS_CLONE3 || a.unshare != unix.SYS_UNSHARE || a.setns != unix.SYS_SETNS {
+		t.Errorf("filter's numbers %+v, want clone %d, clone3 %d, unshare %d, setns %d",
+			a, unix.SYS_CLONE, unix.SYS_CLONE3, unix.SYS_UNSHARE, unix.SYS_SETNS)
 	}
 }
