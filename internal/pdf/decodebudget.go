@@ -32,9 +32,9 @@ const (
 var errBudget = errors.New("decoded stream over budget")
 
 // checkTextStreams measures what Text's extractor will decode, page by page: the content
-// streams and the /ToUnicode CMaps of the page's fonts. It refuses a document past the
-// budgets with ErrTooLarge, and stops with an error wrapping budget.ErrExceeded once the
-// request's time budget bud is spent.
+// streams and the /ToUnicode CMaps of the page's fonts, and the entries of those maps. It
+// refuses a document past the budgets with ErrTooLarge, and stops with an error wrapping
+// budget.ErrExceeded once the request's time budget bud is spent.
 func checkTextStreams(ctx *model.Context, bud *budgetpkg.Budget) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -66,12 +66,19 @@ func checkTextStreams(ctx *model.Context, bud *budgetpkg.Budget) (err error) {
 			}
 			content += n
 		}
+		entries := int64(0) // of the page's maps, which the extractor parses and keeps together
 		for _, s := range toUnicodeStreams(ctx, d, inh) {
-			n, err := decodedSize(ctx, s, min(maxCMap, maxCMaps-cmaps), bud, io.Discard)
+			var m cmapSink
+			n, err := decodedSize(ctx, s, min(maxCMap, maxCMaps-cmaps), bud, &m)
 			if err != nil {
 				return fmt.Errorf("page %d font /ToUnicode: %w", i, err)
 			}
 			cmaps += n
+			e, err := cmapEntries(m.Bytes(), min(maxCMapEntries, maxPageCMapEntries-entries))
+			if err != nil {
+				return fmt.Errorf("page %d font /ToUnicode: %w", i, err)
+			}
+			entries += e
 		}
 	}
 	return nil

@@ -23,8 +23,9 @@ const maxText = 4 << 20
 // text of a stamped letter or of a draft copy is the text of the document they were made
 // from. Text first applies the limits of Check, and refuses (ErrTooLarge) documents whose
 // page contents decode to more than 32 MiB or hold a string of more than 64 KiB, or whose
-// fonts' /ToUnicode CMaps decode to more than 2 MiB each, so its work is bounded; it returns
-// at most 4 MiB, and decodes no more of the pages' text than that.
+// fonts' /ToUnicode CMaps decode to more than 2 MiB or hold more than 20,000 entries each
+// (200,000 for a page), so its work is bounded; it returns at most 4 MiB, and decodes no
+// more of the pages' text than that.
 func Text(data []byte) (string, error) { return TextContext(context.Background(), data) }
 
 // TextContext is Text within the time budget of rctx: the decoding of streams, the walk of
