@@ -151,16 +151,49 @@ func textShows(p lpdf.Page) (shown, hidden int, err error) {
 		return 0, 0, nil
 	}
 	eachOp(p.V.Key("Contents"), func(op string, _ lpdf.Value, mode int64) {
-		switch op {
-		case "Tj", "TJ", "'", "\"":
-			if mode == 3 || mode == 7 {
-				hidden++
-			} else {
-				shown++
-			}
-		}
+		countShow(op, mode, &shown, &hidden)
 	})
 	return shown, hidden, nil
+}
+
+// countShow adds op, if it shows text, to shown, or to hidden when the rendering mode in
+// force draws nothing (3, and 7, which only clips).
+func countShow(op string, mode int64, shown, hidden *int) {
+	switch op {
+	case "Tj", "TJ", "'", "\"":
+		if mode == 3 || mode == 7 {
+			*hidden++
+		} else {
+			*shown++
+		}
+	}
+}
+
+// renderMode is the text rendering mode in force, part of the graphics state: saved by q,
+// restored by Q, set by Tr.
+type renderMode struct {
+	mode  int64
+	saved []int64
+}
+
+// apply applies op, whose last operand is top, and reports whether it was one of q, Q, Tr.
+func (r *renderMode) apply(op string, top lpdf.Value) bool {
+	switch op {
+	case "q":
+		// Readers allow 28 levels; past a bound, a stream's unmatched q grows nothing.
+		if len(r.saved) < 256 {
+			r.saved = append(r.saved, r.mode)
+		}
+	case "Q":
+		if n := len(r.saved); n > 0 {
+			r.mode, r.saved = r.saved[n-1], r.saved[:n-1]
+		}
+	case "Tr":
+		r.mode = top.Int64()
+	default:
+		return false
+	}
+	return true
 }
 
 // eachOp interprets the content stream contents and calls f with each of its operators but
@@ -168,7 +201,7 @@ func textShows(p lpdf.Page) (shown, hidden int, err error) {
 // last operand and the rendering mode in force, which is part of the graphics state, saved
 // by q and restored by Q.
 func eachOp(contents lpdf.Value, f func(op string, top lpdf.Value, mode int64)) {
-	mode, saved := int64(0), []int64(nil)
+	var rm renderMode
 	lpdf.Interpret(contents, func(stk *lpdf.Stack, op string) {
 		var top lpdf.Value
 		if stk.Len() > 0 {
@@ -177,20 +210,8 @@ func eachOp(contents lpdf.Value, f func(op string, top lpdf.Value, mode int64)) 
 		for stk.Len() > 0 {
 			stk.Pop()
 		}
-		switch op {
-		case "q":
-			// Readers allow 28 levels; past a bound, a stream's unmatched q grows nothing.
-			if len(saved) < 256 {
-				saved = append(saved, mode)
-			}
-		case "Q":
-			if n := len(saved); n > 0 {
-				mode, saved = saved[n-1], saved[:n-1]
-			}
-		case "Tr":
-			mode = top.Int64()
-		default:
-			f(op, top, mode)
+		if !rm.apply(op, top) {
+			f(op, top, rm.mode)
 		}
 	})
 }
@@ -336,37 +357,19 @@ func pageLayer(p lpdf.Page, limit int, bud *budget.Budget) (s string, shown, hid
 			}
 		}
 	}
-	mode, saved := int64(0), []int64(nil)
+	var rm renderMode
 	lpdf.Interpret(p.V.Key("Contents"), func(stk *lpdf.Stack, op string) {
 		args := make([]lpdf.Value, stk.Len())
 		for i := len(args) - 1; i >= 0; i-- {
 			args[i] = stk.Pop()
 		}
-		switch op {
-		case "Tj", "TJ", "'", "\"":
-			if mode == 3 || mode == 7 {
-				hidden++
-			} else {
-				shown++
-			}
-		}
+		countShow(op, rm.mode, &shown, &hidden)
 		// The graphics state, as eachOp keeps it.
-		switch op {
-		case "q":
-			if len(saved) < 256 {
-				saved = append(saved, mode)
-			}
-		case "Q":
-			if n := len(saved); n > 0 {
-				mode, saved = saved[n-1], saved[:n-1]
-			}
-		case "Tr":
-			var top lpdf.Value
-			if len(args) > 0 {
-				top = args[len(args)-1]
-			}
-			mode = top.Int64()
+		var top lpdf.Value
+		if len(args) > 0 {
+			top = args[len(args)-1]
 		}
+		rm.apply(op, top)
 		// The text, as GetPlainText reads it, its panics its errors.
 		switch op {
 		case "BT":
