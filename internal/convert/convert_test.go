@@ -369,12 +369,19 @@ func TestConverterHasNoNetwork(t *testing.T) {
 			c.Close()
 		}
 	}()
-	minimal, err := filepath.Abs("../pdf/testdata/minimal.pdf")
+	// The PDF it answers with is beside the program, which a confined conversion keeps in
+	// sight wherever it is; the checkout may be under the /tmp it sees empty.
+	bin := t.TempDir()
+	pdf, err := os.ReadFile("../pdf/testdata/minimal.pdf")
 	if err != nil {
 		t.Fatal(err)
 	}
+	minimal := filepath.Join(bin, "minimal.pdf")
+	if err := os.WriteFile(minimal, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	port := ln.Addr().(*net.TCPAddr).Port
-	script := filepath.Join(t.TempDir(), "soffice")
+	script := filepath.Join(bin, "soffice")
 	err = os.WriteFile(script, fmt.Appendf(nil, `#!%s
 if (exec 3<>/dev/tcp/127.0.0.1/%d) 2>/dev/null; then echo "reached the network" >&2; exit 1; fi
 while [ $# -gt 0 ]; do if [ "$1" = --outdir ]; then out=$2; fi; shift; done
