@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -68,20 +69,59 @@ var fileSizeLimit int64 = 4 * pdf.MaxBytes
 // untrusted: LibreOffice loads a document's linked images as it converts it, so a letter with
 // an image linked to a URL had the server fetch it, from inside the office's network (SSRF);
 // BlockUntrustedRefererLinks stops that. No macro of a document runs either.
-const profileSettings = `<?xml version="1.0" encoding="UTF-8"?>
+//
+// version, when not empty, is the installed LibreOffice's own (productVersion), recorded as
+// the version that last used the profile: a profile that no version has used is one just
+// upgraded to this version, for which LibreOffice runs its drawing self-tests before it does
+// anything else (GraphicsRenderTests, 4 of the 5 seconds of a one-line letter's conversion
+// on the test machine).
+func profileSettings(version string) string {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
-</oor:items>
-`
+`)
+	if version != "" {
+		b.WriteString(`<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" oor:op="fuse"><value>` + version + `</value></prop></item>
+`)
+	}
+	b.WriteString("</oor:items>\n")
+	return b.String()
+}
+
+// setupVersion finds the product version (major.minor) in an installation's main.xcd.
+var setupVersion = regexp.MustCompile(`<prop oor:name="ooSetupVersion">\s*<value>([0-9]{1,4}\.[0-9]{1,4})</value>`)
+
+// productVersion returns the major and minor version of the LibreOffice whose soffice is at
+// path, as its installation's settings give it (share/registry/main.xcd beside program/), or
+// "" where they cannot be read: conversions are then slower, not different.
+func productVersion(path string) string {
+	if p, err := exec.LookPath(path); err == nil {
+		path = p
+	}
+	resolved, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return ""
+	}
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(resolved), "..", "share", "registry", "main.xcd"))
+	if err != nil {
+		return ""
+	}
+	if m := setupVersion.FindSubmatch(data); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
 
 // Converter runs LibreOffice.
 type Converter struct {
-	path    string
-	prlimit string
-	timeout time.Duration
-	slots   chan struct{}
-	hide    []string
+	path     string
+	settings string // the profile's, profileSettings
+	prlimit  string
+	timeout  time.Duration
+	slots    chan struct{}
+	hide     []string
 }
 
 // Find returns a converter running the soffice program at path, or, with an empty path, the
@@ -106,7 +146,7 @@ func Find(path string, timeout time.Duration) (*Converter, error) {
 		timeout = DefaultTimeout
 	}
 	prlimit, _ := exec.LookPath("prlimit")
-	return &Converter{path: path, prlimit: prlimit, timeout: timeout, slots: make(chan struct{}, DefaultParallel)}, nil
+	return &Converter{path: path, settings: profileSettings(productVersion(path)), prlimit: prlimit, timeout: timeout, slots: make(chan struct{}, DefaultParallel)}, nil
 }
 
 // Path is the program the converter runs.
@@ -175,7 +215,7 @@ func (c *Converter) ToPDF(ctx context.Context, mediaType string, data []byte) ([
 	if err := os.MkdirAll(filepath.Join(profile, "user"), 0o700); err != nil {
 		return nil, fmt.Errorf("convert: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(profile, "user", "registrymodifications.xcu"), []byte(profileSettings), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(profile, "user", "registrymodifications.xcu"), []byte(c.settings), 0o600); err != nil {
 		return nil, fmt.Errorf("convert: %w", err)
 	}
 	// The letter is opened through /proc/self/cwd, LibreOffice's working directory, the
