@@ -18,12 +18,13 @@ import (
 
 // TestIdentifyPDFPages: 'chancery identify' on a PDF whose text layer is a released
 // letter's reads its pages with OCR and sends what they show: a forger's PDF, the letter's
-// text under the pictures of another letter, is altered (exit 1), the letter's text under
-// its own pages is valid (exit 0), and without OCR the answer says that the pages were not
-// read. A searchable PDF (an invisible text layer over pictures) is read as a scan, and the
-// letter saved again by another program is valid. A copy whose QR code leads elsewhere, as a
-// PDF or a scan, is altered: the QR codes read are sent with the text, and so are the
-// addresses of a PDF's links.
+// text under the pictures of another letter, is altered (exit 1), and without OCR the answer
+// says that the pages were not read. A searchable PDF (an invisible text layer over
+// pictures) is read as a scan. A copy whose QR code leads elsewhere, as a PDF or a scan, is
+// altered: the QR codes read are sent with the text, and so are the addresses of a PDF's
+// links. (The letter's text under its own pages, and the letter saved again by another
+// program, both valid, are judged by the server from what the command sends: the server's
+// TestIdentifyPDFPages sends them so.)
 func TestIdentifyPDFPages(t *testing.T) {
 	ocrtest.Reader(t)
 	o := newOffice(t)
@@ -61,9 +62,7 @@ func TestIdentifyPDFPages(t *testing.T) {
 		"phished.pdf":    ocrtest.CoveredPDF(t, phished, 150, layer),
 		"phished.jpg":    ocrtest.Scan(t, phished[0], 0.5, 3),
 		"searchable.pdf": ocrtest.SearchablePDF(t, ocrtest.Pages(t, letter, 150), 150, layer),
-		"covered.pdf":    ocrtest.CoveredPDF(t, ocrtest.Pages(t, letter, 150), 150, layer),
 		"forged.pdf":     ocrtest.CoveredPDF(t, ocrtest.Pages(t, other, 150), 150, layer),
-		"resaved.pdf":    ocrtest.Resaved(t, letter),
 		"linked.pdf":     ocrtest.PicturesPDF(t, ocrtest.Pages(t, letter, 150), 150, map[int]ocrtest.Over{0: {Link: phishing}}),
 	}
 	ask := func(name string) (int, registry.Identification) {
@@ -79,12 +78,6 @@ func TestIdentifyPDFPages(t *testing.T) {
 	}
 	if code, id := ask("searchable.pdf"); code != cli.ExitOK || id.Outcome != registry.Valid || !id.Scan {
 		t.Errorf("a searchable copy, read as a scan: exit %d, %s (scan %v): %s", code, id.Outcome, id.Scan, id.Message)
-	}
-	if code, id := ask("covered.pdf"); code != cli.ExitOK || id.Outcome != registry.Valid || !strings.Contains(id.Message, "show the same text") {
-		t.Errorf("the letter's text under its pages: exit %d, %s: %s", code, id.Outcome, id.Message)
-	}
-	if code, id := ask("resaved.pdf"); code != cli.ExitOK || id.Outcome != registry.Valid || !strings.Contains(id.Message, "show the same text") {
-		t.Errorf("the letter saved again by another program: exit %d, %s: %s", code, id.Outcome, id.Message)
 	}
 	if code, id := ask("forged.pdf"); code != cli.ExitFailed || id.Outcome != registry.Altered {
 		t.Errorf("the letter's text under another letter's pages: exit %d, %s: %s", code, id.Outcome, id.Message)
