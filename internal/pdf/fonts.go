@@ -84,10 +84,20 @@ func notoCJK(w string) fontSpec {
 	return fontSpec{file: "NotoSansCJK-" + w + ".ttc", family: "Noto Sans CJK SC", pkg: "fonts-noto-cjk"}
 }
 
-// fontFile is a parsed font, shared by every rendering: go-text's Font is safe for concurrent
-// use, its Face is not, so each rendering makes its own faces of these fonts.
+// fontFile is a font, parsed when first used and then shared by every rendering: go-text's
+// Font is safe for concurrent use, its Face is not, so each rendering makes its own faces of
+// these fonts. A library finds every file when it is made; it parses each the first time a
+// character is looked up in it (load): a letter in Latin script never parses the 40 MB of
+// the CJK collections, which took most of a process's first check or layout (a third of a
+// second on a 2-core machine, seven times that under the race detector) and most of its
+// fonts' memory.
 type fontFile struct {
-	name string // the PostScript-like name written into the PDF
+	name   string // the file's name without its extension, a collection's with its family
+	path   string
+	family string // the face to take from a collection, or ""
+	once   sync.Once
+	err    error
+	// font and upem are set by load.
 	font *font.Font
 	upem float64
 }
@@ -106,42 +116,48 @@ var (
 	libErr  error
 )
 
-// LoadFonts loads the letter fonts now rather than when the first letter is checked or laid
-// out: a server calls it as it starts, so that its first author does not wait for it (about a
-// third of a second on a 2-core machine, most of it the 40 MB of the CJK collections). Like
-// the first use, it returns an error wrapping ErrNoFonts when they are not installed; either
-// way it happens once per process.
+// LoadFonts finds the letter fonts and parses those every letter uses (the first of each
+// style's chain: Noto Sans and Noto Mono) now rather than when the first letter is checked or
+// laid out: a server calls it as it starts, so that it fails then when the fonts are not
+// installed, with an error wrapping ErrNoFonts, and its first author does not wait. The fonts
+// of other scripts are parsed when a letter first has one of their characters (the CJK
+// collections in about a third of a second). Either way, each happens once per process.
 func LoadFonts() error {
-	_, err := fonts()
-	return err
+	l, err := fonts()
+	if err != nil {
+		return err
+	}
+	for _, chain := range l.chains {
+		if err := chain[0].load(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// fonts loads the fonts once per process.
+// fonts finds the fonts once per process.
 func fonts() (*fontLibrary, error) {
-	libOnce.Do(func() { lib, libErr = loadFonts() })
+	libOnce.Do(func() { lib, libErr = findFonts() })
 	return lib, libErr
 }
 
-func loadFonts() (*fontLibrary, error) {
+func findFonts() (*fontLibrary, error) {
 	dirs := fontDirs
 	if env := os.Getenv(FontDirsEnv); env != "" {
 		dirs = append(filepath.SplitList(env), dirs...)
 	}
-	loaded := map[fontSpec]*fontFile{}
+	found := map[fontSpec]*fontFile{}
 	var missing []string
 	l := &fontLibrary{}
 	for s, chain := range chains {
 		for _, spec := range chain {
-			ff, ok := loaded[spec]
+			ff, ok := found[spec]
 			if !ok {
-				var err error
-				ff, err = loadFont(dirs, spec)
-				if err != nil {
-					missing = append(missing, err.Error())
-					loaded[spec] = nil
-					continue
+				ff = findFont(dirs, spec)
+				if ff == nil {
+					missing = append(missing, fmt.Sprintf("%s (Debian package %s) not found", spec.file, spec.pkg))
 				}
-				loaded[spec] = ff
+				found[spec] = ff
 			}
 			if ff != nil {
 				l.chains[s] = append(l.chains[s], ff)
@@ -155,43 +171,64 @@ func loadFonts() (*fontLibrary, error) {
 	return l, nil
 }
 
-func loadFont(dirs []string, spec fontSpec) (*fontFile, error) {
+// findFont returns the font of spec in the first of dirs that has its file, not yet parsed,
+// or nil.
+func findFont(dirs []string, spec fontSpec) *fontFile {
 	for _, dir := range dirs {
-		data, err := os.ReadFile(filepath.Join(dir, spec.file))
-		if err != nil {
+		path := filepath.Join(dir, spec.file)
+		if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
 			continue
-		}
-		lds, err := ot.NewLoaders(bytes.NewReader(data))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", spec.file, err)
-		}
-		ld := lds[0]
-		if spec.family != "" {
-			ld = nil
-			for _, cand := range lds {
-				if d, _ := font.Describe(cand, nil); d.Family == spec.family {
-					ld = cand
-					break
-				}
-			}
-			if ld == nil {
-				return nil, fmt.Errorf("%s: no face %q", spec.file, spec.family)
-			}
-		}
-		f, err := font.NewFont(ld)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", spec.file, err)
 		}
 		name := strings.TrimSuffix(strings.TrimSuffix(spec.file, ".ttf"), ".ttc")
 		if spec.family != "" {
 			name = strings.ReplaceAll(spec.family, " ", "") + "-" + strings.TrimPrefix(name, "NotoSansCJK-")
 		}
-		return &fontFile{name: name, font: f, upem: float64(f.Upem())}, nil
+		return &fontFile{name: name, path: path, family: spec.family}
 	}
-	return nil, fmt.Errorf("%s (Debian package %s) not found", spec.file, spec.pkg)
+	return nil
 }
 
-// has reports whether ff maps r to a glyph.
+// load parses ff's file the first time it is called, and returns the error it met, which
+// wraps ErrNoFonts: a font file found but unreadable or not a font is no font.
+func (ff *fontFile) load() error {
+	ff.once.Do(func() {
+		f, err := parseFont(ff.path, ff.family)
+		if err != nil {
+			ff.err = fmt.Errorf("%w: %s: %v", ErrNoFonts, filepath.Base(ff.path), err)
+			return
+		}
+		ff.font, ff.upem = f, float64(f.Upem())
+	})
+	return ff.err
+}
+
+// parseFont parses the font file at path, or the face of family in the collection at path.
+func parseFont(path, family string) (*font.Font, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	lds, err := ot.NewLoaders(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	ld := lds[0]
+	if family != "" {
+		ld = nil
+		for _, cand := range lds {
+			if d, _ := font.Describe(cand, nil); d.Family == family {
+				ld = cand
+				break
+			}
+		}
+		if ld == nil {
+			return nil, fmt.Errorf("no face %q", family)
+		}
+	}
+	return font.NewFont(ld)
+}
+
+// has reports whether ff, loaded, maps r to a glyph.
 func (ff *fontFile) has(r rune) bool {
 	_, ok := ff.font.Cmap.Lookup(r)
 	return ok
@@ -240,6 +277,9 @@ func (l *fontLibrary) check(r rune) error {
 	for _, s := range []style{regular, bold} {
 		found := false
 		for _, ff := range l.chains[s] {
+			if err := ff.load(); err != nil {
+				return err
+			}
 			if ff.has(r) {
 				found = true
 				break

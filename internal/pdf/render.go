@@ -55,7 +55,7 @@ func Render(mediaType string, body []byte, h Letterhead) (out []byte, err error)
 	if err != nil {
 		return nil, fmt.Errorf("render letter: %w", err)
 	}
-	return r.output(), nil
+	return r.output()
 }
 
 // RenderRelease is the release of a letter that Render lays out: its pages are those Render
@@ -126,7 +126,9 @@ func renderReleaseDoc(mediaType string, body []byte, h Letterhead, f Footer, s *
 	}
 	r.d.footer = fr.page.Bytes()
 	r.d.modified = f.Released.UTC()
-	out = r.output()
+	if out, err = r.output(); err != nil {
+		return nil, "", fmt.Errorf("render release: %w", err)
+	}
 	// The signature, an appended update, adds no text to the pages.
 	text = r.d.text()
 	if s == nil {
@@ -252,10 +254,14 @@ func newCanvas(w, h float64) (*renderer, error) {
 	return r, nil
 }
 
-// output returns the document; the renderer is done.
-func (r *renderer) output() []byte {
+// output returns the document; the renderer is done. It fails when a font a character was
+// looked up in could not be loaded.
+func (r *renderer) output() ([]byte, error) {
 	defer putShaper(r.sh)
-	return r.d.output(func(ff *fontFile) *font.Face { return r.sh.faces[ff] })
+	if err := r.sh.err; err != nil {
+		return nil, err
+	}
+	return r.d.output(func(ff *fontFile) *font.Face { return r.sh.faces[ff] }), nil
 }
 
 // rect fills (and, with a border colour, strokes) a rectangle given in millimetres from the

@@ -170,7 +170,7 @@ func footerOverlay(ft Footer) ([]byte, error) {
 		putShaper(r.sh)
 		return nil, err
 	}
-	return r.output(), nil
+	return r.output()
 }
 
 // draw draws the footer with its top left corner ox, oy millimetres from the top left corner

@@ -25,10 +25,13 @@ type shaper struct {
 	lib   *fontLibrary
 	faces map[*fontFile]*font.Face
 	files map[*font.Face]*fontFile
-	maps  [numStyles]fontmap
-	hb    shaping.HarfbuzzShaper
-	seg   shaping.Segmenter
-	wrap  shaping.LineWrapper
+	// err is the error of the first font that could not be loaded when a character was
+	// looked up in it (face); the rendering fails with it (renderer.output).
+	err  error
+	maps [numStyles]fontmap
+	hb   shaping.HarfbuzzShaper
+	seg  shaping.Segmenter
+	wrap shaping.LineWrapper
 	// breaks finds where unbroken cuts a line.
 	breaks segmenter.Segmenter
 	// lineBuf holds the lines of the paragraph being wrapped.
@@ -63,20 +66,36 @@ func getShaper() (*shaper, error) {
 	}
 	s := &shaper{lib: l, faces: map[*fontFile]*font.Face{}, files: map[*font.Face]*fontFile{}}
 	for st, chain := range l.chains {
-		for _, ff := range chain {
-			face := s.faces[ff]
-			if face == nil {
-				face = font.NewFace(ff.font)
-				s.faces[ff] = face
-				s.files[face] = ff
-			}
-			s.maps[st].faces = append(s.maps[st].faces, face)
+		// The first face of a chain, every character's when no other has it, is made now.
+		m := &s.maps[st]
+		m.s, m.files, m.faces = s, chain, make([]*font.Face, len(chain))
+		if m.faces[0] = s.face(chain[0]); m.faces[0] == nil {
+			return nil, s.err
 		}
 	}
 	return s, nil
 }
 
-func putShaper(s *shaper) { shapers.Put(s) }
+// face returns the shaper's face of ff, made when first asked for; nil, the error kept in
+// s.err, when ff cannot be loaded.
+func (s *shaper) face(ff *fontFile) *font.Face {
+	if face := s.faces[ff]; face != nil {
+		return face
+	}
+	if err := ff.load(); err != nil {
+		s.err = err
+		return nil
+	}
+	face := font.NewFace(ff.font)
+	s.faces[ff] = face
+	s.files[face] = ff
+	return face
+}
+
+func putShaper(s *shaper) {
+	s.err = nil
+	shapers.Put(s)
+}
 
 // fontmap picks, for each character, the first face of a style's chain that has it. It
 // remembers its choices: a letter asks for every character, and a character of the last
@@ -84,6 +103,9 @@ func putShaper(s *shaper) { shapers.Put(s) }
 // the Basic Multilingual Plane are kept in blocks of 256 characters, which a letter's text
 // fills from a few scripts; others, rare, in a map.
 type fontmap struct {
+	s     *shaper
+	files []*fontFile
+	// faces[i] is the face of files[i], nil until a character is looked up in it.
 	faces  []*font.Face
 	blocks [0x100]*[0x100]*font.Face
 	known  map[rune]*font.Face
@@ -105,9 +127,14 @@ func (m *fontmap) ResolveFace(r rune) *font.Face {
 		return f
 	}
 	f := m.faces[0]
-	for _, cand := range m.faces {
-		if _, ok := cand.NominalGlyph(r); ok {
-			f = cand
+	for i, ff := range m.files {
+		if m.faces[i] == nil {
+			if m.faces[i] = m.s.face(ff); m.faces[i] == nil {
+				continue
+			}
+		}
+		if _, ok := m.faces[i].NominalGlyph(r); ok {
+			f = m.faces[i]
 			break
 		}
 	}

@@ -209,7 +209,7 @@ func diagonalOverlay(banners []string) ([]byte, error) {
 	for _, b := range banners {
 		r.text([]span{{b, bold}}, size, lineMM, [3]float64{0.8, 0.1, 0.1}, alignCenter)
 	}
-	return r.output(), nil
+	return r.output()
 }
 
 // bandOverlayIn is bandOverlay with a banner and a line for each language.
@@ -235,7 +235,7 @@ func bandOverlayIn(banners, lines []string) ([]byte, error) {
 		r.text([]span{{banners[i], bold}}, 10, 5, red, alignCenter)
 		r.text([]span{{lines[i], regular}}, 7.5, 5, red, alignCenter)
 	}
-	return r.output(), nil
+	return r.output()
 }
 
 // bandOverlay draws the banner and the copy's line, on a light band so they stay legible
@@ -258,7 +258,7 @@ func bandOverlay(banner, line string) ([]byte, error) {
 	r.y = 1.5 * ptPerMM
 	r.text([]span{{banner, bold}}, 10, 5, red, alignCenter)
 	r.text([]span{{line, regular}}, 7.5, 5, red, alignCenter)
-	return r.output(), nil
+	return r.output()
 }
 
 // bandHeight is the height, in millimetres, of a band w millimetres wide that shows every
