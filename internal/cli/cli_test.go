@@ -25,19 +25,28 @@ import (
 
 func TestMain(m *testing.M) {
 	// verify keeps the newest checkpoint it has seen; never in the user's own directory.
-	if state, err := os.MkdirTemp("", "chancery-state-"); err == nil {
+	state, err := os.MkdirTemp("", "chancery-state-")
+	if err == nil {
 		os.Setenv("CHANCERY_STATE_DIR", state)
 	}
-	testscript.Main(removingShared{m}, map[string]func(){
+	testscript.Main(removingShared{m, state}, map[string]func(){
 		"chancery": func() { os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
 }
 
-// removingShared runs the tests, then removes the binaries they built with testbin.Shared.
-type removingShared struct{ m *testing.M }
+// removingShared runs the tests, then removes the binaries they built with testbin.Shared and
+// the state directory. (A command run by a script makes its state directory in the script's
+// own temporary directory, removed with it.)
+type removingShared struct {
+	m     *testing.M
+	state string
+}
 
 func (r removingShared) Run() int {
 	defer testbin.RemoveShared()
+	if r.state != "" {
+		defer os.RemoveAll(r.state)
+	}
 	return r.m.Run()
 }
 

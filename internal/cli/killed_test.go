@@ -24,7 +24,7 @@ const killedEnv = "CHANCERY_CLI_KILLED_AT"
 func killedAt(t *testing.T, hook, step string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestKilledChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), killedEnv+"="+strings.Join(append(args, hook, step), "\n"))
+	cmd.Env = append(os.Environ(), "TMPDIR="+t.TempDir(), killedEnv+"="+strings.Join(append(args, hook, step), "\n"))
 	var out, errs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errs
 	err := cmd.Run()

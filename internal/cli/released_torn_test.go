@@ -41,7 +41,7 @@ func TestReleasedFileNeverTorn(t *testing.T) {
 	name := filepath.Join(dir, ref+".pdf")
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestReleasedFileNeverTornChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), tornEnv+"="+srv.URL+"\n"+dir+"\n"+ref, "CHANCERY_TOKEN=token")
+	cmd.Env = append(os.Environ(), "TMPDIR="+t.TempDir(), tornEnv+"="+srv.URL+"\n"+dir+"\n"+ref, "CHANCERY_TOKEN=token")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {

@@ -44,7 +44,7 @@ func TestRestoreKilledChild(t *testing.T) {
 func restoreKilledAt(t *testing.T, at, backup, dir string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestRestoreKilledChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), restoreKilledEnv+"="+strings.Join([]string{"restore", backup, "--data", dir, at}, "\n"))
+	cmd.Env = append(os.Environ(), "TMPDIR="+t.TempDir(), restoreKilledEnv+"="+strings.Join([]string{"restore", backup, "--data", dir, at}, "\n"))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()

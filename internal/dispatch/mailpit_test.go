@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -55,9 +56,32 @@ func freePort(t testing.TB) string {
 	return l.Addr().String()
 }
 
+// lockedBuffer is a bytes.Buffer a process writes to while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
 // startMailpit starts Mailpit on free loopback ports, with chaos enabled and extra flags. Its
 // database is in memory (/dev/shm) when it can be, as if the mail server were another machine:
 // its writes then do not queue behind the registry's fsyncs on the same disk.
+//
+// A free port can be taken by another test's server between freePort and Mailpit's bind;
+// Mailpit then exits, and the test would talk to the other server. Each Mailpit is given a
+// label of its own, checked through its API, and is started again on other ports when it
+// exits before it is ready.
 func startMailpit(t testing.TB, extra ...string) *mailpit {
 	t.Helper()
 	dbDir := t.TempDir()
@@ -66,8 +90,23 @@ func startMailpit(t testing.TB, extra ...string) *mailpit {
 		t.Cleanup(func() { os.RemoveAll(d) })
 	}
 	bin := mailpitBin(t)
+	for attempt := 1; ; attempt++ {
+		m, err := tryMailpit(t, bin, filepath.Join(dbDir, fmt.Sprintf("mailpit-%d.db", attempt)), extra)
+		if err == nil {
+			return m
+		}
+		if attempt == 5 {
+			t.Fatal(err)
+		}
+		t.Logf("mailpit, attempt %d: %v; again on other ports", attempt, err)
+	}
+}
+
+// tryMailpit starts Mailpit once, and returns an error when it exits before it is ready.
+func tryMailpit(t testing.TB, bin, db string, extra []string) (*mailpit, error) {
 	m := &mailpit{smtp: freePort(t), api: freePort(t)}
-	args := []string{"--smtp", m.smtp, "--listen", m.api, "--database", filepath.Join(dbDir, "mailpit.db"),
+	label := fmt.Sprintf("test-%d-%d", os.Getpid(), time.Now().UnixNano())
+	args := []string{"--smtp", m.smtp, "--listen", m.api, "--database", db, "--label", label,
 		"--smtp-auth-accept-any", "--enable-chaos", "--max", "0", "--quiet", "--disable-version-check"}
 	if !slices.Contains(extra, "--smtp-tls-cert") {
 		// Passwords without TLS; with a certificate, Mailpit takes them only over TLS.
@@ -75,33 +114,58 @@ func startMailpit(t testing.TB, extra ...string) *mailpit {
 	}
 	args = append(args, extra...)
 	cmd := exec.Command(bin, args...)
-	var log bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &log, &log
+	log := new(lockedBuffer)
+	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
+	exited := make(chan struct{})
+	go func() {
 		cmd.Wait()
+		close(exited)
+	}()
+	stop := func() {
+		cmd.Process.Kill()
+		<-exited
+	}
+	// ours tells whether the API on m.api is this Mailpit's.
+	ours := func() bool {
+		resp, err := http.Get("http://" + m.api + "/api/v1/webui")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		var info struct{ Label string }
+		return json.NewDecoder(resp.Body).Decode(&info) == nil && info.Label == label
+	}
+	for i := 0; ; i++ {
+		if ours() {
+			if c, err := net.Dial("tcp", m.smtp); err == nil {
+				c.Close()
+				// Still running once its SMTP port answers: that port is its own.
+				if ours() {
+					break
+				}
+			}
+		}
+		select {
+		case <-exited:
+			return nil, fmt.Errorf("mailpit exited before it was ready: %s", log.String())
+		default:
+		}
+		if i == 300 {
+			stop()
+			t.Fatalf("mailpit did not start:\n%s", log.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Cleanup(func() {
+		stop()
 		if t.Failed() {
 			t.Logf("mailpit log:\n%s", log.String())
 		}
 	})
-	for i := 0; ; i++ {
-		resp, err := http.Get("http://" + m.api + "/api/v1/info")
-		if err == nil {
-			resp.Body.Close()
-			if c, err := net.Dial("tcp", m.smtp); err == nil {
-				c.Close()
-				break
-			}
-		}
-		if i == 300 {
-			t.Fatalf("mailpit did not start: %v\n%s", err, log.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return m
+	return m, nil
 }
 
 func (m *mailpit) url() string { return "smtp://" + m.smtp }

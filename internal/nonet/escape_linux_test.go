@@ -409,6 +409,10 @@ func TestConfinedChildCannotEscape(t *testing.T) {
 		t.Helper()
 		cmd := exec.Command(os.Args[0])
 		cmd.Env = append(os.Environ(), "NONET_FILES="+spec, handleEnv+"="+handleVal, pythonEnv+"="+py)
+		if !isolate {
+			// The nested attempts' control directory, which outlives their namespaces.
+			cmd.Env = append(cmd.Env, "TMPDIR="+t.TempDir())
+		}
 		if isolate && !IsolateFiles(cmd, files) {
 			t.Fatal("IsolateFiles did not confine, though Confined")
 		}

@@ -80,7 +80,7 @@ func TestIdentifyPDFPages(t *testing.T) {
 		"searchable.pdf": ocrtest.SearchablePDF(t, pages, 150, layer),
 	} {
 		if id := upload(name, file); id.Outcome != registry.Valid || id.Reference != l.ref || !id.Scan {
-			t.Errorf("%s: %s %s (%s, scan %v): %s", name, id.Outcome, id.Reference, id.Match, id.Scan, id.Message)
+			t.Errorf("%s: %s %s (%s, scan %v): %s\ndiff: %+v", name, id.Outcome, id.Reference, id.Match, id.Scan, id.Message, id.Diff)
 		}
 	}
 	// The letter's text layer, invisible, over another letter's pages: what they show.
