@@ -280,8 +280,7 @@ func (r *Reader) read(ctx context.Context, data []byte, rendered bool) (Reading,
 			return Reading{}, err
 		}
 	}
-	var pages []string
-	left := MaxText
+	cleaned := make([]string, 0, len(images))
 	for _, img := range images {
 		clean, codes, complete, err := cleanPage(ctx, dir, img)
 		if err != nil {
@@ -289,18 +288,48 @@ func (r *Reader) read(ctx context.Context, data []byte, rendered bool) (Reading,
 		}
 		res.Codes = append(res.Codes, appendNew(nil, codes...)...)
 		res.CodesUnread = res.CodesUnread || !complete
-		out, err := run(ctx, dir, left, r.tesseract, clean, "stdout", "-l", r.langs, "--psm", "3")
-		if err != nil {
-			return Reading{}, r.fail(ctx, err)
-		}
-		left -= len(out)
-		pages = append(pages, strings.TrimSpace(strings.ToValidUTF8(string(out), "\uFFFD")))
+		cleaned = append(cleaned, clean)
+	}
+	pages, err := r.recognise(ctx, dir, cleaned)
+	if err != nil {
+		return Reading{}, err
 	}
 	if count > MaxPages {
 		pages = append(pages, "") // the pages not read (Reading.Text)
 	}
 	res.Text = strings.Join(pages, "\f")
 	return res, nil
+}
+
+// recognise reads the text of the images at paths, the pages in order, with one Tesseract:
+// each run loads its models for the reader's languages (about half a second of processor
+// time for three), so a scan's pages are read by one run, given them as a list, which
+// separates their texts with form feeds. The texts together are at most MaxText bytes.
+func (r *Reader) recognise(ctx context.Context, dir string, paths []string) ([]string, error) {
+	in := paths[0]
+	if len(paths) > 1 {
+		in = filepath.Join(dir, "pages.txt")
+		if err := os.WriteFile(in, []byte(strings.Join(paths, "\n")+"\n"), 0o600); err != nil {
+			return nil, fmt.Errorf("ocr: %w", noPath(err))
+		}
+	}
+	out, err := run(ctx, dir, MaxText, r.tesseract, in, "stdout", "-l", r.langs, "--psm", "3")
+	if err != nil {
+		return nil, r.fail(ctx, err)
+	}
+	text := strings.ToValidUTF8(string(out), "\uFFFD")
+	if len(paths) == 1 {
+		// One file, which may be a TIFF of several pages: its text as Tesseract prints it.
+		return []string{strings.TrimSpace(text)}, nil
+	}
+	pages := strings.Split(text, "\f")
+	if len(pages) != len(paths) {
+		return nil, fmt.Errorf("ocr: %w: tesseract read %d pages of %d", ErrOCR, len(pages), len(paths))
+	}
+	for i, p := range pages {
+		pages[i] = strings.TrimSpace(p)
+	}
+	return pages, nil
 }
 
 // pageCount returns the number of pages of the PDF at in, as pdfinfo reads it.
