@@ -25,6 +25,9 @@ import (
 
 func TestMain(m *testing.M) {
 	// verify keeps the newest checkpoint it has seen; never in the user's own directory.
+	// Key files cheap to seal and open: the commands' own choice, age's default work factor,
+	// is checked by package keys (TestDefaultWorkFactor).
+	cli.SetKeyWorkFactor(10)
 	state, err := os.MkdirTemp("", "chancery-state-")
 	if err == nil {
 		os.Setenv("CHANCERY_STATE_DIR", state)

@@ -24,8 +24,8 @@ import (
 	"golang.org/x/term"
 )
 
-// maxIdentifyFile bounds the file identify reads.
-const maxIdentifyFile = 64 << 20
+// maxIdentifyFile bounds the file identify reads (a variable for the tests alone).
+var maxIdentifyFile = 64 << 20
 
 func newIdentify(rm *remote) *cobra.Command {
 	var textFile string
@@ -133,7 +133,7 @@ func identifyInput(c *cobra.Command, textFile string, args []string) (read ocr.R
 	case textFile != "" && len(args) > 0:
 		return ocr.Reading{}, false, nil, false, withHint(errors.New("give either FILE or --text, not both"), "chancery identify FILE, or chancery identify --text FILE")
 	case textFile == "-":
-		b, err := io.ReadAll(io.LimitReader(c.InOrStdin(), maxIdentifyFile+1))
+		b, err := io.ReadAll(io.LimitReader(c.InOrStdin(), int64(maxIdentifyFile)+1))
 		if err == nil && len(b) > maxIdentifyFile {
 			err = fmt.Errorf("standard input is larger than %d bytes", maxIdentifyFile)
 		}
@@ -235,7 +235,7 @@ func readBounded(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxIdentifyFile+1))
+	b, err := io.ReadAll(io.LimitReader(f, int64(maxIdentifyFile)+1))
 	if err == nil && len(b) > maxIdentifyFile {
 		err = fmt.Errorf("%s is larger than %d bytes", path, maxIdentifyFile)
 	}

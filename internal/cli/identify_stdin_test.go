@@ -5,13 +5,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/chancery/chancery/internal/cli"
 )
 
-// TestIdentifyStdinOverItsBound: 'identify --text -' read standard input to 64 MiB and
-// identified what it had read, a text cut short without a word, where 'identify --text FILE'
-// refuses the same text as too large. Both refuse it now.
+// TestIdentifyStdinOverItsBound: 'identify --text -' read standard input to its bound (64
+// MiB) and identified what it had read, a text cut short without a word, where 'identify
+// --text FILE' refuses the same text as too large. Both refuse it now. The bound is lowered
+// to 1 MiB for the test.
 func TestIdentifyStdinOverItsBound(t *testing.T) {
-	const maxIdentifyFile = 64 << 20
+	const maxIdentifyFile = 1 << 20
+	t.Cleanup(cli.SetMaxIdentifyFile(maxIdentifyFile))
 	in := sparse(t, filepath.Join(t.TempDir(), "text"), maxIdentifyFile+1)
 	f, err := os.Open(in)
 	if err != nil {

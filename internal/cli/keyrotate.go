@@ -20,6 +20,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// keyWorkFactor is the scrypt work factor of the key files the commands write: 0, age's
+// default (about a second), but in this package's tests (SetKeyWorkFactor).
+var keyWorkFactor int
+
 // rotateResult is what 'chancery key rotate office --json' prints.
 type rotateResult struct {
 	OldKeyID string `json:"old_keyid"`
@@ -349,7 +353,7 @@ func rotationKey(c *cobra.Command, out, comment string, old ed25519.PublicKey) (
 	if err != nil {
 		return nil, err
 	}
-	if err := keys.WriteNew(out, k, pass, keys.Comment(comment)); err != nil {
+	if err := keys.WriteNew(out, k, pass, keys.Comment(comment), keys.WorkFactor(keyWorkFactor)); err != nil {
 		return nil, newKeyFileHint(err, out)
 	}
 	return k.Public().(ed25519.PublicKey), nil

@@ -102,7 +102,7 @@ comes from CHANCERY_PASSPHRASE_FILE, CHANCERY_PASSPHRASE or a prompt.`,
 			if err != nil {
 				return err
 			}
-			if err := keys.WriteNew(out, k, pass, keys.Comment(comment)); err != nil {
+			if err := keys.WriteNew(out, k, pass, keys.Comment(comment), keys.WorkFactor(keyWorkFactor)); err != nil {
 				return newKeyFileHint(err, out)
 			}
 			return printNewKey(c, out, k, keyJSON)
