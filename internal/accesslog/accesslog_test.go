@@ -9,9 +9,10 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/chancery/chancery/internal/syncbuf"
 )
 
 func TestRedactPath(t *testing.T) {
@@ -146,7 +147,7 @@ func FuzzRequestID(f *testing.F) {
 // Access lines wait in memory until Flush, the timer or another record, and keep their order
 // with the records around them.
 func TestAccessLinesBuffered(t *testing.T) {
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	l, err := NewLogger(&out, "text")
 	if err != nil {
 		t.Fatal(err)
@@ -186,23 +187,6 @@ func TestAccessLinesBuffered(t *testing.T) {
 		}
 		last = at
 	}
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
 
 // TestRedactPathOfUncleanPaths: the server's mux answers a path that is not clean with a

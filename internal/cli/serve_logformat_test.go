@@ -8,31 +8,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/chancery/chancery/internal/syncbuf"
 	"github.com/chancery/chancery/internal/testbin"
 )
-
-// lockedBuffer is a strings.Builder written by a child's stderr and read by the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestServeLogsOnlyJSONWithLogFormatJSON: with --log-format json every line serve writes to
 // stderr is a JSON object, as log shippers parse them. Before, the office's own lines (the
@@ -54,7 +36,7 @@ func TestServeLogsOnlyJSONWithLogFormatJSON(t *testing.T) {
 	}
 	cmd := exec.Command(bin, "serve", "--data", dir, "--listen", "127.0.0.1:0", "--log-format", "json",
 		"--answer-memory", "1000000", "--metrics-listen", free(), "--debug-listen", free())
-	var stderr lockedBuffer
+	var stderr syncbuf.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

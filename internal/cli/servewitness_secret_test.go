@@ -1,41 +1,22 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/office"
+	"github.com/chancery/chancery/internal/syncbuf"
 )
-
-// lockedBuffer is a bytes.Buffer a logger in another goroutine writes to.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestWitnessAlertWebhookFailureKeepsItsSecret: an alert that could not be sent was logged
 // with net/http's error, which quotes the webhook's URL whole: the secret in a chat
 // service's webhook path went to the server's log. The log names the host and the cause.
 func TestWitnessAlertWebhookFailureKeepsItsSecret(t *testing.T) {
-	var log lockedBuffer
+	var log syncbuf.Buffer
 	st := &office.Stack{Dir: &datadir.Dir{Settings: datadir.Settings{Origin: "tfn.example/log"}}}
 	alert := witnessOpts{alertWebhook: "http://127.0.0.1:1/hooks/T000/B000/HOOKSECRET"}.alerter(st, slog.New(slog.NewTextHandler(&log, nil)))
 	alert("justice", errors.New("witness justice: refused the checkpoint"))

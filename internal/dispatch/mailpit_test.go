@@ -1,7 +1,6 @@
 package dispatch
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,9 +12,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/chancery/chancery/internal/syncbuf"
 )
 
 // mailpit is a real SMTP server with an HTTP API, started for one test.
@@ -54,24 +54,6 @@ func freePort(t testing.TB) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
-}
-
-// lockedBuffer is a bytes.Buffer a process writes to while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
 
 // startMailpit starts Mailpit on free loopback ports, with chaos enabled and extra flags. Its
@@ -114,7 +96,7 @@ func tryMailpit(t testing.TB, bin, db string, extra []string) (*mailpit, error) 
 	}
 	args = append(args, extra...)
 	cmd := exec.Command(bin, args...)
-	log := new(lockedBuffer)
+	log := new(syncbuf.Buffer)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -28,6 +28,7 @@ import (
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store/storetest"
+	"github.com/chancery/chancery/internal/syncbuf"
 	"github.com/chancery/chancery/internal/testbin"
 	"github.com/chancery/chancery/internal/translog"
 	"github.com/transparency-dev/merkle/compact"
@@ -43,7 +44,7 @@ type node struct {
 	dead atomic.Bool // killed: skip it
 	// paused is set while the process is stopped (SIGSTOP): requests to it would hang.
 	paused atomic.Bool
-	stderr *lockedBuffer
+	stderr *syncbuf.Buffer
 }
 
 // TestCluster runs three servers on one PostgreSQL database under a burst of releases from
@@ -253,7 +254,7 @@ func startNode(t *testing.T, bin, dir, dbURL, name string) *node {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &node{name: name, cmd: cmd, stderr: &lockedBuffer{}}
+	n := &node{name: name, cmd: cmd, stderr: &syncbuf.Buffer{}}
 	cmd.Stderr = n.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -502,22 +503,4 @@ func fetchEntries(t *testing.T, ctx context.Context, base string, size int64) []
 		t.Fatalf("%s: %d entries in the bundles, want %d", base, len(out), size)
 	}
 	return out
-}
-
-// lockedBuffer is a process's stderr, read by the test while the process may still write.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

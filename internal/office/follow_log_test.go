@@ -1,7 +1,6 @@
 package office
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -9,32 +8,16 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/chancery/chancery/internal/syncbuf"
 )
-
-// syncBuffer is a bytes.Buffer the follower's goroutine logs to.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestFollowerLogsAnOutageOnce: a follower of a shared database (identification, witnesses)
 // logged its failure at every tick, four times a second each: an hour's outage of the
 // database wrote some 28,000 warnings apiece to the server's log. The first failure is
 // logged at once, the next ones at most once a minute with their count, and the recovery.
 func TestFollowerLogsAnOutageOnce(t *testing.T) {
-	var log syncBuffer
+	var log syncbuf.Buffer
 	var mu sync.Mutex
 	calls := 0
 	stop := every(slog.New(slog.NewTextHandler(&log, nil)), time.Millisecond, "thing not refreshed", "thing refreshed again", func(context.Context) error {

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	dto "github.com/prometheus/client_model/go"
@@ -19,6 +18,7 @@ import (
 	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/server"
+	"github.com/chancery/chancery/internal/syncbuf"
 )
 
 // scrape fetches the metrics endpoint over HTTP and parses it as Prometheus's text format.
@@ -118,29 +118,11 @@ func TestMetricsAfterReleaseAndVerify(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // The access log is JSON lines, one per request with its request ID, and no check code is in
 // it, wherever the client put the code.
 func TestAccessLogJSONRedactsCheckCodes(t *testing.T) {
 	o := cfNewOffice(t)
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	cfg := o.cfg
 	cfg.AccessLog = true
 	logger, err := accesslog.NewLogger(&logs, "json")
@@ -248,7 +230,7 @@ func TestAccessLogJSONRedactsCheckCodes(t *testing.T) {
 
 // The text format is key=value lines, with the request ID.
 func TestAccessLogText(t *testing.T) {
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	logger, err := accesslog.NewLogger(&logs, "text")
 	if err != nil {
 		t.Fatal(err)
@@ -281,7 +263,7 @@ func TestAccessLogText(t *testing.T) {
 // lines gave the reference, and for a signed-in member's view of a draft, bytes of their own.
 func TestAccessLogKeepsReferencesAndNamesOut(t *testing.T) {
 	o := cfNewOffice(t)
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	cfg := o.cfg
 	cfg.AccessLog = true
 	logger, err := accesslog.NewLogger(&logs, "json")

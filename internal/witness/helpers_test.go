@@ -1,18 +1,17 @@
 package witness
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/syncbuf"
 	"github.com/chancery/chancery/internal/translog"
 	wnote "github.com/transparency-dev/formats/note"
 	"golang.org/x/mod/sumdb/note"
@@ -104,25 +103,7 @@ type chanceryWitness struct {
 	url  string
 	addr string
 	srv  *http.Server
-	logs *lockedBuffer // what the server logs, at every level
-}
-
-// lockedBuffer is a bytes.Buffer that the server's handlers may write to at once.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	logs *syncbuf.Buffer // what the server logs, at every level
 }
 
 // startChanceryWitness starts a witness in dir (a new one if dir is empty) knowing the logs
@@ -159,7 +140,7 @@ func startChanceryWitnessWrapped(t testing.TB, dir, addr string, wrap func(http.
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &chanceryWitness{dir: dir, st: st, key: key, url: "http://" + ln.Addr().String(), addr: ln.Addr().String(), logs: &lockedBuffer{}}
+	w := &chanceryWitness{dir: dir, st: st, key: key, url: "http://" + ln.Addr().String(), addr: ln.Addr().String(), logs: &syncbuf.Buffer{}}
 	var h http.Handler = NewServer(st, key, slog.New(slog.NewTextHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if wrap != nil {
 		h = wrap(h)

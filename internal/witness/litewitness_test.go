@@ -16,11 +16,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/chancery/chancery/internal/syncbuf"
 )
 
 // The interop tests run filippo.io/torchwood v0.6.1's litewitness as a real process, with its
@@ -65,7 +66,7 @@ type litewitness struct {
 	vkey   string
 	cmd    *exec.Cmd
 	exited chan struct{} // closed once cmd has exited
-	stderr *syncBuffer
+	stderr *syncbuf.Buffer
 }
 
 const litewitnessName = "witness.test.example/litewitness"
@@ -125,7 +126,7 @@ func startLitewitness(t testing.TB, logKeys ...string) *litewitness {
 // start runs litewitness and waits until it accepts connections.
 func (w *litewitness) start() {
 	w.t.Helper()
-	w.stderr = &syncBuffer{}
+	w.stderr = &syncbuf.Buffer{}
 	w.cmd = exec.Command(w.bin, "-name", litewitnessName, "-db", w.db, "-ssh-agent", w.sock, "-key", w.fpr, "-listen", w.addr)
 	w.cmd.Stderr = w.stderr
 	if err := w.cmd.Start(); err != nil {
@@ -201,23 +202,6 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // Chancery's client gets cosignatures from litewitness for a real Chancery log, learns its
