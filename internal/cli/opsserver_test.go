@@ -1,40 +1,22 @@
 package cli
 
 import (
-	"bytes"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/chancery/chancery/internal/syncbuf"
 )
-
-// syncWriter is a bytes.Buffer written by a server's goroutines and read by the test.
-type syncWriter struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (w *syncWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *syncWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
-}
 
 // TestOpsServerLogsThroughItsLogger: what net/http logs itself for an operator's listener
 // (here a handler's panic) goes through serve's logger, a JSON object with --log-format json,
 // where it went to the standard logger as a plain line. The public listener's server has the
 // same ErrorLog (errorLog).
 func TestOpsServerLogsThroughItsLogger(t *testing.T) {
-	var out syncWriter
+	var out syncbuf.Buffer
 	logger := slog.New(slog.NewJSONHandler(&out, nil))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -28,6 +28,7 @@ import (
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/store/storetest"
+	"github.com/chancery/chancery/internal/syncbuf"
 )
 
 // hostileText is what a mail server or a webhook endpoint may answer: a NUL, an escape
@@ -117,7 +118,7 @@ func TestHostileSMTPReplyIsRecorded(t *testing.T) {
 			d := o.dispatcher(t, mp, 3)
 			d.cfg.SMTP.Host, d.cfg.SMTP.Port = splitHostPort(t, hostileRcpt(t, mp.smtp))
 			d.cfg.Claim = 50 * time.Millisecond // an attempt left unrecorded is made again soon
-			l := &serverLog{}
+			l := &syncbuf.Buffer{}
 			d.cfg.Logger = slogTo(l)
 			runDispatcher(t, d)
 			o.recipient(t, "ministry", "registry@mod.freedonia.example")
@@ -151,7 +152,7 @@ func TestHostileWebhookAnswerIsRecorded(t *testing.T) {
 			mp := startMailpit(t)
 			d := o.dispatcher(t, mp, 3)
 			d.cfg.Claim = 50 * time.Millisecond
-			l := &serverLog{}
+			l := &syncbuf.Buffer{}
 			d.cfg.Logger = slogTo(l)
 			runDispatcher(t, d)
 			hostile := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -190,7 +191,7 @@ func TestHostileWebhookAnswerIsRecorded(t *testing.T) {
 }
 
 // slogTo is a server log written into l.
-func slogTo(l *serverLog) *slog.Logger { return slog.New(slog.NewTextHandler(l, nil)) }
+func slogTo(l *syncbuf.Buffer) *slog.Logger { return slog.New(slog.NewTextHandler(l, nil)) }
 
 // TestMessageHeadersCannotBeInjected: line breaks in what reaches a message's headers (the
 // subject, an attachment's name and media type) never begin a header line of their own, and an

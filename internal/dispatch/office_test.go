@@ -1,7 +1,6 @@
 package dispatch
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -14,6 +13,7 @@ import (
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/syncbuf"
 	"github.com/chancery/chancery/internal/translog"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -155,33 +155,15 @@ func (o *office) dispatcher(t *testing.T, mp *mailpit, attempts int) *Dispatcher
 // with backoff, that wait after a first failed attempt (doubling up to four times it) in
 // place of a few milliseconds: long enough for a test to see a message between attempts on a
 // busy machine.
-func (o *office) deliverLogged(t *testing.T, mp *mailpit, attempts int, backoff time.Duration) *serverLog {
+func (o *office) deliverLogged(t *testing.T, mp *mailpit, attempts int, backoff time.Duration) *syncbuf.Buffer {
 	t.Helper()
-	d, l := o.dispatcher(t, mp, attempts), &serverLog{}
+	d, l := o.dispatcher(t, mp, attempts), &syncbuf.Buffer{}
 	if backoff > 0 {
 		d.cfg.Backoff, d.cfg.MaxBackoff = backoff, 4*backoff
 	}
 	d.cfg.Logger = slog.New(slog.NewTextHandler(l, nil))
 	runDispatcher(t, d)
 	return l
-}
-
-// serverLog is a dispatcher's server log, written by its goroutines.
-type serverLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *serverLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *serverLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // runDispatcher runs d until the test ends.

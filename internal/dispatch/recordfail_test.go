@@ -18,6 +18,7 @@ import (
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/store/storetest"
+	"github.com/chancery/chancery/internal/syncbuf"
 )
 
 // refusingOffice is an office on backend with a second connection to its database, for a test
@@ -108,7 +109,7 @@ func TestFailedRecordIsNotSentAgain(t *testing.T) {
 			mp := startMailpit(t)
 			const bad = "bad@mod.freedonia.example"
 			o.refuseSent(t, "outbox", "OLD.email = '"+bad+"'")
-			d, l := o.dispatcher(t, mp, 3), &serverLog{}
+			d, l := o.dispatcher(t, mp, 3), &syncbuf.Buffer{}
 			d.cfg.Logger = slogTo(l)
 			d.cfg.Connections = 4
 			d.cfg.Claim = 300 * time.Millisecond // on PostgreSQL, a claim that lapses while the record fails
@@ -184,7 +185,7 @@ func TestFailedWebhookRecordIsNotPostedAgain(t *testing.T) {
 			ctx := context.Background()
 			o := newRefusingOffice(t, backend)
 			mp := startMailpit(t)
-			d, l := o.dispatcher(t, mp, 3), &serverLog{}
+			d, l := o.dispatcher(t, mp, 3), &syncbuf.Buffer{}
 			d.cfg.Logger = slogTo(l)
 			d.cfg.Claim = 300 * time.Millisecond
 			var posts, others atomic.Int32
@@ -268,7 +269,7 @@ func TestOneRefusedRecordTakesNoOther(t *testing.T) {
 				t.Fatal(err)
 			}
 			o.refuseSent(t, "outbox", "OLD.id = "+strconv.FormatInt(due[1].ID, 10))
-			l := &serverLog{}
+			l := &syncbuf.Buffer{}
 			d := &Dispatcher{cfg: Config{Registry: o.r, Backoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Logger: slogTo(l)}}
 			var released sync.Map
 			marks := make(chan *mark, len(due))
@@ -326,7 +327,7 @@ func TestFailedSendingRecordBacksOff(t *testing.T) {
 			o := newRefusingOffice(t, backend)
 			mp := startMailpit(t)
 			o.refuse(t, "outbox", "reply", "NEW.reply LIKE 'sending%'")
-			d, l := o.dispatcher(t, mp, 3), &serverLog{}
+			d, l := o.dispatcher(t, mp, 3), &syncbuf.Buffer{}
 			d.cfg.Logger = slogTo(l)
 			d.cfg.Claim = 300 * time.Millisecond // on PostgreSQL, what is claimed and not handed over
 			runDispatcher(t, d)

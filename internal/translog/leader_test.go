@@ -14,6 +14,7 @@ import (
 
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/store/storetest"
+	"github.com/chancery/chancery/internal/syncbuf"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -436,7 +437,7 @@ func restoreLog(t *testing.T, admin *sql.DB) {
 func TestRolledBackDatabaseIsNotForked(t *testing.T) {
 	url := storetest.PostgresURL(t)
 	s, v := newSigner(t)
-	var said lockedLines
+	var said syncbuf.Buffer
 	dbs, logs := openSharedAt(t, url, s, 2, func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(&said, nil)) })
 	ctx := t.Context()
 	admin, err := sql.Open("pgx", url)
@@ -487,7 +488,7 @@ func TestRolledBackDatabaseIsNotForked(t *testing.T) {
 		}
 	}
 	time.Sleep(3 * followInterval) // time for the followers to look at the stored head
-	if n := said.count("does not extend the checkpoint this server published"); n < len(logs) {
+	if n := strings.Count(said.String(), "does not extend the checkpoint this server published"); n < len(logs) {
 		t.Errorf("the %d servers' loggers said %d times that the stored log does not extend what they published, want at least once each", len(logs), n)
 	}
 	for i, l := range logs {
@@ -686,23 +687,3 @@ func TestLeaseOrWriterKilledMidBatch(t *testing.T) {
 		t.Errorf("the log has %d entries, %d were acknowledged", rep.Size, len(acked))
 	}
 }
-
-// lockedLines is a log output written by several goroutines and read by a test.
-type lockedLines struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedLines) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedLines) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func (l *lockedLines) count(s string) int { return strings.Count(l.String(), s) }
