@@ -35,7 +35,9 @@ func browser(t *testing.T, opts ...chromedp.ExecAllocatorOption) context.Context
 		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 900)}, opts...)...)
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 900),
+		// Chromium's own temporary directories, which it leaves when it is killed.
+		chromedp.Env("TMPDIR=" + t.TempDir())}, opts...)...)
 	t.Cleanup(cancel)
 	ctx, cancelTab := chromedp.NewContext(actx)
 	t.Cleanup(cancelTab)
