@@ -349,10 +349,11 @@ func warnLookAlikes(ctx context.Context, reg *registry.Registry, logger *slog.Lo
 	}
 }
 
-// loadFonts starts loading the letter fonts while the server opens its office, and returns a
-// function that waits for them. serve calls it before it answers its first request, since the
-// first letter created or released after a start would otherwise wait for them (about a third
-// of a second on a 2-core machine), and before it returns, so that nothing logs after it.
+// loadFonts starts loading the letter fonts every letter uses (pdf.LoadFonts; another
+// script's are parsed when a letter first has one of its characters) while the server opens
+// its office, and returns a function that waits for them. serve calls it before it answers its
+// first request, since the first letter created or released after a start would otherwise
+// wait for them, and before it returns, so that nothing logs after it.
 // Missing fonts are said in the log at the start rather than at the first letter; the server
 // still serves (lookups and verification need no fonts).
 func loadFonts(logger *slog.Logger) (wait func()) {
