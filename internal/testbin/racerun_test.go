@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -72,7 +73,8 @@ func checkOneGoroutine(t *testing.T, dir, raceRun string) {
 				case *ast.GoStmt:
 					concurrent = true
 				case *ast.CallExpr:
-					if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Parallel" {
+					// t.Parallel, and sync.WaitGroup's or errgroup's Go.
+					if sel, ok := n.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Parallel" || sel.Sel.Name == "Go") {
 						concurrent = true
 					}
 				}
@@ -83,4 +85,99 @@ func checkOneGoroutine(t *testing.T, dir, raceRun string) {
 			})
 		}
 	}
+}
+
+// plainPackages are the packages whose tests scripts/test's plain_tests names: it runs them
+// there without the race detector, and skips them in the run with it.
+var plainPackages = []string{"internal/registry", "internal/cli", "internal/server"}
+
+// TestPlainTestsCallFromOneGoroutine: the tests that scripts/test runs without the race
+// detector (plain_tests) are in the packages it runs them in, and none of them starts a
+// goroutine or a parallel subtest of its own, so that everything they call is called from
+// one goroutine. (Each may run beside other tests, with t.Parallel, on an office of its own.)
+// A test of that name elsewhere would be skipped by the run with the detector, and run by
+// no other.
+func TestPlainTestsCallFromOneGoroutine(t *testing.T) {
+	root := filepath.Join("..", "..")
+	script, err := os.ReadFile(filepath.Join(root, "scripts", "test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^plain_tests='([^']+)'$`).FindSubmatch(script)
+	if m == nil {
+		t.Fatal("scripts/test sets no plain_tests")
+	}
+	plain := regexp.MustCompile(string(m[1]))
+	if line := `-run "$plain_tests" ./` + strings.Join(plainPackages, " ./"); !strings.Contains(string(script), line) {
+		t.Errorf("scripts/test does not run plain_tests with %q", line)
+	}
+	if !strings.Contains(string(script), `-skip "$plain_tests"`) {
+		t.Error(`scripts/test does not skip plain_tests in the run with the race detector`)
+	}
+	found := 0
+	fset := token.NewFileSet()
+	err = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata"):
+			return filepath.SkipDir
+		case d.IsDir() || !strings.HasSuffix(path, "_test.go"):
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		dir, _ := filepath.Rel(root, filepath.Dir(path))
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Recv != nil || fn.Body == nil || !plain.MatchString(fn.Name.Name) {
+				continue
+			}
+			found++
+			if !slices.Contains(plainPackages, filepath.ToSlash(dir)) {
+				t.Errorf("%s: %s is in plain_tests, which scripts/test runs in %v only", fset.Position(fn.Pos()), fn.Name.Name, plainPackages)
+			}
+			checkCallsFromOneGoroutine(t, fset, fn)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found == 0 {
+		t.Error("plain_tests names no test")
+	}
+}
+
+// checkCallsFromOneGoroutine reports where the test fn starts a goroutine (a go statement, a
+// WaitGroup's or errgroup's Go) or a subtest in parallel (t.Parallel in a function literal:
+// at the top of fn it runs the test beside others, which is allowed).
+func checkCallsFromOneGoroutine(t *testing.T, fset *token.FileSet, fn *ast.FuncDecl) {
+	t.Helper()
+	var inspect func(n ast.Node, inLiteral bool)
+	inspect = func(root ast.Node, inLiteral bool) {
+		ast.Inspect(root, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				if n != root {
+					inspect(n, true)
+					return false
+				}
+			case *ast.GoStmt:
+				t.Errorf("%s: %s starts a goroutine: run it with the race detector (take it out of plain_tests)", fset.Position(n.Pos()), fn.Name.Name)
+			case *ast.CallExpr:
+				sel, ok := n.Fun.(*ast.SelectorExpr)
+				switch {
+				case ok && sel.Sel.Name == "Go":
+					t.Errorf("%s: %s starts a goroutine (Go): run it with the race detector (take it out of plain_tests)", fset.Position(n.Pos()), fn.Name.Name)
+				case ok && sel.Sel.Name == "Parallel" && inLiteral:
+					t.Errorf("%s: %s runs subtests in parallel: run it with the race detector (take it out of plain_tests)", fset.Position(n.Pos()), fn.Name.Name)
+				}
+			}
+			return true
+		})
+	}
+	inspect(fn.Body, false)
 }
