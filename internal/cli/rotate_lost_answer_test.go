@@ -19,9 +19,12 @@ import (
 )
 
 // commitCutter is a TCP proxy to PostgreSQL that, once a connection has sent armedBy, passes
-// that connection's next COMMIT on and loses its answer, then lets nothing through any more:
-// the transaction commits, and the client cannot learn it, as when the network to the
-// database fails at that moment and stays down.
+// that connection's next COMMIT on and loses its answer, then lets nothing through any more,
+// on any connection: the transaction commits, and the client cannot learn it, as when the
+// network to the database fails at that moment and stays down. The cut is one moment for
+// every connection: a question the client asks after it, on a connection opened before, is
+// lost too (it was answered once, when the connections were closed one after the other and
+// the client asked on one not yet closed).
 type commitCutter struct {
 	ln      net.Listener
 	target  string
@@ -68,14 +71,13 @@ func (p *commitCutter) serve(client net.Conn) {
 	}
 	p.conns = append(p.conns, client)
 	p.mu.Unlock()
-	lost := make(chan struct{})
 	go func() {
-		// Answers go back to the client until the cut COMMIT's answer, which is dropped.
+		// Answers go back to the client until the cut: the cut COMMIT's answer, and any
+		// other read after it, is dropped.
 		buf := make([]byte, 64<<10)
 		for {
 			n, err := server.Read(buf)
-			select {
-			case <-lost:
+			if p.didCut() {
 				// The network is down: every connection breaks, no new one is made.
 				p.mu.Lock()
 				for _, c := range p.conns {
@@ -84,7 +86,6 @@ func (p *commitCutter) serve(client net.Conn) {
 				p.mu.Unlock()
 				p.ln.Close()
 				return
-			default:
 			}
 			if n > 0 {
 				client.Write(buf[:n])
@@ -111,14 +112,13 @@ func (p *commitCutter) serve(client net.Conn) {
 			msg := pending[:m]
 			started = true
 			armed = armed || bytes.Contains(msg, p.armedBy)
-			if armed && bytes.Equal(msg, commitQuery) {
-				p.mu.Lock()
-				cutNow := !p.cut
-				p.cut = true
-				p.mu.Unlock()
-				if cutNow {
-					close(lost)
-				}
+			p.mu.Lock()
+			down := p.cut
+			p.cut = p.cut || armed && bytes.Equal(msg, commitQuery)
+			p.mu.Unlock()
+			if down {
+				// Sent after the cut, on this connection or another: lost.
+				return
 			}
 			server.Write(msg)
 			pending = pending[m:]
