@@ -12,9 +12,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"testing"
 
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
 	goqr "github.com/piglig/go-qr"
 	"golang.org/x/image/tiff"
 )
@@ -151,7 +155,19 @@ func TestBlankQRCodesSeveral(t *testing.T) {
 // read as it is, unchanged. (The grid's gap is 12 pixels since the detector searches every
 // third row: with 6, it settles on a few patterns and ends at once.)
 func TestBlankQRCodesGivesUp(t *testing.T) {
-	const n, px, gap = 3000, 3, 12
+	img := patternGrid(3000, 3, 12)
+	before := bytes.Clone(img.Pix)
+	if codes, err := blankQRCodes(nil, img); codes != nil || !errors.Is(err, errTooManyCandidates) {
+		t.Errorf("a page of finder patterns: codes %q, %v; want the search given up", codes, err)
+	}
+	if !bytes.Equal(img.Pix, before) {
+		t.Error("a page whose search was given up was changed")
+	}
+}
+
+// patternGrid returns a white page of n×n pixels drawn full of QR finder patterns, of
+// modules of px pixels, gap pixels apart.
+func patternGrid(n, px, gap int) *image.Gray {
 	img := image.NewGray(image.Rect(0, 0, n, n))
 	for i := range img.Pix {
 		img.Pix[i] = 0xff
@@ -171,12 +187,30 @@ func TestBlankQRCodesGivesUp(t *testing.T) {
 			}
 		}
 	}
-	before := bytes.Clone(img.Pix)
-	if codes, err := blankQRCodes(nil, img); codes != nil || !errors.Is(err, errTooManyCandidates) {
-		t.Errorf("a page of finder patterns: codes %q, %v; want the search given up", codes, err)
-	}
-	if !bytes.Equal(img.Pix, before) {
-		t.Error("a page whose search was given up was changed")
+	return img
+}
+
+// TestBlankQRCodesManyPatternsBounded: the second search of nextCode forms every set of
+// three patterns a page shows at once; pages of 64 to 225 finder patterns placed as codes'
+// corners are (a grid) are given up, unchanged, without the sets' memory (225 patterns made
+// 52 MB of them before maxMultiCandidates).
+func TestBlankQRCodesManyPatternsBounded(t *testing.T) {
+	for _, k := range []int{8, 12, 15} {
+		img := patternGrid(k*(7*3+12), 3, 12)
+		before := bytes.Clone(img.Pix)
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		codes, err := blankQRCodes(nil, img)
+		runtime.ReadMemStats(&m1)
+		if codes != nil || !errors.Is(err, errTooManyCandidates) {
+			t.Errorf("%d×%d patterns: codes %q, %v; want the search given up", k, k, codes, err)
+		}
+		if !bytes.Equal(img.Pix, before) {
+			t.Errorf("%d×%d patterns: the page was changed", k, k)
+		}
+		if alloc := m1.TotalAlloc - m0.TotalAlloc; alloc > 8<<20 {
+			t.Errorf("%d×%d patterns: the search allocated %d MB", k, k, alloc>>20)
+		}
 	}
 }
 
@@ -258,6 +292,63 @@ func TestCleanPageFormats(t *testing.T) {
 		}
 		if want := c.painted; complete != want || slices.Equal(codes, []string{url}) != want {
 			t.Errorf("%s: codes %q, searched to the end %v; want the code read %v", name, codes, complete, want)
+		}
+	}
+}
+
+// TestBlankQRCodesFalseFinderPattern: footers of released letters rendered by pdftoppm
+// square with the page (testdata/footer-*.png, cut out of their pages) on which a pattern
+// drawn by the code's own modules stands in for one of its corners in the detector's first
+// choice, so that the code was not found at all, or found on a grid that did not decode,
+// though zbarimg reads it: about one footer in 70 at 150 dpi, 250 at 200 and 125 at 300. A
+// forger could pick such a code for a copy, and a released file's own code could go unread.
+// Each is now read and painted white.
+func TestBlankQRCodesFalseFinderPattern(t *testing.T) {
+	for name, url := range map[string]string{
+		"footer-150dpi.png":            "https://cnf.example/v/CNF-2026-000378/ovnd6zg3aimqorx3xbvwe3o2g4",
+		"footer-200dpi.png":            "https://cnf.example/v/CNF-2026-000261/olvxu7zdviwpzh2hxc6xrofaki",
+		"footer-300dpi.png":            "https://cnf.example/v/CNF-2026-000366/5e2vomzlzl4mneooclu2rz7fgy",
+		"footer-300dpi-wrong-grid.png": "https://cnf.example/v/CNF-2026-000148/eznrr3bc4oeumokrhqprykqui4",
+	} {
+		f, err := os.Open(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		gray := img.(*image.Gray)
+		// The detector's own choice must still fail on it, or the test proves nothing.
+		b := gray.Bounds()
+		src, err := gozxing.NewPlanarYUVLuminanceSource(gray.Pix, gray.Stride, b.Dy(), 0, 0, b.Dx(), b.Dy(), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := bmp.GetBlackMatrix()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, err := detector.NewDetector(m).Detect(map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}); err == nil {
+			if _, err := decoder.NewDecoder().Decode(r.GetBits(), nil); err == nil {
+				t.Fatalf("%s: the detector's first choice decodes: the test page no longer is one it misses", name)
+			}
+		}
+		before := dark(gray, b)
+		if codes, err := blankQRCodes(nil, gray); !slices.Equal(codes, []string{url}) || err != nil {
+			t.Errorf("%s: read %q, %v; want the footer's code", name, codes, err)
+			continue
+		}
+		if after := dark(gray, b); after*20 > before {
+			t.Errorf("%s: %d dark pixels left of %d: the code was not painted", name, after, before)
+		}
+		if codes, err := blankQRCodes(nil, gray); codes != nil || err != nil {
+			t.Errorf("%s: read again after painting: %q, %v", name, codes, err)
 		}
 	}
 }

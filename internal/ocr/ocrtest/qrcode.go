@@ -23,9 +23,11 @@ func ReplaceQRCode(t testing.TB, page image.Image, content string) *image.Gray {
 	draw.Draw(gray, gray.Bounds(), page, b.Min, draw.Src)
 	// ZXing's detector samples every few rows and misses a small code at some heights (the
 	// reader in package ocr searches every third row for that reason): the page is searched
-	// again from a few rows further down until the code is found. Some codes of modules
-	// near 3 pixels (a footer's at 150 dpi, about 1 in 200) it finds at no height, nor on the
-	// page scaled 2×, though zbarimg reads them: the page is then searched scaled by 1.5.
+	// again from a few rows further down until the code is found. Some codes (a footer's at
+	// 150 dpi, about 1 in 200) it finds at no height, nor on the page scaled 2×, though
+	// zbarimg reads them: a pattern the code's own modules draw stands in for one of its
+	// corners (see nextCode in package ocr). Scaled by 1.5, the page's pixels fall otherwise
+	// and the corner is found: that is tried last.
 	var found *common.DetectorResult
 	var top, scale float64
 search:
