@@ -37,21 +37,9 @@ search:
 			img = image.NewGray(image.Rect(0, 0, int(float64(b.Dx())*s), int(float64(b.Dy())*s)))
 			draw.CatmullRom.Scale(img, img.Rect, gray, gray.Rect, draw.Src, nil)
 		}
-		w, h := img.Rect.Dx(), img.Rect.Dy()
 		for _, skip := range []int{0, 1, 2, 3, 5, 8} {
-			src, err := gozxing.NewPlanarYUVLuminanceSource(img.Pix, img.Stride, h, 0, skip, w, h-skip, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
-			if err != nil {
-				t.Fatal(err)
-			}
-			matrix, err := bmp.GetBlackMatrix()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if found, err = detector.NewDetector(matrix).Detect(map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}); err == nil {
+			var err error
+			if found, err = detect(t, img, skip); err == nil {
 				top, scale = float64(skip), s
 				break search
 			}
@@ -72,6 +60,26 @@ search:
 	// The new code fills the old one's square (its quiet zone drawn over the page around).
 	drawCode(t, gray, content, x0, y0, side/float64(codeSize(t, content)))
 	return gray
+}
+
+// detect runs ZXing's detector on img from skip rows down, as package ocr runs it (every
+// third row): what it finds, or its error.
+func detect(t testing.TB, img *image.Gray, skip int) (*common.DetectorResult, error) {
+	t.Helper()
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	src, err := gozxing.NewPlanarYUVLuminanceSource(img.Pix, img.Stride, h, 0, skip, w, h-skip, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	matrix, err := bmp.GetBlackMatrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return detector.NewDetector(matrix).Detect(map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
 }
 
 // DrawQRCode returns a copy of page with a QR code for content drawn at x, y (its top left
