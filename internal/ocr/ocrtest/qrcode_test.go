@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-// TestReplaceQRCodeZXingMisses: testdata/footer-code-zxing-misses.png is the footer of a
+// TestReplaceQRCodeZXingMisses: ../testdata/footer-150dpi.png (package ocr's) is the footer of a
 // released letter rendered at 150 dpi (pdftoppm, as Pages does), cut out of its page, whose
 // QR code ZXing's detector finds at no height though zbarimg reads it; about one footer in
 // 200 is so, and a test that replaced such a code failed ("no QR code on the page") in one
@@ -21,7 +21,7 @@ func TestReplaceQRCodeZXingMisses(t *testing.T) {
 	if _, err := exec.LookPath("zbarimg"); err != nil {
 		t.Skip("zbarimg is not installed (apt-get install zbar-tools)")
 	}
-	f, err := os.Open("testdata/footer-code-zxing-misses.png")
+	f, err := os.Open("../testdata/footer-150dpi.png")
 	if err != nil {
 		t.Fatal(err)
 	}
