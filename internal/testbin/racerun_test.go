@@ -94,9 +94,10 @@ var plainPackages = []string{"internal/registry", "internal/cli", "internal/serv
 // TestPlainTestsCallFromOneGoroutine: the tests that scripts/test runs without the race
 // detector (plain_tests) are in the packages it runs them in, and none of them starts a
 // goroutine or a parallel subtest of its own, so that everything they call is called from
-// one goroutine. (Each may run beside other tests, with t.Parallel, on an office of its own.)
-// A test of that name elsewhere would be skipped by the run with the detector, and run by
-// no other.
+// one goroutine. (Each may run beside other tests, with t.Parallel, on an office of its own;
+// the command-line scripts, which testscript runs side by side, run chancery as processes of
+// their own.) A test of that name elsewhere would be skipped by the run with the detector,
+// and run by no other; the packages run wholly without it (sequential) are not concerned.
 func TestPlainTestsCallFromOneGoroutine(t *testing.T) {
 	root := filepath.Join("..", "..")
 	script, err := os.ReadFile(filepath.Join(root, "scripts", "test"))
@@ -121,6 +122,10 @@ func TestPlainTestsCallFromOneGoroutine(t *testing.T) {
 		case err != nil:
 			return err
 		case d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata"):
+			return filepath.SkipDir
+		case d.IsDir() && slices.ContainsFunc(sequential, func(p struct{ dir, raceRun string }) bool {
+			return filepath.Join(root, p.dir) == path
+		}):
 			return filepath.SkipDir
 		case d.IsDir() || !strings.HasSuffix(path, "_test.go"):
 			return nil
