@@ -130,7 +130,11 @@ func PostgresEmptied(t testing.TB) func() string {
 }
 
 // emptySchema empties every table of the session's schema but schema_version, and restarts
-// its sequences, in one transaction.
+// its sequences, in one transaction. It deletes the rows rather than truncating the tables:
+// TRUNCATE gives each table and index a new file, about 0.3 s of the server's processor
+// time for the store's tables, where a case of a property test leaves a few rows in each;
+// and it sets the sequences back with setval, where ALTER SEQUENCE RESTART gives each a new
+// file too.
 func emptySchema(db *sql.DB) error {
 	tx, err := db.Begin()
 	if err != nil {
@@ -139,21 +143,22 @@ func emptySchema(db *sql.DB) error {
 	defer tx.Rollback()
 	var tables, sequences sql.NullString
 	err = tx.QueryRow(`SELECT
-		(SELECT string_agg(format('%I', tablename), ', ') FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_version'),
-		(SELECT string_agg(format('ALTER SEQUENCE %I RESTART', sequencename), '; ') FROM pg_sequences WHERE schemaname = current_schema())`).Scan(&tables, &sequences)
+		(SELECT string_agg(format('DELETE FROM %I', tablename), '; ') FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_version'),
+		(SELECT string_agg(format('SELECT setval(%L, %s, false)', format('%I', sequencename), start_value), '; ') FROM pg_sequences WHERE schemaname = current_schema())`).Scan(&tables, &sequences)
 	if err != nil {
 		return fmt.Errorf("list the tables: %w", err)
 	}
 	if !tables.Valid {
 		return fmt.Errorf("no table in the schema: no store was opened on it")
 	}
-	// The store's own triggers refuse to empty the audit trail; a session in replica mode
-	// fires none (the test cluster's role is its superuser).
+	// The store's own triggers refuse to empty the audit trail, and its foreign keys the
+	// order of the deletes; a session in replica mode fires none of them (the test cluster's
+	// role is its superuser).
 	if _, err := tx.Exec(`SET LOCAL session_replication_role = replica`); err != nil {
 		return fmt.Errorf("leave the triggers out: %w", err)
 	}
-	if _, err := tx.Exec(`TRUNCATE ` + tables.String); err != nil {
-		return fmt.Errorf("truncate: %w", err)
+	if _, err := tx.Exec(tables.String); err != nil {
+		return fmt.Errorf("delete the rows: %w", err)
 	}
 	if sequences.Valid {
 		if _, err := tx.Exec(sequences.String); err != nil {
