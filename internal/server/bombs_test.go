@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/pdf/pdftest"
 )
@@ -49,7 +50,10 @@ func bombDOCX(n int) []byte {
 // bombs sent to POST /api/v1/identify without a token answer 400, and the server allocates
 // far less than they would inflate to.
 func TestIdentifyBombs(t *testing.T) {
-	e := newAPIEnv(t, 0)
+	// The bounds of what a file may inflate to are what this test is about, not the time
+	// its reading may take (DecodeTime, 10 s by default), which a busy machine running the
+	// race-built test reached first.
+	e := newAPIEnv(t, 0, func(c *Config) { c.DecodeTime = 10 * time.Minute })
 	for name, file := range map[string]struct {
 		name string
 		data []byte

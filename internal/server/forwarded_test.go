@@ -70,7 +70,9 @@ func TestClientBehindTrustedProxyHasItsOwnLimits(t *testing.T) {
 
 // Without trusted proxies the header is ignored: the peer is the client.
 func TestForwardedForIgnoredWithoutTrustedProxies(t *testing.T) {
-	s := New(newRegistryConfig(t))
+	cfg := newRegistryConfig(t)
+	noRefill(&cfg)
+	s := New(cfg)
 	for i := range DefaultRateBurst + 10 {
 		r := httptest.NewRequest("GET", "/v/API-2026-000001", nil)
 		r.RemoteAddr = "192.0.2.7:4000"

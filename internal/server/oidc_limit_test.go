@@ -44,6 +44,7 @@ func TestOIDCCallbackIsLimited(t *testing.T) {
 	cfg := newRegistryConfig(t)
 	cfg.Web.OIDC = provider
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	noRefill(&cfg)
 	s := New(cfg)
 	const tries = DefaultRateBurst + 20
 	var per int64 // exchanges a callback makes (oauth2 tries a second way after a refusal)
