@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,13 +19,10 @@ import (
 
 const chromium = "/usr/bin/chromium"
 
-// browser returns a context for a tab of a headless Chromium, in a browser context of its own
-// (its own cookies, storage and cache): the tab of one Chromium that the package's tests
-// share, started by the first of them, or, when opts are given, of a Chromium started for the
-// test alone with those options added to the defaults, and a fresh profile. (A Chromium
-// started is about a second and a half of processor time.) It skips the test when Chromium is
-// missing, unless CHANCERY_REQUIRE_TOOLS=1 (the test script sets it), where a missing tool is
-// a failure.
+// browser starts one headless Chromium for the test, with a fresh profile, and returns a
+// context for a tab. It skips the test when Chromium is missing, unless
+// CHANCERY_REQUIRE_TOOLS=1 (the test script sets it), where a missing tool is a failure.
+// Options are added to the defaults.
 func browser(t *testing.T, opts ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromium); err != nil {
@@ -35,66 +31,20 @@ func browser(t *testing.T, opts ...chromedp.ExecAllocatorOption) context.Context
 		}
 		t.Skipf("no chromium at %s: skipping the browser test", chromium)
 	}
-	var ctx context.Context
-	var cancelTab context.CancelFunc
-	if len(opts) == 0 {
-		shared.once.Do(startShared)
-		if shared.err != nil {
-			t.Fatalf("start chromium: %v", shared.err)
-		}
-		ctx, cancelTab = chromedp.NewContext(shared.ctx, chromedp.WithNewBrowserContext())
-	} else {
-		actx, cancel := newAllocator(t.TempDir(), opts...)
-		t.Cleanup(cancel)
-		ctx, cancelTab = chromedp.NewContext(actx)
-	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), append([]chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 900),
+		// Chromium's own temporary directories, which it leaves when it is killed.
+		chromedp.Env("TMPDIR=" + t.TempDir())}, opts...)...)
+	t.Cleanup(cancel)
+	ctx, cancelTab := chromedp.NewContext(actx)
 	t.Cleanup(cancelTab)
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
 	return ctx
-}
-
-// newAllocator returns an allocator of Chromium with the tests' defaults and opts, its
-// profile and temporary files in dir.
-func newAllocator(dir string, opts ...chromedp.ExecAllocatorOption) (context.Context, context.CancelFunc) {
-	return chromedp.NewExecAllocator(context.Background(), append([]chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(filepath.Join(dir, "profile")), chromedp.WindowSize(1000, 900),
-		// Chromium's own temporary directories, which it leaves when it is killed.
-		chromedp.Env("TMPDIR=" + dir)}, opts...)...)
-}
-
-// shared is the Chromium the package's tests share, stopped by TestMain.
-var shared struct {
-	once sync.Once
-	dir  string
-	ctx  context.Context
-	stop []context.CancelFunc
-	err  error
-}
-
-func startShared() {
-	if shared.dir, shared.err = os.MkdirTemp("", "chancery-web-chromium-"); shared.err != nil {
-		return
-	}
-	actx, cancelAlloc := newAllocator(shared.dir)
-	ctx, cancel := chromedp.NewContext(actx)
-	shared.ctx, shared.stop = ctx, []context.CancelFunc{cancel, cancelAlloc}
-	shared.err = chromedp.Do(ctx, chromedp.Navigate("about:blank"))
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	for _, stop := range shared.stop {
-		stop()
-	}
-	if shared.dir != "" {
-		os.RemoveAll(shared.dir)
-	}
-	os.Exit(code)
 }
 
 // tab drives the browser against the office's server.
