@@ -149,9 +149,13 @@ receives the token.`,
 		Long: `Issue a member a new bearer token, for a lost or leaked one. The old token stops working at
 once, and so do the member's web sessions, 'chancery login' tokens and password (anyone
 holding the old token could have set one): the member sets a password again with the new
-token. For another member than yourself, their approvals of letters not yet released no
-longer count (whoever held the old token may have given them: they approve again) and their
-changes waiting for a second admin are refused. The token is printed once, on the last line;
+token. For another member than yourself, what the old token may have been used for by
+someone else is undone: their signer keys are revoked, each by an entry in the log, so that no
+signature made with them counts for a letter not yet released (whoever held the token could
+have registered a key of their own in the member's name: the member registers a new key with
+'chancery key new' and 'key register', and signs again); their approvals of letters not yet
+released no longer count (they approve again); and their changes waiting for a second admin
+are refused. Released letters stay valid. The token is printed once, on the last line;
 the registry keeps only its hash.
 For another member than yourself, under a policy with 'two_admins: true', it proposes the
 change instead (exit status 4): a second admin carries it out with 'chancery change approve',

@@ -243,8 +243,8 @@ var _ = table(func() Translations {
 		"The member is disabled: their token and sessions no longer work, and their signer keys are revoked in the log.": {
 			"Le membre est désactivé : son jeton et ses sessions ne fonctionnent plus, et ses clés de signature sont révoquées dans le journal.",
 			"عُطّل العضو: لم يعد رمز دخوله ولا جلساته صالحة، وأُلغيت مفاتيح توقيعه في السجل."},
-		"A new token is issued; the old one, the member's sessions and their password no longer work.": {"Un nouveau jeton est délivré ; l'ancien, les sessions du membre et son mot de passe ne fonctionnent plus.", "صدر رمز دخول جديد، ولم يعد القديم ولا جلسات العضو ولا كلمة مروره صالحة."},
-		"The member is enabled again, with a new token; their password is removed.":                    {"Le membre est réactivé, avec un nouveau jeton ; son mot de passe est supprimé.", "أُعيد تفعيل العضو برمز دخول جديد، وحُذفت كلمة مروره."},
+		"A new token is issued; the old one, the member's sessions and their password no longer work. Another member's signer keys are revoked: they register a new one.": {"Un nouveau jeton est délivré ; l'ancien, les sessions du membre et son mot de passe ne fonctionnent plus. Les clés de signature d'un autre membre que vous sont révoquées : il en enregistre une nouvelle.", "صدر رمز دخول جديد، ولم يعد القديم ولا جلسات العضو ولا كلمة مروره صالحة. وتُلغى مفاتيح التوقيع لعضو غيرك: يسجّل مفتاحًا جديدًا."},
+		"The member is enabled again, with a new token; their password is removed.":                                                                                       {"Le membre est réactivé, avec un nouveau jeton ; son mot de passe est supprimé.", "أُعيد تفعيل العضو برمز دخول جديد، وحُذفت كلمة مروره."},
 		"There is no such member.": {"Ce membre n'existe pas.", "لا يوجد عضو بهذا الاسم."},
 
 		// Changes waiting for a second admin (two_admins).

@@ -589,10 +589,19 @@ func endCredentials(ctx context.Context, tx *store.Tx, m *store.Member) (int64, 
 // IssueToken gives the member name a new token and returns it, shown once (admins): their old
 // token stops working at once, and so do their sessions and password (endCredentials). A new
 // token another admin issues answers a leaked one, so what the old one may have been used for
-// by someone else is undone as a disabling undoes it: their approvals of letters not yet
-// released no longer count (voidApprovals, newTokenRole: they approve again), and the changes
+// by someone else is undone as a disabling undoes it: their signer keys are revoked, each by a
+// key-revoked entry in the log, so that no signature made with them counts for a letter not
+// yet released (whoever held the token could register a key of their own in the member's
+// name, or rotate theirs to one: they register a new key); their approvals of letters not yet
+// released no longer count (voidApprovals, newTokenRole: they approve again); and the changes
 // they proposed that wait for a second admin are refused. An admin's own new token (a routine
 // renewal) undoes nothing; one who fears their token leaked asks another admin for it.
+//
+// The keys are revoked before the token is replaced, and the replacement commits only if no
+// key of the member is left in force: a key registered in between, with the old token, starts
+// it again (keysRetries times, then it fails: disabling the member stops that at once). So a
+// crash at any point leaves either the old token with fewer keys, or the new token with none
+// of the old ones; never the new token beside a key the old one registered.
 func (r *Registry) IssueToken(ctx context.Context, a Actor, name string) (string, error) {
 	name = nfc(name) // as member names are stored
 	if err := a.require(RoleAdmin); err != nil {
@@ -603,6 +612,59 @@ func (r *Registry) IssueToken(ctx context.Context, a Actor, name string) (string
 	if !own && r.twoAdmins(ctx, a) {
 		return "", r.propose(ctx, a, ChangeToken, name, changeDetail{})
 	}
+	for try := 0; ; try++ {
+		tok, err := r.issueToken(ctx, a, name, own)
+		if errors.Is(err, errKeyInForce) && try < keysRetries {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("issue a token for %s: %w", name, err)
+		}
+		return tok, nil
+	}
+}
+
+// keysRetries is how many times IssueToken starts again when a key was registered with the
+// old token while it revoked the others.
+const keysRetries = 3
+
+// keysRevoked is called between an attempt's revocations and its transaction; tests register a
+// key there, as the old token's holder might.
+var keysRevoked = func() {}
+
+// errKeyInForce: a signer key of the member was registered after IssueToken revoked the others.
+var errKeyInForce = i18n.Errorf(ErrConflict, "signer keys keep being registered with the old token while it is replaced: disable the member (chancery member disable), which refuses new keys at once, then enable them")
+
+// issueToken is one attempt of IssueToken: it revokes the member's signer keys in force (not
+// for an admin's own token), then replaces the token in a transaction that fails with
+// errKeyInForce if a key is in force again.
+func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own bool) (string, error) {
+	if !own {
+		var keys []store.SignerKey
+		err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+			if err := stillActs(ctx, tx, a); err != nil {
+				return err
+			}
+			m, err := activeMember(ctx, tx, name)
+			if err != nil {
+				return err
+			}
+			keys, err = tx.SignerKeysOf(ctx, m.ID)
+			return err
+		})
+		if err != nil {
+			return "", err
+		}
+		for _, k := range keys {
+			if k.Revoked() {
+				continue
+			}
+			if _, err := r.RevokeKey(ctx, a, k.KeyID, name+" was given a new token"); err != nil && !errors.Is(err, errKeyRevoked) {
+				return "", fmt.Errorf("revoke %s's key %s first: %w", name, k.KeyID, err)
+			}
+		}
+		keysRevoked()
+	}
 	tok, hash := NewToken()
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		if err := stillActs(ctx, tx, a); err != nil {
@@ -611,6 +673,17 @@ func (r *Registry) IssueToken(ctx context.Context, a Actor, name string) (string
 		m, err := activeMember(ctx, tx, name)
 		if err != nil {
 			return err
+		}
+		if !own {
+			keys, err := tx.SignerKeysOf(ctx, m.ID)
+			if err != nil {
+				return err
+			}
+			for _, k := range keys {
+				if !k.Revoked() {
+					return errKeyInForce
+				}
+			}
 		}
 		// A token of their own would let them act on without signing in through the provider
 		// again, where its claim brings their roles in line, as a password would (SetPassword).
@@ -640,7 +713,7 @@ func (r *Registry) IssueToken(ctx context.Context, a Actor, name string) (string
 		return r.audit(ctx, tx, a, "member.token", "", fmt.Sprintf("%s, %d sessions ended, password removed", name, n))
 	})
 	if err != nil {
-		return "", fmt.Errorf("issue a token for %s: %w", name, err)
+		return "", err
 	}
 	return tok, nil
 }

@@ -207,7 +207,7 @@ func (h *Handler) newMemberToken(enable bool) http.HandlerFunc {
 			return
 		}
 		ctx, a, name := r.Context(), session(r).actor(), r.PathValue("name")
-		issue, msg := h.cfg.Registry.IssueToken, "A new token is issued; the old one, the member's sessions and their password no longer work."
+		issue, msg := h.cfg.Registry.IssueToken, "A new token is issued; the old one, the member's sessions and their password no longer work. Another member's signer keys are revoked: they register a new one."
 		if enable {
 			issue, msg = h.cfg.Registry.EnableMember, "The member is enabled again, with a new token; their password is removed."
 		}
