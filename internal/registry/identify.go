@@ -784,13 +784,9 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 	// only close to a letter, or part of one, must not buy the rest of it: the public then
 	// gets the answer a reference alone gets, and a difference that shows where its text
 	// departs from the letter without the letter's words.
-	full, err := r.holderStatus(ctx, b.about.Reference)
+	st, err := r.statusFor(ctx, b.about.Reference, class == identify.Exact && verbatim || member)
 	if err != nil {
 		return nil, fmt.Errorf("identify: %w", err)
-	}
-	st := full.holder
-	if (class != identify.Exact || !verbatim) && !member {
-		st = full.public
 	}
 	out.Status = st
 	switch {

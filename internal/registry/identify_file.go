@@ -149,13 +149,9 @@ func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, diges
 		return id, nil
 	}
 	member := a.Member != nil && len(a.Member.Roles) > 0
-	full, err := r.holderStatus(ctx, id.Reference)
+	st, err := r.statusFor(ctx, id.Reference, member)
 	if err != nil {
 		return nil, fmt.Errorf("identify file: %w", err)
-	}
-	st := full.public
-	if member {
-		st = full.holder
 	}
 	id.Outcome, id.Status, id.Scan, id.ForeignCodes, id.UncheckedCodes = Altered, st, true, v.foreign, v.unchecked
 	id.ForeignLinks, id.UncheckedLinks = v.foreignLinks, v.uncheckedLinks

@@ -71,13 +71,9 @@ func (r *Registry) IdentifyScan(ctx context.Context, a Actor, scan ocr.Reading) 
 		id.Message = AddSentence(id.Message, scanCaveat)
 		return id, nil
 	}
-	full, err := r.holderStatus(ctx, id.Reference)
+	st, err := r.statusFor(ctx, id.Reference, member)
 	if err != nil {
 		return nil, fmt.Errorf("identify scan: %w", err)
-	}
-	st := full.public
-	if member {
-		st = full.holder
 	}
 	id.Status, id.Diff = st, nil
 	id.UncheckedCodes, id.UncheckedLinks = v.unchecked, v.uncheckedLinks

@@ -77,7 +77,7 @@ func lookupFollowsState(t *testing.T, o *office) {
 			exp := answerByTables(t, o.r, l.digest)
 			for what, get := range map[string]func() (*Status, error){
 				"by digest":               func() (*Status, error) { return o.r.verifyDigest(ctx, Actor{}, l.digest) },
-				"by reference":            func() (*Status, error) { return o.r.statusOf(ctx, l.ref) },
+				"by reference":            func() (*Status, error) { return o.r.statusOf(ctx, l.ref, true) },
 				"by digest, cold caches":  func() (*Status, error) { return fresh.verifyDigest(ctx, Actor{}, l.digest) },
 				"by holder's reference":   func() (*Status, error) { return o.r.MemberStatus(ctx, o.reviewer, l.ref) },
 				"public, by digest":       func() (*Status, error) { return o.r.VerifyDigest(ctx, Actor{}, l.digest) },

@@ -199,11 +199,8 @@ func (r *Registry) verifyDigest(ctx context.Context, a Actor, digest seal.Digest
 // drafts. Answers are cached and shared: callers must not modify the Status.
 func (r *Registry) StatusOf(ctx context.Context, ref string) (_ *Status, err error) {
 	defer catchingUp(&err)
-	full, err := r.holderStatus(ctx, ref)
-	if err != nil {
-		return nil, err
-	}
-	return answered(full.public, nil)
+	public, _, err := r.publicStatus(ctx, ref)
+	return answered(public, err)
 }
 
 // StatusWithCode answers for a reference and the check code printed beside it (the QR code's
@@ -211,16 +208,64 @@ func (r *Registry) StatusOf(ctx context.Context, ref string) (_ *Status, err err
 // digest; with a wrong one, exactly what StatusOf says, and ok false. Answers are shared:
 // callers must not modify the Status.
 func (r *Registry) StatusWithCode(ctx context.Context, ref, code string) (st *Status, ok bool, err error) {
+	public, checkCode, err := r.publicStatus(ctx, ref)
+	if err != nil {
+		return nil, false, err
+	}
+	if !checkCodeMatches(checkCode, code) {
+		metrics.VerifyAnswer(public.Outcome)
+		return public, false, nil
+	}
 	full, err := r.holderStatus(ctx, ref)
 	if err != nil {
 		return nil, false, err
 	}
-	if !checkCodeMatches(full.holder.checkCode, code) {
-		metrics.VerifyAnswer(full.public.Outcome)
-		return full.public, false, nil
-	}
 	metrics.VerifyAnswer(full.holder.Outcome)
 	return full.holder, true, nil
+}
+
+// statusFor is the answer for ref to a holder of the letter (holder true: its details, seal
+// and proofs) or to the public (what a reference alone tells).
+func (r *Registry) statusFor(ctx context.Context, ref string, holder bool) (*Status, error) {
+	if !holder {
+		public, _, err := r.publicStatus(ctx, ref)
+		return public, err
+	}
+	full, err := r.holderStatus(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return full.holder, nil
+}
+
+// publicStatus returns what a reference alone tells the public (publicAnswer), and the hash of
+// the letter's check code (nil if none). It is read from the stored state alone, never waiting
+// for a seal or proofs: the holder's answer waits, when witnesses are configured, until their
+// quorum cosigned every entry it proves (the release, a withdrawal, a revocation of a signer's
+// key), and the public answer must not: a revoked key's letters, and only they, would answer
+// late or 503 until the revocation is cosigned, telling anyone who asks by reference which
+// letters that key signed. The answer is the same whether or not the letter's entries are
+// cosigned yet.
+func (r *Registry) publicStatus(ctx context.Context, ref string) (*Status, []byte, error) {
+	cache := r.cachesAnswers()
+	if cache {
+		if st := r.public.get("reference " + ref); st != nil {
+			return st.publicOf, st.checkCode, nil
+		}
+		if st := r.public.get("public " + ref); st != nil {
+			return st.publicOf, st.checkCode, nil
+		}
+	}
+	gen := r.public.generation()
+	st, err := r.statusOf(ctx, ref, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	st.publicOf = publicAnswer(st)
+	if cache {
+		r.public.put("public "+ref, gen, st)
+	}
+	return st.publicOf, st.checkCode, nil
 }
 
 // MemberStatus answers a member with a role for a reference as a holder would be answered.
@@ -249,7 +294,7 @@ func (r *Registry) holderStatus(ctx context.Context, ref string) (*refStatus, er
 		}
 	}
 	gen := r.public.generation()
-	st, err := r.statusOf(ctx, ref)
+	st, err := r.statusOf(ctx, ref, true)
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +327,9 @@ func publicAnswer(st *Status) *Status {
 	return p
 }
 
-func (r *Registry) statusOf(ctx context.Context, ref string) (*Status, error) {
+// statusOf answers for ref as its holder would be answered; without evidence, only its
+// outcome (what publicAnswer needs), read from the stored state.
+func (r *Registry) statusOf(ctx context.Context, ref string, evidence bool) (*Status, error) {
 	st := &Status{Office: r.cfg.Office.Name, Reference: ref}
 	lk, keys, err := r.lookup(ctx, true, ref)
 	if errors.Is(err, store.ErrNotFound) {
@@ -293,7 +340,11 @@ func (r *Registry) statusOf(ctx context.Context, ref string) (*Status, error) {
 	}
 	if err == nil {
 		st.checkCode = lk.Release.CheckCodeHash
-		err = r.answerRelease(ctx, lk, keys, st)
+		if evidence {
+			err = r.answerRelease(ctx, lk, keys, st)
+		} else {
+			_, _, err = r.releaseOutcome(lk, st)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("status of %s: %w", ref, err)
@@ -385,10 +436,31 @@ func (r *Registry) lookup(ctx context.Context, byRef bool, key string) (*store.R
 // its evidence: the kept seal for a letter that stands, signed by keys in force; otherwise a
 // seal and inclusion proofs against one checkpoint (attachEvidence).
 func (r *Registry) answerRelease(ctx context.Context, lk *store.ReleaseLookup, keys *revokedKeys, st *Status) error {
+	stmt, o, err := r.releaseOutcome(lk, st)
+	if err != nil {
+		return err
+	}
+	ev := &proofs{}
+	if stmt != nil {
+		for _, id := range seal.SignerKeys(stmt) {
+			if k, ok := keys.byID[id]; ok {
+				ev.revocations = append(ev.revocations, k)
+			}
+		}
+		if st.Withdrawal == nil && len(ev.revocations) == 0 {
+			ev.kept = lk.Seal
+		}
+	}
+	return r.attachEvidence(ctx, &lk.Release, stmt, o, st, ev)
+}
+
+// releaseOutcome fills in st what the stored state of the release lk tells (its details,
+// outcome and withdrawal), and returns its statement and opening (nil when erased).
+func (r *Registry) releaseOutcome(lk *store.ReleaseLookup, st *Status) (*seal.ReleaseStatement, *seal.Opening, error) {
 	rel := &lk.Release
 	d, err := entry.Decode(rel.Entry)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	var o *seal.Opening
 	if d.V() != entry.V1 && lk.Salt != nil {
@@ -396,7 +468,7 @@ func (r *Registry) answerRelease(ctx context.Context, lk *store.ReleaseLookup, k
 	}
 	stmt, o, err := openRelease(d, o)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	at, idx := rel.ReleasedAt.UTC(), rel.LogIndex
 	st.ReleasedAt, st.LogIndex, st.FileDigest = &at, &idx, rel.FileDigest
@@ -432,18 +504,7 @@ func (r *Registry) answerRelease(ctx context.Context, lk *store.ReleaseLookup, k
 			st.Message = fmt.Sprintf("superseded by %s: %s", lk.SupersededBy, w.Reason)
 		}
 	}
-	ev := &proofs{}
-	if stmt != nil {
-		for _, id := range seal.SignerKeys(stmt) {
-			if k, ok := keys.byID[id]; ok {
-				ev.revocations = append(ev.revocations, k)
-			}
-		}
-		if st.Withdrawal == nil && len(ev.revocations) == 0 {
-			ev.kept = lk.Seal
-		}
-	}
-	return r.attachEvidence(ctx, rel, stmt, o, st, ev)
+	return stmt, o, nil
 }
 
 // attachEvidence adds the seal and the withdrawal's inclusion proof, against one checkpoint.
