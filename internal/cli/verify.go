@@ -197,11 +197,12 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 	// latest checkpoint, not the seal's. One the witnesses cosigned long ago may be an old
 	// answer replayed to a client that has seen nothing newer, or a log whose witnesses
 	// stopped: either may hide a withdrawal since.
-	if msg, ahead := vf.CosignedAhead(seal.QuorumTime(cosigners, vf.Quorum)); vf.MaxAge > 0 && ahead {
-		res.Say(registry.Invalid, msg)
+	at, why, ok := vf.QuorumAge(cosigners)
+	if vf.MaxAge > 0 && !ok {
+		res.Say(registry.Invalid, why)
 		return res
 	}
-	if at := seal.QuorumTime(cosigners, vf.Quorum); vf.MaxAge > 0 && time.Since(at) > vf.MaxAge {
+	if vf.MaxAge > 0 && time.Since(at) > vf.MaxAge {
 		res.Say(registry.Invalid, vf.T("invalid: the witnesses' cosignatures of the registry's latest checkpoint date from %s, older than --max-age %s: the answer may be replayed, or the witnesses no longer cosign the log; report this to the office",
 			at.Format(time.RFC3339), vf.MaxAge.String()))
 		return res

@@ -587,12 +587,6 @@ func cosignatureTime(b64 string) (time.Time, bool) {
 	return time.Unix(int64(ts), 0).UTC(), true
 }
 
-// MinCosignatureTime returns the time from which the quorum of r's cosigners vouch for the
-// checkpoint: the quorum-th newest cosignature time. A freshness bound compares it with now.
-func (r *Result) MinCosignatureTime(quorum int) time.Time {
-	return QuorumTime(r.Cosigners, quorum)
-}
-
 // QuorumTime returns the time from which quorum of the cosigners of a checkpoint vouch for
 // it: the quorum-th newest cosignature time, or the zero time if they are fewer.
 func QuorumTime(cosigners []Cosigner, quorum int) time.Time {

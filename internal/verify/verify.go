@@ -175,11 +175,12 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 		// Online, the answer is judged against the registry's latest checkpoint, whatever
 		// this seal's age: the bound is on that checkpoint (internal/cli's online).
 		if vf.MaxAge > 0 && vf.Online == nil {
-			if msg, ahead := vf.CosignedAhead(r.MinCosignatureTime(vf.Quorum)); ahead {
-				res.Say(Invalid, msg)
+			at, why, ok := vf.QuorumAge(r.Cosigners)
+			if !ok {
+				res.Say(Invalid, why)
 				return res
 			}
-			if at := r.MinCosignatureTime(vf.Quorum); time.Since(at) > vf.MaxAge {
+			if time.Since(at) > vf.MaxAge {
 				res.Say(Invalid, vf.T("invalid: the witnesses' cosignatures of the seal's checkpoint date from %s, older than --max-age %s: 'chancery seal refresh %s' proves the seal against a newer checkpoint",
 					at.Format(time.RFC3339), vf.MaxAge.String(), sealPath))
 				return res
@@ -235,17 +236,30 @@ func FromRelease(res *Result, s *seal.ReleaseStatement, index int64) {
 // puts on them (witness.MaxClockSkew).
 const CosignatureSkew = 10 * time.Minute
 
-// CosignedAhead says, when the witnesses' quorum time at is more than CosignatureSkew ahead
-// of this computer's clock, why --max-age cannot be checked: the age of what they cosigned
-// is not known, and a freshness bound measured from a time to come would let it pass for as
-// long again.
-func (vf *Verifier) CosignedAhead(at time.Time) (Text, bool) {
-	ahead := time.Until(at)
-	if ahead <= CosignatureSkew {
-		return Text{}, false
+// QuorumAge returns the time from which the witness quorum vouches for a checkpoint its
+// cosigners cosigned, for --max-age: the quorum-th newest time among the cosignatures whose
+// age is known, those dated no more than CosignatureSkew ahead of this computer's clock. A
+// cosignature dated later has no known age: counted, it would stand for a witness who vouched
+// just now, and a witness whose clock runs ahead would make a stale checkpoint pass with one
+// fresh cosignature fewer than the quorum (and, sorted first, would push a fresh one out of a
+// quorum of one). When fewer than the quorum have a known age, it says why --max-age cannot be
+// checked (ok false).
+func (vf *Verifier) QuorumAge(cosigners []seal.Cosigner) (at time.Time, why Text, ok bool) {
+	now := time.Now()
+	known := make([]seal.Cosigner, 0, len(cosigners))
+	var ahead time.Time
+	for _, c := range cosigners {
+		if c.Time.Sub(now) <= CosignatureSkew {
+			known = append(known, c)
+		} else if ahead.IsZero() || c.Time.Before(ahead) {
+			ahead = c.Time
+		}
 	}
-	return vf.T("invalid: the witnesses' cosignatures date from %s, %s ahead of this computer's clock: their age is not known (a witness's clock, or this computer's, is wrong), so --max-age %s cannot be checked",
-		at.UTC().Format(time.RFC3339), ahead.Round(time.Minute).String(), vf.MaxAge.String()), true
+	if ahead.IsZero() || len(known) >= vf.Quorum {
+		return seal.QuorumTime(known, vf.Quorum), Text{}, true
+	}
+	return time.Time{}, vf.T("invalid: the witnesses' cosignatures date from %s, %s ahead of this computer's clock: their age is not known (a witness's clock, or this computer's, is wrong), so --max-age %s cannot be checked",
+		ahead.UTC().Format(time.RFC3339), time.Until(ahead).Round(time.Minute).String(), vf.MaxAge.String()), false
 }
 
 // ValidMessage is the message of a valid letter.
