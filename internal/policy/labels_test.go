@@ -80,6 +80,15 @@ func TestPolicyDeclaresClasses(t *testing.T) {
 		}
 	}
 
+	// Disclosing signers ties names to the key IDs every entry shows: a warning, at its line.
+	q, err := Parse([]byte(strings.Replace(labelsPolicy, "press: [reference]", "press: [reference, signers]", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := q.Warnings(); len(w) != 5 || w[0].Line != 6 || !strings.HasPrefix(w[0].Message, "disclosing signers ties their names to their key IDs") {
+		t.Errorf("warnings of a policy disclosing signers: %q", w)
+	}
+
 	// A policy that declares nothing accepts any class and warns about nothing.
 	b := Builtin()
 	if b.Classes() != nil || b.CheckLabels("anything", []string{"at-all"}) != nil || len(b.Warnings()) != 0 {

@@ -404,7 +404,10 @@ func (ps *parser) policy() *Policy {
 	if f, ok := top["two_admins"]; ok {
 		p.twoAdmins, _ = ps.boolean(f.value, "two_admins")
 	}
-	defer ps.lintLabels(root, p)
+	defer func() {
+		ps.lintLabels(root, p)
+		slices.SortStableFunc(p.warnings, func(a, b Warning) int { return a.Line - b.Line })
+	}()
 	f, ok := top["rules"]
 	if !ok {
 		ps.errorAt(root.Line, root.Column, nil, "the policy has no rules")
@@ -483,6 +486,12 @@ func (ps *parser) disclose(n *yaml.Node, p *Policy) {
 				ps.errorf(fn, "%s is listed twice", name)
 			default:
 				fields = append(fields, name)
+				if name == "signers" {
+					p.warnings = append(p.warnings, Warning{Line: fn.Line, Message: "disclosing signers ties their names to their key IDs, " +
+						"which every release entry of the log shows in the clear: anyone reading the log then learns who signed each of the office's " +
+						"other letters, confidential ones included, and its withdrawals, and when their keys were added and revoked; " +
+						"disclose signers only for a class whose signers sign nothing else with the same keys"})
+				}
 			}
 		}
 		p.disclose[class] = fields
