@@ -36,9 +36,10 @@ const (
 // page's /Annots as a viewer does. settle also removes every embedded file:
 // the EmbeddedFiles name tree (and a portfolio's Collection, by pdfcpu), each file
 // specification's embedded streams (/EF, /RF), every associated-files array (/AF), every
-// page thumbnail (/Thumb) and applications' private data (/PieceInfo), wherever they are: a
-// copy must not carry, unmarked, files or pictures the pages do not show. And it removes what
-// a viewer would run (dropActions).
+// page thumbnail (/Thumb), applications' private data (/PieceInfo) and XMP metadata
+// (/Metadata, where Adobe's applications keep a JPEG thumbnail of the page, xmp:Thumbnails,
+// and free-text descriptions), wherever they are: a copy must not carry, unmarked, files or
+// pictures the pages do not show. And it removes what a viewer would run (dropActions).
 func settle(ctx *model.Context) error {
 	for i := 1; i <= ctx.PageCount; i++ {
 		page, _, inh, err := ctx.PageDict(i, false)
@@ -67,10 +68,11 @@ func settle(ctx *model.Context) error {
 }
 
 // dropFiles deletes a dictionary's embedded-file and associated-file entries, a page's
-// thumbnail (/Thumb: a picture of the page as it was, without the marks) and applications'
-// private data (/PieceInfo: Illustrator and InDesign keep the whole native document there).
+// thumbnail (/Thumb: a picture of the page as it was, without the marks), applications'
+// private data (/PieceInfo: Illustrator and InDesign keep the whole native document there) and
+// XMP metadata (/Metadata: its xmp:Thumbnails is a picture of the page too).
 func dropFiles(d types.Dict) bool {
-	for _, k := range []string{"AF", "EF", "RF", "Thumb", "PieceInfo"} {
+	for _, k := range []string{"AF", "EF", "RF", "Thumb", "PieceInfo", "Metadata"} {
 		d.Delete(k)
 	}
 	return true

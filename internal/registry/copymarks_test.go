@@ -295,15 +295,24 @@ func TestMarksShowWhereTheCropBoxLeavesThePage(t *testing.T) {
 func TestCopiesCarryNoThumbnailsOrPrivateData(t *testing.T) {
 	thumb := []byte("THUMBNAIL-PIXELS-OF-THE-UNMARKED-DRAFT-PAGE")
 	native := []byte("NATIVE DOCUMENT: the brigade moves north on 3 March (editable, unmarked)")
+	// XMP metadata, the document's and the page's, as Adobe's applications write it: a
+	// thumbnail of the unmarked page (base64 JPEG) and a description.
+	xmp := func(what string) []byte {
+		return []byte(`<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
+			`<rdf:Description xmlns:xmpGImg="http://ns.adobe.com/xap/1.0/g/img/" xmpGImg:image="XMP-` + what + `-THUMBNAIL-OF-THE-UNMARKED-PAGE"/></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`)
+	}
+	docXMP, pageXMP := xmp("DOCUMENT"), xmp("PAGE")
 	doc := pdftest.Build(
-		"<< /Type /Catalog /Pages 2 0 R /PieceInfo << /Illustrator << /LastModified (D:20261201) /Private 7 0 R >> >> >>",
+		"<< /Type /Catalog /Pages 2 0 R /PieceInfo << /Illustrator << /LastModified (D:20261201) /Private 7 0 R >> >> /Metadata 8 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R /Thumb 6 0 R"+
-			" /PieceInfo << /Illustrator << /LastModified (D:20261201) /Private 7 0 R >> >> /LastModified (D:20261201) >>",
+			" /PieceInfo << /Illustrator << /LastModified (D:20261201) /Private 7 0 R >> >> /LastModified (D:20261201) /Metadata 9 0 R >>",
 		pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(letterText)), []byte(letterText)),
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 		pdftest.Stream(fmt.Sprintf("<< /Width 3 /Height 1 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Length %d >>", len(thumb)), thumb),
 		pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(native)), native),
+		pdftest.Stream(fmt.Sprintf("<< /Type /Metadata /Subtype /XML /Length %d >>", len(docXMP)), docXMP),
+		pdftest.Stream(fmt.Sprintf("<< /Type /Metadata /Subtype /XML /Length %d >>", len(pageXMP)), pageXMP),
 	)
 	ctx := context.Background()
 	o := newOffice(t)
@@ -316,8 +325,8 @@ func TestCopiesCarryNoThumbnailsOrPrivateData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !holds(t, version[0].Data, thumb) || !holds(t, version[0].Data, native) {
-		t.Fatal("the version does not hold its thumbnail and private data: the test proves nothing")
+	if !holds(t, version[0].Data, thumb) || !holds(t, version[0].Data, native) || !holds(t, version[0].Data, docXMP) || !holds(t, version[0].Data, pageXMP) {
+		t.Fatal("the version does not hold its thumbnail, private data and metadata: the test proves nothing")
 	}
 	c, preview := o.copyAndPreview(t, ref, "Embassy liaison")
 	rel := o.approvedAndReleased(t, ref)
@@ -327,6 +336,9 @@ func TestCopiesCarryNoThumbnailsOrPrivateData(t *testing.T) {
 		}
 		if holds(t, doc, native) {
 			t.Errorf("the %s carries the application's private data (the native draft)", name)
+		}
+		if holds(t, doc, []byte("THUMBNAIL-OF-THE-UNMARKED-PAGE")) {
+			t.Errorf("the %s carries the draft's XMP metadata", name)
 		}
 	}
 }
