@@ -31,7 +31,11 @@ func newMemberPassword(rm *remote) *cobra.Command {
 		Long: `Set the password a member signs in with on the web pages. With your token, you set your own;
 an admin sets anyone's with --name. The password is read from a prompt (typed twice), or from
 CHANCERY_NEW_PASSWORD or the file named by CHANCERY_NEW_PASSWORD_FILE, which only its owner
-may read (chmod 600). It needs at least 12 characters. The registry keeps only its argon2id hash, and ends the member's open sessions.`,
+may read (chmod 600). It needs at least 12 characters. The registry keeps only its argon2id hash, and ends the member's open sessions.
+A new password undoes nothing else: if a password leaked, ask another admin for 'chancery
+member token NAME', which also revokes the signer keys, voids the approvals and refuses the
+pending changes that whoever held it may have made, and replaces a token they may have
+issued themselves.`,
 		Example: `  chancery member password
   CHANCERY_NEW_PASSWORD_FILE=rita.pw chancery member password --name rita`,
 		Args: cobra.NoArgs,
