@@ -128,11 +128,7 @@ func TestApprovalBeforeNewTokenVoided(t *testing.T) {
 func TestKeysRevokedAtNewToken(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
-	leaked, err := o.r.IssueToken(ctx, o.admin, "sam")
-	if err != nil {
-		t.Fatal(err)
-	}
-	thief := o.actor(t, leaked)
+	thief := o.actor(t, mustIssue(t, o, o.admin, "sam"))
 	ref := o.letter(t, "Dear Minister,\n\nThe forces will be repositioned.")
 	key, keyID := o.newKey(t, thief) // in sam's name
 	if err := o.signAs(t, thief, key, keyID, ref); err != nil {
@@ -192,11 +188,7 @@ func TestKeysRevokedAtNewToken(t *testing.T) {
 func TestKeyRegisteredWhileTokenReplaced(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
-	leaked, err := o.r.IssueToken(ctx, o.admin, "sam")
-	if err != nil {
-		t.Fatal(err)
-	}
-	thief := o.actor(t, leaked)
+	thief := o.actor(t, mustIssue(t, o, o.admin, "sam"))
 	registered := 0
 	keysRevoked = func() {
 		if registered == 0 {
@@ -212,14 +204,11 @@ func TestKeyRegisteredWhileTokenReplaced(t *testing.T) {
 		t.Fatalf("keys in force after sam's new token: %v", ks)
 	}
 
-	leaked, err = o.r.IssueToken(ctx, o.admin, "sam")
-	if err != nil {
-		t.Fatal(err)
-	}
+	leaked := mustIssue(t, o, o.admin, "sam")
 	thief = o.actor(t, leaked)
 	keysRevoked = func() { registered++; o.newKey(t, thief) }
 	registered = 0
-	_, err = o.r.IssueToken(ctx, o.admin, "sam")
+	_, err := o.r.IssueToken(ctx, o.admin, "sam")
 	if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "chancery member disable") {
 		t.Fatalf("new token with keys registered at every attempt: %v", err)
 	}
