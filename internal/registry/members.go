@@ -544,12 +544,7 @@ func (r *Registry) revokeKeysLeft(ctx context.Context, a Actor, name, reason str
 		if err != nil || (!m.Disabled() && m.HasRole(RoleSigner)) {
 			return err
 		}
-		keys, err := tx.SignerKeysOf(ctx, m.ID)
-		for _, k := range keys {
-			if !k.Revoked() {
-				left = append(left, k)
-			}
-		}
+		left, err = keysInForce(ctx, tx, m.ID)
 		return err
 	})
 	if err != nil {
@@ -561,6 +556,15 @@ func (r *Registry) revokeKeysLeft(ctx context.Context, a Actor, name, reason str
 		}
 	}
 	return nil
+}
+
+// keysInForce returns the signer keys of the member id that are not revoked.
+func keysInForce(ctx context.Context, tx *store.Tx, id int64) ([]store.SignerKey, error) {
+	keys, err := tx.SignerKeysOf(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(keys, func(k store.SignerKey) bool { return k.Revoked() }), nil
 }
 
 // signOut replaces m's token with one nobody holds and ends their browser sessions and
@@ -649,16 +653,13 @@ func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own boo
 			if err != nil {
 				return err
 			}
-			keys, err = tx.SignerKeysOf(ctx, m.ID)
+			keys, err = keysInForce(ctx, tx, m.ID)
 			return err
 		})
 		if err != nil {
 			return "", err
 		}
 		for _, k := range keys {
-			if k.Revoked() {
-				continue
-			}
 			if _, err := r.RevokeKey(ctx, a, k.KeyID, name+" was given a new token"); err != nil && !errors.Is(err, errKeyRevoked) {
 				return "", fmt.Errorf("revoke %s's key %s first: %w", name, k.KeyID, err)
 			}
@@ -674,23 +675,18 @@ func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own boo
 		if err != nil {
 			return err
 		}
-		if !own {
-			keys, err := tx.SignerKeysOf(ctx, m.ID)
-			if err != nil {
-				return err
-			}
-			for _, k := range keys {
-				if !k.Revoked() {
-					return errKeyInForce
-				}
-			}
-		}
 		// A token of their own would let them act on without signing in through the provider
 		// again, where its claim brings their roles in line, as a password would (SetPassword).
 		if own && m.FromProvider() {
 			return i18n.Errorf(ErrForbidden, "%s signs in through the office's identity provider, which governs their roles: they cannot issue themselves a token", name)
 		}
 		if !own {
+			switch keys, err := keysInForce(ctx, tx, m.ID); {
+			case err != nil:
+				return err
+			case len(keys) > 0:
+				return errKeyInForce
+			}
 			if err := r.takeChange(ctx, tx, a, ChangeToken, name, changeDetail{}); err != nil {
 				return err
 			}
