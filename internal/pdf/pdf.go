@@ -156,6 +156,7 @@ func read(data []byte) (ctx *model.Context, err error) {
 	if err := boundPageArrays(ctx); err != nil {
 		return nil, err
 	}
+	directScalars(ctx)
 	if err := api.ValidateContext(ctx); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
