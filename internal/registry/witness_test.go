@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http/httptest"
 	"os"
@@ -105,7 +106,10 @@ func openWitnessed(t *testing.T, k *officeKeys, sealWait time.Duration) *witness
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
-	go func() { defer close(done); heads.Run(runCtx, nil, nil) }()
+	// The witness client logs to the test's output: shown when a test fails, it says what
+	// each witness answered while a seal waited.
+	logger := slog.New(slog.NewTextHandler(t.Output(), nil))
+	go func() { defer close(done); heads.Run(runCtx, logger, nil) }()
 	w := &witnessed{db: db, log: lg, heads: heads, keys: k}
 	w.close = func() {
 		stop()
@@ -163,7 +167,7 @@ func startWitness(t *testing.T, name string, w *witnessed, ln net.Listener) (vke
 	if _, err := st.AddLog(ctx, w.cfg.LogOrigin, w.cfg.LogKey); err != nil {
 		t.Fatal(err)
 	}
-	srv = httptest.NewUnstartedServer(witness.NewServer(st, key, nil))
+	srv = httptest.NewUnstartedServer(witness.NewServer(st, key, slog.New(slog.NewTextHandler(t.Output(), nil))))
 	if ln != nil {
 		srv.Listener.Close()
 		srv.Listener = ln
