@@ -203,6 +203,40 @@ func fingerprint(mediaType string, data []byte) (*identify.Fingerprint, []byte, 
 	return fingerprintText(text)
 }
 
+// thinTextWords is the fewest words a PDF version's own text layer must have for its
+// fingerprint to be taken from it (versionFingerprint).
+const thinTextWords = 20
+
+// versionFingerprint is fingerprint of a version's file, except for a PDF whose pages' own
+// content streams show fewer than thinTextWords words, where pdf.Text reads its text: one
+// whose text is drawn in form XObjects or annotations (a handout of several pages to a
+// sheet, a document printed to PDF again, a "fill and sign" text box). pdf.Text leaves
+// forms out so that a copy's marks stay out of its text, and such a version had no
+// fingerprint: its text, pasted or retyped, or a copy printed to PDF again and read by OCR,
+// identified as unknown rather than as the draft. Its fingerprint is taken from the text its
+// pages show as pdftotext reads it (ocr.VisibleText, as identification reads the office's
+// released files), when pdftotext is installed and reads more words; otherwise, as before,
+// from the text layer.
+func versionFingerprint(ctx context.Context, mediaType string, data []byte) (*identify.Fingerprint, []byte, error) {
+	fp, enc, err := fingerprint(mediaType, data)
+	if err != nil || baseType(mediaType) != "application/pdf" || fp != nil && fp.Words >= thinTextWords {
+		return fp, enc, err
+	}
+	shown, err := ocr.VisibleText(ctx, data)
+	if err != nil {
+		return fp, enc, nil // no pdftotext, or one that cannot read what pdf.Text read
+	}
+	text, err := textract.Text("text/plain", []byte(shown))
+	if err != nil {
+		return fp, enc, nil
+	}
+	sfp, senc, err := fingerprintText(text)
+	if err != nil || sfp == nil || fp != nil && sfp.Words <= fp.Words {
+		return fp, enc, nil
+	}
+	return sfp, senc, nil
+}
+
 // fingerprintText computes the fingerprint of a text and its encoding: nil for a text too short
 // to have one.
 func fingerprintText(text string) (*identify.Fingerprint, []byte, error) {
@@ -352,7 +386,7 @@ func (r *Registry) backfill(ctx context.Context, after store.Version, max int) (
 				return err
 			}
 			// A file whose text cannot be read is recorded as having none, not retried.
-			_, enc, _ := fingerprint(v.MediaType, data)
+			_, enc, _ := versionFingerprint(ctx, v.MediaType, data)
 			rows = append(rows, store.Fingerprint{LetterID: v.LetterID, VersionN: v.N, Data: enc})
 		}
 		return nil

@@ -215,7 +215,7 @@ func (r *Registry) CreateLetter(ctx context.Context, a Actor, nl NewLetter) (str
 		return "", err
 	}
 	digest := string(seal.DigestOf(nl.File.Data))
-	fp, enc, err := fingerprint(nl.File.MediaType, nl.File.Data)
+	fp, enc, err := versionFingerprint(ctx, nl.File.MediaType, nl.File.Data)
 	if err != nil {
 		return "", fmt.Errorf("create letter: %w: %v", ErrInvalid, err)
 	}
@@ -282,7 +282,7 @@ func (r *Registry) Revise(ctx context.Context, a Actor, ref string, file Upload)
 		}
 	}
 	digest := string(seal.DigestOf(file.Data))
-	fp, enc, err := fingerprint(file.MediaType, file.Data)
+	fp, enc, err := versionFingerprint(ctx, file.MediaType, file.Data)
 	if err != nil {
 		return 0, fmt.Errorf("revise %s: %w: %v", ref, ErrInvalid, err)
 	}
