@@ -27,6 +27,22 @@ const stateDirEnv = "CHANCERY_STATE_DIR"
 // seen: a replayed answer, which may hide a withdrawal logged since (issue 12 item 4).
 var errRolledBack = errors.New("the registry showed an older log than it showed before")
 
+// olderTree is errRolledBack for an answer whose latest checkpoint is smaller than a tree
+// this client has seen (kept, or in the answer's own seal). A registry that replays an old
+// answer gives it, and so does, for a moment, a server of the office behind another (several
+// behind one address, each following the stored log), or one whose cosigned head went back
+// when the office raised its witness quorum: verify asks again before calling it a replay
+// (verifier.Ask).
+type olderTree struct{ error }
+
+func (e olderTree) Unwrap() error { return e.error }
+
+// isOlderTree reports whether err is an olderTree.
+func isOlderTree(err error) bool {
+	var o olderTree
+	return errors.As(err, &o)
+}
+
 // errForked is a newer tree that does not extend the one this client has seen.
 var errForked = errors.New("the registry's log is not an extension of the log it showed before")
 
@@ -116,7 +132,7 @@ func (cs *checkpointState) extends(sealCP []byte, latest *client.Latest, release
 	}
 	switch {
 	case c.Size < old.Size:
-		return nil, fmt.Errorf("%w (the latest checkpoint it gave has tree size %d, its seal's %d)", errRolledBack, c.Size, old.Size)
+		return nil, olderTree{fmt.Errorf("%w (the latest checkpoint it gave has tree size %d, its seal's %d)", errRolledBack, c.Size, old.Size)}
 	case c.Size == old.Size && c.Root != old.Root:
 		return nil, fmt.Errorf("%w: two trees of size %d with different roots", errForked, c.Size)
 	case c.Size > old.Size:
@@ -160,7 +176,7 @@ func (cs *checkpointState) see(ctx context.Context, cl *client.Client, signed []
 	case h == nil:
 	case c.Size < h.Size:
 		if strict {
-			return fmt.Errorf("%w (tree size %d, but %d was seen)", errRolledBack, c.Size, h.Size)
+			return olderTree{fmt.Errorf("%w (tree size %d, but %d was seen)", errRolledBack, c.Size, h.Size)}
 		}
 		return nil
 	case c.Size == h.Size:

@@ -26,14 +26,24 @@ import (
 )
 
 // verifyAnswer is what POST /api/v1/verify answers now for file, as sent.
-func (o *office) verifyAnswer(file string) []byte {
+func (o *office) verifyAnswer(file string) []byte { return o.answer(file, false) }
+
+// latestAnswer is what POST /api/v1/verify answers now for file as chancery verify asks,
+// with the latest checkpoint and the log's signed status of the letter.
+func (o *office) latestAnswer(file string) []byte { return o.answer(file, true) }
+
+func (o *office) answer(file string, latest bool) []byte {
 	o.t.Helper()
 	data, err := os.ReadFile(file)
 	if err != nil {
 		o.t.Fatal(err)
 	}
 	sum := sha256.Sum256(data)
-	body, _ := json.Marshal(map[string]string{"digest": "sha256:" + hex.EncodeToString(sum[:])})
+	req := map[string]any{"digest": "sha256:" + hex.EncodeToString(sum[:])}
+	if latest {
+		req["latest"] = true
+	}
+	body, _ := json.Marshal(req)
 	resp, err := http.Post(o.url+"/api/v1/verify", "application/json", bytes.NewReader(body))
 	if err != nil {
 		o.t.Fatal(err)
@@ -396,5 +406,63 @@ func TestVerifyRefusesReplayHidingRevocation(t *testing.T) {
 	code, out, errs := verifyAt(t, replayServer(t, o.url, forged).URL, "--trust", trust, bare)
 	if code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") || !strings.Contains(out, "revocations") {
 		t.Errorf("an answer from before the revocation with the current latest: %d %q %q", code, out, errs)
+	}
+}
+
+// TestVerifyAsksAgainAServerBehind: servers of one office behind one address each follow the
+// stored log, and one may answer a moment behind another; an office that raises its witness
+// quorum serves an older cosigned checkpoint until its witnesses cosign a newer one. An
+// answer on an older tree than one seen was called a replay at once ("invalid", audit,
+// forty-seventh session); verify asks again, and the server caught up answers valid.
+func TestVerifyAsksAgainAServerBehind(t *testing.T) {
+	o := newOffice(t)
+	dir, _, file, bare, trust := o.releasedForReplay(t)
+	behind := o.latestAnswer(file) // the answer on the tree of the release
+	ref2 := o.letter("Second letter", "foreign-government", "# Second\n\nSir, ...\n")
+	o.ready(ref2)
+	if code, _, errs := o.run("otto", "release", ref2, "--out", dir); code != cli.ExitOK {
+		t.Fatalf("release: %s", errs)
+	}
+	// This client has seen the newer tree.
+	if code, out, errs := verifyAt(t, o.url, "--trust", trust, bare); code != cli.ExitOK || !strings.HasPrefix(out, "valid: ") {
+		t.Fatalf("on the newer tree: %d %q %q", code, out, errs)
+	}
+	for _, c := range []struct {
+		name   string
+		behind int // answers given from the older tree before the server catches up
+		code   int
+		prefix string
+	}{
+		{"behind once", 1, cli.ExitOK, "valid: "},
+		{"behind twice", 2, cli.ExitOK, "valid: "},
+		{"never caught up", 1 << 30, cli.ExitFailed, "invalid: "},
+	} {
+		u, err := url.Parse(o.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		proxy := httputil.NewSingleHostReverseProxy(u)
+		asked := 0
+		lagging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/api/v1/verify" {
+				if asked++; asked <= c.behind {
+					w.Header().Set("Content-Type", "application/json")
+					w.Write(behind)
+					return
+				}
+			}
+			proxy.ServeHTTP(w, r)
+		}))
+		code, out, errs := verifyAt(t, lagging.URL, "--trust", trust, bare)
+		lagging.Close()
+		if code != c.code || !strings.HasPrefix(out, c.prefix) {
+			t.Errorf("%s: %d %q %q, want %d %q", c.name, code, out, errs, c.code, c.prefix)
+		}
+		if c.code == cli.ExitFailed && !strings.Contains(out, "older log than it showed before") {
+			t.Errorf("%s: %q does not say why", c.name, out)
+		}
+		if want := min(c.behind+1, 3); asked != want {
+			t.Errorf("%s: asked %d times, want %d", c.name, asked, want)
+		}
 	}
 }

@@ -59,21 +59,40 @@ func (vf *verifier) Ask(res VerifyResult, sealCheckpoint []byte) VerifyResult {
 			return vf.logProblem(res, err)
 		}
 	}
-	st, err := vf.cl.VerifyDigest(vf.c.Context(), res.Digest)
-	if err != nil {
-		return vf.Fail(res, err)
+	for try := 0; ; try++ {
+		st, err := vf.cl.VerifyDigest(vf.c.Context(), res.Digest)
+		if err != nil {
+			return vf.Fail(res, err)
+		}
+		// CHANCERY_URL, set for a member's own office, takes precedence over the trust root's
+		// base_url: another office's registry knows nothing of this letter, and its "unknown"
+		// would make a genuine letter invalid, or send its text there to be identified.
+		if st.Office != vf.root.Office {
+			res.Outcome, res.Error = "error", "the registry answers for another office than the trust root's"
+			res.Say("error", vf.T("could not verify: the registry at %s answers for office %q, not %q, which the trust root names (CHANCERY_URL or --url names another office's registry); verify with --url %s",
+				vf.cl.Base, st.Office, vf.root.Office, vf.root.BaseURL))
+			return res
+		}
+		older := false
+		out := vf.online(res, st, &older)
+		// An answer on an older tree than one seen is a replay, or a server of the office a
+		// moment behind another (olderTree): asked again, a lagging server has caught up.
+		if !older || try == len(olderRetries) {
+			return out
+		}
+		select {
+		case <-vf.c.Context().Done():
+			return out
+		case <-time.After(olderRetries[try]):
+		}
 	}
-	// CHANCERY_URL, set for a member's own office, takes precedence over the trust root's
-	// base_url: another office's registry knows nothing of this letter, and its "unknown"
-	// would make a genuine letter invalid, or send its text there to be identified.
-	if st.Office != vf.root.Office {
-		res.Outcome, res.Error = "error", "the registry answers for another office than the trust root's"
-		res.Say("error", vf.T("could not verify: the registry at %s answers for office %q, not %q, which the trust root names (CHANCERY_URL or --url names another office's registry); verify with --url %s",
-			vf.cl.Base, st.Office, vf.root.Office, vf.root.BaseURL))
-		return res
-	}
-	return vf.online(res, st)
 }
+
+// olderRetries are the waits before verify asks the registry again for an answer that rests
+// on an older tree than one already seen: a server behind another of the same office follows
+// the stored log within 100 ms, and witnesses asked at once cosign within a second. A replay
+// costs the reader 1.25 s more before it is called one.
+var olderRetries = []time.Duration{250 * time.Millisecond, time.Second}
 
 // identify answers for a file whose bytes the registry does not know, from its text: a text
 // close to a released letter's makes the file "altered", one close to a draft's (which only
@@ -120,7 +139,10 @@ func (vf *verifier) identify(res VerifyResult) VerifyResult {
 
 // online checks the registry's answer: valid, retracted and superseded come with a seal (and a
 // logged withdrawal) that are verified here; draft and unknown are the registry's word.
-func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
+//
+// older is set when the answer was refused for resting on an older tree than one this
+// client has seen (olderTree), which asking again may cure.
+func (vf *verifier) online(res VerifyResult, st *client.Status, older *bool) VerifyResult {
 	switch st.Outcome {
 	case registry.Draft, registry.Unknown:
 		if res.Checked == "seal" {
@@ -210,10 +232,11 @@ func (vf *verifier) online(res VerifyResult, st *client.Status) VerifyResult {
 	// The registry's seal may be the one kept from the release, against an older checkpoint:
 	// the answer is as current as the latest checkpoint that extends it.
 	answerCP, err := vf.cps.extends(s.Checkpoint, st.Latest, r.Index, st.Outcome, len(st.Revocations))
-	if err != nil {
-		return vf.logProblem(res, err)
+	if err == nil {
+		err = vf.cps.answer(vf.c.Context(), vf.cl, answerCP)
 	}
-	if err := vf.cps.answer(vf.c.Context(), vf.cl, answerCP); err != nil {
+	if err != nil {
+		*older = isOlderTree(err)
 		return vf.logProblem(res, err)
 	}
 	revoked, err := vf.revocations(st.Revocations, s.Checkpoint, r)

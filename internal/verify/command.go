@@ -52,7 +52,9 @@ The trust root comes from --trust or CHANCERY_TRUST ('chancery trust export' wri
 Online, verify keeps the newest log checkpoint it has seen (in CHANCERY_STATE_DIR, by default
 chancery/checkpoints in the user's configuration directory). A registry answer proved against
 an older tree, or against a newer one without a consistency proof from the kept one, is
-invalid: it may be a replayed answer that hides a later retraction.
+invalid: it may be a replayed answer that hides a later retraction. An answer on an older
+tree is asked for again twice, over a second and a quarter, before it is called so: a server of
+the office may be a moment behind another.
 Directories are walked; .seal files are skipped as letters. A link in a directory is
 verified as the file it names; a link to anything but a file is refused. Online, a link to a
 file outside its folder is not verified (the registry would be sent that file's digest and
