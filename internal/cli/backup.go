@@ -96,6 +96,9 @@ func newBackup(g *globals) *cobra.Command {
 the SQLite database as of one commit (SQLite's VACUUM INTO, which never blocks the server),
 and the data directory's settings, keys and certificates. Before it reports success it
 verifies the copied log as 'chancery log verify' does (tree recomputed, checkpoint signature).
+The directory's files are hashed before the database is copied and compared with what is
+copied after it: if they changed (a key rotation ran meanwhile), the backup fails; back up
+again. An office that 'chancery store migrate' moved to PostgreSQL is refused.
 
 The backup holds the log's and the office's signing keys as they are on disk (unencrypted,
 mode 0600): without them a restored office could not extend its own log. Keep backups as
@@ -139,6 +142,11 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	if _, err := os.Lstat(out); err == nil {
 		return nil, withHint(fmt.Errorf("backup: %s exists", out), "backups are never overwritten: pass a new --out file")
 	}
+	// A backup of an office that moved to PostgreSQL would hold the database as it was copied,
+	// verified, and restored and served it would fork the log carried on there.
+	if err := checkNotMoved(d); err != nil {
+		return nil, err
+	}
 	// WalkDir below enters no link: not the directory's own (systemd's DynamicUser= makes
 	// /var/lib/chancery one), nor a key file kept elsewhere and linked in. Either would be
 	// left out of the backup without a word.
@@ -181,6 +189,22 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	defer release()
+	// The files are hashed before the snapshot and compared with what is copied after it: a
+	// key rotation run meanwhile (it holds the lock a server holds, which a backup does not
+	// take) changes the settings and adds a key that a database taken before it does not
+	// know, and the pair, restored, is not the office.
+	before, err := backupSources(root, d)
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	beforeSums := map[string]string{}
+	for _, s := range before {
+		f, err := fileEntry(s.name, s.path, "")
+		if err != nil {
+			return nil, fmt.Errorf("backup: %w", err)
+		}
+		beforeSums[s.name] = f.SHA256
+	}
 	if err := store.BackupSQLite(ctx, d.Path, filepath.Join(tmp, store.SQLiteFile)); err != nil {
 		if ctx.Err() != nil {
 			return nil, errBackupInterrupted
@@ -202,43 +226,11 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	}
 	m := backupManifest{Format: backupFormat, Created: time.Now().UTC().Truncate(time.Second), Office: d.Settings.Office,
 		Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Checkpoint: string(rep.checkpoint)}
-	type source struct{ name, path string }
-	srcs := []source{{store.SQLiteFile, filepath.Join(tmp, store.SQLiteFile)}}
-	err = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		rel = filepath.ToSlash(rel)
-		if rel == "." {
-			return nil
-		}
-		if notBackedUp(rel) {
-			if e.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if e.Type()&fs.ModeSymlink != 0 {
-			fi, err := os.Stat(p)
-			if err != nil {
-				return err
-			}
-			if !fi.Mode().IsRegular() {
-				return withHint(fmt.Errorf("%s is a link to something other than a file", p),
-					"a backup holds the data directory's files: replace the link by what it links to, or move it out of %s", d.Path)
-			}
-			srcs = append(srcs, source{rel, p}) // its content, as a file of the directory
-			return nil
-		}
-		if e.Type().IsRegular() {
-			srcs = append(srcs, source{rel, p})
-		}
-		return nil
-	})
+	files, err := backupSources(root, d)
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
+	srcs := append([]backupSource{{store.SQLiteFile, filepath.Join(tmp, store.SQLiteFile)}}, files...)
 	// Each file of the directory is copied into the staging directory as it is hashed, and the
 	// copy is what the backup holds: one replaced meanwhile (the settings by stamp-languages, a
 	// certificate renewed) was written other than the manifest says, and the backup, reported
@@ -262,6 +254,14 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	}
 	if backupListed != nil {
 		backupListed()
+	}
+	changed := len(m.Files)-1 != len(beforeSums)
+	for _, f := range m.Files[1:] {
+		changed = changed || beforeSums[f.Name] != f.SHA256
+	}
+	if changed {
+		return nil, withHint(fmt.Errorf("backup: the files of %s changed while the database was copied", d.Path),
+			"a key rotation, a certificate renewal or a settings change ran meanwhile: back up again once it is done")
 	}
 	js, _ := json.MarshalIndent(m, "", "  ")
 	// Write beside the destination, then link it into place: a failed backup leaves no
@@ -311,6 +311,51 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	return &backupResult{Out: out, Origin: m.Origin, LogSize: m.LogSize, LogRoot: m.LogRoot, Bytes: fi.Size()}, nil
+}
+
+// backupSource is a file a backup holds: its name in the backup, and where it is read.
+type backupSource struct{ name, path string }
+
+// backupSources lists the files of the data directory d (at root, its links resolved) that a
+// backup holds, the database aside.
+func backupSources(root string, d *datadir.Dir) ([]backupSource, error) {
+	var srcs []backupSource
+	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if rel == "." {
+			return nil
+		}
+		if notBackedUp(rel) {
+			if e.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if e.Type()&fs.ModeSymlink != 0 {
+			fi, err := os.Stat(p)
+			if err != nil {
+				return err
+			}
+			if !fi.Mode().IsRegular() {
+				return withHint(fmt.Errorf("%s is a link to something other than a file", p),
+					"a backup holds the data directory's files: replace the link by what it links to, or move it out of %s", d.Path)
+			}
+			srcs = append(srcs, backupSource{rel, p}) // its content, as a file of the directory
+			return nil
+		}
+		if e.Type().IsRegular() {
+			srcs = append(srcs, backupSource{rel, p})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return srcs, nil
 }
 
 // errBackupInterrupted is a backup stopped by a signal, its staging directory removed.
@@ -557,9 +602,10 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 		return nil, err
 	}
 	var (
-		target  *datadir.Dir
-		owner   owner
-		parents movedIn // the directories above a new DIR that the restore makes
+		target    *datadir.Dir
+		owner     owner
+		parents   movedIn // the directories above a new DIR that the restore makes
+		hadRecord bool    // in place, the directory had a published record
 	)
 	stageIn, prefix := dir, stagePrefix
 	switch {
@@ -573,6 +619,9 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 			return nil, withHint(err, "stop the server on %s first", dir)
 		}
 		defer unlock()
+		// Only a record the directory has is checked against (checkPublished passes without).
+		_, rerr := target.Published()
+		hadRecord = rerr == nil
 		owner, err = dirOwner(dir)
 	case absent:
 		if owner, err = newDirOwner(dir); err != nil {
@@ -812,7 +861,7 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 		defer d.Close()
 	}
 	res := &restoreResult{Data: dir, Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Taken: m.Created, InPlace: inPlace,
-		Recorded: published != nil || inPlace}
+		Recorded: published != nil || hadRecord}
 	if behind != nil {
 		return res, &failed{&hinted{err: fmt.Errorf("restored, but %w", behind.err), hint: behind.hint}}
 	}

@@ -449,3 +449,20 @@ func TestRestoreOfAnUnsoundLogIsNotDone(t *testing.T) {
 		t.Errorf("the refused restore left %d files", len(ents))
 	}
 }
+
+// TestRestoreInPlaceWithoutRecordSaysSo: restored in place into a directory that has no
+// published record (its settings and keys provisioned on a new machine), the log is checked
+// against nothing, and restore said it was ("checked_against_published": true, no warning)
+// (audit, forty-eighth session). It says it was not, as a restore into a new directory does.
+func TestRestoreInPlaceWithoutRecordSaysSo(t *testing.T) {
+	tmp := t.TempDir()
+	live, backup := closedBackup(t, tmp)
+	moveDatabaseAside(t, live)
+	if err := os.Remove(filepath.Join(live, datadir.PublishedFile)); err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run("restore", backup, "--data", live, "--json")
+	if code != 0 || !strings.Contains(stdout, `"checked_against_published":false`) || !strings.Contains(stderr, "was not checked against a checkpoint already handed out") {
+		t.Fatalf("restore in place without a record: status %d, want 0, unchecked, with the warning\n%s%s", code, stdout, stderr)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"net/http/pprof"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -173,8 +174,15 @@ func opsServer(h http.Handler, write time.Duration, logger *slog.Logger) *http.S
 // checkPublished refuses a stored log that does not extend the checkpoint this data
 // directory's server last published (datadir.PublishedFile): a database restored from an
 // older backup would otherwise be served, and sequenced on, as if nothing had been lost.
-// Without a record (a new directory, or one from before the record existed) it passes.
+// Without a record (a new directory, or one from before the record existed) it passes. A
+// SQLite database in a directory whose office moved to PostgreSQL (datadir.MovedFile) is
+// refused whatever its log: the servers on PostgreSQL have carried the log on.
 func checkPublished(ctx context.Context, d *datadir.Dir, db *store.DB) error {
+	if db.Dialect() == store.SQLite {
+		if err := checkNotMoved(d); err != nil {
+			return err
+		}
+	}
 	cp, err := d.Published()
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -192,6 +200,25 @@ func checkPublished(ctx context.Context, d *datadir.Dir, db *store.DB) error {
 			"it is damaged, or another log's: what this server published cannot be read from it. Compare the database's log with the newest checkpoint its witnesses or monitors hold; if it extends it, run 'chancery log accept-restore --data %s', which keeps the record aside and records the database's checkpoint (docs/operations.md, \"Backups and restore\")", d.Path)
 	}
 	return checkAgainst(ctx, d, db, cp)
+}
+
+// checkNotMoved refuses the SQLite office of a data directory that store migrate moved to
+// PostgreSQL (datadir.MovedFile).
+func checkNotMoved(d *datadir.Dir) error {
+	m, err := d.Moved()
+	if err != nil {
+		return withHint(err, "the server's user must be able to read %s in %s", datadir.MovedFile, d.Path)
+	}
+	if m == nil {
+		return nil
+	}
+	at := "(unknown time)"
+	if !m.At.IsZero() {
+		at = m.At.UTC().Format(time.DateTime + " UTC")
+	}
+	return withHint(fmt.Errorf("refusing the SQLite database of %s: 'chancery store migrate' moved this office to %s on %s, at a log of %d entries; the servers there carry the log on, and appending here would fork it", d.Path, m.To, at, m.Size),
+		"serve the office with --database (or CHANCERY_DATABASE) from a copy of this directory, and back it up with pg_dump (docs/operations.md, \"Moving from SQLite\"). To go back to SQLite before anything was logged on PostgreSQL, remove %s; once something was, this database lacks it",
+		filepath.Join(d.Path, datadir.MovedFile))
 }
 
 // unreadableRecord is checkPublished's refusal of a published checkpoint record that is not a

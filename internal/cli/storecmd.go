@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
@@ -50,7 +51,9 @@ released file. The target must be empty (a new database; migrate creates the tab
 copy reads one snapshot of the source and writes one transaction: it is all there or not at
 all. Before it commits, every row the target holds is compared with the source's (files by
 their content): a difference fails the copy. The source is opened read-only and left as it
-was.
+was, but for one file: once the copy is verified, moved.json marks the directory, and
+commands that would serve, sequence or back up its SQLite database refuse it from then on
+(the servers on PostgreSQL carry the log on; appending to the SQLite copy would fork it).
 
 Before it reports success, migrate verifies the target: it recomputes the log's tree from
 every stored entry and checks every stored tile, that the latest checkpoint is the source's
@@ -145,13 +148,19 @@ database); 2 nothing was copied.`,
 					"drop that database, find what wrote to %s and stop it (no server, no other chancery, no sqlite3), then migrate again into a new database", filepath.Join(d.Path, store.SQLiteFile))}
 			}
 			res.To = store.Redact(to)
+			// The SQLite office stays as it was copied, and the servers on PostgreSQL carry the
+			// log on: served again, it would append at sizes they published, with other roots.
+			moved := datadir.Moved{To: res.To, At: time.Now().UTC(), Size: res.Size}
+			if err := d.SetMoved(moved); err != nil {
+				fmt.Fprintf(c.ErrOrStderr(), "chancery: warning: the copy is verified, but this directory could not be marked as moved (%v): never serve its SQLite database again\n", err)
+			}
 			if asJSON {
 				return writeJSON(c.OutOrStdout(), res)
 			}
 			fmt.Fprintf(c.OutOrStdout(), "migrated %s to %s: log of %d entries verified (root %s), %d letters checked\n",
 				d.Settings.Office, res.To, res.Size, res.Root, res.Letters)
 			pasteable, hadPassword := withoutPasswords(to)
-			fmt.Fprintf(c.OutOrStdout(), "next: stop serving %s, and serve a copy of it without %s with --database %s (or CHANCERY_DATABASE)\n", d.Path, store.SQLiteFile, shellQuote(pasteable))
+			fmt.Fprintf(c.OutOrStdout(), "next: stop serving %s, and serve a copy of it without %s with --database %s (or CHANCERY_DATABASE); %s marks it as moved, and its SQLite database is no longer served\n", d.Path, store.SQLiteFile, shellQuote(pasteable), datadir.MovedFile)
 			if hadPassword {
 				fmt.Fprintln(c.OutOrStdout(), "the password is left out of that URL: put it in ~/.pgpass, or the file PGPASSFILE names (mode 0600), where the server reads it")
 			}
