@@ -54,7 +54,46 @@ everyone it was sent to gets a notice with the signed reason.`,
 	c.Flags().StringArrayVar(&recipients, "recipient", nil, "recipient's name in the directory (repeatable)")
 	c.MarkFlagRequired("recipient")
 	addJSONFlag(c, &asJSON)
-	c.AddCommand(newDispatchStatus(rm))
+	c.AddCommand(newDispatchStatus(rm), newDispatchRetry(rm))
+	return c
+}
+
+func newDispatchRetry(rm *remote) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "retry REF [--json]",
+		Short: "Send again the messages about a letter that failed (release officer)",
+		Long: `Retry queues again the messages about REF whose delivery failed for good ('chancery
+dispatch status REF' shows them failed, with the mail server's last reply): the letter's
+copies by mail while it is released and in force, and the notices of its retraction or
+supersession whatever its state. Each is attempted again from the first attempt, with the
+same Message-ID and receipt link. A message fails after the server's last attempt (serve
+--dispatch-attempts, 10 by default, with a backoff that doubles up to hours), as after a
+mail outage of some hours or a relay whose password changed: retry once the cause is
+mended, so that no one who was sent the letter misses its withdrawal. Coordination copies
+are sent again with 'chancery draft send'.
+
+Nothing failed that can be sent again is refused (exit status 2). Every retry is in the
+audit trail.`,
+		Example: `  chancery dispatch retry TFN-2026-000042
+  chancery dispatch retry TFN-2026-000042 --json`,
+		Args: cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			out, err := cl.RetryDispatch(ctx(c), args[0])
+			if err != nil {
+				return dispatchErr(err)
+			}
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), nonNil(out))
+			}
+			for _, d := range out {
+				fmt.Fprintf(c.OutOrStdout(), "%s %s to %s <%s>: %s again\n", args[0], d.Kind, printable(d.Recipient), printable(d.Email), d.Status)
+			}
+			fmt.Fprintf(c.OutOrStdout(), "follow it with: chancery dispatch status %s\n", args[0])
+			return nil
+		}),
+	}
+	addJSONFlag(c, &asJSON)
 	return c
 }
 

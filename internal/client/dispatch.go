@@ -35,6 +35,13 @@ func (c *Client) Dispatch(ctx context.Context, reference string, recipients []st
 	return out, err
 }
 
+// RetryDispatch queues again the letter's messages that failed (registry.RetryDispatch).
+func (c *Client) RetryDispatch(ctx context.Context, reference string) ([]registry.DispatchView, error) {
+	var out []registry.DispatchView
+	err := c.json(ctx, "POST", ref(reference)+"/dispatch/retry", map[string]any{}, &out)
+	return out, err
+}
+
 // Dispatches returns every message about a letter.
 func (c *Client) Dispatches(ctx context.Context, reference string) ([]registry.DispatchView, error) {
 	var out []registry.DispatchView

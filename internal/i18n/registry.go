@@ -262,8 +262,10 @@ var _ = table(func() Translations {
 		"a recipient needs at least one e-mail address (--email)": {
 			"un destinataire a besoin d'au moins une adresse électronique (--email)",
 			"يحتاج المستلِم إلى عنوان بريد إلكتروني واحد على الأقل (--email)"},
-		"name at least one recipient (--recipient)": {"nommez au moins un destinataire (--recipient)", "سمِّ مستلِمًا واحدًا على الأقل (--recipient)"},
-		"%s was already dispatched to %s":           {"%s a déjà été expédiée à %s", "أُرسلت %s بالفعل إلى %s"},
+		"name at least one recipient (--recipient)":             {"nommez au moins un destinataire (--recipient)", "سمِّ مستلِمًا واحدًا على الأقل (--recipient)"},
+		"name at most %d recipients at once":                    {"nommez au plus %d destinataires à la fois", "سمِّ %d مستلِمًا على الأكثر في المرة الواحدة"},
+		"no message about %s has failed that can be sent again": {"aucun message concernant %s n'a échoué qui puisse être renvoyé", "لم يفشل أيّ بريد بشأن %s يمكن إرساله من جديد"},
+		"%s was already dispatched to %s":                       {"%s a déjà été expédiée à %s", "أُرسلت %s بالفعل إلى %s"},
 		"%s is not released: only a released letter leaves by dispatch (a draft leaves as a coordination copy: 'chancery draft send')": {
 			"%s n'est pas émise : seule une lettre émise part en expédition (un projet part comme copie de coordination : 'chancery draft send')",
 			"%s لم تصدر: لا تُرسَل إلا الرسالة الصادرة (أما المسودة فتُرسَل نسخةَ تنسيق: 'chancery draft send')"},

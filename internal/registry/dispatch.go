@@ -354,6 +354,9 @@ func (r *Registry) enqueue(ctx context.Context, tx *store.Tx, kind string, lette
 	return m, ok, err
 }
 
+// MaxDispatchRecipients bounds the recipients one Dispatch names, each counted once.
+const MaxDispatchRecipients = 1000
+
 // Dispatch queues the released letter ref for each named recipient, at each of their
 // addresses (release officers). Anything but a released letter in force is refused, and
 // nothing is queued; a recipient who was already sent the letter is not sent it again. The
@@ -362,6 +365,19 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 	if err := a.require(RoleRelease); err != nil {
 		return nil, err
 	}
+	// Names as recipient names are stored, each once: the answer lists what was queued for
+	// the names as stored, and a list of one name repeated held the write transaction, which
+	// every release waits for, for as long as its length.
+	var uniq []string
+	for _, n := range names {
+		if n = nfc(n); !slices.Contains(uniq, n) {
+			uniq = append(uniq, n)
+		}
+		if len(uniq) > MaxDispatchRecipients {
+			return nil, i18n.Errorf(ErrInvalid, "name at most %d recipients at once", MaxDispatchRecipients)
+		}
+	}
+	names = uniq
 	if len(names) == 0 {
 		return nil, i18n.Errorf(ErrInvalid, "name at least one recipient (--recipient)")
 	}
@@ -386,7 +402,7 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 		now := r.now()
 		var sent []string
 		for _, n := range names {
-			rec, err := tx.RecipientByName(ctx, nfc(n)) // as recipient names are stored
+			rec, err := tx.RecipientByName(ctx, n)
 			if err != nil {
 				return fmt.Errorf("%w (add it with 'chancery recipient add')", err)
 			}
@@ -417,6 +433,60 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 	})
 	if err != nil {
 		return nil, fmt.Errorf("dispatch %s: %w", ref, err)
+	}
+	return out, nil
+}
+
+// RetryDispatch queues again the failed messages about the letter ref (release officers): its
+// copies by mail while it is a released letter in force, and the notices of its withdrawal
+// whatever the state, each attempted again from the first, as if new. A message fails for good
+// after the dispatcher's last attempt (a mail outage of some hours, a relay's password changed):
+// without this, a recipient the notice of a retraction never reached would never hear of it,
+// the withdrawal and the dispatch being done once. Nothing failed is a conflict. Coordination
+// copies are sent again with 'draft send'.
+func (r *Registry) RetryDispatch(ctx context.Context, a Actor, ref string) ([]DispatchView, error) {
+	if err := a.require(RoleRelease); err != nil {
+		return nil, err
+	}
+	defer r.wakeDispatch()
+	var out []DispatchView
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
+		l, err := tx.LetterByRef(ctx, ref)
+		if err != nil {
+			return err
+		}
+		ms, err := tx.LetterMessages(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		inForce := r.inForceRelease(ctx, tx, l) == nil
+		now := r.now()
+		out = nil
+		var again []string
+		for _, m := range ms {
+			if m.Status != store.StatusFailed || !(m.Kind == store.KindNotice || m.Kind == store.KindLetter && inForce) {
+				continue
+			}
+			ok, err := tx.Requeue(ctx, m.ID, now)
+			if err != nil {
+				return err
+			}
+			if ok {
+				m.Status, m.Attempts, m.Reply, m.NextAt = store.StatusQueued, 0, "", now
+				out = append(out, dispatchView(m))
+				again = append(again, fmt.Sprintf("%s <%s> (%s) as %s", m.Recipient, m.Email, m.Kind, m.MessageID))
+			}
+		}
+		if len(again) == 0 {
+			return i18n.Errorf(ErrConflict, "no message about %s has failed that can be sent again", ref)
+		}
+		return r.audit(ctx, tx, a, "letter.dispatch-retry", ref, "queued again to "+strings.Join(again, "; "))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("retry dispatch of %s: %w", ref, err)
 	}
 	return out, nil
 }

@@ -165,6 +165,8 @@ func erasedEvent(e store.AuditEvent) (store.AuditEvent, bool) {
 		d = keep(withdrawnBy, ": "+erasedMark)
 	case "letter.dispatch":
 		d = "queued to " + erasedMark
+	case "letter.dispatch-retry":
+		d = "queued again to " + erasedMark
 	case "dispatch.sent", "dispatch.failed":
 		d = keep(messageKind, " to "+erasedMark)
 	case "letter.received":

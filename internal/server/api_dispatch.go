@@ -12,6 +12,7 @@ import (
 //	GET  /api/v1/recipients                   the directory, as registry.RecipientView
 //	POST /api/v1/recipients                   {"name", "organization", "contact", "emails", "webhook"}: admins
 //	POST /api/v1/letters/{ref}/dispatch       {"recipients": [...]}: the letter's messages to them
+//	POST /api/v1/letters/{ref}/dispatch/retry {}: the failed messages queued again (RetryDispatch)
 //	GET  /api/v1/letters/{ref}/dispatches     every message about the letter, as registry.DispatchView
 //	POST /api/v1/letters/{ref}/drafts/send    {"recipient", "version"}: a coordination copy by mail
 //	GET  /api/v1/webhooks                     the endpoints: admins
@@ -22,6 +23,7 @@ func (s *Server) routesDispatch() {
 	m.HandleFunc("GET /api/v1/recipients", s.needs(s.listRecipients))
 	m.HandleFunc("POST /api/v1/recipients", s.needs(s.addRecipient, admin))
 	m.HandleFunc("POST /api/v1/letters/{ref}/dispatch", s.needs(s.dispatchLetter, registry.RoleRelease))
+	m.HandleFunc("POST /api/v1/letters/{ref}/dispatch/retry", s.needs(s.retryDispatch, registry.RoleRelease))
 	m.HandleFunc("GET /api/v1/letters/{ref}/dispatches", s.needs(s.dispatches))
 	m.HandleFunc("POST /api/v1/letters/{ref}/drafts/send", s.needs(s.sendDraft, registry.RoleDrafter, registry.RoleReviewer, registry.RoleSigner))
 	m.HandleFunc("GET /api/v1/webhooks", s.needs(s.listWebhooks, admin))
@@ -68,6 +70,20 @@ func (s *Server) dispatchLetter(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := s.cfg.Registry.Dispatch(r.Context(), actor(r), r.PathValue("ref"), req.Recipients)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSONStatus(w, http.StatusAccepted, out)
+}
+
+func (s *Server) retryDispatch(w http.ResponseWriter, r *http.Request) {
+	var req struct{}
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out, err := s.cfg.Registry.RetryDispatch(r.Context(), actor(r), r.PathValue("ref"))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -39,6 +39,7 @@ var memberRoutes = []authRoute{
 	{"GET", "/api/v1/recipients", "norole", "", ""},
 	{"POST", "/api/v1/recipients", "signer", "application/json", `{}`},
 	{"POST", "/api/v1/letters/{ref}/dispatch", "signer", "application/json", `{}`},
+	{"POST", "/api/v1/letters/{ref}/dispatch/retry", "signer", "application/json", `[`},
 	{"GET", "/api/v1/letters/{ref}/dispatches", "norole", "", ""},
 	{"POST", "/api/v1/letters/{ref}/drafts/send", "release", "application/json", `{}`},
 	{"GET", "/api/v1/webhooks", "signer", "", ""},

@@ -378,6 +378,19 @@ func (t *Tx) MarkAttempt(ctx context.Context, id int64, status, reply string, ne
 	return nil
 }
 
+// Requeue queues again, to be attempted at now as if new, the failed message id (its attempts
+// counted from 0, its reply cleared, MaybeDelivered kept): it reports false if the message was
+// not failed.
+func (t *Tx) Requeue(ctx context.Context, id int64, now time.Time) (bool, error) {
+	res, err := t.exec(ctx, `UPDATE outbox SET status = 'queued', attempts = 0, reply = '', next_at = $1
+		WHERE id = $2 AND status = 'failed'`, due(now), id)
+	if err != nil {
+		return false, fmt.Errorf("queue message %d again: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
 // FailUnsent marks as failed, with reason, the letter's messages of the given kinds that are
 // still waiting: what was withdrawn before it left must not leave. A message handed to the
 // mail server (MarkSending) is left to its worker: accepted, MarkSent records it sent; if not,

@@ -1,0 +1,116 @@
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
+)
+
+// TestRetryAfterTheLastAttempt: a mail outage longer than the attempts last (about eight hours
+// with the defaults) failed a letter's copy and its retraction notice for good, and nothing
+// could queue them again: dispatch said "already dispatched", a second withdrawal "already
+// withdrawn", and the recipient holding a retracted letter never heard (audit, forty-eighth
+// session). RetryDispatch queues the failed messages again, the letter's copies only while it
+// is in force, notices whatever the state.
+func TestRetryAfterTheLastAttempt(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.r.SetDispatch(registry.DispatchSettings{Mail: true})
+	o.recipient(t, "ministry", "registry@mod.freedonia.example")
+	o.recipient(t, "liaison", "cell@liaison.example")
+	d := &Dispatcher{cfg: Config{Registry: o.r, MaxAttempts: 3, Backoff: time.Millisecond, MaxBackoff: time.Millisecond,
+		Logger: slog.New(slog.DiscardHandler)}}
+	outage := errors.New("connect to smtp://mail.example:25: dial tcp: connection refused")
+	failAll := func(ref, kind string) {
+		t.Helper()
+		for {
+			failed := true
+			for _, v := range o.status(t, ref) {
+				if v.Kind == kind && v.Status != store.StatusFailed && v.Status != store.StatusSent {
+					failed = false
+				}
+			}
+			if failed {
+				return
+			}
+			d.record(ctx, takeAgain(t, o), outage)
+		}
+	}
+
+	// A letter in force whose copy failed is sent again.
+	inForce := o.release(t, "First letter.")
+	if _, err := o.r.Dispatch(ctx, o.officer, inForce, []string{"liaison"}); err != nil {
+		t.Fatal(err)
+	}
+	failAll(inForce, store.KindLetter)
+	if _, err := o.r.RetryDispatch(ctx, o.drafter, inForce); !errors.Is(err, registry.ErrForbidden) {
+		t.Errorf("a drafter retries: %v, want ErrForbidden", err)
+	}
+	again, err := o.r.RetryDispatch(ctx, o.officer, inForce)
+	if err != nil || len(again) != 1 || again[0].Status != store.StatusQueued || again[0].Attempts != 0 {
+		t.Fatalf("retry of the failed letter: %+v, %v", again, err)
+	}
+	m := takeAgain(t, o)
+	if err := o.r.Delivered(ctx, registry.Delivery{Message: m, Reply: "250 ok"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.RetryDispatch(ctx, o.officer, inForce); !errors.Is(err, registry.ErrConflict) {
+		t.Errorf("retry with nothing failed: %v, want ErrConflict", err)
+	}
+
+	// A retracted letter: its failed notice is sent again, its failed copy is not.
+	ref := o.release(t, "The brigade moves north on 3 March.")
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.r.Delivered(ctx, registry.Delivery{Message: takeAgain(t, o), Reply: "250 ok"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"liaison"}); err != nil {
+		t.Fatal(err)
+	}
+	failAll(ref, store.KindLetter)
+	o.withdraw(t, ref, "", "Sent in error.")
+	failAll(ref, store.KindNotice)
+	again, err = o.r.RetryDispatch(ctx, o.officer, ref)
+	if err != nil || len(again) != 1 || again[0].Kind != store.KindNotice || again[0].Email != "registry@mod.freedonia.example" {
+		t.Fatalf("retry after the retraction: %+v, %v; want the notice to the ministry alone", again, err)
+	}
+	due, err := o.r.DueMessages(ctx, 10, time.Second)
+	if err != nil || len(due) != 1 || due[0].Kind != store.KindNotice {
+		t.Fatalf("due after the retry: %+v, %v", due, err)
+	}
+}
+
+// TestDispatchNamesEachOnce: the names a dispatch is given are taken as recipient names are
+// stored, each once, and at most registry.MaxDispatchRecipients of them (audit, forty-eighth
+// session): a name typed decomposed queued the letter but answered nothing, and one name
+// repeated 250,000 times (1 MiB of JSON) held the write transaction, which every release
+// waits for, for a minute.
+func TestDispatchNamesEachOnce(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.r.SetDispatch(registry.DispatchSettings{Mail: true})
+	o.recipient(t, "Renée", "renee@ministry.example")
+	ref := o.release(t, "First letter.")
+	many := make([]string, 10000)
+	for i := range many {
+		many[i] = "Rene\u0301e"
+	}
+	out, err := o.r.Dispatch(ctx, o.officer, ref, many)
+	if err != nil || len(out) != 1 || out[0].Recipient != "Renée" {
+		t.Fatalf("dispatch to Renée typed decomposed, 10,000 times: %+v, %v; want the one message", out, err)
+	}
+	distinct := make([]string, registry.MaxDispatchRecipients+1)
+	for i := range distinct {
+		distinct[i] = "recipient " + string(rune('a'+i%26)) + string(rune('a'+i/26%26)) + string(rune('a'+i/676))
+	}
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, distinct); !errors.Is(err, registry.ErrInvalid) {
+		t.Errorf("dispatch to %d names: %v, want ErrInvalid", len(distinct), err)
+	}
+}
