@@ -9,6 +9,7 @@ import (
 
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/store/storetest"
 )
 
 // TestRetryAfterTheLastAttempt: a mail outage longer than the attempts last (about eight hours
@@ -18,8 +19,25 @@ import (
 // session). RetryDispatch queues the failed messages again, the letter's copies only while it
 // is in force, notices whatever the state.
 func TestRetryAfterTheLastAttempt(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			var o *office
+			if backend == "sqlite" {
+				o = newOffice(t)
+			} else {
+				db, err := store.OpenPostgres(context.Background(), storetest.PostgresURL(t))
+				if err != nil {
+					t.Fatal(err)
+				}
+				o = newOfficeIn(t, db)
+			}
+			retryAfterTheLastAttempt(t, o)
+		})
+	}
+}
+
+func retryAfterTheLastAttempt(t *testing.T, o *office) {
 	ctx := context.Background()
-	o := newOffice(t)
 	o.r.SetDispatch(registry.DispatchSettings{Mail: true})
 	o.recipient(t, "ministry", "registry@mod.freedonia.example")
 	o.recipient(t, "liaison", "cell@liaison.example")
