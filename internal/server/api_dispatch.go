@@ -52,6 +52,7 @@ func (s *Server) addRecipient(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	r = alsoRedact(r, append([]string{req.Name, req.Organization, req.Contact, req.Webhook}, req.Emails...)...)
 	v, secret, err := s.cfg.Registry.AddRecipient(r.Context(), actor(r), registry.NewRecipient{Name: req.Name, Organization: req.Organization,
 		Contact: req.Contact, Emails: req.Emails, Webhook: req.Webhook})
 	if err != nil {
@@ -69,6 +70,7 @@ func (s *Server) dispatchLetter(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	r = alsoRedact(r, req.Recipients...)
 	out, err := s.cfg.Registry.Dispatch(r.Context(), actor(r), r.PathValue("ref"), req.Recipients)
 	if err != nil {
 		s.fail(w, r, err)
@@ -109,6 +111,7 @@ func (s *Server) sendDraft(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	r = alsoRedact(r, req.Recipient)
 	out, err := s.cfg.Registry.SendDraftVersion(r.Context(), actor(r), r.PathValue("ref"), req.Recipient, req.Version)
 	if err != nil {
 		s.fail(w, r, err)
@@ -135,6 +138,7 @@ func (s *Server) addWebhook(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	r = alsoRedact(r, req.Name, req.URL)
 	secret, err := s.cfg.Registry.AddWebhook(r.Context(), actor(r), req.Name, req.URL)
 	if err != nil {
 		s.fail(w, r, err)

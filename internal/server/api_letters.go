@@ -69,6 +69,7 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	r = alsoRedact(r, req.Name)
 	tok, err := s.cfg.Registry.AddMember(r.Context(), actor(r), req.Name, req.Roles)
 	if err != nil {
 		s.fail(w, r, err)
@@ -174,6 +175,7 @@ func (s *Server) createLetter(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	r = alsoRedact(r, append(append([]string{u.one("subject")}, u.fields["to"]...), u.fields["tag"]...)...)
 	ref, err := s.cfg.Registry.CreateLetter(r.Context(), actor(r), registry.NewLetter{
 		Subject: u.one("subject"), Class: u.one("class"), Tags: u.fields["tag"], Addressees: u.fields["to"], File: u.file})
 	if err != nil {
@@ -537,6 +539,7 @@ func (s *Server) withdrawalStatement(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	r = alsoRedact(r, req.By, req.Reason)
 	st, pt, o, err := s.cfg.Registry.WithdrawalStatement(r.Context(), actor(r), r.PathValue("ref"), req.By, req.Reason)
 	if err != nil {
 		s.fail(w, r, err)

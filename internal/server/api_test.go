@@ -26,8 +26,14 @@ import (
 // configuration first.
 func newRegistryConfig(t testing.TB, with ...func(*registry.Config)) Config {
 	t.Helper()
+	return newRegistryConfigIn(t, t.TempDir(), with...)
+}
+
+// newRegistryConfigIn is newRegistryConfig with its SQLite database in dir.
+func newRegistryConfigIn(t testing.TB, dir string, with ...func(*registry.Config)) Config {
+	t.Helper()
 	ctx := context.Background()
-	db, err := store.OpenSQLite(ctx, t.TempDir())
+	db, err := store.OpenSQLite(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,9 +3,11 @@ package server
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -80,6 +82,60 @@ func TestLoggedTextRedactsWords(t *testing.T) {
 	} {
 		if got := s.loggedText(r, in); got != want {
 			t.Errorf("loggedText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestErrorLogKeepsBodyNamesOut: the registry's errors name what a request's body named ("add
+// recipient NAME: …", "add member NAME: …"), and a request that failed with a 500 (a full
+// disk, a lost database; here a trigger that refuses the row) put a recipient's or a new
+// member's name, an organisation, an address in the server's log, which outlives erasure
+// (audit, forty-eighth session).
+func TestErrorLogKeepsBodyNamesOut(t *testing.T) {
+	var logs bytes.Buffer
+	dir := t.TempDir()
+	cfg := newRegistryConfigIn(t, dir)
+	cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	srv := httptest.NewServer(New(cfg))
+	defer srv.Close()
+	admin, err := cfg.Registry.Bootstrap(context.Background(), "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+filepath.Join(dir, store.SQLiteFile)+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, table := range []string{"recipients", "members"} {
+		if _, err := raw.Exec(`CREATE TRIGGER full_` + table + ` BEFORE INSERT ON ` + table + ` BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	secrets := []string{"mod-freedonia", "Ministry of Defence of Freedonia", "registry@mod.freedonia.example", "zoe.secret-agent"}
+	for _, req := range []struct{ path, body string }{
+		{"/api/v1/recipients", `{"name":"mod-freedonia","organization":"Ministry of Defence of Freedonia","emails":["registry@mod.freedonia.example"]}`},
+		{"/api/v1/members", `{"name":"zoe.secret-agent","roles":["drafter"]}`},
+	} {
+		r, _ := http.NewRequest("POST", srv.URL+req.path, strings.NewReader(req.body))
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("Authorization", "Bearer "+admin)
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusInternalServerError {
+			t.Errorf("POST %s: %d, want 500 (the row refused)", req.path, resp.StatusCode)
+		}
+	}
+	out := logs.String()
+	if n := strings.Count(out, "request failed"); n != 2 {
+		t.Errorf("%d errors logged for 2 failed requests:\n%s", n, out)
+	}
+	for _, secret := range secrets {
+		if strings.Contains(out, secret) {
+			t.Errorf("the server's log holds %q:\n%s", secret, out)
 		}
 	}
 }

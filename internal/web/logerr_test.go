@@ -42,3 +42,29 @@ func TestFailedRequestLogKeepsCapabilitiesOut(t *testing.T) {
 		}
 	}
 }
+
+// TestFailedFormLogKeepsItsValuesOut: the registry's errors name what a form named ("add
+// recipient NAME: …"), and a form that failed with a 500 put a recipient's name, an address,
+// a new member's name in the server's log, which outlives erasure (audit, forty-eighth
+// session). Every value the form posted is redacted.
+func TestFailedFormLogKeepsItsValuesOut(t *testing.T) {
+	var logs bytes.Buffer
+	h := New(Config{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	h.redact = accesslog.NewTextRedactor("TFN")
+	r := httptest.NewRequest("POST", "/recipients", strings.NewReader("name=mod-freedonia&emails=registry%40mod.freedonia.example"))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if err := r.ParseForm(); err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	h.fail(w, r, errors.New("add recipient mod-freedonia (registry@mod.freedonia.example): database or disk is full"))
+	out := logs.String()
+	if !strings.Contains(out, "database or disk is full") {
+		t.Fatalf("the failure was not logged with its cause:\n%s", out)
+	}
+	for _, secret := range []string{"mod-freedonia", "registry@mod.freedonia.example"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the server's log holds %q:\n%s", secret, out)
+		}
+	}
+}

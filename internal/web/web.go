@@ -316,13 +316,24 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // loggedErr is err's text as the server's log takes it for r (accesslog.TextRedactor): the
-// request's references, names, codes and digests, and the signed-in member's name, REDACTED.
+// request's references, names, codes and digests, the signed-in member's name, and every value
+// its form posted, REDACTED. The registry's errors name what a form named ("add recipient
+// NAME: …", a new member's name, a letter's subject), and the server's log, kept apart from
+// the registry, outlives erasure.
 func (h *Handler) loggedErr(r *http.Request, err error) string {
-	var name string
+	var words []string
 	if m := session(r).member; m != nil {
-		name = m.Name
+		words = append(words, m.Name)
 	}
-	return h.redact.Redact(r, err.Error(), name)
+	for _, vs := range r.PostForm {
+		words = append(words, vs...)
+	}
+	if r.MultipartForm != nil {
+		for _, vs := range r.MultipartForm.Value {
+			words = append(words, vs...)
+		}
+	}
+	return h.redact.Redact(r, err.Error(), words...)
 }
 
 var (
