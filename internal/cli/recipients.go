@@ -85,7 +85,35 @@ the server runs with --webhook-allow-private.`,
 		}),
 	}
 	addJSONFlag(list, &listJSON)
-	c.AddCommand(add, list)
+	var emails []string
+	var setJSON bool
+	set := &cobra.Command{
+		Use:   "set-emails NAME --email ADDR [--email ADDR...]",
+		Short: "Replace a recipient's e-mail addresses (admin)",
+		Long: `Set-emails replaces every address of the recipient NAME by the --email addresses: a
+mistyped or outdated address would otherwise receive every letter dispatched to NAME (the
+name is taken, and names that look like it are refused). Letters already queued or sent keep
+the address they went to: the notices of a later retraction go there too, where the letter
+is. The change is in the audit trail, with the addresses it replaced.`,
+		Example: `  chancery recipient set-emails ministry --email registry@mod.freedonia.example
+  chancery recipient set-emails liaison --email cell@liaison.example --email duty@liaison.example --json`,
+		Args: cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			v, err := cl.SetRecipientEmails(ctx(c), args[0], emails)
+			if err != nil {
+				return err
+			}
+			if setJSON {
+				return writeJSON(c.OutOrStdout(), v)
+			}
+			fmt.Fprintf(c.OutOrStdout(), "recipient %s: %s\n", printable(v.Name), printable(strings.Join(v.Emails, ", ")))
+			return nil
+		}),
+	}
+	set.Flags().StringArrayVar(&emails, "email", nil, "e-mail address (repeatable): the recipient's addresses from now on")
+	set.MarkFlagRequired("email")
+	addJSONFlag(set, &setJSON)
+	c.AddCommand(add, list, set)
 	return c
 }
 

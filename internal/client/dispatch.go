@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"net/url"
 
 	"github.com/chancery/chancery/internal/registry"
 )
@@ -26,6 +27,15 @@ func (c *Client) Recipients(ctx context.Context) ([]registry.RecipientView, erro
 	var out []registry.RecipientView
 	err := c.json(ctx, "GET", "/api/v1/recipients", nil, &out)
 	return out, err
+}
+
+// SetRecipientEmails replaces the addresses of a recipient of the directory.
+func (c *Client) SetRecipientEmails(ctx context.Context, name string, emails []string) (*registry.RecipientView, error) {
+	var out registry.RecipientView
+	if err := c.json(ctx, "PUT", "/api/v1/recipients/"+url.PathEscape(name), map[string]any{"emails": emails}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // Dispatch queues the released letter for the named recipients.

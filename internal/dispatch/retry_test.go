@@ -132,3 +132,50 @@ func TestDispatchNamesEachOnce(t *testing.T) {
 		t.Errorf("dispatch to %d names: %v, want ErrInvalid", len(distinct), err)
 	}
 }
+
+// TestRecipientAddressesCorrected: a mistyped address stayed in the directory for good, and
+// every letter dispatched to its name went to it (the name taken, its look-alikes refused)
+// (audit, forty-eighth session). An admin replaces the addresses; what was sent keeps its
+// address, and the notice of its retraction goes there too.
+func TestRecipientAddressesCorrected(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.r.SetDispatch(registry.DispatchSettings{Mail: true})
+	const typo, right = "registry@mod.freedonia.exmaple", "registry@mod.freedonia.example"
+	o.recipient(t, "ministry", typo)
+	first := o.release(t, "First letter.")
+	if _, err := o.r.Dispatch(ctx, o.officer, first, []string{"ministry"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.r.Delivered(ctx, registry.Delivery{Message: takeAgain(t, o), Reply: "250 ok"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.SetRecipientEmails(ctx, o.officer, "ministry", []string{right}); !errors.Is(err, registry.ErrForbidden) {
+		t.Errorf("a release officer sets the addresses: %v, want ErrForbidden", err)
+	}
+	v, err := o.r.SetRecipientEmails(ctx, o.admin, "ministry", []string{right, right})
+	if err != nil || len(v.Emails) != 1 || v.Emails[0] != right {
+		t.Fatalf("set the addresses: %+v, %v", v, err)
+	}
+	if _, err := o.r.SetRecipientEmails(ctx, o.admin, "ministry", []string{right}); !errors.Is(err, registry.ErrConflict) {
+		t.Errorf("the same addresses again: %v, want ErrConflict", err)
+	}
+	if _, err := o.r.SetRecipientEmails(ctx, o.admin, "ministry", []string{"not an address"}); !errors.Is(err, registry.ErrInvalid) {
+		t.Errorf("a malformed address: %v, want ErrInvalid", err)
+	}
+	second := o.release(t, "Second letter.")
+	out, err := o.r.Dispatch(ctx, o.officer, second, []string{"ministry"})
+	if err != nil || len(out) != 1 || out[0].Email != right {
+		t.Fatalf("dispatch after the correction: %+v, %v; want one message to %s", out, err, right)
+	}
+	o.withdraw(t, first, "", "Sent in error.")
+	var notice string
+	for _, m := range o.status(t, first) {
+		if m.Kind == store.KindNotice {
+			notice = m.Email
+		}
+	}
+	if notice != typo {
+		t.Errorf("the retraction notice goes to %q, want %q, where the letter went", notice, typo)
+	}
+}

@@ -264,6 +264,7 @@ var _ = table(func() Translations {
 			"يحتاج المستلِم إلى عنوان بريد إلكتروني واحد على الأقل (--email)"},
 		"name at least one recipient (--recipient)":             {"nommez au moins un destinataire (--recipient)", "سمِّ مستلِمًا واحدًا على الأقل (--recipient)"},
 		"name at most %d recipients at once":                    {"nommez au plus %d destinataires à la fois", "سمِّ %d مستلِمًا على الأكثر في المرة الواحدة"},
+		"recipient %s has these addresses already":              {"le destinataire %s a déjà ces adresses", "للمستلِم %s هذه العناوين من قبل"},
 		"no message about %s has failed that can be sent again": {"aucun message concernant %s n'a échoué qui puisse être renvoyé", "لم يفشل أيّ بريد بشأن %s يمكن إرساله من جديد"},
 		"%s was already dispatched to %s":                       {"%s a déjà été expédiée à %s", "أُرسلت %s بالفعل إلى %s"},
 		"%s is not released: only a released letter leaves by dispatch (a draft leaves as a coordination copy: 'chancery draft send')": {

@@ -11,6 +11,7 @@ import (
 //
 //	GET  /api/v1/recipients                   the directory, as registry.RecipientView
 //	POST /api/v1/recipients                   {"name", "organization", "contact", "emails", "webhook"}: admins
+//	PUT  /api/v1/recipients/{name}            {"emails": [...]}: the recipient's addresses replaced: admins
 //	POST /api/v1/letters/{ref}/dispatch       {"recipients": [...]}: the letter's messages to them
 //	POST /api/v1/letters/{ref}/dispatch/retry {}: the failed messages queued again (RetryDispatch)
 //	GET  /api/v1/letters/{ref}/dispatches     every message about the letter, as registry.DispatchView
@@ -22,6 +23,7 @@ func (s *Server) routesDispatch() {
 	m, admin := s.mux, registry.RoleAdmin
 	m.HandleFunc("GET /api/v1/recipients", s.needs(s.listRecipients))
 	m.HandleFunc("POST /api/v1/recipients", s.needs(s.addRecipient, admin))
+	m.HandleFunc("PUT /api/v1/recipients/{name}", s.needs(s.setRecipientEmails, admin))
 	m.HandleFunc("POST /api/v1/letters/{ref}/dispatch", s.needs(s.dispatchLetter, registry.RoleRelease))
 	m.HandleFunc("POST /api/v1/letters/{ref}/dispatch/retry", s.needs(s.retryDispatch, registry.RoleRelease))
 	m.HandleFunc("GET /api/v1/letters/{ref}/dispatches", s.needs(s.dispatches))
@@ -60,6 +62,23 @@ func (s *Server) addRecipient(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSONStatus(w, http.StatusCreated, map[string]any{"recipient": v, "webhook_secret": secret})
+}
+
+func (s *Server) setRecipientEmails(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Emails []string `json:"emails"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r = alsoRedact(r, req.Emails...)
+	v, err := s.cfg.Registry.SetRecipientEmails(r.Context(), actor(r), r.PathValue("name"), req.Emails)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, v)
 }
 
 func (s *Server) dispatchLetter(w http.ResponseWriter, r *http.Request) {

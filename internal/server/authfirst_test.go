@@ -38,6 +38,7 @@ var memberRoutes = []authRoute{
 	{"POST", "/api/v1/changes/x/refuse", "signer", "", ""},
 	{"GET", "/api/v1/recipients", "norole", "", ""},
 	{"POST", "/api/v1/recipients", "signer", "application/json", `{}`},
+	{"PUT", "/api/v1/recipients/x%20y", "signer", "application/json", `[`},
 	{"POST", "/api/v1/letters/{ref}/dispatch", "signer", "application/json", `{}`},
 	{"POST", "/api/v1/letters/{ref}/dispatch/retry", "signer", "application/json", `[`},
 	{"GET", "/api/v1/letters/{ref}/dispatches", "norole", "", ""},

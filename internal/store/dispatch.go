@@ -31,6 +31,16 @@ func (t *Tx) AddRecipient(ctx context.Context, r *Recipient) error {
 	return conflict(err, "add recipient "+r.Name)
 }
 
+// SetRecipientEmails replaces the addresses of recipient id. The outbox keeps each message's
+// own address: what was sent, and the notices about it, still go where the letter went.
+func (t *Tx) SetRecipientEmails(ctx context.Context, id int64, emails []string) error {
+	js, _ := json.Marshal(nonNil(emails))
+	if _, err := t.exec(ctx, `UPDATE recipients SET emails = $1 WHERE id = $2`, string(js), id); err != nil {
+		return fmt.Errorf("set the addresses of recipient %d: %w", id, err)
+	}
+	return nil
+}
+
 const recipientCols = `id, name, organization, contact, emails, created_at`
 
 func scanRecipient(row interface{ Scan(...any) error }) (*Recipient, error) {
