@@ -172,14 +172,21 @@ var _ = table(func() Translations {
 		"Mail a coordination copy (marked DRAFT for them, recorded) to": {
 			"Envoyer par courriel une copie de coordination (marquée PROJET à son nom, enregistrée) à",
 			"إرسال نسخة تنسيق بالبريد الإلكتروني (موسومة بعبارة «مسودة» باسمه، ومسجّلة) إلى"},
-		"Mail the draft copy": {"Envoyer la copie de projet", "إرسال نسخة المسودة"},
-		"letter":              {"lettre", "رسالة"},
-		"draft copy":          {"copie de projet", "نسخة مسودة"},
-		"notice":              {"avis", "إشعار"},
-		"queued":              {"en attente", "في قائمة الانتظار"},
-		"sent":                {"envoyé", "أُرسل"},
-		"deferred":            {"différé", "مؤجَّل"},
-		"failed":              {"échec", "فشل"},
+		"Mail the draft copy":    {"Envoyer la copie de projet", "إرسال نسخة المسودة"},
+		"Send again what failed": {"Renvoyer ce qui a échoué", "إعادة إرسال ما فشل"},
+		"Failed after the last attempt: send it again once the cause in the server's reply is mended, so that no one who holds the letter misses its withdrawal.": {
+			"Échec après la dernière tentative : renvoyez-le une fois réparée la cause que donne la réponse du serveur, pour que personne qui détient la lettre ne manque son retrait.",
+			"فشل بعد المحاولة الأخيرة: أعد إرساله بعد إصلاح السبب الوارد في ردّ الخادم، كي لا يفوت أحدًا ممّن يحوزون الرسالة خبرُ سحبها."},
+		"What failed is queued again: the status below follows its delivery.": {
+			"Ce qui avait échoué est de nouveau en file d'attente : l'état ci-dessous suit son acheminement.",
+			"أُعيد إدراج ما فشل في قائمة الإرسال: تتابع الحالة أدناه تسليمه."},
+		"letter":     {"lettre", "رسالة"},
+		"draft copy": {"copie de projet", "نسخة مسودة"},
+		"notice":     {"avis", "إشعار"},
+		"queued":     {"en attente", "في قائمة الانتظار"},
+		"sent":       {"envoyé", "أُرسل"},
+		"deferred":   {"différé", "مؤجَّل"},
+		"failed":     {"échec", "فشل"},
 
 		// The search of letters.
 		"Search": {"Rechercher", "بحث"},

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
 )
 
 // registerDispatch adds the pages of dispatch: the receipt links (public, no account), sending
@@ -16,6 +17,7 @@ func (h *Handler) registerDispatch(mux *http.ServeMux) {
 	mux.HandleFunc("GET /receipt/{token}", h.withSession(h.receipt))
 	mux.HandleFunc("POST /receipt/{token}", h.withSession(h.acknowledge))
 	mux.HandleFunc("POST /letters/{ref}/dispatch", h.withSession(h.member(h.needs(h.actionFailed, h.dispatchLetter, registry.RoleRelease))))
+	mux.HandleFunc("POST /letters/{ref}/dispatch/retry", h.withSession(h.member(h.needs(h.actionFailed, h.retryDispatch, registry.RoleRelease))))
 	mux.HandleFunc("POST /letters/{ref}/drafts/send", h.withSession(h.member(h.needs(h.actionFailed, h.sendDraft, copyRoles...))))
 	mux.HandleFunc("GET /admin/recipients", h.withSession(h.member(h.recipients)))
 	mux.HandleFunc("POST /admin/recipients", h.withSession(h.member(h.needs(h.fail, h.addRecipient, registry.RoleAdmin))))
@@ -29,6 +31,8 @@ type dispatchData struct {
 	// CanDispatch: a release officer, a released letter in force. CanSendDraft: a draft, and
 	// a member who may export it.
 	CanDispatch, CanSendDraft bool
+	// CanRetry: a release officer may queue again what failed (registry.RetryDispatch).
+	CanRetry bool
 }
 
 // letterDispatch gathers the dispatch section of the letter page.
@@ -43,6 +47,12 @@ func (h *Handler) letterDispatch(ctx context.Context, a registry.Actor, v *regis
 	d := &dispatchData{Messages: ms,
 		CanDispatch:  v.State == "released" && a.Member.HasRole(registry.RoleRelease),
 		CanSendDraft: canExport}
+	for _, m := range ms {
+		// What RetryDispatch queues again: the letter's copies while it is in force, notices.
+		if m.Status == store.StatusFailed && (m.Kind == store.KindNotice || m.Kind == store.KindLetter && v.State == "released") {
+			d.CanRetry = a.Member.HasRole(registry.RoleRelease)
+		}
+	}
 	if d.CanDispatch || d.CanSendDraft {
 		if d.Recipients, err = h.cfg.Registry.Recipients(ctx, a); err != nil {
 			return nil, err
@@ -63,6 +73,20 @@ func (h *Handler) dispatchLetter(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/letters/"+url.PathEscape(ref)+"?done=dispatched#dispatch", http.StatusSeeOther)
+}
+
+// retryDispatch queues again the letter's messages that failed.
+func (h *Handler) retryDispatch(w http.ResponseWriter, r *http.Request) {
+	if err := h.form(w, r, nil); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ref := r.PathValue("ref")
+	if _, err := h.cfg.Registry.RetryDispatch(r.Context(), session(r).actor(), ref); err != nil {
+		h.actionFailed(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/letters/"+url.PathEscape(ref)+"?done=retried#dispatch", http.StatusSeeOther)
 }
 
 // sendDraft mails a coordination copy of the version the letter page showed (the form
@@ -208,5 +232,6 @@ func (h *Handler) addWebhook(w http.ResponseWriter, r *http.Request) {
 func init() {
 	notices["dispatched"] = "The letter is queued for the recipients: the status below follows its delivery."
 	notices["draft-sent"] = "The coordination copy is recorded and queued for the recipient."
+	notices["retried"] = "What failed is queued again: the status below follows its delivery."
 	notices["recipient-added"] = "The recipient is added to the directory."
 }
