@@ -179,3 +179,36 @@ func TestRecipientAddressesCorrected(t *testing.T) {
 		t.Errorf("the retraction notice goes to %q, want %q, where the letter went", notice, typo)
 	}
 }
+
+// TestFailureOfASentMessageIsNotAudited: a worker whose claim on a message lapsed records its
+// failure after another server's worker recorded the message sent; nothing changes, and the
+// audit trail said "could not deliver" of a delivered letter (audit, forty-eighth session).
+func TestFailureOfASentMessageIsNotAudited(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.r.SetDispatch(registry.DispatchSettings{Mail: true})
+	o.recipient(t, "ministry", "registry@mod.freedonia.example")
+	ref := o.release(t, "First letter.")
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); err != nil {
+		t.Fatal(err)
+	}
+	m := takeAgain(t, o)
+	if err := o.r.Delivered(ctx, registry.Delivery{Message: m, Reply: "250 ok"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.r.Failed(ctx, m, "421 try again later"); err != nil {
+		t.Fatal(err)
+	}
+	events, err := o.r.Audit(ctx, o.officer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		if e.Action == "dispatch.failed" {
+			t.Errorf("the trail says the delivered letter failed: %+v", e)
+		}
+	}
+	if st := o.status(t, ref); len(st) != 1 || st[0].Status != store.StatusSent {
+		t.Errorf("status: %+v, want sent", st)
+	}
+}

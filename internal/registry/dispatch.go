@@ -989,7 +989,13 @@ func (r *Registry) Failed(ctx context.Context, m store.OutboxMessage, reply stri
 			return err
 		}
 		waiting := cur.Status == store.StatusQueued || cur.Status == store.StatusDeferred
-		if waiting && cur.Kind != store.KindNotice && after.Uncertain() {
+		if !waiting {
+			// Recorded sent, or failed, meanwhile (another server's worker, its claim on the
+			// message having lapsed here): nothing changed, and the trail must not say it
+			// failed.
+			return nil
+		}
+		if cur.Kind != store.KindNotice && after.Uncertain() {
 			if err := r.noticeIfWithdrawn(ctx, tx, *cur); err != nil {
 				return err
 			}
