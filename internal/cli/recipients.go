@@ -198,7 +198,45 @@ runs with --webhook-allow-private.
 		}),
 	}
 	addJSONFlag(log, &logJSON)
-	c.AddCommand(add, list, log)
+	remove := &cobra.Command{
+		Use:   "remove NAME",
+		Short: "Remove an endpoint and its deliveries: nothing is posted to it any more",
+		Long: `Remove deletes the endpoint NAME, the office's or a recipient's ("recipient:NAME", as
+'chancery webhook list' shows it), with its deliveries, sent or waiting. Remove an endpoint
+whose domain lapsed or whose address leaked: it would otherwise hear every event, the names
+of recipients included. The removal is in the audit trail.`,
+		Example: `  chancery webhook remove records
+  chancery webhook remove recipient:ministry`,
+		Args: cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			if err := cl.RemoveWebhook(ctx(c), args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.OutOrStdout(), "removed webhook %s\n", printable(args[0]))
+			return nil
+		}),
+	}
+	rekey := &cobra.Command{
+		Use:   "rekey NAME",
+		Short: "Give an endpoint a new signing secret, shown once",
+		Long: `Rekey replaces the signing secret of the endpoint NAME and prints the new one, once: the
+old one, leaked, signs nothing any more. Deliveries still waiting are signed with the new
+secret: give it to the endpoint's owner before they are retried. The change is in the audit
+trail.`,
+		Example: `  chancery webhook rekey records`,
+		Args:    cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			secret, err := cl.RekeyWebhook(ctx(c), args[0])
+			if err != nil {
+				return err
+			}
+			if _, err := fmt.Fprintf(c.OutOrStdout(), "webhook %s; new signing secret, shown once: %s\n", printable(args[0]), secret); err != nil {
+				return unprintedSecret("webhook "+printable(args[0]), err)
+			}
+			return nil
+		}),
+	}
+	c.AddCommand(add, list, log, remove, rekey)
 	return c
 }
 

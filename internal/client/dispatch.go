@@ -77,6 +77,20 @@ func (c *Client) AddWebhook(ctx context.Context, name, url string) (string, erro
 	return out.Secret, err
 }
 
+// RemoveWebhook removes a webhook endpoint and its deliveries (admins).
+func (c *Client) RemoveWebhook(ctx context.Context, name string) error {
+	return c.json(ctx, "DELETE", "/api/v1/webhooks/"+url.PathEscape(name), nil, nil)
+}
+
+// RekeyWebhook gives a webhook endpoint a new signing secret and returns it (admins).
+func (c *Client) RekeyWebhook(ctx context.Context, name string) (string, error) {
+	var out struct {
+		Secret string `json:"secret"`
+	}
+	err := c.json(ctx, "POST", "/api/v1/webhooks/"+url.PathEscape(name)+"/secret", map[string]any{}, &out)
+	return out.Secret, err
+}
+
 // Webhooks lists the webhook endpoints (admins).
 func (c *Client) Webhooks(ctx context.Context) ([]registry.WebhookView, error) {
 	var out []registry.WebhookView

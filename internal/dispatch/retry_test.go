@@ -18,7 +18,10 @@ import (
 // withdrawn", and the recipient holding a retracted letter never heard (audit, forty-eighth
 // session). RetryDispatch queues the failed messages again, the letter's copies only while it
 // is in force, notices whatever the state.
-func TestRetryAfterTheLastAttempt(t *testing.T) {
+func TestRetryAfterTheLastAttempt(t *testing.T) { onBothStores(t, retryAfterTheLastAttempt) }
+
+// onBothStores runs test with an office on SQLite, then on PostgreSQL.
+func onBothStores(t *testing.T, test func(*testing.T, *office)) {
 	for _, backend := range []string{"sqlite", "postgres"} {
 		t.Run(backend, func(t *testing.T) {
 			var o *office
@@ -31,7 +34,7 @@ func TestRetryAfterTheLastAttempt(t *testing.T) {
 				}
 				o = newOfficeIn(t, db)
 			}
-			retryAfterTheLastAttempt(t, o)
+			test(t, o)
 		})
 	}
 }
@@ -210,5 +213,51 @@ func TestFailureOfASentMessageIsNotAudited(t *testing.T) {
 	}
 	if st := o.status(t, ref); len(st) != 1 || st[0].Status != store.StatusSent {
 		t.Errorf("status: %+v, want sent", st)
+	}
+}
+
+// TestWebhookRemovedAndRekeyed: an endpoint could not be removed nor given a new secret, and
+// one whose domain lapsed, or whose secret leaked, kept hearing every event, recipient names
+// included (audit, forty-eighth session). An admin removes it, its deliveries with it, or
+// gives it a new secret.
+func TestWebhookRemovedAndRekeyed(t *testing.T) { onBothStores(t, webhookRemovedAndRekeyed) }
+
+func webhookRemovedAndRekeyed(t *testing.T, o *office) {
+	ctx := context.Background()
+	o.r.SetDispatch(registry.DispatchSettings{Mail: true, AllowPrivateWebhooks: true})
+	first, err := o.r.AddWebhook(ctx, o.admin, "records", "http://127.0.0.1:9/records")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.release(t, "First letter.")
+	log, err := o.r.WebhookLog(ctx, o.admin, 100)
+	if err != nil || len(log) == 0 {
+		t.Fatalf("deliveries to the endpoint: %+v, %v", log, err)
+	}
+	if _, err := o.r.RekeyWebhook(ctx, o.officer, "records"); !errors.Is(err, registry.ErrForbidden) {
+		t.Errorf("a release officer rekeys: %v, want ErrForbidden", err)
+	}
+	second, err := o.r.RekeyWebhook(ctx, o.admin, "records")
+	if err != nil || second == "" || second == first {
+		t.Fatalf("rekey: %q, %v (the first secret %q)", second, err, first)
+	}
+	if err := o.r.RemoveWebhook(ctx, o.officer, "records"); !errors.Is(err, registry.ErrForbidden) {
+		t.Errorf("a release officer removes: %v, want ErrForbidden", err)
+	}
+	if err := o.r.RemoveWebhook(ctx, o.admin, "records"); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.r.RemoveWebhook(ctx, o.admin, "records"); !errors.Is(err, registry.ErrNotFound) {
+		t.Errorf("removed twice: %v, want ErrNotFound", err)
+	}
+	o.release(t, "Second letter.")
+	if log, err := o.r.WebhookLog(ctx, o.admin, 100); err != nil || len(log) != 0 {
+		t.Errorf("deliveries after the removal: %+v, %v", log, err)
+	}
+	if ws, err := o.r.Webhooks(ctx, o.admin); err != nil || len(ws) != 0 {
+		t.Errorf("endpoints after the removal: %+v, %v", ws, err)
+	}
+	if due, err := o.r.DueWebhooks(ctx, 10, time.Minute); err != nil || len(due) != 0 {
+		t.Errorf("due deliveries after the removal: %+v, %v", due, err)
 	}
 }

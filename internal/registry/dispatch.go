@@ -1364,6 +1364,61 @@ func (r *Registry) AddWebhook(ctx context.Context, a Actor, name, endpoint strin
 	return secret, nil
 }
 
+// RemoveWebhook removes the endpoint name (admins), a recipient's ("recipient:NAME") or the
+// office's, with its deliveries, sent or waiting: an endpoint whose domain lapsed, or whose
+// address leaked, would otherwise hear every event, recipient names included.
+func (r *Registry) RemoveWebhook(ctx context.Context, a Actor, name string) error {
+	if err := a.require(RoleAdmin); err != nil {
+		return err
+	}
+	name = nfc(name)
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
+		ok, err := tx.RemoveWebhookEndpoint(ctx, name)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrNotFound
+		}
+		return r.audit(ctx, tx, a, "webhook.remove", "", name)
+	})
+	if err != nil {
+		return wrapOnce("remove webhook endpoint "+name, err)
+	}
+	return nil
+}
+
+// RekeyWebhook gives the endpoint name a new signing secret (admins), returned once: the
+// old one, leaked, signs nothing any more. Deliveries still waiting are signed with the new
+// one.
+func (r *Registry) RekeyWebhook(ctx context.Context, a Actor, name string) (string, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return "", err
+	}
+	name = nfc(name)
+	secret := NewWebhookSecret()
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
+		ok, err := tx.SetWebhookSecret(ctx, name, secret)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrNotFound
+		}
+		return r.audit(ctx, tx, a, "webhook.rekey", "", name)
+	})
+	if err != nil {
+		return "", wrapOnce("new secret of webhook endpoint "+name, err)
+	}
+	return secret, nil
+}
+
 // Webhooks lists the endpoints (admins).
 func (r *Registry) Webhooks(ctx context.Context, a Actor) ([]WebhookView, error) {
 	if err := a.require(RoleAdmin); err != nil {

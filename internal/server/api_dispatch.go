@@ -19,6 +19,8 @@ import (
 //	GET  /api/v1/webhooks                     the endpoints: admins
 //	POST /api/v1/webhooks                     {"name", "url"}: {"name", "secret"}, the secret shown once
 //	GET  /api/v1/webhooks/deliveries?limit=N  the delivery log, newest first: admins
+//	DELETE /api/v1/webhooks/{name}            the endpoint and its deliveries removed: admins
+//	POST /api/v1/webhooks/{name}/secret       {}: {"name", "secret"}, a new secret shown once: admins
 func (s *Server) routesDispatch() {
 	m, admin := s.mux, registry.RoleAdmin
 	m.HandleFunc("GET /api/v1/recipients", s.needs(s.listRecipients))
@@ -31,6 +33,8 @@ func (s *Server) routesDispatch() {
 	m.HandleFunc("GET /api/v1/webhooks", s.needs(s.listWebhooks, admin))
 	m.HandleFunc("POST /api/v1/webhooks", s.needs(s.addWebhook, admin))
 	m.HandleFunc("GET /api/v1/webhooks/deliveries", s.needs(s.webhookLog, admin))
+	m.HandleFunc("DELETE /api/v1/webhooks/{name}", s.needs(s.removeWebhook, admin))
+	m.HandleFunc("POST /api/v1/webhooks/{name}/secret", s.needs(s.rekeyWebhook, admin))
 }
 
 func (s *Server) listRecipients(w http.ResponseWriter, r *http.Request) {
@@ -146,6 +150,28 @@ func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, out)
+}
+
+func (s *Server) removeWebhook(w http.ResponseWriter, r *http.Request) {
+	if err := s.cfg.Registry.RemoveWebhook(r.Context(), actor(r), r.PathValue("name")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, map[string]string{"removed": r.PathValue("name")})
+}
+
+func (s *Server) rekeyWebhook(w http.ResponseWriter, r *http.Request) {
+	var req struct{}
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	secret, err := s.cfg.Registry.RekeyWebhook(r.Context(), actor(r), r.PathValue("name"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, map[string]string{"name": r.PathValue("name"), "secret": secret})
 }
 
 func (s *Server) addWebhook(w http.ResponseWriter, r *http.Request) {

@@ -46,6 +46,8 @@ var memberRoutes = []authRoute{
 	{"GET", "/api/v1/webhooks", "signer", "", ""},
 	{"POST", "/api/v1/webhooks", "signer", "application/json", `{}`},
 	{"GET", "/api/v1/webhooks/deliveries", "signer", "", ""},
+	{"DELETE", "/api/v1/webhooks/x%20y", "signer", "", ""},
+	{"POST", "/api/v1/webhooks/x%20y/secret", "signer", "application/json", `[`},
 	{"GET", "/api/v1/witnesses", "signer", "", ""},
 	{"POST", "/api/v1/witnesses", "signer", "application/json", `{}`},
 	{"DELETE", "/api/v1/witnesses/x%20y", "signer", "", ""},

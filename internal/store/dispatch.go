@@ -481,6 +481,31 @@ func (t *Tx) WebhookEndpoints(ctx context.Context) ([]WebhookEndpoint, error) {
 	return out, rows.Err()
 }
 
+// RemoveWebhookEndpoint deletes the endpoint name and its deliveries, sent or waiting: none
+// is posted to it any more. It reports false if there is no such endpoint.
+func (t *Tx) RemoveWebhookEndpoint(ctx context.Context, name string) (bool, error) {
+	if _, err := t.exec(ctx, `DELETE FROM webhook_deliveries WHERE endpoint_id IN (SELECT id FROM webhook_endpoints WHERE name = $1)`, name); err != nil {
+		return false, fmt.Errorf("remove webhook endpoint %s: %w", name, err)
+	}
+	res, err := t.exec(ctx, `DELETE FROM webhook_endpoints WHERE name = $1`, name)
+	if err != nil {
+		return false, fmt.Errorf("remove webhook endpoint %s: %w", name, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// SetWebhookSecret replaces the signing secret of the endpoint name: deliveries still waiting
+// are signed with it when they are posted. It reports false if there is no such endpoint.
+func (t *Tx) SetWebhookSecret(ctx context.Context, name, secret string) (bool, error) {
+	res, err := t.exec(ctx, `UPDATE webhook_endpoints SET secret = $1 WHERE name = $2`, secret, name)
+	if err != nil {
+		return false, fmt.Errorf("set the secret of webhook endpoint %s: %w", name, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
 // WebhookDelivery is one event posted to one endpoint.
 type WebhookDelivery struct {
 	ID         int64
