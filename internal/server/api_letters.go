@@ -175,7 +175,7 @@ func (s *Server) createLetter(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	r = alsoRedact(r, append(append([]string{u.one("subject")}, u.fields["to"]...), u.fields["tag"]...)...)
+	r = alsoRedact(r, append(append([]string{u.one("subject"), u.file.Name}, u.fields["to"]...), u.fields["tag"]...)...)
 	ref, err := s.cfg.Registry.CreateLetter(r.Context(), actor(r), registry.NewLetter{
 		Subject: u.one("subject"), Class: u.one("class"), Tags: u.fields["tag"], Addressees: u.fields["to"], File: u.file})
 	if err != nil {
@@ -209,6 +209,7 @@ func (s *Server) reviseLetter(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	r = alsoRedact(r, u.file.Name)
 	n, err := s.cfg.Registry.Revise(r.Context(), actor(r), r.PathValue("ref"), u.file)
 	if err != nil {
 		s.fail(w, r, err)

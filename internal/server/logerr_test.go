@@ -102,20 +102,29 @@ func TestErrorLogKeepsBodyNamesOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	am, err := cfg.Registry.Authenticate(context.Background(), admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cfg.Registry.AddMember(context.Background(), registry.Actor{Member: am}, "yves.other-agent", []string{"drafter"}); err != nil {
+		t.Fatal(err)
+	}
 	raw, err := sql.Open("sqlite", "file:"+filepath.Join(dir, store.SQLiteFile)+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	for _, table := range []string{"recipients", "members"} {
+	for _, table := range []string{"recipients", "members", "member_passwords"} {
 		if _, err := raw.Exec(`CREATE TRIGGER full_` + table + ` BEFORE INSERT ON ` + table + ` BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`); err != nil {
 			t.Fatal(err)
 		}
 	}
-	secrets := []string{"mod-freedonia", "Ministry of Defence of Freedonia", "registry@mod.freedonia.example", "zoe.secret-agent"}
+	secrets := []string{"mod-freedonia", "Ministry of Defence of Freedonia", "registry@mod.freedonia.example", "zoe.secret-agent", "yves.other-agent"}
 	for _, req := range []struct{ path, body string }{
 		{"/api/v1/recipients", `{"name":"mod-freedonia","organization":"Ministry of Defence of Freedonia","emails":["registry@mod.freedonia.example"]}`},
 		{"/api/v1/members", `{"name":"zoe.secret-agent","roles":["drafter"]}`},
+		// Served by package web, from the caller's bearer token.
+		{"/api/v1/password", `{"member":"yves.other-agent","password":"a long enough password"}`},
 	} {
 		r, _ := http.NewRequest("POST", srv.URL+req.path, strings.NewReader(req.body))
 		r.Header.Set("Content-Type", "application/json")
@@ -130,8 +139,8 @@ func TestErrorLogKeepsBodyNamesOut(t *testing.T) {
 		}
 	}
 	out := logs.String()
-	if n := strings.Count(out, "request failed"); n != 2 {
-		t.Errorf("%d errors logged for 2 failed requests:\n%s", n, out)
+	if n := strings.Count(out, "request failed"); n != 3 {
+		t.Errorf("%d errors logged for 3 failed requests:\n%s", n, out)
 	}
 	for _, secret := range secrets {
 		if strings.Contains(out, secret) {

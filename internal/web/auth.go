@@ -44,6 +44,9 @@ type sess struct {
 	id     string
 	member *store.Member
 	remote string
+	// logWords are what the request's multipart form gave (readUpload), kept out of the
+	// lines its failure logs (loggedErr).
+	logWords []string
 }
 
 type sessionKey struct{}

@@ -165,6 +165,13 @@ func (h *Handler) readUpload(w http.ResponseWriter, r *http.Request, names ...st
 			return nil, fmt.Errorf("%w: too many fields", errBadRequest)
 		}
 	}
+	// What the form named stays out of the lines its failure logs (loggedErr).
+	if s, ok := r.Context().Value(sessionKey{}).(*sess); ok {
+		for _, vs := range u.fields {
+			s.logWords = append(s.logWords, vs...)
+		}
+		s.logWords = append(s.logWords, u.file.Name)
+	}
 	if err := singleValued(u.fields); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"mime/multipart"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -63,6 +64,43 @@ func TestFailedFormLogKeepsItsValuesOut(t *testing.T) {
 		t.Fatalf("the failure was not logged with its cause:\n%s", out)
 	}
 	for _, secret := range []string{"mod-freedonia", "registry@mod.freedonia.example"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the server's log holds %q:\n%s", secret, out)
+		}
+	}
+}
+
+// TestFailedUploadLogKeepsItsValuesOut: a multipart form (a new letter: subject, addressees,
+// tags, the file) is read by readUpload, not into the request's form, and its values escaped
+// the redaction of TestFailedFormLogKeepsItsValuesOut (audit, forty-eighth session).
+func TestFailedUploadLogKeepsItsValuesOut(t *testing.T) {
+	var logs bytes.Buffer
+	h := New(Config{Logger: slog.New(slog.NewJSONHandler(&logs, nil)), MaxUpload: 1 << 20})
+	h.redact = accesslog.NewTextRedactor("TFN")
+	s := &sess{id: "chs_test", member: &store.Member{Name: "dana", Roles: []string{"drafter"}}}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("csrf", s.csrf())
+	mw.WriteField("subject", "Resignation of Ambassador Zed")
+	mw.WriteField("class", "internal")
+	mw.WriteField("to", "Ministry of Freedonia")
+	mw.WriteField("tags", "")
+	fw, _ := mw.CreateFormFile("file", "zed-resignation.md")
+	fw.Write([]byte("# hello\n"))
+	mw.Close()
+	r := httptest.NewRequest("POST", "/letters", &body)
+	r.Header.Set("Content-Type", mw.FormDataContentType())
+	r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, s))
+	w := httptest.NewRecorder()
+	if _, err := h.readUpload(w, r, "subject", "class", "to", "tags"); err != nil {
+		t.Fatal(err)
+	}
+	h.fail(w, r, errors.New(`create letter "Resignation of Ambassador Zed" to Ministry of Freedonia (zed-resignation.md): database or disk is full`))
+	out := logs.String()
+	if !strings.Contains(out, "database or disk is full") {
+		t.Fatalf("the failure was not logged with its cause:\n%s", out)
+	}
+	for _, secret := range []string{"Resignation of Ambassador Zed", "Ministry of Freedonia", "zed-resignation.md"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("the server's log holds %q:\n%s", secret, out)
 		}

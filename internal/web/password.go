@@ -46,16 +46,17 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	defer func() { <-h.signins.checks }()
 	if err := h.cfg.Registry.SetPassword(r.Context(), registry.Actor{Member: m, Remote: r.RemoteAddr}, req.Member, req.Password); err != nil {
-		h.jsonFail(w, r, err)
+		h.jsonFail(w, r, err, req.Member, m.Name)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (h *Handler) jsonFail(w http.ResponseWriter, r *http.Request, err error) {
+// jsonFail answers err as JSON; a 500 is logged with words, what the request named, redacted.
+func (h *Handler) jsonFail(w http.ResponseWriter, r *http.Request, err error, words ...string) {
 	status, msg := statusOf(err)
 	if status == http.StatusInternalServerError {
-		h.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", accesslog.Method(r.Method), "path", accesslog.RedactPath(r.URL.Path), "err", h.loggedErr(r, err))
+		h.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", accesslog.Method(r.Method), "path", accesslog.RedactPath(r.URL.Path), "err", h.loggedErr(r, err, words...))
 	}
 	if status == http.StatusUnauthorized {
 		msg = "not signed in: the token is not valid"

@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -320,18 +321,16 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 // its form posted, REDACTED. The registry's errors name what a form named ("add recipient
 // NAME: …", a new member's name, a letter's subject), and the server's log, kept apart from
 // the registry, outlives erasure.
-func (h *Handler) loggedErr(r *http.Request, err error) string {
-	var words []string
-	if m := session(r).member; m != nil {
-		words = append(words, m.Name)
+// A multipart form is read by readUpload, which keeps its values and its file's name in the
+// request's session for this; extra are what else the request named (a JSON body's).
+func (h *Handler) loggedErr(r *http.Request, err error, extra ...string) string {
+	s := session(r)
+	words := append(slices.Clip(extra), s.logWords...)
+	if s.member != nil {
+		words = append(words, s.member.Name)
 	}
 	for _, vs := range r.PostForm {
 		words = append(words, vs...)
-	}
-	if r.MultipartForm != nil {
-		for _, vs := range r.MultipartForm.Value {
-			words = append(words, vs...)
-		}
 	}
 	return h.redact.Redact(r, err.Error(), words...)
 }
