@@ -159,11 +159,7 @@ func TestVerifyRefusesLatestCheckpointWithoutWitnesses(t *testing.T) {
 	o := newOffice(t)
 	dir, _, _, bare, _ := o.releasedForReplay(t)
 	// Another release: the kept seal's checkpoint is now older than the latest.
-	ref2 := o.letter("Second letter", "foreign-government", "# Second\n\nSir, ...\n")
-	o.ready(ref2)
-	if code, _, errs := o.run("otto", "release", ref2, "--out", dir); code != cli.ExitOK {
-		t.Fatalf("release: %s", errs)
-	}
+	o.releaseSecond(dir)
 	w := newTestCosigner(t, "witness.cli.example")
 	root, trust := witnessedTrust(t, o, dir, w)
 
@@ -318,11 +314,7 @@ func TestSealRefreshRefusesAWithdrawnLetter(t *testing.T) {
 		t.Errorf("the seal of a retracted letter was replaced")
 	}
 	// A letter that stands is refreshed.
-	ref2 := o.letter("Second letter", "foreign-government", "# Second\n\nSir, ...\n")
-	o.ready(ref2)
-	if code, _, errs := o.run("otto", "release", ref2, "--out", dir); code != cli.ExitOK {
-		t.Fatalf("release: %s", errs)
-	}
+	ref2 := o.releaseSecond(dir)
 	file2 := filepath.Join(dir, ref2+".pdf")
 	if code, out, errs := o.run("otto", "seal", "refresh", file2+".seal", "--trust", trust); code != cli.ExitOK || !strings.Contains(out, "proved against checkpoint") {
 		t.Errorf("refresh of a standing letter's seal: %d %q %q", code, out, errs)

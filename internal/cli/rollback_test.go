@@ -111,6 +111,18 @@ func (o *office) releasedForReplay(t *testing.T) (dir, ref, file, bare, trust st
 	return dir, ref, file, bare, trust
 }
 
+// releaseSecond releases a second letter into dir and returns its reference: the log grows,
+// and the next answer about the first needs a consistency proof.
+func (o *office) releaseSecond(dir string) string {
+	o.t.Helper()
+	ref := o.letter("Second letter", "foreign-government", "# Second\n\nSir, ...\n")
+	o.ready(ref)
+	if code, _, errs := o.run("otto", "release", ref, "--out", dir); code != cli.ExitOK {
+		o.t.Fatalf("release: %s", errs)
+	}
+	return ref
+}
+
 // replayServer answers POST /api/v1/verify with answer, as a registry replaying it would,
 // and passes every other request (the log's public endpoints) on to the registry at base.
 func replayServer(t *testing.T, base string, answer []byte) *httptest.Server {
@@ -162,11 +174,7 @@ func TestVerifyRefusesRolledBackAnswer(t *testing.T) {
 	}
 	o.retract(ref, "sent in error")
 	// Another letter released since: the next answer needs a consistency proof.
-	ref2 := o.letter("Second letter", "foreign-government", "# Second\n\nSir, ...\n")
-	o.ready(ref2)
-	if code, _, errs := o.run("otto", "release", ref2, "--out", dir); code != cli.ExitOK {
-		t.Fatalf("release: %s", errs)
-	}
+	o.releaseSecond(dir)
 	code, out, errs := verifyAt(t, o.url, "--trust", trust, bare)
 	if code != cli.ExitFailed || !strings.HasPrefix(out, "retracted: ") {
 		t.Fatalf("after the retraction: %d %q %q", code, out, errs)
@@ -215,11 +223,7 @@ func TestVerifyRefusesReplayWithFreshLatest(t *testing.T) {
 
 	old := o.verifyAnswer(file) // valid, before the retraction
 	o.retract(ref, "sent in error")
-	ref2 := o.letter("Second letter", "foreign-government", "# Second\n\nSir, ...\n")
-	o.ready(ref2)
-	if code, _, errs := o.run("otto", "release", ref2, "--out", dir); code != cli.ExitOK {
-		t.Fatalf("release: %s", errs)
-	}
+	ref2 := o.releaseSecond(dir)
 	// The client learns of the retraction: it now holds a checkpoint that includes it.
 	if code, out, errs := verifyAt(t, o.url, "--trust", trust, bare); code != cli.ExitFailed || !strings.HasPrefix(out, "retracted: ") {
 		t.Fatalf("after the retraction: %d %q %q", code, out, errs)
@@ -330,11 +334,7 @@ func TestVerifyRefusesForkedLog(t *testing.T) {
 	if code, out, errs := verifyAt(t, o.url, "--trust", trust, bare); code != cli.ExitOK {
 		t.Fatalf("first verify: %d %q %q", code, out, errs)
 	}
-	ref2 := o.letter("Second letter", "foreign-government", "# Second\n\nSir, ...\n")
-	o.ready(ref2)
-	if code, _, errs := o.run("otto", "release", ref2, "--out", dir); code != cli.ExitOK {
-		t.Fatalf("release: %s", errs)
-	}
+	o.releaseSecond(dir)
 	// A registry that answers with the newer tree but a wrong consistency proof.
 	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/log/proof/consistency" {
@@ -418,11 +418,7 @@ func TestVerifyAsksAgainAServerBehind(t *testing.T) {
 	o := newOffice(t)
 	dir, _, file, bare, trust := o.releasedForReplay(t)
 	behind := o.latestAnswer(file) // the answer on the tree of the release
-	ref2 := o.letter("Second letter", "foreign-government", "# Second\n\nSir, ...\n")
-	o.ready(ref2)
-	if code, _, errs := o.run("otto", "release", ref2, "--out", dir); code != cli.ExitOK {
-		t.Fatalf("release: %s", errs)
-	}
+	o.releaseSecond(dir)
 	// This client has seen the newer tree.
 	if code, out, errs := verifyAt(t, o.url, "--trust", trust, bare); code != cli.ExitOK || !strings.HasPrefix(out, "valid: ") {
 		t.Fatalf("on the newer tree: %d %q %q", code, out, errs)

@@ -13,6 +13,7 @@ import (
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/store/storetest"
 	"github.com/chancery/chancery/internal/syncbuf"
 	"github.com/chancery/chancery/internal/translog"
 	"golang.org/x/mod/sumdb/note"
@@ -252,4 +253,23 @@ func (o *office) settled(t testing.TB, ref string, n int) bool {
 		}
 	}
 	return true
+}
+
+// onBothStores runs test with an office on SQLite, then on PostgreSQL.
+func onBothStores(t *testing.T, test func(*testing.T, *office)) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			var o *office
+			if backend == "sqlite" {
+				o = newOffice(t)
+			} else {
+				db, err := store.OpenPostgres(context.Background(), storetest.PostgresURL(t))
+				if err != nil {
+					t.Fatal(err)
+				}
+				o = newOfficeIn(t, db)
+			}
+			test(t, o)
+		})
+	}
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
-	"github.com/chancery/chancery/internal/store/storetest"
 )
 
 // TestRetryAfterTheLastAttempt: a mail outage longer than the attempts last (about eight hours
@@ -19,25 +18,6 @@ import (
 // session). RetryDispatch queues the failed messages again, the letter's copies only while it
 // is in force, notices whatever the state.
 func TestRetryAfterTheLastAttempt(t *testing.T) { onBothStores(t, retryAfterTheLastAttempt) }
-
-// onBothStores runs test with an office on SQLite, then on PostgreSQL.
-func onBothStores(t *testing.T, test func(*testing.T, *office)) {
-	for _, backend := range []string{"sqlite", "postgres"} {
-		t.Run(backend, func(t *testing.T) {
-			var o *office
-			if backend == "sqlite" {
-				o = newOffice(t)
-			} else {
-				db, err := store.OpenPostgres(context.Background(), storetest.PostgresURL(t))
-				if err != nil {
-					t.Fatal(err)
-				}
-				o = newOfficeIn(t, db)
-			}
-			test(t, o)
-		})
-	}
-}
 
 func retryAfterTheLastAttempt(t *testing.T, o *office) {
 	ctx := context.Background()

@@ -11,7 +11,6 @@ import (
 
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
-	"github.com/chancery/chancery/internal/store/storetest"
 )
 
 // TestHangingEndpointHoldsNoOther: the office's webhook endpoint takes requests and never
@@ -22,23 +21,7 @@ import (
 // Before the fix one worker posted every delivery in turn, and it waited for the hanging
 // endpoint's answer (up to the post's timeout, for each attempt at each event) before posting
 // to anyone else.
-func TestHangingEndpointHoldsNoOther(t *testing.T) {
-	for _, backend := range []string{"sqlite", "postgres"} {
-		t.Run(backend, func(t *testing.T) {
-			var o *office
-			if backend == "sqlite" {
-				o = newOffice(t)
-			} else {
-				db, err := store.OpenPostgres(context.Background(), storetest.PostgresURL(t))
-				if err != nil {
-					t.Fatal(err)
-				}
-				o = newOfficeIn(t, db)
-			}
-			testHangingEndpointHoldsNoOther(t, o)
-		})
-	}
-}
+func TestHangingEndpointHoldsNoOther(t *testing.T) { onBothStores(t, testHangingEndpointHoldsNoOther) }
 
 func testHangingEndpointHoldsNoOther(t *testing.T, o *office) {
 	ctx := context.Background()

@@ -42,25 +42,27 @@ func directIn(ctx *model.Context, o types.Object, depth int) {
 	switch o := o.(type) {
 	case types.Dict:
 		for k, v := range o {
-			if r, ok := v.(types.IndirectRef); ok {
-				if s, ok := scalar(ctx, r); ok {
-					o[k] = s
-				}
-				continue
+			if s, ok := directValue(ctx, v, depth); ok {
+				o[k] = s
 			}
-			directIn(ctx, v, depth+1)
 		}
 	case types.Array:
 		for i, v := range o {
-			if r, ok := v.(types.IndirectRef); ok {
-				if s, ok := scalar(ctx, r); ok {
-					o[i] = s
-				}
-				continue
+			if s, ok := directValue(ctx, v, depth); ok {
+				o[i] = s
 			}
-			directIn(ctx, v, depth+1)
 		}
 	}
+}
+
+// directValue returns the name, number or boolean v refers to when it is such a reference;
+// any other value it goes down into (directIn).
+func directValue(ctx *model.Context, v types.Object, depth int) (types.Object, bool) {
+	if r, ok := v.(types.IndirectRef); ok {
+		return scalar(ctx, r)
+	}
+	directIn(ctx, v, depth+1)
+	return nil, false
 }
 
 // scalar returns the name, number or boolean r refers to.
