@@ -253,10 +253,16 @@ func (o dispatchOpts) smtpServer() (*dispatch.SMTP, error) {
 }
 
 // start runs the outbox's delivery worker (mail and webhooks); the returned function stops it
-// and waits for it. Without --smtp nothing runs, and the registry refuses dispatch.
+// and waits for it. Without --smtp nothing runs, the registry refuses dispatch, and a warning
+// says so if messages wait in the outbox.
 func (o dispatchOpts) start(ctx context.Context, reg *registry.Registry, logger *slog.Logger) (func(), error) {
 	if o.smtp == "" {
 		reg.SetDispatch(registry.DispatchSettings{AllowPrivateWebhooks: o.allowPrivate})
+		// Withdrawal notices are queued whatever the server runs with: said at the start, so
+		// that an office which sent letters once does not leave their notices waiting unseen.
+		if _, waiting, err := reg.NextDue(ctx); err == nil && waiting {
+			logger.Warn("dispatch: messages wait in the outbox, and this server sends no mail: start it with --smtp URL and --mail-from ADDR (or CHANCERY_SMTP_URL and CHANCERY_MAIL_FROM) to deliver them, retraction notices included")
+		}
 		return func() {}, nil
 	}
 	sm, err := o.smtpServer()

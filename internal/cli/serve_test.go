@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/cli"
+	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/testbin"
 )
 
@@ -40,8 +41,17 @@ func TestServeBusyPort(t *testing.T) {
 // serve loads the letter fonts as it starts, before any letter asks for them: the first
 // letter created after a start would otherwise wait for them (a third of a second here).
 func TestServeLoadsFonts(t *testing.T) {
+	if out := serveLogs(t, "letter fonts loaded", "--data", t.TempDir()+"/reg", "--listen", "127.0.0.1:0"); out != "" {
+		t.Fatalf("serve exited without loading the letter fonts; it wrote:\n%s", out)
+	}
+}
+
+// serveLogs runs chancery serve with args until it logs a line holding want, and returns ""
+// then, or what it wrote if it exited first; it fails the test after 60 s.
+func serveLogs(t *testing.T, want string, args ...string) string {
+	t.Helper()
 	bin := testbin.Shared(t, "./cmd/chancery")
-	cmd := exec.Command(bin, "serve", "--data", t.TempDir()+"/reg", "--listen", "127.0.0.1:0")
+	cmd := exec.Command(bin, append([]string{"serve"}, args...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +70,7 @@ func TestServeLoadsFonts(t *testing.T) {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			seen.WriteString(sc.Text() + "\n")
-			if strings.Contains(sc.Text(), "letter fonts loaded") {
+			if strings.Contains(sc.Text(), want) {
 				found <- nil
 				return
 			}
@@ -71,10 +81,46 @@ func TestServeLoadsFonts(t *testing.T) {
 	select {
 	case out := <-found:
 		if out != nil {
-			t.Fatalf("serve exited without loading the letter fonts; it wrote:\n%s", *out)
+			return *out
 		}
+		return ""
 	case <-time.After(60 * time.Second):
-		t.Fatal("serve did not log that it loaded the letter fonts within 60s")
+		t.Fatalf("serve did not log %q within 60s", want)
+		return ""
+	}
+}
+
+// TestServeWithoutMailSaysWhatWaits: withdrawal notices are queued whatever the server runs
+// with, and a server started without --smtp runs no worker: the notices of an office that
+// sent letters once waited without a word (audit, forty-eighth session). It warns at its
+// start when messages wait.
+func TestServeWithoutMailSaysWhatWaits(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "office")
+	o := openReleasingOffice(t, dir, "")
+	rel, err := o.release()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = o.st.DB.Update(ctx, func(tx *store.Tx) error {
+		rec := &store.Recipient{Name: "ministry", Emails: []string{"registry@ministry.example"}, CreatedAt: time.Now()}
+		if err := tx.AddRecipient(ctx, rec); err != nil {
+			return err
+		}
+		l, err := tx.LetterByRef(ctx, rel.Reference)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Enqueue(ctx, &store.OutboxMessage{Key: "notice/1/0/registry@ministry.example", MessageID: "notice.1@backup.example",
+			LetterID: l.ID, RecipientID: rec.ID, Email: rec.Emails[0], Kind: store.KindNotice, NextAt: time.Now(), CreatedAt: time.Now()})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.st.Close()
+	if out := serveLogs(t, "messages wait in the outbox", "--data", dir, "--listen", "127.0.0.1:0"); out != "" {
+		t.Fatalf("serve exited without saying that messages wait; it wrote:\n%s", out)
 	}
 }
 
