@@ -113,7 +113,26 @@ is. The change is in the audit trail, with the addresses it replaced.`,
 	set.Flags().StringArrayVar(&emails, "email", nil, "e-mail address (repeatable): the recipient's addresses from now on")
 	set.MarkFlagRequired("email")
 	addJSONFlag(set, &setJSON)
-	c.AddCommand(add, list, set)
+	retire := &cobra.Command{
+		Use:   "retire NAME",
+		Short: "Retire a recipient from the directory: nothing is sent to them any more (admin)",
+		Long: `Retire takes the recipient NAME out of the directory: dispatch and draft send refuse the
+name from then on, the directory no longer lists it, and the recipient's webhook endpoint is
+removed. What was already sent to them stays in the letters' deliveries, and the notices of
+a later retraction still go to the address each letter went to. The name stays taken: no
+other recipient can be given it, so that no letter meant for one reaches another. The
+retirement is in the audit trail.`,
+		Example: `  chancery recipient retire liaison`,
+		Args:    cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			if err := cl.RetireRecipient(ctx(c), args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.OutOrStdout(), "retired recipient %s\n", printable(args[0]))
+			return nil
+		}),
+	}
+	c.AddCommand(add, list, set, retire)
 	return c
 }
 

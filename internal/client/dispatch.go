@@ -38,6 +38,11 @@ func (c *Client) SetRecipientEmails(ctx context.Context, name string, emails []s
 	return &out, nil
 }
 
+// RetireRecipient retires a recipient from the directory (admins).
+func (c *Client) RetireRecipient(ctx context.Context, name string) error {
+	return c.json(ctx, "DELETE", "/api/v1/recipients/"+url.PathEscape(name), nil, nil)
+}
+
 // Dispatch queues the released letter for the named recipients.
 func (c *Client) Dispatch(ctx context.Context, reference string, recipients []string) ([]registry.DispatchView, error) {
 	var out []registry.DispatchView

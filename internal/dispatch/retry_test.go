@@ -241,3 +241,57 @@ func webhookRemovedAndRekeyed(t *testing.T, o *office) {
 		t.Errorf("due deliveries after the removal: %+v, %v", due, err)
 	}
 }
+
+// TestRecipientRetired: a recipient could not be taken out of the directory (audit,
+// forty-eighth session). Retired, they are no longer listed, dispatch and draft send refuse
+// them, their webhook endpoint is removed, and the notice of a retraction of what they were
+// sent still goes out; the name stays taken.
+func TestRecipientRetired(t *testing.T) { onBothStores(t, recipientRetired) }
+
+func recipientRetired(t *testing.T, o *office) {
+	ctx := context.Background()
+	o.r.SetDispatch(registry.DispatchSettings{Mail: true, AllowPrivateWebhooks: true})
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, registry.NewRecipient{Name: "liaison", Emails: []string{"cell@liaison.example"},
+		Webhook: "http://127.0.0.1:9/hook"}); err != nil {
+		t.Fatal(err)
+	}
+	ref := o.release(t, "First letter.")
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"liaison"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.r.Delivered(ctx, registry.Delivery{Message: takeAgain(t, o), Reply: "250 ok"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.r.RetireRecipient(ctx, o.officer, "liaison"); !errors.Is(err, registry.ErrForbidden) {
+		t.Errorf("a release officer retires: %v, want ErrForbidden", err)
+	}
+	if err := o.r.RetireRecipient(ctx, o.admin, "liaison"); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.r.RetireRecipient(ctx, o.admin, "liaison"); !errors.Is(err, registry.ErrConflict) {
+		t.Errorf("retired twice: %v, want ErrConflict", err)
+	}
+	if rs, err := o.r.Recipients(ctx, o.officer); err != nil || len(rs) != 0 {
+		t.Errorf("the directory after the retirement: %+v, %v", rs, err)
+	}
+	if ws, err := o.r.Webhooks(ctx, o.admin); err != nil || len(ws) != 0 {
+		t.Errorf("endpoints after the retirement: %+v, %v", ws, err)
+	}
+	second := o.release(t, "Second letter.")
+	if _, err := o.r.Dispatch(ctx, o.officer, second, []string{"liaison"}); !errors.Is(err, registry.ErrConflict) {
+		t.Errorf("dispatch to a retired recipient: %v, want ErrConflict", err)
+	}
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, registry.NewRecipient{Name: "liaison", Emails: []string{"other@liaison.example"}}); !errors.Is(err, registry.ErrConflict) {
+		t.Errorf("a new recipient under the retired name: %v, want ErrConflict", err)
+	}
+	o.withdraw(t, ref, "", "Sent in error.")
+	var notice string
+	for _, m := range o.status(t, ref) {
+		if m.Kind == store.KindNotice {
+			notice = m.Email
+		}
+	}
+	if notice != "cell@liaison.example" {
+		t.Errorf("the retraction notice goes to %q, want the address the letter went to", notice)
+	}
+}

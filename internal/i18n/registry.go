@@ -262,8 +262,11 @@ var _ = table(func() Translations {
 		"a recipient needs at least one e-mail address (--email)": {
 			"un destinataire a besoin d'au moins une adresse électronique (--email)",
 			"يحتاج المستلِم إلى عنوان بريد إلكتروني واحد على الأقل (--email)"},
-		"name at least one recipient (--recipient)":             {"nommez au moins un destinataire (--recipient)", "سمِّ مستلِمًا واحدًا على الأقل (--recipient)"},
-		"name at most %d recipients at once":                    {"nommez au plus %d destinataires à la fois", "سمِّ %d مستلِمًا على الأكثر في المرة الواحدة"},
+		"name at least one recipient (--recipient)": {"nommez au moins un destinataire (--recipient)", "سمِّ مستلِمًا واحدًا على الأقل (--recipient)"},
+		"name at most %d recipients at once":        {"nommez au plus %d destinataires à la fois", "سمِّ %d مستلِمًا على الأكثر في المرة الواحدة"},
+		"recipient %s was retired from the directory on %s: nothing is sent to them any more": {
+			"le destinataire %s a été retiré de l'annuaire le %s : plus rien ne lui est envoyé",
+			"سُحب المستلِم %s من الدليل في %s: لم يعد يُرسل إليه شيء"},
 		"recipient %s has these addresses already":              {"le destinataire %s a déjà ces adresses", "للمستلِم %s هذه العناوين من قبل"},
 		"no message about %s has failed that can be sent again": {"aucun message concernant %s n'a échoué qui puisse être renvoyé", "لم يفشل أيّ بريد بشأن %s يمكن إرساله من جديد"},
 		"%s was already dispatched to %s":                       {"%s a déjà été expédiée à %s", "أُرسلت %s بالفعل إلى %s"},

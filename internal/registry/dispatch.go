@@ -176,6 +176,50 @@ func (r *Registry) AddRecipient(ctx context.Context, a Actor, nr NewRecipient) (
 		HasWebhook: nr.Webhook != "", CreatedAt: rec.CreatedAt}, secret, nil
 }
 
+// activeRecipient returns the recipient name of the directory: one not found, or retired, is
+// refused.
+func activeRecipient(ctx context.Context, tx *store.Tx, name string) (*store.Recipient, error) {
+	rec, err := tx.RecipientByName(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("%w (add it with 'chancery recipient add')", err)
+	}
+	if !rec.RetiredAt.IsZero() {
+		return nil, i18n.Errorf(ErrConflict, "recipient %s was retired from the directory on %s: nothing is sent to them any more", rec.Name, rec.RetiredAt.UTC().Format(time.DateOnly))
+	}
+	return rec, nil
+}
+
+// RetireRecipient retires the recipient name from the directory (admins): nothing is
+// dispatched or mailed to them any more, the directory no longer lists them, and their webhook
+// endpoint is removed; the notices of a withdrawal of what they were sent still reach the
+// address it went to. The row stays, and so does the name, which no other recipient takes.
+func (r *Registry) RetireRecipient(ctx context.Context, a Actor, name string) error {
+	if err := a.require(RoleAdmin); err != nil {
+		return err
+	}
+	name = nfc(name)
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := stillActs(ctx, tx, a); err != nil {
+			return err
+		}
+		rec, err := activeRecipient(ctx, tx, name)
+		if err != nil {
+			return err
+		}
+		if err := tx.RetireRecipient(ctx, rec.ID, r.now()); err != nil {
+			return err
+		}
+		if _, err := tx.RemoveWebhookEndpoint(ctx, "recipient:"+rec.Name); err != nil {
+			return err
+		}
+		return r.audit(ctx, tx, a, "recipient.retire", "", rec.Name)
+	})
+	if err != nil {
+		return wrapOnce("retire recipient "+name, err)
+	}
+	return nil
+}
+
 // checkEmails returns a recipient's addresses, each checked (checkEmail) and given once; at
 // least one.
 func checkEmails(list []string) ([]string, error) {
@@ -213,7 +257,7 @@ func (r *Registry) SetRecipientEmails(ctx context.Context, a Actor, name string,
 		if err := stillActs(ctx, tx, a); err != nil {
 			return err
 		}
-		rec, err := tx.RecipientByName(ctx, name)
+		rec, err := activeRecipient(ctx, tx, name)
 		if err != nil {
 			return err
 		}
@@ -232,8 +276,8 @@ func (r *Registry) SetRecipientEmails(ctx context.Context, a Actor, name string,
 	return v, nil
 }
 
-// Recipients lists the directory to members with a role; only admins see the recipients'
-// webhook addresses.
+// Recipients lists the directory, retired recipients left out, to members with a role; only
+// admins see the recipients' webhook addresses.
 func (r *Registry) Recipients(ctx context.Context, a Actor) ([]RecipientView, error) {
 	if err := a.require(Roles...); err != nil {
 		return nil, err
@@ -254,6 +298,9 @@ func (r *Registry) Recipients(ctx context.Context, a Actor) ([]RecipientView, er
 			hooks[e.RecipientID] = e.URL
 		}
 		for _, x := range rs {
+			if !x.RetiredAt.IsZero() {
+				continue
+			}
 			v := RecipientView{Name: x.Name, Organization: x.Organization, Contact: x.Contact, Emails: x.Emails, HasWebhook: hooks[x.ID] != "", CreatedAt: x.CreatedAt}
 			if admin {
 				v.Webhook = hooks[x.ID]
@@ -449,9 +496,9 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 		now := r.now()
 		var sent []string
 		for _, n := range names {
-			rec, err := tx.RecipientByName(ctx, n)
+			rec, err := activeRecipient(ctx, tx, n)
 			if err != nil {
-				return fmt.Errorf("%w (add it with 'chancery recipient add')", err)
+				return err
 			}
 			for _, e := range rec.Emails {
 				m, fresh, err := r.enqueue(ctx, tx, store.KindLetter, l.ID, 0, rec, e, "", a.Member.ID, now)
@@ -586,8 +633,8 @@ func (r *Registry) SendDraftVersion(ctx context.Context, a Actor, ref, name, ver
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		var vs []store.Version
 		var err error
-		if rec, err = tx.RecipientByName(ctx, nfc(name)); err != nil { // as recipient names are stored
-			return fmt.Errorf("%w (add it with 'chancery recipient add')", err)
+		if rec, err = activeRecipient(ctx, tx, nfc(name)); err != nil { // as recipient names are stored
+			return err
 		}
 		if l, vs, err = r.draftLetter(ctx, tx, ref); err != nil {
 			return err

@@ -12,6 +12,7 @@ import (
 //	GET  /api/v1/recipients                   the directory, as registry.RecipientView
 //	POST /api/v1/recipients                   {"name", "organization", "contact", "emails", "webhook"}: admins
 //	PUT  /api/v1/recipients/{name}            {"emails": [...]}: the recipient's addresses replaced: admins
+//	DELETE /api/v1/recipients/{name}          the recipient retired from the directory: admins
 //	POST /api/v1/letters/{ref}/dispatch       {"recipients": [...]}: the letter's messages to them
 //	POST /api/v1/letters/{ref}/dispatch/retry {}: the failed messages queued again (RetryDispatch)
 //	GET  /api/v1/letters/{ref}/dispatches     every message about the letter, as registry.DispatchView
@@ -26,6 +27,7 @@ func (s *Server) routesDispatch() {
 	m.HandleFunc("GET /api/v1/recipients", s.needs(s.listRecipients))
 	m.HandleFunc("POST /api/v1/recipients", s.needs(s.addRecipient, admin))
 	m.HandleFunc("PUT /api/v1/recipients/{name}", s.needs(s.setRecipientEmails, admin))
+	m.HandleFunc("DELETE /api/v1/recipients/{name}", s.needs(s.retireRecipient, admin))
 	m.HandleFunc("POST /api/v1/letters/{ref}/dispatch", s.needs(s.dispatchLetter, registry.RoleRelease))
 	m.HandleFunc("POST /api/v1/letters/{ref}/dispatch/retry", s.needs(s.retryDispatch, registry.RoleRelease))
 	m.HandleFunc("GET /api/v1/letters/{ref}/dispatches", s.needs(s.dispatches))
@@ -83,6 +85,14 @@ func (s *Server) setRecipientEmails(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, v)
+}
+
+func (s *Server) retireRecipient(w http.ResponseWriter, r *http.Request) {
+	if err := s.cfg.Registry.RetireRecipient(r.Context(), actor(r), r.PathValue("name")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, map[string]string{"retired": r.PathValue("name")})
 }
 
 func (s *Server) dispatchLetter(w http.ResponseWriter, r *http.Request) {

@@ -39,6 +39,7 @@ var memberRoutes = []authRoute{
 	{"GET", "/api/v1/recipients", "norole", "", ""},
 	{"POST", "/api/v1/recipients", "signer", "application/json", `{}`},
 	{"PUT", "/api/v1/recipients/x%20y", "signer", "application/json", `[`},
+	{"DELETE", "/api/v1/recipients/x%20y", "signer", "", ""},
 	{"POST", "/api/v1/letters/{ref}/dispatch", "signer", "application/json", `{}`},
 	{"POST", "/api/v1/letters/{ref}/dispatch/retry", "signer", "application/json", `[`},
 	{"GET", "/api/v1/letters/{ref}/dispatches", "norole", "", ""},

@@ -21,6 +21,9 @@ type Recipient struct {
 	Contact      string
 	Emails       []string
 	CreatedAt    time.Time
+	// RetiredAt is when an admin retired the recipient (zero if never): nothing is sent to
+	// them any more but the notices about what was, and the directory no longer lists them.
+	RetiredAt time.Time
 }
 
 // AddRecipient inserts a recipient and sets its ID.
@@ -41,20 +44,39 @@ func (t *Tx) SetRecipientEmails(ctx context.Context, id int64, emails []string) 
 	return nil
 }
 
-const recipientCols = `id, name, organization, contact, emails, created_at`
+const recipientCols = `id, name, organization, contact, emails, created_at, retired_at`
 
 func scanRecipient(row interface{ Scan(...any) error }) (*Recipient, error) {
 	var r Recipient
-	var emails, created string
-	if err := row.Scan(&r.ID, &r.Name, &r.Organization, &r.Contact, &emails, &created); err != nil {
+	var emails, created, retired string
+	if err := row.Scan(&r.ID, &r.Name, &r.Organization, &r.Contact, &emails, &created, &retired); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(emails), &r.Emails); err != nil {
 		return nil, err
 	}
 	r.CreatedAt = parseTS(created)
+	if retired != "" {
+		r.RetiredAt = parseTS(retired)
+	}
 	return &r, nil
 }
+
+// RetireRecipient marks recipient id retired at at (Recipient.RetiredAt). Its row stays: the
+// messages sent to it refer to it, and the notices of their withdrawal still go out.
+func (t *Tx) RetireRecipient(ctx context.Context, id int64, at time.Time) error {
+	if _, err := t.exec(ctx, `UPDATE recipients SET retired_at = $1 WHERE id = $2`, ts(at), id); err != nil {
+		return fmt.Errorf("retire recipient %d: %w", id, err)
+	}
+	return nil
+}
+
+// retiredRecipientsSQLite and retiredRecipientsPostgres are migration 36 (see migrations):
+// a recipient an admin retired, '' for one in the directory.
+const (
+	retiredRecipientsSQLite   = `ALTER TABLE recipients ADD COLUMN retired_at TEXT NOT NULL DEFAULT '';`
+	retiredRecipientsPostgres = retiredRecipientsSQLite
+)
 
 // RecipientByName finds a recipient by name.
 func (t *Tx) RecipientByName(ctx context.Context, name string) (*Recipient, error) {

@@ -728,6 +728,9 @@ DELETE FROM seals;
 	// recorded keeps a mark through later replies and failure, so that a withdrawal gives
 	// its recipient notice (dispatch.go).
 	{sqlite: maybeDeliveredSQLite, postgres: maybeDeliveredPostgres},
+	// 36: a recipient an admin retired from the directory keeps its row, which the messages
+	// sent to it refer to (dispatch.go).
+	{sqlite: retiredRecipientsSQLite, postgres: retiredRecipientsPostgres},
 }
 
 // packBundlesSQLite and packBundlesPostgres are migration 27 (see migrations).

@@ -1,4 +1,4 @@
--- schema version 35
+-- schema version 36
 -- The schema the migrations of migrate.go leave in a new SQLite database, as its
 -- sqlite_master holds it. Written by: go test ./internal/store -run SQLiteSchemaIsMigrations -update-schema
 CREATE TABLE log_head (
@@ -117,7 +117,7 @@ CREATE TABLE recipients (
 	contact      TEXT    NOT NULL,
 	emails       TEXT    NOT NULL,        -- JSON array
 	created_at   TEXT    NOT NULL
-);
+, retired_at TEXT NOT NULL DEFAULT '');
 CREATE TABLE outbox (
 	id           INTEGER PRIMARY KEY,
 	message_key  TEXT    NOT NULL UNIQUE,

@@ -22,6 +22,10 @@ func (h *Handler) registerDispatch(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/recipients", h.withSession(h.member(h.recipients)))
 	mux.HandleFunc("POST /admin/recipients", h.withSession(h.member(h.needs(h.fail, h.addRecipient, registry.RoleAdmin))))
 	mux.HandleFunc("POST /admin/webhooks", h.withSession(h.member(h.needs(h.fail, h.addWebhook, registry.RoleAdmin))))
+	mux.HandleFunc("POST /admin/recipients/{name}/emails", h.withSession(h.member(h.needs(h.fail, h.setRecipientEmails, registry.RoleAdmin))))
+	mux.HandleFunc("POST /admin/recipients/{name}/retire", h.withSession(h.member(h.needs(h.fail, h.retireRecipient, registry.RoleAdmin))))
+	mux.HandleFunc("POST /admin/webhooks/{name}/rekey", h.withSession(h.member(h.needs(h.fail, h.rekeyWebhook, registry.RoleAdmin))))
+	mux.HandleFunc("POST /admin/webhooks/{name}/remove", h.withSession(h.member(h.needs(h.fail, h.removeWebhook, registry.RoleAdmin))))
 }
 
 // dispatchData is the letter page's dispatch section.
@@ -215,6 +219,61 @@ func (h *Handler) addRecipient(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/admin/recipients?done=recipient-added", http.StatusSeeOther)
 }
 
+// setRecipientEmails replaces a recipient's addresses from the recipients page.
+func (h *Handler) setRecipientEmails(w http.ResponseWriter, r *http.Request) {
+	if err := h.form(w, r, nil, "emails"); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	emails := strings.FieldsFunc(r.PostForm.Get("emails"), func(c rune) bool { return c == ',' || c == ' ' || c == '\n' || c == '\r' })
+	if _, err := h.cfg.Registry.SetRecipientEmails(r.Context(), session(r).actor(), r.PathValue("name"), emails); err != nil {
+		h.adminFailed(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/recipients?done=recipient-updated", http.StatusSeeOther)
+}
+
+// retireRecipient retires a recipient from the directory, from the recipients page.
+func (h *Handler) retireRecipient(w http.ResponseWriter, r *http.Request) {
+	if err := h.form(w, r, nil); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.cfg.Registry.RetireRecipient(r.Context(), session(r).actor(), r.PathValue("name")); err != nil {
+		h.adminFailed(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/recipients?done=recipient-retired", http.StatusSeeOther)
+}
+
+// rekeyWebhook gives an endpoint a new signing secret and shows it once.
+func (h *Handler) rekeyWebhook(w http.ResponseWriter, r *http.Request) {
+	if err := h.form(w, r, nil); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	name := r.PathValue("name")
+	secret, err := h.cfg.Registry.RekeyWebhook(r.Context(), session(r).actor(), name)
+	if err != nil {
+		h.adminFailed(w, r, err)
+		return
+	}
+	h.showRecipients(w, r, http.StatusOK, "", name, secret)
+}
+
+// removeWebhook removes an endpoint and its deliveries, from the recipients page.
+func (h *Handler) removeWebhook(w http.ResponseWriter, r *http.Request) {
+	if err := h.form(w, r, nil); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.cfg.Registry.RemoveWebhook(r.Context(), session(r).actor(), r.PathValue("name")); err != nil {
+		h.adminFailed(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/recipients?done=webhook-removed", http.StatusSeeOther)
+}
+
 func (h *Handler) addWebhook(w http.ResponseWriter, r *http.Request) {
 	if err := h.form(w, r, nil, "name", "url"); err != nil {
 		h.fail(w, r, err)
@@ -234,4 +293,7 @@ func init() {
 	notices["draft-sent"] = "The coordination copy is recorded and queued for the recipient."
 	notices["retried"] = "What failed is queued again: the status below follows its delivery."
 	notices["recipient-added"] = "The recipient is added to the directory."
+	notices["recipient-updated"] = "The recipient's addresses are replaced: what was sent keeps the address it went to."
+	notices["recipient-retired"] = "The recipient is retired from the directory: nothing is sent to them any more."
+	notices["webhook-removed"] = "The webhook endpoint is removed, with its deliveries."
 }

@@ -61,3 +61,49 @@ func TestLetterPageSendsAgainWhatFailed(t *testing.T) {
 		t.Error("the form is still offered with nothing failed")
 	}
 }
+
+// TestRecipientsPageCorrectsAndRetires: the recipients page lets an admin replace a
+// recipient's addresses, retire a recipient, give an endpoint a new secret (shown once) and
+// remove it (audit, forty-eighth session: none could be undone before).
+func TestRecipientsPageCorrectsAndRetires(t *testing.T) {
+	o := newOffice(t, server.Config{})
+	ctx := context.Background()
+	o.reg.SetDispatch(registry.DispatchSettings{Mail: true})
+	if _, _, err := o.reg.AddRecipient(ctx, o.actors["root"], registry.NewRecipient{Name: "liaison", Emails: []string{"cell@liaison.exmaple"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.reg.AddWebhook(ctx, o.actors["root"], "records", "https://records.example/hook"); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.reg.SetPassword(ctx, o.actors["root"], "root", password("root")); err != nil {
+		t.Fatal(err)
+	}
+	c := o.client()
+	tok := c.signIn("root")
+	if _, page := c.get("/admin/recipients"); !strings.Contains(page, `action="/admin/recipients/liaison/retire"`) || !strings.Contains(page, `action="/admin/webhooks/records/remove"`) {
+		t.Fatalf("the recipients page offers no change:\n%s", page)
+	}
+	for _, step := range []struct {
+		path   string
+		form   url.Values
+		status int
+		holds  string
+	}{
+		{"/admin/recipients/liaison/emails", url.Values{"csrf": {tok}, "emails": {"cell@liaison.example"}}, http.StatusSeeOther, ""},
+		{"/admin/webhooks/records/rekey", url.Values{"csrf": {tok}}, http.StatusOK, `id="webhook-secret"`},
+		{"/admin/webhooks/records/remove", url.Values{"csrf": {tok}}, http.StatusSeeOther, ""},
+		{"/admin/recipients/liaison/retire", url.Values{"csrf": {tok}}, http.StatusSeeOther, ""},
+		{"/admin/recipients/liaison/retire", url.Values{"csrf": {tok}}, http.StatusConflict, "retired"},
+	} {
+		resp, body := c.post(step.path, step.form)
+		if resp.StatusCode != step.status || !strings.Contains(body, step.holds) {
+			t.Errorf("POST %s: %s, want %d holding %q", step.path, resp.Status, step.status, step.holds)
+		}
+	}
+	if rs, err := o.reg.Recipients(ctx, o.actors["root"]); err != nil || len(rs) != 0 {
+		t.Errorf("the directory after the retirement: %+v, %v", rs, err)
+	}
+	if ws, err := o.reg.Webhooks(ctx, o.actors["root"]); err != nil || len(ws) != 0 {
+		t.Errorf("the endpoints after the removal: %+v, %v", ws, err)
+	}
+}
