@@ -466,6 +466,17 @@ func (h *Heads) setBehind(name, why string) {
 	h.behind[name] = why
 }
 
+// keepBehind forgets why witnesses that cfg does not name would not cosign.
+func (h *Heads) keepBehind(cfg *Config) {
+	h.behindMu.Lock()
+	defer h.behindMu.Unlock()
+	for name := range h.behind {
+		if !slices.ContainsFunc(cfg.Witnesses, func(w store.Witness) bool { return w.Name == name }) {
+			delete(h.behind, name)
+		}
+	}
+}
+
 // Behind says why witnesses will not cosign this log, or "" when none refuses.
 func (h *Heads) Behind() string {
 	h.behindMu.Lock()

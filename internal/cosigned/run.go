@@ -24,6 +24,9 @@ func (h *Heads) Run(ctx context.Context, logger *slog.Logger, alert func(witness
 	h.logger = logger
 	for ctx.Err() == nil {
 		cfg := h.cfg.Load()
+		// The previous pool has stopped: what it said of witnesses no longer configured goes
+		// (a removed witness's "ahead" kept /readyz at 503 until a restart).
+		h.keepBehind(cfg)
 		var clients []*witness.Client
 		keys := map[string]string{}
 		for _, w := range cfg.Witnesses {
@@ -60,13 +63,16 @@ func (h *Heads) Run(ctx context.Context, logger *slog.Logger, alert func(witness
 			},
 		})
 		h.pool.Store(pool)
+		// Taken before the pool starts: its first round sends what is published until then,
+		// and what is published after closes this channel.
+		published := h.log.Published()
 		pctx, cancel := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
 			pool.Run(pctx)
 		}()
-		h.follow(ctx, cfg, pool)
+		h.follow(ctx, cfg, pool, published)
 		cancel()
 		<-done
 	}
@@ -77,13 +83,17 @@ func (h *Heads) Run(ctx context.Context, logger *slog.Logger, alert func(witness
 // learns only what its own requests bring back, and a witness cosigns a checkpoint once.
 const refreshInterval = 250 * time.Millisecond
 
-// follow wakes pool at every checkpoint the log publishes, until ctx ends or the
-// configuration changes.
-func (h *Heads) follow(ctx context.Context, cfg *Config, pool *witness.Pool) {
+// follow wakes pool at every checkpoint the log publishes after published was taken, until
+// ctx ends or the configuration changes.
+func (h *Heads) follow(ctx context.Context, cfg *Config, pool *witness.Pool, published <-chan struct{}) {
 	tick := time.NewTicker(refreshInterval)
 	defer tick.Stop()
 	for {
-		published, changed := h.log.Published(), h.watch()
+		// published is kept until it fires. Taken again at every wake, as it was, a checkpoint
+		// published while this woke for a change of the head was lost: the pool, idle at the
+		// size it had cosigned, was never told, and a seal waited its whole SealWait for a
+		// witness that was up (a CI run's TestWitnessRestoredBackup, forty-seventh session).
+		changed := h.watch()
 		if h.cfg.Load() != cfg {
 			return
 		}
@@ -91,6 +101,8 @@ func (h *Heads) follow(ctx context.Context, cfg *Config, pool *witness.Pool) {
 		case <-ctx.Done():
 			return
 		case <-published:
+			// The next channel first: what is published from now on closes it.
+			published = h.log.Published()
 			pool.Notify()
 		case <-changed:
 		case <-tick.C:

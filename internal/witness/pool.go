@@ -164,7 +164,21 @@ func (p *Pool) follow(ctx context.Context, m *member) {
 	conflicts := 0        // 409 answers in a row
 	var last time.Time    // when the last request was sent
 	backoff := time.Duration(0)
+	ahead := int64(-1) // the witness's size when it held more than the log: wait for the log to pass it
 	for {
+		if ahead >= 0 {
+			// Nothing to send until the log grows past the witness's size; then at once,
+			// not after the backoff the refusals built up.
+			if size, _ := p.log.Latest(); size <= ahead {
+				select {
+				case <-ctx.Done():
+					return
+				case <-m.wake:
+				}
+				continue
+			}
+			ahead, backoff = -1, 0
+		}
 		if backoff > 0 {
 			if !sleep(ctx, backoff) {
 				return
@@ -222,8 +236,8 @@ func (p *Pool) follow(ctx context.Context, m *member) {
 			conflicts++
 			if known > size {
 				err = fmt.Errorf("witness %s: %w: it cosigned size %d, the log has %d", m.c.Name(), ErrAhead, known, size)
-				// Ask again next time: the log may have grown past it meanwhile.
-				known, conflicts = -1, 0
+				// Ask again once the log has grown past it.
+				ahead, known, conflicts = known, -1, 0
 			} else if conflicts <= 2 {
 				// Resend at once from the size the witness holds.
 				backoff = 0

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/checkpoint"
+	"github.com/chancery/chancery/internal/keys"
+	"github.com/chancery/chancery/internal/seal"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver
@@ -309,6 +311,15 @@ func (s *Store) AddLog(ctx context.Context, origin, vkey string) (bool, error) {
 	}
 	if v.Name() != origin {
 		return false, fmt.Errorf("witness: add log: key is named %q, not the origin %q", v.Name(), origin)
+	}
+	// Under a key of small order one signature verifies for every checkpoint: anyone could
+	// lead the witness along a tree of their own, and it would refuse the real log as a fork.
+	pub, err := seal.PublicKeyOf(vkey)
+	if err == nil {
+		err = keys.CheckPublicKey(pub)
+	}
+	if err != nil {
+		return false, fmt.Errorf("witness: add log: %w", err)
 	}
 	created := false
 	err = s.update(ctx, func(tx *sql.Tx) error {
