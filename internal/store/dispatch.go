@@ -72,7 +72,7 @@ func (t *Tx) RetireRecipient(ctx context.Context, id int64, at time.Time) error 
 }
 
 // retiredRecipientsSQLite and retiredRecipientsPostgres are migration 36 (see migrations):
-// a recipient an admin retired, ” for one in the directory.
+// when an admin retired a recipient, the empty string for one in the directory.
 const (
 	retiredRecipientsSQLite   = `ALTER TABLE recipients ADD COLUMN retired_at TEXT NOT NULL DEFAULT '';`
 	retiredRecipientsPostgres = retiredRecipientsSQLite
