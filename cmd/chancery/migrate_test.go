@@ -66,6 +66,15 @@ func TestMigrateDemoThenREADME(t *testing.T) {
 	if fileSum(t, src) != before {
 		t.Error("store migrate changed the source database")
 	}
+	// The migrated directory is marked: a second migration is refused, as serving it is.
+	if out, err := run("store", "migrate", "--data", filepath.Join(dir, "demo"), "--to", dbURL); err == nil || !bytes.Contains(out, []byte("moved this office to")) {
+		t.Errorf("a second migration of the migrated directory: %v\n%s", err, out)
+	}
+	// Without the mark (the operator going back before anything was logged on PostgreSQL),
+	// a database that holds the office already is still refused.
+	if err := os.Remove(filepath.Join(dir, "demo", "moved.json")); err != nil {
+		t.Fatal(err)
+	}
 	if out, err := run("store", "migrate", "--data", filepath.Join(dir, "demo"), "--to", dbURL); err == nil || !bytes.Contains(out, []byte("not empty")) {
 		t.Errorf("a second migration into the same database: %v\n%s", err, out)
 	}
