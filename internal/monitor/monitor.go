@@ -42,6 +42,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/checkpoint"
+	"github.com/chancery/chancery/internal/keys"
 	"github.com/chancery/chancery/internal/monitor/public"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/translog"
@@ -249,6 +250,14 @@ func New(cfg Config) (*Monitor, error) {
 		}
 		l.URL = u
 		v, err := note.NewVerifier(l.Key)
+		if err == nil {
+			// Under a key of small order anyone signs every checkpoint: forged ones would
+			// raise alarms of forks the log never made.
+			var pub []byte
+			if pub, err = seal.PublicKeyOf(l.Key); err == nil {
+				err = keys.CheckPublicKey(pub)
+			}
+		}
 		if err != nil {
 			return nil, fmt.Errorf("monitor: log key %q: %w", l.Key, err)
 		}

@@ -7,6 +7,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -64,5 +68,33 @@ func TestSmallOrderLogKeyRefused(t *testing.T) {
 	defer st.Close()
 	if _, err := st.AddLog(ctx, origin, vkey); !errors.Is(err, keys.ErrWeakKey) {
 		t.Fatalf("add-log with a key of small order: %v, want it refused as weak", err)
+	}
+}
+
+// TestRedirectNotFollowed: the witness client followed redirects, 307 and 308 posting the
+// checkpoint again, so a witness's address could send the office's server to any address of
+// its own network (suspected by audit, forty-eighth session). The answer is an error naming
+// where the witness points; nothing is sent there.
+func TestRedirectNotFollowed(t *testing.T) {
+	ctx := context.Background()
+	k := newLogKey(t)
+	lg := newTestLog(t, k, "main")
+	lg.grow(2)
+	var reached atomic.Int32
+	inside := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached.Add(1) }))
+	defer inside.Close()
+	w := startChanceryWitness(t, "", "", k.vkey)
+	redirector := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		http.Redirect(rw, r, inside.URL+"/add-checkpoint", http.StatusTemporaryRedirect)
+	}))
+	defer redirector.Close()
+	c := newClient(t, "w", redirector.URL, w.key.VerifierKey())
+	_, cp := lg.Latest()
+	_, err := c.AddCheckpoint(ctx, 0, nil, cp)
+	if err == nil || !strings.Contains(err.Error(), "redirects to") {
+		t.Errorf("a witness that redirects: %v, want an error naming where it points", err)
+	}
+	if n := reached.Load(); n != 0 {
+		t.Errorf("the redirect was followed: %d requests reached its target", n)
 	}
 }

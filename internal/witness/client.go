@@ -95,7 +95,11 @@ func NewClient(name, rawURL, vkey string, hc *http.Client) (*Client, error) {
 		// An answer's header is bounded as its body is: net/http's default is 10 MB.
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.MaxResponseHeaderBytes = maxResponseSize
-		hc = &http.Client{Timeout: DefaultTimeout, Transport: tr}
+		// Redirects are not followed: a witness's address is configured, and one that sent
+		// the office's server elsewhere (307 and 308 post the checkpoint again) could point
+		// it at an address of the office's own network.
+		hc = &http.Client{Timeout: DefaultTimeout, Transport: tr,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	return &Client{name: name, url: strings.TrimSuffix(rawURL, "/"), vkey: vkey, v: v, hc: hc}, nil
 }
@@ -164,6 +168,8 @@ func (c *Client) addCheckpoint(ctx context.Context, oldSize int64, proof []tlog.
 		return Cosignature{}, ErrForbidden
 	case http.StatusUnprocessableEntity:
 		return Cosignature{}, fmt.Errorf("%w (422: the consistency proof from size %d does not verify)", ErrRejected, oldSize)
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return Cosignature{}, fmt.Errorf("the witness redirects to %q, which is not followed: configure the witness at the address it answers at", truncate([]byte(resp.Header.Get("Location"))))
 	default:
 		// The status code, not the witness's status line, which may be long.
 		return Cosignature{}, fmt.Errorf("unexpected answer %d %s: %q", resp.StatusCode, http.StatusText(resp.StatusCode), truncate(bytes.TrimSpace(body)))
