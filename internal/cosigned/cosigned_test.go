@@ -19,20 +19,27 @@ import (
 // openTestLog opens a log of its own on SQLite in a temporary directory, closed with the test.
 func openTestLog(t *testing.T) (*store.DB, *translog.Log) {
 	t.Helper()
+	db, lg, _ := openTestLogKey(t)
+	return db, lg
+}
+
+// openTestLogKey is openTestLog, with the log's verifier key.
+func openTestLogKey(t *testing.T) (*store.DB, *translog.Log, string) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.OpenSQLite(ctx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	skey, _, _ := note.GenerateKey(rand.Reader, "test.example/log")
+	skey, vkey, _ := note.GenerateKey(rand.Reader, "test.example/log")
 	signer, _ := note.NewSigner(skey)
 	lg, err := translog.Open(ctx, db, translog.Config{Origin: signer.Name(), Signer: signer, Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { lg.Close() })
-	return db, lg
+	return db, lg, vkey
 }
 
 // TestRecordConcurrently: the cosignatures of several witnesses, recorded at once, are all

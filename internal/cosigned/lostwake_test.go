@@ -2,7 +2,6 @@ package cosigned
 
 import (
 	"context"
-	"crypto/rand"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
 	"github.com/chancery/chancery/internal/witness"
-	"golang.org/x/mod/sumdb/note"
 )
 
 // TestEveryCheckpointReachesTheWitness: entries appended one after the other, each waiting for
@@ -39,18 +37,7 @@ func TestEveryCheckpointReachesTheWitness(t *testing.T) {
 func witnessedLog(t *testing.T) (*Heads, *translog.Log) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.OpenSQLite(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	skey, vkey, _ := note.GenerateKey(rand.Reader, "test.example/log")
-	signer, _ := note.NewSigner(skey)
-	lg, err := translog.Open(ctx, db, translog.Config{Origin: signer.Name(), Signer: signer, Create: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lg.Close() })
+	db, lg, vkey := openTestLogKey(t)
 	dir := t.TempDir()
 	st, err := witness.OpenStore(ctx, dir)
 	if err != nil {
@@ -61,7 +48,7 @@ func witnessedLog(t *testing.T) (*Heads, *translog.Log) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.AddLog(ctx, signer.Name(), vkey); err != nil {
+	if _, err := st.AddLog(ctx, "test.example/log", vkey); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(witness.NewServer(st, key, nil))
