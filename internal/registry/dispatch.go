@@ -389,13 +389,30 @@ func (r *Registry) messageKeys(key string) (messageID, token string, err error) 
 	h := hmac.New(sha256.New, dk)
 	h.Write([]byte("message-id\x00" + key))
 	id := hex.EncodeToString(h.Sum(nil)[:16])
-	host := "chancery.invalid"
-	if u, err := url.Parse(r.cfg.Office.URL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
-	}
-	messageID = strings.SplitN(key, "/", 2)[0] + "." + id + "@" + host
+	messageID = strings.SplitN(key, "/", 2)[0] + "." + id + "@" + messageIDHost(r.cfg.Office.URL)
 	token, err = r.receiptToken(messageID)
 	return messageID, token, err
+}
+
+// messageIDHost is the right side of the Message-IDs of an office at officeURL (RFC 5322
+// msg-id): its host name when it is one in ASCII, its IP address in brackets, else
+// chancery.invalid. An IPv6 address as it stands, or a name in other letters than ASCII's,
+// made a Message-ID that mail servers may refuse.
+func messageIDHost(officeURL string) string {
+	u, err := url.Parse(officeURL)
+	if err != nil || u.Hostname() == "" {
+		return "chancery.invalid"
+	}
+	h := u.Hostname()
+	if _, err := netip.ParseAddr(h); err == nil {
+		return "[" + h + "]"
+	}
+	for _, part := range strings.Split(h, ".") {
+		if part == "" || strings.Trim(part, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != "" {
+			return "chancery.invalid"
+		}
+	}
+	return h
 }
 
 // receiptToken is the receipt token of the message whose Message-ID is messageID. A message
