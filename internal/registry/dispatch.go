@@ -1432,6 +1432,28 @@ func (r *Registry) AddWebhook(ctx context.Context, a Actor, name, endpoint strin
 // office's, with its deliveries, sent or waiting: an endpoint whose domain lapsed, or whose
 // address leaked, would otherwise hear every event, recipient names included.
 func (r *Registry) RemoveWebhook(ctx context.Context, a Actor, name string) error {
+	return r.changeWebhook(ctx, a, name, "webhook.remove", "remove webhook endpoint", func(tx *store.Tx, name string) (bool, error) {
+		return tx.RemoveWebhookEndpoint(ctx, name)
+	})
+}
+
+// RekeyWebhook gives the endpoint name a new signing secret (admins), returned once: the
+// old one, leaked, signs nothing any more. Deliveries still waiting are signed with the new
+// one.
+func (r *Registry) RekeyWebhook(ctx context.Context, a Actor, name string) (string, error) {
+	secret := NewWebhookSecret()
+	err := r.changeWebhook(ctx, a, name, "webhook.rekey", "new secret of webhook endpoint", func(tx *store.Tx, name string) (bool, error) {
+		return tx.SetWebhookSecret(ctx, name, secret)
+	})
+	if err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// changeWebhook applies change, which reports whether the endpoint name exists, to it in one
+// transaction audited as action (admins); what names the change in its errors.
+func (r *Registry) changeWebhook(ctx context.Context, a Actor, name, action, what string, change func(tx *store.Tx, name string) (bool, error)) error {
 	if err := a.require(RoleAdmin); err != nil {
 		return err
 	}
@@ -1440,47 +1462,19 @@ func (r *Registry) RemoveWebhook(ctx context.Context, a Actor, name string) erro
 		if err := stillActs(ctx, tx, a); err != nil {
 			return err
 		}
-		ok, err := tx.RemoveWebhookEndpoint(ctx, name)
+		ok, err := change(tx, name)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			return ErrNotFound
 		}
-		return r.audit(ctx, tx, a, "webhook.remove", "", name)
+		return r.audit(ctx, tx, a, action, "", name)
 	})
 	if err != nil {
-		return wrapOnce("remove webhook endpoint "+name, err)
+		return wrapOnce(what+" "+name, err)
 	}
 	return nil
-}
-
-// RekeyWebhook gives the endpoint name a new signing secret (admins), returned once: the
-// old one, leaked, signs nothing any more. Deliveries still waiting are signed with the new
-// one.
-func (r *Registry) RekeyWebhook(ctx context.Context, a Actor, name string) (string, error) {
-	if err := a.require(RoleAdmin); err != nil {
-		return "", err
-	}
-	name = nfc(name)
-	secret := NewWebhookSecret()
-	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		if err := stillActs(ctx, tx, a); err != nil {
-			return err
-		}
-		ok, err := tx.SetWebhookSecret(ctx, name, secret)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return ErrNotFound
-		}
-		return r.audit(ctx, tx, a, "webhook.rekey", "", name)
-	})
-	if err != nil {
-		return "", wrapOnce("new secret of webhook endpoint "+name, err)
-	}
-	return secret, nil
 }
 
 // Webhooks lists the endpoints (admins).
