@@ -295,3 +295,57 @@ func recipientRetired(t *testing.T, o *office) {
 		t.Errorf("the retraction notice goes to %q, want the address the letter went to", notice)
 	}
 }
+
+// TestRetryDeliversThroughMailpit: end to end, a retraction notice fails against a mail
+// server that is down, is queued again by RetryDispatch once a real one (Mailpit) is up, and
+// reaches it.
+func TestRetryDeliversThroughMailpit(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.r.SetDispatch(registry.DispatchSettings{Mail: true})
+	mp := startMailpit(t)
+	o.recipient(t, "ministry", "registry@mod.freedonia.example")
+	ref := o.release(t, "The brigade moves north on 3 March.")
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); err != nil {
+		t.Fatal(err)
+	}
+	up := o.dispatcher(t, mp, 3)
+	upCtx, stopUp := context.WithCancel(ctx)
+	upDone := make(chan struct{})
+	go func() { defer close(upDone); up.Run(upCtx) }()
+	waitFor(t, "the letter delivered", func() bool { return mp.count(t) == 1 })
+	stopUp()
+	<-upDone
+
+	// The mail server goes down (a port nothing listens on); the notice fails for good.
+	down, err := ParseSMTP("smtp://127.0.0.1:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(Config{Registry: o.r, SMTP: down, From: "registry@tfn.example", MaxAttempts: 2, Backoff: 5 * time.Millisecond,
+		MaxBackoff: 20 * time.Millisecond, Poll: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	downCtx, stopDown := context.WithCancel(ctx)
+	downDone := make(chan struct{})
+	go func() { defer close(downDone); d.Run(downCtx) }()
+	o.withdraw(t, ref, "", "Sent in error.")
+	notice := func() registry.DispatchView {
+		for _, v := range o.status(t, ref) {
+			if v.Kind == store.KindNotice {
+				return v
+			}
+		}
+		return registry.DispatchView{}
+	}
+	waitFor(t, "the notice failed", func() bool { return notice().Status == store.StatusFailed })
+	stopDown()
+	<-downDone
+
+	if _, err := o.r.RetryDispatch(ctx, o.officer, ref); err != nil {
+		t.Fatal(err)
+	}
+	runDispatcher(t, o.dispatcher(t, mp, 3))
+	waitFor(t, "the notice delivered", func() bool { return mp.count(t) == 2 && notice().Status == store.StatusSent })
+}
