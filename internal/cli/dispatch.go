@@ -253,17 +253,23 @@ func (o dispatchOpts) smtpServer() (*dispatch.SMTP, error) {
 }
 
 // start runs the outbox's delivery worker (mail and webhooks); the returned function stops it
-// and waits for it. Without --smtp nothing runs, the registry refuses dispatch, and a warning
-// says so if messages wait in the outbox.
+// and waits for it. Without --smtp the worker posts webhook events only, the registry refuses
+// to mail, and a warning says so if messages wait in the outbox.
 func (o dispatchOpts) start(ctx context.Context, reg *registry.Registry, logger *slog.Logger) (func(), error) {
+	cfg := dispatch.Config{Registry: reg, MaxAttempts: o.attempts, Backoff: o.backoff, MaxBackoff: o.maxBackoff,
+		Connections: o.connections, AllowPrivateWebhooks: o.allowPrivate, Logger: logger}
 	if o.smtp == "" {
-		reg.SetDispatch(registry.DispatchSettings{AllowPrivateWebhooks: o.allowPrivate})
 		// Withdrawal notices are queued whatever the server runs with: said at the start, so
 		// that an office which sent letters once does not leave their notices waiting unseen.
 		if _, waiting, err := reg.NextDue(ctx); err == nil && waiting {
 			logger.Warn("dispatch: messages wait in the outbox, and this server sends no mail: start it with --smtp URL and --mail-from ADDR (or CHANCERY_SMTP_URL and CHANCERY_MAIL_FROM) to deliver them, retraction notices included")
 		}
-		return func() {}, nil
+		d, err := dispatch.New(cfg)
+		if err != nil {
+			return nil, err
+		}
+		logger.Info("dispatch: posting webhook events; no mail (no --smtp)")
+		return runDispatcher(ctx, d), nil
 	}
 	sm, err := o.smtpServer()
 	if err != nil {
@@ -272,17 +278,22 @@ func (o dispatchOpts) start(ctx context.Context, reg *registry.Registry, logger 
 	if o.from == "" {
 		return nil, withHint(errors.New("--smtp needs --mail-from"), "pass --mail-from registry@office.example (or CHANCERY_MAIL_FROM)")
 	}
-	d, err := dispatch.New(dispatch.Config{Registry: reg, SMTP: sm, From: o.from, MaxAttempts: o.attempts, Backoff: o.backoff,
-		MaxBackoff: o.maxBackoff, Connections: o.connections, AllowPrivateWebhooks: o.allowPrivate, Logger: logger})
+	cfg.SMTP, cfg.From = sm, o.from
+	d, err := dispatch.New(cfg)
 	if err != nil {
 		return nil, withHint(err, "pass --mail-from registry@office.example (or CHANCERY_MAIL_FROM)")
 	}
+	logger.Info("dispatch: delivering mail", "smtp", sm.String(), "from", o.from)
+	return runDispatcher(ctx, d), nil
+}
+
+// runDispatcher runs d until ctx is done or the returned function is called, which waits for it.
+func runDispatcher(ctx context.Context, d *dispatch.Dispatcher) func() {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		d.Run(ctx)
 	}()
-	logger.Info("dispatch: delivering mail", "smtp", sm.String(), "from", o.from)
-	return func() { cancel(); <-done }, nil
+	return func() { cancel(); <-done }
 }

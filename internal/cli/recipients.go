@@ -255,7 +255,33 @@ trail.`,
 			return nil
 		}),
 	}
-	c.AddCommand(add, list, log, remove, rekey)
+	var retryJSON bool
+	retry := &cobra.Command{
+		Use:   "retry NAME [--json]",
+		Short: "Post again the deliveries to an endpoint that failed",
+		Long: `Retry queues again the deliveries to the endpoint NAME whose last attempt failed ('chancery
+webhook log' shows them failed, with the endpoint's last answer): each is posted again from
+its first attempt, with the same webhook-id, so that an endpoint that was down longer than
+the server's attempts (serve --dispatch-attempts) still hears every event, withdrawals
+included. Retry once the endpoint is mended. An endpoint with no failed delivery is refused
+(exit status 2). The retry is in the audit trail.`,
+		Example: `  chancery webhook retry records
+  chancery webhook retry recipient:ministry --json`,
+		Args: cobra.ExactArgs(1),
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			n, err := cl.RetryWebhook(ctx(c), args[0])
+			if err != nil {
+				return err
+			}
+			if retryJSON {
+				return writeJSON(c.OutOrStdout(), map[string]any{"name": args[0], "queued": n})
+			}
+			fmt.Fprintf(c.OutOrStdout(), "webhook %s: %d failed deliveries queued again\nfollow them with: chancery webhook log\n", printable(args[0]), n)
+			return nil
+		}),
+	}
+	addJSONFlag(retry, &retryJSON)
+	c.AddCommand(add, list, log, remove, rekey, retry)
 	return c
 }
 

@@ -124,6 +124,14 @@ func TestServeWithoutMailSaysWhatWaits(t *testing.T) {
 	}
 }
 
+// TestServeWithoutMailPostsWebhooks: a server without --smtp ran no delivery worker, so no
+// webhook event was posted (audit, forty-eighth session); it now runs one for webhooks.
+func TestServeWithoutMailPostsWebhooks(t *testing.T) {
+	if out := serveLogs(t, "dispatch: posting webhook events; no mail", "--data", t.TempDir()+"/reg", "--listen", "127.0.0.1:0"); out != "" {
+		t.Fatalf("serve without --smtp posts no webhook events; it wrote:\n%s", out)
+	}
+}
+
 // TestServeRefusesTheDemoOnAPublicAddress: the demo's members (a signer, a release officer)
 // sign in with a password printed in the source and on the terminal, so a demo served on an
 // address others reach was an office anyone could act in, without a word said. It is refused

@@ -306,6 +306,11 @@ func TestWebhookAddTakesTheRegistryByFlag(t *testing.T) {
 	if code != cli.ExitOK || !strings.Contains(out, "https://records.example.org/hooks/chancery") {
 		t.Errorf("webhook list: exit %d, stdout %q, stderr\n%s", code, out, errs)
 	}
+	// Nothing failed yet: a retry is refused, and says so.
+	code, out, errs = runCLI("webhook", "retry", "records", "--url", o.url)
+	if code != cli.ExitError || out != "" || !strings.Contains(errs, "no delivery to records has failed") {
+		t.Errorf("webhook retry: exit %d, stdout %q, stderr\n%s", code, out, errs)
+	}
 }
 
 // 'key rotate office' and 'key rotate pdf-cert' took --url from 'chancery key' and ignored it:

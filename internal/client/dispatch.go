@@ -96,6 +96,16 @@ func (c *Client) RekeyWebhook(ctx context.Context, name string) (string, error) 
 	return out.Secret, err
 }
 
+// RetryWebhook queues again the failed deliveries to a webhook endpoint and returns how many
+// (admins).
+func (c *Client) RetryWebhook(ctx context.Context, name string) (int, error) {
+	var out struct {
+		Queued int `json:"queued"`
+	}
+	err := c.json(ctx, "POST", "/api/v1/webhooks/"+url.PathEscape(name)+"/retry", map[string]any{}, &out)
+	return out.Queued, err
+}
+
 // Webhooks lists the webhook endpoints (admins).
 func (c *Client) Webhooks(ctx context.Context) ([]registry.WebhookView, error) {
 	var out []registry.WebhookView

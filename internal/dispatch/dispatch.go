@@ -46,7 +46,9 @@ const (
 // Config configures a Dispatcher.
 type Config struct {
 	Registry *registry.Registry
-	// SMTP is the mail server; From is the sender address.
+	// SMTP is the mail server; From is the sender address. Without an SMTP server the
+	// dispatcher posts webhook events only: the registry refuses to mail, and the messages
+	// already in the outbox wait for a server that has one.
 	SMTP *SMTP
 	From string
 	// MaxAttempts is how many times a message or webhook is tried before it fails.
@@ -76,8 +78,7 @@ type Config struct {
 }
 
 // Dispatcher delivers the outbox. On SQLite one runs per registry (the server holds the data
-// directory's lock, so one process delivers). On PostgreSQL every server started with an SMTP
-// server runs one: each takes the messages and webhook deliveries it sends with a claim
+// directory's lock, so one process delivers). On PostgreSQL every server runs one: each takes the messages and webhook deliveries it sends with a claim
 // (Config.Claim), so that two servers do not send the same one, unless a claim lapses.
 type Dispatcher struct {
 	cfg  Config
@@ -86,14 +87,13 @@ type Dispatcher struct {
 	hook chan struct{}
 }
 
-// New returns a dispatcher and tells the registry that mail is available.
+// New returns a dispatcher and tells the registry whether mail is available (cfg.SMTP).
 func New(cfg Config) (*Dispatcher, error) {
-	if cfg.SMTP == nil {
-		return nil, errors.New("dispatch: no SMTP server")
-	}
-	a, err := mail.ParseAddress(cfg.From)
-	if err != nil || a.Name != "" {
-		return nil, fmt.Errorf("dispatch: mail-from %q is not a bare e-mail address", cfg.From)
+	if cfg.SMTP != nil {
+		a, err := mail.ParseAddress(cfg.From)
+		if err != nil || a.Name != "" {
+			return nil, fmt.Errorf("dispatch: mail-from %q is not a bare e-mail address", cfg.From)
+		}
 	}
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = DefaultMaxAttempts
@@ -123,7 +123,7 @@ func New(cfg Config) (*Dispatcher, error) {
 		cfg.Logger = slog.Default()
 	}
 	d := &Dispatcher{cfg: cfg, wake: make(chan struct{}, 1), done: make(chan struct{}, 1), hook: make(chan struct{}, 1)}
-	cfg.Registry.SetDispatch(registry.DispatchSettings{Mail: true, AllowPrivateWebhooks: cfg.AllowPrivateWebhooks, Wake: d.Wake})
+	cfg.Registry.SetDispatch(registry.DispatchSettings{Mail: cfg.SMTP != nil, AllowPrivateWebhooks: cfg.AllowPrivateWebhooks, Wake: d.Wake})
 	return d, nil
 }
 
@@ -146,7 +146,7 @@ func (d *Dispatcher) backoff(attempt int) time.Duration {
 	return min(b, d.cfg.MaxBackoff)
 }
 
-// Run delivers until ctx is done.
+// Run delivers until ctx is done. Without an SMTP server it posts webhook events only.
 //
 // Each connection sends a message, then hands its acceptance to the recorder, which commits
 // the acceptances waiting from all connections in one transaction (one fsync for several
@@ -156,6 +156,10 @@ func (d *Dispatcher) backoff(attempt int) time.Duration {
 // store refuses to record is kept in flight, and not sent again, until it is recorded: see
 // recorder.)
 func (d *Dispatcher) Run(ctx context.Context) {
+	if d.cfg.SMTP == nil {
+		d.runWebhooks(ctx)
+		return
+	}
 	// inflight holds the messages handed to a connection and not yet recorded. A message is
 	// released once its outcome is committed; but a read of the outbox that began before that
 	// commit still shows it as waiting, so released remembers when each was released (epoch

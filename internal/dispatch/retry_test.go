@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -348,4 +352,79 @@ func TestRetryDeliversThroughMailpit(t *testing.T) {
 	}
 	runDispatcher(t, o.dispatcher(t, mp, 3))
 	waitFor(t, "the notice delivered", func() bool { return mp.count(t) == 2 && notice().Status == store.StatusSent })
+}
+
+// TestWebhookRetried: deliveries to an endpoint that failed after the last attempt could not
+// be posted again (audit, forty-eighth session): an endpoint down for longer than the
+// attempts never heard of the letters released meanwhile, withdrawals included. An admin's
+// retry posts them again, with their webhook-id; an endpoint with none failed is refused.
+func TestWebhookRetried(t *testing.T) { onBothStores(t, webhookRetried) }
+
+func webhookRetried(t *testing.T, o *office) {
+	ctx := context.Background()
+	var down atomic.Bool
+	down.Store(true)
+	var mu sync.Mutex
+	ids := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
+			return
+		}
+		mu.Lock()
+		ids[r.Header.Get("webhook-id")]++
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	d, err := New(Config{Registry: o.r, MaxAttempts: 2, Backoff: time.Millisecond, MaxBackoff: time.Millisecond, Poll: 20 * time.Millisecond,
+		AllowPrivateWebhooks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runDispatcher(t, d)
+	if _, err := o.r.AddWebhook(ctx, o.admin, "records", srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.RetryWebhook(ctx, o.admin, "records"); !errors.Is(err, registry.ErrConflict) {
+		t.Errorf("a retry with nothing failed: %v, want ErrConflict", err)
+	}
+	o.release(t, "Released while the endpoint was down.")
+	failed := func() []registry.WebhookDeliveryView {
+		log, err := o.r.WebhookLog(ctx, o.admin, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []registry.WebhookDeliveryView
+		for _, e := range log {
+			if e.Status == "failed" {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	waitFor(t, "the failed delivery", func() bool { return len(failed()) == 1 })
+	id := failed()[0].WebhookID
+	down.Store(false)
+	if _, err := o.r.RetryWebhook(ctx, o.officer, "records"); !errors.Is(err, registry.ErrForbidden) {
+		t.Errorf("a release officer retries: %v, want ErrForbidden", err)
+	}
+	if _, err := o.r.RetryWebhook(ctx, o.admin, "archive"); !errors.Is(err, registry.ErrNotFound) {
+		t.Errorf("a retry to no endpoint: %v, want ErrNotFound", err)
+	}
+	n, err := o.r.RetryWebhook(ctx, o.admin, "records")
+	if err != nil || n != 1 {
+		t.Fatalf("retry: %d, %v, want 1 queued again", n, err)
+	}
+	waitFor(t, "the delivery posted again", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return ids[id] == 1
+	})
+	waitFor(t, "the delivery recorded sent", func() bool {
+		log, _ := o.r.WebhookLog(ctx, o.admin, 100)
+		return len(log) == 1 && log[0].Status == "sent" && log[0].Attempts == 1 && log[0].WebhookID == id
+	})
+	if _, err := o.r.RetryWebhook(ctx, o.admin, "records"); !errors.Is(err, registry.ErrConflict) {
+		t.Errorf("a second retry: %v, want ErrConflict", err)
+	}
 }

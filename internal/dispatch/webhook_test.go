@@ -274,3 +274,31 @@ func TestWebhookSSRF(t *testing.T) {
 		t.Fatalf("with private endpoints allowed: %v", err)
 	}
 }
+
+// TestWebhooksWithoutMail: a server without an SMTP server ran no worker at all, so the
+// office's webhook endpoints heard nothing (audit, forty-eighth session). Without mail the
+// dispatcher posts webhook events, and the registry still refuses to mail.
+func TestWebhooksWithoutMail(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	d, err := New(Config{Registry: o.r, Poll: 20 * time.Millisecond, AllowPrivateWebhooks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runDispatcher(t, d)
+	records := newReceiver(t)
+	if records.secret, err = o.r.AddWebhook(ctx, o.admin, "records", records.srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, registry.NewRecipient{Name: "ministry", Emails: []string{"registry@ministry.example"}}); err != nil {
+		t.Fatal(err)
+	}
+	ref := o.release(t, "Hooked letter, no mail.")
+	waitFor(t, "the release event", func() bool { return len(records.got("letter.released")) == 1 })
+	if e := records.got("letter.released")[0]; e.Data["reference"] != ref {
+		t.Errorf("the release event: %v", e.Data)
+	}
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); !errors.Is(err, registry.ErrNoMail) {
+		t.Errorf("a dispatch without a mail server: %v, want %v", err, registry.ErrNoMail)
+	}
+}

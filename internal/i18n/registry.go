@@ -268,6 +268,7 @@ var _ = table(func() Translations {
 			"le destinataire %s a été retiré de l'annuaire le %s : plus rien ne lui est envoyé",
 			"سُحب المستلِم %s من الدليل في %s: لم يعد يُرسل إليه شيء"},
 		"recipient %s has these addresses already":              {"le destinataire %s a déjà ces adresses", "للمستلِم %s هذه العناوين من قبل"},
+		"no delivery to %s has failed":                          {"aucune livraison à %s n'a échoué", "لم يفشل أيّ تسليم إلى %s"},
 		"no message about %s has failed that can be sent again": {"aucun message concernant %s n'a échoué qui puisse être renvoyé", "لم يفشل أيّ بريد بشأن %s يمكن إرساله من جديد"},
 		"%s was already dispatched to %s":                       {"%s a déjà été expédiée à %s", "أُرسلت %s بالفعل إلى %s"},
 		"%s is not released: only a released letter leaves by dispatch (a draft leaves as a coordination copy: 'chancery draft send')": {

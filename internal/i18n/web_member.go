@@ -316,6 +316,10 @@ var _ = table(func() Translations {
 		"The recipient is retired from the directory: nothing is sent to them any more.": {
 			"Le destinataire est retiré de l'annuaire : plus rien ne lui est envoyé.",
 			"سُحب المستلِم من الدليل: لم يعد يُرسل إليه شيء."},
+		"The endpoint's failed deliveries are queued again: the latest deliveries below follow them.": {
+			"Les livraisons échouées du point de terminaison sont de nouveau en file : les dernières livraisons ci-dessous les suivent.",
+			"أُعيدت عمليات التسليم الفاشلة لنقطة النهاية إلى قائمة الانتظار: تتابعها آخر عمليات التسليم أدناه."},
+		"Post the failed again": {"Renvoyer les échecs", "إعادة إرسال ما فشل"},
 		"The webhook endpoint is removed, with its deliveries.": {
 			"Le point de terminaison du webhook est supprimé, avec ses livraisons.",
 			"حُذفت نقطة نهاية الخطاف مع عمليات تسليمها."},

@@ -1451,6 +1451,27 @@ func (r *Registry) RekeyWebhook(ctx context.Context, a Actor, name string) (stri
 	return secret, nil
 }
 
+// RetryWebhook queues again the failed deliveries to the endpoint name (admins), each posted
+// again from its first attempt with its webhook-id: after an endpoint's outage outlasted the
+// attempts, so that the events it missed, withdrawals among them, still reach it. It returns
+// how many were queued again, and refuses an endpoint with none.
+func (r *Registry) RetryWebhook(ctx context.Context, a Actor, name string) (int, error) {
+	defer r.wakeDispatch()
+	var n int
+	err := r.changeWebhook(ctx, a, name, "webhook.retry", "retry the failed deliveries to webhook endpoint", func(tx *store.Tx, name string) (bool, error) {
+		ok, q, err := tx.RequeueWebhookDeliveries(ctx, name, r.now())
+		if err == nil && ok && q == 0 {
+			err = i18n.Errorf(ErrConflict, "no delivery to %s has failed", name)
+		}
+		n = q
+		return ok, err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
 // changeWebhook applies change, which reports whether the endpoint name exists, to it in one
 // transaction audited as action (admins); what names the change in its errors.
 func (r *Registry) changeWebhook(ctx context.Context, a Actor, name, action, what string, change func(tx *store.Tx, name string) (bool, error)) error {

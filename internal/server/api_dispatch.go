@@ -37,6 +37,7 @@ func (s *Server) routesDispatch() {
 	m.HandleFunc("GET /api/v1/webhooks/deliveries", s.needs(s.webhookLog, admin))
 	m.HandleFunc("DELETE /api/v1/webhooks/{name}", s.needs(s.removeWebhook, admin))
 	m.HandleFunc("POST /api/v1/webhooks/{name}/secret", s.needs(s.rekeyWebhook, admin))
+	m.HandleFunc("POST /api/v1/webhooks/{name}/retry", s.needs(s.retryWebhook, admin))
 }
 
 func (s *Server) listRecipients(w http.ResponseWriter, r *http.Request) {
@@ -182,6 +183,20 @@ func (s *Server) rekeyWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, map[string]string{"name": r.PathValue("name"), "secret": secret})
+}
+
+func (s *Server) retryWebhook(w http.ResponseWriter, r *http.Request) {
+	var req struct{}
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	n, err := s.cfg.Registry.RetryWebhook(r.Context(), actor(r), r.PathValue("name"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSONStatus(w, http.StatusAccepted, map[string]any{"name": r.PathValue("name"), "queued": n})
 }
 
 func (s *Server) addWebhook(w http.ResponseWriter, r *http.Request) {

@@ -49,6 +49,7 @@ var memberRoutes = []authRoute{
 	{"GET", "/api/v1/webhooks/deliveries", "signer", "", ""},
 	{"DELETE", "/api/v1/webhooks/x%20y", "signer", "", ""},
 	{"POST", "/api/v1/webhooks/x%20y/secret", "signer", "application/json", `[`},
+	{"POST", "/api/v1/webhooks/x%20y/retry", "signer", "application/json", `[`},
 	{"GET", "/api/v1/witnesses", "signer", "", ""},
 	{"POST", "/api/v1/witnesses", "signer", "application/json", `{}`},
 	{"DELETE", "/api/v1/witnesses/x%20y", "signer", "", ""},

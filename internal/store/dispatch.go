@@ -528,6 +528,27 @@ func (t *Tx) SetWebhookSecret(ctx context.Context, name, secret string) (bool, e
 	return n == 1, nil
 }
 
+// RequeueWebhookDeliveries queues again, to be posted at now as if new, the failed deliveries
+// to the endpoint name (their attempts counted from 0, their reply cleared, their webhook-id
+// kept): it reports whether the endpoint exists, and how many deliveries were queued again.
+func (t *Tx) RequeueWebhookDeliveries(ctx context.Context, name string, now time.Time) (bool, int, error) {
+	var id int64
+	err := t.queryRow(ctx, `SELECT id FROM webhook_endpoints WHERE name = $1`, name).Scan(&id)
+	if err == sql.ErrNoRows {
+		return false, 0, nil
+	}
+	if err != nil {
+		return false, 0, fmt.Errorf("queue again the deliveries to %s: %w", name, err)
+	}
+	res, err := t.exec(ctx, `UPDATE webhook_deliveries SET status = 'queued', attempts = 0, reply = '', next_at = $1
+		WHERE endpoint_id = $2 AND status = 'failed'`, due(now), id)
+	if err != nil {
+		return false, 0, fmt.Errorf("queue again the deliveries to %s: %w", name, err)
+	}
+	n, _ := res.RowsAffected()
+	return true, int(n), nil
+}
+
 // WebhookDelivery is one event posted to one endpoint.
 type WebhookDelivery struct {
 	ID         int64

@@ -25,6 +25,7 @@ func (h *Handler) registerDispatch(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/recipients/{name}/emails", h.withSession(h.member(h.needs(h.fail, h.setRecipientEmails, registry.RoleAdmin))))
 	mux.HandleFunc("POST /admin/recipients/{name}/retire", h.withSession(h.member(h.needs(h.fail, h.retireRecipient, registry.RoleAdmin))))
 	mux.HandleFunc("POST /admin/webhooks/{name}/rekey", h.withSession(h.member(h.needs(h.fail, h.rekeyWebhook, registry.RoleAdmin))))
+	mux.HandleFunc("POST /admin/webhooks/{name}/retry", h.withSession(h.member(h.needs(h.fail, h.retryWebhook, registry.RoleAdmin))))
 	mux.HandleFunc("POST /admin/webhooks/{name}/remove", h.withSession(h.member(h.needs(h.fail, h.removeWebhook, registry.RoleAdmin))))
 }
 
@@ -261,6 +262,19 @@ func (h *Handler) rekeyWebhook(w http.ResponseWriter, r *http.Request) {
 	h.showRecipients(w, r, http.StatusOK, "", name, secret)
 }
 
+// retryWebhook queues again an endpoint's failed deliveries, from the recipients page.
+func (h *Handler) retryWebhook(w http.ResponseWriter, r *http.Request) {
+	if err := h.form(w, r, nil); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if _, err := h.cfg.Registry.RetryWebhook(r.Context(), session(r).actor(), r.PathValue("name")); err != nil {
+		h.adminFailed(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/recipients?done=webhook-retried#webhooks", http.StatusSeeOther)
+}
+
 // removeWebhook removes an endpoint and its deliveries, from the recipients page.
 func (h *Handler) removeWebhook(w http.ResponseWriter, r *http.Request) {
 	if err := h.form(w, r, nil); err != nil {
@@ -296,4 +310,5 @@ func init() {
 	notices["recipient-updated"] = "The recipient's addresses are replaced: what was sent keeps the address it went to."
 	notices["recipient-retired"] = "The recipient is retired from the directory: nothing is sent to them any more."
 	notices["webhook-removed"] = "The webhook endpoint is removed, with its deliveries."
+	notices["webhook-retried"] = "The endpoint's failed deliveries are queued again: the latest deliveries below follow them."
 }

@@ -64,7 +64,8 @@ func TestLetterPageSendsAgainWhatFailed(t *testing.T) {
 
 // TestRecipientsPageCorrectsAndRetires: the recipients page lets an admin replace a
 // recipient's addresses, retire a recipient, give an endpoint a new secret (shown once) and
-// remove it (audit, forty-eighth session: none could be undone before).
+// remove it (audit, forty-eighth session: none could be undone before), and post again what
+// failed (refused here: nothing did).
 func TestRecipientsPageCorrectsAndRetires(t *testing.T) {
 	o := newOffice(t, server.Config{})
 	ctx := context.Background()
@@ -80,7 +81,8 @@ func TestRecipientsPageCorrectsAndRetires(t *testing.T) {
 	}
 	c := o.client()
 	tok := c.signIn("root")
-	if _, page := c.get("/admin/recipients"); !strings.Contains(page, `action="/admin/recipients/liaison/retire"`) || !strings.Contains(page, `action="/admin/webhooks/records/remove"`) {
+	if _, page := c.get("/admin/recipients"); !strings.Contains(page, `action="/admin/recipients/liaison/retire"`) || !strings.Contains(page, `action="/admin/webhooks/records/remove"`) ||
+		!strings.Contains(page, `action="/admin/webhooks/records/retry"`) {
 		t.Fatalf("the recipients page offers no change:\n%s", page)
 	}
 	for _, step := range []struct {
@@ -90,6 +92,7 @@ func TestRecipientsPageCorrectsAndRetires(t *testing.T) {
 		holds  string
 	}{
 		{"/admin/recipients/liaison/emails", url.Values{"csrf": {tok}, "emails": {"cell@liaison.example"}}, http.StatusSeeOther, ""},
+		{"/admin/webhooks/records/retry", url.Values{"csrf": {tok}}, http.StatusConflict, "has failed"},
 		{"/admin/webhooks/records/rekey", url.Values{"csrf": {tok}}, http.StatusOK, `id="webhook-secret"`},
 		{"/admin/webhooks/records/remove", url.Values{"csrf": {tok}}, http.StatusSeeOther, ""},
 		{"/admin/recipients/liaison/retire", url.Values{"csrf": {tok}}, http.StatusSeeOther, ""},
