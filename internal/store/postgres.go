@@ -110,6 +110,10 @@ func openPostgres(ctx context.Context, url string, check func(context.Context, *
 		db.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", Redact(url), err)
 	}
+	if err := aloneInDatabase(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: %s: %w", Redact(url), err)
+	}
 	if check != nil {
 		if err := check(ctx, db); err != nil {
 			db.Close()
@@ -122,6 +126,29 @@ func openPostgres(ctx context.Context, url string, check func(context.Context, *
 	}
 	db.fenced.Store(true)
 	return db, nil
+}
+
+// ErrSharedDatabase is returned when the database holds an office's tables in another schema
+// than the one the URL opens.
+var ErrSharedDatabase = errors.New("another office's tables are in this database")
+
+// aloneInDatabase refuses a database that holds an office's tables (its log_head) in another
+// schema than the current one. The advisory locks the store takes (the writer lock, the
+// sequencer's lease) are the database's, not a schema's: two offices in two schemas of one
+// database would take turns at every write, and the servers of the one whose sequencer did not
+// hold the lease would wait for it as long as the other office runs, their releases with them.
+func aloneInDatabase(ctx context.Context, db *DB) error {
+	var other string
+	err := db.r.QueryRowContext(ctx, `SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE c.relname = 'log_head' AND c.relkind IN ('r', 'p') AND n.nspname <> current_schema() ORDER BY n.nspname LIMIT 1`).Scan(&other)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("look for other offices in the database: %w", err)
+	}
+	return fmt.Errorf("%w (schema %q): two offices in one database share its locks, and one's sequencer holds the other's releases back; give each office a database of its own (CREATE DATABASE), and move or drop that schema",
+		ErrSharedDatabase, other)
 }
 
 // holdsLog returns ErrNoLog when the PostgreSQL database holds no log: no log_head table

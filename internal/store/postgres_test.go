@@ -394,3 +394,50 @@ func BenchmarkPostgresSchemaFence(b *testing.B) {
 		})
 	}
 }
+
+// TestPostgresRefusesASecondOfficeInTheDatabase: the store's advisory locks are the
+// database's, so two offices in two schemas of one database took turns at every write, and
+// the servers of the second never got the sequencer's lease while the first ran (audit,
+// forty-eighth session). A database holding an office's tables in another schema is refused,
+// before anything is written to the schema the URL opens.
+func TestPostgresRefusesASecondOfficeInTheDatabase(t *testing.T) {
+	ctx := context.Background()
+	url := storetest.PostgresURL(t)
+	db, err := store.OpenPostgres(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	admin, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec(`CREATE SCHEMA second`); err != nil {
+		t.Fatal(err)
+	}
+	second := url + "&search_path=second"
+	if !strings.Contains(url, "?") {
+		second = url + "?search_path=second"
+	}
+	if _, err := store.OpenPostgres(ctx, second); !errors.Is(err, store.ErrSharedDatabase) || !strings.Contains(err.Error(), `schema "public"`) {
+		t.Fatalf("an office in a second schema: %v, want %v naming public", err, store.ErrSharedDatabase)
+	}
+	var tables int
+	if err := admin.QueryRow(`SELECT count(*) FROM pg_tables WHERE schemaname = 'second'`).Scan(&tables); err != nil || tables != 0 {
+		t.Errorf("the refused schema holds %d tables (%v)", tables, err)
+	}
+	// The first office, alone in its schema, opens as before; with a second office's tables
+	// beside it, it is refused too.
+	if db, err := store.OpenPostgres(ctx, url); err != nil {
+		t.Fatalf("the office alone in its database: %v", err)
+	} else {
+		db.Close()
+	}
+	if _, err := admin.Exec(`CREATE TABLE second.log_head (id int)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.OpenPostgres(ctx, url); !errors.Is(err, store.ErrSharedDatabase) || !strings.Contains(err.Error(), `schema "second"`) {
+		t.Errorf("an office beside a second one: %v, want %v naming second", err, store.ErrSharedDatabase)
+	}
+}
