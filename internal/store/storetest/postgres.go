@@ -76,8 +76,9 @@ func postgresURL(t testing.TB, opts string) string {
 }
 
 // PostgresSchemas returns a function that creates a fresh, empty schema in a database of the
-// test's own (see PostgresURL) and returns a URL whose sessions work in it: for tests that
-// open many empty stores, such as property tests, where a database each would be slow.
+// test's own (see PostgresURL) and returns a URL whose sessions work in it. The store refuses
+// a database that holds an office in another schema (store.ErrSharedDatabase): a store opened
+// on a second schema of it is refused once one was opened on the first.
 func PostgresSchemas(t testing.TB) func() string {
 	t.Helper()
 	base := PostgresURL(t)
