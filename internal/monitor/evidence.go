@@ -23,7 +23,18 @@ import (
 // and a different one is always a new file); each alert adds a record naming the files it
 // rests on, under a name with its time and a counter for alerts in the same second.
 
-// safeName turns a log origin into a file name part.
+// roomName is the part that begins the names of the evidence files of the log with origin
+// and verifier key: the origin made safe for a file name, then "+" and 16 hex digits of a
+// digest of the exact origin and key. The evidence kept is counted by this part (keptOf), so
+// it must be one log's alone: safeName maps several origins to one name ("a.example/log",
+// "a.example_log"), and two logs may claim the same origin, each with its key. A hostile log
+// followed beside another would otherwise fill the other's rooms with forks of its own.
+func roomName(origin, key string) string {
+	h := sha256.Sum256([]byte(origin + "\n" + key))
+	return safeName(origin) + "+" + hex.EncodeToString(h[:8])
+}
+
+// safeName turns a log origin into a file name part, without "+".
 func safeName(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' {
@@ -63,7 +74,19 @@ type evidence struct {
 	// what, if not "", tells the finding apart from others in place of its message, which
 	// quotes what was served (see Monitor.alert).
 	what string
+	// key is the verifier key of the log the evidence is of (with the report's origin, it
+	// names the log's files: roomName).
+	key string
+	// unshown: a conflict that nothing signed shows (a rollback whose only sign is that the
+	// tiles of the tree seen are answered as gone), which whoever serves the log can make by
+	// replaying an older checkpoint of the log. Its evidence is counted with the findings
+	// that need no key, and its record named so (unshownRecord), not in the conflicts' room.
+	unshown bool
 }
+
+// unshownRecord ends the problem in the name of an unshown conflict's record, so that keptOf
+// counts it with the findings that need no key.
+const unshownRecord = "-unshown"
 
 // Bounds on the evidence kept of one log, so that neither whoever serves a log nor the holder
 // of its key, signing checkpoint after checkpoint, can fill the disk. The oldest evidence is
@@ -116,6 +139,9 @@ func isSigned(problem string) bool {
 // bad-signature whose log key line verifies is the log's own (its key signed text that is
 // not a checkpoint).
 func isKeyless(problem string, ev evidence) bool {
+	if ev.unshown {
+		return true
+	}
 	return !isConflict(problem) && !isSigned(problem) && (problem != ProblemBadSignature || ev.unsigned)
 }
 
@@ -171,12 +197,13 @@ func keptOf(dir, origin string) (conflicts, signed, other room, err error) {
 // bound cuts ev to what the bounds on the evidence of r's log leave room for, and returns
 // what it cut and why ("" if nothing).
 func bound(dir string, r *Report, ev *evidence) (string, error) {
-	conflicts, signed, other, err := keptOf(dir, safeName(r.Log))
+	conflicts, signed, other, err := keptOf(dir, roomName(r.Log, ev.key))
 	if err != nil {
 		return "", err
 	}
 	in, most := other, evidenceBounds.findings
 	switch {
+	case ev.unshown:
 	case isConflict(r.Problem):
 		in, most = conflicts, evidenceBounds.conflicts
 	case isSigned(r.Problem):
@@ -185,7 +212,7 @@ func bound(dir string, r *Report, ev *evidence) (string, error) {
 	if in.findings >= most {
 		*ev = evidence{}
 		kind := "findings"
-		if isConflict(r.Problem) {
+		if isConflict(r.Problem) && !ev.unshown {
 			kind = "conflicts"
 		}
 		return fmt.Sprintf("evidence not kept: the evidence directory holds the evidence of %d %s of this log already, as many as it keeps", in.findings, kind), nil
@@ -218,7 +245,7 @@ func keep(dir string, r *Report, ev evidence) error {
 			return nil
 		}
 	}
-	origin := safeName(r.Log)
+	origin := roomName(r.Log, ev.key)
 	for _, c := range ev.checkpoints {
 		size, _ := checkpoint.Size(c)
 		p, err := keepFile(dir, fmt.Sprintf("%s.checkpoint-%d", origin, size), ".txt", c)
@@ -238,7 +265,11 @@ func keep(dir string, r *Report, ev evidence) error {
 	if err != nil {
 		return err
 	}
-	base := fmt.Sprintf("%s.alert-%s-%s", origin, r.Observed.UTC().Format("20060102T150405Z"), r.Problem)
+	problem := r.Problem
+	if ev.unshown {
+		problem += unshownRecord
+	}
+	base := fmt.Sprintf("%s.alert-%s-%s", origin, r.Observed.UTC().Format("20060102T150405Z"), problem)
 	for n := 0; ; n++ {
 		name := base + ".json"
 		if n > 0 {

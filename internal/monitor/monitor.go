@@ -39,6 +39,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/chancery/chancery/internal/checkpoint"
@@ -261,10 +262,17 @@ func New(cfg Config) (*Monitor, error) {
 		if err != nil {
 			return nil, fmt.Errorf("monitor: log key %q: %w", l.Key, err)
 		}
+		// What is held of a log is kept under its key's one spelling: the same key spelt
+		// otherwise (its hash in capitals, its base64 broken over lines) would start from
+		// nothing, and take a forked history as the first one seen.
+		if l.Key, err = canonicalKey(l.Key, v); err != nil {
+			return nil, fmt.Errorf("monitor: log key %q: %w", l.Key, err)
+		}
 		if seen[l.Key] {
 			return nil, fmt.Errorf("monitor: log key %s given twice", v.Name())
 		}
 		seen[l.Key] = true
+		st.adoptSpelling(l.Key, v)
 		f := &follow{Log: l, shown: ShownURL(u), v: v, st: st.Logs[l.Key]}
 		if err := f.knowWitnesses(); err != nil {
 			return nil, fmt.Errorf("monitor: %s: %w", v.Name(), err)
@@ -479,11 +487,18 @@ func (m *Monitor) passLog(ctx context.Context, f *follow) error {
 		size, _ := checkpoint.Size(signed)
 		r := Report{Type: TypeAlert, Log: f.v.Name(), URL: f.shown, Size: size, Observed: now,
 			Alert: &Alert{Problem: ProblemBadSignature, Message: fmt.Sprintf("the checkpoint served does not verify with the log key: %v", err)}}
-		_, keyErr := checkpoint.OpenNote(signed, note.VerifierList(f.v))
+		n, keyErr := checkpoint.OpenNote(signed, note.VerifierList(f.v))
 		ev := evidence{checkpoints: [][]byte{signed}, unsigned: keyErr != nil}
 		if ev.unsigned {
 			// The error quotes bytes anyone can write: one incident whatever they are.
 			ev.what = "the checkpoint served does not verify with the log key"
+		} else if _, serr := checkpoint.ParseStatus([]byte(n.Text)); serr == nil {
+			// The log key signs status notes too, and the registry hands them to anyone who
+			// verifies a letter online: whoever serves the log can serve one here, without
+			// a key. A finding anyone can make, counted as one incident.
+			ev.unsigned = true
+			ev.what = "a status note of the log served as its checkpoint"
+			r.Alert.Message = "the checkpoint served is a status note of the log (chancery-status/v1), which the registry gives to anyone who verifies a letter: whoever serves the log served it in place of a checkpoint"
 		}
 		return m.alert(ctx, f, r, ev, ErrUnsound)
 	}
@@ -514,11 +529,17 @@ func (m *Monitor) passLog(ctx context.Context, f *follow) error {
 	if ref != nil {
 		refSize, refRoot = ref.Size, ref.Root
 	}
+	// conflictShown alerts a conflict; shown is false when nothing signed shows it (see
+	// evidence.unshown).
+	var conflictShown func(problem string, shown bool, format string, args ...any) error
 	conflict := func(problem, format string, args ...any) error {
+		return conflictShown(problem, true, format, args...)
+	}
+	conflictShown = func(problem string, shown bool, format string, args ...any) error {
 		r := base
 		r.Type = TypeAlert
 		r.Alert = &Alert{Problem: problem, Message: fmt.Sprintf(format, args...)}
-		ev := evidence{checkpoints: [][]byte{signed}}
+		ev := evidence{checkpoints: [][]byte{signed}, unshown: !shown}
 		if ref != nil {
 			r.SeenSize, r.SeenRoot = &refSize, &refRoot
 			ev.checkpoints = [][]byte{refSigned, signed}
@@ -553,8 +574,16 @@ func (m *Monitor) passLog(ctx context.Context, f *follow) error {
 				return fmt.Errorf("the log serves a tree of size %d, smaller than the tree of size %d it signed before, and the tiles of neither (%v): %w", c.Size, refSize, err, ownErr)
 			}
 		}
+		if err != nil && !isGone(err) {
+			// Tiles served that do not hash to the root the log signed before: whoever serves
+			// the log can alter them, as those of any checkpoint.
+			return unsound(ProblemBadTiles, tilesFinding, nil, "the log's tiles do not match its checkpoint of size %d: %v", refSize, err)
+		}
 		if err != nil {
-			return conflict(ProblemRollback, "the log signed a tree of size %d, smaller than the tree of size %d it signed before, and cannot show that tree any more (%v): it was rolled back or forked", c.Size, refSize, err)
+			// Nothing signed shows this: both checkpoints may be of one history, and whoever
+			// serves the log can answer 404 for tiles. Still a rollback, but its evidence is
+			// counted with the findings that need no key, not in the conflicts' room.
+			return conflictShown(ProblemRollback, false, "the log signed a tree of size %d, smaller than the tree of size %d it signed before, and cannot show that tree any more (%v): it was rolled back or forked", c.Size, refSize, err)
 		}
 		if h != c.Root {
 			return conflict(ProblemRollback, "the log signed a tree of size %d, smaller than the tree of size %d it signed before, and not a part of it: it was rolled back or forked", c.Size, refSize)
@@ -819,6 +848,7 @@ func (m *Monitor) save() error {
 // make another that keeps evidence, it has to serve the log's next checkpoint, every new
 // entry with it, as they are.
 func (m *Monitor) alert(ctx context.Context, f *follow, r Report, ev evidence, kind error) error {
+	ev.key = f.Log.Key
 	finding := fmt.Errorf("%w: %s", kind, r.Message)
 	what := r.Message
 	if ev.what != "" {
@@ -849,6 +879,7 @@ func (m *Monitor) alert(ctx context.Context, f *follow, r Report, ev evidence, k
 	}
 	var errs []error
 	keyless := isKeyless(r.Problem, ev)
+	signed := (isConflict(r.Problem) && !ev.unshown) || isSigned(r.Problem)
 	if keyless && f.st.KeylessKept {
 		r.Message += "; its evidence is not kept: the first finding about bytes served since the monitor last held a checkpoint of this log keeps its evidence, and later ones keep none until it holds the next"
 	} else if err := keep(m.cfg.EvidenceDir, &r, ev); err != nil {
@@ -858,9 +889,40 @@ func (m *Monitor) alert(ctx context.Context, f *follow, r Report, ev evidence, k
 		return errors.Join(append(errs, finding, err)...)
 	}
 	if len(errs) == 0 {
-		f.st.addAlerted(id, isConflict(r.Problem) || isSigned(r.Problem))
+		f.st.addAlerted(id, signed)
 		f.st.KeylessKept = f.st.KeylessKept || keyless && len(r.Evidence) > 0
 		errs = append(errs, m.save())
 	}
 	return errors.Join(append([]error{finding}, errs...)...)
+}
+
+// canonicalKey returns the verifier key vkey, which v was made from, in its one spelling:
+// the name, the key hash in eight lower-case hex digits, the key in padded base64.
+func canonicalKey(vkey string, v note.Verifier) (string, error) {
+	parts := strings.SplitN(vkey, "+", 3)
+	if len(parts) != 3 {
+		return "", errors.New("malformed verifier key")
+	}
+	key, err := base64.StdEncoding.DecodeString(parts[2])
+	if err != nil {
+		return "", fmt.Errorf("malformed verifier key: %w", err)
+	}
+	return fmt.Sprintf("%s+%08x+%s", v.Name(), v.KeyHash(), base64.StdEncoding.EncodeToString(key)), nil
+}
+
+// adoptSpelling moves what the state holds under another spelling of the key canonical (v's)
+// to canonical, where a state written before keys were spelt one way kept it.
+func (st *State) adoptSpelling(canonical string, v note.Verifier) {
+	if st.Logs[canonical] != nil {
+		return
+	}
+	for k, ls := range st.Logs {
+		if w, err := note.NewVerifier(k); err == nil && w.Name() == v.Name() && w.KeyHash() == v.KeyHash() {
+			if c, err := canonicalKey(k, w); err == nil && c == canonical {
+				st.Logs[canonical] = ls
+				delete(st.Logs, k)
+				return
+			}
+		}
+	}
 }
