@@ -17,6 +17,7 @@ import (
 	"github.com/chancery/chancery/internal/cosigned"
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/hsm"
 	"github.com/chancery/chancery/internal/ocr"
 	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/policy"
@@ -111,13 +112,16 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 		db.Close()
 		return nil, err
 	}
+	// A LibreOffice taken over by a hostile letter must not read the office's keys, tokens
+	// and database, and write them into the PDF members are shown; nor, where a key is in a
+	// token, the token's PIN file and store, through which it signs.
+	hidden := append([]string{d.Path}, hsm.SecretPaths(d.OfficeKeyRef())...)
+	hidden = append(hidden, hsm.SecretPaths(d.Settings.LogKey)...)
 	if conv != nil {
-		// A LibreOffice taken over by a hostile letter must not read the office's keys,
-		// tokens and database, and write them into the PDF members are shown.
-		conv.Hide(d.Path)
+		conv.Hide(hidden...)
 	}
 	// So must the OCR programs that read scans sent to identify.
-	ocr.Hide(d.Path)
+	ocr.Hide(hidden...)
 	heads, err := cosigned.Open(ctx, db, lg)
 	if err != nil {
 		lg.Close()
