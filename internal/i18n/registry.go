@@ -111,6 +111,12 @@ var _ = table(func() Translations {
 		"tag %q reads as holding %q, which a condition of the policy looks for, but does not hold it: write it as the policy does": {
 			"l'étiquette %q se lit comme contenant %q, que cherche une condition de la politique, mais ne le contient pas : écrivez-la comme la politique",
 			"الوسم %q يُقرأ كأنه يتضمن %q الذي يبحث عنه شرط في السياسة، لكنه لا يتضمنه: اكتبه كما تكتبه السياسة"},
+		"class %q reads as one that the pattern %q of a condition of the policy matches, but is not: write it as the policy does": {
+			"la catégorie %q se lit comme une que le motif %q d'une condition de la politique reconnaît, mais n'en est pas une : écrivez-la comme la politique",
+			"التصنيف %q يُقرأ كأنه مما يطابقه النمط %q في شرط من السياسة، لكنه ليس كذلك: اكتبه كما تكتبه السياسة"},
+		"tag %q reads as one that the pattern %q of a condition of the policy matches, but is not: write it as the policy does": {
+			"l'étiquette %q se lit comme une que le motif %q d'une condition de la politique reconnaît, mais n'en est pas une : écrivez-la comme la politique",
+			"الوسم %q يُقرأ كأنه مما يطابقه النمط %q في شرط من السياسة، لكنه ليس كذلك: اكتبه كما تكتبه السياسة"},
 		"%v: the policy in force was not written for such a letter, which is not released under it; create it again with one it declares": {
 			"%v : la politique en vigueur n'a pas été écrite pour une telle lettre, qui n'est pas émise sous elle ; créez-la de nouveau avec l'une de celles qu'elle déclare",
 			"%v: لم تُكتب السياسة السارية لمثل هذه الرسالة، فلا تُصدَر في ظلها؛ أنشئها من جديد بواحد مما تعلنه"},

@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"regexp/syntax"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"cel.dev/cel-go/cel"
 	celast "cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/cost"
+	"cel.dev/cel-go/common/operators"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/interpreter"
@@ -107,6 +109,15 @@ func compileCondition(src string) (*condition, []celIssue) {
 				c.literals = append(c.literals, string(s))
 			}
 		case celast.CallKind:
+			if constantSum(e) {
+				// A label compared with a constant built here is not read as a label the
+				// policy names: "foreign‐government" (a Unicode hyphen) would not be refused
+				// beside "foreign-" + "government", and would leave under the default rule.
+				at := native.SourceInfo().GetStartLocation(e.ID())
+				issues = append(issues, celIssue{line: at.Line(), col: at.Column(),
+					msg: "a condition may not join string constants with +: write a class, a tag or a pattern whole, as one string constant"})
+				return
+			}
 			if is := c.call(native, e.AsCall()); is != nil {
 				is.line, is.col = native.SourceInfo().GetStartLocation(e.ID()).Line(), native.SourceInfo().GetStartLocation(e.ID()).Column()
 				issues = append(issues, *is)
@@ -172,14 +183,41 @@ func (c *condition) call(a *celast.AST, call celast.CallExpr) *celIssue {
 		c.parts = append(c.parts, part{text: lit, at: inside})
 	case fn == "matches":
 		c.parts = append(c.parts, regexpParts(lit)...)
+		if re, err := regexp.Compile(lit); err == nil {
+			c.parts = append(c.parts, part{text: lit, at: whole, re: re})
+		}
 	}
 	return nil
+}
+
+// constantSum reports whether e joins string constants with +, at any depth.
+func constantSum(e celast.Expr) bool {
+	if e.Kind() != celast.CallKind || e.AsCall().FunctionName() != operators.Add {
+		return false
+	}
+	for _, a := range e.AsCall().Args() {
+		if a.Kind() == celast.LiteralKind {
+			if _, ok := a.AsLiteral().(types.String); !ok {
+				return false
+			}
+		} else if !constantSum(a) {
+			return false
+		}
+	}
+	return true
 }
 
 // labelReceiver reports whether e may be a class or a tag: letter.class, or a variable of a
 // macro (`t` in letter.tags.exists(t, …), or over the addressees, which it cannot tell apart),
 // not another field of the letter such as the subject.
 func labelReceiver(a *celast.AST, e celast.Expr) bool {
+	// A tag reached by index (letter.tags[0]) is a label too.
+	if e.Kind() == celast.CallKind && e.AsCall().FunctionName() == operators.Index && len(e.AsCall().Args()) == 2 {
+		e = e.AsCall().Args()[0]
+		ref := a.ReferenceMap()[e.ID()]
+		return ref != nil && ref.Name == fieldTags || e.Kind() == celast.SelectKind && e.AsSelect().FieldName() == "tags" &&
+			e.AsSelect().Operand().Kind() == celast.IdentKind && e.AsSelect().Operand().AsIdent() == "letter"
+	}
 	name := ""
 	if ref := a.ReferenceMap()[e.ID()]; ref != nil && ref.Name != "" {
 		name = ref.Name

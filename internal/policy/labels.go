@@ -54,7 +54,9 @@ func (p *Policy) CheckLabels(class string, tags []string) error {
 	if like := p.readsAs(class, sk); like != "" {
 		return i18n.Errorf(nil, "class %q reads as %q, which the policy names, but is not it: write it as the policy does", class, like)
 	}
-	if q := p.holdsAsRead(class, sk); q != "" {
+	if q, re := p.holdsAsRead(class, sk); re {
+		return i18n.Errorf(nil, "class %q reads as one that the pattern %q of a condition of the policy matches, but is not: write it as the policy does", class, q)
+	} else if q != "" {
 		return i18n.Errorf(nil, "class %q reads as holding %q, which a condition of the policy looks for, but does not hold it: write it as the policy does", class, q)
 	}
 	for _, t := range tags {
@@ -65,7 +67,9 @@ func (p *Policy) CheckLabels(class string, tags []string) error {
 		if like := p.readsAs(t, sk); like != "" {
 			return i18n.Errorf(nil, "tag %q reads as %q, which the policy names, but is not it: write it as the policy does", t, like)
 		}
-		if q := p.holdsAsRead(t, sk); q != "" {
+		if q, re := p.holdsAsRead(t, sk); re {
+			return i18n.Errorf(nil, "tag %q reads as one that the pattern %q of a condition of the policy matches, but is not: write it as the policy does", t, q)
+		} else if q != "" {
 			return i18n.Errorf(nil, "tag %q reads as holding %q, which a condition of the policy looks for, but does not hold it: write it as the policy does", t, q)
 		}
 	}
@@ -144,13 +148,30 @@ func (ps *parser) lintLabels(root *yaml.Node, p *Policy) {
 	warn := func(line int, format string, args ...any) {
 		p.warnings = append(p.warnings, Warning{Line: line, Message: fmt.Sprintf(format, args...)})
 	}
+	// A label that reads as a declared one without being it ("prеss" with a Cyrillic е
+	// beside "press") is an error, not a warning: the rule looks as if it applied to the
+	// declared label, to an admin approving the policy who is shown no warnings.
+	undeclared := func(line int, kind, label string, declared []string) {
+		for _, d := range declared {
+			if lookalike.Skeleton(d) == lookalike.Skeleton(label) {
+				ps.errorAt(line, 0, nil, "the %s %q reads as the declared %s %q but is not it: write the declared name", kind, label, kind, d)
+				return
+			}
+		}
+		plural := map[string]string{"class": "classes", "tag": "tags"}[kind]
+		warn(line, "the condition names %s %q, which the policy does not declare (%s: %s): no letter can have it", kind, label, plural, strings.Join(declared, ", "))
+	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		switch {
 		case k.Value == "disclose" && v.Kind == yaml.MappingNode && p.classes != nil:
 			for j := 0; j+1 < len(v.Content); j += 2 {
 				if c := v.Content[j]; !slices.Contains(p.classes, norm.NFC.String(c.Value)) {
-					warn(c.Line, "disclose names class %q, which the policy does not declare (classes: %s)", c.Value, strings.Join(p.classes, ", "))
+					if i := slices.IndexFunc(p.classes, func(d string) bool { return lookalike.Skeleton(d) == lookalike.Skeleton(c.Value) }); i >= 0 {
+						ps.errorf(c, "disclose names class %q, which reads as the declared class %q but is not it: write the declared name", c.Value, p.classes[i])
+					} else {
+						warn(c.Line, "disclose names class %q, which the policy does not declare (classes: %s)", c.Value, strings.Join(p.classes, ", "))
+					}
 				}
 			}
 		case k.Value == "rules" && v.Kind == yaml.SequenceNode:
@@ -166,12 +187,12 @@ func (ps *parser) lintLabels(root *yaml.Node, p *Policy) {
 					classes, tags := namedLabels(norm.NFC.String(w.Value))
 					for _, c := range classes {
 						if p.classes != nil && !slices.Contains(p.classes, c) {
-							warn(w.Line, "the condition names class %q, which the policy does not declare (classes: %s): no letter can have it", c, strings.Join(p.classes, ", "))
+							undeclared(w.Line, "class", c, p.classes)
 						}
 					}
 					for _, t := range tags {
 						if p.tags != nil && !slices.Contains(p.tags, t) {
-							warn(w.Line, "the condition names tag %q, which the policy does not declare (tags: %s): no letter can have it", t, strings.Join(p.tags, ", "))
+							undeclared(w.Line, "tag", t, p.tags)
 						}
 					}
 				}

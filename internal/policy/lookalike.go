@@ -1,9 +1,13 @@
 package policy
 
 import (
+	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/lookalike"
+	"golang.org/x/text/unicode/norm"
 )
 
 // A letter's class and tags are typed by its drafter, and a rule matches them by exact
@@ -44,6 +48,7 @@ const (
 	atStart = iota // startsWith
 	atEnd          // endsWith
 	inside         // contains, or a regular expression's literal text
+	whole          // a regular expression (matches), against the whole label
 )
 
 // part is text a condition looks for in part of a class or a tag: `t.startsWith("secret-")`
@@ -56,6 +61,11 @@ type part struct {
 	at       int
 	fold     bool   // compared as (?i) compares: capitals are not a difference
 	skeleton string // of text
+	// re is the regular expression of a part at whole: its literal text alone misses a
+	// label that differs inside a character class ("embargo-l2" or "embargo-１２" beside
+	// "^embargo-[0-9]+$", "secret‐ops" beside "^secret[-_]ops$"), so the label's readings
+	// are matched against it too (readings).
+	re *regexp.Regexp
 }
 
 // addPart records q as a part the policy's conditions look for; one drawn as nothing is
@@ -74,8 +84,9 @@ func (p *Policy) addPart(q part) {
 }
 
 // holdsAsRead returns the text of a part that s, of skeleton sk, holds as it reads but not as
-// it is written, or "".
-func (p *Policy) holdsAsRead(s, sk string) string {
+// it is written, or "", and whether that part is a regular expression the label's readings
+// match (whole).
+func (p *Policy) holdsAsRead(s, sk string) (string, bool) {
 	for _, q := range p.parts {
 		text, label := q.text, s
 		if q.fold {
@@ -83,6 +94,14 @@ func (p *Policy) holdsAsRead(s, sk string) string {
 		}
 		var reads, is bool
 		switch q.at {
+		case whole:
+			if is = q.re.MatchString(s); !is {
+				for _, r := range readings(s) {
+					if reads = q.re.MatchString(r); reads {
+						break
+					}
+				}
+			}
 		case atStart:
 			reads, is = strings.HasPrefix(sk, q.skeleton), strings.HasPrefix(label, text)
 		case atEnd:
@@ -91,8 +110,64 @@ func (p *Policy) holdsAsRead(s, sk string) string {
 			reads, is = strings.Contains(sk, q.skeleton), strings.Contains(label, text)
 		}
 		if reads && !is {
-			return q.text
+			return q.text, q.at == whole
 		}
 	}
-	return ""
+	return "", false
+}
+
+// readings returns texts that s reads as, other than itself: its compatibility form (NFKC:
+// full-width digits and letters, ligatures); that form with each word whose every sign is a
+// digit or reads as one ("l2", "I0", "Ol") written in digits ("l", "I", "|" as 1; "O", "o" as
+// 0), words of other letters kept ("embargo" stays); and the text with each sign outside
+// ASCII that reads as one of ASCII's written as that one (a Cyrillic е, a Unicode hyphen),
+// capitals kept.
+func readings(s string) []string {
+	nfkc := norm.NFKC.String(s)
+	var digits strings.Builder
+	words := strings.FieldsFunc(nfkc, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	rest := nfkc
+	for _, w := range words {
+		i := strings.Index(rest, w)
+		digits.WriteString(rest[:i])
+		rest = rest[i+len(w):]
+		mapped, ok := asDigits(w)
+		if !ok {
+			mapped = w
+		}
+		digits.WriteString(mapped)
+	}
+	digits.WriteString(rest)
+	var ascii strings.Builder
+	for _, r := range s {
+		sk := lookalike.Skeleton(string(r))
+		switch {
+		case r < utf8.RuneSelf || len(sk) != 1 || sk[0] >= utf8.RuneSelf:
+			ascii.WriteRune(r)
+		case unicode.IsUpper(r):
+			ascii.WriteString(strings.ToUpper(sk))
+		default:
+			ascii.WriteString(sk)
+		}
+	}
+	return []string{nfkc, digits.String(), ascii.String()}
+}
+
+// asDigits returns the word w written in digits, when each of its signs is a digit or reads
+// as one.
+func asDigits(w string) (string, bool) {
+	var b strings.Builder
+	for _, r := range w {
+		switch sk := lookalike.Skeleton(string(r)); {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case sk == "l" || r == 'I':
+			b.WriteByte('1')
+		case sk == "o":
+			b.WriteByte('0')
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
 }

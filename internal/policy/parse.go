@@ -218,11 +218,24 @@ func (ps *parser) text() bool {
 		case r < 0x20, r >= 0x7f && r < 0xa0 && r != 0x85, r >= 0xd800 && r < 0xe000, r == 0xfffe, r == 0xffff, r == 0xfeff:
 			ps.errorAt(line, col, nil, "the character %U is not allowed in YAML", r)
 			return false
+		case invisible(r) && !script.NonJoinerInPlace(string(ps.data), i):
+			// Bidirectional controls and characters drawn as nothing make the file read,
+			// in an editor, a terminal or the members page, otherwise than it compiles: a
+			// condition's "press" that is not "press", a comment that is code.
+			ps.errorAt(line, col, nil, "the character %U is not allowed in a policy: it is invisible, or reorders the text around it, so the file would read otherwise than it means", r)
+			return false
 		}
 		i += size
 		col++
 	}
 	return true
+}
+
+// invisible reports whether r is a format character (bidirectional controls, zero-width
+// characters), another default-ignorable code point, a variation selector or the object
+// replacement character: none is drawn as a visible sign of its own.
+func invisible(r rune) bool {
+	return r == '\ufffc' || unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector)
 }
 
 // plain refuses anchors and aliases anywhere in n: what a policy says is what it reads.
