@@ -121,6 +121,28 @@ type parser struct {
 	data  []byte
 	lines [][]rune // the file's lines, split when a condition's error needs them
 	errs  Errors
+	roles map[string]string // the roles named so far, by skeleton
+}
+
+// roleReadsAsItself reports whether role, named at n, reads as no other role: a core role or
+// one the policy named before ("legal" and "lеgal", a Cyrillic е, "Reviewer").
+func (ps *parser) roleReadsAsItself(n *yaml.Node, role string) bool {
+	sk := lookalike.Skeleton(role)
+	for core := range roleNouns {
+		if core != role && lookalike.Skeleton(core) == sk {
+			ps.errorf(n, "role %q reads as the role %q but is not it: write %s", role, core, core)
+			return false
+		}
+	}
+	if ps.roles == nil {
+		ps.roles = map[string]string{}
+	}
+	if other, seen := ps.roles[sk]; seen && other != role {
+		ps.errorf(n, "roles %q and %q read as one: name the role one way", other, role)
+		return false
+	}
+	ps.roles[sk] = role
+	return true
 }
 
 // err returns the problems found, in the order of the file, or nil.
@@ -678,7 +700,13 @@ func (ps *parser) requirement(n *yaml.Node, kind string, sizes map[string]int) (
 		ps.errorf(n, "a required %s names a role or a group, not both", kind)
 		ok = false
 	case hasRole:
-		q.Role, ok = ps.token(role.value, "role")
+		if q.Role, ok = ps.token(role.value, "role"); ok {
+			// Roles are typed by admins, put in NFC as member names are, and compared with
+			// those the policy names: two that read as one would be two roles that no one
+			// can tell apart.
+			q.Role = norm.NFC.String(q.Role)
+			ok = ps.roleReadsAsItself(role.value, q.Role)
+		}
 	case hasGroup:
 		if q.Group, ok = ps.token(group.value, "group"); ok {
 			if _, defined := sizes[q.Group]; !defined {

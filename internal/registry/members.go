@@ -159,10 +159,14 @@ func (r *Registry) AssignableRoles() []string {
 	return out
 }
 
-// checkRoles refuses a role that is neither a core role nor one the policy in force names.
+// checkRoles puts each of roles in NFC, in place, and refuses a role that is neither a core
+// role nor one the policy in force names.
 func (r *Registry) checkRoles(roles []string) error {
 	known := r.AssignableRoles()
-	for _, role := range roles {
+	for i, role := range roles {
+		// Typed as the policy keeps it: in NFC, as member names are.
+		role = nfc(role)
+		roles[i] = role
 		if !slices.Contains(known, role) {
 			return i18n.Errorf(ErrInvalid, "unknown role %q (roles: %s; an office's own roles, such as legal, exist once its policy names them)",
 				role, strings.Join(known, ", "))
@@ -199,6 +203,7 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 	if err := a.require(RoleAdmin); err != nil {
 		return nil, err
 	}
+	add, remove = nfcAll(add), nfcAll(remove) // as roles are stored
 	if len(add) == 0 && len(remove) == 0 {
 		return nil, i18n.Errorf(ErrInvalid, "no role to add or remove")
 	}
