@@ -32,6 +32,8 @@ func keyHint(err error) error {
 	switch {
 	case strings.Contains(msg, "the PIN file") && strings.Contains(msg, "chmod 600"):
 		return withHint(err, "let only the service's user read the PIN file (chmod 600, or 400): whoever reads the PIN signs with the token's keys")
+	case strings.Contains(msg, "two PINs"):
+		return withHint(err, "give every URI of the token its one user PIN (pin-source, CHANCERY_HSM_PIN or CHANCERY_HSM_PIN_FILE): a PIN file is out of date")
 	case strings.Contains(msg, "the PIN is wrong"):
 		return withHint(err, "check the token's user PIN in the file pin-source names, CHANCERY_HSM_PIN or CHANCERY_HSM_PIN_FILE (a token locks after a few wrong PINs)")
 	case strings.Contains(msg, "no PIN"), strings.Contains(msg, "read the PIN"):
@@ -44,10 +46,14 @@ func keyHint(err error) error {
 		return withHint(err, "point the URI at a key generated for signing (CKA_SIGN true), as pkcs11-tool --keypairgen makes it")
 	case strings.Contains(msg, "are not one pair"):
 		return withHint(err, "the URI finds a private key and a public key of two key pairs: give each pair its own object= label or id=, and list them with 'pkcs11-tool --module MODULE --login --list-objects'")
+	case strings.Contains(msg, "more than one token"):
+		return withHint(err, "list the tokens with 'pkcs11-tool --module MODULE --list-token-slots' and add serial= (or slot-id=) of the office's token to the URI; a token labelled as yours that you did not make may be someone's attempt to have the office sign with their key")
 	case strings.Contains(msg, "no such token"):
 		return withHint(err, "list the tokens with 'pkcs11-tool --module MODULE --list-token-slots' (or 'softhsm2-util --show-slots') and fix token= in the URI")
 	case strings.Contains(msg, "private key"), strings.Contains(msg, "public key"), strings.Contains(msg, "more than one"):
 		return withHint(err, "list the token's keys with 'pkcs11-tool --module MODULE --login --list-objects' and fix object= or id= in the URI")
+	case strings.Contains(msg, "loaded already under another path"):
+		return withHint(err, "name the PKCS#11 library by one module-path= in every URI (the office key's and the log key's)")
 	case strings.Contains(msg, "names no module"), strings.Contains(msg, "PKCS#11 module"), strings.Contains(msg, "initialize the module"):
 		return withHint(err, "module-path= must name the PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so (apt-get install softhsm2)")
 	}

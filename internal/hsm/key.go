@@ -6,11 +6,15 @@ import (
 	"crypto"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 
@@ -27,12 +31,16 @@ const (
 // crypto.Hash(0), as ed25519.PrivateKey does) and is safe for concurrent use: signatures
 // go through one session, one at a time.
 type Key struct {
-	uri  *URI
+	uri *URI
+	mod *module
+	// pub is the public key found at Open, and nothing writes it afterwards: Public reads it
+	// without the lock, and a key opened again must be this one.
+	pub ed25519.PublicKey
+
 	mu   sync.Mutex
 	ctx  *pkcs11.Ctx
 	sh   pkcs11.SessionHandle
 	priv pkcs11.ObjectHandle
-	pub  ed25519.PublicKey
 	// pinWrong is set once the token refused the PIN when the key was opened again.
 	pinWrong bool
 }
@@ -56,50 +64,75 @@ func Open(uri string) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx, err := loadModule(u.ModulePath)
+	m, err := loadModule(u.ModulePath)
 	if err != nil {
 		return nil, fmt.Errorf("hsm: %s: %w", u, err)
 	}
-	k := &Key{uri: u, ctx: ctx}
-	if err := k.open(pin); err != nil {
-		k.Close()
+	k := &Key{uri: u, mod: m, ctx: m.ctx}
+	if k.sh, k.priv, k.pub, err = k.open(pin); err != nil {
+		unloadModule(m)
 		return nil, fmt.Errorf("hsm: %s: %w", u, err)
 	}
 	return k, nil
 }
 
-// modules are the loaded PKCS#11 modules, by path: a module is initialized once per process,
-// and the office key and the log key often live in the same token.
+// modules are the loaded PKCS#11 modules, by path with links resolved: a module is
+// initialized once per process, and the office key and the log key often live in the same
+// token. The dynamic loader gives one library named by two paths (Debian's
+// /usr/lib/softhsm/libsofthsm2.so is a link to /usr/lib/x86_64-linux-gnu/softhsm/…) once,
+// whose second C_Initialize fails: two keys whose URIs spell the module differently share it.
 var modules = struct {
 	sync.Mutex
 	m map[string]*module
 }{m: map[string]*module{}}
 
 type module struct {
+	name string // its key in modules
 	ctx  *pkcs11.Ctx
 	refs int
+
+	// login serialises the logins to the module's tokens, and pins holds, by token, a digest
+	// of the PIN the user last logged in with (not the PIN itself, kept for the process's
+	// life).
+	login sync.Mutex
+	pins  map[tokenID][sha256.Size]byte
 }
 
-func loadModule(path string) (*pkcs11.Ctx, error) {
+// tokenID names a token of a module: the slot it is in and its serial number.
+type tokenID struct {
+	slot   uint
+	serial string
+}
+
+func loadModule(path string) (*module, error) {
 	modules.Lock()
 	defer modules.Unlock()
-	if m := modules.m[path]; m != nil {
+	name := path
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		name = real
+	}
+	if m := modules.m[name]; m != nil {
 		m.refs++
-		return m.ctx, nil
+		return m, nil
 	}
 	if err := checkModule(path); err != nil {
 		return nil, err
 	}
-	ctx := pkcs11.New(path)
+	ctx := pkcs11.New(name)
 	if ctx == nil {
 		return nil, fmt.Errorf("cannot load the PKCS#11 module %s", path)
 	}
 	if err := ctx.Initialize(); err != nil {
 		ctx.Destroy()
+		var pe pkcs11.Error
+		if errors.As(err, &pe) && pe == pkcs11.CKR_CRYPTOKI_ALREADY_INITIALIZED {
+			return nil, fmt.Errorf("initialize the module: %w (the library is loaded already under another path, a hard link or a bind mount: name it by one path in every URI)", err)
+		}
 		return nil, fmt.Errorf("initialize the module: %w", err)
 	}
-	modules.m[path] = &module{ctx: ctx, refs: 1}
-	return ctx, nil
+	m := &module{name: name, ctx: ctx, refs: 1, pins: map[tokenID][sha256.Size]byte{}}
+	modules.m[name] = m
+	return m, nil
 }
 
 // checkModule refuses a PKCS#11 module that someone other than root or this process's user
@@ -157,56 +190,59 @@ func checkOwner(name string, fi os.FileInfo, dir bool) error {
 	return nil
 }
 
-func unloadModule(path string) {
+func unloadModule(m *module) {
 	modules.Lock()
 	defer modules.Unlock()
-	m := modules.m[path]
-	if m == nil {
-		return
-	}
 	if m.refs--; m.refs == 0 {
 		m.ctx.Finalize()
 		m.ctx.Destroy()
-		delete(modules.m, path)
+		delete(modules.m, m.name)
 	}
 }
 
-func (k *Key) open(pin string) error {
-	slot, err := k.slot()
+// open opens a session of the token the URI names, logs in with pin, finds the key and checks
+// it, and returns the session, the private key's object and the public key. It writes nothing
+// of k's, and leaves no session open when it fails.
+func (k *Key) open(pin string) (pkcs11.SessionHandle, pkcs11.ObjectHandle, ed25519.PublicKey, error) {
+	tok, err := k.token()
 	if err != nil {
-		return err
+		return 0, 0, nil, err
 	}
-	if k.sh, err = k.ctx.OpenSession(slot, pkcs11.CKF_SERIAL_SESSION); err != nil {
-		return fmt.Errorf("open a session: %w", err)
-	}
-	// Sessions of one application share the login state: a second key in the same token
-	// finds the user logged in already.
-	if err := k.ctx.Login(k.sh, pkcs11.CKU_USER, pin); err != nil {
-		var pe pkcs11.Error
-		switch {
-		case errors.As(err, &pe) && (pe == pkcs11.CKR_PIN_INCORRECT || pe == pkcs11.CKR_PIN_LEN_RANGE):
-			return errPINWrong
-		case errors.As(err, &pe) && pe == pkcs11.CKR_USER_ALREADY_LOGGED_IN:
-		default:
-			return fmt.Errorf("log in: %w", err)
-		}
-	}
-	if k.priv, err = k.find(pkcs11.CKO_PRIVATE_KEY); err != nil {
-		return err
-	}
-	if err := k.checkPrivate(); err != nil {
-		return err
-	}
-	pubh, err := k.find(pkcs11.CKO_PUBLIC_KEY)
+	sh, err := k.ctx.OpenSession(tok.slot, pkcs11.CKF_SERIAL_SESSION)
 	if err != nil {
-		return err
+		return 0, 0, nil, fmt.Errorf("open a session: %w", err)
 	}
-	attrs, err := k.ctx.GetAttributeValue(k.sh, pubh, []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_EC_POINT, nil)})
+	priv, pub, err := k.openIn(sh, tok, pin)
 	if err != nil {
-		return fmt.Errorf("read the public key: %w", err)
+		k.ctx.CloseSession(sh)
+		return 0, 0, nil, err
 	}
-	if k.pub, err = ecPoint(attrs[0].Value); err != nil {
-		return err
+	return sh, priv, pub, nil
+}
+
+// openIn is open's work in the session sh of the token tok.
+func (k *Key) openIn(sh pkcs11.SessionHandle, tok tokenID, pin string) (pkcs11.ObjectHandle, ed25519.PublicKey, error) {
+	if err := k.mod.logIn(sh, tok, pin); err != nil {
+		return 0, nil, err
+	}
+	priv, err := k.find(sh, pkcs11.CKO_PRIVATE_KEY)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := k.checkPrivate(sh, priv); err != nil {
+		return 0, nil, err
+	}
+	pubh, err := k.find(sh, pkcs11.CKO_PUBLIC_KEY)
+	if err != nil {
+		return 0, nil, err
+	}
+	attrs, err := k.ctx.GetAttributeValue(sh, pubh, []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_EC_POINT, nil)})
+	if err != nil {
+		return 0, nil, fmt.Errorf("read the public key: %w", err)
+	}
+	pub, err := ecPoint(attrs[0].Value)
+	if err != nil {
+		return 0, nil, err
 	}
 	// The private and public objects found are two searches: from two key pairs (a pair
 	// relabelled, an object deleted and made again), every signature failed Sign's check,
@@ -214,12 +250,44 @@ func (k *Key) open(pin string) error {
 	msg := make([]byte, len(testMessage)+32)
 	copy(msg, testMessage)
 	rand.Read(msg[len(testMessage):])
-	sig, err := k.sign(msg)
+	sig, err := k.sign(sh, priv, msg)
 	if err != nil {
-		return fmt.Errorf("sign a test message: %w", err)
+		return 0, nil, fmt.Errorf("sign a test message: %w", err)
 	}
-	if !ed25519.Verify(k.pub, msg, sig) {
-		return errors.New("the private and public keys under this URI are not one pair: a test signature does not verify with the public key")
+	if !ed25519.Verify(pub, msg, sig) {
+		return 0, nil, errors.New("the private and public keys under this URI are not one pair: a test signature does not verify with the public key")
+	}
+	return priv, pub, nil
+}
+
+// errPINDiffers refuses a PIN other than the one the token was logged in with.
+var errPINDiffers = errors.New("the URI's PIN is not the one another key of this token logged in with: the URIs give two PINs for one token (the token did not check this one)")
+
+// logIn logs the user in to the token tok with pin, in its session sh. The sessions of one
+// application share the login state: a second key of the token finds the user logged in
+// already, and the token checks no PIN. That key's PIN is compared with the one the token was
+// logged in with, and refused if it differs. It was accepted, and the token saw it only when
+// the key had to log in again (the token forgot its sessions): it counted toward the PIN's
+// lock, and the key signed nothing more until a restart.
+func (m *module) logIn(sh pkcs11.SessionHandle, tok tokenID, pin string) error {
+	m.login.Lock()
+	defer m.login.Unlock()
+	sum := sha256.Sum256([]byte(pin))
+	err := m.ctx.Login(sh, pkcs11.CKU_USER, pin)
+	var pe pkcs11.Error
+	switch {
+	case err == nil:
+		m.pins[tok] = sum
+	case errors.As(err, &pe) && (pe == pkcs11.CKR_PIN_INCORRECT || pe == pkcs11.CKR_PIN_LEN_RANGE):
+		return errPINWrong
+	case errors.As(err, &pe) && pe == pkcs11.CKR_USER_ALREADY_LOGGED_IN:
+		// Without a PIN remembered, the login is not this process's (a module whose login
+		// state its applications share): there is nothing to compare with.
+		if was, ok := m.pins[tok]; ok && subtle.ConstantTimeCompare(was[:], sum[:]) != 1 {
+			return errPINDiffers
+		}
+	default:
+		return fmt.Errorf("log in: %w", err)
 	}
 	return nil
 }
@@ -234,8 +302,8 @@ const testMessage = "chancery: hsm.Open: one key pair?\x00"
 // that can be exported is a key file with extra steps, and a token is used so that the
 // office's key cannot be copied. docs/keys.md has keys generated in the token, which
 // pkcs11-tool makes sensitive and non-extractable unless told otherwise (--extractable).
-func (k *Key) checkPrivate() error {
-	attrs, err := k.ctx.GetAttributeValue(k.sh, k.priv, []*pkcs11.Attribute{
+func (k *Key) checkPrivate(sh pkcs11.SessionHandle, priv pkcs11.ObjectHandle) error {
+	attrs, err := k.ctx.GetAttributeValue(sh, priv, []*pkcs11.Attribute{
 		pkcs11.NewAttribute(pkcs11.CKA_SIGN, nil),
 		pkcs11.NewAttribute(pkcs11.CKA_SENSITIVE, nil),
 		pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, nil),
@@ -258,26 +326,52 @@ func (k *Key) checkPrivate() error {
 	return nil
 }
 
-// slot finds the slot holding the token the URI names.
-func (k *Key) slot() (uint, error) {
+// token finds the one token the URI names (by token=, serial=, manufacturer=, model= and
+// slot-id=). Two tokens that match are refused, as find refuses two keys: the first one was
+// taken, and whoever could make a token of the office token's label in the module (a
+// SoftHSM token directory, a partition of a shared HSM, a smart card plugged in) decided, by
+// the slot order, which key the office signed with.
+func (k *Key) token() (tokenID, error) {
 	slots, err := k.ctx.GetSlotList(true)
 	if err != nil {
-		return 0, fmt.Errorf("list the slots: %w", err)
+		return tokenID{}, fmt.Errorf("list the slots: %w", err)
 	}
+	u := k.uri
+	var found []tokenID
 	for _, s := range slots {
+		if u.SlotID != "" && strconv.FormatUint(uint64(s), 10) != u.SlotID {
+			continue
+		}
 		ti, err := k.ctx.GetTokenInfo(s)
 		if err != nil {
 			continue
 		}
-		if (k.uri.Token == "" || ti.Label == k.uri.Token) && (k.uri.Serial == "" || ti.SerialNumber == k.uri.Serial) {
-			return s, nil
+		if (u.Token == "" || ti.Label == u.Token) && (u.Serial == "" || ti.SerialNumber == u.Serial) &&
+			(u.Manufacturer == "" || ti.ManufacturerID == u.Manufacturer) && (u.Model == "" || ti.Model == u.Model) {
+			found = append(found, tokenID{slot: s, serial: ti.SerialNumber})
 		}
 	}
-	return 0, errors.New("no such token in the module (check token= and that the token is present)")
+	switch {
+	case len(found) == 0:
+		return tokenID{}, errors.New("no such token in the module (check token=, serial=, slot-id= and that the token is present)")
+	case len(found) > 1 && u.Serial == "":
+		serials := make([]string, len(found))
+		for i, t := range found {
+			serials[i] = strconv.Quote(t.serial)
+		}
+		return tokenID{}, fmt.Errorf("more than one token is labelled %q (serials %s): add serial= to the URI", u.Token, strings.Join(serials, ", "))
+	case len(found) > 1:
+		ids := make([]string, len(found))
+		for i, t := range found {
+			ids[i] = strconv.FormatUint(uint64(t.slot), 10)
+		}
+		return tokenID{}, fmt.Errorf("more than one token has the serial %q (slot-ids %s): add slot-id= to the URI", u.Serial, strings.Join(ids, ", "))
+	}
+	return found[0], nil
 }
 
 // find returns the one Ed25519 object of class the URI names.
-func (k *Key) find(class uint) (pkcs11.ObjectHandle, error) {
+func (k *Key) find(sh pkcs11.SessionHandle, class uint) (pkcs11.ObjectHandle, error) {
 	tmpl := []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, class), pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, ckkECEdwards)}
 	if k.uri.Object != "" {
 		tmpl = append(tmpl, pkcs11.NewAttribute(pkcs11.CKA_LABEL, k.uri.Object))
@@ -285,11 +379,11 @@ func (k *Key) find(class uint) (pkcs11.ObjectHandle, error) {
 	if k.uri.ID != "" {
 		tmpl = append(tmpl, pkcs11.NewAttribute(pkcs11.CKA_ID, []byte(k.uri.ID)))
 	}
-	if err := k.ctx.FindObjectsInit(k.sh, tmpl); err != nil {
+	if err := k.ctx.FindObjectsInit(sh, tmpl); err != nil {
 		return 0, fmt.Errorf("find the key: %w", err)
 	}
-	hs, _, err := k.ctx.FindObjects(k.sh, 2)
-	if ferr := k.ctx.FindObjectsFinal(k.sh); err == nil {
+	hs, _, err := k.ctx.FindObjects(sh, 2)
+	if ferr := k.ctx.FindObjectsFinal(sh); err == nil {
 		err = ferr
 	}
 	kind := map[uint]string{pkcs11.CKO_PRIVATE_KEY: "private", pkcs11.CKO_PUBLIC_KEY: "public"}[class]
@@ -316,7 +410,7 @@ func ecPoint(v []byte) (ed25519.PublicKey, error) {
 	return nil, fmt.Errorf("the token's public key is not an Ed25519 point (%d bytes)", len(v))
 }
 
-// Public returns the ed25519.PublicKey.
+// Public returns the ed25519.PublicKey found at Open.
 func (k *Key) Public() crypto.PublicKey { return k.pub }
 
 // Sign signs msg itself (pure Ed25519: opts must be crypto.Hash(0)) in the token.
@@ -331,12 +425,12 @@ func (k *Key) Sign(_ io.Reader, msg []byte, opts crypto.SignerOpts) ([]byte, err
 	if k.ctx == nil {
 		return nil, fmt.Errorf("hsm: %s: sign: the key is closed", k.uri)
 	}
-	sig, err := k.sign(msg)
+	sig, err := k.sign(k.sh, k.priv, msg)
 	if sessionLost(err) {
 		// The token forgot the session (a network HSM restarted, a token was reinserted):
 		// without a new one every later signature failed until the server restarted.
 		if err = k.reopen(); err == nil {
-			sig, err = k.sign(msg)
+			sig, err = k.sign(k.sh, k.priv, msg)
 		}
 	}
 	if err != nil {
@@ -351,12 +445,12 @@ func (k *Key) Sign(_ io.Reader, msg []byte, opts crypto.SignerOpts) ([]byte, err
 // errPINWrong is the token's refusal of the PIN.
 var errPINWrong = errors.New("the PIN is wrong")
 
-// sign signs msg in the key's session.
-func (k *Key) sign(msg []byte) ([]byte, error) {
-	if err := k.ctx.SignInit(k.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(ckmEDDSA, nil)}, k.priv); err != nil {
+// sign signs msg with the private key priv in the session sh.
+func (k *Key) sign(sh pkcs11.SessionHandle, priv pkcs11.ObjectHandle, msg []byte) ([]byte, error) {
+	if err := k.ctx.SignInit(sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(ckmEDDSA, nil)}, priv); err != nil {
 		return nil, err
 	}
-	return k.ctx.Sign(k.sh, msg)
+	return k.ctx.Sign(sh, msg)
 }
 
 // sessionLost reports whether err says that the session, or its login, is gone.
@@ -385,23 +479,21 @@ func (k *Key) reopen() error {
 	if err != nil {
 		return fmt.Errorf("open the key again: %w", err)
 	}
-	k.ctx.CloseSession(k.sh)
-	k.sh = 0
-	pub := k.pub
-	err = k.open(pin)
-	if err == nil && !k.pub.Equal(pub) {
+	if k.sh != 0 {
+		k.ctx.CloseSession(k.sh)
+		k.sh = 0
+	}
+	sh, priv, pub, err := k.open(pin)
+	if err == nil && !pub.Equal(k.pub) {
+		k.ctx.CloseSession(sh)
 		err = errors.New("the token now holds another key under this URI")
 	}
 	if err != nil {
-		k.pinWrong = errors.Is(err, errPINWrong)
 		// No session is left to another key: the next signature tries again.
-		if k.sh != 0 {
-			k.ctx.CloseSession(k.sh)
-			k.sh = 0
-		}
-		k.pub = pub
+		k.pinWrong = errors.Is(err, errPINWrong)
 		return fmt.Errorf("open the key again: %w", err)
 	}
+	k.sh, k.priv = sh, priv
 	return nil
 }
 
@@ -415,7 +507,7 @@ func (k *Key) Close() error {
 	if k.sh != 0 {
 		k.ctx.CloseSession(k.sh)
 	}
-	unloadModule(k.uri.ModulePath)
+	unloadModule(k.mod)
 	k.ctx = nil
 	return nil
 }

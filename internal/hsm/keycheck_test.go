@@ -13,17 +13,18 @@ import (
 // withToken runs f in a session logged in to the token "chancery" that token made.
 func withToken(t *testing.T, f func(ctx *pkcs11.Ctx, sh pkcs11.SessionHandle)) {
 	t.Helper()
-	ctx, err := loadModule(softhsm)
+	m, err := loadModule(softhsm)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer unloadModule(softhsm)
-	k := &Key{uri: &URI{Token: "chancery"}, ctx: ctx}
-	slot, err := k.slot()
+	defer unloadModule(m)
+	ctx := m.ctx
+	k := &Key{uri: &URI{Token: "chancery"}, mod: m, ctx: ctx}
+	tok, err := k.token()
 	if err != nil {
 		t.Fatal(err)
 	}
-	sh, err := ctx.OpenSession(slot, pkcs11.CKF_SERIAL_SESSION|pkcs11.CKF_RW_SESSION)
+	sh, err := ctx.OpenSession(tok.slot, pkcs11.CKF_SERIAL_SESSION|pkcs11.CKF_RW_SESSION)
 	if err != nil {
 		t.Fatal(err)
 	}

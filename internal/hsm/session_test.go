@@ -28,10 +28,11 @@ func TestSignAfterTheTokenForgetsItsSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lk.Close()
-	slot, err := k.slot()
+	tok, err := k.token()
 	if err != nil {
 		t.Fatal(err)
 	}
+	slot := tok.slot
 	msg := []byte("checkpoint")
 	if err := k.ctx.CloseAllSessions(slot); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -18,8 +19,8 @@ import (
 
 // URI is the part of an RFC 7512 PKCS#11 URI that Chancery uses.
 type URI struct {
-	// Path attributes: which token and which key in it.
-	Token, Object, ID, Serial string
+	// Path attributes: which token and which key in it. SlotID is a decimal CK_SLOT_ID.
+	Token, Object, ID, Serial, Manufacturer, Model, SlotID string
 	// Query attributes: the module to load and the user PIN.
 	ModulePath, PinValue, PinSource string
 }
@@ -76,13 +77,22 @@ func ParseURI(s string) (*URI, error) {
 		return nil
 	}
 	pathFields := map[string]*string{"token": &u.Token, "object": &u.Object, "id": &u.ID, "serial": &u.Serial,
-		// Accepted so that URIs copied from p11tool work; the key is found by label and ID.
-		"type": new(string), "manufacturer": new(string), "model": new(string), "library-manufacturer": new(string),
-		"library-description": new(string), "library-version": new(string), "slot-id": new(string)}
+		"manufacturer": &u.Manufacturer, "model": &u.Model, "slot-id": &u.SlotID,
+		// Accepted so that URIs copied from p11tool work, and ignored: they select no other
+		// token (module-path names the library), and the key is found by label and ID.
+		"type": new(string), "library-manufacturer": new(string), "library-description": new(string), "library-version": new(string)}
 	for _, a := range strings.Split(path, ";") {
 		if err := set("path", a, pathFields); err != nil {
 			return nil, err
 		}
+	}
+	if u.SlotID != "" {
+		// RFC 7512: a decimal number. Kept in one spelling, which the slot's ID is compared with.
+		id, err := strconv.ParseUint(u.SlotID, 10, 64)
+		if err != nil {
+			return nil, errors.New(`hsm: path attribute "slot-id" is not a decimal number`)
+		}
+		u.SlotID = strconv.FormatUint(id, 10)
 	}
 	queryFields := map[string]*string{"module-path": &u.ModulePath, "pin-value": &u.PinValue, "pin-source": &u.PinSource}
 	for _, a := range strings.Split(query, "&") {
@@ -196,7 +206,8 @@ func readPINFile(name string) ([]byte, error) {
 // String returns the URI without its PIN, for messages and logs.
 func (u *URI) String() string {
 	var path []string
-	for _, kv := range [][2]string{{"token", u.Token}, {"serial", u.Serial}, {"object", u.Object}, {"id", u.ID}} {
+	for _, kv := range [][2]string{{"token", u.Token}, {"serial", u.Serial}, {"manufacturer", u.Manufacturer}, {"model", u.Model},
+		{"slot-id", u.SlotID}, {"object", u.Object}, {"id", u.ID}} {
 		if kv[1] != "" {
 			path = append(path, kv[0]+"="+url.PathEscape(kv[1]))
 		}
