@@ -72,6 +72,9 @@ the next rotation removes every office-<id>.key that the office's key history do
 			}
 			d, err := openDir(g.data)
 			if err != nil {
+				if msg := err.Error(); strings.HasPrefix(msg, "office key: ") && strings.Contains(msg, "no Ed25519 private key") {
+					return withHint(err, "a rotation is signed by the key it retires: if the token lost the office key, it cannot be rotated (docs/keys.md: start a new log with a new trust root, or restore the token from its backup); if the URI is wrong, list the token's keys with 'pkcs11-tool --module MODULE --login --list-objects' and fix object= or id= in chancery.json")
+				}
 				return err
 			}
 			defer d.Close()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -124,5 +125,30 @@ func TestRotationKilledBeforeItsCommitLeavesNoKey(t *testing.T) {
 	}
 	if left := keyFiles(); len(left) != 2 {
 		t.Fatalf("after a second rotation: key files %v, want the retired and the current", left)
+	}
+}
+
+// TestLostOfficeKeyIsNotRotated: docs/keys.md said a lost office key was recoverable by
+// rotation, and 'key rotate office' with the key gone from the token hinted to fix object= or
+// id= (found by audit, forty-ninth session). A rotation is signed by the key it retires: the
+// hint says that a lost office key cannot be rotated, and where to turn.
+func TestLostOfficeKeyIsNotRotated(t *testing.T) {
+	t.Setenv("CHANCERY_STATE_DIR", t.TempDir())
+	t.Setenv(datadir.HSMModulesEnv, "")
+	pin := hsmtest.Token(t, "chancery", "office")
+	dir := filepath.Join(t.TempDir(), "office")
+	if code, _, errs := run("init", "--data", dir, "--office", "Lost Office", "--prefix", "LOS", "--url", "https://lost.example", "--no-pdf-ca",
+		"--office-key", hsmtest.URI("chancery", "office", pin)); code != 0 {
+		t.Fatalf("init: status %d\n%s", code, errs)
+	}
+	for _, typ := range []string{"privkey", "pubkey"} {
+		if out, err := exec.Command("pkcs11-tool", "--module", hsmtest.Module, "--token-label", "chancery", "--login", "--pin", hsmtest.PIN,
+			"--delete-object", "--type", typ, "--label", "office").CombinedOutput(); err != nil {
+			t.Fatalf("delete the office key: %v\n%s", err, out)
+		}
+	}
+	code, _, errs := run("key", "rotate", "office", "--data", dir, "--reason", "office key lost")
+	if code != 2 || !strings.Contains(errs, "chancery: hint: a rotation is signed by the key it retires: if the token lost the office key, it cannot be rotated") {
+		t.Errorf("rotating a lost office key: status %d\n%s", code, errs)
 	}
 }
