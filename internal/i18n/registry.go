@@ -341,7 +341,8 @@ var _ = table(func() Translations {
 		"the requirements it could count for are met by others": {
 			"les exigences pour lesquelles elle pourrait compter sont remplies par d'autres",
 			"المتطلبات التي يمكن أن يُحتسب لها استوفاها آخرون"},
-		"%s does not hold the %s role": {"%s n'a pas le rôle %s", "لا يحمل %s الدور %s"},
+		"%s does not hold the %s role":     {"%s n'a pas le rôle %s", "لا يحمل %s الدور %s"},
+		"the release by %s is refused: %s": {"l'émission par %s est refusée : %s", "يُرفض الإصدار من قِبل %s: %s"},
 		"no requirement asks for %s from their roles or groups": {
 			"aucune exigence ne demande %s au titre de ses rôles ou groupes",
 			"لا يطلب أي متطلب %s بحكم أدواره أو مجموعاته"},
@@ -366,12 +367,18 @@ var _ = table(func() Translations {
 		"the rules that apply (%s) ask for no approval and no signature: no letter is released without one": {
 			"les règles qui s'appliquent (%s) ne demandent ni approbation ni signature : aucune lettre n'est émise sans l'une ou l'autre",
 			"القواعد المنطبقة (%s) لا تطلب موافقة ولا توقيعًا: لا تُصدَر أي رسالة دون موافقة أو توقيع"},
-		"an approval given before the policy in force was adopted does not count: approve again": {
-			"une approbation donnée avant l'adoption de la politique en vigueur ne compte pas : approuvez de nouveau",
-			"الموافقة المقدَّمة قبل اعتماد السياسة السارية لا تُحتسب: وافق مجددًا"},
-		"a signature given before the policy in force was adopted does not count: sign again": {
-			"une signature donnée avant l'adoption de la politique en vigueur ne compte pas : signez de nouveau",
-			"التوقيع المقدَّم قبل اعتماد السياسة السارية لا يُحتسب: وقّع مجددًا"},
+		"the approval by %s was given before the policy in force was adopted and does not count: %s approves again": {
+			"l'approbation de %s a été donnée avant l'adoption de la politique en vigueur et ne compte pas : %s approuve de nouveau",
+			"موافقة %s قُدّمت قبل اعتماد السياسة السارية فلا تُحتسب: يوافق %s مجددًا"},
+		"the approval by %s was recorded under another policy than the one in force (by a server that had not loaded it yet) and does not count: %s approves again": {
+			"l'approbation de %s a été enregistrée sous une autre politique que celle en vigueur (par un serveur qui ne l'avait pas encore chargée) et ne compte pas : %s approuve de nouveau",
+			"موافقة %s سُجّلت في ظل سياسة غير السارية (من خادم لم يكن قد حمّلها بعد) فلا تُحتسب: يوافق %s مجددًا"},
+		"the signature by %s was given before the policy in force was adopted and does not count: %s signs again": {
+			"la signature de %s a été donnée avant l'adoption de la politique en vigueur et ne compte pas : %s signe de nouveau",
+			"توقيع %s قُدّم قبل اعتماد السياسة السارية فلا يُحتسب: يوقّع %s مجددًا"},
+		"the signature by %s was recorded under another policy than the one in force (by a server that had not loaded it yet) and does not count: %s signs again": {
+			"la signature de %s a été enregistrée sous une autre politique que celle en vigueur (par un serveur qui ne l'avait pas encore chargée) et ne compte pas : %s signe de nouveau",
+			"توقيع %s سُجّل في ظل سياسة غير السارية (من خادم لم يكن قد حمّلها بعد) فلا يُحتسب: يوقّع %s مجددًا"},
 		"the approval by %s does not count: %s no longer holds the %s role": {
 			"l'approbation de %s ne compte pas : %s n'a plus le rôle %s",
 			"موافقة %s لا تُحتسب: لم يعد %s يحمل الدور %s"},

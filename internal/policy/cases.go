@@ -54,6 +54,11 @@ func RunCases(p *Policy, cases []byte) ([]CaseResult, error) {
 		for _, n := range notes {
 			d.AddNote(n)
 		}
+		// Only a member holding the release role releases, whatever the policy asks.
+		if r := tc.evidence.Releaser; r != nil && !slices.Contains(r.Roles, RoleRelease) {
+			d.Allowed = false
+			d.AddNote(i18n.Msg("the release by %s is refused: %s", r.Name, i18n.Msg("%s does not hold the %s role", r.Name, RoleRelease)))
+		}
 		res := CaseResult{Name: tc.name, Line: tc.line, Decision: d}
 		if d.Allowed != tc.allowed {
 			res.Failures = append(res.Failures, fmt.Sprintf("allowed is %v, expected %v (%s)", d.Allowed, tc.allowed, d.Explain()))
@@ -232,6 +237,17 @@ func (ps *parser) letter(n *yaml.Node, f *Facts) {
 		for i, s := range l {
 			l[i] = norm.NFC.String(s)
 		}
+	}
+	// A letter the registry refuses is no case: its decision would say what no letter meets.
+	for what, l := range map[string][]string{"tag": f.Tags, "addressee": f.Addressees} {
+		for i, s := range l {
+			if slices.ContainsFunc(l[:i], func(t string) bool { return strings.EqualFold(t, s) }) {
+				ps.errorf(n, "the letter's %s %q is given twice (or in other capitals): the registry refuses such a letter", what, s)
+			}
+		}
+	}
+	if f.MediaType != strings.ToLower(f.MediaType) {
+		ps.errorf(n, "the letter's media_type %q is not in lower case, as the registry records it", f.MediaType)
 	}
 }
 

@@ -790,13 +790,18 @@ func (r *Registry) gatherRows(ctx context.Context, tx *store.Tx, l *store.Letter
 		if ap.Decision != "approve" {
 			continue
 		}
-		if ap.PolicyDigest != string(ev.pol.Digest) || ap.ID <= epoch.approvalsAfter {
-			ev.notes = append(ev.notes, i18n.Msg("an approval given before the policy in force was adopted does not count: approve again"))
-			continue
-		}
 		m, err := member(id)
 		if err != nil {
 			return nil, err
+		}
+		// Each note names whose evidence must be given again, and why.
+		if ap.ID <= epoch.approvalsAfter {
+			ev.notes = append(ev.notes, i18n.Msg("the approval by %s was given before the policy in force was adopted and does not count: %s approves again", m.Name, m.Name))
+			continue
+		}
+		if ap.PolicyDigest != string(ev.pol.Digest) {
+			ev.notes = append(ev.notes, i18n.Msg("the approval by %s was recorded under another policy than the one in force (by a server that had not loaded it yet) and does not count: %s approves again", m.Name, m.Name))
+			continue
 		}
 		if m.Disabled() {
 			ev.notes = append(ev.notes, i18n.Msg("the approval by %s does not count: %s is disabled", m.Name, m.Name))
@@ -816,15 +821,19 @@ func (r *Registry) gatherRows(ctx context.Context, tx *store.Tx, l *store.Letter
 		if s.VersionDigest != ev.version.Digest {
 			continue
 		}
-		if s.PolicyDigest != string(ev.pol.Digest) || s.ID <= epoch.signaturesAfter {
-			ev.notes = append(ev.notes, i18n.Msg("a signature given before the policy in force was adopted does not count: sign again"))
-			continue
-		}
-		k, err := tx.SignerKey(ctx, s.KeyID)
+		m, err := member(s.MemberID)
 		if err != nil {
 			return nil, err
 		}
-		m, err := member(s.MemberID)
+		if s.ID <= epoch.signaturesAfter {
+			ev.notes = append(ev.notes, i18n.Msg("the signature by %s was given before the policy in force was adopted and does not count: %s signs again", m.Name, m.Name))
+			continue
+		}
+		if s.PolicyDigest != string(ev.pol.Digest) {
+			ev.notes = append(ev.notes, i18n.Msg("the signature by %s was recorded under another policy than the one in force (by a server that had not loaded it yet) and does not count: %s signs again", m.Name, m.Name))
+			continue
+		}
+		k, err := tx.SignerKey(ctx, s.KeyID)
 		if err != nil {
 			return nil, err
 		}

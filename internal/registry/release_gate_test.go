@@ -309,6 +309,9 @@ func TestSignatureOnAStaleServerLeavesTheSignerFreeToSignAgain(t *testing.T) {
 	if !errors.As(err, &gate) || !slices.Contains(gate.Decision.Missing(), "1 signature by a signer") {
 		t.Fatalf("release on a signature under the policy no longer in force: %v, want the gate's refusal", err)
 	}
+	if want := "the signature by sam was recorded under another policy than the one in force (by a server that had not loaded it yet) and does not count: sam signs again"; !slices.Contains(gate.Decision.Notes, want) {
+		t.Errorf("the gate's notes %q, want %q", gate.Decision.Notes, want)
+	}
 	if err := o.sign(t, ref); err != nil {
 		t.Fatalf("signing again under the policy in force, as the gate says: %v", err)
 	}
