@@ -176,8 +176,15 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 // copy) opens the store's.
 func officeKey(ctx context.Context, d *datadir.Dir, db *store.DB) (crypto.Signer, []seal.OfficeKey, error) {
 	h, err := registry.OfficeKeyHistory(ctx, db)
-	if err != nil || h == nil {
-		return d.OfficeKey(), nil, err
+	if err != nil {
+		return nil, nil, err
+	}
+	if h == nil {
+		key := d.OfficeKey()
+		if err := registry.PinOfficeKey(ctx, db, dsse.KeyID(key.Public().(ed25519.PublicKey))); err != nil {
+			return nil, nil, err
+		}
+		return key, nil, nil
 	}
 	cur := h[len(h)-1]
 	key := d.OfficeKey()

@@ -44,6 +44,45 @@ func OfficeKeyHistory(ctx context.Context, db *store.DB) ([]HistoryKey, error) {
 	return h, err
 }
 
+// firstKeySetting names the setting that records the ID of the office key an office first
+// opened with, until its first rotation starts the key history.
+const firstKeySetting = "office_key_first"
+
+// PinOfficeKey checks that keyID is the office key the office first opened with, recording it
+// if this is the first time. It is for an office whose key was never rotated (no history,
+// OfficeKeyHistory): before, whatever key its file or token held was taken as the office's,
+// and a second token under the office token's label could make the office sign with another
+// key, served in its trust root as if it had always been the office's.
+func PinOfficeKey(ctx context.Context, db *store.DB, keyID string) error {
+	check := func(tx *store.Tx) (bool, error) {
+		v, err := tx.Setting(ctx, firstKeySetting)
+		if errors.Is(err, store.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("the office's first key: %w", err)
+		}
+		if v != keyID {
+			return true, fmt.Errorf("the office key opened (%s) is not the office's key (%s), with which it was first opened and which no rotation retired: is the key file or the token the office's?", keyID, v)
+		}
+		return true, nil
+	}
+	var pinned bool
+	err := db.View(ctx, func(tx *store.Tx) (err error) {
+		pinned, err = check(tx)
+		return err
+	})
+	if err != nil || pinned {
+		return err
+	}
+	return db.Update(ctx, func(tx *store.Tx) error {
+		if pinned, err := check(tx); err != nil || pinned {
+			return err
+		}
+		return tx.SetSetting(ctx, firstKeySetting, keyID)
+	})
+}
+
 func readHistory(ctx context.Context, tx *store.Tx) ([]HistoryKey, error) {
 	v, err := tx.Setting(ctx, officeKeysSetting)
 	if errors.Is(err, store.ErrNotFound) {
