@@ -72,11 +72,13 @@ type Heads struct {
 	changed chan struct{}        // closed and replaced when head or cfg changes (under chMu)
 	chMu    sync.Mutex
 
-	// behind holds, by witness, why it will not cosign this log: it holds a larger tree of
-	// this log than the log has (the database was restored from an old backup, or another
-	// history was shown to it), or it refused the log's checkpoint as inconsistent.
+	// behind holds, by witness name, why it will not cosign this log: it holds a larger tree
+	// of this log than the log has (the database was restored from an old backup, or another
+	// history was shown to it), or it refused the log's checkpoint as inconsistent. It is
+	// said of the witness's key: one removed and added again under its name with another key
+	// is another witness.
 	behindMu sync.Mutex
-	behind   map[string]string
+	behind   map[string]behindWhy
 
 	// recMu guards the cosignatures waiting to be stored (see store).
 	recMu       sync.Mutex
@@ -452,8 +454,14 @@ func (h *Heads) store(ctx context.Context, p pendingCosignature) error {
 	}
 }
 
-// setBehind records why a witness will not cosign this log ("" when it cosigned again).
-func (h *Heads) setBehind(name, why string) {
+// behindWhy is why a witness, of verifier key vkey, will not cosign this log.
+type behindWhy struct {
+	vkey, why string
+}
+
+// setBehind records why the witness name, of verifier key vkey, will not cosign this log (""
+// when it cosigned again).
+func (h *Heads) setBehind(name, vkey, why string) {
 	h.behindMu.Lock()
 	defer h.behindMu.Unlock()
 	if why == "" {
@@ -461,17 +469,18 @@ func (h *Heads) setBehind(name, why string) {
 		return
 	}
 	if h.behind == nil {
-		h.behind = map[string]string{}
+		h.behind = map[string]behindWhy{}
 	}
-	h.behind[name] = why
+	h.behind[name] = behindWhy{vkey: vkey, why: why}
 }
 
-// keepBehind forgets why witnesses that cfg does not name would not cosign.
+// keepBehind forgets why witnesses that cfg does not name, with the same key, would not
+// cosign.
 func (h *Heads) keepBehind(cfg *Config) {
 	h.behindMu.Lock()
 	defer h.behindMu.Unlock()
-	for name := range h.behind {
-		if !slices.ContainsFunc(cfg.Witnesses, func(w store.Witness) bool { return w.Name == name }) {
+	for name, b := range h.behind {
+		if !slices.ContainsFunc(cfg.Witnesses, func(w store.Witness) bool { return w.Name == name && w.VKey == b.vkey }) {
 			delete(h.behind, name)
 		}
 	}
@@ -484,7 +493,7 @@ func (h *Heads) Behind() string {
 	names := slices.Sorted(maps.Keys(h.behind))
 	var out []string
 	for _, n := range names {
-		out = append(out, fmt.Sprintf("witness %s: %s", n, h.behind[n]))
+		out = append(out, fmt.Sprintf("witness %s: %s", n, h.behind[n].why))
 	}
 	return strings.Join(out, "; ")
 }

@@ -45,7 +45,7 @@ func (h *Heads) Run(ctx context.Context, logger *slog.Logger, alert func(witness
 				if err := h.Record(ctx, cp, size, keys[c.Witness], c.Line, c.Time); err != nil {
 					return err
 				}
-				h.setBehind(c.Witness, "")
+				h.setBehind(c.Witness, keys[c.Witness], "")
 				return nil
 			},
 			OnAlert: func(name string, err error) {
@@ -53,9 +53,9 @@ func (h *Heads) Run(ctx context.Context, logger *slog.Logger, alert func(witness
 				metrics.WitnessAlert(name)
 				switch {
 				case errors.Is(err, witness.ErrAhead):
-					h.setBehind(name, fmt.Sprintf("%v: the database was restored from an old backup, or the witness was shown another history; it will not cosign until this log is past that size on the same history", err))
+					h.setBehind(name, keys[name], fmt.Sprintf("%v: the database was restored from an old backup, or the witness was shown another history; it will not cosign until this log is past that size on the same history", err))
 				case errors.Is(err, witness.ErrRejected):
-					h.setBehind(name, "it refused this log's checkpoint as inconsistent with what it cosigned before (a fork)")
+					h.setBehind(name, keys[name], "it refused this log's checkpoint as inconsistent with what it cosigned before (a fork)")
 				}
 				if alert != nil {
 					alert(name, err)
