@@ -303,7 +303,9 @@ rewriting history. It deletes the openings of the letter's release and withdrawa
 the registry's copies of what the letter said: subject, tags, addressees, the versions' and
 the released file's bytes, review comments, the withdrawal's reason, and its text
 fingerprints. The public log is untouched and still verifies; its entries for the letter now
-commit to statements nobody can recover. The registry still answers, for the released file's
+commit to statements nobody can recover, except the fields its class logged in the clear
+(a policy's disclose: a press release's subject, say), which the log keeps for good. The
+registry still answers, for the released file's
 digest, that a letter was released on its date; seals already handed to holders keep
 verifying offline. It cannot be undone.
 

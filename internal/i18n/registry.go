@@ -273,7 +273,11 @@ var _ = table(func() Translations {
 		"recipient %s was retired from the directory on %s: nothing is sent to them any more": {
 			"le destinataire %s a été retiré de l'annuaire le %s : plus rien ne lui est envoyé",
 			"سُحب المستلِم %s من الدليل في %s: لم يعد يُرسل إليه شيء"},
-		"recipient %s has these addresses already":              {"le destinataire %s a déjà ces adresses", "للمستلِم %s هذه العناوين من قبل"},
+		"recipient %s has these addresses already": {"le destinataire %s a déjà ces adresses", "للمستلِم %s هذه العناوين من قبل"},
+		"no field": {"aucun champ", "لا حقل"},
+		"%s logs %s in the clear and %s logs %s: a supersession would link them in the public log, and hand whoever holds %s the other letter: retract %s and dispatch %s to its addressees": {
+			"%s inscrit %s en clair au journal et %s inscrit %s : un remplacement les lierait dans le journal public et remettrait l'autre lettre à quiconque détient %s : retirez %s et expédiez %s à ses destinataires",
+			"تسجّل %s في السجل علنًا %s وتسجّل %s %s: سيربط الاستبدال بينهما في السجل العام ويسلّم الرسالة الأخرى لكل من يحوز %s: اسحب %s وأرسل %s إلى المرسَل إليهم"},
 		"no delivery to %s has failed":                          {"aucune livraison à %s n'a échoué", "لم يفشل أيّ تسليم إلى %s"},
 		"no message about %s has failed that can be sent again": {"aucun message concernant %s n'a échoué qui puisse être renvoyé", "لم يفشل أيّ بريد بشأن %s يمكن إرساله من جديد"},
 		"%s was already dispatched to %s":                       {"%s a déjà été expédiée à %s", "أُرسلت %s بالفعل إلى %s"},

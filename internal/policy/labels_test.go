@@ -88,6 +88,15 @@ func TestPolicyDeclaresClasses(t *testing.T) {
 	if w := q.Warnings(); len(w) != 5 || w[0].Line != 6 || !strings.HasPrefix(w[0].Message, "disclosing signers ties their names to their key IDs") {
 		t.Errorf("warnings of a policy disclosing signers: %q", w)
 	}
+	// So does disclosing file_digest, which opens the letter's answer, with those names in it
+	// (found by audit, forty-ninth session).
+	q, err = Parse([]byte(strings.Replace(labelsPolicy, "press: [reference]", "press: [reference, file_digest]", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := q.Warnings(); len(w) != 5 || w[0].Line != 6 || !strings.HasPrefix(w[0].Message, "disclosing file_digest makes the whole letter's answer public") {
+		t.Errorf("warnings of a policy disclosing file_digest: %q", w)
+	}
 
 	// A policy that declares nothing accepts any class and warns about nothing.
 	b := Builtin()

@@ -527,6 +527,13 @@ func (ps *parser) disclose(n *yaml.Node, p *Policy) {
 						"other letters, confidential ones included, and its withdrawals, and when their keys were added and revoked; " +
 						"disclose signers only for a class whose signers sign nothing else with the same keys"})
 				}
+				if name == "file_digest" {
+					p.warnings = append(p.warnings, Warning{Line: fn.Line, Message: "disclosing file_digest makes the whole letter's answer public: " +
+						"the digest opens it to whoever has it, with the subject, addressees, tags, signers, approvers and release officer, " +
+						"and the owners of the signers' keys, which every release entry of the log shows in the clear, so that anyone learns " +
+						"who signed the office's other letters too; disclose it only for a class whose letters are public whole, " +
+						"signed with keys that sign nothing else"})
+				}
 			}
 		}
 		p.disclose[class] = fields

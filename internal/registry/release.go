@@ -737,12 +737,55 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 				by, to, ref, ref, ref)
 		}
 	}
+	// The supersession links the two releases in the public log, and hands whoever holds ref
+	// the new letter's file digest, which opens its answer: everyone, when ref's class
+	// logs its file digest or its text is public. Two releases that log different fields in
+	// the clear are not linked (a press release superseded by a letter to a ministry made
+	// the latter public; the reverse tied a confidential release to a public one).
+	was, err := disclosedFields(rel)
+	if err != nil {
+		return nil, err
+	}
+	will, err := disclosedFields(brel)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Equal(was, will) {
+		return nil, i18n.Errorf(ErrConflict, "%s logs %s in the clear and %s logs %s: a supersession would link them in the public log, and hand whoever holds %s the other letter: retract %s and dispatch %s to its addressees",
+			ref, fieldList(was), by, fieldList(will), ref, ref, by)
+	}
 	plan.byRelease = brel.LogIndex
 	plan.floor = later(plan.floor, brel.ReleasedAt)
 	plan.at = later(now, plan.floor)
 	plan.statement = seal.SupersessionStatement{Office: r.cfg.Office.Name, Reference: ref, FileDigest: seal.Digest(rel.FileDigest),
 		By: by, ByFileDigest: seal.Digest(brel.FileDigest), Reason: reason, SupersededBy: a.Member.Name, Time: plan.at}
 	return plan, nil
+}
+
+// disclosedFields returns the names of the fields the release entry of rel logs in the clear,
+// in seal.DisclosableFields' order: all of them for a version 1 entry, whose statement is
+// logged whole.
+func disclosedFields(rel *store.Release) ([]string, error) {
+	d, err := entry.Decode(rel.Entry)
+	if err != nil {
+		return nil, err
+	}
+	if d.V() == entry.V1 {
+		return seal.DisclosableFields, nil
+	}
+	var rec seal.ReleaseRecord
+	if err := seal.Unmarshal(d.Envelope.Payload, &rec); err != nil {
+		return nil, err
+	}
+	return rec.Disclosed.Fields(), nil
+}
+
+// fieldList names fields for a message: "no field" when there are none.
+func fieldList(fields []string) string {
+	if len(fields) == 0 {
+		return i18n.Msg("no field").String()
+	}
+	return strings.Join(fields, ", ")
 }
 
 // later returns the later of a and b.

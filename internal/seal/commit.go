@@ -103,6 +103,25 @@ type Disclosure struct {
 	FileDigest *Digest   `json:"file_digest,omitempty"`
 }
 
+// Fields returns the names of the fields d discloses, in DisclosableFields' order; none for
+// a nil d.
+func (d *Disclosure) Fields() []string {
+	if d == nil {
+		return nil
+	}
+	var out []string
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{{"reference", d.Reference != nil}, {"subject", d.Subject != nil}, {"class", d.Class != nil}, {"tags", d.Tags != nil},
+		{"addressees", d.Addressees != nil}, {"signers", d.Signers != nil}, {"file_digest", d.FileDigest != nil}} {
+		if f.set {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
 // DisclosableFields are the names of the fields a policy may log in the clear.
 var DisclosableFields = []string{"reference", "subject", "class", "tags", "addressees", "signers", "file_digest"}
 
