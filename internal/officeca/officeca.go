@@ -11,6 +11,7 @@ package officeca
 import (
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/rsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
@@ -357,6 +358,9 @@ func check(certPEMData, keyPEMData []byte, now time.Time) (*pdf.Signer, []byte, 
 	if err := checkUsage(s.Cert, now); err != nil {
 		return nil, nil, fmt.Errorf("import pdf signing certificate: %w", err)
 	}
+	if err := checkChain(s); err != nil {
+		return nil, nil, fmt.Errorf("import pdf signing certificate: %w", err)
+	}
 	// Every release checks the whole chain's validity (pdf.Signer.ValidAt): a certificate of
 	// it that is not valid now, accepted here, would have every release refused.
 	for _, c := range s.Chain {
@@ -425,6 +429,11 @@ func Load(dir string) (*pdf.Signer, error) {
 		}
 		return nil, fmt.Errorf("load pdf signing certificate: %w", err)
 	}
+	// A certificate put in place by hand (a renewal of an imported one) beside the chain of
+	// the one before: every release would embed a chain that does not lead to it.
+	if err := checkChain(s); err != nil {
+		return nil, fmt.Errorf("load pdf signing certificate: %w (put the certificates that issued %s in %s)", err, SigningCertFile, ChainFile)
+	}
 	return s, nil
 }
 
@@ -446,7 +455,42 @@ func parse(certData, keyData, chainData []byte) (*pdf.Signer, error) {
 	if !ok || !pub.Equal(certs[0].PublicKey) {
 		return nil, errors.New("private key does not match the certificate")
 	}
+	if err := signingKeyType(signer); err != nil {
+		return nil, err
+	}
 	return &pdf.Signer{Key: signer, Cert: certs[0], Chain: certs[1:]}, nil
+}
+
+// signingKeyType refuses a key whose signatures the releases' PDF signatures cannot carry: an
+// Ed25519 key, whose CMS signature no PDF reader (nor openssl cms) accepts, so that every
+// release was shown unsigned; an RSA key over 3072 bits, whose signature outgrows the
+// signing library's first estimate of its size, after which it wrote the whole release twice
+// (pdf.Sign refuses such an output); one under 2048 bits, which readers refuse.
+func signingKeyType(k crypto.Signer) error {
+	switch k := k.(type) {
+	case *ecdsa.PrivateKey:
+		return nil
+	case *rsa.PrivateKey:
+		if n := k.N.BitLen(); n < 2048 || n > 3072 {
+			return fmt.Errorf("the key is RSA of %d bits: PDF signatures take RSA of 2048 to 3072 bits, or ECDSA", n)
+		}
+		return nil
+	}
+	return fmt.Errorf("the key is %T: PDF signatures take RSA of 2048 to 3072 bits, or ECDSA (P-256, P-384, P-521)", k)
+}
+
+// checkChain refuses a chain whose certificates did not each issue the one before, from the
+// signing certificate up: readers would show the release signed by a certificate no chain
+// leads to.
+func checkChain(s *pdf.Signer) error {
+	prev := s.Cert
+	for _, c := range s.Chain {
+		if err := prev.CheckSignatureFrom(c); err != nil {
+			return fmt.Errorf("the chain's certificate %q did not issue %q: %v", c.Subject.CommonName, prev.Subject.CommonName, err)
+		}
+		prev = c
+	}
+	return nil
 }
 
 // parseKey decodes a PEM private key.

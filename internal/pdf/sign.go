@@ -6,6 +6,9 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
+	"sync"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -118,7 +121,49 @@ func signChecked(src []byte, s *Signer, at time.Time, office string) (out []byte
 	if err != nil {
 		return nil, fmt.Errorf("sign: %w", err)
 	}
+	if err := checkSigned(src, buf.Bytes()); err != nil {
+		return nil, fmt.Errorf("sign: %w", err)
+	}
 	return buf.Bytes(), nil
+}
+
+// byteRange is a signature dictionary's /ByteRange as the signing library writes it; compiled
+// on first use, not at every start of the command line.
+var byteRange = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]`)
+})
+
+// checkSigned checks what the signing library made of src: src unchanged at its start, and one
+// signature dictionary after it whose /ByteRange covers the whole file but its /Contents,
+// which holds a signature. The library finds the placeholders it writes by searching the whole
+// output, the letter's bytes first, so a letter holding a run of the characters of one (an
+// uncompressed picture of samples 0x30, a title) had the signature written into the letter
+// itself, after its approval; and a signature larger than its first estimate (an RSA key of
+// 4096 bits) had the whole output written twice. Neither leaves the registry.
+func checkSigned(src, out []byte) error {
+	if !bytes.HasPrefix(out, src) {
+		return fmt.Errorf("%w: the signing library changed the letter's own bytes (it holds a run of the characters of the library's placeholders): the letter cannot be signed", ErrInvalid)
+	}
+	ms := byteRange().FindAllSubmatchIndex(out[len(src):], -1)
+	if len(ms) != 1 {
+		return fmt.Errorf("%w: the signing library wrote %d signature dictionaries, not one", ErrInvalid, len(ms))
+	}
+	var r [4]int
+	for i := range r {
+		m := ms[0][2+2*i:]
+		v, err := strconv.Atoi(string(out[len(src)+m[0] : len(src)+m[1]]))
+		if err != nil {
+			return fmt.Errorf("%w: the signature's byte range: %v", ErrInvalid, err)
+		}
+		r[i] = v
+	}
+	if r[0] != 0 || r[1] < len(src) || r[2] <= r[1]+1 || r[2]+r[3] != len(out) || out[r[1]] != '<' || out[r[2]-1] != '>' {
+		return fmt.Errorf("%w: the signature's byte range %v does not cover the %d bytes of the file but its signature", ErrInvalid, r, len(out))
+	}
+	if contents := bytes.Trim(out[r[1]+1:r[2]-1], "0"); len(contents) == 0 {
+		return fmt.Errorf("%w: the signature dictionary holds no signature", ErrInvalid)
+	}
+	return nil
 }
 
 // signatureString reports whether the signing library writes s into the signature

@@ -37,6 +37,7 @@ func write(ctx *model.Context, date time.Time, seed []byte) (out []byte, err err
 	}
 	if ctx.Info != nil {
 		if d, err := ctx.DereferenceDict(*ctx.Info); err == nil && d != nil {
+			keepInfo(d)
 			d.Update("ModDate", types.StringLiteral(types.DateString(date.UTC())))
 		}
 	}
@@ -115,6 +116,30 @@ func write(ctx *model.Context, date time.Time, seed []byte) (out []byte, err err
 	trailer["ID"] = types.Array{id, id}
 	fmt.Fprintf(&b, "trailer\n%s\nstartxref\n%d\n%%%%EOF\n", trailer.PDFString(), xref)
 	return b.Bytes(), nil
+}
+
+// keepInfo leaves in the information dictionary d what a copy or a release may carry: the
+// producing tool, the creator and the dates, as strings. An uploaded document's properties
+// (its author, a staff member's name; an internal title, subject or keywords; custom keys and
+// the objects they name) were kept in every draft copy, preview and release, for whoever
+// receives it to read (found by audit, forty-ninth session). The title and author of a
+// document Chancery laid out itself (Producer Chancery: the letter's subject and its office)
+// stay.
+func keepInfo(d types.Dict) {
+	ours := false
+	if p, ok := d["Producer"].(types.StringLiteral); ok && p.Value() == "Chancery" {
+		ours = true
+	}
+	for k, v := range d {
+		switch _, isString := v.(types.StringLiteral); {
+		case !isString && k != "Trapped":
+			delete(d, k)
+		case k == "Producer", k == "Creator", k == "CreationDate", k == "ModDate", k == "Trapped":
+		case ours && (k == "Title" || k == "Author"):
+		default:
+			delete(d, k)
+		}
+	}
 }
 
 // refs appends the object numbers o refers to, in the order write visits them.
