@@ -44,7 +44,8 @@ func scan(t *testing.T, format string) []byte {
 
 // TestScanReleasedAsPDF: a scan uploaded with 'chancery letter new' leaves as a stamped PDF
 // (REF.pdf, not the image), which 'chancery verify' answers valid; its draft copy, exported
-// before, is another PDF, marked DRAFT, which verifies as nothing official.
+// before, is another PDF, marked DRAFT, which verifies as nothing official, and as the draft
+// with an update appended to it.
 func TestScanReleasedAsPDF(t *testing.T) {
 	for _, format := range []string{"png", "jpeg", "tiff"} {
 		t.Run(format, func(t *testing.T) {
@@ -100,6 +101,16 @@ func TestScanReleasedAsPDF(t *testing.T) {
 			}
 			if code, stdout, _ := o.run("", "verify", "--trust", trust, draft); code == cli.ExitOK || strings.Contains(stdout, "valid:") {
 				t.Errorf("verify the draft copy: %d %q; want it refused", code, stdout)
+			}
+			// The copy with an update appended (one can hide its marks) is still the draft:
+			// it was "altered", close to the letter, before (audit, forty-ninth session).
+			updated := filepath.Join(dir, "updated.pdf")
+			if err := os.WriteFile(updated, append(copy, "% an update appended\n%%EOF\n"...), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if code, stdout, _ := o.run("", "verify", "--trust", trust, updated); code == cli.ExitOK ||
+				!strings.HasPrefix(stdout, "draft: not an official document: this file is a draft of") {
+				t.Errorf("verify the draft copy with an update appended: %d %q; want a draft", code, stdout)
 			}
 		})
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/textract"
@@ -102,6 +103,18 @@ func (vf *verifier) identify(res VerifyResult) VerifyResult {
 	data, err := readBounded(res.File)
 	if err != nil {
 		return res
+	}
+	// A draft copy with changes appended (an incremental update, which can hide its marks)
+	// still holds the copy's bytes up to its own end-of-file marker.
+	for _, d := range seal.PrefixDigests(data, pdf.RevisionEnds(data)) {
+		if st, err := vf.cl.VerifyDigest(vf.c.Context(), string(d)); err == nil && st.Outcome == registry.Draft {
+			res.Checked = "registry"
+			res.Say(registry.Draft, vf.T("draft: not an official document: this file is a draft of %s with changes appended to it, which may hide its marks", st.Office))
+			if st.Draft != nil {
+				res.Reference = st.Draft.Reference
+			}
+			return res
+		}
 	}
 	text, err := textract.Text(mediaTypeOf(res.File, data), data)
 	if err != nil {

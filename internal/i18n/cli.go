@@ -31,6 +31,10 @@ var _ = table(func() Translations {
 			" (دون اتصال: في السجل عند نقطة التحقق %s؛ ولا يُتحقق من حالات الإلغاء دون اتصال)",
 		},
 		"draft: not an official document: %s": {"projet : document non officiel : %s", "مسودة: ليست وثيقة رسمية: %s"},
+		"draft: not an official document: this file is a draft of %s with changes appended to it, which may hide its marks": {
+			"projet : document non officiel : ce fichier est un projet de %s auquel des modifications ont été ajoutées, qui peuvent en cacher les marques",
+			"مسودة: ليست وثيقة رسمية: هذا الملف مسودة لدى %s أُلحقت بها تعديلات قد تخفي علاماتها",
+		},
 		"altered: these bytes are not a released letter, but the text is close to %s (%s): compare with the original before relying on it": {
 			"altérée : ces octets ne sont pas une lettre émise, mais le texte est proche de %s (%s) : comparez avec l'original avant de vous y fier",
 			"محرَّفة: هذه البيانات ليست رسالة صادرة، لكن نصها قريب من %s (%s): قارنها بالأصل قبل الاعتماد عليها",

@@ -32,6 +32,20 @@ func DigestOf(b []byte) Digest {
 	return Digest("sha256:" + hex.EncodeToString(h[:]))
 }
 
+// PrefixDigests returns the digests of the prefixes of b that end at ends, which must be in
+// ascending order and within b, hashing b once.
+func PrefixDigests(b []byte, ends []int) []Digest {
+	h := sha256.New()
+	out := make([]Digest, len(ends))
+	at := 0
+	for i, end := range ends {
+		h.Write(b[at:end])
+		at = end
+		out[i] = Digest("sha256:" + hex.EncodeToString(h.Sum(nil)))
+	}
+	return out
+}
+
 // ParseDigest checks the form of a digest, also accepting 64 bare hex digits.
 func ParseDigest(s string) (Digest, error) {
 	if isCanonicalDigest(s) {

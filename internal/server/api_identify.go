@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/chancery/chancery/internal/ocr"
+	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
 )
@@ -34,7 +35,7 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		digest = seal.DigestOf(u.file.Data)
-		if s.draftBytes(w, r, digest) {
+		if s.draftBytes(w, r, digest) || s.draftRevision(w, r, u.file.Data) {
 			return
 		}
 		read, scan, err = s.uploadText(r.Context(), u.file.Name, u.file.MediaType, u.file.Data)
@@ -149,6 +150,31 @@ func (s *Server) draftBytes(w http.ResponseWriter, r *http.Request, digest seal.
 	}
 	return err != nil || id != nil
 }
+
+// draftRevision answers for a PDF file one of whose earlier revisions (the file up to an
+// end-of-file marker: pdf.RevisionEnds) has a draft's bytes, as draftBytes does for the file,
+// and reports whether it did (an error included). A draft copy with an incremental update
+// appended that made its marks invisible was answered "altered", close to the letter, rather
+// than a draft (found by audit, forty-ninth session).
+func (s *Server) draftRevision(w http.ResponseWriter, r *http.Request, data []byte) bool {
+	ends := pdf.RevisionEnds(data)
+	for _, d := range seal.PrefixDigests(data, ends) {
+		id, err := s.cfg.Registry.IdentifyDraftBytes(r.Context(), actor(r), d)
+		if err != nil {
+			s.fail(w, r, err)
+			return true
+		}
+		if id != nil {
+			id.Message = registry.AddSentence(id.Message, EditedDraft)
+			writeJSON(w, id)
+			return true
+		}
+	}
+	return false
+}
+
+// EditedDraft ends the answer for a file whose earlier revision is a draft's.
+const EditedDraft = "This file is that draft with changes appended to it (an incremental update), which may hide its marks: it is not an official document"
 
 // fileTextCaveat ends the answer for a file other than a PDF identified by its text.
 const fileTextCaveat = "Only the file's text was compared: that proves nothing of the file itself, which may show other text; the released file has a known digest (POST /api/v1/verify) and a seal"

@@ -1,0 +1,31 @@
+package pdf
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestRevisionEnds: each end-of-file marker ends an earlier revision, with and without its end
+// of line; the last marker ends the file itself, and a file that is not a PDF has none.
+func TestRevisionEnds(t *testing.T) {
+	first := []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
+	update := []byte("2 0 obj\n<<>>\nendobj\ntrailer\n<</Prev 0>>\n%%EOF\r\n")
+	file := append(append([]byte{}, first...), update...)
+	if got, want := RevisionEnds(file), []int{len(first) - 1, len(first)}; !slices.Equal(got, want) {
+		t.Errorf("ends %v, want %v", got, want)
+	}
+	if r := RevisionEnds(first); r != nil {
+		t.Errorf("a file of one revision: %v", r)
+	}
+	if r := RevisionEnds([]byte("not a PDF %%EOF\n")); r != nil {
+		t.Errorf("a file that is not a PDF: %v", r)
+	}
+	many := append([]byte{}, first...)
+	for range 40 {
+		many = append(many, update...)
+	}
+	got := RevisionEnds(many)
+	if len(got) != maxRevisions || got[len(got)-1] != len(many)-len(update) {
+		t.Errorf("%d revisions of a file of 41 ending at %v, want the latest %d", len(got), got, maxRevisions)
+	}
+}
