@@ -232,6 +232,17 @@ func Key(r *http.Request) string {
 	return p.String()
 }
 
+// SiteKey is Key, but the /48 network for an IPv6 client: the site a single party is given
+// (a tunnel broker gives one to anyone who asks), for what a client may hold at once rather
+// than how often it asks (the server's upload and identification budgets).
+func SiteKey(r *http.Request) string {
+	k := Key(r)
+	if site := siteOf(k); site != "" {
+		return site
+	}
+	return k
+}
+
 // Handler limits h per client address, answering 429 Too Many Requests with Retry-After.
 func (l *Limiter) Handler(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

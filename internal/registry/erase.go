@@ -86,6 +86,8 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 	ended()
 	r.shown.reset()
 	r.codes.reset()
+	r.relTexts.reset()
+	r.links.reset()
 	if err != nil {
 		return fmt.Errorf("erase %s: %w", ref, err)
 	}

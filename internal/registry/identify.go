@@ -921,7 +921,7 @@ func (r *Registry) shownMatch(ctx context.Context, ref, text string) (identify.C
 	if baseType(f.rel.MediaType) != "application/pdf" {
 		return identify.None, nil
 	}
-	shown, err := r.shownText(ctx, f.rel.FileDigest, f.file)
+	shown, err := r.shownText(ctx, f)
 	switch {
 	case errors.Is(err, ocr.ErrNoOCR):
 		return identify.None, nil
@@ -935,14 +935,18 @@ func (r *Registry) shownMatch(ctx context.Context, ref, text string) (identify.C
 	return identify.None, nil
 }
 
-// shownText is ocr.VisibleText of the released file with this digest, kept (shownTexts).
-func (r *Registry) shownText(ctx context.Context, digest string, file []byte) (string, error) {
-	if s, ok := r.shown.get(digest); ok {
+// shownText is ocr.VisibleText of the released file f, kept by its digest (shownTexts).
+func (r *Registry) shownText(ctx context.Context, f *releasedFiles) (string, error) {
+	if s, ok := r.shown.get(f.rel.FileDigest); ok {
 		return s, nil
+	}
+	file, _, err := f.bytes(ctx)
+	if err != nil {
+		return "", err
 	}
 	s, err := ocr.VisibleText(ctx, file)
 	if err == nil {
-		r.shown.put(digest, s)
+		r.shown.put(f.rel.FileDigest, s)
 	}
 	return s, err
 }
@@ -973,7 +977,7 @@ func (r *Registry) diffWith(ctx context.Context, ref string, released bool, text
 	if err != nil {
 		return nil, err
 	}
-	orig, err := f.text(released)
+	orig, err := f.text(ctx, released)
 	if err != nil {
 		return nil, err
 	}
@@ -1009,7 +1013,7 @@ func (r *Registry) signsMatch(ctx context.Context, ref string, released bool, cl
 	var shown string
 	var errs []error
 	for _, file := range []bool{false, true} {
-		t, err := f.text(file)
+		t, err := f.text(ctx, file)
 		if err != nil {
 			errs = append(errs, err)
 			continue

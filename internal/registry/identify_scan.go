@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/metrics"
@@ -261,7 +262,7 @@ func (r *Registry) compareScan(ctx context.Context, ref string, excerpt bool, sc
 		return v, err
 	}
 	// A link is judged as a code is: the footer's address, or one the released file has.
-	if v.foreignLinks, v.uncheckedLinks, err = r.foreignCodes(ctx, refs, own, scan.Links, whole, shownLinks); err != nil {
+	if v.foreignLinks, v.uncheckedLinks, err = r.foreignCodes(ctx, refs, own, scan.Links, whole, r.shownLinks); err != nil {
 		return v, err
 	}
 	// The footer, and its code, is on every page: a page of the scan on which it was not
@@ -362,7 +363,11 @@ func (r *Registry) shownCodes(ctx context.Context, f *releasedFiles) ([]string, 
 	if shown, ok := r.codes.get(f.rel.FileDigest); ok {
 		return shown, nil
 	}
-	shown, err := ocr.VisibleCodes(ctx, f.file)
+	file, _, err := f.bytes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	shown, err := ocr.VisibleCodes(ctx, file)
 	if err != nil {
 		return nil, err
 	}
@@ -371,9 +376,22 @@ func (r *Registry) shownCodes(ctx context.Context, f *releasedFiles) ([]string, 
 }
 
 // shownLinks returns the addresses of the links of the released file f, a PDF
-// (ocr.VisibleLinks); it is read only for a copy with a link of its own.
-func shownLinks(ctx context.Context, f *releasedFiles) ([]string, error) {
-	return ocr.VisibleLinks(ctx, f.file)
+// (ocr.VisibleLinks), kept by its digest (a run of pdfinfo each time before: found by audit,
+// forty-ninth session); it is read only for a copy with a link of its own.
+func (r *Registry) shownLinks(ctx context.Context, f *releasedFiles) ([]string, error) {
+	if shown, ok := r.links.get(f.rel.FileDigest); ok {
+		return shown, nil
+	}
+	file, _, err := f.bytes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	shown, err := ocr.VisibleLinks(ctx, file)
+	if err != nil {
+		return nil, err
+	}
+	r.links.put(f.rel.FileDigest, shown)
+	return shown, nil
 }
 
 // scanRefs are what a scan of a released letter is judged against (scanReferences).
@@ -391,10 +409,9 @@ func (r *Registry) scanReferences(ctx context.Context, ref string) (*scanRefs, e
 	if err != nil {
 		return nil, err
 	}
-	rel, file, version, versionType := f.rel, f.file, f.version, f.versionType
 	out := &scanRefs{files: f}
-	if baseType(rel.MediaType) == "application/pdf" {
-		s, err := r.shownText(ctx, rel.FileDigest, file)
+	if baseType(f.rel.MediaType) == "application/pdf" {
+		s, err := r.shownText(ctx, f)
 		switch {
 		case err == nil:
 			out.texts = append(out.texts, s)
@@ -402,15 +419,28 @@ func (r *Registry) scanReferences(ctx context.Context, ref string) (*scanRefs, e
 			return nil, err
 		}
 	}
-	for _, f := range []struct {
-		mediaType string
-		data      []byte
-	}{{rel.MediaType, file}, {versionType, version}} {
-		if f.data == nil {
+	for _, t := range []struct {
+		key, mediaType string
+		version        bool
+	}{{"scan released " + f.rel.FileDigest, f.rel.MediaType, false}, {"scan version " + f.versionDigest, f.versionType, true}} {
+		if t.version && f.versionDigest == "" {
 			continue
 		}
 		// The office's own files: a file without text is simply no reference.
-		if s, err := textract.TextContext(ctx, f.mediaType, f.data); err == nil {
+		if s, ok := r.relTexts.get(t.key); ok {
+			out.texts = append(out.texts, s)
+			continue
+		}
+		file, version, err := f.bytes(ctx)
+		if err != nil {
+			return nil, err
+		}
+		data := file
+		if t.version {
+			data = version
+		}
+		if s, err := textract.TextContext(ctx, t.mediaType, data); err == nil {
+			r.relTexts.put(t.key, s)
 			out.texts = append(out.texts, s)
 		}
 	}
@@ -418,28 +448,67 @@ func (r *Registry) scanReferences(ctx context.Context, ref string) (*scanRefs, e
 }
 
 // releasedFiles are the files of a released letter: the file its release published, and the
-// version it released (nil if that version is missing).
+// version it released. Their bytes are read from the store when first asked for (bytes): an
+// identification that names a letter compares with their texts, kept (Registry.letterText),
+// and every request of a leaked letter's readers read and copied a released file of
+// megabytes before (found by audit, forty-ninth session).
 type releasedFiles struct {
-	rel           *store.Release
+	r                          *Registry
+	rel                        *store.Release
+	versionDigest, versionType string // "" if the version is missing
+
+	once          sync.Once
 	file, version []byte
-	versionType   string
+	err           error
+}
+
+// bytes returns the released file and the released version's (nil if that version is
+// missing), read once.
+func (f *releasedFiles) bytes(ctx context.Context) (file, version []byte, err error) {
+	f.once.Do(func() {
+		f.err = f.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+			var err error
+			if f.file, err = tx.Blob(ctx, f.rel.FileDigest); err != nil || f.versionDigest == "" {
+				return err
+			}
+			f.version, err = tx.Blob(ctx, f.versionDigest)
+			return err
+		})
+	})
+	return f.file, f.version, f.err
 }
 
 // text returns the text of the released file (released), as its fingerprint read it
-// (releasedText), or of the released version.
-func (f *releasedFiles) text(released bool) (string, error) {
+// (releasedText), or of the released version, kept by the file's digest (relTexts).
+func (f *releasedFiles) text(ctx context.Context, released bool) (string, error) {
+	key := "version " + f.versionDigest
 	if released {
-		return releasedText(f.versionType, f.rel.MediaType, f.file)
-	}
-	if f.version == nil {
+		key = "released " + f.rel.FileDigest
+	} else if f.versionDigest == "" {
 		return "", errors.New("the released version's file is missing")
 	}
-	return textract.Text(f.versionType, f.version)
+	if s, ok := f.r.relTexts.get(key); ok {
+		return s, nil
+	}
+	file, version, err := f.bytes(ctx)
+	if err != nil {
+		return "", err
+	}
+	var s string
+	if released {
+		s, err = releasedText(f.versionType, f.rel.MediaType, file)
+	} else {
+		s, err = textract.Text(f.versionType, version)
+	}
+	if err == nil {
+		f.r.relTexts.put(key, s)
+	}
+	return s, err
 }
 
-// releasedFilesOf reads the files of the released letter ref.
+// releasedFilesOf reads the release of the letter ref and where its files are.
 func (r *Registry) releasedFilesOf(ctx context.Context, ref string) (*releasedFiles, error) {
-	var f releasedFiles
+	f := releasedFiles{r: r}
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		l, err := tx.LetterByRef(ctx, ref)
 		if err != nil {
@@ -448,8 +517,11 @@ func (r *Registry) releasedFilesOf(ctx context.Context, ref string) (*releasedFi
 		if f.rel, err = tx.ReleaseOf(ctx, l.ID); err != nil {
 			return err
 		}
-		if f.file, err = tx.Blob(ctx, f.rel.FileDigest); err != nil {
-			return err
+		// The texts kept of its files are keyed by digest, and read without the files:
+		// an erased letter's files are gone, and so must its texts be, whatever a cache
+		// still holds.
+		if !f.rel.ErasedAt.IsZero() {
+			return fmt.Errorf("the content of %s was erased: %w", ref, store.ErrNotFound)
 		}
 		vs, err := tx.Versions(ctx, l.ID)
 		if err != nil {
@@ -457,9 +529,7 @@ func (r *Registry) releasedFilesOf(ctx context.Context, ref string) (*releasedFi
 		}
 		for _, v := range vs {
 			if v.N == f.rel.VersionN {
-				f.versionType = v.MediaType
-				f.version, err = tx.Blob(ctx, v.Digest)
-				return err
+				f.versionDigest, f.versionType = v.Digest, v.MediaType
 			}
 		}
 		return nil

@@ -180,10 +180,14 @@ type Registry struct {
 	// Config.OfficeKeys.
 	history atomic.Pointer[[]seal.OfficeKey]
 	public  publicCache
-	shown   shownTexts      // what released PDFs show, read by pdftotext (identify)
-	files   sharedFiles     // released files being sent (ReleasedFile)
-	codes   shownCodes      // the QR codes released PDFs show (identify)
-	ident   *identify.Index // text fingerprints of unreleased versions (LoadIdentification)
+	shown   shownTexts  // what released PDFs show, read by pdftotext (identify)
+	files   sharedFiles // released files being sent (ReleasedFile)
+	codes   shownCodes  // the QR codes released PDFs show (identify)
+	// relTexts keeps the texts of released files and released versions (identify): every
+	// identification that names a letter compares with them.
+	relTexts shownTexts
+	links    shownCodes      // the addresses of released PDFs' links (identify)
+	ident    *identify.Index // text fingerprints of unreleased versions (LoadIdentification)
 	// released holds the fingerprints of released versions and released files: the only
 	// ones public identification reads, so that drafts never change (or time) its answers.
 	released *identify.Index

@@ -217,12 +217,14 @@ func heldByReference(u *url.URL) bool {
 }
 
 // budgetClient names the client whose share of the upload and identification budgets r
-// counts against: its address (ratelimit.Key) on the public routes, none for members.
+// counts against: its address on the public routes, an IPv6 client's /48 (ratelimit.SiteKey:
+// by its /64, the /64s of one /48 held the whole budget with slow uploads, found by audit,
+// forty-ninth session), none for members.
 func (s *Server) budgetClient(r *http.Request) string {
 	if !public(r) || s.member(r) {
 		return ""
 	}
-	return ratelimit.Key(r)
+	return ratelimit.SiteKey(r)
 }
 
 // member reports whether r carries the bearer token of a member, or the cookie of a member's
