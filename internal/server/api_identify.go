@@ -38,7 +38,7 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 		if s.draftBytes(w, r, digest) || s.draftRevision(w, r, u.file.Data) {
 			return
 		}
-		read, scan, err = s.uploadText(r.Context(), u.file.Name, u.file.MediaType, u.file.Data)
+		read, scan, err = s.uploadText(s.withOCRClient(r), u.file.Name, u.file.MediaType, u.file.Data)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -122,7 +122,7 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 	case scan:
 		id, err = s.cfg.Registry.IdentifyScan(r.Context(), actor(r), read)
 	case digest != "" || pages != nil:
-		id, err = s.cfg.Registry.IdentifyFile(r.Context(), actor(r), read.Text, digest, pages)
+		id, err = s.cfg.Registry.IdentifyFile(s.withOCRClient(r), actor(r), read.Text, digest, pages)
 	default:
 		id, err = s.cfg.Registry.Identify(r.Context(), actor(r), read.Text)
 	}
@@ -186,6 +186,11 @@ func (s *Server) readPages(ctx context.Context, data []byte) (ocr.Reading, error
 	if err != nil {
 		return ocr.Reading{}, err
 	}
+	release, err := s.ocr.take(ctx)
+	if err != nil {
+		return ocr.Reading{}, err
+	}
+	defer release()
 	octx, cancel := context.WithTimeout(ctx, s.cfg.OCRTime)
 	defer cancel()
 	read, err := reader.ReadPages(octx, data)

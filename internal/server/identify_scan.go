@@ -78,6 +78,11 @@ func (s *Server) uploadText(ctx context.Context, name, mediaType string, data []
 	if err != nil {
 		return ocr.Reading{}, true, err
 	}
+	release, err := s.ocr.take(ctx)
+	if err != nil {
+		return ocr.Reading{}, true, err
+	}
+	defer release()
 	octx, cancel := context.WithTimeout(ctx, s.cfg.OCRTime)
 	defer cancel()
 	read, err := reader.Read(octx, data)

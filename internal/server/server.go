@@ -98,6 +98,7 @@ type Server struct {
 	uploads *uploadBudget   // nil when unbounded
 	work    *uploadBudget   // the identification of texts; nil when unbounded
 	findOCR func() (*ocr.Reader, error)
+	ocr     ocrTurns
 	// noOCROnce logs, once, why scans cannot be read.
 	noOCROnce sync.Once
 	host      string // the base URL's host name (baseHost), which requests must name
