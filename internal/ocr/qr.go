@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/draw"
 	"io"
 	"math"
@@ -125,6 +126,24 @@ func writePGM(w io.Writer, img *image.Gray) error {
 	return bw.Flush()
 }
 
+// maxBlankBytes bounds what an image cleaned before OCR takes decoded, before it is turned to
+// grey: a PNG of 16 bits a channel, RGBA, takes 8 bytes a pixel, and two of maxBlankPixels
+// at once took 330 MB (found by audit, forty-ninth session). Such an image is read as it is.
+const maxBlankBytes = 4 * maxBlankPixels
+
+// bytesPerPixel is what image.Decode keeps of a pixel in the colour model m.
+func bytesPerPixel(m color.Model) int64 {
+	switch m {
+	case color.GrayModel, color.AlphaModel:
+		return 1
+	case color.Gray16Model, color.Alpha16Model:
+		return 2
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 8
+	}
+	return 4 // RGBA, NRGBA, CMYK, a palette's indexes and colours, YCbCr at most
+}
+
 // grayPage decodes the image at path in grey, or returns nil for an image that is not a
 // PNG or a JPEG, is over maxBlankPixels, or cannot be decoded. It fails only when b is spent,
 // which it looks at before each read of the decoder (of 4 KiB of the file at most) and
@@ -138,7 +157,8 @@ func grayPage(b *budget.Budget, path string) (*image.Gray, error) {
 		return nil, nil
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || int64(cfg.Width)*int64(cfg.Height) > maxBlankPixels {
+	if err != nil || int64(cfg.Width)*int64(cfg.Height) > maxBlankPixels ||
+		int64(cfg.Width)*int64(cfg.Height)*bytesPerPixel(cfg.ColorModel) > maxBlankBytes {
 		return nil, nil
 	}
 	img, _, err := image.Decode(budgetReader{bytes.NewReader(data), b})
