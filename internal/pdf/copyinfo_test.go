@@ -10,13 +10,14 @@ import (
 
 	"github.com/chancery/chancery/internal/officeca/officecatest"
 	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/pdf/pdftest"
 )
 
-// auditPDFWithInfo is a one-page PDF whose document information dictionary holds what word
+// pdfWithInfo is a one-page PDF whose document information dictionary holds what word
 // processors write there (the author's name, an internal title, keywords, a custom
 // property) and a custom entry naming a stream of its own, as an uploaded PDF or a
 // LibreOffice conversion may.
-func auditPDFWithInfo() []byte {
+func pdfWithInfo() []byte {
 	content := "BT /F1 14 Tf 72 720 Td (Dear Minister, we propose the agreement below.) Tj ET"
 	notes := "UNMARKED-ORIGINAL: fallback position is 15 percent; do not disclose"
 	objs := []string{
@@ -29,20 +30,7 @@ func auditPDFWithInfo() []byte {
 			"/Subject (Fallback: accept 15 percent) /Keywords (fallback; 15 percent) /Company (Task Force North legal cell) /Notes 7 0 R >>",
 		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(notes), notes),
 	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	x := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f\r\n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n\r\n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, x)
-	return b.Bytes()
+	return bytes.Replace(pdftest.Build(objs...), []byte("/Root 1 0 R >>"), []byte("/Root 1 0 R /Info 6 0 R >>"), 1)
 }
 
 // TestCopiesCarryNoDocumentInformation: a draft copy, a preview and a release of an
@@ -53,7 +41,7 @@ func auditPDFWithInfo() []byte {
 // dc:description); the /Info dictionary was left (found by audit, forty-ninth session). Only
 // the producer, the creator and the dates are kept now.
 func TestCopiesCarryNoDocumentInformation(t *testing.T) {
-	src := auditPDFWithInfo()
+	src := pdfWithInfo()
 	if _, err := pdf.Check(src); err != nil {
 		t.Fatal(err)
 	}

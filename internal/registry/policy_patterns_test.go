@@ -3,8 +3,6 @@ package registry
 import (
 	"context"
 	"testing"
-
-	"github.com/chancery/chancery/internal/policy"
 )
 
 // TestRegexCharClassEscape: a rule that matches a tag with a regular expression whose digits
@@ -15,7 +13,7 @@ import (
 func TestRegexCharClassEscape(t *testing.T) {
 	o := newOffice(t)
 	ctx := context.Background()
-	src := []byte(`version: 1
+	o.adopt(t, `version: 1
 name: partial
 rules:
   - name: restricted
@@ -29,13 +27,6 @@ rules:
       approvals: [{role: reviewer}]
       signatures: [{role: signer}]
 `)
-	p, err := policy.Parse(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.r.AdoptPolicy(ctx, o.admin, p, src); err != nil {
-		t.Fatal(err)
-	}
 	for _, tag := range []string{"embargo-\uff11\uff12", "embargo-l2", "embargo-I2", "secret\u2010ops", "\u0435mbargoed"} {
 		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Operations", Class: "internal", Tags: []string{tag},
 			Addressees: []string{"Headquarters"}, File: Upload{Name: "letter.txt", Data: []byte("Sir, ... " + tag + "\n")}})

@@ -13,13 +13,18 @@ import (
 // the clear, and other letters nothing.
 func adoptDisclosing(t *testing.T, o *office, name, press string) {
 	t.Helper()
-	src := []byte("version: 1\nname: " + name + "\n" + press + "rules:\n  - name: d\n    default: true\n    require:\n" +
+	o.adopt(t, "version: 1\nname: "+name+"\n"+press+"rules:\n  - name: d\n    default: true\n    require:\n"+
 		"      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n")
-	p, err := policy.Parse(src)
+}
+
+// adopt adopts the policy src, as the office's admin.
+func (o *office) adopt(t *testing.T, src string) {
+	t.Helper()
+	p, err := policy.Parse([]byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := o.r.AdoptPolicy(context.Background(), o.admin, p, src); err != nil {
+	if _, err := o.r.AdoptPolicy(context.Background(), o.admin, p, []byte(src)); err != nil {
 		t.Fatal(err)
 	}
 }
