@@ -122,6 +122,9 @@ var _ = table(func() Translations {
 			"Le code QR d'une lettre émise porte son propre code de contrôle, pas celui-ci.",
 			"رمز QR في الرسالة الصادرة يحمل رمز التحقق الخاص بها، لا هذا الرمز."},
 		"Not an official document": {"Document non officiel", "ليست وثيقة رسمية"},
+		"This file is that draft with changes appended to it, which may hide its DRAFT marks.": {
+			"Ce fichier est ce projet auquel des modifications ont été ajoutées, qui peuvent en cacher les marques PROJET.",
+			"هذا الملف هو تلك المسودة وقد أُلحقت بها تعديلات قد تخفي علامات المسودة."},
 		"This is a <strong>draft</strong> of %s. It was never released: it commits the office to nothing.": {
 			"Ceci est un <strong>projet</strong> de %s. Il n'a jamais été émis : il n'engage en rien le service.",
 			"هذه <strong>مسودة</strong> لدى %s، لم تصدر قط، ولا تُلزم الجهة بشيء."},

@@ -20,12 +20,42 @@
     return Promise.resolve(window.chancerySHA256(new Uint8Array(bytes)));
   }
 
+  // earlier returns where the earlier revisions of a PDF end: the file up to each end-of-file
+  // marker before the last, with its end of line and without, at most 16 (as pdf.RevisionEnds
+  // does on the server). A draft copy with an update appended still holds the copy's bytes up
+  // to its own marker, and the server knows their digest.
+  function earlier(bytes) {
+    var b = new Uint8Array(bytes), ends = [], seen = {};
+    var pdf = [0x25, 0x50, 0x44, 0x46, 0x2d], eof = [0x25, 0x25, 0x45, 0x4f, 0x46];
+    function at(i, m) {
+      for (var j = 0; j < m.length; j++) { if (b[i + j] !== m[j]) { return false; } }
+      return true;
+    }
+    if (!at(0, pdf)) { return []; }
+    var marks = [];
+    for (var i = 0; i + eof.length <= b.length; i++) { if (at(i, eof)) { marks.push(i); } }
+    marks.pop();
+    function add(end) { if (!seen[end] && ends.length < 16) { seen[end] = true; ends.push(end); } }
+    for (var k = marks.length - 1; k >= 0 && ends.length < 16; k--) {
+      var after = marks[k] + eof.length;
+      if (b[after] === 0x0d && b[after + 1] === 0x0a) { add(after + 2); } else if (b[after] === 0x0a || b[after] === 0x0d) { add(after + 1); }
+      add(after);
+    }
+    return ends;
+  }
+
   function check(file) {
     if (!file) { return; }
     // The page gives the messages in its own language, with {file} for the file's name.
     status.textContent = (status.dataset.computing || "Computing the fingerprint of {file} on this device…").replace("{file}", function () { return file.name; });
-    file.arrayBuffer().then(digest).then(function (h) {
-      window.location.assign("/verify?digest=sha256:" + h);
+    file.arrayBuffer().then(function (bytes) {
+      var parts = [digest(bytes)];
+      earlier(bytes).forEach(function (end) { parts.push(digest(bytes.slice(0, end))); });
+      return Promise.all(parts);
+    }).then(function (hs) {
+      var u = "/verify?digest=sha256:" + hs[0];
+      if (hs.length > 1) { u += "&earlier=" + hs.slice(1).map(function (h) { return "sha256:" + h; }).join(","); }
+      window.location.assign(u);
     }).catch(function () {
       status.textContent = status.dataset.unreadable || "This file could not be read.";
     });
