@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"slices"
 	"testing"
 )
@@ -28,4 +29,25 @@ func TestRevisionEnds(t *testing.T) {
 	if len(got) != maxRevisions || got[len(got)-1] != len(many)-len(update) {
 		t.Errorf("%d revisions of a file of 41 ending at %v, want the latest %d", len(got), got, maxRevisions)
 	}
+}
+
+// FuzzRevisionEnds: whatever an upload holds, the ends are ascending, at most the bound,
+// short of the last marker, and each ends just after an end-of-file marker or its end of line.
+func FuzzRevisionEnds(f *testing.F) {
+	f.Add([]byte("%PDF-1.7\n%%EOF\n%%EOF\r\n"))
+	f.Add([]byte("%PDF-%%EOF\r%%EOF"))
+	f.Add([]byte("%%EOF\n%%EOF\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ends := RevisionEnds(data)
+		if len(ends) > maxRevisions || !slices.IsSorted(ends) || len(slices.Compact(slices.Clone(ends))) != len(ends) {
+			t.Fatalf("ends %v", ends)
+		}
+		last := bytes.LastIndex(data, []byte("%%EOF"))
+		for _, e := range ends {
+			if e > last || !bytes.HasSuffix(data[:e], []byte("%%EOF")) && !bytes.HasSuffix(data[:e], []byte("%%EOF\n")) &&
+				!bytes.HasSuffix(data[:e], []byte("%%EOF\r")) && !bytes.HasSuffix(data[:e], []byte("%%EOF\r\n")) {
+				t.Fatalf("end %d of %q", e, data)
+			}
+		}
+	})
 }
