@@ -24,6 +24,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/chancery/chancery/internal/exclfile"
@@ -479,17 +480,24 @@ func signingKeyType(k crypto.Signer) error {
 	return fmt.Errorf("the key is %T: PDF signatures take RSA of 2048 to 3072 bits, or ECDSA (P-256, P-384, P-521)", k)
 }
 
-// checkChain refuses a chain whose certificates did not each issue the one before, from the
-// signing certificate up: readers would show the release signed by a certificate no chain
-// leads to.
+// checkChain refuses a chain that does not lead from the signing certificate up, in whatever
+// order its certificates are (a bundle may list the root first): each must have issued the
+// signing certificate or another of the chain, and the signing certificate's issuer must be
+// among them. Readers would otherwise show the release signed by a certificate no chain
+// leads to. It puts s.Chain in order, from the signing certificate's issuer up.
 func checkChain(s *pdf.Signer) error {
-	prev := s.Cert
-	for _, c := range s.Chain {
-		if err := prev.CheckSignatureFrom(c); err != nil {
-			return fmt.Errorf("the chain's certificate %q did not issue %q: %v", c.Subject.CommonName, prev.Subject.CommonName, err)
+	left := slices.Clone(s.Chain)
+	ordered := make([]*x509.Certificate, 0, len(left))
+	for cur := s.Cert; len(left) > 0; {
+		i := slices.IndexFunc(left, func(c *x509.Certificate) bool { return cur.CheckSignatureFrom(c) == nil })
+		if i < 0 {
+			return fmt.Errorf("no certificate of the chain issued %q (the chain holds %d that issued none of the others or it)", cur.Subject.CommonName, len(left))
 		}
-		prev = c
+		cur = left[i]
+		ordered = append(ordered, cur)
+		left = slices.Delete(left, i, i+1)
 	}
+	s.Chain = ordered
 	return nil
 }
 

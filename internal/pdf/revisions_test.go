@@ -26,8 +26,8 @@ func TestRevisionEnds(t *testing.T) {
 		many = append(many, update...)
 	}
 	got := RevisionEnds(many)
-	if len(got) != maxRevisions || got[len(got)-1] != len(many)-len(update) {
-		t.Errorf("%d revisions of a file of 41 ending at %v, want the latest %d", len(got), got, maxRevisions)
+	if len(got) != maxRevisions || got[0] != len(first)-1 || got[1] != len(first) {
+		t.Errorf("%d revisions of a file of 41 ending at %v, want the earliest %d", len(got), got, maxRevisions)
 	}
 }
 

@@ -131,7 +131,9 @@ func keepInfo(d types.Dict) {
 		ours = true
 	}
 	for k, v := range d {
-		switch _, isString := v.(types.StringLiteral); {
+		_, literal := v.(types.StringLiteral)
+		_, hex := v.(types.HexLiteral) // Chancery writes its title and author so (pdfText)
+		switch isString := literal || hex; {
 		case !isString && k != "Trapped":
 			delete(d, k)
 		case k == "Producer", k == "Creator", k == "CreationDate", k == "ModDate", k == "Trapped":

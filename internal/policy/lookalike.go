@@ -117,40 +117,52 @@ func (p *Policy) holdsAsRead(s, sk string) (string, bool) {
 }
 
 // readings returns texts that s reads as, other than itself: its compatibility form (NFKC:
-// full-width digits and letters, ligatures); that form with each word whose every sign is a
-// digit or reads as one ("l2", "I0", "Ol") written in digits ("l", "I", "|" as 1; "O", "o" as
-// 0), words of other letters kept ("embargo" stays); and the text with each sign outside
-// ASCII that reads as one of ASCII's written as that one (a Cyrillic е, a Unicode hyphen),
-// capitals kept.
+// full-width digits and letters, ligatures); that form with each sign outside ASCII that reads
+// as one of ASCII's written as that one (a Cyrillic е, a Unicode hyphen), capitals kept; and
+// each of those two with each word whose every sign is a digit or reads as one ("l2", "I0",
+// "Ol") written in digits ("l", "I", "|" as 1; "O", "o" as 0), words of other letters kept
+// ("embargo" stays). The readings build on one another, so that a label needing two at once
+// ("secret‐ops-l2", a Unicode hyphen and an l) reads as what it looks like.
 func readings(s string) []string {
 	nfkc := norm.NFKC.String(s)
-	var digits strings.Builder
-	words := strings.FieldsFunc(nfkc, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	rest := nfkc
-	for _, w := range words {
-		i := strings.Index(rest, w)
-		digits.WriteString(rest[:i])
-		rest = rest[i+len(w):]
-		mapped, ok := asDigits(w)
-		if !ok {
-			mapped = w
-		}
-		digits.WriteString(mapped)
-	}
-	digits.WriteString(rest)
-	var ascii strings.Builder
+	ascii := asciiReading(nfkc)
+	return []string{nfkc, ascii, digitsReading(nfkc), digitsReading(ascii)}
+}
+
+// asciiReading returns s with each sign outside ASCII whose skeleton is one ASCII sign
+// written as that sign, capitals kept.
+func asciiReading(s string) string {
+	var b strings.Builder
 	for _, r := range s {
 		sk := lookalike.Skeleton(string(r))
 		switch {
 		case r < utf8.RuneSelf || len(sk) != 1 || sk[0] >= utf8.RuneSelf:
-			ascii.WriteRune(r)
+			b.WriteRune(r)
 		case unicode.IsUpper(r):
-			ascii.WriteString(strings.ToUpper(sk))
+			b.WriteString(strings.ToUpper(sk))
 		default:
-			ascii.WriteString(sk)
+			b.WriteString(sk)
 		}
 	}
-	return []string{nfkc, digits.String(), ascii.String()}
+	return b.String()
+}
+
+// digitsReading returns s with each word whose every sign is a digit or reads as one written
+// in digits (asDigits).
+func digitsReading(s string) string {
+	var b strings.Builder
+	rest := s
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		i := strings.Index(rest, w)
+		b.WriteString(rest[:i])
+		rest = rest[i+len(w):]
+		if mapped, ok := asDigits(w); ok {
+			w = mapped
+		}
+		b.WriteString(w)
+	}
+	b.WriteString(rest)
+	return b.String()
 }
 
 // asDigits returns the word w written in digits, when each of its signs is a digit or reads

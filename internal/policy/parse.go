@@ -198,7 +198,7 @@ func (ps *parser) document(what string) *yaml.Node {
 		ps.yamlError(err)
 		return nil
 	}
-	if !ps.plain(&doc) {
+	if !ps.plain(&doc) || !ps.visible(&doc) {
 		return nil
 	}
 	if root := doc.Content[0]; root.Kind != yaml.ScalarNode || root.Tag != "!!null" {
@@ -240,11 +240,13 @@ func (ps *parser) text() bool {
 		case r < 0x20, r >= 0x7f && r < 0xa0 && r != 0x85, r >= 0xd800 && r < 0xe000, r == 0xfffe, r == 0xffff, r == 0xfeff:
 			ps.errorAt(line, col, nil, "the character %U is not allowed in YAML", r)
 			return false
-		case invisible(r) && !script.NonJoinerInPlace(string(ps.data), i):
-			// Bidirectional controls and characters drawn as nothing make the file read,
-			// in an editor, a terminal or the members page, otherwise than it compiles: a
-			// condition's "press" that is not "press", a comment that is code.
-			ps.errorAt(line, col, nil, "the character %U is not allowed in a policy: it is invisible, or reorders the text around it, so the file would read otherwise than it means", r)
+		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+			// Bidirectional embeddings, overrides and isolates reorder the text around them,
+			// comments included: the file reads, in an editor, a terminal or the members
+			// page, otherwise than it compiles (a comment that is code). Other characters
+			// drawn as nothing are refused in values only (visible): a comment may hold an
+			// emoji's joiner or a right-to-left mark.
+			ps.errorAt(line, col, nil, "the character %U is not allowed in a policy: it reorders the text around it, so the file would read otherwise than it means", r)
 			return false
 		}
 		i += size
@@ -258,6 +260,30 @@ func (ps *parser) text() bool {
 // replacement character: none is drawn as a visible sign of its own.
 func invisible(r rune) bool {
 	return r == '\ufffc' || unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector)
+}
+
+// visible refuses, in every key and value of n, the characters invisible reports (but a
+// zero-width non-joiner where Persian and Indic scripts write one): a condition's "press"
+// holding one is not "press", though it reads so.
+func (ps *parser) visible(n *yaml.Node) bool {
+	ok := true
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.ScalarNode {
+			for i, r := range n.Value {
+				if invisible(r) && !script.NonJoinerInPlace(n.Value, i) {
+					ps.errorf(n, "the character %U is not allowed in a policy's values: it is drawn as nothing, so the value would read otherwise than it is", r)
+					ok = false
+					return
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+	return ok
 }
 
 // plain refuses anchors and aliases anywhere in n: what a policy says is what it reads.

@@ -780,10 +780,11 @@ func disclosedFields(rel *store.Release) ([]string, error) {
 	return rec.Disclosed.Fields(), nil
 }
 
-// fieldList names fields for a message: "no field" when there are none.
-func fieldList(fields []string) string {
+// fieldList names fields for a message: "no field" when there are none, translated with
+// the message.
+func fieldList(fields []string) any {
 	if len(fields) == 0 {
-		return i18n.Msg("no field").String()
+		return i18n.Msg("no field")
 	}
 	return strings.Join(fields, ", ")
 }

@@ -21,9 +21,9 @@
   }
 
   // earlier returns where the earlier revisions of a PDF end: the file up to each end-of-file
-  // marker before the last, with its end of line and without, at most 16 (as pdf.RevisionEnds
-  // does on the server). A draft copy with an update appended still holds the copy's bytes up
-  // to its own marker, and the server knows their digest.
+  // marker before the last, without its end of line and with it, the earliest 16 (as
+  // pdf.RevisionEnds does on the server). A draft copy with an update appended still holds the
+  // copy's bytes up to its own marker, the file's first, and the server knows their digest.
   function earlier(bytes) {
     var b = new Uint8Array(bytes), ends = [], seen = {};
     var pdf = [0x25, 0x50, 0x44, 0x46, 0x2d], eof = [0x25, 0x25, 0x45, 0x4f, 0x46];
@@ -36,10 +36,10 @@
     for (var i = 0; i + eof.length <= b.length; i++) { if (at(i, eof)) { marks.push(i); } }
     marks.pop();
     function add(end) { if (!seen[end] && ends.length < 16) { seen[end] = true; ends.push(end); } }
-    for (var k = marks.length - 1; k >= 0 && ends.length < 16; k--) {
+    for (var k = 0; k < marks.length && ends.length < 16; k++) {
       var after = marks[k] + eof.length;
-      if (b[after] === 0x0d && b[after + 1] === 0x0a) { add(after + 2); } else if (b[after] === 0x0a || b[after] === 0x0d) { add(after + 1); }
       add(after);
+      if (b[after] === 0x0d && b[after + 1] === 0x0a) { add(after + 2); } else if (b[after] === 0x0a || b[after] === 0x0d) { add(after + 1); }
     }
     return ends;
   }
