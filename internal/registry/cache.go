@@ -105,8 +105,9 @@ func (c *publicCache) bump(by uint64) {
 // text is read only after its file, which an erasure removes, so an erased letter's text is
 // never answered from it).
 type shownCache[V any] struct {
-	mu sync.Mutex
-	m  map[string]V
+	mu    sync.Mutex
+	m     map[string]V
+	bytes int // of the values kept (weigh)
 }
 
 type (
@@ -114,8 +115,27 @@ type (
 	shownCodes = shownCache[[]string]
 )
 
-// maxShown bounds a shownCache: a letter's text is some kilobytes.
-const maxShown = 1 << 12
+// maxShown bounds a shownCache's entries (a letter's text is some kilobytes), and
+// maxShownBytes what its values hold: a text may be of 4 MiB.
+const (
+	maxShown      = 1 << 12
+	maxShownBytes = 64 << 20
+)
+
+// weigh is what a kept value holds, in bytes.
+func weigh[V any](v V) int {
+	switch v := any(v).(type) {
+	case string:
+		return len(v)
+	case []string:
+		n := 0
+		for _, s := range v {
+			n += len(s)
+		}
+		return n
+	}
+	return 0
+}
 
 func (c *shownCache[V]) get(digest string) (V, bool) {
 	c.mu.Lock()
@@ -127,15 +147,23 @@ func (c *shownCache[V]) get(digest string) (V, bool) {
 func (c *shownCache[V]) put(digest string, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= maxShown {
-		c.m = make(map[string]V)
+	w := weigh(v)
+	if w > maxShownBytes {
+		return
+	}
+	if c.m == nil || len(c.m) >= maxShown || c.bytes+w > maxShownBytes {
+		c.m, c.bytes = make(map[string]V), 0
+	}
+	if old, ok := c.m[digest]; ok {
+		c.bytes -= weigh(old)
 	}
 	c.m[digest] = v
+	c.bytes += w
 }
 
 // reset empties the cache.
 func (c *shownCache[V]) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.m = nil
+	c.m, c.bytes = nil, 0
 }

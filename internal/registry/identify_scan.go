@@ -422,7 +422,8 @@ func (r *Registry) scanReferences(ctx context.Context, ref string) (*scanRefs, e
 	for _, t := range []struct {
 		key, mediaType string
 		version        bool
-	}{{"scan released " + f.rel.FileDigest, f.rel.MediaType, false}, {"scan version " + f.versionDigest, f.versionType, true}} {
+	}{{"scan released " + f.rel.MediaType + " " + f.rel.FileDigest, f.rel.MediaType, false},
+		{"scan version " + f.versionType + " " + f.versionDigest, f.versionType, true}} {
 		if t.version && f.versionDigest == "" {
 			continue
 		}
@@ -481,9 +482,10 @@ func (f *releasedFiles) bytes(ctx context.Context) (file, version []byte, err er
 // text returns the text of the released file (released), as its fingerprint read it
 // (releasedText), or of the released version, kept by the file's digest (relTexts).
 func (f *releasedFiles) text(ctx context.Context, released bool) (string, error) {
-	key := "version " + f.versionDigest
+	// A text is read by media type: the same bytes as Markdown and as plain text differ.
+	key := "version " + f.versionType + " " + f.versionDigest
 	if released {
-		key = "released " + f.rel.FileDigest
+		key = "released " + f.versionType + " " + f.rel.MediaType + " " + f.rel.FileDigest
 	} else if f.versionDigest == "" {
 		return "", errors.New("the released version's file is missing")
 	}
