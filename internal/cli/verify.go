@@ -105,8 +105,12 @@ func (vf *verifier) identify(res VerifyResult) VerifyResult {
 		return res
 	}
 	// A draft copy with changes appended (an incremental update, which can hide its marks)
-	// still holds the copy's bytes up to its own end-of-file marker.
-	for _, d := range seal.PrefixDigests(data, pdf.RevisionEnds(data)) {
+	// still holds the copy's bytes up to its own end-of-file marker, the file's first: the
+	// first two ends (with and without its end of line) and two more are asked about, each a
+	// request the registry's rate limit counts.
+	ends := pdf.RevisionEnds(data)
+	ends = ends[:min(len(ends), 4)]
+	for _, d := range seal.PrefixDigests(data, ends) {
 		if st, err := vf.cl.VerifyDigest(vf.c.Context(), string(d)); err == nil && st.Outcome == registry.Draft {
 			res.Checked = "registry"
 			res.Say(registry.Draft, vf.T("draft: not an official document: this file is a draft of %s with changes appended to it, which may hide its marks", st.Office))
