@@ -33,15 +33,16 @@ func pdfWithInfo() []byte {
 	return bytes.Replace(pdftest.Build(objs...), []byte("/Root 1 0 R >>"), []byte("/Root 1 0 R /Info 6 0 R >>"), 1)
 }
 
-// TestCopiesCarryNoDocumentInformation: a draft copy, a preview and a release of an
-// uploaded PDF kept its document information dictionary as uploaded (only ModDate was
-// changed), with the author's name, an internal title, subject, keywords and custom
-// properties, and every object it names, byte for byte the same in every copy. Item 512
-// removed the XMP metadata, which holds the same properties (dc:creator, dc:title,
-// dc:description); the /Info dictionary was left (found by audit, forty-ninth session). Only
-// the producer, the creator and the dates are kept now.
-func TestCopiesCarryNoDocumentInformation(t *testing.T) {
-	src := pdfWithInfo()
+// namedCopy is a copy of an upload that leaves the registry, named for messages.
+type namedCopy struct {
+	name string
+	doc  []byte
+}
+
+// copiesOf returns what the registry makes of the upload src that others receive: a draft
+// copy, a preview and a signed release.
+func copiesOf(t *testing.T, src []byte) []namedCopy {
+	t.Helper()
 	if _, err := pdf.Check(src); err != nil {
 		t.Fatal(err)
 	}
@@ -54,15 +55,22 @@ func TestCopiesCarryNoDocumentInformation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := mustStamp(t, src, footer)
-	rel, err := pdf.Sign(st, officecatest.Signer(t, "Task Force North"), released, "Task Force North")
+	rel, err := pdf.Sign(mustStamp(t, src, footer), officecatest.Signer(t, "Task Force North"), released, "Task Force North")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		name string
-		doc  []byte
-	}{{"draft copy", cp}, {"preview", pv}, {"release", rel}} {
+	return []namedCopy{{"draft copy", cp}, {"preview", pv}, {"release", rel}}
+}
+
+// TestCopiesCarryNoDocumentInformation: a draft copy, a preview and a release of an
+// uploaded PDF kept its document information dictionary as uploaded (only ModDate was
+// changed), with the author's name, an internal title, subject, keywords and custom
+// properties, and every object it names, byte for byte the same in every copy. Item 512
+// removed the XMP metadata, which holds the same properties (dc:creator, dc:title,
+// dc:description); the /Info dictionary was left (found by audit, forty-ninth session). Only
+// the producer, the creator and the dates are kept now.
+func TestCopiesCarryNoDocumentInformation(t *testing.T) {
+	for _, c := range copiesOf(t, pdfWithInfo()) {
 		out, _ := exec.Command(requireTool(t, "pdfinfo"), writeTemp(t, "c.pdf", c.doc)).CombinedOutput()
 		for _, leak := range []string{"Jane Smith", "INTERNAL - negotiation fallback", "Fallback: accept 15 percent"} {
 			if strings.Contains(string(out), leak) {

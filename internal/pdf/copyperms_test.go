@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/chancery/chancery/internal/officeca/officecatest"
-	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/pdf/pdftest"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
@@ -34,23 +31,7 @@ func certifiedUpload() []byte {
 // upload, with a byte range of another file, and on a release the office's own signature was
 // then not the certification (found by audit, forty-ninth session). /Perms goes now.
 func TestCopiesDropAnUploadsCertification(t *testing.T) {
-	src := certifiedUpload()
-	if _, err := pdf.Check(src); err != nil {
-		t.Fatal(err)
-	}
-	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-	cp, err := pdf.Watermark(src, pdf.DraftMark{Recipient: "Ministry of Finance", Reference: "TFN-2026-0042", Version: 1, Exported: at, Member: "dave"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rel, err := pdf.Sign(mustStamp(t, src, footer), officecatest.Signer(t, "Task Force North"), released, "Task Force North")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		name string
-		doc  []byte
-	}{{"draft copy", cp}, {"release", rel}} {
+	for _, c := range copiesOf(t, certifiedUpload()) {
 		ctx, err := api.ReadValidateAndOptimize(bytes.NewReader(c.doc), model.NewDefaultConfiguration())
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)

@@ -523,7 +523,7 @@ func (r *Registry) releasedFilesOf(ctx context.Context, ref string) (*releasedFi
 		// an erased letter's files are gone, and so must its texts be, whatever a cache
 		// still holds.
 		if !f.rel.ErasedAt.IsZero() {
-			return fmt.Errorf("the content of %s was erased: %w", ref, store.ErrNotFound)
+			return fmt.Errorf("the letter's content was erased: %w", store.ErrNotFound)
 		}
 		vs, err := tx.Versions(ctx, l.ID)
 		if err != nil {

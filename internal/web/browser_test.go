@@ -317,6 +317,9 @@ func TestBrowser(t *testing.T) {
 		// forty-ninth session): the page's script sends its earlier revision's digest too.
 		page = verifyFile(t, "leaked-edited.pdf", append(slices.Clone(cp.Data), "% an update appended\n%%EOF\n"...))
 		want(t, page, "NOT AN OFFICIAL DOCUMENT", "changes appended to it")
+		if strings.Contains(page, leak) || strings.Contains(page, "Repositioning") || strings.Contains(page, "Joint Operations") {
+			t.Errorf("the public page names the draft of the edited copy:\n%s", page)
+		}
 	})
 
 	t.Run("PastedText", func(t *testing.T) {
