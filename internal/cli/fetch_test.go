@@ -32,6 +32,7 @@ import (
 type office struct {
 	t      *testing.T
 	reg    *registry.Registry
+	db     *store.DB
 	url    string
 	tokens map[string]string
 	actors map[string]registry.Actor
@@ -76,7 +77,7 @@ func newOfficeNamed(t *testing.T, name string, heads func(*store.DB, *translog.L
 	reg := registry.New(cfg)
 	h := server.New(server.Config{Log: lg, DB: db, VerifierKey: vkey, Origin: origin, Registry: reg,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	o := &office{t: t, reg: reg, tokens: map[string]string{}, actors: map[string]registry.Actor{}}
+	o := &office{t: t, reg: reg, db: db, tokens: map[string]string{}, actors: map[string]registry.Actor{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if o.before != nil {
 			o.before(r)

@@ -383,22 +383,25 @@ func (vf *verifier) revocations(revs []seal.LoggedEntry, checkpoint []byte, r *s
 		if err != nil {
 			return verify.Text{}, fmt.Errorf("a key revocation the registry gave does not verify: %w", err)
 		}
-		ks, ok := ve.Statement.(*seal.KeyStatement)
-		if !ok || ve.Entry.Kind != entry.KeyRevoked {
+		if ve.Entry.Kind != entry.KeyRevoked {
 			return verify.Text{}, errors.New("the registry gave, as a key revocation, another kind of entry")
 		}
-		who, ok := signed[ks.KeyID]
-		if !ok || ks.Member != who {
-			return verify.Text{}, fmt.Errorf("the registry gave the revocation of key %s, which did not sign this letter", ks.KeyID)
+		keyID, member, when, err := revoked(ve)
+		if err != nil {
+			return verify.Text{}, err
 		}
-		if seen[ks.KeyID] {
-			return verify.Text{}, fmt.Errorf("the registry gave the revocation of key %s twice", ks.KeyID)
+		who, ok := signed[keyID]
+		if !ok || member != "" && member != who {
+			return verify.Text{}, fmt.Errorf("the registry gave the revocation of key %s, which did not sign this letter", keyID)
 		}
-		seen[ks.KeyID] = true
+		if seen[keyID] {
+			return verify.Text{}, fmt.Errorf("the registry gave the revocation of key %s twice", keyID)
+		}
+		seen[keyID] = true
 		if le.Index < r.Index {
-			return verify.Text{}, fmt.Errorf("%s signed with key %s, revoked at log entry %d, before the release at %d", who, ks.KeyID, le.Index, r.Index)
+			return verify.Text{}, fmt.Errorf("%s signed with key %s, revoked at log entry %d, before the release at %d", who, keyID, le.Index, r.Index)
 		}
-		notes = append(notes, vf.T("%s's key was revoked on %s, after the release", who, ks.Time.Format("2006-01-02")))
+		notes = append(notes, vf.T("%s's key was revoked on %s, after the release", who, when.Format("2006-01-02")))
 	}
 	if len(notes) == 0 {
 		return verify.Text{}, nil
@@ -411,6 +414,23 @@ func (vf *verifier) revocations(revs []seal.LoggedEntry, checkpoint []byte, r *s
 		out = out.Plus(n)
 	}
 	return out.Plus(verify.Plain(")")), nil
+}
+
+// revoked returns the key a verified key-revoked entry revokes, the member it names ("" when
+// it names none) and its time: from its statement (a version 1 entry, or a version 2 entry
+// given with its opening, as registries before the fiftieth session gave them), else from its
+// public record, which carries the key ID and the time in the clear. The statement's member is
+// not needed: the key ID is the key's, and the letter's statement names who signed with it.
+func revoked(ve *seal.VerifiedEntry) (keyID, member string, when time.Time, err error) {
+	switch st := ve.Statement.(type) {
+	case *seal.KeyStatement:
+		return st.KeyID, st.Member, st.Time, nil
+	case nil:
+		if rec, ok := ve.Record.(*seal.KeyRecord); ok {
+			return rec.KeyID, "", rec.Time, nil
+		}
+	}
+	return "", "", time.Time{}, errors.New("the registry gave, as a key revocation, another kind of entry")
 }
 
 // verifyExit carries an exit status of identify and monitor (verify's is verify.Exit); with an

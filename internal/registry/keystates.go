@@ -23,8 +23,8 @@ type keyStates struct {
 	cur atomic.Pointer[revokedKeys]
 }
 
-// revokedKeys is the set of revoked keys at one count: each key-revoked entry's index and
-// opening (its entry is read from the log when an answer needs it).
+// revokedKeys is the set of revoked keys at one count: each key-revoked entry's index (its
+// entry is read from the log when an answer needs it; its opening is never given).
 type revokedKeys struct {
 	count int64
 	byID  map[string]seal.LoggedEntry
@@ -46,11 +46,7 @@ func (c *keyStates) put(count int64, keys []store.RevokedKey) *revokedKeys {
 	k := &revokedKeys{count: count, byID: make(map[string]seal.LoggedEntry, len(keys)), added: make(map[int64]bool, len(keys))}
 	for _, rk := range keys {
 		k.added[rk.AddedIndex] = true
-		le := seal.LoggedEntry{Index: rk.Index}
-		if rk.Salt != nil {
-			le.Opening = &seal.Opening{Salt: rk.Salt, Statement: rk.Statement}
-		}
-		k.byID[rk.KeyID] = le
+		k.byID[rk.KeyID] = seal.LoggedEntry{Index: rk.Index}
 	}
 	for {
 		old := c.cur.Load()

@@ -53,8 +53,10 @@ type Status struct {
 	// an erased letter and from registries that predate it.
 	WithdrawalKey *seal.LoggedEntry `json:"withdrawal_key,omitempty"`
 	// Revocations are the key-revoked entries of the keys that signed the letter, with their
-	// openings and inclusion proofs in the seal's checkpoint: a verifier refuses a letter signed
-	// with a key revoked before its release, and says when a key was revoked after it.
+	// inclusion proofs in the seal's checkpoint: a verifier refuses a letter signed with a key
+	// revoked before its release, and says when a key was revoked after it. A version 2 entry
+	// comes without its opening: the record's key ID and time are what a verifier needs, and
+	// the statement holds the revocation's reason, which is not the holder's to read.
 	Revocations []seal.LoggedEntry `json:"revocations,omitempty"`
 	// Draft tells members with a role which draft, version and export the file is.
 	Draft *DraftInfo `json:"draft,omitempty"`

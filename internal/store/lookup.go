@@ -145,21 +145,20 @@ func scanLookup(row *sql.Row, what string) (*ReleaseLookup, error) {
 	return &l, nil
 }
 
-// RevokedKey is a revoked signer key and the opening of its key-revoked entry (nil salt and
-// statement for a version 1 entry).
+// RevokedKey is a revoked signer key and the log indexes of its two entries. The opening of
+// its key-revoked entry is not read: answers give the entry without it (its statement holds
+// the revocation's reason, which is no holder's business; docs/seal-format.md).
 type RevokedKey struct {
-	KeyID           string
-	AddedIndex      int64 // the key's key-added entry
-	Index           int64
-	Salt, Statement []byte
+	KeyID      string
+	AddedIndex int64 // the key's key-added entry
+	Index      int64
 }
 
-// RevokedKeys returns every revoked signer key with its key-revoked entry's opening, in one
-// statement: as many as ReleaseLookup.RevokedKeys counts in the same snapshot.
+// RevokedKeys returns every revoked signer key, in one statement: as many as
+// ReleaseLookup.RevokedKeys counts in the same snapshot.
 func (t *Tx) RevokedKeys(ctx context.Context) ([]RevokedKey, error) {
-	rows, err := t.query(ctx, `SELECT k.keyid, k.added_index, k.revoked_index, o.salt, o.statement FROM signer_keys k
-LEFT JOIN openings o ON o.log_index = k.revoked_index
-WHERE k.revoked_index IS NOT NULL ORDER BY k.revoked_index`)
+	rows, err := t.query(ctx, `SELECT keyid, added_index, revoked_index FROM signer_keys
+WHERE revoked_index IS NOT NULL ORDER BY revoked_index`)
 	if err != nil {
 		return nil, fmt.Errorf("revoked keys: %w", err)
 	}
@@ -167,13 +166,8 @@ WHERE k.revoked_index IS NOT NULL ORDER BY k.revoked_index`)
 	var out []RevokedKey
 	for rows.Next() {
 		var k RevokedKey
-		if err := rows.Scan(&k.KeyID, &k.AddedIndex, &k.Index, &k.Salt, &k.Statement); err != nil {
+		if err := rows.Scan(&k.KeyID, &k.AddedIndex, &k.Index); err != nil {
 			return nil, fmt.Errorf("revoked keys: %w", err)
-		}
-		if k.Statement != nil {
-			if k.Statement, err = unpackStatement(k.Statement); err != nil {
-				return nil, fmt.Errorf("revoked keys: opening of %d: %w", k.Index, err)
-			}
 		}
 		out = append(out, k)
 	}
