@@ -115,7 +115,11 @@ func (h *Handler) verifyCode(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusOK, "result", page{Title: titleByReference(st.Outcome), Data: &result{Status: st, Asked: ref, ByReference: true}})
 		return
 	}
-	res := &result{Status: st, Asked: ref, Code: code, SealURL: "/v/" + ref + "/" + code + "/seal"}
+	res := &result{Status: st, Asked: ref}
+	// An erased letter's file and seal are gone (410): the page offers neither.
+	if !st.Erased {
+		res.Code, res.SealURL = code, "/v/"+ref+"/"+code+"/seal"
+	}
 	h.render(w, r, http.StatusOK, "result", page{Title: title(st.Outcome), Data: res})
 }
 

@@ -1,0 +1,48 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/server"
+)
+
+// TestErasedLetterPageOffersNoDownload checks the holder's page of an erased letter, whether it
+// stood or was retracted before the erasure: it says that the content was erased, and offers
+// neither the released file nor the seal, which the registry no longer has (both answer 410).
+func TestErasedLetterPageOffersNoDownload(t *testing.T) {
+	o := newOffice(t, server.Config{RateLimit: -1})
+	ctx := context.Background()
+	standing := o.letter("Pension of Mrs Widow mkrerasedpage", "# Pension\n\nSir, the pension of Mrs Widow.\n")
+	o.release(standing)
+	retracted := o.letter("Transfer of Mr Clerk mkrerasedpage", "# Transfer\n\nSir, the transfer of Mr Clerk.\n")
+	o.release(retracted)
+	o.withdraw(retracted, "", "sent to the wrong ministry")
+	c := o.client()
+	for _, ref := range []string{standing, retracted} {
+		if err := o.reg.Erase(ctx, o.actors["root"], ref, "erasure request"); err != nil {
+			t.Fatal(err)
+		}
+		base := "/v/" + ref + "/" + o.code(ref)
+		resp, body := c.get(base)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", base, resp.StatusCode)
+		}
+		if strings.Contains(body, "mkrerasedpage") {
+			t.Errorf("the page of erased %s shows its subject:\n%s", ref, body)
+		}
+		if !strings.Contains(body, "Its content was erased at the office") {
+			t.Errorf("the page of erased %s does not say that its content was erased:\n%s", ref, body)
+		}
+		for _, link := range []string{base + "/file", base + "/seal"} {
+			if resp, _ := c.get(link); resp.StatusCode != http.StatusGone {
+				t.Errorf("%s: %d, want 410", link, resp.StatusCode)
+			}
+			if strings.Contains(body, `href="`+link+`"`) {
+				t.Errorf("the page of erased %s links to %s, which is gone", ref, link)
+			}
+		}
+	}
+}
