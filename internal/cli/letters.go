@@ -285,6 +285,9 @@ copies, the preview and the release are PDFs; the file stays the letter's versio
 			}
 			if v.Release != nil {
 				fmt.Fprintf(w, "\nreleased version %d by %s on %s, log entry %d, file %s\n", v.Release.Version, v.Release.By, humanTime(v.Release.At), v.Release.LogIndex, v.Release.FileDigest)
+				if v.Release.ErasedAt != nil {
+					fmt.Fprintf(w, "content erased on %s\n", humanTime(*v.Release.ErasedAt))
+				}
 			}
 			if v.Withdrawal != nil {
 				fmt.Fprintf(w, "%s by %s on %s (log entry %d): %s %s\n", v.Withdrawal.Kind, v.Withdrawal.Member, humanTime(v.Withdrawal.At), v.Withdrawal.LogIndex, v.Withdrawal.Reason, v.Withdrawal.By)

@@ -59,6 +59,9 @@ var _ = table(func() Translations {
 		"Version %[1]s released by %[2]s on %[3]s, log entry <a href=\"/log/proof/inclusion?index=%[4]s\">%[4]s</a>.": {
 			"Version %[1]s émise par %[2]s le %[3]s, inscription au journal <a href=\"/log/proof/inclusion?index=%[4]s\">%[4]s</a>.",
 			"أصدر %[2]s النسخة %[1]s في %[3]s، القيد <a href=\"/log/proof/inclusion?index=%[4]s\">%[4]s</a> في السجل."},
+		"Content erased at the office's request on %s: the subject, addressees, tags, files and reasons are gone; the log keeps the release's entry.": {
+			"Contenu effacé à la demande du bureau le %s : l'objet, les destinataires, les étiquettes, les fichiers et les motifs ont disparu ; le journal garde l'inscription de l'émission.",
+			"مُحي المحتوى بطلب من المكتب في %s: زال الموضوع والمرسل إليهم والوسوم والملفات والأسباب، ويحتفظ السجل بقيد الإصدار."},
 		"Released file":                     {"Fichier émis", "الملف الصادر"},
 		"seal":                              {"sceau", "الختم"},
 		"what the public sees by reference": {"ce que le public voit par la référence", "ما يراه الجمهور بالرقم المرجعي"},

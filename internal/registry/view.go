@@ -69,6 +69,9 @@ type ReleaseView struct {
 	LogIndex   int64     `json:"log_index"`
 	By         string    `json:"by"`
 	At         time.Time `json:"at"`
+	// ErasedAt is when the letter's content was erased (Erase), nil if it was not: its
+	// subject, addressees, tags, files and reasons are empty, its file and seal gone.
+	ErasedAt *time.Time `json:"erased_at,omitempty"`
 }
 
 // WithdrawalView is a retraction or supersession.
@@ -165,6 +168,10 @@ func (r *Registry) viewOf(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 	case err == nil:
 		v.State = "released"
 		v.Release = &ReleaseView{Version: rel.VersionN, FileDigest: rel.FileDigest, FileName: rel.FileName, LogIndex: rel.LogIndex, By: name(rel.ReleasedBy), At: rel.ReleasedAt}
+		if !rel.ErasedAt.IsZero() {
+			at := rel.ErasedAt
+			v.Release.ErasedAt = &at
+		}
 		w, err := tx.WithdrawalOf(ctx, l.ID)
 		if err == nil {
 			v.State = w.Kind

@@ -46,3 +46,39 @@ func TestErasedLetterPageOffersNoDownload(t *testing.T) {
 		}
 	}
 }
+
+// TestErasedLetterMemberPageSaysSo checks the members' page of an erased letter: it says that
+// the content was erased and when, and does not link to the released file and seal, which
+// answer 410; the API's letter view gives the date too.
+func TestErasedLetterMemberPageSaysSo(t *testing.T) {
+	o := newOffice(t, server.Config{RateLimit: -1})
+	ref := o.letter("Pension of Mrs Widow mkrerasedmember", "# Pension\n\nSir, the pension of Mrs Widow.\n")
+	o.release(ref)
+	if err := o.reg.Erase(context.Background(), o.actors["root"], ref, "erasure request"); err != nil {
+		t.Fatal(err)
+	}
+	c := o.client()
+	c.signIn("rita")
+	resp, body := c.get("/letters/" + ref)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/letters/%s: %d", ref, resp.StatusCode)
+	}
+	if !strings.Contains(body, "Content erased at the office") {
+		t.Errorf("the members' page of erased %s does not say that its content was erased:\n%s", ref, body)
+	}
+	for _, link := range []string{"/letters/" + ref + "/file", "/letters/" + ref + "/seal"} {
+		if resp, _ := c.get(link); resp.StatusCode != http.StatusGone {
+			t.Errorf("%s: %d, want 410", link, resp.StatusCode)
+		}
+		if strings.Contains(body, `href="`+link+`"`) {
+			t.Errorf("the members' page of erased %s links to %s, which is gone", ref, link)
+		}
+	}
+	v, err := o.reg.Letter(context.Background(), o.actors["rita"], ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Release == nil || v.Release.ErasedAt == nil {
+		t.Errorf("the letter view of erased %s gives no erasure date: %+v", ref, v.Release)
+	}
+}
