@@ -3,6 +3,7 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -32,5 +33,34 @@ func TestVerifyErasedLetterIsNotCalledInvalid(t *testing.T) {
 		if code != cli.ExitError || res.Outcome != "error" || !strings.Contains(res.Message, "erased") {
 			t.Errorf("%s: exit %d, %s: %s, want exit %d, error, the content was erased", f, code, res.Outcome, res.Message, cli.ExitError)
 		}
+	}
+}
+
+// TestVerifyDraftCopyOfErasedLetter: a member verifying a draft copy of a letter erased since
+// is told the copy's recipient was erased, not "exported for  by dana" (the erasure empties
+// the recipient).
+func TestVerifyDraftCopyOfErasedLetter(t *testing.T) {
+	o := newOffice(t)
+	ref := o.letter("Coordination", "foreign-government", "# Coordination\n\nSir, the units move on Monday.\n")
+	dir := t.TempDir()
+	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state"))
+	cp := filepath.Join(dir, "copy.pdf")
+	if code, _, errs := o.run("dana", "draft", "export", ref, "--for", "Liaison cell", "--out", cp); code != cli.ExitOK {
+		t.Fatalf("export: %d %s", code, errs)
+	}
+	o.ready(ref)
+	if code, _, errs := o.run("otto", "release", ref, "--out", filepath.Join(dir, "out")); code != cli.ExitOK {
+		t.Fatalf("release: %d %s", code, errs)
+	}
+	trust := filepath.Join(dir, "trust.json")
+	if code, _, errs := o.run("rita", "trust", "export", "--out", trust); code != cli.ExitOK {
+		t.Fatalf("trust export: %d %s", code, errs)
+	}
+	if err := o.reg.Erase(context.Background(), o.actors["root"], ref, "personal data"); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := o.run("rita", "verify", "--trust", trust, cp)
+	if code != cli.ExitFailed || !strings.Contains(out, "exported by dana on ") || !strings.Contains(out, "for a recipient erased since") || strings.Contains(out, "Liaison") {
+		t.Errorf("verify: exit %d %q %q", code, out, errs)
 	}
 }

@@ -179,6 +179,10 @@ func (vf *verifier) online(res VerifyResult, st *client.Status, older *bool) Ver
 				res.Reference = st.Draft.Reference
 				m = m.Plus(vf.T(" (it is %s version %s", st.Draft.Reference, strconv.Itoa(st.Draft.Version)))
 				for _, e := range st.Draft.Exports {
+					if e.Recipient == "" { // erased with the letter's content
+						m = m.Plus(vf.T("; exported by %s on %s for a recipient erased since", e.By, e.At.Format("2006-01-02")))
+						continue
+					}
 					m = m.Plus(vf.T("; exported for %s by %s on %s", e.Recipient, e.By, e.At.Format("2006-01-02")))
 				}
 				m = m.Plus(verify.Plain(")"))

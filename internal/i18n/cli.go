@@ -55,8 +55,9 @@ var _ = table(func() Translations {
 			"projet : document non officiel : ce fichier n'est pas une lettre émise par %s",
 			"مسودة: ليست وثيقة رسمية: هذا الملف ليس رسالة صادرة عن %s",
 		},
-		" (it is %s version %s":         {" (c'est %s, version %s", " (إنها %s، النسخة %s"},
-		"; exported for %s by %s on %s": {" ; exportée pour %s par %s le %s", "؛ صُدّرت إلى %s بواسطة %s في %s"},
+		" (it is %s version %s":                               {" (c'est %s, version %s", " (إنها %s، النسخة %s"},
+		"; exported for %s by %s on %s":                       {" ; exportée pour %s par %s le %s", "؛ صُدّرت إلى %s بواسطة %s في %s"},
+		"; exported by %s on %s for a recipient erased since": {" ; exportée par %s le %s pour un destinataire effacé depuis", "؛ صدّرها %s في %s لمستلم مُحي منذ ذلك الحين"},
 		"invalid: the registry answered an unknown outcome %q": {
 			"invalide : le registre a répondu par un résultat inconnu %q",
 			"غير صالحة: أجاب السجل بنتيجة غير معروفة %q",

@@ -158,7 +158,8 @@ var _ = table(func() Translations {
 		"This is <a href=\"/letters/%[1]s\">%[1]s</a>.": {
 			"Il s'agit de <a href=\"/letters/%[1]s\">%[1]s</a>.",
 			"هذه هي <a href=\"/letters/%[1]s\">%[1]s</a>."},
-		"Exported for %s by %s on %s":   {"Exportée pour %s par %s le %s", "صُدِّرت نسخة منها إلى %s من قِبل %s بتاريخ %s"},
+		"Exported for %s by %s on %s":                       {"Exportée pour %s par %s le %s", "صُدِّرت نسخة منها إلى %s من قِبل %s بتاريخ %s"},
+		"Exported by %s on %s for a recipient erased since": {"Exportée par %s le %s pour un destinataire effacé depuis", "صدّر %s نسخة منها بتاريخ %s لمستلم مُحي منذ ذلك الحين"},
 		"Checked:":                      {"Élément vérifié :", "ما جرى التحقق منه:"},
 		"Check another letter":          {"Vérifier une autre lettre", "التحقق من رسالة أخرى"},
 		"How to audit the log yourself": {"Comment auditer le journal vous-même", "كيف تدقّق السجل بنفسك"},
