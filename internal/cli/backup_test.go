@@ -29,6 +29,7 @@ import (
 type releasingOffice struct {
 	st                                 *officepkg.Stack
 	drafter, reviewer, signer, officer registry.Actor
+	admin                              registry.Actor
 	key                                ed25519.PrivateKey
 	keyID                              string
 	n                                  atomic.Int64
@@ -74,6 +75,7 @@ func openReleasingOfficeWith(t *testing.T, dir, database string, pdfCert func(di
 		return registry.Actor{Member: m, Remote: "test"}
 	}
 	admin := actor(tok)
+	o.admin = admin
 	for _, m := range []struct {
 		name, role string
 		to         *registry.Actor

@@ -220,6 +220,13 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	if err := checkPublished(ctx, d, st.DB); err != nil {
 		return err
 	}
+	// Before anything is served: a letter erased before the database was restored from an
+	// older backup is erased again.
+	erasing, err := keepErased(ctx, d, st.Registry, logger)
+	if err != nil {
+		return err
+	}
+	defer erasing()
 	witnessing := wit.run(ctx, st, logger)
 	defer witnessing()
 	if st.DB.Dialect() == store.SQLite {

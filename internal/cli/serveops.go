@@ -23,6 +23,7 @@ import (
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/metrics"
+	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/server"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
@@ -307,4 +308,64 @@ func keepPublished(d *datadir.Dir, lg *translog.Log, logger *slog.Logger) (stop 
 // went to the standard logger, plain text lines among --log-format json's objects.
 func errorLog(logger *slog.Logger) *log.Logger {
 	return slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
+}
+
+// erasedInterval is how often a server records the database's erasures in its data directory:
+// one made through another server of a PostgreSQL database is recorded by each.
+const erasedInterval = 5 * time.Second
+
+// keepErased erases again, before the server serves, the releases its data directory records
+// as erased that the database holds with their content (a database restored from a backup
+// taken before their erasure), then records the database's erasures in the data directory now,
+// every erasedInterval and once more when stop is called (datadir.ErasedFile).
+func keepErased(ctx context.Context, d *datadir.Dir, reg *registry.Registry, logger *slog.Logger) (stop func(), err error) {
+	rec, err := d.Erased()
+	if err != nil {
+		return nil, withHint(err, "the server's user must be able to read %s; if it is damaged, move it aside: the erasures the database holds are recorded again", filepath.Join(d.Path, datadir.ErasedFile))
+	}
+	for _, e := range rec {
+		ref, err := reg.EraseAgain(ctx, registry.ErasedRelease{Index: e.Index, Leaf: e.Leaf})
+		if err != nil {
+			return nil, withHint(fmt.Errorf("refusing to serve: %w", err), "the data directory records this release as erased; the database holds its content (restored from an older backup?) and it could not be erased again")
+		}
+		if ref != "" {
+			logger.Warn("erased again: the database held the content of a letter erased before (restored from a backup taken before the erasure)", "reference", ref, "log_index", e.Index)
+		}
+	}
+	record := func() {
+		es, err := reg.ErasedReleases(ctx)
+		if err != nil {
+			logger.Error("record erased releases", "err", err)
+			return
+		}
+		out := make([]datadir.Erasure, len(es))
+		for i, e := range es {
+			out[i] = datadir.Erasure{Index: e.Index, Leaf: e.Leaf}
+		}
+		if _, err := d.AddErased(out); err != nil {
+			logger.Error("record erased releases", "err", err)
+		}
+	}
+	record()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(erasedInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				record()
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+		record()
+	}, nil
 }

@@ -2,11 +2,13 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 
 	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/store"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // Erase honours an erasure request about a released letter without rewriting history: it
@@ -25,7 +27,89 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 	if err := checkText("reason", reason, 1000); err != nil {
 		return err
 	}
+	_, err := r.erase(ctx, a, func(tx *store.Tx) (*store.Letter, *store.Release, error) {
+		l, err := tx.LetterByRef(ctx, ref)
+		if err != nil {
+			return nil, nil, err
+		}
+		rel, err := tx.ReleaseOf(ctx, l.ID)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: only a released letter is erased (a draft is never in the log)", err)
+		}
+		if !rel.ErasedAt.IsZero() {
+			return nil, nil, i18n.Errorf(ErrConflict, "%s was already erased on %s", ref, r.day(rel.ErasedAt))
+		}
+		return l, rel, nil
+	}, reason)
+	if err != nil {
+		return fmt.Errorf("erase %s: %w", ref, err)
+	}
+	return nil
+}
+
+// ErasedRelease is a release whose content was erased: its log index and the leaf hash of its
+// entry, which tell it from another entry at the same index in a log replaced since.
+type ErasedRelease struct {
+	Index int64
+	Leaf  tlog.Hash
+}
+
+// ErasedReleases returns the releases whose content was erased, by log index.
+func (r *Registry) ErasedReleases(ctx context.Context) ([]ErasedRelease, error) {
+	var out []ErasedRelease
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		rels, err := tx.ErasedReleases(ctx)
+		for _, rel := range rels {
+			out = append(out, ErasedRelease{Index: rel.LogIndex, Leaf: tlog.RecordHash(rel.Entry)})
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("erased releases: %w", err)
+	}
+	return out, nil
+}
+
+// EraseAgain erases again the content of the release e names, erased once in a database that
+// was since replaced by a backup taken before the erasure (the server records erasures outside
+// the database). It returns the letter's reference, or "" when there is nothing to erase: the
+// release is erased already, or the log holds no such entry at that index (a log shorter than
+// it, or another at that index, which an operator accepted in place of the one published). The
+// audit trail records it as the registry's own act.
+func (r *Registry) EraseAgain(ctx context.Context, e ErasedRelease) (string, error) {
+	var ref string
+	again, err := r.erase(ctx, Actor{}, func(tx *store.Tx) (*store.Letter, *store.Release, error) {
+		rel, err := tx.ReleaseAt(ctx, e.Index)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if !rel.ErasedAt.IsZero() || tlog.RecordHash(rel.Entry) != e.Leaf {
+			return nil, nil, nil
+		}
+		l, err := tx.LetterByID(ctx, rel.LetterID)
+		if err != nil {
+			return nil, nil, err
+		}
+		ref = l.Reference
+		return l, rel, nil
+	}, "erased before the database was restored from an older backup")
+	if err != nil {
+		return "", fmt.Errorf("erase log entry %d again: %w", e.Index, err)
+	}
+	if !again {
+		return "", nil
+	}
+	return ref, nil
+}
+
+// erase erases, in one transaction, the content of the letter and release find returns, or
+// nothing (false) when find returns none.
+func (r *Registry) erase(ctx context.Context, a Actor, find func(*store.Tx) (*store.Letter, *store.Release, error), reason string) (bool, error) {
 	var ids []int64
+	var ref string
 	// No answer is kept from before the transaction until after it has ended (see
 	// publicCache): its commit is seen before Update returns.
 	ended := r.public.changing()
@@ -41,17 +125,11 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 		if err := stillActs(ctx, tx, a); err != nil {
 			return err
 		}
-		l, err := tx.LetterByRef(ctx, ref)
-		if err != nil {
+		l, rel, err := find(tx)
+		if err != nil || l == nil {
 			return err
 		}
-		rel, err := tx.ReleaseOf(ctx, l.ID)
-		if err != nil {
-			return fmt.Errorf("%w: only a released letter is erased (a draft is never in the log)", err)
-		}
-		if !rel.ErasedAt.IsZero() {
-			return i18n.Errorf(ErrConflict, "%s was already erased on %s", ref, r.day(rel.ErasedAt))
-		}
+		ref = l.Reference
 		if ids, err = tx.FingerprintIDs(ctx, l.ID); err != nil {
 			return err
 		}
@@ -69,7 +147,13 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 		if err := tx.DeleteSeal(ctx, rel.LogIndex); err != nil {
 			return err
 		}
-		if err := r.audit(ctx, tx, a, "letter.erase", ref, fmt.Sprintf("content erased (log entry %d kept): %s", rel.LogIndex, reason)); err != nil {
+		detail := fmt.Sprintf("content erased (log entry %d kept): %s", rel.LogIndex, reason)
+		if a.Member == nil { // EraseAgain: the registry's own act
+			err = tx.AddAuditEvent(ctx, store.AuditEvent{Time: r.cfg.Now().UTC(), Actor: "chancery", Action: "letter.erase", Reference: ref, Detail: detail})
+		} else {
+			err = r.audit(ctx, tx, a, "letter.erase", ref, detail)
+		}
+		if err != nil {
 			return err
 		}
 		// secure_delete zeroed what this transaction deleted, not the copies that earlier
@@ -88,8 +172,8 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 	r.codes.reset()
 	r.relTexts.reset()
 	r.links.reset()
-	if err != nil {
-		return fmt.Errorf("erase %s: %w", ref, err)
+	if err != nil || ref == "" {
+		return false, err
 	}
 	for _, id := range ids {
 		r.ident.Remove(uint64(id))
@@ -102,7 +186,7 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 	// The WAL still holds the pages as they were. Committed, the erasure stands even if
 	// readers keep the WAL a while: it is truncated at the next erasure or when the store closes.
 	_, _ = r.cfg.DB.ScrubWAL(ctx)
-	return nil
+	return true, nil
 }
 
 // txEnded, set only by tests, is called once a release's, a withdrawal's or an erasure's

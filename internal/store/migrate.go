@@ -731,6 +731,10 @@ DELETE FROM seals;
 	// 36: a recipient an admin retired from the directory keeps its row, which the messages
 	// sent to it refer to (dispatch.go).
 	{sqlite: retiredRecipientsSQLite, postgres: retiredRecipientsPostgres},
+	// 37: the erased releases found without reading every release: a server records them
+	// outside the database and erases them again after a restore of an older backup
+	// (ErasedReleases).
+	{sqlite: erasedReleasesIndex, postgres: erasedReleasesIndex},
 }
 
 // packBundlesSQLite and packBundlesPostgres are migration 27 (see migrations).

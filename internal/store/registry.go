@@ -667,6 +667,40 @@ func (t *Tx) ReleaseOf(ctx context.Context, letterID int64) (*Release, error) {
 	return r, nil
 }
 
+// ReleaseAt returns the release whose entry is at log index i.
+func (t *Tx) ReleaseAt(ctx context.Context, i int64) (*Release, error) {
+	r, err := scanRelease(t.queryRow(ctx, `SELECT `+releaseCols+` FROM releases WHERE log_index = $1`, i))
+	if err != nil {
+		return nil, notFound(err, "release")
+	}
+	return r, nil
+}
+
+// erasedReleasesIndex is migration 37 (see migrations): the few erased releases, indexed
+// apart from the many that are not.
+const erasedReleasesIndex = `CREATE INDEX releases_erased ON releases (log_index) WHERE erased_at IS NOT NULL;`
+
+// ErasedReleases returns the releases whose content was erased (EraseLetter), by log index.
+func (t *Tx) ErasedReleases(ctx context.Context) ([]Release, error) {
+	rows, err := t.query(ctx, `SELECT `+releaseCols+` FROM releases WHERE erased_at IS NOT NULL ORDER BY log_index`)
+	if err != nil {
+		return nil, fmt.Errorf("erased releases: %w", err)
+	}
+	defer rows.Close()
+	var out []Release
+	for rows.Next() {
+		r, err := scanRelease(rows)
+		if err != nil {
+			return nil, fmt.Errorf("erased releases: %w", err)
+		}
+		out = append(out, *r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("erased releases: %w", err)
+	}
+	return out, nil
+}
+
 // ReleaseByDigest returns the release whose final file has this digest.
 func (t *Tx) ReleaseByDigest(ctx context.Context, digest string) (*Release, error) {
 	r, err := scanRelease(t.queryRow(ctx, `SELECT `+releaseCols+` FROM releases WHERE file_digest = $1`, fileDigestKey(digest)))

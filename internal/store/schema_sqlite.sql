@@ -1,4 +1,4 @@
--- schema version 36
+-- schema version 37
 -- The schema the migrations of migrate.go leave in a new SQLite database, as its
 -- sqlite_master holds it. Written by: go test ./internal/store -run SQLiteSchemaIsMigrations -update-schema
 CREATE TABLE log_head (
@@ -299,3 +299,4 @@ CREATE TABLE changes (
 	decided_by  INTEGER REFERENCES members (id),
 	decided_at  TEXT
 );
+CREATE INDEX releases_erased ON releases (log_index) WHERE erased_at IS NOT NULL;

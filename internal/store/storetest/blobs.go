@@ -133,6 +133,16 @@ func testBlobs(t *testing.T, db *store.DB) {
 				t.Errorf("the other letter's file %s: %d bytes, %v", d, len(got), err)
 			}
 		}
+		// The erased release is listed as such, the other found by its index only.
+		if rels, err := tx.ErasedReleases(ctx); err != nil || len(rels) != 1 || rels[0].LetterID != ids[0] || rels[0].LogIndex != 20 || string(rels[0].Entry) != "entry" {
+			t.Errorf("erased releases: %+v, %v", rels, err)
+		}
+		if r, err := tx.ReleaseAt(ctx, 21); err != nil || r.LetterID != ids[1] || !r.ErasedAt.IsZero() {
+			t.Errorf("release at 21: %+v, %v", r, err)
+		}
+		if _, err := tx.ReleaseAt(ctx, 22); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("release at 22: %v, want not found", err)
+		}
 		return nil
 	})
 
