@@ -256,8 +256,11 @@ func (l *Limiter) Handler(h http.Handler) http.Handler {
 
 // TooMany answers 429 with a Retry-After of wait, rounded up to whole seconds.
 func TooMany(w http.ResponseWriter, wait time.Duration) {
-	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	w.Header().Set("Retry-After", RetryAfter(wait))
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusTooManyRequests)
 	w.Write([]byte("too many requests: try again in a moment\n"))
 }
+
+// RetryAfter is a Retry-After header's value for wait: whole seconds, rounded up.
+func RetryAfter(wait time.Duration) string { return strconv.Itoa(int(math.Ceil(wait.Seconds()))) }

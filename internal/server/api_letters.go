@@ -327,7 +327,7 @@ func (s *Server) codeRefused(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	if ok, wait := s.codes.Check(ratelimit.Key(r)); !ok {
-		ratelimit.TooMany(w, wait)
+		tooMany(w, r, wait)
 		return true
 	}
 	return false

@@ -94,12 +94,9 @@ func hostChecked(r *http.Request) bool {
 }
 
 // misdirected answers a request whose Host the server does not answer for.
-func misdirected(w http.ResponseWriter, base string) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusMisdirectedRequest)
-	w.Write([]byte("this registry answers at " + base + ", not at the name this request gave (its Host header); " +
-		"behind a reverse proxy, pass the Host header on (nginx: proxy_set_header Host $host;)\n"))
+func misdirected(w http.ResponseWriter, r *http.Request, base string) {
+	refuse(w, r, http.StatusMisdirectedRequest, "this registry answers at "+base+", not at the name this request gave (its Host header); "+
+		"behind a reverse proxy, pass the Host header on (nginx: proxy_set_header Host $host;)")
 }
 
 // embeddedElsewhere reports whether r is a request a page of another site makes without
@@ -125,9 +122,6 @@ func embeddedElsewhere(r *http.Request) bool {
 }
 
 // refuseEmbedded answers a request embeddedElsewhere, before any limit counts it.
-func refuseEmbedded(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusForbidden)
-	w.Write([]byte("another site's page cannot load this address; open it as a page\n"))
+func refuseEmbedded(w http.ResponseWriter, r *http.Request) {
+	refuse(w, r, http.StatusForbidden, "another site's page cannot load this address; open it as a page")
 }

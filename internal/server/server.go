@@ -160,6 +160,7 @@ func New(cfg Config) *Server {
 	wc.ReserveMemory = s.work.take
 	s.web = web.New(wc)
 	s.web.Register(s.mux)
+	s.routesFallback()
 	if cfg.Registry != nil {
 		s.routesAPI()
 	}
@@ -298,25 +299,25 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 	if hostChecked(r) && !hostAllowed(r.Host, s.host) {
 		_, r.Pattern = s.mux.Handler(r)
-		misdirected(w, s.cfg.BaseURL)
+		misdirected(w, r, s.cfg.BaseURL)
 		return
 	}
 	if embeddedElsewhere(r) && (public(r) || r.URL.Query().Has("code")) {
 		_, r.Pattern = s.mux.Handler(r)
-		refuseEmbedded(w)
+		refuseEmbedded(w, r)
 		return
 	}
 	if s.limiter != nil && public(r) && !s.member(r) {
 		if ok, wait := s.limiter.Allow(ratelimit.Key(r)); !ok {
 			_, r.Pattern = s.mux.Handler(r)
-			ratelimit.TooMany(w, wait)
+			tooMany(w, r, wait)
 			return
 		}
 	}
 	defer func() {
 		if p := recover(); p != nil {
 			s.cfg.Logger.ErrorContext(r.Context(), "panic", "path", accesslog.RedactPath(r.URL.Path), "panic", s.loggedText(r, fmt.Sprint(p)))
-			http.Error(w, "internal error", http.StatusInternalServerError)
+			refuse(w, r, http.StatusInternalServerError, "internal error")
 		}
 	}()
 	s.mux.ServeHTTP(w, r)

@@ -292,14 +292,8 @@ func pageOf(r *http.Request) string {
 	return "/"
 }
 
-// notFound answers a GET for a path nothing serves: a page for people, JSON for the API.
+// notFound answers a GET for a page nothing serves (the server answers for the API's paths).
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, "/api/") {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusNotFound)
-		w.Write([]byte(`{"error":"no such endpoint"}` + "\n"))
-		return
-	}
 	h.render(w, r, http.StatusNotFound, "error", page{Title: "Page not found",
 		Error: "There is no page at this address. To check a letter, use the verify page; its QR code leads to the right page."})
 }
