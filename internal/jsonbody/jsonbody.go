@@ -21,25 +21,55 @@ import (
 	"unicode/utf8"
 )
 
+// ErrMediaType and ErrTooLarge are what Decode's errors wrap for a body that its Content-Type
+// says is not JSON in UTF-8, and for one larger than its bound: an API answers them 415
+// Unsupported Media Type and 413 Content Too Large.
+var (
+	ErrMediaType = errors.New("unsupported media type")
+	ErrTooLarge  = errors.New("body too large")
+)
+
+// Status is the HTTP status that answers err, an error of Decode: 415 Unsupported Media Type,
+// 413 Content Too Large, or 400 Bad Request.
+func Status(err error) int {
+	switch {
+	case errors.Is(err, ErrMediaType):
+		return http.StatusUnsupportedMediaType
+	case errors.Is(err, ErrTooLarge):
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusBadRequest
+}
+
+// kindError is an error whose text is msg and which wraps kind.
+type kindError struct {
+	msg  string
+	kind error
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }
+
 // Decode reads a strict JSON request body into v: of at most max bytes, in UTF-8 with no
 // unpaired surrogate escaped (checkText), with only v's fields, each named once and as spelt
 // (checkNames), and nothing after the value. Every error it returns is the request's: the
-// caller answers 400 Bad Request.
+// caller answers 400 Bad Request, or 415 and 413 for those that wrap ErrMediaType and
+// ErrTooLarge.
 func Decode(w http.ResponseWriter, r *http.Request, max int64, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, params, _ := mime.ParseMediaType(ct)
 		if mt != "application/json" {
-			return fmt.Errorf("Content-Type must be application/json, not %q", mt)
+			return &kindError{fmt.Sprintf("Content-Type must be application/json, not %q", mt), ErrMediaType}
 		}
 		if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
-			return fmt.Errorf("a JSON body is read as UTF-8, not %q", cs)
+			return &kindError{fmt.Sprintf("a JSON body is read as UTF-8, not %q", cs), ErrMediaType}
 		}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return fmt.Errorf("the JSON body is larger than %d bytes", max)
+			return &kindError{fmt.Sprintf("the JSON body is larger than %d bytes", max), ErrTooLarge}
 		}
 		return fmt.Errorf("reading the JSON body: %w", err)
 	}

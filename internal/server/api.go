@@ -104,6 +104,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		json.NewEncoder(w).Encode(map[string]any{"error": err.Error(), "decision": gate.Decision})
+	case errors.Is(err, jsonbody.ErrTooLarge):
+		apiError(w, http.StatusRequestEntityTooLarge, err)
+	case errors.Is(err, jsonbody.ErrMediaType), errors.Is(err, http.ErrNotMultipart):
+		apiError(w, http.StatusUnsupportedMediaType, err)
 	case errors.As(err, &tooBig), errors.Is(err, errTooLarge):
 		apiError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("the upload is larger than the limit of %d bytes", s.cfg.MaxUpload))
 	case errors.Is(err, errBusy):
@@ -145,6 +149,16 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
+// multipartError is the error of a request whose body r.MultipartReader refused (err): a body
+// of another media type is unsupported (http.ErrNotMultipart, 415), a form without its
+// boundary a bad request.
+func multipartError(err error) error {
+	if errors.Is(err, http.ErrNotMultipart) {
+		return fmt.Errorf("expected a multipart/form-data body: %w", err)
+	}
+	return fmt.Errorf("%w: expected a multipart/form-data body: %v", errBadRequest, err)
+}
+
 var (
 	errBadRequest = errors.New("bad request")
 	errTooLarge   = errors.New("upload too large")
@@ -153,11 +167,14 @@ var (
 func apiError(w http.ResponseWriter, status int, err error) { httpError(w, status, err) }
 
 // decodeJSON reads a strict JSON body into v (jsonbody.Decode), of at most maxJSONBody bytes.
+// A body of another media type, or a larger one, is refused as such (415, 413), any other as
+// a bad request.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	if err := jsonbody.Decode(w, r, maxJSONBody, v); err != nil {
-		return fmt.Errorf("%w: %w", errBadRequest, err)
+	err := jsonbody.Decode(w, r, maxJSONBody, v)
+	if err == nil || errors.Is(err, jsonbody.ErrMediaType) || errors.Is(err, jsonbody.ErrTooLarge) {
+		return err
 	}
-	return nil
+	return fmt.Errorf("%w: %w", errBadRequest, err)
 }
 
 // decodeOptionalJSON is decodeJSON for a body that may be left out, as it was before the
@@ -190,7 +207,7 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (*upload, er
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1<<20)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, fmt.Errorf("%w: expected a multipart/form-data body: %v", errBadRequest, err)
+		return nil, multipartError(err)
 	}
 	u := &upload{fields: map[string][]string{}}
 	for {

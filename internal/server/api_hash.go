@@ -19,7 +19,7 @@ func (s *Server) hashUpload(w http.ResponseWriter, r *http.Request) (seal.Digest
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1<<20)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return "", fmt.Errorf("%w: expected a multipart/form-data body: %v", errBadRequest, err)
+		return "", multipartError(err)
 	}
 	var digest seal.Digest
 	fields := 0

@@ -175,11 +175,12 @@ func TestAPIAccessControl(t *testing.T) {
 	if st.Outcome != "unknown" {
 		t.Fatalf("public status of a draft: %q", st.Outcome)
 	}
-	// Bad bodies are 400, never 500.
-	for _, b := range []string{`{`, `{"comment":1}`, `{"unknown":true}`, `{} {}`, strings.Repeat(" ", 2<<20)} {
+	// Bad bodies are 400 (413 too large, 415 not JSON), never 500.
+	for _, b := range []string{`{`, `{"comment":1}`, `{"unknown":true}`, `{} {}`} {
 		e.do(t, "reviewer", "POST", "/api/v1/letters/"+ref+"/approve", "application/json", strings.NewReader(b), http.StatusBadRequest, nil)
 	}
-	e.do(t, "reviewer", "POST", "/api/v1/letters/"+ref+"/approve", "text/plain", strings.NewReader(`{}`), http.StatusBadRequest, nil)
+	e.do(t, "reviewer", "POST", "/api/v1/letters/"+ref+"/approve", "application/json", strings.NewReader(strings.Repeat(" ", 2<<20)), http.StatusRequestEntityTooLarge, nil)
+	e.do(t, "reviewer", "POST", "/api/v1/letters/"+ref+"/approve", "text/plain", strings.NewReader(`{}`), http.StatusUnsupportedMediaType, nil)
 	e.do(t, "", "POST", "/api/v1/verify", "application/json", strings.NewReader(`{"digest":"nope"}`), http.StatusBadRequest, nil)
 	e.do(t, "", "POST", "/api/v1/identify", "application/json", strings.NewReader(`{"text":"..."}`), http.StatusBadRequest, nil)
 	e.do(t, "", "POST", "/api/v1/identify", "application/json", strings.NewReader(`{"txt":"a"}`), http.StatusBadRequest, nil)

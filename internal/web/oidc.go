@@ -55,7 +55,7 @@ func (h *Handler) oidcToken(w http.ResponseWriter, r *http.Request) {
 		AccessToken string `json:"access_token"`
 	}
 	if err := jsonbody.Decode(w, r, maxForm, &req); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "expected a JSON object with id_token and access_token: " + err.Error()})
+		writeJSON(w, jsonbody.Status(err), map[string]string{"error": "expected a JSON object with id_token and access_token: " + err.Error()})
 		return
 	}
 	refuse := func(err error) {

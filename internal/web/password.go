@@ -32,7 +32,7 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 		Password string `json:"password"`
 	}
 	if err := jsonbody.Decode(w, r, maxForm, &req); err != nil {
-		jsonError(w, http.StatusBadRequest, fmt.Errorf("bad request: %w", err))
+		jsonError(w, jsonbody.Status(err), fmt.Errorf("bad request: %w", err))
 		return
 	}
 	// Hashing the new password is argon2id with 32 MiB, like a sign-in's check: it takes a
