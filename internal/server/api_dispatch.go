@@ -1,8 +1,8 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/chancery/chancery/internal/registry"
 )
@@ -217,9 +217,22 @@ func (s *Server) addWebhook(w http.ResponseWriter, r *http.Request) {
 	writeJSONStatus(w, http.StatusCreated, map[string]string{"name": req.Name, "secret": secret})
 }
 
+// webhookLog answers GET /api/v1/webhooks/deliveries?limit=N (1 to 1000, default 100).
 func (s *Server) webhookLog(w http.ResponseWriter, r *http.Request) {
-	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	if limit <= 0 || limit > 1000 {
+	v, err := queryParams(r, "limit")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	limit, err := limitParam(v)
+	switch {
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	case limit < 0 || limit > 1000:
+		s.fail(w, r, fmt.Errorf("%w: limit %d: want 1 to 1000", errBadRequest, limit))
+		return
+	case limit == 0:
 		limit = 100
 	}
 	out, err := s.cfg.Registry.WebhookLog(r.Context(), actor(r), limit)

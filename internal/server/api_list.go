@@ -3,7 +3,10 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/chancery/chancery/internal/registry"
 )
@@ -11,15 +14,15 @@ import (
 // listLetters answers GET /api/v1/letters?state=&class=&q=&limit= with the letters that
 // match, newest first, for members with a role.
 func (s *Server) listLetters(w http.ResponseWriter, r *http.Request) {
-	v := r.URL.Query()
+	v, err := queryParams(r, "state", "class", "q", "limit")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	q := registry.LetterQuery{State: v.Get("state"), Class: v.Get("class"), Text: v.Get("q")}
-	if l := v.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil {
-			s.fail(w, r, fmt.Errorf("%w: limit %q is not a number", errBadRequest, l))
-			return
-		}
-		q.Limit = n
+	if q.Limit, err = limitParam(v); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	list, err := s.cfg.Registry.ListLetters(r.Context(), actor(r), q)
 	if err != nil {
@@ -27,4 +30,36 @@ func (s *Server) listLetters(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, list)
+}
+
+// queryParams returns r's query parameters, refusing one that names is without, or one given
+// twice: a filter misspelt (?search= for ?q=, ?State=) or given twice was passed over or read
+// once, and the answer listed what the caller meant to leave out.
+func queryParams(r *http.Request, names ...string) (url.Values, error) {
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the query: %v", errBadRequest, err)
+	}
+	for name, values := range v {
+		switch {
+		case !slices.Contains(names, name):
+			return nil, fmt.Errorf("%w: unknown query parameter %q (this endpoint takes %s)", errBadRequest, name, strings.Join(names, ", "))
+		case len(values) > 1:
+			return nil, fmt.Errorf("%w: the query parameter %q is given %d times", errBadRequest, name, len(values))
+		}
+	}
+	return v, nil
+}
+
+// limitParam is v's limit, 0 when it is not given; a value that is not a number is refused.
+func limitParam(v url.Values) (int, error) {
+	l := v.Get("limit")
+	if l == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(l)
+	if err != nil {
+		return 0, fmt.Errorf("%w: limit %q is not a number", errBadRequest, l)
+	}
+	return n, nil
 }
