@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/entry"
@@ -249,6 +251,7 @@ func (r *Registry) statusFor(ctx context.Context, ref string, holder bool) (*Sta
 // letters that key signed. The answer is the same whether or not the letter's entries are
 // cosigned yet.
 func (r *Registry) publicStatus(ctx context.Context, ref string) (*Status, []byte, error) {
+	ref = canonicalReference(ref)
 	cache := r.cachesAnswers()
 	if cache {
 		if st := r.public.get("reference " + ref); st != nil {
@@ -288,6 +291,7 @@ type refStatus struct {
 }
 
 func (r *Registry) holderStatus(ctx context.Context, ref string) (*refStatus, error) {
+	ref = canonicalReference(ref)
 	key := "reference " + ref
 	cache := r.cachesAnswers()
 	if cache {
@@ -620,4 +624,19 @@ func (r *Registry) withdrawalKey(ctx context.Context, e []byte) (seal.LoggedEntr
 type proofs struct {
 	revocations []seal.LoggedEntry
 	kept        *store.KeptSeal // nil when none is kept, or when the answer cannot use it
+}
+
+// canonicalReference is ref in the capitals the office writes its references in: a prefix is
+// capital letters and digits (datadir), a reference PREFIX-YEAR-NUMBER, so a reference typed
+// in small letters names the same letter, as a check code typed in capitals does
+// (checkCodeMatches). A holder who typed "tfn-2026-000001" was told that no released letter
+// has it. Only ASCII letters change: a reference with another character is left as it is
+// (and names no letter).
+func canonicalReference(ref string) string {
+	for i := 0; i < len(ref); i++ {
+		if ref[i] >= utf8.RuneSelf {
+			return ref
+		}
+	}
+	return strings.ToUpper(ref)
 }

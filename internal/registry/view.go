@@ -236,7 +236,7 @@ func (r *Registry) heldRelease(ctx context.Context, tx *store.Tx, a Actor, ref, 
 	// One answer for a reference never used, a draft's, and a released letter's without its
 	// code: the public must not learn which references are drafts.
 	notHeld := fmt.Errorf("%w: no released letter of this office that you hold has this reference (give the check code printed on the letter)", store.ErrNotFound)
-	l, err := tx.LetterByRef(ctx, ref)
+	l, err := tx.LetterByRef(ctx, canonicalReference(ref))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, notHeld
 	}
