@@ -42,8 +42,10 @@ func addCompletions(root *cobra.Command, rm *remote) {
 	if root.Flags().Lookup("state") != nil {
 		root.RegisterFlagCompletionFunc("state", fixedList(registry.States, false))
 	}
-	if root.Flags().Lookup("by") != nil {
-		root.RegisterFlagCompletionFunc("by", rm.completeRefs)
+	for _, name := range []string{"by", "before"} {
+		if root.Flags().Lookup(name) != nil {
+			root.RegisterFlagCompletionFunc(name, rm.completeRefs)
+		}
 	}
 	if root.Flags().Lookup("name") != nil && root.Parent() != nil && root.Parent().Name() == "member" {
 		root.RegisterFlagCompletionFunc("name", rm.completeMembers)

@@ -20,7 +20,7 @@ func newLetterList(rm *remote) *cobra.Command {
 	var q registry.LetterQuery
 	var asJSON bool
 	c := &cobra.Command{
-		Use:   "list [--state S] [--class C] [--search TEXT] [--json]",
+		Use:   "list [--state S] [--class C] [--search TEXT] [--before REF] [--json]",
 		Short: "List letters, newest first (members with a role)",
 		Long: `List the office's letters, newest first, with their reference, state (draft, released,
 retracted, superseded), class, subject and when each last changed. Letters are confidential:
@@ -32,10 +32,14 @@ text of each letter's latest version; case and punctuation do not matter.
 --json prints {"letters": [...], "truncated": BOOL} for scripts; each letter has reference,
 state, class, subject, addressees, tags, created_at, updated_at, released_at and log_index
 (null for a draft), erased (when its content was erased) and, with --search, match (where
-the words were found).`,
+the words were found).
+
+A list cut at --limit has "truncated": true; --before with its last reference lists the
+letters after it, and letters created in between neither shift nor repeat them.`,
 		Example: `  chancery letter list --state draft
   chancery letter list --class foreign-government --search "Ministry of Defence"
-  chancery letter list --state released --json | jq -r '.letters[].reference'`,
+  chancery letter list --state released --json | jq -r '.letters[].reference'
+  chancery letter list --state released --limit 1000 --before TFN-2026-001200 --json`,
 		Args: cobra.NoArgs,
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			l, err := cl.Letters(ctx(c), q)
@@ -62,7 +66,8 @@ the words were found).`,
 				return err
 			}
 			if l.Truncated {
-				fmt.Fprintf(c.ErrOrStderr(), "showing the newest %d: narrow the list with --state, --class or --search, or raise --limit\n", len(l.Letters))
+				fmt.Fprintf(c.ErrOrStderr(), "showing the newest %d: narrow the list with --state, --class or --search, raise --limit, or list the next ones with --before %s\n",
+					len(l.Letters), l.Letters[len(l.Letters)-1].Reference)
 			}
 			return nil
 		}),
@@ -71,6 +76,7 @@ the words were found).`,
 	c.Flags().StringVar(&q.Class, "class", "", "only letters of this class")
 	c.Flags().StringVar(&q.Text, "search", "", "only letters with these words (reference, subject, addressees, tags, text)")
 	c.Flags().IntVar(&q.Limit, "limit", registry.DefaultListed, fmt.Sprintf("at most this many letters (up to %d)", registry.MaxListed))
+	c.Flags().StringVar(&q.Before, "before", "", "only letters created before the letter of this reference (the next page of a truncated list)")
 	addJSONFlag(c, &asJSON)
 	return c
 }

@@ -210,8 +210,14 @@ func TestLetterList(t *testing.T) {
 	if code, out, errs := o.run("rita", "letter", "list", "--search", "nothing like this"); code != cli.ExitOK || out != "" || !strings.Contains(errs, "no letters match") {
 		t.Errorf("an empty list: %d %q %q", code, out, errs)
 	}
-	if code, _, errs := o.run("rita", "letter", "list", "--limit", "1"); code != cli.ExitOK || !strings.Contains(errs, "showing the newest 1") {
+	code, first, errs := o.run("rita", "letter", "list", "--limit", "1")
+	if code != cli.ExitOK || !strings.Contains(errs, "showing the newest 1") || !strings.Contains(errs, "--before ") {
 		t.Errorf("a truncated list: %d %q", code, errs)
+	}
+	// The next page starts after the letter the note names.
+	last := strings.TrimSpace(errs[strings.LastIndex(errs, "--before ")+len("--before "):])
+	if code, next, errs := o.run("rita", "letter", "list", "--limit", "1", "--before", last); code != cli.ExitOK || next == first || strings.Contains(next, last) {
+		t.Errorf("the next page, --before %s: %d %q %q (first page %q)", last, code, next, errs, first)
 	}
 	if code, _, errs := o.run("rita", "letter", "list", "--state", "valid"); code != cli.ExitError || !strings.Contains(errs, "chancery: error: ") || !strings.Contains(errs, "draft, released, retracted, superseded") {
 		t.Errorf("a bad state: %d %q", code, errs)

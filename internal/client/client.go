@@ -344,7 +344,7 @@ func (c *Client) Letter(ctx context.Context, r string) (*registry.LetterView, er
 // Letters lists the letters q selects, newest first.
 func (c *Client) Letters(ctx context.Context, q registry.LetterQuery) (*registry.LetterList, error) {
 	v := url.Values{}
-	for k, s := range map[string]string{"state": q.State, "class": q.Class, "q": q.Text} {
+	for k, s := range map[string]string{"state": q.State, "class": q.Class, "q": q.Text, "before": q.Before} {
 		if s != "" {
 			v.Set(k, s)
 		}

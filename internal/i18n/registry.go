@@ -248,6 +248,9 @@ var _ = table(func() Translations {
 			"la recherche %q ne contient aucun mot (la ponctuation seule est ignorée)",
 			"البحث %q لا يحتوي على كلمات (علامات الترقيم وحدها تُهمَل)"},
 		"limit %d: want 1 to %d": {"limite %d : attendu de 1 à %d", "الحد %d: المطلوب من 1 إلى %d"},
+		"before %.80q: no letter has this reference": {
+			"before %.80q : aucune lettre n'a cette référence",
+			"before %.80q: لا توجد رسالة بهذا المرجع"},
 		"version %d holds a picture the copy's marks cannot be drawn into (%s): a copy would carry it unmarked, so none is made; save the PDF with JPEG or lossless pictures, or upload the scan as PNG, JPEG or TIFF": {
 			"la version %d contient une image dans laquelle les marques de la copie ne peuvent être tracées (%s) : une copie la porterait sans marque, aucune n'est donc faite ; enregistrez le PDF avec des images JPEG ou sans perte, ou déposez le scan en PNG, JPEG ou TIFF",
 			"تحتوي النسخة %d على صورة لا يمكن رسم علامات النسخة فيها (%s): ستحملها النسخة بلا علامة، لذا لا تُصنع أي نسخة؛ احفظ ملف PDF بصور JPEG أو بلا فقد، أو ارفع المسح الضوئي بصيغة PNG أو JPEG أو TIFF"},

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -33,6 +34,10 @@ type LetterQuery struct {
 	// quotes do not matter), and a word may be part of a longer one ("withdraw" finds "withdrawal").
 	Text  string
 	Limit int // DefaultListed if zero, at most MaxListed
+	// Before, a reference, is where the listing resumes: only letters created before that
+	// letter are listed. The last reference of a truncated listing gives the next page, which
+	// letters created in between do not shift.
+	Before string
 }
 
 // LetterSummary is one letter of a listing. Its JSON field names are stable: scripts read
@@ -103,6 +108,16 @@ func (r *Registry) ListLetters(ctx context.Context, a Actor, q LetterQuery) (*Le
 	gen := r.texts.generation() // before the snapshot: see textCache
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		f := store.LetterFilter{State: q.State, Class: q.Class}
+		if q.Before != "" {
+			l, err := tx.LetterByRef(ctx, canonicalReference(q.Before))
+			if errors.Is(err, store.ErrNotFound) {
+				return i18n.Errorf(ErrInvalid, "before %.80q: no letter has this reference", q.Before)
+			}
+			if err != nil {
+				return err
+			}
+			f.Before = l.ID
+		}
 		for {
 			page, err := tx.ListLetters(ctx, f, listPage)
 			if err != nil {

@@ -11,15 +11,15 @@ import (
 	"github.com/chancery/chancery/internal/registry"
 )
 
-// listLetters answers GET /api/v1/letters?state=&class=&q=&limit= with the letters that
-// match, newest first, for members with a role.
+// listLetters answers GET /api/v1/letters?state=&class=&q=&limit=&before= with the letters
+// that match, newest first, for members with a role; before=REF resumes after the letter REF.
 func (s *Server) listLetters(w http.ResponseWriter, r *http.Request) {
-	v, err := queryParams(r, "state", "class", "q", "limit")
+	v, err := queryParams(r, "state", "class", "q", "limit", "before")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	q := registry.LetterQuery{State: v.Get("state"), Class: v.Get("class"), Text: v.Get("q")}
+	q := registry.LetterQuery{State: v.Get("state"), Class: v.Get("class"), Text: v.Get("q"), Before: v.Get("before")}
 	if q.Limit, err = limitParam(v); err != nil {
 		s.fail(w, r, err)
 		return
