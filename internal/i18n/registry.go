@@ -21,16 +21,18 @@ var _ = table(func() Translations {
 		"%s: %v": {"%s : %v", "%s: %v"},
 
 		// The fields of a letter a text is checked for.
-		"subject":     {"l'objet", "الموضوع"},
-		"class":       {"la catégorie", "التصنيف"},
-		"tag":         {"l'étiquette", "الوسم"},
-		"addressee":   {"le destinataire", "المرسَل إليه"},
-		"recipient":   {"le destinataire", "المستلِم"},
-		"reason":      {"le motif", "السبب"},
-		"file name":   {"le nom de fichier", "اسم الملف"},
-		"the comment": {"le commentaire", "التعليق"},
-		"member name": {"le nom de membre", "اسم العضو"},
-		"office name": {"le nom du bureau", "اسم المكتب"},
+		"subject":        {"l'objet", "الموضوع"},
+		"class":          {"la catégorie", "التصنيف"},
+		"tag":            {"l'étiquette", "الوسم"},
+		"addressee":      {"le destinataire", "المرسَل إليه"},
+		"recipient":      {"le destinataire", "المستلِم"},
+		"reason":         {"le motif", "السبب"},
+		"file name":      {"le nom de fichier", "اسم الملف"},
+		"the comment":    {"le commentaire", "التعليق"},
+		"member name":    {"le nom de membre", "اسم العضو"},
+		"recipient name": {"le nom de destinataire", "اسم المستلِم"},
+		"webhook name":   {"le nom du webhook", "اسم الـ webhook"},
+		"office name":    {"le nom du bureau", "اسم المكتب"},
 		"office name %q has no letter, digit or sign to read": {
 			"le nom du bureau %q n'a ni lettre, ni chiffre, ni signe à lire",
 			"لا يحتوي اسم المكتب %q على حرف أو رقم أو رمز يُقرأ"},
@@ -232,12 +234,12 @@ var _ = table(func() Translations {
 		"the content of %s was erased: it cannot supersede another letter": {
 			"le contenu de %s a été effacé : elle ne peut pas remplacer une autre lettre",
 			"مُحي محتوى %s: لا يمكن أن تحل محل رسالة أخرى"},
-		"member name %q is not a name: it cannot be part of an address": {
-			"le nom de membre %q n'en est pas un : il ne peut pas figurer dans une adresse",
-			"اسم العضو %q ليس اسمًا: لا يمكن أن يكون جزءًا من عنوان"},
-		"member name %q must be 1 to 64 characters without spaces, commas or slashes": {
-			"le nom de membre %q doit faire de 1 à 64 caractères, sans espaces, virgules ni barres obliques",
-			"يجب أن يتكون اسم العضو %q من 1 إلى 64 حرفًا دون مسافات أو فواصل أو شرطات مائلة"},
+		"%s %q is not a name: it cannot be part of an address": {
+			"%s %q n'en est pas un : il ne peut pas figurer dans une adresse",
+			"%s %q ليس اسمًا: لا يمكن أن يكون جزءًا من عنوان"},
+		"%s %q must be 1 to 64 characters without spaces, commas or slashes": {
+			"%s %q doit faire de 1 à 64 caractères, sans espaces, virgules ni barres obliques",
+			"يجب أن يتكون %s %q من 1 إلى 64 حرفًا دون مسافات أو فواصل أو شرطات مائلة"},
 		"a password needs at least %d characters (and at most %d bytes)": {
 			"un mot de passe doit compter au moins %d caractères (et au plus %d octets)",
 			"تحتاج كلمة المرور إلى %d حرفًا على الأقل (و%d بايت على الأكثر)"},

@@ -113,8 +113,8 @@ func (r *Registry) AddRecipient(ctx context.Context, a Actor, nr NewRecipient) (
 		return nil, "", err
 	}
 	nr.Name, nr.Organization, nr.Contact = nfc(nr.Name), nfc(nr.Organization), nfc(nr.Contact)
-	if err := checkName(nr.Name); err != nil {
-		return nil, "", fmt.Errorf("%w (recipient)", err)
+	if err := checkName("recipient name", nr.Name); err != nil {
+		return nil, "", err
 	}
 	// The name and the organization are printed on the line of each copy sent to them.
 	for what, s := range map[string]string{"recipient": nr.Name, "organization": nr.Organization} {
@@ -1406,8 +1406,8 @@ func (r *Registry) AddWebhook(ctx context.Context, a Actor, name, endpoint strin
 		return "", err
 	}
 	name = nfc(name)
-	if err := checkName(name); err != nil {
-		return "", fmt.Errorf("%w (webhook)", err)
+	if err := checkName("webhook name", name); err != nil {
+		return "", err
 	}
 	if err := CheckWebhookURL(endpoint, r.dispatchSettings().AllowPrivateWebhooks); err != nil {
 		return "", err

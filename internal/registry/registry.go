@@ -545,7 +545,7 @@ func checkLookAlikeMember(ctx context.Context, tx *store.Tx, name string) error 
 // fonts cannot draw made each letter its holder signed fail at release, after its approvals
 // and signatures, and each copy they exported fail; it is refused now, as a subject is.
 func checkMemberName(name string) error {
-	if err := checkName(name); err != nil {
+	if err := checkName("member name", name); err != nil {
 		return err
 	}
 	if err := pdf.CheckText("member name", name); err != nil {
@@ -554,14 +554,17 @@ func checkMemberName(name string) error {
 	return nil
 }
 
-func checkName(name string) error {
+// checkName checks the name of a member, a recipient or a webhook (what: "member name",
+// "recipient name", "webhook name"), which errors call it by.
+func checkName(what, name string) error {
 	if name == "" || len(name) > 64 || strings.ContainsAny(name, " ,\t\n/") {
-		return i18n.Errorf(ErrInvalid, "member name %q must be 1 to 64 characters without spaces, commas or slashes", name)
+		return i18n.Errorf(ErrInvalid, "%s %q must be 1 to 64 characters without spaces, commas or slashes", i18n.Msg(what), name)
 	}
-	// A name is a path segment of the member's addresses (/admin/members/NAME/…), where
-	// browsers and the server's router resolve "." and "..": no form could reach them.
+	// A name is a path segment of its addresses (/admin/members/NAME/…,
+	// /api/v1/recipients/NAME), where browsers and the server's router resolve "." and "..":
+	// no form could reach them.
 	if name == "." || name == ".." {
-		return i18n.Errorf(ErrInvalid, "member name %q is not a name: it cannot be part of an address", name)
+		return i18n.Errorf(ErrInvalid, "%s %q is not a name: it cannot be part of an address", i18n.Msg(what), name)
 	}
-	return checkChars("member name", name, false)
+	return checkChars(what, name, false)
 }
