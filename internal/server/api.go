@@ -14,6 +14,7 @@ import (
 	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/jsonbody"
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/web"
 )
 
 // DefaultMaxUpload is the largest letter file accepted by default.
@@ -34,12 +35,13 @@ func (s *Server) withActor(next http.HandlerFunc) http.HandlerFunc {
 			next(w, r) // anonymous: actor reads nothing from the context
 			return
 		}
-		tok, ok := strings.CutPrefix(h, "Bearer ")
+		tok, ok := web.BearerToken(r)
 		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="chancery"`)
 			apiError(w, http.StatusUnauthorized, errors.New("the Authorization header must be 'Bearer <token>'"))
 			return
 		}
-		m, err := s.cfg.Registry.Authenticate(r.Context(), strings.TrimSpace(tok))
+		m, err := s.cfg.Registry.Authenticate(r.Context(), tok)
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -239,8 +239,8 @@ func (s *Server) member(r *http.Request) bool {
 	if s.cfg.Registry == nil {
 		return false
 	}
-	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		m, err := s.cfg.Registry.Authenticate(r.Context(), strings.TrimSpace(tok))
+	if tok, ok := web.BearerToken(r); ok {
+		m, err := s.cfg.Registry.Authenticate(r.Context(), tok)
 		return err == nil && m != nil
 	}
 	return s.web.SignedIn(r)

@@ -232,3 +232,14 @@ func checkToken(r *http.Request, got string) error {
 	}
 	return nil
 }
+
+// BearerToken returns the token of r's Authorization header, "Bearer TOKEN", and whether the
+// header is one: the scheme's name in any case, as HTTP reads it (RFC 9110, section 11.1), so
+// that a client that writes "bearer" is not refused as if it had sent no token.
+func BearerToken(r *http.Request) (string, bool) {
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(tok), true
+}

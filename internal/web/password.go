@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"github.com/chancery/chancery/internal/accesslog"
 	"net/http"
-	"strings"
 
 	"github.com/chancery/chancery/internal/jsonbody"
 	"github.com/chancery/chancery/internal/registry"
@@ -16,13 +15,13 @@ import (
 // with the caller's bearer token. A member sets their own password (member empty or their
 // own name); an admin sets anyone's. It answers 204, or {"error": "..."}.
 func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	tok, ok := BearerToken(r)
 	if !ok {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="chancery"`)
 		jsonError(w, http.StatusUnauthorized, errors.New("not signed in: send 'Authorization: Bearer <token>'"))
 		return
 	}
-	m, err := h.cfg.Registry.Authenticate(r.Context(), strings.TrimSpace(tok))
+	m, err := h.cfg.Registry.Authenticate(r.Context(), tok)
 	if err != nil {
 		h.jsonFail(w, r, err)
 		return
