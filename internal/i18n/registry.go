@@ -250,6 +250,9 @@ var _ = table(func() Translations {
 			"la recherche %q ne contient aucun mot (la ponctuation seule est ignorée)",
 			"البحث %q لا يحتوي على كلمات (علامات الترقيم وحدها تُهمَل)"},
 		"limit %d: want 1 to %d": {"limite %d : attendu de 1 à %d", "الحد %d: المطلوب من 1 إلى %d"},
+		"a quorum is a number of witnesses, not %d": {
+			"un quorum est un nombre de témoins, pas %d",
+			"النصاب عدد من الشهود، وليس %d"},
 		"before %.80q: no letter has this reference": {
 			"before %.80q : aucune lettre n'a cette référence",
 			"before %.80q: لا توجد رسالة بهذا المرجع"},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/cosigned"
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/keys"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
@@ -219,6 +220,11 @@ func (r *Registry) SetWitnessQuorum(ctx context.Context, a Actor, n int) error {
 	}
 	if r.cfg.Heads == nil {
 		return fmt.Errorf("set quorum: %w: this registry runs without witness support", ErrInvalid)
+	}
+	// Refused before it is proposed: no second admin could carry it out. (One above the
+	// number of witnesses may be proposed before the witnesses it counts are added.)
+	if n < 0 {
+		return i18n.Errorf(ErrInvalid, "a quorum is a number of witnesses, not %d", n)
 	}
 	if r.twoAdmins(ctx, a) {
 		return r.propose(ctx, a, ChangeWitnessQuorum, quorumSubject, changeDetail{Quorum: n})
