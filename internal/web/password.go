@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/chancery/chancery/internal/accesslog"
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 
+	"github.com/chancery/chancery/internal/accesslog"
 	"github.com/chancery/chancery/internal/jsonbody"
 	"github.com/chancery/chancery/internal/registry"
 )
@@ -36,7 +39,12 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	// Hashing the new password is argon2id with 32 MiB, like a sign-in's check: it takes a
 	// turn among the SigninChecks password computations, so that a member sending many at
-	// once cannot run the server out of memory.
+	// once cannot run the server out of memory, and is charged to the member's password
+	// computations (SigninWorkBurst), checked before the wait and again after it, so that one
+	// member cannot take every turn and hold up everyone's sign-in.
+	if refusedWork(w, h.signins.work.Check, m.Name) {
+		return
+	}
 	select {
 	case h.signins.checks <- struct{}{}:
 	case <-r.Context().Done():
@@ -44,11 +52,27 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer func() { <-h.signins.checks }()
+	if refusedWork(w, h.signins.work.Allow, m.Name) {
+		return
+	}
 	if err := h.cfg.Registry.SetPassword(r.Context(), registry.Actor{Member: m, Remote: r.RemoteAddr}, req.Member, req.Password); err != nil {
 		h.jsonFail(w, r, err, req.Member, m.Name)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// refusedWork answers 429 with Retry-After, and reports true, when limit (the work
+// limiter's Check or Allow) finds that the member name has no password computation left.
+func refusedWork(w http.ResponseWriter, limit func(string) (bool, time.Duration), name string) bool {
+	ok, wait := limit(name)
+	if ok {
+		return false
+	}
+	secs := int(math.Ceil(wait.Seconds()))
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	jsonError(w, http.StatusTooManyRequests, fmt.Errorf("too many passwords set or checked for this member: try again in %d s", secs))
+	return true
 }
 
 // jsonFail answers err as JSON; a 500 is logged with words, what the request named, redacted.

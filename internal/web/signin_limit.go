@@ -21,6 +21,14 @@ const (
 	SigninAccountRate  = 5.0 / 60 // then this many per second: 5 a minute
 	SigninAddressBurst = 20       // failed sign-ins per client address in a row
 	SigninAddressRate  = 20.0 / 60
+	// SigninWorkBurst bounds the password computations one account may ask for in a row,
+	// whatever their outcome: sign-ins that succeed, and passwords set by a member (POST
+	// /api/v1/password, charged to the member who sets it); then SigninWorkRate a second.
+	// It keeps one member, signing in again and again with their own password or setting it
+	// again and again, from taking every turn of the SigninChecks computations, which
+	// everyone else's sign-in would wait behind.
+	SigninWorkBurst = 20
+	SigninWorkRate  = 20.0 / 60
 	// SigninChecks bounds the password checks in progress at once, and the hashing of new
 	// passwords (POST /api/v1/password) with them: each argon2id computation holds 32 MiB, so
 	// 60 parallel attempts would otherwise hold 2 GB.
@@ -28,15 +36,16 @@ const (
 )
 
 // signinLimits are the sign-in's limits: failed attempts per account and per client address,
-// and the password checks running at once.
+// password computations per account (work), and the password checks running at once.
 type signinLimits struct {
-	account, address *ratelimit.Limiter
-	checks           chan struct{}
+	account, address, work *ratelimit.Limiter
+	checks                 chan struct{}
 }
 
 func newSigninLimits() *signinLimits {
 	return &signinLimits{account: ratelimit.New(SigninAccountRate, SigninAccountBurst),
-		address: ratelimit.New(SigninAddressRate, SigninAddressBurst), checks: make(chan struct{}, SigninChecks)}
+		address: ratelimit.New(SigninAddressRate, SigninAddressBurst), work: ratelimit.New(SigninWorkRate, SigninWorkBurst),
+		checks: make(chan struct{}, SigninChecks)}
 }
 
 // errLimited is a sign-in refused because the account or the client's address has no failed
@@ -51,12 +60,12 @@ func (e *errLimited) Error() string {
 }
 
 // checkSignin returns an *errLimited when the client's address or the account name has no
-// failed attempt left.
+// failed attempt left, or the account no password computation left.
 func (h *Handler) checkSignin(r *http.Request, name string) error {
 	for _, c := range []struct {
 		l        *ratelimit.Limiter
 		key, per string
-	}{{h.signins.address, ratelimit.Key(r), "address"}, {h.signins.account, name, "account"}} {
+	}{{h.signins.address, ratelimit.Key(r), "address"}, {h.signins.account, name, "account"}, {h.signins.work, name, "account"}} {
 		if ok, wait := c.l.Check(c.key); !ok {
 			h.cfg.Logger.InfoContext(r.Context(), "sign-in limited", "per", c.per, "name", logName(name), "remote", r.RemoteAddr, "wait", wait)
 			return &errLimited{per: c.per, wait: wait}
@@ -66,10 +75,10 @@ func (h *Handler) checkSignin(r *http.Request, name string) error {
 }
 
 // authenticate checks the sign-in's credentials, at most SigninChecks at a time (a request
-// waits its turn for as long as its context lives), and charges a failure to the account
-// name and the client's address. The limits are checked before the wait and again after it,
-// so a client out of attempts costs no argon2 work, however many requests it queued, and
-// learns nothing about the password.
+// waits its turn for as long as its context lives), charges the check to the account name's
+// password computations, and a failure to the account name and the client's address. The
+// limits are checked before the wait and again after it, so a client out of attempts costs
+// no argon2 work, however many requests it queued, and learns nothing about the password.
 func (h *Handler) authenticate(r *http.Request, name string) (*store.Member, error) {
 	if err := h.checkSignin(r, name); err != nil {
 		return nil, err
@@ -82,6 +91,9 @@ func (h *Handler) authenticate(r *http.Request, name string) (*store.Member, err
 	defer func() { <-h.signins.checks }()
 	if err := h.checkSignin(r, name); err != nil {
 		return nil, err
+	}
+	if ok, wait := h.signins.work.Allow(name); !ok {
+		return nil, &errLimited{per: "account", wait: wait}
 	}
 	m, err := h.cfg.Authenticator.Authenticate(r)
 	if errors.Is(err, registry.ErrUnauthenticated) {
