@@ -192,6 +192,13 @@ func public(r *http.Request) bool {
 	}
 }
 
+// limitsMembers reports whether r is public work that a signed-in member is limited for like
+// anyone: the return from the provider's sign-in, each of which has the registry post a code
+// to the provider's token endpoint. A member has no callback to make but the one their own
+// sign-in brings back; exempt, they could have the registry post forged codes to the provider
+// without end, and have the office's client throttled there, for everyone's sign-in.
+func limitsMembers(r *http.Request) bool { return r.URL.Path == "/signin/oidc/callback" }
+
 // heldByReference reports whether u's path is /api/v1/letters/{ref}/status, /file or /seal as
 // the mux matches it: segment by segment in the path as sent, each unescaped on its own, so
 // that "%2F" is no slash. The unescaped path cut "X%2FY/status" at its first slash, and such
@@ -307,7 +314,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		refuseEmbedded(w, r)
 		return
 	}
-	if s.limiter != nil && public(r) && !s.member(r) {
+	if s.limiter != nil && public(r) && (limitsMembers(r) || !s.member(r)) {
 		if ok, wait := s.limiter.Allow(ratelimit.Key(r)); !ok {
 			_, r.Pattern = s.mux.Handler(r)
 			tooMany(w, r, wait)
