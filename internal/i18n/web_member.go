@@ -123,6 +123,18 @@ var _ = table(func() Translations {
 		"No text to compare: the text of one of these versions could not be read (for example, text shown or hidden by a condition); compare their previews.": {
 			"Aucun texte à comparer : le texte de l'une de ces versions n'a pas pu être lu (par exemple, un texte affiché ou masqué selon une condition) ; comparez leurs aperçus.",
 			"لا نص للمقارنة: تعذّرت قراءة نص إحدى هذه النسخ (مثلًا نص يظهر أو يُخفى بشرط)؛ قارن معاينتيهما."},
+		"A PDF of these versions draws part of its text invisibly: the changes below may hold words its pages do not show, and miss words they show. Compare the versions' previews or copies before you decide.": {
+			"Un PDF de ces versions dessine une partie de son texte de façon invisible : les modifications ci-dessous peuvent contenir des mots que ses pages ne montrent pas, et omettre des mots qu'elles montrent. Comparez les aperçus ou les copies des versions avant de décider.",
+			"يرسم ملف PDF لإحدى هاتين النسختين جزءًا من نصه بشكل غير مرئي: قد تتضمن التغييرات أدناه كلمات لا تظهرها صفحاته، وقد تغفل كلمات تظهرها. قارن معاينات النسختين أو نسخهما قبل أن تقرر."},
+		"This PDF draws part of its text invisibly: the text below may hold words its pages do not show, and miss words they show. Read the preview before you decide.": {
+			"Ce PDF dessine une partie de son texte de façon invisible : le texte ci-dessous peut contenir des mots que ses pages ne montrent pas, et omettre des mots qu'elles montrent. Lisez l'aperçu avant de décider.",
+			"يرسم ملف PDF هذا جزءًا من نصه بشكل غير مرئي: قد يتضمن النص أدناه كلمات لا تظهرها صفحاته، وقد يغفل كلمات تظهرها. اقرأ المعاينة قبل أن تقرر."},
+		"A PDF of these versions draws part of its pages in forms or annotations, whose text the changes below do not hold. Compare the versions' previews or copies before you decide.": {
+			"Un PDF de ces versions dessine une partie de ses pages dans des formulaires ou des annotations, dont les modifications ci-dessous ne contiennent pas le texte. Comparez les aperçus ou les copies des versions avant de décider.",
+			"يرسم ملف PDF لإحدى هاتين النسختين جزءًا من صفحاته في نماذج أو تعليقات توضيحية، لا تتضمن التغييرات أدناه نصها. قارن معاينات النسختين أو نسخهما قبل أن تقرر."},
+		"This PDF draws part of its pages in forms or annotations, whose text the text below does not hold. Read the preview before you decide.": {
+			"Ce PDF dessine une partie de ses pages dans des formulaires ou des annotations, dont le texte ci-dessous ne contient pas le texte. Lisez l'aperçu avant de décider.",
+			"يرسم ملف PDF هذا جزءًا من صفحاته في نماذج أو تعليقات توضيحية، لا يتضمن النص أدناه نصها. اقرأ المعاينة قبل أن تقرر."},
 		"No text to compare: these versions are not plain text or Markdown.": {
 			"Aucun texte à comparer : ces versions ne sont ni du texte brut ni du Markdown.",
 			"لا نص للمقارنة: هذه النسخ ليست نصًا عاديًا ولا Markdown."},

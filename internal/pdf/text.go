@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -120,10 +121,17 @@ func InvisibleText(rctx context.Context, data []byte) (bool, error) {
 
 // Invisible reports whether the text of the layer is all drawn invisibly (InvisibleText).
 func (l *TextLayer) Invisible() (bool, error) {
-	var shown, hidden int
+	shown, hidden, err := l.Shows()
+	return shown == 0 && hidden > 0, err
+}
+
+// Shows counts the text-showing operators of the layer's pages that draw visibly (shown)
+// and invisibly (hidden: rendering mode 3 or 7). Text read from a page whose operators are
+// all visible is what the page draws; a hidden one is in the text but not on the page.
+func (l *TextLayer) Shows() (shown, hidden int, err error) {
 	for i, p := range l.pages {
 		if err := l.bud.Tick(); err != nil {
-			return false, fmt.Errorf("text rendering modes: page %d: %w", i+1, err)
+			return 0, 0, fmt.Errorf("text rendering modes: page %d: %w", i+1, err)
 		}
 		if i < len(l.shows) {
 			shown, hidden = shown+l.shows[i][0], hidden+l.shows[i][1]
@@ -131,11 +139,117 @@ func (l *TextLayer) Invisible() (bool, error) {
 		}
 		s, h, err := textShows(p)
 		if err != nil {
-			return false, fmt.Errorf("text rendering modes: page %d: %w", i+1, err)
+			return 0, 0, fmt.Errorf("text rendering modes: page %d: %w", i+1, err)
 		}
 		shown, hidden = shown+s, hidden+h
 	}
-	return shown == 0 && hidden > 0, nil
+	return shown, hidden, nil
+}
+
+// Elsewhere reports whether the layer's pages draw, outside their own content streams,
+// something that may show text, which Text does not read: a form XObject their content
+// paints, or an appearance of one of their annotations (/AP), that shows text or paints a
+// form that does, or that cannot be read within the bounds (drawsText).
+func (l *TextLayer) Elsewhere() (bool, error) {
+	left := maxForms
+	for i, p := range l.pages {
+		if err := l.bud.Tick(); err != nil {
+			return false, fmt.Errorf("forms and annotations: page %d: %w", i+1, err)
+		}
+		found, err := drawnElsewhere(p, &left)
+		if err != nil {
+			return false, fmt.Errorf("forms and annotations: page %d: %w", i+1, err)
+		}
+		if found {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// Bounds of drawsText: the forms painted inside forms it follows (maxFormDepth), the forms it
+// reads for one document (maxForms), and the decoded content of each (maxFormBytes), which it
+// reads before interpreting it; past any, a form is taken to show text. Forms are not
+// measured by checkTextStreams, so these bound what a hostile one costs.
+const (
+	maxFormDepth = 8
+	maxForms     = 32
+	maxFormBytes = 1 << 20
+)
+
+// drawnElsewhere reports whether page p's content paints a form, or one of its annotations
+// has an appearance, that shows text (drawsText); each form read takes one of left.
+func drawnElsewhere(p lpdf.Page, left *int) (found bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			found, err = false, fmt.Errorf("%w: %v", ErrInvalid, r)
+		}
+	}()
+	if p.V.IsNull() {
+		return false, nil
+	}
+	annots := p.V.Key("Annots")
+	for i := range annots.Len() {
+		ap := annots.Index(i).Key("AP").Key("N")
+		if ap.Kind() == lpdf.Dict && ap.Key("Subtype").Kind() == lpdf.Null {
+			// Appearances by state (a check box's /On and /Off): each may be shown.
+			for _, state := range ap.Keys() {
+				if drawsText(ap.Key(state), 0, left) {
+					return true, nil
+				}
+			}
+		} else if ap.Kind() != lpdf.Null && drawsText(ap, 0, left) {
+			return true, nil
+		}
+	}
+	if p.V.Key("Contents").Kind() == lpdf.Null {
+		return false, nil
+	}
+	xobjects := p.Resources().Key("XObject")
+	eachOp(p.V.Key("Contents"), func(op string, top lpdf.Value, _ int64) {
+		if !found && op == "Do" && isForm(xobjects.Key(top.Name())) {
+			found = drawsText(xobjects.Key(top.Name()), 0, left)
+		}
+	})
+	return found, nil
+}
+
+// isForm reports whether v is a form XObject.
+func isForm(v lpdf.Value) bool { return v.Key("Subtype").Name() == "Form" }
+
+// drawsText reports whether the content stream of form v, depth forms deep, shows text or
+// paints a form that does, or one whose name its own resources do not give (it may be the
+// page's). A form past the bounds, with decoding parameters (whose predictor's columns the
+// reader would allocate as given) or that cannot be read is taken to show text. Each form
+// read takes one of left.
+func drawsText(v lpdf.Value, depth int, left *int) (found bool) {
+	if depth >= maxFormDepth || *left <= 0 || v.Key("DecodeParms").Kind() != lpdf.Null {
+		return true
+	}
+	*left--
+	defer func() {
+		if recover() != nil {
+			found = true
+		}
+	}()
+	r := v.Reader()
+	n, err := io.Copy(io.Discard, io.LimitReader(r, maxFormBytes+1))
+	r.Close()
+	if err != nil || n > maxFormBytes {
+		return true
+	}
+	xobjects := v.Key("Resources").Key("XObject")
+	eachOp(v, func(op string, top lpdf.Value, _ int64) {
+		switch {
+		case found:
+		case op == "Tj", op == "TJ", op == "'", op == "\"":
+			found = true
+		case op == "Do":
+			x := xobjects.Key(top.Name())
+			found = x.Kind() == lpdf.Null || isForm(x) && drawsText(x, depth+1, left)
+		}
+	})
+	return found
 }
 
 // textShows counts the text-showing operators of page p's content stream (Tj, TJ, ' and ")

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"mime"
 	"net/http"
 
 	"github.com/chancery/chancery/internal/registry"
@@ -13,8 +16,11 @@ import (
 // letterData is the letter page.
 type letterData struct {
 	*registry.LetterView
-	Latest   registry.VersionView
-	Text     string // the latest version's text, if it has one
+	Latest registry.VersionView
+	Text   string // the latest version's text, if it has one
+	// Look says, when the latest version is a PDF, where Text may differ from what its pages
+	// show.
+	Look     pdfLook
 	Diffs    []versionDiff
 	Audit    []store.AuditEvent
 	Rejected bool
@@ -33,6 +39,24 @@ type versionDiff struct {
 	// Unreadable is set with NoText when a version's type carries text that could not be
 	// read (an ODT whose text shows by a condition, a damaged file), not a type without text.
 	Unreadable bool
+	// Look says where the text of either version, a PDF, may differ from what its pages
+	// show: the changes may hold words they do not show, or miss a change they show.
+	Look pdfLook
+}
+
+// pdfLook says where the text of a PDF, its text layer, may differ from what its pages show.
+type pdfLook struct {
+	// Invisible: part of the text is drawn invisibly (rendering mode 3 or 7), so the text
+	// holds words the pages do not show.
+	Invisible bool
+	// Elsewhere: the pages draw form XObjects or annotations, whose text the text layer
+	// does not hold.
+	Elsewhere bool
+}
+
+// or is what either look says.
+func (l pdfLook) or(m pdfLook) pdfLook {
+	return pdfLook{Invisible: l.Invisible || m.Invisible, Elsewhere: l.Elsewhere || m.Elsewhere}
 }
 
 // letter shows a letter to a member: versions and their differences, approvals, signatures,
@@ -83,29 +107,56 @@ func (h *Handler) showLetter(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	texts := make([]*string, len(files))
-	unreadable := make([]bool, len(files))
+	unreadable, looks := make([]bool, len(files)), make([]pdfLook, len(files))
 	for i, f := range files {
-		t, err := textract.Text(f.MediaType, f.Data)
+		t, look, err := versionText(ctx, f)
 		if err == nil {
-			texts[i] = &t
+			texts[i], looks[i] = &t, look
 		} else if !errors.Is(err, textract.ErrNoText) {
 			unreadable[i] = true
 			h.cfg.Logger.WarnContext(ctx, "no text", "version", f.N, "err", h.loggedErr(r, err))
 		}
 	}
 	if n := len(texts); n > 0 && texts[n-1] != nil {
-		d.Text = *texts[n-1]
+		d.Text, d.Look = *texts[n-1], looks[n-1]
 	}
 	for i := len(files) - 1; i > 0; i-- {
 		vd := versionDiff{N: files[i].N}
 		if texts[i] == nil || texts[i-1] == nil {
 			vd.NoText, vd.Unreadable = true, unreadable[i] || unreadable[i-1]
 		} else {
-			vd.Ops = textdiff.Words(*texts[i-1], *texts[i])
+			vd.Ops, vd.Look = textdiff.Words(*texts[i-1], *texts[i]), looks[i].or(looks[i-1])
 		}
 		d.Diffs = append(d.Diffs, vd)
 	}
 	h.render(w, r, status, "letter", page{Title: v.Reference, Notice: h.notice(r), Error: errMsg, Data: d})
+}
+
+// versionText is the text of a version's file for the letter page, and for a PDF where that
+// text may differ from what its pages show. A PDF's text is its text layer, read from its
+// pages' own content: it holds text drawn invisibly (a scanner's layer over its pictures, or
+// a word a drafter hid from the page, as "NOT" in "we will NOT pay", which reviewers would
+// read and the released letter would not show), and lacks the text of the forms and
+// annotations the pages draw (a "NOT" drawn in a form, which the letter would show and
+// reviewers would not read).
+func versionText(ctx context.Context, f registry.VersionFile) (string, pdfLook, error) {
+	if mt, _, _ := mime.ParseMediaType(f.MediaType); mt != "application/pdf" {
+		t, err := textract.TextContext(ctx, f.MediaType, f.Data)
+		return t, pdfLook{}, err
+	}
+	t, layer, err := textract.PDFTextContext(ctx, f.Data)
+	if err != nil {
+		return "", pdfLook{}, err
+	}
+	_, hidden, err := layer.Shows()
+	if err != nil {
+		return "", pdfLook{}, fmt.Errorf("extract text: %w", err)
+	}
+	elsewhere, err := layer.Elsewhere()
+	if err != nil {
+		return "", pdfLook{}, fmt.Errorf("extract text: %w", err)
+	}
+	return t, pdfLook{Invisible: hidden > 0, Elsewhere: elsewhere}, nil
 }
 
 // actionFailed shows a refused action on the letter page itself, so the member sees why
