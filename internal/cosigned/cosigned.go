@@ -486,6 +486,40 @@ func (h *Heads) keepBehind(cfg *Config) {
 	}
 }
 
+// Unready says why the witnesses cannot meet the quorum: the reasons of Behind, when the
+// configured witnesses that do not refuse this log are fewer than the quorum (a key under two
+// names counts once, as for the head). It is "" while they are enough, and with a quorum of
+// zero: one witness's refusal, which is its own word (a size in a 409 answer is not signed),
+// does not stop an office whose other witnesses cosign.
+func (h *Heads) Unready() string {
+	cfg := h.cfg.Load()
+	if cfg.Quorum == 0 {
+		return ""
+	}
+	h.behindMu.Lock()
+	seen := map[string]bool{}
+	able := 0
+	for _, w := range cfg.Witnesses {
+		id := w.VKey
+		if pub, err := seal.PublicKeyOf(w.VKey); err == nil {
+			id = string(pub)
+		}
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if b, ok := h.behind[w.Name]; ok && b.vkey == w.VKey {
+			continue
+		}
+		able++
+	}
+	h.behindMu.Unlock()
+	if able >= cfg.Quorum {
+		return ""
+	}
+	return h.Behind()
+}
+
 // Behind says why witnesses will not cosign this log, or "" when none refuses.
 func (h *Heads) Behind() string {
 	h.behindMu.Lock()

@@ -345,9 +345,10 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
-// readyz answers 200 when the store answers a read within a second, with a warning line when
-// the office's PDF signing certificate has ended or ends within a month, and one when the
-// policy in force does not compile with this build.
+// readyz answers 200 when the store answers a read within a second and the witnesses that do
+// not refuse the log can meet the quorum, with a warning line naming the witnesses that
+// refuse it, one when the office's PDF signing certificate has ended or ends within a month,
+// and one when the policy in force does not compile with this build.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
 	defer cancel()
@@ -361,11 +362,18 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("not ready: store unavailable (the last checkpoint and cached tiles are still served)\n"))
 		return
 	}
+	// Witnesses that refuse this log make the server unready only when those left cannot meet
+	// the quorum: a load balancer would otherwise take every server of the office out for one
+	// witness's word, while the others cosign. Fewer refusing, each is a warning line.
+	var refusing string
 	if s.cfg.Registry != nil {
-		if hs := s.cfg.Registry.Heads(); hs != nil && hs.Behind() != "" {
-			w.WriteHeader(http.StatusServiceUnavailable)
-			fmt.Fprintf(w, "not ready: %s\n", hs.Behind())
-			return
+		if hs := s.cfg.Registry.Heads(); hs != nil {
+			if why := hs.Unready(); why != "" {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				fmt.Fprintf(w, "not ready: %s\n", why)
+				return
+			}
+			refusing = hs.Behind()
 		}
 	}
 	// Several servers on one PostgreSQL database take turns sequencing: say whose turn it is.
@@ -383,6 +391,9 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	// verification and the adoption of a corrected policy go on while the gate is closed.
 	// /readyz answers anyone: it says that much only, for the reason quotes the policy (its
 	// groups name staff); the server's log, the operator's, gives the reason and the remedy.
+	if refusing != "" {
+		fmt.Fprintf(w, "warning: %s\n", refusing)
+	}
 	if s.cfg.Registry != nil {
 		if warn := s.cfg.Registry.PDFCertificateWarning(); warn != "" {
 			fmt.Fprintf(w, "warning: %s\n", warn)
