@@ -238,6 +238,9 @@ var _ = table(func() Translations {
 		"inclusion":              {"inclusion", "الإدراج"},
 		"The log is empty.":      {"Le journal est vide.", "السجل فارغ."},
 		"Audit it yourself":      {"Auditez-le vous-même", "دقّقه بنفسك"},
+		"No checkpoint of this log has been cosigned by the witness quorum yet.": {
+			"Aucun point de contrôle de ce journal n'a encore été cosigné par le quorum des témoins.",
+			"لم يوقّع نصاب الشهود بعدُ توقيعًا مشتركًا على أي نقطة تحقق من هذا السجل."},
 		"The log follows the C2SP <code>tlog-tiles</code> and <code>tlog-checkpoint</code> specifications, so any client for them can check it:": {
 			"Le journal suit les spécifications C2SP <code>tlog-tiles</code> et <code>tlog-checkpoint</code> ; tout client qui les met en œuvre peut donc le vérifier :",
 			"يتبع السجل مواصفتَي C2SP، وهما <code>tlog-tiles</code> و<code>tlog-checkpoint</code>، ولذا يمكن لأي برنامج يطبّقهما التحقق منه:"},

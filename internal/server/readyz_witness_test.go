@@ -13,8 +13,8 @@ import (
 )
 
 // startOfficeWitness runs a Chancery witness named name that knows the office's log, and adds
-// it to the office.
-func (o *cosignedOffice) startOfficeWitness(t *testing.T, name string) {
+// it to the office. It returns the witness's server, which the test may close.
+func (o *cosignedOffice) startOfficeWitness(t *testing.T, name string) *httptest.Server {
 	t.Helper()
 	ctx := context.Background()
 	_, vkey := o.do(t, "GET", "/log/key", "", "", nil)
@@ -38,6 +38,7 @@ func (o *cosignedOffice) startOfficeWitness(t *testing.T, name string) {
 	if err := o.reg.AddWitness(ctx, o.actors["root"], name, srv.URL, key.VerifierKey()); err != nil {
 		t.Fatal(err)
 	}
+	return srv
 }
 
 // addRefusingWitness adds a witness that answers every checkpoint with status and body, as one

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/translog"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -13,16 +14,30 @@ type recentEntry struct {
 	Hash  tlog.Hash
 }
 
-// logPage shows the log's latest checkpoint, its recent entries and how to audit it.
+// logPage shows the checkpoint the server hands out, its recent entries and how to audit it:
+// with a witness quorum, the newest checkpoint the quorum cosigned, as /log/checkpoint serves
+// it, and the entries it covers, not the log's own latest, which no witness may have seen.
 func (h *Handler) logPage(w http.ResponseWriter, r *http.Request) {
 	head := h.cfg.Log.Head()
+	pending := false
+	if h.cfg.Registry != nil {
+		if hs := h.cfg.Registry.Heads(); hs != nil {
+			if hd := hs.Head(); hd != nil {
+				head = &hd.Head
+			} else {
+				head, pending = &translog.Head{}, true
+			}
+		}
+	}
 	data := struct {
 		Origin     string
 		Size       int64
 		Root       tlog.Hash
 		Checkpoint string
 		Recent     []recentEntry
-	}{Origin: h.cfg.Origin, Size: head.Size, Root: head.Root, Checkpoint: string(head.Checkpoint)}
+		// Pending: the quorum has cosigned no checkpoint yet.
+		Pending bool
+	}{Origin: h.cfg.Origin, Size: head.Size, Root: head.Root, Checkpoint: string(head.Checkpoint), Pending: pending}
 	for i := head.Size - 1; i >= 0 && i >= head.Size-20; i-- {
 		e, err := h.cfg.Log.Entry(r.Context(), i)
 		if err != nil {
