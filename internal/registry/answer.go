@@ -160,7 +160,7 @@ func (r *Registry) PublicVerify(ctx context.Context, digest seal.Digest, buf []b
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, nil, fmt.Errorf("verify %s: %w", digest, err)
 	}
-	if err == nil && a.Part != 0 && a.Checkpoint != nil {
+	if err == nil && a.Part != 0 && a.Checkpoint != nil && r.keptSealCosigned(a.Checkpoint) {
 		if keys := r.keysAt(ctx, a.RevokedKeys); keys != nil {
 			out, err := r.appendAnswer(ctx, buf, a.Body, r.officeJSON(), a.Checkpoint, a.KeyProofs, keys.added)
 			switch {

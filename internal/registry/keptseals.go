@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/chancery/chancery/internal/checkpoint"
+	"github.com/chancery/chancery/internal/cosigned"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
@@ -22,6 +24,71 @@ import (
 // letter that stands reads the kept bytes instead of proving afresh; a verifier that wants to
 // know the answer is current asks for Freshness, a consistency proof from the seal's
 // checkpoint to the latest (docs/seal-format.md, "Kept seals").
+
+// quorumKeys is the witness configuration cfg as keptSealCosigned reads it: the key of each
+// signature line (name and key hash) of a configured witness, mapped to the witness's public
+// key, so that a key under two names counts once, as for the head.
+type quorumKeys struct {
+	cfg  *cosigned.Config
+	keys map[noteKeyID]string
+}
+
+// noteKeyID is how a signature line names its key.
+type noteKeyID struct {
+	name string
+	hash uint32
+}
+
+// keptSealCosigned reports whether cp, the checkpoint of a kept seal (as the registry signed
+// it, with the cosignature lines it verified), carries the cosignatures of at least the quorum
+// in force of the configured witnesses. A seal kept before a quorum was set or raised, or
+// cosigned by witnesses removed since, does not: the trust root the office exports now
+// refuses it, so a letter that stands is answered with a seal proved afresh against the
+// cosigned checkpoint served (attachEvidence) instead.
+func (r *Registry) keptSealCosigned(cp []byte) bool {
+	if r.cfg.Heads == nil {
+		return true
+	}
+	cfg := r.cfg.Heads.Config()
+	if cfg.Quorum == 0 {
+		return true
+	}
+	q := r.quorumKeys.Load()
+	if q == nil || q.cfg != cfg {
+		q = &quorumKeys{cfg: cfg, keys: map[noteKeyID]string{}}
+		for _, w := range cfg.Witnesses {
+			v, err := seal.WitnessVerifier(w.VKey)
+			if err != nil {
+				continue
+			}
+			id := w.VKey
+			if pub, err := seal.PublicKeyOf(w.VKey); err == nil {
+				id = string(pub)
+			}
+			q.keys[noteKeyID{v.Name(), v.KeyHash()}] = id
+		}
+		r.quorumKeys.Store(q)
+	}
+	i := bytes.LastIndex(cp, []byte("\n\n"))
+	if i < 0 {
+		return false
+	}
+	seen := map[string]bool{}
+	for _, line := range strings.Split(string(cp[i+2:]), "\n") {
+		name, b64, ok := strings.Cut(strings.TrimPrefix(line, "— "), " ")
+		if !ok {
+			continue
+		}
+		sig, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil || len(sig) < 4 {
+			continue
+		}
+		if id, ok := q.keys[noteKeyID{name, binary.BigEndian.Uint32(sig)}]; ok {
+			seen[id] = true
+		}
+	}
+	return len(seen) >= cfg.Quorum
+}
 
 // keepSeal keeps s, the seal of the release entry at index, unless one is kept already or the
 // release's content was erased (the seal holds its opening), and in the same transaction the

@@ -205,6 +205,8 @@ type Registry struct {
 	keyStates keyStates
 	// answers keeps the signer keys' pieces of kept public answers (answer.go).
 	answers keptAnswers
+	// quorumKeys is what keptSealCosigned reads the witness configuration in force as.
+	quorumKeys atomic.Pointer[quorumKeys]
 	// checkCodes, set only by this package's tests, gives the check code of the letter
 	// released under a reference instead of a random one, so that the scans of a test's
 	// letters read the same from run to run (the QR code and the footer print the code).

@@ -453,8 +453,12 @@ func (r *Registry) answerRelease(ctx context.Context, lk *store.ReleaseLookup, k
 				ev.revocations = append(ev.revocations, k)
 			}
 		}
-		if st.Withdrawal == nil && len(ev.revocations) == 0 {
-			ev.kept = lk.Seal
+		if st.Withdrawal == nil && len(ev.revocations) == 0 && lk.Seal != nil {
+			if r.keptSealCosigned(lk.Seal.Checkpoint) {
+				ev.kept = lk.Seal
+			} else {
+				ev.uncosigned = true
+			}
 		}
 	}
 	return r.attachEvidence(ctx, &lk.Release, stmt, o, st, ev)
@@ -543,7 +547,9 @@ func (r *Registry) attachEvidence(ctx context.Context, rel *store.Release, stmt 
 			return err
 		}
 		// Kept for the next lookup; this answer stands either way.
-		_ = r.keepSeal(ctx, rel.LogIndex, s)
+		if !ev.uncosigned {
+			_ = r.keepSeal(ctx, rel.LogIndex, s)
+		}
 		st.Seal = s
 		return nil
 	}
@@ -624,6 +630,9 @@ func (r *Registry) withdrawalKey(ctx context.Context, e []byte) (seal.LoggedEntr
 type proofs struct {
 	revocations []seal.LoggedEntry
 	kept        *store.KeptSeal // nil when none is kept, or when the answer cannot use it
+	// uncosigned: a seal is kept, below the witness quorum in force (keptSealCosigned). The
+	// seal proved afresh is not kept in its place: lookups would each write.
+	uncosigned bool
 }
 
 // canonicalReference is ref in the capitals the office writes its references in: a prefix is

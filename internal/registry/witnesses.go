@@ -158,7 +158,7 @@ func (r *Registry) AddWitness(ctx context.Context, a Actor, name, rawURL, vkey s
 	if err != nil {
 		return wrapOnce("add witness "+name, err)
 	}
-	return r.cfg.Heads.Reload(ctx)
+	return r.reloadWitnesses(ctx)
 }
 
 // RemoveWitness stops sending checkpoints to a witness (admins only). It is refused when
@@ -198,7 +198,7 @@ func (r *Registry) RemoveWitness(ctx context.Context, a Actor, name string) erro
 	if err != nil {
 		return fmt.Errorf("remove witness %s: %w", name, err)
 	}
-	return r.cfg.Heads.Reload(ctx)
+	return r.reloadWitnesses(ctx)
 }
 
 // witnessExists refuses, with ErrNotFound, a name that is none of the witnesses ws: before
@@ -244,5 +244,13 @@ func (r *Registry) SetWitnessQuorum(ctx context.Context, a Actor, n int) error {
 	if err != nil {
 		return fmt.Errorf("set quorum: %w", err)
 	}
+	return r.reloadWitnesses(ctx)
+}
+
+// reloadWitnesses puts the witness configuration just changed in force, and voids the public
+// answers kept in memory: one with a seal below a quorum set or raised, or cosigned by a
+// witness removed, is no longer given (keptSealCosigned).
+func (r *Registry) reloadWitnesses(ctx context.Context) error {
+	defer r.public.changed()
 	return r.cfg.Heads.Reload(ctx)
 }
