@@ -3,8 +3,8 @@ package cosigned
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/chancery/chancery/internal/metrics"
@@ -53,7 +53,9 @@ func (h *Heads) Run(ctx context.Context, logger *slog.Logger, alert func(witness
 				metrics.WitnessAlert(name)
 				switch {
 				case errors.Is(err, witness.ErrAhead):
-					h.setBehind(name, keys[name], fmt.Sprintf("%v: the database was restored from an old backup, or the witness was shown another history; it will not cosign until this log is past that size on the same history", err))
+					// Behind names the witness: the error's own "witness NAME: " goes.
+					why := strings.TrimPrefix(err.Error(), "witness "+name+": ")
+					h.setBehind(name, keys[name], why+": the database was restored from an old backup, or the witness was shown another history; it will not cosign until this log is past that size on the same history")
 				case errors.Is(err, witness.ErrRejected):
 					h.setBehind(name, keys[name], "it refused this log's checkpoint as inconsistent with what it cosigned before (a fork)")
 				}

@@ -109,3 +109,25 @@ func TestReadyzWithOneWitnessRefusing(t *testing.T) {
 		})
 	}
 }
+
+// TestWitnessRefusalNamesTheWitnessOnce: the reason a witness that holds a larger tree gives,
+// as /readyz and seals that wait say it, names the witness once ("witness hostile: witness
+// hostile: witness holds …" before).
+func TestWitnessRefusalNamesTheWitnessOnce(t *testing.T) {
+	ctx := context.Background()
+	o := newCosignedOffice(t, "sam")
+	o.addRefusingWitness(t, "hostile", http.StatusConflict, "999999\n")
+	if err := o.reg.SetWitnessQuorum(ctx, o.actors["root"], 1); err != nil {
+		t.Fatal(err)
+	}
+	hs := o.reg.Heads()
+	for deadline := time.Now().Add(30 * time.Second); hs.Behind() == ""; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the refusal was never noticed")
+		}
+	}
+	_, body := o.do(t, "GET", "/readyz", "", "", nil)
+	if n := strings.Count(string(body), "witness hostile"); n != 1 || !strings.Contains(string(body), "it cosigned size 999999") {
+		t.Errorf("/readyz names the witness %d times: %q", n, body)
+	}
+}
