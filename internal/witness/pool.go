@@ -36,6 +36,11 @@ const (
 	alertAfter = 5
 	// firstBackoff is the first wait after a failure; each failure in a row doubles it.
 	firstBackoff = 500 * time.Millisecond
+	// aheadGrace is how long a witness may hold a larger tree than the log before it is a
+	// failure (ErrAhead, alerted): on a server that follows another's sequencing the log's
+	// head is a moment older than the stored one, which the other server's client may have
+	// had the witness cosign already.
+	aheadGrace = 5 * time.Second
 )
 
 // Options configures a Pool.
@@ -50,8 +55,9 @@ type Options struct {
 	OnCosignature func(ctx context.Context, size int64, checkpoint []byte, c Cosignature) error
 	// OnAlert is told of what an operator must look at: a witness refusing the log's
 	// checkpoint (ErrRejected), a bad cosignature, a witness that does not know the log or
-	// its key, a witness that has cosigned a larger tree than the log has, and repeated
-	// failures. It is called from the witness's goroutine and must not block for long.
+	// its key, a witness that has cosigned a larger tree than the log has (for longer than
+	// aheadGrace), and repeated failures. It is called from the witness's goroutine and must
+	// not block for long.
 	OnAlert func(witness string, err error)
 	// Logger receives a line per failure; nil discards them.
 	Logger *slog.Logger
@@ -164,20 +170,42 @@ func (p *Pool) follow(ctx context.Context, m *member) {
 	conflicts := 0        // 409 answers in a row
 	var last time.Time    // when the last request was sent
 	backoff := time.Duration(0)
-	ahead := int64(-1) // the witness's size when it held more than the log: wait for the log to pass it
+	ahead := int64(-1) // the witness's size when it held more than the log: wait for the log to reach it
+	var aheadErr error // ErrAhead, not yet a failure: within aheadGrace of aheadSince
+	var aheadSince time.Time
 	for {
 		if ahead >= 0 {
-			// Nothing to send until the log grows past the witness's size; then at once,
-			// not after the backoff the refusals built up.
-			if size, _ := p.log.Latest(); size <= ahead {
+			// Nothing to send until the log reaches the witness's size (the witness then
+			// cosigns it again, or answers that it holds another root at that size: a fork);
+			// then at once, not after the backoff the refusals built up. Until aheadGrace has
+			// passed, this is no failure: the log may be a moment behind the stored one.
+			if size, _ := p.log.Latest(); size < ahead {
+				var grace *time.Timer
+				var graceC <-chan time.Time
+				if aheadErr != nil {
+					wait := aheadGrace - time.Since(aheadSince)
+					if wait <= 0 {
+						backoff = p.fail(m, aheadErr, backoff)
+						aheadErr = nil
+						continue
+					}
+					grace = time.NewTimer(wait)
+					graceC = grace.C
+				}
 				select {
 				case <-ctx.Done():
-					return
 				case <-m.wake:
+				case <-graceC:
+				}
+				if grace != nil {
+					grace.Stop()
+				}
+				if ctx.Err() != nil {
+					return
 				}
 				continue
 			}
-			ahead, backoff = -1, 0
+			ahead, backoff, aheadErr = -1, 0, nil
 		}
 		if backoff > 0 {
 			if !sleep(ctx, backoff) {
@@ -235,9 +263,12 @@ func (p *Pool) follow(ctx context.Context, m *member) {
 			m.mu.Unlock()
 			conflicts++
 			if known > size {
-				err = fmt.Errorf("witness %s: %w: it cosigned size %d, the log has %d", m.c.Name(), ErrAhead, known, size)
-				// Ask again once the log has grown past it.
+				// Ask again once the log has reached it; a failure only if it does not
+				// within aheadGrace.
+				aheadErr = fmt.Errorf("witness %s: %w: it cosigned size %d, the log has %d", m.c.Name(), ErrAhead, known, size)
+				aheadSince = time.Now()
 				ahead, known, conflicts = known, -1, 0
+				continue
 			} else if conflicts <= 2 {
 				// Resend at once from the size the witness holds.
 				backoff = 0
