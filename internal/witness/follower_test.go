@@ -2,6 +2,9 @@ package witness
 
 import (
 	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -71,4 +74,73 @@ func TestFollowerBehindTheWitness(t *testing.T) {
 func mustLatest(l *testLog) []byte {
 	_, cp := l.Latest()
 	return cp
+}
+
+// TestWitnessMovedOnByAnotherSender: servers of one database each send the witness the log's
+// checkpoints, so while the log grows fast one server's request often finds the witness moved
+// on by another's (409 naming a larger size than the one sent). That is routine (docs: "a 409
+// is not an alert"): the pool resends from the size named, and does not count it as a failure,
+// back off, or alert after five in a row.
+func TestWitnessMovedOnByAnotherSender(t *testing.T) {
+	ctx := context.Background()
+	k := newLogKey(t)
+	lg := newTestLog(t, k, "main")
+	lg.grow(2)
+	var w *chanceryWitness
+	var other *Client
+	var mu sync.Mutex
+	rounds := 0
+	w = startChanceryWitnessWrapped(t, "", "", func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			if rounds < 10 {
+				// Another server has the witness cosign the latest checkpoint first, and the
+				// log grows on.
+				rounds++
+				size, cp := lg.Latest()
+				held := int64(0)
+				if _, err := other.AddCheckpoint(ctx, 0, nil, cp); err != nil {
+					var c *ConflictError
+					if errors.As(err, &c) {
+						held = c.Size
+						_, err = other.AddCheckpoint(ctx, held, lg.proof(held, size), cp)
+					}
+					if err != nil {
+						t.Error(err)
+					}
+				}
+				lg.grow(1)
+			}
+			mu.Unlock()
+			h.ServeHTTP(rw, r)
+		})
+	}, k.vkey)
+	// The other server reaches the same witness (its store and key) unwrapped.
+	direct := httptest.NewServer(NewServer(w.st, w.key, nil))
+	defer direct.Close()
+	other = newClient(t, "other", direct.URL, w.key.VerifierKey())
+	c := newClient(t, "w", w.url, w.key.VerifierKey())
+	rec := newRecorder(t, c)
+	opt := rec.options()
+	opt.MaxBackoff = time.Minute // a backoff would show as a wait the test outlasts
+	p := NewPool(lg, []*Client{c}, opt)
+	runPool(t, p)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		mu.Lock()
+		done := rounds >= 10
+		mu.Unlock()
+		size, _ := lg.Latest()
+		if done && status(p, "w").CosignedSize == size {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not cosigned within 20 s: %+v", status(p, "w"))
+		}
+		p.Notify()
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(rec.alerts["w"]) != 0 {
+		t.Errorf("alerted for a witness moved on by another sender: %v", rec.alerts["w"])
+	}
 }

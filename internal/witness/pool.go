@@ -168,6 +168,7 @@ func (p *Pool) follow(ctx context.Context, m *member) {
 	known := int64(-1)    // the witness's size, -1 unknown
 	cosigned := int64(-1) // the size of the last cosignature persisted
 	conflicts := 0        // 409 answers in a row
+	named := int64(0)     // the largest size a 409 named since the last cosignature
 	var last time.Time    // when the last request was sent
 	backoff := time.Duration(0)
 	ahead := int64(-1) // the witness's size when it held more than the log: wait for the log to reach it
@@ -245,7 +246,7 @@ func (p *Pool) follow(ctx context.Context, m *member) {
 		var conflict *ConflictError
 		switch {
 		case err == nil:
-			known, conflicts, backoff = size, 0, 0
+			known, conflicts, backoff, named = size, 0, 0, 0
 			if perr := p.persist(ctx, size, cp, cos); perr != nil {
 				err = perr
 			} else {
@@ -257,6 +258,14 @@ func (p *Pool) follow(ctx context.Context, m *member) {
 				continue
 			}
 		case errors.As(err, &conflict):
+			// A witness that another sender moved on since (servers of one database each
+			// send it the log's checkpoints) names a larger size than the one sent: routine,
+			// not a failure, however often the log's growth makes it so.
+			// Only a size larger than every one it named since its last cosignature counts
+			// as moved on: one that names sizes up and down is refused as before.
+			if conflict.Size > named {
+				named, conflicts = conflict.Size, 0
+			}
 			known = conflict.Size
 			m.mu.Lock()
 			m.st.Size = known
