@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/store"
@@ -37,6 +39,34 @@ func database(c *cobra.Command) string {
 // openStore opens the store of the office in d that c's --database names.
 func openStore(ctx context.Context, c *cobra.Command, d *datadir.Dir) (*store.DB, error) {
 	db, err := store.Open(ctx, database(c), d.Path)
+	return db, storeHint(err, d.Path)
+}
+
+// openStoreToRead opens the store of the office in d for a command that only reads it and
+// does not hold the data directory's lock (log checkpoint, log verify). On SQLite, while a
+// server holds the lock, the store is opened read-only and without migrating
+// (store.OpenSQLiteSnapshot), and one of another schema version than this build's is refused:
+// a newer build that migrated the database under a running server of an older build left that
+// server reading and writing tables it does not know (its releases refused, its holders told
+// that their letters are unknown). Without a server, the lock is held while the store opens
+// (and migrates), so that no server starts meanwhile.
+func openStoreToRead(ctx context.Context, c *cobra.Command, d *datadir.Dir) (*store.DB, error) {
+	if _, err := os.Stat(filepath.Join(d.Path, store.SQLiteFile)); database(c) != "" || err != nil {
+		return openStore(ctx, c, d) // PostgreSQL, or no SQLite database to migrate: its refusals
+	}
+	unlock, err := d.Lock()
+	switch {
+	case err == nil:
+		defer unlock()
+		return openStore(ctx, c, d)
+	case !errors.Is(err, datadir.ErrLocked):
+		return nil, err
+	}
+	db, err := store.OpenSQLiteSnapshot(ctx, d.Path)
+	if errors.Is(err, store.ErrSchemaVersion) {
+		return nil, withHint(fmt.Errorf("a server is using %s: %w", d.Path, err),
+			"the server is of another build than this command: run this command with the server's build, or stop the server and start this build's 'chancery serve', which migrates the database (docs/operations.md, \"Upgrading\")")
+	}
 	return db, storeHint(err, d.Path)
 }
 

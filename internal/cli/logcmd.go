@@ -43,7 +43,7 @@ func newLog(g *globals) *cobra.Command {
 				return err
 			}
 			defer d.Close()
-			db, err := openStore(c.Context(), c, d)
+			db, err := openStoreToRead(c.Context(), c, d)
 			if err != nil {
 				return err
 			}
@@ -170,7 +170,7 @@ the log does not extend, or whose signature does not verify); 2 verification cou
 				}
 				kept = append(kept, b)
 			}
-			db, err := openStore(c.Context(), c, d)
+			db, err := openStoreToRead(c.Context(), c, d)
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,103 @@
+package cli_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/datadir"
+	officepkg "github.com/chancery/chancery/internal/office"
+	"github.com/chancery/chancery/internal/store"
+)
+
+// olderSchema sets the SQLite store in dir back to the schema of the build before this one,
+// as a server of that build left it: migration 36 (recipients' retired_at) undone.
+func olderSchema(t *testing.T, dir string) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", "file:"+filepath.Join(dir, store.SQLiteFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`ALTER TABLE recipients DROP COLUMN retired_at; DELETE FROM schema_version WHERE version = 36`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// schemaOf is the schema version the SQLite store in dir records.
+func schemaOf(t *testing.T, dir string) int {
+	t.Helper()
+	raw, err := sql.Open("sqlite", "file:"+filepath.Join(dir, store.SQLiteFile)+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var v int
+	if err := raw.QueryRow(`SELECT max(version) FROM schema_version`).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// 'log checkpoint' and 'log verify' of a newer build, run while a server of an older build
+// holds the data directory, leave its SQLite database as it is and say why: they migrated
+// it under the server, which then refused every release (approvals recorded by digest no
+// longer matched) and told holders of released letters "unknown". Without a server they
+// migrate it, as before.
+func TestLogCommandsDoNotMigrateUnderARunningServer(t *testing.T) {
+	if store.SchemaVersion != 36 {
+		t.Skipf("olderSchema undoes migration 36; this build's schema is %d", store.SchemaVersion)
+	}
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "office")
+	if _, _, err := officepkg.Init(ctx, dir, datadir.Settings{Office: "Older Office", Prefix: "OLD", Origin: "older.example/log", URL: "https://older.example"},
+		"admin", nil, officepkg.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := datadir.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	olderSchema(t, dir)
+
+	unlock, err := d.Lock() // the older build's server
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"log", "checkpoint", "--data", dir}, {"log", "verify", "--data", dir}} {
+		code, stdout, stderr := run(args...)
+		if v := schemaOf(t, dir); v != 35 {
+			t.Fatalf("%s, a server holding the directory: the database was migrated under it to schema %d (status %d)\n%s%s",
+				strings.Join(args[:2], " "), v, code, stdout, stderr)
+		}
+		if code == 0 || !strings.Contains(stderr, "hint: ") || !strings.Contains(stderr, "serve") {
+			t.Errorf("%s on an older build's database, a server holding the directory: status %d, want a refusal with a hint\n%s%s",
+				strings.Join(args[:2], " "), code, stdout, stderr)
+		}
+	}
+	unlock()
+
+	if code, stdout, stderr := run("log", "verify", "--data", dir); code != 0 || !strings.Contains(stdout, "is sound") {
+		t.Fatalf("log verify without a server: status %d\n%s%s", code, stdout, stderr)
+	}
+	if v := schemaOf(t, dir); v != store.SchemaVersion {
+		t.Errorf("log verify without a server left schema %d, want this build's %d", v, store.SchemaVersion)
+	}
+	// With a server of this build, the commands read the database as it is.
+	if unlock, err = d.Lock(); err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	if code, stdout, stderr := run("log", "checkpoint", "--data", dir); code != 0 || !strings.Contains(stdout, "older.example/log") {
+		t.Errorf("log checkpoint beside a server of this build: status %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := run("log", "verify", "--data", dir); code != 0 || !strings.Contains(stdout, "is sound") {
+		t.Errorf("log verify beside a server of this build: status %d\n%s%s", code, stdout, stderr)
+	}
+}
