@@ -905,11 +905,7 @@ func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string,
 // commits with the entry, and the head is published just after the commit).
 func (r *Registry) headCovering(ctx context.Context, index int64) (*translog.Head, error) {
 	if r.cfg.Heads != nil {
-		wait := r.cfg.SealWait
-		if wait <= 0 {
-			wait = DefaultSealWait
-		}
-		h, err := r.cfg.Heads.Covering(ctx, index, wait)
+		h, err := r.cfg.Heads.Covering(ctx, index, r.SealWait())
 		if err != nil {
 			return nil, err
 		}
@@ -929,6 +925,16 @@ func (r *Registry) headCovering(ctx context.Context, index int64) (*translog.Hea
 		case <-time.After(time.Millisecond):
 		}
 	}
+}
+
+// SealWait is how long a seal waits for the witness quorum to cosign a checkpoint that
+// covers its entry (Config.SealWait, or DefaultSealWait): a release or a withdrawal commits,
+// then its answer may wait that long.
+func (r *Registry) SealWait() time.Duration {
+	if r.cfg.SealWait <= 0 {
+		return DefaultSealWait
+	}
+	return r.cfg.SealWait
 }
 
 // sealFor builds the seal of a release entry, with its opening o (nil for a version 1 entry),

@@ -301,6 +301,7 @@ func (s *Server) release(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	outlastSealWait(w, s.cfg.Registry)
 	rel, err := s.cfg.Registry.ReleaseVersion(r.Context(), actor(r), r.PathValue("ref"), req.Version)
 	if err != nil {
 		s.fail(w, r, err)
@@ -437,6 +438,18 @@ func (s *Server) letterStatus(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, statusResponse(st))
 }
 
+// sealedWriteTimeout is how long the answer of a change that waits for its seal may take
+// to write beyond that wait: the server's own write timeout.
+const sealedWriteTimeout = time.Minute
+
+// outlastSealWait gives the answer written to w a deadline past reg's seal wait (--seal-wait):
+// a release or a withdrawal commits, then waits up to that long for the witnesses, and the
+// server's write timeout would otherwise close the connection of a client whose change was
+// made, which it would take for a failure.
+func outlastSealWait(w http.ResponseWriter, reg *registry.Registry) {
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(reg.SealWait() + sealedWriteTimeout))
+}
+
 // eraseWriteTimeout is how long an erasure's answer may take.
 const eraseWriteTimeout = 10 * time.Minute
 
@@ -565,6 +578,7 @@ func (s *Server) withdraw(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	outlastSealWait(w, s.cfg.Registry)
 	if _, err := s.cfg.Registry.Withdraw(r.Context(), actor(r), r.PathValue("ref"), req.By, req.KeyID, req.Statement, req.Opening, req.Sig); err != nil {
 		s.fail(w, r, err)
 		return

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"time"
 )
 
 // release asks the gate to release the version the page showed: the form carries its
@@ -14,6 +15,9 @@ func (h *Handler) release(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ref := r.PathValue("ref")
+	// The release commits, then waits up to --seal-wait for the witnesses: its answer is
+	// written under a deadline past that wait, not cut by the server's write timeout.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(h.cfg.Registry.SealWait() + time.Minute))
 	if _, err := h.cfg.Registry.ReleaseVersion(r.Context(), session(r).actor(), ref, r.PostForm.Get("version")); err != nil {
 		h.actionFailed(w, r, err)
 		return
