@@ -207,6 +207,9 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 		}
 		beforeSums[s.name] = f.SHA256
 	}
+	// The record of what this directory's server published, read before the copy: the server
+	// writes it only for what it has committed, so a copy taken after extends it.
+	published, _ := d.Published()
 	if err := store.BackupSQLite(ctx, d.Path, filepath.Join(tmp, store.SQLiteFile)); err != nil {
 		if ctx.Err() != nil {
 			return nil, errBackupInterrupted
@@ -225,6 +228,9 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	}
 	if err := checkSchema(ctx, tmp, fmt.Sprintf("find out who changed it, and compare 'sqlite3 %s .schema' with a new office's", filepath.Join(d.Path, store.SQLiteFile))); err != nil {
 		return nil, interruptedBackup(ctx, fmt.Errorf("backup: %w", err))
+	}
+	if err := backupExtendsPublished(ctx, tmp, d, published); err != nil {
+		return nil, interruptedBackup(ctx, err)
 	}
 	m := backupManifest{Format: backupFormat, Created: time.Now().UTC().Truncate(time.Second), Office: d.Settings.Office,
 		Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Checkpoint: string(rep.checkpoint)}
@@ -313,6 +319,30 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	return &backupResult{Out: out, Origin: m.Origin, LogSize: m.LogSize, LogRoot: m.LogRoot, Bytes: fi.Size()}, nil
+}
+
+// backupExtendsPublished refuses the copy of the database in dir when its log does not extend
+// published, the checkpoint d's server recorded as handed out (none: nothing to check; one
+// that cannot be read is serve's to refuse). Such a directory holds an older backup restored
+// in place, which serve refuses until an operator decides; the backup leaves the record out,
+// so restored elsewhere the copy would be served, and its next entries would take indices
+// already handed out.
+func backupExtendsPublished(ctx context.Context, dir string, d *datadir.Dir, published []byte) error {
+	if published == nil {
+		return nil
+	}
+	db, err := store.OpenSQLite(ctx, dir)
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer db.Close()
+	var rb *translog.RollbackError
+	if err := translog.CheckPublished(ctx, db, d.Verifier(), published); errors.As(err, &rb) {
+		return withHint(fmt.Errorf("backup: %w", err),
+			"%s records what this directory's server published, and serve refuses this database too: was an older backup restored here? Restore a newer one if you have it; if not, decide with 'chancery log accept-restore --data %s' first (docs/operations.md, \"Backups and restore\")",
+			datadir.PublishedFile, d.Path)
+	}
+	return nil
 }
 
 // backupSource is a file a backup holds: its name in the backup, and where it is read.
