@@ -288,7 +288,9 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// The requests under way are finished: a release or a withdrawal that committed waits up
+	// to --seal-wait for its seal before it answers.
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second+wit.sealWait)
 	defer cancel()
 	return srv.Shutdown(shutdown)
 }
