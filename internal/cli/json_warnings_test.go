@@ -117,3 +117,17 @@ func TestLoginJSONErrorHoldsTheWarning(t *testing.T) {
 		t.Fatalf("status %d, %+v (%v), stderr:\n%s", code, got, err, stderr.String())
 	}
 }
+
+// TestBothTokensSaysWhichActs: with CHANCERY_TOKEN and CHANCERY_TOKEN_FILE both set, the
+// first was used and the file never read, without a word: two tokens may be two members.
+func TestBothTokensSaysWhichActs(t *testing.T) {
+	o := newOffice(t)
+	t.Setenv("CHANCERY_URL", o.url)
+	t.Setenv("CHANCERY_TOKEN", o.tokens["rita"])
+	t.Setenv("CHANCERY_TOKEN_FILE", filepath.Join(t.TempDir(), "sam.token"))
+	var stdout, stderr bytes.Buffer
+	code := cli.Main([]string{"letter", "list"}, &stdout, &stderr)
+	if code != cli.ExitOK || !strings.Contains(stderr.String(), "chancery: warning: CHANCERY_TOKEN and CHANCERY_TOKEN_FILE are both set: CHANCERY_TOKEN is used") {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+}

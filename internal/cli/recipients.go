@@ -143,6 +143,7 @@ func newWebhook(rm *remote) *cobra.Command {
 	}
 	var url string
 	var listJSON, logJSON bool
+	var logLimit int
 	add := &cobra.Command{
 		Use:   "add NAME --url URL",
 		Short: "Add an endpoint that hears every event: release, retraction, supersession, dispatch, receipt",
@@ -196,12 +197,16 @@ runs with --webhook-allow-private.
 	}
 	addJSONFlag(list, &listJSON)
 	log := &cobra.Command{
-		Use:     "log [--json]",
-		Short:   "Show the latest webhook deliveries: endpoint, event, status, attempts, reply",
-		Example: `  chancery webhook log --json | jq '.[] | select(.status != "sent")'`,
-		Args:    cobra.NoArgs,
+		Use:   "log [--limit N] [--json]",
+		Short: "Show the latest webhook deliveries: endpoint, event, status, attempts, reply",
+		Example: `  chancery webhook log
+  chancery webhook log --limit 1000 --json | jq '.[] | select(.status != "sent")'`,
+		Args: cobra.NoArgs,
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
-			ds, err := cl.WebhookLog(ctx(c))
+			if logLimit < 1 || logLimit > 1000 {
+				return withHint(fmt.Errorf("--limit %d: the log shows 1 to 1000 deliveries", logLimit), "the newest come first; give --limit 1000 for the most")
+			}
+			ds, err := cl.WebhookLog(ctx(c), logLimit)
 			if err != nil {
 				return err
 			}
@@ -217,6 +222,7 @@ runs with --webhook-allow-private.
 		}),
 	}
 	addJSONFlag(log, &logJSON)
+	log.Flags().IntVar(&logLimit, "limit", 100, "how many of the latest deliveries to show (1 to 1000)")
 	remove := &cobra.Command{
 		Use:   "remove NAME",
 		Short: "Remove an endpoint and its deliveries: nothing is posted to it any more",

@@ -106,6 +106,9 @@ func (rm *remote) client(needToken bool) (*client.Client, error) {
 		if tok, rm.tokenFileWarning, err = readTokenFile(f); err != nil {
 			return nil, err
 		}
+	} else if f != "" {
+		// Two tokens may be two members: say which one acts.
+		rm.tokenFileWarning = "CHANCERY_TOKEN and CHANCERY_TOKEN_FILE are both set: CHANCERY_TOKEN is used, " + f + " is not read"
 	}
 	if tok == "" {
 		tok = savedToken(rm.url) // from 'chancery login'

@@ -405,3 +405,37 @@ func TestLocalCommandsTakeNoURL(t *testing.T) {
 		t.Errorf("policy adopt of a policy that does not compile: exit %d\n%s\nwant exit 2", code, errs)
 	}
 }
+
+// 'webhook log' showed the newest 100 deliveries and no more, though the API gives up to
+// 1,000 (found by audit, fiftieth session): it takes --limit.
+func TestWebhookLogTakesALimit(t *testing.T) {
+	o := newOffice(t)
+	t.Setenv("CHANCERY_URL", o.url)
+	t.Setenv("CHANCERY_TOKEN", o.tokens["root"])
+	if code, out, errs := runCLI("webhook", "add", "records", "--url", "https://records.example.org/hooks/chancery"); code != cli.ExitOK {
+		t.Fatalf("webhook add: exit %d %s %s", code, out, errs)
+	}
+	for range 2 {
+		ref := o.letter("Coordination", "foreign-government", "# Coordination\n\nSir, ...\n")
+		o.ready(ref)
+		if code, _, errs := o.run("otto", "release", ref, "--out", t.TempDir()); code != cli.ExitOK {
+			t.Fatalf("release: %d %s", code, errs)
+		}
+	}
+	t.Setenv("CHANCERY_TOKEN", o.tokens["root"]) // o.run set otto's
+	count := func(args ...string) int {
+		t.Helper()
+		code, out, errs := runCLI(append([]string{"webhook", "log", "--json"}, args...)...)
+		if code != cli.ExitOK {
+			t.Fatalf("webhook log %v: exit %d %s %s", args, code, out, errs)
+		}
+		return strings.Count(out, `"event"`)
+	}
+	if all, one := count(), count("--limit", "1"); all < 2 || one != 1 {
+		t.Errorf("webhook log: %d deliveries, %d with --limit 1", all, one)
+	}
+	code, out, errs := runCLI("webhook", "log", "--limit", "0")
+	if code != cli.ExitError || out != "" || !strings.Contains(errs, "chancery: error: --limit 0: the log shows 1 to 1000 deliveries") {
+		t.Errorf("webhook log --limit 0: exit %d %q %q", code, out, errs)
+	}
+}

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"net/url"
+	"strconv"
 
 	"github.com/chancery/chancery/internal/registry"
 )
@@ -113,9 +114,14 @@ func (c *Client) Webhooks(ctx context.Context) ([]registry.WebhookView, error) {
 	return out, err
 }
 
-// WebhookLog returns the latest webhook deliveries, newest first (admins).
-func (c *Client) WebhookLog(ctx context.Context) ([]registry.WebhookDeliveryView, error) {
+// WebhookLog returns the latest limit webhook deliveries (1 to 1000; 0: the server's
+// default, 100), newest first (admins).
+func (c *Client) WebhookLog(ctx context.Context, limit int) ([]registry.WebhookDeliveryView, error) {
 	var out []registry.WebhookDeliveryView
-	err := c.json(ctx, "GET", "/api/v1/webhooks/deliveries", nil, &out)
+	path := "/api/v1/webhooks/deliveries"
+	if limit != 0 {
+		path += "?limit=" + strconv.Itoa(limit)
+	}
+	err := c.json(ctx, "GET", path, nil, &out)
 	return out, err
 }
