@@ -332,8 +332,10 @@ func keepErased(ctx context.Context, d *datadir.Dir, reg *registry.Registry, log
 			logger.Warn("erased again: the database held the content of a letter erased before (restored from a backup taken before the erasure)", "reference", ref, "log_index", e.Index)
 		}
 	}
+	// The last record is made once the server is told to stop, ctx ended by then.
+	bg := context.WithoutCancel(ctx)
 	record := func() {
-		es, err := reg.ErasedReleases(ctx)
+		es, err := reg.ErasedReleases(bg)
 		if err != nil {
 			logger.Error("record erased releases", "err", err)
 			return
