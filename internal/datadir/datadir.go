@@ -235,6 +235,13 @@ func Init(path string, s Settings) (_ *Dir, err error) {
 	if err := os.MkdirAll(path, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
+	if errors.Is(statErr, fs.ErrNotExist) {
+		// The new directory's name is in its parent: synced, so that a power loss after init
+		// cannot lose the whole directory its keys and office were written in.
+		if err := exclfile.SyncDir(filepath.Dir(filepath.Clean(path))); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+	}
 	if err := checkUnchangeable("data directory", path, "700"); err != nil {
 		return nil, err
 	}
