@@ -171,6 +171,8 @@ func apiErr(err error) error {
 		return err
 	case errors.Is(err, client.ErrRedirected):
 		return withHint(err, "if that address is the registry's own, set CHANCERY_URL (or --url) to it: the token is never sent on to another address")
+	case errors.Is(err, client.ErrAnswerLost):
+		return withHint(err, "see whether it was made ('chancery letter show REF', 'chancery letter list') before you ask again: a change asked for twice is refused, never made twice")
 	case errors.Is(err, client.ErrUnreachable):
 		return withHint(err, "%s", unreachableHint(err))
 	case errors.As(err, &ae) && ae.Status == 401:

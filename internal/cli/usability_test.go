@@ -439,3 +439,24 @@ func TestWebhookLogTakesALimit(t *testing.T) {
 		t.Errorf("webhook log --limit 0: exit %d %q %q", code, out, errs)
 	}
 }
+
+// A change whose answer was lost after its request reached the registry was hinted "is
+// 'chancery serve' running", though the registry may have made it (found by audit, fiftieth
+// session: a release whose answer a stop cut): the hint now says to look before asking again.
+func TestLostAnswerHintSaysTheChangeMayBeMade(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			conn.Close()
+		}
+	}))
+	defer srv.Close()
+	t.Setenv("CHANCERY_URL", srv.URL)
+	t.Setenv("CHANCERY_TOKEN", "chy_token")
+	t.Setenv("CHANCERY_TOKEN_FILE", "")
+	code, out, errs := runCLI("member", "add", "nora", "--role", "drafter")
+	if code != cli.ExitError || out != "" || !strings.Contains(errs, "the registry may have made the change") ||
+		!strings.Contains(errs, "chancery: hint: see whether it was made") || strings.Contains(errs, "is 'chancery serve' running") {
+		t.Errorf("exit %d, stdout %q, stderr\n%s", code, out, errs)
+	}
+}

@@ -11,10 +11,12 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptrace"
 	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/chancery/chancery/internal/dsse"
@@ -143,6 +145,11 @@ func (e *APIError) Error() string { return e.Message }
 // ErrUnreachable wraps transport failures: the server could not be reached.
 var ErrUnreachable = errors.New("registry unreachable")
 
+// ErrAnswerLost wraps, beside ErrUnreachable, the failure of a request that changes something
+// (any method but GET and HEAD) once the request was written whole: the registry may have
+// made the change, and only its answer was lost.
+var ErrAnswerLost = errors.New("the request was sent and its answer lost: the registry may have made the change")
+
 func (c *Client) do(ctx context.Context, method, path string, body io.Reader, ctype string, out any) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, method, c.Base+path, body)
 	if err != nil {
@@ -154,9 +161,18 @@ func (c *Client) do(ctx context.Context, method, path string, body io.Reader, ct
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
+	var wrote atomic.Bool
+	if method != http.MethodGet && method != http.MethodHead {
+		req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+			WroteRequest: func(i httptrace.WroteRequestInfo) { wrote.Store(wrote.Load() || i.Err == nil) },
+		}))
+	}
 	resp, err := c.send(req)
 	if ue := (*url.Error)(nil); errors.As(err, &ue) && errors.Is(err, ErrRedirected) {
 		return nil, fmt.Errorf("%s %s: %w", method, path, ue.Err)
+	}
+	if err != nil && wrote.Load() {
+		return nil, fmt.Errorf("%w: %w: %w", ErrUnreachable, ErrAnswerLost, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
