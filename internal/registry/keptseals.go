@@ -7,8 +7,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/cosigned"
@@ -25,18 +25,17 @@ import (
 // know the answer is current asks for Freshness, a consistency proof from the seal's
 // checkpoint to the latest (docs/seal-format.md, "Kept seals").
 
-// quorumKeys is the witness configuration cfg as keptSealCosigned reads it: the key of each
-// signature line (name and key hash) of a configured witness, mapped to the witness's public
-// key, so that a key under two names counts once, as for the head.
+// quorumKeys is the witness configuration cfg as keptSealCosigned reads it: for each key hash
+// of a configured witness's signature lines, the names it is used under and the witness's
+// public key, so that a key under two names counts once, as for the head.
 type quorumKeys struct {
 	cfg  *cosigned.Config
-	keys map[noteKeyID]string
+	keys map[uint32][]quorumKey
 }
 
-// noteKeyID is how a signature line names its key.
-type noteKeyID struct {
-	name string
-	hash uint32
+// quorumKey is a configured witness's signature line key: its name and its public key.
+type quorumKey struct {
+	name, id string
 }
 
 // keptSealCosigned reports whether cp, the checkpoint of a kept seal (as the registry signed
@@ -44,7 +43,8 @@ type noteKeyID struct {
 // in force of the configured witnesses. A seal kept before a quorum was set or raised, or
 // cosigned by witnesses removed since, does not: the trust root the office exports now
 // refuses it, so a letter that stands is answered with a seal proved afresh against the
-// cosigned checkpoint served (attachEvidence) instead.
+// cosigned checkpoint served (attachEvidence) instead. It reads the lines in place, without
+// allocating for a quorum of up to 8: it runs at every lookup of a kept answer.
 func (r *Registry) keptSealCosigned(cp []byte) bool {
 	if r.cfg.Heads == nil {
 		return true
@@ -55,7 +55,7 @@ func (r *Registry) keptSealCosigned(cp []byte) bool {
 	}
 	q := r.quorumKeys.Load()
 	if q == nil || q.cfg != cfg {
-		q = &quorumKeys{cfg: cfg, keys: map[noteKeyID]string{}}
+		q = &quorumKeys{cfg: cfg, keys: map[uint32][]quorumKey{}}
 		for _, w := range cfg.Witnesses {
 			v, err := seal.WitnessVerifier(w.VKey)
 			if err != nil {
@@ -65,7 +65,7 @@ func (r *Registry) keptSealCosigned(cp []byte) bool {
 			if pub, err := seal.PublicKeyOf(w.VKey); err == nil {
 				id = string(pub)
 			}
-			q.keys[noteKeyID{v.Name(), v.KeyHash()}] = id
+			q.keys[v.KeyHash()] = append(q.keys[v.KeyHash()], quorumKey{v.Name(), id})
 		}
 		r.quorumKeys.Store(q)
 	}
@@ -73,18 +73,23 @@ func (r *Registry) keptSealCosigned(cp []byte) bool {
 	if i < 0 {
 		return false
 	}
-	seen := map[string]bool{}
-	for _, line := range strings.Split(string(cp[i+2:]), "\n") {
-		name, b64, ok := strings.Cut(strings.TrimPrefix(line, "— "), " ")
-		if !ok {
+	var buf [8]string
+	seen := buf[:0]
+	for rest := cp[i+2:]; len(rest) > 0; {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		name, b64, ok := bytes.Cut(bytes.TrimPrefix(line, []byte("— ")), []byte(" "))
+		if !ok || len(b64) < 8 {
 			continue
 		}
-		sig, err := base64.StdEncoding.DecodeString(b64)
-		if err != nil || len(sig) < 4 {
+		var hash [6]byte // the key hash is the signature's first 4 bytes: 8 base64 characters
+		if _, err := base64.StdEncoding.Decode(hash[:], b64[:8]); err != nil {
 			continue
 		}
-		if id, ok := q.keys[noteKeyID{name, binary.BigEndian.Uint32(sig)}]; ok {
-			seen[id] = true
+		for _, k := range q.keys[binary.BigEndian.Uint32(hash[:4])] {
+			if k.name == string(name) && !slices.Contains(seen, k.id) {
+				seen = append(seen, k.id)
+			}
 		}
 	}
 	return len(seen) >= cfg.Quorum

@@ -75,4 +75,21 @@ func TestKeptSealBelowARaisedQuorum(t *testing.T) {
 			t.Errorf("lookup %d: PublicVerify's seal under the trust root with the quorum: %v", i+1, err)
 		}
 	}
+
+	// A letter released under the quorum keeps a seal the witness cosigned, which is given;
+	// the first letter's, kept before, is not. The check reads the seal's lines in place: it
+	// runs at every lookup of a kept answer.
+	later := w.releaseOne(t, "Dear Minister, the units move on Tuesday.")
+	if later.Seal == nil {
+		t.Fatalf("no seal: %s", later.SealPending)
+	}
+	if !w.r.keptSealCosigned(later.Seal.Checkpoint) {
+		t.Errorf("the seal of a letter released under the quorum is not taken as cosigned:\n%s", later.Seal.Checkpoint)
+	}
+	if w.r.keptSealCosigned(rel.Seal.Checkpoint) {
+		t.Errorf("the seal kept before the quorum is taken as cosigned:\n%s", rel.Seal.Checkpoint)
+	}
+	if n := testing.AllocsPerRun(100, func() { w.r.keptSealCosigned(later.Seal.Checkpoint) }); n != 0 {
+		t.Errorf("keptSealCosigned allocates %v times a lookup", n)
+	}
 }
