@@ -327,7 +327,53 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			refuse(w, r, http.StatusInternalServerError, "internal error")
 		}
 	}()
+	if p, ok := canonicalLetterPath(r.URL.Path); ok {
+		r.URL.Path, r.URL.RawPath = p, ""
+	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// canonicalLetterPath returns path with the letter reference it names, under /letters/ or
+// /api/v1/letters/, in capitals, and true, when the reference was typed in small letters: a
+// reference is the office's prefix (capitals and digits), the year and a number
+// (TFN-2026-000123), and a member who types tfn-2026-000123 means that letter. Anything that is
+// not a reference's shape (/letters/new) is left as it is.
+func canonicalLetterPath(path string) (string, bool) {
+	var rest string
+	switch {
+	case strings.HasPrefix(path, "/api/v1/letters/"):
+		rest = path[len("/api/v1/letters/"):]
+	case strings.HasPrefix(path, "/letters/"):
+		rest = path[len("/letters/"):]
+	default:
+		return path, false
+	}
+	seg, _, _ := strings.Cut(rest, "/")
+	prefix, tail, ok := strings.Cut(seg, "-")
+	if !ok || prefix == "" || len(prefix) > 16 || len(tail) != len("2026-000123") || tail[4] != '-' {
+		return path, false
+	}
+	lower := false
+	for i := 0; i < len(prefix); i++ {
+		c := prefix[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		default:
+			return path, false
+		}
+	}
+	for i := 0; i < len(tail); i++ {
+		if i != 4 && (tail[i] < '0' || tail[i] > '9') {
+			return path, false
+		}
+	}
+	if !lower {
+		return path, false
+	}
+	start := len(path) - len(rest)
+	return path[:start] + strings.ToUpper(prefix) + path[start+len(prefix):], true
 }
 
 // served counts the request and writes its access log line. The route is the pattern the
