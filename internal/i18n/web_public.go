@@ -341,6 +341,9 @@ var _ = table(func() Translations {
 		"bad request: the address gives the parameter %q %d times: open the page again from its link": {
 			"requête incorrecte : l'adresse donne le paramètre %q %d fois : ouvrez de nouveau la page depuis son lien",
 			"طلب غير صحيح: يذكر العنوان المعامل %q %d مرات: افتح الصفحة من جديد من رابطها"},
+		"bad request: the address gives a parameter %d times: open the page again from its link": {
+			"requête incorrecte : l'adresse donne un paramètre %d fois : ouvrez de nouveau la page depuis son lien",
+			"طلب غير صحيح: يذكر العنوان معاملًا %d مرات: افتح الصفحة من جديد من رابطها"},
 		"the text is too long to identify at once: paste a part of it (a page or a few paragraphs are identified too)": {
 			"Le texte est trop long pour être identifié d'un coup : collez-en une partie (une page ou quelques paragraphes sont identifiés aussi).",
 			"النص أطول من أن يُتعرَّف عليه دفعة واحدة: الصق جزءًا منه (يُتعرَّف على صفحة أو بضع فقرات أيضًا)."},

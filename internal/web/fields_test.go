@@ -263,6 +263,11 @@ func TestQueriesRefuseAParameterGivenTwice(t *testing.T) {
 	if want := `l'adresse donne le paramètre "q" 2 fois`; resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), want) {
 		t.Errorf("GET /verify?q=a&q=b in French: %s; want 400 saying %q", resp.Status, want)
 	}
+	// A name no page uses is not repeated on the page: a link's author would choose its words.
+	resp, body = o.client().get("/verify?Call+%2B33+1+23+45+67+89+now=1&Call+%2B33+1+23+45+67+89+now=2")
+	if resp.StatusCode != http.StatusBadRequest || strings.Contains(html.UnescapeString(body), "Call +33") || !strings.Contains(body, "the address gives a parameter 2 times") {
+		t.Errorf("GET /verify with a chosen name given twice: %s, %s", resp.Status, body)
+	}
 	// Given once, they are taken.
 	for _, path := range []string{"/letters?q=Coordination&state=draft", "/verify?q=" + ref, "/v/" + ref} {
 		if resp, _ := dana.get(path); resp.StatusCode != http.StatusOK {

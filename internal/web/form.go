@@ -92,10 +92,28 @@ func singleValued(form url.Values, multi ...string) error {
 func singleQuery(q url.Values) error {
 	for _, name := range sortedNames(q) {
 		if n := len(q[name]); n > 1 {
+			if !pageParameter(name) {
+				// Not echoed: a link's author would choose the words the page shows.
+				return formError{i18n.Msg("bad request: the address gives a parameter %d times: open the page again from its link", n)}
+			}
 			return formError{i18n.Msg("bad request: the address gives the parameter %q %d times: open the page again from its link", name, n)}
 		}
 	}
 	return nil
+}
+
+// pageParameter reports whether name looks like a parameter the pages use (a short word of
+// small letters and underscores), which a refusal may name.
+func pageParameter(name string) bool {
+	if name == "" || len(name) > 16 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; (c < 'a' || c > 'z') && c != '_' {
+			return false
+		}
+	}
+	return true
 }
 
 // upload is a multipart form with at most one file.
