@@ -41,7 +41,13 @@ func TestBidiLevelsAsUAX9(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		text := r.d.text()
+		// The characters in the order the page draws them (d.text reads right-to-left
+		// lines back in logical order).
+		var drawn []string
+		for _, page := range r.d.texts {
+			drawn = append(drawn, trimLines(string(page)))
+		}
+		text := strings.Join(drawn, "\n")
 		r.output()
 		lines := strings.Split(text, "\n")
 		var got []string

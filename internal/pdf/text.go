@@ -345,7 +345,8 @@ func joinTexts(n int, page func(i int) (string, error), bud *budget.Budget) (str
 
 // joinLimited is joinTexts for pages whose texts page gives, of which it needs only the
 // first limit bytes: the text of page i, or a prefix of it at least limit bytes long, the
-// rest being cut anyway.
+// rest being cut anyway. Lines holding right-to-left letters are put back in logical order
+// (logicalLines).
 func joinLimited(n int, page func(i, limit int) (string, error), bud *budget.Budget) (string, error) {
 	var b strings.Builder
 	for i := range n {
@@ -366,7 +367,7 @@ func joinLimited(n int, page func(i, limit int) (string, error), bud *budget.Bud
 		}
 		b.WriteString(s)
 	}
-	s := b.String()
+	s := logicalLines(b.String())
 	if len(s) > maxText {
 		s = strings.ToValidUTF8(s[:maxText], "")
 	}
