@@ -573,8 +573,9 @@ func lineWidth(l shaping.Line) float64 {
 }
 
 // drawLine writes the glyphs of a line starting at x on baseline y (points, from the bottom
-// of the page) in colour rgb. Every glyph carries the characters of its cluster (the first
-// glyph of a cluster all of them, the others none), so copying and extraction give the text.
+// of the page) in colour rgb. Every glyph carries the characters of its cluster (one glyph
+// of a cluster all of them, the others none: the first, or in a right-to-left run the first
+// that advances, textCarrier), so copying and extraction give the text.
 //
 // Glyphs are drawn in visual order. Readers put right-to-left words back in logical order
 // themselves, but not a left-to-right cluster whose glyphs are reordered (a Devanagari vowel
@@ -603,20 +604,25 @@ func (s *shaper) drawLine(d *doc, b *bytes.Buffer, text []rune, l shaping.Line, 
 		refs := d.runeRefs(ff)
 		size := float64(run.Size) / 64
 		prev, marked := -1, 0 // a cluster's glyphs are consecutive
+		carrier := -1         // the index of the glyph that carries its cluster's characters
 		ltr := run.Direction.Progression() == di.FromTopLeft
-		for _, g := range run.Glyphs {
+		for gi, g := range run.Glyphs {
 			var ref glyphRef
+			if g.TextIndex() != prev {
+				prev, carrier = g.TextIndex(), gi
+				if !ltr {
+					carrier = textCarrier(run.Glyphs, gi)
+				}
+			}
 			switch {
-			case g.TextIndex() == prev:
+			case gi != carrier:
 				ref = d.glyphRune(refs, ff, run.Face, g.GlyphID, noRune)
 			case g.RunesCount() == 1 && !(ltr && g.GlyphsCount() > 1):
-				prev = g.TextIndex()
 				ref = d.glyphRune(refs, ff, run.Face, g.GlyphID, text[prev])
 				if txt != nil {
 					*txt = utf8.AppendRune(*txt, text[prev])
 				}
 			default:
-				prev = g.TextIndex()
 				str := string(text[g.TextIndex() : g.TextIndex()+g.RunesCount()])
 				if !ltr && g.RunesCount() > 1 {
 					// Readers put a right-to-left line's characters back in logical order
@@ -683,6 +689,22 @@ func (s *shaper) drawLine(d *doc, b *bytes.Buffer, text []rune, l shaping.Line, 
 	}
 	w = append(w, "ET\n"...)
 	b.Write(w)
+}
+
+// textCarrier returns the index of the glyph of the cluster starting at glyphs[i] that
+// carries the cluster's characters in a right-to-left run: its first glyph that advances. A
+// right-to-left run is drawn in visual order, so a cluster's mark (the tanwin of "اً", a
+// shadda) may come before its base, drawn over the base with no advance: carried by the mark,
+// the characters stood where the mark stands, apart from the next letter by the base's
+// width, and readers that place words by their glyphs' positions (pdftotext, copying from a
+// viewer) cut the word in two there ("اعتبار اً").
+func textCarrier(glyphs []shaping.Glyph, i int) int {
+	for j := i; j < len(glyphs) && glyphs[j].TextIndex() == glyphs[i].TextIndex(); j++ {
+		if glyphs[j].Advance != 0 {
+			return j
+		}
+	}
+	return i
 }
 
 func reverse(s string) string {
