@@ -7,3 +7,7 @@ func SetSigningStatementRead(f func()) (restore func()) {
 	signingStatementRead = f
 	return func() { signingStatementRead = old }
 }
+
+// SigninWorkRateForTest is the refill rate of the password computations of the sign-in limits
+// that servers made from then on use.
+var SigninWorkRateForTest = &signinWorkRate

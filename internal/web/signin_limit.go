@@ -42,9 +42,13 @@ type signinLimits struct {
 	checks                 chan struct{}
 }
 
+// signinWorkRate is SigninWorkRate, which tests slow down: a password computation under the
+// race detector on a loaded machine takes longer than the refill.
+var signinWorkRate = SigninWorkRate
+
 func newSigninLimits() *signinLimits {
 	return &signinLimits{account: ratelimit.New(SigninAccountRate, SigninAccountBurst),
-		address: ratelimit.New(SigninAddressRate, SigninAddressBurst), work: ratelimit.New(SigninWorkRate, SigninWorkBurst),
+		address: ratelimit.New(SigninAddressRate, SigninAddressBurst), work: ratelimit.New(signinWorkRate, SigninWorkBurst),
 		checks: make(chan struct{}, SigninChecks)}
 }
 
