@@ -148,8 +148,9 @@ func (l *TextLayer) Shows() (shown, hidden int, err error) {
 
 // Elsewhere reports whether the layer's pages draw, outside their own content streams,
 // something that may show text, which Text does not read: a form XObject their content
-// paints, or an appearance of one of their annotations (/AP), that shows text or paints a
-// form that does, or that cannot be read within the bounds (drawsText).
+// paints, the cell of a tiling pattern it fills or strokes with, or an appearance of one of
+// their annotations (/AP), that shows text or paints a form or pattern that does, or that
+// cannot be read within the bounds (drawsText).
 func (l *TextLayer) Elsewhere() (bool, error) {
 	left := maxForms
 	for i, p := range l.pages {
@@ -177,8 +178,9 @@ const (
 	maxFormBytes = 1 << 20
 )
 
-// drawnElsewhere reports whether page p's content paints a form, or one of its annotations
-// has an appearance, that shows text (drawsText); each form read takes one of left.
+// drawnElsewhere reports whether page p's content paints a form or a tiling pattern's cells,
+// or one of its annotations has an appearance, that shows text (drawsText); each form or
+// pattern read takes one of left.
 func drawnElsewhere(p lpdf.Page, left *int) (found bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -205,10 +207,15 @@ func drawnElsewhere(p lpdf.Page, left *int) (found bool, err error) {
 	if p.V.Key("Contents").Kind() == lpdf.Null {
 		return false, nil
 	}
-	xobjects := p.Resources().Key("XObject")
+	res := p.Resources()
+	xobjects, patterns := res.Key("XObject"), res.Key("Pattern")
 	eachOp(p.V.Key("Contents"), func(op string, top lpdf.Value, _ int64) {
-		if !found && op == "Do" && isForm(xobjects.Key(top.Name())) {
+		switch {
+		case found:
+		case op == "Do" && isForm(xobjects.Key(top.Name())):
 			found = drawsText(xobjects.Key(top.Name()), 0, left)
+		case isPatternColour(op, top) && isTiling(patterns.Key(top.Name())):
+			found = drawsText(patterns.Key(top.Name()), 0, left)
 		}
 	})
 	return found, nil
@@ -217,9 +224,19 @@ func drawnElsewhere(p lpdf.Page, left *int) (found bool, err error) {
 // isForm reports whether v is a form XObject.
 func isForm(v lpdf.Value) bool { return v.Key("Subtype").Name() == "Form" }
 
-// drawsText reports whether the content stream of form v, depth forms deep, shows text or
-// paints a form that does, or one whose name its own resources do not give (it may be the
-// page's). A form past the bounds, with decoding parameters (whose predictor's columns the
+// isPatternColour reports whether op, with top its last operand, sets a pattern as the
+// colour (scn or SCN with a pattern's name): what is filled or stroked next paints its cells.
+func isPatternColour(op string, top lpdf.Value) bool {
+	return (op == "scn" || op == "SCN") && top.Kind() == lpdf.Name
+}
+
+// isTiling reports whether v is a tiling pattern, whose cell is content of its own (a
+// shading pattern draws no text).
+func isTiling(v lpdf.Value) bool { return v.Key("PatternType").Int64() == 1 }
+
+// drawsText reports whether the content stream of form v (or of a tiling pattern's cell),
+// depth forms deep, shows text or paints a form or pattern that does, or one whose name its
+// own resources do not give (it may be the page's). A form past the bounds, with decoding parameters (whose predictor's columns the
 // reader would allocate as given) or that cannot be read is taken to show text. Each form
 // read takes one of left.
 func drawsText(v lpdf.Value, depth int, left *int) (found bool) {
@@ -238,7 +255,7 @@ func drawsText(v lpdf.Value, depth int, left *int) (found bool) {
 	if err != nil || n > maxFormBytes {
 		return true
 	}
-	xobjects := v.Key("Resources").Key("XObject")
+	xobjects, patterns := v.Key("Resources").Key("XObject"), v.Key("Resources").Key("Pattern")
 	eachOp(v, func(op string, top lpdf.Value, _ int64) {
 		switch {
 		case found:
@@ -247,6 +264,9 @@ func drawsText(v lpdf.Value, depth int, left *int) (found bool) {
 		case op == "Do":
 			x := xobjects.Key(top.Name())
 			found = x.Kind() == lpdf.Null || isForm(x) && drawsText(x, depth+1, left)
+		case isPatternColour(op, top):
+			x := patterns.Key(top.Name())
+			found = x.Kind() == lpdf.Null || isTiling(x) && drawsText(x, depth+1, left)
 		}
 	})
 	return found
