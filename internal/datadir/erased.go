@@ -85,7 +85,8 @@ func truncate(b []byte) string {
 
 // AddErased records es beside the erasures recorded already (written to a temporary file,
 // synced, renamed over the record and the directory synced, as SetPublished does) and reports
-// whether the record changed. An erasure of es at an index the record holds with another leaf
+// whether the record changed; a record past maxErasedFile, which Erased would refuse, is not
+// written. An erasure of es at an index the record holds with another leaf
 // hash takes its place: the log was replaced since (log accept-restore), and the record names
 // the entries of the log served.
 func (d *Dir) AddErased(es []Erasure) (bool, error) {
@@ -111,6 +112,11 @@ func (d *Dir) AddErased(es []Erasure) (bool, error) {
 	var b bytes.Buffer
 	for _, e := range all {
 		fmt.Fprintf(&b, "%d %x\n", e.Index, e.Leaf)
+	}
+	// Erased reads the record within maxErasedFile, and serve refuses a record it cannot
+	// read: one past the bound is not written, and the one in place stays readable.
+	if b.Len() > maxErasedFile {
+		return false, fmt.Errorf("record erased releases: %d erasures take %d bytes, more than the record's bound of %d", len(all), b.Len(), maxErasedFile)
 	}
 	name := filepath.Join(d.Path, ErasedFile)
 	tmp := fmt.Sprintf("%s.%d.tmp", name, time.Now().UnixNano())
