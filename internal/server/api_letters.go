@@ -479,13 +479,15 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 	var latest bool
 	if ct := r.Header.Get("Content-Type"); len(ct) >= 19 && ct[:19] == "multipart/form-data" {
 		var err error
-		if v := r.URL.Query().Get("latest"); v != "" {
-			// 1 or true, as the JSON request's "latest": true; anything else refused, not
-			// read as false, which answered without the proof the caller asked for.
-			if latest, err = strconv.ParseBool(v); err != nil {
-				s.fail(w, r, fmt.Errorf("%w: latest=%.20q: give latest=1 (or true)", errBadRequest, v))
-				return
-			}
+		// 1 or true, as the JSON request's "latest": true, 0 or false; anything else
+		// refused, not read as false, which answered without the proof the caller asked for.
+		switch v := r.URL.Query().Get("latest"); v {
+		case "1", "true":
+			latest = true
+		case "", "0", "false":
+		default:
+			s.fail(w, r, fmt.Errorf("%w: latest=%.20q: give latest=1 (or true)", errBadRequest, v))
+			return
 		}
 		if d, err = s.hashUpload(w, r); err != nil {
 			s.fail(w, r, err)

@@ -10,7 +10,8 @@ import (
 
 // TestVerifyUploadLatestParameter: an upload to POST /api/v1/verify gets the proof to the
 // latest checkpoint with ?latest=1 and with ?latest=true, as a JSON request does with
-// "latest": true; a value that is neither true nor false is refused, not read as false.
+// "latest": true; a value other than 1, true, 0 and false is refused, as docs/seal-format.md
+// says (strconv.ParseBool read "t", "TRUE" and "F" too), not read as false.
 func TestVerifyUploadLatestParameter(t *testing.T) {
 	o := cfNewOffice(t)
 	l := o.create(t, "kilo", ".txt", "text/plain", "Dear Minister,\n\nBODY\n")
@@ -24,7 +25,11 @@ func TestVerifyUploadLatestParameter(t *testing.T) {
 		{"?latest=1", http.StatusOK, true},
 		{"?latest=true", http.StatusOK, true},
 		{"?latest=false", http.StatusOK, false},
+		{"?latest=0", http.StatusOK, false},
 		{"?latest=yes", http.StatusBadRequest, false},
+		{"?latest=t", http.StatusBadRequest, false},
+		{"?latest=TRUE", http.StatusBadRequest, false},
+		{"?latest=F", http.StatusBadRequest, false},
 	} {
 		ctype, body := multipartFile("letter.pdf", l.rel.File)
 		resp, err := http.Post(o.srv.URL+"/api/v1/verify"+c.query, ctype, bytes.NewReader(body))
