@@ -179,8 +179,9 @@ const (
 )
 
 // drawnElsewhere reports whether page p's content paints a form or a tiling pattern's cells,
-// or one of its annotations has an appearance, that shows text (drawsText); each form or
-// pattern read takes one of left.
+// or one of its annotations has an appearance, that shows text (drawsText), or has none and
+// is one whose text viewers draw themselves (viewerDrawsText); each form or pattern read
+// takes one of left.
 func drawnElsewhere(p lpdf.Page, left *int) (found bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -192,7 +193,11 @@ func drawnElsewhere(p lpdf.Page, left *int) (found bool, err error) {
 	}
 	annots := p.V.Key("Annots")
 	for i := range annots.Len() {
-		ap := annots.Index(i).Key("AP").Key("N")
+		a := annots.Index(i)
+		ap := a.Key("AP").Key("N")
+		if ap.Kind() == lpdf.Null && viewerDrawsText(a) {
+			return true, nil
+		}
 		if ap.Kind() == lpdf.Dict && ap.Key("Subtype").Kind() == lpdf.Null {
 			// Appearances by state (a check box's /On and /Off): each may be shown.
 			for _, state := range ap.Keys() {
@@ -219,6 +224,29 @@ func drawnElsewhere(p lpdf.Page, left *int) (found bool, err error) {
 		}
 	})
 	return found, nil
+}
+
+// maxFieldDepth bounds the parents viewerDrawsText follows for a field's type.
+const maxFieldDepth = 8
+
+// viewerDrawsText reports whether annotation a, which has no appearance of its own, is one
+// whose text viewers draw from its dictionary (a form's NeedAppearances, or a viewer that
+// makes the appearances it lacks, as poppler does): a free text annotation's contents, or the
+// value of a text or choice field (its type /FT, on the widget or inherited from a parent
+// field).
+func viewerDrawsText(a lpdf.Value) bool {
+	if a.Key("Subtype").Name() == "FreeText" {
+		return true
+	}
+	if a.Key("Subtype").Name() != "Widget" {
+		return false
+	}
+	for f, depth := a, 0; f.Kind() == lpdf.Dict && depth < maxFieldDepth; f, depth = f.Key("Parent"), depth+1 {
+		if ft := f.Key("FT"); ft.Kind() != lpdf.Null {
+			return ft.Name() == "Tx" || ft.Name() == "Ch"
+		}
+	}
+	return false
 }
 
 // isForm reports whether v is a form XObject.
