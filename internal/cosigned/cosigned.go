@@ -488,7 +488,7 @@ func (h *Heads) keepBehind(cfg *Config) {
 
 // Unready says why the witnesses cannot meet the quorum: the reasons of Behind, when the
 // configured witnesses that do not refuse this log are fewer than the quorum (a key under two
-// names counts once, as for the head). It is "" while they are enough, and with a quorum of
+// names counts once, as for the head, and does not refuse while one of its names does not). It is "" while they are enough, and with a quorum of
 // zero: one witness's refusal, which is its own word (a size in a 409 answer is not signed),
 // does not stop an office whose other witnesses cosign.
 func (h *Heads) Unready() string {
@@ -496,24 +496,25 @@ func (h *Heads) Unready() string {
 	if cfg.Quorum == 0 {
 		return ""
 	}
+	// Each key, under whichever of its names does not refuse the log: one refusing name does
+	// not take the key away while another still has it cosign.
 	h.behindMu.Lock()
-	seen := map[string]bool{}
-	able := 0
+	keys := map[string]bool{}
 	for _, w := range cfg.Witnesses {
 		id := w.VKey
 		if pub, err := seal.PublicKeyOf(w.VKey); err == nil {
 			id = string(pub)
 		}
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		if b, ok := h.behind[w.Name]; ok && b.vkey == w.VKey {
-			continue
-		}
-		able++
+		b, refuses := h.behind[w.Name]
+		keys[id] = keys[id] || !refuses || b.vkey != w.VKey
 	}
 	h.behindMu.Unlock()
+	able := 0
+	for _, ok := range keys {
+		if ok {
+			able++
+		}
+	}
 	if able >= cfg.Quorum {
 		return ""
 	}
