@@ -227,7 +227,10 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		return err
 	}
 	defer erasing()
-	witnessing := wit.run(ctx, st, logger)
+	// The witness client outlives the stop signal: the requests under way when it comes may
+	// wait for a cosignature (a release's seal, --seal-wait), which the client must still
+	// ask for. It stops once the server has answered them (witnessing, deferred).
+	witnessing := wit.run(context.WithoutCancel(ctx), st, logger)
 	defer witnessing()
 	if st.DB.Dialect() == store.SQLite {
 		metrics.SetLeader(true) // one server per data directory: it sequences
