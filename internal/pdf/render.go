@@ -12,8 +12,8 @@ import (
 	"github.com/go-text/typesetting/di"
 	"github.com/go-text/typesetting/font"
 	"github.com/go-text/typesetting/shaping"
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
 
@@ -613,11 +613,17 @@ func (r *renderer) signatures() {
 
 // parseMarkdown parses body after checking, line by line, that it is not nested so deep that
 // parsing would take long, and checks the tree before the recursive layout walks it.
+//
+// Link reference definitions are not taken out of their paragraphs (CommonMark's parser
+// drops them from the tree, and with them their titles): reviewers read a letter's source,
+// so a definition is drawn as the text it is, and a link that names it as written.
 func parseMarkdown(body []byte) (ast.Node, error) {
 	if err := CheckMarkdown(body); err != nil {
 		return nil, err
 	}
-	doc := goldmark.New().Parser().Parse(text.NewReader(body))
+	p := parser.NewParser(parser.WithBlockParsers(parser.DefaultBlockParsers()...),
+		parser.WithInlineParsers(parser.DefaultInlineParsers()...))
+	doc := p.Parse(text.NewReader(body))
 	if err := checkTree(doc); err != nil {
 		return nil, err
 	}
@@ -668,7 +674,15 @@ func (r *renderer) block(n ast.Node, src []byte, depth int) {
 			}
 			r.color = saved
 		})
-	case *ast.FencedCodeBlock, *ast.CodeBlock:
+	case *ast.FencedCodeBlock:
+		// The fence's info string is drawn as the code's first line: HTML would hide it.
+		code := linesOf(n, src)
+		if n.Info != nil {
+			code = string(n.Info.Segment.Value(src)) + "\n" + code
+		}
+		r.text([]span{{expandTabs(strings.TrimRight(code, "\n")), mono}}, 9.5, 4.6, r.color, alignStart)
+		r.space(2)
+	case *ast.CodeBlock:
 		r.text([]span{{expandTabs(strings.TrimRight(linesOf(n, src), "\n")), mono}}, 9.5, 4.6, r.color, alignStart)
 		r.space(2)
 	case *ast.ThematicBreak:
@@ -676,8 +690,13 @@ func (r *renderer) block(n ast.Node, src []byte, depth int) {
 		r.rule(0.2)
 		r.space(3)
 	case *ast.HTMLBlock:
-		// Raw HTML is shown as text: a letter must show what its author wrote.
-		r.text([]span{{strings.TrimRight(linesOf(n, src), "\n"), regular}}, bodyFontSize, lineHeight, r.color, alignStart)
+		// Raw HTML is shown as text: a letter must show what its author wrote, the line that
+		// closes the block (kept apart from its lines) included.
+		html := linesOf(n, src)
+		if n.HasClosure() {
+			html += string(n.ClosureLine.Value(src))
+		}
+		r.text([]span{{strings.TrimRight(html, "\n"), regular}}, bodyFontSize, lineHeight, r.color, alignStart)
 	default:
 		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 			r.block(c, src, depth)
@@ -751,11 +770,16 @@ func (r *renderer) inlines(n ast.Node, src []byte, st style, out []span) []span 
 			out = append(out, span{b.String(), mono})
 		case *ast.Link:
 			out = r.inlines(c, src, st, out)
-			out = append(out, span{" <" + string(c.Destination) + ">", st})
+			out = append(out, span{" <" + string(c.Destination) + titled(c.Title) + ">", st})
 		case *ast.AutoLink:
 			out = append(out, span{string(c.URL(src)), st})
 		case *ast.Image:
-			out = append(out, span{"[image: " + string(c.Destination) + "]", italic})
+			// Its description and title are drawn with its address: the letter shows no picture.
+			out = append(out, span{"[image: ", italic})
+			if alt := r.inlines(c, src, italic, nil); len(alt) > 0 {
+				out = append(append(out, alt...), span{" ", italic})
+			}
+			out = append(out, span{"<" + string(c.Destination) + titled(c.Title) + ">]", italic})
 		case *ast.RawHTML:
 			segs := c.Segments
 			for i := 0; i < segs.Len(); i++ {
@@ -767,6 +791,15 @@ func (r *renderer) inlines(n ast.Node, src []byte, st style, out []span) []span 
 		}
 	}
 	return out
+}
+
+// titled is a link's or an image's title as drawn after its address: a space and the title
+// in quotation marks, or nothing for no title.
+func titled(title []byte) string {
+	if len(title) == 0 {
+		return ""
+	}
+	return ` "` + string(title) + `"`
 }
 
 func expandTabs(s string) string { return strings.ReplaceAll(s, "\t", "    ") }
