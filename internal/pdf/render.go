@@ -657,7 +657,10 @@ func (r *renderer) block(n ast.Node, src []byte, depth int) {
 		for item := n.FirstChild(); item != nil; item = item.NextSibling() {
 			bullet := "•"
 			if n.IsOrdered() {
-				bullet = fmt.Sprintf("%d.", number)
+				bullet = fmt.Sprintf("%d%c", number, n.Marker)
+				if m, ok := itemNumber(item, src); ok {
+					bullet = m
+				}
 				number++
 			}
 			r.listItem(item, src, depth, bullet)
@@ -702,6 +705,28 @@ func (r *renderer) block(n ast.Node, src []byte, depth int) {
 			r.block(c, src, depth)
 		}
 	}
+}
+
+// itemNumber is the number and delimiter ("3.", "2)") that begin an ordered list's item in
+// src, as written: reviewers read a letter's source, where items may skip or repeat numbers
+// that CommonMark's renderers count on from the first. ok is false when the item's start is
+// not known.
+func itemNumber(item ast.Node, src []byte) (marker string, ok bool) {
+	i := item.Pos()
+	if i < 0 || i > len(src) {
+		return "", false
+	}
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
+		i++
+	}
+	start := i
+	for i < len(src) && i-start < 9 && src[i] >= '0' && src[i] <= '9' {
+		i++
+	}
+	if i == start || i == len(src) || src[i] != '.' && src[i] != ')' {
+		return "", false
+	}
+	return string(src[start : i+1]), true
 }
 
 func linesOf(n ast.Node, src []byte) string {
