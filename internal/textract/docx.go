@@ -46,7 +46,8 @@ const maxRelsPart = 64 << 10
 // the hyphens and symbols drawn by w:noBreakHyphen and w:sym (a minus sign among them), the
 // labels of numbered paragraphs (docxnumbering.go), but not hidden text (w:vanish, directly or
 // by style) or comments, and of Markup Compatibility's alternatives (mc:AlternateContent)
-// only the branch LibreOffice shows (mce). A document whose tracked deletions (w:delText)
+// only the branch LibreOffice shows (mce); text drawn struck through (w:strike, w:dstrike,
+// directly or by style) is enclosed in "[struck: " and "]". A document whose tracked deletions (w:delText)
 // LibreOffice shows, struck through, is refused with ErrAmbiguous (unless its settings'
 // w:revisionView hide them, readSettings). The body is the part the package's relationships
 // name (packageParts), as LibreOffice and Word read it. A field that LibreOffice shows
@@ -104,8 +105,13 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 	// The hidden text: paraHidden is what the open paragraph's style says, runHidden what the
 	// open run's properties say (their depth, runProps, when open). The properties inside a
 	// tracked change of formatting (w:rPrChange…, from changeDepth) are the old ones, not shown.
+	// Likewise paraStruck and runStruck for text drawn struck through (w:strike, w:dstrike),
+	// which is written between "[struck: " and "]" (struckOpen while written): a struck word
+	// reads as withdrawn, and a revision that only strikes one out must show in the diff.
 	var (
 		paraHidden, runHidden           bool
+		paraStruck, runStruck           bool
+		struckOpen                      bool
 		runDepth, runProps, changeDepth int
 		sect                            *docxSection
 		sectDepth, noteDepth            int
@@ -144,6 +150,13 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 			p.shown = true
 			b.WriteString(d.label(p))
 		}
+		switch {
+		case runStruck && !struckOpen:
+			b.WriteString(struckMarker)
+		case !runStruck && struckOpen:
+			b.WriteByte(']')
+		}
+		struckOpen = runStruck
 		b.WriteString(s)
 	}
 	// kept counts the bytes of the notes read.
@@ -187,14 +200,14 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 			case "rPrChange", "pPrChange", "sectPrChange":
 				changeDepth = depth
 			case "p":
-				paraHidden = d.paragraphHidden(d.defaultPara)
+				paraHidden, paraStruck = d.paragraphHidden(d.defaultPara), d.struck[d.defaultPara]
 				paras = append(paras, &docxPara{style: d.defaultPara})
 			case "pPr":
 				if len(paras) > 0 {
 					pPrDepth = depth
 				}
 			case "pStyle":
-				paraHidden = d.paragraphHidden(wordAttr(t, "val"))
+				paraHidden, paraStruck = d.paragraphHidden(wordAttr(t, "val")), d.struck[wordAttr(t, "val")]
 				if len(paras) > 0 && pPrDepth > 0 {
 					paras[len(paras)-1].style = wordAttr(t, "val")
 				}
@@ -208,7 +221,7 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 					}
 				}
 			case "r":
-				runDepth, runHidden = depth, paraHidden
+				runDepth, runHidden, runStruck = depth, paraHidden, paraStruck
 			case "rPr":
 				if runDepth > 0 && depth == runDepth+1 {
 					runProps = depth
@@ -217,6 +230,13 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 				// A run style that says nothing of hidden text leaves the paragraph style's.
 				if v, ok := d.hidden[wordAttr(t, "val")]; ok && runProps > 0 {
 					runHidden = v
+				}
+				if v, ok := d.struck[wordAttr(t, "val")]; ok && runProps > 0 {
+					runStruck = v
+				}
+			case "strike", "dstrike":
+				if runProps > 0 {
+					runStruck = on(t)
 				}
 			case "vanish":
 				if runProps > 0 {
@@ -329,7 +349,7 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 					runProps = 0
 				}
 			case "r":
-				runDepth, runHidden = 0, false
+				runDepth, runHidden, runStruck = 0, false, paraStruck
 			case "sectPr":
 				if depth+1 == sectDepth {
 					sect = nil
@@ -360,8 +380,12 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 					}
 					paras = paras[:n-1]
 				}
+				if struckOpen {
+					b.WriteByte(']')
+					struckOpen = false
+				}
 				b.WriteByte('\n')
-				paraHidden = false
+				paraHidden, paraStruck = false, false
 			}
 		case xml.CharData:
 			switch {

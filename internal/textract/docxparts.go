@@ -41,6 +41,9 @@ type docxDoc struct {
 	hidden        map[string]bool
 	defaultPara   string
 	hiddenDefault bool
+	// struck tells, of the styles that say, whether their text is drawn struck through
+	// (w:strike or w:dstrike, themselves or by the styles they are based on).
+	struck map[string]bool
 	// numbering is the numbering part, nil without one; styleNumbers the numbering of the
 	// paragraph styles that number their paragraphs, themselves or by the styles they are
 	// based on.
@@ -196,7 +199,7 @@ func (c *countedTokens) Token() (xml.Token, error) {
 // paragraph styles number their paragraphs (w:numPr's numbering and level, each from the
 // nearest style in the chain that says).
 func (d *docxDoc) readStyles() error {
-	d.hidden = map[string]bool{}
+	d.hidden, d.struck = map[string]bool{}, map[string]bool{}
 	name := d.byType["styles"]
 	f := entry(d.zr, name)
 	if name == "" || f == nil {
@@ -214,6 +217,8 @@ func (d *docxDoc) readStyles() error {
 			Name    *onOff `xml:"name"`
 			BasedOn onOff  `xml:"basedOn"`
 			Vanish  *onOff `xml:"rPr>vanish"`
+			Strike  *onOff `xml:"rPr>strike"`
+			DStrike *onOff `xml:"rPr>dstrike"`
 			NumID   *onOff `xml:"pPr>numPr>numId"`
 			Ilvl    *onOff `xml:"pPr>numPr>ilvl"`
 		} `xml:"style"`
@@ -222,7 +227,7 @@ func (d *docxDoc) readStyles() error {
 	if err := d.decodePart(b, &doc); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	based, vanish := map[string]string{}, map[string]bool{}
+	based, vanish, strike := map[string]string{}, map[string]bool{}, map[string]bool{}
 	numIDs, levels := map[string]string{}, map[string]string{}
 	for _, s := range doc.Styles {
 		if s.Name == nil {
@@ -243,12 +248,18 @@ func (d *docxDoc) readStyles() error {
 		if s.Vanish != nil {
 			vanish[s.ID] = s.Vanish.on()
 		}
+		if s.Strike != nil || s.DStrike != nil {
+			strike[s.ID] = s.Strike != nil && s.Strike.on() || s.DStrike != nil && s.DStrike.on()
+		}
 	}
 	d.hiddenDefault = doc.Default != nil && doc.Default.on()
 	d.styleNumbers = map[string]docxNumRef{}
 	for _, s := range doc.Styles {
 		if v, ok := nearestStyle(s.ID, based, vanish); ok {
 			d.hidden[s.ID] = v
+		}
+		if v, ok := nearestStyle(s.ID, based, strike); ok {
+			d.struck[s.ID] = v
 		}
 		if id, ok := nearestStyle(s.ID, based, numIDs); ok {
 			ilvl, _ := nearestStyle(s.ID, based, levels)
@@ -345,6 +356,9 @@ const (
 	footnoteMarker = "[footnote]"
 	endnoteMarker  = "[endnote]"
 )
+
+// struckMarker opens, in a document's text, text drawn struck through; "]" closes it.
+const struckMarker = "[struck: "
 
 // headerMarker returns the line that starts a header's or footer's text: "[header]",
 // "[first page footer]", "[even page header]"…
