@@ -62,7 +62,8 @@ func IsODT(data []byte) bool {
 // text:user-defined) as LibreOffice shows it, from the field's declaration or setting or the
 // metadata (meta.xml) rather than the text kept inside it, and the file name fields
 // (text:file-name) as package convert has LibreOffice show them (ConvertedName), and the
-// labels of list items (odtlists.go). Comments (office:annotation), hidden text (a section of
+// labels of list items (odtlists.go), with text drawn struck through (a paragraph's or span's
+// style:text-line-through-style) enclosed in "[struck: " and "]". Comments (office:annotation), hidden text (a section of
 // text:display none, a paragraph or span whose style, or a style it inherits from, has
 // text:display none), and the text of pictures, frames and shapes that LibreOffice does not
 // show (odtMode) are not part of it, as for Word. A document whose tracked changes delete
@@ -162,10 +163,10 @@ type odtDoc struct {
 }
 
 // odtStyle is a style's parent, the page style it starts (style:master-page-name) and, when
-// it says, whether its text is hidden.
+// it says, whether its text is hidden and whether it is drawn struck through.
 type odtStyle struct {
 	parent, master string
-	hidden         *bool
+	hidden, struck *bool
 }
 
 // odtRegion is the text of a page style's header or footer, of every page, or a variant (of
@@ -226,6 +227,23 @@ func (o *odtDoc) hidden(family, name string) bool {
 	return false
 }
 
+// struck reports whether the style of family and name draws its text struck through
+// (style:text-line-through-style), itself or by the styles it inherits from (a bounded
+// chain), and whether one of them says.
+func (o *odtDoc) struck(family, name string) (struck, said bool) {
+	for range 32 {
+		s, ok := o.styles[family+"/"+name]
+		if !ok {
+			return false, false
+		}
+		if s.struck != nil {
+			return *s.struck, true
+		}
+		name = s.parent
+	}
+	return false, false
+}
+
 // readPart reads the part name (content.xml or styles.xml): its styles and page styles, and
 // returns the text of its body (office:body), keeping the notes and headers in o.
 func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
@@ -248,9 +266,21 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 		done  func(string)
 	}
 	var regions []region
+	// strikes are the paragraphs and spans open whose style says whether their text is drawn
+	// struck through (their depth, innermost last); struckOpen tells whether the text written
+	// is inside the "[struck: " that marks it (as for Word), kept for the text a region
+	// interrupts in struckBefore.
+	type strike struct {
+		depth int
+		on    bool
+	}
+	var strikes []strike
+	var struckOpen bool
+	var struckBefore []bool
 	open := func(done func(string)) {
 		regions = append(regions, region{depth, out, done})
-		out = &strings.Builder{}
+		struckBefore = append(struckBefore, struckOpen)
+		out, struckOpen = &strings.Builder{}, false
 	}
 	var style *odtStyle
 	styleKey, master := "", ""
@@ -269,6 +299,15 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 	modes := []odtMode{odtTop}
 	write := func(s string) {
 		if out != nil && paragraphs > 0 && modes[len(modes)-1] == odtShown {
+			// A line ends the marking; the text after it opens it again.
+			on := len(strikes) > 0 && strikes[len(strikes)-1].on && s != "\n"
+			switch {
+			case on && !struckOpen:
+				out.WriteString(struckMarker)
+			case !on && struckOpen:
+				out.WriteByte(']')
+			}
+			struckOpen = on
 			out.WriteString(s)
 		}
 	}
@@ -329,6 +368,10 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 				case "true":
 					hidden := false
 					style.hidden = &hidden
+				}
+				if v := odtAttr(t, styleNS, "text-line-through-style"); v != "" {
+					struck := v != "none"
+					style.struck = &struck
 				}
 			case t.Name.Space == styleNS && t.Name.Local == "master-page":
 				master = odtAttr(t, styleNS, "name")
@@ -426,6 +469,13 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 					label = o.headingLabel(t)
 				}
 				write(label)
+				if on, ok := o.struck("paragraph", textStyle); ok {
+					strikes = append(strikes, strike{depth, on})
+				}
+			case t.Name.Local == "span":
+				if on, ok := o.struck("text", textStyle); ok {
+					strikes = append(strikes, strike{depth, on})
+				}
 			case t.Name.Local == "tab":
 				write("\t")
 			case t.Name.Local == "line-break":
@@ -446,6 +496,9 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 				label = ""
 			}
 		case xml.EndElement:
+			if n := len(strikes); n > 0 && strikes[n-1].depth == depth {
+				strikes = strikes[:n-1]
+			}
 			switch {
 			case deletion == depth:
 				deletion = 0
@@ -462,6 +515,7 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 				text := out.String()
 				o.total += len(text)
 				out = r.prev
+				struckOpen, struckBefore = struckBefore[len(struckBefore)-1], struckBefore[:len(struckBefore)-1]
 				r.done(text)
 			case t.Name.Space == styleNS && t.Name.Local == "style":
 				if style != nil {

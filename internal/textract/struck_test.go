@@ -1,6 +1,10 @@
 package textract
 
-import "testing"
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
 
 // TestDOCXStruckTextMarked checks that text LibreOffice draws struck through (w:strike,
 // w:dstrike, directly or by a character or paragraph style) is marked in the text reviewers
@@ -26,6 +30,38 @@ func TestDOCXStruckTextMarked(t *testing.T) {
 			"[struck: All of it.]\nShown.\n"},
 	} {
 		got, err := Text(DOCXType, numberedDOCX(t, c.body, "", styles))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+// TestODTStruckTextMarked is TestDOCXStruckTextMarked for OpenDocument: a span's or a
+// paragraph's style (style:text-line-through-style, itself or inherited) strikes text through.
+func TestODTStruckTextMarked(t *testing.T) {
+	const styles = `<office:automatic-styles xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0">` +
+		`<style:style style:name="T1" style:family="text"><style:text-properties style:text-line-through-style="solid"/></style:style>` +
+		`<style:style style:name="T2" style:family="text" style:parent-style-name="T1"/>` +
+		`<style:style style:name="T3" style:family="text" style:parent-style-name="T1"><style:text-properties style:text-line-through-style="none"/></style:style>` +
+		`<style:style style:name="P1" style:family="paragraph"><style:text-properties style:text-line-through-style="solid"/></style:style>` +
+		`</office:automatic-styles>`
+	for _, c := range []struct{ name, body, want string }{
+		{"span", `<text:p>The Ministry will <text:span text:style-name="T1">not</text:span> pay.</text:p>`,
+			"The Ministry will [struck: not] pay.\n"},
+		{"inherited", `<text:p>EUR <text:span text:style-name="T2">1,500,000</text:span> 150,000</text:p>`,
+			"EUR [struck: 1,500,000] 150,000\n"},
+		{"switched off", `<text:p><text:span text:style-name="T3">We will pay.</text:span></text:p>`,
+			"We will pay.\n"},
+		{"paragraph", `<text:p text:style-name="P1">All of it.</text:p><text:p>Shown.</text:p>`,
+			"[struck: All of it.]\nShown.\n"},
+	} {
+		data := odtPackage(t, ODTType, func(w *bytes.Buffer) {
+			w.WriteString(strings.Replace(odtHead, "<office:body>", styles+"<office:body>", 1) + c.body + odtTail)
+		})
+		got, err := Text(ODTType, data)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
