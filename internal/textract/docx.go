@@ -46,10 +46,11 @@ const maxRelsPart = 64 << 10
 // the hyphens and symbols drawn by w:noBreakHyphen and w:sym (a minus sign among them), the
 // labels of numbered paragraphs (docxnumbering.go), but not hidden text (w:vanish, directly or
 // by style) or comments, and of Markup Compatibility's alternatives (mc:AlternateContent)
-// only the branch LibreOffice shows (mce); text drawn struck through (w:strike, w:dstrike,
-// directly or by style) is enclosed in "[struck: " and "]". A document whose tracked deletions (w:delText)
-// LibreOffice shows, struck through, is refused with ErrAmbiguous (unless its settings'
-// w:revisionView hide them, readSettings). The body is the part the package's relationships
+// only the branch LibreOffice shows (mce); text drawn struck through (w:strike, w:dstrike)
+// or as a superscript or subscript (w:vertAlign), directly or by style, is enclosed in
+// "[struck: ", "[superscript: " or "[subscript: " and "]" (textMarks). A document whose
+// tracked deletions (w:delText) LibreOffice shows, struck through, is refused with
+// ErrAmbiguous (unless its settings' w:revisionView hide them, readSettings). The body is the part the package's relationships
 // name (packageParts), as LibreOffice and Word read it. A field that LibreOffice shows
 // otherwise than by the result the file keeps, such as one showing a document property, is
 // read as LibreOffice shows it (fieldShown). Decoding stops once the time budget bud is spent.
@@ -105,13 +106,12 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 	// The hidden text: paraHidden is what the open paragraph's style says, runHidden what the
 	// open run's properties say (their depth, runProps, when open). The properties inside a
 	// tracked change of formatting (w:rPrChange…, from changeDepth) are the old ones, not shown.
-	// Likewise paraStruck and runStruck for text drawn struck through (w:strike, w:dstrike),
-	// which is written between "[struck: " and "]" (struckOpen while written): a struck word
-	// reads as withdrawn, and a revision that only strikes one out must show in the diff.
+	// Likewise paraMarks and runMarks for text drawn struck through or raised (textMarks),
+	// which is written between the marks' openers and "]" (marksOpen, the marks written): a
+	// revision that only strikes a word out or raises a figure must show in the diff.
 	var (
 		paraHidden, runHidden           bool
-		paraStruck, runStruck           bool
-		struckOpen                      bool
+		paraMarks, runMarks, marksOpen  textMarks
 		runDepth, runProps, changeDepth int
 		sect                            *docxSection
 		sectDepth, noteDepth            int
@@ -150,13 +150,7 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 			p.shown = true
 			b.WriteString(d.label(p))
 		}
-		switch {
-		case runStruck && !struckOpen:
-			b.WriteString(struckMarker)
-		case !runStruck && struckOpen:
-			b.WriteByte(']')
-		}
-		struckOpen = runStruck
+		marksOpen = remark(&b, marksOpen, runMarks)
 		b.WriteString(s)
 	}
 	// kept counts the bytes of the notes read.
@@ -200,14 +194,14 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 			case "rPrChange", "pPrChange", "sectPrChange":
 				changeDepth = depth
 			case "p":
-				paraHidden, paraStruck = d.paragraphHidden(d.defaultPara), d.struck[d.defaultPara]
+				paraHidden, paraMarks = d.paragraphHidden(d.defaultPara), d.marksOf(d.defaultPara)
 				paras = append(paras, &docxPara{style: d.defaultPara})
 			case "pPr":
 				if len(paras) > 0 {
 					pPrDepth = depth
 				}
 			case "pStyle":
-				paraHidden, paraStruck = d.paragraphHidden(wordAttr(t, "val")), d.struck[wordAttr(t, "val")]
+				paraHidden, paraMarks = d.paragraphHidden(wordAttr(t, "val")), d.marksOf(wordAttr(t, "val"))
 				if len(paras) > 0 && pPrDepth > 0 {
 					paras[len(paras)-1].style = wordAttr(t, "val")
 				}
@@ -221,7 +215,7 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 					}
 				}
 			case "r":
-				runDepth, runHidden, runStruck = depth, paraHidden, paraStruck
+				runDepth, runHidden, runMarks = depth, paraHidden, paraMarks
 			case "rPr":
 				if runDepth > 0 && depth == runDepth+1 {
 					runProps = depth
@@ -232,11 +226,24 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 					runHidden = v
 				}
 				if v, ok := d.struck[wordAttr(t, "val")]; ok && runProps > 0 {
-					runStruck = v
+					runMarks &^= markStruck
+					if v {
+						runMarks |= markStruck
+					}
+				}
+				if v, ok := d.raised[wordAttr(t, "val")]; ok && runProps > 0 {
+					runMarks = runMarks&^(markSuper|markSub) | v
 				}
 			case "strike", "dstrike":
 				if runProps > 0 {
-					runStruck = on(t)
+					runMarks &^= markStruck
+					if on(t) {
+						runMarks |= markStruck
+					}
+				}
+			case "vertAlign":
+				if runProps > 0 {
+					runMarks = runMarks&^(markSuper|markSub) | vertMarks(wordAttr(t, "val"))
 				}
 			case "vanish":
 				if runProps > 0 {
@@ -349,7 +356,7 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 					runProps = 0
 				}
 			case "r":
-				runDepth, runHidden, runStruck = 0, false, paraStruck
+				runDepth, runHidden, runMarks = 0, false, paraMarks
 			case "sectPr":
 				if depth+1 == sectDepth {
 					sect = nil
@@ -380,12 +387,9 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 					}
 					paras = paras[:n-1]
 				}
-				if struckOpen {
-					b.WriteByte(']')
-					struckOpen = false
-				}
+				marksOpen = remark(&b, marksOpen, 0)
 				b.WriteByte('\n')
-				paraHidden, paraStruck = false, false
+				paraHidden, paraMarks = false, 0
 			}
 		case xml.CharData:
 			switch {

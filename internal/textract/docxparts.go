@@ -42,8 +42,10 @@ type docxDoc struct {
 	defaultPara   string
 	hiddenDefault bool
 	// struck tells, of the styles that say, whether their text is drawn struck through
-	// (w:strike or w:dstrike, themselves or by the styles they are based on).
+	// (w:strike or w:dstrike, themselves or by the styles they are based on); raised whether
+	// it is drawn as a superscript or a subscript (w:vertAlign), markSuper, markSub or 0.
 	struck map[string]bool
+	raised map[string]textMarks
 	// numbering is the numbering part, nil without one; styleNumbers the numbering of the
 	// paragraph styles that number their paragraphs, themselves or by the styles they are
 	// based on.
@@ -199,7 +201,7 @@ func (c *countedTokens) Token() (xml.Token, error) {
 // paragraph styles number their paragraphs (w:numPr's numbering and level, each from the
 // nearest style in the chain that says).
 func (d *docxDoc) readStyles() error {
-	d.hidden, d.struck = map[string]bool{}, map[string]bool{}
+	d.hidden, d.struck, d.raised = map[string]bool{}, map[string]bool{}, map[string]textMarks{}
 	name := d.byType["styles"]
 	f := entry(d.zr, name)
 	if name == "" || f == nil {
@@ -219,6 +221,7 @@ func (d *docxDoc) readStyles() error {
 			Vanish  *onOff `xml:"rPr>vanish"`
 			Strike  *onOff `xml:"rPr>strike"`
 			DStrike *onOff `xml:"rPr>dstrike"`
+			Vert    *onOff `xml:"rPr>vertAlign"`
 			NumID   *onOff `xml:"pPr>numPr>numId"`
 			Ilvl    *onOff `xml:"pPr>numPr>ilvl"`
 		} `xml:"style"`
@@ -227,7 +230,7 @@ func (d *docxDoc) readStyles() error {
 	if err := d.decodePart(b, &doc); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	based, vanish, strike := map[string]string{}, map[string]bool{}, map[string]bool{}
+	based, vanish, strike, vert := map[string]string{}, map[string]bool{}, map[string]bool{}, map[string]textMarks{}
 	numIDs, levels := map[string]string{}, map[string]string{}
 	for _, s := range doc.Styles {
 		if s.Name == nil {
@@ -251,6 +254,9 @@ func (d *docxDoc) readStyles() error {
 		if s.Strike != nil || s.DStrike != nil {
 			strike[s.ID] = s.Strike != nil && s.Strike.on() || s.DStrike != nil && s.DStrike.on()
 		}
+		if s.Vert != nil && s.Vert.Val != nil {
+			vert[s.ID] = vertMarks(*s.Vert.Val)
+		}
 	}
 	d.hiddenDefault = doc.Default != nil && doc.Default.on()
 	d.styleNumbers = map[string]docxNumRef{}
@@ -260,6 +266,9 @@ func (d *docxDoc) readStyles() error {
 		}
 		if v, ok := nearestStyle(s.ID, based, strike); ok {
 			d.struck[s.ID] = v
+		}
+		if v, ok := nearestStyle(s.ID, based, vert); ok {
+			d.raised[s.ID] = v
 		}
 		if id, ok := nearestStyle(s.ID, based, numIDs); ok {
 			ilvl, _ := nearestStyle(s.ID, based, levels)
@@ -357,8 +366,61 @@ const (
 	endnoteMarker  = "[endnote]"
 )
 
-// struckMarker opens, in a document's text, text drawn struck through; "]" closes it.
-const struckMarker = "[struck: "
+// textMarks are the ways of drawing text that change what it says, which a document's text
+// encloses between an opener and "]": a word struck through reads as withdrawn, and "10" with
+// a raised "6" as a million, not as 106.
+type textMarks uint8
+
+const (
+	markStruck textMarks = 1 << iota
+	markSuper
+	markSub
+)
+
+// markOpeners are the marks' openers, in the order they are opened.
+var markOpeners = [...]struct {
+	mark textMarks
+	open string
+}{{markStruck, "[struck: "}, {markSuper, "[superscript: "}, {markSub, "[subscript: "}}
+
+// remark writes to b, when the marks open differ from those wanted, what closes the first and
+// opens the others; it returns the marks open after it.
+func remark(b *strings.Builder, open, want textMarks) textMarks {
+	if open == want {
+		return want
+	}
+	for _, m := range markOpeners {
+		if open&m.mark != 0 {
+			b.WriteByte(']')
+		}
+	}
+	for _, m := range markOpeners {
+		if want&m.mark != 0 {
+			b.WriteString(m.open)
+		}
+	}
+	return want
+}
+
+// vertMarks are the marks of a Word w:vertAlign value.
+func vertMarks(v string) textMarks {
+	switch v {
+	case "superscript":
+		return markSuper
+	case "subscript":
+		return markSub
+	}
+	return 0
+}
+
+// marksOf are the marks of the text of a style of id.
+func (d *docxDoc) marksOf(id string) textMarks {
+	m := d.raised[id]
+	if d.struck[id] {
+		m |= markStruck
+	}
+	return m
+}
 
 // headerMarker returns the line that starts a header's or footer's text: "[header]",
 // "[first page footer]", "[even page header]"…

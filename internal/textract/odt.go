@@ -62,8 +62,9 @@ func IsODT(data []byte) bool {
 // text:user-defined) as LibreOffice shows it, from the field's declaration or setting or the
 // metadata (meta.xml) rather than the text kept inside it, and the file name fields
 // (text:file-name) as package convert has LibreOffice show them (ConvertedName), and the
-// labels of list items (odtlists.go), with text drawn struck through (a paragraph's or span's
-// style:text-line-through-style) enclosed in "[struck: " and "]". Comments (office:annotation), hidden text (a section of
+// labels of list items (odtlists.go), with text drawn struck through or raised (a paragraph's
+// or span's style:text-line-through-style, style:text-position) enclosed in its marks, as for
+// Word (textMarks). Comments (office:annotation), hidden text (a section of
 // text:display none, a paragraph or span whose style, or a style it inherits from, has
 // text:display none), and the text of pictures, frames and shapes that LibreOffice does not
 // show (odtMode) are not part of it, as for Word. A document whose tracked changes delete
@@ -163,10 +164,12 @@ type odtDoc struct {
 }
 
 // odtStyle is a style's parent, the page style it starts (style:master-page-name) and, when
-// it says, whether its text is hidden and whether it is drawn struck through.
+// it says, whether its text is hidden, and the marks of its text (textMarks) it says: which
+// (said) and their values (marks).
 type odtStyle struct {
 	parent, master string
-	hidden, struck *bool
+	hidden         *bool
+	marks, said    textMarks
 }
 
 // odtRegion is the text of a page style's header or footer, of every page, or a variant (of
@@ -227,21 +230,44 @@ func (o *odtDoc) hidden(family, name string) bool {
 	return false
 }
 
-// struck reports whether the style of family and name draws its text struck through
-// (style:text-line-through-style), itself or by the styles it inherits from (a bounded
-// chain), and whether one of them says.
-func (o *odtDoc) struck(family, name string) (struck, said bool) {
+// marksOf returns the marks of the text of the style of family and name, and which of them it
+// says, itself or by the styles it inherits from (a bounded chain), the nearest first.
+func (o *odtDoc) marksOf(family, name string) (marks, said textMarks) {
 	for range 32 {
 		s, ok := o.styles[family+"/"+name]
 		if !ok {
-			return false, false
+			break
 		}
-		if s.struck != nil {
-			return *s.struck, true
-		}
+		marks |= s.marks &^ said
+		said |= s.said
 		name = s.parent
 	}
-	return false, false
+	return marks & said, said
+}
+
+// positionMarks are the marks of a style:text-position value: "super", "sub", or a
+// percentage above (raised) or below (lowered) the baseline, then the font's size.
+func positionMarks(v string) textMarks {
+	f := strings.Fields(v)
+	if len(f) == 0 {
+		return 0
+	}
+	switch f[0] {
+	case "super":
+		return markSuper
+	case "sub":
+		return markSub
+	}
+	p, err := strconv.ParseFloat(strings.TrimSuffix(f[0], "%"), 64)
+	switch {
+	case err != nil:
+		return 0
+	case p > 0:
+		return markSuper
+	case p < 0:
+		return markSub
+	}
+	return 0
 }
 
 // readPart reads the part name (content.xml or styles.xml): its styles and page styles, and
@@ -266,21 +292,20 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 		done  func(string)
 	}
 	var regions []region
-	// strikes are the paragraphs and spans open whose style says whether their text is drawn
-	// struck through (their depth, innermost last); struckOpen tells whether the text written
-	// is inside the "[struck: " that marks it (as for Word), kept for the text a region
-	// interrupts in struckBefore.
-	type strike struct {
-		depth int
-		on    bool
+	// marked are the paragraphs and spans open whose style says marks of their text
+	// (textMarks; their depth, innermost last); marksOpen the marks whose openers the text
+	// written is inside, kept for the text a region interrupts in marksBefore.
+	type marking struct {
+		depth       int
+		marks, said textMarks
 	}
-	var strikes []strike
-	var struckOpen bool
-	var struckBefore []bool
+	var marked []marking
+	var marksOpen textMarks
+	var marksBefore []textMarks
 	open := func(done func(string)) {
 		regions = append(regions, region{depth, out, done})
-		struckBefore = append(struckBefore, struckOpen)
-		out, struckOpen = &strings.Builder{}, false
+		marksBefore = append(marksBefore, marksOpen)
+		out, marksOpen = &strings.Builder{}, 0
 	}
 	var style *odtStyle
 	styleKey, master := "", ""
@@ -299,15 +324,13 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 	modes := []odtMode{odtTop}
 	write := func(s string) {
 		if out != nil && paragraphs > 0 && modes[len(modes)-1] == odtShown {
-			// A line ends the marking; the text after it opens it again.
-			on := len(strikes) > 0 && strikes[len(strikes)-1].on && s != "\n"
-			switch {
-			case on && !struckOpen:
-				out.WriteString(struckMarker)
-			case !on && struckOpen:
-				out.WriteByte(']')
+			// A line ends the marks; the text after it opens them again.
+			var want, said textMarks
+			for i := len(marked) - 1; i >= 0 && s != "\n"; i-- {
+				want |= marked[i].marks &^ said
+				said |= marked[i].said
 			}
-			struckOpen = on
+			marksOpen = remark(out, marksOpen, want&said)
 			out.WriteString(s)
 		}
 	}
@@ -370,8 +393,14 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 					style.hidden = &hidden
 				}
 				if v := odtAttr(t, styleNS, "text-line-through-style"); v != "" {
-					struck := v != "none"
-					style.struck = &struck
+					style.said |= markStruck
+					if v != "none" {
+						style.marks |= markStruck
+					}
+				}
+				if v := odtAttr(t, styleNS, "text-position"); v != "" {
+					style.said |= markSuper | markSub
+					style.marks |= positionMarks(v)
 				}
 			case t.Name.Space == styleNS && t.Name.Local == "master-page":
 				master = odtAttr(t, styleNS, "name")
@@ -469,12 +498,12 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 					label = o.headingLabel(t)
 				}
 				write(label)
-				if on, ok := o.struck("paragraph", textStyle); ok {
-					strikes = append(strikes, strike{depth, on})
+				if m, said := o.marksOf("paragraph", textStyle); said != 0 {
+					marked = append(marked, marking{depth, m, said})
 				}
 			case t.Name.Local == "span":
-				if on, ok := o.struck("text", textStyle); ok {
-					strikes = append(strikes, strike{depth, on})
+				if m, said := o.marksOf("text", textStyle); said != 0 {
+					marked = append(marked, marking{depth, m, said})
 				}
 			case t.Name.Local == "tab":
 				write("\t")
@@ -496,8 +525,8 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 				label = ""
 			}
 		case xml.EndElement:
-			if n := len(strikes); n > 0 && strikes[n-1].depth == depth {
-				strikes = strikes[:n-1]
+			if n := len(marked); n > 0 && marked[n-1].depth == depth {
+				marked = marked[:n-1]
 			}
 			switch {
 			case deletion == depth:
@@ -515,7 +544,7 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 				text := out.String()
 				o.total += len(text)
 				out = r.prev
-				struckOpen, struckBefore = struckBefore[len(struckBefore)-1], struckBefore[:len(struckBefore)-1]
+				marksOpen, marksBefore = marksBefore[len(marksBefore)-1], marksBefore[:len(marksBefore)-1]
 				r.done(text)
 			case t.Name.Space == styleNS && t.Name.Local == "style":
 				if style != nil {
