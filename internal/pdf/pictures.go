@@ -69,10 +69,10 @@ func onePicture(p lpdf.Page) (one bool, err error) {
 	}
 	xobjects := p.Resources().Key("XObject")
 	pictures, other := 0, false
-	eachOp(p.V.Key("Contents"), func(op string, top lpdf.Value, mode int64) {
+	eachOp(p.V.Key("Contents"), func(op string, top lpdf.Value, rm *renderMode) {
 		switch op {
 		case "Tj", "TJ", "'", "\"":
-			other = other || mode != 3
+			other = other || rm.mode != 3
 		case "Do":
 			pictures++
 			other = other || !plainPicture(xobjects.Key(top.Name()))

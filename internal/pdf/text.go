@@ -214,7 +214,7 @@ func drawnElsewhere(p lpdf.Page, left *int) (found bool, err error) {
 	}
 	res := p.Resources()
 	xobjects, patterns := res.Key("XObject"), res.Key("Pattern")
-	eachOp(p.V.Key("Contents"), func(op string, top lpdf.Value, _ int64) {
+	eachOp(p.V.Key("Contents"), func(op string, top lpdf.Value, _ *renderMode) {
 		switch {
 		case found:
 		case op == "Do" && isForm(xobjects.Key(top.Name())):
@@ -284,7 +284,7 @@ func drawsText(v lpdf.Value, depth int, left *int) (found bool) {
 		return true
 	}
 	xobjects, patterns := v.Key("Resources").Key("XObject"), v.Key("Resources").Key("Pattern")
-	eachOp(v, func(op string, top lpdf.Value, _ int64) {
+	eachOp(v, func(op string, top lpdf.Value, _ *renderMode) {
 		switch {
 		case found:
 		case op == "Tj", op == "TJ", op == "'", op == "\"":
@@ -312,18 +312,17 @@ func textShows(p lpdf.Page) (shown, hidden int, err error) {
 	if p.V.IsNull() || p.V.Key("Contents").Kind() == lpdf.Null {
 		return 0, 0, nil
 	}
-	eachOp(p.V.Key("Contents"), func(op string, _ lpdf.Value, mode int64) {
-		countShow(op, mode, &shown, &hidden)
+	eachOp(p.V.Key("Contents"), func(op string, _ lpdf.Value, rm *renderMode) {
+		countShow(op, rm.unseen(), &shown, &hidden)
 	})
 	return shown, hidden, nil
 }
 
-// countShow adds op, if it shows text, to shown, or to hidden when the rendering mode in
-// force draws nothing (3, and 7, which only clips).
-func countShow(op string, mode int64, shown, hidden *int) {
+// countShow adds op, if it shows text, to shown, or to hidden when unseen (renderMode.unseen).
+func countShow(op string, unseen bool, shown, hidden *int) {
 	switch op {
 	case "Tj", "TJ", "'", "\"":
-		if mode == 3 || mode == 7 {
+		if unseen {
 			*hidden++
 		} else {
 			*shown++
@@ -332,15 +331,43 @@ func countShow(op string, mode int64, shown, hidden *int) {
 }
 
 // renderMode is the text rendering mode in force, part of the graphics state: saved by q,
-// restored by Q, set by Tr.
+// restored by Q, set by Tr; and the marked-content sequences open (BMC or BDC … EMC), of
+// which marks tells, innermost last, those of optional content (tag /OC), which viewers
+// show or hide as the document's layers say, and printers as their print settings say.
 type renderMode struct {
-	mode  int64
-	saved []int64
+	mode     int64
+	saved    []int64
+	marks    []bool
+	optional int // the sequences of optional content open
 }
 
-// apply applies op, whose last operand is top, and reports whether it was one of q, Q, Tr.
-func (r *renderMode) apply(op string, top lpdf.Value) bool {
+// unseen reports whether text drawn now may not show: its rendering mode draws nothing (3,
+// and 7, which only clips), or it is optional content.
+func (r *renderMode) unseen() bool {
+	return r.mode == 3 || r.mode == 7 || r.optional > 0
+}
+
+// apply applies op, whose last operand is top and the one before below, and reports whether
+// it was one of q, Q, Tr, BMC, BDC, EMC.
+func (r *renderMode) apply(op string, top, below lpdf.Value) bool {
 	switch op {
+	case "BMC", "BDC":
+		// As for q, past a bound a stream's unmatched sequences grow nothing; they are then
+		// not optional content.
+		if len(r.marks) < 256 {
+			oc := op == "BDC" && below.Kind() == lpdf.Name && below.Name() == "OC"
+			r.marks = append(r.marks, oc)
+			if oc {
+				r.optional++
+			}
+		}
+	case "EMC":
+		if n := len(r.marks); n > 0 {
+			if r.marks[n-1] {
+				r.optional--
+			}
+			r.marks = r.marks[:n-1]
+		}
 	case "q":
 		// Readers allow 28 levels; past a bound, a stream's unmatched q grows nothing.
 		if len(r.saved) < 256 {
@@ -359,21 +386,24 @@ func (r *renderMode) apply(op string, top lpdf.Value) bool {
 }
 
 // eachOp interprets the content stream contents and calls f with each of its operators but
-// those of the graphics state (q, Q) and the text rendering mode (Tr), with the operator's
-// last operand and the rendering mode in force, which is part of the graphics state, saved
-// by q and restored by Q.
-func eachOp(contents lpdf.Value, f func(op string, top lpdf.Value, mode int64)) {
+// those of the graphics state (q, Q), the text rendering mode (Tr) and marked content (BMC,
+// BDC, EMC), with the operator's last operand and the state those keep (the rendering mode,
+// whether text drawn now may not show: renderMode.unseen).
+func eachOp(contents lpdf.Value, f func(op string, top lpdf.Value, rm *renderMode)) {
 	var rm renderMode
 	lpdf.Interpret(contents, func(stk *lpdf.Stack, op string) {
-		var top lpdf.Value
+		var top, below lpdf.Value
 		if stk.Len() > 0 {
 			top = stk.Pop()
+		}
+		if stk.Len() > 0 {
+			below = stk.Pop()
 		}
 		for stk.Len() > 0 {
 			stk.Pop()
 		}
-		if !rm.apply(op, top) {
-			f(op, top, rm.mode)
+		if !rm.apply(op, top, below) {
+			f(op, top, &rm)
 		}
 	})
 }
@@ -526,13 +556,16 @@ func pageLayer(p lpdf.Page, limit int, bud *budget.Budget) (s string, shown, hid
 		for i := len(args) - 1; i >= 0; i-- {
 			args[i] = stk.Pop()
 		}
-		countShow(op, rm.mode, &shown, &hidden)
-		// The graphics state, as eachOp keeps it.
-		var top lpdf.Value
+		countShow(op, rm.unseen(), &shown, &hidden)
+		// The graphics state and marked content, as eachOp keeps them.
+		var top, below lpdf.Value
 		if len(args) > 0 {
 			top = args[len(args)-1]
 		}
-		rm.apply(op, top)
+		if len(args) > 1 {
+			below = args[len(args)-2]
+		}
+		rm.apply(op, top, below)
 		// The text, as GetPlainText reads it, its panics its errors.
 		switch op {
 		case "BT":

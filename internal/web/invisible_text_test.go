@@ -86,4 +86,11 @@ func TestLetterPageSaysAPDFHidesText(t *testing.T) {
 	first, second = revised(pay, inForm)
 	says("a PDF that draws all its text", first, nil, all...)
 	says("a revision that adds \"NOT\" in a form", second, []string{textForms, changesForms}, textInvisible, changesInvisible)
+
+	// Optional content: viewers show it as the document's layers say, printers as their print
+	// settings say.
+	inLayer := pdfShowing("BT /F1 14 Tf 72 700 Td (The Ministry will ) Tj ET /OC /oc1 BDC BT /F1 14 Tf 186 700 Td (NOT) Tj ET EMC BT /F1 14 Tf 221 700 Td (pay the sum of 1,000,000 euros.) Tj ET\n", "")
+	first, second = revised(pay, inLayer)
+	says("a PDF that draws all its text", first, nil, all...)
+	says("a revision that adds \"NOT\" in optional content", second, []string{textInvisible, changesInvisible}, textForms, changesForms)
 }
