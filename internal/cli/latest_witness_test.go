@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -101,6 +102,31 @@ func witnessedTrust(t *testing.T, o *office, dir string, w *testCosigner) (seal.
 // (nil: left as the log key alone signed it); every other request goes to o's registry.
 func cosignedRegistry(t *testing.T, o *office, logKey string, sealBy, latestBy *testCosigner) *httptest.Server {
 	t.Helper()
+	return rewritingRegistry(t, o, func(ans map[string]json.RawMessage) error {
+		var latest map[string]json.RawMessage
+		if err := json.Unmarshal(ans["latest"], &latest); err != nil || latest["status"] == nil {
+			return errors.New("answer without latest")
+		}
+		s, err := seal.Parse(ans["seal"])
+		if err != nil {
+			return fmt.Errorf("answer's seal: %w", err)
+		}
+		s.Checkpoint = sealBy.cosign(t, logKey, s.Checkpoint)
+		ans["seal"] = s.Marshal()
+		if latestBy != nil {
+			var cp string
+			json.Unmarshal(latest["checkpoint"], &cp)
+			latest["checkpoint"], _ = json.Marshal(string(latestBy.cosign(t, logKey, []byte(cp))))
+			ans["latest"], _ = json.Marshal(latest)
+		}
+		return nil
+	})
+}
+
+// rewritingRegistry serves o's registry with the answers of /api/v1/verify as rewrite leaves
+// them; every other request goes to o's registry.
+func rewritingRegistry(t *testing.T, o *office, rewrite func(ans map[string]json.RawMessage) error) *httptest.Server {
+	t.Helper()
 	u, err := url.Parse(o.url)
 	if err != nil {
 		t.Fatal(err)
@@ -119,27 +145,14 @@ func cosignedRegistry(t *testing.T, o *office, logKey string, sealBy, latestBy *
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		var ans, latest map[string]json.RawMessage
+		var ans map[string]json.RawMessage
 		if err := json.Unmarshal(b, &ans); err != nil {
 			t.Errorf("answer %s: %v", b, err)
 			return
 		}
-		if err := json.Unmarshal(ans["latest"], &latest); err != nil || latest["status"] == nil {
-			t.Errorf("answer without latest: %s", b)
+		if err := rewrite(ans); err != nil {
+			t.Errorf("answer %s: %v", b, err)
 			return
-		}
-		s, err := seal.Parse(ans["seal"])
-		if err != nil {
-			t.Errorf("answer's seal: %v", err)
-			return
-		}
-		s.Checkpoint = sealBy.cosign(t, logKey, s.Checkpoint)
-		ans["seal"] = s.Marshal()
-		if latestBy != nil {
-			var cp string
-			json.Unmarshal(latest["checkpoint"], &cp)
-			latest["checkpoint"], _ = json.Marshal(string(latestBy.cosign(t, logKey, []byte(cp))))
-			ans["latest"], _ = json.Marshal(latest)
 		}
 		rw.Header().Set("Content-Type", "application/json")
 		out, _ := json.Marshal(ans)

@@ -4,11 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -96,38 +92,15 @@ func TestRevocationReasonNotInAnswers(t *testing.T) {
 // answers give.
 func revocationOpenings(t *testing.T, o *office, op *seal.Opening) *httptest.Server {
 	t.Helper()
-	u, err := url.Parse(o.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/api/v1/verify" {
-			proxy.ServeHTTP(rw, r)
-			return
-		}
-		body, _ := io.ReadAll(r.Body)
-		resp, err := http.Post(o.url+r.URL.Path, r.Header.Get("Content-Type"), bytes.NewReader(body))
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		var ans map[string]json.RawMessage
+	return rewritingRegistry(t, o, func(ans map[string]json.RawMessage) error {
 		var revs []seal.LoggedEntry
-		if err := json.Unmarshal(b, &ans); err != nil || json.Unmarshal(ans["revocations"], &revs) != nil {
-			t.Errorf("answer %s: %v", b, err)
-			return
+		if err := json.Unmarshal(ans["revocations"], &revs); err != nil {
+			return err
 		}
 		for i := range revs {
 			revs[i].Opening = op
 		}
 		ans["revocations"], _ = json.Marshal(revs)
-		b, _ = json.Marshal(ans)
-		rw.Header().Set("Content-Type", "application/json")
-		rw.Write(b)
-	}))
-	t.Cleanup(srv.Close)
-	return srv
+		return nil
+	})
 }

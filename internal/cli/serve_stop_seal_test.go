@@ -6,11 +6,14 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -29,6 +32,71 @@ import (
 // says, even when --seal-wait is longer than the ten seconds serve gave its requests: the
 // release had committed, and its client got a closed connection ("registry unreachable").
 func TestServeStoppedDuringASealWaitAnswersTheRelease(t *testing.T) {
+	// A witness that is down: the release's seal waits its whole wait.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := "http://" + ln.Addr().String()
+	ln.Close()
+	wk, err := witness.LoadKey(t.TempDir(), "witness.down.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body := releaseStoppedDuringSealWait(t, func(*datadir.Dir) (string, string, func()) { return down, wk.VerifierKey(), nil }, 2*time.Second)
+	if status != http.StatusCreated || !strings.Contains(body, `"seal_pending"`) {
+		t.Fatalf("release: %d %s, want 201 with the seal pending", status, body)
+	}
+}
+
+// TestServeStoppedWhileAWitnessCosignsSealsTheRelease: a server stopped while a release
+// waits for a witness that is cosigning it keeps its witness client until the requests under
+// way are answered, so the release gets its seal; the client stopped with the signal, and
+// the release waited its whole seal wait for a cosignature nobody asked for any more, then
+// answered "seal pending".
+func TestServeStoppedWhileAWitnessCosignsSealsTheRelease(t *testing.T) {
+	ctx := context.Background()
+	var slow atomic.Bool
+	// A witness that, once the log as served is cosigned, takes 3 s for each checkpoint.
+	slowWitness := func(d *datadir.Dir) (string, string, func()) {
+		wdir := t.TempDir()
+		wst, err := witness.OpenStore(ctx, wdir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { wst.Close() })
+		wk, err := witness.LoadKey(wdir, "witness.slow.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := wst.AddLog(ctx, d.Settings.Origin, d.VerifierKey()); err != nil {
+			t.Fatal(err)
+		}
+		ws := witness.NewServer(wst, wk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		wsrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if slow.Load() {
+				time.Sleep(3 * time.Second)
+			}
+			ws.ServeHTTP(w, r)
+		}))
+		t.Cleanup(wsrv.Close)
+		return wsrv.URL, wk.VerifierKey(), func() {
+			time.Sleep(3 * time.Second)
+			slow.Store(true)
+		}
+	}
+	status, body := releaseStoppedDuringSealWait(t, slowWitness, time.Second)
+	if status != http.StatusCreated || strings.Contains(body, `"seal_pending"`) {
+		t.Fatalf("release: %d %.300s, want 201 with its seal", status, body)
+	}
+}
+
+// releaseStoppedDuringSealWait makes an office with a letter ready to release and a witness
+// required by a quorum of one (witnessAt gives its URL and key for the office's directory,
+// and what to do once the server serves, if anything), serves it with --seal-wait 14s, asks
+// for the release, stops the server with SIGTERM after, and returns the release's answer.
+func releaseStoppedDuringSealWait(t *testing.T, witnessAt func(*datadir.Dir) (url, vkey string, served func()), after time.Duration) (int, string) {
+	t.Helper()
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "office")
 	_, tok, err := officepkg.Init(ctx, dir, datadir.Settings{Office: "Stop Office", Prefix: "STP", Origin: "stop.example/log", URL: "https://stop.example"},
@@ -82,18 +150,8 @@ func TestServeStoppedDuringASealWaitAnswersTheRelease(t *testing.T) {
 	if err := reg.Sign(ctx, actor(tokens["sam"]), ref, keyID, stmt, ed25519.Sign(key, dsse.PAE(seal.SigningPayloadType, stmt))); err != nil {
 		t.Fatal(err)
 	}
-	// A witness that is down, with a quorum of one: the release's seal waits its whole wait.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	down := ln.Addr().String()
-	ln.Close()
-	wk, err := witness.LoadKey(t.TempDir(), "witness.down.example")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := reg.AddWitness(ctx, admin, "down", "http://"+down, wk.VerifierKey()); err != nil {
+	wurl, vkey, served := witnessAt(d)
+	if err := reg.AddWitness(ctx, admin, "witness", wurl, vkey); err != nil {
 		t.Fatal(err)
 	}
 	if err := reg.SetWitnessQuorum(ctx, admin, 1); err != nil {
@@ -126,6 +184,9 @@ func TestServeStoppedDuringASealWaitAnswersTheRelease(t *testing.T) {
 		t.Fatal("serve did not start")
 	}
 	go io.Copy(io.Discard, stdout)
+	if served != nil {
+		served()
+	}
 
 	type answer struct {
 		status int
@@ -146,7 +207,7 @@ func TestServeStoppedDuringASealWaitAnswersTheRelease(t *testing.T) {
 		b, err := io.ReadAll(resp.Body)
 		done <- answer{resp.StatusCode, string(b), err}
 	}()
-	time.Sleep(2 * time.Second) // the release has committed and waits for its seal
+	time.Sleep(after) // the release has committed and waits for its seal
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -155,10 +216,9 @@ func TestServeStoppedDuringASealWaitAnswersTheRelease(t *testing.T) {
 		if a.err != nil {
 			t.Fatalf("the server stopped under a release waiting for its seal: %v", a.err)
 		}
-		if a.status != http.StatusCreated || !strings.Contains(a.body, `"seal_pending"`) {
-			t.Fatalf("release: %d %s, want 201 with the seal pending", a.status, a.body)
-		}
+		return a.status, a.body
 	case <-time.After(40 * time.Second):
 		t.Fatal("no answer to the release within 40 s")
 	}
+	return 0, ""
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
@@ -338,4 +339,40 @@ func TestEncodeStatus(t *testing.T) {
 			}
 		}
 	}
+}
+
+// signedLetter creates a text letter through e's registry, approved and signed with a signer
+// key registered for it, and returns its reference, the key's ID and the key.
+func (e *apiEnv) signedLetter(t testing.TB, subject, text string) (string, string, ed25519.PrivateKey) {
+	t.Helper()
+	ctx := context.Background()
+	reg := e.srv.Config.Handler.(*Server).cfg.Registry
+	actor := func(who string) registry.Actor {
+		m, err := reg.Authenticate(ctx, e.tokens[who])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return registry.Actor{Member: m}
+	}
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	keyID, _, err := reg.RegisterKey(ctx, actor("signer"), key.Public().(ed25519.PublicKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := reg.CreateLetter(ctx, actor("drafter"), registry.NewLetter{Subject: subject, Class: "internal",
+		Addressees: []string{"Registry"}, File: registry.Upload{Name: "l.txt", Data: []byte(text)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := reg.Approve(ctx, actor("reviewer"), ref, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	st, err := reg.SigningStatement(ctx, actor("signer"), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := reg.Sign(ctx, actor("signer"), ref, keyID, st, ed25519.Sign(key, dsse.PAE(seal.SigningPayloadType, st))); err != nil {
+		t.Fatal(err)
+	}
+	return ref, keyID, key
 }

@@ -1,16 +1,9 @@
 package server
 
 import (
-	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/chancery/chancery/internal/dsse"
-	"github.com/chancery/chancery/internal/registry"
-	"github.com/chancery/chancery/internal/seal"
 )
 
 // TestMembersCodesAreNotJudged: a member with a role is answered without a check code, so
@@ -18,38 +11,10 @@ import (
 // that does not exist, neither cost their address its check codes (the holder beside them,
 // at the same address, keeps theirs) nor get the member refused 429.
 func TestMembersCodesAreNotJudged(t *testing.T) {
-	ctx := context.Background()
 	// The public limit, which members' requests spend too, is set aside: the check codes' is
 	// under test.
 	e := newAPIEnv(t, 1<<20, func(c *Config) { c.RateLimit, c.RateBurst = 1000, 1000 })
-	reg := e.srv.Config.Handler.(*Server).cfg.Registry
-	actor := func(who string) registry.Actor {
-		m, err := reg.Authenticate(ctx, e.tokens[who])
-		if err != nil {
-			t.Fatal(err)
-		}
-		return registry.Actor{Member: m}
-	}
-	_, key, _ := ed25519.GenerateKey(rand.Reader)
-	keyID, _, err := reg.RegisterKey(ctx, actor("signer"), key.Public().(ed25519.PublicKey))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := reg.CreateLetter(ctx, actor("drafter"), registry.NewLetter{Subject: "Codes", Class: "internal",
-		Addressees: []string{"Registry"}, File: registry.Upload{Name: "l.txt", Data: []byte("Sir, the codes.")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := reg.Approve(ctx, actor("reviewer"), ref, "", ""); err != nil {
-		t.Fatal(err)
-	}
-	st, err := reg.SigningStatement(ctx, actor("signer"), ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := reg.Sign(ctx, actor("signer"), ref, keyID, st, ed25519.Sign(key, dsse.PAE(seal.SigningPayloadType, st))); err != nil {
-		t.Fatal(err)
-	}
+	ref, _, _ := e.signedLetter(t, "Codes", "Sir, the codes.")
 	var rel struct {
 		CheckCode string `json:"check_code"`
 	}

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/registry"
-	"github.com/chancery/chancery/internal/seal"
 )
 
 // TestCommittedAnswersOutlastTheWriteTimeout: a release, and a retraction, commit first and
@@ -26,32 +24,10 @@ import (
 func TestCommittedAnswersOutlastTheWriteTimeout(t *testing.T) {
 	ctx := context.Background()
 	e := newAPIEnv(t, 1<<20)
+	ref, keyID, key := e.signedLetter(t, "Release", "Sir, a letter.")
 	reg := e.srv.Config.Handler.(*Server).cfg.Registry
-	actor := func(who string) registry.Actor {
-		m, err := reg.Authenticate(ctx, e.tokens[who])
-		if err != nil {
-			t.Fatal(err)
-		}
-		return registry.Actor{Member: m}
-	}
-	_, key, _ := ed25519.GenerateKey(rand.Reader)
-	keyID, _, err := reg.RegisterKey(ctx, actor("signer"), key.Public().(ed25519.PublicKey))
+	signer, err := reg.Authenticate(ctx, e.tokens["signer"])
 	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := reg.CreateLetter(ctx, actor("drafter"), registry.NewLetter{Subject: "Release", Class: "internal",
-		Addressees: []string{"Registry"}, File: registry.Upload{Name: "l.txt", Data: []byte("Sir, a letter.")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := reg.Approve(ctx, actor("reviewer"), ref, "", ""); err != nil {
-		t.Fatal(err)
-	}
-	st, err := reg.SigningStatement(ctx, actor("signer"), ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := reg.Sign(ctx, actor("signer"), ref, keyID, st, ed25519.Sign(key, dsse.PAE(seal.SigningPayloadType, st))); err != nil {
 		t.Fatal(err)
 	}
 
@@ -83,7 +59,7 @@ func TestCommittedAnswersOutlastTheWriteTimeout(t *testing.T) {
 		t.Fatalf("release: %d %s, want 201 with the check code", resp.StatusCode, b)
 	}
 
-	ws, pt, o, err := reg.WithdrawalStatement(ctx, actor("signer"), ref, "", "sent too early")
+	ws, pt, o, err := reg.WithdrawalStatement(ctx, registry.Actor{Member: signer}, ref, "", "sent too early")
 	if err != nil {
 		t.Fatal(err)
 	}
