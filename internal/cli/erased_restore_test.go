@@ -53,8 +53,8 @@ func TestServeErasesAgainAfterAnOlderDatabase(t *testing.T) {
 	}
 	st.Close()
 
-	// A server records the erasure.
-	if out := serveLogs(t, "letter fonts loaded", "--data", dir, "--listen", "127.0.0.1:0"); out != "" {
+	// A server records the erasure at its start, before its dispatcher starts and says so.
+	if out := serveLogs(t, "dispatch: posting webhook events", "--data", dir, "--listen", "127.0.0.1:0"); out != "" {
 		t.Fatalf("serve exited: %s", out)
 	}
 	rec, err := os.ReadFile(filepath.Join(dir, datadir.ErasedFile))
