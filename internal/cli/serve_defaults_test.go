@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chancery/chancery/internal/syncbuf"
 	"github.com/chancery/chancery/internal/testbin"
 )
 
@@ -17,12 +18,23 @@ import (
 // the server is killed when the test ends.
 func startServe(t *testing.T, bin string, args ...string) string {
 	t.Helper()
+	u, stderr := tryServe(t, bin, args...)
+	if u == "" {
+		t.Fatalf("serve %v exited before serving:\n%s", args, stderr)
+	}
+	return u
+}
+
+// tryServe is startServe, which returns "" and what serve wrote on its standard error if it
+// exited before serving.
+func tryServe(t *testing.T, bin string, args ...string) (string, string) {
+	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr strings.Builder
+	var stderr syncbuf.Buffer // written by exec's copying goroutine while the test reads it
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -45,13 +57,14 @@ func startServe(t *testing.T, bin string, args ...string) string {
 	select {
 	case u, ok := <-found:
 		if !ok {
-			t.Fatalf("serve %v exited before serving:\n%s", args, stderr.String())
+			cmd.Wait() // all it wrote is copied
+			return "", stderr.String()
 		}
-		return u
+		return u, ""
 	case <-time.After(60 * time.Second):
 		t.Fatalf("serve %v did not start within 60s:\n%s", args, stderr.String())
 	}
-	return ""
+	return "", ""
 }
 
 // TestServeIsSecureWhenTheURLIsHTTPS: the shipped unit runs serve behind a TLS proxy
@@ -116,9 +129,20 @@ func TestOperatorListenersBoundHeaders(t *testing.T) {
 		defer ln.Close()
 		return ln.Addr().String()
 	}
-	metricsAddr, debugAddr := free(), free()
-	startServe(t, bin, "--data", filepath.Join(t.TempDir(), "reg"), "--listen", "127.0.0.1:0",
-		"--metrics-listen", metricsAddr, "--debug-listen", debugAddr)
+	// A port found free may be taken by another process before serve binds it: tried again.
+	var metricsAddr, debugAddr string
+	data := filepath.Join(t.TempDir(), "reg")
+	for try := 1; ; try++ {
+		metricsAddr, debugAddr = free(), free()
+		args := []string{"--data", data, "--listen", "127.0.0.1:0", "--metrics-listen", metricsAddr, "--debug-listen", debugAddr}
+		u, stderr := tryServe(t, bin, args...)
+		if u != "" {
+			break
+		}
+		if try == 3 || !strings.Contains(stderr, "address already in use") {
+			t.Fatalf("serve %v exited before serving:\n%s", args, stderr)
+		}
+	}
 	for _, u := range []string{"http://" + metricsAddr + "/metrics", "http://" + debugAddr + "/debug/pprof/"} {
 		req, err := http.NewRequest("GET", u, nil)
 		if err != nil {
