@@ -24,6 +24,12 @@ func TestMemberReferenceInSmallLetters(t *testing.T) {
 	}
 	e.do(t, "reviewer", "POST", "/api/v1/letters/"+lower+"/approve", "application/json", strings.NewReader(`{"comment":"ok"}`), http.StatusOK, nil)
 
+	// A path with an escaped character keeps it escaped: only the reference changes.
+	upper, _ := e.send(t, "reviewer", "GET", "/api/v1/letters/"+created.Reference+"/versions/1%2F..", "", nil)
+	resp, b := e.send(t, "reviewer", "GET", "/api/v1/letters/"+lower+"/versions/1%2F..", "", nil)
+	if resp.StatusCode != upper.StatusCode || resp.StatusCode == http.StatusOK {
+		t.Errorf("GET with an escaped slash after a reference in small letters: %d %s; in capitals %d", resp.StatusCode, b, upper.StatusCode)
+	}
 	for _, tc := range []struct{ in, want string }{
 		{"/letters/tfn-2026-000001", "/letters/TFN-2026-000001"},
 		{"/letters/tfn-2026-000001/approve", "/letters/TFN-2026-000001/approve"},

@@ -328,7 +328,9 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	if p, ok := canonicalLetterPath(r.URL.Path); ok {
-		r.URL.Path, r.URL.RawPath = p, ""
+		// The escaped form, if any, changes alike: its reference segment is the same bytes.
+		raw, _ := canonicalLetterPath(r.URL.RawPath)
+		r.URL.Path, r.URL.RawPath = p, raw
 	}
 	s.mux.ServeHTTP(w, r)
 }
