@@ -227,6 +227,8 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		return err
 	}
 	defer erasing()
+	// Beside the server: fingerprints of right-to-left letters stored by older builds.
+	defer rereadFingerprints(ctx, st.Registry, logger)()
 	// The witness client outlives the stop signal: the requests under way when it comes may
 	// wait for a cosignature (a release's seal, --seal-wait), which the client must still
 	// ask for. It stops once the server has answered them (witnessing, deferred).

@@ -371,3 +371,32 @@ func keepErased(ctx context.Context, d *datadir.Dir, reg *registry.Registry, log
 		record()
 	}, nil
 }
+
+// rereadInterval is how often rereadFingerprints logs its progress.
+const rereadInterval = 10 * time.Second
+
+// rereadFingerprints computes again, beside the server, the fingerprints of right-to-left
+// letters that older builds stored from reversed text (registry.RereadFingerprints), logging
+// its progress; it returns a function that waits for it to end, which it does when ctx ends
+// (the next start goes on from there).
+func rereadFingerprints(ctx context.Context, reg *registry.Registry, logger *slog.Logger) (wait func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		last := time.Now()
+		n, err := reg.RereadFingerprints(ctx, func(letter, through int64) {
+			if time.Since(last) >= rereadInterval {
+				logger.Info("reading again the text of letters stored before right-to-left text was read in order", "letter", letter, "through", through)
+				last = time.Now()
+			}
+		})
+		switch {
+		case err != nil && ctx.Err() != nil:
+		case err != nil:
+			logger.Error("fingerprints of right-to-left letters not computed again: they may not be found by their text", "err", err)
+		case n > 0:
+			logger.Info("fingerprints of right-to-left letters computed again: they are found by their text now", "replaced", n)
+		}
+	}()
+	return func() { <-done }
+}

@@ -24,7 +24,7 @@ const (
 // that order, every Arabic or Hebrew word comes out reversed, and a line's runs of
 // different directions in the wrong order.
 func logicalLines(text string) string {
-	if !hasRTL(text) {
+	if !HasRTL(text) {
 		return text
 	}
 	var b strings.Builder
@@ -35,7 +35,7 @@ func logicalLines(text string) string {
 			end = len(text)
 		}
 		line := text[:end]
-		if hasRTL(line) {
+		if HasRTL(line) {
 			line = logicalLine(line)
 		}
 		b.WriteString(line)
@@ -48,8 +48,8 @@ func logicalLines(text string) string {
 	return b.String()
 }
 
-// hasRTL reports whether s holds a right-to-left letter.
-func hasRTL(s string) bool {
+// HasRTL reports whether s holds a right-to-left letter (Arabic, Hebrew, …).
+func HasRTL(s string) bool {
 	for i := 0; i < len(s); {
 		if s[i] < utf8.RuneSelf {
 			i++

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -281,7 +282,14 @@ func (r *Registry) LoadIdentification(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("identification: %w", err)
 		}
-		r.seen.start(last)
+		// Where the reading again of fingerprints stood (RereadFingerprints), in the snapshot
+		// the indexes are loaded from.
+		reread, err := tx.Setting(ctx, rereadDoneSetting)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("identification: %w", err)
+		}
+		from, _ := strconv.ParseInt(reread, 10, 64)
+		r.seen.start(last, from)
 		ids, err := tx.ReleasedFingerprintIDs(ctx)
 		if err != nil {
 			return fmt.Errorf("identification: %w", err)
@@ -429,14 +437,24 @@ type fingerprintsSeen struct {
 	mu      sync.Mutex
 	through int64
 	mine    map[int64]bool
+	// reread is the last letter whose fingerprints had been read again when the indexes
+	// were loaded (RereadFingerprints).
+	reread int64
 	// refreshing serializes RefreshIdentification.
 	refreshing sync.Mutex
 }
 
-func (s *fingerprintsSeen) start(through int64) {
+func (s *fingerprintsSeen) start(through, reread int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.through, s.mine = through, map[int64]bool{}
+	s.through, s.mine, s.reread = through, map[int64]bool{}, reread
+}
+
+// rereadFrom returns where RereadFingerprints starts, and whether the indexes are loaded.
+func (s *fingerprintsSeen) rereadFrom() (int64, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reread, s.mine != nil
 }
 
 // own records that this server indexed row id.

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/chancery/chancery/internal/store"
@@ -83,6 +84,81 @@ func testFingerprints(t *testing.T, db *store.DB) {
 		}
 		if vs, err = tx.VersionsWithoutFingerprint(ctx, l.ID, 3, 10); err != nil || len(vs) != 0 {
 			t.Errorf("versions without fingerprint after the last: %+v, %v", vs, err)
+		}
+		return nil
+	})
+}
+
+// testFingerprintsReread checks what the re-reading of stored fingerprints needs: the rows
+// with text of a range of letters, each with the file it was computed from, and a replacement
+// that only takes when the row still holds what was read.
+func testFingerprintsReread(t *testing.T, db *store.DB) {
+	m := addMember(t, db, "rhea")
+	var ls [3]store.Letter
+	ver, rel := Digest("reread-version"), Digest("reread-file")
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		for _, d := range []string{ver, rel} {
+			if err := tx.PutBlob(ctx, d, []byte(d)); err != nil {
+				return err
+			}
+		}
+		for i := range ls {
+			ls[i] = store.Letter{Reference: fmt.Sprintf("TFR-2020-%06d", i+1), Subject: "s", Class: "c", AuthorID: m.ID, CreatedAt: t0}
+			if err := tx.AddLetter(ctx, &ls[i]); err != nil {
+				return err
+			}
+			if err := tx.AddVersion(ctx, store.Version{LetterID: ls[i].ID, N: 1, Digest: ver, MediaType: "application/pdf", FileName: "l.pdf", Size: 1, CreatedBy: m.ID, CreatedAt: t0}); err != nil {
+				return err
+			}
+			if err := tx.AddFingerprint(ctx, &store.Fingerprint{LetterID: ls[i].ID, VersionN: 1, Data: []byte{byte(i)}}); err != nil {
+				return err
+			}
+		}
+		if err := tx.AddRelease(ctx, store.Release{LetterID: ls[1].ID, VersionN: 1, FileDigest: rel, FileName: "l.pdf", MediaType: "application/pdf",
+			LogIndex: 1000, Entry: []byte("entry"), ReleasedBy: m.ID, ReleasedAt: t0}); err != nil {
+			return err
+		}
+		return tx.AddFingerprint(ctx, &store.Fingerprint{LetterID: ls[1].ID, VersionN: 1, Released: true, Data: []byte("released")})
+	})
+	var got []store.StoredFingerprint
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		last, err := tx.LastFingerprintLetter(ctx)
+		if err != nil || last != ls[2].ID {
+			t.Errorf("last fingerprinted letter %d, %v; want %d", last, err, ls[2].ID)
+		}
+		got, err = tx.FingerprintsOfLetters(ctx, ls[0].ID, ls[1].ID)
+		return err
+	})
+	if len(got) != 2 || got[0].Released || got[0].VersionType != "application/pdf" || got[0].VersionDigest != ver || got[0].ReleaseDigest != "" ||
+		!got[1].Released || got[1].ReleaseDigest != rel || got[1].ReleaseType != "application/pdf" || string(got[1].Data) != "released" {
+		t.Fatalf("fingerprints of the second letter: %+v", got)
+	}
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		if ok, err := tx.ReplaceFingerprint(ctx, got[1].ID, []byte("not what it holds"), []byte("new")); err != nil || ok {
+			t.Errorf("replacement of a row that holds something else: %v, %v", ok, err)
+		}
+		if ok, err := tx.ReplaceFingerprint(ctx, got[1].ID, got[1].Data, []byte("new")); err != nil || !ok {
+			t.Errorf("replacement: %v, %v", ok, err)
+		}
+		if ok, err := tx.ReplaceFingerprint(ctx, got[0].ID, got[0].Data, nil); err != nil || !ok {
+			t.Errorf("replacement by no text: %v, %v", ok, err)
+		}
+		return nil
+	})
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		fs, err := tx.FingerprintsOfLetters(ctx, ls[0].ID, ls[1].ID)
+		if err != nil {
+			return err
+		}
+		if len(fs) != 1 || string(fs[0].Data) != "new" {
+			t.Errorf("after the replacements: %+v, want only the released row, with its new text", fs)
+		}
+		return nil
+	})
+	update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.EraseLetter(ctx, ls[1].ID, t0) })
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		if fs, err := tx.FingerprintsOfLetters(ctx, 0, ls[2].ID); err != nil || len(fs) != 2 {
+			t.Errorf("after the erasure: %+v, %v; want the first and third letters' rows", fs, err)
 		}
 		return nil
 	})

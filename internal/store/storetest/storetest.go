@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"SchemaVersion", testSchemaVersion},
 		{"Accounts", testAccounts},
 		{"Fingerprints", testFingerprints},
+		{"FingerprintsReread", testFingerprintsReread},
 		{"Openings", testOpenings},
 		{"PackedOpenings", testPackedOpenings},
 		{"CompactRows", testCompactRows},

@@ -1,0 +1,212 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/chancery/chancery/internal/identify"
+	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/textract"
+)
+
+// Fingerprints stored before a PDF's text was read in logical order (docs/security.md, item
+// 601) were computed from right-to-left words reversed: an Arabic or Hebrew letter released
+// then was not found by its text. RereadFingerprints computes them again. Two settings
+// follow its work across restarts and servers:
+//
+//   - rereadThroughSetting: the last letter whose fingerprints may have been computed so,
+//     the highest fingerprinted letter when a build that reads in logical order first ran it;
+//   - rereadDoneSetting: the last letter every fingerprint of which has been read again.
+//
+// A fresh office has no fingerprint then, and nothing to read again.
+const (
+	rereadThroughSetting = "fingerprints_reread_through"
+	rereadDoneSetting    = "fingerprints_reread_done"
+)
+
+// rereadBatch is how many letters' fingerprints are read again per transaction.
+const rereadBatch = 50
+
+// RereadFingerprints reads again the text of the files whose stored fingerprints may have
+// been computed from reversed right-to-left text, and replaces each fingerprint whose text
+// holds a right-to-left letter with the one its text gives now, in the store and in this
+// server's indexes. It starts where the work stood when this server loaded its indexes
+// (LoadIdentification), so that a server of a PostgreSQL database indexes again what others
+// replaced after it loaded; it returns when every such letter is done or ctx ends, with the
+// number of fingerprints it replaced. progress, if not nil, is called after each batch with
+// the last letter done and the last to do.
+func (r *Registry) RereadFingerprints(ctx context.Context, progress func(done, through int64)) (int, error) {
+	from, loaded := r.seen.rereadFrom()
+	if !loaded {
+		return 0, nil
+	}
+	var through int64
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		s, err := tx.Setting(ctx, rereadThroughSetting)
+		if errors.Is(err, store.ErrNotFound) {
+			if through, err = tx.LastFingerprintLetter(ctx); err != nil {
+				return err
+			}
+			return tx.SetSetting(ctx, rereadThroughSetting, strconv.FormatInt(through, 10))
+		}
+		if err != nil {
+			return err
+		}
+		through, err = strconv.ParseInt(s, 10, 64)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("read fingerprints again: %w", err)
+	}
+	replaced := 0
+	for done := from; done < through; {
+		end := min(done+rereadBatch, through)
+		n, err := r.rereadLetters(ctx, done, end)
+		if err != nil {
+			return replaced, fmt.Errorf("read fingerprints again: letters %d to %d: %w", done+1, end, err)
+		}
+		replaced += n
+		done = end
+		if progress != nil {
+			progress(done, through)
+		}
+	}
+	return replaced, nil
+}
+
+// rereadLetters reads again the fingerprints of the letters after after and through through.
+func (r *Registry) rereadLetters(ctx context.Context, after, through int64) (int, error) {
+	type change struct {
+		row  store.StoredFingerprint
+		data []byte
+		fp   *identify.Fingerprint
+	}
+	var changes []change
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		rows, err := tx.FingerprintsOfLetters(ctx, after, through)
+		if err != nil {
+			return err
+		}
+		versions := map[[2]int64][]byte{} // each version's fingerprint, as it is to be stored
+		for _, f := range rows {
+			key := [2]int64{f.LetterID, int64(f.VersionN)}
+			fp, data, rtl, err := reread(ctx, tx, f)
+			if err != nil {
+				return fmt.Errorf("fingerprint %d: %w", f.ID, err)
+			}
+			if !f.Released {
+				versions[key] = f.Data
+				if rtl {
+					versions[key] = data
+				}
+			}
+			if !rtl {
+				continue
+			}
+			if f.Released && fp != nil && sameText(fp, versions[key]) {
+				fp, data = nil, nil // the released file is the version's text, as addReleasedFingerprint keeps it
+			}
+			changes = append(changes, change{row: f, data: data, fp: fp})
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	held := make([]bool, len(changes))
+	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		for i, c := range changes {
+			ok, err := tx.ReplaceFingerprint(ctx, c.row.ID, c.row.Data, c.data)
+			if err != nil {
+				return err
+			}
+			held[i] = ok
+		}
+		s, err := tx.Setting(ctx, rereadDoneSetting)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if done, _ := strconv.ParseInt(s, 10, 64); done >= through {
+			return nil // another server went further
+		}
+		return tx.SetSetting(ctx, rereadDoneSetting, strconv.FormatInt(through, 10))
+	})
+	if err != nil {
+		return 0, err
+	}
+	replaced := 0
+	for i, c := range changes {
+		if !held[i] {
+			continue // erased, or changed by another writer, since it was read
+		}
+		if string(c.row.Data) != string(c.data) {
+			replaced++
+		}
+		// Indexed again even when another server replaced it first: this server may have
+		// loaded it before.
+		if err := r.reindex(c.row.ID, c.fp); err != nil {
+			return replaced, err
+		}
+	}
+	return replaced, nil
+}
+
+// reread computes again the fingerprint of stored row f, from its file, as the upload
+// (versionFingerprint) or the release (releasedFingerprint) computed it; rtl reports whether
+// the file's text holds a right-to-left letter, the only text item 601 changed. The versions
+// of other types than PDF were not read by the PDF reader.
+func reread(ctx context.Context, tx *store.Tx, f store.StoredFingerprint) (fp *identify.Fingerprint, data []byte, rtl bool, err error) {
+	if !f.Released && baseType(f.VersionType) != "application/pdf" {
+		return nil, nil, false, nil
+	}
+	digest := f.VersionDigest
+	if f.Released {
+		digest = f.ReleaseDigest
+	}
+	file, err := tx.Blob(ctx, digest)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	var text string
+	if f.Released {
+		text, err = releasedText(f.VersionType, f.ReleaseType, file)
+	} else {
+		text, err = textract.Text(f.VersionType, file)
+	}
+	if err != nil || !pdf.HasRTL(text) {
+		return nil, nil, false, nil // a text that cannot be read now was not read in reverse
+	}
+	if f.Released {
+		fp, data, err = fingerprintText(text)
+	} else {
+		fp, data, err = versionFingerprint(ctx, f.VersionType, file)
+	}
+	return fp, data, true, err
+}
+
+// sameText reports whether fp is of the same text as the stored fingerprint data.
+func sameText(fp *identify.Fingerprint, data []byte) bool {
+	if data == nil {
+		return false
+	}
+	var stored identify.Fingerprint
+	return stored.UnmarshalBinary(data) == nil && stored.Hash == fp.Hash
+}
+
+// reindex puts fingerprint id in the index that holds it with fp, or takes it out if fp is
+// nil; a fingerprint in neither (its letter erased) stays out.
+func (r *Registry) reindex(id int64, fp *identify.Fingerprint) error {
+	u := uint64(id)
+	for _, ix := range []*identify.Index{r.released, r.ident} {
+		if ix.Remove(u) {
+			if fp != nil {
+				return ix.Add(u, fp)
+			}
+			return nil
+		}
+	}
+	return nil
+}

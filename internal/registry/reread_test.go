@@ -1,0 +1,131 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/textract"
+)
+
+// arabicLetter is the body of an Arabic letter.
+const arabicLetter = "معالي وزير الخارجية المحترم\n\n" +
+	"تحية طيبة وبعد، فقد تلقينا رسالتكم المؤرخة في الثامن والعشرين من نوفمبر بشأن تنسيق تحركات القوات في القطاع الشمالي، ونود أن نؤكد لكم أن الوحدات لن تتحرك إلا بعد انتهاء التنسيق مع خلية الاتصال في العاصمة.\n\n" +
+	"كما نحيطكم علما بأن أي تحرك لن يعلن قبل ذلك، وأن جميع الترتيبات اللوجستية ستتم بالتشاور مع مكتبكم، وسيتم إرسال جدول زمني مفصل خلال عشرة أيام من تاريخ استلام هذه الرسالة.\n\n" +
+	"وتفضلوا بقبول فائق الاحترام والتقدير\n"
+
+// TestRereadFingerprintsOfReversedText: the fingerprints of an Arabic PDF letter stored
+// before item 601 were of its text reversed, and the letter was not found by its text;
+// RereadFingerprints replaces them, in the store and in the running server's indexes, once.
+func TestRereadFingerprintsOfReversedText(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	doc, err := pdf.Render("text/plain", []byte(arabicLetter), pdf.Letterhead{Office: "Task Force North", Reference: "draft"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Coordination", Class: "foreign-government",
+		Addressees: []string{"Ministry of Foreign Affairs"}, File: Upload{Name: "letter.pdf", MediaType: "application/pdf", Data: doc}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.approvedAndReleased(t, ref)
+	l := o.letterRow(t, ref)
+
+	// The store as a build before item 601 left it: each fingerprint of the text read with
+	// every line's letters in drawing order, right to left reversed.
+	var stored int
+	err = o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		rows, err := tx.FingerprintsOfLetters(ctx, l.ID-1, l.ID)
+		if err != nil {
+			return err
+		}
+		if stored = len(rows); stored == 0 {
+			return fmt.Errorf("no fingerprint with text")
+		}
+		for _, f := range rows {
+			digest, text := f.VersionDigest, ""
+			if f.Released {
+				digest = f.ReleaseDigest
+			}
+			file, err := tx.Blob(ctx, digest)
+			if err != nil {
+				return err
+			}
+			if f.Released {
+				text, err = releasedText(f.VersionType, f.ReleaseType, file)
+			} else {
+				text, err = textract.Text(f.VersionType, file)
+			}
+			if err != nil {
+				return err
+			}
+			_, old, err := fingerprintText(drawingOrder(text))
+			if err != nil {
+				return err
+			}
+			if ok, err := tx.ReplaceFingerprint(ctx, f.ID, f.Data, old); err != nil || !ok {
+				return fmt.Errorf("replace fingerprint %d: %v, %v", f.ID, ok, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := func(r *Registry) bool {
+		t.Helper()
+		got, err := r.Identify(ctx, Actor{}, arabicLetter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The body without the letterhead's words: close to the letter, not the same.
+		return got.Outcome == Altered && got.Reference == ref
+	}
+	r2 := New(o.r.cfg)
+	if err := r2.LoadIdentification(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if found(r2) {
+		t.Fatal("found by the fingerprints of its reversed text: the test does not show what it should")
+	}
+	var last int64
+	n, err := r2.RereadFingerprints(ctx, func(done, through int64) { last = through })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != stored || last != l.ID {
+		t.Errorf("replaced %d fingerprints, through letter %d; want %d, through %d", n, last, stored, l.ID)
+	}
+	if !found(r2) {
+		t.Error("not found by its text in the indexes of the server that read it again")
+	}
+	r3 := New(o.r.cfg)
+	if err := r3.LoadIdentification(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !found(r3) {
+		t.Error("not found by its text by a server started after")
+	}
+	if n, err := r3.RereadFingerprints(ctx, nil); err != nil || n != 0 {
+		t.Errorf("read again a second time: %d replaced, %v; want none", n, err)
+	}
+}
+
+// drawingOrder is text as a reader that takes glyphs in the order they are drawn gives it: a
+// right-to-left line's letters reversed.
+func drawingOrder(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, line := range lines {
+		if pdf.HasRTL(line) {
+			rs := []rune(line)
+			slices.Reverse(rs)
+			lines[i] = string(rs)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
