@@ -383,8 +383,10 @@ func rereadFingerprints(ctx context.Context, reg *registry.Registry, logger *slo
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		last := time.Now()
+		start := time.Now()
+		last, worked := start, false
 		n, err := reg.RereadFingerprints(ctx, func(letter, through int64) {
+			worked = true
 			if time.Since(last) >= rereadInterval {
 				logger.Info("reading again the text of letters stored before right-to-left text was read in order", "letter", letter, "through", through)
 				last = time.Now()
@@ -394,8 +396,9 @@ func rereadFingerprints(ctx context.Context, reg *registry.Registry, logger *slo
 		case err != nil && ctx.Err() != nil:
 		case err != nil:
 			logger.Error("fingerprints of right-to-left letters not computed again: they may not be found by their text", "err", err)
-		case n > 0:
-			logger.Info("fingerprints of right-to-left letters computed again: they are found by their text now", "replaced", n)
+		case worked:
+			logger.Info("read again the text of letters stored before right-to-left text was read in order: those with right-to-left text are found by it now",
+				"replaced", n, "took", time.Since(start).Round(time.Millisecond))
 		}
 	}()
 	return func() { <-done }
