@@ -14,6 +14,7 @@ import (
 	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/jsonbody"
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/translog"
 	"github.com/chancery/chancery/internal/web"
 )
 
@@ -99,6 +100,7 @@ func actor(r *http.Request) registry.Actor {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var gate *registry.GateError
 	var tooBig *http.MaxBytesError
+	var setBack *translog.RollbackError
 	switch {
 	case registry.Proposed(err) != nil:
 		proposed(w, err, registry.Proposed(err))
@@ -139,6 +141,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		apiError(w, http.StatusServiceUnavailable, err)
 	case errors.Is(err, registry.ErrPDFCertificate):
+		apiError(w, http.StatusServiceUnavailable, err)
+	case errors.As(err, &setBack):
+		// The database was set back under this server: nothing is appended until an
+		// operator decides, and the release officer is told why.
 		apiError(w, http.StatusServiceUnavailable, err)
 	case errors.Is(err, errOverTime):
 		apiError(w, http.StatusUnprocessableEntity, err)

@@ -393,8 +393,9 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
-// readyz answers 200 when the store answers a read within a second and the witnesses that do
-// not refuse the log can meet the quorum, with a warning line naming the witnesses that
+// readyz answers 200 when the store answers a read within a second, the stored log extends
+// the checkpoint this server published and the witnesses that do not refuse the log can meet
+// the quorum, with a warning line naming the witnesses that
 // refuse it, one when the office's PDF signing certificate has ended or ends within a month,
 // and one when the policy in force does not compile with this build.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
@@ -409,6 +410,16 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("not ready: store unavailable (the last checkpoint and cached tiles are still served)\n"))
 		return
+	}
+	// A database set back under this server (a restore, a failover to a standby that lacked
+	// the last commits): it appends nothing, so every release would fail, until an operator
+	// decides (docs/operations.md, "Backups and restore").
+	if s.cfg.Log != nil {
+		if rb := s.cfg.Log.SetBack(); rb != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, "not ready: %s; this server appends nothing and serves the checkpoint it published until an operator decides\n", rb)
+			return
+		}
 	}
 	// Witnesses that refuse this log make the server unready only when those left cannot meet
 	// the quorum: a load balancer would otherwise take every server of the office out for one

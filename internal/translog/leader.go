@@ -375,6 +375,7 @@ func (l *Log) refresh(ctx context.Context) error {
 		}
 		return extendsPublished(ctx, tx, cur, stored)
 	})
+	l.noteSetBack(err)
 	if err != nil {
 		return err
 	}
@@ -388,6 +389,28 @@ func (l *Log) refresh(ctx context.Context) error {
 	copy(root[:], stored.Root)
 	l.publish(&Head{Size: stored.Size, Root: root, Checkpoint: stored.Checkpoint})
 	return nil
+}
+
+// SetBack returns, with several servers on one PostgreSQL database, the RollbackError that
+// the last look at the stored log found (a batch, or a read of the head another server
+// stored): the database was set back under this server, which then appends nothing and
+// serves the checkpoint it published until an operator decides. It is nil while the stored
+// log extends that checkpoint, and always with SQLite.
+func (l *Log) SetBack() *RollbackError {
+	return l.setBack.Load()
+}
+
+// noteSetBack records what a look at the stored log that ended with err found: a
+// RollbackError, or, when err is nil, that the stored log extends the published head. Other
+// errors (the database did not answer) say nothing about it.
+func (l *Log) noteSetBack(err error) {
+	var rb *RollbackError
+	switch {
+	case err == nil:
+		l.setBack.Store(nil)
+	case errors.As(err, &rb):
+		l.setBack.Store(rb)
+	}
 }
 
 // Leading reports whether this server sequences the log: always with SQLite; with

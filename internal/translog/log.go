@@ -93,6 +93,9 @@ type Log struct {
 	lead *leadership
 	// checked is the last pair of heads viewPublished found sound.
 	checked atomic.Pointer[checkedHeads]
+	// setBack is what the last look at the stored log found when it did not extend the head
+	// this server published (see SetBack); nil when it did.
+	setBack atomic.Pointer[RollbackError]
 
 	// changed is closed and cleared when a head is published (see Published).
 	changedMu sync.Mutex
@@ -654,6 +657,7 @@ func (l *Log) commit(batch []*request, take func() []*request) (rest []*request)
 		results = make([]result, len(batch))
 	}
 	l.lead.finish(err)
+	l.noteSetBack(err)
 	if err != nil {
 		metrics.DatabaseError(metrics.OpLogBatch)
 		for i := range results {
