@@ -46,7 +46,7 @@ var register = sync.OnceFunc(func() {
 	for _, o := range outcomes {
 		verifyAnswers.WithLabelValues(o)
 	}
-	for _, op := range []string{OpBegin, OpCommit, OpLogBatch} {
+	for _, op := range []string{OpBegin, OpCommit, OpLogBatch, OpLogFollow} {
 		dbErrors.WithLabelValues(op)
 	}
 })
@@ -150,19 +150,21 @@ func closed(v string, set []string) string {
 // The database.
 var dbErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
 	Name: "chancery_database_errors_total",
-	Help: "Database failures, by operation: begin (a transaction could not start), commit (it could not commit), log_batch (a sequencer batch failed and was rolled back).",
+	Help: "Database failures, by operation: begin (a transaction could not start), commit (it could not commit), log_batch (a sequencer batch failed and was rolled back), log_follow (a server not sequencing could not read the log's head the others stored).",
 }, []string{"op"})
 
 // Database operations that DatabaseError counts.
 const (
-	OpBegin    = "begin"
-	OpCommit   = "commit"
-	OpLogBatch = "log_batch"
+	OpBegin     = "begin"
+	OpCommit    = "commit"
+	OpLogBatch  = "log_batch"
+	OpLogFollow = "log_follow"
 )
 
-// DatabaseError counts a failed database operation (OpBegin, OpCommit, OpLogBatch).
+// DatabaseError counts a failed database operation (OpBegin, OpCommit, OpLogBatch,
+// OpLogFollow).
 func DatabaseError(op string) {
-	dbErrors.WithLabelValues(closed(op, []string{OpBegin, OpCommit, OpLogBatch})).Inc()
+	dbErrors.WithLabelValues(closed(op, []string{OpBegin, OpCommit, OpLogBatch, OpLogFollow})).Inc()
 }
 
 // HTTP.

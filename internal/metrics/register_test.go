@@ -22,7 +22,7 @@ func TestHandlerServesEveryCollector(t *testing.T) {
 		"chancery_log_batch_entries_bucket", "chancery_log_checkpoints_published_total ",
 		"chancery_log_append_to_checkpoint_seconds_bucket", "chancery_releases_total ",
 		`chancery_withdrawals_total{kind="supersession"}`, `chancery_verify_answers_total{outcome="unknown"}`,
-		`chancery_database_errors_total{op="log_batch"}`, "chancery_database_updates_total ",
+		`chancery_database_errors_total{op="log_batch"}`, `chancery_database_errors_total{op="log_follow"}`, "chancery_database_updates_total ",
 		"chancery_database_commits_total ", "chancery_database_writer_busy_seconds_total ", "chancery_log_cosigned_size ",
 		"go_goroutines ", "process_cpu_seconds_total ",
 	} {

@@ -336,7 +336,8 @@ func (l *Log) follow() {
 				l.logger().Error("the stored log does not extend the checkpoint this server published: it serves that checkpoint and appends nothing", "err", err)
 			}
 		case err != nil && ld.ctx.Err() == nil:
-			metrics.DatabaseError(metrics.OpLogBatch)
+			// A look at the head, not a batch: the sequencer counts its own.
+			metrics.DatabaseError(metrics.OpLogFollow)
 		}
 	}
 }
