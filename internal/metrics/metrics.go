@@ -86,12 +86,13 @@ var (
 		Name: "chancery_log_checkpoints_published_total",
 		Help: "Signed checkpoints this process published (one per committed batch).",
 	})
-	// Leader is 1 while this process sequences the log, 0 while another does. With SQLite a
-	// serving process always sequences; with several servers on one database, the leader
-	// election sets it (see SetLeader).
+	// Leader is 1 while this process sequences the log, 0 while another does or none does.
+	// With SQLite a serving process always sequences; with several servers on one database,
+	// the leader election sets it (see SetLeader), and a server holds the lease only while it
+	// has appends, so the servers of a quiet office all show 0.
 	Leader = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "chancery_log_leader",
-		Help: "1 while this process sequences the log, 0 while another process does.",
+		Help: "1 while this process sequences the log, 0 while another process does or none does (a quiet office on PostgreSQL).",
 	})
 )
 
