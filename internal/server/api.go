@@ -14,6 +14,7 @@ import (
 	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/jsonbody"
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
 	"github.com/chancery/chancery/internal/web"
 )
@@ -141,6 +142,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		apiError(w, http.StatusServiceUnavailable, err)
 	case errors.Is(err, registry.ErrPDFCertificate):
+		apiError(w, http.StatusServiceUnavailable, err)
+	case errors.Is(err, store.ErrDeposed):
+		// Another server took the sequencing over while this one's batch waited: nothing of
+		// the batch was committed, and the same request sent again is sequenced afresh.
+		w.Header().Set("Retry-After", "1")
 		apiError(w, http.StatusServiceUnavailable, err)
 	case errors.As(err, &setBack):
 		// The database was set back under this server: nothing is appended until an

@@ -368,7 +368,7 @@ func statusOf(err error) (int, string) {
 	case errors.Is(err, registry.ErrPDFCertificate):
 		return http.StatusServiceUnavailable, err.Error()
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, errUploadsBusy),
-		errors.Is(err, registry.ErrCatchingUp):
+		errors.Is(err, registry.ErrCatchingUp), errors.Is(err, store.ErrDeposed):
 		return http.StatusServiceUnavailable, "The server is busy; try again in a moment."
 	}
 	return http.StatusInternalServerError, "Something went wrong on our side; it has been logged."
