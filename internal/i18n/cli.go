@@ -118,6 +118,10 @@ var _ = table(func() Translations {
 			"valide : %s %q, émise par %s le %s, signée par %s (inscription au journal %s)",
 			"صالحة: %s %q، صدرت عن %s في %s، ووقّعها %s (القيد %s في السجل)",
 		},
+		"valid: %s %q, released by %s on %s (log entry %s)": {
+			"valide : %s %q, émise par %s le %s (inscription au journal %s)",
+			"صالحة: %s %q، صدرت عن %s في %s (القيد %s في السجل)",
+		},
 		"; checkpoint cosigned by %s": {" ; point de contrôle cosigné par %s", "؛ نقطة التحقق موقّعة توقيعًا مشتركًا من %s"},
 		"invalid: %s: the answer may be replayed or the log forked; report this to the office": {
 			"invalide : %s : la réponse est peut-être rejouée ou le journal bifurqué ; signalez-le au service",

@@ -156,7 +156,7 @@ func TestSignerWithTwoKeysNamedOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(st.Signers, ",") != "sam" || !strings.HasSuffix(st.Message, "signed by [sam]") {
+	if strings.Join(st.Signers, ",") != "sam" || !strings.HasSuffix(st.Message, "signed by sam") {
 		t.Errorf("signers %q, message %q; want sam once", st.Signers, st.Message)
 	}
 }

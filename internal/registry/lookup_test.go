@@ -228,7 +228,7 @@ func answerByTables(t *testing.T, r *Registry, digest seal.Digest) *Status {
 			st.Signers = signerNames(stmt)
 			at = stmt.ReleasedAt
 			st.ReleasedAt = &at
-			st.Outcome, st.Message = Valid, fmt.Sprintf("valid: released by %s on %s, signed by %v", stmt.Office, at.Format("2 January 2006"), st.Signers)
+			st.Outcome, st.Message = Valid, validMessage(stmt.Office, at.Format("2 January 2006"), st.Signers)
 		}
 		w, err := tx.WithdrawalOf(ctx, rel.LetterID)
 		switch {

@@ -511,6 +511,16 @@ func signerNames(s *seal.ReleaseStatement) []string {
 	return out
 }
 
+// validMessage is the message of a valid letter's answer: the office, the day of release and
+// the signers, as a list of names; a letter released under a rule that asks for no signature
+// names none.
+func validMessage(office, day string, signers []string) string {
+	if len(signers) == 0 {
+		return fmt.Sprintf("valid: released by %s on %s", office, day)
+	}
+	return fmt.Sprintf("valid: released by %s on %s, signed by %s", office, day, strings.Join(signers, ", "))
+}
+
 // prepareRelease checks the gate for ref in tx and returns the release statement it would
 // sign, with the file digest of the version's own bytes, which it returns (releasedFile makes
 // the final file). shown, if not empty, is the digest of the version the release officer was

@@ -490,7 +490,7 @@ func (r *Registry) releaseOutcome(lk *store.ReleaseLookup, st *Status) (*seal.Re
 		st.Signers = signerNames(stmt)
 		at = stmt.ReleasedAt
 		st.ReleasedAt = &at
-		st.Outcome, st.Message = Valid, fmt.Sprintf("valid: released by %s on %s, signed by %v", stmt.Office, r.day(at), st.Signers)
+		st.Outcome, st.Message = Valid, validMessage(stmt.Office, r.day(at), st.Signers)
 	}
 	if w := lk.Withdrawal; w != nil {
 		var wo *seal.Opening

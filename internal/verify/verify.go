@@ -262,10 +262,16 @@ func (vf *Verifier) QuorumAge(cosigners []seal.Cosigner) (at time.Time, why Text
 		ahead.UTC().Format(time.RFC3339), time.Until(ahead).Round(time.Minute).String(), vf.MaxAge.String()), false
 }
 
-// ValidMessage is the message of a valid letter.
+// ValidMessage is the message of a valid letter. A letter released under a rule that asks
+// for no signature names no signers.
 func (vf *Verifier) ValidMessage(s *seal.ReleaseStatement, index int64) Text {
+	at, idx := s.ReleasedAt.Format("2006-01-02 15:04 MST"), strconv.FormatInt(index, 10)
+	signers := SignerNames(s)
+	if len(signers) == 0 {
+		return vf.T("valid: %s %q, released by %s on %s (log entry %s)", s.Reference, s.Subject, s.Office, at, idx)
+	}
 	return vf.T("valid: %s %q, released by %s on %s, signed by %s (log entry %s)",
-		s.Reference, s.Subject, s.Office, s.ReleasedAt.Format("2006-01-02 15:04 MST"), strings.Join(SignerNames(s), ", "), strconv.FormatInt(index, 10))
+		s.Reference, s.Subject, s.Office, at, strings.Join(signers, ", "), idx)
 }
 
 // SignerNames returns the names of a release statement's signers in order, each once: a
@@ -301,9 +307,10 @@ func (vf *Verifier) validOffline(r *seal.Result) string {
 	b = append(b, s.Office...)
 	b = append(b, " on "...)
 	b = s.ReleasedAt.AppendFormat(b, "2006-01-02 15:04 MST")
-	b = append(b, ", signed by "...)
 	for i, name := range SignerNames(s) {
-		if i > 0 {
+		if i == 0 {
+			b = append(b, ", signed by "...)
+		} else {
 			b = append(b, ", "...)
 		}
 		b = append(b, name...)
