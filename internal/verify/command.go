@@ -330,7 +330,11 @@ chancery-verify is the small verifier: the same checks, lines and exit statuses 
 verify --offline', in a program that does not contain the registry's server. It checks seals
 against the trust root only, so --offline is required; 'chancery verify' also asks the
 registry about retractions since a seal, drafts and files without a seal.`
-	c.Example = strings.ReplaceAll(c.Example, "chancery verify", "chancery-verify")
+	// Its own examples: every one with --offline, which it requires, and the trust root.
+	c.Example = `  chancery-verify --offline --trust trust.json TFN-2026-000123.pdf
+  chancery-verify --offline --trust trust.json letters/
+  chancery-verify --offline --json --trust trust.json leaked.pdf
+  chancery-verify --offline --lang ar --trust trust.json TFN-2026-000123.pdf`
 	c.SilenceErrors, c.SilenceUsage = true, true
 	c.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return withHint(err, fmt.Sprintf("see '%s --help'", c.CommandPath()))
