@@ -118,6 +118,14 @@ var _ = table(func() Translations {
 			"valide : %s %q, émise par %s le %s, signée par %s (inscription au journal %s)",
 			"صالحة: %s %q، صدرت عن %s في %s، ووقّعها %s (القيد %s في السجل)",
 		},
+		"%s checks seals offline only: it does not ask the registry whether a letter was retracted or superseded since its seal": {
+			"%s ne vérifie les sceaux que hors ligne : il ne demande pas au registre si une lettre a été retirée ou remplacée depuis son sceau",
+			"لا يتحقق %s من الأختام إلا دون اتصال: لا يسأل السجل هل سُحبت رسالة أو استُبدلت منذ ختمها",
+		},
+		"add --offline to check the seals against the trust root, or run 'chancery verify' to ask the registry too": {
+			"ajoutez --offline pour vérifier les sceaux avec la racine de confiance, ou lancez 'chancery verify' pour interroger aussi le registre",
+			"أضف --offline للتحقق من الأختام بجذر الثقة، أو شغّل 'chancery verify' لسؤال السجل أيضًا",
+		},
 		"valid: %s %q, released by %s on %s (log entry %s)": {
 			"valide : %s %q, émise par %s le %s (inscription au journal %s)",
 			"صالحة: %s %q، صدرت عن %s في %s (القيد %s في السجل)",

@@ -118,8 +118,8 @@ every language.`,
 			vf := &Verifier{V: v, Seal: sealFile, MaxAge: maxAge, Quorum: root.WitnessQuorum, P: p, away: away}
 			if !offline {
 				if connect == nil {
-					return withHint(fmt.Errorf("%s checks seals offline only: it does not ask the registry whether a letter was retracted or superseded since its seal", c.CommandPath()),
-						"add --offline to check the seals against the trust root, or run 'chancery verify' to ask the registry too")
+					return withHintMsg(i18n.Errorf(nil, "%s checks seals offline only: it does not ask the registry whether a letter was retracted or superseded since its seal", c.CommandPath()),
+						i18n.Msg("add --offline to check the seals against the trust root, or run 'chancery verify' to ask the registry too"))
 				}
 				if vf.Online, err = connect(c, root, vf); err != nil {
 					return err
