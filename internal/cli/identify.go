@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -141,7 +142,7 @@ func identifyInput(c *cobra.Command, textFile string, args []string) (read ocr.R
 	case textFile != "":
 		b, err := readBounded(textFile)
 		if err != nil {
-			err = fmt.Errorf("text file: %w", err)
+			err = pathHint(fmt.Errorf("text file: %w", err), "check the path given to --text, or pass --text - to read standard input")
 		}
 		return ocr.Reading{Text: string(b)}, false, nil, false, err
 	case len(args) == 0:
@@ -149,7 +150,8 @@ func identifyInput(c *cobra.Command, textFile string, args []string) (read ocr.R
 	}
 	b, err := readBounded(args[0])
 	if err != nil {
-		return ocr.Reading{}, false, nil, false, fmt.Errorf("file to identify: %w", err)
+		return ocr.Reading{}, false, nil, false, pathHint(fmt.Errorf("file to identify: %w", err),
+			"check the path: chancery identify FILE for a letter's file, or chancery identify --text FILE for a text as it is")
 	}
 	kind := ocr.Kind(b)
 	if kind == "" || kind == ocr.PDF {
@@ -228,6 +230,17 @@ func checkPages(c *cobra.Command, cl *client.Client, name string, q client.FileQ
 // minTextLayerWords is the fewest words a PDF's text layer must have to be identified by it
 // rather than read as a scan (a scanner may add a line of its own).
 const minTextLayerWords = 20
+
+// pathHint is err with hint when err is the file system's (a path that does not exist, a
+// folder, a file that may not be read); other errors, such as a file over the bound, have
+// their own words.
+func pathHint(err error, hint string) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return withHint(err, "%s", hint)
+	}
+	return err
+}
 
 func readBounded(path string) ([]byte, error) {
 	f, err := os.Open(path)
