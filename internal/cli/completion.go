@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/spf13/cobra"
 )
@@ -16,7 +18,8 @@ import (
 // member commands' NAME completes members' names (admins), and the flags that take a role, a
 // class or a state complete those.
 
-// commonClasses are the letter classes offered for completion; an office may use others.
+// commonClasses are the letter classes offered for completion when the policy in force
+// declares none (or cannot be read); an office may use others.
 var commonClasses = []string{"foreign-government", "press", "internal"}
 
 // completionTimeout bounds a completion's request to the registry: a shell must not hang.
@@ -29,15 +32,15 @@ func addCompletions(root *cobra.Command, rm *remote) {
 		addCompletions(c, rm)
 	}
 	if root.Flags().Lookup("role") != nil {
-		root.RegisterFlagCompletionFunc("role", fixedList(registry.Roles, true))
+		root.RegisterFlagCompletionFunc("role", rm.completeRoles(true))
 	}
 	for _, name := range []string{"add", "remove"} {
 		if root.Flags().Lookup(name) != nil && root.Parent() != nil && root.Parent().Name() == "member" {
-			root.RegisterFlagCompletionFunc(name, fixedList(registry.Roles, false))
+			root.RegisterFlagCompletionFunc(name, rm.completeRoles(false))
 		}
 	}
 	if root.Flags().Lookup("class") != nil {
-		root.RegisterFlagCompletionFunc("class", fixedList(commonClasses, false))
+		root.RegisterFlagCompletionFunc("class", rm.completeClasses)
 	}
 	if root.Flags().Lookup("state") != nil {
 		root.RegisterFlagCompletionFunc("state", fixedList(registry.States, false))
@@ -78,16 +81,73 @@ func firstArg(f completeFunc) completeFunc {
 // fixedList completes one of values, or with commas a list of them (--role drafter,reviewer).
 func fixedList(values []string, commas bool) completeFunc {
 	return func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		prefix := ""
-		if i := strings.LastIndexByte(toComplete, ','); commas && i >= 0 {
-			prefix = toComplete[:i+1]
-		}
-		var out []cobra.Completion
-		for _, v := range values {
-			out = append(out, prefix+v)
-		}
-		return out, cobra.ShellCompDirectiveNoFileComp
+		return listed(values, commas, toComplete), cobra.ShellCompDirectiveNoFileComp
 	}
+}
+
+// listed is values as completions of toComplete: with commas, each after the list typed so far.
+func listed(values []string, commas bool, toComplete string) []cobra.Completion {
+	prefix := ""
+	if i := strings.LastIndexByte(toComplete, ','); commas && i >= 0 {
+		prefix = toComplete[:i+1]
+	}
+	var out []cobra.Completion
+	for _, v := range values {
+		out = append(out, prefix+v)
+	}
+	return out
+}
+
+// policyInForce is the policy the registry has in force, for the member whose token is set;
+// nil without a token, for the built-in policy, or if the registry does not answer in time.
+func (rm *remote) policyInForce() *policy.Policy {
+	cl, err := rm.client(true)
+	if err != nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), completionTimeout)
+	defer cancel()
+	cur, err := cl.Policy(ctx)
+	if err != nil || cur.Source == "" {
+		return nil
+	}
+	p, err := policy.Parse([]byte(cur.Source))
+	if err != nil {
+		return nil
+	}
+	return p
+}
+
+// completeRoles offers the roles a member can be given: the core roles and, with a token,
+// the office's own roles that the policy in force names (registry.AssignableRoles).
+func (rm *remote) completeRoles(commas bool) completeFunc {
+	return func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		roles := slices.Clone(registry.Roles)
+		if p := rm.policyInForce(); p != nil {
+			for _, r := range p.Roles() {
+				if !slices.Contains(roles, r) && plainWord(r) {
+					roles = append(roles, r)
+				}
+			}
+		}
+		return listed(roles, commas, toComplete), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// completeClasses offers the classes the policy in force declares, which are the only ones
+// the registry accepts; without a token, or when the policy declares none (any class is
+// accepted), the common classes.
+func (rm *remote) completeClasses(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	classes := commonClasses
+	if p := rm.policyInForce(); p != nil && len(p.Classes()) > 0 {
+		classes = nil
+		for _, cl := range p.Classes() {
+			if plainWord(cl) {
+				classes = append(classes, cl)
+			}
+		}
+	}
+	return listed(classes, false, toComplete), cobra.ShellCompDirectiveNoFileComp
 }
 
 // completeRefs offers the references of the letters the member can see, each with its

@@ -594,6 +594,14 @@ type PolicyInForce struct {
 	LogIndex int64  `json:"log_index"`
 }
 
+// Policy returns the policy in force (members with a role): its name and digest, and its
+// source unless it is the built-in one.
+func (c *Client) Policy(ctx context.Context) (*PolicyInForce, error) {
+	var out PolicyInForce
+	err := c.json(ctx, "GET", "/api/v1/policy", nil, &out)
+	return &out, err
+}
+
 // AdoptPolicy adopts a policy file (admin) and returns the log index of its entry.
 func (c *Client) AdoptPolicy(ctx context.Context, source []byte) (*PolicyInForce, error) {
 	var out PolicyInForce
