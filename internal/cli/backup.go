@@ -219,18 +219,27 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	if backupStaged != nil {
 		backupStaged(ctx)
 	}
-	rep, err := verifyStored(ctx, tmp, d)
+	checked, err := backupChecked(ctx, tmp)
+	if err != nil {
+		return nil, interruptedBackup(ctx, err)
+	}
+	rep, err := verifyStored(ctx, checked, d)
 	if ctx.Err() != nil {
 		return nil, errBackupInterrupted
 	}
 	if err != nil {
 		return nil, fmt.Errorf("backup: the copy of the log does not verify: %w", err)
 	}
-	if err := checkSchema(ctx, tmp, fmt.Sprintf("find out who changed it, and compare 'sqlite3 %s .schema' with a new office's", filepath.Join(d.Path, store.SQLiteFile))); err != nil {
+	if err := checkSchema(ctx, checked, fmt.Sprintf("find out who changed it, and compare 'sqlite3 %s .schema' with a new office's", filepath.Join(d.Path, store.SQLiteFile))); err != nil {
 		return nil, interruptedBackup(ctx, fmt.Errorf("backup: %w", err))
 	}
-	if err := backupExtendsPublished(ctx, tmp, d, published); err != nil {
+	if err := backupExtendsPublished(ctx, checked, d, published); err != nil {
 		return nil, interruptedBackup(ctx, err)
+	}
+	if checked != tmp {
+		if err := os.RemoveAll(checked); err != nil {
+			return nil, fmt.Errorf("backup: %w", err)
+		}
 	}
 	m := backupManifest{Format: backupFormat, Created: time.Now().UTC().Truncate(time.Second), Office: d.Settings.Office,
 		Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Checkpoint: string(rep.checkpoint)}
@@ -319,6 +328,29 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	return &backupResult{Out: out, Origin: m.Origin, LogSize: m.LogSize, LogRoot: m.LogRoot, Bytes: fi.Size()}, nil
+}
+
+// backupChecked returns the directory whose database the backup's checks open: the copy in
+// tmp itself when it is of this build's schema, else a second copy beside it, which opening
+// migrates. The backup holds the first, as the build that serves the directory left it, so
+// that this build, before it is first started, backs up a database the older build can
+// restore (docs/operations.md, "Upgrading"); this build's restore migrates it.
+func backupChecked(ctx context.Context, tmp string) (string, error) {
+	v, err := store.SQLiteSchemaVersion(ctx, tmp)
+	if err != nil {
+		return "", fmt.Errorf("backup: %w", err)
+	}
+	if v >= store.SchemaVersion {
+		return tmp, nil
+	}
+	checked := filepath.Join(tmp, "migrated")
+	if err := os.Mkdir(checked, 0o700); err != nil {
+		return "", fmt.Errorf("backup: %w", err)
+	}
+	if err := store.BackupSQLite(ctx, tmp, filepath.Join(checked, store.SQLiteFile)); err != nil {
+		return "", fmt.Errorf("backup: %w", err)
+	}
+	return checked, nil
 }
 
 // backupExtendsPublished refuses the copy of the database in dir when its log does not extend

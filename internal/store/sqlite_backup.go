@@ -62,6 +62,22 @@ func syncFile(name string) error {
 	return err
 }
 
+// SQLiteSchemaVersion reads the schema version the SQLite store in dir records, without
+// migrating it.
+func SQLiteSchemaVersion(ctx context.Context, dir string) (int, error) {
+	path := filepath.Join(dir, SQLiteFile)
+	db, err := openQueryOnly(path)
+	if err != nil {
+		return 0, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	defer db.Close()
+	var v int
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("store: schema version of %s: %w", path, err)
+	}
+	return v, nil
+}
+
 // ErrForeignSchema means a SQLite database holds other tables, indexes, triggers or views
 // than the ones this build's migrations make, or lacks some (CheckSQLiteSchema).
 var ErrForeignSchema = errors.New("its schema is not the one this build makes")
