@@ -735,7 +735,22 @@ DELETE FROM seals;
 	// outside the database and erases them again after a restore of an older backup
 	// (ErasedReleases).
 	{sqlite: erasedReleasesIndex, postgres: erasedReleasesIndex},
+	// 38: the fingerprints of Word and OpenDocument versions, and of their released files,
+	// made again at the next start from the versions, as this build reads their text
+	// (refingerprintDocuments).
+	{sqlite: refingerprintDocuments, postgres: refingerprintDocuments},
 }
+
+// refingerprintDocuments is migration 38. Builds before it read a Word or OpenDocument
+// letter's text without marking what it draws struck through, raised or lowered, so the
+// fingerprints they stored no longer match the text this build reads from the same file: the
+// letter's own file answered unknown. Their rows go, and the start-up backfill
+// (registry.LoadIdentification) makes them again, the released file's too, whose row may say
+// it is the version's text. An erased letter's rows (no data left) stay.
+const refingerprintDocuments = `DELETE FROM fingerprints WHERE (letter_id, version_n) IN (
+	SELECT letter_id, n FROM versions WHERE media_type IN ('application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.oasis.opendocument.text')
+		OR media_type LIKE 'application/vnd.openxmlformats-officedocument.wordprocessingml.document;%' OR media_type LIKE 'application/vnd.oasis.opendocument.text;%')
+	AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.letter_id = fingerprints.letter_id AND r.erased_at IS NOT NULL);`
 
 // packBundlesSQLite and packBundlesPostgres are migration 27 (see migrations).
 const (
