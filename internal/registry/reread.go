@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/pdf"
@@ -37,7 +38,8 @@ const rereadBatch = 50
 // (LoadIdentification), so that a server of a PostgreSQL database indexes again what others
 // replaced after it loaded; it returns when every such letter is done or ctx ends, with the
 // number of fingerprints it replaced. progress, if not nil, is called after each batch with
-// the last letter done and the last to do.
+// the last letter done and the last to do. It takes at most half of one core: after each
+// batch it waits as long as the batch took.
 func (r *Registry) RereadFingerprints(ctx context.Context, progress func(done, through int64)) (int, error) {
 	from, loaded := r.seen.rereadFrom()
 	if !loaded {
@@ -64,6 +66,7 @@ func (r *Registry) RereadFingerprints(ctx context.Context, progress func(done, t
 	replaced := 0
 	for done := from; done < through; {
 		end := min(done+rereadBatch, through)
+		start := time.Now()
 		n, err := r.rereadLetters(ctx, done, end)
 		if err != nil {
 			return replaced, fmt.Errorf("read fingerprints again: letters %d to %d: %w", done+1, end, err)
@@ -72,6 +75,12 @@ func (r *Registry) RereadFingerprints(ctx context.Context, progress func(done, t
 		done = end
 		if progress != nil {
 			progress(done, through)
+		}
+		// At most half of one core, beside what the server serves.
+		select {
+		case <-time.After(time.Since(start)):
+		case <-ctx.Done():
+			return replaced, fmt.Errorf("read fingerprints again: %w", ctx.Err())
 		}
 	}
 	return replaced, nil
