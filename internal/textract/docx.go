@@ -112,6 +112,7 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 	var (
 		paraHidden, runHidden           bool
 		paraMarks, runMarks, marksOpen  textMarks
+		runRaise                        docxRaise
 		runDepth, runProps, changeDepth int
 		sect                            *docxSection
 		sectDepth, noteDepth            int
@@ -215,7 +216,7 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 					}
 				}
 			case "r":
-				runDepth, runHidden, runMarks = depth, paraHidden, paraMarks
+				runDepth, runHidden, runMarks, runRaise = depth, paraHidden, paraMarks, docxRaise{}
 			case "rPr":
 				if runDepth > 0 && depth == runDepth+1 {
 					runProps = depth
@@ -241,9 +242,15 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 						runMarks |= markStruck
 					}
 				}
-			case "vertAlign":
+			case "vertAlign", "position":
 				if runProps > 0 {
-					runMarks = runMarks&^(markSuper|markSub) | vertMarks(wordAttr(t, "val"))
+					if t.Name.Local == "vertAlign" {
+						runRaise.vert = &onOff{Val: ptr(wordAttr(t, "val"))}
+					} else {
+						runRaise.pos = &onOff{Val: ptr(wordAttr(t, "val"))}
+					}
+					m, _ := raisedMarks(runRaise.vert, runRaise.pos)
+					runMarks = runMarks&^(markSuper|markSub) | m
 				}
 			case "vanish":
 				if runProps > 0 {

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/chancery/chancery/internal/budget"
@@ -43,9 +44,12 @@ type docxDoc struct {
 	hiddenDefault bool
 	// struck tells, of the styles that say, whether their text is drawn struck through
 	// (w:strike or w:dstrike, themselves or by the styles they are based on); raised whether
-	// it is drawn as a superscript or a subscript (w:vertAlign), markSuper, markSub or 0.
-	struck map[string]bool
-	raised map[string]textMarks
+	// it is drawn as a superscript or a subscript (w:vertAlign), or raised or lowered
+	// (w:position), markSuper, markSub or 0. defaultMarks are the marks of the text no style
+	// says of, from the document's defaults.
+	struck       map[string]bool
+	raised       map[string]textMarks
+	defaultMarks textMarks
 	// numbering is the numbering part, nil without one; styleNumbers the numbering of the
 	// paragraph styles that number their paragraphs, themselves or by the styles they are
 	// based on.
@@ -222,10 +226,14 @@ func (d *docxDoc) readStyles() error {
 			Strike  *onOff `xml:"rPr>strike"`
 			DStrike *onOff `xml:"rPr>dstrike"`
 			Vert    *onOff `xml:"rPr>vertAlign"`
+			Pos     *onOff `xml:"rPr>position"`
 			NumID   *onOff `xml:"pPr>numPr>numId"`
 			Ilvl    *onOff `xml:"pPr>numPr>ilvl"`
 		} `xml:"style"`
-		Default *onOff `xml:"docDefaults>pPrDefault>pPr>rPr>vanish"`
+		// The default run properties, and the paragraph mark's, by which LibreOffice 7.4
+		// strikes, raises and lowers text too.
+		DefaultRun  docxRunMarks `xml:"docDefaults>rPrDefault>rPr"`
+		DefaultMark docxRunMarks `xml:"docDefaults>pPrDefault>pPr>rPr"`
 	}
 	if err := d.decodePart(b, &doc); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
@@ -254,11 +262,12 @@ func (d *docxDoc) readStyles() error {
 		if s.Strike != nil || s.DStrike != nil {
 			strike[s.ID] = s.Strike != nil && s.Strike.on() || s.DStrike != nil && s.DStrike.on()
 		}
-		if s.Vert != nil && s.Vert.Val != nil {
-			vert[s.ID] = vertMarks(*s.Vert.Val)
+		if m, ok := raisedMarks(s.Vert, s.Pos); ok {
+			vert[s.ID] = m
 		}
 	}
-	d.hiddenDefault = doc.Default != nil && doc.Default.on()
+	d.hiddenDefault = doc.DefaultMark.Vanish != nil && doc.DefaultMark.Vanish.on()
+	d.defaultMarks = doc.DefaultRun.marks() | doc.DefaultMark.marks()
 	d.styleNumbers = map[string]docxNumRef{}
 	for _, s := range doc.Styles {
 		if v, ok := nearestStyle(s.ID, based, vanish); ok {
@@ -413,13 +422,75 @@ func vertMarks(v string) textMarks {
 	return 0
 }
 
-// marksOf are the marks of the text of a style of id.
+// marksOf are the marks of the text of a style of id: as the style says, else as the
+// document's defaults say.
 func (d *docxDoc) marksOf(id string) textMarks {
-	m := d.raised[id]
-	if d.struck[id] {
+	m := d.defaultMarks
+	if v, ok := d.raised[id]; ok {
+		m = m&^(markSuper|markSub) | v
+	}
+	if v, ok := d.struck[id]; ok {
+		m &^= markStruck
+		if v {
+			m |= markStruck
+		}
+	}
+	return m
+}
+
+// docxRunMarks are the run properties of a document's defaults that mark text (textMarks),
+// or hide it (w:vanish, of the paragraph mark's only: paragraphHidden).
+type docxRunMarks struct {
+	Vanish  *onOff `xml:"vanish"`
+	Strike  *onOff `xml:"strike"`
+	DStrike *onOff `xml:"dstrike"`
+	Vert    *onOff `xml:"vertAlign"`
+	Pos     *onOff `xml:"position"`
+}
+
+// marks are the marks the properties give.
+func (r docxRunMarks) marks() textMarks {
+	m, _ := raisedMarks(r.Vert, r.Pos)
+	if r.Strike != nil && r.Strike.on() || r.DStrike != nil && r.DStrike.on() {
 		m |= markStruck
 	}
 	return m
+}
+
+// raisedMarks are the marks of text drawn as a superscript or subscript (w:vertAlign), or
+// raised or lowered (w:position, in half points, as LibreOffice draws it), and whether the
+// properties say; a superscript or subscript is drawn as such wherever it is raised to.
+func raisedMarks(vert, pos *onOff) (textMarks, bool) {
+	if vert != nil && vert.Val != nil {
+		if m := vertMarks(*vert.Val); m != 0 || pos == nil {
+			return m, true
+		}
+	}
+	if pos != nil && pos.Val != nil {
+		return positionMark(*pos.Val), true
+	}
+	return 0, false
+}
+
+// docxRaise is what a run's own properties say of raised text (raisedMarks).
+type docxRaise struct{ vert, pos *onOff }
+
+// ptr returns a pointer to a copy of v.
+func ptr[T any](v T) *T { return &v }
+
+// positionMark is the mark of a w:position value: a number of half points, or a measure
+// with its unit ("3pt"), raised when positive and lowered when negative.
+func positionMark(v string) textMarks {
+	f, err := strconv.ParseFloat(strings.TrimRight(strings.TrimSpace(v), "abcdefghijklmnopqrstuvwxyz"), 64)
+	switch {
+	case err != nil:
+		return 0
+	case f > 0:
+		return markSuper
+	case f < 0:
+		return markSub
+	}
+	return 0
 }
 
 // headerMarker returns the line that starts a header's or footer's text: "[header]",

@@ -66,3 +66,39 @@ func TestODTRaisedTextMarked(t *testing.T) {
 		}
 	}
 }
+
+// TestDOCXMarksOfTheDefaultsAndPositions: LibreOffice strikes, raises and lowers text by the
+// document's defaults (w:docDefaults, the default run properties or the paragraph mark's)
+// and raises or lowers a run by w:position (half points), as it does by w:vertAlign: such
+// text is marked as well, and a style or run that says otherwise is not.
+func TestDOCXMarksOfTheDefaultsAndPositions(t *testing.T) {
+	run := func(props, text string) string {
+		return `<w:r><w:rPr>` + props + `</w:rPr><w:t xml:space="preserve">` + text + `</w:t></w:r>`
+	}
+	plain := `<w:style w:type="paragraph" w:styleId="Plain"><w:name w:val="Plain"/><w:rPr><w:strike w:val="0"/></w:rPr></w:style>`
+	for _, c := range []struct{ name, styles, body, want string }{
+		{"default run struck", `<w:docDefaults><w:rPrDefault><w:rPr><w:strike/></w:rPr></w:rPrDefault></w:docDefaults>` + plain,
+			`<w:p>` + run("", "The Ministry will pay.") + `</w:p><w:p>` + run(`<w:strike w:val="0"/>`, "Kept.") + `</w:p>` +
+				`<w:p><w:pPr><w:pStyle w:val="Plain"/></w:pPr>` + run("", "Plain.") + `</w:p>`,
+			"[struck: The Ministry will pay.]\nKept.\nPlain.\n"},
+		{"paragraph mark struck", `<w:docDefaults><w:pPrDefault><w:pPr><w:rPr><w:dstrike/></w:rPr></w:pPr></w:pPrDefault></w:docDefaults>`,
+			`<w:p>` + run("", "Void.") + `</w:p>`, "[struck: Void.]\n"},
+		{"default raised", `<w:docDefaults><w:rPrDefault><w:rPr><w:position w:val="6"/></w:rPr></w:rPrDefault></w:docDefaults>`,
+			`<w:p>` + run("", "Up") + run(`<w:position w:val="0"/>`, " level") + `</w:p>`, "[superscript: Up] level\n"},
+		{"position", "",
+			`<w:p>` + run("", "Area 10") + run(`<w:position w:val="12"/>`, "2") + run("", " and H") + run(`<w:position w:val="-8"/>`, "2") + run("", "O") + `</w:p>`,
+			"Area 10[superscript: 2] and H[subscript: 2]O\n"},
+		{"position in a style", `<w:style w:type="character" w:styleId="Up"><w:name w:val="Up"/><w:rPr><w:position w:val="3pt"/></w:rPr></w:style>`,
+			`<w:p>` + run("", "EUR 10") + run(`<w:rStyle w:val="Up"/>`, "6") + `</w:p>`, "EUR 10[superscript: 6]\n"},
+		{"baseline beside a position", "",
+			`<w:p>` + run(`<w:position w:val="12"/><w:vertAlign w:val="baseline"/>`, "2") + `</w:p>`, "[superscript: 2]\n"},
+	} {
+		got, err := Text(DOCXType, numberedDOCX(t, c.body, "", c.styles))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
