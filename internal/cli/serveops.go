@@ -377,9 +377,10 @@ const rereadInterval = 10 * time.Second
 
 // rereadFingerprints computes again, beside the server, the fingerprints of right-to-left
 // letters that older builds stored from reversed text (registry.RereadFingerprints), logging
-// its progress; it returns a function that waits for it to end, which it does when ctx ends
-// (the next start goes on from there).
-func rereadFingerprints(ctx context.Context, reg *registry.Registry, logger *slog.Logger) (wait func()) {
+// its progress; it returns a function that stops it and waits for it to end, which serve
+// calls however it returns (the next start goes on from there). It also ends when ctx ends.
+func rereadFingerprints(ctx context.Context, reg *registry.Registry, logger *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -401,5 +402,5 @@ func rereadFingerprints(ctx context.Context, reg *registry.Registry, logger *slo
 				"replaced", n, "took", time.Since(start).Round(time.Millisecond))
 		}
 	}()
-	return func() { <-done }
+	return func() { cancel(); <-done }
 }
