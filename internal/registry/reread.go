@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -125,14 +126,28 @@ func (r *Registry) rereadLetters(ctx context.Context, after, through int64) (int
 	if err != nil {
 		return 0, err
 	}
-	held := make([]bool, len(changes))
+	if rereadRead != nil {
+		rereadRead()
+	}
+	// held: the row holds the fingerprint read now; mine: this server replaced it.
+	held, mine := make([]bool, len(changes)), make([]bool, len(changes))
 	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		for i, c := range changes {
 			ok, err := tx.ReplaceFingerprint(ctx, c.row.ID, c.row.Data, c.data)
 			if err != nil {
 				return err
 			}
-			held[i] = ok
+			held[i], mine[i] = ok, ok
+			if ok {
+				continue
+			}
+			// Another server of the database may have replaced it since it was read, with
+			// the same fingerprint: this server's indexes still hold the one it loaded.
+			now, err := tx.FingerprintsByID(ctx, []int64{c.row.ID})
+			if err != nil {
+				return err
+			}
+			held[i] = len(now) == 1 && bytes.Equal(now[0].Data, c.data)
 		}
 		s, err := tx.Setting(ctx, rereadDoneSetting)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -149,9 +164,9 @@ func (r *Registry) rereadLetters(ctx context.Context, after, through int64) (int
 	replaced := 0
 	for i, c := range changes {
 		if !held[i] {
-			continue // erased, or changed by another writer, since it was read
+			continue // erased, or changed otherwise by another writer, since it was read
 		}
-		if string(c.row.Data) != string(c.data) {
+		if mine[i] && string(c.row.Data) != string(c.data) {
 			replaced++
 		}
 		// Indexed again even when another server replaced it first: this server may have
@@ -219,3 +234,7 @@ func (r *Registry) reindex(id int64, fp *identify.Fingerprint) error {
 	}
 	return nil
 }
+
+// rereadRead, set only by tests, is called once rereadLetters has read the fingerprints it
+// replaces, before it replaces them.
+var rereadRead func()
