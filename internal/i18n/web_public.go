@@ -322,6 +322,9 @@ var _ = table(func() Translations {
 			"Cette lettre est inscrite, mais les témoins indépendants du journal du service ne l'ont pas encore confirmée ; sa preuve ne peut donc pas être montrée. Réessayez dans une minute.",
 			"هذه الرسالة مقيّدة، لكن الشهود المستقلين على سجل الجهة لم يؤكدوها بعد، ولذا لا يمكن عرض إثباتها. أعد المحاولة بعد دقيقة."},
 		"The server is busy; try again in a moment.": {"Le serveur est occupé ; réessayez dans un instant.", "الخادم مشغول؛ أعد المحاولة بعد قليل."},
+		"The office's database was set back under this server: nothing is recorded until the operator decides. Tell the office's operator.": {
+			"La base de données du service a été ramenée en arrière sous ce serveur : rien n'est inscrit tant que l'exploitant n'a pas décidé. Prévenez l'exploitant du service.",
+			"أُعيدت قاعدة بيانات الجهة إلى حالة سابقة تحت هذا الخادم: لا يُقيَّد شيء حتى يقرر المشغّل. أبلغ مشغّل الجهة."},
 		"Something went wrong on our side; it has been logged.": {
 			"Une erreur s'est produite de notre côté ; elle a été consignée.",
 			"حدث خطأ من جانبنا، وقد جرى تسجيله."},

@@ -344,6 +344,7 @@ var (
 
 func statusOf(err error) (int, string) {
 	var gate *registry.GateError
+	var setBack *translog.RollbackError
 	switch {
 	case errors.As(err, &gate):
 		return http.StatusUnprocessableEntity, err.Error()
@@ -370,6 +371,10 @@ func statusOf(err error) (int, string) {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, errUploadsBusy),
 		errors.Is(err, registry.ErrCatchingUp), errors.Is(err, store.ErrDeposed):
 		return http.StatusServiceUnavailable, "The server is busy; try again in a moment."
+	case errors.As(err, &setBack):
+		// The database was set back under this server: it appends nothing until an operator
+		// decides (docs/operations.md, "Backups and restore").
+		return http.StatusServiceUnavailable, "The office's database was set back under this server: nothing is recorded until the operator decides. Tell the office's operator."
 	}
 	return http.StatusInternalServerError, "Something went wrong on our side; it has been logged."
 }
