@@ -249,8 +249,9 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 					} else {
 						runRaise.pos = &onOff{Val: ptr(wordAttr(t, "val"))}
 					}
-					m, _ := raisedMarks(runRaise.vert, runRaise.pos)
-					runMarks = runMarks&^(markSuper|markSub) | m
+					if m, ok := raisedMarks(runRaise.vert, runRaise.pos); ok {
+						runMarks = runMarks&^(markSuper|markSub) | m
+					}
 				}
 			case "vanish":
 				if runProps > 0 {

@@ -439,18 +439,18 @@ func (d *docxDoc) marksOf(id string) textMarks {
 }
 
 // docxRunMarks are the run properties of a document's defaults that mark text (textMarks),
-// or hide it (w:vanish, of the paragraph mark's only: paragraphHidden).
+// or hide it (w:vanish, of the paragraph mark's only: paragraphHidden). LibreOffice leaves
+// out the defaults' w:position: their text is drawn on the line.
 type docxRunMarks struct {
 	Vanish  *onOff `xml:"vanish"`
 	Strike  *onOff `xml:"strike"`
 	DStrike *onOff `xml:"dstrike"`
 	Vert    *onOff `xml:"vertAlign"`
-	Pos     *onOff `xml:"position"`
 }
 
 // marks are the marks the properties give.
 func (r docxRunMarks) marks() textMarks {
-	m, _ := raisedMarks(r.Vert, r.Pos)
+	m, _ := raisedMarks(r.Vert, nil)
 	if r.Strike != nil && r.Strike.on() || r.DStrike != nil && r.DStrike.on() {
 		m |= markStruck
 	}
@@ -460,16 +460,19 @@ func (r docxRunMarks) marks() textMarks {
 // raisedMarks are the marks of text drawn as a superscript or subscript (w:vertAlign), or
 // raised or lowered (w:position, in half points, as LibreOffice draws it), and whether the
 // properties say; a superscript or subscript is drawn as such wherever it is raised to.
+// LibreOffice takes a position of 0 as none: the text stays as the style or the defaults
+// raise it.
 func raisedMarks(vert, pos *onOff) (textMarks, bool) {
+	raised := textMarks(0)
+	if pos != nil && pos.Val != nil {
+		raised = positionMark(*pos.Val)
+	}
 	if vert != nil && vert.Val != nil {
-		if m := vertMarks(*vert.Val); m != 0 || pos == nil {
+		if m := vertMarks(*vert.Val); m != 0 || raised == 0 {
 			return m, true
 		}
 	}
-	if pos != nil && pos.Val != nil {
-		return positionMark(*pos.Val), true
-	}
-	return 0, false
+	return raised, raised != 0
 }
 
 // docxRaise is what a run's own properties say of raised text (raisedMarks).

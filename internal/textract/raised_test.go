@@ -67,10 +67,10 @@ func TestODTRaisedTextMarked(t *testing.T) {
 	}
 }
 
-// TestDOCXMarksOfTheDefaultsAndPositions: LibreOffice strikes, raises and lowers text by the
-// document's defaults (w:docDefaults, the default run properties or the paragraph mark's)
-// and raises or lowers a run by w:position (half points), as it does by w:vertAlign: such
-// text is marked as well, and a style or run that says otherwise is not.
+// TestDOCXMarksOfTheDefaultsAndPositions: LibreOffice strikes text by the document's
+// defaults (w:docDefaults, the default run properties or the paragraph mark's), but leaves
+// out their w:position, and raises or lowers a run by w:position (half points), as it does
+// by w:vertAlign: such text is marked as well, and a style or run that says otherwise is not.
 func TestDOCXMarksOfTheDefaultsAndPositions(t *testing.T) {
 	run := func(props, text string) string {
 		return `<w:r><w:rPr>` + props + `</w:rPr><w:t xml:space="preserve">` + text + `</w:t></w:r>`
@@ -83,8 +83,8 @@ func TestDOCXMarksOfTheDefaultsAndPositions(t *testing.T) {
 			"[struck: The Ministry will pay.]\nKept.\nPlain.\n"},
 		{"paragraph mark struck", `<w:docDefaults><w:pPrDefault><w:pPr><w:rPr><w:dstrike/></w:rPr></w:pPr></w:pPrDefault></w:docDefaults>`,
 			`<w:p>` + run("", "Void.") + `</w:p>`, "[struck: Void.]\n"},
-		{"default raised", `<w:docDefaults><w:rPrDefault><w:rPr><w:position w:val="6"/></w:rPr></w:rPrDefault></w:docDefaults>`,
-			`<w:p>` + run("", "Up") + run(`<w:position w:val="0"/>`, " level") + `</w:p>`, "[superscript: Up] level\n"},
+		{"default position, drawn on the line", `<w:docDefaults><w:rPrDefault><w:rPr><w:position w:val="6"/></w:rPr></w:rPrDefault></w:docDefaults>`,
+			`<w:p>` + run("", "Up") + run(`<w:position w:val="0"/>`, " level") + `</w:p>`, "Up level\n"},
 		{"position", "",
 			`<w:p>` + run("", "Area 10") + run(`<w:position w:val="12"/>`, "2") + run("", " and H") + run(`<w:position w:val="-8"/>`, "2") + run("", "O") + `</w:p>`,
 			"Area 10[superscript: 2] and H[subscript: 2]O\n"},
@@ -92,6 +92,39 @@ func TestDOCXMarksOfTheDefaultsAndPositions(t *testing.T) {
 			`<w:p>` + run("", "EUR 10") + run(`<w:rStyle w:val="Up"/>`, "6") + `</w:p>`, "EUR 10[superscript: 6]\n"},
 		{"baseline beside a position", "",
 			`<w:p>` + run(`<w:position w:val="12"/><w:vertAlign w:val="baseline"/>`, "2") + `</w:p>`, "[superscript: 2]\n"},
+	} {
+		got, err := Text(DOCXType, numberedDOCX(t, c.body, "", c.styles))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+// TestDOCXPositionAsLibreOfficeDraws: LibreOffice 7.4 takes a w:position of 0 as none, so that
+// a run that says it keeps the superscript or raise of its style ("10" and a "2" raised by a
+// character style, drawn 10²), and leaves out the document defaults' w:position (their text is
+// drawn on the line): such text was read as "102", and as a superscript the defaults' text
+// LibreOffice draws on the line (checked by converting each file with LibreOffice 7.4.7 and
+// reading the words' positions with pdftotext -bbox).
+func TestDOCXPositionAsLibreOfficeDraws(t *testing.T) {
+	run := func(props, text string) string {
+		return `<w:r><w:rPr>` + props + `</w:rPr><w:t xml:space="preserve">` + text + `</w:t></w:r>`
+	}
+	normal := `<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>`
+	for _, c := range []struct{ name, styles, body, want string }{
+		{"zero beside a superscript style", normal + `<w:style w:type="character" w:styleId="Sup"><w:name w:val="Sup"/><w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>`,
+			`<w:p>` + run("", "Area 10") + run(`<w:rStyle w:val="Sup"/><w:position w:val="0"/>`, "2") + `</w:p>`, "Area 10[superscript: 2]\n"},
+		{"zero beside a raising style", normal + `<w:style w:type="character" w:styleId="Up"><w:name w:val="Up"/><w:rPr><w:position w:val="12"/></w:rPr></w:style>`,
+			`<w:p>` + run("", "Area 10") + run(`<w:rStyle w:val="Up"/><w:position w:val="0"/>`, "2") + `</w:p>`, "Area 10[superscript: 2]\n"},
+		{"default run position", normal + `<w:docDefaults><w:rPrDefault><w:rPr><w:position w:val="12"/></w:rPr></w:rPrDefault></w:docDefaults>`,
+			`<w:p>` + run("", "Area 102") + `</w:p>`, "Area 102\n"},
+		{"paragraph mark's default position", normal + `<w:docDefaults><w:pPrDefault><w:pPr><w:rPr><w:position w:val="-12"/></w:rPr></w:pPr></w:pPrDefault></w:docDefaults>`,
+			`<w:p>` + run("", "Area 102") + `</w:p>`, "Area 102\n"},
+		{"default superscript", normal + `<w:docDefaults><w:rPrDefault><w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:rPrDefault></w:docDefaults>`,
+			`<w:p>` + run("", "Up") + run(`<w:vertAlign w:val="baseline"/>`, " level") + `</w:p>`, "[superscript: Up] level\n"},
 	} {
 		got, err := Text(DOCXType, numberedDOCX(t, c.body, "", c.styles))
 		if err != nil {
