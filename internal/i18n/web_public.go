@@ -268,6 +268,9 @@ var _ = table(func() Translations {
 		"The sign-in through your organisation did not succeed, or gave you no role in this office. Try again; if it persists, ask an admin.": {
 			"La connexion par votre organisation n'a pas abouti, ou ne vous a donné aucun rôle dans ce service. Réessayez ; si le problème persiste, adressez-vous à un administrateur.",
 			"لم ينجح تسجيل الدخول عبر مؤسستك، أو لم يمنحك أي دور في هذه الجهة. أعد المحاولة، فإن تكرر ذلك فراجع أحد المسؤولين."},
+		"You are signed out of the registry. Your organisation account may still be signed in in this browser: sign out of it too, or close every window of the browser, before you leave a shared computer.": {
+			"Vous êtes déconnecté du registre. Le compte de votre organisation est peut-être encore connecté dans ce navigateur : déconnectez-vous aussi de ce compte, ou fermez toutes les fenêtres du navigateur, avant de quitter un ordinateur partagé.",
+			"لقد سجّلت الخروج من السجل. قد يظل حساب مؤسستك مسجّلًا للدخول في هذا المتصفح: سجّل الخروج منه أيضًا، أو أغلق جميع نوافذ المتصفح، قبل أن تترك حاسوبًا مشتركًا."},
 
 		// The receipt page, for the recipients of a letter.
 		"Receipt recorded": {"Réception enregistrée", "سُجّل الاستلام"},

@@ -126,6 +126,9 @@ type Provider struct {
 	provider *gooidc.Provider
 	verifier *gooidc.IDTokenVerifier
 	cli      *gooidc.IDTokenVerifier // for the ID tokens 'chancery login' brings
+	// endSession is the provider's end_session_endpoint (OpenID Connect RP-Initiated Logout
+	// 1.0), "" when its discovery document states none.
+	endSession string
 }
 
 // New discovers the provider at cfg.Issuer. It fails when the provider cannot be reached or
@@ -150,8 +153,9 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 		return nil, fmt.Errorf("oidc: discover %s: %w", cfg.Issuer, err)
 	}
 	var meta struct {
-		JWKSURL string   `json:"jwks_uri"`
-		Algs    []string `json:"id_token_signing_alg_values_supported"`
+		JWKSURL    string   `json:"jwks_uri"`
+		Algs       []string `json:"id_token_signing_alg_values_supported"`
+		EndSession string   `json:"end_session_endpoint"`
 	}
 	if err := p.Claims(&meta); err != nil {
 		return nil, fmt.Errorf("oidc: discover %s: %w", cfg.Issuer, err)
@@ -165,7 +169,16 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 		}
 	}
 	keys := &keySet{url: meta.JWKSURL, client: cfg.HTTPClient}
-	return &Provider{cfg: cfg, provider: p,
+	if meta.EndSession != "" {
+		// Its origin goes into the site's Content-Security-Policy (EndSessionOrigin): a host
+		// of other characters than a name's, an IPv4 or IPv6 address's and a port's could add
+		// directives to it.
+		if u, err := url.Parse(meta.EndSession); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+			strings.Trim(u.Host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != "" {
+			return nil, fmt.Errorf("oidc: discover %s: the end_session_endpoint %q is not an HTTP(S) URL of a host name or address", cfg.Issuer, meta.EndSession)
+		}
+	}
+	return &Provider{cfg: cfg, provider: p, endSession: meta.EndSession,
 		verifier: gooidc.NewVerifier(cfg.Issuer, keys, &gooidc.Config{ClientID: cfg.ClientID, SupportedSigningAlgs: algs}),
 		cli:      gooidc.NewVerifier(cfg.Issuer, keys, &gooidc.Config{ClientID: cfg.CLIClientID, SupportedSigningAlgs: algs}),
 		oauth: oauth2.Config{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
@@ -305,7 +318,46 @@ type Identity struct {
 	Name    string   // from the name claim
 	Values  []string // the roles claim's values
 	Roles   []string // the roles the map gives for them, sorted
+	// IDToken is the ID token of a browser sign-in (Finish), kept on the server for the
+	// sign-out's id_token_hint (EndSessionURL); empty for 'chancery login' (Redeem).
+	IDToken string
 }
+
+// EndSessionURL returns where to send the browser to end the member's session at the provider
+// too (OpenID Connect RP-Initiated Logout 1.0): the provider's end_session_endpoint with the
+// ID token of the sign-in as id_token_hint, this client's ID, the address to come back to
+// (postLogout, registered at the provider) and state. It returns "" when the provider states
+// no end_session_endpoint, or without an ID token: a provider ends no session it cannot tie
+// to its user.
+func (p *Provider) EndSessionURL(idToken, postLogout, state string) string {
+	if p.endSession == "" || idToken == "" {
+		return ""
+	}
+	u, err := url.Parse(p.endSession)
+	if err != nil {
+		return ""
+	}
+	q := u.Query()
+	q.Set("id_token_hint", idToken)
+	q.Set("client_id", p.cfg.ClientID)
+	q.Set("post_logout_redirect_uri", postLogout)
+	q.Set("state", state)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// EndSessionOrigin returns the origin (scheme and host) of the provider's
+// end_session_endpoint, "" when it states none.
+func (p *Provider) EndSessionOrigin() string {
+	u, err := url.Parse(p.endSession)
+	if p.endSession == "" || err != nil {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// NewState returns a fresh random state for a logout request.
+func NewState() string { return random() }
 
 // Finish completes a sign-in from the callback's query and the flow kept since Start, with
 // the same redirectURL.
@@ -345,7 +397,12 @@ func (p *Provider) Finish(ctx context.Context, redirectURL string, f Flow, q url
 			return nil, err
 		}
 	}
-	return p.identity(idt.Subject, claims)
+	id, err := p.identity(idt.Subject, claims)
+	if err != nil {
+		return nil, err
+	}
+	id.IDToken = raw
+	return id, nil
 }
 
 // clip cuts what a provider's error says to 200 bytes, for the log.

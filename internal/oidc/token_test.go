@@ -30,6 +30,8 @@ type localProvider struct {
 	kid atomic.Value
 	// userinfo, if set, is what the userinfo endpoint answers (the subject alone if not).
 	userinfo atomic.Pointer[map[string]any]
+	// endSession, if set, is the discovery document's end_session_endpoint.
+	endSession atomic.Value
 }
 
 func newLocalProvider(t *testing.T) *localProvider {
@@ -47,9 +49,13 @@ func newLocalProvider(t *testing.T) *localProvider {
 		json.NewEncoder(w).Encode(v)
 	}
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
-		answer(w, map[string]any{"issuer": lp.srv.URL, "authorization_endpoint": lp.srv.URL + "/authorize",
+		doc := map[string]any{"issuer": lp.srv.URL, "authorization_endpoint": lp.srv.URL + "/authorize",
 			"token_endpoint": lp.srv.URL + "/token", "jwks_uri": lp.srv.URL + "/keys", "userinfo_endpoint": lp.srv.URL + "/userinfo",
-			"id_token_signing_alg_values_supported": []string{"RS256"}})
+			"id_token_signing_alg_values_supported": []string{"RS256"}}
+		if e, _ := lp.endSession.Load().(string); e != "" {
+			doc["end_session_endpoint"] = e
+		}
+		answer(w, doc)
 	})
 	mux.HandleFunc("GET /userinfo", func(w http.ResponseWriter, r *http.Request) {
 		if ui := lp.userinfo.Load(); ui != nil {

@@ -104,6 +104,9 @@ type Server struct {
 	host      string // the base URL's host name (baseHost), which requests must name
 	web       *web.Handler
 	redact    *accesslog.TextRedactor // keeps references, names and digests out of the log (loggedText)
+	// csp is the Content-Security-Policy header when it is not the constant csp: its
+	// form-action then allows the OpenID provider's end_session_endpoint too (cspFor).
+	csp []string
 }
 
 // Wrong check codes a client may try: a burst of 10, then one every 6 seconds. Codes have 128
@@ -128,6 +131,9 @@ func New(cfg Config) *Server {
 		cfg.OCRTime = DefaultOCRTime
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), host: baseHost(cfg.BaseURL)}
+	if cfg.Web.OIDC != nil {
+		s.csp = cspFor(cfg.Web.OIDC.EndSessionOrigin())
+	}
 	s.redact = accesslog.NewTextRedactor("")
 	if cfg.Registry != nil {
 		s.redact = accesslog.NewTextRedactor(cfg.Registry.Office().Prefix)
@@ -257,6 +263,17 @@ func (s *Server) member(r *http.Request) bool {
 const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
 	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
+// cspFor returns the Content-Security-Policy of an office whose OpenID provider ends its
+// sessions at endSession (an origin, "" for none), nil when it is csp: the sign-out button
+// is a form, whose answer sends the browser to the provider, and browsers hold a form's
+// redirects to the page's form-action.
+func cspFor(endSession string) []string {
+	if endSession == "" {
+		return nil
+	}
+	return []string{csp + " " + endSession}
+}
+
 // securityHeaders are the headers every response carries, with canonical keys. Their values
 // are shared by all responses rather than made by Header.Set, a slice per header and request:
 // net/http only reads them, and Header.Set and Add replace or copy a value, never change it.
@@ -300,6 +317,9 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	h[requestIDHeader] = []string{id}
 	for _, sh := range securityHeaders {
 		h[sh.key] = sh.value
+	}
+	if s.csp != nil {
+		h["Content-Security-Policy"] = s.csp
 	}
 	if s.cfg.Secure || r.TLS != nil {
 		h["Strict-Transport-Security"] = hsts

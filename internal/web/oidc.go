@@ -27,6 +27,7 @@ func (h *Handler) registerOIDC(mux *http.ServeMux) {
 	}
 	mux.HandleFunc("GET /signin/oidc", h.withSession(h.oidcStart))
 	mux.HandleFunc("GET /signin/oidc/callback", h.withSession(h.oidcCallback))
+	mux.HandleFunc("GET /signout/done", h.withSession(h.signedOut))
 	mux.HandleFunc("GET /api/v1/oidc", h.oidcInfo)
 	mux.HandleFunc("POST /api/v1/oidc/token", h.oidcToken)
 }
@@ -165,12 +166,14 @@ func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
+		h.logouts.take(s.id)
 	}
 	sid, err := h.cfg.Registry.StartSession(r.Context(), m, r.RemoteAddr, h.cfg.Sessions)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	h.logouts.keep(sid, id.IDToken, time.Now().Add(h.cfg.Sessions.Lifetime))
 	h.setSessionCookie(w, r, sid, int(h.cfg.Sessions.Lifetime.Seconds()))
 	http.Redirect(w, r, onward(string(next)), http.StatusSeeOther)
 }

@@ -77,7 +77,8 @@ func startProviderUsers(t *testing.T, users map[string]map[string]any, groups ma
 	}
 	p.setGroups(groups)
 	cmd := exec.Command(bin, "-users", filepath.Join(dir, "users.json"), "-groups", p.groups,
-		"-client", "chancery", "-secret", "s3cret", "-redirect", "http://127.0.0.1:*/signin/oidc/callback")
+		"-client", "chancery", "-secret", "s3cret", "-redirect", "http://127.0.0.1:*/signin/oidc/callback",
+		"-post-logout", "http://127.0.0.1:*/signout/done")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -113,12 +114,18 @@ func (p *provider) office() *office {
 // empty).
 func (p *provider) officeNamedBy(nameClaim string) *office {
 	p.t.Helper()
+	return p.officeWith(oidc.Config{NameClaim: nameClaim})
+}
+
+// officeWith is office with the name claim and HTTP client of cfg.
+func (p *provider) officeWith(cfg oidc.Config) *office {
+	p.t.Helper()
 	rm, err := oidc.ParseRoleMap("chancery-reviewers=reviewer,chancery-signers=signer")
 	if err != nil {
 		p.t.Fatal(err)
 	}
 	op, err := oidc.New(context.Background(), oidc.Config{Issuer: p.issuer, ClientID: "chancery", ClientSecret: "s3cret",
-		CLIClientID: "chancery-cli", RolesClaim: "groups", RoleMap: rm, NameClaim: nameClaim})
+		CLIClientID: "chancery-cli", RolesClaim: "groups", RoleMap: rm, NameClaim: cfg.NameClaim, HTTPClient: cfg.HTTPClient})
 	if err != nil {
 		p.t.Fatal(err)
 	}

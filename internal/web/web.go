@@ -85,6 +85,7 @@ type Handler struct {
 	pages   map[string]map[string]*template.Template // by language code, then page name
 	signins *signinLimits
 	redact  *accesslog.TextRedactor // keeps references, names and digests out of the log (loggedErr)
+	logouts *logouts                // the ID tokens of sessions started through the provider (signout.go)
 }
 
 // New returns the web application.
@@ -101,7 +102,7 @@ func New(cfg Config) *Handler {
 	if cfg.Authenticator == nil && cfg.Registry != nil {
 		cfg.Authenticator = PasswordAuthenticator{Registry: cfg.Registry}
 	}
-	h := &Handler{cfg: cfg, pages: map[string]map[string]*template.Template{}, signins: newSigninLimits(), redact: accesslog.NewTextRedactor("")}
+	h := &Handler{cfg: cfg, pages: map[string]map[string]*template.Template{}, signins: newSigninLimits(), logouts: &logouts{tokens: map[string]heldToken{}}, redact: accesslog.NewTextRedactor("")}
 	if cfg.Registry != nil {
 		h.redact = accesslog.NewTextRedactor(cfg.Registry.Office().Prefix)
 	}
