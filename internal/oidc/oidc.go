@@ -265,8 +265,9 @@ func random() string {
 func (p *Provider) CLIClientID() string { return p.cfg.CLIClientID }
 
 // Redeem checks the tokens 'chancery login' got through the device authorization grant: the
-// ID token must be the provider's, for the command line's client; the access token reads
-// the userinfo, for the claims the ID token lacks.
+// ID token must be the provider's, for the command line's client, and carry no nonce (a
+// browser sign-in's does); the access token reads the userinfo, for the claims the ID token
+// lacks.
 func (p *Provider) Redeem(ctx context.Context, idToken, accessToken string) (*Identity, error) {
 	ctx = gooidc.ClientContext(ctx, p.cfg.HTTPClient)
 	idt, err := verify(ctx, p.cli, p.cfg.CLIClientID, idToken)
@@ -276,6 +277,12 @@ func (p *Provider) Redeem(ctx context.Context, idToken, accessToken string) (*Id
 	claims := map[string]any{}
 	if err := idt.Claims(&claims); err != nil {
 		return nil, fmt.Errorf("%w: read the ID token's claims: %w", ErrRefused, err)
+	}
+	// The device authorization grant has no nonce; a browser sign-in's token has one, and
+	// leaves the server at its sign-out, as id_token_hint in an address that the browser's
+	// history keeps (EndSessionURL).
+	if n, ok := claims["nonce"]; ok && n != "" {
+		return nil, fmt.Errorf("%w: the ID token carries a nonce: it is a browser sign-in's, not the command line's", ErrRefused)
 	}
 	if p.needUserinfo(claims) {
 		if err := p.userinfo(ctx, &oauth2.Token{AccessToken: accessToken, TokenType: "Bearer"}, idt.Subject, claims); err != nil {
