@@ -135,6 +135,12 @@ var _ = table(func() Translations {
 		"This PDF draws part of its pages in forms or annotations, whose text the text below does not hold. Read the preview before you decide.": {
 			"Ce PDF dessine une partie de ses pages dans des formulaires ou des annotations, dont le texte ci-dessous ne contient pas le texte. Lisez l'aperçu avant de décider.",
 			"يرسم ملف PDF هذا جزءًا من صفحاته في نماذج أو تعليقات توضيحية، لا يتضمن النص أدناه نصها. اقرأ المعاينة قبل أن تقرر."},
+		"A PDF of these versions draws part of its text where it cannot be seen (in the colour of what lies under it, too small to read, or outside the page): the changes below may hold words its pages do not show. Compare the versions' previews or copies before you decide.": {
+			"Un PDF de ces versions dessine une partie de son texte là où on ne peut pas la voir (dans la couleur de ce qui se trouve dessous, trop petite pour être lue, ou hors de la page) : les modifications ci-dessous peuvent contenir des mots que ses pages ne montrent pas. Comparez les aperçus ou les copies des versions avant de décider.",
+			"يرسم ملف PDF لإحدى هاتين النسختين جزءًا من نصه حيث لا يمكن رؤيته (بلون ما تحته، أو بحجم أصغر من أن يُقرأ، أو خارج الصفحة): قد تتضمن التغييرات أدناه كلمات لا تظهرها صفحاته. قارن معاينات النسختين أو نسخهما قبل أن تقرر."},
+		"This PDF draws part of its text where it cannot be seen (in the colour of what lies under it, too small to read, or outside the page): the text below may hold words its pages do not show. Read the preview before you decide.": {
+			"Ce PDF dessine une partie de son texte là où on ne peut pas la voir (dans la couleur de ce qui se trouve dessous, trop petite pour être lue, ou hors de la page) : le texte ci-dessous peut contenir des mots que ses pages ne montrent pas. Lisez l'aperçu avant de décider.",
+			"يرسم ملف PDF هذا جزءًا من نصه حيث لا يمكن رؤيته (بلون ما تحته، أو بحجم أصغر من أن يُقرأ، أو خارج الصفحة): قد يتضمن النص أدناه كلمات لا تظهرها صفحاته. اقرأ المعاينة قبل أن تقرر."},
 		"No text to compare: these versions are not plain text or Markdown.": {
 			"Aucun texte à comparer : ces versions ne sont ni du texte brut ni du Markdown.",
 			"لا نص للمقارنة: هذه النسخ ليست نصًا عاديًا ولا Markdown."},

@@ -90,20 +90,20 @@ func TestPageLayerReadsAsTheExtractor(t *testing.T) {
 	}
 	read := 0
 	for name, data := range docs {
-		pages, _, err := extractorPages(context.Background(), data)
+		l, err := extractorPages(context.Background(), data)
 		if err != nil {
 			continue
 		}
-		for i, p := range pages {
+		for i, p := range l.pages {
 			read++
-			text, shown, hidden, err := pageLayer(p, math.MaxInt, nil)
+			text, shows, err := pageLayer(p, l.visible[i], math.MaxInt, nil)
 			want, wantErr := oldPageText(p)
 			if text != want || fmt.Sprint(err) != fmt.Sprint(wantErr) {
 				t.Errorf("%s: page %d: %q, %v; the extractor reads %q, %v", name, i+1, text, err, want, wantErr)
 			}
-			wantShown, wantHidden, wantErr := textShows(p)
-			if err == nil && (wantErr != nil || shown != wantShown || hidden != wantHidden) {
-				t.Errorf("%s: page %d: %d shown, %d hidden; textShows %d, %d, %v", name, i+1, shown, hidden, wantShown, wantHidden, wantErr)
+			wantShows, wantErr := textShows(p, l.visible[i])
+			if err == nil && (wantErr != nil || shows != wantShows) {
+				t.Errorf("%s: page %d: %+v; textShows %+v, %v", name, i+1, shows, wantShows, wantErr)
 			}
 			// Of a page's text, only the first bytes wanted are decoded: the text read is a
 			// prefix of the page's, at least that long, with the page's counts and errors.
@@ -115,11 +115,11 @@ func TestPageLayerReadsAsTheExtractor(t *testing.T) {
 				}
 			}
 			for _, limit := range limits {
-				cut, cutShown, cutHidden, cutErr := pageLayer(p, limit, nil)
+				cut, cutShows, cutErr := pageLayer(p, l.visible[i], limit, nil)
 				if !strings.HasPrefix(text, cut) || len(cut) < min(limit, len(text)) || fmt.Sprint(cutErr) != fmt.Sprint(err) ||
-					cutShown != shown || cutHidden != hidden {
-					t.Errorf("%s: page %d: at most %d bytes: %q, %d shown, %d hidden, %v; the page: %q, %d, %d, %v",
-						name, i+1, limit, cut, cutShown, cutHidden, cutErr, text, shown, hidden, err)
+					cutShows != shows {
+					t.Errorf("%s: page %d: at most %d bytes: %q, %+v, %v; the page: %q, %+v, %v",
+						name, i+1, limit, cut, cutShows, cutErr, text, shows, err)
 				}
 			}
 		}
@@ -142,18 +142,19 @@ func TestPageLayerDecodesWhatItKeeps(t *testing.T) {
 		pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(content)), []byte(content)),
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
 		pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(cmap)), []byte(cmap)))
-	pages, _, err := extractorPages(context.Background(), data)
+	l, err := extractorPages(context.Background(), data)
 	if err != nil {
 		t.Fatal(err)
 	}
+	pages := l.pages
 	if _, wantErr := oldPageText(pages[0]); wantErr == nil {
 		t.Fatal("the extractor reads the page")
 	}
-	if s, _, _, err := pageLayer(pages[0], math.MaxInt, nil); err == nil {
+	if s, _, err := pageLayer(pages[0], everywhere, math.MaxInt, nil); err == nil {
 		t.Errorf("the whole page: %q, no error", s)
 	}
 	// "hello" decodes to U+FFFD five times (no code of it is mapped).
-	if s, shown, _, err := pageLayer(pages[0], 15, nil); s != strings.Repeat("\ufffd", 5) || shown != 2 || err != nil {
-		t.Errorf("15 bytes of the page: %q, %d shown, %v", s, shown, err)
+	if s, shows, err := pageLayer(pages[0], everywhere, 15, nil); s != strings.Repeat("\ufffd", 5) || shows.shown != 2 || err != nil {
+		t.Errorf("15 bytes of the page: %q, %d shown, %v", s, shows.shown, err)
 	}
 }

@@ -17,12 +17,12 @@ import (
 // than a link without an appearance of its own, is not one picture: its pictures alone are
 // not what it shows. Its limits and errors are TextContext's.
 func PicturesOnly(rctx context.Context, data []byte, n int) (bool, error) {
-	pages, bud, err := extractorPages(rctx, data)
+	l, err := extractorPages(rctx, data)
 	if err != nil {
 		return false, fmt.Errorf("pictures only: %w", err)
 	}
-	for i, p := range pages[:min(n, len(pages))] {
-		if err := bud.Tick(); err != nil {
+	for i, p := range l.pages[:min(n, len(l.pages))] {
+		if err := l.bud.Tick(); err != nil {
 			return false, fmt.Errorf("pictures only: page %d: %w", i+1, err)
 		}
 		one, err := onePicture(p)

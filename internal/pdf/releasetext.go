@@ -51,9 +51,9 @@ func ReleasedText(data []byte) (string, error) {
 		return "", errors.New("released text: no pages")
 	}
 	bud := budget.New(context.Background())
-	pages, err := textPages(r, count, bud)
+	pages, visible, err := textPages(r, count, bud)
 	if err != nil {
 		return "", fmt.Errorf("released text: %w", err)
 	}
-	return joinPageTexts(pages, bud)
+	return joinPageTexts(pages, visible, bud)
 }

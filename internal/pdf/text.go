@@ -46,30 +46,37 @@ func TextContext(rctx context.Context, data []byte) (string, error) {
 // budget it was read with.
 type TextLayer struct {
 	pages []lpdf.Page
-	bud   *budget.Budget
-	// shows are the text-showing operators Text counted, visible and invisible, on the
-	// first len(shows) pages, read with their text, so that Invisible need not interpret
-	// their content again.
-	shows [][2]int
+	// visible are the pages' visible areas (visibleArea), read as the page tree was walked.
+	visible []box
+	bud     *budget.Budget
+	// shows are the text-showing operators Text counted on the first len(shows) pages,
+	// read with their text, so that Invisible and Concealed need not interpret their
+	// content again.
+	shows []pageShows
 }
+
+// pageShows counts the text-showing operators of a page: those drawn visibly (shown), of
+// which those drawn where the page does not show them (concealed: sight), and those drawn
+// invisibly (hidden: renderMode.unseen).
+type pageShows struct{ shown, hidden, concealed int }
 
 // ReadTextLayer reads data for its text layer, with TextContext's limits and errors, within
 // the time budget of rctx, which its methods keep.
 func ReadTextLayer(rctx context.Context, data []byte) (*TextLayer, error) {
-	pages, bud, err := extractorPages(rctx, data)
+	l, err := extractorPages(rctx, data)
 	if err != nil {
 		return nil, fmt.Errorf("extract text: %w", err)
 	}
-	return &TextLayer{pages: pages, bud: bud}, nil
+	return l, nil
 }
 
 // Text is the text of the layer (TextContext).
 func (l *TextLayer) Text() (string, error) {
 	l.shows = l.shows[:0]
 	return joinLimited(len(l.pages), func(i, limit int) (string, error) {
-		s, shown, hidden, err := pageLayer(l.pages[i], limit, l.bud)
+		s, shows, err := pageLayer(l.pages[i], l.visible[i], limit, l.bud)
 		if err == nil {
-			l.shows = append(l.shows, [2]int{shown, hidden})
+			l.shows = append(l.shows, shows)
 		}
 		return s, err
 	}, l.bud)
@@ -77,14 +84,14 @@ func (l *TextLayer) Text() (string, error) {
 
 // extractorPages returns the pages of data as the text extractor reads them, with Check's
 // limits and Text's stream budgets applied, and the time budget of rctx.
-func extractorPages(rctx context.Context, data []byte) ([]lpdf.Page, *budget.Budget, error) {
+func extractorPages(rctx context.Context, data []byte) (*TextLayer, error) {
 	bud := budget.New(rctx)
 	ctx, err := read(data)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := checkTextStreams(ctx, bud); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// The extractor caches nothing: it parses an object again at each reference, decoding
 	// again the whole object stream that holds it, and finds page i by walking the page tree
@@ -93,17 +100,17 @@ func extractorPages(rctx context.Context, data []byte) ([]lpdf.Page, *budget.Bud
 	type3ByToUnicode(ctx)
 	flat, err := write(ctx, undatedEpoch, make([]byte, 16))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	r, err := newTextReader(flat)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	pages, err := textPages(r, ctx.PageCount, bud)
+	pages, visible, err := textPages(r, ctx.PageCount, bud)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return pages, bud, nil
+	return &TextLayer{pages: pages, visible: visible, bud: bud}, nil
 }
 
 // InvisibleText reports whether the text that Text reads from data is all drawn invisibly:
@@ -112,11 +119,11 @@ func extractorPages(rctx context.Context, data []byte) ([]lpdf.Page, *budget.Bud
 // pictures of the pages: it is not what the pages show, and a forger may write any text
 // there. Its limits and errors are TextContext's.
 func InvisibleText(rctx context.Context, data []byte) (bool, error) {
-	pages, bud, err := extractorPages(rctx, data)
+	l, err := extractorPages(rctx, data)
 	if err != nil {
 		return false, fmt.Errorf("text rendering modes: %w", err)
 	}
-	return (&TextLayer{pages: pages, bud: bud}).Invisible()
+	return l.Invisible()
 }
 
 // Invisible reports whether the text of the layer is all drawn invisibly (InvisibleText).
@@ -129,21 +136,35 @@ func (l *TextLayer) Invisible() (bool, error) {
 // and invisibly (hidden: rendering mode 3 or 7). Text read from a page whose operators are
 // all visible is what the page draws; a hidden one is in the text but not on the page.
 func (l *TextLayer) Shows() (shown, hidden int, err error) {
+	all, err := l.count()
+	return all.shown, all.hidden, err
+}
+
+// Concealed counts the text-showing operators of the layer's pages that draw visibly by
+// their rendering mode, and that the pages still do not show a reader (sight): glyphs
+// less than a point high or wide, in the colour of what lies under them (white on the
+// paper), or outside the page's visible area (off its crop box, or clipped away). Their
+// text is in the layer, not on the page; Shows counts them as shown.
+func (l *TextLayer) Concealed() (int, error) {
+	all, err := l.count()
+	return all.concealed, err
+}
+
+// count is the sum of the pages' counts, those Text did not read counted from their content.
+func (l *TextLayer) count() (all pageShows, err error) {
 	for i, p := range l.pages {
 		if err := l.bud.Tick(); err != nil {
-			return 0, 0, fmt.Errorf("text rendering modes: page %d: %w", i+1, err)
+			return pageShows{}, fmt.Errorf("text rendering modes: page %d: %w", i+1, err)
 		}
+		c := pageShows{}
 		if i < len(l.shows) {
-			shown, hidden = shown+l.shows[i][0], hidden+l.shows[i][1]
-			continue
+			c = l.shows[i]
+		} else if c, err = textShows(p, l.visible[i]); err != nil {
+			return pageShows{}, fmt.Errorf("text rendering modes: page %d: %w", i+1, err)
 		}
-		s, h, err := textShows(p)
-		if err != nil {
-			return 0, 0, fmt.Errorf("text rendering modes: page %d: %w", i+1, err)
-		}
-		shown, hidden = shown+s, hidden+h
+		all.shown, all.hidden, all.concealed = all.shown+c.shown, all.hidden+c.hidden, all.concealed+c.concealed
 	}
-	return shown, hidden, nil
+	return all, nil
 }
 
 // Elsewhere reports whether the layer's pages draw, outside their own content streams,
@@ -301,33 +322,63 @@ func drawsText(v lpdf.Value, depth int, left *int) (found bool) {
 }
 
 // textShows counts the text-showing operators of page p's content stream (Tj, TJ, ' and ")
-// that draw visibly and invisibly (rendering mode 3 or 7). The rendering mode is part of the
-// graphics state, saved by q and restored by Q.
-func textShows(p lpdf.Page) (shown, hidden int, err error) {
+// that draw visibly, invisibly (rendering mode 3 or 7) and visibly where the page does not
+// show them (sight). The rendering mode is part of the graphics state, saved by q and
+// restored by Q.
+func textShows(p lpdf.Page, visible box) (c pageShows, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			shown, hidden, err = 0, 0, fmt.Errorf("%w: %v", ErrInvalid, r)
+			c, err = pageShows{}, fmt.Errorf("%w: %v", ErrInvalid, r)
 		}
 	}()
 	if p.V.IsNull() || p.V.Key("Contents").Kind() == lpdf.Null {
-		return 0, 0, nil
+		return pageShows{}, nil
 	}
-	eachOp(p.V.Key("Contents"), func(op string, _ lpdf.Value, rm *renderMode) {
-		countShow(op, rm.unseen(), &shown, &hidden)
+	var rm renderMode
+	s := newSight(p, visible)
+	var args []lpdf.Value
+	lpdf.Interpret(p.V.Key("Contents"), func(stk *lpdf.Stack, op string) {
+		args = popArgs(stk, args)
+		c.add(op, &rm, s, args)
 	})
-	return shown, hidden, nil
+	return c, nil
 }
 
-// countShow adds op, if it shows text, to shown, or to hidden when unseen (renderMode.unseen).
-func countShow(op string, unseen bool, shown, hidden *int) {
-	switch op {
-	case "Tj", "TJ", "'", "\"":
-		if unseen {
-			*hidden++
-		} else {
-			*shown++
+// popArgs is the operands on stk, first to last, in the space of args, and empties stk.
+func popArgs(stk *lpdf.Stack, args []lpdf.Value) []lpdf.Value {
+	args = args[:0]
+	for range stk.Len() {
+		args = append(args, lpdf.Value{})
+	}
+	for i := len(args) - 1; i >= 0; i-- {
+		args[i] = stk.Pop()
+	}
+	return args
+}
+
+// add counts op, with its operands args, if it shows text, and applies it to the rendering
+// mode rm and the sight s of the page.
+func (c *pageShows) add(op string, rm *renderMode, s *sight, args []lpdf.Value) {
+	concealed := s.op(op, args, rm.mode)
+	if showsText(op) {
+		switch {
+		case rm.unseen():
+			c.hidden++
+		case concealed:
+			c.shown++
+			c.concealed++
+		default:
+			c.shown++
 		}
 	}
+	var top, below lpdf.Value
+	if len(args) > 0 {
+		top = args[len(args)-1]
+	}
+	if len(args) > 1 {
+		below = args[len(args)-2]
+	}
+	rm.apply(op, top, below)
 }
 
 // renderMode is the text rendering mode in force, part of the graphics state: saved by q,
@@ -409,9 +460,9 @@ func eachOp(contents lpdf.Value, f func(op string, top lpdf.Value, rm *renderMod
 }
 
 // joinPageTexts is the text of the pages, a form feed between two, at most maxText bytes.
-func joinPageTexts(pages []lpdf.Page, bud *budget.Budget) (string, error) {
+func joinPageTexts(pages []lpdf.Page, visible []box, bud *budget.Budget) (string, error) {
 	return joinLimited(len(pages), func(i, limit int) (string, error) {
-		s, _, _, err := pageLayer(pages[i], limit, bud)
+		s, _, err := pageLayer(pages[i], visible[i], limit, bud)
 		return s, err
 	}, bud)
 }
@@ -467,34 +518,45 @@ func newTextReader(data []byte) (r *lpdf.Reader, err error) {
 
 // textPages returns the pages of the document in order, walking its page tree once: at most
 // count pages (the number pdfcpu found) and, against cycles, at most 4·count+16 nodes, within
-// the time budget bud.
-func textPages(r *lpdf.Reader, count int, bud *budget.Budget) (pages []lpdf.Page, err error) {
+// the time budget bud; and their visible areas (visibleArea), whose boxes a page inherits
+// from the nodes above it.
+func textPages(r *lpdf.Reader, count int, bud *budget.Budget) (pages []lpdf.Page, visible []box, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			pages, err = nil, fmt.Errorf("%w: %v", ErrInvalid, p)
+			pages, visible, err = nil, nil, fmt.Errorf("%w: %v", ErrInvalid, p)
 		}
 	}()
-	stack := []lpdf.Value{r.Trailer().Key("Root").Key("Pages")}
+	// A node, and the media and crop boxes it inherits.
+	type node struct{ v, media, crop lpdf.Value }
+	inherited := func(v lpdf.Value, key string, from lpdf.Value) lpdf.Value {
+		if own := v.Key(key); own.Kind() != lpdf.Null {
+			return own
+		}
+		return from
+	}
+	stack := []node{{v: r.Trailer().Key("Root").Key("Pages")}}
 	for nodes := 0; len(stack) > 0; nodes++ {
 		if nodes > 4*count+16 || len(pages) > count {
-			return nil, fmt.Errorf("%w: the page tree does not match its page count", ErrInvalid)
+			return nil, nil, fmt.Errorf("%w: the page tree does not match its page count", ErrInvalid)
 		}
 		if err := bud.Tick(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		v := stack[len(stack)-1]
+		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		switch v.Key("Type").Name() {
+		media, crop := inherited(n.v, "MediaBox", n.media), inherited(n.v, "CropBox", n.crop)
+		switch n.v.Key("Type").Name() {
 		case "Pages":
-			kids := v.Key("Kids")
+			kids := n.v.Key("Kids")
 			for i := kids.Len() - 1; i >= 0; i-- {
-				stack = append(stack, kids.Index(i))
+				stack = append(stack, node{kids.Index(i), media, crop})
 			}
 		case "Page":
-			pages = append(pages, lpdf.Page{V: v})
+			pages = append(pages, lpdf.Page{V: n.v})
+			visible = append(visible, visibleArea(media, crop))
 		}
 	}
-	return pages, nil
+	return pages, visible, nil
 }
 
 // pageLayer returns the text of page p, its lines trimmed, empty lines dropped, and the
@@ -510,17 +572,17 @@ func textPages(r *lpdf.Reader, count int, bud *budget.Budget) (pages []lpdf.Page
 // budget.ErrExceeded once the time budget bud is spent: the extractor's /ToUnicode maps
 // decode each code by a search of all their entries, and a map of 100,000 entries (1.3 MB,
 // within maxCMap) took 10 s to decode 100 KB of strings.
-func pageLayer(p lpdf.Page, limit int, bud *budget.Budget) (s string, shown, hidden int, err error) {
+func pageLayer(p lpdf.Page, visible box, limit int, bud *budget.Budget) (s string, c pageShows, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			s, shown, hidden, err = "", 0, 0, fmt.Errorf("%w: %v", ErrInvalid, r)
+			s, c, err = "", pageShows{}, fmt.Errorf("%w: %v", ErrInvalid, r)
 			if over, ok := r.(overBudget); ok {
 				err = over.err
 			}
 		}
 	}()
 	if p.V.IsNull() || p.V.Key("Contents").Kind() == lpdf.Null {
-		return "", 0, 0, nil
+		return "", pageShows{}, nil
 	}
 	fonts := map[string]*lpdf.Font{}
 	for _, name := range p.Fonts() {
@@ -551,21 +613,14 @@ func pageLayer(p lpdf.Page, limit int, bud *budget.Budget) (s string, shown, hid
 		}
 	}
 	var rm renderMode
+	sg := newSight(p, visible)
 	lpdf.Interpret(p.V.Key("Contents"), func(stk *lpdf.Stack, op string) {
 		args := make([]lpdf.Value, stk.Len())
 		for i := len(args) - 1; i >= 0; i-- {
 			args[i] = stk.Pop()
 		}
-		countShow(op, rm.unseen(), &shown, &hidden)
-		// The graphics state and marked content, as eachOp keeps them.
-		var top, below lpdf.Value
-		if len(args) > 0 {
-			top = args[len(args)-1]
-		}
-		if len(args) > 1 {
-			below = args[len(args)-2]
-		}
-		rm.apply(op, top, below)
+		// The counts, the graphics state and marked content, as textShows keeps them.
+		c.add(op, &rm, sg, args)
 		// The text, as GetPlainText reads it, its panics its errors.
 		switch op {
 		case "BT":
@@ -600,7 +655,7 @@ func pageLayer(p lpdf.Page, limit int, bud *budget.Budget) (s string, shown, hid
 			}
 		}
 	})
-	return b.text.String(), shown, hidden, nil
+	return b.text.String(), c, nil
 }
 
 // overBudget stops the interpretation of a page once the time budget, err, is spent.

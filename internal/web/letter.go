@@ -52,11 +52,15 @@ type pdfLook struct {
 	// Elsewhere: the pages draw form XObjects or annotations, whose text the text layer
 	// does not hold.
 	Elsewhere bool
+	// Concealed: part of the text is drawn where a reader cannot see it (in the colour of
+	// what lies under it, a fraction of a point high, off the page or clipped away), so the
+	// text holds words the pages do not show.
+	Concealed bool
 }
 
 // or is what either look says.
 func (l pdfLook) or(m pdfLook) pdfLook {
-	return pdfLook{Invisible: l.Invisible || m.Invisible, Elsewhere: l.Elsewhere || m.Elsewhere}
+	return pdfLook{Invisible: l.Invisible || m.Invisible, Elsewhere: l.Elsewhere || m.Elsewhere, Concealed: l.Concealed || m.Concealed}
 }
 
 // letter shows a letter to a member: versions and their differences, approvals, signatures,
@@ -136,7 +140,8 @@ func (h *Handler) showLetter(w http.ResponseWriter, r *http.Request, status int,
 // text may differ from what its pages show. A PDF's text is its text layer, read from its
 // pages' own content: it holds text drawn invisibly (a scanner's layer over its pictures, or
 // a word a drafter hid from the page, as "NOT" in "we will NOT pay", which reviewers would
-// read and the released letter would not show), and lacks the text of the forms and
+// read and the released letter would not show) or where it cannot be seen (white on the
+// paper, a fraction of a point high, off the page), and lacks the text of the forms and
 // annotations the pages draw (a "NOT" drawn in a form, which the letter would show and
 // reviewers would not read).
 func versionText(ctx context.Context, f registry.VersionFile) (string, pdfLook, error) {
@@ -152,11 +157,15 @@ func versionText(ctx context.Context, f registry.VersionFile) (string, pdfLook, 
 	if err != nil {
 		return "", pdfLook{}, fmt.Errorf("extract text: %w", err)
 	}
+	concealed, err := layer.Concealed()
+	if err != nil {
+		return "", pdfLook{}, fmt.Errorf("extract text: %w", err)
+	}
 	elsewhere, err := layer.Elsewhere()
 	if err != nil {
 		return "", pdfLook{}, fmt.Errorf("extract text: %w", err)
 	}
-	return t, pdfLook{Invisible: hidden > 0, Elsewhere: elsewhere}, nil
+	return t, pdfLook{Invisible: hidden > 0, Elsewhere: elsewhere, Concealed: concealed > 0}, nil
 }
 
 // actionFailed shows a refused action on the letter page itself, so the member sees why
