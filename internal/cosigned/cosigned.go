@@ -464,6 +464,7 @@ type behindWhy struct {
 func (h *Heads) setBehind(name, vkey, why string) {
 	h.behindMu.Lock()
 	defer h.behindMu.Unlock()
+	defer h.haltWhileBehind()
 	if why == "" {
 		delete(h.behind, name)
 		return
@@ -474,11 +475,26 @@ func (h *Heads) setBehind(name, vkey, why string) {
 	h.behind[name] = behindWhy{vkey: vkey, why: why}
 }
 
+// haltWhileBehind halts the log's appends while a witness refuses it (it holds a larger tree,
+// or one the log does not extend: each append would sign a checkpoint of a size already
+// published under another root), and resumes them once none does. Called with behindMu held.
+func (h *Heads) haltWhileBehind() {
+	if h.log == nil {
+		return
+	}
+	if len(h.behind) == 0 {
+		h.log.Resume()
+		return
+	}
+	h.log.Halt(h.behindText())
+}
+
 // keepBehind forgets why witnesses that cfg does not name, with the same key, would not
 // cosign.
 func (h *Heads) keepBehind(cfg *Config) {
 	h.behindMu.Lock()
 	defer h.behindMu.Unlock()
+	defer h.haltWhileBehind()
 	for name, b := range h.behind {
 		if !slices.ContainsFunc(cfg.Witnesses, func(w store.Witness) bool { return w.Name == name && w.VKey == b.vkey }) {
 			delete(h.behind, name)
@@ -525,6 +541,11 @@ func (h *Heads) Unready() string {
 func (h *Heads) Behind() string {
 	h.behindMu.Lock()
 	defer h.behindMu.Unlock()
+	return h.behindText()
+}
+
+// behindText is Behind, with behindMu held.
+func (h *Heads) behindText() string {
 	names := slices.Sorted(maps.Keys(h.behind))
 	var out []string
 	for _, n := range names {

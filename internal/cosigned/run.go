@@ -51,13 +51,8 @@ func (h *Heads) Run(ctx context.Context, logger *slog.Logger, alert func(witness
 			OnAlert: func(name string, err error) {
 				logger.Error("witness alert", "witness", name, "err", err)
 				metrics.WitnessAlert(name)
-				switch {
-				case errors.Is(err, witness.ErrAhead):
-					// Behind names the witness: the error's own "witness NAME: " goes.
-					why := strings.TrimPrefix(err.Error(), "witness "+name+": ")
-					h.setBehind(name, keys[name], why+": the database was restored from an old backup, or the witness was shown another history; it will not cosign until this log is past that size on the same history")
-				case errors.Is(err, witness.ErrRejected):
-					h.setBehind(name, keys[name], "it refused this log's checkpoint as inconsistent with what it cosigned before (a fork)")
+				if why := refusal(name, err); why != "" {
+					h.setBehind(name, keys[name], why)
 				}
 				if alert != nil {
 					alert(name, err)
@@ -78,6 +73,20 @@ func (h *Heads) Run(ctx context.Context, logger *slog.Logger, alert func(witness
 		cancel()
 		<-done
 	}
+}
+
+// refusal is why the witness name will not cosign this log, as err from it says (Behind's
+// text), or "" when err does not say that it refuses the log.
+func refusal(name string, err error) string {
+	switch {
+	case errors.Is(err, witness.ErrAhead):
+		// Behind names the witness: the error's own "witness NAME: " goes.
+		why := strings.TrimPrefix(err.Error(), "witness "+name+": ")
+		return why + ": the database was restored from an old backup, or the witness was shown another history; it will not cosign until this log is past that size on the same history"
+	case errors.Is(err, witness.ErrRejected):
+		return "it refused this log's checkpoint as inconsistent with what it cosigned before (a fork)"
+	}
+	return ""
 }
 
 // refreshInterval is how often a server whose log is ahead of its cosigned head looks for

@@ -102,6 +102,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var gate *registry.GateError
 	var tooBig *http.MaxBytesError
 	var setBack *translog.RollbackError
+	var halted *translog.HaltedError
 	switch {
 	case registry.Proposed(err) != nil:
 		proposed(w, err, registry.Proposed(err))
@@ -151,6 +152,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &setBack):
 		// The database was set back under this server: nothing is appended until an
 		// operator decides, and the release officer is told why.
+		apiError(w, http.StatusServiceUnavailable, err)
+	case errors.As(err, &halted):
+		// A witness holds a tree of this log that the log does not extend: nothing is
+		// appended until the log extends it again or an operator decides.
 		apiError(w, http.StatusServiceUnavailable, err)
 	case errors.Is(err, errOverTime):
 		apiError(w, http.StatusUnprocessableEntity, err)

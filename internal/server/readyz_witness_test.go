@@ -64,9 +64,9 @@ func (o *cosignedOffice) addRefusingWitness(t *testing.T, name string, status in
 
 // TestReadyzWithOneWitnessRefusing: a witness that refuses the log (a claim of a larger tree
 // in a 409, or a 422), while the other witnesses still meet the quorum, is a warning line of
-// /readyz, not 503: the office's checkpoints are cosigned all the same, and a load balancer
-// that checks /readyz would take every server of the office out for one witness's word. With
-// fewer witnesses left than the quorum, /readyz is 503.
+// /readyz, not 503: reading and verifying go on, and a load balancer that checks /readyz would
+// take every server of the office out for one witness's word. The line says that the server
+// appends nothing meanwhile. With fewer witnesses left than the quorum, /readyz is 503.
 func TestReadyzWithOneWitnessRefusing(t *testing.T) {
 	for _, c := range []struct {
 		name, body string
@@ -92,6 +92,10 @@ func TestReadyzWithOneWitnessRefusing(t *testing.T) {
 			status, body := o.do(t, "GET", "/readyz", "", "", nil)
 			if status != http.StatusOK || !strings.Contains(string(body), "warning: witness hostile") {
 				t.Errorf("quorum 1 met by justice, hostile refusing: /readyz %d %q, want 200 with a warning naming hostile", status, body)
+			}
+			// Reading and verifying go on; appending would sign a fork if the witness is right.
+			if !strings.Contains(string(body), "this server appends nothing") {
+				t.Errorf("/readyz does not say that the log's appends are halted: %q", body)
 			}
 			if err := o.reg.SetWitnessQuorum(ctx, o.actors["root"], 2); err != nil {
 				t.Fatal(err)

@@ -470,7 +470,11 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	// verification and the adoption of a corrected policy go on while the gate is closed.
 	// /readyz answers anyone: it says that much only, for the reason quotes the policy (its
 	// groups name staff); the server's log, the operator's, gives the reason and the remedy.
-	if refusing != "" {
+	// A refusing witness halts the log's appends (cosigned.Heads): releases fail with the
+	// reason, while reading and verification go on.
+	if refusing != "" && s.cfg.Log != nil && s.cfg.Log.Halted() != nil {
+		fmt.Fprintf(w, "warning: %s; this server appends nothing until the log extends what the witness holds or the witness is removed\n", refusing)
+	} else if refusing != "" {
 		fmt.Fprintf(w, "warning: %s\n", refusing)
 	}
 	if s.cfg.Registry != nil {

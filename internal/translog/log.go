@@ -96,6 +96,8 @@ type Log struct {
 	// setBack is what the last look at the stored log found when it did not extend the head
 	// this server published (see SetBack); nil when it did.
 	setBack atomic.Pointer[RollbackError]
+	// halted is why appends fail (see Halt); nil when they do not.
+	halted atomic.Pointer[HaltedError]
 
 	// changed is closed and cleared when a head is published (see Published).
 	changedMu sync.Mutex
@@ -372,6 +374,9 @@ func (l *Log) AppendAllTx(ctx context.Context, entries [][]byte, fn TxFunc) (int
 		if len(e) > MaxEntrySize {
 			return 0, fmt.Errorf("%w: %d bytes", ErrEntryTooLarge, len(e))
 		}
+	}
+	if h := l.Halted(); h != nil {
+		return 0, h
 	}
 	r := &request{ctx: ctx, entries: entries, fn: fn, start: time.Now()}
 	l.mu.Lock()

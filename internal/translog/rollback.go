@@ -78,3 +78,30 @@ func extendsPublished(ctx context.Context, tx *store.Tx, pub *Head, stored store
 	}
 	return nil
 }
+
+// HaltedError is what appends fail with while the log is halted (Halt): a witness holds a
+// tree of this log that the log does not extend, and appending would sign checkpoints of
+// sizes already published under other roots.
+type HaltedError struct {
+	Why string // why, as the caller of Halt said it
+}
+
+func (e *HaltedError) Error() string {
+	return "this server appends nothing: " + e.Why
+}
+
+// Halt makes every append fail with a *HaltedError saying why, until Resume. Appends that a
+// batch already took are not stopped.
+func (l *Log) Halt(why string) {
+	l.halted.Store(&HaltedError{Why: why})
+}
+
+// Resume ends Halt.
+func (l *Log) Resume() {
+	l.halted.Store(nil)
+}
+
+// Halted returns the error appends fail with while the log is halted, nil otherwise.
+func (l *Log) Halted() *HaltedError {
+	return l.halted.Load()
+}
