@@ -220,6 +220,9 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	if err := checkPublished(ctx, d, st.DB); err != nil {
 		return err
 	}
+	// Nor is anything appended to a log shorter than, or inconsistent with, what the office's
+	// witnesses cosigned: the record above is this data directory's only.
+	checkWitnesses(ctx, st, logger)
 	// Before anything is served: a letter erased before the database was restored from an
 	// older backup is erased again.
 	erasing, err := keepErased(ctx, d, st.Registry, logger)

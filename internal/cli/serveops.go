@@ -21,8 +21,10 @@ import (
 
 	"github.com/chancery/chancery/internal/accesslog"
 	"github.com/chancery/chancery/internal/checkpoint"
+	"github.com/chancery/chancery/internal/cosigned"
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/metrics"
+	"github.com/chancery/chancery/internal/office"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/server"
 	"github.com/chancery/chancery/internal/store"
@@ -249,6 +251,21 @@ func checkAgainst(ctx context.Context, d *datadir.Dir, db *store.DB, cp []byte) 
 	return withHint(fmt.Errorf("refusing to serve: %w", err),
 		"was the database restored from an older backup? Restore a newer one if you have it (%s records the published checkpoint); if not, and you accept losing entries %d to %d, run 'chancery log accept-restore --data %s' (docs/operations.md, \"Backups and restore\")",
 		datadir.PublishedFile, rb.Stored, rb.Published-1, d.Path)
+}
+
+// checkWitnesses asks the office's witnesses where they stand before the server appends
+// anything (cosigned.Heads.CheckWitnesses): with several servers on one PostgreSQL database,
+// one stopped while the others published more passes its own record's check on a database
+// restored between the two, and would sign checkpoints of sizes the others already published,
+// with other roots. A witness that holds a larger tree, or one the log does not extend, halts
+// the log's appends; the server serves what the log holds, and says why in its log, in
+// /readyz and in every release's answer.
+func checkWitnesses(ctx context.Context, st *office.Stack, logger *slog.Logger) {
+	if err := st.Heads.CheckWitnesses(ctx, cosigned.DefaultCheckWait, logger.With("component", "witness-client")); err != nil {
+		logger.Error("a witness holds a tree of this log that the database does not extend: this server appends nothing until the witness cosigns the log again or is removed. "+
+			"Was the database restored from a backup older than what the office's servers published? Restore a newer one if you have it; if not, and you accept losing the entries the witness cosigned, "+
+			"run 'chancery log accept-restore' on every server's data directory and 'chancery witness remove NAME' (docs/operations.md, \"Backups and restore\")", "err", err)
+	}
 }
 
 // publishedInterval is the shortest time between two writes of the published record. The

@@ -1,0 +1,81 @@
+package cosigned
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/chancery/chancery/internal/witness"
+)
+
+// DefaultCheckWait bounds CheckWitnesses's wait for each witness (they are asked at once).
+const DefaultCheckWait = 5 * time.Second
+
+// CheckWitnesses asks each configured witness, in parallel and for at most wait, where it
+// stands with the log (witness.Probe), before a server appends anything: the data
+// directory's published.checkpoint remembers only what this server published, and a
+// database restored from a backup older than what the office's other servers published
+// (or restored into a new data directory) passes that check. A witness that holds a larger
+// tree than the stored log, or a tree that the stored log does not extend, is recorded as
+// refusing the log (Behind), which halts the log's appends as the witness client's alert
+// does: appending would sign a second tree of a size already published. CheckWitnesses then
+// returns an error wrapping witness.ErrAhead or witness.ErrRejected that names every such
+// witness. A witness that answers ahead is asked again after the log has read the head that
+// other servers of a PostgreSQL database stored since it was opened, so that a server that
+// starts while another sequences is not halted. A witness that cannot tell (unreachable
+// within wait, not knowing the log) is logged as a warning and does not hold the start: the
+// witness client halts the appends if it finds it ahead once it answers.
+func (h *Heads) CheckWitnesses(ctx context.Context, wait time.Duration, logger *slog.Logger) error {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	cfg := h.cfg.Load()
+	errs := make([]error, len(cfg.Witnesses))
+	var wg sync.WaitGroup
+	for i, w := range cfg.Witnesses {
+		c, err := witness.NewClient(w.Name, w.URL, w.VKey, nil)
+		if err != nil {
+			logger.Warn("witness not asked before sequencing", "witness", w.Name, "err", err)
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = h.checkWitness(ctx, c, wait)
+		}()
+	}
+	wg.Wait()
+	var refusals []error
+	for i, err := range errs {
+		w := cfg.Witnesses[i]
+		switch why := refusal(w.Name, err); {
+		case err == nil:
+		case why != "":
+			h.setBehind(w.Name, w.VKey, why)
+			refusals = append(refusals, err)
+		default:
+			logger.Warn("witness not reached before sequencing: whether it holds a larger tree than the log is not known; the witness client halts the appends if it does",
+				"witness", w.Name, "wait", wait, "err", err)
+		}
+	}
+	return errors.Join(refusals...)
+}
+
+// checkWitness is CheckWitnesses's question to one witness.
+func (h *Heads) checkWitness(ctx context.Context, c *witness.Client, wait time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	_, err := witness.Probe(ctx, c, logSource{h.log})
+	if !errors.Is(err, witness.ErrAhead) {
+		return err
+	}
+	// Another server of the database may have stored, and had the witness cosign, a head
+	// this server has not read yet: the witness's cosignatures follow the database's commits.
+	if rerr := h.log.Refresh(ctx); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	_, err = witness.Probe(ctx, c, logSource{h.log})
+	return err
+}
