@@ -328,6 +328,9 @@ var _ = table(func() Translations {
 		"The office's database was set back under this server: nothing is recorded until the operator decides. Tell the office's operator.": {
 			"La base de données du service a été ramenée en arrière sous ce serveur : rien n'est inscrit tant que l'exploitant n'a pas décidé. Prévenez l'exploitant du service.",
 			"أُعيدت قاعدة بيانات الجهة إلى حالة سابقة تحت هذا الخادم: لا يُقيَّد شيء حتى يقرر المشغّل. أبلغ مشغّل الجهة."},
+		"A witness of the office's log holds more than this server's database: nothing is recorded until the operator decides. Tell the office's operator.": {
+			"Un témoin du journal du service en détient davantage que la base de données de ce serveur : rien n'est inscrit tant que l'exploitant n'a pas décidé. Prévenez l'exploitant du service.",
+			"أحد شهود سجل الجهة يحوز أكثر مما في قاعدة بيانات هذا الخادم: لا يُقيَّد شيء حتى يقرر المشغّل. أبلغ مشغّل الجهة."},
 		"Something went wrong on our side; it has been logged.": {
 			"Une erreur s'est produite de notre côté ; elle a été consignée.",
 			"حدث خطأ من جانبنا، وقد جرى تسجيله."},

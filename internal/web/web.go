@@ -346,6 +346,7 @@ var (
 func statusOf(err error) (int, string) {
 	var gate *registry.GateError
 	var setBack *translog.RollbackError
+	var halted *translog.HaltedError
 	switch {
 	case errors.As(err, &gate):
 		return http.StatusUnprocessableEntity, err.Error()
@@ -376,6 +377,10 @@ func statusOf(err error) (int, string) {
 		// The database was set back under this server: it appends nothing until an operator
 		// decides (docs/operations.md, "Backups and restore").
 		return http.StatusServiceUnavailable, "The office's database was set back under this server: nothing is recorded until the operator decides. Tell the office's operator."
+	case errors.As(err, &halted):
+		// A witness holds a larger tree of the log than the database, or refuses it as a
+		// fork: the server appends nothing until the witness cosigns again or is removed.
+		return http.StatusServiceUnavailable, "A witness of the office's log holds more than this server's database: nothing is recorded until the operator decides. Tell the office's operator."
 	}
 	return http.StatusInternalServerError, "Something went wrong on our side; it has been logged."
 }
