@@ -19,7 +19,8 @@ import (
 const maxText = 4 << 20
 
 // Text extracts the readable text of a PDF: the text each page's content stream shows, in the
-// order it shows it, a line per text object, pages separated by a form feed. Text drawn inside
+// order it shows it, a line per text object, a gap of a word's width in a TJ array read as a
+// space (wordGap), pages separated by a form feed. Text drawn inside
 // form XObjects is not read, so the marks that Watermark and Stamp add are not part of it: the
 // text of a stamped letter or of a draft copy is the text of the document they were made
 // from. Text first applies the limits of Check, and refuses (ErrTooLarge) documents whose
@@ -649,14 +650,25 @@ func pageLayer(p lpdf.Page, visible box, limit int, bud *budget.Budget) (s strin
 		case "TJ":
 			v := args[0]
 			for i := range v.Len() {
-				if x := v.Index(i); x.Kind() == lpdf.String {
+				switch x := v.Index(i); {
+				case x.Kind() == lpdf.String:
 					decoded(x.RawString())
+				case (x.Kind() == lpdf.Integer || x.Kind() == lpdf.Real) && x.Float64() < -wordGap:
+					b.gap()
 				}
 			}
 		}
 	})
 	return b.text.String(), c, nil
 }
+
+// wordGap is the least displacement of a TJ array, in thousandths of the font size, that
+// separates two words, as pdftotext counts it (a tenth of the font size): writers that
+// position every glyph draw a word's space as such a gap rather than as a space character
+// (LibreOffice's right-to-left lines, whose spaces it draws apart in another font, and
+// pdfTeX's lines), and kerning moves glyphs by far less. Read without it, each line of such
+// a page was one word, and a letter's file too few words to be identified by its text.
+const wordGap = 100
 
 // overBudget stops the interpretation of a page once the time budget, err, is spent.
 type overBudget struct{ err error }
@@ -671,6 +683,17 @@ type trimmedText struct {
 	// than white space follows it (white space at its end is dropped).
 	inLine bool
 	spaces []byte
+	// gapped is set by a word's gap after a character other than white space: a space
+	// separates that character from the next one, unless white space comes first.
+	gapped bool
+}
+
+// gap records a gap of a word's width drawn after the last character (wordGap): the next
+// character, if it is not white space itself, is preceded by a space.
+func (t *trimmedText) gap() {
+	if t.inLine && len(t.spaces) == 0 {
+		t.gapped = true
+	}
 }
 
 // full reports whether the text holds limit bytes.
@@ -682,8 +705,9 @@ func (t *trimmedText) add(r rune) bool {
 	case t.full():
 		return false
 	case r == '\n':
-		t.inLine, t.spaces = false, t.spaces[:0]
+		t.inLine, t.spaces, t.gapped = false, t.spaces[:0], false
 	case unicode.IsSpace(r):
+		t.gapped = false
 		// White space kept past the limit would be cut anyway.
 		if t.inLine && t.text.Len()+len(t.spaces) < t.limit {
 			t.spaces = utf8.AppendRune(t.spaces, r)
@@ -696,6 +720,9 @@ func (t *trimmedText) add(r rune) bool {
 			t.text.WriteByte('\n')
 		}
 		t.inLine = true
+		if t.gapped {
+			t.spaces, t.gapped = append(t.spaces, ' '), false
+		}
 		t.text.Write(t.spaces)
 		t.spaces = t.spaces[:0]
 		if t.full() {
