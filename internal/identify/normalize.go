@@ -31,10 +31,12 @@ var confusables = strings.NewReplacer(
 //     break may include spaces and tabs;
 //  5. apostrophes inside words are removed ("officer's" becomes "officers"), so that straight
 //     and curly apostrophes, and their loss in OCR, agree;
-//  6. a word is a maximal run of letters, digits and combining marks; every other character is
+//  6. the Arabic tatweel (kashida, U+0640), which only stretches a word as it is drawn, is
+//     removed ("بـسم" is "بسم");
+//  7. a word is a maximal run of letters, digits and combining marks; every other character is
 //     a separator, so punctuation never matters and "1,500" is the two words "1" "500"; a Han
 //     ideograph or a kana is a word by itself (Chinese and Japanese have no spaces);
-//  7. words are joined by single spaces, with no leading or trailing space.
+//  8. words are joined by single spaces, with no leading or trailing space.
 //
 // The result is deterministic and idempotent: Normalize(Normalize(s)) == Normalize(s).
 // Fingerprints hash these words after a further OCR folding (see [Fingerprint]); the exact
@@ -75,6 +77,8 @@ func eachToken(text string, f, sym func(string)) {
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
 		switch {
+		case r == tatweel:
+			// Drawn only to stretch a word, it is not part of it.
 		case isIdeograph(r):
 			// Chinese and Japanese put no spaces between words, and a reader's copy breaks
 			// lines anywhere: each ideograph or kana is a word of its own.
@@ -217,6 +221,10 @@ func lineBreakHyphen(rs []rune, i int) (int, bool) {
 	}
 	return 0, false
 }
+
+// tatweel is the Arabic tatweel or kashida, a stroke that lengthens a word drawn justified or
+// for emphasis: a copy may have it or not.
+const tatweel = '\u0640'
 
 func isIdeograph(r rune) bool {
 	return r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)

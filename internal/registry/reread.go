@@ -16,17 +16,22 @@ import (
 
 // Fingerprints stored before a PDF's text was read in logical order (docs/security.md, item
 // 601) were computed from right-to-left words reversed: an Arabic or Hebrew letter released
-// then was not found by its text. RereadFingerprints computes them again. Two settings
-// follow its work across restarts and servers:
+// then was not found by its text. So were those of a PDF whose words are drawn apart by gaps
+// (LibreOffice's right-to-left lines), read before such a gap was a space, and those of an
+// Arabic text with tatweel, kept in its words before the normalization removed it.
+// RereadFingerprints computes them again. Two settings follow its work across restarts and
+// servers:
 //
 //   - rereadThroughSetting: the last letter whose fingerprints may have been computed so,
 //     the highest fingerprinted letter when a build that reads in logical order first ran it;
 //   - rereadDoneSetting: the last letter every fingerprint of which has been read again.
 //
-// A fresh office has no fingerprint then, and nothing to read again.
+// A fresh office has no fingerprint then, and nothing to read again. The settings are the
+// second reading's: an office that finished the first (fingerprints_reread_through and
+// fingerprints_reread_done, before word gaps and tatweel) reads its letters again once.
 const (
-	rereadThroughSetting = "fingerprints_reread_through"
-	rereadDoneSetting    = "fingerprints_reread_done"
+	rereadThroughSetting = "fingerprints_reread2_through"
+	rereadDoneSetting    = "fingerprints_reread2_done"
 )
 
 // rereadBatch is how many letters' fingerprints are read again per transaction.
@@ -180,12 +185,9 @@ func (r *Registry) rereadLetters(ctx context.Context, after, through int64) (int
 
 // reread computes again the fingerprint of stored row f, from its file, as the upload
 // (versionFingerprint) or the release (releasedFingerprint) computed it; rtl reports whether
-// the file's text holds a right-to-left letter, the only text item 601 changed. The versions
-// of other types than PDF were not read by the PDF reader.
+// the file's text holds a right-to-left letter, the only text item 601 changed, and the
+// only one with tatweel; versions of every type are read again, for tatweel.
 func reread(ctx context.Context, tx *store.Tx, f store.StoredFingerprint) (fp *identify.Fingerprint, data []byte, rtl bool, err error) {
-	if !f.Released && baseType(f.VersionType) != "application/pdf" {
-		return nil, nil, false, nil
-	}
 	digest := f.VersionDigest
 	if f.Released {
 		digest = f.ReleaseDigest

@@ -1,0 +1,130 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/textract"
+)
+
+// tatweelLetter is an Arabic letter whose words are stretched with tatweel (U+0640), as a
+// justified or emphasised Arabic text is written, and tatweelStretched stretches words so.
+const tatweelLetter = "معالي وزير الخارجية المحترم\n\n" +
+	"تحية طيبة وبعد، فقد تلقينا رسالتكم المؤرخة في الثامن والعشرين من نوفمبر بشأن تنسيق تحركات القوات في القطاع الشمالي، ونود أن نؤكد لكم أن الوحدات لن تتحرك إلا بعد انتهاء التنسيق مع خلية الاتصال في العاصمة.\n\n" +
+	"كما نحيطكم علما بأن أي تحرك لن يعلن قبل ذلك، وأن جميع الترتيبات اللوجستية ستتم بالتشاور مع مكتبكم، وسيتم إرسال جدول زمني مفصل خلال عشرة أيام من تاريخ استلام هذه الرسالة.\n\n" +
+	"وتفضلوا بقبول فائق الاحترام والتقدير\n"
+
+var tatweelStretched = strings.NewReplacer("تحية", "تحيـــة", "التنسيق", "التنسـيق", "القوات", "القـوات", "الرسالة", "الرسـالة")
+
+// TestIdentifyIgnoresTatweel: a copy of a released Arabic letter with tatweel in its words,
+// or one without the tatweel the letter has, is the letter's text (tatweel is drawn only to
+// stretch a word); it was answered altered.
+func TestIdentifyIgnoresTatweel(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	plain, _ := o.released(t, tatweelLetter)
+	stretched, _ := o.released(t, "مذكرة داخلية\n\n"+tatweelStretched.Replace(strings.ReplaceAll(tatweelLetter, "المحترم", "الموقر")))
+	for _, c := range []struct{ name, text, ref string }{
+		{"a copy with tatweel", tatweelStretched.Replace(tatweelLetter), plain},
+		{"a copy without the letter's tatweel", "مذكرة داخلية\n\n" + strings.ReplaceAll(tatweelLetter, "المحترم", "الموقر"), stretched},
+	} {
+		got, err := o.r.Identify(ctx, Actor{}, c.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Outcome != Valid || got.Reference != c.ref {
+			t.Errorf("%s: %s %s, want valid %s", c.name, got.Outcome, got.Reference, c.ref)
+		}
+	}
+}
+
+// TestRereadFingerprintsWithTatweel: a letter released with tatweel in its text before the
+// normalization removed it kept fingerprints of words with tatweel; read again, it is found
+// by its text, with or without tatweel, also in an office that read its right-to-left
+// fingerprints again before (item 613).
+func TestRereadFingerprintsWithTatweel(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	body := tatweelStretched.Replace(tatweelLetter)
+	ref, _ := o.released(t, body)
+	l := o.letterRow(t, ref)
+
+	// The store as an earlier build left it: each fingerprint of the words with their
+	// tatweel, here a letter the normalization keeps (N'Ko's lajanyalan, U+07FA), which
+	// gives words as far from the plain ones as tatweel did; the first reading again of
+	// right-to-left fingerprints (item 613) done through this letter.
+	err := o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		for _, name := range []string{"fingerprints_reread_through", "fingerprints_reread_done"} {
+			if err := tx.SetSetting(ctx, name, strconv.FormatInt(l.ID, 10)); err != nil {
+				return err
+			}
+		}
+		rows, err := tx.FingerprintsOfLetters(ctx, l.ID-1, l.ID)
+		if err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return fmt.Errorf("no fingerprint with text")
+		}
+		for _, f := range rows {
+			digest := f.VersionDigest
+			if f.Released {
+				digest = f.ReleaseDigest
+			}
+			file, err := tx.Blob(ctx, digest)
+			if err != nil {
+				return err
+			}
+			var text string
+			if f.Released {
+				text, err = releasedText(f.VersionType, f.ReleaseType, file)
+			} else {
+				text, err = textract.Text(f.VersionType, file)
+			}
+			if err != nil {
+				return err
+			}
+			if !strings.Contains(text, "\u0640") {
+				return fmt.Errorf("fingerprint %d: the text lacks its tatweel:\n%s", f.ID, text)
+			}
+			_, old, err := fingerprintText(strings.ReplaceAll(text, "\u0640", "\u07fa"))
+			if err != nil {
+				return err
+			}
+			if ok, err := tx.ReplaceFingerprint(ctx, f.ID, f.Data, old); err != nil || !ok {
+				return fmt.Errorf("replace fingerprint %d: %v, %v", f.ID, ok, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := func(r *Registry, text string) bool {
+		t.Helper()
+		got, err := r.Identify(ctx, Actor{}, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Outcome == Valid && got.Reference == ref
+	}
+	r2 := New(o.r.cfg)
+	if err := r2.LoadIdentification(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if found(r2, tatweelLetter) {
+		t.Fatal("found by the fingerprints of its words with tatweel: the test does not show what it should")
+	}
+	if _, err := r2.RereadFingerprints(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{"without tatweel": tatweelLetter, "as released": body} {
+		if !found(r2, text) {
+			t.Errorf("%s: not found after its fingerprints were read again", name)
+		}
+	}
+}
