@@ -221,3 +221,71 @@ func logicalLine(line string) string {
 	}
 	return string(rs)
 }
+
+// Marks pdftotext writes around the runs of a line of another direction than the line's.
+const (
+	markRLE = '\u202b' // right-to-left embedding
+	markLRE = '\u202a' // left-to-right embedding
+	markPDF = '\u202c' // pop directional formatting
+)
+
+// ScreenOrder returns text with each line that pdftotext wrote in the order its runs stand
+// on the page put in logical order. pdftotext writes a line it takes for a right-to-left one
+// in logical order, starting with a right-to-left embedding (U+202B); one it takes for a
+// left-to-right line (a line of Arabic with figures and Latin words, as often as not) it
+// writes in screen order: its runs from left to right, each right-to-left run's characters
+// in logical order between a right-to-left embedding and a pop (U+202C). Read as it is, such
+// a line has its Arabic runs in the wrong order, and a paragraph copied from it only half
+// its word sequences. Such a line is made visual again (each embedded run reversed, the
+// marks dropped) and put in logical order as a page's line is (logicalLine). Other lines are
+// left as they are.
+func ScreenOrder(text string) string {
+	if !strings.ContainsRune(text, markRLE) {
+		return text
+	}
+	lines := strings.Split(text, "\n")
+	for i, line := range lines {
+		rest := strings.TrimLeft(line, "\f") // a page's first line
+		if v, ok := visualLine(rest); ok {
+			lines[i] = line[:len(line)-len(rest)] + logicalLine(v)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// visualLine returns line, written by pdftotext in screen order, in visual order, and false
+// for a line not so written: a right-to-left line (one embedded run, the whole line; or one
+// that embeds left-to-right runs), or one that holds no embedded run.
+func visualLine(line string) (string, bool) {
+	if strings.ContainsRune(line, markLRE) {
+		return "", false
+	}
+	if t := strings.TrimSpace(line); strings.HasPrefix(t, string(markRLE)) && strings.IndexRune(t, markPDF) == len(t)-len(string(markPDF)) {
+		return "", false // a right-to-left line, whole
+	}
+	var b strings.Builder
+	rs := []rune(line)
+	runs := 0
+	for i := 0; i < len(rs); i++ {
+		switch rs[i] {
+		case markRLE:
+			j := i + 1
+			for j < len(rs) && rs[j] != markPDF && rs[j] != markRLE {
+				j++
+			}
+			if j == len(rs) || rs[j] != markPDF {
+				return "", false
+			}
+			run := slices.Clone(rs[i+1 : j])
+			slices.Reverse(run)
+			b.WriteString(string(run))
+			runs++
+			i = j
+		case markPDF:
+			return "", false
+		default:
+			b.WriteRune(rs[i])
+		}
+	}
+	return b.String(), runs > 0
+}

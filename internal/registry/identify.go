@@ -14,6 +14,7 @@ import (
 	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/ocr"
+	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/textdiff"
 	"github.com/chancery/chancery/internal/textract"
@@ -672,6 +673,9 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 	// Browsers send pasted text with CRLF line endings: without this, every line of an exact
 	// copy would show as changed in the difference.
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	// A paragraph copied with pdftotext from a line of Arabic with figures or Latin words
+	// may come in screen order: it is put back in the order it was written.
+	text = pdf.ScreenOrder(text)
 	fp := identify.Compute(text)
 	if len(fp.Shingles) == 0 {
 		return nil, i18n.Errorf(ErrInvalid, "the text has no words to identify")
@@ -945,6 +949,9 @@ func (r *Registry) shownMatch(ctx context.Context, ref, text string) (identify.C
 		return identify.None, nil
 	case err != nil:
 		return identify.None, err
+	}
+	// Its lines in screen order put back in logical order, as the text asked about is.
+	switch shown = pdf.ScreenOrder(shown); {
 	case identify.SameText(shown, text):
 		return identify.Exact, nil
 	case identify.Quotes(shown, text):
