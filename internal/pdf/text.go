@@ -607,7 +607,7 @@ func pageLayer(p lpdf.Page, visible box, limit int, bud *budget.Budget) (s strin
 				panic(overBudget{err})
 			}
 		}
-		for _, ch := range enc.Decode(raw) {
+		for _, ch := range ligaturesInVisualOrder(enc, raw, enc.Decode(raw)) {
 			if !b.add(ch) {
 				return
 			}
@@ -669,6 +669,49 @@ func pageLayer(p lpdf.Page, visible box, limit int, bud *budget.Budget) (s strin
 // pdfTeX's lines), and kerning moves glyphs by far less. Read without it, each line of such
 // a page was one word, and a letter's file too few words to be identified by its text.
 const wordGap = 100
+
+// ligaturesInVisualOrder returns s, the decoding of raw by enc, with the characters of each
+// code that stands for a lam-alef ligature in logical order (lam, then alef: LibreOffice's
+// /ToUnicode maps) put in visual order (alef, then lam), as the other characters of a
+// right-to-left line are drawn: logicalLine reverses the line, and read otherwise "إلا" came
+// out "إال" and "الاتصال" "االتصال". A ligature mapped in visual order already (Chancery's own
+// layout), or a text whose codes cannot be told apart (one or two bytes each), is left as it
+// is. Alef cannot join the letter after it, so no single glyph stands for alef-lam.
+func ligaturesInVisualOrder(enc lpdf.TextEncoding, raw, s string) string {
+	if !strings.Contains(s, "\u0644") {
+		return s
+	}
+	for _, width := range []int{1, 2} {
+		if len(raw)%width != 0 {
+			continue
+		}
+		var b strings.Builder
+		found := false
+		for i := 0; i < len(raw); i += width {
+			code := enc.Decode(raw[i : i+width])
+			if rs := []rune(code); len(rs) == 2 && rs[0] == '\u0644' && strings.ContainsRune("\u0627\u0622\u0623\u0625", rs[1]) {
+				code, found = string([]rune{rs[1], rs[0]}), true
+			}
+			b.WriteString(code)
+		}
+		if !found {
+			continue
+		}
+		// Only when the codes decoded one by one give the string decoded whole.
+		if t := b.String(); len(t) == len(s) && strings.Map(unswap, t) == strings.Map(unswap, s) {
+			return t
+		}
+	}
+	return s
+}
+
+// unswap maps the alefs to lam, so that a string and its ligatures turned compare equal.
+func unswap(r rune) rune {
+	if strings.ContainsRune("\u0627\u0622\u0623\u0625", r) {
+		return '\u0644'
+	}
+	return r
+}
 
 // overBudget stops the interpretation of a page once the time budget, err, is spent.
 type overBudget struct{ err error }

@@ -1,0 +1,60 @@
+package registry
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// libreOfficeArabic is the text of ../pdf/testdata/libreoffice-arabic.pdf, as written.
+const libreOfficeArabic = "معالي وزير الخارجية المحترم\n\n" +
+	"تحية طيبة وبعد، فقد تلقينا رسالتكم المؤرخة في الثامن والعشرين من نوفمبر بشأن تنسيق تحركات القوات في القطاع الشمالي، ونود أن نؤكد لكم أن الوحدات لن تتحرك إلا بعد انتهاء التنسيق مع خلية الاتصال في العاصمة.\n\n" +
+	"كما نحيطكم علما بأن أي تحرك لن يعلن قبل ذلك، وأن جميع الترتيبات اللوجستية ستتم بالتشاور مع مكتبكم، وسيتم إرسال جدول زمني مفصل خلال عشرة أيام من تاريخ استلام هذه الرسالة.\n\n" +
+	"وتفضلوا بقبول فائق الاحترام والتقدير\n"
+
+// TestIdentifyLibreOfficeArabicText: a letter whose version is an Arabic PDF made by
+// LibreOffice is identified as valid by its text as written, and by the text pdftotext
+// copies from its released file. LibreOffice maps its lam-alef ligature to lam, alef; read
+// with the rest of the right-to-left line reversed, "إلا" was "إال", "الاتصال" "االتصال", and
+// the text as written was answered altered.
+func TestIdentifyLibreOfficeArabicText(t *testing.T) {
+	tool, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Skip("pdftotext not installed")
+	}
+	ctx := context.Background()
+	o := newOffice(t)
+	doc, err := os.ReadFile("../pdf/testdata/libreoffice-arabic.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Coordination", Class: "foreign-government",
+		Addressees: []string{"Ministry of Foreign Affairs"}, File: Upload{Name: "letter.pdf", MediaType: "application/pdf", Data: doc}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.approvedAndReleased(t, ref)
+	data, _, err := o.r.ReleasedFile(ctx, o.officer, ref, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "letter.pdf")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	copied, err := exec.Command(tool, file, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{"as written": libreOfficeArabic, "copied with pdftotext": string(copied)} {
+		got, err := o.r.Identify(ctx, Actor{}, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Outcome != Valid || got.Reference != ref {
+			t.Errorf("%s: %s %s %s, want valid %s", name, got.Outcome, got.Reference, got.Match, ref)
+		}
+	}
+}
