@@ -104,6 +104,9 @@ type member struct {
 
 	mu sync.Mutex
 	st WitnessStatus
+	// alerted is the kind of refusal (urgentKinds) last alerted since the last cosignature,
+	// nil if none.
+	alerted error
 }
 
 // NewPool returns a pool sending log's checkpoints to witnesses. Run starts it.
@@ -254,6 +257,7 @@ func (p *Pool) follow(ctx context.Context, m *member) {
 				m.mu.Lock()
 				m.st.Size, m.st.CosignedSize, m.st.CosignedAt = size, size, cos.Time
 				m.st.LastError, m.st.Failures = "", 0
+				m.alerted = nil
 				m.mu.Unlock()
 				continue
 			}
@@ -317,17 +321,35 @@ func (p *Pool) persist(ctx context.Context, size int64, cp []byte, cos Cosignatu
 	return nil
 }
 
-// fail records a failed round, alerts if it should, and returns the next backoff.
+// urgentKinds are the failures that alert at once: the witness refuses the log or this
+// server, and retrying does not change its mind.
+var urgentKinds = []error{ErrRejected, ErrBadCosignature, ErrAhead, ErrUnknownLog, ErrForbidden}
+
+// fail records a failed round, alerts if it should, and returns the next backoff. A refusal
+// (urgentKinds) alerts when it is the first of its kind since the last cosignature, not only
+// when it is the first failure: a witness that was unreachable for a while (restarted with
+// the database's restore) and then answers that it holds a larger tree is alerted, and its
+// alert halts the log's appends (cosigned.Heads). Other failures alert at the alertAfter-th
+// in a row.
 func (p *Pool) fail(m *member, err error, backoff time.Duration) time.Duration {
+	var kind error
+	for _, k := range urgentKinds {
+		if errors.Is(err, k) {
+			kind = k
+			break
+		}
+	}
 	m.mu.Lock()
 	m.st.LastError, m.st.LastErrorAt = err.Error(), time.Now().UTC()
 	m.st.Failures++
 	failures := m.st.Failures
+	urgent := kind != nil && kind != m.alerted
+	if kind != nil {
+		m.alerted = kind
+	}
 	m.mu.Unlock()
 	p.opt.Logger.Warn("witness: request failed", "witness", m.c.Name(), "failures", failures, "err", err)
-	urgent := errors.Is(err, ErrRejected) || errors.Is(err, ErrBadCosignature) || errors.Is(err, ErrAhead) ||
-		errors.Is(err, ErrUnknownLog) || errors.Is(err, ErrForbidden)
-	if p.opt.OnAlert != nil && (urgent && failures == 1 || failures == alertAfter) {
+	if p.opt.OnAlert != nil && (urgent || failures == alertAfter) {
 		p.opt.OnAlert(m.c.Name(), err)
 	}
 	backoff = max(2*backoff, firstBackoff)
