@@ -3,6 +3,7 @@ package cosigned
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -22,9 +23,10 @@ const DefaultCheckWait = 5 * time.Second
 // refusing the log (Behind), which halts the log's appends as the witness client's alert
 // does: appending would sign a second tree of a size already published. CheckWitnesses then
 // returns an error wrapping witness.ErrAhead or witness.ErrRejected that names every such
-// witness. A witness that answers ahead is asked again after the log has read the head that
-// other servers of a PostgreSQL database stored since it was opened, so that a server that
-// starts while another sequences is not halted. A witness that cannot tell (unreachable
+// witness. A witness that answers ahead is asked again, after the log has read the head that
+// other servers of a PostgreSQL database stored, for as long as that head holds the size the
+// witness named (checkWitness), so that a server that starts while another sequences is not
+// halted. A witness that cannot tell (unreachable
 // within wait, not knowing the log) is logged as a warning and does not hold the start: the
 // witness client halts the appends if it finds it ahead once it answers.
 func (h *Heads) CheckWitnesses(ctx context.Context, wait time.Duration, logger *slog.Logger) error {
@@ -63,19 +65,29 @@ func (h *Heads) CheckWitnesses(ctx context.Context, wait time.Duration, logger *
 	return errors.Join(refusals...)
 }
 
-// checkWitness is CheckWitnesses's question to one witness.
+// checkWitness is CheckWitnesses's question to one witness. A witness that answers ahead is
+// ahead of the database only if the stored log, read after its answer, is shorter than the
+// size it named: another server of the database may have stored, and had the witness cosign,
+// heads this server has not read yet (the witness's cosignatures follow the database's
+// commits), and does so again at each question while it sequences without pause. So the
+// question is asked again while the stored log holds what the witness names, until wait
+// has passed; the witness client then decides, with its own grace (witness.Options).
 func (h *Heads) checkWitness(ctx context.Context, c *witness.Client, wait time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	_, err := witness.Probe(ctx, c, logSource{h.log})
-	if !errors.Is(err, witness.ErrAhead) {
-		return err
+	for {
+		_, err := witness.Probe(ctx, c, logSource{h.log})
+		var ahead *witness.AheadError
+		if !errors.As(err, &ahead) {
+			return err
+		}
+		if rerr := h.log.Refresh(ctx); ctx.Err() != nil {
+			return fmt.Errorf("witness %s: it named sizes the database held, and a larger one at each question, until the wait ended: %w", c.Name(), ctx.Err())
+		} else if rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		if h.log.Head().Size < ahead.Size {
+			return err
+		}
 	}
-	// Another server of the database may have stored, and had the witness cosign, a head
-	// this server has not read yet: the witness's cosignatures follow the database's commits.
-	if rerr := h.log.Refresh(ctx); rerr != nil {
-		return errors.Join(err, rerr)
-	}
-	_, err = witness.Probe(ctx, c, logSource{h.log})
-	return err
 }
