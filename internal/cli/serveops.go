@@ -392,8 +392,8 @@ func keepErased(ctx context.Context, d *datadir.Dir, reg *registry.Registry, log
 // rereadInterval is how often rereadFingerprints logs its progress.
 const rereadInterval = 10 * time.Second
 
-// rereadFingerprints computes again, beside the server, the fingerprints of right-to-left
-// letters that older builds stored from reversed text (registry.RereadFingerprints), logging
+// rereadFingerprints computes again, beside the server, the fingerprints that older builds
+// stored from text read otherwise (registry.RereadFingerprints), logging
 // its progress; it returns a function that stops it and waits for it to end, which serve
 // calls however it returns (the next start goes on from there). It also ends when ctx ends.
 func rereadFingerprints(ctx context.Context, reg *registry.Registry, logger *slog.Logger) (stop func()) {
@@ -406,16 +406,16 @@ func rereadFingerprints(ctx context.Context, reg *registry.Registry, logger *slo
 		n, err := reg.RereadFingerprints(ctx, func(letter, through int64) {
 			worked = true
 			if time.Since(last) >= rereadInterval {
-				logger.Info("reading again the text of letters stored before right-to-left text was read in order", "letter", letter, "through", through)
+				logger.Info("reading again the text of letters fingerprinted by an earlier build", "letter", letter, "through", through)
 				last = time.Now()
 			}
 		})
 		switch {
 		case err != nil && ctx.Err() != nil:
 		case err != nil:
-			logger.Error("fingerprints of right-to-left letters not computed again: they may not be found by their text", "err", err)
+			logger.Error("fingerprints of letters stored by an earlier build not computed again: some may not be found by their text", "err", err)
 		case worked:
-			logger.Info("read again the text of letters stored before right-to-left text was read in order: those with right-to-left text are found by it now",
+			logger.Info("read again the text of letters fingerprinted by an earlier build: those whose text it read otherwise are found by it now",
 				"replaced", n, "took", time.Since(start).Round(time.Millisecond))
 		}
 	}()

@@ -14,33 +14,31 @@ import (
 	"github.com/chancery/chancery/internal/textract"
 )
 
-// Fingerprints stored before a PDF's text was read in logical order (docs/security.md, item
-// 601) were computed from right-to-left words reversed: an Arabic or Hebrew letter released
-// then was not found by its text. So were those of a PDF whose words are drawn apart by gaps
-// (LibreOffice's right-to-left lines), read before such a gap was a space, and those of an
-// Arabic text with tatweel, kept in its words before the normalization removed it.
-// RereadFingerprints computes them again. Two settings follow its work across restarts and
+// Fingerprints stored by earlier builds were computed from a PDF's text read otherwise than
+// this build reads it: right-to-left words reversed (docs/security.md, item 601), so that an
+// Arabic or Hebrew letter was not found by its text; words drawn apart by gaps rather than
+// spaces glued together (LibreOffice's right-to-left lines, pdfTeX's lines; item 637); and an
+// Arabic text's tatweel kept in its words (item 639). RereadFingerprints computes them again:
+// the fingerprints of every PDF version and released file, and of every other version whose
+// text holds a right-to-left letter. Two settings follow its work across restarts and
 // servers:
 //
 //   - rereadThroughSetting: the last letter whose fingerprints may have been computed so,
-//     the highest fingerprinted letter when a build that reads in logical order first ran it;
+//     the highest fingerprinted letter when a build that reads so first ran it;
 //   - rereadDoneSetting: the last letter every fingerprint of which has been read again.
 //
-// A fresh office has no fingerprint then, and nothing to read again. The settings are the
-// second reading's: an office that finished the first (fingerprints_reread_through and
-// fingerprints_reread_done, before word gaps and tatweel) reads its letters again once.
+// A fresh office has no fingerprint then, and nothing to read again.
 const (
-	rereadThroughSetting = "fingerprints_reread2_through"
-	rereadDoneSetting    = "fingerprints_reread2_done"
+	rereadThroughSetting = "fingerprints_reread_through"
+	rereadDoneSetting    = "fingerprints_reread_done"
 )
 
 // rereadBatch is how many letters' fingerprints are read again per transaction.
 const rereadBatch = 50
 
 // RereadFingerprints reads again the text of the files whose stored fingerprints may have
-// been computed from reversed right-to-left text, and replaces each fingerprint whose text
-// holds a right-to-left letter with the one its text gives now, in the store and in this
-// server's indexes. It starts where the work stood when this server loaded its indexes
+// been computed from text read otherwise (above), and replaces each such fingerprint with the
+// one its text gives now, in the store and in this server's indexes. It starts where the work stood when this server loaded its indexes
 // (LoadIdentification), so that a server of a PostgreSQL database indexes again what others
 // replaced after it loaded; it returns when every such letter is done or ctx ends, with the
 // number of fingerprints it replaced. progress, if not nil, is called after each batch with
@@ -108,17 +106,17 @@ func (r *Registry) rereadLetters(ctx context.Context, after, through int64) (int
 		versions := map[[2]int64][]byte{} // each version's fingerprint, as it is to be stored
 		for _, f := range rows {
 			key := [2]int64{f.LetterID, int64(f.VersionN)}
-			fp, data, rtl, err := reread(ctx, tx, f)
+			fp, data, again, err := reread(ctx, tx, f)
 			if err != nil {
 				return fmt.Errorf("fingerprint %d: %w", f.ID, err)
 			}
 			if !f.Released {
 				versions[key] = f.Data
-				if rtl {
+				if again {
 					versions[key] = data
 				}
 			}
-			if !rtl {
+			if !again {
 				continue
 			}
 			if f.Released && fp != nil && sameText(fp, versions[key]) {
@@ -138,6 +136,10 @@ func (r *Registry) rereadLetters(ctx context.Context, after, through int64) (int
 	held, mine := make([]bool, len(changes)), make([]bool, len(changes))
 	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		for i, c := range changes {
+			if bytes.Equal(c.row.Data, c.data) {
+				held[i] = true // nothing to write; indexed again all the same, below
+				continue
+			}
 			ok, err := tx.ReplaceFingerprint(ctx, c.row.ID, c.row.Data, c.data)
 			if err != nil {
 				return err
@@ -184,10 +186,10 @@ func (r *Registry) rereadLetters(ctx context.Context, after, through int64) (int
 }
 
 // reread computes again the fingerprint of stored row f, from its file, as the upload
-// (versionFingerprint) or the release (releasedFingerprint) computed it; rtl reports whether
-// the file's text holds a right-to-left letter, the only text item 601 changed, and the
-// only one with tatweel; versions of every type are read again, for tatweel.
-func reread(ctx context.Context, tx *store.Tx, f store.StoredFingerprint) (fp *identify.Fingerprint, data []byte, rtl bool, err error) {
+// (versionFingerprint) or the release (releasedFingerprint) computed it; again reports
+// whether it did: for a PDF, whose reading changed, and for a version of another type whose
+// text holds a right-to-left letter (tatweel is in such text only).
+func reread(ctx context.Context, tx *store.Tx, f store.StoredFingerprint) (fp *identify.Fingerprint, data []byte, again bool, err error) {
 	digest := f.VersionDigest
 	if f.Released {
 		digest = f.ReleaseDigest
@@ -202,8 +204,8 @@ func reread(ctx context.Context, tx *store.Tx, f store.StoredFingerprint) (fp *i
 	} else {
 		text, err = textract.Text(f.VersionType, file)
 	}
-	if err != nil || !pdf.HasRTL(text) {
-		return nil, nil, false, nil // a text that cannot be read now was not read in reverse
+	if err != nil || !f.Released && baseType(f.VersionType) != "application/pdf" && !pdf.HasRTL(text) {
+		return nil, nil, false, nil // a text that cannot be read now was not read otherwise
 	}
 	if f.Released {
 		fp, data, err = fingerprintText(text)

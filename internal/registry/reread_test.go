@@ -129,3 +129,81 @@ func drawingOrder(text string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// TestRereadFingerprintsOfGluedWords: a Latin PDF letter whose stored fingerprints were of
+// its words glued together, as a build that read a TJ array's gaps as nothing read pdfTeX's
+// lines (item 637), is found by its text once they are read again: every PDF's are, not
+// only those with right-to-left text.
+func TestRereadFingerprintsOfGluedWords(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	body := "Dear Minister,\n\nWe confirm that the units will move only once the coordination with the liaison cell in the capital has ended, and that no movement will be announced before then.\n\n" +
+		"All logistic arrangements will be made in consultation with your office, and a detailed timetable will follow within ten days of this letter.\n\nYours faithfully,\n"
+	doc, err := pdf.Render("text/plain", []byte(body), pdf.Letterhead{Office: "Task Force North", Reference: "draft"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Coordination", Class: "foreign-government",
+		Addressees: []string{"Ministry of Foreign Affairs"}, File: Upload{Name: "letter.pdf", MediaType: "application/pdf", Data: doc}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.approvedAndReleased(t, ref)
+	l := o.letterRow(t, ref)
+	err = o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		rows, err := tx.FingerprintsOfLetters(ctx, l.ID-1, l.ID)
+		if err != nil {
+			return err
+		}
+		for _, f := range rows {
+			digest, text := f.VersionDigest, ""
+			if f.Released {
+				digest = f.ReleaseDigest
+			}
+			file, err := tx.Blob(ctx, digest)
+			if err != nil {
+				return err
+			}
+			if f.Released {
+				text, err = releasedText(f.VersionType, f.ReleaseType, file)
+			} else {
+				text, err = textract.Text(f.VersionType, file)
+			}
+			if err != nil {
+				return err
+			}
+			_, old, err := fingerprintText(strings.ReplaceAll(text, " ", ""))
+			if err != nil {
+				return err
+			}
+			if ok, err := tx.ReplaceFingerprint(ctx, f.ID, f.Data, old); err != nil || !ok {
+				return fmt.Errorf("replace fingerprint %d: %v, %v", f.ID, ok, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2 := New(o.r.cfg)
+	if err := r2.LoadIdentification(ctx); err != nil {
+		t.Fatal(err)
+	}
+	found := func() bool {
+		t.Helper()
+		got, err := r2.Identify(ctx, Actor{}, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Reference == ref
+	}
+	if found() {
+		t.Fatal("found by the fingerprints of its glued words: the test does not show what it should")
+	}
+	if n, err := r2.RereadFingerprints(ctx, nil); err != nil || n == 0 {
+		t.Fatalf("read again: %d replaced, %v", n, err)
+	}
+	if !found() {
+		t.Error("not found by its text after its fingerprints were read again")
+	}
+}

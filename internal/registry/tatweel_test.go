@@ -3,7 +3,6 @@ package registry
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -44,8 +43,7 @@ func TestIdentifyIgnoresTatweel(t *testing.T) {
 
 // TestRereadFingerprintsWithTatweel: a letter released with tatweel in its text before the
 // normalization removed it kept fingerprints of words with tatweel; read again, it is found
-// by its text, with or without tatweel, also in an office that read its right-to-left
-// fingerprints again before (item 613).
+// by its text, with or without tatweel.
 func TestRereadFingerprintsWithTatweel(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
@@ -55,14 +53,8 @@ func TestRereadFingerprintsWithTatweel(t *testing.T) {
 
 	// The store as an earlier build left it: each fingerprint of the words with their
 	// tatweel, here a letter the normalization keeps (N'Ko's lajanyalan, U+07FA), which
-	// gives words as far from the plain ones as tatweel did; the first reading again of
-	// right-to-left fingerprints (item 613) done through this letter.
+	// gives words as far from the plain ones as tatweel did.
 	err := o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		for _, name := range []string{"fingerprints_reread_through", "fingerprints_reread_done"} {
-			if err := tx.SetSetting(ctx, name, strconv.FormatInt(l.ID, 10)); err != nil {
-				return err
-			}
-		}
 		rows, err := tx.FingerprintsOfLetters(ctx, l.ID-1, l.ID)
 		if err != nil {
 			return err
