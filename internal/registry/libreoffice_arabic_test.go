@@ -30,12 +30,7 @@ func TestIdentifyLibreOfficeArabicText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Coordination", Class: "foreign-government",
-		Addressees: []string{"Ministry of Foreign Affairs"}, File: Upload{Name: "letter.pdf", MediaType: "application/pdf", Data: doc}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.approvedAndReleased(t, ref)
+	ref := o.releasedPDF(t, doc)
 	data, _, err := o.r.ReleasedFile(ctx, o.officer, ref, "")
 	if err != nil {
 		t.Fatal(err)

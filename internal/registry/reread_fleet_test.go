@@ -2,12 +2,7 @@ package registry
 
 import (
 	"context"
-	"fmt"
 	"testing"
-
-	"github.com/chancery/chancery/internal/pdf"
-	"github.com/chancery/chancery/internal/store"
-	"github.com/chancery/chancery/internal/textract"
 )
 
 // TestRereadFingerprintsBesideAnotherServer: two servers of one PostgreSQL database, started
@@ -19,53 +14,10 @@ import (
 func TestRereadFingerprintsBesideAnotherServer(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
-	doc, err := pdf.Render("text/plain", []byte(arabicLetter), pdf.Letterhead{Office: "Task Force North", Reference: "draft"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Coordination", Class: "foreign-government",
-		Addressees: []string{"Ministry of Foreign Affairs"}, File: Upload{Name: "letter.pdf", MediaType: "application/pdf", Data: doc}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.approvedAndReleased(t, ref)
+	ref := o.releasedPDF(t, renderedPDF(t, arabicLetter))
 	l := o.letterRow(t, ref)
 	// The store as a build before item 601 left it.
-	err = o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		rows, err := tx.FingerprintsOfLetters(ctx, l.ID-1, l.ID)
-		if err != nil {
-			return err
-		}
-		for _, f := range rows {
-			digest, text := f.VersionDigest, ""
-			if f.Released {
-				digest = f.ReleaseDigest
-			}
-			file, err := tx.Blob(ctx, digest)
-			if err != nil {
-				return err
-			}
-			if f.Released {
-				text, err = releasedText(f.VersionType, f.ReleaseType, file)
-			} else {
-				text, err = textract.Text(f.VersionType, file)
-			}
-			if err != nil {
-				return err
-			}
-			_, old, err := fingerprintText(drawingOrder(text))
-			if err != nil {
-				return err
-			}
-			if ok, err := tx.ReplaceFingerprint(ctx, f.ID, f.Data, old); err != nil || !ok {
-				return fmt.Errorf("replace fingerprint %d: %v, %v", f.ID, ok, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	storedAsBefore(t, o.r, l.ID, func(text string) (string, error) { return drawingOrder(text), nil })
 	found := func(r *Registry) bool {
 		t.Helper()
 		got, err := r.Identify(ctx, Actor{}, arabicLetter)

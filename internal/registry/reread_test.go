@@ -24,58 +24,14 @@ const arabicLetter = "معالي وزير الخارجية المحترم\n\n" +
 func TestRereadFingerprintsOfReversedText(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
-	doc, err := pdf.Render("text/plain", []byte(arabicLetter), pdf.Letterhead{Office: "Task Force North", Reference: "draft"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Coordination", Class: "foreign-government",
-		Addressees: []string{"Ministry of Foreign Affairs"}, File: Upload{Name: "letter.pdf", MediaType: "application/pdf", Data: doc}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.approvedAndReleased(t, ref)
+	ref := o.releasedPDF(t, renderedPDF(t, arabicLetter))
 	l := o.letterRow(t, ref)
 
 	// The store as a build before item 601 left it: each fingerprint of the text read with
 	// every line's letters in drawing order, right to left reversed.
-	var stored int
-	err = o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		rows, err := tx.FingerprintsOfLetters(ctx, l.ID-1, l.ID)
-		if err != nil {
-			return err
-		}
-		if stored = len(rows); stored == 0 {
-			return fmt.Errorf("no fingerprint with text")
-		}
-		for _, f := range rows {
-			digest, text := f.VersionDigest, ""
-			if f.Released {
-				digest = f.ReleaseDigest
-			}
-			file, err := tx.Blob(ctx, digest)
-			if err != nil {
-				return err
-			}
-			if f.Released {
-				text, err = releasedText(f.VersionType, f.ReleaseType, file)
-			} else {
-				text, err = textract.Text(f.VersionType, file)
-			}
-			if err != nil {
-				return err
-			}
-			_, old, err := fingerprintText(drawingOrder(text))
-			if err != nil {
-				return err
-			}
-			if ok, err := tx.ReplaceFingerprint(ctx, f.ID, f.Data, old); err != nil || !ok {
-				return fmt.Errorf("replace fingerprint %d: %v, %v", f.ID, ok, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	stored := storedAsBefore(t, o.r, l.ID, func(text string) (string, error) { return drawingOrder(text), nil })
+	if stored == 0 {
+		t.Fatal("no fingerprint with text")
 	}
 	found := func(r *Registry) bool {
 		t.Helper()
@@ -139,52 +95,9 @@ func TestRereadFingerprintsOfGluedWords(t *testing.T) {
 	o := newOffice(t)
 	body := "Dear Minister,\n\nWe confirm that the units will move only once the coordination with the liaison cell in the capital has ended, and that no movement will be announced before then.\n\n" +
 		"All logistic arrangements will be made in consultation with your office, and a detailed timetable will follow within ten days of this letter.\n\nYours faithfully,\n"
-	doc, err := pdf.Render("text/plain", []byte(body), pdf.Letterhead{Office: "Task Force North", Reference: "draft"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Coordination", Class: "foreign-government",
-		Addressees: []string{"Ministry of Foreign Affairs"}, File: Upload{Name: "letter.pdf", MediaType: "application/pdf", Data: doc}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.approvedAndReleased(t, ref)
+	ref := o.releasedPDF(t, renderedPDF(t, body))
 	l := o.letterRow(t, ref)
-	err = o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		rows, err := tx.FingerprintsOfLetters(ctx, l.ID-1, l.ID)
-		if err != nil {
-			return err
-		}
-		for _, f := range rows {
-			digest, text := f.VersionDigest, ""
-			if f.Released {
-				digest = f.ReleaseDigest
-			}
-			file, err := tx.Blob(ctx, digest)
-			if err != nil {
-				return err
-			}
-			if f.Released {
-				text, err = releasedText(f.VersionType, f.ReleaseType, file)
-			} else {
-				text, err = textract.Text(f.VersionType, file)
-			}
-			if err != nil {
-				return err
-			}
-			_, old, err := fingerprintText(strings.ReplaceAll(text, " ", ""))
-			if err != nil {
-				return err
-			}
-			if ok, err := tx.ReplaceFingerprint(ctx, f.ID, f.Data, old); err != nil || !ok {
-				return fmt.Errorf("replace fingerprint %d: %v, %v", f.ID, ok, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	storedAsBefore(t, o.r, l.ID, func(text string) (string, error) { return strings.ReplaceAll(text, " ", ""), nil })
 	r2 := New(o.r.cfg)
 	if err := r2.LoadIdentification(ctx); err != nil {
 		t.Fatal(err)
@@ -206,4 +119,75 @@ func TestRereadFingerprintsOfGluedWords(t *testing.T) {
 	if !found() {
 		t.Error("not found by its text after its fingerprints were read again")
 	}
+}
+
+// storedAsBefore replaces the stored fingerprints of letter letterID with those of its files'
+// text as an earlier build read it: the text read now, changed by before. It returns how many
+// fingerprints it replaced.
+func storedAsBefore(t *testing.T, r *Registry, letterID int64, before func(text string) (string, error)) int {
+	t.Helper()
+	ctx := context.Background()
+	n := 0
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		rows, err := tx.FingerprintsOfLetters(ctx, letterID-1, letterID)
+		if err != nil {
+			return err
+		}
+		for _, f := range rows {
+			digest, text := f.VersionDigest, ""
+			if f.Released {
+				digest = f.ReleaseDigest
+			}
+			file, err := tx.Blob(ctx, digest)
+			if err != nil {
+				return err
+			}
+			if f.Released {
+				text, err = releasedText(f.VersionType, f.ReleaseType, file)
+			} else {
+				text, err = textract.Text(f.VersionType, file)
+			}
+			if err != nil {
+				return err
+			}
+			if text, err = before(text); err != nil {
+				return fmt.Errorf("fingerprint %d: %w", f.ID, err)
+			}
+			_, old, err := fingerprintText(text)
+			if err != nil {
+				return err
+			}
+			if ok, err := tx.ReplaceFingerprint(ctx, f.ID, f.Data, old); err != nil || !ok {
+				return fmt.Errorf("replace fingerprint %d: %v, %v", f.ID, ok, err)
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// releasedPDF creates a letter of PDF file doc, releases it and returns its reference.
+func (o *office) releasedPDF(t *testing.T, doc []byte) string {
+	t.Helper()
+	ref, err := o.r.CreateLetter(context.Background(), o.drafter, NewLetter{Subject: "Coordination", Class: "foreign-government",
+		Addressees: []string{"Ministry of Foreign Affairs"}, File: Upload{Name: "letter.pdf", MediaType: "application/pdf", Data: doc}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.approvedAndReleased(t, ref)
+	return ref
+}
+
+// renderedPDF is body laid out as a PDF by the office's own renderer.
+func renderedPDF(t *testing.T, body string) []byte {
+	t.Helper()
+	doc, err := pdf.Render("text/plain", []byte(body), pdf.Letterhead{Office: "Task Force North", Reference: "draft"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/chancery/chancery/internal/store"
-	"github.com/chancery/chancery/internal/textract"
 )
 
 // tatweelLetter is an Arabic letter whose words are stretched with tatweel (U+0640), as a
@@ -54,47 +51,13 @@ func TestRereadFingerprintsWithTatweel(t *testing.T) {
 	// The store as an earlier build left it: each fingerprint of the words with their
 	// tatweel, here a letter the normalization keeps (N'Ko's lajanyalan, U+07FA), which
 	// gives words as far from the plain ones as tatweel did.
-	err := o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		rows, err := tx.FingerprintsOfLetters(ctx, l.ID-1, l.ID)
-		if err != nil {
-			return err
+	if storedAsBefore(t, o.r, l.ID, func(text string) (string, error) {
+		if !strings.Contains(text, "\u0640") {
+			return "", fmt.Errorf("the text lacks its tatweel:\n%s", text)
 		}
-		if len(rows) == 0 {
-			return fmt.Errorf("no fingerprint with text")
-		}
-		for _, f := range rows {
-			digest := f.VersionDigest
-			if f.Released {
-				digest = f.ReleaseDigest
-			}
-			file, err := tx.Blob(ctx, digest)
-			if err != nil {
-				return err
-			}
-			var text string
-			if f.Released {
-				text, err = releasedText(f.VersionType, f.ReleaseType, file)
-			} else {
-				text, err = textract.Text(f.VersionType, file)
-			}
-			if err != nil {
-				return err
-			}
-			if !strings.Contains(text, "\u0640") {
-				return fmt.Errorf("fingerprint %d: the text lacks its tatweel:\n%s", f.ID, text)
-			}
-			_, old, err := fingerprintText(strings.ReplaceAll(text, "\u0640", "\u07fa"))
-			if err != nil {
-				return err
-			}
-			if ok, err := tx.ReplaceFingerprint(ctx, f.ID, f.Data, old); err != nil || !ok {
-				return fmt.Errorf("replace fingerprint %d: %v, %v", f.ID, ok, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+		return strings.ReplaceAll(text, "\u0640", "\u07fa"), nil
+	}) == 0 {
+		t.Fatal("no fingerprint with text")
 	}
 	found := func(r *Registry, text string) bool {
 		t.Helper()
