@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 )
 
@@ -31,18 +30,7 @@ func TestIdentifyLibreOfficeArabicText(t *testing.T) {
 		t.Fatal(err)
 	}
 	ref := o.releasedPDF(t, doc)
-	data, _, err := o.r.ReleasedFile(ctx, o.officer, ref, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(t.TempDir(), "letter.pdf")
-	if err := os.WriteFile(file, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	copied, err := exec.Command(tool, file, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
+	copied := o.pdftotextOfReleased(t, tool, ref)
 	for name, text := range map[string]string{"as written": libreOfficeArabic, "copied with pdftotext": string(copied)} {
 		got, err := o.r.Identify(ctx, Actor{}, text)
 		if err != nil {

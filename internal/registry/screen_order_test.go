@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -30,18 +29,7 @@ func TestIdentifyPastedMixedArabicLines(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ref, _ := o.released(t, "معالي وزير الخارجية المحترم\n\n"+c.para+"\n\nوتفضلوا بقبول فائق الاحترام والتقدير\n")
-			data, _, err := o.r.ReleasedFile(ctx, o.officer, ref, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			file := filepath.Join(t.TempDir(), "letter.pdf")
-			if err := os.WriteFile(file, data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			out, err := exec.Command(tool, file, "-").Output()
-			if err != nil {
-				t.Fatal(err)
-			}
+			out := o.pdftotextOfReleased(t, tool, ref)
 			// What a reader selects: the body, from its first line to its last.
 			text := string(out)
 			i, j := strings.Index(text, "معالي"), strings.Index(text, "والتقدير")

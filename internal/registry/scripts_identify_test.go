@@ -33,18 +33,7 @@ func TestIdentifyPastedScripts(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ref, _ := o.released(t, c.body)
-			data, _, err := o.r.ReleasedFile(ctx, o.officer, ref, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			file := filepath.Join(t.TempDir(), "letter.pdf")
-			if err := os.WriteFile(file, data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			out, err := exec.Command(tool, file, "-").Output()
-			if err != nil {
-				t.Fatal(err)
-			}
+			out := o.pdftotextOfReleased(t, tool, ref)
 			// What a reader selects: the body, from its first line to its last.
 			text := string(out)
 			lines := strings.Split(strings.TrimSpace(c.body), "\n")
@@ -63,4 +52,22 @@ func TestIdentifyPastedScripts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// pdftotextOfReleased is what tool (pdftotext) reads of the released file of ref.
+func (o *office) pdftotextOfReleased(t *testing.T, tool, ref string) []byte {
+	t.Helper()
+	data, _, err := o.r.ReleasedFile(context.Background(), o.officer, ref, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "letter.pdf")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tool, file, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
