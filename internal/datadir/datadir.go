@@ -1045,35 +1045,12 @@ func (d *Dir) Verifier() note.Verifier { return d.verifier }
 // VerifierKey is the log's verifier key in note format ("origin+hash+base64").
 func (d *Dir) VerifierKey() string { return d.vkey }
 
-// Lock takes the data directory's server lock, so that a second server on the same
-// directory stops at once with a clear error instead of competing for the log. It is two
-// advisory locks: one on the directory itself, which no one can delete from under a running
-// server, and one on serve.lock, which is what earlier builds take. The locks are released
-// when the process exits or unlock is called. The lock file, made by root (a restore, a
-// migration) in a data directory of a service's user, is that user's: one of root's would
-// keep the service from opening it.
+// Lock takes the data directory's server lock (an advisory lock on serve.lock), so that a
+// second server on the same directory stops at once with a clear error instead of competing
+// for the log. The lock is released when the process exits or unlock is called. The lock
+// file, made by root (a restore, a migration) in a data directory of a service's user, is
+// that user's: one of root's would keep the service from opening it.
 func (d *Dir) Lock() (unlock func(), err error) {
-	dir, err := os.Open(d.Path)
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", d.Path, err)
-	}
-	if err := syscall.Flock(int(dir.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		dir.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%w %s", ErrLocked, d.Path)
-		}
-		return nil, fmt.Errorf("lock %s: %w", d.Path, err)
-	}
-	unlockFile, err := d.lockFile()
-	if err != nil {
-		dir.Close()
-		return nil, err
-	}
-	return func() { unlockFile(); dir.Close() }, nil
-}
-
-// lockFile takes the advisory lock on serve.lock.
-func (d *Dir) lockFile() (unlock func(), err error) {
 	name := filepath.Join(d.Path, "serve.lock")
 	if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
 		if err := exclfile.CreateForDirOwner(name, nil, 0o600); err != nil && !errors.Is(err, fs.ErrExist) {

@@ -2,7 +2,6 @@ package datadir
 
 import (
 	"crypto/ed25519"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -142,29 +141,4 @@ func TestOpenRefusesWhatOthersCanChange(t *testing.T) {
 	if ents, _ := os.ReadDir(shared); len(ents) != 0 {
 		t.Errorf("the refused init left %d files", len(ents))
 	}
-}
-
-// TestLockOutlivesTheLockFile: serve.lock deleted by hand under a running server must not
-// let a second server take the directory (the directory itself is locked too).
-func TestLockOutlivesTheLockFile(t *testing.T) {
-	d, err := Init(filepath.Join(t.TempDir(), "d"), Settings{Office: "X", Prefix: "X", Origin: "x.example/log"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	unlock, err := d.Lock()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Remove(filepath.Join(d.Path, "serve.lock")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d.Lock(); !errors.Is(err, ErrLocked) {
-		t.Fatalf("a second lock after serve.lock was deleted: %v, want ErrLocked", err)
-	}
-	unlock()
-	again, err := d.Lock()
-	if err != nil {
-		t.Fatalf("lock after unlock: %v", err)
-	}
-	again()
 }
