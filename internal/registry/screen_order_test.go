@@ -2,8 +2,6 @@ package registry
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 )
@@ -14,13 +12,6 @@ import (
 // from left to right, each Arabic run between U+202B and U+202C): such a text matched about
 // half the letter's word sequences and was answered unknown.
 func TestIdentifyPastedMixedArabicLines(t *testing.T) {
-	tool, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CHANCERY_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("pdftotext is required (CHANCERY_REQUIRE_TOOLS=1): %v", err)
-		}
-		t.Skip("pdftotext not installed")
-	}
 	ctx := context.Background()
 	o := newOffice(t)
 	for _, c := range []struct{ name, para string }{
@@ -29,9 +20,9 @@ func TestIdentifyPastedMixedArabicLines(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ref, _ := o.released(t, "معالي وزير الخارجية المحترم\n\n"+c.para+"\n\nوتفضلوا بقبول فائق الاحترام والتقدير\n")
-			out := o.pdftotextOfReleased(t, tool, ref)
+			out := o.pdftotextOfReleased(t, ref)
 			// What a reader selects: the body, from its first line to its last.
-			text := string(out)
+			text := out
 			i, j := strings.Index(text, "معالي"), strings.Index(text, "والتقدير")
 			if i < 0 || j < i {
 				t.Fatalf("the released letter's text lacks its salutation or closing:\n%s", out)
