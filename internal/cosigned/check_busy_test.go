@@ -2,7 +2,6 @@ package cosigned
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -10,12 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/mod/sumdb/note"
-
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/store/storetest"
 	"github.com/chancery/chancery/internal/syncbuf"
-	"github.com/chancery/chancery/internal/translog"
 	"github.com/chancery/chancery/internal/witness"
 )
 
@@ -26,23 +22,7 @@ import (
 func TestCheckWitnessesWhileAnotherServerSequences(t *testing.T) {
 	ctx := context.Background()
 	url := storetest.PostgresURL(t)
-	skey, _, _ := note.GenerateKey(rand.Reader, "test.example/log")
-	signer, _ := note.NewSigner(skey)
-	var dbs []*store.DB
-	var logs []*translog.Log
-	for range 2 {
-		db, err := store.OpenPostgres(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		lg, err := translog.Open(ctx, db, translog.Config{Origin: signer.Name(), Signer: signer, Create: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { lg.Close() })
-		dbs, logs = append(dbs, db), append(logs, lg)
-	}
+	dbs, logs := twoServers(t, url)
 	sequencer, starting := logs[0], logs[1]
 	if _, err := sequencer.Append(ctx, []byte("entry")); err != nil {
 		t.Fatal(err)

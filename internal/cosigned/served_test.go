@@ -24,23 +24,7 @@ import (
 func TestCosignedHeadIsServedByTheLog(t *testing.T) {
 	ctx := context.Background()
 	url := storetest.PostgresURL(t)
-	skey, _, _ := note.GenerateKey(rand.Reader, "test.example/log")
-	signer, _ := note.NewSigner(skey)
-	var dbs []*store.DB
-	var logs []*translog.Log
-	for range 2 {
-		db, err := store.OpenPostgres(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		lg, err := translog.Open(ctx, db, translog.Config{Origin: signer.Name(), Signer: signer, Create: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { lg.Close() })
-		dbs, logs = append(dbs, db), append(logs, lg)
-	}
+	dbs, logs := twoServers(t, url)
 	_, vkey, _ := note.GenerateKey(rand.Reader, "w0.example")
 	err := dbs[0].Update(ctx, func(tx *store.Tx) error {
 		if err := tx.AddWitness(ctx, store.Witness{Name: "w0", URL: "http://127.0.0.1:1", VKey: vkey, AddedAt: time.Now()}); err != nil {
@@ -139,4 +123,29 @@ func TestCosignedForkIsNotServed(t *testing.T) {
 			t.Fatalf("after a reload, cosigned checkpoint of size %d not the log's: head %d", size, hd.Size)
 		}
 	}
+}
+
+// twoServers opens the log of one PostgreSQL database (url) twice, as two servers of an
+// office do, with one signer.
+func twoServers(t *testing.T, url string) ([]*store.DB, []*translog.Log) {
+	t.Helper()
+	ctx := context.Background()
+	skey, _, _ := note.GenerateKey(rand.Reader, "test.example/log")
+	signer, _ := note.NewSigner(skey)
+	var dbs []*store.DB
+	var logs []*translog.Log
+	for range 2 {
+		db, err := store.OpenPostgres(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		lg, err := translog.Open(ctx, db, translog.Config{Origin: signer.Name(), Signer: signer, Create: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { lg.Close() })
+		dbs, logs = append(dbs, db), append(logs, lg)
+	}
+	return dbs, logs
 }
