@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/chancery/chancery/internal/script"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
@@ -32,7 +33,12 @@ var confusables = strings.NewReplacer(
 //  5. apostrophes inside words are removed ("officer's" becomes "officers"), so that straight
 //     and curly apostrophes, and their loss in OCR, agree;
 //  6. the Arabic tatweel (kashida, U+0640), which only stretches a word as it is drawn, is
-//     removed ("بـسم" is "بسم");
+//     removed ("بـسم" is "بسم"), and so are the zero-width characters that a reader does
+//     not see (zeroWidth: the zero-width space, joiner and non-joiner, the word joiner, the
+//     zero-width no-break space), which only tell where a line may break or how letters
+//     join, or were put in a copy to trace it: "with\u200bdrawal" is "withdrawal". A
+//     non-joiner that keeps two Arabic letters apart (script.BreaksJoining) is seen, as a
+//     break between words: it separates two words, as a space does, and is not a sign;
 //  7. a word is a maximal run of letters, digits and combining marks; every other character is
 //     a separator, so punctuation never matters and "1,500" is the two words "1" "500"; a Han
 //     ideograph or a kana is a word by itself (Chinese and Japanese have no spaces);
@@ -77,8 +83,10 @@ func eachToken(text string, f, sym func(string)) {
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
 		switch {
-		case r == tatweel:
-			// Drawn only to stretch a word, it is not part of it.
+		case r == script.NonJoiner && script.BreaksJoining(rs, i):
+			flush()
+		case r == tatweel || zeroWidth(r):
+			// Drawn only to stretch a word, or not drawn, it is not part of it.
 		case isIdeograph(r):
 			// Chinese and Japanese put no spaces between words, and a reader's copy breaks
 			// lines anywhere: each ideograph or kana is a word of its own.
@@ -114,8 +122,9 @@ func eachToken(text string, f, sym func(string)) {
 // "$1,500,000" is not "€1.500.000". A bidirectional control counts too, wherever it stands:
 // it changes the order in which a reader sees the characters ("12" shown as "21", two
 // figures swapped) without changing the characters; and so does an invisible format
-// character between two letters or digits, which shows the words it separates as one
-// ("re\u2060sign" reads "resign", not "re-sign").
+// character other than those Normalize drops (zeroWidth) between two letters or digits,
+// which shows the words it separates as one ("re\u2063sign" reads "resign", not
+// "re-sign").
 func significant(rs []rune, i int) bool {
 	r := rs[i]
 	digitAt := func(j int) bool { return j >= 0 && j < len(rs) && unicode.IsDigit(rs[j]) }
@@ -225,6 +234,26 @@ func lineBreakHyphen(rs []rune, i int) (int, bool) {
 // tatweel is the Arabic tatweel or kashida, a stroke that lengthens a word drawn justified or
 // for emphasis: a copy may have it or not.
 const tatweel = '\u0640'
+
+// zeroWidth reports whether r is a character drawn as nothing that a copy may have or lack
+// anywhere: the zero-width space (a line may break there; Thai and Khmer mark words so), the
+// zero-width non-joiner and joiner (the letters beside it are drawn apart or joined), the
+// word joiner and the zero-width no-break space (no line break there). Text copied from a
+// page that traces its readers holds them between letters. The bidirectional controls, which
+// change what a reader sees, are not among them (significant).
+func zeroWidth(r rune) bool {
+	switch r {
+	case '\u200b', script.NonJoiner, '\u200d', '\u2060', '\ufeff':
+		return true
+	}
+	return false
+}
+
+// HasZeroWidth reports whether text holds a character that Normalize drops as drawn as
+// nothing, or reads as a break between words where it keeps Arabic letters apart.
+func HasZeroWidth(text string) bool {
+	return strings.ContainsFunc(text, zeroWidth)
+}
 
 func isIdeograph(r rune) bool {
 	return r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)

@@ -26,6 +26,12 @@ func TestNormalize(t *testing.T) {
 		{"Ref.: AB/123/45", "ref ab 123 45"},
 		{"'quoted' words", "quoted words"},
 		{"Émile Dvořák", "émile dvořák"},
+		// Characters drawn as nothing are not part of the text, save a non-joiner that keeps
+		// two Arabic letters apart, which a reader sees as a break between words.
+		{"with\u200bdraw\u200dal of f\u2060or\ufeffces\u200c", "withdrawal of forces"},
+		{"\u0645\u06cc\u200c\u0631\u0633\u0627\u0646\u062f", "\u0645\u06cc \u0631\u0633\u0627\u0646\u062f"}, // می‌رساند
+		{"\u0627\u200c\u062f", "\u0627\u062f"},                                                              // after alef it keeps nothing apart
+		{"\u0915\u094d\u200c\u0937", "\u0915\u094d\u0937"},                                                  // a half form, in one word
 	} {
 		if got := Normalize(tc.in); got != tc.want {
 			t.Errorf("Normalize(%q) = %q, want %q", tc.in, got, tc.want)
@@ -77,5 +83,28 @@ func TestNormalizedSize(t *testing.T) {
 	long := strings.Repeat("\uFDFA", 1<<18)
 	if got := NormalizedSize(long, 1000); got <= 1000 || got > 1000+64 {
 		t.Errorf("NormalizedSize of %d bytes expanding 11 times, limit 1000: %d", len(long), got)
+	}
+}
+
+// TestSameTextZeroWidth: a copy with characters drawn as nothing between letters, as pages
+// that trace their readers put them, or with a space where a Persian letter keeps two
+// letters apart with a non-joiner, is the same text; a format character that Normalize keeps
+// as a break between letters that a reader sees joined is not.
+func TestSameTextZeroWidth(t *testing.T) {
+	const persian = "به استحضار می\u200cرساند که گزارش\u200cها ارسال می\u200cشوند"
+	for _, tc := range []struct {
+		letter, query string
+		same          bool
+	}{
+		{"The withdrawal of forces", "The with\u200bdraw\u200cal of\u2060 for\ufeffces", true},
+		{persian, strings.ReplaceAll(persian, "\u200c", " "), true},
+		{persian, persian, true},
+		{"re-sign", "re\u2063sign", false},
+		{"re-sign", "re\u200bsign", false},
+		{"resign", "re\u200bsign", true},
+	} {
+		if got := SameText(tc.letter, tc.query); got != tc.same {
+			t.Errorf("SameText(%q, %q) = %v, want %v", tc.letter, tc.query, got, tc.same)
+		}
 	}
 }

@@ -17,20 +17,25 @@ import (
 // Fingerprints stored by earlier builds were computed from a PDF's text read otherwise than
 // this build reads it: right-to-left words reversed (docs/security.md, item 601), so that an
 // Arabic or Hebrew letter was not found by its text; words drawn apart by gaps rather than
-// spaces glued together (LibreOffice's right-to-left lines, pdfTeX's lines; item 637); and an
-// Arabic text's tatweel kept in its words (item 639). RereadFingerprints computes them again:
-// the fingerprints of every PDF version and released file, and of every other version whose
-// text holds a right-to-left letter. Two settings follow its work across restarts and
+// spaces glued together (LibreOffice's right-to-left lines, pdfTeX's lines; item 637); an
+// Arabic text's tatweel kept in its words (item 639); and characters drawn as nothing (the
+// zero-width space, joiner and non-joiner …) taken for breaks between words (item 643).
+// RereadFingerprints computes them again: the fingerprints of every PDF version and released
+// file, and of every other version whose text holds a right-to-left letter or such a
+// character (identify.HasZeroWidth). Two settings follow its work across restarts and
 // servers:
 //
 //   - rereadThroughSetting: the last letter whose fingerprints may have been computed so,
 //     the highest fingerprinted letter when a build that reads so first ran it;
 //   - rereadDoneSetting: the last letter every fingerprint of which has been read again.
 //
-// A fresh office has no fingerprint then, and nothing to read again.
+// A fresh office has no fingerprint then, and nothing to read again. A build that reads
+// text otherwise again names two new settings, so that its reading starts over: the first
+// reading (items 613 to 639) kept its work in fingerprints_reread_through and
+// fingerprints_reread_done, which stay as they were and are no longer read.
 const (
-	rereadThroughSetting = "fingerprints_reread_through"
-	rereadDoneSetting    = "fingerprints_reread_done"
+	rereadThroughSetting = "fingerprints_reread2_through"
+	rereadDoneSetting    = "fingerprints_reread2_done"
 )
 
 // rereadBatch is how many letters' fingerprints are read again per transaction.
@@ -188,7 +193,8 @@ func (r *Registry) rereadLetters(ctx context.Context, after, through int64) (int
 // reread computes again the fingerprint of stored row f, from its file, as the upload
 // (versionFingerprint) or the release (releasedFingerprint) computed it; again reports
 // whether it did: for a PDF, whose reading changed, and for a version of another type whose
-// text holds a right-to-left letter (tatweel is in such text only).
+// text holds a right-to-left letter (tatweel is in such text only) or a character drawn as
+// nothing (identify.HasZeroWidth).
 func reread(ctx context.Context, tx *store.Tx, f store.StoredFingerprint) (fp *identify.Fingerprint, data []byte, again bool, err error) {
 	digest := f.VersionDigest
 	if f.Released {
@@ -204,7 +210,7 @@ func reread(ctx context.Context, tx *store.Tx, f store.StoredFingerprint) (fp *i
 	} else {
 		text, err = textract.Text(f.VersionType, file)
 	}
-	if err != nil || !f.Released && baseType(f.VersionType) != "application/pdf" && !pdf.HasRTL(text) {
+	if err != nil || !f.Released && baseType(f.VersionType) != "application/pdf" && !pdf.HasRTL(text) && !identify.HasZeroWidth(text) {
 		return nil, nil, false, nil // a text that cannot be read now was not read otherwise
 	}
 	if f.Released {

@@ -184,3 +184,22 @@ func sameScript(a, b rune) bool {
 	}
 	return false
 }
+
+// BreaksJoining reports whether rs[i] is a non-joiner between an Arabic letter that joins on
+// both sides and one that joins back (marks on either side skipped), the one place
+// NonJoinerInPlace allows where a reader sees it: it keeps the two letters apart, as a space
+// would ("می‌رساند", Persian's "I convey", is drawn "می" and "رساند"). After a virama it asks
+// only for another form of the consonants, within one word.
+func BreaksJoining(rs []rune, i int) bool {
+	if i < 0 || i >= len(rs) || rs[i] != NonJoiner {
+		return false
+	}
+	j, k := i-1, i+1
+	for j >= 0 && unicode.In(rs[j], unicode.Mn, unicode.Me) {
+		j--
+	}
+	for k < len(rs) && unicode.In(rs[k], unicode.Mn, unicode.Me) {
+		k++
+	}
+	return j >= 0 && k < len(rs) && unicode.Is(dualJoining, rs[j]) && unicode.In(rs[k], dualJoining, rightJoining)
+}
