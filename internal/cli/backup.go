@@ -62,7 +62,7 @@ type backupFile struct {
 }
 
 // notBackedUp are the data directory's entries a backup leaves out: the live database (the
-// snapshot stands for it), the server's lock, the published checkpoint record, which
+// snapshot stands for it), the server's lock files, the published checkpoint record, which
 // describes the directory a server ran in, not the backup (restore writes a new one), the
 // record of erased releases, which a restore in place must keep as it is (a backup's older one
 // would undo the erasures made since, which the server makes again from it), and a
@@ -71,7 +71,7 @@ type backupFile struct {
 func notBackedUp(name string) bool {
 	switch {
 	case name == store.SQLiteFile, strings.HasPrefix(name, store.SQLiteFile+"-"),
-		name == "serve.lock", strings.HasPrefix(name, datadir.PublishedFile), strings.HasPrefix(name, datadir.ErasedFile),
+		name == datadir.LockFile, name == datadir.KeptLockFile, strings.HasPrefix(name, datadir.PublishedFile), strings.HasPrefix(name, datadir.ErasedFile),
 		strings.HasPrefix(name, ".restore-"), strings.HasSuffix(name, ".tmp"),
 		name == witness.KeyFile, strings.HasPrefix(name, witness.DBFile):
 		return true

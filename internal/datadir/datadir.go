@@ -1045,28 +1045,59 @@ func (d *Dir) Verifier() note.Verifier { return d.verifier }
 // VerifierKey is the log's verifier key in note format ("origin+hash+base64").
 func (d *Dir) VerifierKey() string { return d.vkey }
 
-// Lock takes the data directory's server lock (an advisory lock on serve.lock), so that a
-// second server on the same directory stops at once with a clear error instead of competing
-// for the log. The lock is released when the process exits or unlock is called. The lock
-// file, made by root (a restore, a migration) in a data directory of a service's user, is
-// that user's: one of root's would keep the service from opening it.
+// LockFile and KeptLockFile are the files of the data directory that Lock takes its advisory
+// locks on. Servers of older builds lock LockFile alone.
+const (
+	LockFile     = "serve.lock"
+	KeptLockFile = ".serve.lock"
+)
+
+// Lock takes the data directory's server lock, so that a second server on the same directory
+// stops at once with a clear error instead of competing for the log. The lock is an advisory
+// lock on serve.lock (LockFile), which servers of older builds take too, and one on
+// .serve.lock (KeptLockFile), taken without waiting, as serve.lock's: serve.lock removed by
+// hand under a server, a second Lock makes a new one and locks it, and is refused by the
+// other. Neither is the directory itself, which the settings' writes lock, waiting
+// (lockDir), by the server too. The locks are released when the process exits or unlock is
+// called. A lock file, made by root (a restore, a migration) in a data directory of a
+// service's user, is that user's: one of root's would keep the service from opening it.
 func (d *Dir) Lock() (unlock func(), err error) {
-	name := filepath.Join(d.Path, "serve.lock")
-	if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
-		if err := exclfile.CreateForDirOwner(name, nil, 0o600); err != nil && !errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("lock %s: %w", d.Path, err)
+	var held []*os.File
+	release := func() {
+		for _, f := range held {
+			f.Close()
 		}
 	}
-	f, err := os.OpenFile(name, os.O_RDWR, 0)
+	for _, name := range []string{LockFile, KeptLockFile} {
+		f, err := lockFile(d.Path, name)
+		if err != nil {
+			release()
+			return nil, err
+		}
+		held = append(held, f)
+	}
+	return release, nil
+}
+
+// lockFile takes an exclusive advisory lock on the file name of the data directory dir,
+// without waiting, making the file if there is none; closing the file releases it.
+func lockFile(dir, name string) (*os.File, error) {
+	path := filepath.Join(dir, name)
+	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+		if err := exclfile.CreateForDirOwner(path, nil, 0o600); err != nil && !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("lock %s: %w", dir, err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", d.Path, err)
+		return nil, fmt.Errorf("lock %s: %w", dir, err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%w %s", ErrLocked, d.Path)
+			return nil, fmt.Errorf("%w %s", ErrLocked, dir)
 		}
-		return nil, fmt.Errorf("lock %s: %w", d.Path, err)
+		return nil, fmt.Errorf("lock %s: %w", dir, err)
 	}
-	return func() { f.Close() }, nil
+	return f, nil
 }

@@ -2,6 +2,7 @@ package datadir
 
 import (
 	"crypto/ed25519"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,4 +142,34 @@ func TestOpenRefusesWhatOthersCanChange(t *testing.T) {
 	if ents, _ := os.ReadDir(shared); len(ents) != 0 {
 		t.Errorf("the refused init left %d files", len(ents))
 	}
+}
+
+// TestLockHoldsWithServeLockRemoved: the server's lock was an advisory lock on serve.lock
+// alone, so that once the file was removed by hand under a running server, a second Lock
+// made a new serve.lock, locked it, and a second server sequenced the same log. The lock
+// now also holds .serve.lock, which removing serve.lock leaves held.
+func TestLockHoldsWithServeLockRemoved(t *testing.T) {
+	d, err := Init(filepath.Join(t.TempDir(), "d"), Settings{Office: "X", Prefix: "X", Origin: "x.example/log"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := d.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(d.Path, "serve.lock")); err != nil {
+		t.Fatal(err)
+	}
+	if second, err := d.Lock(); !errors.Is(err, ErrLocked) {
+		if err == nil {
+			second()
+		}
+		t.Fatalf("a second lock with serve.lock removed: %v, want %v", err, ErrLocked)
+	}
+	unlock()
+	again, err := d.Lock()
+	if err != nil {
+		t.Fatalf("lock after unlock: %v", err)
+	}
+	again()
 }

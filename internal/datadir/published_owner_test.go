@@ -10,7 +10,7 @@ import (
 
 // TestRecordAndLockMadeByRootStayTheServicesOwn: under the shipped unit the data directory is
 // the service's user's, and an operator runs 'chancery log accept-restore' or 'chancery
-// restore' as root. The published checkpoint record they wrote, and the serve.lock they
+// restore' as root. The published checkpoint record they wrote, and the lock files they
 // created, were root's, mode 0600: the service then refused to start ("read published
 // checkpoint: permission denied", "lock: permission denied"). Both are the directory owner's.
 // (Run as root only.)
@@ -55,5 +55,6 @@ func TestRecordAndLockMadeByRootStayTheServicesOwn(t *testing.T) {
 		t.Fatal(err)
 	}
 	unlock()
-	owned("serve.lock")
+	owned(LockFile)
+	owned(KeptLockFile)
 }
