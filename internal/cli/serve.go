@@ -209,6 +209,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 			return withHint(err, "stop the other server, or pass another --data")
 		}
 		defer unlock()
+		defer keepLock(d, logger)()
 	}
 	st, err := office.Open(ctx, d, office.Options{SealWait: wit.sealWait, Database: database(c), AnswerMemory: ops.answerMemory, Logger: logger})
 	if err != nil {

@@ -268,6 +268,27 @@ func checkWitnesses(ctx context.Context, st *office.Stack, logger *slog.Logger) 
 	}
 }
 
+// lockCheckInterval is how often a server of a SQLite office checks that its lock files are
+// the ones it locked (keepLock): the longest a second server may start beside it once both
+// were removed by hand.
+const lockCheckInterval = time.Second
+
+// keepLock locks the data directory's lock files again when they are removed or replaced
+// under the server (datadir.Dir.KeepLock), and logs it; stop ends it.
+func keepLock(d *datadir.Dir, logger *slog.Logger) (stop func()) {
+	return d.KeepLock(lockCheckInterval, func(name string, err error) {
+		file := filepath.Join(d.Path, name)
+		switch {
+		case errors.Is(err, datadir.ErrLocked):
+			logger.Error("the server's lock file was removed or replaced, and another process holds the new one: a second server may be using this data directory; stop it", "file", file)
+		case err != nil:
+			logger.Error("the server's lock file was removed or replaced, and cannot be locked again: nothing keeps a second server from this data directory", "file", file, "err", err)
+		default:
+			logger.Warn("the server's lock file was removed or replaced: locked again; leave it in place", "file", file)
+		}
+	})
+}
+
 // publishedInterval is the shortest time between two writes of the published record. The
 // record is a lower bound of what was handed out, kept to detect a restore long after; writing
 // it after every batch would add a rename and two fsyncs per batch to the disk's work, and a

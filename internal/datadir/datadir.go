@@ -1052,6 +1052,9 @@ const (
 	KeptLockFile = ".serve.lock"
 )
 
+// lockFiles are the files Lock locks, in that order.
+var lockFiles = [...]string{LockFile, KeptLockFile}
+
 // Lock takes the data directory's server lock, so that a second server on the same directory
 // stops at once with a clear error instead of competing for the log. The lock is an advisory
 // lock on serve.lock (LockFile), which servers of older builds take too, and one on
@@ -1068,7 +1071,7 @@ func (d *Dir) Lock() (unlock func(), err error) {
 			f.Close()
 		}
 	}
-	for _, name := range []string{LockFile, KeptLockFile} {
+	for _, name := range lockFiles {
 		f, err := lockFile(d.Path, name)
 		if err != nil {
 			release()
