@@ -23,8 +23,9 @@ var confusables = strings.NewReplacer(
 
 // Normalize returns the canonical form of text that identification compares. In order:
 //
-//  1. typographic quotes, apostrophes and dashes are folded to ASCII ' " and -, and soft
-//     hyphens are removed;
+//  1. the quotation marks an e-mail reply puts before every line are removed (see
+//     mailUnquoted), typographic quotes, apostrophes and dashes are folded to ASCII ' " and
+//     -, and soft hyphens are removed;
 //  2. Unicode NFKC (ligatures, full-width forms, superscripts become plain letters and digits);
 //  3. Unicode full case folding ("Straße" and "STRASSE" both become "strasse");
 //  4. a hyphen that ends a line after a letter, followed by a letter on the next line, joins
@@ -63,9 +64,10 @@ func eachWord(text string, f func(string)) { eachToken(text, f, nil) }
 
 // eachToken calls f with every word of the normalized text, in order, as eachWord does,
 // and, when sym is not nil, sym with each symbol that tells what a figure says (significant),
-// in its place among the words.
+// in its place among the words. The quotation marks an e-mail reply puts before every line
+// of a text are neither words nor symbols (see mailUnquoted).
 func eachToken(text string, f, sym func(string)) {
-	text = confusables.Replace(text)
+	text = confusables.Replace(mailUnquoted(text))
 	if isASCII(text) {
 		// NFKC leaves ASCII as it is, and folds it as ToLower does.
 		text = strings.ToLower(text)
@@ -159,6 +161,64 @@ func Strict(text string) []string {
 	add := func(t string) { out = append(out, t) }
 	eachToken(text, add, add)
 	return out
+}
+
+// mailUnquoted returns text without the quotation marks an e-mail reply puts before each of
+// its lines ("> ", ">> ", "> > "): when every line that is not blank begins, after spaces,
+// with at least d such marks, and two lines or more do, the first d marks of each line and
+// the spaces after them are removed. A ">" that is not the mark of every line stays, as a
+// sign that may say "more than": the extra mark of a line quoted once more than the others,
+// a ">" before one line of a text whose other lines have none, and one before a text of a
+// single line.
+func mailUnquoted(text string) string {
+	if !strings.Contains(text, ">") {
+		return text
+	}
+	lines := strings.Split(text, "\n")
+	depth, marked := 0, 0
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		d, _ := quoteMarks(l, -1)
+		if d == 0 {
+			return text
+		}
+		if marked == 0 || d < depth {
+			depth = d
+		}
+		marked++
+	}
+	if marked < 2 {
+		return text
+	}
+	for i, l := range lines {
+		_, rest := quoteMarks(l, depth)
+		lines[i] = l[rest:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// quoteMarks counts the e-mail quotation marks that begin line (each ">" with the spaces and
+// tabs before and after it), at most limit of them when limit is not negative, and returns
+// their number and the index in line just after them.
+func quoteMarks(line string, limit int) (n, end int) {
+	i := 0
+	for limit < 0 || n < limit {
+		j := i
+		for j < len(line) && (line[j] == ' ' || line[j] == '\t') {
+			j++
+		}
+		if j == len(line) || line[j] != '>' {
+			break
+		}
+		j++
+		for j < len(line) && (line[j] == ' ' || line[j] == '\t') {
+			j++
+		}
+		n, i = n+1, j
+	}
+	return n, i
 }
 
 // SameText reports whether query is the text of letter, word for word and sign for sign:

@@ -125,6 +125,7 @@ func TestIndexRun(t *testing.T) {
 func FuzzStrict(f *testing.F) {
 	f.Add("The budget changes by -15% this year: $1,500,000 (10:30, 12/11).", 2, 5)
 	f.Add("Straße ＄５０ «quoted» with-\ndrawal officer's 1'000 −5 ½ 北京", 0, 3)
+	f.Add("> with-\n> drawal at > 5\n>\n>> 10%", 1, 4)
 	f.Fuzz(func(t *testing.T, s string, from, n int) {
 		if !SameText(s, s) {
 			t.Fatalf("%q is not its own text", s)
@@ -158,4 +159,44 @@ func FuzzStrict(f *testing.F) {
 func isSymbol(tok string) bool {
 	rs := []rune(tok)
 	return len(rs) == 1 && !isWordRune(rs[0]) && !isIdeograph(rs[0])
+}
+
+// TestSameTextOfAMailQuotedCopy: a letter pasted from an e-mail reply, every line behind the
+// mail's quotation marks ("> ", ">> ", "> > ", ">" without a space, quoted blank lines,
+// Windows line ends), is the letter's text; a ">" that is not the mark of every line (a
+// line quoted once more than the others, a ">" before one line of an unquoted text, a text of
+// one line) still counts as a sign.
+func TestSameTextOfAMailQuotedCopy(t *testing.T) {
+	const letter = "Subject: \"Eagle\" base\n\nThe cost, €1,200,000, is borne by -15% this year.\n50 trucks leave at < 50 km/h.\n\nCommander"
+	quote := func(text, mark, eol string) string {
+		lines := strings.Split(text, "\n")
+		for i, l := range lines {
+			lines[i] = mark + l
+		}
+		return strings.Join(lines, eol) + eol
+	}
+	for _, c := range []struct {
+		name, query string
+		same        bool
+	}{
+		{"quoted with \"> \"", quote(letter, "> ", "\n"), true},
+		{"quoted twice with \">> \"", quote(letter, ">> ", "\n"), true},
+		{"quoted twice with \"> > \"", quote(letter, "> > ", "\n"), true},
+		{"quoted with \">\" alone", quote(letter, ">", "\n"), true},
+		{"quoted, Windows line ends", quote(letter, "> ", "\r\n"), true},
+		{"quoted, indented marks", quote(letter, "  > ", "\n"), true},
+		{"quoted, blank lines unmarked", strings.ReplaceAll(quote(letter, "> ", "\n"), "\n> \n", "\n\n"), true},
+		{"a line quoted once more", strings.Replace(quote(letter, "> ", "\n"), "> 50 trucks", "> > 50 trucks", 1), false},
+		{"one line of an unquoted text", strings.Replace(letter, "50 trucks", "> 50 trucks", 1), false},
+		{"a text of one line", "> 50 trucks leave", false},
+		{"quoted, a sign changed", strings.Replace(quote(letter, "> ", "\n"), "-15%", "+15%", 1), false},
+	} {
+		want := letter
+		if c.name == "a text of one line" {
+			want = "50 trucks leave"
+		}
+		if got := SameText(want, c.query); got != c.same {
+			t.Errorf("%s: SameText = %v, want %v (%q against %q)", c.name, got, c.same, Strict(c.query), Strict(want))
+		}
+	}
 }

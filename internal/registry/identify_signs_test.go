@@ -148,3 +148,28 @@ func TestRedactDeletions(t *testing.T) {
 		t.Errorf("redactDeletions = %q, want %q", got, want)
 	}
 }
+
+// TestIdentifyMailQuotedCopy: the letter pasted from an e-mail reply, each line behind "> ",
+// is the letter, for the public and for members; the same copy with a sign changed is not.
+func TestIdentifyMailQuotedCopy(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	letter := synth.Corpus{Seed: 17, FamilySize: 1}.Letter(0).Text() +
+		"\n\nThe cost, €1,200,000, is borne by the office, and 50 trucks leave before 10:30.\n"
+	ref, _ := o.released(t, letter)
+	lines := strings.Split(strings.TrimSuffix(letter, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = "> " + l
+	}
+	quoted := strings.Join(lines, "\r\n") + "\r\n"
+	for _, who := range []Actor{{}, o.reviewer} {
+		got, err := o.r.Identify(ctx, who, quoted)
+		if err != nil || got.Outcome != Valid || got.Match != "exact" || got.Reference != ref {
+			t.Errorf("quoted (member %v): %+v, %v; want valid exact %s", who.Member != nil, got, err, ref)
+		}
+		got, err = o.r.Identify(ctx, who, strings.Replace(quoted, "€1,200,000", "€1.200.000", 1))
+		if err != nil || got.Outcome != Altered || got.Reference != ref {
+			t.Errorf("quoted with a sign changed (member %v): %+v, %v; want altered %s", who.Member != nil, got, err, ref)
+		}
+	}
+}
