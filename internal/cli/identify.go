@@ -176,7 +176,7 @@ func identifyInput(c *cobra.Command, textFile string, args []string) (read ocr.R
 		if kind != ocr.PDF {
 			return ocr.Reading{Text: text}, false, b, false, nil
 		}
-		if identify.Compute(text).Words >= minTextLayerWords {
+		if identify.ReadsAsText(text) {
 			hidden, err := pdf.InvisibleText(ctx(c), b)
 			if err != nil {
 				return ocr.Reading{}, false, nil, false, err
@@ -192,7 +192,8 @@ func identifyInput(c *cobra.Command, textFile string, args []string) (read ocr.R
 		}
 	}
 	// A scan: an image, or a PDF whose pages are pictures without a text layer, or with
-	// a scanner's invisible one, which is not what they show.
+	// a scanner's invisible one, or one of glyph codes that does not read as text
+	// (identify.ReadsAsText), which is not what they show.
 	reader, err := ocr.Find("")
 	if err != nil {
 		return ocr.Reading{}, false, nil, false, withHint(fmt.Errorf("%s is a scan, and reading it needs OCR: %w", args[0], err), "%s", ocr.Hint)
@@ -226,10 +227,6 @@ func checkPages(c *cobra.Command, cl *client.Client, name string, q client.FileQ
 	q.Pages, q.QRCodes, q.QRCodesUnread, q.Links = &shown.Text, shown.Codes, shown.CodesUnread, shown.Links
 	return cl.IdentifyFile(ctx(c), q)
 }
-
-// minTextLayerWords is the fewest words a PDF's text layer must have to be identified by it
-// rather than read as a scan (a scanner may add a line of its own).
-const minTextLayerWords = 20
 
 // pathHint is err with hint when err is the file system's (a path that does not exist, a
 // folder, a file that may not be read); other errors, such as a file over the bound, have

@@ -383,3 +383,29 @@ func NormalizedSize(text string, limit int) int {
 	}
 	return n
 }
+
+// MinTextLayerWords is the fewest words a PDF's text layer must have to be identified by
+// its words (see ReadsAsText): a scanner's PDF has none, or only a line of its own.
+const MinTextLayerWords = 20
+
+// ReadsAsText reports whether text, a PDF's text layer, can be identified by its words: it
+// has at least MinTextLayerWords words, and letters, digits and marks make at least half of
+// its characters that are not spaces. A layer that fails either is not what the pages say,
+// and the pages are read as a scan instead: a scanner's PDF has no layer, and a PDF printed
+// again by a program that drops its fonts' maps to Unicode (Ghostscript's pdfwrite, behind
+// many "print to PDF" commands, with the Type 3 fonts of the office's letters) has a layer of
+// the glyphs' codes, mostly punctuation, that no letter's text matches.
+func ReadsAsText(text string) bool {
+	var chars, word int
+	for _, r := range text {
+		switch {
+		case unicode.IsSpace(r):
+		case isWordRune(r) || isIdeograph(r):
+			chars++
+			word++
+		default:
+			chars++
+		}
+	}
+	return 2*word >= chars && Compute(text).Words >= MinTextLayerWords
+}

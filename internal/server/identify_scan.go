@@ -26,15 +26,11 @@ const (
 	DefaultOCRTime = 45 * time.Second
 )
 
-// minTextLayerWords is the fewest words a PDF's text layer must have to be identified by
-// it: a scan saved as PDF has none, or only a scanner's stamp.
-const minTextLayerWords = 20
-
 // uploadText returns the text of an uploaded file to identify, and whether it was read from a
 // scan: the text of a PDF, Word, Markdown or plain-text file, within the decode time budget;
-// or, for an image (PNG, JPEG, TIFF, by its content) or a PDF without a text layer or whose
-// text layer is drawn invisibly (a scanner's), what OCR reads of it (its QR codes too),
-// within the OCR time budget.
+// or, for an image (PNG, JPEG, TIFF, by its content) or a PDF without a text layer, whose
+// text layer does not read as text (identify.ReadsAsText) or is drawn invisibly (a
+// scanner's), what OCR reads of it (its QR codes too), within the OCR time budget.
 func (s *Server) uploadText(ctx context.Context, name, mediaType string, data []byte) (ocr.Reading, bool, error) {
 	kind := ocr.Kind(data)
 	if kind == "" {
@@ -61,7 +57,7 @@ func (s *Server) uploadText(ctx context.Context, name, mediaType string, data []
 		if err != nil {
 			return ocr.Reading{}, false, decodeError(err)
 		}
-		if identify.Compute(text).Words >= minTextLayerWords {
+		if identify.ReadsAsText(text) {
 			// A text layer drawn invisibly is a scanner's OCR over pictures of the pages:
 			// the pages are read instead.
 			hidden, err := layer.Invisible()
