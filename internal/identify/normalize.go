@@ -38,8 +38,10 @@ var confusables = strings.NewReplacer(
 //     not see (zeroWidth: the zero-width space, joiner and non-joiner, the word joiner, the
 //     zero-width no-break space), which only tell where a line may break or how letters
 //     join, or were put in a copy to trace it: "with\u200bdrawal" is "withdrawal". A
-//     non-joiner that keeps two Arabic letters apart (script.BreaksJoining) is seen, as a
-//     break between words: it separates two words, as a space does, and is not a sign;
+//     non-joiner that keeps apart two letters a reader would see joined (script.BreaksJoining:
+//     Arabic letters, with a mark or another such character beside it or not, and the
+//     letters of the other joining scripts) is seen, as a break between words: it separates
+//     two words, as a space does, and is not a sign;
 //  7. a word is a maximal run of letters, digits and combining marks; every other character is
 //     a separator, so punctuation never matters and "1,500" is the two words "1" "500"; a Han
 //     ideograph or a kana is a word by itself (Chinese and Japanese have no spaces);

@@ -102,6 +102,20 @@ func TestSameTextZeroWidth(t *testing.T) {
 		{"re-sign", "re\u2063sign", false},
 		{"re-sign", "re\u200bsign", false},
 		{"resign", "re\u200bsign", true},
+		// A non-joiner keeps the letters apart with another character drawn as nothing
+		// beside it, or after a tatweel, and in the other joining scripts: a text whose
+		// letters a reader sees joined is not the same.
+		{"\u0628\u0628", "\u0628\u200b\u200c\u0628", false},
+		{"\u0628\u0628", "\u0628\u200c\u200c\u0628", false},
+		{"\u0628\u0628", "\u0628\u200c\u2060\u0628", false},
+		{"\u0628\u0628", "\u0628\u0640\u200c\u0628", false},
+		{"\u0628 \u0628", "\u0628\u200b\u200c\u0628", true},
+		{"\u0712\u0712", "\u0712\u200c\u0712", false}, // Syriac
+		{"\u07ca\u07ca", "\u07ca\u200c\u07ca", false}, // N'Ko
+		{"\u1820\u1820", "\u1820\u200c\u1820", false}, // Mongolian
+		{"\u0628\u0875", "\u0628\u200c\u0875", false}, // a letter newer than the tables
+		{"\u0627\u062f", "\u0627\u200b\u200c\u062f", true},
+		{"\u0628\u0621", "\u0628\u200c\u0621", true}, // hamza joins nothing
 	} {
 		if got := SameText(tc.letter, tc.query); got != tc.same {
 			t.Errorf("SameText(%q, %q) = %v, want %v", tc.letter, tc.query, got, tc.same)

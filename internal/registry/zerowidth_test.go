@@ -118,3 +118,21 @@ func TestRereadFingerprintsWithZeroWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentifyNonJoinerBesideAnother: a copy of the Persian letter whose non-joiners each
+// have another character drawn as nothing beside them draws its words apart as the Persian
+// letter does, and is not the text of a letter that has those letters joined.
+func TestIdentifyNonJoinerBesideAnother(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	joined, _ := o.released(t, strings.ReplaceAll(persianLetter, "\u200c", ""))
+	for _, apart := range []string{"\u200b\u200c", "\u200c\u200c", "\u200c\u2060", "\u0640\u200c"} {
+		got, err := o.r.Identify(ctx, Actor{}, strings.ReplaceAll(persianLetter, "\u200c", apart))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Outcome == Valid && got.Reference == joined {
+			t.Errorf("non-joiner as %+q: valid for %s, whose letters are joined", apart, joined)
+		}
+	}
+}

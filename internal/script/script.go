@@ -185,21 +185,63 @@ func sameScript(a, b rune) bool {
 	return false
 }
 
-// BreaksJoining reports whether rs[i] is a non-joiner between an Arabic letter that joins on
-// both sides and one that joins back (marks on either side skipped), the one place
-// NonJoinerInPlace allows where a reader sees it: it keeps the two letters apart, as a space
-// would ("می‌رساند", Persian's "I convey", is drawn "می" and "رساند"). After a virama it asks
-// only for another form of the consonants, within one word.
+// BreaksJoining reports whether rs[i] is a non-joiner that keeps apart two letters a
+// reader would otherwise see joined, as a space would ("می‌رساند", Persian's "I convey", is
+// drawn "می" and "رساند"): after a letter that joins the next (an Arabic letter that joins
+// on both sides, a tatweel or a joiner) and before one that joins back, with what joining
+// passes over skipped between (marks, format characters such as the zero-width space, and
+// other non-joiners; Unicode's Joining_Type T). A letter of another joining script (Syriac,
+// N'Ko, Mongolian …), or an Arabic letter absent from the tables, is taken to join: a break
+// is the safe side. After an alef, or after a virama, where it asks only for another form of
+// the consonants, within one word, it keeps nothing apart.
 func BreaksJoining(rs []rune, i int) bool {
 	if i < 0 || i >= len(rs) || rs[i] != NonJoiner {
 		return false
 	}
 	j, k := i-1, i+1
-	for j >= 0 && unicode.In(rs[j], unicode.Mn, unicode.Me) {
+	for j >= 0 && transparent(rs[j]) {
 		j--
 	}
-	for k < len(rs) && unicode.In(rs[k], unicode.Mn, unicode.Me) {
+	for k < len(rs) && transparent(rs[k]) {
 		k++
 	}
-	return j >= 0 && k < len(rs) && unicode.Is(dualJoining, rs[j]) && unicode.In(rs[k], dualJoining, rightJoining)
+	return j >= 0 && k < len(rs) && (unicode.Is(dualJoining, rs[j]) || joinsUnknown(rs[j])) &&
+		(unicode.In(rs[k], dualJoining, rightJoining) || joinsUnknown(rs[k]))
+}
+
+// joiner is U+200D ZERO WIDTH JOINER, which joins the letters on both sides of it.
+const joiner = '\u200d'
+
+// transparent reports whether joining passes over r: a mark, or a format character other
+// than the joiner (Joining_Type T; a non-joiner beside another keeps the same letters apart).
+func transparent(r rune) bool {
+	return r != joiner && unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf)
+}
+
+// joiningScripts are the scripts other than Arabic whose letters join their neighbours.
+var joiningScripts = []*unicode.RangeTable{
+	unicode.Syriac, unicode.Nko, unicode.Mongolian, unicode.Mandaic, unicode.Manichaean,
+	unicode.Psalter_Pahlavi, unicode.Sogdian, unicode.Old_Uyghur, unicode.Hanifi_Rohingya,
+	unicode.Adlam, unicode.Phags_Pa, unicode.Chorasmian,
+}
+
+// joinsUnknown reports whether r joins its neighbours on both sides though the tables
+// (dualJoining, rightJoining) do not say so, or may: a tatweel or a joiner, which join both
+// sides, a letter of another joining script, or an Arabic letter absent from the tables that
+// is not one of those of Unicode 12.1 that join nothing (hamza, high hamza, small waw and
+// yeh, low alef).
+func joinsUnknown(r rune) bool {
+	switch r {
+	case '\u0640', joiner:
+		return true
+	case '\u0621', '\u0674', '\u06e5', '\u06e6', '\u08ad':
+		return false
+	}
+	if !unicode.IsLetter(r) {
+		return false
+	}
+	if unicode.Is(unicode.Arabic, r) {
+		return !unicode.In(r, dualJoining, rightJoining)
+	}
+	return unicode.In(r, joiningScripts...)
 }
