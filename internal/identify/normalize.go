@@ -41,7 +41,10 @@ var confusables = strings.NewReplacer(
 //     non-joiner that keeps apart two letters a reader would see joined (script.BreaksJoining:
 //     Arabic letters, with a mark or another such character beside it or not, and the
 //     letters of the other joining scripts) is seen, as a break between words: it separates
-//     two words, as a space does, and is not a sign;
+//     two words, as a space does, and is not a sign. They are dropped after step 3, and
+//     steps 2 and 3 made again on what is left, so that a letter and its mark, or two jamo,
+//     that such a character kept apart compose as they do without it ("e\u200b\u0301" is
+//     "é", and Normalize stays idempotent);
 //  7. a word is a maximal run of letters, digits and combining marks; every other character is
 //     a separator, so punctuation never matters and "1,500" is the two words "1" "500"; a Han
 //     ideograph or a kana is a word by itself (Chinese and Japanese have no spaces);
@@ -77,6 +80,11 @@ func eachToken(text string, f, sym func(string)) {
 		text = cases.Fold().String(norm.NFKC.String(text))
 	}
 	rs := []rune(text)
+	if kept, ok := dropInvisible(rs); ok {
+		// What was dropped may have kept a letter from its mark, or two jamo apart, which
+		// compose without it.
+		rs = []rune(cases.Fold().String(norm.NFKC.String(kept)))
+	}
 	var word []rune
 	flush := func() {
 		if len(word) > 0 {
@@ -87,10 +95,6 @@ func eachToken(text string, f, sym func(string)) {
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
 		switch {
-		case r == script.NonJoiner && script.BreaksJoining(rs, i):
-			flush()
-		case r == tatweel || zeroWidth(r):
-			// Drawn only to stretch a word, or not drawn, it is not part of it.
 		case isIdeograph(r):
 			// Chinese and Japanese put no spaces between words, and a reader's copy breaks
 			// lines anywhere: each ideograph or kana is a word of its own.
@@ -309,6 +313,27 @@ func zeroWidth(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// dropInvisible returns the text of rs without its tatweels and the characters drawn as
+// nothing (zeroWidth), which are not part of it, save each non-joiner that keeps two letters
+// apart (script.BreaksJoining), which becomes a space; ok is false when rs holds none.
+func dropInvisible(rs []rune) (kept string, ok bool) {
+	if !slices.ContainsFunc(rs, func(r rune) bool { return r == tatweel || zeroWidth(r) }) {
+		return "", false
+	}
+	var b strings.Builder
+	for i, r := range rs {
+		switch {
+		case r == script.NonJoiner && script.BreaksJoining(rs, i):
+			b.WriteByte(' ')
+		case r == tatweel || zeroWidth(r):
+			// Drawn only to stretch a word, or not drawn, it is not part of it.
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String(), true
 }
 
 // HasZeroWidth reports whether text holds a character that Normalize drops as drawn as

@@ -44,6 +44,9 @@ func TestNormalizeIdempotent(t *testing.T) {
 		"The Ministry's re-\nport, dated 3 March — “final”.",
 		"ＦＵＬＬ width and ﬁ ligatures, STRASSE and Straße",
 		"a - b -- c\n-\nd",
+		// A character dropped between a letter and a mark, or two jamo, leaves them to
+		// compose, as they do without it.
+		"cafe\u200b\u0301 \u0627\u200c\u0654 \u0627\u0640\u0654 a\u200d\u0308 \u1100\u2060\u1161",
 	} {
 		n := Normalize(s)
 		if Normalize(n) != n {
@@ -116,6 +119,8 @@ func TestSameTextZeroWidth(t *testing.T) {
 		{"\u0628\u0875", "\u0628\u200c\u0875", false}, // a letter newer than the tables
 		{"\u0627\u062f", "\u0627\u200b\u200c\u062f", true},
 		{"\u0628\u0621", "\u0628\u200c\u0621", true}, // hamza joins nothing
+		{"caf\u00e9", "cafe\u200b\u0301", true},
+		{"\u0623", "\u0627\u0640\u0654", true},
 	} {
 		if got := SameText(tc.letter, tc.query); got != tc.same {
 			t.Errorf("SameText(%q, %q) = %v, want %v", tc.letter, tc.query, got, tc.same)
