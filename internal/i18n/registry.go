@@ -406,6 +406,9 @@ var _ = table(func() Translations {
 		"signer keys keep being registered with the old token while it is replaced: disable the member (chancery member disable), which refuses new keys at once, then enable them": {
 			"des clés de signature continuent d'être enregistrées avec l'ancien jeton pendant son remplacement : désactivez le membre (chancery member disable), ce qui refuse aussitôt toute nouvelle clé, puis réactivez-le",
 			"لا تزال مفاتيح توقيع تُسجَّل بالرمز القديم أثناء استبداله: عطِّل العضو (chancery member disable)، فيُرفض كل مفتاح جديد فورًا، ثم فعِّله من جديد"},
+		"the member's signer keys are still being revoked since they were disabled or lost the signer role: try again": {
+			"les clés de signature du membre sont encore en cours de révocation depuis qu'il a été désactivé ou a perdu le rôle de signataire : réessayez",
+			"لا تزال مفاتيح توقيع العضو قيد الإبطال منذ تعطيله أو سحب دور الموقِّع منه: أعد المحاولة"},
 		"the approval by %s does not count: %s was disabled since; %s approves again to count": {
 			"l'approbation de %s ne compte pas : %s a été désactivé depuis ; %s approuve à nouveau pour qu'elle compte",
 			"موافقة %s لا تُحتسب: عُطِّل %s بعدها؛ يوافق %s من جديد لكي تُحتسب"},

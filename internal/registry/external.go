@@ -54,49 +54,57 @@ func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store
 	if err := r.checkRoles(s.Roles); err != nil {
 		return nil, err
 	}
-	if slices.Contains(s.Roles, RoleSigner) {
-		if err := r.revokeProviderKeysLeft(ctx, s); err != nil {
-			return nil, fmt.Errorf("sign in %s through %s: %w", s.Name, s.Source, err)
-		}
-	}
 	var (
 		m      *store.Member
 		revoke []store.SignerKey
 	)
-	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		var err error
-		revoke = nil
-		m, err = tx.MemberBySubject(ctx, s.Source, s.Subject)
-		if errors.Is(err, store.ErrNotFound) {
-			if len(s.Roles) == 0 {
-				// Nothing is created or bound for a user the provider gives no role.
-				return errNoRole
-			}
-			var created bool
-			if m, created, err = r.externalMember(ctx, tx, s); err != nil || created {
+	err := keysLeftRetried(func() error {
+		if slices.Contains(s.Roles, RoleSigner) {
+			if err := r.revokeProviderKeysLeft(ctx, s); err != nil {
 				return err
 			}
-		} else if err != nil {
-			return err
 		}
-		if m.Disabled() {
-			return fmt.Errorf("%w: %s is disabled", ErrUnauthenticated, m.Name)
-		}
-		if _, err := tx.Password(ctx, m.ID); err == nil {
-			return fmt.Errorf("%w: %s is a local account (it has a password): it does not sign in through %s", ErrUnauthenticated, m.Name, s.Source)
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		if err := r.syncExternalRoles(ctx, tx, m, s); err != nil || m.HasRole(RoleSigner) {
-			return err
-		}
-		keys, err := tx.SignerKeysOf(ctx, m.ID)
-		for _, k := range keys {
-			if !k.Revoked() {
-				revoke = append(revoke, k)
+		return r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+			var err error
+			revoke = nil
+			m, err = tx.MemberBySubject(ctx, s.Source, s.Subject)
+			known := err == nil // as revokeProviderKeysLeft found it, by its subject
+			if errors.Is(err, store.ErrNotFound) {
+				if len(s.Roles) == 0 {
+					// Nothing is created or bound for a user the provider gives no role.
+					return errNoRole
+				}
+				var created bool
+				if m, created, err = r.externalMember(ctx, tx, s); err != nil || created {
+					return err
+				}
+			} else if err != nil {
+				return err
 			}
-		}
-		return err
+			if m.Disabled() {
+				return fmt.Errorf("%w: %s is disabled", ErrUnauthenticated, m.Name)
+			}
+			if _, err := tx.Password(ctx, m.ID); err == nil {
+				return fmt.Errorf("%w: %s is a local account (it has a password): it does not sign in through %s", ErrUnauthenticated, m.Name, s.Source)
+			} else if !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			if known && slices.Contains(s.Roles, RoleSigner) && !m.HasRole(RoleSigner) {
+				if err := noKeysLeft(ctx, tx, m.ID); err != nil {
+					return err
+				}
+			}
+			if err := r.syncExternalRoles(ctx, tx, m, s); err != nil || m.HasRole(RoleSigner) {
+				return err
+			}
+			keys, err := tx.SignerKeysOf(ctx, m.ID)
+			for _, k := range keys {
+				if !k.Revoked() {
+					revoke = append(revoke, k)
+				}
+			}
+			return err
+		})
 	})
 	if err == nil && len(revoke) > 0 {
 		// The role is taken: the revocations run to their end whatever the caller does (a key

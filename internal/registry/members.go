@@ -218,89 +218,96 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 	if len(add) > 0 && r.twoAdmins(ctx, a) {
 		return nil, r.propose(ctx, a, ChangeRoles, name, changeDetail{Add: add, Remove: remove})
 	}
-	if slices.Contains(add, RoleSigner) {
-		if err := r.revokeKeysLeft(ctx, a, name, "the signer role of "+name+" was taken away"); err != nil {
-			return nil, fmt.Errorf("set roles of %s: %w", name, err)
-		}
-	}
 	var revoke []store.SignerKey
-	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		revoke = nil
-		if err := stillActs(ctx, tx, a); err != nil {
-			return err
-		}
-		m, err := activeMember(ctx, tx, name)
-		if err != nil {
-			return err
-		}
-		if len(add) > 0 {
-			if err := r.takeChange(ctx, tx, a, ChangeRoles, name, changeDetail{Add: add, Remove: remove}); err != nil {
+	err := keysLeftRetried(func() error {
+		if slices.Contains(add, RoleSigner) {
+			if err := r.revokeKeysLeft(ctx, a, name, "the signer role of "+name+" was taken away"); err != nil {
 				return err
 			}
 		}
-		for _, role := range remove {
-			if !m.HasRole(role) {
-				return i18n.Errorf(ErrInvalid, "%s does not hold the %s role (roles: %s)", name, role, strings.Join(m.Roles, ", "))
+		return r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+			revoke = nil
+			if err := stillActs(ctx, tx, a); err != nil {
+				return err
 			}
-		}
-		roles := slices.DeleteFunc(slices.Clone(m.Roles), func(role string) bool { return slices.Contains(remove, role) })
-		for _, role := range add {
-			if !slices.Contains(roles, role) {
-				roles = append(roles, role)
-			}
-		}
-		if slices.Equal(roles, m.Roles) {
-			return i18n.Errorf(ErrConflict, "nothing changes: %s already holds %s", name, strings.Join(add, ", "))
-		}
-		if len(roles) == 0 {
-			return i18n.Errorf(ErrInvalid, "a member keeps at least one role; to end %s's access, disable them", name)
-		}
-		if slices.Contains(remove, RoleAdmin) {
-			left, err := activeAdmins(ctx, tx, m.ID)
+			m, err := activeMember(ctx, tx, name)
 			if err != nil {
 				return err
 			}
-			if left == 0 {
-				return i18n.Errorf(ErrConflict, "%s is the last active admin: make another member admin first", name)
-			}
-			if err := r.checkAdminsLeft(ctx, tx, m, left); err != nil {
-				return err
-			}
-		}
-		if err := tx.SetMemberRoles(ctx, m.ID, roles); err != nil {
-			return err
-		}
-		// As keys are revoked with the signer role: giving the role back must not bring back
-		// the approvals given before it was taken, by whoever then held the account.
-		if slices.Contains(remove, RoleReviewer) {
-			if err := r.voidApprovals(ctx, tx, a, m, rolesTakenRole); err != nil {
-				return err
-			}
-		}
-		if slices.Contains(remove, RoleAdmin) {
-			if err := r.refuseChangesBy(ctx, tx, a, m, name+"'s admin role was taken away"); err != nil {
-				return err
-			}
-		}
-		// Given the role again: what waits in their name was proposed before it was taken, in
-		// a build that kept it pending then (refused at the taking since).
-		if slices.Contains(add, RoleAdmin) {
-			if err := r.refuseChangesBy(ctx, tx, a, m, name+" was given the admin role again after losing it"); err != nil {
-				return err
-			}
-		}
-		if slices.Contains(remove, RoleSigner) {
-			keys, err := tx.SignerKeysOf(ctx, m.ID)
-			if err != nil {
-				return err
-			}
-			for _, k := range keys {
-				if !k.Revoked() {
-					revoke = append(revoke, k)
+			if len(add) > 0 {
+				if err := r.takeChange(ctx, tx, a, ChangeRoles, name, changeDetail{Add: add, Remove: remove}); err != nil {
+					return err
 				}
 			}
-		}
-		return r.audit(ctx, tx, a, "member.roles", "", fmt.Sprintf("%s: %s (now %s)", name, roleChange(add, remove), strings.Join(roles, ",")))
+			for _, role := range remove {
+				if !m.HasRole(role) {
+					return i18n.Errorf(ErrInvalid, "%s does not hold the %s role (roles: %s)", name, role, strings.Join(m.Roles, ", "))
+				}
+			}
+			roles := slices.DeleteFunc(slices.Clone(m.Roles), func(role string) bool { return slices.Contains(remove, role) })
+			for _, role := range add {
+				if !slices.Contains(roles, role) {
+					roles = append(roles, role)
+				}
+			}
+			if slices.Equal(roles, m.Roles) {
+				return i18n.Errorf(ErrConflict, "nothing changes: %s already holds %s", name, strings.Join(add, ", "))
+			}
+			if len(roles) == 0 {
+				return i18n.Errorf(ErrInvalid, "a member keeps at least one role; to end %s's access, disable them", name)
+			}
+			if slices.Contains(add, RoleSigner) && !m.HasRole(RoleSigner) {
+				if err := noKeysLeft(ctx, tx, m.ID); err != nil {
+					return err
+				}
+			}
+			if slices.Contains(remove, RoleAdmin) {
+				left, err := activeAdmins(ctx, tx, m.ID)
+				if err != nil {
+					return err
+				}
+				if left == 0 {
+					return i18n.Errorf(ErrConflict, "%s is the last active admin: make another member admin first", name)
+				}
+				if err := r.checkAdminsLeft(ctx, tx, m, left); err != nil {
+					return err
+				}
+			}
+			if err := tx.SetMemberRoles(ctx, m.ID, roles); err != nil {
+				return err
+			}
+			// As keys are revoked with the signer role: giving the role back must not bring back
+			// the approvals given before it was taken, by whoever then held the account.
+			if slices.Contains(remove, RoleReviewer) {
+				if err := r.voidApprovals(ctx, tx, a, m, rolesTakenRole); err != nil {
+					return err
+				}
+			}
+			if slices.Contains(remove, RoleAdmin) {
+				if err := r.refuseChangesBy(ctx, tx, a, m, name+"'s admin role was taken away"); err != nil {
+					return err
+				}
+			}
+			// Given the role again: what waits in their name was proposed before it was taken, in
+			// a build that kept it pending then (refused at the taking since).
+			if slices.Contains(add, RoleAdmin) {
+				if err := r.refuseChangesBy(ctx, tx, a, m, name+" was given the admin role again after losing it"); err != nil {
+					return err
+				}
+			}
+			if slices.Contains(remove, RoleSigner) {
+				keys, err := tx.SignerKeysOf(ctx, m.ID)
+				if err != nil {
+					return err
+				}
+				for _, k := range keys {
+					if !k.Revoked() {
+						revoke = append(revoke, k)
+					}
+				}
+			}
+			return r.audit(ctx, tx, a, "member.roles", "", fmt.Sprintf("%s: %s (now %s)", name, roleChange(add, remove), strings.Join(roles, ",")))
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("set roles of %s: %w", name, err)
@@ -491,39 +498,44 @@ func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (stri
 	if r.twoAdmins(ctx, a) {
 		return "", r.propose(ctx, a, ChangeEnable, name, changeDetail{})
 	}
-	if err := r.revokeKeysLeft(ctx, a, name, "member "+name+" disabled"); err != nil {
-		return "", fmt.Errorf("enable %s: %w", name, err)
-	}
 	tok, hash := NewToken()
-	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		if err := stillActs(ctx, tx, a); err != nil {
+	err := keysLeftRetried(func() error {
+		if err := r.revokeKeysLeft(ctx, a, name, "member "+name+" disabled"); err != nil {
 			return err
 		}
-		m, err := tx.MemberByName(ctx, name)
-		if err != nil {
-			return err
-		}
-		if !m.Disabled() {
-			return i18n.Errorf(ErrConflict, "%s is not disabled", name)
-		}
-		if err := r.takeChange(ctx, tx, a, ChangeEnable, name, changeDetail{}); err != nil {
-			return err
-		}
-		if err := tx.SetMemberDisabled(ctx, m.ID, time.Time{}); err != nil {
-			return err
-		}
-		if err := tx.SetMemberToken(ctx, m.ID, hash); err != nil {
-			return err
-		}
-		if _, err := endCredentials(ctx, tx, m); err != nil {
-			return err
-		}
-		// What waits in their name was proposed before they were disabled, in a build that
-		// kept it pending then (refused at the disabling since).
-		if err := r.refuseChangesBy(ctx, tx, a, m, name+" was enabled again after being disabled"); err != nil {
-			return err
-		}
-		return r.audit(ctx, tx, a, "member.enable", "", fmt.Sprintf("%s (%s), new token, password removed", name, strings.Join(m.Roles, ",")))
+		return r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+			if err := stillActs(ctx, tx, a); err != nil {
+				return err
+			}
+			m, err := tx.MemberByName(ctx, name)
+			if err != nil {
+				return err
+			}
+			if !m.Disabled() {
+				return i18n.Errorf(ErrConflict, "%s is not disabled", name)
+			}
+			if err := noKeysLeft(ctx, tx, m.ID); err != nil {
+				return err
+			}
+			if err := r.takeChange(ctx, tx, a, ChangeEnable, name, changeDetail{}); err != nil {
+				return err
+			}
+			if err := tx.SetMemberDisabled(ctx, m.ID, time.Time{}); err != nil {
+				return err
+			}
+			if err := tx.SetMemberToken(ctx, m.ID, hash); err != nil {
+				return err
+			}
+			if _, err := endCredentials(ctx, tx, m); err != nil {
+				return err
+			}
+			// What waits in their name was proposed before they were disabled, in a build that
+			// kept it pending then (refused at the disabling since).
+			if err := r.refuseChangesBy(ctx, tx, a, m, name+" was enabled again after being disabled"); err != nil {
+				return err
+			}
+			return r.audit(ctx, tx, a, "member.enable", "", fmt.Sprintf("%s (%s), new token, password removed", name, strings.Join(m.Roles, ",")))
+		})
 	})
 	if err != nil {
 		return "", fmt.Errorf("enable %s: %w", name, err)
@@ -538,7 +550,10 @@ func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (stri
 // leaves keys in force: enabling the member, or giving the role back, would make the
 // signatures made before, by whoever held the account, count again on letters not yet
 // released. A key can be registered only by an enabled member holding the role, so none is
-// added between this and the change that follows.
+// added between this and the change that follows; but a change that disabled the member or
+// took the role may commit in between, revoking its keys only after its commit, so the change
+// that follows checks again in its transaction that none is left (noKeysLeft), and starts
+// again if one is (keysLeftRetried).
 func (r *Registry) revokeKeysLeft(ctx context.Context, a Actor, name, reason string) error {
 	var left []store.SignerKey
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
@@ -561,6 +576,39 @@ func (r *Registry) revokeKeysLeft(ctx context.Context, a Actor, name, reason str
 		}
 	}
 	return nil
+}
+
+// errKeysLeft: a member about to be enabled or given the signer role has a signer key in
+// force, which the change that disabled them or took the role (on this server or another)
+// revokes after its own commit, and had not yet when revokeKeysLeft looked.
+var errKeysLeft = i18n.Errorf(ErrConflict, "the member's signer keys are still being revoked since they were disabled or lost the signer role: try again")
+
+// noKeysLeft fails with errKeysLeft if the member id has a signer key in force. It is checked
+// in the transaction that enables a member or gives them the signer role: revokeKeysLeft
+// reads before that transaction, and a change that disabled the member or took the role may
+// commit in between, its revocations still to come.
+func noKeysLeft(ctx context.Context, tx *store.Tx, id int64) error {
+	keys, err := keysInForce(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if len(keys) > 0 {
+		return errKeysLeft
+	}
+	return nil
+}
+
+// keysLeftRetried runs attempt, which revokes a member's keys left in force and then enables
+// them or gives them the signer role, again while it fails with errKeysLeft (keysRetries
+// times): each attempt revokes the keys the previous one found.
+func keysLeftRetried(attempt func() error) error {
+	for try := 0; ; try++ {
+		err := attempt()
+		if errors.Is(err, errKeysLeft) && try < keysRetries {
+			continue
+		}
+		return err
+	}
 }
 
 // keysInForce returns the signer keys of the member id that are not revoked.
