@@ -64,15 +64,16 @@ func Normalize(text string) string {
 	return b.String()
 }
 
-// eachWord calls f with every word of the normalized text, in order.
-func eachWord(text string, f func(string)) { eachToken(text, f, nil) }
+// eachWord calls f with every word of the normalized text, in order, the quotation marks an
+// e-mail reply puts before every line of it removed (see mailUnquoted).
+func eachWord(text string, f func(string)) { eachToken(mailUnquoted(text), f, nil) }
 
 // eachToken calls f with every word of the normalized text, in order, as eachWord does,
 // and, when sym is not nil, sym with each symbol that tells what a figure says (significant),
-// in its place among the words. The quotation marks an e-mail reply puts before every line
-// of a text are neither words nor symbols (see mailUnquoted).
+// in its place among the words. It takes text as it is: a caller that reads a reply's
+// quotation marks as such removes them first (mailUnquoted).
 func eachToken(text string, f, sym func(string)) {
-	text = confusables.Replace(mailUnquoted(text))
+	text = confusables.Replace(text)
 	if isASCII(text) {
 		// NFKC leaves ASCII as it is, and folds it as ToLower does.
 		text = strings.ToLower(text)
@@ -161,12 +162,29 @@ func minusLike(r rune) bool {
 }
 
 // Strict returns the words of text as Normalize finds them, with the significant symbols
-// Normalize drops in their places: what SameText and Quotes compare.
-func Strict(text string) []string {
+// Normalize drops in their places: what SameText and Quotes compare. The quotation marks an
+// e-mail reply puts before every line of text are not among them (see mailUnquoted).
+func Strict(text string) []string { return strictTokens(mailUnquoted(text)) }
+
+// strictTokens returns the words of text and its significant symbols, as Strict does, with
+// every ">" of text, the ones before each of its lines included.
+func strictTokens(text string) []string {
 	var out []string
 	add := func(t string) { out = append(out, t) }
 	eachToken(text, add, add)
 	return out
+}
+
+// readings returns the tokens of query that SameText and Quotes look for among a letter's
+// (strictTokens, which keep every ">"): those of Strict, without the quotation marks an
+// e-mail reply puts before every line of it, and, when it has such marks, those of query as
+// it is, whose ">" may be the signs of a letter whose lines begin with it.
+func readings(query string) [][]string {
+	unquoted := mailUnquoted(query)
+	if unquoted == query {
+		return [][]string{strictTokens(query)}
+	}
+	return [][]string{strictTokens(unquoted), strictTokens(query)}
 }
 
 // mailUnquoted returns text without the quotation marks an e-mail reply puts before each of
@@ -231,16 +249,27 @@ func quoteMarks(line string, limit int) (n, end int) {
 // their Normalize forms are equal, and so are the significant symbols between their words
 // (see Strict). A copy retyped in capitals, with typographic quotes or dashes, other line
 // breaks or other sentence punctuation is the same text; one with "+15%" for "-15%", "€"
-// for "$" or "1.500" for "1,500" is not.
+// for "$" or "1.500" for "1,500" is not. The quotation marks an e-mail reply puts before
+// every line of query are not signs of it; but a letter whose every line begins with ">"
+// shows them as signs ("> 500 trucks" says "more than"), which query must have too.
 func SameText(letter, query string) bool {
-	return slices.Equal(Strict(letter), Strict(query))
+	if !slices.Equal(Strict(letter), Strict(query)) {
+		return false
+	}
+	if mailUnquoted(letter) == letter {
+		return true
+	}
+	want := strictTokens(letter)
+	return slices.ContainsFunc(readings(query), func(q []string) bool { return slices.Equal(want, q) })
 }
 
 // Quotes reports whether query is a part of letter, word for word and sign for sign, in the
-// sense of SameText: its Strict tokens are a run of the letter's. An empty query quotes
-// nothing.
+// sense of SameText: its Strict tokens, or its tokens as it is when it has a reply's
+// quotation marks (see readings), are a run of the letter's, every ">" of the letter kept
+// (strictTokens). An empty query quotes nothing.
 func Quotes(letter, query string) bool {
-	return indexRun(Strict(letter), Strict(query)) >= 0
+	in := strictTokens(letter)
+	return slices.ContainsFunc(readings(query), func(q []string) bool { return indexRun(in, q) >= 0 })
 }
 
 // indexRun returns the index of the first run of s equal to sub, or -1, in time linear in

@@ -84,13 +84,27 @@ func (c ScanComparison) Changed() int {
 // places among its digits (a currency sign, % ‰ + < = >, which OCR reads as well as digits;
 // see scanWords and signPlaces), is material too, the check code's own reading aside. The
 // letter's text should be what its printed pages show (see package ocr's VisibleText), so
-// that the letterhead and footer are not differences.
+// that the letterhead and footer are not differences. A ">" before every line of letter is
+// one of its signs; before every line of scan, it may be an e-mail reply's quotation marks
+// (see mailUnquoted), and scan is compared both as it is and without them, the comparison
+// with fewer changes kept.
 //
 // checkCode is the letter's check code as printed in its footer ("" when unknown): a
 // capability, not the letter's content, whose random characters OCR misreads beyond
 // look-alikes (7 read as z, 4 as a). Its reading is noise when it is within a third of its
 // length of the code; a code replaced is still material. Any other code is judged strictly.
 func CompareScan(letter, scan, checkCode string) ScanComparison {
+	c := compareScan(letter, scan, checkCode)
+	if unquoted := mailUnquoted(scan); unquoted != scan && !c.Same() {
+		if u := compareScan(letter, unquoted, checkCode); u.Changed() < c.Changed() {
+			return u
+		}
+	}
+	return c
+}
+
+// compareScan is CompareScan of scan as it is.
+func compareScan(letter, scan, checkCode string) ScanComparison {
 	j := scanJudge{checkCode: strings.ToLower(checkCode)}
 	lw, lsg := scanWords(letter)
 	sw, ssg := scanWords(scan)

@@ -200,3 +200,23 @@ func TestSameTextOfAMailQuotedCopy(t *testing.T) {
 		}
 	}
 }
+
+// TestSameTextOfALetterOfQuotedLines: a letter whose every line begins with ">" (thresholds,
+// "> 500 trucks") says "more than" on each line: the same text without those signs is neither
+// its text nor a part of it, as it is and a run of it are, and a scan without them differs.
+func TestSameTextOfALetterOfQuotedLines(t *testing.T) {
+	const letter = "> 500 trucks a day cross the northern bridge\n> 20 tanks a day cross the southern bridge\n"
+	unmarked := strings.ReplaceAll(letter, "> ", "")
+	if SameText(letter, unmarked) || Quotes(letter, unmarked) {
+		t.Errorf("the letter without its signs: SameText %v, Quotes %v; want false", SameText(letter, unmarked), Quotes(letter, unmarked))
+	}
+	if !SameText(letter, letter) || !Quotes(letter, strings.SplitN(letter, "\n", 2)[1]) {
+		t.Errorf("the letter as it is: SameText %v, Quotes of its last line %v; want true", SameText(letter, letter), Quotes(letter, strings.SplitN(letter, "\n", 2)[1]))
+	}
+	if c := CompareScan(letter, unmarked, ""); c.Same() {
+		t.Errorf("a scan without the letter's signs: %+v; want a difference", c)
+	}
+	if c := CompareScan(letter, letter, ""); !c.Same() {
+		t.Errorf("a scan of the letter: %+v; want the same", c)
+	}
+}

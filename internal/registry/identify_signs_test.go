@@ -173,3 +173,30 @@ func TestIdentifyMailQuotedCopy(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentifyLetterOfQuotedLines: a letter every line of which begins with ">" (thresholds:
+// "> 500 trucks") says "more than" on each line: its text pasted as it is, or a part of it,
+// is the letter, and the same text without the ">" signs is not, though a reply's quotation
+// marks would be removed from it.
+func TestIdentifyLetterOfQuotedLines(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	lines := strings.Split(strings.TrimSpace(synth.Corpus{Seed: 23, FamilySize: 1}.Letter(0).Text()), "\n")
+	lines = append(lines, "500 trucks a day may cross the northern bridge", "20 tanks a day may cross the southern bridge")
+	for i, l := range lines {
+		lines[i] = "> " + l
+	}
+	letter := strings.Join(lines, "\n") + "\n"
+	ref, _ := o.released(t, letter)
+	unmarked := strings.ReplaceAll(letter, "> ", "")
+	for _, who := range []Actor{{}, o.reviewer} {
+		got, err := o.r.Identify(ctx, who, letter)
+		if err != nil || got.Outcome != Valid || got.Match != "exact" || got.Reference != ref {
+			t.Errorf("the letter (member %v): %+v, %v; want valid exact %s", who.Member != nil, got, err, ref)
+		}
+		got, err = o.r.Identify(ctx, who, unmarked)
+		if err != nil || got.Outcome == Valid {
+			t.Errorf("the letter without its \">\" signs (member %v): %+v, %v; want not valid", who.Member != nil, got, err)
+		}
+	}
+}
