@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/script"
 	"golang.org/x/text/cases"
@@ -42,9 +43,9 @@ var confusables = strings.NewReplacer(
 //     Arabic letters, with a mark or another such character beside it or not, and the
 //     letters of the other joining scripts) is seen, as a break between words: it separates
 //     two words, as a space does, and is not a sign. They are dropped after step 3, and
-//     steps 2 and 3 made again on what is left, so that a letter and its mark, or two jamo,
-//     that such a character kept apart compose as they do without it ("e\u200b\u0301" is
-//     "é", and Normalize stays idempotent);
+//     steps 2 and 3 made again on what is left when a letter and its mark, or two jamo, that
+//     such a character kept apart compose without it ("e\u200b\u0301" is "é", and
+//     Normalize stays idempotent);
 //  7. a word is a maximal run of letters, digits and combining marks; every other character is
 //     a separator, so punctuation never matters and "1,500" is the two words "1" "500"; a Han
 //     ideograph or a kana is a word by itself (Chinese and Japanese have no spaces);
@@ -81,10 +82,12 @@ func eachToken(text string, f, sym func(string)) {
 		text = cases.Fold().String(norm.NFKC.String(text))
 	}
 	rs := []rune(text)
-	if kept, ok := dropInvisible(rs); ok {
-		// What was dropped may have kept a letter from its mark, or two jamo apart, which
-		// compose without it.
-		rs = []rune(cases.Fold().String(norm.NFKC.String(kept)))
+	if kept, compose := dropInvisible(rs); compose {
+		// What was dropped kept a letter from its mark, or two jamo apart, which compose
+		// without it.
+		rs = []rune(cases.Fold().String(norm.NFKC.String(string(kept))))
+	} else {
+		rs = kept
 	}
 	var word []rune
 	flush := func() {
@@ -344,25 +347,44 @@ func zeroWidth(r rune) bool {
 	return false
 }
 
-// dropInvisible returns the text of rs without its tatweels and the characters drawn as
+// dropInvisible returns rs, in place, without its tatweels and the characters drawn as
 // nothing (zeroWidth), which are not part of it, save each non-joiner that keeps two letters
-// apart (script.BreaksJoining), which becomes a space; ok is false when rs holds none.
-func dropInvisible(rs []rune) (kept string, ok bool) {
-	if !slices.ContainsFunc(rs, func(r rune) bool { return r == tatweel || zeroWidth(r) }) {
-		return "", false
+// apart (script.BreaksJoining), which becomes a space; and whether a character left right
+// after a dropped one may compose with the one before it (a mark after a letter, a vowel
+// jamo), so that NFKC and case folding must be made again. rs itself is returned when it
+// holds none: a Persian text holds non-joiners in most of its lines, and seldom one between
+// a letter and its mark, so that its text is read once.
+func dropInvisible(rs []rune) (kept []rune, compose bool) {
+	invisible := func(r rune) bool { return r == tatweel || zeroWidth(r) }
+	if !slices.ContainsFunc(rs, invisible) {
+		return rs, false
 	}
-	var b strings.Builder
+	// Where a non-joiner keeps letters apart is read before rs is changed.
+	var breaks []int
 	for i, r := range rs {
-		switch {
-		case r == script.NonJoiner && script.BreaksJoining(rs, i):
-			b.WriteByte(' ')
-		case r == tatweel || zeroWidth(r):
-			// Drawn only to stretch a word, or not drawn, it is not part of it.
-		default:
-			b.WriteRune(r)
+		if r == script.NonJoiner && script.BreaksJoining(rs, i) {
+			breaks = append(breaks, i)
 		}
 	}
-	return b.String(), true
+	kept = rs[:0]
+	dropped := false
+	var buf [utf8.UTFMax]byte
+	for i, r := range rs {
+		switch {
+		case len(breaks) > 0 && breaks[0] == i:
+			breaks = breaks[1:]
+			kept, dropped = append(kept, ' '), false
+		case invisible(r):
+			// Drawn only to stretch a word, or not drawn, it is not part of it.
+			dropped = true
+		default:
+			if dropped && !compose {
+				compose = !norm.NFKC.Properties(buf[:utf8.EncodeRune(buf[:], r)]).BoundaryBefore()
+			}
+			kept, dropped = append(kept, r), false
+		}
+	}
+	return kept, compose
 }
 
 // HasZeroWidth reports whether text holds a character that Normalize drops as drawn as
