@@ -39,7 +39,7 @@ var confusables = strings.NewReplacer(
 //     not see (zeroWidth: the zero-width space, joiner and non-joiner, the word joiner, the
 //     zero-width no-break space), which only tell where a line may break or how letters
 //     join, or were put in a copy to trace it: "with\u200bdrawal" is "withdrawal". A
-//     non-joiner that keeps apart two letters a reader would see joined (script.BreaksJoining:
+//     non-joiner that keeps apart two letters a reader would see joined (script.JoiningBreaks:
 //     Arabic letters, with a mark or another such character beside it or not, and the
 //     letters of the other joining scripts) is seen, as a break between words: it separates
 //     two words, as a space does, and is not a sign. They are dropped after step 3, and
@@ -349,7 +349,7 @@ func zeroWidth(r rune) bool {
 
 // dropInvisible returns rs, in place, without its tatweels and the characters drawn as
 // nothing (zeroWidth), which are not part of it, save each non-joiner that keeps two letters
-// apart (script.BreaksJoining), which becomes a space; and whether a character left right
+// apart (script.JoiningBreaks), which becomes a space; and whether a character left right
 // after a dropped one may compose with the one before it (a mark after a letter, a vowel
 // jamo), so that NFKC and case folding must be made again. rs itself is returned when it
 // holds none: a Persian text holds non-joiners in most of its lines, and seldom one between
@@ -360,12 +360,7 @@ func dropInvisible(rs []rune) (kept []rune, compose bool) {
 		return rs, false
 	}
 	// Where a non-joiner keeps letters apart is read before rs is changed.
-	var breaks []int
-	for i, r := range rs {
-		if r == script.NonJoiner && script.BreaksJoining(rs, i) {
-			breaks = append(breaks, i)
-		}
-	}
+	breaks := script.JoiningBreaks(rs)
 	kept = rs[:0]
 	dropped := false
 	var buf [utf8.UTFMax]byte

@@ -3,6 +3,7 @@ package identify
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestNormalizeZeroWidthCost: the non-joiners of a Persian text, dropped or read as breaks
@@ -25,5 +26,18 @@ func TestNormalizeZeroWidthCost(t *testing.T) {
 	}
 	if Normalize(persian) != Normalize(spaced) {
 		t.Errorf("Normalize(%q) = %q, want %q", persian[:60], Normalize(persian), Normalize(spaced))
+	}
+}
+
+// TestNormalizeManyNonJoiners: a pasted text of many non-joiners between two letters (a
+// request may hold megabytes of them) is normalized in time linear in its length.
+func TestNormalizeManyNonJoiners(t *testing.T) {
+	text := "\u0628" + strings.Repeat("\u200c", 40000) + "\u0628"
+	start := time.Now()
+	if got := Normalize(text); got != "\u0628 \u0628" {
+		t.Errorf("Normalize = %q", got)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("40,000 non-joiners normalized in %v", d)
 	}
 }

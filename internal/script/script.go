@@ -185,28 +185,40 @@ func sameScript(a, b rune) bool {
 	return false
 }
 
-// BreaksJoining reports whether rs[i] is a non-joiner that keeps apart two letters a
-// reader would otherwise see joined, as a space would ("می‌رساند", Persian's "I convey", is
-// drawn "می" and "رساند"): after a letter that joins the next (an Arabic letter that joins
-// on both sides, a tatweel or a joiner) and before one that joins back, with what joining
-// passes over skipped between (marks, format characters such as the zero-width space, and
-// other non-joiners; Unicode's Joining_Type T). A letter of another joining script (Syriac,
-// N'Ko, Mongolian …), or an Arabic letter absent from the tables, is taken to join: a break
-// is the safe side. After an alef, or after a virama, where it asks only for another form of
-// the consonants, within one word, it keeps nothing apart.
-func BreaksJoining(rs []rune, i int) bool {
-	if i < 0 || i >= len(rs) || rs[i] != NonJoiner {
-		return false
+// JoiningBreaks returns, in order, the indexes of the non-joiners of rs that keep apart two
+// letters a reader would otherwise see joined, as a space would ("می‌رساند", Persian's "I
+// convey", is drawn "می" and "رساند"): after a letter that joins the next (an Arabic letter
+// that joins on both sides, a tatweel or a joiner) and before one that joins back, with what
+// joining passes over skipped between (marks, format characters such as the zero-width
+// space, and other non-joiners; Unicode's Joining_Type T). A letter of another joining script
+// (Syriac, N'Ko, Mongolian …), or an Arabic letter absent from the tables, is taken to join:
+// a break is the safe side. After an alef, or after a virama, where it asks only for another
+// form of the consonants, within one word, it keeps nothing apart. Each run of what joining
+// passes over is read once, so that the time is linear in len(rs), however many non-joiners
+// and marks a run holds.
+func JoiningBreaks(rs []rune) []int {
+	var out []int
+	for i := 0; i < len(rs); {
+		if !transparent(rs[i]) {
+			i++
+			continue
+		}
+		// rs[i:k] is a run that joining passes over, between rs[i-1] and rs[k].
+		k := i + 1
+		for k < len(rs) && transparent(rs[k]) {
+			k++
+		}
+		if i > 0 && k < len(rs) && (unicode.Is(dualJoining, rs[i-1]) || joinsUnknown(rs[i-1])) &&
+			(unicode.In(rs[k], dualJoining, rightJoining) || joinsUnknown(rs[k])) {
+			for n := i; n < k; n++ {
+				if rs[n] == NonJoiner {
+					out = append(out, n)
+				}
+			}
+		}
+		i = k
 	}
-	j, k := i-1, i+1
-	for j >= 0 && transparent(rs[j]) {
-		j--
-	}
-	for k < len(rs) && transparent(rs[k]) {
-		k++
-	}
-	return j >= 0 && k < len(rs) && (unicode.Is(dualJoining, rs[j]) || joinsUnknown(rs[j])) &&
-		(unicode.In(rs[k], dualJoining, rightJoining) || joinsUnknown(rs[k]))
+	return out
 }
 
 // joiner is U+200D ZERO WIDTH JOINER, which joins the letters on both sides of it.
