@@ -33,7 +33,8 @@ var confusables = strings.NewReplacer(
 //     the two halves ("with-\ndrawal" becomes "withdrawal"); the whitespace around the line
 //     break may include spaces and tabs;
 //  5. apostrophes inside words are removed ("officer's" becomes "officers"), so that straight
-//     and curly apostrophes, and their loss in OCR, agree;
+//     and curly apostrophes, and their loss in OCR, agree; a word joined by step 4 or 5 is
+//     made again by steps 2 and 3 where what they kept apart composes ("e'\u0301" is "é");
 //  6. the Arabic tatweel (kashida, U+0640), which only stretches a word as it is drawn, is
 //     removed ("بـسم" is "بسم"), and so are the zero-width characters that a reader does
 //     not see (zeroWidth: the zero-width space, joiner and non-joiner, the word joiner, the
@@ -90,11 +91,19 @@ func eachToken(text string, f, sym func(string)) {
 		rs = kept
 	}
 	var word []rune
+	joined := false // an apostrophe or a line break was dropped inside word
 	flush := func() {
 		if len(word) > 0 {
-			f(string(word))
+			w := string(word)
+			if joined && !norm.NFKC.IsNormalString(w) {
+				// A letter and its mark, or two jamo, that it kept apart compose as they do
+				// without it ("e'\u0301" is "é"), so that Normalize stays idempotent.
+				w = cases.Fold().String(norm.NFKC.String(w))
+			}
+			f(w)
 			word = word[:0]
 		}
+		joined = false
 	}
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
@@ -108,9 +117,10 @@ func eachToken(text string, f, sym func(string)) {
 			word = append(word, r)
 		case r == '\'' && len(word) > 0 && i+1 < len(rs) && isWordRune(rs[i+1]):
 			// An apostrophe inside a word is dropped.
+			joined = true
 		case r == '-' && len(word) > 0 && unicode.IsLetter(word[len(word)-1]):
 			if j, ok := lineBreakHyphen(rs, i+1); ok {
-				i = j - 1 // the word continues at rs[j]
+				i, joined = j-1, true // the word continues at rs[j]
 				continue
 			}
 			flush()

@@ -127,3 +127,14 @@ func TestSameTextZeroWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestNormalizeIdempotentAcrossJoins: a letter and its mark, or two jamo, that an apostrophe
+// inside a word or a hyphen at a line's end kept apart compose once they are dropped, so that
+// Normalize of its own result changes nothing.
+func TestNormalizeIdempotentAcrossJoins(t *testing.T) {
+	for _, s := range []string{"e'\u0301", "x\u0301'\u0316", "\u1100'\u1161", "\u1100-\n\u1161", "\u200d\u200d\u062f-\ufeff\u0316'\ufe71\u200c\u0654\u200c"} {
+		if n := Normalize(s); Normalize(n) != n {
+			t.Errorf("Normalize(%+q) = %+q, and Normalize of that %+q", s, n, Normalize(n))
+		}
+	}
+}
