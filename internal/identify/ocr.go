@@ -348,6 +348,12 @@ func diffText(ws, folded, signs []string) string {
 // (see CompareScan).
 type scanJudge struct {
 	checkCode string
+	// after holds, during one search of codeCut and the searches it leads to, whether the
+	// words after a code are material against the scan's characters after a cut, by how
+	// many of each are left: the part after a code may hold another code, whose own search
+	// cuts the scan again, so that without it a run of k codes was searched in time
+	// exponential in k.
+	after map[[2]int]bool
 }
 
 // material judges a changed run from its folded letter and scan words, joined without spaces
@@ -433,15 +439,30 @@ func (j scanJudge) codeCut(letterWords []string, i int, scan []rune) (a, b int, 
 		return b.String()
 	}
 	pre, code, post := fold(letterWords[:i]), ocrFold(letterWords[i]), fold(letterWords[i+1:])
+	if j.after == nil {
+		j.after = map[[2]int]bool{}
+	}
 	part := func(letter string, words []string, scan []rune) bool {
 		return j.material(letter, string(scan), words, []string{string(scan)})
+	}
+	// The words after the code are a suffix of the run's, and the scan's part after the cut
+	// a suffix of its scan, in every search this one leads to: how many of each are left
+	// tells them apart.
+	after := func(b int) bool {
+		k := [2]int{len(letterWords) - i - 1, len(scan) - b}
+		m, ok := j.after[k]
+		if !ok {
+			m = part(post, letterWords[i+1:], scan[b:])
+			j.after[k] = m
+		}
+		return m
 	}
 	for a := 0; a <= len(scan); a++ {
 		if part(pre, letterWords[:i], scan[:a]) {
 			continue
 		}
 		for b := a; b <= len(scan); b++ {
-			if !part(code, letterWords[i:i+1], scan[a:b]) && !part(post, letterWords[i+1:], scan[b:]) {
+			if !part(code, letterWords[i:i+1], scan[a:b]) && !after(b) {
 				return a, b, true
 			}
 		}
