@@ -1,6 +1,7 @@
 package identify_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/chancery/chancery/internal/identify"
@@ -15,5 +16,17 @@ func BenchmarkCompute(b *testing.B) {
 	}
 	for i := 0; b.Loop(); i++ {
 		identify.Compute(texts[i%len(texts)])
+	}
+}
+
+// BenchmarkComputePersian is Compute over a Persian letter of about 2,000 words whose words
+// keep letters apart with zero-width non-joiners, as Persian is written (items 643 to 651).
+func BenchmarkComputePersian(b *testing.B) {
+	const para = "با سلام، به استحضار می\u200cرساند که نشست هماهنگی روز دوشنبه برگزار خواهد شد و گزارش\u200cها پیش از آن ارسال می\u200cشوند. " +
+		"همکاران ما در سفارت آماده\u200cاند تا پرسش\u200cهای شما را پاسخ دهند و جدول زمانی را تا پایان ماه آینده تنظیم کنند.\n"
+	text := strings.Repeat(para, 50)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		identify.Compute(text)
 	}
 }
