@@ -59,10 +59,7 @@ func TestOpenRefuses(t *testing.T) {
 }
 
 func TestLock(t *testing.T) {
-	d, err := Init(filepath.Join(t.TempDir(), "d"), Settings{Office: "X", Prefix: "X", Origin: "x.example/log"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := initDir(t)
 	unlock, err := d.Lock()
 	if err != nil {
 		t.Fatal(err)
@@ -82,10 +79,7 @@ func TestLock(t *testing.T) {
 // the mail links; one others can read lets them confirm receipts, as office.key and log.key
 // would let them sign.
 func TestOpenRefusesDispatchSecretReadableByOthers(t *testing.T) {
-	d, err := Init(filepath.Join(t.TempDir(), "d"), Settings{Office: "X", Prefix: "X", Origin: "x.example/log"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := initDir(t)
 	if err := os.Chmod(filepath.Join(d.Path, dispatchFile), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -149,10 +143,7 @@ func TestOpenRefusesWhatOthersCanChange(t *testing.T) {
 // made a new serve.lock, locked it, and a second server sequenced the same log. The lock
 // now also holds .serve.lock, which removing serve.lock leaves held.
 func TestLockHoldsWithServeLockRemoved(t *testing.T) {
-	d, err := Init(filepath.Join(t.TempDir(), "d"), Settings{Office: "X", Prefix: "X", Origin: "x.example/log"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := initDir(t)
 	unlock, err := d.Lock()
 	if err != nil {
 		t.Fatal(err)
@@ -172,4 +163,14 @@ func TestLockHoldsWithServeLockRemoved(t *testing.T) {
 		t.Fatalf("lock after unlock: %v", err)
 	}
 	again()
+}
+
+// initDir is a new data directory of office X.
+func initDir(t *testing.T) *Dir {
+	t.Helper()
+	d, err := Init(filepath.Join(t.TempDir(), "d"), Settings{Office: "X", Prefix: "X", Origin: "x.example/log"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

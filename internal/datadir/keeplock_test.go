@@ -14,10 +14,7 @@ import (
 // locks them again, and the second Lock is refused; the files made meanwhile by another
 // process are reported, and locked once that process lets them go.
 func TestKeepLockLocksRemovedFilesAgain(t *testing.T) {
-	d, err := Init(filepath.Join(t.TempDir(), "d"), Settings{Office: "X", Prefix: "X", Origin: "x.example/log"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := initDir(t)
 	unlock, err := d.Lock()
 	if err != nil {
 		t.Fatal(err)

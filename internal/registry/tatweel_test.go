@@ -42,7 +42,6 @@ func TestIdentifyIgnoresTatweel(t *testing.T) {
 // normalization removed it kept fingerprints of words with tatweel; read again, it is found
 // by its text, with or without tatweel.
 func TestRereadFingerprintsWithTatweel(t *testing.T) {
-	ctx := context.Background()
 	o := newOffice(t)
 	body := tatweelStretched.Replace(tatweelLetter)
 	ref, _ := o.released(t, body)
@@ -59,6 +58,18 @@ func TestRereadFingerprintsWithTatweel(t *testing.T) {
 	}) == 0 {
 		t.Fatal("no fingerprint with text")
 	}
+	if foundOnlyAfterReread(t, o.r, ref, tatweelLetter, map[string]string{"without tatweel": tatweelLetter, "as released": body}) == 0 {
+		t.Error("no fingerprint replaced")
+	}
+}
+
+// foundOnlyAfterReread loads the identification indexes of a second registry on r's store,
+// fails if text before is found as letter ref then (the store holds fingerprints of text
+// read otherwise, which the test set up), reads the fingerprints again, and checks that
+// each of after is found as ref; it returns how many fingerprints the reading replaced.
+func foundOnlyAfterReread(t *testing.T, r *Registry, ref, before string, after map[string]string) int {
+	t.Helper()
+	ctx := context.Background()
 	found := func(r *Registry, text string) bool {
 		t.Helper()
 		got, err := r.Identify(ctx, Actor{}, text)
@@ -67,19 +78,21 @@ func TestRereadFingerprintsWithTatweel(t *testing.T) {
 		}
 		return got.Outcome == Valid && got.Reference == ref
 	}
-	r2 := New(o.r.cfg)
+	r2 := New(r.cfg)
 	if err := r2.LoadIdentification(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if found(r2, tatweelLetter) {
-		t.Fatal("found by the fingerprints of its words with tatweel: the test does not show what it should")
+	if found(r2, before) {
+		t.Fatal("found by the fingerprints stored before: the test does not show what it should")
 	}
-	if _, err := r2.RereadFingerprints(ctx, nil); err != nil {
+	n, err := r2.RereadFingerprints(ctx, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	for name, text := range map[string]string{"without tatweel": tatweelLetter, "as released": body} {
+	for name, text := range after {
 		if !found(r2, text) {
 			t.Errorf("%s: not found after its fingerprints were read again", name)
 		}
 	}
+	return n
 }

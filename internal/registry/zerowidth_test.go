@@ -68,7 +68,6 @@ func TestIdentifyIgnoresZeroWidth(t *testing.T) {
 // words before the normalization dropped them kept the fingerprints of the pieces they cut
 // its words into; read again, it is found by its text, with or without them.
 func TestRereadFingerprintsWithZeroWidth(t *testing.T) {
-	ctx := context.Background()
 	o := newOffice(t)
 	body := traced(withdrawalLetter)
 	ref, _ := o.released(t, body)
@@ -90,32 +89,8 @@ func TestRereadFingerprintsWithZeroWidth(t *testing.T) {
 	}) == 0 || cut == 0 {
 		t.Fatalf("no fingerprint of a text with zero-width characters (%d)", cut)
 	}
-	found := func(r *Registry, text string) bool {
-		t.Helper()
-		got, err := r.Identify(ctx, Actor{}, text)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return got.Outcome == Valid && got.Reference == ref
-	}
-	r2 := New(o.r.cfg)
-	if err := r2.LoadIdentification(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if found(r2, withdrawalLetter) {
-		t.Fatal("found by the fingerprints of its cut words: the test does not show what it should")
-	}
-	n, err := r2.RereadFingerprints(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n == 0 {
+	if foundOnlyAfterReread(t, o.r, ref, withdrawalLetter, map[string]string{"without them": withdrawalLetter, "as released": body}) == 0 {
 		t.Error("no fingerprint replaced")
-	}
-	for name, text := range map[string]string{"without them": withdrawalLetter, "as released": body} {
-		if !found(r2, text) {
-			t.Errorf("%s: not found after its fingerprints were read again", name)
-		}
 	}
 }
 
