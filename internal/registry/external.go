@@ -68,7 +68,6 @@ func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store
 			var err error
 			revoke = nil
 			m, err = tx.MemberBySubject(ctx, s.Source, s.Subject)
-			known := err == nil // as revokeProviderKeysLeft found it, by its subject
 			if errors.Is(err, store.ErrNotFound) {
 				if len(s.Roles) == 0 {
 					// Nothing is created or bound for a user the provider gives no role.
@@ -89,7 +88,8 @@ func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store
 			} else if !errors.Is(err, store.ErrNotFound) {
 				return err
 			}
-			if known && slices.Contains(s.Roles, RoleSigner) && !m.HasRole(RoleSigner) {
+			// Found by its subject or bound now, as revokeProviderKeysLeft found it.
+			if slices.Contains(s.Roles, RoleSigner) && !m.HasRole(RoleSigner) {
 				if err := noKeysLeft(ctx, tx, m.ID); err != nil {
 					return err
 				}
@@ -136,12 +136,21 @@ func (r *Registry) revokeRolesTaken(ctx context.Context, a Actor, source string,
 
 // revokeProviderKeysLeft revokes, before a sign-in whose claim gives the signer role, the
 // keys still in force of the provider user's member if it lacks the role: keys an earlier
-// sign-in that took the role left (revokeKeysLeft).
+// sign-in that took the role left (revokeKeysLeft). The member is the one of the user's
+// subject or, without one, the one the sign-in binds (externalMember): of the name claimed,
+// created by this provider before its users' subjects were kept.
 func (r *Registry) revokeProviderKeysLeft(ctx context.Context, s ExternalSignIn) error {
 	var m *store.Member
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
 		m, err = tx.MemberBySubject(ctx, s.Source, s.Subject)
+		if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		m, err = tx.MemberByName(ctx, s.Name)
+		if err == nil && (m.Issuer != s.Source || m.Subject != "") {
+			return store.ErrNotFound // not this user's: the sign-in is refused
+		}
 		return err
 	})
 	switch {

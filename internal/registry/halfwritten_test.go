@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"database/sql"
 	"errors"
+	"path/filepath"
 	"testing"
 
 	"github.com/chancery/chancery/internal/seal"
@@ -123,6 +125,54 @@ func TestSignatureBeforeAProviderTookTheRoleCutShortStaysVoid(t *testing.T) {
 	o = restarted(t, o)
 	if _, err := o.signInAs("sub-sia", "sia", managed, RoleSigner, RoleReviewer); err != nil {
 		t.Fatal(err)
+	}
+	if err := tryRelease(o, ref); err == nil {
+		t.Fatal("released on a signature made before the provider took the signer role")
+	}
+}
+
+// TestSignatureBeforeAProviderTookTheRoleOfAnUnboundMemberStaysVoid: as above, for a member
+// the provider created before its users' subjects were kept (migration 30 leaves it the
+// provider's issuer and no subject), bound by the sign-in that gives the role back: the keys
+// left are revoked before it binds. Before, only a member found by its subject had them
+// revoked, and the signature made before the provider took the role counted again.
+func TestSignatureBeforeAProviderTookTheRoleOfAnUnboundMemberStaysVoid(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	managed := []string{RoleReviewer, RoleSigner}
+	sia, err := o.signInAs("sub-sia", "sia", managed, RoleSigner, RoleReviewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, key, _ := ed25519.GenerateKey(rand.Reader)
+	keyID, _, err := o.r.RegisterKey(ctx, Actor{Member: sia}, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := o.letter(t, "Signed through a provider account, then the provider took the role.")
+	o.approve(t, ref)
+	st, err := o.r.SigningStatement(ctx, Actor{Member: sia}, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.r.Sign(ctx, Actor{Member: sia}, ref, keyID, st, signPAE(key, seal.SigningPayloadType, st)); err != nil {
+		t.Fatal(err)
+	}
+	o.r.cfg.Log.Close()
+	if _, err := o.signInAs("sub-sia", "sia", managed, RoleReviewer); err == nil {
+		t.Fatal("the keys were revoked through a closed log")
+	}
+	o = restarted(t, o)
+	raw, err := sql.Open("sqlite", "file:"+filepath.Join(o.dir, store.SQLiteFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.ExecContext(ctx, `UPDATE members SET oidc_subject = NULL WHERE name = 'sia'`); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := o.signInAs("sub-sia", "sia", managed, RoleSigner, RoleReviewer); err != nil || m.Subject != "sub-sia" {
+		t.Fatalf("the sign-in that binds sia: %+v, %v", m, err)
 	}
 	if err := tryRelease(o, ref); err == nil {
 		t.Fatal("released on a signature made before the provider took the signer role")
