@@ -821,6 +821,25 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 		if verbatim, letterText, err = r.signsMatch(ctx, b.about.Reference, b.v.Released, class, text); err != nil {
 			return nil, fmt.Errorf("identify: %w", err)
 		}
+		// Letters of the same words and other signs (one with a ">" before every line, one
+		// without; "+15%" and "-15%") have one fingerprint and match equally: the text is
+		// the one whose signs are its own, whichever was stored first.
+		for _, k := range kept {
+			if verbatim {
+				break
+			}
+			if k.text != b.text || k.m.Score != best.Score || k.about.State == Draft || k.about.Reference == b.about.Reference {
+				continue
+			}
+			ok, _, err := r.signsMatch(ctx, k.about.Reference, k.v.Released, class, text)
+			if err != nil {
+				return nil, fmt.Errorf("identify: %w", err)
+			}
+			if ok {
+				b, best, verbatim = k, k.m, true
+				out.Reference, out.Version, out.Similarity, out.Containment = b.about.Reference, b.about.Version, best.Similarity, best.Containment
+			}
+		}
 	}
 	// A text copied whole from the released PDF as its pages show it (a PDF viewer's copy,
 	// pdftotext's reading, the letterhead and the office's stamp included) is the letter's

@@ -200,3 +200,27 @@ func TestIdentifyLetterOfQuotedLines(t *testing.T) {
 		}
 	}
 }
+
+// Two released letters of the same words, one with a ">" before every line and one without,
+// have one fingerprint: each one's text is answered valid with its own reference, whichever
+// was released first.
+func TestIdentifyTwinWordsOtherSigns(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	lines := strings.Split(strings.TrimSpace(synth.Corpus{Seed: 29, FamilySize: 1}.Letter(0).Text()), "\n")
+	plain := strings.Join(lines, "\n") + "\n"
+	for i, l := range lines {
+		lines[i] = "> " + l
+	}
+	quoted := strings.Join(lines, "\n") + "\n"
+	quotedRef, _ := o.released(t, quoted)
+	plainRef, _ := o.released(t, plain)
+	for _, who := range []Actor{{}, o.reviewer} {
+		for _, c := range []struct{ text, ref string }{{plain, plainRef}, {quoted, quotedRef}} {
+			got, err := o.r.Identify(ctx, who, c.text)
+			if err != nil || got.Outcome != Valid || got.Match != "exact" || got.Reference != c.ref {
+				t.Errorf("the text of %s (member %v): %+v, %v; want valid exact %s", c.ref, who.Member != nil, got, err, c.ref)
+			}
+		}
+	}
+}
