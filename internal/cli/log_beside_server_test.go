@@ -19,6 +19,7 @@ var undoLatest = map[int]string{
 	36: `ALTER TABLE recipients DROP COLUMN retired_at; DELETE FROM schema_version WHERE version = 36`,
 	37: `DROP INDEX releases_erased; DELETE FROM schema_version WHERE version = 37`,
 	38: `DELETE FROM schema_version WHERE version = 38`,
+	39: `DELETE FROM schema_version WHERE version = 39`,
 }
 
 // olderSchema sets the SQLite store in dir back to the schema of the build before this one,

@@ -739,7 +739,15 @@ DELETE FROM seals;
 	// made again at the next start from the versions, as this build reads their text
 	// (refingerprintDocuments).
 	{sqlite: refingerprintDocuments, postgres: refingerprintDocuments},
+	// 39: no table changes. The build that added it reads text otherwise (zero-width
+	// characters no longer break words) and reads again the fingerprints stored before its
+	// first start only (registry.RereadFingerprints): older builds refuse the store, so that
+	// none goes on storing fingerprints of the older reading after that start.
+	{sqlite: zeroWidthReading, postgres: zeroWidthReading},
 }
+
+// zeroWidthReading is migration 39, which changes no table (see migrations).
+const zeroWidthReading = `SELECT 1`
 
 // refingerprintDocuments is migration 38. Builds before it read a Word or OpenDocument
 // letter's text without marking what it draws struck through, raised or lowered, so the

@@ -1,0 +1,12 @@
+package store
+
+import "testing"
+
+// The fifty-first session's build, of schema version 38, reads zero-width characters as
+// breaks between words; a store a later build opened must be refused by it, or its servers
+// would go on storing fingerprints that registry.RereadFingerprints never reads again.
+func TestSchemaRefusedByTheFiftyFirstBuild(t *testing.T) {
+	if SchemaVersion <= 38 {
+		t.Errorf("schema version %d: the fifty-first session's build (38) would serve this build's store", SchemaVersion)
+	}
+}
