@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -576,7 +575,6 @@ func (r *Registry) sign(ctx context.Context, a Actor, ref, keyID string, stateme
 	if err := a.require(RoleSigner); err != nil {
 		return nil, err
 	}
-	verified := r.verifiedKey(ctx, keyID, seal.SigningPayloadType, statement, sig)
 	var view actionView
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		// As for a withdrawal: the signer's keys are revoked only after the commit that
@@ -601,7 +599,7 @@ func (r *Registry) sign(ctx context.Context, a Actor, ref, keyID string, stateme
 		if drafted(l, vs, a.Member.ID) {
 			return i18n.Errorf(ErrForbidden, "%s drafted %s and cannot sign it", a.Member.Name, ref)
 		}
-		if _, err := checkSignature(ctx, tx, a, keyID, seal.SigningPayloadType, statement, sig, verified); err != nil {
+		if _, err := checkSignature(ctx, tx, a, keyID, seal.SigningPayloadType, statement, sig); err != nil {
 			return err
 		}
 		sigs, err := tx.Signatures(ctx, l.ID)
@@ -651,10 +649,8 @@ func drafted(l *store.Letter, vs []store.Version, id int64) bool {
 }
 
 // checkSignature checks that sig is the actor's signature over the DSSE PAE of statement with
-// their registered, unrevoked key keyID, and returns the key. verified, if not nil, is a
-// public key over which sig was verified already (verifiedKey): if it is keyID's key, the
-// signature is not verified again.
-func checkSignature(ctx context.Context, tx *store.Tx, a Actor, keyID, payloadType string, statement, sig, verified []byte) ([]byte, error) {
+// their registered, unrevoked key keyID, and returns the key.
+func checkSignature(ctx context.Context, tx *store.Tx, a Actor, keyID, payloadType string, statement, sig []byte) ([]byte, error) {
 	k, err := tx.SignerKey(ctx, keyID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, i18n.Errorf(ErrInvalid, "key %s is not registered", keyID)
@@ -668,35 +664,10 @@ func checkSignature(ctx context.Context, tx *store.Tx, a Actor, keyID, payloadTy
 	if k.Revoked() {
 		return nil, i18n.Errorf(ErrForbidden, "key %s was revoked (log entry %d)", keyID, k.RevokedIndex)
 	}
-	if (verified == nil || !bytes.Equal(verified, k.PublicKey)) && !verifyPAE(k.PublicKey, payloadType, statement, sig) {
+	if !verifyPAE(k.PublicKey, payloadType, statement, sig) {
 		return nil, i18n.Errorf(ErrInvalid, "the signature does not verify with key %s", keyID)
 	}
 	return k.PublicKey, nil
-}
-
-// verifiedKey returns the public key of signer key keyID if sig verifies over the DSSE PAE
-// of statement with it, and nil otherwise (an unknown key, a bad signature, a failed read).
-// It reads outside the writer, before the transaction that records a signature: verifying
-// an Ed25519 signature was most of that transaction's time, on the one goroutine every write
-// of the office waits for (docs/benchmarks.md, "Session 52"). The transaction checks the
-// rest as before (checkSignature), in the order it did, and verifies again only if the key
-// it reads is not this one.
-func (r *Registry) verifiedKey(ctx context.Context, keyID, payloadType string, statement, sig []byte) []byte {
-	var pub []byte
-	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-		k, err := tx.SignerKey(ctx, keyID)
-		if err != nil {
-			return err
-		}
-		if verifyPAE(k.PublicKey, payloadType, statement, sig) {
-			pub = k.PublicKey
-		}
-		return nil
-	})
-	if err != nil {
-		return nil
-	}
-	return pub
 }
 
 func verifyPAE(pub []byte, payloadType string, payload, sig []byte) bool {

@@ -866,7 +866,7 @@ func (r *Registry) Withdraw(ctx context.Context, a Actor, ref, by, keyID string,
 		if string(seal.Marshal(w.statement)) != string(o.Statement) || string(seal.Marshal(w.record(o))) != string(record) {
 			return i18n.Errorf(ErrConflict, "the signed statement does not match %s as it stands", ref)
 		}
-		pub, err = checkSignature(ctx, tx, a, keyID, pt, record, sig, pub)
+		pub, err = checkSignature(ctx, tx, a, keyID, pt, record, sig)
 		return err
 	}
 	if err := r.cfg.DB.View(ctx, check); err != nil {
