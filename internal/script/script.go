@@ -194,29 +194,33 @@ func sameScript(a, b rune) bool {
 // (Syriac, N'Ko, Mongolian …), or an Arabic letter absent from the tables, is taken to join:
 // a break is the safe side. After an alef, or after a virama, where it asks only for another
 // form of the consonants, within one word, it keeps nothing apart. Each run of what joining
-// passes over is read once, so that the time is linear in len(rs), however many non-joiners
-// and marks a run holds.
+// passes over that holds a non-joiner is read once, and no other, so that the time is linear
+// in len(rs), however many non-joiners and marks a run holds.
 func JoiningBreaks(rs []rune) []int {
 	var out []int
-	for i := 0; i < len(rs); {
-		if !transparent(rs[i]) {
-			i++
+	for n := 0; n < len(rs); n++ {
+		if rs[n] != NonJoiner {
 			continue
 		}
-		// rs[i:k] is a run that joining passes over, between rs[i-1] and rs[k].
-		k := i + 1
+		// rs[i:k] is the run that joining passes over around the run's first non-joiner,
+		// rs[n], between rs[i-1] and rs[k]. Only such runs are read: most of a text is
+		// letters, which need no table but one comparison here.
+		i, k := n, n+1
+		for i > 0 && transparent(rs[i-1]) {
+			i--
+		}
 		for k < len(rs) && transparent(rs[k]) {
 			k++
 		}
 		if i > 0 && k < len(rs) && (unicode.Is(dualJoining, rs[i-1]) || joinsUnknown(rs[i-1])) &&
 			(unicode.In(rs[k], dualJoining, rightJoining) || joinsUnknown(rs[k])) {
-			for n := i; n < k; n++ {
-				if rs[n] == NonJoiner {
-					out = append(out, n)
+			for m := n; m < k; m++ {
+				if rs[m] == NonJoiner {
+					out = append(out, m)
 				}
 			}
 		}
-		i = k
+		n = k - 1 // the run's other non-joiners are answered; rs[k] is not in a run
 	}
 	return out
 }
