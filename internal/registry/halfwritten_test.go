@@ -97,32 +97,7 @@ func TestSignatureBeforeARoleRemovalCutShortStaysVoid(t *testing.T) {
 // TestSignatureBeforeAProviderTookTheRoleCutShortStaysVoid: as above, for the signer role an
 // identity provider's sign-in took away (item 103) and a later sign-in gives back.
 func TestSignatureBeforeAProviderTookTheRoleCutShortStaysVoid(t *testing.T) {
-	ctx := context.Background()
-	o := newOffice(t)
-	managed := []string{RoleReviewer, RoleSigner}
-	sia, err := o.signInAs("sub-sia", "sia", managed, RoleSigner, RoleReviewer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, key, _ := ed25519.GenerateKey(rand.Reader)
-	keyID, _, err := o.r.RegisterKey(ctx, Actor{Member: sia}, pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref := o.letter(t, "Signed through a provider account, then the provider took the role.")
-	o.approve(t, ref)
-	st, err := o.r.SigningStatement(ctx, Actor{Member: sia}, ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := o.r.Sign(ctx, Actor{Member: sia}, ref, keyID, st, signPAE(key, seal.SigningPayloadType, st)); err != nil {
-		t.Fatal(err)
-	}
-	o.r.cfg.Log.Close()
-	if _, err := o.signInAs("sub-sia", "sia", managed, RoleReviewer); err == nil {
-		t.Fatal("the keys were revoked through a closed log")
-	}
-	o = restarted(t, o)
+	o, ref, managed := signedThenProviderTookTheRole(t)
 	if _, err := o.signInAs("sub-sia", "sia", managed, RoleSigner, RoleReviewer); err != nil {
 		t.Fatal(err)
 	}
@@ -137,38 +112,13 @@ func TestSignatureBeforeAProviderTookTheRoleCutShortStaysVoid(t *testing.T) {
 // left are revoked before it binds. Before, only a member found by its subject had them
 // revoked, and the signature made before the provider took the role counted again.
 func TestSignatureBeforeAProviderTookTheRoleOfAnUnboundMemberStaysVoid(t *testing.T) {
-	ctx := context.Background()
-	o := newOffice(t)
-	managed := []string{RoleReviewer, RoleSigner}
-	sia, err := o.signInAs("sub-sia", "sia", managed, RoleSigner, RoleReviewer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, key, _ := ed25519.GenerateKey(rand.Reader)
-	keyID, _, err := o.r.RegisterKey(ctx, Actor{Member: sia}, pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref := o.letter(t, "Signed through a provider account, then the provider took the role.")
-	o.approve(t, ref)
-	st, err := o.r.SigningStatement(ctx, Actor{Member: sia}, ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := o.r.Sign(ctx, Actor{Member: sia}, ref, keyID, st, signPAE(key, seal.SigningPayloadType, st)); err != nil {
-		t.Fatal(err)
-	}
-	o.r.cfg.Log.Close()
-	if _, err := o.signInAs("sub-sia", "sia", managed, RoleReviewer); err == nil {
-		t.Fatal("the keys were revoked through a closed log")
-	}
-	o = restarted(t, o)
+	o, ref, managed := signedThenProviderTookTheRole(t)
 	raw, err := sql.Open("sqlite", "file:"+filepath.Join(o.dir, store.SQLiteFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	if _, err := raw.ExecContext(ctx, `UPDATE members SET oidc_subject = NULL WHERE name = 'sia'`); err != nil {
+	if _, err := raw.ExecContext(context.Background(), `UPDATE members SET oidc_subject = NULL WHERE name = 'sia'`); err != nil {
 		t.Fatal(err)
 	}
 	if m, err := o.signInAs("sub-sia", "sia", managed, RoleSigner, RoleReviewer); err != nil || m.Subject != "sub-sia" {
@@ -237,4 +187,38 @@ func TestRoleRemovalWhoseRevocationIsRefusedIsNotReportedDone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// signedThenProviderTookTheRole is an office, restarted, where member sia, a provider's, signed
+// letter ref, and a sign-in that took the signer role away had its keys' revocation cut short
+// (the log closed under it); managed are the roles the provider manages.
+func signedThenProviderTookTheRole(t *testing.T) (o *office, ref string, managed []string) {
+	t.Helper()
+	ctx := context.Background()
+	o = newOffice(t)
+	managed = []string{RoleReviewer, RoleSigner}
+	sia, err := o.signInAs("sub-sia", "sia", managed, RoleSigner, RoleReviewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, key, _ := ed25519.GenerateKey(rand.Reader)
+	keyID, _, err := o.r.RegisterKey(ctx, Actor{Member: sia}, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref = o.letter(t, "Signed through a provider account, then the provider took the role.")
+	o.approve(t, ref)
+	st, err := o.r.SigningStatement(ctx, Actor{Member: sia}, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.r.Sign(ctx, Actor{Member: sia}, ref, keyID, st, signPAE(key, seal.SigningPayloadType, st)); err != nil {
+		t.Fatal(err)
+	}
+	o.r.cfg.Log.Close()
+	if _, err := o.signInAs("sub-sia", "sia", managed, RoleReviewer); err == nil {
+		t.Fatal("the keys were revoked through a closed log")
+	}
+	o = restarted(t, o)
+	return o, ref, managed
 }
