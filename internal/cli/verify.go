@@ -9,6 +9,8 @@ import (
 
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/identify"
+	"github.com/chancery/chancery/internal/ocr"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
@@ -121,6 +123,13 @@ func (vf *verifier) identify(res VerifyResult) VerifyResult {
 		}
 	}
 	text, err := textract.Text(mediaTypeOf(res.File, data), data)
+	if kind := ocr.Kind(data); kind != "" && (err != nil || kind == ocr.PDF && !identify.ReadsAsText(text)) {
+		// A scan, a photograph, or a PDF whose text layer is not what its pages show (one
+		// printed again, whose layer is its fonts' glyph codes): verify compares bytes, and
+		// only OCR reads such pages.
+		res.Add(vf.T("; it may be a scan or a copy printed again: chancery identify reads its pages by OCR"))
+		return res
+	}
 	if err != nil {
 		return res
 	}

@@ -35,6 +35,10 @@ var _ = table(func() Translations {
 			"projet : document non officiel : ce fichier est un projet de %s auquel des modifications ont été ajoutées, qui peuvent en cacher les marques",
 			"مسودة: ليست وثيقة رسمية: هذا الملف مسودة لدى %s أُلحقت بها تعديلات قد تخفي علاماتها",
 		},
+		"; it may be a scan or a copy printed again: chancery identify reads its pages by OCR": {
+			" ; c'est peut-être un document numérisé ou une copie réimprimée : chancery identify en lit les pages par OCR",
+			"؛ قد تكون نسخة ممسوحة ضوئيًا أو مطبوعة من جديد: يقرأ chancery identify صفحاتها بالتعرّف الضوئي على الحروف",
+		},
 		"altered: these bytes are not a released letter, but the text is close to %s (%s): compare with the original before relying on it": {
 			"altérée : ces octets ne sont pas une lettre émise, mais le texte est proche de %s (%s) : comparez avec l'original avant de vous y fier",
 			"محرَّفة: هذه البيانات ليست رسالة صادرة، لكن نصها قريب من %s (%s): قارنها بالأصل قبل الاعتماد عليها",

@@ -88,6 +88,15 @@ func (r *Result) Say(outcome string, t Text) {
 	r.Outcome, r.Message, r.local = outcome, t.En, t
 }
 
+// Add appends t to the result's message, keeping its outcome.
+func (r *Result) Add(t Text) {
+	cur := r.local
+	if cur.En != r.Message {
+		cur = Plain(r.Message)
+	}
+	r.Say(r.Outcome, cur.Plus(t))
+}
+
 // line is the message verify prints for r: in the reader's language when it was set so
 // (code that sets Message directly gets its English printed, never a stale translation).
 func (r *Result) line() string {
