@@ -138,6 +138,30 @@ var _ = table(func() Translations {
 		"A PDF of these versions draws part of its text where it cannot be seen (in the colour of what lies under it, too small to read, or outside the page): the changes below may hold words its pages do not show. Compare the versions' previews or copies before you decide.": {
 			"Un PDF de ces versions dessine une partie de son texte là où on ne peut pas la voir (dans la couleur de ce qui se trouve dessous, trop petite pour être lue, ou hors de la page) : les modifications ci-dessous peuvent contenir des mots que ses pages ne montrent pas. Comparez les aperçus ou les copies des versions avant de décider.",
 			"يرسم ملف PDF لإحدى هاتين النسختين جزءًا من نصه حيث لا يمكن رؤيته (بلون ما تحته، أو بحجم أصغر من أن يُقرأ، أو خارج الصفحة): قد تتضمن التغييرات أدناه كلمات لا تظهرها صفحاته. قارن معاينات النسختين أو نسخهما قبل أن تقرر."},
+		"The pages of this PDF are being read (OCR) to check that they show the text below: load this page again in a moment.": {
+			"Les pages de ce PDF sont en cours de lecture (OCR) pour vérifier qu'elles montrent le texte ci-dessous : rechargez cette page dans un instant.",
+			"تجري قراءة صفحات ملف PDF هذا (بالتعرّف الضوئي على الحروف) للتحقق من أنها تُظهر النص أدناه: أعد تحميل هذه الصفحة بعد لحظات.",
+		},
+		"The pages of this PDF could not be read (OCR) to check that they show the text below. Read the preview before you decide.": {
+			"Les pages de ce PDF n'ont pas pu être lues (OCR) pour vérifier qu'elles montrent le texte ci-dessous. Lisez l'aperçu avant de décider.",
+			"تعذّرت قراءة صفحات ملف PDF هذا (بالتعرّف الضوئي على الحروف) للتحقق من أنها تُظهر النص أدناه. اقرأ المعاينة قبل أن تقرّر.",
+		},
+		"Read by OCR, the pages of this PDF do not show the text below: the words that differ are listed here. Read the preview before you decide.": {
+			"Lues par OCR, les pages de ce PDF ne montrent pas le texte ci-dessous : les mots qui diffèrent sont listés ici. Lisez l'aperçu avant de décider.",
+			"عند قراءتها بالتعرّف الضوئي على الحروف، لا تُظهر صفحات ملف PDF هذا النص أدناه: الكلمات المختلفة مدرجة هنا. اقرأ المعاينة قبل أن تقرّر.",
+		},
+		"In the text": {
+			"Dans le texte",
+			"في النص",
+		},
+		"On the pages": {
+			"Sur les pages",
+			"على الصفحات",
+		},
+		"More words differ than are listed.": {
+			"D'autres mots diffèrent encore que ceux listés.",
+			"تختلف كلمات أخرى غير المدرجة.",
+		},
 		"This PDF draws part of its text where it cannot be seen (in the colour of what lies under it, too small to read, or outside the page): the text below may hold words its pages do not show. Read the preview before you decide.": {
 			"Ce PDF dessine une partie de son texte là où on ne peut pas la voir (dans la couleur de ce qui se trouve dessous, trop petite pour être lue, ou hors de la page) : le texte ci-dessous peut contenir des mots que ses pages ne montrent pas. Lisez l'aperçu avant de décider.",
 			"يرسم ملف PDF هذا جزءًا من نصه حيث لا يمكن رؤيته (بلون ما تحته، أو بحجم أصغر من أن يُقرأ، أو خارج الصفحة): قد يتضمن النص أدناه كلمات لا تظهرها صفحاته. اقرأ المعاينة قبل أن تقرر."},

@@ -164,6 +164,7 @@ func New(cfg Config) *Server {
 	wc.CodeLimiter = s.codes
 	wc.ReserveUpload = s.uploads.reserve // the web's forms share the API's budget
 	wc.ReserveMemory = s.work.take
+	wc.ReadPages = s.readPages
 	s.web = web.New(wc)
 	s.web.Register(s.mux)
 	s.routesFallback()

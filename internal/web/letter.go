@@ -29,6 +29,9 @@ type letterData struct {
 	URL                                                 string // for the CLI commands shown
 	Dispatch                                            *dispatchData
 	Signing                                             *browserSigning // for the Sign button, when the member can sign
+	// Pages is what the pages of the latest version, a PDF, show beside Text; nil for other
+	// files and when this server does not read pages.
+	Pages *pagesShown
 }
 
 // versionDiff compares version N with the one before.
@@ -123,6 +126,9 @@ func (h *Handler) showLetter(w http.ResponseWriter, r *http.Request, status int,
 	}
 	if n := len(texts); n > 0 && texts[n-1] != nil {
 		d.Text, d.Look = *texts[n-1], looks[n-1]
+		if f := files[n-1]; f.N == d.Latest.N && isPDF(f.MediaType) {
+			d.Pages = h.shown.shown(d.Latest.Digest, f.Data, d.Text)
+		}
 	}
 	for i := len(files) - 1; i > 0; i-- {
 		vd := versionDiff{N: files[i].N}
@@ -145,7 +151,7 @@ func (h *Handler) showLetter(w http.ResponseWriter, r *http.Request, status int,
 // annotations the pages draw (a "NOT" drawn in a form, which the letter would show and
 // reviewers would not read).
 func versionText(ctx context.Context, f registry.VersionFile) (string, pdfLook, error) {
-	if mt, _, _ := mime.ParseMediaType(f.MediaType); mt != "application/pdf" {
+	if !isPDF(f.MediaType) {
 		t, err := textract.TextContext(ctx, f.MediaType, f.Data)
 		return t, pdfLook{}, err
 	}
@@ -166,6 +172,12 @@ func versionText(ctx context.Context, f registry.VersionFile) (string, pdfLook, 
 		return "", pdfLook{}, fmt.Errorf("extract text: %w", err)
 	}
 	return t, pdfLook{Invisible: hidden > 0, Elsewhere: elsewhere, Concealed: concealed > 0}, nil
+}
+
+// isPDF reports whether mediaType names a PDF.
+func isPDF(mediaType string) bool {
+	mt, _, _ := mime.ParseMediaType(mediaType)
+	return mt == "application/pdf"
 }
 
 // actionFailed shows a refused action on the letter page itself, so the member sees why

@@ -24,6 +24,7 @@ import (
 
 	"github.com/chancery/chancery/internal/accesslog"
 	"github.com/chancery/chancery/internal/i18n"
+	"github.com/chancery/chancery/internal/ocr"
 	"github.com/chancery/chancery/internal/oidc"
 	"github.com/chancery/chancery/internal/ratelimit"
 	"github.com/chancery/chancery/internal/registry"
@@ -77,6 +78,10 @@ type Config struct {
 	// OIDC signs members in through the office's OpenID provider; nil when not configured.
 	// Local passwords keep working beside it.
 	OIDC *oidc.Provider
+	// ReadPages, when set, reads what the pages of a PDF show (OCR), failing with
+	// ocr.ErrNoOCR when this server has no OCR: the letter page compares them with a PDF
+	// version's text (pages.go).
+	ReadPages func(ctx context.Context, pdf []byte) (ocr.Reading, error)
 }
 
 // Handler serves the pages.
@@ -86,6 +91,7 @@ type Handler struct {
 	signins *signinLimits
 	redact  *accesslog.TextRedactor // keeps references, names and digests out of the log (loggedErr)
 	logouts *logouts                // the ID tokens of sessions started through the provider (signout.go)
+	shown   *pagesReader            // what PDF versions' pages show
 }
 
 // New returns the web application.
@@ -105,6 +111,9 @@ func New(cfg Config) *Handler {
 	h := &Handler{cfg: cfg, pages: map[string]map[string]*template.Template{}, signins: newSigninLimits(), logouts: &logouts{tokens: map[string]heldToken{}}, redact: accesslog.NewTextRedactor("")}
 	if cfg.Registry != nil {
 		h.redact = accesslog.NewTextRedactor(cfg.Registry.Office().Prefix)
+	}
+	if cfg.ReadPages != nil {
+		h.shown = &pagesReader{read: cfg.ReadPages, logger: cfg.Logger}
 	}
 	// Each language gets its own parsed pages, with t, date and datep bound to its printer, so
 	// that {{t "…"}} works at any depth of a template without passing the printer around.

@@ -1,0 +1,171 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chancery/chancery/internal/identify"
+	"github.com/chancery/chancery/internal/ocr"
+)
+
+// What the pages of a PDF version show, beside its text. The letter page shows reviewers a
+// PDF's text layer, and pdf.TextLayer says where that layer holds text drawn invisibly, where
+// it cannot be seen, or lacks text drawn in forms and annotations (pdfLook). What it cannot
+// tell is text drawn over by what the page paints after it, a font whose glyphs draw nothing
+// or whose /ToUnicode map lies: a layer reading "will NOT pay" on pages that say "will pay".
+// Only reading the pages as a reader sees them tells those apart, so the server reads the
+// latest version's pages with OCR (Config.ReadPages), one PDF at a time, in the background of
+// the first request for the letter page, and the page shows the outcome from then on: the
+// words of the text that the pages do not show and those the pages show that the text does
+// not have (identify.CompareScan, which forgives what OCR misreads).
+//
+// The outcomes are kept in memory by the file's digest, as the server's other caches are (an
+// erased letter's words stay there until the server restarts, docs/design/confidentiality.md).
+
+// pagesShown is the outcome of reading a PDF version's pages, for the letter page.
+type pagesShown struct {
+	// Reading: the pages are being read, or wait for their turn.
+	Reading bool
+	// Unread: they could not be read (the OCR time was up, the file did not render).
+	Unread bool
+	// Runs are the differences that change the text, at most maxPagesRuns; none when the
+	// pages show the text, OCR's misreadings aside.
+	Runs []pagesRun
+	// More says there were more differences than Runs holds.
+	More bool
+}
+
+// pagesRun is one difference: words of the text that the pages do not show (Text), words the
+// pages show that the text does not have (Pages), or both.
+type pagesRun struct{ Text, Pages string }
+
+const (
+	maxPagesRuns = 12
+	maxPagesKept = 1 << 10 // outcomes kept; when full they start afresh
+	// PDFs waiting for their turn, and their bytes: more are read at a later request.
+	maxPagesWaiting      = 16
+	maxPagesWaitingBytes = 64 << 20
+	pagesReadTime        = 10 * time.Minute
+)
+
+// pagesReader reads PDF versions' pages in the background, one at a time.
+type pagesReader struct {
+	read   func(ctx context.Context, pdf []byte) (ocr.Reading, error)
+	logger *slog.Logger
+
+	mu      sync.Mutex
+	done    map[string]*pagesShown
+	waiting map[string]pagesJob
+	order   []string // waiting's digests, oldest first
+	bytes   int      // waiting's PDFs'
+	running bool
+}
+
+type pagesJob struct {
+	pdf  []byte
+	text string
+}
+
+// shown returns what the pages of pdf, whose text layer is text, show, starting to read them
+// when they have not been read; nil when this server does not read pages (no OCR).
+func (p *pagesReader) shown(digest string, pdf []byte, text string) *pagesShown {
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.read == nil {
+		return nil
+	}
+	if s, ok := p.done[digest]; ok {
+		return s
+	}
+	if _, ok := p.waiting[digest]; !ok {
+		if len(p.waiting) >= maxPagesWaiting || p.bytes+len(pdf) > maxPagesWaitingBytes && len(p.waiting) > 0 {
+			return &pagesShown{Reading: true}
+		}
+		if p.waiting == nil {
+			p.waiting = map[string]pagesJob{}
+		}
+		p.waiting[digest] = pagesJob{pdf: pdf, text: text}
+		p.order = append(p.order, digest)
+		p.bytes += len(pdf)
+	}
+	if !p.running {
+		p.running = true
+		go p.work()
+	}
+	return &pagesShown{Reading: true}
+}
+
+// work reads the waiting PDFs in turn, until none waits.
+func (p *pagesReader) work() {
+	for {
+		p.mu.Lock()
+		if len(p.order) == 0 {
+			p.running = false
+			p.mu.Unlock()
+			return
+		}
+		digest := p.order[0]
+		p.order = p.order[1:]
+		job := p.waiting[digest]
+		p.mu.Unlock()
+
+		s := p.readOne(digest, job)
+
+		p.mu.Lock()
+		delete(p.waiting, digest)
+		p.bytes -= len(job.pdf)
+		if s != nil {
+			if p.done == nil || len(p.done) >= maxPagesKept {
+				p.done = map[string]*pagesShown{}
+			}
+			p.done[digest] = s
+		}
+		p.mu.Unlock()
+	}
+}
+
+// readOne reads one PDF's pages and compares them with its text. Without OCR on this server,
+// it stops reading pages at all (nil).
+func (p *pagesReader) readOne(digest string, job pagesJob) *pagesShown {
+	ctx, cancel := context.WithTimeout(context.Background(), pagesReadTime)
+	defer cancel()
+	read, err := p.read(ctx, job.pdf)
+	switch {
+	case errors.Is(err, ocr.ErrNoOCR):
+		p.mu.Lock()
+		p.read = nil
+		p.mu.Unlock()
+		return nil
+	case err != nil:
+		p.logger.Warn("the pages of a version could not be read", "version", digest, "err", err)
+		return &pagesShown{Unread: true}
+	}
+	return comparePages(job.text, read.Text)
+}
+
+// comparePages is what pages whose reading is shown say of text. Every page was read: words
+// of the text missing at its beginning or end are not pages left out of a scan
+// (ScanComparison.Partial) but words the pages do not show.
+func comparePages(text, shown string) *pagesShown {
+	c := identify.CompareScan(text, shown, "")
+	s := &pagesShown{}
+	for i, r := range c.Runs {
+		atEnd := (i == 0 || i == len(c.Runs)-1) && c.Partial && len(r.Scan) == 0
+		if !r.Material && !atEnd {
+			continue
+		}
+		if len(s.Runs) == maxPagesRuns {
+			s.More = true
+			break
+		}
+		s.Runs = append(s.Runs, pagesRun{Text: strings.Join(r.Letter, " "), Pages: strings.Join(r.Scan, " ")})
+	}
+	return s
+}
