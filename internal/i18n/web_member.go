@@ -158,6 +158,10 @@ var _ = table(func() Translations {
 			"Sur les pages",
 			"على الصفحات",
 		},
+		"Only the first %s pages of this PDF were read and compared with their text.": {
+			"Seules les %s premières pages de ce PDF ont été lues et comparées à leur texte.",
+			"لم تُقرأ من ملف PDF هذا وتُقارَن بنصها إلا الصفحات الـ%s الأولى.",
+		},
 		"More words differ than are listed.": {
 			"D'autres mots diffèrent encore que ceux listés.",
 			"تختلف كلمات أخرى غير المدرجة.",

@@ -37,6 +37,9 @@ type pagesShown struct {
 	Runs []pagesRun
 	// More says there were more differences than Runs holds.
 	More bool
+	// FirstPages, when not 0, is how many pages were read and compared with their text: the
+	// PDF has more (ocr.MaxPages).
+	FirstPages int
 }
 
 // pagesRun is one difference: words of the text that the pages do not show (Text), words the
@@ -154,8 +157,14 @@ func (p *pagesReader) readOne(digest string, job pagesJob) *pagesShown {
 // of the text missing at its beginning or end are not pages left out of a scan
 // (ScanComparison.Partial) but words the pages do not show.
 func comparePages(text, shown string) *pagesShown {
-	c := identify.CompareScan(text, shown, "")
 	s := &pagesShown{}
+	if read := strings.Split(shown, "\f"); len(read) > ocr.MaxPages {
+		s.FirstPages, shown = ocr.MaxPages, strings.Join(read[:ocr.MaxPages], "\f")
+		if pages := strings.Split(text, "\f"); len(pages) > ocr.MaxPages {
+			text = strings.Join(pages[:ocr.MaxPages], "\f")
+		}
+	}
+	c := identify.CompareScan(text, shown, "")
 	for i, r := range c.Runs {
 		atEnd := (i == 0 || i == len(c.Runs)-1) && c.Partial && len(r.Scan) == 0
 		if !r.Material && !atEnd {
