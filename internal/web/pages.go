@@ -109,17 +109,20 @@ func (p *pagesReader) shown(digest string, pdf []byte, text string) *pagesShown 
 func (p *pagesReader) work() {
 	for {
 		p.mu.Lock()
-		if len(p.order) == 0 {
+		if len(p.order) == 0 || p.read == nil {
+			// Nothing waits, or this server has no OCR (readOne): what waits is dropped.
 			p.running = false
+			p.waiting, p.order, p.bytes = nil, nil, 0
 			p.mu.Unlock()
 			return
 		}
+		read := p.read
 		digest := p.order[0]
 		p.order = p.order[1:]
 		job := p.waiting[digest]
 		p.mu.Unlock()
 
-		s := p.readOne(digest, job)
+		s := p.readOne(read, digest, job)
 
 		p.mu.Lock()
 		delete(p.waiting, digest)
@@ -134,12 +137,12 @@ func (p *pagesReader) work() {
 	}
 }
 
-// readOne reads one PDF's pages and compares them with its text. Without OCR on this server,
-// it stops reading pages at all (nil).
-func (p *pagesReader) readOne(digest string, job pagesJob) *pagesShown {
+// readOne reads one PDF's pages with read and compares them with its text. Without OCR on
+// this server, it stops reading pages at all (nil).
+func (p *pagesReader) readOne(read func(context.Context, []byte) (ocr.Reading, error), digest string, job pagesJob) *pagesShown {
 	ctx, cancel := context.WithTimeout(context.Background(), pagesReadTime)
 	defer cancel()
-	read, err := p.read(ctx, job.pdf)
+	shown, err := read(ctx, job.pdf)
 	switch {
 	case errors.Is(err, ocr.ErrNoOCR):
 		p.mu.Lock()
@@ -150,7 +153,7 @@ func (p *pagesReader) readOne(digest string, job pagesJob) *pagesShown {
 		p.logger.Warn("the pages of a version could not be read", "version", digest, "err", err)
 		return &pagesShown{Unread: true}
 	}
-	return comparePages(job.text, read.Text)
+	return comparePages(job.text, shown.Text)
 }
 
 // comparePages is what pages whose reading is shown say of text. Every page was read: words
