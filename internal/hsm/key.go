@@ -69,7 +69,10 @@ func Open(uri string) (*Key, error) {
 		return nil, fmt.Errorf("hsm: %s: %w", u, err)
 	}
 	k := &Key{uri: u, mod: m, ctx: m.ctx}
-	if k.sh, k.priv, k.pub, err = k.open(pin); err != nil {
+	m.calls.RLock()
+	k.sh, k.priv, k.pub, err = k.open(pin)
+	m.calls.RUnlock()
+	if err != nil {
 		unloadModule(m)
 		return nil, fmt.Errorf("hsm: %s: %w", u, err)
 	}
@@ -90,6 +93,10 @@ type module struct {
 	name string // its key in modules
 	ctx  *pkcs11.Ctx
 	refs int
+
+	// calls is held shared by the keys' calls into the module, and exclusively by reinit,
+	// which finalizes and initializes it again under them.
+	calls sync.RWMutex
 
 	// login serialises the logins to the module's tokens, and pins holds, by token, a digest
 	// of the PIN the user last logged in with (not the PIN itself, kept for the process's
@@ -187,6 +194,23 @@ func checkOwner(name string, fi os.FileInfo, dir bool) error {
 	if fi.Mode().Perm()&0o022 != 0 && !(dir && fi.Mode()&os.ModeSticky != 0) {
 		return fmt.Errorf("%s can be changed by others (mode %v)", name, fi.Mode().Perm())
 	}
+	return nil
+}
+
+// reinit finalizes the module and initializes it again: a module that reads its slots once,
+// at C_Initialize (SoftHSM), never sees a token again that went away while the process ran,
+// and every signature failed, with the token back, until a restart. It ends every session
+// and login of the module's keys, which each key opens again at its next signature.
+func (m *module) reinit() error {
+	m.calls.Lock()
+	defer m.calls.Unlock()
+	m.ctx.Finalize()
+	if err := m.ctx.Initialize(); err != nil {
+		return fmt.Errorf("initialize the module again: %w", err)
+	}
+	m.login.Lock()
+	clear(m.pins)
+	m.login.Unlock()
 	return nil
 }
 
@@ -353,7 +377,7 @@ func (k *Key) token() (tokenID, error) {
 	}
 	switch {
 	case len(found) == 0:
-		return tokenID{}, errors.New("no such token in the module (check token=, serial=, slot-id= and that the token is present)")
+		return tokenID{}, errNoToken
 	case len(found) > 1 && u.Serial == "":
 		serials := make([]string, len(found))
 		for i, t := range found {
@@ -425,12 +449,12 @@ func (k *Key) Sign(_ io.Reader, msg []byte, opts crypto.SignerOpts) ([]byte, err
 	if k.ctx == nil {
 		return nil, fmt.Errorf("hsm: %s: sign: the key is closed", k.uri)
 	}
-	sig, err := k.sign(k.sh, k.priv, msg)
+	sig, err := k.signShared(msg)
 	if sessionLost(err) {
 		// The token forgot the session (a network HSM restarted, a token was reinserted):
 		// without a new one every later signature failed until the server restarted.
 		if err = k.reopen(); err == nil {
-			sig, err = k.sign(k.sh, k.priv, msg)
+			sig, err = k.signShared(msg)
 		}
 	}
 	if err != nil {
@@ -442,8 +466,18 @@ func (k *Key) Sign(_ io.Reader, msg []byte, opts crypto.SignerOpts) ([]byte, err
 	return sig, nil
 }
 
+// errNoToken says that the module lists no token the URI names.
+var errNoToken = errors.New("no such token in the module (check token=, serial=, slot-id= and that the token is present)")
+
 // errPINWrong is the token's refusal of the PIN.
 var errPINWrong = errors.New("the PIN is wrong")
+
+// signShared signs msg in the key's session, with the module's calls held shared.
+func (k *Key) signShared(msg []byte) ([]byte, error) {
+	k.mod.calls.RLock()
+	defer k.mod.calls.RUnlock()
+	return k.sign(k.sh, k.priv, msg)
+}
 
 // sign signs msg with the private key priv in the session sh.
 func (k *Key) sign(sh pkcs11.SessionHandle, priv pkcs11.ObjectHandle, msg []byte) ([]byte, error) {
@@ -461,10 +495,17 @@ func sessionLost(err error) bool {
 	}
 	switch pe {
 	case pkcs11.CKR_SESSION_HANDLE_INVALID, pkcs11.CKR_SESSION_CLOSED, pkcs11.CKR_USER_NOT_LOGGED_IN,
-		pkcs11.CKR_OBJECT_HANDLE_INVALID, pkcs11.CKR_KEY_HANDLE_INVALID:
+		pkcs11.CKR_OBJECT_HANDLE_INVALID, pkcs11.CKR_KEY_HANDLE_INVALID,
+		pkcs11.CKR_TOKEN_NOT_PRESENT, pkcs11.CKR_DEVICE_REMOVED, pkcs11.CKR_CRYPTOKI_NOT_INITIALIZED:
 		return true
 	}
 	return false
+}
+
+// notInitialized reports whether err is the module's refusal of a call before C_Initialize.
+func notInitialized(err error) bool {
+	var pe pkcs11.Error
+	return errors.As(err, &pe) && pe == pkcs11.CKR_CRYPTOKI_NOT_INITIALIZED
 }
 
 // reopen opens a new session, logs in and finds the key again, as Open did; the key found
@@ -479,13 +520,28 @@ func (k *Key) reopen() error {
 	if err != nil {
 		return fmt.Errorf("open the key again: %w", err)
 	}
+	k.mod.calls.RLock()
 	if k.sh != 0 {
 		k.ctx.CloseSession(k.sh)
 		k.sh = 0
 	}
 	sh, priv, pub, err := k.open(pin)
+	k.mod.calls.RUnlock()
+	if errors.Is(err, errNoToken) || notInitialized(err) {
+		// The token may be back in a module that does not look for it again (or a
+		// reinit before failed): initialize the module again, and look once more.
+		if rerr := k.mod.reinit(); rerr != nil {
+			err = fmt.Errorf("%w: %v", errNoToken, rerr)
+		} else {
+			k.mod.calls.RLock()
+			sh, priv, pub, err = k.open(pin)
+			k.mod.calls.RUnlock()
+		}
+	}
 	if err == nil && !pub.Equal(k.pub) {
+		k.mod.calls.RLock()
 		k.ctx.CloseSession(sh)
+		k.mod.calls.RUnlock()
 		err = errors.New("the token now holds another key under this URI")
 	}
 	if err != nil {
@@ -505,7 +561,9 @@ func (k *Key) Close() error {
 		return nil
 	}
 	if k.sh != 0 {
+		k.mod.calls.RLock()
 		k.ctx.CloseSession(k.sh)
+		k.mod.calls.RUnlock()
 	}
 	unloadModule(k.mod)
 	k.ctx = nil

@@ -1,0 +1,59 @@
+//go:build cgo
+
+package hsm
+
+import (
+	"crypto"
+	"crypto/ed25519"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestSignAfterTheTokenReturns: SoftHSM (as modules that read their slots once, at
+// C_Initialize) does not see a token again that went away while the process ran, and every
+// later signature failed with "no such token … check that the token is present", with the
+// token present, until the server restarted. A key that finds no token initializes its
+// module again, and the office and log keys sign once the token is back.
+func TestSignAfterTheTokenReturns(t *testing.T) {
+	pin := token(t)
+	k, err := Open("pkcs11:token=chancery;object=office?module-path=" + softhsm + "&pin-source=file:" + pin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	lk, err := Open("pkcs11:token=chancery;object=log?module-path=" + softhsm + "&pin-source=file:" + pin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lk.Close()
+	tokens := filepath.Join(filepath.Dir(pin), "tokens")
+	msg := []byte("checkpoint")
+	if err := os.Rename(tokens, tokens+".away"); err != nil {
+		t.Fatal(err)
+	}
+	for name, key := range map[string]*Key{"office": k, "log": lk} {
+		if _, err := key.Sign(nil, msg, crypto.Hash(0)); err == nil || !strings.Contains(err.Error(), "no such token") {
+			t.Errorf("the %s key with its token away: %v, want no such token", name, err)
+		}
+	}
+	if err := os.Rename(tokens+".away", tokens); err != nil {
+		t.Fatal(err)
+	}
+	// Both keys at once, as a release and a checkpoint sign: the first to find no token
+	// initializes the module again under the other's signatures.
+	var wg sync.WaitGroup
+	for name, key := range map[string]*Key{"office": k, "log": lk} {
+		for range 4 {
+			wg.Go(func() {
+				sig, err := key.Sign(nil, msg, crypto.Hash(0))
+				if err != nil || !ed25519.Verify(key.Public().(ed25519.PublicKey), msg, sig) {
+					t.Errorf("the %s key once its token is back: %v", name, err)
+				}
+			})
+		}
+	}
+	wg.Wait()
+}
