@@ -16,7 +16,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/miekg/pkcs11"
 )
@@ -43,7 +45,22 @@ type Key struct {
 	priv pkcs11.ObjectHandle
 	// pinWrong is set once the token refused the PIN when the key was opened again.
 	pinWrong bool
+
+	// failed is why the last signature failed, and when; nil once one works.
+	failed atomic.Pointer[failure]
+	// probing is set while Unavailable signs a test message.
+	probing atomic.Bool
 }
+
+// failure is a signature's failure: its error, and when it was made.
+type failure struct {
+	err error
+	at  time.Time
+}
+
+// unavailableRetry is how long Unavailable waits after a failed signature before it tries one
+// itself.
+const unavailableRetry = time.Second
 
 var _ crypto.Signer = (*Key)(nil)
 
@@ -457,13 +474,41 @@ func (k *Key) Sign(_ io.Reader, msg []byte, opts crypto.SignerOpts) ([]byte, err
 			sig, err = k.signShared(msg)
 		}
 	}
+	if err == nil && !ed25519.Verify(k.pub, msg, sig) {
+		err = errors.New("the token's signature does not verify with its public key")
+	}
 	if err != nil {
-		return nil, fmt.Errorf("hsm: %s: sign: %w", k.uri, err)
+		err = fmt.Errorf("hsm: %s: sign: %w: %w", k.uri, ErrUnavailable, err)
+		k.failed.Store(&failure{err: err, at: time.Now()})
+		return nil, err
 	}
-	if !ed25519.Verify(k.pub, msg, sig) {
-		return nil, fmt.Errorf("hsm: %s: the token's signature does not verify with its public key", k.uri)
-	}
+	k.failed.Store(nil)
 	return sig, nil
+}
+
+// Unavailable returns why the key's last signature failed, nil once one works. While it
+// fails, Unavailable signs a test message itself (at most once every unavailableRetry), so
+// that a server that nothing asks to sign (its /readyz saying it cannot) learns that the
+// token is back.
+func (k *Key) Unavailable() error {
+	f := k.failed.Load()
+	if f == nil {
+		return nil
+	}
+	if time.Since(f.at) >= unavailableRetry && k.probing.CompareAndSwap(false, true) {
+		defer k.probing.Store(false)
+		msg := make([]byte, len(testMessage)+32)
+		copy(msg, testMessage)
+		rand.Read(msg[len(testMessage):])
+		if _, err := k.Sign(nil, msg, crypto.Hash(0)); err == nil {
+			return nil
+		}
+		f = k.failed.Load()
+	}
+	if f == nil {
+		return nil
+	}
+	return f.err
 }
 
 // errNoToken says that the module lists no token the URI names.

@@ -33,3 +33,6 @@ func (k *Key) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) { retur
 
 // Close does nothing.
 func (k *Key) Close() error { return nil }
+
+// Unavailable returns nil: no key is ever opened in this build.
+func (k *Key) Unavailable() error { return nil }

@@ -37,3 +37,6 @@ func (s *noteSigner) KeyHash() uint32 { return s.hash }
 func (s *noteSigner) Sign(msg []byte) ([]byte, error) {
 	return s.k.Sign(nil, msg, crypto.Hash(0))
 }
+
+// Unavailable is Unavailable of the signer's key.
+func (s *noteSigner) Unavailable() error { return Unavailable(s.k) }

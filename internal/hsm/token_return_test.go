@@ -5,6 +5,7 @@ package hsm
 import (
 	"crypto"
 	"crypto/ed25519"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,7 +17,8 @@ import (
 // C_Initialize) does not see a token again that went away while the process ran, and every
 // later signature failed with "no such token … check that the token is present", with the
 // token present, until the server restarted. A key that finds no token initializes its
-// module again, and the office and log keys sign once the token is back.
+// module again, and the office and log keys sign once the token is back. While it is away,
+// their signatures fail with ErrUnavailable, and Unavailable says why until one works.
 func TestSignAfterTheTokenReturns(t *testing.T) {
 	pin := token(t)
 	k, err := Open("pkcs11:token=chancery;object=office?module-path=" + softhsm + "&pin-source=file:" + pin)
@@ -35,8 +37,11 @@ func TestSignAfterTheTokenReturns(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, key := range map[string]*Key{"office": k, "log": lk} {
-		if _, err := key.Sign(nil, msg, crypto.Hash(0)); err == nil || !strings.Contains(err.Error(), "no such token") {
-			t.Errorf("the %s key with its token away: %v, want no such token", name, err)
+		if _, err := key.Sign(nil, msg, crypto.Hash(0)); !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "no such token") {
+			t.Errorf("the %s key with its token away: %v, want ErrUnavailable, no such token", name, err)
+		}
+		if why := Unavailable(key); why == nil || !strings.Contains(why.Error(), "no such token") {
+			t.Errorf("the %s key with its token away: Unavailable() = %v", name, why)
 		}
 	}
 	if err := os.Rename(tokens+".away", tokens); err != nil {
@@ -56,4 +61,9 @@ func TestSignAfterTheTokenReturns(t *testing.T) {
 		}
 	}
 	wg.Wait()
+	for name, key := range map[string]*Key{"office": k, "log": lk} {
+		if why := Unavailable(key); why != nil {
+			t.Errorf("the %s key signs again, but Unavailable() = %v", name, why)
+		}
+	}
 }

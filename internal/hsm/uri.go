@@ -17,6 +17,20 @@ import (
 	"github.com/chancery/chancery/internal/keys"
 )
 
+// ErrUnavailable is wrapped by the errors of a key's signatures that its token or module
+// failed (the token gone, its session lost and not opened again, a signature that does not
+// verify): the key may sign again once its token is back.
+var ErrUnavailable = errors.New("the key's token cannot sign")
+
+// Unavailable returns why s, a key of this package or a NoteSigner of one, could not sign
+// its last message, nil when it could or when s is any other signer.
+func Unavailable(s any) error {
+	if u, ok := s.(interface{ Unavailable() error }); ok {
+		return u.Unavailable()
+	}
+	return nil
+}
+
 // URI is the part of an RFC 7512 PKCS#11 URI that Chancery uses.
 type URI struct {
 	// Path attributes: which token and which key in it. SlotID is a decimal CK_SLOT_ID.

@@ -331,6 +331,9 @@ var _ = table(func() Translations {
 		"A witness of the office's log holds more than this server's database: nothing is recorded until the operator decides. Tell the office's operator.": {
 			"Un témoin du journal du service en détient davantage que la base de données de ce serveur : rien n'est inscrit tant que l'exploitant n'a pas décidé. Prévenez l'exploitant du service.",
 			"أحد شهود سجل الجهة يحوز أكثر مما في قاعدة بيانات هذا الخادم: لا يُقيَّد شيء حتى يقرر المشغّل. أبلغ مشغّل الجهة."},
+		"The office's signing key cannot sign now (its token is unavailable): nothing was recorded. Tell the office's operator, and try again once it is back.": {
+			"La clé de signature du service ne peut pas signer pour l'instant (son jeton est indisponible) : rien n'a été inscrit. Prévenez l'exploitant du service, et réessayez quand elle sera revenue.",
+			"مفتاح توقيع الجهة لا يستطيع التوقيع الآن (رمزه غير متاح): لم يُقيَّد شيء. أبلغ مشغّل الجهة، وأعد المحاولة حين يعود."},
 		"Something went wrong on our side; it has been logged.": {
 			"Une erreur s'est produite de notre côté ; elle a été consignée.",
 			"حدث خطأ من جانبنا، وقد جرى تسجيله."},

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"github.com/chancery/chancery/internal/convert"
 	"github.com/chancery/chancery/internal/cosigned"
+	"github.com/chancery/chancery/internal/hsm"
 	"github.com/chancery/chancery/internal/i18n"
 	"slices"
 	"strings"
@@ -67,6 +68,10 @@ var (
 	// time (expired, or not yet valid): nothing was released, and an administrator must
 	// renew it (RenewPDFCertificate).
 	ErrPDFCertificate = pdf.ErrCertificateNotValid
+	// ErrSigningKey: the office key or the log key is in a token that cannot sign now (gone,
+	// or its module failing): nothing was logged, and the same request works once the token
+	// is back.
+	ErrSigningKey = hsm.ErrUnavailable
 )
 
 // catchingUp makes *err, if it asks this server's log for more than it has published,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/convert"
+	"github.com/chancery/chancery/internal/hsm"
 	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/seal"
@@ -273,6 +274,10 @@ func (r *Registry) PDFCertificateWarning() string {
 	return fmt.Sprintf("the office's PDF signing certificate expires on %s (in %d days), and releases will be refused from then: %s",
 		end.UTC().Format(time.DateTime+" UTC"), int(end.Sub(now).Hours()/24), RenewPDFCertificate)
 }
+
+// OfficeKeyUnavailable returns why the office key, in a token, could not sign its last
+// message (hsm.Key.Unavailable), nil while it signs or for a key file.
+func (r *Registry) OfficeKeyUnavailable() error { return hsm.Unavailable(r.cfg.OfficeKey) }
 
 // PDFCertificateDue says whether the operator must hear about the office's PDF signing
 // certificate now (PDFCertificateWarning, and the admin pages' banner): due when it is not

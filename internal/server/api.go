@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/chancery/chancery/internal/accesslog"
 	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/jsonbody"
 	"github.com/chancery/chancery/internal/registry"
@@ -144,6 +145,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		apiError(w, http.StatusServiceUnavailable, err)
 	case errors.Is(err, registry.ErrPDFCertificate):
 		apiError(w, http.StatusServiceUnavailable, err)
+	case errors.Is(err, registry.ErrSigningKey):
+		// The office or log key's token cannot sign: nothing was logged. The key's URI and the
+		// token's error are the operator's, in the server's log; the member hears what it
+		// means.
+		s.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", accesslog.Method(r.Method), "path", accesslog.RedactPath(r.URL.Path), "err", s.loggedText(r, err.Error()))
+		w.Header().Set("Retry-After", "10")
+		apiError(w, http.StatusServiceUnavailable, errSigningKey)
 	case errors.Is(err, store.ErrDeposed):
 		// Another server took the sequencing over while this one's batch waited: nothing of
 		// the batch was committed, and the same request sent again is sequenced afresh.
@@ -179,6 +187,8 @@ func multipartError(err error) error {
 }
 
 var (
+	// errSigningKey answers a request that the office or log key's token could not sign.
+	errSigningKey = errors.New("the office's signing key cannot sign now (its token is unavailable): nothing was recorded; tell the office's operator, and try again once it is back")
 	errBadRequest = errors.New("bad request")
 	errTooLarge   = errors.New("upload too large")
 )

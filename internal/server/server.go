@@ -414,7 +414,8 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
-// readyz answers 200 when the store answers a read within a second, the stored log extends
+// readyz answers 200 when the store answers a read within a second, the office and log keys
+// sign (a key in a token that failed its last signature and a new test one does not), the stored log extends
 // the checkpoint this server published and the witnesses that do not refuse the log can meet
 // the quorum, with a warning line naming the witnesses that
 // refuse it, one when the office's PDF signing certificate has ended or ends within a month,
@@ -430,6 +431,19 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("not ready: store unavailable (the last checkpoint and cached tiles are still served)\n"))
+		return
+	}
+	// A key in a token that cannot sign (the token gone, its module failing) fails every
+	// release and checkpoint until it is back; the keys try a signature themselves, so that
+	// the server is ready again once it is. Why is the operator's, in the server's log.
+	if s.cfg.Registry != nil && s.cfg.Registry.OfficeKeyUnavailable() != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("not ready: the office key cannot sign (its token is unavailable; the server's log says why): nothing is released or logged until it can\n"))
+		return
+	}
+	if s.cfg.Log != nil && s.cfg.Log.SignerUnavailable() != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("not ready: the log key cannot sign (its token is unavailable; the server's log says why): nothing is appended to the log until it can\n"))
 		return
 	}
 	// A database set back under this server (a restore, a failover to a standby that lacked

@@ -101,6 +101,15 @@ func (l *Log) Resume() {
 	l.halted.Store(nil)
 }
 
+// SignerUnavailable returns why the log key could not sign its last checkpoint, when it says
+// so (a key in a token: hsm.Key.Unavailable), nil otherwise.
+func (l *Log) SignerUnavailable() error {
+	if u, ok := l.cfg.Signer.(interface{ Unavailable() error }); ok {
+		return u.Unavailable()
+	}
+	return nil
+}
+
 // Halted returns the error appends fail with while the log is halted, nil otherwise.
 func (l *Log) Halted() *HaltedError {
 	return l.halted.Load()

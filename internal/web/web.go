@@ -314,7 +314,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, errUploadsBusy) {
 		w.Header().Set("Retry-After", "5")
 	}
-	if status == http.StatusInternalServerError {
+	if status == http.StatusInternalServerError || errors.Is(err, registry.ErrSigningKey) {
 		h.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", accesslog.Method(r.Method), "path", accesslog.RedactPath(r.URL.Path), "err", h.loggedErr(r, err))
 	}
 	h.render(w, r, status, "error", page{Title: http.StatusText(status), Error: msg})
@@ -379,6 +379,10 @@ func statusOf(err error) (int, string) {
 		return http.StatusBadRequest, err.Error()
 	case errors.Is(err, registry.ErrPDFCertificate):
 		return http.StatusServiceUnavailable, err.Error()
+	case errors.Is(err, registry.ErrSigningKey):
+		// The office or log key's token cannot sign: what failed, and the key's URI, are
+		// the operator's, in the server's log.
+		return http.StatusServiceUnavailable, "The office's signing key cannot sign now (its token is unavailable): nothing was recorded. Tell the office's operator, and try again once it is back."
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, errUploadsBusy),
 		errors.Is(err, registry.ErrCatchingUp), errors.Is(err, store.ErrDeposed):
 		return http.StatusServiceUnavailable, "The server is busy; try again in a moment."
