@@ -50,6 +50,8 @@ func keyHint(err error) error {
 		return withHint(err, "list the tokens with 'pkcs11-tool --module MODULE --list-token-slots' and add serial= (or slot-id=) of the office's token to the URI; a token labelled as yours that you did not make may be someone's attempt to have the office sign with their key")
 	case strings.Contains(msg, "no such token"):
 		return withHint(err, "list the tokens with 'pkcs11-tool --module MODULE --list-token-slots' (or 'softhsm2-util --show-slots') and fix token= in the URI")
+	case strings.Contains(msg, "not Ed25519"):
+		return withHint(err, "generate an Ed25519 key pair in the token (pkcs11-tool --keypairgen --key-type EC:edwards25519, docs/keys.md) and point the URI at it: seals are Ed25519 signatures, which the token's other keys cannot make")
 	case strings.Contains(msg, "private key"), strings.Contains(msg, "public key"), strings.Contains(msg, "more than one"):
 		return withHint(err, "list the token's keys with 'pkcs11-tool --module MODULE --login --list-objects' and fix object= or id= in the URI")
 	case strings.Contains(msg, "loaded already under another path"):

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -25,8 +26,9 @@ import (
 
 // PKCS#11 3.0 names that github.com/miekg/pkcs11 (written for 2.40) does not define.
 const (
-	ckmEDDSA     = 0x00001057 // CKM_EDDSA
-	ckkECEdwards = 0x00000040 // CKK_EC_EDWARDS
+	ckmEDDSA        = 0x00001057 // CKM_EDDSA
+	ckkECEdwards    = 0x00000040 // CKK_EC_EDWARDS
+	ckkECMontgomery = 0x00000041 // CKK_EC_MONTGOMERY
 )
 
 // Key is an Ed25519 private key held in a PKCS#11 token. It implements crypto.Signer (with
@@ -432,11 +434,63 @@ func (k *Key) find(sh pkcs11.SessionHandle, class uint) (pkcs11.ObjectHandle, er
 	case err != nil:
 		return 0, fmt.Errorf("find the key: %w", err)
 	case len(hs) == 0:
+		if other := k.otherType(sh, class); other != "" {
+			return 0, fmt.Errorf("the %s key with this object/id is %s, not Ed25519: Chancery signs with Ed25519 keys only", kind, other)
+		}
 		return 0, fmt.Errorf("no Ed25519 %s key with this object/id in the token", kind)
 	case len(hs) > 1:
 		return 0, fmt.Errorf("more than one Ed25519 %s key matches: add id= to the URI", kind)
 	}
 	return hs[0], nil
+}
+
+// otherType names the type of a key of class that the URI's object and id select when it is
+// not Ed25519 ("an RSA key"), and is "" when they select no key of another type: a URI
+// naming the token's RSA or ECDSA key was refused as naming no key, with a hint to fix the
+// label that was right.
+func (k *Key) otherType(sh pkcs11.SessionHandle, class uint) string {
+	if k.uri.Object == "" && k.uri.ID == "" {
+		return ""
+	}
+	tmpl := []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, class)}
+	if k.uri.Object != "" {
+		tmpl = append(tmpl, pkcs11.NewAttribute(pkcs11.CKA_LABEL, k.uri.Object))
+	}
+	if k.uri.ID != "" {
+		tmpl = append(tmpl, pkcs11.NewAttribute(pkcs11.CKA_ID, []byte(k.uri.ID)))
+	}
+	if err := k.ctx.FindObjectsInit(sh, tmpl); err != nil {
+		return ""
+	}
+	hs, _, err := k.ctx.FindObjects(sh, 1)
+	k.ctx.FindObjectsFinal(sh)
+	if err != nil || len(hs) == 0 {
+		return ""
+	}
+	attrs, err := k.ctx.GetAttributeValue(sh, hs[0], []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, nil)})
+	if err != nil || len(attrs) == 0 {
+		return "a key of another type"
+	}
+	var t uint64 // a CK_ULONG, in the host's byte order
+	switch v := attrs[0].Value; len(v) {
+	case 8:
+		t = binary.NativeEndian.Uint64(v)
+	case 4:
+		t = uint64(binary.NativeEndian.Uint32(v))
+	default:
+		return "a key of another type"
+	}
+	switch t {
+	case pkcs11.CKK_RSA:
+		return "an RSA key"
+	case pkcs11.CKK_EC:
+		return "an ECDSA key"
+	case pkcs11.CKK_DSA:
+		return "a DSA key"
+	case ckkECMontgomery:
+		return "an X25519 or X448 key (for key agreement)"
+	}
+	return fmt.Sprintf("a key of type %#x", t)
 }
 
 // ecPoint reads CKA_EC_POINT of an Ed25519 key: the 32 bytes, DER-wrapped in an OCTET
