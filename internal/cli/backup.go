@@ -25,6 +25,7 @@ import (
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/exclfile"
+	"github.com/chancery/chancery/internal/hsm"
 	"github.com/chancery/chancery/internal/stage"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
@@ -86,6 +87,9 @@ type backupResult struct {
 	LogSize int64  `json:"log_size"`
 	LogRoot string `json:"log_root"`
 	Bytes   int64  `json:"bytes"`
+	// InToken names the signing keys ("office", "log") the office keeps in a PKCS#11 token:
+	// they are not on disk, and the backup does not hold them.
+	InToken []string `json:"keys_in_token,omitempty"`
 }
 
 func newBackup(g *globals) *cobra.Command {
@@ -105,7 +109,9 @@ again. An office that 'chancery store migrate' moved to PostgreSQL is refused.
 The backup holds the log's and the office's signing keys as they are on disk (unencrypted,
 mode 0600): without them a restored office could not extend its own log. Keep backups as
 you keep the data directory, or encrypt them (for example with age) before they leave the
-machine. FILE is created with mode 0600 and is never overwritten; it must be outside the
+machine. A key the office keeps in a PKCS#11 token is not on disk, and not in the backup,
+which says so (keys_in_token with --json): the restored office needs that token, which is
+backed up by its vendor's procedure (docs/keys.md). FILE is created with mode 0600 and is never overwritten; it must be outside the
 data directory.
 
 FILE is a tar file: chancery-backup.json (what it holds, with each file's SHA-256), then the
@@ -132,6 +138,12 @@ files. Restore it with 'chancery restore'. For PostgreSQL, use pg_dump or pg_bas
 			}
 			fmt.Fprintf(c.OutOrStdout(), "backed up %s to %s: log %s, %d entries, root %s (verified), %d bytes\n",
 				d.Path, res.Out, res.Origin, res.LogSize, res.LogRoot, res.Bytes)
+			switch len(res.InToken) {
+			case 1:
+				fmt.Fprintf(c.OutOrStdout(), "the %s key is in a PKCS#11 token and not in this backup: back the token up with its vendor's procedure (docs/keys.md)\n", res.InToken[0])
+			case 2:
+				fmt.Fprintf(c.OutOrStdout(), "the office key and the log key are in a PKCS#11 token and not in this backup: back the token up with its vendor's procedure (docs/keys.md)\n")
+			}
 			return nil
 		},
 	}
@@ -327,7 +339,14 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	if err := exclfile.SyncDir(filepath.Dir(out)); err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
-	return &backupResult{Out: out, Origin: m.Origin, LogSize: m.LogSize, LogRoot: m.LogRoot, Bytes: fi.Size()}, nil
+	res := &backupResult{Out: out, Origin: m.Origin, LogSize: m.LogSize, LogRoot: m.LogRoot, Bytes: fi.Size()}
+	if hsm.IsURI(d.OfficeKeyRef()) {
+		res.InToken = append(res.InToken, "office")
+	}
+	if hsm.IsURI(d.Settings.LogKey) {
+		res.InToken = append(res.InToken, "log")
+	}
+	return res, nil
 }
 
 // backupChecked returns the directory whose database the backup's checks open: the copy in
@@ -729,7 +748,12 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 	restoreAt("unpacked")
 	staged, err := datadir.Open(stageDir)
 	if err != nil {
-		return nil, fmt.Errorf("restore: the backup's data directory: %w", err)
+		err = fmt.Errorf("restore: the backup's data directory: %w", err)
+		if strings.Contains(err.Error(), "hsm: ") {
+			// The backup holds no key its office keeps in a token: the restore opens it there.
+			return nil, withHint(err, "the backup's office keeps its keys in a PKCS#11 token, which no backup holds: restore where that token, its module and its PIN are reachable (docs/keys.md)")
+		}
+		return nil, err
 	}
 	defer staged.Close()
 	for _, f := range m.Files {
