@@ -56,6 +56,8 @@ func keyHint(err error) error {
 		return withHint(err, "list the token's keys with 'pkcs11-tool --module MODULE --login --list-objects' and fix object= or id= in the URI")
 	case strings.Contains(msg, "loaded already under another path"):
 		return withHint(err, "name the PKCS#11 library by one module-path= in every URI (the office key's and the log key's)")
+	case strings.Contains(msg, "initialize the module") && strings.Contains(msg, "CKR_GENERAL_ERROR"):
+		return withHint(err, "the module loaded but could not start: for SoftHSM, the token directory that SOFTHSM2_CONF (else /etc/softhsm/softhsm2.conf) names must exist and be readable by this user; a device must be connected")
 	case strings.Contains(msg, "names no module"), strings.Contains(msg, "PKCS#11 module"), strings.Contains(msg, "initialize the module"):
 		return withHint(err, "module-path= must name the PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so (apt-get install softhsm2)")
 	}

@@ -10,8 +10,9 @@ import (
 // (a key that can leave the token or may not sign, two key pairs under one URI, a PIN file
 // that is not one) get a hint that says what to do, not the hint about object= and id= that
 // any message naming a "private key" got; so do those of the forty-ninth (two tokens of one
-// label, two PINs for one token, one library under two paths), and a key of another type
-// than Ed25519 under the URI.
+// label, two PINs for one token, one library under two paths), a key of another type than
+// Ed25519 under the URI, and a module that loads but does not start (SoftHSM without its token
+// directory), which was told to fix module-path=.
 func TestKeyHintsOfTheTokensRefusals(t *testing.T) {
 	for msg, want := range map[string]string{
 		"hsm: open key: the private key can be exported from the token (its CKA_EXTRACTABLE is true): use a key generated in the token as non-extractable": "non-extractable",
@@ -25,6 +26,7 @@ func TestKeyHintsOfTheTokensRefusals(t *testing.T) {
 		"hsm: open key: the URIs give two PINs for one token (the token did not check this one)":                                                           "a PIN file is out of date",
 		"hsm: open key: initialize the module: CKR_CRYPTOKI_ALREADY_INITIALIZED (the library is loaded already under another path)":                        "one module-path=",
 		"hsm: open key: the private key with this object/id is an RSA key, not Ed25519: Chancery signs with Ed25519 keys only":                             "EC:edwards25519",
+		"hsm: open key: initialize the module: pkcs11: 0x5: CKR_GENERAL_ERROR":                                                                             "SOFTHSM2_CONF",
 	} {
 		var h *hinted
 		if err := keyHint(errors.New(msg)); !errors.As(err, &h) {

@@ -180,7 +180,9 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		}
 	}
 	if err != nil {
-		return err
+		// A key in a token that does not open (a wrong PIN, the token absent) gets the
+		// hint every other command that opens the directory gives (openDir).
+		return keyHint(err)
 	}
 	defer d.Close()
 	if !fresh && base != "" && strings.TrimSuffix(base, "/") != strings.TrimSuffix(d.Settings.URL, "/") {
