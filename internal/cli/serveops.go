@@ -352,10 +352,11 @@ func errorLog(logger *slog.Logger) *log.Logger {
 // one made through another server of a PostgreSQL database is recorded by each.
 const erasedInterval = 5 * time.Second
 
-// keepErased erases again, before the server serves, the releases its data directory records
-// as erased that the database holds with their content (a database restored from a backup
-// taken before their erasure), then records the database's erasures in the data directory now,
-// every erasedInterval and once more when stop is called (datadir.ErasedFile).
+// keepErased erases again, before the server serves, the releases and the letters its data
+// directory records as erased that the database holds with their content (a database restored
+// from a backup taken before their erasure, the letter a draft in it or not), then records the
+// database's erasures in the data directory now, every erasedInterval and once more when stop
+// is called (datadir.ErasedFile, datadir.ErasedLettersFile).
 func keepErased(ctx context.Context, d *datadir.Dir, reg *registry.Registry, logger *slog.Logger) (stop func(), err error) {
 	rec, err := d.Erased()
 	if err != nil {
@@ -368,6 +369,35 @@ func keepErased(ctx context.Context, d *datadir.Dir, reg *registry.Registry, log
 		}
 		if ref != "" {
 			logger.Warn("erased again: the database held the content of a letter erased before (restored from a backup taken before the erasure)", "reference", ref, "log_index", e.Index)
+		}
+	}
+	letters, err := d.ErasedLetters()
+	if err != nil {
+		return nil, withHint(err, "the server's user must be able to read %s; if it is damaged, move it aside: the erasures the database holds are recorded again", filepath.Join(d.Path, datadir.ErasedLettersFile))
+	}
+	// Those whose release the database holds erased are passed over: each erasure again is a
+	// write transaction of its own.
+	have, err := reg.ErasedLetters(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("refusing to serve: %w", err)
+	}
+	key := func(ref string, created time.Time, digest string) string {
+		return ref + " " + created.UTC().Format(time.RFC3339Nano) + " " + digest
+	}
+	erased := make(map[string]bool, len(have))
+	for _, e := range have {
+		erased[key(e.Reference, e.Created, e.Digest)] = true
+	}
+	for _, e := range letters {
+		if erased[key(e.Reference, e.Created, e.Digest)] {
+			continue
+		}
+		ref, err := reg.EraseLetterAgain(ctx, registry.ErasedLetter{Reference: e.Reference, Created: e.Created, Digest: e.Digest})
+		if err != nil {
+			return nil, withHint(fmt.Errorf("refusing to serve: %w", err), "the data directory records this letter as erased; the database holds its content (restored from an older backup?) and it could not be erased again")
+		}
+		if ref != "" {
+			logger.Warn("erased again: the database held the content of a letter erased before (restored from a backup taken before the erasure)", "reference", ref)
 		}
 	}
 	// The last record is made once the server is told to stop, ctx ended by then.
@@ -384,6 +414,18 @@ func keepErased(ctx context.Context, d *datadir.Dir, reg *registry.Registry, log
 		}
 		if _, err := d.AddErased(out); err != nil {
 			logger.Error("record erased releases", "err", err)
+		}
+		ls, err := reg.ErasedLetters(bg)
+		if err != nil {
+			logger.Error("record erased letters", "err", err)
+			return
+		}
+		byLetter := make([]datadir.ErasedLetter, len(ls))
+		for i, e := range ls {
+			byLetter[i] = datadir.ErasedLetter{Reference: e.Reference, Created: e.Created, Digest: e.Digest}
+		}
+		if _, err := d.AddErasedLetters(byLetter); err != nil {
+			logger.Error("record erased letters", "err", err)
 		}
 	}
 	record()

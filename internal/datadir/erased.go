@@ -118,24 +118,30 @@ func (d *Dir) AddErased(es []Erasure) (bool, error) {
 	if b.Len() > maxErasedFile {
 		return false, fmt.Errorf("record erased releases: %d erasures take %d bytes, more than the record's bound of %d", len(all), b.Len(), maxErasedFile)
 	}
-	name := filepath.Join(d.Path, ErasedFile)
-	tmp := fmt.Sprintf("%s.%d.tmp", name, time.Now().UnixNano())
-	if err := exclfile.CreateForDirOwner(tmp, b.Bytes(), 0o600); err != nil {
+	if err := d.writeRecord(ErasedFile, b.Bytes()); err != nil {
 		return false, fmt.Errorf("record erased releases: %w", err)
+	}
+	return true, nil
+}
+
+// writeRecord replaces the data directory's file name with b: written to a temporary file,
+// synced, renamed over the file and the directory synced, as SetPublished does.
+func (d *Dir) writeRecord(name string, b []byte) error {
+	name = filepath.Join(d.Path, name)
+	tmp := fmt.Sprintf("%s.%d.tmp", name, time.Now().UnixNano())
+	if err := exclfile.CreateForDirOwner(tmp, b, 0o600); err != nil {
+		return err
 	}
 	if err := os.Rename(tmp, name); err != nil {
 		os.Remove(tmp)
-		return false, fmt.Errorf("record erased releases: %w", err)
+		return err
 	}
 	// A crash between the write and the rename left its temporary file (see SetPublished).
-	stale, _ := filepath.Glob(filepath.Join(d.Path, ErasedFile+".*.tmp"))
+	stale, _ := filepath.Glob(name + ".*.tmp")
 	for _, f := range stale {
 		if fi, err := os.Lstat(f); err == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > time.Minute {
 			os.Remove(f)
 		}
 	}
-	if err := exclfile.SyncDir(d.Path); err != nil {
-		return false, fmt.Errorf("record erased releases: %w", err)
-	}
-	return true, nil
+	return exclfile.SyncDir(d.Path)
 }

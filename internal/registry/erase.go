@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/store"
@@ -105,8 +106,94 @@ func (r *Registry) EraseAgain(ctx context.Context, e ErasedRelease) (string, err
 	return ref, nil
 }
 
-// erase erases, in one transaction, the content of the letter and release find returns, or
-// nothing (false) when find returns none.
+// ErasedLetter names a letter whose content was erased by what any database of the office
+// holds of it, its release or not: its reference, its creation time and the digest of its
+// first version. A backup taken while it was a draft holds those three and no release.
+type ErasedLetter struct {
+	Reference string
+	Created   time.Time
+	Digest    string
+}
+
+// ErasedLetters returns the letters whose release's content was erased.
+func (r *Registry) ErasedLetters(ctx context.Context) ([]ErasedLetter, error) {
+	var out []ErasedLetter
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		rels, err := tx.ErasedReleases(ctx)
+		if err != nil {
+			return err
+		}
+		for _, rel := range rels {
+			l, err := tx.LetterByID(ctx, rel.LetterID)
+			if err != nil {
+				return err
+			}
+			vs, err := tx.Versions(ctx, l.ID)
+			if err != nil {
+				return err
+			}
+			if len(vs) == 0 {
+				return fmt.Errorf("letter %s has no version", l.Reference)
+			}
+			out = append(out, ErasedLetter{Reference: l.Reference, Created: l.CreatedAt, Digest: vs[0].Digest})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("erased letters: %w", err)
+	}
+	return out, nil
+}
+
+// EraseLetterAgain erases again the content of the letter e names, erased once in a database
+// that was since replaced by a backup taken before the erasure: as a draft when the backup was
+// taken before its release (restored with log accept-restore, the log holds no release of
+// it), or released at another log index. It returns the letter's reference, or "" when there
+// is nothing to erase: no letter has that reference, creation time and first version (another
+// letter given the reference since is not this one), or its content is erased already. The
+// audit trail records it as the registry's own act.
+func (r *Registry) EraseLetterAgain(ctx context.Context, e ErasedLetter) (string, error) {
+	again, err := r.erase(ctx, Actor{}, func(tx *store.Tx) (*store.Letter, *store.Release, error) {
+		l, err := tx.LetterByRef(ctx, e.Reference)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if l.Subject == "" || !l.CreatedAt.Equal(e.Created) {
+			return nil, nil, nil
+		}
+		vs, err := tx.Versions(ctx, l.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(vs) == 0 || vs[0].Digest != e.Digest {
+			return nil, nil, nil
+		}
+		rel, err := tx.ReleaseOf(ctx, l.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			return l, nil, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if !rel.ErasedAt.IsZero() {
+			return nil, nil, nil
+		}
+		return l, rel, nil
+	}, "erased before the database was restored from an older backup")
+	if err != nil {
+		return "", fmt.Errorf("erase %s again: %w", e.Reference, err)
+	}
+	if !again {
+		return "", nil
+	}
+	return e.Reference, nil
+}
+
+// erase erases, in one transaction, the content of the letter and release find returns (a
+// letter without a release: nil), or nothing (false) when find returns no letter.
 func (r *Registry) erase(ctx context.Context, a Actor, find func(*store.Tx) (*store.Letter, *store.Release, error), reason string) (bool, error) {
 	var ids []int64
 	var ref string
@@ -142,12 +229,15 @@ func (r *Registry) erase(ctx context.Context, a Actor, find func(*store.Tx) (*st
 		if err := eraseAuditTrail(ctx, tx, ref); err != nil {
 			return err
 		}
-		// The kept seal holds the release's opening: it goes with it (a seal kept in the
-		// letter's answer goes with the answer, which EraseLetter deletes).
-		if err := tx.DeleteSeal(ctx, rel.LogIndex); err != nil {
-			return err
+		detail := fmt.Sprintf("content erased (never released in this log): %s", reason)
+		if rel != nil {
+			// The kept seal holds the release's opening: it goes with it (a seal kept in the
+			// letter's answer goes with the answer, which EraseLetter deletes).
+			if err := tx.DeleteSeal(ctx, rel.LogIndex); err != nil {
+				return err
+			}
+			detail = fmt.Sprintf("content erased (log entry %d kept): %s", rel.LogIndex, reason)
 		}
-		detail := fmt.Sprintf("content erased (log entry %d kept): %s", rel.LogIndex, reason)
 		if a.Member == nil { // EraseAgain: the registry's own act
 			err = tx.AddAuditEvent(ctx, store.AuditEvent{Time: r.cfg.Now().UTC(), Actor: "chancery", Action: "letter.erase", Reference: ref, Detail: detail})
 		} else {

@@ -333,6 +333,10 @@ func (r *Registry) draftLetter(ctx context.Context, tx *store.Tx, ref string) (*
 	if released {
 		return nil, nil, i18n.Errorf(ErrConflict, "%s is already released", ref)
 	}
+	// A draft erased again at a server's start (EraseLetterAgain): what it said is gone.
+	if l.Subject == "" {
+		return nil, nil, i18n.Errorf(ErrConflict, "the content of %s was erased", ref)
+	}
 	vs, err := tx.Versions(ctx, l.ID)
 	if err != nil {
 		return nil, nil, err

@@ -580,14 +580,23 @@ func (t *Tx) DeleteOpening(ctx context.Context, index int64) error {
 // withdrawal's reason, and the openings of its release and withdrawal entries. What stays is
 // what the public log already shows (log indexes, times) and the digests that let the
 // registry still say that a file was released on its date. The release is marked erased.
+// A letter without a release (a draft in a database restored from a backup taken before
+// the letter was released and erased) is erased the same way, its empty subject saying so.
 // On SQLite, run it between SecureDelete(true) and SecureDelete(false).
 func (t *Tx) EraseLetter(ctx context.Context, letterID int64, at time.Time) error {
 	rel, err := t.ReleaseOf(ctx, letterID)
+	if errors.Is(err, ErrNotFound) {
+		rel, err = nil, nil
+	}
 	if err != nil {
 		return fmt.Errorf("erase letter: %w", err)
 	}
 	// The files of its draft copies: draft_exports keeps their digests as text.
-	files := [][]byte{fileDigestKey(rel.FileDigest)}
+	var files [][]byte
+	relIndex := int64(-1)
+	if rel != nil {
+		files, relIndex = append(files, fileDigestKey(rel.FileDigest)), rel.LogIndex
+	}
 	rows, err := t.query(ctx, `SELECT digest FROM draft_exports WHERE letter_id = $1`, letterID)
 	if err != nil {
 		return fmt.Errorf("erase letter: %w", err)
@@ -612,9 +621,11 @@ func (t *Tx) EraseLetter(ctx context.Context, letterID int64, at time.Time) erro
 	}
 	// Files are kept once by digest: one another letter has too (the same file uploaded as
 	// its version, or a released file uploaded again) is that letter's as well, and stays,
-	// unless that letter was erased: it holds nothing, and its erasure kept the file for this one.
+	// unless that letter was erased (its release, or as a draft: its subject is empty): it
+	// holds nothing, and its erasure kept the file for this one.
 	const notShared = ` AND digest NOT IN (SELECT digest FROM versions WHERE letter_id <> $1
-			AND letter_id NOT IN (SELECT letter_id FROM releases WHERE erased_at IS NOT NULL))
+			AND letter_id NOT IN (SELECT letter_id FROM releases WHERE erased_at IS NOT NULL)
+			AND letter_id NOT IN (SELECT id FROM letters WHERE subject = ''))
 		AND digest NOT IN (SELECT file_digest FROM releases WHERE letter_id <> $1 AND erased_at IS NULL)`
 	stmts := []statement{
 		{`UPDATE letters SET subject = '', tags = '[]', addressees = '[]' WHERE id = $1`, []any{letterID}},
@@ -648,12 +659,15 @@ func (t *Tx) EraseLetter(ctx context.Context, letterID int64, at time.Time) erro
 		statement{`UPDATE withdrawals SET reason = '' WHERE letter_id = $1`, []any{letterID}},
 		statement{`UPDATE draft_exports SET recipient = '' WHERE letter_id = $1`, []any{letterID}},
 		statement{`UPDATE approvals SET comment = '' WHERE letter_id = $1`, []any{letterID}},
-		statement{`DELETE FROM openings WHERE log_index = $1 OR log_index IN (SELECT log_index FROM withdrawals WHERE letter_id = $2)`, []any{rel.LogIndex, letterID}},
+		statement{`DELETE FROM openings WHERE log_index = $1 OR log_index IN (SELECT log_index FROM withdrawals WHERE letter_id = $2)`, []any{relIndex, letterID}},
 		statement{`UPDATE releases SET erased_at = $1 WHERE letter_id = $2`, []any{ts(at), letterID}})
 	for _, st := range stmts {
 		if _, err := t.exec(ctx, st.q, st.args...); err != nil {
 			return fmt.Errorf("erase letter: %w", err)
 		}
+	}
+	if rel == nil {
+		return nil
 	}
 	return t.DropAnswer(ctx, rel.FileDigest) // its answer no longer holds the content
 }

@@ -242,6 +242,63 @@ func testEraseBothLettersOfAFile(t *testing.T, db *store.DB) {
 	kept(false)
 }
 
+// testEraseADraftAndALetterOfAFile: as testEraseBothLettersOfAFile, the first of the two
+// letters a draft erased (one a restored backup held as a draft, erased again at a server's
+// start): an erased draft does not hold the file either, and the second erasure empties it.
+func testEraseADraftAndALetterOfAFile(t *testing.T, db *store.DB) {
+	m := addMember(t, db, "dorothea")
+	src, srcData := pdfFile("draft and letter.docx", 4000)
+	conv, convData := pdfFile("draft and letter conversion", 30000)
+	var ids [2]int64
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		if err := tx.PutBlob(ctx, src, srcData); err != nil {
+			return err
+		}
+		if _, err := tx.PutConversion(ctx, src, docxType, conv, convData); err != nil {
+			return err
+		}
+		for i := range ids {
+			l := store.Letter{Reference: fmt.Sprintf("TFC-2023-%06d", i+1), Subject: "s", Class: "c", Tags: []string{}, Addressees: []string{}, AuthorID: m.ID, CreatedAt: t0}
+			if err := tx.AddLetter(ctx, &l); err != nil {
+				return err
+			}
+			ids[i] = l.ID
+			if err := tx.AddVersion(ctx, store.Version{LetterID: l.ID, N: 1, Digest: src, MediaType: docxType, FileName: "l.docx", Size: 4000, CreatedBy: m.ID, CreatedAt: t0}); err != nil {
+				return err
+			}
+		}
+		rel, relData := pdfFile("released draft and letter", 2000)
+		if err := tx.PutBlob(ctx, rel, relData); err != nil {
+			return err
+		}
+		return tx.AddRelease(ctx, store.Release{LetterID: ids[1], VersionN: 1, FileDigest: rel, FileName: "l.pdf", MediaType: "application/pdf",
+			LogIndex: 60, Entry: []byte("entry"), ReleasedBy: m.ID, ReleasedAt: t0, CheckCodeHash: bytes.Repeat([]byte{9}, 32)})
+	})
+	kept := func(want bool) {
+		t.Helper()
+		view(t, db, func(ctx context.Context, tx *store.Tx) error {
+			for _, f := range []struct {
+				d    string
+				b    []byte
+				what string
+			}{{src, srcData, "file"}, {conv, convData, "conversion"}} {
+				b, err := tx.Blob(ctx, f.d)
+				if err != nil {
+					return err
+				}
+				if whole := bytes.Equal(b, f.b); whole != want || (!want && len(b) != 0) {
+					t.Errorf("the %s: %d bytes; want it kept: %v", f.what, len(b), want)
+				}
+			}
+			return nil
+		})
+	}
+	update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.EraseLetter(ctx, ids[0], t0) })
+	kept(true)
+	update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.EraseLetter(ctx, ids[1], t0) })
+	kept(false)
+}
+
 // testErasedFileStoredAgain: a file erased with its letter, then uploaded again as another
 // letter's (by someone who has it), is that letter's whole file, kept in chunks or inline as
 // any other; and erasing that letter empties it again.

@@ -58,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"Blobs", testBlobs},
 		{"Conversions", testConversions},
 		{"EraseBothLettersOfAFile", testEraseBothLettersOfAFile},
+		{"EraseADraftAndALetterOfAFile", testEraseADraftAndALetterOfAFile},
 		{"ErasedFileStoredAgain", testErasedFileStoredAgain},
 		{"ConversionAfterErasure", testConversionAfterErasure},
 		{"Changes", testChanges},
