@@ -567,15 +567,71 @@ type restoreResult struct {
 	// the directory's record (in place) or --published. Without one, a log set back to the
 	// backup is not detected.
 	Recorded bool `json:"checked_against_published"`
+	// ErasedRecorded says the directory has a record of the erasures made since the backup:
+	// its own (in place) or one brought with --erased. Without one, a letter erased after
+	// the backup was taken is served again with its content.
+	ErasedRecorded bool `json:"erasures_recorded"`
+}
+
+// erasedRecords are the records of erased releases and letters an operator brought from the
+// office's former data directory (restore --erased).
+type erasedRecords struct {
+	releases []datadir.Erasure
+	letters  []datadir.ErasedLetter
+}
+
+// readErasedRecords reads the files names, each a record of erased releases
+// (datadir.ErasedFile) or of erased letters (datadir.ErasedLettersFile); nil for none.
+func readErasedRecords(names []string) (*erasedRecords, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	var rec erasedRecords
+	for _, name := range names {
+		if _, err := os.Stat(name); err != nil {
+			return nil, fmt.Errorf("restore: --erased: %w", err)
+		}
+		rels, rerr := datadir.ReadErased(name)
+		if rerr == nil {
+			rec.releases = append(rec.releases, rels...)
+			continue
+		}
+		ls, lerr := datadir.ReadErasedLetters(name)
+		if lerr != nil {
+			return nil, withHint(fmt.Errorf("restore: --erased %s is neither a record of erased releases nor one of erased letters: %w", name, rerr),
+				"pass the former data directory's %s and %s", datadir.ErasedFile, datadir.ErasedLettersFile)
+		}
+		rec.letters = append(rec.letters, ls...)
+	}
+	return &rec, nil
+}
+
+// addTo records rec in the data directory d, beside what d records already; it returns the
+// names of the record files d then has.
+func (rec *erasedRecords) addTo(d *datadir.Dir) ([]string, error) {
+	if _, err := d.AddErased(rec.releases); err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	if _, err := d.AddErasedLetters(rec.letters); err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	var names []string
+	for _, n := range []string{datadir.ErasedFile, datadir.ErasedLettersFile} {
+		if _, err := os.Lstat(filepath.Join(d.Path, n)); err == nil {
+			names = append(names, n)
+		}
+	}
+	return names, nil
 }
 
 func newRestore(g *globals) *cobra.Command {
 	var (
 		asJSON    bool
 		published string
+		erased    []string
 	)
 	c := &cobra.Command{
-		Use:   "restore FILE --data DIR [--published CHECKPOINT]",
+		Use:   "restore FILE --data DIR [--published CHECKPOINT] [--erased RECORD]...",
 		Short: "Restore a backup into a data directory and verify its log",
 		Long: `Restore unpacks a backup made by 'chancery backup' into DIR, checks every file against
 the backup's manifest, and verifies the restored log (tree recomputed from every entry, each
@@ -602,6 +658,13 @@ It is checked against the restored log like the record, and becomes the record i
 falls short of it (in place, unless the record is newer). Without a record or --published,
 restore says it could not check.
 
+Erasures are not in the backup's log, and the backup holds what was erased after it was
+taken: in place, the directory's records of erased releases and letters are kept, and the
+server erases those letters again at its start. A new DIR has no such record: bring the old
+data directory's erased.releases and erased.releases.letters with --erased (each is added
+to what DIR records); without them restore warns that letters erased after the backup would
+be served again, and you must erase them again by hand before serving.
+
 A backup is only as trustworthy as where it was kept: restore also refuses a database that
 is not as chancery keeps it (a trigger, view, table or index of its own, or one missing, or
 SQLite's integrity check failing), and a data directory where a link stands in place of a
@@ -614,7 +677,8 @@ Exit status: 0 restored and verified; 1 restored, but the log is older than the 
 published; 2 the restore could not be done.`,
 		Example: `  chancery restore /backup/chancery-2026-11-30.tar --data /var/lib/chancery
   chancery restore office.tar --data ./restored --json
-  chancery restore office.tar --data /var/lib/chancery --published old-machine/published.checkpoint`,
+  chancery restore office.tar --data /var/lib/chancery --published old-machine/published.checkpoint
+  chancery restore office.tar --data /var/lib/chancery --erased old-machine/erased.releases --erased old-machine/erased.releases.letters`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			var cp []byte
@@ -624,9 +688,19 @@ published; 2 the restore could not be done.`,
 					return fmt.Errorf("restore: --published: %w", err)
 				}
 			}
-			res, err := restore(context.WithoutCancel(c.Context()), args[0], g.data, cp)
+			rec, err := readErasedRecords(erased)
+			if err != nil {
+				return err
+			}
+			res, err := restore(context.WithoutCancel(c.Context()), args[0], g.data, cp, rec)
 			if err != nil && res == nil {
 				return err
+			}
+			if !res.ErasedRecorded {
+				fmt.Fprintf(warnings(c), "chancery: warning: %s has no record of erased letters: a letter erased after this backup was taken (%s) "+
+					"would be served again with its content; pass the former data directory's %s and %s with --erased, "+
+					"or erase those letters again before serving (docs/operations.md, \"Backups and restore\")\n",
+					res.Data, res.Taken.UTC().Format(time.RFC3339), datadir.ErasedFile, datadir.ErasedLettersFile)
 			}
 			if !res.Recorded {
 				fmt.Fprintf(warnings(c), "chancery: warning: the restored log was not checked against a checkpoint already handed out: "+
@@ -645,13 +719,15 @@ published; 2 the restore could not be done.`,
 		},
 	}
 	c.Flags().StringVar(&published, "published", "", "a checkpoint of the log already handed out (published.checkpoint, a saved /log/checkpoint): the restored log must extend it")
+	c.Flags().StringArrayVar(&erased, "erased", nil, "a record of erasures from the office's former data directory (erased.releases, erased.releases.letters), added to DIR's; give it once per file")
 	addJSONFlag(c, &asJSON)
 	return c
 }
 
-// restore restores the backup file into dir. It returns a result with an error when the
-// restore is done but the log does not extend the directory's published checkpoint.
-func restore(ctx context.Context, file, dir string, published []byte) (*restoreResult, error) {
+// restore restores the backup file into dir, with the records of erasures erased (nil for
+// none) added to dir's. It returns a result with an error when the restore is done but the
+// log does not extend the directory's published checkpoint.
+func restore(ctx context.Context, file, dir string, published []byte, erased *erasedRecords) (*restoreResult, error) {
 	// The staging directory (inside dir, or beside a new one) holds a copy of the office's
 	// files, its keys among them: a restore interrupted (Ctrl-C, a service stopped) before it
 	// moves them in stops and removes it. Once the moves start, it finishes: they take no
@@ -839,12 +915,25 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 		return nil, errRestoreInterrupted
 	}
 	restoreAt("verified")
+	// The records of erasures brought along go in before the database, as the published
+	// record does: into the staged directory, or in place into the directory's own.
+	var erasedNames []string
+	if erased != nil {
+		into := staged
+		if inPlace {
+			into = target
+		}
+		if erasedNames, err = erased.addTo(into); err != nil {
+			return nil, err
+		}
+	}
 	if absent {
 		if err := restoreNew(ctx, staged, stageDir, dir, owner, record); err != nil {
 			return nil, err
 		}
 		done = true
-		res := &restoreResult{Data: dir, Origin: staged.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Taken: m.Created, Recorded: published != nil}
+		res := &restoreResult{Data: dir, Origin: staged.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Taken: m.Created, Recorded: published != nil,
+			ErasedRecorded: erased != nil}
 		if behind != nil {
 			return res, &failed{&hinted{err: fmt.Errorf("restored, but %w", behind.err), hint: behind.hint}}
 		}
@@ -875,6 +964,9 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 	}
 	if record != nil && !inPlace {
 		names = append(names, datadir.PublishedFile)
+	}
+	if !inPlace {
+		names = append(names, erasedNames...)
 	}
 	names = append(names, "chancery.json")
 	// A write-ahead log left by the verification goes with its database.
@@ -949,7 +1041,7 @@ func restore(ctx context.Context, file, dir string, published []byte) (*restoreR
 		defer d.Close()
 	}
 	res := &restoreResult{Data: dir, Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Taken: m.Created, InPlace: inPlace,
-		Recorded: published != nil || hadRecord}
+		Recorded: published != nil || hadRecord, ErasedRecorded: inPlace || erased != nil}
 	if behind != nil {
 		return res, &failed{&hinted{err: fmt.Errorf("restored, but %w", behind.err), hint: behind.hint}}
 	}
@@ -1109,7 +1201,8 @@ func undoUnfinished(dir string) error {
 
 // restoredName reports whether name is one that a restore moves into a data directory.
 func restoredName(name string) bool {
-	return backupName(name) || name == datadir.PublishedFile || name == store.SQLiteFile+"-wal"
+	return backupName(name) || name == datadir.PublishedFile || name == datadir.ErasedFile || name == datadir.ErasedLettersFile ||
+		name == store.SQLiteFile+"-wal"
 }
 
 // restoreStep, set only by tests, is called with each step of a restore once it is done

@@ -59,7 +59,7 @@ func TestRestoreOnANewMachine(t *testing.T) {
 
 	// With a checkpoint the backup holds: restored and checked.
 	code, _, stderr = run("restore", backup, "--data", filepath.Join(tmp, "checked"), "--published", older)
-	if code != 0 || strings.Contains(stderr, "warning") {
+	if code != 0 || strings.Contains(stderr, "not checked") {
 		t.Fatalf("restore with an older checkpoint: status %d, %s", code, stderr)
 	}
 

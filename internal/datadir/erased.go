@@ -35,7 +35,12 @@ type Erasure struct {
 
 // Erased returns the recorded erasures, by index; none when the file does not exist.
 func (d *Dir) Erased() ([]Erasure, error) {
-	name := filepath.Join(d.Path, ErasedFile)
+	return ReadErased(filepath.Join(d.Path, ErasedFile))
+}
+
+// ReadErased reads a record of erased releases from the file name (the data directory's, or
+// one an operator brought from another); none when the file does not exist.
+func ReadErased(name string) ([]Erasure, error) {
 	b, err := smallfile.Read(name, maxErasedFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
