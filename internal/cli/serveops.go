@@ -355,8 +355,9 @@ const erasedInterval = 5 * time.Second
 // keepErased erases again, before the server serves, the releases and the letters its data
 // directory records as erased that the database holds with their content (a database restored
 // from a backup taken before their erasure, the letter a draft in it or not), then records the
-// database's erasures in the data directory now, every erasedInterval and once more when stop
-// is called (datadir.ErasedFile, datadir.ErasedLettersFile).
+// database's erasures in the data directory now, every erasedInterval, before a member's
+// erasure is answered, and once more when stop is called (datadir.ErasedFile,
+// datadir.ErasedLettersFile).
 func keepErased(ctx context.Context, d *datadir.Dir, reg *registry.Registry, logger *slog.Logger) (stop func(), err error) {
 	rec, err := d.Erased()
 	if err != nil {
@@ -400,9 +401,14 @@ func keepErased(ctx context.Context, d *datadir.Dir, reg *registry.Registry, log
 			logger.Warn("erased again: the database held the content of a letter erased before (restored from a backup taken before the erasure)", "reference", ref)
 		}
 	}
-	// The last record is made once the server is told to stop, ctx ended by then.
+	// The last record is made once the server is told to stop, ctx ended by then. Records
+	// made at once after an erasure and by the ticker are made one at a time: each reads
+	// the database's erasures after the one before has written its own.
 	bg := context.WithoutCancel(ctx)
+	var recording sync.Mutex
 	record := func() {
+		recording.Lock()
+		defer recording.Unlock()
 		es, err := reg.ErasedReleases(bg)
 		if err != nil {
 			logger.Error("record erased releases", "err", err)
@@ -429,6 +435,9 @@ func keepErased(ctx context.Context, d *datadir.Dir, reg *registry.Registry, log
 		}
 	}
 	record()
+	// An erasure is recorded before its answer: a server killed within the interval, and
+	// its database then lost or put back from an older backup, would otherwise forget it.
+	reg.SetOnErased(record)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -446,6 +455,7 @@ func keepErased(ctx context.Context, d *datadir.Dir, reg *registry.Registry, log
 		}
 	}()
 	return func() {
+		reg.SetOnErased(nil)
 		close(done)
 		wg.Wait()
 		record()

@@ -45,7 +45,21 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 	if err != nil {
 		return fmt.Errorf("erase %s: %w", ref, err)
 	}
+	if f := r.onErased.Load(); f != nil {
+		(*f)()
+	}
 	return nil
+}
+
+// SetOnErased sets f, called once an erasure a member asked for has committed, before Erase
+// returns: serve records the erasure in its data directory then, so that the admin is told
+// "erased" only once the record outside the database names it (nil: nothing is called).
+func (r *Registry) SetOnErased(f func()) {
+	if f == nil {
+		r.onErased.Store(nil)
+		return
+	}
+	r.onErased.Store(&f)
 }
 
 // ErasedRelease is a release whose content was erased: its log index and the leaf hash of its

@@ -201,6 +201,8 @@ type Registry struct {
 	keyEntries sync.Map
 	// dispatch is how letters leave by mail and webhooks (SetDispatch); nil: they do not.
 	dispatch atomic.Pointer[DispatchSettings]
+	// onErased is called once an erasure a member asked for has committed (SetOnErased).
+	onErased atomic.Pointer[func()]
 
 	// seen is how far the two indexes follow the fingerprints stored by any server.
 	seen fingerprintsSeen
