@@ -283,6 +283,9 @@ copies, the preview and the release are PDFs; the file stays the letter's versio
 				fmt.Fprintln(w)
 				printDecision(w, v.Decision)
 			}
+			if v.DraftErased {
+				fmt.Fprintln(w, "\ncontent erased: a draft restored from a backup taken before its release and erasure, erased again; it can be neither revised nor released")
+			}
 			if v.Release != nil {
 				fmt.Fprintf(w, "\nreleased version %d by %s on %s, log entry %d, file %s\n", v.Release.Version, v.Release.By, humanTime(v.Release.At), v.Release.LogIndex, v.Release.FileDigest)
 				if v.Release.ErasedAt != nil {

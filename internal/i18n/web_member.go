@@ -59,6 +59,9 @@ var _ = table(func() Translations {
 		"Version %[1]s released by %[2]s on %[3]s, log entry <a href=\"/log/proof/inclusion?index=%[4]s\">%[4]s</a>.": {
 			"Version %[1]s émise par %[2]s le %[3]s, inscription au journal <a href=\"/log/proof/inclusion?index=%[4]s\">%[4]s</a>.",
 			"أصدر %[2]s النسخة %[1]s في %[3]s، القيد <a href=\"/log/proof/inclusion?index=%[4]s\">%[4]s</a> في السجل."},
+		"Content erased at the office's request: this draft was restored from a backup taken before the letter was released and erased, and erased again; it can be neither revised nor released.": {
+			"Contenu effacé à la demande du bureau : ce brouillon a été restauré d'une sauvegarde antérieure à l'émission et à l'effacement de la lettre, puis effacé de nouveau ; il ne peut plus être révisé ni émis.",
+			"مُحي المحتوى بطلب من المكتب: استُعيدت هذه المسودة من نسخة احتياطية سابقة لإصدار الرسالة ومحوها، ثم مُحيت من جديد؛ فلا يمكن تنقيحها ولا إصدارها."},
 		"Content erased at the office's request on %s: the subject, addressees, tags, files and reasons are gone; the log keeps the release's entry.": {
 			"Contenu effacé à la demande du bureau le %s : l'objet, les destinataires, les étiquettes, les fichiers et les motifs ont disparu ; le journal garde l'inscription de l'émission.",
 			"مُحي المحتوى بطلب من المكتب في %s: زال الموضوع والمرسل إليهم والوسوم والملفات والأسباب، ويحتفظ السجل بقيد الإصدار."},

@@ -30,6 +30,11 @@ type LetterView struct {
 	Decision   *policy.Decision `json:"decision,omitempty"` // for a draft: what the release needs
 	Release    *ReleaseView     `json:"release,omitempty"`
 	Withdrawal *WithdrawalView  `json:"withdrawal,omitempty"`
+	// DraftErased says the letter is a draft whose content was erased: a database restored
+	// from a backup taken before its release held it as a draft, and the server erased it
+	// again (EraseLetterAgain). It has no decision: it can no longer be released. A
+	// released letter's erasure is Release.ErasedAt.
+	DraftErased bool `json:"draft_erased,omitempty"`
 }
 
 // VersionView is one version.
@@ -192,6 +197,8 @@ func (r *Registry) viewOf(ctx context.Context, tx *store.Tx, l *store.Letter, vs
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return nil, err
 		}
+	case errors.Is(err, store.ErrNotFound) && l.Subject == "":
+		v.DraftErased = true
 	case errors.Is(err, store.ErrNotFound):
 		ev, err := r.gatherRows(ctx, tx, l, vs, rows)
 		if err != nil {

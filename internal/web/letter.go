@@ -91,7 +91,8 @@ func (h *Handler) showLetter(w http.ResponseWriter, r *http.Request, status int,
 		h.fail(w, r, err)
 		return
 	}
-	m, draft := a.Member, v.State == "draft"
+	// A draft whose content was erased offers no action: every one is refused.
+	m, draft := a.Member, v.State == "draft" && !v.DraftErased
 	d := &letterData{LetterView: v, Audit: audit, URL: h.cfg.BaseURL,
 		CanDecide:  draft && m.HasRole(registry.RoleReviewer),
 		CanRevise:  draft && m.HasRole(registry.RoleDrafter),
