@@ -26,7 +26,11 @@ var confusables = strings.NewReplacer(
 //
 //  1. the quotation marks an e-mail reply puts before every line are removed (see
 //     mailUnquoted), typographic quotes, apostrophes and dashes are folded to ASCII ' " and
-//     -, and soft hyphens are removed;
+//     -, and soft hyphens are removed; a zero-width non-joiner is put where Arabic
+//     presentation forms (U+FB50–FDFF, U+FE70–FEFC) draw two letters apart that step 2
+//     would join (script.FormsApart: neither draws a stroke toward the other, as an
+//     isolated form and an initial one), so that such a text reads as the same letters
+//     typed with a non-joiner there (step 6);
 //  2. Unicode NFKC (ligatures, full-width forms, superscripts become plain letters and digits);
 //  3. Unicode full case folding ("Straße" and "STRASSE" both become "strasse");
 //  4. a hyphen that ends a line after a letter, followed by a letter on the next line, joins
@@ -75,7 +79,7 @@ func eachWord(text string, f func(string)) { eachToken(mailUnquoted(text), f, ni
 // in its place among the words. It takes text as it is: a caller that reads a reply's
 // quotation marks as such removes them first (mailUnquoted).
 func eachToken(text string, f, sym func(string)) {
-	text = confusables.Replace(text)
+	text = script.FormsApart(confusables.Replace(text))
 	if isASCII(text) {
 		// NFKC leaves ASCII as it is, and folds it as ToLower does.
 		text = strings.ToLower(text)

@@ -138,3 +138,34 @@ func TestNormalizeIdempotentAcrossJoins(t *testing.T) {
 		}
 	}
 }
+
+// arabicAlphabet is what FuzzNormalizeIdempotent writes its texts with: Arabic letters that
+// join on both sides, on one and on none, presentation forms of every shape (ligatures, the
+// isolated and medial forms of marks), marks, the characters drawn as nothing, and what
+// joins words across a line's end.
+var arabicAlphabet = []rune("\u0628\u0627\u062f\u0621\u0639\u0647\u0644\u06cc\u0712a \n'-" +
+	"\ufe8f\ufe90\ufe91\ufe92\ufe8d\ufe8e\ufe80\ufec9\ufeca\ufecb\ufecc\ufefb\ufefc\ufdf2\ufdfa\ufe70\ufe71\ufe77\ufc5e" +
+	"\u064e\u0654\u0301\u0640\u200b\u200c\u200d\u2060\ufeff\u2063")
+
+// FuzzNormalizeIdempotent: Normalize of its own result changes nothing, and a text is its own
+// text, for texts of Arabic letters, presentation forms, marks and the characters drawn as
+// nothing (arabicAlphabet, one character for each byte).
+func FuzzNormalizeIdempotent(f *testing.F) {
+	f.Add([]byte{11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29})
+	f.Add([]byte{0, 34, 0, 1, 38, 2, 39, 12, 11, 33, 5, 30, 1, 0, 35, 14, 9, 19})
+	f.Add([]byte{15, 36, 24, 10, 17, 31, 3, 7, 18, 32, 26, 35, 13, 8, 27, 37, 28})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rs := make([]rune, len(data))
+		for i, b := range data {
+			rs[i] = arabicAlphabet[int(b)%len(arabicAlphabet)]
+		}
+		s := string(rs)
+		n := Normalize(s)
+		if Normalize(n) != n {
+			t.Fatalf("Normalize(Normalize(%+q)) = %+q, want %+q", s, Normalize(n), n)
+		}
+		if !SameText(s, s) {
+			t.Fatalf("%+q is not its own text", s)
+		}
+	})
+}
