@@ -20,6 +20,7 @@ var undoLatest = map[int]string{
 	37: `DROP INDEX releases_erased; DELETE FROM schema_version WHERE version = 37`,
 	38: `DELETE FROM schema_version WHERE version = 38`,
 	39: `DELETE FROM schema_version WHERE version = 39`,
+	40: `DELETE FROM schema_version WHERE version = 40`,
 }
 
 // olderSchema sets the SQLite store in dir back to the schema of the build before this one,

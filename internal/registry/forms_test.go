@@ -2,11 +2,13 @@ package registry
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
 
 	"github.com/chancery/chancery/internal/script"
+	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/textract"
 	"golang.org/x/text/unicode/norm"
 )
@@ -95,5 +97,35 @@ func TestIdentifyPresentationForms(t *testing.T) {
 		if got.Outcome != Valid || got.Reference != c.ref {
 			t.Errorf("%s: %s %s, want valid %s", c.name, got.Outcome, got.Reference, c.ref)
 		}
+	}
+}
+
+// TestRereadFingerprintsOfPresentationForms: a letter released in presentation forms on an
+// office that had read its fingerprints again (fingerprints_reread2_*) kept the fingerprints
+// of its forms' letters all joined; read again, it is found by its text, in forms or typed
+// with non-joiners.
+func TestRereadFingerprintsOfPresentationForms(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	body := presentationForms(persianLetter)
+	ref, _ := o.released(t, body)
+	l := o.letterRow(t, ref)
+	if storedAsBefore(t, o.r, l.ID, func(text string) (string, error) { return norm.NFKC.String(text), nil }) == 0 {
+		t.Fatal("no fingerprint with text")
+	}
+	// The earlier reading again, finished through this letter.
+	if err := o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		for _, name := range []string{"fingerprints_reread2_through", "fingerprints_reread2_done"} {
+			if err := tx.SetSetting(ctx, name, strconv.FormatInt(l.ID, 10)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.ReplaceAll(persianLetter, "\u200c", "")
+	if foundOnlyAfterReread(t, o.r, ref, joined, map[string]string{"with non-joiners": persianLetter, "as released": body}) == 0 {
+		t.Error("no fingerprint replaced")
 	}
 }

@@ -18,12 +18,13 @@ import (
 // this build reads it: right-to-left words reversed (docs/security.md, item 601), so that an
 // Arabic or Hebrew letter was not found by its text; words drawn apart by gaps rather than
 // spaces glued together (LibreOffice's right-to-left lines, pdfTeX's lines; item 637); an
-// Arabic text's tatweel kept in its words (item 639); and characters drawn as nothing (the
-// zero-width space, joiner and non-joiner …) taken for breaks between words (item 643).
-// RereadFingerprints computes them again: the fingerprints of every PDF version and released
-// file, and of every other version whose text holds a right-to-left letter or such a
-// character (identify.HasZeroWidth). Two settings follow its work across restarts and
-// servers:
+// Arabic text's tatweel kept in its words (item 639); characters drawn as nothing (the
+// zero-width space, joiner and non-joiner …) taken for breaks between words (item 643); and
+// Arabic presentation forms that draw letters apart read as those letters joined
+// (script.FormsApart). RereadFingerprints computes them again: the fingerprints of every PDF
+// version and released file, and of every other version whose text holds a right-to-left
+// letter (the presentation forms are) or such a character (identify.HasZeroWidth). Two
+// settings follow its work across restarts and servers:
 //
 //   - rereadThroughSetting: the last letter whose fingerprints may have been computed so,
 //     the highest fingerprinted letter when a build that reads so first ran it;
@@ -32,10 +33,12 @@ import (
 // A fresh office has no fingerprint then, and nothing to read again. A build that reads
 // text otherwise again names two new settings, so that its reading starts over: the first
 // reading (items 613 to 639) kept its work in fingerprints_reread_through and
-// fingerprints_reread_done, which stay as they were and are no longer read.
+// fingerprints_reread_done, the second (items 643 to 652, zero-width characters) in
+// fingerprints_reread2_through and fingerprints_reread2_done, which stay as they were and
+// are no longer read.
 const (
-	rereadThroughSetting = "fingerprints_reread2_through"
-	rereadDoneSetting    = "fingerprints_reread2_done"
+	rereadThroughSetting = "fingerprints_reread3_through"
+	rereadDoneSetting    = "fingerprints_reread3_done"
 )
 
 // rereadBatch is how many letters' fingerprints are read again per transaction.

@@ -744,10 +744,17 @@ DELETE FROM seals;
 	// first start only (registry.RereadFingerprints): older builds refuse the store, so that
 	// none goes on storing fingerprints of the older reading after that start.
 	{sqlite: zeroWidthReading, postgres: zeroWidthReading},
+	// 40: no table changes, as 39. The build that added it reads Arabic presentation forms
+	// that draw letters apart as the letters kept apart, and reads again the fingerprints
+	// stored before its first start only: older builds refuse the store.
+	{sqlite: presentationFormsReading, postgres: presentationFormsReading},
 }
 
 // zeroWidthReading is migration 39, which changes no table (see migrations).
 const zeroWidthReading = `SELECT 1`
+
+// presentationFormsReading is migration 40, which changes no table (see migrations).
+const presentationFormsReading = `SELECT 1`
 
 // refingerprintDocuments is migration 38. Builds before it read a Word or OpenDocument
 // letter's text without marking what it draws struck through, raised or lowered, so the

@@ -10,3 +10,12 @@ func TestSchemaRefusedByTheFiftyFirstBuild(t *testing.T) {
 		t.Errorf("schema version %d: the fifty-first session's build (38) would serve this build's store", SchemaVersion)
 	}
 }
+
+// The fifty-second session's build, of schema version 39, reads Arabic presentation forms
+// that draw letters apart as those letters joined; a store a later build opened must be
+// refused by it, for the same reason.
+func TestSchemaRefusedByTheFiftySecondBuild(t *testing.T) {
+	if SchemaVersion <= 39 {
+		t.Errorf("schema version %d: the fifty-second session's build (39) would serve this build's store", SchemaVersion)
+	}
+}
