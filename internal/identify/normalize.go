@@ -460,11 +460,13 @@ func isASCII(s string) bool {
 // work on, counted no further than limit: past it, the number returned is above limit. It
 // keeps nothing of that form, so a text short enough to be sent but many times longer in
 // NFKC (U+FDFA, three bytes, is 33 in NFKC, four words) is measured before any work is
-// spent on it.
+// spent on it. Each Arabic presentation form counts one byte more, for the break between
+// words that may be read after it where it draws letters apart (script.FormsApart): a text of
+// isolated forms is as many one-letter words.
 func NormalizedSize(text string, limit int) int {
 	var it norm.Iter
 	it.InitString(norm.NFKC, text)
-	n := 0
+	n := script.CountForms(text, limit)
 	for !it.Done() && n <= limit {
 		n += len(it.Next())
 	}

@@ -76,11 +76,17 @@ func TestNormalizedSize(t *testing.T) {
 		want  int
 	}{
 		{"Dear Minister", 100, 13},
-		{"\uFDFA", 100, len(norm.NFKC.String("\uFDFA"))},
+		{"\uFDFA", 100, len(norm.NFKC.String("\uFDFA")) + 1}, // a presentation form
 		{"\uFB03", 100, 3},
 	} {
 		if got := NormalizedSize(c.text, c.limit); got != c.want {
 			t.Errorf("NormalizedSize(%q, %d) = %d, want %d", c.text, c.limit, got, c.want)
+		}
+	}
+	// Isolated forms read as one-letter words: the spaces between them count.
+	for _, text := range []string{strings.Repeat("\ufe8f", 1000), strings.Repeat("\ufe8f\ufeeb", 1000), strings.Repeat("\ufe91\ufe92\ufe90", 1000)} {
+		if got, n := NormalizedSize(text, 1<<20), len(Normalize(text)); got < n {
+			t.Errorf("NormalizedSize(%+q…) = %d, below its normalized length %d", text[:6], got, n)
 		}
 	}
 	long := strings.Repeat("\uFDFA", 1<<18)

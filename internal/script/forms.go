@@ -121,3 +121,22 @@ func formStart(text string) int {
 		return i
 	}
 }
+
+// CountForms returns how many presentation forms text holds, counted no further than limit:
+// past it, the number returned is limit+1.
+func CountForms(text string, limit int) int {
+	n := 0
+	for i := 0; n <= limit; {
+		j := strings.IndexByte(text[i:], 0xEF)
+		if j < 0 {
+			break
+		}
+		i += j
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if FormShape(r) != NotForm {
+			n++
+		}
+		i += size
+	}
+	return n
+}
