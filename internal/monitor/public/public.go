@@ -5,10 +5,12 @@
 package public
 
 import (
+	"crypto/ed25519"
 	"fmt"
 	"slices"
 	"time"
 
+	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/seal"
 )
@@ -30,7 +32,8 @@ type Entry struct {
 	EntryKeys []string `json:"entry_keys"`
 	// SignerKeys are, for a release, the key IDs of the signers of the letter.
 	SignerKeys []string `json:"signer_keys,omitempty"`
-	// KeyID is, for a key-added or key-revoked entry, the key.
+	// KeyID is, for a key-added or key-revoked entry, the key; for an office-key-rotated
+	// entry, the office's new key.
 	KeyID string `json:"keyid,omitempty"`
 	// Release is, for a version 2 withdrawal, the log index of the release withdrawn;
 	// ByRelease, for a supersession, the index of the release replacing it.
@@ -68,6 +71,10 @@ func Describe(i int64, data []byte) (*Entry, error) {
 		describeRecord(d, rec)
 		return d, nil
 	}
+	if e.Kind == entry.OfficeKeyRotated {
+		describeRotation(d, e.Envelope.Payload)
+		return d, nil
+	}
 	st, err := seal.Open(e, nil)
 	if err != nil {
 		d.PayloadError = err.Error()
@@ -75,6 +82,22 @@ func Describe(i int64, data []byte) (*Entry, error) {
 	}
 	describeStatement(d, st)
 	return d, nil
+}
+
+// describeRotation describes an office key rotation, which is logged as a version 1 entry
+// only, by its office, its time and the new key; the reason it gives is not reported. A
+// statement whose new key ID is not its new public key's is described with a PayloadError.
+func describeRotation(d *Entry, payload []byte) {
+	st := new(seal.RotationStatement)
+	if err := seal.Unmarshal(payload, st); err != nil {
+		d.PayloadError = fmt.Sprintf("%s statement: %v", entry.OfficeKeyRotated, err)
+		return
+	}
+	if len(st.NewPublicKey) != ed25519.PublicKeySize || st.NewKeyID != dsse.KeyID(st.NewPublicKey) {
+		d.PayloadError = fmt.Sprintf("%s statement: its new key ID is not the SHA-256 of its new public key", entry.OfficeKeyRotated)
+		return
+	}
+	d.Office, d.Time, d.KeyID = st.Office, st.Time, st.NewKeyID
 }
 
 func describeRecord(d *Entry, rec any) {

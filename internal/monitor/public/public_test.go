@@ -2,11 +2,15 @@ package public_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/monitor/public"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/rogpeppe/go-internal/txtar"
@@ -152,5 +156,51 @@ func TestFilterMatch(t *testing.T) {
 		if got := tc.f.Match(tc.e); got != tc.want {
 			t.Errorf("%+v.Match(%+v) = %v", tc.f, tc.e, got)
 		}
+	}
+}
+
+// An office key rotation, as 'chancery key rotate office' logs it, is described by its office,
+// time and new key; its reason, like every reason, is not reported.
+func TestDescribeOfficeKeyRotation(t *testing.T) {
+	oldPub, oldKey, _ := ed25519.GenerateKey(nil)
+	newPub, newKey, _ := ed25519.GenerateKey(nil)
+	when := time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)
+	payload := seal.Marshal(seal.RotationStatement{Office: "Task Force North", OldKeyID: dsse.KeyID(oldPub),
+		NewKeyID: dsse.KeyID(newPub), NewPublicKey: newPub, Reason: "key kept on a stolen laptop", Time: when})
+	pt := entry.OfficeKeyRotated.PayloadType()
+	sign := func(k ed25519.PrivateKey) dsse.Signature {
+		return dsse.Signature{KeyID: dsse.KeyID(k.Public().(ed25519.PublicKey)), Sig: ed25519.Sign(k, dsse.PAE(pt, payload))}
+	}
+	data, err := (&entry.Entry{Kind: entry.OfficeKeyRotated, Envelope: &dsse.Envelope{Payload: payload, PayloadType: pt,
+		Signatures: []dsse.Signature{sign(oldKey), sign(newKey)}}}).Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := public.Describe(6, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.PayloadError != "" || d.Kind != "office-key-rotated" || d.Version != 1 || d.Office != "Task Force North" ||
+		!d.Time.Equal(when) || d.KeyID != dsse.KeyID(newPub) || len(d.EntryKeys) != 2 {
+		t.Fatalf("described as %+v", d)
+	}
+	got, _ := json.Marshal(d)
+	if strings.Contains(string(got), "stolen laptop") {
+		t.Errorf("the description reveals the reason: %s", got)
+	}
+	if !(public.Filter{KeyIDs: []string{dsse.KeyID(newPub)[:12]}}).Match(d) {
+		t.Error("a filter on the new key does not select the rotation")
+	}
+
+	// A rotation whose new key ID is not its new public key's is not read as one.
+	payload = seal.Marshal(seal.RotationStatement{Office: "Task Force North", OldKeyID: dsse.KeyID(oldPub),
+		NewKeyID: dsse.KeyID(oldPub), NewPublicKey: newPub, Time: when})
+	data, err = (&entry.Entry{Kind: entry.OfficeKeyRotated, Envelope: &dsse.Envelope{Payload: payload, PayloadType: pt,
+		Signatures: []dsse.Signature{sign(oldKey), sign(newKey)}}}).Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err := public.Describe(6, data); err != nil || d.PayloadError == "" || d.KeyID != "" {
+		t.Errorf("a rotation naming another key described as %+v, %v", d, err)
 	}
 }
