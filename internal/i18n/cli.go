@@ -22,6 +22,14 @@ var _ = table(func() Translations {
 			"invalide : les cosignatures des témoins datent du %s, %s en avance sur l'horloge de cet ordinateur : leur âge n'est pas connu (l'horloge d'un témoin, ou celle de cet ordinateur, est fausse), --max-age %s ne peut donc pas être vérifié",
 			"غير صالحة: يعود تاريخ توقيعات الشهود المشتركة إلى %s، متقدّمًا على ساعة هذا الحاسوب بـ %s: عمرها غير معروف (ساعة أحد الشهود، أو ساعة هذا الحاسوب، خاطئة)، لذا لا يمكن التحقق من --max-age %s",
 		},
+		" (a seal made before the office had its witnesses: online, 'chancery seal refresh %s' proves it against a checkpoint they cosigned)": {
+			" (un sceau fait avant que le bureau ait ses témoins : en ligne, « chancery seal refresh %s » le prouve sur un point de contrôle qu'ils ont cosigné)",
+			" (ختم صُنع قبل أن يكون للمكتب شهوده: عبر الاتصال، الأمر 'chancery seal refresh %s' يُثبته مقابل نقطة تحقق وقّعوها)",
+		},
+		" (the seal beside it predates the witness quorum: 'chancery seal refresh %s' proves it against a checkpoint the witnesses cosigned)": {
+			" (le sceau à côté date d'avant le quorum de témoins : « chancery seal refresh %s » le prouve sur un point de contrôle que les témoins ont cosigné)",
+			" (الختم المرافق سابق لنصاب الشهود: الأمر 'chancery seal refresh %s' يُثبته مقابل نقطة تحقق وقّعها الشهود)",
+		},
 		"could not verify: the registry at %s answers for office %q, not %q, which the trust root names (CHANCERY_URL or --url names another office's registry); verify with --url %s": {
 			"vérification impossible : le registre à %s répond pour le bureau %q, et non %q, que nomme la racine de confiance (CHANCERY_URL ou --url désigne le registre d'un autre bureau) ; vérifiez avec --url %s",
 			"تعذّر التحقق: السجل في %s يجيب عن المكتب %q، لا عن %q الذي يسمّيه جذر الثقة (CHANCERY_URL أو --url يشير إلى سجل مكتب آخر)؛ تحقّق باستخدام --url %s",

@@ -116,6 +116,13 @@ every language.`,
 				return withHintMsg(i18n.Errorf(nil, "--seal goes with exactly one file"), i18n.Msg("put each seal beside its file as FILE.seal to verify several"))
 			}
 			vf := &Verifier{V: v, Seal: sealFile, MaxAge: maxAge, Quorum: root.WitnessQuorum, P: p, away: away}
+			if root.WitnessQuorum > 0 {
+				unwitnessed := *root
+				unwitnessed.WitnessQuorum = 0
+				if vf.Unwitnessed, err = seal.NewVerifier(&unwitnessed); err != nil {
+					return notTrustRoot(trustFile, err)
+				}
+			}
 			if !offline {
 				if connect == nil {
 					return withHintMsg(i18n.Errorf(nil, "%s checks seals offline only: it does not ask the registry whether a letter was retracted or superseded since its seal", c.CommandPath()),

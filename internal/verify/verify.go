@@ -97,6 +97,10 @@ type Verifier struct {
 	// MaxAge, if set, bounds the age of the quorum's cosignatures of a seal's checkpoint.
 	MaxAge time.Duration
 	Quorum int
+	// Unwitnessed verifies against the trust root without its witness quorum: online, a seal
+	// refused for its quorum alone is one made before the office had its witnesses (see
+	// belowQuorum). Nil for a trust root without a quorum.
+	Unwitnessed *seal.Verifier
 	// P is the language of the printed lines.
 	P *i18n.Printer
 	// Online asks the registry; nil is --offline.
@@ -155,6 +159,11 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 			return res
 		}
 		r, err := sc.dec.Verify(vf.V, s, digest)
+		if errors.Is(err, seal.ErrWitnessQuorum) && vf.Unwitnessed != nil {
+			if _, uerr := vf.Unwitnessed.Verify(s, digest); uerr == nil {
+				return vf.belowQuorum(res, sealPath, err)
+			}
+		}
 		if err != nil {
 			res.Say(Invalid, vf.T("invalid: %s", err.Error()))
 			switch {
@@ -205,6 +214,28 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 	default:
 		return vf.Fail(res, err)
 	}
+}
+
+// belowQuorum answers for a file whose seal is sound under the trust root but for its witness
+// quorum (err wraps seal.ErrWitnessQuorum): it proves the letter against a checkpoint that
+// fewer of the trust root's witnesses cosigned than its quorum, as a seal made before the
+// office had its witnesses, or raised their quorum, does ('chancery release' wrote it,
+// dispatch mailed it). Offline the seal alone vouches for the letter, and the quorum did not
+// cosign it: the file is invalid, and the line says how the seal is mended. Online that is no
+// judgement of the letter: the registry is asked as for a file without a seal, and its answer
+// carries a seal proved against a checkpoint the quorum cosigned, verified as any answer is.
+// For a letter in force the line names 'chancery seal refresh', which mends the seal beside
+// the file.
+func (vf *Verifier) belowQuorum(res Result, sealPath string, err error) Result {
+	if vf.Online == nil {
+		res.Say(Invalid, vf.T("invalid: %s", err.Error()).Plus(vf.T(" (a seal made before the office had its witnesses: online, 'chancery seal refresh %s' proves it against a checkpoint they cosigned)", sealPath)))
+		return res
+	}
+	res = vf.Online.Ask(res, nil)
+	if res.Outcome == Valid { // a withdrawn letter's seal is not refreshed
+		res.Say(res.Outcome, res.local.Plus(vf.T(" (the seal beside it predates the witness quorum: 'chancery seal refresh %s' proves it against a checkpoint the witnesses cosigned)", sealPath)))
+	}
+	return res
 }
 
 // Outdated makes res the result of a file whose seal, or an entry the registry gave about it,

@@ -1,0 +1,114 @@
+package cli_test
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/cli"
+	"github.com/chancery/chancery/internal/cosigned"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/translog"
+	"github.com/chancery/chancery/internal/witness"
+)
+
+// TestVerifySealFromBeforeTheQuorum: a letter released before the office set its witness
+// quorum, verified with the seal 'release --out' wrote beside it (as dispatch also mails it)
+// and the trust root exported once the quorum was set. The seal's checkpoint has no
+// cosignature, which is no judgement of the letter: online, verify asks the registry, whose
+// answer is proved against a cosigned checkpoint, and says valid, naming 'chancery seal
+// refresh'. Offline it stays invalid, saying how the seal is mended; a seal that is not the
+// file's stays invalid online.
+func TestVerifySealFromBeforeTheQuorum(t *testing.T) {
+	ctx := context.Background()
+	o := newOfficeWith(t, func(db *store.DB, lg *translog.Log) *cosigned.Heads {
+		h, err := cosigned.Open(ctx, db, lg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runCtx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); h.Run(runCtx, nil, nil) }()
+		t.Cleanup(func() { stop(); <-done })
+		return h
+	})
+	dir, ref, file, _, _ := o.releasedForReplay(t)
+	// A second letter released before the quorum: its seal, beside the first one's file, is
+	// sound but not that file's.
+	other := o.letter("Another letter", "foreign-government", "# Another\n\nSir, ...\n")
+	o.ready(other)
+	if code, _, errs := o.run("otto", "release", other, "--out", filepath.Join(dir, "other")); code != cli.ExitOK {
+		t.Fatalf("release: %s", errs)
+	}
+	mixed := filepath.Join(dir, "mixed", ref+".pdf")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherSeal, err := os.ReadFile(filepath.Join(dir, "other", other+".pdf.seal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := errors.Join(os.Mkdir(filepath.Dir(mixed), 0o755), os.WriteFile(mixed, data, 0o644), os.WriteFile(mixed+".seal", otherSeal, 0o644)); err != nil {
+		t.Fatal(err)
+	}
+
+	wdir := t.TempDir()
+	st, err := witness.OpenStore(ctx, wdir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	key, err := witness.LoadKey(wdir, "witness.cli.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust := o.reg.TrustRoot()
+	if _, err := st.AddLog(ctx, trust.LogOrigin, trust.LogKey); err != nil {
+		t.Fatal(err)
+	}
+	ws := httptest.NewServer(witness.NewServer(st, key, nil))
+	t.Cleanup(ws.Close)
+	if err := o.reg.AddWitness(ctx, o.actors["root"], "cli-witness", ws.URL, key.VerifierKey()); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.reg.SetWitnessQuorum(ctx, o.actors["root"], 1); err != nil {
+		t.Fatal(err)
+	}
+	tb, err := o.reg.TrustRoot().Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	witnessed := filepath.Join(dir, "witnessed-trust.json")
+	if err := os.WriteFile(witnessed, tb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, errs := verifyAt(t, o.url, "--trust", witnessed, file)
+	if code != cli.ExitOK || !strings.HasPrefix(out, "valid: "+ref) || !strings.Contains(out, "seal refresh") {
+		t.Errorf("online, with the seal from before the quorum: %d %q %q, want valid naming 'seal refresh'", code, out, errs)
+	}
+	code, out, errs = verifyAt(t, o.url, "--trust", witnessed, "--json", file)
+	if code != cli.ExitOK || !strings.Contains(out, `"outcome":"valid"`) || !strings.Contains(out, `"checked":"seal+log"`) {
+		t.Errorf("online, --json: %d %q %q", code, out, errs)
+	}
+	// Offline nothing vouches for the letter but the seal, which the quorum did not cosign.
+	if code, out, errs := verifyAt(t, o.url, "--trust", witnessed, "--offline", file); code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") || !strings.Contains(out, "seal refresh") {
+		t.Errorf("offline, with the seal from before the quorum: %d %q %q, want invalid naming 'seal refresh'", code, out, errs)
+	}
+	// A seal that is not the file's stays invalid online: only a seal sound but for its
+	// quorum sends verify to the registry.
+	if code, out, errs := verifyAt(t, o.url, "--trust", witnessed, mixed); code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") || strings.Contains(out, "seal refresh") {
+		t.Errorf("online, with another letter's seal from before the quorum: %d %q %q, want invalid", code, out, errs)
+	}
+
+	// Retracted since: the registry's answer says so, whatever the old seal.
+	o.retract(ref, "Sent by mistake")
+	if code, out, errs := verifyAt(t, o.url, "--trust", witnessed, file); code != cli.ExitFailed || !strings.HasPrefix(out, "retracted: ") || strings.Contains(out, "seal refresh") {
+		t.Errorf("retracted, with the seal from before the quorum: %d %q %q", code, out, errs)
+	}
+}
