@@ -49,7 +49,7 @@ func TestSuggestedCommandQuotesTheFileName(t *testing.T) {
 		if len(out.Attachments) != 2 || out.Attachments[0].Name != tc.attached || out.Attachments[1].Name != tc.attached+".seal" {
 			t.Errorf("%q: attachments %q, %q, want %q and its seal", tc.name, out.Attachments[0].Name, out.Attachments[1].Name, tc.attached)
 		}
-		m := regexp.MustCompile(`offline: chancery verify (.*)\n`).FindStringSubmatch(out.Text)
+		m := regexp.MustCompile(`chancery verify --trust trust\.json (.*)\n`).FindStringSubmatch(out.Text)
 		if m == nil {
 			t.Fatalf("%q: no suggested command in %s", tc.name, out.Text)
 		}

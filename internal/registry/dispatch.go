@@ -926,11 +926,12 @@ func (r *Registry) Compose(ctx context.Context, m store.OutboxMessage) (*Outgoin
 
 Check that it is genuine and in force:
   %s
-or with the seal, offline: chancery verify %s
+or with its seal and the office's trust root (%s/api/v1/trust, saved as trust.json):
+  chancery verify --trust trust.json %s
 
 Please acknowledge receipt (one click on the page this link opens; no account needed):
   %s
-`, office, l.Reference, name, verify, shellWord(name), receipt)
+`, office, l.Reference, name, verify, strings.TrimRight(r.cfg.Office.URL, "/"), shellWord(name), receipt)
 	case store.KindDraftCopy:
 		out.Subject = fmt.Sprintf("%s: draft for coordination from %s (not an official document)", l.Reference, office)
 		out.Text = fmt.Sprintf(`%s sends you version %d of its draft %s for coordination.
