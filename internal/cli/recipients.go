@@ -173,7 +173,7 @@ runs with --webhook-allow-private.
 	add.MarkFlagRequired("url")
 	// --url means the endpoint here, as in 'witness add': the registry is CHANCERY_URL or
 	// --registry, which an admin of another registry than the default had no flag for.
-	add.Flags().StringVar(&rm.url, "registry", defaultURL(), "registry URL (env CHANCERY_URL)")
+	add.Flags().StringVar(&rm.url, "registry", defaultURL(), registryFlagUsage)
 	list := &cobra.Command{
 		Use:     "list [--json]",
 		Short:   "List the webhook endpoints",

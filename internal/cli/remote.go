@@ -231,8 +231,12 @@ func asksNoRegistry(c *cobra.Command) error {
 		"leave --url out")
 }
 
+// registryFlagUsage describes the flag that names the registry, and where the member's token
+// comes from, which no flag gives (client).
+const registryFlagUsage = "registry URL (env CHANCERY_URL; the member's token is read from CHANCERY_TOKEN, or from the file CHANCERY_TOKEN_FILE names)"
+
 func addRemoteFlags(c *cobra.Command, rm *remote) {
-	c.PersistentFlags().StringVar(&rm.url, "url", defaultURL(), "registry URL (env CHANCERY_URL)")
+	c.PersistentFlags().StringVar(&rm.url, "url", defaultURL(), registryFlagUsage)
 }
 
 // loadKey loads an encrypted signer key file, asking for its passphrase.

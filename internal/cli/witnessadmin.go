@@ -55,7 +55,7 @@ second admin carries it out with 'chancery change approve'.`,
 	add.MarkFlagRequired("url")
 	add.MarkFlagRequired("key")
 	// --url means the witness here; the registry is CHANCERY_URL or --registry.
-	add.Flags().StringVar(&rm.url, "registry", defaultURL(), "registry URL (env CHANCERY_URL)")
+	add.Flags().StringVar(&rm.url, "registry", defaultURL(), registryFlagUsage)
 
 	var listJSON bool
 	list := &cobra.Command{
