@@ -72,6 +72,10 @@ each.`,
 				return withHint(err, "stop the server first, and start it again after the renewal: it reads the certificate when it starts")
 			}
 			defer unlock()
+			// An office without an office CA is told so before the CA's key is asked for.
+			if err := officeca.Renewable(d.Path); err != nil {
+				return renewalHint(err)
+			}
 			if caKeyFile == "" {
 				caKeyFile = filepath.Join(d.Path, officeca.CAKeyFile)
 			}
@@ -83,15 +87,8 @@ each.`,
 				return err
 			}
 			cert, err := officeca.Renew(d.Path, caKey, time.Now())
-			switch {
-			case errors.Is(err, officeca.ErrNotOfficeCA):
-				return withHint(err, "only its issuer can renew it: ask it for a new certificate, and put it in place with its key (and its chain) as docs/operations.md, \"Renewing the PDF signing certificate\", says; then restart the server")
-			case errors.Is(err, officeca.ErrNotCAKey):
-				return withHint(err, "--ca-key takes the office CA's private key, pdf-ca.key as init wrote it (not pdf-signing.key)")
-			case errors.Is(err, officeca.ErrNoCertificate):
-				return withHint(err, "this office signs released PDFs with no X.509 certificate (init --no-pdf-ca): there is nothing to renew")
-			case err != nil:
-				return err
+			if err != nil {
+				return renewalHint(err)
 			}
 			r := pdfCertResult{Certificate: filepath.Join(d.Path, officeca.SigningCertFile), Serial: fmt.Sprintf("%x", cert.SerialNumber), NotAfter: cert.NotAfter.UTC()}
 			// Opening the office also checks that it loads the new pair.
@@ -116,4 +113,17 @@ each.`,
 	addDatabaseFlag(c.Flags())
 	addJSONFlag(c, &asJSON)
 	return c
+}
+
+// renewalHint adds to a refused renewal of the PDF signing certificate what to do instead.
+func renewalHint(err error) error {
+	switch {
+	case errors.Is(err, officeca.ErrNotOfficeCA):
+		return withHint(err, "only its issuer can renew it: ask it for a new certificate, and put it in place with its key (and its chain) as docs/operations.md, \"Renewing the PDF signing certificate\", says; then restart the server")
+	case errors.Is(err, officeca.ErrNotCAKey):
+		return withHint(err, "--ca-key takes the office CA's private key, pdf-ca.key as init wrote it (not pdf-signing.key)")
+	case errors.Is(err, officeca.ErrNoCertificate):
+		return withHint(err, "this office signs released PDFs with no X.509 certificate (init --no-pdf-ca): there is nothing to renew")
+	}
+	return err
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -108,8 +109,45 @@ func TestRotatePDFCertRefusesAnImportedCertificate(t *testing.T) {
 		t.Fatalf("key rotate pdf-cert of an imported certificate: status %d\n%s", code, errs)
 	}
 
-	code, _, errs = run("key", "rotate", "pdf-cert", "--data", dir)
+	// The office CA's own office, its CA key kept offline, is told to name it with --ca-key.
+	own := filepath.Join(t.TempDir(), "own")
+	if code, _, errs := run("init", "--data", own, "--office", "Own Office", "--prefix", "OWN", "--url", "https://own.example"); code != 0 {
+		t.Fatalf("init: status %d\n%s", code, errs)
+	}
+	if err := os.Rename(filepath.Join(own, officeca.CAKeyFile), filepath.Join(t.TempDir(), officeca.CAKeyFile)); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = run("key", "rotate", "pdf-cert", "--data", own)
 	if code == 0 || !strings.Contains(errs, "--ca-key") {
 		t.Fatalf("key rotate pdf-cert without the CA's key: status %d\n%s", code, errs)
+	}
+}
+
+// TestRotatePDFCertWithoutAnOfficeCA: 'key rotate pdf-cert' run as docs/operations.md writes
+// it, on an office that has no office CA (a certificate imported at init with --pdf-cert, or
+// none with --no-pdf-ca), says so, rather than ask for an office CA key that does not exist.
+func TestRotatePDFCertWithoutAnOfficeCA(t *testing.T) {
+	t.Setenv("CHANCERY_STATE_DIR", t.TempDir())
+	src := t.TempDir()
+	if err := officeca.Create(src, "Other Issuer", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	imported := filepath.Join(t.TempDir(), "imported")
+	if code, _, errs := run("init", "--data", imported, "--office", "Imported Office", "--prefix", "IMP", "--url", "https://imported.example",
+		"--pdf-cert", filepath.Join(src, officeca.SigningCertFile), "--pdf-key", filepath.Join(src, officeca.SigningKeyFile)); code != 0 {
+		t.Fatalf("init --pdf-cert: status %d\n%s", code, errs)
+	}
+	code, _, errs := run("key", "rotate", "pdf-cert", "--data", imported)
+	if code != 2 || !strings.Contains(errs, "not issued by the office CA") || !strings.Contains(errs, "hint: only its issuer can renew it") || strings.Contains(errs, "--ca-key") {
+		t.Errorf("key rotate pdf-cert of an imported certificate, without --ca-key: status %d\n%s", code, errs)
+	}
+
+	none := filepath.Join(t.TempDir(), "none")
+	if code, _, errs := run("init", "--data", none, "--office", "Unsigned Office", "--prefix", "UNS", "--url", "https://unsigned.example", "--no-pdf-ca"); code != 0 {
+		t.Fatalf("init --no-pdf-ca: status %d\n%s", code, errs)
+	}
+	code, _, errs = run("key", "rotate", "pdf-cert", "--data", none)
+	if code != 2 || !strings.Contains(errs, "nothing to renew") || strings.Contains(errs, "--ca-key") {
+		t.Errorf("key rotate pdf-cert of an office without a certificate: status %d\n%s", code, errs)
 	}
 }

@@ -175,21 +175,9 @@ func Renew(dir string, caKeyPEM []byte, now time.Time) (*x509.Certificate, error
 	if err := finishRenewal(dir); err != nil {
 		return nil, fmt.Errorf("renew pdf signing certificate: %w", err)
 	}
-	certData, err := smallfile.Read(filepath.Join(dir, SigningCertFile), maxFile)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("renew pdf signing certificate in %s: %w", dir, ErrNoCertificate)
-	}
+	old, ca, err := renewable(dir)
 	if err != nil {
-		return nil, fmt.Errorf("renew pdf signing certificate: %w", err)
-	}
-	certs, err := parseCerts(certData)
-	if err != nil || len(certs) == 0 {
-		return nil, fmt.Errorf("renew pdf signing certificate: %s holds no certificate (%v)", SigningCertFile, err)
-	}
-	old := certs[0]
-	ca, err := officeCA(dir, old)
-	if err != nil {
-		return nil, fmt.Errorf("renew pdf signing certificate: %w", err)
+		return nil, err
 	}
 	caKey, err := parseKey(caKeyPEM)
 	if err != nil {
@@ -247,6 +235,35 @@ func Renew(dir string, caKeyPEM []byte, now time.Time) (*x509.Certificate, error
 		written(n)
 	}
 	return cert, nil
+}
+
+// Renewable reports whether Renew can renew the signing certificate in dir with the office
+// CA's key: ErrNoCertificate when dir has none (init --no-pdf-ca), ErrNotOfficeCA when the
+// office CA did not issue it (imported with init --pdf-cert). It needs no key, so that a
+// renewal no CA key can make is refused before the key is asked for.
+func Renewable(dir string) error {
+	_, _, err := renewable(dir)
+	return err
+}
+
+// renewable returns the signing certificate in dir and the office CA that issued it.
+func renewable(dir string) (leaf, ca *x509.Certificate, err error) {
+	certData, err := smallfile.Read(filepath.Join(dir, SigningCertFile), maxFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("renew pdf signing certificate in %s: %w", dir, ErrNoCertificate)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("renew pdf signing certificate: %w", err)
+	}
+	certs, err := parseCerts(certData)
+	if err != nil || len(certs) == 0 {
+		return nil, nil, fmt.Errorf("renew pdf signing certificate: %s holds no certificate (%v)", SigningCertFile, err)
+	}
+	ca, err = officeCA(dir, certs[0])
+	if err != nil {
+		return nil, nil, fmt.Errorf("renew pdf signing certificate: %w", err)
+	}
+	return certs[0], ca, nil
 }
 
 // officeCA returns the office CA's certificate in dir if it issued leaf, else an error
