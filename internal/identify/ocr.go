@@ -77,7 +77,8 @@ func (c ScanComparison) Changed() int {
 // digits (an account number, say) is held to its digits and to look-alike letters in place,
 // except the letter's check code (see below); a run of at most three stray one- or
 // two-letter marks without a digit (specks, a seal's or a QR code's pattern) is noise too,
-// unless one is a negation ("no", see isNegation).
+// unless one is a negation ("no", see isNegation). French "n'" before a verb, added or
+// dropped, is material however short the word it joins ("n'a pu", see elidedNegation).
 // Any other difference is material: a figure changed, added or removed, a word changed beyond
 // a misreading, words added or removed; except that words missing at the very beginning or
 // end are pages not scanned (Partial). A run whose figures' signs differ, or stand at other
@@ -270,7 +271,46 @@ func scanWords(text string) (ws, signs []string) {
 		}
 	})
 	after()
+	return joinElided(ws, signs)
+}
+
+// joinElided joins French "n'" read apart from its verb ("n' a pu", a PDF's text that puts
+// the apostrophe's word apart) to it, as Normalize writes "n'a pu": "na". So the same
+// negation written either way is the same word, and elidedNegation finds it.
+func joinElided(ws, signs []string) ([]string, []string) {
+	for i := 0; i+1 < len(ws); i++ {
+		if ws[i] == "n" && elidable(ws[i+1]) {
+			ws = slices.Replace(ws, i, i+2, "n"+ws[i+1])
+			signs = slices.Delete(signs, i, i+1)
+		}
+	}
 	return ws, signs
+}
+
+// elidable reports whether w begins with a vowel or an h, its accents aside: a French word
+// before which "ne" is written "n'".
+func elidable(w string) bool {
+	r, _ := utf8.DecodeRuneInString(norm.NFD.String(w))
+	return strings.ContainsRune("aeiouyh", r)
+}
+
+// elidedNegation reports whether a word of ws is French "n'" joined to a word that others
+// hold without it, OCR's misreadings aside ("na" where others read "a", "navait" where they
+// read "avait"): "Votre demande n'a pu être satisfaite" (could not be) and "a pu être
+// satisfaite" (could be) differ by a letter, and by their meaning.
+func elidedNegation(ws, others []string) bool {
+	for _, w := range ws {
+		rest, ok := strings.CutPrefix(w, "n")
+		if !ok || !elidable(rest) {
+			continue
+		}
+		for _, o := range others {
+			if ocrFold(o) == ocrFold(rest) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // signPlaces returns the signs of a run's words (see scanWords) with their places among the
@@ -364,6 +404,9 @@ func (j scanJudge) material(letter, scan string, letterWords, scanWords []string
 		// the rules for short words and specks would forgive: "不" (not) dropped or added,
 		// "三" (three) read as "五" (five). No look-alikes are known here: any change is
 		// material.
+		return true
+	}
+	if elidedNegation(letterWords, scanWords) || elidedNegation(scanWords, letterWords) {
 		return true
 	}
 	if len(letterWords) > 1 {
