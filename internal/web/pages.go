@@ -122,7 +122,7 @@ func (p *pagesReader) work() {
 		job := p.waiting[digest]
 		p.mu.Unlock()
 
-		s := p.readOne(read, digest, job)
+		s := p.readOne(read, job)
 
 		p.mu.Lock()
 		delete(p.waiting, digest)
@@ -139,7 +139,7 @@ func (p *pagesReader) work() {
 
 // readOne reads one PDF's pages with read and compares them with its text. Without OCR on
 // this server, it stops reading pages at all (nil).
-func (p *pagesReader) readOne(read func(context.Context, []byte) (ocr.Reading, error), digest string, job pagesJob) *pagesShown {
+func (p *pagesReader) readOne(read func(context.Context, []byte) (ocr.Reading, error), job pagesJob) *pagesShown {
 	ctx, cancel := context.WithTimeout(context.Background(), pagesReadTime)
 	defer cancel()
 	shown, err := read(ctx, job.pdf)
@@ -150,7 +150,8 @@ func (p *pagesReader) readOne(read func(context.Context, []byte) (ocr.Reading, e
 		p.mu.Unlock()
 		return nil
 	case err != nil:
-		p.logger.Warn("the pages of a version could not be read", "version", digest, "err", err)
+		// Not the version's digest: the log keeps digests out, as it does references.
+		p.logger.Warn("the pages of a version could not be read", "err", err)
 		return &pagesShown{Unread: true}
 	}
 	return comparePages(job.text, shown.Text)
