@@ -275,12 +275,16 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 			"a mount namespace of its own in which the data directory is hidden (under systemd, RestrictNamespaces= must allow mnt and pid too)")
 	}
 
+	handler := server.New(server.Config{
+		Log: lg, DB: db, VerifierKey: d.VerifierKey(), Origin: d.Settings.Origin, Logger: logger, Registry: st.Registry,
+		BaseURL: d.Settings.URL, MaxUpload: opts.MaxUpload, UploadMemory: opts.UploadMemory, Tesseract: opts.Tesseract, Secure: opts.Secure, RateLimit: opts.RateLimit,
+		TrustedProxies: opts.TrustedProxies, AccessLog: true, Web: opts.Web,
+	})
+	// After the server's shutdown: what it reads in the background (a PDF's pages, by OCR,
+	// with a copy of the PDF in the temporary directory) is stopped and removed.
+	defer handler.Close()
 	srv := &http.Server{
-		Handler: server.New(server.Config{
-			Log: lg, DB: db, VerifierKey: d.VerifierKey(), Origin: d.Settings.Origin, Logger: logger, Registry: st.Registry,
-			BaseURL: d.Settings.URL, MaxUpload: opts.MaxUpload, UploadMemory: opts.UploadMemory, Tesseract: opts.Tesseract, Secure: opts.Secure, RateLimit: opts.RateLimit,
-			TrustedProxies: opts.TrustedProxies, AccessLog: true, Web: opts.Web,
-		}),
+		Handler:           handler,
 		ConnContext:       server.ConnContext, // with server.Listener: verify answers in one write
 		ErrorLog:          errorLog(logger),
 		ReadHeaderTimeout: 5 * time.Second,

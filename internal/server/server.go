@@ -299,6 +299,11 @@ var (
 	requestIDHeader = http.CanonicalHeaderKey(accesslog.Header)
 )
 
+// Close stops the server's work in the background, once the HTTP server has answered its
+// requests (http.Server.Shutdown): the web pages' reading of PDFs' pages, whose OCR children
+// are stopped and their temporary files removed before it returns.
+func (s *Server) Close() { s.web.Close() }
+
 // ServeHTTP adds the security headers every response carries, refuses requests that name
 // another host than the base URL's (hostAllowed), refuses the public endpoints and the API's
 // answers to a check code to other sites' pages that load them without navigating

@@ -59,6 +59,11 @@ const (
 type pagesReader struct {
 	read   func(ctx context.Context, pdf []byte) (ocr.Reading, error)
 	logger *slog.Logger
+	// ctx ends when the server stops (stop), and with it the reading under way: OCR's
+	// children are killed and its temporary files, a copy of the PDF among them, removed.
+	ctx     context.Context
+	stop    context.CancelFunc
+	working sync.WaitGroup // the goroutine of work
 
 	mu      sync.Mutex
 	done    map[string]*pagesShown
@@ -66,6 +71,25 @@ type pagesReader struct {
 	order   []string // waiting's digests, oldest first
 	bytes   int      // waiting's PDFs'
 	running bool
+}
+
+// newPagesReader returns a reader of PDFs' pages with read, logging to logger.
+func newPagesReader(read func(ctx context.Context, pdf []byte) (ocr.Reading, error), logger *slog.Logger) *pagesReader {
+	ctx, stop := context.WithCancel(context.Background())
+	return &pagesReader{read: read, logger: logger, ctx: ctx, stop: stop}
+}
+
+// close stops reading pages: the PDFs waiting are dropped, the one being read is stopped, and
+// close returns once its reading has ended. Pages are read no more.
+func (p *pagesReader) close() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.read = nil
+	p.mu.Unlock()
+	p.stop()
+	p.working.Wait()
 }
 
 type pagesJob struct {
@@ -100,6 +124,7 @@ func (p *pagesReader) shown(digest string, pdf []byte, text string) *pagesShown 
 	}
 	if !p.running {
 		p.running = true
+		p.working.Add(1)
 		go p.work()
 	}
 	return &pagesShown{Reading: true}
@@ -107,10 +132,12 @@ func (p *pagesReader) shown(digest string, pdf []byte, text string) *pagesShown 
 
 // work reads the waiting PDFs in turn, until none waits.
 func (p *pagesReader) work() {
+	defer p.working.Done()
 	for {
 		p.mu.Lock()
 		if len(p.order) == 0 || p.read == nil {
-			// Nothing waits, or this server has no OCR (readOne): what waits is dropped.
+			// Nothing waits, or this server has no OCR (readOne) or stops (close): what
+			// waits is dropped.
 			p.running = false
 			p.waiting, p.order, p.bytes = nil, nil, 0
 			p.mu.Unlock()
@@ -140,7 +167,7 @@ func (p *pagesReader) work() {
 // readOne reads one PDF's pages with read and compares them with its text. Without OCR on
 // this server, it stops reading pages at all (nil).
 func (p *pagesReader) readOne(read func(context.Context, []byte) (ocr.Reading, error), job pagesJob) *pagesShown {
-	ctx, cancel := context.WithTimeout(context.Background(), pagesReadTime)
+	ctx, cancel := context.WithTimeout(p.ctx, pagesReadTime)
 	defer cancel()
 	shown, err := read(ctx, job.pdf)
 	switch {
@@ -149,6 +176,8 @@ func (p *pagesReader) readOne(read func(context.Context, []byte) (ocr.Reading, e
 		p.read = nil
 		p.mu.Unlock()
 		return nil
+	case p.ctx.Err() != nil:
+		return nil // the server stops
 	case err != nil:
 		// Not the version's digest: the log keeps digests out, as it does references.
 		p.logger.Warn("the pages of a version could not be read", "err", err)

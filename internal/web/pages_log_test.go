@@ -17,12 +17,9 @@ import (
 // digest answers "draft" to anyone who presents it, a released file's opens the letter).
 func TestPagesReaderLogsNoDigest(t *testing.T) {
 	var log bytes.Buffer
-	p := &pagesReader{
-		read: func(ctx context.Context, pdf []byte) (ocr.Reading, error) {
-			return ocr.Reading{}, errors.New("ocr: reading the scan took too long")
-		},
-		logger: slog.New(slog.NewTextHandler(&log, nil)),
-	}
+	p := newPagesReader(func(ctx context.Context, pdf []byte) (ocr.Reading, error) {
+		return ocr.Reading{}, errors.New("ocr: reading the scan took too long")
+	}, slog.New(slog.NewTextHandler(&log, nil)))
 	const digest = "sha256:1c13e07f62443f3ff54aaf55ec9d3ad6e99343beed758bceabb0030ab3f1a44a"
 	p.shown(digest, []byte("%PDF-1.7"), "The Ministry will pay.")
 	deadline := time.Now().Add(10 * time.Second)

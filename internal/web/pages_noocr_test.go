@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -16,14 +17,14 @@ import (
 func TestPagesReaderWithoutOCR(t *testing.T) {
 	started, fail := make(chan struct{}), make(chan struct{})
 	calls := 0
-	p := &pagesReader{read: func(ctx context.Context, pdf []byte) (ocr.Reading, error) {
+	p := newPagesReader(func(ctx context.Context, pdf []byte) (ocr.Reading, error) {
 		calls++
 		if calls == 1 {
 			close(started)
 			<-fail
 		}
 		return ocr.Reading{}, fmt.Errorf("ocr: %w", ocr.ErrNoOCR)
-	}}
+	}, slog.New(slog.DiscardHandler))
 	if s := p.shown("a", []byte("%PDF-1.7 a"), "a"); s == nil || !s.Reading {
 		t.Fatalf("first PDF: %+v; want it being read", s)
 	}

@@ -113,7 +113,7 @@ func New(cfg Config) *Handler {
 		h.redact = accesslog.NewTextRedactor(cfg.Registry.Office().Prefix)
 	}
 	if cfg.ReadPages != nil {
-		h.shown = &pagesReader{read: cfg.ReadPages, logger: cfg.Logger}
+		h.shown = newPagesReader(cfg.ReadPages, cfg.Logger)
 	}
 	// Each language gets its own parsed pages, with t, date and datep bound to its printer, so
 	// that {{t "…"}} works at any depth of a template without passing the printer around.
@@ -127,6 +127,11 @@ func New(cfg Config) *Handler {
 	}
 	return h
 }
+
+// Close stops the work the handler does in the background, once the server has answered its
+// requests: the reading of PDFs' pages (pages.go), whose OCR children it stops, and returns
+// once they have ended.
+func (h *Handler) Close() { h.shown.close() }
 
 // Register adds the routes to mux.
 func (h *Handler) Register(mux *http.ServeMux) {
