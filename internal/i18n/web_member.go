@@ -149,6 +149,10 @@ var _ = table(func() Translations {
 			"Les pages de ce PDF n'ont pas pu être lues (OCR) pour vérifier qu'elles montrent le texte ci-dessous. Lisez l'aperçu avant de décider.",
 			"تعذّرت قراءة صفحات ملف PDF هذا (بالتعرّف الضوئي على الحروف) للتحقق من أنها تُظهر النص أدناه. اقرأ المعاينة قبل أن تقرّر.",
 		},
+		"The pages of this PDF are in letters this server's OCR does not read: they were not compared with the text below. Read the preview before you decide.": {
+			"Les pages de ce PDF sont écrites dans des lettres que l'OCR de ce serveur ne lit pas : elles n'ont pas été comparées au texte ci-dessous. Lisez l'aperçu avant de décider.",
+			"صفحات ملف PDF هذا مكتوبة بحروف لا يقرؤها التعرّف الضوئي على الحروف في هذا الخادم: لم تُقارَن بالنص أدناه. اقرأ المعاينة قبل أن تقرّر.",
+		},
 		"Read by OCR, the pages of this PDF do not show the text below: the words that differ are listed here. Read the preview before you decide.": {
 			"Lues par OCR, les pages de ce PDF ne montrent pas le texte ci-dessous : les mots qui diffèrent sont listés ici. Lisez l'aperçu avant de décider.",
 			"عند قراءتها بالتعرّف الضوئي على الحروف، لا تُظهر صفحات ملف PDF هذا النص أدناه: الكلمات المختلفة مدرجة هنا. اقرأ المعاينة قبل أن تقرّر.",

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/ocr"
@@ -32,6 +34,10 @@ type pagesShown struct {
 	Reading bool
 	// Unread: they could not be read (the OCR time was up, the file did not render).
 	Unread bool
+	// Script: most of the text's letters are of a script of which OCR read next to none on
+	// the pages (Arabic, on a server that reads English and French): the pages were read,
+	// but in other letters, and are not compared with the text.
+	Script bool
 	// Runs are the differences that change the text, at most maxPagesRuns; none when the
 	// pages show the text, OCR's misreadings aside.
 	Runs []pagesRun
@@ -197,6 +203,10 @@ func comparePages(text, shown string) *pagesShown {
 			text = strings.Join(pages[:ocr.MaxPages], "\f")
 		}
 	}
+	if unreadScript(text, shown) {
+		s.Script = true
+		return s
+	}
 	c := identify.CompareScan(text, shown, "")
 	for i, r := range c.Runs {
 		atEnd := (i == 0 || i == len(c.Runs)-1) && c.Partial && len(r.Scan) == 0
@@ -210,4 +220,38 @@ func comparePages(text, shown string) *pagesShown {
 		s.Runs = append(s.Runs, pagesRun{Text: strings.Join(r.Letter, " "), Pages: strings.Join(r.Scan, " ")})
 	}
 	return s
+}
+
+// scripts are those unreadScript tells apart; letters of others count as one more.
+var scripts = []*unicode.RangeTable{unicode.Latin, unicode.Arabic, unicode.Hebrew, unicode.Cyrillic,
+	unicode.Greek, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Devanagari, unicode.Thai}
+
+// unreadScript reports whether most of text's letters are of scripts of which shown, what
+// OCR read on the pages, has fewer than a tenth as many: the reader does not read them (its
+// languages lack them) and reads their pages as other letters, every word of which would
+// differ from the text.
+func unreadScript(text, shown string) bool {
+	count := func(s string) []int {
+		n := make([]int, len(scripts)+1)
+		for _, r := range s {
+			if !unicode.IsLetter(r) {
+				continue
+			}
+			i := slices.IndexFunc(scripts, func(t *unicode.RangeTable) bool { return unicode.Is(t, r) })
+			if i < 0 {
+				i = len(scripts)
+			}
+			n[i]++
+		}
+		return n
+	}
+	inText, inShown := count(text), count(shown)
+	all, unread := 0, 0
+	for i, n := range inText {
+		all += n
+		if inShown[i]*10 < n {
+			unread += n
+		}
+	}
+	return unread*2 > all
 }
