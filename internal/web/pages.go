@@ -32,8 +32,10 @@ import (
 type pagesShown struct {
 	// Reading: the pages are being read, or wait for their turn.
 	Reading bool
-	// Unread: they could not be read (the OCR time was up, the file did not render).
+	// Unread: they could not be read (the OCR time was up, the file did not render). They
+	// are read again at a request pagesRetry after (at): the server may have been busy.
 	Unread bool
+	at     time.Time
 	// Script: most of the text's letters are of a script of which OCR read next to none on
 	// the pages (Arabic, on a server that reads English and French): the pages were read,
 	// but in other letters, and are not compared with the text.
@@ -59,6 +61,7 @@ const (
 	maxPagesWaiting      = 16
 	maxPagesWaitingBytes = 64 << 20
 	pagesReadTime        = 10 * time.Minute
+	pagesRetry           = 10 * time.Minute
 )
 
 // pagesReader reads PDF versions' pages in the background, one at a time.
@@ -115,7 +118,12 @@ func (p *pagesReader) shown(digest string, pdf []byte, text string) *pagesShown 
 		return nil
 	}
 	if s, ok := p.done[digest]; ok {
-		return s
+		if !s.Unread || time.Since(s.at) < pagesRetry {
+			return s
+		}
+		// Read again: what stopped the reading (OCR busy with scans sent to identify, its
+		// time budget on a loaded machine) may have passed.
+		delete(p.done, digest)
 	}
 	if _, ok := p.waiting[digest]; !ok {
 		if len(p.waiting) >= maxPagesWaiting || p.bytes+len(pdf) > maxPagesWaitingBytes && len(p.waiting) > 0 {
@@ -187,7 +195,7 @@ func (p *pagesReader) readOne(read func(context.Context, []byte) (ocr.Reading, e
 	case err != nil:
 		// Not the version's digest: the log keeps digests out, as it does references.
 		p.logger.Warn("the pages of a version could not be read", "err", err)
-		return &pagesShown{Unread: true}
+		return &pagesShown{Unread: true, at: time.Now()}
 	}
 	return comparePages(job.text, shown.Text)
 }
