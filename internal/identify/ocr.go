@@ -657,19 +657,26 @@ func isNegation(w string) bool {
 }
 
 // strayTail reports whether words read after the letter's end are marks OCR reads from a QR
-// code or a seal: no more than three words of at most three letters, without a digit. A word
-// added after a letter's end that says anything is longer, or more than three.
+// code or a seal: no more than three words of at most three letters, without a digit or a
+// negation. A word added after a letter's end that says anything is longer, or more than
+// three, or a negation ("Or not.", "No.", "Ou pas.").
 func strayTail(ws []string) bool {
 	if len(ws) > 3 || hasDigit(ws) || slices.ContainsFunc(ws, hasIdeograph) {
 		return false
 	}
 	for _, w := range ws {
-		if len([]rune(w)) > 3 {
+		if len([]rune(w)) > 3 || isNegation(w) || tailNegations[w] {
 			return false
 		}
 	}
 	return true
 }
+
+// tailNegations are the negations of three letters, which strayTail would take for a code's
+// marks and other runs judge by their length: English "not" and "nor", French "pas" and
+// "non", Arabic "ليس", "لست" and "غير", Russian "нет", Polish "nie".
+var tailNegations = map[string]bool{"not": true, "nor": true, "pas": true, "non": true,
+	"ليس": true, "لست": true, "غير": true, "нет": true, "nie": true}
 
 // tailNoise reports whether the last changed run of a comparison, whose folded letter words
 // are letterFolded, is words read after the letter's end (see strayTail), alone or after a
