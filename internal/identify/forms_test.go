@@ -67,3 +67,30 @@ func TestSameTextPresentationForms(t *testing.T) {
 		}
 	}
 }
+
+// TestSameTextPresentationFormsNonJoinerBetweenTouchingForms: a non-joiner between two
+// presentation forms drawn touching (an initial form then a final one) changes nothing a
+// reader sees, so the text is the letters joined, not two words.
+func TestSameTextPresentationFormsNonJoinerBetweenTouchingForms(t *testing.T) {
+	for _, tc := range []struct {
+		letter, query string
+		same          bool
+	}{
+		{"\u0628\u200c\u0628", "\ufe91\u200c\ufe90", false},
+		{"\u0628 \u0628", "\ufe91\u200c\ufe90", false},
+		{"\u0628\u0628", "\ufe91\u200c\ufe90", true},
+		{"\u0639\u200c\u0639", "\ufec9\u200c\ufeca", false},
+		{"\u0639\u0639", "\ufec9\u200c\ufeca", true},
+		{"\u0628\u200c\u0628", "\ufe91\u200c\u0628", false},
+		{"\u0628\u200c\u0628", "\u0628\u200c\ufe90", false},
+		{"\u0628\u200c\u0628", "\ufe8f\u200c\ufe8f", true},
+		{"\u0628\u200c\u0628", "\u0628\u200c\u0628", true},
+	} {
+		if got := SameText(tc.letter, tc.query); got != tc.same {
+			t.Errorf("SameText(%+q, %+q) = %v, want %v (%q)", tc.letter, tc.query, got, tc.same, Normalize(tc.query))
+		}
+		if n := Normalize(tc.query); Normalize(n) != n {
+			t.Errorf("Normalize(Normalize(%+q)) = %q, want %q", tc.query, Normalize(n), n)
+		}
+	}
+}

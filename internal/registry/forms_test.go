@@ -129,3 +129,40 @@ func TestRereadFingerprintsOfPresentationForms(t *testing.T) {
 		t.Error("no fingerprint replaced")
 	}
 }
+
+// TestIdentifyPresentationFormsJoinedOverNonJoiners: the Persian letter's words typed in
+// the forms that draw their letters joined, with the non-joiners of the letter that keeps
+// them apart typed between those forms, is drawn as the letters joined (a non-joiner changes
+// no form): it is the text of the letter whose letters are joined, not valid for the one
+// that keeps them apart.
+func TestIdentifyPresentationFormsJoinedOverNonJoiners(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	joinedText := strings.ReplaceAll(persianLetter, "\u200c", "")
+	apart, _ := o.released(t, persianLetter)
+	joined, _ := o.released(t, joinedText)
+	forms := []rune(presentationForms(joinedText))
+	var query strings.Builder
+	n := 0
+	for _, r := range persianLetter {
+		if r == script.NonJoiner {
+			query.WriteRune(r)
+			continue
+		}
+		query.WriteRune(forms[n])
+		n++
+	}
+	if !strings.ContainsRune(query.String(), script.NonJoiner) {
+		t.Fatal("no non-joiner in the query: the test does not show what it should")
+	}
+	got, err := o.r.Identify(ctx, Actor{}, query.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Outcome == Valid && got.Reference == apart {
+		t.Errorf("the letters drawn joined are valid for %s, the letter that keeps them apart", apart)
+	}
+	if got.Outcome != Valid || got.Reference != joined {
+		t.Errorf("the letters drawn joined: %s %s, want valid %s", got.Outcome, got.Reference, joined)
+	}
+}

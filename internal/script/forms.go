@@ -39,8 +39,9 @@ func FormShape(r rune) Shape {
 // form before a letter, or an isolated or initial form after one, keeps them apart; where a
 // single stroke reaches the other letter ("\ufec9\ufeca", an isolated then a final ain,
 // drawn as a plain ain before a final one is), the two are drawn touching and are taken as
-// joined. The non-joiner is put after what joining passes over between the two (marks,
-// format characters, the joiner). NFKC then makes the forms letters and leaves the
+// joined, and a non-joiner typed between them, which changes no form, is removed. The
+// non-joiner is put after what joining passes over between the two (marks, format
+// characters, the joiner). NFKC then makes the forms letters and leaves the
 // non-joiner, so that the text reads as it does typed in letters with a non-joiner where it
 // draws them apart: JoiningBreaks says whether that non-joiner keeps the letters apart (after
 // an alef, or before a hamza, it keeps nothing apart, as it does typed). A ligature's letters
@@ -56,14 +57,17 @@ func FormsApart(text string) string {
 	// and whether it draws a stroke toward the next letter whatever follows it (an
 	// initial or medial form, a tatweel).
 	prevLetter, prevForm, prevStroke := false, false, false
-	zwj := false // a joiner since the last character joining does not pass over
-	done := 0    // text[:done] is in b
+	zwj := false  // a joiner since the last character joining does not pass over
+	zwnj := false // a non-joiner since then
+	done := 0     // text[:done] is in b
+	between := i  // text[between:] begins with what joining passes over after that character
 	for j, r := range text[i:] {
 		if r == joiner {
 			zwj = true
 			continue
 		}
 		if transparent(r) {
+			zwnj = zwnj || r == NonJoiner
 			continue
 		}
 		s := FormShape(r)
@@ -72,17 +76,31 @@ func FormsApart(text string) string {
 		// Whether the letter before draws a stroke toward r, and r one toward it.
 		forward := prevStroke || !prevForm && zwj
 		back := s == Final || s == Medial || r == tatweel || !form && zwj
-		if prevLetter && letter && (prevForm || form) && !forward && !back {
-			if done == 0 {
+		if prevLetter && letter && (prevForm || form) && (!forward && !back || zwnj) {
+			if b.Cap() == 0 {
 				b.Grow(len(text) + 64)
 			}
-			b.WriteString(text[done : i+j])
-			b.WriteRune(NonJoiner)
-			done = i + j
+			switch {
+			case !forward && !back:
+				b.WriteString(text[done : i+j])
+				b.WriteRune(NonJoiner)
+				done = i + j
+			default:
+				// The forms draw the two touching whatever is between them: a non-joiner
+				// there changes no form, and keeps nothing apart.
+				b.WriteString(text[done:between])
+				for _, c := range text[between : i+j] {
+					if c != NonJoiner {
+						b.WriteRune(c)
+					}
+				}
+				done = i + j
+			}
 		}
 		prevLetter, prevForm = letter, form
 		prevStroke = s == Initial || s == Medial || r == tatweel
-		zwj = false
+		zwj, zwnj = false, false
+		between = i + j + utf8.RuneLen(r)
 	}
 	if done == 0 {
 		return text

@@ -121,3 +121,27 @@ func TestFormsApartLeavesOtherText(t *testing.T) {
 		}
 	}
 }
+
+// TestFormsApartNonJoinerBetweenTouchingForms: a non-joiner typed between two letters that
+// presentation forms draw touching changes no form, so it keeps nothing apart: it is
+// removed, and a non-joiner between letters that are drawn apart, or between two letters
+// that are not forms, stays.
+func TestFormsApartNonJoinerBetweenTouchingForms(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"\ufe91\u200c\ufe90", "\ufe91\ufe90"},             // initial, final
+		{"\ufe92\u200c\ufe92", "\ufe92\ufe92"},             // medial, medial
+		{"\ufec9\u200c\ufeca", "\ufec9\ufeca"},             // a single stroke
+		{"\ufe91\u200c\u0628", "\ufe91\u0628"},             // an initial form before a letter
+		{"\u0628\u200c\ufe90", "\u0628\ufe90"},             // a letter before a final form
+		{"\ufe91\u064e\u200c\ufe90", "\ufe91\u064e\ufe90"}, // with a mark
+		{"\ufe91\u200c\u200d\u200c\ufe90", "\ufe91\u200d\ufe90"},
+		{"\ufe8f\u0640\u200c\ufe8f", "\ufe8f\u0640\ufe8f"}, // the tatweel's stroke
+		{"\ufe8f\u200c\ufe8f", "\ufe8f\u200c\u200c\ufe8f"}, // apart: it stays
+		{"\u0628\u200c\u0628\ufe90", "\u0628\u200c\u0628\ufe90"},
+		{"\u0628\u200c\u0628 \ufe91\u200c\ufe90", "\u0628\u200c\u0628 \ufe91\ufe90"},
+	} {
+		if got := FormsApart(tc.in); got != tc.want {
+			t.Errorf("FormsApart(%+q) = %+q, want %+q", tc.in, got, tc.want)
+		}
+	}
+}
