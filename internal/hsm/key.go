@@ -45,6 +45,10 @@ type Key struct {
 	ctx  *pkcs11.Ctx
 	sh   pkcs11.SessionHandle
 	priv pkcs11.ObjectHandle
+	// gen is the module's gen when sh and priv were opened: once the module was initialized
+	// again they are stale, and the module may have given them since to another key's
+	// session and objects.
+	gen uint64
 	// pinWrong is set once the token refused the PIN when the key was opened again.
 	pinWrong bool
 
@@ -90,6 +94,7 @@ func Open(uri string) (*Key, error) {
 	k := &Key{uri: u, mod: m, ctx: m.ctx}
 	m.calls.RLock()
 	k.sh, k.priv, k.pub, err = k.open(pin)
+	k.gen = m.gen
 	m.calls.RUnlock()
 	if err != nil {
 		unloadModule(m)
@@ -116,6 +121,9 @@ type module struct {
 	// calls is held shared by the keys' calls into the module, and exclusively by reinit,
 	// which finalizes and initializes it again under them.
 	calls sync.RWMutex
+	// gen counts the times reinit initialized the module again; it is written with calls
+	// held exclusively.
+	gen uint64
 
 	// login serialises the logins to the module's tokens, and pins holds, by token, a digest
 	// of the PIN the user last logged in with (not the PIN itself, kept for the process's
@@ -227,6 +235,7 @@ func (m *module) reinit() error {
 	if err := m.ctx.Initialize(); err != nil {
 		return fmt.Errorf("initialize the module again: %w", err)
 	}
+	m.gen++
 	m.login.Lock()
 	clear(m.pins)
 	m.login.Unlock()
@@ -571,10 +580,18 @@ var errNoToken = errors.New("no such token in the module (check token=, serial=,
 // errPINWrong is the token's refusal of the PIN.
 var errPINWrong = errors.New("the PIN is wrong")
 
-// signShared signs msg in the key's session, with the module's calls held shared.
+// errStale says that the key's session and object handles are of before the module was
+// initialized again.
+var errStale = errors.New("the module was initialized again since the key's session was opened")
+
+// signShared signs msg in the key's session, with the module's calls held shared; it
+// signs nothing with handles of before the module was initialized again (errStale).
 func (k *Key) signShared(msg []byte) ([]byte, error) {
 	k.mod.calls.RLock()
 	defer k.mod.calls.RUnlock()
+	if k.gen != k.mod.gen {
+		return nil, errStale
+	}
 	return k.sign(k.sh, k.priv, msg)
 }
 
@@ -588,6 +605,9 @@ func (k *Key) sign(sh pkcs11.SessionHandle, priv pkcs11.ObjectHandle, msg []byte
 
 // sessionLost reports whether err says that the session, or its login, is gone.
 func sessionLost(err error) bool {
+	if errors.Is(err, errStale) {
+		return true
+	}
 	var pe pkcs11.Error
 	if !errors.As(err, &pe) {
 		return false
@@ -620,11 +640,12 @@ func (k *Key) reopen() error {
 		return fmt.Errorf("open the key again: %w", err)
 	}
 	k.mod.calls.RLock()
-	if k.sh != 0 {
+	if k.sh != 0 && k.gen == k.mod.gen {
 		k.ctx.CloseSession(k.sh)
-		k.sh = 0
 	}
+	k.sh = 0
 	sh, priv, pub, err := k.open(pin)
+	gen := k.mod.gen
 	k.mod.calls.RUnlock()
 	if errors.Is(err, errNoToken) || notInitialized(err) {
 		// The token may be back in a module that does not look for it again (or a
@@ -634,12 +655,15 @@ func (k *Key) reopen() error {
 		} else {
 			k.mod.calls.RLock()
 			sh, priv, pub, err = k.open(pin)
+			gen = k.mod.gen
 			k.mod.calls.RUnlock()
 		}
 	}
 	if err == nil && !pub.Equal(k.pub) {
 		k.mod.calls.RLock()
-		k.ctx.CloseSession(sh)
+		if gen == k.mod.gen {
+			k.ctx.CloseSession(sh)
+		}
 		k.mod.calls.RUnlock()
 		err = errors.New("the token now holds another key under this URI")
 	}
@@ -648,7 +672,7 @@ func (k *Key) reopen() error {
 		k.pinWrong = errors.Is(err, errPINWrong)
 		return fmt.Errorf("open the key again: %w", err)
 	}
-	k.sh, k.priv = sh, priv
+	k.sh, k.priv, k.gen = sh, priv, gen
 	return nil
 }
 
@@ -661,7 +685,9 @@ func (k *Key) Close() error {
 	}
 	if k.sh != 0 {
 		k.mod.calls.RLock()
-		k.ctx.CloseSession(k.sh)
+		if k.gen == k.mod.gen {
+			k.ctx.CloseSession(k.sh)
+		}
 		k.mod.calls.RUnlock()
 	}
 	unloadModule(k.mod)
