@@ -227,10 +227,16 @@ func checkOwner(name string, fi os.FileInfo, dir bool) error {
 // reinit finalizes the module and initializes it again: a module that reads its slots once,
 // at C_Initialize (SoftHSM), never sees a token again that went away while the process ran,
 // and every signature failed, with the token back, until a restart. It ends every session
-// and login of the module's keys, which each key opens again at its next signature.
-func (m *module) reinit() error {
+// and login of the module's keys, which each key opens again at its next signature. seen is
+// the module's gen when the caller found no token: a module initialized again since then
+// lists the slots of after that look, and is left as it is, so that keys that found no
+// token at once do not end the sessions each opened after the first initialization.
+func (m *module) reinit(seen uint64) error {
 	m.calls.Lock()
 	defer m.calls.Unlock()
+	if m.gen != seen {
+		return nil
+	}
 	m.ctx.Finalize()
 	if err := m.ctx.Initialize(); err != nil {
 		return fmt.Errorf("initialize the module again: %w", err)
@@ -530,12 +536,15 @@ func (k *Key) Sign(_ io.Reader, msg []byte, opts crypto.SignerOpts) ([]byte, err
 		return nil, fmt.Errorf("hsm: %s: sign: the key is closed", k.uri)
 	}
 	sig, err := k.signShared(msg)
-	if sessionLost(err) {
-		// The token forgot the session (a network HSM restarted, a token was reinserted):
-		// without a new one every later signature failed until the server restarted.
-		if err = k.reopen(); err == nil {
-			sig, err = k.signShared(msg)
+	// The token forgot the session (a network HSM restarted, a token was reinserted):
+	// without a new one every later signature failed until the server restarted. A session
+	// opened again may be lost once more before it signs, to another key that initialized
+	// the module again: it is opened again once more.
+	for tries := 0; sessionLost(err) && tries < 2; tries++ {
+		if err = k.reopen(); err != nil {
+			break
 		}
+		sig, err = k.signShared(msg)
 	}
 	if err == nil && !ed25519.Verify(k.pub, msg, sig) {
 		err = errors.New("the token's signature does not verify with its public key")
@@ -650,7 +659,7 @@ func (k *Key) reopen() error {
 	if errors.Is(err, errNoToken) || notInitialized(err) {
 		// The token may be back in a module that does not look for it again (or a
 		// reinit before failed): initialize the module again, and look once more.
-		if rerr := k.mod.reinit(); rerr != nil {
+		if rerr := k.mod.reinit(gen); rerr != nil {
 			err = fmt.Errorf("%w: %v", errNoToken, rerr)
 		} else {
 			k.mod.calls.RLock()
