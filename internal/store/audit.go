@@ -369,6 +369,31 @@ FOR EACH ROW EXECUTE FUNCTION audit_events_erase_only();
 `
 )
 
+// Migration 41: a letter erased while a draft (EraseLetter without a release: a database
+// restored from a backup taken before the letter was released and erased, erased again at a
+// server's start) has its audit events rewritten as a released one's are. The append-only
+// triggers of migration 31 let through the same update of an event about such a letter: no
+// release, and the empty subject that erasure leaves and a letter is never created with.
+const (
+	eraseDraftAuditSQLite = `DROP TRIGGER audit_events_no_update;
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+WHEN NOT (NEW.id = OLD.id AND NEW.time = OLD.time AND NEW.reference = OLD.reference AND OLD.reference <> ''
+	AND EXISTS (SELECT 1 FROM letters l LEFT JOIN releases r ON r.letter_id = l.id WHERE l.reference = OLD.reference
+		AND (r.erased_at IS NOT NULL OR (r.letter_id IS NULL AND l.subject = ''))))
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+`
+	eraseDraftAuditPostgres = `CREATE OR REPLACE FUNCTION audit_events_erase_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF NEW.id = OLD.id AND NEW."time" = OLD."time" AND NEW.reference = OLD.reference AND OLD.reference <> ''
+		AND EXISTS (SELECT 1 FROM letters l LEFT JOIN releases r ON r.letter_id = l.id WHERE l.reference = OLD.reference
+			AND (r.erased_at IS NOT NULL OR (r.letter_id IS NULL AND l.subject = ''))) THEN
+		RETURN NEW;
+	END IF;
+	RAISE EXCEPTION 'audit events are append-only';
+END $$;
+`
+)
+
 // Migration 32: the statements that remove or overwrite audit events without the row
 // triggers of migrations 2 and 31 are refused too. On PostgreSQL, TRUNCATE, by a statement
 // trigger. On SQLite, INSERT OR REPLACE (and REPLACE), whose conflict resolution deletes the
@@ -386,7 +411,7 @@ FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
 
 // EraseAuditEvent writes e, an audit event already stored, over the stored one with the same
 // ID: its actor, action, detail and remote address. Only an event about an erased letter can
-// be rewritten so (migration 31), and only by erasure.
+// be rewritten so (migrations 31 and 41), and only by erasure.
 func (t *Tx) EraseAuditEvent(ctx context.Context, e AuditEvent) error {
 	action, remote, detail := packEvent(e.Action, e.Remote, e.Detail)
 	_, err := t.exec(ctx, `UPDATE audit_events SET actor = $1, action = $2, detail = $3, remote = $4 WHERE id = $5`,

@@ -748,6 +748,10 @@ DELETE FROM seals;
 	// that draw letters apart as the letters kept apart, and reads again the fingerprints
 	// stored before its first start only: older builds refuse the store.
 	{sqlite: presentationFormsReading, postgres: presentationFormsReading},
+	// 41: the audit events of a letter erased while a draft (a restored backup's, erased
+	// again at a server's start) are rewritten by its erasure as a released letter's are;
+	// the append-only trigger lets that update through, and no other (audit.go).
+	{sqlite: eraseDraftAuditSQLite, postgres: eraseDraftAuditPostgres},
 }
 
 // zeroWidthReading is migration 39, which changes no table (see migrations).

@@ -1,4 +1,4 @@
--- schema version 40
+-- schema version 41
 -- The schema the migrations of migrate.go leave in a new SQLite database, as its
 -- sqlite_master holds it. Written by: go test ./internal/store -run SQLiteSchemaIsMigrations -update-schema
 CREATE TABLE log_head (
@@ -275,10 +275,6 @@ CREATE TABLE "fingerprints" (
 );
 CREATE INDEX versions_by_digest ON versions (digest);
 CREATE UNIQUE INDEX members_by_subject ON members (oidc_issuer, oidc_subject);
-CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
-WHEN NOT (NEW.id = OLD.id AND NEW.time = OLD.time AND NEW.reference = OLD.reference AND OLD.reference <> ''
-	AND EXISTS (SELECT 1 FROM letters l JOIN releases r ON r.letter_id = l.id WHERE l.reference = OLD.reference AND r.erased_at IS NOT NULL))
-BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 CREATE TRIGGER audit_events_no_replace BEFORE INSERT ON audit_events
 WHEN EXISTS (SELECT 1 FROM audit_events WHERE id = NEW.id)
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
@@ -300,3 +296,8 @@ CREATE TABLE changes (
 	decided_at  TEXT
 );
 CREATE INDEX releases_erased ON releases (log_index) WHERE erased_at IS NOT NULL;
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+WHEN NOT (NEW.id = OLD.id AND NEW.time = OLD.time AND NEW.reference = OLD.reference AND OLD.reference <> ''
+	AND EXISTS (SELECT 1 FROM letters l LEFT JOIN releases r ON r.letter_id = l.id WHERE l.reference = OLD.reference
+		AND (r.erased_at IS NOT NULL OR (r.letter_id IS NULL AND l.subject = ''))))
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;

@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"CompactRows", testCompactRows},
 		{"AuditWords", testAuditWords},
 		{"ErasedAuditEvents", testErasedAuditEvents},
+		{"ErasedDraftAuditEvents", testErasedDraftAuditEvents},
 		{"KeptSeals", testKeptSeals},
 		{"SealAnswers", testSealAnswers},
 		{"LookupRelease", testLookupRelease},
