@@ -864,6 +864,10 @@ func (r *Registry) Compose(ctx context.Context, m store.OutboxMessage) (*Outgoin
 		case m.Kind == store.KindDraftCopy && err == nil:
 			return fmt.Errorf("%w: %s was released since the copy was queued: send the released letter", ErrUndeliverable, l.Reference)
 		case m.Kind == store.KindDraftCopy && errors.Is(err, store.ErrNotFound):
+			// A draft erased again at a server's start (EraseLetterAgain): its copy is gone.
+			if l.Subject == "" {
+				return fmt.Errorf("%w: the content of %s was erased", ErrUndeliverable, l.Reference)
+			}
 			data, err := tx.Blob(ctx, m.Attachment)
 			if err != nil {
 				return err
@@ -1078,17 +1082,35 @@ func (r *Registry) dispatchAudit(ctx context.Context, tx *store.Tx, m store.Outb
 // recipient writes, and reports whether the letter was erased. Such events keep coming after
 // an erasure (a message in flight then, a receipt link followed later): about an erased letter
 // e is written as erasure leaves the letter's events (erasedEvent), so that it does not bring
-// back whom the letter was for.
+// back whom the letter was for. A draft erased again at a server's start (EraseLetterAgain),
+// whose copy was on its way, is erased too.
 func letterAudit(ctx context.Context, tx *store.Tx, letterID int64, e store.AuditEvent) (bool, error) {
-	rel, err := tx.ReleaseOf(ctx, letterID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	erased, err := letterErased(ctx, tx, letterID)
+	if err != nil {
 		return false, err
 	}
-	erased := err == nil && !rel.ErasedAt.IsZero()
 	if erased {
 		e, _ = erasedEvent(e)
 	}
 	return erased, tx.AddAuditEvent(ctx, e)
+}
+
+// letterErased reports whether the content of the letter letterID was erased: its release's
+// (Erase), or the draft's that a server erased again (EraseLetterAgain), which has no release
+// and the empty subject its erasure leaves.
+func letterErased(ctx context.Context, tx *store.Tx, letterID int64) (bool, error) {
+	rel, err := tx.ReleaseOf(ctx, letterID)
+	if err == nil {
+		return !rel.ErasedAt.IsZero(), nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return false, err
+	}
+	l, err := tx.LetterByID(ctx, letterID)
+	if err != nil {
+		return false, err
+	}
+	return l.Subject == "", nil
 }
 
 // ReceiptView is what a receipt link's page shows: only what the recipient holds already.
