@@ -205,7 +205,9 @@ func (r *Registry) VersionFiles(ctx context.Context, a Actor, ref string) ([]Ver
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		erased := rel != nil && !rel.ErasedAt.IsZero()
+		// A draft erased again at a server's start (EraseLetterAgain) has no release and an
+		// empty subject.
+		erased := rel != nil && !rel.ErasedAt.IsZero() || rel == nil && l.Subject == ""
 		for _, v := range vs {
 			var data []byte
 			if !erased {

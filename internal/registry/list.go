@@ -153,7 +153,7 @@ func (r *Registry) ListLetters(ctx context.Context, a Actor, q LetterQuery) (*Le
 
 func summary(l *store.ListedLetter, match string) LetterSummary {
 	s := LetterSummary{Reference: l.Reference, State: l.State, Class: l.Class, Subject: l.Subject, Addressees: nonNil(l.Addressees),
-		Tags: nonNil(l.Tags), CreatedAt: l.CreatedAt, UpdatedAt: l.CreatedAt, Erased: !l.ErasedAt.IsZero(), Match: match}
+		Tags: nonNil(l.Tags), CreatedAt: l.CreatedAt, UpdatedAt: l.CreatedAt, Erased: listedErased(l), Match: match}
 	for _, t := range []time.Time{l.Latest.CreatedAt, l.ReleasedAt, l.WithdrawnAt} {
 		if t.After(s.UpdatedAt) {
 			s.UpdatedAt = t
@@ -164,6 +164,12 @@ func summary(l *store.ListedLetter, match string) LetterSummary {
 		s.ReleasedAt, s.LogIndex = &at, &idx
 	}
 	return s
+}
+
+// listedErased reports whether l's content was erased: its release's, or the draft's that a
+// server erased again (EraseLetterAgain), which has no release and an empty subject.
+func listedErased(l *store.ListedLetter) bool {
+	return !l.ErasedAt.IsZero() || l.LogIndex < 0 && l.Subject == ""
 }
 
 // matchLetter says where the normalized words are found in l: its metadata first, then the
@@ -179,7 +185,7 @@ func (r *Registry) matchLetter(ctx context.Context, tx *store.Tx, gen uint64, l 
 		return "addressee", nil
 	case slices.ContainsFunc(l.Tags, has):
 		return "tag", nil
-	case l.Latest.N == 0 || !l.ErasedAt.IsZero():
+	case l.Latest.N == 0 || listedErased(l):
 		return "", nil
 	}
 	text, err := r.texts.text(ctx, tx, gen, l.Latest)
