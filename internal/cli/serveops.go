@@ -406,35 +406,38 @@ func keepErased(ctx context.Context, d *datadir.Dir, reg *registry.Registry, log
 	// the database's erasures after the one before has written its own.
 	bg := context.WithoutCancel(ctx)
 	var recording sync.Mutex
-	record := func() {
+	// record logs what it could not record, and returns it for the erasure being answered.
+	record := func() error {
 		recording.Lock()
 		defer recording.Unlock()
+		var failed []error
 		es, err := reg.ErasedReleases(bg)
+		if err == nil {
+			out := make([]datadir.Erasure, len(es))
+			for i, e := range es {
+				out[i] = datadir.Erasure{Index: e.Index, Leaf: e.Leaf}
+			}
+			_, err = d.AddErased(out)
+		}
 		if err != nil {
 			logger.Error("record erased releases", "err", err)
-			return
-		}
-		out := make([]datadir.Erasure, len(es))
-		for i, e := range es {
-			out[i] = datadir.Erasure{Index: e.Index, Leaf: e.Leaf}
-		}
-		if _, err := d.AddErased(out); err != nil {
-			logger.Error("record erased releases", "err", err)
+			failed = append(failed, err)
 		}
 		ls, err := reg.ErasedLetters(bg)
+		if err == nil {
+			byLetter := make([]datadir.ErasedLetter, len(ls))
+			for i, e := range ls {
+				byLetter[i] = datadir.ErasedLetter{Reference: e.Reference, Created: e.Created, Digest: e.Digest}
+			}
+			_, err = d.AddErasedLetters(byLetter)
+		}
 		if err != nil {
 			logger.Error("record erased letters", "err", err)
-			return
+			failed = append(failed, err)
 		}
-		byLetter := make([]datadir.ErasedLetter, len(ls))
-		for i, e := range ls {
-			byLetter[i] = datadir.ErasedLetter{Reference: e.Reference, Created: e.Created, Digest: e.Digest}
-		}
-		if _, err := d.AddErasedLetters(byLetter); err != nil {
-			logger.Error("record erased letters", "err", err)
-		}
+		return errors.Join(failed...)
 	}
-	record()
+	_ = record()
 	// An erasure is recorded before its answer: a server killed within the interval, and
 	// its database then lost or put back from an older backup, would otherwise forget it.
 	reg.SetOnErased(record)
@@ -448,7 +451,7 @@ func keepErased(ctx context.Context, d *datadir.Dir, reg *registry.Registry, log
 		for {
 			select {
 			case <-t.C:
-				record()
+				_ = record()
 			case <-done:
 				return
 			}
@@ -458,7 +461,7 @@ func keepErased(ctx context.Context, d *datadir.Dir, reg *registry.Registry, log
 		reg.SetOnErased(nil)
 		close(done)
 		wg.Wait()
-		record()
+		_ = record()
 	}, nil
 }
 

@@ -46,15 +46,18 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 		return fmt.Errorf("erase %s: %w", ref, err)
 	}
 	if f := r.onErased.Load(); f != nil {
-		(*f)()
+		if err := (*f)(); err != nil {
+			return fmt.Errorf("erase %s: erased, but not recorded outside the database (a database put back from an older backup would serve it again): %w", ref, err)
+		}
 	}
 	return nil
 }
 
 // SetOnErased sets f, called once an erasure a member asked for has committed, before Erase
 // returns: serve records the erasure in its data directory then, so that the admin is told
-// "erased" only once the record outside the database names it (nil: nothing is called).
-func (r *Registry) SetOnErased(f func()) {
+// "erased" only once the record outside the database names it; when f fails, Erase says
+// that the erasure stands but is not recorded (nil: nothing is called).
+func (r *Registry) SetOnErased(f func() error) {
 	if f == nil {
 		r.onErased.Store(nil)
 		return

@@ -202,7 +202,7 @@ type Registry struct {
 	// dispatch is how letters leave by mail and webhooks (SetDispatch); nil: they do not.
 	dispatch atomic.Pointer[DispatchSettings]
 	// onErased is called once an erasure a member asked for has committed (SetOnErased).
-	onErased atomic.Pointer[func()]
+	onErased atomic.Pointer[func() error]
 
 	// seen is how far the two indexes follow the fingerprints stored by any server.
 	seen fingerprintsSeen
