@@ -68,6 +68,10 @@ func (r *Registry) Inbox(ctx context.Context, a Actor) (*Inbox, error) {
 			if err != nil {
 				return err
 			}
+			// A draft erased again at a server's start waits for nothing: every action is refused.
+			if v.DraftErased {
+				continue
+			}
 			it := inboxItem(v, a.Member, r.now())
 			if len(it.Actions) > 0 {
 				in.Waiting = append(in.Waiting, it)
