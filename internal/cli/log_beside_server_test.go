@@ -21,6 +21,12 @@ var undoLatest = map[int]string{
 	38: `DELETE FROM schema_version WHERE version = 38`,
 	39: `DELETE FROM schema_version WHERE version = 39`,
 	40: `DELETE FROM schema_version WHERE version = 40`,
+	41: `DROP TRIGGER audit_events_no_update;
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+WHEN NOT (NEW.id = OLD.id AND NEW.time = OLD.time AND NEW.reference = OLD.reference AND OLD.reference <> ''
+	AND EXISTS (SELECT 1 FROM letters l JOIN releases r ON r.letter_id = l.id WHERE l.reference = OLD.reference AND r.erased_at IS NOT NULL))
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+DELETE FROM schema_version WHERE version = 41`,
 }
 
 // olderSchema sets the SQLite store in dir back to the schema of the build before this one,
