@@ -47,7 +47,7 @@ func (r *Registry) Erase(ctx context.Context, a Actor, ref, reason string) error
 	}
 	if f := r.onErased.Load(); f != nil {
 		if err := (*f)(); err != nil {
-			return fmt.Errorf("erase %s: erased, but not recorded outside the database (a database put back from an older backup would serve it again): %w", ref, err)
+			return fmt.Errorf("erase %s: %w: %w", ref, ErrNotRecorded, err)
 		}
 	}
 	return nil

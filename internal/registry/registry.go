@@ -72,6 +72,10 @@ var (
 	// or its module failing): nothing was logged, and the same request works once the token
 	// is back.
 	ErrSigningKey = hsm.ErrUnavailable
+	// ErrNotRecorded: the erasure committed, but the record of erased letters outside the
+	// database could not be written: a database put back from an older backup would serve
+	// the letter again until it is.
+	ErrNotRecorded = errors.New("erased, but not recorded outside the database (a database put back from an older backup would serve it again): see the server's log")
 )
 
 // catchingUp makes *err, if it asks this server's log for more than it has published,

@@ -105,6 +105,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var setBack *translog.RollbackError
 	var halted *translog.HaltedError
 	switch {
+	case errors.Is(err, registry.ErrNotRecorded):
+		// First, whatever the record's failure wraps: the erasure committed, and the admin
+		// hears so and that its record failed; why it failed (a path, a disk) is the
+		// operator's, in the server's log.
+		s.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", accesslog.Method(r.Method), "path", accesslog.RedactPath(r.URL.Path), "err", s.loggedText(r, err.Error()))
+		apiError(w, http.StatusInternalServerError, registry.ErrNotRecorded)
 	case registry.Proposed(err) != nil:
 		proposed(w, err, registry.Proposed(err))
 	case errors.As(err, &gate):
