@@ -94,3 +94,27 @@ func TestSameTextPresentationFormsNonJoinerBetweenTouchingForms(t *testing.T) {
 		}
 	}
 }
+
+// TestSameTextPresentationFormsJoinerThenNonJoiner: a plain letter after a joiner then a
+// non-joiner is drawn apart from the form before them, as it is from a letter: the text is
+// two words, not the letters a joiner alone draws touching.
+func TestSameTextPresentationFormsJoinerThenNonJoiner(t *testing.T) {
+	for _, tc := range []struct {
+		letter, query string
+		same          bool
+	}{
+		{"\u0628\u0628", "\ufe8f\u200d\u200c\u0628", false},
+		{"\u0628\u200d\u200c\u0628", "\ufe8f\u200d\u200c\u0628", true},
+		{"\u0628\u0628", "\u0628\u200c\u200d\ufe8f", false},
+		{"\u0628\u200c\u200d\u0628", "\u0628\u200c\u200d\ufe8f", true},
+		{"\u0628\u0628", "\ufe8f\u200c\u200d\u0628", true},
+		{"\u0628\u0628", "\ufe8f\u200d\u0628", true},
+	} {
+		if got := SameText(tc.letter, tc.query); got != tc.same {
+			t.Errorf("SameText(%+q, %+q) = %v, want %v (%q)", tc.letter, tc.query, got, tc.same, Normalize(tc.query))
+		}
+		if n := Normalize(tc.query); Normalize(n) != n {
+			t.Errorf("Normalize(Normalize(%+q)) = %q, want %q", tc.query, Normalize(n), n)
+		}
+	}
+}

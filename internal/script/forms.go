@@ -35,7 +35,7 @@ func FormShape(r rune) Shape {
 // toward the other. A form draws one as its shape says (an initial or medial form toward the
 // letter after it, a final or medial form toward the letter before it); a letter that is not
 // a form draws none toward a form, as a shaper draws it beside one (the forms join nothing:
-// Joining_Type U), save across a joiner, and the tatweel always does. So an isolated or final
+// Joining_Type U), save across a joiner beside it, and the tatweel always does. So an isolated or final
 // form before a letter, or an isolated or initial form after one, keeps them apart; where a
 // single stroke reaches the other letter ("\ufec9\ufeca", an isolated then a final ain,
 // drawn as a plain ain before a final one is), the two are drawn touching and are taken as
@@ -57,25 +57,31 @@ func FormsApart(text string) string {
 	// and whether it draws a stroke toward the next letter whatever follows it (an
 	// initial or medial form, a tatweel).
 	prevLetter, prevForm, prevStroke := false, false, false
-	zwj := false  // a joiner since the last character joining does not pass over
-	zwnj := false // a non-joiner since then
-	done := 0     // text[:done] is in b
-	between := i  // text[between:] begins with what joining passes over after that character
+	// Since the last character joining does not pass over: whether a joiner is the first of
+	// the joiners and non-joiners there (what that character meets after it), and the last
+	// (what the next character meets before it), and whether a non-joiner is among them.
+	zwjFirst, zwjLast, zwnj := false, false, false
+	done := 0    // text[:done] is in b
+	between := i // text[between:] begins with what joining passes over after that character
 	for j, r := range text[i:] {
 		if r == joiner {
-			zwj = true
+			zwjFirst = zwjFirst || !zwnj
+			zwjLast = true
 			continue
 		}
 		if transparent(r) {
-			zwnj = zwnj || r == NonJoiner
+			if r == NonJoiner {
+				zwnj, zwjLast = true, false
+			}
 			continue
 		}
 		s := FormShape(r)
 		form := s != NotForm
 		letter := form || unicode.IsLetter(r)
-		// Whether the letter before draws a stroke toward r, and r one toward it.
-		forward := prevStroke || !prevForm && zwj
-		back := s == Final || s == Medial || r == tatweel || !form && zwj
+		// Whether the letter before draws a stroke toward r, and r one toward it: a letter
+		// that is not a form does across a joiner beside it, not across a non-joiner.
+		forward := prevStroke || !prevForm && zwjFirst
+		back := s == Final || s == Medial || r == tatweel || !form && zwjLast
 		if prevLetter && letter && (prevForm || form) && (!forward && !back || zwnj) {
 			if b.Cap() == 0 {
 				b.Grow(len(text) + 64)
@@ -99,7 +105,7 @@ func FormsApart(text string) string {
 		}
 		prevLetter, prevForm = letter, form
 		prevStroke = s == Initial || s == Medial || r == tatweel
-		zwj, zwnj = false, false
+		zwjFirst, zwjLast, zwnj = false, false, false
 		between = i + j + utf8.RuneLen(r)
 	}
 	if done == 0 {

@@ -145,3 +145,25 @@ func TestFormsApartNonJoinerBetweenTouchingForms(t *testing.T) {
 		}
 	}
 }
+
+// TestFormsApartNonJoinerAfterJoiner: a letter that is not a form joins a form across a
+// joiner only when the joiner, not a non-joiner, is the character beside it: "\u0628" then a
+// joiner then a non-joiner stops at the non-joiner, and is drawn apart from the form after
+// them. Such a non-joiner stays, and the letters are kept apart.
+func TestFormsApartNonJoinerAfterJoiner(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		// The joiner beside the plain letter: drawn touching, the non-joiner removed.
+		{"\ufe8f\u200c\u200d\u0628", "\ufe8f\u200d\u0628"},
+		{"\u0628\u200d\u200c\ufe8f", "\u0628\u200d\ufe8f"},
+		// The non-joiner beside it: drawn apart, the non-joiner kept.
+		{"\ufe8f\u200d\u200c\u0628", "\ufe8f\u200d\u200c\u200c\u0628"},
+		{"\u0628\u200c\u200d\ufe8f", "\u0628\u200c\u200d\u200c\ufe8f"},
+		{"\ufe8f\u200d\u200c\u064e\u0628", "\ufe8f\u200d\u200c\u064e\u200c\u0628"},
+		// A form drawing its own stroke touches whatever is between.
+		{"\ufe91\u200d\u200c\u0628", "\ufe91\u200d\u0628"},
+	} {
+		if got := FormsApart(tc.in); got != tc.want {
+			t.Errorf("FormsApart(%+q) = %+q, want %+q", tc.in, got, tc.want)
+		}
+	}
+}
