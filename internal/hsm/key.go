@@ -127,9 +127,11 @@ type module struct {
 
 	// login serialises the logins to the module's tokens, and pins holds, by token, a digest
 	// of the PIN the user last logged in with (not the PIN itself, kept for the process's
-	// life).
-	login sync.Mutex
-	pins  map[tokenID][sha256.Size]byte
+	// life); refused, a digest of the last PIN the token refused, which no key presents to
+	// it again.
+	login   sync.Mutex
+	pins    map[tokenID][sha256.Size]byte
+	refused map[tokenID][sha256.Size]byte
 }
 
 // tokenID names a token of a module: the slot it is in and its serial number.
@@ -164,7 +166,8 @@ func loadModule(path string) (*module, error) {
 		}
 		return nil, fmt.Errorf("initialize the module: %w", err)
 	}
-	m := &module{name: name, ctx: ctx, refs: 1, pins: map[tokenID][sha256.Size]byte{}}
+	m := &module{name: name, ctx: ctx, refs: 1, pins: map[tokenID][sha256.Size]byte{},
+		refused: map[tokenID][sha256.Size]byte{}}
 	modules.m[name] = m
 	return m, nil
 }
@@ -331,12 +334,19 @@ func (m *module) logIn(sh pkcs11.SessionHandle, tok tokenID, pin string) error {
 	m.login.Lock()
 	defer m.login.Unlock()
 	sum := sha256.Sum256([]byte(pin))
+	// The office key and the log key of one token read one PIN file: a PIN the token refused
+	// to one is not presented again by the other, each wrong one counting toward its lock.
+	if was, ok := m.refused[tok]; ok && subtle.ConstantTimeCompare(was[:], sum[:]) == 1 {
+		return fmt.Errorf("%w (the token refused it already: it is not presented again)", errPINWrong)
+	}
 	err := m.ctx.Login(sh, pkcs11.CKU_USER, pin)
 	var pe pkcs11.Error
 	switch {
 	case err == nil:
 		m.pins[tok] = sum
+		delete(m.refused, tok)
 	case errors.As(err, &pe) && (pe == pkcs11.CKR_PIN_INCORRECT || pe == pkcs11.CKR_PIN_LEN_RANGE):
+		m.refused[tok] = sum
 		return errPINWrong
 	case errors.As(err, &pe) && pe == pkcs11.CKR_USER_ALREADY_LOGGED_IN:
 		// Without a PIN remembered, the login is not this process's (a module whose login
