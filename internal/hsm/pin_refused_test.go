@@ -14,17 +14,7 @@ import (
 // sessions: two wrong PINs toward the token's lock for one mistake. A PIN the token refused
 // is not presented to it again by another key.
 func TestWrongPINTriedOnceForTheToken(t *testing.T) {
-	pin := token(t)
-	k, err := Open("pkcs11:token=chancery;object=office;id=%01?module-path=" + softhsm + "&pin-source=file:" + pin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer k.Close()
-	lk, err := Open("pkcs11:token=chancery;object=log?module-path=" + softhsm + "&pin-source=file:" + pin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lk.Close()
+	pin, k, lk := officeAndLogKeys(t, "object=office;id=%01")
 	tok, err := k.token()
 	if err != nil {
 		t.Fatal(err)

@@ -17,17 +17,7 @@ import (
 // the signature made; a PIN the token refuses is not tried again, and a token that now
 // holds another key under the URI signs nothing.
 func TestSignAfterTheTokenForgetsItsSessions(t *testing.T) {
-	pin := token(t)
-	k, err := Open("pkcs11:token=chancery;object=office;id=%01?module-path=" + softhsm + "&pin-source=file:" + pin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer k.Close()
-	lk, err := Open("pkcs11:token=chancery;object=log?module-path=" + softhsm + "&pin-source=file:" + pin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lk.Close()
+	pin, k, lk := officeAndLogKeys(t, "object=office;id=%01")
 	tok, err := k.token()
 	if err != nil {
 		t.Fatal(err)

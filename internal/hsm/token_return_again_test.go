@@ -18,17 +18,7 @@ import (
 // again since a key found no token is not initialized again for it, and a key whose
 // session was lost so once more opens it again.
 func TestSignWhenTheTokenReturnsUnderManySignatures(t *testing.T) {
-	pin := token(t)
-	k, err := Open("pkcs11:token=chancery;object=office?module-path=" + softhsm + "&pin-source=file:" + pin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer k.Close()
-	lk, err := Open("pkcs11:token=chancery;object=log?module-path=" + softhsm + "&pin-source=file:" + pin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lk.Close()
+	pin, k, lk := officeAndLogKeys(t, "object=office")
 	tokens := filepath.Join(filepath.Dir(pin), "tokens")
 	msg := []byte("checkpoint")
 	for round := range 12 {

@@ -18,17 +18,7 @@ import (
 // same way, with the token present, until a restart. A key opens its session again after
 // the module was initialized again, and closes no session of another key.
 func TestSignAfterAnotherKeyInitializedTheModuleAgain(t *testing.T) {
-	pin := token(t)
-	k, err := Open("pkcs11:token=chancery;object=office?module-path=" + softhsm + "&pin-source=file:" + pin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer k.Close()
-	lk, err := Open("pkcs11:token=chancery;object=log?module-path=" + softhsm + "&pin-source=file:" + pin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lk.Close()
+	pin, k, lk := officeAndLogKeys(t, "object=office")
 	tokens := filepath.Join(filepath.Dir(pin), "tokens")
 	msg := []byte("checkpoint")
 	if err := os.Rename(tokens, tokens+".away"); err != nil {

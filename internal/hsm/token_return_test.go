@@ -20,17 +20,7 @@ import (
 // module again, and the office and log keys sign once the token is back. While it is away,
 // their signatures fail with ErrUnavailable, and Unavailable says why until one works.
 func TestSignAfterTheTokenReturns(t *testing.T) {
-	pin := token(t)
-	k, err := Open("pkcs11:token=chancery;object=office?module-path=" + softhsm + "&pin-source=file:" + pin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer k.Close()
-	lk, err := Open("pkcs11:token=chancery;object=log?module-path=" + softhsm + "&pin-source=file:" + pin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lk.Close()
+	pin, k, lk := officeAndLogKeys(t, "object=office")
 	tokens := filepath.Join(filepath.Dir(pin), "tokens")
 	msg := []byte("checkpoint")
 	if err := os.Rename(tokens, tokens+".away"); err != nil {
@@ -66,4 +56,23 @@ func TestSignAfterTheTokenReturns(t *testing.T) {
 			t.Errorf("the %s key signs again, but Unavailable() = %v", name, why)
 		}
 	}
+}
+
+// officeAndLogKeys opens the office key (its URI's path attributes after the token's:
+// "object=office", "object=office;id=%01") and the log key of a fresh token (token), closed
+// when the test ends, and returns them with the token's PIN file.
+func officeAndLogKeys(t *testing.T, office string) (pin string, k, lk *Key) {
+	t.Helper()
+	pin = token(t)
+	k, err := Open("pkcs11:token=chancery;" + office + "?module-path=" + softhsm + "&pin-source=file:" + pin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { k.Close() })
+	lk, err = Open("pkcs11:token=chancery;object=log?module-path=" + softhsm + "&pin-source=file:" + pin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lk.Close() })
+	return pin, k, lk
 }
