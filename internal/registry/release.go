@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
@@ -747,6 +748,18 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 				by, to, ref, ref, ref)
 		}
 	}
+	// Whoever holds ref's whole text is answered as its holder (identification), the
+	// withdrawal's opening and so the new letter's file digest included: a draft copy of the
+	// text released is held by whoever it was made for, who is not among the addressees
+	// checked above.
+	who, err := draftCopyOfReleasedText(ctx, tx, l.ID, rel.VersionN)
+	if err != nil {
+		return nil, err
+	}
+	if who != "" {
+		return nil, i18n.Errorf(ErrConflict, "a draft copy of the released text of %s was made for %s, who would be handed %s by a supersession: retract %s and dispatch %s to its addressees",
+			ref, who, by, ref, by)
+	}
 	// The supersession links the two releases in the public log, and hands whoever holds ref
 	// the new letter's file digest, which opens its answer: everyone, when ref's class
 	// logs its file digest or its text is public. Two releases that log different fields in
@@ -770,6 +783,38 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 	plan.statement = seal.SupersessionStatement{Office: r.cfg.Office.Name, Reference: ref, FileDigest: seal.Digest(rel.FileDigest),
 		By: by, ByFileDigest: seal.Digest(brel.FileDigest), Reason: reason, SupersededBy: a.Member.Name, Time: plan.at}
 	return plan, nil
+}
+
+// draftCopyOfReleasedText returns for whom a draft copy of the released version of letter
+// letterID, or of another of its versions with the same text, was exported or sent (a
+// member's preview left out), and "" when none was.
+func draftCopyOfReleasedText(ctx context.Context, tx *store.Tx, letterID int64, released int) (string, error) {
+	fs, err := tx.FingerprintsOf(ctx, letterID)
+	if err != nil {
+		return "", err
+	}
+	var text []byte
+	for _, f := range fs {
+		if !f.Released && f.VersionN == released {
+			text = f.Data
+		}
+	}
+	same := map[int]bool{released: true}
+	for _, f := range fs {
+		if !f.Released && text != nil && bytes.Equal(f.Data, text) {
+			same[f.VersionN] = true
+		}
+	}
+	xs, err := tx.DraftExportsOf(ctx, letterID)
+	if err != nil {
+		return "", err
+	}
+	for _, x := range xs {
+		if same[x.VersionN] && x.Recipient != PreviewRecipient {
+			return x.Recipient, nil
+		}
+	}
+	return "", nil
 }
 
 // disclosedFields returns the names of the fields the release entry of rel logs in the clear,

@@ -1,0 +1,63 @@
+package registry
+
+import (
+	"context"
+	"testing"
+)
+
+// TestSupersedeRefusesLetterWhoseTextWentAsDraftCopy: whoever holds a letter's whole text is
+// one of its holders (Identify answers them as the file's holder: the withdrawal's opening
+// included), and a coordination copy of the version released is that text, in the hands of
+// someone who is not among the letter's addressees. A supersession hands its holders the new
+// letter's file digest, which opens that letter's seal (subject, addressees, signers): a
+// letter whose released text went out as a draft copy may be retracted, not superseded. A
+// copy of an earlier version with another text, and a member's own preview, leave it free.
+func TestSupersedeRefusesLetterWhoseTextWentAsDraftCopy(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	to := []string{"Ministry of Defence of Freedonia"}
+	create := func(subject, body string, to ...string) string {
+		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: subject, Class: "foreign-government",
+			Addressees: to, File: Upload{Name: "letter.txt", Data: []byte(body)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ref
+	}
+	const text = "The second battalion rotates out of sector four on the first of March, replaced by the third."
+	coordinated := create("Force rotation", text, to...)
+	if _, err := o.r.ExportDraft(ctx, o.drafter, coordinated, "Liaison cell"); err != nil {
+		t.Fatal(err)
+	}
+	o.approvedAndReleased(t, coordinated)
+	next := create("Joint exercise with Ruritania", "The rotation is followed by a joint exercise with Ruritania.", append(to, "Embassy of Ruritania")...)
+	o.approvedAndReleased(t, next)
+
+	// The liaison cell's copy, typed out, is the letter's text: it is answered as its holder.
+	if id, err := o.r.Identify(ctx, Actor{}, text); err != nil || id.Status == nil || id.Status.Reference != coordinated || id.Status.Subject == "" {
+		t.Fatalf("the draft copy's text: %+v, %v; want the holder's answer", id, err)
+	}
+	_, _, err := o.withdrawalStatementOf(ctx, o.signer, coordinated, next, "plan extended")
+	wantErr(t, "supersede a letter whose released text went out as a draft copy", err, ErrConflict)
+	stmt, pt := o.withdrawalStatement(t, o.signer, coordinated, "", "plan extended")
+	if _, err := o.withdraw(ctx, o.signer, coordinated, "", o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
+		t.Fatalf("retract it: %v", err)
+	}
+
+	// A copy of an earlier text, and a preview, do not hold the released text.
+	revised := create("Force rotation", "The first draft, with other dates.", to...)
+	if _, err := o.r.ExportDraft(ctx, o.drafter, revised, "Liaison cell"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.Revise(ctx, o.drafter, revised, Upload{Name: "letter.txt", Data: []byte("The released text, with the right dates.")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.Preview(ctx, o.drafter, revised); err != nil {
+		t.Fatal(err)
+	}
+	o.approvedAndReleased(t, revised)
+	stmt, pt = o.withdrawalStatement(t, o.signer, revised, next, "plan extended")
+	if _, err := o.withdraw(ctx, o.signer, revised, next, o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
+		t.Fatalf("supersede a letter whose draft copies hold another text: %v", err)
+	}
+}
