@@ -133,11 +133,12 @@ func TestWebhooks(t *testing.T) {
 	if _, err := o.r.AddWebhook(ctx, o.admin, "broken", broken.URL); err != nil {
 		t.Fatal(err)
 	}
+	// The ministry's organisation is the letters' addressee: the superseding letter is meant for it.
 	for _, rc := range []struct {
-		name string
-		r    *receiver
-	}{{"ministry", ministry}, {"outsider", outsider}} {
-		_, secret, err := o.r.AddRecipient(ctx, o.admin, registry.NewRecipient{Name: rc.name, Emails: []string{rc.name + "@example.org"}, Webhook: rc.r.srv.URL})
+		name, org string
+		r         *receiver
+	}{{"ministry", "Ministry of Defence of Freedonia", ministry}, {"outsider", "", outsider}} {
+		_, secret, err := o.r.AddRecipient(ctx, o.admin, registry.NewRecipient{Name: rc.name, Organization: rc.org, Emails: []string{rc.name + "@example.org"}, Webhook: rc.r.srv.URL})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -193,6 +193,9 @@ var _ = table(func() Translations {
 		"a draft copy of the released text of %s was made for %s, who would be handed %s by a supersession: retract %s and dispatch %s to its addressees": {
 			"une copie de projet du texte publié de %s a été faite pour %s, à qui un remplacement remettrait %s : retirez %s et expédiez %s à ses destinataires",
 			"أُعدّت نسخة مسودة من النص الصادر لـ %s من أجل %s، وسيسلّمه الاستبدال %s: اسحب %s وأرسل %s إلى المرسَل إليهم"},
+		"%s was dispatched to %s, to whom %s is neither addressed nor dispatched: the holders of %s would learn of a letter not meant for them (dispatch %s to %s first, or retract %s)": {
+			"%s a été expédiée à %s, à qui %s n'est ni adressée ni expédiée : les détenteurs de %s apprendraient l'existence d'une lettre qui ne leur est pas destinée (expédiez d'abord %s à %s, ou retirez %s)",
+			"أُرسلت %s إلى %s، و%s غير موجهة إليه ولم تُرسل إليه: سيعلم حائزو %s برسالة غير موجهة إليهم (أرسل %s إلى %s أولًا، أو اسحب %s)"},
 		"a letter cannot supersede itself": {"une lettre ne peut pas se remplacer elle-même", "لا يجوز أن تستبدل الرسالة نفسها"},
 		"the content of %s was erased, and with it whom it was for: it cannot be superseded (retract it instead)": {
 			"le contenu de %s a été effacé, et avec lui ses destinataires : elle ne peut pas être remplacée (retirez-la plutôt)",

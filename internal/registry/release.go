@@ -748,6 +748,16 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 				by, to, ref, ref, ref)
 		}
 	}
+	// A letter may be dispatched to any recipient of the directory, whose copy's digest opens
+	// the same answer: the new letter must be meant for each of them too.
+	to, err := dispatchedNotMeant(ctx, tx, l.ID, bl)
+	if err != nil {
+		return nil, err
+	}
+	if to != "" {
+		return nil, i18n.Errorf(ErrConflict, "%s was dispatched to %s, to whom %s is neither addressed nor dispatched: the holders of %s would learn of a letter not meant for them (dispatch %s to %s first, or retract %s)",
+			ref, to, by, ref, by, to, ref)
+	}
 	// Whoever holds ref's whole text is answered as its holder (identification), the
 	// withdrawal's opening and so the new letter's file digest included: a draft copy of the
 	// text released is held by whoever it was made for, who is not among the addressees
@@ -783,6 +793,42 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 	plan.statement = seal.SupersessionStatement{Office: r.cfg.Office.Name, Reference: ref, FileDigest: seal.Digest(rel.FileDigest),
 		By: by, ByFileDigest: seal.Digest(brel.FileDigest), Reason: reason, SupersededBy: a.Member.Name, Time: plan.at}
 	return plan, nil
+}
+
+// dispatchedNotMeant returns the name of a recipient that holds, or may hold, the letter
+// letterID (a copy sent, one that may have been delivered, or one on its way, which the
+// withdrawal leaves to the dispatcher: store.Tx.FailUnsent) and that the letter by is not
+// meant for: neither dispatched to them (whatever became of that copy) nor addressed to
+// their organisation or name. It returns "" when there is none.
+func dispatchedNotMeant(ctx context.Context, tx *store.Tx, letterID int64, by *store.Letter) (string, error) {
+	ms, err := tx.LetterMessages(ctx, letterID)
+	if err != nil {
+		return "", err
+	}
+	bms, err := tx.LetterMessages(ctx, by.ID)
+	if err != nil {
+		return "", err
+	}
+	sent := map[int64]bool{}
+	for _, m := range bms {
+		if m.Kind == store.KindLetter {
+			sent[m.RecipientID] = true
+		}
+	}
+	for _, m := range ms {
+		onItsWay := m.Reply == store.ReplySending || m.Reply == store.ReplySendingAgain
+		if m.Kind != store.KindLetter || !m.MayBeHeld() && !onItsWay || sent[m.RecipientID] {
+			continue
+		}
+		rec, err := tx.RecipientByID(ctx, m.RecipientID)
+		if err != nil {
+			return "", err
+		}
+		if !slices.Contains(by.Addressees, rec.Name) && (rec.Organization == "" || !slices.Contains(by.Addressees, rec.Organization)) {
+			return rec.Name, nil
+		}
+	}
+	return "", nil
 }
 
 // draftCopyOfReleasedText returns for whom a draft copy of the released version of letter
