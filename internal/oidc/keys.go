@@ -26,12 +26,23 @@ const MinKeyRefresh = 10 * time.Second
 // minKeyRefresh is MinKeyRefresh; tests shorten it.
 var minKeyRefresh = MinKeyRefresh
 
+// MaxKeyAge is how long the provider's key set is trusted after the fetch that gave it: a
+// token that arrives later waits for a fetch begun after it arrived, so that a key the
+// provider withdrew from its set (one that leaked) stops verifying tokens within this time.
+// A set fetched only for a key not held kept a withdrawn key for as long as the server ran:
+// the provider's own tokens name the keys it kept, which were held.
+const MaxKeyAge = 10 * time.Minute
+
+// maxKeyAge is MaxKeyAge; tests shorten it.
+var maxKeyAge = MaxKeyAge
+
 // signingAlgs are the signature algorithms go-oidc verifies ID tokens with.
 var signingAlgs = []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512, jose.ES256, jose.ES384,
 	jose.ES512, jose.PS256, jose.PS384, jose.PS512, jose.EdDSA}
 
 // keySet is the provider's key set (go-oidc's KeySet), fetched at most once every
-// minKeyRefresh. It is safe for concurrent use.
+// minKeyRefresh, and trusted for maxKeyAge after the fetch that gave it. It is safe for
+// concurrent use.
 type keySet struct {
 	url    string
 	client *http.Client
@@ -39,9 +50,9 @@ type keySet struct {
 	mu   sync.Mutex
 	keys []jose.JSONWebKey
 	// fetched is when the fetch that ended last began (zero before the first), and err its
-	// error; keys stay those of the last fetch that succeeded.
-	fetched time.Time
-	err     error
+	// error; keys stay those of the last fetch that succeeded, which began at good.
+	fetched, good time.Time
+	err           error
 	// next, if not nil, is closed when the fetch under way, or waiting its turn, ends.
 	next chan struct{}
 }
@@ -61,12 +72,15 @@ func (k *keySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error
 	kid := jws.Signatures[0].Header.KeyID
 	arrived := time.Now()
 	k.mu.Lock()
-	keys := k.keys
+	keys, fresh := k.keys, arrived.Sub(k.good) < maxKeyAge
 	k.mu.Unlock()
-	if payload, ok := verifyWith(jws, kid, keys); ok {
-		return payload, nil
+	if fresh {
+		if payload, ok := verifyWith(jws, kid, keys); ok {
+			return payload, nil
+		}
 	}
-	// The provider may have rotated its keys (OpenID Connect Core 1.0, 10.1.1).
+	// The provider may have rotated its keys (OpenID Connect Core 1.0, 10.1.1), or withdrawn
+	// one since the set held was fetched.
 	keys, err = k.since(ctx, arrived)
 	if err != nil {
 		return nil, fmt.Errorf("oidc: fetch the provider's keys: %w", err)
@@ -127,7 +141,7 @@ func (k *keySet) fetch(at time.Time, done chan struct{}) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if err == nil {
-		k.keys = keys
+		k.keys, k.good = keys, began
 	}
 	k.fetched, k.err, k.next = began, err, nil
 	close(done)
