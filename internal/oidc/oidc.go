@@ -474,10 +474,14 @@ func (p *Provider) userinfo(ctx context.Context, tok *oauth2.Token, subject stri
 		return fmt.Errorf("oidc: userinfo claims: %w", err)
 	}
 	// email_verified speaks of the address beside it: it is taken from the userinfo only
-	// with the address, or for the same address as the ID token's.
+	// with the address, or for the same address as the ID token's; the ID token's, without
+	// an address beside it, speaks of none, and not of the userinfo's.
 	email, _ := claims["email"].(string)
 	if other, _ := more["email"].(string); claims["email"] != nil && other != email {
 		delete(more, "email_verified")
+	}
+	if claims["email"] == nil {
+		delete(claims, "email_verified")
 	}
 	for k, v := range more {
 		if _, ok := claims[k]; !ok {
