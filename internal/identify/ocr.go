@@ -95,22 +95,38 @@ func (c ScanComparison) Changed() int {
 // look-alikes (7 read as z, 4 as a). Its reading is noise when it is within a third of its
 // length of the code; a code replaced is still material. Any other code is judged strictly.
 func CompareScan(letter, scan, checkCode string) ScanComparison {
-	c := compareScan(letter, scan, checkCode)
+	c := compareScan(letter, scan, scanJudge{checkCode: strings.ToLower(checkCode)})
 	if unquoted := mailUnquoted(scan); unquoted != scan && !c.Same() {
-		if u := compareScan(letter, unquoted, checkCode); u.Changed() < c.Changed() {
+		if u := compareScan(letter, unquoted, scanJudge{checkCode: strings.ToLower(checkCode)}); u.Changed() < c.Changed() {
 			return u
 		}
 	}
 	return c
 }
 
-// compareScan is CompareScan of scan as it is.
-func compareScan(letter, scan, checkCode string) ScanComparison {
-	j := scanJudge{checkCode: strings.ToLower(checkCode)}
+// ComparePages compares a PDF's text with the text OCR read from its pages rendered (see
+// ocr.Reader.ReadPages), as CompareScan does a scan, but strictly: pages rendered from the
+// file are read far better than paper through a scanner (pagesbench: no false warning on 24
+// ordinary PDFs, where the rules for scans let through every letter changed in a word of
+// five or more). Words must agree once folded (ocrFold: case, accents, 0 and o, 1 and l, rn
+// and m), so "million" and "billion", "hired" and "fired" differ; a run with a figure keeps
+// its figures' words as they are ("10.5" and "105" differ); words the pages add are noise
+// only when they are at most three marks of one character each ("if so" is material); a
+// letter of the text that OCR's languages lack (ø, ř, ł) may be read as any. A run of
+// minMoved words or more found unchanged elsewhere is not a difference (see moved).
+func ComparePages(text, pages string) ScanComparison {
+	return compareScan(text, pages, scanJudge{strict: true})
+}
+
+// compareScan is CompareScan of scan as it is, judged by j.
+func compareScan(letter, scan string, j scanJudge) ScanComparison {
 	lw, lsg := scanWords(letter)
 	sw, ssg := scanWords(scan)
 	lf, sf := make([]string, len(lw)), make([]string, len(sw))
 	for i, w := range lw {
+		if j.strict {
+			w = unreadLetters(w)
+		}
 		lf[i] = ocrFold(w)
 	}
 	for i, w := range sw {
@@ -152,6 +168,9 @@ func compareScan(letter, scan, checkCode string) ScanComparison {
 		}
 	}
 	flush()
+	if j.strict {
+		c.Noise += moved(c.Runs, spans, lf, sf)
+	}
 	// A scan of some of the pages misses the letter's beginning or its end: that is part of
 	// the letter, as an excerpt is, not a change.
 	for _, i := range []int{0, len(c.Runs) - 1} {
@@ -163,8 +182,10 @@ func compareScan(letter, scan, checkCode string) ScanComparison {
 	// seal's marks, whose patterns OCR reads as a few short groups of letters ("dea"). When
 	// OCR also misread the letter's last words, the diff joins both in one run ("log." read
 	// as "tog", then "es"): the run is noise if its scan words end in such groups and the
-	// rest is noise by the rules for any run, as the two runs would each be apart.
-	if last := len(c.Runs) - 1; last > 0 && c.Runs[last].Material && j.tailNoise(c.Runs[last], lf[li-len(c.Runs[last].Letter):li]) {
+	// rest is noise by the rules for any run, as the two runs would each be apart. Not for
+	// pages rendered from a file (strict): a draft's have neither, and short words the pages
+	// add at the end ("if so") are material there.
+	if last := len(c.Runs) - 1; last > 0 && !j.strict && c.Runs[last].Material && j.tailNoise(c.Runs[last], lf[li-len(c.Runs[last].Letter):li]) {
 		c.Runs[last].Material = false
 		c.Noise++
 	}
@@ -388,6 +409,8 @@ func diffText(ws, folded, signs []string) string {
 // (see CompareScan).
 type scanJudge struct {
 	checkCode string
+	// strict judges pages rendered from a file (ComparePages) rather than a scan.
+	strict bool
 	// after holds, during one search of codeCut and the searches it leads to, whether the
 	// words after a code are material against the scan's characters after a cut, by how
 	// many of each are left: the part after a code may hold another code, whose own search
@@ -421,7 +444,15 @@ func (j scanJudge) material(letter, scan string, letterWords, scanWords []string
 	if withFigure && figures(letter) != figures(scan) {
 		return true
 	}
+	if j.strict && letter != "" && scan != "" {
+		return withFigure && len(letterWords) != len(scanWords) || !sameOrUnread([]rune(letter), []rune(scan))
+	}
 	if letter == "" {
+		if j.strict {
+			// Pages rendered from a file have no specks, but a logo or a drawing may be
+			// read as a letter or two: words of one character each are noise.
+			return withFigure || len(scanWords) > 3 || slices.ContainsFunc(scanWords, func(w string) bool { return utf8.RuneCountInString(w) > 1 || isNegation(w) })
+		}
 		return withFigure || !stray(scanWords)
 	}
 	if scan == "" {
@@ -440,20 +471,96 @@ func (j scanJudge) material(letter, scan string, letterWords, scanWords []string
 	if len(l) <= shortRun || len(s) <= shortRun {
 		// A short word is changed by one letter ("not", "now"): only letters that look
 		// alike may differ, in place.
-		if len(l) != len(s) {
-			return true
-		}
-		for i := range l {
-			if l[i] != s[i] && (lookAlike[l[i]] == 0 || lookAlike[l[i]] != lookAlike[s[i]]) {
-				return true
-			}
-		}
-		return false
+		return !lookAlikeInPlace(l, s)
 	}
 	if len(l)*len(s) > maxEditWork {
 		return true // a run this long is no misreading
 	}
 	return editDistance(l, s) > 1+max(len(l), len(s))/16
+}
+
+// sameOrUnread reports whether folded runs l and s are the same, but where l has
+// unreadLetter.
+func sameOrUnread(l, s []rune) bool {
+	if len(l) != len(s) {
+		return false
+	}
+	for i := range l {
+		if l[i] != s[i] && l[i] != unreadLetter {
+			return false
+		}
+	}
+	return true
+}
+
+// minMoved is the fewest words of a run that moved (see moved).
+const minMoved = 4
+
+// moved finds the material runs of words the pages do not show that the pages show
+// elsewhere, as a run of their own, and the other way round, and makes both not material,
+// returning how many it changed. Pages are read in the order a reader's eye takes, top to
+// bottom; a text layer holds text in the order its file draws it, where a running header may
+// come after the page's body, a column or a box before it. A run moved must be of minMoved
+// words or more, so that words swapped within a sentence ("1,000 to X and 5,000 to Y") stay
+// differences; the runs' folded words must be the same (sameOrUnread).
+func moved(runs []ScanDiff, spans [][4]int, lf, sf []string) int {
+	n := 0
+	for i := range runs {
+		a := &runs[i]
+		if !a.Material || len(a.Scan) > 0 || len(a.Letter) < minMoved {
+			continue
+		}
+		text := []rune(foldedRun(lf, spans[i][0], spans[i][1]))
+		for k := range runs {
+			b := &runs[k]
+			if !b.Material || len(b.Letter) > 0 || len(b.Scan) < minMoved {
+				continue
+			}
+			if sameOrUnread(text, []rune(foldedRun(sf, spans[k][2], spans[k][3]))) {
+				a.Material, b.Material = false, false
+				n += 2
+				break
+			}
+		}
+	}
+	return n
+}
+
+// unreadLetters returns normalized word w with each Latin letter that OCR's languages for
+// pages (English and French) lack as unreadLetter, which stands for any letter: Tesseract
+// reads "ø" as "o" or "g" and "ř" as "f", and a word's other letters are still compared.
+func unreadLetters(w string) string {
+	if isASCII(w) {
+		return w
+	}
+	return strings.Map(func(r rune) rune {
+		if r > unicode.MaxASCII && unicode.Is(unicode.Latin, r) && !strings.ContainsRune(frenchLetters, r) {
+			return unreadLetter
+		}
+		return r
+	}, w)
+}
+
+// frenchLetters are the letters beyond ASCII of French, read by OCR for pages, in the
+// folded case of normalized words.
+const frenchLetters = "àâäçéèêëîïôöùûüÿœæ"
+
+// unreadLetter stands in folded words for a letter OCR does not read (unreadLetters): it
+// is no word's character, and sameOrUnread takes it for any.
+const unreadLetter = '*'
+
+// lookAlikeInPlace reports whether folded runs l and s differ only by letters that look
+// alike (lookAlike), in place.
+func lookAlikeInPlace(l, s []rune) bool {
+	if len(l) != len(s) {
+		return false
+	}
+	for i := range l {
+		if l[i] != s[i] && (lookAlike[l[i]] == 0 || lookAlike[l[i]] != lookAlike[s[i]]) {
+			return false
+		}
+	}
+	return true
 }
 
 // maxCodeRun bounds, in bytes, the scan's side of a run that codeRunMaterial cuts every way.

@@ -23,7 +23,8 @@ import (
 // latest version's pages with OCR (Config.ReadPages), one PDF at a time, in the background of
 // the first request for the letter page, and the page shows the outcome from then on: the
 // words of the text that the pages do not show and those the pages show that the text does
-// not have (identify.CompareScan, which forgives what OCR misreads).
+// not have (identify.ComparePages, which forgives what OCR misreads on a clean page, and
+// nothing more: pagesbench measures both).
 //
 // The outcomes are kept in memory by the file's digest, as the server's other caches are (an
 // erased letter's words stay there until the server restarts, docs/design/confidentiality.md).
@@ -215,7 +216,7 @@ func comparePages(text, shown string) *pagesShown {
 		s.Script = true
 		return s
 	}
-	c := identify.CompareScan(text, shown, "")
+	c := identify.ComparePages(text, shown)
 	for i, r := range c.Runs {
 		atEnd := (i == 0 || i == len(c.Runs)-1) && c.Partial && len(r.Scan) == 0
 		if !r.Material && !atEnd {

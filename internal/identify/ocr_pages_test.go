@@ -1,0 +1,61 @@
+package identify
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestComparePages: the letter page's comparison of a PDF's text with its pages rendered and
+// read (ComparePages) tells changes that the rules for scans forgive as misreadings, and still
+// forgives what OCR reads otherwise on a clean page (folded shapes, letters of languages it
+// lacks) and a running header the text layer holds elsewhere.
+func TestComparePages(t *testing.T) {
+	const base = "The Ministry will pay 10.5 million euros to the contractor hired for the works, as agreed with Mr Sørensen and Mr Dvořák. The Treasury is informed of this decision."
+	for _, c := range []struct {
+		name        string
+		text, pages string
+		scan, page  bool // material for CompareScan, for ComparePages
+	}{
+		{"the same", base, base, false, false},
+		{"million for billion", base, strings.Replace(base, "million", "billion", 1), false, true},
+		{"hired for fired", base, strings.Replace(base, "hired", "fired", 1), false, true},
+		{"a decimal point lost", base, strings.Replace(base, "10.5", "105", 1), false, true},
+		{"short words the pages add", base, strings.Replace(base, "informed of this decision.", "informed of this decision if so.", 1), false, true},
+		{"a figure changed", base, strings.Replace(base, "10.5", "70.5", 1), true, true},
+		{"shapes OCR confuses", base, strings.NewReplacer("Ministry", "Mlnistry", "informed", "inforrned", "of this", "0f this").Replace(base), false, false},
+		{"letters OCR's languages lack", base, strings.NewReplacer("Sørensen", "Sgrensen", "Dvořák", "Dvofák").Replace(base), false, false},
+		{"a letter changed beside one they lack", base, strings.Replace(base, "Sørensen", "Sgrensan", 1), true, true},
+		{"a mark read from a logo", base, "l " + base, false, false},
+	} {
+		if got := !CompareScan(c.text, c.pages, "").Same(); got != c.scan {
+			t.Errorf("%s: CompareScan material %v, want %v", c.name, got, c.scan)
+		}
+		if got := !ComparePages(c.text, c.pages).Same(); got != c.page {
+			t.Errorf("%s: ComparePages material %v, want %v: %+v", c.name, got, c.page, ComparePages(c.text, c.pages).Runs)
+		}
+	}
+}
+
+// TestComparePagesMovedRuns: a page's running header that the text layer holds after the
+// page's body, where OCR reads it first, is no difference (a multi-page letter laid out by
+// Chancery's renderer, pagesbench); words swapped within a sentence are, and so is a header
+// changed on its way.
+func TestComparePagesMovedRuns(t *testing.T) {
+	const (
+		body1  = "The Ministry will pay the sum agreed with the Treasury before the end of the month."
+		body2  = "The contractor will deliver the works in three parts, each inspected on site."
+		header = "Ministry of Foreign Affairs MFA-2026-0002 Page 2 of 2"
+	)
+	text := body1 + "\f" + body2 + "\n" + header
+	pages := body1 + "\f" + header + "\n" + body2
+	if c := ComparePages(text, pages); !c.Same() {
+		t.Errorf("a running header read first: %+v; want no difference", c.Runs)
+	}
+	if c := ComparePages(text, strings.Replace(pages, "Page 2 of 2", "Page 2 of 3", 1)); c.Same() {
+		t.Error("a header that moved and changed: no difference")
+	}
+	swapped := "The Ministry will pay 1,000 euros to X and 5,000 euros to Y."
+	if c := ComparePages(swapped, "The Ministry will pay 5,000 euros to X and 1,000 euros to Y."); c.Same() {
+		t.Error("figures swapped within a sentence: no difference")
+	}
+}
