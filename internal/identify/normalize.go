@@ -32,7 +32,8 @@ var confusables = strings.NewReplacer(
 //     isolated form and an initial one), so that such a text reads as the same letters
 //     typed with a non-joiner there (step 6);
 //  2. Unicode NFKC (ligatures, full-width forms, superscripts become plain letters and digits);
-//  3. Unicode full case folding ("Straße" and "STRASSE" both become "strasse");
+//  3. Unicode full case folding ("Straße" and "STRASSE" both become "strasse"; Cherokee's
+//     small letters become its capitals, see fold);
 //  4. a hyphen that ends a line after a letter, followed by a letter on the next line, joins
 //     the two halves ("with-\ndrawal" becomes "withdrawal"); the whitespace around the line
 //     break may include spaces and tabs;
@@ -84,13 +85,13 @@ func eachToken(text string, f, sym func(string)) {
 		// NFKC leaves ASCII as it is, and folds it as ToLower does.
 		text = strings.ToLower(text)
 	} else {
-		text = cases.Fold().String(norm.NFKC.String(text))
+		text = fold(norm.NFKC.String(text))
 	}
 	rs := []rune(text)
 	if kept, compose := dropInvisible(rs); compose {
 		// What was dropped kept a letter from its mark, or two jamo apart, which compose
 		// without it.
-		rs = []rune(cases.Fold().String(norm.NFKC.String(string(kept))))
+		rs = []rune(fold(norm.NFKC.String(string(kept))))
 	} else {
 		rs = kept
 	}
@@ -102,7 +103,7 @@ func eachToken(text string, f, sym func(string)) {
 			if joined && !norm.NFKC.IsNormalString(w) {
 				// A letter and its mark, or two jamo, that it kept apart compose as they do
 				// without it ("e'\u0301" is "é"), so that Normalize stays idempotent.
-				w = cases.Fold().String(norm.NFKC.String(w))
+				w = fold(norm.NFKC.String(w))
 			}
 			f(w)
 			word = word[:0]
@@ -136,6 +137,31 @@ func eachToken(text string, f, sym func(string)) {
 		}
 	}
 	flush()
+}
+
+// fold returns s case folded as Unicode's CaseFolding.txt folds it. x/text's cases.Fold maps
+// Cherokee's capitals to its small letters, and its small letters to its capitals
+// (golang/go#46101), where Unicode folds the small letters to the capitals, in which Cherokee
+// was first encoded: a copy in the other case was another text, and a second fold changed
+// the first. The small letters are mapped to the capitals after it.
+func fold(s string) string {
+	s = cases.Fold().String(s)
+	// The small letters are U+13F8–13FD (E1 8F B8–BD) and U+AB70–ABBF (EA AD B0 to EA AE BF).
+	if !strings.Contains(s, "\xe1\x8f") && !strings.Contains(s, "\xea\xad") && !strings.Contains(s, "\xea\xae") {
+		return s
+	}
+	return strings.Map(cherokeeCapital, s)
+}
+
+// cherokeeCapital returns the capital of Cherokee small letter r, or r itself.
+func cherokeeCapital(r rune) rune {
+	switch {
+	case r >= 0x13f8 && r <= 0x13fd:
+		return r - 8
+	case r >= 0xab70 && r <= 0xabbf:
+		return r - 0xab70 + 0x13a0
+	}
+	return r
 }
 
 // significant reports whether rs[i], which is not part of a word, tells what a figure says,

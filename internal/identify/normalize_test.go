@@ -148,10 +148,12 @@ func TestNormalizeIdempotentAcrossJoins(t *testing.T) {
 // arabicAlphabet is what FuzzNormalizeIdempotent writes its texts with: Arabic letters that
 // join on both sides, on one and on none, presentation forms of every shape (ligatures, the
 // isolated and medial forms of marks), marks, the characters drawn as nothing, and what
-// joins words across a line's end.
-var arabicAlphabet = []rune("\u0628\u0627\u062f\u0621\u0639\u0647\u0644\u06cc\u0712a \n'-" +
-	"\ufe8f\ufe90\ufe91\ufe92\ufe8d\ufe8e\ufe80\ufec9\ufeca\ufecb\ufecc\ufefb\ufefc\ufdf2\ufdfa\ufe70\ufe71\ufe77\ufc5e" +
-	"\u064e\u0654\u0301\u0640\u200b\u200c\u200d\u2060\ufeff\u2063")
+// joins words across a line's end; then what Normalize once left for a second pass to
+// change: Cherokee capitals and small letters.
+var arabicAlphabet = append(strings.Split("\u0628\u0627\u062f\u0621\u0639\u0647\u0644\u06cc\u0712a \n'-"+
+	"\ufe8f\ufe90\ufe91\ufe92\ufe8d\ufe8e\ufe80\ufec9\ufeca\ufecb\ufecc\ufefb\ufefc\ufdf2\ufdfa\ufe70\ufe71\ufe77\ufc5e"+
+	"\u064e\u0654\u0301\u0640\u200b\u200c\u200d\u2060\ufeff\u2063", ""),
+	"\u13a0", "\uab70", "\u13f0", "\u13f8")
 
 // FuzzNormalizeIdempotent: Normalize of its own result changes nothing, and a text is its own
 // text, for texts of Arabic letters, presentation forms, marks and the characters drawn as
@@ -160,12 +162,13 @@ func FuzzNormalizeIdempotent(f *testing.F) {
 	f.Add([]byte{11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29})
 	f.Add([]byte{0, 34, 0, 1, 38, 2, 39, 12, 11, 33, 5, 30, 1, 0, 35, 14, 9, 19})
 	f.Add([]byte{15, 36, 24, 10, 17, 31, 3, 7, 18, 32, 26, 35, 13, 8, 27, 37, 28})
+	f.Add([]byte{43, 44, 10, 45, 46, 10, 43, 38, 44})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rs := make([]rune, len(data))
-		for i, b := range data {
-			rs[i] = arabicAlphabet[int(b)%len(arabicAlphabet)]
+		var b strings.Builder
+		for _, c := range data {
+			b.WriteString(arabicAlphabet[int(c)%len(arabicAlphabet)])
 		}
-		s := string(rs)
+		s := b.String()
 		n := Normalize(s)
 		if Normalize(n) != n {
 			t.Fatalf("Normalize(Normalize(%+q)) = %+q, want %+q", s, Normalize(n), n)
@@ -174,4 +177,25 @@ func FuzzNormalizeIdempotent(f *testing.F) {
 			t.Fatalf("%+q is not its own text", s)
 		}
 	})
+}
+
+// TestNormalizeCherokee: Cherokee's capitals and small letters fold to one form, the
+// capitals (Unicode's CaseFolding.txt), so that a copy in the other case is the same text
+// and Normalize of its own result changes nothing.
+func TestNormalizeCherokee(t *testing.T) {
+	const (
+		capitals = "\u13e3\u13b3\u13a9 \u13a6\u13ec\u13c2\u13af\u13cd\u13d7 \u13f0\u13f5" // ᏣᎳᎩ ᎦᏬᏂᎯᏍᏗ ᏰᏵ
+		small    = "\uabb3\uab83\uab79 \uab76\uabbc\uab92\uab7f\uab9d\uaba7 \u13f8\u13fd"
+	)
+	for _, s := range []string{capitals, small, "\u13a0\uab70"} {
+		if n := Normalize(s); Normalize(n) != n {
+			t.Errorf("Normalize(Normalize(%+q)) = %+q, want %+q", s, Normalize(n), n)
+		}
+	}
+	if a, b := Normalize(capitals), Normalize(small); a != b || a != capitals {
+		t.Errorf("Normalize(capitals) = %+q, Normalize(small letters) = %+q, want both %+q", a, b, capitals)
+	}
+	if !SameText(capitals, small) {
+		t.Errorf("SameText(%+q, %+q) = false, want true", capitals, small)
+	}
 }
