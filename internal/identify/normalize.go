@@ -14,12 +14,13 @@ import (
 // confusables maps characters that retyping, word processors and OCR swap freely to one
 // form, before NFKC: typographic quotes and apostrophes to "'", dashes and minus signs to
 // "-", the not sign some OCR engines emit for a line-end hyphen to "-", and the soft hyphen
-// to nothing.
+// to nothing; and U+0149 (ŉ) to the apostrophe and n it is typed as otherwise, which NFKC
+// would make U+02BC (a modifier letter, among the apostrophes here) and n.
 var confusables = strings.NewReplacer(
 	"\u2018", "'", "\u2019", "'", "\u201a", "'", "\u201b", "'", "\u2032", "'", "\u02bc", "'", "`", "'", "\u00b4", "'",
 	"\u201c", `"`, "\u201d", `"`, "\u201e", `"`, "\u201f", `"`, "\u2033", `"`, "\u00ab", `"`, "\u00bb", `"`,
 	"\u2010", "-", "\u2011", "-", "\u2012", "-", "\u2013", "-", "\u2014", "-", "\u2015", "-", "\u2212", "-", "\u00ac", "-",
-	"\u00ad", "",
+	"\u00ad", "", "\u0149", "'n",
 )
 
 // Normalize returns the canonical form of text that identification compares. In order:

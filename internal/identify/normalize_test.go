@@ -149,11 +149,11 @@ func TestNormalizeIdempotentAcrossJoins(t *testing.T) {
 // join on both sides, on one and on none, presentation forms of every shape (ligatures, the
 // isolated and medial forms of marks), marks, the characters drawn as nothing, and what
 // joins words across a line's end; then what Normalize once left for a second pass to
-// change: Cherokee capitals and small letters.
+// change: Cherokee capitals and small letters, U+0149 (ŉ).
 var arabicAlphabet = append(strings.Split("\u0628\u0627\u062f\u0621\u0639\u0647\u0644\u06cc\u0712a \n'-"+
 	"\ufe8f\ufe90\ufe91\ufe92\ufe8d\ufe8e\ufe80\ufec9\ufeca\ufecb\ufecc\ufefb\ufefc\ufdf2\ufdfa\ufe70\ufe71\ufe77\ufc5e"+
 	"\u064e\u0654\u0301\u0640\u200b\u200c\u200d\u2060\ufeff\u2063", ""),
-	"\u13a0", "\uab70", "\u13f0", "\u13f8")
+	"\u13a0", "\uab70", "\u13f0", "\u13f8", "\u0149")
 
 // FuzzNormalizeIdempotent: Normalize of its own result changes nothing, and a text is its own
 // text, for texts of Arabic letters, presentation forms, marks and the characters drawn as
@@ -163,6 +163,7 @@ func FuzzNormalizeIdempotent(f *testing.F) {
 	f.Add([]byte{0, 34, 0, 1, 38, 2, 39, 12, 11, 33, 5, 30, 1, 0, 35, 14, 9, 19})
 	f.Add([]byte{15, 36, 24, 10, 17, 31, 3, 7, 18, 32, 26, 35, 13, 8, 27, 37, 28})
 	f.Add([]byte{43, 44, 10, 45, 46, 10, 43, 38, 44})
+	f.Add([]byte{47, 10, 9, 47, 47, 11, 47})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var b strings.Builder
 		for _, c := range data {
@@ -197,5 +198,20 @@ func TestNormalizeCherokee(t *testing.T) {
 	}
 	if !SameText(capitals, small) {
 		t.Errorf("SameText(%+q, %+q) = false, want true", capitals, small)
+	}
+}
+
+// TestNormalizeNPrecededByApostrophe: U+0149 (ŉ, Afrikaans' article typed as one character)
+// is the apostrophe and n it is typed as otherwise, in one pass.
+func TestNormalizeNPrecededByApostrophe(t *testing.T) {
+	for _, s := range []string{"\u0149", "Dit is \u0149 brief", "\u0149n", "a\u0149"} {
+		if n := Normalize(s); Normalize(n) != n {
+			t.Errorf("Normalize(Normalize(%+q)) = %+q, want %+q", s, Normalize(n), n)
+		}
+	}
+	for _, q := range []string{"Dit is 'n brief", "Dit is \u2019n brief", "Dit is \u02bcn brief"} {
+		if !SameText("Dit is \u0149 brief", q) {
+			t.Errorf("SameText(%+q, %+q) = false, want true", "Dit is \u0149 brief", q)
+		}
 	}
 }
