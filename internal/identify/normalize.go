@@ -32,7 +32,8 @@ var confusables = strings.NewReplacer(
 //     would join (script.FormsApart: neither draws a stroke toward the other, as an
 //     isolated form and an initial one), so that such a text reads as the same letters
 //     typed with a non-joiner there (step 6);
-//  2. Unicode NFKC (ligatures, full-width forms, superscripts become plain letters and digits);
+//  2. Unicode NFKC (ligatures, full-width forms, superscripts become plain letters and digits;
+//     bytes that are not UTF-8 are a break between words, as U+FFFD is);
 //  3. Unicode full case folding ("Straße" and "STRASSE" both become "strasse"; Cherokee's
 //     small letters become its capitals, see fold);
 //  4. a hyphen that ends a line after a letter, followed by a letter on the next line, joins
@@ -86,6 +87,12 @@ func eachToken(text string, f, sym func(string)) {
 		// NFKC leaves ASCII as it is, and folds it as ToLower does.
 		text = strings.ToLower(text)
 	} else {
+		if cutShort(text) {
+			// x/text's NFKC leaves a rune cut short by the text's end, and what follows its
+			// first byte (a mark among them), as they are: the bytes that are not UTF-8 are
+			// U+FFFD, as []rune below reads them.
+			text = strings.ToValidUTF8(text, "\ufffd")
+		}
 		text = fold(norm.NFKC.String(text))
 	}
 	rs := []rune(text)
@@ -138,6 +145,21 @@ func eachToken(text string, f, sym func(string)) {
 		}
 	}
 	flush()
+}
+
+// cutShort reports whether one of the last three bytes of text begins a UTF-8 sequence
+// longer than what is left of text (a 4-byte sequence's first byte before a 2-byte mark),
+// which x/text's NFKC reads as a rune cut short by the end of its input. Elsewhere it reads a
+// byte that is not UTF-8 as a character of its own, that no mark after it joins, as []rune
+// reads U+FFFD; so only these bytes are looked at, not the whole text.
+func cutShort(text string) bool {
+	for i := max(0, len(text)-3); i < len(text); i++ {
+		c, left := text[i], len(text)-i
+		if c >= 0xc2 && c < 0xe0 && left < 2 || c >= 0xe0 && c < 0xf0 && left < 3 || c >= 0xf0 && c < 0xf8 && left < 4 {
+			return true
+		}
+	}
+	return false
 }
 
 // fold returns s case folded as Unicode's CaseFolding.txt folds it. x/text's cases.Fold maps

@@ -149,11 +149,12 @@ func TestNormalizeIdempotentAcrossJoins(t *testing.T) {
 // join on both sides, on one and on none, presentation forms of every shape (ligatures, the
 // isolated and medial forms of marks), marks, the characters drawn as nothing, and what
 // joins words across a line's end; then what Normalize once left for a second pass to
-// change: Cherokee capitals and small letters, U+0149 (ŉ).
+// change: Cherokee capitals and small letters, U+0149 (ŉ), and a byte that is not UTF-8
+// before a mark that NFKC changes.
 var arabicAlphabet = append(strings.Split("\u0628\u0627\u062f\u0621\u0639\u0647\u0644\u06cc\u0712a \n'-"+
 	"\ufe8f\ufe90\ufe91\ufe92\ufe8d\ufe8e\ufe80\ufec9\ufeca\ufecb\ufecc\ufefb\ufefc\ufdf2\ufdfa\ufe70\ufe71\ufe77\ufc5e"+
 	"\u064e\u0654\u0301\u0640\u200b\u200c\u200d\u2060\ufeff\u2063", ""),
-	"\u13a0", "\uab70", "\u13f0", "\u13f8", "\u0149")
+	"\u13a0", "\uab70", "\u13f0", "\u13f8", "\u0149", "\xf0", "\u0344")
 
 // FuzzNormalizeIdempotent: Normalize of its own result changes nothing, and a text is its own
 // text, for texts of Arabic letters, presentation forms, marks and the characters drawn as
@@ -164,6 +165,7 @@ func FuzzNormalizeIdempotent(f *testing.F) {
 	f.Add([]byte{15, 36, 24, 10, 17, 31, 3, 7, 18, 32, 26, 35, 13, 8, 27, 37, 28})
 	f.Add([]byte{43, 44, 10, 45, 46, 10, 43, 38, 44})
 	f.Add([]byte{47, 10, 9, 47, 47, 11, 47})
+	f.Add([]byte{9, 48, 49, 10, 48, 49, 35, 48, 49})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var b strings.Builder
 		for _, c := range data {
@@ -212,6 +214,42 @@ func TestNormalizeNPrecededByApostrophe(t *testing.T) {
 	for _, q := range []string{"Dit is 'n brief", "Dit is \u2019n brief", "Dit is \u02bcn brief"} {
 		if !SameText("Dit is \u0149 brief", q) {
 			t.Errorf("SameText(%+q, %+q) = false, want true", "Dit is \u0149 brief", q)
+		}
+	}
+}
+
+// TestNormalizeAfterInvalidUTF8: a byte that is not UTF-8 is a break between words, and
+// what follows it is normalized as after any other: x/text's NFKC took a 4-byte sequence's
+// first byte within 3 bytes of the text's end for the start of a rune cut short, and left
+// what followed it, a mark among them, as it was.
+func TestNormalizeAfterInvalidUTF8(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"\xf0\u0344", "\u0308\u0301"},
+		{"caf\xf0\u0344", "caf \u0308\u0301"},
+		{"e\xf4\u0340", "e \u0300"},
+		{"a\xffb \xf0\xff\u0301", "a b \u0301"},
+	} {
+		n := Normalize(tc.text)
+		if n != tc.want || Normalize(n) != n {
+			t.Errorf("Normalize(%+q) = %+q, and Normalize of that %+q, want %+q", tc.text, n, Normalize(n), tc.want)
+		}
+	}
+}
+
+// TestNormalizeInvalidUTF8Anywhere: a byte that is not UTF-8, anywhere in a text, is a break
+// between words as U+FFFD is, whatever follows it.
+func TestNormalizeInvalidUTF8Anywhere(t *testing.T) {
+	var bad []string
+	for c := 0x80; c <= 0xff; c++ {
+		bad = append(bad, string([]byte{byte(c)}), string([]byte{byte(c), 0x80}), string([]byte{byte(c), 0x9f, 0x98}))
+	}
+	for _, b := range bad {
+		for _, tail := range []string{"\u0344", "\u0340x", "e\u0301", "\u0301\u0316 y", "\u1161"} {
+			s := "e" + b + tail
+			want := Normalize(strings.ToValidUTF8(s, "\ufffd"))
+			if n := Normalize(s); n != want || Normalize(n) != n {
+				t.Errorf("Normalize(%+q) = %+q, and Normalize of that %+q, want %+q", s, n, Normalize(n), want)
+			}
 		}
 	}
 }
