@@ -118,3 +118,31 @@ func TestSameTextPresentationFormsJoinerThenNonJoiner(t *testing.T) {
 		}
 	}
 }
+
+// TestSameTextArabicMathematicalLetters: Arabic mathematical letters (U+1EE00–1EEFF), the
+// initial and medial ones too, join nothing: a text of them reads as its letters kept apart,
+// as the isolated presentation forms do, and not as the letters joined.
+func TestSameTextArabicMathematicalLetters(t *testing.T) {
+	for _, tc := range []struct {
+		letter, query string
+		same          bool
+	}{
+		{"\u0628\u200c\u0628", "\U0001ee01\U0001ee01", true}, // beh, beh
+		{"\u0628 \u0628", "\U0001ee01\U0001ee01", true},
+		{"\u0628\u0628", "\U0001ee01\U0001ee01", false},
+		{"\u0628\u0628", "\U0001ee21\U0001ee21", false}, // initial beh, initial beh
+		{"\u0628\u200c\u0628", "\U0001ee21\U0001ee21", true},
+		{"\u0628\u200c\u0628", "\u0628\U0001ee01", true},
+		{"\u0628\u200c\u0628", "\ufe91\u200c\U0001ee01", false},
+		// After alef, nothing is kept apart.
+		{"\u0627\u0628", "\U0001ee00\U0001ee01", true},
+		{"\u0628\u200c\u0627", "\U0001ee01\U0001ee00", true},
+	} {
+		if got := SameText(tc.letter, tc.query); got != tc.same {
+			t.Errorf("SameText(%+q, %+q) = %v, want %v (%q)", tc.letter, tc.query, got, tc.same, Normalize(tc.query))
+		}
+		if n := Normalize(tc.query); Normalize(n) != n {
+			t.Errorf("Normalize(Normalize(%+q)) = %q, want %q", tc.query, Normalize(n), n)
+		}
+	}
+}

@@ -30,8 +30,9 @@ var confusables = strings.NewReplacer(
 //     -, and soft hyphens are removed; a zero-width non-joiner is put where Arabic
 //     presentation forms (U+FB50–FDFF, U+FE70–FEFC) draw two letters apart that step 2
 //     would join (script.FormsApart: neither draws a stroke toward the other, as an
-//     isolated form and an initial one), so that such a text reads as the same letters
-//     typed with a non-joiner there (step 6);
+//     isolated form and an initial one; an Arabic mathematical letter, U+1EE00–1EEFF,
+//     joins nothing), so that such a text reads as the same letters typed with a
+//     non-joiner there (step 6);
 //  2. Unicode NFKC (ligatures, full-width forms, superscripts become plain letters and digits;
 //     bytes that are not UTF-8 are a break between words, as U+FFFD is);
 //  3. Unicode full case folding ("Straße" and "STRASSE" both become "strasse"; Cherokee's
@@ -509,9 +510,9 @@ func isASCII(s string) bool {
 // work on, counted no further than limit: past it, the number returned is above limit. It
 // keeps nothing of that form, so a text short enough to be sent but many times longer in
 // NFKC (U+FDFA, three bytes, is 33 in NFKC, four words) is measured before any work is
-// spent on it. Each Arabic presentation form counts one byte more, for the break between
-// words that may be read after it where it draws letters apart (script.FormsApart): a text of
-// isolated forms is as many one-letter words.
+// spent on it. Each Arabic presentation form, and each Arabic mathematical letter, counts one
+// byte more, for the break between words that may be read after it where it draws letters
+// apart (script.FormsApart): a text of isolated forms is as many one-letter words.
 func NormalizedSize(text string, limit int) int {
 	var it norm.Iter
 	it.InitString(norm.NFKC, text)

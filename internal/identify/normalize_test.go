@@ -150,11 +150,12 @@ func TestNormalizeIdempotentAcrossJoins(t *testing.T) {
 // isolated and medial forms of marks), marks, the characters drawn as nothing, and what
 // joins words across a line's end; then what Normalize once left for a second pass to
 // change: Cherokee capitals and small letters, U+0149 (ŉ), and a byte that is not UTF-8
-// before a mark that NFKC changes.
+// before a mark that NFKC changes; and Arabic mathematical letters, which join nothing.
 var arabicAlphabet = append(strings.Split("\u0628\u0627\u062f\u0621\u0639\u0647\u0644\u06cc\u0712a \n'-"+
 	"\ufe8f\ufe90\ufe91\ufe92\ufe8d\ufe8e\ufe80\ufec9\ufeca\ufecb\ufecc\ufefb\ufefc\ufdf2\ufdfa\ufe70\ufe71\ufe77\ufc5e"+
 	"\u064e\u0654\u0301\u0640\u200b\u200c\u200d\u2060\ufeff\u2063", ""),
-	"\u13a0", "\uab70", "\u13f0", "\u13f8", "\u0149", "\xf0", "\u0344")
+	"\u13a0", "\uab70", "\u13f0", "\u13f8", "\u0149", "\xf0", "\u0344",
+	"\U0001ee01", "\U0001ee21", "\U0001ee00")
 
 // FuzzNormalizeIdempotent: Normalize of its own result changes nothing, and a text is its own
 // text, for texts of Arabic letters, presentation forms, marks and the characters drawn as
@@ -166,6 +167,7 @@ func FuzzNormalizeIdempotent(f *testing.F) {
 	f.Add([]byte{43, 44, 10, 45, 46, 10, 43, 38, 44})
 	f.Add([]byte{47, 10, 9, 47, 47, 11, 47})
 	f.Add([]byte{9, 48, 49, 10, 48, 49, 35, 48, 49})
+	f.Add([]byte{50, 51, 0, 50, 38, 51, 52, 50, 14, 39, 50})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var b strings.Builder
 		for _, c := range data {

@@ -11,7 +11,10 @@ import (
 // Shape is how an Arabic presentation form (U+FB50–FDFF, U+FE70–FEFC) is drawn: the tag of
 // its decomposition in Unicode's UnicodeData.txt. A text typed in such forms, as old systems
 // and some PDF text layers give Arabic, says by each form whether its letters are drawn
-// joined to the ones beside them; NFKC, which maps each form to its letters, forgets it.
+// joined to the ones beside them; NFKC, which maps each form to its letters, forgets it. The
+// Arabic mathematical letters (U+1EE00–1EEFF, their initial, tailed and stretched ones too)
+// join nothing (Joining_Type U), and NFKC maps them to letters that join: they count among
+// the forms here, isolated.
 type Shape uint8
 
 const (
@@ -22,13 +25,25 @@ const (
 	Medial                // joined on both sides
 )
 
-// FormShape returns the shape of presentation form r, or NotForm.
+// FormShape returns the shape of presentation form r, Isolated for an Arabic mathematical
+// letter, or NotForm.
 func FormShape(r rune) Shape {
-	if r < firstForm || r > lastForm {
-		return NotForm
+	switch {
+	case r >= firstForm && r <= lastForm:
+		return formShapes[r-firstForm]
+	case r >= firstMath && r <= lastMath && unicode.IsLetter(r):
+		return Isolated
 	}
-	return formShapes[r-firstForm]
+	return NotForm
 }
+
+// firstMath and lastMath bound the block of Arabic mathematical alphabetic symbols, whose
+// UTF-8 begins with mathLead.
+const (
+	firstMath = 0x1EE00
+	lastMath  = 0x1EEFF
+	mathLead  = "\xf0\x9e"
+)
 
 // FormsApart returns text with a non-joiner put where its presentation forms draw two
 // letters apart: where neither of two letters, one of them a form at least, draws a stroke
@@ -119,48 +134,67 @@ func FormsApart(text string) string {
 const tatweel = '\u0640'
 
 // formStart returns the index of the character of text that joining does not pass over
-// before its first presentation form (0 if there is none), or -1 when text holds no form: it
-// looks for the first byte of their UTF-8 (U+F000 to U+FFFF begin with 0xEF), so that a text
-// without them is read at the speed of strings.IndexByte.
+// before its first presentation form or mathematical letter (0 if there is none), or -1 when
+// text holds neither: it looks for the first bytes of their UTF-8 (U+F000 to U+FFFF begin with
+// 0xEF, U+1E000 to U+1EFFF with 0xF0 0x9E), so that a text without them is read at the speed
+// of strings.IndexByte.
 func formStart(text string) int {
+	i := indexForm(text, "\xef")
+	end := len(text)
+	if i >= 0 {
+		end = i
+	}
+	if j := indexForm(text[:end], mathLead); j >= 0 {
+		i = j
+	}
+	if i < 0 {
+		return -1
+	}
+	// The character before a form counts: step back to the one joining does not pass over
+	// before it.
+	for i > 0 {
+		r, n := utf8.DecodeLastRuneInString(text[:i])
+		i -= n
+		if r != joiner && !transparent(r) {
+			break
+		}
+	}
+	return i
+}
+
+// indexForm returns the index of the first form (FormShape) of text whose UTF-8 begins with
+// lead, or -1.
+func indexForm(text, lead string) int {
 	for i := 0; ; {
-		j := strings.IndexByte(text[i:], 0xEF)
+		j := strings.Index(text[i:], lead)
 		if j < 0 {
 			return -1
 		}
 		i += j
-		if r, _ := utf8.DecodeRuneInString(text[i:]); FormShape(r) == NotForm {
-			i++
-			continue
+		if r, _ := utf8.DecodeRuneInString(text[i:]); FormShape(r) != NotForm {
+			return i
 		}
-		// The character before a form counts: step back to the one joining does not pass
-		// over before it.
-		for i > 0 {
-			r, n := utf8.DecodeLastRuneInString(text[:i])
-			i -= n
-			if r != joiner && !transparent(r) {
-				break
-			}
-		}
-		return i
+		i++
 	}
 }
 
-// CountForms returns how many presentation forms text holds, counted no further than limit:
-// past it, the number returned is limit+1.
+// CountForms returns how many presentation forms and mathematical letters (FormShape) text
+// holds, counted no further than limit: past it, the number returned is limit+1.
 func CountForms(text string, limit int) int {
 	n := 0
-	for i := 0; n <= limit; {
-		j := strings.IndexByte(text[i:], 0xEF)
-		if j < 0 {
-			break
+	for _, lead := range [...]string{"\xef", mathLead} {
+		for i := 0; n <= limit; {
+			j := strings.Index(text[i:], lead)
+			if j < 0 {
+				break
+			}
+			i += j
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if FormShape(r) != NotForm {
+				n++
+			}
+			i += size
 		}
-		i += j
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if FormShape(r) != NotForm {
-			n++
-		}
-		i += size
 	}
 	return n
 }

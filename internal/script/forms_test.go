@@ -10,8 +10,9 @@ import (
 )
 
 // TestFormShapesAreNormsForms: the generated table is of the Unicode of x/text's norm, whose
-// NFKC makes the forms letters: a code point of the presentation forms' blocks has a shape
-// exactly when NFKC changes it, and nothing outside them has one. Each shape agrees with how
+// NFKC makes the forms letters: a code point of the presentation forms' blocks, or of the
+// Arabic mathematical letters' (isolated), has a shape exactly when NFKC changes it, and
+// nothing outside them has one. Each shape agrees with how
 // its letters join (dualJoining, rightJoining): a form joined to the letter after it ends
 // with a letter that joins on both sides, one joined to the letter before it begins with one
 // that joins back.
@@ -22,7 +23,7 @@ func TestFormShapesAreNormsForms(t *testing.T) {
 	joinsBoth := func(r rune) bool { return r == '\u0640' || unicode.Is(dualJoining, r) }
 	for r := rune(0); r <= 0x10FFFF; r++ {
 		s := FormShape(r)
-		inBlocks := r >= 0xFB50 && r <= 0xFDFF || r >= 0xFE70 && r <= 0xFEFC
+		inBlocks := r >= 0xFB50 && r <= 0xFDFF || r >= 0xFE70 && r <= 0xFEFC || r >= 0x1EE00 && r <= 0x1EEFF
 		if !inBlocks {
 			if s != NotForm {
 				t.Errorf("U+%04X, out of the presentation forms' blocks, has shape %d", r, s)
@@ -56,6 +57,7 @@ func TestFormShapesAreNormsForms(t *testing.T) {
 		0xFEFB: Isolated, 0xFEFC: Final, 0xFEF5: Isolated, 0xFEF6: Final, // lam-alef
 		0xFDF2: Isolated, 0xFB94: Initial, 0xFBFD: Final, 0xFE71: Medial, 0xFE73: NotForm,
 		0x0628: NotForm, 0xFEFF: NotForm,
+		0x1EE01: Isolated, 0x1EE21: Isolated, 0x1EE61: Isolated, 0x1EEF0: NotForm, 0x1EE04: NotForm,
 	} {
 		if got := FormShape(r); got != want {
 			t.Errorf("FormShape(U+%04X) = %d, want %d", r, got, want)
@@ -84,6 +86,11 @@ func TestFormsApart(t *testing.T) {
 		{"x\ufe8f", "x\u200c\ufe8f"}, // JoiningBreaks keeps nothing apart after x
 		{"\u0301\ufe8f", "\u0301\ufe8f"},
 		{"\ufe91\ufefc\ufe8f", "\ufe91\ufefc\u200c\ufe8f"},
+		// Arabic mathematical letters, initial (U+1EE21) and stretched (U+1EE61) ones too,
+		// join nothing.
+		{"\U0001ee01\U0001ee21\U0001ee61", "\U0001ee01\u200c\U0001ee21\u200c\U0001ee61"},
+		{"\u0628\U0001ee01\u0628", "\u0628\u200c\U0001ee01\u200c\u0628"},
+		{"\U0001f600\u0628\U0001ee01", "\U0001f600\u0628\u200c\U0001ee01"},
 	} {
 		if got := FormsApart(tc.in); got != tc.want {
 			t.Errorf("FormsApart(%+q) = %+q, want %+q", tc.in, got, tc.want)
@@ -95,7 +102,7 @@ func TestFormsApart(t *testing.T) {
 // byte for byte, whatever else it holds (other characters whose UTF-8 begins as theirs do,
 // the zero-width no-break space, letters, marks, non-joiners).
 func TestFormsApartLeavesOtherText(t *testing.T) {
-	alphabet := []rune("a \u0627\u0628\u0621\u0640\u064e\u200b\u200c\u200d\ufeff\ufb4f\ufe6f\ufefd\uff21\uf900\u0712\u4e2d\n")
+	alphabet := []rune("a \u0627\u0628\u0621\u0640\u064e\u200b\u200c\u200d\ufeff\ufb4f\ufe6f\ufefd\uff21\uf900\u0712\u4e2d\U0001e900\U0001ee04\U0001eef0\U0001f600\n")
 	rng := rand.New(rand.NewPCG(3, 5))
 	for range 20000 {
 		rs := make([]rune, rng.IntN(16))
@@ -115,7 +122,10 @@ func TestFormsApartLeavesOtherText(t *testing.T) {
 			t.Errorf("formStart found a form in %+q", s)
 		}
 	}
-	for _, s := range []string{"\xef\xad", "\xef\xad\x90\xef", "\ufe8f\xef\xbb\ufe8f"} {
+	if n := CountForms("\U0001f600\ufe8f\U0001ee01\U0001ee04\U0001eef0\u0628", 10); n != 2 {
+		t.Errorf("CountForms = %d, want 2", n)
+	}
+	for _, s := range []string{"\xef\xad", "\xef\xad\x90\xef", "\ufe8f\xef\xbb\ufe8f", "\xf0\x9e\xb8"} {
 		if got := FormsApart(s); got != s {
 			t.Errorf("FormsApart(%+q) = %+q, want it as it is", s, got)
 		}
