@@ -27,6 +27,7 @@ WHEN NOT (NEW.id = OLD.id AND NEW.time = OLD.time AND NEW.reference = OLD.refere
 	AND EXISTS (SELECT 1 FROM letters l JOIN releases r ON r.letter_id = l.id WHERE l.reference = OLD.reference AND r.erased_at IS NOT NULL))
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 DELETE FROM schema_version WHERE version = 41`,
+	42: `DELETE FROM schema_version WHERE version = 42`,
 }
 
 // olderSchema sets the SQLite store in dir back to the schema of the build before this one,

@@ -23,7 +23,7 @@ func TestRereadStopsWhenServeReturns(t *testing.T) {
 	ctx := context.Background()
 	// An office whose fingerprints are far from all read again.
 	if err := o.st.DB.Update(ctx, func(tx *store.Tx) error {
-		return tx.SetSetting(ctx, "fingerprints_reread3_through", "1000000000")
+		return tx.SetSetting(ctx, "fingerprints_reread4_through", "1000000000")
 	}); err != nil {
 		t.Fatal(err)
 	}

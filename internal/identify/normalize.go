@@ -452,6 +452,17 @@ func HasZeroWidth(text string) bool {
 	return strings.ContainsFunc(text, zeroWidth)
 }
 
+// HasRefolded reports whether text holds a letter that Normalize reads otherwise than the
+// builds before the fifty-fourth session's did: a Cherokee letter (they folded its capitals to
+// its small letters), U+0149 (a modifier letter and n) or an Arabic mathematical letter (the
+// letters joined).
+func HasRefolded(text string) bool {
+	return strings.ContainsFunc(text, func(r rune) bool {
+		return r >= 0x13a0 && r <= 0x13ff || r >= 0xab70 && r <= 0xabbf || r == 0x0149 ||
+			r >= 0x1ee00 && r <= 0x1eeff
+	})
+}
+
 func isIdeograph(r rune) bool {
 	return r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }

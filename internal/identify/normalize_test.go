@@ -255,3 +255,16 @@ func TestNormalizeInvalidUTF8Anywhere(t *testing.T) {
 		}
 	}
 }
+
+// TestHasRefolded: the texts whose fingerprints the builds before this one computed from
+// another reading hold Cherokee, U+0149 or Arabic mathematical letters.
+func TestHasRefolded(t *testing.T) {
+	for s, want := range map[string]bool{
+		"\u13a0": true, "\uab70": true, "Dit is \u0149 brief": true, "\U0001ee01": true,
+		"Dit is 'n brief": false, "\u0628\u0628": false, "\ufe8f": false, "": false,
+	} {
+		if got := HasRefolded(s); got != want {
+			t.Errorf("HasRefolded(%+q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -19,12 +19,14 @@ import (
 // Arabic or Hebrew letter was not found by its text; words drawn apart by gaps rather than
 // spaces glued together (LibreOffice's right-to-left lines, pdfTeX's lines; item 637); an
 // Arabic text's tatweel kept in its words (item 639); characters drawn as nothing (the
-// zero-width space, joiner and non-joiner …) taken for breaks between words (item 643); and
+// zero-width space, joiner and non-joiner …) taken for breaks between words (item 643);
 // Arabic presentation forms that draw letters apart read as those letters joined
-// (script.FormsApart). RereadFingerprints computes them again: the fingerprints of every PDF
-// version and released file, and of every other version whose text holds a right-to-left
-// letter (the presentation forms are) or such a character (identify.HasZeroWidth). Two
-// settings follow its work across restarts and servers:
+// (script.FormsApart); and Cherokee's capitals folded to its small letters, U+0149 read as a
+// modifier letter and n, Arabic mathematical letters read as letters joined
+// (identify.HasRefolded). RereadFingerprints computes them again: the fingerprints of every
+// PDF version and released file, and of every other version whose text holds a right-to-left
+// letter (the presentation forms are), such a character (identify.HasZeroWidth) or such
+// letters (identify.HasRefolded). Two settings follow its work across restarts and servers:
 //
 //   - rereadThroughSetting: the last letter whose fingerprints may have been computed so,
 //     the highest fingerprinted letter when a build that reads so first ran it;
@@ -34,11 +36,12 @@ import (
 // text otherwise again names two new settings, so that its reading starts over: the first
 // reading (items 613 to 639) kept its work in fingerprints_reread_through and
 // fingerprints_reread_done, the second (items 643 to 652, zero-width characters) in
-// fingerprints_reread2_through and fingerprints_reread2_done, which stay as they were and
-// are no longer read.
+// fingerprints_reread2_through and fingerprints_reread2_done, the third (item 660,
+// presentation forms) in fingerprints_reread3_through and fingerprints_reread3_done, which
+// stay as they were and are no longer read.
 const (
-	rereadThroughSetting = "fingerprints_reread3_through"
-	rereadDoneSetting    = "fingerprints_reread3_done"
+	rereadThroughSetting = "fingerprints_reread4_through"
+	rereadDoneSetting    = "fingerprints_reread4_done"
 )
 
 // rereadBatch is how many letters' fingerprints are read again per transaction.
@@ -196,8 +199,8 @@ func (r *Registry) rereadLetters(ctx context.Context, after, through int64) (int
 // reread computes again the fingerprint of stored row f, from its file, as the upload
 // (versionFingerprint) or the release (releasedFingerprint) computed it; again reports
 // whether it did: for a PDF, whose reading changed, and for a version of another type whose
-// text holds a right-to-left letter (tatweel is in such text only) or a character drawn as
-// nothing (identify.HasZeroWidth).
+// text holds a right-to-left letter (tatweel is in such text only), a character drawn as
+// nothing (identify.HasZeroWidth) or a letter folded otherwise before (identify.HasRefolded).
 func reread(ctx context.Context, tx *store.Tx, f store.StoredFingerprint) (fp *identify.Fingerprint, data []byte, again bool, err error) {
 	digest := f.VersionDigest
 	if f.Released {
@@ -213,7 +216,7 @@ func reread(ctx context.Context, tx *store.Tx, f store.StoredFingerprint) (fp *i
 	} else {
 		text, err = textract.Text(f.VersionType, file)
 	}
-	if err != nil || !f.Released && baseType(f.VersionType) != "application/pdf" && !pdf.HasRTL(text) && !identify.HasZeroWidth(text) {
+	if err != nil || !f.Released && baseType(f.VersionType) != "application/pdf" && !pdf.HasRTL(text) && !identify.HasZeroWidth(text) && !identify.HasRefolded(text) {
 		return nil, nil, false, nil // a text that cannot be read now was not read otherwise
 	}
 	if f.Released {

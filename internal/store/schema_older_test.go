@@ -19,3 +19,12 @@ func TestSchemaRefusedByTheFiftySecondBuild(t *testing.T) {
 		t.Errorf("schema version %d: the fifty-second session's build (39) would serve this build's store", SchemaVersion)
 	}
 }
+
+// The fifty-third session's build, of schema version 41, folds Cherokee's capitals to its
+// small letters, reads U+0149 as a modifier letter and n, and Arabic mathematical letters as
+// letters joined; a store a later build opened must be refused by it, for the same reason.
+func TestSchemaRefusedByTheFiftyThirdBuild(t *testing.T) {
+	if SchemaVersion <= 41 {
+		t.Errorf("schema version %d: the fifty-third session's build (41) would serve this build's store", SchemaVersion)
+	}
+}
