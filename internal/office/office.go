@@ -391,8 +391,10 @@ func holdAnswers(db *store.DB, limit int64, logger *slog.Logger) (stop func()) {
 // database adopted: a release checks in its transaction that the policy it was decided under
 // is the one in force, so a server that kept an older one would refuse every release. It
 // also reads the office key history again, for the trust root, after a rotation made through
-// another data directory. It reloads only after the log grew, as an adoption and a rotation
-// are log entries. It returns a function that stops it.
+// another data directory. It reloads after the log grew, as an adoption and a rotation are
+// log entries, and once at its first tick: what another server adopted or rotated after Open
+// read the policy and the key history, but before this started, is in a log this server may
+// have read already. It returns a function that stops it.
 func followPolicy(lg *translog.Log, reg *registry.Registry) (stop func()) {
 	done := make(chan struct{})
 	stopped := make(chan struct{})
@@ -400,7 +402,7 @@ func followPolicy(lg *translog.Log, reg *registry.Registry) (stop func()) {
 		defer close(stopped)
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
-		seen := lg.Head().Size
+		seen := int64(-1)
 		for {
 			select {
 			case <-done:

@@ -291,3 +291,40 @@ func TestDrafterDisabledMeanwhileGetsNoCopy(t *testing.T) {
 		})
 	}
 }
+
+// TestPolicyAdoptedWhileTheServerStartsIsPutInForce: a server starting beside another one of
+// the same PostgreSQL database reads the policy in force, then the identification (longer the
+// larger the office), and only then starts following the policies the others adopt. A policy
+// adopted through the other server in between, whose log entry the starting server's log
+// had already read when the follower started, must still be put in force. Before, the
+// follower took the log's size at its start as already read, and the server kept the policy
+// it had read until the log grew again: its gate and its /api/v1/policy showed the old
+// policy, approvals and signatures given through it were recorded under the old policy and
+// counted for nothing, and every release through it was refused "the release policy changed
+// while … was being released: try again".
+func TestPolicyAdoptedWhileTheServerStartsIsPutInForce(t *testing.T) {
+	ctx := context.Background()
+	a, b, rootTok := twoServers(t)
+	m, err := a.Registry.Authenticate(ctx, rootTok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// b as it is between reading the policy and starting its follower.
+	office.StopFollowing(b)
+	src := []byte("version: 1\nname: adopted-meanwhile\nrules:\n  - name: default\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n")
+	pol, err := policy.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := a.Registry.AdoptPolicy(ctx, registry.Actor{Member: m}, pol, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !within(3*time.Second, func() bool { return b.Log.Head().Size > idx }) {
+		t.Fatalf("the other server's log does not read entry %d: size %d", idx, b.Log.Head().Size)
+	}
+	office.StartFollowingPolicy(b)
+	if !within(3*time.Second, func() bool { return string(b.Registry.Policy().Digest) == string(pol.Digest) }) {
+		t.Errorf("the starting server's policy in force: %q (%s), want %q adopted through the other server", b.Registry.Policy().Name, b.Registry.Policy().Digest, pol.Name)
+	}
+}
