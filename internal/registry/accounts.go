@@ -238,6 +238,7 @@ func (r *Registry) SessionMember(ctx context.Context, id string, times SessionTi
 			return nil, fmt.Errorf("session: %w", err)
 		}
 	}
+	m.SessionHash = h
 	return m, nil
 }
 

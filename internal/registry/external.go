@@ -333,5 +333,6 @@ func (r *Registry) cliSessionMember(ctx context.Context, tok string) (*store.Mem
 	if now := r.witnessedNow(); !now.Before(s.ExpiresAt) || fromAhead(s, now) || m.Disabled() {
 		return nil, ErrUnauthenticated
 	}
+	m.SessionHash = s.IDHash
 	return m, nil
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
@@ -63,6 +64,24 @@ func TestSignatureBeforeADisableCutShortStaysVoid(t *testing.T) {
 	if !mentions(gate.Reasons, "was revoked") {
 		t.Errorf("the gate's reasons %q do not say the key was revoked", gate.Reasons)
 	}
+	// The disablement ended sam's token: sam signs in with a password an admin sets, which
+	// revokes nothing itself.
+	if err := o.r.SetPassword(ctx, o.admin, "sam", "a long password for sam"); err != nil {
+		t.Fatal(err)
+	}
+	m, err := o.r.CheckPassword(ctx, "sam", "a long password for sam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	times := SessionTimes{Lifetime: time.Hour, Idle: time.Hour}
+	id, err := o.r.StartSession(ctx, m, "test", times)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err = o.r.SessionMember(ctx, id, times); err != nil {
+		t.Fatal(err)
+	}
+	o.signer = Actor{Member: m, Remote: "test"}
 	if err := o.sign(t, ref); err == nil || !errors.Is(err, ErrForbidden) {
 		t.Errorf("signing with the key the disablement should have revoked: %v", err)
 	}

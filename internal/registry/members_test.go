@@ -184,6 +184,7 @@ func TestDisableMember(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	o.reviewer = o.actor(t, ritaToken)
 
 	// A letter released with rita's approval and sam's signature, and a draft both acted on.
 	released := o.letter(t, "Sir, released before.\n")

@@ -307,7 +307,7 @@ func stillActs(ctx context.Context, tx *store.Tx, a Actor) error {
 	if a.Member == nil {
 		return nil
 	}
-	m, err := tx.MemberByID(ctx, a.Member.ID)
+	m, err := actingMember(ctx, tx, a.Member)
 	if err != nil {
 		return err
 	}
@@ -320,6 +320,42 @@ func stillActs(ctx context.Context, tx *store.Tx, a Actor) error {
 		}
 	}
 	return nil
+}
+
+// actingMember reads in tx the member am, authenticated for a request, and refuses
+// (ErrUnauthenticated) a request whose credential no longer holds: a token replaced since
+// (IssueToken), a session ended (a password set, a new token, a sign-out). Such a request
+// was authenticated before the change, and its body may have taken until now to arrive: a
+// new token another admin issues answers a leaked one, and whoever held the old one must not
+// approve, sign, release or register a key through a request they opened before. A member
+// disabled since is returned as read, for the caller to refuse by name.
+func actingMember(ctx context.Context, tx *store.Tx, am *store.Member) (*store.Member, error) {
+	held := true
+	switch {
+	case am.TokenHash != nil:
+		m, err := tx.MemberByToken(ctx, am.TokenHash)
+		if err == nil && m.ID == am.ID {
+			return m, nil
+		}
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		held = false
+	case am.SessionHash != nil:
+		s, err := tx.SessionByHash(ctx, am.SessionHash)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		held = err == nil && s.MemberID == am.ID
+	}
+	m, err := tx.MemberByID(ctx, am.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !held && !m.Disabled() {
+		return nil, ErrUnauthenticated
+	}
+	return m, nil
 }
 
 func (r *Registry) now() time.Time { return r.cfg.Now().UTC().Truncate(time.Second) }
@@ -378,6 +414,7 @@ func (r *Registry) Authenticate(ctx context.Context, token string) (*store.Membe
 	version := r.cfg.DB.MembersVersion()
 	if cache {
 		if m, ok := r.tokens.get(hash, version); ok {
+			m.TokenHash = hash
 			return m, nil
 		}
 	}
@@ -385,10 +422,14 @@ func (r *Registry) Authenticate(ctx context.Context, token string) (*store.Membe
 	if errors.Is(err, store.ErrNotFound) || err == nil && m.Disabled() {
 		return nil, ErrUnauthenticated
 	}
-	if err == nil && cache {
+	if err != nil {
+		return nil, err
+	}
+	if cache {
 		r.tokens.put(hash, version, m)
 	}
-	return m, err
+	m.TokenHash = hash
+	return m, nil
 }
 
 // AddMember adds a member and returns their token, shown once. Only an admin may, except

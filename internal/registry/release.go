@@ -111,7 +111,13 @@ func (r *Registry) registerKey(ctx context.Context, a Actor, m *store.Member, pu
 func (r *Registry) addKey(ctx context.Context, tx *store.Tx, a Actor, m *store.Member, keyID string, pub ed25519.PublicKey, o *seal.Opening, index int64, now time.Time) error {
 	// A member disabled, or whose signer role was taken away, since the request was
 	// authenticated registers nothing: both revoke the keys they read in their own
-	// transaction, which a key added after it would escape.
+	// transaction, which a key added after it would escape. Nor does a request whose token
+	// was replaced, or whose session ended, since: a new token revokes the keys too.
+	if a.Member != nil {
+		if _, err := actingMember(ctx, tx, a.Member); err != nil {
+			return err
+		}
+	}
 	if cur, err := tx.MemberByID(ctx, m.ID); err != nil {
 		return err
 	} else if cur.Disabled() {
@@ -530,9 +536,9 @@ func validMessage(office, day string, signers []string) string {
 // are neither read nor hashed: the statement's version digest already names them.
 func (r *Registry) prepareRelease(ctx context.Context, tx *store.Tx, a Actor, ref string, shown seal.Digest, withFile bool) (*seal.ReleaseStatement, *evidence, []byte, error) {
 	// The releaser as stored in tx, not as the request was authenticated: an admin may have
-	// disabled them or taken their release role since, and the re-check in the log's
-	// transaction must see it as it sees a disabled approver or signer.
-	releaser, err := tx.MemberByID(ctx, a.Member.ID)
+	// disabled them, taken their release role or replaced their token since, and the re-check
+	// in the log's transaction must see it as it sees a disabled approver or signer.
+	releaser, err := actingMember(ctx, tx, a.Member)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -45,6 +45,11 @@ type Member struct {
 	// alone is empty for a member the provider created before schema version 30, until its
 	// next sign-in through Issuer (provider_members.go).
 	Issuer, Subject string
+	// TokenHash and SessionHash name the credential a request was authenticated with: the
+	// SHA-256 of the member's bearer token, or of the ID of their session (the web's or
+	// `chancery login`'s). The registry's authentication sets one of them on the member it
+	// returns; they are never stored, and nil on a member read otherwise.
+	TokenHash, SessionHash []byte `json:"-"`
 }
 
 // FromProvider reports whether the office's OpenID provider created the member.
