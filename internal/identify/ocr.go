@@ -541,9 +541,10 @@ func unreadLetters(w string) string {
 	}, w)
 }
 
-// frenchLetters are the letters beyond ASCII of French, read by OCR for pages, in the
-// folded case of normalized words.
-const frenchLetters = "àâäçéèêëîïôöùûüÿœæ"
+// frenchLetters are the letters beyond ASCII of French that OCR for pages reads, in the
+// folded case of normalized words: not ü, rare in French, which Tesseract read as "i" in
+// "Müller" (pagesbench), nor ä, ö, ÿ.
+const frenchLetters = "àâçéèêëîïôùûœæ"
 
 // unreadLetter stands in folded words for a letter OCR does not read (unreadLetters): it
 // is no word's character, and sameOrUnread takes it for any.
