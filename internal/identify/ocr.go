@@ -113,7 +113,8 @@ func CompareScan(letter, scan, checkCode string) ScanComparison {
 // its figures' words as they are ("10.5" and "105" differ); words the pages add are noise
 // only when they are at most three marks of one character each ("if so" is material); a
 // letter of the text that OCR's languages lack (ø, ř, ł) may be read as any. A run of
-// minMoved words or more found unchanged elsewhere is not a difference (see moved).
+// minMoved words or more found unchanged elsewhere, at an edge of the same page, is not a
+// difference (see moved).
 func ComparePages(text, pages string) ScanComparison {
 	return compareScan(text, pages, scanJudge{strict: true})
 }
@@ -169,7 +170,7 @@ func compareScan(letter, scan string, j scanJudge) ScanComparison {
 	}
 	flush()
 	if j.strict {
-		c.Noise += moved(c.Runs, spans, lf, sf)
+		c.Noise += moved(c.Runs, spans, lf, sf, pageStarts(letter, len(lw)), pageStarts(scan, len(sw)))
 	}
 	// A scan of some of the pages misses the letter's beginning or its end: that is part of
 	// the letter, as an excerpt is, not a change.
@@ -497,23 +498,37 @@ func sameOrUnread(l, s []rune) bool {
 const minMoved = 4
 
 // moved finds the material runs of words the pages do not show that the pages show
-// elsewhere, as a run of their own, and the other way round, and makes both not material,
-// returning how many it changed. Pages are read in the order a reader's eye takes, top to
-// bottom; a text layer holds text in the order its file draws it, where a running header may
-// come after the page's body, a column or a box before it. A run moved must be of minMoved
-// words or more, so that words swapped within a sentence ("1,000 to X and 5,000 to Y") stay
-// differences; the runs' folded words must be the same (sameOrUnread).
-func moved(runs []ScanDiff, spans [][4]int, lf, sf []string) int {
+// elsewhere on the same page, as a run of their own, and the other way round, and makes both
+// not material, returning how many it changed. Pages are read in the order a reader's eye
+// takes, top to bottom; a text layer holds text in the order its file draws it, where a
+// running header may come after the page's body, a footer or a box before it. A run moved
+// must be of minMoved words or more, so that words swapped within a sentence ("1,000 to X
+// and 5,000 to Y") stay differences; the runs' folded words must be the same (sameOrUnread);
+// and each run must begin or end its page, in the text (lp, the first word of each of its
+// pages: pageStarts) as on the pages read (sp), so that a line of a list or a table moved
+// elsewhere in the body ("Beta" from the offers accepted to those rejected) stays a
+// difference. Without pages to tell (nil), no run moved.
+func moved(runs []ScanDiff, spans [][4]int, lf, sf []string, lp, sp []int) int {
+	if lp == nil || sp == nil {
+		return 0
+	}
 	n := 0
 	for i := range runs {
 		a := &runs[i]
 		if !a.Material || len(a.Scan) > 0 || len(a.Letter) < minMoved {
 			continue
 		}
+		page, ok := pageEdge(lp, len(lf), spans[i][0], spans[i][1])
+		if !ok {
+			continue
+		}
 		text := []rune(foldedRun(lf, spans[i][0], spans[i][1]))
 		for k := range runs {
 			b := &runs[k]
 			if !b.Material || len(b.Letter) > 0 || len(b.Scan) < minMoved {
+				continue
+			}
+			if p, ok := pageEdge(sp, len(sf), spans[k][2], spans[k][3]); !ok || p != page {
 				continue
 			}
 			if sameOrUnread(text, []rune(foldedRun(sf, spans[k][2], spans[k][3]))) {
@@ -524,6 +539,38 @@ func moved(runs []ScanDiff, spans [][4]int, lf, sf []string) int {
 		}
 	}
 	return n
+}
+
+// pageStarts returns the index, among text's n words (scanWords), of the first word of each
+// of its pages (separated by form feeds), and nil when the pages' words, counted apart, are
+// not those n (a French "n'" at a page's foot joined to the next page's first word).
+func pageStarts(text string, n int) []int {
+	var starts []int
+	at := 0
+	for _, page := range strings.Split(text, "\f") {
+		starts = append(starts, at)
+		ws, _ := scanWords(page)
+		at += len(ws)
+	}
+	if at != n {
+		return nil
+	}
+	return starts
+}
+
+// pageEdge returns the page (an index of starts: pageStarts) of the words from to to of n,
+// and whether they are all on that page and begin or end it.
+func pageEdge(starts []int, n, from, to int) (int, bool) {
+	for p, s := range starts {
+		end := n
+		if p+1 < len(starts) {
+			end = starts[p+1]
+		}
+		if s <= from && to <= end && from < end {
+			return p, from == s || to == end
+		}
+	}
+	return 0, false
 }
 
 // unreadLetters returns normalized word w with each Latin letter that OCR's languages for

@@ -60,3 +60,28 @@ func TestComparePagesMovedRuns(t *testing.T) {
 		t.Error("figures swapped within a sentence: no difference")
 	}
 }
+
+// TestComparePagesRunMovedWithinPage: a line of a list moved within a page's body, from the
+// offers accepted to those rejected, or from first to second place in an order of merit,
+// changes what the letter says, and is a difference; a running header read at the top of its
+// page, where the text layer holds it at the foot, is not (TestComparePagesMovedRuns), and
+// neither is one the text layer holds at the top of the page before.
+func TestComparePagesRunMovedWithinPage(t *testing.T) {
+	for _, c := range []struct{ name, text, pages string }{
+		{"a line moved from one list to another",
+			"The Ministry decided as follows.\nAccepted offers:\nAlpha Works of Paris\nBeta Builders of Lyon\nRejected offers:\nGamma Group of Nice\nDelta Company of Lille\nThe Treasury is informed.",
+			"The Ministry decided as follows.\nAccepted offers:\nAlpha Works of Paris\nRejected offers:\nGamma Group of Nice\nDelta Company of Lille\nBeta Builders of Lyon\nThe Treasury is informed."},
+		{"two names of an order of merit swapped",
+			"The candidates in order of merit: Alice Jeanne Martin Lyon, Bernard Paul Petit Paris, who is appointed.",
+			"The candidates in order of merit: Bernard Paul Petit Paris, Alice Jeanne Martin Lyon, who is appointed."},
+	} {
+		if cmp := ComparePages(c.text, c.pages); cmp.Same() {
+			t.Errorf("%s: no difference: %+v", c.name, cmp.Runs)
+		}
+	}
+	const header = "Ministry of Foreign Affairs MFA-2026-0002 Page 2 of 2"
+	body := "The contractor will deliver the works in three parts, each inspected on site."
+	if c := ComparePages("First page.\f"+body+"\n"+header, "First page.\f"+header+"\n"+body); !c.Same() {
+		t.Errorf("a running header read first: %+v; want no difference", c.Runs)
+	}
+}
