@@ -109,14 +109,37 @@ func CompareScan(letter, scan, checkCode string) ScanComparison {
 // file are read far better than paper through a scanner (pagesbench: no false warning on 24
 // ordinary PDFs, where the rules for scans let through every letter changed in a word of
 // five or more). Words must agree once folded (ocrFold: case, accents, 0 and o, 1 and l, rn
-// and m), so "million" and "billion", "hired" and "fired" differ; a run with a figure keeps
-// its figures' words as they are ("10.5" and "105" differ); words the pages add are noise
+// and m; a bar read for an l, barsAsL), so "million" and "billion", "hired" and "fired"
+// differ; a run with a figure keeps its figures' words as they are ("10.5" and "105"
+// differ); words the pages add are noise
 // only when they are at most three marks of one character each ("if so" is material); a
 // letter of the text that OCR's languages lack (ø, ř, ł) may be read as any. A run of
 // minMoved words or more found unchanged elsewhere, at an edge of the same page, is not a
 // difference (see moved).
 func ComparePages(text, pages string) ScanComparison {
-	return compareScan(text, pages, scanJudge{strict: true})
+	return compareScan(text, barsAsL(pages), scanJudge{strict: true})
+}
+
+// barsAsL returns pages read with each bar ("|") that touches a letter, or stands before an
+// apostrophe, as the "l" Tesseract read it for: the "l" of a French elided article before a
+// capital ("l’Ambassadeur") is read "|’Ambassadeur", a word the text does not have. A bar
+// apart from words stays a mark.
+func barsAsL(pages string) string {
+	if !strings.Contains(pages, "|") {
+		return pages
+	}
+	rs := []rune(pages)
+	for i, r := range rs {
+		if r != '|' {
+			continue
+		}
+		before := i > 0 && unicode.IsLetter(rs[i-1])
+		after := i+1 < len(rs) && (unicode.IsLetter(rs[i+1]) || rs[i+1] == '\'' || rs[i+1] == '’')
+		if before || after {
+			rs[i] = 'l'
+		}
+	}
+	return string(rs)
 }
 
 // compareScan is CompareScan of scan as it is, judged by j.

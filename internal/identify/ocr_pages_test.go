@@ -85,3 +85,24 @@ func TestComparePagesRunMovedWithinPage(t *testing.T) {
 		t.Errorf("a running header read first: %+v; want no difference", c.Runs)
 	}
 }
+
+// TestComparePagesBarReadForL: Tesseract reads the "l" of a French elided article before a
+// capital ("l’Ambassadeur") as a bar, "|’Ambassadeur": a misreading of a clean page, not a
+// difference. A bar between words stays a mark, and a word changed beside it a difference.
+func TestComparePagesBarReadForL(t *testing.T) {
+	const text = "Je vous prie d’agréer, Monsieur l’Ambassadeur, l’expression de ma très haute considération."
+	for _, pages := range []string{
+		"Je vous prie d’agréer, Monsieur |’Ambassadeur, l’expression de ma très haute considération.",
+		"Je vous prie d’agréer, Monsieur |'Ambassadeur, |’expression de ma très haute considération.",
+	} {
+		if c := ComparePages(text, pages); !c.Same() {
+			t.Errorf("%q: %+v; want no difference", pages, c.Runs)
+		}
+	}
+	if c := ComparePages(text, "Je vous prie d’agréer, Monsieur |’Ambassadrice, l’expression de ma très haute considération."); c.Same() {
+		t.Error("another word beside the bar: no difference")
+	}
+	if c := ComparePages("Le montant est de 100 euros.", "Le montant est de | 100 euros."); !c.Same() {
+		t.Errorf("a bar between words: %+v; want no difference", c.Runs)
+	}
+}
