@@ -111,11 +111,11 @@ func CompareScan(letter, scan, checkCode string) ScanComparison {
 // five or more). Words must agree once folded (ocrFold: case, accents, 0 and o, 1 and l, rn
 // and m; a bar read for an l, barsAsL), so "million" and "billion", "hired" and "fired"
 // differ; a run with a figure keeps its figures' words as they are ("10.5" and "105"
-// differ); words the pages add are noise
-// only when they are at most three marks of one character each ("if so" is material); a
-// letter of the text that OCR's languages lack (ø, ř, ł) may be read as any. A run of
-// minMoved words or more found unchanged elsewhere, at an edge of the same page, is not a
-// difference (see moved).
+// differ); words the pages add are noise only when they are at most three marks of one
+// character each ("if so" is material); a letter of the text that OCR's languages lack (ø,
+// ř, ł) may be read as the letter it is written on, or as one OCR was seen to read for it
+// (readsAs). A run of minMoved words or more found unchanged elsewhere, at an edge of the
+// same page, is not a difference (see moved).
 func ComparePages(text, pages string) ScanComparison {
 	return compareScan(text, barsAsL(pages), scanJudge{strict: true})
 }
@@ -503,14 +503,18 @@ func (j scanJudge) material(letter, scan string, letterWords, scanWords []string
 	return editDistance(l, s) > 1+max(len(l), len(s))/16
 }
 
-// sameOrUnread reports whether folded runs l and s are the same, but where l has
-// unreadLetter.
+// sameOrUnread reports whether folded runs l and s are the same, but where l has a letter
+// OCR does not read (unreadLetters), which s may have as a letter OCR reads for it
+// (readsAs).
 func sameOrUnread(l, s []rune) bool {
 	if len(l) != len(s) {
 		return false
 	}
 	for i := range l {
-		if l[i] != s[i] && l[i] != unreadLetter {
+		if l[i] == s[i] {
+			continue
+		}
+		if l[i] < unreadBase || !strings.ContainsRune(readsAs(l[i]-unreadBase), s[i]) {
 			return false
 		}
 	}
@@ -597,15 +601,16 @@ func pageEdge(starts []int, n, from, to int) (int, bool) {
 }
 
 // unreadLetters returns normalized word w with each Latin letter that OCR's languages for
-// pages (English and French) lack as unreadLetter, which stands for any letter: Tesseract
-// reads "ø" as "o" or "g" and "ř" as "f", and a word's other letters are still compared.
+// pages (English and French) lack moved to the private use plane (unreadBase), where folding
+// leaves it as it is: sameOrUnread then takes it for a letter OCR reads for it (readsAs), and
+// a word's other letters are still compared.
 func unreadLetters(w string) string {
 	if isASCII(w) {
 		return w
 	}
 	return strings.Map(func(r rune) rune {
 		if r > unicode.MaxASCII && unicode.Is(unicode.Latin, r) && !strings.ContainsRune(frenchLetters, r) {
-			return unreadLetter
+			return unreadBase + r
 		}
 		return r
 	}, w)
@@ -616,9 +621,29 @@ func unreadLetters(w string) string {
 // "Müller" (pagesbench), nor ä, ö, ÿ.
 const frenchLetters = "àâçéèêëîïôùûœæ"
 
-// unreadLetter stands in folded words for a letter OCR does not read (unreadLetters): it
-// is no word's character, and sameOrUnread takes it for any.
-const unreadLetter = '*'
+// unreadBase is added to a letter OCR does not read to mark it in folded words
+// (unreadLetters): no word's character is in the private use plane, and no letter of the
+// Basic Multilingual Plane leaves it.
+const unreadBase = 0xF0000
+
+// readsAs returns the folded letters OCR reads for letter r, one its languages lack: the
+// letter it is written on, its accents or stroke dropped ("ř" as "r", "ø" as "o"), and those
+// Tesseract was seen to read for it on a clean page (misread: "ř" as "f"), and itself.
+// A letter on no letter of ASCII (þ, ŋ, ß) is read as itself only.
+func readsAs(r rune) string {
+	self := ocrFold(string(r))
+	return self + struck[r] + misread[r]
+}
+
+// struck maps the letters with a stroke or a bar, which have no decomposition, to the letter
+// they are written on, folded.
+var struck = map[rune]string{'ø': "o", 'ł': "l", 'đ': "d", 'ħ': "h", 'ŧ': "t", 'ƀ': "b", 'ı': "l", 'ɨ': "l", 'ƶ': "z"}
+
+// misread holds, for letters OCR's languages lack, the other letters Tesseract read for them
+// on pages rendered from a file (pagesbench: "Sgrensen", "Dvofák", "Ødegaard" as
+// "sdegaard", "Łukasiewicz" as "tukasiewicz", "Zsófia Szőke" as "Zséfia Széke", "Müller" as
+// "Miller"), folded.
+var misread = map[rune]string{'ø': "gs", 'ř': "f", 'ł': "t", 'ó': "e", 'ő': "e", 'ü': "l"}
 
 // lookAlikeInPlace reports whether folded runs l and s differ only by letters that look
 // alike (lookAlike), in place.

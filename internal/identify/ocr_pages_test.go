@@ -106,3 +106,30 @@ func TestComparePagesBarReadForL(t *testing.T) {
 		t.Errorf("a bar between words: %+v; want no difference", c.Runs)
 	}
 }
+
+// TestComparePagesUnreadLetterIsNotAnyLetter: a letter OCR's languages lack is read as the
+// letter it is written on ("ř" as "r") or one OCR was seen to take it for ("ř" as "f", "ø" as
+// "g"), not as any letter: a text layer that writes "hired" with a Maltese "ħ", or "not" as
+// "ńoŧ", does not hide pages that show "fired" or "now".
+func TestComparePagesUnreadLetterIsNotAnyLetter(t *testing.T) {
+	const base = "The Ministry will not pay the contractor hired for the works before they are inspected."
+	for _, c := range []struct{ text, pages string }{
+		{strings.Replace(base, "not", "ńoŧ", 1), strings.Replace(base, "not", "now", 1)},
+		{strings.Replace(base, "hired", "ħired", 1), strings.Replace(base, "hired", "fired", 1)},
+		{strings.Replace(base, "contractor", "contractoř", 1), strings.Replace(base, "contractor", "contractos", 1)},
+		{strings.Replace(base, "works", "wørks", 1), strings.Replace(base, "works", "warks", 1)},
+	} {
+		if cmp := ComparePages(c.text, c.pages); cmp.Same() {
+			t.Errorf("%q against %q: no difference", c.text, c.pages)
+		}
+	}
+	for _, c := range []struct{ text, pages string }{
+		{"Mr Sørensen, Mr Dvořák and Ms Łukasiewicz agreed.", "Mr Sorensen, Mr Dvorak and Ms Lukasiewicz agreed."},
+		{"Mr Sørensen, Mr Dvořák and Ms Łukasiewicz agreed.", "Mr Sgrensen, Mr Dvofák and Ms Lukasiewicz agreed."},
+		{"Mr Sørensen, Mr Dvořák and Ms Łukasiewicz agreed.", "Mr Sørensen, Mr Dvořák and Ms Łukasiewicz agreed."},
+	} {
+		if cmp := ComparePages(c.text, c.pages); !cmp.Same() {
+			t.Errorf("%q against %q: %+v; want no difference", c.text, c.pages, cmp.Runs)
+		}
+	}
+}
