@@ -27,8 +27,9 @@ const MinKeyRefresh = 10 * time.Second
 var minKeyRefresh = MinKeyRefresh
 
 // MaxKeyAge is how long the provider's key set is trusted after the fetch that gave it: a
-// token that arrives later waits for a fetch begun after it arrived, so that a key the
-// provider withdrew from its set (one that leaked) stops verifying tokens within this time.
+// token that arrives later waits for a fetch begun less than MaxKeyAge before it arrived
+// (the one under way, or a new one), so that a key the provider withdrew from its set (one
+// that leaked) stops verifying tokens within this time.
 // A set fetched only for a key not held kept a withdrawn key for as long as the server ran:
 // the provider's own tokens name the keys it kept, which were held.
 const MaxKeyAge = 10 * time.Minute
@@ -74,13 +75,20 @@ func (k *keySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error
 	k.mu.Lock()
 	keys, fresh := k.keys, arrived.Sub(k.good) < maxKeyAge
 	k.mu.Unlock()
-	if fresh {
-		if payload, ok := verifyWith(jws, kid, keys); ok {
-			return payload, nil
+	if !fresh {
+		// The provider may have withdrawn a key since the set held was fetched: a set whose
+		// fetch began less than maxKeyAge before the token arrived will do, one under way
+		// included, as it does for a token that found the set fresh. When that fetch failed,
+		// the token waits for one begun after it arrived, below.
+		keys = nil
+		if ks, err := k.since(ctx, arrived.Add(-maxKeyAge)); err == nil {
+			keys = ks
 		}
 	}
-	// The provider may have rotated its keys (OpenID Connect Core 1.0, 10.1.1), or withdrawn
-	// one since the set held was fetched.
+	if payload, ok := verifyWith(jws, kid, keys); ok {
+		return payload, nil
+	}
+	// The provider may have rotated its keys (OpenID Connect Core 1.0, 10.1.1).
 	keys, err = k.since(ctx, arrived)
 	if err != nil {
 		return nil, fmt.Errorf("oidc: fetch the provider's keys: %w", err)
