@@ -768,7 +768,7 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 	// withdrawal's opening and so the new letter's file digest included: a draft copy of the
 	// text released is held by whoever it was made for, who is not among the addressees
 	// checked above.
-	who, err := draftCopyOfReleasedText(ctx, tx, l.ID, rel.VersionN)
+	who, err := draftCopyOfReleasedText(ctx, tx, l.ID, rel.VersionN, bl)
 	if err != nil {
 		return nil, err
 	}
@@ -839,8 +839,9 @@ func dispatchedNotMeant(ctx context.Context, tx *store.Tx, letterID int64, by *s
 
 // draftCopyOfReleasedText returns for whom a draft copy of the released version of letter
 // letterID, or of another of its versions with the same text, was exported or sent (a
-// member's preview left out), and "" when none was.
-func draftCopyOfReleasedText(ctx context.Context, tx *store.Tx, letterID int64, released int) (string, error) {
+// member's preview left out) that the letter by is not meant for (draftHoldersMeant), and ""
+// when there is none.
+func draftCopyOfReleasedText(ctx context.Context, tx *store.Tx, letterID int64, released int, by *store.Letter) (string, error) {
 	fs, err := tx.FingerprintsOf(ctx, letterID)
 	if err != nil {
 		return "", err
@@ -861,12 +862,54 @@ func draftCopyOfReleasedText(ctx context.Context, tx *store.Tx, letterID int64, 
 	if err != nil {
 		return "", err
 	}
+	meant, err := draftHoldersMeant(ctx, tx, by)
+	if err != nil {
+		return "", err
+	}
 	for _, x := range xs {
-		if same[x.VersionN] && x.Recipient != PreviewRecipient {
+		if same[x.VersionN] && x.Recipient != PreviewRecipient && !meant[x.Recipient] {
 			return x.Recipient, nil
 		}
 	}
 	return "", nil
+}
+
+// draftHoldersMeant returns the names, as a draft copy records whom it was made for, that the
+// letter by is meant for: its addressees, and each recipient of the directory it is addressed
+// to (by organisation or name) or was dispatched to, as a copy sent to them names them
+// ("Organisation (name)", or the name alone) and as an export may (the organisation, or the
+// name).
+func draftHoldersMeant(ctx context.Context, tx *store.Tx, by *store.Letter) (map[string]bool, error) {
+	meant := map[string]bool{}
+	for _, a := range by.Addressees {
+		meant[a] = true
+	}
+	ms, err := tx.LetterMessages(ctx, by.ID)
+	if err != nil {
+		return nil, err
+	}
+	sent := map[int64]bool{}
+	for _, m := range ms {
+		if m.Kind == store.KindLetter {
+			sent[m.RecipientID] = true
+		}
+	}
+	recs, err := tx.Recipients(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range recs {
+		addressed := slices.Contains(by.Addressees, rec.Name) || rec.Organization != "" && slices.Contains(by.Addressees, rec.Organization)
+		if !sent[rec.ID] && !addressed {
+			continue
+		}
+		meant[rec.Name] = true
+		if rec.Organization != "" {
+			meant[rec.Organization] = true
+			meant[rec.Organization+" ("+rec.Name+")"] = true
+		}
+	}
+	return meant, nil
 }
 
 // disclosedFields returns the names of the fields the release entry of rel logs in the clear,
