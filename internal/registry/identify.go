@@ -858,8 +858,15 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 	// holder of its file is told (subject, signers, a withdrawal's reason). A text that is
 	// only close to a letter, or part of one, must not buy the rest of it: the public then
 	// gets the answer a reference alone gets, and a difference that shows where its text
-	// departs from the letter without the letter's words.
-	st, err := r.statusFor(ctx, b.about.Reference, class == identify.Exact && verbatim || member)
+	// departs from the letter without the letter's words. Nor does a text released in
+	// several letters (twins: a letter issued again to other addressees, the same note to
+	// several embassies): which of them its holder holds is not known, and each one's
+	// subject, addressees, reason and supersession (whose opening opens the new letter) are
+	// for that letter's own holders, who verify its file or seal. The twins are named below.
+	twinned := slices.ContainsFunc(kept, func(k foundMatch) bool {
+		return k.text == b.text && k.about.State != Draft && k.about.Reference != b.about.Reference
+	})
+	st, err := r.statusFor(ctx, b.about.Reference, class == identify.Exact && verbatim && !twinned || member)
 	if err != nil {
 		return nil, fmt.Errorf("identify: %w", err)
 	}
