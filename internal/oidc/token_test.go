@@ -198,7 +198,9 @@ func TestRolesClaimStringIsOneValue(t *testing.T) {
 // TestEmailVerifiedIsOfTheEmailItCameWith: with the e-mail address naming members, an ID
 // token that carried an address but no email_verified took email_verified from the userinfo,
 // which speaks of the address the userinfo gives: an address the user typed into the token's
-// claims was taken as verified because another address of theirs was.
+// claims was taken as verified because another address of theirs was. And the other way round,
+// an ID token that carried email_verified but no address had it stand for the address the
+// userinfo gives, even where the userinfo says that address is not verified.
 func TestEmailVerifiedIsOfTheEmailItCameWith(t *testing.T) {
 	lp := newLocalProvider(t)
 	p, err := New(context.Background(), Config{Issuer: lp.srv.URL, ClientID: "chancery", CLIClientID: "chancery-cli",
@@ -206,18 +208,23 @@ func TestEmailVerifiedIsOfTheEmailItCameWith(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	withAddress, verifiedOnly := map[string]any{"email": "rita@tfn.example"}, map[string]any{"email_verified": true}
 	for _, tc := range []struct {
 		name     string
+		claims   map[string]any // the ID token's
 		userinfo map[string]any
 		ok       bool
 	}{
-		{"another address verified", map[string]any{"sub": "olga-1", "email": "olga@tfn.example", "email_verified": true}, false},
-		{"no address", map[string]any{"sub": "olga-1", "email_verified": true}, false},
-		{"the same address verified", map[string]any{"sub": "olga-1", "email": "rita@tfn.example", "email_verified": true}, true},
-		{"the same address unverified", map[string]any{"sub": "olga-1", "email": "rita@tfn.example", "email_verified": false}, false},
+		{"another address verified", withAddress, map[string]any{"sub": "olga-1", "email": "olga@tfn.example", "email_verified": true}, false},
+		{"no address", withAddress, map[string]any{"sub": "olga-1", "email_verified": true}, false},
+		{"the same address verified", withAddress, map[string]any{"sub": "olga-1", "email": "rita@tfn.example", "email_verified": true}, true},
+		{"the same address unverified", withAddress, map[string]any{"sub": "olga-1", "email": "rita@tfn.example", "email_verified": false}, false},
+		{"verified without an address, the userinfo's unverified", verifiedOnly, map[string]any{"sub": "olga-1", "email": "rita@tfn.example", "email_verified": false}, false},
+		{"verified without an address, the userinfo's without email_verified", verifiedOnly, map[string]any{"sub": "olga-1", "email": "rita@tfn.example"}, false},
+		{"verified without an address, the userinfo's verified", verifiedOnly, map[string]any{"sub": "olga-1", "email": "rita@tfn.example", "email_verified": true}, true},
 	} {
 		lp.userinfo.Store(&tc.userinfo)
-		id, err := p.Redeem(context.Background(), lp.token(map[string]any{"email": "rita@tfn.example"}), "at")
+		id, err := p.Redeem(context.Background(), lp.token(tc.claims), "at")
 		switch {
 		case tc.ok && (err != nil || id.Name != "rita@tfn.example"):
 			t.Errorf("%s: %+v, %v; want signed in as rita@tfn.example", tc.name, id, err)

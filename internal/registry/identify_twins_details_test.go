@@ -15,16 +15,8 @@ import (
 func TestIdentifyTwinsKeepEachOnesDetails(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
-	create := func(subject, body string, to ...string) string {
-		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: subject, Class: "foreign-government",
-			Addressees: to, File: Upload{Name: "letter.txt", Data: []byte(body)}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ref
-	}
 	const text = "The second battalion rotates out of sector four on the first of March, replaced by the third."
-	y := create("Rotation, for Ruritania", text, "Embassy of Ruritania")
+	y := o.letterTo(t, "Rotation, for Ruritania", text, "Embassy of Ruritania")
 	o.approvedAndReleased(t, y)
 	id, err := o.r.Identify(ctx, Actor{}, text)
 	if err != nil {
@@ -33,13 +25,13 @@ func TestIdentifyTwinsKeepEachOnesDetails(t *testing.T) {
 	if id.Status == nil || id.Status.Subject != "Rotation, for Ruritania" {
 		t.Fatalf("the text of one letter: %+v; want its holder's answer, with its subject", id.Status)
 	}
-	z := create("Joint exercise with Ruritania", "The rotation is followed by a joint exercise with Ruritania.", "Embassy of Ruritania")
+	z := o.letterTo(t, "Joint exercise with Ruritania", "The rotation is followed by a joint exercise with Ruritania.", "Embassy of Ruritania")
 	o.approvedAndReleased(t, z)
 	st, pt := o.withdrawalStatement(t, o.signer, y, z, "plan extended")
 	if _, err := o.withdraw(ctx, o.signer, y, z, o.keyID, st, signPAE(o.signerKey, pt, st)); err != nil {
 		t.Fatal(err)
 	}
-	x := create("Rotation, for Freedonia", text, "Ministry of Defence of Freedonia")
+	x := o.letterTo(t, "Rotation, for Freedonia", text, "Ministry of Defence of Freedonia")
 	o.approvedAndReleased(t, x)
 	check := func(when string) {
 		t.Helper()

@@ -116,8 +116,15 @@ func (o *office) sign(t testing.TB, ref string) error {
 
 func (o *office) letter(t testing.TB, body string) string {
 	t.Helper()
-	ref, err := o.r.CreateLetter(context.Background(), o.drafter, NewLetter{Subject: "Repositioning of forces", Class: "foreign-government",
-		Addressees: []string{"Ministry of Defence of Freedonia"}, File: Upload{Name: "letter.txt", Data: []byte(body)}})
+	return o.letterTo(t, "Repositioning of forces", body, "Ministry of Defence of Freedonia")
+}
+
+// letterTo drafts a text letter of the foreign-government class with subject and body, to
+// addressees to.
+func (o *office) letterTo(t testing.TB, subject, body string, to ...string) string {
+	t.Helper()
+	ref, err := o.r.CreateLetter(context.Background(), o.drafter, NewLetter{Subject: subject, Class: "foreign-government",
+		Addressees: to, File: Upload{Name: "letter.txt", Data: []byte(body)}})
 	if err != nil {
 		t.Fatal(err)
 	}

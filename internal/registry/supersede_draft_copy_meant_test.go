@@ -16,14 +16,6 @@ func TestSupersedeLetterWhoseDraftCopyHolderTheNewLetterIsMeantFor(t *testing.T)
 	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "liaison", Organization: "Liaison cell", Emails: []string{"cell@liaison.example"}}); err != nil {
 		t.Fatal(err)
 	}
-	create := func(subject, body string, to ...string) string {
-		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: subject, Class: "foreign-government",
-			Addressees: to, File: Upload{Name: "letter.txt", Data: []byte(body)}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ref
-	}
 	supersede := func(old, by string) error {
 		st, pt, err := o.withdrawalStatementOf(ctx, o.signer, old, by, "plan extended")
 		if err != nil {
@@ -35,27 +27,27 @@ func TestSupersedeLetterWhoseDraftCopyHolderTheNewLetterIsMeantFor(t *testing.T)
 	const ministry = "Ministry of Defence of Freedonia"
 
 	// A copy exported for the liaison cell, and a new letter addressed to it too.
-	exported := create("Force rotation", "The second battalion rotates out of sector four on the first of March.", ministry)
+	exported := o.letterTo(t, "Force rotation", "The second battalion rotates out of sector four on the first of March.", ministry)
 	if _, err := o.r.ExportDraft(ctx, o.drafter, exported, "Liaison cell"); err != nil {
 		t.Fatal(err)
 	}
 	o.approvedAndReleased(t, exported)
-	notMeant := create("Joint exercise", "The rotation is followed by a joint exercise.", ministry)
+	notMeant := o.letterTo(t, "Joint exercise", "The rotation is followed by a joint exercise.", ministry)
 	o.approvedAndReleased(t, notMeant)
 	wantErr(t, "supersede by a letter not meant for the draft copy's holder", supersede(exported, notMeant), ErrConflict)
-	addressed := create("Joint exercise", "The rotation is followed by a joint exercise, with the cell.", ministry, "Liaison cell")
+	addressed := o.letterTo(t, "Joint exercise", "The rotation is followed by a joint exercise, with the cell.", ministry, "Liaison cell")
 	o.approvedAndReleased(t, addressed)
 	if err := supersede(exported, addressed); err != nil {
 		t.Fatalf("supersede by a letter addressed to the draft copy's holder too: %v", err)
 	}
 
 	// A copy sent to the recipient liaison, and a new letter dispatched to it.
-	sent := create("Force rotation", "The third battalion rotates out of sector five on the first of April.", ministry)
+	sent := o.letterTo(t, "Force rotation", "The third battalion rotates out of sector five on the first of April.", ministry)
 	if _, err := o.r.SendDraft(ctx, o.drafter, sent, "liaison"); err != nil {
 		t.Fatal(err)
 	}
 	o.approvedAndReleased(t, sent)
-	dispatched := create("Joint exercise", "The second rotation is followed by a joint exercise.", ministry)
+	dispatched := o.letterTo(t, "Joint exercise", "The second rotation is followed by a joint exercise.", ministry)
 	o.approvedAndReleased(t, dispatched)
 	wantErr(t, "supersede before the new letter went to the draft copy's recipient", supersede(sent, dispatched), ErrConflict)
 	if _, err := o.r.Dispatch(ctx, o.officer, dispatched, []string{"liaison"}); err != nil {

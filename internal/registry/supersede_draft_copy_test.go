@@ -16,21 +16,13 @@ func TestSupersedeRefusesLetterWhoseTextWentAsDraftCopy(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
 	to := []string{"Ministry of Defence of Freedonia"}
-	create := func(subject, body string, to ...string) string {
-		ref, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: subject, Class: "foreign-government",
-			Addressees: to, File: Upload{Name: "letter.txt", Data: []byte(body)}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ref
-	}
 	const text = "The second battalion rotates out of sector four on the first of March, replaced by the third."
-	coordinated := create("Force rotation", text, to...)
+	coordinated := o.letterTo(t, "Force rotation", text, to...)
 	if _, err := o.r.ExportDraft(ctx, o.drafter, coordinated, "Liaison cell"); err != nil {
 		t.Fatal(err)
 	}
 	o.approvedAndReleased(t, coordinated)
-	next := create("Joint exercise with Ruritania", "The rotation is followed by a joint exercise with Ruritania.", append(to, "Embassy of Ruritania")...)
+	next := o.letterTo(t, "Joint exercise with Ruritania", "The rotation is followed by a joint exercise with Ruritania.", append(to, "Embassy of Ruritania")...)
 	o.approvedAndReleased(t, next)
 
 	// The liaison cell's copy, typed out, is the letter's text: it is answered as its holder.
@@ -45,7 +37,7 @@ func TestSupersedeRefusesLetterWhoseTextWentAsDraftCopy(t *testing.T) {
 	}
 
 	// A copy of an earlier text, and a preview, do not hold the released text.
-	revised := create("Force rotation", "The first draft, with other dates.", to...)
+	revised := o.letterTo(t, "Force rotation", "The first draft, with other dates.", to...)
 	if _, err := o.r.ExportDraft(ctx, o.drafter, revised, "Liaison cell"); err != nil {
 		t.Fatal(err)
 	}
