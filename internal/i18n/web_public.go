@@ -206,6 +206,12 @@ var _ = table(func() Translations {
 			"Ce texte ne correspond à aucune lettre émise par %s. Il est peut-être inventé, fortement altéré, ou d'un autre service.",
 			"لا يطابق هذا النص أي رسالة صادرة عن %s. وقد يكون مختلَقًا أو محرَّفًا إلى حد كبير أو صادرًا عن جهة أخرى."},
 		"Best match": {"Meilleure correspondance", "أقرب تطابق"},
+		"[1 word of the letter not in this text]": {
+			"[1 mot de la lettre absent de ce texte]",
+			"[كلمة واحدة من الرسالة ليست في هذا النص]"},
+		"[%d words of the letter not in this text]": {
+			"[%d mots de la lettre absents de ce texte]",
+			"[%d من كلمات الرسالة ليست في هذا النص]"},
 		"version %d": {"version %d", "النسخة %d"},
 		"Similarity": {"Similarité", "درجة التشابه"},
 		"%.2f of the words in common, overall; %.2f of this text found in the letter": {

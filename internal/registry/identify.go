@@ -1013,11 +1013,31 @@ func redactDeletions(ops []DiffOp) []DiffOp {
 			if n == 0 {
 				continue // only spaces: nothing to count
 			}
-			op.Text = fmt.Sprintf("[%d word%s of the letter not in this text] ", n, map[bool]string{true: "", false: "s"}[n == 1])
+			op.Text = omittedWords(n)
 		}
 		out = append(out, op)
 	}
 	return out
+}
+
+// omittedWords is the text of a removed run that stands for n of the letter's words.
+func omittedWords(n int) string {
+	return fmt.Sprintf("[%d word%s of the letter not in this text] ", n, map[bool]string{true: "", false: "s"}[n == 1])
+}
+
+// OmittedWords is how many of the letter's words the removed run op of a public answer
+// stands for (its text says so in English), and 0 for any other run; the web pages say it
+// in the reader's language.
+func OmittedWords(op DiffOp) int {
+	if op.Op != "delete" {
+		return 0
+	}
+	count, _, ok := strings.Cut(strings.TrimPrefix(op.Text, "["), " ")
+	n, err := strconv.Atoi(count)
+	if !ok || err != nil || n < 1 || op.Text != omittedWords(n) {
+		return 0
+	}
+	return n
 }
 
 // diffWith returns the word-level differences from the text of the released letter ref's

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -62,4 +63,40 @@ func TestIdentifyTooLongATextSaysSo(t *testing.T) {
 	if want := "النص أطول من أن يُتعرَّف عليه دفعة واحدة"; resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, want) {
 		t.Errorf("in Arabic: %s; want 413 saying %q", resp.Status, want)
 	}
+}
+
+// TestIdentifyDifferenceInTheReadersLanguage: the public answer to an altered text counts the
+// letter's words it lacks, and says so in the page's language, as the rest of the page does.
+func TestIdentifyDifferenceInTheReadersLanguage(t *testing.T) {
+	o := newOffice(t, server.Config{RateLimit: -1})
+	released := synth.Corpus{Seed: 3, FamilySize: 1}.Letter(0).Text()
+	o.release(o.letter("Released", released))
+	words := strings.Fields(released)
+	// One word dropped, then three further on.
+	altered := strings.Join(slices.Concat(words[:40], words[41:80], words[83:]), " ")
+	c := o.client()
+	for _, tc := range []struct{ lang, one, three string }{
+		{"en", "[1 word of the letter not in this text]", "[3 words of the letter not in this text]"},
+		{"fr", "[1 mot de la lettre absent de ce texte]", "[3 mots de la lettre absents de ce texte]"},
+		{"ar", "[كلمة واحدة من الرسالة ليست في هذا النص]", "[٣ من كلمات الرسالة ليست في هذا النص]"},
+	} {
+		resp, body := c.do("POST", "/verify/text", url.Values{"text": {altered}}, map[string]string{
+			"Origin": o.srv.URL, "Sec-Fetch-Site": "same-origin", "Accept-Language": tc.lang})
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "<del>") {
+			t.Fatalf("%s: %s, no difference shown:\n%s", tc.lang, resp.Status, prose(body))
+		}
+		if !strings.Contains(body, tc.one) || !strings.Contains(body, tc.three) {
+			t.Errorf("%s: the difference does not say %q and %q:\n%s", tc.lang, tc.one, tc.three, diffOf(body))
+		}
+		if tc.lang != "en" && strings.Contains(body, "of the letter not in this text") {
+			t.Errorf("%s: the difference is in English:\n%s", tc.lang, diffOf(body))
+		}
+	}
+}
+
+// diffOf is the difference shown on an identified page.
+func diffOf(body string) string {
+	_, after, _ := strings.Cut(body, `<pre class="diff"`)
+	diff, _, _ := strings.Cut(after, "</pre>")
+	return diff
 }

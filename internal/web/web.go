@@ -217,6 +217,8 @@ var funcs = template.FuncMap{
 	// and the server decodes the path before it reads a name from it, so a member named
 	// "%72ita" would otherwise have the forms of their row act on rita.
 	"seg": url.PathEscape,
+	// omitted is how many of the letter's words a removed run of a public answer stands for.
+	"omitted": registry.OmittedWords,
 }
 
 // languageFuncs are the template functions bound to one language: t translates a message
