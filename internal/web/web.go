@@ -217,6 +217,10 @@ var funcs = template.FuncMap{
 	// and the server decodes the path before it reads a name from it, so a member named
 	// "%72ita" would otherwise have the forms of their row act on rita.
 	"seg": url.PathEscape,
+	// bdi isolates a name or a text of the office's from the words around it, for th: an
+	// office named in Latin letters that ends with a full stop or starts with a figure is
+	// otherwise drawn with them moved to its other end in an Arabic sentence.
+	"bdi": func(s string) template.HTML { return template.HTML("<bdi>" + template.HTMLEscapeString(s) + "</bdi>") },
 	// omitted is how many of the letter's words a removed run of a public answer stands for.
 	"omitted": registry.OmittedWords,
 }
