@@ -39,6 +39,9 @@ type InboxItem struct {
 	NoteMessages    []i18n.Message `json:"-"`
 	// Rejected is set when a reviewer rejected the latest version.
 	Rejected bool
+	// Withdrawn is, for a released letter since withdrawn, how ("retracted" or "superseded"),
+	// and Reason the reason signed with the withdrawal (empty when erased with the content).
+	Withdrawn, Reason string
 }
 
 // Inbox is a member's work list.
@@ -93,7 +96,7 @@ func (r *Registry) Inbox(ctx context.Context, a Actor) (*Inbox, error) {
 				it.Version, it.UpdatedAt = v.Release.Version, v.Release.At
 			}
 			if v.Withdrawal != nil {
-				it.Notes = []string{v.State + ": " + v.Withdrawal.Reason}
+				it.Withdrawn, it.Reason = v.State, v.Withdrawal.Reason
 			}
 			in.Released = append(in.Released, it)
 		}
