@@ -263,6 +263,7 @@ var _ = table(func() Translations {
 		"released":                  {"émise", "صادرة"},
 		"retracted":                 {"annulée", "ملغاة"},
 		"superseded":                {"remplacée", "مستبدلة"},
+		": “<bdi>%s</bdi>”":         {" : « <bdi>%s</bdi> »", ": «<bdi>%s</bdi>»"},
 		"retracted: <bdi>%s</bdi>":  {"annulée : <bdi>%s</bdi>", "ملغاة: <bdi>%s</bdi>"},
 		"superseded: <bdi>%s</bdi>": {"remplacée : <bdi>%s</bdi>", "مستبدلة: <bdi>%s</bdi>"},
 		"found in the reference":    {"trouvé dans la référence", "وُجد في الرقم المرجعي"},

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -101,5 +102,42 @@ func TestArabicPagesDrawTheOfficesNameInOrder(t *testing.T) {
 		b.do(chromedp.SetValue(chromedp.CSS("#text"), "Nothing this office ever wrote, about anything at all."),
 			chromedp.Click(chromedp.CSS("#identify button")), chromedp.WaitVisible(chromedp.CSS("#verdict")))
 		b.wantInOrder("/verify/text", name, 2)
+	}
+}
+
+// TestArabicLetterPageDrawsTextsInOrder: on a letter's page in Arabic, a reviewer's comment
+// and a withdrawal's reason written in Latin letters, starting with a figure or ending with a
+// full stop, are drawn as written rather than with the figure or the stop moved to their other
+// end by the right-to-left words around them; so are the drafter's name and the class.
+func TestArabicLetterPageDrawsTextsInOrder(t *testing.T) {
+	ctx := browser(t)
+	o := newOffice(t, server.Config{RateLimit: -1})
+	const comment, reason = "15 March is fine.", "3 dates were wrong."
+	gone := o.letter("Press statement", "Training from 3 to 14 February.\n")
+	o.release(gone)
+	o.withdraw(gone, "", reason)
+	draft := o.letter("Coordination", "Task Force North will reposition several units.\n")
+	if err := o.reg.Approve(context.Background(), o.actors["rita"], draft, "", comment); err != nil {
+		t.Fatal(err)
+	}
+	b := &tab{t: t, ctx: ctx, o: o}
+	b.acceptLanguage("ar")
+	b.open("/signin?next=/letters/"+gone, "#password")
+	b.signIn("dana", "main h1")
+	b.wantInOrder("the withdrawn letter's page", reason, 1)
+	b.open("/letters/"+draft, "main h1")
+	b.wantInOrder("the draft's page", comment, 1)
+	// In the inbox, the reference comes first, at the right, then the subject, then the
+	// class, each as written, rather than the three drawn as one left-to-right run.
+	b.open("/inbox", "main h1")
+	at := func(text string) float64 {
+		ps := b.places(text)
+		if len(ps) == 0 {
+			t.Fatalf("the inbox lacks %q", text)
+		}
+		return ps[0].First
+	}
+	if ref, subject, class := at(draft), at("Coordination"), at("foreign-government"); !(ref > subject && subject > class) {
+		t.Errorf("the inbox draws the draft's reference at %.0f px, its subject at %.0f px and its class at %.0f px: want them from right to left", ref, subject, class)
 	}
 }
