@@ -149,18 +149,41 @@ func (vf *verifier) identify(res VerifyResult) VerifyResult {
 	if id.Status != nil {
 		state = id.Status.Outcome
 	}
+	name := vf.stateName(state)
 	// An altered text, whole or quoted, is close to the letter: it is neither its text nor
 	// an excerpt of it.
 	verbatim := id.Outcome != registry.Altered
 	switch {
 	case verbatim && id.Match == "excerpt":
-		res.Say(registry.Altered, vf.T("altered: these bytes are not a released letter, but the text is an excerpt of %s (%s): compare with the original before relying on it", id.Reference, state))
+		res.Say(registry.Altered, vf.withState("altered: these bytes are not a released letter, but the text is an excerpt of %s (%s): compare with the original before relying on it", id.Reference, name))
 	case verbatim && id.Match == "exact":
-		res.Say(registry.Altered, vf.T("altered: these bytes are not a released letter, but the text is that of %s (%s): compare with the original before relying on it", id.Reference, state))
+		res.Say(registry.Altered, vf.withState("altered: these bytes are not a released letter, but the text is that of %s (%s): compare with the original before relying on it", id.Reference, name))
 	default:
-		res.Say(registry.Altered, vf.T("altered: these bytes are not a released letter, but the text is close to %s (%s): compare with the original before relying on it", id.Reference, state))
+		res.Say(registry.Altered, vf.withState("altered: these bytes are not a released letter, but the text is close to %s (%s): compare with the original before relying on it", id.Reference, name))
 	}
 	return res
+}
+
+// stateName is a released letter's state (valid, retracted, superseded) in English and in
+// the reader's language; any other word as it is.
+func (vf *verifier) stateName(state string) verify.Text {
+	switch state {
+	case registry.Valid:
+		return vf.T("valid")
+	case registry.Retracted:
+		return vf.T("retracted")
+	case registry.Superseded:
+		return vf.T("superseded")
+	}
+	return verify.Text{En: state, Local: state}
+}
+
+// withState formats the message key about the letter ref in state, each language's text
+// naming the state in that language (the JSON message stays English).
+func (vf *verifier) withState(key, ref string, state verify.Text) verify.Text {
+	t := vf.T(key, ref, state.En)
+	t.Local = vf.T(key, ref, state.Local).Local
+	return t
 }
 
 // online checks the registry's answer: valid, retracted and superseded come with a seal (and a

@@ -48,3 +48,41 @@ func TestVerifyQuotedText(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyAlteredTextNamesTheStateInTheReadersLanguage: the line for a text close to a
+// released letter names that letter's state in the reader's language, as the rest of the line;
+// --json keeps the English message.
+func TestVerifyAlteredTextNamesTheStateInTheReadersLanguage(t *testing.T) {
+	o := newOffice(t)
+	dir := t.TempDir()
+	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state"))
+	body := synth.Corpus{Seed: 41, FamilySize: 1}.Letter(0).Text() + "\n\nThe ministry will move 300 trucks later.\n"
+	ref := o.letter("Movements", "foreign-government", body)
+	o.ready(ref)
+	if code, _, errs := o.run("otto", "release", ref, "--out", dir); code != cli.ExitOK {
+		t.Fatalf("release: %s", errs)
+	}
+	tb, err := o.reg.TrustRoot().Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust := filepath.Join(dir, "trust.json")
+	write(t, trust, tb)
+	file := filepath.Join(dir, "misquote.txt")
+	write(t, file, []byte(strings.Replace(body, "300 trucks", "900 trucks", 1)))
+	for _, c := range []struct{ lang, says string }{
+		{"en", ref + " (valid)"},
+		{"fr", ref + " (valide)"},
+		{"ar", ref + " (صالحة)"},
+	} {
+		_, out, _ := verifyAt(t, o.url, "--trust", trust, "--lang", c.lang, file)
+		if !strings.Contains(out, c.says) {
+			t.Errorf("--lang %s: %q; want %q in it", c.lang, out, c.says)
+		}
+	}
+	// --json stays English.
+	_, out, _ := verifyAt(t, o.url, "--trust", trust, "--lang", "fr", "--json", file)
+	if !strings.Contains(out, ref+" (valid)") {
+		t.Errorf("--json --lang fr: %s; want the English message", out)
+	}
+}

@@ -5,6 +5,7 @@ package i18n
 var _ = table(func() Translations {
 	return Translations{
 		"could not verify: %s": {"vérification impossible : %s", "تعذّر التحقق: %s"},
+		"valid":                {"valide", "صالحة"},
 		"invalid: %s":          {"invalide : %s", "غير صالحة: %s"},
 		"invalid: this file is not the sealed letter: it was altered, or the seal belongs to another file": {
 			"invalide : ce fichier n'est pas la lettre scellée : il a été modifié, ou le sceau appartient à un autre fichier",
