@@ -206,6 +206,9 @@ var _ = table(func() Translations {
 			"Ce texte ne correspond à aucune lettre émise par %s. Il est peut-être inventé, fortement altéré, ou d'un autre service.",
 			"لا يطابق هذا النص أي رسالة صادرة عن %s. وقد يكون مختلَقًا أو محرَّفًا إلى حد كبير أو صادرًا عن جهة أخرى."},
 		"Best match": {"Meilleure correspondance", "أقرب تطابق"},
+		"too many requests: try again in a moment": {
+			"trop de demandes : réessayez dans un instant",
+			"طلبات كثيرة جدًا: أعد المحاولة بعد قليل"},
 		"[1 word of the letter not in this text]": {
 			"[1 mot de la lettre absent de ce texte]",
 			"[كلمة واحدة من الرسالة ليست في هذا النص]"},

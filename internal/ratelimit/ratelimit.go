@@ -256,10 +256,15 @@ func (l *Limiter) Handler(h http.Handler) http.Handler {
 
 // TooMany answers 429 with a Retry-After of wait, rounded up to whole seconds.
 func TooMany(w http.ResponseWriter, wait time.Duration) {
+	TooManySaying(w, wait, "too many requests: try again in a moment")
+}
+
+// TooManySaying is TooMany with its text, msg (the web pages' in the reader's language).
+func TooManySaying(w http.ResponseWriter, wait time.Duration, msg string) {
 	w.Header().Set("Retry-After", RetryAfter(wait))
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusTooManyRequests)
-	w.Write([]byte("too many requests: try again in a moment\n"))
+	w.Write([]byte(msg + "\n"))
 }
 
 // RetryAfter is a Retry-After header's value for wait: whole seconds, rounded up.

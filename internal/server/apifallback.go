@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/ratelimit"
+	"github.com/chancery/chancery/internal/web"
 )
 
 // fallbackMethods are the methods routesFallback answers for under /api/. GET (and HEAD) is
@@ -69,7 +70,7 @@ func refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
 // shape for an /api/ path.
 func tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration) {
 	if !isAPI(r) {
-		ratelimit.TooMany(w, wait)
+		web.TooMany(w, r, wait)
 		return
 	}
 	w.Header().Set("Retry-After", ratelimit.RetryAfter(wait))

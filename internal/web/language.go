@@ -2,8 +2,10 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/chancery/chancery/internal/i18n"
+	"github.com/chancery/chancery/internal/ratelimit"
 )
 
 // langCookie keeps a visitor's choice of interface language. It holds only a language code,
@@ -18,6 +20,13 @@ func language(r *http.Request) *i18n.Printer {
 		choice = c.Value
 	}
 	return i18n.Negotiate(choice, r.Header.Get("Accept-Language"))
+}
+
+// TooMany answers 429 with a Retry-After of wait, saying so in the language of r's pages.
+func TooMany(w http.ResponseWriter, r *http.Request, wait time.Duration) {
+	p := language(r)
+	w.Header().Set("Content-Language", p.Lang())
+	ratelimit.TooManySaying(w, wait, p.T("too many requests: try again in a moment"))
 }
 
 // languageElsewhere says why a language switch from another site changed nothing.

@@ -293,3 +293,36 @@ func TestLanguageLeavesAPIAlone(t *testing.T) {
 		t.Errorf("POST /api/v1/verify changed with the language:\n%s\n%s\n%s", en, fr, ar)
 	}
 }
+
+// TestTooManyInTheReadersLanguage: the 429 answer to a visitor over the public pages' limit,
+// or out of wrong check codes, is in the language of the pages.
+func TestTooManyInTheReadersLanguage(t *testing.T) {
+	// One request in 100 s after the first three: the fourth is refused however slow the machine.
+	o := newOffice(t, server.Config{RateLimit: 0.01, RateBurst: 3})
+	for _, tc := range []struct{ lang, want string }{
+		{"en", "too many requests: try again in a moment"},
+		{"fr", "trop de demandes : réessayez dans un instant"},
+		{"ar", "طلبات كثيرة جدًا: أعد المحاولة بعد قليل"},
+	} {
+		c := o.client()
+		var resp *http.Response
+		var body string
+		for range 4 {
+			resp, body = c.getLang("/verify?q=TFN-2020-000001", tc.lang)
+		}
+		if resp.StatusCode != http.StatusTooManyRequests || strings.TrimSpace(body) != tc.want || resp.Header.Get("Retry-After") == "" {
+			t.Errorf("%s, over the limit: %s %q, want 429 %q", tc.lang, resp.Status, body, tc.want)
+		}
+	}
+	o = newOffice(t, server.Config{RateBurst: 1000})
+	ref := o.letter("Coordination", "# Coordination\n\nSir,\n")
+	c := o.client()
+	var resp *http.Response
+	var body string
+	for range server.CodeBurst + 1 {
+		resp, body = c.getLang("/v/"+ref+"/00000000000000000000000000000000", "ar")
+	}
+	if want := "طلبات كثيرة جدًا: أعد المحاولة بعد قليل"; resp.StatusCode != http.StatusTooManyRequests || strings.TrimSpace(body) != want {
+		t.Errorf("ar, out of wrong check codes: %s %q, want 429 %q", resp.Status, body, want)
+	}
+}

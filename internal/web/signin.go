@@ -46,7 +46,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	// way its accents were typed.
 	data := signinData{Name: registry.NormalName(strings.TrimSpace(r.PostForm.Get("name"))), Next: onward(r.PostForm.Get("next")), OIDC: h.cfg.OIDC != nil}
 	m, err := h.authenticate(r, data.Name)
-	if limited(w, err) {
+	if limited(w, r, err) {
 		return
 	}
 	if errors.Is(err, registry.ErrUnauthenticated) {

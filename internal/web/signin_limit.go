@@ -127,11 +127,11 @@ func logName(name string) string {
 
 // limited answers 429 with Retry-After and returns true if err is a sign-in refused by the
 // limits.
-func limited(w http.ResponseWriter, err error) bool {
+func limited(w http.ResponseWriter, r *http.Request, err error) bool {
 	var l *errLimited
 	if !errors.As(err, &l) {
 		return false
 	}
-	ratelimit.TooMany(w, l.wait)
+	TooMany(w, r, l.wait)
 	return true
 }

@@ -138,7 +138,7 @@ func (h *Handler) codeRefused(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	if ok, wait := h.cfg.CodeLimiter.Check(ratelimit.Key(r)); !ok {
-		ratelimit.TooMany(w, wait)
+		TooMany(w, r, wait)
 		return true
 	}
 	return false
