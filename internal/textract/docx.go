@@ -253,7 +253,9 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 						runMarks = runMarks&^(markSuper|markSub) | m
 					}
 				}
-			case "vanish":
+			case "vanish", "webHidden":
+				// LibreOffice 7.4 hides text by w:webHidden as by w:vanish (the last said
+				// decides), though Word hides it only in its web layout.
 				if runProps > 0 {
 					runHidden = on(t)
 				}

@@ -196,6 +196,7 @@ func (c *countedTokens) Token() (xml.Token, error) {
 }
 
 // readStyles reads which styles hide their text, from the styles part: a style with w:vanish
+// or w:webHidden (which LibreOffice 7.4 reads as w:vanish, the last of the two said deciding)
 // in its run properties, or based on one (w:basedOn), unless it says otherwise; the default
 // paragraph style; and whether the document's defaults hide text. A style without a name
 // (w:name) is not one: LibreOffice applies none of its properties. Of the defaults
@@ -217,18 +218,14 @@ func (d *docxDoc) readStyles() error {
 	}
 	var doc struct {
 		Styles []struct {
-			Type    string `xml:"type,attr"`
-			ID      string `xml:"styleId,attr"`
-			Default string `xml:"default,attr"`
-			Name    *onOff `xml:"name"`
-			BasedOn onOff  `xml:"basedOn"`
-			Vanish  *onOff `xml:"rPr>vanish"`
-			Strike  *onOff `xml:"rPr>strike"`
-			DStrike *onOff `xml:"rPr>dstrike"`
-			Vert    *onOff `xml:"rPr>vertAlign"`
-			Pos     *onOff `xml:"rPr>position"`
-			NumID   *onOff `xml:"pPr>numPr>numId"`
-			Ilvl    *onOff `xml:"pPr>numPr>ilvl"`
+			Type    string       `xml:"type,attr"`
+			ID      string       `xml:"styleId,attr"`
+			Default string       `xml:"default,attr"`
+			Name    *onOff       `xml:"name"`
+			BasedOn onOff        `xml:"basedOn"`
+			Run     docxRunMarks `xml:"rPr"`
+			NumID   *onOff       `xml:"pPr>numPr>numId"`
+			Ilvl    *onOff       `xml:"pPr>numPr>ilvl"`
 		} `xml:"style"`
 		// The default run properties, and the paragraph mark's, by which LibreOffice 7.4
 		// strikes, raises and lowers text too.
@@ -256,17 +253,17 @@ func (d *docxDoc) readStyles() error {
 		if s.BasedOn.Val != nil {
 			based[s.ID] = *s.BasedOn.Val
 		}
-		if s.Vanish != nil {
-			vanish[s.ID] = s.Vanish.on()
+		if s.Run.Hidden != nil {
+			vanish[s.ID] = s.Run.Hidden.on()
 		}
-		if s.Strike != nil || s.DStrike != nil {
-			strike[s.ID] = s.Strike != nil && s.Strike.on() || s.DStrike != nil && s.DStrike.on()
+		if s.Run.Strike != nil || s.Run.DStrike != nil {
+			strike[s.ID] = s.Run.Strike != nil && s.Run.Strike.on() || s.Run.DStrike != nil && s.Run.DStrike.on()
 		}
-		if m, ok := raisedMarks(s.Vert, s.Pos); ok {
+		if m, ok := raisedMarks(s.Run.Vert, s.Run.Pos); ok {
 			vert[s.ID] = m
 		}
 	}
-	d.hiddenDefault = doc.DefaultMark.Vanish != nil && doc.DefaultMark.Vanish.on()
+	d.hiddenDefault = doc.DefaultMark.Hidden != nil && doc.DefaultMark.Hidden.on()
 	d.defaultMarks = doc.DefaultRun.marks() | doc.DefaultMark.marks()
 	d.styleNumbers = map[string]docxNumRef{}
 	for _, s := range doc.Styles {
@@ -438,14 +435,43 @@ func (d *docxDoc) marksOf(id string) textMarks {
 	return m
 }
 
-// docxRunMarks are the run properties of a document's defaults that mark text (textMarks),
-// or hide it (w:vanish, of the paragraph mark's only: paragraphHidden). LibreOffice leaves
-// out the defaults' w:position: their text is drawn on the line.
+// docxRunMarks are the run properties of a style or of a document's defaults that mark text
+// (textMarks), or hide it (Hidden: the last of w:vanish and w:webHidden said, which
+// LibreOffice 7.4 reads alike; of the defaults, the paragraph mark's only: paragraphHidden).
+// LibreOffice leaves out the defaults' w:position: their text is drawn on the line.
 type docxRunMarks struct {
-	Vanish  *onOff `xml:"vanish"`
-	Strike  *onOff `xml:"strike"`
-	DStrike *onOff `xml:"dstrike"`
-	Vert    *onOff `xml:"vertAlign"`
+	Hidden, Strike, DStrike, Vert, Pos *onOff
+}
+
+// UnmarshalXML reads the properties of a run properties element (w:rPr), in their order.
+func (r *docxRunMarks) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			return nil
+		case xml.StartElement:
+			var o onOff
+			if err := d.DecodeElement(&o, &t); err != nil {
+				return err
+			}
+			switch t.Name.Local {
+			case "vanish", "webHidden":
+				r.Hidden = &o
+			case "strike":
+				r.Strike = &o
+			case "dstrike":
+				r.DStrike = &o
+			case "vertAlign":
+				r.Vert = &o
+			case "position":
+				r.Pos = &o
+			}
+		}
+	}
 }
 
 // marks are the marks the properties give.
