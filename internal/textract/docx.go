@@ -480,7 +480,8 @@ func wordAttr(t xml.StartElement, local string) string {
 // fieldShown returns what LibreOffice shows of a field of instruction instr that is not (or
 // not only) the field's kept result (checked with LibreOffice 7.4): for TITLE, SUBJECT,
 // KEYWORDS, COMMENTS and DOCPROPERTY of those four, the document's core property, and for
-// MACROBUTTON, the text its instruction gives, in place of the kept result (replace); for
+// MACROBUTTON, the text its instruction gives, in place of the kept result (replace); for IF,
+// nothing in place of the kept result, whatever the condition (LibreOffice 7.4 shows none); for
 // SYMBOL, the character its instruction gives, before the kept result; for FILENAME, the name
 // (or with \p the path) under which package convert has LibreOffice open the letter, in place
 // of the kept result. ok is false for the
@@ -511,6 +512,8 @@ func fieldShown(instr string, props map[string]string) (shown string, replace, o
 	switch name {
 	case "title", "subject", "keywords", "comments":
 		return props[name], true, true
+	case "if":
+		return "", true, true
 	case "filename":
 		for _, w := range words[1:] {
 			if strings.EqualFold(w, `\p`) {

@@ -1,0 +1,29 @@
+package textract
+
+import "testing"
+
+// wordDoc is a Word document whose body holds the paragraphs body.
+func wordDoc(t *testing.T, body string) []byte {
+	t.Helper()
+	return zipEntries(t, [2]string{"[Content_Types].xml", contentTypes},
+		[2]string{"_rels/.rels", packageRels("http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument", "word/document.xml")},
+		[2]string{"word/document.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="` + wordNS + `"><w:body>` + body + `</w:body></w:document>`})
+}
+
+// TestDOCXConditionalFieldsReadAsShown: LibreOffice 7.4 shows nothing of a Word IF field,
+// whatever its condition and kept result (checked by converting such files: "IF 1 = 2 "NOT"
+// "SURELY"" keeping "NOT", "IF 2 > 1 …" keeping "SURELY", lower case, w:fldSimple), so a
+// drafter's "The Ministry will NOT pay" with "NOT" the kept result of an IF field read so to
+// reviewers while the released letter said "The Ministry will pay".
+func TestDOCXConditionalFieldsReadAsShown(t *testing.T) {
+	body := `<w:p><w:r><w:t xml:space="preserve">The Ministry will </w:t></w:r></w:p>` +
+		wordField(`IF 1 = 2 "NOT" "SURELY"`, "NOT") + wordField(`if 2 > 1 "NOT" "SURELY"`, "SURELY") +
+		`<w:p><w:fldSimple w:instr=" IF 1 = 1 &quot;NOT&quot; &quot;&quot; "><w:r><w:t>NOT</w:t></w:r></w:fldSimple><w:r><w:t xml:space="preserve"> pay.</w:t></w:r></w:p>`
+	got, err := Text(DOCXType, wordDoc(t, body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "The Ministry will \n\n\n pay.\n"; got != want {
+		t.Fatalf("text %q, want %q: LibreOffice shows nothing of an IF field", got, want)
+	}
+}
