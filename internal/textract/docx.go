@@ -408,10 +408,14 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 				return nil, fmt.Errorf("docx: %s: %w: %s", name, ErrAmbiguous, trackedChanges)
 			case inText:
 				write(string(t))
-			case inInstr && len(fields) > 0:
-				if f := fields[len(fields)-1]; !f.decided && f.instr.Len() < maxInstr {
+			case inInstr && len(fields) > 0 && !fields[len(fields)-1].decided:
+				if f := fields[len(fields)-1]; f.instr.Len() < maxInstr {
 					f.instr.Write(t)
 				}
+			case inInstr:
+				// Instruction text that is no field's instruction (outside any field, or in
+				// the innermost one's result) LibreOffice shows as text.
+				write(string(t))
 			}
 		}
 	}

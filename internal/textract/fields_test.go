@@ -27,3 +27,35 @@ func TestDOCXConditionalFieldsReadAsShown(t *testing.T) {
 		t.Fatalf("text %q, want %q: LibreOffice shows nothing of an IF field", got, want)
 	}
 }
+
+// TestDOCXInstructionTextOutsideFieldsRead: LibreOffice 7.4 shows w:instrText as text where it
+// is no field's instruction (checked by converting such files): outside any field, after a
+// field's end, in a field's result (after its w:fldChar separate); it was left out, so a
+// revision adding "NOT" in w:instrText outside a field read "will pay" to reviewers while the
+// released letter said "will NOT pay". Instruction text between a field's begin and separate,
+// a nested field's included, stays unread, and hidden instruction text is hidden.
+func TestDOCXInstructionTextOutsideFieldsRead(t *testing.T) {
+	instr := func(props, s string) string {
+		return `<w:r><w:rPr>` + props + `</w:rPr><w:instrText xml:space="preserve">` + s + `</w:instrText></w:r>`
+	}
+	char := func(kind string) string { return `<w:r><w:fldChar w:fldCharType="` + kind + `"/></w:r>` }
+	text := func(s string) string { return `<w:r><w:t xml:space="preserve">` + s + `</w:t></w:r>` }
+	for _, c := range []struct{ name, body, want string }{
+		{"outside", text("We will ") + instr("", "NOT ") + text("pay."), "We will NOT pay.\n"},
+		{"after the end", text("We will ") + char("begin") + instr("", " PAGE ") + char("separate") + text("1") + char("end") + instr("", " NOT ") + text("pay."),
+			"We will 1 NOT pay.\n"},
+		{"in the result", text("We will ") + char("begin") + instr("", ` QUOTE "x" `) + char("separate") + instr("", "NOT ") + char("end") + text("pay."),
+			"We will NOT pay.\n"},
+		{"nested instruction", text("We will ") + char("begin") + instr("", " QUOTE ") + char("begin") + instr("", " PAGE ") + char("end") + instr("", ` "x" `) +
+			char("separate") + text("x ") + char("end") + text("pay."), "We will x pay.\n"},
+		{"hidden", text("We will ") + instr("<w:vanish/>", "NOT ") + text("pay."), "We will pay.\n"},
+	} {
+		got, err := Text(DOCXType, wordDoc(t, `<w:p>`+c.body+`</w:p>`))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
