@@ -99,9 +99,10 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 	// depths of the simple fields (w:fldSimple) open that show a property; replaced counts the
 	// fields open whose kept result is left out for what fieldShown says they show.
 	var (
-		fields   []*docxField
-		simple   []int
-		replaced int
+		fields     []*docxField
+		simple     []int
+		replaced   int
+		beginDepth int // of the innermost field's w:fldChar begin, while open
 	)
 	// The hidden text: paraHidden is what the open paragraph's style says, runHidden what the
 	// open run's properties say (their depth, runProps, when open). The properties inside a
@@ -299,6 +300,7 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 				kind := wordAttr(t, "fldCharType")
 				if kind == "begin" {
 					fields = append(fields, &docxField{})
+					beginDepth = depth
 					break
 				}
 				if len(fields) == 0 || kind != "separate" && kind != "end" {
@@ -308,6 +310,9 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 				if !f.decided {
 					f.decided = true
 					if v, replace, ok := fieldShown(f.instr.String(), d.props); ok {
+						if fieldName(f.instr.String()) == "formdropdown" {
+							v = f.chosen()
+						}
 						write(v)
 						if replace {
 							f.replaced = true
@@ -320,6 +325,11 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 						replaced--
 					}
 					fields = fields[:len(fields)-1]
+				}
+			case "listEntry", "result":
+				// A drop-down form field's list (w:ffData's w:ddList, of its w:fldChar begin).
+				if beginDepth > 0 && len(fields) > 0 {
+					fields[len(fields)-1].listed(t)
 				}
 			case "fldSimple":
 				if v, replace, ok := fieldShown(wordAttr(t, "instr"), d.props); ok {
@@ -355,6 +365,10 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 				continue
 			}
 			switch t.Name.Local {
+			case "fldChar":
+				if depth+1 == beginDepth {
+					beginDepth = 0
+				}
 			case "t":
 				inText = false
 			case "delText":
@@ -469,6 +483,42 @@ const maxInstr = 1024
 type docxField struct {
 	instr             strings.Builder
 	decided, replaced bool
+	// entries and choice are a drop-down form field's list and the entry its w:result
+	// chooses (0, the first, when unsaid; -1 when not a number).
+	entries []string
+	choice  int
+}
+
+// maxEntries bounds the entries kept of a drop-down form field: Word lets it have 25.
+const maxEntries = 64
+
+// listed reads t, an element of the list of the field's w:ffData (w:listEntry, w:result).
+func (f *docxField) listed(t xml.StartElement) {
+	v := wordAttr(t, "val")
+	if t.Name.Local == "result" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			n = -1
+		}
+		f.choice = n
+		return
+	}
+	if len(f.entries) < maxEntries {
+		f.entries = append(f.entries, v)
+	}
+}
+
+// chosen is what LibreOffice 7.4 shows of a drop-down form field (FORMDROPDOWN): the entry
+// its result chooses, the first when that is unsaid or not in the list, nothing without
+// entries.
+func (f *docxField) chosen() string {
+	switch {
+	case len(f.entries) == 0:
+		return ""
+	case f.choice >= 0 && f.choice < len(f.entries):
+		return f.entries[f.choice]
+	}
+	return f.entries[0]
 }
 
 // wordAttr returns the value of t's attribute w:local, or "".
@@ -485,17 +535,19 @@ func wordAttr(t xml.StartElement, local string) string {
 // not only) the field's kept result (checked with LibreOffice 7.4): for TITLE, SUBJECT,
 // KEYWORDS, COMMENTS and DOCPROPERTY of those four, the document's core property, and for
 // MACROBUTTON, the text its instruction gives, in place of the kept result (replace); for IF,
-// nothing in place of the kept result, whatever the condition (LibreOffice 7.4 shows none); for
+// nothing in place of the kept result, whatever the condition (LibreOffice 7.4 shows none),
+// and for FORMDROPDOWN nothing either (a complex field shows the entry its list chooses in
+// its place: docxField.chosen); for
 // SYMBOL, the character its instruction gives, before the kept result; for FILENAME, the name
 // (or with \p the path) under which package convert has LibreOffice open the letter, in place
 // of the kept result. ok is false for the
 // other fields, shown as kept.
 func fieldShown(instr string, props map[string]string) (shown string, replace, ok bool) {
 	words := strings.Fields(instr)
-	if len(words) == 0 {
+	name := fieldName(instr)
+	if name == "" {
 		return "", false, false
 	}
-	name := strings.ToLower(words[0])
 	switch {
 	case name == "docproperty" && len(words) > 1:
 		name = strings.ToLower(strings.Trim(words[1], `"`))
@@ -516,7 +568,7 @@ func fieldShown(instr string, props map[string]string) (shown string, replace, o
 	switch name {
 	case "title", "subject", "keywords", "comments":
 		return props[name], true, true
-	case "if":
+	case "if", "formdropdown":
 		return "", true, true
 	case "filename":
 		for _, w := range words[1:] {
@@ -527,6 +579,15 @@ func fieldShown(instr string, props map[string]string) (shown string, replace, o
 		return ConvertedName + ".docx", true, true
 	}
 	return "", false, false
+}
+
+// fieldName is the name of a field of instruction instr, in lower case: its first word.
+func fieldName(instr string) string {
+	words := strings.Fields(instr)
+	if len(words) == 0 {
+		return ""
+	}
+	return strings.ToLower(words[0])
 }
 
 // openZip reads the directory of a zipped document (Word's or OpenDocument's: format names it

@@ -59,3 +59,35 @@ func TestDOCXInstructionTextOutsideFieldsRead(t *testing.T) {
 		}
 	}
 }
+
+// TestDOCXDropDownFieldsReadAsShown: LibreOffice 7.4 shows a Word FORMDROPDOWN field as the
+// entry of its list (w:ffData's w:ddList) its w:result chooses, the first when the result is
+// unsaid or out of the list, nothing without entries or as a w:fldSimple, whatever result the
+// field keeps (checked by converting such files): "Decision: GRANTED" kept, with REFUSED
+// chosen, read "GRANTED" to reviewers where the released letter said "REFUSED".
+func TestDOCXDropDownFieldsReadAsShown(t *testing.T) {
+	const entries = `<w:listEntry w:val="GRANTED"/><w:listEntry w:val="REFUSED"/>`
+	field := func(list, cached string) string {
+		return `<w:p><w:r><w:t xml:space="preserve">Decision: </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="D1"/><w:enabled/><w:ddList>` +
+			list + `</w:ddList></w:ffData></w:fldChar></w:r><w:r><w:instrText xml:space="preserve"> FORMDROPDOWN </w:instrText></w:r>` +
+			`<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>` + cached + `</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>`
+	}
+	for _, c := range []struct{ name, body, want string }{
+		{"chosen", field(`<w:result w:val="1"/>`+entries, "GRANTED"), "Decision: REFUSED\n"},
+		{"chosen after the entries", field(entries+`<w:result w:val="1"/><w:default w:val="0"/>`, "GRANTED"), "Decision: REFUSED\n"},
+		{"unsaid", field(`<w:default w:val="1"/>`+entries, "REFUSED"), "Decision: GRANTED\n"},
+		{"out of the list", field(`<w:result w:val="5"/>`+entries, "REFUSED"), "Decision: GRANTED\n"},
+		{"negative", field(`<w:result w:val="-1"/>`+entries, "REFUSED"), "Decision: GRANTED\n"},
+		{"no entries", field(`<w:result w:val="0"/>`, "REFUSED"), "Decision: \n"},
+		{"simple", `<w:p><w:r><w:t xml:space="preserve">Decision: </w:t></w:r><w:fldSimple w:instr=" FORMDROPDOWN "><w:r><w:t>GRANTED</w:t></w:r></w:fldSimple></w:p>`,
+			"Decision: \n"},
+	} {
+		got, err := Text(DOCXType, wordDoc(t, c.body))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
