@@ -91,7 +91,13 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	out := &docxPart{notes: map[string]string{}}
+	out := &docxPart{notes: map[string]string{}, marks: map[string][2]int{}}
+	// The bookmarks open (w:bookmarkStart, by id): their names and where their text starts.
+	type openMark struct {
+		name  string
+		start int
+	}
+	marks := map[string]openMark{}
 	var b strings.Builder
 	inText, inInstr, inDeleted := false, false, false
 	depth := 0
@@ -309,7 +315,7 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 				f := fields[len(fields)-1]
 				if !f.decided {
 					f.decided = true
-					if v, replace, ok := fieldShown(f.instr.String(), d.props); ok {
+					if v, replace, ok := d.fieldShown(f.instr.String(), &out.refFields); ok {
 						if fieldName(f.instr.String()) == "formdropdown" {
 							v = f.chosen()
 						}
@@ -326,13 +332,24 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 					}
 					fields = fields[:len(fields)-1]
 				}
+			case "bookmarkStart":
+				if role == mainPart && len(marks) < maxBookmarks {
+					marks[wordAttr(t, "id")] = openMark{name: wordAttr(t, "name"), start: b.Len()}
+				}
+			case "bookmarkEnd":
+				if m, ok := marks[wordAttr(t, "id")]; ok {
+					if _, seen := out.marks[m.name]; !seen && len(out.marks) < maxBookmarks {
+						out.marks[m.name] = [2]int{m.start, b.Len()}
+					}
+					delete(marks, wordAttr(t, "id"))
+				}
 			case "listEntry", "result":
 				// A drop-down form field's list (w:ffData's w:ddList, of its w:fldChar begin).
 				if beginDepth > 0 && len(fields) > 0 {
 					fields[len(fields)-1].listed(t)
 				}
 			case "fldSimple":
-				if v, replace, ok := fieldShown(wordAttr(t, "instr"), d.props); ok {
+				if v, replace, ok := d.fieldShown(wordAttr(t, "instr"), &out.refFields); ok {
 					write(v)
 					if replace {
 						simple = append(simple, depth)
@@ -531,6 +548,9 @@ func wordAttr(t xml.StartElement, local string) string {
 	return ""
 }
 
+// maxBookmarks bounds the bookmarks read of a document, and of those open at once.
+const maxBookmarks = 10000
+
 // fieldShown returns what LibreOffice shows of a field of instruction instr that is not (or
 // not only) the field's kept result (checked with LibreOffice 7.4): for TITLE, SUBJECT,
 // KEYWORDS, COMMENTS and DOCPROPERTY of those four, the document's core property, and for
@@ -540,9 +560,10 @@ func wordAttr(t xml.StartElement, local string) string {
 // its place: docxField.chosen); for
 // SYMBOL, the character its instruction gives, before the kept result; for FILENAME, the name
 // (or with \p the path) under which package convert has LibreOffice open the letter, in place
-// of the kept result. ok is false for the
-// other fields, shown as kept.
-func fieldShown(instr string, props map[string]string) (shown string, replace, ok bool) {
+// of the kept result; for REF, the text of the bookmark it names, as the document's body
+// reads (d.bookmarks), in place of the kept result, once that is read (refs counts the REF
+// fields met, which need it). ok is false for the other fields, shown as kept.
+func (d *docxDoc) fieldShown(instr string, refs *int) (shown string, replace, ok bool) {
 	words := strings.Fields(instr)
 	name := fieldName(instr)
 	if name == "" {
@@ -567,7 +588,14 @@ func fieldShown(instr string, props map[string]string) (shown string, replace, o
 	}
 	switch name {
 	case "title", "subject", "keywords", "comments":
-		return props[name], true, true
+		return d.props[name], true, true
+	case "ref":
+		*refs++
+		if len(words) > 1 {
+			if text, ok := d.bookmarks[words[1]]; ok {
+				return text, true, true
+			}
+		}
 	case "if", "formdropdown":
 		return "", true, true
 	case "filename":

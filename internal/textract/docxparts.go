@@ -60,6 +60,9 @@ type docxDoc struct {
 	even, changesHidden bool
 	// elements counts the elements read, in all parts; total the bytes of text kept.
 	elements, total int
+	// bookmarks are the texts of the body's bookmarks by name, which REF fields show
+	// (fieldShown): the body is read again with them when it has such fields.
+	bookmarks map[string]string
 }
 
 // docxPart is what reading a part gave.
@@ -68,6 +71,10 @@ type docxPart struct {
 	refs     []docxRef
 	sections []*docxSection
 	notes    map[string]string
+	// marks are where the text of the main part's bookmarks is in text, by name (the first
+	// of a name); refFields counts the REF fields met.
+	marks     map[string][2]int
+	refFields int
 }
 
 // docxRef is a reference to a footnote or endnote.
@@ -540,9 +547,21 @@ func headerMarker(footer bool, page string) string {
 // headers first, of the first page, then of every page, then of even pages; each after its
 // marker line.
 func (d *docxDoc) text() (string, error) {
+	elements := d.elements
 	body, err := d.readPart(d.main, mainPart)
 	if err != nil {
 		return "", err
+	}
+	if body.refFields > 0 {
+		// The second reading counts its elements as the first did.
+		d.elements = elements
+		d.bookmarks = make(map[string]string, len(body.marks))
+		for name, at := range body.marks {
+			d.bookmarks[name] = body.text[at[0]:at[1]]
+		}
+		if body, err = d.readPart(d.main, mainPart); err != nil {
+			return "", err
+		}
 	}
 	var b strings.Builder
 	b.WriteString(body.text)

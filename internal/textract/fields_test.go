@@ -91,3 +91,27 @@ func TestDOCXDropDownFieldsReadAsShown(t *testing.T) {
 		}
 	}
 }
+
+// TestDOCXCrossReferencesReadAsShown: LibreOffice 7.4 shows a Word REF field (complex or
+// simple, with or without \h) as the text of the bookmark it names, now, not as the result
+// the field keeps (checked by converting such files): "Amount: 900000 … Repeat: 1000" read
+// "1000" to reviewers where the released letter said "900000". A bookmark named after the
+// reference is read too; a field that only names a bookmark is shown as kept.
+func TestDOCXCrossReferencesReadAsShown(t *testing.T) {
+	bookmark := `<w:p><w:r><w:t xml:space="preserve">Amount: </w:t></w:r><w:bookmarkStart w:id="0" w:name="amt"/><w:r><w:t>900000</w:t></w:r>` +
+		`<w:bookmarkEnd w:id="0"/><w:r><w:t xml:space="preserve"> EUR</w:t></w:r></w:p>`
+	for _, c := range []struct{ name, body, want string }{
+		{"complex", bookmark + wordField(`REF amt \h`, "1000"), "Amount: 900000 EUR\n900000\n"},
+		{"before the bookmark", wordField(`REF amt \* MERGEFORMAT`, "1000") + bookmark, "900000\nAmount: 900000 EUR\n"},
+		{"simple", bookmark + `<w:p><w:fldSimple w:instr=" REF amt "><w:r><w:t>1000</w:t></w:r></w:fldSimple></w:p>`, "Amount: 900000 EUR\n900000\n"},
+		{"bookmark name only", bookmark + wordField(`amt`, "1000"), "Amount: 900000 EUR\n1000\n"},
+	} {
+		got, err := Text(DOCXType, wordDoc(t, c.body))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
