@@ -1,0 +1,64 @@
+package convert_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/textract"
+)
+
+// TestWordFieldsAndWebHiddenTextAsShown converts a Word letter whose words in capitals are
+// shown or not by w:webHidden, IF fields, instruction text outside a field's instruction,
+// drop-down form fields and REF fields, each keeping a result LibreOffice does not show, and
+// checks that the released PDF and the extracted text have the same of them, in order.
+func TestWordFieldsAndWebHiddenTextAsShown(t *testing.T) {
+	c := converter(t)
+	const rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+	const w = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"`
+	text := func(props, s string) string {
+		return `<w:r><w:rPr>` + props + `</w:rPr><w:t xml:space="preserve">` + s + `</w:t></w:r>`
+	}
+	field := func(begin, instr, cached string) string {
+		return `<w:r><w:fldChar w:fldCharType="begin">` + begin + `</w:fldChar></w:r><w:r><w:instrText xml:space="preserve"> ` + instr +
+			` </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>` + text("", cached) + `<w:r><w:fldChar w:fldCharType="end"/></w:r>`
+	}
+	para := func(runs ...string) string { return `<w:p>` + strings.Join(runs, "") + `</w:p>` }
+	body := para(text("", "WEBSTART "), text("<w:webHidden/>", "WEBHIDDEN "), text(`<w:rStyle w:val="Web"/>`, "STYLEHIDDEN "),
+		text(`<w:webHidden/><w:vanish w:val="0"/>`, "WEBSHOWN")) +
+		para(text("", "CONDITION "), field("", `IF 1 = 2 "NOTHERE" "ELSEWHERE"`, "KEPTIF"), text("", " AFTERIF")) +
+		para(text("", "INSTRSTART "), `<w:r><w:instrText xml:space="preserve">LOOSEINSTR </w:instrText></w:r>`, text("", "INSTREND")) +
+		para(text("", "DECISION "), field(`<w:ffData><w:name w:val="D1"/><w:enabled/><w:ddList><w:result w:val="1"/><w:listEntry w:val="GRANTED"/>`+
+			`<w:listEntry w:val="REFUSED"/></w:ddList></w:ffData>`, "FORMDROPDOWN", "KEPTCHOICE")) +
+		para(text("", "FORWARD "), field("", `REF amount \* MERGEFORMAT`, "KEPTFORWARD")) +
+		para(text("", "AMOUNT "), `<w:bookmarkStart w:id="0" w:name="amount"/>`, text("", "NINETHOUSAND"), `<w:bookmarkEnd w:id="0"/>`) +
+		para(text("", "REPEAT "), field("", `REF amount \h`, "ONETHOUSAND"))
+	styles := `<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>` +
+		`<w:style w:type="character" w:styleId="Web"><w:name w:val="Web"/><w:rPr><w:webHidden/></w:rPr></w:style>`
+	data := zipOf(t, [][2]string{
+		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>` +
+			`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>`},
+		{"_rels/.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="` + rel + `officeDocument" Target="word/document.xml"/></Relationships>`},
+		{"word/_rels/document.xml.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="` + rel + `styles" Target="styles.xml"/></Relationships>`},
+		{"word/document.xml", `<?xml version="1.0" encoding="UTF-8"?><w:document ` + w + `><w:body>` + body + `</w:body></w:document>`},
+		{"word/styles.xml", `<?xml version="1.0" encoding="UTF-8"?><w:styles ` + w + `>` + styles + `</w:styles>`},
+	})
+	doc, err := c.ToPDF(context.Background(), textract.DOCXType, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := run(t, "pdftotext", write(t, "letter.pdf", doc), "-")
+	extracted, err := textract.Text(textract.DOCXType, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, token := range []string{"WEBSHOWN", "AFTERIF", "LOOSEINSTR", "REFUSED", "NINETHOUSAND"} {
+		if !strings.Contains(shown, token) {
+			t.Errorf("the PDF shows %q, without %s: the test proves nothing", shown, token)
+		}
+	}
+	if got, want := capitals.FindAllString(extracted, -1), capitals.FindAllString(shown, -1); !slices.Equal(got, want) {
+		t.Errorf("extracted %q, the PDF shows %q", got, want)
+	}
+}
