@@ -322,6 +322,9 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 	// modes says, of each element open, innermost last, what of its content LibreOffice shows
 	// (odtMode).
 	modes := []odtMode{odtTop}
+	// dropDown is the text:drop-down open, whose kept text is left out for the label it
+	// selects, shown at its end.
+	var dropDown *odtDropDown
 	write := func(s string) {
 		if out != nil && paragraphs > 0 && modes[len(modes)-1] == odtShown {
 			// A line ends the marks; the text after it opens them again.
@@ -359,6 +362,9 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 				deletion = depth
 			case deletion > 0 && t.Name.Space == textNS && (t.Name.Local == "p" || t.Name.Local == "h"):
 				deleted++
+			}
+			if dropDown != nil && depth == dropDown.depth+1 && t.Name.Space == textNS && t.Name.Local == "label" {
+				dropDown.label(t)
 			}
 			if len(skip) > 0 {
 				continue
@@ -421,14 +427,22 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 			case t.Name.Space == officeNS && t.Name.Local == "body":
 				out = &body
 			case t.Name.Space == officeNS && t.Name.Local == "annotation",
-				t.Name.Space == textNS && (t.Name.Local == "tracked-changes" || t.Name.Local == "note-citation"),
+				t.Name.Space == textNS && (t.Name.Local == "tracked-changes" || t.Name.Local == "note-citation" || t.Name.Local == "placeholder"),
 				t.Name.Space == textNS && t.Name.Local == "section" && odtAttr(t, textNS, "display") == "none",
 				t.Name.Space == textNS && textStyle != "" && (t.Name.Local == "p" || t.Name.Local == "h") && o.hidden("paragraph", textStyle),
 				t.Name.Space == textNS && textStyle != "" && t.Name.Local == "span" && o.hidden("text", textStyle):
 				skip = append(skip, depth)
+			case t.Name.Space == tableNS && t.Name.Local == "table-cell" && odtAttr(t, tableNS, "formula") != "",
+				t.Name.Space == textNS && (t.Name.Local == "expression" || t.Name.Local == "formula") && odtAttr(t, textNS, "formula") != "":
+				return "", fmt.Errorf("odt: %s: %w: %s:%s shows a formula, which LibreOffice computes as it converts the letter and which is not computed here", name, ErrAmbiguous, odtPrefix(t.Name.Space), t.Name.Local)
 			case t.Name.Space != textNS:
 			case conditional(t):
 				return "", fmt.Errorf("odt: %s: %w: text:%s shows or hides text by a condition, which LibreOffice evaluates as it converts the letter and which is not read here", name, ErrAmbiguous, t.Name.Local)
+			case t.Name.Local == "bookmark-ref" || t.Name.Local == "reference-ref":
+				return "", fmt.Errorf("odt: %s: %w: text:%s shows what it refers to, which LibreOffice fills in as it converts the letter and which is not read here", name, ErrAmbiguous, t.Name.Local)
+			case t.Name.Local == "drop-down":
+				dropDown = &odtDropDown{depth: depth, selected: -1}
+				skip = append(skip, depth)
 			case t.Name.Local == "note":
 				endnote := odtAttr(t, textNS, "note-class") == "endnote"
 				// The note's paragraphs are its own, not the one it stands in.
@@ -537,6 +551,10 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 			switch {
 			case len(skip) > 0 && skip[len(skip)-1] == depth:
 				skip = skip[:len(skip)-1]
+				if dropDown != nil && dropDown.depth == depth {
+					write(dropDown.shown())
+					dropDown = nil
+				}
 			case len(skip) > 0:
 			case len(regions) > 0 && regions[len(regions)-1].depth == depth:
 				r := regions[len(regions)-1]
@@ -576,6 +594,53 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 		}
 	}
 	return body.String(), nil
+}
+
+// odtDropDown is a text:drop-down being read: its depth, and its labels' values.
+type odtDropDown struct {
+	depth    int
+	values   []string
+	selected int // the last label selected, -1 when none is
+}
+
+// maxLabels bounds the labels kept of a drop-down.
+const maxLabels = 256
+
+// label reads t, a label of the drop-down. A label without a value is not one.
+func (d *odtDropDown) label(t xml.StartElement) {
+	v, ok := "", false
+	for _, a := range t.Attr {
+		if a.Name.Space == textNS && a.Name.Local == "value" {
+			v, ok = a.Value, true
+		}
+	}
+	if !ok || len(d.values) >= maxLabels {
+		return
+	}
+	if odtAttr(t, textNS, "current-selected") == "true" {
+		d.selected = len(d.values)
+	}
+	d.values = append(d.values, v)
+}
+
+// shown is what LibreOffice 7.4 shows of the drop-down: the last label selected, the first
+// when none is, nothing without labels.
+func (d *odtDropDown) shown() string {
+	switch {
+	case len(d.values) == 0:
+		return ""
+	case d.selected >= 0:
+		return d.values[d.selected]
+	}
+	return d.values[0]
+}
+
+// odtPrefix is the prefix OpenDocument writes for the namespace space, in errors.
+func odtPrefix(space string) string {
+	if space == tableNS {
+		return "table"
+	}
+	return "text"
 }
 
 // odtMode is what LibreOffice shows of an element's content (checked with LibreOffice 7.4,
