@@ -62,3 +62,37 @@ func TestWordFieldsAndWebHiddenTextAsShown(t *testing.T) {
 		t.Errorf("extracted %q, the PDF shows %q", got, want)
 	}
 }
+
+// TestOpenDocumentDropDownsAndPlaceholdersAsShown converts an OpenDocument letter whose words
+// in capitals are drop-downs' labels, selected or not, and placeholders, and checks that the
+// released PDF and the extracted text have the same of them, in order.
+func TestOpenDocumentDropDownsAndPlaceholdersAsShown(t *testing.T) {
+	c := converter(t)
+	const ns = `xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"`
+	body := `<text:p>DECISION <text:drop-down text:name="d"><text:label text:value="GRANTED"/><text:label text:value="REFUSED" text:current-selected="true"/>KEPTLABEL</text:drop-down></text:p>` +
+		`<text:p>FIRSTLABEL <text:drop-down text:name="e"><text:label/><text:label text:value="EXTENDED"/><text:label text:value="DECLINED"/>KEPTOTHER</text:drop-down></text:p>` +
+		`<text:p>MINISTRY <text:placeholder text:placeholder-type="text">&lt;NEVER&gt;</text:placeholder> PAYS</text:p>`
+	data := zipOf(t, [][2]string{
+		{"mimetype", textract.ODTType},
+		{"META-INF/manifest.xml", `<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">` +
+			`<manifest:file-entry manifest:full-path="/" manifest:media-type="` + textract.ODTType + `"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>`},
+		{"content.xml", `<?xml version="1.0" encoding="UTF-8"?><office:document-content ` + ns + ` office:version="1.2"><office:body><office:text>` + body + `</office:text></office:body></office:document-content>`},
+	})
+	doc, err := c.ToPDF(context.Background(), textract.ODTType, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := run(t, "pdftotext", write(t, "letter.pdf", doc), "-")
+	extracted, err := textract.Text(textract.ODTType, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, token := range []string{"REFUSED", "EXTENDED", "PAYS"} {
+		if !strings.Contains(shown, token) {
+			t.Errorf("the PDF shows %q, without %s: the test proves nothing", shown, token)
+		}
+	}
+	if got, want := capitals.FindAllString(extracted, -1), capitals.FindAllString(shown, -1); !slices.Equal(got, want) {
+		t.Errorf("extracted %q, the PDF shows %q", got, want)
+	}
+}
