@@ -173,6 +173,12 @@ var _ = table(func() Translations {
 			"D'autres mots diffèrent encore que ceux listés.",
 			"تختلف كلمات أخرى غير المدرجة.",
 		},
+		"The letter converted from this file draws part of its text where it cannot be seen (in the colour of what lies under it, or too small to read): the text below may hold words the letter does not show. Read the preview before you decide.": {
+			"La lettre convertie à partir de ce fichier dessine une partie de son texte là où on ne peut pas la voir (dans la couleur de ce qui se trouve dessous, ou trop petite pour être lue) : le texte ci-dessous peut contenir des mots que la lettre ne montre pas. Lisez l'aperçu avant de décider.",
+			"ترسم الرسالة المحوَّلة من هذا الملف جزءًا من نصها حيث لا يمكن رؤيته (بلون ما تحته، أو بحجم أصغر من أن يُقرأ): قد يتضمن النص أدناه كلمات لا تظهرها الرسالة. اقرأ المعاينة قبل أن تقرر."},
+		"The letter converted from one of these versions draws part of its text where it cannot be seen (in the colour of what lies under it, or too small to read): the changes below may hold words the letter does not show. Compare the versions' previews or copies before you decide.": {
+			"La lettre convertie à partir de l'une de ces versions dessine une partie de son texte là où on ne peut pas la voir (dans la couleur de ce qui se trouve dessous, ou trop petite pour être lue) : les modifications ci-dessous peuvent contenir des mots que la lettre ne montre pas. Comparez les aperçus ou les copies des versions avant de décider.",
+			"ترسم الرسالة المحوَّلة من إحدى هاتين النسختين جزءًا من نصها حيث لا يمكن رؤيته (بلون ما تحته، أو بحجم أصغر من أن يُقرأ): قد تتضمن التغييرات أدناه كلمات لا تظهرها الرسالة. قارن معاينات النسختين أو نسخهما قبل أن تقرر."},
 		"This PDF draws part of its text where it cannot be seen (in the colour of what lies under it, too small to read, or outside the page): the text below may hold words its pages do not show. Read the preview before you decide.": {
 			"Ce PDF dessine une partie de son texte là où on ne peut pas la voir (dans la couleur de ce qui se trouve dessous, trop petite pour être lue, ou hors de la page) : le texte ci-dessous peut contenir des mots que ses pages ne montrent pas. Lisez l'aperçu avant de décider.",
 			"يرسم ملف PDF هذا جزءًا من نصه حيث لا يمكن رؤيته (بلون ما تحته، أو بحجم أصغر من أن يُقرأ، أو خارج الصفحة): قد يتضمن النص أدناه كلمات لا تظهرها صفحاته. اقرأ المعاينة قبل أن تقرر."},

@@ -187,6 +187,24 @@ type VersionFile struct {
 	MediaType string
 	FileName  string
 	Data      []byte
+	// Converted is the PDF kept as a Word or OpenDocument version's conversion, the pages
+	// its previews, copies and release show, once one of them made it; nil before.
+	Converted []byte
+}
+
+// conversionKept returns the conversion kept of a Word or OpenDocument version, or nil.
+func conversionKept(ctx context.Context, tx *store.Tx, v store.Version) ([]byte, error) {
+	if !isDocument(v.MediaType) {
+		return nil, nil
+	}
+	digest, err := tx.Conversion(ctx, v.Digest, baseType(v.MediaType))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return tx.Blob(ctx, digest)
 }
 
 // VersionFiles returns every version of ref with its bytes, for members to read on screen and
@@ -216,13 +234,16 @@ func (r *Registry) VersionFiles(ctx context.Context, a Actor, ref string) ([]Ver
 		// empty subject.
 		erased := rel != nil && !rel.ErasedAt.IsZero() || rel == nil && l.Subject == ""
 		for _, v := range vs {
-			var data []byte
+			var data, converted []byte
 			if !erased {
 				if data, err = tx.Blob(ctx, v.Digest); err != nil {
 					return err
 				}
+				if converted, err = conversionKept(ctx, tx, v); err != nil {
+					return err
+				}
 			}
-			out = append(out, VersionFile{N: v.N, MediaType: v.MediaType, FileName: v.FileName, Data: data})
+			out = append(out, VersionFile{N: v.N, MediaType: v.MediaType, FileName: v.FileName, Data: data, Converted: converted})
 		}
 		return nil
 	})

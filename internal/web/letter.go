@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 
+	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/textdiff"
@@ -59,11 +60,17 @@ type pdfLook struct {
 	// what lies under it, a fraction of a point high, off the page or clipped away), so the
 	// text holds words the pages do not show.
 	Concealed bool
+	// ConvertedConcealed: the PDF kept as a Word or OpenDocument version's conversion, whose
+	// pages its previews, copies and release show, draws part of the text where a reader
+	// cannot see it (as Concealed: white on the paper, squeezed to a sliver, in the colour
+	// of its shading), so the text read from the file holds words the letter does not show.
+	ConvertedConcealed bool
 }
 
 // or is what either look says.
 func (l pdfLook) or(m pdfLook) pdfLook {
-	return pdfLook{Invisible: l.Invisible || m.Invisible, Elsewhere: l.Elsewhere || m.Elsewhere, Concealed: l.Concealed || m.Concealed}
+	return pdfLook{Invisible: l.Invisible || m.Invisible, Elsewhere: l.Elsewhere || m.Elsewhere, Concealed: l.Concealed || m.Concealed,
+		ConvertedConcealed: l.ConvertedConcealed || m.ConvertedConcealed}
 }
 
 // letter shows a letter to a member: versions and their differences, approvals, signatures,
@@ -150,11 +157,25 @@ func (h *Handler) showLetter(w http.ResponseWriter, r *http.Request, status int,
 // read and the released letter would not show) or where it cannot be seen (white on the
 // paper, a fraction of a point high, off the page), and lacks the text of the forms and
 // annotations the pages draw (a "NOT" drawn in a form, which the letter would show and
-// reviewers would not read).
+// reviewers would not read). A Word or OpenDocument version's text is read from the file;
+// once its conversion is kept (at its first preview, copy or release), the conversion's pages
+// say whether the letter draws part of that text where it cannot be seen ("NOT" in white, or
+// squeezed to a hundredth of its width), which the file's text does not tell.
 func versionText(ctx context.Context, f registry.VersionFile) (string, pdfLook, error) {
 	if !isPDF(f.MediaType) {
 		t, err := textract.TextContext(ctx, f.MediaType, f.Data)
-		return t, pdfLook{}, err
+		if err != nil || f.Converted == nil {
+			return t, pdfLook{}, err
+		}
+		layer, err := pdf.ReadTextLayer(ctx, f.Converted)
+		if err != nil {
+			return "", pdfLook{}, fmt.Errorf("read the conversion: %w", err)
+		}
+		concealed, err := layer.Concealed()
+		if err != nil {
+			return "", pdfLook{}, fmt.Errorf("read the conversion: %w", err)
+		}
+		return t, pdfLook{ConvertedConcealed: concealed > 0}, nil
 	}
 	t, layer, err := textract.PDFTextContext(ctx, f.Data)
 	if err != nil {
