@@ -552,13 +552,15 @@ func (d *docxDoc) text() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The bookmarks' texts serve the REF fields of every part; the body is read again only
+	// for its own.
+	d.bookmarks = make(map[string]string, len(body.marks))
+	for name, at := range body.marks {
+		d.bookmarks[name] = body.text[at[0]:at[1]]
+	}
 	if body.refFields > 0 {
 		// The second reading counts its elements as the first did.
 		d.elements = elements
-		d.bookmarks = make(map[string]string, len(body.marks))
-		for name, at := range body.marks {
-			d.bookmarks[name] = body.text[at[0]:at[1]]
-		}
 		if body, err = d.readPart(d.main, mainPart); err != nil {
 			return "", err
 		}

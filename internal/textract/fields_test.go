@@ -115,3 +115,26 @@ func TestDOCXCrossReferencesReadAsShown(t *testing.T) {
 		}
 	}
 }
+
+// TestDOCXCrossReferencesInFootersReadAsShown: a REF field in a footer (or a note) shows the
+// text of the body's bookmark too (checked by converting such a file), also when the body has
+// no REF field of its own.
+func TestDOCXCrossReferencesInFootersReadAsShown(t *testing.T) {
+	const rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+	body := `<w:body><w:p><w:r><w:t xml:space="preserve">Amount: </w:t></w:r><w:bookmarkStart w:id="0" w:name="amt"/><w:r><w:t>900000</w:t></w:r><w:bookmarkEnd w:id="0"/></w:p>` +
+		`<w:sectPr><w:footerReference w:type="default" r:id="rId1"/></w:sectPr></w:body>`
+	data := zipEntries(t,
+		[2]string{"[Content_Types].xml", contentTypes},
+		[2]string{"_rels/.rels", packageRels(rel+"officeDocument", "word/document.xml")},
+		[2]string{"word/_rels/document.xml.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+			`<Relationship Id="rId1" Type="` + rel + `footer" Target="footer1.xml"/></Relationships>`},
+		[2]string{"word/document.xml", wordPart("document", body)},
+		[2]string{"word/footer1.xml", wordPart("ftr", wordField(`REF amt \h`, "1000"))})
+	got, err := Text(DOCXType, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Amount: 900000\n[footer]\n900000\n"; got != want {
+		t.Fatalf("text %q, want %q", got, want)
+	}
+}
