@@ -23,10 +23,12 @@ import (
 // Arabic presentation forms that draw letters apart read as those letters joined
 // (script.FormsApart); and Cherokee's capitals folded to its small letters, U+0149 read as a
 // modifier letter and n, Arabic mathematical letters read as letters joined
-// (identify.HasRefolded). RereadFingerprints computes them again: the fingerprints of every
-// PDF version and released file, and of every other version whose text holds a right-to-left
-// letter (the presentation forms are), such a character (identify.HasZeroWidth) or such
-// letters (identify.HasRefolded). Two settings follow its work across restarts and servers:
+// (identify.HasRefolded); Word and OpenDocument fields, hidden text, drop-downs and
+// placeholders read otherwise than LibreOffice shows them. RereadFingerprints computes them
+// again: the fingerprints of every PDF, Word and OpenDocument version (readOtherwise) and
+// released file, and of every other version whose text holds a right-to-left letter (the
+// presentation forms are), such a character (identify.HasZeroWidth) or such letters
+// (identify.HasRefolded). Two settings follow its work across restarts and servers:
 //
 //   - rereadThroughSetting: the last letter whose fingerprints may have been computed so,
 //     the highest fingerprinted letter when a build that reads so first ran it;
@@ -216,7 +218,7 @@ func reread(ctx context.Context, tx *store.Tx, f store.StoredFingerprint) (fp *i
 	} else {
 		text, err = textract.Text(f.VersionType, file)
 	}
-	if err != nil || !f.Released && baseType(f.VersionType) != "application/pdf" && !pdf.HasRTL(text) && !identify.HasZeroWidth(text) && !identify.HasRefolded(text) {
+	if err != nil || !f.Released && !readOtherwise(f.VersionType) && !pdf.HasRTL(text) && !identify.HasZeroWidth(text) && !identify.HasRefolded(text) {
 		return nil, nil, false, nil // a text that cannot be read now was not read otherwise
 	}
 	if f.Released {
@@ -225,6 +227,18 @@ func reread(ctx context.Context, tx *store.Tx, f store.StoredFingerprint) (fp *i
 		fp, data, err = versionFingerprint(ctx, f.VersionType, file)
 	}
 	return fp, data, true, err
+}
+
+// readOtherwise reports whether versions of mediaType, whatever their text, may have been
+// read otherwise by earlier builds: PDFs (their text layers), Word and OpenDocument files
+// (their fields, hidden and web-hidden text, drop-downs and placeholders, read since the
+// fifty-fourth session as LibreOffice shows them).
+func readOtherwise(mediaType string) bool {
+	switch baseType(mediaType) {
+	case "application/pdf", textract.DOCXType, textract.ODTType:
+		return true
+	}
+	return false
 }
 
 // sameText reports whether fp is of the same text as the stored fingerprint data.
