@@ -163,12 +163,74 @@ func cutShort(text string) bool {
 	return false
 }
 
-// fold returns s case folded as Unicode's CaseFolding.txt folds it. x/text's cases.Fold maps
-// Cherokee's capitals to its small letters, and its small letters to its capitals
+// fold returns s, a text in NFKC, case folded as Unicode's CaseFolding.txt folds it, and
+// folded again after NFKC until that changes nothing (refolded). Folding can give a letter
+// and a mark that NFKC composes, or marks it puts in another order: "\u00df\u0301" folds to
+// "ss\u0301", whose "s\u0301" is "\u015b"; U+03AA, a capital with no form of its own with
+// U+0301 after it, folds to U+03CA, which composes with it to U+0390, whose folding is
+// U+03B9 U+0308 U+0301, that of its small letter. Folded once, such a text was not the text
+// of its own normalization, nor of a copy in the other case.
+func fold(s string) string { return refolded(foldOnce(s)) }
+
+// refolded returns s, a folded text, with each part of it that NFKC changes (between two of
+// its boundaries) put in NFKC and folded again until that changes nothing. Folding maps each
+// character on its own, and NFKC changes nothing across a boundary: the parts are the whole
+// text's. A text NFKC leaves as it is, nearly every one, is returned as it is.
+func refolded(s string) string {
+	n := norm.NFKC.QuickSpanString(s)
+	if n == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	var done map[string]string // the parts refolded, which a text repeats
+	for {
+		b.WriteString(s[:n])
+		if s = s[n:]; s == "" {
+			return b.String()
+		}
+		_, size := utf8.DecodeRuneInString(s)
+		end := len(s)
+		if i := norm.NFKC.FirstBoundaryInString(s[size:]); i >= 0 {
+			end = size + i
+		}
+		part, ok := done[s[:end]]
+		if !ok {
+			part = refoldPart(s[:end])
+			if done == nil {
+				done = map[string]string{}
+			}
+			done[s[:end]] = part
+		}
+		b.WriteString(part)
+		s = s[end:]
+		n = norm.NFKC.QuickSpanString(s)
+	}
+}
+
+// refoldPart returns part in NFKC folded again until that changes nothing.
+func refoldPart(part string) string {
+	for i := 0; i < maxRefolds; i++ {
+		again := foldOnce(norm.NFKC.String(part))
+		if again == part {
+			break
+		}
+		part = again
+	}
+	return part
+}
+
+// maxRefolds bounds how many times refoldPart folds a part again: once reaches what folding
+// and NFKC leave as they are for every letter followed by marks (a second is for safety's
+// sake).
+const maxRefolds = 2
+
+// foldOnce returns s case folded as Unicode's CaseFolding.txt folds it. x/text's cases.Fold
+// maps Cherokee's capitals to its small letters, and its small letters to its capitals
 // (golang/go#46101), where Unicode folds the small letters to the capitals, in which Cherokee
 // was first encoded: a copy in the other case was another text, and a second fold changed
 // the first. The small letters are mapped to the capitals after it.
-func fold(s string) string {
+func foldOnce(s string) string {
 	s = cases.Fold().String(s)
 	// The small letters are U+13F8–13FD (E1 8F B8–BD) and U+AB70–ABBF (EA AD B0 to EA AE BF).
 	if !strings.Contains(s, "\xe1\x8f") && !strings.Contains(s, "\xea\xad") && !strings.Contains(s, "\xea\xae") {
@@ -454,13 +516,24 @@ func HasZeroWidth(text string) bool {
 
 // HasRefolded reports whether text holds a letter that Normalize reads otherwise than the
 // builds before the fifty-fourth session's did: a Cherokee letter (they folded its capitals to
-// its small letters), U+0149 (a modifier letter and n) or an Arabic mathematical letter (the
-// letters joined).
+// its small letters), U+0149 (a modifier letter and n), an Arabic mathematical letter (the
+// letters joined), or letters and marks whose folding NFKC changes (they folded once, see
+// fold).
 func HasRefolded(text string) bool {
 	return strings.ContainsFunc(text, func(r rune) bool {
 		return r >= 0x13a0 && r <= 0x13ff || r >= 0xab70 && r <= 0xabbf || r == 0x0149 ||
 			r >= 0x1ee00 && r <= 0x1eeff
-	})
+	}) || refolds(confusables.Replace(text))
+}
+
+// refolds reports whether fold folds text in NFKC more than once (refolded changes its
+// folding).
+func refolds(text string) bool {
+	if isASCII(text) {
+		return false
+	}
+	s := foldOnce(norm.NFKC.String(text))
+	return refolded(s) != s
 }
 
 func isIdeograph(r rune) bool {

@@ -150,12 +150,14 @@ func TestNormalizeIdempotentAcrossJoins(t *testing.T) {
 // isolated and medial forms of marks), marks, the characters drawn as nothing, and what
 // joins words across a line's end; then what Normalize once left for a second pass to
 // change: Cherokee capitals and small letters, U+0149 (ŉ), and a byte that is not UTF-8
-// before a mark that NFKC changes; and Arabic mathematical letters, which join nothing.
+// before a mark that NFKC changes; Arabic mathematical letters, which join nothing; and
+// letters whose folding NFKC changes with a mark after them (ß, Ϊ, İ, Ĥ, ᾀ).
 var arabicAlphabet = append(strings.Split("\u0628\u0627\u062f\u0621\u0639\u0647\u0644\u06cc\u0712a \n'-"+
 	"\ufe8f\ufe90\ufe91\ufe92\ufe8d\ufe8e\ufe80\ufec9\ufeca\ufecb\ufecc\ufefb\ufefc\ufdf2\ufdfa\ufe70\ufe71\ufe77\ufc5e"+
 	"\u064e\u0654\u0301\u0640\u200b\u200c\u200d\u2060\ufeff\u2063", ""),
 	"\u13a0", "\uab70", "\u13f0", "\u13f8", "\u0149", "\xf0", "\u0344",
-	"\U0001ee01", "\U0001ee21", "\U0001ee00")
+	"\U0001ee01", "\U0001ee21", "\U0001ee00",
+	"\u00df", "\u03aa", "\u0130", "\u0651", "\u0331", "\u0124", "\u1f80", "\u0308")
 
 // FuzzNormalizeIdempotent: Normalize of its own result changes nothing, and a text is its own
 // text, for texts of Arabic letters, presentation forms, marks and the characters drawn as
@@ -168,6 +170,7 @@ func FuzzNormalizeIdempotent(f *testing.F) {
 	f.Add([]byte{47, 10, 9, 47, 47, 11, 47})
 	f.Add([]byte{9, 48, 49, 10, 48, 49, 35, 48, 49})
 	f.Add([]byte{50, 51, 0, 50, 38, 51, 52, 50, 14, 39, 50})
+	f.Add([]byte{53, 35, 10, 54, 35, 10, 55, 56, 10, 58, 57, 10, 59, 60})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var b strings.Builder
 		for _, c := range data {
@@ -202,6 +205,35 @@ func TestNormalizeCherokee(t *testing.T) {
 	}
 	if !SameText(capitals, small) {
 		t.Errorf("SameText(%+q, %+q) = false, want true", capitals, small)
+	}
+}
+
+// TestNormalizeFoldThatComposes: case folding can give letters and marks that NFKC composes
+// or puts in another order ("\u00df\u0301" folds to "ss\u0301", whose "s\u0301" is "\u015b";
+// U+03AA, a capital with no form of its own with U+0301 after it, folds to U+03CA, which
+// composes with it to U+0390), so that the folding is taken again until it changes nothing:
+// Normalize of its own result changes nothing, and a copy in the other case is the same text.
+func TestNormalizeFoldThatComposes(t *testing.T) {
+	for _, s := range []string{"stra\u00df\u0301e", "\u1e9e\u0301", "\u03aa\u0301", "\u03ab\u0301", "\u0130\u0651",
+		"\u0124\u0331", "\u1f80\u0308", "\u1f82\u0301", "\u1c82\u0308"} {
+		if n := Normalize(s); Normalize(n) != n {
+			t.Errorf("Normalize(Normalize(%+q)) = %+q, want %+q", s, Normalize(n), n)
+		}
+	}
+	for _, p := range [][2]string{
+		{"\u03aa\u0301", "\u0390"},                 // capital and small iota with dialytika and tonos
+		{"\u03ab\u0301", "\u03b0"},                 // upsilon's
+		{"STRA\u1e9e\u0301E", "stra\u00df\u0301e"}, // capital and small sharp s
+	} {
+		if !SameText(p[0], p[1]) {
+			t.Errorf("SameText(%+q, %+q) = false (%+q, %+q), want true", p[0], p[1], Normalize(p[0]), Normalize(p[1]))
+		}
+	}
+	// A text folding gives as NFKC leaves it is read as before.
+	for s, want := range map[string]string{"\u0390": "\u03b9\u0308\u0301", "\u1fb6": "\u03b1\u0342", "Stra\u00dfe": "strasse", "\u00c9t\u00e9": "\u00e9t\u00e9"} {
+		if got := Normalize(s); got != want {
+			t.Errorf("Normalize(%+q) = %+q, want %+q", s, got, want)
+		}
 	}
 }
 
@@ -262,6 +294,8 @@ func TestHasRefolded(t *testing.T) {
 	for s, want := range map[string]bool{
 		"\u13a0": true, "\uab70": true, "Dit is \u0149 brief": true, "\U0001ee01": true,
 		"Dit is 'n brief": false, "\u0628\u0628": false, "\ufe8f": false, "": false,
+		"\u0395\u03aa\u0301\u039d\u0397": true, "stra\u00df\u00ad\u0301e": true, "\u0130\u0651": true,
+		"\u03b5\u0390\u03bd\u03b7": false, "\u1f00\u1fb6": false, "Stra\u00dfe": false, "\u00e9t\u00e9": false,
 	} {
 		if got := HasRefolded(s); got != want {
 			t.Errorf("HasRefolded(%+q) = %v, want %v", s, got, want)

@@ -22,10 +22,10 @@ import (
 // zero-width space, joiner and non-joiner …) taken for breaks between words (item 643);
 // Arabic presentation forms that draw letters apart read as those letters joined
 // (script.FormsApart); and Cherokee's capitals folded to its small letters, U+0149 read as a
-// modifier letter and n, Arabic mathematical letters read as letters joined
-// (identify.HasRefolded); Word and OpenDocument fields, hidden text, drop-downs and
-// placeholders read otherwise than LibreOffice shows them. RereadFingerprints computes them
-// again: the fingerprints of every PDF, Word and OpenDocument version (readOtherwise) and
+// modifier letter and n, Arabic mathematical letters read as letters joined, a letter whose
+// folding composes with the mark after it folded once (identify.HasRefolded); Word and
+// OpenDocument fields, hidden text, drop-downs and placeholders read otherwise than
+// LibreOffice shows them. RereadFingerprints computes them again: the fingerprints of every PDF, Word and OpenDocument version (readOtherwise) and
 // released file, and of every other version whose text holds a right-to-left letter (the
 // presentation forms are), such a character (identify.HasZeroWidth) or such letters
 // (identify.HasRefolded). Two settings follow its work across restarts and servers:
