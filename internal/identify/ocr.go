@@ -642,10 +642,10 @@ var struck = map[rune]string{'ø': "o", 'ł': "l", 'đ': "d", 'ħ': "h", 'ŧ': "
 // misread holds, for letters OCR's languages lack, the other letters Tesseract read for them
 // on pages rendered from a file (pagesbench: "Sgrensen", "Dvofák", "Ødegaard" as
 // "sdegaard", "Łukasiewicz" as "tukasiewicz", "Zsófia Szőke" as "Zséfia Széke", "Müller" as
-// "Miller", "Kovač" as "Kovaë"), folded. Letters of the same shape class are not taken
-// (lookAlike: "cøst" would hide "cast"): a name misread otherwise is a warning a reviewer
-// reads as such.
-var misread = map[rune]string{'ø': "gs", 'ř': "f", 'ł': "t", 'ó': "e", 'ő': "e", 'ü': "l", 'č': "e"}
+// "Miller", "Kovač" as "Kovaë", "Sørensen" as "Serensen"), folded. Letters of the same
+// shape class are not taken (lookAlike: "cøst" would hide "cast"): a name misread otherwise
+// is a warning a reviewer reads as such.
+var misread = map[rune]string{'ø': "gse", 'ř': "f", 'ł': "t", 'ó': "e", 'ő': "e", 'ü': "l", 'č': "e"}
 
 // lookAlikeInPlace reports whether folded runs l and s differ only by letters that look
 // alike (lookAlike), in place.

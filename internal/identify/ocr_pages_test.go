@@ -24,6 +24,7 @@ func TestComparePages(t *testing.T) {
 		{"a figure changed", base, strings.Replace(base, "10.5", "70.5", 1), true, true},
 		{"shapes OCR confuses", base, strings.NewReplacer("Ministry", "Mlnistry", "informed", "inforrned", "of this", "0f this").Replace(base), false, false},
 		{"letters OCR's languages lack", base, strings.NewReplacer("Sørensen", "Sgrensen", "Dvořák", "Dvofák").Replace(base), false, false},
+		{"a stroke read as an e", base, strings.Replace(base, "Mr Sørensen", "Mr Serensen", 1), false, false},
 		{"a caron read as a diaeresis", strings.Replace(base, "Mr Sørensen", "Mr Kovač", 1), strings.Replace(base, "Mr Sørensen", "Mr Kovaë", 1), false, false},
 		{"a German umlaut misread", strings.Replace(base, "Mr Sørensen", "Mrs Müller", 1), strings.Replace(base, "Mr Sørensen", "Mrs Miller", 1), false, false},
 		{"a letter changed beside one they lack", base, strings.Replace(base, "Sørensen", "Sgrensan", 1), true, true},
