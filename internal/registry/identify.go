@@ -866,6 +866,14 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 	twinned := slices.ContainsFunc(kept, func(k foundMatch) bool {
 		return k.text == b.text && k.about.State != Draft && k.about.Reference != b.about.Reference
 	})
+	// So is a text that another letter's version, never released, has and that went out as
+	// a draft copy (the same note drafted for another embassy and sent for coordination):
+	// whoever the copy was made for holds the text and not the released letter.
+	if !twinned && !member && class == identify.Exact && verbatim {
+		if twinned, err = r.copiedTwin(ctx, fp, src, b); err != nil {
+			return nil, fmt.Errorf("identify: %w", err)
+		}
+	}
 	st, err := r.statusFor(ctx, b.about.Reference, class == identify.Exact && verbatim && !twinned || member)
 	if err != nil {
 		return nil, fmt.Errorf("identify: %w", err)
@@ -931,6 +939,41 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 		}
 	}
 	return out, nil
+}
+
+// copiedTwin reports whether a version of a letter other than b's that is not released (the
+// drafts' index) has b's text and went out as a draft copy (exported or sent; a member's
+// preview aside). fp is the text asked about and src the source its query read.
+func (r *Registry) copiedTwin(ctx context.Context, fp *identify.Fingerprint, src *fingerprintSource, b foundMatch) (bool, error) {
+	res, err := identify.QueryAll(ctx, fp, 4*maxMatches, src, r.ident)
+	if err != nil {
+		return false, err
+	}
+	versions := make(map[int64][]int) // of each other letter, its versions with b's text
+	for _, m := range res.Matches {
+		row, ok := src.read[m.ID]
+		if !ok || row.Released || row.LetterID == b.v.LetterID || src.hashes[m.ID] != b.text {
+			continue
+		}
+		versions[row.LetterID] = append(versions[row.LetterID], row.VersionN)
+	}
+	copied := false
+	err = r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		for letter, ns := range versions {
+			xs, err := tx.DraftExportsOf(ctx, letter)
+			if err != nil {
+				return err
+			}
+			if slices.ContainsFunc(xs, func(x store.DraftExport) bool {
+				return x.Recipient != PreviewRecipient && slices.Contains(ns, x.VersionN)
+			}) {
+				copied = true
+				return nil
+			}
+		}
+		return nil
+	})
+	return copied, err
 }
 
 // foundMatch is a match of identification (identifyText) and what it is: its letter and
