@@ -877,8 +877,9 @@ func draftCopyOfReleasedText(ctx context.Context, tx *store.Tx, letterID int64, 
 // draftHoldersMeant returns the names, as a draft copy records whom it was made for, that the
 // letter by is meant for: its addressees, and each recipient of the directory it is addressed
 // to (by organisation or name) or was dispatched to, as a copy sent to them names them
-// ("Organisation (name)", or the name alone) and as an export may (the organisation, or the
-// name).
+// ("Organisation (name)", or the name alone) and as an export may (the name); and the
+// organisation of recipients, as an export may name it, when by is meant for every recipient
+// of it.
 func draftHoldersMeant(ctx context.Context, tx *store.Tx, by *store.Letter) (map[string]bool, error) {
 	meant := map[string]bool{}
 	for _, a := range by.Addressees {
@@ -898,15 +899,27 @@ func draftHoldersMeant(ctx context.Context, tx *store.Tx, by *store.Letter) (map
 	if err != nil {
 		return nil, err
 	}
+	// An organisation is meant when each of its recipients is: a copy made for it is held by
+	// one of them, and which one is not known.
+	everyone := map[string]bool{}
 	for _, rec := range recs {
 		addressed := slices.Contains(by.Addressees, rec.Name) || rec.Organization != "" && slices.Contains(by.Addressees, rec.Organization)
-		if !sent[rec.ID] && !addressed {
+		isMeant := sent[rec.ID] || addressed
+		if rec.Organization != "" {
+			all, seen := everyone[rec.Organization]
+			everyone[rec.Organization] = isMeant && (all || !seen)
+		}
+		if !isMeant {
 			continue
 		}
 		meant[rec.Name] = true
 		if rec.Organization != "" {
-			meant[rec.Organization] = true
 			meant[rec.Organization+" ("+rec.Name+")"] = true
+		}
+	}
+	for org, all := range everyone {
+		if all {
+			meant[org] = true
 		}
 	}
 	return meant, nil
