@@ -169,6 +169,9 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 		}
 		tok, err := part.token()
 		if err == io.EOF {
+			if len(fields) > 0 {
+				return nil, fmt.Errorf("docx: %s: %w: %s", name, ErrAmbiguous, fieldWithoutEnd)
+			}
 			break
 		}
 		if err != nil {
@@ -458,6 +461,10 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 // shows them marked in the converted letter, the deleted text struck through but there,
 // where the text read here, which reviewers approve, has none of it.
 const trackedChanges = "tracked changes, which the converted letter shows marked (deleted text struck through): accept or reject them first"
+
+// fieldWithoutEnd says why a document with a field begun (w:fldChar begin) and never ended is
+// refused: LibreOffice 7.4 leaves out its result and the rest of its part.
+const fieldWithoutEnd = "a field without its end (w:fldChar end), whose result and what follows the converted letter leaves out"
 
 // mceNS is the namespace of Markup Compatibility (ECMA-376 part 3), the same in transitional
 // and strict Office Open XML.
