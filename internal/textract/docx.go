@@ -508,7 +508,7 @@ type docxField struct {
 	instr             strings.Builder
 	decided, replaced bool
 	// entries and choice are a drop-down form field's list and the entry its w:result
-	// chooses (0, the first, when unsaid; -1 when not a number).
+	// chooses (0, the first, when unsaid; read by leadingNumber).
 	entries []string
 	choice  int
 }
@@ -520,16 +520,31 @@ const maxEntries = 64
 func (f *docxField) listed(t xml.StartElement) {
 	v := wordAttr(t, "val")
 	if t.Name.Local == "result" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			n = -1
-		}
-		f.choice = n
+		f.choice = leadingNumber(v)
 		return
 	}
 	if len(f.entries) < maxEntries {
 		f.entries = append(f.entries, v)
 	}
+}
+
+// leadingNumber reads v as LibreOffice 7.4 reads a drop-down's result: spaces and tabs
+// before it left out, a sign, then the figures up to the first other character; 0 when there
+// are none or they overflow.
+func leadingNumber(v string) int {
+	v = strings.TrimLeft(v, " \t\n\r")
+	end := 0
+	if strings.HasPrefix(v, "-") || strings.HasPrefix(v, "+") {
+		end = 1
+	}
+	for end < len(v) && v[end] >= '0' && v[end] <= '9' {
+		end++
+	}
+	n, err := strconv.ParseInt(v[:end], 10, 32)
+	if err != nil {
+		return 0
+	}
+	return int(n)
 }
 
 // chosen is what LibreOffice 7.4 shows of a drop-down form field (FORMDROPDOWN): the entry

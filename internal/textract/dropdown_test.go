@@ -1,0 +1,36 @@
+package textract
+
+import (
+	"testing"
+)
+
+// dropDown is a paragraph "Decision: " then a Word FORMDROPDOWN field of list (w:ddList's
+// content) keeping the result cached.
+func dropDown(list, cached string) string {
+	return `<w:p><w:r><w:t xml:space="preserve">Decision: </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="D1"/><w:enabled/><w:ddList>` +
+		list + `</w:ddList></w:ffData></w:fldChar></w:r><w:r><w:instrText xml:space="preserve"> FORMDROPDOWN </w:instrText></w:r>` +
+		`<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>` + cached + `</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>`
+}
+
+// TestDOCXDropDownResultReadAsLibreOfficeReadsIt: LibreOffice 7.4 reads a drop-down's
+// w:result as a number the way it reads any (checked by converting such files): spaces and
+// tabs before it left out, a sign, then the figures up to the first other character ("2x",
+// " 2 ", "1.9", "+1", "01"); nothing else, an overflow or a negative number choose the first
+// entry. A result read whole as a number only chose the first entry where the released
+// letter showed another: "Decision: GRANTED" to reviewers, "REFUSED" released.
+func TestDOCXDropDownResultReadAsLibreOfficeReadsIt(t *testing.T) {
+	const entries = `<w:listEntry w:val="GRANTED"/><w:listEntry w:val="REFUSED"/><w:listEntry w:val="DEFERRED"/>`
+	for _, c := range []struct{ result, want string }{
+		{"2x", "DEFERRED"}, {" 2", "DEFERRED"}, {" 2 ", "DEFERRED"}, {"&#9;2", "DEFERRED"}, {"1.9", "REFUSED"},
+		{"+1", "REFUSED"}, {"01", "REFUSED"}, {"-0", "GRANTED"}, {"0x2", "GRANTED"}, {"\u00a02", "GRANTED"},
+		{"4294967298", "GRANTED"}, {"x", "GRANTED"}, {"-1", "GRANTED"},
+	} {
+		got, err := Text(DOCXType, wordDoc(t, dropDown(`<w:result w:val="`+c.result+`"/>`+entries, "GRANTED")))
+		if err != nil {
+			t.Fatalf("%q: %v", c.result, err)
+		}
+		if want := "Decision: " + c.want + "\n"; got != want {
+			t.Errorf("result %q: %q, want %q", c.result, got, want)
+		}
+	}
+}
