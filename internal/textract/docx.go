@@ -320,6 +320,9 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 					f.decided = true
 					if v, replace, ok := d.fieldShown(f.instr.String(), &out.refFields); ok {
 						if fieldName(f.instr.String()) == "formdropdown" {
+							if f.tooLong {
+								return nil, fmt.Errorf("docx: %s: %w: a drop-down of more than %d entries", name, ErrTooComplex, maxEntries)
+							}
 							v = f.chosen()
 						}
 						write(v)
@@ -511,9 +514,12 @@ type docxField struct {
 	// chooses (0, the first, when unsaid; read by leadingNumber).
 	entries []string
 	choice  int
+	// tooLong tells that the list has more than maxEntries entries.
+	tooLong bool
 }
 
-// maxEntries bounds the entries kept of a drop-down form field: Word lets it have 25.
+// maxEntries bounds the entries of a drop-down form field, whose longer list is refused:
+// Word lets it have 25, LibreOffice shows the entry chosen of any.
 const maxEntries = 64
 
 // listed reads t, an element of the list of the field's w:ffData (w:listEntry, w:result).
@@ -523,9 +529,11 @@ func (f *docxField) listed(t xml.StartElement) {
 		f.choice = leadingNumber(v)
 		return
 	}
-	if len(f.entries) < maxEntries {
-		f.entries = append(f.entries, v)
+	if len(f.entries) == maxEntries {
+		f.tooLong = true
+		return
 	}
+	f.entries = append(f.entries, v)
 }
 
 // leadingNumber reads v as LibreOffice 7.4 reads a drop-down's result: spaces and tabs

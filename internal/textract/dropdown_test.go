@@ -1,6 +1,9 @@
 package textract
 
 import (
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -32,5 +35,27 @@ func TestDOCXDropDownResultReadAsLibreOfficeReadsIt(t *testing.T) {
 		if want := "Decision: " + c.want + "\n"; got != want {
 			t.Errorf("result %q: %q, want %q", c.result, got, want)
 		}
+	}
+}
+
+// TestDOCXDropDownWithLongListRefused: LibreOffice 7.4 shows the entry a drop-down's result
+// chooses however long its list (checked by converting such a file: the 71st of 80 entries),
+// where only the first 64 were kept, and the first shown for a result past them. A list
+// longer than that (Word lets it have 25) is refused; one of 64 reads as shown.
+func TestDOCXDropDownWithLongListRefused(t *testing.T) {
+	list := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, `<w:listEntry w:val="E%d"/>`, i)
+		}
+		return b.String()
+	}
+	got, err := Text(DOCXType, wordDoc(t, dropDown(`<w:result w:val="70"/>`+list(80), "E0")))
+	if !errors.Is(err, ErrTooComplex) {
+		t.Errorf("80 entries: %q, %v; want %v", got, err, ErrTooComplex)
+	}
+	got, err = Text(DOCXType, wordDoc(t, dropDown(list(64)+`<w:result w:val="63"/>`, "E0")))
+	if want := "Decision: E63\n"; err != nil || got != want {
+		t.Errorf("64 entries: %q, %v; want %q", got, err, want)
 	}
 }
