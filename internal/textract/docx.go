@@ -590,7 +590,8 @@ const maxBookmarks = 10000
 // its place: docxField.chosen); for
 // SYMBOL, the character its instruction gives, before the kept result; for FILENAME, the name
 // (or with \p the path) under which package convert has LibreOffice open the letter, in place
-// of the kept result; for REF, the text of the bookmark it names, as the document's body
+// of the kept result; for REF, the text of the bookmark it names (between double quotes or
+// not), as the document's body
 // reads (d.bookmarks), in place of the kept result, once that is read (refs counts the REF
 // fields met, which need it). ok is false for the other fields, shown as kept.
 func (d *docxDoc) fieldShown(instr string, refs *int) (shown string, replace, ok bool) {
@@ -622,7 +623,7 @@ func (d *docxDoc) fieldShown(instr string, refs *int) (shown string, replace, ok
 	case "ref":
 		*refs++
 		if len(words) > 1 {
-			if text, ok := d.bookmarks[words[1]]; ok {
+			if text, ok := d.bookmarks[strings.Trim(words[1], `"`)]; ok {
 				return text, true, true
 			}
 		}
