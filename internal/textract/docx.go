@@ -92,12 +92,15 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 	}
 	defer rc.Close()
 	out := &docxPart{notes: map[string]string{}, marks: map[string][2]int{}}
-	// The bookmarks open (w:bookmarkStart, by id): their names and where their text starts.
+	// The bookmarks open (w:bookmarkStart, by id): their names, where their text starts and how
+	// many paragraphs of the main part had ended then; ends is where each such paragraph's
+	// text ends.
 	type openMark struct {
-		name  string
-		start int
+		name         string
+		start, paras int
 	}
 	marks := map[string]openMark{}
+	var ends []int
 	var b strings.Builder
 	inText, inInstr, inDeleted := false, false, false
 	depth := 0
@@ -340,12 +343,18 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 				}
 			case "bookmarkStart":
 				if role == mainPart && len(marks) < maxBookmarks {
-					marks[wordAttr(t, "id")] = openMark{name: wordAttr(t, "name"), start: b.Len()}
+					marks[wordAttr(t, "id")] = openMark{name: wordAttr(t, "name"), start: b.Len(), paras: len(ends)}
 				}
 			case "bookmarkEnd":
 				if m, ok := marks[wordAttr(t, "id")]; ok {
 					if _, seen := out.marks[m.name]; !seen && len(out.marks) < maxBookmarks {
-						out.marks[m.name] = [2]int{m.start, b.Len()}
+						// LibreOffice 7.4 shows a REF field to a bookmark that spans
+						// paragraphs as its text in the first.
+						end := b.Len()
+						if len(ends) > m.paras {
+							end = ends[m.paras]
+						}
+						out.marks[m.name] = [2]int{m.start, end}
 					}
 					delete(marks, wordAttr(t, "id"))
 				}
@@ -435,6 +444,9 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 					paras = paras[:n-1]
 				}
 				marksOpen = remark(&b, marksOpen, 0)
+				if role == mainPart {
+					ends = append(ends, b.Len())
+				}
 				b.WriteByte('\n')
 				paraHidden, paraMarks = false, 0
 			}

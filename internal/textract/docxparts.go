@@ -72,7 +72,8 @@ type docxPart struct {
 	sections []*docxSection
 	notes    map[string]string
 	// marks are where the text of the main part's bookmarks is in text, by name (the first
-	// of a name); refFields counts the REF fields met.
+	// of a name), up to the end of the paragraph each starts in; refFields counts the REF
+	// fields met.
 	marks     map[string][2]int
 	refFields int
 }

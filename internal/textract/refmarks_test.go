@@ -23,3 +23,30 @@ func TestDOCXCrossReferenceToQuotedNameReadAsShown(t *testing.T) {
 		}
 	}
 }
+
+// TestDOCXCrossReferenceToBookmarkOfParagraphsReadAsShown: LibreOffice 7.4 shows a REF
+// field to a bookmark that spans paragraphs as the bookmark's text in its first paragraph
+// only (checked by converting such files: "ONE" of "ONE", "TWO", "THREE"; nothing of a
+// bookmark starting at its paragraph's end), where the text of every paragraph was read:
+// "NOT" then "pay" to reviewers, "NOT" alone in the released letter.
+func TestDOCXCrossReferenceToBookmarkOfParagraphsReadAsShown(t *testing.T) {
+	text := func(s string) string { return `<w:r><w:t xml:space="preserve">` + s + `</w:t></w:r>` }
+	for _, c := range []struct{ name, body, want string }{
+		{"three", `<w:p>` + text("pre ") + `<w:bookmarkStart w:id="1" w:name="m"/>` + text("ONE") + `</w:p><w:p>` + text("TWO") + `</w:p><w:p>` + text("THREE") +
+			`<w:bookmarkEnd w:id="1"/>` + text(" post") + `</w:p>` + wordField("REF m", "CACHED"), "pre ONE\nTWO\nTHREE post\nONE\n"},
+		{"two", `<w:p>` + text("pre ") + `<w:bookmarkStart w:id="1" w:name="m"/>` + text("NOT") + `</w:p><w:p>` + text("pay") + `<w:bookmarkEnd w:id="1"/></w:p>` +
+			wordField("REF m", "CACHED"), "pre NOT\npay\nNOT\n"},
+		{"from the end", `<w:p>` + text("pre ") + `<w:bookmarkStart w:id="1" w:name="m"/></w:p><w:p>` + text("TWO") + `<w:bookmarkEnd w:id="1"/></w:p>` +
+			wordField("REF m", "CACHED"), "pre \nTWO\n\n"},
+		{"one", `<w:p>` + text("pre ") + `<w:bookmarkStart w:id="1" w:name="m"/>` + text("ONE") + `<w:bookmarkEnd w:id="1"/></w:p>` +
+			wordField("REF m", "CACHED"), "pre ONE\nONE\n"},
+	} {
+		got, err := Text(DOCXType, wordDoc(t, c.body))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
