@@ -91,16 +91,21 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	out := &docxPart{notes: map[string]string{}, marks: map[string][2]int{}}
-	// The bookmarks open (w:bookmarkStart, by id): their names, where their text starts and how
-	// many paragraphs of the main part had ended then; ends is where each such paragraph's
-	// text ends.
+	out := &docxPart{notes: map[string]string{}, marks: map[string][2]int{}, unclear: map[string]string{}}
+	// The bookmarks open (w:bookmarkStart, by id): their names, where their text starts, how
+	// many paragraphs of the main part had ended then and how many texts had been hidden, and
+	// whether they start in a table before any paragraph ended; ends is where each such
+	// paragraph's text ends, hiddenTexts counts the texts hidden, tables the tables open.
 	type openMark struct {
-		name         string
-		start, paras int
+		name                 string
+		start, paras, hidden int
+		firstCell            bool
 	}
 	marks := map[string]openMark{}
-	var ends []int
+	var (
+		ends                []int
+		hiddenTexts, tables int
+	)
 	var b strings.Builder
 	inText, inInstr, inDeleted := false, false, false
 	depth := 0
@@ -154,6 +159,9 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 		if runHidden {
 			if p != nil {
 				p.hidden = true
+			}
+			if strings.TrimSpace(s) != "" {
+				hiddenTexts++
 			}
 			return
 		}
@@ -321,7 +329,11 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 				f := fields[len(fields)-1]
 				if !f.decided {
 					f.decided = true
-					if v, replace, ok := d.fieldShown(f.instr.String(), &out.refFields); ok {
+					v, replace, ok, err := d.fieldShown(f.instr.String(), &out.refFields)
+					if err != nil {
+						return nil, fmt.Errorf("docx: %s: %w", name, err)
+					}
+					if ok {
 						if fieldName(f.instr.String()) == "formdropdown" {
 							if f.tooLong {
 								return nil, fmt.Errorf("docx: %s: %w: a drop-down of more than %d entries", name, ErrTooComplex, maxEntries)
@@ -343,7 +355,8 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 				}
 			case "bookmarkStart":
 				if role == mainPart && len(marks) < maxBookmarks {
-					marks[wordAttr(t, "id")] = openMark{name: wordAttr(t, "name"), start: b.Len(), paras: len(ends)}
+					marks[wordAttr(t, "id")] = openMark{name: wordAttr(t, "name"), start: b.Len(), paras: len(ends), hidden: hiddenTexts,
+						firstCell: tables > 0 && len(ends) == 0}
 				}
 			case "bookmarkEnd":
 				if m, ok := marks[wordAttr(t, "id")]; ok {
@@ -355,16 +368,29 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 							end = ends[m.paras]
 						}
 						out.marks[m.name] = [2]int{m.start, end}
+						switch {
+						case hiddenTexts > m.hidden:
+							out.unclear[m.name] = "a cross-reference (REF) to a bookmark holding hidden text, which the converted letter shows"
+						case m.firstCell:
+							out.unclear[m.name] = "a cross-reference (REF) to a bookmark in the first paragraph of a table that opens the document, " +
+								"which the converted letter shows without its first character"
+						}
 					}
 					delete(marks, wordAttr(t, "id"))
 				}
+			case "tbl":
+				tables++
 			case "listEntry", "result":
 				// A drop-down form field's list (w:ffData's w:ddList, of its w:fldChar begin).
 				if beginDepth > 0 && len(fields) > 0 {
 					fields[len(fields)-1].listed(t)
 				}
 			case "fldSimple":
-				if v, replace, ok := d.fieldShown(wordAttr(t, "instr"), &out.refFields); ok {
+				v, replace, ok, err := d.fieldShown(wordAttr(t, "instr"), &out.refFields)
+				if err != nil {
+					return nil, fmt.Errorf("docx: %s: %w", name, err)
+				}
+				if ok {
 					write(v)
 					if replace {
 						simple = append(simple, depth)
@@ -397,6 +423,8 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 				continue
 			}
 			switch t.Name.Local {
+			case "tbl":
+				tables--
 			case "fldChar":
 				if depth+1 == beginDepth {
 					beginDepth = 0
@@ -605,18 +633,19 @@ const maxBookmarks = 10000
 // of the kept result; for REF, the text of the bookmark it names (between double quotes or
 // not), as the document's body
 // reads (d.bookmarks), in place of the kept result, once that is read (refs counts the REF
-// fields met, which need it). ok is false for the other fields, shown as kept.
-func (d *docxDoc) fieldShown(instr string, refs *int) (shown string, replace, ok bool) {
+// fields met, which need it), or an error wrapping ErrAmbiguous for a bookmark LibreOffice
+// shows otherwise (d.unclear). ok is false for the other fields, shown as kept.
+func (d *docxDoc) fieldShown(instr string, refs *int) (shown string, replace, ok bool, err error) {
 	words := strings.Fields(instr)
 	name := fieldName(instr)
 	if name == "" {
-		return "", false, false
+		return "", false, false, nil
 	}
 	switch {
 	case name == "docproperty" && len(words) > 1:
 		name = strings.ToLower(strings.Trim(words[1], `"`))
 	case name == "macrobutton" && len(words) > 2:
-		return strings.Join(words[2:], " "), true, true
+		return strings.Join(words[2:], " "), true, true, nil
 	case name == "symbol" && len(words) > 1:
 		// A character code in decimal, or in hexadecimal after 0x.
 		code, base := words[1], 10
@@ -625,31 +654,35 @@ func (d *docxDoc) fieldShown(instr string, refs *int) (shown string, replace, ok
 		}
 		c, err := strconv.ParseUint(code, base, 32)
 		if err != nil || !utf8.ValidRune(rune(c)) || unicode.IsControl(rune(c)) {
-			return "", false, false
+			return "", false, false, nil
 		}
-		return string(rune(c)), false, true
+		return string(rune(c)), false, true, nil
 	}
 	switch name {
 	case "title", "subject", "keywords", "comments":
-		return d.props[name], true, true
+		return d.props[name], true, true, nil
 	case "ref":
 		*refs++
 		if len(words) > 1 {
-			if text, ok := d.bookmarks[strings.Trim(words[1], `"`)]; ok {
-				return text, true, true
+			mark := strings.Trim(words[1], `"`)
+			if why, ok := d.unclear[mark]; ok {
+				return "", false, false, fmt.Errorf("%w: %s", ErrAmbiguous, why)
+			}
+			if text, ok := d.bookmarks[mark]; ok {
+				return text, true, true, nil
 			}
 		}
 	case "if", "formdropdown":
-		return "", true, true
+		return "", true, true, nil
 	case "filename":
 		for _, w := range words[1:] {
 			if strings.EqualFold(w, `\p`) {
-				return ConvertedDir + "/" + ConvertedName + ".docx", true, true
+				return ConvertedDir + "/" + ConvertedName + ".docx", true, true, nil
 			}
 		}
-		return ConvertedName + ".docx", true, true
+		return ConvertedName + ".docx", true, true, nil
 	}
-	return "", false, false
+	return "", false, false, nil
 }
 
 // fieldName is the name of a field of instruction instr, in lower case: its first word.

@@ -63,6 +63,9 @@ type docxDoc struct {
 	// bookmarks are the texts of the body's bookmarks by name, which REF fields show
 	// (fieldShown): the body is read again with them when it has such fields.
 	bookmarks map[string]string
+	// unclear says why LibreOffice shows some bookmarks otherwise than their text (by name):
+	// a REF field to them is refused.
+	unclear map[string]string
 }
 
 // docxPart is what reading a part gave.
@@ -73,8 +76,9 @@ type docxPart struct {
 	notes    map[string]string
 	// marks are where the text of the main part's bookmarks is in text, by name (the first
 	// of a name), up to the end of the paragraph each starts in; refFields counts the REF
-	// fields met.
+	// fields met; unclear says why LibreOffice shows some of them otherwise (by name).
 	marks     map[string][2]int
+	unclear   map[string]string
 	refFields int
 }
 
@@ -559,6 +563,7 @@ func (d *docxDoc) text() (string, error) {
 	for name, at := range body.marks {
 		d.bookmarks[name] = body.text[at[0]:at[1]]
 	}
+	d.unclear = body.unclear
 	if body.refFields > 0 {
 		// The second reading counts its elements as the first did.
 		d.elements = elements

@@ -1,6 +1,9 @@
 package textract
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 // TestDOCXCrossReferenceToQuotedNameReadAsShown: LibreOffice 7.4 reads the bookmark a REF
 // field names between double quotes, `REF "amt"` (checked by converting such files: the
@@ -47,6 +50,46 @@ func TestDOCXCrossReferenceToBookmarkOfParagraphsReadAsShown(t *testing.T) {
 		}
 		if got != c.want {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+// TestDOCXCrossReferenceLibreOfficeShowsOtherwiseRefused: LibreOffice 7.4 shows a REF field
+// to a bookmark otherwise than its text reads (checked by converting such files), so such a
+// document is refused:
+//   - hidden text in the bookmark (w:vanish, w:webHidden, a hiding style) is shown: "We will
+//     [NOT hidden] pay" then REF read "pay" to reviewers, "NOT pay" in the released letter
+//     (Word hides it);
+//   - a bookmark in the first paragraph of a table that opens the body is shown without its
+//     first character: "9000000" read so to reviewers, "000000" in the released letter.
+//
+// A bookmark in a table after a paragraph, and one with hidden text no REF field names, read
+// as before.
+func TestDOCXCrossReferenceLibreOfficeShowsOtherwiseRefused(t *testing.T) {
+	text := func(s string) string { return `<w:r><w:t xml:space="preserve">` + s + `</w:t></w:r>` }
+	hidden := func(props string) string {
+		return `<w:p>` + text("We will ") + `<w:bookmarkStart w:id="1" w:name="m"/><w:r><w:rPr>` + props +
+			`</w:rPr><w:t xml:space="preserve">NOT </w:t></w:r>` + text("pay") + `<w:bookmarkEnd w:id="1"/></w:p>`
+	}
+	table := func(s string) string { return `<w:tbl><w:tr><w:tc><w:p>` + s + `</w:p></w:tc></w:tr></w:tbl>` }
+	amount := text("Amount ") + `<w:bookmarkStart w:id="1" w:name="m"/>` + text("9000000") + `<w:bookmarkEnd w:id="1"/>`
+	for _, c := range []struct{ name, body string }{
+		{"vanish", hidden("<w:vanish/>") + wordField("REF m", "pay")},
+		{"webHidden", hidden("<w:webHidden/>") + `<w:p><w:fldSimple w:instr=" REF m "><w:r><w:t>pay</w:t></w:r></w:fldSimple></w:p>`},
+		{"table first", table(amount) + wordField("REF m", "9000000")},
+	} {
+		got, err := Text(DOCXType, wordDoc(t, c.body))
+		if !errors.Is(err, ErrAmbiguous) {
+			t.Errorf("%s: %q, %v; want %v", c.name, got, err, ErrAmbiguous)
+		}
+	}
+	for _, c := range []struct{ name, body, want string }{
+		{"table after a paragraph", `<w:p>` + text("Dear Sir,") + `</w:p>` + table(amount) + wordField("REF m", "1"), "Dear Sir,\nAmount 9000000\n9000000\n"},
+		{"hidden text not referred to", hidden("<w:vanish/>"), "We will pay\n"},
+	} {
+		got, err := Text(DOCXType, wordDoc(t, c.body))
+		if err != nil || got != c.want {
+			t.Errorf("%s: %q, %v; want %q", c.name, got, err, c.want)
 		}
 	}
 }
