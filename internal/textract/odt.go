@@ -478,15 +478,18 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 			case t.Name.Local == "variable-set" || t.Name.Local == "variable-get" ||
 				t.Name.Local == "user-field-get" || t.Name.Local == "user-field-input":
 				// LibreOffice shows the field's value, not the text the file keeps in it.
-				name, v := odtAttr(t, textNS, "name"), ""
+				field, v := odtAttr(t, textNS, "name"), ""
 				switch t.Name.Local {
 				case "variable-set":
 					v = odtValue(t)
-					variables[name] = v
+					if computed(t, v) {
+						return "", fmt.Errorf("odt: %s: %w: text:variable-set shows a formula, which LibreOffice computes as it converts the letter and which is not computed here", name, ErrAmbiguous)
+					}
+					variables[field] = v
 				case "variable-get":
-					v = variables[name]
+					v = variables[field]
 				default:
-					v = userFields[name]
+					v = userFields[field]
 				}
 				write(v)
 				skip = append(skip, depth)
@@ -633,6 +636,14 @@ func (d *odtDropDown) shown() string {
 		return d.values[d.selected]
 	}
 	return d.values[0]
+}
+
+// computed reports whether LibreOffice 7.4 may show the variable t sets as its formula
+// computes it, otherwise than its value v: a variable not of strings whose text:formula is
+// not v, with or without the prefix "ooow:" (LibreOffice computes "ooow:900*1000").
+func computed(t xml.StartElement, v string) bool {
+	f := odtAttr(t, textNS, "formula")
+	return f != "" && odtAttr(t, officeNS, "value-type") != "string" && strings.TrimPrefix(f, "ooow:") != v
 }
 
 // odtPrefix is the prefix OpenDocument writes for the namespace space, in errors.

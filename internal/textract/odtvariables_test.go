@@ -1,0 +1,35 @@
+package textract
+
+import (
+	"errors"
+	"testing"
+)
+
+// TestODTVariableComputedByFormulaRefused: LibreOffice 7.4 shows a number variable set with a
+// formula (text:variable-set's text:formula) as the formula computes it, wherever the variable
+// is shown, not as its office:value (checked by converting such files: "ooow:900000" and
+// "ooow:900*1000" kept as 1000 showed "900000", in the text:variable-get after it too); the
+// value was read: "A: 1000" to reviewers, "A: 900000" in the released letter. Such a document
+// is refused as a formula is, and so is one whose formula lacks the prefix (LibreOffice 7.4
+// showed the value, and writes none such); a formula that is the value, a string variable's
+// formula (not computed) and a variable without one (as LibreOffice writes it) read as before.
+func TestODTVariableComputedByFormulaRefused(t *testing.T) {
+	const decls = `<text:variable-decls><text:variable-decl office:value-type="float" text:name="x"/><text:variable-decl office:value-type="string" text:name="s"/></text:variable-decls>`
+	for _, formula := range []string{"ooow:900000", "ooow:900*1000", "900000"} {
+		got, err := Text(ODTType, odt(t, decls+`<text:p>A: <text:variable-set text:name="x" text:formula="`+formula+
+			`" office:value-type="float" office:value="1000">1000</text:variable-set>, B: <text:variable-get text:name="x" office:value-type="float">1000</text:variable-get></text:p>`))
+		if !errors.Is(err, ErrAmbiguous) {
+			t.Errorf("formula %q: %q, %v; want %v", formula, got, err, ErrAmbiguous)
+		}
+	}
+	for _, c := range []struct{ name, set, want string }{
+		{"the value", `<text:variable-set text:name="x" text:formula="ooow:5" office:value-type="float" office:value="5">5</text:variable-set>`, "A: 5\n"},
+		{"no formula", `<text:variable-set text:name="x" office:value-type="float" office:value="1000">1000</text:variable-set>`, "A: 1000\n"},
+		{"string", `<text:variable-set text:name="s" text:formula="ooow:NOT" office:value-type="string" office:string-value="">KEPT</text:variable-set>`, "A: \n"},
+	} {
+		got, err := Text(ODTType, odt(t, decls+`<text:p>A: `+c.set+`</text:p>`))
+		if err != nil || got != c.want {
+			t.Errorf("%s: %q, %v; want %q", c.name, got, err, c.want)
+		}
+	}
+}
