@@ -555,6 +555,9 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 			case len(skip) > 0 && skip[len(skip)-1] == depth:
 				skip = skip[:len(skip)-1]
 				if dropDown != nil && dropDown.depth == depth {
+					if dropDown.tooLong {
+						return "", fmt.Errorf("odt: %s: %w: a drop-down of more than %d labels", name, ErrTooComplex, maxLabels)
+					}
 					write(dropDown.shown())
 					dropDown = nil
 				}
@@ -603,10 +606,12 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 type odtDropDown struct {
 	depth    int
 	values   []string
-	selected int // the last label selected, -1 when none is
+	selected int  // the last label selected, -1 when none is
+	tooLong  bool // more than maxLabels labels
 }
 
-// maxLabels bounds the labels kept of a drop-down.
+// maxLabels bounds the labels of a drop-down, whose longer list is refused: LibreOffice
+// shows the label selected of any.
 const maxLabels = 256
 
 // label reads t, a label of the drop-down. A label without a value is not one.
@@ -617,7 +622,11 @@ func (d *odtDropDown) label(t xml.StartElement) {
 			v, ok = a.Value, true
 		}
 	}
-	if !ok || len(d.values) >= maxLabels {
+	if !ok {
+		return
+	}
+	if len(d.values) == maxLabels {
+		d.tooLong = true
 		return
 	}
 	if odtAttr(t, textNS, "current-selected") == "true" {

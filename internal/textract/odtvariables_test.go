@@ -2,6 +2,8 @@ package textract
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -31,5 +33,31 @@ func TestODTVariableComputedByFormulaRefused(t *testing.T) {
 		if err != nil || got != c.want {
 			t.Errorf("%s: %q, %v; want %q", c.name, got, err, c.want)
 		}
+	}
+}
+
+// TestODTDropDownWithLongListRefused: LibreOffice 7.4 shows the label selected of a
+// text:drop-down however many it has (checked by converting such a file: the 291st of 300),
+// where only the first 256 were kept, and the first shown for a selection past them. A
+// drop-down of more labels is refused; one of 256 reads as shown.
+func TestODTDropDownWithLongListRefused(t *testing.T) {
+	labels := func(n, selected int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, `<text:label text:value="L%d"`, i)
+			if i == selected {
+				b.WriteString(` text:current-selected="true"`)
+			}
+			b.WriteString(`/>`)
+		}
+		return `<text:p>A: <text:drop-down text:name="d">` + b.String() + `KEPT</text:drop-down></text:p>`
+	}
+	got, err := Text(ODTType, odt(t, labels(300, 290)))
+	if !errors.Is(err, ErrTooComplex) {
+		t.Errorf("300 labels: %q, %v; want %v", got, err, ErrTooComplex)
+	}
+	got, err = Text(ODTType, odt(t, labels(256, 255)))
+	if want := "A: L255\n"; err != nil || got != want {
+		t.Errorf("256 labels: %q, %v; want %q", got, err, want)
 	}
 }
