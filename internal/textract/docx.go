@@ -354,6 +354,9 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 					fields = fields[:len(fields)-1]
 				}
 			case "bookmarkStart":
+				if role != mainPart && len(d.elsewhere) < maxBookmarks {
+					d.elsewhere[wordAttr(t, "name")] = true
+				}
 				if role == mainPart && len(marks) < maxBookmarks {
 					marks[wordAttr(t, "id")] = openMark{name: wordAttr(t, "name"), start: b.Len(), paras: len(ends), hidden: hiddenTexts,
 						firstCell: tables > 0 && len(ends) == 0}
@@ -670,6 +673,9 @@ func (d *docxDoc) fieldShown(instr string, refs *int) (shown string, replace, ok
 			}
 			if text, ok := d.bookmarks[mark]; ok {
 				return text, true, true, nil
+			}
+			if d.bookmarks != nil && len(d.unresolved) < maxBookmarks {
+				d.unresolved[mark] = true
 			}
 		}
 	case "if", "formdropdown":

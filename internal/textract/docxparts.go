@@ -66,6 +66,10 @@ type docxDoc struct {
 	// unclear says why LibreOffice shows some bookmarks otherwise than their text (by name):
 	// a REF field to them is refused.
 	unclear map[string]string
+	// unresolved are the bookmarks REF fields name that the body has not, once its bookmarks
+	// are read; elsewhere those of the other parts read (headers, footers, notes), whose text
+	// LibreOffice shows for such a field, unread here.
+	unresolved, elsewhere map[string]bool
 }
 
 // docxPart is what reading a part gave.
@@ -553,6 +557,7 @@ func headerMarker(footer bool, page string) string {
 // marker line.
 func (d *docxDoc) text() (string, error) {
 	elements := d.elements
+	d.unresolved, d.elsewhere = map[string]bool{}, map[string]bool{}
 	body, err := d.readPart(d.main, mainPart)
 	if err != nil {
 		return "", err
@@ -638,6 +643,11 @@ func (d *docxDoc) text() (string, error) {
 					add(headerMarker(footer, page), part.text)
 				}
 			}
+		}
+	}
+	for name := range d.unresolved {
+		if d.elsewhere[name] {
+			return "", fmt.Errorf("docx: %w: a cross-reference (REF) to a bookmark of a header, footer or note, which the converted letter shows", ErrAmbiguous)
 		}
 	}
 	return b.String(), nil

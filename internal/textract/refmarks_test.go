@@ -93,3 +93,36 @@ func TestDOCXCrossReferenceLibreOfficeShowsOtherwiseRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestDOCXCrossReferenceToBookmarkOutsideBodyRefused: LibreOffice 7.4 shows a REF field to a
+// bookmark in a header as the bookmark's text (checked by converting such files: "Amount:
+// 9000000" with the bookmark of "9000000" in the header; the same in the header itself),
+// where the field's kept result was read, the body's bookmarks alone being read: "Amount:
+// 1000" to reviewers. A REF field naming a bookmark of a header, footer or note and none of
+// the body is refused.
+func TestDOCXCrossReferenceToBookmarkOutsideBodyRefused(t *testing.T) {
+	const rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+	header := `<w:p><w:r><w:t xml:space="preserve">Ref: </w:t></w:r><w:bookmarkStart w:id="5" w:name="h"/><w:r><w:t>9000000</w:t></w:r><w:bookmarkEnd w:id="5"/></w:p>`
+	doc := func(body, hdr string) []byte {
+		return zipEntries(t,
+			[2]string{"[Content_Types].xml", contentTypes},
+			[2]string{"_rels/.rels", packageRels(rel+"officeDocument", "word/document.xml")},
+			[2]string{"word/_rels/document.xml.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+				`<Relationship Id="rId1" Type="` + rel + `header" Target="header1.xml"/></Relationships>`},
+			[2]string{"word/document.xml", wordPart("document", `<w:body>`+body+`<w:sectPr><w:headerReference w:type="default" r:id="rId1"/></w:sectPr></w:body>`)},
+			[2]string{"word/header1.xml", wordPart("hdr", hdr)})
+	}
+	for _, c := range []struct{ name, body, hdr string }{
+		{"from the body", wordField("REF h", "1000"), header},
+		{"from the header", `<w:p><w:r><w:t>Dear Sir,</w:t></w:r></w:p>`, header + wordField("REF h", "1000")},
+	} {
+		got, err := Text(DOCXType, doc(c.body, c.hdr))
+		if !errors.Is(err, ErrAmbiguous) {
+			t.Errorf("%s: %q, %v; want %v", c.name, got, err, ErrAmbiguous)
+		}
+	}
+	got, err := Text(DOCXType, doc(wordField("REF h", "1000"), `<w:p><w:r><w:t>Ref</w:t></w:r></w:p>`))
+	if want := "1000\n[header]\nRef\n"; err != nil || got != want {
+		t.Errorf("a bookmark nowhere: %q, %v; want %q (item 719's open part)", got, err, want)
+	}
+}
