@@ -438,7 +438,7 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 			case t.Name.Space != textNS:
 			case conditional(t):
 				return "", fmt.Errorf("odt: %s: %w: text:%s shows or hides text by a condition, which LibreOffice evaluates as it converts the letter and which is not read here", name, ErrAmbiguous, t.Name.Local)
-			case t.Name.Local == "bookmark-ref" || t.Name.Local == "reference-ref":
+			case t.Name.Local == "bookmark-ref" || t.Name.Local == "reference-ref" || t.Name.Local == "sequence-ref":
 				return "", fmt.Errorf("odt: %s: %w: text:%s shows what it refers to, which LibreOffice fills in as it converts the letter and which is not read here", name, ErrAmbiguous, t.Name.Local)
 			case t.Name.Local == "drop-down":
 				dropDown = &odtDropDown{depth: depth, selected: -1}
