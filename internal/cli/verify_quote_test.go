@@ -19,17 +19,7 @@ func TestVerifyQuotedText(t *testing.T) {
 	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state"))
 	corpus := synth.Corpus{Seed: 41, FamilySize: 1}
 	body := corpus.Letter(0).Text() + "\n\nThe ministry will move 277 trucks on Monday and the other 300 trucks later.\n\n" + corpus.Letter(1).Text()
-	ref := o.letter("Movements", "foreign-government", body)
-	o.ready(ref)
-	if code, _, errs := o.run("otto", "release", ref, "--out", dir); code != cli.ExitOK {
-		t.Fatalf("release: %s", errs)
-	}
-	tb, err := o.reg.TrustRoot().Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	trust := filepath.Join(dir, "trust.json")
-	write(t, trust, tb)
+	ref, trust := o.releasedMovements(t, body, dir)
 	words := strings.Fields(corpus.Letter(0).Text())
 	quote := strings.Join(words[len(words)-30:], " ") + "\n\nThe ministry will move 277 trucks on Monday and the other 300 trucks later.\n"
 	for _, c := range []struct{ name, text, says string }{
@@ -57,17 +47,7 @@ func TestVerifyAlteredTextNamesTheStateInTheReadersLanguage(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("CHANCERY_STATE_DIR", filepath.Join(dir, "state"))
 	body := synth.Corpus{Seed: 41, FamilySize: 1}.Letter(0).Text() + "\n\nThe ministry will move 300 trucks later.\n"
-	ref := o.letter("Movements", "foreign-government", body)
-	o.ready(ref)
-	if code, _, errs := o.run("otto", "release", ref, "--out", dir); code != cli.ExitOK {
-		t.Fatalf("release: %s", errs)
-	}
-	tb, err := o.reg.TrustRoot().Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	trust := filepath.Join(dir, "trust.json")
-	write(t, trust, tb)
+	ref, trust := o.releasedMovements(t, body, dir)
 	file := filepath.Join(dir, "misquote.txt")
 	write(t, file, []byte(strings.Replace(body, "300 trucks", "900 trucks", 1)))
 	for _, c := range []struct{ lang, says string }{
@@ -85,4 +65,22 @@ func TestVerifyAlteredTextNamesTheStateInTheReadersLanguage(t *testing.T) {
 	if !strings.Contains(out, ref+" (valid)") {
 		t.Errorf("--json --lang fr: %s; want the English message", out)
 	}
+}
+
+// releasedMovements releases a letter of body into dir and writes the office's trust root
+// there, returning the letter's reference and the trust root's path.
+func (o *office) releasedMovements(t *testing.T, body, dir string) (ref, trust string) {
+	t.Helper()
+	ref = o.letter("Movements", "foreign-government", body)
+	o.ready(ref)
+	if code, _, errs := o.run("otto", "release", ref, "--out", dir); code != cli.ExitOK {
+		t.Fatalf("release: %s", errs)
+	}
+	tb, err := o.reg.TrustRoot().Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust = filepath.Join(dir, "trust.json")
+	write(t, trust, tb)
+	return ref, trust
 }

@@ -3,12 +3,10 @@ package registry
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/chancery/chancery/internal/pdf/pdftest"
-	"github.com/chancery/chancery/internal/store"
 )
 
 // cherokeeLetter is a letter in Cherokee's capitals, with a line of Afrikaans whose article
@@ -118,16 +116,7 @@ func TestRereadFingerprintsOfCherokee(t *testing.T) {
 			}, text), nil
 		})
 	}
-	if err := o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		for _, name := range []string{"fingerprints_reread3_through", "fingerprints_reread3_done"} {
-			if err := tx.SetSetting(ctx, name, strconv.FormatInt(last, 10)); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	readAgainThrough(t, o, last)
 	small := cherokeeSmall(strings.ReplaceAll(cherokeeLetter, "\u0149", "'n"))
 	typed := strings.ReplaceAll(afrikaansLetter, "\u0149", "'n")
 	n := foundOnlyAfterReread(t, o.r, cherokee, small, map[string]string{"typed in small letters": small, "as released": cherokeeLetter})

@@ -2,11 +2,8 @@ package registry
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/chancery/chancery/internal/store"
 )
 
 // greekLetter is a letter in Greek whose heading keeps, in capitals, the dialytika and the
@@ -35,24 +32,8 @@ func TestRereadFingerprintsOfFoldThatComposes(t *testing.T) {
 			return r
 		}, text), nil
 	})
-	if err := o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		for _, name := range []string{"fingerprints_reread3_through", "fingerprints_reread3_done"} {
-			if err := tx.SetSetting(ctx, name, strconv.FormatInt(last, 10)); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	r := New(o.r.cfg)
-	if err := r.LoadIdentification(ctx); err != nil {
-		t.Fatal(err)
-	}
-	n, err := r.RereadFingerprints(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	readAgainThrough(t, o, last)
+	r, n := readAgain(t, o)
 	if n != stored {
 		t.Errorf("%d fingerprints replaced, want %d: the plain-text version's was not read again", n, stored)
 	}

@@ -38,6 +38,17 @@ func (o *office) withdraw(ctx context.Context, a Actor, ref, by, keyID string, r
 }
 
 // withdrawalStatementOf is WithdrawalStatement, remembering the opening for withdraw.
+// supersede has the signer supersede letter old by letter by, for the reason "plan extended".
+func (o *office) supersede(old, by string) error {
+	ctx := context.Background()
+	st, pt, err := o.withdrawalStatementOf(ctx, o.signer, old, by, "plan extended")
+	if err != nil {
+		return err
+	}
+	_, err = o.withdraw(ctx, o.signer, old, by, o.keyID, st, signPAE(o.signerKey, pt, st))
+	return err
+}
+
 func (o *office) withdrawalStatementOf(ctx context.Context, a Actor, ref, by, reason string) ([]byte, string, error) {
 	st, pt, op, err := o.r.WithdrawalStatement(ctx, a, ref, by, reason)
 	if err == nil {

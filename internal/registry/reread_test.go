@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -11,6 +12,40 @@ import (
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/textract"
 )
+
+// readAgainThrough records that the office's fingerprints were read again by the third
+// reading through letter last (fingerprints_reread3_*), as the fifty-third session's build
+// leaves an office.
+func readAgainThrough(t *testing.T, o *office, last int64) {
+	t.Helper()
+	ctx := context.Background()
+	if err := o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		for _, name := range []string{"fingerprints_reread3_through", "fingerprints_reread3_done"} {
+			if err := tx.SetSetting(ctx, name, strconv.FormatInt(last, 10)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readAgain starts a registry of the office, as a server of this build starts, and reads its
+// fingerprints again; it returns the registry and how many fingerprints it replaced.
+func readAgain(t *testing.T, o *office) (*Registry, int) {
+	t.Helper()
+	ctx := context.Background()
+	r := New(o.r.cfg)
+	if err := r.LoadIdentification(ctx); err != nil {
+		t.Fatal(err)
+	}
+	n, err := r.RereadFingerprints(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, n
+}
 
 // arabicLetter is the body of an Arabic letter.
 const arabicLetter = "معالي وزير الخارجية المحترم\n\n" +

@@ -2,10 +2,7 @@ package registry
 
 import (
 	"context"
-	"strconv"
 	"testing"
-
-	"github.com/chancery/chancery/internal/store"
 )
 
 // TestRereadFingerprintsOfWordVersions: earlier builds read a Word version's web-hidden text,
@@ -25,24 +22,8 @@ func TestRereadFingerprintsOfWordVersions(t *testing.T) {
 	id := o.letterRow(t, ref).ID
 	// The fingerprint an earlier build stored: of the text with the web-hidden word.
 	stored := storedAsBefore(t, o.r, id, func(text string) (string, error) { return "NOT " + text, nil })
-	if err := o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-		for _, name := range []string{"fingerprints_reread3_through", "fingerprints_reread3_done"} {
-			if err := tx.SetSetting(ctx, name, strconv.FormatInt(id, 10)); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	r := New(o.r.cfg)
-	if err := r.LoadIdentification(ctx); err != nil {
-		t.Fatal(err)
-	}
-	n, err := r.RereadFingerprints(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	readAgainThrough(t, o, id)
+	_, n := readAgain(t, o)
 	if n != stored || stored == 0 {
 		t.Errorf("%d fingerprints of the Word version read again, want %d", n, stored)
 	}

@@ -16,14 +16,6 @@ func TestSupersedeLetterWhoseDraftCopyHolderTheNewLetterIsMeantFor(t *testing.T)
 	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "liaison", Organization: "Liaison cell", Emails: []string{"cell@liaison.example"}}); err != nil {
 		t.Fatal(err)
 	}
-	supersede := func(old, by string) error {
-		st, pt, err := o.withdrawalStatementOf(ctx, o.signer, old, by, "plan extended")
-		if err != nil {
-			return err
-		}
-		_, err = o.withdraw(ctx, o.signer, old, by, o.keyID, st, signPAE(o.signerKey, pt, st))
-		return err
-	}
 	const ministry = "Ministry of Defence of Freedonia"
 
 	// A copy exported for the liaison cell, and a new letter addressed to it too.
@@ -34,10 +26,10 @@ func TestSupersedeLetterWhoseDraftCopyHolderTheNewLetterIsMeantFor(t *testing.T)
 	o.approvedAndReleased(t, exported)
 	notMeant := o.letterTo(t, "Joint exercise", "The rotation is followed by a joint exercise.", ministry)
 	o.approvedAndReleased(t, notMeant)
-	wantErr(t, "supersede by a letter not meant for the draft copy's holder", supersede(exported, notMeant), ErrConflict)
+	wantErr(t, "supersede by a letter not meant for the draft copy's holder", o.supersede(exported, notMeant), ErrConflict)
 	addressed := o.letterTo(t, "Joint exercise", "The rotation is followed by a joint exercise, with the cell.", ministry, "Liaison cell")
 	o.approvedAndReleased(t, addressed)
-	if err := supersede(exported, addressed); err != nil {
+	if err := o.supersede(exported, addressed); err != nil {
 		t.Fatalf("supersede by a letter addressed to the draft copy's holder too: %v", err)
 	}
 
@@ -49,11 +41,11 @@ func TestSupersedeLetterWhoseDraftCopyHolderTheNewLetterIsMeantFor(t *testing.T)
 	o.approvedAndReleased(t, sent)
 	dispatched := o.letterTo(t, "Joint exercise", "The second rotation is followed by a joint exercise.", ministry)
 	o.approvedAndReleased(t, dispatched)
-	wantErr(t, "supersede before the new letter went to the draft copy's recipient", supersede(sent, dispatched), ErrConflict)
+	wantErr(t, "supersede before the new letter went to the draft copy's recipient", o.supersede(sent, dispatched), ErrConflict)
 	if _, err := o.r.Dispatch(ctx, o.officer, dispatched, []string{"liaison"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := supersede(sent, dispatched); err != nil {
+	if err := o.supersede(sent, dispatched); err != nil {
 		t.Fatalf("supersede by a letter dispatched to the draft copy's recipient: %v", err)
 	}
 }

@@ -19,14 +19,6 @@ func TestSupersedeLetterWhoseDraftCopyWentToAnOrganisation(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	supersede := func(old, by string) error {
-		st, pt, err := o.withdrawalStatementOf(ctx, o.signer, old, by, "plan extended")
-		if err != nil {
-			return err
-		}
-		_, err = o.withdraw(ctx, o.signer, old, by, o.keyID, st, signPAE(o.signerKey, pt, st))
-		return err
-	}
 	const ministry = "Ministry of Defence of Freedonia"
 	old := o.letterTo(t, "Force rotation", "The second battalion rotates out of sector four on the first of March.", ministry)
 	if _, err := o.r.ExportDraft(ctx, o.drafter, old, "Liaison cell"); err != nil {
@@ -36,19 +28,19 @@ func TestSupersedeLetterWhoseDraftCopyWentToAnOrganisation(t *testing.T) {
 
 	toBob := o.letterTo(t, "Joint exercise", "The rotation is followed by a joint exercise, with bob.", ministry, "bob")
 	o.approvedAndReleased(t, toBob)
-	wantErr(t, "supersede by a letter addressed to one recipient of the copy's organisation", supersede(old, toBob), ErrConflict)
+	wantErr(t, "supersede by a letter addressed to one recipient of the copy's organisation", o.supersede(old, toBob), ErrConflict)
 
 	sentToBob := o.letterTo(t, "Joint exercise", "The rotation is followed by a joint exercise, for the cell's bob.", ministry)
 	o.approvedAndReleased(t, sentToBob)
 	if _, err := o.r.Dispatch(ctx, o.officer, sentToBob, []string{"bob"}); err != nil {
 		t.Fatal(err)
 	}
-	wantErr(t, "supersede by a letter dispatched to one recipient of the copy's organisation", supersede(old, sentToBob), ErrConflict)
+	wantErr(t, "supersede by a letter dispatched to one recipient of the copy's organisation", o.supersede(old, sentToBob), ErrConflict)
 
 	if _, err := o.r.Dispatch(ctx, o.officer, sentToBob, []string{"carol"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := supersede(old, sentToBob); err != nil {
+	if err := o.supersede(old, sentToBob); err != nil {
 		t.Fatalf("supersede by a letter dispatched to every recipient of the copy's organisation: %v", err)
 	}
 }
