@@ -24,6 +24,7 @@ import (
 	"github.com/chancery/chancery/internal/nonet"
 	"github.com/chancery/chancery/internal/officeca"
 	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/textract"
 )
 
 const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -129,6 +130,21 @@ func run(t *testing.T, name string, args ...string) string {
 		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}
 	return string(out)
+}
+
+// shownAndRead converts data, a file of mediaType, with c and returns what pdftotext reads
+// of the PDF and the text textract reads of data: what a release shows, and what reviewers
+// read on the letter page.
+func shownAndRead(t *testing.T, c *convert.Converter, mediaType string, data []byte) (shown, text string) {
+	t.Helper()
+	doc, err := c.ToPDF(context.Background(), mediaType, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text, err = textract.Text(mediaType, data); err != nil {
+		t.Fatal(err)
+	}
+	return run(t, "pdftotext", write(t, "letter.pdf", doc), "-"), text
 }
 
 func write(t *testing.T, name string, data []byte) string {

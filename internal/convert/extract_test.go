@@ -79,15 +79,7 @@ func TestExtractedTextIsWhatTheLetterShows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, err := c.ToPDF(context.Background(), f.mediaType, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		shown := run(t, "pdftotext", write(t, "letter.pdf", doc), "-")
-		text, err := textract.Text(f.mediaType, data)
-		if err != nil {
-			t.Fatal(err)
-		}
+		shown, text := shownAndRead(t, c, f.mediaType, data)
 		tokens := func(s string) []string {
 			w := capitals.FindAllString(s, -1)
 			slices.Sort(w)
@@ -192,15 +184,7 @@ func TestDocumentDefaultsHiddenAsShown(t *testing.T) {
 			{"word/document.xml", `<?xml version="1.0" encoding="UTF-8"?><w:document ` + w + `><w:body>` + body + `</w:body></w:document>`},
 			{"word/styles.xml", `<?xml version="1.0" encoding="UTF-8"?><w:styles ` + w + `><w:docDefaults>` + defaults + `</w:docDefaults>` + styles + `</w:styles>`},
 		})
-		doc, err := c.ToPDF(context.Background(), textract.DOCXType, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		shown := run(t, "pdftotext", write(t, "letter.pdf", doc), "-")
-		text, err := textract.Text(textract.DOCXType, data)
-		if err != nil {
-			t.Fatal(err)
-		}
+		shown, text := shownAndRead(t, c, textract.DOCXType, data)
 		if strings.Contains(shown, "PLAIN") != plain || !strings.Contains(shown, "PARASHOWN") {
 			t.Errorf("%s: the PDF shows %q: the test proves nothing", defaults, shown)
 		}
@@ -224,15 +208,7 @@ func TestAlternateContentAsShown(t *testing.T) {
 		`<w:p ` + mc + `><w:r><mc:Choice Requires="w14"><w:t xml:space="preserve">STRAYCHOICE </w:t></mc:Choice><mc:Fallback><w:t>RUNFALLBACK</w:t></mc:Fallback></w:r>` +
 		`<mc:Fallback><w:r><w:t>PARAFALLBACK</w:t></w:r></mc:Fallback></w:p>`
 	data := docxWith(t, body, "")
-	doc, err := c.ToPDF(context.Background(), textract.DOCXType, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	shown := run(t, "pdftotext", write(t, "letter.pdf", doc), "-")
-	text, err := textract.Text(textract.DOCXType, data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	shown, text := shownAndRead(t, c, textract.DOCXType, data)
 	tokens := func(s string) []string {
 		w := capitals.FindAllString(s, -1)
 		slices.Sort(w)
@@ -264,15 +240,7 @@ func TestDrawingTextAsShown(t *testing.T) {
 		`<text:p><draw:custom-shape draw:name="S" text:anchor-type="as-char" svg:width="4cm" svg:height="1cm"><svg:title>SHAPETITLE</svg:title>` +
 		`<text:p>SHAPEPARA</text:p><draw:enhanced-geometry svg:viewBox="0 0 21600 21600" draw:type="rectangle"/></draw:custom-shape> SHAPE</text:p>`
 	data := odtAuto(t, body, "")
-	doc, err := c.ToPDF(context.Background(), textract.ODTType, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	shown := run(t, "pdftotext", write(t, "letter.pdf", doc), "-")
-	text, err := textract.Text(textract.ODTType, data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	shown, text := shownAndRead(t, c, textract.ODTType, data)
 	tokens := func(s string) []string {
 		w := capitals.FindAllString(s, -1)
 		slices.Sort(w)
@@ -345,15 +313,7 @@ func TestNumberingAsShown(t *testing.T) {
 		{"word/numbering.xml", numbering},
 		{"word/styles.xml", styles},
 	})
-	doc, err := c.ToPDF(context.Background(), textract.DOCXType, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	shown := run(t, "pdftotext", write(t, "letter.pdf", doc), "-")
-	text, err := textract.Text(textract.DOCXType, data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	shown, text := shownAndRead(t, c, textract.DOCXType, data)
 	if got, want := strings.Fields(text), strings.Fields(shown); !slices.Equal(got, want) {
 		t.Errorf("extracted %q,\nthe PDF shows %q\nextracted:\n%s\nPDF:\n%s", got, want, text, shown)
 	}
@@ -398,15 +358,7 @@ func TestListLabelsAsShown(t *testing.T) {
 	man := strings.Replace(odtManifest, "</manifest:manifest>", ` <manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>
 </manifest:manifest>`, 1)
 	data := zipOf(t, [][2]string{{"mimetype", textract.ODTType}, {"META-INF/manifest.xml", man}, {"content.xml", content}, {"styles.xml", outline}})
-	doc, err := c.ToPDF(context.Background(), textract.ODTType, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	shown := run(t, "pdftotext", write(t, "letter.pdf", doc), "-")
-	text, err := textract.Text(textract.ODTType, data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	shown, text := shownAndRead(t, c, textract.ODTType, data)
 	if got, want := strings.Join(strings.Fields(text), ""), strings.Join(strings.Fields(shown), ""); got != want {
 		t.Errorf("extracted %q,\nthe PDF shows %q\nextracted:\n%s\nPDF:\n%s", got, want, text, shown)
 	}

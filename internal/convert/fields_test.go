@@ -1,7 +1,6 @@
 package convert_test
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -44,15 +43,7 @@ func TestWordFieldsAndWebHiddenTextAsShown(t *testing.T) {
 		{"word/document.xml", `<?xml version="1.0" encoding="UTF-8"?><w:document ` + w + `><w:body>` + body + `</w:body></w:document>`},
 		{"word/styles.xml", `<?xml version="1.0" encoding="UTF-8"?><w:styles ` + w + `>` + styles + `</w:styles>`},
 	})
-	doc, err := c.ToPDF(context.Background(), textract.DOCXType, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	shown := run(t, "pdftotext", write(t, "letter.pdf", doc), "-")
-	extracted, err := textract.Text(textract.DOCXType, data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	shown, extracted := shownAndRead(t, c, textract.DOCXType, data)
 	for _, token := range []string{"WEBSHOWN", "AFTERIF", "LOOSEINSTR", "REFUSED", "NINETHOUSAND"} {
 		if !strings.Contains(shown, token) {
 			t.Errorf("the PDF shows %q, without %s: the test proves nothing", shown, token)
@@ -78,15 +69,7 @@ func TestOpenDocumentDropDownsAndPlaceholdersAsShown(t *testing.T) {
 			`<manifest:file-entry manifest:full-path="/" manifest:media-type="` + textract.ODTType + `"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>`},
 		{"content.xml", `<?xml version="1.0" encoding="UTF-8"?><office:document-content ` + ns + ` office:version="1.2"><office:body><office:text>` + body + `</office:text></office:body></office:document-content>`},
 	})
-	doc, err := c.ToPDF(context.Background(), textract.ODTType, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	shown := run(t, "pdftotext", write(t, "letter.pdf", doc), "-")
-	extracted, err := textract.Text(textract.ODTType, data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	shown, extracted := shownAndRead(t, c, textract.ODTType, data)
 	for _, token := range []string{"REFUSED", "EXTENDED", "PAYS"} {
 		if !strings.Contains(shown, token) {
 			t.Errorf("the PDF shows %q, without %s: the test proves nothing", shown, token)
