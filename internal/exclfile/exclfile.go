@@ -82,7 +82,7 @@ func create(path string, data []byte, mode os.FileMode, uid, gid int) error {
 	if err := write(tmp, data, mode, uid, gid); err != nil {
 		return err
 	}
-	err := os.Link(tmp, path)
+	err := link(tmp, path)
 	if rerr := os.Remove(tmp); err == nil {
 		err = rerr
 	}
@@ -93,6 +93,20 @@ func create(path string, data []byte, mode os.FileMode, uid, gid int) error {
 		return err
 	}
 	return SyncDir(filepath.Dir(path))
+}
+
+// link makes tmp, a Create's temporary file, path too. Another Create of path that linked its
+// own first removes the temporary files it finds (removeStale), tmp among them if it did so
+// before this link: the link then fails for want of tmp, and is answered as the link that
+// found path would be, with fs.ErrExist (a second server's lock file, refused as held).
+func link(tmp, path string) error {
+	err := os.Link(tmp, path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, serr := os.Lstat(path); serr == nil {
+			return &os.LinkError{Op: "link", Old: tmp, New: path, Err: fs.ErrExist}
+		}
+	}
+	return err
 }
 
 // CreateAnywhere is Create where the file system has hard links, and Write with the

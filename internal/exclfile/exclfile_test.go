@@ -120,3 +120,24 @@ func TestCreateRemovesWhatACrashLeft(t *testing.T) {
 	}
 	check()
 }
+
+// TestCreateWhoseTemporaryFileAnotherCreateRemoved: a Create of path whose temporary file
+// another Create removed, once that one had made path (removeStale), failed for want of its
+// temporary file ("link …: no such file or directory"), where it fails with fs.ErrExist when
+// it finds path: a second server beside a first that made its lock file again under it was
+// refused without being told that a server holds the directory. Without path, the want of
+// the temporary file is still said.
+func TestCreateWhoseTemporaryFileAnotherCreateRemoved(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "serve.lock")
+	tmp := path + ".x" + createSuffix // removed before the link, as removeStale removes it
+	if err := link(tmp, path); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("without path: %v; want fs.ErrNotExist", err)
+	}
+	if err := Create(path, []byte("pid 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := link(tmp, path); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("with path made by another Create: %v; want fs.ErrExist", err)
+	}
+}
