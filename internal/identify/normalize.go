@@ -169,8 +169,16 @@ func cutShort(text string) bool {
 // "ss\u0301", whose "s\u0301" is "\u015b"; U+03AA, a capital with no form of its own with
 // U+0301 after it, folds to U+03CA, which composes with it to U+0390, whose folding is
 // U+03B9 U+0308 U+0301, that of its small letter. Folded once, such a text was not the text
-// of its own normalization, nor of a copy in the other case.
-func fold(s string) string { return refolded(foldOnce(s)) }
+// of its own normalization, nor of a copy in the other case. A text folding leaves as it is
+// (one without capitals: Arabic, Persian, most of any text's words) stays in NFKC, and is
+// returned without looking for parts NFKC changes, a scan of the whole text.
+func fold(s string) string {
+	f := foldOnce(s)
+	if f == s {
+		return s
+	}
+	return refolded(f)
+}
 
 // refolded returns s, a folded text, with each part of it that NFKC changes (between two of
 // its boundaries) put in NFKC and folded again until that changes nothing. Folding maps each
