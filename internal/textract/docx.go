@@ -99,12 +99,16 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 	type openMark struct {
 		name                 string
 		start, paras, hidden int
-		firstCell            bool
+		firstCell, heading   bool
 	}
 	marks := map[string]openMark{}
 	var (
 		ends                []int
 		hiddenTexts, tables int
+		// paraStart is where the text of the paragraph being read starts; toParaEnd holds
+		// the bookmarks whose text is their paragraph's, read to its end (headingMark).
+		paraStart int
+		toParaEnd []openMark
 	)
 	var b strings.Builder
 	inText, inInstr, inDeleted := false, false, false
@@ -358,8 +362,9 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 					d.elsewhere[wordAttr(t, "name")] = true
 				}
 				if role == mainPart && len(marks) < maxBookmarks {
-					marks[wordAttr(t, "id")] = openMark{name: wordAttr(t, "name"), start: b.Len(), paras: len(ends), hidden: hiddenTexts,
-						firstCell: tables > 0 && len(ends) == 0}
+					name := wordAttr(t, "name")
+					marks[wordAttr(t, "id")] = openMark{name: name, start: b.Len(), paras: len(ends), hidden: hiddenTexts,
+						firstCell: tables > 0 && len(ends) == 0, heading: b.Len() == paraStart && headingMark(name)}
 				}
 			case "bookmarkEnd":
 				if m, ok := marks[wordAttr(t, "id")]; ok {
@@ -371,6 +376,9 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 							end = ends[m.paras]
 						}
 						out.marks[m.name] = [2]int{m.start, end}
+						if m.heading && end == m.start && len(ends) == m.paras {
+							toParaEnd = append(toParaEnd, m)
+						}
 						switch {
 						case hiddenTexts > m.hidden:
 							out.unclear[m.name] = "a cross-reference (REF) to a bookmark holding hidden text, which the converted letter shows"
@@ -477,8 +485,13 @@ func (d *docxDoc) readPart(name string, role partKind) (*docxPart, error) {
 				marksOpen = remark(&b, marksOpen, 0)
 				if role == mainPart {
 					ends = append(ends, b.Len())
+					for _, m := range toParaEnd {
+						out.marks[m.name] = [2]int{m.start, b.Len()}
+					}
+					toParaEnd = toParaEnd[:0]
 				}
 				b.WriteByte('\n')
+				paraStart = b.Len()
 				paraHidden, paraMarks = false, 0
 			}
 		case xml.CharData:
@@ -620,6 +633,12 @@ func wordAttr(t xml.StartElement, local string) string {
 	}
 	return ""
 }
+
+// headingMark reports whether a bookmark of this name is one LibreOffice writes at the start
+// of a heading that a cross-reference names ("__RefHeading___Toc…"): LibreOffice 7.4 shows a
+// REF field to such a bookmark, empty and at the start of its paragraph, as the paragraph's
+// text, where it shows one to any other empty bookmark as nothing.
+func headingMark(name string) bool { return strings.HasPrefix(name, "__RefHeading__") }
 
 // maxBookmarks bounds the bookmarks read of a document, and of those open at once.
 const maxBookmarks = 10000

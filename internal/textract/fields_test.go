@@ -116,6 +116,36 @@ func TestDOCXCrossReferencesReadAsShown(t *testing.T) {
 	}
 }
 
+// TestDOCXCrossReferencesToHeadingsReadAsShown: LibreOffice writes a cross-reference to a
+// heading as an empty bookmark "__RefHeading___Toc…" at the start of the heading and a REF
+// field to it, and LibreOffice 7.4 shows that field as the heading's text (checked by
+// converting such files, the kept result changed to "Kept"); such a letter read "as set out
+// in  on page 1" where the released letter said "as set out in Purpose on page 1". An empty
+// bookmark of another name, or one within its paragraph, is shown as nothing.
+func TestDOCXCrossReferencesToHeadingsReadAsShown(t *testing.T) {
+	heading := func(mark, before string) string {
+		return `<w:p><w:r><w:t xml:space="preserve">` + before + `</w:t></w:r><w:bookmarkStart w:id="0" w:name="` + mark + `"/><w:bookmarkEnd w:id="0"/>` +
+			`<w:r><w:t>Purpose</w:t></w:r><w:r><w:t xml:space="preserve"> of the grant</w:t></w:r></w:p>`
+	}
+	for _, c := range []struct{ name, body, want string }{
+		{"heading", heading("__RefHeading___Toc1_1", "") + wordField(`REF __RefHeading___Toc1_1 \h`, "Kept"),
+			"Purpose of the grant\nPurpose of the grant\n"},
+		{"before the heading", wordField(`REF __RefHeading___Toc1_1 \h`, "Kept") + heading("__RefHeading___Toc1_1", ""),
+			"Purpose of the grant\nPurpose of the grant\n"},
+		{"within the heading", heading("__RefHeading___Toc1_1", "The ") + wordField(`REF __RefHeading___Toc1_1 \h`, "Kept"),
+			"The Purpose of the grant\n\n"},
+		{"another name", heading("mark1", "") + wordField(`REF mark1 \h`, "Kept"), "Purpose of the grant\n\n"},
+	} {
+		got, err := Text(DOCXType, wordDoc(t, c.body))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
 // TestDOCXCrossReferencesInFootersReadAsShown: a REF field in a footer (or a note) shows the
 // text of the body's bookmark too (checked by converting such a file), also when the body has
 // no REF field of its own.
