@@ -686,7 +686,9 @@ func (d *docxDoc) fieldShown(instr string, refs *int) (shown string, replace, ok
 	case "ref":
 		*refs++
 		if len(words) > 1 {
-			mark := strings.Trim(words[1], `"`)
+			// A switch written against the name ("REF amt\h") ends it.
+			mark, _, _ := strings.Cut(words[1], `\`)
+			mark = strings.Trim(mark, `"`)
 			if why, ok := d.unclear[mark]; ok {
 				return "", false, false, fmt.Errorf("%w: %s", ErrAmbiguous, why)
 			}

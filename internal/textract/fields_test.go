@@ -116,6 +116,29 @@ func TestDOCXCrossReferencesReadAsShown(t *testing.T) {
 	}
 }
 
+// TestDOCXCrossReferencesWithSwitchAgainstNameReadAsShown: LibreOffice 7.4 ends a REF
+// field's bookmark name at a switch written against it (REF amt\h, REF "amt"\h,
+// REF amt\* MERGEFORMAT), and shows the bookmark's text (checked by converting such
+// files), where the name read with the switch named no bookmark and the kept result was
+// read: "1000" to reviewers where the released letter said "900000".
+func TestDOCXCrossReferencesWithSwitchAgainstNameReadAsShown(t *testing.T) {
+	bookmark := `<w:p><w:r><w:t xml:space="preserve">Amount: </w:t></w:r><w:bookmarkStart w:id="0" w:name="amt"/><w:r><w:t>900000</w:t></w:r>` +
+		`<w:bookmarkEnd w:id="0"/><w:r><w:t xml:space="preserve"> EUR</w:t></w:r></w:p>`
+	for _, c := range []struct{ name, body string }{
+		{"complex", bookmark + wordField(`REF  amt\h`, "1000")},
+		{"quoted", bookmark + wordField(`REF "amt"\h`, "1000")},
+		{"simple", bookmark + `<w:p><w:fldSimple w:instr=" REF amt\* MERGEFORMAT "><w:r><w:t>1000</w:t></w:r></w:fldSimple></w:p>`},
+	} {
+		got, err := Text(DOCXType, wordDoc(t, c.body))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if want := "Amount: 900000 EUR\n900000\n"; got != want {
+			t.Errorf("%s: %q, want %q", c.name, got, want)
+		}
+	}
+}
+
 // TestDOCXCrossReferencesToHeadingsReadAsShown: LibreOffice writes a cross-reference to a
 // heading as an empty bookmark "__RefHeading___Toc…" at the start of the heading and a REF
 // field to it, and LibreOffice 7.4 shows that field as the heading's text (checked by
