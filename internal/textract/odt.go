@@ -325,6 +325,10 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 	// dropDown is the text:drop-down open, whose kept text is left out for the label it
 	// selects, shown at its end.
 	var dropDown *odtDropDown
+	// keptValue is the string variable set open whose value is the text it keeps (one without
+	// office:string-value, as LibreOffice writes it): LibreOffice shows that text, at its end,
+	// that of its elements (a span) left out.
+	var keptValue *odtKeptValue
 	write := func(s string) {
 		if out != nil && paragraphs > 0 && modes[len(modes)-1] == odtShown {
 			// A line ends the marks; the text after it opens them again.
@@ -485,6 +489,9 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 					if computed(t, v) {
 						return "", fmt.Errorf("odt: %s: %w: text:variable-set shows a formula, which LibreOffice computes as it converts the letter and which is not computed here", name, ErrAmbiguous)
 					}
+					if keptValue == nil && odtAttr(t, officeNS, "value-type") == "string" && !hasAttr(t, officeNS, "string-value") {
+						keptValue = &odtKeptValue{depth: depth, name: field}
+					}
 					variables[field] = v
 				case "variable-get":
 					v = variables[field]
@@ -561,6 +568,12 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 					write(dropDown.shown())
 					dropDown = nil
 				}
+				if keptValue != nil && keptValue.depth == depth {
+					v := keptValue.text.String()
+					variables[keptValue.name] = v
+					write(v)
+					keptValue = nil
+				}
 			case len(skip) > 0:
 			case len(regions) > 0 && regions[len(regions)-1].depth == depth:
 				r := regions[len(regions)-1]
@@ -596,10 +609,20 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 			}
 			if len(skip) == 0 {
 				write(string(t))
+			} else if keptValue != nil && keptValue.depth == depth {
+				keptValue.text.Write(t)
 			}
 		}
 	}
 	return body.String(), nil
+}
+
+// odtKeptValue is a string variable set being read whose value is the text it keeps: its
+// depth, its name and that text (not its elements').
+type odtKeptValue struct {
+	depth int
+	name  string
+	text  strings.Builder
 }
 
 // odtDropDown is a text:drop-down being read: its depth, and its labels' values.
@@ -769,6 +792,16 @@ func odtAttr(t xml.StartElement, space, local string) string {
 		}
 	}
 	return ""
+}
+
+// hasAttr reports whether t has the attribute space:local, empty or not.
+func hasAttr(t xml.StartElement, space, local string) bool {
+	for _, a := range t.Attr {
+		if a.Name.Space == space && a.Name.Local == local {
+			return true
+		}
+	}
+	return false
 }
 
 // odtValue returns the value a field declaration or setting t gives, by its office:value-type:

@@ -61,3 +61,25 @@ func TestODTDropDownWithLongListRefused(t *testing.T) {
 		t.Errorf("256 labels: %q, %v; want %q", got, err, want)
 	}
 }
+
+// TestODTStringVariableWithoutValueReadAsShown: LibreOffice writes a string variable set
+// (text:variable-set of office:value-type "string") without office:string-value, its value
+// the text it keeps, and LibreOffice 7.4 shows that text, in the text:variable-get after it
+// too (checked by converting such files); the missing attribute was read as an empty value:
+// "The Ministry will  pay" to reviewers where the released letter said "The Ministry will
+// NOT pay". A string-value, even empty, is still shown in place of the kept text, and the
+// text of an element inside (a span) is not shown.
+func TestODTStringVariableWithoutValueReadAsShown(t *testing.T) {
+	const decls = `<text:variable-decls><text:variable-decl office:value-type="string" text:name="s"/></text:variable-decls>`
+	for _, c := range []struct{ name, set, want string }{
+		{"kept", `<text:variable-set text:name="s" office:value-type="string">NOT</text:variable-set>`, "The Ministry will NOT pay. Again: NOT\n"},
+		{"in a span", `<text:variable-set text:name="s" office:value-type="string"><text:span>NOT</text:span></text:variable-set>`, "The Ministry will  pay. Again: \n"},
+		{"beside a span", `<text:variable-set text:name="s" office:value-type="string">N<text:span>O</text:span>T</text:variable-set>`, "The Ministry will NT pay. Again: NT\n"},
+		{"string-value", `<text:variable-set text:name="s" office:value-type="string" office:string-value="">NOT</text:variable-set>`, "The Ministry will  pay. Again: \n"},
+	} {
+		got, err := Text(ODTType, odt(t, decls+`<text:p>The Ministry will `+c.set+` pay. Again: <text:variable-get text:name="s">X</text:variable-get></text:p>`))
+		if err != nil || got != c.want {
+			t.Errorf("%s: %q, %v; want %q", c.name, got, err, c.want)
+		}
+	}
+}
