@@ -486,6 +486,11 @@ func (o *odtDoc) readPart(zr *docZip, name string) (string, error) {
 				switch t.Name.Local {
 				case "variable-set":
 					v = odtValue(t)
+					if !hasAttr(t, officeNS, "value-type") {
+						// LibreOffice 7.4 shows such a variable as a number ("1" for "NOT"),
+						// and writes none such.
+						return "", fmt.Errorf("odt: %s: %w: text:variable-set without office:value-type, which LibreOffice shows as a number it computes", name, ErrAmbiguous)
+					}
 					if computed(t, v) {
 						return "", fmt.Errorf("odt: %s: %w: text:variable-set shows a formula, which LibreOffice computes as it converts the letter and which is not computed here", name, ErrAmbiguous)
 					}

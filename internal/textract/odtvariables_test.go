@@ -83,3 +83,14 @@ func TestODTStringVariableWithoutValueReadAsShown(t *testing.T) {
 		}
 	}
 }
+
+// TestODTVariableWithoutTypeRefused: LibreOffice 7.4 shows a text:variable-set without
+// office:value-type as a number (checked by converting such a file: "NOT" kept showed "1"),
+// where nothing was read; LibreOffice writes none such, and one is refused.
+func TestODTVariableWithoutTypeRefused(t *testing.T) {
+	const decls = `<text:variable-decls><text:variable-decl office:value-type="string" text:name="s"/></text:variable-decls>`
+	got, err := Text(ODTType, odt(t, decls+`<text:p>The Ministry will <text:variable-set text:name="s">NOT</text:variable-set> pay.</text:p>`))
+	if !errors.Is(err, ErrAmbiguous) {
+		t.Errorf("%q, %v; want %v", got, err, ErrAmbiguous)
+	}
+}
