@@ -77,8 +77,8 @@ var _ = table(func() Translations {
 		"Every requirement of the policy is met: a release officer can release it.": {
 			"Toutes les exigences des règles sont remplies : un responsable de l'émission peut l'émettre.",
 			"استُوفيت جميع متطلبات الضوابط: يمكن لمسؤول الإصدار إصدارها."},
-		"Missing":            {"Manquant", "ناقص"},
-		"Met":                {"Rempli", "مستوفى"},
+		"Missing:":           {"Manquant :", "ناقص:"},
+		"Met:":               {"Rempli :", "مستوفى:"},
 		"by %s":              {"par %s", "بواسطة %s"},
 		"Rules applied: %s":  {"Règles appliquées : %s", "الضوابط المطبّقة: %s"},
 		"What you can do":    {"Ce que vous pouvez faire", "ما يمكنك فعله"},

@@ -123,7 +123,7 @@ func TestArabicLetterPageDrawsTextsInOrder(t *testing.T) {
 	b := &tab{t: t, ctx: ctx, o: o}
 	b.acceptLanguage("ar")
 	b.open("/signin?next=/letters/"+gone, "#password")
-	b.signIn("dana", "main h1")
+	b.signIn("dana", "#versions") // on the letter page: the sign-in page has a "main h1" too
 	b.wantInOrder("the withdrawn letter's page", reason, 1)
 	b.open("/letters/"+draft, "main h1")
 	b.wantInOrder("the draft's page", comment, 1)

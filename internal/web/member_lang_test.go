@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/server"
 )
 
@@ -102,4 +103,39 @@ func TestMemberPagesInFrenchAndArabic(t *testing.T) {
 		{"/admin/recipients", []string{"Destinataires et webhooks", "Aucun destinataire pour l&#39;instant.", "Ajouter le destinataire"},
 			[]string{"Add the recipient", "No recipients yet."}},
 	})
+}
+
+// TestListsInTheLanguagesPunctuation: the lists of a letter's page (addressees, tags, the
+// requirements' headings) are punctuated as the page's language writes them: an Arabic comma
+// and semicolon in Arabic, and French's space before a colon.
+func TestListsInTheLanguagesPunctuation(t *testing.T) {
+	o := newOffice(t, server.Config{})
+	ref, err := o.reg.CreateLetter(context.Background(), o.actors["dana"], registry.NewLetter{Subject: "Exercise in March", Class: "foreign-government",
+		Addressees: []string{"Ministry of Defence", "Ministry of Foreign Affairs"}, Tags: []string{"exercise", "march"},
+		File: registry.Upload{Name: "letter.md", MediaType: "text/markdown", Data: []byte("# Exercise\n\nSir, the exercise takes place in March.\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := o.client()
+	c.signIn("rita")
+	for _, tc := range []struct {
+		accept    string
+		want, not []string
+	}{
+		{"en", []string{"Ministry of Defence; Ministry of Foreign Affairs", "exercise, march", "Missing: "}, nil},
+		{"fr", []string{"Ministry of Defence ; Ministry of Foreign Affairs", "Manquant : "}, []string{"Manquant: "}},
+		{"ar", []string{"Ministry of Defence؛ Ministry of Foreign Affairs", "exercise، march", "ناقص: "}, []string{"Defence; ", "exercise, "}},
+	} {
+		_, body := c.getLang("/letters/"+ref, tc.accept)
+		for _, w := range tc.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: the letter's page lacks %q", tc.accept, w)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(body, w) {
+				t.Errorf("%s: the letter's page has %q", tc.accept, w)
+			}
+		}
+	}
 }

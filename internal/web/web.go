@@ -228,7 +228,7 @@ var funcs = template.FuncMap{
 // languageFuncs are the template functions bound to one language: t translates a message
 // (formatting its arguments), th one with markup in its text (markup.go), date and datep
 // write times as that language does; tr says a registry message in that language, trs a
-// list of them, and act names an audit action.
+// list of them, list and items a list of names, and act names an audit action.
 func languageFuncs(pr *i18n.Printer) template.FuncMap {
 	return template.FuncMap{
 		"t":    pr.T,
@@ -236,7 +236,12 @@ func languageFuncs(pr *i18n.Printer) template.FuncMap {
 		"date": pr.Date,
 		"tr":   func(t i18n.Translator) string { return t.Translate(pr) },
 		"trs":  pr.Join,
-		"act":  pr.Action,
+		// list and items join names, roles or tags as the language lists them: list with
+		// its comma (an Arabic comma in Arabic), items with its semicolon, for things that
+		// may hold commas themselves (addressees).
+		"list":  func(s []string) string { return strings.Join(s, pr.Text(", ")) },
+		"items": func(s []string) string { return strings.Join(s, pr.Text("; ")) },
+		"act":   pr.Action,
 		"datep": func(t *time.Time) string {
 			if t == nil {
 				return ""
