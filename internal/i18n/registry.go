@@ -190,6 +190,9 @@ var _ = table(func() Translations {
 		"%s is not addressed to %s, as %s is: the holders of %s would learn of a letter not meant for them (check the reference, or retract %s)": {
 			"%s n'est pas adressée à %s, comme l'est %s : les détenteurs de %s apprendraient l'existence d'une lettre qui ne leur est pas destinée (vérifiez la référence, ou retirez %s)",
 			"%s غير موجهة إلى %s كما هي %s: سيعلم حائزو %s برسالة غير موجهة إليهم (تحقق من المرجع، أو اسحب %s)"},
+		"a draft copy of the released text of %s was made for %s, who would be handed %s by a supersession: dispatch %s to %s first, or retract %s and dispatch %s to its addressees": {
+			"une copie de projet du texte publié de %s a été faite pour %s, à qui un remplacement remettrait %s : expédiez d'abord %s à %s, ou retirez %s et expédiez %s à ses destinataires",
+			"أُعدّت نسخة مسودة من النص الصادر لـ %s من أجل %s، وسيسلّمه الاستبدال %s: أرسل %s إلى %s أولًا، أو اسحب %s وأرسل %s إلى المرسَل إليهم"},
 		"a draft copy of the released text of %s was made for %s, who would be handed %s by a supersession: retract %s and dispatch %s to its addressees": {
 			"une copie de projet du texte publié de %s a été faite pour %s, à qui un remplacement remettrait %s : retirez %s et expédiez %s à ses destinataires",
 			"أُعدّت نسخة مسودة من النص الصادر لـ %s من أجل %s، وسيسلّمه الاستبدال %s: اسحب %s وأرسل %s إلى المرسَل إليهم"},

@@ -768,9 +768,13 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 	// withdrawal's opening and so the new letter's file digest included: a draft copy of the
 	// text released is held by whoever it was made for, who is not among the addressees
 	// checked above.
-	who, err := draftCopyOfReleasedText(ctx, tx, l.ID, rel.VersionN, bl)
+	who, rec, err := draftCopyOfReleasedText(ctx, tx, l.ID, rel.VersionN, bl)
 	if err != nil {
 		return nil, err
+	}
+	if rec != "" {
+		return nil, i18n.Errorf(ErrConflict, "a draft copy of the released text of %s was made for %s, who would be handed %s by a supersession: dispatch %s to %s first, or retract %s and dispatch %s to its addressees",
+			ref, who, by, by, rec, ref, by)
 	}
 	if who != "" {
 		return nil, i18n.Errorf(ErrConflict, "a draft copy of the released text of %s was made for %s, who would be handed %s by a supersession: retract %s and dispatch %s to its addressees",
@@ -840,11 +844,12 @@ func dispatchedNotMeant(ctx context.Context, tx *store.Tx, letterID int64, by *s
 // draftCopyOfReleasedText returns for whom a draft copy of the released version of letter
 // letterID, or of another of its versions with the same text, was exported or sent (a
 // member's preview left out) that the letter by is not meant for (draftHoldersMeant), and ""
-// when there is none.
-func draftCopyOfReleasedText(ctx context.Context, tx *store.Tx, letterID int64, released int, by *store.Letter) (string, error) {
+// when there is none; with the name of the directory's recipient the copy names, if it names
+// one, to whom dispatching by would make it meant for them.
+func draftCopyOfReleasedText(ctx context.Context, tx *store.Tx, letterID int64, released int, by *store.Letter) (who, recipient string, err error) {
 	fs, err := tx.FingerprintsOf(ctx, letterID)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	var text []byte
 	for _, f := range fs {
@@ -860,18 +865,27 @@ func draftCopyOfReleasedText(ctx context.Context, tx *store.Tx, letterID int64, 
 	}
 	xs, err := tx.DraftExportsOf(ctx, letterID)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	meant, err := draftHoldersMeant(ctx, tx, by)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	for _, x := range xs {
 		if same[x.VersionN] && x.Recipient != PreviewRecipient && !meant[x.Recipient] {
-			return x.Recipient, nil
+			recs, err := tx.Recipients(ctx)
+			if err != nil {
+				return "", "", err
+			}
+			for _, rec := range recs {
+				if x.Recipient == rec.Name || rec.Organization != "" && x.Recipient == rec.Organization+" ("+rec.Name+")" {
+					return x.Recipient, rec.Name, nil
+				}
+			}
+			return x.Recipient, "", nil
 		}
 	}
-	return "", nil
+	return "", "", nil
 }
 
 // draftHoldersMeant returns the names, as a draft copy records whom it was made for, that the

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -51,5 +52,39 @@ func TestSupersedeRefusesLetterWhoseTextWentAsDraftCopy(t *testing.T) {
 	stmt, pt = o.withdrawalStatement(t, o.signer, revised, next, "plan extended")
 	if _, err := o.withdraw(ctx, o.signer, revised, next, o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
 		t.Fatalf("supersede a letter whose draft copies hold another text: %v", err)
+	}
+}
+
+// TestSupersedeAfterTheDraftCopysHolderIsSentTheNewLetter: a supersession refused for a draft
+// copy made for a recipient of the directory says that dispatching the new letter to them
+// first would allow it, and once it is dispatched to them, the supersession goes through.
+func TestSupersedeAfterTheDraftCopysHolderIsSentTheNewLetter(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.r.SetDispatch(DispatchSettings{Mail: true})
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "liaison", Emails: []string{"cell@liaison.example"}}); err != nil {
+		t.Fatal(err)
+	}
+	to := []string{"Ministry of Defence of Freedonia"}
+	const text = "The second battalion rotates out of sector four on the first of March, replaced by the third."
+	coordinated := o.letterTo(t, "Force rotation", text, to...)
+	if _, err := o.r.ExportDraft(ctx, o.drafter, coordinated, "liaison"); err != nil {
+		t.Fatal(err)
+	}
+	o.approvedAndReleased(t, coordinated)
+	next := o.letterTo(t, "Joint exercise with Ruritania", "The rotation is followed by a joint exercise with Ruritania.", to...)
+	o.approvedAndReleased(t, next)
+
+	_, _, err := o.withdrawalStatementOf(ctx, o.signer, coordinated, next, "plan extended")
+	wantErr(t, "supersede a letter whose released text went out as a draft copy to a recipient", err, ErrConflict)
+	if want := "dispatch " + next + " to liaison first"; !strings.Contains(err.Error(), want) {
+		t.Errorf("the refusal says %q, want it to say %q", err, want)
+	}
+	if _, err := o.r.Dispatch(ctx, o.officer, next, []string{"liaison"}); err != nil {
+		t.Fatal(err)
+	}
+	stmt, pt := o.withdrawalStatement(t, o.signer, coordinated, next, "plan extended")
+	if _, err := o.withdraw(ctx, o.signer, coordinated, next, o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
+		t.Fatalf("supersede once the new letter is dispatched to the copy's holder: %v", err)
 	}
 }
