@@ -21,6 +21,7 @@ import (
 
 	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
 )
@@ -510,12 +511,24 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 		if err := r.inForceRelease(ctx, tx, l); err != nil {
 			return err
 		}
+		escapes, err := r.rulesEscaped(ctx, tx, l)
+		if err != nil {
+			return err
+		}
 		now := r.now()
 		var sent []string
 		for _, n := range names {
 			rec, err := activeRecipient(ctx, tx, n)
 			if err != nil {
 				return err
+			}
+			if rule := escapes(rec); rule != "" {
+				to := rec.Name
+				if rec.Organization != "" {
+					to = rec.Organization
+				}
+				return i18n.Errorf(ErrConflict, "%s is not addressed to %s, and the rule %s of the policy in force would apply to it if it were: its release was not checked against that rule (create a letter addressed to %s)",
+					ref, rec.Name, rule, to)
 			}
 			for _, e := range rec.Emails {
 				m, fresh, err := r.enqueue(ctx, tx, store.KindLetter, l.ID, 0, rec, e, "", a.Member.ID, now)
@@ -546,6 +559,51 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 		return nil, fmt.Errorf("dispatch %s: %w", ref, err)
 	}
 	return out, nil
+}
+
+// rulesEscaped returns, for the released letter l, a function that names a rule of the policy
+// in force that would apply to l were it addressed to the recipient rec too (their
+// organisation, their name or one of their addresses), and does not apply to l as addressed;
+// or "" when there is none, or when l is addressed to rec's organisation or name. A rule
+// written over the addressees (legal review for letters to a ministry) is otherwise escaped
+// by releasing the letter to others and dispatching it to the ministry afterwards.
+func (r *Registry) rulesEscaped(ctx context.Context, tx *store.Tx, l *store.Letter) (func(*store.Recipient) string, error) {
+	rel, err := tx.ReleaseOf(ctx, l.ID)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := tx.Versions(ctx, l.ID)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(vs, func(v store.Version) bool { return v.N == rel.VersionN })
+	if i < 0 {
+		return nil, fmt.Errorf("letter %s has no version %d", l.Reference, rel.VersionN)
+	}
+	facts, err := r.letterFacts(l, vs[i], vs[:i+1], func(id int64) (*store.Member, error) { return tx.MemberByID(ctx, id) })
+	if err != nil {
+		return nil, err
+	}
+	p, now := r.Policy(), r.witnessedNow()
+	applied := p.Decide(facts, policy.Evidence{Now: now}).Rules
+	return func(rec *store.Recipient) string {
+		if slices.Contains(l.Addressees, rec.Name) || rec.Organization != "" && slices.Contains(l.Addressees, rec.Organization) {
+			return ""
+		}
+		for _, to := range append([]string{rec.Organization, rec.Name}, rec.Emails...) {
+			if to == "" {
+				continue
+			}
+			f := facts
+			f.Addressees = append(slices.Clone(l.Addressees), to)
+			for _, rule := range p.Decide(f, policy.Evidence{Now: now}).Rules {
+				if !slices.Contains(applied, rule) {
+					return rule
+				}
+			}
+		}
+		return ""
+	}, nil
 }
 
 // RetryDispatch queues again the failed messages about the letter ref (release officers): its

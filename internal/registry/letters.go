@@ -744,18 +744,9 @@ func (r *Registry) gatherRows(ctx context.Context, tx *store.Tx, l *store.Letter
 		ev.members[id] = m
 		return m, nil
 	}
-	creator, err := member(l.AuthorID)
-	if err != nil {
+	var err error
+	if ev.facts, err = r.letterFacts(l, ev.version, vs, member); err != nil {
 		return nil, err
-	}
-	ev.facts = policy.Facts{Reference: l.Reference, Class: l.Class, Tags: l.Tags, Addressees: l.Addressees,
-		Subject: l.Subject, Office: r.cfg.Office.Name, MediaType: ev.version.MediaType, Size: ev.version.Size, Author: creator.Name}
-	for _, id := range authors(l, vs) {
-		m, err := member(id)
-		if err != nil {
-			return nil, err
-		}
-		ev.facts.Authors = append(ev.facts.Authors, m.Name)
 	}
 	// A reviewer's latest decision on the version is the one that counts, whatever policy the
 	// server that recorded it had in memory: a rejection recorded by a server that had not yet
@@ -862,6 +853,25 @@ func (r *Registry) gatherRows(ctx context.Context, tx *store.Tx, l *store.Letter
 		}
 	}
 	return ev, nil
+}
+
+// letterFacts returns what the policy's conditions see of the letter l at its version v,
+// where vs are its versions up to v (their authors drafted it); member reads a member.
+func (r *Registry) letterFacts(l *store.Letter, v store.Version, vs []store.Version, member func(int64) (*store.Member, error)) (policy.Facts, error) {
+	creator, err := member(l.AuthorID)
+	if err != nil {
+		return policy.Facts{}, err
+	}
+	f := policy.Facts{Reference: l.Reference, Class: l.Class, Tags: l.Tags, Addressees: l.Addressees,
+		Subject: l.Subject, Office: r.cfg.Office.Name, MediaType: v.MediaType, Size: v.Size, Author: creator.Name}
+	for _, id := range authors(l, vs) {
+		m, err := member(id)
+		if err != nil {
+			return policy.Facts{}, err
+		}
+		f.Authors = append(f.Authors, m.Name)
+	}
+	return f, nil
 }
 
 // decision evaluates the policy for the letter's latest version.

@@ -1,0 +1,70 @@
+package registry
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestDispatchRefusesRecipientTheRulesWouldHaveCaught: a letter may be dispatched to any
+// recipient of the directory, not only to those its addressees name. A rule written over the
+// addressees ("Ministry of Defence" in letter.addressees: legal review) must not be escaped by
+// releasing the letter to other addressees and dispatching it to the ministry afterwards: a
+// recipient for whom the policy in force would have applied a rule the letter's own addressees
+// do not is refused, and one that changes nothing is sent the letter as before.
+func TestDispatchRefusesRecipientTheRulesWouldHaveCaught(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.adopt(t, `version: 1
+name: ministry-needs-legal
+rules:
+  - name: to-the-ministry
+    when: '"Ministry of Defence" in letter.addressees'
+    require:
+      approvals: [{role: legal}]
+      signatures: [{role: signer}]
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+      signatures: [{role: signer}]
+`)
+	o.r.SetDispatch(DispatchSettings{Mail: true})
+	for _, r := range []NewRecipient{
+		{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
+		{Name: "liaison", Organization: "Liaison cell", Emails: []string{"cell@liaison.example"}},
+	} {
+		if _, _, err := o.r.AddRecipient(ctx, o.admin, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Addressed to the ministry, the letter needs legal review, which nobody gave.
+	direct := o.letterTo(t, "Repositioning of forces", "The forces will be repositioned.", "Ministry of Defence")
+	o.approve(t, direct)
+	if err := o.sign(t, direct); err != nil {
+		t.Fatal(err)
+	}
+	wantGate(t, tryRelease(o, direct), "1 approval by a member with role legal")
+	// The same text to the staff leaves under the default rule, and was dispatched to the
+	// ministry all the same.
+	staff := o.letterTo(t, "Repositioning of forces (staff)", "The forces will be repositioned.", "Staff")
+	o.approvedAndReleased(t, staff)
+	_, err := o.r.Dispatch(ctx, o.officer, staff, []string{"ministry"})
+	wantErr(t, "dispatch to a recipient whose organisation a stricter rule names", err, ErrConflict)
+	if err != nil && !strings.Contains(err.Error(), "the rule to-the-ministry") {
+		t.Errorf("the refusal does not name the rule: %v", err)
+	}
+	if _, err := o.r.Dispatch(ctx, o.officer, staff, []string{"liaison"}); err != nil {
+		t.Fatalf("dispatch to a recipient no other rule names: %v", err)
+	}
+	// A letter released under the stricter rule goes to the ministry.
+	if _, err := o.r.SetRoles(ctx, o.admin, "rita", []string{"legal"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.Release(ctx, o.officer, direct); err != nil {
+		t.Fatalf("release with legal review: %v", err)
+	}
+	if _, err := o.r.Dispatch(ctx, o.officer, direct, []string{"ministry", "liaison"}); err != nil {
+		t.Fatalf("dispatch of the letter addressed to the ministry: %v", err)
+	}
+}
