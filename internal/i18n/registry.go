@@ -64,6 +64,9 @@ var _ = table(func() Translations {
 		"group %s lists %q, who is not a member but reads as the member %q: write their name as it is": {
 			"le groupe %s mentionne %q, qui n'est pas membre mais se lit comme le membre %q : écrivez son nom tel qu'il est",
 			"المجموعة %s تذكر %q، وليس عضوًا لكنه يُقرأ كالعضو %q: اكتب اسمه كما هو"},
+		"member name %q reads as %q, whom group %s of the policy in force lists: the group would never count this member; choose the name as the policy writes it, or one that cannot be mistaken for it": {
+			"le nom de membre %q se lit comme %q, que le groupe %s de la politique en vigueur énumère : le groupe ne compterait jamais ce membre ; choisissez le nom tel que la politique l'écrit, ou un nom qu'on ne puisse pas confondre avec lui",
+			"اسم العضو %q يُقرأ كـ%q الذي تذكره المجموعة %s من السياسة النافذة: لن تحتسب المجموعة هذا العضو أبدًا؛ اختر الاسم كما تكتبه السياسة، أو اسمًا لا يمكن الخلط بينه وبينه"},
 		"member name %q looks like the name of the member %q: choose a name that cannot be mistaken for it": {
 			"le nom de membre %q ressemble au nom du membre %q : choisissez un nom qu'on ne puisse pas confondre avec lui",
 			"اسم العضو %q يشبه اسم العضو %q: اختر اسمًا لا يمكن الخلط بينه وبينه"},

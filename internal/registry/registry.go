@@ -20,6 +20,7 @@ import (
 	"github.com/chancery/chancery/internal/cosigned"
 	"github.com/chancery/chancery/internal/hsm"
 	"github.com/chancery/chancery/internal/i18n"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -519,6 +520,9 @@ func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []
 		if err := checkLookAlikeMember(ctx, tx, name); err != nil {
 			return err
 		}
+		if err := r.checkLookAlikeGroupName(name); err != nil {
+			return err
+		}
 		if _, err := tx.AddMember(ctx, name, roles, hash, r.now()); err != nil {
 			return err
 		}
@@ -590,6 +594,21 @@ func checkLookAlikeMember(ctx context.Context, tx *store.Tx, name string) error 
 	}
 	if other := lookAlike(name, names); other != "" {
 		return i18n.Errorf(ErrConflict, "member name %q looks like the name of the member %q: choose a name that cannot be mistaken for it", name, other)
+	}
+	return nil
+}
+
+// checkLookAlikeGroupName refuses a new member name that reads as a name a group of the
+// policy in force lists without being it ("Carol" or "\u0441arol" beside the listed "carol"):
+// the group would never count that member, and the name it lists could then never be a
+// member's, since it reads as theirs (checkLookAlikeMember). The adoption of a policy refuses
+// the same pair the other way round (checkGroupNames).
+func (r *Registry) checkLookAlikeGroupName(name string) error {
+	groups := r.Policy().Groups()
+	for _, g := range slices.Sorted(maps.Keys(groups)) {
+		if other := lookAlike(name, groups[g]); other != "" && !slices.Contains(groups[g], name) {
+			return i18n.Errorf(ErrConflict, "member name %q reads as %q, whom group %s of the policy in force lists: the group would never count this member; choose the name as the policy writes it, or one that cannot be mistaken for it", name, other, g)
+		}
 	}
 	return nil
 }
