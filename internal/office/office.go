@@ -145,7 +145,7 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 			StampLanguages: d.Settings.StampLanguages, Zone: zone},
 		OfficeKey: key, OfficeKeys: history, DispatchSecret: d.DispatchSecret(),
 		LogKey: d.VerifierKey(), LogOrigin: d.Settings.Origin, PDFSigner: signer,
-		Heads: heads, SealWait: opt.SealWait})
+		Heads: heads, SealWait: opt.SealWait, IdentifyFloor: registry.DefaultIdentifyFloor})
 	if err := reg.LoadPolicy(ctx, policy.Parse); err != nil {
 		lg.Close()
 		db.Close()

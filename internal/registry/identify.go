@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/identify"
@@ -640,6 +642,28 @@ func (r *Registry) identify(ctx context.Context, a Actor, text string) (*Identif
 	return id.forPublic(), nil
 }
 
+// waitIdentifyFloor waits until Config.IdentifyFloor has passed since start, or until ctx
+// is done. Go wakes an idle process for a timer to the millisecond, rounded up from when the
+// timer was set (epoll's timeout), so a timer set for what is left of the floor fired late by
+// the fraction of a millisecond the work before it took, and the answer's time told that work
+// as well as without a floor. The timer ends a millisecond early, and the rest of the floor
+// is waited out by yielding the processor until it ends.
+func (r *Registry) waitIdentifyFloor(ctx context.Context, start time.Time) {
+	end := start.Add(r.cfg.IdentifyFloor)
+	if wait := time.Until(end) - time.Millisecond; wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return
+		}
+	}
+	for time.Now().Before(end) && ctx.Err() == nil {
+		runtime.Gosched()
+	}
+}
+
 // forPublic returns the answer without the figures and candidates that would let an asker
 // who holds nothing of a letter, or a part of it, learn more by guessing: the candidates
 // ranked below (or, for a text that names no letter, instead of) the letter answered, and
@@ -667,6 +691,9 @@ func (id *Identification) forPublic() *Identification {
 // quotation close to a part of it (see below); IdentifyScan, which judges the scan's text by
 // its class, asks without it.
 func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAltered bool) (*Identification, error) {
+	if a.Member == nil || len(a.Member.Roles) == 0 {
+		defer r.waitIdentifyFloor(ctx, time.Now())
+	}
 	if err := checkIdentifyText(text); err != nil {
 		return nil, err
 	}

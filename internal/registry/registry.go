@@ -177,10 +177,23 @@ type Config struct {
 	// SealWait bounds how long a seal waits for the witness quorum to cosign a checkpoint that
 	// covers its entry (default DefaultSealWait). The entry is committed before the wait.
 	SealWait time.Duration
+	// IdentifyFloor is the least time identifying a text takes for callers who are not
+	// members with a role: their answer waits out the rest. Identification reads from the
+	// store every released letter that shares a few words with the text, also when it names
+	// none of them, so without a floor the time of an answer "matches no released letter"
+	// told whether a sentence stood in one. Zero: no floor (office.Open sets
+	// DefaultIdentifyFloor).
+	IdentifyFloor time.Duration
 }
 
 // DefaultSealWait is the default of Config.SealWait.
 const DefaultSealWait = 10 * time.Second
+
+// DefaultIdentifyFloor is the floor office.Open sets (Config.IdentifyFloor): several times
+// what identifying a letter's text costs (docs/benchmarks.md: 3 to 5 ms), so that reading
+// the released letters a short text shares words with (a fraction of a millisecond each)
+// does not show.
+const DefaultIdentifyFloor = 20 * time.Millisecond
 
 // Registry is the lifecycle service. It is safe for concurrent use.
 type Registry struct {
