@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/client"
@@ -49,7 +50,7 @@ var errForked = errors.New("the registry's log is not an extension of the log it
 // checkpointState is the newest verified checkpoint of one log that this client has seen, kept
 // in a small file so that a later run refuses an older one (a rolled-back or replayed answer)
 // and accepts a newer one only with a consistency proof from the one it holds. It is safe for
-// concurrent use.
+// concurrent use, by one run and by several runs sharing the file (see lockAndReload).
 type checkpointState struct {
 	v    note.Verifier
 	file string // "" when there is nowhere to keep it: the state lasts one run
@@ -171,31 +172,113 @@ func (cs *checkpointState) see(ctx context.Context, cl *client.Client, signed []
 	}
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
-	h := cs.held
-	switch {
-	case h == nil:
-	case c.Size < h.Size:
-		if strict {
-			return olderTree{fmt.Errorf("%w (tree size %d, but %d was seen)", errRolledBack, c.Size, h.Size)}
-		}
-		return nil
-	case c.Size == h.Size:
-		if c.Root != h.Root {
-			return fmt.Errorf("%w: two trees of size %d with different roots", errForked, c.Size)
-		}
-		return nil
-	default:
-		p, err := cl.ConsistencyProof(ctx, h.Size, c.Size)
+	for {
+		unlock, err := cs.lockAndReload()
 		if err != nil {
-			return fmt.Errorf("consistency proof from tree size %d to %d: %w", h.Size, c.Size, err)
+			return err
 		}
-		if err := tlog.CheckTree(p, c.Size, c.Root, h.Size, h.Root); err != nil {
-			return fmt.Errorf("%w: the proof from tree size %d to %d does not check: %v", errForked, h.Size, c.Size, err)
+		h := cs.held
+		switch {
+		case h == nil:
+		case c.Size < h.Size:
+			unlock()
+			if strict {
+				return olderTree{fmt.Errorf("%w (tree size %d, but %d was seen)", errRolledBack, c.Size, h.Size)}
+			}
+			return nil
+		case c.Size == h.Size:
+			unlock()
+			if c.Root != h.Root {
+				return fmt.Errorf("%w: two trees of size %d with different roots", errForked, c.Size)
+			}
+			return nil
+		default:
+			// The proof is fetched without the lock, which other runs wait for; one may keep
+			// a newer checkpoint meanwhile, and c is then compared with that one.
+			unlock()
+			p, err := cl.ConsistencyProof(ctx, h.Size, c.Size)
+			if err != nil {
+				return fmt.Errorf("consistency proof from tree size %d to %d: %w", h.Size, c.Size, err)
+			}
+			if err := tlog.CheckTree(p, c.Size, c.Root, h.Size, h.Root); err != nil {
+				return fmt.Errorf("%w: the proof from tree size %d to %d does not check: %v", errForked, h.Size, c.Size, err)
+			}
+			if unlock, err = cs.lockAndReload(); err != nil {
+				return err
+			}
+			if cs.held != h {
+				unlock()
+				continue
+			}
+		}
+		cs.held, cs.signed = c, signed
+		cs.save()
+		unlock()
+		return nil
+	}
+}
+
+// lockAndReload locks the state directory against other runs of verify until unlock is
+// called, and reads the kept checkpoint again: another run may have kept a newer one since
+// this run loaded it, which this run must hold, not replace with an older one. A newer kept
+// checkpoint is adopted (the run that kept it checked it extends what it held); one of the
+// size held with another root is a fork. A directory that cannot be locked is reported
+// once, like a failed save, and the state lasts the run.
+func (cs *checkpointState) lockAndReload() (unlock func(), err error) {
+	unlock = func() {}
+	if cs.file == "" {
+		return unlock, nil
+	}
+	dir := filepath.Dir(cs.file)
+	d, err := lockDir(dir)
+	if err != nil {
+		cs.warnOnce(err)
+		return unlock, nil
+	}
+	b, err := os.ReadFile(cs.file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return func() { d.Close() }, nil
+	}
+	if err == nil {
+		var c *checkpoint.Checkpoint
+		if c, err = cs.open(b); err != nil {
+			err = fmt.Errorf("the kept checkpoint %s does not verify: %w", cs.file, err)
+		} else if h := cs.held; h == nil || c.Size > h.Size {
+			cs.held, cs.signed = c, b
+		} else if c.Size == h.Size && c.Root != h.Root {
+			err = fmt.Errorf("%w: two trees of size %d with different roots (the kept checkpoint %s)", errForked, c.Size, cs.file)
 		}
 	}
-	cs.held, cs.signed = c, signed
-	cs.save()
-	return nil
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return func() { d.Close() }, nil
+}
+
+// lockDir creates dir if needed and returns it open with an exclusive lock, released when
+// it is closed.
+func lockDir(dir string) (*os.File, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(d.Fd()), syscall.LOCK_EX); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("lock %s: %w", dir, err)
+	}
+	return d, nil
+}
+
+// warnOnce reports a failure to keep the state on stderr, once a run.
+func (cs *checkpointState) warnOnce(err error) {
+	if !cs.warned {
+		cs.warned = true
+		fmt.Fprintf(cs.warn, "chancery: warning: cannot keep the newest log checkpoint seen: %v\n", err)
+	}
 }
 
 // save writes the held checkpoint, atomically and durably (a crash or a power loss leaves the
@@ -209,9 +292,8 @@ func (cs *checkpointState) save() {
 	if err == nil {
 		err = exclfile.Replace(cs.file, cs.signed, 0o600)
 	}
-	if err != nil && !cs.warned {
-		cs.warned = true
-		fmt.Fprintf(cs.warn, "chancery: warning: cannot keep the newest log checkpoint seen: %v\n", err)
+	if err != nil {
+		cs.warnOnce(err)
 	}
 }
 
