@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/chancery/chancery/internal/exclfile"
@@ -26,6 +28,9 @@ const StateVersion = 1
 type State struct {
 	Version int                  `json:"version"`
 	Logs    map[string]*LogState `json:"logs"`
+
+	// read is the file as LoadState read it or Save last wrote it (nil: there was none).
+	read []byte
 }
 
 // LogState is what the monitor holds of one log.
@@ -75,6 +80,7 @@ func LoadState(path string) (*State, error) {
 	if err != nil {
 		return nil, fmt.Errorf("monitor: %w: read: %w", ErrState, err)
 	}
+	s.read = b
 	if err := json.Unmarshal(b, s); err != nil {
 		return nil, fmt.Errorf("monitor: %w %s: %w", ErrState, path, err)
 	}
@@ -89,19 +95,41 @@ func LoadState(path string) (*State, error) {
 
 // Save writes the state to path atomically: to a temporary file in the same directory,
 // synced, renamed over path, and the directory synced, so that a crash leaves the old state
-// or the new one, never a mixture.
+// or the new one, never a mixture. It refuses to replace a file that another process wrote
+// since s was read from it or saved to it (another monitor given the same file, which
+// would lose what it holds), checking under a lock on the directory.
 func (s *State) Save(path string) error {
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
 	}
+	b = append(b, '\n')
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("monitor: save state: %w", err)
 	}
-	if err := exclfile.Replace(path, append(b, '\n'), 0o600); err != nil {
+	d, err := os.Open(dir)
+	if err != nil {
 		return fmt.Errorf("monitor: save state: %w", err)
 	}
+	defer d.Close()
+	if err := syscall.Flock(int(d.Fd()), syscall.LOCK_EX); err != nil {
+		return fmt.Errorf("monitor: save state: lock %s: %w", dir, err)
+	}
+	cur, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("monitor: save state: %w", err)
+	}
+	if !bytes.Equal(cur, s.read) {
+		return fmt.Errorf("monitor: %w %s was written by another process since this monitor read it: give each monitor its own state file", ErrState, path)
+	}
+	if err := exclfile.Replace(path, b, 0o600); err != nil {
+		if now, rerr := os.ReadFile(path); rerr == nil && bytes.Equal(now, b) {
+			s.read = b // renamed into place, but not synced: the next save checks against it
+		}
+		return fmt.Errorf("monitor: save state: %w", err)
+	}
+	s.read = b
 	return nil
 }
 
