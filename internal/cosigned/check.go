@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chancery/chancery/internal/metrics"
 	"github.com/chancery/chancery/internal/witness"
 )
 
@@ -34,6 +35,10 @@ func (h *Heads) CheckWitnesses(ctx context.Context, wait time.Duration, logger *
 		logger = slog.New(slog.DiscardHandler)
 	}
 	cfg := h.cfg.Load()
+	cosigned, err := h.cosignedSizes(ctx, cfg)
+	if err != nil {
+		logger.Warn("the sizes the witnesses cosigned before are not known", "err", err)
+	}
 	errs := make([]error, len(cfg.Witnesses))
 	var wg sync.WaitGroup
 	for i, w := range cfg.Witnesses {
@@ -45,7 +50,13 @@ func (h *Heads) CheckWitnesses(ctx context.Context, wait time.Duration, logger *
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = h.checkWitness(ctx, c, wait)
+			var held int64
+			held, errs[i] = h.checkWitness(ctx, c, wait)
+			if before, ok := cosigned[w.Name]; ok && errs[i] == nil && held >= 0 && held < before {
+				err := fmt.Errorf("witness %s: %w: it cosigned size %d, it held %d", w.Name, witness.ErrForgot, before, held)
+				logger.Error("witness alert", "witness", w.Name, "err", err)
+				metrics.WitnessAlert(w.Name)
+			}
 		}()
 	}
 	wg.Wait()
@@ -72,22 +83,22 @@ func (h *Heads) CheckWitnesses(ctx context.Context, wait time.Duration, logger *
 // commits), and does so again at each question while it sequences without pause. So the
 // question is asked again while the stored log holds what the witness names, until wait
 // has passed; the witness client then decides, with its own grace (witness.Options).
-func (h *Heads) checkWitness(ctx context.Context, c *witness.Client, wait time.Duration) error {
+func (h *Heads) checkWitness(ctx context.Context, c *witness.Client, wait time.Duration) (held int64, err error) {
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	for {
-		_, err := witness.Probe(ctx, c, logSource{h.log})
+		held, _, err := witness.ProbeHeld(ctx, c, logSource{h.log})
 		var ahead *witness.AheadError
 		if !errors.As(err, &ahead) {
-			return err
+			return held, err
 		}
 		if rerr := h.log.Refresh(ctx); ctx.Err() != nil {
-			return fmt.Errorf("witness %s: it named sizes the database held, and a larger one at each question, until the wait ended: %w", c.Name(), ctx.Err())
+			return -1, fmt.Errorf("witness %s: it named sizes the database held, and a larger one at each question, until the wait ended: %w", c.Name(), ctx.Err())
 		} else if rerr != nil {
-			return errors.Join(err, rerr)
+			return -1, errors.Join(err, rerr)
 		}
 		if h.log.Head().Size < ahead.Size {
-			return err
+			return -1, err
 		}
 	}
 }

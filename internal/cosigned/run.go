@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/metrics"
+	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
 	"github.com/chancery/chancery/internal/witness"
 	"golang.org/x/mod/sumdb/tlog"
@@ -29,6 +30,10 @@ func (h *Heads) Run(ctx context.Context, logger *slog.Logger, alert func(witness
 		h.keepBehind(cfg)
 		var clients []*witness.Client
 		keys := map[string]string{}
+		cosigned, err := h.cosignedSizes(ctx, cfg)
+		if err != nil && ctx.Err() == nil {
+			logger.Warn("the sizes the witnesses cosigned before are not known", "err", err)
+		}
 		for _, w := range cfg.Witnesses {
 			c, err := witness.NewClient(w.Name, w.URL, w.VKey, nil)
 			if err != nil {
@@ -41,6 +46,7 @@ func (h *Heads) Run(ctx context.Context, logger *slog.Logger, alert func(witness
 		pool := witness.NewPool(logSource{h.log}, clients, witness.Options{
 			Logger:      logger,
 			MinInterval: h.MinInterval,
+			Cosigned:    cosigned,
 			OnCosignature: func(ctx context.Context, size int64, cp []byte, c witness.Cosignature) error {
 				if err := h.Record(ctx, cp, size, keys[c.Witness], c.Line, c.Time); err != nil {
 					return err
@@ -73,6 +79,26 @@ func (h *Heads) Run(ctx context.Context, logger *slog.Logger, alert func(witness
 		cancel()
 		<-done
 	}
+}
+
+// cosignedSizes returns, by witness name, the largest size each configured witness cosigned
+// (witness.Options.Cosigned).
+func (h *Heads) cosignedSizes(ctx context.Context, cfg *Config) (map[string]int64, error) {
+	out := map[string]int64{}
+	err := h.db.View(ctx, func(tx *store.Tx) error {
+		for _, w := range cfg.Witnesses {
+			c, err := tx.LatestCosignatureBy(ctx, w.VKey)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			out[w.Name] = c.Size
+		}
+		return nil
+	})
+	return out, err
 }
 
 // refusal is why the witness name will not cosign this log, as err from it says (Behind's

@@ -33,6 +33,10 @@ var (
 	// ErrBadCosignature: the witness answered 200 without a cosignature that verifies with
 	// its key over the checkpoint sent.
 	ErrBadCosignature = errors.New("witness answered without a valid cosignature")
+	// ErrForgot: the witness holds a smaller tree of the log than one it cosigned for this
+	// client (a 409 naming a smaller size): it lost its state, or was restored from an old
+	// backup, and would now cosign a fork branching off after what it holds.
+	ErrForgot = errors.New("witness holds a smaller tree of this log than it cosigned before: it lost its state, and would cosign a fork of what it forgot")
 )
 
 // ConflictError is a 409 answer: the old size sent is not the size the witness holds for the

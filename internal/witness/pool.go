@@ -56,11 +56,16 @@ type Options struct {
 	// OnAlert is told of what an operator must look at: a witness refusing the log's
 	// checkpoint (ErrRejected), a bad cosignature, a witness that does not know the log or
 	// its key, a witness that has cosigned a larger tree than the log has (for longer than
-	// aheadGrace), and repeated failures. It is called from the witness's goroutine and must
+	// aheadGrace), a witness that holds a smaller tree than it cosigned for this pool
+	// (ErrForgot), and repeated failures. It is called from the witness's goroutine and must
 	// not block for long.
 	OnAlert func(witness string, err error)
 	// Logger receives a line per failure; nil discards them.
 	Logger *slog.Logger
+	// Cosigned is, by witness name, the largest size the witness cosigned before the pool
+	// started (kept by OnCosignature): a witness that names a smaller one forgot it
+	// (ErrForgot).
+	Cosigned map[string]int64
 }
 
 // ErrAhead: a witness has cosigned a larger tree than the log now has. The log was restored
@@ -171,12 +176,27 @@ func (p *Pool) follow(ctx context.Context, m *member) {
 	known := int64(-1)    // the witness's size, -1 unknown
 	cosigned := int64(-1) // the size of the last cosignature persisted
 	conflicts := 0        // 409 answers in a row
+	forgot := int64(-1)   // the size cosigned when the witness was last found to have forgotten it
 	named := int64(0)     // the largest size a 409 named since the last cosignature
 	var last time.Time    // when the last request was sent
 	backoff := time.Duration(0)
 	ahead := int64(-1) // the witness's size when it held more than the log: wait for the log to reach it
 	var aheadErr error // ErrAhead, not yet a failure: within aheadGrace of aheadSince
 	var aheadSince time.Time
+	// The largest size it cosigned before the pool started, -1 if none.
+	before, ok := p.opt.Cosigned[m.c.Name()]
+	if !ok {
+		before = -1
+	}
+	// held is what the witness holds, as it answered: a size smaller than one it cosigned
+	// is alerted, once per size it forgot; it is still sent the log's checkpoints, which it
+	// cosigns from what it holds.
+	held := func(size int64) {
+		if top := max(cosigned, before); size < top && forgot != top {
+			forgot = top
+			p.forgot(m, fmt.Errorf("witness %s: %w: it cosigned size %d, it holds %d", m.c.Name(), ErrForgot, top, size))
+		}
+	}
 	for {
 		if ahead >= 0 {
 			// Nothing to send until the log reaches the witness's size (the witness then
@@ -249,6 +269,7 @@ func (p *Pool) follow(ctx context.Context, m *member) {
 		var conflict *ConflictError
 		switch {
 		case err == nil:
+			held(max(known, 0)) // the old size sent, which it held
 			known, conflicts, backoff, named = size, 0, 0, 0
 			if perr := p.persist(ctx, size, cp, cos); perr != nil {
 				err = perr
@@ -270,6 +291,7 @@ func (p *Pool) follow(ctx context.Context, m *member) {
 			if conflict.Size > named {
 				named, conflicts = conflict.Size, 0
 			}
+			held(conflict.Size)
 			known = conflict.Size
 			m.mu.Lock()
 			m.st.Size = known
@@ -354,6 +376,18 @@ func (p *Pool) fail(m *member, err error, backoff time.Duration) time.Duration {
 	}
 	backoff = max(2*backoff, firstBackoff)
 	return min(backoff, p.opt.MaxBackoff)
+}
+
+// forgot reports err, an ErrForgot, as the witness's last error and alerts it: not a failed
+// round, the witness answers as it should from what it holds.
+func (p *Pool) forgot(m *member, err error) {
+	m.mu.Lock()
+	m.st.LastError, m.st.LastErrorAt = err.Error(), time.Now().UTC()
+	m.mu.Unlock()
+	p.opt.Logger.Warn("witness: lost its state", "witness", m.c.Name(), "err", err)
+	if p.opt.OnAlert != nil {
+		p.opt.OnAlert(m.c.Name(), err)
+	}
 }
 
 // sleep waits for d or until ctx is done, and reports whether d passed.

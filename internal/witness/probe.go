@@ -36,32 +36,39 @@ const probeRounds = 4
 // from its size that does not verify), and with other errors when the witness could not tell
 // (unreachable, unknown log). A log of size 0 has nothing to send: Probe returns 0.
 func Probe(ctx context.Context, c *Client, log Log) (int64, error) {
+	_, size, err := ProbeHeld(ctx, c, log)
+	return size, err
+}
+
+// ProbeHeld is Probe that also returns, when the witness cosigned, the size it held before:
+// the old size of the request it cosigned (-1 when it cosigned nothing).
+func ProbeHeld(ctx context.Context, c *Client, log Log) (held, size int64, err error) {
 	known := int64(0) // the size the witness holds, as its 409 answers named it
 	for range probeRounds {
 		size, cp := log.Latest()
 		if size == 0 {
-			return 0, nil
+			return -1, 0, nil
 		}
 		if known > size {
-			return known, &AheadError{Witness: c.Name(), Size: known, Log: size}
+			return -1, known, &AheadError{Witness: c.Name(), Size: known, Log: size}
 		}
 		var proof []tlog.Hash
 		if known > 0 && known < size {
 			var err error
 			if proof, err = log.ConsistencyProof(ctx, known, size); err != nil {
-				return -1, fmt.Errorf("witness %s: consistency proof from %d to %d: %w", c.Name(), known, size, err)
+				return -1, -1, fmt.Errorf("witness %s: consistency proof from %d to %d: %w", c.Name(), known, size, err)
 			}
 		}
 		_, err := c.AddCheckpoint(ctx, known, proof, cp)
 		var conflict *ConflictError
 		switch {
 		case err == nil:
-			return size, nil
+			return known, size, nil
 		case errors.As(err, &conflict):
 			known = conflict.Size
 		default:
-			return -1, err
+			return -1, -1, err
 		}
 	}
-	return -1, fmt.Errorf("witness %s: its size changed at each of %d requests (other senders move it on)", c.Name(), probeRounds)
+	return -1, -1, fmt.Errorf("witness %s: its size changed at each of %d requests (other senders move it on)", c.Name(), probeRounds)
 }
