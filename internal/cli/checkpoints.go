@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -239,7 +240,7 @@ func (cs *checkpointState) lockAndReload() (unlock func(), err error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		return func() { d.Close() }, nil
 	}
-	if err == nil {
+	if err == nil && !bytes.Equal(b, cs.signed) { // unchanged since this run read or wrote it: nothing to check again
 		var c *checkpoint.Checkpoint
 		if c, err = cs.open(b); err != nil {
 			err = fmt.Errorf("the kept checkpoint %s does not verify: %w", cs.file, err)
