@@ -362,6 +362,9 @@ var _ = table(func() Translations {
 		"bad request: the address gives the parameter %q %d times: open the page again from its link": {
 			"requête incorrecte : l'adresse donne le paramètre %q %d fois : ouvrez de nouveau la page depuis son lien",
 			"طلب غير صحيح: يذكر العنوان المعامل %q %d مرات: افتح الصفحة من جديد من رابطها"},
+		"bad request: the address gives a digest that is not sha256: and 64 hexadecimal digits": {
+			"requête incorrecte : l'adresse donne une empreinte qui n'est pas sha256: suivi de 64 chiffres hexadécimaux",
+			"طلب غير صحيح: يذكر العنوان بصمة ليست sha256: متبوعة بـ ٦٤ رقمًا ستّ عشريًا"},
 		"bad request: the address gives a parameter %d times: open the page again from its link": {
 			"requête incorrecte : l'adresse donne un paramètre %d fois : ouvrez de nouveau la page depuis son lien",
 			"طلب غير صحيح: يذكر العنوان معاملًا %d مرات: افتح الصفحة من جديد من رابطها"},

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/ratelimit"
 
 	"github.com/chancery/chancery/internal/registry"
@@ -64,17 +65,30 @@ func (h *Handler) verify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q.Get("digest") != "" || !refPattern().MatchString(in) {
-		h.render(w, r, http.StatusBadRequest, "verify", page{Title: "Check a letter",
-			Error: "That is neither a reference (such as TFN-2020-000001) nor a SHA-256 digest (64 hexadecimal digits)."})
+		h.notAReference(w, r)
 		return
 	}
 	h.showRef(w, r, in)
 }
 
+// notAReference answers a reference or digest that is neither with the verify form and a
+// refusal that does not repeat it: a link's author would choose the words the page shows.
+func (h *Handler) notAReference(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusBadRequest, "verify", page{Title: "Check a letter",
+		Error: "That is neither a reference (such as TFN-2020-000001) nor a SHA-256 digest (64 hexadecimal digits)."})
+}
+
+// errNotADigest refuses a digest in a page's address that is not one, without repeating it.
+var errNotADigest = formError{i18n.Msg("bad request: the address gives a digest that is not sha256: and 64 hexadecimal digits")}
+
 // verifyRef answers for a reference typed in. A check code typed in the form beside it
 // (?code=) leads to the holder's page.
 func (h *Handler) verifyRef(w http.ResponseWriter, r *http.Request) {
 	ref := r.PathValue("ref")
+	if !refPattern().MatchString(ref) {
+		h.notAReference(w, r)
+		return
+	}
 	if code := strings.ToLower(strings.Join(strings.Fields(r.URL.Query().Get("code")), "")); code != "" && refPattern().MatchString(ref) {
 		http.Redirect(w, r, "/v/"+ref+"/"+url.PathEscape(code), http.StatusSeeOther)
 		return
@@ -90,6 +104,10 @@ func (h *Handler) verifyRef(w http.ResponseWriter, r *http.Request) {
 // member's answer for the reference and is not charged.
 func (h *Handler) verifyCode(w http.ResponseWriter, r *http.Request) {
 	ref, code := r.PathValue("ref"), strings.ToLower(r.PathValue("code"))
+	if !refPattern().MatchString(ref) {
+		h.notAReference(w, r)
+		return
+	}
 	if code == strings.ToLower(registry.PreviewCode) && !memberWithRole(r) {
 		// The QR code of a draft preview: whatever became of the letter since, the paper
 		// that shows it is a preview, never the released letter. The answer is the same
@@ -193,7 +211,7 @@ func (h *Handler) heldFile(seal bool) http.HandlerFunc {
 func (h *Handler) sealByDigest(w http.ResponseWriter, r *http.Request) {
 	d, err := seal.ParseDigest(r.URL.Query().Get("digest"))
 	if err != nil {
-		h.fail(w, r, fmt.Errorf("%w: %v", errBadRequest, err))
+		h.fail(w, r, errNotADigest)
 		return
 	}
 	st, err := h.cfg.Registry.VerifyDigest(r.Context(), registry.Actor{}, d)
@@ -225,7 +243,7 @@ func (h *Handler) showDigest(w http.ResponseWriter, r *http.Request, d seal.Dige
 		for _, e := range earlier {
 			ed, err := seal.ParseDigest(e)
 			if err != nil {
-				h.fail(w, r, fmt.Errorf("%w: %v", errBadRequest, err))
+				h.fail(w, r, errNotADigest)
 				return
 			}
 			est, err := h.cfg.Registry.VerifyDigest(r.Context(), session(r).actor(), ed)
