@@ -44,15 +44,34 @@
     return ends;
   }
 
+  // isSeal reports whether bytes are a letter's seal file (a JSON object with the member
+  // "chancery_seal", docs/seal-format.md), which holds no letter: its digest is no letter's.
+  function isSeal(bytes) {
+    var b = new Uint8Array(bytes), i = 0;
+    while (i < b.length && (b[i] === 0x20 || b[i] === 0x09 || b[i] === 0x0a || b[i] === 0x0d)) { i++; }
+    if (b[i] !== 0x7b || b.length > (1 << 22) || !window.TextDecoder) { return false; }
+    try {
+      var v = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(b));
+      return v !== null && typeof v === "object" && Object.prototype.hasOwnProperty.call(v, "chancery_seal");
+    } catch (e) {
+      return false;
+    }
+  }
+
   function check(file) {
     if (!file) { return; }
     // The page gives the messages in its own language, with {file} for the file's name.
     status.textContent = (status.dataset.computing || "Computing the fingerprint of {file} on this device…").replace("{file}", function () { return file.name; });
     file.arrayBuffer().then(function (bytes) {
+      if (isSeal(bytes)) { return null; }
       var parts = [digest(bytes)];
       earlier(bytes).forEach(function (end) { parts.push(digest(bytes.slice(0, end))); });
       return Promise.all(parts);
     }).then(function (hs) {
+      if (hs === null) {
+        status.textContent = status.dataset.seal || "This is a seal file, not a letter: choose the letter's own file. A seal is checked offline, beside its letter, with chancery verify.";
+        return;
+      }
       var u = "/verify?digest=sha256:" + hs[0];
       if (hs.length > 1) { u += "&earlier=" + hs.slice(1).map(function (h) { return "sha256:" + h; }).join(","); }
       window.location.assign(u);
