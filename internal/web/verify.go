@@ -50,7 +50,7 @@ func (h *Handler) verify(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	in := strings.TrimSpace(q.Get("digest"))
 	if in == "" {
-		in = strings.TrimSpace(q.Get("q"))
+		in = digestOfLine(strings.TrimSpace(q.Get("q")))
 	}
 	if in == "" {
 		h.render(w, r, http.StatusOK, "verify", page{Title: "Check a letter"})
@@ -69,6 +69,32 @@ func (h *Handler) verify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.showRef(w, r, in)
+}
+
+// digestOfLine returns the digest of a line that a tool printed with it, such as sha256sum's
+// "HEX  FILE" (which the page without JavaScript says to run) or Get-FileHash's "SHA256 HEX
+// PATH": the line's one word that is a digest. Any other line is returned as it is.
+func digestOfLine(in string) string {
+	words := strings.Fields(in)
+	if len(words) < 2 {
+		return in
+	}
+	found := ""
+	for _, w := range words {
+		// sha256sum starts the line with a backslash when the file's name has one.
+		w = strings.TrimPrefix(w, "\\")
+		if _, err := seal.ParseDigest(w); err != nil {
+			continue
+		}
+		if found != "" {
+			return in
+		}
+		found = w
+	}
+	if found == "" {
+		return in
+	}
+	return found
 }
 
 // notAReference answers a reference or digest that is neither with the verify form and a
