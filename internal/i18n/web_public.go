@@ -137,6 +137,9 @@ var _ = table(func() Translations {
 		"%s has no released letter with exactly these bytes. It may be altered, forged, or from another office.": {
 			"%s n'a émis aucune lettre ayant exactement ces octets. Elle est peut-être altérée, falsifiée, ou d'un autre service.",
 			"لا توجد لدى %s رسالة صادرة تطابق هذا الملف بايتًا ببايت. وقد تكون محرَّفة أو مزوّرة أو صادرة عن جهة أخرى."},
+		"A scan or a photo of a letter, or a copy printed again, never has the bytes of the letter's file: scan its QR code, or paste its text <a href=\"/verify#identify\">here</a>.": {
+			"Le scan ou la photo d'une lettre, ou une copie imprimée de nouveau, n'a jamais les octets du fichier de la lettre : scannez son code QR, ou collez son texte <a href=\"/verify#identify\">ici</a>.",
+			"المسح الضوئي للرسالة أو صورتها، أو نسخة منها أُعيدت طباعتها، لا تطابق أبدًا ملف الرسالة بايتًا ببايت: امسح رمز QR الخاص بها، أو الصق نصها <a href=\"/verify#identify\">هنا</a>."},
 		"Office":                               {"Service", "الجهة"},
 		"Reference":                            {"Référence", "الرقم المرجعي"},
 		"Subject":                              {"Objet", "الموضوع"},
