@@ -140,6 +140,9 @@ var _ = table(func() Translations {
 		"A scan or a photo of a letter, or a copy printed again, never has the bytes of the letter's file: scan its QR code, or paste its text <a href=\"/verify#identify\">here</a>.": {
 			"Le scan ou la photo d'une lettre, ou une copie imprimée de nouveau, n'a jamais les octets du fichier de la lettre : scannez son code QR, ou collez son texte <a href=\"/verify#identify\">ici</a>.",
 			"المسح الضوئي للرسالة أو صورتها، أو نسخة منها أُعيدت طباعتها، لا تطابق أبدًا ملف الرسالة بايتًا ببايت: امسح رمز QR الخاص بها، أو الصق نصها <a href=\"/verify#identify\">هنا</a>."},
+		"This file is the letter %s that %s released, <strong>with changes appended to it</strong>, which may change what it shows: it is not the released letter. Do not rely on it; ask the office for the original.": {
+			"Ce fichier est la lettre %s que %s a émise, <strong>avec des modifications ajoutées</strong>, qui peuvent changer ce qu'il affiche : ce n'est pas la lettre émise. Ne vous y fiez pas ; demandez l'original au service.",
+			"هذا الملف هو الرسالة %s التي أصدرتها %s، <strong>مع تغييرات أُلحقت به</strong> قد تغيّر ما يعرضه: فهو ليس الرسالة الصادرة. لا تعتمد عليه، واطلب الأصل من الجهة المُصدِرة."},
 		"Office":                               {"Service", "الجهة"},
 		"Reference":                            {"Référence", "الرقم المرجعي"},
 		"Subject":                              {"Objet", "الموضوع"},

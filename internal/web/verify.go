@@ -266,6 +266,10 @@ func (h *Handler) showDigest(w http.ResponseWriter, r *http.Request, d seal.Dige
 	// incremental update, which can hide its marks): the page's script sends the digests of
 	// its earlier revisions (found by audit, forty-ninth session: such a copy was unknown here).
 	if st.Outcome == registry.Unknown && len(earlier) <= maxEarlier {
+		// A released file with changes appended (which can change what a PDF shows while its
+		// signature still verifies) is altered, as chancery verify answers: the page names
+		// the letter, and shows nothing else of it.
+		var released *registry.Status
 		for _, e := range earlier {
 			ed, err := seal.ParseDigest(e)
 			if err != nil {
@@ -280,8 +284,16 @@ func (h *Handler) showDigest(w http.ResponseWriter, r *http.Request, d seal.Dige
 			if est.Outcome == registry.Draft {
 				res = &result{Status: est, Asked: string(d), Appended: true}
 				st = est
+				released = nil
 				break
 			}
+			if released == nil && est.Seal != nil {
+				released = est
+			}
+		}
+		if released != nil {
+			st = &registry.Status{Outcome: registry.Altered, Reference: released.Reference, Office: released.Office}
+			res = &result{Status: st, Asked: string(d), Appended: true}
 		}
 	}
 	if st.Seal != nil {
@@ -361,6 +373,8 @@ func title(outcome string) string {
 		return "Superseded"
 	case registry.Draft:
 		return "Not an official document"
+	case registry.Altered:
+		return "Altered"
 	}
 	return "Unknown to this registry"
 }
