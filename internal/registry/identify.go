@@ -619,6 +619,29 @@ func errTextTooLong() error {
 	return i18n.Errorf(ErrInvalid, "the text is too long to identify: at most %d bytes once its compatibility characters are spelt out", MaxIdentifyText)
 }
 
+// draftLetters returns the letters of the unreleased versions whose text is close to fp, best
+// first. A member's text that is close to a released letter is scored among released letters
+// only; a draft copy of another letter with much of its text (a correction of the released
+// letter, a note drafted from it) is traced among these letters too (traceCopy), so that its
+// copy line, not the released letter's words, says what it is.
+func (r *Registry) draftLetters(ctx context.Context, fp *identify.Fingerprint) ([]int64, error) {
+	src := &fingerprintSource{db: r.cfg.DB}
+	res, err := identify.QueryAll(ctx, fp, 4*maxMatches, src, r.ident)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range src.gone {
+		r.ident.Remove(id)
+	}
+	var out []int64
+	for _, m := range res.Matches {
+		if row, ok := src.read[m.ID]; ok && !slices.Contains(out, row.LetterID) {
+			out = append(out, row.LetterID)
+		}
+	}
+	return out, nil
+}
+
 // Identify says what a text is to this office: the text of a released letter (valid,
 // retracted or superseded), an altered copy of one, an excerpt of one, the text of a draft,
 // or unknown. Drafts are visible only to members with a role: for the public a text that
@@ -716,7 +739,9 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 		return nil, fmt.Errorf("identify: %w", err)
 	}
 	member := a.Member != nil && len(a.Member.Roles) > 0
-	if class, _ := identify.Classify(res); member && class == identify.None {
+	class, _ := identify.Classify(res)
+	draftsRead := member && class == identify.None
+	if draftsRead {
 		if res, err = identify.QueryAll(ctx, fp, 4*maxMatches, src, r.released, r.ident); err != nil {
 			return nil, fmt.Errorf("identify: %w", err)
 		}
@@ -804,6 +829,17 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 		for _, k := range kept {
 			if !slices.Contains(letters, k.v.LetterID) {
 				letters = append(letters, k.v.LetterID)
+			}
+		}
+		if !draftsRead {
+			drafts, err := r.draftLetters(ctx, fp)
+			if err != nil {
+				return nil, fmt.Errorf("identify: %w", err)
+			}
+			for _, id := range drafts {
+				if !slices.Contains(letters, id) {
+					letters = append(letters, id)
+				}
 			}
 		}
 		c, err := r.traceCopy(ctx, text, letters)
