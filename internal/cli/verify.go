@@ -133,6 +133,14 @@ func (vf *verifier) identify(res VerifyResult) VerifyResult {
 	if err != nil {
 		return res
 	}
+	if ocr.Kind(data) == ocr.PDF {
+		// As identify sends a PDF's text: pdftotext, when installed, reads what the pages
+		// show, a draft copy's marks and the line naming the copy among it, which the text
+		// layer leaves out; a member is then told which copy it is.
+		if shown, err := ocr.VisibleText(vf.c.Context(), data); err == nil {
+			text = shown
+		}
+	}
 	id, err := vf.cl.Identify(vf.c.Context(), text)
 	if err != nil || id.Outcome == registry.Unknown {
 		return res
