@@ -271,6 +271,9 @@ var _ = table(func() Translations {
 		"before %.80q: no letter has this reference": {
 			"before %.80q : aucune lettre n'a cette référence",
 			"before %.80q: لا توجد رسالة بهذا المرجع"},
+		"version %d holds an end-of-file marker inside its data, where a copy would keep it: a copy with changes appended could then pass for another file, so none is made; save the PDF again (print it to PDF) and upload it as a new version": {
+			"la version %d contient une marque de fin de fichier dans ses données, qu'une copie garderait : une copie à laquelle on aurait ajouté des modifications pourrait alors passer pour un autre fichier, aucune n'est donc faite ; enregistrez le PDF à nouveau (imprimez-le en PDF) et déposez-le comme nouvelle version",
+			"تحتوي النسخة %d على علامة نهاية ملف داخل بياناتها، وستحتفظ بها أي نسخة منها: قد تمرّ عندئذ نسخة أُلحقت بها تغييرات على أنها ملف آخر، لذا لا تُصنع أي نسخة؛ احفظ ملف PDF من جديد (اطبعه إلى PDF) وارفعه نسخةً جديدة"},
 		"version %d holds a picture the copy's marks cannot be drawn into (%s): a copy would carry it unmarked, so none is made; save the PDF with JPEG or lossless pictures, or upload the scan as PNG, JPEG or TIFF": {
 			"la version %d contient une image dans laquelle les marques de la copie ne peuvent être tracées (%s) : une copie la porterait sans marque, aucune n'est donc faite ; enregistrez le PDF avec des images JPEG ou sans perte, ou déposez le scan en PNG, JPEG ou TIFF",
 			"تحتوي النسخة %d على صورة لا يمكن رسم علامات النسخة فيها (%s): ستحملها النسخة بلا علامة، لذا لا تُصنع أي نسخة؛ احفظ ملف PDF بصور JPEG أو بلا فقد، أو ارفع المسح الضوئي بصيغة PNG أو JPEG أو TIFF"},

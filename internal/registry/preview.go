@@ -67,6 +67,9 @@ func (r *Registry) Preview(ctx context.Context, a Actor, ref string) ([]byte, er
 	if err != nil {
 		return nil, fmt.Errorf("preview %s: %w", ref, unmarkable(v.N, err))
 	}
+	if err := oneEnd(v.N, doc); err != nil {
+		return nil, fmt.Errorf("preview %s: %w", ref, err)
+	}
 	digest := string(seal.DigestOf(doc))
 	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		if err := r.copyStillLatest(ctx, tx, a, ref, v.N); err != nil {

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -322,8 +323,25 @@ func (r *Registry) draftFile(l *store.Letter, v store.Version, data []byte, m pd
 	if err != nil {
 		return nil, "", "", unmarkable(v.N, err) // pdf.Watermark names itself
 	}
+	if err := oneEnd(v.N, doc); err != nil {
+		return nil, "", "", err
+	}
 	name := strings.TrimSuffix(v.FileName, filepath.Ext(v.FileName))
 	return doc, fmt.Sprintf("%s-DRAFT-v%d.pdf", name, v.N), "application/pdf", nil
+}
+
+// oneEnd refuses a copy (a draft copy or a preview) whose bytes hold an end-of-file marker
+// before their own. A copy with changes appended (an incremental update that hides its marks)
+// is still the copy up to its own marker, which pdf.RevisionEnds finds among the file's first
+// markers; a stream of the upload that a copy keeps byte for byte (an embedded font program)
+// may hold "%%EOF" lines, which would come first and keep the copy's own end from being asked
+// about. No copy is made of such a version.
+func oneEnd(n int, doc []byte) error {
+	marker := []byte("%%EOF")
+	if bytes.Index(doc, marker) != bytes.LastIndex(doc, marker) {
+		return i18n.Errorf(ErrInvalid, "version %d holds an end-of-file marker inside its data, where a copy would keep it: a copy with changes appended could then pass for another file, so none is made; save the PDF again (print it to PDF) and upload it as a new version", n)
+	}
+	return nil
 }
 
 // unmarkable is err, or for a version holding a picture a copy cannot mark (pdf.ErrUnmarkable)
