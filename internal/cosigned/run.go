@@ -82,12 +82,17 @@ func (h *Heads) Run(ctx context.Context, logger *slog.Logger, alert func(witness
 }
 
 // cosignedSizes returns, by witness name, the largest size each configured witness cosigned
-// (witness.Options.Cosigned).
+// since it was added (witness.Options.Cosigned). A witness removed and added again, with the
+// same key, after its operator reset the log on their side (a witness never cosigns a second
+// history, so 'log accept-restore' asks for that) holds less than it cosigned before its
+// removal, and has forgotten nothing it was asked to keep. The time compared is the
+// cosignature's own: one made in the first moments after the addition by a witness whose
+// clock is behind is passed over.
 func (h *Heads) cosignedSizes(ctx context.Context, cfg *Config) (map[string]int64, error) {
 	out := map[string]int64{}
 	err := h.db.View(ctx, func(tx *store.Tx) error {
 		for _, w := range cfg.Witnesses {
-			c, err := tx.LatestCosignatureBy(ctx, w.VKey)
+			c, err := tx.LatestCosignatureSince(ctx, w.VKey, w.AddedAt)
 			if errors.Is(err, store.ErrNotFound) {
 				continue
 			}

@@ -196,3 +196,17 @@ func (t *Tx) LatestCosignatureBy(ctx context.Context, vkey string) (Cosignature,
 	c.At = time.Unix(at, 0).UTC()
 	return c, nil
 }
+
+// LatestCosignatureSince is LatestCosignatureBy among the cosignatures whose time is since
+// or later, to the second; ErrNotFound if there is none.
+func (t *Tx) LatestCosignatureSince(ctx context.Context, vkey string, since time.Time) (Cosignature, error) {
+	c := Cosignature{VKey: vkey}
+	var at int64
+	err := t.queryRow(ctx, `SELECT size, line, cosigned_at FROM cosignatures WHERE vkey = $1 AND cosigned_at >= $2 ORDER BY size DESC LIMIT 1`, vkey, since.Unix()).
+		Scan(&c.Size, &c.Line, &at)
+	if err != nil {
+		return Cosignature{}, notFound(err, "cosignature by "+vkey)
+	}
+	c.At = time.Unix(at, 0).UTC()
+	return c, nil
+}

@@ -99,6 +99,12 @@ func testCosignatures(t *testing.T, db *store.DB) {
 		if _, err := tx.LatestCosignatureBy(ctx, "d"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("LatestCosignatureBy of a key that never cosigned: %v, want ErrNotFound", err)
 		}
+		if c, err := tx.LatestCosignatureSince(ctx, "b", t0.Add(time.Minute)); err != nil || c.Size != 10 || !c.At.Equal(t0.Add(time.Minute)) {
+			t.Errorf("LatestCosignatureSince(b, its cosignature's time) = %+v, %v; want the cosignature of 10", c, err)
+		}
+		if _, err := tx.LatestCosignatureSince(ctx, "a", t0.Add(2*time.Hour)); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("LatestCosignatureSince(a) after its last cosignature: %v, want ErrNotFound", err)
+		}
 		return nil
 	})
 }
