@@ -56,6 +56,9 @@ func (h *Heads) CheckWitnesses(ctx context.Context, wait time.Duration, logger *
 				err := fmt.Errorf("witness %s: %w: it cosigned size %d, it held %d", w.Name, witness.ErrForgot, before, held)
 				logger.Error("witness alert", "witness", w.Name, "err", err)
 				metrics.WitnessAlert(w.Name)
+				h.startMu.Lock()
+				h.startAlerts = append(h.startAlerts, startAlert{w.Name, err})
+				h.startMu.Unlock()
 			}
 		}()
 	}

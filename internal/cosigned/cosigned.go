@@ -85,6 +85,11 @@ type Heads struct {
 	recPending  *cosignatureBatch
 	recFlushing bool
 
+	// startAlerts are the alerts of CheckWitnesses, which Run gives its alert function
+	// once: the witnesses the check alerted are up to date when the witness client starts.
+	startMu     sync.Mutex
+	startAlerts []startAlert
+
 	// logger is Run's.
 	logger *slog.Logger
 

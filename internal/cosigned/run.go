@@ -17,12 +17,21 @@ import (
 // Run sends the log's checkpoints to the configured witnesses and records their cosignatures,
 // until ctx ends. It follows changes of the configuration (Reload), and wakes the witness
 // client at every checkpoint the log publishes. alert, if not nil, is told of what an operator
-// must look at (see witness.Options.OnAlert).
+// must look at (see witness.Options.OnAlert), first of what CheckWitnesses alerted.
 func (h *Heads) Run(ctx context.Context, logger *slog.Logger, alert func(witness string, err error)) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	h.logger = logger
+	h.startMu.Lock()
+	found := h.startAlerts
+	h.startAlerts = nil
+	h.startMu.Unlock()
+	if alert != nil {
+		for _, a := range found {
+			alert(a.witness, a.err)
+		}
+	}
 	for ctx.Err() == nil {
 		cfg := h.cfg.Load()
 		// The previous pool has stopped: what it said of witnesses no longer configured goes
@@ -79,6 +88,12 @@ func (h *Heads) Run(ctx context.Context, logger *slog.Logger, alert func(witness
 		cancel()
 		<-done
 	}
+}
+
+// startAlert is an alert of CheckWitnesses, for Run's alert function.
+type startAlert struct {
+	witness string
+	err     error
 }
 
 // cosignedSizes returns, by witness name, the largest size each configured witness cosigned
