@@ -33,6 +33,10 @@ type result struct {
 	// Appended says the file is a draft with changes appended to it: its digest is unknown,
 	// an earlier revision's is the draft's.
 	Appended bool
+	// Withdrawn is, for a released file with changes appended, the released letter's
+	// outcome when the office withdrew it (retracted or superseded), as the public answer for
+	// its reference says; empty otherwise.
+	Withdrawn string
 }
 
 // maxEarlier bounds the earlier revisions' digests a verify request may name, separated by
@@ -268,7 +272,8 @@ func (h *Handler) showDigest(w http.ResponseWriter, r *http.Request, d seal.Dige
 	if st.Outcome == registry.Unknown && len(earlier) <= maxEarlier {
 		// A released file with changes appended (which can change what a PDF shows while its
 		// signature still verifies) is altered, as chancery verify answers: the page names
-		// the letter, and shows nothing else of it.
+		// the letter and, when the office withdrew it, says so as the public answer for its
+		// reference does; it shows nothing else of it (no reason, no new letter).
 		var released *registry.Status
 		for _, e := range earlier {
 			ed, err := seal.ParseDigest(e)
@@ -294,6 +299,9 @@ func (h *Handler) showDigest(w http.ResponseWriter, r *http.Request, d seal.Dige
 		if released != nil {
 			st = &registry.Status{Outcome: registry.Altered, Reference: released.Reference, Office: released.Office}
 			res = &result{Status: st, Asked: string(d), Appended: true}
+			if released.Outcome == registry.Retracted || released.Outcome == registry.Superseded {
+				res.Withdrawn = released.Outcome
+			}
 		}
 	}
 	if st.Seal != nil {
