@@ -40,8 +40,8 @@ type result struct {
 }
 
 // maxEarlier bounds the earlier revisions' digests a verify request may name, separated by
-// commas in its earlier parameter (the page's script sends at most 16, as pdf.RevisionEnds
-// finds them).
+// commas in its earlier parameter (the page's script sends at most 16: the ends of a PDF's
+// first end-of-file markers, and of the last two before its own).
 const maxEarlier = 16
 
 // refPattern is what a reference looks like (PREFIX-YEAR-NUMBER, loosely). It is compiled on

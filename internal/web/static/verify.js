@@ -20,10 +20,13 @@
     return Promise.resolve(window.chancerySHA256(new Uint8Array(bytes)));
   }
 
-  // earlier returns where the earlier revisions of a PDF end: the file up to each end-of-file
-  // marker before the last, without its end of line and with it, the earliest 16 (as
-  // pdf.RevisionEnds does on the server). A draft copy with an update appended still holds the
-  // copy's bytes up to its own marker, the file's first, and the server knows their digest.
+  // earlier returns where the earlier revisions of a PDF end: the file up to end-of-file
+  // markers before the last, without its end of line and with it, 16 at most. A draft copy
+  // with an update appended still holds the copy's bytes up to its own marker, the file's
+  // first, and the server knows their digest (pdf.RevisionEnds finds the earliest ends on the
+  // server). A released file with an update appended ends at the marker just before the
+  // update's, and streams it keeps from the upload (a font program) may hold "%%EOF" lines
+  // before it, however many: the ends of the first six markers and of the last two are sent.
   function earlier(bytes) {
     var b = new Uint8Array(bytes), ends = [], seen = {};
     var pdf = [0x25, 0x50, 0x44, 0x46, 0x2d], eof = [0x25, 0x25, 0x45, 0x4f, 0x46];
@@ -35,8 +38,9 @@
     var marks = [];
     for (var i = 0; i + eof.length <= b.length; i++) { if (at(i, eof)) { marks.push(i); } }
     marks.pop();
-    function add(end) { if (!seen[end] && ends.length < 16) { seen[end] = true; ends.push(end); } }
-    for (var k = 0; k < marks.length && ends.length < 16; k++) {
+    function add(end) { if (!seen[end]) { seen[end] = true; ends.push(end); } }
+    for (var k = 0; k < marks.length; k++) {
+      if (k >= 6 && k < marks.length - 2) { continue; }
       var after = marks[k] + eof.length;
       add(after);
       if (b[after] === 0x0d && b[after + 1] === 0x0a) { add(after + 2); } else if (b[after] === 0x0a || b[after] === 0x0d) { add(after + 1); }
