@@ -209,7 +209,7 @@ func TestEveryFormTakesExactlyItsFields(t *testing.T) {
 	}
 	last()
 	for _, want := range []string{
-		"/verify/text", "/signin", "/signout", "/keys", "/receipt/not-a-token", "/letters", "/letters/" + draft + "/versions",
+		"/verify", "/verify/text", "/signin", "/signout", "/keys", "/receipt/not-a-token", "/letters", "/letters/" + draft + "/versions",
 		"/letters/" + draft + "/approve", "/letters/" + draft + "/reject", "/letters/" + draft + "/release",
 		"/letters/" + draft + "/sign", "/letters/" + draft + "/export", "/letters/" + draft + "/versions/1/copy",
 		"/letters/" + draft + "/drafts/send", "/letters/" + released + "/dispatch",

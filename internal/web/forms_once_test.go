@@ -112,6 +112,10 @@ func TestFormsRefuseAFieldGivenTwice(t *testing.T) {
 			body: func(string) string { return rawForm("name", "rita", "name", "root", "password", password("rita")) }},
 		{name: "pasted text", path: "/verify/text", field: "text",
 			body: func(string) string { return rawForm("text", "Sir,", "text", "Madam,") }},
+		{name: "verified digest", path: "/verify", field: "digest",
+			body: func(string) string {
+				return rawForm("digest", "sha256:"+strings.Repeat("ab", 32), "digest", "sha256:"+strings.Repeat("cd", 32))
+			}},
 		{name: "receipt", path: "/receipt/not-a-token", field: "confirm",
 			body: func(string) string { return rawForm("confirm", "received", "confirm", "received") }},
 		{name: "new letter", who: "dana", path: "/letters", field: "subject",
@@ -225,6 +229,7 @@ func TestLanguageSwitchAfterARefusedPostLeadsToAPage(t *testing.T) {
 		{rita, "/letters", url.Values{"csrf": {ritaTok}}, "/inbox"},                                   // the new letter's form
 		{rita, "/signout", url.Values{"csrf": {"stale"}}, "/"},
 		{o.client(), "/verify/text", url.Values{"text": {"a", "b"}}, "/verify"},
+		{o.client(), "/verify", url.Values{"q": {"a", "b"}}, "/verify"},
 		{o.client(), "/receipt/not-a-token", url.Values{"confirm": {"received"}}, "/receipt/not-a-token"}, // the link's own page
 	} {
 		_, body := tc.c.post(tc.path, tc.form)

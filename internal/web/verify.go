@@ -48,8 +48,9 @@ const maxEarlier = 16
 // first use, not in every run of the command line: its bounded repetition makes a large program.
 var refPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`) })
 
-// verify shows the verify form, or the answer for ?digest= (computed in the browser: the file
-// never leaves the device) or ?q= (a reference or a digest typed in).
+// verify shows the verify form, or the answer for ?digest= or ?q= (a reference or a digest
+// typed in). The verify page itself posts (verifyPost); these addresses are kept for the
+// scripts and links that use them.
 func (h *Handler) verify(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	in := strings.TrimSpace(q.Get("digest"))
@@ -73,6 +74,61 @@ func (h *Handler) verify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.showRef(w, r, in)
+}
+
+// maxVerifyForm bounds the verify page's post: a digest, at most maxEarlier earlier ones and
+// the typed line, with room to spare.
+const maxVerifyForm = 8 << 10
+
+// verifyPost answers the verify page's post: the script's digest of a chosen file (digest,
+// with its earlier revisions' in earlier), or the line typed in the form (q). A file's digest
+// is a capability (whoever holds it reads what the letter says): posted, and answered with the
+// result page itself, it stays out of the address bar, the browser's history and the Referer
+// of the page's links, where ?digest= put it. A reference typed in is no capability: it is
+// sent on to its own page, /v/REF, which can be kept and shared. Another site's post is
+// refused, as the pasted text's is.
+func (h *Handler) verifyPost(w http.ResponseWriter, r *http.Request) {
+	if err := h.checkOrigin(r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxVerifyForm)
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, errBadRequest)
+		return
+	}
+	if err := takesOnly(r.PostForm, "digest", "earlier", "q"); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	f := r.PostForm
+	if d := strings.TrimSpace(f.Get("digest")); d != "" {
+		pd, err := seal.ParseDigest(d)
+		if err != nil {
+			h.fail(w, r, errNotADigest)
+			return
+		}
+		var earlier []string
+		if e := f.Get("earlier"); e != "" {
+			earlier = strings.Split(e, ",")
+		}
+		h.showDigest(w, r, pd, earlier)
+		return
+	}
+	in := digestOfLine(strings.TrimSpace(f.Get("q")))
+	if in == "" {
+		h.render(w, r, http.StatusOK, "verify", page{Title: "Check a letter"})
+		return
+	}
+	if d, err := seal.ParseDigest(in); err == nil {
+		h.showDigest(w, r, d, nil)
+		return
+	}
+	if !refPattern().MatchString(in) {
+		h.notAReference(w, r)
+		return
+	}
+	http.Redirect(w, r, "/v/"+url.PathEscape(in), http.StatusSeeOther)
 }
 
 // digestOfLine returns the digest of a line that a tool printed with it, such as sha256sum's

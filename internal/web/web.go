@@ -144,6 +144,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		return
 	}
 	mux.HandleFunc("GET /verify", h.withSession(h.verify))
+	mux.HandleFunc("POST /verify", h.withSession(h.verifyPost))
 	mux.HandleFunc("GET /v/{ref}", h.withSession(h.verifyRef))
 	mux.HandleFunc("GET /v/{ref}/{code}", h.withSession(h.verifyCode))
 	mux.HandleFunc("GET /v/{ref}/{code}/file", h.withSession(h.heldFile(false)))
@@ -310,7 +311,7 @@ func pageOf(r *http.Request) string {
 		return "/admin/members"
 	case p == "/admin/recipients", p == "/admin/webhooks":
 		return "/admin/recipients"
-	case p == "/verify/text":
+	case p == "/verify", p == "/verify/text":
 		return "/verify"
 	case p == "/signin", strings.HasPrefix(p, "/receipt/"):
 		return p // the sign-in's page; the receipt's, whose button posted

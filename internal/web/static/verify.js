@@ -1,5 +1,7 @@
 // The verify page: the file chosen or dropped is hashed here, in the browser, and only its
-// SHA-256 goes to the server (as /verify?digest=sha256:HEX). The file itself is never sent.
+// SHA-256 goes to the server, posted (digest=sha256:HEX) so that it stays out of the address
+// bar and the browser's history: whoever holds a file's digest reads what the letter says.
+// The file itself is never sent.
 "use strict";
 (function () {
   var input = document.getElementById("verify-file");
@@ -13,11 +15,30 @@
     return s;
   }
 
+  // digest hashes bytes, a Uint8Array (a view of the file, not a copy).
   function digest(bytes) {
     if (window.crypto && window.crypto.subtle) {
       return window.crypto.subtle.digest("SHA-256", bytes).then(hex);
     }
-    return Promise.resolve(window.chancerySHA256(new Uint8Array(bytes)));
+    return Promise.resolve(window.chancerySHA256(bytes));
+  }
+
+  // post sends the digests to the server as the page's form would, and the browser shows the
+  // answer: the address stays /verify.
+  function post(fields) {
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = "/verify";
+    form.hidden = true;
+    Object.keys(fields).forEach(function (name) {
+      var f = document.createElement("input");
+      f.type = "hidden";
+      f.name = name;
+      f.value = fields[name];
+      form.appendChild(f);
+    });
+    document.body.appendChild(form);
+    form.submit();
   }
 
   // earlier returns where the earlier revisions of a PDF end: the file up to end-of-file
@@ -66,25 +87,31 @@
     if (!file) { return; }
     // The page gives the messages in its own language, with {file} for the file's name.
     status.textContent = (status.dataset.computing || "Computing the fingerprint of {file} on this device…").replace("{file}", function () { return file.name; });
-    file.arrayBuffer().then(function (bytes) {
-      if (isSeal(bytes)) { return null; }
-      var parts = [digest(bytes)];
-      earlier(bytes).forEach(function (end) { parts.push(digest(bytes.slice(0, end))); });
+    file.arrayBuffer().then(function (buf) {
+      if (isSeal(buf)) { return null; }
+      // Each earlier revision is a view of the file's bytes, hashed where it lies.
+      var bytes = new Uint8Array(buf), parts = [digest(bytes)];
+      earlier(buf).forEach(function (end) { parts.push(digest(bytes.subarray(0, end))); });
       return Promise.all(parts);
     }).then(function (hs) {
       if (hs === null) {
         status.textContent = status.dataset.seal || "This is a seal file, not a letter: choose the letter's own file. A seal is checked offline, beside its letter, with chancery verify.";
         return;
       }
-      var u = "/verify?digest=sha256:" + hs[0];
-      if (hs.length > 1) { u += "&earlier=" + hs.slice(1).map(function (h) { return "sha256:" + h; }).join(","); }
-      window.location.assign(u);
+      var fields = { digest: "sha256:" + hs[0] };
+      if (hs.length > 1) { fields.earlier = hs.slice(1).map(function (h) { return "sha256:" + h; }).join(","); }
+      post(fields);
     }).catch(function () {
       status.textContent = status.dataset.unreadable || "This file could not be read.";
     });
   }
 
   input.addEventListener("change", function () { check(input.files[0]); });
+  // Back from the answer, a page the browser kept shows the form as it was left: it is made
+  // ready for another file (the same file chosen again would not count as a change).
+  window.addEventListener("pageshow", function (e) {
+    if (e.persisted) { input.value = ""; status.textContent = ""; }
+  });
   drop.addEventListener("dragover", function (e) { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", function () { drop.classList.remove("over"); });
   drop.addEventListener("drop", function (e) {
