@@ -365,6 +365,13 @@ func cfVerifyDigest(t *testing.T, srv *httptest.Server, hexDigest string) cfResp
 	return cfDo(t, srv, "POST", "/api/v1/verify", "", "application/json", []byte(`{"digest":"sha256:`+hexDigest+`","latest":true}`))
 }
 
+// cfPostDigest posts a digest to a verify page (/verify, /verify/seal) as the verify page's
+// form does.
+func cfPostDigest(t *testing.T, srv *httptest.Server, path, digest string) cfResp {
+	t.Helper()
+	return cfDo(t, srv, "POST", path, "", "application/x-www-form-urlencoded", []byte(url.Values{"digest": {digest}}.Encode()))
+}
+
 // --- The detector ---
 
 // cfDetector finds markers in bytes: as they are or in any case, hex-encoded, JSON-escaped
@@ -920,7 +927,8 @@ func TestNoLeakOnPublicSurfaces(t *testing.T) {
 	}
 	for _, d := range drafts {
 		h := strings.TrimPrefix(d, "sha256:")
-		for _, r := range []cfResp{cfVerifyDigest(t, o.srv, h), cfGet(t, o.srv, "/verify?digest="+d), cfGet(t, o.srv, "/verify/seal?digest="+d)} {
+		for _, r := range []cfResp{cfVerifyDigest(t, o.srv, h), cfGet(t, o.srv, "/verify?digest="+d), cfGet(t, o.srv, "/verify/seal?digest="+d),
+			cfPostDigest(t, o.srv, "/verify", d), cfPostDigest(t, o.srv, "/verify/seal", d)} {
 			o.assertClean(t, r)
 			if r.status >= 500 {
 				t.Errorf("%s: %s", r, r.body)
@@ -1067,17 +1075,18 @@ func TestDigestIsACapability(t *testing.T) {
 		} else if st.Outcome != registry.Unknown {
 			t.Errorf("LEAK: %s (%s) is %s to the verify API: %s", h, digests[h], st.Outcome, r.body)
 		}
-		p := cfGet(t, o.srv, "/verify?digest=sha256:"+h)
-		o.assertClean(t, p)
-		if m := verdict.FindSubmatch(p.body); p.status != 200 || m == nil || string(m[1]) != "Unknown to this registry" {
-			t.Errorf("%s (%s): not unknown to the verify page: %s", p, digests[h], cfExcerpt(p.body, ""))
+		for _, p := range []cfResp{cfGet(t, o.srv, "/verify?digest=sha256:"+h), cfPostDigest(t, o.srv, "/verify", "sha256:"+h)} {
+			o.assertClean(t, p)
+			if m := verdict.FindSubmatch(p.body); p.status != 200 || m == nil || string(m[1]) != "Unknown to this registry" {
+				t.Errorf("%s (%s): not unknown to the verify page: %s", p, digests[h], cfExcerpt(p.body, ""))
+			}
 		}
 	}
 
 	// Positive control: the released file's digest, which its holder has, reveals the subject.
 	for _, l := range []*cfLetter{o.letters["alpha"], o.letters["charlie"]} {
 		h := strings.TrimPrefix(string(seal.DigestOf(l.rel.File)), "sha256:")
-		for _, r := range []cfResp{cfVerifyDigest(t, o.srv, h), cfGet(t, o.srv, "/verify?digest=sha256:"+h)} {
+		for _, r := range []cfResp{cfVerifyDigest(t, o.srv, h), cfGet(t, o.srv, "/verify?digest=sha256:"+h), cfPostDigest(t, o.srv, "/verify", "sha256:"+h)} {
 			if r.status != 200 || !o.det.has(r.body, l.subj) {
 				t.Errorf("positive control: %s for the released file of %s does not reveal %q: %s", r, l.ref, l.subj, cfExcerpt(r.body, ""))
 			}

@@ -10,7 +10,7 @@ import (
 // limitedRoutes are the routes that public reports: limited per client, refused to other
 // sites' pages that embed them.
 var limitedRoutes = map[string]bool{
-	"GET /verify": true, "POST /verify": true, "POST /verify/text": true, "GET /verify/seal": true, "POST /api/v1/verify": true,
+	"GET /verify": true, "POST /verify": true, "POST /verify/text": true, "GET /verify/seal": true, "POST /verify/seal": true, "POST /api/v1/verify": true,
 	"POST /api/v1/identify": true, "POST /api/v1/oidc/token": true, "GET /signin/oidc/callback": true,
 	"GET /v/{ref}": true, "GET /v/{ref}/{code}": true, "GET /v/{ref}/{code}/file": true, "GET /v/{ref}/{code}/seal": true,
 	"GET /receipt/{token}": true, "POST /receipt/{token}": true,

@@ -123,6 +123,8 @@ func TestPublicWorkIsLimited(t *testing.T) {
 	s := New(newRegistryConfig(t))
 	for i, c := range []struct{ method, path, body string }{
 		{"GET", "/verify/seal?digest=sha256:0000000000000000000000000000000000000000000000000000000000000000", ""},
+		{"POST", "/verify/seal", "digest=sha256:0000000000000000000000000000000000000000000000000000000000000000"},
+		{"POST", "/verify", "digest=sha256:0000000000000000000000000000000000000000000000000000000000000000"},
 		{"POST", "/api/v1/oidc/token", `{"id_token": "x", "access_token": "y"}`},
 		{"GET", "/api/v1/letters/API-2026-000001/status", ""},
 		{"GET", "/api/v1/letters/API-2026-000002/file", ""},

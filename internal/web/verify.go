@@ -26,6 +26,9 @@ type result struct {
 	Code string
 	// SealURL is where the holder downloads the seal.
 	SealURL string
+	// SealDigest, for an answer by a file's digest, is the digest the page's form posts to
+	// /verify/seal for the seal: a link would carry it in its address.
+	SealDigest string
 	// ByReference says the answer is the public one for a reference alone.
 	ByReference bool
 	// Preview says the address is the one printed on draft previews (registry.PreviewCode).
@@ -293,9 +296,28 @@ func (h *Handler) heldFile(seal bool) http.HandlerFunc {
 }
 
 // sealByDigest serves the seal of the released file with this digest: whoever holds the file
-// may have its seal.
+// may have its seal. The result page's form posts the digest (a download's address stays in
+// the browser's list of downloads); ?digest= answers as before, for scripts and links.
+// Another site's post is refused.
 func (h *Handler) sealByDigest(w http.ResponseWriter, r *http.Request) {
-	d, err := seal.ParseDigest(r.URL.Query().Get("digest"))
+	in := r.URL.Query().Get("digest")
+	if r.Method == http.MethodPost {
+		if err := h.checkOrigin(r); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxVerifyForm)
+		if err := r.ParseForm(); err != nil {
+			h.fail(w, r, errBadRequest)
+			return
+		}
+		if err := takesOnly(r.PostForm, "digest"); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		in = r.PostForm.Get("digest")
+	}
+	d, err := seal.ParseDigest(in)
 	if err != nil {
 		h.fail(w, r, errNotADigest)
 		return
@@ -361,7 +383,7 @@ func (h *Handler) showDigest(w http.ResponseWriter, r *http.Request, d seal.Dige
 		}
 	}
 	if st.Seal != nil {
-		res.SealURL = "/verify/seal?digest=" + string(d)
+		res.SealDigest = string(d)
 	}
 	if st.Draft != nil {
 		res.DraftRef = st.Draft.Reference

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/server"
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -22,7 +23,8 @@ import (
 // the tab's history: the script posts the digest, and the server answers the post with the
 // result page. Before, the script opened /verify?digest=sha256:…, an address that gives
 // whoever reads it (a shared computer's history, a synced profile) what the letter says.
-// Going back leads to the verify form.
+// The seal is downloaded by a form that posts the digest, and going back leads to the
+// verify form.
 func TestVerifyResultAddressCarriesNoDigest(t *testing.T) {
 	ctx := browser(t)
 	o := newOffice(t, server.Config{RateLimit: -1})
@@ -75,6 +77,36 @@ func TestVerifyResultAddressCarriesNoDigest(t *testing.T) {
 	if !posted {
 		t.Error("the digest was not posted to /verify")
 	}
+	// The seal is downloaded by the page's form: no address, not even a download's, holds
+	// the digest.
+	downloads := t.TempDir()
+	allow := true
+	b.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads, EventsEnabled: &allow})
+		return err
+	}))
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[href*="`+hexSum+`"], [action*="`+hexSum+`"], [src*="`+hexSum+`"]').length`)); err != nil || n != 0 {
+		t.Errorf("the answer has %d addresses with the digest (%v)", n, err)
+	}
+	b.do(chromedp.Click(chromedp.CSS(`form[action="/verify/seal"] button`)))
+	var sealFile []byte
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && sealFile == nil; time.Sleep(100 * time.Millisecond) {
+		if got, _ := filepath.Glob(filepath.Join(downloads, "*.seal")); len(got) == 1 {
+			sealFile, _ = os.ReadFile(got[0])
+		}
+	}
+	if !strings.Contains(string(sealFile), "chancery_seal") {
+		t.Errorf("the seal downloaded from the answer: %q", sealFile)
+	}
+	for _, r := range o.requests() {
+		if strings.Contains(r.URI, hexSum) {
+			t.Errorf("the browser asked for %s %s", r.Method, r.URI)
+		}
+	}
+	if loc, _ := chromedp.Run(ctx, chromedp.Location()); loc != o.srv.URL+"/verify" {
+		t.Errorf("after the seal's download the browser is at %s", loc)
+	}
 	b.do(chromedp.NavigateBack(), chromedp.WaitVisible(chromedp.CSS("#verify-file")))
 	if loc, _ := chromedp.Run(ctx, chromedp.Location()); loc != o.srv.URL+"/verify" {
 		t.Errorf("back from the answer the browser is at %s", loc)
@@ -123,6 +155,32 @@ func TestVerifyPageHashesEarlierRevisions(t *testing.T) {
 		}
 		if len(got) != 2 || got[0] != "digest=sha256:"+hex.EncodeToString(whole[:]) || got[1] != "earlier="+strings.Join(want, ",") {
 			t.Errorf("%s: the script would post %q, want the file's digest and %q", tc.name, got, want)
+		}
+	}
+}
+
+// TestOtherSitesPostOfADigestRevealsNothing: in real Chromium, another site's page whose form
+// posts a letter's digest to /verify, and its seal's to /verify/seal, gets the refusal (403),
+// not the answer, for a signed-in member as for anyone.
+func TestOtherSitesPostOfADigestRevealsNothing(t *testing.T) {
+	ctx := browser(t)
+	o := newOffice(t, server.Config{RateLimit: -1})
+	ref := o.letter("Coordination of force movements", "# Coordination\n\nSir,\n")
+	sum := sha256.Sum256(o.release(ref))
+	d := "sha256:" + hex.EncodeToString(sum[:])
+	b := &tab{t: t, ctx: ctx, o: o}
+	b.open("/signin", "#password")
+	b.signIn("dana", "#waiting")
+	for _, action := range []string{"/verify", "/verify/seal"} {
+		page := elsewhere(t, `<!doctype html><form method="post" action="`+o.srv.URL+action+`"><input type="hidden" name="digest" value="`+d+`"><button id="go">go</button></form>`)
+		b.do(chromedp.Navigate(page+"/"), chromedp.WaitVisible(chromedp.CSS("#go")))
+		b.do(chromedp.Click(chromedp.CSS("#go")))
+		waitFor(t, func() bool {
+			at, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState == "complete" ? location.origin : ""`))
+			return at == o.srv.URL
+		})
+		if got := b.text("body"); strings.Contains(got, "Coordination of force") || strings.Contains(got, "chancery_seal") || !strings.Contains(got, "came from another site") {
+			t.Errorf("another site's post to %s shows %.300q", action, got)
 		}
 	}
 }

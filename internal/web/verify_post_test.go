@@ -70,3 +70,51 @@ func TestVerifyPostAnswersWithTheResult(t *testing.T) {
 		}
 	}
 }
+
+// TestSealByDigestPosted: the answer for a file's digest offers the seal through a form that
+// posts the digest to /verify/seal: no address on the page holds it (a download's address is
+// kept in the browser's list of downloads). Before, the page linked /verify/seal?digest=.
+// The post answers the seal, no-store; another site's is refused; ?digest= answers as before.
+func TestSealByDigestPosted(t *testing.T) {
+	o := newOffice(t, server.Config{RateLimit: -1})
+	ref := o.letter("Coordination of force movements", "# Coordination\n\nSir,\n")
+	sum := sha256.Sum256(o.release(ref))
+	hexSum := hex.EncodeToString(sum[:])
+	d := "sha256:" + hexSum
+	c := o.client()
+	_, body := c.post("/verify", url.Values{"digest": {d}})
+	if !strings.Contains(body, `action="/verify/seal"`) {
+		t.Errorf("the answer offers no form for the seal:\n%s", mainOf(body))
+	}
+	for _, attr := range []string{"href=", "action=", "src="} {
+		for rest := body; ; {
+			i := strings.Index(rest, attr)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(attr):]
+			if v, _, _ := strings.Cut(strings.TrimPrefix(rest, `"`), `"`); strings.Contains(v, hexSum) {
+				t.Errorf("the answer has the address %s", v)
+			}
+		}
+	}
+	seal := func(what string, resp *http.Response, body string) {
+		t.Helper()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "chancery_seal") || resp.Header.Get("Cache-Control") != "no-store" ||
+			!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
+			t.Errorf("%s: %s, Cache-Control %q, Content-Disposition %q\n%.200s", what, resp.Status, resp.Header.Get("Cache-Control"), resp.Header.Get("Content-Disposition"), body)
+		}
+	}
+	resp, body := c.post("/verify/seal", url.Values{"digest": {d}})
+	seal("POST /verify/seal", resp, body)
+	resp, body = c.get("/verify/seal?digest=" + d)
+	seal("GET /verify/seal?digest=", resp, body)
+	for _, form := range []url.Values{{"digest": {"sha256:xyz"}}, {"digest": {d, d}}, {"digest": {d}, "q": {ref}}} {
+		if resp, body := c.post("/verify/seal", form); resp.StatusCode != http.StatusBadRequest || strings.Contains(body, "chancery_seal") {
+			t.Errorf("POST /verify/seal %v: %s, want 400", form, resp.Status)
+		}
+	}
+	if resp, body := c.do("POST", "/verify/seal", url.Values{"digest": {d}}, map[string]string{"Origin": "https://elsewhere.example", "Sec-Fetch-Site": "cross-site"}); resp.StatusCode != http.StatusForbidden || strings.Contains(body, "chancery_seal") {
+		t.Errorf("another site's post: %s, want 403", resp.Status)
+	}
+}

@@ -150,6 +150,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v/{ref}/{code}/file", h.withSession(h.heldFile(false)))
 	mux.HandleFunc("GET /v/{ref}/{code}/seal", h.withSession(h.heldFile(true)))
 	mux.HandleFunc("GET /verify/seal", h.withSession(h.sealByDigest))
+	mux.HandleFunc("POST /verify/seal", h.withSession(h.sealByDigest))
 	mux.HandleFunc("POST /verify/text", h.withSession(h.identify))
 	mux.HandleFunc("GET /signin", h.withSession(h.signinForm))
 	mux.HandleFunc("POST /signin", h.withSession(h.signin))
@@ -311,7 +312,7 @@ func pageOf(r *http.Request) string {
 		return "/admin/members"
 	case p == "/admin/recipients", p == "/admin/webhooks":
 		return "/admin/recipients"
-	case p == "/verify", p == "/verify/text":
+	case p == "/verify", p == "/verify/text", p == "/verify/seal":
 		return "/verify"
 	case p == "/signin", strings.HasPrefix(p, "/receipt/"):
 		return p // the sign-in's page; the receipt's, whose button posted
