@@ -87,6 +87,18 @@ func Watermark(src []byte, m DraftMark) (out []byte, err error) {
 // PreviewBanner is the diagonal text on every page of a preview: a preview is a draft copy.
 const PreviewBanner = "DRAFT PREVIEW — NOT AN OFFICIAL DOCUMENT"
 
+// Banners returns the banners of coordination copies and previews (DraftBanner and
+// PreviewBanner) in every language Chancery stamps in, English first: what the pages of any
+// draft copy show, whatever the office's stamp languages were when it was made.
+func Banners() []string {
+	var out []string
+	for _, tag := range i18n.Languages {
+		p := i18n.For(tag)
+		out = append(out, p.T(DraftBanner), p.T(PreviewBanner))
+	}
+	return out
+}
+
 // PreviewMark says whose preview a copy is, and when it was made.
 type PreviewMark struct {
 	Reference string

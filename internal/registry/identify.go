@@ -46,6 +46,12 @@ type Identification struct {
 	Status *Status `json:"status,omitempty"`
 	// Scan says the text was read from a scan (OCR): see IdentifyScan.
 	Scan bool `json:"scan,omitempty"`
+	// DraftMark says that the text (or what a file's pages show) carries the banner every
+	// page of a draft copy or a preview shows, "DRAFT — NOT AN OFFICIAL DOCUMENT" in one of
+	// the stamp languages: a fact about the asker's own text, whatever letter it is close to.
+	// It does not change the outcome (anyone may type a banner), and the message says so
+	// (DraftMarkNote).
+	DraftMark bool `json:"draft_mark,omitempty"`
 	// Bytes, for a file whose digest was given, says what its bytes are to this office:
 	// BytesReleased (the released file itself) or BytesDraft (a draft's file or copy).
 	Bytes string `json:"bytes,omitempty"`
@@ -649,6 +655,7 @@ func (r *Registry) draftLetters(ctx context.Context, fp *identify.Fingerprint) (
 func (r *Registry) Identify(ctx context.Context, a Actor, text string) (*Identification, error) {
 	id, err := r.identify(ctx, a, text)
 	if err == nil {
+		id.noteDraftMark()
 		metrics.VerifyAnswer(id.Outcome)
 	}
 	return id, err
@@ -804,7 +811,7 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 		copy(visible.Matches[1:i+1], visible.Matches[:i])
 		kept[0], visible.Matches[0] = k, m
 	}
-	out := &Identification{Outcome: Unknown, Match: identify.None.String(), Matches: []IdentifiedLetter{}}
+	out := &Identification{Outcome: Unknown, Match: identify.None.String(), Matches: []IdentifiedLetter{}, DraftMark: draftMarked(text)}
 	listed := make(map[IdentifiedLetter]bool) // a version and its released file are listed once
 	for i := 0; i < len(kept) && len(out.Matches) < maxMatches; i++ {
 		key := IdentifiedLetter{Reference: kept[i].about.Reference, Version: kept[i].about.Version}

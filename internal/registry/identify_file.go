@@ -75,6 +75,7 @@ func (r *Registry) IdentifyDraftBytes(ctx context.Context, a Actor, digest seal.
 func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, digest seal.Digest, pages func(context.Context) (ocr.Reading, error)) (id *Identification, err error) {
 	defer func() {
 		if err == nil {
+			id.noteDraftMark()
 			metrics.VerifyAnswer(id.Outcome)
 		}
 	}()
@@ -107,6 +108,7 @@ func (r *Registry) IdentifyFile(ctx context.Context, a Actor, text string, diges
 	if err := checkIdentifyText(shown.Text); err != nil {
 		return nil, err
 	}
+	id.DraftMark = id.DraftMark || draftMarked(shown.Text)
 	excerpt := id.Match == identify.Excerpt.String()
 	v, err := r.compareScan(ctx, id.Reference, excerpt, shown)
 	if err != nil {

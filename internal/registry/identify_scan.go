@@ -41,6 +41,7 @@ const scanCaveat = "The text was read from a scan (OCR) and matched by its words
 func (r *Registry) IdentifyScan(ctx context.Context, a Actor, scan ocr.Reading) (id *Identification, err error) {
 	defer func() {
 		if err == nil {
+			id.noteDraftMark()
 			metrics.VerifyAnswer(id.Outcome)
 		}
 	}()

@@ -1,0 +1,30 @@
+package registry
+
+import (
+	"sync"
+
+	"github.com/chancery/chancery/internal/identify"
+	"github.com/chancery/chancery/internal/pdf"
+)
+
+// DraftMarkNote ends the answer about a text that carries the banner of a draft copy or of a
+// preview (Identification.DraftMark).
+const DraftMarkNote = "The text carries the office's DRAFT mark, which every page of a draft copy shows: a draft is not an official document, whatever letter its text is close to"
+
+// draftBanners are the banners every page of a draft copy or a preview shows, in each
+// language Chancery stamps in.
+var draftBanners = sync.OnceValue(pdf.Banners)
+
+// draftMarked reports whether text carries one of the banners of draft copies and previews
+// ("DRAFT — NOT AN OFFICIAL DOCUMENT", in any stamp language), read as OCR reads a stamp
+// (identify.HasPhrase). It says what the asker's own text shows, not whether the office
+// recorded a copy: anyone may type a banner, so it never makes the outcome a draft.
+func draftMarked(text string) bool { return identify.HasPhrase(text, draftBanners()...) }
+
+// noteDraftMark ends the message of an answer whose text carries a draft banner with
+// DraftMarkNote.
+func (id *Identification) noteDraftMark() {
+	if id.DraftMark {
+		id.Message = AddSentence(id.Message, DraftMarkNote)
+	}
+}
