@@ -164,6 +164,10 @@ var _ = table(func() Translations {
 		"This is <a href=\"/letters/%[1]s\">%[1]s</a>, version %[2]d.": {
 			"Il s'agit de <a href=\"/letters/%[1]s\">%[1]s</a>, version %[2]d.",
 			"هذه هي <a href=\"/letters/%[1]s\">%[1]s</a>، النسخة %[2]d."},
+		"This text carries the office's DRAFT mark, which every page of a draft copy shows: a draft is not an official document, whatever letter its text is close to.": {
+			"Ce texte porte la mention PROJET du service, que montre chaque page d'une copie de projet : un projet n'est pas un document officiel, quelle que soit la lettre dont son texte est proche.",
+			"يحمل هذا النص علامة «مسودة» التي تضعها الجهة على كل صفحة من نسخ المسودات: المسودة ليست وثيقة رسمية، أيًّا كانت الرسالة التي يقترب منها نصها.",
+		},
 		"This is <a href=\"/letters/%[1]s\">%[1]s</a>.": {
 			"Il s'agit de <a href=\"/letters/%[1]s\">%[1]s</a>.",
 			"هذه هي <a href=\"/letters/%[1]s\">%[1]s</a>."},
