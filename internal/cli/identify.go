@@ -67,7 +67,9 @@ for -15% or € for $ included: the differences are printed, [-removed-] {+added
 retracted or superseded (the text of such a letter), draft (a draft's bytes: "not an official
 document" for the public; or a text close to an unreleased draft:
 shown only to members with a role, who set CHANCERY_TOKEN; the public, without a token, sees
-"not an official letter of this office"), unknown.
+"not an official letter of this office"), unknown. A text that carries the banner of a
+draft copy ("DRAFT — NOT AN OFFICIAL DOCUMENT", in any language the office stamps in) is told
+so, whatever its outcome (draft_mark in --json): a draft is not an official document.
 
 Exit status: 0 valid; 1 any other outcome; 2 identification could not be done.`,
 		Example: `  chancery identify --text leaked-photo-ocr.txt

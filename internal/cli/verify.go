@@ -142,15 +142,20 @@ func (vf *verifier) identify(res VerifyResult) VerifyResult {
 		}
 	}
 	id, err := vf.cl.Identify(vf.c.Context(), text)
-	if err != nil || id.Outcome == registry.Unknown {
+	if err != nil {
 		return res
+	}
+	if id.Outcome == registry.Unknown {
+		return vf.draftMark(res, id)
 	}
 	res.Checked, res.Reference, res.Similarity = "text", id.Reference, id.Similarity
 	for _, op := range id.Diff {
 		res.Diff = append(res.Diff, verify.DiffOp(op))
 	}
 	if id.Outcome == registry.Draft {
+		// The registry's message says it of a text that carries the DRAFT mark.
 		res.Say(registry.Draft, vf.T("draft: not an official document: %s", id.Message))
+		res.DraftMark = id.DraftMark
 		return res
 	}
 	state := id.Outcome
@@ -168,6 +173,16 @@ func (vf *verifier) identify(res VerifyResult) VerifyResult {
 		res.Say(registry.Altered, vf.withState("altered: these bytes are not a released letter, but the text is that of %s (%s): compare with the original before relying on it", id.Reference, name))
 	default:
 		res.Say(registry.Altered, vf.withState("altered: these bytes are not a released letter, but the text is close to %s (%s): compare with the original before relying on it", id.Reference, name))
+	}
+	return vf.draftMark(res, id)
+}
+
+// draftMark adds to res, when the text of its file carries the banner every page of a draft
+// copy shows (id.DraftMark), that it does and what that means.
+func (vf *verifier) draftMark(res VerifyResult, id *registry.Identification) VerifyResult {
+	if id.DraftMark {
+		res.DraftMark = true
+		res.Add(vf.T("; its text carries the office's DRAFT mark, which every page of a draft copy shows: a draft is not an official document, whatever letter its text is close to"))
 	}
 	return res
 }

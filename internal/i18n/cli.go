@@ -44,6 +44,10 @@ var _ = table(func() Translations {
 			"projet : document non officiel : ce fichier est un projet de %s auquel des modifications ont été ajoutées, qui peuvent en cacher les marques",
 			"مسودة: ليست وثيقة رسمية: هذا الملف مسودة لدى %s أُلحقت بها تعديلات قد تخفي علاماتها",
 		},
+		"; its text carries the office's DRAFT mark, which every page of a draft copy shows: a draft is not an official document, whatever letter its text is close to": {
+			" ; son texte porte la mention PROJET du service, que montre chaque page d'une copie de projet : un projet n'est pas un document officiel, quelle que soit la lettre dont son texte est proche",
+			"؛ يحمل نصه علامة «مسودة» التي تضعها الجهة على كل صفحة من نسخ المسودات: المسودة ليست وثيقة رسمية، أيًّا كانت الرسالة التي يقترب منها نصها",
+		},
 		"; it may be a scan or a copy printed again: chancery identify reads its pages by OCR": {
 			" ; c'est peut-être un document numérisé ou une copie réimprimée : chancery identify en lit les pages par OCR",
 			"؛ قد تكون نسخة ممسوحة ضوئيًا أو مطبوعة من جديد: يقرأ chancery identify صفحاتها بالتعرّف الضوئي على الحروف",

@@ -63,6 +63,10 @@ type Result struct {
 	// what differs from the letter's text to the file's.
 	Similarity float64  `json:"similarity,omitempty"`
 	Diff       []DiffOp `json:"diff,omitempty"`
+	// DraftMark, for a file whose bytes are unknown, says that its text carries the banner
+	// every page of a draft copy shows ("DRAFT — NOT AN OFFICIAL DOCUMENT"): the registry's
+	// identification of its text (draft_mark) says so, whatever letter the text is close to.
+	DraftMark bool `json:"draft_mark,omitempty"`
 	// Witnesses are the trust root's witnesses that cosigned the seal's checkpoint, with the
 	// time of each cosignature.
 	Witnesses []Witness `json:"witnesses,omitempty"`
