@@ -563,10 +563,12 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 
 // rulesEscaped returns, for the released letter l, a function that names a rule of the policy
 // in force that would apply to l were it addressed to the recipient rec too (their
-// organisation, their name or one of their addresses), and does not apply to l as addressed;
-// or "" when there is none, or when l is addressed to rec's organisation or name. A rule
-// written over the addressees (legal review for letters to a ministry) is otherwise escaped
-// by releasing the letter to others and dispatching it to the ministry afterwards.
+// organisation, their name or one of their addresses, each that is not among its addressees
+// already), and does not apply to l as addressed; or "" when there is none. A rule written
+// over the addressees (legal review for letters to a ministry) is otherwise escaped by
+// releasing the letter to others and dispatching it to the ministry afterwards, or by
+// addressing it to the recipient's name in the directory ("ministry") rather than to the
+// organisation the rule names.
 func (r *Registry) rulesEscaped(ctx context.Context, tx *store.Tx, l *store.Letter) (func(*store.Recipient) string, error) {
 	rel, err := tx.ReleaseOf(ctx, l.ID)
 	if err != nil {
@@ -587,11 +589,8 @@ func (r *Registry) rulesEscaped(ctx context.Context, tx *store.Tx, l *store.Lett
 	p, now := r.Policy(), r.witnessedNow()
 	applied := p.Decide(facts, policy.Evidence{Now: now}).Rules
 	return func(rec *store.Recipient) string {
-		if slices.Contains(l.Addressees, rec.Name) || rec.Organization != "" && slices.Contains(l.Addressees, rec.Organization) {
-			return ""
-		}
 		for _, to := range append([]string{rec.Organization, rec.Name}, rec.Emails...) {
-			if to == "" {
+			if to == "" || slices.Contains(l.Addressees, to) {
 				continue
 			}
 			f := facts

@@ -68,3 +68,46 @@ rules:
 		t.Fatalf("dispatch of the letter addressed to the ministry: %v", err)
 	}
 }
+
+// TestDispatchRefusesRecipientAddressedByTheirDirectoryName: a letter addressed to a
+// recipient's name in the directory ("ministry"), not to the organisation a rule tests
+// ("Ministry of Defence"), leaves under the default rule; it is not dispatched to that
+// recipient, to whose organisation the stricter rule applies, while a letter addressed to the
+// organisation itself is, once released under that rule.
+func TestDispatchRefusesRecipientAddressedByTheirDirectoryName(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.adopt(t, `version: 1
+name: ministry-needs-legal
+rules:
+  - name: to-the-ministry
+    when: '"Ministry of Defence" in letter.addressees'
+    require:
+      approvals: [{role: legal}]
+      signatures: [{role: signer}]
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+      signatures: [{role: signer}]
+`)
+	o.r.SetDispatch(DispatchSettings{Mail: true})
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}}); err != nil {
+		t.Fatal(err)
+	}
+	byName := o.letterTo(t, "Repositioning of forces", "The forces will be repositioned.", "ministry")
+	o.approvedAndReleased(t, byName)
+	_, err := o.r.Dispatch(ctx, o.officer, byName, []string{"ministry"})
+	wantErr(t, "dispatch to a recipient the letter names by their directory name alone", err, ErrConflict)
+	if err != nil && !strings.Contains(err.Error(), "the rule to-the-ministry") {
+		t.Errorf("the refusal does not name the rule: %v", err)
+	}
+	if _, err := o.r.SetRoles(ctx, o.admin, "rita", []string{"legal"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	both := o.letterTo(t, "Repositioning of forces (ministry)", "The forces will be repositioned soon.", "ministry", "Ministry of Defence")
+	o.approvedAndReleased(t, both)
+	if _, err := o.r.Dispatch(ctx, o.officer, both, []string{"ministry"}); err != nil {
+		t.Fatalf("dispatch of the letter addressed to the ministry: %v", err)
+	}
+}
