@@ -564,7 +564,8 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 // rulesEscaped returns, for the released letter l, a function that names a rule of the policy
 // in force that would apply to l were it addressed to the recipient rec too (their
 // organisation, their name or one of their addresses, each that is not among its addressees
-// already), and does not apply to l as addressed; or "" when there is none. A rule written
+// already), and asks for something the rules that apply to l as addressed do not (asksMore);
+// or "" when there is none. A rule written
 // over the addressees (legal review for letters to a ministry) is otherwise escaped by
 // releasing the letter to others and dispatching it to the ministry afterwards, or by
 // addressing it to the recipient's name in the directory ("ministry") rather than to the
@@ -586,8 +587,8 @@ func (r *Registry) rulesEscaped(ctx context.Context, tx *store.Tx, l *store.Lett
 	if err != nil {
 		return nil, err
 	}
-	p, now := r.Policy(), r.witnessedNow()
-	applied := p.Decide(facts, policy.Evidence{Now: now}).Rules
+	p, ev := r.Policy(), policy.Evidence{Now: r.witnessedNow()}
+	asked := p.Decide(facts, ev)
 	return func(rec *store.Recipient) string {
 		for _, to := range append([]string{rec.Organization, rec.Name}, rec.Emails...) {
 			if to == "" || slices.Contains(l.Addressees, to) {
@@ -595,14 +596,52 @@ func (r *Registry) rulesEscaped(ctx context.Context, tx *store.Tx, l *store.Lett
 			}
 			f := facts
 			f.Addressees = append(slices.Clone(l.Addressees), to)
-			for _, rule := range p.Decide(f, policy.Evidence{Now: now}).Rules {
-				if !slices.Contains(applied, rule) {
-					return rule
-				}
+			if rule := asksMore(p.Decide(f, ev), asked); rule != "" {
+				return rule
 			}
 		}
 		return ""
 	}, nil
+}
+
+// asksMore returns the name of a rule of the decision d that asks for something the rules of
+// the decision base do not: people of a kind, role or group base asks for none of, or more of
+// them than base asks for, or approvals younger than base's max_approval_age; or "" when
+// base asks for all d does. Another rule that asks for the same (legal review for letters to
+// an embassy, as for letters to the ministry) asks nothing a release under base was not
+// checked against.
+func asksMore(d, base *policy.Decision) string {
+	for _, q := range d.Requirements {
+		covered := slices.ContainsFunc(base.Requirements, func(b policy.Status) bool {
+			return b.Kind == q.Kind && b.Role == q.Role && b.Group == q.Group && b.Need >= q.Need
+		})
+		if !covered {
+			return newRule(q.Rules, base.Rules)
+		}
+	}
+	if d.MaxApprovalAge == "" {
+		return ""
+	}
+	age, err := time.ParseDuration(d.MaxApprovalAge)
+	was, werr := time.ParseDuration(base.MaxApprovalAge)
+	if base.MaxApprovalAge != "" && err == nil && werr == nil && was <= age {
+		return ""
+	}
+	return newRule(d.Rules, base.Rules)
+}
+
+// newRule returns the first of rules that is not among those of base, which is the one that
+// asks for more when base's rules asked for less; or the first of rules.
+func newRule(rules, base []string) string {
+	for _, rule := range rules {
+		if !slices.Contains(base, rule) {
+			return rule
+		}
+	}
+	if len(rules) > 0 {
+		return rules[0]
+	}
+	return ""
 }
 
 // RetryDispatch queues again the failed messages about the letter ref (release officers): its

@@ -111,3 +111,70 @@ rules:
 		t.Fatalf("dispatch of the letter addressed to the ministry: %v", err)
 	}
 }
+
+// TestDispatchToRecipientWhoseRuleAsksNothingMore: a letter released under a rule is
+// dispatched to a recipient for whom another rule would apply that asks nothing its own
+// rules did not (legal review for the embassy as for the ministry): its release was checked
+// against as much. A rule that asks for more is still refused.
+func TestDispatchToRecipientWhoseRuleAsksNothingMore(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.adopt(t, `version: 1
+name: legal-for-foreign-bodies
+rules:
+  - name: to-the-ministry
+    when: '"Ministry of Defence" in letter.addressees'
+    require:
+      approvals: [{role: legal}]
+      signatures: [{role: signer}]
+  - name: to-the-embassy
+    when: '"Embassy of Ruritania" in letter.addressees'
+    require:
+      approvals: [{role: legal}]
+      signatures: [{role: signer}]
+  - name: to-the-council
+    when: '"Council" in letter.addressees'
+    require:
+      approvals: [{role: legal, count: 2}]
+      signatures: [{role: signer}]
+  - name: to-the-press
+    when: '"Press office" in letter.addressees'
+    require:
+      approvals: [{role: legal}]
+      signatures: [{role: signer}]
+      max_approval_age: 1h
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+      signatures: [{role: signer}]
+`)
+	o.r.SetDispatch(DispatchSettings{Mail: true})
+	for _, r := range []NewRecipient{
+		{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
+		{Name: "council", Organization: "Council", Emails: []string{"clerk@council.example"}},
+		{Name: "press", Organization: "Press office", Emails: []string{"desk@press.example"}},
+	} {
+		if _, _, err := o.r.AddRecipient(ctx, o.admin, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := o.r.SetRoles(ctx, o.admin, "rita", []string{"legal"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	embassy := o.letterTo(t, "Repositioning of forces", "The forces will be repositioned.", "Embassy of Ruritania")
+	o.approvedAndReleased(t, embassy)
+	if _, err := o.r.Dispatch(ctx, o.officer, embassy, []string{"ministry"}); err != nil {
+		t.Errorf("dispatch to a recipient whose rule asks what the letter's did: %v", err)
+	}
+	_, err := o.r.Dispatch(ctx, o.officer, embassy, []string{"council"})
+	wantErr(t, "dispatch to a recipient whose rule asks for a second legal approval", err, ErrConflict)
+	if err != nil && !strings.Contains(err.Error(), "the rule to-the-council") {
+		t.Errorf("the refusal does not name the rule: %v", err)
+	}
+	_, err = o.r.Dispatch(ctx, o.officer, embassy, []string{"press"})
+	wantErr(t, "dispatch to a recipient whose rule counts only approvals of the last hour", err, ErrConflict)
+	if err != nil && !strings.Contains(err.Error(), "the rule to-the-press") {
+		t.Errorf("the refusal does not name the rule: %v", err)
+	}
+}
