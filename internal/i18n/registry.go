@@ -26,6 +26,7 @@ var _ = table(func() Translations {
 		"tag":            {"l'étiquette", "الوسم"},
 		"addressee":      {"le destinataire", "المرسَل إليه"},
 		"recipient":      {"le destinataire", "المستلِم"},
+		"organization":   {"l'organisation", "الجهة"},
 		"reason":         {"le motif", "السبب"},
 		"file name":      {"le nom de fichier", "اسم الملف"},
 		"the comment":    {"le commentaire", "التعليق"},

@@ -113,9 +113,21 @@ func (r *Registry) AddRecipient(ctx context.Context, a Actor, nr NewRecipient) (
 	if err := a.require(RoleAdmin); err != nil {
 		return nil, "", err
 	}
-	nr.Name, nr.Organization, nr.Contact = nfc(nr.Name), nfc(nr.Organization), nfc(nr.Contact)
+	nr.Name, nr.Organization, nr.Contact = nfc(nr.Name), oneSpace(nfc(nr.Organization)), nfc(nr.Contact)
 	if err := checkName("recipient name", nr.Name); err != nil {
 		return nil, "", err
+	}
+	// A letter dispatched to the recipient is checked against the rules over addressees as
+	// if addressed to their organisation too (rulesEscaped): it is stored as an addressee
+	// is, and refused where an addressee would be, so that one reading as the organisation
+	// a rule names ("Ministry of D\u0435fence", with a Cyrillic е) is not another.
+	if nr.Organization != "" {
+		if err := checkLabel("organization", nr.Organization, 300); err != nil {
+			return nil, "", err
+		}
+		if err := checkOneScript("organization", nr.Organization); err != nil {
+			return nil, "", err
+		}
 	}
 	// The name and the organization are printed on the line of each copy sent to them.
 	for what, s := range map[string]string{"recipient": nr.Name, "organization": nr.Organization} {

@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -176,5 +178,47 @@ rules:
 	wantErr(t, "dispatch to a recipient whose rule counts only approvals of the last hour", err, ErrConflict)
 	if err != nil && !strings.Contains(err.Error(), "the rule to-the-press") {
 		t.Errorf("the refusal does not name the rule: %v", err)
+	}
+}
+
+// TestRecipientOrganisationStoredAsAnAddressee: a recipient's organisation is what the rules
+// over addressees are checked against when a letter is dispatched to them: it is stored as an
+// addressee is (single ASCII spaces, none at either end), and one mixing scripts in a word
+// ("Ministry of D\u0435fence", with a Cyrillic е) is refused, as an addressee is, so that one
+// that reads as the organisation a rule names is that organisation.
+func TestRecipientOrganisationStoredAsAnAddressee(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.adopt(t, `version: 1
+name: ministry-needs-legal
+rules:
+  - name: to-the-ministry
+    when: '"Ministry of Defence" in letter.addressees'
+    require:
+      approvals: [{role: legal}]
+      signatures: [{role: signer}]
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+      signatures: [{role: signer}]
+`)
+	o.r.SetDispatch(DispatchSettings{Mail: true})
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "mixed", Organization: "Ministry of D\u0435fence", Emails: []string{"a@mod.example"}}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("an organisation mixing Latin and Cyrillic letters in a word: %v, want ErrInvalid", err)
+	}
+	for i, org := range []string{"Ministry of Defence ", "Ministry of  Defence", "Ministry\u00a0of Defence"} {
+		name := fmt.Sprintf("ministry-%d", i)
+		v, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: name, Organization: org, Emails: []string{name + "@mod.example"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Organization != "Ministry of Defence" {
+			t.Errorf("organisation %+q stored as %+q", org, v.Organization)
+		}
+		staff := o.letterTo(t, "Repositioning of forces "+name, "The forces will be repositioned, "+name+".", "Staff")
+		o.approvedAndReleased(t, staff)
+		_, err = o.r.Dispatch(ctx, o.officer, staff, []string{name})
+		wantErr(t, fmt.Sprintf("dispatch to a recipient of organisation %+q", org), err, ErrConflict)
 	}
 }
