@@ -206,6 +206,12 @@ var _ = table(func() Translations {
 		"%s is not addressed to %s, and the rule %s of the policy in force would apply to it if it were: its release was not checked against that rule (create a letter addressed to %s)": {
 			"%s n'est pas adressée à %s, et la règle %s de la politique en vigueur s'y appliquerait si elle l'était : son émission n'a pas été vérifiée selon cette règle (créez une lettre adressée à %s)",
 			"%s غير موجهة إلى %s، والقاعدة %s من السياسة النافذة تنطبق عليها لو كانت موجهة إليه: لم يُتحقق من إصدارها وفق تلك القاعدة (أنشئ رسالة موجهة إلى %s)"},
+		"%s is not addressed to %s, and the policy in force does not compile with this version of Chancery: whether one of its rules would apply to it if it were is not known (dispatch it once an admin has adopted a policy that compiles)": {
+			"%s n'est pas adressée à %s, et la politique en vigueur ne se compile pas avec cette version de Chancery : on ne sait pas si l'une de ses règles s'y appliquerait si elle l'était (expédiez-la quand un administrateur aura adopté une politique qui se compile)",
+			"%s غير موجهة إلى %s، والسياسة السارية لا تُصرَّف بهذا الإصدار من Chancery: لا يُعرف هل تنطبق عليها إحدى قواعدها لو كانت موجهة إليه (أرسلها بعد أن يعتمد مشرفٌ سياسة تُصرَّف)"},
+		"a policy was adopted that this server has not read yet: try again in a few seconds": {
+			"une politique a été adoptée que ce serveur n'a pas encore lue : réessayez dans quelques secondes",
+			"اعتُمدت سياسة لم يقرأها هذا الخادم بعد: أعد المحاولة بعد بضع ثوانٍ"},
 		"a letter cannot supersede itself": {"une lettre ne peut pas se remplacer elle-même", "لا يجوز أن تستبدل الرسالة نفسها"},
 		"the content of %s was erased, and with it whom it was for: it cannot be superseded (retract it instead)": {
 			"le contenu de %s a été effacé, et avec lui ses destinataires : elle ne peut pas être remplacée (retirez-la plutôt)",

@@ -534,13 +534,8 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 			if err != nil {
 				return err
 			}
-			if rule := escapes(rec); rule != "" {
-				to := rec.Name
-				if rec.Organization != "" {
-					to = rec.Organization
-				}
-				return i18n.Errorf(ErrConflict, "%s is not addressed to %s, and the rule %s of the policy in force would apply to it if it were: its release was not checked against that rule (create a letter addressed to %s)",
-					ref, rec.Name, rule, to)
+			if err := escapes(rec); err != nil {
+				return err
 			}
 			for _, e := range rec.Emails {
 				m, fresh, err := r.enqueue(ctx, tx, store.KindLetter, l.ID, 0, rec, e, "", a.Member.ID, now)
@@ -577,12 +572,28 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 // in force that would apply to l were it addressed to the recipient rec too (their
 // organisation, their name or one of their addresses, each that is not among its addressees
 // already), and asks for something the rules that apply to l as addressed do not (asksMore);
-// or "" when there is none. A rule written
+// or "" when there is none. It refuses (ErrConflict) when this server has not read the policy
+// in force yet (another adopted it), and, while that policy does not compile with this build
+// and its rules are not known, a recipient whose organisation (or name, without one) is not
+// among the letter's addressees. A rule written
 // over the addressees (legal review for letters to a ministry) is otherwise escaped by
 // releasing the letter to others and dispatching it to the ministry afterwards, or by
 // addressing it to the recipient's name in the directory ("ministry") rather than to the
 // organisation the rule names.
-func (r *Registry) rulesEscaped(ctx context.Context, tx *store.Tx, l *store.Letter) (func(*store.Recipient) string, error) {
+func (r *Registry) rulesEscaped(ctx context.Context, tx *store.Tx, l *store.Letter) (func(*store.Recipient) error, error) {
+	p, err := r.policyRead(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if p.Closed() != nil {
+		return func(rec *store.Recipient) error {
+			if rec.Organization != "" && slices.Contains(l.Addressees, rec.Organization) || rec.Organization == "" && slices.Contains(l.Addressees, rec.Name) {
+				return nil
+			}
+			return i18n.Errorf(ErrConflict, "%s is not addressed to %s, and the policy in force does not compile with this version of Chancery: whether one of its rules would apply to it if it were is not known (dispatch it once an admin has adopted a policy that compiles)",
+				l.Reference, rec.Name)
+		}, nil
+	}
 	rel, err := tx.ReleaseOf(ctx, l.ID)
 	if err != nil {
 		return nil, err
@@ -599,9 +610,9 @@ func (r *Registry) rulesEscaped(ctx context.Context, tx *store.Tx, l *store.Lett
 	if err != nil {
 		return nil, err
 	}
-	p, ev := r.Policy(), policy.Evidence{Now: r.witnessedNow()}
+	ev := policy.Evidence{Now: r.witnessedNow()}
 	asked := p.Decide(facts, ev)
-	return func(rec *store.Recipient) string {
+	return func(rec *store.Recipient) error {
 		for _, to := range append([]string{rec.Organization, rec.Name}, rec.Emails...) {
 			if to == "" || slices.Contains(l.Addressees, to) {
 				continue
@@ -609,10 +620,15 @@ func (r *Registry) rulesEscaped(ctx context.Context, tx *store.Tx, l *store.Lett
 			f := facts
 			f.Addressees = append(slices.Clone(l.Addressees), to)
 			if rule := asksMore(p.Decide(f, ev), asked); rule != "" {
-				return rule
+				org := rec.Name
+				if rec.Organization != "" {
+					org = rec.Organization
+				}
+				return i18n.Errorf(ErrConflict, "%s is not addressed to %s, and the rule %s of the policy in force would apply to it if it were: its release was not checked against that rule (create a letter addressed to %s)",
+					l.Reference, rec.Name, rule, org)
 			}
 		}
-		return ""
+		return nil
 	}, nil
 }
 

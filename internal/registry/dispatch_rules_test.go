@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/chancery/chancery/internal/policy"
 )
 
 // TestDispatchRefusesRecipientTheRulesWouldHaveCaught: a letter may be dispatched to any
@@ -220,5 +222,87 @@ rules:
 		o.approvedAndReleased(t, staff)
 		_, err = o.r.Dispatch(ctx, o.officer, staff, []string{name})
 		wantErr(t, fmt.Sprintf("dispatch to a recipient of organisation %+q", org), err, ErrConflict)
+	}
+}
+
+// TestDispatchCheckedAgainstThePolicyInForce: a server that has not yet read a policy another
+// adopted (it reads it within a second) does not check a dispatch, nor a new member's name,
+// against the policy before; and while the policy in force does not compile with this build,
+// its rules are not known, and a letter is not dispatched to a recipient it is not addressed
+// to, whom one of them might have named.
+func TestDispatchCheckedAgainstThePolicyInForce(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.r.SetDispatch(DispatchSettings{Mail: true})
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}}); err != nil {
+		t.Fatal(err)
+	}
+	other := New(o.r.cfg) // another server of the office, which read the policy before
+	other.SetDispatch(DispatchSettings{Mail: true})
+	ministry := `  - name: to-the-ministry
+    when: '"Ministry of Defence" in letter.addressees'
+    require:
+      approvals: [{role: legal}]
+      signatures: [{role: signer}]
+`
+	o.adopt(t, "version: 1\nname: ministry-needs-legal\ngroups:\n  legal-signers: [carol]\nrules:\n"+ministry+
+		"  - name: default\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n")
+	staff := o.letterTo(t, "Repositioning of forces", "The forces will be repositioned.", "Staff")
+	o.approvedAndReleased(t, staff)
+	_, err := other.Dispatch(ctx, o.officer, staff, []string{"ministry"})
+	wantErr(t, "dispatch by a server that has not read the policy in force", err, ErrConflict)
+	_, err = other.AddMember(ctx, o.admin, "Carol", []string{RoleSigner})
+	wantErr(t, "a member added by a server that has not read the policy in force", err, ErrConflict)
+	if _, err := o.r.Dispatch(ctx, o.officer, staff, []string{"ministry"}); !errors.Is(err, ErrConflict) {
+		t.Fatalf("dispatch by the server that adopted the policy: %v, want ErrConflict", err)
+	}
+
+	// The policy in force no longer compiles.
+	memo := o.letterTo(t, "Repositioning of forces (memo)", "The forces will be repositioned soon.", "Staff")
+	o.approvedAndReleased(t, memo)
+	adoptStale(t, o, "stale", stalePolicy+ministry)
+	if err := restart(t, o); err != nil {
+		t.Fatal(err)
+	}
+	o.r.SetDispatch(DispatchSettings{Mail: true})
+	_, err = o.r.Dispatch(ctx, o.officer, memo, []string{"ministry"})
+	wantErr(t, "dispatch while the rules of the policy in force are not known", err, ErrConflict)
+}
+
+// TestDispatchOnAServerThatHasNotReadThePolicy: two servers of one office on one PostgreSQL
+// database; a policy one adopts is not yet in force on the other, which refuses a dispatch
+// the policy's rules would refuse rather than check it against the policy before.
+func TestDispatchOnAServerThatHasNotReadThePolicy(t *testing.T) {
+	ctx := context.Background()
+	a, b := sharedOffices(t)
+	b.r.SetDispatch(DispatchSettings{Mail: true})
+	if _, _, err := a.r.AddRecipient(ctx, a.admin, NewRecipient{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}}); err != nil {
+		t.Fatal(err)
+	}
+	a.adopt(t, `version: 1
+name: ministry-needs-legal
+rules:
+  - name: to-the-ministry
+    when: '"Ministry of Defence" in letter.addressees'
+    require:
+      approvals: [{role: legal}]
+      signatures: [{role: signer}]
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+      signatures: [{role: signer}]
+`)
+	staff := a.letterTo(t, "Repositioning of forces", "The forces will be repositioned.", "Staff")
+	a.approvedAndReleased(t, staff)
+	_, err := b.r.Dispatch(ctx, b.officer, staff, []string{"ministry"})
+	wantErr(t, "dispatch by the server that has not read the policy", err, ErrConflict)
+	if err := b.r.LoadPolicy(ctx, policy.Parse); err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.r.Dispatch(ctx, b.officer, staff, []string{"ministry"})
+	wantErr(t, "dispatch once the server has read the policy", err, ErrConflict)
+	if err != nil && !strings.Contains(err.Error(), "the rule to-the-ministry") {
+		t.Errorf("the refusal does not name the rule: %v", err)
 	}
 }

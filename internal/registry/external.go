@@ -177,7 +177,7 @@ func (r *Registry) externalMember(ctx context.Context, tx *store.Tx, s ExternalS
 		if err := checkLookAlikeMember(ctx, tx, s.Name); err != nil {
 			return nil, false, fmt.Errorf("%w: %w (the provider user needs another name claim)", ErrUnauthenticated, err)
 		}
-		if err := r.checkLookAlikeGroupName(s.Name); err != nil {
+		if err := r.checkLookAlikeGroupName(ctx, tx, s.Name); err != nil {
 			return nil, false, fmt.Errorf("%w: %w (the provider user needs another name claim)", ErrUnauthenticated, err)
 		}
 		_, hash := NewToken() // the token is never shown: this member signs in through the provider

@@ -533,7 +533,7 @@ func (r *Registry) addMember(ctx context.Context, a Actor, name string, roles []
 		if err := checkLookAlikeMember(ctx, tx, name); err != nil {
 			return err
 		}
-		if err := r.checkLookAlikeGroupName(name); err != nil {
+		if err := r.checkLookAlikeGroupName(ctx, tx, name); err != nil {
 			return err
 		}
 		if _, err := tx.AddMember(ctx, name, roles, hash, r.now()); err != nil {
@@ -616,14 +616,37 @@ func checkLookAlikeMember(ctx context.Context, tx *store.Tx, name string) error 
 // the group would never count that member, and the name it lists could then never be a
 // member's, since it reads as theirs (checkLookAlikeMember). The adoption of a policy refuses
 // the same pair the other way round (checkGroupNames).
-func (r *Registry) checkLookAlikeGroupName(name string) error {
-	groups := r.Policy().Groups()
+func (r *Registry) checkLookAlikeGroupName(ctx context.Context, tx *store.Tx, name string) error {
+	p, err := r.policyRead(ctx, tx)
+	if err != nil {
+		return err
+	}
+	groups := p.Groups()
 	for _, g := range slices.Sorted(maps.Keys(groups)) {
 		if other := lookAlike(name, groups[g]); other != "" && !slices.Contains(groups[g], name) {
 			return i18n.Errorf(ErrConflict, "member name %q reads as %q, whom group %s of the policy in force lists: the group would never count this member; choose the name as the policy writes it, or one that cannot be mistaken for it", name, other, g)
 		}
 	}
 	return nil
+}
+
+// policyRead returns the policy in force this server holds, or refuses (ErrConflict) when it
+// is not the one in force in tx: another server adopted one that this server reads within a
+// second (office.Open follows the log), and what is checked against the policy here would be
+// checked against the one before it.
+func (r *Registry) policyRead(ctx context.Context, tx *store.Tx) (*policy.Policy, error) {
+	epoch := r.inForce.Load()
+	cur, err := tx.CurrentPolicy(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return epoch.pol, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if cur.LogIndex != epoch.logIndex {
+		return nil, i18n.Errorf(ErrConflict, "a policy was adopted that this server has not read yet: try again in a few seconds")
+	}
+	return epoch.pol, nil
 }
 
 // checkMemberName is checkName for a member, whose name is also printed: on the released
