@@ -772,9 +772,15 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 	if err != nil {
 		return nil, err
 	}
-	if rec != "" {
-		return nil, i18n.Errorf(ErrConflict, "a draft copy of the released text of %s was made for %s, who would be handed %s by a supersession: dispatch %s to %s first, or retract %s and dispatch %s to its addressees",
-			ref, who, by, by, rec, ref, by)
+	if rec != nil {
+		ok, err := r.dispatchable(ctx, tx, bl, rec)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return nil, i18n.Errorf(ErrConflict, "a draft copy of the released text of %s was made for %s, who would be handed %s by a supersession: dispatch %s to %s first, or retract %s and dispatch %s to its addressees",
+				ref, who, by, by, rec.Name, ref, by)
+		}
 	}
 	if who != "" {
 		return nil, i18n.Errorf(ErrConflict, "a draft copy of the released text of %s was made for %s, who would be handed %s by a supersession: retract %s and dispatch %s to its addressees",
@@ -844,12 +850,12 @@ func dispatchedNotMeant(ctx context.Context, tx *store.Tx, letterID int64, by *s
 // draftCopyOfReleasedText returns for whom a draft copy of the released version of letter
 // letterID, or of another of its versions with the same text, was exported or sent (a
 // member's preview left out) that the letter by is not meant for (draftHoldersMeant), and ""
-// when there is none; with the name of the directory's recipient the copy names, if it names
-// one, to whom dispatching by would make it meant for them.
-func draftCopyOfReleasedText(ctx context.Context, tx *store.Tx, letterID int64, released int, by *store.Letter) (who, recipient string, err error) {
+// when there is none; with the directory's recipient the copy names, if it names one, to
+// whom dispatching by would make it meant for them.
+func draftCopyOfReleasedText(ctx context.Context, tx *store.Tx, letterID int64, released int, by *store.Letter) (who string, recipient *store.Recipient, err error) {
 	fs, err := tx.FingerprintsOf(ctx, letterID)
 	if err != nil {
-		return "", "", err
+		return "", nil, err
 	}
 	var text []byte
 	for _, f := range fs {
@@ -865,27 +871,44 @@ func draftCopyOfReleasedText(ctx context.Context, tx *store.Tx, letterID int64, 
 	}
 	xs, err := tx.DraftExportsOf(ctx, letterID)
 	if err != nil {
-		return "", "", err
+		return "", nil, err
 	}
 	meant, err := draftHoldersMeant(ctx, tx, by)
 	if err != nil {
-		return "", "", err
+		return "", nil, err
 	}
 	for _, x := range xs {
 		if same[x.VersionN] && x.Recipient != PreviewRecipient && !meant[x.Recipient] {
 			recs, err := tx.Recipients(ctx)
 			if err != nil {
-				return "", "", err
+				return "", nil, err
 			}
 			for _, rec := range recs {
 				if x.Recipient == rec.Name || rec.Organization != "" && x.Recipient == rec.Organization+" ("+rec.Name+")" {
-					return x.Recipient, rec.Name, nil
+					return x.Recipient, &rec, nil
 				}
 			}
-			return x.Recipient, "", nil
+			return x.Recipient, nil, nil
 		}
 	}
-	return "", "", nil
+	return "", nil, nil
+}
+
+// dispatchable reports whether Dispatch would send the released letter l to the recipient
+// rec: mail is set up, rec is not retired from the directory, and no rule of the policy in
+// force asks more for rec than l's rules did (rulesEscaped).
+func (r *Registry) dispatchable(ctx context.Context, tx *store.Tx, l *store.Letter, rec *store.Recipient) (bool, error) {
+	if !r.dispatchSettings().Mail || !rec.RetiredAt.IsZero() {
+		return false, nil
+	}
+	escapes, err := r.rulesEscaped(ctx, tx, l)
+	if errors.Is(err, ErrConflict) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return escapes(rec) == nil, nil
 }
 
 // draftHoldersMeant returns the names, as a draft copy records whom it was made for, that the

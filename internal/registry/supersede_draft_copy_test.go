@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -86,5 +87,66 @@ func TestSupersedeAfterTheDraftCopysHolderIsSentTheNewLetter(t *testing.T) {
 	stmt, pt := o.withdrawalStatement(t, o.signer, coordinated, next, "plan extended")
 	if _, err := o.withdraw(ctx, o.signer, coordinated, next, o.keyID, stmt, signPAE(o.signerKey, pt, stmt)); err != nil {
 		t.Fatalf("supersede once the new letter is dispatched to the copy's holder: %v", err)
+	}
+}
+
+// TestSupersessionSuggestsOnlyADispatchThatCanBeMade: the refusal of a supersession for a
+// draft copy made for a recipient of the directory says to dispatch the new letter to them
+// first only when that dispatch can be made: not to a recipient retired from the directory,
+// nor to one for whom a rule of the policy in force would ask more than the new letter's
+// rules did (Dispatch refuses both), nor without mail; it says to retract the letter then.
+func TestSupersessionSuggestsOnlyADispatchThatCanBeMade(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.adopt(t, `version: 1
+name: ministry-needs-legal
+rules:
+  - name: to-the-ministry
+    when: '"Ministry of Defence" in letter.addressees'
+    require:
+      approvals: [{role: legal}]
+      signatures: [{role: signer}]
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+      signatures: [{role: signer}]
+`)
+	o.r.SetDispatch(DispatchSettings{Mail: true})
+	for _, r := range []NewRecipient{
+		{Name: "liaison", Emails: []string{"cell@liaison.example"}},
+		{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
+		{Name: "desk", Emails: []string{"desk@staff.example"}},
+	} {
+		if _, _, err := o.r.AddRecipient(ctx, o.admin, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := o.r.RetireRecipient(ctx, o.admin, "liaison"); err != nil {
+		t.Fatal(err)
+	}
+	to := []string{"Staff"}
+	for i, tc := range []struct {
+		holder string
+		mail   bool
+	}{{"liaison", true}, {"ministry", true}, {"desk", false}} {
+		o.r.SetDispatch(DispatchSettings{Mail: true})
+		text := fmt.Sprintf("The second battalion rotates out of sector %d on the first of March, replaced by the third.", i+4)
+		coordinated := o.letterTo(t, "Force rotation "+tc.holder, text, to...)
+		if _, err := o.r.ExportDraft(ctx, o.drafter, coordinated, tc.holder); err != nil {
+			t.Fatal(err)
+		}
+		o.approvedAndReleased(t, coordinated)
+		next := o.letterTo(t, "Joint exercise "+tc.holder, fmt.Sprintf("The rotation of sector %d is followed by a joint exercise.", i+4), to...)
+		o.approvedAndReleased(t, next)
+		o.r.SetDispatch(DispatchSettings{Mail: tc.mail})
+		_, _, err := o.withdrawalStatementOf(ctx, o.signer, coordinated, next, "plan extended")
+		wantErr(t, "supersede a letter whose released text went out as a draft copy to "+tc.holder, err, ErrConflict)
+		if err != nil && strings.Contains(err.Error(), "first") {
+			t.Errorf("%s: the refusal suggests a dispatch that cannot be made: %v", tc.holder, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "retract "+coordinated) {
+			t.Errorf("%s: the refusal does not say to retract the letter: %v", tc.holder, err)
+		}
 	}
 }
