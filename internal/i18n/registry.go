@@ -203,6 +203,9 @@ var _ = table(func() Translations {
 		"%s was dispatched to %s, to whom %s is neither addressed nor dispatched: the holders of %s would learn of a letter not meant for them (dispatch %s to %s first, or retract %s)": {
 			"%s a été expédiée à %s, à qui %s n'est ni adressée ni expédiée : les détenteurs de %s apprendraient l'existence d'une lettre qui ne leur est pas destinée (expédiez d'abord %s à %s, ou retirez %s)",
 			"أُرسلت %s إلى %s، و%s غير موجهة إليه ولم تُرسل إليه: سيعلم حائزو %s برسالة غير موجهة إليهم (أرسل %s إلى %s أولًا، أو اسحب %s)"},
+		"%s was dispatched to %s, to whom %s is neither addressed nor dispatched: the holders of %s would learn of a letter not meant for them (retract %s)": {
+			"%s a été expédiée à %s, à qui %s n'est ni adressée ni expédiée : les détenteurs de %s apprendraient l'existence d'une lettre qui ne leur est pas destinée (retirez %s)",
+			"أُرسلت %s إلى %s، و%s غير موجهة إليه ولم تُرسل إليه: سيعلم حائزو %s برسالة غير موجهة إليهم (اسحب %s)"},
 		"%s is not addressed to %s, and the rule %s of the policy in force would apply to it if it were: its release was not checked against that rule (create a letter addressed to %s)": {
 			"%s n'est pas adressée à %s, et la règle %s de la politique en vigueur s'y appliquerait si elle l'était : son émission n'a pas été vérifiée selon cette règle (créez une lettre adressée à %s)",
 			"%s غير موجهة إلى %s، والقاعدة %s من السياسة النافذة تنطبق عليها لو كانت موجهة إليه: لم يُتحقق من إصدارها وفق تلك القاعدة (أنشئ رسالة موجهة إلى %s)"},

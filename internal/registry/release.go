@@ -760,9 +760,17 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 	if err != nil {
 		return nil, err
 	}
-	if to != "" {
+	if to != nil {
+		ok, err := r.dispatchable(ctx, tx, bl, to)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, i18n.Errorf(ErrConflict, "%s was dispatched to %s, to whom %s is neither addressed nor dispatched: the holders of %s would learn of a letter not meant for them (retract %s)",
+				ref, to.Name, by, ref, ref)
+		}
 		return nil, i18n.Errorf(ErrConflict, "%s was dispatched to %s, to whom %s is neither addressed nor dispatched: the holders of %s would learn of a letter not meant for them (dispatch %s to %s first, or retract %s)",
-			ref, to, by, ref, by, to, ref)
+			ref, to.Name, by, ref, by, to.Name, ref)
 	}
 	// Whoever holds ref's whole text is answered as its holder (identification), the
 	// withdrawal's opening and so the new letter's file digest included: a draft copy of the
@@ -811,19 +819,19 @@ func (r *Registry) withdrawal(ctx context.Context, tx *store.Tx, a Actor, ref, b
 	return plan, nil
 }
 
-// dispatchedNotMeant returns the name of a recipient that holds, or may hold, the letter
-// letterID (a copy sent, one that may have been delivered, or one on its way, which the
-// withdrawal leaves to the dispatcher: store.Tx.FailUnsent) and that the letter by is not
-// meant for: neither dispatched to them (whatever became of that copy) nor addressed to
-// their organisation or name. It returns "" when there is none.
-func dispatchedNotMeant(ctx context.Context, tx *store.Tx, letterID int64, by *store.Letter) (string, error) {
+// dispatchedNotMeant returns a recipient that holds, or may hold, the letter letterID (a
+// copy sent, one that may have been delivered, or one on its way, which the withdrawal leaves
+// to the dispatcher: store.Tx.FailUnsent) and that the letter by is not meant for: neither
+// dispatched to them (whatever became of that copy) nor addressed to their organisation or
+// name. It returns nil when there is none.
+func dispatchedNotMeant(ctx context.Context, tx *store.Tx, letterID int64, by *store.Letter) (*store.Recipient, error) {
 	ms, err := tx.LetterMessages(ctx, letterID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	bms, err := tx.LetterMessages(ctx, by.ID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	sent := map[int64]bool{}
 	for _, m := range bms {
@@ -838,13 +846,13 @@ func dispatchedNotMeant(ctx context.Context, tx *store.Tx, letterID int64, by *s
 		}
 		rec, err := tx.RecipientByID(ctx, m.RecipientID)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if !slices.Contains(by.Addressees, rec.Name) && (rec.Organization == "" || !slices.Contains(by.Addressees, rec.Organization)) {
-			return rec.Name, nil
+			return rec, nil
 		}
 	}
-	return "", nil
+	return nil, nil
 }
 
 // draftCopyOfReleasedText returns for whom a draft copy of the released version of letter

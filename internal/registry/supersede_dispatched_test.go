@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 )
@@ -84,5 +85,45 @@ func TestSupersedeRefusesLetterDispatchedToOthers(t *testing.T) {
 	}
 	if ds, err := o.r.Dispatches(ctx, o.admin, waiting); err != nil || len(ds) != 1 || ds[0].Status != "failed" {
 		t.Fatalf("the waiting copy: %+v, %v", ds, err)
+	}
+}
+
+// TestSupersessionOfADispatchedLetterSuggestsOnlyADispatchThatCanBeMade: the refusal of a
+// supersession for a letter dispatched to a recipient the new letter is not meant for says to
+// dispatch the new letter to them first only when Dispatch would: not to a recipient retired
+// from the directory since; it says to retract the letter then.
+func TestSupersessionOfADispatchedLetterSuggestsOnlyADispatchThatCanBeMade(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.r.SetDispatch(DispatchSettings{Mail: true})
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "liaison", Organization: "Liaison cell", Emails: []string{"cell@liaison.example"}}); err != nil {
+		t.Fatal(err)
+	}
+	old := o.letterTo(t, "Patrols", "The patrols resume on Monday.", "Staff")
+	o.approvedAndReleased(t, old)
+	if _, err := o.r.Dispatch(ctx, o.officer, old, []string{"liaison"}); err != nil {
+		t.Fatal(err)
+	}
+	due, err := o.r.DueMessages(ctx, 100, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range due {
+		if err := o.r.Delivered(ctx, Delivery{Message: m, Reply: "250 ok"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next := o.letterTo(t, "Patrols with observers", "The patrols resume on Monday, with observers.", "Staff")
+	o.approvedAndReleased(t, next)
+	if err := o.r.RetireRecipient(ctx, o.admin, "liaison"); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = o.withdrawalStatementOf(ctx, o.signer, old, next, "observers added")
+	wantErr(t, "supersede a letter dispatched to a recipient retired since", err, ErrConflict)
+	if err != nil && strings.Contains(err.Error(), "first") {
+		t.Errorf("the refusal suggests a dispatch that cannot be made: %v", err)
+	}
+	if err != nil && !strings.Contains(err.Error(), "retract "+old) {
+		t.Errorf("the refusal does not say to retract the letter: %v", err)
 	}
 }
