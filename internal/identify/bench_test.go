@@ -30,3 +30,21 @@ func BenchmarkComputePersian(b *testing.B) {
 		identify.Compute(text)
 	}
 }
+
+// BenchmarkComputeFinding is Compute with the search for a draft's banner in the same pass
+// (ComputeFinding), over BenchmarkCompute's letters, none of which carries one: against
+// BenchmarkCompute, what the search adds to every identification.
+func BenchmarkComputeFinding(b *testing.B) {
+	c := synth.Corpus{Seed: 1, FamilySize: 6}
+	texts := make([]string, 100)
+	for i := range texts {
+		texts[i] = c.Letter(i).Text()
+	}
+	banners := identify.NewPhrases("DRAFT — NOT AN OFFICIAL DOCUMENT", "DRAFT PREVIEW — NOT AN OFFICIAL DOCUMENT",
+		"PROJET — DOCUMENT NON OFFICIEL", "APERÇU DE PROJET — DOCUMENT NON OFFICIEL", "مسودة — ليست وثيقة رسمية", "معاينة مسودة — ليست وثيقة رسمية")
+	for i := 0; b.Loop(); i++ {
+		if _, found := identify.ComputeFinding(texts[i%len(texts)], banners); found {
+			b.Fatal("a banner found in a letter without one")
+		}
+	}
+}

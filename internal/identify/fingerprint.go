@@ -46,15 +46,22 @@ type Fingerprint struct {
 }
 
 // Compute returns the fingerprint of text.
-func Compute(text string) *Fingerprint {
+func Compute(text string) *Fingerprint { return compute(text, nil) }
+
+// compute is Compute, calling each (when not nil) with the skeleton of every word in turn.
+func compute(text string, each func(skeleton string)) *Fingerprint {
 	fp := &Fingerprint{}
 	var words []string
 	var tokens []uint64
 	var digits []bool
 	eachWord(text, func(w string) {
+		sk := skeleton(w)
 		words = append(words, w)
-		tokens = append(tokens, wordHash(skeleton(w)))
+		tokens = append(tokens, wordHash(sk))
 		digits = append(digits, strings.ContainsAny(w, "0123456789"))
+		if each != nil {
+			each(sk)
+		}
 	})
 	fp.Words = len(words)
 	h := sha256.New()

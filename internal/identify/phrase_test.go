@@ -1,6 +1,9 @@
 package identify
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 // TestHasPhrase: a phrase is found as OCR reads a stamp (case, dashes, accents, look-alike
 // digits, one letter misread in a long word), and not when its words are apart or some lack.
@@ -34,5 +37,30 @@ func TestHasPhrase(t *testing.T) {
 	}
 	if HasPhrase("anything", "", " — ") {
 		t.Error("a phrase without words is found")
+	}
+}
+
+// TestComputeFinding: ComputeFinding gives Compute's fingerprint and HasPhrase's answer, in
+// one reading of the text.
+func TestComputeFinding(t *testing.T) {
+	banners := []string{"DRAFT — NOT AN OFFICIAL DOCUMENT", "PROJET — DOCUMENT NON OFFICIEL"}
+	p := NewPhrases(banners...)
+	for _, text := range []string{
+		"Sir, the exercise takes place in March. DRAFT — NOT AN OFFICIAL DOCUMENT. Yours faithfully.",
+		"Sir, the exercise takes place in March. DRAFI NOT AN OFFICAL DOCUMENT",
+		"Monsieur, PROJET - DOCUMENT NON OFFICIEL, l'exercice a lieu en mars.",
+		"Sir, this draft is not an official document yet.",
+		"",
+	} {
+		fp, found := ComputeFinding(text, p)
+		if want := Compute(text); !reflect.DeepEqual(fp, want) {
+			t.Errorf("ComputeFinding(%q) gave the fingerprint %+v, want Compute's %+v", text, fp, want)
+		}
+		if want := HasPhrase(text, banners...); found != want || p.In(text) != want {
+			t.Errorf("ComputeFinding(%q) found %v, In %v; want HasPhrase's %v", text, found, p.In(text), want)
+		}
+	}
+	if _, found := ComputeFinding("DRAFT — NOT AN OFFICIAL DOCUMENT", nil); found {
+		t.Error("no phrases, and one found")
 	}
 }

@@ -12,14 +12,16 @@ import (
 const DraftMarkNote = "The text carries the office's DRAFT mark, which every page of a draft copy shows: a draft is not an official document, whatever letter its text is close to"
 
 // draftBanners are the banners every page of a draft copy or a preview shows, in each
-// language Chancery stamps in.
-var draftBanners = sync.OnceValue(pdf.Banners)
+// language Chancery stamps in, read for identify.ComputeFinding.
+var draftBanners = sync.OnceValue(func() *identify.Phrases { return identify.NewPhrases(pdf.Banners()...) })
 
 // draftMarked reports whether text carries one of the banners of draft copies and previews
 // ("DRAFT — NOT AN OFFICIAL DOCUMENT", in any stamp language), read as OCR reads a stamp
 // (identify.HasPhrase). It says what the asker's own text shows, not whether the office
-// recorded a copy: anyone may type a banner, so it never makes the outcome a draft.
-func draftMarked(text string) bool { return identify.HasPhrase(text, draftBanners()...) }
+// recorded a copy: anyone may type a banner, so it never makes the outcome a draft. The
+// text being identified is searched as its fingerprint is computed (identifyText); this
+// reads another text, such as the one a PDF's pages show.
+func draftMarked(text string) bool { return draftBanners().In(text) }
 
 // noteDraftMark ends the message of an answer whose text carries a draft banner with
 // DraftMarkNote.

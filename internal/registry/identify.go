@@ -733,7 +733,7 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 	// A paragraph copied with pdftotext from a line of Arabic with figures or Latin words
 	// may come in screen order: it is put back in the order it was written.
 	text = pdf.ScreenOrder(text)
-	fp := identify.Compute(text)
+	fp, marked := identify.ComputeFinding(text, draftBanners())
 	if len(fp.Shingles) == 0 {
 		return nil, i18n.Errorf(ErrInvalid, "the text has no words to identify")
 	}
@@ -811,7 +811,7 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 		copy(visible.Matches[1:i+1], visible.Matches[:i])
 		kept[0], visible.Matches[0] = k, m
 	}
-	out := &Identification{Outcome: Unknown, Match: identify.None.String(), Matches: []IdentifiedLetter{}, DraftMark: draftMarked(text)}
+	out := &Identification{Outcome: Unknown, Match: identify.None.String(), Matches: []IdentifiedLetter{}, DraftMark: marked}
 	listed := make(map[IdentifiedLetter]bool) // a version and its released file are listed once
 	for i := 0; i < len(kept) && len(out.Matches) < maxMatches; i++ {
 		key := IdentifiedLetter{Reference: kept[i].about.Reference, Version: kept[i].about.Version}
