@@ -91,16 +91,7 @@ const maxVerifyForm = 8 << 10
 // sent on to its own page, /v/REF, which can be kept and shared. Another site's post is
 // refused, as the pasted text's is.
 func (h *Handler) verifyPost(w http.ResponseWriter, r *http.Request) {
-	if err := h.checkOrigin(r); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxVerifyForm)
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, errBadRequest)
-		return
-	}
-	if err := takesOnly(r.PostForm, "digest", "earlier", "q"); err != nil {
+	if err := h.readPostedForm(w, r, "digest", "earlier", "q"); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -295,6 +286,19 @@ func (h *Handler) heldFile(seal bool) http.HandlerFunc {
 	}
 }
 
+// readPostedForm reads the verify page's posted form, of the fields named alone, refused
+// from another site or beyond maxVerifyForm.
+func (h *Handler) readPostedForm(w http.ResponseWriter, r *http.Request, fields ...string) error {
+	if err := h.checkOrigin(r); err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxVerifyForm)
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	return takesOnly(r.PostForm, fields...)
+}
+
 // sealByDigest serves the seal of the released file with this digest: whoever holds the file
 // may have its seal. The result page's form posts the digest (a download's address stays in
 // the browser's list of downloads); ?digest= answers as before, for scripts and links.
@@ -302,16 +306,7 @@ func (h *Handler) heldFile(seal bool) http.HandlerFunc {
 func (h *Handler) sealByDigest(w http.ResponseWriter, r *http.Request) {
 	in := r.URL.Query().Get("digest")
 	if r.Method == http.MethodPost {
-		if err := h.checkOrigin(r); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxVerifyForm)
-		if err := r.ParseForm(); err != nil {
-			h.fail(w, r, errBadRequest)
-			return
-		}
-		if err := takesOnly(r.PostForm, "digest"); err != nil {
+		if err := h.readPostedForm(w, r, "digest"); err != nil {
 			h.fail(w, r, err)
 			return
 		}
