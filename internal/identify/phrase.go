@@ -1,6 +1,9 @@
 package identify
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Phrases are phrases to look for in a text's words (HasPhrase, ComputeFinding), read once.
 // A nil *Phrases holds none.
@@ -48,6 +51,24 @@ func (p *Phrases) In(text string) bool {
 	eachWord(text, func(w string) { f.next(skeleton(w)) })
 	return f.found
 }
+
+// InClause reports whether one clause of text holds one of p's phrases, as In does: the text
+// is cut where a clause ends (a comma, a colon, a semicolon, a full stop, a question or
+// exclamation mark, a bracket, in Latin or Arabic script), which a stamp's banner has nowhere
+// between its words, while a sentence that says the same has ("the enclosed paper is a draft,
+// not an official document"; "draft: not an official document: …", as a verification's
+// answer is quoted).
+func (p *Phrases) InClause(text string) bool {
+	for clause := range strings.FieldsFuncSeq(text, endsClause) {
+		if p.In(clause) {
+			return true
+		}
+	}
+	return false
+}
+
+// endsClause reports whether r ends a clause of a sentence (InClause).
+func endsClause(r rune) bool { return strings.ContainsRune(",;:.!?()[]\u060c\u061b\u061f\u06d4", r) }
 
 // ComputeFinding is Compute, and HasPhrase of p over the same words, in one reading of the
 // text: the search costs a fraction of what normalizing the text again would.

@@ -64,3 +64,26 @@ func TestComputeFinding(t *testing.T) {
 		t.Error("no phrases, and one found")
 	}
 }
+
+// TestInClause: a phrase is found within a clause; a sentence with its words on either side
+// of a comma, a colon or an Arabic comma does not hold it.
+func TestInClause(t *testing.T) {
+	p := NewPhrases("DRAFT — NOT AN OFFICIAL DOCUMENT", "PROJET — DOCUMENT NON OFFICIEL", "مسودة — ليست وثيقة رسمية")
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"Ministry.\nDRAFT — NOT AN OFFICIAL DOCUMENT\nPage 1", true},
+		{"DRAFT - NOT AN 0FFICIAL DOCUMENT.", true},
+		{"Sir, (DRAFT — NOT AN OFFICIAL DOCUMENT) yours", true},
+		{"مسودة — ليست وثيقة رسمية", true},
+		{"The paper is a draft, not an official document.", false},
+		{"draft: not an official document: this file is not a released letter", false},
+		{"Ce projet, document non officiel, vous est transmis.", false},
+		{"المرفق مسودة، ليست وثيقة رسمية", false},
+	} {
+		if got := p.InClause(c.text); got != c.want {
+			t.Errorf("InClause(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}

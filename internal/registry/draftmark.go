@@ -17,11 +17,12 @@ var draftBanners = sync.OnceValue(func() *identify.Phrases { return identify.New
 
 // draftMarked reports whether text carries one of the banners of draft copies and previews
 // ("DRAFT — NOT AN OFFICIAL DOCUMENT", in any stamp language), read as OCR reads a stamp
-// (identify.HasPhrase). It says what the asker's own text shows, not whether the office
-// recorded a copy: anyone may type a banner, so it never makes the outcome a draft. The
-// text being identified is searched as its fingerprint is computed (identifyText); this
-// reads another text, such as the one a PDF's pages show.
-func draftMarked(text string) bool { return draftBanners().In(text) }
+// (identify.HasPhrase), within one clause (identify.Phrases.InClause): a sentence that says
+// "a draft, not an official document" carries no banner. It says what the asker's own text
+// shows, not whether the office recorded a copy: anyone may type a banner, so it never makes
+// the outcome a draft. The text being identified is searched as its fingerprint is computed
+// (identifyText), and read again by this only when its words hold a banner.
+func draftMarked(text string) bool { return draftBanners().InClause(text) }
 
 // noteDraftMark ends the message of an answer whose text carries a draft banner with
 // DraftMarkNote.

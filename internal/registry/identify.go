@@ -734,6 +734,9 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 	// may come in screen order: it is put back in the order it was written.
 	text = pdf.ScreenOrder(text)
 	fp, marked := identify.ComputeFinding(text, draftBanners())
+	// The words in a row may be a sentence's, with a comma between them: only a text that has
+	// them is read again, clause by clause.
+	marked = marked && draftMarked(text)
 	if len(fp.Shingles) == 0 {
 		return nil, i18n.Errorf(ErrInvalid, "the text has no words to identify")
 	}
