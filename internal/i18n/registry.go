@@ -212,6 +212,9 @@ var _ = table(func() Translations {
 		"%s is not addressed to %s, and the policy in force does not compile with this version of Chancery: whether one of its rules would apply to it if it were is not known (dispatch it once an admin has adopted a policy that compiles)": {
 			"%s n'est pas adressée à %s, et la politique en vigueur ne se compile pas avec cette version de Chancery : on ne sait pas si l'une de ses règles s'y appliquerait si elle l'était (expédiez-la quand un administrateur aura adopté une politique qui se compile)",
 			"%s غير موجهة إلى %s، والسياسة السارية لا تُصرَّف بهذا الإصدار من Chancery: لا يُعرف هل تنطبق عليها إحدى قواعدها لو كانت موجهة إليه (أرسلها بعد أن يعتمد مشرفٌ سياسة تُصرَّف)"},
+		"the policy %s was released under does not compile with this version of Chancery: whether it was checked against the rules of the policy in force is not known": {
+			"la politique sous laquelle %s a été émise ne se compile pas avec cette version de Chancery : on ne sait pas si elle a été vérifiée selon les règles de la politique en vigueur",
+			"السياسة التي أُصدرت %s بموجبها لا تُصرَّف بهذا الإصدار من Chancery: لا يُعرف هل تُحقِّق منها وفق قواعد السياسة السارية"},
 		"a policy was adopted that this server has not read yet: try again in a few seconds": {
 			"une politique a été adoptée que ce serveur n'a pas encore lue : réessayez dans quelques secondes",
 			"اعتُمدت سياسة لم يقرأها هذا الخادم بعد: أعد المحاولة بعد بضع ثوانٍ"},

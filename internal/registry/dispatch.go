@@ -571,12 +571,13 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 // rulesEscaped returns, for the released letter l, a function that names a rule of the policy
 // in force that would apply to l were it addressed to the recipient rec too (their
 // organisation, their name or one of their addresses, each that is not among its addressees
-// already), and asks for something the rules that apply to l as addressed do not (asksMore);
-// or "" when there is none. It refuses (ErrConflict) when this server has not read the policy
-// in force yet (another adopted it), and, while that policy does not compile with this build
-// and its rules are not known, a recipient whose organisation (or name, without one) is not
-// among the letter's addressees. A rule written
-// over the addressees (legal review for letters to a ministry) is otherwise escaped by
+// already), and asks for something the rules that apply to l as addressed do not (asksMore),
+// or, when l was released under another policy, something that applies only with rec and
+// that policy did not ask for (releasedUnder, refused while that policy's rules are not
+// known); or "" when there is none. It refuses (ErrConflict) when this server has not read
+// the policy in force yet (another adopted it), and, while that policy does not compile with
+// this build and its rules are not known, a recipient whose organisation (or name, without
+// one) is not among the letter's addressees. A rule written over the addressees (legal review for letters to a ministry) is otherwise escaped by
 // releasing the letter to others and dispatching it to the ministry afterwards, or by
 // addressing it to the recipient's name in the directory ("ministry") rather than to the
 // organisation the rule names.
@@ -612,6 +613,14 @@ func (r *Registry) rulesEscaped(ctx context.Context, tx *store.Tx, l *store.Lett
 	}
 	ev := policy.Evidence{Now: r.witnessedNow()}
 	asked := p.Decide(facts, ev)
+	checked, err := releasedUnder(ctx, tx, l, rel, p)
+	if err != nil {
+		return nil, err
+	}
+	var was *policy.Decision
+	if checked != nil && checked.Closed() == nil {
+		was = checked.Decide(facts, ev)
+	}
 	return func(rec *store.Recipient) error {
 		for _, to := range append([]string{rec.Organization, rec.Name}, rec.Emails...) {
 			if to == "" || slices.Contains(l.Addressees, to) {
@@ -619,7 +628,15 @@ func (r *Registry) rulesEscaped(ctx context.Context, tx *store.Tx, l *store.Lett
 			}
 			f := facts
 			f.Addressees = append(slices.Clone(l.Addressees), to)
-			if rule := asksMore(p.Decide(f, ev), asked); rule != "" {
+			d := p.Decide(f, ev)
+			rule := asksMore(d, asked)
+			if more := added(d, asked); rule == "" && checked != nil && (len(more.Requirements) > 0 || more.MaxApprovalAge != "") {
+				if was == nil {
+					return i18n.Errorf(ErrConflict, "the policy %s was released under does not compile with this version of Chancery: whether it was checked against the rules of the policy in force is not known", l.Reference)
+				}
+				rule = asksMore(more, was)
+			}
+			if rule != "" {
 				org := rec.Name
 				if rec.Organization != "" {
 					org = rec.Organization
@@ -630,6 +647,49 @@ func (r *Registry) rulesEscaped(ctx context.Context, tx *store.Tx, l *store.Lett
 		}
 		return nil
 	}, nil
+}
+
+// releasedUnder returns the policy the release rel was checked against, when it is not p (the
+// policy in force): a policy adopted since can ask of every letter what a recipient's rule
+// asks, which the release, made before it, was never checked against. It returns nil when
+// the release was made under p, a closed policy when that one does not compile with this
+// build (its rules are not known), and refuses (ErrGone) when the statement was erased.
+func releasedUnder(ctx context.Context, tx *store.Tx, l *store.Letter, rel *store.Release, p *policy.Policy) (*policy.Policy, error) {
+	stmt, _, err := releaseStatement(ctx, tx, rel)
+	if err != nil {
+		return nil, err
+	}
+	if stmt == nil {
+		return nil, i18n.Errorf(ErrGone, "the content of %s was erased", l.Reference)
+	}
+	if stmt.Policy == p.Digest {
+		return nil, nil
+	}
+	if b := policy.Builtin(); stmt.Policy == b.Digest {
+		return b, nil
+	}
+	adopted, err := tx.PolicyByDigest(ctx, string(stmt.Policy))
+	if err != nil {
+		return nil, err
+	}
+	return compileAdopted(adopted, policy.Parse), nil
+}
+
+// added returns the decision d with only what the rules that do not apply to base ask for:
+// the requirements some such rule asks for (named by those rules), and d's max_approval_age
+// when it is not base's.
+func added(d, base *policy.Decision) *policy.Decision {
+	out := &policy.Decision{Rules: d.Rules}
+	for _, q := range d.Requirements {
+		q.Rules = slices.DeleteFunc(slices.Clone(q.Rules), func(rule string) bool { return slices.Contains(base.Rules, rule) })
+		if len(q.Rules) > 0 {
+			out.Requirements = append(out.Requirements, q)
+		}
+	}
+	if d.MaxApprovalAge != base.MaxApprovalAge {
+		out.MaxApprovalAge = d.MaxApprovalAge
+	}
+	return out
 }
 
 // asksMore returns the name of a rule of the decision d that asks for something the rules of

@@ -306,3 +306,74 @@ rules:
 		t.Errorf("the refusal does not name the rule: %v", err)
 	}
 }
+
+// TestDispatchRefusesRecipientTheReleaseWasNotCheckedFor: a letter released under one policy
+// is not dispatched to a recipient whose rule asks for what its release was never checked
+// against, even when the policy adopted since asks as much of every letter: legal review,
+// which the ministry's rule asks for, was not given for a letter released to the staff under
+// the default rule before the policy asked it of all. A recipient no rule names is still sent
+// it.
+func TestDispatchRefusesRecipientTheReleaseWasNotCheckedFor(t *testing.T) {
+	dispatchRefusesRecipientTheReleaseWasNotCheckedFor(t, newOffice(t))
+}
+
+func TestDispatchRefusesRecipientTheReleaseWasNotCheckedForPostgres(t *testing.T) {
+	dispatchRefusesRecipientTheReleaseWasNotCheckedFor(t, postgresOffice(t))
+}
+
+func dispatchRefusesRecipientTheReleaseWasNotCheckedFor(t *testing.T, o *office) {
+	ctx := context.Background()
+	o.adopt(t, `version: 1
+name: ministry-needs-legal
+rules:
+  - name: to-the-ministry
+    when: '"Ministry of Defence" in letter.addressees'
+    require:
+      approvals: [{role: legal}]
+      signatures: [{role: signer}]
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+      signatures: [{role: signer}]
+`)
+	o.r.SetDispatch(DispatchSettings{Mail: true})
+	for _, r := range []NewRecipient{
+		{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
+		{Name: "liaison", Organization: "Liaison cell", Emails: []string{"cell@liaison.example"}},
+	} {
+		if _, _, err := o.r.AddRecipient(ctx, o.admin, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	staff := o.letterTo(t, "Repositioning of forces (staff)", "The forces will be repositioned.", "Staff")
+	o.approvedAndReleased(t, staff)
+	o.adopt(t, `version: 1
+name: legal-for-all
+rules:
+  - name: to-the-ministry
+    when: '"Ministry of Defence" in letter.addressees'
+    require:
+      approvals: [{role: legal}]
+      signatures: [{role: signer}]
+  - name: everything
+    when: 'true'
+    require:
+      approvals: [{role: legal}]
+      signatures: [{role: signer}]
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+      signatures: [{role: signer}]
+`)
+	_, err := o.r.Dispatch(ctx, o.officer, staff, []string{"ministry"})
+	wantErr(t, "dispatch to the ministry of a letter released without legal review", err, ErrConflict)
+	if err != nil && !strings.Contains(err.Error(), "the rule to-the-ministry") {
+		t.Errorf("the refusal does not name the rule: %v", err)
+	}
+	// A recipient no rule names is asked nothing the letter's addressees were not.
+	if _, err := o.r.Dispatch(ctx, o.officer, staff, []string{"liaison"}); err != nil {
+		t.Fatalf("dispatch to a recipient no rule names: %v", err)
+	}
+}

@@ -932,3 +932,17 @@ func (t *Tx) SecureDelete(ctx context.Context, on bool) error {
 	}
 	return nil
 }
+
+// PolicyByDigest returns the policy adopted last whose digest is digest.
+func (t *Tx) PolicyByDigest(ctx context.Context, digest string) (*AdoptedPolicy, error) {
+	var p AdoptedPolicy
+	var at string
+	err := t.queryRow(ctx, `SELECT log_index, digest, name, source, adopted_by, adopted_at, approvals_before, signatures_before
+		FROM policies WHERE digest = $1 ORDER BY log_index DESC LIMIT 1`, digest).
+		Scan(&p.LogIndex, &p.Digest, &p.Name, &p.Source, &p.AdoptedBy, &at, &p.ApprovalsBefore, &p.SignaturesBefore)
+	if err != nil {
+		return nil, notFound(err, "policy "+digest)
+	}
+	p.AdoptedAt = parseTS(at)
+	return &p, nil
+}
