@@ -215,6 +215,12 @@ var _ = table(func() Translations {
 		"the policy %s was released under does not compile with this version of Chancery: whether it was checked against the rules of the policy in force is not known": {
 			"la politique sous laquelle %s a été émise ne se compile pas avec cette version de Chancery : on ne sait pas si elle a été vérifiée selon les règles de la politique en vigueur",
 			"السياسة التي أُصدرت %s بموجبها لا تُصرَّف بهذا الإصدار من Chancery: لا يُعرف هل تُحقِّق منها وفق قواعد السياسة السارية"},
+		"the organisation %q of recipient %s is not stored as it reads (the recipient was added before that was refused), and a rule naming it would not apply to it: %s is not dispatched to them; retire the recipient and add them again": {
+			"l'organisation %q du destinataire %s n'est pas enregistrée telle qu'elle se lit (le destinataire a été ajouté avant que ce soit refusé), et une règle qui la nomme ne s'y appliquerait pas : %s ne lui est pas expédiée ; retirez le destinataire et ajoutez-le de nouveau",
+			"الجهة %q للمستلِم %s غير مخزنة كما تُقرأ (أُضيف المستلِم قبل أن يُرفض ذلك)، ولن تنطبق عليها قاعدة تسمّيها: لا تُرسل %s إليه؛ أوقف المستلِم وأضفه من جديد"},
+		"%v (recipient %s was added before that was refused): %s is not dispatched to them; retire the recipient and add them again": {
+			"%v (le destinataire %s a été ajouté avant que ce soit refusé) : %s ne lui est pas expédiée ; retirez le destinataire et ajoutez-le de nouveau",
+			"%v (أُضيف المستلِم %s قبل أن يُرفض ذلك): لا تُرسل %s إليه؛ أوقف المستلِم وأضفه من جديد"},
 		"a policy was adopted that this server has not read yet: try again in a few seconds": {
 			"une politique a été adoptée que ce serveur n'a pas encore lue : réessayez dans quelques secondes",
 			"اعتُمدت سياسة لم يقرأها هذا الخادم بعد: أعد المحاولة بعد بضع ثوانٍ"},

@@ -622,6 +622,9 @@ func (r *Registry) rulesEscaped(ctx context.Context, tx *store.Tx, l *store.Lett
 		was = checked.Decide(facts, ev)
 	}
 	return func(rec *store.Recipient) error {
+		if err := storedAsRead(l, rec); err != nil {
+			return err
+		}
 		for _, to := range append([]string{rec.Organization, rec.Name}, rec.Emails...) {
 			if to == "" || slices.Contains(l.Addressees, to) {
 				continue
@@ -647,6 +650,21 @@ func (r *Registry) rulesEscaped(ctx context.Context, tx *store.Tx, l *store.Lett
 		}
 		return nil
 	}, nil
+}
+
+// storedAsRead refuses (ErrConflict) the recipient rec, added before their organisation was
+// stored as an addressee is (AddRecipient), when it is not stored as it reads or mixes
+// scripts in a word: a rule naming the organisation it reads as would not apply to it, and
+// the letter l would be dispatched to them unchecked.
+func storedAsRead(l *store.Letter, rec *store.Recipient) error {
+	if oneSpace(nfc(rec.Organization)) != rec.Organization {
+		return i18n.Errorf(ErrConflict, "the organisation %q of recipient %s is not stored as it reads (the recipient was added before that was refused), and a rule naming it would not apply to it: %s is not dispatched to them; retire the recipient and add them again",
+			rec.Organization, rec.Name, l.Reference)
+	}
+	if err := checkOneScript("organization", rec.Organization); err != nil {
+		return i18n.Errorf(ErrConflict, "%v (recipient %s was added before that was refused): %s is not dispatched to them; retire the recipient and add them again", err, rec.Name, l.Reference)
+	}
+	return nil
 }
 
 // releasedUnder returns the policy the release rel was checked against, when it is not p (the

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/internal/policy"
+	"github.com/chancery/chancery/internal/store"
 )
 
 // TestDispatchRefusesRecipientTheRulesWouldHaveCaught: a letter may be dispatched to any
@@ -375,5 +376,46 @@ rules:
 	// A recipient no rule names is asked nothing the letter's addressees were not.
 	if _, err := o.r.Dispatch(ctx, o.officer, staff, []string{"liaison"}); err != nil {
 		t.Fatalf("dispatch to a recipient no rule names: %v", err)
+	}
+}
+
+// TestDispatchRefusesRecipientWhoseOrganisationIsNotStoredAsItReads: a recipient added
+// before their organisation was stored as an addressee is (with two spaces, or a Cyrillic е
+// in "Defence") is not the organisation a rule names, and a letter released under the default
+// rule would be dispatched to them unchecked: such a recipient is refused, and is added again.
+func TestDispatchRefusesRecipientWhoseOrganisationIsNotStoredAsItReads(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.adopt(t, `version: 1
+name: ministry-needs-legal
+rules:
+  - name: to-the-ministry
+    when: '"Ministry of Defence" in letter.addressees'
+    require:
+      approvals: [{role: legal}]
+      signatures: [{role: signer}]
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+      signatures: [{role: signer}]
+`)
+	o.r.SetDispatch(DispatchSettings{Mail: true})
+	err := o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		for name, org := range map[string]string{"ministry": "Ministry of D\u0435fence", "mod": "Ministry of  Defence"} {
+			if err := tx.AddRecipient(ctx, &store.Recipient{Name: name, Organization: org, Emails: []string{name + "@mod.example"}, CreatedAt: o.r.now()}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := o.letterTo(t, "Repositioning of forces (staff)", "The forces will be repositioned.", "Staff")
+	o.approvedAndReleased(t, staff)
+	for _, name := range []string{"ministry", "mod"} {
+		_, err := o.r.Dispatch(ctx, o.officer, staff, []string{name})
+		wantErr(t, "dispatch to "+name+", whose organisation is not stored as it reads", err, ErrConflict)
 	}
 }
