@@ -31,8 +31,11 @@ backoff; 'chancery dispatch status REF' shows where each message stands.
 
 Only a released letter in force leaves by dispatch: a draft, an unapproved letter or a
 withdrawn letter is refused and nothing is queued. A draft leaves only as a marked
-coordination copy ('chancery draft send'). If the letter is later retracted or superseded,
-everyone it was sent to gets a notice with the signed reason.`,
+coordination copy ('chancery draft send'). A recipient the letter is not addressed to is
+refused when a rule of the policy in force would ask more of the letter were it addressed to
+them (their organisation, name or address) than the letter's release was checked against
+(docs/policy-format.md): create a letter addressed to them. If the letter is later retracted
+or superseded, everyone it was sent to gets a notice with the signed reason.`,
 		Example: `  chancery dispatch TFN-2026-000042 --recipient ministry
   chancery dispatch TFN-2026-000042 --recipient ministry --recipient liaison --json`,
 		Args: cobra.ExactArgs(1),
