@@ -212,9 +212,9 @@ var _ = table(func() Translations {
 		"%s is not addressed to %s, and the policy in force does not compile with this version of Chancery: whether one of its rules would apply to it if it were is not known (dispatch it once an admin has adopted a policy that compiles)": {
 			"%s n'est pas adressée à %s, et la politique en vigueur ne se compile pas avec cette version de Chancery : on ne sait pas si l'une de ses règles s'y appliquerait si elle l'était (expédiez-la quand un administrateur aura adopté une politique qui se compile)",
 			"%s غير موجهة إلى %s، والسياسة السارية لا تُصرَّف بهذا الإصدار من Chancery: لا يُعرف هل تنطبق عليها إحدى قواعدها لو كانت موجهة إليه (أرسلها بعد أن يعتمد مشرفٌ سياسة تُصرَّف)"},
-		"the policy %s was released under does not compile with this version of Chancery: whether it was checked against the rules of the policy in force is not known": {
-			"la politique sous laquelle %s a été émise ne se compile pas avec cette version de Chancery : on ne sait pas si elle a été vérifiée selon les règles de la politique en vigueur",
-			"السياسة التي أُصدرت %s بموجبها لا تُصرَّف بهذا الإصدار من Chancery: لا يُعرف هل تُحقِّق منها وفق قواعد السياسة السارية"},
+		"the rules of the policy %s was released under are not known to this version of Chancery: whether its release was checked against what the policy in force asks of it addressed to %s is not known (create a letter addressed to them)": {
+			"les règles de la politique sous laquelle %s a été émise ne sont pas connues de cette version de Chancery : on ne sait pas si son émission a été vérifiée selon ce que la politique en vigueur en exigerait si elle était adressée à %s (créez une lettre qui lui est adressée)",
+			"قواعد السياسة التي أُصدرت %s بموجبها غير معروفة لهذا الإصدار من Chancery: لا يُعرف هل تُحقِّق من إصدارها وفق ما تطلبه السياسة السارية لو كانت موجهة إلى %s (أنشئ رسالة موجهة إليه)"},
 		"the organisation %q of recipient %s is not stored as it reads (the recipient was added before that was refused), and a rule naming it would not apply to it: %s is not dispatched to them; retire the recipient and add them again": {
 			"l'organisation %q du destinataire %s n'est pas enregistrée telle qu'elle se lit (le destinataire a été ajouté avant que ce soit refusé), et une règle qui la nomme ne s'y appliquerait pas : %s ne lui est pas expédiée ; retirez le destinataire et ajoutez-le de nouveau",
 			"الجهة %q للمستلِم %s غير مخزنة كما تُقرأ (أُضيف المستلِم قبل أن يُرفض ذلك)، ولن تنطبق عليها قاعدة تسمّيها: لا تُرسل %s إليه؛ أوقف المستلِم وأضفه من جديد"},

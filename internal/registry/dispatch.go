@@ -635,7 +635,7 @@ func (r *Registry) rulesEscaped(ctx context.Context, tx *store.Tx, l *store.Lett
 			rule := asksMore(d, asked)
 			if more := added(d, asked); rule == "" && checked != nil && (len(more.Requirements) > 0 || more.MaxApprovalAge != "") {
 				if was == nil {
-					return i18n.Errorf(ErrConflict, "the policy %s was released under does not compile with this version of Chancery: whether it was checked against the rules of the policy in force is not known", l.Reference)
+					return i18n.Errorf(ErrConflict, "the rules of the policy %s was released under are not known to this version of Chancery: whether its release was checked against what the policy in force asks of it addressed to %s is not known (create a letter addressed to them)", l.Reference, rec.Name)
 				}
 				rule = asksMore(more, was)
 			}
@@ -670,8 +670,9 @@ func storedAsRead(l *store.Letter, rec *store.Recipient) error {
 // releasedUnder returns the policy the release rel was checked against, when it is not p (the
 // policy in force): a policy adopted since can ask of every letter what a recipient's rule
 // asks, which the release, made before it, was never checked against. It returns nil when
-// the release was made under p, a closed policy when that one does not compile with this
-// build (its rules are not known), and refuses (ErrGone) when the statement was erased.
+// the release was made under p, a closed policy when this build does not know that one's
+// rules (it does not compile, or it is another build's built-in policy), and refuses
+// (ErrGone) when the statement was erased.
 func releasedUnder(ctx context.Context, tx *store.Tx, l *store.Letter, rel *store.Release, p *policy.Policy) (*policy.Policy, error) {
 	stmt, _, err := releaseStatement(ctx, tx, rel)
 	if err != nil {
@@ -687,6 +688,10 @@ func releasedUnder(ctx context.Context, tx *store.Tx, l *store.Letter, rel *stor
 		return b, nil
 	}
 	adopted, err := tx.PolicyByDigest(ctx, string(stmt.Policy))
+	if errors.Is(err, store.ErrNotFound) {
+		// The built-in policy of another build of Chancery.
+		return policy.Closed("", nil, err), nil
+	}
 	if err != nil {
 		return nil, err
 	}
