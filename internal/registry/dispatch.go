@@ -568,19 +568,22 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 	return out, nil
 }
 
-// rulesEscaped returns, for the released letter l, a function that names a rule of the policy
-// in force that would apply to l were it addressed to the recipient rec too (their
-// organisation, their name or one of their addresses, each that is not among its addressees
-// already), and asks for something the rules that apply to l as addressed do not (asksMore),
-// or, when l was released under another policy, something that applies only with rec and
-// that policy did not ask for (releasedUnder, refused while that policy's rules are not
-// known); or "" when there is none. It refuses (ErrConflict) when this server has not read
-// the policy in force yet (another adopted it), and, while that policy does not compile with
-// this build and its rules are not known, a recipient whose organisation (or name, without
-// one) is not among the letter's addressees. A rule written over the addressees (legal review for letters to a ministry) is otherwise escaped by
-// releasing the letter to others and dispatching it to the ministry afterwards, or by
-// addressing it to the recipient's name in the directory ("ministry") rather than to the
-// organisation the rule names.
+// rulesEscaped returns, for the released letter l, a function that refuses (ErrConflict),
+// naming it, a rule of the policy in force that would apply to l were it addressed to the
+// recipient rec too (their organisation, their name or one of their addresses, each that is
+// not among its addressees already) and asks for something the rules that apply to l as
+// addressed do not (asksMore), or, when l was released under another policy, something that
+// applies only with rec and that policy did not ask for (releasedUnder, refused while that
+// policy's rules are not known); and nil when there is none. Rec's organisation is also
+// added with the parties l was dispatched to before and those the function passed before it
+// (dispatchedParties), so that a rule over the number of addressees counts everyone the
+// letter reaches. It refuses when this server has not read the policy in force yet (another
+// adopted it), and, while that policy does not compile with this build and its rules are not
+// known, a recipient whose organisation (or name, without one) is not among the letter's
+// addressees. A rule written over the addressees (legal review for letters to a ministry) is
+// otherwise escaped by releasing the letter to others and dispatching it to the ministry
+// afterwards, or by addressing it to the recipient's name in the directory ("ministry")
+// rather than to the organisation the rule names.
 func (r *Registry) rulesEscaped(ctx context.Context, tx *store.Tx, l *store.Letter) (func(*store.Recipient) error, error) {
 	p, err := r.policyRead(ctx, tx)
 	if err != nil {
@@ -621,35 +624,88 @@ func (r *Registry) rulesEscaped(ctx context.Context, tx *store.Tx, l *store.Lett
 	if checked != nil && checked.Closed() == nil {
 		was = checked.Decide(facts, ev)
 	}
+	parties, err := dispatchedParties(ctx, tx, l)
+	if err != nil {
+		return nil, err
+	}
+	// escaped names a rule that would apply with extra among l's addressees and asks for
+	// more than l's release was checked against, or refuses while that is not known.
+	escaped := func(rec *store.Recipient, extra []string) (string, error) {
+		f := facts
+		f.Addressees = append(slices.Clone(l.Addressees), extra...)
+		d := p.Decide(f, ev)
+		rule := asksMore(d, asked)
+		if more := added(d, asked); rule == "" && checked != nil && (len(more.Requirements) > 0 || more.MaxApprovalAge != "") {
+			if was == nil {
+				return "", i18n.Errorf(ErrConflict, "the rules of the policy %s was released under are not known to this version of Chancery: whether its release was checked against what the policy in force asks of it addressed to %s is not known (create a letter addressed to them)", l.Reference, rec.Name)
+			}
+			rule = asksMore(more, was)
+		}
+		return rule, nil
+	}
 	return func(rec *store.Recipient) error {
 		if err := storedAsRead(l, rec); err != nil {
 			return err
+		}
+		org := rec.Name
+		if rec.Organization != "" {
+			org = rec.Organization
 		}
 		for _, to := range append([]string{rec.Organization, rec.Name}, rec.Emails...) {
 			if to == "" || slices.Contains(l.Addressees, to) {
 				continue
 			}
-			f := facts
-			f.Addressees = append(slices.Clone(l.Addressees), to)
-			d := p.Decide(f, ev)
-			rule := asksMore(d, asked)
-			if more := added(d, asked); rule == "" && checked != nil && (len(more.Requirements) > 0 || more.MaxApprovalAge != "") {
-				if was == nil {
-					return i18n.Errorf(ErrConflict, "the rules of the policy %s was released under are not known to this version of Chancery: whether its release was checked against what the policy in force asks of it addressed to %s is not known (create a letter addressed to them)", l.Reference, rec.Name)
+			rule, err := escaped(rec, []string{to})
+			if err != nil {
+				return err
+			}
+			// With the parties l was dispatched to, or is being dispatched to, as
+			// addressees too: a rule over their number counts them all.
+			if rule == "" && to == org && len(parties) > 0 && !slices.Contains(parties, org) {
+				if rule, err = escaped(rec, append(slices.Clone(parties), org)); err != nil {
+					return err
 				}
-				rule = asksMore(more, was)
 			}
 			if rule != "" {
-				org := rec.Name
-				if rec.Organization != "" {
-					org = rec.Organization
-				}
 				return i18n.Errorf(ErrConflict, "%s is not addressed to %s, and the rule %s of the policy in force would apply to it if it were: its release was not checked against that rule (create a letter addressed to %s)",
 					l.Reference, rec.Name, rule, org)
 			}
 		}
+		if !slices.Contains(l.Addressees, org) && !slices.Contains(parties, org) {
+			parties = append(parties, org)
+		}
 		return nil
 	}, nil
+}
+
+// dispatchedParties returns the organisations (or names, for those without one) of the
+// recipients the letter l was dispatched to, whatever became of the copies, that are not
+// among its addressees.
+func dispatchedParties(ctx context.Context, tx *store.Tx, l *store.Letter) ([]string, error) {
+	ms, err := tx.LetterMessages(ctx, l.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	seen := map[int64]bool{}
+	for _, m := range ms {
+		if m.Kind != store.KindLetter || seen[m.RecipientID] {
+			continue
+		}
+		seen[m.RecipientID] = true
+		rec, err := tx.RecipientByID(ctx, m.RecipientID)
+		if err != nil {
+			return nil, err
+		}
+		org := rec.Name
+		if rec.Organization != "" {
+			org = rec.Organization
+		}
+		if !slices.Contains(l.Addressees, org) && !slices.Contains(out, org) {
+			out = append(out, org)
+		}
+	}
+	return out, nil
 }
 
 // storedAsRead refuses (ErrConflict) the recipient rec, added before their organisation was

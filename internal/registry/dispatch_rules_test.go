@@ -419,3 +419,49 @@ rules:
 		wantErr(t, "dispatch to "+name+", whose organisation is not stored as it reads", err, ErrConflict)
 	}
 }
+
+// TestDispatchCountsEveryPartyForARuleOverTheAddressees: a rule over the number of
+// addressees (legal review beyond two) counts the parties a letter was, or is being,
+// dispatched to, not the letter's addressees and one recipient: two recipients in one
+// dispatch, or one after another, are refused once the letter would reach more parties than
+// its release was checked for.
+func TestDispatchCountsEveryPartyForARuleOverTheAddressees(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.adopt(t, `version: 1
+name: wide-needs-legal
+rules:
+  - name: wide-circulation
+    when: 'size(letter.addressees) > 2'
+    require:
+      approvals: [{role: legal}]
+      signatures: [{role: signer}]
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+      signatures: [{role: signer}]
+`)
+	o.r.SetDispatch(DispatchSettings{Mail: true})
+	for _, r := range []NewRecipient{
+		{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
+		{Name: "liaison", Organization: "Liaison cell", Emails: []string{"cell@liaison.example"}},
+		{Name: "press", Organization: "Press office", Emails: []string{"desk@press.example"}},
+	} {
+		if _, _, err := o.r.AddRecipient(ctx, o.admin, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	staff := o.letterTo(t, "Repositioning of forces (staff)", "The forces will be repositioned.", "Staff")
+	o.approvedAndReleased(t, staff)
+	_, err := o.r.Dispatch(ctx, o.officer, staff, []string{"ministry", "liaison"})
+	wantErr(t, "dispatch to two parties at once", err, ErrConflict)
+	if err != nil && !strings.Contains(err.Error(), "the rule wide-circulation") {
+		t.Errorf("the refusal does not name the rule: %v", err)
+	}
+	if _, err := o.r.Dispatch(ctx, o.officer, staff, []string{"ministry"}); err != nil {
+		t.Fatalf("dispatch to one party: %v", err)
+	}
+	_, err = o.r.Dispatch(ctx, o.officer, staff, []string{"press"})
+	wantErr(t, "dispatch to a second party after the first", err, ErrConflict)
+}
