@@ -1,6 +1,7 @@
 package identify
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -10,6 +11,11 @@ import (
 type Phrases struct {
 	want    [][]phraseWord
 	longest int
+	// lasts are the distinct last words of the phrases, and ending[i] the phrases ending
+	// with lasts[i]: a text's word is compared with each once, and a phrase's other words
+	// only after its last.
+	lasts  []phraseWord
+	ending [][]int
 }
 
 // phraseWord is a word of a phrase, as its skeleton, with its length in letters.
@@ -28,10 +34,18 @@ func NewPhrases(phrases ...string) *Phrases {
 			sk := skeleton(w)
 			ws = append(ws, phraseWord{sk, utf8.RuneCountInString(sk)})
 		})
-		if len(ws) > 0 {
-			p.want = append(p.want, ws)
-			p.longest = max(p.longest, len(ws))
+		if len(ws) == 0 {
+			continue
 		}
+		last := ws[len(ws)-1]
+		i := slices.Index(p.lasts, last)
+		if i < 0 {
+			i = len(p.lasts)
+			p.lasts, p.ending = append(p.lasts, last), append(p.ending, nil)
+		}
+		p.ending[i] = append(p.ending[i], len(p.want))
+		p.want = append(p.want, ws)
+		p.longest = max(p.longest, len(ws))
 	}
 	return p
 }
@@ -101,10 +115,15 @@ func (f *phraseFinder) next(sk string) {
 	}
 	f.ring[f.n%len(f.ring)] = sk
 	f.n++
-	for _, ws := range f.p.want {
-		if f.n >= len(ws) && f.endsWith(ws) {
-			f.found = true
-			return
+	for i, last := range f.p.lasts {
+		if !closeWord(sk, last) {
+			continue
+		}
+		for _, j := range f.p.ending[i] {
+			if ws := f.p.want[j]; f.n >= len(ws) && f.endsWith(ws) {
+				f.found = true
+				return
+			}
 		}
 	}
 }
@@ -127,8 +146,9 @@ func closeWord(got string, pw phraseWord) bool {
 	if got == want {
 		return true
 	}
-	// A word has no more letters than bytes, and a letter takes at most 4 bytes.
-	if m < 4 || len(got) < m-1 || len(got) > 4*(m+1) {
+	// A word has no more letters than bytes, and a letter takes at most 4 bytes; and one
+	// letter misread, added or lost leaves the first letter or the last as it was.
+	if m < 4 || len(got) < m-1 || len(got) > 4*(m+1) || got[0] != want[0] && got[len(got)-1] != want[len(want)-1] {
 		return false
 	}
 	n := utf8.RuneCountInString(got)
