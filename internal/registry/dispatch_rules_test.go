@@ -20,21 +20,7 @@ import (
 func TestDispatchRefusesRecipientTheRulesWouldHaveCaught(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
-	o.adopt(t, `version: 1
-name: ministry-needs-legal
-rules:
-  - name: to-the-ministry
-    when: '"Ministry of Defence" in letter.addressees'
-    require:
-      approvals: [{role: legal}]
-      signatures: [{role: signer}]
-  - name: default
-    default: true
-    require:
-      approvals: [{role: reviewer}]
-      signatures: [{role: signer}]
-`)
-	o.r.SetDispatch(DispatchSettings{Mail: true})
+	o.ministryNeedsLegal(t)
 	for _, r := range []NewRecipient{
 		{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
 		{Name: "liaison", Organization: "Liaison cell", Emails: []string{"cell@liaison.example"}},
@@ -82,21 +68,7 @@ rules:
 func TestDispatchRefusesRecipientAddressedByTheirDirectoryName(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
-	o.adopt(t, `version: 1
-name: ministry-needs-legal
-rules:
-  - name: to-the-ministry
-    when: '"Ministry of Defence" in letter.addressees'
-    require:
-      approvals: [{role: legal}]
-      signatures: [{role: signer}]
-  - name: default
-    default: true
-    require:
-      approvals: [{role: reviewer}]
-      signatures: [{role: signer}]
-`)
-	o.r.SetDispatch(DispatchSettings{Mail: true})
+	o.ministryNeedsLegal(t)
 	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -192,21 +164,7 @@ rules:
 func TestRecipientOrganisationStoredAsAnAddressee(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
-	o.adopt(t, `version: 1
-name: ministry-needs-legal
-rules:
-  - name: to-the-ministry
-    when: '"Ministry of Defence" in letter.addressees'
-    require:
-      approvals: [{role: legal}]
-      signatures: [{role: signer}]
-  - name: default
-    default: true
-    require:
-      approvals: [{role: reviewer}]
-      signatures: [{role: signer}]
-`)
-	o.r.SetDispatch(DispatchSettings{Mail: true})
+	o.ministryNeedsLegal(t)
 	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "mixed", Organization: "Ministry of D\u0435fence", Emails: []string{"a@mod.example"}}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("an organisation mixing Latin and Cyrillic letters in a word: %v, want ErrInvalid", err)
 	}
@@ -324,21 +282,7 @@ func TestDispatchRefusesRecipientTheReleaseWasNotCheckedForPostgres(t *testing.T
 
 func dispatchRefusesRecipientTheReleaseWasNotCheckedFor(t *testing.T, o *office) {
 	ctx := context.Background()
-	o.adopt(t, `version: 1
-name: ministry-needs-legal
-rules:
-  - name: to-the-ministry
-    when: '"Ministry of Defence" in letter.addressees'
-    require:
-      approvals: [{role: legal}]
-      signatures: [{role: signer}]
-  - name: default
-    default: true
-    require:
-      approvals: [{role: reviewer}]
-      signatures: [{role: signer}]
-`)
-	o.r.SetDispatch(DispatchSettings{Mail: true})
+	o.ministryNeedsLegal(t)
 	for _, r := range []NewRecipient{
 		{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
 		{Name: "liaison", Organization: "Liaison cell", Emails: []string{"cell@liaison.example"}},
@@ -386,21 +330,7 @@ rules:
 func TestDispatchRefusesRecipientWhoseOrganisationIsNotStoredAsItReads(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
-	o.adopt(t, `version: 1
-name: ministry-needs-legal
-rules:
-  - name: to-the-ministry
-    when: '"Ministry of Defence" in letter.addressees'
-    require:
-      approvals: [{role: legal}]
-      signatures: [{role: signer}]
-  - name: default
-    default: true
-    require:
-      approvals: [{role: reviewer}]
-      signatures: [{role: signer}]
-`)
-	o.r.SetDispatch(DispatchSettings{Mail: true})
+	o.ministryNeedsLegal(t)
 	err := o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		for name, org := range map[string]string{"ministry": "Ministry of D\u0435fence", "mod": "Ministry of  Defence"} {
 			if err := tx.AddRecipient(ctx, &store.Recipient{Name: name, Organization: org, Emails: []string{name + "@mod.example"}, CreatedAt: o.r.now()}); err != nil {
@@ -464,4 +394,25 @@ rules:
 	}
 	_, err = o.r.Dispatch(ctx, o.officer, staff, []string{"press"})
 	wantErr(t, "dispatch to a second party after the first", err, ErrConflict)
+}
+
+// ministryNeedsLegal adopts a policy whose rule for letters to the Ministry of Defence asks
+// for legal review, where every other letter needs a reviewer, and lets the office dispatch.
+func (o *office) ministryNeedsLegal(t *testing.T) {
+	t.Helper()
+	o.adopt(t, `version: 1
+name: ministry-needs-legal
+rules:
+  - name: to-the-ministry
+    when: '"Ministry of Defence" in letter.addressees'
+    require:
+      approvals: [{role: legal}]
+      signatures: [{role: signer}]
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+      signatures: [{role: signer}]
+`)
+	o.r.SetDispatch(DispatchSettings{Mail: true})
 }

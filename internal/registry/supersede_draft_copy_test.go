@@ -98,21 +98,7 @@ func TestSupersedeAfterTheDraftCopysHolderIsSentTheNewLetter(t *testing.T) {
 func TestSupersessionSuggestsOnlyADispatchThatCanBeMade(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
-	o.adopt(t, `version: 1
-name: ministry-needs-legal
-rules:
-  - name: to-the-ministry
-    when: '"Ministry of Defence" in letter.addressees'
-    require:
-      approvals: [{role: legal}]
-      signatures: [{role: signer}]
-  - name: default
-    default: true
-    require:
-      approvals: [{role: reviewer}]
-      signatures: [{role: signer}]
-`)
-	o.r.SetDispatch(DispatchSettings{Mail: true})
+	o.ministryNeedsLegal(t)
 	for _, r := range []NewRecipient{
 		{Name: "liaison", Emails: []string{"cell@liaison.example"}},
 		{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
