@@ -3,7 +3,6 @@ package cosigned
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -18,30 +17,10 @@ import (
 // is still told of it, once.
 func TestForgetfulWitnessFoundAtStartIsAlerted(t *testing.T) {
 	ctx := context.Background()
-	db, lg, vkey := openTestLogKey(t)
-	for range 3 {
-		if _, err := lg.Append(ctx, []byte("entry")); err != nil {
-			t.Fatal(err)
-		}
-	}
-	dir := t.TempDir()
-	key, err := witness.LoadKey(dir, "forgetful.example")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := witness.OpenStore(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.AddLog(ctx, "test.example/log", vkey); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(witness.NewServer(st, key, nil))
-	t.Cleanup(srv.Close)
+	db, lg, key, srv := logWithAWitness(t, "forgetful.example")
 	head := lg.Head()
 	added := time.Now().Add(-time.Hour)
-	err = db.Update(ctx, func(tx *store.Tx) error {
+	err := db.Update(ctx, func(tx *store.Tx) error {
 		if err := tx.AddWitness(ctx, store.Witness{Name: "forgetful", URL: srv.URL, VKey: key.VerifierKey(), AddedAt: added}); err != nil {
 			return err
 		}

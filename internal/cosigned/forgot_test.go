@@ -10,6 +10,7 @@ import (
 
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/syncbuf"
+	"github.com/chancery/chancery/internal/translog"
 	"github.com/chancery/chancery/internal/witness"
 )
 
@@ -19,29 +20,9 @@ import (
 // witness up to date.
 func TestCheckWitnessesAlertsAWitnessThatForgot(t *testing.T) {
 	ctx := context.Background()
-	db, lg, vkey := openTestLogKey(t)
-	for range 3 {
-		if _, err := lg.Append(ctx, []byte("entry")); err != nil {
-			t.Fatal(err)
-		}
-	}
-	dir := t.TempDir()
-	key, err := witness.LoadKey(dir, "forgetful.example")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := witness.OpenStore(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.AddLog(ctx, "test.example/log", vkey); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(witness.NewServer(st, key, nil))
-	t.Cleanup(srv.Close)
+	db, lg, key, srv := logWithAWitness(t, "forgetful.example")
 	head := lg.Head()
-	err = db.Update(ctx, func(tx *store.Tx) error {
+	err := db.Update(ctx, func(tx *store.Tx) error {
 		if err := tx.AddWitness(ctx, store.Witness{Name: "forgetful", URL: srv.URL, VKey: key.VerifierKey(), AddedAt: time.Now()}); err != nil {
 			return err
 		}
@@ -62,4 +43,33 @@ func TestCheckWitnessesAlertsAWitnessThatForgot(t *testing.T) {
 	if !strings.Contains(logs.String(), "witness alert") || !strings.Contains(logs.String(), witness.ErrForgot.Error()) {
 		t.Errorf("a witness that held the empty tree after cosigning size 2 is not alerted:\n%s", logs.String())
 	}
+}
+
+// logWithAWitness opens a log of three entries and serves a witness, named name, that
+// follows it (and has cosigned nothing yet); the witness is not among the log's.
+func logWithAWitness(t *testing.T, name string) (*store.DB, *translog.Log, *witness.Key, *httptest.Server) {
+	t.Helper()
+	ctx := context.Background()
+	db, lg, vkey := openTestLogKey(t)
+	for range 3 {
+		if _, err := lg.Append(ctx, []byte("entry")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	key, err := witness.LoadKey(dir, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := witness.OpenStore(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.AddLog(ctx, "test.example/log", vkey); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(witness.NewServer(st, key, nil))
+	t.Cleanup(srv.Close)
+	return db, lg, key, srv
 }
