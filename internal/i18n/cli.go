@@ -224,6 +224,9 @@ var _ = table(func() Translations {
 		"%d of %d files could not be verified": {
 			"fichiers qui n'ont pas pu être vérifiés : %d sur %d",
 			"ملفات تعذّر التحقق منها: %d من أصل %d"},
+		"%s is a seal, not a letter: verify the letter's own file, with this seal beside it (FILE.seal) or named with --seal": {
+			"%s est un sceau, pas une lettre : vérifiez le fichier de la lettre elle-même, avec ce sceau à côté (FICHIER.seal) ou désigné par --seal",
+			"%s ختم وليس رسالة: تحقّق من ملف الرسالة نفسه، مع هذا الختم بجانبه (FILE.seal) أو بتحديده عبر --seal"},
 		"no seal %s: offline verification needs the letter's seal": {
 			"pas de sceau %s : la vérification hors ligne a besoin du sceau de la lettre",
 			"لا يوجد الختم %s: يحتاج التحقق دون اتصال إلى ختم الرسالة"},

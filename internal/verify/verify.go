@@ -210,6 +210,10 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 			return res
 		}
 		return vf.Online.Ask(res, s.Checkpoint)
+	case errors.Is(err, fs.ErrNotExist) && vf.Seal == "" && strings.HasSuffix(file, ".seal"):
+		// A seal named as the letter: its digest is no letter's, and the registry would
+		// answer unknown ("it may be forged") of a genuine seal.
+		return vf.Fail(res, i18n.Errorf(nil, "%s is a seal, not a letter: verify the letter's own file, with this seal beside it (FILE.seal) or named with --seal", file))
 	case errors.Is(err, fs.ErrNotExist) && vf.Seal == "":
 		if vf.Online == nil {
 			return vf.Fail(res, i18n.Errorf(nil, "no seal %s: offline verification needs the letter's seal", sealPath))
