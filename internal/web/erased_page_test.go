@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -80,5 +82,25 @@ func TestErasedLetterMemberPageSaysSo(t *testing.T) {
 	}
 	if v.Release == nil || v.Release.ErasedAt == nil {
 		t.Errorf("the letter view of erased %s gives no erasure date: %+v", ref, v.Release)
+	}
+}
+
+// TestErasedLetterSealByDigestIsGone: the seal asked for by the erased letter's file digest
+// (the verify page's link and form) answers 410, as the holder's page by reference does,
+// where it answered 404 "Not found.", as for a file the office never released.
+func TestErasedLetterSealByDigestIsGone(t *testing.T) {
+	o := newOffice(t, server.Config{RateLimit: -1})
+	ref := o.letter("Pension of Mrs Widow mkrerasedseal", "# Pension\n\nSir, the pension of Mrs Widow.\n")
+	file := o.release(ref)
+	if err := o.reg.Erase(context.Background(), o.actors["root"], ref, "erasure request"); err != nil {
+		t.Fatal(err)
+	}
+	c := o.client()
+	digest := fmt.Sprintf("sha256:%x", sha256.Sum256(file))
+	if resp, _ := c.get("/verify/seal?digest=" + digest); resp.StatusCode != http.StatusGone {
+		t.Errorf("/verify/seal of the erased letter's digest: %d, want 410", resp.StatusCode)
+	}
+	if resp, _ := c.get("/verify/seal?digest=sha256:" + strings.Repeat("ab", 32)); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/verify/seal of an unknown digest: %d, want 404", resp.StatusCode)
 	}
 }

@@ -322,6 +322,10 @@ func (h *Handler) sealByDigest(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	if st.Erased { // as its holder's page by reference answers: the registry has no seal left
+		h.fail(w, r, fmt.Errorf("%w: the content of this letter was erased", registry.ErrGone))
+		return
+	}
 	if st.Seal == nil {
 		h.fail(w, r, fmt.Errorf("%w: no released letter of this office has these exact bytes", registry.ErrNotFound))
 		return
