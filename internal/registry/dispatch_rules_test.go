@@ -21,14 +21,10 @@ func TestDispatchRefusesRecipientTheRulesWouldHaveCaught(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
 	o.ministryNeedsLegal(t)
-	for _, r := range []NewRecipient{
-		{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
-		{Name: "liaison", Organization: "Liaison cell", Emails: []string{"cell@liaison.example"}},
-	} {
-		if _, _, err := o.r.AddRecipient(ctx, o.admin, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	o.addRecipients(t,
+		NewRecipient{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
+		NewRecipient{Name: "liaison", Organization: "Liaison cell", Emails: []string{"cell@liaison.example"}},
+	)
 	// Addressed to the ministry, the letter needs legal review, which nobody gave.
 	direct := o.letterTo(t, "Repositioning of forces", "The forces will be repositioned.", "Ministry of Defence")
 	o.approve(t, direct)
@@ -42,9 +38,7 @@ func TestDispatchRefusesRecipientTheRulesWouldHaveCaught(t *testing.T) {
 	o.approvedAndReleased(t, staff)
 	_, err := o.r.Dispatch(ctx, o.officer, staff, []string{"ministry"})
 	wantErr(t, "dispatch to a recipient whose organisation a stricter rule names", err, ErrConflict)
-	if err != nil && !strings.Contains(err.Error(), "the rule to-the-ministry") {
-		t.Errorf("the refusal does not name the rule: %v", err)
-	}
+	wantRuleNamed(t, err, "to-the-ministry")
 	if _, err := o.r.Dispatch(ctx, o.officer, staff, []string{"liaison"}); err != nil {
 		t.Fatalf("dispatch to a recipient no other rule names: %v", err)
 	}
@@ -76,9 +70,7 @@ func TestDispatchRefusesRecipientAddressedByTheirDirectoryName(t *testing.T) {
 	o.approvedAndReleased(t, byName)
 	_, err := o.r.Dispatch(ctx, o.officer, byName, []string{"ministry"})
 	wantErr(t, "dispatch to a recipient the letter names by their directory name alone", err, ErrConflict)
-	if err != nil && !strings.Contains(err.Error(), "the rule to-the-ministry") {
-		t.Errorf("the refusal does not name the rule: %v", err)
-	}
+	wantRuleNamed(t, err, "to-the-ministry")
 	if _, err := o.r.SetRoles(ctx, o.admin, "rita", []string{"legal"}, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -127,15 +119,11 @@ rules:
       signatures: [{role: signer}]
 `)
 	o.r.SetDispatch(DispatchSettings{Mail: true})
-	for _, r := range []NewRecipient{
-		{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
-		{Name: "council", Organization: "Council", Emails: []string{"clerk@council.example"}},
-		{Name: "press", Organization: "Press office", Emails: []string{"desk@press.example"}},
-	} {
-		if _, _, err := o.r.AddRecipient(ctx, o.admin, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	o.addRecipients(t,
+		NewRecipient{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
+		NewRecipient{Name: "council", Organization: "Council", Emails: []string{"clerk@council.example"}},
+		NewRecipient{Name: "press", Organization: "Press office", Emails: []string{"desk@press.example"}},
+	)
 	if _, err := o.r.SetRoles(ctx, o.admin, "rita", []string{"legal"}, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -146,14 +134,10 @@ rules:
 	}
 	_, err := o.r.Dispatch(ctx, o.officer, embassy, []string{"council"})
 	wantErr(t, "dispatch to a recipient whose rule asks for a second legal approval", err, ErrConflict)
-	if err != nil && !strings.Contains(err.Error(), "the rule to-the-council") {
-		t.Errorf("the refusal does not name the rule: %v", err)
-	}
+	wantRuleNamed(t, err, "to-the-council")
 	_, err = o.r.Dispatch(ctx, o.officer, embassy, []string{"press"})
 	wantErr(t, "dispatch to a recipient whose rule counts only approvals of the last hour", err, ErrConflict)
-	if err != nil && !strings.Contains(err.Error(), "the rule to-the-press") {
-		t.Errorf("the refusal does not name the rule: %v", err)
-	}
+	wantRuleNamed(t, err, "to-the-press")
 }
 
 // TestRecipientOrganisationStoredAsAnAddressee: a recipient's organisation is what the rules
@@ -261,9 +245,7 @@ rules:
 	}
 	_, err = b.r.Dispatch(ctx, b.officer, staff, []string{"ministry"})
 	wantErr(t, "dispatch once the server has read the policy", err, ErrConflict)
-	if err != nil && !strings.Contains(err.Error(), "the rule to-the-ministry") {
-		t.Errorf("the refusal does not name the rule: %v", err)
-	}
+	wantRuleNamed(t, err, "to-the-ministry")
 }
 
 // TestDispatchRefusesRecipientTheReleaseWasNotCheckedFor: a letter released under one policy
@@ -283,14 +265,10 @@ func TestDispatchRefusesRecipientTheReleaseWasNotCheckedForPostgres(t *testing.T
 func dispatchRefusesRecipientTheReleaseWasNotCheckedFor(t *testing.T, o *office) {
 	ctx := context.Background()
 	o.ministryNeedsLegal(t)
-	for _, r := range []NewRecipient{
-		{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
-		{Name: "liaison", Organization: "Liaison cell", Emails: []string{"cell@liaison.example"}},
-	} {
-		if _, _, err := o.r.AddRecipient(ctx, o.admin, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	o.addRecipients(t,
+		NewRecipient{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
+		NewRecipient{Name: "liaison", Organization: "Liaison cell", Emails: []string{"cell@liaison.example"}},
+	)
 	staff := o.letterTo(t, "Repositioning of forces (staff)", "The forces will be repositioned.", "Staff")
 	o.approvedAndReleased(t, staff)
 	o.adopt(t, `version: 1
@@ -314,9 +292,7 @@ rules:
 `)
 	_, err := o.r.Dispatch(ctx, o.officer, staff, []string{"ministry"})
 	wantErr(t, "dispatch to the ministry of a letter released without legal review", err, ErrConflict)
-	if err != nil && !strings.Contains(err.Error(), "the rule to-the-ministry") {
-		t.Errorf("the refusal does not name the rule: %v", err)
-	}
+	wantRuleNamed(t, err, "to-the-ministry")
 	// A recipient no rule names is asked nothing the letter's addressees were not.
 	if _, err := o.r.Dispatch(ctx, o.officer, staff, []string{"liaison"}); err != nil {
 		t.Fatalf("dispatch to a recipient no rule names: %v", err)
@@ -373,22 +349,16 @@ rules:
       signatures: [{role: signer}]
 `)
 	o.r.SetDispatch(DispatchSettings{Mail: true})
-	for _, r := range []NewRecipient{
-		{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
-		{Name: "liaison", Organization: "Liaison cell", Emails: []string{"cell@liaison.example"}},
-		{Name: "press", Organization: "Press office", Emails: []string{"desk@press.example"}},
-	} {
-		if _, _, err := o.r.AddRecipient(ctx, o.admin, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	o.addRecipients(t,
+		NewRecipient{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
+		NewRecipient{Name: "liaison", Organization: "Liaison cell", Emails: []string{"cell@liaison.example"}},
+		NewRecipient{Name: "press", Organization: "Press office", Emails: []string{"desk@press.example"}},
+	)
 	staff := o.letterTo(t, "Repositioning of forces (staff)", "The forces will be repositioned.", "Staff")
 	o.approvedAndReleased(t, staff)
 	_, err := o.r.Dispatch(ctx, o.officer, staff, []string{"ministry", "liaison"})
 	wantErr(t, "dispatch to two parties at once", err, ErrConflict)
-	if err != nil && !strings.Contains(err.Error(), "the rule wide-circulation") {
-		t.Errorf("the refusal does not name the rule: %v", err)
-	}
+	wantRuleNamed(t, err, "wide-circulation")
 	if _, err := o.r.Dispatch(ctx, o.officer, staff, []string{"ministry"}); err != nil {
 		t.Fatalf("dispatch to one party: %v", err)
 	}
@@ -415,4 +385,22 @@ rules:
       signatures: [{role: signer}]
 `)
 	o.r.SetDispatch(DispatchSettings{Mail: true})
+}
+
+// addRecipients adds recipients to the office's directory, as its admin.
+func (o *office) addRecipients(t *testing.T, rs ...NewRecipient) {
+	t.Helper()
+	for _, r := range rs {
+		if _, _, err := o.r.AddRecipient(context.Background(), o.admin, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// wantRuleNamed fails unless err, a refused dispatch, names the rule that refused it.
+func wantRuleNamed(t *testing.T, err error, rule string) {
+	t.Helper()
+	if err != nil && !strings.Contains(err.Error(), "the rule "+rule) {
+		t.Errorf("the refusal does not name the rule %s: %v", rule, err)
+	}
 }

@@ -16,14 +16,10 @@ func TestSupersedeRefusesLetterDispatchedToOthers(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
 	o.r.SetDispatch(DispatchSettings{Mail: true})
-	for _, r := range []NewRecipient{
-		{Name: "ministry", Organization: "Ministry of Defence of Freedonia", Emails: []string{"registry@mod.example"}},
-		{Name: "liaison", Organization: "Liaison cell", Emails: []string{"cell@liaison.example"}},
-	} {
-		if _, _, err := o.r.AddRecipient(ctx, o.admin, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	o.addRecipients(t,
+		NewRecipient{Name: "ministry", Organization: "Ministry of Defence of Freedonia", Emails: []string{"registry@mod.example"}},
+		NewRecipient{Name: "liaison", Organization: "Liaison cell", Emails: []string{"cell@liaison.example"}},
+	)
 	next, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Joint exercise with Ruritania", Class: "foreign-government",
 		Addressees: []string{"Ministry of Defence of Freedonia", "Embassy of Ruritania"}, File: Upload{Name: "letter.txt", Data: []byte("The patrols resume, with Ruritanian observers.")}})
 	if err != nil {

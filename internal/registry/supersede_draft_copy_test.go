@@ -99,15 +99,11 @@ func TestSupersessionSuggestsOnlyADispatchThatCanBeMade(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
 	o.ministryNeedsLegal(t)
-	for _, r := range []NewRecipient{
-		{Name: "liaison", Emails: []string{"cell@liaison.example"}},
-		{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
-		{Name: "desk", Emails: []string{"desk@staff.example"}},
-	} {
-		if _, _, err := o.r.AddRecipient(ctx, o.admin, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	o.addRecipients(t,
+		NewRecipient{Name: "liaison", Emails: []string{"cell@liaison.example"}},
+		NewRecipient{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
+		NewRecipient{Name: "desk", Emails: []string{"desk@staff.example"}},
+	)
 	if err := o.r.RetireRecipient(ctx, o.admin, "liaison"); err != nil {
 		t.Fatal(err)
 	}
