@@ -74,7 +74,9 @@ same Message-ID and receipt link. A message fails after the server's last attemp
 --dispatch-attempts, 10 by default, with a backoff that doubles up to hours), as after a
 mail outage of some hours or a relay whose password changed: retry once the cause is
 mended, so that no one who was sent the letter misses its withdrawal. Coordination copies
-are sent again with 'chancery draft send'.
+are sent again with 'chancery draft send'. A copy is sent again only to a recipient a new
+'chancery dispatch' would send it to: the policy in force is checked again, and a refusal
+(exit status 2) names the recipient and the rule.
 
 Nothing failed that can be sent again is refused (exit status 2). Every retry is in the
 audit trail.`,

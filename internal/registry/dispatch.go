@@ -660,9 +660,13 @@ func (r *Registry) rulesEscaped(ctx context.Context, tx *store.Tx, l *store.Lett
 				return err
 			}
 			// With the parties l was dispatched to, or is being dispatched to, as
-			// addressees too: a rule over their number counts them all.
-			if rule == "" && to == org && len(parties) > 0 && !slices.Contains(parties, org) {
-				if rule, err = escaped(rec, append(slices.Clone(parties), org)); err != nil {
+			// addressees too: a rule over their number counts them all (rec's among them
+			// when a copy to them is sent again).
+			if all := parties; rule == "" && to == org && len(all) > 0 && !(len(all) == 1 && all[0] == org) {
+				if !slices.Contains(all, org) {
+					all = append(slices.Clone(all), org)
+				}
+				if rule, err = escaped(rec, all); err != nil {
 					return err
 				}
 			}
@@ -812,8 +816,9 @@ func newRule(rules, base []string) string {
 }
 
 // RetryDispatch queues again the failed messages about the letter ref (release officers): its
-// copies by mail while it is a released letter in force, and the notices of its withdrawal
-// whatever the state, each attempted again from the first, as if new. A message fails for good
+// copies by mail while it is a released letter in force, each recipient checked against the
+// rules of the policy in force as a new dispatch is (rulesEscaped), and the notices of its
+// withdrawal whatever the state, each attempted again from the first, as if new. A message fails for good
 // after the dispatcher's last attempt (a mail outage of some hours, a relay's password changed):
 // without this, a recipient the notice of a retraction never reached would never hear of it,
 // the withdrawal and the dispatch being done once. Nothing failed is a conflict. Coordination
@@ -837,12 +842,31 @@ func (r *Registry) RetryDispatch(ctx context.Context, a Actor, ref string) ([]Di
 			return err
 		}
 		inForce := r.inForceRelease(ctx, tx, l) == nil
+		var escapes func(*store.Recipient) error
+		if inForce {
+			if escapes, err = r.rulesEscaped(ctx, tx, l); err != nil {
+				return err
+			}
+		}
 		now := r.now()
 		out = nil
 		var again []string
+		checked := map[int64]bool{}
 		for _, m := range ms {
 			if m.Status != store.StatusFailed || !(m.Kind == store.KindNotice || m.Kind == store.KindLetter && inForce) {
 				continue
+			}
+			// A copy sent again is checked as a new dispatch is: one queued before the rules'
+			// check existed, or under a policy that asked less, must not leave unchecked.
+			if m.Kind == store.KindLetter && !checked[m.RecipientID] {
+				checked[m.RecipientID] = true
+				rec, err := tx.RecipientByID(ctx, m.RecipientID)
+				if err != nil {
+					return err
+				}
+				if err := escapes(rec); err != nil {
+					return err
+				}
 			}
 			ok, err := tx.Requeue(ctx, m.ID, now)
 			if err != nil {
