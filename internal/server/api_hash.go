@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -36,12 +38,16 @@ func (s *Server) hashUpload(w http.ResponseWriter, r *http.Request) (seal.Digest
 				return "", fmt.Errorf("%w: more than one file", errBadRequest)
 			}
 			h := sha256.New()
-			n, err := io.Copy(h, io.LimitReader(p, s.cfg.MaxUpload+1))
+			var sn sealSniffer
+			n, err := io.Copy(io.MultiWriter(h, &sn), io.LimitReader(p, s.cfg.MaxUpload+1))
 			if err != nil {
 				return "", uploadError("reading the file", err)
 			}
 			if n > s.cfg.MaxUpload {
 				return "", errTooLarge
+			}
+			if sn.seal() {
+				return "", fmt.Errorf("%w: the file is a letter's seal, not a letter: send the letter's own file (its seal is checked beside it, offline, by 'chancery verify FILE')", errBadRequest)
 			}
 			digest = seal.Digest("sha256:" + hex.EncodeToString(h.Sum(nil)))
 			continue
@@ -66,4 +72,39 @@ func uploadError(what string, err error) error {
 		return errTooLarge
 	}
 	return fmt.Errorf("%w: %s: %v", errBadRequest, what, err)
+}
+
+// sealSniffer keeps the bytes written to it while they may be a seal file (a JSON object of at
+// most seal.MaxSealSize bytes, docs/seal-format.md), and nothing once they cannot: a letter
+// (a PDF starts with "%PDF") costs one look at its first bytes. A seal holds no letter, and
+// the digest of a genuine one would be answered "unknown: it may be altered or forged".
+type sealSniffer struct {
+	buf []byte
+	not bool
+}
+
+func (s *sealSniffer) Write(p []byte) (int, error) {
+	if s.not {
+		return len(p), nil
+	}
+	if t := bytes.TrimLeft(p, " \t\r\n"); len(s.buf) == 0 && len(t) > 0 && t[0] != '{' || len(s.buf)+len(p) > seal.MaxSealSize {
+		s.not, s.buf = true, nil
+		return len(p), nil
+	}
+	s.buf = append(s.buf, p...)
+	return len(p), nil
+}
+
+// seal reports whether the bytes written are a JSON object with the member "chancery_seal",
+// as the verify page's script and 'chancery verify' tell a seal.
+func (s *sealSniffer) seal() bool {
+	if s.not || len(bytes.TrimSpace(s.buf)) == 0 {
+		return false
+	}
+	var v map[string]json.RawMessage
+	if json.Unmarshal(s.buf, &v) != nil {
+		return false
+	}
+	_, ok := v["chancery_seal"]
+	return ok
 }
