@@ -672,14 +672,18 @@ func (r *Registry) identify(ctx context.Context, a Actor, text string) (*Identif
 	return id.forPublic(), nil
 }
 
-// waitIdentifyFloor waits until Config.IdentifyFloor has passed since start, or until ctx
-// is done. Go wakes an idle process for a timer to the millisecond, rounded up from when the
+// waitIdentifyFloor waits until Config.IdentifyFloor has passed since start, or, when the
+// work took longer, until the next whole multiple of the floor since start (floorEnd), or
+// until ctx is done. Go wakes an idle process for a timer to the millisecond, rounded up from when the
 // timer was set (epoll's timeout), so a timer set for what is left of the floor fired late by
 // the fraction of a millisecond the work before it took, and the answer's time told that work
 // as well as without a floor. The timer ends a millisecond early, and the rest of the floor
 // is waited out by yielding the processor until it ends.
 func (r *Registry) waitIdentifyFloor(ctx context.Context, start time.Time) {
-	end := start.Add(r.cfg.IdentifyFloor)
+	if r.cfg.IdentifyFloor <= 0 {
+		return
+	}
+	end := floorEnd(start, time.Now(), r.cfg.IdentifyFloor)
 	if wait := time.Until(end) - time.Millisecond; wait > 0 {
 		t := time.NewTimer(wait)
 		defer t.Stop()
@@ -692,6 +696,19 @@ func (r *Registry) waitIdentifyFloor(ctx context.Context, start time.Time) {
 	for time.Now().Before(end) && ctx.Err() == nil {
 		runtime.Gosched()
 	}
+}
+
+// floorEnd returns when an answer whose work started at start and ended at now is given,
+// with a floor of floor > 0: start+floor, or for work that took longer, the next whole
+// multiple of floor after it. An answer past the floor (a long text, a machine under load)
+// then tells its time only to a multiple of the floor: the fraction of a millisecond that
+// reading a released letter sharing words with the text costs does not show in it.
+func floorEnd(start, now time.Time, floor time.Duration) time.Time {
+	took := now.Sub(start)
+	if took < floor {
+		return start.Add(floor)
+	}
+	return start.Add((took/floor + 1) * floor)
 }
 
 // forPublic returns the answer without the figures and candidates that would let an asker

@@ -49,3 +49,25 @@ func TestIdentifyFloorHidesCandidates(t *testing.T) {
 		t.Errorf("the sentence, for a member: %s with candidates %+v; want none, with the letter a candidate", member.Match, member.Matches)
 	}
 }
+
+// TestFloorEndRoundsUpToTheFloor: an answer within the floor waits for it; one whose work
+// took longer waits for the next whole multiple of the floor, so its time tells nothing
+// finer than the floor.
+func TestFloorEndRoundsUpToTheFloor(t *testing.T) {
+	start := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
+	const floor = 20 * time.Millisecond
+	for _, c := range []struct{ took, want time.Duration }{
+		{0, floor},
+		{3 * time.Millisecond, floor},
+		{floor - time.Nanosecond, floor},
+		{floor, 2 * floor},
+		{floor + 150*time.Microsecond, 2 * floor},
+		{floor + 900*time.Microsecond, 2 * floor},
+		{2*floor + time.Microsecond, 3 * floor},
+		{95 * time.Millisecond, 5 * floor},
+	} {
+		if got := floorEnd(start, start.Add(c.took), floor).Sub(start); got != c.want {
+			t.Errorf("work of %v answered after %v, want %v", c.took, got, c.want)
+		}
+	}
+}
