@@ -275,10 +275,7 @@ func (r *Registry) erase(ctx context.Context, a Actor, find func(*store.Tx) (*st
 		txEnded()
 	}
 	ended()
-	r.shown.reset()
-	r.codes.reset()
-	r.relTexts.reset()
-	r.links.reset()
+	r.forgetContent()
 	if err != nil || ref == "" {
 		return false, err
 	}
@@ -286,7 +283,7 @@ func (r *Registry) erase(ctx context.Context, a Actor, find func(*store.Tx) (*st
 		r.ident.Remove(uint64(id))
 		r.released.Remove(uint64(id))
 	}
-	r.texts.clear() // the search's copy of the erased text
+	r.texts.clear() // the search's copy of the erased text, read again while it committed
 	if eraseCommitted != nil {
 		eraseCommitted()
 	}
@@ -294,6 +291,19 @@ func (r *Registry) erase(ctx context.Context, a Actor, find func(*store.Tx) (*st
 	// readers keep the WAL a while: it is truncated at the next erasure or when the store closes.
 	_, _ = r.cfg.DB.ScrubWAL(ctx)
 	return true, nil
+}
+
+// forgetContent drops what the registry holds in memory of letters' content, after an
+// erasure by this server or another: what released PDFs show and their codes and links, the
+// texts of released files and versions, and the search's words. Each is read again from the
+// store when next asked. The identification indexes hold hashes of words only, and drop an
+// erased letter's when a question reads its emptied fingerprint.
+func (r *Registry) forgetContent() {
+	r.shown.reset()
+	r.codes.reset()
+	r.relTexts.reset()
+	r.links.reset()
+	r.texts.clear()
 }
 
 // txEnded, set only by tests, is called once a release's, a withdrawal's or an erasure's

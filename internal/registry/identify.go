@@ -298,7 +298,11 @@ func (r *Registry) LoadIdentification(ctx context.Context) error {
 			return fmt.Errorf("identification: %w", err)
 		}
 		from, _ := strconv.ParseInt(reread, 10, 64)
-		r.seen.start(last, from)
+		erasures, err := tx.Counter(ctx, store.ErasuresCounter)
+		if err != nil {
+			return fmt.Errorf("identification: %w", err)
+		}
+		r.seen.start(last, from, erasures)
 		ids, err := tx.ReleasedFingerprintIDs(ctx)
 		if err != nil {
 			return fmt.Errorf("identification: %w", err)
@@ -449,14 +453,26 @@ type fingerprintsSeen struct {
 	// reread is the last letter whose fingerprints had been read again when the indexes
 	// were loaded (RereadFingerprints).
 	reread int64
+	// erasures is the store's count of erasures (store.ErasuresCounter) when the indexes
+	// were loaded or last refreshed.
+	erasures int64
 	// refreshing serializes RefreshIdentification.
 	refreshing sync.Mutex
 }
 
-func (s *fingerprintsSeen) start(through, reread int64) {
+func (s *fingerprintsSeen) start(through, reread, erasures int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.through, s.mine, s.reread = through, map[int64]bool{}, reread
+	s.through, s.mine, s.reread, s.erasures = through, map[int64]bool{}, reread, erasures
+}
+
+// erased records the store's count of erasures n and reports whether it moved since.
+func (s *fingerprintsSeen) erased(n int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	moved := n != s.erasures
+	s.erasures = n
+	return moved
 }
 
 // rereadFrom returns where RereadFingerprints starts, and whether the indexes are loaded.
@@ -498,7 +514,9 @@ func (s *fingerprintsSeen) advance(through int64) {
 // stored since this one loaded or last refreshed its indexes: drafts they took in, and the
 // versions and files they released, which move to the public index. Without it a server
 // would identify only what it released itself, until it restarted. The server's own rows are
-// indexed when they commit and skipped here. It does nothing before LoadIdentification.
+// indexed when they commit and skipped here. When letters were erased since (by any server:
+// the store counts erasures), it also forgets what it holds in memory of letters' content, as
+// the erasing server does (forgetContent). It does nothing before LoadIdentification.
 func (r *Registry) RefreshIdentification(ctx context.Context) error {
 	s := &r.seen
 	s.refreshing.Lock()
@@ -509,11 +527,17 @@ func (r *Registry) RefreshIdentification(ctx context.Context) error {
 	if !loaded {
 		return nil
 	}
-	for {
+	for first := true; ; first = false {
 		var rows []store.Fingerprint
 		drafts := map[[2]int64]*store.Fingerprint{} // the version rows of new released rows
+		erasures := int64(-1)
 		err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 			var err error
+			if first {
+				if erasures, err = tx.Counter(ctx, store.ErasuresCounter); err != nil {
+					return err
+				}
+			}
 			if rows, err = tx.FingerprintsAfter(ctx, through, 500); err != nil {
 				return err
 			}
@@ -535,6 +559,9 @@ func (r *Registry) RefreshIdentification(ctx context.Context) error {
 		})
 		if err != nil {
 			return fmt.Errorf("identification: refresh: %w", err)
+		}
+		if erasures >= 0 && s.erased(erasures) {
+			r.forgetContent()
 		}
 		if len(rows) == 0 {
 			return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"strings"
 	"testing"
 
 	"github.com/chancery/chancery/internal/identify/synth"
@@ -138,5 +139,62 @@ func TestIdentificationFollowsOtherServers(t *testing.T) {
 	check("a's erased letter, on b", b, Actor{}, relText, Unknown, "")
 	if n := b.r.released.Len(); n >= before {
 		t.Errorf("b's public index holds %d letters after another server erased one, %d before", n, before)
+	}
+}
+
+// TestOtherServersForgetErasedContent: a letter erased through one server leaves nothing of
+// its words in another server's memory once that server refreshes: its search found the
+// letter by a word of its text, which the search's cache then held, and the erasure (of
+// which the search cache heard nothing before) empties it; what released files show goes
+// too. A refresh without an erasure keeps the cache.
+func TestOtherServersForgetErasedContent(t *testing.T) {
+	ctx := context.Background()
+	a, b := sharedOffices(t)
+	corpus := synth.Corpus{Seed: 12, FamilySize: 1}
+	text := corpus.Letter(0).Text()
+	ref, _ := a.released(t, text)
+	word := strings.Fields(text)[len(strings.Fields(text))/2]
+	search := func() {
+		t.Helper()
+		list, err := b.r.ListLetters(ctx, b.reviewer, LetterQuery{Text: word})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list.Letters) == 0 {
+			t.Fatalf("b's search for %q found nothing", word)
+		}
+	}
+	search()
+	cached := func() int {
+		b.r.texts.mu.Lock()
+		defer b.r.texts.mu.Unlock()
+		return b.r.texts.size
+	}
+	if cached() == 0 {
+		t.Fatal("b's search kept no text: the test would prove nothing")
+	}
+	if err := b.r.RefreshIdentification(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if cached() == 0 {
+		t.Fatal("a refresh without an erasure emptied b's search cache")
+	}
+	if err := a.r.Erase(ctx, a.admin, ref, "court order"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.r.RefreshIdentification(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := cached(); n != 0 {
+		t.Errorf("b's search cache holds %d bytes of text after a erased the letter", n)
+	}
+	list, err := b.r.ListLetters(ctx, b.reviewer, LetterQuery{Text: word})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range list.Letters {
+		if l.Reference == ref {
+			t.Errorf("b's search still finds the erased letter %s by %q", ref, word)
+		}
 	}
 }

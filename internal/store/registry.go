@@ -224,6 +224,19 @@ func (t *Tx) NextCounter(ctx context.Context, name string) (int64, error) {
 	return v, nil
 }
 
+// Counter returns the value of the named counter, 0 if it was never incremented.
+func (t *Tx) Counter(ctx context.Context, name string) (int64, error) {
+	var v int64
+	err := t.queryRow(ctx, `SELECT value FROM counters WHERE name = $1`, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("counter %s: %w", name, err)
+	}
+	return v, nil
+}
+
 // Letter is a letter's stable metadata.
 type Letter struct {
 	ID         int64
@@ -671,11 +684,19 @@ func (t *Tx) EraseLetter(ctx context.Context, letterID int64, at time.Time) erro
 			return fmt.Errorf("erase letter: %w", err)
 		}
 	}
+	// Other servers on the database see the count move and forget what they hold in memory
+	// of letters' content (registry, RefreshIdentification).
+	if _, err := t.NextCounter(ctx, ErasuresCounter); err != nil {
+		return fmt.Errorf("erase letter: %w", err)
+	}
 	if rel == nil {
 		return nil
 	}
 	return t.DropAnswer(ctx, rel.FileDigest) // its answer no longer holds the content
 }
+
+// ErasuresCounter names the counter EraseLetter increments: how many erasures were made.
+const ErasuresCounter = "erasures"
 
 // ReleaseOf returns a letter's release.
 func (t *Tx) ReleaseOf(ctx context.Context, letterID int64) (*Release, error) {

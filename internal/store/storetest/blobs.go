@@ -118,11 +118,20 @@ func testBlobs(t *testing.T, db *store.DB) {
 	if n, want := chunkRows(t, db), chunks+wantChunks(db, v, f, v, f); n != want {
 		t.Errorf("with two letters: %d blob_chunks rows, want %d", n, want)
 	}
+	var erasures int64
+	view(t, db, func(ctx context.Context, tx *store.Tx) (err error) {
+		erasures, err = tx.Counter(ctx, store.ErasuresCounter)
+		return err
+	})
 	update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.EraseLetter(ctx, ids[0], t0) })
 	if n, want := chunkRows(t, db), chunks+wantChunks(db, v, f); n != want {
 		t.Errorf("after erasing one: %d blob_chunks rows, want %d", n, want)
 	}
 	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		// Other servers learn of the erasure by the count (registry, RefreshIdentification).
+		if n, err := tx.Counter(ctx, store.ErasuresCounter); err != nil || n != erasures+1 {
+			t.Errorf("erasures counted %d after one more erasure, %d before: %v", n, erasures, err)
+		}
 		for _, d := range []string{Digest("version0"), Digest("file0")} {
 			if got, err := tx.Blob(ctx, d); err != nil || len(got) != 0 {
 				t.Errorf("erased file %s: %d bytes, %v", d, len(got), err)
