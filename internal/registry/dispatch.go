@@ -204,7 +204,8 @@ func activeRecipient(ctx context.Context, tx *store.Tx, name string) (*store.Rec
 
 // RetireRecipient retires the recipient name from the directory (admins): nothing is
 // dispatched or mailed to them any more, the directory no longer lists them, and their webhook
-// endpoint is removed; the notices of a withdrawal of what they were sent still reach the
+// endpoint is removed; a letter or draft copy still waiting to them is not sent
+// (stillAddressed), and the notices of a withdrawal of what they were sent still reach the
 // address it went to. The row stays, and so does the name, which no other recipient takes.
 func (r *Registry) RetireRecipient(ctx context.Context, a Actor, name string) error {
 	if err := a.require(RoleAdmin); err != nil {
@@ -254,8 +255,9 @@ func checkEmails(list []string) ([]string, error) {
 
 // SetRecipientEmails replaces the addresses of the recipient name (admins): a mistyped or
 // outdated address would otherwise receive every letter dispatched to that name, the name
-// being taken, and its look-alikes refused. Messages already queued or sent keep their own
-// address, so the notices of a withdrawal still go where the letter went.
+// being taken, and its look-alikes refused. Messages sent keep their own address, so the
+// notices of a withdrawal still go where the letter went; a letter or draft copy still waiting
+// to an address taken away is not sent there (stillAddressed).
 func (r *Registry) SetRecipientEmails(ctx context.Context, a Actor, name string, list []string) (*RecipientView, error) {
 	if err := a.require(RoleAdmin); err != nil {
 		return nil, err
@@ -856,6 +858,13 @@ func (r *Registry) RetryDispatch(ctx context.Context, a Actor, ref string) ([]Di
 			if m.Status != store.StatusFailed || !(m.Kind == store.KindNotice || m.Kind == store.KindLetter && inForce) {
 				continue
 			}
+			if m.Kind == store.KindLetter {
+				if err := stillAddressed(ctx, tx, m); errors.Is(err, ErrUndeliverable) {
+					continue // the recipient retired, or the address replaced: dispatch again
+				} else if err != nil {
+					return err
+				}
+			}
 			// A copy sent again is checked as a new dispatch is: one queued before the rules'
 			// check existed, or under a policy that asked less, must not leave unchecked.
 			if m.Kind == store.KindLetter && !checked[m.RecipientID] {
@@ -1146,6 +1155,11 @@ func (r *Registry) Compose(ctx context.Context, m store.OutboxMessage) (*Outgoin
 		if l, err = tx.LetterByID(ctx, m.LetterID); err != nil {
 			return err
 		}
+		if m.Kind != store.KindNotice {
+			if err := stillAddressed(ctx, tx, m); err != nil {
+				return err
+			}
+		}
 		rel, err = tx.ReleaseOf(ctx, l.ID)
 		switch {
 		case m.Kind == store.KindDraftCopy && err == nil:
@@ -1250,6 +1264,25 @@ The letter is no longer in force. Its status, for anyone who holds it:
 `, office, l.Reference, what, w.LogIndex, w.Reason, verify)
 	}
 	return out, nil
+}
+
+// stillAddressed refuses (ErrUndeliverable) the letter or draft copy m when its address is no
+// longer its recipient's: the recipient was retired from the directory, or an admin replaced
+// their addresses, since it was queued. Such a message waiting in the outbox (a mail outage, a
+// deferral, a retry) otherwise went out to the address the admin had just taken away, a
+// mistyped one or a domain that changed hands. A notice still goes where the letter went.
+func stillAddressed(ctx context.Context, tx *store.Tx, m store.OutboxMessage) error {
+	rec, err := tx.RecipientByID(ctx, m.RecipientID)
+	if err != nil {
+		return err
+	}
+	if !rec.RetiredAt.IsZero() {
+		return fmt.Errorf("%w: recipient %s was retired from the directory before it left", ErrUndeliverable, rec.Name)
+	}
+	if !slices.Contains(rec.Emails, m.Email) {
+		return fmt.Errorf("%w: %s is no longer an address of recipient %s: dispatch again to send to their addresses now", ErrUndeliverable, m.Email, rec.Name)
+	}
+	return nil
 }
 
 // Delivery is a message the SMTP server accepted, with its reply.
