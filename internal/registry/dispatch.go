@@ -14,10 +14,12 @@ import (
 	"net/mail"
 	"net/netip"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/pdf"
@@ -1642,14 +1644,37 @@ func NewWebhookSecret() string {
 // programs write as "_" in a file name (control characters, '"', '/', ':', '<', '>', '?', '\'
 // and '|', as go-mail does) written so here, so that the message's text names the attachment
 // as the recipient's program saves it, and the seal (name.seal) beside it.
+//
+// A name longer than maxMailFileName bytes is cut, between two characters, to that length with
+// its extension kept: go-mail writes the whole name, encoded, on one line of the part's header
+// (its Content-Type and Content-Disposition), and a file name of some hundred letters in Arabic
+// made that line longer than the 998 characters RFC 5322 allows, which mail servers refuse
+// (Exim's default) or break.
 func mailFileName(name string) string {
-	return strings.Map(func(r rune) rune {
+	name = strings.Map(func(r rune) rune {
 		if r < 32 || r == 127 || strings.ContainsRune(`"/:<>?\|`, r) {
 			return '_'
 		}
 		return r
-	}, name)
+	}, strings.ToValidUTF8(name, "_"))
+	if len(name) <= maxMailFileName {
+		return name
+	}
+	ext := path.Ext(name)
+	if len(ext) > 16 {
+		ext = ""
+	}
+	stem := name[:maxMailFileName-len(ext)]
+	for !utf8.ValidString(stem) {
+		stem = stem[:len(stem)-1]
+	}
+	return stem + ext
 }
+
+// maxMailFileName is the most bytes of an attachment's name (mailFileName): quoted-printable
+// in encoded words, 120 bytes take at most about 450 characters of the header line, and the
+// seal's name 5 more bytes.
+const maxMailFileName = 120
 
 // shellWord is name as one word of a POSIX shell's command line (and of PowerShell's, for
 // names without a quote): as it is when it holds only ASCII letters, digits and "._+-/" and does not
