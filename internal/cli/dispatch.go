@@ -161,7 +161,9 @@ func newDraftSend(rm *remote) *cobra.Command {
 		Long: `Send makes the coordination copy of REF's latest version that 'chancery draft export' makes,
 marked for the recipient, records it like any draft export, and mails it to each of the
 recipient's addresses through the server's outbox. The copy verifies as a draft, never as
-the letter. It is refused once the letter is released: dispatch the released letter.`,
+the letter. It is refused once the letter is released: dispatch the released letter. A copy
+of the version that failed for good ('chancery dispatch status REF') is queued again as it was
+made, with its receipt link; one waiting or sent is not sent twice.`,
 		Example: `  chancery draft send TFN-2026-000042 --recipient liaison`,
 		Args:    cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {

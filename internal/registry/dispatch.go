@@ -979,22 +979,59 @@ func (r *Registry) SendDraftVersion(ctx context.Context, a Actor, ref, name, ver
 		if err := r.copyStillLatest(ctx, tx, a, ref, v.N); err != nil {
 			return err
 		}
-		if err := tx.PutBlob(ctx, digest, file); err != nil {
+		// A copy of this version that failed for good (a mail outage, a relay's password
+		// changed) is queued again as it was made: its Message-ID, receipt link and recorded
+		// export. Its key being taken, it could otherwise never be sent again, and 'draft
+		// send' answered that it was sent.
+		ms, err := tx.LetterMessages(ctx, l.ID)
+		if err != nil {
 			return err
 		}
-		var fresh []string
+		var fresh, again []string
 		for _, e := range rec.Emails {
-			m, ok, err := r.enqueue(ctx, tx, store.KindDraftCopy, l.ID, v.N, rec, e, digest, a.Member.ID, now)
+			key := fmt.Sprintf("%s/%d/%d/%s", store.KindDraftCopy, l.ID, v.N, e)
+			i := slices.IndexFunc(ms, func(m store.OutboxMessage) bool { return m.Key == key })
+			if i < 0 {
+				fresh = append(fresh, e)
+				continue
+			}
+			if ms[i].Status != store.StatusFailed {
+				continue
+			}
+			ok, err := tx.Requeue(ctx, ms[i].ID, now)
 			if err != nil {
 				return err
 			}
 			if ok {
-				fresh = append(fresh, e)
-				out = append(out, dispatchView(*m))
+				m := ms[i]
+				m.Status, m.Attempts, m.Reply, m.NextAt = store.StatusQueued, 0, "", now
+				out = append(out, dispatchView(m))
+				again = append(again, fmt.Sprintf("version %d %s for %s, queued again by mail to %s", v.N, m.Attachment, who, e))
+			}
+		}
+		if len(fresh) == 0 && len(again) == 0 {
+			return i18n.Errorf(ErrConflict, "version %d of %s was already sent to %s", v.N, ref, rec.Name)
+		}
+		for _, d := range again {
+			if err := r.audit(ctx, tx, a, "draft.export", ref, d); err != nil {
+				return err
 			}
 		}
 		if len(fresh) == 0 {
-			return i18n.Errorf(ErrConflict, "version %d of %s was already sent to %s", v.N, ref, rec.Name)
+			return nil
+		}
+		if err := tx.PutBlob(ctx, digest, file); err != nil {
+			return err
+		}
+		for _, e := range fresh {
+			m, ok, err := r.enqueue(ctx, tx, store.KindDraftCopy, l.ID, v.N, rec, e, digest, a.Member.ID, now)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("the copy to %s was queued meanwhile", e)
+			}
+			out = append(out, dispatchView(*m))
 		}
 		if err := tx.AddDraftExport(ctx, store.DraftExport{LetterID: l.ID, VersionN: v.N, Recipient: who, Digest: digest, MemberID: a.Member.ID, CreatedAt: now}); err != nil {
 			return err
