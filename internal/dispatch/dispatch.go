@@ -94,6 +94,9 @@ func New(cfg Config) (*Dispatcher, error) {
 		if err != nil || a.Name != "" {
 			return nil, fmt.Errorf("dispatch: mail-from %q is not a bare e-mail address", cfg.From)
 		}
+		s := *cfg.SMTP
+		s.helo = cfg.Registry.MailHost()
+		cfg.SMTP = &s
 	}
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = DefaultMaxAttempts

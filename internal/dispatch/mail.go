@@ -42,6 +42,13 @@ type SMTP struct {
 	timeout time.Duration
 	// roots, if set, replaces the system's certificate authorities (tests).
 	roots *x509.CertPool
+	// helo is the name the client greets the server with (New sets the office's
+	// registry.MailHost); empty, go-mail's default, the machine's host name, which the
+	// server writes into each message's Received header for every recipient to read, and
+	// which servers that ask for a fully qualified name (Postfix's
+	// reject_non_fqdn_helo_hostname) refuse when it is a container's or a machine's short
+	// name.
+	helo string
 }
 
 // The query parameter of an smtp:// URL: STARTTLS required, or taken when offered (the default).
@@ -161,6 +168,9 @@ func (c *SMTP) newClient(dialled func(*boundedConn)) (*mail.Client, error) {
 		return c.dial(ctx, network, address, dialled)
 	}),
 		mail.WithTLSPolicy(policy), mail.WithTLSConfig(c.tlsConfig())}
+	if c.helo != "" {
+		opts = append(opts, mail.WithHELO(c.helo))
+	}
 	if c.User != "" {
 		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover), mail.WithUsername(c.User), mail.WithPassword(c.Password))
 	}

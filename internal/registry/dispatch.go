@@ -411,6 +411,11 @@ func (r *Registry) messageKeys(key string) (messageID, token string, err error) 
 	return messageID, token, err
 }
 
+// MailHost is the name the office's mail goes under: the right side of its Message-IDs, and
+// the name the dispatcher greets the mail server with (HELO/EHLO), which the server writes into
+// each message's Received header (messageIDHost).
+func (r *Registry) MailHost() string { return messageIDHost(r.cfg.Office.URL) }
+
 // messageIDHost is the right side of the Message-IDs of an office at officeURL (RFC 5322
 // msg-id): its host name when it is one in ASCII, its IP address in brackets, else
 // chancery.invalid. An IPv6 address as it stands, or a name in other letters than ASCII's,

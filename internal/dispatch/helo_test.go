@@ -1,0 +1,35 @@
+package dispatch
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestGreetsWithTheOfficeName: the dispatcher greeted the mail server (EHLO) with the
+// machine's host name, go-mail's default, which the server writes into the Received header of
+// every message: each recipient, and every server on the way, read the registry's internal
+// host name ("vm", a container's ID), and servers that ask for a fully qualified name (Postfix's
+// reject_non_fqdn_helo_hostname) refuse such a short one (audit, fifty-sixth session, live with
+// Mailpit: "Received: from vm"). It greets with the office's mail host, the right side of its
+// Message-IDs.
+func TestGreetsWithTheOfficeName(t *testing.T) {
+	ctx := context.Background()
+	mp := startMailpit(t)
+	o := newOffice(t)
+	o.deliver(t, mp, 3)
+	o.recipient(t, "ministry", "registry@mod.freedonia.example")
+	ref := o.release(t, "The brigade moves north on 3 March.")
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the letter", func() bool { return mp.count(t) == 1 })
+	received := strings.Join(mp.headers(t, mp.messages(t)[0].ID)["Received"], "\n")
+	if !strings.Contains(received, "from tfn.example ") {
+		t.Errorf("Received: %q, want the greeting from tfn.example, the office's host", received)
+	}
+	if host, err := os.Hostname(); err == nil && host != "tfn.example" && strings.Contains(received, "from "+host+" ") {
+		t.Errorf("Received: %q names the machine's host name %q", received, host)
+	}
+}
