@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/chancery/chancery/internal/registry"
 )
 
 // TestGreetsWithTheOfficeName: the dispatcher greeted the mail server (EHLO) with the
@@ -31,5 +33,25 @@ func TestGreetsWithTheOfficeName(t *testing.T) {
 	}
 	if host, err := os.Hostname(); err == nil && host != "tfn.example" && strings.Contains(received, "from "+host+" ") {
 		t.Errorf("Received: %q names the machine's host name %q", received, host)
+	}
+}
+
+// TestMessageNamesNoMailLibrary: every message carried "User-Agent" and "X-Mailer: go-mail
+// v0.8.1 // https://github.com/wneessen/go-mail", naming the library and its version to each
+// recipient and every server on the way (audit, fifty-sixth session, live with Mailpit).
+func TestMessageNamesNoMailLibrary(t *testing.T) {
+	m, err := Message("registry@tfn.example", &registry.Outgoing{MessageID: "letter.0123@tfn.example", To: "registry@mod.freedonia.example",
+		Subject: "TFN-1: official letter from Task Force North", Text: "Body.\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if _, err := m.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(b.String()) {
+		if l := strings.ToLower(line); strings.HasPrefix(l, "user-agent:") || strings.HasPrefix(l, "x-mailer:") || strings.Contains(l, "go-mail") {
+			t.Errorf("the message names its mail library: %q", line)
+		}
 	}
 }

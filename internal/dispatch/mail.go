@@ -321,7 +321,9 @@ func (c *boundedConn) Write(p []byte) (int, error) {
 // address that does not parse and replaces control characters in file names. It writes a
 // media type as given, so that is parsed and written again here.
 func Message(from string, out *registry.Outgoing) (*mail.Msg, error) {
-	m := mail.NewMsg()
+	// No User-Agent or X-Mailer: go-mail would name itself and its version to every
+	// recipient and every server on the way, telling them which of its flaws to try.
+	m := mail.NewMsg(mail.WithNoDefaultUserAgent())
 	if err := m.From(from); err != nil {
 		return nil, fmt.Errorf("dispatch: from %q: %w", from, err)
 	}
