@@ -95,7 +95,7 @@ func New(cfg Config) (*Dispatcher, error) {
 			return nil, fmt.Errorf("dispatch: mail-from %q is not a bare e-mail address", cfg.From)
 		}
 		s := *cfg.SMTP
-		s.helo = cfg.Registry.MailHost()
+		s.helo = heloName(cfg.Registry.MailHost())
 		cfg.SMTP = &s
 	}
 	if cfg.MaxAttempts <= 0 {

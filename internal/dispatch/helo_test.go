@@ -55,3 +55,18 @@ func TestMessageNamesNoMailLibrary(t *testing.T) {
 		}
 	}
 }
+
+// TestHELONameOfAnAddress: an office served at an IP address greets with its address literal,
+// "[IPv6:…]" for IPv6 as RFC 5321 writes it (its Message-IDs keep plain brackets).
+func TestHELONameOfAnAddress(t *testing.T) {
+	for host, want := range map[string]string{
+		"tfn.example":      "tfn.example",
+		"[192.0.2.1]":      "[192.0.2.1]",
+		"[2001:db8::1]":    "[IPv6:2001:db8::1]",
+		"chancery.invalid": "chancery.invalid",
+	} {
+		if got := heloName(host); got != want {
+			t.Errorf("heloName(%q) = %q, want %q", host, got, want)
+		}
+	}
+}

@@ -181,6 +181,16 @@ func (c *SMTP) newClient(dialled func(*boundedConn)) (*mail.Client, error) {
 	return cl, nil
 }
 
+// heloName is the greeting's name for the office's mail host: the host, or its address literal
+// as RFC 5321 writes it, "[IPv6:…]" for an IPv6 address (a Message-ID's right side has it in
+// plain brackets), which servers that check the greeting refuse otherwise.
+func heloName(host string) string {
+	if strings.HasPrefix(host, "[") && strings.Contains(host, ":") {
+		return "[IPv6:" + strings.TrimPrefix(host, "[")
+	}
+	return host
+}
+
 // tlsConfig is the TLS configuration of connections to the server, go-mail's default with
 // c.roots.
 func (c *SMTP) tlsConfig() *tls.Config {
