@@ -92,9 +92,11 @@ the server runs with --webhook-allow-private.`,
 		Short: "Replace a recipient's e-mail addresses (admin)",
 		Long: `Set-emails replaces every address of the recipient NAME by the --email addresses: a
 mistyped or outdated address would otherwise receive every letter dispatched to NAME (the
-name is taken, and names that look like it are refused). Letters already queued or sent keep
-the address they went to: the notices of a later retraction go there too, where the letter
-is. The change is in the audit trail, with the addresses it replaced.`,
+name is taken, and names that look like it are refused). Letters already sent keep the
+address they went to: the notices of a later retraction go there too, where the letter is.
+A letter or draft copy still waiting to an address replaced is not sent there: it fails
+('chancery dispatch status REF'), and dispatching the letter again sends it to the new
+addresses. The change is in the audit trail, with the addresses it replaced.`,
 		Example: `  chancery recipient set-emails ministry --email registry@mod.freedonia.example
   chancery recipient set-emails liaison --email cell@liaison.example --email duty@liaison.example --json`,
 		Args: cobra.ExactArgs(1),
@@ -118,8 +120,9 @@ is. The change is in the audit trail, with the addresses it replaced.`,
 		Short: "Retire a recipient from the directory: nothing is sent to them any more (admin)",
 		Long: `Retire takes the recipient NAME out of the directory: dispatch and draft send refuse the
 name from then on, the directory no longer lists it, and the recipient's webhook endpoint is
-removed. What was already sent to them stays in the letters' deliveries, and the notices of
-a later retraction still go to the address each letter went to. The name stays taken: no
+removed; a letter or draft copy still waiting to them is not sent. What was already sent to
+them stays in the letters' deliveries, and the notices of a later retraction still go to the
+address each letter went to. The name stays taken: no
 other recipient can be given it, so that no letter meant for one reaches another. The
 retirement is in the audit trail.`,
 		Example: `  chancery recipient retire liaison`,
