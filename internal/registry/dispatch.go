@@ -1298,14 +1298,19 @@ Please acknowledge receipt (one click on the page this link opens; no account ne
 			what = "SUPERSEDED by " + by
 		}
 		out.Subject = fmt.Sprintf("%s %s: notice from %s", l.Reference, strings.ToLower(strings.SplitN(what, " ", 2)[0]), office)
+		reason := fmt.Sprintf("Reason, as signed in the office's transparency log (entry %d):\n  %s", w.LogIndex, w.Reason)
+		if !rel.ErasedAt.IsZero() {
+			// Erasure emptied the registry's copy of the reason: an empty one under "as
+			// signed" said the office had signed none.
+			reason = fmt.Sprintf("Reason: erased from the registry since, at the office's decision (the transparency log\nkeeps the signed withdrawal, entry %d).", w.LogIndex)
+		}
 		out.Text = fmt.Sprintf(`%s gives notice that its letter %s, which it sent you, is %s.
 
-Reason, as signed in the office's transparency log (entry %d):
-  %s
+%s
 
 The letter is no longer in force. Its status, for anyone who holds it:
   %s
-`, office, l.Reference, what, w.LogIndex, w.Reason, verify)
+`, office, l.Reference, what, reason, verify)
 	}
 	return out, nil
 }
