@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -36,6 +37,9 @@ type memberRow struct {
 	registry.MemberView
 	Choices []roleChoice
 	Self    bool
+	// AsksPassword is set on the row of the admin viewing the page, whose own new token
+	// needs their password (newMemberToken).
+	AsksPassword bool
 }
 
 type roleChoice struct {
@@ -109,6 +113,7 @@ func (h *Handler) showMembers(w http.ResponseWriter, r *http.Request, status int
 	}
 	for _, m := range ms {
 		row := memberRow{MemberView: m, Self: m.Name == s.member.Name}
+		row.AsksPassword = row.Self && !s.member.FromProvider()
 		// A role the member holds but the policy no longer names stays listed, so that
 		// saving the form does not take it away unasked.
 		for _, role := range append(slices.Clone(assignable), m.Roles...) {
@@ -200,13 +205,29 @@ func (h *Handler) disableMember(w http.ResponseWriter, r *http.Request) {
 // newMemberToken enables a disabled member (enable true) or gives an active one a new token,
 // and shows the token once, in the answer to the post itself: it is in no URL and no later
 // page.
+//
+// An admin's own new token asks for their password: the token is a lasting credential, and
+// issuing it ends their other sessions and removes their password, so that whoever held the
+// session (a browser left open, a stolen cookie) would otherwise turn its 12 hours, or 30
+// idle minutes, into an admin's token for good, with no second admin under two_admins, and
+// lock the admin out of their own account.
 func (h *Handler) newMemberToken(enable bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if err := h.form(w, r, nil); err != nil {
+		ctx, a, name := r.Context(), session(r).actor(), r.PathValue("name")
+		// A member the identity provider created has no password: the registry refuses them
+		// their own token, and says why.
+		own := !enable && registry.NormalName(name) == a.Member.Name && !a.Member.FromProvider()
+		var fields []string
+		if own {
+			fields = append(fields, "password")
+		}
+		if err := h.form(w, r, nil, fields...); err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		ctx, a, name := r.Context(), session(r).actor(), r.PathValue("name")
+		if own && !h.ownPassword(w, r) {
+			return
+		}
 		issue, msg := h.cfg.Registry.IssueToken, "A new token is issued; the old one, the member's sessions and their password no longer work. Another member's signer keys are revoked: they register a new one."
 		if enable {
 			issue, msg = h.cfg.Registry.EnableMember, "The member is enabled again, with a new token; their password is removed."
@@ -218,6 +239,29 @@ func (h *Handler) newMemberToken(enable bool) http.HandlerFunc {
 		}
 		h.showMembers(w, r, http.StatusOK, msg, "", &issuedToken{Name: name, Token: tok})
 	}
+}
+
+// ownPassword checks the password of the form against the signed-in admin's, under the
+// sign-in's limits (a session cannot try passwords faster than the sign-in page), and answers
+// a wrong one on the members page; it reports whether the password is right.
+func (h *Handler) ownPassword(w http.ResponseWriter, r *http.Request) bool {
+	me := session(r).member
+	m, err := h.checkedSignin(r, me.Name, func() (*store.Member, error) {
+		return h.cfg.Registry.CheckPassword(r.Context(), me.Name, r.PostForm.Get("password"))
+	})
+	if limited(w, r, err) {
+		return false
+	}
+	if errors.Is(err, registry.ErrUnauthenticated) || (err == nil && m.ID != me.ID) {
+		h.cfg.Logger.InfoContext(r.Context(), "own token refused: wrong password", "name", logName(me.Name), "remote", r.RemoteAddr)
+		h.showMembers(w, r, http.StatusForbidden, "", "Your password is wrong: your own new token needs it.", nil)
+		return false
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return false
+	}
+	return true
 }
 
 // changeForm reads the form of a decision on a change (its CSRF token checked) and the

@@ -84,6 +84,12 @@ func (h *Handler) checkSignin(r *http.Request, name string) error {
 // limits are checked before the wait and again after it, so a client out of attempts costs
 // no argon2 work, however many requests it queued, and learns nothing about the password.
 func (h *Handler) authenticate(r *http.Request, name string) (*store.Member, error) {
+	return h.checkedSignin(r, name, func() (*store.Member, error) { return h.cfg.Authenticator.Authenticate(r) })
+}
+
+// checkedSignin runs check, a password check for the account name, under the sign-in's
+// limits, as authenticate does.
+func (h *Handler) checkedSignin(r *http.Request, name string, check func() (*store.Member, error)) (*store.Member, error) {
 	if err := h.checkSignin(r, name); err != nil {
 		return nil, err
 	}
@@ -99,7 +105,7 @@ func (h *Handler) authenticate(r *http.Request, name string) (*store.Member, err
 	if ok, wait := h.signins.work.Allow(name); !ok {
 		return nil, &errLimited{per: "account", wait: wait}
 	}
-	m, err := h.cfg.Authenticator.Authenticate(r)
+	m, err := check()
 	if errors.Is(err, registry.ErrUnauthenticated) {
 		h.signins.address.Allow(ratelimit.Key(r))
 		h.signins.account.Allow(name)
