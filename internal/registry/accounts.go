@@ -165,6 +165,7 @@ func (r *Registry) CheckPassword(ctx context.Context, name, password string) (*s
 	if err != nil || !ok || len(password) > MaxPasswordLength || m.Disabled() {
 		return nil, ErrUnauthenticated
 	}
+	m.Password = encoded // StartSession checks that it still stands
 	return m, nil
 }
 
@@ -179,13 +180,17 @@ type SessionTimes struct {
 const touchEvery = time.Minute
 
 // StartSession opens a browser session for m and returns its ID, for a cookie. Only the ID's
-// SHA-256 is stored. Any authenticator (password, single sign-on) ends with this call.
+// SHA-256 is stored. Any authenticator (password, single sign-on) ends with this call. It is
+// refused (ErrUnauthenticated) if the sign-in no longer holds (signedInStill).
 func (r *Registry) StartSession(ctx context.Context, m *store.Member, remote string, times SessionTimes) (string, error) {
 	b := make([]byte, 32)
 	rand.Read(b)
 	id := "chs_" + base64.RawURLEncoding.EncodeToString(b)
 	now := r.witnessedNow()
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := signedInStill(ctx, tx, m); err != nil {
+			return err
+		}
 		if _, err := tx.DeleteExpiredSessions(ctx, now); err != nil {
 			return err
 		}
@@ -199,6 +204,34 @@ func (r *Registry) StartSession(ctx context.Context, m *store.Member, remote str
 		return "", fmt.Errorf("start session for %s: %w", m.Name, err)
 	}
 	return id, nil
+}
+
+// signedInStill refuses, in the transaction that starts a session for m, a sign-in that no
+// longer holds: m was checked (their password, or the provider's sign-in) before, and an admin
+// may have acted in between, answering a leaked password or account. A session started after
+// that would outlive the answer, which ends the sessions there are: m disabled since (and
+// perhaps enabled again), the password checked replaced or removed (a new password, a new
+// token, or an enabling, which a disabling precedes), or, for a member the provider signs in, a password set since, which
+// makes them a local account that the provider no longer signs in.
+func signedInStill(ctx context.Context, tx *store.Tx, m *store.Member) error {
+	cur, err := tx.MemberByID(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	if cur.Disabled() {
+		return fmt.Errorf("%w: %s was disabled since the sign-in was checked", ErrUnauthenticated, m.Name)
+	}
+	pw, err := tx.Password(ctx, m.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	switch {
+	case m.Password != "" && pw != m.Password:
+		return fmt.Errorf("%w: %s's password changed since the sign-in checked it", ErrUnauthenticated, m.Name)
+	case m.Password == "" && m.FromProvider() && err == nil:
+		return fmt.Errorf("%w: %s was given a password since the sign-in through the provider", ErrUnauthenticated, m.Name)
+	}
+	return nil
 }
 
 // SessionMember returns the member whose session id is, and records its use. An unknown,

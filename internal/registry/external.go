@@ -303,6 +303,9 @@ func (r *Registry) StartCLISession(ctx context.Context, m *store.Member, remote 
 	now := r.witnessedNow()
 	exp := now.Add(lifetime)
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := signedInStill(ctx, tx, m); err != nil {
+			return err
+		}
 		if err := tx.AddSession(ctx, store.Session{IDHash: HashToken(tok), MemberID: m.ID, CreatedAt: now, LastSeen: now,
 			ExpiresAt: exp, Remote: remote}); err != nil {
 			return err

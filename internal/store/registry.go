@@ -50,6 +50,10 @@ type Member struct {
 	// `chancery login`'s). The registry's authentication sets one of them on the member it
 	// returns; they are never stored, and nil on a member read otherwise.
 	TokenHash, SessionHash []byte `json:"-"`
+	// Password is the stored hash of the password a sign-in was checked against
+	// (registry.CheckPassword), for the session that follows: it is started only while that
+	// password still stands. Never stored, and empty on a member read otherwise.
+	Password string `json:"-"`
 }
 
 // FromProvider reports whether the office's OpenID provider created the member.

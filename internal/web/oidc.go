@@ -81,6 +81,10 @@ func (h *Handler) oidcToken(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusCreated, map[string]any{"token": tok, "expires_at": exp, "name": m.Name, "roles": m.Roles})
 			return
 		}
+		if errors.Is(err, registry.ErrUnauthenticated) {
+			refuse(err) // disabled, or made a local account, meanwhile
+			return
+		}
 	}
 	h.cfg.Logger.ErrorContext(r.Context(), "command-line sign-in", "err", err)
 	writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
@@ -169,6 +173,10 @@ func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		h.logouts.take(s.id)
 	}
 	sid, err := h.cfg.Registry.StartSession(r.Context(), m, r.RemoteAddr, h.cfg.Sessions)
+	if errors.Is(err, registry.ErrUnauthenticated) {
+		refuse(err) // disabled, or made a local account, meanwhile
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -45,14 +45,17 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	// The name as the registry looks it up: its failures count against one account whichever
 	// way its accents were typed.
 	data := signinData{Name: registry.NormalName(strings.TrimSpace(r.PostForm.Get("name"))), Next: onward(r.PostForm.Get("next")), OIDC: h.cfg.OIDC != nil}
+	refused := func() {
+		h.cfg.Logger.InfoContext(r.Context(), "sign-in refused", "name", logName(data.Name), "remote", r.RemoteAddr)
+		h.render(w, r, http.StatusUnauthorized, "signin", page{Title: "Sign in", Error: "The name or the password is wrong.", Data: data,
+			Path: "/signin?next=" + url.QueryEscape(data.Next)})
+	}
 	m, err := h.authenticate(r, data.Name)
 	if limited(w, r, err) {
 		return
 	}
 	if errors.Is(err, registry.ErrUnauthenticated) {
-		h.cfg.Logger.InfoContext(r.Context(), "sign-in refused", "name", logName(data.Name), "remote", r.RemoteAddr)
-		h.render(w, r, http.StatusUnauthorized, "signin", page{Title: "Sign in", Error: "The name or the password is wrong.", Data: data,
-			Path: "/signin?next=" + url.QueryEscape(data.Next)})
+		refused()
 		return
 	}
 	if err != nil {
@@ -66,6 +69,10 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	id, err := h.cfg.Registry.StartSession(r.Context(), m, r.RemoteAddr, h.cfg.Sessions)
+	if errors.Is(err, registry.ErrUnauthenticated) {
+		refused() // the password checked was replaced, or the member disabled, meanwhile
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
