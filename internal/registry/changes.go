@@ -186,7 +186,7 @@ func (r *Registry) propose(ctx context.Context, a Actor, kind, subject string, d
 		if err := stillActs(ctx, tx, a); err != nil {
 			return err
 		}
-		if err := checkProposal(ctx, tx, kind, subject); err != nil {
+		if err := checkProposal(ctx, tx, kind, subject, d); err != nil {
 			return err
 		}
 		if err := checkPendingBound(ctx, tx, a); err != nil {
@@ -244,7 +244,7 @@ func auditChange(c *store.Change) string {
 
 // checkProposal refuses a change that could not be carried out as things stand, so that a
 // second admin is not asked for nothing. Carrying it out checks everything again.
-func checkProposal(ctx context.Context, tx *store.Tx, kind, subject string) error {
+func checkProposal(ctx context.Context, tx *store.Tx, kind, subject string, d changeDetail) error {
 	switch kind {
 	case ChangeWitnessAdd, ChangeWitnessQuorum:
 		return nil // checked before the proposal, and again when it is carried out
@@ -277,6 +277,11 @@ func checkProposal(ctx context.Context, tx *store.Tx, kind, subject string) erro
 		return i18n.Errorf(ErrConflict, "%s is not disabled", subject)
 	case kind != ChangeEnable && m.Disabled():
 		return i18n.Errorf(ErrConflict, "%s is disabled: enable them first", subject)
+	case kind == ChangeRoles:
+		// A role held already (given meanwhile by another change), or one to take that is not
+		// held, would wait for a second admin whose approval can only fail.
+		_, err := rolesAfter(m, d.Add, d.Remove)
+		return err
 	}
 	return nil
 }

@@ -239,22 +239,9 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 					return err
 				}
 			}
-			for _, role := range remove {
-				if !m.HasRole(role) {
-					return i18n.Errorf(ErrInvalid, "%s does not hold the %s role (roles: %s)", name, role, strings.Join(m.Roles, ", "))
-				}
-			}
-			roles := slices.DeleteFunc(slices.Clone(m.Roles), func(role string) bool { return slices.Contains(remove, role) })
-			for _, role := range add {
-				if !slices.Contains(roles, role) {
-					roles = append(roles, role)
-				}
-			}
-			if slices.Equal(roles, m.Roles) {
-				return i18n.Errorf(ErrConflict, "nothing changes: %s already holds %s", name, strings.Join(add, ", "))
-			}
-			if len(roles) == 0 {
-				return i18n.Errorf(ErrInvalid, "a member keeps at least one role; to end %s's access, disable them", name)
+			roles, err := rolesAfter(m, add, remove)
+			if err != nil {
+				return err
 			}
 			if slices.Contains(add, RoleSigner) && !m.HasRole(RoleSigner) {
 				if err := noKeysLeft(ctx, tx, m.ID); err != nil {
@@ -322,6 +309,29 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 		}
 	}
 	return r.Member(ctx, a, name)
+}
+
+// rolesAfter returns the roles m holds once add are given and remove taken away, or refuses a
+// change that takes a role m does not hold, changes nothing, or leaves m no role.
+func rolesAfter(m *store.Member, add, remove []string) ([]string, error) {
+	for _, role := range remove {
+		if !m.HasRole(role) {
+			return nil, i18n.Errorf(ErrInvalid, "%s does not hold the %s role (roles: %s)", m.Name, role, strings.Join(m.Roles, ", "))
+		}
+	}
+	roles := slices.DeleteFunc(slices.Clone(m.Roles), func(role string) bool { return slices.Contains(remove, role) })
+	for _, role := range add {
+		if !slices.Contains(roles, role) {
+			roles = append(roles, role)
+		}
+	}
+	if slices.Equal(roles, m.Roles) {
+		return nil, i18n.Errorf(ErrConflict, "nothing changes: %s already holds %s", m.Name, strings.Join(add, ", "))
+	}
+	if len(roles) == 0 {
+		return nil, i18n.Errorf(ErrInvalid, "a member keeps at least one role; to end %s's access, disable them", m.Name)
+	}
+	return roles, nil
 }
 
 // roleChange describes added and removed roles as "+a +b -c".
