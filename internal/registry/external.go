@@ -51,9 +51,13 @@ func (r *Registry) SignInExternal(ctx context.Context, s ExternalSignIn) (*store
 	if err := checkMemberName(s.Name); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnauthenticated, err)
 	}
-	if err := r.checkRoles(s.Roles); err != nil {
-		return nil, err
-	}
+	// The role map was checked against the office's roles when serve started; a policy adopted
+	// since may no longer name an office's own role it gives. Such a role is passed over, as
+	// one the office does not have: refusing the sign-in would lock out every user the claim
+	// maps to it, and leave their other managed roles as they were, those the provider took
+	// away included.
+	known := r.AssignableRoles()
+	s.Roles = slices.DeleteFunc(nfcAll(s.Roles), func(role string) bool { return !slices.Contains(known, role) })
 	var (
 		m      *store.Member
 		revoke []store.SignerKey
