@@ -35,6 +35,10 @@ var _ = table(func() Translations {
 			"vérification impossible : le registre à %s répond pour le bureau %q, et non %q, que nomme la racine de confiance (CHANCERY_URL ou --url désigne le registre d'un autre bureau) ; vérifiez avec --url %s",
 			"تعذّر التحقق: السجل في %s يجيب عن المكتب %q، لا عن %q الذي يسمّيه جذر الثقة (CHANCERY_URL أو --url يشير إلى سجل مكتب آخر)؛ تحقّق باستخدام --url %s",
 		},
+		" (the seal %s is not this file's: it seals another letter, or this file before it was changed)": {
+			" (le sceau %s n'est pas celui de ce fichier : il scelle une autre lettre, ou ce fichier avant qu'il soit modifié)",
+			" (الختم %s ليس ختم هذا الملف: إنه يختم رسالة أخرى، أو هذا الملف قبل تعديله)",
+		},
 		" (offline: in the log at checkpoint %s; retractions are not checked offline)": {
 			" (hors ligne : dans le journal au point de contrôle %s ; les annulations ne sont pas vérifiées hors ligne)",
 			" (دون اتصال: في السجل عند نقطة التحقق %s؛ ولا يُتحقق من حالات الإلغاء دون اتصال)",

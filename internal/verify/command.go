@@ -39,7 +39,9 @@ With a seal (FILE.seal beside the file, or --seal), the seal is checked against 
 trust root: the office's signature on the release statement, the signers' signatures, the
 log checkpoint's signature and the inclusion proof. Online (the default), the registry is
 then asked whether the letter was retracted or superseded since, and the logged withdrawal
-is checked the same way. --offline needs only the seal and the trust root.
+is checked the same way. --offline needs only the seal and the trust root. Online, a file
+whose seal is sound but seals another file (a seal left from the letter it corrects, or an
+edited copy beside its letter's seal) is then asked about as a file without a seal.
 
 Without a seal, verify asks the registry by the file's SHA-256 (the file is not uploaded)
 and checks the seal the registry returns: it never takes the registry's word for a valid,

@@ -175,6 +175,9 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 				return Outdated(res, err)
 			case errors.Is(err, seal.ErrDigestMismatch):
 				res.Say(Invalid, vf.T("invalid: this file is not the sealed letter: it was altered, or the seal belongs to another file"))
+				if vf.Online != nil {
+					return vf.notItsSeal(res, sealPath)
+				}
 			case errors.Is(err, seal.ErrMalformed):
 				res.Say(Invalid, vf.damagedSeal(sealPath, err))
 			}
@@ -243,6 +246,26 @@ func (vf *Verifier) belowQuorum(res Result, sealPath string, err error) Result {
 	if res.Outcome == Valid { // a withdrawn letter's seal is not refreshed
 		res.Say(res.Outcome, res.local.Plus(vf.T(" (the seal beside it predates the witness quorum: 'chancery seal refresh %s' proves it against a checkpoint the witnesses cosigned)", sealPath)))
 	}
+	return res
+}
+
+// notItsSeal answers, online, for a file whose seal is sound but seals another file (the seal
+// verified up to its last step, seal.ErrDigestMismatch): that is a finding about the seal, not
+// yet about the file. A genuine letter beside a seal left from the letter it corrects, or
+// copied beside it by mistake, is no forgery, and an edited copy of a letter is "altered",
+// with where it differs, as it is without the seal (docs/security.md, the threats of the
+// design): so the registry is asked as for a file without a seal, and its answer is verified
+// as any is. Only when the registry knows neither the file nor a letter close to its text, or
+// cannot be asked, is the file invalid, as offline.
+func (vf *Verifier) notItsSeal(mismatch Result, sealPath string) Result {
+	res := vf.Online.Ask(mismatch, nil)
+	switch res.Outcome {
+	case Unknown, "error":
+		return mismatch
+	case Invalid:
+		return res
+	}
+	res.Add(vf.T(" (the seal %s is not this file's: it seals another letter, or this file before it was changed)", sealPath))
 	return res
 }
 
