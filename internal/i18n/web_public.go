@@ -176,9 +176,9 @@ var _ = table(func() Translations {
 		"Checked:":                      {"Élément vérifié :", "ما جرى التحقق منه:"},
 		"Check another letter":          {"Vérifier une autre lettre", "التحقق من رسالة أخرى"},
 		"How to audit the log yourself": {"Comment auditer le journal vous-même", "كيف تدقّق السجل بنفسك"},
-		"For an independent check, offline: <code>chancery verify --trust trust.json FILE</code> with the office's trust root (<a href=\"/api/v1/trust\">trust.json</a>).": {
-			"Pour une vérification indépendante, hors ligne : <code>chancery verify --trust trust.json FILE</code> avec la racine de confiance du service (<a href=\"/api/v1/trust\">trust.json</a>).",
-			"للتحقق المستقل دون اتصال بالشبكة: <code>chancery verify --trust trust.json FILE</code> مع جذر الثقة الخاص بالجهة (<a href=\"/api/v1/trust\">trust.json</a>)."},
+		"For an independent check, with the office's trust root (<a href=\"/api/v1/trust\">trust.json</a>) and the letter's seal beside it (<code>FILE.seal</code>): <code>chancery verify --offline --trust trust.json FILE</code> checks the seal without asking anyone, but cannot see a withdrawal; without <code>--offline</code> it also asks this registry, and sends it the file's fingerprint.": {
+			"Pour une vérification indépendante, avec la racine de confiance du service (<a href=\"/api/v1/trust\">trust.json</a>) et le sceau de la lettre à côté d'elle (<code>FILE.seal</code>) : <code>chancery verify --offline --trust trust.json FILE</code> vérifie le sceau sans rien demander à personne, mais ne peut pas voir un retrait ; sans <code>--offline</code>, il interroge aussi ce registre et lui envoie l'empreinte du fichier.",
+			"للتحقق المستقل، مع جذر الثقة الخاص بالجهة (<a href=\"/api/v1/trust\">trust.json</a>) وختم الرسالة بجانبها (<code>FILE.seal</code>): <code>chancery verify --offline --trust trust.json FILE</code> يتحقق من الختم دون سؤال أي أحد، لكنه لا يرى سحب الرسالة؛ ومن دون <code>--offline</code> يسأل هذا السجل أيضًا ويرسل إليه بصمة الملف."},
 
 		// Pasted text.
 		"What this text is":             {"Ce qu'est ce texte", "حقيقة هذا النص"},

@@ -1,0 +1,33 @@
+package web_test
+
+import (
+	"html"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/server"
+)
+
+// TestResultPageOfflineCommandIsOffline: every verify result page ended with "For an
+// independent check, offline: chancery verify --trust trust.json FILE", a command that is not
+// offline: without --offline, verify sends the registry the file's digest and, for bytes it
+// does not know, the file's text, so a journalist who ran it on a leaked copy told the office
+// which copy was checked, and when. The command named as offline now carries --offline, and
+// the page says what the command without it sends. In every language.
+func TestResultPageOfflineCommandIsOffline(t *testing.T) {
+	o := newOffice(t, server.Config{RateLimit: -1})
+	path := "/verify?digest=sha256:" + strings.Repeat("cd", 32)
+	for _, tc := range []struct{ lang, offline, sends string }{
+		{"en", "without asking anyone", "sends it the file's fingerprint"},
+		{"fr", "sans rien demander à personne", "lui envoie l'empreinte du fichier"},
+		{"ar", "دون سؤال أي أحد", "يرسل إليه بصمة الملف"},
+	} {
+		resp, body := o.client().getLang(path, tc.lang)
+		page := html.UnescapeString(body)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(page, "<code>chancery verify --offline --trust trust.json FILE</code>") ||
+			!strings.Contains(page, tc.offline) || !strings.Contains(page, tc.sends) {
+			t.Errorf("result page, in %s: %s; want the offline command with --offline, and what the command without it sends:\n%s", tc.lang, resp.Status, mainOf(body))
+		}
+	}
+}
