@@ -270,7 +270,7 @@ func (vf *verifier) online(res VerifyResult, st *client.Status, older *bool) Ver
 		if errors.Is(err, seal.ErrOutdatedTrustRoot) {
 			// As for a seal beside the file: the office rotated its key since this trust root,
 			// which says nothing of the letter (docs/seal-format.md, error classes).
-			return verify.Outdated(res, err)
+			return vf.Outdated(res, err)
 		}
 		return res
 	}
@@ -319,7 +319,7 @@ func (vf *verifier) online(res VerifyResult, st *client.Status, older *bool) Ver
 	if err != nil {
 		res.Say(registry.Invalid, vf.T("invalid: %s", err.Error()))
 		if errors.Is(err, seal.ErrOutdatedTrustRoot) {
-			return verify.Outdated(res, err)
+			return vf.Outdated(res, err)
 		}
 		return res
 	}
@@ -335,7 +335,7 @@ func (vf *verifier) online(res VerifyResult, st *client.Status, older *bool) Ver
 	if err != nil {
 		res.Say(registry.Invalid, vf.T("invalid: the withdrawal does not verify: %s", err.Error()))
 		if errors.Is(err, seal.ErrOutdatedTrustRoot) {
-			return verify.Outdated(res, err)
+			return vf.Outdated(res, err)
 		}
 		return res
 	}
@@ -413,7 +413,7 @@ func (vf *verifier) withdrawalSigner(st *client.Status, ve *seal.VerifiedEntry, 
 func (vf *verifier) badWithdrawalSigner(res VerifyResult, err error) VerifyResult {
 	res.Say(registry.Invalid, vf.T("invalid: the withdrawal does not verify: %s", err.Error()))
 	if errors.Is(err, seal.ErrOutdatedTrustRoot) {
-		return verify.Outdated(res, err)
+		return vf.Outdated(res, err)
 	}
 	return res
 }

@@ -39,6 +39,10 @@ var _ = table(func() Translations {
 			" (le sceau %s n'est pas celui de ce fichier : il scelle une autre lettre, ou ce fichier avant qu'il soit modifié)",
 			" (الختم %s ليس ختم هذا الملف: إنه يختم رسالة أخرى، أو هذا الملف قبل تعديله)",
 		},
+		"could not verify: the trust root is out of date: the seal is in the office's log but signed by a newer office key (a key rotation); refresh the trust root with 'chancery trust export --out FILE' against the registry (or fetch it from the office), then verify again": {
+			"vérification impossible : la racine de confiance est périmée : le sceau est dans le journal du bureau mais signé par une clé plus récente du bureau (un changement de clé) ; mettez à jour la racine de confiance avec « chancery trust export --out FILE » auprès du registre (ou demandez-la au bureau), puis vérifiez à nouveau",
+			"تعذّر التحقق: جذر الثقة قديم: الختم مُدرج في سجل المكتب لكنه موقّع بمفتاح أحدث للمكتب (تغيير للمفتاح)؛ حدّث جذر الثقة بالأمر 'chancery trust export --out FILE' لدى السجل (أو اطلبه من المكتب)، ثم أعد التحقق",
+		},
 		" (offline: in the log at checkpoint %s; retractions are not checked offline)": {
 			" (hors ligne : dans le journal au point de contrôle %s ; les annulations ne sont pas vérifiées hors ligne)",
 			" (دون اتصال: في السجل عند نقطة التحقق %s؛ ولا يُتحقق من حالات الإلغاء دون اتصال)",

@@ -172,7 +172,7 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 			res.Say(Invalid, vf.T("invalid: %s", err.Error()))
 			switch {
 			case errors.Is(err, seal.ErrOutdatedTrustRoot):
-				return Outdated(res, err)
+				return vf.Outdated(res, err)
 			case errors.Is(err, seal.ErrDigestMismatch):
 				res.Say(Invalid, vf.T("invalid: this file is not the sealed letter: it was altered, or the seal belongs to another file"))
 				if vf.Online != nil {
@@ -273,9 +273,11 @@ func (vf *Verifier) notItsSeal(mismatch Result, sealPath string) Result {
 // is in the office's log but signed by an office key the trust root does not list (err wraps
 // seal.ErrOutdatedTrustRoot): not a judgement of the letter, the office rotated its key since
 // this trust root, so verification could not be done, and the message names the remedy.
-func Outdated(res Result, err error) Result {
-	res.Outcome, res.Error = "error", err.Error()
-	res.Message = "could not verify: the trust root is out of date: the seal is in the office's log but signed by a newer office key (a key rotation); refresh the trust root with 'chancery trust export --out FILE' against the registry (or fetch it from the office), then verify again"
+// The line is said in the reader's language, as every other is (until the fifty-sixth
+// session it was set in English whatever --lang said).
+func (vf *Verifier) Outdated(res Result, err error) Result {
+	res.Say("error", vf.T("could not verify: the trust root is out of date: the seal is in the office's log but signed by a newer office key (a key rotation); refresh the trust root with 'chancery trust export --out FILE' against the registry (or fetch it from the office), then verify again"))
+	res.Error = err.Error()
 	return res
 }
 
