@@ -100,10 +100,15 @@ func TestVerifySealFromBeforeTheQuorum(t *testing.T) {
 	if code, out, errs := verifyAt(t, o.url, "--trust", witnessed, "--offline", file); code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") || !strings.Contains(out, "seal refresh") {
 		t.Errorf("offline, with the seal from before the quorum: %d %q %q, want invalid naming 'seal refresh'", code, out, errs)
 	}
-	// A seal that is not the file's stays invalid online: only a seal sound but for its
-	// quorum sends verify to the registry.
-	if code, out, errs := verifyAt(t, o.url, "--trust", witnessed, mixed); code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") || strings.Contains(out, "seal refresh") {
-		t.Errorf("online, with another letter's seal from before the quorum: %d %q %q, want invalid", code, out, errs)
+	// A seal sound but for its quorum that is another letter's sends verify to the registry
+	// too, as a sound seal of another file does (TestVerifyAnotherLettersSealBeside): the
+	// letter is valid, and the line says the seal is not its own, not how to refresh it.
+	if code, out, errs := verifyAt(t, o.url, "--trust", witnessed, mixed); code != cli.ExitOK || !strings.HasPrefix(out, "valid: "+ref) || !strings.Contains(out, "is not this file's") || strings.Contains(out, "seal refresh") {
+		t.Errorf("online, with another letter's seal from before the quorum: %d %q %q, want valid, the seal named as not the file's", code, out, errs)
+	}
+	// Offline the seal alone speaks: the quorum did not cosign it.
+	if code, out, errs := verifyAt(t, o.url, "--trust", witnessed, "--offline", mixed); code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") {
+		t.Errorf("offline, with another letter's seal from before the quorum: %d %q %q, want invalid", code, out, errs)
 	}
 
 	// Retracted since: the registry's answer says so, whatever the old seal.

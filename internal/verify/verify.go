@@ -164,8 +164,15 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 		}
 		r, err := sc.dec.Verify(vf.V, s, digest)
 		if errors.Is(err, seal.ErrWitnessQuorum) && vf.Unwitnessed != nil {
-			if _, uerr := vf.Unwitnessed.Verify(s, digest); uerr == nil {
+			_, uerr := vf.Unwitnessed.Verify(s, digest)
+			if uerr == nil {
 				return vf.belowQuorum(res, sealPath, err)
+			}
+			// Sound but for its quorum, and another file's: online, as a sound seal of
+			// another file is (notItsSeal).
+			if errors.Is(uerr, seal.ErrDigestMismatch) && vf.Online != nil {
+				res.Say(Invalid, vf.T("invalid: this file is not the sealed letter: it was altered, or the seal belongs to another file"))
+				return vf.notItsSeal(res, sealPath)
 			}
 		}
 		if err != nil {
