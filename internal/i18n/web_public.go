@@ -45,9 +45,9 @@ var _ = table(func() Translations {
 		"Choose a file": {"Choisir un fichier", "اختيار ملف"},
 		"Computing the fingerprint of %s on this device…": {"Calcul de l'empreinte de %s sur cet appareil…", "جارٍ حساب بصمة %s على هذا الجهاز…"},
 		"This file could not be read.":                    {"Ce fichier n'a pas pu être lu.", "تعذّرت قراءة هذا الملف."},
-		"This is a seal file, not a letter: choose the letter's own file. A seal is checked offline, beside its letter, with chancery verify.": {
-			"C'est un fichier de sceau, pas une lettre : choisissez le fichier de la lettre elle-même. Un sceau se vérifie hors ligne, à côté de sa lettre, avec chancery verify.",
-			"هذا ملف ختم وليس رسالة: اختر ملف الرسالة نفسها. يُتحقَّق من الختم دون اتصال بالشبكة، إلى جانب رسالته، باستخدام chancery verify."},
+		"This is a seal file, not a letter: choose the letter's own file. A seal is checked offline, beside its letter, with chancery verify --offline.": {
+			"C'est un fichier de sceau, pas une lettre : choisissez le fichier de la lettre elle-même. Un sceau se vérifie hors ligne, à côté de sa lettre, avec chancery verify --offline.",
+			"هذا ملف ختم وليس رسالة: اختر ملف الرسالة نفسها. يُتحقَّق من الختم دون اتصال بالشبكة، إلى جانب رسالته، باستخدام chancery verify --offline."},
 		"Computing the fingerprint needs JavaScript. Without it, compute it yourself (<code>sha256sum FILE</code>) and paste it below.": {
 			"Le calcul de l'empreinte nécessite JavaScript. À défaut, calculez-la vous-même (<code>sha256sum FILE</code>) et collez-la ci-dessous.",
 			"يتطلب حساب البصمة تفعيل JavaScript. فإن تعذّر ذلك، فاحسبها بنفسك (<code>sha256sum FILE</code>) والصقها أدناه."},

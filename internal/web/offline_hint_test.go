@@ -31,3 +31,22 @@ func TestResultPageOfflineCommandIsOffline(t *testing.T) {
 		}
 	}
 }
+
+// TestSealFileLineNamesOfflineCommand: a seal file chosen on the verify page is answered
+// that a seal "is checked offline, beside its letter, with chancery verify", and verify
+// without --offline asks the registry, sending it the letter's digest (and, for bytes it does
+// not know, its text): the command named now carries --offline. In every language.
+func TestSealFileLineNamesOfflineCommand(t *testing.T) {
+	o := newOffice(t, server.Config{RateLimit: -1})
+	for _, lang := range []string{"en", "fr", "ar"} {
+		resp, body := o.client().getLang("/verify", lang)
+		i := strings.Index(body, `data-seal="`)
+		if resp.StatusCode != http.StatusOK || i < 0 {
+			t.Fatalf("verify page, in %s: %s, no seal file line", lang, resp.Status)
+		}
+		line := html.UnescapeString(body[i : i+strings.Index(body[i+len(`data-seal="`):], `"`)+len(`data-seal="`)])
+		if !strings.Contains(line, "chancery verify --offline.") {
+			t.Errorf("the seal file line, in %s: %q; want the command with --offline", lang, line)
+		}
+	}
+}

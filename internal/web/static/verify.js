@@ -95,7 +95,7 @@
       return Promise.all(parts);
     }).then(function (hs) {
       if (hs === null) {
-        status.textContent = status.dataset.seal || "This is a seal file, not a letter: choose the letter's own file. A seal is checked offline, beside its letter, with chancery verify.";
+        status.textContent = status.dataset.seal || "This is a seal file, not a letter: choose the letter's own file. A seal is checked offline, beside its letter, with chancery verify --offline.";
         return;
       }
       var fields = { digest: "sha256:" + hs[0] };
