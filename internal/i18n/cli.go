@@ -43,9 +43,9 @@ var _ = table(func() Translations {
 			"vérification impossible : la racine de confiance est périmée : le sceau est dans le journal du bureau mais signé par une clé plus récente du bureau (un changement de clé) ; mettez à jour la racine de confiance avec « chancery trust export --out FILE » auprès du registre (ou demandez-la au bureau), puis vérifiez à nouveau",
 			"تعذّر التحقق: جذر الثقة قديم: الختم مُدرج في سجل المكتب لكنه موقّع بمفتاح أحدث للمكتب (تغيير للمفتاح)؛ حدّث جذر الثقة بالأمر 'chancery trust export --out FILE' لدى السجل (أو اطلبه من المكتب)، ثم أعد التحقق",
 		},
-		" (offline: in the log at checkpoint %s; retractions are not checked offline)": {
-			" (hors ligne : dans le journal au point de contrôle %s ; les annulations ne sont pas vérifiées hors ligne)",
-			" (دون اتصال: في السجل عند نقطة التحقق %s؛ ولا يُتحقق من حالات الإلغاء دون اتصال)",
+		" (offline: in the log at checkpoint %s; retractions and supersessions are not checked offline)": {
+			" (hors ligne : dans le journal au point de contrôle %s ; les annulations et les remplacements ne sont pas vérifiés hors ligne)",
+			" (دون اتصال: في السجل عند نقطة التحقق %s؛ ولا يُتحقق من حالات الإلغاء والاستبدال دون اتصال)",
 		},
 		"draft: not an official document: %s": {"projet : document non officiel : %s", "مسودة: ليست وثيقة رسمية: %s"},
 		"draft: not an official document: this file is a draft of %s with changes appended to it, which may hide its marks": {

@@ -39,7 +39,7 @@ func TestValidOfflineSameAsT(t *testing.T) {
 			for _, subject := range subjects {
 				r.Statement.Subject, r.Statement.Reference = subject, "TFN-2026-"+subject
 				want := vf.ValidMessage(r.Statement, r.Index).Plus(vf.cosignedBy(r.Cosigners)).
-					Plus(vf.T(" (offline: in the log at checkpoint %s; retractions are not checked offline)", strconv.FormatInt(r.TreeSize, 10)))
+					Plus(vf.T(" (offline: in the log at checkpoint %s; retractions and supersessions are not checked offline)", strconv.FormatInt(r.TreeSize, 10)))
 				if got := vf.validOffline(&r); got != want.En || got != want.Local {
 					t.Errorf("validOffline:\n%q\nT:\n%q", got, want.En)
 				}

@@ -216,7 +216,7 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 		}
 		res.Say(Valid, vf.ValidMessage(r.Statement, r.Index).Plus(vf.cosignedBy(r.Cosigners)))
 		if vf.Online == nil {
-			res.Say(Valid, res.local.Plus(vf.T(" (offline: in the log at checkpoint %s; retractions are not checked offline)", strconv.FormatInt(r.TreeSize, 10))))
+			res.Say(Valid, res.local.Plus(vf.T(" (offline: in the log at checkpoint %s; retractions and supersessions are not checked offline)", strconv.FormatInt(r.TreeSize, 10))))
 			return res
 		}
 		return vf.Online.Ask(res, s.Checkpoint)
@@ -392,6 +392,6 @@ func (vf *Verifier) validOffline(r *seal.Result) string {
 	b = append(b, vf.cosignedBy(r.Cosigners).En...)
 	b = append(b, " (offline: in the log at checkpoint "...)
 	b = strconv.AppendInt(b, r.TreeSize, 10)
-	b = append(b, "; retractions are not checked offline)"...)
+	b = append(b, "; retractions and supersessions are not checked offline)"...)
 	return string(b)
 }
