@@ -19,9 +19,9 @@ func TestResultPageOfflineCommandIsOffline(t *testing.T) {
 	o := newOffice(t, server.Config{RateLimit: -1})
 	path := "/verify?digest=sha256:" + strings.Repeat("cd", 32)
 	for _, tc := range []struct{ lang, offline, sends string }{
-		{"en", "without asking anyone", "sends it the file's fingerprint"},
-		{"fr", "sans rien demander à personne", "lui envoie l'empreinte du fichier"},
-		{"ar", "دون سؤال أي أحد", "يرسل إليه بصمة الملف"},
+		{"en", "without asking anyone", "sends it the file's fingerprint (and, for a file it does not know, its text)"},
+		{"fr", "sans rien demander à personne", "lui envoie l'empreinte du fichier (et, pour un fichier qu'il ne connaît pas, son texte)"},
+		{"ar", "دون سؤال أي أحد", "يرسل إليه بصمة الملف (ونصه، إن كان ملفًا لا يعرفه)"},
 	} {
 		resp, body := o.client().getLang(path, tc.lang)
 		page := html.UnescapeString(body)
