@@ -79,9 +79,10 @@ const Redacted = "REDACTED"
 // "seal") too, so that a code typed into the wrong place does not leak either. (The
 // reference is the public's to ask about, but what a signed-in member is shown at /v/{ref},
 // and so the line's bytes, says whether it is a draft.) Under the members' routes of one
-// letter or one member (memberPrefixes) the reference or name is REDACTED, and so is every
-// further segment that is not a word of those routes or a version's number: whoever reads
-// the log learns neither the references of drafts nor who was given a role. A path that is
+// letter, one member, one recipient or one webhook endpoint (memberPrefixes) the reference or
+// name is REDACTED, and so is every further segment that is not a word of those routes or a
+// version's number: whoever reads the log learns neither the references of drafts, nor who
+// was given a role, nor whom the office writes to. A path that is
 // not clean and cleans to such a path ("//v/…", as a base URL ending in a slash makes links)
 // is redirected there by the server's mux, so it is logged clean and redacted. Long paths
 // are cut to 256 bytes.
@@ -137,7 +138,12 @@ func sensitive(p string) bool {
 // sequential and said nothing of drafts to the public; a log line per action on one (approve,
 // release, withdraw, erase) would tell whoever reads the office's logs which drafts exist and
 // what becomes of them.
-var memberPrefixes = [...]string{"/letters/", "/api/v1/letters/", "/admin/members/", "/api/v1/members/"}
+//
+// The directory's routes of one recipient, and of one webhook endpoint (a recipient's is named
+// "recipient:NAME"), name whom the office corresponds with, which the server's log keeps out
+// as it does the addresses and recipients of deliveries.
+var memberPrefixes = [...]string{"/letters/", "/api/v1/letters/", "/admin/members/", "/api/v1/members/",
+	"/admin/recipients/", "/api/v1/recipients/", "/admin/webhooks/", "/api/v1/webhooks/"}
 
 // memberPrefix returns the member prefix p begins with, or "".
 func memberPrefix(p string) string {
@@ -157,6 +163,7 @@ var routeWords = map[string]bool{
 	"seal": true, "send": true, "sign": true, "signatures": true, "signing-statement": true,
 	"status": true, "versions": true, "withdraw": true, "withdrawal-statement": true,
 	"disable": true, "enable": true, "roles": true, "token": true,
+	"emails": true, "retire": true, "rekey": true, "remove": true, "retry": true, "secret": true,
 }
 
 // digits reports whether s is a decimal number.

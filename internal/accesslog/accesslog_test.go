@@ -94,6 +94,30 @@ func TestRedactPathOfMemberRoutes(t *testing.T) {
 	}
 }
 
+// TestRedactPathOfRecipientRoutes: the routes of one recipient of the directory and of one
+// webhook endpoint logged the recipient's name (a recipient's endpoint is "recipient:NAME"),
+// which the office keeps out of its log as it does the recipients of its deliveries.
+func TestRedactPathOfRecipientRoutes(t *testing.T) {
+	for in, want := range map[string]string{
+		"/api/v1/recipients/mod-freedonia":                "/api/v1/recipients/REDACTED",
+		"/admin/recipients/mod-freedonia/emails":          "/admin/recipients/REDACTED/emails",
+		"/admin/recipients/mod-freedonia/retire":          "/admin/recipients/REDACTED/retire",
+		"/api/v1/webhooks/recipient:mod-freedonia/retry":  "/api/v1/webhooks/REDACTED/retry",
+		"/api/v1/webhooks/recipient:mod-freedonia/secret": "/api/v1/webhooks/REDACTED/secret",
+		"/api/v1/webhooks/recipient:mod-freedonia":        "/api/v1/webhooks/REDACTED",
+		"/admin/webhooks/recipient:mod-freedonia/rekey":   "/admin/webhooks/REDACTED/rekey",
+		"/admin/webhooks/recipient:mod-freedonia/remove":  "/admin/webhooks/REDACTED/remove",
+		"//api/v1/recipients/mod-freedonia":               "/api/v1/recipients/REDACTED",
+		"/api/v1/recipients":                              "/api/v1/recipients",
+		"/admin/recipients":                               "/admin/recipients",
+		"/api/v1/webhooks":                                "/api/v1/webhooks",
+	} {
+		if got := RedactPath(in); got != want {
+			t.Errorf("RedactPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 // FuzzRedactPath: whatever the path, a /v/ path's first two segments (the reference and the
 // check code) never survive, the result stays short, and a /v/ path is logged as if every segment were split.
 func FuzzRedactPath(f *testing.F) {
