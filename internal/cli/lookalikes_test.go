@@ -17,9 +17,10 @@ import (
 	"golang.org/x/mod/sumdb/note"
 )
 
-// TestServeWarnsOfLookAlikeNames checks that serve's start logs the member names already
-// stored that read as one another's (added before such names were refused), and nothing for
-// an office without any.
+// TestServeWarnsOfLookAlikeNames checks that serve's start warns of member names already
+// stored that read as one another's (added before such names were refused), without naming
+// them (the server's log keeps members' names out; the members page shows them), and logs
+// nothing for an office without any.
 func TestServeWarnsOfLookAlikeNames(t *testing.T) {
 	ctx := context.Background()
 	db, err := store.OpenSQLite(ctx, t.TempDir())
@@ -59,8 +60,9 @@ func TestServeWarnsOfLookAlikeNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	warnLookAlikes(ctx, reg, slog.New(slog.NewTextHandler(&b, nil)))
-	if got := b.String(); !strings.Contains(got, "level=WARN") || !strings.Contains(got, "names=\"[rita r\u0456ta]\"") {
-		t.Errorf("logged %q, want a warning naming rita and r\\u0456ta", got)
+	// The warning says how many names, not which: the server's log keeps members' names out.
+	if got := b.String(); !strings.Contains(got, "level=WARN") || !strings.Contains(got, "kind=member names=2") || strings.Contains(got, "rita") || strings.Contains(got, "r\u0456ta") {
+		t.Errorf("logged %q, want a warning of two member names that names neither", got)
 	}
 }
 

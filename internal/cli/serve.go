@@ -359,8 +359,11 @@ func warnOfficeName(s datadir.Settings, logger *slog.Logger) {
 	}
 }
 
-// warnLookAlikes logs the member and recipient names that read as one another's: names added
+// warnLookAlikes logs that member or recipient names read as one another's: names added
 // before such names were refused stay, and only the operator can tell their holders apart.
+// It says how many, not which: the server's log is shipped and read beyond the office, and
+// keeps out members' and recipients' names as the access log does; the members page shows
+// them to admins.
 func warnLookAlikes(ctx context.Context, reg *registry.Registry, logger *slog.Logger) {
 	sets, err := reg.LookAlikes(ctx)
 	if err != nil {
@@ -368,8 +371,9 @@ func warnLookAlikes(ctx context.Context, reg *registry.Registry, logger *slog.Lo
 		return
 	}
 	for _, s := range sets {
-		logger.Warn("these "+s.Kind+" names read alike, added before such names were refused: the pages, statements, "+
-			"the log and the audit trail tell them apart by name alone; check who holds each", "kind", s.Kind, "names", s.Names)
+		logger.Warn("some "+s.Kind+" names read alike, added before such names were refused: the pages, statements, "+
+			"the log and the audit trail tell them apart by name alone; an admin sees them on the members page (/admin/members) and checks who holds each",
+			"kind", s.Kind, "names", len(s.Names))
 	}
 }
 

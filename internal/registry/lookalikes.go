@@ -21,7 +21,8 @@ type LookAlikeNames struct {
 // names are refused when they read as an existing one, but names added before that check
 // stay: release statements, the log and the audit trail show members by name alone, and
 // letters are dispatched to recipients chosen by name, so an operator must know of them
-// (serve logs them at its start; admins see them on the members page). Nothing is renamed.
+// (serve warns of them at its start, without naming them; admins see them on the members
+// page). Nothing is renamed.
 func (r *Registry) LookAlikes(ctx context.Context) ([]LookAlikeNames, error) {
 	var out []LookAlikeNames
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
