@@ -10,6 +10,7 @@ import (
 	"github.com/chancery/chancery/internal/ratelimit"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/verify"
 )
 
 // Limits on failed sign-ins. Each is a token bucket: a burst of failures, then one more every
@@ -119,16 +120,19 @@ const maxLogName = 64
 
 // logName is name as the sign-in's log lines show it: cut after maxLogName bytes (at a
 // character's end), since the form may carry 64 KB of it, and a client over its limits
-// still has a line logged for each attempt.
+// still has a line logged for each attempt; and quoted as the command line prints what it
+// did not write (verify.Printable: a bidirectional override as \u202e, a zero-width
+// character, an invalid byte), since anyone may type it and slog's JSON lines keep such
+// characters as they are: a right-to-left override reordered the line in a log viewer.
 func logName(name string) string {
 	if len(name) <= maxLogName {
-		return name
+		return verify.Printable(name)
 	}
 	cut := maxLogName
 	for cut > 0 && !utf8.RuneStart(name[cut]) {
 		cut--
 	}
-	return name[:cut] + "…"
+	return verify.Printable(name[:cut]) + "…"
 }
 
 // limited answers 429 with Retry-After and returns true if err is a sign-in refused by the
