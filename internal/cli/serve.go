@@ -17,6 +17,7 @@ import (
 	"github.com/chancery/chancery/internal/accesslog"
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/metrics"
+	"github.com/chancery/chancery/internal/ocr"
 	"github.com/chancery/chancery/internal/office"
 	"github.com/chancery/chancery/internal/pdf"
 	"github.com/chancery/chancery/internal/registry"
@@ -265,6 +266,9 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		if err := st.Converter.RemoveStale(); err != nil {
 			logger.Warn("conversions killed with an earlier server may have left files in the temporary directory", "err", err)
 		}
+	}
+	if err := ocr.RemoveStale(); err != nil {
+		logger.Warn("scans and PDFs read by an earlier server killed while it read them may be left in the temporary directory", "err", err)
 	}
 	if st.Converter != nil && !st.Converter.Isolated() {
 		logger.Warn("LibreOffice converts uploads with this server's network, or with the Unix sockets of its file system: the system refuses it " +

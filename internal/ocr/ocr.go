@@ -38,6 +38,7 @@ import (
 	"github.com/chancery/chancery/internal/budget"
 	"github.com/chancery/chancery/internal/nonet"
 	"github.com/chancery/chancery/internal/pdf"
+	"github.com/chancery/chancery/internal/stage"
 )
 
 // ErrNoOCR is wrapped by errors about a missing Tesseract (or pdftoppm or pdfinfo, for PDFs).
@@ -145,11 +146,11 @@ func Find(path string) (*Reader, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	dir, err := os.MkdirTemp("", "chancery-ocr-")
+	dir, release, err := stage.New(os.TempDir(), dirPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("ocr: %w", err)
 	}
-	defer os.RemoveAll(dir)
+	defer release()
 	out, err := run(ctx, dir, 64<<10, r.tesseract, "--list-langs")
 	if err != nil {
 		return nil, fmt.Errorf("ocr: %w: %s --list-langs: %w", ErrNoOCR, p, err)
@@ -171,6 +172,10 @@ func Find(path string) (*Reader, error) {
 	r.langs = strings.Join(have, "+")
 	return r, nil
 }
+
+// dirPrefix begins the names of the recognitions' working directories, made in the
+// temporary directory by stage.New (RemoveStale).
+const dirPrefix = "chancery-ocr-"
 
 // Languages returns the languages the reader recognises, as Tesseract names them ("eng+fra").
 func (r *Reader) Languages() string { return r.langs }
@@ -250,11 +255,11 @@ func (r *Reader) read(ctx context.Context, data []byte, rendered bool) (Reading,
 		ctx, cancel = context.WithTimeout(ctx, r.timeout)
 		defer cancel()
 	}
-	dir, err := os.MkdirTemp("", "chancery-ocr-")
+	dir, release, err := stage.New(os.TempDir(), dirPrefix)
 	if err != nil {
 		return Reading{}, fmt.Errorf("ocr: %w", noPath(err))
 	}
-	defer os.RemoveAll(dir)
+	defer release()
 	in := filepath.Join(dir, "scan"+map[string]string{PNG: ".png", JPEG: ".jpg", TIFF: ".tif", PDF: ".pdf"}[kind])
 	if err := os.WriteFile(in, data, 0o600); err != nil {
 		return Reading{}, fmt.Errorf("ocr: %w", noPath(err))

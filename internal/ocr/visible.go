@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/chancery/chancery/internal/budget"
+	"github.com/chancery/chancery/internal/stage"
 )
 
 // VisibleText returns all the text a PDF shows when printed, in reading order, with
@@ -91,6 +92,27 @@ func VisibleLinks(ctx context.Context, data []byte) ([]string, error) {
 	return links, nil
 }
 
+// pdfPrograms are the programs withPDF runs, each in a directory "chancery-PROGRAM-…".
+var pdfPrograms = [...]string{"pdftotext", "pdftoppm", "pdfinfo"}
+
+// RemoveStale removes from the temporary directory ($TMPDIR, else /tmp) the working
+// directories of recognitions and of the PDF programs that no running one holds: those a
+// server killed (kill -9, a crash, a power loss) left, with the scan or PDF they read in
+// them, a holder's letter sent to identify or a draft whose pages were read, for good. The
+// server calls it at its start; the directories of another server's readings running now
+// are left alone (stage.RemoveStale).
+func RemoveStale() error {
+	dir := os.TempDir()
+	errs := []error{stage.RemoveStale(dir, dirPrefix)}
+	for _, p := range pdfPrograms {
+		errs = append(errs, stage.RemoveStale(dir, "chancery-"+p+"-"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("ocr: %w", err)
+	}
+	return nil
+}
+
 // pdfSlots bounds the children of VisibleText, VisibleCodes and VisibleLinks running at once. Every PDF
 // sent to identify with a text layer is read by VisibleText: without a bound, as many
 // clients as send one at once each had a pdftotext running, beside the recognitions that
@@ -117,11 +139,11 @@ func withPDF(ctx context.Context, data []byte, program string, f func(ctx contex
 	case <-ctx.Done():
 		return fmt.Errorf("waiting for a free %s: %w", program, budget.New(ctx).Check())
 	}
-	dir, err := os.MkdirTemp("", "chancery-"+program+"-")
+	dir, release, err := stage.New(os.TempDir(), "chancery-"+program+"-")
 	if err != nil {
 		return noPath(err)
 	}
-	defer os.RemoveAll(dir)
+	defer release()
 	in := filepath.Join(dir, "released.pdf")
 	if err := os.WriteFile(in, data, 0o600); err != nil {
 		return noPath(err)
