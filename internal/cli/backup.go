@@ -1554,6 +1554,11 @@ func unpackBackup(ctx context.Context, file, stage string) (*backupManifest, err
 		if cerr := out.Close(); err == nil {
 			err = cerr
 		}
+		// A backup cut short (a copy interrupted, a full disk where it was kept) ends inside a
+		// file: said as what it is, with the hint, not as a bare "unexpected EOF".
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, bad("it ends inside %s, after %d of its %d bytes: the file is cut short", bf.Name, n, bf.Size)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("restore: %s: %w", bf.Name, err)
 		}
