@@ -20,6 +20,8 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Header is the request and response header that carries the request ID.
@@ -118,10 +120,41 @@ func RedactPath(p string) string {
 		}
 		p = prefix + strings.Join(segs, "/")
 	}
+	p = printable(p)
 	if len(p) > maxLogged {
 		p = p[:maxLogged] + "…"
 	}
 	return p
+}
+
+// printable returns p with each character a reader of the log would not see as it is, a
+// valid one that is not printable (a bidirectional override, a zero-width character, a line
+// separator, a no-break space), written as its escape (\u202e). Anyone may send such a path
+// (a request for a page that does not exist is logged too), and slog's JSON lines, which the
+// access lines mirror, keep those characters as they are: a right-to-left override
+// reordered the rest of the line in a log viewer or a terminal. ASCII control characters and
+// invalid bytes are left to the line's encoding, which escapes them. It stops past maxLogged
+// bytes, which is all that is logged.
+func printable(p string) string {
+	i := strings.IndexFunc(p, func(r rune) bool { return r >= utf8.RuneSelf && r != utf8.RuneError && !unicode.IsPrint(r) })
+	if i < 0 || i > maxLogged {
+		return p // nothing to escape in what is logged
+	}
+	var b strings.Builder
+	b.WriteString(p[:i])
+	for rest := p[i:]; rest != "" && b.Len() <= maxLogged; {
+		r, n := utf8.DecodeRuneInString(rest)
+		switch {
+		case r < utf8.RuneSelf || r == utf8.RuneError || unicode.IsPrint(r):
+			b.WriteString(rest[:n]) // an invalid byte as it is, for the line's encoding
+		case r > 0xffff:
+			fmt.Fprintf(&b, `\U%08x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+		rest = rest[n:]
+	}
+	return b.String()
 }
 
 // maxLogged is the most bytes of a path logged.
