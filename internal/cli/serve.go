@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -81,13 +80,13 @@ no longer carries it. Local passwords keep working. See docs/identity.md.`,
 				defer os.RemoveAll(tmp)
 				path = tmp
 			}
-			if err := ops.bindDebug(c.ErrOrStderr()); err != nil {
+			if err := ops.bindDebug(); err != nil {
 				return err
 			}
 			if ops.debugLn != nil {
 				defer ops.debugLn.Close()
 			}
-			if err := ops.bindMetrics(c.ErrOrStderr()); err != nil {
+			if err := ops.bindMetrics(); err != nil {
 				return err
 			}
 			if ops.metricsLn != nil {
@@ -133,7 +132,10 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		return err
 	}
 	defer accesslog.Flush(logger) // last: the access lines of the requests served until the end
-	ops.serveDebug(logger)        // from the start: a slow start can be profiled
+	for _, w := range ops.reachable {
+		logger.Warn(w)
+	}
+	ops.serveDebug(logger) // from the start: a slow start can be profiled
 
 	ln, err := net.Listen("tcp", listen)
 	if errors.Is(err, syscall.EADDRINUSE) {
@@ -342,14 +344,15 @@ func warnOperator(ctx context.Context, reg *registry.Registry, logger *slog.Logg
 	return func() { cancel(); <-done }
 }
 
-// warnReachable warns on stderr when an operator's listener ln is bound to an address other
-// machines may reach: such listeners are meant for the machine itself, or a private network
-// behind a firewall, and carry no authentication.
-func warnReachable(stderr io.Writer, ln net.Listener, what, risk string) {
+// appendReachable appends to warnings the warning that an operator's listener ln is bound to
+// an address other machines may reach: such listeners are meant for the machine itself, or a
+// private network behind a firewall, and carry no authentication. serve logs the warnings
+// once its logger exists (--log-format json: a JSON line as every other).
+func appendReachable(warnings []string, ln net.Listener, what, risk string) []string {
 	if a, ok := ln.Addr().(*net.TCPAddr); ok && a.IP.IsLoopback() {
-		return
+		return warnings
 	}
-	fmt.Fprintf(stderr, "chancery: warning: %s listens on %s, which other machines may reach, without authentication: %s; bind it to 127.0.0.1 or keep it behind a firewall\n", what, ln.Addr(), risk)
+	return append(warnings, fmt.Sprintf("%s listens on %s, which other machines may reach, without authentication: %s; bind it to 127.0.0.1 or keep it behind a firewall", what, ln.Addr(), risk))
 }
 
 // warnOfficeName logs the office's name when init would refuse it today

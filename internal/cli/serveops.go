@@ -40,6 +40,10 @@ type serveOps struct {
 	debugLn       net.Listener // bound by bindDebug, served by serveDebug
 	logFormat     string
 	answerMemory  int64
+	// reachable are the warnings of bindMetrics and bindDebug about a listener other machines
+	// may reach: bound before the logger exists, they are logged through it once it does,
+	// so that with --log-format json they are JSON lines too.
+	reachable []string
 }
 
 func addServeOpsFlags(c *cobra.Command, o *serveOps) {
@@ -97,7 +101,7 @@ func (o serveOps) logger(w io.Writer) (*slog.Logger, error) {
 
 // bindMetrics binds the metrics listener at once, so that a busy port fails before the
 // server starts; serveMetrics serves it once the office's name is known.
-func (o *serveOps) bindMetrics(stderr io.Writer) error {
+func (o *serveOps) bindMetrics() error {
 	if o.metricsListen == "" {
 		return nil
 	}
@@ -105,7 +109,7 @@ func (o *serveOps) bindMetrics(stderr io.Writer) error {
 	if err != nil {
 		return withHint(err, "pass another --metrics-listen address")
 	}
-	warnReachable(stderr, ln, "the metrics listener", "anyone who reaches it reads the registry's activity (releases, verifications, errors)")
+	o.reachable = appendReachable(o.reachable, ln, "the metrics listener", "anyone who reaches it reads the registry's activity (releases, verifications, errors)")
 	o.metricsLn = ln
 	return nil
 }
@@ -131,7 +135,7 @@ func (o serveOps) serveMetrics(base string, logger *slog.Logger) {
 }
 
 // bindDebug binds the profiler's listener at once, as bindMetrics does; serveDebug serves it.
-func (o *serveOps) bindDebug(stderr io.Writer) error {
+func (o *serveOps) bindDebug() error {
 	if o.debugListen == "" {
 		return nil
 	}
@@ -139,7 +143,7 @@ func (o *serveOps) bindDebug(stderr io.Writer) error {
 	if err != nil {
 		return withHint(err, "pass another --debug-listen address")
 	}
-	warnReachable(stderr, ln, "the profiler", "anyone who reaches it can take CPU profiles and traces of the server, and read its stacks")
+	o.reachable = appendReachable(o.reachable, ln, "the profiler", "anyone who reaches it can take CPU profiles and traces of the server, and read its stacks")
 	o.debugLn = ln
 	return nil
 }
