@@ -270,7 +270,8 @@ func cherokeeCapital(r rune) rune {
 // figures swapped) without changing the characters; and so does an invisible format
 // character other than those Normalize drops (zeroWidth) between two letters or digits,
 // which shows the words it separates as one ("re\u2063sign" reads "resign", not
-// "re-sign").
+// "re-sign"); and, beside a digit, a symbol of another class or a quotation mark drawn as a
+// sign ("➕15%", "‹5,000").
 func significant(rs []rune, i int) bool {
 	r := rs[i]
 	digitAt := func(j int) bool { return j >= 0 && j < len(rs) && unicode.IsDigit(rs[j]) }
@@ -287,9 +288,19 @@ func significant(rs []rune, i int) bool {
 		return true
 	case minusLike(r) && digitAt(i+1) && (i == 0 || !isWordRune(rs[i-1])):
 		return true
+	case (unicode.In(r, unicode.Sk, unicode.So) || strings.ContainsRune(angleSigns, r)) && (digitAt(i-1) || digitAt(i+1)):
+		// A symbol that is not a mathematical sign but draws as one ("➕", "─", "˖", "˃")
+		// or as a currency sign, or a quotation mark or bracket drawn as "<" or ">"
+		// ("‹", "›", "❮", "〈"), tells the reader what the figure beside it says as the sign
+		// it looks like does: "➕15%" reads "+15%", "‹5,000" reads "<5,000".
+		return true
 	}
 	return false
 }
+
+// angleSigns are the quotation marks and brackets (not symbols in Unicode's classes) that a
+// reader takes for "<" or ">" beside a figure.
+const angleSigns = "‹›❮❯❬❭❰❱〈〉⟨⟩〈〉⦑⦒⧼⧽"
 
 // minusLike reports whether r reads as a minus before a figure: a hyphen or a dash (Unicode's
 // Dash property; the confusables fold most to "-" before NFKC, but NFKC makes some, such as

@@ -33,6 +33,12 @@ func TestSameText(t *testing.T) {
 		{"a range made two figures", strings.Replace(letter, "10-20", "10 20", 1), false},
 		{"more than for less than", strings.Replace(letter, "< 50", "> 50", 1), false},
 		{"25 for 2.5", strings.Replace(letter, "2.5", "25", 1), false},
+		{"a heavy plus sign before a figure", strings.Replace(letter, "2.5", "\u27952.5", 1), false},
+		{"a box-drawing line before a figure", strings.Replace(letter, "2.5", "\u25002.5", 1), false},
+		{"a modifier letter plus sign before a figure", strings.Replace(letter, "2.5", "\u02d62.5", 1), false},
+		{"a modifier arrowhead after a figure", strings.Replace(letter, "2.5 tonnes", "2.5\u02c3 tonnes", 1), false},
+		{"an angle quotation mark before a figure", strings.Replace(letter, "2.5", "\u20392.5", 1), false},
+		{"an angle bracket before a figure", strings.Replace(letter, "2.5", "\u276e2.5", 1), false},
 		{"a word changed", strings.Replace(letter, "ministry", "embassy", 1), false},
 	} {
 		if got := SameText(letter, c.query); got != c.same {

@@ -16,8 +16,9 @@ import (
 // them as one word ("re\u2060sign" reads "resign", not "re-sign"); a minus drawn with a
 // character other than "-" (U+02D7, U+FE58) is still a minus to the reader; and an Arabic
 // letter's percent sign and decimal and thousands separators (U+066A, U+066B, U+066C) tell
-// what its figures say as "%", "." and "," do. Each was answered valid, with the holder's
-// status.
+// what its figures say as "%", "." and "," do; nor is a symbol of another class or a
+// quotation mark beside a figure drawn as a sign ("➕15%", "─15%", "˃12", "‹12"). Each was
+// answered valid, with the holder's status.
 func TestIdentifyTextThatShowsOtherFigures(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
@@ -36,6 +37,10 @@ func TestIdentifyTextThatShowsOtherFigures(t *testing.T) {
 		{"a word joiner shows re-sign as resign", "re-sign", "re\u2060sign"},
 		{"a modifier minus before the figure", "by 15%", "by \u02d715%"},
 		{"a small em dash before the figure", "by 15%", "by \ufe5815%"},
+		{"a heavy plus sign before the figure", "by 15%", "by \u279515%"},
+		{"a box-drawing line before the figure", "by 15%", "by \u250015%"},
+		{"a modifier letter arrowhead before the figure", "of 12 ships", "of \u02c312 ships"},
+		{"an angle quotation mark before the figure", "of 12 ships", "of \u203912 ships"},
 		{"the Arabic percent sign dropped", "١٥٪", "١٥"},
 		{"Arabic thousands for the decimal separator", "٢٫٥٠٠", "٢٬٥٠٠"},
 	} {
