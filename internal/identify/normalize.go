@@ -16,12 +16,22 @@ import (
 // "-", the not sign some OCR engines emit for a line-end hyphen to "-", and the soft hyphen
 // to nothing; and U+0149 (ŉ) to the apostrophe and n it is typed as otherwise, which NFKC
 // would make U+02BC (a modifier letter, among the apostrophes here) and n.
-var confusables = strings.NewReplacer(
-	"\u2018", "'", "\u2019", "'", "\u201a", "'", "\u201b", "'", "\u2032", "'", "\u02bc", "'", "`", "'", "\u00b4", "'",
+var confusables = strings.NewReplacer(append([]string{lowQuote, "'"}, confusablePairs...)...)
+
+// strictConfusables are the confusables but the single low quotation mark U+201A, which
+// strictTokens keeps to tell it from an apostrophe between two digits: it draws as a comma.
+var strictConfusables = strings.NewReplacer(confusablePairs...)
+
+// lowQuote is U+201A SINGLE LOW-9 QUOTATION MARK, an apostrophe to Normalize, which a reader
+// takes for a comma: "2\u201a5" reads "2,5".
+const lowQuote = "\u201a"
+
+var confusablePairs = []string{
+	"\u2018", "'", "\u2019", "'", "\u201b", "'", "\u2032", "'", "\u02bc", "'", "`", "'", "\u00b4", "'",
 	"\u201c", `"`, "\u201d", `"`, "\u201e", `"`, "\u201f", `"`, "\u2033", `"`, "\u00ab", `"`, "\u00bb", `"`,
 	"\u2010", "-", "\u2011", "-", "\u2012", "-", "\u2013", "-", "\u2014", "-", "\u2015", "-", "\u2212", "-", "\u00ac", "-",
 	"\u00ad", "", "\u0149", "'n",
-)
+}
 
 // Normalize returns the canonical form of text that identification compares. In order:
 //
@@ -83,7 +93,12 @@ func eachWord(text string, f func(string)) { eachToken(mailUnquoted(text), f, ni
 // in its place among the words. It takes text as it is: a caller that reads a reply's
 // quotation marks as such removes them first (mailUnquoted).
 func eachToken(text string, f, sym func(string)) {
-	text = script.FormsApart(confusables.Replace(text))
+	if sym == nil {
+		text = script.FormsApart(confusables.Replace(text))
+	} else {
+		// U+201A is kept, and read below as the apostrophe it is to Normalize.
+		text = script.FormsApart(strictConfusables.Replace(text))
+	}
 	if isASCII(text) {
 		// NFKC leaves ASCII as it is, and folds it as ToLower does.
 		text = strings.ToLower(text)
@@ -106,6 +121,10 @@ func eachToken(text string, f, sym func(string)) {
 	}
 	var word []rune
 	joined := false // an apostrophe or a line break was dropped inside word
+	// shown is word with the apostrophes dropped between two of its digits in their places,
+	// a low quotation mark as the comma it draws as; digitMarks says there was one.
+	var shown []rune
+	digitMarks := false
 	flush := func() {
 		if len(word) > 0 {
 			w := string(word)
@@ -115,9 +134,14 @@ func eachToken(text string, f, sym func(string)) {
 				w = fold(norm.NFKC.String(w))
 			}
 			f(w)
+			if digitMarks {
+				// "1'500" is not "15'00", and "2\u201a5" reads "2,5", not "25": the figure
+				// as it is shown follows the word, as a sign does.
+				sym(string(shown))
+			}
 			word = word[:0]
 		}
-		joined = false
+		joined, shown, digitMarks = false, shown[:0], false
 	}
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
@@ -129,9 +153,20 @@ func eachToken(text string, f, sym func(string)) {
 			f(string(r))
 		case isWordRune(r):
 			word = append(word, r)
-		case r == '\'' && len(word) > 0 && i+1 < len(rs) && isWordRune(rs[i+1]):
-			// An apostrophe inside a word is dropped.
+			if sym != nil {
+				shown = append(shown, r)
+			}
+		case (r == '\'' || r == '\u201a') && len(word) > 0 && i+1 < len(rs) && isWordRune(rs[i+1]):
+			// An apostrophe inside a word is dropped (U+201A is one: only strictTokens
+			// keeps it, see strictConfusables).
 			joined = true
+			if sym != nil && unicode.IsDigit(word[len(word)-1]) && unicode.IsDigit(rs[i+1]) {
+				mark := '\''
+				if r == '\u201a' {
+					mark = ','
+				}
+				shown, digitMarks = append(shown, mark), true
+			}
 		case r == '-' && len(word) > 0 && unicode.IsLetter(word[len(word)-1]):
 			if j, ok := lineBreakHyphen(rs, i+1); ok {
 				i, joined = j-1, true // the word continues at rs[j]

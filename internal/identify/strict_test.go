@@ -160,11 +160,54 @@ func FuzzStrict(f *testing.F) {
 	})
 }
 
-// isSymbol reports whether a token of Strict is a symbol rather than a word: one character
-// that is neither a word's nor an ideograph (a word of its own).
+// isSymbol reports whether a token of Strict is a symbol rather than a word: it holds a
+// character that is neither a word's nor an ideograph (a word of its own), as a sign does,
+// and a figure shown with its apostrophes ("1'500", see eachToken).
 func isSymbol(tok string) bool {
-	rs := []rune(tok)
-	return len(rs) == 1 && !isWordRune(rs[0]) && !isIdeograph(rs[0])
+	for _, r := range tok {
+		if !isWordRune(r) && !isIdeograph(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSameTextApostrophesInFigures: an apostrophe between two digits is dropped from the word
+// as it is from any word ("1'500" is the word "1500"), but a figure shown with it is not the
+// figure without it, nor with it elsewhere ("15'00"); and the single low quotation mark
+// U+201A, an apostrophe to Normalize, draws as a comma: "2\u201a5 tonnes" reads "2,5
+// tonnes", which was the same text as "25 tonnes".
+func TestSameTextApostrophesInFigures(t *testing.T) {
+	const letter = "The convoy carries 25 tonnes and 1'500 litres to the officer's post."
+	for _, c := range []struct {
+		name, query string
+		same        bool
+	}{
+		{"the letter itself", letter, true},
+		{"typographic apostrophes", strings.ReplaceAll(letter, "'", "\u2019"), true},
+		{"a low quotation mark in a word", strings.Replace(letter, "officer's", "officer\u201as", 1), true},
+		{"a low quotation mark for a decimal comma", strings.Replace(letter, "25 tonnes", "2\u201a5 tonnes", 1), false},
+		{"an apostrophe inside a figure", strings.Replace(letter, "25 tonnes", "2'5 tonnes", 1), false},
+		{"the thousands separator moved", strings.Replace(letter, "1'500", "15'00", 1), false},
+		{"the thousands separator dropped", strings.Replace(letter, "1'500", "1500", 1), false},
+		{"a low quotation mark for the thousands separator", strings.Replace(letter, "1'500", "1\u201a500", 1), false},
+	} {
+		if got := SameText(letter, c.query); got != c.same {
+			t.Errorf("%s: SameText = %v, want %v (%q against %q)", c.name, got, c.same, Strict(c.query), Strict(letter))
+		}
+		if Normalize(c.query) != Normalize(letter) {
+			t.Errorf("%s: not the same words: %q", c.name, Normalize(c.query))
+		}
+		var words []string
+		for _, tok := range Strict(c.query) {
+			if !isSymbol(tok) {
+				words = append(words, tok)
+			}
+		}
+		if got := strings.Join(words, " "); got != Normalize(c.query) {
+			t.Errorf("%s: Strict's words %q, Normalize %q", c.name, got, Normalize(c.query))
+		}
+	}
 }
 
 // TestSameTextOfAMailQuotedCopy: a letter pasted from an e-mail reply, every line behind the

@@ -17,7 +17,8 @@ import (
 // character other than "-" (U+02D7, U+FE58) is still a minus to the reader; and an Arabic
 // letter's percent sign and decimal and thousands separators (U+066A, U+066B, U+066C) tell
 // what its figures say as "%", "." and "," do; nor is a symbol of another class or a
-// quotation mark beside a figure drawn as a sign ("➕15%", "─15%", "˃12", "‹12"). Each was
+// quotation mark beside a figure drawn as a sign ("➕15%", "─15%", "˃12", "‹12"), nor a
+// single low quotation mark inside a figure, which draws as a comma ("1\u201a2"). Each was
 // answered valid, with the holder's status.
 func TestIdentifyTextThatShowsOtherFigures(t *testing.T) {
 	ctx := context.Background()
@@ -41,6 +42,7 @@ func TestIdentifyTextThatShowsOtherFigures(t *testing.T) {
 		{"a box-drawing line before the figure", "by 15%", "by \u250015%"},
 		{"a modifier letter arrowhead before the figure", "of 12 ships", "of \u02c312 ships"},
 		{"an angle quotation mark before the figure", "of 12 ships", "of \u203912 ships"},
+		{"a low quotation mark drawn as a decimal comma", "of 12 ships", "of 1\u201a2 ships"},
 		{"the Arabic percent sign dropped", "١٥٪", "١٥"},
 		{"Arabic thousands for the decimal separator", "٢٫٥٠٠", "٢٬٥٠٠"},
 	} {
