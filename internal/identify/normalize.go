@@ -450,15 +450,43 @@ func SameText(letter, query string) bool {
 // sense of SameText: its Strict tokens, or its tokens as it is when it has a reply's
 // quotation marks (see readings), are a run of the letter's, every ">" of the letter kept
 // (strictTokens). An empty query quotes nothing.
+//
+// A run that begins or ends inside one of the letter's figures, its sign or a part of its
+// digits left out ("1" of "$1,500,000 to the contractor", "15%" of "-15%", "1" of the French
+// "1 500 000"), is no quotation of it: what it shows is another figure (cutsFigure).
 func Quotes(letter, query string) bool {
 	in := strictTokens(letter)
-	return slices.ContainsFunc(readings(query), func(q []string) bool { return indexRun(in, q) >= 0 })
+	whole := func(i, n int) bool { return !cutsFigure(in, i) && !cutsFigure(in, i+n) }
+	return slices.ContainsFunc(readings(query), func(q []string) bool {
+		return indexRunWhere(in, q, func(i int) bool { return whole(i, len(q)) }) >= 0
+	})
+}
+
+// cutsFigure reports whether a cut of the tokens toks (Strict's) before toks[i] splits a
+// figure: a significant sign and a word with a digit meet there, or two words with digits
+// (a figure whose groups are separated by spaces, "1 500 000").
+func cutsFigure(toks []string, i int) bool {
+	if i <= 0 || i >= len(toks) {
+		return false
+	}
+	a, b := toks[i-1], toks[i]
+	da, db := hasDigit([]string{a}), hasDigit([]string{b})
+	return isSign(a) && db || da && (isSign(b) || db)
+}
+
+// isSign reports whether tok, one of Strict's tokens, is a sign rather than a word.
+func isSign(tok string) bool {
+	return strings.ContainsFunc(tok, func(r rune) bool { return !isWordRune(r) && !isIdeograph(r) })
 }
 
 // indexRun returns the index of the first run of s equal to sub, or -1, in time linear in
 // their lengths (Knuth–Morris–Pratt): both come from the network, and a text of repeated
 // words would make the naive search quadratic.
-func indexRun(s, sub []string) int {
+func indexRun(s, sub []string) int { return indexRunWhere(s, sub, nil) }
+
+// indexRunWhere returns the index of the first run of s equal to sub for which ok, when not
+// nil, reports true, or -1, as indexRun does.
+func indexRunWhere(s, sub []string, ok func(int) bool) int {
 	if len(sub) == 0 {
 		return -1
 	}
@@ -481,7 +509,10 @@ func indexRun(s, sub []string) int {
 			k++
 		}
 		if k == len(sub) {
-			return i - len(sub) + 1
+			if at := i - len(sub) + 1; ok == nil || ok(at) {
+				return at
+			}
+			k = fail[k-1]
 		}
 	}
 	return -1

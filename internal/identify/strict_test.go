@@ -71,7 +71,8 @@ func TestStrictWordsAreNormalize(t *testing.T) {
 }
 
 // TestQuotes: a run of the letter's words and signs is a quotation of it; the same run with
-// a figure or a sign changed, or with words left out, is not.
+// a figure or a sign changed, or with words left out, is not; nor is a run that begins or
+// ends inside a figure, leaving out its sign or a part of its digits.
 func TestQuotes(t *testing.T) {
 	const letter = "First paragraph. The budget changes by -15% this year; the ministry pays $1,500,000 before 10:30. Last paragraph."
 	for _, c := range []struct {
@@ -89,8 +90,31 @@ func TestQuotes(t *testing.T) {
 		{"the budget this year", false},
 		{"", false},
 		{"...", false},
+		{"this year; the ministry pays", true},
+		{"the ministry pays $1", false},
+		{"15% this year; the ministry pays", false},
+		{"500,000 before 10:30. Last paragraph.", false},
+		{"the ministry pays $1,500,000 before 10", false},
+		{"the budget changes by -15", false},
 	} {
 		if got := Quotes(letter, c.query); got != c.quotes {
+			t.Errorf("Quotes(%q) = %v, want %v", c.query, got, c.quotes)
+		}
+	}
+	// A figure whose groups are separated by spaces, as French writes them, is one figure;
+	// a run found where it cuts one is still a quotation where it is found whole.
+	const french = "Le ministère verse 1 500 000 euros avant le 12 mars. Le ministère verse 1 euro."
+	for _, c := range []struct {
+		query  string
+		quotes bool
+	}{
+		{"le ministère verse 1 500 000 euros", true},
+		{"le ministère verse 1 500", false},
+		{"le ministère verse 1", true},
+		{"500 000 euros avant le 12 mars", false},
+		{"le ministère verse 1 euro", true},
+	} {
+		if got := Quotes(french, c.query); got != c.quotes {
 			t.Errorf("Quotes(%q) = %v, want %v", c.query, got, c.quotes)
 		}
 	}

@@ -224,3 +224,53 @@ func TestIdentifyTwinWordsOtherSigns(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentifyQuotationCuttingAFigure: a quotation that begins or ends inside one of the
+// letter's figures shows another figure ("at a cost of -15" for "-15%", "15% against the
+// plan" for "-15%", "will pay 1" for "will pay 1 500 000 euros"); it was answered valid, an
+// excerpt of the letter, word for word and sign for sign. A member's difference shows what
+// it left out of the figure.
+func TestIdentifyQuotationCuttingAFigure(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	corpus := synth.Corpus{Seed: 23, FamilySize: 1}
+	words := strings.Fields(corpus.Letter(0).Text() + "\n\n" + corpus.Letter(1).Text())
+	cut := len(words) / 2
+	const sentence = "The ministry will pay 1 500 000 euros to move 277 trucks on Monday at a cost of -15% against the plan, and the other 300 trucks later."
+	letter := strings.Join(words[:cut], " ") + "\n\n" + sentence + "\n\n" + strings.Join(words[cut:], " ") + "\n"
+	ref, _ := o.released(t, letter)
+	before, after := strings.Join(words[cut-30:cut], " "), strings.Join(words[cut:cut+30], " ")
+
+	whole := before + "\n\n" + "The ministry will pay 1 500 000 euros to move 277 trucks on Monday at a cost of"
+	if got, err := o.r.Identify(ctx, Actor{}, whole); err != nil || got.Outcome != Valid || got.Match != "excerpt" || got.Reference != ref {
+		t.Fatalf("a quotation ending before the figure: %+v, %v; want valid excerpt %s", got, err, ref)
+	}
+	for _, c := range []struct{ name, quote, left string }{
+		{"the percent sign left out", before + "\n\n" + "The ministry will pay 1 500 000 euros to move 277 trucks on Monday at a cost of -15", "%"},
+		{"the minus left out", "15% against the plan, and the other 300 trucks later.\n\n" + after, "-"},
+		{"a part of the digits left out", before + "\n\n" + "The ministry will pay 1", "500 000"},
+	} {
+		for _, who := range []Actor{{}, o.reviewer} {
+			got, err := o.r.Identify(ctx, who, c.quote)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Outcome != Altered || got.Reference != ref {
+				t.Errorf("%s (member %v): %s %s %s: %s; want altered %s", c.name, who.Member != nil, got.Outcome, got.Match, got.Reference, got.Message, ref)
+				continue
+			}
+			if who.Member == nil {
+				continue
+			}
+			var deleted strings.Builder
+			for _, op := range got.Diff {
+				if op.Op == "delete" {
+					deleted.WriteString(op.Text)
+				}
+			}
+			if !strings.Contains(deleted.String(), c.left) {
+				t.Errorf("%s: the member's difference %+v does not show %q left out", c.name, got.Diff, c.left)
+			}
+		}
+	}
+}

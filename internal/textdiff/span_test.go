@@ -3,6 +3,7 @@ package textdiff
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // TestSpan: a quotation is placed in the letter it quotes, altered or not, in capitals or
@@ -45,12 +46,41 @@ func FuzzSpan(f *testing.F) {
 			t.Fatalf("Span(%q, %q) = %q, not a piece of a", a, b, s)
 		}
 		toks := Tokens(s)
-		for _, tok := range []string{toks[0], toks[len(toks)-1]} {
-			if w, _ := lowerWords([]string{tok}); len(w) == 0 {
-				t.Fatalf("Span(%q, %q) = %q starts or ends with %q", a, b, s, tok)
-			}
+		n := len(toks)
+		// A span starts with a word or a sign before digits, and ends with a word or a
+		// sign after digits (wholeFigures).
+		figure := func(sign, digits string) bool {
+			return classOf(firstRune(sign)) == 2 && strings.ContainsFunc(digits, unicode.IsDigit)
+		}
+		if w, _ := lowerWords(toks[:1]); len(w) == 0 && !(n > 1 && figure(toks[0], toks[1])) {
+			t.Fatalf("Span(%q, %q) = %q starts with %q", a, b, s, toks[0])
+		}
+		if w, _ := lowerWords(toks[n-1:]); len(w) == 0 && !(n > 1 && figure(toks[n-1], toks[n-2])) {
+			t.Fatalf("Span(%q, %q) = %q ends with %q", a, b, s, toks[n-1])
 		}
 	})
+}
+
+// TestSpanWholeFigures: a quotation that begins or ends inside a figure is placed against
+// the whole figure, so that its difference shows the sign or the digits it left out.
+func TestSpanWholeFigures(t *testing.T) {
+	const letter = "The ministry pays $7,300,000 to the contractor, 4 600 000 euros to the port of 9\n12 trucks, and grows by -15% this year, at 10:30 on 12/11."
+	for _, c := range []struct{ name, b, want string }{
+		{"the digits after a separator", "The ministry pays $7", "The ministry pays $7,300,000"},
+		{"the sign and digits before", "300,000 to the contractor", "$7,300,000 to the contractor"},
+		{"groups before a space", "600 000 euros to the port", "4 600 000 euros to the port"},
+		{"groups after a space", "to the contractor, 4", "to the contractor, 4 600 000"},
+		{"not across a line break", "euros to the port of 9", "euros to the port of 9"},
+		{"the percent sign", "and grows by -15", "and grows by -15%"},
+		{"the minus", "15% this year", "-15% this year"},
+		{"the minutes", "this year, at 10", "this year, at 10:30"},
+		{"a whole figure", "12 trucks, and grows", "12 trucks, and grows"},
+		{"a date", "at 10:30 on 12", "at 10:30 on 12/11"},
+	} {
+		if got := Span(letter, c.b); got != c.want {
+			t.Errorf("%s: Span = %q, want %q", c.name, got, c.want)
+		}
+	}
 }
 
 // TestSpanBoundsItsVotes: the votes Span counts grow with the texts' length, not with the

@@ -331,7 +331,63 @@ vote:
 	if from > to {
 		return "", cast
 	}
-	return strings.Join(at[ai[from]:ai[to]+1], ""), cast
+	start, end := wholeFigures(at, ai[from], ai[to]+1)
+	return strings.Join(at[start:end], ""), cast
+}
+
+// wholeFigures returns the tokens at[start:end] widened to the whole of a figure cut at
+// either end: its sign ("-" of "-15%", "$" of "$1,500,000", "%"), the digits beyond a
+// separator ("500,000" of "1,500,000"), and the groups of digits beyond a space on the same
+// line ("500 000" of "1 500 000"). A quotation that begins or ends inside a figure shows
+// another figure, and its difference against the span shows what it left out.
+func wholeFigures(at []string, start, end int) (int, int) {
+	digits := func(i int) bool {
+		return i >= 0 && i < len(at) && classOf(firstRune(at[i])) == 0 && strings.ContainsFunc(at[i], unicode.IsDigit)
+	}
+	sign := func(i int) bool { return i >= 0 && i < len(at) && classOf(firstRune(at[i])) == 2 }
+	gap := func(i int) bool {
+		return i >= 0 && i < len(at) && classOf(firstRune(at[i])) == 1 && !strings.ContainsAny(at[i], "\n\r")
+	}
+	signBefore := func(i int) bool { // at[i] is a sign a figure begins with
+		r := firstRune(at[i])
+		return unicode.In(r, unicode.Sc, unicode.Sm, unicode.Sk, unicode.So, unicode.Pd) || r == '-'
+	}
+	signAfter := func(i int) bool { // at[i] is a sign a figure ends with
+		r := firstRune(at[i])
+		return unicode.In(r, unicode.Sc, unicode.So) || strings.ContainsRune("%‰‱°٪؉؊", r)
+	}
+widen:
+	for start > 0 {
+		switch {
+		case sign(start-1) && digits(start) && digits(start-2):
+			start -= 2 // a separator and the digits before it
+		case gap(start-1) && digits(start) && digits(start-2):
+			start -= 2
+		case sign(start-1) && digits(start) && signBefore(start-1):
+			start--
+		default:
+			break widen
+		}
+	}
+	for end < len(at) {
+		switch {
+		case sign(end) && digits(end-1) && digits(end+1):
+			end += 2
+		case gap(end) && digits(end-1) && digits(end+1):
+			end += 2
+		case sign(end) && digits(end-1) && signAfter(end):
+			end++
+		default:
+			return start, end
+		}
+	}
+	return start, end
+}
+
+// firstRune returns the first rune of s.
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
 }
 
 // keptRuns returns the places of x that the shortest edit script from x to y keeps, as runs
