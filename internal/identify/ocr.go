@@ -198,8 +198,11 @@ func compareScan(letter, scan string, j scanJudge) ScanComparison {
 	}
 	// A scan of some of the pages misses the letter's beginning or its end: that is part of
 	// the letter, as an excerpt is, not a change.
+	// Not when the scan stops, or starts, inside a figure whose groups of digits the letter
+	// separates with spaces: "will pay 1" of "will pay 1 500 000 euros", cropped after its
+	// first group, shows another figure.
 	for _, i := range []int{0, len(c.Runs) - 1} {
-		if len(c.Runs) > 1 && c.Runs[i].Material && len(c.Runs[i].Scan) == 0 {
+		if len(c.Runs) > 1 && c.Runs[i].Material && len(c.Runs[i].Scan) == 0 && !cutFigure(lw, spans[i], i == 0) {
 			c.Runs[i].Material, c.Partial = false, true
 		}
 	}
@@ -378,6 +381,19 @@ func signPlaces(folded, signs []string) string {
 		}
 	}
 	return b.String()
+}
+
+// cutFigure reports whether the letter's words lw[sp[0]:sp[1]], a run the scan lacks at its
+// start (first) or its end, and the word beside them that it has are groups of digits of one
+// figure: the run's word next to the scan's and that word are figures.
+func cutFigure(lw []string, sp [4]int, first bool) bool {
+	if sp[0] >= sp[1] {
+		return false
+	}
+	if first {
+		return sp[1] < len(lw) && isFigure(lw[sp[1]-1]) && isFigure(lw[sp[1]])
+	}
+	return sp[0] > 0 && isFigure(lw[sp[0]-1]) && isFigure(lw[sp[0]])
 }
 
 // isFigure reports whether a normalized word is a figure: digits only.

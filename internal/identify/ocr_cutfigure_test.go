@@ -1,0 +1,33 @@
+package identify
+
+import "testing"
+
+// TestCompareScanCutInsideAFigure: a scan that lacks the letter's end, or its beginning, is a
+// part of the letter (Partial), unless it stops or starts inside a figure whose groups of
+// digits the letter separates with spaces: cropped after "will pay 1" of "will pay 1 500 000
+// euros", it shows another figure, and was the letter's part.
+func TestCompareScanCutInsideAFigure(t *testing.T) {
+	const head = "The ministry of the interior writes to the embassy of the republic about the trucks that are to be moved across the border in the coming weeks, under the agreement signed last year between the two governments and the joint staff."
+	const figure = " The ministry will pay 1 500 000 euros to the carrier"
+	const tail = " before the end of the month, and the embassy is asked to confirm the schedule by return."
+	letter := head + figure + tail
+	for _, c := range []struct {
+		name, scan string
+		same       bool
+	}{
+		{"the end not scanned", head + " The ministry will pay", true},
+		{"cropped after a whole figure", head + figure, true},
+		{"cropped after the figure's first group", head + " The ministry will pay 1", false},
+		{"cropped after its second group", head + " The ministry will pay 1 500", false},
+		{"the beginning not scanned", "to the carrier" + tail, true},
+		{"starting at the figure's last group", "000 euros to the carrier" + tail, false},
+	} {
+		got := CompareScan(letter, c.scan, "")
+		if got.Same() != c.same {
+			t.Errorf("%s: Same = %v, want %v (%+v)", c.name, got.Same(), c.same, got.Runs)
+		}
+		if c.same && !got.Partial {
+			t.Errorf("%s: not Partial", c.name)
+		}
+	}
+}
