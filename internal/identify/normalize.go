@@ -297,10 +297,10 @@ func cherokeeCapital(r rune) rune {
 // so that a text without it, or with another in its place, is not the same text: a currency
 // sign, a mathematical sign (+ < = > ± × ÷ …, not the | and ~ of Markdown's tables and
 // strikethrough), a percent, per-mille or degree sign (Arabic's too), a minus before a digit
-// ("-15"), and a separator between two digits ("1,500" and "1.500", "10:30", "12/11",
-// "10-20", Arabic's decimal and thousands separators). Normalize drops them all with the
-// rest of the punctuation: that is right for finding a letter, but "+15%" is not "-15%", and
-// "$1,500,000" is not "€1.500.000". A bidirectional control counts too, wherever it stands:
+// ("-15", or "- 15" with spaces between on one line), and a separator between two digits
+// ("1,500" and "1.500", "10:30", "12/11", "10-20", Arabic's decimal and thousands
+// separators). Normalize drops them all with the rest of the punctuation: that is right for
+// finding a letter, but "+15%" is not "-15%", and "$1,500,000" is not "€1.500.000". A bidirectional control counts too, wherever it stands:
 // it changes the order in which a reader sees the characters ("12" shown as "21", two
 // figures swapped) without changing the characters; and so does an invisible format
 // character other than those Normalize drops (zeroWidth) between two letters or digits,
@@ -310,6 +310,15 @@ func cherokeeCapital(r rune) rune {
 func significant(rs []rune, i int) bool {
 	r := rs[i]
 	digitAt := func(j int) bool { return j >= 0 && j < len(rs) && unicode.IsDigit(rs[j]) }
+	// digitAfter reports whether a digit follows rs[i], with nothing or spaces on its line
+	// between: "− 15%", a minus typeset apart from its figure, reads "-15%".
+	digitAfter := func() bool {
+		j := i + 1
+		for j < len(rs) && rs[j] != '\n' && rs[j] != '\r' && unicode.IsSpace(rs[j]) {
+			j++
+		}
+		return digitAt(j)
+	}
 	switch {
 	case r == '|' || r == '~':
 		return false
@@ -321,9 +330,9 @@ func significant(rs []rune, i int) bool {
 		return true
 	case (strings.ContainsRune(".,:/٫٬،", r) || minusLike(r)) && digitAt(i-1) && digitAt(i+1):
 		return true
-	case minusLike(r) && digitAt(i+1) && (i == 0 || !isWordRune(rs[i-1])):
+	case minusLike(r) && digitAfter() && (i == 0 || !isWordRune(rs[i-1])):
 		return true
-	case (unicode.In(r, unicode.Sk, unicode.So) || strings.ContainsRune(angleSigns, r)) && (digitAt(i-1) || digitAt(i+1)):
+	case (unicode.In(r, unicode.Sk, unicode.So) || strings.ContainsRune(angleSigns, r)) && (digitAt(i-1) || digitAfter()):
 		// A symbol that is not a mathematical sign but draws as one ("➕", "─", "˖", "˃")
 		// or as a currency sign, or a quotation mark or bracket drawn as "<" or ">"
 		// ("‹", "›", "❮", "〈"), tells the reader what the figure beside it says as the sign

@@ -39,6 +39,9 @@ func TestSameText(t *testing.T) {
 		{"a modifier arrowhead after a figure", strings.Replace(letter, "2.5 tonnes", "2.5\u02c3 tonnes", 1), false},
 		{"an angle quotation mark before a figure", strings.Replace(letter, "2.5", "\u20392.5", 1), false},
 		{"an angle bracket before a figure", strings.Replace(letter, "2.5", "\u276e2.5", 1), false},
+		{"a minus sign apart from a figure", strings.Replace(letter, "and 2.5", "and \u2212 2.5", 1), false},
+		{"a heavy plus sign apart from a figure", strings.Replace(letter, "and 2.5", "and \u2795 2.5", 1), false},
+		{"a minus apart from its figure for one beside it", strings.Replace(letter, "-15%", "- 15%", 1), true},
 		{"a word changed", strings.Replace(letter, "ministry", "embassy", 1), false},
 	} {
 		if got := SameText(letter, c.query); got != c.same {

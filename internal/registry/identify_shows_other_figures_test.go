@@ -43,6 +43,7 @@ func TestIdentifyTextThatShowsOtherFigures(t *testing.T) {
 		{"a modifier letter arrowhead before the figure", "of 12 ships", "of \u02c312 ships"},
 		{"an angle quotation mark before the figure", "of 12 ships", "of \u203912 ships"},
 		{"a low quotation mark drawn as a decimal comma", "of 12 ships", "of 1\u201a2 ships"},
+		{"a minus sign apart from the figure", "by 15%", "by \u2212 15%"},
 		{"the Arabic percent sign dropped", "١٥٪", "١٥"},
 		{"Arabic thousands for the decimal separator", "٢٫٥٠٠", "٢٬٥٠٠"},
 	} {
