@@ -308,8 +308,8 @@ var _ = table(func() Translations {
 		"Enable, with a new token": {"Réactiver, avec un nouveau jeton", "تفعيل برمز دخول جديد"},
 		"New token":                {"Nouveau jeton", "رمز دخول جديد"},
 		"Your password":            {"Votre mot de passe", "كلمة المرور الخاصة بك"},
-		"Your password is wrong: your own new token needs it.": {"Votre mot de passe est incorrect : votre propre nouveau jeton le demande.",
-			"كلمة المرور الخاصة بك غير صحيحة: رمز الدخول الجديد الخاص بك يتطلبها."},
+		"Your password is wrong: a new token needs it.": {"Votre mot de passe est incorrect : un nouveau jeton le demande.",
+			"كلمة المرور الخاصة بك غير صحيحة: رمز الدخول الجديد يتطلبها."},
 		"Disable": {"Désactiver", "تعطيل"},
 		"Add members with <code>chancery member add NAME --role ROLE</code>; the same changes are <code>chancery member roles</code>, <code>disable</code>, <code>enable</code> and <code>token</code>.": {
 			"Ajoutez des membres avec <code>chancery member add NAME --role ROLE</code> ; les mêmes modifications se font avec <code>chancery member roles</code>, <code>disable</code>, <code>enable</code> et <code>token</code>.",

@@ -37,8 +37,8 @@ type memberRow struct {
 	registry.MemberView
 	Choices []roleChoice
 	Self    bool
-	// AsksPassword is set on the row of the admin viewing the page, whose own new token
-	// needs their password (newMemberToken).
+	// AsksPassword is set when the new token of the row, or its enabling, which shows one,
+	// needs the password of the admin viewing the page (newMemberToken).
 	AsksPassword bool
 }
 
@@ -111,9 +111,10 @@ func (h *Handler) showMembers(w http.ResponseWriter, r *http.Request, status int
 			d.Decided = append(d.Decided, row)
 		}
 	}
+	two := h.cfg.Registry.AsksTwoAdmins(r.Context())
 	for _, m := range ms {
 		row := memberRow{MemberView: m, Self: m.Name == s.member.Name}
-		row.AsksPassword = row.Self && !s.member.FromProvider()
+		row.AsksPassword = asksPassword(s.member, row.Self, two)
 		// A role the member holds but the policy no longer names stays listed, so that
 		// saving the form does not take it away unasked.
 		for _, role := range append(slices.Clone(assignable), m.Roles...) {
@@ -206,26 +207,28 @@ func (h *Handler) disableMember(w http.ResponseWriter, r *http.Request) {
 // and shows the token once, in the answer to the post itself: it is in no URL and no later
 // page.
 //
-// An admin's own new token asks for their password: the token is a lasting credential, and
-// issuing it ends their other sessions and removes their password, so that whoever held the
-// session (a browser left open, a stolen cookie) would otherwise turn its 12 hours, or 30
-// idle minutes, into an admin's token for good, with no second admin under two_admins, and
-// lock the admin out of their own account.
+// Both ask for the signed-in admin's password (asksPassword): the token shown is a lasting
+// credential, so that whoever held the session (a browser left open, a stolen cookie) would
+// otherwise turn its 12 hours, or 30 idle minutes, into a token for good: the admin's own,
+// whose issue also ends their other sessions and removes their password, locking them out of
+// their own account; or another member's, an admin's or one then given the admin role on the
+// same page. An admin the identity provider signs in has no password: the registry refuses
+// them their own token, and says why.
 func (h *Handler) newMemberToken(enable bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, a, name := r.Context(), session(r).actor(), r.PathValue("name")
-		// A member the identity provider created has no password: the registry refuses them
-		// their own token, and says why.
-		own := !enable && registry.NormalName(name) == a.Member.Name && !a.Member.FromProvider()
+		own := registry.NormalName(name) == a.Member.Name
+		asks := asksPassword(a.Member, own, h.cfg.Registry.AsksTwoAdmins(ctx))
 		var fields []string
-		if own {
+		if !a.Member.FromProvider() {
+			// Taken also when not asked: the policy may have changed since the page.
 			fields = append(fields, "password")
 		}
 		if err := h.form(w, r, nil, fields...); err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		if own && !h.ownPassword(w, r) {
+		if asks && !h.ownPassword(w, r) {
 			return
 		}
 		issue, msg := h.cfg.Registry.IssueToken, "A new token is issued; the old one, the member's sessions and their password no longer work. Another member's signer keys are revoked: they register a new one."
@@ -241,6 +244,14 @@ func (h *Handler) newMemberToken(enable bool) http.HandlerFunc {
 	}
 }
 
+// asksPassword reports whether a new token for a member, or their enabling, needs the
+// password of the admin me (newMemberToken): always for their own, and for another's unless
+// it is proposed to a second admin (two, the policy's two_admins), which shows the token to
+// that admin alone. An admin the identity provider signs in has none to give.
+func asksPassword(me *store.Member, own, two bool) bool {
+	return !me.FromProvider() && (own || !two)
+}
+
 // ownPassword checks the password of the form against the signed-in admin's, under the
 // sign-in's limits (a session cannot try passwords faster than the sign-in page), and answers
 // a wrong one on the members page; it reports whether the password is right.
@@ -253,8 +264,8 @@ func (h *Handler) ownPassword(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	if errors.Is(err, registry.ErrUnauthenticated) || (err == nil && m.ID != me.ID) {
-		h.cfg.Logger.InfoContext(r.Context(), "own token refused: wrong password", "name", logName(me.Name), "remote", r.RemoteAddr)
-		h.showMembers(w, r, http.StatusForbidden, "", "Your password is wrong: your own new token needs it.", nil)
+		h.cfg.Logger.InfoContext(r.Context(), "new token refused: wrong password", "name", logName(me.Name), "remote", r.RemoteAddr)
+		h.showMembers(w, r, http.StatusForbidden, "", "Your password is wrong: a new token needs it.", nil)
 		return false
 	}
 	if err != nil {

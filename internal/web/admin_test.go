@@ -61,7 +61,7 @@ func TestMembersPage(t *testing.T) {
 	}
 
 	// A new token is shown once, in the answer to the post, and works at once.
-	resp, body = admin.post("/admin/members/otto/token", url.Values{"csrf": {tok}})
+	resp, body = admin.post("/admin/members/otto/token", url.Values{"csrf": {tok}, "password": {password("root")}})
 	m := regexp.MustCompile(`<code id="issued-token">(chy_[A-Za-z0-9_-]+)</code>`).FindStringSubmatch(body)
 	if resp.StatusCode != http.StatusOK || m == nil {
 		t.Fatalf("new token: %s, no token in the page", resp.Status)
@@ -90,14 +90,14 @@ func TestMembersPage(t *testing.T) {
 	if !strings.Contains(body, `action="/admin/members/rita/enable"`) {
 		t.Error("a disabled member has no enable form")
 	}
-	resp, body = admin.post("/admin/members/rita/enable", url.Values{"csrf": {tok}})
+	resp, body = admin.post("/admin/members/rita/enable", url.Values{"csrf": {tok}, "password": {password("root")}})
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="issued-token"`) {
 		t.Errorf("enable: %s", resp.Status)
 	}
 	if v, _ := o.reg.Member(ctx, o.actors["root"], "rita"); v.State != registry.MemberActive {
 		t.Errorf("rita after enable: %s", v.State)
 	}
-	if resp, _ := admin.post("/admin/members/nobody/token", url.Values{"csrf": {tok}}); resp.StatusCode != http.StatusNotFound {
+	if resp, _ := admin.post("/admin/members/nobody/token", url.Values{"csrf": {tok}, "password": {password("root")}}); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("a token for nobody: %s", resp.Status)
 	}
 }
