@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/chancery/chancery/internal/registry"
@@ -52,18 +53,28 @@ func (h *Handler) letterDispatch(ctx context.Context, a registry.Actor, v *regis
 	d := &dispatchData{Messages: ms,
 		CanDispatch:  v.State == "released" && a.Member.HasRole(registry.RoleRelease),
 		CanSendDraft: canExport}
-	for _, m := range ms {
-		// What RetryDispatch queues again: the letter's copies while it is in force, notices.
-		if m.Status == store.StatusFailed && (m.Kind == store.KindNotice || m.Kind == store.KindLetter && v.State == "released") {
-			d.CanRetry = a.Member.HasRole(registry.RoleRelease)
-		}
-	}
 	if d.CanDispatch || d.CanSendDraft {
 		if d.Recipients, err = h.cfg.Registry.Recipients(ctx, a); err != nil {
 			return nil, err
 		}
 	}
+	for _, m := range ms {
+		// What RetryDispatch queues again: the letter's copies while it is in force, to an
+		// address still their recipient's in the directory (a release officer, who may
+		// dispatch it, has the directory), and notices.
+		if m.Status == store.StatusFailed && (m.Kind == store.KindNotice || m.Kind == store.KindLetter && v.State == "released" && stillListed(d.Recipients, m)) {
+			d.CanRetry = a.Member.HasRole(registry.RoleRelease)
+		}
+	}
 	return d, nil
+}
+
+// stillListed reports whether the address m went to is still one of its recipient's in the
+// directory rs: a copy to a recipient retired, or to an address an admin replaced, is not
+// sent again (registry.RetryDispatch), and a form offering it answered that nothing could be.
+func stillListed(rs []registry.RecipientView, m registry.DispatchView) bool {
+	i := slices.IndexFunc(rs, func(r registry.RecipientView) bool { return r.Name == m.Recipient })
+	return i >= 0 && slices.Contains(rs[i].Emails, m.Email)
 }
 
 // dispatchLetter queues the released letter for the recipients ticked on the letter page.
