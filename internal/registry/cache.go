@@ -103,11 +103,14 @@ func (c *publicCache) bump(by uint64) {
 // a scan's codes are checked against (foreignCodes). A released file never changes, so an
 // entry is never stale; when full, the map starts afresh, and an erasure empties it (the
 // text is read only after its file, which an erasure removes, so an erased letter's text is
-// never answered from it).
+// never answered from it). A value read from files read before the erasure emptied it (a
+// reading in flight, which waited for a free pdftotext) is not kept: put is given the
+// generation taken before the files were read, and reset moves it.
 type shownCache[V any] struct {
 	mu    sync.Mutex
 	m     map[string]V
-	bytes int // of the values kept (weigh)
+	bytes int    // of the values kept (weigh)
+	gen   uint64 // bumped by reset
 }
 
 type (
@@ -144,9 +147,21 @@ func (c *shownCache[V]) get(digest string) (V, bool) {
 	return v, ok
 }
 
-func (c *shownCache[V]) put(digest string, v V) {
+// generation returns the generation a reading starts in, to be taken before it reads the
+// files whose values it puts.
+func (c *shownCache[V]) generation() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.gen
+}
+
+// put keeps v for digest if the cache was not emptied since generation gen.
+func (c *shownCache[V]) put(gen uint64, digest string, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return // read from files read before an erasure
+	}
 	w := weigh(v)
 	if w > maxShownBytes {
 		return
@@ -161,9 +176,10 @@ func (c *shownCache[V]) put(digest string, v V) {
 	c.bytes += w
 }
 
-// reset empties the cache.
+// reset empties the cache, and keeps nothing read before.
 func (c *shownCache[V]) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.m, c.bytes = nil, 0
+	c.gen++
 }

@@ -1157,7 +1157,7 @@ func (r *Registry) shownText(ctx context.Context, f *releasedFiles) (string, err
 	}
 	s, err := ocr.VisibleText(ctx, file)
 	if err == nil {
-		r.shown.put(f.rel.FileDigest, s)
+		r.shown.put(f.gen.shown, f.rel.FileDigest, s)
 	}
 	return s, err
 }

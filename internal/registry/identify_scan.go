@@ -372,7 +372,7 @@ func (r *Registry) shownCodes(ctx context.Context, f *releasedFiles) ([]string, 
 	if err != nil {
 		return nil, err
 	}
-	r.codes.put(f.rel.FileDigest, shown)
+	r.codes.put(f.gen.codes, f.rel.FileDigest, shown)
 	return shown, nil
 }
 
@@ -391,7 +391,7 @@ func (r *Registry) shownLinks(ctx context.Context, f *releasedFiles) ([]string, 
 	if err != nil {
 		return nil, err
 	}
-	r.links.put(f.rel.FileDigest, shown)
+	r.links.put(f.gen.links, f.rel.FileDigest, shown)
 	return shown, nil
 }
 
@@ -442,7 +442,7 @@ func (r *Registry) scanReferences(ctx context.Context, ref string) (*scanRefs, e
 			data = version
 		}
 		if s, err := textract.TextContext(ctx, t.mediaType, data); err == nil {
-			r.relTexts.put(t.key, s)
+			r.relTexts.put(f.gen.relTexts, t.key, s)
 			out.texts = append(out.texts, s)
 		}
 	}
@@ -458,6 +458,11 @@ type releasedFiles struct {
 	r                          *Registry
 	rel                        *store.Release
 	versionDigest, versionType string // "" if the version is missing
+
+	// gen holds the generations of the caches (shownCache) when the release was read,
+	// before its files: a text read from them after an erasure emptied the caches is not
+	// kept.
+	gen struct{ shown, codes, relTexts, links uint64 }
 
 	once          sync.Once
 	file, version []byte
@@ -504,7 +509,7 @@ func (f *releasedFiles) text(ctx context.Context, released bool) (string, error)
 		s, err = textract.Text(f.versionType, version)
 	}
 	if err == nil {
-		f.r.relTexts.put(key, s)
+		f.r.relTexts.put(f.gen.relTexts, key, s)
 	}
 	return s, err
 }
@@ -512,6 +517,8 @@ func (f *releasedFiles) text(ctx context.Context, released bool) (string, error)
 // releasedFilesOf reads the release of the letter ref and where its files are.
 func (r *Registry) releasedFilesOf(ctx context.Context, ref string) (*releasedFiles, error) {
 	f := releasedFiles{r: r}
+	f.gen.shown, f.gen.codes = r.shown.generation(), r.codes.generation()
+	f.gen.relTexts, f.gen.links = r.relTexts.generation(), r.links.generation()
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		l, err := tx.LetterByRef(ctx, ref)
 		if err != nil {

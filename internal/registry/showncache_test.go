@@ -13,7 +13,7 @@ func TestShownCacheBoundedByBytes(t *testing.T) {
 	var c shownTexts
 	mib := strings.Repeat("x", 1<<20)
 	for i := range 200 {
-		c.put(strconv.Itoa(i), mib)
+		c.put(0, strconv.Itoa(i), mib)
 		if c.bytes > maxShownBytes {
 			t.Fatalf("after %d texts of 1 MiB the cache holds %d bytes", i+1, c.bytes)
 		}
@@ -21,7 +21,7 @@ func TestShownCacheBoundedByBytes(t *testing.T) {
 	if _, ok := c.get("199"); !ok {
 		t.Error("the latest text is not kept")
 	}
-	c.put("huge", strings.Repeat("x", maxShownBytes+1))
+	c.put(0, "huge", strings.Repeat("x", maxShownBytes+1))
 	if _, ok := c.get("huge"); ok {
 		t.Error("a text over the bound is kept")
 	}
