@@ -47,7 +47,10 @@ func (s *Server) hashUpload(w http.ResponseWriter, r *http.Request) (seal.Digest
 				return "", errTooLarge
 			}
 			if sn.seal() {
-				return "", fmt.Errorf("%w: the file is a letter's seal, not a letter: send the letter's own file (its seal is checked beside it, offline, by 'chancery verify FILE')", errBadRequest)
+				// The command named is the offline one: 'chancery verify FILE' asks the
+				// registry, and sends it the file's digest (and, for bytes it does not know,
+				// its text), as the verify page says (docs/security.md, rows 788 and 791).
+				return "", fmt.Errorf("%w: the file is a letter's seal, not a letter: send the letter's own file (its seal is checked beside it, offline, by 'chancery verify --offline FILE')", errBadRequest)
 			}
 			digest = seal.Digest("sha256:" + hex.EncodeToString(h.Sum(nil)))
 			continue

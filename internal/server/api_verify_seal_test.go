@@ -35,6 +35,12 @@ func TestAPIVerifyTellsASealFromALetter(t *testing.T) {
 		if code != http.StatusBadRequest || !strings.Contains(body, "is a letter's seal, not a letter") {
 			t.Errorf("the seal sent as the letter: %d %s", code, body)
 		}
+		// The seal is checked offline by 'chancery verify --offline': without it, verify
+		// asks the registry and sends it the letter's digest, which the line must not call
+		// offline (as the verify page's line, row 791).
+		if !strings.Contains(body, "offline, by 'chancery verify --offline FILE'") {
+			t.Errorf("the seal's answer does not name the offline command: %s", body)
+		}
 	}
 	if code, body := upload("letter.pdf", file); code != http.StatusOK || !strings.Contains(body, `"outcome":"valid"`) {
 		t.Errorf("the letter's file: %d %s", code, body)
