@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,9 +87,30 @@ func TestVerifyAnotherLettersSealBeside(t *testing.T) {
 			t.Errorf("offline, %s: %d %q %q; want invalid", filepath.Base(f), code, out, errs)
 		}
 	}
+	// The registry cannot be reached: verification could not be done, as for the file
+	// without its seal, not "invalid" by a seal that is not the file's.
+	down := closedURL(t)
+	for _, f := range []string{letter, edited, forged} {
+		code, out, errs := verifyAt(t, down, "--trust", trust, f)
+		if code != cli.ExitError || !strings.HasPrefix(out, "could not verify: ") || !strings.Contains(out, "is not this file's") {
+			t.Errorf("online, registry unreachable, %s: %d %q %q; want could not verify, the seal named as not the file's", filepath.Base(f), code, out, errs)
+		}
+	}
 	// Withdrawn since: the registry's answer says so, whatever seal is beside it.
 	o.retract(corrected, "Sent by mistake")
 	if code, out, errs := verifyAt(t, o.url, "--trust", trust, letter); code != cli.ExitFailed || !strings.HasPrefix(out, "retracted: "+corrected) {
 		t.Errorf("online, the corrected letter retracted since: %d %q %q", code, out, errs)
 	}
+}
+
+// closedURL returns the address of a registry that is not there: a port just closed.
+func closedURL(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	ln.Close()
+	return url
 }

@@ -262,12 +262,15 @@ func (vf *Verifier) belowQuorum(res Result, sealPath string, err error) Result {
 // copied beside it by mistake, is no forgery, and an edited copy of a letter is "altered",
 // with where it differs, as it is without the seal (docs/security.md, the threats of the
 // design): so the registry is asked as for a file without a seal, and its answer is verified
-// as any is. Only when the registry knows neither the file nor a letter close to its text, or
-// cannot be asked, is the file invalid, as offline.
+// as any is. Only when the registry knows neither the file nor a letter close to its text is
+// the file invalid, as offline. When the registry cannot be asked, verification could not be
+// done, as for the file without its seal (exit 2), and the line says the seal is not the
+// file's: an "invalid" would again judge the file by a file beside it, and hide that the
+// registry, which may know it, was not reached.
 func (vf *Verifier) notItsSeal(mismatch Result, sealPath string) Result {
 	res := vf.Online.Ask(mismatch, nil)
 	switch res.Outcome {
-	case Unknown, "error":
+	case Unknown:
 		return mismatch
 	case Invalid:
 		return res
