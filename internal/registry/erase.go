@@ -304,6 +304,21 @@ func (r *Registry) forgetContent() {
 	r.relTexts.reset()
 	r.links.reset()
 	r.texts.clear()
+	r.forgetting.Lock()
+	fs := r.forgetting.fs
+	r.forgetting.Unlock()
+	for _, f := range fs {
+		f()
+	}
+}
+
+// OnForgetContent has f called each time the registry forgets what it holds in memory of
+// letters' content (after an erasure by this server or another, forgetContent), so that
+// what the server keeps beside it (the letter page's readings of PDF pages) goes too.
+func (r *Registry) OnForgetContent(f func()) {
+	r.forgetting.Lock()
+	defer r.forgetting.Unlock()
+	r.forgetting.fs = append(r.forgetting.fs, f)
 }
 
 // txEnded, set only by tests, is called once a release's, a withdrawal's or an erasure's

@@ -215,6 +215,11 @@ type Registry struct {
 	// ones public identification reads, so that drafts never change (or time) its answers.
 	released *identify.Index
 	texts    textCache // versions' words, for searching letters (ListLetters)
+	// forgetting are the functions OnForgetContent gave, called by forgetContent.
+	forgetting struct {
+		sync.Mutex
+		fs []func()
+	}
 	// keyEntries holds signer keys' logged entries by key ID (see keyEntry).
 	keyEntries sync.Map
 	// dispatch is how letters leave by mail and webhooks (SetDispatch); nil: they do not.

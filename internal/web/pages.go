@@ -26,8 +26,10 @@ import (
 // not have (identify.ComparePages, which forgives what OCR misreads on a clean page, and
 // nothing more: pagesbench measures both).
 //
-// The outcomes are kept in memory by the file's digest, as the server's other caches are (an
-// erased letter's words stay there until the server restarts, docs/design/confidentiality.md).
+// The outcomes are kept in memory by the file's digest, as the server's other caches are, and
+// forgotten with them after an erasure (forget), with the PDFs waiting: freed memory is not
+// overwritten, so an erased letter's words may still be in it until the server restarts
+// (docs/design/confidentiality.md).
 
 // pagesShown is the outcome of reading a PDF version's pages, for the letter page.
 type pagesShown struct {
@@ -81,6 +83,17 @@ type pagesReader struct {
 	order   []string // waiting's digests, oldest first
 	bytes   int      // waiting's PDFs'
 	running bool
+	gen     uint64 // moved by forget: a reading begun before keeps nothing
+}
+
+// forget drops the outcomes kept and the PDFs waiting, after an erasure (the registry's
+// OnForgetContent): the words of an erased letter's pages, and its files, are not kept, and
+// the reading under way keeps nothing. A letter page asked for again reads its pages again.
+func (p *pagesReader) forget() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done, p.waiting, p.order, p.bytes = nil, nil, nil, 0
+	p.gen++
 }
 
 // newPagesReader returns a reader of PDFs' pages with read, logging to logger.
@@ -158,7 +171,7 @@ func (p *pagesReader) work() {
 			p.mu.Unlock()
 			return
 		}
-		read := p.read
+		read, gen := p.read, p.gen
 		digest := p.order[0]
 		p.order = p.order[1:]
 		job := p.waiting[digest]
@@ -167,6 +180,11 @@ func (p *pagesReader) work() {
 		s := p.readOne(read, job)
 
 		p.mu.Lock()
+		if p.gen != gen {
+			// Forgotten meanwhile (an erasure): what waited went, and this reading is not kept.
+			p.mu.Unlock()
+			continue
+		}
 		delete(p.waiting, digest)
 		p.bytes -= len(job.pdf)
 		if s != nil {

@@ -114,6 +114,11 @@ func New(cfg Config) *Handler {
 	}
 	if cfg.ReadPages != nil {
 		h.shown = newPagesReader(cfg.ReadPages, cfg.Logger)
+		if cfg.Registry != nil {
+			// What the pages of an erased letter's versions showed goes with the
+			// registry's own copies of letters' content.
+			cfg.Registry.OnForgetContent(h.shown.forget)
+		}
 	}
 	// Each language gets its own parsed pages, with t, date and datep bound to its printer, so
 	// that {{t "…"}} works at any depth of a template without passing the printer around.
