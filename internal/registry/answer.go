@@ -107,13 +107,18 @@ func (k *keptAnswers) body(key string, gen uint64) []byte {
 	return nil
 }
 
-// keep keeps a copy of body, read in generation gen, at key's second lookup.
-func (k *keptAnswers) keep(key string, gen uint64, body []byte) {
+// keep keeps a copy of body, read in generation gen, at key's second lookup, unless the
+// generation is no longer current (what current returns): a body read before an erasure,
+// kept after it had dropped the bodies (forget), would hold what it erased.
+func (k *keptAnswers) keep(key string, gen uint64, body []byte, current func() uint64) {
 	if !settled(gen) {
 		return
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if gen != current() {
+		return
+	}
 	if _, ok := k.asked[key]; !ok {
 		if k.asked == nil || len(k.asked) >= maxBodies {
 			k.asked = make(map[string]struct{})
@@ -126,6 +131,15 @@ func (k *keptAnswers) keep(key string, gen uint64, body []byte) {
 		k.bodies = make(map[string]keptBody)
 	}
 	k.bodies[key] = keptBody{gen: gen, body: bytes.Clone(body)}
+}
+
+// forget drops the answers kept, which hold letters' subjects, signers and seals, after an
+// erasure (forgetContent): stale, they were given no more, but kept what it erased in memory
+// until the map filled.
+func (k *keptAnswers) forget() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.bodies, k.asked = nil, nil
 }
 
 func (r *Registry) officeJSON() []byte {
@@ -167,7 +181,7 @@ func (r *Registry) PublicVerify(ctx context.Context, digest seal.Digest, buf []b
 			case err == nil:
 				metrics.VerifyAnswer(Valid)
 				if cache {
-					r.answers.keep(key, gen, out)
+					r.answers.keep(key, gen, out, r.public.generation)
 				}
 				return nil, out, nil
 			case !errors.Is(err, errNotKept):

@@ -99,7 +99,7 @@ func TestPublicCacheKeepsNothingWhileChanging(t *testing.T) {
 	for range 2 {
 		c.put("a", before, &Status{})
 		c.put("b", during, &Status{})
-		k.keep("b", during, []byte("old"))
+		k.keep("b", during, []byte("old"), c.generation)
 	}
 	if c.get("a") != nil || c.get("b") != nil || k.body("b", during) != nil {
 		t.Fatal("an answer read while a change was under way was kept during it")

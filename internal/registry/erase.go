@@ -295,7 +295,8 @@ func (r *Registry) erase(ctx context.Context, a Actor, find func(*store.Tx) (*st
 
 // forgetContent drops what the registry holds in memory of letters' content, after an
 // erasure by this server or another: what released PDFs show and their codes and links, the
-// texts of released files and versions, and the search's words. Each is read again from the
+// texts of released files and versions, the search's words, and the public answers kept
+// rendered (their subjects, signers and seals). Each is read again from the
 // store when next asked. The identification indexes hold hashes of words only, and drop an
 // erased letter's when a question reads its emptied fingerprint.
 func (r *Registry) forgetContent() {
@@ -304,6 +305,7 @@ func (r *Registry) forgetContent() {
 	r.relTexts.reset()
 	r.links.reset()
 	r.texts.clear()
+	r.answers.forget()
 	r.forgetting.Lock()
 	fs := r.forgetting.fs
 	r.forgetting.Unlock()
