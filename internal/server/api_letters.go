@@ -518,6 +518,7 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 	}
 	var st *registry.Status
 	var err error
+	gen := s.encoded.generation()
 	if latest {
 		// The seal may be a kept one, against an older checkpoint: prove that the latest
 		// extends it, and have the log sign the letter's state in it, so the client knows
@@ -538,7 +539,7 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a.Member == nil {
-		s.encoded.write(w, r, st)
+		s.encoded.write(w, r, st, gen)
 		return
 	}
 	writeJSON(w, statusResponse(st))

@@ -170,6 +170,9 @@ func New(cfg Config) *Server {
 	s.routesFallback()
 	if cfg.Registry != nil {
 		s.routesAPI()
+		// The encodings of public answers go with the registry's copies of letters' content
+		// after an erasure.
+		cfg.Registry.OnForgetContent(s.encoded.forget)
 	}
 	s.mux.HandleFunc("GET /log/checkpoint", s.checkpoint)
 	s.mux.HandleFunc("GET /log/key", s.key)

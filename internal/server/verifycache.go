@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
@@ -15,9 +16,25 @@ import (
 // that is not shared (Status.Shared: not cached, as on PostgreSQL, or not yet) is encoded in a
 // pooled buffer and not kept: keeping it would only fill the map with answers nobody asks for
 // again (a lookup spread over many letters).
+//
+// An erasure empties it (forget, through the registry's OnForgetContent): the answers it
+// made stale are given no more, but kept what it erased (a retracted letter's subject and
+// reason) in memory until the map filled; an answer read before it is not kept after.
 type encodedStatuses struct {
-	mu sync.Mutex
-	m  map[*registry.Status][]byte
+	mu  sync.Mutex
+	m   map[*registry.Status][]byte
+	gen atomic.Uint64 // moved by forget, under mu: read without it on the hot path
+}
+
+// generation returns the generation an answer is read in, to be taken before it is asked for.
+func (c *encodedStatuses) generation() uint64 { return c.gen.Load() }
+
+// forget drops the encodings kept, after an erasure.
+func (c *encodedStatuses) forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m = nil
+	c.gen.Add(1)
 }
 
 // maxEncoded bounds the kept encodings; when full, the map starts afresh.
@@ -33,7 +50,8 @@ var (
 	noStore         = []string{"no-store"}
 )
 
-func (c *encodedStatuses) write(w http.ResponseWriter, r *http.Request, st *registry.Status) {
+// write writes the answer st, read in generation gen (generation), keeping its encoding.
+func (c *encodedStatuses) write(w http.ResponseWriter, r *http.Request, st *registry.Status, gen uint64) {
 	if !st.Shared() {
 		bp := answerBuffers.Get().(*[]byte)
 		body, err := encodeStatus((*bp)[:0], st)
@@ -59,10 +77,12 @@ func (c *encodedStatuses) write(w http.ResponseWriter, r *http.Request, st *regi
 			return
 		}
 		c.mu.Lock()
-		if c.m == nil || len(c.m) >= maxEncoded {
-			c.m = make(map[*registry.Status][]byte)
+		if gen == c.gen.Load() {
+			if c.m == nil || len(c.m) >= maxEncoded {
+				c.m = make(map[*registry.Status][]byte)
+			}
+			c.m[st] = body
 		}
-		c.m[st] = body
 		c.mu.Unlock()
 	}
 	writeAnswer(w, r, body)
@@ -89,6 +109,7 @@ func encodeStatus(b []byte, st *registry.Status) ([]byte, error) {
 func (s *Server) verifyPublic(w http.ResponseWriter, r *http.Request, d seal.Digest) {
 	bp := answerBuffers.Get().(*[]byte)
 	defer answerBuffers.Put(bp) // the buffer as it was: an answer that outgrew it is rare
+	gen := s.encoded.generation()
 	st, body, err := s.cfg.Registry.PublicVerify(r.Context(), d, (*bp)[:0])
 	if err != nil {
 		s.fail(w, r, err)
@@ -98,5 +119,5 @@ func (s *Server) verifyPublic(w http.ResponseWriter, r *http.Request, d seal.Dig
 		writeAnswer(w, r, body)
 		return
 	}
-	s.encoded.write(w, r, st)
+	s.encoded.write(w, r, st, gen)
 }

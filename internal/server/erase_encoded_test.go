@@ -1,0 +1,63 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/dsse"
+	"github.com/chancery/chancery/internal/registry"
+)
+
+// TestEraseDropsEncodedAnswers: the verify endpoint keeps the JSON of the registry's shared
+// public answers (a retracted letter's: its subject, signers and the signed reason). An erasure made them stale (the
+// registry answers anew) but left them in the map, with what it erased, until it filled or
+// the server restarted. An erasure now drops them.
+func TestEraseDropsEncodedAnswers(t *testing.T) {
+	e := newAPIEnv(t, 1<<20)
+	const subject = "Repositioning of northern forces"
+	ref, keyID, key := e.signedLetter(t, subject, "The forces will be repositioned.")
+	e.do(t, "release", "POST", "/api/v1/letters/"+ref+"/release", "", nil, http.StatusCreated, nil)
+	s := e.srv.Config.Handler.(*Server)
+	ctx := context.Background()
+	m, err := s.cfg.Registry.Authenticate(ctx, e.tokens["signer"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer := registry.Actor{Member: m}
+	st, pt, op, err := s.cfg.Registry.WithdrawalStatement(ctx, signer, ref, "", "sent to the wrong ministry")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.cfg.Registry.Withdraw(ctx, signer, ref, "", keyID, st, op, ed25519.Sign(key, dsse.PAE(pt, st))); err != nil {
+		t.Fatal(err)
+	}
+	_, file := e.send(t, "release", "GET", "/api/v1/letters/"+ref+"/file", "", nil)
+	sum := sha256.Sum256(file)
+	body := `{"digest":"sha256:` + hex.EncodeToString(sum[:]) + `"}`
+	for range 4 {
+		e.do(t, "", "POST", "/api/v1/verify", "application/json", strings.NewReader(body), http.StatusOK, nil)
+	}
+	kept := func() (n int) {
+		s.encoded.mu.Lock()
+		defer s.encoded.mu.Unlock()
+		for _, b := range s.encoded.m {
+			if bytes.Contains(b, []byte(subject)) {
+				n++
+			}
+		}
+		return n
+	}
+	if kept() == 0 {
+		t.Fatal("no answer's JSON was kept before the erasure: the test would prove nothing")
+	}
+	e.do(t, "admin", "POST", "/api/v1/letters/"+ref+"/erase", "application/json", strings.NewReader(`{"reason":"asked by the addressee"}`), http.StatusOK, nil)
+	if n := kept(); n != 0 {
+		t.Errorf("after the erasure, %d kept answers' JSON still hold the letter's subject", n)
+	}
+}
