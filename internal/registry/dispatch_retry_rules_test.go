@@ -67,20 +67,7 @@ func TestRetryDispatchCountsEveryParty(t *testing.T) {
 		t.Fatal(err)
 	}
 	o.failCopies(t, staff)
-	o.adopt(t, `version: 1
-name: wide-circulation-needs-legal
-rules:
-  - name: wide-circulation
-    when: 'size(letter.addressees) > 2'
-    require:
-      approvals: [{role: legal}]
-      signatures: [{role: signer}]
-  - name: default
-    default: true
-    require:
-      approvals: [{role: reviewer}]
-      signatures: [{role: signer}]
-`)
+	o.wideCirculationNeedsLegal(t)
 	_, err := o.r.RetryDispatch(ctx, o.officer, staff)
 	wantErr(t, "retry of copies to more parties than the rule allows", err, ErrConflict)
 	wantRuleNamed(t, err, "wide-circulation")

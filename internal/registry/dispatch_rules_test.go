@@ -334,21 +334,7 @@ func TestDispatchRefusesRecipientWhoseOrganisationIsNotStoredAsItReads(t *testin
 func TestDispatchCountsEveryPartyForARuleOverTheAddressees(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
-	o.adopt(t, `version: 1
-name: wide-needs-legal
-rules:
-  - name: wide-circulation
-    when: 'size(letter.addressees) > 2'
-    require:
-      approvals: [{role: legal}]
-      signatures: [{role: signer}]
-  - name: default
-    default: true
-    require:
-      approvals: [{role: reviewer}]
-      signatures: [{role: signer}]
-`)
-	o.r.SetDispatch(DispatchSettings{Mail: true})
+	o.wideCirculationNeedsLegal(t)
 	o.addRecipients(t,
 		NewRecipient{Name: "ministry", Organization: "Ministry of Defence", Emails: []string{"registry@mod.example"}},
 		NewRecipient{Name: "liaison", Organization: "Liaison cell", Emails: []string{"cell@liaison.example"}},
@@ -375,6 +361,28 @@ name: ministry-needs-legal
 rules:
   - name: to-the-ministry
     when: '"Ministry of Defence" in letter.addressees'
+    require:
+      approvals: [{role: legal}]
+      signatures: [{role: signer}]
+  - name: default
+    default: true
+    require:
+      approvals: [{role: reviewer}]
+      signatures: [{role: signer}]
+`)
+	o.r.SetDispatch(DispatchSettings{Mail: true})
+}
+
+// wideCirculationNeedsLegal adopts a policy whose rule for letters to more than two
+// addressees asks for legal review, where every other letter needs a reviewer, and lets the
+// office dispatch.
+func (o *office) wideCirculationNeedsLegal(t *testing.T) {
+	t.Helper()
+	o.adopt(t, `version: 1
+name: wide-needs-legal
+rules:
+  - name: wide-circulation
+    when: 'size(letter.addressees) > 2'
     require:
       approvals: [{role: legal}]
       signatures: [{role: signer}]
