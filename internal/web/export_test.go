@@ -33,7 +33,15 @@ func KeepPagesForTest(h *Handler, digest string, words string) {
 // ShowPagesForTest asks h's reader of PDF pages what the pages of pdf show, as the letter
 // page does.
 func ShowPagesForTest(h *Handler, digest string, pdf []byte, text string) {
-	h.shown.shown(digest, pdf, text)
+	h.shown.shown(h.shown.generation(), digest, pdf, text)
+}
+
+// SetLetterFilesRead has f run once the letter page has read the letter's files; it returns
+// what restores the hook.
+func SetLetterFilesRead(f func()) (restore func()) {
+	old := letterFilesRead
+	letterFilesRead = f
+	return func() { letterFilesRead = old }
 }
 
 // WaitPagesForTest returns once h's reader of PDF pages has read every PDF waiting.

@@ -73,6 +73,9 @@ func (l pdfLook) or(m pdfLook) pdfLook {
 		ConvertedConcealed: l.ConvertedConcealed || m.ConvertedConcealed}
 }
 
+// letterFilesRead runs once the letter page has read the letter's files; tests set it.
+var letterFilesRead = func() {}
+
 // letter shows a letter to a member: versions and their differences, approvals, signatures,
 // the release decision and its reasons, the audit trail and the actions the member's roles
 // allow.
@@ -83,6 +86,7 @@ func (h *Handler) letter(w http.ResponseWriter, r *http.Request) {
 // showLetter renders the letter page, with errMsg when an action on it was refused.
 func (h *Handler) showLetter(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
 	ctx, a, ref := r.Context(), session(r).actor(), r.PathValue("ref")
+	gen := h.shown.generation() // before the files are read (pagesReader.shown)
 	v, err := h.cfg.Registry.Letter(ctx, a, ref)
 	if err != nil {
 		h.fail(w, r, err)
@@ -93,6 +97,7 @@ func (h *Handler) showLetter(w http.ResponseWriter, r *http.Request, status int,
 		h.fail(w, r, err)
 		return
 	}
+	letterFilesRead()
 	audit, err := h.cfg.Registry.Audit(ctx, a, ref)
 	if err != nil {
 		h.fail(w, r, err)
@@ -135,7 +140,7 @@ func (h *Handler) showLetter(w http.ResponseWriter, r *http.Request, status int,
 	if n := len(texts); n > 0 && texts[n-1] != nil {
 		d.Text, d.Look = *texts[n-1], looks[n-1]
 		if f := files[n-1]; f.N == d.Latest.N && isPDF(f.MediaType) {
-			d.Pages = h.shown.shown(d.Latest.Digest, f.Data, d.Text)
+			d.Pages = h.shown.shown(gen, d.Latest.Digest, f.Data, d.Text)
 		}
 	}
 	for i := len(files) - 1; i > 0; i-- {

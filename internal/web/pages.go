@@ -96,6 +96,17 @@ func (p *pagesReader) forget() {
 	p.gen++
 }
 
+// generation returns the generation a letter page starts in, to be taken before it reads the
+// files whose pages it asks for (shown): an erasure that commits in between moves it (forget).
+func (p *pagesReader) generation() uint64 {
+	if p == nil {
+		return 0
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.gen
+}
+
 // newPagesReader returns a reader of PDFs' pages with read, logging to logger.
 func newPagesReader(read func(ctx context.Context, pdf []byte) (ocr.Reading, error), logger *slog.Logger) *pagesReader {
 	ctx, stop := context.WithCancel(context.Background())
@@ -121,8 +132,12 @@ type pagesJob struct {
 }
 
 // shown returns what the pages of pdf, whose text layer is text, show, starting to read them
-// when they have not been read; nil when this server does not read pages (no OCR).
-func (p *pagesReader) shown(digest string, pdf []byte, text string) *pagesShown {
+// when they have not been read; nil when this server does not read pages (no OCR). gen is
+// the generation the page started in (generation): files read before an erasure forgot
+// what the reader held are neither read nor kept, as they would keep an erased letter's PDF,
+// and then its words, in memory; the page says they are being read, and the next one reads
+// them if the letter is still there.
+func (p *pagesReader) shown(gen uint64, digest string, pdf []byte, text string) *pagesShown {
 	if p == nil {
 		return nil
 	}
@@ -130,6 +145,9 @@ func (p *pagesReader) shown(digest string, pdf []byte, text string) *pagesShown 
 	defer p.mu.Unlock()
 	if p.read == nil {
 		return nil
+	}
+	if gen != p.gen {
+		return &pagesShown{Reading: true}
 	}
 	if s, ok := p.done[digest]; ok {
 		if !s.Unread || time.Since(s.at) < pagesRetry {

@@ -27,8 +27,8 @@ func TestPagesReaderStopsWithTheServer(t *testing.T) {
 			return ocr.Reading{}, nil
 		}
 	}})
-	h.shown.shown("a", []byte("%PDF-1.7 a"), "a")
-	h.shown.shown("b", []byte("%PDF-1.7 b"), "b")
+	h.shown.shown(0, "a", []byte("%PDF-1.7 a"), "a")
+	h.shown.shown(0, "b", []byte("%PDF-1.7 b"), "b")
 	<-started
 	closed := make(chan struct{})
 	go func() {
@@ -54,7 +54,7 @@ func TestPagesReaderStopsWithTheServer(t *testing.T) {
 	if running || waiting != 0 {
 		t.Errorf("after Close: running %v, %d PDFs waiting", running, waiting)
 	}
-	if s := h.shown.shown("c", []byte("%PDF-1.7 c"), "c"); s != nil {
+	if s := h.shown.shown(0, "c", []byte("%PDF-1.7 c"), "c"); s != nil {
 		t.Errorf("a PDF's pages after Close: %+v; want none read", s)
 	}
 }

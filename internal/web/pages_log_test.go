@@ -21,10 +21,10 @@ func TestPagesReaderLogsNoDigest(t *testing.T) {
 		return ocr.Reading{}, errors.New("ocr: reading the scan took too long")
 	}, slog.New(slog.NewTextHandler(&log, nil)))
 	const digest = "sha256:1c13e07f62443f3ff54aaf55ec9d3ad6e99343beed758bceabb0030ab3f1a44a"
-	p.shown(digest, []byte("%PDF-1.7"), "The Ministry will pay.")
+	p.shown(0, digest, []byte("%PDF-1.7"), "The Ministry will pay.")
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if s := p.shown(digest, []byte("%PDF-1.7"), "The Ministry will pay."); s != nil && s.Unread {
+		if s := p.shown(0, digest, []byte("%PDF-1.7"), "The Ministry will pay."); s != nil && s.Unread {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -25,12 +25,12 @@ func TestPagesReaderWithoutOCR(t *testing.T) {
 		}
 		return ocr.Reading{}, fmt.Errorf("ocr: %w", ocr.ErrNoOCR)
 	}, slog.New(slog.DiscardHandler))
-	if s := p.shown("a", []byte("%PDF-1.7 a"), "a"); s == nil || !s.Reading {
+	if s := p.shown(0, "a", []byte("%PDF-1.7 a"), "a"); s == nil || !s.Reading {
 		t.Fatalf("first PDF: %+v; want it being read", s)
 	}
 	<-started
 	for _, d := range []string{"b", "c"} {
-		if s := p.shown(d, []byte("%PDF-1.7 "+d), d); s == nil || !s.Reading {
+		if s := p.shown(0, d, []byte("%PDF-1.7 "+d), d); s == nil || !s.Reading {
 			t.Fatalf("PDF %s: %+v; want it waiting", d, s)
 		}
 	}
@@ -51,7 +51,7 @@ func TestPagesReaderWithoutOCR(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if s := p.shown("d", []byte("%PDF-1.7 d"), "d"); s != nil {
+	if s := p.shown(0, "d", []byte("%PDF-1.7 d"), "d"); s != nil {
 		t.Errorf("after the reading failed for want of OCR: %+v; want nothing said", s)
 	}
 	if calls != 1 {

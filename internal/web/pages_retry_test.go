@@ -28,7 +28,7 @@ func TestPagesReaderReadsAgainPagesNotRead(t *testing.T) {
 		t.Helper()
 		deadline := time.Now().Add(10 * time.Second)
 		for {
-			if s := p.shown("a", []byte("%PDF-1.7"), "The Ministry will NOT pay."); s != nil && want(s) {
+			if s := p.shown(0, "a", []byte("%PDF-1.7"), "The Ministry will NOT pay."); s != nil && want(s) {
 				return s
 			}
 			if time.Now().After(deadline) {
@@ -38,7 +38,7 @@ func TestPagesReaderReadsAgainPagesNotRead(t *testing.T) {
 		}
 	}
 	await("the first reading failed", func(s *pagesShown) bool { return s.Unread })
-	if s := p.shown("a", []byte("%PDF-1.7"), "The Ministry will NOT pay."); !s.Unread {
+	if s := p.shown(0, "a", []byte("%PDF-1.7"), "The Ministry will NOT pay."); !s.Unread {
 		t.Fatalf("read again before pagesRetry: %+v", s)
 	}
 	p.mu.Lock()
