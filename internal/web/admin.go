@@ -31,6 +31,9 @@ type membersData struct {
 type changeRow struct {
 	registry.ChangeView
 	Mine bool
+	// AsksPassword is set when approving the change shows a token, which needs the password
+	// of the admin viewing the page (approveChange).
+	AsksPassword bool
 }
 
 type memberRow struct {
@@ -96,6 +99,7 @@ func (h *Handler) showMembers(w http.ResponseWriter, r *http.Request, status int
 	d := &membersData{Issued: issued, LookAlikes: alike, TwoAdmins: h.cfg.Registry.AsksTwoAdmins(r.Context())}
 	for _, c := range cs {
 		row := changeRow{ChangeView: c, Mine: c.ProposedBy == s.member.Name}
+		row.AsksPassword = approvalAsksPassword(s.member, &c)
 		if c.State == store.ChangePending {
 			if c.Kind == registry.ChangePolicy {
 				// The file, not its proposer's name for it, says what the approval puts in force.
@@ -252,6 +256,18 @@ func asksPassword(me *store.Member, own, two bool) bool {
 	return !me.FromProvider() && (own || !two)
 }
 
+// approvalAsksPassword reports whether the approval of c by the admin me needs their password
+// (approveChange): that of a pending change of another admin's that makes a token (a member
+// added, given a new token or enabled). An admin the identity provider signs in has none.
+func approvalAsksPassword(me *store.Member, c *registry.ChangeView) bool {
+	switch c.Kind {
+	case registry.ChangeAddMember, registry.ChangeToken, registry.ChangeEnable:
+	default:
+		return false
+	}
+	return !me.FromProvider() && c.State == store.ChangePending && c.ProposedBy != me.Name
+}
+
 // ownPassword checks the password of the form against the signed-in admin's, under the
 // sign-in's limits (a session cannot try passwords faster than the sign-in page), and answers
 // a wrong one on the members page; it reports whether the password is right.
@@ -277,8 +293,8 @@ func (h *Handler) ownPassword(w http.ResponseWriter, r *http.Request) bool {
 
 // changeForm reads the form of a decision on a change (its CSRF token checked) and the
 // change of the path, or answers the error.
-func (h *Handler) changeForm(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	if err := h.form(w, r, nil); err != nil {
+func (h *Handler) changeForm(w http.ResponseWriter, r *http.Request, fields ...string) (int64, bool) {
+	if err := h.form(w, r, nil, fields...); err != nil {
 		h.fail(w, r, err)
 		return 0, false
 	}
@@ -302,12 +318,33 @@ func (h *Handler) changeFailed(w http.ResponseWriter, r *http.Request, err error
 // approveChange carries out a change another admin proposed. A token it makes (a member
 // added, given a token or enabled) is shown once, in the answer to the post itself, as
 // newMemberToken shows one; other changes redirect with a notice.
+//
+// The approval of a change that makes a token asks for the approving admin's password, as
+// newMemberToken does: the token shown is a lasting credential, an admin's or one a pending
+// change gives the admin role, so that whoever held the approver's session (a browser left
+// open, a stolen cookie) would otherwise turn it into a token for good by approving another
+// admin's proposal.
 func (h *Handler) approveChange(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.changeForm(w, r)
+	a := session(r).actor()
+	var fields []string
+	if !a.Member.FromProvider() {
+		fields = append(fields, "password")
+	}
+	id, ok := h.changeForm(w, r, fields...)
 	if !ok {
 		return
 	}
-	res, err := h.cfg.Registry.ApproveChange(r.Context(), session(r).actor(), id)
+	if !a.Member.FromProvider() {
+		c, err := h.cfg.Registry.Change(r.Context(), a, id)
+		if err != nil {
+			h.changeFailed(w, r, err)
+			return
+		}
+		if approvalAsksPassword(a.Member, c) && !h.ownPassword(w, r) {
+			return
+		}
+	}
+	res, err := h.cfg.Registry.ApproveChange(r.Context(), a, id)
 	if err != nil {
 		h.changeFailed(w, r, err)
 		return

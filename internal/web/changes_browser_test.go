@@ -26,7 +26,9 @@ func TestBrowserTwoAdmins(t *testing.T) {
 	b.signOut()
 	b.open("/admin/members", "#password")
 	b.signIn("ada", "#change-1")
-	b.do(chromedp.Click(chromedp.CSS(`#change-1 form[action$="/approve"] button`)), chromedp.WaitVisible(chromedp.CSS("#issued-token")))
+	// Approving shows a token: it asks ada's password.
+	b.do(chromedp.SendKeys(chromedp.CSS(`#change-1 form[action$="/approve"] input[name="password"]`), password("ada")),
+		chromedp.Click(chromedp.CSS(`#change-1 form[action$="/approve"] button`)), chromedp.WaitVisible(chromedp.CSS("#issued-token")))
 	tok := b.text("#issued-token")
 	m, err := o.reg.Authenticate(context.Background(), tok)
 	if err != nil || m.Name != "sam" {

@@ -155,7 +155,7 @@ func TestTwoAdminsTokenChange(t *testing.T) {
 	if row := changeRow(body, id); !strings.Contains(row, "new token for sam") {
 		t.Fatalf("the second admin's page lacks change %s:\n%s", id, body)
 	}
-	resp, body = ada.post("/admin/changes/"+id+"/approve", url.Values{"csrf": {adaTok}})
+	resp, body = ada.post("/admin/changes/"+id+"/approve", url.Values{"csrf": {adaTok}, "password": {password("ada")}})
 	m := regexp.MustCompile(`<code id="issued-token">(chy_[A-Za-z0-9_-]+)</code>`).FindStringSubmatch(body)
 	if resp.StatusCode != http.StatusOK || m == nil || !strings.Contains(body, "Token for sam") {
 		t.Fatalf("the approval of a token: %s, no token for sam in the page:\n%s", resp.Status, body)
