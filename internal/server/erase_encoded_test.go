@@ -7,11 +7,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/seal"
 )
 
 // TestEraseDropsEncodedAnswers: the verify endpoint keeps the JSON of the registry's shared
@@ -59,5 +61,54 @@ func TestEraseDropsEncodedAnswers(t *testing.T) {
 	e.do(t, "admin", "POST", "/api/v1/letters/"+ref+"/erase", "application/json", strings.NewReader(`{"reason":"asked by the addressee"}`), http.StatusOK, nil)
 	if n := kept(); n != 0 {
 		t.Errorf("after the erasure, %d kept answers' JSON still hold the letter's subject", n)
+	}
+}
+
+// TestEncodedAnswerReadBeforeAnErasureIsNotKept: an answer the registry gave before an
+// erasure, encoded after it had emptied the map, is not kept (row 812's generation; no test
+// failed without it).
+func TestEncodedAnswerReadBeforeAnErasureIsNotKept(t *testing.T) {
+	e := newAPIEnv(t, 1<<20)
+	const subject = "Repositioning of northern forces"
+	ref, keyID, key := e.signedLetter(t, subject, "The forces will be repositioned.")
+	e.do(t, "release", "POST", "/api/v1/letters/"+ref+"/release", "", nil, http.StatusCreated, nil)
+	s := e.srv.Config.Handler.(*Server)
+	ctx := context.Background()
+	m, err := s.cfg.Registry.Authenticate(ctx, e.tokens["signer"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer := registry.Actor{Member: m}
+	st, pt, op, err := s.cfg.Registry.WithdrawalStatement(ctx, signer, ref, "", "sent to the wrong ministry")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.cfg.Registry.Withdraw(ctx, signer, ref, "", keyID, st, op, ed25519.Sign(key, dsse.PAE(pt, st))); err != nil {
+		t.Fatal(err)
+	}
+	_, file := e.send(t, "release", "GET", "/api/v1/letters/"+ref+"/file", "", nil)
+	d := seal.DigestOf(file)
+	var answer *registry.Status
+	for range 3 {
+		gen := s.encoded.generation()
+		if answer, _, err = s.cfg.Registry.PublicVerify(ctx, d, nil); err != nil || answer == nil {
+			t.Fatal(answer, err)
+		}
+		if answer.Shared() {
+			// Read before the erasure, encoded after it.
+			e.do(t, "admin", "POST", "/api/v1/letters/"+ref+"/erase", "application/json", strings.NewReader(`{"reason":"asked by the addressee"}`), http.StatusOK, nil)
+			s.encoded.write(httptest.NewRecorder(), httptest.NewRequest("POST", "/api/v1/verify", nil), answer, gen)
+			break
+		}
+	}
+	if !answer.Shared() {
+		t.Fatal("the registry gave no shared answer: the test would prove nothing")
+	}
+	s.encoded.mu.Lock()
+	defer s.encoded.mu.Unlock()
+	for _, b := range s.encoded.m {
+		if bytes.Contains(b, []byte(subject)) {
+			t.Error("an answer read before the erasure and encoded after it was kept, with the letter's subject")
+		}
 	}
 }
