@@ -4,6 +4,13 @@
 // The file itself is never sent.
 "use strict";
 (function () {
+  // An answer to a posted digest: the history entry keeps the posted form, which a reload
+  // would post again and the browser's session files keep on disk (the digest reads the
+  // letter). Replacing the entry with itself drops what was posted: a reload shows the empty
+  // form.
+  if (document.getElementById("verdict") && window.history && window.history.replaceState) {
+    window.history.replaceState(null, "", window.location.href);
+  }
   var input = document.getElementById("verify-file");
   var drop = document.getElementById("drop");
   var status = document.getElementById("verify-status");
