@@ -92,7 +92,14 @@ func eachWord(text string, f func(string)) { eachToken(mailUnquoted(text), f, ni
 // and, when sym is not nil, sym with each symbol that tells what a figure says (significant),
 // in its place among the words. It takes text as it is: a caller that reads a reply's
 // quotation marks as such removes them first (mailUnquoted).
-func eachToken(text string, f, sym func(string)) {
+func eachToken(text string, f, sym func(string)) { eachTokenApart(text, f, sym, nil) }
+
+// eachTokenApart is eachToken that also calls apart, when not nil, where what stands
+// between two tokens sets them apart as parts of one figure could not be: a mark that is not
+// significant (a full stop, a comma or a bracket not between two digits) or a blank line.
+// "in 2026. 15 ships" and "by 31 December 2026.\n\n2. The contractor" have two figures,
+// where "1 500 000", or "1 500\n000" wrapped, has one.
+func eachTokenApart(text string, f, sym func(string), apart func()) {
 	if sym == nil {
 		text = script.FormsApart(confusables.Replace(text))
 	} else {
@@ -125,6 +132,7 @@ func eachToken(text string, f, sym func(string)) {
 	// a low quotation mark as the comma it draws as; digitMarks says there was one.
 	var shown []rune
 	digitMarks := false
+	breaks := 0 // the line breaks since the last token, for apart
 	flush := func() {
 		if len(word) > 0 {
 			w := string(word)
@@ -150,9 +158,11 @@ func eachToken(text string, f, sym func(string)) {
 			// Chinese and Japanese put no spaces between words, and a reader's copy breaks
 			// lines anywhere: each ideograph or kana is a word of its own.
 			flush()
+			breaks = 0
 			f(string(r))
 		case isWordRune(r):
 			word = append(word, r)
+			breaks = 0
 			if sym != nil {
 				shown = append(shown, r)
 			}
@@ -175,8 +185,17 @@ func eachToken(text string, f, sym func(string)) {
 			flush()
 		default:
 			flush()
-			if sym != nil && significant(rs, i) {
+			switch {
+			case sym != nil && significant(rs, i):
 				sym(string(r))
+				breaks = 0
+			case apart == nil:
+			case r == '\n':
+				if breaks++; breaks == 2 {
+					apart()
+				}
+			case !unicode.IsSpace(r):
+				apart()
 			}
 		}
 	}
@@ -464,8 +483,13 @@ func SameText(letter, query string) bool {
 // digits left out ("1" of "$1,500,000 to the contractor", "15%" of "-15%", "1" of the French
 // "1 500 000"), is no quotation of it: what it shows is another figure (cutsFigure).
 func Quotes(letter, query string) bool {
-	in := strictTokens(letter)
-	whole := func(i, n int) bool { return !cutsFigure(in, i) && !cutsFigure(in, i+n) }
+	var in []string
+	var apart []bool // apart[i]: toks[i-1] and toks[i] are set apart (eachTokenApart)
+	gap := false
+	add := func(t string) { in, apart, gap = append(in, t), append(apart, gap), false }
+	eachTokenApart(letter, add, add, func() { gap = true })
+	cut := func(i int) bool { return cutsFigure(in, i) && !apart[i] }
+	whole := func(i, n int) bool { return !cut(i) && (i+n >= len(in) || !cut(i+n)) }
 	return slices.ContainsFunc(readings(query), func(q []string) bool {
 		return indexRunWhere(in, q, func(i int) bool { return whole(i, len(q)) }) >= 0
 	})
@@ -473,7 +497,8 @@ func Quotes(letter, query string) bool {
 
 // cutsFigure reports whether a cut of the tokens toks (Strict's) before toks[i] splits a
 // figure: a significant sign and a word with a digit meet there, or two words with digits
-// (a figure whose groups are separated by spaces, "1 500 000").
+// (a figure whose groups are separated by spaces, "1 500 000"). Quotes does not ask it
+// where the letter sets the two apart ("in 2026. 15 ships", eachTokenApart).
 func cutsFigure(toks []string, i int) bool {
 	if i <= 0 || i >= len(toks) {
 		return false

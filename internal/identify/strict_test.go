@@ -123,6 +123,41 @@ func TestQuotes(t *testing.T) {
 	}
 }
 
+// TestQuotesEndingOnAFigure: a quotation that honestly begins or ends on one of the letter's
+// figures, where the letter sets the next figure apart by a full stop, a comma or a blank
+// line (a sentence or a numbered paragraph beginning with a figure), is a quotation of it; a
+// run that cuts a figure whose groups are set apart by spaces, on one line or across a line
+// break where it wraps, is still none.
+func TestQuotesEndingOnAFigure(t *testing.T) {
+	const letter = "The works end by 31 December 2026.\n\n2. The contractor shall pay 1 500\n000 euros.\n\n" +
+		"The budget grows in 2026. 15 ships will be built, 3 of them in 2027, 12 in 2028 by -15%. 20 will follow.\n\n" +
+		"Reference TFN-2026-000001\n\n4 copies are attached.\n\nLe ministère verse ١٢ ٥٠٠، ٣ حاويات."
+	for _, c := range []struct {
+		query  string
+		quotes bool
+	}{
+		{"The works end by 31 December 2026.", true},
+		{"2. The contractor shall pay 1 500 000 euros.", true},
+		{"The budget grows in 2026.", true},
+		{"15 ships will be built, 3 of them in 2027", true},
+		{"12 in 2028 by -15%.", true},
+		{"20 will follow.", true},
+		{"Reference TFN-2026-000001", true},
+		{"4 copies are attached.", true},
+		{"The contractor shall pay 1 500", false},
+		{"000 euros.", false},
+		{"12 in 2028 by -15", false},
+		{"15%. 20 will follow.", false},
+		{"Reference TFN-2026", false},
+		{"000001", false},
+		{"Le ministère verse ١٢", false},
+	} {
+		if got := Quotes(letter, c.query); got != c.quotes {
+			t.Errorf("Quotes(%q) = %v, want %v", c.query, got, c.quotes)
+		}
+	}
+}
+
 // TestIndexRun checks the linear search against the obvious one on random runs over a small
 // alphabet, where partial matches overlap.
 func TestIndexRun(t *testing.T) {
