@@ -145,7 +145,7 @@ func barsAsL(pages string) string {
 
 // compareScan is CompareScan of scan as it is, judged by j.
 func compareScan(letter, scan string, j scanJudge) ScanComparison {
-	lw, lsg := scanWords(letter)
+	lw, lsg, lapart := scanWordsApart(letter)
 	sw, ssg := scanWords(scan)
 	lf, sf := make([]string, len(lw)), make([]string, len(sw))
 	for i, w := range lw {
@@ -202,7 +202,7 @@ func compareScan(letter, scan string, j scanJudge) ScanComparison {
 	// separates with spaces: "will pay 1" of "will pay 1 500 000 euros", cropped after its
 	// first group, shows another figure.
 	for _, i := range []int{0, len(c.Runs) - 1} {
-		if len(c.Runs) > 1 && c.Runs[i].Material && len(c.Runs[i].Scan) == 0 && !cutFigure(lw, spans[i], i == 0) {
+		if len(c.Runs) > 1 && c.Runs[i].Material && len(c.Runs[i].Scan) == 0 && !cutFigure(lw, lapart, spans[i], i == 0) {
 			c.Runs[i].Material, c.Partial = false, true
 		}
 	}
@@ -290,17 +290,26 @@ func CompareScanPages(letter, scan, checkCode string) ScanComparison {
 // other words, which a misread stamp, QR code or check code may also produce, are left out.
 // ± is read as + by OCR, and is +.
 func scanWords(text string) (ws, signs []string) {
+	ws, signs, _ = scanWordsApart(text)
+	return ws, signs
+}
+
+// scanWordsApart is scanWords, with, for each word, whether the text sets it apart from the
+// word before it as parts of one figure could not be (eachTokenApart).
+func scanWordsApart(text string) (ws, signs []string, apart []bool) {
+	gap := false
 	var pre []string
 	after := func() {
 		if n := len(ws); n > 0 && len(pre) > 0 && isFigure(ws[n-1]) {
 			signs[n-1] += "\x00" + strings.Join(pre, "")
 		}
 	}
-	eachToken(text, func(w string) {
+	eachTokenApart(text, func(w string) {
 		if !isFigure(w) {
 			after()
 		}
 		ws = append(ws, w)
+		apart, gap = append(apart, gap), false
 		signs = append(signs, "")
 		if isFigure(w) {
 			signs[len(ws)-1] = strings.Join(pre, "")
@@ -318,22 +327,23 @@ func scanWords(text string) (ws, signs []string) {
 		case r == '+' || r == '<' || r == '=' || r == '>' || unicode.Is(unicode.Sc, r):
 			pre = append(pre, sym)
 		}
-	})
+	}, func() { gap = true })
 	after()
-	return joinElided(ws, signs)
+	return joinElided(ws, signs, apart)
 }
 
 // joinElided joins French "n'" read apart from its verb ("n' a pu", a PDF's text that puts
 // the apostrophe's word apart) to it, as Normalize writes "n'a pu": "na". So the same
 // negation written either way is the same word, and elidedNegation finds it.
-func joinElided(ws, signs []string) ([]string, []string) {
+func joinElided(ws, signs []string, apart []bool) ([]string, []string, []bool) {
 	for i := 0; i+1 < len(ws); i++ {
 		if ws[i] == "n" && elidable(ws[i+1]) {
 			ws = slices.Replace(ws, i, i+2, "n"+ws[i+1])
 			signs = slices.Delete(signs, i, i+1)
+			apart = slices.Delete(apart, i+1, i+2)
 		}
 	}
-	return ws, signs
+	return ws, signs, apart
 }
 
 // elidable reports whether w begins with a vowel or an h, its accents aside: a French word
@@ -385,15 +395,17 @@ func signPlaces(folded, signs []string) string {
 
 // cutFigure reports whether the letter's words lw[sp[0]:sp[1]], a run the scan lacks at its
 // start (first) or its end, and the word beside them that it has are groups of digits of one
-// figure: the run's word next to the scan's and that word are figures.
-func cutFigure(lw []string, sp [4]int, first bool) bool {
+// figure: the run's word next to the scan's and that word are figures, and the letter does
+// not set them apart (apart, of scanWordsApart: "in 2026.", then a paragraph "2." on the
+// page the scan begins with, are two figures).
+func cutFigure(lw []string, apart []bool, sp [4]int, first bool) bool {
 	if sp[0] >= sp[1] {
 		return false
 	}
 	if first {
-		return sp[1] < len(lw) && isFigure(lw[sp[1]-1]) && isFigure(lw[sp[1]])
+		return sp[1] < len(lw) && isFigure(lw[sp[1]-1]) && isFigure(lw[sp[1]]) && !apart[sp[1]]
 	}
-	return sp[0] > 0 && isFigure(lw[sp[0]-1]) && isFigure(lw[sp[0]])
+	return sp[0] > 0 && isFigure(lw[sp[0]-1]) && isFigure(lw[sp[0]]) && !apart[sp[0]]
 }
 
 // isFigure reports whether a normalized word is a figure: digits only.

@@ -31,3 +31,21 @@ func TestCompareScanCutInsideAFigure(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareScanPagesEndingOnAFigure: a scan of the letter's second page only, or its first,
+// is a part of the letter when the first ends a sentence on a figure ("by 31 December
+// 2026.") and the second begins with another (a paragraph's number, "2."): they are two
+// figures, not one the scan cut.
+func TestCompareScanPagesEndingOnAFigure(t *testing.T) {
+	const first = "The ministry of the interior writes to the embassy of the republic about the trucks that are to be moved across the border in the coming weeks, under the agreement signed last year between the two governments and the joint staff. The works end by 31 December 2026."
+	const second = "2. The contractor will move 277 trucks before the end of the month, and the embassy is asked to confirm the schedule by return of mail to the ministry."
+	for _, sep := range []string{"\n\n", "\f", "\n"} {
+		letter := first + sep + second
+		for _, scan := range []string{first, second} {
+			got := CompareScan(letter, scan, "")
+			if !got.Same() || !got.Partial {
+				t.Errorf("%q, then %q: a scan of %.20q: Same %v, Partial %v, want a part of the letter (%+v)", first[len(first)-10:], sep, scan, got.Same(), got.Partial, got.Runs)
+			}
+		}
+	}
+}
