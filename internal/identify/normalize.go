@@ -316,7 +316,7 @@ func cherokeeCapital(r rune) rune {
 // so that a text without it, or with another in its place, is not the same text: a currency
 // sign, a mathematical sign (+ < = > ± × ÷ …, not the | and ~ of Markdown's tables and
 // strikethrough), a percent, per-mille or degree sign (Arabic's too), a minus before a digit
-// ("-15", or "- 15" with spaces between on one line), and a separator between two digits
+// ("-15", or "- 15" with spaces, or a line break, between), and a separator between two digits
 // ("1,500" and "1.500", "10:30", "12/11", "10-20", Arabic's decimal and thousands
 // separators). Normalize drops them all with the rest of the punctuation: that is right for
 // finding a letter, but "+15%" is not "-15%", and "$1,500,000" is not "€1.500.000". A bidirectional control counts too, wherever it stands:
@@ -329,12 +329,18 @@ func cherokeeCapital(r rune) rune {
 func significant(rs []rune, i int) bool {
 	r := rs[i]
 	digitAt := func(j int) bool { return j >= 0 && j < len(rs) && unicode.IsDigit(rs[j]) }
-	// digitAfter reports whether a digit follows rs[i], with nothing or spaces on its line
-	// between: "− 15%", a minus typeset apart from its figure, reads "-15%".
+	// digitAfter reports whether a digit follows rs[i], with nothing or spaces between, a
+	// line break among them but not a blank line: "− 15%", a minus typeset apart from its
+	// figure, reads "-15%", and so does "−" at the end of a line before "15%" at the start
+	// of the next (a copy may wrap its lines there, another not).
 	digitAfter := func() bool {
-		j := i + 1
-		for j < len(rs) && rs[j] != '\n' && rs[j] != '\r' && unicode.IsSpace(rs[j]) {
-			j++
+		j, breaks := i+1, 0
+		for ; j < len(rs) && unicode.IsSpace(rs[j]); j++ {
+			if rs[j] == '\n' {
+				if breaks++; breaks > 1 {
+					return false
+				}
+			}
 		}
 		return digitAt(j)
 	}

@@ -42,6 +42,9 @@ func TestSameText(t *testing.T) {
 		{"a minus sign apart from a figure", strings.Replace(letter, "and 2.5", "and \u2212 2.5", 1), false},
 		{"a heavy plus sign apart from a figure", strings.Replace(letter, "and 2.5", "and \u2795 2.5", 1), false},
 		{"a minus apart from its figure for one beside it", strings.Replace(letter, "-15%", "- 15%", 1), true},
+		{"a minus at a line's end before a figure", strings.Replace(letter, "and 2.5", "and \u2212\n2.5", 1), false},
+		{"a heavy plus sign at a line's end before a figure", strings.Replace(letter, "and 2.5", "and \u2795\r\n 2.5", 1), false},
+		{"a minus wrapped apart from its figure", strings.Replace(letter, "-15%", "-\n15%", 1), true},
 		{"a word changed", strings.Replace(letter, "ministry", "embassy", 1), false},
 	} {
 		if got := SameText(letter, c.query); got != c.same {

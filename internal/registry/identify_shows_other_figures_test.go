@@ -18,7 +18,8 @@ import (
 // letter's percent sign and decimal and thousands separators (U+066A, U+066B, U+066C) tell
 // what its figures say as "%", "." and "," do; nor is a symbol of another class or a
 // quotation mark beside a figure drawn as a sign ("➕15%", "─15%", "˃12", "‹12"), nor a
-// single low quotation mark inside a figure, which draws as a comma ("1\u201a2"). Each was
+// single low quotation mark inside a figure, which draws as a comma ("1\u201a2"), nor a minus
+// at a line's end before a figure on the next. Each was
 // answered valid, with the holder's status.
 func TestIdentifyTextThatShowsOtherFigures(t *testing.T) {
 	ctx := context.Background()
@@ -44,6 +45,7 @@ func TestIdentifyTextThatShowsOtherFigures(t *testing.T) {
 		{"an angle quotation mark before the figure", "of 12 ships", "of \u203912 ships"},
 		{"a low quotation mark drawn as a decimal comma", "of 12 ships", "of 1\u201a2 ships"},
 		{"a minus sign apart from the figure", "by 15%", "by \u2212 15%"},
+		{"a minus sign at a line's end before the figure", "by 15%", "by \u2212\n15%"},
 		{"the Arabic percent sign dropped", "١٥٪", "١٥"},
 		{"Arabic thousands for the decimal separator", "٢٫٥٠٠", "٢٬٥٠٠"},
 	} {
