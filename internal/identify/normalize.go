@@ -318,7 +318,7 @@ func cherokeeCapital(r rune) rune {
 // strikethrough), a percent, per-mille or degree sign (Arabic's too), a minus before a digit
 // ("-15", or "- 15" with spaces, or a line break, between), and a separator between two digits
 // ("1,500" and "1.500", "10:30", "12/11", "10-20", Arabic's decimal and thousands
-// separators). Normalize drops them all with the rest of the punctuation: that is right for
+// separators, any other punctuation mark: "2·5"). Normalize drops them all with the rest of the punctuation: that is right for
 // finding a letter, but "+15%" is not "-15%", and "$1,500,000" is not "€1.500.000". A bidirectional control counts too, wherever it stands:
 // it changes the order in which a reader sees the characters ("12" shown as "21", two
 // figures swapped) without changing the characters; and so does an invisible format
@@ -353,7 +353,10 @@ func significant(rs []rune, i int) bool {
 		return true
 	case strings.ContainsRune("%‰‱°٪؉؊", r):
 		return true
-	case (strings.ContainsRune(".,:/٫٬،", r) || minusLike(r)) && digitAt(i-1) && digitAt(i+1):
+	case (strings.ContainsRune(".,:/٫٬،", r) || minusLike(r) || unicode.Is(unicode.Po, r)) && digitAt(i-1) && digitAt(i+1):
+		// Any other punctuation mark between two digits too: a middle dot ("2·5", a
+		// decimal point in Britain), an ideographic comma, an Urdu full stop, a semicolon,
+		// a raised or turned comma shows one figure as a reader reads it, not as "2 5".
 		return true
 	case minusLike(r) && digitAfter() && (i == 0 || !isWordRune(rs[i-1])):
 		return true

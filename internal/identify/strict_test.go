@@ -161,6 +161,35 @@ func TestQuotesEndingOnAFigure(t *testing.T) {
 	}
 }
 
+// TestSameTextPunctuationInFigures: a punctuation mark put between two digits that a letter
+// separates with a space, or between two it does not separate, shows another figure: a
+// middle dot is a decimal point ("2·500 tonnes" reads 2.5 in Britain), an ideographic comma,
+// an Urdu full stop or a turned comma a separator, and the text is not the letter; the same
+// mark where the letter has it is.
+func TestSameTextPunctuationInFigures(t *testing.T) {
+	const letter = "Le convoi transporte 2 500 tonnes de vivres et 35 camions pour 2·5 millions."
+	for _, c := range []struct {
+		name, query string
+		same        bool
+	}{
+		{"the letter itself", letter, true},
+		{"the middle dot where the letter has it", strings.ReplaceAll(letter, " ", "\n"), true},
+		{"a middle dot for the space", strings.Replace(letter, "2 500", "2\u00b7500", 1), false},
+		{"a Greek ano teleia for the space", strings.Replace(letter, "2 500", "2\u0387500", 1), false},
+		{"an ideographic comma for the space", strings.Replace(letter, "2 500", "2\u3001500", 1), false},
+		{"an Urdu full stop for the space", strings.Replace(letter, "2 500", "2\u06d4500", 1), false},
+		{"a turned comma for the space", strings.Replace(letter, "2 500", "2\u2e32500", 1), false},
+		{"a semicolon for the space", strings.Replace(letter, "2 500", "2;500", 1), false},
+		{"a middle dot inside a figure", strings.Replace(letter, "35", "3\u00b75", 1), false},
+		{"a space for the middle dot", strings.Replace(letter, "2·5", "2 5", 1), false},
+		{"a full stop for the middle dot", strings.Replace(letter, "2·5", "2.5", 1), false},
+	} {
+		if got := SameText(letter, c.query); got != c.same {
+			t.Errorf("%s: SameText = %v, want %v (%q)", c.name, got, c.same, Strict(c.query))
+		}
+	}
+}
+
 // TestIndexRun checks the linear search against the obvious one on random runs over a small
 // alphabet, where partial matches overlap.
 func TestIndexRun(t *testing.T) {

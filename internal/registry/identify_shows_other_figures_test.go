@@ -19,7 +19,8 @@ import (
 // what its figures say as "%", "." and "," do; nor is a symbol of another class or a
 // quotation mark beside a figure drawn as a sign ("➕15%", "─15%", "˃12", "‹12"), nor a
 // single low quotation mark inside a figure, which draws as a comma ("1\u201a2"), nor a minus
-// at a line's end before a figure on the next. Each was
+// at a line's end before a figure on the next, nor a punctuation mark between two digits
+// ("2·500" for "2 500"). Each was
 // answered valid, with the holder's status.
 func TestIdentifyTextThatShowsOtherFigures(t *testing.T) {
 	ctx := context.Background()
@@ -27,7 +28,8 @@ func TestIdentifyTextThatShowsOtherFigures(t *testing.T) {
 	letter := synth.Corpus{Seed: 29, FamilySize: 1}.Letter(0).Text() +
 		"\n\nThe convoy of 12 ships sails on 15 March, and the budget grows by 15% this year.\n\n" +
 		"The convoy meets at grid 4512 7830, and the minister will re-sign the treaty.\n\n" +
-		"وتبلغ الزيادة ١٥٪ من الميزانية، أي ما قيمته ٢٫٥٠٠ مليون دينار.\n"
+		"وتبلغ الزيادة ١٥٪ من الميزانية، أي ما قيمته ٢٫٥٠٠ مليون دينار.\n\n" +
+		"Le convoi transporte 2 500 tonnes de vivres.\n"
 	ref, _ := o.released(t, letter)
 
 	if got, err := o.r.Identify(ctx, Actor{}, letter); err != nil || got.Outcome != Valid || got.Reference != ref {
@@ -46,6 +48,8 @@ func TestIdentifyTextThatShowsOtherFigures(t *testing.T) {
 		{"a low quotation mark drawn as a decimal comma", "of 12 ships", "of 1\u201a2 ships"},
 		{"a minus sign apart from the figure", "by 15%", "by \u2212 15%"},
 		{"a minus sign at a line's end before the figure", "by 15%", "by \u2212\n15%"},
+		{"a middle dot, a decimal point, for the space of a figure", "2 500 tonnes", "2\u00b7500 tonnes"},
+		{"an ideographic comma for the space of a figure", "2 500 tonnes", "2\u3001500 tonnes"},
 		{"the Arabic percent sign dropped", "١٥٪", "١٥"},
 		{"Arabic thousands for the decimal separator", "٢٫٥٠٠", "٢٬٥٠٠"},
 	} {
