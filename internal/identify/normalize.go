@@ -318,7 +318,8 @@ func cherokeeCapital(r rune) rune {
 // strikethrough), a percent, per-mille or degree sign (Arabic's too), a minus before a digit
 // ("-15", or "- 15" with spaces, or a line break, between), and a separator between two digits
 // ("1,500" and "1.500", "10:30", "12/11", "10-20", Arabic's decimal and thousands
-// separators, any other punctuation mark: "2·5"). Normalize drops them all with the rest of the punctuation: that is right for
+// separators, any other punctuation mark: "2·5"), and a decimal point or comma that begins
+// a figure (".15%"). Normalize drops them all with the rest of the punctuation: that is right for
 // finding a letter, but "+15%" is not "-15%", and "$1,500,000" is not "€1.500.000". A bidirectional control counts too, wherever it stands:
 // it changes the order in which a reader sees the characters ("12" shown as "21", two
 // figures swapped) without changing the characters; and so does an invisible format
@@ -360,15 +361,23 @@ func significant(rs []rune, i int) bool {
 		return true
 	case minusLike(r) && digitAfter() && (i == 0 || !isWordRune(rs[i-1])):
 		return true
-	case (unicode.In(r, unicode.Sk, unicode.So) || strings.ContainsRune(angleSigns, r)) && (digitAt(i-1) || digitAfter()):
+	case (unicode.In(r, unicode.Sk, unicode.So) || strings.ContainsRune(angleSigns, r) || strings.ContainsRune(crossSigns, r)) && (digitAt(i-1) || digitAfter()):
 		// A symbol that is not a mathematical sign but draws as one ("➕", "─", "˖", "˃")
 		// or as a currency sign, or a quotation mark or bracket drawn as "<" or ">"
-		// ("‹", "›", "❮", "〈"), tells the reader what the figure beside it says as the sign
-		// it looks like does: "➕15%" reads "+15%", "‹5,000" reads "<5,000".
+		// ("‹", "›", "❮", "〈"), or a punctuation mark drawn as "+" or "-" ("†", "⁃"),
+		// tells the reader what the figure beside it says as the sign it looks like does:
+		// "➕15%" reads "+15%", "‹5,000" reads "<5,000".
+		return true
+	case strings.ContainsRune(".,·٫٬", r) && digitAt(i+1) && (i == 0 || !isWordRune(rs[i-1])):
+		// A decimal point or comma that begins a figure: ".15%" and ",15%" read 0.15%.
 		return true
 	}
 	return false
 }
+
+// crossSigns are punctuation marks that a reader takes for "+" (a dagger, a runic cross, a
+// dotted cross) or "-" (a hyphen bullet) beside a figure.
+const crossSigns = "†᛭⁜⁃"
 
 // angleSigns are the quotation marks and brackets (not symbols in Unicode's classes) that a
 // reader takes for "<" or ">" beside a figure.

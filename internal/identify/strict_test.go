@@ -190,6 +190,33 @@ func TestSameTextPunctuationInFigures(t *testing.T) {
 	}
 }
 
+// TestSameTextSignsBeginningAFigure: a decimal point or comma put before a figure (".15%"
+// and ",15%" read 0.15%, ".500 euros" half a euro), or a punctuation mark drawn as a plus or a
+// minus ("†15%", "᛭15%", "⁃15%"), shows another figure; a full stop that ends a sentence or
+// an abbreviation before one does not.
+func TestSameTextSignsBeginningAFigure(t *testing.T) {
+	const letter = "The budget grows by 15% this year, and the ministry pays 500 euros a day (art. 12). The works end in 2026.15 ships sail."
+	for _, c := range []struct {
+		name, query string
+		same        bool
+	}{
+		{"the letter itself", letter, true},
+		{"other spaces and line breaks", strings.ReplaceAll(letter, " ", "\n "), true},
+		{"a decimal point before the figure", strings.Replace(letter, "by 15%", "by .15%", 1), false},
+		{"a decimal comma before the figure", strings.Replace(letter, "by 15%", "by ,15%", 1), false},
+		{"a middle dot before the figure", strings.Replace(letter, "by 15%", "by \u00b715%", 1), false},
+		{"an Arabic decimal separator before the figure", strings.Replace(letter, "by 15%", "by \u066b15%", 1), false},
+		{"a decimal point before the amount", strings.Replace(letter, "pays 500", "pays .500", 1), false},
+		{"a dagger drawn as a plus", strings.Replace(letter, "by 15%", "by \u202015%", 1), false},
+		{"a runic cross drawn as a plus", strings.Replace(letter, "by 15%", "by \u16ed 15%", 1), false},
+		{"a hyphen bullet drawn as a minus", strings.Replace(letter, "by 15%", "by \u204315%", 1), false},
+	} {
+		if got := SameText(letter, c.query); got != c.same {
+			t.Errorf("%s: SameText = %v, want %v (%q)", c.name, got, c.same, Strict(c.query))
+		}
+	}
+}
+
 // TestIndexRun checks the linear search against the obvious one on random runs over a small
 // alphabet, where partial matches overlap.
 func TestIndexRun(t *testing.T) {

@@ -20,7 +20,8 @@ import (
 // quotation mark beside a figure drawn as a sign ("➕15%", "─15%", "˃12", "‹12"), nor a
 // single low quotation mark inside a figure, which draws as a comma ("1\u201a2"), nor a minus
 // at a line's end before a figure on the next, nor a punctuation mark between two digits
-// ("2·500" for "2 500"). Each was
+// ("2·500" for "2 500"), nor a decimal point or comma before a figure (".15%"), nor a
+// punctuation mark drawn as a plus or a minus ("†15%", "⁃15%"). Each was
 // answered valid, with the holder's status.
 func TestIdentifyTextThatShowsOtherFigures(t *testing.T) {
 	ctx := context.Background()
@@ -50,6 +51,10 @@ func TestIdentifyTextThatShowsOtherFigures(t *testing.T) {
 		{"a minus sign at a line's end before the figure", "by 15%", "by \u2212\n15%"},
 		{"a middle dot, a decimal point, for the space of a figure", "2 500 tonnes", "2\u00b7500 tonnes"},
 		{"an ideographic comma for the space of a figure", "2 500 tonnes", "2\u3001500 tonnes"},
+		{"a decimal point before the figure", "by 15%", "by .15%"},
+		{"a decimal comma before the figure", "by 15%", "by ,15%"},
+		{"a hyphen bullet drawn as a minus", "by 15%", "by \u204315%"},
+		{"a dagger drawn as a plus", "by 15%", "by \u202015%"},
 		{"the Arabic percent sign dropped", "١٥٪", "١٥"},
 		{"Arabic thousands for the decimal separator", "٢٫٥٠٠", "٢٬٥٠٠"},
 	} {
