@@ -98,7 +98,9 @@ func eachToken(text string, f, sym func(string)) { eachTokenApart(text, f, sym, 
 // between two tokens sets them apart as parts of one figure could not be: a mark that is not
 // significant (a full stop, a comma or a bracket not between two digits) or a blank line.
 // "in 2026. 15 ships" and "by 31 December 2026.\n\n2. The contractor" have two figures,
-// where "1 500 000", or "1 500\n000" wrapped, has one.
+// where "1 500 000", or "1 500\n000" wrapped, has one. So does a line break before a word
+// that is not a group of three digits: "Reference: TFN-2026-000001\n7 December 2026", a
+// reference above a date, are two figures, "1 500\n000" one.
 func eachTokenApart(text string, f, sym func(string), apart func()) {
 	if sym == nil {
 		text = script.FormsApart(confusables.Replace(text))
@@ -132,7 +134,8 @@ func eachTokenApart(text string, f, sym func(string), apart func()) {
 	// a low quotation mark as the comma it draws as; digitMarks says there was one.
 	var shown []rune
 	digitMarks := false
-	breaks := 0 // the line breaks since the last token, for apart
+	breaks := 0         // the line breaks since the last token, for apart
+	lineBefore := false // one line break stands before word, for apart
 	flush := func() {
 		if len(word) > 0 {
 			w := string(word)
@@ -140,6 +143,9 @@ func eachTokenApart(text string, f, sym func(string), apart func()) {
 				// A letter and its mark, or two jamo, that it kept apart compose as they do
 				// without it ("e'\u0301" is "é"), so that Normalize stays idempotent.
 				w = fold(norm.NFKC.String(w))
+			}
+			if lineBefore && apart != nil && !digitGroup(w) {
+				apart()
 			}
 			f(w)
 			if digitMarks {
@@ -149,7 +155,7 @@ func eachTokenApart(text string, f, sym func(string), apart func()) {
 			}
 			word = word[:0]
 		}
-		joined, shown, digitMarks = false, shown[:0], false
+		joined, shown, digitMarks, lineBefore = false, shown[:0], false, false
 	}
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
@@ -161,6 +167,9 @@ func eachTokenApart(text string, f, sym func(string), apart func()) {
 			breaks = 0
 			f(string(r))
 		case isWordRune(r):
+			if len(word) == 0 {
+				lineBefore = breaks == 1
+			}
 			word = append(word, r)
 			breaks = 0
 			if sym != nil {
@@ -200,6 +209,19 @@ func eachTokenApart(text string, f, sym func(string), apart func()) {
 		}
 	}
 	flush()
+}
+
+// digitGroup reports whether w is three digits, a group of a figure whose groups are set
+// apart by spaces ("1 500 000"), which a line may wrap before.
+func digitGroup(w string) bool {
+	n := 0
+	for _, r := range w {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+		n++
+	}
+	return n == 3
 }
 
 // cutShort reports whether one of the last three bytes of text begins a UTF-8 sequence

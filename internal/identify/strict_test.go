@@ -217,6 +217,31 @@ func TestSameTextSignsBeginningAFigure(t *testing.T) {
 	}
 }
 
+// TestQuotesAfterALineEndingOnAFigure: a line break before a word that is not a group of
+// three digits sets two figures apart: a quotation of a released letter's page from its date
+// line on, below the line of its reference, is a quotation of it; one that cuts a figure
+// whose groups a line wraps ("1 500\n000") is still none.
+func TestQuotesAfterALineEndingOnAFigure(t *testing.T) {
+	const letter = "Task Force North\nReference: TFN-2026-000001\n7 December 2026\n\nTo: Ministry of Defence\n" +
+		"The ministry will pay 1 500\n000 euros to the carrier, call 01 23 45 67 89."
+	for _, c := range []struct {
+		query  string
+		quotes bool
+	}{
+		{"7 December 2026\n\nTo: Ministry of Defence", true},
+		{"Task Force North\nReference: TFN-2026-000001", true},
+		{"The ministry will pay 1 500", false},
+		{"000 euros to the carrier", false},
+		{"The ministry will pay 1 500 000 euros", true},
+		{"call 01 23", false},
+		{"000001\n7 December 2026", false},
+	} {
+		if got := Quotes(letter, c.query); got != c.quotes {
+			t.Errorf("Quotes(%q) = %v, want %v", c.query, got, c.quotes)
+		}
+	}
+}
+
 // TestIndexRun checks the linear search against the obvious one on random runs over a small
 // alphabet, where partial matches overlap.
 func TestIndexRun(t *testing.T) {
