@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/cli"
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/store/storetest"
@@ -254,5 +255,61 @@ func TestKeyRotateRefusesALogShorterThanPublished(t *testing.T) {
 	}
 	if _, after, _ := run("log", "checkpoint", "--data", dir); after != before || before == "" {
 		t.Errorf("the stored log changed:\n%s\nthen\n%s", before, after)
+	}
+}
+
+// TestStoreMigrateMarksTheSourceBeforeTheCopyIsCommitted: migrate wrote moved.json only once
+// the copy was verified, which recomputes the whole log. Killed in between (kill -9, a crash,
+// Ctrl-C), it left a committed office on PostgreSQL and a SQLite directory that serve still
+// took: served both, the log forks. The mark is now written before the commit, and taken
+// back when the copy fails.
+func TestStoreMigrateMarksTheSourceBeforeTheCopyIsCommitted(t *testing.T) {
+	dir := closedOfficeWithARelease(t)
+	d, err := datadir.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var atCommit *datadir.Moved
+	cli.SetMigrateCopied(func() {
+		if atCommit, err = d.Moved(); err != nil {
+			t.Error(err)
+		}
+	})
+	code, stdout, stderr := run("store", "migrate", "--data", dir, "--to", storetest.PostgresURL(t))
+	cli.SetMigrateCopied(nil)
+	if code != 0 {
+		t.Fatalf("store migrate: status %d\n%s%s", code, stdout, stderr)
+	}
+	if atCommit == nil {
+		t.Fatalf("the copy was committed with %s not yet written: a migrate killed then leaves the SQLite office servable beside its copy", datadir.MovedFile)
+	}
+	if m, err := d.Moved(); err != nil || m == nil || m.Size != atCommit.Size || m.Size == 0 {
+		t.Errorf("after the migration the directory records %+v (%v), want the move at the log's size", m, err)
+	}
+
+	// A copy that fails takes the mark back: nothing was committed.
+	dir = closedOfficeWithARelease(t)
+	target := storetest.PostgresURL(t)
+	db, err := store.OpenPostgres(context.Background(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	other, err := sql.Open("pgx", target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.Exec(`CREATE FUNCTION promote() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.roles := 'admin,drafter,reviewer,signer,release'; RETURN NEW; END $$;
+CREATE TRIGGER promote BEFORE INSERT ON members FOR EACH ROW EXECUTE FUNCTION promote();`); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := run("store", "migrate", "--data", dir, "--to", target); code == 0 {
+		t.Fatalf("store migrate into a target that alters rows: status 0\n%s%s", stdout, stderr)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, datadir.MovedFile)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("after a failed copy %s is there (%v): the SQLite office would be refused though nothing moved", datadir.MovedFile, err)
 	}
 }

@@ -51,9 +51,11 @@ released file. The target must be empty (a new database; migrate creates the tab
 copy reads one snapshot of the source and writes one transaction: it is all there or not at
 all. Before it commits, every row the target holds is compared with the source's (files by
 their content): a difference fails the copy. The source is opened read-only and left as it
-was, but for one file: once the copy is verified, moved.json marks the directory, and
-commands that would serve, sequence or back up its SQLite database refuse it from then on
-(the servers on PostgreSQL carry the log on; appending to the SQLite copy would fork it).
+was, but for one file: moved.json marks the directory, written before the copy is committed
+and removed if the copy fails or does not check out, and commands that would serve, sequence
+or back up its SQLite database refuse it from then on (the servers on PostgreSQL carry the
+log on; appending to the SQLite copy would fork it). A migrate killed midway leaves the mark:
+if the target database is empty, or dropped, remove moved.json to serve the SQLite office.
 
 Before it reports success, migrate verifies the target: it recomputes the log's tree from
 every stored entry and checks every stored tile, that the latest checkpoint is the source's
@@ -124,8 +126,39 @@ database); 2 nothing was copied.`,
 				return err
 			}
 			defer dst.Close()
+			var head store.LogHead
+			if err := src.View(ctx, func(tx *store.Tx) (err error) { head, err = tx.LogHead(ctx); return err }); err != nil {
+				return fmt.Errorf("store migrate: the source's log: %w", err)
+			}
+			// The directory is marked as moved before the copy is committed, so that a migrate
+			// killed after the commit (kill -9, a crash, while it verifies) never leaves an
+			// office on PostgreSQL while its SQLite database can still be served: both would
+			// append to the log, at the same sizes, with other roots. A copy that fails, or does
+			// not check out, takes the mark back.
+			marked := false
+			mark := func() error {
+				if marked {
+					return nil
+				}
+				if err := d.SetMoved(datadir.Moved{To: store.Redact(to), At: time.Now().UTC(), Size: head.Size}); err != nil {
+					return withHint(fmt.Errorf("store migrate: %w", err), "nothing was committed: %s must be writable by this user", d.Path)
+				}
+				marked = true
+				return nil
+			}
+			unmark := func() {
+				if !marked {
+					return
+				}
+				if err := d.RemoveMoved(); err != nil {
+					fmt.Fprintf(c.ErrOrStderr(), "chancery: warning: this directory is still marked as moved (%v): remove %s before serving its SQLite database again\n", err, filepath.Join(d.Path, datadir.MovedFile))
+				}
+			}
 			start := time.Now()
-			counts, err := store.CopyTo(ctx, src, dst)
+			counts, err := store.CopyToMarking(ctx, src, dst, mark)
+			if err != nil {
+				unmark()
+			}
 			if errors.Is(err, store.ErrTargetNotEmpty) {
 				return withHint(err, "migrate copies into a new, empty database: create one (createdb) and pass its URL")
 			}
@@ -141,19 +174,15 @@ database); 2 nothing was copied.`,
 			fmt.Fprintf(c.ErrOrStderr(), "copied %d tables in %v; verifying the copy\n", len(counts), time.Since(start).Round(time.Millisecond))
 			res, err := verifyCopy(ctx, c, d.Verifier(), src, dst, counts)
 			if err != nil {
+				unmark()
 				return &failed{fmt.Errorf("store migrate: the copy in %s does not check out, do not use it (drop the database): %w", store.Redact(to), err)}
 			}
 			if err := watch.unchanged(ctx); err != nil {
+				unmark()
 				return &failed{withHint(fmt.Errorf("store migrate: the copy in %s may lack what was written since: %w", store.Redact(to), err),
 					"drop that database, find what wrote to %s and stop it (no server, no other chancery, no sqlite3), then migrate again into a new database", filepath.Join(d.Path, store.SQLiteFile))}
 			}
 			res.To = store.Redact(to)
-			// The SQLite office stays as it was copied, and the servers on PostgreSQL carry the
-			// log on: served again, it would append at sizes they published, with other roots.
-			moved := datadir.Moved{To: res.To, At: time.Now().UTC(), Size: res.Size}
-			if err := d.SetMoved(moved); err != nil {
-				fmt.Fprintf(c.ErrOrStderr(), "chancery: warning: the copy is verified, but this directory could not be marked as moved (%v): never serve its SQLite database again\n", err)
-			}
 			if asJSON {
 				return writeJSON(c.OutOrStdout(), res)
 			}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -23,7 +24,7 @@ const MovedFile = "moved.json"
 // Moved is what MovedFile records.
 type Moved struct {
 	To   string    `json:"to"`       // the PostgreSQL database, without its password
-	At   time.Time `json:"moved_at"` // when the copy was verified
+	At   time.Time `json:"moved_at"` // when the copy was made
 	Size int64     `json:"log_size"` // the log's size when it was copied
 }
 
@@ -54,6 +55,18 @@ func (d *Dir) SetMoved(m Moved) error {
 	}
 	if err := exclfile.CreateForDirOwner(filepath.Join(d.Path, MovedFile), append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("record the move: %w", err)
+	}
+	return nil
+}
+
+// RemoveMoved removes MovedFile, durably, for a move that did not happen (store migrate
+// writes it before it commits its copy, and takes it back when the copy fails).
+func (d *Dir) RemoveMoved() error {
+	if err := os.Remove(filepath.Join(d.Path, MovedFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove %s: %w", MovedFile, err)
+	}
+	if err := exclfile.SyncDir(d.Path); err != nil {
+		return fmt.Errorf("remove %s: %w", MovedFile, err)
 	}
 	return nil
 }

@@ -64,6 +64,14 @@ type TableCount struct {
 // src's (every file by its content), and any difference fails the copy (ErrCopyDiffers).
 // Identity columns continue after the copied ids.
 func CopyTo(ctx context.Context, src, dst *DB) ([]TableCount, error) {
+	return CopyToMarking(ctx, src, dst, nil)
+}
+
+// CopyToMarking is CopyTo, calling beforeCommit (if not nil) once every row is compared,
+// before the copy is committed: an error it returns fails the copy. What it does outside the
+// database (store migrate marks the source as moved) is thus done before the target holds
+// the office, so that a process killed once the copy is committed leaves it done.
+func CopyToMarking(ctx context.Context, src, dst *DB, beforeCommit func() error) ([]TableCount, error) {
 	if src.dialect != SQLite || dst.dialect != Postgres {
 		return nil, errors.New("store: copy: only from SQLite to PostgreSQL")
 	}
@@ -97,6 +105,9 @@ func CopyTo(ctx context.Context, src, dst *DB) ([]TableCount, error) {
 				if err := compareTable(ctx, stx, dtx, t); err != nil {
 					return fmt.Errorf("store: copy %s: %w", t, err)
 				}
+			}
+			if beforeCommit != nil {
+				return beforeCommit()
 			}
 			return nil
 		})
