@@ -179,6 +179,12 @@ func TestMigratedSQLiteOfficeIsNotServedAgain(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, "moved this office to ") || !strings.Contains(stderr, "hint: ") {
 			t.Errorf("%s on the migrated directory: status %d, want 2 naming the move, with a hint\n%s%s", name, code, stdout, stderr)
 		}
+		// Going back to SQLite (the hint's way) after an erasure on PostgreSQL served the
+		// erased letter again: its SQLite database still holds it, and only the PostgreSQL
+		// servers' records name it (audit, fifty-sixth session). The hint says to bring them.
+		if !strings.Contains(stderr, datadir.ErasedFile+" and "+datadir.ErasedLettersFile) {
+			t.Errorf("%s on the migrated directory: the hint to go back to SQLite does not say to bring the erasure records\n%s", name, stderr)
+		}
 	}
 	// The servers on PostgreSQL work from a copy of the directory without chancery.db, the
 	// mark included, which they pass over.
