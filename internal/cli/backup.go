@@ -156,6 +156,15 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	if _, err := os.Lstat(out); err == nil {
 		return nil, withHint(fmt.Errorf("backup: %s exists", out), "backups are never overwritten: pass a new --out file")
 	}
+	// The data directory of a server on PostgreSQL (a copy of a migrated directory, its mark
+	// in it) holds no SQLite database: the refusal below, about going back to SQLite, does
+	// not fit it.
+	if m, _ := d.Moved(); m != nil {
+		if _, err := os.Lstat(filepath.Join(d.Path, store.SQLiteFile)); errors.Is(err, fs.ErrNotExist) {
+			return nil, withHint(fmt.Errorf("backup: %s holds no SQLite database: its office is on PostgreSQL (%s)", d.Path, m.To),
+				"back up the database with pg_dump or pg_basebackup, and this directory's settings and keys as files, again after every change to them (docs/operations.md, \"PostgreSQL: pg_dump or pg_basebackup\")")
+		}
+	}
 	// A backup of an office that moved to PostgreSQL would hold the database as it was copied,
 	// verified, and restored and served it would fork the log carried on there.
 	if err := checkNotMoved(d); err != nil {

@@ -211,6 +211,12 @@ func TestMigratedSQLiteOfficeIsNotServedAgain(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(pg, datadir.MovedFile)); err != nil {
 		t.Fatal(err)
 	}
+	// backup of that copy said it refused "the SQLite database" of a directory that has none,
+	// and hinted to remove moved.json to go back to SQLite (audit, fifty-sixth session).
+	code, stdout, stderr = run("backup", "--data", pg, "--out", filepath.Join(t.TempDir(), "pg.tar"))
+	if code != 2 || !strings.Contains(stderr, "holds no SQLite database") || !strings.Contains(stderr, "hint: back up the database with pg_dump") || strings.Contains(stderr, "remove ") {
+		t.Errorf("backup of a PostgreSQL server's data directory: status %d, want 2 saying it has no SQLite database, with pg_dump's hint\n%s%s", code, stdout, stderr)
+	}
 	if code, stdout, stderr := run("key", "rotate", "office", "--data", pg, "--database", target, "--reason", "routine"); code != 0 {
 		t.Fatalf("key rotate office on PostgreSQL: status %d\n%s%s", code, stdout, stderr)
 	}
