@@ -13,11 +13,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/keys"
+	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/spf13/cobra"
 )
@@ -179,6 +181,8 @@ func apiErr(err error) error {
 		return withHint(err, "check CHANCERY_TOKEN")
 	case errors.As(err, &ae) && ae.Status == 429:
 		return withHint(err, "the registry limits how fast the public may ask: wait a minute, or ask with a member's token (CHANCERY_TOKEN), which is not limited")
+	case errors.As(err, &ae) && ae.Status == 403 && roleHint(ae.Message) != "":
+		return withHint(err, "%s", roleHint(ae.Message))
 	case errors.As(err, &ae) && ae.Status == 422 && ae.Decision != nil:
 		return withHint(err, "see what the release still needs with 'chancery letter show REF'")
 	case errors.As(err, &ae) && notFromARegistry(ae) && ae.Status >= 500:
@@ -189,6 +193,29 @@ func apiErr(err error) error {
 		return withHint(err, "check the reference; 'chancery letter list' lists the office's letters (members with a role)")
 	}
 	return err
+}
+
+// neededRole matches the registry's refusal of a member without the role an action needs
+// ("forbidden: lex needs the reviewer role", or "release or admin").
+var neededRole = regexp.MustCompile(`^forbidden: (\S+) needs the ([a-z]+)((?: or [a-z]+)*) role$`)
+
+// roleHint says how a member refused for want of a role gets it, or "" for another refusal.
+// An office's own roles (legal, chain-of-command) count for approvals and signatures only
+// beside reviewer and signer: a member holding legal alone approves nothing.
+func roleHint(msg string) string {
+	m := neededRole.FindStringSubmatch(msg)
+	if m == nil {
+		return ""
+	}
+	name, role := m[1], m[2]
+	h := fmt.Sprintf("an admin gives %s the role with 'chancery member roles %s --add %s'", name, name, role)
+	switch role {
+	case registry.RoleReviewer:
+		h += "; only reviewers approve, whatever role of the office's own (such as legal) the policy asks for: a legal approver holds legal and reviewer"
+	case registry.RoleSigner:
+		h += "; only signers sign, whatever role or group the policy asks for"
+	}
+	return h
 }
 
 // notFromARegistry reports whether ae is an answer without a registry's JSON error: the
