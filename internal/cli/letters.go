@@ -27,13 +27,17 @@ func newMember(rm *remote) *cobra.Command {
 	add := &cobra.Command{
 		Use:   "add NAME --role ROLE[,ROLE]",
 		Short: "Add a member and print their token (last line, shown once)",
-		Long: `Add a member with one or more roles: drafter, reviewer, signer, release, admin.
+		Long: `Add a member with one or more roles: drafter, reviewer, signer, release, admin, and
+the office's own roles that its policy names (such as legal). Only reviewers approve and only
+signers sign: an office role counts beside one of them, so a legal adviser whose approval the
+policy asks for is added with --role reviewer,legal.
 The token is printed once, on the last line; the registry keeps only its hash.
 Under a policy with 'two_admins: true' it proposes the change instead (exit status 4): a
 second admin carries it out with 'chancery change approve', and
 receives the token.`,
-		Example: `  chancery member add rita --role reviewer`,
-		Args:    cobra.ExactArgs(1),
+		Example: `  chancery member add rita --role reviewer
+  chancery member add lea --role reviewer,legal`,
+		Args: cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
 			tok, err := cl.AddMember(ctx(c), args[0], splitList(roles))
 			if err != nil {
@@ -42,6 +46,9 @@ receives the token.`,
 					return withHint(err, "a member named %s exists already ('chancery member show %s'); for a new token, 'chancery member token %s'", name, name, name)
 				}
 				return memberErr(err, args[0])
+			}
+			if w := idleOfficeRoles(args[0], splitList(roles)); w != "" {
+				fmt.Fprintf(warnings(c), "chancery: warning: %s\n", w)
 			}
 			if addJSON {
 				return writeJSON(c.OutOrStdout(), map[string]any{"name": args[0], "roles": splitList(roles), "token": tok})

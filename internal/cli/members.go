@@ -86,6 +86,9 @@ when roles are added; taking roles away stays one admin's.`,
 				return memberErr(err, args[0])
 			}
 			fmt.Fprintf(c.OutOrStdout(), "%s: %s\n", printable(m.Name), printable(strings.Join(m.Roles, ", ")))
+			if w := idleOfficeRoles(m.Name, m.Roles); w != "" {
+				fmt.Fprintf(warnings(c), "chancery: warning: %s\n", w)
+			}
 			return nil
 		}),
 	}
@@ -253,4 +256,26 @@ func printToken(c *cobra.Command, tok, name, done string) error {
 			"%s %s, but it was not printed: give them another with 'chancery member token %s', with standard output where it can be read", printable(name), done, printable(name))
 	}
 	return nil
+}
+
+// idleOfficeRoles warns about a member given an office's own role (legal) without reviewer or
+// signer, the roles that approve and sign: the policy's approvals and signatures by that role
+// can never count theirs. It returns "" when there is nothing to say.
+func idleOfficeRoles(name string, roles []string) string {
+	var own []string
+	for _, r := range roles {
+		switch r {
+		case registry.RoleReviewer, registry.RoleSigner:
+			return ""
+		case registry.RoleDrafter, registry.RoleRelease, registry.RoleAdmin:
+		default:
+			own = append(own, r)
+		}
+	}
+	if len(own) == 0 {
+		return ""
+	}
+	n := printable(name)
+	return fmt.Sprintf("%s holds %s without reviewer or signer, and only reviewers approve and signers sign: no approval or signature by that role can be theirs; give them one with 'chancery member roles %s --add reviewer'",
+		n, printable(strings.Join(own, ", ")), n)
 }

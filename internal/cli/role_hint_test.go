@@ -61,3 +61,36 @@ rules:
 		t.Errorf("a release officer rejects: status %d\n%s", code, errs)
 	}
 }
+
+// TestOfficeRoleAloneWarns: 'member add lex --role legal' and 'member roles' leaving a member
+// with an office role but neither reviewer nor signer succeeded in silence, and the member
+// could never give the approval the policy counts by that role. Both now warn, saying how to
+// give the role that approves; --role reviewer,legal does not warn.
+func TestOfficeRoleAloneWarns(t *testing.T) {
+	o := newOffice(t)
+	file := filepath.Join(t.TempDir(), "policy.yaml")
+	pol := "version: 1\nname: new-office\nrules:\n  - name: foreign\n    when: letter.class == \"foreign-government\"\n    require:\n      approvals: [{role: legal}]\n  - name: default\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n"
+	if err := os.WriteFile(file, []byte(pol), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := o.run("root", "policy", "adopt", file); code != cli.ExitOK {
+		t.Fatalf("policy adopt: status %d\n%s%s", code, out, errs)
+	}
+	const warning = "chancery: warning: lex holds legal without reviewer or signer, and only reviewers approve and signers sign: no approval or signature by that role can be theirs; give them one with 'chancery member roles lex --add reviewer'\n"
+	code, out, errs := o.run("root", "member", "add", "lex", "--role", "legal")
+	if code != cli.ExitOK || !strings.HasPrefix(out, "chy_") || !strings.Contains(errs, warning) {
+		t.Errorf("member add lex --role legal: status %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = o.run("root", "member", "add", "lea", "--role", "reviewer,legal")
+	if code != cli.ExitOK || strings.Contains(errs, "warning") {
+		t.Errorf("member add lea --role reviewer,legal: status %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = o.run("root", "member", "roles", "lea", "--remove", "reviewer")
+	if code != cli.ExitOK || !strings.Contains(errs, strings.ReplaceAll(warning, "lex", "lea")) {
+		t.Errorf("member roles lea --remove reviewer: status %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = o.run("root", "member", "roles", "lea", "--add", "reviewer")
+	if code != cli.ExitOK || strings.Contains(errs, "warning") {
+		t.Errorf("member roles lea --add reviewer: status %d\n%s%s", code, out, errs)
+	}
+}
