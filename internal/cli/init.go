@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,7 +121,13 @@ time-zone' changes it later.`,
 				return withHint(fmt.Errorf("print the admin's token: %w", err),
 					"the office is made, its admin's token was not printed: run the same init again with standard output where it can be read; it gives the admin a new token")
 			}
-			return finishInit(d)
+			if err := finishInit(d); err != nil {
+				return err
+			}
+			if !c.Flags().Changed("url") && loopbackURL(d.Settings.URL) {
+				fmt.Fprintf(c.ErrOrStderr(), "chancery: warning: the registry's URL is %s, an address of this machine alone: every released letter's footer and QR code lead there, and the log origin cannot change; for an office whose letters others verify, init another data directory with --url and the registry's public address (such as https://letters.example.org)\n", d.Settings.URL)
+			}
+			return nil
 		},
 	}
 	c.Flags().StringVar(&s.Office, "office", "", "the office's name, as letters and statements spell it")
@@ -172,6 +179,20 @@ func listenURL(listen string) (string, error) {
 		return "", withHint(fmt.Errorf("listen address %q names no host the registry can be reached at", listen), "pass --url with the registry's public URL, e.g. --url https://letters.example.org")
 	}
 	return "http://" + listen, nil
+}
+
+// loopbackURL reports whether the base URL u names this machine alone (a loopback address,
+// or localhost): the address init records without --url, which no outsider reaches.
+func loopbackURL(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	h := p.Hostname()
+	if ip := net.ParseIP(h); ip != nil {
+		return ip.IsLoopback()
+	}
+	return h == "localhost" || strings.HasSuffix(h, ".localhost")
 }
 
 // initRegistry creates the data directory, the empty log and the first admin.
