@@ -310,6 +310,12 @@ var _ = table(func() Translations {
 			"%[1]s vous a adressé sa lettre <span class=\"ref\">%[2]s</span>. Confirmez que vous l'avez reçue : le service en consigne l'heure au dossier de la lettre. Aucun compte n'est nécessaire.",
 			"وردتك من %[1]s الرسالة <span class=\"ref\">%[2]s</span>. يُرجى تأكيد استلامها، إذ تقيّد الجهة وقت الاستلام في ملف الرسالة. ولا حاجة إلى حساب."},
 		"I confirm receipt": {"Je confirme la réception", "أؤكد الاستلام"},
+		"%[1]s has since retracted this letter: do not rely on it. The notice it sent you gives the signed reason; <a href=\"/v/%[2]s\">its verify page</a> shows that it is withdrawn.": {
+			"%[1]s a depuis retiré cette lettre : ne vous y fiez pas. L'avis qu'il vous a adressé en donne le motif signé ; <a href=\"/v/%[2]s\">sa page de vérification</a> montre qu'elle est retirée.",
+			"سحبت %[1]s هذه الرسالة منذ إرسالها، فلا تعتمد عليها. ويتضمّن الإشعار الذي أُرسل إليك سبب السحب موقّعًا، وتُظهر <a href=\"/v/%[2]s\">صفحة التحقق الخاصة بها</a> أنها مسحوبة."},
+		"%[1]s has since superseded this letter by another: do not rely on it. The notice it sent you names the letter that replaces it; <a href=\"/v/%[2]s\">its verify page</a> shows that it is withdrawn.": {
+			"%[1]s a depuis remplacé cette lettre par une autre : ne vous y fiez pas. L'avis qu'il vous a adressé nomme la lettre qui la remplace ; <a href=\"/v/%[2]s\">sa page de vérification</a> montre qu'elle est retirée.",
+			"استبدلت %[1]s بهذه الرسالة رسالةً أخرى منذ إرسالها، فلا تعتمد عليها. ويذكر الإشعار الذي أُرسل إليك الرسالة التي حلّت محلها، وتُظهر <a href=\"/v/%[2]s\">صفحة التحقق الخاصة بها</a> أنها مسحوبة."},
 		"Opening this page records nothing; only the button does. The link works once.": {
 			"L'ouverture de cette page n'enregistre rien ; seul le bouton le fait. Le lien ne sert qu'une fois.",
 			"لا يُسجَّل شيء بمجرد فتح هذه الصفحة، وإنما بالضغط على الزر فقط. ولا يصلح الرابط إلا لمرة واحدة."},

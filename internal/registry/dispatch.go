@@ -1489,6 +1489,25 @@ type ReceiptView struct {
 	Kind       string
 	Recipient  string
 	ReceivedAt time.Time // zero until acknowledged
+	// Withdrawn is the letter's withdrawal since it was sent, "retraction" or "supersession",
+	// or "" while it stands: the recipient confirming receipt is told not to rely on it.
+	Withdrawn string
+}
+
+// withdrawnKind returns the kind of the withdrawal of the letter m sent, or "" for a letter
+// that stands or a message that sent no letter (a coordination draft).
+func withdrawnKind(ctx context.Context, tx *store.Tx, m *store.OutboxMessage) (string, error) {
+	if m.Kind != store.KindLetter {
+		return "", nil
+	}
+	w, err := tx.WithdrawalOf(ctx, m.LetterID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return w.Kind, nil
 }
 
 // ErrBadReceipt is the one answer for a receipt token that is wrong, used or expired: the
@@ -1523,7 +1542,8 @@ func (r *Registry) Receipt(ctx context.Context, token string) (*ReceiptView, err
 			return err
 		}
 		v = &ReceiptView{Office: r.cfg.Office.Name, Reference: m.Reference, Kind: m.Kind, Recipient: m.Recipient}
-		return nil
+		v.Withdrawn, err = withdrawnKind(ctx, tx, m)
+		return err
 	})
 	return v, err
 }
@@ -1549,6 +1569,9 @@ func (r *Registry) Acknowledge(ctx context.Context, token, remote string) (*Rece
 			return ErrBadReceipt
 		}
 		v = &ReceiptView{Office: r.cfg.Office.Name, Reference: m.Reference, Kind: m.Kind, Recipient: m.Recipient, ReceivedAt: now}
+		if v.Withdrawn, err = withdrawnKind(ctx, tx, m); err != nil {
+			return err
+		}
 		erased, err := letterAudit(ctx, tx, m.LetterID, store.AuditEvent{Time: now, Actor: "recipient:" + m.Recipient, Action: "letter.received", Reference: m.Reference,
 			Detail: fmt.Sprintf("%s received by %s <%s> (%s)", m.Kind, m.Recipient, m.Email, m.MessageID), Remote: remote})
 		if err != nil {

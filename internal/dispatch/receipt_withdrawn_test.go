@@ -1,0 +1,86 @@
+package dispatch
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/server"
+)
+
+// TestReceiptOfAWithdrawnLetterSaysSo: a recipient who opened the receipt link of a letter
+// retracted since it was sent was asked to confirm receipt of "its letter", and thanked,
+// without a word that the office had withdrawn it (found by audit, fifty-sixth session). The
+// page, before and after the button, now says that the letter is retracted, not to rely on
+// it, and leads to its verify page; a letter that stands shows no such line.
+func TestReceiptOfAWithdrawnLetterSaysSo(t *testing.T) {
+	ctx := context.Background()
+	mp := startMailpit(t)
+	o := newOffice(t)
+	o.deliver(t, mp, 3)
+	o.recipient(t, "ministry", "a@mod.example", "b@mod.example")
+	ref := o.release(t, "Please acknowledge, and then forget.")
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "two letters sent", func() bool { return len(mp.messages(t)) == 2 && o.settled(t, ref, 2) })
+	tokens := map[string]string{}
+	for _, s := range mp.messages(t) {
+		m := receiptLink.FindStringSubmatch(mp.message(t, s.ID).Text)
+		if m == nil {
+			t.Fatal("no receipt link")
+		}
+		tokens[s.To[0].Address] = m[1]
+	}
+	srv := httptest.NewServer(server.New(server.Config{Log: o.log, DB: o.db, VerifierKey: o.vkey, Origin: o.origin, Registry: o.r,
+		RateLimit: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+	page := func(method, tok, lang string) string {
+		t.Helper()
+		var body io.Reader
+		if method == http.MethodPost {
+			body = strings.NewReader(url.Values{"confirm": {"received"}}.Encode())
+		}
+		req, err := http.NewRequest(method, srv.URL+"/receipt/"+tok, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if method == http.MethodPost {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", srv.URL)
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+		}
+		req.Header.Set("Accept-Language", lang)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s /receipt/…: %s\n%s", method, resp.Status, b)
+		}
+		return string(b)
+	}
+
+	if p := page(http.MethodGet, tokens["a@mod.example"], "en"); strings.Contains(p, "receipt-withdrawn") || !strings.Contains(p, "receipt-confirm") {
+		t.Errorf("the receipt page of a letter that stands:\n%s", p)
+	}
+	o.withdraw(t, ref, "", "Sent before the talks ended")
+	const warned = "has since retracted this letter: do not rely on it."
+	link := `<a href="/v/` + ref + `">`
+	if p := page(http.MethodGet, tokens["a@mod.example"], "en"); !strings.Contains(p, warned) || !strings.Contains(p, link) || !strings.Contains(p, "receipt-confirm") {
+		t.Errorf("the receipt page of a retracted letter does not say so:\n%s", p)
+	}
+	if p := page(http.MethodGet, tokens["a@mod.example"], "fr"); !strings.Contains(p, "a depuis retiré cette lettre : ne vous y fiez pas.") {
+		t.Errorf("the receipt page of a retracted letter, in French:\n%s", p)
+	}
+	if p := page(http.MethodPost, tokens["b@mod.example"], "en"); !strings.Contains(p, warned) || !strings.Contains(p, "receipt-done") {
+		t.Errorf("the receipt recorded for a retracted letter does not say it is retracted:\n%s", p)
+	}
+}
