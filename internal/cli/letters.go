@@ -211,8 +211,11 @@ func newLetter(rm *remote) *cobra.Command {
 		Long: `New registers a letter and its first version, the file as given. The file is a PDF, Markdown
 or plain text (laid out on the letterhead), Word (DOCX) or OpenDocument (ODT) (converted to
 PDF by the server's LibreOffice), or an image or scan: PNG, JPEG, TIFF (every page), GIF,
-BMP or WebP (placed on A4 pages). Its type is read from its content. Whatever the file, draft
-copies, the preview and the release are PDFs; the file stays the letter's version.`,
+BMP or WebP (placed on A4 pages). A file of any other type (ZIP, CSV, a spreadsheet, data) is
+enclosed: attached to a cover letter on the letterhead that states its name, type, size and
+SHA-256, and a draft copy is that cover letter without the file. Its type is read from its
+content. Whatever the file, draft copies, the preview and the release are PDFs; the file
+stays the letter's version.`,
 		Example: `  chancery letter new --subject "Repositioning of forces" --class foreign-government \
     --tag force-posture --to "Ministry of Defence" --file letter.md`,
 		Args: cobra.NoArgs,
