@@ -364,6 +364,18 @@ func (rm *remote) withClientToken(needToken bool, f func(c *cobra.Command, cl *c
 		c.SetErr(errw)
 		defer out.flush()
 		defer errw.flush()
-		return apiErr(f(c, cl, args))
+		return refInHint(c, args, apiErr(f(c, cl, args)))
 	}
+}
+
+// refInHint writes the reference c was given into err's hint, where the hint names the
+// command to run next with REF ("see what the release still needs with 'chancery letter show
+// REF'"): c's usage names its first argument REF.
+func refInHint(c *cobra.Command, args []string, err error) error {
+	var h *hinted
+	if len(args) == 0 || !strings.HasPrefix(c.Use, c.Name()+" REF") || !errors.As(err, &h) || !strings.Contains(h.hint, " REF'") {
+		return err
+	}
+	h.hint = strings.ReplaceAll(h.hint, " REF'", " "+args[0]+"'")
+	return err
 }

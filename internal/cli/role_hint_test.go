@@ -94,3 +94,15 @@ func TestOfficeRoleAloneWarns(t *testing.T) {
 		t.Errorf("member roles lea --add reviewer: status %d\n%s%s", code, out, errs)
 	}
 }
+
+// TestHintNamesTheReference: a refused release's hint said "see what the release still needs
+// with 'chancery letter show REF'", the word REF, where the command had the reference (a
+// refused dispatch's too). The hint now names the letter.
+func TestHintNamesTheReference(t *testing.T) {
+	o := newOffice(t)
+	ref := o.letter("Fishing rights", "internal", "# Fishing rights\n\nExcellency, ...\n")
+	code, _, errs := o.run("otto", "release", ref, "--out", filepath.Join(t.TempDir(), "out"))
+	if code != cli.ExitError || !strings.Contains(errs, "chancery: hint: see what the release still needs with 'chancery letter show "+ref+"'\n") {
+		t.Errorf("a release refused: status %d\n%s", code, errs)
+	}
+}
