@@ -43,6 +43,25 @@ type memberRow struct {
 	// AsksPassword is set when the new token of the row, or its enabling, which shows one,
 	// needs the password of the admin viewing the page (newMemberToken).
 	AsksPassword bool
+	// IdleOwnRoles are the office's own roles (legal) the member holds without reviewer or
+	// signer, the roles that approve and sign: no approval or signature the policy asks of
+	// them can be theirs, and the page says so.
+	IdleOwnRoles []string
+}
+
+// idleOwnRoles returns the office's own roles m holds, when m holds neither reviewer nor
+// signer.
+func idleOwnRoles(m registry.MemberView) []string {
+	if m.HasRole(registry.RoleReviewer) || m.HasRole(registry.RoleSigner) {
+		return nil
+	}
+	var own []string
+	for _, role := range m.Roles {
+		if !slices.Contains(registry.Roles, role) {
+			own = append(own, role)
+		}
+	}
+	return own
 }
 
 type roleChoice struct {
@@ -119,6 +138,9 @@ func (h *Handler) showMembers(w http.ResponseWriter, r *http.Request, status int
 	for _, m := range ms {
 		row := memberRow{MemberView: m, Self: m.Name == s.member.Name}
 		row.AsksPassword = asksPassword(s.member, row.Self, two)
+		if !m.Disabled() {
+			row.IdleOwnRoles = idleOwnRoles(m)
+		}
 		// A role the member holds but the policy no longer names stays listed, so that
 		// saving the form does not take it away unasked.
 		for _, role := range append(slices.Clone(assignable), m.Roles...) {
