@@ -540,7 +540,7 @@ func newWithdraw(rm *remote, supersede bool) *cobra.Command {
 	var reason, keyFile, by string
 	use, short := "retract REF --reason R --key FILE", "Retract a released letter, with a signed reason every verifier shows (signer)"
 	if supersede {
-		use, short = "supersede REF --by REF2 --key FILE", "Mark a released letter superseded by another released letter (signer)"
+		use, short = "supersede REF --by REF2 --key FILE [--reason R]", "Mark a released letter superseded by another released letter (signer)"
 	}
 	c := &cobra.Command{
 		Use:   use,
@@ -574,7 +574,11 @@ func newWithdraw(rm *remote, supersede bool) *cobra.Command {
 			return nil
 		}),
 	}
-	c.Flags().StringVar(&reason, "reason", "", "the reason every verifier will show")
+	reasonUsage := "the reason every verifier will show"
+	if supersede {
+		reasonUsage += " (default \"superseded by REF2\")"
+	}
+	c.Flags().StringVar(&reason, "reason", "", reasonUsage)
 	c.Flags().StringVar(&keyFile, "key", "", "your encrypted key file")
 	c.MarkFlagRequired("key")
 	if supersede {
