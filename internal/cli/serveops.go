@@ -223,8 +223,13 @@ func checkNotMoved(d *datadir.Dir) error {
 	if !m.At.IsZero() {
 		at = m.At.UTC().Format(time.DateTime + " UTC")
 	}
+	if m.Pending {
+		return withHint(fmt.Errorf("refusing the SQLite database of %s: a 'chancery store migrate' to %s began on %s, at a log of %d entries, and did not finish: its copy may have been committed", d.Path, m.To, at, m.Size),
+			"if no migrate is still running, drop the database it was copying into (it is empty, or holds a copy that was not verified), remove %s and migrate again (docs/operations.md, \"Moving from SQLite\")",
+			filepath.Join(d.Path, datadir.MovedFile))
+	}
 	return withHint(fmt.Errorf("refusing the SQLite database of %s: 'chancery store migrate' moved this office to %s on %s, at a log of %d entries; the servers there carry the log on, and appending here would fork it", d.Path, m.To, at, m.Size),
-		"serve the office with --database (or CHANCERY_DATABASE) from a copy of this directory, and back it up with pg_dump (docs/operations.md, \"Moving from SQLite\"). To go back to SQLite before anything was logged on PostgreSQL, remove %s, and copy %s and %s of a PostgreSQL server's data directory here first, so that the letters erased there are erased again; once something was logged, this database lacks it. A store migrate killed midway leaves the file too: drop the database it was copying into, remove the file and migrate again",
+		"serve the office with --database (or CHANCERY_DATABASE) from a copy of this directory, and back it up with pg_dump (docs/operations.md, \"Moving from SQLite\"). To go back to SQLite before anything was logged on PostgreSQL, remove %s, and copy %s and %s of a PostgreSQL server's data directory here first, so that the letters erased there are erased again; once something was logged, this database lacks it",
 		filepath.Join(d.Path, datadir.MovedFile), datadir.ErasedFile, datadir.ErasedLettersFile)
 }
 

@@ -296,8 +296,29 @@ func TestStoreMigrateMarksTheSourceBeforeTheCopyIsCommitted(t *testing.T) {
 	if atCommit == nil {
 		t.Fatalf("the copy was committed with %s not yet written: a migrate killed then leaves the SQLite office servable beside its copy", datadir.MovedFile)
 	}
-	if m, err := d.Moved(); err != nil || m == nil || m.Size != atCommit.Size || m.Size == 0 {
-		t.Errorf("after the migration the directory records %+v (%v), want the move at the log's size", m, err)
+	if m, err := d.Moved(); err != nil || m == nil || m.Size != atCommit.Size || m.Size == 0 || m.Pending {
+		t.Errorf("after the migration the directory records %+v (%v), want the move at the log's size, done", m, err)
+	}
+	// The refusal of a verified move never says to drop its target, which holds the office;
+	// a mark left by a migrate that did not finish says so, and only it says to drop.
+	if !atCommit.Pending {
+		t.Errorf("at the commit the mark is %+v: not pending, a migrate killed then reads as one verified", atCommit)
+	}
+	code, stdout, stderr = run("serve", "--data", dir, "--listen", "127.0.0.1:0")
+	if code == 0 || strings.Contains(stderr, "drop") || strings.Contains(stderr, "did not finish") {
+		t.Errorf("serve after a verified migration: status %d, its refusal says to drop the office's database\n%s%s", code, stdout, stderr)
+	}
+	pd, err := datadir.Open(closedOfficeWithARelease(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pd.Close()
+	if err := pd.SetMoved(datadir.Moved{To: "postgres://chancery@db/office", At: atCommit.At, Size: atCommit.Size, Pending: true}); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = run("serve", "--data", pd.Path, "--listen", "127.0.0.1:0")
+	if code == 0 || !strings.Contains(stderr, "did not finish") || !strings.Contains(stderr, "drop the database it was copying into") {
+		t.Errorf("serve after a migrate killed before its verification: status %d\n%s%s", code, stdout, stderr)
 	}
 
 	// A copy that fails takes the mark back: nothing was committed.

@@ -54,8 +54,10 @@ their content): a difference fails the copy. The source is opened read-only and 
 was, but for one file: moved.json marks the directory, written before the copy is committed
 and removed if the copy fails or does not check out, and commands that would serve, sequence
 or back up its SQLite database refuse it from then on (the servers on PostgreSQL carry the
-log on; appending to the SQLite copy would fork it). A migrate killed midway leaves the mark:
-if the target database is empty, or dropped, remove moved.json to serve the SQLite office.
+log on; appending to the SQLite copy would fork it). The mark is pending until the copy is
+verified: a migrate killed midway leaves it so, and the refusal says the migrate did not
+finish; if the target database is empty, or dropped, remove moved.json to serve the SQLite
+office. A mark that is no longer pending records a verified move: never drop its target.
 
 Before it reports success, migrate verifies the target: it recomputes the log's tree from
 every stored entry and checks every stored tile, that the latest checkpoint is the source's
@@ -140,7 +142,7 @@ database); 2 nothing was copied.`,
 				if marked {
 					return nil
 				}
-				if err := d.SetMoved(datadir.Moved{To: store.Redact(to), At: time.Now().UTC(), Size: head.Size}); err != nil {
+				if err := d.SetMoved(datadir.Moved{To: store.Redact(to), At: time.Now().UTC(), Size: head.Size, Pending: true}); err != nil {
 					return withHint(fmt.Errorf("store migrate: %w", err), "nothing was committed: %s must be writable by this user", d.Path)
 				}
 				marked = true
@@ -183,6 +185,11 @@ database); 2 nothing was copied.`,
 					"drop that database, find what wrote to %s and stop it (no server, no other chancery, no sqlite3), then migrate again into a new database", filepath.Join(d.Path, store.SQLiteFile))}
 			}
 			res.To = store.Redact(to)
+			// The mark loses its pending state: the refusal to serve the SQLite database no
+			// longer tells of a migrate that did not finish, whose target may be dropped.
+			if err := d.FinishMoved(datadir.Moved{To: res.To, At: time.Now().UTC(), Size: res.Size}); err != nil {
+				fmt.Fprintf(warnings(c), "chancery: warning: the copy is verified, but %s still says this migrate did not finish (%v): do not drop %s, it holds the office\n", filepath.Join(d.Path, datadir.MovedFile), err, res.To)
+			}
 			if asJSON {
 				return writeJSON(c.OutOrStdout(), res)
 			}

@@ -26,6 +26,9 @@ type Moved struct {
 	To   string    `json:"to"`       // the PostgreSQL database, without its password
 	At   time.Time `json:"moved_at"` // when the copy was made
 	Size int64     `json:"log_size"` // the log's size when it was copied
+	// Pending is set while store migrate has not verified its copy: it writes the mark before
+	// it commits, and a migrate killed since leaves it so (the copy committed or not).
+	Pending bool `json:"pending,omitempty"`
 }
 
 // Moved returns what MovedFile records, nil when the directory has none.
@@ -54,6 +57,19 @@ func (d *Dir) SetMoved(m Moved) error {
 		return err
 	}
 	if err := exclfile.CreateForDirOwner(filepath.Join(d.Path, MovedFile), append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("record the move: %w", err)
+	}
+	return nil
+}
+
+// FinishMoved writes MovedFile again, durably, in place of the one SetMoved wrote, once the
+// move it records is done (m.Pending false).
+func (d *Dir) FinishMoved(m Moved) error {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := exclfile.ReplaceKeepingOwner(filepath.Join(d.Path, MovedFile), append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("record the move: %w", err)
 	}
 	return nil
