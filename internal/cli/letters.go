@@ -16,6 +16,7 @@ import (
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/exclfile"
 	"github.com/chancery/chancery/internal/keys"
+	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/spf13/cobra"
 )
@@ -44,6 +45,13 @@ receives the token.`,
 				if conflictOver(err) {
 					name := printable(args[0])
 					return withHint(err, "a member named %s exists already ('chancery member show %s'); for a new token, 'chancery member token %s'", name, name, name)
+				}
+				// Under two_admins the member is proposed: the second admin who carries it out
+				// is not warned, so the proposer is.
+				if registry.Proposed(err) != nil {
+					if w := idleOfficeRoles(args[0], splitList(roles)); w != "" {
+						fmt.Fprintf(warnings(c), "chancery: warning: %s\n", w)
+					}
 				}
 				return memberErr(err, args[0])
 			}

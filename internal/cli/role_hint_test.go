@@ -106,3 +106,31 @@ func TestHintNamesTheReference(t *testing.T) {
 		t.Errorf("a release refused: status %d\n%s", code, errs)
 	}
 }
+
+// TestOfficeRoleAloneWarnsWhenProposed: under two_admins, 'member add lex --role legal' is
+// proposed (status 4) and the second admin's 'change approve' adds the member without a
+// word, so the warning of an office role without reviewer or signer was never given. The
+// proposer is now warned.
+func TestOfficeRoleAloneWarnsWhenProposed(t *testing.T) {
+	o := newOffice(t)
+	if code, out, errs := o.run("root", "member", "add", "ada", "--role", "admin"); code != cli.ExitOK {
+		t.Fatalf("member add ada: status %d\n%s%s", code, out, errs)
+	}
+	file := filepath.Join(t.TempDir(), "policy.yaml")
+	pol := "two_admins: true\nversion: 1\nname: new-office\nrules:\n  - name: foreign\n    when: letter.class == \"foreign-government\"\n    require:\n      approvals: [{role: legal}]\n  - name: default\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n"
+	if err := os.WriteFile(file, []byte(pol), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := o.run("root", "policy", "adopt", file); code != cli.ExitOK {
+		t.Fatalf("policy adopt: status %d\n%s%s", code, out, errs)
+	}
+	const warning = "chancery: warning: lex holds legal without reviewer or signer"
+	code, out, errs := o.run("root", "member", "add", "lex", "--role", "legal")
+	if code != cli.ExitProposed || !strings.Contains(errs, warning) {
+		t.Errorf("member add lex --role legal under two_admins: status %d, want %d with the warning\n%s%s", code, cli.ExitProposed, out, errs)
+	}
+	code, out, errs = o.run("root", "member", "add", "lea", "--role", "reviewer,legal")
+	if code != cli.ExitProposed || strings.Contains(errs, "warning") {
+		t.Errorf("member add lea --role reviewer,legal under two_admins: status %d\n%s%s", code, out, errs)
+	}
+}
