@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"database/sql"
+	"encoding/json"
 	"net/url"
 	"os"
 	"os/exec"
@@ -130,5 +131,49 @@ func TestLocalStoreWritersTakeTheServerLock(t *testing.T) {
 		if code, stdout, stderr := run(args...); code != 0 {
 			t.Errorf("%s while the lock is held: status %d, want 0\n%s%s", strings.Join(args, " "), code, stdout, stderr)
 		}
+	}
+}
+
+// TestStoreMigrateJSONHoldsTheMarkWarning: a migrate whose copy failed and that could not
+// take its mark back printed "chancery: warning: this directory is still marked as moved"
+// as a line of its own on stderr with --json, beside the error object, where a script reads
+// the command's warnings in the object's "warnings". It is there now.
+func TestStoreMigrateJSONHoldsTheMarkWarning(t *testing.T) {
+	dir := closedOfficeWithARelease(t)
+	target := storetest.PostgresURL(t)
+	moved := filepath.Join(dir, datadir.MovedFile)
+	cli.SetMigrateCopied(func() {
+		// A mark that cannot be removed (a directory with a file in it, even for root), and a
+		// source written to during the copy, which fails it after the commit.
+		if err := os.Remove(moved); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Join(moved, "x"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		db, err := sql.Open("sqlite", filepath.Join(dir, store.SQLiteFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Exec(`UPDATE members SET roles = 'admin,drafter,reviewer,signer,release'`); err != nil {
+			t.Fatal(err)
+		}
+	})
+	code, stdout, stderr := run("store", "migrate", "--data", dir, "--to", target, "--json")
+	cli.SetMigrateCopied(nil)
+	if code != 1 {
+		t.Fatalf("store migrate --json of a source written to during the copy: status %d, want 1\n%s%s", code, stdout, stderr)
+	}
+	if strings.Contains(stderr, "chancery: warning:") {
+		t.Errorf("with --json a warning is printed outside the error object:\n%s", stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	var obj struct {
+		Error    string   `json:"error"`
+		Warnings []string `json:"warnings"`
+	}
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &obj); err != nil || len(obj.Warnings) != 1 || !strings.Contains(obj.Warnings[0], "still marked as moved") {
+		t.Errorf("the error object holds warnings %q (%v), want the mark's\n%s", obj.Warnings, err, stderr)
 	}
 }

@@ -153,7 +153,7 @@ database); 2 nothing was copied.`,
 					return
 				}
 				if err := d.RemoveMoved(); err != nil {
-					fmt.Fprintf(c.ErrOrStderr(), "chancery: warning: this directory is still marked as moved (%v): remove %s before serving its SQLite database again\n", err, filepath.Join(d.Path, datadir.MovedFile))
+					fmt.Fprintf(warnings(c), "chancery: warning: this directory is still marked as moved (%v): remove %s before serving its SQLite database again\n", err, filepath.Join(d.Path, datadir.MovedFile))
 				}
 			}
 			start := time.Now()
