@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -83,6 +84,21 @@ when roles are added; taking roles away stays one admin's.`,
 			}
 			m, err := cl.SetRoles(ctx(c), args[0], add, remove)
 			if err != nil {
+				// Under two_admins the roles given are proposed: the second admin who carries
+				// the change out is not warned, so the proposer is, of the roles it leaves.
+				if registry.Proposed(err) != nil {
+					if cur, merr := cl.Member(ctx(c), args[0]); merr == nil {
+						after := slices.DeleteFunc(slices.Clone(cur.Roles), func(r string) bool { return slices.Contains(splitList(strings.Join(remove, ",")), r) })
+						for _, r := range splitList(strings.Join(add, ",")) {
+							if !slices.Contains(after, r) {
+								after = append(after, r)
+							}
+						}
+						if w := idleOfficeRoles(cur.Name, after); w != "" {
+							fmt.Fprintf(warnings(c), "chancery: warning: %s\n", w)
+						}
+					}
+				}
 				return memberErr(err, args[0])
 			}
 			fmt.Fprintf(c.OutOrStdout(), "%s: %s\n", printable(m.Name), printable(strings.Join(m.Roles, ", ")))

@@ -113,9 +113,11 @@ func TestHintNamesTheReference(t *testing.T) {
 // proposer is now warned.
 func TestOfficeRoleAloneWarnsWhenProposed(t *testing.T) {
 	o := newOffice(t)
-	if code, out, errs := o.run("root", "member", "add", "ada", "--role", "admin"); code != cli.ExitOK {
+	code, out, errs := o.run("root", "member", "add", "ada", "--role", "admin")
+	if code != cli.ExitOK {
 		t.Fatalf("member add ada: status %d\n%s%s", code, out, errs)
 	}
+	o.add("ada", strings.TrimSpace(out))
 	file := filepath.Join(t.TempDir(), "policy.yaml")
 	pol := "two_admins: true\nversion: 1\nname: new-office\nrules:\n  - name: foreign\n    when: letter.class == \"foreign-government\"\n    require:\n      approvals: [{role: legal}]\n  - name: default\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n"
 	if err := os.WriteFile(file, []byte(pol), 0o600); err != nil {
@@ -125,12 +127,27 @@ func TestOfficeRoleAloneWarnsWhenProposed(t *testing.T) {
 		t.Fatalf("policy adopt: status %d\n%s%s", code, out, errs)
 	}
 	const warning = "chancery: warning: lex holds legal without reviewer or signer"
-	code, out, errs := o.run("root", "member", "add", "lex", "--role", "legal")
+	code, out, errs = o.run("root", "member", "add", "lex", "--role", "legal")
 	if code != cli.ExitProposed || !strings.Contains(errs, warning) {
 		t.Errorf("member add lex --role legal under two_admins: status %d, want %d with the warning\n%s%s", code, cli.ExitProposed, out, errs)
 	}
 	code, out, errs = o.run("root", "member", "add", "lea", "--role", "reviewer,legal")
 	if code != cli.ExitProposed || strings.Contains(errs, "warning") {
 		t.Errorf("member add lea --role reviewer,legal under two_admins: status %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = o.run("root", "member", "add", "dan", "--role", "drafter")
+	if code != cli.ExitProposed {
+		t.Fatalf("member add dan under two_admins: status %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := o.run("ada", "change", "approve", "3"); code != cli.ExitOK {
+		t.Fatalf("change approve 3: status %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = o.run("root", "member", "roles", "dan", "--add", "legal")
+	if code != cli.ExitProposed || !strings.Contains(errs, "chancery: warning: dan holds legal without reviewer or signer") {
+		t.Errorf("member roles dan --add legal under two_admins: status %d, want %d with the warning\n%s%s", code, cli.ExitProposed, out, errs)
+	}
+	code, out, errs = o.run("root", "member", "roles", "dan", "--add", "legal,reviewer")
+	if code != cli.ExitProposed || strings.Contains(errs, "warning") {
+		t.Errorf("member roles dan --add legal,reviewer under two_admins: status %d\n%s%s", code, out, errs)
 	}
 }
