@@ -57,7 +57,8 @@ or back up its SQLite database refuse it from then on (the servers on PostgreSQL
 log on; appending to the SQLite copy would fork it). The mark is pending until the copy is
 verified: a migrate killed midway leaves it so, and the refusal says the migrate did not
 finish; if the target database is empty, or dropped, remove moved.json to serve the SQLite
-office. A mark that is no longer pending records a verified move: never drop its target.
+office. A mark that is no longer pending records a verified move: never drop its target. A
+commit that fails (its answer lost) leaves the mark pending unless the target is seen empty.
 
 Before it reports success, migrate verifies the target: it recomputes the log's tree from
 every stored entry and checks every stored tile, that the latest checkpoint is the source's
@@ -158,6 +159,15 @@ database); 2 nothing was copied.`,
 			}
 			start := time.Now()
 			counts, err := store.CopyToMarking(ctx, src, dst, mark)
+			if err != nil && marked {
+				// The mark was written, and the commit failed: its answer may be what was lost
+				// (the connection cut once PostgreSQL committed). The mark is taken back only
+				// when the target is seen to hold nothing.
+				if eerr := store.CheckTargetEmpty(ctx, dst); eerr != nil {
+					return withHint(fmt.Errorf("store migrate: the copy's commit failed, and it may have reached %s: %w (the target: %v)", store.Redact(to), err, eerr),
+						"%s stays, pending: see whether that database holds the office; if it is empty, or once it is dropped, remove the file and migrate again into a new database", filepath.Join(d.Path, datadir.MovedFile))
+				}
+			}
 			if err != nil {
 				unmark()
 			}

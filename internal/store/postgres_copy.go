@@ -484,6 +484,10 @@ func OpenPostgresTarget(ctx context.Context, url string) (*DB, error) {
 	return openPostgres(ctx, url, emptyTarget)
 }
 
+// CheckTargetEmpty returns ErrTargetNotEmpty when a table of dst's schema holds a row: after
+// a copy that failed, whether its commit reached dst.
+func CheckTargetEmpty(ctx context.Context, dst *DB) error { return emptyTarget(ctx, dst) }
+
 // emptyTarget returns ErrTargetNotEmpty, naming a table, when a table of db's schema holds a
 // row; the schema's version record does not count.
 func emptyTarget(ctx context.Context, db *DB) error {
