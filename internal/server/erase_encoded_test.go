@@ -23,23 +23,8 @@ import (
 func TestEraseDropsEncodedAnswers(t *testing.T) {
 	e := newAPIEnv(t, 1<<20)
 	const subject = "Repositioning of northern forces"
-	ref, keyID, key := e.signedLetter(t, subject, "The forces will be repositioned.")
-	e.do(t, "release", "POST", "/api/v1/letters/"+ref+"/release", "", nil, http.StatusCreated, nil)
+	ref, file := e.retracted(t, subject)
 	s := e.srv.Config.Handler.(*Server)
-	ctx := context.Background()
-	m, err := s.cfg.Registry.Authenticate(ctx, e.tokens["signer"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer := registry.Actor{Member: m}
-	st, pt, op, err := s.cfg.Registry.WithdrawalStatement(ctx, signer, ref, "", "sent to the wrong ministry")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.cfg.Registry.Withdraw(ctx, signer, ref, "", keyID, st, op, ed25519.Sign(key, dsse.PAE(pt, st))); err != nil {
-		t.Fatal(err)
-	}
-	_, file := e.send(t, "release", "GET", "/api/v1/letters/"+ref+"/file", "", nil)
 	sum := sha256.Sum256(file)
 	body := `{"digest":"sha256:` + hex.EncodeToString(sum[:]) + `"}`
 	for range 4 {
@@ -70,23 +55,10 @@ func TestEraseDropsEncodedAnswers(t *testing.T) {
 func TestEncodedAnswerReadBeforeAnErasureIsNotKept(t *testing.T) {
 	e := newAPIEnv(t, 1<<20)
 	const subject = "Repositioning of northern forces"
-	ref, keyID, key := e.signedLetter(t, subject, "The forces will be repositioned.")
-	e.do(t, "release", "POST", "/api/v1/letters/"+ref+"/release", "", nil, http.StatusCreated, nil)
+	ref, file := e.retracted(t, subject)
 	s := e.srv.Config.Handler.(*Server)
 	ctx := context.Background()
-	m, err := s.cfg.Registry.Authenticate(ctx, e.tokens["signer"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer := registry.Actor{Member: m}
-	st, pt, op, err := s.cfg.Registry.WithdrawalStatement(ctx, signer, ref, "", "sent to the wrong ministry")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.cfg.Registry.Withdraw(ctx, signer, ref, "", keyID, st, op, ed25519.Sign(key, dsse.PAE(pt, st))); err != nil {
-		t.Fatal(err)
-	}
-	_, file := e.send(t, "release", "GET", "/api/v1/letters/"+ref+"/file", "", nil)
+	var err error
 	d := seal.DigestOf(file)
 	var answer *registry.Status
 	for range 3 {
@@ -111,4 +83,28 @@ func TestEncodedAnswerReadBeforeAnErasureIsNotKept(t *testing.T) {
 			t.Error("an answer read before the erasure and encoded after it was kept, with the letter's subject")
 		}
 	}
+}
+
+// retracted releases a letter with the subject, retracts it with a signed reason, and returns
+// its reference and released file.
+func (e *apiEnv) retracted(t *testing.T, subject string) (string, []byte) {
+	t.Helper()
+	ref, keyID, key := e.signedLetter(t, subject, "The forces will be repositioned.")
+	e.do(t, "release", "POST", "/api/v1/letters/"+ref+"/release", "", nil, http.StatusCreated, nil)
+	reg := e.srv.Config.Handler.(*Server).cfg.Registry
+	ctx := context.Background()
+	m, err := reg.Authenticate(ctx, e.tokens["signer"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer := registry.Actor{Member: m}
+	st, pt, op, err := reg.WithdrawalStatement(ctx, signer, ref, "", "sent to the wrong ministry")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.Withdraw(ctx, signer, ref, "", keyID, st, op, ed25519.Sign(key, dsse.PAE(pt, st))); err != nil {
+		t.Fatal(err)
+	}
+	_, file := e.send(t, "release", "GET", "/api/v1/letters/"+ref+"/file", "", nil)
+	return ref, file
 }
