@@ -144,6 +144,7 @@ func newRoot() *cobra.Command {
 	root.AddCommand(newMonitor()) // follows logs by URL, not this data directory's
 	root.AddCommand(clientCmds...)
 	addKeyRotate(root, g, rm)
+	addMemberRecover(root, g)
 	// Chancery as a witness of other logs (serve, add-log, key), and the office's own
 	// witnesses (add, list, remove, quorum: through the server).
 	witnessCmd := newWitness(g)

@@ -294,6 +294,9 @@ func checkProposal(ctx context.Context, tx *store.Tx, kind, subject string, d ch
 // meanwhile, perhaps by another server.
 func (r *Registry) takeChange(ctx context.Context, tx *store.Tx, a Actor, kind, subject string, d changeDetail) error {
 	if a.change == 0 {
+		if a.local {
+			return nil
+		}
 		two, err := r.twoAdminsIn(ctx, tx)
 		if err != nil {
 			return err
@@ -355,9 +358,15 @@ func (r *Registry) refuseChangesBy(ctx context.Context, tx *store.Tx, a Actor, m
 	if err != nil {
 		return err
 	}
+	// The operator is no member: a change refused by RecoverAdmin is recorded as decided by
+	// its proposer's account, and its audit event names the operator.
+	by := a.Member.ID
+	if a.local {
+		by = m.ID
+	}
 	now := r.now()
 	for _, c := range pending {
-		if err := tx.DecideChange(ctx, c.ID, store.ChangeRefused, a.Member.ID, now); err != nil {
+		if err := tx.DecideChange(ctx, c.ID, store.ChangeRefused, by, now); err != nil {
 			return err
 		}
 		if err := r.audit(ctx, tx, a, "change.refuse", "", fmt.Sprintf("%s: %s", auditChange(&c), why)); err != nil {

@@ -743,6 +743,9 @@ func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own boo
 		if own && m.FromProvider() {
 			return i18n.Errorf(ErrForbidden, "%s signs in through the office's identity provider, which governs their roles: they cannot issue themselves a token", name)
 		}
+		if a.local && !m.HasRole(RoleAdmin) {
+			return errRecoverNotAdmin(name)
+		}
 		if !own {
 			switch keys, err := keysInForce(ctx, tx, m.ID); {
 			case err != nil:

@@ -1,0 +1,58 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/chancery/chancery/internal/store"
+)
+
+// RecoverAdmin gives the active admin name a new token and returns it, shown once: the
+// operator's way back (chancery member recover, on the data directory with the server
+// stopped) when the office's admins cannot give one. Under two_admins with two active admins
+// neither can be disabled or lose the role, and the change that gives one of them a new token
+// waits for the approval of that same admin, so a lost token locks the office's changes for
+// ever and a stolen one cannot be cut off; an office whose only admin lost their token has no
+// way back at all.
+//
+// It undoes what the old token may have been used for as IssueToken does for another member:
+// the admin's signer keys are revoked, each by an entry in the log; their approvals of letters
+// not yet released stop counting; the changes they proposed that wait for a second admin are
+// refused; their sessions, 'chancery login' tokens and password end. It asks no second admin:
+// whoever can run it holds the office's database and keys already. The audit trail records
+// it as the operator's, and the key revocations are in the log for every monitor to see.
+func (r *Registry) RecoverAdmin(ctx context.Context, name string) (string, error) {
+	name = nfc(name)
+	a := Actor{Member: &store.Member{Name: "operator (chancery member recover)", Roles: []string{RoleAdmin}}, Remote: "local", local: true}
+	// Checked before issueToken revokes anything, and again in its transaction.
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		m, err := activeMember(ctx, tx, name)
+		if err != nil {
+			return err
+		}
+		if !m.HasRole(RoleAdmin) {
+			return errRecoverNotAdmin(name)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("recover %s: %w", name, err)
+	}
+	for try := 0; ; try++ {
+		tok, err := r.issueToken(ctx, a, name, false)
+		if errors.Is(err, errKeyInForce) && try < keysRetries {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("recover %s: %w", name, err)
+		}
+		return tok, nil
+	}
+}
+
+// errRecoverNotAdmin refuses RecoverAdmin for a member who is not an admin: the office's
+// admins give them a new token.
+func errRecoverNotAdmin(name string) error {
+	return fmt.Errorf("%w: %s is not an admin: an admin gives them a new token (chancery member token %s)", ErrConflict, name, name)
+}

@@ -1,0 +1,86 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/store"
+)
+
+func TestRecoverAdmin(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { recoverAdmin(t, newOffice(t)) })
+	t.Run("postgres", func(t *testing.T) { recoverAdmin(t, postgresOffice(t)) })
+}
+
+// recoverAdmin checks the operator's way back to an admin's account under two_admins with two
+// admins, where the admins themselves have none: the change giving ada a new token waits for
+// ada. RecoverAdmin replaces her token and undoes what the old one may have done (her key
+// revoked, her waiting change refused), and refuses any account but an active admin's,
+// before it revokes anything.
+func recoverAdmin(t *testing.T, o *office) {
+	ctx := context.Background()
+	old, err := o.r.AddMember(ctx, o.admin, "ada", []string{RoleAdmin, RoleSigner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ada := o.actor(t, old)
+	_, adaKey := o.newKey(t, ada)
+	p, src := twoAdminsPolicy(t, true)
+	if _, err := o.r.AdoptPolicy(ctx, o.admin, p, src); err != nil {
+		t.Fatal(err)
+	}
+	// Whoever holds ada's token proposes a member of their own.
+	_, err = o.r.AddMember(ctx, ada, "mallory", []string{RoleSigner})
+	mallory := proposed(t, err, ChangeAddMember, "ada")
+	// root cannot cut the token off: the change waits for ada.
+	_, err = o.r.IssueToken(ctx, o.admin, "ada")
+	proposed(t, err, ChangeToken, "root")
+
+	if _, err := o.r.RecoverAdmin(ctx, "sam"); !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "sam is not an admin") {
+		t.Fatalf("a signer's account recovered: %v, want ErrConflict", err)
+	}
+	if _, err := o.r.RecoverAdmin(ctx, "nobody"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("nobody's account recovered: %v, want ErrNotFound", err)
+	}
+	keyRevoked := func(keyID string) bool {
+		var revoked bool
+		err := o.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+			k, err := tx.SignerKey(ctx, keyID)
+			revoked = err == nil && k.Revoked()
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return revoked
+	}
+	if keyRevoked(o.keyID) {
+		t.Fatal("the refused recovery of sam revoked sam's key")
+	}
+
+	tok, err := o.r.RecoverAdmin(ctx, "ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := o.r.Authenticate(ctx, tok); err != nil || m.Name != "ada" {
+		t.Errorf("the new token: %v, %v", m, err)
+	}
+	if _, err := o.r.Authenticate(ctx, old); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("the old token: %v, want ErrUnauthenticated", err)
+	}
+	if !keyRevoked(adaKey) {
+		t.Error("ada's key, which the old token could have registered, is in force")
+	}
+	c, err := o.r.Change(ctx, o.admin, mallory.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.State != store.ChangeRefused {
+		t.Errorf("the change the old token proposed is %s, want refused", c.State)
+	}
+	if got := lastEvent(t, o); got != "operator (chancery member recover) member.token ada, 0 sessions ended, password removed" {
+		t.Errorf("audit %q", got)
+	}
+}
