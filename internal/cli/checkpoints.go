@@ -17,6 +17,7 @@ import (
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/exclfile"
+	"github.com/chancery/chancery/internal/verify"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -190,7 +191,7 @@ func (cs *checkpointState) see(ctx context.Context, cl *client.Client, signed []
 		case c.Size == h.Size:
 			unlock()
 			if c.Root != h.Root {
-				return fmt.Errorf("%w: two trees of size %d with different roots", errForked, c.Size)
+				return forkError(c.Size, h.Root, cs.file, c.Root, "the checkpoint shown now")
 			}
 			return nil
 		default:
@@ -298,10 +299,27 @@ func (cs *checkpointState) save() {
 	}
 }
 
+// forkError is errForked for two trees of one size, both signed by the log key: the kept
+// checkpoint (in file, "" when none is kept on disk) of root kept, and another of root shown,
+// which where names. Each holds the other's evidence: the two signed checkpoints prove the
+// log showed two histories.
+func forkError(size int64, kept tlog.Hash, file string, shown tlog.Hash, where string) error {
+	in := "the checkpoint kept"
+	if file != "" {
+		in = "the checkpoint kept in " + file
+	}
+	return fmt.Errorf("%w: two trees of size %d with different roots, both signed by the log key: root %s in %s, root %s in %s",
+		errForked, size, kept, in, shown, where)
+}
+
 // logProblem turns a failed checkpoint check into a result: a rolled-back or forked log is
 // invalid (a finding); a proof that could not be fetched is an error.
 func (vf *verifier) logProblem(res VerifyResult, err error) VerifyResult {
 	res.Checked = "seal+log"
+	return logProblem(vf.Verifier, res, err)
+}
+
+func logProblem(vf *verify.Verifier, res VerifyResult, err error) VerifyResult {
 	if errors.Is(err, errRolledBack) || errors.Is(err, errForked) {
 		res.Say("invalid", vf.T("invalid: %s: the answer may be replayed or the log forked; report this to the office", err.Error()))
 		return res
@@ -309,4 +327,26 @@ func (vf *verifier) logProblem(res VerifyResult, err error) VerifyResult {
 	res.Error = err.Error()
 	res.Say("error", vf.T("could not verify: %s", err.Error()))
 	return res
+}
+
+// keptOffline is verify --offline's reading of the kept checkpoint: loaded when the run
+// starts, and never written (offline checks no consistency, so it adopts nothing).
+type keptOffline struct {
+	v   *verify.Verifier
+	cps *checkpointState
+}
+
+// Check answers, for a seal valid offline, as online does when the log key signed the kept
+// checkpoint and the seal's with one tree size and two roots: the log forked. Any other size
+// needs a consistency proof, which offline has not.
+func (k keptOffline) Check(res VerifyResult, sealCP []byte, size int64, sealPath string) VerifyResult {
+	h := k.cps.held
+	if h == nil || h.Size != size || bytes.Equal(sealCP, k.cps.signed) {
+		return res
+	}
+	c, err := k.cps.open(sealCP)
+	if err != nil || c.Root == h.Root { // the same tree, cosigned otherwise
+		return res
+	}
+	return logProblem(k.v, res, forkError(size, h.Root, k.cps.file, c.Root, "the seal "+verify.Printable(sealPath)))
 }

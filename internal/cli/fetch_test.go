@@ -38,6 +38,8 @@ type office struct {
 	actors map[string]registry.Actor
 	key    ed25519.PrivateKey
 	keyID  string
+	// logSigner signs the office's checkpoints: a test forges a split view with it.
+	logSigner note.Signer
 	// before, if set, is called with each request before the server handles it.
 	before func(*http.Request)
 }
@@ -77,7 +79,7 @@ func newOfficeNamed(t *testing.T, name string, heads func(*store.DB, *translog.L
 	reg := registry.New(cfg)
 	h := server.New(server.Config{Log: lg, DB: db, VerifierKey: vkey, Origin: origin, Registry: reg,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	o := &office{t: t, reg: reg, db: db, tokens: map[string]string{}, actors: map[string]registry.Actor{}}
+	o := &office{t: t, reg: reg, db: db, tokens: map[string]string{}, actors: map[string]registry.Actor{}, logSigner: signer}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if o.before != nil {
 			o.before(r)

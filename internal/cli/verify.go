@@ -28,7 +28,7 @@ type VerifyWitness = verify.Witness
 // newVerify is `chancery verify`: internal/verify's command, which cmd/chancery-verify runs
 // too, with the registry's answers online.
 func newVerify(rm *remote) *cobra.Command {
-	return verify.Command("verify", func(c *cobra.Command, root *seal.TrustRoot, v *verify.Verifier) (verify.Online, error) {
+	c := verify.CommandKeeping("verify", func(c *cobra.Command, root *seal.TrustRoot, v *verify.Verifier) (verify.Online, error) {
 		rm.useTrustRootURL(c, root)
 		cl, err := rm.client(false)
 		if err != nil {
@@ -39,7 +39,24 @@ func newVerify(rm *remote) *cobra.Command {
 			return nil, err
 		}
 		return &verifier{Verifier: v, cl: cl, c: c, cps: cps, root: root}, nil
+	}, func(c *cobra.Command, root *seal.TrustRoot, v *verify.Verifier) (verify.Kept, error) {
+		cps, err := loadCheckpointState(stateDir(), root.LogKey, warnings(c))
+		if err != nil {
+			// Offline verified seals without it before it was read: a kept checkpoint that
+			// does not verify is said, and the seals are checked as before.
+			fmt.Fprintf(warnings(c), "chancery: warning: %v; --offline does not compare the seals' checkpoints with it\n", err)
+			return nil, nil
+		}
+		return keptOffline{v: v, cps: cps}, nil
 	})
+	c.Long += `
+
+Offline, verify reads the checkpoint it keeps of the log (never writing it: it checks no
+consistency offline). A seal whose checkpoint has the kept one's tree size but another root,
+both signed by the log key, is invalid, as online: the log showed two histories (a split
+view), which the two signed checkpoints prove. A kept checkpoint of another size says nothing
+offline: only a consistency proof, online, relates two trees of different sizes.`
+	return c
 }
 
 // verifier is verify online: the registry's answers, checked against the seals they carry.

@@ -22,10 +22,20 @@ import (
 // is read and the files are known: c is the command being run, vf the verifier it will use.
 type Connect func(c *cobra.Command, root *seal.TrustRoot, vf *Verifier) (Online, error)
 
+// Keep sets up, for verify --offline, what this computer keeps of the log, which is read and
+// never written (see Kept): c is the command being run, vf the verifier it will use.
+type Keep func(c *cobra.Command, root *seal.TrustRoot, vf *Verifier) (Kept, error)
+
 // Command is the verify command. use names it ("verify" under chancery, "chancery-verify"
 // alone); connect sets up the online checks, and nil makes a verifier of seals only, which
 // refuses to run without --offline rather than leave out the registry's answers silently.
 func Command(use string, connect Connect) *cobra.Command {
+	return CommandKeeping(use, connect, nil)
+}
+
+// CommandKeeping is Command whose --offline also reads what keep sets up (chancery verify's
+// kept checkpoint); nil keeps nothing, as the small verifier does.
+func CommandKeeping(use string, connect Connect, keep Keep) *cobra.Command {
 	var sealFile, trustFile string
 	var offline, asJSON bool
 	var maxAge time.Duration
@@ -131,6 +141,10 @@ every language.`,
 						i18n.Msg("add --offline to check the seals against the trust root, or run 'chancery verify' to ask the registry too"))
 				}
 				if vf.Online, err = connect(c, root, vf); err != nil {
+					return err
+				}
+			} else if keep != nil {
+				if vf.Kept, err = keep(c, root, vf); err != nil {
 					return err
 				}
 			}

@@ -92,6 +92,17 @@ type Online interface {
 	Ask(res Result, sealCheckpoint []byte) Result
 }
 
+// Kept is what verify --offline reads of the log's checkpoint kept on this computer, which it
+// never writes: offline means no network, not no local state. Only a kept checkpoint of the
+// size of a seal's with another root, both signed by the log key (a split view), can be judged
+// without a consistency proof.
+type Kept interface {
+	// Check completes res, valid by its seal at sealPath, whose signed checkpoint (verified
+	// under the trust root) has tree size size: it is invalid when the log key signed another
+	// tree of that size that this computer keeps. Called from several workers at once.
+	Check(res Result, sealCheckpoint []byte, size int64, sealPath string) Result
+}
+
 // Verifier verifies files against their seals and the pinned trust root, and asks Online,
 // if set, for the rest.
 type Verifier struct {
@@ -109,6 +120,10 @@ type Verifier struct {
 	P *i18n.Printer
 	// Online asks the registry; nil is --offline.
 	Online Online
+	// Kept, offline, checks a seal's checkpoint against what this computer keeps of the log
+	// (chancery verify's state); nil keeps nothing (the small verifier) or is online, where
+	// Online checks it.
+	Kept Kept
 	// away are the files that are links leading out of their folder, with the file each
 	// leads to: online, the registry is not asked about them (see linkAway).
 	away map[string]string
@@ -212,12 +227,12 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 		if vf.Online == nil && vf.english() {
 			m := vf.validOffline(r)
 			res.Say(Valid, Text{m, m})
-			return res
+			return vf.kept(res, s.Checkpoint, r.TreeSize, sealPath)
 		}
 		res.Say(Valid, vf.ValidMessage(r.Statement, r.Index).Plus(vf.cosignedBy(r.Cosigners)))
 		if vf.Online == nil {
 			res.Say(Valid, res.local.Plus(vf.T(" (offline: in the log at checkpoint %s; retractions and supersessions are not checked offline)", strconv.FormatInt(r.TreeSize, 10))))
-			return res
+			return vf.kept(res, s.Checkpoint, r.TreeSize, sealPath)
 		}
 		return vf.Online.Ask(res, s.Checkpoint)
 	case errors.Is(err, fs.ErrNotExist) && vf.Seal == "" && strings.HasSuffix(file, ".seal"):
@@ -232,6 +247,15 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 	default:
 		return vf.Fail(res, err)
 	}
+}
+
+// kept checks, offline, a valid seal's checkpoint against the one kept on this computer, if
+// Kept is set.
+func (vf *Verifier) kept(res Result, sealCheckpoint []byte, size int64, sealPath string) Result {
+	if vf.Kept == nil {
+		return res
+	}
+	return vf.Kept.Check(res, sealCheckpoint, size, sealPath)
 }
 
 // belowQuorum answers for a file whose seal is sound under the trust root but for its witness
