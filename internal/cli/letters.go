@@ -654,6 +654,12 @@ func newAudit(rm *remote) *cobra.Command {
 	return c
 }
 
+// printTrustFingerprint prints on stderr the fingerprint of the trust root file b, for a
+// person to compare with the one the office publishes.
+func printTrustFingerprint(c *cobra.Command, b []byte) {
+	fmt.Fprintf(c.ErrOrStderr(), "trust root fingerprint (SHA-256 of the file): %s\n", seal.TrustRootFingerprint(b))
+}
+
 func newTrust(rm *remote) *cobra.Command {
 	c := &cobra.Command{Use: "trust", Short: "The trust root verifiers pin"}
 	var out string
@@ -662,7 +668,13 @@ func newTrust(rm *remote) *cobra.Command {
 		Short: "Write the registry's trust root (log key, office keys) for verifiers to pin",
 		Long: `Export writes the trust root: the log's origin and key, the office's keys and the witness
 quorum. Verifiers pin it ('chancery verify --trust FILE', or CHANCERY_TRUST). Hand it out
-through a channel people already trust (the office's website, a printed notice).`,
+through a channel people already trust (the office's website, a printed notice).
+
+Export prints the trust root's fingerprint on stderr (standard output stays the file with
+--out -): the SHA-256 of the file's exact bytes, in groups of four hexadecimal digits, what
+sha256sum prints for the file. Publish it with the trust root, on the letterhead or the web
+site, for holders to compare by hand with the file they pin ('chancery verify --verbose'
+prints the fingerprint of the one it reads; the registry's verify pages show it).`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			cl, err := rm.client(false)
@@ -679,8 +691,11 @@ through a channel people already trust (the office's website, a printed notice).
 				return fmt.Errorf("the registry's answer is not a trust root, nothing was written: %w", err)
 			}
 			if out == "-" {
-				_, err := c.OutOrStdout().Write(b)
-				return err
+				if _, err := c.OutOrStdout().Write(b); err != nil {
+					return err
+				}
+				printTrustFingerprint(c, b)
+				return nil
 			}
 			if err := checkOutFile(out); err != nil {
 				return err
@@ -689,6 +704,7 @@ through a channel people already trust (the office's website, a printed notice).
 				return err
 			}
 			fmt.Fprintf(c.OutOrStdout(), "wrote %s\n", out)
+			printTrustFingerprint(c, b)
 			return nil
 		},
 	}

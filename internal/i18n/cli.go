@@ -151,6 +151,10 @@ var _ = table(func() Translations {
 			"ajoutez --offline pour vérifier les sceaux avec la racine de confiance, ou lancez 'chancery verify' pour interroger aussi le registre",
 			"أضف --offline للتحقق من الأختام بجذر الثقة، أو شغّل 'chancery verify' لسؤال السجل أيضًا",
 		},
+		"trust root of %s: fingerprint %s (SHA-256 of the file %s); compare it with the one the office publishes": {
+			"racine de confiance de %s : empreinte %s (SHA-256 du fichier %s) ; comparez-la avec celle que publie le service",
+			"جذر الثقة الخاص بـ %s: البصمة %s (SHA-256 للملف %s)؛ قارنها بالبصمة التي تنشرها الجهة",
+		},
 		"valid: %s %q, released by %s on %s (log entry %s)": {
 			"valide : %s %q, émise par %s le %s (inscription au journal %s)",
 			"صالحة: %s %q، صدرت عن %s في %s (القيد %s في السجل)",

@@ -3,7 +3,9 @@ package seal
 import (
 	"bytes"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -105,6 +107,23 @@ func (t *TrustRoot) Marshal() ([]byte, error) {
 	}
 	b.WriteByte('\n')
 	return b.Bytes(), nil
+}
+
+// TrustRootFingerprint is the fingerprint of a trust root file, for a person to compare by
+// hand with the one the office publishes (docs/seal-format.md, "Fingerprint"): the SHA-256 of
+// the file's exact bytes in lowercase hexadecimal, as a key ID is written (and as sha256sum
+// prints it), in 16 groups of 4 digits separated by spaces.
+func TrustRootFingerprint(file []byte) string {
+	sum := sha256.Sum256(file)
+	h := hex.EncodeToString(sum[:])
+	var b strings.Builder
+	for i := 0; i < len(h); i += 4 {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(h[i : i+4])
+	}
+	return b.String()
 }
 
 // ParseTrustRoot parses and checks a trust root. It is strict: unknown, missing, repeated or

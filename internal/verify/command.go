@@ -37,7 +37,7 @@ func Command(use string, connect Connect) *cobra.Command {
 // kept checkpoint); nil keeps nothing, as the small verifier does.
 func CommandKeeping(use string, connect Connect, keep Keep) *cobra.Command {
 	var sealFile, trustFile string
-	var offline, asJSON bool
+	var offline, asJSON, verbose bool
 	var maxAge time.Duration
 	var lang string
 	c := &cobra.Command{
@@ -60,6 +60,8 @@ Markdown, plain text), verify asks the registry to identify the text (see 'chanc
 identify'): a file whose text is close to a released letter's is "altered".
 
 The trust root comes from --trust or CHANCERY_TRUST ('chancery trust export' writes it).
+--verbose prints its fingerprint (the SHA-256 of the file, as 'chancery trust export' prints
+it) on stderr: compare it with the one the office publishes (its letterhead, its web site).
 
 Online, verify keeps the newest log checkpoint it has seen (in CHANCERY_STATE_DIR, by default
 chancery/checkpoints in the user's configuration directory). A registry answer proved against
@@ -120,6 +122,17 @@ every language.`,
 			if err != nil {
 				return notTrustRoot(trustFile, err)
 			}
+			if verbose {
+				// For the holder to compare with the fingerprint the office publishes: a trust
+				// root fetched from a registry is that registry's word (--json keeps English).
+				const key = "trust root of %s: fingerprint %s (SHA-256 of the file %s); compare it with the one the office publishes"
+				args := []any{Printable(root.Office), seal.TrustRootFingerprint(tb), Printable(trustFile)}
+				line := fmt.Sprintf(key, args...)
+				if !asJSON {
+					line = p.T(key, args...)
+				}
+				fmt.Fprintln(c.ErrOrStderr(), line)
+			}
 			files, away, err := collectFiles(args)
 			if err != nil {
 				return err
@@ -163,6 +176,7 @@ every language.`,
 	c.Flags().StringVar(&trustFile, "trust", "", "the pinned trust root (env CHANCERY_TRUST)")
 	c.Flags().BoolVar(&offline, "offline", false, "use only the seal and the trust root; do not ask the registry")
 	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per file")
+	c.Flags().BoolVar(&verbose, "verbose", false, "also print the trust root's office and fingerprint (SHA-256 of its file) on stderr, to compare with the one the office publishes")
 	c.Flags().StringVar(&lang, "lang", "", "language of the lines printed: en, fr or ar (default $CHANCERY_LANG, else the locale: LC_ALL, LC_MESSAGES, LANG); --json stays English")
 	c.Flags().DurationVar(&maxAge, "max-age", 0, "refuse a seal whose checkpoint the witness quorum cosigned longer ago than this, e.g. 720h (trust roots with witnesses); online, the registry's latest checkpoint its answer is judged against")
 	return c

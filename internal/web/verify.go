@@ -40,6 +40,10 @@ type result struct {
 	// outcome when the office withdrew it (retracted or superseded), as the public answer for
 	// its reference says; empty otherwise.
 	Withdrawn string
+	// TrustFingerprint is the fingerprint of the trust root this registry serves
+	// (/api/v1/trust, seal.TrustRootFingerprint), for the holder to compare with the one the
+	// office publishes elsewhere; render sets it.
+	TrustFingerprint string
 }
 
 // maxEarlier bounds the earlier revisions' digests a verify request may name, separated by

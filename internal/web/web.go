@@ -28,6 +28,7 @@ import (
 	"github.com/chancery/chancery/internal/oidc"
 	"github.com/chancery/chancery/internal/ratelimit"
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
 )
@@ -271,6 +272,12 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 			if until, valid, due := h.cfg.Registry.PDFCertificateDue(); due {
 				p.PDFCertificate = &pdfCertificateBanner{Until: until, Valid: valid}
 			}
+		}
+	}
+	if res, ok := p.Data.(*result); ok && h.cfg.Registry != nil {
+		// The bytes /api/v1/trust serves, which the page links.
+		if b, err := h.cfg.Registry.TrustRoot().Marshal(); err == nil {
+			res.TrustFingerprint = seal.TrustRootFingerprint(b)
 		}
 	}
 	p.Lang = language(r)
