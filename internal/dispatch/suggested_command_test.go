@@ -2,6 +2,8 @@ package dispatch
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"regexp"
 	"strings"
 	"testing"
@@ -44,5 +46,20 @@ func TestSuggestedCommandNamesTheTrustRoot(t *testing.T) {
 	trust := strings.TrimRight(o.r.TrustRoot().BaseURL, "/") + "/api/v1/trust"
 	if !strings.Contains(out.Text, trust) {
 		t.Errorf("the message does not say where trust.json is (%s):\n%s", trust, out.Text)
+	}
+	// The trust root's fingerprint (docs/seal-format.md, "Fingerprint"), computed here from
+	// the bytes the registry serves, to compare with the one the office publishes.
+	tb, err := o.r.TrustRoot().Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(tb)
+	h := hex.EncodeToString(sum[:])
+	var groups []string
+	for i := 0; i < len(h); i += 4 {
+		groups = append(groups, h[i:i+4])
+	}
+	if fp := strings.Join(groups, " "); !strings.Contains(out.Text, "The trust root's fingerprint (the SHA-256 of trust.json) is\n  "+fp+"\ncompare it with the one the office publishes") {
+		t.Errorf("the message does not give the trust root's fingerprint %s:\n%s", fp, out.Text)
 	}
 }

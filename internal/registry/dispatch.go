@@ -1268,6 +1268,13 @@ func (r *Registry) Compose(ctx context.Context, m store.OutboxMessage) (*Outgoin
 		if err != nil {
 			return nil, fmt.Errorf("compose message %d: %w", m.ID, err)
 		}
+		// The trust root the registry serves (/api/v1/trust): its fingerprint lets the
+		// recipient compare the file they fetch with the one the office publishes elsewhere.
+		tb, err := r.TrustRoot().Marshal()
+		if err != nil {
+			return nil, fmt.Errorf("compose message %d: %w", m.ID, err)
+		}
+		fingerprint := seal.TrustRootFingerprint(tb)
 		name := mailFileName(rel.FileName)
 		out.Attachments = append(out.Attachments, Attachment{Name: name + ".seal", MediaType: "application/json", Data: s.Marshal()})
 		out.Subject = fmt.Sprintf("%s: official letter from %s", l.Reference, office)
@@ -1277,10 +1284,13 @@ Check that it is genuine and in force:
   %s
 or with its seal and the office's trust root (%s/api/v1/trust, saved as trust.json):
   chancery verify --trust trust.json %s
+The trust root's fingerprint (the SHA-256 of trust.json) is
+  %s
+compare it with the one the office publishes (its letterhead, its web site).
 
 Please acknowledge receipt (one click on the page this link opens; no account needed):
   %s
-`, office, l.Reference, name, verify, strings.TrimRight(r.cfg.Office.URL, "/"), shellWord(name), receipt)
+`, office, l.Reference, name, verify, strings.TrimRight(r.cfg.Office.URL, "/"), shellWord(name), fingerprint, receipt)
 	case store.KindDraftCopy:
 		out.Subject = fmt.Sprintf("%s: draft for coordination from %s (not an official document)", l.Reference, office)
 		out.Text = fmt.Sprintf(`%s sends you version %d of its draft %s for coordination.
