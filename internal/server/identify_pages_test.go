@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -30,6 +31,9 @@ func TestIdentifyPDFPages(t *testing.T) {
 	reader := ocrtest.Reader(t)
 	o := cfNewOffice(t)
 	o.cfg.OCRTime = 10 * time.Minute // the budget of OCR is not what this test is about
+	// An internal error's cause, next to the request (it once failed so under a loaded
+	// machine's clean-clone run, with nothing logged to tell why).
+	o.cfg.Logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelError}))
 	o.srv = o.newServer(t)
 	l := o.create(t, "kilo", ".txt", "text/plain", synth.Corpus{Seed: 34, FamilySize: 1}.Letter(0).Text()+"\n\nBODY\n")
 	o.release(t, l)
