@@ -229,8 +229,14 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	// Nor is anything appended to a log shorter than, or inconsistent with, what the office's
 	// witnesses cosigned: the record above is this data directory's only.
 	checkWitnesses(ctx, st, logger)
-	// Before anything is served: a letter erased before the database was restored from an
-	// older backup is erased again.
+	// Before anything is served: what an earlier build's erasures left is erased (once per
+	// database), and a letter erased before the database was restored from an older backup
+	// is erased again.
+	if n, err := st.Registry.EraseLeftovers(ctx); err != nil {
+		return withHint(fmt.Errorf("refusing to serve: %w", err), "the letters erased by an earlier build keep what it did not erase (file names, recipients and reasons in the audit trail); start the server again, or report this error")
+	} else if n > 0 {
+		logger.Info("erased again what an earlier build's erasures left of erased letters (file names, recipients and reasons in the audit trail)", "letters", n)
+	}
 	erasing, err := keepErased(ctx, d, st.Registry, logger)
 	if err != nil {
 		return err

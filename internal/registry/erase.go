@@ -401,3 +401,82 @@ func erasedEvent(e store.AuditEvent) (store.AuditEvent, bool) {
 	e.Detail, e.Actor = d, actor
 	return e, true
 }
+
+// erasedAgainSetting records that the releases erased in this database had their erasure
+// done again by a build that erases what EraseLetter, EraseWebhookReasons and
+// eraseAuditTrail erase now (EraseLeftovers). Builds before migration 31 erased less: they
+// left the audit trail's quotes of the letter (draft copies' and dispatch recipients with
+// their addresses, review comments, the withdrawal's reason), the withdrawal's reason in the
+// webhook events, the names of the uploaded and released files, and the erased rows' bytes
+// in the SQLite file's free space. A build that erases more again names a new setting.
+const erasedAgainSetting = "erasures_done_again_1"
+
+// EraseLeftovers erases again, once per database, the content of the letters whose release
+// was erased, as Erase erases it now: what an earlier build's erasure left is gone after the
+// upgrade, as it would be had the letter been erased by this build. The erasure's time, its
+// audit event and the letter's log entries stay as they were; nothing is added to the audit
+// trail. It returns how many letters it erased again (0 once done, and on a database of
+// this build whose erasures left nothing). Serve calls it before it serves.
+func (r *Registry) EraseLeftovers(ctx context.Context) (int, error) {
+	n := 0
+	ended := r.public.changing()
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) (err error) {
+		n = 0
+		_, err = tx.Setting(ctx, erasedAgainSetting)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		rels, err := tx.ErasedReleases(ctx)
+		if err != nil {
+			return err
+		}
+		if len(rels) > 0 {
+			if err := tx.SecureDelete(ctx, true); err != nil {
+				return err
+			}
+			defer func() {
+				if e := tx.SecureDelete(ctx, false); err == nil {
+					err = e
+				}
+			}()
+		}
+		for _, rel := range rels {
+			l, err := tx.LetterByID(ctx, rel.LetterID)
+			if err != nil {
+				return err
+			}
+			// At the erasure's own time: EraseLetter sets it again.
+			if err := tx.EraseLetter(ctx, l.ID, rel.ErasedAt); err != nil {
+				return err
+			}
+			if err := tx.EraseWebhookReasons(ctx, l.Reference); err != nil {
+				return err
+			}
+			if err := eraseAuditTrail(ctx, tx, l.Reference); err != nil {
+				return err
+			}
+			if err := tx.DeleteSeal(ctx, rel.LogIndex); err != nil {
+				return err
+			}
+			n++
+		}
+		if len(rels) > 0 {
+			if _, err := tx.ScrubFreeSpace(ctx); err != nil {
+				return err
+			}
+		}
+		return tx.SetSetting(ctx, erasedAgainSetting, r.now().UTC().Format(time.RFC3339))
+	})
+	ended()
+	if err != nil {
+		return 0, fmt.Errorf("erase again what earlier builds' erasures left: %w", err)
+	}
+	if n > 0 {
+		r.forgetContent()
+		_, _ = r.cfg.DB.ScrubWAL(ctx)
+	}
+	return n, nil
+}
