@@ -784,7 +784,7 @@ func restore(ctx context.Context, file, dir string, published []byte, erased *er
 		defer target.Close()
 		var unlock func()
 		if unlock, err = target.Lock(); err != nil {
-			return nil, withHint(err, "stop the server on %s first", dir)
+			return nil, lockHint(err, dir, "stop the server on %s first", dir)
 		}
 		defer unlock()
 		// Only a record the directory has is checked against (checkPublished passes without).
@@ -1681,7 +1681,7 @@ the servers stopped.`,
 			if database(c) == "" {
 				unlock, err := d.Lock()
 				if err != nil {
-					return withHint(err, "stop the server first")
+					return lockHint(err, d.Path, "stop the server first")
 				}
 				defer unlock()
 			}

@@ -11,7 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"syscall"
 
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/registry"
@@ -40,6 +42,25 @@ func (h *hinted) Unwrap() error { return h.err }
 
 func withHint(err error, format string, args ...any) error {
 	return &hinted{err: err, hint: fmt.Sprintf(format, args...)}
+}
+
+// lockHint gives a failed Lock of the data directory dir the hint format says (what to do
+// when another process holds the lock), unless unwritableHint has one that fits better.
+func lockHint(err error, dir, format string, args ...any) error {
+	if h := unwritableHint(err, dir); h != err {
+		return h
+	}
+	return withHint(err, format, args...)
+}
+
+// unwritableHint says what to check when a lock file of the data directory dir could not be
+// made or opened for want of rights: no server is to stop then, the directory is not
+// writable. Other errors are returned as they are.
+func unwritableHint(err error, dir string) error {
+	if !errors.Is(err, fs.ErrPermission) && !errors.Is(err, syscall.EROFS) {
+		return err
+	}
+	return withHint(err, "%s is not writable by the user running chancery (uid %d), and commands that take its lock make their lock files in it: check its owner and mode ('ls -ld %s'), whether its file system is mounted read-only, and whether it is immutable ('lsattr -d %s')", dir, os.Geteuid(), dir, dir)
 }
 
 // failed marks an error as a check that ran and failed (exit status 1).

@@ -60,7 +60,7 @@ func openStoreToRead(ctx context.Context, c *cobra.Command, d *datadir.Dir) (*st
 		defer unlock()
 		return openStore(ctx, c, d)
 	case !errors.Is(err, datadir.ErrLocked):
-		return nil, err
+		return nil, unwritableHint(err, d.Path)
 	}
 	db, err := store.OpenSQLiteSnapshot(ctx, d.Path)
 	if errors.Is(err, store.ErrSchemaVersion) {

@@ -80,7 +80,7 @@ the next rotation removes every office-<id>.key that the office's key history do
 			defer d.Close()
 			unlock, err := d.Lock()
 			if err != nil {
-				return withHint(err, "stop the server first: a rotation runs while no server signs with the old key")
+				return lockHint(err, d.Path, "stop the server first: a rotation runs while no server signs with the old key")
 			}
 			defer unlock()
 			st, err := office.Open(c.Context(), d, office.Options{Database: database(c)})

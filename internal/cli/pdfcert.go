@@ -69,7 +69,7 @@ each.`,
 			defer d.Close()
 			unlock, err := d.Lock()
 			if err != nil {
-				return withHint(err, "stop the server first, and start it again after the renewal: it reads the certificate when it starts")
+				return lockHint(err, d.Path, "stop the server first, and start it again after the renewal: it reads the certificate when it starts")
 			}
 			defer unlock()
 			// An office without an office CA is told so before the CA's key is asked for.

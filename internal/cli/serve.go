@@ -211,7 +211,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	if database(c) == "" {
 		unlock, err := d.Lock()
 		if err != nil {
-			return withHint(err, "stop the other server, or pass another --data")
+			return lockHint(err, d.Path, "stop the other server, or pass another --data")
 		}
 		defer unlock()
 		defer keepLock(d, logger)()

@@ -95,7 +95,7 @@ database); 2 nothing was copied.`,
 			// on the source while it is read, nor start before the copy is verified.
 			unlock, err := d.Lock()
 			if err != nil {
-				return withHint(fmt.Errorf("store migrate: %w", err), "stop the server on %s first: what it releases after the copy would be missing from the new database", d.Path)
+				return lockHint(fmt.Errorf("store migrate: %w", err), d.Path, "stop the server on %s first: what it releases after the copy would be missing from the new database", d.Path)
 			}
 			defer unlock()
 			ctx := context.WithoutCancel(c.Context())
