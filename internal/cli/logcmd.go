@@ -177,7 +177,7 @@ the log does not extend, or whose signature does not verify); 2 verification cou
 			defer db.Close()
 			last := time.Now()
 			progress := func(done, total int64) {
-				if time.Since(last) > time.Second {
+				if time.Since(last) > time.Second && !asJSON {
 					last = time.Now()
 					fmt.Fprintf(c.ErrOrStderr(), "verified %d of %d entries\n", done, total)
 				}

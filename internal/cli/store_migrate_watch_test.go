@@ -177,3 +177,34 @@ func TestStoreMigrateJSONHoldsTheMarkWarning(t *testing.T) {
 		t.Errorf("the error object holds warnings %q (%v), want the mark's\n%s", obj.Warnings, err, stderr)
 	}
 }
+
+// TestStoreMigrateJSONStderrIsTheErrorAlone: `store migrate --json` printed its progress
+// line ("copied N tables in …; verifying the copy") on stderr as text, so a migrate failing
+// after the copy left stderr with that line before the JSON error object, where --json
+// promises the one object. The progress is left out with --json.
+func TestStoreMigrateJSONStderrIsTheErrorAlone(t *testing.T) {
+	dir := closedOfficeWithARelease(t)
+	target := storetest.PostgresURL(t)
+	cli.SetMigrateCopied(func() {
+		// The source written to during the copy fails the migrate after the copy.
+		db, err := sql.Open("sqlite", filepath.Join(dir, store.SQLiteFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Exec(`UPDATE members SET roles = 'admin,drafter,reviewer,signer,release'`); err != nil {
+			t.Fatal(err)
+		}
+	})
+	code, stdout, stderr := run("store", "migrate", "--data", dir, "--to", target, "--json")
+	cli.SetMigrateCopied(nil)
+	if code != 1 || stdout != "" {
+		t.Fatalf("store migrate --json of a source written to during the copy: status %d, want 1 and no stdout\n%s%s", code, stdout, stderr)
+	}
+	var obj struct {
+		Error string `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(stderr), &obj); err != nil || !strings.Contains(obj.Error, "written to while it was copied") {
+		t.Errorf("stderr of a failed store migrate --json is not the one JSON error object (%v):\n%s", err, stderr)
+	}
+}

@@ -183,7 +183,10 @@ database); 2 nothing was copied.`,
 			if migrateCopied != nil {
 				migrateCopied()
 			}
-			fmt.Fprintf(c.ErrOrStderr(), "copied %d tables in %v; verifying the copy\n", len(counts), time.Since(start).Round(time.Millisecond))
+			// With --json, stderr is the error object alone (a script parses it): no progress.
+			if !asJSON {
+				fmt.Fprintf(c.ErrOrStderr(), "copied %d tables in %v; verifying the copy\n", len(counts), time.Since(start).Round(time.Millisecond))
+			}
 			res, err := verifyCopy(ctx, c, d.Verifier(), src, dst, counts)
 			if err != nil {
 				unmark()
@@ -332,7 +335,7 @@ func verifyCopy(ctx context.Context, c *cobra.Command, v note.Verifier, src, dst
 	}
 	last := time.Now()
 	progress := func(done, total int64) {
-		if time.Since(last) > time.Second {
+		if time.Since(last) > time.Second && !wantsJSON(c) {
 			last = time.Now()
 			fmt.Fprintf(c.ErrOrStderr(), "verified %d of %d entries\n", done, total)
 		}
