@@ -9,6 +9,7 @@ import (
 
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/entry"
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/identify"
 	"github.com/chancery/chancery/internal/ocr"
 	"github.com/chancery/chancery/internal/pdf"
@@ -71,6 +72,18 @@ type verifier struct {
 	root *seal.TrustRoot
 }
 
+// unreachable is the client's transport failure (client.ErrUnreachable), said in the
+// reader's language on verify's lines: "registry unreachable" is the catalogue's, the
+// transport's reason after it stays as Go gives it. Its text and chain are err's.
+type unreachable struct{ err error }
+
+func (u unreachable) Error() string { return u.err.Error() }
+func (u unreachable) Unwrap() error { return u.err }
+
+func (u unreachable) Translate(p *i18n.Printer) string {
+	return i18n.Msg("registry unreachable: %s", strings.TrimPrefix(u.err.Error(), client.ErrUnreachable.Error()+": ")).Translate(p)
+}
+
 // Ask checks the registry's answer for the file whose digest res holds; with a seal already
 // verified offline, the registry's answer must not be older than the seal's checkpoint.
 func (vf *verifier) Ask(res VerifyResult, sealCheckpoint []byte) VerifyResult {
@@ -81,6 +94,9 @@ func (vf *verifier) Ask(res VerifyResult, sealCheckpoint []byte) VerifyResult {
 	}
 	for try := 0; ; try++ {
 		st, err := vf.cl.VerifyDigest(vf.c.Context(), res.Digest)
+		if errors.Is(err, client.ErrUnreachable) {
+			err = unreachable{err}
+		}
 		if err != nil {
 			return vf.Fail(res, err)
 		}

@@ -31,6 +31,11 @@ var _ = table(func() Translations {
 			" (le sceau à côté date d'avant le quorum de témoins : « chancery seal refresh %s » le prouve sur un point de contrôle que les témoins ont cosigné)",
 			" (الختم المرافق سابق لنصاب الشهود: الأمر 'chancery seal refresh %s' يُثبته مقابل نقطة تحقق وقّعها الشهود)",
 		},
+		// The client's transport failure; the transport's reason (%s) stays as Go gives it.
+		"registry unreachable: %s": {
+			"registre injoignable : %s",
+			"تعذّر الوصول إلى السجل: %s",
+		},
 		"could not verify: the registry at %s answers for office %q, not %q, which the trust root names (CHANCERY_URL or --url names another office's registry); verify with --url %s": {
 			"vérification impossible : le registre à %s répond pour le bureau %q, et non %q, que nomme la racine de confiance (CHANCERY_URL ou --url désigne le registre d'un autre bureau) ; vérifiez avec --url %s",
 			"تعذّر التحقق: السجل في %s يجيب عن المكتب %q، لا عن %q الذي يسمّيه جذر الثقة (CHANCERY_URL أو --url يشير إلى سجل مكتب آخر)؛ تحقّق باستخدام --url %s",
