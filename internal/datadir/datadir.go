@@ -23,6 +23,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -247,6 +248,11 @@ func Init(path string, s Settings) (_ *Dir, err error) {
 	}
 	if err := checkOwner("data directory", path); err != nil {
 		return nil, err
+	}
+	if statErr == nil {
+		if err := privateIfEmpty(path); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
 	}
 	// Two inits started at once on a fresh directory each removed and wrote the other's
 	// staged keys, and the one refused then removed what it took for its own: the second
@@ -1080,6 +1086,33 @@ func (d *Dir) Lock() (unlock func(), err error) {
 		held = append(held, f)
 	}
 	return release, nil
+}
+
+// privateIfEmpty makes the empty directory path, which init was given rather than made,
+// accessible to its owner alone (0700), as init makes a new one and restore an empty target:
+// it is to hold the office's keys, and a directory made with mkdir is often 0755. A
+// directory that holds something already is left as it is.
+func privateIfEmpty(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	names, err := f.Readdirnames(1)
+	f.Close()
+	if len(names) > 0 {
+		return nil
+	}
+	if !errors.Is(err, io.EOF) {
+		return err
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if fi.Mode().Perm()&0o077 == 0 {
+		return nil
+	}
+	return os.Chmod(path, 0o700)
 }
 
 // lockFile takes an exclusive advisory lock on the file name of the data directory dir,
