@@ -113,6 +113,11 @@ the member, not to the proposer.`,
 			if err != nil {
 				return changeErr(err)
 			}
+			// The warning member add and member roles give (their proposer had it): the
+			// approving admin carries the change out, and may still give the missing role.
+			if w := approvedIdleRoles(res); w != "" {
+				fmt.Fprintf(warnings(c), "chancery: warning: %s\n", w)
+			}
 			if approveJSON {
 				return writeJSON(c.OutOrStdout(), res)
 			}
@@ -241,4 +246,18 @@ func changeErr(err error) error {
 		return withHint(err, "'chancery change list' shows where each change stands")
 	}
 	return err
+}
+
+// approvedIdleRoles is idleOfficeRoles of the member a carried-out change added or changed
+// the roles of, "" for other changes.
+func approvedIdleRoles(res *registry.ChangeResult) string {
+	switch {
+	case res == nil || res.Change == nil:
+		return ""
+	case res.Member != nil:
+		return idleOfficeRoles(res.Member.Name, res.Member.Roles)
+	case res.Change.Kind == registry.ChangeAddMember:
+		return idleOfficeRoles(res.Change.Member, res.Change.Roles)
+	}
+	return ""
 }

@@ -151,3 +151,53 @@ func TestOfficeRoleAloneWarnsWhenProposed(t *testing.T) {
 		t.Errorf("member roles dan --add legal,reviewer under two_admins: status %d\n%s%s", code, out, errs)
 	}
 }
+
+// TestOfficeRoleAloneWarnsAtApproval: under two_admins, the second admin's 'change approve'
+// of a member added, or given roles, that leave an office role without reviewer or signer
+// carried it out without the warning 'member add' and 'member roles' give (only the proposer
+// was warned). The approval now warns too; a change that leaves reviewer beside the office
+// role does not.
+func TestOfficeRoleAloneWarnsAtApproval(t *testing.T) {
+	o := newOffice(t)
+	code, out, errs := o.run("root", "member", "add", "ada", "--role", "admin")
+	if code != cli.ExitOK {
+		t.Fatalf("member add ada: status %d\n%s%s", code, out, errs)
+	}
+	o.add("ada", strings.TrimSpace(out))
+	file := filepath.Join(t.TempDir(), "policy.yaml")
+	pol := "two_admins: true\nversion: 1\nname: new-office\nrules:\n  - name: foreign\n    when: letter.class == \"foreign-government\"\n    require:\n      approvals: [{role: legal}]\n  - name: default\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n"
+	if err := os.WriteFile(file, []byte(pol), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := o.run("root", "policy", "adopt", file); code != cli.ExitOK {
+		t.Fatalf("policy adopt: status %d\n%s%s", code, out, errs)
+	}
+	for _, args := range [][]string{
+		{"member", "add", "lex", "--role", "legal"},          // change 1
+		{"member", "add", "lea", "--role", "reviewer,legal"}, // change 2
+		{"member", "add", "dan", "--role", "drafter"},        // change 3
+	} {
+		if code, out, errs := o.run("root", args...); code != cli.ExitProposed {
+			t.Fatalf("%s: status %d\n%s%s", strings.Join(args, " "), code, out, errs)
+		}
+	}
+	const warning = "chancery: warning: lex holds legal without reviewer or signer, and only reviewers approve and signers sign: no approval or signature by that role can be theirs; give them one with 'chancery member roles lex --add reviewer'\n"
+	code, out, errs = o.run("ada", "change", "approve", "1")
+	if code != cli.ExitOK || !strings.HasPrefix(out, "chy_") || !strings.Contains(errs, warning) {
+		t.Errorf("change approve 1 (member add lex --role legal): status %d, want the warning\n%s%s", code, out, errs)
+	}
+	code, out, errs = o.run("ada", "change", "approve", "2")
+	if code != cli.ExitOK || strings.Contains(errs, "warning") {
+		t.Errorf("change approve 2 (member add lea --role reviewer,legal): status %d, want no warning\n%s%s", code, out, errs)
+	}
+	if code, out, errs := o.run("ada", "change", "approve", "3"); code != cli.ExitOK || strings.Contains(errs, "warning") {
+		t.Fatalf("change approve 3 (member add dan --role drafter): status %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := o.run("root", "member", "roles", "dan", "--add", "legal"); code != cli.ExitProposed {
+		t.Fatalf("member roles dan --add legal under two_admins: status %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = o.run("ada", "change", "approve", "4")
+	if code != cli.ExitOK || !strings.Contains(errs, strings.ReplaceAll(warning, "lex", "dan")) {
+		t.Errorf("change approve 4 (member roles dan --add legal): status %d, want the warning\n%s%s", code, out, errs)
+	}
+}
