@@ -302,8 +302,8 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 			"a key rotation, a certificate renewal or a settings change ran meanwhile: back up again once it is done")
 	}
 	js, _ := json.MarshalIndent(m, "", "  ")
-	// Write beside the destination, then link it into place: a failed backup leaves no
-	// partial file under the name, and an existing file is never replaced.
+	// Write beside the destination, then link (or copy) it into place: a failed backup
+	// leaves no partial file under the name, and an existing file is never replaced.
 	part := filepath.Join(tmp, "backup.tar")
 	f, err := os.OpenFile(part, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
@@ -341,7 +341,8 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	if ctx.Err() != nil {
 		return nil, errBackupInterrupted
 	}
-	if err := os.Link(part, out); err != nil {
+	// A file system without hard links (FAT on a USB disk) gets a copy of the staged file.
+	if err := exclfile.LinkOrCopy(part, out); err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	// The backup is reported done only once its name would survive a power loss too.

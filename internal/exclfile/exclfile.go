@@ -6,6 +6,8 @@ package exclfile
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -121,6 +123,47 @@ func CreateAnywhere(path string, data []byte, mode os.FileMode) error {
 		return err
 	}
 	return SyncDir(filepath.Dir(path))
+}
+
+// hardLink is os.Link; tests of LinkOrCopy's copy set it to refuse as a file system without
+// hard links does.
+var hardLink = os.Link
+
+// LinkOrCopy makes src, a finished file staged in dst's directory, dst too, never replacing
+// a file there: by a hard link where the file system has them, and where it has none (FAT or
+// exFAT on a USB disk, some network shares) by a copy into a new file made with O_EXCL and
+// the mode of src, synced, and removed if the copy fails, so that no partial file is left
+// under dst. The caller syncs dst's directory, and removes src.
+func LinkOrCopy(src, dst string) error {
+	err := hardLink(src, dst)
+	if !noHardLinks(err) {
+		return err
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fi.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, in)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(dst)
+		return fmt.Errorf("copy %s to %s: %w", src, dst, err)
+	}
+	return nil
 }
 
 // noHardLinks reports whether err is a file system's refusal of hard links.
