@@ -235,6 +235,9 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 		if ctx.Err() != nil {
 			return nil, errBackupInterrupted
 		}
+		if unwritableDir(d.Path) {
+			return nil, unwritableHint(err, d.Path)
+		}
 		return nil, withHint(err, "is %s a data directory with a SQLite store? For PostgreSQL use pg_dump (docs/operations.md)", d.Path)
 	}
 	if backupStaged != nil {

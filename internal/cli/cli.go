@@ -47,20 +47,30 @@ func withHint(err error, format string, args ...any) error {
 // lockHint gives a failed Lock of the data directory dir the hint format says (what to do
 // when another process holds the lock), unless unwritableHint has one that fits better.
 func lockHint(err error, dir, format string, args ...any) error {
-	if h := unwritableHint(err, dir); h != err {
-		return h
+	if !errors.Is(err, datadir.ErrLocked) {
+		if h := unwritableHint(err, dir); h != err {
+			return h
+		}
 	}
 	return withHint(err, format, args...)
 }
 
-// unwritableHint says what to check when a lock file of the data directory dir could not be
-// made or opened for want of rights: no server is to stop then, the directory is not
-// writable. Other errors are returned as they are.
+// unwritableHint says what to check when a file of the data directory dir could not be made
+// for want of rights (err is EACCES, EPERM or EROFS, or this user cannot write dir): no
+// server is to stop then, and dir is the office's. Other errors are returned as they are.
 func unwritableHint(err error, dir string) error {
-	if !errors.Is(err, fs.ErrPermission) && !errors.Is(err, syscall.EROFS) {
+	if !errors.Is(err, fs.ErrPermission) && !errors.Is(err, syscall.EROFS) && !unwritableDir(dir) {
 		return err
 	}
-	return withHint(err, "%s is not writable by the user running chancery (uid %d), and commands that take its lock make their lock files in it: check its owner and mode ('ls -ld %s'), whether its file system is mounted read-only, and whether it is immutable ('lsattr -d %s')", dir, os.Geteuid(), dir, dir)
+	return withHint(err, "%s is not writable by the user running chancery (uid %d), and chancery makes its lock files in it, SQLite its journal: check its owner and mode ('ls -ld %s'), whether its file system is mounted read-only, and whether it is immutable ('lsattr -d %s')", dir, os.Geteuid(), dir, dir)
+}
+
+// unwritableDir reports whether this user is refused making files in dir: by its mode, a
+// read-only mount or an immutable flag (access(2), which root's rights pass only for the
+// mode).
+func unwritableDir(dir string) bool {
+	err := syscall.Access(dir, 0x2) // W_OK
+	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
 }
 
 // failed marks an error as a check that ran and failed (exit status 1).

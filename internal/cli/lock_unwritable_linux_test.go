@@ -84,3 +84,26 @@ func TestLockOfAnUnwritableDirectoryHintsAtItsRights(t *testing.T) {
 		}
 	}
 }
+
+// TestStoreOfAnUnwritableDirectoryHintsAtItsRights: with its lock files in place, a data
+// directory that refuses new files failed SQLite's opening ("unable to open database file":
+// its journal is made beside the database) with no hint (serve, log verify), or with one
+// asking whether --data is an office's directory (store migrate, backup). They now say the
+// directory is not writable and what to check.
+func TestStoreOfAnUnwritableDirectoryHintsAtItsRights(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "office")
+	if code, out, errs := run("init", "--data", dir, "--office", "Unwritable Office", "--prefix", "UNW", "--url", "https://unwritable.example", "--no-pdf-ca"); code != 0 {
+		t.Fatalf("init: status %d\n%s%s", code, out, errs)
+	}
+	unwritable(t, dir)
+	for _, args := range [][]string{
+		{"store", "migrate", "--data", dir, "--to", "postgres://chancery@127.0.0.1:1/none"},
+		{"log", "verify", "--data", dir},
+		{"backup", "--data", dir, "--out", filepath.Join(t.TempDir(), "office.tar")},
+	} {
+		code, out, errs := run(args...)
+		if code != 2 || !strings.Contains(errs, "chancery: error: ") || !strings.Contains(errs, "chancery: hint: "+dir+" is not writable by the user running chancery") {
+			t.Errorf("chancery %s in a directory that refuses new files: status %d\n%s%s\nwant a hint that the directory is not writable", strings.Join(args[:2], " "), code, out, errs)
+		}
+	}
+}

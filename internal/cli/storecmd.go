@@ -103,6 +103,9 @@ database); 2 nothing was copied.`,
 			// copy of the directory sharing the file) could still change the source under the
 			// copy: SQLite's data_version, on a connection held for the whole run, tells.
 			watch, err := watchSQLite(ctx, d.Path)
+			if err != nil && unwritableDir(d.Path) {
+				return unwritableHint(err, d.Path)
+			}
 			if err != nil {
 				return withHint(err, "migrate copies a SQLite office: is --data the directory 'chancery init' created?")
 			}
