@@ -53,7 +53,7 @@ The token is printed once, on the last line; the registry keeps only its hash.`,
 			defer d.Close()
 			unlock, err := d.Lock()
 			if err != nil {
-				return withHint(err, "stop the server first: an admin's account is recovered while no server serves it")
+				return lockHint(err, d.Path, "stop the server first: an admin's account is recovered while no server serves it")
 			}
 			defer unlock()
 			st, err := office.Open(c.Context(), d, office.Options{Database: database(c)})
