@@ -36,6 +36,33 @@ func TestGreetsWithTheOfficeName(t *testing.T) {
 	}
 }
 
+// TestGreetsWithTheOfficeNameInASCII: an office whose base URL's host is an internationalised
+// name greeted the mail server, and wrote its Message-IDs, as chancery.invalid (fifty-sixth
+// session's not-fixed list): both carry the name's A-labels, as DNS and mail write it.
+func TestGreetsWithTheOfficeNameInASCII(t *testing.T) {
+	ctx := context.Background()
+	mp := startMailpit(t)
+	o := newOffice(t)
+	o.url = "https://Chancellerie.Ministère.example"
+	o.open(t)
+	o.deliver(t, mp, 3)
+	o.recipient(t, "ministry", "registry@mod.freedonia.example")
+	ref := o.release(t, "The brigade moves north on 3 March.")
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the letter", func() bool { return mp.count(t) == 1 })
+	const host = "chancellerie.xn--ministre-60a.example"
+	msg := mp.messages(t)[0]
+	received := strings.Join(mp.headers(t, msg.ID)["Received"], "\n")
+	if !strings.Contains(received, "from "+host+" ") {
+		t.Errorf("Received: %q, want the greeting from %s", received, host)
+	}
+	if !strings.HasSuffix(msg.MessageID, "@"+host) {
+		t.Errorf("Message-ID %q, want one at %s", msg.MessageID, host)
+	}
+}
+
 // TestMessageNamesNoMailLibrary: every message carried "User-Agent" and "X-Mailer: go-mail
 // v0.8.1 // https://github.com/wneessen/go-mail", naming the library and its version to each
 // recipient and every server on the way (audit, fifty-sixth session, live with Mailpit).

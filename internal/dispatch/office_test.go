@@ -32,6 +32,7 @@ type office struct {
 	verifier                                  *seal.Verifier
 	mu                                        sync.Mutex
 	skew                                      time.Duration // added to the clock
+	url                                       string        // the office's base URL; empty, https://tfn.example
 	// What another server of the same office needs (twin).
 	logSigner note.Signer
 	officeKey ed25519.PrivateKey
@@ -103,7 +104,11 @@ func (o *office) open(t testing.TB) {
 	}
 	t.Cleanup(func() { lg.Close() })
 	o.log = lg
-	o.r = registry.New(registry.Config{DB: o.db, Log: lg, Office: registry.Office{Name: "Task Force North", Prefix: "TFN", URL: "https://tfn.example"},
+	url := o.url
+	if url == "" {
+		url = "https://tfn.example"
+	}
+	o.r = registry.New(registry.Config{DB: o.db, Log: lg, Office: registry.Office{Name: "Task Force North", Prefix: "TFN", URL: url},
 		OfficeKey: o.officeKey, LogKey: o.vkey, LogOrigin: o.origin, Now: o.now})
 }
 

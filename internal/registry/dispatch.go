@@ -26,6 +26,7 @@ import (
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
+	"golang.org/x/net/idna"
 )
 
 // DispatchSettings is how letters leave the registry: by mail through an SMTP server, and as
@@ -417,9 +418,10 @@ func (r *Registry) messageKeys(key string) (messageID, token string, err error) 
 func (r *Registry) MailHost() string { return messageIDHost(r.cfg.Office.URL) }
 
 // messageIDHost is the right side of the Message-IDs of an office at officeURL (RFC 5322
-// msg-id): its host name when it is one in ASCII, its IP address in brackets, else
-// chancery.invalid. An IPv6 address as it stands, or a name in other letters than ASCII's,
-// made a Message-ID that mail servers may refuse.
+// msg-id): its host name in ASCII, an internationalised name written as its A-labels
+// (punycode, asciiHost), its IP address in brackets, else chancery.invalid. An IPv6 address as
+// it stands, or a name in other letters than ASCII's, made a Message-ID that mail servers may
+// refuse.
 func messageIDHost(officeURL string) string {
 	u, err := url.Parse(officeURL)
 	if err != nil || u.Hostname() == "" {
@@ -429,12 +431,27 @@ func messageIDHost(officeURL string) string {
 	if _, err := netip.ParseAddr(h); err == nil {
 		return "[" + h + "]"
 	}
-	for _, part := range strings.Split(h, ".") {
+	if a, ok := asciiHost(h); ok {
+		return a
+	}
+	return "chancery.invalid"
+}
+
+// asciiHost is the host name h as mail and DNS write it: each label in ASCII, an
+// internationalised one as its A-label ("ministère" is "xn--ministre-60a"), in lower case
+// (IDNA2008's lookup profile, which maps the name as a resolver does). It is false for a name
+// that profile refuses, or with an empty label or a character a host name cannot have.
+func asciiHost(h string) (string, bool) {
+	a, err := idna.Lookup.ToASCII(h)
+	if err != nil || a == "" {
+		return "", false
+	}
+	for _, part := range strings.Split(a, ".") {
 		if part == "" || strings.Trim(part, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != "" {
-			return "chancery.invalid"
+			return "", false
 		}
 	}
-	return h
+	return a, true
 }
 
 // receiptToken is the receipt token of the message whose Message-ID is messageID. A message
