@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -83,6 +84,20 @@ func TestReceiptOfAWithdrawnLetterSaysSo(t *testing.T) {
 	}
 	if p := page(http.MethodGet, tokens["a@mod.example"], "fr"); !strings.Contains(p, "a depuis retiré cette lettre : ne vous y fiez pas.") {
 		t.Errorf("the receipt page of a retracted letter, in French:\n%s", p)
+	}
+	// The page said "The notice it sent you gives the signed reason" also after the letter's
+	// erasure, when the notice says the reason was erased, and when no notice reached the
+	// recipient (fifty-sixth session's not-fixed list): it says what is true in each case,
+	// in each language, and still quotes no reason.
+	for lang, want := range map[string]string{
+		"en": "This page does not give the reason: the notice of the retraction sent where the letter went does, unless the office had erased the letter by then; if no notice has reached you, ask",
+		"fr": "Cette page n'en donne pas le motif : l'avis de retrait adressé là où la lettre est allée le donne, sauf si le service avait effacé la lettre entre-temps ; si aucun avis ne vous est parvenu, adressez-vous à",
+		"ar": "ولا تذكر هذه الصفحة سبب السحب، وإنما يذكره إشعار السحب المرسَل إلى حيث أُرسلت الرسالة، ما لم تكن الجهة قد محت الرسالة قبل ذلك؛ وإن لم يصلك أي إشعار فاسأل",
+	} {
+		p := html.UnescapeString(page(http.MethodGet, tokens["a@mod.example"], lang))
+		if !strings.Contains(p, want) || strings.Contains(p, "gives the signed reason") || strings.Contains(p, "Sent before the talks ended") {
+			t.Errorf("the receipt page of a retracted letter (%s) does not say where its reason is:\n%s", lang, p)
+		}
 	}
 	if p := page(http.MethodPost, tokens["b@mod.example"], "en"); !strings.Contains(p, warned) || !strings.Contains(p, "receipt-done") {
 		t.Errorf("the receipt recorded for a retracted letter does not say it is retracted:\n%s", p)
