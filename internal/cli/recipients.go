@@ -21,7 +21,10 @@ func newRecipient(rm *remote) *cobra.Command {
 		Use:   "add NAME --email ADDR [--email ADDR...] [--organization ORG] [--contact PERSON] [--webhook URL]",
 		Short: "Add a recipient: organisation, contact person, e-mail addresses, optional webhook (admin)",
 		Long: `Add puts a recipient in the directory under NAME, the name dispatch and draft send use.
-Letters go to every --email address. With --webhook, the recipient's system also gets
+Letters go to every --email address. A domain in other letters than ASCII's
+(registry@ministère.example) is sent as its punycode; an address with such letters before
+its @ (müller@…) goes only through a mail server that offers SMTPUTF8, and fails at once
+through another. With --webhook, the recipient's system also gets
 signed events (Standard Webhooks) about the letters sent to it: dispatch, receipt,
 retraction and supersession, never more than its mail says. The endpoint's signing secret
 is printed once. Endpoints on loopback, link-local or private addresses are refused unless

@@ -57,7 +57,7 @@ func TestAcceptedBeforeACrashIsNoticed(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := &sender{cfg: d.cfg.SMTP}
-			if _, err := s.send(ctx, msg, time.Time{}); err != nil {
+			if _, err := s.send(ctx, msg, time.Time{}, false); err != nil {
 				t.Fatal(err)
 			}
 			s.close()

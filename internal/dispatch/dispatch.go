@@ -94,6 +94,12 @@ func New(cfg Config) (*Dispatcher, error) {
 		if err != nil || a.Name != "" {
 			return nil, fmt.Errorf("dispatch: mail-from %q is not a bare e-mail address", cfg.From)
 		}
+		// Its domain as mail carries it, an internationalised one as its A-labels.
+		from, err := registry.MailAddress(a.Address)
+		if err != nil {
+			return nil, fmt.Errorf("dispatch: mail-from: %w", err)
+		}
+		cfg.From = from
 		s := *cfg.SMTP
 		s.helo = heloName(cfg.Registry.MailHost())
 		cfg.SMTP = &s
@@ -477,7 +483,7 @@ func (d *Dispatcher) attempt(ctx context.Context, s *sender, m store.OutboxMessa
 	if err != nil {
 		return "", err
 	}
-	return s.send(ctx, msg, limit)
+	return s.send(ctx, msg, limit, needsUTF8(d.cfg.From, out.To))
 }
 
 // record writes a failed attempt at m: failed at once when the message must not be sent any

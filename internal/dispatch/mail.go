@@ -21,6 +21,7 @@ import (
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
 	mail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 )
 
 // SMTP is a parsed --smtp URL: smtp://host:port (plain, STARTTLS when the server offers it),
@@ -366,6 +367,7 @@ func Message(from string, out *registry.Outgoing) (*mail.Msg, error) {
 type sender struct {
 	cfg       *SMTP
 	cl        *mail.Client
+	smc       *smtp.Client // the session, kept here to ask what the server offers
 	connected bool
 	conn      *boundedConn // the connection last dialled
 	limit     time.Time    // the end of the message being sent
@@ -373,8 +375,12 @@ type sender struct {
 
 // send hands m to the server, within limit if it is not zero: the exchange, connection
 // included, is cut off then. It returns the reply to record and whether the server accepted
-// the message.
-func (s *sender) send(ctx context.Context, m *mail.Msg, limit time.Time) (string, error) {
+// the message. With smtputf8, an address of m has letters outside ASCII in its local part, which
+// only a server offering SMTPUTF8 (RFC 6531) takes: through another, m fails at once
+// (registry.ErrUndeliverable) with a reason a member can act on, where the server's refusal
+// of each attempt failed it only after the last, or a server taking the address as it came
+// mangled it.
+func (s *sender) send(ctx context.Context, m *mail.Msg, limit time.Time, smtputf8 bool) (string, error) {
 	s.limit = limit
 	if !limit.IsZero() {
 		var cancel context.CancelFunc
@@ -390,7 +396,10 @@ func (s *sender) send(ctx context.Context, m *mail.Msg, limit time.Time) (string
 	if err := s.connect(ctx); err != nil {
 		return "", err
 	}
-	err := s.cl.Send(m)
+	if err := s.takesUTF8(smtputf8); err != nil {
+		return "", err
+	}
+	err := s.cl.SendWithSMTPClient(s.smc, m)
 	var se *mail.SendError
 	if kept && errors.As(err, &se) && se.Reason == mail.ErrConnCheck {
 		// The kept connection is gone: the server hung up while it waited, or its deadline
@@ -400,7 +409,10 @@ func (s *sender) send(ctx context.Context, m *mail.Msg, limit time.Time) (string
 		if err := s.connect(ctx); err != nil {
 			return "", err
 		}
-		err = s.cl.Send(m)
+		if err := s.takesUTF8(smtputf8); err != nil {
+			return "", err
+		}
+		err = s.cl.SendWithSMTPClient(s.smc, m)
 	}
 	if err != nil {
 		// After a refusal the session's state is unclear: the next message starts afresh.
@@ -435,13 +447,46 @@ func (s *sender) connect(ctx context.Context) error {
 		s.cl = cl
 	}
 	if !s.connected {
-		if err := s.cl.DialWithContext(ctx); err != nil {
+		smc, err := s.cl.DialToSMTPClientWithContext(ctx)
+		if err != nil {
 			s.close() // what was dialled for the failed connection, whatever go-mail left of it
 			return fmt.Errorf("connect to %s: %w", s.cfg.address(), err)
 		}
-		s.connected = true
+		s.smc, s.connected = smc, true
 	}
 	return nil
+}
+
+// takesUTF8 refuses (registry.ErrUndeliverable), when smtputf8 is set, a server that does not
+// offer SMTPUTF8 in its answer to the greeting (go-mail asks for it only when offered).
+func (s *sender) takesUTF8(smtputf8 bool) error {
+	if !smtputf8 {
+		return nil
+	}
+	if ok, _ := s.smc.Extension("SMTPUTF8"); ok {
+		return nil
+	}
+	return fmt.Errorf("%w: the mail server %s does not offer SMTPUTF8, which an address with letters outside ASCII before its @ needs: give the recipient an address in ASCII, or send through a server that offers it", registry.ErrUndeliverable, s.cfg.Host)
+}
+
+// needsUTF8 tells whether one of the addresses has letters outside ASCII in its local part:
+// a domain is sent as its A-labels (registry.MailAddress), a local part cannot be converted.
+func needsUTF8(addrs ...string) bool {
+	for _, a := range addrs {
+		if i := strings.LastIndexByte(a, '@'); i > 0 && !isASCII(a[:i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // errOutcomeUnknown wraps a failure after the end of a message's data and before the server's
@@ -454,8 +499,9 @@ var errOutcomeUnknown = errors.New(store.ReplyNoAnswer)
 // collector found it.
 func (s *sender) close() {
 	if s.cl != nil && s.connected {
-		s.cl.Close()
+		s.cl.CloseWithSMTPClient(s.smc)
 	}
+	s.smc = nil
 	if s.conn != nil {
 		s.conn.Close()
 		s.conn = nil

@@ -310,6 +310,9 @@ var _ = table(func() Translations {
 		"%q is not an e-mail address (give a bare address, like registry@ministry.example)": {
 			"%q n'est pas une adresse électronique (donnez une adresse seule, comme registry@ministry.example)",
 			"%q ليس عنوان بريد إلكتروني (اكتب العنوان وحده، مثل registry@ministry.example)"},
+		"%q is not an e-mail address: its domain is not a host name mail can be sent to": {
+			"%q n'est pas une adresse électronique : son domaine n'est pas un nom d'hôte auquel envoyer du courrier",
+			"%q ليس عنوان بريد إلكتروني: نطاقه ليس اسم مضيف يمكن إرسال البريد إليه"},
 		"a recipient needs at least one e-mail address (--email)": {
 			"un destinataire a besoin d'au moins une adresse électronique (--email)",
 			"يحتاج المستلِم إلى عنوان بريد إلكتروني واحد على الأقل (--email)"},

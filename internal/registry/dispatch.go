@@ -101,13 +101,41 @@ type NewRecipient struct {
 }
 
 // checkEmail accepts one bare address (no display name, no line breaks): what reaches a
-// header is exactly what the admin typed, so no header can be injected through it.
+// header is exactly what the admin typed, so no header can be injected through it. Its domain
+// must be one mail can be sent to (MailAddress): an internationalised one is sent as its
+// A-labels. A local part in other letters than ASCII's ("müller") is accepted: it goes only
+// through a mail server that offers SMTPUTF8, and fails at once through another.
 func checkEmail(s string) (string, error) {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || a.Address != strings.TrimSpace(s) || strings.ContainsAny(s, "\r\n<>,;\" ") {
 		return "", i18n.Errorf(ErrInvalid, "%q is not an e-mail address (give a bare address, like registry@ministry.example)", s)
 	}
+	if _, err := MailAddress(a.Address); err != nil {
+		return "", i18n.Errorf(ErrInvalid, "%q is not an e-mail address: its domain is not a host name mail can be sent to", s)
+	}
 	return a.Address, nil
+}
+
+// MailAddress is the address addr as a message's envelope and header carry it: its domain in
+// ASCII, an internationalised one ("ministère.example") as its A-labels
+// ("xn--ministre-60a.example"), in lower case; its local part as written. A mail server
+// without SMTPUTF8 refused an address with its domain in other letters than ASCII's, and the
+// message failed after its attempts. A domain literal ("[192.0.2.1]") is kept as it is. It
+// fails for a domain that IDNA2008's lookup profile refuses.
+func MailAddress(addr string) (string, error) {
+	i := strings.LastIndexByte(addr, '@')
+	if i <= 0 || i == len(addr)-1 {
+		return "", fmt.Errorf("%q is not an e-mail address", addr)
+	}
+	local, domain := addr[:i], addr[i+1:]
+	if strings.HasPrefix(domain, "[") {
+		return addr, nil
+	}
+	a, ok := asciiHost(domain)
+	if !ok {
+		return "", fmt.Errorf("%q: %q is not a domain mail can be sent to", addr, domain)
+	}
+	return local + "@" + a, nil
 }
 
 // AddRecipient adds a recipient to the directory (admins). When the recipient has a webhook,
@@ -1202,8 +1230,13 @@ func (r *Registry) Compose(ctx context.Context, m store.OutboxMessage) (*Outgoin
 		o    *seal.Opening
 		w    *store.Withdrawal
 		by   string
-		out  = &Outgoing{MessageID: m.MessageID, To: m.Email}
+		out  = &Outgoing{MessageID: m.MessageID}
 	)
+	to, err := MailAddress(m.Email)
+	if err != nil {
+		return nil, fmt.Errorf("compose message %d: %w: %w", m.ID, ErrUndeliverable, err)
+	}
+	out.To = to
 	office := r.cfg.Office.Name
 	verify := strings.TrimRight(r.cfg.Office.URL, "/") + "/v/" + m.Reference
 	token, err := r.receiptToken(m.MessageID)

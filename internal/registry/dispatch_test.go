@@ -105,6 +105,35 @@ func FuzzCheckEmail(f *testing.F) {
 	})
 }
 
+// TestMailAddress: an address goes into the envelope and the header with its domain as its
+// A-labels, its local part as written; the directory refuses a domain IDNA refuses, and keeps
+// an address it accepts as the admin wrote it (fifty-sixth session's not-fixed list: a
+// non-ASCII domain was sent as written, and servers without SMTPUTF8 refused it).
+func TestMailAddress(t *testing.T) {
+	for in, want := range map[string]string{
+		"registry@mod.example":              "registry@mod.example",
+		"Registry@MOD.Example":              "Registry@mod.example",
+		"müller@Ministère.example":          "müller@xn--ministre-60a.example",
+		"a@[192.0.2.1]":                     "a@[192.0.2.1]",
+		"registry@xn--ministre-60a.example": "registry@xn--ministre-60a.example",
+	} {
+		if got, err := MailAddress(in); err != nil || got != want {
+			t.Errorf("MailAddress(%q) = %q, %v; want %q", in, got, err, want)
+		}
+		if got, err := checkEmail(in); err != nil || got != in {
+			t.Errorf("checkEmail(%q) = %q, %v; want it kept as written", in, got, err)
+		}
+	}
+	for _, in := range []string{"registry@xn--zz.example", "registry@-mod.example", "registry@mod..example"} {
+		if got, err := MailAddress(in); err == nil {
+			t.Errorf("MailAddress(%q) = %q, want an error", in, got)
+		}
+		if _, err := checkEmail(in); !errors.Is(err, ErrInvalid) {
+			t.Errorf("checkEmail(%q): %v, want it refused", in, err)
+		}
+	}
+}
+
 // FuzzReceipt: any token but a real one gets the one refusal, from the page and the button.
 func FuzzReceipt(f *testing.F) {
 	o := newOffice(f)
