@@ -277,7 +277,8 @@ func checkEmails(list []string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !slices.Contains(emails, addr) {
+		// Given once per mailbox (one domain in two cases is one), as first written.
+		if !slices.ContainsFunc(emails, func(e string) bool { return sameMailbox(e, addr) }) {
 			emails = append(emails, addr)
 		}
 	}
@@ -516,9 +517,22 @@ func (r *Registry) dispatchKey() ([]byte, error) {
 	return k[:], nil
 }
 
-// enqueue writes the message for (kind, letter, version, address) unless it exists.
-func (r *Registry) enqueue(ctx context.Context, tx *store.Tx, kind string, letterID int64, version int, rec *store.Recipient, email, attachment string, member int64, now time.Time) (*store.OutboxMessage, bool, error) {
-	key := fmt.Sprintf("%s/%d/%d/%s", kind, letterID, version, email)
+// enqueue writes the message for (kind, letter, version, address) unless it exists, under
+// any form of the address that is the same mailbox (messageKey). taken holds the keys of the
+// letter's messages (takenKeys), and gets the new one; nil, they are read from tx. It returns
+// a nil message when one existed.
+func (r *Registry) enqueue(ctx context.Context, tx *store.Tx, kind string, letterID int64, version int, rec *store.Recipient, email, attachment string, member int64, now time.Time, taken map[string]bool) (*store.OutboxMessage, bool, error) {
+	key := messageKey(kind, letterID, version, email)
+	if taken == nil {
+		ms, err := tx.LetterMessages(ctx, letterID)
+		if err != nil {
+			return nil, false, err
+		}
+		taken = takenKeys(ms)
+	}
+	if taken[key] {
+		return nil, false, nil
+	}
 	mid, token, err := r.messageKeys(key)
 	if err != nil {
 		return nil, false, err
@@ -529,7 +543,44 @@ func (r *Registry) enqueue(ctx context.Context, tx *store.Tx, kind string, lette
 		m.ReceiptHash = HashToken(token)
 	}
 	ok, err := tx.Enqueue(ctx, m)
+	if ok {
+		taken[key] = true
+	}
 	return m, ok, err
+}
+
+// messageKey is the key of the message of kind about a letter's version to the address email:
+// the address with its domain folded (mailbox). Keyed as written, Registry@Mod.example and
+// Registry@mod.example, one mailbox, got two copies with two receipt links. A message's key
+// is a contract (its Message-ID and receipt token derive from it): messages queued before
+// keep the key they were stored with, as written, and are found as the same mailbox by
+// takenKeys, which reads a key from each message's fields, not from its stored key.
+func messageKey(kind string, letterID int64, version int, email string) string {
+	return fmt.Sprintf("%s/%d/%d/%s", kind, letterID, version, mailbox(email))
+}
+
+// mailbox is the address email as one mailbox: its domain, case-insensitive (RFC 5321),
+// folded to lower case and written as its A-labels (MailAddress); its local part as written,
+// which the receiving server alone may read without regard to case. An address whose domain
+// IDNA refuses (none the directory accepts) is taken as it is.
+func mailbox(email string) string {
+	if a, err := MailAddress(email); err == nil {
+		return a
+	}
+	return email
+}
+
+// sameMailbox tells whether a and b are addresses of one mailbox (mailbox).
+func sameMailbox(a, b string) bool { return a == b || mailbox(a) == mailbox(b) }
+
+// takenKeys returns the keys of ms as messageKey makes them, whatever form of the address
+// they were stored under.
+func takenKeys(ms []store.OutboxMessage) map[string]bool {
+	taken := make(map[string]bool, len(ms))
+	for _, m := range ms {
+		taken[messageKey(m.Kind, m.LetterID, m.VersionN, m.Email)] = true
+	}
+	return taken
 }
 
 // MaxDispatchRecipients bounds the recipients one Dispatch names, each counted once.
@@ -582,6 +633,11 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 			return err
 		}
 		now := r.now()
+		before, err := tx.LetterMessages(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		taken := takenKeys(before)
 		var sent []string
 		for _, n := range names {
 			rec, err := activeRecipient(ctx, tx, n)
@@ -592,7 +648,7 @@ func (r *Registry) Dispatch(ctx context.Context, a Actor, ref string, names []st
 				return err
 			}
 			for _, e := range rec.Emails {
-				m, fresh, err := r.enqueue(ctx, tx, store.KindLetter, l.ID, 0, rec, e, "", a.Member.ID, now)
+				m, fresh, err := r.enqueue(ctx, tx, store.KindLetter, l.ID, 0, rec, e, "", a.Member.ID, now, taken)
 				if err != nil {
 					return err
 				}
@@ -1039,10 +1095,15 @@ func (r *Registry) SendDraftVersion(ctx context.Context, a Actor, ref, name, ver
 		}
 		var fresh, again []string
 		for _, e := range rec.Emails {
-			key := fmt.Sprintf("%s/%d/%d/%s", store.KindDraftCopy, l.ID, v.N, e)
-			i := slices.IndexFunc(ms, func(m store.OutboxMessage) bool { return m.Key == key })
+			i := slices.IndexFunc(ms, func(m store.OutboxMessage) bool {
+				return m.Kind == store.KindDraftCopy && m.VersionN == v.N && sameMailbox(m.Email, e)
+			})
 			if i < 0 {
-				fresh = append(fresh, e)
+				// Addresses stored before the directory kept one per mailbox may name one
+				// mailbox twice: it gets one copy.
+				if !slices.ContainsFunc(fresh, func(f string) bool { return sameMailbox(f, e) }) {
+					fresh = append(fresh, e)
+				}
 				continue
 			}
 			if ms[i].Status != store.StatusFailed {
@@ -1073,8 +1134,9 @@ func (r *Registry) SendDraftVersion(ctx context.Context, a Actor, ref, name, ver
 		if err := tx.PutBlob(ctx, digest, file); err != nil {
 			return err
 		}
+		taken := takenKeys(ms)
 		for _, e := range fresh {
-			m, ok, err := r.enqueue(ctx, tx, store.KindDraftCopy, l.ID, v.N, rec, e, digest, a.Member.ID, now)
+			m, ok, err := r.enqueue(ctx, tx, store.KindDraftCopy, l.ID, v.N, rec, e, digest, a.Member.ID, now, taken)
 			if err != nil {
 				return err
 			}
@@ -1105,9 +1167,10 @@ func (r *Registry) queueNotices(ctx context.Context, tx *store.Tx, l *store.Lett
 	if err != nil {
 		return err
 	}
+	taken := takenKeys(ms)
 	for _, m := range ms {
 		if m.Kind != store.KindNotice && m.MayBeHeld() {
-			if err := r.queueNotice(ctx, tx, l, m, w.CreatedAt); err != nil {
+			if err := r.queueNotice(ctx, tx, l, m, w.CreatedAt, taken); err != nil {
 				return err
 			}
 		}
@@ -1115,12 +1178,14 @@ func (r *Registry) queueNotices(ctx context.Context, tx *store.Tx, l *store.Lett
 	return r.withdrawalEvent(ctx, tx, l, w, by, ms)
 }
 
-func (r *Registry) queueNotice(ctx context.Context, tx *store.Tx, l *store.Letter, m store.OutboxMessage, now time.Time) error {
+// queueNotice queues the notice of l's withdrawal to the address of m, once per mailbox;
+// taken is as enqueue takes it.
+func (r *Registry) queueNotice(ctx context.Context, tx *store.Tx, l *store.Letter, m store.OutboxMessage, now time.Time, taken map[string]bool) error {
 	rec, err := tx.RecipientByID(ctx, m.RecipientID)
 	if err != nil {
 		return err
 	}
-	_, _, err = r.enqueue(ctx, tx, store.KindNotice, l.ID, 0, rec, m.Email, "", 0, now)
+	_, _, err = r.enqueue(ctx, tx, store.KindNotice, l.ID, 0, rec, m.Email, "", 0, now, taken)
 	return err
 }
 
@@ -1388,7 +1453,7 @@ func stillAddressed(ctx context.Context, tx *store.Tx, m store.OutboxMessage) er
 	if !rec.RetiredAt.IsZero() {
 		return fmt.Errorf("%w: recipient %s was retired from the directory before it left", ErrUndeliverable, rec.Name)
 	}
-	if !slices.Contains(rec.Emails, m.Email) {
+	if !slices.ContainsFunc(rec.Emails, func(e string) bool { return sameMailbox(e, m.Email) }) {
 		return fmt.Errorf("%w: %s is no longer an address of recipient %s: dispatch again to send to their addresses now", ErrUndeliverable, m.Email, rec.Name)
 	}
 	return nil
@@ -1458,7 +1523,7 @@ func (r *Registry) noticeIfWithdrawn(ctx context.Context, tx *store.Tx, m store.
 	if err := r.lateWithdrawalEvent(ctx, tx, l, w, m); err != nil {
 		return err
 	}
-	return r.queueNotice(ctx, tx, l, m, w.CreatedAt)
+	return r.queueNotice(ctx, tx, l, m, w.CreatedAt, nil)
 }
 
 // Deferred records a failed attempt at m, to be tried again at next.
