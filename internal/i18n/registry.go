@@ -342,6 +342,9 @@ var _ = table(func() Translations {
 		"this acknowledgement link is not valid: it was already used, has expired, or is mistyped": {
 			"ce lien d'accusé de réception n'est pas valide : il a déjà servi, a expiré ou est mal saisi",
 			"رابط الإقرار بالاستلام هذا غير صالح: فقد استُخدم من قبل، أو انتهت صلاحيته، أو كُتب خطأً"},
+		"webhook name %q: names beginning with \"recipient:\" are those of recipients' endpoints, which 'chancery recipient add --webhook' adds": {
+			"nom de webhook %q : les noms commençant par « recipient: » sont ceux des points d'accès des destinataires, qu'ajoute « chancery recipient add --webhook »",
+			"اسم الـ webhook %q: الأسماء التي تبدأ بـ «recipient:» هي أسماء نقاط استقبال المرسَل إليهم، ويضيفها الأمر «chancery recipient add --webhook»"},
 		"webhook %q must be an http or https URL with a host and no credentials": {
 			"le webhook %q doit être une URL http ou https avec un hôte et sans identifiants",
 			"يجب أن يكون الـ webhook %q عنوان URL من نوع http أو https يتضمن مضيفًا ولا يتضمن بيانات اعتماد"},

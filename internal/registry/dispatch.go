@@ -254,8 +254,18 @@ func (r *Registry) RetireRecipient(ctx context.Context, a Actor, name string) er
 		if err := tx.RetireRecipient(ctx, rec.ID, r.now()); err != nil {
 			return err
 		}
-		if _, err := tx.RemoveWebhookEndpoint(ctx, "recipient:"+rec.Name); err != nil {
+		eps, err := tx.WebhookEndpoints(ctx)
+		if err != nil {
 			return err
+		}
+		for _, e := range eps {
+			// The recipient's own endpoint, not an office endpoint an earlier build let an
+			// admin name "recipient:NAME".
+			if e.RecipientID == rec.ID {
+				if _, err := tx.RemoveWebhookEndpoint(ctx, e.Name); err != nil {
+					return err
+				}
+			}
 		}
 		return r.audit(ctx, tx, a, "recipient.retire", "", rec.Name)
 	})
@@ -1954,6 +1964,9 @@ func CheckWebhookURL(s string, allowPrivate bool) error {
 	return nil
 }
 
+// recipientWebhookPrefix begins the name of a recipient's endpoint ("recipient:NAME").
+const recipientWebhookPrefix = "recipient:"
+
 // WebhookView is a webhook endpoint.
 type WebhookView struct {
 	Name      string    `json:"name"`
@@ -1971,6 +1984,13 @@ func (r *Registry) AddWebhook(ctx context.Context, a Actor, name, endpoint strin
 	name = nfc(name)
 	if err := checkName("webhook name", name); err != nil {
 		return "", err
+	}
+	// "recipient:NAME" is the name of recipient NAME's endpoint, which hears only about the
+	// letters sent to NAME: an office endpoint so named, which hears every event, would be
+	// taken for it (say, to put back at the recipient's address an endpoint removed), and
+	// retiring a recipient NAME would remove it.
+	if strings.HasPrefix(strings.ToLower(name), recipientWebhookPrefix) {
+		return "", i18n.Errorf(ErrInvalid, "webhook name %q: names beginning with \"recipient:\" are those of recipients' endpoints, which 'chancery recipient add --webhook' adds", name)
 	}
 	if err := CheckWebhookURL(endpoint, r.dispatchSettings().AllowPrivateWebhooks); err != nil {
 		return "", err
