@@ -1498,11 +1498,6 @@ func (r *Registry) delivered(ctx context.Context, tx *store.Tx, m store.OutboxMe
 	if err != nil || !ok {
 		return err
 	}
-	if m.Kind != store.KindNotice {
-		if err := r.noticeIfWithdrawn(ctx, tx, m); err != nil {
-			return err
-		}
-	}
 	erased, err := letterAudit(ctx, tx, m.LetterID, store.AuditEvent{Time: r.cfg.Now().UTC(), Actor: "dispatch", Action: "dispatch.sent", Reference: m.Reference,
 		Detail: fmt.Sprintf("%s to %s <%s> (%s): %s", m.Kind, m.Recipient, m.Email, m.MessageID, reply), Remote: "worker"})
 	if err != nil {
@@ -1513,7 +1508,18 @@ func (r *Registry) delivered(ctx context.Context, tx *store.Tx, m store.OutboxMe
 	if erased {
 		delete(office, "recipient")
 	}
-	return r.queueEvent(ctx, tx, "letter.dispatched", office, map[int64]map[string]any{m.RecipientID: data})
+	if err := r.queueEvent(ctx, tx, "letter.dispatched", office, map[int64]map[string]any{m.RecipientID: data}); err != nil {
+		return err
+	}
+	// The withdrawal event of a letter that reached its recipient after the withdrawal is
+	// queued after the letter's own event, so that the recipient's endpoint, posted in the
+	// order of queueing, hears of the letter before it hears that it is withdrawn (and does
+	// not take a withdrawal of a letter it does not know for noise, then the letter for one
+	// in force).
+	if m.Kind != store.KindNotice {
+		return r.noticeIfWithdrawn(ctx, tx, m)
+	}
+	return nil
 }
 
 // noticeIfWithdrawn queues the notice to m's address if m's letter is withdrawn: m reached its
