@@ -156,7 +156,9 @@ func newWebhook(rm *remote) *cobra.Command {
 		Long: `Add registers an endpoint of the office's own systems (a records system, say). Every event is
 posted to it as JSON signed per Standard Webhooks (webhook-id, webhook-timestamp,
 webhook-signature headers; HMAC-SHA256 with the secret printed once), with references and
-log indexes only. Failed deliveries are retried with backoff; 'chancery webhook log' shows
+log indexes, and in dispatch and receipt events (letter.dispatched, letter.received) the
+recipient's name and the message's ID: register only a system that may know to whom the
+office sends what. Failed deliveries are retried with backoff; 'chancery webhook log' shows
 them. Endpoints on loopback, link-local or private addresses are refused unless the server
 runs with --webhook-allow-private.
 
