@@ -184,7 +184,6 @@ var _ = table(func() Translations {
 			"بصمة جذر الثقة (SHA-256 للملف trust.json) هي <code dir=\"ltr\">%s</code>. هذا السجل هو من يقدّم جذر الثقة الذي يربط إليه: قارن هذه البصمة بالبصمة التي تنشرها الجهة في مكان آخر (ورقها الرسمي، موقعها على الويب) قبل الاعتماد على الملف؛ ويعرض <code>chancery verify --verbose</code> بصمة الملف الذي يقرؤه."},
 
 		// Pasted text.
-		"What this text is":             {"Ce qu'est ce texte", "حقيقة هذا النص"},
 		"the whole text":                {"le texte entier", "النص كاملًا"},
 		"a close copy":                  {"une copie proche", "نسخة مقاربة"},
 		"an excerpt":                    {"un extrait", "مقتطف"},

@@ -55,8 +55,27 @@ func (h *Handler) identify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	office := h.cfg.Registry.Office().Name
-	h.render(w, r, http.StatusOK, "identified", page{Title: "What this text is", Path: "/verify#identify",
+	h.render(w, r, http.StatusOK, "identified", page{Title: identifiedTitle(id.Outcome), Path: "/verify#identify",
 		Data: identified{Identification: id, Office: office}})
+}
+
+// identifiedTitle is the title of the answer for pasted text: its verdict, as its heading
+// says it, so that the browser's tab and a screen reader, which reads the title first, tell
+// the answer before the page is read.
+func identifiedTitle(outcome string) string {
+	switch outcome {
+	case registry.Valid:
+		return "The text of a released letter"
+	case registry.Altered:
+		return "Altered"
+	case registry.Retracted:
+		return "The text of a retracted letter"
+	case registry.Superseded:
+		return "The text of a superseded letter"
+	case registry.Draft:
+		return "Not an official document"
+	}
+	return "Not an official letter of this office"
 }
 
 type identified struct {
