@@ -3,6 +3,7 @@ package web_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -91,6 +92,58 @@ func TestVerifyAnswersTitleTheVerdict(t *testing.T) {
 			b.do(chromedp.SetValue(chromedp.CSS("#text"), text),
 				chromedp.Click(chromedp.CSS("#identify button")), chromedp.WaitVisible(chromedp.CSS("#verdict")))
 			check(name)
+		}
+	}
+}
+
+// focusContrastJS measures the focus indicator of the focused element (of the drop zone for
+// the file input, which is unseen): the highest contrast ratio between the colours it draws
+// (its outline and its box-shadow's rings) and the background around the element. It returns
+// the element and the ratio, or "" for no element.
+const focusContrastJS = `(() => {
+  let e = document.activeElement;
+  if (!e || e === document.body) { return ""; }
+  const name = e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + " " + (e.textContent || "").trim().slice(0, 30);
+  if (e.id === "verify-file") { e = document.getElementById("drop"); }
+  const rgb = s => { const m = s.match(/rgba?\(([\d.]+), ([\d.]+), ([\d.]+)(?:, ([\d.]+))?\)/); return m && (m[4] === undefined || +m[4] > 0.5) ? [+m[1], +m[2], +m[3]] : null; };
+  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+  const ratio = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+  let bg = [255, 255, 255];
+  for (let p = e.parentElement; p; p = p.parentElement) { const c = rgb(getComputedStyle(p).backgroundColor); if (c) { bg = c; break; } }
+  const cs = getComputedStyle(e), drawn = [];
+  if (cs.outlineStyle !== "none" && parseFloat(cs.outlineWidth) >= 2) { const c = rgb(cs.outlineColor); if (c) { drawn.push(c); } }
+  for (const m of (cs.boxShadow || "").matchAll(/rgba?\([^)]*\)/g)) { const c = rgb(m[0]); if (c) { drawn.push(c); } }
+  return name + "\t" + Math.max(0, ...drawn.map(c => ratio(c, bg))).toFixed(2);
+})()`
+
+// TestFocusIsSeenOnVerifyPages: on the verify page and its answers, every control the
+// keyboard reaches with Tab is drawn with a focus indicator of a contrast of 3:1 at least
+// against what surrounds it (WCAG 1.4.11), on the white page as on the coloured verdicts.
+// Before, the indicator was one amber outline, 2.1:1 against white.
+func TestFocusIsSeenOnVerifyPages(t *testing.T) {
+	ctx := browser(t)
+	o, pages := a11yOffice(t)
+	b := &tab{t: t, ctx: ctx, o: o}
+	for _, path := range []string{"/verify", pages["valid"], pages["retracted"], pages["valid-reference"], pages["unknown-file"]} {
+		b.open(path, "main h1")
+		seen := map[string]bool{}
+		for i := 0; i < 60; i++ {
+			b.do(chromedp.KeyEvent("\t"))
+			got, err := chromedp.Run(ctx, chromedp.Evaluate[string](focusContrastJS))
+			if err != nil {
+				t.Fatal(err)
+			}
+			name, r, _ := strings.Cut(got, "\t")
+			if seen[name] {
+				break // round again
+			}
+			seen[name] = true
+			if v, err := strconv.ParseFloat(r, 64); got != "" && (err != nil || v < 3) {
+				t.Errorf("%s: %s is focused with a contrast of %s:1", path, name, r)
+			}
+		}
+		if path == "/verify" && !seen["input#verify-file "] {
+			t.Errorf("the keyboard does not reach the file input: %v", seen)
 		}
 	}
 }
