@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"strconv"
@@ -8,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/internal/server"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -145,5 +148,44 @@ func TestFocusIsSeenOnVerifyPages(t *testing.T) {
 		if path == "/verify" && !seen["input#verify-file "] {
 			t.Errorf("the keyboard does not reach the file input: %v", seen)
 		}
+	}
+}
+
+// TestVerifyPageWithoutJavaScript: with JavaScript off, the verify page offers no file
+// chooser, which would take a file and do nothing, announcing nothing (a screen reader's
+// user hears no answer, ever): it says to compute the fingerprint and paste it, and the
+// reference and text forms answer. With JavaScript on, the file chooser is there.
+func TestVerifyPageWithoutJavaScript(t *testing.T) {
+	ctx := browser(t)
+	o, _ := a11yOffice(t)
+	b := &tab{t: t, ctx: ctx, o: o}
+	shown := func(sel string) bool {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const e = document.querySelector(`+strconv.Quote(sel)+`); return !!e && e.getClientRects().length > 0; })()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	b.open("/verify", "#verify-file")
+	if !shown("#drop") {
+		t.Errorf("with JavaScript, the verify page shows no file chooser")
+	}
+	b.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
+	b.open("/verify", "#q")
+	if shown("#drop") || shown("#verify-file") {
+		t.Errorf("without JavaScript, the verify page shows a file chooser that does nothing")
+	}
+	if got := b.text("#main"); !strings.Contains(got, "Computing the fingerprint needs JavaScript") {
+		t.Errorf("without JavaScript, the verify page does not say what to do:\n%s", got)
+	}
+	// The forms answer without it.
+	b.do(chromedp.SendKeys(chromedp.CSS("#q"), "TFN-2026-999999"), chromedp.Click(chromedp.CSS("form[action='/verify'] button")),
+		chromedp.WaitVisible(chromedp.CSS("#verdict")))
+	if got := b.text("#verdict"); got != "Unknown to this registry" {
+		t.Errorf("without JavaScript, a reference typed in answers %q", got)
 	}
 }

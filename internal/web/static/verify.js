@@ -15,6 +15,9 @@
   var drop = document.getElementById("drop");
   var status = document.getElementById("verify-status");
   if (!input || !drop) { return; }
+  // The drop zone is shown only to a browser that runs this script: without it, choosing a
+  // file would do nothing, and say nothing; the page's noscript note says what to do instead.
+  drop.hidden = false;
 
   function hex(buf) {
     var b = new Uint8Array(buf), s = "";
