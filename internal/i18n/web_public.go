@@ -230,8 +230,12 @@ var _ = table(func() Translations {
 		"[%d words of the letter not in this text]": {
 			"[%d mots de la lettre absents de ce texte]",
 			"[%d من كلمات الرسالة ليست في هذا النص]"},
-		"version %d": {"version %d", "النسخة %d"},
-		"Similarity": {"Similarité", "درجة التشابه"},
+		// Said by screen readers around each change of the difference, which the eye tells by
+		// its colour and its line.
+		"[in the letter, not in this text:": {"[dans la lettre, pas dans ce texte :", "[في الرسالة، وليس في هذا النص:"},
+		"[in this text, not in the letter:": {"[dans ce texte, pas dans la lettre :", "[في هذا النص، وليس في الرسالة:"},
+		"version %d":                        {"version %d", "النسخة %d"},
+		"Similarity":                        {"Similarité", "درجة التشابه"},
 		"%.2f of the words in common, overall; %.2f of this text found in the letter": {
 			"%.2f des mots en commun, au total ; %.2f de ce texte retrouvé dans la lettre",
 			"%.2f من الكلمات مشتركة إجمالًا؛ و%.2f من هذا النص موجود في الرسالة"},

@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/chancery/chancery/internal/server"
+	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -187,5 +189,97 @@ func TestVerifyPageWithoutJavaScript(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#verdict")))
 	if got := b.text("#verdict"); got != "Unknown to this registry" {
 		t.Errorf("without JavaScript, a reference typed in answers %q", got)
+	}
+}
+
+// spoken is what a screen reader reads of the page's main part: the names of the text
+// nodes of Chromium's accessibility tree under it, in order, each followed by a space.
+func (b *tab) spoken() string {
+	b.t.Helper()
+	var tree accessibility.GetFullAXTreeResult
+	b.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) (err error) {
+		tree, err = cdp.Call(ctx, tg, accessibility.GetFullAXTree, accessibility.GetFullAXTreeParams{})
+		return err
+	}))
+	nodes := map[accessibility.NodeID]*accessibility.Node{}
+	for _, n := range tree.Nodes {
+		nodes[n.NodeID] = n
+	}
+	var out strings.Builder
+	var walk func(n *accessibility.Node, inMain bool)
+	walk = func(n *accessibility.Node, inMain bool) {
+		role, name := "", ""
+		if n.Role != nil {
+			json.Unmarshal(n.Role.Value, &role)
+		}
+		if n.Name != nil {
+			json.Unmarshal(n.Name.Value, &name)
+		}
+		inMain = inMain || role == "main"
+		if inMain && !n.Ignored && role == "StaticText" {
+			out.WriteString(name + " ")
+		}
+		for _, id := range n.ChildIDs {
+			if c := nodes[id]; c != nil {
+				walk(c, inMain)
+			}
+		}
+	}
+	if len(tree.Nodes) > 0 {
+		walk(tree.Nodes[0], false)
+	}
+	return strings.Join(strings.Fields(out.String()), " ")
+}
+
+// TestDifferenceIsSpoken: the answer for an altered text shows what differs by colour and
+// line (struck out, underlined), which a screen reader does not say: it read the letter's
+// words and the text's one after the other ("reposition several units four brigades"), so a
+// blind reader could not tell which was the letter's. Each change is now said, in the page's
+// language, and nothing more is drawn. The public, who is not shown the letter's words, hears
+// how many there are, as before.
+func TestDifferenceIsSpoken(t *testing.T) {
+	ctx := browser(t)
+	o, _ := a11yOffice(t)
+	altered := strings.Replace(a11yLetter, "several units", "four brigades", 1)
+	for _, c := range []struct{ lang, del, ins, omitted string }{
+		{"en", "[in the letter, not in this text:", "[in this text, not in the letter:", "[2 words of the letter not in this text]"},
+		{"fr", "[dans la lettre, pas dans ce texte :", "[dans ce texte, pas dans la lettre :", "[2 mots de la lettre absents de ce texte]"},
+		{"ar", "[في الرسالة، وليس في هذا النص:", "[في هذا النص، وليس في الرسالة:", "[٢ من كلمات الرسالة ليست في هذا النص]"},
+	} {
+		b := &tab{t: t, ctx: ctx, o: o}
+		b.acceptLanguage(c.lang)
+		for _, member := range []bool{false, true} {
+			if member {
+				b.open("/signin?next=/verify", "#password")
+				b.signIn("dana", "#text")
+			} else {
+				b.open("/verify", "#text")
+			}
+			b.do(chromedp.SetValue(chromedp.CSS("#text"), altered),
+				chromedp.Click(chromedp.CSS("#identify button")), chromedp.WaitVisible(chromedp.CSS("pre.diff")))
+			said := b.spoken()
+			wants, deleted := []string{c.omitted + " " + c.ins + " four brigades ]"}, c.omitted
+			if member {
+				wants, deleted = []string{c.del + " several units ] " + c.ins + " four brigades ]"}, "several units"
+			} else if strings.Contains(said, c.del) {
+				t.Errorf("%s: the public hears the letter's part announced, then the count of its words:\n%s", c.lang, said)
+			}
+			for _, want := range wants {
+				if !strings.Contains(said, strings.Join(strings.Fields(want), " ")) {
+					t.Errorf("%s, member %v: a screen reader does not say %q of the difference:\n%s", c.lang, member, want, said)
+				}
+			}
+			// What is drawn is the difference alone.
+			drawn, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("pre.diff > *")].filter(e => { const r = e.getBoundingClientRect(); return r.width > 1 || r.height > 1; }).map(e => e.tagName.toLowerCase() + ":" + e.textContent.trim()).join("|")`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := "del:" + deleted + "|ins:four brigades"; drawn != want {
+				t.Errorf("%s, member %v: the difference draws %q, want %q", c.lang, member, drawn, want)
+			}
+			if member {
+				b.signOut()
+			}
+		}
 	}
 }
