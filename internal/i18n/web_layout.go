@@ -13,6 +13,9 @@ var _ = table(func() Translations {
 		"Sign out %s":         {"Déconnecter %s", "تسجيل خروج %s"},
 		"Sign in":             {"Se connecter", "تسجيل الدخول"},
 
+		// The title of a page that shows an error, which a screen reader reads first.
+		"Error: %s": {"Erreur : %s", "خطأ: %s"},
+
 		// The admins' banner when the PDF signing certificate ends within 30 days, or has.
 		"The office's PDF signing certificate ends on %s: from then, releases are refused until it is renewed.": {
 			"Le certificat de signature PDF du bureau expire le %s : dès lors, les émissions sont refusées jusqu'à son renouvellement.",

@@ -283,3 +283,36 @@ func TestDifferenceIsSpoken(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyRefusalTitledAsAnError: the verify form given neither a reference nor a digest
+// comes back with the refusal, and its title, which a screen reader reads first, says it is
+// an error, in the page's language; before, it was the form's own title, "Check a letter".
+func TestVerifyRefusalTitledAsAnError(t *testing.T) {
+	ctx := browser(t)
+	o, _ := a11yOffice(t)
+	for lang, want := range map[string]string{"en": "Error: Check a letter", "fr": "Erreur : Vérifier une lettre", "ar": "خطأ: التحقق من رسالة"} {
+		b := &tab{t: t, ctx: ctx, o: o}
+		b.acceptLanguage(lang)
+		b.open("/verify", "#q")
+		b.do(chromedp.SendKeys(chromedp.CSS("#q"), "not a reference!\r"), chromedp.WaitVisible(chromedp.CSS("main p.error[role=alert]")))
+		title, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.title`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if title != want+" · Chancery" {
+			t.Errorf("%s: the refusal is titled %q, want %q", lang, title, want)
+		}
+	}
+	// The form's own page is titled as before; an error page's heading is its own.
+	b := &tab{t: t, ctx: ctx, o: o}
+	b.acceptLanguage("en")
+	b.open("/verify", "#q")
+	if title, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.title`)); title != "Check a letter · Chancery" {
+		t.Errorf("the verify page is titled %q", title)
+	}
+	b.open("/no/such/page", "main h1")
+	title, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.title`))
+	if heading := b.text("main h1"); strings.HasPrefix(heading, "Error") || title != "Error: "+heading+" · Chancery" {
+		t.Errorf("an error page is titled %q, with the heading %q", title, heading)
+	}
+}
