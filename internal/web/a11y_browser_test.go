@@ -316,3 +316,36 @@ func TestVerifyRefusalTitledAsAnError(t *testing.T) {
 		t.Errorf("an error page is titled %q, with the heading %q", title, heading)
 	}
 }
+
+// lead is the first 60 characters of s.
+func lead(s string) string {
+	r := []rune(s)
+	return string(r[:min(len(r), 60)])
+}
+
+// TestVerdictSpokenWithoutItsSign: a screen reader reads each answer's heading as its words
+// alone: the sign drawn before them (✔, ✖, ⚠), which repeats the verdict for the eye, was
+// read first by its Unicode name ("heavy multiplication x, Retracted"), in the voice of the
+// page's language or another.
+func TestVerdictSpokenWithoutItsSign(t *testing.T) {
+	ctx := browser(t)
+	o, pages := a11yOffice(t)
+	b := &tab{t: t, ctx: ctx, o: o}
+	for _, lang := range []string{"en", "ar"} {
+		b.acceptLanguage(lang)
+		for name, path := range pages {
+			b.open(path, "#verdict")
+			drawn := strings.TrimSpace(b.text("#verdict"))
+			said := b.spoken()
+			if verdict := verdictOf(drawn); !strings.HasPrefix(said, verdict) {
+				t.Errorf("%s, %s: the heading %q is read as %q", lang, name, drawn, lead(said))
+			}
+		}
+		b.open("/verify", "#text")
+		b.do(chromedp.SetValue(chromedp.CSS("#text"), a11yLetter),
+			chromedp.Click(chromedp.CSS("#identify button")), chromedp.WaitVisible(chromedp.CSS("#verdict")))
+		if said, verdict := b.spoken(), verdictOf(b.text("#verdict")); !strings.HasPrefix(said, verdict) {
+			t.Errorf("%s, pasted text: the heading is read as %q", lang, lead(said))
+		}
+	}
+}
