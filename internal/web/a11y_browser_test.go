@@ -5,9 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/server"
 	"github.com/chromedp/cdproto/accessibility"
@@ -348,4 +351,31 @@ func TestVerdictSpokenWithoutItsSign(t *testing.T) {
 			t.Errorf("%s, pasted text: the heading is read as %q", lang, lead(said))
 		}
 	}
+}
+
+// TestArabicStatusDrawsTheFileNameInOrder: while the Arabic verify page computes a file's
+// fingerprint, its status (which a screen reader announces) names the file as it is
+// written: "2026.pdf" was drawn "pdf.2026" by the right-to-left sentence around it. The
+// browser's digest is held, so that the page stays on the status rather than post it.
+func TestArabicStatusDrawsTheFileNameInOrder(t *testing.T) {
+	ctx := browser(t)
+	o, _ := a11yOffice(t)
+	const name = "2026.pdf"
+	file := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(file, []byte("%PDF-1.7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := &tab{t: t, ctx: ctx, o: o}
+	b.acceptLanguage("ar")
+	b.open("/verify", "#verify-file")
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Object.defineProperty(crypto.subtle, "digest", {value: () => new Promise(() => {})}), 0`)); err != nil {
+		t.Fatal(err)
+	}
+	b.do(chromedp.SetUploadFiles(chromedp.CSS("#verify-file"), []string{file}))
+	wait, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(wait, chromedp.Poll[bool](`document.getElementById("verify-status").textContent.includes(`+strconv.Quote(name)+`)`)); err != nil {
+		t.Fatalf("the status does not name the file: %v", err)
+	}
+	b.wantInOrder("the Arabic verify page's status", name, 1)
 }

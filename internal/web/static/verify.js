@@ -96,7 +96,9 @@
   function check(file) {
     if (!file) { return; }
     // The page gives the messages in its own language, with {file} for the file's name.
-    status.textContent = (status.dataset.computing || "Computing the fingerprint of {file} on this device…").replace("{file}", function () { return file.name; });
+    // The name is isolated (FSI … PDI): in an Arabic sentence, "2026.pdf" would be drawn
+    // "pdf.2026", its figures moved to its other end by the right-to-left words around it.
+    status.textContent = (status.dataset.computing || "Computing the fingerprint of {file} on this device…").replace("{file}", function () { return "\u2068" + file.name + "\u2069"; });
     file.arrayBuffer().then(function (buf) {
       if (isSeal(buf)) { return null; }
       // Each earlier revision is a view of the file's bytes, hashed where it lies.
