@@ -379,3 +379,32 @@ func TestArabicStatusDrawsTheFileNameInOrder(t *testing.T) {
 	}
 	b.wantInOrder("the Arabic verify page's status", name, 1)
 }
+
+// TestArabicDiffDirection: on the Arabic page, the difference of an
+// English letter's text reads left to right (its direction is its text's own, dir="auto")
+// even where a change opens it: the words said to screen readers around a change, in
+// Arabic, are left out of the choice, as they are out of sight.
+func TestArabicDiffDirection(t *testing.T) {
+	ctx := browser(t)
+	o, _ := a11yOffice(t)
+	altered := strings.Replace(a11yLetter, "# Coordination of", "Reorganisation of", 1)
+	b := &tab{t: t, ctx: ctx, o: o}
+	b.acceptLanguage("ar")
+	for _, member := range []bool{false, true} {
+		if member {
+			b.open("/signin?next=/verify", "#password")
+			b.signIn("dana", "#text")
+		} else {
+			b.open("/verify", "#text")
+		}
+		b.do(chromedp.SetValue(chromedp.CSS("#text"), altered),
+			chromedp.Click(chromedp.CSS("#identify button")), chromedp.WaitVisible(chromedp.CSS("pre.diff")))
+		dir, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("pre.diff")).direction`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dir != "ltr" {
+			t.Errorf("member %v: the difference of an English text is drawn %s", member, dir)
+		}
+	}
+}
