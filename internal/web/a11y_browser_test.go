@@ -15,7 +15,9 @@ import (
 	"github.com/chancery/chancery/internal/server"
 	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -406,5 +408,54 @@ func TestArabicDiffDirection(t *testing.T) {
 		if dir != "ltr" {
 			t.Errorf("member %v: the difference of an English text is drawn %s", member, dir)
 		}
+	}
+}
+
+// TestFileChosenByKeyboard: on the verify page, the keyboard alone reaches the file input
+// (hidden under the drop zone's words), opens the chooser with the space bar, and the file
+// chosen there is answered for, as a mouse's click would do.
+func TestFileChosenByKeyboard(t *testing.T) {
+	ctx := browser(t)
+	o, _ := a11yOffice(t)
+	file := filepath.Join(t.TempDir(), "leaked.pdf")
+	if err := os.WriteFile(file, []byte("%PDF-1.7\nnot a letter of this office\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := &tab{t: t, ctx: ctx, o: o}
+	b.open("/verify", "#verify-file")
+	b.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.SetInterceptFileChooserDialog, page.SetInterceptFileChooserDialogParams{Enabled: true})
+		return err
+	}))
+	wait, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	opened := chromedp.Events(wait, page.FileChooserOpened)
+	for i := 0; ; i++ {
+		b.do(chromedp.KeyEvent("\t"))
+		id, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id == "verify-file" {
+			break
+		}
+		if i == 30 {
+			t.Fatal("30 presses of Tab do not reach the file input")
+		}
+	}
+	b.do(chromedp.KeyEvent(" "))
+	for ev, err := range opened {
+		if err != nil {
+			t.Fatalf("the space bar on the file input opens no chooser: %v", err)
+		}
+		b.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, dom.SetFileInputFiles, dom.SetFileInputFilesParams{Files: []string{file}, BackendNodeID: ev.BackendNodeID})
+			return err
+		}))
+		break
+	}
+	b.do(chromedp.WaitVisible(chromedp.CSS("#verdict")))
+	if got := b.text("#verdict"); got != "Unknown to this registry" {
+		t.Errorf("the file chosen by keyboard is answered %q", got)
 	}
 }
