@@ -359,10 +359,11 @@ func (r *Registry) refuseChangesBy(ctx context.Context, tx *store.Tx, a Actor, m
 		return err
 	}
 	// The operator is no member: a change refused by RecoverAdmin is recorded as decided by
-	// its proposer's account, and its audit event names the operator.
+	// none (shown as the operator's, as its audit event names them), not by its proposer's
+	// account, which would say the admin whose token was taken withdrew it.
 	by := a.Member.ID
 	if a.local {
-		by = m.ID
+		by = 0
 	}
 	now := r.now()
 	for _, c := range pending {
@@ -504,6 +505,9 @@ func (r *Registry) changeView(ctx context.Context, c *store.Change) (*ChangeView
 			}
 			at := c.DecidedAt
 			v.DecidedBy, v.DecidedAt = dm.Name, &at
+		} else if c.State != store.ChangePending {
+			at := c.DecidedAt
+			v.DecidedBy, v.DecidedAt = operatorName, &at
 		}
 		return nil
 	})

@@ -24,7 +24,7 @@ import (
 // it as the operator's, and the key revocations are in the log for every monitor to see.
 func (r *Registry) RecoverAdmin(ctx context.Context, name string) (string, error) {
 	name = nfc(name)
-	a := Actor{Member: &store.Member{Name: "operator (chancery member recover)", Roles: []string{RoleAdmin}}, Remote: "local", local: true}
+	a := Actor{Member: &store.Member{Name: operatorName, Roles: []string{RoleAdmin}}, Remote: "local", local: true}
 	// Checked before issueToken revokes anything, and again in its transaction.
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		m, err := activeMember(ctx, tx, name)
@@ -50,6 +50,10 @@ func (r *Registry) RecoverAdmin(ctx context.Context, name string) (string, error
 		return tok, nil
 	}
 }
+
+// operatorName names the operator running RecoverAdmin, who is no member, in the audit trail
+// and as the decider of the changes it refuses.
+const operatorName = "operator (chancery member recover)"
 
 // errRecoverNotAdmin refuses RecoverAdmin for a member who is not an admin: the office's
 // admins give them a new token.

@@ -80,6 +80,10 @@ func recoverAdmin(t *testing.T, o *office) {
 	if c.State != store.ChangeRefused {
 		t.Errorf("the change the old token proposed is %s, want refused", c.State)
 	}
+	// Refused by the operator, not withdrawn by ada (its proposer), whose token was taken.
+	if c.DecidedBy != "operator (chancery member recover)" || c.DecidedAt == nil {
+		t.Errorf("the change the old token proposed was refused by %q at %v, want the operator", c.DecidedBy, c.DecidedAt)
+	}
 	if got := lastEvent(t, o); got != "operator (chancery member recover) member.token ada, 0 sessions ended, password removed" {
 		t.Errorf("audit %q", got)
 	}

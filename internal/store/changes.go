@@ -55,7 +55,7 @@ type Change struct {
 	ProposedBy int64
 	ProposedAt time.Time
 	State      string
-	DecidedBy  int64 // 0 while pending
+	DecidedBy  int64 // 0 while pending, and for a change the operator refused (chancery member recover)
 	DecidedAt  time.Time
 }
 
@@ -134,13 +134,15 @@ func (t *Tx) changeRows(ctx context.Context, query string, args ...any) ([]Chang
 }
 
 // DecideChange marks the pending change id as state (done or refused) by the member by at
-// time at. ErrNotFound if there is no such change, ErrConflict if it is no longer pending.
+// time at; by 0 is no member (the operator's 'chancery member recover'), read back as 0 with
+// the time. ErrNotFound if there is no such change, ErrConflict if it is no longer pending.
 func (t *Tx) DecideChange(ctx context.Context, id int64, state string, by int64, at time.Time) error {
 	if state != ChangeDone && state != ChangeRefused {
 		return fmt.Errorf("decide change %d: state %q is not done or refused", id, state)
 	}
+	decider := sql.NullInt64{Int64: by, Valid: by != 0}
 	res, err := t.exec(ctx, `UPDATE changes SET state = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND state = 'pending'`,
-		state, by, ts(at), id)
+		state, decider, ts(at), id)
 	if err != nil {
 		return fmt.Errorf("decide change %d: %w", id, err)
 	}

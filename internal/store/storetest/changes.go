@@ -94,4 +94,19 @@ func testChanges(t *testing.T, db *store.DB) {
 		}
 		return nil
 	})
+
+	// Refused by no member (the operator's 'chancery member recover'): no decider, a time.
+	update(t, db, func(ctx context.Context, tx *store.Tx) error {
+		return tx.DecideChange(ctx, ids[1], store.ChangeRefused, 0, t0.Add(4*time.Hour))
+	})
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		c, err := tx.Change(ctx, ids[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.State != store.ChangeRefused || c.DecidedBy != 0 || !c.DecidedAt.Equal(t0.Add(4*time.Hour)) {
+			t.Errorf("change refused by no member read back as %+v", c)
+		}
+		return nil
+	})
 }
