@@ -1395,11 +1395,10 @@ func (r *Registry) Compose(ctx context.Context, m store.OutboxMessage) (*Outgoin
 		}
 		// The trust root the registry serves (/api/v1/trust): its fingerprint lets the
 		// recipient compare the file they fetch with the one the office publishes elsewhere.
-		tb, err := r.TrustRoot().Marshal()
+		_, fingerprint, err := r.TrustRootFile()
 		if err != nil {
 			return nil, fmt.Errorf("compose message %d: %w", m.ID, err)
 		}
-		fingerprint := seal.TrustRootFingerprint(tb)
 		name := mailFileName(rel.FileName)
 		out.Attachments = append(out.Attachments, Attachment{Name: name + ".seal", MediaType: "application/json", Data: s.Marshal()})
 		out.Subject = fmt.Sprintf("%s: official letter from %s", l.Reference, office)

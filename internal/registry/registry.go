@@ -202,6 +202,7 @@ type Registry struct {
 	// history is the office key history as last read from the store (LoadOfficeKeys); nil:
 	// Config.OfficeKeys.
 	history atomic.Pointer[[]seal.OfficeKey]
+	trust   atomic.Pointer[trustFile] // the trust root's file last made (TrustRootFile)
 	public  publicCache
 	shown   shownTexts  // what released PDFs show, read by pdftotext (identify)
 	files   sharedFiles // released files being sent (ReleasedFile)

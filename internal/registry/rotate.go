@@ -140,8 +140,12 @@ func (r *Registry) appendSignedAll(ctx context.Context, entries [][]byte, fn fun
 }
 
 // officeKeys is the office key history for the trust root.
-func (r *Registry) officeKeys() []seal.OfficeKey {
-	if h := r.history.Load(); h != nil {
+func (r *Registry) officeKeys() []seal.OfficeKey { return r.officeKeysOf(r.history.Load()) }
+
+// officeKeysOf is the office key history for the trust root, h the history as read from the
+// store (nil: none read).
+func (r *Registry) officeKeysOf(h *[]seal.OfficeKey) []seal.OfficeKey {
+	if h != nil {
 		return append([]seal.OfficeKey(nil), *h...)
 	}
 	if r.cfg.OfficeKeys != nil {

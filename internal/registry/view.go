@@ -416,22 +416,67 @@ func (r *Registry) Audit(ctx context.Context, a Actor, ref string) ([]store.Audi
 
 // TrustRoot returns the trust root verifiers pin for this office.
 func (r *Registry) TrustRoot() *seal.TrustRoot {
+	return r.trustRootOf(r.history.Load(), r.witnessConfig())
+}
+
+// witnessConfig is the witnesses and quorum in force, nil without witnesses.
+func (r *Registry) witnessConfig() *cosigned.Config {
+	if r.cfg.Heads == nil {
+		return nil
+	}
+	return r.cfg.Heads.Config()
+}
+
+// trustRootOf is the trust root of the office key history h (as LoadOfficeKeys read it, nil
+// for none) and the witnesses' configuration wc (nil for none).
+func (r *Registry) trustRootOf(h *[]seal.OfficeKey, wc *cosigned.Config) *seal.TrustRoot {
 	t := &seal.TrustRoot{
 		Office:     r.cfg.Office.Name,
 		BaseURL:    r.cfg.Office.URL,
 		LogOrigin:  r.cfg.LogOrigin,
 		LogKey:     r.cfg.LogKey,
-		OfficeKeys: r.officeKeys(),
+		OfficeKeys: r.officeKeysOf(h),
 		Witnesses:  []string{},
 	}
-	if r.cfg.Heads != nil {
-		cfg := r.cfg.Heads.Config()
-		for _, w := range cfg.Witnesses {
+	if wc != nil {
+		for _, w := range wc.Witnesses {
 			t.Witnesses = append(t.Witnesses, w.VKey)
 		}
-		t.WitnessQuorum = cfg.Quorum
+		t.WitnessQuorum = wc.Quorum
 	}
 	return t
+}
+
+// trustFile is the trust root's file and fingerprint, made of the office key history and the
+// witnesses' configuration it names: each is replaced, never changed in place, when the office
+// rotates its key (LoadOfficeKeys) or changes its witnesses (cosigned.Heads), so that the same
+// two pointers mean the same file.
+type trustFile struct {
+	history     *[]seal.OfficeKey
+	witnesses   *cosigned.Config
+	b           []byte
+	fingerprint string
+}
+
+// TrustRootFile returns the trust root's file, the bytes /api/v1/trust serves
+// (TrustRoot().Marshal()), and its fingerprint (seal.TrustRootFingerprint), which the verify
+// result pages and the letters' mails show. Both are made again only when the office keys or
+// the witnesses changed: marshalling checks every key, a third of a result page's time. The
+// bytes are shared, and must not be changed.
+func (r *Registry) TrustRootFile() ([]byte, string, error) {
+	h, wc := r.history.Load(), r.witnessConfig()
+	if f := r.trust.Load(); f != nil && f.history == h && f.witnesses == wc {
+		return f.b, f.fingerprint, nil
+	}
+	b, err := r.trustRootOf(h, wc).Marshal()
+	if err != nil {
+		return nil, "", fmt.Errorf("trust root: %w", err)
+	}
+	f := &trustFile{history: h, witnesses: wc, b: b, fingerprint: seal.TrustRootFingerprint(b)}
+	// A file made of an older history or configuration, stored after this one, is made again
+	// at the next call: its pointers are not those in force.
+	r.trust.Store(f)
+	return f.b, f.fingerprint, nil
 }
 
 // Heads returns the office's cosigned heads, nil when the registry runs without witnesses.

@@ -639,7 +639,7 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) trust(w http.ResponseWriter, r *http.Request) {
-	b, err := s.cfg.Registry.TrustRoot().Marshal()
+	b, _, err := s.cfg.Registry.TrustRootFile()
 	if err != nil {
 		s.internalError(w, r, err)
 		return

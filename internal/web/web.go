@@ -28,7 +28,6 @@ import (
 	"github.com/chancery/chancery/internal/oidc"
 	"github.com/chancery/chancery/internal/ratelimit"
 	"github.com/chancery/chancery/internal/registry"
-	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
 )
@@ -275,9 +274,9 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		}
 	}
 	if res, ok := p.Data.(*result); ok && h.cfg.Registry != nil {
-		// The bytes /api/v1/trust serves, which the page links.
-		if b, err := h.cfg.Registry.TrustRoot().Marshal(); err == nil {
-			res.TrustFingerprint = seal.TrustRootFingerprint(b)
+		// The fingerprint of the bytes /api/v1/trust serves, which the page links.
+		if _, fp, err := h.cfg.Registry.TrustRootFile(); err == nil {
+			res.TrustFingerprint = fp
 		}
 	}
 	p.Lang = language(r)
