@@ -71,6 +71,8 @@ The token is printed once, on the last line; the registry keeps only its hash.`,
 			switch {
 			case errors.Is(err, store.ErrNotFound):
 				return withHint(err, "no member is named %s: the names are those 'chancery member list' shows", printable(name))
+			case errors.Is(err, registry.ErrOldTokenInUse):
+				return withHint(err, "whoever holds %s's old token is using it through another server of the office: with every server stopped, nothing can register a key with it", printable(name))
 			case errors.Is(err, registry.ErrConflict):
 				return withHint(err, "only an active admin's account is recovered this way")
 			case err != nil:

@@ -44,6 +44,11 @@ func (r *Registry) RecoverAdmin(ctx context.Context, name string) (string, error
 		if errors.Is(err, errKeyInForce) && try < keysRetries {
 			continue
 		}
+		if errors.Is(err, errKeyInForce) {
+			// Not member token's advice: disabling either of the last two admins under
+			// two_admins is refused, the case this is for. Stopped, no server takes the keys.
+			return "", fmt.Errorf("recover %s: %w: %w: stop every server of the office (with PostgreSQL, on every machine), then recover %s again", name, ErrConflict, ErrOldTokenInUse, name)
+		}
 		if err != nil {
 			return "", fmt.Errorf("recover %s: %w", name, err)
 		}
@@ -60,3 +65,7 @@ const operatorName = "operator (chancery member recover)"
 func errRecoverNotAdmin(name string) error {
 	return fmt.Errorf("%w: %s is not an admin: an admin gives them a new token (chancery member token %s)", ErrConflict, name, name)
 }
+
+// ErrOldTokenInUse: a recovery that keys registered with the admin's old token, through a
+// server of the office still running, made fail at every attempt (RecoverAdmin).
+var ErrOldTokenInUse = errors.New("signer keys keep being registered with the old token while it is replaced, through a server of the office that still runs")

@@ -88,3 +88,40 @@ func recoverAdmin(t *testing.T, o *office) {
 		t.Errorf("audit %q", got)
 	}
 }
+
+// TestRecoverWhileTheOldTokenRegistersKeys: on PostgreSQL the office's other servers may run
+// while the operator recovers an admin's account (docs/operations.md), and whoever holds the
+// old token can register a signer key through them at every attempt. The recovery then
+// failed with member token's advice, to disable the admin, which two_admins refuses for
+// either of the last two: the very case it exists for. It says to stop every server, and
+// leaves the old token as it was.
+func TestRecoverWhileTheOldTokenRegistersKeys(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	old, err := o.r.AddMember(ctx, o.admin, "ada", []string{RoleAdmin, RoleSigner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	thief := o.actor(t, old)
+	p, src := twoAdminsPolicy(t, true)
+	if _, err := o.r.AdoptPolicy(ctx, o.admin, p, src); err != nil {
+		t.Fatal(err)
+	}
+	registered := 0
+	keysRevoked = func() { registered++; o.newKey(t, thief) }
+	t.Cleanup(func() { keysRevoked = func() {} })
+	_, err = o.r.RecoverAdmin(ctx, "ada")
+	if !errors.Is(err, ErrOldTokenInUse) || strings.Contains(err.Error(), "member disable") || !strings.Contains(err.Error(), "stop every server of the office") {
+		t.Errorf("recovery with keys registered at every attempt: %v, want ErrOldTokenInUse saying to stop every server", err)
+	}
+	if registered != keysRetries+1 {
+		t.Errorf("%d attempts, want %d", registered, keysRetries+1)
+	}
+	if _, err := o.r.Authenticate(ctx, old); err != nil {
+		t.Errorf("the failed recovery changed the token: %v", err)
+	}
+	// What member token's advice says to do is refused here.
+	if _, err := o.r.DisableMember(ctx, o.admin, "ada"); err == nil {
+		t.Error("one of the last two admins disabled under two_admins")
+	}
+}
