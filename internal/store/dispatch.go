@@ -602,10 +602,14 @@ func (t *Tx) deliveries(ctx context.Context, where string, args ...any) ([]Webho
 	return out, rows.Err()
 }
 
-// DueWebhookDeliveries returns deliveries whose time has come, one per endpoint (the first
-// queued of those due to it), to up to limit endpoints, oldest first, and none to the
-// endpoints busy: a dispatcher posts to an endpoint one delivery at a time, so that an
-// endpoint that never answers holds one post and not the deliveries to the others.
+// DueWebhookDeliveries returns deliveries whose time has come, one per endpoint, to up to
+// limit endpoints, oldest first, and none to the endpoints busy: a dispatcher posts to an
+// endpoint one delivery at a time, so that an endpoint that never answers holds one post and
+// not the deliveries to the others. An endpoint's delivery is the first queued of those not
+// finished (sent, or failed for good), and is returned when it is due: the deliveries to an
+// endpoint are posted in the order they were queued. Taking the first due, a delivery
+// waiting for its next attempt, or claimed by another server (ClaimDueWebhookDeliveries),
+// let the next be posted before it: a withdrawal before the letter it withdraws.
 func (t *Tx) DueWebhookDeliveries(ctx context.Context, now time.Time, limit int, busy ...int64) ([]WebhookDelivery, error) {
 	args := []any{due(now), limit}
 	skip := ""
@@ -615,8 +619,8 @@ func (t *Tx) DueWebhookDeliveries(ctx context.Context, now time.Time, limit int,
 			args = append(args, id)
 		}
 	}
-	return t.deliveries(ctx, `d.id IN (SELECT MIN(id) FROM webhook_deliveries WHERE status IN ('queued', 'deferred') AND next_at <= $1`+skip+`
-		GROUP BY endpoint_id) ORDER BY d.next_at, d.id LIMIT $2`, args...)
+	return t.deliveries(ctx, `d.id IN (SELECT MIN(id) FROM webhook_deliveries WHERE status IN ('queued', 'deferred')`+skip+`
+		GROUP BY endpoint_id) AND d.next_at <= $1 ORDER BY d.next_at, d.id LIMIT $2`, args...)
 }
 
 // ClaimDueWebhookDeliveries returns due deliveries, as DueWebhookDeliveries does, and claims
