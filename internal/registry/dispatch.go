@@ -478,20 +478,29 @@ func messageIDHost(officeURL string) string {
 
 // asciiHost is the host name h as mail and DNS write it: each label in ASCII, an
 // internationalised one as its A-label ("ministère" is "xn--ministre-60a"), in lower case
-// (IDNA2008's lookup profile, which maps the name as a resolver does). It is false for a name
-// that profile refuses, or with an empty label or a character a host name cannot have.
+// (hostProfile, which maps the name as a resolver does). It is false for a name that profile
+// refuses, or with an empty label, a label that begins or ends with a hyphen, or a character a
+// host name cannot have.
 func asciiHost(h string) (string, bool) {
-	a, err := idna.Lookup.ToASCII(h)
+	a, err := hostProfile.ToASCII(h)
 	if err != nil || a == "" {
 		return "", false
 	}
 	for _, part := range strings.Split(a, ".") {
-		if part == "" || strings.Trim(part, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != "" {
+		if part == "" || part[0] == '-' || part[len(part)-1] == '-' ||
+			strings.Trim(part, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != "" {
 			return "", false
 		}
 	}
 	return a, true
 }
+
+// hostProfile is IDNA2008's lookup profile (UTS 46, nontransitional) without CheckHyphens,
+// as browsers (the WHATWG URL standard) look names up: CheckHyphens refused a label in ASCII
+// with "--" in its third and fourth places ("r3---sn-ab5l6n7s"), a host name DNS serves, so
+// the directory refused such an address and a letter already queued to one failed at once.
+// A label that begins or ends with a hyphen is refused by asciiHost.
+var hostProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.Transitional(false), idna.CheckHyphens(false))
 
 // receiptToken is the receipt token of the message whose Message-ID is messageID. A message
 // is built with the Message-ID it was queued with: rebuilt from the office's URL of the
