@@ -102,6 +102,7 @@ func New(cfg Config) (*Dispatcher, error) {
 		cfg.From = from
 		s := *cfg.SMTP
 		s.helo = heloName(cfg.Registry.MailHost())
+		s.fromUTF8 = needsUTF8(from)
 		cfg.SMTP = &s
 	}
 	if cfg.MaxAttempts <= 0 {
@@ -483,7 +484,7 @@ func (d *Dispatcher) attempt(ctx context.Context, s *sender, m store.OutboxMessa
 	if err != nil {
 		return "", err
 	}
-	return s.send(ctx, msg, limit, needsUTF8(d.cfg.From, out.To))
+	return s.send(ctx, msg, limit, needsUTF8(out.To))
 }
 
 // record writes a failed attempt at m: failed at once when the message must not be sent any

@@ -50,6 +50,9 @@ type SMTP struct {
 	// reject_non_fqdn_helo_hostname) refuse when it is a container's or a machine's short
 	// name.
 	helo string
+	// fromUTF8 (New sets it) tells that the office's mail-from address has letters outside
+	// ASCII before its @, which only a server offering SMTPUTF8 takes.
+	fromUTF8 bool
 }
 
 // The query parameter of an smtp:// URL: STARTTLS required, or taken when offered (the default).
@@ -457,14 +460,20 @@ func (s *sender) connect(ctx context.Context) error {
 	return nil
 }
 
-// takesUTF8 refuses (registry.ErrUndeliverable), when smtputf8 is set, a server that does not
-// offer SMTPUTF8 in its answer to the greeting (go-mail asks for it only when offered).
+// takesUTF8 refuses, when smtputf8 is set (the recipient's address needs it) or the office's
+// mail-from address needs it, a server that does not offer SMTPUTF8 in its answer to the
+// greeting (go-mail asks for it only when offered). The recipient's address fails the message
+// at once (registry.ErrUndeliverable); the office's is the office's to change, and the message
+// is tried again with the backoff, to go once the server runs with an address in ASCII.
 func (s *sender) takesUTF8(smtputf8 bool) error {
-	if !smtputf8 {
+	if !smtputf8 && !s.cfg.fromUTF8 {
 		return nil
 	}
 	if ok, _ := s.smc.Extension("SMTPUTF8"); ok {
 		return nil
+	}
+	if s.cfg.fromUTF8 {
+		return fmt.Errorf("the mail server %s does not offer SMTPUTF8, which the office's mail-from address needs, with letters outside ASCII before its @: start the server with a --mail-from address in ASCII, or send through a server that offers it", s.cfg.Host)
 	}
 	return fmt.Errorf("%w: the mail server %s does not offer SMTPUTF8, which an address with letters outside ASCII before its @ needs: give the recipient an address in ASCII, or send through a server that offers it", registry.ErrUndeliverable, s.cfg.Host)
 }

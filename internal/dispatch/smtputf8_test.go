@@ -177,3 +177,44 @@ func TestNonASCIILocalPartWithoutSMTPUTF8FailsAtOnce(t *testing.T) {
 		t.Errorf("Mailpit holds messages to %q, want one to müller@xn--ministre-60a.example", to)
 	}
 }
+
+// TestNonASCIIMailFromWithoutSMTPUTF8BlamesTheOffice: an office whose --mail-from has letters
+// outside ASCII before its @ ("grëffe@…") sends nothing through a server without SMTPUTF8.
+// Each letter failed for good at its first attempt, with a reason telling members to give the
+// recipient an address in ASCII, though the recipient's was: an admin who then fixed the
+// office's address had every letter to dispatch again (audit, fifty-seventh session). The
+// reason names the office's address, and the letter is tried again with the backoff, so that
+// it goes once the server is started with an address in ASCII.
+func TestNonASCIIMailFromWithoutSMTPUTF8BlamesTheOffice(t *testing.T) {
+	ctx := context.Background()
+	mp := startMailpit(t)
+	relay := relayWithoutSMTPUTF8(t, mp.smtp)
+	o := newOffice(t)
+	o.deliverThrough(t, relay.addr, "grëffe@tfn.example", 2)
+	o.recipient(t, "ministry", "registry@mod.example")
+	ref := o.release(t, "The brigade moves north on 3 March.")
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the letter", func() bool { return o.settled(t, ref, 1) })
+	v := o.status(t, ref)[0]
+	if v.Status != "failed" || v.Attempts != 2 || !strings.Contains(v.Reply, "--mail-from") || strings.Contains(v.Reply, "give the recipient") {
+		t.Errorf("a letter from a non-ASCII mail-from through a server without SMTPUTF8: %+v, want it tried again and the office's address named", v)
+	}
+	if got := relay.rcpts(); len(got) != 0 {
+		t.Errorf("RCPT commands: %q, want none", got)
+	}
+
+	// Through a server that offers SMTPUTF8 (Mailpit), it goes.
+	p := newOffice(t)
+	p.deliverThrough(t, mp.smtp, "grëffe@tfn.example", 2)
+	p.recipient(t, "ministry", "registry@mod.example")
+	ref = p.release(t, "The brigade moves north on 3 March.")
+	if _, err := p.r.Dispatch(ctx, p.officer, ref, []string{"ministry"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the letter", func() bool { return p.settled(t, ref, 1) })
+	if v := p.status(t, ref)[0]; v.Status != "sent" {
+		t.Errorf("through a server with SMTPUTF8: %+v", v)
+	}
+}
