@@ -162,8 +162,13 @@ office sends what. Failed deliveries are retried with backoff; 'chancery webhook
 them. Endpoints on loopback, link-local or private addresses are refused unless the server
 runs with --webhook-allow-private.
 
+NAME recipient:RECIPIENT gives a recipient of the directory its endpoint, which hears only
+about the letters sent to it, as 'recipient add --webhook' does: after its own was removed
+(its address leaked, its domain lapsed), or to move it. A recipient has one endpoint.
+
 --url is the endpoint's address here; the registry's is CHANCERY_URL or --registry.`,
 		Example: `  chancery webhook add records --url https://records.tfn.example/hooks/chancery
+  chancery webhook add recipient:ministry --url https://hooks.mod.example/chancery
   chancery webhook add records --url https://records.tfn.example/hooks/chancery --registry https://letters.tfn.example`,
 		Args: cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {

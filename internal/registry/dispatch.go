@@ -1990,7 +1990,10 @@ type WebhookView struct {
 }
 
 // AddWebhook adds an endpoint of the office's own systems, which hears every event (admins).
-// It returns the endpoint's signing secret, shown once.
+// Named "recipient:NAME", it is recipient NAME's endpoint, which hears only about the letters
+// sent to NAME, as 'recipient add --webhook' makes it: the way to give a recipient already in
+// the directory an endpoint, after its own was removed (its address leaked, its domain
+// lapsed) or to move it. It returns the endpoint's signing secret, shown once.
 func (r *Registry) AddWebhook(ctx context.Context, a Actor, name, endpoint string) (string, error) {
 	if err := a.require(RoleAdmin); err != nil {
 		return "", err
@@ -1999,11 +2002,13 @@ func (r *Registry) AddWebhook(ctx context.Context, a Actor, name, endpoint strin
 	if err := checkName("webhook name", name); err != nil {
 		return "", err
 	}
-	// "recipient:NAME" is the name of recipient NAME's endpoint, which hears only about the
-	// letters sent to NAME: an office endpoint so named, which hears every event, would be
-	// taken for it (say, to put back at the recipient's address an endpoint removed), and
-	// retiring a recipient NAME would remove it.
-	if strings.HasPrefix(strings.ToLower(name), recipientWebhookPrefix) {
+	// "recipient:NAME" is the name of recipient NAME's endpoint: an office endpoint so named,
+	// which hears every event, would be taken for it, and another case of the prefix reads
+	// as it. Until the fifty-seventh session such a name made an office endpoint, which an
+	// admin putting back a recipient's endpoint gave every event of the office; then it was
+	// refused, and a recipient's endpoint, once removed, could never be given again.
+	recipient, ok := strings.CutPrefix(name, recipientWebhookPrefix)
+	if !ok && strings.HasPrefix(strings.ToLower(name), recipientWebhookPrefix) || ok && recipient == "" {
 		return "", i18n.Errorf(ErrInvalid, "webhook name %q: names beginning with \"recipient:\" are those of recipients' endpoints, which 'chancery recipient add --webhook' adds", name)
 	}
 	if err := CheckWebhookURL(endpoint, r.dispatchSettings().AllowPrivateWebhooks); err != nil {
@@ -2014,10 +2019,18 @@ func (r *Registry) AddWebhook(ctx context.Context, a Actor, name, endpoint strin
 		if err := stillActs(ctx, tx, a); err != nil {
 			return err
 		}
-		if err := tx.AddWebhookEndpoint(ctx, &store.WebhookEndpoint{Name: name, URL: endpoint, Secret: secret, CreatedAt: r.now()}); err != nil {
+		e := &store.WebhookEndpoint{Name: name, URL: endpoint, Secret: secret, CreatedAt: r.now()}
+		if ok {
+			rec, err := activeRecipient(ctx, tx, recipient)
+			if err != nil {
+				return err
+			}
+			e.Name, e.RecipientID = recipientWebhookPrefix+rec.Name, rec.ID
+		}
+		if err := tx.AddWebhookEndpoint(ctx, e); err != nil {
 			return err
 		}
-		return r.audit(ctx, tx, a, "webhook.add", "", name+" "+endpoint)
+		return r.audit(ctx, tx, a, "webhook.add", "", e.Name+" "+endpoint)
 	})
 	if err != nil {
 		return "", wrapOnce("add webhook endpoint "+name, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/store"
 )
@@ -17,10 +18,15 @@ func TestOfficeWebhookCannotTakeARecipientsName(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
 	o.r.SetDispatch(DispatchSettings{Mail: true})
-	for _, name := range []string{"recipient:ministry", "Recipient:ministry", "RECIPIENT:x"} {
+	for _, name := range []string{"Recipient:ministry", "RECIPIENT:x", "recipient:"} {
 		if _, err := o.r.AddWebhook(ctx, o.admin, name, "https://hooks.example/x"); !errors.Is(err, ErrInvalid) {
 			t.Errorf("office endpoint %q: %v, want ErrInvalid", name, err)
 		}
+	}
+	// "recipient:NAME" is recipient NAME's endpoint (TestRecipientWebhookGivenAgain): there is
+	// no recipient ministry yet.
+	if _, err := o.r.AddWebhook(ctx, o.admin, "recipient:ministry", "https://hooks.example/x"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("endpoint of a recipient not in the directory: %v, want ErrNotFound", err)
 	}
 	if _, err := o.r.AddWebhook(ctx, o.admin, "records:main", "https://hooks.example/records"); err != nil {
 		t.Fatal(err)
@@ -54,5 +60,77 @@ func TestOfficeWebhookCannotTakeARecipientsName(t *testing.T) {
 	}
 	if len(names) != 2 || names[0] != "recipient:ministry" || names[1] != "records:main" {
 		t.Errorf("endpoints after the retirements: %q, want the two office endpoints", names)
+	}
+}
+
+// TestRecipientWebhookGivenAgain: a recipient's endpoint removed ('webhook remove
+// recipient:NAME', its address leaked or its domain lapsed) could not be given again: 'recipient
+// add' refuses a name in the directory, and 'webhook add recipient:NAME', which had made an office
+// endpoint hearing every event, was refused since (audit, fifty-seventh session). It makes the
+// recipient's endpoint, which hears only of the letters sent to it; a retired recipient gets
+// none, and a recipient has one.
+func TestRecipientWebhookGivenAgain(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.r.SetDispatch(DispatchSettings{Mail: true})
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: "ministry", Emails: []string{"registry@mod.example"}, Webhook: "https://old.mod.example/hook"}); err != nil {
+		t.Fatal(err)
+	}
+	o.addRecipients(t, NewRecipient{Name: "liaison", Emails: []string{"cell@liaison.example"}})
+	if err := o.r.RemoveWebhook(ctx, o.admin, "recipient:ministry"); err != nil {
+		t.Fatal(err)
+	}
+	secret, err := o.r.AddWebhook(ctx, o.admin, "recipient:ministry", "https://new.mod.example/hook")
+	if err != nil || secret == "" {
+		t.Fatalf("give recipient ministry its endpoint again: %q, %v", secret, err)
+	}
+	if _, err := o.r.AddWebhook(ctx, o.admin, "recipient:ministry", "https://other.mod.example/hook"); !errors.Is(err, ErrConflict) {
+		t.Errorf("a second endpoint of the recipient: %v, want ErrConflict", err)
+	}
+	vs, err := o.r.Webhooks(ctx, o.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 1 || vs[0].Name != "recipient:ministry" || vs[0].Recipient != "ministry" || vs[0].URL != "https://new.mod.example/hook" {
+		t.Fatalf("endpoints: %+v, want the recipient's", vs)
+	}
+	rs, err := o.r.Recipients(ctx, o.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Name == "ministry" && !r.HasWebhook {
+			t.Errorf("the directory: %+v, want ministry with its endpoint", r)
+		}
+	}
+
+	// A letter dispatched to another recipient: the endpoint hears nothing of it.
+	ref, _ := o.released(t, "The patrols resume on Monday.")
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"liaison"}); err != nil {
+		t.Fatal(err)
+	}
+	due, err := o.r.DueMessages(ctx, 10, time.Minute)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("due: %v %v", due, err)
+	}
+	if err := o.r.Delivered(ctx, Delivery{Message: due[0], Reply: "250 ok"}); err != nil {
+		t.Fatal(err)
+	}
+	log, err := o.r.WebhookLog(ctx, o.admin, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range log {
+		if d.Endpoint == "recipient:ministry" {
+			t.Errorf("the recipient's endpoint was queued %s, about a letter sent to another", d.Event)
+		}
+	}
+
+	// A retired recipient is given no endpoint.
+	if err := o.r.RetireRecipient(ctx, o.admin, "liaison"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.AddWebhook(ctx, o.admin, "recipient:liaison", "https://liaison.example/hook"); !errors.Is(err, ErrConflict) {
+		t.Errorf("endpoint of a retired recipient: %v, want ErrConflict", err)
 	}
 }
