@@ -98,7 +98,16 @@ func startLitewitness(t testing.TB, logKeys ...string) *litewitness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ag.Process.Kill(); ag.Wait() })
-	waitFor(t, "ssh-agent's socket", func() bool { _, err := os.Stat(w.sock); return err == nil })
+	// The socket's file exists from bind(2), connections are taken from listen(2): a loaded
+	// machine ran ssh-add between the two ("Connection refused").
+	waitFor(t, "ssh-agent's socket", func() bool {
+		c, err := net.Dial("unix", w.sock)
+		if err != nil {
+			return false
+		}
+		c.Close()
+		return true
+	})
 	addCmd := exec.Command(add, keyFile)
 	addCmd.Env = append(os.Environ(), "SSH_AUTH_SOCK="+w.sock)
 	run(t, addCmd)
