@@ -91,7 +91,7 @@ func testEraseLeftoversOfAnEarlierBuild(t *testing.T, o *office) {
 			t.Fatalf("the set-up left no %q: %s", m, held)
 		}
 	}
-	n, err := o.r.EraseLeftovers(ctx)
+	n, err := o.r.EraseLeftovers(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func testEraseLeftoversOfAnEarlierBuild(t *testing.T, o *office) {
 			t.Errorf("after the upgrade, still: %s", s)
 		}
 	}
-	if n, err := o.r.EraseLeftovers(ctx); err != nil || n != 0 {
+	if n, err := o.r.EraseLeftovers(ctx, nil); err != nil || n != 0 {
 		t.Errorf("a second start erased again %d letters, %v; want 0", n, err)
 	}
 }

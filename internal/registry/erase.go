@@ -416,8 +416,11 @@ const erasedAgainSetting = "erasures_done_again_1"
 // upgrade, as it would be had the letter been erased by this build. The erasure's time, its
 // audit event and the letter's log entries stay as they were; nothing is added to the audit
 // trail. It returns how many letters it erased again (0 once done, and on a database of
-// this build whose erasures left nothing). Serve calls it before it serves.
-func (r *Registry) EraseLeftovers(ctx context.Context) (int, error) {
+// this build whose erasures left nothing). Serve calls it before it serves. starting, if not
+// nil, is called with the number of erased letters before they are erased again, when there
+// are any: the pass takes the time of that many erasures, during which the server is not
+// serving yet.
+func (r *Registry) EraseLeftovers(ctx context.Context, starting func(letters int)) (int, error) {
 	n := 0
 	ended := r.public.changing()
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) (err error) {
@@ -434,6 +437,9 @@ func (r *Registry) EraseLeftovers(ctx context.Context) (int, error) {
 			return err
 		}
 		if len(rels) > 0 {
+			if starting != nil {
+				starting(len(rels))
+			}
 			if err := tx.SecureDelete(ctx, true); err != nil {
 				return err
 			}

@@ -96,7 +96,7 @@ func TestEraseLeftoversOfAnEarlierBuild(t *testing.T) {
 		}
 	}
 
-	n, err := o.r.EraseLeftovers(ctx)
+	n, err := o.r.EraseLeftovers(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func TestEraseLeftoversOfAnEarlierBuild(t *testing.T) {
 		t.Errorf("the erasure's time changed: %s, was %s", erasedAgain, erasedAt)
 	}
 	// Once per database: a later start does nothing.
-	if n, err := o.r.EraseLeftovers(ctx); err != nil || n != 0 {
+	if n, err := o.r.EraseLeftovers(ctx, nil); err != nil || n != 0 {
 		t.Errorf("a second pass erased again %d letters, %v; want 0", n, err)
 	}
 }
