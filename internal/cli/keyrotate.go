@@ -348,7 +348,11 @@ func rotationKey(c *cobra.Command, out, comment string, old ed25519.PublicKey) (
 		if err != nil {
 			return nil, withHint(fmt.Errorf("%s exists, but %s.pub is not its public key: %w", out, out, err), "choose another --out")
 		}
-		fmt.Fprintf(c.ErrOrStderr(), "%s exists: rotating to it, the key an earlier run wrote\n", out)
+		// With --json, stderr is the error object alone (a script parses it): the result
+		// names the key anyway.
+		if !wantsJSON(c) {
+			fmt.Fprintf(c.ErrOrStderr(), "%s exists: rotating to it, the key an earlier run wrote\n", out)
+		}
 		return pub, nil
 	}
 	pass, err := keys.NewPassphrase("passphrase for the new key: ", os.Stdin, c.ErrOrStderr())
