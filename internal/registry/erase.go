@@ -338,11 +338,21 @@ var eraseCommitted func()
 // their order, with their actors, times, versions, digests and log entries. Run after
 // EraseLetter: the store lets only an erased letter's events be rewritten.
 func eraseAuditTrail(ctx context.Context, tx *store.Tx, ref string) error {
+	return eraseAuditTrailKeeping(ctx, tx, ref, false)
+}
+
+// eraseAuditTrailKeeping is eraseAuditTrail, keeping the withdrawal's events as they are when
+// withdrawal is set: a retraction made after the letter's erasure, whose reason is no content
+// of the letter (EraseLeftovers).
+func eraseAuditTrailKeeping(ctx context.Context, tx *store.Tx, ref string, withdrawal bool) error {
 	events, err := tx.AuditEvents(ctx, ref)
 	if err != nil {
 		return err
 	}
 	for _, e := range events {
+		if withdrawal && (e.Action == "letter.retraction" || e.Action == "letter.supersession") {
+			continue
+		}
 		erased, ok := erasedEvent(e)
 		if !ok {
 			continue
@@ -454,18 +464,53 @@ func (r *Registry) EraseLeftovers(ctx context.Context, starting func(letters int
 			if err != nil {
 				return err
 			}
+			// A retraction made after the erasure is no content of the letter: its holders
+			// are given its signed reason (its opening), which the erasure done again keeps,
+			// with the reason in the audit trail and in the webhook events. Every build's
+			// erasure emptied the withdrawal's reason and deleted its opening: an erased
+			// letter's withdrawal that has either was made after the erasure (its time is
+			// its statement's, which may be older). A letter is withdrawn once: every
+			// withdrawal event of the letter is then that retraction's.
+			later, err := tx.WithdrawalOf(ctx, l.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				later = nil
+			} else if err != nil {
+				return err
+			}
+			var salt, statement []byte
+			if later != nil {
+				salt, statement, err = tx.Opening(ctx, later.LogIndex)
+				if err != nil && !errors.Is(err, store.ErrNotFound) {
+					return err
+				}
+				if salt == nil && later.Reason == "" {
+					later = nil
+				}
+			}
 			// At the erasure's own time: EraseLetter sets it again.
 			if err := tx.EraseLetter(ctx, l.ID, rel.ErasedAt); err != nil {
 				return err
 			}
-			if err := tx.EraseWebhookReasons(ctx, l.Reference); err != nil {
-				return err
+			if later == nil {
+				if err := tx.EraseWebhookReasons(ctx, l.Reference); err != nil {
+					return err
+				}
 			}
-			if err := eraseAuditTrail(ctx, tx, l.Reference); err != nil {
+			if err := eraseAuditTrailKeeping(ctx, tx, l.Reference, later != nil); err != nil {
 				return err
 			}
 			if err := tx.DeleteSeal(ctx, rel.LogIndex); err != nil {
 				return err
+			}
+			if later != nil {
+				if err := tx.RestoreWithdrawalReason(ctx, l.ID, later.Reason); err != nil {
+					return err
+				}
+				if salt != nil {
+					if err := tx.PutOpening(ctx, later.LogIndex, salt, statement); err != nil {
+						return err
+					}
+				}
 			}
 			n++
 		}

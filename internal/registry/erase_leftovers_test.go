@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
 )
 
@@ -136,5 +137,65 @@ func TestEraseLeftoversOfAnEarlierBuild(t *testing.T) {
 	// Once per database: a later start does nothing.
 	if n, err := o.r.EraseLeftovers(ctx, nil); err != nil || n != 0 {
 		t.Errorf("a second pass erased again %d letters, %v; want 0", n, err)
+	}
+}
+
+// TestEraseLeftoversKeepsARetractionAfterTheErasure: a letter retracted after its erasure
+// gives its holders the signed reason of its retraction, which is new and no content of the
+// letter (TestEveryPathFollowsState). The pass that erases again what earlier builds'
+// erasures left erased that reason too, and the retraction's opening, on the first start of
+// an office whose build retracted an erased letter (found by review, fifty-seventh session):
+// holders were then told "retracted" without the reason the signer gave. It keeps them.
+func TestEraseLeftoversKeepsARetractionAfterTheErasure(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	ref, rel := o.released(t, "A letter erased, then retracted with a reason of its own.")
+	if err := o.r.Erase(ctx, o.admin, ref, "erasure request"); err != nil {
+		t.Fatal(err)
+	}
+	record, sig := o.retraction(t, ref, "", "mkrlaterreason: sent to the wrong registry")
+	if _, err := o.withdraw(ctx, o.signer, ref, "", o.keyID, record, sig); err != nil {
+		t.Fatal(err)
+	}
+	d := seal.DigestOf(rel.File)
+	before, err := o.r.VerifyDigest(ctx, Actor{}, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Outcome != Retracted || !strings.Contains(before.Reason, "mkrlaterreason") || before.Withdrawal == nil {
+		t.Fatalf("the set-up: the holder's answer before the pass: %+v", before)
+	}
+	trail := func() string {
+		t.Helper()
+		events, err := o.r.Audit(ctx, o.reviewer, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return stringOf(events)
+	}
+	if !strings.Contains(trail(), "mkrlaterreason") {
+		t.Fatalf("the set-up: the audit trail has no retraction reason: %s", trail())
+	}
+	// A database whose erasures were not done again by this build (an office upgraded).
+	raw, err := sql.Open("sqlite", "file:"+filepath.Join(o.dir, store.SQLiteFile)+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.ExecContext(ctx, `DELETE FROM settings WHERE name = ?`, erasedAgainSetting); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := o.r.EraseLeftovers(ctx, nil); err != nil || n != 1 {
+		t.Fatalf("EraseLeftovers: %d, %v; want 1 letter", n, err)
+	}
+	after, err := o.r.VerifyDigest(ctx, Actor{}, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Outcome != Retracted || after.Reason != before.Reason || after.Withdrawal == nil {
+		t.Errorf("the holder's answer after the pass: outcome %s, reason %q, withdrawal %v; before: %s, %q", after.Outcome, after.Reason, after.Withdrawal != nil, before.Outcome, before.Reason)
+	}
+	if !strings.Contains(trail(), "mkrlaterreason") {
+		t.Errorf("the pass erased the reason of the retraction made after the erasure from the audit trail: %s", trail())
 	}
 }

@@ -780,6 +780,17 @@ func (t *Tx) AddWithdrawal(ctx context.Context, w Withdrawal) error {
 	return t.dropAnswerOf(ctx, w.LetterID) // the letter no longer stands
 }
 
+// RestoreWithdrawalReason sets again the reason of the withdrawal of the letter letterID,
+// which EraseLetter empties: for a withdrawal made after the letter's erasure, whose signed
+// reason is no content of the letter, when the erasure is done again
+// (Registry.EraseLeftovers).
+func (t *Tx) RestoreWithdrawalReason(ctx context.Context, letterID int64, reason string) error {
+	if _, err := t.exec(ctx, `UPDATE withdrawals SET reason = $1 WHERE letter_id = $2`, reason, letterID); err != nil {
+		return fmt.Errorf("restore withdrawal reason: %w", err)
+	}
+	return nil
+}
+
 // WithdrawalOf returns a letter's withdrawal.
 func (t *Tx) WithdrawalOf(ctx context.Context, letterID int64) (*Withdrawal, error) {
 	var w Withdrawal
