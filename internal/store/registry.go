@@ -595,6 +595,20 @@ func (t *Tx) DeleteOpening(ctx context.Context, index int64) error {
 	return nil
 }
 
+// notSharedOf is the condition that the file whose digest is the column col is no other
+// letter's (EraseLetter): not a version of a letter other than $1 that was not erased, nor
+// the released file of one not erased. It is asked per file through the indexes on
+// versions.digest and releases.file_digest: a NOT IN over every other letter's versions was
+// built again at each statement, which made the erasure of each letter cost the size of
+// the office, and the erasures done again at an upgrade (Registry.EraseLeftovers) that many
+// times over.
+func notSharedOf(col string) string {
+	return ` AND NOT EXISTS (SELECT 1 FROM versions sv WHERE sv.digest = ` + col + ` AND sv.letter_id <> $1
+			AND NOT EXISTS (SELECT 1 FROM releases sr WHERE sr.letter_id = sv.letter_id AND sr.erased_at IS NOT NULL)
+			AND NOT EXISTS (SELECT 1 FROM letters sl WHERE sl.id = sv.letter_id AND sl.subject = ''))
+		AND NOT EXISTS (SELECT 1 FROM releases so WHERE so.file_digest = ` + col + ` AND so.letter_id <> $1 AND so.erased_at IS NULL)`
+}
+
 // EraseLetter erases a released letter's content: its subject, tags and addressees, the
 // names and bytes of its versions and their kept conversions, its released file and its draft
 // copies (but not a file another letter not erased has too, which is that letter's content as
@@ -645,10 +659,7 @@ func (t *Tx) EraseLetter(ctx context.Context, letterID int64, at time.Time) erro
 	// its version, or a released file uploaded again) is that letter's as well, and stays,
 	// unless that letter was erased (its release, or as a draft: its subject is empty): it
 	// holds nothing, and its erasure kept the file for this one.
-	const notShared = ` AND digest NOT IN (SELECT digest FROM versions WHERE letter_id <> $1
-			AND letter_id NOT IN (SELECT letter_id FROM releases WHERE erased_at IS NOT NULL)
-			AND letter_id NOT IN (SELECT id FROM letters WHERE subject = ''))
-		AND digest NOT IN (SELECT file_digest FROM releases WHERE letter_id <> $1 AND erased_at IS NULL)`
+	notShared := notSharedOf("blobs.digest")
 	stmts := []statement{
 		{`UPDATE letters SET subject = '', tags = '[]', addressees = '[]' WHERE id = $1`, []any{letterID}},
 		// An uploaded file's name often says what the letter is about and to whom.
@@ -662,8 +673,8 @@ func (t *Tx) EraseLetter(ctx context.Context, letterID int64, at time.Time) erro
 	// The kept conversions of its versions (conversions.go) go with them: the PDF is emptied
 	// unless another letter has it too (as its file, or as the conversion of its file), and
 	// the row is deleted. A conversion of a file another letter has is that letter's too.
-	const (
-		ownSources   = `SELECT digest FROM versions WHERE letter_id = $1` + notShared
+	var (
+		ownSources   = `SELECT digest FROM versions WHERE letter_id = $1` + notSharedOf("versions.digest")
 		erasedPDFs   = ` digest IN (SELECT pdf FROM conversions WHERE source IN (` + ownSources + `))` + notShared
 		notConverted = ` AND digest NOT IN (SELECT pdf FROM conversions WHERE source NOT IN (` + ownSources + `))`
 	)
