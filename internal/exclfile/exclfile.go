@@ -125,19 +125,34 @@ func CreateAnywhere(path string, data []byte, mode os.FileMode) error {
 	return SyncDir(filepath.Dir(path))
 }
 
-// hardLink is os.Link; tests of LinkOrCopy's copy set it to refuse as a file system without
-// hard links does.
-var hardLink = os.Link
+// hardLink is os.Link and renameNoReplace renames without replacing (rename_linux.go); tests
+// of LinkOrCopy's other ways set them to refuse as a file system without them does.
+var (
+	hardLink        = os.Link
+	renameNoReplace = renameNoReplaceAt
+)
 
-// LinkOrCopy makes src, a finished file staged in dst's directory, dst too, never replacing
-// a file there: by a hard link where the file system has them, and where it has none (FAT or
-// exFAT on a USB disk, some network shares) by a copy into a new file made with O_EXCL and
-// the mode of src, synced, and removed if the copy fails, so that no partial file is left
-// under dst. The caller syncs dst's directory, and removes src.
+// LinkOrCopy makes src, a finished file staged in dst's directory (or another directory of
+// its file system), dst too, never replacing a file there: by a hard link where the file
+// system has them; where it has none (FAT or exFAT on a USB disk, some network shares) by
+// moving src to dst with a rename that refuses to replace (renameat2's RENAME_NOREPLACE,
+// atomic: a crash leaves src or dst whole), and where that is not supported either, by a copy
+// into a new file made with O_EXCL and the mode of src, synced, and removed if the copy fails.
+// Only that last way can leave a partial file under dst, after a crash during the copy. The
+// caller syncs dst's directory, and removes src if it is still there.
 func LinkOrCopy(src, dst string) error {
 	err := hardLink(src, dst)
 	if !noHardLinks(err) {
 		return err
+	}
+	switch err := renameNoReplace(src, dst); {
+	case err == nil:
+		return nil
+	case errors.Is(err, fs.ErrExist):
+		return &os.LinkError{Op: "rename", Old: src, New: dst, Err: err}
+	case !errors.Is(err, errors.ErrUnsupported) && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.ENOSYS) &&
+		!errors.Is(err, syscall.ENOTSUP):
+		return &os.LinkError{Op: "rename", Old: src, New: dst, Err: err}
 	}
 	in, err := os.Open(src)
 	if err != nil {

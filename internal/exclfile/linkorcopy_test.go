@@ -13,16 +13,42 @@ import (
 
 // TestLinkOrCopyWithoutHardLinks: `chancery backup --out` on a file system without hard
 // links failed every time, its staged file put in place with os.Link alone. LinkOrCopy now
-// copies the staged file into a new file there. The refusal is injected (hardLink): a test
-// on a real FAT is TestLinkOrCopyOnFAT, which needs root, fusefat and mkfs.vfat.
+// moves the staged file there with a rename that does not replace, atomic, or, where that is
+// not supported either, copies it into a new file. The refusals are injected (hardLink,
+// renameNoReplace): a test on a real FAT is TestLinkOrCopyOnFAT, which needs root, fusefat and
+// mkfs.vfat.
 func TestLinkOrCopyWithoutHardLinks(t *testing.T) {
 	refused := 0
 	hardLink = func(oldname, newname string) error {
 		refused++
 		return &os.LinkError{Op: "link", Old: oldname, New: newname, Err: syscall.EPERM}
 	}
-	t.Cleanup(func() { hardLink = os.Link })
-	linkOrCopy(t, t.TempDir())
+	t.Cleanup(func() { hardLink, renameNoReplace = os.Link, renameNoReplaceAt })
+	t.Run("rename", func(t *testing.T) {
+		moved := 0
+		renameNoReplace = func(oldpath, newpath string) error {
+			err := renameNoReplaceAt(oldpath, newpath)
+			if err == nil {
+				moved++
+			}
+			return err
+		}
+		linkOrCopy(t, t.TempDir())
+		if moved != 1 {
+			t.Errorf("the staged file was moved %d times, want once (this file system refuses renameat2's RENAME_NOREPLACE?)", moved)
+		}
+	})
+	t.Run("copy", func(t *testing.T) {
+		renamed := 0
+		renameNoReplace = func(oldpath, newpath string) error {
+			renamed++
+			return syscall.EINVAL
+		}
+		linkOrCopy(t, t.TempDir())
+		if renamed == 0 {
+			t.Fatal("the rename was never tried")
+		}
+	})
 	if refused == 0 {
 		t.Fatal("the link was never tried")
 	}
@@ -75,8 +101,8 @@ func TestLinkOrCopyOnFAT(t *testing.T) {
 }
 
 // linkOrCopy checks LinkOrCopy in dir, where hard links are refused: the staged file is
-// copied whole under the new name, and a file already under it is neither replaced nor
-// removed.
+// put whole under the new name (moved or copied), and a file already under it is neither
+// replaced nor removed.
 func linkOrCopy(t *testing.T, dir string) {
 	t.Helper()
 	data := bytes.Repeat([]byte("a staged backup\n"), 70000)
@@ -89,6 +115,10 @@ func linkOrCopy(t *testing.T, dir string) {
 	}
 	if got, err := os.ReadFile(out); err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("the copy holds %d bytes (%v), want the staged file's %d", len(got), err, len(data))
+	}
+	// Another staged file, onto the same name.
+	if err := os.WriteFile(part, []byte("another backup\n"), 0o600); err != nil {
+		t.Fatal(err)
 	}
 	if err := LinkOrCopy(part, out); !errors.Is(err, fs.ErrExist) {
 		t.Errorf("LinkOrCopy onto an existing file: %v, want it refused as existing", err)
