@@ -16,8 +16,12 @@
   var status = document.getElementById("verify-status");
   if (!input || !drop) { return; }
   // The drop zone is shown only to a browser that runs this script: without it, choosing a
-  // file would do nothing, and say nothing; the page's noscript note says what to do instead.
+  // file would do nothing, and say nothing. The note that says how to compute the fingerprint
+  // by hand is in the page, not in a noscript element, so that a browser whose script failed
+  // to load or to run still shows it: it is hidden here, with the drop zone shown instead.
   drop.hidden = false;
+  var byHand = document.getElementById("verify-by-hand");
+  if (byHand) { byHand.hidden = true; }
 
   function hex(buf) {
     var b = new Uint8Array(buf), s = "";
