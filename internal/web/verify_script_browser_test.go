@@ -2,9 +2,12 @@ package web_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -66,5 +69,50 @@ func TestVerifyPageScriptFails(t *testing.T) {
 		if !b.shownOnPage("#drop") || b.shownOnPage("#verify-by-hand") {
 			t.Errorf("%s, with the page's script: the drop zone shown %v, the note on computing by hand shown %v", lang, b.shownOnPage("#drop"), b.shownOnPage("#verify-by-hand"))
 		}
+	}
+}
+
+// TestSameFileChosenAgain: a file the verify page gets no answer for, a seal or a file that
+// could not be read, stayed chosen in the file input, so that choosing it again (the file
+// now readable, or chosen by mistake twice) was no change to the browser: nothing was
+// checked and the status, which a screen reader announces, said nothing more. The page now
+// empties the input once it has said why, and the same file chosen again is answered again.
+func TestSameFileChosenAgain(t *testing.T) {
+	ctx := browser(t)
+	o, _ := a11yOffice(t)
+	b := &tab{t: t, ctx: ctx, o: o}
+	dir := t.TempDir()
+	sealFile := filepath.Join(dir, "letter.seal")
+	if err := os.WriteFile(sealFile, []byte(`{"chancery_seal": 1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A file not there yet, as one still being copied or on a drive not yet reachable: the
+	// browser cannot read it.
+	later := filepath.Join(dir, "letter.pdf")
+	b.open("/verify", "#verify-file")
+	// said counts the status's changes, which a screen reader announces.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.said = 0; new MutationObserver(ms => { window.said += ms.length; }).observe(document.getElementById("verify-status"), {childList: true, characterData: true, subtree: true}); 0`)); err != nil {
+		t.Fatal(err)
+	}
+	choose := func(file, want string, round int) {
+		t.Helper()
+		b.do(chromedp.SetUploadFiles(chromedp.CSS("#verify-file"), []string{file}))
+		wait, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		// Each choice is said twice: the fingerprint being computed, then why there is no answer.
+		if _, err := chromedp.Run(wait, chromedp.Poll[bool](`window.said >= `+strconv.Itoa(2*round)+` && document.getElementById("verify-status").textContent.startsWith(`+strconv.Quote(want)+`)`)); err != nil {
+			got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`window.said + " changes: " + document.getElementById("verify-status").textContent`))
+			t.Fatalf("%s chosen (choice %d): the status is not said again (%s)", filepath.Base(file), round, got)
+		}
+	}
+	choose(sealFile, "This is a seal file", 1)
+	choose(sealFile, "This is a seal file", 2)
+	choose(later, "This file could not be read.", 3)
+	if err := os.WriteFile(later, []byte("%PDF-1.7\nnot a letter of this office\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.do(chromedp.SetUploadFiles(chromedp.CSS("#verify-file"), []string{later}), chromedp.WaitVisible(chromedp.CSS("#verdict")))
+	if got := b.text("#verdict"); got != "Unknown to this registry" {
+		t.Errorf("the file chosen again once readable is answered %q", got)
 	}
 }

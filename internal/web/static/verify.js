@@ -112,6 +112,7 @@
     }).then(function (hs) {
       if (hs === null) {
         status.textContent = status.dataset.seal || "This is a seal file, not a letter: choose the letter's own file. A seal is checked offline, beside its letter, with chancery verify --offline.";
+        again();
         return;
       }
       var fields = { digest: "sha256:" + hs[0] };
@@ -119,8 +120,14 @@
       post(fields);
     }).catch(function () {
       status.textContent = status.dataset.unreadable || "This file could not be read.";
+      again();
     });
   }
+
+  // again empties the input once the page has said why a file gets no answer (a seal, a file
+  // that could not be read): the same file chosen again is then a change, checked and answered
+  // again, where the browser would otherwise do nothing, and the status say nothing.
+  function again() { input.value = ""; }
 
   input.addEventListener("change", function () { check(input.files[0]); });
   // Back from the answer, a page the browser kept shows the form as it was left: it is made
