@@ -126,34 +126,87 @@ const focusContrastJS = `(() => {
   return name + "\t" + Math.max(0, ...drawn.map(c => ratio(c, bg))).toFixed(2);
 })()`
 
+// focusedJS tells what Tab just focused: "end" past the page's last control, "again" for a
+// control already reached since the page was loaded, "verdict" for a new one inside the
+// answer's coloured verdict, "" for another new one. Controls are told apart as elements,
+// not by their words: two links "inclusion proof" are two controls.
+const focusedJS = `(() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) { return "end"; }
+  window.focusSeen = window.focusSeen || new Set();
+  if (window.focusSeen.has(e)) { return "again"; }
+  window.focusSeen.add(e);
+  return e.closest(".outcome") ? "verdict" : "";
+})()`
+
 // TestFocusIsSeenOnVerifyPages: on the verify page and its answers, every control the
 // keyboard reaches with Tab is drawn with a focus indicator of a contrast of 3:1 at least
-// against what surrounds it (WCAG 1.4.11), on the white page as on the coloured verdicts.
-// Before, the indicator was one amber outline, 2.1:1 against white.
+// against what surrounds it (WCAG 1.4.11), on the white page as on the coloured verdicts:
+// the links inside the answers for pasted text are on green, red and orange. Before, the
+// indicator was one amber outline, 2.1:1 against white. (Its first version stopped at the
+// first control whose words it had met already, the second "inclusion proof" of a holder's
+// page, and never reached a control on a coloured verdict but the green one.)
 func TestFocusIsSeenOnVerifyPages(t *testing.T) {
 	ctx := browser(t)
 	o, pages := a11yOffice(t)
 	b := &tab{t: t, ctx: ctx, o: o}
-	for _, path := range []string{"/verify", pages["valid"], pages["retracted"], pages["valid-reference"], pages["unknown-file"]} {
-		b.open(path, "main h1")
-		seen := map[string]bool{}
-		for i := 0; i < 60; i++ {
+	texts := map[string]string{
+		"text-valid":      a11yLetter,
+		"text-altered":    strings.Replace(a11yLetter, "several units", "four brigades", 1),
+		"text-retracted":  "Training from 3 to 14 February.\n",
+		"text-superseded": "Old text of the statement.\n",
+	}
+	for _, path := range []string{"/verify", pages["valid"], pages["retracted"], pages["superseded"], pages["valid-reference"], pages["unknown-file"],
+		"text-valid", "text-altered", "text-retracted", "text-superseded"} {
+		if text, ok := texts[path]; ok {
+			b.open("/verify", "#text")
+			b.do(chromedp.SetValue(chromedp.CSS("#text"), text),
+				chromedp.Click(chromedp.CSS("#identify button")), chromedp.WaitVisible(chromedp.CSS("#verdict")))
+		} else {
+			b.open(path, "main h1")
+		}
+		// The page is shown before its stylesheet may be read: until then, focus is drawn
+		// the browser's way.
+		loaded, cancel := context.WithTimeout(ctx, 20*time.Second)
+		_, err := chromedp.Run(loaded, chromedp.Poll[bool](`document.readyState === "complete"`))
+		cancel()
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		seen, inVerdict := map[string]bool{}, 0
+		for i := 0; ; i++ {
+			if i == 80 {
+				t.Fatalf("%s: 80 presses of Tab do not go round the page", path)
+			}
 			b.do(chromedp.KeyEvent("\t"))
+			where, err := chromedp.Run(ctx, chromedp.Evaluate[string](focusedJS))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if where == "end" || where == "again" {
+				break
+			}
+			if where == "verdict" {
+				inVerdict++
+			}
 			got, err := chromedp.Run(ctx, chromedp.Evaluate[string](focusContrastJS))
 			if err != nil {
 				t.Fatal(err)
 			}
 			name, r, _ := strings.Cut(got, "\t")
-			if seen[name] {
-				break // round again
-			}
 			seen[name] = true
-			if v, err := strconv.ParseFloat(r, 64); got != "" && (err != nil || v < 3) {
+			if v, err := strconv.ParseFloat(r, 64); err != nil || v < 3 {
 				t.Errorf("%s: %s is focused with a contrast of %s:1", path, name, r)
 			}
 		}
 		if path == "/verify" && !seen["input#verify-file "] {
 			t.Errorf("the keyboard does not reach the file input: %v", seen)
+		}
+		if _, ok := texts[path]; ok && inVerdict == 0 {
+			t.Errorf("%s: the keyboard reaches no control inside the verdict", path)
+		}
+		if path == pages["retracted"] && !seen["a Download the released letter"] {
+			t.Errorf("%s: the controls checked are %v, without the released letter's link", path, seen)
 		}
 	}
 }
