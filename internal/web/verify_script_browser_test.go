@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -9,8 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -114,5 +117,49 @@ func TestSameFileChosenAgain(t *testing.T) {
 	b.do(chromedp.SetUploadFiles(chromedp.CSS("#verify-file"), []string{later}), chromedp.WaitVisible(chromedp.CSS("#verdict")))
 	if got := b.text("#verdict"); got != "Unknown to this registry" {
 		t.Errorf("the file chosen again once readable is answered %q", got)
+	}
+}
+
+// accessibleName is the name Chromium's accessibility tree gives the element sel selects,
+// which a screen reader says and speech input matches.
+func (b *tab) accessibleName(sel string) string {
+	b.t.Helper()
+	var name string
+	b.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		e, err := cdp.Call(ctx, tg, runtime.Evaluate, runtime.EvaluateParams{Expression: `document.querySelector(` + strconv.Quote(sel) + `)`})
+		if err != nil {
+			return err
+		}
+		if e.Result == nil || e.Result.ObjectID == "" {
+			b.t.Fatalf("no element %s", sel)
+		}
+		no := false
+		tree, err := cdp.Call(ctx, tg, accessibility.GetPartialAXTree, accessibility.GetPartialAXTreeParams{ObjectID: e.Result.ObjectID, FetchRelatives: &no})
+		if err != nil {
+			return err
+		}
+		if len(tree.Nodes) > 0 && tree.Nodes[0].Name != nil {
+			return json.Unmarshal(tree.Nodes[0].Name.Value, &name)
+		}
+		return nil
+	}))
+	return name
+}
+
+// TestFileInputNamedAsShown: the verify page's file input, unseen over its drop zone, shows
+// a button, "Choose a file", whose words were not in its name (only its label's, "Choose the
+// letter's file, or drop it here"): a speech-input user who said "click Choose a file" was
+// not understood (WCAG 2.5.3, label in name). Its name is now both texts, in every language.
+func TestFileInputNamedAsShown(t *testing.T) {
+	ctx := browser(t)
+	o, _ := a11yOffice(t)
+	b := &tab{t: t, ctx: ctx, o: o}
+	for _, lang := range []string{"en", "fr", "ar"} {
+		b.acceptLanguage(lang)
+		b.open("/verify", "#verify-file")
+		label, button := strings.TrimSpace(b.text(`label[for="verify-file"]`)), strings.TrimSpace(b.text("#drop .button"))
+		if name := b.accessibleName("#verify-file"); !strings.Contains(name, label) || !strings.Contains(name, button) {
+			t.Errorf("%s: the file input is named %q, not with its label %q and its button's words %q", lang, name, label, button)
+		}
 	}
 }
