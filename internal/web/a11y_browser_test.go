@@ -77,6 +77,9 @@ func TestVerifyAnswersTitleTheVerdict(t *testing.T) {
 		"text-valid":   a11yLetter,
 		"text-altered": altered,
 		"text-unknown": strings.Repeat("Nothing this office ever wrote, about anything at all. ", 10),
+		// The text of a withdrawn letter, whose answer has a title of its own.
+		"text-retracted":  "Training from 3 to 14 February.\n",
+		"text-superseded": "Old text of the statement.\n",
 	}
 	for _, lang := range []string{"en", "fr", "ar"} {
 		b := &tab{t: t, ctx: ctx, o: o}
