@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -161,5 +162,34 @@ func TestFileInputNamedAsShown(t *testing.T) {
 		if name := b.accessibleName("#verify-file"); !strings.Contains(name, label) || !strings.Contains(name, button) {
 			t.Errorf("%s: the file input is named %q, not with its label %q and its button's words %q", lang, name, label, button)
 		}
+	}
+}
+
+// TestVerifyPageCannotHash: a browser that cannot hash a file, without crypto.subtle (a page
+// served over plain HTTP from another host) and without the page's own SHA-256 (sha256.js
+// not loaded), was shown the drop zone, and every file chosen was answered "This file could
+// not be read.", the note on computing the fingerprint by hand hidden. It now keeps the note
+// and is shown no drop zone; with sha256.js, the drop zone is there.
+func TestVerifyPageCannotHash(t *testing.T) {
+	ctx := browser(t)
+	o, _ := a11yOffice(t)
+	b := &tab{t: t, ctx: ctx, o: o}
+	b.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+			Source: `Object.defineProperty(Crypto.prototype, "subtle", {get: () => undefined});`})
+		return err
+	}))
+	b.blockScript("/static/sha256.js")
+	b.open("/verify", "#q")
+	if sub, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!(window.crypto && window.crypto.subtle)`)); sub {
+		t.Fatal("the browser still has crypto.subtle")
+	}
+	if b.shownOnPage("#drop") || !b.shownOnPage("#verify-by-hand") {
+		t.Errorf("a browser that cannot hash: the drop zone shown %v, the note on computing by hand shown %v", b.shownOnPage("#drop"), b.shownOnPage("#verify-by-hand"))
+	}
+	b.blockScript("")
+	b.open("/verify", "#verify-file")
+	if !b.shownOnPage("#drop") || b.shownOnPage("#verify-by-hand") {
+		t.Errorf("with sha256.js, without crypto.subtle: the drop zone shown %v, the note on computing by hand shown %v", b.shownOnPage("#drop"), b.shownOnPage("#verify-by-hand"))
 	}
 }

@@ -15,6 +15,10 @@
   var drop = document.getElementById("drop");
   var status = document.getElementById("verify-status");
   if (!input || !drop) { return; }
+  // A browser that cannot hash (no crypto.subtle, outside a secure context, and sha256.js not
+  // loaded) would answer every file "could not be read": it keeps the note on computing the
+  // fingerprint by hand, and is shown no drop zone.
+  if (!(window.crypto && window.crypto.subtle) && !window.chancerySHA256) { return; }
   // The drop zone is shown only to a browser that runs this script: without it, choosing a
   // file would do nothing, and say nothing. The note that says how to compute the fingerprint
   // by hand is in the page, not in a noscript element, so that a browser whose script failed
