@@ -230,6 +230,9 @@ var funcs = template.FuncMap{
 	"bdi": func(s string) template.HTML { return template.HTML("<bdi>" + template.HTMLEscapeString(s) + "</bdi>") },
 	// omitted is how many of the letter's words a removed run of a public answer stands for.
 	"omitted": registry.OmittedWords,
+	// blank reports whether a run of a difference is whitespace alone (a line broken
+	// elsewhere), which screen readers are not told of as a change: the eye sees none.
+	"blank": func(s string) bool { return strings.TrimSpace(s) == "" },
 }
 
 // languageFuncs are the template functions bound to one language: t translates a message
