@@ -479,8 +479,8 @@ func messageIDHost(officeURL string) string {
 // asciiHost is the host name h as mail and DNS write it: each label in ASCII, an
 // internationalised one as its A-label ("ministère" is "xn--ministre-60a"), in lower case
 // (hostProfile, which maps the name as a resolver does). It is false for a name that profile
-// refuses, or with an empty label, a label that begins or ends with a hyphen, or a character a
-// host name cannot have.
+// refuses, or with an empty label, a label that begins or ends with a hyphen (in ASCII, or as
+// its U-label), or a character a host name cannot have.
 func asciiHost(h string) (string, bool) {
 	a, err := hostProfile.ToASCII(h)
 	if err != nil || a == "" {
@@ -490,6 +490,14 @@ func asciiHost(h string) (string, bool) {
 		if part == "" || part[0] == '-' || part[len(part)-1] == '-' ||
 			strings.Trim(part, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != "" {
 			return "", false
+		}
+		// An internationalised label is refused as its U-label is: "-ministère" is written
+		// "xn----ministre-..." and begins with a letter.
+		if u, ok := strings.CutPrefix(part, "xn--"); ok {
+			l, err := idna.Punycode.ToUnicode("xn--" + u)
+			if err != nil || l == "" || strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") {
+				return "", false
+			}
 		}
 	}
 	return a, true

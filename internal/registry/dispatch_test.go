@@ -159,6 +159,29 @@ func TestMailAddressTakesHyphensInPlacesThreeAndFour(t *testing.T) {
 	}
 }
 
+// TestMailAddressRefusesHyphenAtULabelEnds: an internationalised label that begins or ends
+// with a hyphen ("-ministère") is refused as one in ASCII is. Without CheckHyphens its A-label
+// ("xn----...") begins with a letter, and the directory took an address at a domain no
+// registry delegates, which IDNA2008 refuses (audit, fifty-seventh session).
+func TestMailAddressRefusesHyphenAtULabelEnds(t *testing.T) {
+	for _, in := range []string{"registry@-ministère.example", "registry@ministère-.example", "registry@xn----eha.example", "registry@mod.ü-.example"} {
+		if got, err := MailAddress(in); err == nil {
+			t.Errorf("MailAddress(%q) = %q, want an error", in, got)
+		}
+		if got, err := checkEmail(in); err == nil {
+			t.Errorf("checkEmail(%q) = %q, want an error", in, got)
+		}
+	}
+	if got := messageIDHost("https://-ministère.example"); got != "chancery.invalid" {
+		t.Errorf("messageIDHost: %q, want chancery.invalid", got)
+	}
+	for in, want := range map[string]string{"registry@ab--ü.example": "registry@xn--ab---3ra.example", "registry@ministère.example": "registry@xn--ministre-60a.example"} {
+		if got, err := MailAddress(in); err != nil || got != want {
+			t.Errorf("MailAddress(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
+
 // FuzzReceipt: any token but a real one gets the one refusal, from the page and the button.
 func FuzzReceipt(f *testing.F) {
 	o := newOffice(f)
