@@ -2007,9 +2007,6 @@ func (r *Registry) AddWebhook(ctx context.Context, a Actor, name, endpoint strin
 		return "", err
 	}
 	name = nfc(name)
-	if err := checkName("webhook name", name); err != nil {
-		return "", err
-	}
 	// "recipient:NAME" is the name of recipient NAME's endpoint: an office endpoint so named,
 	// which hears every event, would be taken for it, and another case of the prefix reads
 	// as it. Until the fifty-seventh session such a name made an office endpoint, which an
@@ -2018,6 +2015,15 @@ func (r *Registry) AddWebhook(ctx context.Context, a Actor, name, endpoint strin
 	recipient, ok := strings.CutPrefix(name, recipientWebhookPrefix)
 	if !ok && strings.HasPrefix(strings.ToLower(name), recipientWebhookPrefix) || ok && recipient == "" {
 		return "", i18n.Errorf(ErrInvalid, "webhook name %q: names beginning with \"recipient:\" are those of recipients' endpoints, which 'chancery recipient add --webhook' adds", name)
+	}
+	// A recipient's endpoint is named as 'recipient add --webhook' names it: the prefix and a
+	// recipient's name, which may have 64 characters itself.
+	if ok {
+		if err := checkName("recipient name", recipient); err != nil {
+			return "", err
+		}
+	} else if err := checkName("webhook name", name); err != nil {
+		return "", err
 	}
 	if err := CheckWebhookURL(endpoint, r.dispatchSettings().AllowPrivateWebhooks); err != nil {
 		return "", err

@@ -134,3 +134,38 @@ func TestRecipientWebhookGivenAgain(t *testing.T) {
 		t.Errorf("endpoint of a retired recipient: %v, want ErrConflict", err)
 	}
 }
+
+// TestRecipientWebhookGivenAgainLongName: a recipient's name may be 64 characters, and its
+// endpoint's "recipient:" and 64, as 'recipient add --webhook' makes it. 'webhook add
+// recipient:NAME' checked the whole endpoint name against the 64 characters of a name: a
+// recipient named with more than 54 could never be given its endpoint again (audit,
+// fifty-seventh session).
+func TestRecipientWebhookGivenAgainLongName(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.r.SetDispatch(DispatchSettings{Mail: true})
+	name := "ministry-of-defence-regional-command-north-eastern-liaison-x"
+	if len(name) <= 54 || len(name) > 64 {
+		t.Fatalf("the name has %d characters", len(name))
+	}
+	if _, _, err := o.r.AddRecipient(ctx, o.admin, NewRecipient{Name: name, Emails: []string{"registry@mod.example"}, Webhook: "https://old.mod.example/hook"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.r.RemoveWebhook(ctx, o.admin, "recipient:"+name); err != nil {
+		t.Fatal(err)
+	}
+	if secret, err := o.r.AddWebhook(ctx, o.admin, "recipient:"+name, "https://new.mod.example/hook"); err != nil || secret == "" {
+		t.Fatalf("give recipient %s its endpoint again: %q, %v", name, secret, err)
+	}
+	vs, err := o.r.Webhooks(ctx, o.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 1 || vs[0].Recipient != name || vs[0].URL != "https://new.mod.example/hook" {
+		t.Errorf("endpoints: %+v, want the recipient's", vs)
+	}
+	// An office endpoint's name is still at most 64 characters.
+	if _, err := o.r.AddWebhook(ctx, o.admin, "records-"+name, "https://records.example/hook"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("an office endpoint named with 70 characters: %v, want ErrInvalid", err)
+	}
+}
