@@ -365,6 +365,9 @@ var _ = table(func() Translations {
 			"اقتُرح التغيير: يوافق عليه مسؤول آخر في هذه الصفحة."},
 		"There is no such change.": {"Cette modification n'existe pas.", "لا يوجد تغيير بهذا الرقم."},
 
+		// A change no member decided: the operator's 'chancery member recover' refused it.
+		"by the operator (chancery member recover), %s": {"par l'opérateur (chancery member recover), le %s", "بواسطة المشغّل (chancery member recover)، في %s"},
+
 		// Recipients and webhooks.
 		"Recipients and webhooks": {"Destinataires et webhooks", "المستلِمون وخطافات الويب"},
 		"Signing secret of %s":    {"Secret de signature de %s", "سرّ التوقيع الخاص بـ %s"},

@@ -81,6 +81,10 @@ type ChangeView struct {
 	State        string     `json:"state"` // pending, done or refused
 	DecidedBy    string     `json:"decided_by,omitempty"`
 	DecidedAt    *time.Time `json:"decided_at,omitempty"`
+	// DecidedByOperator tells that no member decided the change: the operator's 'chancery
+	// member recover' refused it (DecidedBy names them in English), which a page says in its
+	// reader's language.
+	DecidedByOperator bool `json:"-"`
 	// Witness, WitnessURL and WitnessKey are a witness to add (or, Witness alone, to
 	// remove); Quorum is a new witness quorum.
 	Witness    string `json:"witness,omitempty"`
@@ -507,7 +511,7 @@ func (r *Registry) changeView(ctx context.Context, c *store.Change) (*ChangeView
 			v.DecidedBy, v.DecidedAt = dm.Name, &at
 		} else if c.State != store.ChangePending {
 			at := c.DecidedAt
-			v.DecidedBy, v.DecidedAt = operatorName, &at
+			v.DecidedBy, v.DecidedAt, v.DecidedByOperator = operatorName, &at, true
 		}
 		return nil
 	})
