@@ -168,6 +168,7 @@ func newRoot() *cobra.Command {
 		addRemoteFlags(c, rm)
 	}
 	root.AddCommand(newInit(g), newServe(g), newLog(g), newVersion())
+	root.AddCommand(newLogout()) // ends the token of 'chancery login', at the registry it names
 	root.AddCommand(newBackup(g), newRestore(g))
 	root.AddCommand(newStoreCmd(g))
 	root.AddCommand(newStampLanguages(g))

@@ -288,7 +288,7 @@ func writeLogin(path string, s *savedLogin) error {
 		return err
 	}
 	for _, e := range ents {
-		if n := e.Name(); strings.HasPrefix(n, filepath.Base(path)+".") && strings.HasSuffix(n, ".tmp") {
+		if n := e.Name(); isLoginTemp(path, n) {
 			if err := os.Remove(filepath.Join(dir, n)); err != nil {
 				return err
 			}
@@ -296,6 +296,12 @@ func writeLogin(path string, s *savedLogin) error {
 	}
 	b, _ := json.MarshalIndent(s, "", "  ")
 	return exclfile.Replace(path, append(b, '\n'), 0o600)
+}
+
+// isLoginTemp reports whether name, in the token file path's directory, is a temporary file
+// of exclfile.Replace writing path.
+func isLoginTemp(path, name string) bool {
+	return strings.HasPrefix(name, filepath.Base(path)+".") && strings.HasSuffix(name, ".tmp")
 }
 
 // readPrivateFile reads a file holding a secret, refusing a regular file its group or others

@@ -651,3 +651,9 @@ func (c *Client) IdentifyScan(ctx context.Context, text string) (*registry.Ident
 	err := c.json(ctx, "POST", "/api/v1/identify", map[string]any{"text": text, "scan": true}, &out)
 	return &out, err
 }
+
+// EndSession ends the client's token, which must be one 'chancery login' saved: it signs no
+// one in afterwards ('chancery logout').
+func (c *Client) EndSession(ctx context.Context) error {
+	return c.json(ctx, "DELETE", "/api/v1/session", nil, nil)
+}

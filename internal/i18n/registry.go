@@ -233,8 +233,11 @@ var _ = table(func() Translations {
 		"the content of %s was erased on %s": {"le contenu de %s a été effacé le %s", "مُحي محتوى %s في %s"},
 
 		// Members, roles and accounts.
-		"%s needs the %s role":               {"%s doit avoir le rôle %s", "يحتاج %s إلى الدور %s"},
-		"%s is disabled":                     {"%s est désactivé", "%s معطَّل"},
+		"%s needs the %s role": {"%s doit avoir le rôle %s", "يحتاج %s إلى الدور %s"},
+		"%s is disabled":       {"%s est désactivé", "%s معطَّل"},
+		"only a token of 'chancery login' can be signed out: a member's lasting token ends when an admin issues a new one": {
+			"seul un jeton de « chancery login » peut être déconnecté : le jeton durable d'un membre prend fin quand un administrateur en émet un nouveau",
+			"لا يمكن تسجيل الخروج إلا لرمز صادر عن «chancery login»: ينتهي الرمز الدائم للعضو عندما يصدر مسؤول رمزًا جديدًا"},
 		"%s no longer holds the signer role": {"%s n'a plus le rôle de signataire", "لم يعد %s يحمل دور الموقِّع"},
 		"%s no longer holds the %s role":     {"%s n'a plus le rôle %s", "لم يعد %s يحمل الدور %s"},
 		"%s is disabled: enable them first":  {"%s est désactivé : réactivez-le d'abord", "%s معطَّل: فعّله أولًا"},

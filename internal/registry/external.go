@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/store"
 )
 
@@ -320,6 +321,23 @@ func (r *Registry) StartCLISession(ctx context.Context, m *store.Member, remote 
 		return "", time.Time{}, fmt.Errorf("start command-line session for %s: %w", m.Name, err)
 	}
 	return tok, exp, nil
+}
+
+// EndCLISession ends tok, a's own 'chancery login' token ('chancery logout'): deleting the
+// file that holds it leaves any copy of it (a shared computer's, a stolen laptop's backup)
+// signing in as a for the rest of its 8 hours. A member's lasting token ("chy_") is not a
+// session and is refused: an admin replaces it.
+func (r *Registry) EndCLISession(ctx context.Context, a Actor, tok string) error {
+	if a.Member == nil {
+		return ErrUnauthenticated
+	}
+	if !strings.HasPrefix(tok, cliPrefix) {
+		return i18n.Errorf(ErrConflict, "only a token of 'chancery login' can be signed out: a member's lasting token ends when an admin issues a new one")
+	}
+	if err := r.EndSession(ctx, tok); err != nil {
+		return fmt.Errorf("end command-line session of %s: %w", a.Member.Name, err)
+	}
+	return nil
 }
 
 // cliSessionMember returns the member of a 'chancery login' token that has not expired.

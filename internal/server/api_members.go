@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/web"
 )
 
 // routesMembers adds the administration of members (admins only):
@@ -14,6 +15,7 @@ import (
 //	POST /api/v1/members/{name}/disable  the member after
 //	POST /api/v1/members/{name}/enable   {"name", "token"}: a new token, shown once
 //	POST /api/v1/members/{name}/token    {"name", "token"}: a new token, shown once
+//	DELETE /api/v1/session               ends the caller's 'chancery login' token (204)
 func (s *Server) routesMembers() {
 	m, admin := s.mux, registry.RoleAdmin
 	m.HandleFunc("GET /api/v1/members", s.needs(s.listMembers, admin))
@@ -22,6 +24,17 @@ func (s *Server) routesMembers() {
 	m.HandleFunc("POST /api/v1/members/{name}/disable", s.needs(s.disableMember, admin))
 	m.HandleFunc("POST /api/v1/members/{name}/enable", s.needs(s.enableMember, admin))
 	m.HandleFunc("POST /api/v1/members/{name}/token", s.needs(s.issueToken, admin))
+	m.HandleFunc("DELETE /api/v1/session", s.needs(s.endSession))
+}
+
+// endSession ends the 'chancery login' token the request carries ('chancery logout').
+func (s *Server) endSession(w http.ResponseWriter, r *http.Request) {
+	tok, _ := web.BearerToken(r)
+	if err := s.cfg.Registry.EndCLISession(r.Context(), actor(r), tok); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) {

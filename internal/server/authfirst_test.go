@@ -32,6 +32,7 @@ var memberRoutes = []authRoute{
 	{"POST", "/api/v1/members/x%20y/disable", "signer", "", ""},
 	{"POST", "/api/v1/members/x%20y/enable", "signer", "", ""},
 	{"POST", "/api/v1/members/x%20y/token", "signer", "", ""},
+	{"DELETE", "/api/v1/session", "norole", "", ""},
 	{"GET", "/api/v1/changes", "signer", "", ""},
 	{"GET", "/api/v1/changes/x", "signer", "", ""},
 	{"POST", "/api/v1/changes/x/approve", "signer", "", ""},
