@@ -360,7 +360,7 @@ func rotationKey(c *cobra.Command, out, comment string, old ed25519.PublicKey) (
 		return nil, newPassphraseHint(err)
 	}
 	if err := keys.CheckNewPassphrase(pass); err != nil {
-		return nil, withHint(err, "choose a longer passphrase, a few words are easy to type: it is all that protects the key if the file is copied")
+		return nil, withHint(err, "choose a longer, less predictable passphrase (a few words are easy to type): it is all that protects the key if the file is copied")
 	}
 	k, err := keys.Generate()
 	if err != nil {

@@ -111,7 +111,7 @@ comes from CHANCERY_PASSPHRASE_FILE, CHANCERY_PASSPHRASE or a prompt.`,
 				return newPassphraseHint(err)
 			}
 			if err := keys.CheckNewPassphrase(pass); err != nil {
-				return withHint(err, "choose a longer passphrase, a few words are easy to type: it is all that protects the key if the file is copied")
+				return withHint(err, "choose a longer, less predictable passphrase (a few words are easy to type): it is all that protects the key if the file is copied")
 			}
 			k, err := keys.Generate()
 			if err != nil {

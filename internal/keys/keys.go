@@ -22,6 +22,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -55,13 +56,76 @@ const MinPassphraseLength = 12
 // MinPassphraseLength.
 var ErrShortPassphrase = fmt.Errorf("a key's passphrase needs at least %d characters", MinPassphraseLength)
 
-// CheckNewPassphrase returns ErrShortPassphrase if p is too short for a new key file. Key
-// files written before the minimum still open with theirs.
+// ErrWeakPassphrase is returned by WriteNew for a passphrase long enough but among the first
+// that guessing tries (a character repeated, a short string repeated, a run of the alphabet,
+// the digits or a keyboard row).
+var ErrWeakPassphrase = errors.New("a key's passphrase that guessing tries first")
+
+// CheckNewPassphrase returns ErrShortPassphrase if p is too short for a new key file, and
+// ErrWeakPassphrase, saying why, if it is one of the patterns guessing tries first: whoever
+// copies the key file tries passphrases offline, at their own pace. Key files written before
+// these checks still open with theirs.
 func CheckNewPassphrase(p string) error {
 	if utf8.RuneCountInString(p) < MinPassphraseLength {
 		return ErrShortPassphrase
 	}
+	if why := predictable(p); why != "" {
+		return fmt.Errorf("%w: %s", ErrWeakPassphrase, why)
+	}
 	return nil
+}
+
+// minDistinct is the fewest different characters (case folded) a new passphrase may have.
+const minDistinct = 5
+
+// keyboardRows are the runs of keys that "qwertyuiop" and "1234567890" are made of, in the
+// common layouts; a passphrase that is a stretch of one, either way, is refused.
+var keyboardRows = []string{"1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "azertyuiop", "qsdfghjklm", "wxcvbn", "qwertzuiop", "yxcvbnm",
+	"1234567890qwertyuiopasdfghjklzxcvbnm", "qwertyuiopasdfghjklzxcvbnm", "azertyuiopqsdfghjklmwxcvbn", "qwertzuiopasdfghjklyxcvbnm"}
+
+// predictable says why p, case folded, is a passphrase guessing tries first, or "".
+func predictable(p string) string {
+	r := []rune(strings.ToLower(p))
+	distinct := map[rune]bool{}
+	for _, c := range r {
+		distinct[c] = true
+	}
+	if len(distinct) < minDistinct {
+		return fmt.Sprintf("fewer than %d different characters", minDistinct)
+	}
+	for period := 1; period <= len(r)/2; period++ {
+		if slices.Equal(r[period:], r[:len(r)-period]) {
+			return fmt.Sprintf("%q repeated", string(r[:period]))
+		}
+	}
+	if run(r, 1) || run(r, -1) {
+		return "a run of consecutive characters"
+	}
+	s := string(r)
+	for _, row := range keyboardRows {
+		for len(row) < 2*len(s) {
+			row += row // a run that goes round, as "7890123456…"
+		}
+		back := []rune(row)
+		slices.Reverse(back)
+		if strings.Contains(row, s) || strings.Contains(string(back), s) {
+			return "a run of keys of a keyboard row"
+		}
+	}
+	return ""
+}
+
+// run reports whether each character of r follows the one before by step, the digits going
+// round (9 then 0).
+func run(r []rune, step rune) bool {
+	digit := func(c rune) bool { return '0' <= c && c <= '9' }
+	for i := 1; i < len(r); i++ {
+		a, b := r[i-1], r[i]
+		if b-a != step && !(digit(a) && digit(b) && (b-a-step)%10 == 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // Generate returns a new Ed25519 private key from the operating system's random source.

@@ -13,7 +13,7 @@ func TestMinPassphraseLength(t *testing.T) {
 	if keys.MinPassphraseLength < registry.MinPasswordLength {
 		t.Fatalf("MinPassphraseLength %d < registry.MinPasswordLength %d", keys.MinPassphraseLength, registry.MinPasswordLength)
 	}
-	if err := keys.CheckNewPassphrase("éééééééééééé"); err != nil {
+	if err := keys.CheckNewPassphrase("éàçèùâêîôûë€"); err != nil {
 		t.Errorf("12 characters (24 bytes): %v", err)
 	}
 	if err := keys.CheckNewPassphrase("ééééééééééé"); err == nil {
