@@ -405,8 +405,9 @@ func newSign(rm *remote) *cobra.Command {
 		Use:   "sign REF --key FILE [--version DIGEST]",
 		Short: "Sign the latest version of a letter with your key, locally (signer)",
 		Long: `Sign fetches the exact statement for the letter's latest version (reference, digest,
-metadata, policy), shows what you are signing, signs it locally with your key file and uploads
-only the signature. The private key never leaves this machine.
+metadata, policy), shows what you are signing (before the passphrase is asked: stop there
+with Ctrl-C if it is not what you read), signs it locally with your key file and uploads only
+the signature. The private key never leaves this machine.
 
 With --version, the digest of the version you read ('chancery letter show'), nothing is
 signed unless the statement is for that version: a revision uploaded since is refused.`,

@@ -302,8 +302,8 @@ func checkKeyFile(path string) error {
 
 // signStatement loads the key file, checks that the statement is a signing statement for the
 // letter ref (and for the version with digest read, if not empty), signs the statement's DSSE
-// PAE locally and returns the key ID and the signature. Once the key is loaded it shows, in a
-// few words, what is being signed. The registry's answer is checked, not trusted: a registry
+// PAE locally and returns the key ID and the signature. Before the key is loaded it shows, in
+// a few words, what is being signed. The registry's answer is checked, not trusted: a registry
 // reached over plain HTTP answers whatever someone on the way wants.
 func signStatement(c *cobra.Command, ref string, read seal.Digest, keyFile string, st *client.Statement) (string, []byte, error) {
 	// The payload type is part of what the key signs (DSSE PAE): only a signing statement's
@@ -322,15 +322,18 @@ func signStatement(c *cobra.Command, ref string, read seal.Digest, keyFile strin
 		return "", nil, withHint(fmt.Errorf("the registry sent the signing statement of version %d %s, not of %s: nothing was signed", ss.Version, ss.Digest, read),
 			"read the latest version ('chancery letter show %s') and sign it with its digest", ref)
 	}
-	id, sig, err := signRecord(c, keyFile, st)
-	if err != nil {
-		return "", nil, err
+	// Shown before the key is opened: at a terminal the passphrase prompt follows it, so the
+	// signer reads what they sign before they consent with the passphrase (or stop with
+	// Ctrl-C), as retract and supersede show their record. The statement's text comes from
+	// the registry's answer: escaped, it cannot rewrite the line that tells the signer what
+	// they sign.
+	tags := ""
+	if len(ss.Tags) > 0 {
+		tags = ", tags " + strings.Join(ss.Tags, ", ")
 	}
-	// The statement's text comes from the registry's answer: escaped, it cannot rewrite the
-	// line that tells the signer what they sign.
-	fmt.Fprintln(c.ErrOrStderr(), printable(fmt.Sprintf("signing %s %q (%s, to %s), version %d %s, under policy %s, with key %s",
-		ss.Reference, ss.Subject, ss.Class, strings.Join(ss.Addressees, "; "), ss.Version, ss.Digest, short(string(ss.Policy)), short(id))))
-	return id, sig, nil
+	fmt.Fprintln(c.ErrOrStderr(), printable(fmt.Sprintf("signing %s %q (%s%s, to %s), version %d %s, under policy %s, for %q",
+		ss.Reference, ss.Subject, ss.Class, tags, strings.Join(ss.Addressees, "; "), ss.Version, ss.Digest, short(string(ss.Policy)), ss.Office)))
+	return signRecord(c, keyFile, st)
 }
 
 // signRecord signs st with the key in keyFile, printing nothing.
