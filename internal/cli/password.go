@@ -106,7 +106,7 @@ func readNewPassword(c *cobra.Command) (string, error) {
 	}
 	read := func(prompt string) (string, error) {
 		fmt.Fprint(c.ErrOrStderr(), prompt)
-		b, err := term.ReadPassword(int(os.Stdin.Fd()))
+		b, err := keys.ReadPassword(int(os.Stdin.Fd()))
 		fmt.Fprintln(c.ErrOrStderr())
 		return string(b), err
 	}

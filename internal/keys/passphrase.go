@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime"
 	"strings"
+	"syscall"
 
 	"golang.org/x/term"
 )
@@ -96,7 +98,7 @@ func passphrase(prompt string, in *os.File, out io.Writer, confirm bool) (string
 // readTerminal writes prompt to out and reads a passphrase from the terminal in, unechoed.
 func readTerminal(prompt string, in *os.File, out io.Writer) (string, error) {
 	fmt.Fprint(out, prompt)
-	b, err := term.ReadPassword(int(in.Fd()))
+	b, err := ReadPassword(int(in.Fd()))
 	// The user's Enter was not echoed either: end the prompt's line.
 	fmt.Fprintln(out)
 	if err != nil {
@@ -122,4 +124,38 @@ func CheckPrivate(f *os.File) error {
 		return fmt.Errorf("can be read or changed by others (mode %v): chmod 600 it", fi.Mode().Perm())
 	}
 	return nil
+}
+
+// ReadPassword is term.ReadPassword, which turns the terminal's echo off while it reads, but
+// gives the echo back when the process is interrupted meanwhile (Ctrl-C, SIGTERM, SIGHUP):
+// term.ReadPassword restores it only when it returns, so a signer who stopped at the
+// passphrase prompt was left typing blind in their shell. The process then dies of the
+// signal, as it would have.
+func ReadPassword(fd int) ([]byte, error) {
+	state, err := term.GetState(fd)
+	if err != nil {
+		return nil, err
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		select {
+		case s := <-sigs:
+			term.Restore(fd, state)
+			signal.Reset(s)
+			if p, err := os.FindProcess(os.Getpid()); err == nil {
+				p.Signal(s)
+			}
+		case <-done:
+		}
+	}()
+	defer func() {
+		signal.Stop(sigs)
+		close(done)
+		<-stopped
+	}()
+	return term.ReadPassword(fd)
 }
