@@ -271,6 +271,7 @@ func loadKey(c *cobra.Command, path string) (ed25519.PrivateKey, error) {
 	if err := checkKeyFile(path); err != nil {
 		return nil, err
 	}
+	warnKeyFileMode(c, path)
 	pass, err := keys.Passphrase("passphrase for "+filepath.Base(path)+": ", os.Stdin, c.ErrOrStderr())
 	if err != nil {
 		return nil, withHint(err, keys.PassphraseHint)
@@ -281,6 +282,22 @@ func loadKey(c *cobra.Command, path string) (ed25519.PrivateKey, error) {
 			"type the passphrase chosen with 'chancery key new' (or check %s and %s); nothing was signed", keys.PassphraseEnv, keys.PassphraseFileEnv)
 	}
 	return k, err
+}
+
+// warnKeyFileMode warns when others on this machine can read or change the key file at path:
+// its passphrase is then all that stands between them and the key, and they can try
+// passphrases offline at their own pace ('chancery key new' writes it with mode 0600; a copy
+// made with the umask's mode, or an unpacked backup, is not). A warning, not a refusal, as for
+// CHANCERY_TOKEN_FILE: such files signed before.
+func warnKeyFileMode(c *cobra.Command, path string) {
+	f, err := os.Open(path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if err := keys.CheckPrivate(f); err != nil {
+		fmt.Fprintf(warnings(c), "chancery: warning: key file %s %v: whoever copies it can try passphrases offline\n", printable(path), err)
+	}
 }
 
 // checkKeyFile refuses, before the passphrase is asked, a key file that is missing or is the
