@@ -140,15 +140,42 @@ func savedLoginFor(url string) *savedLogin {
 	if err != nil {
 		return nil
 	}
+	s := readLogin(path)
+	if s == nil || strings.TrimSuffix(s.URL, "/") != strings.TrimSuffix(url, "/") {
+		return nil
+	}
+	return s
+}
+
+// readLogin returns what 'chancery login' saved in path, for any server, or nil.
+func readLogin(path string) *savedLogin {
 	b, err := readLimited(path, maxSecret)
 	if err != nil {
 		return nil
 	}
 	var s savedLogin
-	if json.Unmarshal(b, &s) != nil || strings.TrimSuffix(s.URL, "/") != strings.TrimSuffix(url, "/") {
+	if json.Unmarshal(b, &s) != nil {
 		return nil
 	}
 	return &s
+}
+
+// endReplaced ends, at its registry, the token of the earlier sign-in that the login now
+// replaced in the file: out of the file, 'chancery logout' could no longer end it, and it
+// would work for the rest of its 8 hours wherever a copy of it is. A failure is a warning:
+// the new sign-in is saved.
+func endReplaced(c *cobra.Command, earlier, now *savedLogin) {
+	if earlier == nil || earlier.Token == "" || earlier.Token == now.Token || !time.Now().Before(earlier.ExpiresAt) {
+		return
+	}
+	cl, err := client.New(earlier.URL, earlier.Token)
+	if err == nil {
+		err = cl.EndSession(ctx(c))
+	}
+	if ae := (*client.APIError)(nil); err != nil && !(errors.As(err, &ae) && ae.Status == http.StatusUnauthorized) {
+		fmt.Fprintf(warnings(c), "chancery: warning: the token of the earlier sign-in, to %s, was not ended (%v): it works until %s\n",
+			printable(redacted(earlier.URL)), printable(err.Error()), humanTime(earlier.ExpiresAt))
+	}
 }
 
 func newLogin(rm *remote) *cobra.Command {
@@ -174,12 +201,15 @@ CHANCERY_OIDC_CLIENT_SECRET_FILE.`,
 				return err
 			}
 			path, err := loginFile()
+			var earlier *savedLogin
 			if err == nil {
+				earlier = readLogin(path)
 				err = writeLogin(path, s)
 			}
 			if err != nil {
 				return withHint(fmt.Errorf("save the token: %w", err), "set XDG_CONFIG_HOME to a directory you can write")
 			}
+			endReplaced(c, earlier, s)
 			if asJSON {
 				return writeJSON(c.OutOrStdout(), map[string]any{"name": s.Name, "roles": s.Roles, "expires_at": s.ExpiresAt, "file": path})
 			}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,4 +103,64 @@ func statusOf(t *testing.T, req *http.Request) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// TestLoginEndsTheTokenItReplaces: 'chancery login' overwrote the token file, so the token of
+// an earlier sign-in (to this registry or another) left the file still working, where
+// 'chancery logout' could no longer reach it. The login ends it at its registry.
+func TestLoginEndsTheTokenItReplaces(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	config := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", config)
+	t.Setenv("CHANCERY_OIDC_CLIENT_SECRET", "")
+	t.Setenv("CHANCERY_OIDC_CLIENT_SECRET_FILE", "")
+	earlier, exp, err := o.reg.StartCLISession(ctx, o.actors["sam"].Member, "test", 8*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(config, "chancery", "login.json")
+	b, _ := json.Marshal(map[string]any{"url": o.url, "token": earlier, "name": "sam", "roles": []string{"signer"}, "expires_at": exp})
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// A registry with its provider, whose device grant the user completes at once.
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	answer := func(w http.ResponseWriter, status int, v any) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		json.NewEncoder(w).Encode(v)
+	}
+	mux.HandleFunc("GET /api/v1/oidc", func(w http.ResponseWriter, r *http.Request) {
+		answer(w, 200, map[string]string{"issuer": srv.URL, "client_id": "chancery-cli"})
+	})
+	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+		answer(w, 200, map[string]any{"issuer": srv.URL, "authorization_endpoint": srv.URL + "/authorize",
+			"token_endpoint": srv.URL + "/token", "jwks_uri": srv.URL + "/keys",
+			"device_authorization_endpoint": srv.URL + "/device", "id_token_signing_alg_values_supported": []string{"RS256"}})
+	})
+	mux.HandleFunc("POST /device", func(w http.ResponseWriter, r *http.Request) {
+		answer(w, 200, map[string]any{"device_code": "d", "user_code": "u", "verification_uri": srv.URL + "/activate", "interval": 1, "expires_in": 60})
+	})
+	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
+		answer(w, 200, map[string]any{"access_token": "a", "token_type": "Bearer", "id_token": "i", "expires_in": 3600})
+	})
+	mux.HandleFunc("POST /api/v1/oidc/token", func(w http.ResponseWriter, r *http.Request) {
+		answer(w, http.StatusCreated, map[string]any{"token": "chl_new", "name": "sam", "roles": []string{"signer"}, "expires_at": time.Now().Add(8 * time.Hour)})
+	})
+	t.Setenv("CHANCERY_URL", srv.URL)
+	t.Setenv("CHANCERY_TOKEN", "")
+	var stdout, stderr strings.Builder
+	if code := cli.Main([]string{"login"}, &stdout, &stderr); code != cli.ExitOK || strings.Contains(stderr.String(), "warning") {
+		t.Fatalf("login: exit %d\n%s", code, stderr.String())
+	}
+	if _, err := o.reg.Authenticate(ctx, earlier); !errors.Is(err, registry.ErrUnauthenticated) {
+		t.Errorf("the earlier sign-in's token after a new login: %v, want it refused", err)
+	}
 }
