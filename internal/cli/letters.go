@@ -89,7 +89,7 @@ func splitList(s string) []string {
 }
 
 func newKey(rm *remote) *cobra.Command {
-	c := &cobra.Command{Use: "key", Short: "Signer keys: create, register, revoke"}
+	c := &cobra.Command{Use: "key", Short: "Signer keys: create, register, list, revoke"}
 	var out, comment string
 	var keyJSON bool
 	newCmd := &cobra.Command{
@@ -167,7 +167,42 @@ comes from CHANCERY_PASSPHRASE_FILE, CHANCERY_PASSPHRASE or a prompt.`,
 	}
 	revoke.Flags().StringVar(&reason, "reason", "", "why the key is revoked")
 	revoke.MarkFlagRequired("reason")
-	c.AddCommand(newCmd, register, revoke)
+	var listJSON bool
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List your signer keys, revoked ones included, with their log entries",
+		Long: `List shows the signer keys registered in your name, in the order they were registered: each
+key's ID, the log entry that added it and, if it is revoked, the one that revoked it. A key
+stolen with your laptop is revoked by the ID shown here ('chancery key revoke'); a key in
+force that you did not register was registered by whoever held your token: revoke it, and
+ask an admin for a new token.`,
+		Example: `  chancery key list
+  chancery key list --json`,
+		Args: cobra.NoArgs,
+		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			ks, err := cl.Keys(ctx(c))
+			if err != nil {
+				return err
+			}
+			if listJSON {
+				return writeJSON(c.OutOrStdout(), ks)
+			}
+			if len(ks) == 0 {
+				fmt.Fprintln(c.OutOrStdout(), "no signer key is registered in your name")
+				return nil
+			}
+			for _, k := range ks {
+				state := "in force"
+				if k.RevokedIndex != nil {
+					state = fmt.Sprintf("revoked (log entry %d)", *k.RevokedIndex)
+				}
+				fmt.Fprintf(c.OutOrStdout(), "%s  added (log entry %d)  %s\n", printable(k.KeyID), k.AddedIndex, state)
+			}
+			return nil
+		}),
+	}
+	addJSONFlag(list, &listJSON)
+	c.AddCommand(newCmd, register, revoke, list)
 	return c
 }
 

@@ -657,3 +657,10 @@ func (c *Client) IdentifyScan(ctx context.Context, text string) (*registry.Ident
 func (c *Client) EndSession(ctx context.Context) error {
 	return c.json(ctx, "DELETE", "/api/v1/session", nil, nil)
 }
+
+// Keys returns the caller's own signer keys, revoked ones included.
+func (c *Client) Keys(ctx context.Context) ([]registry.KeyView, error) {
+	var out []registry.KeyView
+	err := c.json(ctx, "GET", "/api/v1/keys", nil, &out)
+	return out, err
+}

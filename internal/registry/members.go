@@ -74,6 +74,26 @@ func memberView(ctx context.Context, tx *store.Tx, m *store.Member) (*MemberView
 	return v, nil
 }
 
+// OwnKeys returns the actor's own signer keys, revoked ones included, in the order they were
+// registered ('chancery key list'): a signer whose laptop was stolen with their key files
+// finds there the ID to revoke, and a key they never registered (whoever held their token
+// could register one).
+func (r *Registry) OwnKeys(ctx context.Context, a Actor) ([]KeyView, error) {
+	if a.Member == nil {
+		return nil, ErrUnauthenticated
+	}
+	var v *MemberView
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		v, err = memberView(ctx, tx, a.Member)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("keys of %s: %w", a.Member.Name, err)
+	}
+	return v.Keys, nil
+}
+
 // KeysInForce returns the key IDs of the actor's own signer keys that are not revoked, in
 // the order they were registered: the letter page gives them to the browser's signing script,
 // so that a key revoked since the browser made it is not offered for signing.

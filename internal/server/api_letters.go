@@ -32,6 +32,7 @@ func (s *Server) routesAPI() {
 	s.routesDispatch()
 	s.routesWitnesses()
 	m.HandleFunc("POST /api/v1/keys", s.needs(s.registerKey, signer))
+	m.HandleFunc("GET /api/v1/keys", s.needs(s.ownKeys))
 	m.HandleFunc("POST /api/v1/keys/{keyid}/revoke", s.withActor(s.revokeKey))
 	m.HandleFunc("POST /api/v1/keys/{keyid}/rotate", s.needs(s.rotateKey, signer))
 	m.HandleFunc("POST /api/v1/letters", s.needs(s.createLetter, drafter))
@@ -76,6 +77,17 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSONStatus(w, http.StatusCreated, map[string]any{"name": req.Name, "roles": req.Roles, "token": tok})
+}
+
+// ownKeys answers the caller's own signer keys, revoked ones included: [{keyid,
+// added_index, revoked_index}].
+func (s *Server) ownKeys(w http.ResponseWriter, r *http.Request) {
+	ks, err := s.cfg.Registry.OwnKeys(r.Context(), actor(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, ks)
 }
 
 func (s *Server) registerKey(w http.ResponseWriter, r *http.Request) {

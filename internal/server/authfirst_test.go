@@ -56,6 +56,7 @@ var memberRoutes = []authRoute{
 	{"DELETE", "/api/v1/witnesses/x%20y", "signer", "", ""},
 	{"PUT", "/api/v1/witnesses/quorum", "signer", "application/json", `{}`},
 	{"POST", "/api/v1/keys", "drafter", "application/json", `{}`},
+	{"GET", "/api/v1/keys", "norole", "", ""},
 	{"POST", "/api/v1/keys/x/revoke", "drafter", "application/json", `{}`},
 	{"POST", "/api/v1/keys/x/rotate", "drafter", "application/json", `{}`},
 	{"POST", "/api/v1/letters", "reviewer", "application/json", `{}`},
