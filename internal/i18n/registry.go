@@ -235,6 +235,9 @@ var _ = table(func() Translations {
 		// Members, roles and accounts.
 		"%s needs the %s role": {"%s doit avoir le rôle %s", "يحتاج %s إلى الدور %s"},
 		"%s is disabled":       {"%s est désactivé", "%s معطَّل"},
+		"a password that guessing tries first (a character or a short string repeated, a run of the alphabet, of the digits or of a keyboard row): choose another": {
+			"un mot de passe que l'on essaie en premier pour deviner (un caractère ou une courte chaîne répétés, une suite de l'alphabet, des chiffres ou d'une rangée du clavier) : choisissez-en un autre",
+			"كلمة مرور يجرّبها التخمين أولًا (حرف أو سلسلة قصيرة مكرّرة، أو تتابع من الأبجدية أو الأرقام أو صفّ من لوحة المفاتيح): اختر غيرها"},
 		"only a token of 'chancery login' can be signed out: a member's lasting token ends when an admin issues a new one": {
 			"seul un jeton de « chancery login » peut être déconnecté : le jeton durable d'un membre prend fin quand un administrateur en émet un nouveau",
 			"لا يمكن تسجيل الخروج إلا لرمز صادر عن «chancery login»: ينتهي الرمز الدائم للعضو عندما يصدر مسؤول رمزًا جديدًا"},

@@ -83,6 +83,10 @@ const minDistinct = 5
 var keyboardRows = []string{"1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "azertyuiop", "qsdfghjklm", "wxcvbn", "qwertzuiop", "yxcvbnm",
 	"1234567890qwertyuiopasdfghjklzxcvbnm", "qwertyuiopasdfghjklzxcvbnm", "azertyuiopqsdfghjklmwxcvbn", "qwertzuiopasdfghjklyxcvbnm"}
 
+// Predictable says why p, case folded, is a passphrase or password that guessing tries
+// first (CheckNewPassphrase), or "" if it is none of those patterns.
+func Predictable(p string) string { return predictable(p) }
+
 // predictable says why p, case folded, is a passphrase guessing tries first, or "".
 func predictable(p string) string {
 	r := []rune(strings.ToLower(p))

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chancery/chancery/internal/i18n"
+	"github.com/chancery/chancery/internal/keys"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/store"
 	"golang.org/x/crypto/argon2"
@@ -78,6 +79,10 @@ func checkNewPassword(password string) error {
 	n := utf8.RuneCountInString(password)
 	if !utf8.ValidString(password) || n < MinPasswordLength || len(password) > MaxPasswordLength {
 		return i18n.Errorf(ErrInvalid, "a password needs at least %d characters (and at most %d bytes)", MinPasswordLength, MaxPasswordLength)
+	}
+	// As a key file's passphrase: whoever signs in as a signer signs in the browser.
+	if keys.Predictable(password) != "" {
+		return i18n.Errorf(ErrInvalid, "a password that guessing tries first (a character or a short string repeated, a run of the alphabet, of the digits or of a keyboard row): choose another")
 	}
 	return nil
 }
