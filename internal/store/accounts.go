@@ -117,10 +117,13 @@ WHERE id NOT IN (SELECT letter_id FROM releases) ORDER BY id DESC LIMIT $1`, lim
 
 // RecentReleases returns up to limit released letters, the latest released first.
 func (t *Tx) RecentReleases(ctx context.Context, limit int) ([]Letter, error) {
-	return t.letters(ctx, "recent releases", `SELECT `+letterCols+` FROM letters
-WHERE id IN (SELECT letter_id FROM releases)
-ORDER BY (SELECT log_index FROM releases WHERE releases.letter_id = letters.id) DESC LIMIT $1`, limit)
+	return t.letters(ctx, "recent releases", recentReleasesQuery, limit)
 }
+
+// recentReleasesQuery walks the releases' log_index index from its end, so that the inbox
+// every member opens reads limit releases, not every release sorted by its index.
+const recentReleasesQuery = `SELECT l.id, l.reference, l.subject, l.class, l.tags, l.addressees, l.author_id, l.created_at
+FROM releases r JOIN letters l ON l.id = r.letter_id ORDER BY r.log_index DESC LIMIT $1`
 
 func (t *Tx) letters(ctx context.Context, what, query string, args ...any) ([]Letter, error) {
 	rows, err := t.query(ctx, query, args...)

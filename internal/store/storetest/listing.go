@@ -150,6 +150,22 @@ func testListLetters(t *testing.T, db *store.DB) {
 		t.Errorf("pages walked %v, want %v", walked, refs(all))
 	}
 
+	// The latest releases, as the inbox shows them: by log index, newest first.
+	view(t, db, func(ctx context.Context, tx *store.Tx) error {
+		rels, err := tx.RecentReleases(ctx, 2)
+		if err != nil {
+			return err
+		}
+		var got []string
+		for _, l := range rels {
+			got = append(got, l.Reference)
+		}
+		if want := []string{"TFN-2020-000004", "TFN-2020-000003"}; !slices.Equal(got, want) {
+			t.Errorf("RecentReleases(2) = %v, want %v", got, want)
+		}
+		return nil
+	})
+
 	// Erasure shows in the listing, with the letter's content gone.
 	update(t, db, func(ctx context.Context, tx *store.Tx) error {
 		return tx.EraseLetter(ctx, ids["TFN-2020-000002"], at(300))
