@@ -28,6 +28,7 @@ WHEN NOT (NEW.id = OLD.id AND NEW.time = OLD.time AND NEW.reference = OLD.refere
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 DELETE FROM schema_version WHERE version = 41`,
 	42: `DELETE FROM schema_version WHERE version = 42`,
+	43: `DROP INDEX draft_exports_by_letter; DELETE FROM schema_version WHERE version = 43`,
 }
 
 // olderSchema sets the SQLite store in dir back to the schema of the build before this one,

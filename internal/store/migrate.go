@@ -757,6 +757,10 @@ DELETE FROM seals;
 	// letters kept apart, and reads again the fingerprints stored before its first start
 	// only: older builds refuse the store.
 	{sqlite: refoldedReading, postgres: refoldedReading},
+	// 43: a letter's draft copies found through an index rather than by reading every copy
+	// the office ever made: a release, an erasure and an identification ask for them
+	// (DraftExportsOf).
+	{sqlite: draftExportsByLetter, postgres: draftExportsByLetter},
 }
 
 // refoldedReading is migration 42, which changes no table (see migrations).

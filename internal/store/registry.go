@@ -633,7 +633,7 @@ func (t *Tx) EraseLetter(ctx context.Context, letterID int64, at time.Time) erro
 	if rel != nil {
 		files, relIndex = append(files, fileDigestKey(rel.FileDigest)), rel.LogIndex
 	}
-	rows, err := t.query(ctx, `SELECT digest FROM draft_exports WHERE letter_id = $1`, letterID)
+	rows, err := t.query(ctx, erasedExportsQuery, letterID)
 	if err != nil {
 		return fmt.Errorf("erase letter: %w", err)
 	}
@@ -843,15 +843,27 @@ func (t *Tx) DraftExportsByDigest(ctx context.Context, digest string) ([]DraftEx
 	return t.draftExports(ctx, "digest = $1", digest)
 }
 
+// draftExportsByLetter is migration 43 (see migrations): the exports of one letter, read by
+// each release of it (the copies of its released text made for someone else), its erasure and
+// identification, without reading every export of the office.
+const draftExportsByLetter = `CREATE INDEX draft_exports_by_letter ON draft_exports (letter_id, id);`
+
+// erasedExportsQuery reads the files of a letter's draft copies, for its erasure.
+const erasedExportsQuery = `SELECT digest FROM draft_exports WHERE letter_id = $1`
+
 // DraftExportsOf returns the exports of the letter letterID, oldest first.
 func (t *Tx) DraftExportsOf(ctx context.Context, letterID int64) ([]DraftExport, error) {
 	return t.draftExports(ctx, "letter_id = $1", letterID)
 }
 
+func draftExportsQuery(where string) string {
+	return `SELECT id, letter_id, version_n, recipient, digest, member_id, created_at
+		FROM draft_exports WHERE ` + where + ` ORDER BY id`
+}
+
 // draftExports returns the exports the condition where (on arg) selects, oldest first.
 func (t *Tx) draftExports(ctx context.Context, where string, arg any) ([]DraftExport, error) {
-	rows, err := t.query(ctx, `SELECT id, letter_id, version_n, recipient, digest, member_id, created_at
-		FROM draft_exports WHERE `+where+` ORDER BY id`, arg)
+	rows, err := t.query(ctx, draftExportsQuery(where), arg)
 	if err != nil {
 		return nil, fmt.Errorf("draft exports: %w", err)
 	}

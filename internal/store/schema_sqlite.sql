@@ -1,4 +1,4 @@
--- schema version 42
+-- schema version 43
 -- The schema the migrations of migrate.go leave in a new SQLite database, as its
 -- sqlite_master holds it. Written by: go test ./internal/store -run SQLiteSchemaIsMigrations -update-schema
 CREATE TABLE log_head (
@@ -301,3 +301,4 @@ WHEN NOT (NEW.id = OLD.id AND NEW.time = OLD.time AND NEW.reference = OLD.refere
 	AND EXISTS (SELECT 1 FROM letters l LEFT JOIN releases r ON r.letter_id = l.id WHERE l.reference = OLD.reference
 		AND (r.erased_at IS NOT NULL OR (r.letter_id IS NULL AND l.subject = ''))))
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE INDEX draft_exports_by_letter ON draft_exports (letter_id, id);
