@@ -264,6 +264,7 @@ var _ = table(func() Translations {
 		"Only the newest %d are shown: narrow the search.": {
 			"Seules les %d plus récentes sont affichées : affinez la recherche.",
 			"لا تُعرض إلا أحدث %d رسالة: ضيّق نطاق البحث."},
+		"Older letters":             {"Lettres plus anciennes", "رسائل أقدم"},
 		"No letter matches.":        {"Aucune lettre ne correspond.", "لا توجد رسالة مطابقة."},
 		"draft":                     {"projet", "مسودة"},
 		"released":                  {"émise", "صادرة"},

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/chancery/chancery/internal/registry"
@@ -13,6 +14,9 @@ type searchData struct {
 	Query  registry.LetterQuery
 	States []string
 	List   *registry.LetterList
+	// Older links to the next page of a truncated listing: the same query, before its last
+	// letter.
+	Older string
 }
 
 // letters lists the office's letters, newest first, and searches them by reference, subject,
@@ -20,7 +24,8 @@ type searchData struct {
 // registry refuses is shown on the page, with the form, rather than on an error page.
 func (h *Handler) letters(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	q := registry.LetterQuery{State: v.Get("state"), Class: strings.TrimSpace(v.Get("class")), Text: strings.TrimSpace(v.Get("q"))}
+	q := registry.LetterQuery{State: v.Get("state"), Class: strings.TrimSpace(v.Get("class")), Text: strings.TrimSpace(v.Get("q")),
+		Before: strings.TrimSpace(v.Get("before"))}
 	d := searchData{Query: q, States: registry.States}
 	status, msg := http.StatusOK, ""
 	list, err := h.cfg.Registry.ListLetters(r.Context(), session(r).actor(), q)
@@ -33,5 +38,15 @@ func (h *Handler) letters(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.List = list
+	if n := len(list.Letters); list.Truncated && n > 0 {
+		next := url.Values{}
+		for k, s := range map[string]string{"q": q.Text, "state": q.State, "class": q.Class} {
+			if s != "" {
+				next.Set(k, s)
+			}
+		}
+		next.Set("before", list.Letters[n-1].Reference)
+		d.Older = "/letters?" + next.Encode()
+	}
 	h.render(w, r, status, "search", page{Title: "Letters", Error: msg, Data: d})
 }
