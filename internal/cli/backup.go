@@ -129,7 +129,13 @@ files. Restore it with 'chancery restore'. For PostgreSQL, use pg_dump or pg_bas
 				return err
 			}
 			defer d.Close()
-			res, err := backup(context.WithoutCancel(c.Context()), d, out)
+			// Its steps take a minute at 100,000 letters: each is said on stderr, but with
+			// --json, where stderr is the error object alone (a script parses it).
+			progress := c.ErrOrStderr()
+			if asJSON {
+				progress = io.Discard
+			}
+			res, err := backup(context.WithoutCancel(c.Context()), d, out, progress)
 			if err != nil {
 				return err
 			}
@@ -152,7 +158,7 @@ files. Restore it with 'chancery restore'. For PostgreSQL, use pg_dump or pg_bas
 	return c
 }
 
-func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, error) {
+func backup(ctx context.Context, d *datadir.Dir, out string, progress io.Writer) (*backupResult, error) {
 	if _, err := os.Lstat(out); err == nil {
 		return nil, withHint(fmt.Errorf("backup: %s exists", out), "backups are never overwritten: pass a new --out file")
 	}
@@ -231,6 +237,11 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	// The record of what this directory's server published, read before the copy: the server
 	// writes it only for what it has committed, so a copy taken after extends it.
 	published, _ := d.Published()
+	size := int64(0)
+	if fi, err := os.Stat(filepath.Join(d.Path, store.SQLiteFile)); err == nil {
+		size = fi.Size()
+	}
+	fmt.Fprintf(progress, "copying the database (%d MB) as of one commit\n", size>>20)
 	if err := store.BackupSQLite(ctx, d.Path, filepath.Join(tmp, store.SQLiteFile)); err != nil {
 		if ctx.Err() != nil {
 			return nil, errBackupInterrupted
@@ -247,6 +258,7 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	if err != nil {
 		return nil, interruptedBackup(ctx, err)
 	}
+	fmt.Fprintln(progress, "verifying the copy: its log, every entry, and its schema")
 	rep, err := verifyStored(ctx, checked, d)
 	if ctx.Err() != nil {
 		return nil, errBackupInterrupted
@@ -307,6 +319,7 @@ func backup(ctx context.Context, d *datadir.Dir, out string) (*backupResult, err
 	js, _ := json.MarshalIndent(m, "", "  ")
 	// Write beside the destination, then link (or copy) it into place: a failed backup
 	// leaves no partial file under the name, and an existing file is never replaced.
+	fmt.Fprintf(progress, "writing %s\n", out)
 	part := filepath.Join(tmp, "backup.tar")
 	f, err := os.OpenFile(part, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
