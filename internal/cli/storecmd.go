@@ -161,7 +161,13 @@ database); 2 nothing was copied.`,
 				}
 			}
 			start := time.Now()
-			counts, err := store.CopyToMarking(ctx, src, dst, mark)
+			// The copy takes minutes at 100,000 letters: its steps are said on stderr, but
+			// with --json, where stderr is the error object alone (a script parses it).
+			var progress func(string)
+			if !asJSON {
+				progress = func(s string) { fmt.Fprintln(c.ErrOrStderr(), s) }
+			}
+			counts, err := store.CopyToReporting(ctx, src, dst, mark, progress)
 			if err != nil && marked {
 				// The mark was written, and the commit failed: its answer may be what was lost
 				// (the connection cut once PostgreSQL committed). The mark is taken back only

@@ -72,6 +72,19 @@ func CopyTo(ctx context.Context, src, dst *DB) ([]TableCount, error) {
 // database (store migrate marks the source as moved) is thus done before the target holds
 // the office, so that a process killed once the copy is committed leaves it done.
 func CopyToMarking(ctx context.Context, src, dst *DB, beforeCommit func() error) ([]TableCount, error) {
+	return CopyToReporting(ctx, src, dst, beforeCommit, nil)
+}
+
+// copyReportRows is how many rows of a table CopyToReporting copies between two reports.
+const copyReportRows = 10000
+
+// CopyToReporting is CopyToMarking, telling progress (if not nil) what it does as it goes:
+// each table it starts, every copyReportRows rows of it, and the comparison of the copy. An
+// office of 100,000 letters takes minutes, which store migrate must account for.
+func CopyToReporting(ctx context.Context, src, dst *DB, beforeCommit func() error, progress func(string)) ([]TableCount, error) {
+	if progress == nil {
+		progress = func(string) {}
+	}
 	if src.dialect != SQLite || dst.dialect != Postgres {
 		return nil, errors.New("store: copy: only from SQLite to PostgreSQL")
 	}
@@ -85,7 +98,7 @@ func CopyToMarking(ctx context.Context, src, dst *DB, beforeCommit func() error)
 			counts = counts[:0]
 			var chunks int64
 			for _, t := range tables {
-				n, err := copyTable(ctx, stx, dtx, t, &chunks)
+				n, err := copyTable(ctx, stx, dtx, t, &chunks, progress)
 				if err != nil {
 					return fmt.Errorf("store: copy %s: %w", t, err)
 				}
@@ -101,6 +114,7 @@ func CopyToMarking(ctx context.Context, src, dst *DB, beforeCommit func() error)
 			// Every row is read back and compared with the source's before the copy is
 			// committed: a value the target did not keep as it was given fails the copy, and
 			// leaves the target empty.
+			progress("comparing every row of the copy with the source's")
 			for _, t := range tables {
 				if err := compareTable(ctx, stx, dtx, t); err != nil {
 					return fmt.Errorf("store: copy %s: %w", t, err)
@@ -181,7 +195,7 @@ type pgColumn struct {
 }
 
 // copyTable copies table, and adds to *chunks the blob_chunks rows written for its files.
-func copyTable(ctx context.Context, stx, dtx *Tx, table string, chunks *int64) (int64, error) {
+func copyTable(ctx context.Context, stx, dtx *Tx, table string, chunks *int64, progress func(string)) (int64, error) {
 	srcCols, err := strings1(ctx, stx, `SELECT name FROM pragma_table_info($1) ORDER BY cid`, table)
 	if err != nil {
 		return 0, err
@@ -241,6 +255,7 @@ func copyTable(ctx context.Context, stx, dtx *Tx, table string, chunks *int64) (
 		ptrs[i] = &vals[i]
 	}
 	var n int64
+	progress("copying " + table)
 	if table == "blob_chunks" {
 		// The source's chunks are cut for SQLite's pages; copyBlob cuts each file again as
 		// the target keeps it, and counts those rows.
@@ -279,6 +294,9 @@ func copyTable(ctx context.Context, stx, dtx *Tx, table string, chunks *int64) (
 			return 0, fmt.Errorf("row %d: %w", n+1, err)
 		}
 		n++
+		if n%copyReportRows == 0 {
+			progress(fmt.Sprintf("copying %s: %d rows so far", table, n))
+		}
 	}
 	if err := src.Err(); err != nil {
 		return 0, err

@@ -1,0 +1,48 @@
+package store_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/store/storetest"
+)
+
+// TestCopyReportsItsProgress checks that the copy store migrate makes says what it does as it
+// goes: each table, every 10,000 rows of one, and the comparison. An office of 100,000
+// letters was copied for minutes (4.3 GB) without a line.
+func TestCopyReportsItsProgress(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	src := openSQLite(t, dir)
+	if err := src.ExecForTest(ctx, `WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 10001)
+		INSERT INTO counters (name, value) SELECT 'c' || i, i FROM c`); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.Close(); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := store.OpenSQLiteSnapshot(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	dst, err := store.OpenPostgresTarget(ctx, storetest.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	var said []string
+	if _, err := store.CopyToReporting(ctx, snap, dst, nil, func(s string) { said = append(said, s) }); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"copying letters", "copying blobs", "copying counters", "copying counters: 10000 rows so far"} {
+		if !slices.Contains(said, want) {
+			t.Errorf("the copy did not say %q; it said:\n%s", want, strings.Join(said, "\n"))
+		}
+	}
+	if last := said[len(said)-1]; !strings.HasPrefix(last, "comparing") {
+		t.Errorf("the copy's last report is %q, not the comparison", last)
+	}
+}
