@@ -75,6 +75,9 @@ func CopyToMarking(ctx context.Context, src, dst *DB, beforeCommit func() error)
 	return CopyToReporting(ctx, src, dst, beforeCommit, nil)
 }
 
+// copyStarted, set only by tests, is called with the target's transaction as the copy starts.
+var copyStarted func(dtx *Tx)
+
 // copyReportRows is how many rows of a table CopyToReporting copies between two reports.
 const copyReportRows = 10000
 
@@ -95,6 +98,17 @@ func CopyToReporting(ctx context.Context, src, dst *DB, beforeCommit func() erro
 			return err
 		}
 		return dst.Update(ctx, func(dtx *Tx) error {
+			// The copy is one transaction of the target, which waits between statements while
+			// the source is read: comparing the files hashes every one of the source's first
+			// (31 s at 100,000 letters), and the session's stuckTimeout ended it there, so that
+			// no office that large could be migrated. The target is a new database no server
+			// uses yet, whose writer lock no other waits for.
+			if _, err := dtx.exec(ctx, `SET LOCAL idle_in_transaction_session_timeout = 0`); err != nil {
+				return fmt.Errorf("store: copy: %w", err)
+			}
+			if copyStarted != nil {
+				copyStarted(dtx)
+			}
 			counts = counts[:0]
 			var chunks int64
 			for _, t := range tables {
