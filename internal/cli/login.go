@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -305,27 +306,41 @@ func writeLogin(path string, s *savedLogin) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	d, err := os.Open(dir)
+	d, err := lockLoginDir(path, false)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+	b, _ := json.MarshalIndent(s, "", "  ")
+	return exclfile.Replace(path, append(b, '\n'), 0o600)
+}
+
+// lockLoginDir opens the token file path's directory, locks it (until the returned directory
+// is closed) and removes what killed logins left there, and path itself with withFile.
+func lockLoginDir(path string, withFile bool) (*os.File, error) {
+	dir := filepath.Dir(path)
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
 	if err := syscall.Flock(int(d.Fd()), syscall.LOCK_EX); err != nil {
-		return fmt.Errorf("lock %s: %w", dir, err)
+		d.Close()
+		return nil, fmt.Errorf("lock %s: %w", dir, err)
 	}
 	ents, err := d.ReadDir(-1)
 	if err != nil {
-		return err
+		d.Close()
+		return nil, err
 	}
 	for _, e := range ents {
-		if n := e.Name(); isLoginTemp(path, n) {
-			if err := os.Remove(filepath.Join(dir, n)); err != nil {
-				return err
+		if n := e.Name(); withFile && n == filepath.Base(path) || isLoginTemp(path, n) {
+			if err := os.Remove(filepath.Join(dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				d.Close()
+				return nil, err
 			}
 		}
 	}
-	b, _ := json.MarshalIndent(s, "", "  ")
-	return exclfile.Replace(path, append(b, '\n'), 0o600)
+	return d, nil
 }
 
 // isLoginTemp reports whether name, in the token file path's directory, is a temporary file

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
-	"os"
-	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/chancery/chancery/internal/client"
@@ -71,25 +68,10 @@ ends all your sign-ins.`,
 // removeLogin removes the token file, under the lock writeLogin takes on its directory, with
 // any temporary file a killed login left there.
 func removeLogin(path string) error {
-	dir := filepath.Dir(path)
-	d, err := os.Open(dir)
+	d, err := lockLoginDir(path, true)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if err := syscall.Flock(int(d.Fd()), syscall.LOCK_EX); err != nil {
-		return fmt.Errorf("lock %s: %w", dir, err)
-	}
-	ents, err := d.ReadDir(-1)
-	if err != nil {
-		return err
-	}
-	for _, e := range ents {
-		if n := e.Name(); n == filepath.Base(path) || isLoginTemp(path, n) {
-			if err := os.Remove(filepath.Join(dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
-		}
-	}
 	return d.Sync()
 }
