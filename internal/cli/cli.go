@@ -230,6 +230,28 @@ Every command but init, serve and log is a client of the server: it reads CHANCE
 }
 
 // openDir opens the data directory, with a hint when it is not initialized.
+// stoppedDir opens the data directory path for a command that works on it with its server
+// stopped (it takes no --url), and takes the directory's lock; serverHint is the hint when a
+// server holds it, and openErr, if set, gives a failure to open the directory its own hint.
+// done releases the lock and closes the directory.
+func stoppedDir(c *cobra.Command, path, serverHint string, openErr func(error) error) (d *datadir.Dir, done func(), err error) {
+	if err := localOnly(c); err != nil {
+		return nil, nil, err
+	}
+	if d, err = openDir(path); err != nil {
+		if openErr != nil {
+			err = openErr(err)
+		}
+		return nil, nil, err
+	}
+	unlock, err := d.Lock()
+	if err != nil {
+		d.Close()
+		return nil, nil, lockHint(err, d.Path, "%s", serverHint)
+	}
+	return d, func() { unlock(); d.Close() }, nil
+}
+
 func openDir(path string) (*datadir.Dir, error) {
 	d, err := datadir.Open(path)
 	if errors.Is(err, datadir.ErrNotInitialized) {

@@ -67,22 +67,16 @@ the next rotation removes every office-<id>.key that the office's key history do
   chancery trust export --out trust.json`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			if err := localOnly(c); err != nil {
-				return err
-			}
-			d, err := openDir(g.data)
-			if err != nil {
+			d, done, err := stoppedDir(c, g.data, "stop the server first: a rotation runs while no server signs with the old key", func(err error) error {
 				if msg := err.Error(); strings.HasPrefix(msg, "office key: ") && strings.Contains(msg, "no Ed25519 private key") {
 					return withHint(err, "a rotation is signed by the key it retires: if the token lost the office key, it cannot be rotated (docs/keys.md: start a new log with a new trust root, or restore the token from its backup); if the URI is wrong, list the token's keys with 'pkcs11-tool --module MODULE --login --list-objects' and fix object= or id= in chancery.json")
 				}
 				return err
-			}
-			defer d.Close()
-			unlock, err := d.Lock()
+			})
 			if err != nil {
-				return lockHint(err, d.Path, "stop the server first: a rotation runs while no server signs with the old key")
+				return err
 			}
-			defer unlock()
+			defer done()
 			st, err := office.Open(c.Context(), d, office.Options{Database: database(c)})
 			if err != nil {
 				return keyHint(storeHint(err, d.Path))

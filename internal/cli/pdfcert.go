@@ -59,19 +59,11 @@ each.`,
   systemctl start chancery`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			if err := localOnly(c); err != nil {
-				return err
-			}
-			d, err := openDir(g.data)
+			d, done, err := stoppedDir(c, g.data, "stop the server first, and start it again after the renewal: it reads the certificate when it starts", nil)
 			if err != nil {
 				return err
 			}
-			defer d.Close()
-			unlock, err := d.Lock()
-			if err != nil {
-				return lockHint(err, d.Path, "stop the server first, and start it again after the renewal: it reads the certificate when it starts")
-			}
-			defer unlock()
+			defer done()
 			// An office without an office CA is told so before the CA's key is asked for.
 			if err := officeca.Renewable(d.Path); err != nil {
 				return renewalHint(err)

@@ -43,19 +43,11 @@ The token is printed once, on the last line; the registry keeps only its hash.`,
   systemctl start chancery`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			if err := localOnly(c); err != nil {
-				return err
-			}
-			d, err := openDir(g.data)
+			d, done, err := stoppedDir(c, g.data, "stop the server first: an admin's account is recovered while no server serves it", nil)
 			if err != nil {
 				return err
 			}
-			defer d.Close()
-			unlock, err := d.Lock()
-			if err != nil {
-				return lockHint(err, d.Path, "stop the server first: an admin's account is recovered while no server serves it")
-			}
-			defer unlock()
+			defer done()
 			st, err := office.Open(c.Context(), d, office.Options{Database: database(c)})
 			if err != nil {
 				return keyHint(storeHint(err, d.Path))

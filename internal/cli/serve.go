@@ -235,7 +235,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	// Nothing is served during the pass, which takes the longer the more letters were erased:
 	// said before it starts.
 	starting := func(letters int) {
-		logger.Info("erasing again what an earlier build's erasures left of erased letters, once, before serving", "letters", letters)
+		logger.Info("erasing again what an earlier build's erasures left of erased letters, once, before the server starts", "letters", letters)
 	}
 	if n, err := st.Registry.EraseLeftovers(ctx, starting); err != nil {
 		return withHint(fmt.Errorf("refusing to serve: %w", err), "the letters erased by an earlier build keep what it did not erase (file names, recipients and reasons in the audit trail); start the server again, or report this error")

@@ -155,7 +155,7 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 	// it took 8–11 s, which a server's log must account for (a command's log does not).
 	identStart := time.Now()
 	if opt.Logger != nil {
-		opt.Logger.Info("reading the identification index of released letters and drafts, before serving")
+		opt.Logger.Info("reading the identification index of released letters and drafts, before the server starts")
 	}
 	if err := reg.LoadIdentification(ctx); err != nil {
 		lg.Close()
