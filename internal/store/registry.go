@@ -846,7 +846,7 @@ func (t *Tx) DraftExportsByDigest(ctx context.Context, digest string) ([]DraftEx
 // draftExportsByLetter is migration 43 (see migrations): the exports of one letter, read by
 // each release of it (the copies of its released text made for someone else), its erasure and
 // identification, without reading every export of the office.
-const draftExportsByLetter = `CREATE INDEX draft_exports_by_letter ON draft_exports (letter_id, id);`
+const draftExportsByLetter = `CREATE INDEX IF NOT EXISTS draft_exports_by_letter ON draft_exports (letter_id, id);`
 
 // erasedExportsQuery reads the files of a letter's draft copies, for its erasure.
 const erasedExportsQuery = `SELECT digest FROM draft_exports WHERE letter_id = $1`
