@@ -14,6 +14,7 @@ import (
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 func newLetterList(rm *remote) *cobra.Command {
@@ -34,15 +35,18 @@ state, class, subject, addressees, tags, created_at, updated_at, released_at and
 (null for a draft), erased (when its content was erased) and, with --search, match (where
 the words were found).
 
-A list cut at --limit has "truncated": true; --before with its last reference lists the
-letters after it, and letters created in between neither shift nor repeat them.`,
+A list cut at --limit has "truncated": true and "next_before", its last reference: --before
+with it lists the letters after it, and letters created in between neither shift nor repeat
+them. A search that takes the registry more than a few seconds is answered in parts, which
+this command puts together (a line on a terminal tells how far it has gone): its list is
+whole, as without a search.`,
 		Example: `  chancery letter list --state draft
   chancery letter list --class foreign-government --search "Ministry of Defence"
   chancery letter list --state released --json | jq -r '.letters[].reference'
   chancery letter list --state released --limit 1000 --before TFN-2026-001200 --json`,
 		Args: cobra.NoArgs,
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
-			l, err := cl.Letters(ctx(c), q)
+			l, err := searchAll(c, cl, q)
 			if err != nil {
 				return err
 			}
@@ -67,7 +71,7 @@ letters after it, and letters created in between neither shift nor repeat them.`
 			}
 			if l.Truncated {
 				fmt.Fprintf(c.ErrOrStderr(), "showing the newest %d: narrow the list with --state, --class or --search, raise --limit, or list the next ones with --before %s\n",
-					len(l.Letters), l.Letters[len(l.Letters)-1].Reference)
+					len(l.Letters), l.NextBefore)
 			}
 			return nil
 		}),
@@ -79,6 +83,37 @@ letters after it, and letters created in between neither shift nor repeat them.`
 	c.Flags().StringVar(&q.Before, "before", "", "only letters created before the letter of this reference (the next page of a truncated list)")
 	addJSONFlag(c, &asJSON)
 	return c
+}
+
+// searchAll is cl.Letters(q), going on while the registry answers a partial search (one
+// that spent its time budget, registry.SearchBudget) until the listing is whole or cut at
+// its limit, as it was before searches had a budget; on a terminal, a line tells how far
+// the search has gone.
+func searchAll(c *cobra.Command, cl *client.Client, q registry.LetterQuery) (*registry.LetterList, error) {
+	l, err := cl.Letters(ctx(c), q)
+	if err != nil {
+		return nil, err
+	}
+	limit := q.Limit
+	if limit == 0 {
+		limit = registry.DefaultListed
+	}
+	f, tty := terminal(c.ErrOrStderr())
+	tty = tty && term.IsTerminal(int(f.Fd()))
+	for l.Partial && len(l.Letters) < limit {
+		if tty {
+			fmt.Fprintf(f, "searched the letters down to %s, %d found so far…\n", l.NextBefore, len(l.Letters))
+		}
+		rest := q
+		rest.Before, rest.Limit = l.NextBefore, limit-len(l.Letters)
+		m, err := cl.Letters(ctx(c), rest)
+		if err != nil {
+			return nil, err
+		}
+		l.Letters = append(l.Letters, m.Letters...)
+		l.Truncated, l.NextBefore, l.Partial = m.Truncated, m.NextBefore, m.Partial
+	}
+	return l, nil
 }
 
 // clip shortens s to at most n runes for a table column, on one line.

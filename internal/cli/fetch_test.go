@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -42,6 +43,8 @@ type office struct {
 	logSigner note.Signer
 	// before, if set, is called with each request before the server handles it.
 	before func(*http.Request)
+	// clock, if set, is the registry's clock (registry.Config.Now); time.Now otherwise.
+	clock atomic.Pointer[func() time.Time]
 }
 
 func newOffice(t *testing.T) *office { return newOfficeWith(t, nil) }
@@ -76,10 +79,17 @@ func newOfficeNamed(t *testing.T, name string, heads func(*store.DB, *translog.L
 	if heads != nil {
 		cfg.Heads, cfg.SealWait = heads(db, lg), time.Minute
 	}
+	o := &office{t: t, db: db, tokens: map[string]string{}, actors: map[string]registry.Actor{}, logSigner: signer}
+	cfg.Now = func() time.Time {
+		if f := o.clock.Load(); f != nil {
+			return (*f)()
+		}
+		return time.Now()
+	}
 	reg := registry.New(cfg)
+	o.reg = reg
 	h := server.New(server.Config{Log: lg, DB: db, VerifierKey: vkey, Origin: origin, Registry: reg,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	o := &office{t: t, reg: reg, db: db, tokens: map[string]string{}, actors: map[string]registry.Actor{}, logSigner: signer}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if o.before != nil {
 			o.before(r)

@@ -264,7 +264,11 @@ var _ = table(func() Translations {
 		"Only the newest %d are shown: narrow the search.": {
 			"Seules les %d plus récentes sont affichées : affinez la recherche.",
 			"لا تُعرض إلا أحدث %d رسالة: ضيّق نطاق البحث."},
-		"Older letters":             {"Lettres plus anciennes", "رسائل أقدم"},
+		"Older letters": {"Lettres plus anciennes", "رسائل أقدم"},
+		"The search stopped after letter <bdi>%s</bdi> to answer in time: older letters have not been searched yet.": {
+			"La recherche s’est arrêtée après la lettre <bdi>%s</bdi> pour répondre à temps : les lettres plus anciennes n’ont pas encore été examinées.",
+			"توقّف البحث بعد الرسالة <bdi>%s</bdi> ليجيب في الوقت المناسب: لم تُفحص الرسائل الأقدم بعد."},
+		"Search older letters":      {"Chercher dans les lettres plus anciennes", "ابحث في الرسائل الأقدم"},
 		"No letter matches.":        {"Aucune lettre ne correspond.", "لا توجد رسالة مطابقة."},
 		"draft":                     {"projet", "مسودة"},
 		"released":                  {"émise", "صادرة"},

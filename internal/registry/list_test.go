@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/store"
 )
@@ -158,5 +159,61 @@ func TestTextCacheGeneration(t *testing.T) {
 	}
 	if len(c.m) != 0 {
 		t.Errorf("a search from before a clear cached %d texts", len(c.m))
+	}
+}
+
+// TestSearchStopsOnItsBudgetAndGoesOn: a search that spends SearchBudget answers what it found
+// so far, Partial and Truncated, with NextBefore the last letter it looked at; going on from
+// there finds every matching letter once, and the last answer is whole. A clock that moves
+// three seconds at each reading spends the budget at the third.
+func TestSearchStopsOnItsBudgetAndGoesOn(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	var want []string
+	for i := range 9 {
+		body := "Dear Minister, the convoy leaves on Monday."
+		if i%3 != 1 {
+			body = "Dear Minister, the zanzibarian convoy leaves on Monday."
+		}
+		ref := o.letter(t, body)
+		if i%3 != 1 {
+			want = append([]string{ref}, want...) // newest first
+		}
+	}
+	whole, err := o.r.ListLetters(ctx, o.reviewer, LetterQuery{Text: "zanzibarian"})
+	if err != nil || whole.Partial || whole.Truncated || whole.NextBefore != "" || len(whole.Letters) != len(want) {
+		t.Fatalf("within its budget: %+v, %v", whole, err)
+	}
+
+	now := time.Now()
+	o.r.cfg.Now = func() time.Time { now = now.Add(3 * time.Second); return now }
+	var got []string
+	q, answers, partial := LetterQuery{Text: "zanzibarian"}, 0, 0
+	for {
+		l, err := o.r.ListLetters(ctx, o.reviewer, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		answers++
+		for _, s := range l.Letters {
+			got = append(got, s.Reference)
+		}
+		if !l.Partial {
+			if l.Truncated || l.NextBefore != "" {
+				t.Fatalf("the last answer: %+v", l)
+			}
+			break
+		}
+		partial++
+		if !l.Truncated || l.NextBefore == "" || answers > 20 {
+			t.Fatalf("answer %d: %+v", answers, l)
+		}
+		q.Before = l.NextBefore
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("found across %d answers: %v, want %v", answers, got, want)
+	}
+	if partial < 3 {
+		t.Errorf("%d partial answers of %d: the budget was not spent", partial, answers)
 	}
 }

@@ -15,7 +15,7 @@ type searchData struct {
 	States []string
 	List   *registry.LetterList
 	// Older links to the next page of a truncated listing: the same query, before its last
-	// letter.
+	// letter, or before the last letter a partial search looked at.
 	Older string
 }
 
@@ -38,14 +38,14 @@ func (h *Handler) letters(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.List = list
-	if n := len(list.Letters); list.Truncated && n > 0 {
+	if list.Truncated && list.NextBefore != "" {
 		next := url.Values{}
 		for k, s := range map[string]string{"q": q.Text, "state": q.State, "class": q.Class} {
 			if s != "" {
 				next.Set(k, s)
 			}
 		}
-		next.Set("before", list.Letters[n-1].Reference)
+		next.Set("before", list.NextBefore)
 		d.Older = "/letters?" + next.Encode()
 	}
 	h.render(w, r, status, "search", page{Title: "Letters", Error: msg, Data: d})
