@@ -48,3 +48,37 @@ func BenchmarkComputeFinding(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkIndexRead is the filling of an index with 100,000 letters, as a server's start
+// reads them (Index.Load) against one at a time (Index.Add): 2,000 distinct synthetic
+// letters, each indexed under 50 ids.
+func BenchmarkIndexRead(b *testing.B) {
+	c := synth.Corpus{Seed: 1, FamilySize: 6}
+	fps := make([]*identify.Fingerprint, 2000)
+	for i := range fps {
+		fps[i] = identify.Compute(c.Letter(i).Text())
+	}
+	const letters = 100_000
+	b.Run("Add", func(b *testing.B) {
+		for b.Loop() {
+			ix := identify.NewIndex()
+			for i := range letters {
+				if err := ix.Add(uint64(i+1), fps[i%len(fps)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("Load", func(b *testing.B) {
+		for b.Loop() {
+			ix := identify.NewIndex()
+			l := ix.Load()
+			for i := range letters {
+				if err := l.Add(uint64(i+1), fps[i%len(fps)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			l.Done()
+		}
+	})
+}

@@ -311,15 +311,18 @@ func (r *Registry) LoadIdentification(ctx context.Context) error {
 		for _, id := range ids {
 			public[id] = true
 		}
+		released, drafts := r.released.Load(), r.ident.Load()
+		defer released.Done()
+		defer drafts.Done()
 		return tx.EachFingerprint(ctx, func(f *store.Fingerprint) error {
 			fp := new(identify.Fingerprint)
 			if err := fp.UnmarshalBinary(f.Data); err != nil {
 				return fmt.Errorf("identification: fingerprint %d: %w", f.ID, err)
 			}
 			if public[f.ID] {
-				return r.released.Add(uint64(f.ID), fp)
+				return released.Add(uint64(f.ID), fp)
 			}
-			return r.ident.Add(uint64(f.ID), fp)
+			return drafts.Add(uint64(f.ID), fp)
 		})
 	})
 }
