@@ -81,11 +81,23 @@ var printers = sync.OnceValue(func() map[language.Tag]*Printer {
 	m := make(map[language.Tag]*Printer, len(Languages))
 	for _, l := range Languages {
 		m[l] = &Printer{tag: l, p: sync.OnceValue(func() *message.Printer {
-			return message.NewPrinter(l, message.Catalog(catalogue()))
+			return message.NewPrinter(westernDigits(l), message.Catalog(catalogue()))
 		})}
 	}
 	return m
 })
+
+// westernDigits is lang with the Latin numbering system (-u-nu-latn), so that the numbers a
+// message formats are written 0 to 9 in every language, as dates, log indexes, references and
+// check codes are, which the reader compares them with; Arabic's own digits (٠ to ٩) would
+// otherwise be used. The language's decimal and group separators are kept.
+func westernDigits(lang language.Tag) language.Tag {
+	t, err := lang.SetTypeForKey("nu", "latn")
+	if err != nil {
+		return lang
+	}
+	return t
+}
 
 func must(err error) {
 	if err != nil {
@@ -156,6 +168,8 @@ func Negotiate(choice, accept string) *Printer {
 }
 
 // T formats the message whose English text is key, with args, in the printer's language.
+// Numbers are written in Western digits (0 to 9) in every language, with the language's
+// decimal and group separators ("0,85" in French).
 func (p *Printer) T(key string, args ...any) string {
 	return p.p().Sprintf(key, args...)
 }

@@ -65,7 +65,7 @@ var _ = table(func() Translations {
 		"Identify the text":  {"Identifier le texte", "تحديد مصدر النص"},
 		"That is neither a reference (such as TFN-2020-000001) nor a SHA-256 digest (64 hexadecimal digits).": {
 			"Ce n'est ni une référence (par exemple TFN-2020-000001) ni une empreinte SHA-256 (64 chiffres hexadécimaux).",
-			"ما أُدخل ليس رقمًا مرجعيًا (مثل TFN-2020-000001) ولا بصمة SHA-256 (٦٤ رقمًا ستّ عشريًا)."},
+			"ما أُدخل ليس رقمًا مرجعيًا (مثل TFN-2020-000001) ولا بصمة SHA-256 (64 رقمًا ستّ عشريًا)."},
 
 		// The answer for a reference alone.
 		"A letter with this reference exists": {"Une lettre porte cette référence", "توجد رسالة بهذا الرقم المرجعي"},
@@ -244,7 +244,7 @@ var _ = table(func() Translations {
 		"Version":                                    {"Version", "النسخة"},
 		"State":                                      {"État", "الحالة"},
 		"Score":                                      {"Score", "الدرجة"},
-		// A number alone, in the page's digits.
+		// A number alone, in Western digits as every number of the pages (Printer.T).
 		"%d":   {"%d", "%d"},
 		"%.2f": {"%.2f", "%.2f"},
 
@@ -389,7 +389,7 @@ var _ = table(func() Translations {
 			"طلب غير صحيح: يذكر العنوان المعامل %q %d مرات: افتح الصفحة من جديد من رابطها"},
 		"bad request: the address gives a digest that is not sha256: and 64 hexadecimal digits": {
 			"requête incorrecte : l'adresse donne une empreinte qui n'est pas sha256: suivi de 64 chiffres hexadécimaux",
-			"طلب غير صحيح: يذكر العنوان بصمة ليست sha256: متبوعة بـ ٦٤ رقمًا ستّ عشريًا"},
+			"طلب غير صحيح: يذكر العنوان بصمة ليست sha256: متبوعة بـ 64 رقمًا ستّ عشريًا"},
 		"bad request: the address gives a parameter %d times: open the page again from its link": {
 			"requête incorrecte : l'adresse donne un paramètre %d fois : ouvrez de nouveau la page depuis son lien",
 			"طلب غير صحيح: يذكر العنوان معاملًا %d مرات: افتح الصفحة من جديد من رابطها"},

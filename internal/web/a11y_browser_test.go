@@ -305,7 +305,7 @@ func TestDifferenceIsSpoken(t *testing.T) {
 	for _, c := range []struct{ lang, del, ins, omitted string }{
 		{"en", "[in the letter, not in this text:", "[in this text, not in the letter:", "[2 words of the letter not in this text]"},
 		{"fr", "[dans la lettre, pas dans ce texte :", "[dans ce texte, pas dans la lettre :", "[2 mots de la lettre absents de ce texte]"},
-		{"ar", "[في الرسالة، وليس في هذا النص:", "[في هذا النص، وليس في الرسالة:", "[٢ من كلمات الرسالة ليست في هذا النص]"},
+		{"ar", "[في الرسالة، وليس في هذا النص:", "[في هذا النص، وليس في الرسالة:", "[2 من كلمات الرسالة ليست في هذا النص]"},
 	} {
 		b := &tab{t: t, ctx: ctx, o: o}
 		b.acceptLanguage(c.lang)

@@ -78,7 +78,7 @@ func TestIdentifyDifferenceInTheReadersLanguage(t *testing.T) {
 	for _, tc := range []struct{ lang, one, three string }{
 		{"en", "[1 word of the letter not in this text]", "[3 words of the letter not in this text]"},
 		{"fr", "[1 mot de la lettre absent de ce texte]", "[3 mots de la lettre absents de ce texte]"},
-		{"ar", "[كلمة واحدة من الرسالة ليست في هذا النص]", "[٣ من كلمات الرسالة ليست في هذا النص]"},
+		{"ar", "[كلمة واحدة من الرسالة ليست في هذا النص]", "[3 من كلمات الرسالة ليست في هذا النص]"},
 	} {
 		resp, body := c.do("POST", "/verify/text", url.Values{"text": {altered}}, map[string]string{
 			"Origin": o.srv.URL, "Sec-Fetch-Site": "same-origin", "Accept-Language": tc.lang})
