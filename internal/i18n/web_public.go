@@ -48,9 +48,9 @@ var _ = table(func() Translations {
 		"This is a seal file, not a letter: choose the letter's own file. A seal is checked offline, beside its letter, with chancery verify --offline.": {
 			"C'est un fichier de sceau, pas une lettre : choisissez le fichier de la lettre elle-même. Un sceau se vérifie hors ligne, à côté de sa lettre, avec chancery verify --offline.",
 			"هذا ملف ختم وليس رسالة: اختر ملف الرسالة نفسها. يُتحقَّق من الختم دون اتصال بالشبكة، إلى جانب رسالته، باستخدام chancery verify --offline."},
-		"Computing the fingerprint needs JavaScript. Without it, compute it yourself (<code>sha256sum FILE</code>) and paste it below.": {
-			"Le calcul de l'empreinte nécessite JavaScript. À défaut, calculez-la vous-même (<code>sha256sum FILE</code>) et collez-la ci-dessous.",
-			"يتطلب حساب البصمة تفعيل JavaScript. فإن تعذّر ذلك، فاحسبها بنفسك (<code>sha256sum FILE</code>) والصقها أدناه."},
+		"Computing the fingerprint needs JavaScript. Without it, compute it yourself and paste it below: <code>sha256sum FILE</code> on Linux, <code>shasum -a 256 FILE</code> on macOS, <code>Get-FileHash FILE</code> in Windows PowerShell.": {
+			"Le calcul de l'empreinte nécessite JavaScript. À défaut, calculez-la vous-même et collez-la ci-dessous : <code>sha256sum FILE</code> sous Linux, <code>shasum -a 256 FILE</code> sous macOS, <code>Get-FileHash FILE</code> dans Windows PowerShell.",
+			"يتطلب حساب البصمة تفعيل JavaScript. فإن تعذّر ذلك، فاحسبها بنفسك والصقها أدناه: <code>sha256sum FILE</code> في Linux، و<code>shasum -a 256 FILE</code> في macOS، و<code>Get-FileHash FILE</code> في Windows PowerShell."},
 		"With its reference or fingerprint":             {"Avec sa référence ou son empreinte", "بواسطة رقمها المرجعي أو بصمتها"},
 		"Reference (such as %s) or SHA-256 fingerprint": {"Référence (par exemple %s) ou empreinte SHA-256", "الرقم المرجعي (مثل %s) أو بصمة SHA-256"},
 		"Check": {"Vérifier", "تحقّق"},

@@ -46,7 +46,8 @@ func prose(body string) string {
 func wantTranslated(t *testing.T, lang, path, body string, allowed ...string) {
 	t.Helper()
 	text := prose(body)
-	for _, a := range append(allowed, "English", "Chancery", "Task", "Force", "North", "SHA", "JavaScript", "JSON", "C2SP", "UTC", "trust", "json", "TFN", "checkpoint", "log", "key") {
+	for _, a := range append(allowed, "English", "Chancery", "Task", "Force", "North", "SHA", "JavaScript", "JSON", "C2SP", "UTC", "trust", "json", "TFN", "checkpoint", "log", "key",
+		"Linux", "macOS", "Windows", "PowerShell") {
 		text = strings.ReplaceAll(text, a, " ")
 	}
 	if m := englishRE.FindStringSubmatch(text); m != nil {

@@ -14,8 +14,8 @@ import (
 
 // TestVerifyTakesTheLineSha256sumPrints: the verify page without JavaScript says to compute
 // the digest with sha256sum and paste it; the line sha256sum prints (the digest, then the
-// file's name), or PowerShell's Get-FileHash, is answered for its digest. A text with two
-// digests, or none, is still refused.
+// file's name), or PowerShell's Get-FileHash, or certutil -hashfile's lines, is answered for
+// its digest. A text with two digests, or none, is still refused.
 func TestVerifyTakesTheLineSha256sumPrints(t *testing.T) {
 	o := newOffice(t, server.Config{RateLimit: -1})
 	ref := o.letter("Coordination", "# Coordination\n\nSir,\n")
@@ -26,15 +26,33 @@ func TestVerifyTakesTheLineSha256sumPrints(t *testing.T) {
 		h + " *" + ref + ".pdf",
 		"\\" + h + "  my\\\\letter.pdf",
 		"SHA256          " + strings.ToUpper(h) + "       C:\\Users\\me\\" + ref + ".pdf",
+		// certutil -hashfile's lines, joined by the one-line field; before Windows 10 it
+		// writes the bytes apart.
+		"SHA256 hash of " + ref + ".pdf: " + h + " CertUtil: -hashfile command completed successfully.",
+		"SHA256 hash of file " + ref + ".pdf: " + bytesApart(h) + " CertUtil: -hashfile command completed successfully.",
 	} {
 		resp, body := o.client().get("/verify?q=" + url.QueryEscape(q))
 		if resp.StatusCode != http.StatusOK || !strings.Contains(html.UnescapeString(body), "Released and valid") {
 			t.Errorf("GET /verify?q=%s: %s\n%s", q, resp.Status, mainOf(body))
 		}
 	}
-	for _, q := range []string{h + "  " + h, "a letter.pdf", ref + " " + h + "x"} {
+	for _, q := range []string{h + "  " + h, "a letter.pdf", ref + " " + h + "x",
+		bytesApart(h) + " : " + bytesApart(h), "hash: " + bytesApart(h) + " 00", "hash: " + bytesApart(h)[3:]} {
 		if resp, _ := o.client().get("/verify?q=" + url.QueryEscape(q)); resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("GET /verify?q=%s: %s; want 400", q, resp.Status)
 		}
 	}
+}
+
+// bytesApart writes the hexadecimal digest h as certutil did before Windows 10: its bytes
+// apart, "0d 75 3b …".
+func bytesApart(h string) string {
+	var b strings.Builder
+	for i := 0; i < len(h); i += 2 {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(h[i : i+2])
+	}
+	return b.String()
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
@@ -130,8 +131,11 @@ func (h *Handler) verifyPost(w http.ResponseWriter, r *http.Request) {
 }
 
 // digestOfLine returns the digest of a line that a tool printed with it, such as sha256sum's
-// "HEX  FILE" (which the page without JavaScript says to run) or Get-FileHash's "SHA256 HEX
-// PATH": the line's one word that is a digest. Any other line is returned as it is.
+// and shasum's "HEX  FILE" (which the page without JavaScript says to run), Get-FileHash's
+// table ("Algorithm Hash Path … SHA256 HEX PATH") or certutil -hashfile's three lines, which
+// the browser joins with spaces when they are pasted into the one-line field: the text's one
+// word that is a digest, or else its one run of 32 words of two hexadecimal digits (certutil
+// before Windows 10 writes the digest's bytes apart). Any other text is returned as it is.
 func digestOfLine(in string) string {
 	words := strings.Fields(in)
 	if len(words) < 2 {
@@ -150,9 +154,41 @@ func digestOfLine(in string) string {
 		found = w
 	}
 	if found == "" {
+		found = bytesApart(words)
+	}
+	if found == "" {
 		return in
 	}
 	return found
+}
+
+// bytesApart returns the digest written as the one run of exactly 32 words of two
+// hexadecimal digits among words, joined, and "" when there is none or more than one.
+func bytesApart(words []string) string {
+	found, run := "", 0
+	for i := 0; i <= len(words); i++ {
+		if i < len(words) && len(words[i]) == 2 && isHex(words[i]) {
+			run++
+			continue
+		}
+		if run == sha256.Size {
+			if found != "" {
+				return ""
+			}
+			found = strings.Join(words[i-run:i], "")
+		}
+		run = 0
+	}
+	return found
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; !('0' <= s[i] && s[i] <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // notAReference answers a reference or digest that is neither with the verify form and a
