@@ -123,6 +123,10 @@ var _ = table(func() Translations {
 			"Chaque téléchargement est une copie marquée PROJET à votre nom, enregistrée comme tout export : aucune version ne sort sans marque.",
 			"كل تنزيل نسخة موسومة بعبارة «مسودة» باسمك، تُسجَّل كأي تصدير: لا تخرج أي نسخة دون وسم."},
 		"Changes in version %s": {"Modifications de la version %s", "التغييرات في النسخة %s"},
+		// Said by screen readers before a change of the difference between two versions,
+		// which the eye tells by colour and line: the version that has the words, then the
+		// one that has not.
+		"[in version %s, not in version %s:": {"[dans la version %s, pas dans la version %s :", "[في النسخة %s، وليس في النسخة %s:"},
 		"No text to compare: the text of one of these versions could not be read (for example, text shown or hidden by a condition); compare their previews.": {
 			"Aucun texte à comparer : le texte de l'une de ces versions n'a pas pu être lu (par exemple, un texte affiché ou masqué selon une condition) ; comparez leurs aperçus.",
 			"لا نص للمقارنة: تعذّرت قراءة نص إحدى هذه النسخ (مثلًا نص يظهر أو يُخفى بشرط)؛ قارن معاينتيهما."},

@@ -181,7 +181,9 @@ func TestBrowser(t *testing.T) {
 		if got := b.text("pre.diff"); !strings.Contains(got, "several") || !strings.Contains(got, "two") {
 			t.Errorf("the diff shows %q", got)
 		}
-		if html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("pre.diff"))); !strings.Contains(html, "<del>several</del><ins>two</ins>") {
+		// Each change framed by words for screen readers, which do not say colour and line.
+		if html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("pre.diff"))); !strings.Contains(html, `<bdi class="sr">[in version 1, not in version 2:</bdi><del>several</del><bdi class="sr">]</bdi>`+
+			`<bdi class="sr">[in version 2, not in version 1:</bdi><ins>two</ins><bdi class="sr">]</bdi>`) {
 			t.Errorf("the diff is %s", html)
 		}
 		b.signOut()

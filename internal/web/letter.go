@@ -35,11 +35,11 @@ type letterData struct {
 	Pages *pagesShown
 }
 
-// versionDiff compares version N with the one before.
+// versionDiff compares version N with the one before, Before.
 type versionDiff struct {
-	N      int
-	Ops    []textdiff.Op
-	NoText bool
+	N, Before int
+	Ops       []textdiff.Op
+	NoText    bool
 	// Unreadable is set with NoText when a version's type carries text that could not be
 	// read (an ODT whose text shows by a condition, a damaged file), not a type without text.
 	Unreadable bool
@@ -144,7 +144,7 @@ func (h *Handler) showLetter(w http.ResponseWriter, r *http.Request, status int,
 		}
 	}
 	for i := len(files) - 1; i > 0; i-- {
-		vd := versionDiff{N: files[i].N}
+		vd := versionDiff{N: files[i].N, Before: files[i-1].N}
 		if texts[i] == nil || texts[i-1] == nil {
 			vd.NoText, vd.Unreadable = true, unreadable[i] || unreadable[i-1]
 		} else {
