@@ -309,6 +309,11 @@ var _ = table(func() Translations {
 			"Merci : %[1]s a enregistré que vous avez reçu sa lettre <span class=\"ref\">%[2]s</span>, le %[3]s.",
 			"شكرًا لك: سُجّل لدى %[1]s استلامك الرسالة <span class=\"ref\">%[2]s</span> بتاريخ %[3]s."},
 		"Acknowledge receipt": {"Accuser réception", "الإشعار بالاستلام"},
+		// The receipt page's titles for a letter withdrawn since it was sent.
+		"Acknowledge receipt: the letter is retracted":  {"Accuser réception : la lettre est retirée", "الإشعار بالاستلام: الرسالة مسحوبة"},
+		"Acknowledge receipt: the letter is superseded": {"Accuser réception : la lettre est remplacée", "الإشعار بالاستلام: الرسالة مستبدلة"},
+		"Receipt recorded: the letter is retracted":     {"Réception enregistrée : la lettre est retirée", "سُجّل الاستلام: الرسالة مسحوبة"},
+		"Receipt recorded: the letter is superseded":    {"Réception enregistrée : la lettre est remplacée", "سُجّل الاستلام: الرسالة مستبدلة"},
 		"%[1]s sent you a coordination draft of <span class=\"ref\">%[2]s</span>. Confirm that you received it: the office records the time in the letter's file. No account is needed.": {
 			"%[1]s vous a adressé un projet pour coordination de <span class=\"ref\">%[2]s</span>. Confirmez que vous l'avez reçu : le service en consigne l'heure au dossier de la lettre. Aucun compte n'est nécessaire.",
 			"وردتك من %[1]s مسودة تنسيق للرسالة <span class=\"ref\">%[2]s</span>. يُرجى تأكيد استلامها، إذ تقيّد الجهة وقت الاستلام في ملف الرسالة. ولا حاجة إلى حساب."},

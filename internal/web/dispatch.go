@@ -136,7 +136,26 @@ func (h *Handler) receipt(w http.ResponseWriter, r *http.Request) {
 		h.receiptFailed(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "receipt", page{Title: "Acknowledge receipt", Data: &receiptData{Token: tok, Receipt: v}})
+	h.render(w, r, http.StatusOK, "receipt", page{Title: receiptTitle(v, false), Data: &receiptData{Token: tok, Receipt: v}})
+}
+
+// receiptTitle is the receipt page's title, before (done false) or after the receipt is
+// recorded, which says when the letter is withdrawn: the title is what a screen reader says
+// first, and an alert already on the page when it loads may not be announced at all.
+func receiptTitle(v *registry.ReceiptView, done bool) string {
+	switch {
+	case v.Withdrawn == "retraction" && done:
+		return "Receipt recorded: the letter is retracted"
+	case v.Withdrawn == "retraction":
+		return "Acknowledge receipt: the letter is retracted"
+	case v.Withdrawn == "supersession" && done:
+		return "Receipt recorded: the letter is superseded"
+	case v.Withdrawn == "supersession":
+		return "Acknowledge receipt: the letter is superseded"
+	case done:
+		return "Receipt recorded"
+	}
+	return "Acknowledge receipt"
 }
 
 // acknowledge records the receipt confirmed on the page. The token in the path is the
@@ -157,7 +176,7 @@ func (h *Handler) acknowledge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The link works once: the language switch leads home, not to a page saying it is used.
-	h.render(w, r, http.StatusOK, "receipt", page{Title: "Receipt recorded", Data: &receiptData{Receipt: v, Done: true}, Path: "/"})
+	h.render(w, r, http.StatusOK, "receipt", page{Title: receiptTitle(v, true), Data: &receiptData{Receipt: v, Done: true}, Path: "/"})
 }
 
 // receiptFailed gives one answer for a wrong, used or expired link: nothing about any letter.

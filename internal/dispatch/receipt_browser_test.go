@@ -1,0 +1,182 @@
+package dispatch
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/server"
+	"github.com/chromedp/cdproto/accessibility"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// TestReceiptPageSpokenInChromium: a letter dispatched to Mailpit, its receipt link taken from
+// the mail and opened in Chromium, as its recipient does, read through Chromium's
+// accessibility tree. The page has its heading and one button named as shown, and records the
+// receipt with it. Once the letter is retracted, the page said so in an alert placed before
+// its heading, under the title "Acknowledge receipt": a screen reader says the title first,
+// may not announce an alert that is on the page when it loads, and a reader who goes to the
+// heading reads on from it, past the warning. The title now says the letter is retracted, and
+// the warning comes right after the heading, before and after the button, in every language.
+func TestReceiptPageSpokenInChromium(t *testing.T) {
+	if _, err := os.Stat(chromium); err != nil {
+		if os.Getenv("CHANCERY_REQUIRE_TOOLS") == "1" {
+			t.Fatalf("chromium is required: %v", err)
+		}
+		t.Skipf("no chromium at %s", chromium)
+	}
+	ctx := context.Background()
+	mp := startMailpit(t)
+	o := newOffice(t)
+	o.deliver(t, mp, 3)
+	o.recipient(t, "ministry", "a@mod.example", "b@mod.example")
+	ref := o.release(t, "Please acknowledge.")
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "two letters sent", func() bool { return len(mp.messages(t)) == 2 && o.settled(t, ref, 2) })
+	tokens := map[string]string{}
+	for _, s := range mp.messages(t) {
+		m := receiptLink.FindStringSubmatch(mp.message(t, s.ID).Text)
+		if m == nil {
+			t.Fatal("no receipt link")
+		}
+		tokens[s.To[0].Address] = m[1]
+	}
+	srv := httptest.NewServer(server.New(server.Config{Log: o.log, DB: o.db, VerifierKey: o.vkey, Origin: o.origin, Registry: o.r,
+		RateLimit: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+
+	actx, cancel := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 900), chromedp.Env("TMPDIR="+t.TempDir()))
+	defer cancel()
+	bctx, cancelTab := chromedp.NewContext(actx)
+	defer cancelTab()
+	// The browser starts with the tab's context, not with a step's, which ends with it.
+	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	do := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		c, cancel := context.WithTimeout(bctx, 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(c, steps...); err != nil {
+			text, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+			t.Fatalf("browser: %v\n%s", err, text)
+		}
+	}
+	language := func(lang string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
+				return err
+			}
+			_, err := cdp.Call(ctx, tg, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Accept-Language": lang}})
+			return err
+		})
+	}
+	// read is the page as a screen reader has it: its title, then the main part's headings,
+	// alerts, buttons (role and name) and texts, in order.
+	read := func() (string, []string) {
+		t.Helper()
+		var tree accessibility.GetFullAXTreeResult
+		do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) (err error) {
+			tree, err = cdp.Call(ctx, tg, accessibility.GetFullAXTree, accessibility.GetFullAXTreeParams{})
+			return err
+		}))
+		nodes := map[accessibility.NodeID]*accessibility.Node{}
+		for _, n := range tree.Nodes {
+			nodes[n.NodeID] = n
+		}
+		var title string
+		var said []string
+		var walk func(n *accessibility.Node, inMain bool)
+		walk = func(n *accessibility.Node, inMain bool) {
+			role, name := "", ""
+			if n.Role != nil {
+				json.Unmarshal(n.Role.Value, &role)
+			}
+			if n.Name != nil {
+				json.Unmarshal(n.Name.Value, &name)
+			}
+			if role == "RootWebArea" {
+				title = name
+			}
+			inMain = inMain || role == "main"
+			if inMain && !n.Ignored {
+				switch role {
+				case "heading", "alert", "button":
+					said = append(said, role+": "+name)
+				case "StaticText":
+					said = append(said, name)
+				}
+			}
+			if role == "heading" || role == "button" {
+				return // their text is their name
+			}
+			for _, id := range n.ChildIDs {
+				if c := nodes[id]; c != nil {
+					walk(c, inMain)
+				}
+			}
+		}
+		if len(tree.Nodes) > 0 {
+			walk(tree.Nodes[0], false)
+		}
+		return title, said
+	}
+	// after returns what is said after the first item that begins with first, joined.
+	after := func(said []string, first string) string {
+		for i, s := range said {
+			if strings.HasPrefix(s, first) {
+				return strings.Join(said[i+1:], "")
+			}
+		}
+		return ""
+	}
+
+	link := srv.URL + "/receipt/" + tokens["a@mod.example"]
+	do(language("en"), chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#receipt-confirm")))
+	title, said := read()
+	if title != "Acknowledge receipt · Chancery" || !strings.HasPrefix(strings.Join(said, "|"), "heading: Acknowledge receipt|") ||
+		!strings.Contains(strings.Join(said, "|"), "|button: I confirm receipt") || strings.Contains(strings.Join(said, "|"), "alert") {
+		t.Errorf("the receipt page of a letter in force: title %q, said %q", title, said)
+	}
+
+	o.withdraw(t, ref, "", "Sent before the talks ended")
+	for _, c := range []struct{ lang, title, heading, warning, button string }{
+		{"en", "Acknowledge receipt: the letter is retracted · Chancery", "Acknowledge receipt", "has since retracted this letter: do not rely on it.", "I confirm receipt"},
+		{"fr", "Accuser réception : la lettre est retirée · Chancery", "Accuser réception", "a depuis retiré cette lettre : ne vous y fiez pas.", "Je confirme la réception"},
+		{"ar", "الإشعار بالاستلام: الرسالة مسحوبة · Chancery", "الإشعار بالاستلام", "هذه الرسالة منذ إرسالها، فلا تعتمد عليها.", "أؤكد الاستلام"},
+	} {
+		do(language(c.lang), chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#receipt-confirm")))
+		title, said := read()
+		if title != c.title {
+			t.Errorf("%s: the receipt page of a retracted letter is titled %q, want %q", c.lang, title, c.title)
+		}
+		if len(said) < 2 || said[0] != "heading: "+c.heading || said[1] != "alert: " || !strings.Contains(after(said, "alert"), c.warning) {
+			t.Errorf("%s: the heading, then the warning, are not the first things said in the page: %q", c.lang, said)
+		}
+		if !strings.Contains(strings.Join(said, "|"), "|button: "+c.button) {
+			t.Errorf("%s: no button named %q: %q", c.lang, c.button, said)
+		}
+	}
+	do(language("en"), chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#receipt-confirm")),
+		chromedp.Click(chromedp.CSS("#receipt-confirm")), chromedp.WaitVisible(chromedp.CSS("#receipt-done")))
+	if v := o.status(t, ref); v[0].ReceivedAt == nil && v[1].ReceivedAt == nil {
+		t.Fatal("the button recorded no receipt")
+	}
+	title, said = read()
+	if title != "Receipt recorded: the letter is retracted · Chancery" || len(said) < 2 || said[0] != "heading: Receipt recorded" || said[1] != "alert: " ||
+		!strings.Contains(after(said, "alert"), "has since retracted this letter") {
+		t.Errorf("the receipt recorded of a retracted letter: title %q, said %q", title, said)
+	}
+}
