@@ -22,7 +22,9 @@ func newRecipient(rm *remote) *cobra.Command {
 		Short: "Add a recipient: organisation, contact person, e-mail addresses, optional webhook (admin)",
 		Long: `Add puts a recipient in the directory under NAME, the name dispatch and draft send use.
 Letters go to every --email address. A domain in other letters than ASCII's
-(registry@ministère.example) is sent as its punycode; an address with such letters before
+(registry@ministère.example) is sent as its punycode, which the directory and dispatch
+status show beside it, so that a look-alike of a Latin domain is told from it (аррӏе.com, in
+Cyrillic, is xn--80ak6aa92e.com, not apple.com); an address with such letters before
 its @ (müller@…) goes only through a mail server that offers SMTPUTF8, and fails at once
 through another. With --webhook, the recipient's system also gets
 signed events (Standard Webhooks) about the letters sent to it: dispatch, receipt,
@@ -44,7 +46,7 @@ the server runs with --webhook-allow-private.`,
 			if addJSON {
 				return writeJSON(c.OutOrStdout(), map[string]any{"recipient": v, "webhook_secret": secret})
 			}
-			fmt.Fprintf(c.OutOrStdout(), "added recipient %s (%s)\n", printable(v.Name), printable(strings.Join(v.Emails, ", ")))
+			fmt.Fprintf(c.OutOrStdout(), "added recipient %s (%s)\n", printable(v.Name), printable(shownAddresses(v.Emails)))
 			if secret != "" {
 				if _, err := fmt.Fprintf(c.OutOrStdout(), "webhook signing secret, shown once: %s\n", secret); err != nil {
 					return unprintedSecret(fmt.Sprintf("recipient %s", printable(v.Name)), err)
@@ -82,7 +84,7 @@ the server runs with --webhook-allow-private.`,
 					hook = "(set; shown to admins)"
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", printable(r.Name), printable(r.Organization), printable(r.Contact),
-					printable(strings.Join(r.Emails, ", ")), hook)
+					printable(shownAddresses(r.Emails)), hook)
 			}
 			return tw.Flush()
 		}),
@@ -111,7 +113,7 @@ addresses. The change is in the audit trail, with the addresses it replaced.`,
 			if setJSON {
 				return writeJSON(c.OutOrStdout(), v)
 			}
-			fmt.Fprintf(c.OutOrStdout(), "recipient %s: %s\n", printable(v.Name), printable(strings.Join(v.Emails, ", ")))
+			fmt.Fprintf(c.OutOrStdout(), "recipient %s: %s\n", printable(v.Name), printable(shownAddresses(v.Emails)))
 			return nil
 		}),
 	}
@@ -310,4 +312,21 @@ included. Retry once the endpoint is mended. An endpoint with no failed delivery
 func unprintedSecret(what string, err error) error {
 	return withHint(fmt.Errorf("print the webhook signing secret: %w", err),
 		"%s is added, but its webhook signing secret, shown once, was not printed: deliveries to it cannot be checked; add the endpoint again under another name, with standard output where it can be read", what)
+}
+
+// shownAddresses writes a recipient's addresses as members are shown them
+// (registry.ShownAddress): a domain in other letters than ASCII's is followed by its
+// A-labels, where mail goes, so that a look-alike of another domain is told from it.
+func shownAddresses(emails []string) string {
+	out := make([]string, len(emails))
+	for i, e := range emails {
+		out[i] = registry.ShownAddress(e)
+	}
+	return strings.Join(out, ", ")
+}
+
+// angleAddress is "<addr>", followed as in shownAddresses by its domain's A-labels when it
+// is written in other letters than ASCII's.
+func angleAddress(addr string) string {
+	return "<" + addr + ">" + strings.TrimPrefix(registry.ShownAddress(addr), addr)
 }

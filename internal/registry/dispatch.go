@@ -138,6 +138,31 @@ func MailAddress(addr string) (string, error) {
 	return local + "@" + a, nil
 }
 
+// ShownAddress is the address addr as the interfaces show it to members: as written, and,
+// when its domain has letters other than ASCII's, followed by the domain's A-labels, where
+// mail goes ("registry@аррӏе.com (xn--80ak6aa92e.com)"). A domain in Cyrillic or Greek can
+// look like a Latin one ("аррӏе.com", apple.com's look-alike); its A-labels do not. An
+// address in ASCII, or one whose domain IDNA refuses, is shown as written.
+func ShownAddress(addr string) string {
+	i := strings.LastIndexByte(addr, '@')
+	if i < 0 {
+		return addr
+	}
+	domain := addr[i+1:]
+	ascii := true
+	for j := 0; j < len(domain); j++ {
+		ascii = ascii && domain[j] < utf8.RuneSelf
+	}
+	if ascii || strings.HasPrefix(domain, "[") {
+		return addr
+	}
+	a, ok := asciiHost(domain)
+	if !ok {
+		return addr
+	}
+	return addr + " (" + a + ")"
+}
+
 // AddRecipient adds a recipient to the directory (admins). When the recipient has a webhook,
 // it returns the endpoint's signing secret, shown once.
 func (r *Registry) AddRecipient(ctx context.Context, a Actor, nr NewRecipient) (*RecipientView, string, error) {

@@ -230,6 +230,17 @@ var funcs = template.FuncMap{
 	"bdi": func(s string) template.HTML { return template.HTML("<bdi>" + template.HTMLEscapeString(s) + "</bdi>") },
 	// omitted is how many of the letter's words a removed run of a public answer stands for.
 	"omitted": registry.OmittedWords,
+	// address and addresses write e-mail addresses as members are shown them
+	// (registry.ShownAddress): a domain in other letters than ASCII's is followed by its
+	// A-labels, where mail goes.
+	"address": registry.ShownAddress,
+	"addresses": func(addrs []string) string {
+		out := make([]string, len(addrs))
+		for i, a := range addrs {
+			out[i] = registry.ShownAddress(a)
+		}
+		return strings.Join(out, ", ")
+	},
 	// blank reports whether a run of a difference is whitespace alone (a line broken
 	// elsewhere), which screen readers are not told of as a change: the eye sees none.
 	"blank": func(s string) bool { return strings.TrimSpace(s) == "" },
