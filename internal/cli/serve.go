@@ -124,6 +124,11 @@ no longer carries it. Local passwords keep working. See docs/identity.md.`,
 // listen address first, so that a busy port fails at once, before a demo is built, and so that
 // a registry it initializes (and the demo's commands) name the port it got (--listen :0).
 // Without base, that base URL is http:// and the bound address.
+// serveOpening, when set (by tests), is called once serve answers on its listener and before
+// it opens the data directory, with the listener's address and the function that stops serve:
+// a test holds the start there.
+var serveOpening func(addr string, stop func())
+
 func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.Config, ops serveOps, wit witnessOpts, disp dispatchOpts) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -150,6 +155,32 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	if a, ok := ln.Addr().(*net.TCPAddr); demo && (!ok || !a.IP.IsLoopback()) {
 		return withHint(fmt.Errorf("refusing to serve the demo on %s: its members' password is public", ln.Addr()),
 			"serve the demo on a loopback address (--listen 127.0.0.1:8080, the default), and reach it from elsewhere through an SSH tunnel")
+	}
+	// The listener answers from now on: the office takes seconds to open (its identification
+	// index), and a load balancer's or an operator's /readyz was accepted and left unanswered
+	// meanwhile. Until the office's handler takes over, /healthz answers as it does, /readyz
+	// and everything else 503 (server.NewStarting).
+	handoff := server.NewHandoff(server.NewStarting(server.Config{Logger: logger, TrustedProxies: opts.TrustedProxies, Secure: opts.Secure, AccessLog: true}))
+	srv := &http.Server{
+		Handler:           handoff,
+		ConnContext:       server.ConnContext, // with server.Listener: verify answers in one write
+		ErrorLog:          errorLog(logger),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(server.Listener(ln)) }()
+	serving := false
+	defer func() {
+		if !serving { // a start that fails closes the connections the starting handler kept
+			srv.Close()
+		}
+	}()
+	if serveOpening != nil {
+		serveOpening(ln.Addr().String(), stop)
 	}
 	fontsLoaded := loadFonts(logger)
 	defer fontsLoaded() // serve never returns while it may still log
@@ -300,21 +331,11 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	// After the server's shutdown: what it reads in the background (a PDF's pages, by OCR,
 	// with a copy of the PDF in the temporary directory) is stopped and removed.
 	defer handler.Close()
-	srv := &http.Server{
-		Handler:           handler,
-		ConnContext:       server.ConnContext, // with server.Listener: verify answers in one write
-		ErrorLog:          errorLog(logger),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-	}
 	fontsLoaded()
+	handoff.Set(handler)
+	serving = true
 	fmt.Fprintf(c.OutOrStdout(), "chancery: serving http://%s (log %s, %d entries, data %s)\n",
 		ln.Addr(), d.Settings.Origin, lg.Head().Size, d.Path)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(server.Listener(ln)) }()
 	select {
 	case err := <-errc:
 		return err

@@ -357,6 +357,10 @@ var _ = table(func() Translations {
 		"Internal Server Error":    {"Erreur interne du serveur", "خطأ داخلي في الخادم"},
 		"Sign in first.":           {"Connectez-vous d'abord.", "يُرجى تسجيل الدخول أولًا."},
 		"Not found.":               {"Introuvable.", "غير موجود."},
+		// The page of every request made while the server starts (server.NewStarting).
+		"The registry is starting: try again in a moment.": {
+			"Le registre démarre : réessayez dans un instant.",
+			"السجل قيد التشغيل: أعد المحاولة بعد قليل."},
 		"The content of this letter was erased at the office's request.": {
 			"Le contenu de cette lettre a été effacé à la demande du service.",
 			"مُحي مضمون هذه الرسالة بناءً على طلب الجهة."},

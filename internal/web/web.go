@@ -351,6 +351,16 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 		Error: "There is no page at this address. To check a letter, use the verify page; its QR code leads to the right page."})
 }
 
+// serverStarting is the page of every request made while the server starts.
+const serverStarting = "The registry is starting: try again in a moment."
+
+// Starting answers a request for a page made while the server starts, before the office is
+// open (server.NewStarting): 503, the error page in the visitor's language. The caller sets
+// Retry-After. It needs no registry: the page names no office.
+func (h *Handler) Starting(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusServiceUnavailable, "error", page{Title: http.StatusText(http.StatusServiceUnavailable), Error: serverStarting})
+}
+
 // fail shows err as a page with the status it maps to; anything unexpected is logged.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := pageStatus(r, err)
