@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -81,9 +82,15 @@ var copyStarted func(dtx *Tx)
 // copyReportRows is how many rows of a table CopyToReporting copies between two reports.
 const copyReportRows = 10000
 
+// compareReportEvery is the longest CopyToReporting's comparison of one table goes without a
+// report: reading and hashing the rows of both sides goes at rates too different (a file's
+// content, a counter) for a count of rows to say it every few seconds.
+var compareReportEvery = 5 * time.Second
+
 // CopyToReporting is CopyToMarking, telling progress (if not nil) what it does as it goes:
-// each table it starts, every copyReportRows rows of it, and the comparison of the copy. An
-// office of 100,000 letters takes minutes, which store migrate must account for.
+// each table it starts, every copyReportRows rows of it, the comparison of the copy, each table
+// it compares and, within one, how far it is every compareReportEvery. An office of 100,000
+// letters takes minutes to copy and more to compare, which store migrate must account for.
 func CopyToReporting(ctx context.Context, src, dst *DB, beforeCommit func() error, progress func(string)) ([]TableCount, error) {
 	if progress == nil {
 		progress = func(string) {}
@@ -129,8 +136,8 @@ func CopyToReporting(ctx context.Context, src, dst *DB, beforeCommit func() erro
 			// committed: a value the target did not keep as it was given fails the copy, and
 			// leaves the target empty.
 			progress("comparing every row of the copy with the source's")
-			for _, t := range tables {
-				if err := compareTable(ctx, stx, dtx, t); err != nil {
+			for i, t := range tables {
+				if err := compareTable(ctx, stx, dtx, t, counts[i].Rows, progress); err != nil {
 					return fmt.Errorf("store: copy %s: %w", t, err)
 				}
 			}
@@ -380,17 +387,36 @@ func copyBlob(ctx context.Context, stx, dtx *Tx, cols []string, vals []any) (int
 // multisets: each row's values in the source's column order, integers as integers, text and
 // bytes alike as bytes (the copy converts between them), and NULL apart from an empty value.
 // Files are compared by digest and content, which blobs and blob_chunks hold in other rows on
-// each side.
-func compareTable(ctx context.Context, stx, dtx *Tx, table string) error {
+// each side. total is the rows the copy wrote, which progress's reports count towards.
+func compareTable(ctx context.Context, stx, dtx *Tx, table string, total int64, progress func(string)) error {
 	if table == "blob_chunks" {
 		return nil // compared with blobs
+	}
+	what, done := "rows", "read"
+	if table == "blobs" {
+		what, done = "files", "hashed"
+	}
+	if total == 1 {
+		progress(fmt.Sprintf("comparing %s (1 %s)", table, strings.TrimSuffix(what, "s")))
+	} else {
+		progress(fmt.Sprintf("comparing %s (%d %s)", table, total, what))
+	}
+	// tick reports, at most every compareReportEvery, how many of side's rows are read.
+	tick := func(side string) func(n int64) {
+		last := time.Now()
+		return func(n int64) {
+			if now := time.Now(); now.Sub(last) >= compareReportEvery {
+				last = now
+				progress(fmt.Sprintf("comparing %s: %s %d of the %s %d %s", table, done, n, side, total, what))
+			}
+		}
 	}
 	var src, dst [][sha256.Size]byte
 	var err error
 	if table == "blobs" {
-		src, err = fileHashes(ctx, stx)
+		src, err = fileHashes(ctx, stx, tick("source's"))
 		if err == nil {
-			dst, err = fileHashes(ctx, dtx)
+			dst, err = fileHashes(ctx, dtx, tick("copy's"))
 		}
 	} else {
 		var cols []string
@@ -398,9 +424,9 @@ func compareTable(ctx context.Context, stx, dtx *Tx, table string) error {
 			return err
 		}
 		q := `SELECT ` + strings.Join(cols, ", ") + ` FROM ` + table
-		src, err = rowHashes(ctx, stx, q, len(cols))
+		src, err = rowHashes(ctx, stx, q, len(cols), tick("source's"))
 		if err == nil {
-			dst, err = rowHashes(ctx, dtx, q, len(cols))
+			dst, err = rowHashes(ctx, dtx, q, len(cols), tick("copy's"))
 		}
 	}
 	if err != nil {
@@ -432,8 +458,8 @@ func compareTable(ctx context.Context, stx, dtx *Tx, table string) error {
 var ErrCopyDiffers = errors.New("the copy differs from the source")
 
 // rowHashes returns the SHA-256 of each row that query returns, its n values encoded as
-// compareTable compares them.
-func rowHashes(ctx context.Context, tx *Tx, query string, n int) ([][sha256.Size]byte, error) {
+// compareTable compares them, calling tick with the number of rows read after each.
+func rowHashes(ctx context.Context, tx *Tx, query string, n int, tick func(int64)) ([][sha256.Size]byte, error) {
 	rows, err := tx.tx.QueryContext(ctx, query)
 	if err != nil {
 		return nil, err
@@ -468,13 +494,14 @@ func rowHashes(ctx context.Context, tx *Tx, query string, n int) ([][sha256.Size
 			}
 		}
 		out = append(out, sha256.Sum256(b))
+		tick(int64(len(out)))
 	}
 	return out, rows.Err()
 }
 
 // fileHashes returns, for each file of blobs, the SHA-256 of its digest and the SHA-256 of
-// its content, read whole (Blob).
-func fileHashes(ctx context.Context, tx *Tx) ([][sha256.Size]byte, error) {
+// its content, read whole (Blob), calling tick with the number of files hashed after each.
+func fileHashes(ctx context.Context, tx *Tx, tick func(int64)) ([][sha256.Size]byte, error) {
 	rows, err := tx.tx.QueryContext(ctx, `SELECT digest FROM blobs`)
 	if err != nil {
 		return nil, err
@@ -500,6 +527,7 @@ func fileHashes(ctx context.Context, tx *Tx) ([][sha256.Size]byte, error) {
 		}
 		sum := sha256.Sum256(data)
 		out[i] = sha256.Sum256(append([]byte(d), sum[:]...))
+		tick(int64(i + 1))
 	}
 	return out, nil
 }
