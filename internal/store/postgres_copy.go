@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // OpenSQLiteSnapshot opens the SQLite store in dir read-only, without migrating it, for
@@ -104,7 +105,7 @@ func CopyToReporting(ctx context.Context, src, dst *DB, beforeCommit func() erro
 		if err != nil {
 			return err
 		}
-		return dst.Update(ctx, func(dtx *Tx) error {
+		return dst.copyUpdate(ctx, func(dtx *Tx) error {
 			// The copy is one transaction of the target, which waits between statements while
 			// the source is read: comparing the files hashes every one of the source's first
 			// (31 s at 100,000 letters), and the session's stuckTimeout ended it there, so that
@@ -255,93 +256,274 @@ func copyTable(ctx context.Context, stx, dtx *Tx, table string, chunks *int64, p
 		return 0, fmt.Errorf("the target's table is not empty: %w", ErrTargetNotEmpty)
 	}
 
-	ph := make([]string, len(srcCols))
-	for i := range ph {
-		ph[i] = fmt.Sprintf("$%d", i+1)
-	}
 	cols := strings.Join(srcCols, ", ")
-	ins, err := dtx.tx.PrepareContext(ctx, `INSERT INTO `+table+` (`+cols+`) VALUES (`+strings.Join(ph, ", ")+`)`)
-	if err != nil {
-		return 0, err
-	}
-	defer ins.Close()
 	src, err := stx.tx.QueryContext(ctx, `SELECT `+cols+` FROM `+table)
 	if err != nil {
 		return 0, err
 	}
 	defer src.Close()
-	vals := make([]any, len(srcCols))
-	ptrs := make([]any, len(srcCols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	var n int64
 	progress("copying " + table)
-	if table == "blob_chunks" {
-		// The source's chunks are cut for SQLite's pages; copyBlob cuts each file again as
+	var n int64
+	switch table {
+	case "blob_chunks":
+		// The source's chunks are cut for SQLite's pages; copyBlobs cuts each file again as
 		// the target keeps it, and counts those rows.
 		return 0, nil
+	case "blobs":
+		n, err = copyBlobs(ctx, stx, dtx, srcCols, src, chunks, progress)
+	default:
+		n, err = copyRows(ctx, dtx, table, srcCols, dstCols, src, progress)
 	}
-	for src.Next() {
-		if err := src.Scan(ptrs...); err != nil {
-			return 0, err
-		}
-		// SQLite keeps whatever type a value was written with; give each the target
-		// column's.
-		for i, c := range srcCols {
-			switch v := vals[i].(type) {
-			case string:
-				if dstCols[c].dataType == "bytea" {
-					vals[i] = []byte(v)
-				}
-			case []byte:
-				switch {
-				case dstCols[c].dataType == "text":
-					vals[i] = string(v)
-				case v == nil:
-					// SQLite's driver reads an empty BLOB as a nil slice (a NULL is a nil
-					// interface), and PostgreSQL's would write it as NULL.
-					vals[i] = []byte{}
-				}
-			}
-		}
-		if table == "blobs" {
-			c, err := copyBlob(ctx, stx, dtx, srcCols, vals)
-			if err != nil {
-				return 0, fmt.Errorf("row %d: %w", n+1, err)
-			}
-			*chunks += c
-		} else if _, err := ins.ExecContext(ctx, vals...); err != nil {
-			return 0, fmt.Errorf("row %d: %w", n+1, err)
-		}
-		n++
-		if n%copyReportRows == 0 {
-			progress(fmt.Sprintf("copying %s: %d rows so far", table, n))
-		}
-	}
-	if err := src.Err(); err != nil {
+	if err != nil {
 		return 0, err
 	}
+	return n, continueIDs(ctx, dtx, table, dstCols)
+}
+
+// continueIDs has the identity columns of table continue after the ids copied into it.
+func continueIDs(ctx context.Context, dtx *Tx, table string, dstCols map[string]pgColumn) error {
 	for _, c := range dstCols {
 		if !c.identity {
 			continue
 		}
 		_, err := dtx.tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence($1, $2), (SELECT COALESCE(MAX(`+c.name+`), 0) + 1 FROM `+table+`), false)`, table, c.name)
 		if err != nil {
-			return 0, fmt.Errorf("continue the ids of %s: %w", c.name, err)
+			return fmt.Errorf("continue the ids of %s: %w", c.name, err)
+		}
+	}
+	return nil
+}
+
+// targetValues gives vals, a row of the source's columns cols, the types of the target's
+// columns: SQLite keeps whatever type a value was written with.
+func targetValues(cols []string, dstCols map[string]pgColumn, vals []any) {
+	for i, c := range cols {
+		switch v := vals[i].(type) {
+		case string:
+			if dstCols[c].dataType == "bytea" {
+				vals[i] = []byte(v)
+			}
+		case []byte:
+			switch {
+			case dstCols[c].dataType == "text":
+				vals[i] = string(v)
+			case v == nil:
+				// SQLite's driver reads an empty BLOB as a nil slice (a NULL is a nil
+				// interface), and PostgreSQL's would write it as NULL.
+				vals[i] = []byte{}
+			}
+		}
+	}
+}
+
+// copyUpdate runs fn in one write transaction of db, a PostgreSQL store, as Update runs one
+// call: under the writer lock, rolled back if fn fails, its commit's outcome asked for when
+// the answer to COMMIT is lost (commitPostgres). The transaction has a connection of its own,
+// which fn's Tx holds (Tx.conn) to send rows with COPY (Tx.copyFrom): COPY is not reachable
+// through database/sql's transactions.
+func (db *DB) copyUpdate(ctx context.Context, fn func(*Tx) error) error {
+	if db.dialect != Postgres {
+		return errors.New("store: copy: the target is not PostgreSQL")
+	}
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer conn.Close()
+	// As Update's: the transaction is not ended by a context done mid-statement, which would
+	// break the connection; fn's statements fail on ctx.
+	sqlTx, err := conn.BeginTx(context.WithoutCancel(ctx), nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	xid, err := db.beginPostgres(ctx, sqlTx)
+	if err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	tx := &Tx{tx: sqlTx, dialect: Postgres, stmts: &db.ws, conn: conn}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if tx.aborted != nil {
+		sqlTx.Rollback()
+		return tx.aborted
+	}
+	return db.commitPostgres(sqlTx, xid)
+}
+
+// copyFrom sends the rows of src into table's columns cols with COPY FROM STDIN, in t's
+// transaction (copyUpdate's), and returns how many it sent.
+func (t *Tx) copyFrom(ctx context.Context, table string, cols []string, src pgx.CopyFromSource) (int64, error) {
+	if t.conn == nil {
+		return 0, errors.New("store: copy: a transaction without a connection of its own")
+	}
+	var n int64
+	err := t.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("store: copy: a connection of type %T, not pgx's", dc)
+		}
+		var err error
+		n, err = c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, src)
+		return err
+	})
+	return n, err
+}
+
+// rowSource is the rows of a source table as COPY takes them, given the target's types,
+// reported every copyReportRows rows.
+type rowSource struct {
+	table    string
+	rows     *sql.Rows
+	cols     []string
+	dstCols  map[string]pgColumn
+	vals     []any
+	ptrs     []any
+	n        int64
+	err      error
+	progress func(string)
+}
+
+func (s *rowSource) Next() bool {
+	if s.n > 0 && s.n%copyReportRows == 0 {
+		s.progress(fmt.Sprintf("copying %s: %d rows so far", s.table, s.n))
+	}
+	if !s.rows.Next() {
+		return false
+	}
+	for i := range s.vals {
+		s.vals[i] = nil
+	}
+	if s.err = s.rows.Scan(s.ptrs...); s.err != nil {
+		s.err = fmt.Errorf("row %d: %w", s.n+1, s.err)
+		return false
+	}
+	targetValues(s.cols, s.dstCols, s.vals)
+	s.n++
+	return true
+}
+
+func (s *rowSource) Values() ([]any, error) { return s.vals, nil }
+
+func (s *rowSource) Err() error {
+	if s.err != nil {
+		return s.err
+	}
+	return s.rows.Err()
+}
+
+// copyRows copies the rows of src, table's in the source, into the target with COPY.
+func copyRows(ctx context.Context, dtx *Tx, table string, cols []string, dstCols map[string]pgColumn, src *sql.Rows, progress func(string)) (int64, error) {
+	s := &rowSource{table: table, rows: src, cols: cols, dstCols: dstCols, vals: make([]any, len(cols)), ptrs: make([]any, len(cols)), progress: progress}
+	for i := range s.vals {
+		s.ptrs[i] = &s.vals[i]
+	}
+	n, err := dtx.copyFrom(ctx, table, cols, s)
+	if err == nil {
+		err = s.Err() // CopyFrom reports it; checked again in case it did not stop on it
+	}
+	if err != nil {
+		return 0, err
+	}
+	if n != s.n {
+		return 0, fmt.Errorf("COPY wrote %d rows of the %d read", n, s.n)
+	}
+	return n, nil
+}
+
+// copyBatchBytes bounds the bytes of files copyBlobs holds in memory between two COPYs.
+const copyBatchBytes = 64 << 20
+
+// copyBlobs copies the files of src, the source's blobs rows in the columns cols, into the
+// target with COPY, cut as PutBlob cuts them (blobChunks): rows 0 to full-1 of blob_chunks
+// full, the next ones small, the rest in blobs.data, under ids of blob_chunk_ids. The target's
+// blobs and blob_chunks are empty (copyTable checked them), so the ids are 1, 2, … and the
+// sequence is set after the last. Files are sent in batches of about copyBatchBytes, blobs
+// rows then their chunks. It adds to *chunks the blob_chunks rows it wrote.
+func copyBlobs(ctx context.Context, stx, dtx *Tx, cols []string, src *sql.Rows, chunks *int64, progress func(string)) (int64, error) {
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var blobRows, chunkRows [][]any
+	var held, n, id int64
+	flush := func() error {
+		if len(blobRows) > 0 {
+			if _, err := dtx.copyFrom(ctx, "blobs", []string{"digest", "data", "chunked"}, pgx.CopyFromRows(blobRows)); err != nil {
+				return err
+			}
+		}
+		if len(chunkRows) > 0 {
+			if _, err := dtx.copyFrom(ctx, "blob_chunks", []string{"blob", "seq", "data"}, pgx.CopyFromRows(chunkRows)); err != nil {
+				return err
+			}
+		}
+		*chunks += int64(len(chunkRows))
+		blobRows, chunkRows, held = blobRows[:0], chunkRows[:0], 0
+		return nil
+	}
+	for src.Next() {
+		for i := range vals {
+			vals[i] = nil
+		}
+		if err := src.Scan(ptrs...); err != nil {
+			return 0, err
+		}
+		key, data, err := sourceFile(ctx, stx, cols, vals)
+		if err != nil {
+			return 0, fmt.Errorf("row %d: %w", n+1, err)
+		}
+		full, small := blobChunks(len(data))
+		if full+small == 0 {
+			blobRows = append(blobRows, []any{key, data, nil})
+		} else {
+			id++
+			tail := full*blobFullChunk + small*blobSmallChunk
+			blobRows = append(blobRows, []any{key, data[tail:], id})
+			off := 0
+			for seq := range full + small {
+				size := blobFullChunk
+				if seq >= full {
+					size = blobSmallChunk
+				}
+				chunkRows = append(chunkRows, []any{id, int32(seq), data[off : off+size]})
+				off += size
+			}
+		}
+		held += int64(len(data))
+		n++
+		if held >= copyBatchBytes {
+			if err := flush(); err != nil {
+				return 0, err
+			}
+		}
+		if n%copyReportRows == 0 {
+			progress(fmt.Sprintf("copying blobs: %d rows so far", n))
+		}
+	}
+	if err := src.Err(); err != nil {
+		return 0, err
+	}
+	if err := flush(); err != nil {
+		return 0, err
+	}
+	if id > 0 {
+		if _, err := dtx.tx.ExecContext(ctx, `SELECT setval('blob_chunk_ids', $1)`, id); err != nil {
+			return 0, fmt.Errorf("continue the ids of blob_chunks: %w", err)
 		}
 	}
 	return n, nil
 }
 
-// copyBlob stores a file of the source's blobs table through PutBlob, which keeps it as the
-// target keeps the files it is given, and returns the blob_chunks rows that called for. The
-// copy goes by name, so the target's blob_chunks was checked empty before. A file the source
-// keeps in chunks (blobs.go) is read whole from the source.
-func copyBlob(ctx context.Context, stx, dtx *Tx, cols []string, vals []any) (int64, error) {
+// sourceFile returns the stored digest (fileDigest) and the content of a file of the source's
+// blobs, whose row holds vals in the columns cols. A file the source keeps in chunks
+// (blobs.go) is read whole from the source.
+func sourceFile(ctx context.Context, stx *Tx, cols []string, vals []any) (key, data []byte, err error) {
 	chunked := false
 	var digest string
-	var data []byte
 	for i, c := range cols {
 		switch c {
 		case "digest":
@@ -350,7 +532,7 @@ func copyBlob(ctx context.Context, stx, dtx *Tx, cols []string, vals []any) (int
 				digest = v
 			case []byte:
 				if err := (fileDigestText{&digest}).Scan(v); err != nil {
-					return 0, err
+					return nil, nil, err
 				}
 			}
 		case "data":
@@ -365,22 +547,20 @@ func copyBlob(ctx context.Context, stx, dtx *Tx, cols []string, vals []any) (int
 		}
 	}
 	if digest == "" {
-		return 0, errors.New("a file without a digest")
+		return nil, nil, errors.New("a file without a digest")
+	}
+	if key, err = fileDigest(digest); err != nil {
+		return nil, nil, err
 	}
 	if chunked {
-		var err error
 		if data, err = stx.Blob(ctx, digest); err != nil {
-			return 0, err
+			return nil, nil, err
 		}
 	}
 	if data == nil {
 		data = []byte{} // an empty (or erased) file, NOT NULL
 	}
-	if err := dtx.PutBlob(ctx, digest, data); err != nil {
-		return 0, err
-	}
-	full, small := blobChunks(len(data))
-	return int64(full + small), nil
+	return key, data, nil
 }
 
 // compareTable compares the rows of table in dtx, the copy, with those in stx, its source, as

@@ -150,6 +150,9 @@ type Tx struct {
 	grouped bool
 	// aborted is set once a savepoint finds the transaction rolled back (ErrTxAborted).
 	aborted error
+	// conn is the connection of a copy's transaction (copyUpdate), through which the copy
+	// sends rows with COPY; nil otherwise.
+	conn *sql.Conn
 }
 
 // statementCtx is the context a statement of t runs with. In a group transaction a caller's
