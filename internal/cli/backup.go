@@ -259,7 +259,7 @@ func backup(ctx context.Context, d *datadir.Dir, out string, progress io.Writer)
 		return nil, interruptedBackup(ctx, err)
 	}
 	fmt.Fprintln(progress, "verifying the copy: its log, every entry, and its schema")
-	rep, err := verifyStored(ctx, checked, d)
+	rep, err := verifyStored(ctx, checked, d, store.OpenSQLiteRollback)
 	if ctx.Err() != nil {
 		return nil, errBackupInterrupted
 	}
@@ -408,7 +408,7 @@ func backupExtendsPublished(ctx context.Context, dir string, d *datadir.Dir, pub
 	if published == nil {
 		return nil
 	}
-	db, err := store.OpenSQLite(ctx, dir)
+	db, err := store.OpenSQLiteRollback(ctx, dir) // the copy stays in rollback-journal mode (verifyStored)
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
@@ -541,11 +541,13 @@ type verifiedLog struct {
 	checkpoint []byte
 }
 
-// verifyStored opens the SQLite store in dir and verifies its whole log with d's log key, as
-// 'chancery log verify' does: the tree recomputed from every entry, each tile and the
-// checkpoint's signature checked, each entry decoded.
-func verifyStored(ctx context.Context, dir string, d *datadir.Dir) (*verifiedLog, error) {
-	db, err := store.OpenSQLite(ctx, dir)
+// verifyStored opens the SQLite store in dir with open and verifies its whole log with d's log
+// key, as 'chancery log verify' does: the tree recomputed from every entry, each tile and the
+// checkpoint's signature checked, each entry decoded. A backup opens its copy with
+// store.OpenSQLiteRollback: the copy is beside the backup's file, on whatever file system
+// that is, and stays in rollback-journal mode in the backup; a restore with store.OpenSQLite.
+func verifyStored(ctx context.Context, dir string, d *datadir.Dir, open func(context.Context, string) (*store.DB, error)) (*verifiedLog, error) {
+	db, err := open(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -883,7 +885,7 @@ func restore(ctx context.Context, file, dir string, published []byte, erased *er
 		}
 	}
 	fmt.Fprintln(progress, "verifying the backup's log, every entry")
-	rep, err := verifyStored(ctx, stageDir, staged)
+	rep, err := verifyStored(ctx, stageDir, staged, store.OpenSQLite)
 	if ctx.Err() != nil {
 		return nil, errRestoreInterrupted
 	}

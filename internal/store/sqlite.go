@@ -23,6 +23,22 @@ const SQLiteFile = "chancery.db"
 // schema up to date. The database runs in WAL mode with synchronous=FULL, so a committed
 // transaction has been fsynced to the WAL before Update returns.
 func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
+	return openSQLite(ctx, dir, "WAL")
+}
+
+// OpenSQLiteRollback is OpenSQLite in rollback-journal mode (journal_mode=DELETE), for the copy
+// of a database that a backup checks beside its file: WAL needs a shared memory map of its
+// index, which a FUSE file system without shared maps (fusefat) or a network share does not
+// give ("disk I/O error"), and a backup may be written to one. The database is left in that
+// mode, and OpenSQLite, which a restore opens it with, switches it back to WAL. The copy must
+// be in rollback mode already (BackupSQLite's is): switching a database from WAL needs the
+// map too.
+func OpenSQLiteRollback(ctx context.Context, dir string) (*DB, error) {
+	return openSQLite(ctx, dir, "DELETE")
+}
+
+// openSQLite opens the SQLite store in dir with the journal mode journal (WAL or DELETE).
+func openSQLite(ctx context.Context, dir, journal string) (*DB, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("store: create data directory: %w", err)
 	}
@@ -35,7 +51,7 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 	}
 	q := url.Values{}
 	for _, p := range []string{
-		"journal_mode(WAL)",
+		"journal_mode(" + journal + ")",
 		"synchronous(FULL)",
 		"busy_timeout(10000)",
 		"foreign_keys(1)",
