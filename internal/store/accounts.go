@@ -111,8 +111,7 @@ func (t *Tx) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, e
 
 // UnreleasedLetters returns up to limit letters that have no release, newest first.
 func (t *Tx) UnreleasedLetters(ctx context.Context, limit int) ([]Letter, error) {
-	return t.letters(ctx, "unreleased letters", `SELECT `+letterCols+` FROM letters
-WHERE id NOT IN (SELECT letter_id FROM releases) ORDER BY id DESC LIMIT $1`, limit)
+	return t.letters(ctx, "unreleased letters", unreleasedLettersQuery, limit)
 }
 
 // RecentReleases returns up to limit released letters, the latest released first.

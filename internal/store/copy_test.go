@@ -3,7 +3,10 @@ package store_test
 import (
 	"bytes"
 	"crypto/sha256"
+	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/store/storetest"
@@ -124,4 +127,61 @@ func TestCopyToKeepsConversions(t *testing.T) {
 func sha256Of(b []byte) []byte {
 	s := sha256.Sum256(b)
 	return s[:]
+}
+
+// The letters in progress (unreleased_letters, migration 44) are copied with the letters, so
+// that the target's inbox and listings of drafts find the source's drafts, and its next
+// release takes the letter out of them.
+func TestCopyToKeepsTheLettersInProgress(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	src := openSQLite(t, dir)
+	now := time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC)
+	var ids []int64
+	err := src.Update(ctx, func(tx *store.Tx) error {
+		m, err := tx.AddMember(ctx, "cora", []string{"signer"}, []byte("token"), now)
+		if err != nil {
+			return err
+		}
+		for i := 1; i <= 3; i++ {
+			l := store.Letter{Reference: fmt.Sprintf("TCP-2026-%06d", i), Subject: "s", Class: "c", AuthorID: m.ID, CreatedAt: now}
+			if err := tx.AddLetter(ctx, &l); err != nil {
+				return err
+			}
+			ids = append(ids, l.ID)
+		}
+		d := storetest.Digest("released")
+		if err := tx.PutBlob(ctx, d, []byte("released")); err != nil {
+			return err
+		}
+		return tx.AddRelease(ctx, store.Release{LetterID: ids[1], VersionN: 1, FileDigest: d, FileName: "l.pdf", MediaType: "application/pdf",
+			LogIndex: 0, Entry: []byte("e"), ReleasedBy: m.ID, ReleasedAt: now})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := src.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dst, err := copyToPostgres(t, dir)
+	if err != nil {
+		t.Fatalf("copy: %v", err)
+	}
+	err = dst.View(ctx, func(tx *store.Tx) error {
+		un, err := tx.UnreleasedLetters(ctx, 10)
+		if err != nil {
+			return err
+		}
+		var got []string
+		for _, l := range un {
+			got = append(got, l.Reference)
+		}
+		if want := []string{"TCP-2026-000003", "TCP-2026-000001"}; !slices.Equal(got, want) {
+			t.Errorf("letters in progress in the target: %v, want %v", got, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -24,5 +24,19 @@ func OpenPostgresAtForTest(ctx context.Context, url string, n int) (*DB, error) 
 	return OpenAtForTest(n, func() (*DB, error) { return OpenPostgres(ctx, url) })
 }
 
+// AddLetterForTest adds l as the build of the store's schema did: a store opened at a schema
+// before migration 44 (OpenAtForTest) has no unreleased_letters, and its letters are rows of
+// letters only.
+func AddLetterForTest(ctx context.Context, tx *Tx, l *Letter) error {
+	v, err := tx.Version(ctx)
+	if err != nil {
+		return err
+	}
+	if v < 44 {
+		return tx.addLetterRow(ctx, l)
+	}
+	return tx.AddLetter(ctx, l)
+}
+
 // FormatTimeForTest is a time as the store writes it in its text columns.
 func FormatTimeForTest(t time.Time) string { return ts(t) }

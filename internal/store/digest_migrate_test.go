@@ -59,7 +59,7 @@ func testFileDigestsMigration(t *testing.T, openAt func(int) (*store.DB, error),
 		member = m.ID
 		for i := range letters {
 			l := store.Letter{Reference: "TFD-2026-00000" + string(rune('1'+i)), Subject: "s", Class: "c", AuthorID: member, CreatedAt: at}
-			if err := tx.AddLetter(ctx, &l); err != nil {
+			if err := store.AddLetterForTest(ctx, tx, &l); err != nil {
 				return err
 			}
 			letters[i] = l.ID

@@ -153,7 +153,7 @@ func addOutboxFixture(tx *store.Tx, now time.Time, rec *store.Recipient, emails 
 		return nil, nil, err
 	}
 	l := &store.Letter{Reference: "TFN-1", Subject: "s", Class: "c", AuthorID: m.ID, CreatedAt: now}
-	if err := tx.AddLetter(ctx, l); err != nil {
+	if err := store.AddLetterForTest(ctx, tx, l); err != nil {
 		return nil, nil, err
 	}
 	*rec = store.Recipient{Name: "ministry", Organization: "Ministry", Emails: emails, CreatedAt: now}

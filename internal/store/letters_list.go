@@ -40,22 +40,73 @@ type ListedLetter struct {
 	WithdrawnAt time.Time
 }
 
-// ListLetters returns up to limit letters that f selects, newest (highest ID) first.
-func (t *Tx) ListLetters(ctx context.Context, f LetterFilter, limit int) ([]ListedLetter, error) {
-	// The state is computed once, in the SELECT list, and filtered on in the outer query, so
-	// that the filter and the reported state cannot disagree.
-	rows, err := t.query(ctx, `SELECT * FROM (
-SELECT l.id, l.reference, l.subject, l.class, l.tags, l.addressees, l.author_id, l.created_at,
+// unreleasedLettersSQLite and unreleasedLettersPostgres are migration 44 (see migrations).
+// unreleased_letters holds the ID of every letter that has no release, the letters in
+// progress: AddLetter adds it and AddRelease removes it, in their transactions. It is a table
+// of its own rather than a state column on letters, as SQLite can add a column only once
+// (there is no ADD COLUMN IF NOT EXISTS) and a store's steps may be run again, and as it
+// holds the few letters in progress, not a copy of every letter's state: the retracted and
+// superseded letters are found through withdrawals, indexed by kind. The fill reconciles the
+// table with releases, so that it also holds when run again.
+const (
+	unreleasedLettersSQLite = `CREATE TABLE IF NOT EXISTS unreleased_letters (
+	letter_id INTEGER PRIMARY KEY REFERENCES letters (id)
+);
+` + unreleasedLettersFill
+	unreleasedLettersPostgres = `CREATE TABLE IF NOT EXISTS unreleased_letters (
+	letter_id BIGINT PRIMARY KEY REFERENCES letters (id)
+);
+` + unreleasedLettersFill
+	unreleasedLettersFill = `INSERT INTO unreleased_letters (letter_id) SELECT id FROM letters l
+	WHERE NOT EXISTS (SELECT 1 FROM releases r WHERE r.letter_id = l.id)
+	AND NOT EXISTS (SELECT 1 FROM unreleased_letters u WHERE u.letter_id = l.id);
+DELETE FROM unreleased_letters WHERE EXISTS (SELECT 1 FROM releases r WHERE r.letter_id = unreleased_letters.letter_id);
+CREATE INDEX IF NOT EXISTS withdrawals_by_kind ON withdrawals (kind, letter_id);
+`
+)
+
+// unreleasedLettersQuery reads the letters in progress, newest first, from unreleased_letters:
+// at 100,000 released letters, reading the letters from the newest for those without a release
+// took 87 ms at each inbox.
+const unreleasedLettersQuery = `SELECT l.id, l.reference, l.subject, l.class, l.tags, l.addressees, l.author_id, l.created_at
+FROM unreleased_letters u JOIN letters l ON l.id = u.letter_id ORDER BY u.letter_id DESC LIMIT $1`
+
+// listLettersQuery is the query of ListLetters for the state filter state. The letters of a
+// state the office has few of (drafts, retracted and superseded letters) are read from
+// unreleased_letters and from withdrawals by kind, so that a listing of them does not read
+// every letter from the newest (0.46 s and 0.56 s at 100,000 released letters); the others
+// (every letter, released letters) from letters. The state is computed once, in the SELECT
+// list, and filtered on in the outer query, so that the filter and the reported state cannot
+// disagree.
+func listLettersQuery(state string) string {
+	from, id, where := `letters l`, `l.id`, ``
+	switch state {
+	case StateDraft:
+		from, id = `unreleased_letters s JOIN letters l ON l.id = s.letter_id`, `s.letter_id`
+	case StateRetracted, StateSuperseded:
+		kind := "retraction"
+		if state == StateSuperseded {
+			kind = "supersession"
+		}
+		from, id, where = `withdrawals s JOIN letters l ON l.id = s.letter_id`, `s.letter_id`, ` AND s.kind = '`+kind+`'`
+	}
+	return `SELECT * FROM (
+SELECT ` + id + ` AS id, l.reference, l.subject, l.class, l.tags, l.addressees, l.author_id, l.created_at,
 	CASE WHEN r.letter_id IS NULL THEN 'draft' WHEN w.kind IS NULL THEN 'released'
 		WHEN w.kind = 'retraction' THEN 'retracted' ELSE 'superseded' END AS state,
 	v.n, v.digest, v.media_type, v.file_name, v.size, v.created_by, v.created_at,
 	r.released_at, r.log_index, r.erased_at, w.created_at
-FROM letters l
+FROM ` + from + `
 LEFT JOIN versions v ON v.letter_id = l.id AND v.n = (SELECT MAX(n) FROM versions WHERE letter_id = l.id)
 LEFT JOIN releases r ON r.letter_id = l.id
 LEFT JOIN withdrawals w ON w.letter_id = l.id
-WHERE ($1 <= 0 OR l.id < $1) AND ($2 = '' OR l.class = $2)
-) AS listed WHERE ($3 = '' OR state = $3) ORDER BY id DESC LIMIT $4`, f.Before, f.Class, f.State, limit)
+WHERE ($1 <= 0 OR ` + id + ` < $1) AND ($2 = '' OR l.class = $2)` + where + `
+) AS listed WHERE ($3 = '' OR state = $3) ORDER BY id DESC LIMIT $4`
+}
+
+// ListLetters returns up to limit letters that f selects, newest (highest ID) first.
+func (t *Tx) ListLetters(ctx context.Context, f LetterFilter, limit int) ([]ListedLetter, error) {
+	rows, err := t.query(ctx, listLettersQuery(f.State), f.Before, f.Class, f.State, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list letters: %w", err)
 	}

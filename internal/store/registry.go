@@ -253,16 +253,24 @@ type Letter struct {
 	CreatedAt  time.Time
 }
 
-// AddLetter inserts a letter and sets its ID.
+// AddLetter inserts a letter, in progress until its release, and sets its ID.
 func (t *Tx) AddLetter(ctx context.Context, l *Letter) error {
+	if err := t.addLetterRow(ctx, l); err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `INSERT INTO unreleased_letters (letter_id) VALUES ($1)`, l.ID); err != nil {
+		return fmt.Errorf("add letter %s: %w", l.Reference, err)
+	}
+	return nil
+}
+
+// addLetterRow inserts the row of l in letters and sets its ID.
+func (t *Tx) addLetterRow(ctx context.Context, l *Letter) error {
 	tags, _ := json.Marshal(nonNil(l.Tags))
 	to, _ := json.Marshal(nonNil(l.Addressees))
 	err := t.queryRow(ctx, `INSERT INTO letters (reference, subject, class, tags, addressees, author_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, l.Reference, l.Subject, l.Class, string(tags), string(to), l.AuthorID, ts(l.CreatedAt)).Scan(&l.ID)
-	if err != nil {
-		return conflict(err, "add letter "+l.Reference)
-	}
-	return nil
+	return conflict(err, "add letter "+l.Reference)
 }
 
 func nonNil(s []string) []string {
@@ -544,7 +552,14 @@ func (t *Tx) AddRelease(ctx context.Context, r Release) error {
 	}
 	_, err = t.exec(ctx, `INSERT INTO releases (letter_id, version_n, file_digest, file_name, media_type, log_index, entry, released_by, released_at, check_code_hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, r.LetterID, r.VersionN, key, r.FileName, r.MediaType, r.LogIndex, packEntry(r.Entry), r.ReleasedBy, ts(r.ReleasedAt), r.CheckCodeHash)
-	return conflict(err, "add release")
+	if err != nil {
+		return conflict(err, "add release")
+	}
+	// The letter is no longer in progress (UnreleasedLetters, ListLetters).
+	if _, err := t.exec(ctx, `DELETE FROM unreleased_letters WHERE letter_id = $1`, r.LetterID); err != nil {
+		return fmt.Errorf("add release: %w", err)
+	}
+	return nil
 }
 
 const releaseCols = `letter_id, version_n, file_digest, file_name, media_type, log_index, entry, released_by, released_at, check_code_hash, erased_at`

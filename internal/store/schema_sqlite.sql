@@ -1,4 +1,4 @@
--- schema version 43
+-- schema version 44
 -- The schema the migrations of migrate.go leave in a new SQLite database, as its
 -- sqlite_master holds it. Written by: go test ./internal/store -run SQLiteSchemaIsMigrations -update-schema
 CREATE TABLE log_head (
@@ -302,3 +302,7 @@ WHEN NOT (NEW.id = OLD.id AND NEW.time = OLD.time AND NEW.reference = OLD.refere
 		AND (r.erased_at IS NOT NULL OR (r.letter_id IS NULL AND l.subject = ''))))
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 CREATE INDEX draft_exports_by_letter ON draft_exports (letter_id, id);
+CREATE TABLE unreleased_letters (
+	letter_id INTEGER PRIMARY KEY REFERENCES letters (id)
+);
+CREATE INDEX withdrawals_by_kind ON withdrawals (kind, letter_id);

@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"SealAnswers", testSealAnswers},
 		{"LookupRelease", testLookupRelease},
 		{"ListLetters", testListLetters},
+		{"LetterStates", testLetterStates},
 		{"Members", testMembers},
 		{"LetterMembers", testLetterMembers},
 		{"Blobs", testBlobs},
