@@ -29,7 +29,7 @@ BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 DELETE FROM schema_version WHERE version = 41`,
 	42: `DELETE FROM schema_version WHERE version = 42`,
 	43: `DROP INDEX draft_exports_by_letter; DELETE FROM schema_version WHERE version = 43`,
-	44: `DROP INDEX withdrawals_by_kind; DROP TABLE unreleased_letters; DELETE FROM schema_version WHERE version = 44`,
+	44: `DROP INDEX withdrawals_by_kind; DROP INDEX letters_by_class; DROP TABLE unreleased_letters; DELETE FROM schema_version WHERE version = 44`,
 }
 
 // olderSchema sets the SQLite store in dir back to the schema of the build before this one,

@@ -62,6 +62,7 @@ const (
 	AND NOT EXISTS (SELECT 1 FROM unreleased_letters u WHERE u.letter_id = l.id);
 DELETE FROM unreleased_letters WHERE EXISTS (SELECT 1 FROM releases r WHERE r.letter_id = unreleased_letters.letter_id);
 CREATE INDEX IF NOT EXISTS withdrawals_by_kind ON withdrawals (kind, letter_id);
+CREATE INDEX IF NOT EXISTS letters_by_class ON letters (class, id);
 `
 )
 
@@ -71,24 +72,40 @@ CREATE INDEX IF NOT EXISTS withdrawals_by_kind ON withdrawals (kind, letter_id);
 const unreleasedLettersQuery = `SELECT l.id, l.reference, l.subject, l.class, l.tags, l.addressees, l.author_id, l.created_at
 FROM unreleased_letters u JOIN letters l ON l.id = u.letter_id ORDER BY u.letter_id DESC LIMIT $1`
 
-// listLettersQuery is the query of ListLetters for the state filter state. The letters of a
-// state the office has few of (drafts, retracted and superseded letters) are read from
+// listLettersQuery is the query of ListLetters for the filter f. The letters of a state the
+// office has few of (drafts, retracted and superseded letters) are read from
 // unreleased_letters and from withdrawals by kind, so that a listing of them does not read
 // every letter from the newest (0.46 s and 0.56 s at 100,000 released letters); the others
-// (every letter, released letters) from letters. The state is computed once, in the SELECT
-// list, and filtered on in the outer query, so that the filter and the reported state cannot
-// disagree.
-func listLettersQuery(state string) string {
+// (every letter, released letters) from letters, those of a class through its index, and the
+// next page from where the last ended, rather than from the newest letter again: at 100,000
+// letters, a class without letters took 41–93 ms, every letter read. The condition on a filter
+// left empty is left out of the text, so that the one given can use its index; every parameter
+// stays in it, as PostgreSQL wants them all used. The state is computed
+// once, in the SELECT list, and filtered on in the outer query, so that the filter and the
+// reported state cannot disagree.
+func listLettersQuery(f LetterFilter) string {
 	from, id, where := `letters l`, `l.id`, ``
-	switch state {
+	switch f.State {
 	case StateDraft:
 		from, id = `unreleased_letters s JOIN letters l ON l.id = s.letter_id`, `s.letter_id`
 	case StateRetracted, StateSuperseded:
 		kind := "retraction"
-		if state == StateSuperseded {
+		if f.State == StateSuperseded {
 			kind = "supersession"
 		}
 		from, id, where = `withdrawals s JOIN letters l ON l.id = s.letter_id`, `s.letter_id`, ` AND s.kind = '`+kind+`'`
+	}
+	before, class := `$1 <= 0`, `$2 = ''`
+	if f.Before > 0 {
+		before = id + ` < $1`
+	}
+	switch {
+	case f.Class != "" && id == `l.id`:
+		class = `l.class = $2`
+	case f.Class != "":
+		// Written so that it uses no index: the letters of the state are few, and the
+		// letters of a class many.
+		class = `($2 = '' OR l.class = $2)`
 	}
 	return `SELECT * FROM (
 SELECT ` + id + ` AS id, l.reference, l.subject, l.class, l.tags, l.addressees, l.author_id, l.created_at,
@@ -100,13 +117,13 @@ FROM ` + from + `
 LEFT JOIN versions v ON v.letter_id = l.id AND v.n = (SELECT MAX(n) FROM versions WHERE letter_id = l.id)
 LEFT JOIN releases r ON r.letter_id = l.id
 LEFT JOIN withdrawals w ON w.letter_id = l.id
-WHERE ($1 <= 0 OR ` + id + ` < $1) AND ($2 = '' OR l.class = $2)` + where + `
+WHERE ` + before + ` AND ` + class + where + `
 ) AS listed WHERE ($3 = '' OR state = $3) ORDER BY id DESC LIMIT $4`
 }
 
 // ListLetters returns up to limit letters that f selects, newest (highest ID) first.
 func (t *Tx) ListLetters(ctx context.Context, f LetterFilter, limit int) ([]ListedLetter, error) {
-	rows, err := t.query(ctx, listLettersQuery(f.State), f.Before, f.Class, f.State, limit)
+	rows, err := t.query(ctx, listLettersQuery(f), f.Before, f.Class, f.State, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list letters: %w", err)
 	}

@@ -761,10 +761,11 @@ DELETE FROM seals;
 	// the office ever made: a release, an erasure and an identification ask for them
 	// (DraftExportsOf).
 	{sqlite: draftExportsByLetter, postgres: draftExportsByLetter},
-	// 44: the letters in progress (unreleased_letters) kept apart, and withdrawals indexed by
-	// kind, so that the inbox's drafts and the listings of drafts, retracted and superseded
-	// letters read those letters only rather than every letter from the newest
-	// (letters_list.go). Existing letters are filled in; the step can be run again.
+	// 44: the letters in progress (unreleased_letters) kept apart, withdrawals indexed by
+	// kind and letters by class, so that the inbox's drafts and the listings of drafts,
+	// retracted and superseded letters, and of a class, read those letters only rather than
+	// every letter from the newest (letters_list.go). Existing letters are filled in; the
+	// step can be run again.
 	{sqlite: unreleasedLettersSQLite, postgres: unreleasedLettersPostgres},
 }
 

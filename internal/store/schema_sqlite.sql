@@ -306,3 +306,4 @@ CREATE TABLE unreleased_letters (
 	letter_id INTEGER PRIMARY KEY REFERENCES letters (id)
 );
 CREATE INDEX withdrawals_by_kind ON withdrawals (kind, letter_id);
+CREATE INDEX letters_by_class ON letters (class, id);

@@ -55,8 +55,10 @@ func testUnreleasedLettersMigration(t *testing.T, db *store.DB) {
 			return err
 		}
 		// The store as migration 43 left it.
-		if err := store.ExecTx(ctx, tx, `DROP INDEX withdrawals_by_kind`); err != nil {
-			return err
+		for _, index := range []string{"withdrawals_by_kind", "letters_by_class"} {
+			if err := store.ExecTx(ctx, tx, `DROP INDEX `+index); err != nil {
+				return err
+			}
 		}
 		return store.ExecTx(ctx, tx, `DROP TABLE unreleased_letters`)
 	})
