@@ -41,6 +41,9 @@ type office struct {
 	keyID  string
 	// logSigner signs the office's checkpoints: a test forges a split view with it.
 	logSigner note.Signer
+	// logSKey and officeKey are the log's and the office's private keys (newForkOf).
+	logSKey   string
+	officeKey ed25519.PrivateKey
 	// before, if set, is called with each request before the server handles it.
 	before func(*http.Request)
 	// clock, if set, is the registry's clock (registry.Config.Now); time.Now otherwise.
@@ -59,6 +62,20 @@ func newOfficeWith(t *testing.T, heads func(*store.DB, *translog.Log) *cosigned.
 // newOfficeNamed is newOfficeWith for an office of this name.
 func newOfficeNamed(t *testing.T, name string, heads func(*store.DB, *translog.Log) *cosigned.Heads) *office {
 	t.Helper()
+	return newOfficeKeyed(t, name, heads, nil)
+}
+
+// newForkOf is another registry of o's office, with o's log key and office key and the same
+// members and signer key, over a log of its own: what it logs and signs is a second history
+// of o's log (a split view), whose seals verify under o's trust root.
+func newForkOf(t *testing.T, o *office) *office {
+	t.Helper()
+	return newOfficeKeyed(t, "CLI Office", nil, o)
+}
+
+// newOfficeKeyed is newOfficeNamed with the keys of like, if not nil.
+func newOfficeKeyed(t *testing.T, name string, heads func(*store.DB, *translog.Log) *cosigned.Heads, like *office) *office {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.OpenSQLite(ctx, t.TempDir())
 	if err != nil {
@@ -67,6 +84,9 @@ func newOfficeNamed(t *testing.T, name string, heads func(*store.DB, *translog.L
 	t.Cleanup(func() { db.Close() })
 	const origin = "cli.example/log"
 	skey, vkey, _ := note.GenerateKey(rand.Reader, origin)
+	if like != nil {
+		skey, vkey = like.logSKey, like.reg.TrustRoot().LogKey
+	}
 	signer, _ := note.NewSigner(skey)
 	lg, err := translog.Open(ctx, db, translog.Config{Origin: origin, Signer: signer, Create: true})
 	if err != nil {
@@ -74,12 +94,16 @@ func newOfficeNamed(t *testing.T, name string, heads func(*store.DB, *translog.L
 	}
 	t.Cleanup(func() { lg.Close() })
 	_, officeKey, _ := ed25519.GenerateKey(rand.Reader)
+	if like != nil {
+		officeKey = like.officeKey
+	}
 	cfg := registry.Config{DB: db, Log: lg, Office: registry.Office{Name: name, Prefix: "CLI", URL: "https://cli.example"},
 		OfficeKey: officeKey, LogKey: vkey, LogOrigin: origin}
 	if heads != nil {
 		cfg.Heads, cfg.SealWait = heads(db, lg), time.Minute
 	}
-	o := &office{t: t, db: db, tokens: map[string]string{}, actors: map[string]registry.Actor{}, logSigner: signer}
+	o := &office{t: t, db: db, tokens: map[string]string{}, actors: map[string]registry.Actor{}, logSigner: signer,
+		logSKey: skey, officeKey: officeKey}
 	cfg.Now = func() time.Time {
 		if f := o.clock.Load(); f != nil {
 			return (*f)()
@@ -112,6 +136,9 @@ func newOfficeNamed(t *testing.T, name string, heads func(*store.DB, *translog.L
 		o.add(m.name, tok)
 	}
 	_, o.key, _ = ed25519.GenerateKey(rand.Reader)
+	if like != nil {
+		o.key = like.key
+	}
 	if o.keyID, _, err = reg.RegisterKey(ctx, o.actors["sam"], o.key.Public().(ed25519.PublicKey)); err != nil {
 		t.Fatal(err)
 	}

@@ -169,6 +169,17 @@ var _ = table(func() Translations {
 			"invalide : %s : la réponse est peut-être rejouée ou le journal bifurqué ; signalez-le au service",
 			"غير صالحة: %s: قد تكون الإجابة مُعادة أو أن السجل متشعّب؛ أبلغ الجهة بذلك",
 		},
+		// A split view that the holder's own files prove: two seals of one run, or a seal and
+		// the checkpoint kept on this computer (offline, where no registry answered).
+		"invalid: two checkpoints of size %s signed by the log key have different roots (this seal's, %s, and %s, %s): the log was forked; report this to the office": {
+			"invalide : deux points de contrôle de taille %s signés par la clé du journal ont des racines différentes (celui de ce sceau, %s, et %s, %s) : le journal a bifurqué ; signalez-le au service",
+			"غير صالحة: نقطتا تحقق بالحجم %s موقّعتان بمفتاح السجل لهما جذران مختلفان (نقطة هذا الختم، %s، و%s، %s): لقد تشعّب السجل؛ أبلغ الجهة بذلك",
+		},
+		"the seal of %s": {"le sceau de %s", "ختم %s"},
+		" (this replaces the line printed above for this file)": {
+			" (cette ligne remplace celle affichée plus haut pour ce fichier)",
+			" (يحلّ هذا السطر محلّ السطر المطبوع أعلاه لهذا الملف)",
+		},
 		// The registry's own answer for bytes it does not know, which verify prints as it is.
 		"unknown: no letter of this office has these exact bytes": {
 			"inconnue : aucune lettre de ce service n'a exactement ces octets",

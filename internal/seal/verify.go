@@ -95,6 +95,9 @@ type Result struct {
 	Index int64
 	// TreeSize is the size of the tree of the seal's checkpoint.
 	TreeSize int64
+	// Root is the root hash of that tree: two seals of one tree size with different roots,
+	// both signed by the log key, prove a split view.
+	Root tlog.Hash
 	// Witnesses is how many of the trust root's witnesses cosigned the checkpoint.
 	Witnesses int
 	// Cosigners are those witnesses, with the time each cosignature carries.
@@ -160,7 +163,7 @@ func (v *Verifier) verify(s *Seal, file Digest, d *Decoder) (*Result, error) {
 	if st.FileDigest != want {
 		return nil, fmt.Errorf("verify seal: %w: the seal is for %s (%s), the file is %s", ErrDigestMismatch, st.FileDigest, st.Reference, want)
 	}
-	return &Result{Statement: st, Index: rel.Index, TreeSize: cp.size, Witnesses: cp.witnesses, Cosigners: cp.cosigners,
+	return &Result{Statement: st, Index: rel.Index, TreeSize: cp.size, Root: cp.root, Witnesses: cp.witnesses, Cosigners: cp.cosigners,
 		Signers: signers, ReleasedAt: st.ReleasedAt}, nil
 }
 

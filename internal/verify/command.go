@@ -74,10 +74,18 @@ verified as the file it names; a link to anything but a file is refused. Online,
 file outside its folder is not verified (the registry would be sent that file's digest and
 text): verify what it names by its own path.
 
+The seals of one run are compared with each other: two whose checkpoints have one tree size
+and different roots, both signed by the log key, prove that the log showed two histories (a
+split view). Every file whose seal has that size is invalid, online and offline, and a file
+already printed before the second root was met is printed again, invalid (with --json, an
+object with "revised": true, which replaces the one before). Nothing is kept of this between
+runs.
+
 Outcomes: valid, retracted, superseded, draft ("not an official document"), altered, unknown,
 invalid.
 Exit status: 0 every file is valid; 1 some file is not; 2 verification could not be done
-(usage, I/O, registry unreachable). --json prints one JSON object per file, one per line.
+(usage, I/O, registry unreachable). --json prints one JSON object per file, one per line, and
+another for a file printed again.
 
 The lines, and the error and hint when verification cannot be done, are printed in English,
 French or Arabic: --lang, else CHANCERY_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG, such
@@ -323,6 +331,9 @@ func Report(w io.Writer, n int, results iter.Seq[Result], asJSON bool) error {
 		}
 		if eachLine {
 			bw.Flush()
+		}
+		if r.Revised && r.was == "error" {
+			errs-- // the file is now invalid, no longer a file that could not be verified
 		}
 		switch r.Outcome {
 		case Valid:

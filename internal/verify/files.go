@@ -88,14 +88,21 @@ func (vf *Verifier) verifyFiles(files []string, prog *progress) iter.Seq[Result]
 		defer wg.Wait()
 		defer close(quit)
 		ready := make([]bool, len(files))
+		var sv splitViews
 		for printed := 0; printed < len(files); {
 			ready[<-done] = true
 			for ; printed < len(files) && ready[printed]; printed++ {
 				r := results[printed%window]
 				results[printed%window] = Result{}
 				<-tokens
+				r, late := sv.see(vf, files, printed, r)
 				if !yield(r) {
 					return
+				}
+				for _, l := range late {
+					if !yield(l) {
+						return
+					}
 				}
 			}
 		}

@@ -72,8 +72,16 @@ type Result struct {
 	Witnesses []Witness `json:"witnesses,omitempty"`
 	Message   string    `json:"message"`
 	Error     string    `json:"error,omitempty"`
+	// Revised marks a result printed again for a file printed before in the same run: its
+	// seal's checkpoint was found, after that, to be one of two trees of one size that the
+	// log key signed (a split view, proved by another file's seal). It replaces the earlier.
+	Revised bool `json:"revised,omitempty"`
 	// local is Message in the reader's language (--lang), for the human output only.
 	local Text
+	// tree is the tree the file's seal proves against, once the seal verified.
+	tree sealTree
+	// was, for a revised result, is the outcome printed before for the file.
+	was string
 }
 
 // Witness is a witness that cosigned the checkpoint a seal proves against.
@@ -207,6 +215,7 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 		}
 		FromRelease(&res, r.Statement, r.Index)
 		res.Checked = "seal"
+		res.tree = sealTree{r.TreeSize, r.Root}
 		for _, w := range r.Cosigners {
 			res.Witnesses = append(res.Witnesses, Witness{Name: w.Name, CosignedAt: w.Time})
 		}
