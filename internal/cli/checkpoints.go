@@ -336,9 +336,11 @@ type keptOffline struct {
 	cps *checkpointState
 }
 
-// Check answers, for a seal valid offline, as online does when the log key signed the kept
-// checkpoint and the seal's with one tree size and two roots: the log forked. Any other size
-// needs a consistency proof, which offline has not.
+// Check answers, for a seal valid offline, invalid when the log key signed the kept
+// checkpoint and the seal's with one tree size and two roots: the log forked. Its line is
+// offline's own, naming the evidence (the seal and the kept file), where online's speaks of a
+// registry answer that may be replayed, which offline there was none of. Any other size needs
+// a consistency proof, which offline has not.
 func (k keptOffline) Check(res VerifyResult, sealCP []byte, size int64, sealPath string) VerifyResult {
 	h := k.cps.held
 	if h == nil || h.Size != size || bytes.Equal(sealCP, k.cps.signed) {
@@ -348,5 +350,6 @@ func (k keptOffline) Check(res VerifyResult, sealCP []byte, size int64, sealPath
 	if err != nil || c.Root == h.Root { // the same tree, cosigned otherwise
 		return res
 	}
-	return logProblem(k.v, res, forkError(size, h.Root, k.cps.file, c.Root, "the seal "+verify.Printable(sealPath)))
+	res.Say("invalid", k.v.SplitViewLine(size, c.Root, h.Root, k.v.T("the one kept in %s", k.cps.file)))
+	return res
 }

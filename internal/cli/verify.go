@@ -55,7 +55,8 @@ func newVerify(rm *remote) *cobra.Command {
 Offline, verify reads the checkpoint it keeps of the log (never writing it: it checks no
 consistency offline). A seal whose checkpoint has the kept one's tree size but another root,
 both signed by the log key, is invalid, as online: the log showed two histories (a split
-view), which the two signed checkpoints prove. A kept checkpoint of another size says nothing
+view), which the two signed checkpoints prove, and the line names them (this seal's and the
+one kept in FILE). A kept checkpoint of another size says nothing
 offline: only a consistency proof, online, relates two trees of different sizes.`
 	return c
 }

@@ -175,7 +175,8 @@ var _ = table(func() Translations {
 			"invalide : deux points de contrôle de taille %s signés par la clé du journal ont des racines différentes (celui de ce sceau, %s, et %s, %s) : le journal a bifurqué ; signalez-le au service",
 			"غير صالحة: نقطتا تحقق بالحجم %s موقّعتان بمفتاح السجل لهما جذران مختلفان (نقطة هذا الختم، %s، و%s، %s): لقد تشعّب السجل؛ أبلغ الجهة بذلك",
 		},
-		"the seal of %s": {"le sceau de %s", "ختم %s"},
+		"the seal of %s":     {"le sceau de %s", "ختم %s"},
+		"the one kept in %s": {"celui conservé dans %s", "النقطة المحفوظة في %s"},
 		" (this replaces the line printed above for this file)": {
 			" (cette ligne remplace celle affichée plus haut pour ce fichier)",
 			" (يحلّ هذا السطر محلّ السطر المطبوع أعلاه لهذا الملف)",

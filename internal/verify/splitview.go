@@ -94,14 +94,14 @@ func (sv *splitViews) see(vf *Verifier, files []string, i int, r Result) (Result
 	if r.Outcome != Invalid {
 		o := s.other(t.root)
 		r.Error = ""
-		r.Say(Invalid, vf.splitViewLine(t.size, t.root, o.root, vf.T("the seal of %s", o.file)))
+		r.Say(Invalid, vf.SplitViewLine(t.size, t.root, o.root, vf.T("the seal of %s", o.file)))
 	}
 	var late []Result
 	for _, p := range s.printed {
 		root := s.roots[p.root].root
 		o := s.other(root)
 		l := Result{File: files[p.index], Outcome: Invalid, Checked: "seal", Revised: true, was: p.outcome}
-		l.Say(Invalid, vf.splitViewLine(t.size, root, o.root, vf.T("the seal of %s", o.file)).
+		l.Say(Invalid, vf.SplitViewLine(t.size, root, o.root, vf.T("the seal of %s", o.file)).
 			Plus(vf.T(" (this replaces the line printed above for this file)")))
 		late = append(late, l)
 	}
@@ -109,11 +109,11 @@ func (sv *splitViews) see(vf *Verifier, files []string, i int, r Result) (Result
 	return r, late
 }
 
-// splitViewLine is the line of a seal whose checkpoint of tree size size and root root the
+// SplitViewLine is the line of a seal whose checkpoint of tree size size and root root the
 // log key signed, beside another of that size and root other, found in where (another seal of
-// the run, or the checkpoint kept on this computer): verify needs no registry answer to call
-// it a fork.
-func (vf *Verifier) splitViewLine(size int64, root, other tlog.Hash, where Text) Text {
+// the run, or offline the checkpoint kept on this computer): the two signed checkpoints are
+// the evidence, and verify needs no registry answer to call it a fork.
+func (vf *Verifier) SplitViewLine(size int64, root, other tlog.Hash, where Text) Text {
 	const key = "invalid: two checkpoints of size %s signed by the log key have different roots (this seal's, %s, and %s, %s): the log was forked; report this to the office"
 	n := strconv.FormatInt(size, 10)
 	t := vf.T(key, n, root.String(), where.En, other.String())
