@@ -226,6 +226,7 @@ chancery: files to check are in %s; for example:
   chancery verify --trust %s %s
   chancery verify --trust %s %s
   chancery identify --url %s --text %s
+chancery: trust root fingerprint (SHA-256 of %s): %s
 chancery: the demo members' tokens are in %s
 chancery: sign in to the web pages at %s/signin as dave (drafter), lena or cole (reviewers), alice (signer) or rory (release) with the password %q
 chancery: what the public learns from a reference alone: %s/v/%s; what the paper's QR code shows its holder: %s
@@ -233,6 +234,7 @@ chancery: what the public learns from a reference alone: %s/v/%s; what the paper
 		filepath.Join(out, "trust.json"), filepath.Join(out, releasedName(posture, "x.pdf")),
 		filepath.Join(out, "trust.json"), filepath.Join(out, leaked),
 		url, filepath.Join(out, "retyped-altered.txt"),
+		filepath.Join(out, "trust.json"), seal.TrustRootFingerprint(trust),
 		filepath.Join(out, "tokens.env"), url, demoPassword, url, posture, reg.VerifyURL(posture, postureRel.CheckCode))
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/cli"
+	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/testbin"
 )
@@ -183,5 +185,56 @@ func TestDemoFilesAreMadeNew(t *testing.T) {
 	}
 	if _, err := os.Lstat(target); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the demo wrote through the planted link: %v", err)
+	}
+}
+
+// TestDemoPrintsTheTrustRootFingerprint: serve --demo writes demo/trust.json and prints
+// commands that use it; it now prints its fingerprint in the same block, as 'chancery trust
+// export' does, for the reader to see what is compared (fifty-seventh session's not-fixed
+// list, the lead's decision: it printed none).
+func TestDemoPrintsTheTrustRootFingerprint(t *testing.T) {
+	bin := testbin.Shared(t, "./cmd/chancery")
+	data := filepath.Join(t.TempDir(), "reg")
+	cmd := exec.Command(bin, "serve", "--demo", "--data", data, "--listen", "127.0.0.1:0")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	// The reader sends the block's lines once it has read its last, or what it read when
+	// serve's output ends.
+	block := make(chan string, 1)
+	go func() {
+		var seen strings.Builder
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			seen.WriteString(sc.Text() + "\n")
+			if strings.Contains(sc.Text(), "the demo members' tokens are in") {
+				break
+			}
+		}
+		block <- seen.String()
+		io.Copy(io.Discard, stderr)
+	}()
+	var out string
+	select {
+	case out = <-block:
+	case <-time.After(60 * time.Second):
+		t.Fatal("serve --demo printed no demo block within 60s")
+	}
+	trust := filepath.Join(data, "demo", "trust.json")
+	b, err := os.ReadFile(trust)
+	if err != nil {
+		t.Fatalf("%v; serve wrote:\n%s", err, out)
+	}
+	want := "chancery: trust root fingerprint (SHA-256 of " + trust + "): " + seal.TrustRootFingerprint(b) + "\n"
+	if !strings.Contains(out, "--trust "+trust) || !strings.Contains(out, want) {
+		t.Errorf("serve --demo printed:\n%s\nwant the line %q", out, want)
 	}
 }
