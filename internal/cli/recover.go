@@ -33,7 +33,9 @@ approval).
 It does what 'chancery member token' does for another member: the old token stops working, and
 so do the admin's web sessions, 'chancery login' tokens and password; their signer keys are
 revoked, each by an entry in the log; their approvals of letters not yet released no longer
-count; their changes waiting for a second admin are refused. It asks no second admin: whoever
+count; their changes waiting for a second admin are refused, and so are the changes about them
+that other admins proposed (a new token for them, which under two_admins waits for their own
+approval), each said on a line of its own. It asks no second admin: whoever
 can run it holds the office's database and keys already. The audit trail records it as the
 operator's. Members who are not admins get new tokens from an admin ('chancery member token').
 
@@ -59,7 +61,7 @@ The token is printed once, on the last line; the registry keeps only its hash.`,
 				return err
 			}
 			name := args[0]
-			tok, err := st.Registry.RecoverAdmin(c.Context(), name)
+			rec, err := st.Registry.RecoverAdmin(c.Context(), name)
 			switch {
 			case errors.Is(err, store.ErrNotFound):
 				return withHint(err, "no member is named %s: the names are those 'chancery member list' shows", printable(name))
@@ -70,8 +72,11 @@ The token is printed once, on the last line; the registry keeps only its hash.`,
 			case err != nil:
 				return err
 			}
+			for _, ch := range rec.Refused {
+				fmt.Fprintf(c.ErrOrStderr(), "refused %s\n", printable(ch))
+			}
 			fmt.Fprintf(c.ErrOrStderr(), "issued %s a new token (the old one no longer works, their keys are revoked), shown once:\n", printable(name))
-			if _, err := fmt.Fprintln(c.OutOrStdout(), tok); err != nil {
+			if _, err := fmt.Fprintln(c.OutOrStdout(), rec.Token); err != nil {
 				return withHint(fmt.Errorf("print %s's token: %w", printable(name), err),
 					"%s has a new token, but it was not printed: run 'chancery member recover %s' again, with standard output where it can be read", printable(name), printable(name))
 			}

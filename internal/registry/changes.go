@@ -362,6 +362,27 @@ func (r *Registry) refuseChangesBy(ctx context.Context, tx *store.Tx, a Actor, m
 	if err != nil {
 		return err
 	}
+	return r.refuseChanges(ctx, tx, a, pending, why)
+}
+
+// pendingChangesAbout returns the pending changes of the member m (member.add, member.roles,
+// member.token, member.enable whose subject is m) that another member proposed, oldest first.
+func pendingChangesAbout(ctx context.Context, tx *store.Tx, m *store.Member) ([]store.Change, error) {
+	cs, err := tx.Changes(ctx, 0) // the pending ones only
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Change
+	for _, c := range cs {
+		if c.State == store.ChangePending && c.ProposedBy != m.ID && c.Subject == m.Name && strings.HasPrefix(c.Kind, "member.") {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// refuseChanges refuses the pending changes cs, in a's name, each audited with why.
+func (r *Registry) refuseChanges(ctx context.Context, tx *store.Tx, a Actor, pending []store.Change, why string) error {
 	// The operator is no member: a change refused by RecoverAdmin is recorded as decided by
 	// none (shown as the operator's, as its audit event names them), not by its proposer's
 	// account, which would say the admin whose token was taken withdrew it.

@@ -700,7 +700,7 @@ func (r *Registry) IssueToken(ctx context.Context, a Actor, name string) (string
 		return "", r.propose(ctx, a, ChangeToken, name, changeDetail{})
 	}
 	for try := 0; ; try++ {
-		tok, err := r.issueToken(ctx, a, name, own)
+		tok, _, err := r.issueToken(ctx, a, name, own)
 		if errors.Is(err, errKeyInForce) && try < keysRetries {
 			continue
 		}
@@ -725,7 +725,12 @@ var errKeyInForce = i18n.Errorf(ErrConflict, "signer keys keep being registered 
 // issueToken is one attempt of IssueToken: it revokes the member's signer keys in force (not
 // for an admin's own token), then replaces the token in a transaction that fails with
 // errKeyInForce if a key is in force again.
-func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own bool) (string, error) {
+//
+// For the operator (a.local, RecoverAdmin) it also refuses, in the same transaction, the
+// changes about the member that other admins proposed (under two_admins, a new token for them
+// that waits for their own approval), which the recovery made pointless, and returns every
+// change it refused.
+func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own bool) (string, []store.Change, error) {
 	if !own {
 		var keys []store.SignerKey
 		err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
@@ -740,16 +745,17 @@ func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own boo
 			return err
 		})
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		for _, k := range keys {
 			if _, err := r.RevokeKey(ctx, a, k.KeyID, name+" was given a new token"); err != nil && !errors.Is(err, errKeyRevoked) {
-				return "", fmt.Errorf("revoke %s's key %s first: %w", name, k.KeyID, err)
+				return "", nil, fmt.Errorf("revoke %s's key %s first: %w", name, k.KeyID, err)
 			}
 		}
 		keysRevoked()
 	}
 	tok, hash := NewToken()
+	var refused []store.Change
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		if err := stillActs(ctx, tx, a); err != nil {
 			return err
@@ -788,14 +794,29 @@ func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own boo
 			if err := r.voidApprovals(ctx, tx, a, m, newTokenRole); err != nil {
 				return err
 			}
-			if err := r.refuseChangesBy(ctx, tx, a, m, name+" was given a new token"); err != nil {
+			by, err := tx.PendingChangesBy(ctx, m.ID)
+			if err != nil {
 				return err
+			}
+			if err := r.refuseChanges(ctx, tx, a, by, name+" was given a new token"); err != nil {
+				return err
+			}
+			refused = by
+			if a.local {
+				about, err := pendingChangesAbout(ctx, tx, m)
+				if err != nil {
+					return err
+				}
+				if err := r.refuseChanges(ctx, tx, a, about, name+"'s account was recovered by the operator (chancery member recover)"); err != nil {
+					return err
+				}
+				refused = append(refused, about...)
 			}
 		}
 		return r.audit(ctx, tx, a, "member.token", "", fmt.Sprintf("%s, %d sessions ended, password removed", name, n))
 	})
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return tok, nil
+	return tok, refused, nil
 }

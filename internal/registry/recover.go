@@ -22,7 +22,11 @@ import (
 // refused; their sessions, 'chancery login' tokens and password end. It asks no second admin:
 // whoever can run it holds the office's database and keys already. The audit trail records
 // it as the operator's, and the key revocations are in the log for every monitor to see.
-func (r *Registry) RecoverAdmin(ctx context.Context, name string) (string, error) {
+// The changes about the admin that other admins proposed and that still wait (under
+// two_admins, root's new token for ada, which waits for ada's own approval) are refused too,
+// in the same transaction: the recovery made them pointless. Every change it refused is in
+// the Recovery, for the operator to be told.
+func (r *Registry) RecoverAdmin(ctx context.Context, name string) (*Recovery, error) {
 	name = nfc(name)
 	a := Actor{Member: &store.Member{Name: operatorName, Roles: []string{RoleAdmin}}, Remote: "local", local: true}
 	// Checked before issueToken revokes anything, and again in its transaction.
@@ -37,23 +41,47 @@ func (r *Registry) RecoverAdmin(ctx context.Context, name string) (string, error
 		return nil
 	})
 	if err != nil {
-		return "", fmt.Errorf("recover %s: %w", name, err)
+		return nil, fmt.Errorf("recover %s: %w", name, err)
 	}
 	for try := 0; ; try++ {
-		tok, err := r.issueToken(ctx, a, name, false)
+		tok, refused, err := r.issueToken(ctx, a, name, false)
 		if errors.Is(err, errKeyInForce) && try < keysRetries {
 			continue
 		}
 		if errors.Is(err, errKeyInForce) {
 			// Not member token's advice: disabling either of the last two admins under
 			// two_admins is refused, the case this is for. Stopped, no server takes the keys.
-			return "", fmt.Errorf("recover %s: %w: %w: stop every server of the office (with PostgreSQL, on every machine), then recover %s again", name, ErrConflict, ErrOldTokenInUse, name)
+			return nil, fmt.Errorf("recover %s: %w: %w: stop every server of the office (with PostgreSQL, on every machine), then recover %s again", name, ErrConflict, ErrOldTokenInUse, name)
 		}
 		if err != nil {
-			return "", fmt.Errorf("recover %s: %w", name, err)
+			return nil, fmt.Errorf("recover %s: %w", name, err)
 		}
-		return tok, nil
+		rec := &Recovery{Token: tok}
+		for i := range refused {
+			rec.Refused = append(rec.Refused, auditChange(&refused[i]))
+		}
+		// Who proposed each, for the operator's lines, read once the token is replaced: if
+		// that fails, the lines name the changes alone, and the token is still returned.
+		r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+			for i := range refused {
+				if p, err := tx.MemberByID(ctx, refused[i].ProposedBy); err == nil {
+					rec.Refused[i] += ", proposed by " + p.Name
+				}
+			}
+			return nil
+		})
+		return rec, nil
 	}
+}
+
+// Recovery is what RecoverAdmin did.
+type Recovery struct {
+	// Token is the admin's new token, shown once.
+	Token string
+	// Refused are the changes it refused, as the audit trail names each, with its proposer
+	// ("change 3: member.token ada, proposed by root"): those the admin proposed, then those
+	// about the admin that others proposed.
+	Refused []string
 }
 
 // operatorName names the operator running RecoverAdmin, who is no member, in the audit trail

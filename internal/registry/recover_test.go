@@ -3,6 +3,8 @@ package registry
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,7 +38,10 @@ func recoverAdmin(t *testing.T, o *office) {
 	mallory := proposed(t, err, ChangeAddMember, "ada")
 	// root cannot cut the token off: the change waits for ada.
 	_, err = o.r.IssueToken(ctx, o.admin, "ada")
-	proposed(t, err, ChangeToken, "root")
+	newToken := proposed(t, err, ChangeToken, "root")
+	// A change about another member, and one about ada that is no member change, stay.
+	_, err = o.r.SetRoles(ctx, o.admin, "sam", []string{RoleReviewer}, nil)
+	other := proposed(t, err, ChangeRoles, "root")
 
 	if _, err := o.r.RecoverAdmin(ctx, "sam"); !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "sam is not an admin") {
 		t.Fatalf("a signer's account recovered: %v, want ErrConflict", err)
@@ -60,9 +65,26 @@ func recoverAdmin(t *testing.T, o *office) {
 		t.Fatal("the refused recovery of sam revoked sam's key")
 	}
 
-	tok, err := o.r.RecoverAdmin(ctx, "ada")
+	rec, err := o.r.RecoverAdmin(ctx, "ada")
 	if err != nil {
 		t.Fatal(err)
+	}
+	tok := rec.Token
+	want := []string{
+		fmt.Sprintf("change %d: member.add mallory (signer), proposed by ada", mallory.ID),
+		fmt.Sprintf("change %d: member.token ada, proposed by root", newToken.ID),
+	}
+	if !slices.Equal(rec.Refused, want) {
+		t.Errorf("the changes refused: %q, want %q", rec.Refused, want)
+	}
+	// root's new token for ada, which waited for ada's approval, is pointless now: refused by
+	// the operator in the recovery (fifty-seventh session's not-fixed list, the lead's
+	// decision: it stayed pending).
+	if c, err := o.r.Change(ctx, o.admin, newToken.ID); err != nil || c.State != store.ChangeRefused || c.DecidedBy != "operator (chancery member recover)" {
+		t.Errorf("root's new token for ada after the recovery: %+v, %v; want refused by the operator", c, err)
+	}
+	if c, err := o.r.Change(ctx, o.admin, other.ID); err != nil || c.State != store.ChangePending {
+		t.Errorf("root's change of sam's roles after ada's recovery: %+v, %v; want pending", c, err)
 	}
 	if m, err := o.r.Authenticate(ctx, tok); err != nil || m.Name != "ada" {
 		t.Errorf("the new token: %v, %v", m, err)
