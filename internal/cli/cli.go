@@ -13,6 +13,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/user"
+	"strconv"
 	"syscall"
 
 	"github.com/chancery/chancery/internal/datadir"
@@ -62,7 +64,50 @@ func unwritableHint(err error, dir string) error {
 	if !errors.Is(err, fs.ErrPermission) && !errors.Is(err, syscall.EROFS) && !unwritableDir(dir) {
 		return err
 	}
+	if h := otherUsersFile(err, dir); h != nil {
+		return h
+	}
 	return withHint(err, "%s is not writable by the user running chancery (uid %d), and chancery makes its lock files in it, SQLite its journal: check its owner and mode ('ls -ld %s'), whether its file system is mounted read-only, and whether it is immutable ('lsattr -d %s')", dir, os.Geteuid(), dir, dir)
+}
+
+// otherUsersFile is ownedFileHint for err, the refusal to open a file of dir, when dir is
+// writable by this user: a lock file or database left there by another user (root, running
+// a restore or a migration by hand), where the directory is not what to check. Nil otherwise.
+func otherUsersFile(err error, dir string) error {
+	var pe *fs.PathError
+	if !errors.As(err, &pe) || unwritableDir(dir) {
+		return nil
+	}
+	fi, serr := os.Lstat(pe.Path)
+	if serr != nil {
+		return nil
+	}
+	return ownedFileHint(err, pe.Path, fi, syscall.Access(pe.Path, 0x2) == nil, os.Geteuid(), currentUser())
+}
+
+// ownedFileHint is the hint for err, the refusal (EACCES) to open the file at path, whose
+// stat is fi, in a directory this user can write, when the file is another user's and this
+// one cannot write it (writable false): it names the file and its owner, and how to give it
+// back to me, the user running chancery (euid). Nil in any other case.
+func ownedFileHint(err error, path string, fi fs.FileInfo, writable bool, euid int, me string) error {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !errors.Is(err, syscall.EACCES) || writable || !ok || int(st.Uid) == euid {
+		return nil
+	}
+	owner := fmt.Sprintf("uid %d", st.Uid)
+	if u, lerr := user.LookupId(strconv.FormatUint(uint64(st.Uid), 10)); lerr == nil {
+		owner = fmt.Sprintf("%s (uid %d)", u.Username, st.Uid)
+	}
+	return withHint(err, "%s belongs to %s, not to the user running chancery (%s, uid %d), who cannot open it (a command run as that user left it there): give it back with 'sudo chown %s %s'",
+		path, owner, me, euid, me, path)
+}
+
+// currentUser names the user running chancery, as chown takes it: the user name, else the uid.
+func currentUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return strconv.Itoa(os.Geteuid())
 }
 
 // unwritableDir reports whether this user is refused making files in dir: by its mode, a

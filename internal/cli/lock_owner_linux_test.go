@@ -1,0 +1,87 @@
+package cli_test
+
+import (
+	"bytes"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/chancery/chancery/internal/testbin"
+)
+
+// TestLockFileOfAnotherUserHintsAtItsOwner: live, a data directory of the service's user
+// holding a lock file left owned by root: the command run as that user hinted that the
+// directory was not writable. The hint now names the file, its owner and the chown that
+// gives it back. It needs root, to leave a file of another user and run
+// chancery as that one; TestOwnedLockFileHintNamesItsOwner tests the hint everywhere.
+func TestLockFileOfAnotherUserHintsAtItsOwner(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("leaving a file owned by another user, and running chancery as that user, needs root")
+	}
+	const uid = 65534 // nobody
+	name := "65534"
+	if u, err := user.LookupId(name); err == nil {
+		name = u.Username
+	}
+	base := t.TempDir()
+	// The user reaches the test's directories and runs its own copy of chancery.
+	for _, d := range []string{filepath.Dir(base), base} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := filepath.Join(base, "chancery")
+	src, err := os.Open(testbin.Shared(t, "./cmd/chancery"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(bin, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o755)
+	if err == nil {
+		_, err = io.Copy(dst, src)
+		if cerr := dst.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(base, "office")
+	if code, out, errs := run("init", "--data", dir, "--office", "Owned Office", "--prefix", "OWN", "--url", "https://owned.example", "--no-pdf-ca"); code != 0 {
+		t.Fatalf("init: status %d\n%s%s", code, out, errs)
+	}
+	err = filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, uid, uid)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{"serve.lock"} {
+		path := filepath.Join(dir, file)
+		if err := os.Chown(path, 0, 0); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(bin, "member", "recover", "admin", "--data", dir)
+		cmd.Env = []string{"HOME=" + base, "PATH=/usr/bin:/bin"}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid}}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		want := "chancery: hint: " + path + " belongs to root (uid 0), not to the user running chancery (" + name + ", uid 65534)"
+		if err == nil || !strings.Contains(stderr.String(), want) || !strings.Contains(stderr.String(), "'sudo chown "+name+" "+path+"'") {
+			t.Errorf("%s left owned by root: %v\n%s\nwant the hint %q… and its chown", file, err, stderr.String(), want)
+		}
+		if err := os.Chown(path, uid, uid); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
