@@ -88,6 +88,10 @@ func storeHint(err error, dir string) error {
 	case errors.Is(err, store.ErrHasSQLite):
 		return withHint(err, "drop --database to use the SQLite office in %s; to move it to PostgreSQL, run 'chancery store migrate --to URL' and serve from a copy of the data directory without %s", dir, store.SQLiteFile)
 	}
+	// The database left there by another user (root, running a migration by hand).
+	if h := otherUsersFile(err, dir); h != nil {
+		return h
+	}
 	// SQLite opens its journal beside the database: a directory this user cannot write
 	// fails it with "unable to open database file".
 	if _, serr := os.Stat(filepath.Join(dir, store.SQLiteFile)); err != nil && serr == nil && unwritableDir(dir) {

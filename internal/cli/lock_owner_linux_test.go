@@ -16,9 +16,10 @@ import (
 )
 
 // TestLockFileOfAnotherUserHintsAtItsOwner: live, a data directory of the service's user
-// holding a lock file left owned by root: the command run as that user hinted that the
-// directory was not writable. The hint now names the file, its owner and the chown that
-// gives it back. It needs root, to leave a file of another user and run
+// holding a lock file, or the database, left owned by root: the command run as that user
+// hinted that the directory was not writable (the lock file), or gave no hint at all (the
+// database, "store: create …: permission denied"). Each hint now names the file, its owner
+// and the chown that gives it back. It needs root, to leave a file of another user and run
 // chancery as that one; TestOwnedLockFileHintNamesItsOwner tests the hint everywhere.
 func TestLockFileOfAnotherUserHintsAtItsOwner(t *testing.T) {
 	if os.Geteuid() != 0 {
@@ -65,7 +66,7 @@ func TestLockFileOfAnotherUserHintsAtItsOwner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, file := range []string{"serve.lock"} {
+	for _, file := range []string{"serve.lock", "chancery.db"} {
 		path := filepath.Join(dir, file)
 		if err := os.Chown(path, 0, 0); err != nil {
 			t.Fatal(err)
