@@ -139,8 +139,9 @@ func TestOneRunComparesItsSeals(t *testing.T) {
 	// Online: the second letter is not the registry's, and the first's answer is valid; the
 	// first is still printed again, invalid.
 	code, out, errs = verifyAt(t, o.url, "--trust", trust, letters)
-	if got := lastOutcomes(out); code != cli.ExitFailed || got[first] != "invalid" || got[second] != "invalid" {
-		t.Errorf("online: %d %q %q, want both files invalid", code, out, errs)
+	if got := lastOutcomes(out); code != cli.ExitFailed || got[first] != "invalid" || got[second] != "invalid" ||
+		!strings.Contains(out, second+": "+want) || !strings.Contains(out, first+": "+want) {
+		t.Errorf("online: %d %q %q, want both files invalid with the split-view line", code, out, errs)
 	}
 
 	// The small verifier keeps nothing between runs: each file alone is valid.

@@ -77,7 +77,7 @@ text): verify what it names by its own path.
 The seals of one run are compared with each other: two whose checkpoints have one tree size
 and different roots, both signed by the log key, prove that the log showed two histories (a
 split view). Every file whose seal has that size is invalid, online and offline, and a file
-already printed before the second root was met is printed again, invalid (with --json, an
+already printed before the second root was met is printed again, with the split view (with --json, an
 object with "revised": true, which replaces the one before). Nothing is kept of this between
 runs.
 

@@ -12,8 +12,9 @@ import (
 // holder's own files are the evidence. Each run keeps, for one run only (the small verifier
 // stays stateless across runs), the roots it has met at each tree size with the first file
 // of each; the printer, which sees the results in the order of the files, answers every file
-// of a size with two roots invalid, and prints a line again for a file of that size it had
-// already printed as anything but invalid (--json: an object with "revised": true).
+// of a size with two roots invalid with the split-view line, and prints a line again for
+// each file of that size it had already printed (--json: an object with "revised": true):
+// which of two files meets the other first depends on the workers, not on the files.
 
 // sealTree is the tree a file's seal proves against: set on a result once its seal verified
 // under the trust root (size 0, no tree, otherwise: a tree that holds a release is not empty).
@@ -30,8 +31,8 @@ type splitViews struct {
 // sizeMet is what a run has met at one tree size.
 type sizeMet struct {
 	roots []rootMet
-	// printed are the files of this size printed as anything but invalid while the size had
-	// one root: each is printed again once a second root is met.
+	// printed are the files of this size printed while the size had one root: each is
+	// printed again, with the split-view line, once a second root is met.
 	printed []printedFile
 }
 
@@ -86,16 +87,14 @@ func (sv *splitViews) see(vf *Verifier, files []string, i int, r Result) (Result
 		s.roots = append(s.roots, rootMet{root: t.root, file: r.File})
 	}
 	if len(s.roots) == 1 {
-		if r.Outcome != Invalid {
-			s.printed = append(s.printed, printedFile{index: int32(i), root: int32(at), outcome: r.Outcome})
-		}
+		s.printed = append(s.printed, printedFile{index: int32(i), root: int32(at), outcome: r.Outcome})
 		return r, nil
 	}
-	if r.Outcome != Invalid {
-		o := s.other(t.root)
-		r.Error = ""
-		r.Say(Invalid, vf.SplitViewLine(t.size, t.root, o.root, vf.T("the seal of %s", o.file)))
-	}
+	// The split view is said whatever else the file was found to be (a registry's answer,
+	// another reason to be invalid): the two signed checkpoints prove the log forked.
+	o := s.other(t.root)
+	r.Error = ""
+	r.Say(Invalid, vf.SplitViewLine(t.size, t.root, o.root, vf.T("the seal of %s", o.file)))
 	var late []Result
 	for _, p := range s.printed {
 		root := s.roots[p.root].root
