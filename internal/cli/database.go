@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/store"
@@ -92,10 +94,37 @@ func storeHint(err error, dir string) error {
 	if h := otherUsersFile(err, dir); h != nil {
 		return h
 	}
+	// Or SQLite's write-ahead log and shared memory beside it, which a command run as root
+	// and stopped short leaves: the opening fails "unable to open database file", no path.
+	if h := otherUsersSQLiteFiles(err, dir); h != nil {
+		return h
+	}
 	// SQLite opens its journal beside the database: a directory this user cannot write
 	// fails it with "unable to open database file".
 	if _, serr := os.Stat(filepath.Join(dir, store.SQLiteFile)); err != nil && serr == nil && unwritableDir(dir) {
 		return unwritableHint(err, dir)
 	}
 	return err
+}
+
+// otherUsersSQLiteFiles is the hint of ownedFileHint for err, a failed opening of the SQLite
+// database of dir, when its -wal or -shm file is another user's and this one cannot write
+// it, in a directory it can write. Nil otherwise.
+func otherUsersSQLiteFiles(err error, dir string) error {
+	db := filepath.Join(dir, store.SQLiteFile)
+	if _, serr := os.Stat(db); err == nil || serr != nil || unwritableDir(dir) {
+		return nil
+	}
+	for _, p := range []string{db + "-wal", db + "-shm"} {
+		fi, serr := os.Lstat(p)
+		if serr != nil {
+			continue
+		}
+		refused := &fs.PathError{Op: "open", Path: p, Err: syscall.EACCES}
+		var h *hinted
+		if errors.As(ownedFileHint(refused, p, fi, syscall.Access(p, 0x2) == nil, os.Geteuid(), currentUser()), &h) {
+			return withHint(err, "%s", h.hint)
+		}
+	}
+	return nil
 }

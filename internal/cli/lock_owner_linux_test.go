@@ -16,10 +16,11 @@ import (
 )
 
 // TestLockFileOfAnotherUserHintsAtItsOwner: live, a data directory of the service's user
-// holding a lock file, or the database, left owned by root: the command run as that user
-// hinted that the directory was not writable (the lock file), or gave no hint at all (the
-// database, "store: create …: permission denied"). Each hint now names the file, its owner
-// and the chown that gives it back. It needs root, to leave a file of another user and run
+// holding a lock file, the database or SQLite's write-ahead log, left owned by root: the
+// command run as that user hinted that the directory was not writable (the lock file), or
+// gave no hint at all (the database, "store: create …: permission denied"; the log, "unable
+// to open database file"). Each hint now names the file, its owner and the chown that gives
+// it back. It needs root, to leave a file of another user and run
 // chancery as that one; TestOwnedLockFileHintNamesItsOwner tests the hint everywhere.
 func TestLockFileOfAnotherUserHintsAtItsOwner(t *testing.T) {
 	if os.Geteuid() != 0 {
@@ -66,8 +67,17 @@ func TestLockFileOfAnotherUserHintsAtItsOwner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, file := range []string{"serve.lock", "chancery.db"} {
+	for _, file := range []string{"serve.lock", "chancery.db", "chancery.db-wal"} {
 		path := filepath.Join(dir, file)
+		if strings.HasSuffix(file, "-wal") {
+			// Left by a command run as root and stopped short, with its shared memory.
+			for _, p := range []string{path, filepath.Join(dir, "chancery.db-shm")} {
+				if err := os.WriteFile(p, nil, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				defer os.Remove(p)
+			}
+		}
 		if err := os.Chown(path, 0, 0); err != nil {
 			t.Fatal(err)
 		}
