@@ -30,7 +30,8 @@ through another. With --webhook, the recipient's system also gets
 signed events (Standard Webhooks) about the letters sent to it: dispatch, receipt,
 retraction and supersession, never more than its mail says. The endpoint's signing secret
 is printed once. Endpoints on loopback, link-local or private addresses are refused unless
-the server runs with --webhook-allow-private.`,
+the server runs with --webhook-allow-private. A plain http:// URL to another machine is
+accepted with a warning: the withdrawals' reasons posted to it cross the network unencrypted.`,
 		Example: `  chancery recipient add ministry --email registry@mod.freedonia.example --organization "Ministry of Defence of Freedonia"
   chancery recipient add liaison --email cell@liaison.example --email duty@liaison.example --contact "Maj. Okafor"`,
 		Args: cobra.ExactArgs(1),
@@ -42,6 +43,9 @@ the server runs with --webhook-allow-private.`,
 					return withHint(err, "a recipient named %s is in the directory already ('chancery recipient list'): choose another NAME", printable(nr.Name))
 				}
 				return err
+			}
+			if nr.Webhook != "" && registry.PlainHTTPWebhook(nr.Webhook) {
+				warnPlainHTTPWebhook(c, "recipient "+printable(v.Name))
 			}
 			if addJSON {
 				return writeJSON(c.OutOrStdout(), map[string]any{"recipient": v, "webhook_secret": secret})
@@ -82,6 +86,9 @@ the server runs with --webhook-allow-private.`,
 				hook := printable(r.Webhook)
 				if hook == "" && r.HasWebhook {
 					hook = "(set; shown to admins)"
+				}
+				if r.PlainHTTP() {
+					hook += " (plain http: not encrypted)"
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", printable(r.Name), printable(r.Organization), printable(r.Contact),
 					printable(shownAddresses(r.Emails)), hook)
@@ -162,7 +169,8 @@ log indexes, and in dispatch and receipt events (letter.dispatched, letter.recei
 recipient's name and the message's ID: register only a system that may know to whom the
 office sends what. Failed deliveries are retried with backoff; 'chancery webhook log' shows
 them. Endpoints on loopback, link-local or private addresses are refused unless the server
-runs with --webhook-allow-private.
+runs with --webhook-allow-private. A plain http:// URL to another machine is accepted with a
+warning: what is posted to it crosses the network unencrypted ('webhook list' marks it).
 
 NAME recipient:RECIPIENT gives a recipient of the directory its endpoint, which hears only
 about the letters sent to it, as 'recipient add --webhook' does: after its own was removed
@@ -177,6 +185,9 @@ about the letters sent to it, as 'recipient add --webhook' does: after its own w
 			secret, err := cl.AddWebhook(ctx(c), args[0], url)
 			if err != nil {
 				return err
+			}
+			if registry.PlainHTTPWebhook(url) {
+				warnPlainHTTPWebhook(c, "webhook "+printable(args[0]))
 			}
 			if _, err := fmt.Fprintf(c.OutOrStdout(), "added webhook %s; signing secret, shown once: %s\n", args[0], secret); err != nil {
 				return unprintedSecret("webhook "+printable(args[0]), err)
@@ -205,7 +216,11 @@ about the letters sent to it, as 'recipient add --webhook' does: after its own w
 			tw := tabwriter.NewWriter(c.OutOrStdout(), 2, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "name\turl\trecipient")
 			for _, w := range ws {
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", printable(w.Name), printable(w.URL), printable(w.Recipient))
+				u := printable(w.URL)
+				if w.PlainHTTP {
+					u += " (plain http: not encrypted)"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", printable(w.Name), u, printable(w.Recipient))
 			}
 			return tw.Flush()
 		}),
@@ -304,6 +319,13 @@ included. Retry once the endpoint is mended. An endpoint with no failed delivery
 	addJSONFlag(retry, &retryJSON)
 	c.AddCommand(add, list, log, remove, rekey, retry)
 	return c
+}
+
+// warnPlainHTTPWebhook warns that the endpoint of what, just added, is plain http:// to a host
+// not on this machine (registry.PlainHTTPWebhook): accepted, as offices have such endpoints,
+// but what is posted to it crosses the network in clear.
+func warnPlainHTTPWebhook(c *cobra.Command, what string) {
+	fmt.Fprintf(warnings(c), "chancery: warning: %s is posted to over plain http://: its events (references, recipients' names, the reasons of withdrawals) cross the network unencrypted, readable by whoever sees it; give it an https:// address if the endpoint has one ('chancery webhook remove', then add it again)\n", what)
 }
 
 // unprintedSecret is the failure to print the signing secret of the webhook of what, just

@@ -414,6 +414,10 @@ var _ = table(func() Translations {
 		"Add the recipient":                      {"Ajouter le destinataire", "إضافة المستلِم"},
 		"Webhook endpoints":                      {"Points de terminaison webhook", "نقاط استقبال خطافات الويب"},
 		"(recipient %s)":                         {"(destinataire %s)", "(المستلِم %s)"},
+		"(plain http: not encrypted)":            {"(http en clair : non chiffré)", "(http غير مشفَّر)"},
+		"This endpoint's address is plain http://: what is posted to it (references, recipients' names, the reasons of withdrawals) crosses the network unencrypted, readable by whoever sees it. Give it an https:// address if the endpoint has one: remove it, then add it again.": {
+			"L'adresse de ce point de terminaison est en http:// simple : ce qui lui est envoyé (références, noms des destinataires, motifs des retraits) traverse le réseau sans chiffrement, lisible par quiconque le voit passer. Donnez-lui une adresse https:// si le point de terminaison en a une : supprimez-le, puis ajoutez-le de nouveau.",
+			"عنوان نقطة الاستقبال هذه http:// غير مشفَّر: ما يُرسل إليها (المراجع وأسماء المستلِمين وأسباب السحب) يعبر الشبكة دون تشفير، ويقرؤه كل من يراه. أعطها عنوان https:// إن كان لها واحد: احذفها ثم أضفها من جديد."},
 		"URL of the office's endpoint (hears every event)": {
 			"URL du point de terminaison du service (reçoit chaque événement)",
 			"عنوان نقطة الاستقبال الخاصة بالجهة (تتلقى كل حدث)"},

@@ -90,6 +90,10 @@ type RecipientView struct {
 	CreatedAt  time.Time `json:"created_at"`
 }
 
+// PlainHTTP reports whether the recipient's endpoint, as an admin reads it, is posted to in
+// clear (PlainHTTPWebhook).
+func (v RecipientView) PlainHTTP() bool { return v.Webhook != "" && PlainHTTPWebhook(v.Webhook) }
+
 // NewRecipient is a recipient to add.
 type NewRecipient struct {
 	Name         string
@@ -2011,6 +2015,25 @@ func CheckWebhookURL(s string, allowPrivate bool) error {
 	return nil
 }
 
+// PlainHTTPWebhook reports whether the webhook URL s is plain http:// to a host that is not
+// this machine's loopback: what is posted to it (references, recipients' names, the reasons
+// of withdrawals) crosses the network unencrypted, the signature guarding its integrity only.
+// Such endpoints are not refused, as offices have registered them, but warned of and marked.
+func PlainHTTPWebhook(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "http" {
+		return false
+	}
+	h := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return false
+	}
+	if ip, err := netip.ParseAddr(h); err == nil && ip.WithZone("").Unmap().IsLoopback() {
+		return false
+	}
+	return true
+}
+
 // recipientWebhookPrefix begins the name of a recipient's endpoint ("recipient:NAME").
 const recipientWebhookPrefix = "recipient:"
 
@@ -2020,6 +2043,8 @@ type WebhookView struct {
 	URL       string    `json:"url"`
 	Recipient string    `json:"recipient,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+	// PlainHTTP marks an endpoint posted to in clear (PlainHTTPWebhook).
+	PlainHTTP bool `json:"plain_http"`
 }
 
 // AddWebhook adds an endpoint of the office's own systems, which hears every event (admins).
@@ -2156,7 +2181,7 @@ func (r *Registry) Webhooks(ctx context.Context, a Actor) ([]WebhookView, error)
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		eps, err := tx.WebhookEndpoints(ctx)
 		for _, e := range eps {
-			v := WebhookView{Name: e.Name, URL: e.URL, CreatedAt: e.CreatedAt}
+			v := WebhookView{Name: e.Name, URL: e.URL, CreatedAt: e.CreatedAt, PlainHTTP: PlainHTTPWebhook(e.URL)}
 			if e.RecipientID != 0 {
 				v.Recipient = strings.TrimPrefix(e.Name, "recipient:")
 			}

@@ -202,6 +202,24 @@ func (h *Handler) recipients(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) showRecipients(w http.ResponseWriter, r *http.Request, status int, errMsg, secretFor, secret string) {
+	h.showRecipientsNotice(w, r, status, errMsg, secretFor, secret, h.notice(r))
+}
+
+// plainHTTPNotice is the notice shown when an endpoint just added is plain http:// to another
+// machine (registry.PlainHTTPWebhook): accepted, as offices have such endpoints.
+const plainHTTPNotice = "This endpoint's address is plain http://: what is posted to it (references, recipients' names, the reasons of withdrawals) crosses the network unencrypted, readable by whoever sees it. Give it an https:// address if the endpoint has one: remove it, then add it again."
+
+// showSecret shows the page with the signing secret just issued to the endpoint of secretFor
+// at url, and the plain http:// notice if url is one.
+func (h *Handler) showSecret(w http.ResponseWriter, r *http.Request, secretFor, secret, url string) {
+	notice := ""
+	if registry.PlainHTTPWebhook(url) {
+		notice = plainHTTPNotice
+	}
+	h.showRecipientsNotice(w, r, http.StatusOK, "", secretFor, secret, notice)
+}
+
+func (h *Handler) showRecipientsNotice(w http.ResponseWriter, r *http.Request, status int, errMsg, secretFor, secret, notice string) {
 	ctx, a := r.Context(), session(r).actor()
 	d := &recipientsData{Secret: secret, SecretFor: secretFor}
 	var err error
@@ -217,7 +235,7 @@ func (h *Handler) showRecipients(w http.ResponseWriter, r *http.Request, status 
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, status, "recipients", page{Title: "Recipients and webhooks", Error: errMsg, Notice: h.notice(r), Data: d})
+	h.render(w, r, status, "recipients", page{Title: "Recipients and webhooks", Error: errMsg, Notice: notice, Data: d})
 }
 
 func (h *Handler) adminFailed(w http.ResponseWriter, r *http.Request, err error) {
@@ -244,7 +262,7 @@ func (h *Handler) addRecipient(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if secret != "" {
-		h.showRecipients(w, r, http.StatusOK, "", v.Name, secret)
+		h.showSecret(w, r, v.Name, secret, f.Get("webhook"))
 		return
 	}
 	http.Redirect(w, r, "/admin/recipients?done=recipient-added", http.StatusSeeOther)
@@ -329,7 +347,7 @@ func (h *Handler) addWebhook(w http.ResponseWriter, r *http.Request) {
 		h.adminFailed(w, r, err)
 		return
 	}
-	h.showRecipients(w, r, http.StatusOK, "", name, secret)
+	h.showSecret(w, r, name, secret, r.PostForm.Get("url"))
 }
 
 func init() {
