@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/chancery/chancery/internal/client"
 	"github.com/chancery/chancery/internal/registry"
@@ -271,26 +272,40 @@ of recipients included. The removal is in the audit trail.`,
 			return nil
 		}),
 	}
+	var overlap time.Duration
 	rekey := &cobra.Command{
-		Use:   "rekey NAME",
+		Use:   "rekey NAME [--overlap DURATION]",
 		Short: "Give an endpoint a new signing secret, shown once",
-		Long: `Rekey replaces the signing secret of the endpoint NAME and prints the new one, once: the
-old one, leaked, signs nothing any more. Deliveries still waiting are signed with the new
-secret: give it to the endpoint's owner before they are retried. The change is in the audit
-trail.`,
-		Example: `  chancery webhook rekey records`,
-		Args:    cobra.ExactArgs(1),
+		Long: `Rekey replaces the signing secret of the endpoint NAME and prints the new one, once.
+For --overlap (24h by default, at most 720h) the previous secret still signs the endpoint's
+deliveries beside the new one (two signatures in webhook-signature, the new first, as
+Standard Webhooks allows), so that its receiver, which accepts either, moves to the new
+secret without refusing deliveries; then it signs nothing any more. For a secret that
+leaked, give --overlap 0: the previous secret signs nothing from now on, and deliveries fail
+at the receiver until it has the new one (then 'chancery webhook retry'). Deliveries still
+waiting are signed with the new secret. The change is in the audit trail.`,
+		Example: `  chancery webhook rekey records
+  chancery webhook rekey records --overlap 0
+  chancery webhook rekey recipient:ministry --overlap 72h`,
+		Args: cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
-			secret, err := cl.RekeyWebhook(ctx(c), args[0])
+			if overlap < 0 || overlap > registry.MaxWebhookOverlap {
+				return withHint(fmt.Errorf("--overlap %s: the previous secret may sign for 0 to 720h", overlap), "give a duration such as 24h, or 0 to replace the secret at once")
+			}
+			secret, until, err := cl.RekeyWebhook(ctx(c), args[0], overlap)
 			if err != nil {
 				return err
 			}
 			if _, err := fmt.Fprintf(c.OutOrStdout(), "webhook %s; new signing secret, shown once: %s\n", printable(args[0]), secret); err != nil {
 				return unprintedSecret("webhook "+printable(args[0]), err)
 			}
+			if !until.IsZero() {
+				fmt.Fprintf(c.OutOrStdout(), "the previous secret also signs its deliveries until %s\n", until.UTC().Format("2006-01-02 15:04:05 UTC"))
+			}
 			return nil
 		}),
 	}
+	rekey.Flags().DurationVar(&overlap, "overlap", registry.DefaultWebhookOverlap, "how long the previous secret still signs beside the new one (0: not at all)")
 	var retryJSON bool
 	retry := &cobra.Command{
 		Use:   "retry NAME [--json]",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/chancery/chancery/internal/registry"
 )
@@ -88,13 +89,15 @@ func (c *Client) RemoveWebhook(ctx context.Context, name string) error {
 	return c.json(ctx, "DELETE", "/api/v1/webhooks/"+url.PathEscape(name), nil, nil)
 }
 
-// RekeyWebhook gives a webhook endpoint a new signing secret and returns it (admins).
-func (c *Client) RekeyWebhook(ctx context.Context, name string) (string, error) {
+// RekeyWebhook gives a webhook endpoint a new signing secret and returns it (admins), with
+// the time until which the previous one still signs, for overlap (zero: none).
+func (c *Client) RekeyWebhook(ctx context.Context, name string, overlap time.Duration) (string, time.Time, error) {
 	var out struct {
-		Secret string `json:"secret"`
+		Secret string    `json:"secret"`
+		Until  time.Time `json:"previous_secret_until"`
 	}
-	err := c.json(ctx, "POST", "/api/v1/webhooks/"+url.PathEscape(name)+"/secret", map[string]any{}, &out)
-	return out.Secret, err
+	err := c.json(ctx, "POST", "/api/v1/webhooks/"+url.PathEscape(name)+"/secret", map[string]any{"overlap_seconds": int64(overlap / time.Second)}, &out)
+	return out.Secret, out.Until, err
 }
 
 // RetryWebhook queues again the failed deliveries to a webhook endpoint and returns how many

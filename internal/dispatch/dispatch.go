@@ -591,7 +591,11 @@ type webhookAttempt struct {
 // postWebhook posts w and returns the attempt to record: sent, deferred with backoff, or
 // failed after the last attempt.
 func (d *Dispatcher) postWebhook(ctx context.Context, cl *http.Client, w store.WebhookDelivery) webhookAttempt {
-	answer, err := post(ctx, cl, w.Endpoint.URL, w.Endpoint.Secret, w.WebhookID, w.Payload, time.Now())
+	secrets := []string{w.Endpoint.Secret}
+	if w.Endpoint.PreviousSecret != "" {
+		secrets = append(secrets, w.Endpoint.PreviousSecret)
+	}
+	answer, err := post(ctx, cl, w.Endpoint.URL, secrets, w.WebhookID, w.Payload, time.Now())
 	a := webhookAttempt{status: store.StatusSent, reply: answer, next: time.Now()}
 	if err != nil && ctx.Err() != nil {
 		// Cut off by the server's shutdown: recorded as a mail attempt cut off after its

@@ -306,7 +306,7 @@ func TestWebhookRefusesTranslatedInsideAddresses(t *testing.T) {
 		t.Errorf("a public address through NAT64 refused: %v", err)
 	}
 	// Through the webhook client: refused before any connection is tried.
-	_, err := post(context.Background(), WebhookClient(false, 5*time.Second), "http://[64:ff9b::a9fe:a9fe]/latest/meta-data", registry.NewWebhookSecret(), "msg_z", []byte("{}"), time.Now())
+	_, err := post(context.Background(), WebhookClient(false, 5*time.Second), "http://[64:ff9b::a9fe:a9fe]/latest/meta-data", []string{registry.NewWebhookSecret()}, "msg_z", []byte("{}"), time.Now())
 	if !errors.Is(err, errPrivate) {
 		t.Errorf("posting to the metadata service through NAT64: %v", err)
 	}

@@ -218,10 +218,10 @@ func webhookRemovedAndRekeyed(t *testing.T, o *office) {
 	if err != nil || len(log) == 0 {
 		t.Fatalf("deliveries to the endpoint: %+v, %v", log, err)
 	}
-	if _, err := o.r.RekeyWebhook(ctx, o.officer, "records"); !errors.Is(err, registry.ErrForbidden) {
+	if _, _, err := o.r.RekeyWebhook(ctx, o.officer, "records", 0); !errors.Is(err, registry.ErrForbidden) {
 		t.Errorf("a release officer rekeys: %v, want ErrForbidden", err)
 	}
-	second, err := o.r.RekeyWebhook(ctx, o.admin, "records")
+	second, _, err := o.r.RekeyWebhook(ctx, o.admin, "records", registry.DefaultWebhookOverlap)
 	if err != nil || second == "" || second == first {
 		t.Fatalf("rekey: %q, %v (the first secret %q)", second, err, first)
 	}

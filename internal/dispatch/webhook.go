@@ -64,14 +64,20 @@ func refuseInside(_, address string, _ syscall.RawConn) error {
 	return nil
 }
 
-// post delivers one webhook: a 2xx answer is a delivery; anything else is recorded as the
-// reply and tried again.
-func post(ctx context.Context, cl *http.Client, url, secret, id string, body []byte, now time.Time) (string, error) {
+// post delivers one webhook, signed with each of secrets (the endpoint's secret, then the
+// previous one while it still signs: Standard Webhooks' space-separated signatures, which a
+// receiver that knows either accepts): a 2xx answer is a delivery; anything else is recorded
+// as the reply and tried again.
+func post(ctx context.Context, cl *http.Client, url string, secrets []string, id string, body []byte, now time.Time) (string, error) {
 	ts := now.Unix()
-	sig, err := Sign(secret, id, ts, body)
-	if err != nil {
-		return "", err
+	sigs := make([]string, len(secrets))
+	for i, secret := range secrets {
+		var err error
+		if sigs[i], err = Sign(secret, id, ts, body); err != nil {
+			return "", err
+		}
 	}
+	sig := strings.Join(sigs, " ")
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return "", err

@@ -267,11 +267,11 @@ func TestWebhookSSRF(t *testing.T) {
 	defer srv.Close()
 	// localhost passes no registration check here: the dial-time check must refuse it.
 	u := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
-	_, err := post(context.Background(), WebhookClient(false, 5*time.Second), u, registry.NewWebhookSecret(), "msg_x", []byte("{}"), time.Now())
+	_, err := post(context.Background(), WebhookClient(false, 5*time.Second), u, []string{registry.NewWebhookSecret()}, "msg_x", []byte("{}"), time.Now())
 	if !errors.Is(err, errPrivate) || hits.Load() != 0 {
 		t.Fatalf("posting to %s: %v (%d requests arrived)", u, err, hits.Load())
 	}
-	if _, err := post(context.Background(), WebhookClient(true, 5*time.Second), u, registry.NewWebhookSecret(), "msg_y", []byte("{}"), time.Now()); err != nil || hits.Load() != 1 {
+	if _, err := post(context.Background(), WebhookClient(true, 5*time.Second), u, []string{registry.NewWebhookSecret()}, "msg_y", []byte("{}"), time.Now()); err != nil || hits.Load() != 1 {
 		t.Fatalf("with private endpoints allowed: %v", err)
 	}
 }

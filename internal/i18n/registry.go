@@ -332,9 +332,10 @@ var _ = table(func() Translations {
 		"%s logs %s in the clear and %s logs %s: a supersession would link them in the public log, and hand whoever holds %s the other letter: retract %s and dispatch %s to its addressees": {
 			"%s inscrit %s en clair au journal et %s inscrit %s : un remplacement les lierait dans le journal public et remettrait l'autre lettre à quiconque détient %s : retirez %s et expédiez %s à ses destinataires",
 			"تسجّل %s في السجل علنًا %s وتسجّل %s %s: سيربط الاستبدال بينهما في السجل العام ويسلّم الرسالة الأخرى لكل من يحوز %s: اسحب %s وأرسل %s إلى المرسَل إليهم"},
-		"no delivery to %s has failed":                          {"aucune livraison à %s n'a échoué", "لم يفشل أيّ تسليم إلى %s"},
-		"no message about %s has failed that can be sent again": {"aucun message concernant %s n'a échoué qui puisse être renvoyé", "لم يفشل أيّ بريد بشأن %s يمكن إرساله من جديد"},
-		"%s was already dispatched to %s":                       {"%s a déjà été expédiée à %s", "أُرسلت %s بالفعل إلى %s"},
+		"no delivery to %s has failed":                               {"aucune livraison à %s n'a échoué", "لم يفشل أيّ تسليم إلى %s"},
+		"the previous secret may sign for 0 to 720 hours (%s asked)": {"l'ancien secret peut signer de 0 à 720 heures (%s demandé)", "يمكن أن يبقى السرّ السابق يوقّع من 0 إلى 720 ساعة (طُلب %s)"},
+		"no message about %s has failed that can be sent again":      {"aucun message concernant %s n'a échoué qui puisse être renvoyé", "لم يفشل أيّ بريد بشأن %s يمكن إرساله من جديد"},
+		"%s was already dispatched to %s":                            {"%s a déjà été expédiée à %s", "أُرسلت %s بالفعل إلى %s"},
 		"%s is not released: only a released letter leaves by dispatch (a draft leaves as a coordination copy: 'chancery draft send')": {
 			"%s n'est pas émise : seule une lettre émise part en expédition (un projet part comme copie de coordination : 'chancery draft send')",
 			"%s لم تصدر: لا تُرسَل إلا الرسالة الصادرة (أما المسودة فتُرسَل نسخةَ تنسيق: 'chancery draft send')"},

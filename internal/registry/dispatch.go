@@ -2045,6 +2045,9 @@ type WebhookView struct {
 	CreatedAt time.Time `json:"created_at"`
 	// PlainHTTP marks an endpoint posted to in clear (PlainHTTPWebhook).
 	PlainHTTP bool `json:"plain_http"`
+	// PreviousSecretUntil is when the secret the endpoint had before its new one stops
+	// signing its deliveries (RekeyWebhook); nil if none signs any more.
+	PreviousSecretUntil *time.Time `json:"previous_secret_until,omitempty"`
 }
 
 // AddWebhook adds an endpoint of the office's own systems, which hears every event (admins).
@@ -2111,18 +2114,35 @@ func (r *Registry) RemoveWebhook(ctx context.Context, a Actor, name string) erro
 	})
 }
 
-// RekeyWebhook gives the endpoint name a new signing secret (admins), returned once: the
-// old one, leaked, signs nothing any more. Deliveries still waiting are signed with the new
-// one.
-func (r *Registry) RekeyWebhook(ctx context.Context, a Actor, name string) (string, error) {
+// DefaultWebhookOverlap is how long, by default, an endpoint given a new secret keeps its
+// previous one (RekeyWebhook); MaxWebhookOverlap is the longest it may.
+const (
+	DefaultWebhookOverlap = 24 * time.Hour
+	MaxWebhookOverlap     = 30 * 24 * time.Hour
+)
+
+// RekeyWebhook gives the endpoint name a new signing secret (admins), returned once with the
+// time until which the previous one still signs. For overlap, the previous secret signs the
+// endpoint's deliveries beside the new one (Standard Webhooks' several signatures in
+// webhook-signature, the new first), so that its receiver moves to the new one without
+// refusing any; then, or at once with overlap 0 (a leaked secret the receiver drops at once),
+// it signs nothing any more. Deliveries still waiting are signed with the new one.
+func (r *Registry) RekeyWebhook(ctx context.Context, a Actor, name string, overlap time.Duration) (string, time.Time, error) {
+	if overlap < 0 || overlap > MaxWebhookOverlap {
+		return "", time.Time{}, i18n.Errorf(ErrInvalid, "the previous secret may sign for 0 to 720 hours (%s asked)", overlap.String())
+	}
 	secret := NewWebhookSecret()
+	var until time.Time
+	if overlap > 0 {
+		until = r.now().Add(overlap)
+	}
 	err := r.changeWebhook(ctx, a, name, "webhook.rekey", "new secret of webhook endpoint", func(tx *store.Tx, name string) (bool, error) {
-		return tx.SetWebhookSecret(ctx, name, secret)
+		return tx.SetWebhookSecret(ctx, name, secret, until)
 	})
 	if err != nil {
-		return "", err
+		return "", time.Time{}, err
 	}
-	return secret, nil
+	return secret, until, nil
 }
 
 // RetryWebhook queues again the failed deliveries to the endpoint name (admins), each posted
@@ -2178,10 +2198,14 @@ func (r *Registry) Webhooks(ctx context.Context, a Actor) ([]WebhookView, error)
 		return nil, err
 	}
 	out := []WebhookView{}
+	now := r.now()
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		eps, err := tx.WebhookEndpoints(ctx)
 		for _, e := range eps {
 			v := WebhookView{Name: e.Name, URL: e.URL, CreatedAt: e.CreatedAt, PlainHTTP: PlainHTTPWebhook(e.URL)}
+			if e.PreviousSecret != "" && now.Before(e.PreviousUntil) {
+				v.PreviousSecretUntil = timePtr(e.PreviousUntil)
+			}
 			if e.RecipientID != 0 {
 				v.Recipient = strings.TrimPrefix(e.Name, "recipient:")
 			}
@@ -2224,12 +2248,22 @@ func (r *Registry) WebhookLog(ctx context.Context, a Actor, limit int) ([]Webhoo
 // DueWebhooks returns webhook deliveries whose time has come, one per endpoint, to up to limit
 // endpoints not busy (store.Tx.DueWebhookDeliveries), claimed for claim on PostgreSQL as
 // DueMessages claims messages.
+//
+// An endpoint's previous secret is given with its deliveries only while it still signs them
+// (RekeyWebhook): the dispatcher signs with every secret it is given.
 func (r *Registry) DueWebhooks(ctx context.Context, limit int, claim time.Duration, busy ...int64) ([]store.WebhookDelivery, error) {
-	return dueClaimed(ctx, r, func(tx *store.Tx, now time.Time) ([]store.WebhookDelivery, error) {
+	ds, err := dueClaimed(ctx, r, func(tx *store.Tx, now time.Time) ([]store.WebhookDelivery, error) {
 		return tx.DueWebhookDeliveries(ctx, now, limit, busy...)
 	}, func(tx *store.Tx, now time.Time) ([]store.WebhookDelivery, error) {
 		return tx.ClaimDueWebhookDeliveries(ctx, now, limit, now.Add(claim), busy...)
 	})
+	now := r.now()
+	for i := range ds {
+		if e := &ds[i].Endpoint; !now.Before(e.PreviousUntil) {
+			e.PreviousSecret, e.PreviousUntil = "", time.Time{}
+		}
+	}
+	return ds, err
 }
 
 // WebhookAttempt records an attempt at a delivery: sent, deferred until next, or failed.

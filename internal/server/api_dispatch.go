@@ -3,7 +3,9 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"time"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/registry"
 )
 
@@ -21,7 +23,9 @@ import (
 //	POST /api/v1/webhooks                     {"name", "url"}: {"name", "secret"}, the secret shown once
 //	GET  /api/v1/webhooks/deliveries?limit=N  the delivery log, newest first: admins
 //	DELETE /api/v1/webhooks/{name}            the endpoint and its deliveries removed: admins
-//	POST /api/v1/webhooks/{name}/secret       {}: {"name", "secret"}, a new secret shown once: admins
+//	POST /api/v1/webhooks/{name}/secret       {"overlap_seconds"}: {"name", "secret", "previous_secret_until"}, a new
+//	                                          secret shown once, the previous one signing too for overlap_seconds
+//	                                          (86400 when not given; 0: none): admins
 func (s *Server) routesDispatch() {
 	m, admin := s.mux, registry.RoleAdmin
 	m.HandleFunc("GET /api/v1/recipients", s.needs(s.listRecipients))
@@ -171,18 +175,34 @@ func (s *Server) removeWebhook(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, map[string]string{"removed": r.PathValue("name")})
 }
 
+// rekeyWebhook answers POST /api/v1/webhooks/{name}/secret {"overlap_seconds"}: how long the
+// previous secret still signs, 24 hours when not given, 0 for none.
 func (s *Server) rekeyWebhook(w http.ResponseWriter, r *http.Request) {
-	var req struct{}
+	var req struct {
+		OverlapSeconds *int64 `json:"overlap_seconds"`
+	}
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	secret, err := s.cfg.Registry.RekeyWebhook(r.Context(), actor(r), r.PathValue("name"))
+	overlap := registry.DefaultWebhookOverlap
+	if req.OverlapSeconds != nil {
+		if *req.OverlapSeconds < 0 || *req.OverlapSeconds > int64(registry.MaxWebhookOverlap/time.Second) {
+			s.fail(w, r, i18n.Errorf(registry.ErrInvalid, "the previous secret may sign for 0 to 720 hours (%s asked)", fmt.Sprintf("%d s", *req.OverlapSeconds)))
+			return
+		}
+		overlap = time.Duration(*req.OverlapSeconds) * time.Second
+	}
+	secret, until, err := s.cfg.Registry.RekeyWebhook(r.Context(), actor(r), r.PathValue("name"), overlap)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, map[string]string{"name": r.PathValue("name"), "secret": secret})
+	out := map[string]any{"name": r.PathValue("name"), "secret": secret}
+	if !until.IsZero() {
+		out["previous_secret_until"] = until
+	}
+	writeJSON(w, out)
 }
 
 func (s *Server) retryWebhook(w http.ResponseWriter, r *http.Request) {

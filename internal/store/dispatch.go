@@ -469,6 +469,48 @@ type WebhookEndpoint struct {
 	Secret      string
 	RecipientID int64 // 0: the office's own systems, which hear every event
 	CreatedAt   time.Time
+	// PreviousSecret is the secret the endpoint had before its last new one, which still
+	// signs its deliveries, beside Secret, until PreviousUntil; "" if none was kept.
+	PreviousSecret string
+	PreviousUntil  time.Time
+}
+
+// webhookPreviousSecretsSQLite and webhookPreviousSecretsPostgres are migration 45 (see
+// migrations): the secret an endpoint had before its new one, kept until valid_until so that
+// its receiver can move to the new one without refusing deliveries (Standard Webhooks' several
+// signatures). A table of its own rather than columns, so that the step may run again (a store
+// whose migrations are run again), which SQLite's ADD COLUMN cannot.
+const (
+	webhookPreviousSecretsSQLite = `CREATE TABLE IF NOT EXISTS webhook_previous_secrets (
+	endpoint_id INTEGER PRIMARY KEY REFERENCES webhook_endpoints (id),
+	secret      TEXT    NOT NULL,
+	valid_until TEXT    NOT NULL
+);`
+	webhookPreviousSecretsPostgres = `CREATE TABLE IF NOT EXISTS webhook_previous_secrets (
+	endpoint_id BIGINT PRIMARY KEY REFERENCES webhook_endpoints (id),
+	secret      TEXT   NOT NULL,
+	valid_until TEXT   NOT NULL
+);`
+)
+
+// endpointCols are the columns of an endpoint e joined with its previous secret p.
+const endpointCols = `e.id, e.name, e.url, e.secret, e.recipient_id, e.created_at, COALESCE(p.secret, ''), COALESCE(p.valid_until, '')`
+
+// endpointJoin joins an endpoint e with its previous secret p.
+const endpointJoin = `LEFT JOIN webhook_previous_secrets p ON p.endpoint_id = e.id`
+
+// endpointTargets are the scan targets of endpointCols, into e and the values fillEndpoint
+// completes it with.
+func endpointTargets(e *WebhookEndpoint, rid *sql.NullInt64, created, until *string) []any {
+	return []any{&e.ID, &e.Name, &e.URL, &e.Secret, rid, created, &e.PreviousSecret, until}
+}
+
+// fillEndpoint completes e with the values endpointTargets read.
+func fillEndpoint(e *WebhookEndpoint, rid sql.NullInt64, created, until string) {
+	e.RecipientID, e.CreatedAt = rid.Int64, parseTS(created)
+	if until != "" {
+		e.PreviousUntil = parseTS(until)
+	}
 }
 
 // AddWebhookEndpoint inserts an endpoint and sets its ID.
@@ -484,7 +526,7 @@ func (t *Tx) AddWebhookEndpoint(ctx context.Context, e *WebhookEndpoint) error {
 
 // WebhookEndpoints returns every endpoint, by name.
 func (t *Tx) WebhookEndpoints(ctx context.Context) ([]WebhookEndpoint, error) {
-	rows, err := t.query(ctx, `SELECT id, name, url, secret, recipient_id, created_at FROM webhook_endpoints ORDER BY `+t.byteOrder("name"))
+	rows, err := t.query(ctx, `SELECT `+endpointCols+` FROM webhook_endpoints e `+endpointJoin+` ORDER BY `+t.byteOrder("e.name"))
 	if err != nil {
 		return nil, fmt.Errorf("webhook endpoints: %w", err)
 	}
@@ -493,11 +535,11 @@ func (t *Tx) WebhookEndpoints(ctx context.Context) ([]WebhookEndpoint, error) {
 	for rows.Next() {
 		var e WebhookEndpoint
 		var rid sql.NullInt64
-		var created string
-		if err := rows.Scan(&e.ID, &e.Name, &e.URL, &e.Secret, &rid, &created); err != nil {
+		var created, until string
+		if err := rows.Scan(endpointTargets(&e, &rid, &created, &until)...); err != nil {
 			return nil, fmt.Errorf("webhook endpoints: %w", err)
 		}
-		e.RecipientID, e.CreatedAt = rid.Int64, parseTS(created)
+		fillEndpoint(&e, rid, created, until)
 		out = append(out, e)
 	}
 	return out, rows.Err()
@@ -506,8 +548,10 @@ func (t *Tx) WebhookEndpoints(ctx context.Context) ([]WebhookEndpoint, error) {
 // RemoveWebhookEndpoint deletes the endpoint name and its deliveries, sent or waiting: none
 // is posted to it any more. It reports false if there is no such endpoint.
 func (t *Tx) RemoveWebhookEndpoint(ctx context.Context, name string) (bool, error) {
-	if _, err := t.exec(ctx, `DELETE FROM webhook_deliveries WHERE endpoint_id IN (SELECT id FROM webhook_endpoints WHERE name = $1)`, name); err != nil {
-		return false, fmt.Errorf("remove webhook endpoint %s: %w", name, err)
+	for _, table := range []string{"webhook_deliveries", "webhook_previous_secrets"} {
+		if _, err := t.exec(ctx, `DELETE FROM `+table+` WHERE endpoint_id IN (SELECT id FROM webhook_endpoints WHERE name = $1)`, name); err != nil {
+			return false, fmt.Errorf("remove webhook endpoint %s: %w", name, err)
+		}
 	}
 	res, err := t.exec(ctx, `DELETE FROM webhook_endpoints WHERE name = $1`, name)
 	if err != nil {
@@ -518,8 +562,19 @@ func (t *Tx) RemoveWebhookEndpoint(ctx context.Context, name string) (bool, erro
 }
 
 // SetWebhookSecret replaces the signing secret of the endpoint name: deliveries still waiting
-// are signed with it when they are posted. It reports false if there is no such endpoint.
-func (t *Tx) SetWebhookSecret(ctx context.Context, name, secret string) (bool, error) {
+// are signed with it when they are posted. With keepUntil not zero, the secret it replaces is
+// kept as the endpoint's previous one until then, and signs its deliveries beside the new one
+// (a previous one kept before is forgotten); with keepUntil zero, no previous secret is kept.
+// It reports false if there is no such endpoint.
+func (t *Tx) SetWebhookSecret(ctx context.Context, name, secret string, keepUntil time.Time) (bool, error) {
+	_, err := t.exec(ctx, `DELETE FROM webhook_previous_secrets WHERE endpoint_id IN (SELECT id FROM webhook_endpoints WHERE name = $1)`, name)
+	if err == nil && !keepUntil.IsZero() {
+		_, err = t.exec(ctx, `INSERT INTO webhook_previous_secrets (endpoint_id, secret, valid_until)
+			SELECT id, secret, $1 FROM webhook_endpoints WHERE name = $2`, ts(keepUntil), name)
+	}
+	if err != nil {
+		return false, fmt.Errorf("set the secret of webhook endpoint %s: %w", name, err)
+	}
 	res, err := t.exec(ctx, `UPDATE webhook_endpoints SET secret = $1 WHERE name = $2`, secret, name)
 	if err != nil {
 		return false, fmt.Errorf("set the secret of webhook endpoint %s: %w", name, err)
@@ -573,11 +628,10 @@ func (t *Tx) AddWebhookDelivery(ctx context.Context, d *WebhookDelivery) error {
 	return conflict(err, "add webhook delivery")
 }
 
-const deliveryCols = `d.id, d.endpoint_id, d.webhook_id, d.event, d.payload, d.status, d.attempts, d.next_at, d.reply, d.created_at, d.sent_at,
-	e.id, e.name, e.url, e.secret, e.recipient_id, e.created_at`
+const deliveryCols = `d.id, d.endpoint_id, d.webhook_id, d.event, d.payload, d.status, d.attempts, d.next_at, d.reply, d.created_at, d.sent_at, ` + endpointCols
 
 func (t *Tx) deliveries(ctx context.Context, where string, args ...any) ([]WebhookDelivery, error) {
-	rows, err := t.query(ctx, `SELECT `+deliveryCols+` FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE `+where, args...)
+	rows, err := t.query(ctx, `SELECT `+deliveryCols+` FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id `+endpointJoin+` WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("webhook deliveries: %w", err)
 	}
@@ -585,18 +639,19 @@ func (t *Tx) deliveries(ctx context.Context, where string, args ...any) ([]Webho
 	var out []WebhookDelivery
 	for rows.Next() {
 		var d WebhookDelivery
-		var next, created, ecreated string
+		var next, created, ecreated, until string
 		var sent sql.NullString
 		var rid sql.NullInt64
-		if err := rows.Scan(&d.ID, &d.EndpointID, &d.WebhookID, &d.Event, &d.Payload, &d.Status, &d.Attempts, &next, &d.Reply, &created, &sent,
-			&d.Endpoint.ID, &d.Endpoint.Name, &d.Endpoint.URL, &d.Endpoint.Secret, &rid, &ecreated); err != nil {
+		targets := append([]any{&d.ID, &d.EndpointID, &d.WebhookID, &d.Event, &d.Payload, &d.Status, &d.Attempts, &next, &d.Reply, &created, &sent},
+			endpointTargets(&d.Endpoint, &rid, &ecreated, &until)...)
+		if err := rows.Scan(targets...); err != nil {
 			return nil, fmt.Errorf("webhook deliveries: %w", err)
 		}
 		d.NextAt, d.CreatedAt = parseTS(next), parseTS(created)
 		if sent.Valid {
 			d.SentAt = parseTS(sent.String)
 		}
-		d.Endpoint.RecipientID, d.Endpoint.CreatedAt = rid.Int64, parseTS(ecreated)
+		fillEndpoint(&d.Endpoint, rid, ecreated, until)
 		out = append(out, d)
 	}
 	return out, rows.Err()

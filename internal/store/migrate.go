@@ -767,6 +767,9 @@ DELETE FROM seals;
 	// every letter from the newest (letters_list.go). Existing letters are filled in; the
 	// step can be run again.
 	{sqlite: unreleasedLettersSQLite, postgres: unreleasedLettersPostgres},
+	// 45: an endpoint given a new secret keeps its previous one for a while, and deliveries
+	// are signed with both meanwhile (webhookPreviousSecrets).
+	{sqlite: webhookPreviousSecretsSQLite, postgres: webhookPreviousSecretsPostgres},
 }
 
 // refoldedReading is migration 42, which changes no table (see migrations).

@@ -1,4 +1,4 @@
--- schema version 44
+-- schema version 45
 -- The schema the migrations of migrate.go leave in a new SQLite database, as its
 -- sqlite_master holds it. Written by: go test ./internal/store -run SQLiteSchemaIsMigrations -update-schema
 CREATE TABLE log_head (
@@ -307,3 +307,8 @@ CREATE TABLE unreleased_letters (
 );
 CREATE INDEX withdrawals_by_kind ON withdrawals (kind, letter_id);
 CREATE INDEX letters_by_class ON letters (class, id);
+CREATE TABLE webhook_previous_secrets (
+	endpoint_id INTEGER PRIMARY KEY REFERENCES webhook_endpoints (id),
+	secret      TEXT    NOT NULL,
+	valid_until TEXT    NOT NULL
+);

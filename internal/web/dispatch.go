@@ -3,11 +3,15 @@ package web
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
 )
@@ -295,14 +299,24 @@ func (h *Handler) retireRecipient(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/admin/recipients?done=recipient-retired", http.StatusSeeOther)
 }
 
-// rekeyWebhook gives an endpoint a new signing secret and shows it once.
+// rekeyWebhook gives an endpoint a new signing secret and shows it once. The form's
+// overlap_hours (24 when not given) is how long the previous secret still signs.
 func (h *Handler) rekeyWebhook(w http.ResponseWriter, r *http.Request) {
-	if err := h.form(w, r, nil); err != nil {
+	if err := h.form(w, r, nil, "overlap_hours"); err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	overlap := registry.DefaultWebhookOverlap
+	if v := strings.TrimSpace(r.PostForm.Get("overlap_hours")); v != "" {
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsNaN(n) || math.IsInf(n, 0) || n < 0 || n > registry.MaxWebhookOverlap.Hours() {
+			h.adminFailed(w, r, i18n.Errorf(registry.ErrInvalid, "the previous secret may sign for 0 to 720 hours (%s asked)", v+" h"))
+			return
+		}
+		overlap = time.Duration(n * float64(time.Hour))
+	}
 	name := r.PathValue("name")
-	secret, err := h.cfg.Registry.RekeyWebhook(r.Context(), session(r).actor(), name)
+	secret, _, err := h.cfg.Registry.RekeyWebhook(r.Context(), session(r).actor(), name, overlap)
 	if err != nil {
 		h.adminFailed(w, r, err)
 		return
