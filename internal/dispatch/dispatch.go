@@ -40,7 +40,7 @@ const (
 	DefaultPoll           = time.Second
 	DefaultClaim          = 2 * time.Minute
 	DefaultWebhooks       = 8
-	DefaultWebhookTimeout = 10 * time.Second
+	DefaultWebhookTimeout = 15 * time.Second
 )
 
 // Config configures a Dispatcher.
@@ -606,7 +606,21 @@ func (d *Dispatcher) postWebhook(ctx context.Context, cl *http.Client, w store.W
 		a.reply, a.status = replyCutOff, store.StatusDeferred
 	} else if err != nil {
 		a.reply = printable(err.Error(), 500)
-		a.status, a.next = store.StatusDeferred, time.Now().Add(d.backoff(w.Attempts+1))
+		wait := d.backoff(w.Attempts + 1)
+		var refused *refusal
+		if errors.As(err, &refused) {
+			// The endpoint's answer says what it wants (Standard Webhooks, "Delivery success
+			// and failure"): 410 Gone, no more of this delivery; 429 or 503 with Retry-After,
+			// nothing before then, within the backoff's maximum.
+			if refused.code == http.StatusGone {
+				a.reply = printable("gone: the endpoint answered 410 and asks for no more; not tried again ("+refused.answer+")", 500)
+				a.status = store.StatusFailed
+				d.cfg.Logger.Warn("dispatch: webhook failed", "endpoint", w.Endpoint.ID, "event", w.Event, "attempts", w.Attempts+1, "gone", true)
+				return a
+			}
+			wait = max(wait, min(refused.retryAfter, d.cfg.MaxBackoff))
+		}
+		a.status, a.next = store.StatusDeferred, time.Now().Add(wait)
 		if w.Attempts+1 >= d.cfg.MaxAttempts {
 			a.status = store.StatusFailed
 			// Named by its ID only, as messages are: a recipient's endpoint is named after

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/netip"
@@ -95,7 +96,40 @@ func post(ctx context.Context, cl *http.Client, url string, secrets []string, id
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
 	answer := printable(resp.Status+" "+string(b), 500)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return answer, fmt.Errorf("%s", answer)
+		e := &refusal{answer: answer, code: resp.StatusCode}
+		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+			e.retryAfter = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+		}
+		return answer, e
 	}
 	return answer, nil
+}
+
+// refusal is an endpoint's answer other than 2xx: its status code, and for 429 and 503 the
+// wait its Retry-After asks for (0 if none).
+type refusal struct {
+	answer     string
+	code       int
+	retryAfter time.Duration
+}
+
+func (e *refusal) Error() string { return e.answer }
+
+// retryAfter reads a Retry-After header (RFC 9110, 10.2.3): seconds, or an HTTP date, as the
+// wait from now; 0 if it is absent, malformed or past.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		return time.Duration(min(n, int64(math.MaxInt64/time.Second))) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }
