@@ -221,7 +221,11 @@ about the letters sent to it, as 'recipient add --webhook' does: after its own w
 				if w.PlainHTTP {
 					u += " (plain http: not encrypted)"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", printable(w.Name), u, printable(w.Recipient))
+				rec := printable(w.Recipient)
+				if w.OfficeNamedAsRecipient {
+					rec = "(none: an office endpoint, it hears every event; remove it and add the recipient's own)"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", printable(w.Name), u, rec)
 			}
 			return tw.Flush()
 		}),

@@ -416,7 +416,10 @@ var _ = table(func() Translations {
 		"(recipient %s)":                              {"(destinataire %s)", "(المستلِم %s)"},
 		"The previous secret still signs for (hours)": {"L'ancien secret signe encore pendant (heures)", "يبقى السرّ السابق يوقّع مدة (بالساعات)"},
 		"(the previous secret signs too until %s)":    {"(l'ancien secret signe aussi jusqu'au %s)", "(يوقّع السرّ السابق أيضًا حتى %s)"},
-		"(plain http: not encrypted)":                 {"(http en clair : non chiffré)", "(http غير مشفَّر)"},
+		"(not the recipient's: an office endpoint, it hears every event; remove it and add the recipient's own)": {
+			"(pas celui du destinataire : un point de terminaison du service, qui reçoit chaque événement ; supprimez-le et ajoutez celui du destinataire)",
+			"(ليست نقطة المستلِم: نقطة استقبال خاصة بالجهة تتلقى كل حدث؛ احذفها وأضف نقطة المستلِم الخاصة به)"},
+		"(plain http: not encrypted)": {"(http en clair : non chiffré)", "(http غير مشفَّر)"},
 		"This endpoint's address is plain http://: what is posted to it (references, recipients' names, the reasons of withdrawals) crosses the network unencrypted, readable by whoever sees it. Give it an https:// address if the endpoint has one: remove it, then add it again.": {
 			"L'adresse de ce point de terminaison est en http:// simple : ce qui lui est envoyé (références, noms des destinataires, motifs des retraits) traverse le réseau sans chiffrement, lisible par quiconque le voit passer. Donnez-lui une adresse https:// si le point de terminaison en a une : supprimez-le, puis ajoutez-le de nouveau.",
 			"عنوان نقطة الاستقبال هذه http:// غير مشفَّر: ما يُرسل إليها (المراجع وأسماء المستلِمين وأسباب السحب) يعبر الشبكة دون تشفير، ويقرؤه كل من يراه. أعطها عنوان https:// إن كان لها واحد: احذفها ثم أضفها من جديد."},

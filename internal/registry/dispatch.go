@@ -2045,6 +2045,10 @@ type WebhookView struct {
 	CreatedAt time.Time `json:"created_at"`
 	// PlainHTTP marks an endpoint posted to in clear (PlainHTTPWebhook).
 	PlainHTTP bool `json:"plain_http"`
+	// OfficeNamedAsRecipient marks an office endpoint, which hears every event, named
+	// "recipient:NAME" as a recipient's own is: an earlier build allowed it, and migration 45
+	// bound to their recipient those it could; the rest are left for an admin to remove.
+	OfficeNamedAsRecipient bool `json:"office_named_as_recipient"`
 	// PreviousSecretUntil is when the secret the endpoint had before its new one stops
 	// signing its deliveries (RekeyWebhook); nil if none signs any more.
 	PreviousSecretUntil *time.Time `json:"previous_secret_until,omitempty"`
@@ -2208,6 +2212,8 @@ func (r *Registry) Webhooks(ctx context.Context, a Actor) ([]WebhookView, error)
 			}
 			if e.RecipientID != 0 {
 				v.Recipient = strings.TrimPrefix(e.Name, "recipient:")
+			} else {
+				v.OfficeNamedAsRecipient = strings.HasPrefix(strings.ToLower(e.Name), recipientWebhookPrefix)
 			}
 			out = append(out, v)
 		}

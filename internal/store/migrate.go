@@ -768,7 +768,9 @@ DELETE FROM seals;
 	// step can be run again.
 	{sqlite: unreleasedLettersSQLite, postgres: unreleasedLettersPostgres},
 	// 45: an endpoint given a new secret keeps its previous one for a while, and deliveries
-	// are signed with both meanwhile (webhookPreviousSecrets).
+	// are signed with both meanwhile (webhookPreviousSecrets); an office endpoint an earlier
+	// build let be named "recipient:NAME" is bound to recipient NAME where it can be
+	// (bindRecipientNamedEndpoints).
 	{sqlite: webhookPreviousSecretsSQLite, postgres: webhookPreviousSecretsPostgres},
 }
 
