@@ -666,12 +666,50 @@ func newDraft(rm *remote) *cobra.Command {
 }
 
 func newAudit(rm *remote) *cobra.Command {
-	var asJSON bool
+	var asJSON, office bool
+	var before int64
+	var limit int
 	c := &cobra.Command{
-		Use:   "audit REF",
-		Short: "Print a letter's audit timeline",
-		Args:  cobra.ExactArgs(1),
+		Use:   "audit REF | audit --office [--before ID] [--limit N]",
+		Short: "Print a letter's audit timeline, or the office's (admins)",
+		Long: `Audit REF prints the audit timeline of the letter REF.
+
+Audit --office prints the office's own audit trail (admins): the events that name no letter,
+changes of members, tokens, policy, witnesses, recipients and webhook endpoints
+(webhook.add, webhook.remove, webhook.rekey, webhook.retry, recipient.add,
+recipient.retire...), newest first, --limit of them (100 by default, at most 1000); the
+first column is each event's ID, and --before ID shows the page after it.`,
+		Example: `  chancery audit TFN-2026-0007
+  chancery audit --office
+  chancery audit --office --before 1234 --limit 500 --json`,
+		Args: func(c *cobra.Command, args []string) error {
+			if office {
+				return cobra.NoArgs(c, args)
+			}
+			return cobra.ExactArgs(1)(c, args)
+		},
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
+			if office {
+				if limit < 1 || limit > 1000 || before < 0 {
+					return withHint(fmt.Errorf("--limit %d --before %d: the office's trail is shown 1 to 1000 events at a time, before an event's ID", limit, before),
+						"the newest come first; give --before the last ID shown for the next page")
+				}
+				evs, err := cl.OfficeAudit(ctx(c), before, limit)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(c.OutOrStdout(), nonNil(evs))
+				}
+				tw := tabwriter.NewWriter(c.OutOrStdout(), 2, 4, 2, ' ', 0)
+				for _, e := range evs {
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", e.ID, e.Time, printable(e.Actor), e.Action, printable(e.Detail))
+				}
+				return tw.Flush()
+			}
+			if c.Flags().Changed("before") || c.Flags().Changed("limit") {
+				return withHint(errors.New("--before and --limit page the office's trail"), "give --office, or leave them out for a letter's timeline")
+			}
 			evs, err := cl.Audit(ctx(c), args[0])
 			if err != nil {
 				return err
@@ -687,6 +725,9 @@ func newAudit(rm *remote) *cobra.Command {
 		}),
 	}
 	addJSONFlag(c, &asJSON)
+	c.Flags().BoolVar(&office, "office", false, "the office's audit trail, the events that name no letter (admins)")
+	c.Flags().Int64Var(&before, "before", 0, "with --office: the events before this event ID (the next page)")
+	c.Flags().IntVar(&limit, "limit", 100, "with --office: how many events (1 to 1000)")
 	return c
 }
 

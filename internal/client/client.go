@@ -524,6 +524,7 @@ func (c *Client) Preview(ctx context.Context, r string) ([]byte, error) {
 
 // AuditEvent is one audit record.
 type AuditEvent struct {
+	ID     int64  `json:"id,omitempty"` // in the office's trail (OfficeAudit) only
 	Time   string `json:"time"`
 	Actor  string `json:"actor"`
 	Action string `json:"action"`
@@ -535,6 +536,25 @@ type AuditEvent struct {
 func (c *Client) Audit(ctx context.Context, r string) ([]AuditEvent, error) {
 	var out []AuditEvent
 	err := c.json(ctx, "GET", ref(r)+"/audit", nil, &out)
+	return out, err
+}
+
+// OfficeAudit returns the office's audit events that name no letter (admins), newest first:
+// limit of them (0: the server's default) before the event ID before (0: from the newest).
+func (c *Client) OfficeAudit(ctx context.Context, before int64, limit int) ([]AuditEvent, error) {
+	q := url.Values{}
+	if before > 0 {
+		q.Set("before", strconv.FormatInt(before, 10))
+	}
+	if limit > 0 {
+		q.Set("limit", strconv.Itoa(limit))
+	}
+	path := "/api/v1/audit"
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	var out []AuditEvent
+	err := c.json(ctx, "GET", path, nil, &out)
 	return out, err
 }
 

@@ -414,6 +414,28 @@ func (r *Registry) Audit(ctx context.Context, a Actor, ref string) ([]store.Audi
 	return out, nil
 }
 
+// OfficeAudit returns the office's audit events that name no letter (admins): changes of
+// members, tokens, policy, witnesses, recipients and webhook endpoints, newest first, at most
+// limit (1 to 1000) of those before the event ID before (0: from the newest).
+func (r *Registry) OfficeAudit(ctx context.Context, a Actor, before int64, limit int) ([]store.AuditEvent, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return nil, err
+	}
+	if limit < 1 || limit > 1000 || before < 0 {
+		return nil, i18n.Errorf(ErrInvalid, "the office's audit trail is read 1 to 1000 events at a time, before an event's ID")
+	}
+	var out []store.AuditEvent
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.OfficeAuditEvents(ctx, before, limit)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("the office's audit trail: %w", err)
+	}
+	return out, nil
+}
+
 // TrustRoot returns the trust root verifiers pin for this office.
 func (r *Registry) TrustRoot() *seal.TrustRoot {
 	return r.trustRootOf(r.history.Load(), r.witnessConfig())

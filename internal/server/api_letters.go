@@ -53,6 +53,7 @@ func (s *Server) routesAPI() {
 	m.HandleFunc("POST /api/v1/letters/{ref}/drafts", s.needs(s.exportDraft, drafter, reviewer, signer))
 	m.HandleFunc("GET /api/v1/letters/{ref}/preview", s.needs(s.preview, drafter, reviewer, signer, release))
 	m.HandleFunc("GET /api/v1/letters/{ref}/audit", s.needs(s.audit))
+	m.HandleFunc("GET /api/v1/audit", s.needs(s.officeAudit, registry.RoleAdmin))
 	m.HandleFunc("POST /api/v1/letters/{ref}/erase", s.needs(s.erase, admin))
 	m.HandleFunc("POST /api/v1/verify", s.withActor(s.verify))
 	m.HandleFunc("POST /api/v1/identify", s.withActor(s.identify))
@@ -646,6 +647,50 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) {
 	out := []event{}
 	for _, e := range evs {
 		out = append(out, event{e.Time.Format("2006-01-02T15:04:05Z07:00"), e.Actor, e.Action, e.Detail, e.Remote})
+	}
+	writeJSON(w, out)
+}
+
+// officeAudit answers GET /api/v1/audit?before=ID&limit=N (admins): the audit events that
+// name no letter, newest first, N of them (100 when not given, at most 1000) before the event
+// ID (from the newest when not given); a page resumes with the last event's id.
+func (s *Server) officeAudit(w http.ResponseWriter, r *http.Request) {
+	v, err := queryParams(r, "before", "limit")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	limit, err := limitParam(v)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if limit == 0 {
+		limit = 100
+	}
+	var before int64
+	if b := v.Get("before"); b != "" {
+		if before, err = strconv.ParseInt(b, 10, 64); err != nil || before < 1 {
+			s.fail(w, r, fmt.Errorf("%w: before %q: want an event's id", errBadRequest, b))
+			return
+		}
+	}
+	evs, err := s.cfg.Registry.OfficeAudit(r.Context(), actor(r), before, limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	type event struct {
+		ID     int64  `json:"id"`
+		Time   string `json:"time"`
+		Actor  string `json:"actor"`
+		Action string `json:"action"`
+		Detail string `json:"detail"`
+		Remote string `json:"remote"`
+	}
+	out := []event{}
+	for _, e := range evs {
+		out = append(out, event{e.ID, e.Time.Format("2006-01-02T15:04:05Z07:00"), e.Actor, e.Action, e.Detail, e.Remote})
 	}
 	writeJSON(w, out)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -936,6 +937,36 @@ func (t *Tx) AuditEvents(ctx context.Context, ref string) ([]AuditEvent, error) 
 		var detail []byte
 		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Reference, &detail, &e.Remote); err != nil {
 			return nil, fmt.Errorf("audit events: %w", err)
+		}
+		e.Time = time.Unix(0, at).UTC()
+		if e.Action, e.Remote, e.Detail, err = unpackEvent(e.Action, e.Remote, detail); err != nil {
+			return nil, fmt.Errorf("audit event %d: %w", e.ID, err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// OfficeAuditEvents returns the audit events that name no letter (members, tokens, policy,
+// witnesses, recipients and webhook endpoints), newest first: at most limit, of those before
+// the event before (every one when before is 0), so that a listing resumes with its last ID.
+// It reads the index on (reference, id).
+func (t *Tx) OfficeAuditEvents(ctx context.Context, before int64, limit int) ([]AuditEvent, error) {
+	if before <= 0 {
+		before = math.MaxInt64
+	}
+	rows, err := t.query(ctx, `SELECT id, time, actor, action, reference, detail, remote FROM audit_events WHERE reference = '' AND id < $1 ORDER BY id DESC LIMIT $2`, before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("office audit events: %w", err)
+	}
+	defer rows.Close()
+	var out []AuditEvent
+	for rows.Next() {
+		var e AuditEvent
+		var at int64
+		var detail []byte
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Reference, &detail, &e.Remote); err != nil {
+			return nil, fmt.Errorf("office audit events: %w", err)
 		}
 		e.Time = time.Unix(0, at).UTC()
 		if e.Action, e.Remote, e.Detail, err = unpackEvent(e.Action, e.Remote, detail); err != nil {
