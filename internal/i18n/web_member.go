@@ -197,6 +197,14 @@ var _ = table(func() Translations {
 		"an earlier version":                       {"une version antérieure", "نسخة سابقة"},
 		"None yet.":                                {"Aucune pour l'instant.", "لا شيء بعد."},
 		"Audit trail":                              {"Piste d'audit", "سجل التدقيق"},
+		"Office audit trail":                       {"Piste d'audit de l'office", "سجل تدقيق المكتب"},
+		"Changes to members, tokens, the policy, witnesses, recipients and webhook endpoints, newest first. A letter's own events are on its page.": {
+			"Modifications des membres, des jetons, de la politique, des témoins, des destinataires et des webhooks, des plus récentes aux plus anciennes. Les événements d'une lettre sont sur sa page.",
+			"التغييرات على الأعضاء والرموز والسياسة والشهود والمرسَل إليهم ونقاط الويب هوك، الأحدث أولًا. أحداث كل رسالة في صفحتها."},
+		"Action":        {"Action", "الإجراء"},
+		"Details":       {"Détails", "التفاصيل"},
+		"Older events":  {"Événements plus anciens", "أحداث أقدم"},
+		"No event yet.": {"Aucun événement pour l'instant.", "لا أحداث بعد."},
 
 		// The browser's signing (sign.js), given to the script in data attributes.
 		"This browser holds your signing key %s…; it never leaves this device.": {

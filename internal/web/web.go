@@ -125,7 +125,7 @@ func New(cfg Config) *Handler {
 	for _, l := range i18n.Languages {
 		pr := i18n.For(l)
 		byName := map[string]*template.Template{}
-		for _, p := range []string{"landing", "log", "signin", "inbox", "letter", "verify", "result", "identified", "error", "search", "members", "receipt", "recipients"} {
+		for _, p := range []string{"landing", "log", "signin", "inbox", "letter", "verify", "result", "identified", "error", "search", "members", "receipt", "recipients", "audit"} {
 			byName[p] = template.Must(template.New(p).Funcs(funcs).Funcs(languageFuncs(pr)).ParseFS(templateFS, "templates/layout.html", "templates/dispatch.html", "templates/"+p+".html"))
 		}
 		h.pages[pr.Lang()] = byName
@@ -179,6 +179,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/members/{name}/disable", h.withSession(h.member(h.needs(h.fail, h.disableMember, registry.RoleAdmin))))
 	mux.HandleFunc("POST /admin/members/{name}/enable", h.withSession(h.member(h.needs(h.fail, h.newMemberToken(true), registry.RoleAdmin))))
 	mux.HandleFunc("POST /admin/members/{name}/token", h.withSession(h.member(h.needs(h.fail, h.newMemberToken(false), registry.RoleAdmin))))
+	mux.HandleFunc("GET /admin/audit", h.withSession(h.member(h.needs(h.fail, h.officeAudit, registry.RoleAdmin))))
 	mux.HandleFunc("POST /admin/changes/{id}/approve", h.withSession(h.member(h.needs(h.fail, h.approveChange, registry.RoleAdmin))))
 	mux.HandleFunc("POST /admin/changes/{id}/refuse", h.withSession(h.member(h.needs(h.fail, h.refuseChange, registry.RoleAdmin))))
 	h.registerDispatch(mux)
