@@ -129,6 +129,12 @@ func TestOneRunComparesItsSeals(t *testing.T) {
 		rs[2].File != first || rs[2].Outcome != "invalid" || !strings.HasPrefix(rs[2].Message, want) || !rs[2].Revised {
 		t.Errorf("--json: %d %q", code, out)
 	}
+	// The object printed again replaces the first: it says which letter the file is, as that
+	// one did.
+	if len(rs) == 3 && (rs[2].Digest != rs[0].Digest || rs[2].Reference != rs[0].Reference || rs[2].Reference == "" ||
+		rs[2].Office != rs[0].Office || rs[2].LogIndex == nil || *rs[2].LogIndex != *rs[0].LogIndex) {
+		t.Errorf("--json: the revised object %+v lacks the first's fields %+v", rs[2], rs[0])
+	}
 
 	// In French, the line is translated.
 	code, out, _ = verifyAt(t, o.url, "--offline", "--lang", "fr", "--trust", trust, letters)

@@ -43,10 +43,13 @@ type rootMet struct {
 }
 
 // printedFile is a file printed at a tree size: its index among the run's files, the index
-// of its root in sizeMet.roots, and what it was printed as.
+// of its root in sizeMet.roots, and what it was printed as, without its message. The
+// object printed again replaces that one: it keeps its fields (digest, reference, office,
+// log index, a retraction's reason…), so that a script reading the last object of each
+// file still learns which letter the file is, and only its outcome and message change.
 type printedFile struct {
 	index, root int32
-	outcome     string
+	res         Result
 }
 
 // other is the first root met at this size other than root, with its file.
@@ -87,7 +90,9 @@ func (sv *splitViews) see(vf *Verifier, files []string, i int, r Result) (Result
 		s.roots = append(s.roots, rootMet{root: t.root, file: r.File})
 	}
 	if len(s.roots) == 1 {
-		s.printed = append(s.printed, printedFile{index: int32(i), root: int32(at), outcome: r.Outcome})
+		kept := r
+		kept.Message, kept.Error, kept.local = "", "", Text{}
+		s.printed = append(s.printed, printedFile{index: int32(i), root: int32(at), res: kept})
 		return r, nil
 	}
 	// The split view is said whatever else the file was found to be (a registry's answer,
@@ -99,7 +104,8 @@ func (sv *splitViews) see(vf *Verifier, files []string, i int, r Result) (Result
 	for _, p := range s.printed {
 		root := s.roots[p.root].root
 		o := s.other(root)
-		l := Result{File: files[p.index], Outcome: Invalid, Checked: "seal", Revised: true, was: p.outcome}
+		l := p.res
+		l.File, l.Revised, l.was = files[p.index], true, p.res.Outcome
 		l.Say(Invalid, vf.SplitViewLine(t.size, root, o.root, vf.T("the seal of %s", o.file)).
 			Plus(vf.T(" (this replaces the line printed above for this file)")))
 		late = append(late, l)
