@@ -184,7 +184,7 @@ every language.`,
 	c.Flags().StringVar(&sealFile, "seal", "", "the seal of the (single) file (default FILE.seal)")
 	c.Flags().StringVar(&trustFile, "trust", "", "the pinned trust root (env CHANCERY_TRUST)")
 	c.Flags().BoolVar(&offline, "offline", false, "use only the seal and the trust root; do not ask the registry")
-	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per file")
+	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per file, and another (\"revised\": true) for a file printed before that a split view makes invalid")
 	c.Flags().BoolVar(&verbose, "verbose", false, "also print the trust root's office and fingerprint (SHA-256 of its file) on stderr, to compare with the one the office publishes")
 	c.Flags().StringVar(&lang, "lang", "", "language of the lines printed: en, fr or ar (default $CHANCERY_LANG, else the locale: LC_ALL, LC_MESSAGES, LANG); --json stays English")
 	c.Flags().DurationVar(&maxAge, "max-age", 0, "refuse a seal whose checkpoint the witness quorum cosigned longer ago than this, e.g. 720h (trust roots with witnesses); online, the registry's latest checkpoint its answer is judged against")
