@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"syscall"
 
 	"github.com/chancery/chancery/internal/datadir"
@@ -95,7 +96,9 @@ func storeHint(err error, dir string) error {
 		return h
 	}
 	// Or SQLite's write-ahead log and shared memory beside it, which a command run as root
-	// and stopped short leaves: the opening fails "unable to open database file", no path.
+	// and stopped short leaves: the opening fails "unable to open database file", no path;
+	// or its rollback journal, which the opening makes private (store's makePrivate), and
+	// whose chmod another user's file refuses (EPERM).
 	if h := otherUsersSQLiteFiles(err, dir); h != nil {
 		return h
 	}
@@ -108,14 +111,23 @@ func storeHint(err error, dir string) error {
 }
 
 // otherUsersSQLiteFiles is the hint of ownedFileHint for err, a failed opening of the SQLite
-// database of dir, when its -wal or -shm file is another user's and this one cannot write
-// it, in a directory it can write. Nil otherwise.
+// database of dir, when its -wal, -shm or -journal file is another user's and this one cannot
+// write it, in a directory it can write. Nil otherwise.
 func otherUsersSQLiteFiles(err error, dir string) error {
 	db := filepath.Join(dir, store.SQLiteFile)
 	if _, serr := os.Stat(db); err == nil || serr != nil || unwritableDir(dir) {
 		return nil
 	}
-	for _, p := range []string{db + "-wal", db + "-shm"} {
+	files := []string{db + "-wal", db + "-shm", db + "-journal"}
+	// The file the error names, if it is one of them, first (a journal whose chmod was
+	// refused, beside a shared memory file of root's that the opening did not reach).
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		if i := slices.Index(files, pe.Path); i > 0 {
+			files[0], files[i] = files[i], files[0]
+		}
+	}
+	for _, p := range files {
 		fi, serr := os.Lstat(p)
 		if serr != nil {
 			continue
