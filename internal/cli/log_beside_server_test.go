@@ -31,6 +31,7 @@ DELETE FROM schema_version WHERE version = 41`,
 	43: `DROP INDEX draft_exports_by_letter; DELETE FROM schema_version WHERE version = 43`,
 	44: `DROP INDEX withdrawals_by_kind; DROP INDEX letters_by_class; DROP TABLE unreleased_letters; DELETE FROM schema_version WHERE version = 44`,
 	45: `DROP TABLE webhook_previous_secrets; DELETE FROM schema_version WHERE version = 45`,
+	46: `DELETE FROM schema_version WHERE version = 46`,
 }
 
 // olderSchema sets the SQLite store in dir back to the schema of the build before this one,

@@ -66,6 +66,11 @@ CREATE INDEX IF NOT EXISTS letters_by_class ON letters (class, id);
 `
 )
 
+// lettersByClass is migration 46: 44 makes letters_by_class too, but was first written
+// without it, and the stores its first build migrated are recorded at 44 with no index, where
+// a listing of a class read every letter and a backup refused the schema.
+const lettersByClass = `CREATE INDEX IF NOT EXISTS letters_by_class ON letters (class, id)`
+
 // unreleasedLettersQuery reads the letters in progress, newest first, from unreleased_letters:
 // at 100,000 released letters, reading the letters from the newest for those without a release
 // took 87 ms at each inbox.

@@ -772,6 +772,9 @@ DELETE FROM seals;
 	// build let be named "recipient:NAME" is bound to recipient NAME where it can be
 	// (bindRecipientNamedEndpoints).
 	{sqlite: webhookPreviousSecretsSQLite, postgres: webhookPreviousSecretsPostgres},
+	// 46: letters indexed by class where 44 did not make the index: the first build of 44
+	// (2feaa99) recorded stores at 44 without it. Elsewhere 44 made it; this changes nothing.
+	{sqlite: lettersByClass, postgres: lettersByClass},
 }
 
 // refoldedReading is migration 42, which changes no table (see migrations).
