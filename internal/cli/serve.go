@@ -160,7 +160,10 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	// index), and a load balancer's or an operator's /readyz was accepted and left unanswered
 	// meanwhile. Until the office's handler takes over, /healthz answers as it does, /readyz
 	// and everything else 503 (server.NewStarting).
-	handoff := server.NewHandoff(server.NewStarting(server.Config{Logger: logger, TrustedProxies: opts.TrustedProxies, Secure: opts.Secure, AccessLog: true}))
+	startingConfig := func() server.Config {
+		return server.Config{Logger: logger, TrustedProxies: opts.TrustedProxies, Secure: opts.Secure, AccessLog: true}
+	}
+	handoff := server.NewHandoff(server.NewStarting(startingConfig()))
 	srv := &http.Server{
 		Handler:           handoff,
 		ConnContext:       server.ConnContext, // with server.Listener: verify answers in one write
@@ -237,6 +240,8 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	// should not try plain HTTP again. --secure=false still turns it off.
 	if !c.Flags().Changed("secure") && strings.HasPrefix(d.Settings.URL, "https://") {
 		opts.Secure = true
+		// The answers given while the office opens, for seconds yet, send HSTS as its own do.
+		handoff.Set(server.NewStarting(startingConfig()))
 	}
 	// One server per data directory on SQLite; on PostgreSQL, any number share the database.
 	if database(c) == "" {

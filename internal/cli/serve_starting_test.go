@@ -2,8 +2,11 @@ package cli_test
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
+	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -11,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/internal/cli"
+	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/syncbuf"
 )
 
@@ -144,4 +148,81 @@ func TestServeAnswersWhileItStarts(t *testing.T) {
 		t.Errorf("serve stopped with exit %d:\n%s", code, stderr.String())
 	}
 	done <- 0 // for the deferred wait
+}
+
+// TestServeStartingSendsHSTSOfAnHTTPSRegistry: a registry whose URL is https:// (behind a
+// proxy that ends TLS) sends HSTS without --secure, and so do the answers given while it
+// opens its office: they were sent without it for the seconds the office took to open, the
+// secure default being decided only once the data directory was read (found by review of
+// 78374ed, fifty-eighth session). The office's database is held at its connection: a
+// listener that accepts and never answers.
+func TestServeStartingSendsHSTSOfAnHTTPSRegistry(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "reg")
+	if code, _, stderr := run("init", "--data", dir, "--office", "Secure Office", "--prefix", "SEC", "--url", "https://letters.example.org"); code != 0 {
+		t.Fatalf("init: exit %d\n%s", code, stderr)
+	}
+	// Served from PostgreSQL, as a directory moved there is: without its SQLite database.
+	for _, f := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(filepath.Join(dir, store.SQLiteFile+f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+	}
+	db, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	reached := make(chan net.Conn, 1)
+	go func() {
+		if conn, err := db.Accept(); err == nil {
+			reached <- conn
+		}
+	}()
+	type opening struct {
+		addr string
+		stop func()
+	}
+	held := make(chan opening, 1)
+	cli.SetServeOpening(func(addr string, stop func()) { held <- opening{addr, stop} })
+	defer cli.SetServeOpening(nil)
+	var stdout, stderr syncbuf.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- cli.Main([]string{"serve", "--data", dir, "--listen", "127.0.0.1:0",
+			"--database", "postgres://chancery@" + db.Addr().String() + "/held?sslmode=disable"}, &stdout, &stderr)
+	}()
+	var o opening
+	select {
+	case o = <-held:
+	case code := <-done:
+		t.Fatalf("serve exited %d before opening the office:\n%s", code, stderr.String())
+	}
+	var conn net.Conn
+	select {
+	case conn = <-reached:
+	case code := <-done:
+		t.Fatalf("serve exited %d before connecting to its database:\n%s%s", code, stdout.String(), stderr.String())
+	}
+	defer func() {
+		o.stop()
+		conn.Close()
+		<-done
+	}()
+	client := &http.Client{Timeout: time.Minute}
+	for _, path := range []string{"/readyz", "/verify", "/api/v1/letters"} {
+		req, err := http.NewRequest(http.MethodGet, "http://"+o.addr+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = "letters.example.org"
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("GET %s while serve opens the office: %v", path, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Strict-Transport-Security") == "" {
+			t.Errorf("GET %s while serve opens an https:// registry's office: %d, Strict-Transport-Security %q; want 503 with HSTS",
+				path, resp.StatusCode, resp.Header.Get("Strict-Transport-Security"))
+		}
+	}
 }
