@@ -2140,7 +2140,13 @@ func (r *Registry) RekeyWebhook(ctx context.Context, a Actor, name string, overl
 	if overlap > 0 {
 		until = r.now().Add(overlap)
 	}
-	err := r.changeWebhook(ctx, a, name, "webhook.rekey", "new secret of webhook endpoint", func(tx *store.Tx, name string) (bool, error) {
+	// The trail says how long the replaced secret still signs: after a leak, an auditor
+	// tells a secret cut off at once from one left signing for the overlap.
+	kept := ", the previous secret signing no more"
+	if !until.IsZero() {
+		kept = ", the previous secret signing beside the new one until " + until.UTC().Format(time.RFC3339)
+	}
+	err := r.changeWebhookAudited(ctx, a, name, "webhook.rekey", kept, "new secret of webhook endpoint", func(tx *store.Tx, name string) (bool, error) {
 		return tx.SetWebhookSecret(ctx, name, secret, until)
 	})
 	if err != nil {
@@ -2173,6 +2179,12 @@ func (r *Registry) RetryWebhook(ctx context.Context, a Actor, name string) (int,
 // changeWebhook applies change, which reports whether the endpoint name exists, to it in one
 // transaction audited as action (admins); what names the change in its errors.
 func (r *Registry) changeWebhook(ctx context.Context, a Actor, name, action, what string, change func(tx *store.Tx, name string) (bool, error)) error {
+	return r.changeWebhookAudited(ctx, a, name, action, "", what, change)
+}
+
+// changeWebhookAudited is changeWebhook with more, after the endpoint's name, in the audit
+// record's detail.
+func (r *Registry) changeWebhookAudited(ctx context.Context, a Actor, name, action, more, what string, change func(tx *store.Tx, name string) (bool, error)) error {
 	if err := a.require(RoleAdmin); err != nil {
 		return err
 	}
@@ -2188,7 +2200,7 @@ func (r *Registry) changeWebhook(ctx context.Context, a Actor, name, action, wha
 		if !ok {
 			return ErrNotFound
 		}
-		return r.audit(ctx, tx, a, action, "", name)
+		return r.audit(ctx, tx, a, action, "", name+more)
 	})
 	if err != nil {
 		return wrapOnce(what+" "+name, err)
