@@ -502,11 +502,23 @@ const (
 // the directory and has no endpoint of its own: what it hears can only shrink. Another is left
 // as it is, and listed as an office endpoint so named (registry.WebhookView). Run again, it
 // binds nothing more.
-const bindRecipientNamedEndpoints = `UPDATE webhook_endpoints
+//
+// The deliveries such an endpoint has not been posted yet (queued, deferred, or failed, which
+// 'webhook retry' would post again) were queued while it heard every event: the office's
+// events, other letters' references and other recipients' names among them. They are deleted
+// before it is bound, or the endpoint, listed as NAME's own, would go on being posted them;
+// those it was posted stay in the delivery log.
+const bindRecipientNamedEndpoints = `DELETE FROM webhook_deliveries WHERE status <> 'sent'
+	AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE ` + recipientNamedBindable + `);
+UPDATE webhook_endpoints
 	SET recipient_id = (SELECT r.id FROM recipients r WHERE r.name = substr(webhook_endpoints.name, 11))
-	WHERE recipient_id IS NULL AND substr(name, 1, 10) = 'recipient:'
+	WHERE ` + recipientNamedBindable + `;`
+
+// recipientNamedBindable is the condition on webhook_endpoints of bindRecipientNamedEndpoints:
+// an office endpoint named "recipient:NAME", NAME in the directory without an endpoint.
+const recipientNamedBindable = `recipient_id IS NULL AND substr(webhook_endpoints.name, 1, 10) = 'recipient:'
 	AND EXISTS (SELECT 1 FROM recipients r WHERE r.name = substr(webhook_endpoints.name, 11)
-		AND NOT EXISTS (SELECT 1 FROM webhook_endpoints o WHERE o.recipient_id = r.id));`
+		AND NOT EXISTS (SELECT 1 FROM webhook_endpoints o WHERE o.recipient_id = r.id))`
 
 // endpointCols are the columns of an endpoint e joined with its previous secret p.
 const endpointCols = `e.id, e.name, e.url, e.secret, e.recipient_id, e.created_at, COALESCE(p.secret, ''), COALESCE(p.valid_until, '')`
