@@ -530,7 +530,18 @@ func (d *Dispatcher) runWebhooks(ctx context.Context) {
 	finished := make(chan struct{}, 1)
 	var posts sync.WaitGroup
 	defer posts.Wait()
+	var swept time.Time // when the lapsed previous secrets were last forgotten
 	for ctx.Err() == nil {
+		if time.Since(swept) >= sweepLapsedSecrets {
+			// A rekey's previous secret, its overlap ended, signs nothing: it is deleted
+			// rather than kept until the endpoint's next rekey.
+			swept = time.Now()
+			if n, err := d.cfg.Registry.ForgetLapsedWebhookSecrets(ctx); err != nil && ctx.Err() == nil {
+				d.cfg.Logger.Error("dispatch: forget lapsed webhook secrets", "err", err)
+			} else if n > 0 {
+				d.cfg.Logger.Info("dispatch: previous webhook secrets forgotten, their overlap ended", "endpoints", n)
+			}
+		}
 		mu.Lock()
 		skip := slices.Collect(maps.Keys(busy))
 		free := d.cfg.Webhooks - posting
@@ -578,6 +589,10 @@ func (d *Dispatcher) runWebhooks(ctx context.Context) {
 		t.Stop()
 	}
 }
+
+// sweepLapsedSecrets is how often the webhook worker deletes the previous secrets whose
+// overlap has ended (registry.ForgetLapsedWebhookSecrets): at its start, then once a minute.
+const sweepLapsedSecrets = time.Minute
 
 // replyCutOff is the reply recorded for a webhook post the server's shutdown cut off.
 const replyCutOff = "cut off: the server stopped during the post; the endpoint may have received it"

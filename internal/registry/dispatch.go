@@ -2263,6 +2263,48 @@ func (r *Registry) WebhookLog(ctx context.Context, a Actor, limit int) ([]Webhoo
 	return out, err
 }
 
+// ForgetLapsedWebhookSecrets deletes the previous secrets whose overlap has ended
+// (RekeyWebhook) and returns how many: they sign nothing any more, and kept until the
+// endpoint's next rekey they went on into every backup and copy of the database. The
+// dispatcher calls it; it writes only when one has lapsed.
+func (r *Registry) ForgetLapsedWebhookSecrets(ctx context.Context) (int, error) {
+	var lapsed map[int64]time.Time
+	now := r.now()
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		all, err := tx.PreviousWebhookSecretsUntil(ctx)
+		for id, until := range all {
+			if !now.Before(until) {
+				if lapsed == nil {
+					lapsed = map[int64]time.Time{}
+				}
+				lapsed[id] = until
+			}
+		}
+		return err
+	})
+	if err != nil || len(lapsed) == 0 {
+		return 0, err
+	}
+	n := 0
+	err = r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		n = 0
+		for id, until := range lapsed {
+			gone, err := tx.ForgetPreviousWebhookSecret(ctx, id, until)
+			if err != nil {
+				return err
+			}
+			if gone {
+				n++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("forget the lapsed previous webhook secrets: %w", err)
+	}
+	return n, nil
+}
+
 // DueWebhooks returns webhook deliveries whose time has come, one per endpoint, to up to limit
 // endpoints not busy (store.Tx.DueWebhookDeliveries), claimed for claim on PostgreSQL as
 // DueMessages claims messages.

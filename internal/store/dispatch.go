@@ -588,6 +588,37 @@ func (t *Tx) RemoveWebhookEndpoint(ctx context.Context, name string) (bool, erro
 	return n == 1, nil
 }
 
+// PreviousWebhookSecretsUntil returns, for each endpoint that has a previous secret
+// (SetWebhookSecret), when that secret stops signing.
+func (t *Tx) PreviousWebhookSecretsUntil(ctx context.Context) (map[int64]time.Time, error) {
+	rows, err := t.query(ctx, `SELECT endpoint_id, valid_until FROM webhook_previous_secrets`)
+	if err != nil {
+		return nil, fmt.Errorf("previous webhook secrets: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]time.Time{}
+	for rows.Next() {
+		var id int64
+		var until string
+		if err := rows.Scan(&id, &until); err != nil {
+			return nil, fmt.Errorf("previous webhook secrets: %w", err)
+		}
+		out[id] = parseTS(until)
+	}
+	return out, rows.Err()
+}
+
+// ForgetPreviousWebhookSecret deletes the previous secret of the endpoint id if it stops
+// signing at until (not one a rekey since kept instead), and reports whether it did.
+func (t *Tx) ForgetPreviousWebhookSecret(ctx context.Context, id int64, until time.Time) (bool, error) {
+	res, err := t.exec(ctx, `DELETE FROM webhook_previous_secrets WHERE endpoint_id = $1 AND valid_until = $2`, id, ts(until))
+	if err != nil {
+		return false, fmt.Errorf("forget the previous secret of webhook endpoint %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
 // SetWebhookSecret replaces the signing secret of the endpoint name: deliveries still waiting
 // are signed with it when they are posted. With keepUntil not zero, the secret it replaces is
 // kept as the endpoint's previous one until then, and signs its deliveries beside the new one
