@@ -90,13 +90,19 @@ func (c *Client) RemoveWebhook(ctx context.Context, name string) error {
 }
 
 // RekeyWebhook gives a webhook endpoint a new signing secret and returns it (admins), with
-// the time until which the previous one still signs, for overlap (zero: none).
+// the time until which the previous one still signs, for overlap (zero: none). The default
+// overlap is not sent, as the registry takes it when none is given: a registry of a build
+// before overlaps refuses the field, and rekeys as before without it.
 func (c *Client) RekeyWebhook(ctx context.Context, name string, overlap time.Duration) (string, time.Time, error) {
 	var out struct {
 		Secret string    `json:"secret"`
 		Until  time.Time `json:"previous_secret_until"`
 	}
-	err := c.json(ctx, "POST", "/api/v1/webhooks/"+url.PathEscape(name)+"/secret", map[string]any{"overlap_seconds": int64(overlap / time.Second)}, &out)
+	body := map[string]any{}
+	if overlap != registry.DefaultWebhookOverlap {
+		body["overlap_seconds"] = int64(overlap / time.Second)
+	}
+	err := c.json(ctx, "POST", "/api/v1/webhooks/"+url.PathEscape(name)+"/secret", body, &out)
 	return out.Secret, out.Until, err
 }
 
