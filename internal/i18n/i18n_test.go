@@ -63,12 +63,15 @@ func TestEveryMessageTranslated(t *testing.T) {
 // calls of a printer's T method with a literal and the messages that packages below the
 // interfaces build: i18n.Msg("…") and i18n.Errorf(sentinel, "…").
 var (
-	templateRE = regexp.MustCompile(`(?:\{\{-?|\()\s*th?\s+("(?:[^"\\]|\\.)*")`)
-	codeRE     = regexp.MustCompile(`(?:\.T\(|\bi18n\.Msg\(|\bi18n\.Errorf\(\s*[\w.]+\s*,)\s*("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `)`)
+	templateRE = regexp.MustCompile(`(?:\{\{-?|\()\s*(th?)\s+("(?:[^"\\]|\\.)*")`)
+	// markupRE finds an element in a message: a template shows it as markup only through th.
+	markupRE = regexp.MustCompile(`</?[a-z]+[ >]`)
+	codeRE   = regexp.MustCompile(`(?:\.T\(|\bi18n\.Msg\(|\bi18n\.Errorf\(\s*[\w.]+\s*,)\s*("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `)`)
 )
 
 // TestCatalogueComplete fails when a template or a Go file of the module uses a message that
-// the catalogue does not translate.
+// the catalogue does not translate, or when a template shows a message with markup through t,
+// which escapes it: the page showed "<bdi>…</bdi>" as text.
 func TestCatalogueComplete(t *testing.T) {
 	root := filepath.Join("..", "..")
 	used := map[string]string{}
@@ -97,12 +100,15 @@ func TestCatalogueComplete(t *testing.T) {
 			return err
 		}
 		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
-			s := m[1]
+			s := m[len(m)-1]
 			if strings.HasPrefix(s, "`") {
 				s = strings.Trim(s, "`")
 			} else if s, err = strconv.Unquote(s); err != nil {
-				t.Errorf("%s: cannot read message %s: %v", path, m[1], err)
+				t.Errorf("%s: cannot read message %s: %v", path, m[len(m)-1], err)
 				continue
+			}
+			if re == templateRE && m[1] == "t" && markupRE.MatchString(s) {
+				t.Errorf("%s shows %q, which holds markup, through t rather than th: the page shows the markup as text", path, s)
 			}
 			used[s] = path
 		}
