@@ -71,7 +71,7 @@ whole, as without a search.`,
 			}
 			if l.Truncated {
 				fmt.Fprintf(c.ErrOrStderr(), "showing the newest %d: narrow the list with --state, --class or --search, raise --limit, or list the next ones with --before %s\n",
-					len(l.Letters), l.NextBefore)
+					len(l.Letters), printable(l.NextBefore))
 			}
 			return nil
 		}),
@@ -102,7 +102,8 @@ func searchAll(c *cobra.Command, cl *client.Client, q registry.LetterQuery) (*re
 	tty = tty && term.IsTerminal(int(f.Fd()))
 	for l.Partial && len(l.Letters) < limit {
 		if tty {
-			fmt.Fprintf(f, "searched the letters down to %s, %d found so far…\n", l.NextBefore, len(l.Letters))
+			// Through the escaper, as the registry's every other word: f is the terminal raw.
+			fmt.Fprintf(c.ErrOrStderr(), "searched the letters down to %s, %d found so far…\n", printable(l.NextBefore), len(l.Letters))
 		}
 		rest := q
 		rest.Before, rest.Limit = l.NextBefore, limit-len(l.Letters)
