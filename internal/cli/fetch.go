@@ -90,6 +90,7 @@ whole, as without a search.`,
 // its limit, as it was before searches had a budget; on a terminal, a line tells how far
 // the search has gone.
 func searchAll(c *cobra.Command, cl *client.Client, q registry.LetterQuery) (*registry.LetterList, error) {
+	q.Partial = true
 	l, err := cl.Letters(ctx(c), q)
 	if err != nil {
 		return nil, err

@@ -368,12 +368,22 @@ func (c *Client) Letters(ctx context.Context, q registry.LetterQuery) (*registry
 	if q.Limit != 0 {
 		v.Set("limit", strconv.Itoa(q.Limit))
 	}
+	if q.Partial {
+		v.Set("partial", "1")
+	}
 	path := "/api/v1/letters"
 	if len(v) > 0 {
 		path += "?" + v.Encode()
 	}
 	var out registry.LetterList
 	err := c.json(ctx, "GET", path, nil, &out)
+	if e := (*APIError)(nil); q.Partial && errors.As(err, &e) && e.Status == http.StatusBadRequest &&
+		strings.Contains(e.Message, `unknown query parameter "partial"`) {
+		// A registry from before partial answers, which refuses what it does not read
+		// and never answers in parts: asked again without partial=1.
+		q.Partial = false
+		return c.Letters(ctx, q)
+	}
 	return &out, err
 }
 

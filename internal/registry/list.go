@@ -38,6 +38,14 @@ type LetterQuery struct {
 	// letter are listed. The last reference of a truncated listing gives the next page, which
 	// letters created in between do not shift.
 	Before string
+	// Partial says that the caller takes a partial answer (LetterList.Partial) and goes on
+	// from its NextBefore, as the web page and `chancery letter list` do; the API's
+	// ?partial=1. Without it, a search that spends its budget before it has found a letter
+	// goes on until it finds one or has looked at every letter: a partial answer with no
+	// letter broke the contract that clients and scripts from before partial answers keep
+	// (truncated means that the letters listed go on after the last one), and such a
+	// `letter list` said "no letters match" of letters it had not searched.
+	Partial bool
 }
 
 // LetterSummary is one letter of a listing. Its JSON field names are stable: scripts read
@@ -86,7 +94,8 @@ const listPage = 200
 // it took seconds for short text letters, and for PDF or Word letters it would outlast the
 // server's write timeout. A search that spends its budget answers what it found so far, with
 // Partial set and NextBefore where to go on (the web page links to it, and `chancery letter
-// list` goes on by itself); it always looks at one letter at least, so that going on ends.
+// list` goes on by itself); it always looks at one letter at least, so that going on ends,
+// and for a caller that does not take partial answers (LetterQuery.Partial) it lists one.
 const SearchBudget = 5 * time.Second
 
 // ListLetters lists the office's letters that q selects, newest first, for members with a
@@ -144,7 +153,7 @@ func (r *Registry) ListLetters(ctx context.Context, a Actor, q LetterQuery) (*Le
 			for _, l := range page {
 				match := ""
 				if words != "" {
-					if looked != "" && r.cfg.Now().Sub(start) > SearchBudget {
+					if looked != "" && (q.Partial || len(out.Letters) > 0) && r.cfg.Now().Sub(start) > SearchBudget {
 						out.Truncated, out.Partial, out.NextBefore = true, true, looked
 						return nil
 					}

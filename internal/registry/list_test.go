@@ -188,7 +188,7 @@ func TestSearchStopsOnItsBudgetAndGoesOn(t *testing.T) {
 	now := time.Now()
 	o.r.cfg.Now = func() time.Time { now = now.Add(3 * time.Second); return now }
 	var got []string
-	q, answers, partial := LetterQuery{Text: "zanzibarian"}, 0, 0
+	q, answers, partial := LetterQuery{Text: "zanzibarian", Partial: true}, 0, 0
 	for {
 		l, err := o.r.ListLetters(ctx, o.reviewer, q)
 		if err != nil {
@@ -215,5 +215,62 @@ func TestSearchStopsOnItsBudgetAndGoesOn(t *testing.T) {
 	}
 	if partial < 3 {
 		t.Errorf("%d partial answers of %d: the budget was not spent", partial, answers)
+	}
+}
+
+// TestSearchNotTakingPartsListsALetter: a caller that does not take partial answers
+// (LetterQuery.Partial unset: a client or a script from before them) gets no answer that is
+// truncated with no letter, which such a `letter list` printed as "no letters match": the
+// search goes on past its budget until it finds a letter, and going on from the last letter
+// listed, as they do, finds every matching letter once. The three newest letters do not match,
+// and a clock that moves three seconds at each reading spends the budget at the third.
+func TestSearchNotTakingPartsListsALetter(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	var want []string
+	for i := range 8 {
+		body := "Dear Minister, the convoy leaves on Monday."
+		if i < 5 && i != 2 {
+			body = "Dear Minister, the zanzibarian convoy leaves on Monday."
+		}
+		ref := o.letter(t, body)
+		if i < 5 && i != 2 {
+			want = append([]string{ref}, want...) // newest first
+		}
+	}
+	now := time.Now()
+	o.r.cfg.Now = func() time.Time { now = now.Add(3 * time.Second); return now }
+
+	l, err := o.r.ListLetters(ctx, o.reviewer, LetterQuery{Text: "zanzibarian", Partial: true})
+	if err != nil || !l.Partial || len(l.Letters) != 0 {
+		t.Fatalf("a caller that takes partial answers: %+v, %v, want a partial answer without letters", l, err)
+	}
+
+	var got []string
+	q, partial := LetterQuery{Text: "zanzibarian"}, 0
+	for answers := 1; ; answers++ {
+		l, err := o.r.ListLetters(ctx, o.reviewer, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Truncated && len(l.Letters) == 0 || answers > 20 {
+			t.Fatalf("answer %d is truncated with no letter: %+v", answers, l)
+		}
+		for _, s := range l.Letters {
+			got = append(got, s.Reference)
+		}
+		if !l.Truncated {
+			break
+		}
+		if l.Partial {
+			partial++
+		}
+		q.Before = l.Letters[len(l.Letters)-1].Reference // the contract before partial answers
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("found: %v, want %v", got, want)
+	}
+	if partial == 0 {
+		t.Error("no answer was partial: the budget was not spent")
 	}
 }

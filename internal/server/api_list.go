@@ -11,10 +11,12 @@ import (
 	"github.com/chancery/chancery/internal/registry"
 )
 
-// listLetters answers GET /api/v1/letters?state=&class=&q=&limit=&before= with the letters
-// that match, newest first, for members with a role; before=REF resumes after the letter REF.
+// listLetters answers GET /api/v1/letters?state=&class=&q=&limit=&before=&partial= with the
+// letters that match, newest first, for members with a role; before=REF resumes after the
+// letter REF; partial=1 takes a search's partial answer, which may list no letter
+// (registry.LetterQuery.Partial).
 func (s *Server) listLetters(w http.ResponseWriter, r *http.Request) {
-	v, err := queryParams(r, "state", "class", "q", "limit", "before")
+	v, err := queryParams(r, "state", "class", "q", "limit", "before", "partial")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -23,6 +25,12 @@ func (s *Server) listLetters(w http.ResponseWriter, r *http.Request) {
 	if q.Limit, err = limitParam(v); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if p := v.Get("partial"); p != "" {
+		if q.Partial, err = strconv.ParseBool(p); err != nil {
+			s.fail(w, r, fmt.Errorf("%w: partial %.20q: want 1 or 0", errBadRequest, p))
+			return
+		}
 	}
 	list, err := s.cfg.Registry.ListLetters(r.Context(), actor(r), q)
 	if err != nil {

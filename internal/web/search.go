@@ -25,7 +25,7 @@ type searchData struct {
 func (h *Handler) letters(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
 	q := registry.LetterQuery{State: v.Get("state"), Class: strings.TrimSpace(v.Get("class")), Text: strings.TrimSpace(v.Get("q")),
-		Before: strings.TrimSpace(v.Get("before"))}
+		Before: strings.TrimSpace(v.Get("before")), Partial: true}
 	d := searchData{Query: q, States: registry.States}
 	status, msg := http.StatusOK, ""
 	list, err := h.cfg.Registry.ListLetters(r.Context(), session(r).actor(), q)
