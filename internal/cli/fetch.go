@@ -64,7 +64,7 @@ whole, as without a search.`,
 				if s.Erased {
 					subject = "(content erased)"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Reference, s.State, clip(s.Class, 24), subject, humanTime(s.UpdatedAt))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", printable(s.Reference), printable(s.State), clip(s.Class, 24), subject, humanTime(s.UpdatedAt))
 			}
 			if err := tw.Flush(); err != nil {
 				return err
