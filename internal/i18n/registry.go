@@ -293,6 +293,9 @@ var _ = table(func() Translations {
 		"a quorum is a number of witnesses, not %d": {
 			"un quorum est un nombre de témoins, pas %d",
 			"النصاب عدد من الشهود، وليس %d"},
+		"before %.40q: want an event's number": {
+			"before %.40q : attendu le numéro d'un événement",
+			"before %.40q: المطلوب رقم حدث"},
 		"before %.80q: no letter has this reference": {
 			"before %.80q : aucune lettre n'a cette référence",
 			"before %.80q: لا توجد رسالة بهذا المرجع"},

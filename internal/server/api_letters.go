@@ -637,18 +637,31 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	type event struct {
-		Time   string `json:"time"`
-		Actor  string `json:"actor"`
-		Action string `json:"action"`
-		Detail string `json:"detail"`
-		Remote string `json:"remote"`
-	}
-	out := []event{}
+	writeJSON(w, auditAnswer(evs, false))
+}
+
+// auditEvent is an audit event as the API answers it. ID is given in the office's trail
+// only, which pages by it; a letter's trail has always been answered without it.
+type auditEvent struct {
+	ID     int64  `json:"id,omitempty"`
+	Time   string `json:"time"`
+	Actor  string `json:"actor"`
+	Action string `json:"action"`
+	Detail string `json:"detail"`
+	Remote string `json:"remote"`
+}
+
+// auditAnswer is evs as the API answers them, with their IDs if withID.
+func auditAnswer(evs []store.AuditEvent, withID bool) []auditEvent {
+	out := []auditEvent{}
 	for _, e := range evs {
-		out = append(out, event{e.Time.Format("2006-01-02T15:04:05Z07:00"), e.Actor, e.Action, e.Detail, e.Remote})
+		a := auditEvent{Time: e.Time.Format("2006-01-02T15:04:05Z07:00"), Actor: e.Actor, Action: e.Action, Detail: e.Detail, Remote: e.Remote}
+		if withID {
+			a.ID = e.ID
+		}
+		out = append(out, a)
 	}
-	writeJSON(w, out)
+	return out
 }
 
 // officeAudit answers GET /api/v1/audit?before=ID&limit=N (admins): the audit events that
@@ -680,19 +693,7 @@ func (s *Server) officeAudit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	type event struct {
-		ID     int64  `json:"id"`
-		Time   string `json:"time"`
-		Actor  string `json:"actor"`
-		Action string `json:"action"`
-		Detail string `json:"detail"`
-		Remote string `json:"remote"`
-	}
-	out := []event{}
-	for _, e := range evs {
-		out = append(out, event{e.ID, e.Time.Format("2006-01-02T15:04:05Z07:00"), e.Actor, e.Action, e.Detail, e.Remote})
-	}
-	writeJSON(w, out)
+	writeJSON(w, auditAnswer(evs, true))
 }
 
 func (s *Server) trust(w http.ResponseWriter, r *http.Request) {

@@ -925,26 +925,11 @@ func (t *Tx) AddAuditEvent(ctx context.Context, e AuditEvent) error {
 
 // AuditEvents returns the events about a reference, oldest first.
 func (t *Tx) AuditEvents(ctx context.Context, ref string) ([]AuditEvent, error) {
-	rows, err := t.query(ctx, `SELECT id, time, actor, action, reference, detail, remote FROM audit_events WHERE reference = $1 ORDER BY id`, ref)
+	out, err := t.auditEvents(ctx, `SELECT id, time, actor, action, reference, detail, remote FROM audit_events WHERE reference = $1 ORDER BY id`, ref)
 	if err != nil {
 		return nil, fmt.Errorf("audit events: %w", err)
 	}
-	defer rows.Close()
-	var out []AuditEvent
-	for rows.Next() {
-		var e AuditEvent
-		var at int64
-		var detail []byte
-		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Reference, &detail, &e.Remote); err != nil {
-			return nil, fmt.Errorf("audit events: %w", err)
-		}
-		e.Time = time.Unix(0, at).UTC()
-		if e.Action, e.Remote, e.Detail, err = unpackEvent(e.Action, e.Remote, detail); err != nil {
-			return nil, fmt.Errorf("audit event %d: %w", e.ID, err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // OfficeAuditEvents returns the audit events that name no letter (members, tokens, policy,
@@ -955,9 +940,19 @@ func (t *Tx) OfficeAuditEvents(ctx context.Context, before int64, limit int) ([]
 	if before <= 0 {
 		before = math.MaxInt64
 	}
-	rows, err := t.query(ctx, `SELECT id, time, actor, action, reference, detail, remote FROM audit_events WHERE reference = '' AND id < $1 ORDER BY id DESC LIMIT $2`, before, limit)
+	out, err := t.auditEvents(ctx, `SELECT id, time, actor, action, reference, detail, remote FROM audit_events WHERE reference = '' AND id < $1 ORDER BY id DESC LIMIT $2`, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("office audit events: %w", err)
+	}
+	return out, nil
+}
+
+// auditEvents runs query, which selects the columns of audit events in AuditEvent's order,
+// and returns the events unpacked.
+func (t *Tx) auditEvents(ctx context.Context, query string, args ...any) ([]AuditEvent, error) {
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []AuditEvent
@@ -966,7 +961,7 @@ func (t *Tx) OfficeAuditEvents(ctx context.Context, before int64, limit int) ([]
 		var at int64
 		var detail []byte
 		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Reference, &detail, &e.Remote); err != nil {
-			return nil, fmt.Errorf("office audit events: %w", err)
+			return nil, err
 		}
 		e.Time = time.Unix(0, at).UTC()
 		if e.Action, e.Remote, e.Detail, err = unpackEvent(e.Action, e.Remote, detail); err != nil {
