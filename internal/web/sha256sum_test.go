@@ -56,3 +56,31 @@ func bytesApart(h string) string {
 	}
 	return b.String()
 }
+
+// TestVerifyRefusesAPasteWithTwoDigests: a paste holding a digest written as one word and
+// another written bytes apart, as certutil wrote it before Windows 10 (two tools' answers
+// copied together, one file's and another's), was answered for the word alone, "Released and
+// valid", whichever file the reader meant to check (found by review of 517d2cd, fifty-eighth
+// session). It is refused, as a paste with two digests written as words is, typed in the
+// field or given in the address.
+func TestVerifyRefusesAPasteWithTwoDigests(t *testing.T) {
+	o := newOffice(t, server.Config{RateLimit: -1})
+	ref := o.letter("Coordination", "# Coordination\n\nSir,\n")
+	sum := sha256.Sum256(o.release(ref))
+	h := hex.EncodeToString(sum[:])
+	other := strings.Repeat("0d", sha256.Size)
+	const done = " CertUtil: -hashfile command completed successfully."
+	for _, q := range []string{
+		h + "  " + ref + ".pdf SHA256 hash of file copy.pdf: " + bytesApart(other) + done,
+		"SHA256 hash of file copy.pdf: " + bytesApart(other) + done + " " + h + "  " + ref + ".pdf",
+		"SHA256 hash of " + ref + ".pdf: " + h + done + " SHA256 hash of file " + ref + ".pdf: " + bytesApart(h) + done,
+	} {
+		if resp, body := o.client().get("/verify?q=" + url.QueryEscape(q)); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("GET /verify?q=%s: %s; want 400\n%s", q, resp.Status, mainOf(body))
+		}
+		resp, body := o.client().do("POST", "/verify", url.Values{"q": {q}}, map[string]string{"Origin": o.srv.URL, "Sec-Fetch-Site": "same-origin"})
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), "neither a reference") {
+			t.Errorf("POST /verify q=%s: %s; want 400\n%s", q, resp.Status, mainOf(body))
+		}
+	}
+}

@@ -135,7 +135,8 @@ func (h *Handler) verifyPost(w http.ResponseWriter, r *http.Request) {
 // table ("Algorithm Hash Path … SHA256 HEX PATH") or certutil -hashfile's three lines, which
 // the browser joins with spaces when they are pasted into the one-line field: the text's one
 // word that is a digest, or else its one run of 32 words of two hexadecimal digits (certutil
-// before Windows 10 writes the digest's bytes apart). Any other text is returned as it is.
+// before Windows 10 writes the digest's bytes apart). Any other text is returned as it is, and
+// so refused, as a text with two digests is (one a word, the other its bytes apart too).
 func digestOfLine(in string) string {
 	words := strings.Fields(in)
 	if len(words) < 2 {
@@ -153,8 +154,12 @@ func digestOfLine(in string) string {
 		}
 		found = w
 	}
-	if found == "" {
-		found = bytesApart(words)
+	switch apart := bytesApart(words); {
+	case found == "":
+		found = apart
+	case apart != "":
+		// A digest written as a word and another, or the same, written bytes apart.
+		return in
 	}
 	if found == "" {
 		return in
