@@ -84,3 +84,51 @@ func TestVerifyRefusesAPasteWithTwoDigests(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyRefusesADigestOfAnotherHashFunction: a line whose tool names another hash function
+// than SHA-256 before 64 hexadecimal digits (openssl dgst -sha3-256, shasum -a 512256 --tag,
+// b2sum -l 256 --tag) was read as the file's SHA-256 digest, and the genuine letter's file was
+// answered "Unknown to this registry … It may be altered, forged" (found by review of 517d2cd,
+// fifty-eighth session). It is refused, saying a SHA-256 digest is wanted; the lines of the
+// tools that name SHA-256 are taken, and a file's name in brackets after the digest is no name
+// of a hash function.
+func TestVerifyRefusesADigestOfAnotherHashFunction(t *testing.T) {
+	o := newOffice(t, server.Config{RateLimit: -1})
+	ref := o.letter("Coordination", "# Coordination\n\nSir,\n")
+	sum := sha256.Sum256(o.release(ref))
+	h := hex.EncodeToString(sum[:])
+	post := func(q string) (*http.Response, string) {
+		return o.client().do("POST", "/verify", url.Values{"q": {q}}, map[string]string{"Origin": o.srv.URL, "Sec-Fetch-Site": "same-origin"})
+	}
+	for _, q := range []string{
+		"SHA3-256(" + ref + ".pdf)= " + h,
+		"SHA512-256(" + ref + ".pdf)= " + h,
+		"BLAKE2S-256(" + ref + ".pdf)= " + h,
+		"SHA512/256 (" + ref + ".pdf) = " + h,
+		"BLAKE2b-256 (" + ref + ".pdf) = " + h,
+		"SHA3_256 hash of " + ref + ".pdf: " + h + " CertUtil: -hashfile command completed successfully.",
+	} {
+		if resp, body := o.client().get("/verify?q=" + url.QueryEscape(q)); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("GET /verify?q=%s: %s; want 400\n%s", q, resp.Status, mainOf(body))
+		}
+		if resp, body := post(q); resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), "nor a SHA-256 digest") {
+			t.Errorf("POST /verify q=%s: %s; want 400\n%s", q, resp.Status, mainOf(body))
+		}
+	}
+	for _, q := range []string{
+		"SHA2-256(" + ref + ".pdf)= " + h,
+		"SHA256(" + ref + ".pdf)= " + h,
+		"SHA256 (" + ref + ".pdf) = " + h,
+		"sha-256 (" + ref + ".pdf) = " + h,
+		h + "  (copy) " + ref + ".pdf",
+		// certutil's lines for SHA-1, its default, then for SHA-256, copied together.
+		"SHA1 hash of " + ref + ".pdf: " + strings.Repeat("0d", 20) + " CertUtil: -hashfile command completed successfully. " +
+			"SHA256 hash of " + ref + ".pdf: " + h + " CertUtil: -hashfile command completed successfully.",
+		"SHA1 hash of file " + ref + ".pdf: " + bytesApart(strings.Repeat("0d", 20)) + " CertUtil: -hashfile command completed successfully. " +
+			"SHA256 hash of file " + ref + ".pdf: " + bytesApart(h) + " CertUtil: -hashfile command completed successfully.",
+	} {
+		if resp, body := post(q); resp.StatusCode != http.StatusOK || !strings.Contains(html.UnescapeString(body), "Released and valid") {
+			t.Errorf("POST /verify q=%s: %s\n%s", q, resp.Status, mainOf(body))
+		}
+	}
+}

@@ -136,7 +136,10 @@ func (h *Handler) verifyPost(w http.ResponseWriter, r *http.Request) {
 // the browser joins with spaces when they are pasted into the one-line field: the text's one
 // word that is a digest, or else its one run of 32 words of two hexadecimal digits (certutil
 // before Windows 10 writes the digest's bytes apart). Any other text is returned as it is, and
-// so refused, as a text with two digests is (one a word, the other its bytes apart too).
+// so refused, as a text with two digests is (one a word, the other its bytes apart too), or
+// whose tool names another hash function than SHA-256 at its start, as openssl's
+// "SHA3-256(FILE)= HEX" and the tagged "SHA512/256 (FILE) = HEX" do: their 64 digits are no
+// SHA-256 of the file, whose answer would be "unknown: altered, forged".
 func digestOfLine(in string) string {
 	words := strings.Fields(in)
 	if len(words) < 2 {
@@ -161,10 +164,35 @@ func digestOfLine(in string) string {
 		// A digest written as a word and another, or the same, written bytes apart.
 		return in
 	}
-	if found == "" {
+	if found == "" || !sha256Named(in) {
 		return in
 	}
 	return found
+}
+
+// hashLabel is the name of the hash function a tool writes at the start of its line, before
+// the file's name in brackets (openssl dgst's "SHA2-256(FILE)= HEX"; the tag of shasum
+// --tag, b2sum --tag or macOS's sha256, "SHA256 (FILE) = HEX") or before certutil's "hash
+// of FILE:". A name is short: sha256sum's digest before a file's name in brackets is none.
+var hashLabel = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([A-Za-z][A-Za-z0-9/_-]{0,15})(?:\s*\(|\s+hash of\s)`)
+})
+
+// sha256Label is SHA-256 named as hashLabel finds a name, anywhere in a text: certutil's
+// lines for SHA-1 (its default) then for SHA-256, copied together, name SHA-1 first.
+var sha256Label = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(?:^|\s)sha-?(?:2-)?256(?:\s*\(|\s+hash of\s)`)
+})
+
+// sha256Named reports whether the text names no hash function at its start, or names
+// SHA-256 ("SHA256", "SHA2-256", "sha-256") there or as a tool's name further on.
+func sha256Named(in string) bool {
+	m := hashLabel().FindStringSubmatch(in)
+	if m == nil {
+		return true
+	}
+	name := strings.NewReplacer("-", "", "_", "", "/", "").Replace(strings.ToUpper(m[1]))
+	return name == "SHA256" || name == "SHA2256" || sha256Label().MatchString(in)
 }
 
 // bytesApart returns the digest written as the one run of exactly 32 words of two
