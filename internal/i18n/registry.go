@@ -27,6 +27,7 @@ var _ = table(func() Translations {
 		"addressee":      {"le destinataire", "المرسَل إليه"},
 		"recipient":      {"le destinataire", "المستلِم"},
 		"organization":   {"l'organisation", "الجهة"},
+		"e-mail address": {"l'adresse électronique", "عنوان البريد الإلكتروني"},
 		"reason":         {"le motif", "السبب"},
 		"file name":      {"le nom de fichier", "اسم الملف"},
 		"the comment":    {"le commentaire", "التعليق"},

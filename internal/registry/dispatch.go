@@ -108,7 +108,11 @@ type NewRecipient struct {
 // header is exactly what the admin typed, so no header can be injected through it. Its domain
 // must be one mail can be sent to (MailAddress): an internationalised one is sent as its
 // A-labels. A local part in other letters than ASCII's ("müller") is accepted: it goes only
-// through a mail server that offers SMTPUTF8, and fails at once through another.
+// through a mail server that offers SMTPUTF8, and fails at once through another. A word of
+// the address that mixes Latin with Cyrillic or Greek letters ("r\u0435gistry@mod.example",
+// with a Cyrillic е) is refused, as in a letter's addressee (checkOneScript): it reads as
+// another mailbox, and a local part has no A-labels that members could be shown beside it
+// (ShownAddress).
 func checkEmail(s string) (string, error) {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || a.Address != strings.TrimSpace(s) || strings.ContainsAny(s, "\r\n<>,;\" ") {
@@ -116,6 +120,9 @@ func checkEmail(s string) (string, error) {
 	}
 	if _, err := MailAddress(a.Address); err != nil {
 		return "", i18n.Errorf(ErrInvalid, "%q is not an e-mail address: its domain is not a host name mail can be sent to", s)
+	}
+	if err := checkOneScript("e-mail address", a.Address); err != nil {
+		return "", err
 	}
 	return a.Address, nil
 }
