@@ -28,6 +28,9 @@ var _ = table(func() Translations {
 		"recipient":      {"le destinataire", "المستلِم"},
 		"organization":   {"l'organisation", "الجهة"},
 		"e-mail address": {"l'adresse électronique", "عنوان البريد الإلكتروني"},
+		"%v (the address of recipient %s was stored before that was refused): nothing is sent to them until their addresses are given again (chancery recipient set-emails)": {
+			"%v (l'adresse du destinataire %s a été enregistrée avant que cela ne soit refusé) : rien ne lui est envoyé tant que ses adresses ne sont pas données de nouveau (chancery recipient set-emails)",
+			"%v (خُزّن عنوان المستلِم %s قبل أن يُرفض ذلك): لا يُرسَل إليه شيء حتى تُدخَل عناوينه من جديد (chancery recipient set-emails)"},
 		"reason":         {"le motif", "السبب"},
 		"file name":      {"le nom de fichier", "اسم الملف"},
 		"the comment":    {"le commentaire", "التعليق"},

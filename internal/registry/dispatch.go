@@ -897,6 +897,19 @@ func storedAsRead(l *store.Letter, rec *store.Recipient) error {
 	if err := checkOneScript("organization", rec.Organization); err != nil {
 		return i18n.Errorf(ErrConflict, "%v (recipient %s was added before that was refused): %s is not dispatched to them; retire the recipient and add them again", err, rec.Name, l.Reference)
 	}
+	return addressesReadAsWritten(rec)
+}
+
+// addressesReadAsWritten refuses (ErrConflict) the recipient rec when one of their addresses,
+// stored before checkEmail refused it, has a word mixing Latin with Cyrillic or Greek letters
+// ("r\u0435gistry@mod.example"): it reads as another mailbox, which members are shown, and
+// nothing is sent to it until an admin gives the addresses again.
+func addressesReadAsWritten(rec *store.Recipient) error {
+	for _, e := range rec.Emails {
+		if err := checkOneScript("e-mail address", e); err != nil {
+			return i18n.Errorf(ErrConflict, "%v (the address of recipient %s was stored before that was refused): nothing is sent to them until their addresses are given again (chancery recipient set-emails)", err, rec.Name)
+		}
+	}
 	return nil
 }
 
@@ -1118,6 +1131,9 @@ func (r *Registry) SendDraftVersion(ctx context.Context, a Actor, ref, name, ver
 		var vs []store.Version
 		var err error
 		if rec, err = activeRecipient(ctx, tx, nfc(name)); err != nil { // as recipient names are stored
+			return err
+		}
+		if err := addressesReadAsWritten(rec); err != nil {
 			return err
 		}
 		if l, vs, err = r.draftLetter(ctx, tx, ref); err != nil {

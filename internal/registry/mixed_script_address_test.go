@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/internal/i18n"
+	"github.com/chancery/chancery/internal/store"
 	"golang.org/x/text/language"
 )
 
@@ -43,5 +44,48 @@ func TestAddressMixingScriptsRefused(t *testing.T) {
 		if _, err := o.r.SetRecipientEmails(ctx, o.admin, "ministry", []string{addr}); err != nil {
 			t.Errorf("recipient set-emails --email %s: %v, want it taken", addr, err)
 		}
+	}
+}
+
+// TestNothingSentToAnAddressMixingScriptsStoredBefore: an address stored before such addresses
+// were refused (an older database) was still dispatched to and sent draft copies, shown as the
+// Latin address it reads as (found by review of 03b3ec5, fifty-eighth session). Nothing is sent
+// to its recipient, in any language, until an admin gives the addresses again.
+func TestNothingSentToAnAddressMixingScriptsStoredBefore(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	o.r.SetDispatch(DispatchSettings{Mail: true})
+	if err := o.r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		return tx.AddRecipient(ctx, &store.Recipient{Name: "ministry", Organization: "Ministry of Defence",
+			Emails: []string{"desk@mod.example", "r\u0435gistry@mod.example"}, CreatedAt: o.r.now()})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ref := o.letterTo(t, "Repositioning of forces", "The forces will be repositioned.", "Ministry of Defence")
+	o.approvedAndReleased(t, ref)
+	_, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"})
+	if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "recipient set-emails") {
+		t.Errorf("dispatch to an address mixing scripts stored before: %v, want ErrConflict", err)
+	} else if fr := i18n.For(language.French).Error(err); !strings.Contains(fr, "rien ne lui est envoyé") {
+		t.Errorf("in French: %s", fr)
+	} else if ar := i18n.For(language.Arabic).Error(err); !strings.Contains(ar, "لا يُرسَل إليه شيء") {
+		t.Errorf("in Arabic: %s", ar)
+	}
+	draft, err := o.r.CreateLetter(ctx, o.drafter, NewLetter{Subject: "Joint exercise", Class: "internal",
+		Addressees: []string{"Ministry of Defence"}, File: Upload{Name: "letter.txt", Data: []byte("The patrols resume.")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.SendDraft(ctx, o.drafter, draft, "ministry"); !errors.Is(err, ErrConflict) {
+		t.Errorf("draft copy to an address mixing scripts stored before: %v, want ErrConflict", err)
+	}
+	if vs, err := o.r.Dispatches(ctx, o.officer, ref); err != nil || len(vs) != 0 {
+		t.Errorf("messages queued: %+v, %v; want none", vs, err)
+	}
+	if _, err := o.r.SetRecipientEmails(ctx, o.admin, "ministry", []string{"desk@mod.example", "registry@mod.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if vs, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); err != nil || len(vs) != 2 {
+		t.Errorf("dispatch once the addresses are given again: %+v, %v", vs, err)
 	}
 }
