@@ -48,6 +48,10 @@ var _ = table(func() Translations {
 		"This is a seal file, not a letter: choose the letter's own file. A seal is checked offline, beside its letter, with chancery verify --offline.": {
 			"C'est un fichier de sceau, pas une lettre : choisissez le fichier de la lettre elle-même. Un sceau se vérifie hors ligne, à côté de sa lettre, avec chancery verify --offline.",
 			"هذا ملف ختم وليس رسالة: اختر ملف الرسالة نفسها. يُتحقَّق من الختم دون اتصال بالشبكة، إلى جانب رسالته، باستخدام chancery verify --offline."},
+		// The pasted line of a tool that computed the fingerprint of a seal file (FILE.seal).
+		"This is the fingerprint of a seal file, not of a letter: compute the fingerprint of the letter's own file. A seal is checked offline, beside its letter, with chancery verify --offline.": {
+			"C'est l'empreinte d'un fichier de sceau, pas celle d'une lettre : calculez l'empreinte du fichier de la lettre elle-même. Un sceau se vérifie hors ligne, à côté de sa lettre, avec chancery verify --offline.",
+			"هذه بصمة ملف ختم وليست بصمة رسالة: احسب بصمة ملف الرسالة نفسها. يُتحقَّق من الختم دون اتصال بالشبكة، إلى جانب رسالته، باستخدام chancery verify --offline."},
 		"Computing the fingerprint needs JavaScript. Without it, compute it yourself and paste it below: <code>sha256sum FILE</code> on Linux, <code>shasum -a 256 FILE</code> on macOS, <code>Get-FileHash FILE</code> in Windows PowerShell.": {
 			"Le calcul de l'empreinte nécessite JavaScript. À défaut, calculez-la vous-même et collez-la ci-dessous : <code>sha256sum FILE</code> sous Linux, <code>shasum -a 256 FILE</code> sous macOS, <code>Get-FileHash FILE</code> dans Windows PowerShell.",
 			"يتطلب حساب البصمة تفعيل JavaScript. فإن تعذّر ذلك، فاحسبها بنفسك والصقها أدناه: <code>sha256sum FILE</code> في Linux، و<code>shasum -a 256 FILE</code> في macOS، و<code>Get-FileHash FILE</code> في Windows PowerShell."},

@@ -132,3 +132,39 @@ func TestVerifyRefusesADigestOfAnotherHashFunction(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyAnswersASealsPastedDigest: the page without JavaScript says to compute the file's
+// fingerprint with sha256sum; a reader who ran it on the seal beside the letter (FILE.seal)
+// and pasted the line was told "Unknown to this registry … It may be altered, forged", of a
+// genuine letter, where the page's script says of a seal file chosen that it is a seal (found
+// by review of 517d2cd, fifty-eighth session, live). The line naming a seal file is answered
+// so, in the reader's language.
+func TestVerifyAnswersASealsPastedDigest(t *testing.T) {
+	o := newOffice(t, server.Config{RateLimit: -1})
+	ref := o.letter("Coordination", "# Coordination\n\nSir,\n")
+	o.release(ref)
+	sum := sha256.Sum256([]byte("the seal's bytes"))
+	h := hex.EncodeToString(sum[:])
+	said := map[string]string{"en": "fingerprint of a seal file, not of a letter", "fr": "l'empreinte d'un fichier de sceau", "ar": "هذه بصمة ملف ختم"}
+	for _, q := range []string{
+		h + "  " + ref + ".pdf.seal",
+		"SHA256 hash of C:\\Users\\me\\Downloads\\" + ref + ".pdf.seal: " + h + " CertUtil: -hashfile command completed successfully.",
+		"SHA2-256(" + ref + ".PDF.SEAL)= " + h,
+		"SHA256          " + strings.ToUpper(h) + "       C:\\Users\\me\\" + ref + ".pdf.seal",
+	} {
+		for lang, want := range said {
+			hdr := map[string]string{"Accept-Language": lang}
+			if resp, body := o.client().do("GET", "/verify?q="+url.QueryEscape(q), nil, hdr); resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), want) {
+				t.Errorf("%s: GET /verify?q=%s: %s\n%s", lang, q, resp.Status, mainOf(body))
+			}
+			hdr["Origin"], hdr["Sec-Fetch-Site"] = o.srv.URL, "same-origin"
+			if resp, body := o.client().do("POST", "/verify", url.Values{"q": {q}}, hdr); resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), want) {
+				t.Errorf("%s: POST /verify q=%s: %s\n%s", lang, q, resp.Status, mainOf(body))
+			}
+		}
+	}
+	// The same digest with a letter's name is looked up, and unknown.
+	if resp, body := o.client().get("/verify?q=" + url.QueryEscape(h+"  "+ref+".pdf")); resp.StatusCode != http.StatusOK || !strings.Contains(html.UnescapeString(body), "Unknown to this registry") {
+		t.Errorf("a letter's line: %s\n%s", resp.Status, mainOf(body))
+	}
+}

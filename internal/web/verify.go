@@ -63,7 +63,11 @@ func (h *Handler) verify(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	in := strings.TrimSpace(q.Get("digest"))
 	if in == "" {
-		in = digestOfLine(strings.TrimSpace(q.Get("q")))
+		line := strings.TrimSpace(q.Get("q"))
+		if in = digestOfLine(line); in != line && namesASeal(line) {
+			h.sealDigest(w, r)
+			return
+		}
 	}
 	if in == "" {
 		h.render(w, r, http.StatusOK, "verify", page{Title: "Check a letter"})
@@ -114,7 +118,12 @@ func (h *Handler) verifyPost(w http.ResponseWriter, r *http.Request) {
 		h.showDigest(w, r, pd, earlier)
 		return
 	}
-	in := digestOfLine(strings.TrimSpace(f.Get("q")))
+	line := strings.TrimSpace(f.Get("q"))
+	in := digestOfLine(line)
+	if in != line && namesASeal(line) {
+		h.sealDigest(w, r)
+		return
+	}
 	if in == "" {
 		h.render(w, r, http.StatusOK, "verify", page{Title: "Check a letter"})
 		return
@@ -222,6 +231,26 @@ func isHex(s string) bool {
 		}
 	}
 	return true
+}
+
+// namesASeal reports whether the line a tool printed with a digest names a seal file
+// (FILE.seal, beside the letter FILE): sha256sum's "HEX  FILE.seal", certutil's "SHA256 hash
+// of FILE.seal:", openssl's "SHA2-256(FILE.seal)= HEX", Get-FileHash's path.
+func namesASeal(line string) bool {
+	for _, w := range strings.Fields(line) {
+		if strings.HasSuffix(strings.ToLower(strings.TrimRight(w, ":)=\"'")), ".seal") {
+			return true
+		}
+	}
+	return false
+}
+
+// sealDigest answers the pasted digest of a seal file, which no letter has: "unknown … may be
+// altered, forged" would be said of the genuine letter beside it. The page says what the
+// script says of a seal file chosen.
+func (h *Handler) sealDigest(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusBadRequest, "verify", page{Title: "Check a letter",
+		Error: "This is the fingerprint of a seal file, not of a letter: compute the fingerprint of the letter's own file. A seal is checked offline, beside its letter, with chancery verify --offline."})
 }
 
 // notAReference answers a reference or digest that is neither with the verify form and a
