@@ -112,7 +112,9 @@ type NewRecipient struct {
 // the address that mixes Latin with Cyrillic or Greek letters ("r\u0435gistry@mod.example",
 // with a Cyrillic е) is refused, as in a letter's addressee (checkOneScript): it reads as
 // another mailbox, and a local part has no A-labels that members could be shown beside it
-// (ShownAddress).
+// (ShownAddress). So is an invisible or control character ("regis\u200btry", "abc\u202edef",
+// which the pages draw as "registry" and "abcelpmaxe.dom@fed"), as in every stored text
+// (checkChars).
 func checkEmail(s string) (string, error) {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || a.Address != strings.TrimSpace(s) || strings.ContainsAny(s, "\r\n<>,;\" ") {
@@ -120,6 +122,9 @@ func checkEmail(s string) (string, error) {
 	}
 	if _, err := MailAddress(a.Address); err != nil {
 		return "", i18n.Errorf(ErrInvalid, "%q is not an e-mail address: its domain is not a host name mail can be sent to", s)
+	}
+	if err := checkChars("e-mail address", a.Address, false); err != nil {
+		return "", err
 	}
 	if err := checkOneScript("e-mail address", a.Address); err != nil {
 		return "", err
@@ -902,11 +907,15 @@ func storedAsRead(l *store.Letter, rec *store.Recipient) error {
 
 // addressesReadAsWritten refuses (ErrConflict) the recipient rec when one of their addresses,
 // stored before checkEmail refused it, has a word mixing Latin with Cyrillic or Greek letters
-// ("r\u0435gistry@mod.example"): it reads as another mailbox, which members are shown, and
-// nothing is sent to it until an admin gives the addresses again.
+// ("r\u0435gistry@mod.example") or an invisible character: it reads as another mailbox,
+// which members are shown, and nothing is sent to it until an admin gives the addresses again.
 func addressesReadAsWritten(rec *store.Recipient) error {
 	for _, e := range rec.Emails {
-		if err := checkOneScript("e-mail address", e); err != nil {
+		err := checkChars("e-mail address", e, false)
+		if err == nil {
+			err = checkOneScript("e-mail address", e)
+		}
+		if err != nil {
 			return i18n.Errorf(ErrConflict, "%v (the address of recipient %s was stored before that was refused): nothing is sent to them until their addresses are given again (chancery recipient set-emails)", err, rec.Name)
 		}
 	}
