@@ -473,14 +473,18 @@ func extension(mediaType string) string {
 	return ".bin"
 }
 
+// waitFor waits until the server at addr is ready: /readyz answers 200. A server answers
+// /healthz, and every other request with 503, while it opens its office.
 func waitFor(ctx context.Context, addr string) error {
 	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
 		if c, err := net.Dial("tcp", addr); err == nil {
 			c.Close()
-			if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
 				resp.Body.Close()
-				return nil
+				if resp.StatusCode == http.StatusOK {
+					return nil
+				}
 			}
 		}
 		select {
