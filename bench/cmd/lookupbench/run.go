@@ -312,7 +312,8 @@ http {
 	return func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }, nil
 }
 
-// waitFor waits until addr answers HTTP, or the server's process has exited (nil: not watched).
+// waitFor waits until addr answers HTTP other than 503, which a chancery server answers while
+// it opens its office, or the server's process has exited (nil: not watched).
 func waitFor(ctx context.Context, addr string, exited chan error) error {
 	// A newer binary first migrates the data directory: over a million letters, minutes.
 	deadline := time.Now().Add(time.Hour)
@@ -322,7 +323,9 @@ func waitFor(ctx context.Context, addr string, exited chan error) error {
 			resp, err := http.Get("http://" + addr + "/")
 			if err == nil {
 				resp.Body.Close()
-				return nil
+				if resp.StatusCode != http.StatusServiceUnavailable {
+					return nil
+				}
 			}
 		}
 		select {
