@@ -42,14 +42,16 @@ type rootMet struct {
 	file string
 }
 
-// printedFile is a file printed at a tree size: its index among the run's files, the index
-// of its root in sizeMet.roots, and what it was printed as, without its message. The
-// object printed again replaces that one: it keeps its fields (digest, reference, office,
-// log index, a retraction's reason…), so that a script reading the last object of each
-// file still learns which letter the file is, and only its outcome and message change.
+// printedFile is a file printed at a tree size: its index among the run's files and the
+// index of its root in sizeMet.roots. Its result is not kept: a folder of any size keeps no
+// more than a window of results (verifyFiles), and a split view is rare. When one is met, the
+// file is verified again, so that the object printed again keeps the fields of the one it
+// replaces (digest, reference, office, log index, a retraction's reason…): a script reading
+// the last object of each file still learns which letter the file is, and only its outcome
+// and message change.
 type printedFile struct {
 	index, root int32
-	res         Result
+	was         string // the outcome printed
 }
 
 // other is the first root met at this size other than root, with its file.
@@ -90,9 +92,7 @@ func (sv *splitViews) see(vf *Verifier, files []string, i int, r Result) (Result
 		s.roots = append(s.roots, rootMet{root: t.root, file: r.File})
 	}
 	if len(s.roots) == 1 {
-		kept := r
-		kept.Message, kept.Error, kept.local = "", "", Text{}
-		s.printed = append(s.printed, printedFile{index: int32(i), root: int32(at), res: kept})
+		s.printed = append(s.printed, printedFile{index: int32(i), root: int32(at), was: r.Outcome})
 		return r, nil
 	}
 	// The split view is said whatever else the file was found to be (a registry's answer,
@@ -101,11 +101,13 @@ func (sv *splitViews) see(vf *Verifier, files []string, i int, r Result) (Result
 	r.Error = ""
 	r.Say(Invalid, vf.SplitViewLine(t.size, t.root, o.root, vf.T("the seal of %s", o.file)))
 	var late []Result
+	sc := newScratch()
 	for _, p := range s.printed {
 		root := s.roots[p.root].root
 		o := s.other(root)
-		l := p.res
-		l.File, l.Revised, l.was = files[p.index], true, p.res.Outcome
+		l := vf.verify(files[p.index], sc)
+		l.Error = ""
+		l.File, l.Revised, l.was = files[p.index], true, p.was
 		l.Say(Invalid, vf.SplitViewLine(t.size, root, o.root, vf.T("the seal of %s", o.file)).
 			Plus(vf.T(" (this replaces the line printed above for this file)")))
 		late = append(late, l)

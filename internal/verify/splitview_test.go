@@ -2,12 +2,10 @@ package verify
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -72,43 +70,5 @@ func TestSplitViewsOfARun(t *testing.T) {
 	var e *Exit
 	if !errors.As(err, &e) || e.Code != ExitFailed {
 		t.Errorf("Report: %v, want exit status %d (the file that could not be verified is invalid now)", err, ExitFailed)
-	}
-}
-
-// TestRevisedObjectKeepsTheFilesFields: the object printed again for a file, which replaces
-// the one printed before (--json, "revised": true), says which letter the file is as that
-// one did (digest, reference, office, subject, signers, log index, what the answer rested
-// on, a retraction's reason); only its outcome and message are the split view's. It had
-// the file's name alone, so that a script keeping the last object of each file lost them.
-func TestRevisedObjectKeepsTheFilesFields(t *testing.T) {
-	vf := &Verifier{}
-	at := time.Date(2026, 12, 7, 14, 37, 0, 0, time.UTC)
-	idx := int64(3)
-	first := Result{File: "a.pdf", Digest: "sha256:aa", Reference: "TFN-2026-000002", Office: "Task Force North",
-		Subject: "A letter", Signers: []string{"sam"}, ReleasedAt: &at, LogIndex: &idx, Checked: "seal+log",
-		Reason: "sent too early", Witnesses: []Witness{{Name: "w1", CosignedAt: at}}, tree: sealTree{5, tlog.Hash{1}}}
-	first.Say(Retracted, Plain("retracted: as it was"))
-	second := Result{File: "b.pdf", Digest: "sha256:bb", Reference: "TFN-2026-000002", tree: sealTree{5, tlog.Hash{2}}}
-	second.Say(Valid, Plain("valid: as it was"))
-	files := []string{"a.pdf", "b.pdf"}
-	var sv splitViews
-	if _, late := sv.see(vf, files, 0, first); late != nil {
-		t.Fatalf("the first file: %+v printed again", late)
-	}
-	_, late := sv.see(vf, files, 1, second)
-	if len(late) != 1 {
-		t.Fatalf("printed again: %+v, want the first file", late)
-	}
-	got := late[0]
-	if !got.Revised || got.Outcome != Invalid || !strings.Contains(got.Message, "the seal of b.pdf") || got.Error != "" {
-		t.Errorf("the object printed again: %+v, want invalid with the split view, revised", got)
-	}
-	want := first
-	want.Outcome, want.Message = got.Outcome, got.Message
-	want.Revised = true
-	wb, _ := json.Marshal(want)
-	gb, _ := json.Marshal(got)
-	if !bytes.Equal(gb, wb) {
-		t.Errorf("the object printed again:\n%s\nwant the first's fields:\n%s", gb, wb)
 	}
 }
