@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"strings"
 	"testing"
 )
@@ -14,33 +13,12 @@ import (
 // session; 0.6 and 1.2 s since). The condition is now asked per file through the indexes on
 // versions.digest and releases.file_digest: no plan of the statements scans a table.
 func TestEraseAsksSharedFilesByIndex(t *testing.T) {
-	ctx := context.Background()
-	db, err := OpenSQLite(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	for _, q := range []string{
 		`UPDATE blobs SET data = $2, chunked = NULL WHERE digest = $3` + notSharedOf("blobs.digest"),
 		`UPDATE blobs SET data = $2, chunked = NULL WHERE digest IN (SELECT digest FROM versions WHERE letter_id = $1)` + notSharedOf("blobs.digest"),
 		`DELETE FROM conversions WHERE source IN (SELECT digest FROM versions WHERE letter_id = $1` + notSharedOf("versions.digest") + `)`,
 	} {
-		rows, err := db.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, 1, []byte{}, "sha256:00")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		if err := rows.Close(); err != nil {
-			t.Fatal(err)
-		}
+		plan := queryPlan(t, q, 1, []byte{}, "sha256:00")
 		for _, step := range plan {
 			if strings.HasPrefix(step, "SCAN ") {
 				t.Errorf("the erasure's statement scans a table (%s):\n%s\nplan:\n%s", step, q, strings.Join(plan, "\n"))

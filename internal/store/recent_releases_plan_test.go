@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"strings"
 	"testing"
 )
@@ -10,28 +9,7 @@ import (
 // end of the releases' log_index index: at 100,000 released letters, sorting every release
 // by its index for the 20 an inbox shows took 80 ms at each member's home page.
 func TestRecentReleasesReadsTheIndex(t *testing.T) {
-	ctx := context.Background()
-	db, err := OpenSQLite(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+recentReleasesQuery, 20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	if err := rows.Close(); err != nil {
-		t.Fatal(err)
-	}
+	plan := queryPlan(t, recentReleasesQuery, 20)
 	for _, step := range plan {
 		if strings.Contains(step, "TEMP B-TREE") || strings.HasPrefix(step, "SCAN ") && !strings.Contains(step, "INDEX") {
 			t.Errorf("the latest releases are sorted or scanned (%s), not read from the index's end; plan:\n%s", step, strings.Join(plan, "\n"))
