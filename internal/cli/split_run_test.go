@@ -159,3 +159,48 @@ func TestOneRunComparesItsSeals(t *testing.T) {
 		}
 	}
 }
+
+// TestOneRunComparesASealOfAnotherFile: a seal sound in every respect but the file beside it
+// (the file edited after it was sealed) still carries a checkpoint the log key signed: the run
+// enters its tree into the comparison, and a fork between it and another file's seal is said,
+// offline and online, in both verifiers. (Fifty-eighth session's not-fixed list, the lead's
+// decision: the edited file's seal was left out, and the first file stayed valid.)
+func TestOneRunComparesASealOfAnotherFile(t *testing.T) {
+	o := newOffice(t)
+	letters, first, second, trust, size := splitFolder(t, o)
+	// The second file edited: its seal now seals another file.
+	f, err := os.OpenFile(second, os.O_APPEND|os.O_WRONLY, 0)
+	if err == nil {
+		_, err = f.WriteString("\n% edited\n")
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "invalid: two checkpoints of size " + strconv.FormatInt(size, 10) + " signed by the log key have different roots"
+	check := func(name string, code int, out, errs string) {
+		t.Helper()
+		got := lastOutcomes(out)
+		if code != cli.ExitFailed || got[first] != "invalid" || got[second] != "invalid" ||
+			!strings.Contains(out, first+": "+want) || !strings.Contains(out, "the seal of "+second) {
+			t.Errorf("%s: %d %q %q, want the first file's seal said on one side of a fork, the second's seal the other", name, code, out, errs)
+		}
+	}
+	code, out, errs := verifyAt(t, o.url, "--offline", "--trust", trust, letters)
+	check("chancery verify --offline", code, out, errs)
+	var stdout, stderr bytes.Buffer
+	code = verify.Main([]string{"--offline", "--trust", trust, letters}, &stdout, &stderr)
+	check("chancery-verify --offline", code, stdout.String(), stderr.String())
+	code, out, errs = verifyAt(t, o.url, "--trust", trust, letters)
+	check("chancery verify", code, out, errs)
+
+	// Alone, the edited file is what it was: invalid offline, its seal another file's.
+	stdout.Reset()
+	stderr.Reset()
+	if code := verify.Main([]string{"--offline", "--trust", trust, second}, &stdout, &stderr); code != verify.ExitFailed ||
+		!strings.Contains(stdout.String(), "this file is not the sealed letter") {
+		t.Errorf("chancery-verify %s alone: %d %q %q", second, code, stdout.String(), stderr.String())
+	}
+}

@@ -113,7 +113,8 @@ type Result struct {
 // algorithm of docs/seal-format.md. The error wraps one of ErrMalformed, ErrBadCheckpoint,
 // ErrBadSignature, ErrUntrustedKey, ErrBadProof and ErrDigestMismatch. The last is reported
 // only for a seal that is valid in every other respect: the seal is genuine, the file is not
-// the letter it seals.
+// the letter it seals; the error is then a *DigestMismatchError (errors.As), with the tree of
+// the seal's checkpoint.
 //
 // Verify says nothing about what the log recorded after the release, such as a retraction:
 // that is for online verification (see VerifyEntry).
@@ -161,7 +162,7 @@ func (v *Verifier) verify(s *Seal, file Digest, d *Decoder) (*Result, error) {
 		return nil, fmt.Errorf("verify seal: release statement: %w: file digest %q is not sha256:<64 lowercase hex digits>", ErrMalformed, truncate(string(st.FileDigest)))
 	}
 	if st.FileDigest != want {
-		return nil, fmt.Errorf("verify seal: %w: the seal is for %s (%s), the file is %s", ErrDigestMismatch, st.FileDigest, st.Reference, want)
+		return nil, fmt.Errorf("verify seal: %w", &DigestMismatchError{Sealed: st.FileDigest, Reference: st.Reference, File: want, TreeSize: cp.size, Root: cp.root})
 	}
 	return &Result{Statement: st, Index: rel.Index, TreeSize: cp.size, Root: cp.root, Witnesses: cp.witnesses, Cosigners: cp.cosigners,
 		Signers: signers, ReleasedAt: st.ReleasedAt}, nil
@@ -190,6 +191,29 @@ func (v *Verifier) releaseStatement(e *entry.Entry, o *Opening, d *Decoder) (*Re
 	}
 	return openRelease(rec, o, d)
 }
+
+// DigestMismatchError is the error of a seal that is valid in every respect but one: it seals
+// another file (ErrDigestMismatch, which it wraps). It carries the seal's checkpoint, verified
+// under the trust root (signed by its log key, with its witness quorum, the release proven in
+// its tree): a tree the log key signed, whatever file lies beside the seal, so that a caller
+// comparing the checkpoints of many seals (chancery verify's run, for split views) may enter
+// it. Callers that branch with errors.Is(err, ErrDigestMismatch) need not know of it.
+type DigestMismatchError struct {
+	// Sealed is the digest the seal's release statement names, and Reference its letter.
+	Sealed    Digest
+	Reference string
+	// File is the digest of the file verified.
+	File Digest
+	// TreeSize and Root are the seal's checkpoint's tree, as in Result.
+	TreeSize int64
+	Root     tlog.Hash
+}
+
+func (e *DigestMismatchError) Error() string {
+	return fmt.Sprintf("%v: the seal is for %s (%s), the file is %s", ErrDigestMismatch, e.Sealed, e.Reference, e.File)
+}
+
+func (e *DigestMismatchError) Unwrap() error { return ErrDigestMismatch }
 
 // VerifyBytes is Verify for a file in memory.
 func (v *Verifier) VerifyBytes(s *Seal, file []byte) (*Result, error) {

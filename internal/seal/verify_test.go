@@ -786,3 +786,29 @@ func setUnusedBits(t *testing.T, b64 string) string {
 	c := strings.IndexByte(b64Alphabet, b64[i]) | (1<<(2*pad) - 1)
 	return b64[:i] + string(b64Alphabet[c]) + b64[i+1:]
 }
+
+// TestDigestMismatchCarriesItsCheckpoint: a seal valid but for the file beside it fails with a
+// *DigestMismatchError carrying the tree of its checkpoint, the one a valid file's Result
+// names, for a run's comparison of checkpoints; errors.Is still finds ErrDigestMismatch, and
+// the message is as before.
+func TestDigestMismatchCarriesItsCheckpoint(t *testing.T) {
+	s := newScenario(t)
+	v := newTestVerifier(t, s.o.trustRoot(1))
+	sl := s.o.seal(t, s.relA, true)
+	r, err := v.VerifyBytes(sl, letterA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = v.VerifyBytes(sl, letterB)
+	var dm *DigestMismatchError
+	if !errors.Is(err, ErrDigestMismatch) || !errors.As(err, &dm) {
+		t.Fatalf("another file: %v, want a *DigestMismatchError", err)
+	}
+	if dm.TreeSize != r.TreeSize || dm.Root != r.Root || dm.Sealed != DigestOf(letterA) || dm.File != DigestOf(letterB) || dm.Reference != r.Statement.Reference {
+		t.Errorf("the error carries %+v, want tree %d %s and the two digests", dm, r.TreeSize, r.Root)
+	}
+	want := fmt.Sprintf("verify seal: file is not the sealed letter: the seal is for %s (%s), the file is %s", DigestOf(letterA), r.Statement.Reference, DigestOf(letterB))
+	if err.Error() != want {
+		t.Errorf("message %q, want %q", err.Error(), want)
+	}
+}

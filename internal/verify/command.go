@@ -76,7 +76,8 @@ text): verify what it names by its own path.
 
 The seals of one run are compared with each other: two whose checkpoints have one tree size
 and different roots, both signed by the log key, prove that the log showed two histories (a
-split view). Every file whose seal has that size is invalid, online and offline, and a file
+split view); a seal beside a file it does not seal (the file edited) is compared too. Every
+file whose seal has that size is invalid, online and offline, and a file
 already printed before the second root was met is printed again, with the split view (with --json, an
 object with "revised": true, which replaces the one before: the same fields, another outcome
 and message). Nothing is kept of this between

@@ -17,7 +17,9 @@ import (
 // which of two files meets the other first depends on the workers, not on the files.
 
 // sealTree is the tree a file's seal proves against: set on a result once its seal verified
-// under the trust root (size 0, no tree, otherwise: a tree that holds a release is not empty).
+// under the trust root, or verified in every respect but the file's digest (a seal beside the
+// wrong file, or the file edited, still carries a checkpoint the log key signed); size 0, no
+// tree, otherwise: a tree that holds a release is not empty.
 type sealTree struct {
 	size int64
 	root tlog.Hash

@@ -78,7 +78,8 @@ type Result struct {
 	Revised bool `json:"revised,omitempty"`
 	// local is Message in the reader's language (--lang), for the human output only.
 	local Text
-	// tree is the tree the file's seal proves against, once the seal verified.
+	// tree is the tree the file's seal proves against, once the seal verified, or verified
+	// but for the file's digest (a sound seal of another file: seal.DigestMismatchError).
 	tree sealTree
 	// was, for a revised result, is the outcome printed before for the file.
 	was string
@@ -204,6 +205,13 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 			case errors.Is(err, seal.ErrOutdatedTrustRoot):
 				return vf.Outdated(res, err)
 			case errors.Is(err, seal.ErrDigestMismatch):
+				// The seal is sound but for the file beside it: its checkpoint is a tree the log
+				// key signed all the same, entered into the run's comparison (splitViews), the
+				// file's outcome staying its own.
+				var dm *seal.DigestMismatchError
+				if errors.As(err, &dm) {
+					res.tree = sealTree{dm.TreeSize, dm.Root}
+				}
 				res.Say(Invalid, vf.T("invalid: this file is not the sealed letter: it was altered, or the seal belongs to another file"))
 				if vf.Online != nil {
 					return vf.notItsSeal(res, sealPath)
