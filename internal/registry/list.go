@@ -96,6 +96,9 @@ const listPage = 200
 // Partial set and NextBefore where to go on (the web page links to it, and `chancery letter
 // list` goes on by itself); it always looks at one letter at least, so that going on ends,
 // and for a caller that does not take partial answers (LetterQuery.Partial) it lists one.
+// The budget bounds the extraction of a letter's text too (searchBudget): a letter whose
+// text was not read in time is where the next part starts, and it is read in full there, as
+// the first letter that part looks at.
 const SearchBudget = 5 * time.Second
 
 // ListLetters lists the office's letters that q selects, newest first, for members with a
@@ -133,6 +136,11 @@ func (r *Registry) ListLetters(ctx context.Context, a Actor, q LetterQuery) (*Le
 	gen := r.texts.generation() // before the snapshot: see textCache
 	start := r.cfg.Now()
 	looked := "" // the reference of the last letter a search looked at
+	// A letter's text is extracted within the budget too (searchBudget), but for the first
+	// letter an answer looks at, and until a caller that does not take partial answers has a
+	// letter: those are read in full, bounded by the request alone, so that going on ends.
+	sb := newSearchBudget(ctx, r.cfg.Now, start)
+	defer sb.cancel(nil)
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		f := store.LetterFilter{State: q.State, Class: q.Class}
 		if q.Before != "" {
@@ -153,11 +161,22 @@ func (r *Registry) ListLetters(ctx context.Context, a Actor, q LetterQuery) (*Le
 			for _, l := range page {
 				match := ""
 				if words != "" {
-					if looked != "" && (q.Partial || len(out.Letters) > 0) && r.cfg.Now().Sub(start) > SearchBudget {
+					bounded := looked != "" && (q.Partial || len(out.Letters) > 0)
+					if bounded && r.cfg.Now().Sub(start) > SearchBudget {
 						out.Truncated, out.Partial, out.NextBefore = true, true, looked
 						return nil
 					}
-					if match, err = r.matchLetter(ctx, tx, gen, &l, words); err != nil {
+					extract := ctx
+					if bounded {
+						extract = sb
+					}
+					if match, err = r.matchLetter(ctx, extract, tx, gen, &l, words); err != nil {
+						// The budget spent while this letter's text was extracted: the next
+						// part starts with it again (its text was not cached, textCache.text).
+						if bounded && ctx.Err() == nil && sb.Err() != nil {
+							out.Truncated, out.Partial, out.NextBefore = true, true, looked
+							return nil
+						}
 						return err
 					}
 					looked = l.Reference
@@ -204,9 +223,37 @@ func listedErased(l *store.ListedLetter) bool {
 	return !l.ErasedAt.IsZero() || l.LogIndex < 0 && l.Subject == ""
 }
 
+// searchBudget is the context a search's extractions of text run in: the request's, cancelled
+// too once the search has spent SearchBudget on the registry's clock (Config.Now, which tests
+// move). The clock is read when the extraction looks at the context (Err, between pages of a
+// PDF and chunks of a Word or OpenDocument file, package budget), which is where a deadline
+// would be noticed; Done is closed once Err has found the budget spent.
+type searchBudget struct {
+	context.Context
+	cancel context.CancelCauseFunc
+	now    func() time.Time
+	start  time.Time
+}
+
+// errSearchBudget is the cause of a searchBudget cancelled for its time.
+var errSearchBudget = errors.New("the search spent its time budget")
+
+func newSearchBudget(ctx context.Context, now func() time.Time, start time.Time) *searchBudget {
+	c, cancel := context.WithCancelCause(ctx)
+	return &searchBudget{Context: c, cancel: cancel, now: now, start: start}
+}
+
+func (b *searchBudget) Err() error {
+	if b.Context.Err() == nil && b.now().Sub(b.start) > SearchBudget {
+		b.cancel(errSearchBudget)
+	}
+	return b.Context.Err()
+}
+
 // matchLetter says where the normalized words are found in l: its metadata first, then the
-// text of its latest version; "" if nowhere. An erased letter's text is never looked at.
-func (r *Registry) matchLetter(ctx context.Context, tx *store.Tx, gen uint64, l *store.ListedLetter, words string) (string, error) {
+// text of its latest version, extracted within extract; "" if nowhere. An erased letter's
+// text is never looked at.
+func (r *Registry) matchLetter(ctx, extract context.Context, tx *store.Tx, gen uint64, l *store.ListedLetter, words string) (string, error) {
 	has := func(s string) bool { return strings.Contains(identify.Normalize(s), words) }
 	switch {
 	case has(l.Reference):
@@ -220,7 +267,7 @@ func (r *Registry) matchLetter(ctx context.Context, tx *store.Tx, gen uint64, l 
 	case l.Latest.N == 0 || listedErased(l):
 		return "", nil
 	}
-	text, err := r.texts.text(ctx, tx, gen, l.Latest)
+	text, err := r.texts.text(ctx, extract, tx, gen, l.Latest)
 	if err != nil {
 		return "", err
 	}
@@ -255,9 +302,11 @@ func (c *textCache) generation() uint64 {
 	return c.gen
 }
 
-// text returns the normalized text of v, reading its bytes in tx when it is not cached, and
-// keeps it if the cache is still in generation gen.
-func (c *textCache) text(ctx context.Context, tx *store.Tx, gen uint64, v store.Version) (string, error) {
+// text returns the normalized text of v, reading its bytes in tx when it is not cached and
+// extracting its text within extract, and keeps it if the cache is still in generation gen.
+// An extraction that extract stopped (the search's budget spent, the request cancelled)
+// returns extract's error and keeps nothing: a text cut short is no letter without text.
+func (c *textCache) text(ctx, extract context.Context, tx *store.Tx, gen uint64, v store.Version) (string, error) {
 	c.mu.Lock()
 	t, ok := c.m[v.Digest]
 	c.mu.Unlock()
@@ -270,7 +319,11 @@ func (c *textCache) text(ctx context.Context, tx *store.Tx, gen uint64, v store.
 	}
 	// A file without text, or whose text cannot be read, is found by its metadata only, as
 	// identification records it as having no text.
-	if raw, err := textract.Text(v.MediaType, data); err == nil {
+	raw, err := textract.TextContext(extract, v.MediaType, data)
+	if err != nil && extract.Err() != nil {
+		return "", fmt.Errorf("extract the text of %s: %w", v.Digest, extract.Err())
+	}
+	if err == nil {
 		t = identify.Normalize(raw)
 	}
 	c.mu.Lock()

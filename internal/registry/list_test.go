@@ -148,7 +148,7 @@ func TestTextCacheGeneration(t *testing.T) {
 	gen := c.generation()
 	c.clear()
 	err = o.r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-		text, err := c.text(ctx, tx, gen, v)
+		text, err := c.text(ctx, ctx, tx, gen, v)
 		if text != "some words of a letter" {
 			t.Errorf("text %q", text)
 		}
