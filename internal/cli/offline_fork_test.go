@@ -117,3 +117,69 @@ func TestOfflineVerifyReadsTheKeptCheckpoint(t *testing.T) {
 		t.Errorf("offline, the seal's own checkpoint kept: %d %q %q", code, out, errs)
 	}
 }
+
+// TestOfflineVerifyComparesASealOfAnotherFileWithTheKept: offline, a seal sound but for the file
+// beside it (the file edited) still carries a checkpoint the log key signed, compared with the
+// kept one as a valid seal's is: a tree of the same size with another root is said as the log
+// forked. (Found by audit, fifty-ninth session, beside the run's comparison of such seals: it
+// was "this file is not the sealed letter", the fork unsaid.)
+func TestOfflineVerifyComparesASealOfAnotherFileWithTheKept(t *testing.T) {
+	o := newOffice(t)
+	dir, _, file, _, trust := o.releasedForReplay(t)
+	if code, out, errs := verifyAt(t, o.url, "--trust", trust, file); code != cli.ExitOK {
+		t.Fatalf("online verify: %d %q %q", code, out, errs)
+	}
+	kept, err := filepath.Glob(filepath.Join(dir, "state", "*"))
+	if err != nil || len(kept) != 1 {
+		t.Fatalf("kept checkpoints: %v %v", kept, err)
+	}
+	sb, err := os.ReadFile(file + ".seal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := seal.Parse(sb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := note.NewVerifier(o.reg.TrustRoot().LogKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _, err := checkpoint.Open(s.Checkpoint, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := sc
+	other.Root[0] ^= 1
+	split, err := note.Sign(&note.Note{Text: string(other.Marshal())}, o.logSigner)
+	if err == nil {
+		err = os.WriteFile(kept[0], split, 0o600)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+	if err == nil {
+		_, err = f.WriteString("\n% edited\n")
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.before = func(r *http.Request) { t.Errorf("verify --offline asked the registry: %s %s", r.Method, r.URL) }
+	code, out, errs := verifyAt(t, o.url, "--offline", "--trust", trust, file)
+	want := "invalid: two checkpoints of size " + strconv.FormatInt(sc.Size, 10) + " signed by the log key have different roots (this seal's, " +
+		sc.Root.String() + ", and the one kept in " + kept[0] + ", " + other.Root.String() + "): the log was forked; report this to the office\n"
+	if code != cli.ExitFailed || out != want {
+		t.Errorf("offline, an edited file whose seal's tree the kept checkpoint has with another root: %d %q %q, want %q", code, out, errs, want)
+	}
+	// The seal's own tree kept: the file is what it was, not the sealed letter.
+	if err := os.WriteFile(kept[0], s.Checkpoint, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := verifyAt(t, o.url, "--offline", "--trust", trust, file); code != cli.ExitFailed || !strings.Contains(out, "this file is not the sealed letter") {
+		t.Errorf("offline, the seal's own checkpoint kept: %d %q %q", code, out, errs)
+	}
+}

@@ -216,6 +216,10 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 				if vf.Online != nil {
 					return vf.notItsSeal(res, sealPath)
 				}
+				// Offline, its checkpoint is compared with the one kept, as a valid seal's.
+				if dm != nil {
+					return vf.kept(res, s.Checkpoint, dm.TreeSize, sealPath)
+				}
 			case errors.Is(err, seal.ErrMalformed):
 				res.Say(Invalid, vf.damagedSeal(sealPath, err))
 			}
