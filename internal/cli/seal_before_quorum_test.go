@@ -1,11 +1,13 @@
 package cli_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -92,13 +94,19 @@ func TestVerifySealFromBeforeTheQuorum(t *testing.T) {
 	if code != cli.ExitOK || !strings.HasPrefix(out, "valid: "+ref) || !strings.Contains(out, "seal refresh") {
 		t.Errorf("online, with the seal from before the quorum: %d %q %q, want valid naming 'seal refresh'", code, out, errs)
 	}
+	// The command the line names runs as printed: with the trust root this run was given
+	// (it said "no trust root" without CHANCERY_TRUST).
+	refresh := regexp.MustCompile(`'chancery (seal refresh [^']*)'`).FindStringSubmatch(out)
+	if refresh == nil || refresh[1] != "seal refresh "+file+".seal --trust "+witnessed {
+		t.Errorf("online: the line names %q, want 'chancery seal refresh %s.seal --trust %s'", refresh, file, witnessed)
+	}
 	code, out, errs = verifyAt(t, o.url, "--trust", witnessed, "--json", file)
 	if code != cli.ExitOK || !strings.Contains(out, `"outcome":"valid"`) || !strings.Contains(out, `"checked":"seal+log"`) {
 		t.Errorf("online, --json: %d %q %q", code, out, errs)
 	}
 	// Offline nothing vouches for the letter but the seal, which the quorum did not cosign.
-	if code, out, errs := verifyAt(t, o.url, "--trust", witnessed, "--offline", file); code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") || !strings.Contains(out, "seal refresh") {
-		t.Errorf("offline, with the seal from before the quorum: %d %q %q, want invalid naming 'seal refresh'", code, out, errs)
+	if code, out, errs := verifyAt(t, o.url, "--trust", witnessed, "--offline", file); code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") || !strings.Contains(out, "'chancery seal refresh "+file+".seal --trust "+witnessed+"'") {
+		t.Errorf("offline, with the seal from before the quorum: %d %q %q, want invalid naming 'chancery seal refresh %s.seal --trust %s'", code, out, errs, file, witnessed)
 	}
 	// A seal sound but for its quorum that is another letter's sends verify to the registry
 	// too, as a sound seal of another file does (TestVerifyAnotherLettersSealBeside): the
@@ -109,6 +117,17 @@ func TestVerifySealFromBeforeTheQuorum(t *testing.T) {
 	// Offline the seal alone speaks: the quorum did not cosign it.
 	if code, out, errs := verifyAt(t, o.url, "--trust", witnessed, "--offline", mixed); code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") {
 		t.Errorf("offline, with another letter's seal from before the quorum: %d %q %q, want invalid", code, out, errs)
+	}
+
+	// The suggested command, run as printed, mends the seal: offline it is valid then.
+	if refresh != nil {
+		var stdout, stderr bytes.Buffer
+		if code := cli.Main(strings.Fields(refresh[1]), &stdout, &stderr); code != cli.ExitOK {
+			t.Errorf("chancery %s, as verify printed it: exit %d, %s%s", refresh[1], code, stdout.String(), stderr.String())
+		}
+		if code, out, errs := verifyAt(t, o.url, "--trust", witnessed, "--offline", file); code != cli.ExitOK || !strings.HasPrefix(out, "valid: "+ref) {
+			t.Errorf("offline, after the printed seal refresh: %d %q %q, want valid", code, out, errs)
+		}
 	}
 
 	// Retracted since: the registry's answer says so, whatever the old seal.

@@ -150,7 +150,7 @@ every language.`,
 			if sealFile != "" && len(files) != 1 {
 				return withHintMsg(i18n.Errorf(nil, "--seal goes with exactly one file"), i18n.Msg("put each seal beside its file as FILE.seal to verify several"))
 			}
-			vf := &Verifier{V: v, Seal: sealFile, MaxAge: maxAge, Quorum: root.WitnessQuorum, P: p, away: away}
+			vf := &Verifier{V: v, Seal: sealFile, MaxAge: maxAge, Quorum: root.WitnessQuorum, P: p, TrustFile: trustFile, away: away}
 			if root.WitnessQuorum > 0 {
 				unwitnessed := *root
 				unwitnessed.WitnessQuorum = 0

@@ -133,9 +133,22 @@ type Verifier struct {
 	// (chancery verify's state); nil keeps nothing (the small verifier) or is online, where
 	// Online checks it.
 	Kept Kept
+	// TrustFile is the trust root's file, which the 'chancery seal refresh' the lines
+	// suggest is given with --trust: without it, the command copied as printed fails "no
+	// trust root" unless CHANCERY_TRUST is set.
+	TrustFile string
 	// away are the files that are links leading out of their folder, with the file each
 	// leads to: online, the registry is not asked about them (see linkAway).
 	away map[string]string
+}
+
+// refreshArgs is what the suggested 'chancery seal refresh' takes: the seal, and the trust
+// root this run verified against.
+func (vf *Verifier) refreshArgs(sealPath string) string {
+	if vf.TrustFile == "" {
+		return sealPath
+	}
+	return sealPath + " --trust " + Printable(vf.TrustFile)
 }
 
 // cosignedBy names the witnesses that cosigned, for the message: "; cosigned by a (time), b".
@@ -241,7 +254,7 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 			}
 			if time.Since(at) > vf.MaxAge {
 				res.Say(Invalid, vf.T("invalid: the witnesses' cosignatures of the seal's checkpoint date from %s, older than --max-age %s: 'chancery seal refresh %s' proves the seal against a newer checkpoint",
-					at.Format(time.RFC3339), vf.MaxAge.String(), sealPath))
+					at.Format(time.RFC3339), vf.MaxAge.String(), vf.refreshArgs(sealPath)))
 				return res
 			}
 		}
@@ -291,12 +304,12 @@ func (vf *Verifier) kept(res Result, sealCheckpoint []byte, size int64, sealPath
 // the file.
 func (vf *Verifier) belowQuorum(res Result, sealPath string, err error) Result {
 	if vf.Online == nil {
-		res.Say(Invalid, vf.T("invalid: %s", err.Error()).Plus(vf.T(" (a seal made before the office had its witnesses: online, 'chancery seal refresh %s' proves it against a checkpoint they cosigned)", sealPath)))
+		res.Say(Invalid, vf.T("invalid: %s", err.Error()).Plus(vf.T(" (a seal made before the office had its witnesses: online, 'chancery seal refresh %s' proves it against a checkpoint they cosigned)", vf.refreshArgs(sealPath))))
 		return res
 	}
 	res = vf.Online.Ask(res, nil)
 	if res.Outcome == Valid { // a withdrawn letter's seal is not refreshed
-		res.Say(res.Outcome, res.local.Plus(vf.T(" (the seal beside it predates the witness quorum: 'chancery seal refresh %s' proves it against a checkpoint the witnesses cosigned)", sealPath)))
+		res.Say(res.Outcome, res.local.Plus(vf.T(" (the seal beside it predates the witness quorum: 'chancery seal refresh %s' proves it against a checkpoint the witnesses cosigned)", vf.refreshArgs(sealPath))))
 	}
 	return res
 }
