@@ -617,7 +617,15 @@ func readErasedRecords(names []string) (*erasedRecords, error) {
 	var rec erasedRecords
 	for _, name := range names {
 		if _, err := os.Stat(name); err != nil {
-			return nil, fmt.Errorf("restore: --erased: %w", err)
+			err = fmt.Errorf("restore: --erased: %w", err)
+			if errors.Is(err, fs.ErrNotExist) {
+				// The server writes a record at the first erasure it makes: a data directory
+				// in which no letter was erased has neither file, and the command the docs
+				// show, copied for it, failed without saying so.
+				return nil, withHint(err, "a data directory in which no letter was ever erased has no %s (nor %s): leave out each --erased whose file the former directory does not have; otherwise check the path",
+					datadir.ErasedFile, datadir.ErasedLettersFile)
+			}
+			return nil, err
 		}
 		rels, rerr := datadir.ReadErased(name)
 		if rerr == nil {

@@ -83,6 +83,16 @@ func TestRestoreIntoANewDirectoryCarriesTheErasures(t *testing.T) {
 		}
 	}
 
+	// A former directory in which no letter was ever erased has no record at all: the
+	// command as the docs show it fails, and says why and what to do.
+	code, _, errOut = run("restore", backup, "--data", filepath.Join(tmp, "refused"), "--erased", filepath.Join(tmp, "never-erased", datadir.ErasedFile))
+	if code != 2 || !strings.Contains(errOut, "hint: a data directory in which no letter was ever erased has no "+datadir.ErasedFile) || !strings.Contains(errOut, "leave out each --erased") {
+		t.Errorf("restore with a record file that does not exist: status %d, %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(tmp, "refused")); err == nil {
+		t.Error("a refused restore left its directory")
+	}
+
 	code, _, errOut = run("restore", backup, "--data", filepath.Join(tmp, "refused"), "--erased", filepath.Join(live, "chancery.json"))
 	if code != 2 || !strings.Contains(errOut, "neither a record of erased releases nor one of erased letters") {
 		t.Errorf("restore with a file that is no record: status %d, %s", code, errOut)
