@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -47,6 +48,14 @@ func TestEveryExampleParses(t *testing.T) {
 			if err != nil {
 				t.Errorf("%s: example %q: %v", c.CommandPath(), strings.Join(line, " "), err)
 			}
+			// A reference is written as the registry makes them (PREFIX-YEAR-NNNNNN): one
+			// shortened, as 'chancery audit TFN-2026-0007' was, is no letter's, and the
+			// example copied with a real number fails "not found".
+			for _, w := range line {
+				if looksLikeRef.MatchString(w) && !isRef.MatchString(w) {
+					t.Errorf("%s: example %q: %s is not a reference as the registry writes them (six digits)", c.CommandPath(), strings.Join(line, " "), w)
+				}
+			}
 		}
 	}
 	walk(newRoot())
@@ -54,6 +63,11 @@ func TestEveryExampleParses(t *testing.T) {
 		t.Errorf("checked %d examples; want the examples of every command", n)
 	}
 }
+
+var (
+	looksLikeRef = regexp.MustCompile(`^[A-Z][A-Z0-9]*-[0-9]{4}-[0-9]+$`)
+	isRef        = regexp.MustCompile(`^[A-Z][A-Z0-9]*-[0-9]{4}-[0-9]{6,}$`)
+)
 
 // exampleLines returns the chancery command lines of an Example, as words: lines continued
 // with a backslash joined, environment assignments before the command and what follows a

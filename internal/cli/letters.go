@@ -679,7 +679,7 @@ changes of members, tokens, policy, witnesses, recipients and webhook endpoints
 (webhook.add, webhook.remove, webhook.rekey, webhook.retry, recipient.add,
 recipient.retire...), newest first, --limit of them (100 by default, at most 1000); the
 first column is each event's ID, and --before ID shows the page after it.`,
-		Example: `  chancery audit TFN-2026-0007
+		Example: `  chancery audit TFN-2026-000007
   chancery audit --office
   chancery audit --office --before 1234 --limit 500 --json`,
 		Args: func(c *cobra.Command, args []string) error {
