@@ -917,7 +917,7 @@ func restore(ctx context.Context, file, dir string, published []byte, erased *er
 	// against it here, in the staging directory, so that no database is opened in dir.
 	var behind *hinted
 	if inPlace {
-		err := checkStaged(ctx, target, stageDir, nil)
+		err := checkStaged(ctx, target, dir, stageDir, nil)
 		if isUnreadableRecord(err) {
 			return nil, withHint(fmt.Errorf("restore: %w", err), "move %s aside (it is evidence of what was published) and restore again, with --published and the newest checkpoint of the log you can find", filepath.Join(dir, datadir.PublishedFile))
 		}
@@ -934,7 +934,7 @@ func restore(ctx context.Context, file, dir string, published []byte, erased *er
 			return nil, withHint(fmt.Errorf("restore: --published: %w", err),
 				"pass a checkpoint signed by this backup's log (%s), as GET /log/checkpoint serves it", staged.Settings.Origin)
 		}
-		if err := checkStaged(ctx, staged, stageDir, published); err != nil && !rollback(err, &given) {
+		if err := checkStaged(ctx, staged, dir, stageDir, published); err != nil && !rollback(err, &given) {
 			return nil, interrupted(ctx, err)
 		}
 		if behind == nil {
@@ -1269,15 +1269,16 @@ func rollback(err error, h **hinted) bool {
 }
 
 // checkStaged checks the log of the database staged in stage against the published record
-// of the data directory d (checkPublished), or against cp when it is not nil.
-func checkStaged(ctx context.Context, d *datadir.Dir, stage string, cp []byte) error {
+// of the data directory d (checkPublished), or against cp when it is not nil; a hint names
+// the data directory as dir, the restore's.
+func checkStaged(ctx context.Context, d *datadir.Dir, dir, stage string, cp []byte) error {
 	db, err := store.OpenSQLite(ctx, stage)
 	if err != nil {
 		return err
 	}
 	check := func() error { return checkPublished(ctx, d, db) }
 	if cp != nil {
-		check = func() error { return checkAgainst(ctx, d, db, cp) }
+		check = func() error { return checkAgainst(ctx, d, dir, db, cp) }
 	}
 	if err := check(); err != nil {
 		db.Close()

@@ -56,6 +56,26 @@ func TestRestoreOnANewMachine(t *testing.T) {
 		t.Errorf("serve's check of the restored office: %v", err)
 	}
 	st.Close()
+	d.Close()
+	// The hint names the directory restored into, where the operator decides, not the
+	// staging directory the backup was checked in (renamed into place since): the command it
+	// gives runs as printed. An existing empty directory too.
+	empty := filepath.Join(tmp, "empty-machine")
+	if err := os.Mkdir(empty, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	code, _, emptyErr := run("restore", backup, "--data", empty, "--published", latest)
+	for into, out := range map[string]string{dir: stderr, empty: emptyErr} {
+		if want := "run 'chancery log accept-restore --data " + into + "'"; !strings.Contains(out, want) {
+			t.Errorf("restore into %s behind --published: the hint does not say %q: %s", into, want, out)
+		}
+		if code, _, errOut := run("log", "accept-restore", "--data", into); code != 0 {
+			t.Errorf("the hint's 'chancery log accept-restore --data %s': status %d, %s", into, code, errOut)
+		}
+	}
+	if code != 1 {
+		t.Errorf("restore into an empty directory behind --published: status %d, %s", code, emptyErr)
+	}
 
 	// With a checkpoint the backup holds: restored and checked.
 	code, _, stderr = run("restore", backup, "--data", filepath.Join(tmp, "checked"), "--published", older)

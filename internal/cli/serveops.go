@@ -206,7 +206,7 @@ func checkPublished(ctx context.Context, d *datadir.Dir, db *store.DB) error {
 		return withHint(&unreadableRecord{fmt.Errorf("refusing to serve: %s in %s is not a checkpoint of this log: %w", datadir.PublishedFile, d.Path, err)},
 			"it is damaged, or another log's: what this server published cannot be read from it. Compare the database's log with the newest checkpoint its witnesses or monitors hold; if it extends it, run 'chancery log accept-restore --data %s', which keeps the record aside and records the database's checkpoint (docs/operations.md, \"Backups and restore\")", d.Path)
 	}
-	return checkAgainst(ctx, d, db, cp)
+	return checkAgainst(ctx, d, d.Path, db, cp)
 }
 
 // checkNotMoved refuses the SQLite office of a data directory that store migrate moved to
@@ -246,8 +246,11 @@ func isUnreadableRecord(err error) bool {
 	return errors.As(err, &u)
 }
 
-// checkAgainst is checkPublished against cp, a checkpoint of d's log already handed out.
-func checkAgainst(ctx context.Context, d *datadir.Dir, db *store.DB, cp []byte) error {
+// checkAgainst is checkPublished against cp, a checkpoint of d's log already handed out. Its
+// hints name the data directory as dir, where the operator will decide: a restore checks the
+// backup in a staging directory (d), which is renamed or moved into dir, and whose name
+// 'chancery log accept-restore --data' cannot take.
+func checkAgainst(ctx context.Context, d *datadir.Dir, dir string, db *store.DB, cp []byte) error {
 	err := translog.CheckPublished(ctx, db, d.Verifier(), cp)
 	var rb *translog.RollbackError
 	if !errors.As(err, &rb) {
@@ -255,11 +258,11 @@ func checkAgainst(ctx context.Context, d *datadir.Dir, db *store.DB, cp []byte) 
 	}
 	if rb.Forked {
 		return withHint(fmt.Errorf("refusing to serve: %w", err),
-			"is this the office's database? If it is, and you accept that the log now contradicts checkpoints already handed out, run 'chancery log accept-restore --data %s' (docs/operations.md, \"Backups and restore\")", d.Path)
+			"is this the office's database? If it is, and you accept that the log now contradicts checkpoints already handed out, run 'chancery log accept-restore --data %s' (docs/operations.md, \"Backups and restore\")", dir)
 	}
 	return withHint(fmt.Errorf("refusing to serve: %w", err),
 		"was the database restored from an older backup? Restore a newer one if you have it (%s records the published checkpoint); if not, and you accept losing entries %d to %d, run 'chancery log accept-restore --data %s' (docs/operations.md, \"Backups and restore\")",
-		datadir.PublishedFile, rb.Stored, rb.Published-1, d.Path)
+		datadir.PublishedFile, rb.Stored, rb.Published-1, dir)
 }
 
 // checkWitnesses asks the office's witnesses where they stand before the server appends
