@@ -85,13 +85,34 @@ func otherUsersFile(err error, dir string) error {
 	return ownedFileHint(err, pe.Path, fi, syscall.Access(pe.Path, 0x2) == nil, os.Geteuid(), currentUser())
 }
 
+// otherUsersReadFile is ownedFileHint for err, the refusal (EACCES, EPERM) to read a file
+// of the data directory: its settings or a key file left there by another user (root,
+// running an init or a restore by hand), which this one cannot read. Nil otherwise.
+func otherUsersReadFile(err error) error {
+	var pe *fs.PathError
+	if !errors.As(err, &pe) || !errors.Is(pe.Err, fs.ErrPermission) {
+		return nil
+	}
+	fi, serr := os.Lstat(pe.Path)
+	if serr != nil {
+		return nil
+	}
+	refused := &fs.PathError{Op: pe.Op, Path: pe.Path, Err: syscall.EACCES}
+	var h *hinted
+	if errors.As(ownedFileHint(refused, pe.Path, fi, syscall.Access(pe.Path, 0x4) == nil, os.Geteuid(), currentUser()), &h) { // R_OK
+		return withHint(err, "%s", h.hint)
+	}
+	return nil
+}
+
 // ownedFileHint is the hint for err, the refusal (EACCES) to open the file at path, whose
-// stat is fi, in a directory this user can write, when the file is another user's and this
-// one cannot write it (writable false): it names the file and its owner, and how to give it
-// back to me, the user running chancery (euid). Nil in any other case.
-func ownedFileHint(err error, path string, fi fs.FileInfo, writable bool, euid int, me string) error {
+// stat is fi, when the file is another user's and this one cannot open it as it asked
+// (usable false: write it, in a directory this user can write, or read it): it names the
+// file and its owner, and how to give it back to me, the user running chancery (euid). Nil
+// in any other case.
+func ownedFileHint(err error, path string, fi fs.FileInfo, usable bool, euid int, me string) error {
 	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !errors.Is(err, syscall.EACCES) || writable || !ok || int(st.Uid) == euid {
+	if !errors.Is(err, syscall.EACCES) || usable || !ok || int(st.Uid) == euid {
 		return nil
 	}
 	owner := fmt.Sprintf("uid %d", st.Uid)
@@ -301,6 +322,9 @@ func openDir(path string) (*datadir.Dir, error) {
 	d, err := datadir.Open(path)
 	if errors.Is(err, datadir.ErrNotInitialized) {
 		return nil, withHint(err, "run 'chancery init --data %s' first, or pass --data", path)
+	}
+	if h := otherUsersReadFile(err); h != nil {
+		return nil, h
 	}
 	return d, keyHint(err)
 }

@@ -68,3 +68,25 @@ func asHinted(err error, h **hinted) bool {
 	*h = v
 	return ok
 }
+
+// TestOtherUsersReadFileHintsOnlyRefusals: the owned-file hint of a key or settings file that
+// could not be read (otherUsersReadFile) is for a refusal of an existing file only: another
+// error, or a file that is not there, gets none. The refusal itself is tested live
+// (TestLockFileOfAnotherUserHintsAtItsOwner), as no mode refuses root, who runs the tests.
+func TestOtherUsersReadFileHintsOnlyRefusals(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "log.key")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, err := range map[string]error{
+		"not a refusal": fmt.Errorf("read log key: %w", &fs.PathError{Op: "open", Path: path, Err: syscall.EIO}),
+		"no such file":  fmt.Errorf("read log key: %w", &fs.PathError{Op: "open", Path: filepath.Join(dir, "office.key"), Err: syscall.EACCES}),
+		"no file named": fmt.Errorf("read log key: %w", syscall.EACCES),
+		"its own, mine": fmt.Errorf("read log key: %w", &fs.PathError{Op: "open", Path: path, Err: syscall.EPERM}),
+	} {
+		if h := otherUsersReadFile(err); h != nil {
+			t.Errorf("%s: %v, want no hint of the file's owner", name, h)
+		}
+	}
+}
