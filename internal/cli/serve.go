@@ -129,9 +129,19 @@ no longer carries it. Local passwords keep working. See docs/identity.md.`,
 // a test holds the start there.
 var serveOpening func(addr string, stop func())
 
-func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.Config, ops serveOps, wit witnessOpts, disp dispatchOpts) error {
+func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.Config, ops serveOps, wit witnessOpts, disp dispatchOpts) (err error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	serving := false
+	defer func() {
+		// A stop asked for (SIGTERM, SIGINT) while the office opens ends the start with the
+		// error of whatever it interrupted ("store: connect to …: context canceled"): it is
+		// a stop, not a failure, and a service manager must not record the unit failed.
+		if err != nil && !serving && ctx.Err() != nil {
+			fmt.Fprintln(c.ErrOrStderr(), "chancery: stopped while starting")
+			err = nil
+		}
+	}()
 	logger, err := ops.logger(c.ErrOrStderr())
 	if err != nil {
 		return err
@@ -176,7 +186,6 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(server.Listener(ln)) }()
-	serving := false
 	defer func() {
 		if !serving { // a start that fails closes the connections the starting handler kept
 			srv.Close()
