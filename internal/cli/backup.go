@@ -572,6 +572,20 @@ func verifyStored(ctx context.Context, dir string, d *datadir.Dir, open func(con
 	return &verifiedLog{VerifyReport: rep, checkpoint: cp}, db.Close()
 }
 
+// reconcileStaged reconciles the letters in progress of the SQLite store in dir with its
+// releases (store.DB.ReconcileLettersInProgress).
+func reconcileStaged(ctx context.Context, dir string) error {
+	db, err := store.OpenSQLite(ctx, dir)
+	if err != nil {
+		return err
+	}
+	if err := db.ReconcileLettersInProgress(ctx); err != nil {
+		db.Close()
+		return err
+	}
+	return db.Close()
+}
+
 // checkSchema refuses a database in dir whose schema is not this build's
 // (store.CheckSQLiteSchema), with what to do.
 func checkSchema(ctx context.Context, dir, todo string) error {
@@ -908,6 +922,12 @@ func restore(ctx context.Context, file, dir string, published []byte, erased *er
 	}
 	if err := checkSchema(ctx, stageDir, "restore another backup: this one was not made by 'chancery backup' from an office as chancery keeps it"); err != nil {
 		return nil, interrupted(ctx, fmt.Errorf("restore: the backup's database: %w", err))
+	}
+	// The letters in progress (migration 44's table) are made again from the letters and
+	// their releases, which the log's verification and the checks below vouch for: a table
+	// edited in the backup listed a released letter among the drafts, or hid a draft.
+	if err := reconcileStaged(ctx, stageDir); err != nil {
+		return nil, interrupted(ctx, withHint(fmt.Errorf("restore: the backup's database: %w", err), "restore another backup: this one's database does not hold together"))
 	}
 	fmt.Fprintln(progress, "checking the integrity of the backup's database")
 	if err := store.CheckSQLiteIntegrity(ctx, stageDir); err != nil {
