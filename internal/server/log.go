@@ -24,6 +24,18 @@ const (
 	checkpointCache = "public, max-age=2, must-revalidate"
 )
 
+// logRoutes are the transparency log's routes, by pattern: what a witness or a monitor asks
+// for, whose errors are {"error": …} (docs/log-format.md). NewStarting answers them in kind.
+func (s *Server) logRoutes() map[string]http.HandlerFunc {
+	return map[string]http.HandlerFunc{
+		"GET /log/checkpoint":        s.checkpoint,
+		"GET /log/key":               s.key,
+		"GET /log/tile/":             s.tile,
+		"GET /log/proof/inclusion":   s.inclusionProof,
+		"GET /log/proof/consistency": s.consistencyProof,
+	}
+}
+
 func (s *Server) checkpoint(w http.ResponseWriter, r *http.Request) {
 	head, err := s.servedHead()
 	if err != nil {

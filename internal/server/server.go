@@ -174,11 +174,9 @@ func New(cfg Config) *Server {
 		// after an erasure.
 		cfg.Registry.OnForgetContent(s.encoded.forget)
 	}
-	s.mux.HandleFunc("GET /log/checkpoint", s.checkpoint)
-	s.mux.HandleFunc("GET /log/key", s.key)
-	s.mux.HandleFunc("GET /log/tile/", s.tile)
-	s.mux.HandleFunc("GET /log/proof/inclusion", s.inclusionProof)
-	s.mux.HandleFunc("GET /log/proof/consistency", s.consistencyProof)
+	for pattern, h := range s.logRoutes() {
+		s.mux.HandleFunc(pattern, h)
+	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /static/", http.FileServerFS(web.Static()))

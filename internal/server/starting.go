@@ -22,7 +22,8 @@ var errStarting = errors.New("the server is starting: try again in a moment")
 // and the listener, open already, left connections unanswered meanwhile. /healthz answers as
 // it does for a live process, /readyz answers 503 with one line saying the server is
 // starting, the site's static files are served, and every other request 503 with
-// Retry-After: the API's JSON error, or the web's error page in the visitor's language.
+// Retry-After: the API's and the transparency log's JSON error, or the web's error page in
+// the visitor's language.
 // cfg's Registry, Log and DB are not used; its Logger, TrustedProxies, Secure and AccessLog
 // are, as New uses them. Nothing it answers depends on the office: it tells nobody more than
 // that a server starts there.
@@ -35,6 +36,9 @@ func NewStarting(cfg Config) *Server {
 	s.web = web.New(web.Config{Logger: cfg.Logger, Secure: cfg.Secure})
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.startingReadyz)
+	for pattern := range s.logRoutes() {
+		s.mux.HandleFunc(pattern, s.startingLog)
+	}
 	s.mux.Handle("GET /static/", http.FileServerFS(web.Static()))
 	s.mux.HandleFunc("/", s.starting)
 	return s
@@ -47,6 +51,14 @@ func (s *Server) startingReadyz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Retry-After", startingRetryAfter)
 	w.WriteHeader(http.StatusServiceUnavailable)
 	w.Write([]byte("not ready: starting (opening the office: its database and its identification index)\n"))
+}
+
+// startingLog answers the transparency log's routes while the server starts: 503 with
+// Retry-After, and the error as the log's other errors are written ({"error": …}), not the
+// web's page, which a witness or a monitor does not read.
+func (s *Server) startingLog(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Retry-After", startingRetryAfter)
+	httpError(w, http.StatusServiceUnavailable, errStarting)
 }
 
 // starting answers every other request while the server starts.
