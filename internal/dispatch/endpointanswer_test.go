@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -32,6 +33,9 @@ func webhookEndpointAnswers(t *testing.T, o *office) {
 		"busy":  {http.StatusTooManyRequests, "120"},
 		"down":  {http.StatusServiceUnavailable, date.Format(http.TimeFormat)},
 		"flood": {http.StatusTooManyRequests, "864000"},
+		// More seconds than an int64 holds: read as no Retry-After, the backoff applied
+		// (review of e6f29f0, fifty-eighth session); capped as "864000" is.
+		"deluge": {http.StatusServiceUnavailable, "99999999999999999999"},
 	}
 	d, err := New(Config{Registry: o.r, Poll: 20 * time.Millisecond, AllowPrivateWebhooks: true, MaxAttempts: 10,
 		Backoff: 5 * time.Millisecond, MaxBackoff: maxBackoff})
@@ -77,9 +81,10 @@ func webhookEndpointAnswers(t *testing.T, o *office) {
 		t.Errorf("the delivery answered 410 Gone: %s after %d attempts, reply %q; want failed at once, saying so", g.Status, g.Attempts, g.Reply)
 	}
 	for name, want := range map[string][2]time.Time{
-		"busy":  {before.Add(120 * time.Second), after.Add(120 * time.Second)},
-		"down":  {date.Add(-time.Second), date.Add(time.Second)},
-		"flood": {before.Add(maxBackoff), after.Add(maxBackoff)},
+		"busy":   {before.Add(120 * time.Second), after.Add(120 * time.Second)},
+		"down":   {date.Add(-time.Second), date.Add(time.Second)},
+		"flood":  {before.Add(maxBackoff), after.Add(maxBackoff)},
+		"deluge": {before.Add(maxBackoff), after.Add(maxBackoff)},
 	} {
 		d := byEndpoint[name]
 		if d.Status != store.StatusDeferred || d.Attempts != 1 || d.NextAt.Before(want[0]) || d.NextAt.After(want[1]) {
@@ -122,7 +127,9 @@ func TestRetryAfter(t *testing.T) {
 		"":                              0,
 		"Mon, 07 Dec 2026 16:00:00 GMT": 2 * time.Hour,
 		"Mon, 07 Dec 2026 13:00:00 GMT": 0,
-		"99999999999999999999":          0,
+		"99999999999999999999":          math.MaxInt64 / time.Second * time.Second, // the longest: capped by the caller
+		"-99999999999999999999":         0,
+		"9999999999999999999x":          0,
 	} {
 		if got := retryAfter(v, now); got != want {
 			t.Errorf("retryAfter(%q) = %s, want %s", v, got, want)

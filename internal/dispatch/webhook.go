@@ -116,17 +116,23 @@ type refusal struct {
 func (e *refusal) Error() string { return e.answer }
 
 // retryAfter reads a Retry-After header (RFC 9110, 10.2.3): seconds, or an HTTP date, as the
-// wait from now; 0 if it is absent, malformed or past.
+// wait from now; 0 if it is absent, malformed or past. Seconds past what a Duration holds,
+// however many digits, are the longest wait, which the caller caps at its backoff's maximum.
 func retryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+	const longest = math.MaxInt64 / time.Second
+	n, err := strconv.ParseInt(v, 10, 64)
+	if errors.Is(err, strconv.ErrRange) && strings.Trim(v, "0123456789") == "" {
+		n, err = int64(longest), nil // delay-seconds is 1*DIGIT: too many for an int64
+	}
+	if err == nil {
 		if n <= 0 {
 			return 0
 		}
-		return time.Duration(min(n, int64(math.MaxInt64/time.Second))) * time.Second
+		return time.Duration(min(n, int64(longest))) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
 		return t.Sub(now)
