@@ -2,10 +2,12 @@ package client
 
 import (
 	"context"
+	"errors"
 	"io"
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -137,11 +139,17 @@ func sleepUntil(ctx context.Context, t time.Time) error {
 }
 
 // retryAfter reads a Retry-After header (RFC 9110: seconds, or an HTTP date); without a
-// usable one it waits a second.
+// usable one it waits a second. Seconds past what a Duration holds, however many digits, are
+// the longest wait, past MaxRetryWait.
 func retryAfter(h string, now time.Time) time.Duration {
-	if s, err := strconv.Atoi(h); err == nil && s >= 0 {
+	const longest = math.MaxInt64 / int64(time.Second)
+	s, err := strconv.ParseInt(h, 10, 64)
+	if errors.Is(err, strconv.ErrRange) && h != "" && strings.Trim(h, "0123456789") == "" {
+		s, err = longest, nil // delay-seconds is 1*DIGIT: too many for an int64
+	}
+	if err == nil && s >= 0 {
 		// More seconds than a Duration holds would wrap, to a wait within any bound.
-		return time.Duration(min(int64(s), math.MaxInt64/int64(time.Second))) * time.Second
+		return time.Duration(min(s, longest)) * time.Second
 	}
 	if t, err := http.ParseTime(h); err == nil {
 		return max(t.Sub(now), 0)

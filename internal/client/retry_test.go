@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -80,9 +81,11 @@ func TestRetryGivesUp(t *testing.T) {
 // TestRetryGivesUpOnAnOverflowingRetryAfter: a Retry-After of more seconds than a Duration
 // holds, or enough that adding it to the time waited so far overflows, is past MaxRetryWait
 // too. It used to wrap to a wait within the bound, or past it unnoticed, and the client then
-// slept, for every later request as well, until the context ended.
+// slept, for every later request as well, until the context ended. More seconds than an int64
+// holds were read as no Retry-After, and the request sent again every second, ten times
+// (found by audit, fifty-ninth session).
 func TestRetryGivesUpOnAnOverflowingRetryAfter(t *testing.T) {
-	for _, h := range []string{"9223372036", "9223372037", "99999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT"} {
+	for _, h := range []string{"9223372036", "9223372037", "99999999999999999", "99999999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT"} {
 		var n atomic.Int64
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			n.Add(1)
@@ -137,6 +140,8 @@ func TestRetryAfter(t *testing.T) {
 		"0":                             0,
 		"7":                             7 * time.Second,
 		"-1":                            time.Second,
+		"99999999999999999999":          math.MaxInt64 / time.Second * time.Second,
+		"-99999999999999999999":         time.Second,
 		"soon":                          time.Second,
 		"Mon, 02 Mar 2026 14:30:05 GMT": 5 * time.Second,
 		"Mon, 02 Mar 2026 14:29:00 GMT": 0,
