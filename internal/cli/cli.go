@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"syscall"
 
@@ -87,19 +88,25 @@ func otherUsersFile(err error, dir string) error {
 
 // otherUsersReadFile is ownedFileHint for err, the refusal (EACCES, EPERM) to read a file
 // of the data directory: its settings or a key file left there by another user (root,
-// running an init or a restore by hand), which this one cannot read. Nil otherwise.
+// running an init or a restore by hand), which this one cannot read; or the data directory
+// itself, another user's, which this one cannot enter. Nil otherwise.
 func otherUsersReadFile(err error) error {
 	var pe *fs.PathError
 	if !errors.As(err, &pe) || !errors.Is(pe.Err, fs.ErrPermission) {
 		return nil
 	}
-	fi, serr := os.Lstat(pe.Path)
+	path, mode := pe.Path, uint32(0x4) // R_OK
+	fi, serr := os.Lstat(path)
+	if errors.Is(serr, fs.ErrPermission) {
+		path, mode = filepath.Dir(path), 0x1 // X_OK: the directory is not to be entered
+		fi, serr = os.Lstat(path)
+	}
 	if serr != nil {
 		return nil
 	}
-	refused := &fs.PathError{Op: pe.Op, Path: pe.Path, Err: syscall.EACCES}
+	refused := &fs.PathError{Op: pe.Op, Path: path, Err: syscall.EACCES}
 	var h *hinted
-	if errors.As(ownedFileHint(refused, pe.Path, fi, syscall.Access(pe.Path, 0x4) == nil, os.Geteuid(), currentUser()), &h) { // R_OK
+	if errors.As(ownedFileHint(refused, path, fi, syscall.Access(path, mode) == nil, os.Geteuid(), currentUser()), &h) {
 		return withHint(err, "%s", h.hint)
 	}
 	return nil

@@ -72,7 +72,9 @@ func TestLockFileOfAnotherUserHintsAtItsOwner(t *testing.T) {
 	// "read log key: open …: permission denied" (or "read settings", "read office key",
 	// "read dispatch secret") with no hint (fifty-eighth session's not-fixed list, the
 	// lead's decision): they get the same hint, from every command and from serve.
-	for _, file := range []string{"serve.lock", "chancery.db", "chancery.db-wal", "chancery.db-journal", "chancery.json", "log.key", "office.key", "dispatch.key", "log.key serve"} {
+	// And the data directory itself, root's (mode 0700): "read settings: open …: permission
+	// denied", no hint (found by audit, fifty-ninth session).
+	for _, file := range []string{"serve.lock", "chancery.db", "chancery.db-wal", "chancery.db-journal", "chancery.json", "log.key", "office.key", "dispatch.key", "log.key serve", "."} {
 		args := []string{"member", "recover", "admin", "--data", dir}
 		if f, ok := strings.CutSuffix(file, " serve"); ok {
 			file, args = f, []string{"serve", "--data", dir, "--listen", "127.0.0.1:0"}
