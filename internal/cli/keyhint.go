@@ -28,6 +28,11 @@ func keyHint(err error) error {
 	if err == nil || errors.As(err, &h) || !strings.Contains(err.Error(), "hsm: ") {
 		return err
 	}
+	// A PIN file that another user keeps private (root's, mode 0600): the URI names it, and
+	// the hint below, to name one, would send the operator the wrong way.
+	if h := otherUsersReadFile(err); h != nil {
+		return h
+	}
 	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "the PIN file") && strings.Contains(msg, "chmod 600"):

@@ -2,6 +2,8 @@ package cli_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -132,6 +134,51 @@ func TestLockFileOfAnotherUserHintsAtItsOwner(t *testing.T) {
 			if err := os.Chown(filepath.Join(dir, "chancery.db-shm"), uid, uid); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+
+	// A token's PIN file that root left private to itself: the hint was to add pin-source to
+	// the URI, which names it already (found by audit, fifty-ninth session), for the
+	// directory's key and for a rotation's new key. The PIN is read before the module is
+	// loaded: no token is needed.
+	for _, f := range []string{"chancery.db-journal", "chancery.db-shm"} { // root's, left by the journal's case
+		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+	}
+	pin := filepath.Join(base, "office.pin")
+	if err := os.WriteFile(pin, []byte("1234\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	uri := "pkcs11:token=office;object=office?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=" + pin
+	for _, args := range [][]string{{"key", "rotate", "office", "--to", uri, "--data", dir}, {"log", "verify", "--data", dir}} {
+		if args[0] == "log" {
+			settings := filepath.Join(dir, "chancery.json")
+			js, err := os.ReadFile(settings)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var s map[string]any
+			if err := json.Unmarshal(js, &s); err != nil {
+				t.Fatal(err)
+			}
+			s["office_key"] = uri
+			if js, err = json.Marshal(s); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(settings, js, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cmd := exec.Command(bin, args...)
+		cmd.Env = []string{"HOME=" + base, "PATH=/usr/bin:/bin"}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid}}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err = cmd.Run()
+		want := "chancery: hint: " + pin + " belongs to root (uid 0)"
+		if err == nil || !strings.Contains(stderr.String(), want) || strings.Contains(stderr.String(), "add pin-source") {
+			t.Errorf("a PIN file private to root, %s: %v\n%s\nwant the hint %q…", strings.Join(args[:2], " "), err, stderr.String(), want)
 		}
 	}
 }
