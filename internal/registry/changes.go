@@ -381,6 +381,22 @@ func pendingChangesAbout(ctx context.Context, tx *store.Tx, m *store.Member) ([]
 	return out, nil
 }
 
+// pendingTokenChanges returns the pending member.token changes about m other than the change
+// except, oldest first: those a new token for m supersedes.
+func pendingTokenChanges(ctx context.Context, tx *store.Tx, m *store.Member, except int64) ([]store.Change, error) {
+	about, err := pendingChangesAbout(ctx, tx, m)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Change
+	for _, c := range about {
+		if c.Kind == ChangeToken && c.ID != except {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 // refuseChanges refuses the pending changes cs, in a's name, each audited with why.
 func (r *Registry) refuseChanges(ctx context.Context, tx *store.Tx, a Actor, pending []store.Change, why string) error {
 	// The operator is no member: a change refused by RecoverAdmin is recorded as decided by

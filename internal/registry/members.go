@@ -726,6 +726,10 @@ var errKeyInForce = i18n.Errorf(ErrConflict, "signer keys keep being registered 
 // for an admin's own token), then replaces the token in a transaction that fails with
 // errKeyInForce if a key is in force again.
 //
+// The other pending member.token changes about the member are refused in the same
+// transaction, as superseded by this one (the applied change, a.change, or the new token given
+// without one): approved later, each would give them another token and undo their keys again.
+//
 // For the operator (a.local, RecoverAdmin) it also refuses, in the same transaction, the
 // changes about the member that other admins proposed (under two_admins, a new token for them
 // that waits for their own approval), which the recovery made pointless, and returns every
@@ -802,6 +806,23 @@ func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own boo
 				return err
 			}
 			refused = by
+			if !a.local {
+				// Another admin's proposal of a new token for them is now a duplicate:
+				// approved later, it would give them another token and revoke their keys
+				// again.
+				dup, err := pendingTokenChanges(ctx, tx, m, a.change)
+				if err != nil {
+					return err
+				}
+				why := fmt.Sprintf("superseded by change %d (%s was given a new token)", a.change, name)
+				if a.change == 0 {
+					why = fmt.Sprintf("superseded by the new token %s gave %s", a.Member.Name, name)
+				}
+				if err := r.refuseChanges(ctx, tx, a, dup, why); err != nil {
+					return err
+				}
+				refused = append(refused, dup...)
+			}
 			if a.local {
 				about, err := pendingChangesAbout(ctx, tx, m)
 				if err != nil {

@@ -1,0 +1,130 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/chancery/chancery/internal/store"
+)
+
+func TestNewTokenSupersedesOthers(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { newTokenSupersedesOthers(t, newOffice(t)) })
+	t.Run("postgres", func(t *testing.T) { newTokenSupersedesOthers(t, postgresOffice(t)) })
+}
+
+// newTokenSupersedesOthers: under two_admins with three admins, root and bob may each propose a
+// new token for sam. Once one is carried out the other was left pending, and approving it
+// later gave sam a second token and revoked his keys again (fifty-eighth session's not-fixed
+// list). A new token for sam now refuses, in its transaction, every other pending new token
+// for her, as superseded by it, decided by whoever carried it out; her other pending changes
+// stay, and so do the new tokens proposed for others. (sam is the office's signer.)
+func newTokenSupersedesOthers(t *testing.T, o *office) {
+	ctx := context.Background()
+	root := o.admin
+	ada := o.member(t, "ada", RoleAdmin)
+	bob := o.member(t, "bob", RoleAdmin)
+	p2, src2 := twoAdminsPolicy(t, true)
+	if _, err := o.r.AdoptPolicy(ctx, root, p2, src2); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err := o.r.IssueToken(ctx, root, "sam")
+	first := proposed(t, err, ChangeToken, "root")
+	_, err = o.r.IssueToken(ctx, bob, "sam")
+	second := proposed(t, err, ChangeToken, "bob")
+	_, err = o.r.SetRoles(ctx, bob, "sam", []string{RoleReviewer}, nil)
+	roles := proposed(t, err, ChangeRoles, "bob")
+	_, err = o.r.IssueToken(ctx, bob, "rita")
+	rita := proposed(t, err, ChangeToken, "bob")
+
+	res, err := o.r.ApproveChange(ctx, ada, first.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key := o.newKey(t, o.actor(t, res.Token))
+	c, err := o.r.Change(ctx, root, second.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.State != store.ChangeRefused || c.DecidedBy != "ada" {
+		t.Errorf("bob's new token for sam after root's was approved: %s, decided by %q; want refused by ada", c.State, c.DecidedBy)
+	}
+	want := fmt.Sprintf("ada change.refuse change %d: member.token sam: superseded by change %d (sam was given a new token)", second.ID, first.ID)
+	if got := changeEvents(t, o); !slices.Contains(got, want) {
+		t.Errorf("audit trail %q, want %q", got, want)
+	}
+	// Approving it later would give sam a second token and revoke the key he registered
+	// with the first.
+	if _, err := o.r.ApproveChange(ctx, root, second.ID); !errors.Is(err, ErrConflict) {
+		t.Errorf("the superseded change approved: %v, want ErrConflict", err)
+	}
+	if k := o.signerKeyRecord(t, key); k.Revoked() {
+		t.Error("sam's key, registered with his new token, revoked by the superseded change")
+	}
+	for _, id := range []int64{roles.ID, rita.ID} {
+		if c, err := o.r.Change(ctx, root, id); err != nil || c.State != store.ChangePending {
+			t.Errorf("change %d after sam's new token: %+v, %v; want pending", id, c, err)
+		}
+	}
+
+	// A new token given without a change (the policy no longer asks for two admins)
+	// supersedes the pending ones too.
+	_, err = o.r.IssueToken(ctx, root, "sam")
+	third := proposed(t, err, ChangeToken, "root")
+	p1, src1 := twoAdminsPolicy(t, false)
+	_, err = o.r.AdoptPolicy(ctx, root, p1, src1)
+	adopt := proposed(t, err, ChangePolicy, "root")
+	if _, err := o.r.ApproveChange(ctx, ada, adopt.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.IssueToken(ctx, bob, "sam"); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := o.r.Change(ctx, root, third.ID); err != nil || c.State != store.ChangeRefused || c.DecidedBy != "bob" {
+		t.Errorf("root's pending new token for sam after bob gave him one: %+v, %v; want refused by bob", c, err)
+	}
+	want = fmt.Sprintf("bob change.refuse change %d: member.token sam: superseded by the new token bob gave sam", third.ID)
+	if got := changeEvents(t, o); !slices.Contains(got, want) {
+		t.Errorf("audit trail %q, want %q", got, want)
+	}
+	if c, err := o.r.Change(ctx, root, roles.ID); err != nil || c.State != store.ChangePending {
+		t.Errorf("bob's role change for sam after his new tokens: %+v, %v; want pending", c, err)
+	}
+}
+
+// changeEvents returns the audit events of changes, as "actor action detail" lines.
+func changeEvents(t *testing.T, o *office) []string {
+	t.Helper()
+	var out []string
+	err := o.r.cfg.DB.View(context.Background(), func(tx *store.Tx) error {
+		evs, err := tx.AuditEvents(context.Background(), "")
+		for _, e := range evs {
+			if e.Action == "change.refuse" || e.Action == "change.approve" {
+				out = append(out, e.Actor+" "+e.Action+" "+e.Detail)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// signerKeyRecord reads the signer key id.
+func (o *office) signerKeyRecord(t *testing.T, id string) *store.SignerKey {
+	t.Helper()
+	var k *store.SignerKey
+	err := o.r.cfg.DB.View(context.Background(), func(tx *store.Tx) error {
+		var err error
+		k, err = tx.SignerKey(context.Background(), id)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
