@@ -564,6 +564,19 @@ func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (stri
 			if err := r.refuseChangesBy(ctx, tx, a, m, name+" was enabled again after being disabled"); err != nil {
 				return err
 			}
+			// A new token for them proposed before they were disabled is superseded by the
+			// one enabling gives, as by any other (issueToken).
+			dup, err := pendingTokenChanges(ctx, tx, m, 0)
+			if err != nil {
+				return err
+			}
+			why := fmt.Sprintf("superseded by change %d (%s was enabled with a new token)", a.change, name)
+			if a.change == 0 {
+				why = fmt.Sprintf("superseded by the new token %s gave %s when enabling them", a.Member.Name, name)
+			}
+			if err := r.refuseChanges(ctx, tx, a, dup, why); err != nil {
+				return err
+			}
 			return r.audit(ctx, tx, a, "member.enable", "", fmt.Sprintf("%s (%s), new token, password removed", name, strings.Join(m.Roles, ",")))
 		})
 	})

@@ -128,3 +128,44 @@ func (o *office) signerKeyRecord(t *testing.T, id string) *store.SignerKey {
 	}
 	return k
 }
+
+// TestEnablingSupersedesNewTokens: a new token for sam proposed before he was disabled (root
+// fears his token leaked; bob disables him at once, as one admin may) stayed pending when he
+// was enabled, which gives him a new token: approved later, it gave him another and revoked
+// the key he registered with the one enabling gave. Enabling refuses it as superseded.
+func TestEnablingSupersedesNewTokens(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	root := o.admin
+	ada := o.member(t, "ada", RoleAdmin)
+	bob := o.member(t, "bob", RoleAdmin)
+	p2, src2 := twoAdminsPolicy(t, true)
+	if _, err := o.r.AdoptPolicy(ctx, root, p2, src2); err != nil {
+		t.Fatal(err)
+	}
+	_, err := o.r.IssueToken(ctx, root, "sam")
+	token := proposed(t, err, ChangeToken, "root")
+	if _, err := o.r.DisableMember(ctx, bob, "sam"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.r.EnableMember(ctx, bob, "sam")
+	enable := proposed(t, err, ChangeEnable, "bob")
+	res, err := o.r.ApproveChange(ctx, ada, enable.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key := o.newKey(t, o.actor(t, res.Token))
+	if c, err := o.r.Change(ctx, root, token.ID); err != nil || c.State != store.ChangeRefused || c.DecidedBy != "ada" {
+		t.Errorf("root's new token for sam after he was enabled: %+v, %v; want refused by ada", c, err)
+	}
+	want := fmt.Sprintf("ada change.refuse change %d: member.token sam: superseded by change %d (sam was enabled with a new token)", token.ID, enable.ID)
+	if got := changeEvents(t, o); !slices.Contains(got, want) {
+		t.Errorf("audit trail %q, want %q", got, want)
+	}
+	if _, err := o.r.ApproveChange(ctx, ada, token.ID); !errors.Is(err, ErrConflict) {
+		t.Errorf("the superseded change approved: %v, want ErrConflict", err)
+	}
+	if k := o.signerKeyRecord(t, key); k.Revoked() {
+		t.Error("sam's key, registered with the token enabling gave, revoked by the superseded change")
+	}
+}
