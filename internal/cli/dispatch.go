@@ -48,7 +48,7 @@ or superseded, everyone it was sent to gets a notice with the signed reason.`,
 				return writeJSON(c.OutOrStdout(), nonNil(out))
 			}
 			for _, d := range out {
-				fmt.Fprintf(c.OutOrStdout(), "%s to %s %s: %s\n", args[0], printable(d.Recipient), printable(angleAddress(d.Email)), d.Status)
+				fmt.Fprintf(c.OutOrStdout(), "%s to %s <%s>: %s%s\n", args[0], printable(d.Recipient), printable(d.Email), d.Status, printable(aLabelsNote(d.Email)))
 			}
 			fmt.Fprintf(c.OutOrStdout(), "follow it with: chancery dispatch status %s\n", args[0])
 			return nil
@@ -92,7 +92,7 @@ audit trail.`,
 				return writeJSON(c.OutOrStdout(), nonNil(out))
 			}
 			for _, d := range out {
-				fmt.Fprintf(c.OutOrStdout(), "%s %s to %s %s: %s again\n", args[0], d.Kind, printable(d.Recipient), printable(angleAddress(d.Email)), d.Status)
+				fmt.Fprintf(c.OutOrStdout(), "%s %s to %s <%s>: %s again%s\n", args[0], d.Kind, printable(d.Recipient), printable(d.Email), d.Status, printable(aLabelsNote(d.Email)))
 			}
 			fmt.Fprintf(c.OutOrStdout(), "follow it with: chancery dispatch status %s\n", args[0])
 			return nil
@@ -137,7 +137,17 @@ func printDispatches(w io.Writer, out []registry.DispatchView) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "recipient\temail\tkind\tstatus\tattempts\treceived\treply")
+	// The A-labels of domains not in ASCII, in a last column of their own, there only when an
+	// address has them (aLabels).
+	labels := false
+	for _, d := range out {
+		labels = labels || aLabels(d.Email) != ""
+	}
+	head := "recipient\temail\tkind\tstatus\tattempts\treceived\treply"
+	if labels {
+		head += "\ta-labels"
+	}
+	fmt.Fprintln(tw, head)
 	for _, d := range out {
 		received := "-"
 		if d.ReceivedAt != nil {
@@ -147,7 +157,11 @@ func printDispatches(w io.Writer, out []registry.DispatchView) {
 		if d.MaybeDelivered {
 			status += " (may have been delivered)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", printable(d.Recipient), printable(registry.ShownAddress(d.Email)), d.Kind, status, d.Attempts, received, printable(d.Reply))
+		row := fmt.Sprintf("%s\t%s\t%s\t%s\t%d\t%s\t%s", printable(d.Recipient), printable(d.Email), d.Kind, status, d.Attempts, received, printable(d.Reply))
+		if labels {
+			row += "\t" + printable(aLabels(d.Email))
+		}
+		fmt.Fprintln(tw, row)
 	}
 	tw.Flush()
 }
@@ -175,7 +189,7 @@ made, with its receipt link; one waiting or sent is not sent twice.`,
 				return writeJSON(c.OutOrStdout(), nonNil(out))
 			}
 			for _, d := range out {
-				fmt.Fprintf(c.OutOrStdout(), "draft copy of %s version %d to %s %s: %s\n", args[0], d.Version, printable(d.Recipient), printable(angleAddress(d.Email)), d.Status)
+				fmt.Fprintf(c.OutOrStdout(), "draft copy of %s version %d to %s <%s>: %s%s\n", args[0], d.Version, printable(d.Recipient), printable(d.Email), d.Status, printable(aLabelsNote(d.Email)))
 			}
 			return nil
 		}),

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -24,10 +25,10 @@ func newRecipient(rm *remote) *cobra.Command {
 		Long: `Add puts a recipient in the directory under NAME, the name dispatch and draft send use.
 Letters go to every --email address. A domain in other letters than ASCII's
 (registry@ministère.example) is sent as its punycode, which the directory and dispatch
-status show beside it, so that a look-alike of a Latin domain is told from it (аррӏе.com, in
-Cyrillic, is xn--80ak6aa92e.com, not apple.com); an address with such letters before
-its @ (müller@…) goes only through a mail server that offers SMTPUTF8, and fails at once
-through another. With --webhook, the recipient's system also gets
+status show in a last column, a-labels, so that a look-alike of a Latin domain is told from
+it (аррӏе.com, in Cyrillic, is xn--80ak6aa92e.com, not apple.com); an address with such
+letters before its @ (müller@…) goes only through a mail server that offers SMTPUTF8, and
+fails at once through another. With --webhook, the recipient's system also gets
 signed events (Standard Webhooks) about the letters sent to it: dispatch, receipt,
 retraction and supersession, never more than its mail says. The endpoint's signing secret
 is printed once. Endpoints on loopback, link-local or private addresses are refused unless
@@ -51,7 +52,7 @@ accepted with a warning: the withdrawals' reasons posted to it cross the network
 			if addJSON {
 				return writeJSON(c.OutOrStdout(), map[string]any{"recipient": v, "webhook_secret": secret})
 			}
-			fmt.Fprintf(c.OutOrStdout(), "added recipient %s (%s)\n", printable(v.Name), printable(shownAddresses(v.Emails)))
+			fmt.Fprintf(c.OutOrStdout(), "added recipient %s (%s)%s\n", printable(v.Name), printable(strings.Join(v.Emails, ", ")), printable(aLabelsNote(v.Emails...)))
 			if secret != "" {
 				if _, err := fmt.Fprintf(c.OutOrStdout(), "webhook signing secret, shown once: %s\n", secret); err != nil {
 					return unprintedSecret(fmt.Sprintf("recipient %s", printable(v.Name)), err)
@@ -82,7 +83,17 @@ accepted with a warning: the withdrawals' reasons posted to it cross the network
 				return writeJSON(c.OutOrStdout(), nonNil(rs))
 			}
 			tw := tabwriter.NewWriter(c.OutOrStdout(), 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "name\torganization\tcontact\temails\twebhook")
+			// The A-labels of domains not in ASCII, in a last column of their own, there only
+			// when an address has them (aLabels).
+			labels := false
+			for _, r := range rs {
+				labels = labels || aLabels(r.Emails...) != ""
+			}
+			head := "name\torganization\tcontact\temails\twebhook"
+			if labels {
+				head += "\ta-labels"
+			}
+			fmt.Fprintln(tw, head)
 			for _, r := range rs {
 				hook := printable(r.Webhook)
 				if hook == "" && r.HasWebhook {
@@ -91,8 +102,12 @@ accepted with a warning: the withdrawals' reasons posted to it cross the network
 				if r.PlainHTTP() {
 					hook += " (plain http: not encrypted)"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", printable(r.Name), printable(r.Organization), printable(r.Contact),
-					printable(shownAddresses(r.Emails)), hook)
+				row := fmt.Sprintf("%s\t%s\t%s\t%s\t%s", printable(r.Name), printable(r.Organization), printable(r.Contact),
+					printable(strings.Join(r.Emails, ", ")), hook)
+				if labels {
+					row += "\t" + printable(aLabels(r.Emails...))
+				}
+				fmt.Fprintln(tw, row)
 			}
 			return tw.Flush()
 		}),
@@ -121,7 +136,7 @@ addresses. The change is in the audit trail, with the addresses it replaced.`,
 			if setJSON {
 				return writeJSON(c.OutOrStdout(), v)
 			}
-			fmt.Fprintf(c.OutOrStdout(), "recipient %s: %s\n", printable(v.Name), printable(shownAddresses(v.Emails)))
+			fmt.Fprintf(c.OutOrStdout(), "recipient %s: %s%s\n", printable(v.Name), printable(strings.Join(v.Emails, ", ")), printable(aLabelsNote(v.Emails...)))
 			return nil
 		}),
 	}
@@ -355,19 +370,27 @@ func unprintedSecret(what string, err error) error {
 		"%s is added, but its webhook signing secret, shown once, was not printed: deliveries to it cannot be checked; add the endpoint again under another name, with standard output where it can be read", what)
 }
 
-// shownAddresses writes a recipient's addresses as members are shown them
-// (registry.ShownAddress): a domain in other letters than ASCII's is followed by its
-// A-labels, where mail goes, so that a look-alike of another domain is told from it.
-func shownAddresses(emails []string) string {
-	out := make([]string, len(emails))
-	for i, e := range emails {
-		out[i] = registry.ShownAddress(e)
+// aLabels lists the A-labels of the domains of emails that are written in other letters
+// than ASCII's (registry.ALabels), each once, in the addresses' order, joined by ", "; "" when
+// none is. Text output shows them at the end of a line or as a last column, never beside the
+// address: a script splitting a line on whitespace reads the same fields as before they were
+// shown, and as in a line of addresses in ASCII (--json keeps the addresses as written).
+func aLabels(emails ...string) string {
+	var out []string
+	for _, e := range emails {
+		if a := registry.ALabels(e); a != "" && !slices.Contains(out, a) {
+			out = append(out, a)
+		}
 	}
 	return strings.Join(out, ", ")
 }
 
-// angleAddress is "<addr>", followed as in shownAddresses by its domain's A-labels when it
-// is written in other letters than ASCII's.
-func angleAddress(addr string) string {
-	return "<" + addr + ">" + strings.TrimPrefix(registry.ShownAddress(addr), addr)
+// aLabelsNote is what ends a line naming the addresses emails: "  (A-LABELS)" when a domain of
+// theirs is written in other letters than ASCII's (aLabels), so that a look-alike of a Latin
+// domain is told from it; "" otherwise.
+func aLabelsNote(emails ...string) string {
+	if a := aLabels(emails...); a != "" {
+		return "  (" + a + ")"
+	}
+	return ""
 }

@@ -160,9 +160,19 @@ func MailAddress(addr string) (string, error) {
 // look like a Latin one ("аррӏе.com", apple.com's look-alike); its A-labels do not. An
 // address in ASCII, or one whose domain IDNA refuses, is shown as written.
 func ShownAddress(addr string) string {
+	if a := ALabels(addr); a != "" {
+		return addr + " (" + a + ")"
+	}
+	return addr
+}
+
+// ALabels returns the A-labels of addr's domain when the domain has letters other than
+// ASCII's ("xn--80ak6aa92e.com" for "registry@аррӏе.com"), what ShownAddress shows beside it;
+// "" for an address in ASCII, a domain literal, or a domain IDNA refuses.
+func ALabels(addr string) string {
 	i := strings.LastIndexByte(addr, '@')
 	if i < 0 {
-		return addr
+		return ""
 	}
 	domain := addr[i+1:]
 	ascii := true
@@ -170,13 +180,13 @@ func ShownAddress(addr string) string {
 		ascii = ascii && domain[j] < utf8.RuneSelf
 	}
 	if ascii || strings.HasPrefix(domain, "[") {
-		return addr
+		return ""
 	}
 	a, ok := asciiHost(domain)
 	if !ok {
-		return addr
+		return ""
 	}
-	return addr + " (" + a + ")"
+	return a
 }
 
 // AddRecipient adds a recipient to the directory (admins). When the recipient has a webhook,
