@@ -237,6 +237,9 @@ about the letters sent to it, as 'recipient add --webhook' does: after its own w
 					u += " (plain http: not encrypted)"
 				}
 				rec := printable(w.Recipient)
+				if w.RecipientRetired {
+					rec = fmt.Sprintf("(retired recipient %s: it hears only about the letters sent to them before)", rec)
+				}
 				if w.OfficeNamedAsRecipient {
 					rec = "(none: an office endpoint, it hears every event; remove it and add the recipient's own)"
 				}

@@ -427,6 +427,9 @@ var _ = table(func() Translations {
 		"(not the recipient's: an office endpoint, it hears every event; remove it and add the recipient's own)": {
 			"(pas celui du destinataire : un point de terminaison du service, qui reçoit chaque événement ; supprimez-le et ajoutez celui du destinataire)",
 			"(ليست نقطة المستلِم: نقطة استقبال خاصة بالجهة تتلقى كل حدث؛ احذفها وأضف نقطة المستلِم الخاصة به)"},
+		"(retired recipient %s: it hears only about the letters sent to them before)": {
+			"(destinataire retiré %s : il ne reçoit que ce qui concerne les lettres envoyées auparavant à ce destinataire)",
+			"(المستلِم المسحوب من الدليل %s: لا تتلقى نقطة الاستقبال إلا ما يخص الرسائل التي أُرسلت إليه من قبل)"},
 		"(plain http: not encrypted)": {"(http en clair : non chiffré)", "(http غير مشفَّر)"},
 		"This endpoint's address is plain http://: what is posted to it (references, recipients' names, the reasons of withdrawals) crosses the network unencrypted, readable by whoever sees it. Give it an https:// address if the endpoint has one: remove it, then add it again.": {
 			"L'adresse de ce point de terminaison est en http:// simple : ce qui lui est envoyé (références, noms des destinataires, motifs des retraits) traverse le réseau sans chiffrement, lisible par quiconque le voit passer. Donnez-lui une adresse https:// si le point de terminaison en a une : supprimez-le, puis ajoutez-le de nouveau.",

@@ -2091,6 +2091,12 @@ type WebhookView struct {
 	// "recipient:NAME" as a recipient's own is: an earlier build allowed it, and migration 45
 	// bound to their recipient those it could; the rest are left for an admin to remove.
 	OfficeNamedAsRecipient bool `json:"office_named_as_recipient"`
+	// RecipientRetired marks a recipient's endpoint whose recipient is retired from the
+	// directory: retiring a recipient removes their endpoint, but migration 45 bound to
+	// recipient NAME an office endpoint named "recipient:NAME" of a recipient retired before
+	// it, which hears only about the letters sent to them before (their withdrawals, their
+	// receipts), less than the every event it heard unbound.
+	RecipientRetired bool `json:"recipient_retired"`
 	// PreviousSecretUntil is when the secret the endpoint had before its new one stops
 	// signing its deliveries (RekeyWebhook); nil if none signs any more.
 	PreviousSecretUntil *time.Time `json:"previous_secret_until,omitempty"`
@@ -2259,6 +2265,9 @@ func (r *Registry) Webhooks(ctx context.Context, a Actor) ([]WebhookView, error)
 	now := r.now()
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		eps, err := tx.WebhookEndpoints(ctx)
+		if err != nil {
+			return err
+		}
 		for _, e := range eps {
 			v := WebhookView{Name: e.Name, URL: e.URL, CreatedAt: e.CreatedAt, PlainHTTP: PlainHTTPWebhook(e.URL)}
 			if e.PreviousSecret != "" && now.Before(e.PreviousUntil) {
@@ -2266,12 +2275,17 @@ func (r *Registry) Webhooks(ctx context.Context, a Actor) ([]WebhookView, error)
 			}
 			if e.RecipientID != 0 {
 				v.Recipient = strings.TrimPrefix(e.Name, "recipient:")
+				rec, err := tx.RecipientByID(ctx, e.RecipientID)
+				if err != nil {
+					return fmt.Errorf("endpoint %s: %w", e.Name, err)
+				}
+				v.RecipientRetired = !rec.RetiredAt.IsZero()
 			} else {
 				v.OfficeNamedAsRecipient = strings.HasPrefix(strings.ToLower(e.Name), recipientWebhookPrefix)
 			}
 			out = append(out, v)
 		}
-		return err
+		return nil
 	})
 	return out, err
 }

@@ -25,8 +25,8 @@ func TestRecipientNamedOfficeEndpointsBoundPostgres(t *testing.T) {
 // testRecipientNamedOfficeEndpointsBound: office endpoints named "recipient:NAME", as a build
 // before the fifty-seventh session's fix let an admin add them, heard every event of the
 // office, other recipients' names included, after the upgrade (fifty-seventh session's list).
-// Migration 45 binds such an endpoint to recipient NAME when NAME is in the directory and has
-// no endpoint of its own; it leaves one whose NAME is no recipient, one whose recipient has an
+// Migration 45 binds such an endpoint to recipient NAME when NAME is in the directory (retired
+// too) and has no endpoint of its own; it leaves one whose NAME is no recipient, one whose recipient has an
 // endpoint, and another case of the prefix; run again, it changes nothing more.
 func testRecipientNamedOfficeEndpointsBound(t *testing.T, openAt func(int) (*store.DB, error), open func() (*store.DB, error)) {
 	ctx := t.Context()
@@ -37,12 +37,17 @@ func testRecipientNamedOfficeEndpointsBound(t *testing.T, openAt func(int) (*sto
 	now := time.Now().UTC()
 	ids := map[string]int64{}
 	err = old.Update(ctx, func(tx *store.Tx) error {
-		for _, name := range []string{"ministry", "liaison", "embassy"} {
+		for _, name := range []string{"ministry", "liaison", "embassy", "former"} {
 			r := &store.Recipient{Name: name, Emails: []string{name + "@example.org"}, CreatedAt: now}
 			if err := tx.AddRecipient(ctx, r); err != nil {
 				return err
 			}
 			ids[name] = r.ID
+		}
+		// A recipient retired before the upgrade: its endpoint is bound too, the lead's
+		// decision (fifty-ninth session), and listed as a retired recipient's.
+		if err := tx.RetireRecipient(ctx, ids["former"], now); err != nil {
+			return err
 		}
 		// What the earlier build stored: office endpoints (no recipient) so named, and
 		// liaison's own endpoint under another name.
@@ -50,7 +55,7 @@ func testRecipientNamedOfficeEndpointsBound(t *testing.T, openAt func(int) (*sto
 			name string
 			rid  any
 		}{
-			{"recipient:ministry", nil}, {"recipient:ghost", nil}, {"recipient:liaison", nil}, {"Recipient:embassy", nil},
+			{"recipient:ministry", nil}, {"recipient:former", nil}, {"recipient:ghost", nil}, {"recipient:liaison", nil}, {"Recipient:embassy", nil},
 			{"liaison-own", ids["liaison"]}, {"records", nil},
 		} {
 			if err := store.ExecTx(ctx, tx, `INSERT INTO webhook_endpoints (name, url, secret, recipient_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
@@ -64,7 +69,7 @@ func testRecipientNamedOfficeEndpointsBound(t *testing.T, openAt func(int) (*sto
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int64{"recipient:ministry": ids["ministry"], "recipient:ghost": 0, "recipient:liaison": 0, "Recipient:embassy": 0,
+	want := map[string]int64{"recipient:ministry": ids["ministry"], "recipient:former": ids["former"], "recipient:ghost": 0, "recipient:liaison": 0, "Recipient:embassy": 0,
 		"liaison-own": ids["liaison"], "records": 0}
 	for range 2 {
 		db, err := open()
