@@ -100,7 +100,10 @@ a leaked token at once.`,
 roles; for a policy, its file, which 'chancery change show ID' prints (its name and digest
 say nothing of what it asks for). A new
 member's token, or a member's new token, is printed once on the last line: you hand it to
-the member, not to the proposer.`,
+the member, not to the proposer. A member's new token (or enabling them, which gives one)
+refuses the other new tokens for them still pending, which it supersedes: one line on
+stderr names each ("refused change 6: new token for dana, proposed by bob: superseded by
+change 5").`,
 		Example: `  chancery change show 3
   chancery change approve 3`,
 		Args: cobra.ExactArgs(1),
@@ -123,6 +126,11 @@ the member, not to the proposer.`,
 			}
 			w := c.OutOrStdout()
 			desc := printable(describeChange(res.Change))
+			// The other new tokens for the member, which this one superseded (--json has them
+			// as superseded).
+			for _, sc := range res.Superseded {
+				fmt.Fprintf(c.ErrOrStderr(), "refused change %d: %s, proposed by %s: superseded by change %d\n", sc.ID, printable(describeChange(&sc)), printable(sc.ProposedBy), id)
+			}
 			switch {
 			case res.Token != "":
 				fmt.Fprintf(c.ErrOrStderr(), "change %d carried out: %s; the member's token, shown once, for you to hand to %s:\n", id, desc, printable(res.Change.Member))

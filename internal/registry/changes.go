@@ -125,6 +125,9 @@ type ChangeResult struct {
 	Member *MemberView `json:"member,omitempty"`
 	// LogIndex is the policy-adopted entry's index.
 	LogIndex int64 `json:"log_index,omitempty"`
+	// Superseded are the other pending new tokens for the member that a new token given or an
+	// enabling refused, in the same transaction, as superseded by this change.
+	Superseded []ChangeView `json:"superseded,omitempty"`
 }
 
 // twoAdmins reports whether the policy in force asks for two admins; a change carried out
@@ -582,15 +585,16 @@ func (r *Registry) ApproveChange(ctx context.Context, a Actor, id int64) (*Chang
 	ac := a
 	ac.change = c.ID
 	res := &ChangeResult{}
+	var superseded []store.Change
 	switch c.Kind {
 	case ChangeAddMember:
 		res.Token, err = r.AddMember(ctx, ac, c.Subject, d.Roles)
 	case ChangeRoles:
 		res.Member, err = r.SetRoles(ctx, ac, c.Subject, d.Add, d.Remove)
 	case ChangeToken:
-		res.Token, err = r.IssueToken(ctx, ac, c.Subject)
+		res.Token, superseded, err = r.issueTokenSuperseding(ctx, ac, c.Subject)
 	case ChangeEnable:
-		res.Token, err = r.EnableMember(ctx, ac, c.Subject)
+		res.Token, superseded, err = r.enableMemberSuperseding(ctx, ac, c.Subject)
 	case ChangePolicy:
 		// A build that reads policies more strictly than the proposer's refuses it: a conflict
 		// to refuse, not a failure of the server.
@@ -618,6 +622,19 @@ func (r *Registry) ApproveChange(ctx context.Context, a Actor, id int64) (*Chang
 	}
 	if res.Change, err = r.changeView(ctx, c); err != nil {
 		return nil, err
+	}
+	// Read again, decided now by a; if that fails, the answer names none rather than lose
+	// the token it carries (the change list shows them refused).
+	for i := range superseded {
+		sc, err := r.readChange(ctx, superseded[i].ID)
+		if err != nil {
+			break
+		}
+		v, err := r.changeView(ctx, sc)
+		if err != nil {
+			break
+		}
+		res.Superseded = append(res.Superseded, *v)
 	}
 	return res, nil
 }

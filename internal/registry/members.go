@@ -521,14 +521,23 @@ func (r *Registry) voidApprovals(ctx context.Context, tx *store.Tx, a Actor, m *
 // approvals voided when they were disabled stay void (they approve again), and their
 // password is removed (endCredentials).
 func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (string, error) {
+	tok, _, err := r.enableMemberSuperseding(ctx, a, name)
+	return tok, err
+}
+
+// enableMemberSuperseding is EnableMember, which also returns the pending new tokens for the
+// member that the one enabling gives superseded (refused in its transaction), for
+// ApproveChange's answer.
+func (r *Registry) enableMemberSuperseding(ctx context.Context, a Actor, name string) (string, []store.Change, error) {
 	name = nfc(name) // as member names are stored
 	if err := a.require(RoleAdmin); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if r.twoAdmins(ctx, a) {
-		return "", r.propose(ctx, a, ChangeEnable, name, changeDetail{})
+		return "", nil, r.propose(ctx, a, ChangeEnable, name, changeDetail{})
 	}
 	tok, hash := NewToken()
+	var superseded []store.Change
 	err := keysLeftRetried(func() error {
 		if err := r.revokeKeysLeft(ctx, a, name, "member "+name+" disabled"); err != nil {
 			return err
@@ -577,13 +586,14 @@ func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (stri
 			if err := r.refuseChanges(ctx, tx, a, dup, why); err != nil {
 				return err
 			}
+			superseded = dup
 			return r.audit(ctx, tx, a, "member.enable", "", fmt.Sprintf("%s (%s), new token, password removed", name, strings.Join(m.Roles, ",")))
 		})
 	})
 	if err != nil {
-		return "", fmt.Errorf("enable %s: %w", name, err)
+		return "", nil, fmt.Errorf("enable %s: %w", name, err)
 	}
-	return tok, nil
+	return tok, superseded, nil
 }
 
 // revokeKeysLeft revokes the signer keys still in force of the member name if they are
@@ -703,24 +713,31 @@ func endCredentials(ctx context.Context, tx *store.Tx, m *store.Member) (int64, 
 // crash at any point leaves either the old token with fewer keys, or the new token with none
 // of the old ones; never the new token beside a key the old one registered.
 func (r *Registry) IssueToken(ctx context.Context, a Actor, name string) (string, error) {
+	tok, _, err := r.issueTokenSuperseding(ctx, a, name)
+	return tok, err
+}
+
+// issueTokenSuperseding is IssueToken, which also returns the other pending new tokens for the
+// member that the new one superseded (refused in its transaction), for ApproveChange's answer.
+func (r *Registry) issueTokenSuperseding(ctx context.Context, a Actor, name string) (string, []store.Change, error) {
 	name = nfc(name) // as member names are stored
 	if err := a.require(RoleAdmin); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	// An admin's own new token gives them nothing they do not hold.
 	own := name == a.Member.Name && a.change == 0
 	if !own && r.twoAdmins(ctx, a) {
-		return "", r.propose(ctx, a, ChangeToken, name, changeDetail{})
+		return "", nil, r.propose(ctx, a, ChangeToken, name, changeDetail{})
 	}
 	for try := 0; ; try++ {
-		tok, _, err := r.issueToken(ctx, a, name, own)
+		tok, _, superseded, err := r.issueToken(ctx, a, name, own)
 		if errors.Is(err, errKeyInForce) && try < keysRetries {
 			continue
 		}
 		if err != nil {
-			return "", fmt.Errorf("issue a token for %s: %w", name, err)
+			return "", nil, fmt.Errorf("issue a token for %s: %w", name, err)
 		}
-		return tok, nil
+		return tok, superseded, nil
 	}
 }
 
@@ -742,12 +759,13 @@ var errKeyInForce = i18n.Errorf(ErrConflict, "signer keys keep being registered 
 // The other pending member.token changes about the member are refused in the same
 // transaction, as superseded by this one (the applied change, a.change, or the new token given
 // without one): approved later, each would give them another token and undo their keys again.
+// It returns them apart too (superseded), for ApproveChange's answer.
 //
 // For the operator (a.local, RecoverAdmin) it also refuses, in the same transaction, the
 // changes about the member that other admins proposed (under two_admins, a new token for them
 // that waits for their own approval), which the recovery made pointless, and returns every
 // change it refused.
-func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own bool) (string, []store.Change, error) {
+func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own bool) (string, []store.Change, []store.Change, error) {
 	if !own {
 		var keys []store.SignerKey
 		err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
@@ -762,17 +780,17 @@ func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own boo
 			return err
 		})
 		if err != nil {
-			return "", nil, err
+			return "", nil, nil, err
 		}
 		for _, k := range keys {
 			if _, err := r.RevokeKey(ctx, a, k.KeyID, name+" was given a new token"); err != nil && !errors.Is(err, errKeyRevoked) {
-				return "", nil, fmt.Errorf("revoke %s's key %s first: %w", name, k.KeyID, err)
+				return "", nil, nil, fmt.Errorf("revoke %s's key %s first: %w", name, k.KeyID, err)
 			}
 		}
 		keysRevoked()
 	}
 	tok, hash := NewToken()
-	var refused []store.Change
+	var refused, superseded []store.Change
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
 		if err := stillActs(ctx, tx, a); err != nil {
 			return err
@@ -834,7 +852,7 @@ func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own boo
 				if err := r.refuseChanges(ctx, tx, a, dup, why); err != nil {
 					return err
 				}
-				refused = append(refused, dup...)
+				refused, superseded = append(refused, dup...), dup
 			}
 			if a.local {
 				about, err := pendingChangesAbout(ctx, tx, m)
@@ -850,7 +868,7 @@ func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own boo
 		return r.audit(ctx, tx, a, "member.token", "", fmt.Sprintf("%s, %d sessions ended, password removed", name, n))
 	})
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
-	return tok, refused, nil
+	return tok, refused, superseded, nil
 }

@@ -44,7 +44,7 @@ func (r *Registry) RecoverAdmin(ctx context.Context, name string) (*Recovery, er
 		return nil, fmt.Errorf("recover %s: %w", name, err)
 	}
 	for try := 0; ; try++ {
-		tok, refused, err := r.issueToken(ctx, a, name, false)
+		tok, refused, _, err := r.issueToken(ctx, a, name, false)
 		if errors.Is(err, errKeyInForce) && try < keysRetries {
 			continue
 		}

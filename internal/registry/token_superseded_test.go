@@ -44,6 +44,10 @@ func newTokenSupersedesOthers(t *testing.T, o *office) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The approving admin is told which it refused.
+	if len(res.Superseded) != 1 || res.Superseded[0].ID != second.ID || res.Superseded[0].State != store.ChangeRefused || res.Superseded[0].ProposedBy != "bob" {
+		t.Errorf("the approval's superseded changes: %+v, want bob's change %d, refused", res.Superseded, second.ID)
+	}
 	_, key := o.newKey(t, o.actor(t, res.Token))
 	c, err := o.r.Change(ctx, root, second.ID)
 	if err != nil {
@@ -153,6 +157,9 @@ func TestEnablingSupersedesNewTokens(t *testing.T) {
 	res, err := o.r.ApproveChange(ctx, ada, enable.ID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(res.Superseded) != 1 || res.Superseded[0].ID != token.ID || res.Superseded[0].DecidedBy != "ada" {
+		t.Errorf("the approval's superseded changes: %+v, want root's change %d, refused by ada", res.Superseded, token.ID)
 	}
 	_, key := o.newKey(t, o.actor(t, res.Token))
 	if c, err := o.r.Change(ctx, root, token.ID); err != nil || c.State != store.ChangeRefused || c.DecidedBy != "ada" {
