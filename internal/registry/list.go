@@ -140,7 +140,7 @@ func (r *Registry) ListLetters(ctx context.Context, a Actor, q LetterQuery) (*Le
 	// letter an answer looks at, and until a caller that does not take partial answers has a
 	// letter: those are read in full, bounded by the request alone, so that going on ends.
 	sb := newSearchBudget(ctx, r.cfg.Now, start)
-	defer sb.cancel(nil)
+	defer sb.end()
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		f := store.LetterFilter{State: q.State, Class: q.Class}
 		if q.Before != "" {
@@ -227,10 +227,13 @@ func listedErased(l *store.ListedLetter) bool {
 // too once the search has spent SearchBudget on the registry's clock (Config.Now, which tests
 // move). The clock is read when the extraction looks at the context (Err, between pages of a
 // PDF and chunks of a Word or OpenDocument file, package budget), which is where a deadline
-// would be noticed; Done is closed once Err has found the budget spent.
+// would be noticed. Done is closed once Err has found the budget spent, and, for code that
+// waits on Done or derives a context, also when what is left of the budget has passed on the
+// process's own clock (a timer: the registry's clock is the wall clock but in tests).
 type searchBudget struct {
 	context.Context
 	cancel context.CancelCauseFunc
+	stop   context.CancelFunc
 	now    func() time.Time
 	start  time.Time
 }
@@ -240,7 +243,14 @@ var errSearchBudget = errors.New("the search spent its time budget")
 
 func newSearchBudget(ctx context.Context, now func() time.Time, start time.Time) *searchBudget {
 	c, cancel := context.WithCancelCause(ctx)
-	return &searchBudget{Context: c, cancel: cancel, now: now, start: start}
+	t, stop := context.WithTimeoutCause(c, SearchBudget-now().Sub(start), errSearchBudget)
+	return &searchBudget{Context: t, cancel: cancel, stop: stop, now: now, start: start}
+}
+
+// end releases the budget's context and timer, once the search is over.
+func (b *searchBudget) end() {
+	b.stop()
+	b.cancel(nil)
 }
 
 func (b *searchBudget) Err() error {
