@@ -105,6 +105,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var setBack *translog.RollbackError
 	var halted *translog.HaltedError
 	switch {
+	case r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
+		// The request's own end (its client hung up, the server shutting down) stopped the
+		// work: nothing failed that the operator should hear of, and the client, if it is
+		// still there, may send it again. The access log has the 503.
+		w.Header().Set("Retry-After", "1")
+		apiError(w, http.StatusServiceUnavailable, errors.New("the request ended before its answer: send it again"))
 	case errors.Is(err, registry.ErrNotRecorded):
 		// First, whatever the record's failure wraps: the erasure committed, and the admin
 		// hears so and that its record failed; why it failed (a path, a disk) is the
