@@ -176,7 +176,104 @@ func TestReceiptPageSpokenInChromium(t *testing.T) {
 	}
 	title, said = read()
 	if title != "Receipt recorded: the letter is retracted · Chancery" || len(said) < 2 || said[0] != "heading: Receipt recorded" || said[1] != "alert: " ||
-		!strings.Contains(after(said, "alert"), "has since retracted this letter") {
+		!strings.Contains(after(said, "alert"), "The letter you acknowledged has since been retracted: do not rely on it.") {
 		t.Errorf("the receipt recorded of a retracted letter: title %q, said %q", title, said)
+	}
+}
+
+// TestReceiptReloadPostsNothingInChromium: the recipient confirms receipt in Chromium and
+// reloads the page that says so. The page answered the post itself, and the reload posted the
+// form again: the recipient whose receipt was just recorded read "This acknowledgement link
+// is not valid" (listed not fixed in the fifty-eighth session). The post now leads to a page
+// of its own (Post/Redirect/Get), which a reload shows again without a second post: the
+// letter's audit trail holds one receipt.
+func TestReceiptReloadPostsNothingInChromium(t *testing.T) {
+	if _, err := os.Stat(chromium); err != nil {
+		if os.Getenv("CHANCERY_REQUIRE_TOOLS") == "1" {
+			t.Fatalf("chromium is required: %v", err)
+		}
+		t.Skipf("no chromium at %s", chromium)
+	}
+	ctx := context.Background()
+	mp := startMailpit(t)
+	o := newOffice(t)
+	o.deliver(t, mp, 3)
+	o.recipient(t, "ministry", "a@mod.example")
+	ref := o.release(t, "Please acknowledge, and reload.")
+	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the letter sent", func() bool { return len(mp.messages(t)) == 1 && o.settled(t, ref, 1) })
+	m := receiptLink.FindStringSubmatch(mp.message(t, mp.messages(t)[0].ID).Text)
+	if m == nil {
+		t.Fatal("no receipt link")
+	}
+	srv := httptest.NewServer(server.New(server.Config{Log: o.log, DB: o.db, VerifierKey: o.vkey, Origin: o.origin, Registry: o.r,
+		RateLimit: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+	received := func() int {
+		t.Helper()
+		es, err := o.r.Audit(ctx, o.officer, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range es {
+			if e.Action == "letter.received" {
+				n++
+			}
+		}
+		return n
+	}
+
+	actx, cancel := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 900), chromedp.Env("TMPDIR="+t.TempDir()))
+	defer cancel()
+	bctx, cancelTab := chromedp.NewContext(actx)
+	defer cancelTab()
+	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	do := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		c, cancel := context.WithTimeout(bctx, 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(c, steps...); err != nil {
+			text, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+			t.Fatalf("browser: %v\n%s", err, text)
+		}
+	}
+	shown := func() (string, string) {
+		t.Helper()
+		text, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.querySelector("main").innerText`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		at, err := chromedp.Run(bctx, chromedp.Evaluate[string](`location.href`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return text, at
+	}
+
+	do(chromedp.Navigate(srv.URL+"/receipt/"+m[1]), chromedp.WaitVisible(chromedp.CSS("#receipt-confirm")),
+		chromedp.Click(chromedp.CSS("#receipt-confirm")), chromedp.WaitVisible(chromedp.CSS("#receipt-done")))
+	text, at := shown()
+	if !strings.Contains(text, "Receipt recorded") || !strings.Contains(text, "You may close this page.") || strings.Contains(text, ref) ||
+		at != srv.URL+"/receipt/recorded" {
+		t.Fatalf("after the button, %s shows:\n%s", at, text)
+	}
+	if n := received(); n != 1 {
+		t.Fatalf("the button recorded %d receipts", n)
+	}
+	for range 2 {
+		do(chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		if text, at := shown(); !strings.Contains(text, "Receipt recorded") || strings.Contains(text, "not valid") || at != srv.URL+"/receipt/recorded" {
+			t.Errorf("the page of a receipt recorded, reloaded, at %s shows:\n%s", at, text)
+		}
+	}
+	if n := received(); n != 1 {
+		t.Errorf("after the reloads, the letter's audit trail holds %d receipts", n)
 	}
 }

@@ -306,12 +306,15 @@ var _ = table(func() Translations {
 
 		// The receipt page, for the recipients of a letter.
 		"Receipt recorded": {"Réception enregistrée", "سُجّل الاستلام"},
-		"Thank you: %[1]s has recorded that you received the coordination draft of <span class=\"ref\">%[2]s</span>, on %[3]s.": {
-			"Merci : %[1]s a enregistré que vous avez reçu le projet soumis pour coordination de <span class=\"ref\">%[2]s</span>, le %[3]s.",
-			"شكرًا لك: سُجّل لدى %[1]s استلامك مسودةَ التنسيق الخاصة بـ <span class=\"ref\">%[2]s</span> بتاريخ %[3]s."},
-		"Thank you: %[1]s has recorded that you received its letter <span class=\"ref\">%[2]s</span>, on %[3]s.": {
-			"Merci : %[1]s a enregistré que vous avez reçu sa lettre <span class=\"ref\">%[2]s</span>, le %[3]s.",
-			"شكرًا لك: سُجّل لدى %[1]s استلامك الرسالة <span class=\"ref\">%[2]s</span> بتاريخ %[3]s."},
+		"Thank you: your acknowledgement of receipt is recorded in the letter's file. You may close this page.": {
+			"Merci : votre accusé de réception est consigné au dossier de la lettre. Vous pouvez fermer cette page.",
+			"شكرًا لك: قُيّد إشعارك بالاستلام في ملف الرسالة. يمكنك إغلاق هذه الصفحة."},
+		"The letter you acknowledged has since been retracted: do not rely on it. The notice of the retraction sent where the letter went gives the reason, unless the office had erased the letter by then; if no notice has reached you, ask the office.": {
+			"La lettre dont vous avez accusé réception a depuis été retirée : ne vous y fiez pas. L'avis de retrait adressé là où la lettre est allée en donne le motif, sauf si le service avait effacé la lettre entre-temps ; si aucun avis ne vous est parvenu, adressez-vous au service.",
+			"سُحبت الرسالة التي أشعرت باستلامها منذ إرسالها، فلا تعتمد عليها. ويذكر سببَ السحب إشعارُ السحب المرسَل إلى حيث أُرسلت الرسالة، ما لم تكن الجهة قد محت الرسالة قبل ذلك؛ وإن لم يصلك أي إشعار فاسأل الجهة."},
+		"The letter you acknowledged has since been superseded by another: do not rely on it. The notice the office sent you names the letter that replaces it.": {
+			"La lettre dont vous avez accusé réception a depuis été remplacée par une autre : ne vous y fiez pas. L'avis que le service vous a adressé nomme la lettre qui la remplace.",
+			"استُبدلت الرسالة التي أشعرت باستلامها برسالة أخرى منذ إرسالها، فلا تعتمد عليها. ويذكر الإشعار الذي أرسلته إليك الجهة الرسالةَ التي حلّت محلّها."},
 		"Acknowledge receipt": {"Accuser réception", "الإشعار بالاستلام"},
 		// The receipt page's titles for a letter withdrawn since it was sent.
 		"Acknowledge receipt: the letter is retracted":  {"Accuser réception : la lettre est retirée", "الإشعار بالاستلام: الرسالة مسحوبة"},

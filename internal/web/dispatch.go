@@ -20,6 +20,7 @@ import (
 // from the letter page, and the admin page of recipients and webhook endpoints.
 func (h *Handler) registerDispatch(mux *http.ServeMux) {
 	mux.HandleFunc("GET /receipt/{token}", h.withSession(h.receipt))
+	mux.HandleFunc("GET "+receiptRecordedPath, h.withSession(h.receiptRecorded))
 	mux.HandleFunc("POST /receipt/{token}", h.withSession(h.acknowledge))
 	mux.HandleFunc("POST /letters/{ref}/dispatch", h.withSession(h.member(h.needs(h.actionFailed, h.dispatchLetter, registry.RoleRelease))))
 	mux.HandleFunc("POST /letters/{ref}/dispatch/retry", h.withSession(h.member(h.needs(h.actionFailed, h.retryDispatch, registry.RoleRelease))))
@@ -124,11 +125,15 @@ func (h *Handler) sendDraft(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/letters/"+url.PathEscape(ref)+"?done=draft-sent#dispatch", http.StatusSeeOther)
 }
 
-// receiptData is the receipt page.
+// receiptData is the receipt page: its confirmation (Receipt, and the Token its button posts
+// with), or the page of a receipt recorded (Done), which names no letter.
 type receiptData struct {
 	Token   string
 	Receipt *registry.ReceiptView
 	Done    bool
+	// Withdrawn is, on the page of a receipt recorded, the withdrawal of the letter just
+	// acknowledged ("retraction", "supersession"), as its confirmation page said, or "".
+	Withdrawn string
 }
 
 // receipt shows the confirmation page of a receipt link. Opening it records nothing: mail
@@ -140,21 +145,21 @@ func (h *Handler) receipt(w http.ResponseWriter, r *http.Request) {
 		h.receiptFailed(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "receipt", page{Title: receiptTitle(v, false), Data: &receiptData{Token: tok, Receipt: v}})
+	h.render(w, r, http.StatusOK, "receipt", page{Title: receiptTitle(v.Withdrawn, false), Data: &receiptData{Token: tok, Receipt: v}})
 }
 
 // receiptTitle is the receipt page's title, before (done false) or after the receipt is
 // recorded, which says when the letter is withdrawn: the title is what a screen reader says
 // first, and an alert already on the page when it loads may not be announced at all.
-func receiptTitle(v *registry.ReceiptView, done bool) string {
+func receiptTitle(withdrawn string, done bool) string {
 	switch {
-	case v.Withdrawn == "retraction" && done:
+	case withdrawn == "retraction" && done:
 		return "Receipt recorded: the letter is retracted"
-	case v.Withdrawn == "retraction":
+	case withdrawn == "retraction":
 		return "Acknowledge receipt: the letter is retracted"
-	case v.Withdrawn == "supersession" && done:
+	case withdrawn == "supersession" && done:
 		return "Receipt recorded: the letter is superseded"
-	case v.Withdrawn == "supersession":
+	case withdrawn == "supersession":
 		return "Acknowledge receipt: the letter is superseded"
 	case done:
 		return "Receipt recorded"
@@ -162,8 +167,24 @@ func receiptTitle(v *registry.ReceiptView, done bool) string {
 	return "Acknowledge receipt"
 }
 
-// acknowledge records the receipt confirmed on the page. The token in the path is the
-// capability: no account, no session.
+// receiptRecordedPath is the page a receipt confirmed leads to (Post/Redirect/Get): a fixed
+// address without the token, so that reloading it, or going back to it, posts nothing again,
+// where the page the post answered was posted again on reload and said that the link, just
+// used, was not valid. Anyone may open it: it names no letter, no recipient and no date.
+const receiptRecordedPath = "/receipt/recorded"
+
+// receiptCookie carries to the page of a receipt recorded the withdrawal of the letter just
+// acknowledged, that its confirmation page said: the kind only ("retraction",
+// "supersession"), nothing of the letter. It is set by the post (a page of another site
+// cannot set it) and read on that page alone.
+const receiptCookie = "chancery_receipt"
+
+// receiptCookieAge is how long the page of a receipt recorded, reloaded, still says that the
+// letter acknowledged is withdrawn: the hour of a reader who keeps the tab open.
+const receiptCookieAge = 3600
+
+// acknowledge records the receipt confirmed on the page and leads to the page of a receipt
+// recorded. The token in the path is the capability: no account, no session.
 func (h *Handler) acknowledge(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if err := r.ParseForm(); err != nil || r.PostForm.Get("confirm") != "received" {
@@ -179,8 +200,25 @@ func (h *Handler) acknowledge(w http.ResponseWriter, r *http.Request) {
 		h.receiptFailed(w, r, err)
 		return
 	}
-	// The link works once: the language switch leads home, not to a page saying it is used.
-	h.render(w, r, http.StatusOK, "receipt", page{Title: receiptTitle(v, true), Data: &receiptData{Receipt: v, Done: true}, Path: "/"})
+	c := &http.Cookie{Name: receiptCookie, Value: v.Withdrawn, Path: receiptRecordedPath, MaxAge: receiptCookieAge,
+		HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteStrictMode}
+	if v.Withdrawn == "" {
+		c.MaxAge = -1 // a letter that stands: a page reloaded from an earlier receipt says nothing of it
+	}
+	http.SetCookie(w, c)
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, receiptRecordedPath, http.StatusSeeOther)
+}
+
+// receiptRecorded is the page a receipt confirmed leads to. It says that the receipt is
+// recorded and that the letter just acknowledged is withdrawn when its confirmation page
+// said so (receiptCookie), and nothing else.
+func (h *Handler) receiptRecorded(w http.ResponseWriter, r *http.Request) {
+	d := &receiptData{Done: true}
+	if c, err := r.Cookie(receiptCookie); err == nil && (c.Value == "retraction" || c.Value == "supersession") {
+		d.Withdrawn = c.Value
+	}
+	h.render(w, r, http.StatusOK, "receipt", page{Title: receiptTitle(d.Withdrawn, true), Data: d})
 }
 
 // receiptFailed gives one answer for a wrong, used or expired link: nothing about any letter.
