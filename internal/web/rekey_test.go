@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/server"
+	"golang.org/x/text/language"
 )
 
 // TestRecipientsPageRekeysWithOverlap: the page's "New secret" keeps the previous secret
@@ -59,5 +61,29 @@ func TestRecipientsPageRekeysWithOverlap(t *testing.T) {
 		if got := previous(); got != step.kept {
 			t.Errorf("after a new secret with %q hours: previous secret kept %v, want %v", step.hours, got, step.kept)
 		}
+	}
+	// The end of the overlap is shown to the minute with its zone, in each language: an
+	// overlap of hours ends on the day it began (fifty-eighth session's not-fixed list; the
+	// lead's decision, fifty-ninth session).
+	ws, err := o.reg.Webhooks(ctx, o.actors["root"])
+	if err != nil || len(ws) != 1 || ws[0].PreviousSecretUntil == nil {
+		t.Fatalf("endpoints: %+v, %v", ws, err)
+	}
+	until := ws[0].PreviousSecretUntil.UTC()
+	for lang, want := range map[string]string{
+		"en": "(the previous secret signs too until " + until.Format("2 January 2006, 15:04") + " UTC)",
+		"fr": "(l'ancien secret signe aussi jusqu'au " + i18n.For(language.French).Date(until) + ")",
+		"ar": "(يوقّع السرّ السابق أيضًا حتى " + i18n.For(language.Arabic).Date(until) + ")",
+	} {
+		_, page := c.do("GET", "/admin/recipients", nil, map[string]string{"Accept-Language": lang})
+		if !strings.Contains(html.UnescapeString(page), want) {
+			t.Errorf("the recipients page (%s) does not say %q", lang, want)
+		}
+	}
+	if fr := i18n.For(language.French).Date(until); !strings.HasSuffix(fr, until.Format(", 15:04")+" UTC") {
+		t.Errorf("the end of the overlap in French is %q: not to the minute with its zone", fr)
+	}
+	if ar := i18n.For(language.Arabic).Date(until); !strings.HasSuffix(ar, until.Format("، 15:04")+" UTC") {
+		t.Errorf("the end of the overlap in Arabic is %q: not to the minute with its zone, in Western digits", ar)
 	}
 }
