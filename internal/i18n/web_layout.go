@@ -23,8 +23,8 @@ var _ = table(func() Translations {
 		"The office's PDF signing certificate is not valid now (valid until %s): releases are refused until it is renewed.": {
 			"Le certificat de signature PDF du bureau n'est pas valide à présent (valable jusqu'au %s) : les émissions sont refusées jusqu'à son renouvellement.",
 			"شهادة توقيع PDF الخاصة بالمكتب غير صالحة الآن (صالحة حتى %s): يُرفض الإصدار إلى أن تُجدَّد."},
-		"To renew it, run <code dir=\"ltr\">%s</code> on the server's machine, then restart the server.": {
-			"Pour le renouveler, exécutez <code dir=\"ltr\">%s</code> sur la machine du serveur, puis redémarrez le serveur.",
-			"لتجديدها، نفّذ <code dir=\"ltr\">%s</code> على جهاز الخادم، ثم أعد تشغيل الخادم."},
+		"To renew it, run <code class=\"cmd\" dir=\"ltr\">%s</code> on the server's machine, then restart the server.": {
+			"Pour le renouveler, exécutez <code class=\"cmd\" dir=\"ltr\">%s</code> sur la machine du serveur, puis redémarrez le serveur.",
+			"لتجديدها، نفّذ <code class=\"cmd\" dir=\"ltr\">%s</code> على جهاز الخادم، ثم أعد تشغيل الخادم."},
 	}
 })

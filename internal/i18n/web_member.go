@@ -331,9 +331,9 @@ var _ = table(func() Translations {
 		"Your password is wrong: a new token needs it.": {"Votre mot de passe est incorrect : un nouveau jeton le demande.",
 			"كلمة المرور الخاصة بك غير صحيحة: رمز الدخول الجديد يتطلبها."},
 		"Disable": {"Désactiver", "تعطيل"},
-		"Add members with <code>chancery member add NAME --role ROLE</code>; the same changes are <code>chancery member roles</code>, <code>disable</code>, <code>enable</code> and <code>token</code>.": {
-			"Ajoutez des membres avec <code>chancery member add NAME --role ROLE</code> ; les mêmes modifications se font avec <code>chancery member roles</code>, <code>disable</code>, <code>enable</code> et <code>token</code>.",
-			"أضف الأعضاء بالأمر <code>chancery member add NAME --role ROLE</code>، وتُجرى التعديلات نفسها بالأوامر <code>chancery member roles</code> و<code>disable</code> و<code>enable</code> و<code>token</code>."},
+		"Add members with <code class=\"cmd\">chancery member add NAME --role ROLE</code>; the same changes are <code class=\"cmd\">chancery member roles</code>, <code class=\"cmd\">disable</code>, <code class=\"cmd\">enable</code> and <code class=\"cmd\">token</code>.": {
+			"Ajoutez des membres avec <code class=\"cmd\">chancery member add NAME --role ROLE</code> ; les mêmes modifications se font avec <code class=\"cmd\">chancery member roles</code>, <code class=\"cmd\">disable</code>, <code class=\"cmd\">enable</code> et <code class=\"cmd\">token</code>.",
+			"أضف الأعضاء بالأمر <code class=\"cmd\">chancery member add NAME --role ROLE</code>، وتُجرى التعديلات نفسها بالأوامر <code class=\"cmd\">chancery member roles</code> و<code class=\"cmd\">disable</code> و<code class=\"cmd\">enable</code> و<code class=\"cmd\">token</code>."},
 		"The roles are changed.": {"Les rôles sont modifiés.", "عُدّلت الأدوار."},
 		"The member is disabled: their token and sessions no longer work, and their signer keys are revoked in the log.": {
 			"Le membre est désactivé : son jeton et ses sessions ne fonctionnent plus, et ses clés de signature sont révoquées dans le journal.",
@@ -388,9 +388,9 @@ var _ = table(func() Translations {
 		// Recipients and webhooks.
 		"Recipients and webhooks": {"Destinataires et webhooks", "المستلِمون وخطافات الويب"},
 		"Signing secret of %s":    {"Secret de signature de %s", "سرّ التوقيع الخاص بـ %s"},
-		"It is shown only this once: give it to whoever runs the endpoint, to check the <code>webhook-signature</code> header (Standard Webhooks).": {
-			"Il n'est affiché que cette fois : remettez-le à l'exploitant du point de terminaison, pour vérifier l'en-tête <code>webhook-signature</code> (Standard Webhooks).",
-			"لا يُعرض إلا هذه المرة: سلّمه إلى من يدير نقطة الاستقبال ليتحقق به من الترويسة <code>webhook-signature</code> (وفق معيار Standard Webhooks)."},
+		"It is shown only this once: give it to whoever runs the endpoint, to check the <code class=\"cmd\">webhook-signature</code> header (Standard Webhooks).": {
+			"Il n'est affiché que cette fois : remettez-le à l'exploitant du point de terminaison, pour vérifier l'en-tête <code class=\"cmd\">webhook-signature</code> (Standard Webhooks).",
+			"لا يُعرض إلا هذه المرة: سلّمه إلى من يدير نقطة الاستقبال ليتحقق به من الترويسة <code class=\"cmd\">webhook-signature</code> (وفق معيار Standard Webhooks)."},
 		"Recipients":                          {"Destinataires", "المستلِمون"},
 		"Organisation":                        {"Organisation", "الجهة التابع لها"},
 		"Contact":                             {"Contact", "جهة الاتصال"},

@@ -52,9 +52,9 @@ var _ = table(func() Translations {
 		"This is the fingerprint of a seal file, not of a letter: compute the fingerprint of the letter's own file. A seal is checked offline, beside its letter, with chancery verify --offline.": {
 			"C'est l'empreinte d'un fichier de sceau, pas celle d'une lettre : calculez l'empreinte du fichier de la lettre elle-même. Un sceau se vérifie hors ligne, à côté de sa lettre, avec chancery verify --offline.",
 			"هذه بصمة ملف ختم وليست بصمة رسالة: احسب بصمة ملف الرسالة نفسها. يُتحقَّق من الختم دون اتصال بالشبكة، إلى جانب رسالته، باستخدام chancery verify --offline."},
-		"Computing the fingerprint needs JavaScript. Without it, compute it yourself and paste it below: <code>sha256sum FILE</code> on Linux, <code>shasum -a 256 FILE</code> on macOS, <code>Get-FileHash FILE</code> in Windows PowerShell.": {
-			"Le calcul de l'empreinte nécessite JavaScript. À défaut, calculez-la vous-même et collez-la ci-dessous : <code>sha256sum FILE</code> sous Linux, <code>shasum -a 256 FILE</code> sous macOS, <code>Get-FileHash FILE</code> dans Windows PowerShell.",
-			"يتطلب حساب البصمة تفعيل JavaScript. فإن تعذّر ذلك، فاحسبها بنفسك والصقها أدناه: <code>sha256sum FILE</code> في Linux، و<code>shasum -a 256 FILE</code> في macOS، و<code>Get-FileHash FILE</code> في Windows PowerShell."},
+		"Computing the fingerprint needs JavaScript. Without it, compute it yourself and paste it below: <code class=\"cmd\">sha256sum FILE</code> on Linux, <code class=\"cmd\">shasum -a 256 FILE</code> on macOS, <code class=\"cmd\">Get-FileHash FILE</code> in Windows PowerShell.": {
+			"Le calcul de l'empreinte nécessite JavaScript. À défaut, calculez-la vous-même et collez-la ci-dessous : <code class=\"cmd\">sha256sum FILE</code> sous Linux, <code class=\"cmd\">shasum -a 256 FILE</code> sous macOS, <code class=\"cmd\">Get-FileHash FILE</code> dans Windows PowerShell.",
+			"يتطلب حساب البصمة تفعيل JavaScript. فإن تعذّر ذلك، فاحسبها بنفسك والصقها أدناه: <code class=\"cmd\">sha256sum FILE</code> في Linux، و<code class=\"cmd\">shasum -a 256 FILE</code> في macOS، و<code class=\"cmd\">Get-FileHash FILE</code> في Windows PowerShell."},
 		"With its reference or fingerprint":             {"Avec sa référence ou son empreinte", "بواسطة رقمها المرجعي أو بصمتها"},
 		"Reference (such as %s) or SHA-256 fingerprint": {"Référence (par exemple %s) ou empreinte SHA-256", "الرقم المرجعي (مثل %s) أو بصمة SHA-256"},
 		"Check": {"Vérifier", "تحقّق"},
@@ -180,12 +180,12 @@ var _ = table(func() Translations {
 		"Checked:":                      {"Élément vérifié :", "ما جرى التحقق منه:"},
 		"Check another letter":          {"Vérifier une autre lettre", "التحقق من رسالة أخرى"},
 		"How to audit the log yourself": {"Comment auditer le journal vous-même", "كيف تدقّق السجل بنفسك"},
-		"For an independent check, with the office's trust root (<a href=\"/api/v1/trust\">trust.json</a>) and the letter's seal beside it (<code>FILE.seal</code>): <code>chancery verify --offline --trust trust.json FILE</code> checks the seal without asking anyone, but cannot see a withdrawal; without <code>--offline</code> it also asks this registry, and sends it the file's fingerprint (and, for a file it does not know, its text).": {
-			"Pour une vérification indépendante, avec la racine de confiance du service (<a href=\"/api/v1/trust\">trust.json</a>) et le sceau de la lettre à côté d'elle (<code>FILE.seal</code>) : <code>chancery verify --offline --trust trust.json FILE</code> vérifie le sceau sans rien demander à personne, mais ne peut pas voir un retrait ; sans <code>--offline</code>, il interroge aussi ce registre et lui envoie l'empreinte du fichier (et, pour un fichier qu'il ne connaît pas, son texte).",
-			"للتحقق المستقل، مع جذر الثقة الخاص بالجهة (<a href=\"/api/v1/trust\">trust.json</a>) وختم الرسالة بجانبها (<code>FILE.seal</code>): <code>chancery verify --offline --trust trust.json FILE</code> يتحقق من الختم دون سؤال أي أحد، لكنه لا يرى سحب الرسالة؛ ومن دون <code>--offline</code> يسأل هذا السجل أيضًا ويرسل إليه بصمة الملف (ونصه، إن كان ملفًا لا يعرفه)."},
-		"The trust root's fingerprint (SHA-256 of trust.json) is <code dir=\"ltr\">%s</code>. This registry serves the trust root it links: compare this fingerprint with the one the office publishes elsewhere (its letterhead, its web site) before you rely on the file; <code>chancery verify --verbose</code> prints the fingerprint of the file it reads.": {
-			"L'empreinte de la racine de confiance (SHA-256 de trust.json) est <code dir=\"ltr\">%s</code>. C'est ce registre qui sert la racine de confiance qu'il met en lien : comparez cette empreinte avec celle que le service publie ailleurs (son papier à en-tête, son site web) avant de vous fier au fichier ; <code>chancery verify --verbose</code> affiche l'empreinte du fichier qu'il lit.",
-			"بصمة جذر الثقة (SHA-256 للملف trust.json) هي <code dir=\"ltr\">%s</code>. هذا السجل هو من يقدّم جذر الثقة الذي يربط إليه: قارن هذه البصمة بالبصمة التي تنشرها الجهة في مكان آخر (ورقها الرسمي، موقعها على الويب) قبل الاعتماد على الملف؛ ويعرض <code>chancery verify --verbose</code> بصمة الملف الذي يقرؤه."},
+		"For an independent check, with the office's trust root (<a href=\"/api/v1/trust\">trust.json</a>) and the letter's seal beside it (<code>FILE.seal</code>): <code class=\"cmd\">chancery verify --offline --trust trust.json FILE</code> checks the seal without asking anyone, but cannot see a withdrawal; without <code class=\"cmd\">--offline</code> it also asks this registry, and sends it the file's fingerprint (and, for a file it does not know, its text).": {
+			"Pour une vérification indépendante, avec la racine de confiance du service (<a href=\"/api/v1/trust\">trust.json</a>) et le sceau de la lettre à côté d'elle (<code>FILE.seal</code>) : <code class=\"cmd\">chancery verify --offline --trust trust.json FILE</code> vérifie le sceau sans rien demander à personne, mais ne peut pas voir un retrait ; sans <code class=\"cmd\">--offline</code>, il interroge aussi ce registre et lui envoie l'empreinte du fichier (et, pour un fichier qu'il ne connaît pas, son texte).",
+			"للتحقق المستقل، مع جذر الثقة الخاص بالجهة (<a href=\"/api/v1/trust\">trust.json</a>) وختم الرسالة بجانبها (<code>FILE.seal</code>): <code class=\"cmd\">chancery verify --offline --trust trust.json FILE</code> يتحقق من الختم دون سؤال أي أحد، لكنه لا يرى سحب الرسالة؛ ومن دون <code class=\"cmd\">--offline</code> يسأل هذا السجل أيضًا ويرسل إليه بصمة الملف (ونصه، إن كان ملفًا لا يعرفه)."},
+		"The trust root's fingerprint (SHA-256 of trust.json) is <code dir=\"ltr\">%s</code>. This registry serves the trust root it links: compare this fingerprint with the one the office publishes elsewhere (its letterhead, its web site) before you rely on the file; <code class=\"cmd\">chancery verify --verbose</code> prints the fingerprint of the file it reads.": {
+			"L'empreinte de la racine de confiance (SHA-256 de trust.json) est <code dir=\"ltr\">%s</code>. C'est ce registre qui sert la racine de confiance qu'il met en lien : comparez cette empreinte avec celle que le service publie ailleurs (son papier à en-tête, son site web) avant de vous fier au fichier ; <code class=\"cmd\">chancery verify --verbose</code> affiche l'empreinte du fichier qu'il lit.",
+			"بصمة جذر الثقة (SHA-256 للملف trust.json) هي <code dir=\"ltr\">%s</code>. هذا السجل هو من يقدّم جذر الثقة الذي يربط إليه: قارن هذه البصمة بالبصمة التي تنشرها الجهة في مكان آخر (ورقها الرسمي، موقعها على الويب) قبل الاعتماد على الملف؛ ويعرض <code class=\"cmd\">chancery verify --verbose</code> بصمة الملف الذي يقرؤه."},
 
 		// Pasted text.
 		"the whole text":                {"le texte entier", "النص كاملًا"},
@@ -273,9 +273,9 @@ var _ = table(func() Translations {
 		"No checkpoint of this log has been cosigned by the witness quorum yet.": {
 			"Aucun point de contrôle de ce journal n'a encore été cosigné par le quorum des témoins.",
 			"لم يوقّع نصاب الشهود بعدُ توقيعًا مشتركًا على أي نقطة تحقق من هذا السجل."},
-		"The log follows the C2SP <code>tlog-tiles</code> and <code>tlog-checkpoint</code> specifications, so any client for them can check it:": {
-			"Le journal suit les spécifications C2SP <code>tlog-tiles</code> et <code>tlog-checkpoint</code> ; tout client qui les met en œuvre peut donc le vérifier :",
-			"يتبع السجل مواصفتَي C2SP، وهما <code>tlog-tiles</code> و<code>tlog-checkpoint</code>، ولذا يمكن لأي برنامج يطبّقهما التحقق منه:"},
+		"The log follows the C2SP <code class=\"cmd\">tlog-tiles</code> and <code class=\"cmd\">tlog-checkpoint</code> specifications, so any client for them can check it:": {
+			"Le journal suit les spécifications C2SP <code class=\"cmd\">tlog-tiles</code> et <code class=\"cmd\">tlog-checkpoint</code> ; tout client qui les met en œuvre peut donc le vérifier :",
+			"يتبع السجل مواصفتَي C2SP، وهما <code class=\"cmd\">tlog-tiles</code> و<code class=\"cmd\">tlog-checkpoint</code>، ولذا يمكن لأي برنامج يطبّقهما التحقق منه:"},
 		": the latest signed checkpoint;":  {" : le dernier point de contrôle signé ;", ": آخر نقطة تحقق موقّعة؛"},
 		": the key that signs it, to pin;": {" : la clé qui le signe, à conserver pour s'y fier ;", ": المفتاح الذي يوقّعها، لتثبيته لديك؛"},
 		"<code>/log/tile/&lt;L&gt;/&lt;N&gt;</code> and <code>/log/tile/entries/&lt;N&gt;</code>: hash tiles and entry bundles;": {
@@ -284,18 +284,18 @@ var _ = table(func() Translations {
 		"<code>/log/proof/inclusion?index=N</code> and <code>/log/proof/consistency?old=M</code>: proofs as JSON.": {
 			"<code>/log/proof/inclusion?index=N</code> et <code>/log/proof/consistency?old=M</code> : les preuves, en JSON.",
 			"<code>/log/proof/inclusion?index=N</code> و<code>/log/proof/consistency?old=M</code>: الإثباتات بصيغة JSON."},
-		"Keep a copy of <a href=\"/log/checkpoint\">the checkpoint</a> today and later, with the data directory, <code>chancery log verify --checkpoint kept.checkpoint</code> recomputes the whole tree and proves that the checkpoint you kept is a prefix of today's log: nothing was removed or rewritten.": {
-			"Conservez aujourd'hui une copie du <a href=\"/log/checkpoint\">point de contrôle</a> ; plus tard, avec le répertoire de données, <code>chancery log verify --checkpoint kept.checkpoint</code> recalcule l'arbre entier et prouve que le point de contrôle conservé est un préfixe du journal du jour : rien n'a été supprimé ni réécrit.",
-			"احتفظ اليوم بنسخة من <a href=\"/log/checkpoint\">نقطة التحقق</a>، ولاحقًا، باستخدام دليل البيانات، يعيد الأمر <code>chancery log verify --checkpoint kept.checkpoint</code> حساب الشجرة كاملة ويُثبت أن نقطة التحقق التي احتفظت بها بادئةٌ لسجل اليوم: لم يُحذف منه شيء ولم يُعدَّل."},
+		"Keep a copy of <a href=\"/log/checkpoint\">the checkpoint</a> today and later, with the data directory, <code class=\"cmd\">chancery log verify --checkpoint kept.checkpoint</code> recomputes the whole tree and proves that the checkpoint you kept is a prefix of today's log: nothing was removed or rewritten.": {
+			"Conservez aujourd'hui une copie du <a href=\"/log/checkpoint\">point de contrôle</a> ; plus tard, avec le répertoire de données, <code class=\"cmd\">chancery log verify --checkpoint kept.checkpoint</code> recalcule l'arbre entier et prouve que le point de contrôle conservé est un préfixe du journal du jour : rien n'a été supprimé ni réécrit.",
+			"احتفظ اليوم بنسخة من <a href=\"/log/checkpoint\">نقطة التحقق</a>، ولاحقًا، باستخدام دليل البيانات، يعيد الأمر <code class=\"cmd\">chancery log verify --checkpoint kept.checkpoint</code> حساب الشجرة كاملة ويُثبت أن نقطة التحقق التي احتفظت بها بادئةٌ لسجل اليوم: لم يُحذف منه شيء ولم يُعدَّل."},
 
 		// Sign-in.
 		"Sign in with your organisation account": {"Se connecter avec le compte de votre organisation", "تسجيل الدخول بحساب مؤسستك"},
 		"Or with a Chancery password:":           {"Ou avec un mot de passe Chancery :", "أو بكلمة مرور Chancery:"},
 		"Name":                                   {"Nom", "الاسم"},
 		"Password":                               {"Mot de passe", "كلمة المرور"},
-		"No password yet? Set one with your token: <code>chancery member password</code>, or ask an admin.": {
-			"Pas encore de mot de passe ? Définissez-en un avec votre jeton : <code>chancery member password</code>, ou adressez-vous à un administrateur.",
-			"ليست لديك كلمة مرور بعد؟ عيّن واحدة باستخدام رمزك المميّز: <code>chancery member password</code>، أو راجع أحد المسؤولين."},
+		"No password yet? Set one with your token: <code class=\"cmd\">chancery member password</code>, or ask an admin.": {
+			"Pas encore de mot de passe ? Définissez-en un avec votre jeton : <code class=\"cmd\">chancery member password</code>, ou adressez-vous à un administrateur.",
+			"ليست لديك كلمة مرور بعد؟ عيّن واحدة باستخدام رمزك المميّز: <code class=\"cmd\">chancery member password</code>، أو راجع أحد المسؤولين."},
 		"The name or the password is wrong.": {"Le nom ou le mot de passe est incorrect.", "الاسم أو كلمة المرور غير صحيحة."},
 		"The sign-in through your organisation did not succeed, or gave you no role in this office. Try again; if it persists, ask an admin.": {
 			"La connexion par votre organisation n'a pas abouti, ou ne vous a donné aucun rôle dans ce service. Réessayez ; si le problème persiste, adressez-vous à un administrateur.",

@@ -3,6 +3,8 @@ package web
 import (
 	"html/template"
 	"reflect"
+	"regexp"
+	"strings"
 
 	"github.com/chancery/chancery/internal/i18n"
 )
@@ -32,6 +34,31 @@ func markup(pr *i18n.Printer) func(key string, args ...any) template.HTML {
 				}
 			}
 		}
-		return template.HTML(pr.T(key, safe...))
+		return template.HTML(commandWords(pr.T(key, safe...)))
 	}
+}
+
+// cmdRE finds a command of a message, a code element of class cmd, and what it holds.
+var cmdRE = regexp.MustCompile(`(<code class="cmd"[^>]*>)([^<]*)(</code>)`)
+
+// commandWords puts each word of a message's commands (code elements of class cmd) in a span
+// that the style sheet keeps on one line: "Get-FileHash FILE" broke at its hyphen, "Get-" at
+// the end of one line and "FileHash FILE" on the next, and a reader typed "Get- FileHash". The
+// command is itself kept on one line (an inline block); one longer than the column, on a
+// phone, breaks at its spaces only, between the spans. The spans add nothing to the text: a
+// copy of the command is as written.
+func commandWords(s string) string {
+	if !strings.Contains(s, `<code class="cmd"`) {
+		return s
+	}
+	return cmdRE.ReplaceAllStringFunc(s, func(m string) string {
+		parts := cmdRE.FindStringSubmatch(m)
+		words := strings.Split(parts[2], " ")
+		for i, w := range words {
+			if w != "" {
+				words[i] = "<span>" + w + "</span>"
+			}
+		}
+		return parts[1] + strings.Join(words, " ") + parts[3]
+	})
 }

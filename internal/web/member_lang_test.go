@@ -97,7 +97,7 @@ func TestMemberPagesInFrenchAndArabic(t *testing.T) {
 	admin.signIn("root")
 	admin.getLang("/lang/fr?next=/admin/members", "")
 	check(admin, fromSite, "fr", "ltr", []page{
-		{"/admin/members", []string{"Membres", "Rôles", "Clés de signature", "Enregistrer les rôles", "Nouveau jeton", "(vous)", "Ajoutez des membres avec <code>chancery member add"},
+		{"/admin/members", []string{"Membres", "Rôles", "Clés de signature", "Enregistrer les rôles", "Nouveau jeton", "(vous)", `Ajoutez des membres avec <code class="cmd"><span>chancery</span> <span>member</span> <span>add</span>`},
 			[]string{"Save roles", "Signer keys", "New token"}},
 		{"/admin/members?done=roles", []string{"Les rôles sont modifiés."}, []string{"The roles are changed."}},
 		{"/admin/recipients", []string{"Destinataires et webhooks", "Aucun destinataire pour l&#39;instant.", "Ajouter le destinataire"},

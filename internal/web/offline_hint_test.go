@@ -25,7 +25,7 @@ func TestResultPageOfflineCommandIsOffline(t *testing.T) {
 	} {
 		resp, body := o.client().getLang(path, tc.lang)
 		page := html.UnescapeString(body)
-		if resp.StatusCode != http.StatusOK || !strings.Contains(page, "<code>chancery verify --offline --trust trust.json FILE</code>") ||
+		if resp.StatusCode != http.StatusOK || !strings.Contains(page, `<code class="cmd"><span>chancery</span> <span>verify</span> <span>--offline</span> <span>--trust</span> <span>trust.json</span> <span>FILE</span></code>`) ||
 			!strings.Contains(page, tc.offline) || !strings.Contains(page, tc.sends) {
 			t.Errorf("result page, in %s: %s; want the offline command with --offline, and what the command without it sends:\n%s", tc.lang, resp.Status, mainOf(body))
 		}

@@ -1,0 +1,131 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/i18n"
+	"github.com/chancery/chancery/internal/server"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"golang.org/x/text/language"
+)
+
+// drawnCommand is how Chromium drew one command of a page (a code element of class cmd): its
+// text, the lines it is drawn on, and the words of it split across lines.
+type drawnCommand struct {
+	Text  string
+	Lines int
+	Split []string
+}
+
+// commandsJS measures every command in the page's main part: the lines its text is drawn on
+// (the distinct tops of the boxes of its text), and each of its words (its spans) drawn in
+// more than one box, which is a word broken across lines.
+const commandsJS = `JSON.stringify([...document.querySelectorAll("main code.cmd")].map(c => {
+  const r = document.createRange(); r.selectNodeContents(c);
+  const tops = new Set([...r.getClientRects()].filter(b => b.width > 0).map(b => Math.round(b.top)));
+  return {Text: c.textContent, Lines: tops.size,
+    Split: [...c.querySelectorAll("span")].filter(s => s.getClientRects().length > 1).map(s => s.textContent)};
+}))`
+
+// TestCommandsNotBrokenAtHyphensInChromium: the verify page's note without JavaScript, in
+// Arabic at 1000 px, broke "Get-FileHash FILE" at its hyphen, "Get-" at the end of one line
+// and "FileHash FILE" at the start of the next, and a reader typing it from the page may type
+// "Get- FileHash" (fifty-eighth session's not-fixed list). A command in a page is now drawn on
+// one line there; on a 360 px phone, a command longer than the column breaks at its spaces
+// only, no word of it at a hyphen, and no page scrolls sideways. A copy of the note is its
+// text as written, without a non-breaking hyphen or anything else added.
+func TestCommandsNotBrokenAtHyphensInChromium(t *testing.T) {
+	ctx := browser(t)
+	o := newOffice(t, server.Config{RateLimit: -1})
+	ref := o.letter("Coordination of force movements", "# Coordination\n\nSir,\n")
+	o.release(ref)
+	if err := o.reg.SetPassword(context.Background(), o.actors["root"], "root", password("root")); err != nil {
+		t.Fatal(err)
+	}
+	b := &tab{t: t, ctx: ctx, o: o}
+	b.acceptLanguage("ar")
+	b.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
+	measure := func(page string, width int64) []drawnCommand {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](commandsJS))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cs []drawnCommand
+		if err := json.Unmarshal([]byte(s), &cs); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			if len(c.Split) > 0 {
+				t.Errorf("%s at %d px: %q is drawn with %q broken across lines", page, width, c.Text, c.Split)
+			}
+		}
+		over, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`document.documentElement.scrollWidth - window.innerWidth`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if over > 0 {
+			t.Errorf("%s at %d px scrolls sideways by %d px", page, width, over)
+		}
+		return cs
+	}
+
+	// The verify page's note without JavaScript, where "Get-" was left on its own.
+	b.do(chromedp.EmulateViewport(1000, 900))
+	b.open("/verify", "#verify-by-hand")
+	cs := measure("the verify page", 1000)
+	if got, _ := json.Marshal(cs); string(got) != `[{"Text":"sha256sum FILE","Lines":1,"Split":[]},{"Text":"shasum -a 256 FILE","Lines":1,"Split":[]},{"Text":"Get-FileHash FILE","Lines":1,"Split":[]}]` {
+		t.Errorf("the verify page at 1000 px draws its commands %s: want each on one line", got)
+	}
+	copied, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const r = document.createRange();
+	  r.selectNodeContents(document.getElementById("verify-by-hand")); const s = getSelection(); s.removeAllRanges(); s.addRange(r);
+	  const t = s.toString(); s.removeAllRanges(); return t; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := i18n.For(language.Arabic).T("Computing the fingerprint needs JavaScript. Without it, compute it yourself and paste it below: <code class=\"cmd\">sha256sum FILE</code> on Linux, <code class=\"cmd\">shasum -a 256 FILE</code> on macOS, <code class=\"cmd\">Get-FileHash FILE</code> in Windows PowerShell.")
+	note = regexp.MustCompile(`<[^>]*>`).ReplaceAllString(note, "")
+	if strings.Join(strings.Fields(copied), " ") != note || !strings.Contains(note, "Get-FileHash FILE") {
+		t.Errorf("a copy of the note is %q, want %q", copied, note)
+	}
+
+	// On a phone: the public pages, and the members' pages with a command, each command
+	// broken at its spaces at most, the longest (the result page's offline check) included.
+	pages := []struct{ name, path, wait string }{
+		{"the verify page", "/verify", "#verify-by-hand"},
+		{"the result page", "/v/" + ref + "/" + o.code(ref), "#verdict"},
+		{"the log page", "/log", "main h1"},
+		{"the sign-in page", "/signin", "#password"},
+	}
+	b.do(chromedp.EmulateViewport(360, 800))
+	for _, p := range pages {
+		b.open(p.path, p.wait)
+		if cs := measure(p.name, 360); len(cs) == 0 {
+			t.Errorf("%s shows no command", p.name)
+		}
+	}
+	b.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
+		return err
+	}))
+	b.open("/signin?next=/admin/members", "#password")
+	b.signIn("root", "#member-rita")
+	for _, width := range []int64{1000, 360} {
+		b.do(chromedp.EmulateViewport(width, 800))
+		b.open("/admin/members", "#member-rita")
+		for _, c := range measure("the members page", width) {
+			if width == 1000 && c.Lines != 1 {
+				t.Errorf("the members page at 1000 px draws %q on %d lines", c.Text, c.Lines)
+			}
+		}
+	}
+}
