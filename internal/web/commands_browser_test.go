@@ -2,12 +2,19 @@ package web_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/chancery/chancery/internal/i18n"
+	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/server"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
@@ -125,6 +132,72 @@ func TestCommandsNotBrokenAtHyphensInChromium(t *testing.T) {
 		for _, c := range measure("the members page", width) {
 			if width == 1000 && c.Lines != 1 {
 				t.Errorf("the members page at 1000 px draws %q on %d lines", c.Text, c.Lines)
+			}
+		}
+	}
+}
+
+// TestSealMessagesCommandNotBrokenInChromium: the verify page says of a seal file, chosen
+// (its script's status line) or its fingerprint pasted (the page's error), that a seal "is
+// checked offline, beside its letter, with chancery verify --offline", a plain text that broke
+// at the command's hyphens in Arabic at 1000 px (fifty-eighth session's not-fixed list). The
+// command is now drawn as the pages' commands are, on one line, and the text is unchanged.
+func TestSealMessagesCommandNotBrokenInChromium(t *testing.T) {
+	ctx := browser(t)
+	o := newOffice(t, server.Config{RateLimit: -1})
+	ref := o.letter("Coordination", "# Coordination\n\nSir,\n")
+	file := o.release(ref)
+	sum := sha256.Sum256(file)
+	st, err := o.reg.VerifyDigest(context.Background(), o.actors["otto"], seal.Digest("sha256:"+hex.EncodeToString(sum[:])))
+	if err != nil || st.Seal == nil {
+		t.Fatalf("the released letter's seal: %v", err)
+	}
+	sealFile := filepath.Join(t.TempDir(), ref+".pdf.seal")
+	if err := os.WriteFile(sealFile, st.Seal.Marshal(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sealSum := sha256.Sum256(st.Seal.Marshal())
+	b := &tab{t: t, ctx: ctx, o: o}
+	b.do(chromedp.EmulateViewport(1000, 900))
+	ar := i18n.For(language.Arabic)
+	for _, tc := range []struct{ name, open, wait, text string }{
+		{"the line of a seal file chosen", "/verify", "#verify-status code.cmd",
+			"This is a seal file, not a letter: choose the letter's own file. A seal is checked offline, beside its letter, with chancery verify --offline."},
+		{"the answer to a seal's fingerprint pasted", "/verify?q=" + url.QueryEscape(hex.EncodeToString(sealSum[:])+"  "+ref+".pdf.seal"), "main p.error code.cmd",
+			"This is the fingerprint of a seal file, not of a letter: compute the fingerprint of the letter's own file. A seal is checked offline, beside its letter, with chancery verify --offline."},
+	} {
+		for _, lang := range []string{"ar", "en"} {
+			b.acceptLanguage(lang)
+			if tc.open == "/verify" {
+				b.open("/verify", "#verify-file")
+				b.do(chromedp.SetUploadFiles(chromedp.CSS("#verify-file"), []string{sealFile}))
+				b.do(chromedp.WaitVisible(chromedp.CSS(tc.wait)))
+			} else {
+				b.open(tc.open, tc.wait)
+			}
+			s, err := chromedp.Run(ctx, chromedp.Evaluate[string](commandsJS))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cs []drawnCommand
+			if err := json.Unmarshal([]byte(s), &cs); err != nil {
+				t.Fatal(err)
+			}
+			// The page's note without JavaScript is hidden (its commands are on no line).
+			cs = slices.DeleteFunc(cs, func(c drawnCommand) bool { return c.Lines == 0 })
+			if len(cs) != 1 || cs[0].Text != "chancery verify --offline" || cs[0].Lines != 1 || len(cs[0].Split) > 0 {
+				t.Errorf("%s (%s) draws its command %+v: want it on one line", tc.name, lang, cs)
+			}
+			want := tc.text
+			if lang == "ar" {
+				want = ar.Text(want)
+			}
+			sel := "#verify-status"
+			if tc.open != "/verify" {
+				sel = "main p.error"
+			}
+			if got := b.text(sel); strings.Join(strings.Fields(got), " ") != want {
+				t.Errorf("%s (%s) says %q, want %q", tc.name, lang, got, want)
 			}
 		}
 	}

@@ -62,3 +62,18 @@ func commandWords(s string) string {
 		return parts[1] + strings.Join(words, " ") + parts[3]
 	})
 }
+
+// textCommands are the commands that plain texts name, messages set without markup (a
+// handler's error, the verify page's line of a seal file chosen): on a page they are drawn
+// as the catalogue's commands are, never broken at a hyphen.
+var textCommands = []string{"chancery verify --offline"}
+
+// commands is the template function that writes a plain text, escaped, with the commands it
+// names (textCommands) as code elements of class cmd, their words in spans (commandWords).
+func commands(s string) template.HTML {
+	e := template.HTMLEscapeString(s)
+	for _, c := range textCommands {
+		e = strings.ReplaceAll(e, c, `<code class="cmd">`+c+`</code>`)
+	}
+	return template.HTML(commandWords(e))
+}

@@ -235,6 +235,9 @@ var funcs = template.FuncMap{
 	// (registry.ShownAddress): a domain in other letters than ASCII's is followed by its
 	// A-labels, where mail goes.
 	"address": shownAddress,
+	// commands writes a plain text (a page's error) with the commands it names drawn as
+	// commands (markup.go).
+	"commands": commands,
 	"addresses": func(addrs []string) template.HTML {
 		out := make([]string, len(addrs))
 		for i, a := range addrs {

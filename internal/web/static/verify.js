@@ -101,6 +101,26 @@
     }
   }
 
+  // say sets the status line to text, with the command it names drawn as the page's commands
+  // are (a code element of class cmd, each word in a span the style sheet keeps on one line):
+  // as plain text, "chancery verify --offline" broke at its hyphens. Nothing is added to the
+  // text.
+  function say(text) {
+    var command = "chancery verify --offline", at = text.indexOf(command);
+    status.textContent = at < 0 ? text : text.slice(0, at);
+    if (at < 0) { return; }
+    var code = document.createElement("code");
+    code.className = "cmd";
+    command.split(" ").forEach(function (w, i) {
+      if (i > 0) { code.appendChild(document.createTextNode(" ")); }
+      var span = document.createElement("span");
+      span.textContent = w;
+      code.appendChild(span);
+    });
+    status.appendChild(code);
+    status.appendChild(document.createTextNode(text.slice(at + command.length)));
+  }
+
   function check(file) {
     if (!file) { return; }
     // The page gives the messages in its own language, with {file} for the file's name.
@@ -115,7 +135,7 @@
       return Promise.all(parts);
     }).then(function (hs) {
       if (hs === null) {
-        status.textContent = status.dataset.seal || "This is a seal file, not a letter: choose the letter's own file. A seal is checked offline, beside its letter, with chancery verify --offline.";
+        say(status.dataset.seal || "This is a seal file, not a letter: choose the letter's own file. A seal is checked offline, beside its letter, with chancery verify --offline.");
         again();
         return;
       }
