@@ -89,8 +89,11 @@ func otherUsersFile(err error, dir string) error {
 // otherUsersReadFile is ownedFileHint for err, the refusal (EACCES, EPERM) to read a file
 // of the data directory: its settings or a key file left there by another user (root,
 // running an init or a restore by hand), which this one cannot read; or the data directory
-// itself, another user's, which this one cannot enter. Nil otherwise.
-func otherUsersReadFile(err error) error {
+// dataDir itself, another user's, which this one cannot enter. A file elsewhere (a token's
+// PIN file) in a directory this user cannot enter gets closedDirHint's hint, never a chown
+// of that directory: it may be /root or /etc/ssl/private. dataDir is "" where no data
+// directory is in question. Nil otherwise.
+func otherUsersReadFile(err error, dataDir string) error {
 	var pe *fs.PathError
 	if !errors.As(err, &pe) || !errors.Is(pe.Err, fs.ErrPermission) {
 		return nil
@@ -98,6 +101,9 @@ func otherUsersReadFile(err error) error {
 	path, mode := pe.Path, uint32(0x4) // R_OK
 	fi, serr := os.Lstat(path)
 	if errors.Is(serr, fs.ErrPermission) {
+		if dataDir == "" || filepath.Dir(path) != filepath.Clean(dataDir) {
+			return closedDirHint(err, path)
+		}
 		path, mode = filepath.Dir(path), 0x1 // X_OK: the directory is not to be entered
 		fi, serr = os.Lstat(path)
 	}
@@ -110,6 +116,32 @@ func otherUsersReadFile(err error) error {
 		return withHint(err, "%s", h.hint)
 	}
 	return nil
+}
+
+// closedDirHint is the hint for err, the refusal to reach the file at path through a
+// directory above it that this user cannot enter (X_OK), another user's: it names that
+// directory and its owner, and says to keep the file where this user can reach it. It gives
+// no chown: such a directory (root's home, a directory of private keys) holds more than the
+// file, and is not the service's to own. Nil when no such directory is found.
+func closedDirHint(err error, path string) error {
+	for dir := filepath.Dir(path); ; dir = filepath.Dir(dir) {
+		fi, serr := os.Lstat(dir)
+		if serr == nil {
+			st, ok := fi.Sys().(*syscall.Stat_t)
+			if !ok || syscall.Access(dir, 0x1) == nil || int(st.Uid) == os.Geteuid() { // X_OK
+				return nil
+			}
+			owner := fmt.Sprintf("uid %d", st.Uid)
+			if u, lerr := user.LookupId(strconv.FormatUint(uint64(st.Uid), 10)); lerr == nil {
+				owner = fmt.Sprintf("%s (uid %d)", u.Username, st.Uid)
+			}
+			return withHint(err, "the user running chancery (%s, uid %d) cannot reach %s: %s, which belongs to %s, does not let it in ('ls -ld %s'); keep the file in a directory that user may enter, rather than give it %s and all it holds",
+				currentUser(), os.Geteuid(), path, dir, owner, dir, dir)
+		}
+		if !errors.Is(serr, fs.ErrPermission) || filepath.Dir(dir) == dir {
+			return nil
+		}
+	}
 }
 
 // ownedFileHint is the hint for err, the refusal (EACCES) to open the file at path, whose
@@ -330,7 +362,7 @@ func openDir(path string) (*datadir.Dir, error) {
 	if errors.Is(err, datadir.ErrNotInitialized) {
 		return nil, withHint(err, "run 'chancery init --data %s' first, or pass --data", path)
 	}
-	if h := otherUsersReadFile(err); h != nil {
+	if h := otherUsersReadFile(err, path); h != nil {
 		return nil, h
 	}
 	return d, keyHint(err)

@@ -30,7 +30,7 @@ func keyHint(err error) error {
 	}
 	// A PIN file that another user keeps private (root's, mode 0600): the URI names it, and
 	// the hint below, to name one, would send the operator the wrong way.
-	if h := otherUsersReadFile(err); h != nil {
+	if h := otherUsersReadFile(err, ""); h != nil {
 		return h
 	}
 	msg := err.Error()

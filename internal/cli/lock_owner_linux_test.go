@@ -181,4 +181,47 @@ func TestLockFileOfAnotherUserHintsAtItsOwner(t *testing.T) {
 			t.Errorf("a PIN file private to root, %s: %v\n%s\nwant the hint %q…", strings.Join(args[:2], " "), err, stderr.String(), want)
 		}
 	}
+
+	// A PIN file in a directory of root's that this user cannot enter (as /root is, or
+	// /etc/ssl/private): the hint was 'sudo chown nobody DIR', which would give the service
+	// root's home (found by review of 419a9f2 and 8fa24f3, fifty-ninth session). It names the
+	// directory and says to keep the file elsewhere, with no chown; from a rotation's new key,
+	// from a command opening the office (its key in the settings) and from serve.
+	private := filepath.Join(base, "private")
+	if err := os.Mkdir(private, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	pin = filepath.Join(private, "office.pin")
+	if err := os.WriteFile(pin, []byte("1234\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	uri = "pkcs11:token=office;object=office?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=" + pin
+	settings := filepath.Join(dir, "chancery.json")
+	js, err := os.ReadFile(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s map[string]any
+	if err := json.Unmarshal(js, &s); err != nil {
+		t.Fatal(err)
+	}
+	s["office_key"] = uri
+	if js, err = json.Marshal(s); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(settings, js, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"key", "rotate", "office", "--to", uri, "--data", dir}, {"log", "verify", "--data", dir}, {"serve", "--data", dir, "--listen", "127.0.0.1:0"}} {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = []string{"HOME=" + base, "PATH=/usr/bin:/bin"}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid}}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err = cmd.Run()
+		want := "chancery: hint: the user running chancery (" + name + ", uid 65534) cannot reach " + pin + ": " + private + ", which belongs to root (uid 0), does not let it in"
+		if err == nil || !strings.Contains(stderr.String(), want) || strings.Contains(stderr.String(), "chown") || strings.Contains(stderr.String(), "add pin-source") {
+			t.Errorf("a PIN file in a directory private to root, %s: %v\n%s\nwant the hint %q…, no chown", strings.Join(args[:2], " "), err, stderr.String(), want)
+		}
+	}
 }

@@ -85,7 +85,7 @@ func TestOtherUsersReadFileHintsOnlyRefusals(t *testing.T) {
 		"no file named": fmt.Errorf("read log key: %w", syscall.EACCES),
 		"its own, mine": fmt.Errorf("read log key: %w", &fs.PathError{Op: "open", Path: path, Err: syscall.EPERM}),
 	} {
-		if h := otherUsersReadFile(err); h != nil {
+		if h := otherUsersReadFile(err, dir); h != nil {
 			t.Errorf("%s: %v, want no hint of the file's owner", name, h)
 		}
 	}
