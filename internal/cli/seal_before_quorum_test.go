@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/chancery/chancery/internal/cli"
 	"github.com/chancery/chancery/internal/cosigned"
 	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/testbin"
 	"github.com/chancery/chancery/internal/translog"
 	"github.com/chancery/chancery/internal/witness"
 )
@@ -90,6 +92,11 @@ func TestVerifySealFromBeforeTheQuorum(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	unrefreshed, err := os.ReadFile(file + ".seal")
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	code, out, errs := verifyAt(t, o.url, "--trust", witnessed, file)
 	if code != cli.ExitOK || !strings.HasPrefix(out, "valid: "+ref) || !strings.Contains(out, "seal refresh") {
 		t.Errorf("online, with the seal from before the quorum: %d %q %q, want valid naming 'seal refresh'", code, out, errs)
@@ -128,6 +135,28 @@ func TestVerifySealFromBeforeTheQuorum(t *testing.T) {
 		if code, out, errs := verifyAt(t, o.url, "--trust", witnessed, "--offline", file); code != cli.ExitOK || !strings.HasPrefix(out, "valid: "+ref) {
 			t.Errorf("offline, after the printed seal refresh: %d %q %q, want valid", code, out, errs)
 		}
+	}
+
+	// A holder's folder and trust root named with spaces and an apostrophe: the command was
+	// printed with them bare, and a shell split it (found by review of 3b60d07, fifty-ninth
+	// session). Each is one word of the printed command, which a shell runs as printed.
+	spaced := filepath.Join(dir, "Courrier 2026", "Lettre d'excuses.pdf")
+	spacedTrust := filepath.Join(dir, "Racines de confiance", "tfn trust.json")
+	if err := errors.Join(os.MkdirAll(filepath.Dir(spaced), 0o755), os.MkdirAll(filepath.Dir(spacedTrust), 0o755),
+		os.WriteFile(spaced, data, 0o644), os.WriteFile(spaced+".seal", unrefreshed, 0o644), os.WriteFile(spacedTrust, tb, 0o644)); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = verifyAt(t, o.url, "--trust", spacedTrust, spaced)
+	printed := regexp.MustCompile(`'chancery (seal refresh .*?)' proves`).FindStringSubmatch(out)
+	if code != cli.ExitOK || printed == nil {
+		t.Fatalf("online, in a folder named with spaces: %d %q %q, want valid naming 'seal refresh'", code, out, errs)
+	}
+	sh := exec.Command("sh", "-c", testbin.Shared(t, "./cmd/chancery")+" "+printed[1])
+	if shOut, err := sh.CombinedOutput(); err != nil {
+		t.Errorf("chancery %s, as verify printed it, run by a shell: %v\n%s", printed[1], err, shOut)
+	}
+	if code, out, errs := verifyAt(t, o.url, "--trust", spacedTrust, "--offline", spaced); code != cli.ExitOK || !strings.HasPrefix(out, "valid: "+ref) {
+		t.Errorf("offline, after the printed seal refresh in a folder named with spaces: %d %q %q, want valid", code, out, errs)
 	}
 
 	// Retracted since: the registry's answer says so, whatever the old seal.

@@ -143,12 +143,38 @@ type Verifier struct {
 }
 
 // refreshArgs is what the suggested 'chancery seal refresh' takes: the seal, and the trust
-// root this run verified against.
+// root this run verified against, each one word of the command line (shellWord).
 func (vf *Verifier) refreshArgs(sealPath string) string {
 	if vf.TrustFile == "" {
-		return sealPath
+		return shellWord(sealPath)
 	}
-	return sealPath + " --trust " + Printable(vf.TrustFile)
+	return shellWord(sealPath) + " --trust " + shellWord(Printable(vf.TrustFile))
+}
+
+// shellWord is s as one word of a command line the reader copies into a shell: as it is when
+// nothing in it is split or expanded there, else in double quotes, with the characters a
+// POSIX shell still reads there ($ ` " and a backslash before one of them or at the end)
+// escaped. Names of folders and files with spaces ("Letters 2026/…") are common on the
+// holders' machines, and split there the printed command failed.
+func shellWord(s string) string {
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return r < 0x80 && !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("_-./:@%+=,", r))
+	}) {
+		return s
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for i, r := range s {
+		switch {
+		case r == '$', r == '`', r == '"':
+			b.WriteByte('\\')
+		case r == '\\' && (i+1 == len(s) || strings.ContainsRune("$`\"\\", rune(s[i+1]))):
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 // cosignedBy names the witnesses that cosigned, for the message: "; cosigned by a (time), b".
