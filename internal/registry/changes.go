@@ -578,6 +578,7 @@ func (r *Registry) ApproveChange(ctx context.Context, a Actor, id int64) (*Chang
 	if err != nil {
 		return nil, fmt.Errorf("approve change %d: %w", id, err)
 	}
+	approveChecked()
 	var d changeDetail
 	if err := json.Unmarshal(c.Detail, &d); err != nil {
 		return nil, fmt.Errorf("change %d: its detail: %w", c.ID, err)
@@ -638,6 +639,10 @@ func (r *Registry) ApproveChange(ctx context.Context, a Actor, id int64) (*Chang
 	}
 	return res, nil
 }
+
+// approveChecked is called by ApproveChange once the change was found pending, before it is
+// carried out; tests decide another change there, as a second admin might meanwhile.
+var approveChecked = func() {}
 
 // RefuseChange refuses the pending change id (admins; its proposer too, to withdraw it).
 func (r *Registry) RefuseChange(ctx context.Context, a Actor, id int64) (*ChangeView, error) {

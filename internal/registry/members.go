@@ -776,8 +776,18 @@ func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own boo
 			if err != nil {
 				return err
 			}
-			keys, err = keysInForce(ctx, tx, m.ID)
-			return err
+			if keys, err = keysInForce(ctx, tx, m.ID); err != nil || a.change == 0 {
+				return err
+			}
+			// The change approved must still be pending, read after the keys: another
+			// admin's new token for them may have refused it as superseded since
+			// ApproveChange found it pending, and a key read here may be one the member
+			// registered with that token, which this change, refused, must not revoke.
+			c, err := tx.Change(ctx, a.change)
+			if err != nil {
+				return err
+			}
+			return r.checkApprover(ctx, tx, a, c)
 		})
 		if err != nil {
 			return "", nil, nil, err

@@ -176,3 +176,52 @@ func TestEnablingSupersedesNewTokens(t *testing.T) {
 		t.Error("sam's key, registered with the token enabling gave, revoked by the superseded change")
 	}
 }
+
+// TestSupersededApprovalUnderwayRevokesNoKey: ada's approval of bob's new token for sam found
+// it pending; meanwhile root's, approved by bob, gave sam a new token, refused bob's as
+// superseded, and sam registered a key with it. ada's approval then revoked that key before
+// its transaction found the change refused: sam lost the key of the token he had just been
+// given, for a change that was not carried out. The approval now finds the change decided
+// before it revokes anything.
+func TestSupersededApprovalUnderwayRevokesNoKey(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { supersededApprovalUnderwayRevokesNoKey(t, newOffice(t)) })
+	t.Run("postgres", func(t *testing.T) { supersededApprovalUnderwayRevokesNoKey(t, postgresOffice(t)) })
+}
+
+func supersededApprovalUnderwayRevokesNoKey(t *testing.T, o *office) {
+	ctx := context.Background()
+	root := o.admin
+	ada := o.member(t, "ada", RoleAdmin)
+	bob := o.member(t, "bob", RoleAdmin)
+	p2, src2 := twoAdminsPolicy(t, true)
+	if _, err := o.r.AdoptPolicy(ctx, root, p2, src2); err != nil {
+		t.Fatal(err)
+	}
+	_, err := o.r.IssueToken(ctx, root, "sam")
+	first := proposed(t, err, ChangeToken, "root")
+	_, err = o.r.IssueToken(ctx, bob, "sam")
+	second := proposed(t, err, ChangeToken, "bob")
+
+	var key string
+	approveChecked = func() {
+		approveChecked = func() {}
+		res, err := o.r.ApproveChange(ctx, bob, first.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, key = o.newKey(t, o.actor(t, res.Token))
+	}
+	t.Cleanup(func() { approveChecked = func() {} })
+	if _, err := o.r.ApproveChange(ctx, ada, second.ID); !errors.Is(err, ErrConflict) {
+		t.Errorf("approving the change superseded while its approval was under way: %v, want ErrConflict", err)
+	}
+	if key == "" {
+		t.Fatal("root's change was not approved meanwhile")
+	}
+	if k := o.signerKeyRecord(t, key); k.Revoked() {
+		t.Error("sam's key, registered with the new token root's change gave, revoked by the approval of the change it superseded")
+	}
+	if c, err := o.r.Change(ctx, root, second.ID); err != nil || c.State != store.ChangeRefused || c.DecidedBy != "bob" {
+		t.Errorf("bob's change: %+v, %v; want refused by bob", c, err)
+	}
+}
