@@ -101,9 +101,9 @@ roles; for a policy, its file, which 'chancery change show ID' prints (its name 
 say nothing of what it asks for). A new
 member's token, or a member's new token, is printed once on the last line: you hand it to
 the member, not to the proposer. A member's new token (or enabling them, which gives one)
-refuses the other new tokens for them still pending, which it supersedes: one line on
-stderr names each ("refused change 6: new token for dana, proposed by bob: superseded by
-change 5").`,
+refuses the other new tokens for them still pending, which it supersedes (enabling them
+refuses the other enablings of them too): one line on stderr names each ("refused change
+6: new token for dana, proposed by bob: superseded by change 5").`,
 		Example: `  chancery change show 3
   chancery change approve 3`,
 		Args: cobra.ExactArgs(1),

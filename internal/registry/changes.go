@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -387,13 +388,19 @@ func pendingChangesAbout(ctx context.Context, tx *store.Tx, m *store.Member) ([]
 // pendingTokenChanges returns the pending member.token changes about m other than the change
 // except, oldest first: those a new token for m supersedes.
 func pendingTokenChanges(ctx context.Context, tx *store.Tx, m *store.Member, except int64) ([]store.Change, error) {
+	return pendingChangesOf(ctx, tx, m, except, ChangeToken)
+}
+
+// pendingChangesOf returns the pending changes about m of the kinds given, other than the
+// change except, oldest first.
+func pendingChangesOf(ctx context.Context, tx *store.Tx, m *store.Member, except int64, kinds ...string) ([]store.Change, error) {
 	about, err := pendingChangesAbout(ctx, tx, m)
 	if err != nil {
 		return nil, err
 	}
 	var out []store.Change
 	for _, c := range about {
-		if c.Kind == ChangeToken && c.ID != except {
+		if slices.Contains(kinds, c.Kind) && c.ID != except {
 			out = append(out, c)
 		}
 	}

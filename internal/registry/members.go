@@ -525,8 +525,8 @@ func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (stri
 	return tok, err
 }
 
-// enableMemberSuperseding is EnableMember, which also returns the pending new tokens for the
-// member that the one enabling gives superseded (refused in its transaction), for
+// enableMemberSuperseding is EnableMember, which also returns the pending new tokens and
+// enablings for the member that this enabling superseded (refused in its transaction), for
 // ApproveChange's answer.
 func (r *Registry) enableMemberSuperseding(ctx context.Context, a Actor, name string) (string, []store.Change, error) {
 	name = nfc(name) // as member names are stored
@@ -574,8 +574,10 @@ func (r *Registry) enableMemberSuperseding(ctx context.Context, a Actor, name st
 				return err
 			}
 			// A new token for them proposed before they were disabled is superseded by the
-			// one enabling gives, as by any other (issueToken).
-			dup, err := pendingTokenChanges(ctx, tx, m, 0)
+			// one enabling gives, as by any other (issueToken); so is another admin's
+			// enabling of them, which, approved after they are disabled again, would enable
+			// them against that later disabling, for a reason that came before it.
+			dup, err := pendingChangesOf(ctx, tx, m, a.change, ChangeToken, ChangeEnable)
 			if err != nil {
 				return err
 			}

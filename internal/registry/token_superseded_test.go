@@ -225,3 +225,70 @@ func supersededApprovalUnderwayRevokesNoKey(t *testing.T, o *office) {
 		t.Errorf("bob's change: %+v, %v; want refused by bob", c, err)
 	}
 }
+
+// TestEnablingSupersedesOtherEnablings: root and bob each proposed to enable sam, disabled;
+// once root's was approved, bob's stayed pending, and after ada disabled sam again, a second
+// admin's approval of it enabled him against that later disabling, for a reason that came
+// before it (found by review of a9da8b1, fifty-ninth session). Enabling refuses the other
+// pending enablings of the member, as superseded, as it refuses their new tokens.
+func TestEnablingSupersedesOtherEnablings(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { enablingSupersedesOtherEnablings(t, newOffice(t)) })
+	t.Run("postgres", func(t *testing.T) { enablingSupersedesOtherEnablings(t, postgresOffice(t)) })
+}
+
+func enablingSupersedesOtherEnablings(t *testing.T, o *office) {
+	ctx := context.Background()
+	root := o.admin
+	ada := o.member(t, "ada", RoleAdmin)
+	bob := o.member(t, "bob", RoleAdmin)
+	p2, src2 := twoAdminsPolicy(t, true)
+	if _, err := o.r.AdoptPolicy(ctx, root, p2, src2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.DisableMember(ctx, bob, "sam"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := o.r.EnableMember(ctx, root, "sam")
+	first := proposed(t, err, ChangeEnable, "root")
+	_, err = o.r.EnableMember(ctx, bob, "sam")
+	second := proposed(t, err, ChangeEnable, "bob")
+	res, err := o.r.ApproveChange(ctx, ada, first.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Superseded) != 1 || res.Superseded[0].ID != second.ID || res.Superseded[0].DecidedBy != "ada" {
+		t.Errorf("the approval's superseded changes: %+v, want bob's change %d, refused by ada", res.Superseded, second.ID)
+	}
+	if c, err := o.r.Change(ctx, root, second.ID); err != nil || c.State != store.ChangeRefused || c.DecidedBy != "ada" {
+		t.Errorf("bob's enabling of sam after root's was approved: %+v, %v; want refused by ada", c, err)
+	}
+	want := fmt.Sprintf("ada change.refuse change %d: member.enable sam: superseded by change %d (sam was enabled with a new token)", second.ID, first.ID)
+	if got := changeEvents(t, o); !slices.Contains(got, want) {
+		t.Errorf("audit trail %q, want %q", got, want)
+	}
+	// Disabled again: the earlier proposal does not enable him.
+	if _, err := o.r.DisableMember(ctx, ada, "sam"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.ApproveChange(ctx, root, second.ID); !errors.Is(err, ErrConflict) {
+		t.Errorf("the superseded enabling approved after sam was disabled again: %v, want ErrConflict", err)
+	}
+	if m := o.memberRecord(t, "sam"); !m.Disabled() {
+		t.Error("sam enabled again by a proposal made before he was disabled again")
+	}
+}
+
+// memberRecord reads the member name.
+func (o *office) memberRecord(t *testing.T, name string) *store.Member {
+	t.Helper()
+	var m *store.Member
+	err := o.r.cfg.DB.View(context.Background(), func(tx *store.Tx) error {
+		var err error
+		m, err = tx.MemberByName(context.Background(), name)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
