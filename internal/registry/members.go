@@ -849,7 +849,11 @@ func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own boo
 				return err
 			}
 			refused = by
-			if !a.local {
+			// Not when the admin gives it to themselves by approving a change for them:
+			// as their renewal (own), it must not cut off the new token another admin
+			// proposed for them because their token may be in someone else's hands, who
+			// can approve a change for them as well as renew it.
+			if !a.local && a.Member.ID != m.ID {
 				// Another admin's proposal of a new token for them is now a duplicate:
 				// approved later, it would give them another token and revoke their keys
 				// again.

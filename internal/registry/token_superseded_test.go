@@ -292,3 +292,43 @@ func (o *office) memberRecord(t *testing.T, name string) *store.Member {
 	}
 	return m
 }
+
+// TestOwnApprovalSupersedesNoNewToken: root and bob each proposed a new token for ada, an
+// admin, because her token may be in someone else's hands; whoever holds it approved root's as
+// ada (an admin may approve a change about themselves), which refused bob's as superseded:
+// the new token proposed against that holder was cut off by them, where an admin's own
+// renewal refuses none for that very reason (found by review of 14636c8, fifty-ninth
+// session). A change for ada that ada approves supersedes none, as her renewal does not.
+func TestOwnApprovalSupersedesNoNewToken(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	root := o.admin
+	ada := o.member(t, "ada", RoleAdmin)
+	bob := o.member(t, "bob", RoleAdmin)
+	p2, src2 := twoAdminsPolicy(t, true)
+	if _, err := o.r.AdoptPolicy(ctx, root, p2, src2); err != nil {
+		t.Fatal(err)
+	}
+	_, err := o.r.IssueToken(ctx, root, "ada")
+	first := proposed(t, err, ChangeToken, "root")
+	_, err = o.r.IssueToken(ctx, bob, "ada")
+	second := proposed(t, err, ChangeToken, "bob")
+	res, err := o.r.ApproveChange(ctx, ada, first.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Superseded) != 0 {
+		t.Errorf("ada's approval of a new token for herself superseded %+v, want none", res.Superseded)
+	}
+	if c, err := o.r.Change(ctx, root, second.ID); err != nil || c.State != store.ChangePending {
+		t.Fatalf("bob's new token for ada after ada approved root's: %+v, %v; want pending", c, err)
+	}
+	// root can still cut off whoever approved root's change with ada's token.
+	held := res.Token
+	if _, err = o.r.ApproveChange(ctx, root, second.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.r.Authenticate(ctx, held); err == nil {
+		t.Error("the token ada's approval gave still signs in after bob's change was approved")
+	}
+}
