@@ -238,7 +238,7 @@ about the letters sent to it, as 'recipient add --webhook' does: after its own w
 				}
 				rec := printable(w.Recipient)
 				if w.RecipientRetired {
-					rec = fmt.Sprintf("(retired recipient %s: it hears only about the letters sent to them before)", rec)
+					rec += "  (a retired recipient: it hears only about the letters sent to them before)"
 				}
 				if w.OfficeNamedAsRecipient {
 					rec = "(none: an office endpoint, it hears every event; remove it and add the recipient's own)"
