@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -35,10 +36,20 @@ var errRolledBack = errors.New("the registry showed an older log than it showed 
 // answer gives it, and so does, for a moment, a server of the office behind another (several
 // behind one address, each following the stored log), or one whose cosigned head went back
 // when the office raised its witness quorum: verify asks again before calling it a replay
-// (verifier.Ask).
+// (verifier.Ask). It is also a consistency proof that a server behind cannot give yet, to a
+// tree newer than its log (logBehind): verify asks again before saying it could not verify.
 type olderTree struct{ error }
 
 func (e olderTree) Unwrap() error { return e.error }
+
+// logBehind reports whether err is a log's 404 for a tree size beyond its latest checkpoint
+// (docs/log-format.md): the server asked for a consistency proof has not read yet the tree
+// another server of the office handed out, in a seal or an answer, a moment before. Verify
+// treats it as an olderTree, and asks again.
+func logBehind(err error) bool {
+	var e *client.APIError
+	return errors.As(err, &e) && e.Status == http.StatusNotFound
+}
 
 // isOlderTree reports whether err is an olderTree.
 func isOlderTree(err error) bool {
@@ -200,7 +211,11 @@ func (cs *checkpointState) see(ctx context.Context, cl *client.Client, signed []
 			unlock()
 			p, err := cl.ConsistencyProof(ctx, h.Size, c.Size)
 			if err != nil {
-				return fmt.Errorf("consistency proof from tree size %d to %d: %w", h.Size, c.Size, err)
+				err = fmt.Errorf("consistency proof from tree size %d to %d: %w", h.Size, c.Size, err)
+				if logBehind(err) {
+					return olderTree{err}
+				}
+				return err
 			}
 			if err := tlog.CheckTree(p, c.Size, c.Root, h.Size, h.Root); err != nil {
 				return fmt.Errorf("%w: the proof from tree size %d to %d does not check: %v", errForked, h.Size, c.Size, err)

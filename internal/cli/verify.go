@@ -89,8 +89,22 @@ func (u unreachable) Translate(p *i18n.Printer) string {
 // verified offline, the registry's answer must not be older than the seal's checkpoint.
 func (vf *verifier) Ask(res VerifyResult, sealCheckpoint []byte) VerifyResult {
 	if sealCheckpoint != nil {
-		if err := vf.cps.sealCheckpoint(vf.c.Context(), vf.cl, sealCheckpoint); err != nil {
-			return vf.logProblem(res, err)
+		// A seal released through one server of the office is newer, for a moment, than the
+		// log of another behind the same address, which cannot prove it extends the tree this
+		// client holds yet (olderTree): asked again, it has caught up.
+		for try := 0; ; try++ {
+			err := vf.cps.sealCheckpoint(vf.c.Context(), vf.cl, sealCheckpoint)
+			if err == nil {
+				break
+			}
+			if !isOlderTree(err) || try == len(olderRetries) || vf.c.Context().Err() != nil {
+				return vf.logProblem(res, err)
+			}
+			select {
+			case <-vf.c.Context().Done():
+				return vf.logProblem(res, err)
+			case <-time.After(olderRetries[try]):
+			}
 		}
 	}
 	for try := 0; ; try++ {
