@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/client"
@@ -60,7 +61,7 @@ a withdrawal, and a refreshed one would meet --max-age against a checkpoint that
 				return err
 			}
 			for _, f := range args {
-				size, err := refreshSeal(c, cl, root, f)
+				size, err := refreshSealAskingAgain(c, cl, root, f)
 				if err != nil {
 					return fmt.Errorf("refresh %s: %w", f, err)
 				}
@@ -72,6 +73,34 @@ a withdrawal, and a refreshed one would meet --max-age against a checkpoint that
 	refresh.Flags().StringVar(&trustFile, "trust", "", "the pinned trust root (env CHANCERY_TRUST)")
 	c.AddCommand(refresh)
 	return c
+}
+
+// refreshSealAskingAgain is refreshSeal, asked again after 0.25 s and 1 s (olderRetries) when
+// the registry's answers rest on a tree that one of its servers has not read yet (olderTree):
+// with several servers behind one address, the checkpoint may come from one server and the
+// proofs from another a moment behind it, which answers 404, or the checkpoint from a server
+// behind the one that gave the seal. Nothing is written before a refresh has succeeded.
+func refreshSealAskingAgain(c *cobra.Command, cl *client.Client, root *seal.TrustRoot, file string) (int64, error) {
+	for try := 0; ; try++ {
+		size, err := refreshSeal(c, cl, root, file)
+		if err == nil || !isOlderTree(err) || try == len(olderRetries) {
+			return size, err
+		}
+		select {
+		case <-ctx(c).Done():
+			return size, err
+		case <-time.After(olderRetries[try]):
+		}
+	}
+}
+
+// behind marks err as olderTree when it is a log's 404 for a tree beyond its latest
+// checkpoint (logBehind).
+func behind(err error) error {
+	if logBehind(err) {
+		return olderTree{err}
+	}
+	return err
 }
 
 // refreshSeal re-proves the seal in file against the registry's served checkpoint and
@@ -106,13 +135,13 @@ func refreshSeal(c *cobra.Command, cl *client.Client, root *seal.TrustRoot, file
 	}
 	switch {
 	case newCP.Size < oldCP.Size:
-		return 0, fmt.Errorf("the registry serves checkpoint %d, older than the seal's %d", newCP.Size, oldCP.Size)
+		return 0, olderTree{fmt.Errorf("the registry serves checkpoint %d, older than the seal's %d", newCP.Size, oldCP.Size)}
 	case newCP.Size == oldCP.Size && newCP.Root != oldCP.Root:
 		return 0, fmt.Errorf("%w: two checkpoints of size %d with different roots", errForked, newCP.Size)
 	case newCP.Size > oldCP.Size:
 		p, err := cl.ConsistencyProof(ctx(c), oldCP.Size, newCP.Size)
 		if err != nil {
-			return 0, err
+			return 0, behind(err)
 		}
 		if err := tlog.CheckTree(p, newCP.Size, newCP.Root, oldCP.Size, oldCP.Root); err != nil {
 			return 0, fmt.Errorf("%w: checkpoint %d does not extend the seal's %d: %v", errForked, newCP.Size, oldCP.Size, err)
@@ -120,11 +149,11 @@ func refreshSeal(c *cobra.Command, cl *client.Client, root *seal.TrustRoot, file
 	}
 	fresh := &seal.Seal{Checkpoint: signed, Release: old.Release}
 	if fresh.Release.Proof, err = cl.InclusionProof(ctx(c), old.Release.Index, newCP.Size); err != nil {
-		return 0, err
+		return 0, behind(err)
 	}
 	for _, k := range old.Keys {
 		if k.Proof, err = cl.InclusionProof(ctx(c), k.Index, newCP.Size); err != nil {
-			return 0, err
+			return 0, behind(err)
 		}
 		fresh.Keys = append(fresh.Keys, k)
 	}

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -79,6 +80,66 @@ func TestVerifyAsksAgainALogBehind(t *testing.T) {
 			code, out, errs := verifyAt(t, lagging.URL, "--trust", trust, file)
 			if code != c.code || !strings.HasPrefix(out, c.prefix) {
 				t.Errorf("%d %q %q, want %d %q", code, out, errs, c.code, c.prefix)
+			}
+			if want := min(c.behind+1, 3); asked != want {
+				t.Errorf("consistency proof asked %d times, want %d", asked, want)
+			}
+		})
+	}
+}
+
+// TestSealRefreshAsksAgainALogBehind: `seal refresh` takes the checkpoint from one server of
+// the office and asks the proofs of whichever server the address leads to next; one that has
+// not read that tree yet answers 404 (found live through a round-robin proxy before three
+// servers: "refresh …: size 45 is beyond the latest checkpoint's size 44", exit status 2).
+// Refresh asks again, and replaces the seal only once it has every proof.
+func TestSealRefreshAsksAgainALogBehind(t *testing.T) {
+	o := newOffice(t)
+	dir, _, file, _, trust := o.releasedForReplay(t)
+	u, err := url.Parse(o.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	for _, c := range []struct {
+		name   string
+		behind int
+		code   int
+	}{
+		{"behind once", 1, cli.ExitOK},
+		{"behind twice", 2, cli.ExitOK},
+		{"never caught up", 1 << 30, cli.ExitError},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o.releaseSecond(dir) // the log grows past the seal's checkpoint
+			before, err := os.ReadFile(file + ".seal")
+			if err != nil {
+				t.Fatal(err)
+			}
+			asked := 0
+			lagging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/log/proof/consistency" {
+					if asked++; asked <= c.behind {
+						size, _ := strconv.ParseInt(r.URL.Query().Get("size"), 10, 64)
+						w.Header().Set("Content-Type", "application/json")
+						w.WriteHeader(http.StatusNotFound)
+						fmt.Fprintf(w, `{"error":"size %d is beyond the latest checkpoint's size %d"}`, size, size-1)
+						return
+					}
+				}
+				proxy.ServeHTTP(w, r)
+			}))
+			defer lagging.Close()
+			t.Setenv("CHANCERY_URL", lagging.URL)
+			t.Setenv("CHANCERY_TOKEN", "")
+			var stdout, stderr bytes.Buffer
+			code := cli.Main([]string{"seal", "refresh", file + ".seal", "--trust", trust}, &stdout, &stderr)
+			if code != c.code {
+				t.Errorf("%d %q %q, want %d", code, stdout.String(), stderr.String(), c.code)
+			}
+			after, _ := os.ReadFile(file + ".seal")
+			if replaced := !bytes.Equal(after, before); replaced != (c.code == cli.ExitOK) {
+				t.Errorf("seal replaced: %v, want %v", replaced, c.code == cli.ExitOK)
 			}
 			if want := min(c.behind+1, 3); asked != want {
 				t.Errorf("consistency proof asked %d times, want %d", asked, want)
