@@ -202,3 +202,44 @@ func TestSealMessagesCommandNotBrokenInChromium(t *testing.T) {
 		}
 	}
 }
+
+// TestRegistryErrorCommandsInChromium: the recipients page's error for a webhook
+// named "Recipient:…" names 'chancery recipient add --webhook', a plain text that broke after
+// its hyphens, "--" at the end of one line and "webhook" on the next, in English at 390 px and
+// in Arabic at 412 px: the layout's commands function knew only chancery verify --offline
+// (review of 0d67c44, fifty-ninth session). It is now drawn as the pages' commands are, on a
+// phone's widths, and the error's text is unchanged.
+func TestRegistryErrorCommandsInChromium(t *testing.T) {
+	ctx := browser(t)
+	o := newOffice(t, server.Config{RateLimit: -1})
+	if err := o.reg.SetPassword(context.Background(), o.actors["root"], "root", password("root")); err != nil {
+		t.Fatal(err)
+	}
+	b := &tab{t: t, ctx: ctx, o: o}
+	b.open("/signin?next=/admin/recipients", "#password")
+	b.signIn("root", "#w-name")
+	for _, lang := range []string{"en", "ar"} {
+		b.acceptLanguage(lang)
+		want := i18n.For(language.Make(lang)).T("webhook name %q: names beginning with \"recipient:\" are those of recipients' endpoints, which 'chancery recipient add --webhook' adds", "Recipient:x")
+		for _, width := range []int64{360, 390, 412} {
+			b.do(chromedp.EmulateViewport(width, 800))
+			b.open("/admin/recipients", "#w-name")
+			b.do(chromedp.SendKeys(chromedp.CSS("#w-name"), "Recipient:x"), chromedp.SendKeys(chromedp.CSS("#w-url"), "https://hooks.example/in"),
+				chromedp.Submit(chromedp.CSS("#w-url")), chromedp.WaitVisible(chromedp.CSS("main p.error")))
+			s, err := chromedp.Run(ctx, chromedp.Evaluate[string](commandsJS))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cs []drawnCommand
+			if err := json.Unmarshal([]byte(s), &cs); err != nil {
+				t.Fatal(err)
+			}
+			if len(cs) != 1 || cs[0].Text != "chancery recipient add --webhook" || len(cs[0].Split) > 0 {
+				t.Errorf("the error (%s, %d px) draws its command %+v: want it drawn as a command, no word of it broken", lang, width, cs)
+			}
+			if got := strings.Join(strings.Fields(b.text("main p.error")), " "); !strings.HasSuffix(got, want) {
+				t.Errorf("the error (%s, %d px) says %q, want it to end %q", lang, width, got, want)
+			}
+		}
+	}
+}

@@ -64,9 +64,11 @@ func commandWords(s string) string {
 }
 
 // textCommands are the commands that plain texts name, messages set without markup (a
-// handler's error, the verify page's line of a seal file chosen): on a page they are drawn
-// as the catalogue's commands are, never broken at a hyphen.
-var textCommands = []string{"chancery verify --offline"}
+// handler's error, the registry's errors a page shows, the verify page's line of a seal file
+// chosen): on a page they are drawn as the catalogue's commands are, never broken at a
+// hyphen. The registry's: the recipients page's error of a webhook named "Recipient:…", and
+// the letter page's of a dispatch to a recipient whose stored address is now refused.
+var textCommands = []string{"chancery verify --offline", "chancery recipient add --webhook", "chancery recipient set-emails"}
 
 // commands is the template function that writes a plain text, escaped, with the commands it
 // names (textCommands) as code elements of class cmd, their words in spans (commandWords).
