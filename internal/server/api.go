@@ -106,9 +106,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var halted *translog.HaltedError
 	switch {
 	case r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
-		// The request's own end (its client hung up, the server shutting down) stopped the
-		// work: nothing failed that the operator should hear of, and the client, if it is
-		// still there, may send it again. The access log has the 503.
+		// The request's own end (its client hung up) stopped the work: nothing failed that
+		// the operator should hear of. The access log has the 503.
 		w.Header().Set("Retry-After", "1")
 		apiError(w, http.StatusServiceUnavailable, errors.New("the request ended before its answer: send it again"))
 	case errors.Is(err, registry.ErrNotRecorded):
