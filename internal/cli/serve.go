@@ -45,7 +45,9 @@ under /log/ (checkpoint, tiles, entry bundles), with JSON proofs under /log/proo
 Health checks: /healthz (the process is up) and /readyz (the store answers).
 
 If the data directory is not initialized yet, serve initializes it first (see 'chancery init'),
-unless its output goes to the systemd journal, where the admin's token would be written.
+unless its output goes to the systemd journal, where the admin's token would be written. A
+serve stopped before it printed the admin's token leaves the directory unfinished: the next
+serve finishes it, with the settings recorded, and prints the admin's new token.
 
 With --demo and no --data, serve uses a fresh temporary directory, fills the log with
 sample entries and deletes the directory on exit. The demo's members sign in with a public
@@ -213,12 +215,35 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 				return lerr
 			}
 		}
-		s := datadir.Settings{Office: "Chancery office", Prefix: "CHY", URL: base}
+		s := datadir.Settings{Office: "Chancery office", Prefix: "CHY", URL: base, BegunBy: datadir.BegunByServe}
 		if demo {
 			s.Office, s.Prefix = demoOffice, "TFN"
 		}
 		pdfCert, _ := pdfCertSetup(s.Office, "", "", false)
 		d, tok, err = initRegistry(ctx, path, database(c), s, "admin", pdfCert)
+		if err == nil {
+			fresh = true
+			fmt.Fprintf(c.ErrOrStderr(), "chancery: initialized %s; admin token, shown once: %s\n", path, tok)
+			err = finishInit(d)
+		}
+	} else if r, begun := begunByServe(path, d, err); begun {
+		// An earlier serve began initializing the directory and was stopped (killed, or
+		// SIGTERM) before it printed the admin's token: its settings are recorded, and no
+		// operator ran an init to run again. This serve finishes it, as that init would.
+		if d != nil {
+			d.Close()
+		}
+		if writesToJournal(c.ErrOrStderr()) {
+			return withHint(fmt.Errorf("serve %s: %w (an earlier serve began it)", path, datadir.ErrUnfinished),
+				"serve does not print the admin's token to the journal: run 'chancery serve --data %s' once on a terminal, with the service's other settings (--database), and stop it once it serves; it finishes the office and prints the admin's token", path)
+		}
+		if base != "" && strings.TrimSuffix(base, "/") != strings.TrimSuffix(r.URL, "/") {
+			return withHint(fmt.Errorf("--url %s is not the registry's URL, %s, which an earlier serve recorded in %s when it began initializing it", printable(redacted(base)), r.URL, path),
+				"leave out --url: serve finishes the initialization with the settings recorded")
+		}
+		fmt.Fprintf(c.ErrOrStderr(), "chancery: finishing the initialisation an earlier serve began in %s\n", path)
+		pdfCert, _ := pdfCertSetup(r.Office, "", "", false)
+		d, tok, err = initRegistry(ctx, path, database(c), r, "admin", pdfCert)
 		if err == nil {
 			fresh = true
 			fmt.Fprintf(c.ErrOrStderr(), "chancery: initialized %s; admin token, shown once: %s\n", path, tok)
@@ -364,6 +389,21 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second+wit.sealWait)
 	defer cancel()
 	return srv.Shutdown(shutdown)
+}
+
+// begunByServe reports whether the data directory at path is one whose init an earlier serve
+// began and did not finish (datadir.Settings.BegunBy), and returns its recorded settings; d and
+// err are what datadir.Open answered for it (an init stopped before its keys were moved in
+// does not open: datadir.ErrUnfinished).
+func begunByServe(path string, d *datadir.Dir, err error) (datadir.Settings, bool) {
+	switch {
+	case err == nil && d.Settings.Unfinished && d.Settings.BegunBy == datadir.BegunByServe:
+		return d.Settings, true
+	case errors.Is(err, datadir.ErrUnfinished):
+		s, rerr := datadir.ReadSettings(path)
+		return s, rerr == nil && s.Unfinished && s.BegunBy == datadir.BegunByServe
+	}
+	return datadir.Settings{}, false
 }
 
 // warnOperator logs, at once and then every period, a warning when the office's PDF signing

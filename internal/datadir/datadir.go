@@ -119,7 +119,14 @@ type Settings struct {
 	// or its first admin, and only then may init run again on it (Reopen). Init sets it,
 	// Finish clears it.
 	Unfinished bool `json:"unfinished,omitempty"`
+	// BegunBy is "serve" (BegunByServe) while the init of an unfinished directory is one serve
+	// began, with its own settings and for its admin "admin", rather than an operator's
+	// 'chancery init': the next serve finishes it itself. Finish clears it.
+	BegunBy string `json:"begun_by,omitempty"`
 }
+
+// BegunByServe is Settings.BegunBy for a directory serve began initializing.
+const BegunByServe = "serve"
 
 // Dir is a data directory.
 type Dir struct {
@@ -550,7 +557,7 @@ func (d *Dir) SetStampLanguages(langs []string) error {
 // made, and init no longer runs on this directory.
 func (d *Dir) Finish() error {
 	return d.changeSettings(func(s *Settings) error {
-		s.Unfinished = false
+		s.Unfinished, s.BegunBy = false, ""
 		return nil
 	})
 }
@@ -614,6 +621,11 @@ func writeExcl(name string, data []byte) error {
 // their tokens (with the PIN that the recorded URI's pin-source, CHANCERY_HSM_PIN or
 // CHANCERY_HSM_PIN_FILE gives). Close releases the tokens' sessions.
 func Open(path string) (*Dir, error) { return open(path, nil) }
+
+// ReadSettings returns the settings the data directory at path records, without opening its
+// keys: those of a directory whose init stopped before its keys were in place too. It checks
+// the directory and the file as Open does, and returns ErrNotInitialized without settings.
+func ReadSettings(path string) (Settings, error) { return readSettings(path) }
 
 func open(path string, keys *tokenKeys) (_ *Dir, err error) {
 	settings, err := readSettings(path)

@@ -1,0 +1,120 @@
+package cli_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/datadir"
+	"github.com/chancery/chancery/internal/syncbuf"
+	"github.com/chancery/chancery/internal/testbin"
+)
+
+// TestServeFinishesTheInitAnEarlierServeBegan: a serve stopped while it initialized a new
+// data directory left it unfinished, and the next serve refused it, saying to "run the same
+// 'chancery init' again", an init the operator never ran (fifty-ninth session's not-fixed
+// list, the lead's decision). The next serve now finishes it with the settings the first
+// recorded, says so, and gives the admin a new token; a directory whose unfinished init is an
+// operator's 'chancery init' keeps the refusal.
+func TestServeFinishesTheInitAnEarlierServeBegan(t *testing.T) {
+	bin := testbin.Shared(t, "./cmd/chancery")
+	dir := filepath.Join(t.TempDir(), "reg")
+	// Killed once the admin's token is printed, before the directory says init finished.
+	killedAt(t, "init", "printed", "serve", "--data", dir, "--listen", "127.0.0.1:0")
+	recorded, err := datadir.ReadSettings(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !recorded.Unfinished || recorded.BegunBy != datadir.BegunByServe {
+		t.Fatalf("the serve killed while it initialized recorded %+v, want unfinished and begun by serve", recorded)
+	}
+
+	cmd := exec.Command(bin, "serve", "--data", dir, "--listen", "127.0.0.1:0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr syncbuf.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if rest, ok := strings.CutPrefix(sc.Text(), "chancery: serving "); ok {
+				found <- strings.Fields(rest)[0]
+				return
+			}
+		}
+		close(found)
+	}()
+	var base string
+	select {
+	case u, ok := <-found:
+		if !ok {
+			cmd.Wait()
+			t.Fatalf("serve of a directory an earlier serve began exited before serving:\n%s", stderr.String())
+		}
+		base = u
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve did not start within 60s:\n%s", stderr.String())
+	}
+	errs := stderr.String()
+	if !strings.Contains(errs, "chancery: finishing the initialisation an earlier serve began in "+dir+"\n") {
+		t.Errorf("serve did not say it finishes the earlier serve's initialisation:\n%s", errs)
+	}
+	m := regexp.MustCompile(`chancery: initialized .*; admin token, shown once: (\S+)\n`).FindStringSubmatch(errs)
+	if m == nil {
+		t.Fatalf("serve printed no admin token:\n%s", errs)
+	}
+	finished, err := datadir.ReadSettings(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if finished.Unfinished || finished.BegunBy != "" {
+		t.Errorf("the finished directory records %+v, want neither unfinished nor begun by", finished)
+	}
+	if finished.Office != recorded.Office || finished.URL != recorded.URL || finished.Origin != recorded.Origin {
+		t.Errorf("finished with %+v, want the settings recorded, %+v", finished, recorded)
+	}
+	// The admin's new token is the admin's.
+	req, err := http.NewRequest("GET", base+"/api/v1/members", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+m[1])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var members []struct {
+		Name string `json:"name"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&members); err != nil || resp.StatusCode != 200 || len(members) != 1 || members[0].Name != "admin" {
+		t.Errorf("the members, with the printed token: %d %v %+v, want admin alone", resp.StatusCode, err, members)
+	}
+
+	// An operator's init stopped the same way keeps its refusal: that init is the one to run.
+	other := filepath.Join(t.TempDir(), "reg")
+	killedAt(t, "init", "printed", "init", "--data", other, "--office", "Init Office", "--prefix", "INI")
+	if u, errs := tryServe(t, bin, "--data", other, "--listen", "127.0.0.1:0"); u != "" ||
+		!strings.Contains(errs, "chancery: hint: run the same 'chancery init' again") || strings.Contains(errs, "finishing") {
+		t.Errorf("serve of a directory whose init stopped: served %q\n%s\nwant the refusal saying to run the same init again", u, errs)
+	}
+	if s, err := datadir.ReadSettings(other); err != nil || !s.Unfinished {
+		t.Errorf("the directory of the stopped init: %+v %v, want it left unfinished", s, err)
+	}
+}
