@@ -100,10 +100,14 @@ func otherUsersReadFile(err error, dataDir string) error {
 	}
 	path, mode := pe.Path, uint32(0x4) // R_OK
 	fi, serr := os.Lstat(path)
+	whole := false
 	if errors.Is(serr, fs.ErrPermission) {
 		if dataDir == "" || filepath.Dir(path) != filepath.Clean(dataDir) {
 			return closedDirHint(err, path)
 		}
+		// The data directory, not to be entered: every file in it is the office's, to be
+		// given back with it.
+		whole = true
 		path, mode = filepath.Dir(path), 0x1 // X_OK: the directory is not to be entered
 		fi, serr = os.Lstat(path)
 	}
@@ -111,8 +115,12 @@ func otherUsersReadFile(err error, dataDir string) error {
 		return nil
 	}
 	refused := &fs.PathError{Op: pe.Op, Path: path, Err: syscall.EACCES}
+	owned := ownedFileHint
+	if whole && fi.IsDir() {
+		owned = ownedDataDirHint
+	}
 	var h *hinted
-	if errors.As(ownedFileHint(refused, path, fi, syscall.Access(path, mode) == nil, os.Geteuid(), currentUser()), &h) {
+	if errors.As(owned(refused, path, fi, syscall.Access(path, mode) == nil, os.Geteuid(), currentUser()), &h) {
 		return withHint(err, "%s", h.hint)
 	}
 	return nil
@@ -150,6 +158,18 @@ func closedDirHint(err error, path string) error {
 // file and its owner, and how to give it back to me, the user running chancery (euid). Nil
 // in any other case.
 func ownedFileHint(err error, path string, fi fs.FileInfo, usable bool, euid int, me string) error {
+	return ownedHint(err, path, fi, usable, euid, me, false)
+}
+
+// ownedDataDirHint is ownedFileHint for a data directory, the directory at path: its files
+// are all the service's, and the files in it another user's command left there are that
+// user's too, so the chown it names gives back the directory and everything in it (-R)
+// rather than one file at a time.
+func ownedDataDirHint(err error, path string, fi fs.FileInfo, usable bool, euid int, me string) error {
+	return ownedHint(err, path, fi, usable, euid, me, true)
+}
+
+func ownedHint(err error, path string, fi fs.FileInfo, usable bool, euid int, me string, whole bool) error {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !errors.Is(err, syscall.EACCES) || usable || !ok || int(st.Uid) == euid {
 		return nil
@@ -157,6 +177,10 @@ func ownedFileHint(err error, path string, fi fs.FileInfo, usable bool, euid int
 	owner := fmt.Sprintf("uid %d", st.Uid)
 	if u, lerr := user.LookupId(strconv.FormatUint(uint64(st.Uid), 10)); lerr == nil {
 		owner = fmt.Sprintf("%s (uid %d)", u.Username, st.Uid)
+	}
+	if whole {
+		return withHint(err, "%s belongs to %s, not to the user running chancery (%s, uid %d), who cannot open it (a command run as that user left it there): give it back, with the files in it, which are all the office's, with 'sudo chown -R %s %s'",
+			path, owner, me, euid, me, path)
 	}
 	return withHint(err, "%s belongs to %s, not to the user running chancery (%s, uid %d), who cannot open it (a command run as that user left it there): give it back with 'sudo chown %s %s'",
 		path, owner, me, euid, me, path)

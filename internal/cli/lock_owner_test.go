@@ -50,6 +50,17 @@ func TestOwnedLockFileHintNamesItsOwner(t *testing.T) {
 			t.Errorf("a lock file of uid %d: %v, want a hint naming the file, %s and the chown", uid, h, owner)
 		}
 	}
+	// A data directory's hint gives it back with the files in it (the lead's decision on item
+	// 965, fifty-ninth session).
+	dfi, err := os.Lstat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := ownedDataDirHint(&fs.PathError{Op: "open", Path: dir, Err: syscall.EACCES}, dir, ownedBy{dfi, 0}, false, euid, me)
+	var hi *hinted
+	if h == nil || !asHinted(h, &hi) || !strings.HasPrefix(hi.hint, dir+" belongs to root (uid 0)") || !strings.HasSuffix(hi.hint, "'sudo chown -R ada "+dir+"'") {
+		t.Errorf("a data directory of root's: %v, want a hint naming it and 'sudo chown -R ada %s'", h, dir)
+	}
 	for name, h := range map[string]error{
 		"writable":      ownedFileHint(refused, path, ownedBy{fi, 0}, true, euid, me),
 		"its own":       ownedFileHint(refused, path, ownedBy{fi, euid}, false, euid, me),
