@@ -17,7 +17,7 @@ import (
 // memberCommands are the member commands beyond add and password: list, show, roles,
 // disable, enable and token (admins).
 func memberCommands(rm *remote) []*cobra.Command {
-	var listJSON, showJSON bool
+	var listJSON, showJSON, tokenJSON bool
 	list := &cobra.Command{
 		Use:     "list [--json]",
 		Short:   "List the office's members: roles, state, signer keys in force, password",
@@ -163,7 +163,7 @@ receives the token.`,
 	}
 
 	token := &cobra.Command{
-		Use:   "token NAME",
+		Use:   "token NAME [--json]",
 		Short: "Issue a member a new token and print it (last line, shown once); the old one stops working",
 		Long: `Issue a member a new bearer token, for a lost or leaked one. The old token stops working at
 once, and so do the member's web sessions, 'chancery login' tokens and password (anyone
@@ -178,18 +178,35 @@ are refused. Released letters stay valid. The token is printed once, on the last
 the registry keeps only its hash.
 For another member than yourself, under a policy with 'two_admins: true', it proposes the
 change instead (exit status 4): a second admin carries it out with 'chancery change approve',
-and receives the token.`,
+and receives the token.
+The new token for another member refuses the other new tokens for them that admins proposed
+and that still wait, which it supersedes: one line on stderr names each ("refused change 6:
+new token for dana, proposed by bob: superseded by this new token"); --json lists them as
+superseded.`,
 		Example: `  chancery member token rita`,
 		Args:    cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
-			tok, err := cl.IssueToken(ctx(c), args[0])
+			res, err := cl.IssueTokenSuperseding(ctx(c), args[0])
 			if err != nil {
 				return memberErr(err, args[0])
 			}
+			if tokenJSON {
+				if err := writeJSON(c.OutOrStdout(), res); err != nil {
+					return withHint(fmt.Errorf("print %s's token: %w", printable(args[0]), err),
+						"%s has a new token (the old one no longer works), but it was not printed: give them another with 'chancery member token %s', with standard output where it can be read", printable(args[0]), printable(args[0]))
+				}
+				return nil
+			}
+			// The other new tokens for the member that this one superseded, as change approve
+			// names them.
+			for _, sc := range res.Superseded {
+				fmt.Fprintf(c.ErrOrStderr(), "refused change %d: %s, proposed by %s: superseded by this new token\n", sc.ID, printable(describeChange(&sc)), printable(sc.ProposedBy))
+			}
 			fmt.Fprintf(c.ErrOrStderr(), "issued %s a new token (the old one no longer works), shown once:\n", printable(args[0]))
-			return printToken(c, tok, args[0], "has a new token (the old one no longer works)")
+			return printToken(c, res.Token, args[0], "has a new token (the old one no longer works)")
 		}),
 	}
+	addJSONFlag(token, &tokenJSON)
 	return []*cobra.Command{list, show, roles, disable, enable, token}
 }
 

@@ -53,6 +53,24 @@ func (c *Client) IssueToken(ctx context.Context, name string) (string, error) {
 	return c.token(ctx, member(name)+"/token")
 }
 
+// IssuedToken is the answer to a new token given a member: the token, shown once, and the
+// other pending new tokens for them it refused as superseded.
+type IssuedToken struct {
+	Name       string                `json:"name"`
+	Token      string                `json:"token"`
+	Superseded []registry.ChangeView `json:"superseded,omitempty"`
+}
+
+// IssueTokenSuperseding is IssueToken, which also returns the other pending new tokens for the
+// member that the new one refused as superseded (admins).
+func (c *Client) IssueTokenSuperseding(ctx context.Context, name string) (*IssuedToken, error) {
+	var out IssuedToken
+	if err := c.json(ctx, "POST", member(name)+"/token", nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 func (c *Client) token(ctx context.Context, path string) (string, error) {
 	var out struct {
 		Token string `json:"token"`

@@ -631,8 +631,15 @@ func (r *Registry) ApproveChange(ctx context.Context, a Actor, id int64) (*Chang
 	if res.Change, err = r.changeView(ctx, c); err != nil {
 		return nil, err
 	}
-	// Read again, decided now by a; if that fails, the answer names none rather than lose
-	// the token it carries (the change list shows them refused).
+	res.Superseded = r.supersededViews(ctx, superseded)
+	return res, nil
+}
+
+// supersededViews returns the views of the changes a new token refused as superseded, read
+// again, decided now; if that fails, it returns those it read rather than lose the token the
+// answer carries (the change list shows them refused).
+func (r *Registry) supersededViews(ctx context.Context, superseded []store.Change) []ChangeView {
+	var views []ChangeView
 	for i := range superseded {
 		sc, err := r.readChange(ctx, superseded[i].ID)
 		if err != nil {
@@ -642,9 +649,9 @@ func (r *Registry) ApproveChange(ctx context.Context, a Actor, id int64) (*Chang
 		if err != nil {
 			break
 		}
-		res.Superseded = append(res.Superseded, *v)
+		views = append(views, *v)
 	}
-	return res, nil
+	return views
 }
 
 // approveChecked is called by ApproveChange once the change was found pending, before it is

@@ -719,6 +719,27 @@ func (r *Registry) IssueToken(ctx context.Context, a Actor, name string) (string
 	return tok, err
 }
 
+// IssuedToken is IssueTokenSuperseding's answer: the new token and what it superseded.
+type IssuedToken struct {
+	// Token is the member's new token, shown once.
+	Token string
+	// Superseded are the other pending new tokens for the member that the new token refused,
+	// in its transaction, as superseded by it; none when the change was proposed instead.
+	Superseded []ChangeView
+}
+
+// IssueTokenSuperseding is IssueToken, which also returns the other pending new tokens for the
+// member (proposed by other admins) that the new token refused as superseded, for the answer
+// of the command and of the API that gave it without a change. Proposed instead (two_admins),
+// it returns the ProposedError IssueToken returns.
+func (r *Registry) IssueTokenSuperseding(ctx context.Context, a Actor, name string) (*IssuedToken, error) {
+	tok, superseded, err := r.issueTokenSuperseding(ctx, a, name)
+	if err != nil {
+		return nil, err
+	}
+	return &IssuedToken{Token: tok, Superseded: r.supersededViews(ctx, superseded)}, nil
+}
+
 // issueTokenSuperseding is IssueToken, which also returns the other pending new tokens for the
 // member that the new one superseded (refused in its transaction), for ApproveChange's answer.
 func (r *Registry) issueTokenSuperseding(ctx context.Context, a Actor, name string) (string, []store.Change, error) {

@@ -84,8 +84,16 @@ func newTokenSupersedesOthers(t *testing.T, o *office) {
 	if _, err := o.r.ApproveChange(ctx, ada, adopt.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := o.r.IssueToken(ctx, bob, "sam"); err != nil {
+	given, err := o.r.IssueTokenSuperseding(ctx, bob, "sam")
+	if err != nil {
 		t.Fatal(err)
+	}
+	// Its answer names them, as the approval's does (the lead's decision, fifty-ninth session).
+	if len(given.Superseded) != 1 || given.Superseded[0].ID != third.ID || given.Superseded[0].State != store.ChangeRefused || given.Superseded[0].DecidedBy != "bob" || given.Token == "" {
+		t.Errorf("the new token's superseded changes: %+v, want root's change %d, refused by bob", given.Superseded, third.ID)
+	}
+	if again, err := o.r.IssueTokenSuperseding(ctx, bob, "sam"); err != nil || len(again.Superseded) != 0 {
+		t.Errorf("a new token with none pending: %+v, %v; want none superseded", again, err)
 	}
 	if c, err := o.r.Change(ctx, root, third.ID); err != nil || c.State != store.ChangeRefused || c.DecidedBy != "bob" {
 		t.Errorf("root's pending new token for sam after bob gave him one: %+v, %v; want refused by bob", c, err)

@@ -14,7 +14,10 @@ import (
 //	POST /api/v1/members/{name}/roles    {"add": [...], "remove": [...]}: the member after
 //	POST /api/v1/members/{name}/disable  the member after
 //	POST /api/v1/members/{name}/enable   {"name", "token"}: a new token, shown once
-//	POST /api/v1/members/{name}/token    {"name", "token"}: a new token, shown once
+//	POST /api/v1/members/{name}/token    {"name", "token", "superseded"}: a new token, shown
+//	                                     once, and the other pending new tokens for the member
+//	                                     it refused as superseded (registry.ChangeView; absent
+//	                                     when none)
 //	DELETE /api/v1/session               ends the caller's 'chancery login' token (204)
 func (s *Server) routesMembers() {
 	m, admin := s.mux, registry.RoleAdmin
@@ -91,10 +94,14 @@ func (s *Server) enableMember(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) {
-	tok, err := s.cfg.Registry.IssueToken(r.Context(), actor(r), r.PathValue("name"))
+	res, err := s.cfg.Registry.IssueTokenSuperseding(r.Context(), actor(r), r.PathValue("name"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, map[string]any{"name": r.PathValue("name"), "token": tok})
+	answer := map[string]any{"name": r.PathValue("name"), "token": res.Token}
+	if len(res.Superseded) > 0 {
+		answer["superseded"] = res.Superseded
+	}
+	writeJSON(w, answer)
 }
