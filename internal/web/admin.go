@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -71,6 +72,9 @@ type roleChoice struct {
 
 type issuedToken struct {
 	Name, Token string
+	// Superseded are the other pending new tokens for the member that this one refused, in
+	// its transaction, as superseded by it: the page names them under the token.
+	Superseded []registry.ChangeView
 }
 
 // adminNotices are the members page's messages after a redirect, by name, shown as notice
@@ -257,16 +261,23 @@ func (h *Handler) newMemberToken(enable bool) http.HandlerFunc {
 		if asks && !h.ownPassword(w, r) {
 			return
 		}
-		issue, msg := h.cfg.Registry.IssueToken, "A new token is issued; the old one, the member's sessions and their password no longer work. Another member's signer keys are revoked: they register a new one."
-		if enable {
-			issue, msg = h.cfg.Registry.EnableMember, "The member is enabled again, with a new token; their password is removed."
+		issue := func(ctx context.Context, a registry.Actor, name string) (*registry.IssuedToken, error) {
+			return h.cfg.Registry.IssueTokenSuperseding(ctx, a, name)
 		}
-		tok, err := issue(ctx, a, name)
+		msg := "A new token is issued; the old one, the member's sessions and their password no longer work. Another member's signer keys are revoked: they register a new one."
+		if enable {
+			issue = func(ctx context.Context, a registry.Actor, name string) (*registry.IssuedToken, error) {
+				tok, err := h.cfg.Registry.EnableMember(ctx, a, name)
+				return &registry.IssuedToken{Token: tok}, err
+			}
+			msg = "The member is enabled again, with a new token; their password is removed."
+		}
+		res, err := issue(ctx, a, name)
 		if err != nil {
 			h.memberFailed(w, r, err)
 			return
 		}
-		h.showMembers(w, r, http.StatusOK, msg, "", &issuedToken{Name: name, Token: tok})
+		h.showMembers(w, r, http.StatusOK, msg, "", &issuedToken{Name: name, Token: res.Token, Superseded: res.Superseded})
 	}
 }
 
@@ -372,7 +383,7 @@ func (h *Handler) approveChange(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if res.Token != "" {
-		h.showMembers(w, r, http.StatusOK, adminNotices["approved"], "", &issuedToken{Name: res.Change.Member, Token: res.Token})
+		h.showMembers(w, r, http.StatusOK, adminNotices["approved"], "", &issuedToken{Name: res.Change.Member, Token: res.Token, Superseded: res.Superseded})
 		return
 	}
 	http.Redirect(w, r, "/admin/members?done=approved", http.StatusSeeOther)
