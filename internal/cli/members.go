@@ -17,7 +17,7 @@ import (
 // memberCommands are the member commands beyond add and password: list, show, roles,
 // disable, enable and token (admins).
 func memberCommands(rm *remote) []*cobra.Command {
-	var listJSON, showJSON, tokenJSON bool
+	var listJSON, showJSON, tokenJSON, enableJSON bool
 	list := &cobra.Command{
 		Use:     "list [--json]",
 		Short:   "List the office's members: roles, state, signer keys in force, password",
@@ -139,7 +139,7 @@ brings them back with a new token.`,
 	}
 
 	enable := &cobra.Command{
-		Use:   "enable NAME",
+		Use:   "enable NAME [--json]",
 		Short: "Enable a disabled member again and print their new token (last line, shown once)",
 		Long: `Enable a disabled member with the roles they held. They get a new token, printed once on
 the last line; their old token and their password never work again (they set a password
@@ -149,16 +149,23 @@ registers a new key with 'chancery key register'. The approvals voided when they
 they approve again the letters they still agree with.
 Under a policy with 'two_admins: true' it proposes the change instead (exit status 4): a
 second admin carries it out with 'chancery change approve', and
-receives the token.`,
+receives the token.
+The new token refuses the other new tokens for them that admins proposed and that still
+wait, which it supersedes: one line on stderr names each, as 'member token' does; --json
+lists them as superseded.`,
 		Example: `  chancery member enable sam`,
 		Args:    cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
-			tok, err := cl.EnableMember(ctx(c), args[0])
+			res, err := cl.EnableMemberSuperseding(ctx(c), args[0])
 			if err != nil {
 				return memberErr(err, args[0])
 			}
+			if enableJSON {
+				return printIssuedJSON(c, res, args[0], "is enabled")
+			}
+			printSuperseded(c, res)
 			fmt.Fprintf(c.ErrOrStderr(), "enabled %s; their new token, shown once:\n", printable(args[0]))
-			return printToken(c, tok, args[0], "is enabled")
+			return printToken(c, res.Token, args[0], "is enabled")
 		}),
 	}
 
@@ -191,22 +198,15 @@ superseded.`,
 				return memberErr(err, args[0])
 			}
 			if tokenJSON {
-				if err := writeJSON(c.OutOrStdout(), res); err != nil {
-					return withHint(fmt.Errorf("print %s's token: %w", printable(args[0]), err),
-						"%s has a new token (the old one no longer works), but it was not printed: give them another with 'chancery member token %s', with standard output where it can be read", printable(args[0]), printable(args[0]))
-				}
-				return nil
+				return printIssuedJSON(c, res, args[0], "has a new token (the old one no longer works)")
 			}
-			// The other new tokens for the member that this one superseded, as change approve
-			// names them.
-			for _, sc := range res.Superseded {
-				fmt.Fprintf(c.ErrOrStderr(), "refused change %d: %s, proposed by %s: superseded by this new token\n", sc.ID, printable(describeChange(&sc)), printable(sc.ProposedBy))
-			}
+			printSuperseded(c, res)
 			fmt.Fprintf(c.ErrOrStderr(), "issued %s a new token (the old one no longer works), shown once:\n", printable(args[0]))
 			return printToken(c, res.Token, args[0], "has a new token (the old one no longer works)")
 		}),
 	}
 	addJSONFlag(token, &tokenJSON)
+	addJSONFlag(enable, &enableJSON)
 	return []*cobra.Command{list, show, roles, disable, enable, token}
 }
 
@@ -283,6 +283,24 @@ func printMember(w io.Writer, m *registry.MemberView) {
 // printToken prints a member's new token, shown once, on its own line: a token that could not
 // be printed (standard output closed, or on a full disk) is not delivered, and the command
 // fails saying how to give the member another.
+// printSuperseded names on stderr, as change approve does, each other pending new token for
+// the member that the one just given refused as superseded.
+func printSuperseded(c *cobra.Command, res *client.IssuedToken) {
+	for _, sc := range res.Superseded {
+		fmt.Fprintf(c.ErrOrStderr(), "refused change %d: %s, proposed by %s: superseded by this new token\n", sc.ID, printable(describeChange(&sc)), printable(sc.ProposedBy))
+	}
+}
+
+// printIssuedJSON prints the answer to a new token given the member name, as --json does;
+// done says what became of them, for the hint of a token that could not be printed.
+func printIssuedJSON(c *cobra.Command, res *client.IssuedToken, name, done string) error {
+	if err := writeJSON(c.OutOrStdout(), res); err != nil {
+		return withHint(fmt.Errorf("print %s's token: %w", printable(name), err),
+			"%s %s, but it was not printed: give them another with 'chancery member token %s', with standard output where it can be read", printable(name), done, printable(name))
+	}
+	return nil
+}
+
 func printToken(c *cobra.Command, tok, name, done string) error {
 	if _, err := fmt.Fprintln(c.OutOrStdout(), tok); err != nil {
 		return withHint(fmt.Errorf("print %s's token: %w", printable(name), err),

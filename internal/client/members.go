@@ -61,6 +61,16 @@ type IssuedToken struct {
 	Superseded []registry.ChangeView `json:"superseded,omitempty"`
 }
 
+// EnableMemberSuperseding is EnableMember, which also returns the pending new tokens for the
+// member that the token enabling gives refused as superseded (admins).
+func (c *Client) EnableMemberSuperseding(ctx context.Context, name string) (*IssuedToken, error) {
+	var out IssuedToken
+	if err := c.json(ctx, "POST", member(name)+"/enable", nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // IssueTokenSuperseding is IssueToken, which also returns the other pending new tokens for the
 // member that the new one refused as superseded (admins).
 func (c *Client) IssueTokenSuperseding(ctx context.Context, name string) (*IssuedToken, error) {

@@ -525,6 +525,18 @@ func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (stri
 	return tok, err
 }
 
+// EnableMemberSuperseding is EnableMember, which also returns the pending new tokens and
+// enablings for the member (proposed by admins) that this enabling refused as superseded,
+// for the answer of the command and of the API that enabled them without a change. Proposed
+// instead (two_admins), it returns the ProposedError EnableMember returns.
+func (r *Registry) EnableMemberSuperseding(ctx context.Context, a Actor, name string) (*IssuedToken, error) {
+	tok, superseded, err := r.enableMemberSuperseding(ctx, a, name)
+	if err != nil {
+		return nil, err
+	}
+	return &IssuedToken{Token: tok, Superseded: r.supersededViews(ctx, superseded)}, nil
+}
+
 // enableMemberSuperseding is EnableMember, which also returns the pending new tokens and
 // enablings for the member that this enabling superseded (refused in its transaction), for
 // ApproveChange's answer.

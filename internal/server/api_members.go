@@ -13,7 +13,7 @@ import (
 //	GET  /api/v1/members/{name}          one member
 //	POST /api/v1/members/{name}/roles    {"add": [...], "remove": [...]}: the member after
 //	POST /api/v1/members/{name}/disable  the member after
-//	POST /api/v1/members/{name}/enable   {"name", "token"}: a new token, shown once
+//	POST /api/v1/members/{name}/enable   {"name", "token", "superseded"}: as .../token
 //	POST /api/v1/members/{name}/token    {"name", "token", "superseded"}: a new token, shown
 //	                                     once, and the other pending new tokens for the member
 //	                                     it refused as superseded (registry.ChangeView; absent
@@ -85,12 +85,22 @@ func (s *Server) disableMember(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) enableMember(w http.ResponseWriter, r *http.Request) {
-	tok, err := s.cfg.Registry.EnableMember(r.Context(), actor(r), r.PathValue("name"))
+	res, err := s.cfg.Registry.EnableMemberSuperseding(r.Context(), actor(r), r.PathValue("name"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, map[string]any{"name": r.PathValue("name"), "token": tok})
+	writeIssued(w, r.PathValue("name"), res)
+}
+
+// writeIssued answers a new token given a member: {"name", "token"}, and "superseded", the
+// other pending new tokens for them it refused, when there are any.
+func writeIssued(w http.ResponseWriter, name string, res *registry.IssuedToken) {
+	answer := map[string]any{"name": name, "token": res.Token}
+	if len(res.Superseded) > 0 {
+		answer["superseded"] = res.Superseded
+	}
+	writeJSON(w, answer)
 }
 
 func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) {
@@ -99,9 +109,5 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	answer := map[string]any{"name": r.PathValue("name"), "token": res.Token}
-	if len(res.Superseded) > 0 {
-		answer["superseded"] = res.Superseded
-	}
-	writeJSON(w, answer)
+	writeIssued(w, r.PathValue("name"), res)
 }

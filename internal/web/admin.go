@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -261,15 +260,10 @@ func (h *Handler) newMemberToken(enable bool) http.HandlerFunc {
 		if asks && !h.ownPassword(w, r) {
 			return
 		}
-		issue := func(ctx context.Context, a registry.Actor, name string) (*registry.IssuedToken, error) {
-			return h.cfg.Registry.IssueTokenSuperseding(ctx, a, name)
-		}
+		issue := h.cfg.Registry.IssueTokenSuperseding
 		msg := "A new token is issued; the old one, the member's sessions and their password no longer work. Another member's signer keys are revoked: they register a new one."
 		if enable {
-			issue = func(ctx context.Context, a registry.Actor, name string) (*registry.IssuedToken, error) {
-				tok, err := h.cfg.Registry.EnableMember(ctx, a, name)
-				return &registry.IssuedToken{Token: tok}, err
-			}
+			issue = h.cfg.Registry.EnableMemberSuperseding
 			msg = "The member is enabled again, with a new token; their password is removed."
 		}
 		res, err := issue(ctx, a, name)
