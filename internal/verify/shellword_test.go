@@ -1,7 +1,10 @@
 package verify
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -22,5 +25,29 @@ func TestShellWord(t *testing.T) {
 	}
 	if w := shellWord("letters/TFN-2026-000123.pdf.seal"); w != "letters/TFN-2026-000123.pdf.seal" {
 		t.Errorf("a path with nothing a shell splits or expands is quoted: %s", w)
+	}
+}
+
+// TestShellWordInAnInteractiveShell: the reader pastes the suggested command into an
+// interactive bash, which expands a ! from its history inside double quotes: a folder named
+// "Urgent!! letters" printed as "Urgent!! letters/…" took in the command run before (found
+// by review of 4045b4e, fifty-ninth session). Each word reads back as the path, byte for
+// byte, after another command is in the history.
+func TestShellWordInAnInteractiveShell(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	for _, name := range []string{"Urgent!! letters/x.seal", "a!b c", "x !$ y", "it's !done", `!"q"`} {
+		out := filepath.Join(t.TempDir(), "out")
+		sh := exec.Command("bash", "--norc", "--noprofile", "-i")
+		sh.Stdin = strings.NewReader("set -H\necho first >/dev/null\nprintf '%s' " + shellWord(name) + " >" + out + "\n")
+		sh.Env = append(os.Environ(), "HISTFILE=/dev/null")
+		if b, err := sh.CombinedOutput(); err != nil {
+			t.Fatalf("bash: %v\n%s", err, b)
+		}
+		got, err := os.ReadFile(out)
+		if err != nil || string(got) != name {
+			t.Errorf("shellWord(%q) = %s, which an interactive bash reads as %q (%v)", name, shellWord(name), got, err)
+		}
 	}
 }

@@ -152,29 +152,18 @@ func (vf *Verifier) refreshArgs(sealPath string) string {
 }
 
 // shellWord is s as one word of a command line the reader copies into a shell: as it is when
-// nothing in it is split or expanded there, else in double quotes, with the characters a
-// POSIX shell still reads there ($ ` " and a backslash before one of them or at the end)
-// escaped. Names of folders and files with spaces ("Letters 2026/…") are common on the
-// holders' machines, and split there the printed command failed.
+// nothing in it is split or expanded there, else in single quotes, each quote in it closing
+// them, escaped, and opening them again. Names of folders and files with spaces ("Letters
+// 2026/…") are common on the holders' machines, and split there the printed command failed.
+// Double quotes would not do: an interactive bash or zsh expands a ! in them from its
+// history ("Urgent!! letters" takes in the command run before), which single quotes keep.
 func shellWord(s string) string {
 	if s != "" && !strings.ContainsFunc(s, func(r rune) bool {
 		return r < 0x80 && !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("_-./:@%+=,", r))
 	}) {
 		return s
 	}
-	var b strings.Builder
-	b.WriteByte('"')
-	for i, r := range s {
-		switch {
-		case r == '$', r == '`', r == '"':
-			b.WriteByte('\\')
-		case r == '\\' && (i+1 == len(s) || strings.ContainsRune("$`\"\\", rune(s[i+1]))):
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	b.WriteByte('"')
-	return b.String()
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // cosignedBy names the witnesses that cosigned, for the message: "; cosigned by a (time), b".
