@@ -51,3 +51,22 @@ func TestShellWordInAnInteractiveShell(t *testing.T) {
 		}
 	}
 }
+
+// TestShellWordOfAPathLikeAnOption: verify given the folder "." names its files without a
+// folder, and a seal "-x.pdf.seal" was printed as the argument of chancery seal refresh, which
+// read it as its options and refused it (found by review of 4045b4e, fifty-ninth session). The
+// word is the file's path, which a command given it reads as a file, not an option.
+func TestShellWordOfAPathLikeAnOption(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"-x.pdf.seal", "--trust=a.pdf.seal", "- b.seal"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sh := exec.Command("sh", "-c", "cat "+shellWord(name))
+		sh.Dir = dir
+		out, err := sh.CombinedOutput()
+		if err != nil || string(out) != name {
+			t.Errorf("shellWord(%q) = %s, which cat reads as %q (%v)", name, shellWord(name), out, err)
+		}
+	}
+}

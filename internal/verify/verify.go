@@ -157,7 +157,12 @@ func (vf *Verifier) refreshArgs(sealPath string) string {
 // 2026/…") are common on the holders' machines, and split there the printed command failed.
 // Double quotes would not do: an interactive bash or zsh expands a ! in them from its
 // history ("Urgent!! letters" takes in the command run before), which single quotes keep.
+// A path that begins with "-" (a file of the folder verify was given as ".") gets "./"
+// before it, or the command would read it as an option.
 func shellWord(s string) string {
+	if strings.HasPrefix(s, "-") {
+		s = "./" + s
+	}
 	if s != "" && !strings.ContainsFunc(s, func(r rune) bool {
 		return r < 0x80 && !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("_-./:@%+=,", r))
 	}) {
