@@ -16,6 +16,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/chancery/chancery/internal/datadir"
@@ -68,7 +69,7 @@ func unwritableHint(err error, dir string) error {
 	if h := otherUsersFile(err, dir); h != nil {
 		return h
 	}
-	return withHint(err, "%s is not writable by the user running chancery (uid %d), and chancery makes its lock files in it, SQLite its journal: check its owner and mode ('ls -ld %s'), whether its file system is mounted read-only, and whether it is immutable ('lsattr -d %s')", dir, os.Geteuid(), dir, dir)
+	return withHint(err, "%s is not writable by the user running chancery (uid %d), and chancery makes its lock files in it, SQLite its journal: check its owner and mode ('ls -ld %s'), whether its file system is mounted read-only, and whether it is immutable ('lsattr -d %s')", dir, os.Geteuid(), shellArg(dir), shellArg(dir))
 }
 
 // otherUsersFile is ownedFileHint for err, the refusal to open a file of dir, when dir is
@@ -144,7 +145,7 @@ func closedDirHint(err error, path string) error {
 				owner = fmt.Sprintf("%s (uid %d)", u.Username, st.Uid)
 			}
 			return withHint(err, "the user running chancery (%s, uid %d) cannot reach %s: %s, which belongs to %s, does not let it in ('ls -ld %s'); keep the file in a directory that user may enter, rather than give it %s and all it holds",
-				currentUser(), os.Geteuid(), path, dir, owner, dir, dir)
+				currentUser(), os.Geteuid(), path, dir, owner, shellArg(dir), dir)
 		}
 		if !errors.Is(serr, fs.ErrPermission) || filepath.Dir(dir) == dir {
 			return nil
@@ -183,7 +184,23 @@ func ownedHint(err error, path string, fi fs.FileInfo, usable bool, euid int, me
 			path, owner, me, euid, me, path)
 	}
 	return withHint(err, "%s belongs to %s, not to the user running chancery (%s, uid %d), who cannot open it (a command run as that user left it there): give it back with 'sudo chown %s %s'",
-		path, owner, me, euid, me, path)
+		path, owner, me, euid, me, shellArg(path))
+}
+
+// shellArg is s as one word of the command a hint prints, which the operator pastes into a
+// shell: as it is when it holds nothing a shell splits or expands, else in single quotes
+// (shellQuote). Unquoted, a path with a space ("/srv/Office Data/chancery.json") made
+// 'sudo chown' give the service two other paths, "/srv/Office" among them.
+func shellArg(s string) string {
+	if strings.HasPrefix(s, "-") {
+		s = "./" + s // not an option
+	}
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return r < 0x80 && !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("_-./:@%+,", r))
+	}) {
+		return s
+	}
+	return shellQuote(s)
 }
 
 // currentUser names the user running chancery, as chown takes it: the user name, else the uid.
