@@ -21,6 +21,7 @@ import (
 
 	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/smallfile"
 	"github.com/chancery/chancery/internal/verify"
 	"github.com/spf13/cobra"
 )
@@ -90,11 +91,15 @@ func otherUsersFile(err error, dir string) error {
 // otherUsersReadFile is ownedFileHint for err, the refusal (EACCES, EPERM) to read a file
 // of the data directory: its settings or a key file left there by another user (root,
 // running an init or a restore by hand), which this one cannot read; or the data directory
-// dataDir itself, another user's, which this one cannot enter. A file elsewhere (a token's
+// dataDir itself, another user's, which this one cannot enter; or a key file of another
+// user's that others can read, which this one cannot make private. A file elsewhere (a token's
 // PIN file) in a directory this user cannot enter gets closedDirHint's hint, never a chown
 // of that directory: it may be /root or /etc/ssl/private. dataDir is "" where no data
 // directory is in question. Nil otherwise.
 func otherUsersReadFile(err error, dataDir string) error {
+	if h := otherUsersSecretFile(err); h != nil {
+		return h
+	}
 	var pe *fs.PathError
 	if !errors.As(err, &pe) || !errors.Is(pe.Err, fs.ErrPermission) {
 		return nil
@@ -140,12 +145,8 @@ func closedDirHint(err error, path string) error {
 			if !ok || syscall.Access(dir, 0x1) == nil || int(st.Uid) == os.Geteuid() { // X_OK
 				return nil
 			}
-			owner := fmt.Sprintf("uid %d", st.Uid)
-			if u, lerr := user.LookupId(strconv.FormatUint(uint64(st.Uid), 10)); lerr == nil {
-				owner = fmt.Sprintf("%s (uid %d)", u.Username, st.Uid)
-			}
 			return withHint(err, "the user running chancery (%s, uid %d) cannot reach %s: %s, which belongs to %s, does not let it in ('ls -ld %s'); keep the file in a directory that user may enter, rather than give it %s and all it holds",
-				currentUser(), os.Geteuid(), path, dir, owner, shellArg(dir), dir)
+				currentUser(), os.Geteuid(), path, dir, ownerName(st.Uid), shellArg(dir), dir)
 		}
 		if !errors.Is(serr, fs.ErrPermission) || filepath.Dir(dir) == dir {
 			return nil
@@ -175,13 +176,10 @@ func ownedHint(err error, path string, fi fs.FileInfo, usable bool, euid int, me
 	if !errors.Is(err, syscall.EACCES) || usable || !ok || int(st.Uid) == euid {
 		return nil
 	}
-	owner := fmt.Sprintf("uid %d", st.Uid)
-	if u, lerr := user.LookupId(strconv.FormatUint(uint64(st.Uid), 10)); lerr == nil {
-		owner = fmt.Sprintf("%s (uid %d)", u.Username, st.Uid)
-	}
+	owner := ownerName(st.Uid)
 	if whole {
 		return withHint(err, "%s belongs to %s, not to the user running chancery (%s, uid %d), who cannot open it (a command run as that user left it there): give it back, with the files in it, which are all the office's, with 'sudo chown -R %s %s'",
-			path, owner, me, euid, me, path)
+			path, owner, me, euid, me, shellArg(path))
 	}
 	return withHint(err, "%s belongs to %s, not to the user running chancery (%s, uid %d), who cannot open it (a command run as that user left it there): give it back with 'sudo chown %s %s'",
 		path, owner, me, euid, me, shellArg(path))
@@ -201,6 +199,42 @@ func shellArg(s string) string {
 		return s
 	}
 	return shellQuote(s)
+}
+
+// otherUsersSecretFile is readableFileHint for err, the refusal of a secret file of the data
+// directory that others can read (smallfile.ReadableError). Nil for any other error.
+func otherUsersSecretFile(err error) error {
+	var re *smallfile.ReadableError
+	if !errors.As(err, &re) {
+		return nil
+	}
+	fi, serr := os.Stat(re.Path)
+	if serr != nil {
+		return nil
+	}
+	return readableFileHint(err, re.Path, fi, os.Geteuid(), currentUser())
+}
+
+// readableFileHint is the hint for err, the refusal of the secret file at path, whose stat
+// is fi, that others can read, when the file is another user's (root's, copied in by hand):
+// me, the user running chancery (euid), cannot chmod it, and root's chmod alone would leave
+// it unreadable to me. It names the file and its owner, the chown that gives it back, then
+// the chmod, as ownedFileHint does. Nil when the file is mine or I am root, who may chmod it.
+func readableFileHint(err error, path string, fi fs.FileInfo, euid int, me string) error {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || euid == 0 || int(st.Uid) == euid {
+		return nil
+	}
+	return withHint(err, "%s belongs to %s, not to the user running chancery (%s, uid %d), who cannot make it private (a command run as that user left it there): give it back with 'sudo chown %s %s', then 'chmod 600 %s'",
+		path, ownerName(st.Uid), me, euid, me, shellArg(path), shellArg(path))
+}
+
+// ownerName names the user uid for a hint: "root (uid 0)", or "uid N" if it has no name.
+func ownerName(uid uint32) string {
+	if u, err := user.LookupId(strconv.FormatUint(uint64(uid), 10)); err == nil {
+		return fmt.Sprintf("%s (uid %d)", u.Username, uid)
+	}
+	return fmt.Sprintf("uid %d", uid)
 }
 
 // currentUser names the user running chancery, as chown takes it: the user name, else the uid.

@@ -91,6 +91,11 @@ func storeHint(err error, dir string) error {
 	case errors.Is(err, store.ErrHasSQLite):
 		return withHint(err, "drop --database to use the SQLite office in %s; to move it to PostgreSQL, run 'chancery store migrate --to URL' and serve from a copy of the data directory without %s", dir, store.SQLiteFile)
 	}
+	// A key file of another user's that others can read (the PDF signing key, which the
+	// store's opening reads), which this one cannot make private.
+	if h := otherUsersSecretFile(err); h != nil {
+		return h
+	}
 	// The database left there by another user (root, running a migration by hand).
 	if h := otherUsersFile(err, dir); h != nil {
 		return h

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/chancery/chancery/internal/smallfile"
 )
 
 // ownedBy is the stat of a file as if uid owned it: the file's own, its owner changed.
@@ -97,6 +99,41 @@ func TestOtherUsersReadFileHintsOnlyRefusals(t *testing.T) {
 		"its own, mine": fmt.Errorf("read log key: %w", &fs.PathError{Op: "open", Path: path, Err: syscall.EPERM}),
 	} {
 		if h := otherUsersReadFile(err, dir); h != nil {
+			t.Errorf("%s: %v, want no hint of the file's owner", name, h)
+		}
+	}
+}
+
+// TestReadableFileHintNamesItsOwner: a key file that others can read, another user's, gets
+// the owned file's hint (its owner, the chown, then the chmod), as this user cannot chmod
+// it; the file of the user running chancery, or any file when root runs it (who may chmod
+// it), gets none: the chmod the error says is all it takes. The refusal is tested live by
+// TestKeyFileOfRootReadableByOthersHintsAtItsOwner, where the tests run as root.
+func TestReadableFileHintNamesItsOwner(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "log.key")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Lstat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := fmt.Errorf("open: %w", &smallfile.ReadableError{What: "log key", Path: path, Mode: 0o644})
+	const me, euid = "ada", 4242421
+	var hi *hinted
+	h := readableFileHint(refused, path, ownedBy{fi, 0}, euid, me)
+	if h == nil || !strings.Contains(h.Error(), "is readable by others") || !asHinted(h, &hi) ||
+		!strings.HasPrefix(hi.hint, path+" belongs to root (uid 0), not to the user running chancery (ada, uid 4242421)") ||
+		!strings.HasSuffix(hi.hint, "'sudo chown ada "+path+"', then 'chmod 600 "+path+"'") {
+		t.Errorf("a key file of root's readable by others: %v, want the owner, the chown, then the chmod", h)
+	}
+	for name, h := range map[string]error{
+		"its own":  readableFileHint(refused, path, ownedBy{fi, euid}, euid, me),
+		"as root":  readableFileHint(refused, path, ownedBy{fi, euid}, 0, "root"),
+		"no error": otherUsersSecretFile(fmt.Errorf("read log key: %w", syscall.EACCES)),
+	} {
+		if h != nil {
 			t.Errorf("%s: %v, want no hint of the file's owner", name, h)
 		}
 	}

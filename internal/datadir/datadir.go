@@ -809,13 +809,10 @@ func verifierKey(skey string) (string, error) {
 	return note.NewEd25519VerifierKey(s.Name(), pub)
 }
 
-// checkPrivate refuses a secret file (what names it) that its group or others can read; a
-// missing file is for the reader to report.
+// checkPrivate refuses a secret file (what names it) that its group or others can read
+// (smallfile.ReadableError); a missing file is for the reader to report.
 func checkPrivate(what, name string) error {
-	if fi, err := os.Stat(name); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		return fmt.Errorf("%s %s is readable by others (mode %v): chmod 600 it", what, name, fi.Mode().Perm())
-	}
-	return nil
+	return smallfile.CheckPrivate(what, name)
 }
 
 // checkUnchangeable refuses a file or directory (what names it) that its group or others can

@@ -423,8 +423,8 @@ func Load(dir string) (*pdf.Signer, error) {
 	}
 	// The key signs what PDF readers show as the office's signature: as office.key and
 	// log.key, it must be its owner's alone.
-	if fi, err := os.Stat(filepath.Join(dir, SigningKeyFile)); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("pdf signing key %s is readable by others (mode %v): chmod 600 it", filepath.Join(dir, SigningKeyFile), fi.Mode().Perm())
+	if err := smallfile.CheckPrivate("pdf signing key", filepath.Join(dir, SigningKeyFile)); err != nil {
+		return nil, err
 	}
 	keyData, err := smallfile.Read(filepath.Join(dir, SigningKeyFile), maxFile)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"syscall"
 )
@@ -43,4 +44,24 @@ func Read(name string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s is larger than %d bytes: %w", name, max, ErrTooLarge)
 	}
 	return b, nil
+}
+
+// ReadableError is CheckPrivate's refusal of a secret file that its group or others can read.
+type ReadableError struct {
+	What string      // what the file is: "log key", "office key"
+	Path string      // the file
+	Mode fs.FileMode // its permission bits
+}
+
+func (e *ReadableError) Error() string {
+	return fmt.Sprintf("%s %s is readable by others (mode %v): chmod 600 it", e.What, e.Path, e.Mode)
+}
+
+// CheckPrivate refuses the secret file name (what names it) that its group or others can
+// read, with a *ReadableError; a missing file is for the reader to report.
+func CheckPrivate(what, name string) error {
+	if fi, err := os.Stat(name); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		return &ReadableError{What: what, Path: name, Mode: fi.Mode().Perm()}
+	}
+	return nil
 }
