@@ -572,18 +572,29 @@ func verifyStored(ctx context.Context, dir string, d *datadir.Dir, open func(con
 	return &verifiedLog{VerifyReport: rep, checkpoint: cp}, db.Close()
 }
 
+// stagedFacts is what restore learns of the backup's database as it reconciles it.
+type stagedFacts struct {
+	// erasures says the database holds an erasure (store.DB.HasErasures).
+	erasures bool
+}
+
 // reconcileStaged reconciles the letters in progress of the SQLite store in dir with its
-// releases (store.DB.ReconcileLettersInProgress).
-func reconcileStaged(ctx context.Context, dir string) error {
+// releases (store.DB.ReconcileLettersInProgress), and says what else restore asks of it.
+func reconcileStaged(ctx context.Context, dir string) (stagedFacts, error) {
+	var f stagedFacts
 	db, err := store.OpenSQLite(ctx, dir)
 	if err != nil {
-		return err
+		return f, err
 	}
 	if err := db.ReconcileLettersInProgress(ctx); err != nil {
 		db.Close()
-		return err
+		return f, err
 	}
-	return db.Close()
+	if f.erasures, err = db.HasErasures(ctx); err != nil {
+		db.Close()
+		return f, err
+	}
+	return f, db.Close()
 }
 
 // checkSchema refuses a database in dir whose schema is not this build's
@@ -613,6 +624,9 @@ type restoreResult struct {
 	// its own (in place) or one brought with --erased. Without one, a letter erased after
 	// the backup was taken is served again with its content.
 	ErasedRecorded bool `json:"erasures_recorded"`
+	// backupErased says the backup's database holds an erasure: the office erased letters,
+	// and its former data directory has the records to bring.
+	backupErased bool
 }
 
 // erasedRecords are the records of erased releases and letters an operator brought from the
@@ -752,10 +766,20 @@ published; 2 the restore could not be done.`,
 			if err != nil && res == nil {
 				return err
 			}
-			if !res.ErasedRecorded {
+			switch {
+			case !res.ErasedRecorded && res.backupErased:
 				fmt.Fprintf(warnings(c), "chancery: warning: %s has no record of erased letters: a letter erased after this backup was taken (%s) "+
 					"would be served again with its content; pass the former data directory's %s and %s with --erased, "+
 					"or erase those letters again before serving (docs/operations.md, \"Backups and restore\")\n",
+					res.Data, res.Taken.UTC().Format(time.RFC3339), datadir.ErasedFile, datadir.ErasedLettersFile)
+			case !res.ErasedRecorded:
+				// The backup holds no erasure, but the office may have made its first after
+				// the backup was taken, which only its former directory knows: the warning
+				// stays, and says that a directory which never erased has nothing to bring.
+				fmt.Fprintf(warnings(c), "chancery: warning: %s has no record of erased letters, and this backup (%s) holds no erasure: "+
+					"if the office never erased a letter, its former data directory has no %s nor %s and there is nothing to bring; "+
+					"if it erased one after this backup was taken, that letter would be served again with its content: "+
+					"pass those two files of the former data directory with --erased, or erase those letters again before serving (docs/operations.md, \"Backups and restore\")\n",
 					res.Data, res.Taken.UTC().Format(time.RFC3339), datadir.ErasedFile, datadir.ErasedLettersFile)
 			}
 			if !res.Recorded {
@@ -926,7 +950,8 @@ func restore(ctx context.Context, file, dir string, published []byte, erased *er
 	// The letters in progress (migration 44's table) are made again from the letters and
 	// their releases, which the log's verification and the checks below vouch for: a table
 	// edited in the backup listed a released letter among the drafts, or hid a draft.
-	if err := reconcileStaged(ctx, stageDir); err != nil {
+	facts, err := reconcileStaged(ctx, stageDir)
+	if err != nil {
 		return nil, interrupted(ctx, withHint(fmt.Errorf("restore: the backup's database: %w", err), "restore another backup: this one's database does not hold together"))
 	}
 	fmt.Fprintln(progress, "checking the integrity of the backup's database")
@@ -998,7 +1023,7 @@ func restore(ctx context.Context, file, dir string, published []byte, erased *er
 		}
 		done = true
 		res := &restoreResult{Data: dir, Origin: staged.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Taken: m.Created, Recorded: published != nil,
-			ErasedRecorded: erased != nil}
+			ErasedRecorded: erased != nil, backupErased: facts.erasures}
 		if behind != nil {
 			return res, &failed{&hinted{err: fmt.Errorf("restored, but %w", behind.err), hint: behind.hint}}
 		}
@@ -1106,7 +1131,7 @@ func restore(ctx context.Context, file, dir string, published []byte, erased *er
 		defer d.Close()
 	}
 	res := &restoreResult{Data: dir, Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Taken: m.Created, InPlace: inPlace,
-		Recorded: published != nil || hadRecord, ErasedRecorded: inPlace || erased != nil}
+		Recorded: published != nil || hadRecord, ErasedRecorded: inPlace || erased != nil, backupErased: facts.erasures}
 	if behind != nil {
 		return res, &failed{&hinted{err: fmt.Errorf("restored, but %w", behind.err), hint: behind.hint}}
 	}

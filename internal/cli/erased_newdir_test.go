@@ -43,6 +43,23 @@ func TestRestoreIntoANewDirectoryCarriesTheErasures(t *testing.T) {
 	if code != 0 || !strings.Contains(errOut, "warning: "+filepath.Join(tmp, "bare")+" has no record of erased letters") || !strings.Contains(errOut, "--erased") {
 		t.Errorf("restore without the record: status %d, %s", code, errOut)
 	}
+	// The backup holds no erasure: the warning stays (the office erased after it), and says
+	// that a former directory which never erased a letter has nothing to bring, as the hint of
+	// a record file that is not there does (fifty-ninth session's not-fixed list).
+	if !strings.Contains(errOut, "this backup") || !strings.Contains(errOut, "holds no erasure") || !strings.Contains(errOut, "there is nothing to bring") {
+		t.Errorf("restore of a backup without erasures, without the record: %s, want it said that a directory which never erased has nothing to bring", errOut)
+	}
+	// A backup holding an erasure: its office erased letters, and its former directory has
+	// the records; the warning says to bring them, no more.
+	erasedBackup := filepath.Join(tmp, "erased.tar")
+	if code, _, errOut := run("backup", "--data", live, "--out", erasedBackup); code != 0 {
+		t.Fatalf("backup: %s", errOut)
+	}
+	code, _, errOut = run("restore", erasedBackup, "--data", filepath.Join(tmp, "bare-erased"))
+	if code != 0 || !strings.Contains(errOut, "warning: "+filepath.Join(tmp, "bare-erased")+" has no record of erased letters") ||
+		!strings.Contains(errOut, "--erased") || strings.Contains(errOut, "nothing to bring") {
+		t.Errorf("restore of a backup holding an erasure, without the record: status %d, %s", code, errOut)
+	}
 
 	empty := filepath.Join(tmp, "empty")
 	if err := os.Mkdir(empty, 0o700); err != nil {

@@ -772,6 +772,27 @@ func (t *Tx) ErasedReleases(ctx context.Context) ([]Release, error) {
 	return out, nil
 }
 
+// HasErasures reports whether the store holds an erasure (EraseLetter): an erased release,
+// an erased draft (no release, its subject empty), or a count of erasures made. restore
+// asks it of a backup's database: one without has nothing to bring from its former data
+// directory's records, unless the office erased a letter after the backup was taken.
+func (db *DB) HasErasures(ctx context.Context) (bool, error) {
+	var has bool
+	err := db.View(ctx, func(t *Tx) error {
+		n, err := t.Counter(ctx, ErasuresCounter)
+		if err != nil || n > 0 {
+			has = n > 0
+			return err
+		}
+		return t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM releases WHERE erased_at IS NOT NULL)
+	OR EXISTS (SELECT 1 FROM letters l WHERE l.subject = '' AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.letter_id = l.id))`).Scan(&has)
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: erasures: %w", err)
+	}
+	return has, nil
+}
+
 // ReleaseByDigest returns the release whose final file has this digest.
 func (t *Tx) ReleaseByDigest(ctx context.Context, digest string) (*Release, error) {
 	r, err := scanRelease(t.queryRow(ctx, `SELECT `+releaseCols+` FROM releases WHERE file_digest = $1`, fileDigestKey(digest)))
