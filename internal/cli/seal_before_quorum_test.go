@@ -102,7 +102,8 @@ func TestVerifySealFromBeforeTheQuorum(t *testing.T) {
 		t.Errorf("online, with the seal from before the quorum: %d %q %q, want valid naming 'seal refresh'", code, out, errs)
 	}
 	// The command the line names runs as printed: with the trust root this run was given
-	// (it said "no trust root" without CHANCERY_TRUST).
+	// (it said "no trust root" without CHANCERY_TRUST), and no --url, as CHANCERY_URL
+	// carries over by itself.
 	refresh := regexp.MustCompile(`'chancery (seal refresh [^']*)'`).FindStringSubmatch(out)
 	if refresh == nil || refresh[1] != "seal refresh "+file+".seal --trust "+witnessed {
 		t.Errorf("online: the line names %q, want 'chancery seal refresh %s.seal --trust %s'", refresh, file, witnessed)
@@ -157,6 +158,32 @@ func TestVerifySealFromBeforeTheQuorum(t *testing.T) {
 	}
 	if code, out, errs := verifyAt(t, o.url, "--trust", spacedTrust, "--offline", spaced); code != cli.ExitOK || !strings.HasPrefix(out, "valid: "+ref) {
 		t.Errorf("offline, after the printed seal refresh in a folder named with spaces: %d %q %q, want valid", code, out, errs)
+	}
+
+	// A holder who reaches the registry by another address than the trust root's (a proxy,
+	// an internal name) and gave it with --url: the printed command named no --url, and asked
+	// the trust root's URL, which this holder cannot reach (fifty-ninth session's not-fixed
+	// list, the lead's decision). It carries --url, online and offline, and runs as printed
+	// without CHANCERY_URL.
+	viaURL := filepath.Join(dir, "via-url", ref+".pdf")
+	if err := errors.Join(os.Mkdir(filepath.Dir(viaURL), 0o755), os.WriteFile(viaURL, data, 0o644), os.WriteFile(viaURL+".seal", unrefreshed, 0o644)); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = verifyAt(t, "", "--url", o.url, "--offline", "--trust", witnessed, viaURL)
+	if code != cli.ExitFailed || !strings.Contains(out, "'chancery seal refresh "+viaURL+".seal --trust "+witnessed+" --url "+o.url+"'") {
+		t.Errorf("offline, --url given: %d %q %q, want the seal refresh with --url %s", code, out, errs, o.url)
+	}
+	code, out, errs = verifyAt(t, "", "--url", o.url, "--trust", witnessed, viaURL)
+	printed = regexp.MustCompile(`'chancery (seal refresh .*?)' proves`).FindStringSubmatch(out)
+	if code != cli.ExitOK || printed == nil || printed[1] != "seal refresh "+viaURL+".seal --trust "+witnessed+" --url "+o.url {
+		t.Fatalf("online, --url given: %d %q %q, want valid naming 'chancery seal refresh %s.seal --trust %s --url %s'", code, out, errs, viaURL, witnessed, o.url)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := cli.Main(strings.Fields(printed[1]), &stdout, &stderr); code != cli.ExitOK {
+		t.Errorf("chancery %s, as verify printed it, without CHANCERY_URL: exit %d, %s%s", printed[1], code, stdout.String(), stderr.String())
+	}
+	if code, out, errs := verifyAt(t, "", "--offline", "--trust", witnessed, viaURL); code != cli.ExitOK || !strings.HasPrefix(out, "valid: "+ref) {
+		t.Errorf("offline, after the printed seal refresh with --url: %d %q %q, want valid", code, out, errs)
 	}
 
 	// Retracted since: the registry's answer says so, whatever the old seal.

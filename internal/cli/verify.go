@@ -29,7 +29,15 @@ type VerifyWitness = verify.Witness
 // newVerify is `chancery verify`: internal/verify's command, which cmd/chancery-verify runs
 // too, with the registry's answers online.
 func newVerify(rm *remote) *cobra.Command {
+	// The seal refresh a line suggests asks the registry the holder named with --url, as
+	// this run does; CHANCERY_URL carries over by itself.
+	refreshURL := func(c *cobra.Command, v *verify.Verifier) {
+		if c.Flags().Changed("url") {
+			v.RefreshURL = redacted(rm.url)
+		}
+	}
 	c := verify.CommandKeeping("verify", func(c *cobra.Command, root *seal.TrustRoot, v *verify.Verifier) (verify.Online, error) {
+		refreshURL(c, v)
 		rm.useTrustRootURL(c, root)
 		cl, err := rm.client(false)
 		if err != nil {
@@ -41,6 +49,7 @@ func newVerify(rm *remote) *cobra.Command {
 		}
 		return &verifier{Verifier: v, cl: cl, c: c, cps: cps, root: root}, nil
 	}, func(c *cobra.Command, root *seal.TrustRoot, v *verify.Verifier) (verify.Kept, error) {
+		refreshURL(c, v)
 		cps, err := loadCheckpointState(stateDir(), root.LogKey, warnings(c))
 		if err != nil {
 			// Offline verified seals without it before it was read: a kept checkpoint that

@@ -137,18 +137,28 @@ type Verifier struct {
 	// suggest is given with --trust: without it, the command copied as printed fails "no
 	// trust root" unless CHANCERY_TRUST is set.
 	TrustFile string
+	// RefreshURL is the registry's URL the holder gave verify on its command line (--url),
+	// which the suggested 'chancery seal refresh' is given too: without it, the command asks
+	// the trust root's URL, which may not be the address the holder reaches the registry by
+	// (a proxy, an internal name). CHANCERY_URL carries over by itself. Empty for none.
+	RefreshURL string
 	// away are the files that are links leading out of their folder, with the file each
 	// leads to: online, the registry is not asked about them (see linkAway).
 	away map[string]string
 }
 
-// refreshArgs is what the suggested 'chancery seal refresh' takes: the seal, and the trust
-// root this run verified against, each one word of the command line (shellWord).
+// refreshArgs is what the suggested 'chancery seal refresh' takes: the seal, the trust root
+// this run verified against, and the registry's URL the holder gave, each one word of the
+// command line (shellWord).
 func (vf *Verifier) refreshArgs(sealPath string) string {
-	if vf.TrustFile == "" {
-		return shellWord(sealPath)
+	args := shellWord(sealPath)
+	if vf.TrustFile != "" {
+		args += " --trust " + shellWord(Printable(vf.TrustFile))
 	}
-	return shellWord(sealPath) + " --trust " + shellWord(Printable(vf.TrustFile))
+	if vf.RefreshURL != "" {
+		args += " --url " + shellWord(Printable(vf.RefreshURL))
+	}
+	return args
 }
 
 // shellWord is s as one word of a command line the reader copies into a shell: as it is when
