@@ -576,6 +576,18 @@ func verifyStored(ctx context.Context, dir string, d *datadir.Dir, open func(con
 type stagedFacts struct {
 	// erasures says the database holds an erasure (store.DB.HasErasures).
 	erasures bool
+	// rebuilt is what the reconciliation changed in the letters in progress; nil when the
+	// backup's table agreed with its letters and releases.
+	rebuilt *lettersRebuilt
+}
+
+// lettersRebuilt is how many rows restore added to and removed from the backup's letters in
+// progress (unreleased_letters), made again from its letters and releases.
+type lettersRebuilt struct {
+	// Added are the letters without a release the backup's table did not list.
+	Added int64 `json:"added"`
+	// Removed are the released letters it listed.
+	Removed int64 `json:"removed"`
 }
 
 // reconcileStaged reconciles the letters in progress of the SQLite store in dir with its
@@ -586,9 +598,13 @@ func reconcileStaged(ctx context.Context, dir string) (stagedFacts, error) {
 	if err != nil {
 		return f, err
 	}
-	if err := db.ReconcileLettersInProgress(ctx); err != nil {
+	added, removed, err := db.ReconcileLettersInProgress(ctx)
+	if err != nil {
 		db.Close()
 		return f, err
+	}
+	if added != 0 || removed != 0 {
+		f.rebuilt = &lettersRebuilt{Added: added, Removed: removed}
 	}
 	if f.erasures, err = db.HasErasures(ctx); err != nil {
 		db.Close()
@@ -627,6 +643,10 @@ type restoreResult struct {
 	// backupErased says the backup's database holds an erasure: the office erased letters,
 	// and its former data directory has the records to bring.
 	backupErased bool
+	// Rebuilt says that the backup's letters in progress disagreed with its letters and
+	// releases, and were made again from them: a backup's table changes under no hand but
+	// chancery's, so someone wrote this one. Left out when they agreed.
+	Rebuilt *lettersRebuilt `json:"letters_in_progress_rebuilt,omitempty"`
 }
 
 // erasedRecords are the records of erased releases and letters an operator brought from the
@@ -732,7 +752,9 @@ be served again, and you must erase them again by hand before serving.
 A backup is only as trustworthy as where it was kept: restore also refuses a database that
 is not as chancery keeps it (a trigger, view, table or index of its own, or one missing, or
 SQLite's integrity check failing), and a data directory where a link stands in place of a
-file or directory of the backup. Restored files are their owner's alone (mode 0600, DIR
+file or directory of the backup. It makes the letters in progress again from the letters and
+their releases, and warns when that changed anything (with --json,
+"letters_in_progress_rebuilt": {"added", "removed"}): something else wrote that backup. Restored files are their owner's alone (mode 0600, DIR
 0700); restored by root into a directory of another user (the service's, under systemd's
 DynamicUser=), they are that user's. A new DIR made by root takes the owner of the directory
 above it, unless that is root's (then systemd's StateDirectory= hands it over, as after init).
@@ -765,6 +787,12 @@ published; 2 the restore could not be done.`,
 			res, err := restore(context.WithoutCancel(c.Context()), args[0], g.data, cp, rec, progress)
 			if err != nil && res == nil {
 				return err
+			}
+			if r := res.Rebuilt; r != nil {
+				fmt.Fprintf(warnings(c), "chancery: warning: the backup's list of letters in progress disagreed with its letters and releases, "+
+					"and was rebuilt from them: rows added %d (letters without a release it did not list), removed %d (released letters it listed); "+
+					"chancery keeps that list with the letters, so something else wrote this backup's database: find out who could\n",
+					r.Added, r.Removed)
 			}
 			switch {
 			case !res.ErasedRecorded && res.backupErased:
@@ -1023,7 +1051,7 @@ func restore(ctx context.Context, file, dir string, published []byte, erased *er
 		}
 		done = true
 		res := &restoreResult{Data: dir, Origin: staged.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Taken: m.Created, Recorded: published != nil,
-			ErasedRecorded: erased != nil, backupErased: facts.erasures}
+			ErasedRecorded: erased != nil, backupErased: facts.erasures, Rebuilt: facts.rebuilt}
 		if behind != nil {
 			return res, &failed{&hinted{err: fmt.Errorf("restored, but %w", behind.err), hint: behind.hint}}
 		}
@@ -1131,7 +1159,7 @@ func restore(ctx context.Context, file, dir string, published []byte, erased *er
 		defer d.Close()
 	}
 	res := &restoreResult{Data: dir, Origin: d.Settings.Origin, LogSize: rep.Size, LogRoot: rep.Root.String(), Taken: m.Created, InPlace: inPlace,
-		Recorded: published != nil || hadRecord, ErasedRecorded: inPlace || erased != nil, backupErased: facts.erasures}
+		Recorded: published != nil || hadRecord, ErasedRecorded: inPlace || erased != nil, backupErased: facts.erasures, Rebuilt: facts.rebuilt}
 	if behind != nil {
 		return res, &failed{&hinted{err: fmt.Errorf("restored, but %w", behind.err), hint: behind.hint}}
 	}

@@ -69,23 +69,34 @@ CREATE INDEX IF NOT EXISTS letters_by_class ON letters (class, id);
 
 // ReconcileLettersInProgress runs migration 44's fill again (it changes nothing in a store
 // chancery kept): every letter without a release gets its row in unreleased_letters, and
-// the rows of released letters go. restore runs it on a backup's database, whose table
-// someone who could write the backup may have edited: a released letter listed among the
-// drafts, or a draft hidden from the inbox and from the listing of drafts, which the
-// schema's and the integrity's checks do not see.
-func (db *DB) ReconcileLettersInProgress(ctx context.Context) error {
-	err := db.Update(ctx, func(t *Tx) error {
-		for _, q := range []string{unreleasedLettersAdd, unreleasedLettersRemove} {
-			if _, err := t.exec(ctx, q); err != nil {
+// the rows of released letters go. It returns how many rows it added and removed. restore
+// runs it on a backup's database, whose table someone who could write the backup may have
+// edited: a released letter listed among the drafts, or a draft hidden from the inbox and
+// from the listing of drafts, which the schema's and the integrity's checks do not see.
+func (db *DB) ReconcileLettersInProgress(ctx context.Context) (added, removed int64, err error) {
+	err = db.Update(ctx, func(t *Tx) error {
+		added, removed = 0, 0
+		for i, q := range []string{unreleasedLettersAdd, unreleasedLettersRemove} {
+			res, err := t.exec(ctx, q)
+			if err != nil {
 				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			if i == 0 {
+				added = n
+			} else {
+				removed = n
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("store: reconcile the letters in progress with the releases: %w", err)
+		return 0, 0, fmt.Errorf("store: reconcile the letters in progress with the releases: %w", err)
 	}
-	return nil
+	return added, removed, nil
 }
 
 // lettersByClass is migration 46: 44 makes letters_by_class too, but was first written
