@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/chancery/chancery/internal/checkpoint"
+	"github.com/chancery/chancery/internal/datadir"
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
@@ -133,6 +135,25 @@ func keptCheckpoint(name string, v note.Verifier) ([]byte, error) {
 	return b, nil
 }
 
+// checkLettersInProgress fails (exit status 1) when the letters in progress of db
+// (unreleased_letters) disagree with its letters and releases, with the one-line repair of
+// docs/operations.md for its store in the hint. size is the log's, sound.
+func checkLettersInProgress(ctx context.Context, c *cobra.Command, d *datadir.Dir, db *store.DB, size int64) error {
+	missing, extra, err := db.LettersInProgressDisagreement(ctx)
+	if err != nil {
+		return fmt.Errorf("log verify: %w", err)
+	}
+	if missing == 0 && extra == 0 {
+		return nil
+	}
+	repair := "sqlite3 " + shellQuote(filepath.Join(d.Path, store.SQLiteFile)) + " " + shellQuote(store.LettersInProgressRepair)
+	if database(c) != "" {
+		repair = `psql "$CHANCERY_DATABASE" -c ` + shellQuote(store.LettersInProgressRepair)
+	}
+	return &failed{withHint(fmt.Errorf("log verify: the log is sound (%d entries), but the letters in progress disagree with the letters and their releases (letters without a release not listed: %d; released letters listed: %d): the inbox hides those drafts, and shows those released letters as in progress", size, missing, extra),
+		"the table was edited in the copy this store was put back from (pg_restore, a copied database); with every server stopped, make it again from the letters and their releases, then run 'chancery log verify' again (docs/operations.md, \"Letters in progress\"; CHANCERY_DATABASE is the office's database URL): %s", repair)}
+}
+
 func newLogVerify(g *globals) *cobra.Command {
 	var older []string
 	var asJSON bool
@@ -150,8 +171,15 @@ nothing was removed or rewritten since.
 --json prints {"origin", "size", "root", "consistent"} for a sound log; a failure is
 {"error": ...} on stderr, with the same exit status.
 
+It also checks that the letters in progress, which the store keeps apart from the letters
+for the inbox, are the letters without a release: a store put back by other means than
+'chancery restore' (pg_restore, a copied chancery.db) may hold a table edited in its copy.
+The hint then gives the one line of SQL that makes it again (docs/operations.md, "Letters in
+progress").
+
 Exit status: 0 the log is sound; 1 a check failed (a kept checkpoint of the log's key that
-the log does not extend, or whose signature does not verify); 2 verification could not run
+the log does not extend, or whose signature does not verify, or letters in progress that
+disagree with the letters and releases); 2 verification could not run
 (a --checkpoint FILE that is no checkpoint signed by the log's key, another log's, included).`,
 		Example: `  curl -s http://127.0.0.1:8080/log/checkpoint > old.checkpoint
   chancery log verify --checkpoint old.checkpoint`,
@@ -192,6 +220,13 @@ the log does not extend, or whose signature does not verify); 2 verification cou
 			}
 			if err != nil {
 				return fmt.Errorf("log verify: could not check the log: %w", err)
+			}
+			// The letters in progress are kept apart from the letters (migration 44), and a
+			// store put back by other means than restore (pg_restore, a copied chancery.db,
+			// a restore by a build before it reconciled) may hold a table edited in its copy:
+			// a released letter among the inbox's letters in progress, a draft hidden.
+			if err := checkLettersInProgress(c.Context(), c, d, db, rep.Size); err != nil {
+				return err
 			}
 			w := c.OutOrStdout()
 			if asJSON {

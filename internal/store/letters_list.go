@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -98,6 +99,30 @@ func (db *DB) ReconcileLettersInProgress(ctx context.Context) (added, removed in
 	}
 	return added, removed, nil
 }
+
+// LettersInProgressDisagreement counts what ReconcileLettersInProgress would change, and
+// changes nothing: the letters without a release that unreleased_letters lacks (missing),
+// and its rows of released letters (extra). Both are read in one statement, one snapshot:
+// a server releasing a letter meanwhile changes the two tables in one transaction. 'log
+// verify' asks it of a store restored by other means than restore (pg_restore), or by a
+// build before restore reconciled.
+func (db *DB) LettersInProgressDisagreement(ctx context.Context) (missing, extra int64, err error) {
+	err = db.View(ctx, func(t *Tx) error {
+		return t.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM letters l
+	WHERE NOT EXISTS (SELECT 1 FROM releases r WHERE r.letter_id = l.id)
+	AND NOT EXISTS (SELECT 1 FROM unreleased_letters u WHERE u.letter_id = l.id)),
+	(SELECT COUNT(*) FROM unreleased_letters u WHERE EXISTS (SELECT 1 FROM releases r WHERE r.letter_id = u.letter_id))`).Scan(&missing, &extra)
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: compare the letters in progress with the releases: %w", err)
+	}
+	return missing, extra, nil
+}
+
+// LettersInProgressRepair is ReconcileLettersInProgress's statements as one line of SQL, in
+// one transaction, for an operator to run with psql or sqlite3 (docs/operations.md gives
+// it, and 'log verify' when the table disagrees).
+var LettersInProgressRepair = strings.Join(strings.Fields("BEGIN; "+unreleasedLettersAdd+"; "+unreleasedLettersRemove+"; COMMIT;"), " ")
 
 // lettersByClass is migration 46: 44 makes letters_by_class too, but was first written
 // without it, and the stores its first build migrated are recorded at 44 with no index, where
