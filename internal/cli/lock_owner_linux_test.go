@@ -316,4 +316,34 @@ func TestKeyFileOfRootReadableByOthersHintsAtItsOwner(t *testing.T) {
 			t.Errorf("%s given back and made private: log verify: %v\n%s", file, err, stderr)
 		}
 	}
+
+	// A witness's key left by root in the witness's directory: private to root, it failed
+	// "witness: read key: open …: permission denied" with no hint, and readable by others,
+	// "chmod 600 it" (found by audit, fifty-ninth session). Both get the owned file's hint.
+	wdir := filepath.Join(base, "witness")
+	if code, out, errs := run("witness", "key", "--data", wdir, "--name", "witness.owned.example"); code != 0 {
+		t.Fatalf("witness key: status %d\n%s%s", code, out, errs)
+	}
+	wkey := filepath.Join(wdir, "witness.key")
+	for _, p := range []string{wdir, wkey} {
+		if err := os.Chown(p, uid, uid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, mode := range []os.FileMode{0o600, 0o644} {
+		if err := os.Chown(wkey, 0, 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(wkey, mode); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{{"witness", "key", "--data", wdir}, {"witness", "key", "--data", wdir, "--name", "witness.owned.example"},
+			{"witness", "serve", "--data", wdir, "--name", "witness.owned.example", "--listen", "127.0.0.1:0"}} {
+			stderr, err := asUser(args...)
+			want := "chancery: hint: " + wkey + " belongs to root (uid 0), not to the user running chancery (" + name + ", uid 65534)"
+			if err == nil || !strings.Contains(stderr, want) || !strings.Contains(stderr, "'sudo chown "+name+" "+wkey+"'") {
+				t.Errorf("the witness key left by root, mode %v, %s: %v\n%s\nwant the hint %q… and its chown", mode, strings.Join(args, " "), err, stderr, want)
+			}
+		}
+	}
 }

@@ -67,6 +67,11 @@ func serveWitness(c *cobra.Command, dir, listen, name string) error {
 	logger := slog.New(slog.NewTextHandler(c.ErrOrStderr(), nil))
 	key, err := witness.LoadKey(dir, name)
 	if err != nil {
+		// A key file root left in the witness's directory: the owned file's hint, as the
+		// office's data directory's keys get it.
+		if h := otherUsersReadFile(err, dir); h != nil {
+			return h
+		}
 		if _, rerr := witness.ReadVerifierKey(dir); rerr == nil {
 			return withHint(err, "a witness key is bound to its name: pass the name it was created with, or use another --data")
 		}
@@ -177,12 +182,18 @@ there is none yet, so that the key can be published before the witness first run
 			if name != "" {
 				k, err := witness.LoadKey(g.data, name)
 				if err != nil {
+					if h := otherUsersReadFile(err, g.data); h != nil {
+						return h
+					}
 					return err
 				}
 				fmt.Fprintln(c.OutOrStdout(), k.VerifierKey())
 				return nil
 			}
 			vkey, err := witness.ReadVerifierKey(g.data)
+			if h := otherUsersReadFile(err, g.data); h != nil {
+				return h
+			}
 			if errors.Is(err, fs.ErrNotExist) {
 				return withHint(err, "no witness key in %s yet: pass --name NAME to create it, or start 'chancery witness serve --name NAME'", g.data)
 			}

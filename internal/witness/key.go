@@ -105,8 +105,8 @@ func ReadVerifierKey(dir string) (string, error) {
 func readKey(dir string) (*Key, error) {
 	path := filepath.Join(dir, KeyFile)
 	// Whoever reads the key can cosign any fork in the witness's name.
-	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("witness: key %s is readable by others (mode %v): chmod 600 it", path, fi.Mode().Perm())
+	if err := smallfile.CheckPrivate("witness: key", path); err != nil {
+		return nil, err
 	}
 	b, err := smallfile.Read(path, maxKeyFile)
 	if err != nil {
