@@ -102,8 +102,9 @@ say nothing of what it asks for). A new
 member's token, or a member's new token, is printed once on the last line: you hand it to
 the member, not to the proposer. A member's new token (or enabling them, which gives one)
 refuses the other new tokens for them still pending, which it supersedes (enabling them
-refuses the other enablings of them too): one line on stderr names each ("refused change
-6: new token for dana, proposed by bob: superseded by change 5").`,
+refuses the other enablings of them too), and a role change the other role changes about
+the member proposed before it: one line on stderr names each ("refused change 6: new token
+for dana, proposed by bob: superseded by change 5").`,
 		Example: `  chancery change show 3
   chancery change approve 3`,
 		Args: cobra.ExactArgs(1),

@@ -126,8 +126,10 @@ type ChangeResult struct {
 	Member *MemberView `json:"member,omitempty"`
 	// LogIndex is the policy-adopted entry's index.
 	LogIndex int64 `json:"log_index,omitempty"`
-	// Superseded are the other pending new tokens for the member that a new token given or an
-	// enabling refused, in the same transaction, as superseded by this change.
+	// Superseded are the other pending changes about the member that this one refused, in
+	// its transaction, as superseded: the new tokens a new token given or an enabling
+	// refused, the enablings an enabling refused, the role changes proposed before a role
+	// change.
 	Superseded []ChangeView `json:"superseded,omitempty"`
 }
 
@@ -407,6 +409,23 @@ func pendingChangesOf(ctx context.Context, tx *store.Tx, m *store.Member, except
 	return out, nil
 }
 
+// pendingRoleChangesBefore returns the pending member.roles changes about m proposed before the
+// change applied (a smaller id; every one when applied is 0, a change made at once), whoever
+// proposed them, m included, oldest first: those a role change of m supersedes.
+func pendingRoleChangesBefore(ctx context.Context, tx *store.Tx, m *store.Member, applied int64) ([]store.Change, error) {
+	cs, err := tx.Changes(ctx, 0) // the pending ones only
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Change
+	for _, c := range cs {
+		if c.State == store.ChangePending && c.Kind == ChangeRoles && c.Subject == m.Name && (applied == 0 || c.ID < applied) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 // refuseChanges refuses the pending changes cs, in a's name, each audited with why.
 func (r *Registry) refuseChanges(ctx context.Context, tx *store.Tx, a Actor, pending []store.Change, why string) error {
 	// The operator is no member: a change refused by RecoverAdmin is recorded as decided by
@@ -598,7 +617,7 @@ func (r *Registry) ApproveChange(ctx context.Context, a Actor, id int64) (*Chang
 	case ChangeAddMember:
 		res.Token, err = r.AddMember(ctx, ac, c.Subject, d.Roles)
 	case ChangeRoles:
-		res.Member, err = r.SetRoles(ctx, ac, c.Subject, d.Add, d.Remove)
+		res.Member, superseded, err = r.setRolesSuperseding(ctx, ac, c.Subject, d.Add, d.Remove)
 	case ChangeToken:
 		res.Token, superseded, err = r.issueTokenSuperseding(ctx, ac, c.Subject)
 	case ChangeEnable:

@@ -219,26 +219,44 @@ func activeMember(ctx context.Context, tx *store.Tx, name string) (*store.Member
 // once the role came back. They register a new key if it does. One who loses the admin role
 // has the changes they proposed that wait for a second admin refused (refuseChangesBy).
 func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remove []string) (*MemberView, error) {
+	v, _, err := r.setRolesSuperseding(ctx, a, name, add, remove)
+	return v, err
+}
+
+// setRolesSuperseding is SetRoles, which also returns the pending role changes about the
+// member that this one superseded (refused in its transaction), for ApproveChange's answer.
+//
+// A role change carried out (approved, a.change, or made by one admin where no second is
+// asked for) refuses every other pending member.roles change about the member proposed
+// before it (a smaller id; all of them for a change made at once): each was proposed against
+// roles that have changed since, and approved later it would undo this one (a role given
+// back after it was taken away); the admins propose it again if they still want it. Those
+// proposed after it stay. An admin's own approval of a change about themselves supersedes as
+// any other's does (unlike their new token, item 981): a pending role change always gives a
+// role, taking one away never waits for a second admin, and any admin may refuse a pending
+// change, so superseding one takes no protection from the other admins.
+func (r *Registry) setRolesSuperseding(ctx context.Context, a Actor, name string, add, remove []string) (*MemberView, []store.Change, error) {
 	name = nfc(name) // as member names are stored
 	if err := a.require(RoleAdmin); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	add, remove = nfcAll(add), nfcAll(remove) // as roles are stored
 	if len(add) == 0 && len(remove) == 0 {
-		return nil, i18n.Errorf(ErrInvalid, "no role to add or remove")
+		return nil, nil, i18n.Errorf(ErrInvalid, "no role to add or remove")
 	}
 	if err := r.checkRoles(add); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, role := range add {
 		if slices.Contains(remove, role) {
-			return nil, i18n.Errorf(ErrInvalid, "role %q is both added and removed", role)
+			return nil, nil, i18n.Errorf(ErrInvalid, "role %q is both added and removed", role)
 		}
 	}
 	if len(add) > 0 && r.twoAdmins(ctx, a) {
-		return nil, r.propose(ctx, a, ChangeRoles, name, changeDetail{Add: add, Remove: remove})
+		return nil, nil, r.propose(ctx, a, ChangeRoles, name, changeDetail{Add: add, Remove: remove})
 	}
 	var revoke []store.SignerKey
+	var superseded []store.Change
 	err := keysLeftRetried(func() error {
 		if slices.Contains(add, RoleSigner) {
 			if err := r.revokeKeysLeft(ctx, a, name, "the signer role of "+name+" was taken away"); err != nil {
@@ -246,7 +264,7 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 			}
 		}
 		return r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-			revoke = nil
+			revoke, superseded = nil, nil
 			if err := stillActs(ctx, tx, a); err != nil {
 				return err
 			}
@@ -313,11 +331,25 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 					}
 				}
 			}
+			// The role changes about them proposed before this one, against roles that
+			// have changed since: approved later, one would undo it.
+			dup, err := pendingRoleChangesBefore(ctx, tx, m, a.change)
+			if err != nil {
+				return err
+			}
+			why := fmt.Sprintf("superseded by change %d (the roles of %s were changed)", a.change, name)
+			if a.change == 0 {
+				why = fmt.Sprintf("superseded by the change of the roles of %s that %s made (%s)", name, a.Member.Name, roleChange(add, remove))
+			}
+			if err := r.refuseChanges(ctx, tx, a, dup, why); err != nil {
+				return err
+			}
+			superseded = dup
 			return r.audit(ctx, tx, a, "member.roles", "", fmt.Sprintf("%s: %s (now %s)", name, roleChange(add, remove), strings.Join(roles, ",")))
 		})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("set roles of %s: %w", name, err)
+		return nil, nil, fmt.Errorf("set roles of %s: %w", name, err)
 	}
 	// A key registered meanwhile is refused: registerKey reads the member's roles again in
 	// its transaction. The role is taken: its revocations run to their end whatever the
@@ -325,10 +357,11 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 	ctx = context.WithoutCancel(ctx)
 	for _, k := range revoke {
 		if _, err := r.RevokeKey(ctx, a, k.KeyID, "the signer role of "+name+" was taken away"); err != nil && !errors.Is(err, errKeyRevoked) {
-			return nil, fmt.Errorf("set roles of %s: the roles are set, but %w: revoke the key again", name, err)
+			return nil, nil, fmt.Errorf("set roles of %s: the roles are set, but %w: revoke the key again", name, err)
 		}
 	}
-	return r.Member(ctx, a, name)
+	v, err := r.Member(ctx, a, name)
+	return v, superseded, err
 }
 
 // rolesAfter returns the roles m holds once add are given and remove taken away, or refuses a
