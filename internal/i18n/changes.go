@@ -19,6 +19,12 @@ var _ = table(func() Translations {
 		"change %d is refused already": {
 			"la modification %d est déjà refusée",
 			"رُفض التعديل %d بالفعل"},
+		"change %d already asks this: approve it": {
+			"la modification %d le demande déjà : approuvez-la",
+			"التعديل %d يطلب هذا بالفعل: وافق عليه"},
+		"you proposed this already as change %d: another admin approves it": {
+			"vous l'avez déjà proposé comme modification %d : un autre administrateur l'approuve",
+			"اقترحت هذا بالفعل بوصفه التعديل %d: يوافق عليه مسؤول آخر"},
 		"you proposed change %d: another admin approves it": {
 			"vous avez proposé la modification %d : un autre administrateur l'approuve",
 			"أنت من اقترح التعديل %d: يوافق عليه مسؤول آخر"},

@@ -199,6 +199,9 @@ func (r *Registry) propose(ctx context.Context, a Actor, kind, subject string, d
 		if err := checkProposal(ctx, tx, kind, subject, d); err != nil {
 			return err
 		}
+		if err := r.checkNotPendingAlready(ctx, tx, a, c); err != nil {
+			return err
+		}
 		if err := checkPendingBound(ctx, tx, a); err != nil {
 			return err
 		}
@@ -215,6 +218,51 @@ func (r *Registry) propose(ctx context.Context, a Actor, kind, subject string, d
 		return err
 	}
 	return &ProposedError{Change: v}
+}
+
+// checkNotPendingAlready refuses the proposal c when a pending change asks the same already
+// (sameRequest), whoever proposed it: a duplicate would only lengthen the list a second
+// admin reads, and, approved after the first, do its work twice. One proposed more than
+// ChangeMaxAge ago is no longer approved (checkApprover): it does not count. The check and the insert
+// are in one transaction, and Update's transactions follow one another (one writer at a
+// time, on SQLite and PostgreSQL alike): of two proposals at once, the second sees the
+// first.
+func (r *Registry) checkNotPendingAlready(ctx context.Context, tx *store.Tx, a Actor, c *store.Change) error {
+	cs, err := tx.Changes(ctx, 0) // the pending ones only
+	if err != nil {
+		return err
+	}
+	for i := range cs {
+		p := &cs[i]
+		if p.State != store.ChangePending || r.now().Sub(p.ProposedAt) > ChangeMaxAge || !sameRequest(p, c) {
+			continue
+		}
+		if p.ProposedBy == a.Member.ID {
+			return i18n.Errorf(ErrConflict, "you proposed this already as change %d: another admin approves it", p.ID)
+		}
+		return i18n.Errorf(ErrConflict, "change %d already asks this: approve it", p.ID)
+	}
+	return nil
+}
+
+// sameRequest reports whether the changes a and b ask the same: the same kind, subject and
+// detail, roles compared as sets ("+reviewer +drafter" asks what "+drafter +reviewer" does).
+func sameRequest(a, b *store.Change) bool {
+	if a.Kind != b.Kind || a.Subject != b.Subject {
+		return false
+	}
+	var da, db changeDetail
+	if json.Unmarshal(a.Detail, &da) != nil || json.Unmarshal(b.Detail, &db) != nil {
+		return bytes.Equal(a.Detail, b.Detail)
+	}
+	sameSet := func(x, y []string) bool {
+		x, y = slices.Clone(x), slices.Clone(y)
+		slices.Sort(x)
+		slices.Sort(y)
+		return slices.Equal(slices.Compact(x), slices.Compact(y))
+	}
+	return sameSet(da.Roles, db.Roles) && sameSet(da.Add, db.Add) && sameSet(da.Remove, db.Remove) &&
+		da.Name == db.Name && bytes.Equal(da.Source, db.Source) && da.URL == db.URL && da.VKey == db.VKey && da.Quorum == db.Quorum
 }
 
 // checkPendingBound refuses a new proposal from an admin who has MaxPendingChanges waiting.
