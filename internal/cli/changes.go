@@ -130,7 +130,7 @@ for dana, proposed by bob: superseded by change 5").`,
 			// The other new tokens for the member, which this one superseded (--json has them
 			// as superseded).
 			for _, sc := range res.Superseded {
-				fmt.Fprintf(c.ErrOrStderr(), "refused change %d: %s, proposed by %s: superseded by change %d\n", sc.ID, printable(describeChange(&sc)), printable(sc.ProposedBy), id)
+				fmt.Fprintln(c.ErrOrStderr(), refusedLine(&sc, fmt.Sprintf("superseded by change %d", id)))
 			}
 			switch {
 			case res.Token != "":
@@ -187,6 +187,19 @@ func parseChangeID(s string) (int64, error) {
 }
 
 // describeChange says what a change does, in a few words.
+// refusedLine is the line naming a change refused in passing by another, for
+// 'change approve' (the changes a new token, an enabling or a role change superseded) and
+// 'member recover' (the changes the recovery refused) alike: "refused change 8: new token for
+// mallory, proposed by ada: superseded by change 9". Its proposer is left out when it could
+// not be read.
+func refusedLine(v *registry.ChangeView, why string) string {
+	by := ""
+	if v.ProposedBy != "" {
+		by = ", proposed by " + printable(v.ProposedBy)
+	}
+	return fmt.Sprintf("refused change %d: %s%s: %s", v.ID, printable(describeChange(v)), by, printable(why))
+}
+
 func describeChange(v *registry.ChangeView) string {
 	switch v.Kind {
 	case registry.ChangeAddMember:

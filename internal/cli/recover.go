@@ -35,7 +35,9 @@ so do the admin's web sessions, 'chancery login' tokens and password; their sign
 revoked, each by an entry in the log; their approvals of letters not yet released no longer
 count; their changes waiting for a second admin are refused, and so are the changes about them
 that other admins proposed (a new token for them, which under two_admins waits for their own
-approval), each said on a line of its own. It asks no second admin: whoever
+approval), each said on stderr as 'change approve' says those it supersedes ("refused change 7:
+new token for ada, proposed by root: ada's account was recovered by the operator (chancery
+member recover)"). It asks no second admin: whoever
 can run it holds the office's database and keys already. The audit trail records it as the
 operator's. Members who are not admins get new tokens from an admin ('chancery member token').
 
@@ -72,8 +74,8 @@ The token is printed once, on the last line; the registry keeps only its hash.`,
 			case err != nil:
 				return err
 			}
-			for _, ch := range rec.Refused {
-				fmt.Fprintf(c.ErrOrStderr(), "refused %s\n", printable(ch))
+			for _, f := range rec.Refused {
+				fmt.Fprintln(c.ErrOrStderr(), refusedLine(&f.Change, f.Why))
 			}
 			fmt.Fprintf(c.ErrOrStderr(), "issued %s a new token (the old one no longer works, their keys are revoked), shown once:\n", printable(name))
 			if _, err := fmt.Fprintln(c.OutOrStdout(), rec.Token); err != nil {

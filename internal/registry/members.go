@@ -833,7 +833,7 @@ var errKeyInForce = i18n.Errorf(ErrConflict, "signer keys keep being registered 
 // changes about the member that other admins proposed (under two_admins, a new token for them
 // that waits for their own approval), which the recovery made pointless, and returns every
 // change it refused.
-func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own bool) (string, []store.Change, []store.Change, error) {
+func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own bool) (string, []refusal, []store.Change, error) {
 	if !own {
 		var keys []store.SignerKey
 		err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
@@ -868,8 +868,10 @@ func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own boo
 		keysRevoked()
 	}
 	tok, hash := NewToken()
-	var refused, superseded []store.Change
+	var refused []refusal
+	var superseded []store.Change
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		refused, superseded = nil, nil
 		if err := stillActs(ctx, tx, a); err != nil {
 			return err
 		}
@@ -911,10 +913,11 @@ func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own boo
 			if err != nil {
 				return err
 			}
-			if err := r.refuseChanges(ctx, tx, a, by, name+" was given a new token"); err != nil {
+			why := name + " was given a new token"
+			if err := r.refuseChanges(ctx, tx, a, by, why); err != nil {
 				return err
 			}
-			refused = by
+			refused = refusals(by, why)
 			// Not when the admin gives it to themselves by approving a change for them:
 			// as their renewal (own), it must not cut off the new token another admin
 			// proposed for them because their token may be in someone else's hands, who
@@ -934,17 +937,18 @@ func (r *Registry) issueToken(ctx context.Context, a Actor, name string, own boo
 				if err := r.refuseChanges(ctx, tx, a, dup, why); err != nil {
 					return err
 				}
-				refused, superseded = append(refused, dup...), dup
+				refused, superseded = append(refused, refusals(dup, why)...), dup
 			}
 			if a.local {
 				about, err := pendingChangesAbout(ctx, tx, m)
 				if err != nil {
 					return err
 				}
-				if err := r.refuseChanges(ctx, tx, a, about, name+"'s account was recovered by the operator (chancery member recover)"); err != nil {
+				why := name + "'s account was recovered by the operator (chancery member recover)"
+				if err := r.refuseChanges(ctx, tx, a, about, why); err != nil {
 					return err
 				}
-				refused = append(refused, about...)
+				refused = append(refused, refusals(about, why)...)
 			}
 		}
 		return r.audit(ctx, tx, a, "member.token", "", fmt.Sprintf("%s, %d sessions ended, password removed", name, n))

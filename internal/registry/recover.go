@@ -57,19 +57,18 @@ func (r *Registry) RecoverAdmin(ctx context.Context, name string) (*Recovery, er
 			return nil, fmt.Errorf("recover %s: %w", name, err)
 		}
 		rec := &Recovery{Token: tok}
-		for i := range refused {
-			rec.Refused = append(rec.Refused, auditChange(&refused[i]))
-		}
-		// Who proposed each, for the operator's lines, read once the token is replaced: if
-		// that fails, the lines name the changes alone, and the token is still returned.
-		r.cfg.DB.View(ctx, func(tx *store.Tx) error {
-			for i := range refused {
-				if p, err := tx.MemberByID(ctx, refused[i].ProposedBy); err == nil {
-					rec.Refused[i] += ", proposed by " + p.Name
+		for _, f := range refused {
+			// As the change list shows it, decided now, with its proposer's name: if that
+			// cannot be read, the line names the change alone, and the token is still
+			// returned.
+			v := &ChangeView{ID: f.change.ID, Kind: f.change.Kind, Member: f.change.Subject, State: store.ChangeRefused}
+			if c, err := r.readChange(ctx, f.change.ID); err == nil {
+				if cv, err := r.changeView(ctx, c); err == nil {
+					v = cv
 				}
 			}
-			return nil
-		})
+			rec.Refused = append(rec.Refused, RefusedChange{Change: *v, Why: f.why})
+		}
 		return rec, nil
 	}
 }
@@ -78,10 +77,31 @@ func (r *Registry) RecoverAdmin(ctx context.Context, name string) (*Recovery, er
 type Recovery struct {
 	// Token is the admin's new token, shown once.
 	Token string
-	// Refused are the changes it refused, as the audit trail names each, with its proposer
-	// ("change 3: member.token ada, proposed by root"): those the admin proposed, then those
-	// about the admin that others proposed.
-	Refused []string
+	// Refused are the changes it refused, each with the reason the audit trail records: those
+	// the admin proposed, then those about the admin that others proposed.
+	Refused []RefusedChange
+}
+
+// RefusedChange is a change refused in passing by another one, and why (the audit trail's
+// reason: "ada was given a new token").
+type RefusedChange struct {
+	Change ChangeView
+	Why    string
+}
+
+// refusal is a change refused in passing, and why.
+type refusal struct {
+	change store.Change
+	why    string
+}
+
+// refusals pairs each of cs with why.
+func refusals(cs []store.Change, why string) []refusal {
+	out := make([]refusal, len(cs))
+	for i, c := range cs {
+		out[i] = refusal{c, why}
+	}
+	return out
 }
 
 // operatorName names the operator running RecoverAdmin, who is no member, in the audit trail

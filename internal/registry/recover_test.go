@@ -71,11 +71,15 @@ func recoverAdmin(t *testing.T, o *office) {
 	}
 	tok := rec.Token
 	want := []string{
-		fmt.Sprintf("change %d: member.add mallory (signer), proposed by ada", mallory.ID),
-		fmt.Sprintf("change %d: member.token ada, proposed by root", newToken.ID),
+		fmt.Sprintf("change %d: member.add mallory, proposed by ada, refused: ada was given a new token", mallory.ID),
+		fmt.Sprintf("change %d: member.token ada, proposed by root, refused: ada's account was recovered by the operator (chancery member recover)", newToken.ID),
 	}
-	if !slices.Equal(rec.Refused, want) {
-		t.Errorf("the changes refused: %q, want %q", rec.Refused, want)
+	var got []string
+	for _, f := range rec.Refused {
+		got = append(got, fmt.Sprintf("change %d: %s %s, proposed by %s, %s: %s", f.Change.ID, f.Change.Kind, f.Change.Member, f.Change.ProposedBy, f.Change.State, f.Why))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("the changes refused: %q, want %q", got, want)
 	}
 	// root's new token for ada, which waited for ada's approval, is pointless now: refused by
 	// the operator in the recovery (fifty-seventh session's not-fixed list, the lead's
