@@ -1,16 +1,22 @@
 package web_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
 )
 
 // TestApprovalNamesTheTokensItSuperseded: under two_admins, root and ada each propose a new
-// token for sam; approving root's refuses ada's as superseded (item 967), and the members
+// token for sam (ada's as an older build left it, since a duplicate is refused now); approving root's refuses ada's as superseded (item 967), and the members
 // page then showed the token and the change list, where ada's read "refused", with no
 // sentence naming it (fifty-ninth session's not-fixed list, the lead's decision). A notice
 // under the token now names each, in the page's language; a token that superseded none has no
@@ -26,8 +32,9 @@ func TestApprovalNamesTheTokensItSuperseded(t *testing.T) {
 	} {
 		resp, _ := root.post("/admin/members/sam/token", url.Values{"csrf": {rootTok}})
 		first := proposedChange(t, root, "root's new token for sam", resp)
-		resp, _ = ada.post("/admin/members/sam/token", url.Values{"csrf": {adaTok}})
-		second := proposedChange(t, ada, "ada's new token for sam", resp)
+		// ada's own proposal of the same is refused now (a duplicate); one left by an older
+		// build, which did not refuse it, is what the approval supersedes.
+		second := duplicateProposal(t, o, "ada", registry.ChangeToken, "sam")
 		resp, body := ada.do("POST", "/admin/changes/"+first+"/approve", url.Values{"csrf": {adaTok}, "password": {password("ada")}},
 			map[string]string{"Origin": o.srv.URL, "Sec-Fetch-Site": "same-origin", "Accept-Language": tc.lang})
 		if resp.StatusCode != http.StatusOK || !issued.MatchString(body) {
@@ -50,4 +57,29 @@ func TestApprovalNamesTheTokensItSuperseded(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !issued.MatchString(body) || strings.Contains(body, `id="superseded"`) {
 		t.Errorf("an approval that superseded nothing: %s, token shown %v, notice %v; want the token alone", resp.Status, issued.MatchString(body), strings.Contains(body, `id="superseded"`))
 	}
+}
+
+// duplicateProposal records a pending change of kind about subject, proposed by the member
+// named by now, as a build that did not refuse a duplicate proposal left it, and returns its
+// number.
+func duplicateProposal(t *testing.T, o *office, by, kind, subject string) string {
+	t.Helper()
+	ctx := context.Background()
+	var id int64
+	err := o.db.Update(ctx, func(tx *store.Tx) error {
+		m, err := tx.MemberByName(ctx, by)
+		if err != nil {
+			return err
+		}
+		c := &store.Change{Kind: kind, Subject: subject, Detail: []byte("{}"), ProposedBy: m.ID, ProposedAt: time.Now()}
+		if err := tx.AddChange(ctx, c); err != nil {
+			return err
+		}
+		id = c.ID
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strconv.FormatInt(id, 10)
 }
