@@ -116,6 +116,14 @@ func otherUsersReadFile(err error, dataDir string) error {
 		whole = true
 		path, mode = filepath.Dir(path), 0x1 // X_OK: the directory is not to be entered
 		fi, serr = os.Lstat(path)
+		if serr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			// A data directory named by a link (systemd's /var/lib/chancery, leading to
+			// /var/lib/private/chancery; a link of the operator's): the owner is the
+			// directory's, not the link's, and 'chown -R' given the link changes the link
+			// alone. The directory's path with a slash after it is the directory.
+			path += string(filepath.Separator)
+			fi, serr = os.Stat(path)
+		}
 	}
 	if serr != nil {
 		return nil

@@ -347,3 +347,65 @@ func TestKeyFileOfRootReadableByOthersHintsAtItsOwner(t *testing.T) {
 		}
 	}
 }
+
+// TestDataDirThroughALinkHintsAtTheDirectory: a data directory of root's named by a link
+// (systemd's /var/lib/chancery, which leads to /var/lib/private/chancery, or a link of the
+// operator's): the hint named the link's owner, and gave 'sudo chown nobody LINK', which
+// changes the directory and leaves every file in it root's (found by review of a9d8a85,
+// fifty-ninth session). It names the directory's owner and a 'chown -R' of the directory,
+// which, run, lets the user open the office.
+func TestDataDirThroughALinkHintsAtTheDirectory(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("leaving a directory owned by another user, and running chancery as that user, needs root")
+	}
+	const uid = 65534 // nobody
+	name := "65534"
+	if u, err := user.LookupId(name); err == nil {
+		name = u.Username
+	}
+	base := t.TempDir()
+	for _, d := range []string{filepath.Dir(base), base} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := filepath.Join(base, "chancery")
+	b, err := os.ReadFile(testbin.Shared(t, "./cmd/chancery"))
+	if err == nil {
+		err = os.WriteFile(bin, b, 0o755)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, link := filepath.Join(base, "private", "office"), filepath.Join(base, "office")
+	if code, out, errs := run("init", "--data", dir, "--office", "Linked Office", "--prefix", "LNK", "--url", "https://linked.example", "--no-pdf-ca"); code != 0 {
+		t.Fatalf("init: status %d\n%s%s", code, out, errs)
+	}
+	// The link is another user's than the directory (daemon's, uid 1), as systemd's is root's
+	// where the directory is the service's.
+	if err := errors.Join(os.Chmod(filepath.Dir(dir), 0o755), os.Chmod(dir, 0o700), os.Symlink(dir, link), os.Lchown(link, 1, 1)); err != nil {
+		t.Fatal(err)
+	}
+	asNobody := func() (string, error) {
+		cmd := exec.Command(bin, "log", "verify", "--data", link)
+		cmd.Env = []string{"HOME=" + base, "PATH=/usr/bin:/bin"}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid}}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		return stderr.String(), err
+	}
+	errs, err := asNobody()
+	want := "chancery: hint: " + link + "/ belongs to root (uid 0)"
+	chown := "sudo chown -R " + name + " " + link + "/"
+	if err == nil || !strings.Contains(errs, want) || !strings.Contains(errs, "'"+chown+"'") {
+		t.Fatalf("the data directory through a link, root's: %v\n%s\nwant the hint %q… and '%s'", err, errs, want, chown)
+	}
+	// The command as the hint prints it (as root, without sudo) gives the office back.
+	if out, err := exec.Command("sh", "-c", strings.TrimPrefix(chown, "sudo ")).CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", chown, err, out)
+	}
+	if errs, err := asNobody(); err != nil {
+		t.Errorf("after '%s': %v\n%s", chown, err, errs)
+	}
+}
