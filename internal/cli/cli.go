@@ -186,7 +186,7 @@ func ownedHint(err error, path string, fi fs.FileInfo, usable bool, euid int, me
 	}
 	owner := ownerName(st.Uid)
 	if whole {
-		return withHint(err, "%s belongs to %s, not to the user running chancery (%s, uid %d), who cannot open it (a command run as that user left it there): give it back, with the files in it, which are all the office's, with 'sudo chown -R %s %s'",
+		return withHint(err, "%s belongs to %s, not to the user running chancery (%s, uid %d), who cannot open it (a command run as that user left it there): give it back, with the files in it, which are all the service's, with 'sudo chown -R %s %s'",
 			path, owner, me, euid, me, shellArg(path))
 	}
 	return withHint(err, "%s belongs to %s, not to the user running chancery (%s, uid %d), who cannot open it (a command run as that user left it there): give it back with 'sudo chown %s %s'",
