@@ -223,7 +223,8 @@ func (r *Registry) propose(ctx context.Context, a Actor, kind, subject string, d
 // checkNotPendingAlready refuses the proposal c when a pending change asks the same already
 // (sameRequest), whoever proposed it: a duplicate would only lengthen the list a second
 // admin reads, and, approved after the first, do its work twice. One proposed more than
-// ChangeMaxAge ago is no longer approved (checkApprover): it does not count. The check and the insert
+// ChangeMaxAge ago, or whose proposer is no longer an active admin, is no longer approved
+// (checkApprover): it does not count. The check and the insert
 // are in one transaction, and Update's transactions follow one another (one writer at a
 // time, on SQLite and PostgreSQL alike): of two proposals at once, the second sees the
 // first.
@@ -235,6 +236,15 @@ func (r *Registry) checkNotPendingAlready(ctx context.Context, tx *store.Tx, a A
 	for i := range cs {
 		p := &cs[i]
 		if p.State != store.ChangePending || r.now().Sub(p.ProposedAt) > ChangeMaxAge || !sameRequest(p, c) {
+			continue
+		}
+		// Nor does one whose proposer is no longer an active admin (left pending by a build
+		// that did not refuse it): checkApprover refuses its approval.
+		by, err := tx.MemberByID(ctx, p.ProposedBy)
+		if err != nil {
+			return err
+		}
+		if by.Disabled() || !by.HasRole(RoleAdmin) {
 			continue
 		}
 		if p.ProposedBy == a.Member.ID {
