@@ -74,7 +74,10 @@ a key-revoked entry in the log: their signatures on letters not yet released no 
 also if the role comes back (they register a new key and sign again).
 Under a policy with 'two_admins: true' it proposes the change instead (exit status 4): a
 second admin carries it out with 'chancery change approve'
-when roles are added; taking roles away stays one admin's.`,
+when roles are added; taking roles away stays one admin's.
+A role change carried out refuses the role changes about the member that admins proposed and
+that still wait, which it supersedes: one line on stderr names each ("refused change 6: roles
+of dana: +reviewer, proposed by bob: superseded by this role change").`,
 		Example: `  chancery member roles rita --add signer --remove reviewer
   chancery member roles lee --add reviewer,legal`,
 		Args: cobra.ExactArgs(1),
@@ -82,7 +85,7 @@ when roles are added; taking roles away stays one admin's.`,
 			if len(add) == 0 && len(remove) == 0 {
 				return withHint(errors.New("no role to add or remove"), "pass --add ROLE or --remove ROLE")
 			}
-			m, err := cl.SetRoles(ctx(c), args[0], add, remove)
+			m, superseded, err := cl.SetRolesSuperseding(ctx(c), args[0], add, remove)
 			if err != nil {
 				// Under two_admins the roles given are proposed: the second admin who carries
 				// the change out is not warned, so the proposer is, of the roles it leaves.
@@ -100,6 +103,11 @@ when roles are added; taking roles away stays one admin's.`,
 					}
 				}
 				return memberErr(err, args[0])
+			}
+			// The pending role changes about them this one superseded, as change approve
+			// names them.
+			for _, sc := range superseded {
+				fmt.Fprintln(c.ErrOrStderr(), refusedLine(&sc, "superseded by this role change"))
 			}
 			fmt.Fprintf(c.OutOrStdout(), "%s: %s\n", printable(m.Name), printable(strings.Join(m.Roles, ", ")))
 			if w := idleOfficeRoles(m.Name, m.Roles); w != "" {

@@ -27,11 +27,21 @@ func (c *Client) Member(ctx context.Context, name string) (*registry.MemberView,
 
 // SetRoles adds and removes roles of a member and returns the member after (admins).
 func (c *Client) SetRoles(ctx context.Context, name string, add, remove []string) (*registry.MemberView, error) {
-	var out registry.MemberView
-	if err := c.json(ctx, "POST", member(name)+"/roles", map[string]any{"add": add, "remove": remove}, &out); err != nil {
-		return nil, err
+	m, _, err := c.SetRolesSuperseding(ctx, name, add, remove)
+	return m, err
+}
+
+// SetRolesSuperseding is SetRoles, which also returns the pending role changes about the
+// member that the change refused as superseded (admins).
+func (c *Client) SetRolesSuperseding(ctx context.Context, name string, add, remove []string) (*registry.MemberView, []registry.ChangeView, error) {
+	var out struct {
+		registry.MemberView
+		Superseded []registry.ChangeView `json:"superseded"`
 	}
-	return &out, nil
+	if err := c.json(ctx, "POST", member(name)+"/roles", map[string]any{"add": add, "remove": remove}, &out); err != nil {
+		return nil, nil, err
+	}
+	return &out.MemberView, out.Superseded, nil
 }
 
 // DisableMember disables a member and returns the member after (admins).

@@ -223,6 +223,18 @@ func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remo
 	return v, err
 }
 
+// SetRolesSuperseding is SetRoles, which also returns the pending role changes about the
+// member that this one refused as superseded, read again, for the answer of the command and
+// of the API that changed the roles without a change (a role taken away). Proposed instead
+// (two_admins), it returns the ProposedError SetRoles returns.
+func (r *Registry) SetRolesSuperseding(ctx context.Context, a Actor, name string, add, remove []string) (*MemberView, []ChangeView, error) {
+	v, superseded, err := r.setRolesSuperseding(ctx, a, name, add, remove)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, r.supersededViews(ctx, superseded), nil
+}
+
 // setRolesSuperseding is SetRoles, which also returns the pending role changes about the
 // member that this one superseded (refused in its transaction), for ApproveChange's answer.
 //

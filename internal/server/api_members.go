@@ -11,7 +11,9 @@ import (
 //
 //	GET  /api/v1/members                 every member, as registry.MemberView
 //	GET  /api/v1/members/{name}          one member
-//	POST /api/v1/members/{name}/roles    {"add": [...], "remove": [...]}: the member after
+//	POST /api/v1/members/{name}/roles    {"add": [...], "remove": [...]}: the member after,
+//	                                     and "superseded", the pending role changes about them
+//	                                     it refused (registry.ChangeView; absent when none)
 //	POST /api/v1/members/{name}/disable  the member after
 //	POST /api/v1/members/{name}/enable   {"name", "token", "superseded"}: as .../token
 //	POST /api/v1/members/{name}/token    {"name", "token", "superseded"}: a new token, shown
@@ -67,12 +69,15 @@ func (s *Server) setRoles(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v, err := s.cfg.Registry.SetRoles(r.Context(), actor(r), r.PathValue("name"), req.Add, req.Remove)
+	v, superseded, err := s.cfg.Registry.SetRolesSuperseding(r.Context(), actor(r), r.PathValue("name"), req.Add, req.Remove)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, v)
+	writeJSON(w, struct {
+		*registry.MemberView
+		Superseded []registry.ChangeView `json:"superseded,omitempty"`
+	}{v, superseded})
 }
 
 func (s *Server) disableMember(w http.ResponseWriter, r *http.Request) {
