@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -268,6 +269,27 @@ func changeErr(err error) error {
 		return withHint(err, "'chancery change list' shows where each change stands")
 	}
 	return err
+}
+
+// duplicateRE matches the registry's refusal of a proposal asking what a pending change asks
+// already: by another admin's change, or by the proposer's own.
+var duplicateRE = regexp.MustCompile(`change (\d+) already asks this: approve it|you proposed this already as change (\d+): another admin approves it`)
+
+// duplicateHint is the hint for a proposal refused as the duplicate of a pending change: what
+// to do with the change it names; "" for any other error.
+func duplicateHint(err error) string {
+	var ae *client.APIError
+	if !errors.As(err, &ae) || ae.Status != 409 {
+		return ""
+	}
+	switch m := duplicateRE.FindStringSubmatch(ae.Message); {
+	case m == nil:
+		return ""
+	case m[1] != "":
+		return fmt.Sprintf("'chancery change show %s' shows it; carry it out with 'chancery change approve %s'", m[1], m[1])
+	default:
+		return fmt.Sprintf("another admin carries it out with 'chancery change approve %s'; you can withdraw it with 'chancery change refuse %s'", m[2], m[2])
+	}
 }
 
 // approvedIdleRoles is idleOfficeRoles of the member a carried-out change added or changed

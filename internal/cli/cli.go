@@ -322,6 +322,8 @@ func run(root *cobra.Command, args []string, stdout, stderr io.Writer) int {
 		hint = "set the office's time zone with 'chancery time-zone Europe/Paris' (an IANA name, or UTC), then run this again"
 	case errors.Is(err, datadir.ErrNotOwner):
 		hint = "run chancery as the user the data directory belongs to (for a service's: sudo -u USER chancery …), or as root"
+	case duplicateHint(err) != "":
+		hint = duplicateHint(err)
 	default:
 		hint = usageHint(c, err)
 	}
