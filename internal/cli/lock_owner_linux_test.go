@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -26,42 +25,13 @@ import (
 // it back. It needs root, to leave a file of another user and run
 // chancery as that one; TestOwnedLockFileHintNamesItsOwner tests the hint everywhere.
 func TestLockFileOfAnotherUserHintsAtItsOwner(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("leaving a file owned by another user, and running chancery as that user, needs root")
-	}
+	name, base, bin := asNobody(t, "leaving a file owned by another user, and running chancery as that user, needs root")
 	const uid = 65534 // nobody
-	name := "65534"
-	if u, err := user.LookupId(name); err == nil {
-		name = u.Username
-	}
-	base := t.TempDir()
-	// The user reaches the test's directories and runs its own copy of chancery.
-	for _, d := range []string{filepath.Dir(base), base} {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	bin := filepath.Join(base, "chancery")
-	src, err := os.Open(testbin.Shared(t, "./cmd/chancery"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	dst, err := os.OpenFile(bin, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o755)
-	if err == nil {
-		_, err = io.Copy(dst, src)
-		if cerr := dst.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := filepath.Join(base, "office")
 	if code, out, errs := run("init", "--data", dir, "--office", "Owned Office", "--prefix", "OWN", "--url", "https://owned.example", "--no-pdf-ca"); code != 0 {
 		t.Fatalf("init: status %d\n%s%s", code, out, errs)
 	}
-	err = filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -243,33 +213,13 @@ func TestLockFileOfAnotherUserHintsAtItsOwner(t *testing.T) {
 // following it, the command runs. It needs root, to leave a file of another user and run
 // chancery as that one; TestReadableFileHintNamesItsOwner tests the hint everywhere.
 func TestKeyFileOfRootReadableByOthersHintsAtItsOwner(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("leaving a file owned by another user, and running chancery as that user, needs root")
-	}
+	name, base, bin := asNobody(t, "leaving a file owned by another user, and running chancery as that user, needs root")
 	const uid = 65534 // nobody
-	name := "65534"
-	if u, err := user.LookupId(name); err == nil {
-		name = u.Username
-	}
-	base := t.TempDir()
-	for _, d := range []string{filepath.Dir(base), base} {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	bin := filepath.Join(base, "chancery")
-	src, err := os.ReadFile(testbin.Shared(t, "./cmd/chancery"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(bin, src, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	dir := filepath.Join(base, "office")
 	if code, out, errs := run("init", "--data", dir, "--office", "Owned Office", "--prefix", "OWN", "--url", "https://owned.example"); code != 0 {
 		t.Fatalf("init: status %d\n%s%s", code, out, errs)
 	}
-	err = filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -355,28 +305,8 @@ func TestKeyFileOfRootReadableByOthersHintsAtItsOwner(t *testing.T) {
 // fifty-ninth session). It names the directory's owner and a 'chown -R' of the directory,
 // which, run, lets the user open the office.
 func TestDataDirThroughALinkHintsAtTheDirectory(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("leaving a directory owned by another user, and running chancery as that user, needs root")
-	}
+	name, base, bin := asNobody(t, "leaving a directory owned by another user, and running chancery as that user, needs root")
 	const uid = 65534 // nobody
-	name := "65534"
-	if u, err := user.LookupId(name); err == nil {
-		name = u.Username
-	}
-	base := t.TempDir()
-	for _, d := range []string{filepath.Dir(base), base} {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	bin := filepath.Join(base, "chancery")
-	b, err := os.ReadFile(testbin.Shared(t, "./cmd/chancery"))
-	if err == nil {
-		err = os.WriteFile(bin, b, 0o755)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir, link := filepath.Join(base, "private", "office"), filepath.Join(base, "office")
 	if code, out, errs := run("init", "--data", dir, "--office", "Linked Office", "--prefix", "LNK", "--url", "https://linked.example", "--no-pdf-ca"); code != 0 {
 		t.Fatalf("init: status %d\n%s%s", code, out, errs)
@@ -408,4 +338,33 @@ func TestDataDirThroughALinkHintsAtTheDirectory(t *testing.T) {
 	if errs, err := asNobody(); err != nil {
 		t.Errorf("after '%s': %v\n%s", chown, err, errs)
 	}
+}
+
+// asNobody skips t (why) unless it runs as root, who can leave files of other users and run
+// chancery as nobody (uid 65534); it returns that user's name, a directory nobody reaches
+// and a copy of chancery there for nobody to run.
+func asNobody(t *testing.T, why string) (name, base, bin string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip(why)
+	}
+	name = "65534"
+	if u, err := user.LookupId(name); err == nil {
+		name = u.Username
+	}
+	base = t.TempDir()
+	for _, d := range []string{filepath.Dir(base), base} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin = filepath.Join(base, "chancery")
+	b, err := os.ReadFile(testbin.Shared(t, "./cmd/chancery"))
+	if err == nil {
+		err = os.WriteFile(bin, b, 0o755)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return name, base, bin
 }

@@ -28,6 +28,20 @@ func twoAdminsPolicy(t *testing.T, two bool) (*policy.Policy, []byte) {
 	return p, []byte(src)
 }
 
+// threeAdminsTwoNeeded gives o's office the admins ada and bob beside root, and adopts the
+// policy asking for two admins: each of the three proposes, another approves.
+func threeAdminsTwoNeeded(t *testing.T, o *office) (root, ada, bob Actor) {
+	t.Helper()
+	root = o.admin
+	ada = o.member(t, "ada", RoleAdmin)
+	bob = o.member(t, "bob", RoleAdmin)
+	p, src := twoAdminsPolicy(t, true)
+	if _, err := o.r.AdoptPolicy(context.Background(), root, p, src); err != nil {
+		t.Fatal(err)
+	}
+	return root, ada, bob
+}
+
 // proposed checks that err says the change was proposed, as kind, by by, and returns it.
 func proposed(t *testing.T, err error, kind, by string) *ChangeView {
 	t.Helper()

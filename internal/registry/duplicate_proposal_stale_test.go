@@ -21,13 +21,7 @@ func TestDuplicateOfAnUnapprovableChange(t *testing.T) {
 // count now: the proposal is made.
 func duplicateOfAnUnapprovableChange(t *testing.T, o *office) {
 	ctx := context.Background()
-	root := o.admin
-	ada := o.member(t, "ada", RoleAdmin)
-	bob := o.member(t, "bob", RoleAdmin)
-	p2, src2 := twoAdminsPolicy(t, true)
-	if _, err := o.r.AdoptPolicy(ctx, root, p2, src2); err != nil {
-		t.Fatal(err)
-	}
+	root, ada, bob := threeAdminsTwoNeeded(t, o)
 	_, err := o.r.IssueToken(ctx, bob, "sam")
 	old := proposed(t, err, ChangeToken, "bob")
 	// bob disabled as an older build did it, leaving his change pending.

@@ -24,13 +24,7 @@ func TestDuplicateProposalRefused(t *testing.T) {
 // such proposals at once, one is refused.
 func duplicateProposalRefused(t *testing.T, o *office) {
 	ctx := context.Background()
-	root := o.admin
-	ada := o.member(t, "ada", RoleAdmin)
-	bob := o.member(t, "bob", RoleAdmin)
-	p2, src2 := twoAdminsPolicy(t, true)
-	if _, err := o.r.AdoptPolicy(ctx, root, p2, src2); err != nil {
-		t.Fatal(err)
-	}
+	root, ada, bob := threeAdminsTwoNeeded(t, o)
 	refused := func(err error, what, want string) {
 		t.Helper()
 		if !errors.Is(err, ErrConflict) || Proposed(err) != nil || !strings.Contains(err.Error(), want) {

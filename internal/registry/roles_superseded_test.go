@@ -24,13 +24,7 @@ func TestRoleChangeSupersedesEarlierOnes(t *testing.T) {
 // approval of a change about themselves supersedes too.
 func roleChangeSupersedesEarlierOnes(t *testing.T, o *office) {
 	ctx := context.Background()
-	root := o.admin
-	ada := o.member(t, "ada", RoleAdmin)
-	bob := o.member(t, "bob", RoleAdmin)
-	p2, src2 := twoAdminsPolicy(t, true)
-	if _, err := o.r.AdoptPolicy(ctx, root, p2, src2); err != nil {
-		t.Fatal(err)
-	}
+	root, ada, bob := threeAdminsTwoNeeded(t, o)
 	state := func(id int64) (string, string) {
 		t.Helper()
 		c, err := o.r.Change(ctx, root, id)

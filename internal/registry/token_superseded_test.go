@@ -23,13 +23,7 @@ func TestNewTokenSupersedesOthers(t *testing.T) {
 // stay, and so do the new tokens proposed for others. (sam is the office's signer.)
 func newTokenSupersedesOthers(t *testing.T, o *office) {
 	ctx := context.Background()
-	root := o.admin
-	ada := o.member(t, "ada", RoleAdmin)
-	bob := o.member(t, "bob", RoleAdmin)
-	p2, src2 := twoAdminsPolicy(t, true)
-	if _, err := o.r.AdoptPolicy(ctx, root, p2, src2); err != nil {
-		t.Fatal(err)
-	}
+	root, ada, bob := threeAdminsTwoNeeded(t, o)
 
 	_, err := o.r.IssueToken(ctx, root, "sam")
 	first := proposed(t, err, ChangeToken, "root")
@@ -164,13 +158,7 @@ func (o *office) signerKeyRecord(t *testing.T, id string) *store.SignerKey {
 func TestEnablingSupersedesNewTokens(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
-	root := o.admin
-	ada := o.member(t, "ada", RoleAdmin)
-	bob := o.member(t, "bob", RoleAdmin)
-	p2, src2 := twoAdminsPolicy(t, true)
-	if _, err := o.r.AdoptPolicy(ctx, root, p2, src2); err != nil {
-		t.Fatal(err)
-	}
+	root, ada, bob := threeAdminsTwoNeeded(t, o)
 	_, err := o.r.IssueToken(ctx, root, "sam")
 	token := proposed(t, err, ChangeToken, "root")
 	if _, err := o.r.DisableMember(ctx, bob, "sam"); err != nil {
@@ -214,13 +202,7 @@ func TestSupersededApprovalUnderwayRevokesNoKey(t *testing.T) {
 
 func supersededApprovalUnderwayRevokesNoKey(t *testing.T, o *office) {
 	ctx := context.Background()
-	root := o.admin
-	ada := o.member(t, "ada", RoleAdmin)
-	bob := o.member(t, "bob", RoleAdmin)
-	p2, src2 := twoAdminsPolicy(t, true)
-	if _, err := o.r.AdoptPolicy(ctx, root, p2, src2); err != nil {
-		t.Fatal(err)
-	}
+	root, ada, bob := threeAdminsTwoNeeded(t, o)
 	_, err := o.r.IssueToken(ctx, root, "sam")
 	first := proposed(t, err, ChangeToken, "root")
 	second := o.duplicate(t, bob, ChangeToken, "sam")
@@ -261,13 +243,7 @@ func TestEnablingSupersedesOtherEnablings(t *testing.T) {
 
 func enablingSupersedesOtherEnablings(t *testing.T, o *office) {
 	ctx := context.Background()
-	root := o.admin
-	ada := o.member(t, "ada", RoleAdmin)
-	bob := o.member(t, "bob", RoleAdmin)
-	p2, src2 := twoAdminsPolicy(t, true)
-	if _, err := o.r.AdoptPolicy(ctx, root, p2, src2); err != nil {
-		t.Fatal(err)
-	}
+	root, ada, bob := threeAdminsTwoNeeded(t, o)
 	if _, err := o.r.DisableMember(ctx, bob, "sam"); err != nil {
 		t.Fatal(err)
 	}
@@ -324,13 +300,7 @@ func (o *office) memberRecord(t *testing.T, name string) *store.Member {
 func TestOwnApprovalSupersedesNoNewToken(t *testing.T) {
 	ctx := context.Background()
 	o := newOffice(t)
-	root := o.admin
-	ada := o.member(t, "ada", RoleAdmin)
-	bob := o.member(t, "bob", RoleAdmin)
-	p2, src2 := twoAdminsPolicy(t, true)
-	if _, err := o.r.AdoptPolicy(ctx, root, p2, src2); err != nil {
-		t.Fatal(err)
-	}
+	root, ada, bob := threeAdminsTwoNeeded(t, o)
 	_, err := o.r.IssueToken(ctx, root, "ada")
 	first := proposed(t, err, ChangeToken, "root")
 	second := o.duplicate(t, bob, ChangeToken, "ada")
