@@ -6,8 +6,12 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/internal/cli"
+	"github.com/chancery/chancery/internal/cosigned"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/translog"
+	"github.com/chancery/chancery/internal/witness"
 )
 
 // TestDuplicateProposalHint: a proposal asking what a pending change asks is refused naming
@@ -41,6 +45,59 @@ func TestDuplicateProposalHint(t *testing.T) {
 		code, _, errs := o.run(tc.who, "member", "token", "sam")
 		if code != cli.ExitError || !strings.Contains(errs, "chancery: error: ") || !strings.HasSuffix(errs, tc.want) {
 			t.Errorf("%s's duplicate proposal: status %d\n%s\nwant the hint %q", tc.who, code, errs, tc.want)
+		}
+	}
+}
+
+// TestDuplicateWitnessProposalHint: a witness change (add, quorum) proposed again under
+// two_admins was refused naming the pending change, but witnessErr's hint for any conflict
+// came first: "a witness has one name and one key: 'chancery witness list' shows them", for
+// a duplicate of the quorum too (fifty-ninth session's review of c13a1e1). It gets the
+// duplicate's hint, as the member commands' refusals do.
+func TestDuplicateWitnessProposalHint(t *testing.T) {
+	ctx := context.Background()
+	o := newOfficeWith(t, func(db *store.DB, lg *translog.Log) *cosigned.Heads {
+		h, err := cosigned.Open(ctx, db, lg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	})
+	ada, err := o.reg.AddMember(ctx, o.actors["root"], "ada", []string{registry.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.add("ada", ada)
+	key, err := witness.LoadKey(t.TempDir(), "witness.dup.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := []byte("two_admins: true\nversion: 1\nname: two\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n")
+	p, err := policy.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.reg.AdoptPolicy(ctx, o.actors["root"], p, src); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		id   string
+	}{
+		{[]string{"witness", "add", "dup", "--url", "http://127.0.0.1:9/", "--key", key.VerifierKey()}, "1"},
+		{[]string{"witness", "quorum", "1"}, "2"},
+	} {
+		if code, out, errs := o.run("root", tc.args...); code != cli.ExitProposed {
+			t.Fatalf("%v under two_admins: status %d\n%s%s, want it proposed", tc.args, code, out, errs)
+		}
+		for _, w := range []struct{ who, want string }{
+			{"ada", "chancery: hint: 'chancery change show " + tc.id + "' shows it; carry it out with 'chancery change approve " + tc.id + "'\n"},
+			{"root", "chancery: hint: another admin carries it out with 'chancery change approve " + tc.id + "'; you can withdraw it with 'chancery change refuse " + tc.id + "'\n"},
+		} {
+			code, _, errs := o.run(w.who, tc.args...)
+			if code != cli.ExitError || !strings.Contains(errs, "already") || !strings.HasSuffix(errs, w.want) {
+				t.Errorf("%s's duplicate %v: status %d\n%s\nwant the hint %q", w.who, tc.args, code, errs, w.want)
+			}
 		}
 	}
 }

@@ -169,6 +169,10 @@ func witnessErr(err error) error {
 		return withHint(err, "configuring witnesses needs an admin's token in CHANCERY_TOKEN")
 	case ae.Status == 404:
 		return withHint(err, "'chancery witness list' shows the office's witnesses")
+	case duplicateHint(err) != "":
+		// A proposal refused as the duplicate of a pending change (two_admins): the hint
+		// names that change, not the witnesses' names and keys.
+		return withHint(err, "%s", duplicateHint(err))
 	case ae.Status == 409 && strings.Contains(ae.Message, "lower it first"):
 		return withHint(err, "lower the quorum first: 'chancery witness quorum N'")
 	case ae.Status == 409:
