@@ -24,6 +24,10 @@ type membersData struct {
 	TwoAdmins bool
 	Pending   []changeRow
 	Decided   []changeRow
+	// Posted is set when the page answers one of its forms (a token shown, a refusal): its
+	// script then drops the post from the browser's history entry, so that a reload does not
+	// post it, and the admin's password with it, again.
+	Posted bool
 }
 
 // changeRow is a change as the admin viewing the page sees it: Mine when they proposed it,
@@ -118,7 +122,7 @@ func (h *Handler) showMembers(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	assignable := h.cfg.Registry.AssignableRoles()
-	d := &membersData{Issued: issued, LookAlikes: alike, TwoAdmins: h.cfg.Registry.AsksTwoAdmins(r.Context())}
+	d := &membersData{Issued: issued, LookAlikes: alike, TwoAdmins: h.cfg.Registry.AsksTwoAdmins(r.Context()), Posted: r.Method == http.MethodPost}
 	for _, c := range cs {
 		row := changeRow{ChangeView: c, Mine: c.ProposedBy == s.member.Name}
 		row.AsksPassword = approvalAsksPassword(s.member, &c)
