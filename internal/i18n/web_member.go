@@ -385,6 +385,8 @@ var _ = table(func() Translations {
 		"Also refused, as superseded:":                 {"Aussi refusées, car remplacées par ce jeton :", "ورُفضت كذلك لأن هذا الرمز حلّ محلها:"},
 		"change %d (new token for %s, proposed by %s)": {"modification %d (nouveau jeton pour %s, proposée par %s)", "التغيير %d (رمز دخول جديد لـ %s، اقترحه %s)"},
 		"change %d (enable %s, proposed by %s)":        {"modification %d (réactiver %s, proposée par %s)", "التغيير %d (إعادة تفعيل %s، اقترحه %s)"},
+		"Also refused, as superseded: %s":              {"Aussi refusées, car remplacées par ce changement de rôles : %s", "ورُفضت كذلك لأن تغيير الأدوار هذا حلّ محلها: %s"},
+		"change %d (roles of %s: %s, proposed by %s)":  {"modification %d (rôles de %s : %s, proposée par %s)", "التغيير %d (أدوار %s: %s، اقترحه %s)"},
 
 		// A change no member decided: the operator's 'chancery member recover' refused it.
 		"by the operator (chancery member recover), %s": {"par l'opérateur (chancery member recover), le %s", "بواسطة المشغّل (chancery member recover)، في %s"},

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
@@ -28,6 +29,10 @@ type membersData struct {
 	// script then drops the post from the browser's history entry, so that a reload does not
 	// post it, and the admin's password with it, again.
 	Posted bool
+	// Superseded are the pending role changes that a role change the admin viewing the page
+	// just carried out on it (approved, or made at once) refused as superseded: the page
+	// names them in one notice line, as it names under a token the changes a token refused.
+	Superseded []registry.ChangeView
 }
 
 // changeRow is a change as the admin viewing the page sees it: Mine when they proposed it,
@@ -100,11 +105,26 @@ func (h *Handler) members(w http.ResponseWriter, r *http.Request) {
 			msg = language(r).T("Proposed as change %d: another admin approves it on this page.", id)
 		}
 	}
-	h.showMembers(w, r, http.StatusOK, msg, "", nil)
+	var superseded []int64
+	if msg != "" {
+		for _, f := range lines(r.URL.Query().Get("superseded"), ",") {
+			if id, err := strconv.ParseInt(f, 10, 64); err == nil && id > 0 {
+				superseded = append(superseded, id)
+			}
+		}
+	}
+	h.showMembersSuperseding(w, r, http.StatusOK, msg, "", nil, superseded)
 }
 
 // showMembers renders the members page with a message, an error or a token just issued.
 func (h *Handler) showMembers(w http.ResponseWriter, r *http.Request, status int, msg, errMsg string, issued *issuedToken) {
+	h.showMembersSuperseding(w, r, status, msg, errMsg, issued, nil)
+}
+
+// showMembersSuperseding is showMembers naming, in a notice, the role changes superseded
+// among those numbered: each must be a role change the admin viewing the page refused, as a
+// role change they carried out refuses those it supersedes; others are not named.
+func (h *Handler) showMembersSuperseding(w http.ResponseWriter, r *http.Request, status int, msg, errMsg string, issued *issuedToken, superseded []int64) {
 	s := session(r)
 	ms, err := h.cfg.Registry.Members(r.Context(), s.actor())
 	if err != nil {
@@ -126,6 +146,9 @@ func (h *Handler) showMembers(w http.ResponseWriter, r *http.Request, status int
 	for _, c := range cs {
 		row := changeRow{ChangeView: c, Mine: c.ProposedBy == s.member.Name}
 		row.AsksPassword = approvalAsksPassword(s.member, &c)
+		if slices.Contains(superseded, c.ID) && c.Kind == registry.ChangeRoles && c.State == store.ChangeRefused && c.DecidedBy == s.member.Name {
+			d.Superseded = append(d.Superseded, c)
+		}
 		if c.State == store.ChangePending {
 			if c.Kind == registry.ChangePolicy {
 				// The file, not its proposer's name for it, says what the approval puts in force.
@@ -216,11 +239,25 @@ func (h *Handler) setMemberRoles(w http.ResponseWriter, r *http.Request) {
 			remove = append(remove, role)
 		}
 	}
-	if _, err := h.cfg.Registry.SetRoles(ctx, a, name, add, remove); err != nil {
+	_, superseded, err := h.cfg.Registry.SetRolesSuperseding(ctx, a, name, add, remove)
+	if err != nil {
 		h.memberFailed(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/admin/members?done=roles", http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/members?done=roles"+supersededQuery(superseded), http.StatusSeeOther)
+}
+
+// supersededQuery is the members page's query naming the changes a change carried out
+// refused as superseded, which the page it redirects to names in a notice; empty when none.
+func supersededQuery(superseded []registry.ChangeView) string {
+	var ids []string
+	for _, c := range superseded {
+		ids = append(ids, strconv.FormatInt(c.ID, 10))
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	return "&superseded=" + strings.Join(ids, ",")
 }
 
 // disableMember disables a member.
@@ -384,7 +421,7 @@ func (h *Handler) approveChange(w http.ResponseWriter, r *http.Request) {
 		h.showMembers(w, r, http.StatusOK, adminNotices["approved"], "", &issuedToken{Name: res.Change.Member, Token: res.Token, Superseded: res.Superseded})
 		return
 	}
-	http.Redirect(w, r, "/admin/members?done=approved", http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/members?done=approved"+supersededQuery(res.Superseded), http.StatusSeeOther)
 }
 
 // refuseChange refuses a pending change, or withdraws it when its proposer refuses it.

@@ -280,6 +280,22 @@ func languageFuncs(pr *i18n.Printer) template.FuncMap {
 		"list":  func(s []string) string { return strings.Join(s, pr.Text(", ")) },
 		"items": func(s []string) string { return strings.Join(s, pr.Text("; ")) },
 		"act":   pr.Action,
+		// rolechanges names role changes, each by its number, the roles it gives and takes
+		// and its proposer, as the members page's superseded notice lists them.
+		"rolechanges": func(cs []registry.ChangeView) string {
+			var out []string
+			for _, c := range cs {
+				var delta []string
+				for _, role := range c.Add {
+					delta = append(delta, "+"+role)
+				}
+				for _, role := range c.Remove {
+					delta = append(delta, "-"+role)
+				}
+				out = append(out, pr.T("change %d (roles of %s: %s, proposed by %s)", c.ID, c.Member, strings.Join(delta, " "), c.ProposedBy))
+			}
+			return strings.Join(out, pr.Text("; "))
+		},
 		"datep": func(t *time.Time) string {
 			if t == nil {
 				return ""
