@@ -17,7 +17,7 @@ import (
 // memberCommands are the member commands beyond add and password: list, show, roles,
 // disable, enable and token (admins).
 func memberCommands(rm *remote) []*cobra.Command {
-	var listJSON, showJSON, tokenJSON, enableJSON bool
+	var listJSON, showJSON, tokenJSON, enableJSON, rolesJSON bool
 	list := &cobra.Command{
 		Use:     "list [--json]",
 		Short:   "List the office's members: roles, state, signer keys in force, password",
@@ -62,7 +62,7 @@ func memberCommands(rm *remote) []*cobra.Command {
 
 	var add, remove []string
 	roles := &cobra.Command{
-		Use:   "roles NAME [--add ROLE]... [--remove ROLE]...",
+		Use:   "roles NAME [--add ROLE]... [--remove ROLE]... [--json]",
 		Short: "Give a member roles and take others away",
 		Long: `Add and remove a member's roles, at once. --add and --remove are repeatable and take
 comma-separated lists. Roles are drafter, reviewer, signer, release and admin, and the office's
@@ -77,7 +77,8 @@ second admin carries it out with 'chancery change approve'
 when roles are added; taking roles away stays one admin's.
 A role change carried out refuses the role changes about the member that admins proposed and
 that still wait, which it supersedes: one line on stderr names each ("refused change 6: roles
-of dana: +reviewer, proposed by bob: superseded by this role change").`,
+of dana: +reviewer, proposed by bob: superseded by this role change"); --json prints the member
+after, as 'member show --json' does, with them as superseded (absent when none).`,
 		Example: `  chancery member roles rita --add signer --remove reviewer
   chancery member roles lee --add reviewer,legal`,
 		Args: cobra.ExactArgs(1),
@@ -104,6 +105,16 @@ of dana: +reviewer, proposed by bob: superseded by this role change").`,
 				}
 				return memberErr(err, args[0])
 			}
+			if w := idleOfficeRoles(m.Name, m.Roles); w != "" && rolesJSON {
+				fmt.Fprintf(warnings(c), "chancery: warning: %s\n", w)
+			}
+			if rolesJSON {
+				// The API's answer: the member, and the role changes superseded.
+				return writeJSON(c.OutOrStdout(), struct {
+					*registry.MemberView
+					Superseded []registry.ChangeView `json:"superseded,omitempty"`
+				}{m, superseded})
+			}
 			// The pending role changes about them this one superseded, as change approve
 			// names them.
 			for _, sc := range superseded {
@@ -118,6 +129,7 @@ of dana: +reviewer, proposed by bob: superseded by this role change").`,
 	}
 	roles.Flags().StringSliceVar(&add, "add", nil, "roles to give (repeatable, or comma-separated)")
 	roles.Flags().StringSliceVar(&remove, "remove", nil, "roles to take away (repeatable, or comma-separated)")
+	addJSONFlag(roles, &rolesJSON)
 
 	disable := &cobra.Command{
 		Use:   "disable NAME",

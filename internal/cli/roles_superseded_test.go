@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -44,5 +45,49 @@ func TestRoleTakenNamesTheChangesItSuperseded(t *testing.T) {
 	}
 	if want := "refused change 1: roles of sam: +reviewer, proposed by root: superseded by this role change\n"; !strings.Contains(errs, want) {
 		t.Errorf("member roles sam --remove drafter said on stderr:\n%s\nwant %q", errs, want)
+	}
+}
+
+// TestRolesJSONNamesTheChangesItSuperseded: 'member token --json', 'member enable --json'
+// and 'change approve --json' list the changes they superseded as superseded, as the API's
+// answers do, but 'member roles' had no --json: a script taking a role away read on stderr
+// alone the role changes it refused (fifty-ninth session's fix task on superseded changes).
+// It prints the API's answer now: the member, and superseded, absent when none.
+func TestRolesJSONNamesTheChangesItSuperseded(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	ada, err := o.reg.AddMember(ctx, o.actors["root"], "ada", []string{registry.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.add("ada", ada)
+	// None superseded: no superseded.
+	if code, out, errs := o.run("root", "member", "roles", "sam", "--add", "drafter", "--json"); code != cli.ExitOK || !strings.Contains(out, `"name":"sam"`) || strings.Contains(out, "superseded") {
+		t.Fatalf("member roles sam --add drafter --json (nothing pending): status %d\n%s%s, want the member without superseded", code, out, errs)
+	}
+	src := []byte("two_admins: true\nversion: 1\nname: two\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n")
+	p, err := policy.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.reg.AdoptPolicy(ctx, o.actors["root"], p, src); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := o.run("root", "member", "roles", "sam", "--add", "reviewer"); code != cli.ExitProposed {
+		t.Fatalf("member roles sam --add reviewer under two_admins: status %d\n%s%s, want it proposed", code, out, errs)
+	}
+	code, out, errs := o.run("ada", "member", "roles", "sam", "--remove", "drafter", "--json")
+	var got struct {
+		Name       string                `json:"name"`
+		Roles      []string              `json:"roles"`
+		Superseded []registry.ChangeView `json:"superseded"`
+	}
+	if code != cli.ExitOK || json.Unmarshal([]byte(out), &got) != nil {
+		t.Fatalf("member roles sam --remove drafter --json: status %d\n%s%s", code, out, errs)
+	}
+	if got.Name != "sam" || strings.Join(got.Roles, ",") != "signer" || len(got.Superseded) != 1 ||
+		got.Superseded[0].ID != 1 || got.Superseded[0].Kind != registry.ChangeRoles || got.Superseded[0].ProposedBy != "root" ||
+		strings.Join(got.Superseded[0].Add, ",") != "reviewer" || got.Superseded[0].State != "refused" {
+		t.Errorf("member roles sam --remove drafter --json printed %s, want sam with signer and change 1 (+reviewer, root's, refused) superseded", out)
 	}
 }
