@@ -300,9 +300,6 @@ func printMember(w io.Writer, m *registry.MemberView) {
 	}
 }
 
-// printToken prints a member's new token, shown once, on its own line: a token that could not
-// be printed (standard output closed, or on a full disk) is not delivered, and the command
-// fails saying how to give the member another.
 // printSuperseded names on stderr, as change approve does, each other pending new token for
 // the member that the one just given refused as superseded.
 func printSuperseded(c *cobra.Command, res *client.IssuedToken) {
@@ -321,6 +318,9 @@ func printIssuedJSON(c *cobra.Command, res *client.IssuedToken, name, done strin
 	return nil
 }
 
+// printToken prints a member's new token, shown once, on its own line: a token that could not
+// be printed (standard output closed, or on a full disk) is not delivered, and the command
+// fails saying how to give the member another.
 func printToken(c *cobra.Command, tok, name, done string) error {
 	if _, err := fmt.Fprintln(c.OutOrStdout(), tok); err != nil {
 		return withHint(fmt.Errorf("print %s's token: %w", printable(name), err),
