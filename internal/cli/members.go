@@ -304,7 +304,7 @@ func printMember(w io.Writer, m *registry.MemberView) {
 // the member that the one just given refused as superseded.
 func printSuperseded(c *cobra.Command, res *client.IssuedToken) {
 	for _, sc := range res.Superseded {
-		fmt.Fprintf(c.ErrOrStderr(), "refused change %d: %s, proposed by %s: superseded by this new token\n", sc.ID, printable(describeChange(&sc)), printable(sc.ProposedBy))
+		fmt.Fprintln(c.ErrOrStderr(), refusedLine(&sc, "superseded by this new token"))
 	}
 }
 
