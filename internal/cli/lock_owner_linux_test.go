@@ -87,12 +87,7 @@ func TestLockFileOfAnotherUserHintsAtItsOwner(t *testing.T) {
 		if err := os.Chown(path, 0, 0); err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command(bin, args...)
-		cmd.Env = []string{"HOME=" + base, "PATH=/usr/bin:/bin"}
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid}}
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		err := cmd.Run()
+		stderr, err := runAsNobody(bin, base, args...)
 		want := "chancery: hint: " + path + " belongs to root (uid 0), not to the user running chancery (" + name + ", uid 65534)"
 		// The data directory's hint gives back the files in it too, all the office's, at
 		// once (chown -R), where each was then named in turn (the lead's decision on item
@@ -147,12 +142,7 @@ func TestLockFileOfAnotherUserHintsAtItsOwner(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		cmd := exec.Command(bin, args...)
-		cmd.Env = []string{"HOME=" + base, "PATH=/usr/bin:/bin"}
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid}}
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		err = cmd.Run()
+		stderr, err := runAsNobody(bin, base, args...)
 		want := "chancery: hint: " + pin + " belongs to root (uid 0)"
 		if err == nil || !strings.Contains(stderr.String(), want) || strings.Contains(stderr.String(), "add pin-source") {
 			t.Errorf("a PIN file private to root, %s: %v\n%s\nwant the hint %q…", strings.Join(args[:2], " "), err, stderr.String(), want)
@@ -190,12 +180,7 @@ func TestLockFileOfAnotherUserHintsAtItsOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{{"key", "rotate", "office", "--to", uri, "--data", dir}, {"log", "verify", "--data", dir}, {"serve", "--data", dir, "--listen", "127.0.0.1:0"}} {
-		cmd := exec.Command(bin, args...)
-		cmd.Env = []string{"HOME=" + base, "PATH=/usr/bin:/bin"}
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid}}
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		err = cmd.Run()
+		stderr, err := runAsNobody(bin, base, args...)
 		want := "chancery: hint: the user running chancery (" + name + ", uid 65534) cannot reach " + pin + ": " + private + ", which belongs to root (uid 0), does not let it in"
 		if err == nil || !strings.Contains(stderr.String(), want) || strings.Contains(stderr.String(), "chown") || strings.Contains(stderr.String(), "add pin-source") {
 			t.Errorf("a PIN file in a directory private to root, %s: %v\n%s\nwant the hint %q…, no chown", strings.Join(args[:2], " "), err, stderr.String(), want)
@@ -229,12 +214,7 @@ func TestKeyFileOfRootReadableByOthersHintsAtItsOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	asUser := func(args ...string) (string, error) {
-		cmd := exec.Command(bin, args...)
-		cmd.Env = []string{"HOME=" + base, "PATH=/usr/bin:/bin"}
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid}}
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		err := cmd.Run()
+		stderr, err := runAsNobody(bin, base, args...)
 		return stderr.String(), err
 	}
 	for _, file := range []string{"log.key", "office.key", "dispatch.key", "pdf-signing.key", "log.key serve", "pdf-signing.key serve"} {
@@ -317,12 +297,7 @@ func TestDataDirThroughALinkHintsAtTheDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	asNobody := func() (string, error) {
-		cmd := exec.Command(bin, "log", "verify", "--data", link)
-		cmd.Env = []string{"HOME=" + base, "PATH=/usr/bin:/bin"}
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid}}
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		err := cmd.Run()
+		stderr, err := runAsNobody(bin, base, "log", "verify", "--data", link)
 		return stderr.String(), err
 	}
 	errs, err := asNobody()
@@ -367,4 +342,17 @@ func asNobody(t *testing.T, why string) (name, base, bin string) {
 		t.Fatal(err)
 	}
 	return name, base, bin
+}
+
+// runAsNobody runs bin (asNobody's copy of chancery) with args as nobody, its home base, and
+// returns what it printed on its standard error.
+func runAsNobody(bin, base string, args ...string) (*bytes.Buffer, error) {
+	const uid = 65534 // nobody
+	cmd := exec.Command(bin, args...)
+	cmd.Env = []string{"HOME=" + base, "PATH=/usr/bin:/bin"}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid}}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	return &stderr, err
 }
