@@ -286,7 +286,6 @@ func TestKeyFileOfRootReadableByOthersHintsAtItsOwner(t *testing.T) {
 // which, run, lets the user open the office.
 func TestDataDirThroughALinkHintsAtTheDirectory(t *testing.T) {
 	name, base, bin := asNobody(t, "leaving a directory owned by another user, and running chancery as that user, needs root")
-	const uid = 65534 // nobody
 	dir, link := filepath.Join(base, "private", "office"), filepath.Join(base, "office")
 	if code, out, errs := run("init", "--data", dir, "--office", "Linked Office", "--prefix", "LNK", "--url", "https://linked.example", "--no-pdf-ca"); code != 0 {
 		t.Fatalf("init: status %d\n%s%s", code, out, errs)
