@@ -319,13 +319,27 @@ func (cs *checkpointState) save() {
 // which where names. Each holds the other's evidence: the two signed checkpoints prove the
 // log showed two histories.
 func forkError(size int64, kept tlog.Hash, file string, shown tlog.Hash, where string) error {
-	in := "the checkpoint kept"
-	if file != "" {
-		in = "the checkpoint kept in " + file
-	}
-	return fmt.Errorf("%w: two trees of size %d with different roots, both signed by the log key: root %s in %s, root %s in %s",
-		errForked, size, kept, in, shown, where)
+	return &splitError{size: size, kept: kept, file: file, shown: shown, where: where}
 }
+
+// splitError is forkError's error: it wraps errForked, and keeps the two trees, so that a
+// caller may say the split view as offline does (verifier.Compare).
+type splitError struct {
+	size        int64
+	kept, shown tlog.Hash
+	file, where string
+}
+
+func (e *splitError) Error() string {
+	in := "the checkpoint kept"
+	if e.file != "" {
+		in = "the checkpoint kept in " + e.file
+	}
+	return fmt.Sprintf("%v: two trees of size %d with different roots, both signed by the log key: root %s in %s, root %s in %s",
+		errForked, e.size, e.kept, in, e.shown, e.where)
+}
+
+func (e *splitError) Unwrap() error { return errForked }
 
 // logProblem turns a failed checkpoint check into a result: a rolled-back or forked log is
 // invalid (a finding); a proof that could not be fetched is an error.

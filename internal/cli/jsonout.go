@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -40,14 +41,20 @@ type jsonError struct {
 }
 
 // heldWarnings are the warnings of a command run with --json, kept until run knows whether
-// they go into its JSON error or after its result.
-type heldWarnings struct{ lines []string }
+// they go into its JSON error or after its result. Verify's workers write to it at once (a
+// kept checkpoint not saved, a seal's checkpoint not compared).
+type heldWarnings struct {
+	mu    sync.Mutex
+	lines []string
+}
 
 // heldWarningsKey is the context key of a run's *heldWarnings.
 type heldWarningsKey struct{}
 
 // Write keeps each line of p, without its "chancery: warning: " prefix.
 func (hw *heldWarnings) Write(p []byte) (int, error) {
+	hw.mu.Lock()
+	defer hw.mu.Unlock()
 	for _, l := range strings.Split(strings.TrimSuffix(string(p), "\n"), "\n") {
 		hw.lines = append(hw.lines, strings.TrimPrefix(l, "chancery: warning: "))
 	}

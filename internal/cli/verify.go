@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chancery/chancery/internal/client"
@@ -80,6 +81,8 @@ type verifier struct {
 	cps *checkpointState
 	// root is the trust root: its office is the one whose registry must answer.
 	root *seal.TrustRoot
+	// warnMu orders the workers' warnings (warn).
+	warnMu sync.Mutex
 }
 
 // unreachable is the client's transport failure (client.ErrUnreachable), said in the
@@ -98,22 +101,8 @@ func (u unreachable) Translate(p *i18n.Printer) string {
 // verified offline, the registry's answer must not be older than the seal's checkpoint.
 func (vf *verifier) Ask(res VerifyResult, sealCheckpoint []byte) VerifyResult {
 	if sealCheckpoint != nil {
-		// A seal released through one server of the office is newer, for a moment, than the
-		// log of another behind the same address, which cannot prove it extends the tree this
-		// client holds yet (olderTree): asked again, it has caught up.
-		for try := 0; ; try++ {
-			err := vf.cps.sealCheckpoint(vf.c.Context(), vf.cl, sealCheckpoint)
-			if err == nil {
-				break
-			}
-			if !isOlderTree(err) || try == len(olderRetries) || vf.c.Context().Err() != nil {
-				return vf.logProblem(res, err)
-			}
-			select {
-			case <-vf.c.Context().Done():
-				return vf.logProblem(res, err)
-			case <-time.After(olderRetries[try]):
-			}
+		if err := vf.seeSeal(sealCheckpoint); err != nil {
+			return vf.logProblem(res, err)
 		}
 	}
 	for try := 0; ; try++ {
@@ -146,6 +135,71 @@ func (vf *verifier) Ask(res VerifyResult, sealCheckpoint []byte) VerifyResult {
 		case <-time.After(olderRetries[try]):
 		}
 	}
+}
+
+// seeSeal compares the checkpoint of a seal with the one kept (checkpointState.sealCheckpoint),
+// adopting it when the registry proves it extends the kept one. A seal released through one
+// server of the office is newer, for a moment, than the log of another behind the same
+// address, which cannot prove it extends the tree this client holds yet (olderTree): asked
+// again, it has caught up.
+func (vf *verifier) seeSeal(sealCheckpoint []byte) error {
+	for try := 0; ; try++ {
+		err := vf.cps.sealCheckpoint(vf.c.Context(), vf.cl, sealCheckpoint)
+		if err == nil || !isOlderTree(err) || try == len(olderRetries) || vf.c.Context().Err() != nil {
+			return err
+		}
+		select {
+		case <-vf.c.Context().Done():
+			return err
+		case <-time.After(olderRetries[try]):
+		}
+	}
+}
+
+// Compare compares, online, the checkpoint of a seal sound but for the file beside it with
+// the one kept, as Ask compares a valid seal's: it is signed by the log key and verified
+// under the trust root whatever file lies beside it. Two trees of one size are the split
+// view offline says (the same line, naming the kept file); a newer tree the registry's proof
+// does not extend the kept one by is a fork too, said as a valid seal's is. A proof that
+// could not be fetched (the registry unreachable, or answering 404 or 5xx) judges neither
+// the seal nor the file: the registry's answer for the file stands, as it did before its
+// checkpoint was compared, and a warning says the comparison was not made. (Fifty-ninth
+// session's not-fixed list, the lead's decision, sixtieth session.)
+func (vf *verifier) Compare(res VerifyResult, sealCheckpoint []byte, sealPath string) (VerifyResult, bool) {
+	err := vf.seeSeal(sealCheckpoint)
+	var split *splitError
+	switch {
+	case err == nil:
+		return res, false
+	case errors.As(err, &split):
+		where := vf.T("the one kept in %s", split.file)
+		if split.file == "" {
+			where = vf.T("the one this run was shown before")
+		}
+		res.Error = ""
+		res.Say(registry.Invalid, vf.SplitViewLine(split.size, split.shown, split.kept, where))
+		return res, true
+	case errors.Is(err, errForked):
+		return logProblem(vf.Verifier, res, err), true
+	}
+	vf.warn(vf.T("%s: the checkpoint of the seal %s, which is not this file's, could not be compared with the newest one kept of the log: %s; the line printed for the file is the registry's answer, without that comparison",
+		res.File, sealPath, err.Error()))
+	return res, false
+}
+
+// warn prints a warning of the run, for one file: on stderr as "chancery: warning:" in the
+// reader's language, or with --json in English among the run's warnings (heldWarnings, safe
+// for the workers' writes at once). Called from several workers at once: each line is
+// written whole.
+func (vf *verifier) warn(t verify.Text) {
+	vf.warnMu.Lock()
+	defer vf.warnMu.Unlock()
+	w := warnings(vf.c)
+	if wantsJSON(vf.c) || vf.P == nil || vf.P.Lang() == "en" {
+		fmt.Fprintf(w, "chancery: warning: %s\n", verify.Printable(t.En))
+		return
+	}
+	fmt.Fprintln(w, verify.Printable(vf.P.T("chancery: warning: %s", t.Local)))
 }
 
 // olderRetries are the waits before verify asks the registry again for an answer that rests

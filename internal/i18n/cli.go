@@ -175,8 +175,17 @@ var _ = table(func() Translations {
 			"invalide : deux points de contrôle de taille %s signés par la clé du journal ont des racines différentes (celui de ce sceau, %s, et %s, %s) : le journal a bifurqué ; signalez-le au service",
 			"غير صالحة: نقطتا تحقق بالحجم %s موقّعتان بمفتاح السجل لهما جذران مختلفان (نقطة هذا الختم، %s، و%s، %s): لقد تشعّب السجل؛ أبلغ الجهة بذلك",
 		},
-		"the seal of %s":     {"le sceau de %s", "ختم %s"},
-		"the one kept in %s": {"celui conservé dans %s", "النقطة المحفوظة في %s"},
+		"the seal of %s":                    {"le sceau de %s", "ختم %s"},
+		"the one kept in %s":                {"celui conservé dans %s", "النقطة المحفوظة في %s"},
+		"the one this run was shown before": {"celui que cette exécution a vu auparavant", "النقطة التي عُرضت على هذا التشغيل من قبل"},
+		// Online, a seal sound but for the file beside it whose checkpoint could not be
+		// compared with the kept one (its consistency proof not fetched): the registry's
+		// answer for the file stands, and this warning says what was not checked.
+		"chancery: warning: %s": {"chancery: avertissement : %s", "chancery: تحذير: %s"},
+		"%s: the checkpoint of the seal %s, which is not this file's, could not be compared with the newest one kept of the log: %s; the line printed for the file is the registry's answer, without that comparison": {
+			"%s : le point de contrôle du sceau %s, qui n'est pas celui de ce fichier, n'a pas pu être comparé avec le plus récent conservé du journal : %s ; la ligne affichée pour le fichier est la réponse du registre, sans cette comparaison",
+			"%s: تعذّرت مقارنة نقطة التحقق الخاصة بالختم %s، وهو ليس ختم هذا الملف، بأحدث نقطة محفوظة من السجل: %s؛ السطر المطبوع لهذا الملف هو إجابة السجل، دون هذه المقارنة",
+		},
 		" (this replaces the line printed above for this file)": {
 			" (cette ligne remplace celle affichée plus haut pour ce fichier)",
 			" (يحلّ هذا السطر محلّ السطر المطبوع أعلاه لهذا الملف)",

@@ -51,7 +51,10 @@ log checkpoint's signature and the inclusion proof. Online (the default), the re
 then asked whether the letter was retracted or superseded since, and the logged withdrawal
 is checked the same way. --offline needs only the seal and the trust root. Online, a file
 whose seal is sound but seals another file (a seal left from the letter it corrects, or an
-edited copy beside its letter's seal) is then asked about as a file without a seal.
+edited copy beside its letter's seal) is then asked about as a file without a seal, once its
+seal's checkpoint is compared with the one kept, as a valid seal's is: a fork they prove
+makes the file invalid; a consistency proof that cannot be fetched leaves the registry's
+answer for the file, and a warning on stderr says the checkpoint was not compared.
 
 Without a seal, verify asks the registry by the file's SHA-256 (the file is not uploaded)
 and checks the seal the registry returns: it never takes the registry's word for a valid,

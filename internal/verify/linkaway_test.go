@@ -27,6 +27,8 @@ func (a *askRecorder) Ask(res Result, _ []byte) Result {
 	return res
 }
 
+func (a *askRecorder) Compare(res Result, _ []byte, _ string) (Result, bool) { return res, false }
+
 // TestOnlineAsksNothingAboutLinksOutOfTheFolder: online, verify asks the registry about each
 // file by its digest and, when the registry does not know it, sends it the file's text. A
 // folder of leaked files holding memo.txt, a link to ../secret-notes.txt (or to

@@ -99,6 +99,14 @@ type Online interface {
 	// checkpoint of the file's seal, already verified offline (res says valid), or nil when
 	// the file has no seal.
 	Ask(res Result, sealCheckpoint []byte) Result
+	// Compare compares the signed checkpoint of a seal sound in every respect but the file
+	// beside it (seal.DigestMismatchError: verified under the trust root) with the newest
+	// checkpoint kept of the log, as Ask does a valid seal's, before the registry is asked
+	// about the file as one without a seal: a fork the two prove makes res invalid, with the
+	// split view's line, and forked true. A comparison that could not be made (a consistency
+	// proof not fetched) leaves the answer for the file to the registry: it is warned of, and
+	// res comes back unchanged.
+	Compare(res Result, sealCheckpoint []byte, sealPath string) (out Result, forked bool)
 }
 
 // Kept is what verify --offline reads of the log's checkpoint kept on this computer, which it
@@ -257,6 +265,13 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 				}
 				res.Say(Invalid, vf.T("invalid: this file is not the sealed letter: it was altered, or the seal belongs to another file"))
 				if vf.Online != nil {
+					// Online too its checkpoint is compared with the one kept, as a valid
+					// seal's: a fork it proves is the finding, whatever the file is.
+					if dm != nil {
+						if out, forked := vf.Online.Compare(res, s.Checkpoint, sealPath); forked {
+							return out
+						}
+					}
 					return vf.notItsSeal(res, sealPath)
 				}
 				// Offline, its checkpoint is compared with the one kept, as a valid seal's.
