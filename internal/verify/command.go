@@ -54,7 +54,9 @@ whose seal is sound but seals another file (a seal left from the letter it corre
 edited copy beside its letter's seal) is then asked about as a file without a seal, once its
 seal's checkpoint is compared with the one kept, as a valid seal's is: a fork they prove
 makes the file invalid; a consistency proof that cannot be fetched leaves the registry's
-answer for the file, and a warning on stderr says the checkpoint was not compared.
+answer for the file, and a warning on stderr says the checkpoint was not compared. A file
+beside a damaged seal (one that cannot be read as a seal) is asked about online as a file
+without a seal too, its line saying the seal is damaged.
 
 Without a seal, verify asks the registry by the file's SHA-256 (the file is not uploaded)
 and checks the seal the registry returns: it never takes the registry's word for a valid,

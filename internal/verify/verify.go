@@ -234,8 +234,7 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 		// The seal is valid until this worker's next one; nothing below keeps its parts.
 		s, err := sc.dec.Parse(sb)
 		if err != nil {
-			res.Say(Invalid, vf.damagedSeal(sealPath, err))
-			return res
+			return vf.damaged(res, sealPath, err)
 		}
 		r, err := sc.dec.Verify(vf.V, s, digest)
 		if errors.Is(err, seal.ErrWitnessQuorum) && vf.Unwitnessed != nil {
@@ -279,7 +278,7 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 					return vf.kept(res, s.Checkpoint, dm.TreeSize, sealPath)
 				}
 			case errors.Is(err, seal.ErrMalformed):
-				res.Say(Invalid, vf.damagedSeal(sealPath, err))
+				return vf.damaged(res, sealPath, err)
 			}
 			return res
 		}
@@ -392,6 +391,31 @@ func (vf *Verifier) Outdated(res Result, err error) Result {
 	res.Say("error", vf.T("could not verify: the trust root is out of date: the seal is in the office's log but signed by a newer office key (a key rotation); refresh the trust root with 'chancery trust export --out FILE' against the registry (or fetch it from the office), then verify again"))
 	res.Error = err.Error()
 	return res
+}
+
+// damaged answers for a file whose seal cannot be read as one (err wraps seal.ErrMalformed:
+// cut short by a download or a copy, emptied by a sync tool, another file saved under its
+// name). Offline the seal is all there is, and the file is invalid. Online a damaged seal
+// proves nothing, for the file or against it, as a sound seal of another file does not
+// (notItsSeal): the registry is asked as for a file without a seal, and its answer is
+// verified as any is, the line saying the seal is damaged; a file the registry does not know
+// stays invalid, and one it cannot be asked about could not be verified. (Found by audit,
+// sixtieth session: a released letter beside a seal cut short was "invalid" online without
+// the registry being asked, where the same bytes without the seal were valid.)
+func (vf *Verifier) damaged(res Result, sealPath string, err error) Result {
+	res.Say(Invalid, vf.damagedSeal(sealPath, err))
+	if vf.Online == nil {
+		return res
+	}
+	out := vf.Online.Ask(res, nil)
+	switch out.Outcome {
+	case Unknown:
+		return res
+	case Invalid:
+		return out
+	}
+	out.Add(vf.T(" (the seal %s is damaged, so it was not checked: ask the office for the letter's seal again)", sealPath))
+	return out
 }
 
 // damagedSeal says in plain words that a seal file cannot be read, with the parser's detail
