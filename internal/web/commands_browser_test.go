@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/internal/i18n"
+	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/seal"
 	"github.com/chancery/chancery/internal/server"
 	"github.com/chromedp/cdproto/cdp"
@@ -207,15 +208,44 @@ func TestSealMessagesCommandNotBrokenInChromium(t *testing.T) {
 // named "Recipient:…" names 'chancery recipient add --webhook', a plain text that broke after
 // its hyphens, "--" at the end of one line and "webhook" on the next, in English at 390 px and
 // in Arabic at 412 px: the layout's commands function knew only chancery verify --offline
-// (review of 0d67c44, fifty-ninth session). It is now drawn as the pages' commands are, on a
-// phone's widths, and the error's text is unchanged.
+// (review of 0d67c44, fifty-ninth session). The letter page's error for a draft's dispatch
+// named 'chancery draft send' in prose (the lead's decision, sixtieth session: every command
+// the registry's errors name). Each is now drawn as the pages' commands are, on a phone's
+// widths, and the error's text is unchanged.
 func TestRegistryErrorCommandsInChromium(t *testing.T) {
 	ctx := browser(t)
 	o := newOffice(t, server.Config{RateLimit: -1})
-	if err := o.reg.SetPassword(context.Background(), o.actors["root"], "root", password("root")); err != nil {
+	bg := context.Background()
+	for _, name := range []string{"root", "otto"} {
+		if err := o.reg.SetPassword(bg, o.actors["root"], name, password(name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o.reg.SetDispatch(registry.DispatchSettings{Mail: true})
+	if _, _, err := o.reg.AddRecipient(bg, o.actors["root"], registry.NewRecipient{Name: "apple", Emails: []string{"registry@apple.example"}}); err != nil {
 		t.Fatal(err)
 	}
+	draft := o.letter("Coordination of force movements", "# Coordination\n\nSir,\n")
 	b := &tab{t: t, ctx: ctx, o: o}
+	// check measures the page's error: one command, command, no word of it across lines, and
+	// the error's text ends with want.
+	check := func(page, lang string, width int64, command, want string) {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](commandsJS))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cs []drawnCommand
+		if err := json.Unmarshal([]byte(s), &cs); err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) != 1 || cs[0].Text != command || len(cs[0].Split) > 0 {
+			t.Errorf("the error of %s (%s, %d px) draws its command %+v: want %q drawn as a command, no word of it broken", page, lang, width, cs, command)
+		}
+		if got := strings.Join(strings.Fields(b.text("main p.error")), " "); !strings.HasSuffix(got, want) {
+			t.Errorf("the error of %s (%s, %d px) says %q, want it to end %q", page, lang, width, got, want)
+		}
+	}
 	b.open("/signin?next=/admin/recipients", "#password")
 	b.signIn("root", "#w-name")
 	for _, lang := range []string{"en", "ar"} {
@@ -226,20 +256,28 @@ func TestRegistryErrorCommandsInChromium(t *testing.T) {
 			b.open("/admin/recipients", "#w-name")
 			b.do(chromedp.SendKeys(chromedp.CSS("#w-name"), "Recipient:x"), chromedp.SendKeys(chromedp.CSS("#w-url"), "https://hooks.example/in"),
 				chromedp.Submit(chromedp.CSS("#w-url")), chromedp.WaitVisible(chromedp.CSS("main p.error")))
-			s, err := chromedp.Run(ctx, chromedp.Evaluate[string](commandsJS))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var cs []drawnCommand
-			if err := json.Unmarshal([]byte(s), &cs); err != nil {
-				t.Fatal(err)
-			}
-			if len(cs) != 1 || cs[0].Text != "chancery recipient add --webhook" || len(cs[0].Split) > 0 {
-				t.Errorf("the error (%s, %d px) draws its command %+v: want it drawn as a command, no word of it broken", lang, width, cs)
-			}
-			if got := strings.Join(strings.Fields(b.text("main p.error")), " "); !strings.HasSuffix(got, want) {
-				t.Errorf("the error (%s, %d px) says %q, want it to end %q", lang, width, got, want)
-			}
+			check("the recipients page", lang, width, "chancery recipient add --webhook", want)
+		}
+	}
+
+	// A release officer's dispatch of a draft, posted from its letter page (a form of the
+	// page sent to the dispatch's address, as a stale page's would be).
+	b.acceptLanguage("en")
+	b.signOut()
+	b.open("/signin?next=/letters/"+draft, "#password")
+	b.signIn("otto", "main h1")
+	for _, lang := range []string{"en", "ar"} {
+		b.acceptLanguage(lang)
+		want := i18n.For(language.Make(lang)).T("%s is not released: only a released letter leaves by dispatch (a draft leaves as a coordination copy: 'chancery draft send')", draft)
+		for _, width := range []int64{360, 390, 412} {
+			b.do(chromedp.EmulateViewport(width, 800))
+			b.open("/letters/"+draft, "main h1")
+			b.do(chromedp.Evaluate[chromedp.Void](`(() => { const f = document.createElement("form"); f.method = "post";
+			  f.action = location.pathname + "/dispatch";
+			  for (const [k, v] of [["csrf", document.querySelector("input[name=csrf]").value], ["recipient", "apple"]]) {
+			    const i = document.createElement("input"); i.type = "hidden"; i.name = k; i.value = v; f.append(i); }
+			  document.body.append(f); f.submit(); })()`), chromedp.WaitVisible(chromedp.CSS("main p.error")))
+			check("the letter page", lang, width, "chancery draft send", want)
 		}
 	}
 }

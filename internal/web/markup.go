@@ -66,16 +66,64 @@ func commandWords(s string) string {
 // textCommands are the commands that plain texts name, messages set without markup (a
 // handler's error, the registry's errors a page shows, the verify page's line of a seal file
 // chosen): on a page they are drawn as the catalogue's commands are, never broken at a
-// hyphen. The registry's: the recipients page's error of a webhook named "Recipient:…", and
-// the letter page's of a dispatch to a recipient whose stored address is now refused.
-var textCommands = []string{"chancery verify --offline", "chancery recipient add --webhook", "chancery recipient set-emails"}
+// hyphen. They are every command the registry's error texts name, in English and in their
+// French and Arabic translations (which carry them verbatim), found by reading them, not by
+// a pattern: a free text may quote a letter's subject. A command that begins another is
+// found as the longer one (commands).
+var textCommands = []string{
+	"chancery verify --offline",
+	"chancery recipient add",
+	"chancery recipient add --webhook",
+	"chancery recipient set-emails",
+	"chancery draft send",
+	"chancery member token",
+	"chancery member disable",
+	"chancery member recover",
+	"chancery change refuse ID",
+	"chancery login",
+	"chancery policy check",
+	"chancery policy adopt",
+	"chancery key rotate pdf-cert",
+}
 
 // commands is the template function that writes a plain text, escaped, with the commands it
-// names (textCommands) as code elements of class cmd, their words in spans (commandWords).
+// names (textCommands) as code elements of class cmd, their words in spans (commandWords). A
+// command is found where it stands as words of its own, not followed by a letter, a digit or
+// a hyphen ("chancery login" is not in "chancery logins"), and the longest that stands there
+// is taken, so a command is never written inside another's element.
 func commands(s string) template.HTML {
 	e := template.HTMLEscapeString(s)
-	for _, c := range textCommands {
-		e = strings.ReplaceAll(e, c, `<code class="cmd">`+c+`</code>`)
+	var b strings.Builder
+	for i := 0; i < len(e); {
+		c := textCommandAt(e, i)
+		if c == "" {
+			b.WriteByte(e[i])
+			i++
+			continue
+		}
+		b.WriteString(`<code class="cmd">` + c + `</code>`)
+		i += len(c)
 	}
-	return template.HTML(commandWords(e))
+	return template.HTML(commandWords(b.String()))
+}
+
+// textCommandAt returns the longest of textCommands that stands at s[i:] as words of its
+// own, or "".
+func textCommandAt(s string, i int) string {
+	if i > 0 && wordByte(s[i-1]) {
+		return ""
+	}
+	found := ""
+	for _, c := range textCommands {
+		if len(c) > len(found) && strings.HasPrefix(s[i:], c) && (i+len(c) == len(s) || !wordByte(s[i+len(c)])) {
+			found = c
+		}
+	}
+	return found
+}
+
+// wordByte reports whether b continues a command's word: a letter, a digit, a hyphen or an
+// underscore.
+func wordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '_'
 }
