@@ -186,7 +186,12 @@ func TestReceiptPageSpokenInChromium(t *testing.T) {
 // form again: the recipient whose receipt was just recorded read "This acknowledgement link
 // is not valid" (listed not fixed in the fifty-eighth session). The post now leads to a page
 // of its own (Post/Redirect/Get), which a reload shows again without a second post: the
-// letter's audit trail holds one receipt.
+// letter's audit trail holds one receipt. Then a second letter, retracted since it was sent,
+// is acknowledged in another tab of the same browser: the page of a receipt recorded read the
+// browser's one cookie, the last receipt's, so the first tab reloaded said that its letter,
+// which stands, was retracted (listed not fixed in the fifty-ninth session). Each page now
+// reads its own receipt's cookie, named by the key in its address: each tab reloaded shows
+// its own receipt.
 func TestReceiptReloadPostsNothingInChromium(t *testing.T) {
 	if _, err := os.Stat(chromium); err != nil {
 		if os.Getenv("CHANCERY_REQUIRE_TOOLS") == "1" {
@@ -235,45 +240,91 @@ func TestReceiptReloadPostsNothingInChromium(t *testing.T) {
 	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	do := func(steps ...chromedp.Action[chromedp.Void]) {
+	// doIn and shownIn drive a tab of the browser; do and shown, the first.
+	doIn := func(tab context.Context, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		c, cancel := context.WithTimeout(bctx, 30*time.Second)
+		c, cancel := context.WithTimeout(tab, 30*time.Second)
 		defer cancel()
 		if err := chromedp.Do(c, steps...); err != nil {
-			text, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+			text, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
 			t.Fatalf("browser: %v\n%s", err, text)
 		}
 	}
-	shown := func() (string, string) {
+	shownIn := func(tab context.Context) (string, string) {
 		t.Helper()
-		text, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.querySelector("main").innerText`))
+		text, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.querySelector("main").innerText`))
 		if err != nil {
 			t.Fatal(err)
 		}
-		at, err := chromedp.Run(bctx, chromedp.Evaluate[string](`location.href`))
+		at, err := chromedp.Run(tab, chromedp.Evaluate[string](`location.href`))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return text, at
 	}
+	do := func(steps ...chromedp.Action[chromedp.Void]) { t.Helper(); doIn(bctx, steps...) }
+	shown := func() (string, string) { t.Helper(); return shownIn(bctx) }
+	recordedAt := srv.URL + "/receipt/recorded?r="
 
 	do(chromedp.Navigate(srv.URL+"/receipt/"+m[1]), chromedp.WaitVisible(chromedp.CSS("#receipt-confirm")),
 		chromedp.Click(chromedp.CSS("#receipt-confirm")), chromedp.WaitVisible(chromedp.CSS("#receipt-done")))
-	text, at := shown()
+	text, first := shown()
 	if !strings.Contains(text, "Receipt recorded") || !strings.Contains(text, "You may close this page.") || strings.Contains(text, ref) ||
-		at != srv.URL+"/receipt/recorded" {
-		t.Fatalf("after the button, %s shows:\n%s", at, text)
+		!strings.HasPrefix(first, recordedAt) {
+		t.Fatalf("after the button, %s shows:\n%s", first, text)
 	}
 	if n := received(); n != 1 {
 		t.Fatalf("the button recorded %d receipts", n)
 	}
 	for range 2 {
 		do(chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("main h1")))
-		if text, at := shown(); !strings.Contains(text, "Receipt recorded") || strings.Contains(text, "not valid") || at != srv.URL+"/receipt/recorded" {
+		if text, at := shown(); !strings.Contains(text, "Receipt recorded") || strings.Contains(text, "not valid") || at != first {
 			t.Errorf("the page of a receipt recorded, reloaded, at %s shows:\n%s", at, text)
 		}
 	}
 	if n := received(); n != 1 {
 		t.Errorf("after the reloads, the letter's audit trail holds %d receipts", n)
+	}
+
+	// A second letter, retracted since it was sent, acknowledged in a second tab.
+	ref2 := o.release(t, "Please acknowledge this one too.")
+	if _, err := o.r.Dispatch(ctx, o.officer, ref2, []string{"ministry"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the second letter sent", func() bool { return len(mp.messages(t)) == 2 && o.settled(t, ref2, 1) })
+	var link2 string
+	for _, s := range mp.messages(t) {
+		if msg := mp.message(t, s.ID); strings.Contains(msg.Text, ref2) {
+			if m := receiptLink.FindStringSubmatch(msg.Text); m != nil {
+				link2 = m[1]
+			}
+		}
+	}
+	if link2 == "" {
+		t.Fatal("no receipt link in the second letter's mail")
+	}
+	o.withdraw(t, ref2, "", "Sent before the talks ended")
+	tab2, cancelTab2 := chromedp.NewContext(bctx)
+	defer cancelTab2()
+	// The tab opens with its own context, not one of doIn's timeouts, which would close it.
+	if err := chromedp.Do(tab2, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("open a second tab: %v", err)
+	}
+	doIn(tab2, chromedp.Navigate(srv.URL+"/receipt/"+link2), chromedp.WaitVisible(chromedp.CSS("#receipt-confirm")),
+		chromedp.Click(chromedp.CSS("#receipt-confirm")), chromedp.WaitVisible(chromedp.CSS("#receipt-done")))
+	const retracted = "The letter you acknowledged has since been retracted: do not rely on it."
+	text, second := shownIn(tab2)
+	if !strings.Contains(text, retracted) || !strings.HasPrefix(second, recordedAt) || second == first {
+		t.Fatalf("after the second tab's button, %s (the first at %s) shows:\n%s", second, first, text)
+	}
+	for range 2 {
+		do(chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#receipt-done")))
+		if text, at := shown(); strings.Contains(text, "retracted") || at != first {
+			t.Errorf("the first tab, whose letter stands, reloaded at %s shows:\n%s", at, text)
+		}
+		doIn(tab2, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#receipt-done")))
+		if text, at := shownIn(tab2); !strings.Contains(text, retracted) || at != second {
+			t.Errorf("the second tab, whose letter is retracted, reloaded at %s shows:\n%s", at, text)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"math"
 	"net/http"
@@ -167,21 +168,47 @@ func receiptTitle(withdrawn string, done bool) string {
 	return "Acknowledge receipt"
 }
 
-// receiptRecordedPath is the page a receipt confirmed leads to (Post/Redirect/Get): a fixed
+// receiptRecordedPath is the page a receipt confirmed leads to (Post/Redirect/Get): an
 // address without the token, so that reloading it, or going back to it, posts nothing again,
 // where the page the post answered was posted again on reload and said that the link, just
-// used, was not valid. Anyone may open it: it names no letter, no recipient and no date.
+// used, was not valid. Anyone may open it: it names no letter, no recipient and no date. The
+// post leads to it with a key of that receipt alone, ?r=ID (receiptKey), which names its
+// cookie.
 const receiptRecordedPath = "/receipt/recorded"
 
-// receiptCookie carries to the page of a receipt recorded the withdrawal of the letter just
-// acknowledged, that its confirmation page said: the kind only ("retraction",
-// "supersession"), nothing of the letter. It is set by the post (a page of another site
-// cannot set it) and read on that page alone.
-const receiptCookie = "chancery_receipt"
+// receiptCookie, followed by a receipt's key, names the cookie that carries to the page of
+// that receipt recorded that this browser recorded it, and the withdrawal of the letter
+// acknowledged that its confirmation page said: "recorded" for a letter that stands, or the
+// kind only ("retraction", "supersession"), nothing of the letter. It is set by the post (a
+// page of another site cannot set it) and read on that page alone, by the page of its own
+// key: one cookie for the browser was the last receipt's, and a tab of an earlier one,
+// reloaded, read that letter's withdrawal as its own, or lost its own.
+const receiptCookie = "chancery_receipt_"
 
 // receiptCookieAge is how long the page of a receipt recorded, reloaded, still says that the
-// letter acknowledged is withdrawn: the hour of a reader who keeps the tab open.
+// receipt is recorded and that the letter acknowledged is withdrawn: the hour of a reader who
+// keeps the tab open.
 const receiptCookieAge = 3600
+
+// receiptKey is a new receipt's key on the page of a receipt recorded: random, derived from
+// neither the token nor the letter, so that the address of the page links nothing to them.
+func receiptKey() string {
+	return rand.Text()
+}
+
+// validReceiptKey reports whether k is written as receiptKey writes a key (26 characters of
+// the base32 alphabet), so a cookie is never looked up by a name the client made up.
+func validReceiptKey(k string) bool {
+	if len(k) != 26 {
+		return false
+	}
+	for _, c := range []byte(k) {
+		if !(c >= 'A' && c <= 'Z' || c >= '2' && c <= '7') {
+			return false
+		}
+	}
+	return true
+}
 
 // acknowledge records the receipt confirmed on the page and leads to the page of a receipt
 // recorded. The token in the path is the capability: no account, no session.
@@ -200,23 +227,26 @@ func (h *Handler) acknowledge(w http.ResponseWriter, r *http.Request) {
 		h.receiptFailed(w, r, err)
 		return
 	}
-	c := &http.Cookie{Name: receiptCookie, Value: v.Withdrawn, Path: receiptRecordedPath, MaxAge: receiptCookieAge,
-		HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteStrictMode}
-	if v.Withdrawn == "" {
-		c.MaxAge = -1 // a letter that stands: a page reloaded from an earlier receipt says nothing of it
+	state := v.Withdrawn
+	if state == "" {
+		state = "recorded"
 	}
-	http.SetCookie(w, c)
+	key := receiptKey()
+	http.SetCookie(w, &http.Cookie{Name: receiptCookie + key, Value: state, Path: receiptRecordedPath, MaxAge: receiptCookieAge,
+		HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteStrictMode})
 	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, receiptRecordedPath, http.StatusSeeOther)
+	http.Redirect(w, r, receiptRecordedPath+"?r="+key, http.StatusSeeOther)
 }
 
 // receiptRecorded is the page a receipt confirmed leads to. It says that the receipt is
-// recorded and that the letter just acknowledged is withdrawn when its confirmation page
-// said so (receiptCookie), and nothing else.
+// recorded and that the letter acknowledged is withdrawn when its confirmation page said so
+// (the cookie of the receipt its address names, receiptCookie), and nothing else.
 func (h *Handler) receiptRecorded(w http.ResponseWriter, r *http.Request) {
 	d := &receiptData{Done: true}
-	if c, err := r.Cookie(receiptCookie); err == nil && (c.Value == "retraction" || c.Value == "supersession") {
-		d.Withdrawn = c.Value
+	if k := r.URL.Query().Get("r"); validReceiptKey(k) {
+		if c, err := r.Cookie(receiptCookie + k); err == nil && (c.Value == "retraction" || c.Value == "supersession") {
+			d.Withdrawn = c.Value
+		}
 	}
 	h.render(w, r, http.StatusOK, "receipt", page{Title: receiptTitle(d.Withdrawn, true), Data: d})
 }

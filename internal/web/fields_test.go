@@ -254,6 +254,7 @@ func TestQueriesRefuseAParameterGivenTwice(t *testing.T) {
 		{o.client(), "/verify/seal?digest=" + digest + "&digest=" + digest, "digest"},
 		{o.client(), "/signin?next=/inbox&next=/letters", "next"},
 		{o.client(), "/lang/fr?next=/verify&next=/letters", "next"},
+		{o.client(), "/receipt/recorded?r=" + strings.Repeat("A", 26) + "&r=" + strings.Repeat("B", 26), "r"},
 	} {
 		resp, body := tc.c.do("GET", tc.path, nil, map[string]string{"Sec-Fetch-Site": "same-origin"})
 		want := `the address gives the parameter "` + tc.field + `" 2 times`
