@@ -191,7 +191,7 @@ func TestReceiptPageSpokenInChromium(t *testing.T) {
 // browser's one cookie, the last receipt's, so the first tab reloaded said that its letter,
 // which stands, was retracted (listed not fixed in the fifty-ninth session). Each page now
 // reads its own receipt's cookie, named by the key in its address: each tab reloaded shows
-// its own receipt.
+// its own receipt; the address without a key thanks no one.
 func TestReceiptReloadPostsNothingInChromium(t *testing.T) {
 	if _, err := os.Stat(chromium); err != nil {
 		if os.Getenv("CHANCERY_REQUIRE_TOOLS") == "1" {
@@ -326,5 +326,12 @@ func TestReceiptReloadPostsNothingInChromium(t *testing.T) {
 		if text, at := shownIn(tab2); !strings.Contains(text, retracted) || at != second {
 			t.Errorf("the second tab, whose letter is retracted, reloaded at %s shows:\n%s", at, text)
 		}
+	}
+	// The address without a receipt's key, as anyone may open it: no thanks for a receipt
+	// this browser did not record there, and nothing of either letter.
+	do(chromedp.Navigate(srv.URL+"/receipt/recorded"), chromedp.WaitVisible(chromedp.CSS("#receipt-if-done")))
+	if text, _ := shown(); !strings.Contains(text, "If you have just acknowledged a letter of this office, your acknowledgement is recorded in the letter's file.") ||
+		strings.Contains(text, "Thank you") || strings.Contains(text, "retracted") || strings.Contains(text, ref) || strings.Contains(text, ref2) {
+		t.Errorf("the page of a receipt recorded without a key shows:\n%s", text)
 	}
 }

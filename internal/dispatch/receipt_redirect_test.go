@@ -25,9 +25,10 @@ var recordedLocation = regexp.MustCompile(`^/receipt/recorded\?r=([A-Z2-7]{26})$
 // fixed in the fifty-eighth session). The post now answers 303 See Other to a page without
 // the token, which says the receipt is recorded and names no letter, recipient or date;
 // opened again, it records nothing. A used link keeps its one answer, and the token reaches
-// no Location and no log line. The withdrawal of the letter acknowledged comes to the page by a
-// cookie named by a random key of that receipt in the Location (?r=KEY): one cookie per
-// browser was the last receipt's (listed not fixed in the fifty-ninth session).
+// no Location and no log line. The page thanked anyone who opened it for a receipt (listed not
+// fixed in the fifty-ninth session): it says the receipt is recorded only to the browser whose
+// post recorded it, by a cookie named by a random key of that receipt in the Location
+// (?r=KEY), and to anyone else only that an acknowledgement just made is recorded.
 func TestReceiptPostRedirects(t *testing.T) {
 	ctx := context.Background()
 	mp := startMailpit(t)
@@ -124,9 +125,10 @@ func TestReceiptPostRedirects(t *testing.T) {
 		}
 		return loc, mine
 	}
-	// unrecorded reports whether page is the one for anyone: no withdrawal.
+	// unrecorded reports whether page is the one for anyone: no thanks, no withdrawal.
 	unrecorded := func(page string) bool {
-		return strings.Contains(page, `id="receipt-done"`) && !strings.Contains(page, "receipt-withdrawn")
+		return strings.Contains(page, `id="receipt-if-done"`) && strings.Contains(page, "If you have just acknowledged a letter of this office, your acknowledgement is recorded in the letter&#39;s file.") &&
+			!strings.Contains(page, "Thank you") && !strings.Contains(page, "Receipt recorded") && !strings.Contains(page, "receipt-withdrawn")
 	}
 
 	tok := tokens["a@mod.example"]
@@ -158,8 +160,8 @@ func TestReceiptPostRedirects(t *testing.T) {
 	if n := received(); n != 1 {
 		t.Errorf("opening the page of a receipt recorded recorded %d receipts", n)
 	}
-	// Anyone may open the address, with no key, another key, or another receipt's cookie: it
-	// says nothing of a withdrawal.
+	// Anyone may open the address, with no key, another key, or another receipt's cookie: no
+	// one is thanked for a receipt this browser did not record.
 	other := *cookie
 	other.Name = "chancery_receipt_" + strings.Repeat("A", 26)
 	for _, tc := range []struct {
@@ -170,13 +172,24 @@ func TestReceiptPostRedirects(t *testing.T) {
 		{"/receipt/recorded?r=x", []*http.Cookie{{Name: "chancery_receipt_x", Value: "recorded"}}},
 		{loc, []*http.Cookie{{Name: cookie.Name, Value: "yes"}}}} {
 		resp, page := do(http.MethodGet, tc.path, tc.cookies...)
-		if resp.StatusCode != http.StatusOK || !unrecorded(page) {
+		if resp.StatusCode != http.StatusOK || !unrecorded(page) || !strings.Contains(page, "<title>Acknowledgement of receipt") {
 			t.Errorf("the page at %s with cookies %v: %s\n%s", tc.path, tc.cookies, resp.Status, page)
 		}
 		if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
 			t.Errorf("the page at %s: Cache-Control %q", tc.path, cc)
 		}
 	}
+	for l, want := range map[string]string{
+		"fr": "Si vous venez d&#39;accuser réception d&#39;une lettre de ce service, votre accusé de réception est consigné au dossier de la lettre.",
+		"ar": "إن كنت قد أشعرت للتو باستلام رسالة من هذه الجهة، فقد قُيّد إشعارك بالاستلام في ملف الرسالة.",
+	} {
+		lang = l
+		if _, page := do(http.MethodGet, loc); !strings.Contains(page, want) || strings.Contains(page, "Merci") || strings.Contains(page, "شكرًا") {
+			t.Errorf("the page for anyone in %s:\n%s", l, page)
+		}
+		lang = ""
+	}
+
 	// The used link keeps its one answer; so does a post of it again.
 	for _, method := range []string{http.MethodGet, http.MethodPost} {
 		if resp, page := do(method, "/receipt/"+tok); resp.StatusCode != http.StatusNotFound || !strings.Contains(page, "This acknowledgement link is not valid") {

@@ -309,6 +309,11 @@ var _ = table(func() Translations {
 		"Thank you: your acknowledgement of receipt is recorded in the letter's file. You may close this page.": {
 			"Merci : votre accusé de réception est consigné au dossier de la lettre. Vous pouvez fermer cette page.",
 			"شكرًا لك: قُيّد إشعارك بالاستلام في ملف الرسالة. يمكنك إغلاق هذه الصفحة."},
+		// The page of a receipt recorded opened without its receipt's cookie: by anyone.
+		"Acknowledgement of receipt": {"Accusé de réception", "إشعار الاستلام"},
+		"If you have just acknowledged a letter of this office, your acknowledgement is recorded in the letter's file. You may close this page.": {
+			"Si vous venez d'accuser réception d'une lettre de ce service, votre accusé de réception est consigné au dossier de la lettre. Vous pouvez fermer cette page.",
+			"إن كنت قد أشعرت للتو باستلام رسالة من هذه الجهة، فقد قُيّد إشعارك بالاستلام في ملف الرسالة. يمكنك إغلاق هذه الصفحة."},
 		"The letter you acknowledged has since been retracted: do not rely on it. The notice of the retraction sent where the letter went gives the reason, unless the office had erased the letter by then; if no notice has reached you, ask the office.": {
 			"La lettre dont vous avez accusé réception a depuis été retirée : ne vous y fiez pas. L'avis de retrait adressé là où la lettre est allée en donne le motif, sauf si le service avait effacé la lettre entre-temps ; si aucun avis ne vous est parvenu, adressez-vous au service.",
 			"سُحبت الرسالة التي أشعرت باستلامها منذ إرسالها، فلا تعتمد عليها. ويذكر سببَ السحب إشعارُ السحب المرسَل إلى حيث أُرسلت الرسالة، ما لم تكن الجهة قد محت الرسالة قبل ذلك؛ وإن لم يصلك أي إشعار فاسأل الجهة."},

@@ -132,6 +132,10 @@ type receiptData struct {
 	Token   string
 	Receipt *registry.ReceiptView
 	Done    bool
+	// Recorded is, on the page of a receipt recorded, whether this browser's post recorded
+	// the receipt the page's address names (its cookie, receiptCookie): without it, the page
+	// says only that an acknowledgement just made is recorded, as anyone may open it.
+	Recorded bool
 	// Withdrawn is, on the page of a receipt recorded, the withdrawal of the letter just
 	// acknowledged ("retraction", "supersession"), as its confirmation page said, or "".
 	Withdrawn string
@@ -238,17 +242,29 @@ func (h *Handler) acknowledge(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, receiptRecordedPath+"?r="+key, http.StatusSeeOther)
 }
 
-// receiptRecorded is the page a receipt confirmed leads to. It says that the receipt is
-// recorded and that the letter acknowledged is withdrawn when its confirmation page said so
-// (the cookie of the receipt its address names, receiptCookie), and nothing else.
+// receiptRecorded is the page a receipt confirmed leads to. With the cookie of the receipt
+// its address names (receiptCookie), it says that the receipt is recorded, and that the
+// letter acknowledged is withdrawn when its confirmation page said so; without it (no key, a
+// key unknown, the cookie expired or refused), only that an acknowledgement just made is
+// recorded: a mail pretending to be the office's could lead anyone there, to be thanked for a
+// receipt never given.
 func (h *Handler) receiptRecorded(w http.ResponseWriter, r *http.Request) {
 	d := &receiptData{Done: true}
 	if k := r.URL.Query().Get("r"); validReceiptKey(k) {
-		if c, err := r.Cookie(receiptCookie + k); err == nil && (c.Value == "retraction" || c.Value == "supersession") {
-			d.Withdrawn = c.Value
+		if c, err := r.Cookie(receiptCookie + k); err == nil {
+			switch c.Value {
+			case "recorded":
+				d.Recorded = true
+			case "retraction", "supersession":
+				d.Recorded, d.Withdrawn = true, c.Value
+			}
 		}
 	}
-	h.render(w, r, http.StatusOK, "receipt", page{Title: receiptTitle(d.Withdrawn, true), Data: d})
+	title := "Acknowledgement of receipt"
+	if d.Recorded {
+		title = receiptTitle(d.Withdrawn, true)
+	}
+	h.render(w, r, http.StatusOK, "receipt", page{Title: title, Data: d})
 }
 
 // receiptFailed gives one answer for a wrong, used or expired link: nothing about any letter.
