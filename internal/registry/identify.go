@@ -485,6 +485,17 @@ func (s *fingerprintsSeen) rereadFrom() (int64, bool) {
 	return s.reread, s.mine != nil
 }
 
+// at returns the last row the indexes read (every row up to it is indexed), -1 before they
+// are loaded.
+func (s *fingerprintsSeen) at() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.mine == nil {
+		return -1
+	}
+	return s.through
+}
+
 // own records that this server indexed row id.
 func (s *fingerprintsSeen) own(id int64) {
 	s.mu.Lock()
@@ -521,13 +532,20 @@ func (s *fingerprintsSeen) advance(through int64) {
 // the store counts erasures), it also forgets what it holds in memory of letters' content, as
 // the erasing server does (forgetContent). It does nothing before LoadIdentification.
 func (r *Registry) RefreshIdentification(ctx context.Context) error {
+	return r.refreshThrough(ctx, 0)
+}
+
+// refreshThrough is RefreshIdentification, which does nothing when the indexes hold row
+// target already (target > 0): a refresh made meanwhile by another request, which this one
+// waited for, read it.
+func (r *Registry) refreshThrough(ctx context.Context, target int64) error {
 	s := &r.seen
 	s.refreshing.Lock()
 	defer s.refreshing.Unlock()
 	s.mu.Lock()
 	through, loaded := s.through, s.mine != nil
 	s.mu.Unlock()
-	if !loaded {
+	if !loaded || target > 0 && through >= target {
 		return nil
 	}
 	for first := true; ; first = false {
@@ -580,6 +598,51 @@ func (r *Registry) RefreshIdentification(ctx context.Context) error {
 		through = rows[len(rows)-1].ID
 		s.advance(through)
 	}
+}
+
+// maxFollowed bounds the rows followReleases reads: the releases of a quarter of a second
+// (the interval at which a server refreshes its indexes) on a busy office are far fewer.
+const maxFollowed = 100
+
+// followReleases indexes, on a database that several servers share, the releases the other
+// servers stored after row through (where the indexes stood, seen.at: a server refreshes
+// them every quarter of a second), and reports whether there were any: then the indexes hold
+// them on return, whether this refresh or one made meanwhile (the periodic one, another
+// request's) read them. It is one read of the fingerprints' primary key after through, and,
+// only when it finds a release that is not this server's own, a refresh. A public text that matches no released letter is looked up again after it
+// (identifyText): without it, a letter released through one server was "not an official
+// letter of this office" on the others for up to a quarter of a second. On SQLite, where one
+// server serves the database, it does nothing.
+func (r *Registry) followReleases(ctx context.Context, through int64) (bool, error) {
+	if r.cfg.DB.Dialect() != store.Postgres || through < 0 {
+		return false, nil
+	}
+	s := &r.seen
+	var ids []int64
+	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		ids, err = tx.ReleasedFingerprintsAfter(ctx, through, maxFollowed)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("identification: %w", err)
+	}
+	var target int64
+	for _, id := range ids {
+		if !s.skip(id) {
+			target = id
+		}
+	}
+	if len(ids) == maxFollowed {
+		target = ids[len(ids)-1] // more may follow: the refresh reads them all
+	}
+	if target == 0 {
+		return false, nil
+	}
+	if err := r.refreshThrough(ctx, target); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // indexSeen indexes fingerprint row f that another server stored: a draft's in the drafts'
@@ -768,9 +831,30 @@ func (id *Identification) forPublic() *Identification {
 // quotation close to a part of it (see below); IdentifyScan, which judges the scan's text by
 // its class, asks without it.
 func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAltered bool) (*Identification, error) {
-	if a.Member == nil || len(a.Member.Roles) == 0 {
+	member := a.Member != nil && len(a.Member.Roles) > 0
+	if !member {
 		defer r.waitIdentifyFloor(ctx, time.Now())
 	}
+	// Where the indexes stood before the look: a refresh made during it (the periodic one, or
+	// another request's) may have read what it missed.
+	through := r.seen.at()
+	id, err := r.identifyIndexed(ctx, a, text, oneAltered)
+	if err != nil || member || id.Outcome != Unknown {
+		return id, err
+	}
+	// The text may be that of a letter another server released within the last quarter of
+	// a second, which this server's indexes had not read (followReleases): the public's
+	// "not an official letter" is given only once they hold every release stored. The answer
+	// that names a letter keeps its reads; this one's time, within the floor, does not tell
+	// more than that other servers released letters meanwhile.
+	if found, err := r.followReleases(ctx, through); err != nil || !found {
+		return id, err
+	}
+	return r.identifyIndexed(ctx, a, text, oneAltered)
+}
+
+// identifyIndexed is identifyText on what the indexes hold.
+func (r *Registry) identifyIndexed(ctx context.Context, a Actor, text string, oneAltered bool) (*Identification, error) {
 	if err := checkIdentifyText(text); err != nil {
 		return nil, err
 	}

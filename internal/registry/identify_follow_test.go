@@ -98,7 +98,9 @@ func TestIdentificationFollowsOtherServers(t *testing.T) {
 		}
 	}
 	check("b's own release, before a refresh", b, Actor{}, ownText, Valid, ownRef)
-	check("a's release on b, before a refresh", b, Actor{}, relText, Unknown, "")
+	// The public's "not an official letter" waits for what the other servers released: b
+	// reads a's release when the text matches nothing it indexed (followReleases).
+	check("a's release on b, before a refresh", b, Actor{}, relText, Valid, relRef)
 
 	for _, o := range []*office{a, b} {
 		if err := o.r.RefreshIdentification(ctx); err != nil {
@@ -195,6 +197,105 @@ func TestOtherServersForgetErasedContent(t *testing.T) {
 	for _, l := range list.Letters {
 		if l.Reference == ref {
 			t.Errorf("b's search still finds the erased letter %s by %q", ref, word)
+		}
+	}
+}
+
+// seenThrough returns the last fingerprint row the registry's indexes read.
+func (o *office) seenThrough() int64 {
+	o.r.seen.mu.Lock()
+	defer o.r.seen.mu.Unlock()
+	return o.r.seen.through
+}
+
+// TestPublicNoMatchFollowsOtherServers: a text (or a file's text) that matches nothing a
+// server indexed is looked up again once that server has read the releases stored through the
+// others since its last refresh, so a letter released through one server is identified on
+// every other from its release on (before, the public was told "not an official letter of
+// this office" for up to a quarter of a second). A server does not refresh for drafts, nor for
+// its own releases; a letter erased before the server read its release does not come back;
+// and two questions at once are both answered.
+func TestPublicNoMatchFollowsOtherServers(t *testing.T) {
+	ctx := context.Background()
+	a, b := sharedOffices(t)
+	corpus := synth.Corpus{Seed: 13, FamilySize: 1}
+	text := func(i int) string { return corpus.Letter(i).Text() }
+	check := func(when string, got *Identification, err error, outcome, ref string) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", when, err)
+		}
+		if got.Outcome != outcome || got.Reference != ref {
+			t.Errorf("%s: %s %s (%s), want %s %s", when, got.Outcome, got.Reference, got.Message, outcome, ref)
+		}
+	}
+
+	a.letter(t, text(0))
+	b.released(t, text(1))
+	through := b.seenThrough()
+	got, err := b.r.Identify(ctx, Actor{}, text(0))
+	check("a's draft on b, for the public", got, err, Unknown, "")
+	got, err = b.r.Identify(ctx, Actor{}, text(2))
+	check("a text of no letter", got, err, Unknown, "")
+	if n := b.seenThrough(); n != through {
+		t.Errorf("b refreshed its indexes (through %d, then %d) with only a draft and its own release stored since", through, n)
+	}
+
+	ref, _ := a.released(t, text(3))
+	got, err = b.r.IdentifyFile(ctx, Actor{}, text(3), "", nil)
+	check("a file with the text of a's release, on b", got, err, Valid, ref)
+
+	erased, _ := a.released(t, text(4))
+	if err := a.r.Erase(ctx, a.admin, erased, "court order"); err != nil {
+		t.Fatal(err)
+	}
+	before := b.r.released.Len()
+	got, err = b.r.Identify(ctx, Actor{}, text(4))
+	check("a letter a released and erased, on b", got, err, Unknown, "")
+	if n := b.r.released.Len(); n != before {
+		t.Errorf("b's public index holds %d letters after reading a's erased release, %d before", n, before)
+	}
+
+	// A refresh made while a question was looked up (the periodic one, or another
+	// request's) read the release it missed: it is looked up again.
+	from := b.seenThrough()
+	missed, _ := a.released(t, text(7))
+	if err := b.r.RefreshIdentification(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if found, err := b.r.followReleases(ctx, from); err != nil || !found {
+		t.Errorf("a release read by a refresh during the look: followReleases %v, %v; want true", found, err)
+	}
+	got, err = b.r.Identify(ctx, Actor{}, text(7))
+	check("a's release read by a refresh, on b", got, err, Valid, missed)
+
+	refs := make([]string, 2)
+	for i := range refs {
+		refs[i], _ = a.released(t, text(5+i))
+	}
+	type answer struct {
+		id  *Identification
+		err error
+	}
+	answers := make(chan answer, len(refs))
+	for i := range refs {
+		go func() {
+			id, err := b.r.Identify(ctx, Actor{}, text(5+i))
+			answers <- answer{id, err}
+		}()
+	}
+	found := map[string]bool{}
+	for range refs {
+		ans := <-answers
+		if ans.err != nil {
+			t.Fatalf("two questions at once: %v", ans.err)
+		}
+		check("two questions at once", ans.id, nil, Valid, ans.id.Reference)
+		found[ans.id.Reference] = true
+	}
+	for _, ref := range refs {
+		if !found[ref] {
+			t.Errorf("two questions at once: %s not identified (%v)", ref, found)
 		}
 	}
 }

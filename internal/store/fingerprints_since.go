@@ -23,3 +23,27 @@ func (t *Tx) FingerprintsAfter(ctx context.Context, after int64, limit int) ([]F
 	}
 	return fs, nil
 }
+
+// ReleasedFingerprintsAfter returns the IDs of up to limit fingerprints of releases (their
+// version's released row, with or without text) with IDs above after, in ID order: one read
+// of the primary key's range after after, which holds the rows stored since a server indexed
+// after.
+func (t *Tx) ReleasedFingerprintsAfter(ctx context.Context, after int64, limit int) ([]int64, error) {
+	rows, err := t.query(ctx, `SELECT id FROM fingerprints WHERE id > $1 AND released = 1 ORDER BY id LIMIT $2`, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("released fingerprints after %d: %w", after, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("released fingerprints after %d: %w", after, err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("released fingerprints after %d: %w", after, err)
+	}
+	return out, nil
+}

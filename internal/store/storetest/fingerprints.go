@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/chancery/chancery/internal/store"
@@ -96,6 +97,7 @@ func testFingerprintsReread(t *testing.T, db *store.DB) {
 	m := addMember(t, db, "rhea")
 	var ls [3]store.Letter
 	ver, rel := Digest("reread-version"), Digest("reread-file")
+	var released store.Fingerprint
 	update(t, db, func(ctx context.Context, tx *store.Tx) error {
 		for _, d := range []string{ver, rel} {
 			if err := tx.PutBlob(ctx, d, []byte(d)); err != nil {
@@ -118,8 +120,23 @@ func testFingerprintsReread(t *testing.T, db *store.DB) {
 			LogIndex: 1000, Entry: []byte("entry"), ReleasedBy: m.ID, ReleasedAt: t0}); err != nil {
 			return err
 		}
-		return tx.AddFingerprint(ctx, &store.Fingerprint{LetterID: ls[1].ID, VersionN: 1, Released: true, Data: []byte("released")})
+		released = store.Fingerprint{LetterID: ls[1].ID, VersionN: 1, Released: true, Data: []byte("released")}
+		return tx.AddFingerprint(ctx, &released)
 	})
+	// Another server's release is seen by the released row's ID above what a server indexed
+	// (registry.followReleases).
+	releasedAfter := func(when string, after int64, want ...int64) {
+		t.Helper()
+		view(t, db, func(ctx context.Context, tx *store.Tx) error {
+			ids, err := tx.ReleasedFingerprintsAfter(ctx, after, 10)
+			if err != nil || !slices.Equal(ids, want) {
+				t.Errorf("%s: released fingerprints after %d: %v, %v; want %v", when, after, ids, err, want)
+			}
+			return nil
+		})
+	}
+	releasedAfter("the versions' rows are not listed", 0, released.ID)
+	releasedAfter("none after the released row", released.ID)
 	var got []store.StoredFingerprint
 	view(t, db, func(ctx context.Context, tx *store.Tx) error {
 		last, err := tx.LastFingerprintLetter(ctx)
@@ -162,4 +179,5 @@ func testFingerprintsReread(t *testing.T, db *store.DB) {
 		}
 		return nil
 	})
+	releasedAfter("an erased release's row, without its text", 0, released.ID)
 }
