@@ -299,3 +299,51 @@ func TestPublicNoMatchFollowsOtherServers(t *testing.T) {
 		}
 	}
 }
+
+// TestPublicAnswerOfAnOlderLetterFollowsOtherServers: the text of a letter just released
+// through another server that is close to, or the same as, an older letter this server
+// indexed is answered as the new letter, not as the older one: a correction that supersedes
+// a letter (one figure changed) was "altered: close to" the superseded letter, and a text
+// issued again after a retraction "retracted", for up to a quarter of a second after the
+// release, on every server but the one that released it.
+func TestPublicAnswerOfAnOlderLetterFollowsOtherServers(t *testing.T) {
+	ctx := context.Background()
+	a, b := sharedOffices(t)
+	corpus := synth.Corpus{Seed: 14, FamilySize: 1}
+	text := corpus.Letter(0).Text()
+	words := strings.Fields(text)
+	words[len(words)/2] = "seventeen"
+	corrected := strings.Join(words, " ")
+	old, _ := a.released(t, text)
+	retracted, _ := a.released(t, corpus.Letter(1).Text())
+	st, pt, err := a.withdrawalStatementOf(ctx, a.signer, retracted, "", "sent to the wrong ministry")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.withdraw(ctx, a.signer, retracted, "", a.keyID, st, signPAE(a.signerKey, pt, st)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.r.RefreshIdentification(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	correction, _ := a.released(t, corrected)
+	if err := a.supersede(old, correction); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := a.released(t, corpus.Letter(1).Text())
+	for _, c := range []struct {
+		what, text, ref string
+	}{
+		{"the correction of a letter, on another server", corrected, correction},
+		{"a retracted letter's text issued again, on another server", corpus.Letter(1).Text(), again},
+	} {
+		got, err := b.r.Identify(ctx, Actor{}, c.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Outcome != Valid || got.Reference != c.ref {
+			t.Errorf("%s: %s %s (%s), want valid %s", c.what, got.Outcome, got.Reference, got.Message, c.ref)
+		}
+	}
+}
