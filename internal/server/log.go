@@ -93,6 +93,9 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data, err := s.cfg.Log.ReadTile(r.Context(), t)
+	if errors.Is(err, translog.ErrOutOfRange) && s.followLog(r) {
+		data, err = s.cfg.Log.ReadTile(r.Context(), t)
+	}
 	if errors.Is(err, translog.ErrOutOfRange) || errors.Is(err, store.ErrNotFound) {
 		httpError(w, http.StatusNotFound, err)
 		return
@@ -128,6 +131,11 @@ type ConsistencyProof struct {
 // &size=S (default: the latest checkpoint's size).
 func (s *Server) inclusionProof(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	if size, err := strconv.ParseInt(q.Get("size"), 10, 64); err == nil && size > s.cfg.Log.Head().Size {
+		s.followLog(r)
+	} else if idx, err := strconv.ParseInt(q.Get("index"), 10, 64); err == nil && idx >= s.cfg.Log.Head().Size {
+		s.followLog(r)
+	}
 	head, most, ok := s.proofHead(w)
 	if !ok {
 		return
@@ -155,6 +163,16 @@ func (s *Server) inclusionProof(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		idx, err = s.cfg.Log.LeafIndex(r.Context(), h)
+		if (errors.Is(err, store.ErrNotFound) || errors.Is(err, translog.ErrOutOfRange)) && s.followLog(r) {
+			if head, most, ok = s.proofHead(w); !ok {
+				return
+			}
+			if size, err = sizeParam(q.Get("size"), head.Size, most); err != nil {
+				paramError(w, err)
+				return
+			}
+			idx, err = s.cfg.Log.LeafIndex(r.Context(), h)
+		}
 		if errors.Is(err, store.ErrNotFound) || errors.Is(err, translog.ErrOutOfRange) {
 			httpError(w, http.StatusNotFound, errors.New("no entry with that leaf hash"))
 			return
@@ -191,6 +209,10 @@ func (s *Server) inclusionProof(w http.ResponseWriter, r *http.Request) {
 // consistencyProof answers ?old=A[&size=B].
 func (s *Server) consistencyProof(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	size, _ := strconv.ParseInt(q.Get("size"), 10, 64)
+	if old, _ := strconv.ParseInt(q.Get("old"), 10, 64); max(size, old) > s.cfg.Log.Head().Size {
+		s.followLog(r)
+	}
 	head, most, ok := s.proofHead(w)
 	if !ok {
 		return
@@ -219,6 +241,22 @@ func (s *Server) consistencyProof(w http.ResponseWriter, r *http.Request) {
 		out.Checkpoint = string(head.Checkpoint)
 	}
 	writeJSON(w, out)
+}
+
+// followLog reads at once the log's head that the other servers of the office stored
+// (translog.Log.Refresh), for a request that names a tree, an entry or a tile beyond the tree
+// this server's log has read: its client had the checkpoint from another server, which just
+// appended, and this server's log looks at the stored head only every 100 ms. Without it a
+// client behind a load balancer that took the checkpoint from one server and the proof or
+// tiles from another was answered 404 ("beyond the latest checkpoint") after nearly every
+// append (found by audit, sixtieth session). It reports whether the tree grew. It is one read
+// of the stored head, and nothing on SQLite; when the read fails the answer is the one before.
+func (s *Server) followLog(r *http.Request) bool {
+	before := s.cfg.Log.Head().Size
+	if err := s.cfg.Log.Refresh(r.Context()); err != nil {
+		return false
+	}
+	return s.cfg.Log.Head().Size > before
 }
 
 // errBeyond is a well-formed size or index beyond the latest checkpoint: 404, as
