@@ -609,8 +609,8 @@ const maxFollowed = 100
 // them every quarter of a second), and reports whether there were any: then the indexes hold
 // them on return, whether this refresh or one made meanwhile (the periodic one, another
 // request's) read them. It is one read of the fingerprints' primary key after through, and,
-// only when it finds a release that is not this server's own, a refresh. A public text that
-// is not a standing letter's is looked up again after it (identifyText): without it, a letter
+// only when it finds a release that is not this server's own, a refresh. A text that is not
+// a standing letter's is looked up again after it (identifyText): without it, a letter
 // released through one server was "not an official letter of this office" on the others for
 // up to a quarter of a second, or an altered copy of the letter it corrected. On SQLite,
 // where one server serves the database, it does nothing.
@@ -840,17 +840,18 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 	// another request's) may have read what it missed.
 	through := r.seen.at()
 	id, err := r.identifyIndexed(ctx, a, text, oneAltered)
-	if err != nil || member || id.Outcome == Valid {
+	if err != nil || id.Outcome == Valid {
 		return id, err
 	}
 	// The text may be that of a letter another server released within the last quarter of
-	// a second, which this server's indexes had not read (followReleases): the public's
-	// "not an official letter" is given only once they hold every release stored; and so
-	// is an answer about an older letter ("altered: close to" a letter the new one corrects
-	// and supersedes, "retracted" for a text issued again after a retraction), which the new
-	// letter's text would otherwise get. The answer of a standing letter keeps its reads;
-	// the others' time, within the floor, does not tell more than that other servers
-	// released letters meanwhile.
+	// a second, which this server's indexes had not read (followReleases): "not an official
+	// letter" (a member's "matches no letter") is given only once they hold every release
+	// stored; and so is an answer about an older letter ("altered: close to" a letter the
+	// new one corrects and supersedes, "retracted" for a text issued again after a
+	// retraction, a member's "draft: close to" another draft), which the new letter's text
+	// would otherwise get. The answer of a standing letter keeps its reads; the others'
+	// time, within the public's floor, does not tell more than that other servers released
+	// letters meanwhile.
 	if found, err := r.followReleases(ctx, through); err != nil || !found {
 		return id, err
 	}

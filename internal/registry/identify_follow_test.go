@@ -347,3 +347,39 @@ func TestPublicAnswerOfAnOlderLetterFollowsOtherServers(t *testing.T) {
 		}
 	}
 }
+
+// TestMemberAnswerFollowsOtherServers: a member who asks a server about the text of a letter
+// another server just released is told it is that released letter, not "draft: … which is not
+// released" (the draft this server indexed before the release) nor that it matches no letter:
+// for up to a quarter of a second after the release, a member was told either.
+func TestMemberAnswerFollowsOtherServers(t *testing.T) {
+	ctx := context.Background()
+	a, b := sharedOffices(t)
+	corpus := synth.Corpus{Seed: 15, FamilySize: 1}
+	drafted, fresh := corpus.Letter(0).Text(), corpus.Letter(1).Text()
+	draftRef := a.letter(t, drafted)
+	if err := b.r.RefreshIdentification(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.r.Identify(ctx, b.reviewer, drafted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Outcome != Draft || got.Reference != draftRef {
+		t.Fatalf("a's draft on b, for a member: %s %s, want draft %s", got.Outcome, got.Reference, draftRef)
+	}
+	a.approvedAndReleased(t, draftRef)
+	freshRef, _ := a.released(t, fresh)
+	for _, c := range []struct{ what, text, ref string }{
+		{"a draft b indexed, since released by a", drafted, draftRef},
+		{"a letter a took in and released since b's refresh", fresh, freshRef},
+	} {
+		got, err := b.r.Identify(ctx, b.reviewer, c.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Outcome != Valid || got.Reference != c.ref {
+			t.Errorf("%s, for a member: %s %s (%s), want valid %s", c.what, got.Outcome, got.Reference, got.Message, c.ref)
+		}
+	}
+}
