@@ -852,8 +852,12 @@ func (r *Registry) identifyText(ctx context.Context, a Actor, text string, oneAl
 	// would otherwise get. The answer of a standing letter keeps its reads; the others'
 	// time, within the public's floor, does not tell more than that other servers released
 	// letters meanwhile.
-	if found, err := r.followReleases(ctx, through); err != nil || !found {
-		return id, err
+	found, err := r.followReleases(ctx, through)
+	if err != nil {
+		return nil, fmt.Errorf("identify: %w", err)
+	}
+	if !found {
+		return id, nil
 	}
 	return r.identifyIndexed(ctx, a, text, oneAltered)
 }
