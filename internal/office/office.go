@@ -87,7 +87,13 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 	case opt.create:
 		open = store.Create
 	}
-	db, err := open(ctx, opt.Database, d.Path)
+	// A server's log says what its first start after an upgrade does before it serves: the
+	// migrations, minutes on a large office.
+	openCtx := ctx
+	if opt.Logger != nil {
+		openCtx = store.WithMigrationLogger(ctx, opt.Logger)
+	}
+	db, err := open(openCtx, opt.Database, d.Path)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,77 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/store"
+	"github.com/chancery/chancery/internal/store/storetest"
+)
+
+func TestMigrationsLoggedSQLite(t *testing.T) {
+	dir := t.TempDir()
+	testMigrationsLogged(t,
+		func(ctx context.Context, n int) (*store.DB, error) { return store.OpenSQLiteAtForTest(ctx, dir, n) },
+		func(ctx context.Context) (*store.DB, error) { return store.OpenSQLite(ctx, dir) })
+}
+
+func TestMigrationsLoggedPostgres(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	testMigrationsLogged(t,
+		func(ctx context.Context, n int) (*store.DB, error) { return store.OpenPostgresAtForTest(ctx, url, n) },
+		func(ctx context.Context) (*store.DB, error) { return store.OpenPostgres(ctx, url) })
+}
+
+// testMigrationsLogged opens a store an older build left at schema 40 with a logger
+// (store.WithMigrationLogger), as a server's first start after an upgrade does: the log names
+// the versions from and to before the first step, each step, and the commit, so that an
+// office whose migrations take minutes knows what its server is doing. A new store and a
+// store at this build's schema log nothing.
+func testMigrationsLogged(t *testing.T, openAt func(context.Context, int) (*store.DB, error), open func(context.Context) (*store.DB, error)) {
+	const old = 40
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&buf, nil))
+	ctx := store.WithMigrationLogger(t.Context(), logger)
+	db, err := openAt(ctx, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if buf.Len() != 0 {
+		t.Errorf("a new store logged its creation as a migration:\n%s", buf.String())
+	}
+	buf.Reset()
+	db, err = open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	got := buf.String()
+	want := []string{fmt.Sprintf("migrating the store's schema, every step in one transaction: a stop leaves it as it was, and the next start migrates it again\" from=%d to=%d", old, store.SchemaVersion)}
+	for v := old + 1; v <= store.SchemaVersion; v++ {
+		want = append(want, fmt.Sprintf("msg=\"store schema step applied, not yet committed\" version=%d took=", v))
+	}
+	want = append(want, fmt.Sprintf("msg=\"store's schema migrated and committed\" from=%d to=%d took=", old, store.SchemaVersion))
+	lines := strings.Split(strings.TrimSpace(got), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("the upgrade logged %d lines, want %d:\n%s", len(lines), len(want), got)
+	}
+	for i, w := range want {
+		if !strings.Contains(lines[i], w) {
+			t.Errorf("line %d is %q, want it to hold %q", i+1, lines[i], w)
+		}
+	}
+	buf.Reset()
+	db, err = open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if buf.Len() != 0 {
+		t.Errorf("a store at this build's schema logged a migration:\n%s", buf.String())
+	}
+}
