@@ -82,6 +82,7 @@ the next rotation removes every office-<id>.key that the office's key history do
 				return keyHint(storeHint(err, d.Path))
 			}
 			defer st.Close()
+			warnMigrated(c, st.DB)
 			// The rotation is logged: not on a log shorter than, or other than, the one this
 			// directory's server published (a database set back from an older backup), nor on
 			// the SQLite copy of an office that moved to PostgreSQL.

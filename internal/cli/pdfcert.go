@@ -87,6 +87,7 @@ each.`,
 			st, err := office.Open(c.Context(), d, office.Options{Database: database(c)})
 			if err == nil {
 				defer st.Close()
+				warnMigrated(c, st.DB)
 				actor := registry.Actor{Member: &store.Member{Name: "operator (chancery key rotate)"}, Remote: "local"}
 				err = st.Registry.RecordPDFCertificateRenewal(c.Context(), actor, fmt.Sprintf("serial %s, valid until %s", r.Serial, r.NotAfter.Format(time.DateTime+" UTC")))
 			}

@@ -57,6 +57,7 @@ The token is printed once, on the last line; the registry keeps only its hash.`,
 				return keyHint(storeHint(err, d.Path))
 			}
 			defer st.Close()
+			warnMigrated(c, st.DB)
 			// The admin's keys are revoked in the log: not on a log other than the one this
 			// directory's server published.
 			if err := checkPublished(c.Context(), d, st.DB); err != nil {

@@ -893,11 +893,19 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 		return nil
 	})
+	if err == nil && from > 0 && from < len(migrations) {
+		db.migratedFrom = from
+	}
 	if err == nil && logger != nil && from > 0 && from < len(migrations) {
 		logger.Info("store's schema migrated and committed", "from", from, "to", len(migrations), "took", time.Since(start).Round(time.Millisecond))
 	}
 	return err
 }
+
+// MigratedFrom is the schema version an older build left the store at, which its opening
+// migrated to this build's; 0 when the opening migrated nothing (the store was new, or of
+// this build's schema already). Builds before this one refuse the store from then on.
+func (db *DB) MigratedFrom() int { return db.migratedFrom }
 
 // sqliteSchema is what the migrations leave in a new SQLite database: the statements of its
 // sqlite_master (tables, indexes, triggers), in the order they were made, written by

@@ -63,6 +63,8 @@ const SQLite Dialect = "sqlite"
 // DB is an open store.
 type DB struct {
 	dialect Dialect
+	// migratedFrom is the schema version the store's opening migrated from (MigratedFrom).
+	migratedFrom int
 	// w is the write pool. For SQLite it has a single connection, which serializes writers.
 	w *sql.DB
 	// r is the read pool.
