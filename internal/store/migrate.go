@@ -881,6 +881,9 @@ func (db *DB) migrate(ctx context.Context) error {
 			if text == "" {
 				return fmt.Errorf("migrate to version %d: no %s text", i+1, db.dialect)
 			}
+			if logger != nil {
+				logger.Info("applying store schema step", "version", i+1)
+			}
 			if _, err := tx.exec(ctx, text); err != nil {
 				return fmt.Errorf("migrate to version %d: %w", i+1, err)
 			}

@@ -28,7 +28,8 @@ func TestMigrationsLoggedPostgres(t *testing.T) {
 
 // testMigrationsLogged opens a store an older build left at schema 40 with a logger
 // (store.WithMigrationLogger), as a server's first start after an upgrade does: the log names
-// the versions from and to before the first step, each step, and the commit, so that an
+// the versions from and to before the first step, each step before it runs (a step may take
+// minutes) and once applied, and the commit, so that an
 // office whose migrations take minutes knows what its server is doing. A new store and a
 // store at this build's schema log nothing.
 func testMigrationsLogged(t *testing.T, openAt func(context.Context, int) (*store.DB, error), open func(context.Context) (*store.DB, error)) {
@@ -53,7 +54,8 @@ func testMigrationsLogged(t *testing.T, openAt func(context.Context, int) (*stor
 	got := buf.String()
 	want := []string{fmt.Sprintf("migrating the store's schema, every step in one transaction: a stop leaves it as it was, and the next start migrates it again\" from=%d to=%d", old, store.SchemaVersion)}
 	for v := old + 1; v <= store.SchemaVersion; v++ {
-		want = append(want, fmt.Sprintf("msg=\"store schema step applied, not yet committed\" version=%d took=", v))
+		want = append(want, fmt.Sprintf("msg=\"applying store schema step\" version=%d", v),
+			fmt.Sprintf("msg=\"store schema step applied, not yet committed\" version=%d took=", v))
 	}
 	want = append(want, fmt.Sprintf("msg=\"store's schema migrated and committed\" from=%d to=%d took=", old, store.SchemaVersion))
 	lines := strings.Split(strings.TrimSpace(got), "\n")
