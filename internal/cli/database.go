@@ -89,6 +89,8 @@ func openStoreToRead(ctx context.Context, c *cobra.Command, d *datadir.Dir) (*st
 // storeHint adds what to do to the refusals of store.Open and translog.Open.
 func storeHint(err error, dir string) error {
 	switch {
+	case errors.Is(err, store.ErrDiskFull):
+		return withHint(err, "the migration to this build's schema was not committed: the database is as the older build left it. Free space on the disk holding %s (a migration that rewrites tables needs about twice their size, docs/operations.md, \"Upgrading\") and start again", dir)
 	case errors.Is(err, store.ErrNoSQLite):
 		return withHint(err, "pass --database (or set CHANCERY_DATABASE) with the office's postgres:// URL, or --data with the directory 'chancery init' created; if that init did not finish, run it again")
 	case errors.Is(err, store.ErrNoLog):

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	_ "embed"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -896,6 +897,12 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 		return nil
 	})
+	if err != nil && from > 0 && from < len(migrations) {
+		if diskFull(err) {
+			err = fmt.Errorf("%w: %w", err, ErrDiskFull)
+		}
+		return fmt.Errorf("migrate from schema version %d to %d: %w", from, len(migrations), err)
+	}
 	if err == nil && from > 0 && from < len(migrations) {
 		db.migratedFrom = from
 	}
@@ -903,6 +910,16 @@ func (db *DB) migrate(ctx context.Context) error {
 		logger.Info("store's schema migrated and committed", "from", from, "to", len(migrations), "took", time.Since(start).Round(time.Millisecond))
 	}
 	return err
+}
+
+// ErrDiskFull means that the disk holding the SQLite database filled up (SQLITE_FULL) during a
+// migration: SQLite refused the transaction, and the store is as the older build left it.
+var ErrDiskFull = errors.New("the disk holding the database is full")
+
+// diskFull reports whether err is SQLite's SQLITE_FULL (13), of a statement or the commit.
+func diskFull(err error) bool {
+	var coded interface{ Code() int }
+	return errors.As(err, &coded) && coded.Code()&0xff == 13
 }
 
 // MigratedFrom is the schema version an older build left the store at, which its opening

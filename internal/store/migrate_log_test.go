@@ -3,6 +3,8 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -75,5 +77,37 @@ func testMigrationsLogged(t *testing.T, openAt func(context.Context, int) (*stor
 	db.Close()
 	if buf.Len() != 0 {
 		t.Errorf("a store at this build's schema logged a migration:\n%s", buf.String())
+	}
+}
+
+// TestMigrationOnAFullDiskSaysSo: a migration whose commit SQLite refuses because the disk is
+// full (SQLITE_FULL, live on a full tmpfs: "store: commit: database or disk is full (13)",
+// naming no migration) is named as the migration it was, from and to, and as
+// store.ErrDiskFull, which the command line's hint turns into "free space and start again";
+// the store stays at the older schema, and the next opening migrates it.
+func TestMigrationOnAFullDiskSaysSo(t *testing.T) {
+	const old = 40
+	dir := t.TempDir()
+	db, err := store.OpenSQLiteAtForTest(t.Context(), dir, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	store.SetCommitSQLite(t, func(tx *sql.Tx) error {
+		tx.Rollback()
+		return fmt.Errorf("commit: %w", sqliteError(13))
+	})
+	_, err = store.OpenSQLite(t.Context(), dir)
+	if !errors.Is(err, store.ErrDiskFull) || !strings.Contains(err.Error(), fmt.Sprintf("migrate from schema version %d to %d", old, store.SchemaVersion)) {
+		t.Fatalf("a migration on a full disk: %v, want the migration named and store.ErrDiskFull", err)
+	}
+	store.SetCommitSQLite(t, (*sql.Tx).Commit)
+	db, err = store.OpenSQLite(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if db.MigratedFrom() != old {
+		t.Errorf("the opening after the full disk migrated from %d, want %d", db.MigratedFrom(), old)
 	}
 }
