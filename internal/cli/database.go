@@ -90,7 +90,7 @@ func openStoreToRead(ctx context.Context, c *cobra.Command, d *datadir.Dir) (*st
 func storeHint(err error, dir string) error {
 	switch {
 	case errors.Is(err, store.ErrDiskFull):
-		return withHint(err, "the migration to this build's schema was not committed: the database is as the older build left it. Free space on the disk holding %s (a migration that rewrites tables needs about twice their size, docs/operations.md, \"Upgrading\") and start again", dir)
+		return withHint(err, "nothing was written: the database is as it was, a migration to this build's schema not committed. Free space on the disk holding %s (a migration that rewrites tables needs about twice their size, docs/operations.md, \"Upgrading\") and start again", dir)
 	case errors.Is(err, store.ErrNoSQLite):
 		return withHint(err, "pass --database (or set CHANCERY_DATABASE) with the office's postgres:// URL, or --data with the directory 'chancery init' created; if that init did not finish, run it again")
 	case errors.Is(err, store.ErrNoLog):

@@ -72,6 +72,9 @@ func (db *DB) MarkProviderMembersForTest(ctx context.Context) error {
 // CommitRefused is commitRefused, for its test.
 var CommitRefused = commitRefused
 
+// DiskFull is diskFull, for its test.
+var DiskFull = diskFull
+
 // SetCommitSQLite replaces the commit of SQLite's group transactions until the test ends.
 func SetCommitSQLite(t interface{ Cleanup(func()) }, commit func(*sql.Tx) error) {
 	old := commitSQLite

@@ -897,10 +897,10 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 		return nil
 	})
+	if err != nil && diskFull(err) {
+		err = fmt.Errorf("%w: %w", err, ErrDiskFull)
+	}
 	if err != nil && from > 0 && from < len(migrations) {
-		if diskFull(err) {
-			err = fmt.Errorf("%w: %w", err, ErrDiskFull)
-		}
 		return fmt.Errorf("migrate from schema version %d to %d: %w", from, len(migrations), err)
 	}
 	if err == nil && from > 0 && from < len(migrations) {
@@ -912,14 +912,16 @@ func (db *DB) migrate(ctx context.Context) error {
 	return err
 }
 
-// ErrDiskFull means that the disk holding the SQLite database filled up (SQLITE_FULL) during a
-// migration: SQLite refused the transaction, and the store is as the older build left it.
+// ErrDiskFull means that the disk holding the SQLite database was full when the store opened:
+// SQLite refused the migration's transaction (SQLITE_FULL), or could not make its
+// shared-memory file to begin one (SQLITE_IOERR_SHMSIZE). The store is as it was.
 var ErrDiskFull = errors.New("the disk holding the database is full")
 
-// diskFull reports whether err is SQLite's SQLITE_FULL (13), of a statement or the commit.
+// diskFull reports whether err is SQLite's SQLITE_FULL (13), of a statement or the commit,
+// or SQLITE_IOERR_SHMSIZE (4874), the shared-memory file that could not grow.
 func diskFull(err error) bool {
 	var coded interface{ Code() int }
-	return errors.As(err, &coded) && coded.Code()&0xff == 13
+	return errors.As(err, &coded) && (coded.Code()&0xff == 13 || coded.Code() == 4874)
 }
 
 // MigratedFrom is the schema version an older build left the store at, which its opening

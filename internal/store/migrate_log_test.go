@@ -101,6 +101,14 @@ func TestMigrationOnAFullDiskSaysSo(t *testing.T) {
 	if !errors.Is(err, store.ErrDiskFull) || !strings.Contains(err.Error(), fmt.Sprintf("migrate from schema version %d to %d", old, store.SchemaVersion)) {
 		t.Fatalf("a migration on a full disk: %v, want the migration named and store.ErrDiskFull", err)
 	}
+	// The shared-memory file that cannot grow on a full disk fails the transaction's BEGIN
+	// (live: "store: begin: disk I/O error (4874)"), before any step.
+	if !store.DiskFull(fmt.Errorf("store: begin: %w", sqliteError(4874))) {
+		t.Error("SQLITE_IOERR_SHMSIZE of a BEGIN is not taken as a full disk")
+	}
+	if store.DiskFull(fmt.Errorf("store: begin: %w", sqliteError(10))) {
+		t.Error("SQLITE_IOERR is taken as a full disk")
+	}
 	store.SetCommitSQLite(t, (*sql.Tx).Commit)
 	db, err = store.OpenSQLite(t.Context(), dir)
 	if err != nil {
