@@ -220,7 +220,9 @@ func (r *Registry) externalMember(ctx context.Context, tx *store.Tx, s ExternalS
 // role is signed out everywhere (their sessions, 'chancery login' tokens and token stop); one
 // left with no role or without the reviewer role has the approvals they stand by voided, as
 // when a member is disabled; SignInExternal then revokes the keys of one left without the
-// signer role.
+// signer role. When it changes m's roles, the pending role changes about m are refused as
+// superseded, in the operator's name (refuseChanges, a.local), as an admin's role change
+// refuses them.
 func (r *Registry) syncExternalRoles(ctx context.Context, tx *store.Tx, m *store.Member, s ExternalSignIn) error {
 	roles := slices.DeleteFunc(slices.Clone(m.Roles), func(role string) bool {
 		return slices.Contains(s.Managed, role) && !slices.Contains(s.Roles, role)
@@ -290,6 +292,18 @@ func (r *Registry) syncExternalRoles(ctx context.Context, tx *store.Tx, m *store
 		if err := r.refuseChangesBy(ctx, tx, Actor{Member: m, Remote: s.Remote}, m, m.Name+" was given the admin role again at sign-in through "+s.Source+" after losing it"); err != nil {
 			return err
 		}
+	}
+	// The provider's sync is a role change carried out (item 1001's rule): the pending role
+	// changes about m were proposed against roles that have changed since, and approved
+	// later one would undo it (a role the provider took given back until the next sign-in).
+	// No admin carried it out: they are refused as the operator's recovery refuses, decided
+	// by no member, not in m's name, which would read as m's withdrawal.
+	dup, err := pendingRoleChangesBefore(ctx, tx, m, 0)
+	if err != nil {
+		return err
+	}
+	if err := r.refuseChanges(ctx, tx, operator(s.Remote), dup, "superseded by the roles "+m.Name+"'s identity provider gave at sign-in"); err != nil {
+		return err
 	}
 	return r.audit(ctx, tx, Actor{Member: m, Remote: s.Remote}, "member.roles", "", detail)
 }

@@ -28,7 +28,7 @@ import (
 // the Recovery, for the operator to be told.
 func (r *Registry) RecoverAdmin(ctx context.Context, name string) (*Recovery, error) {
 	name = nfc(name)
-	a := Actor{Member: &store.Member{Name: operatorName, Roles: []string{RoleAdmin}}, Remote: "local", local: true}
+	a := operator("local")
 	// Checked before issueToken revokes anything, and again in its transaction.
 	err := r.cfg.DB.View(ctx, func(tx *store.Tx) error {
 		m, err := activeMember(ctx, tx, name)
@@ -107,6 +107,14 @@ func refusals(cs []store.Change, why string) []refusal {
 // operatorName names the operator running RecoverAdmin, who is no member, in the audit trail
 // and as the decider of the changes it refuses.
 const operatorName = "operator (chancery member recover)"
+
+// operator is the actor of what no member does: the operator's recovery (RecoverAdmin), and
+// the refusals of a provider's sign-in (syncExternalRoles). Its refusals are decided by no
+// member (refuseChanges), shown as the operator's; remote is the request's address, "local"
+// for the recovery.
+func operator(remote string) Actor {
+	return Actor{Member: &store.Member{Name: operatorName, Roles: []string{RoleAdmin}}, Remote: remote, local: true}
+}
 
 // errRecoverNotAdmin refuses RecoverAdmin for a member who is not an admin: the office's
 // admins give them a new token.
