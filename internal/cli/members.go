@@ -17,7 +17,7 @@ import (
 // memberCommands are the member commands beyond add and password: list, show, roles,
 // disable, enable and token (admins).
 func memberCommands(rm *remote) []*cobra.Command {
-	var listJSON, showJSON, tokenJSON, enableJSON, rolesJSON bool
+	var listJSON, showJSON, tokenJSON, enableJSON, rolesJSON, disableJSON bool
 	list := &cobra.Command{
 		Use:     "list [--json]",
 		Short:   "List the office's members: roles, state, signer keys in force, password",
@@ -77,8 +77,11 @@ second admin carries it out with 'chancery change approve'
 when roles are added; taking roles away stays one admin's.
 A role change carried out refuses the role changes about the member that admins proposed and
 that still wait, which it supersedes: one line on stderr names each ("refused change 6: roles
-of dana: +reviewer, proposed by bob: superseded by this role change"); --json prints the member
-after, as 'member show --json' does, with them as superseded (absent when none).`,
+of dana: +reviewer, proposed by bob: superseded by this role change"). Taking the admin role
+away refuses the changes the member proposed that still wait: one line on stderr names each
+("refused change 7: remove witness w2, proposed by dana: dana's admin role was taken away").
+--json prints the member after, as 'member show --json' does, with the first as superseded and
+the others as refused (each absent when none).`,
 		Example: `  chancery member roles rita --add signer --remove reviewer
   chancery member roles lee --add reviewer,legal`,
 		Args: cobra.ExactArgs(1),
@@ -86,7 +89,7 @@ after, as 'member show --json' does, with them as superseded (absent when none).
 			if len(add) == 0 && len(remove) == 0 {
 				return withHint(errors.New("no role to add or remove"), "pass --add ROLE or --remove ROLE")
 			}
-			m, superseded, err := cl.SetRolesSuperseding(ctx(c), args[0], add, remove)
+			res, err := cl.SetRolesSuperseding(ctx(c), args[0], add, remove)
 			if err != nil {
 				// Under two_admins the roles given are proposed: the second admin who carries
 				// the change out is not warned, so the proposer is, of the roles it leaves.
@@ -105,19 +108,26 @@ after, as 'member show --json' does, with them as superseded (absent when none).
 				}
 				return memberErr(err, args[0])
 			}
+			m := &res.MemberView
 			if w := idleOfficeRoles(m.Name, m.Roles); w != "" && rolesJSON {
 				fmt.Fprintf(warnings(c), "chancery: warning: %s\n", w)
 			}
 			if rolesJSON {
-				// The API's answer: the member, and the role changes superseded.
-				return writeJSON(c.OutOrStdout(), struct {
-					*registry.MemberView
-					Superseded []registry.ChangeView `json:"superseded,omitempty"`
-				}{m, superseded})
+				// The API's answer: the member, the role changes superseded and the changes
+				// refused.
+				return writeJSON(c.OutOrStdout(), res)
 			}
-			// The pending role changes about them this one superseded, as change approve
-			// names them.
-			for _, sc := range superseded {
+			// The changes the member proposed, refused as they lost the admin role (or were
+			// given it again), then the pending role changes about them this one superseded,
+			// in the order the registry refused them, as change approve names them.
+			why := m.Name + "'s admin role was taken away"
+			if slices.Contains(splitList(strings.Join(add, ",")), registry.RoleAdmin) {
+				why = m.Name + " was given the admin role again after losing it"
+			}
+			for _, rc := range res.Refused {
+				fmt.Fprintln(c.ErrOrStderr(), refusedLine(&rc, why))
+			}
+			for _, sc := range res.Superseded {
 				fmt.Fprintln(c.ErrOrStderr(), refusedLine(&sc, "superseded by this role change"))
 			}
 			fmt.Fprintf(c.OutOrStdout(), "%s: %s\n", printable(m.Name), printable(strings.Join(m.Roles, ", ")))
@@ -132,20 +142,31 @@ after, as 'member show --json' does, with them as superseded (absent when none).
 	addJSONFlag(roles, &rolesJSON)
 
 	disable := &cobra.Command{
-		Use:   "disable NAME",
+		Use:   "disable NAME [--json]",
 		Short: "Disable a member: their token and web sessions stop working at once, their keys are revoked",
 		Long: `Disable a member who leaves the office, or whose token may be lost. Their token and web
 sessions stop working at once and they cannot sign in. Their signer keys are revoked, each by
 a key-revoked entry in the transparency log, and approvals they gave on letters not yet
 released stop counting. What they did stays: letters released with their approval or
 signature keep verifying, and the audit trail keeps their name. 'chancery member enable'
-brings them back with a new token.`,
+brings them back with a new token.
+The changes the member proposed that still wait for a second admin are refused: one line on
+stderr names each ("refused change 7: new token for sam, proposed by dana: dana was
+disabled"); --json prints the member after, as 'member show --json' does, with them as
+refused (absent when none).`,
 		Example: `  chancery member disable sam`,
 		Args:    cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
-			m, err := cl.DisableMember(ctx(c), args[0])
+			res, err := cl.DisableMemberRefusing(ctx(c), args[0])
 			if err != nil {
 				return memberErr(err, args[0])
+			}
+			if disableJSON {
+				return writeJSON(c.OutOrStdout(), res)
+			}
+			m := &res.MemberView
+			for _, rc := range res.Refused {
+				fmt.Fprintln(c.ErrOrStderr(), refusedLine(&rc, m.Name+" was disabled"))
 			}
 			w := c.OutOrStdout()
 			fmt.Fprintf(w, "disabled %s\n", printable(m.Name))
@@ -227,6 +248,7 @@ superseded.`,
 	}
 	addJSONFlag(token, &tokenJSON)
 	addJSONFlag(enable, &enableJSON)
+	addJSONFlag(disable, &disableJSON)
 	return []*cobra.Command{list, show, roles, disable, enable, token}
 }
 

@@ -27,26 +27,37 @@ func (c *Client) Member(ctx context.Context, name string) (*registry.MemberView,
 
 // SetRoles adds and removes roles of a member and returns the member after (admins).
 func (c *Client) SetRoles(ctx context.Context, name string, add, remove []string) (*registry.MemberView, error) {
-	m, _, err := c.SetRolesSuperseding(ctx, name, add, remove)
-	return m, err
+	res, err := c.SetRolesSuperseding(ctx, name, add, remove)
+	if err != nil {
+		return nil, err
+	}
+	return &res.MemberView, nil
 }
 
 // SetRolesSuperseding is SetRoles, which also returns the pending role changes about the
-// member that the change refused as superseded (admins).
-func (c *Client) SetRolesSuperseding(ctx context.Context, name string, add, remove []string) (*registry.MemberView, []registry.ChangeView, error) {
-	var out struct {
-		registry.MemberView
-		Superseded []registry.ChangeView `json:"superseded"`
-	}
+// member that the change refused as superseded, and the pending changes the member proposed
+// that it refused as they lost the admin role (admins). An older server's answer has neither.
+func (c *Client) SetRolesSuperseding(ctx context.Context, name string, add, remove []string) (*registry.MemberChange, error) {
+	var out registry.MemberChange
 	if err := c.json(ctx, "POST", member(name)+"/roles", map[string]any{"add": add, "remove": remove}, &out); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return &out.MemberView, out.Superseded, nil
+	return &out, nil
 }
 
 // DisableMember disables a member and returns the member after (admins).
 func (c *Client) DisableMember(ctx context.Context, name string) (*registry.MemberView, error) {
-	var out registry.MemberView
+	res, err := c.DisableMemberRefusing(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return &res.MemberView, nil
+}
+
+// DisableMemberRefusing is DisableMember, which also returns the pending changes the member
+// proposed that the disabling refused (admins). An older server's answer has none.
+func (c *Client) DisableMemberRefusing(ctx context.Context, name string) (*registry.MemberChange, error) {
+	var out registry.MemberChange
 	if err := c.json(ctx, "POST", member(name)+"/disable", nil, &out); err != nil {
 		return nil, err
 	}

@@ -420,13 +420,14 @@ func (r *Registry) checkApprover(ctx context.Context, tx *store.Tx, a Actor, c *
 // changes m proposed that still wait for a second admin. checkApprover refuses them while m
 // is not an active admin, but enabling m again, or giving the role back, would bring back
 // what whoever held m's account proposed, under m's name, as voided approvals would count
-// again: m proposes again what they still want. why says what happened to m.
-func (r *Registry) refuseChangesBy(ctx context.Context, tx *store.Tx, a Actor, m *store.Member, why string) error {
+// again: m proposes again what they still want. why says what happened to m. It returns the
+// changes it refused, for the answer of the command that disabled m or changed their roles.
+func (r *Registry) refuseChangesBy(ctx context.Context, tx *store.Tx, a Actor, m *store.Member, why string) ([]store.Change, error) {
 	pending, err := tx.PendingChangesBy(ctx, m.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return r.refuseChanges(ctx, tx, a, pending, why)
+	return pending, r.refuseChanges(ctx, tx, a, pending, why)
 }
 
 // pendingChangesAbout returns the pending changes of the member m (member.add, member.roles,
@@ -675,7 +676,7 @@ func (r *Registry) ApproveChange(ctx context.Context, a Actor, id int64) (*Chang
 	case ChangeAddMember:
 		res.Token, err = r.AddMember(ctx, ac, c.Subject, d.Roles)
 	case ChangeRoles:
-		res.Member, superseded, err = r.setRolesSuperseding(ctx, ac, c.Subject, d.Add, d.Remove)
+		res.Member, superseded, _, err = r.setRolesSuperseding(ctx, ac, c.Subject, d.Add, d.Remove)
 	case ChangeToken:
 		res.Token, superseded, err = r.issueTokenSuperseding(ctx, ac, c.Subject)
 	case ChangeEnable:
@@ -712,8 +713,8 @@ func (r *Registry) ApproveChange(ctx context.Context, a Actor, id int64) (*Chang
 	return res, nil
 }
 
-// supersededViews returns the views of the changes a new token refused as superseded, read
-// again, decided now; if that fails, it returns those it read rather than lose the token the
+// supersededViews returns the views of the changes a new token (or a role change, an enabling,
+// a disabling) refused as superseded or in passing, read again, decided now; if that fails, it returns those it read rather than lose the token the
 // answer carries (the change list shows them refused).
 func (r *Registry) supersededViews(ctx context.Context, superseded []store.Change) []ChangeView {
 	var views []ChangeView

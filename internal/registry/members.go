@@ -219,24 +219,37 @@ func activeMember(ctx context.Context, tx *store.Tx, name string) (*store.Member
 // once the role came back. They register a new key if it does. One who loses the admin role
 // has the changes they proposed that wait for a second admin refused (refuseChangesBy).
 func (r *Registry) SetRoles(ctx context.Context, a Actor, name string, add, remove []string) (*MemberView, error) {
-	v, _, err := r.setRolesSuperseding(ctx, a, name, add, remove)
+	v, _, _, err := r.setRolesSuperseding(ctx, a, name, add, remove)
 	return v, err
 }
 
+// MemberChange is the answer of the command and of the API that changed a member's roles
+// without a change (a role taken away), or disabled them: the member after, the pending role
+// changes about them it refused as superseded, and the pending changes the member proposed
+// that it refused because they lost the admin role (or were given it again after losing
+// it), or were disabled (refuseChangesBy), each read again, decided now.
+type MemberChange struct {
+	MemberView
+	Superseded []ChangeView `json:"superseded,omitempty"`
+	Refused    []ChangeView `json:"refused,omitempty"`
+}
+
 // SetRolesSuperseding is SetRoles, which also returns the pending role changes about the
-// member that this one refused as superseded, read again, for the answer of the command and
-// of the API that changed the roles without a change (a role taken away). Proposed instead
-// (two_admins), it returns the ProposedError SetRoles returns.
-func (r *Registry) SetRolesSuperseding(ctx context.Context, a Actor, name string, add, remove []string) (*MemberView, []ChangeView, error) {
-	v, superseded, err := r.setRolesSuperseding(ctx, a, name, add, remove)
+// member that this one refused as superseded and the changes the member proposed that it
+// refused, for the answer of the command and of the API that changed the roles without a
+// change (a role taken away). Proposed instead (two_admins), it returns the ProposedError
+// SetRoles returns.
+func (r *Registry) SetRolesSuperseding(ctx context.Context, a Actor, name string, add, remove []string) (*MemberChange, error) {
+	v, superseded, refused, err := r.setRolesSuperseding(ctx, a, name, add, remove)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return v, r.supersededViews(ctx, superseded), nil
+	return &MemberChange{MemberView: *v, Superseded: r.supersededViews(ctx, superseded), Refused: r.supersededViews(ctx, refused)}, nil
 }
 
 // setRolesSuperseding is SetRoles, which also returns the pending role changes about the
-// member that this one superseded (refused in its transaction), for ApproveChange's answer.
+// member that this one superseded (refused in its transaction), for ApproveChange's answer,
+// and the changes the member proposed that it refused (refuseChangesBy).
 //
 // A role change carried out (approved, a.change, or made by one admin where no second is
 // asked for) refuses every other pending member.roles change about the member proposed
@@ -247,28 +260,28 @@ func (r *Registry) SetRolesSuperseding(ctx context.Context, a Actor, name string
 // any other's does (unlike their new token, item 981): a pending role change always gives a
 // role, taking one away never waits for a second admin, and any admin may refuse a pending
 // change, so superseding one takes no protection from the other admins.
-func (r *Registry) setRolesSuperseding(ctx context.Context, a Actor, name string, add, remove []string) (*MemberView, []store.Change, error) {
+func (r *Registry) setRolesSuperseding(ctx context.Context, a Actor, name string, add, remove []string) (*MemberView, []store.Change, []store.Change, error) {
 	name = nfc(name) // as member names are stored
 	if err := a.require(RoleAdmin); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	add, remove = nfcAll(add), nfcAll(remove) // as roles are stored
 	if len(add) == 0 && len(remove) == 0 {
-		return nil, nil, i18n.Errorf(ErrInvalid, "no role to add or remove")
+		return nil, nil, nil, i18n.Errorf(ErrInvalid, "no role to add or remove")
 	}
 	if err := r.checkRoles(add); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, role := range add {
 		if slices.Contains(remove, role) {
-			return nil, nil, i18n.Errorf(ErrInvalid, "role %q is both added and removed", role)
+			return nil, nil, nil, i18n.Errorf(ErrInvalid, "role %q is both added and removed", role)
 		}
 	}
 	if len(add) > 0 && r.twoAdmins(ctx, a) {
-		return nil, nil, r.propose(ctx, a, ChangeRoles, name, changeDetail{Add: add, Remove: remove})
+		return nil, nil, nil, r.propose(ctx, a, ChangeRoles, name, changeDetail{Add: add, Remove: remove})
 	}
 	var revoke []store.SignerKey
-	var superseded []store.Change
+	var superseded, refused []store.Change
 	err := keysLeftRetried(func() error {
 		if slices.Contains(add, RoleSigner) {
 			if err := r.revokeKeysLeft(ctx, a, name, "the signer role of "+name+" was taken away"); err != nil {
@@ -276,7 +289,7 @@ func (r *Registry) setRolesSuperseding(ctx context.Context, a Actor, name string
 			}
 		}
 		return r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
-			revoke, superseded = nil, nil
+			revoke, superseded, refused = nil, nil, nil
 			if err := stillActs(ctx, tx, a); err != nil {
 				return err
 			}
@@ -321,14 +334,14 @@ func (r *Registry) setRolesSuperseding(ctx context.Context, a Actor, name string
 				}
 			}
 			if slices.Contains(remove, RoleAdmin) {
-				if err := r.refuseChangesBy(ctx, tx, a, m, name+"'s admin role was taken away"); err != nil {
+				if refused, err = r.refuseChangesBy(ctx, tx, a, m, name+"'s admin role was taken away"); err != nil {
 					return err
 				}
 			}
 			// Given the role again: what waits in their name was proposed before it was taken, in
 			// a build that kept it pending then (refused at the taking since).
 			if slices.Contains(add, RoleAdmin) {
-				if err := r.refuseChangesBy(ctx, tx, a, m, name+" was given the admin role again after losing it"); err != nil {
+				if refused, err = r.refuseChangesBy(ctx, tx, a, m, name+" was given the admin role again after losing it"); err != nil {
 					return err
 				}
 			}
@@ -361,7 +374,7 @@ func (r *Registry) setRolesSuperseding(ctx context.Context, a Actor, name string
 		})
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("set roles of %s: %w", name, err)
+		return nil, nil, nil, fmt.Errorf("set roles of %s: %w", name, err)
 	}
 	// A key registered meanwhile is refused: registerKey reads the member's roles again in
 	// its transaction. The role is taken: its revocations run to their end whatever the
@@ -369,11 +382,11 @@ func (r *Registry) setRolesSuperseding(ctx context.Context, a Actor, name string
 	ctx = context.WithoutCancel(ctx)
 	for _, k := range revoke {
 		if _, err := r.RevokeKey(ctx, a, k.KeyID, "the signer role of "+name+" was taken away"); err != nil && !errors.Is(err, errKeyRevoked) {
-			return nil, nil, fmt.Errorf("set roles of %s: the roles are set, but %w: revoke the key again", name, err)
+			return nil, nil, nil, fmt.Errorf("set roles of %s: the roles are set, but %w: revoke the key again", name, err)
 		}
 	}
 	v, err := r.Member(ctx, a, name)
-	return v, superseded, err
+	return v, superseded, refused, err
 }
 
 // rolesAfter returns the roles m holds once add are given and remove taken away, or refuses a
@@ -419,15 +432,34 @@ func roleChange(add, remove []string) string {
 // (refuseChangesBy). What they did stays: released letters, their seals and the audit trail
 // keep their name. An admin cannot disable themselves, nor the last active admin.
 func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*MemberView, error) {
-	name = nfc(name) // as member names are stored
-	if err := a.require(RoleAdmin); err != nil {
+	v, _, err := r.disableMember(ctx, a, name)
+	return v, err
+}
+
+// DisableMemberRefusing is DisableMember, which also returns, as Refused, the changes the
+// member proposed that it refused, for the answer of the command and of the API.
+func (r *Registry) DisableMemberRefusing(ctx context.Context, a Actor, name string) (*MemberChange, error) {
+	v, refused, err := r.disableMember(ctx, a, name)
+	if err != nil {
 		return nil, err
 	}
+	return &MemberChange{MemberView: *v, Refused: r.supersededViews(ctx, refused)}, nil
+}
+
+// disableMember is DisableMember, which also returns the changes the member proposed that it
+// refused.
+func (r *Registry) disableMember(ctx context.Context, a Actor, name string) (*MemberView, []store.Change, error) {
+	name = nfc(name) // as member names are stored
+	if err := a.require(RoleAdmin); err != nil {
+		return nil, nil, err
+	}
 	if name == a.Member.Name {
-		return nil, fmt.Errorf("disable %s: %w: you cannot disable yourself; another admin can", name, ErrInvalid)
+		return nil, nil, fmt.Errorf("disable %s: %w: you cannot disable yourself; another admin can", name, ErrInvalid)
 	}
 	var keys []store.SignerKey
+	var refused []store.Change
 	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		refused = nil
 		if err := stillActs(ctx, tx, a); err != nil {
 			return err
 		}
@@ -464,13 +496,13 @@ func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*Me
 		if err := r.voidApprovals(ctx, tx, a, m, voidedRole); err != nil {
 			return err
 		}
-		if err := r.refuseChangesBy(ctx, tx, a, m, name+" was disabled"); err != nil {
+		if refused, err = r.refuseChangesBy(ctx, tx, a, m, name+" was disabled"); err != nil {
 			return err
 		}
 		return r.audit(ctx, tx, a, "member.disable", "", fmt.Sprintf("%s (%s), %d sessions ended", name, strings.Join(m.Roles, ","), n))
 	})
 	if err != nil {
-		return nil, fmt.Errorf("disable %s: %w", name, err)
+		return nil, nil, fmt.Errorf("disable %s: %w", name, err)
 	}
 	// Each revocation is its own log entry, committed with its registry change. A key
 	// registered meanwhile is refused (registerKey checks the member), so this list is whole.
@@ -482,10 +514,11 @@ func (r *Registry) DisableMember(ctx context.Context, a Actor, name string) (*Me
 			continue
 		}
 		if _, err := r.RevokeKey(ctx, a, k.KeyID, "member "+name+" disabled"); err != nil && !errors.Is(err, errKeyRevoked) {
-			return nil, fmt.Errorf("disable %s: the member is disabled, but %w: revoke the key again", name, err)
+			return nil, nil, fmt.Errorf("disable %s: the member is disabled, but %w: revoke the key again", name, err)
 		}
 	}
-	return r.Member(ctx, a, name)
+	v, err := r.Member(ctx, a, name)
+	return v, refused, err
 }
 
 // voidedRole, rolesTakenRole and newTokenRole are the role column of the decision rows
@@ -627,7 +660,7 @@ func (r *Registry) enableMemberSuperseding(ctx context.Context, a Actor, name st
 			}
 			// What waits in their name was proposed before they were disabled, in a build that
 			// kept it pending then (refused at the disabling since).
-			if err := r.refuseChangesBy(ctx, tx, a, m, name+" was enabled again after being disabled"); err != nil {
+			if _, err := r.refuseChangesBy(ctx, tx, a, m, name+" was enabled again after being disabled"); err != nil {
 				return err
 			}
 			// A new token for them proposed before they were disabled is superseded by the

@@ -12,9 +12,12 @@ import (
 //	GET  /api/v1/members                 every member, as registry.MemberView
 //	GET  /api/v1/members/{name}          one member
 //	POST /api/v1/members/{name}/roles    {"add": [...], "remove": [...]}: the member after,
-//	                                     and "superseded", the pending role changes about them
-//	                                     it refused (registry.ChangeView; absent when none)
-//	POST /api/v1/members/{name}/disable  the member after
+//	                                     "superseded", the pending role changes about them
+//	                                     it refused, and "refused", the pending changes they
+//	                                     proposed that it refused as they lost the admin role
+//	                                     (registry.ChangeView; each absent when none)
+//	POST /api/v1/members/{name}/disable  the member after, and "refused", the pending changes
+//	                                     they proposed that it refused (absent when none)
 //	POST /api/v1/members/{name}/enable   {"name", "token", "superseded"}: as .../token
 //	POST /api/v1/members/{name}/token    {"name", "token", "superseded"}: a new token, shown
 //	                                     once, and the other pending new tokens for the member
@@ -69,19 +72,16 @@ func (s *Server) setRoles(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v, superseded, err := s.cfg.Registry.SetRolesSuperseding(r.Context(), actor(r), r.PathValue("name"), req.Add, req.Remove)
+	v, err := s.cfg.Registry.SetRolesSuperseding(r.Context(), actor(r), r.PathValue("name"), req.Add, req.Remove)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, struct {
-		*registry.MemberView
-		Superseded []registry.ChangeView `json:"superseded,omitempty"`
-	}{v, superseded})
+	writeJSON(w, v)
 }
 
 func (s *Server) disableMember(w http.ResponseWriter, r *http.Request) {
-	v, err := s.cfg.Registry.DisableMember(r.Context(), actor(r), r.PathValue("name"))
+	v, err := s.cfg.Registry.DisableMemberRefusing(r.Context(), actor(r), r.PathValue("name"))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -239,12 +239,12 @@ func (h *Handler) setMemberRoles(w http.ResponseWriter, r *http.Request) {
 			remove = append(remove, role)
 		}
 	}
-	_, superseded, err := h.cfg.Registry.SetRolesSuperseding(ctx, a, name, add, remove)
+	res, err := h.cfg.Registry.SetRolesSuperseding(ctx, a, name, add, remove)
 	if err != nil {
 		h.memberFailed(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/admin/members?done=roles"+supersededQuery(superseded), http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/members?done=roles"+supersededQuery(res.Superseded), http.StatusSeeOther)
 }
 
 // supersededQuery is the members page's query naming the changes a change carried out

@@ -1,0 +1,94 @@
+package cli_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/cli"
+	"github.com/chancery/chancery/internal/policy"
+	"github.com/chancery/chancery/internal/registry"
+)
+
+// TestAdminTakenNamesTheChangesItRefused: 'member roles NAME --remove admin' and 'member
+// disable NAME' refuse, in their transaction, the changes NAME proposed that still wait
+// (item 465), but named none of them: another admin's proposals vanished with no word to the
+// admin who took the role (fifty-ninth session's review of 68c8773). Each is named now on
+// stderr, in refusedLine's form, and listed as refused under --json (absent when none);
+// 'member disable' gains --json.
+func TestAdminTakenNamesTheChangesItRefused(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	for _, name := range []string{"ada", "bob", "cy", "dee", "eve"} {
+		tok, err := o.reg.AddMember(ctx, o.actors["root"], name, []string{registry.RoleAdmin, registry.RoleReviewer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.add(name, tok)
+	}
+	src := []byte("two_admins: true\nversion: 1\nname: two\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n")
+	p, err := policy.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.reg.AdoptPolicy(ctx, o.actors["root"], p, src); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range []struct{ who, member string }{{"bob", "sam"}, {"cy", "dana"}, {"dee", "rita"}, {"eve", "otto"}} {
+		if code, out, errs := o.run(c.who, "member", "token", c.member); code != cli.ExitProposed {
+			t.Fatalf("member token %s by %s: status %d\n%s%s, want change %d proposed", c.member, c.who, code, out, errs, i+1)
+		}
+	}
+	type answer struct {
+		Name       string                `json:"name"`
+		State      string                `json:"state"`
+		Superseded []registry.ChangeView `json:"superseded"`
+		Refused    []registry.ChangeView `json:"refused"`
+	}
+
+	code, out, errs := o.run("root", "member", "roles", "bob", "--remove", "admin")
+	if code != cli.ExitOK || out != "bob: reviewer\n" {
+		t.Fatalf("member roles bob --remove admin: status %d\n%s%s", code, out, errs)
+	}
+	if want := "refused change 1: new token for sam, proposed by bob: bob's admin role was taken away\n"; !strings.Contains(errs, want) {
+		t.Errorf("member roles bob --remove admin said on stderr:\n%s\nwant %q", errs, want)
+	}
+
+	code, out, errs = o.run("root", "member", "roles", "cy", "--remove", "admin", "--json")
+	var got answer
+	if code != cli.ExitOK || json.Unmarshal([]byte(out), &got) != nil {
+		t.Fatalf("member roles cy --remove admin --json: status %d\n%s%s", code, out, errs)
+	}
+	if got.Name != "cy" || len(got.Refused) != 1 || got.Refused[0].ID != 2 || got.Refused[0].ProposedBy != "cy" ||
+		got.Refused[0].State != "refused" || strings.Contains(out, `"superseded"`) || strings.Contains(errs, "refused change") {
+		t.Errorf("member roles cy --remove admin --json printed %s%s, want cy with change 2 refused, no superseded, nothing on stderr", out, errs)
+	}
+
+	code, out, errs = o.run("root", "member", "disable", "dee")
+	if code != cli.ExitOK || out != "disabled dee\n" {
+		t.Fatalf("member disable dee: status %d\n%s%s", code, out, errs)
+	}
+	if want := "refused change 3: new token for rita, proposed by dee: dee was disabled\n"; !strings.Contains(errs, want) {
+		t.Errorf("member disable dee said on stderr:\n%s\nwant %q", errs, want)
+	}
+
+	code, out, errs = o.run("root", "member", "disable", "eve", "--json")
+	got = answer{}
+	if code != cli.ExitOK || json.Unmarshal([]byte(out), &got) != nil {
+		t.Fatalf("member disable eve --json: status %d\n%s%s", code, out, errs)
+	}
+	if got.Name != "eve" || got.State != registry.MemberDisabled || len(got.Refused) != 1 || got.Refused[0].ID != 4 || got.Refused[0].ProposedBy != "eve" {
+		t.Errorf("member disable eve --json printed %s, want eve disabled with change 4 refused", out)
+	}
+
+	// None refused: no line, no refused.
+	code, out, errs = o.run("root", "member", "disable", "otto", "--json")
+	if code != cli.ExitOK || !strings.Contains(out, `"name":"otto"`) || strings.Contains(out, "refused") || strings.Contains(errs, "refused change") {
+		t.Errorf("member disable otto --json (nothing of otto's pending): status %d\n%s%s, want otto without refused", code, out, errs)
+	}
+	code, out, errs = o.run("root", "member", "roles", "ada", "--remove", "reviewer")
+	if code != cli.ExitOK || strings.Contains(errs, "refused change") {
+		t.Errorf("member roles ada --remove reviewer (nothing pending): status %d\n%s%s, want no refused line", code, out, errs)
+	}
+}

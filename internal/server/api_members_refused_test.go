@@ -1,0 +1,103 @@
+package server
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/registry"
+)
+
+// TestMemberAnswersNameWhatTheyRefused: the answers of POST /api/v1/members/{name}/roles and
+// .../disable name the pending changes they refused. A role change lists the role changes
+// about the member it superseded as superseded, which no test of the server checked was absent
+// when none (fifty-ninth session's review of 68c8773); and taking the admin role away, or
+// disabling an admin, refused the changes the member had proposed without naming them
+// (refuseChangesBy): they are listed as refused now, each key absent when none.
+func TestMemberAnswersNameWhatTheyRefused(t *testing.T) {
+	e := newAPIEnv(t, 1<<20)
+	type answer struct {
+		registry.MemberView
+		Superseded []registry.ChangeView `json:"superseded"`
+		Refused    []registry.ChangeView `json:"refused"`
+	}
+	post := func(who, path, body string, want int) (answer, map[string]json.RawMessage) {
+		t.Helper()
+		var ctype string
+		var r io.Reader
+		if body != "" {
+			ctype, r = "application/json", strings.NewReader(body)
+		}
+		var raw map[string]json.RawMessage
+		var a answer
+		resp, b := e.send(t, who, "POST", path, ctype, r)
+		if resp.StatusCode != want {
+			t.Fatalf("POST %s as %q: %d %s, want %d", path, who, resp.StatusCode, b, want)
+		}
+		if json.Unmarshal(b, &raw) != nil || json.Unmarshal(b, &a) != nil {
+			t.Fatalf("POST %s: %s", path, b)
+		}
+		return a, raw
+	}
+	absent := func(what string, raw map[string]json.RawMessage, keys ...string) {
+		t.Helper()
+		for _, k := range keys {
+			if v, ok := raw[k]; ok {
+				t.Errorf("%s: %q is %s, want it absent", what, k, v)
+			}
+		}
+	}
+	ids := func(cs []registry.ChangeView) []int64 {
+		var out []int64
+		for _, c := range cs {
+			out = append(out, c.ID)
+		}
+		return out
+	}
+
+	// Nothing pending: neither key.
+	a, raw := post("admin", "/api/v1/members/reviewer/roles", `{"add":["drafter"]}`, http.StatusOK)
+	if a.Name != "reviewer" || strings.Join(a.Roles, ",") != "reviewer,drafter" {
+		t.Errorf("roles' answer %+v", a)
+	}
+	absent("a role given with nothing pending", raw, "superseded", "refused")
+	post("admin", "/api/v1/members/signer/roles", `{"add":["release"]}`, http.StatusOK)
+	_, raw = post("admin", "/api/v1/members/signer/roles", `{"remove":["release"]}`, http.StatusOK)
+	absent("a role taken with nothing pending", raw, "superseded", "refused")
+	_, raw = post("admin", "/api/v1/members/release/disable", "", http.StatusOK)
+	absent("a member disabled with nothing pending", raw, "superseded", "refused")
+
+	for _, name := range []string{"ada", "bob", "cy"} {
+		var added struct{ Token string }
+		e.do(t, "admin", "POST", "/api/v1/members", "application/json", strings.NewReader(`{"name":"`+name+`","roles":["admin","reviewer"]}`), http.StatusCreated, &added)
+		e.tokens[name] = added.Token
+	}
+	const pol = "two_admins: true\nversion: 1\nname: two\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n"
+	e.do(t, "admin", "POST", "/api/v1/policy", "application/yaml", strings.NewReader(pol), http.StatusCreated, nil)
+	e.do(t, "admin", "POST", "/api/v1/members/reviewer/roles", "application/json", strings.NewReader(`{"add":["signer"]}`), http.StatusAccepted, nil) // 1
+	e.do(t, "bob", "POST", "/api/v1/members/signer/token", "", nil, http.StatusAccepted, nil)                                                         // 2
+	e.do(t, "cy", "POST", "/api/v1/members/drafter/token", "", nil, http.StatusAccepted, nil)                                                         // 3
+
+	// Bob's admin role taken: his change refused, none superseded.
+	a, raw = post("ada", "/api/v1/members/bob/roles", `{"remove":["admin"]}`, http.StatusOK)
+	if got := ids(a.Refused); len(got) != 1 || got[0] != 2 || a.Refused[0].State != "refused" || a.Refused[0].ProposedBy != "bob" || a.Refused[0].DecidedBy != "ada" {
+		t.Errorf("bob's admin role taken: refused %+v, want bob's change 2, refused by ada", a.Refused)
+	}
+	absent("bob's admin role taken", raw, "superseded")
+
+	// A role taken from the reviewer: the role change about them superseded, none refused.
+	a, raw = post("ada", "/api/v1/members/reviewer/roles", `{"remove":["drafter"]}`, http.StatusOK)
+	if got := ids(a.Superseded); len(got) != 1 || got[0] != 1 || a.Superseded[0].State != "refused" || a.Superseded[0].ProposedBy != "admin" {
+		t.Errorf("a role taken from the reviewer: superseded %+v, want admin's change 1, refused", a.Superseded)
+	}
+	absent("a role taken from the reviewer", raw, "refused")
+
+	// Cy disabled: his change refused.
+	a, raw = post("ada", "/api/v1/members/cy/disable", "", http.StatusOK)
+	if got := ids(a.Refused); len(got) != 1 || got[0] != 3 || a.Refused[0].ProposedBy != "cy" || a.State != registry.MemberDisabled {
+		t.Errorf("cy disabled: %+v, refused %+v, want cy disabled and his change 3 refused", a.MemberView, a.Refused)
+	}
+	absent("cy disabled", raw, "superseded")
+}
