@@ -32,6 +32,7 @@ DELETE FROM schema_version WHERE version = 41`,
 	44: `DROP INDEX withdrawals_by_kind; DROP INDEX letters_by_class; DROP TABLE unreleased_letters; DELETE FROM schema_version WHERE version = 44`,
 	45: `DROP TABLE webhook_previous_secrets; DELETE FROM schema_version WHERE version = 45`,
 	46: `DELETE FROM schema_version WHERE version = 46`,
+	47: `DROP TABLE form_posts; DELETE FROM schema_version WHERE version = 47`,
 }
 
 // olderSchema sets the SQLite store in dir back to the schema of the build before this one,

@@ -381,6 +381,11 @@ var _ = table(func() Translations {
 			"La modification est proposée : un autre administrateur l'approuve sur cette page.",
 			"اقتُرح التغيير: يوافق عليه مسؤول آخر في هذه الصفحة."},
 		"There is no such change.": {"Cette modification n'existe pas.", "لا يوجد تغيير بهذا الرقم."},
+		// A members page form posted again (a reload without JavaScript), refused.
+		"this form was already sent: reload the members page to see what it did": {
+			"Ce formulaire a déjà été envoyé : rechargez la page des membres pour voir ce qu'il a fait.",
+			"سبق إرسال هذا النموذج: أعد تحميل صفحة الأعضاء لترى ما الذي فعله."},
+		"Back to the members page": {"Retour à la page des membres", "العودة إلى صفحة الأعضاء"},
 		// Under a token just given: the other pending new tokens for the member it refused.
 		"Also refused, as superseded:":                 {"Aussi refusées, car remplacées par ce jeton :", "ورُفضت كذلك لأن هذا الرمز حلّ محلها:"},
 		"change %d (new token for %s, proposed by %s)": {"modification %d (nouveau jeton pour %s, proposée par %s)", "التغيير %d (رمز دخول جديد لـ %s، اقترحه %s)"},

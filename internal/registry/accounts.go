@@ -296,3 +296,22 @@ func (r *Registry) EndSession(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// SpendForm records that a web form whose one-use value is once was posted now, and reports
+// whether it had been posted before (then it records nothing): the members page refuses such
+// a form rather than carry it out twice, a browser without JavaScript posting it again on a
+// reload. The values are kept for keep, the sessions' lifetime: later, the session that could
+// post one again has ended, and its form is refused for that.
+func (r *Registry) SpendForm(ctx context.Context, once string, keep time.Duration) (bool, error) {
+	now := r.now()
+	var used bool
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		used, err = tx.SpendFormValue(ctx, once, now, now.Add(-keep))
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("a form posted: %w", err)
+	}
+	return used, nil
+}

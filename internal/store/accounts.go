@@ -143,3 +143,21 @@ func (t *Tx) letters(ctx context.Context, what, query string, args ...any) ([]Le
 	}
 	return out, nil
 }
+
+// SpendFormValue records that the web form whose one-use value is once was posted at now,
+// and reports whether it had been posted before (then nothing is written). The values
+// recorded before forget are removed first: no session that could post them again is left.
+func (t *Tx) SpendFormValue(ctx context.Context, once string, now, forget time.Time) (bool, error) {
+	if _, err := t.exec(ctx, `DELETE FROM form_posts WHERE used_at < $1`, ts(forget)); err != nil {
+		return false, fmt.Errorf("forget form values: %w", err)
+	}
+	res, err := t.exec(ctx, `INSERT INTO form_posts (once, used_at) VALUES ($1, $2) ON CONFLICT (once) DO NOTHING`, once, ts(now))
+	if err != nil {
+		return false, fmt.Errorf("record a form's value: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("record a form's value: %w", err)
+	}
+	return n == 0, nil
+}

@@ -778,7 +778,21 @@ DELETE FROM seals;
 	// 46: letters indexed by class where 44 did not make the index: the first build of 44
 	// (2feaa99) recorded stores at 44 without it. Elsewhere 44 made it; this changes nothing.
 	{sqlite: lettersByClass, postgres: lettersByClass},
+	// 47: the one-use values of the members page's forms that were posted (form_posts), so
+	// that a form posted again (a reload without JavaScript) is refused rather than carried
+	// out twice. Idempotent.
+	{sqlite: formPosts, postgres: formPosts},
 }
+
+// formPosts is migration 47 (see migrations): the one-use value of each members page form
+// posted, and when, forgotten once no session that could post it again is left.
+const formPosts = `
+CREATE TABLE IF NOT EXISTS form_posts (
+	once    TEXT PRIMARY KEY,                  -- the form's one-use value (random)
+	used_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS form_posts_by_time ON form_posts (used_at);
+`
 
 // refoldedReading is migration 42, which changes no table (see migrations).
 const refoldedReading = `SELECT 1`

@@ -1,4 +1,4 @@
--- schema version 46
+-- schema version 47
 -- The schema the migrations of migrate.go leave in a new SQLite database, as its
 -- sqlite_master holds it. Written by: go test ./internal/store -run SQLiteSchemaIsMigrations -update-schema
 CREATE TABLE log_head (
@@ -312,3 +312,8 @@ CREATE TABLE webhook_previous_secrets (
 	secret      TEXT    NOT NULL,
 	valid_until TEXT    NOT NULL
 );
+CREATE TABLE form_posts (
+	once    TEXT PRIMARY KEY,                  -- the form's one-use value (random)
+	used_at TEXT NOT NULL
+);
+CREATE INDEX form_posts_by_time ON form_posts (used_at);

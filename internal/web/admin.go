@@ -211,7 +211,7 @@ func (h *Handler) refusedOnMembersPage(w http.ResponseWriter, r *http.Request, e
 
 // setMemberRoles gives and takes the roles whose boxes the form ticked and unticked.
 func (h *Handler) setMemberRoles(w http.ResponseWriter, r *http.Request) {
-	if err := h.form(w, r, []string{"role"}, "held"); err != nil {
+	if err := h.formOnce(w, r, []string{"role"}, "held"); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -262,7 +262,7 @@ func supersededQuery(superseded []registry.ChangeView) string {
 
 // disableMember disables a member.
 func (h *Handler) disableMember(w http.ResponseWriter, r *http.Request) {
-	if err := h.form(w, r, nil); err != nil {
+	if err := h.formOnce(w, r, nil); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -294,7 +294,7 @@ func (h *Handler) newMemberToken(enable bool) http.HandlerFunc {
 			// Taken also when not asked: the policy may have changed since the page.
 			fields = append(fields, "password")
 		}
-		if err := h.form(w, r, nil, fields...); err != nil {
+		if err := h.formOnce(w, r, nil, fields...); err != nil {
 			h.fail(w, r, err)
 			return
 		}
@@ -362,7 +362,7 @@ func (h *Handler) ownPassword(w http.ResponseWriter, r *http.Request) bool {
 // changeForm reads the form of a decision on a change (its CSRF token checked) and the
 // change of the path, or answers the error.
 func (h *Handler) changeForm(w http.ResponseWriter, r *http.Request, fields ...string) (int64, bool) {
-	if err := h.form(w, r, nil, fields...); err != nil {
+	if err := h.formOnce(w, r, nil, fields...); err != nil {
 		h.fail(w, r, err)
 		return 0, false
 	}

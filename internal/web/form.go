@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -214,4 +216,47 @@ func partError(err error) error {
 		return errTooLarge
 	}
 	return fmt.Errorf("%w: the form could not be read", errBadRequest)
+}
+
+// newOnce returns a new one-use value for a form of the members page: 16 random bytes.
+func newOnce() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// formOnce is form for the members page's forms that change something, which also take the
+// one-use value the page gave the form (once) and refuse it posted again (spendOnce).
+func (h *Handler) formOnce(w http.ResponseWriter, r *http.Request, lists []string, fields ...string) error {
+	if err := h.form(w, r, lists, append(slices.Clip(fields), "once")...); err != nil {
+		return err
+	}
+	return h.spendOnce(r)
+}
+
+// spendOnce records the one-use value of the members page form r posts, and refuses the form
+// (errFormSent) if it was posted before: a browser without JavaScript posts the form again
+// when the page that answered it is reloaded (members.js replaces that history entry where
+// scripts run), which would give a second new token, the one just shown no longer working, or
+// answer a second approval "carried out already". Nothing is carried out then. The value is
+// recorded before the form is carried out, so that of two posts at once one is refused; a
+// form refused for another reason (a wrong password) is sent again from the page its answer
+// shows, whose forms have new values. A form without one (a page of an earlier build, a
+// client of its own) is carried out as before.
+func (h *Handler) spendOnce(r *http.Request) error {
+	once := r.PostForm.Get("once")
+	if once == "" {
+		return nil
+	}
+	if len(once) > 64 {
+		return errCSRF // not one the page gave
+	}
+	used, err := h.cfg.Registry.SpendForm(r.Context(), once, h.cfg.Sessions.Lifetime)
+	if err != nil {
+		return err
+	}
+	if used {
+		return errFormSent
+	}
+	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/internal/server"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -53,5 +55,36 @@ func TestBrowserNewTokenNotIssuedAgainOnReload(t *testing.T) {
 	b.do(chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#member-sam")))
 	if m, err := o.reg.Authenticate(context.Background(), tok); err != nil || m.Name != "sam" {
 		t.Errorf("after a reload, the token shown before it: %v, %+v", err, m)
+	}
+}
+
+// TestBrowserNoScriptsTokenNotIssuedAgain: members.js keeps a reload from
+// posting the form again only where scripts run; without them the reload posted it again, and
+// gave a second token (fifty-ninth session's not-fixed list). The form's one-use value is
+// refused posted again: the reload shows the refusal and its link back, and the token shown
+// before it still works.
+func TestBrowserNoScriptsTokenNotIssuedAgain(t *testing.T) {
+	ctx := browser(t)
+	o := newOffice(t, server.Config{})
+	if err := o.reg.SetPassword(context.Background(), o.actors["root"], "root", password("root")); err != nil {
+		t.Fatal(err)
+	}
+	b := &tab{t: t, ctx: ctx, o: o}
+	b.open("/admin/members", "#password")
+	b.signIn("root", "#member-sam")
+	noScripts := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	})
+	b.do(noScripts, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#member-sam")))
+	b.do(chromedp.SendKeys(chromedp.CSS(`#member-sam form[action$="/token"] input[name="password"]`), password("root")),
+		chromedp.Submit(chromedp.CSS(`#member-sam form[action$="/token"] button`)), chromedp.WaitVisible(chromedp.CSS("#issued-token")))
+	tok := b.text("#issued-token")
+	b.do(chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#back")))
+	if got := b.text("#main"); !strings.Contains(got, "this form was already sent") {
+		t.Errorf("a reload of the token's page without scripts answered:\n%s", got)
+	}
+	if m, err := o.reg.Authenticate(context.Background(), tok); err != nil || m.Name != "sam" {
+		t.Errorf("after a reload without scripts, the token shown before it: %v, %+v", err, m)
 	}
 }

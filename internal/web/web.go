@@ -206,6 +206,9 @@ type page struct {
 	// PDFCertificate, for an admin, warns that the office's PDF signing certificate must be
 	// renewed; render sets it.
 	PDFCertificate *pdfCertificateBanner
+	// Back, on the error page refusing a members page form posted again (errFormSent), is
+	// that page, linked.
+	Back string
 }
 
 // pdfCertificateBanner is what the admin pages say of a PDF signing certificate due for
@@ -248,6 +251,8 @@ var funcs = template.FuncMap{
 	// blank reports whether a run of a difference is whitespace alone (a line broken
 	// elsewhere), which screen readers are not told of as a change: the eye sees none.
 	"blank": func(s string) bool { return strings.TrimSpace(s) == "" },
+	// once is a new one-use value for a members page form (spendOnce), each call its own.
+	"once": newOnce,
 }
 
 // shownAddress writes addr as registry.ShownAddress shows it, its A-labels in a span of class
@@ -403,7 +408,11 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusInternalServerError || errors.Is(err, registry.ErrSigningKey) {
 		h.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", accesslog.Method(r.Method), "path", accesslog.RedactPath(r.URL.Path), "err", h.loggedErr(r, err))
 	}
-	h.render(w, r, status, "error", page{Title: http.StatusText(status), Error: msg})
+	p := page{Title: http.StatusText(status), Error: msg}
+	if errors.Is(err, errFormSent) {
+		p.Back = "/admin/members"
+	}
+	h.render(w, r, status, "error", p)
 }
 
 // loggedErr is err's text as the server's log takes it for r (accesslog.TextRedactor): the
@@ -429,6 +438,9 @@ var (
 	errBadRequest = errors.New("bad request")
 	errTooLarge   = errors.New("the file is larger than the upload limit")
 	errCSRF       = errors.New("forbidden: this form is stale or came from another site; reload the page and try again")
+	// errFormSent refuses a members page form posted again with the one-use value it was
+	// posted with (spendOnce): a reload of the page that answered it, without JavaScript.
+	errFormSent = errors.New("this form was already sent: reload the members page to see what it did")
 	// errUploadsBusy refuses an upload while the uploads being read hold the whole budget,
 	// and a pasted text while the identifications under way hold theirs.
 	errUploadsBusy = errors.New("too many uploads or texts at once")
@@ -455,7 +467,7 @@ func statusOf(err error) (int, string) {
 		return http.StatusForbidden, err.Error()
 	case errors.Is(err, registry.ErrNotFound):
 		return http.StatusNotFound, "Not found."
-	case errors.Is(err, registry.ErrConflict):
+	case errors.Is(err, registry.ErrConflict), errors.Is(err, errFormSent):
 		return http.StatusConflict, err.Error()
 	case errors.Is(err, registry.ErrGone):
 		return http.StatusGone, "The content of this letter was erased at the office's request."

@@ -15,6 +15,7 @@ import (
 func testAccounts(t *testing.T, db *store.DB) {
 	t.Run("Passwords", func(t *testing.T) { testPasswords(t, db) })
 	t.Run("Sessions", func(t *testing.T) { testSessions(t, db) })
+	t.Run("FormValues", func(t *testing.T) { testFormValues(t, db) })
 	t.Run("LetterListings", func(t *testing.T) { testLetterListings(t, db) })
 }
 
@@ -190,4 +191,28 @@ func testLetterListings(t *testing.T, db *store.DB) {
 		}
 		return nil
 	})
+}
+
+// testFormValues checks SpendFormValue: a value is spent once, each value apart, and the
+// values recorded before the time given are forgotten (and can be spent again).
+func testFormValues(t *testing.T, db *store.DB) {
+	spend := func(once string, now, forget time.Time) bool {
+		t.Helper()
+		var used bool
+		update(t, db, func(ctx context.Context, tx *store.Tx) error {
+			var err error
+			used, err = tx.SpendFormValue(ctx, once, now, forget)
+			return err
+		})
+		return used
+	}
+	if spend("a", t0, t0.Add(-time.Hour)) || spend("b", t0, t0.Add(-time.Hour)) {
+		t.Error("a value spent for the first time: reported spent before")
+	}
+	if !spend("a", t0.Add(time.Minute), t0.Add(-time.Hour)) {
+		t.Error("a value spent again: reported not spent before")
+	}
+	if spend("a", t0.Add(2*time.Hour), t0.Add(time.Hour)) {
+		t.Error("a value recorded before the time to forget: still reported spent")
+	}
 }
