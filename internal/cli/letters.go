@@ -23,15 +23,15 @@ import (
 
 func newMember(rm *remote) *cobra.Command {
 	c := &cobra.Command{Use: "member", Short: "Manage the office's members (admin)"}
-	var roles string
+	var roleFlags []string
 	var addJSON bool
 	add := &cobra.Command{
-		Use:   "add NAME --role ROLE[,ROLE]",
+		Use:   "add NAME --role ROLE[,ROLE]...",
 		Short: "Add a member and print their token (last line, shown once)",
 		Long: `Add a member with one or more roles: drafter, reviewer, signer, release, admin, and
 the office's own roles that its policy names (such as legal). Only reviewers approve and only
 signers sign: an office role counts beside one of them, so a legal adviser whose approval the
-policy asks for is added with --role reviewer,legal.
+policy asks for is added with --role reviewer,legal (or --role reviewer --role legal).
 The token is printed once, on the last line; the registry keeps only its hash.
 Under a policy with 'two_admins: true' it proposes the change instead (exit status 4): a
 second admin carries it out with 'chancery change approve', and
@@ -40,7 +40,10 @@ receives the token.`,
   chancery member add lea --role reviewer,legal`,
 		Args: cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
-			tok, err := cl.AddMember(ctx(c), args[0], splitList(roles))
+			// Every --role given: a string flag given twice kept its last value alone, and
+			// added the member without the roles of the first.
+			roles := splitList(strings.Join(roleFlags, ","))
+			tok, err := cl.AddMember(ctx(c), args[0], roles)
 			if err != nil {
 				if conflictOver(err) {
 					name := printable(args[0])
@@ -49,19 +52,19 @@ receives the token.`,
 				// Under two_admins the member is proposed: the second admin who carries it out
 				// is not warned, so the proposer is.
 				if registry.Proposed(err) != nil {
-					if w := idleOfficeRoles(args[0], splitList(roles)); w != "" {
+					if w := idleOfficeRoles(args[0], roles); w != "" {
 						fmt.Fprintf(warnings(c), "chancery: warning: %s\n", w)
 					}
 				}
 				return memberErr(err, args[0])
 			}
-			if w := idleOfficeRoles(args[0], splitList(roles)); w != "" {
+			if w := idleOfficeRoles(args[0], roles); w != "" {
 				fmt.Fprintf(warnings(c), "chancery: warning: %s\n", w)
 			}
 			if addJSON {
-				return writeJSON(c.OutOrStdout(), map[string]any{"name": args[0], "roles": splitList(roles), "token": tok})
+				return writeJSON(c.OutOrStdout(), map[string]any{"name": args[0], "roles": roles, "token": tok})
 			}
-			fmt.Fprintf(c.ErrOrStderr(), "added %s (%s); their token, shown once:\n", args[0], roles)
+			fmt.Fprintf(c.ErrOrStderr(), "added %s (%s); their token, shown once:\n", args[0], strings.Join(roles, ","))
 			if _, err := fmt.Fprintln(c.OutOrStdout(), tok); err != nil {
 				return withHint(fmt.Errorf("print %s's token: %w", args[0], err),
 					"%s is added, their token was not printed: give them a new one with 'chancery member token %s'", args[0], args[0])
@@ -70,7 +73,7 @@ receives the token.`,
 		}),
 	}
 	addJSONFlag(add, &addJSON)
-	add.Flags().StringVar(&roles, "role", "", "comma-separated roles")
+	add.Flags().StringSliceVar(&roleFlags, "role", nil, "roles (repeatable, or comma-separated)")
 	add.MarkFlagRequired("role")
 	c.AddCommand(add)
 	c.AddCommand(newMemberPassword(rm))
