@@ -392,6 +392,10 @@ var _ = table(func() Translations {
 		"change %d (enable %s, proposed by %s)":        {"modification %d (réactiver %s, proposée par %s)", "التغيير %d (إعادة تفعيل %s، اقترحه %s)"},
 		"Also refused, as superseded: %s":              {"Aussi refusées, car remplacées par ce changement de rôles : %s", "ورُفضت كذلك لأن تغيير الأدوار هذا حلّ محلها: %s"},
 		"change %d (roles of %s: %s, proposed by %s)":  {"modification %d (rôles de %s : %s, proposée par %s)", "التغيير %d (أدوار %s: %s، اقترحه %s)"},
+		// After disabling a member, or taking their admin role: the changes they had proposed.
+		"Also refused, the member's own proposals still waiting:": {"Aussi refusées, les propositions de ce membre encore en attente :", "ورُفضت كذلك مقترحات هذا العضو التي كانت لا تزال معلّقة:"},
+		"change %d":        {"modification %d", "التغيير %d"},
+		", proposed by %s": {", proposée par %s", "، اقترحه %s"},
 
 		// A change no member decided: the operator's 'chancery member recover' refused it.
 		"by the operator (chancery member recover), %s": {"par l'opérateur (chancery member recover), le %s", "بواسطة المشغّل (chancery member recover)، في %s"},

@@ -33,6 +33,10 @@ type membersData struct {
 	// just carried out on it (approved, or made at once) refused as superseded: the page
 	// names them in one notice line, as it names under a token the changes a token refused.
 	Superseded []registry.ChangeView
+	// Refused are the pending changes a member had proposed that the admin viewing the page
+	// just refused by disabling them or taking their admin role on it: the page names them
+	// in one notice line too.
+	Refused []registry.ChangeView
 }
 
 // changeRow is a change as the admin viewing the page sees it: Mine when they proposed it,
@@ -105,26 +109,35 @@ func (h *Handler) members(w http.ResponseWriter, r *http.Request) {
 			msg = language(r).T("Proposed as change %d: another admin approves it on this page.", id)
 		}
 	}
-	var superseded []int64
+	var superseded, refused []int64
 	if msg != "" {
-		for _, f := range lines(r.URL.Query().Get("superseded"), ",") {
-			if id, err := strconv.ParseInt(f, 10, 64); err == nil && id > 0 {
-				superseded = append(superseded, id)
-			}
+		superseded, refused = changeIDs(r.URL.Query().Get("superseded")), changeIDs(r.URL.Query().Get("refused"))
+	}
+	h.showMembersSuperseding(w, r, http.StatusOK, msg, "", nil, superseded, refused)
+}
+
+// changeIDs reads a list of change numbers of the members page's query, "4,7".
+func changeIDs(q string) []int64 {
+	var ids []int64
+	for _, f := range lines(q, ",") {
+		if id, err := strconv.ParseInt(f, 10, 64); err == nil && id > 0 {
+			ids = append(ids, id)
 		}
 	}
-	h.showMembersSuperseding(w, r, http.StatusOK, msg, "", nil, superseded)
+	return ids
 }
 
 // showMembers renders the members page with a message, an error or a token just issued.
 func (h *Handler) showMembers(w http.ResponseWriter, r *http.Request, status int, msg, errMsg string, issued *issuedToken) {
-	h.showMembersSuperseding(w, r, status, msg, errMsg, issued, nil)
+	h.showMembersSuperseding(w, r, status, msg, errMsg, issued, nil, nil)
 }
 
 // showMembersSuperseding is showMembers naming, in a notice, the role changes superseded
 // among those numbered: each must be a role change the admin viewing the page refused, as a
-// role change they carried out refuses those it supersedes; others are not named.
-func (h *Handler) showMembersSuperseding(w http.ResponseWriter, r *http.Request, status int, msg, errMsg string, issued *issuedToken, superseded []int64) {
+// role change they carried out refuses those it supersedes; others are not named. It names
+// likewise, in another, the changes among refused that the admin viewing the page refused
+// (a member's own, refused as the admin disabled them or took their admin role).
+func (h *Handler) showMembersSuperseding(w http.ResponseWriter, r *http.Request, status int, msg, errMsg string, issued *issuedToken, superseded, refused []int64) {
 	s := session(r)
 	ms, err := h.cfg.Registry.Members(r.Context(), s.actor())
 	if err != nil {
@@ -148,6 +161,9 @@ func (h *Handler) showMembersSuperseding(w http.ResponseWriter, r *http.Request,
 		row.AsksPassword = approvalAsksPassword(s.member, &c)
 		if slices.Contains(superseded, c.ID) && c.Kind == registry.ChangeRoles && c.State == store.ChangeRefused && c.DecidedBy == s.member.Name {
 			d.Superseded = append(d.Superseded, c)
+		}
+		if slices.Contains(refused, c.ID) && c.State == store.ChangeRefused && c.DecidedBy == s.member.Name {
+			d.Refused = append(d.Refused, c)
 		}
 		if c.State == store.ChangePending {
 			if c.Kind == registry.ChangePolicy {
@@ -244,7 +260,17 @@ func (h *Handler) setMemberRoles(w http.ResponseWriter, r *http.Request) {
 		h.memberFailed(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/admin/members?done=roles"+supersededQuery(res.Superseded), http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/members?done=roles"+supersededQuery(res.Superseded)+refusedQuery(res.Refused), http.StatusSeeOther)
+}
+
+// refusedQuery is the members page's query naming the changes a member had proposed that
+// disabling them or taking their admin role refused, which the page it redirects to names in
+// a notice; empty when none.
+func refusedQuery(refused []registry.ChangeView) string {
+	if q := supersededQuery(refused); q != "" {
+		return "&refused=" + strings.TrimPrefix(q, "&superseded=")
+	}
+	return ""
 }
 
 // supersededQuery is the members page's query naming the changes a change carried out
@@ -266,11 +292,12 @@ func (h *Handler) disableMember(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	if _, err := h.cfg.Registry.DisableMember(r.Context(), session(r).actor(), r.PathValue("name")); err != nil {
+	res, err := h.cfg.Registry.DisableMemberRefusing(r.Context(), session(r).actor(), r.PathValue("name"))
+	if err != nil {
 		h.memberFailed(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/admin/members?done=disabled", http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/members?done=disabled"+refusedQuery(res.Refused), http.StatusSeeOther)
 }
 
 // newMemberToken enables a disabled member (enable true) or gives an active one a new token,

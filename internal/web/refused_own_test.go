@@ -1,0 +1,109 @@
+package web_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/policy"
+	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/server"
+)
+
+// TestDisablingNamesTheMembersOwnChangesItRefused: disabling an admin on the members page, or
+// taking their admin role with its roles form, refuses the changes they proposed that still
+// wait (item 465), and the page said only "The member is disabled" or "The roles are
+// changed" (found by audit, sixtieth session, doing the lead's decision that the command line
+// and the API name them). One notice line names them now, in the page's language, only to
+// the admin who refused them; none when there were none.
+func TestDisablingNamesTheMembersOwnChangesItRefused(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t, server.Config{})
+	root := o.actors["root"]
+	if err := o.reg.SetPassword(ctx, root, "root", password("root")); err != nil {
+		t.Fatal(err)
+	}
+	actors := map[string]registry.Actor{}
+	for _, name := range []string{"ada", "bob", "cy"} {
+		tok, err := o.reg.AddMember(ctx, root, name, []string{registry.RoleAdmin, registry.RoleReviewer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := o.reg.Authenticate(ctx, tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		actors[name] = registry.Actor{Member: m}
+	}
+	if err := o.reg.SetPassword(ctx, root, "ada", password("ada")); err != nil {
+		t.Fatal(err)
+	}
+	src := []byte("two_admins: true\nversion: 1\nname: two-admins\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n")
+	p, err := policy.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.reg.AdoptPolicy(ctx, root, p, src); err != nil {
+		t.Fatal(err)
+	}
+	propose := func(who, member string) string {
+		t.Helper()
+		_, err := o.reg.IssueToken(ctx, actors[who], member)
+		c := registry.Proposed(err)
+		if c == nil {
+			t.Fatalf("%s's new token for %s: %v, want it proposed", who, member, err)
+		}
+		return strconv.FormatInt(c.ID, 10)
+	}
+	bobs, cys := propose("bob", "sam"), propose("cy", "rita")
+
+	admin := o.client()
+	tok := admin.signIn("root")
+	notice := regexp.MustCompile(`(?s)<p class="notice" id="refused">(.*?)</p>`)
+	follow := func(what string, resp *http.Response, lang string) string {
+		t.Helper()
+		loc := resp.Header.Get("Location")
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/members?done=") {
+			t.Fatalf("%s: %s to %q, want a redirect to the members page", what, resp.Status, loc)
+		}
+		resp, body := admin.do("GET", loc, nil, map[string]string{"Sec-Fetch-Site": "same-origin", "Accept-Language": lang})
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: the members page: %s", what, resp.Status)
+		}
+		if m := notice.FindStringSubmatch(body); m != nil {
+			return html.UnescapeString(m[1])
+		}
+		return ""
+	}
+
+	resp, _ := admin.post("/admin/members/bob/disable", url.Values{"csrf": {tok}})
+	for lang, want := range map[string]string{
+		"en": "Also refused, the member's own proposals still waiting: change " + bobs + " (new token for sam, proposed by bob)",
+		"fr": "Aussi refusées, les propositions de ce membre encore en attente : modification " + bobs + " (nouveau jeton pour sam, proposée par bob)",
+		"ar": "ورُفضت كذلك مقترحات هذا العضو التي كانت لا تزال معلّقة: التغيير " + bobs + " (رمز دخول جديد لـ sam، اقترحه bob)",
+	} {
+		if got := follow("bob disabled", resp, lang); got != want {
+			t.Errorf("%s: bob disabled: notice %q, want %q", lang, got, want)
+		}
+	}
+	resp, _ = admin.post("/admin/members/cy/roles", url.Values{"csrf": {tok}, "held": {"admin,reviewer"}, "role": {"reviewer"}})
+	if got, want := follow("cy's admin role taken", resp, "en"), "Also refused, the member's own proposals still waiting: change "+cys+" (new token for rita, proposed by cy)"; got != want {
+		t.Errorf("cy's admin role taken: notice %q, want %q", got, want)
+	}
+	// Another admin's page, given the same query, names nothing; nor does a disabling that
+	// refused nothing.
+	other := o.client()
+	other.signIn("ada")
+	if _, body := other.do("GET", "/admin/members?done=disabled&refused="+bobs, nil, map[string]string{"Sec-Fetch-Site": "same-origin"}); strings.Contains(body, `id="refused"`) {
+		t.Error("ada's page names a change root refused")
+	}
+	resp, _ = admin.post("/admin/members/otto/disable", url.Values{"csrf": {tok}})
+	if got := follow("otto disabled", resp, "en"); got != "" {
+		t.Errorf("otto disabled, nothing of his pending: notice %q, want none", got)
+	}
+}
