@@ -281,15 +281,17 @@ func (r *Registry) syncExternalRoles(ctx context.Context, tx *store.Tx, m *store
 			return err
 		}
 	}
+	// The member's own changes are refused in the operator's name too, as the superseded ones
+	// below: in theirs, each would read as withdrawn by them.
 	if slices.Contains(remove, RoleAdmin) {
-		if _, err := r.refuseChangesBy(ctx, tx, Actor{Member: m, Remote: s.Remote}, m, m.Name+"'s admin role was taken away at sign-in through "+s.Source); err != nil {
+		if _, err := r.refuseChangesBy(ctx, tx, operator(s.Remote), m, m.Name+"'s admin role was taken away at sign-in through "+s.Source); err != nil {
 			return err
 		}
 	}
 	// Given the role again: what waits in their name was proposed before it was taken, in a
 	// build that kept it pending then (refused at the taking since).
 	if slices.Contains(add, RoleAdmin) {
-		if _, err := r.refuseChangesBy(ctx, tx, Actor{Member: m, Remote: s.Remote}, m, m.Name+" was given the admin role again at sign-in through "+s.Source+" after losing it"); err != nil {
+		if _, err := r.refuseChangesBy(ctx, tx, operator(s.Remote), m, m.Name+" was given the admin role again at sign-in through "+s.Source+" after losing it"); err != nil {
 			return err
 		}
 	}

@@ -80,3 +80,37 @@ func providerSignInSupersedesRoleChanges(t *testing.T, o *office) {
 		t.Errorf("bob's role change for olga once the provider gave her roles: %s by %q, want refused by the operator", c.State, c.DecidedBy)
 	}
 }
+
+func TestProviderSignInRefusesOwnChangesAsTheOperator(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { providerSignInRefusesOwnChangesAsTheOperator(t, newOffice(t)) })
+	t.Run("postgres", func(t *testing.T) { providerSignInRefusesOwnChangesAsTheOperator(t, postgresOffice(t)) })
+}
+
+// providerSignInRefusesOwnChangesAsTheOperator: a sign-in whose claim takes a provider's
+// admin's role refuses the changes they proposed that still wait, as an admin's taking does
+// (item 465), but recorded them decided by that member themselves: the change list and the
+// members page read it as their withdrawal (found by audit, sixtieth session, doing the
+// lead's decision on the provider's superseding, which refuses in the operator's name for
+// that reason). They are refused as the operator's now.
+func providerSignInRefusesOwnChangesAsTheOperator(t *testing.T, o *office) {
+	ctx := context.Background()
+	root, _, _ := threeAdminsTwoNeeded(t, o)
+	managed := []string{RoleReviewer, RoleAdmin}
+	olga, err := o.signInAs("sub-olga", "olga", managed, RoleReviewer, RoleAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.r.IssueToken(ctx, Actor{Member: olga, Remote: "test"}, "sam")
+	c := proposed(t, err, ChangeToken, "olga")
+	if _, err := o.signInAs("sub-olga", "olga", managed, RoleReviewer); err != nil {
+		t.Fatal(err)
+	}
+	got, err := o.r.Change(ctx, root, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != store.ChangeRefused || got.DecidedBy != operatorName || !got.DecidedByOperator {
+		t.Errorf("olga's new token for sam once the provider took her admin role: %s by %q, want refused by %q, not withdrawn by olga",
+			got.State, got.DecidedBy, operatorName)
+	}
+}
