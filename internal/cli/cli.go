@@ -20,6 +20,7 @@ import (
 	"syscall"
 
 	"github.com/chancery/chancery/internal/datadir"
+	"github.com/chancery/chancery/internal/hsm"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/smallfile"
 	"github.com/chancery/chancery/internal/verify"
@@ -209,18 +210,27 @@ func shellArg(s string) string {
 	return shellQuote(s)
 }
 
-// otherUsersSecretFile is readableFileHint for err, the refusal of a secret file of the data
-// directory that others can read (smallfile.ReadableError). Nil for any other error.
+// otherUsersSecretFile is readableFileHint for err, the refusal of a secret file that others
+// can read: one of the data directory's (smallfile.ReadableError) or a token's PIN file
+// (hsm.ReadablePINFileError, root's when an operator wrote it with sudo). Nil for any other
+// error.
 func otherUsersSecretFile(err error) error {
+	path, hint := "", readableFileHint
 	var re *smallfile.ReadableError
-	if !errors.As(err, &re) {
+	var pe *hsm.ReadablePINFileError
+	switch {
+	case errors.As(err, &re):
+		path = re.Path
+	case errors.As(err, &pe):
+		path, hint = pe.Path, readablePINFileHint
+	default:
 		return nil
 	}
-	fi, serr := os.Stat(re.Path)
+	fi, serr := os.Stat(path)
 	if serr != nil {
 		return nil
 	}
-	return readableFileHint(err, re.Path, fi, os.Geteuid(), currentUser())
+	return hint(err, path, fi, os.Geteuid(), currentUser())
 }
 
 // readableFileHint is the hint for err, the refusal of the secret file at path, whose stat
@@ -235,6 +245,19 @@ func readableFileHint(err error, path string, fi fs.FileInfo, euid int, me strin
 	}
 	return withHint(err, "%s belongs to %s, not to the user running chancery (%s, uid %d), who cannot make it private (a command run as that user left it there): give it back with 'sudo chown %s %s', then 'chmod 600 %s'",
 		path, ownerName(st.Uid), me, euid, me, shellArg(path), shellArg(path))
+}
+
+// readablePINFileHint is readableFileHint for a token's PIN file that others can read,
+// another user's (root's, written with sudo): chmod 600 by its owner alone would leave it
+// unreadable to me, the service's user, so the hint says both steps at once, the chown to me
+// first. Nil when the file is mine or I am root: keyHint's chmod hint is then all it takes.
+func readablePINFileHint(err error, path string, fi fs.FileInfo, euid int, me string) error {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || euid == 0 || int(st.Uid) == euid {
+		return nil
+	}
+	return withHint(err, "the PIN file %s belongs to %s, not to the user running chancery (%s, uid %d), who cannot make it private: give it to that user with 'sudo chown %s %s', then 'chmod 600 %s' (whoever reads the PIN signs with the token's keys; made private while it is another user's, the file would be unreadable to %s)",
+		path, ownerName(st.Uid), me, euid, me, shellArg(path), shellArg(path), me)
 }
 
 // ownerName names the user uid for a hint: "root (uid 0)", or "uid N" if it has no name.

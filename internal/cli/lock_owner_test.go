@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/chancery/chancery/internal/hsm"
 	"github.com/chancery/chancery/internal/smallfile"
 )
 
@@ -128,10 +129,20 @@ func TestReadableFileHintNamesItsOwner(t *testing.T) {
 		!strings.HasSuffix(hi.hint, "'sudo chown ada "+path+"', then 'chmod 600 "+path+"'") {
 		t.Errorf("a key file of root's readable by others: %v, want the owner, the chown, then the chmod", h)
 	}
+	// A token's PIN file of root's: the chown to the service's user, then the chmod, at once.
+	pinRefused := fmt.Errorf("office key: %w", &hsm.ReadablePINFileError{Path: path, Err: fmt.Errorf("can be read or changed by others (mode -rw-r--r--): chmod 600 it")})
+	h = readablePINFileHint(pinRefused, path, ownedBy{fi, 0}, euid, me)
+	if h == nil || !strings.Contains(h.Error(), "the PIN file "+path+" can be read or changed by others") || !asHinted(h, &hi) ||
+		!strings.HasPrefix(hi.hint, "the PIN file "+path+" belongs to root (uid 0), not to the user running chancery (ada, uid 4242421)") ||
+		!strings.Contains(hi.hint, "'sudo chown ada "+path+"', then 'chmod 600 "+path+"'") {
+		t.Errorf("a PIN file of root's readable by others: %v, want the owner, the chown, then the chmod", h)
+	}
 	for name, h := range map[string]error{
-		"its own":  readableFileHint(refused, path, ownedBy{fi, euid}, euid, me),
-		"as root":  readableFileHint(refused, path, ownedBy{fi, euid}, 0, "root"),
-		"no error": otherUsersSecretFile(fmt.Errorf("read log key: %w", syscall.EACCES)),
+		"PIN file its own": readablePINFileHint(pinRefused, path, ownedBy{fi, euid}, euid, me),
+		"PIN file as root": readablePINFileHint(pinRefused, path, ownedBy{fi, euid}, 0, "root"),
+		"its own":          readableFileHint(refused, path, ownedBy{fi, euid}, euid, me),
+		"as root":          readableFileHint(refused, path, ownedBy{fi, euid}, 0, "root"),
+		"no error":         otherUsersSecretFile(fmt.Errorf("read log key: %w", syscall.EACCES)),
 	} {
 		if h != nil {
 			t.Errorf("%s: %v, want no hint of the file's owner", name, h)

@@ -3,6 +3,7 @@ package hsm
 import (
 	"crypto"
 	"crypto/ed25519"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -236,8 +237,9 @@ func TestOpenRefusesAPINFileOthersCanRead(t *testing.T) {
 				t.Errorf("%s with a PIN file of mode %v: opened", u, mode)
 				continue
 			}
-			if !strings.Contains(err.Error(), "chmod 600") || strings.Contains(err.Error(), "123456") {
-				t.Errorf("%s with a PIN file of mode %v: %v", u, mode, err)
+			var re *ReadablePINFileError
+			if !strings.Contains(err.Error(), "chmod 600") || strings.Contains(err.Error(), "123456") || !errors.As(err, &re) || re.Path != pin {
+				t.Errorf("%s with a PIN file of mode %v: %v, want a ReadablePINFileError naming it", u, mode, err)
 			}
 		}
 	}

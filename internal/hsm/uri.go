@@ -159,6 +159,20 @@ func (u *URI) PIN() (string, error) {
 	return pin, nil
 }
 
+// ReadablePINFileError is readPINFile's refusal of a PIN file that others than its owner can
+// read or change: a caller may say whose the file is and what to do (another user's file is
+// not this user's to chmod).
+type ReadablePINFileError struct {
+	Path string // the PIN file
+	Err  error  // keys.CheckPrivate's refusal, which names the mode
+}
+
+func (e *ReadablePINFileError) Error() string {
+	return fmt.Sprintf("hsm: the PIN file %s %v", e.Path, e.Err)
+}
+
+func (e *ReadablePINFileError) Unwrap() error { return e.Err }
+
 // maxPINFileSize bounds the PIN files PIN reads; a PIN is a few characters.
 const maxPINFileSize = 4 << 10
 
@@ -199,7 +213,7 @@ func readPINFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	if err := keys.CheckPrivate(f); err != nil {
-		return nil, fmt.Errorf("hsm: the PIN file %s %w", name, err)
+		return nil, &ReadablePINFileError{Path: name, Err: err}
 	}
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok && euid() != 0 && st.Uid != 0 && int(st.Uid) != euid() {
 		return nil, fmt.Errorf("hsm: the PIN file %s belongs to another user (uid %d), who can read it", name, st.Uid)
