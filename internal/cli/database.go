@@ -119,7 +119,7 @@ func storeHint(err error, dir string) error {
 	// and stopped short leaves: the opening fails "unable to open database file", no path;
 	// or its rollback journal, which the opening makes private (store's makePrivate), and
 	// whose chmod another user's file refuses (EPERM).
-	if h := otherUsersSQLiteFiles(err, dir); h != nil {
+	if h := otherUsersSQLiteFiles(err, dir, store.SQLiteFile); h != nil {
 		return h
 	}
 	// SQLite opens its journal beside the database: a directory this user cannot write
@@ -131,10 +131,11 @@ func storeHint(err error, dir string) error {
 }
 
 // otherUsersSQLiteFiles is the hint of ownedFileHint for err, a failed opening of the SQLite
-// database of dir, when its -wal, -shm or -journal file is another user's and this one cannot
-// write it, in a directory it can write. Nil otherwise.
-func otherUsersSQLiteFiles(err error, dir string) error {
-	db := filepath.Join(dir, store.SQLiteFile)
+// database file of dir (the office's chancery.db, a witness's witness.db), when its -wal,
+// -shm or -journal file is another user's and this one cannot write it, in a directory it
+// can write. Nil otherwise.
+func otherUsersSQLiteFiles(err error, dir, file string) error {
+	db := filepath.Join(dir, file)
 	if _, serr := os.Stat(db); err == nil || serr != nil || unwritableDir(dir) {
 		return nil
 	}

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/internal/testbin"
+	"golang.org/x/mod/sumdb/note"
 )
 
 // TestLockFileOfAnotherUserHintsAtItsOwner: live, a data directory of the service's user
@@ -321,6 +323,82 @@ func TestKeyFileOfRootReadableByOthersHintsAtItsOwner(t *testing.T) {
 				t.Errorf("the witness key left by root, mode %v, %s: %v\n%s\nwant the hint %q… and its chown", mode, strings.Join(args, " "), err, stderr, want)
 			}
 		}
+	}
+}
+
+// TestWitnessDatabaseOfRootHintsAtItsOwner: live, a witness's witness.db (or its -wal and
+// -shm) left by root in the witness's directory (root running 'witness add-log' by hand
+// there, as docs/witnesses.md shows it) made 'witness add-log' and 'witness serve', run as the
+// service's user, fail "witness: open …: permission denied" or "unable to open database file
+// (14)" with no hint, where the office's chancery.db gets the owned file's hint (fifty-ninth
+// session's not-fixed list, the lead's decision); and the witness's directory of root's, mode
+// 0700, gave 'witness add-log' none either. Each now gets it: the file, its owner, the chown
+// (-R for the directory); followed, add-log runs.
+func TestWitnessDatabaseOfRootHintsAtItsOwner(t *testing.T) {
+	name, base, bin := asNobody(t, "leaving a file owned by another user, and running chancery as that user, needs root")
+	const uid = 65534 // nobody
+	wdir := filepath.Join(base, "witness")
+	if code, out, errs := run("witness", "key", "--data", wdir, "--name", "witness.owned.example"); code != 0 {
+		t.Fatalf("witness key: status %d\n%s%s", code, out, errs)
+	}
+	_, vkey, err := note.GenerateKey(rand.Reader, "log.owned.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := run("witness", "add-log", "--data", wdir, "--origin", "log.owned.example", "--key", vkey); code != 0 {
+		t.Fatalf("witness add-log: status %d\n%s%s", code, out, errs)
+	}
+	giveBack := func() {
+		t.Helper()
+		err := filepath.WalkDir(wdir, func(p string, _ fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			return os.Lchown(p, uid, uid)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(wdir, "witness.db")
+	for _, c := range []struct {
+		file string      // the file of root's, "." for the directory
+		mode os.FileMode // its mode
+	}{{"witness.db", 0o600}, {"witness.db", 0o644}, {"witness.db-wal", 0o600}, {"witness.db-wal", 0o644}, {".", 0o700}} {
+		giveBack()
+		path := filepath.Join(wdir, c.file)
+		if strings.HasSuffix(c.file, "-wal") {
+			// Left by a command run as root and stopped short, with its shared memory.
+			for _, p := range []string{path, db + "-shm"} {
+				if err := os.WriteFile(p, nil, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := errors.Join(os.Chown(path, 0, 0), os.Chmod(path, c.mode)); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{{"witness", "add-log", "--data", wdir, "--origin", "log.owned.example", "--key", vkey},
+			{"witness", "serve", "--data", wdir, "--name", "witness.owned.example", "--listen", "127.0.0.1:0"}} {
+			if c.file == "." && args[1] == "serve" {
+				continue // serve reads the key first: TestLockFileOfAnotherUserHintsAtItsOwner's case
+			}
+			stderr, err := runAsNobody(bin, base, args...)
+			want := "chancery: hint: " + path + " belongs to root (uid 0), not to the user running chancery (" + name + ", uid 65534)"
+			chown := "'sudo chown " + name + " " + path + "'"
+			if c.file == "." {
+				want = "chancery: hint: " + wdir + " belongs to root (uid 0), not to the user running chancery (" + name + ", uid 65534)"
+				chown = "'sudo chown -R " + name + " " + wdir + "'"
+			}
+			if err == nil || !strings.Contains(stderr.String(), want) || !strings.Contains(stderr.String(), chown) {
+				t.Errorf("%s left by root, mode %v, witness %s: %v\n%s\nwant the hint %q… and %s", c.file, c.mode, args[1], err, stderr.String(), want, chown)
+			}
+		}
+	}
+	// The hint followed (the -wal's shared memory, root's too, named next: given back with it).
+	giveBack()
+	if stderr, err := runAsNobody(bin, base, "witness", "add-log", "--data", wdir, "--origin", "log.owned.example", "--key", vkey); err != nil {
+		t.Errorf("the witness's files given back: witness add-log: %v\n%s", err, stderr)
 	}
 }
 

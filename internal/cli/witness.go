@@ -117,14 +117,36 @@ func serveWitness(c *cobra.Command, dir, listen, name string) error {
 	return srv.Shutdown(shutdown)
 }
 
-// openWitnessStore opens the witness's database in dir, with a hint when it was lost.
+// openWitnessStore opens the witness's database in dir, with a hint when it was lost, or when
+// it is another user's.
 func openWitnessStore(ctx context.Context, dir string) (*witness.Store, error) {
 	st, err := witness.OpenStore(ctx, dir)
 	if errors.Is(err, witness.ErrStateLost) {
 		return nil, withHint(err, "put back %s as it was (with %s-wal), never an older copy; or, to start this witness over, move %s away too: a new key is a new witness, which the logs' operators configure again (docs/witnesses.md)",
 			witness.DBFile, witness.DBFile, witness.KeyFile)
 	}
-	return st, err
+	if err != nil {
+		return nil, witnessStoreHint(err, dir)
+	}
+	return st, nil
+}
+
+// witnessStoreHint is the owned file's hint for err, the refusal of the witness's database in
+// dir left there by another user (root, running 'witness add-log' by hand in the service's
+// directory), as the office's chancery.db gets it (storeHint): witness.db, its -wal, -shm or
+// -journal file, or the witness's directory itself, another user's, which this one cannot
+// enter. Err as it is otherwise.
+func witnessStoreHint(err error, dir string) error {
+	if h := otherUsersFile(err, dir); h != nil {
+		return h
+	}
+	if h := otherUsersReadFile(err, dir); h != nil {
+		return h
+	}
+	if h := otherUsersSQLiteFiles(err, dir, witness.DBFile); h != nil {
+		return h
+	}
+	return err
 }
 
 func newWitnessAddLog(g *globals) *cobra.Command {
