@@ -3,6 +3,7 @@ package cli_test
 import (
 	"context"
 	"database/sql"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -132,5 +133,56 @@ func checkLettersInProgress(t *testing.T, tool string, env []string, args ...str
 	}
 	if code, stdout, stderr := run(args...); code != 0 || !strings.Contains(stdout, "is sound") {
 		t.Errorf("%s after the repair run twice: status %d, %s%s", strings.Join(args[:2], " "), code, stdout, stderr)
+	}
+}
+
+// TestLogVerifyRepairNamesTheURLParametersPsqlRefuses: the repair line for PostgreSQL is
+// psql "$CHANCERY_DATABASE" …, and an office whose URL carries parameters pgx takes and
+// libpq refuses (its schema's search_path, pgx's statement_cache_capacity) got a line that
+// failed "invalid URI query parameter" (fifty-ninth session's not-fixed list, the lead's
+// decision). The hint now names them, and how to write the URL for psql: the line, given the
+// URL without them and the run-time parameter as libpq's options, mends the table.
+func TestLogVerifyRepairNamesTheURLParametersPsqlRefuses(t *testing.T) {
+	url := storetest.PostgresSchemas(t)() + "&statement_cache_capacity=64"
+	dir := filepath.Join(t.TempDir(), "office")
+	o := openReleasingOffice(t, dir, url)
+	psql := lettersInProgressEdited(t, o, func() (*sql.DB, error) { return sql.Open("pgx", url) }, "psql")
+	args := []string{"log", "verify", "--data", dir, "--database", url}
+	code, stdout, stderr := run(args...)
+	if code != 1 || !strings.Contains(stderr, "the letters in progress disagree") {
+		t.Fatalf("log verify on the edited store: status %d, %s%s", code, stdout, stderr)
+	}
+	const want = "psql refuses parameters of this URL that chancery's driver (pgx) takes: search_path, statement_cache_capacity; take them out of the URL you give psql, writing the run-time parameters among them (search_path) as libpq's options instead, options=-cNAME%3DVALUE"
+	if !strings.Contains(stderr, want) {
+		t.Errorf("the hint does not name the parameters psql refuses: %s\nwant %q", stderr, want)
+	}
+	m := regexp.MustCompile(`(?m)psql "\$CHANCERY_DATABASE" .*'$`).FindString(stderr)
+	if m == "" {
+		t.Fatalf("no psql command at the end of the hint: %s", stderr)
+	}
+	line := func(database string) ([]byte, error) {
+		sh := exec.Command("sh", "-c", m)
+		sh.Env = append(os.Environ(), "CHANCERY_DATABASE="+database)
+		return sh.CombinedOutput()
+	}
+	// The URL as the office has it: psql refuses it, as the hint says.
+	if out, err := line(url); err == nil || !strings.Contains(string(out), "invalid URI query parameter") {
+		t.Fatalf("%s with the office's URL: %v\n%s\nwant psql's refusal", psql, err, out)
+	}
+	// The URL as the hint says to write it.
+	u, err := neturl.Parse(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("options", "-csearch_path="+q.Get("search_path"))
+	q.Del("search_path")
+	q.Del("statement_cache_capacity")
+	u.RawQuery = q.Encode()
+	if out, err := line(u.String()); err != nil {
+		t.Fatalf("%s with %s: %v\n%s", m, u, err, out)
+	}
+	if code, stdout, stderr := run(args...); code != 0 || !strings.Contains(stdout, "is sound") {
+		t.Errorf("log verify after the repair: status %d, %s%s", code, stdout, stderr)
 	}
 }

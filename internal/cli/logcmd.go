@@ -147,11 +147,17 @@ func checkLettersInProgress(ctx context.Context, c *cobra.Command, d *datadir.Di
 		return nil
 	}
 	repair := "sqlite3 " + shellQuote(filepath.Join(d.Path, store.SQLiteFile)) + " " + shellQuote(store.LettersInProgressRepair)
+	url := "CHANCERY_DATABASE is the office's database URL"
 	if database(c) != "" {
 		repair = `psql "$CHANCERY_DATABASE" -c ` + shellQuote(store.LettersInProgressRepair)
+		// A URL with parameters libpq refuses (search_path=…, pgx's own) would fail the
+		// line: the hint names them, never the URL, which may hold a password.
+		if h := psqlURLHint(database(c)); h != "" {
+			url += "; " + h
+		}
 	}
 	return &failed{withHint(fmt.Errorf("log verify: the log is sound (%d entries), but the letters in progress disagree with the letters and their releases (letters without a release not listed: %d; released letters listed: %d): the inbox hides those drafts, and shows those released letters as in progress", size, missing, extra),
-		"the table was edited in the copy this store was put back from (pg_restore, a copied database); with every server stopped, make it again from the letters and their releases, then run 'chancery log verify' again (docs/operations.md, \"Letters in progress\"; CHANCERY_DATABASE is the office's database URL): %s", repair)}
+		"the table was edited in the copy this store was put back from (pg_restore, a copied database); with every server stopped, make it again from the letters and their releases, then run 'chancery log verify' again (docs/operations.md, \"Letters in progress\"; %s): %s", url, repair)}
 }
 
 func newLogVerify(g *globals) *cobra.Command {
