@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -47,7 +48,9 @@ Health checks: /healthz (the process is up) and /readyz (the store answers).
 If the data directory is not initialized yet, serve initializes it first (see 'chancery init'),
 unless its output goes to the systemd journal, where the admin's token would be written. A
 serve stopped before it printed the admin's token leaves the directory unfinished: the next
-serve finishes it, with the settings recorded, and prints the admin's new token.
+serve finishes it, with the settings recorded, and prints the admin's new token (it warns
+when the registry's URL recorded is the address the earlier serve listened on, and it listens
+on another).
 
 With --demo and no --data, serve uses a fresh temporary directory, fills the log with
 sample entries and deletes the directory on exit. The demo's members sign in with a public
@@ -242,6 +245,13 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 				"leave out --url: serve finishes the initialization with the settings recorded")
 		}
 		fmt.Fprintf(c.ErrOrStderr(), "chancery: finishing the initialisation an earlier serve began in %s\n", path)
+		if base == "" && listenURLDiffers(r.URL, ln.Addr().String()) {
+			// The earlier serve, without --url, took the registry's URL from its listen
+			// address: this one, listening elsewhere, makes an office whose letters lead
+			// to an address it does not serve.
+			fmt.Fprintf(c.ErrOrStderr(), "chancery: warning: the registry's URL, which the earlier serve recorded from the address it listened on, is %s, not this serve's address (%s): every released letter's footer and QR code lead there, and the log origin cannot change\n", r.URL, ln.Addr())
+			fmt.Fprintf(c.ErrOrStderr(), "chancery: hint: serve it with --listen %s; for an office reached at another address, init another data directory with --url and the registry's public address (such as https://letters.example.org)\n", shellArg(listenAddrOf(r.URL)))
+		}
 		pdfCert, _ := pdfCertSetup(r.Office, "", "", false)
 		d, tok, err = initRegistry(ctx, path, database(c), r, "admin", pdfCert)
 		if err == nil {
@@ -389,6 +399,52 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second+wit.sealWait)
 	defer cancel()
 	return srv.Shutdown(shutdown)
+}
+
+// listenAddrOf returns HOST:PORT of u, a URL serve made from a listen address (listenURL,
+// "http://HOST:PORT"), or "" for any other URL.
+func listenAddrOf(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || p.Scheme != "http" || p.User != nil || (p.Path != "" && p.Path != "/") || p.RawQuery != "" || p.Fragment != "" || p.Port() == "" {
+		return ""
+	}
+	if net.ParseIP(p.Hostname()) == nil && !loopbackURL(u) {
+		return "" // a name: given with --url, not taken from a listen address
+	}
+	return p.Host
+}
+
+// listenURLDiffers reports whether recorded, the registry's URL an earlier serve recorded, is
+// a URL made from a listen address (listenAddrOf) that addr, where this serve listens, does
+// not answer: another port, or another address than addr's (an address this serve does not
+// listen on). A listen address on every address of the machine (0.0.0.0, ::) answers the
+// recorded one on its port.
+func listenURLDiffers(recorded, addr string) bool {
+	was := listenAddrOf(recorded)
+	if was == "" {
+		return false
+	}
+	rhost, rport, err := net.SplitHostPort(was)
+	if err != nil {
+		return false
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if port != rport {
+		return true
+	}
+	ip, rip := net.ParseIP(host), net.ParseIP(rhost)
+	switch {
+	case ip == nil:
+		return host != rhost
+	case ip.IsUnspecified():
+		return false
+	case rip == nil: // localhost
+		return !ip.IsLoopback()
+	}
+	return !ip.Equal(rip)
 }
 
 // begunByServe reports whether the data directory at path is one whose init an earlier serve

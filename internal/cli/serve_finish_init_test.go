@@ -79,6 +79,14 @@ func TestServeFinishesTheInitAnEarlierServeBegan(t *testing.T) {
 	if m == nil {
 		t.Fatalf("serve printed no admin token:\n%s", errs)
 	}
+	// The earlier serve took the registry's URL from its listen address (127.0.0.1:0, a port
+	// of its own): this one, listening on another, said nothing of it (fifty-ninth session's
+	// not-fixed list, the lead's decision). It warns, and says how to serve it there.
+	listened := strings.TrimPrefix(recorded.URL, "http://")
+	warning := "chancery: warning: the registry's URL, which the earlier serve recorded from the address it listened on, is " + recorded.URL + ", not this serve's address (" + strings.TrimPrefix(base, "http://") + ")"
+	if !strings.Contains(errs, warning) || !strings.Contains(errs, "chancery: hint: serve it with --listen "+listened+";") {
+		t.Errorf("serve finishing the init on another address than the recorded URL's:\n%s\nwant the warning %q… and the hint to listen on %s", errs, warning, listened)
+	}
 	finished, err := datadir.ReadSettings(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -116,5 +124,47 @@ func TestServeFinishesTheInitAnEarlierServeBegan(t *testing.T) {
 	}
 	if s, err := datadir.ReadSettings(other); err != nil || !s.Unfinished {
 		t.Errorf("the directory of the stopped init: %+v %v, want it left unfinished", s, err)
+	}
+}
+
+// TestServeFinishingTheInitOnTheRecordedAddressDoesNotWarn: the warning of a serve finishing
+// an earlier serve's init is for a listen address other than the one the registry's URL was
+// taken from: started on that address, it serves the office at its URL, and says nothing.
+func TestServeFinishingTheInitOnTheRecordedAddressDoesNotWarn(t *testing.T) {
+	bin := testbin.Shared(t, "./cmd/chancery")
+	dir := filepath.Join(t.TempDir(), "reg")
+	killedAt(t, "init", "printed", "serve", "--data", dir, "--listen", "127.0.0.1:0")
+	recorded, err := datadir.ReadSettings(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "serve", "--data", dir, "--listen", strings.TrimPrefix(recorded.URL, "http://"))
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr syncbuf.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	sc := bufio.NewScanner(stdout)
+	served := ""
+	for served == "" && sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "chancery: serving "); ok {
+			served = strings.Fields(rest)[0]
+		}
+	}
+	if served != recorded.URL {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("serve on the recorded address %s: served %q\n%s", recorded.URL, served, stderr.String())
+	}
+	if errs := stderr.String(); !strings.Contains(errs, "chancery: finishing the initialisation") || strings.Contains(errs, "warning") {
+		t.Errorf("serve finishing the init on the recorded address:\n%s\nwant no warning", errs)
 	}
 }
