@@ -106,8 +106,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var halted *translog.HaltedError
 	switch {
 	case r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
-		// The request's own end (its client hung up) stopped the work: nothing failed that
-		// the operator should hear of. The access log has the 503.
+		// The request's own end stopped the work: its client hung up. A stop of the server
+		// does not end it: http.Server.Shutdown, which serve calls, cancels no request's
+		// context but waits for the requests under way (only Close, which serve's stop does
+		// not call, would end them). Nothing failed that the operator should hear of. The
+		// access log has the 503.
 		w.Header().Set("Retry-After", "1")
 		apiError(w, http.StatusServiceUnavailable, errors.New("the request ended before its answer: send it again"))
 	case errors.Is(err, registry.ErrNotRecorded):
