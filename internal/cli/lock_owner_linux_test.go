@@ -395,6 +395,30 @@ func TestWitnessDatabaseOfRootHintsAtItsOwner(t *testing.T) {
 			}
 		}
 	}
+	// The witness's directory of root's that the service can enter and not write (0755): the
+	// write-ahead log cannot be made, "attempt to write a readonly database (1544)", with no
+	// hint, where the office's directory gets one (found by audit, sixtieth session).
+	giveBack()
+	for _, p := range []string{db + "-wal", db + "-shm"} { // as a witness stopped cleanly leaves it
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+	}
+	if err := errors.Join(os.Chown(wdir, 0, 0), os.Chmod(wdir, 0o755)); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"witness", "add-log", "--data", wdir, "--origin", "log.owned.example", "--key", vkey},
+		{"witness", "serve", "--data", wdir, "--name", "witness.owned.example", "--listen", "127.0.0.1:0"}} {
+		stderr, err := runAsNobody(bin, base, args...)
+		want := "chancery: hint: " + wdir + " is not writable by the user running chancery (uid 65534), and SQLite makes the witness database's write-ahead log in it: check its owner and mode ('ls -ld " + wdir + "')"
+		if err == nil || !strings.Contains(stderr.String(), want) {
+			t.Errorf("the witness's directory root's, mode 0755, witness %s: %v\n%s\nwant the hint %q…", args[1], err, stderr.String(), want)
+		}
+	}
+	if err := os.Chmod(wdir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+
 	// The hint followed (the -wal's shared memory, root's too, named next: given back with it).
 	giveBack()
 	if stderr, err := runAsNobody(bin, base, "witness", "add-log", "--data", wdir, "--origin", "log.owned.example", "--key", vkey); err != nil {

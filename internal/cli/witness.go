@@ -146,6 +146,12 @@ func witnessStoreHint(err error, dir string) error {
 	if h := otherUsersSQLiteFiles(err, dir, witness.DBFile); h != nil {
 		return h
 	}
+	// SQLite makes the database's write-ahead log beside it, and the first opening the
+	// database itself: a directory this user cannot write fails them ("attempt to write a
+	// readonly database", "permission denied").
+	if unwritableDir(dir) {
+		return withHint(err, "%s is not writable by the user running chancery (uid %d), and SQLite makes the witness database's write-ahead log in it: check its owner and mode ('ls -ld %s'), whether its file system is mounted read-only, and whether it is immutable ('lsattr -d %s')", dir, os.Geteuid(), shellArg(dir), shellArg(dir))
+	}
 	return err
 }
 
