@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -125,7 +126,7 @@ time-zone' changes it later.`,
 				return err
 			}
 			if !c.Flags().Changed("url") && loopbackURL(d.Settings.URL) {
-				fmt.Fprintf(c.ErrOrStderr(), "chancery: warning: the registry's URL is %s, an address of this machine alone: every released letter's footer and QR code lead there, and the log origin cannot change; for an office whose letters others verify, init another data directory with --url and the registry's public address (such as https://letters.example.org)\n", d.Settings.URL)
+				warnLoopbackURL(c.ErrOrStderr(), d.Settings.URL)
 			}
 			return nil
 		},
@@ -179,6 +180,12 @@ func listenURL(listen string) (string, error) {
 		return "", withHint(fmt.Errorf("listen address %q names no host the registry can be reached at", listen), "pass --url with the registry's public URL, e.g. --url https://letters.example.org")
 	}
 	return "http://" + listen, nil
+}
+
+// warnLoopbackURL warns on w that u, the registry's URL an init recorded from the listen
+// address (no --url), names this machine alone (loopbackURL).
+func warnLoopbackURL(w io.Writer, u string) {
+	fmt.Fprintf(w, "chancery: warning: the registry's URL is %s, an address of this machine alone: every released letter's footer and QR code lead there, and the log origin cannot change; for an office whose letters others verify, init another data directory with --url and the registry's public address (such as https://letters.example.org)\n", u)
 }
 
 // loopbackURL reports whether the base URL u names this machine alone (a loopback address,

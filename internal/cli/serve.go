@@ -212,7 +212,8 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 			"serve does not initialize a data directory when its output goes to the journal: run 'chancery init --data %s --office NAME --prefix PREFIX --url https://…' before starting the service: it prints the admin's token on your terminal", path)
 	}
 	if errors.Is(err, datadir.ErrNotInitialized) {
-		if base == "" {
+		fromListen := base == ""
+		if fromListen {
 			var lerr error
 			if base, lerr = listenURL(ln.Addr().String()); lerr != nil {
 				return lerr
@@ -228,6 +229,10 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 			fresh = true
 			fmt.Fprintf(c.ErrOrStderr(), "chancery: initialized %s; admin token, shown once: %s\n", path, tok)
 			err = finishInit(d)
+		}
+		if err == nil && fromListen && !demo && loopbackURL(s.URL) {
+			// As init's: the office's URL, for good, is an address of this machine alone.
+			warnLoopbackURL(c.ErrOrStderr(), s.URL)
 		}
 	} else if r, begun := begunByServe(path, d, err); begun {
 		// An earlier serve began initializing the directory and was stopped (killed, or
@@ -258,6 +263,10 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 			fresh = true
 			fmt.Fprintf(c.ErrOrStderr(), "chancery: initialized %s; admin token, shown once: %s\n", path, tok)
 			err = finishInit(d)
+		}
+		if err == nil && base == "" && !demo && listenAddrOf(r.URL) != "" && !listenURLDiffers(r.URL, ln.Addr().String()) && loopbackURL(r.URL) {
+			// The warning the earlier serve, stopped before it finished, did not give.
+			warnLoopbackURL(c.ErrOrStderr(), r.URL)
 		}
 	}
 	if err != nil {
