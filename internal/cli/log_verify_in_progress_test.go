@@ -186,3 +186,32 @@ func TestLogVerifyRepairNamesTheURLParametersPsqlRefuses(t *testing.T) {
 		t.Errorf("log verify after the repair: status %d, %s%s", code, stdout, stderr)
 	}
 }
+
+// TestLogVerifyRepairOfADataDirectoryNamedLikeAnOption: the SQLite repair line named the
+// database by its path in single quotes, and a data directory given relative and named like
+// an option (--data=-office) printed sqlite3 '-office/chancery.db' …, which sqlite3 refuses
+// ("unknown option") (found by audit, sixtieth session; item 993's class). The path is now
+// one shell word that is no option: the line, run as printed, mends the table.
+func TestLogVerifyRepairOfADataDirectoryNamedLikeAnOption(t *testing.T) {
+	t.Chdir(t.TempDir())
+	const dir = "-office"
+	o := openReleasingOffice(t, dir, "")
+	sqlite3 := lettersInProgressEdited(t, o, func() (*sql.DB, error) {
+		return sql.Open("sqlite", "file:"+filepath.Join(dir, store.SQLiteFile))
+	}, "sqlite3")
+	args := []string{"log", "verify", "--data=" + dir}
+	code, stdout, stderr := run(args...)
+	if code != 1 || !strings.Contains(stderr, "the letters in progress disagree") {
+		t.Fatalf("log verify on the edited store: status %d, %s%s", code, stdout, stderr)
+	}
+	m := regexp.MustCompile(`(?m)sqlite3 .*'$`).FindString(stderr)
+	if m == "" {
+		t.Fatalf("no sqlite3 command at the end of the hint: %s", stderr)
+	}
+	if out, err := exec.Command("sh", "-c", m).CombinedOutput(); err != nil {
+		t.Fatalf("%s (%s), as the hint printed it: %v\n%s", m, sqlite3, err, out)
+	}
+	if code, stdout, stderr := run(args...); code != 0 || !strings.Contains(stdout, "is sound") {
+		t.Errorf("log verify after the repair: status %d, %s%s", code, stdout, stderr)
+	}
+}
