@@ -410,9 +410,24 @@ func TestWitnessDatabaseOfRootHintsAtItsOwner(t *testing.T) {
 	for _, args := range [][]string{{"witness", "add-log", "--data", wdir, "--origin", "log.owned.example", "--key", vkey},
 		{"witness", "serve", "--data", wdir, "--name", "witness.owned.example", "--listen", "127.0.0.1:0"}} {
 		stderr, err := runAsNobody(bin, base, args...)
-		want := "chancery: hint: " + wdir + " is not writable by the user running chancery (uid 65534), and SQLite makes the witness database's write-ahead log in it: check its owner and mode ('ls -ld " + wdir + "')"
+		want := "chancery: hint: " + wdir + " is not writable by the user running chancery (uid 65534), and the witness makes its key, its database and the database's write-ahead log in it: check its owner and mode ('ls -ld " + wdir + "')"
 		if err == nil || !strings.Contains(stderr.String(), want) {
 			t.Errorf("the witness's directory root's, mode 0755, witness %s: %v\n%s\nwant the hint %q…", args[1], err, stderr.String(), want)
+		}
+	}
+	// And a witness's first key, made there by 'witness key --name' or the first 'witness
+	// serve': "witness: create key: open …: permission denied", no hint (found by audit,
+	// sixtieth session).
+	fresh := filepath.Join(base, "fresh-witness")
+	if err := os.Mkdir(fresh, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"witness", "key", "--data", fresh, "--name", "witness.owned.example"},
+		{"witness", "serve", "--data", fresh, "--name", "witness.owned.example", "--listen", "127.0.0.1:0"}} {
+		stderr, err := runAsNobody(bin, base, args...)
+		want := "chancery: hint: " + fresh + " is not writable by the user running chancery (uid 65534), and the witness makes its key"
+		if err == nil || !strings.Contains(stderr.String(), want) {
+			t.Errorf("a new witness's directory root's, mode 0755, witness %s: %v\n%s\nwant the hint %q…", args[1], err, stderr.String(), want)
 		}
 	}
 	if err := os.Chmod(wdir, 0o700); err != nil {

@@ -72,6 +72,9 @@ func serveWitness(c *cobra.Command, dir, listen, name string) error {
 		if h := otherUsersReadFile(err, dir); h != nil {
 			return h
 		}
+		if h := unwritableWitnessDir(err, dir); h != nil && errors.Is(err, fs.ErrPermission) {
+			return h // the key, made at the first start
+		}
 		if _, rerr := witness.ReadVerifierKey(dir); rerr == nil {
 			return withHint(err, "a witness key is bound to its name: pass the name it was created with, or use another --data")
 		}
@@ -149,10 +152,20 @@ func witnessStoreHint(err error, dir string) error {
 	// SQLite makes the database's write-ahead log beside it, and the first opening the
 	// database itself: a directory this user cannot write fails them ("attempt to write a
 	// readonly database", "permission denied").
-	if unwritableDir(dir) {
-		return withHint(err, "%s is not writable by the user running chancery (uid %d), and SQLite makes the witness database's write-ahead log in it: check its owner and mode ('ls -ld %s'), whether its file system is mounted read-only, and whether it is immutable ('lsattr -d %s')", dir, os.Geteuid(), shellArg(dir), shellArg(dir))
+	if h := unwritableWitnessDir(err, dir); h != nil {
+		return h
 	}
 	return err
+}
+
+// unwritableWitnessDir is the hint for err when the witness's directory dir is one this user
+// cannot write (its mode, a read-only mount, an immutable flag), where the witness makes its
+// key, its database and the database's write-ahead log. Nil otherwise.
+func unwritableWitnessDir(err error, dir string) error {
+	if !unwritableDir(dir) {
+		return nil
+	}
+	return withHint(err, "%s is not writable by the user running chancery (uid %d), and the witness makes its key, its database and the database's write-ahead log in it: check its owner and mode ('ls -ld %s'), whether its file system is mounted read-only, and whether it is immutable ('lsattr -d %s')", dir, os.Geteuid(), shellArg(dir), shellArg(dir))
 }
 
 func newWitnessAddLog(g *globals) *cobra.Command {
@@ -212,6 +225,9 @@ there is none yet, so that the key can be published before the witness first run
 				if err != nil {
 					if h := otherUsersReadFile(err, g.data); h != nil {
 						return h
+					}
+					if h := unwritableWitnessDir(err, g.data); h != nil && errors.Is(err, fs.ErrPermission) {
+						return h // the key, made here
 					}
 					return err
 				}
