@@ -73,6 +73,15 @@ type checkpointState struct {
 	held   *checkpoint.Checkpoint
 	signed []byte
 	warned bool
+	// related are the trees of seals of another file found older than, and extended by, a
+	// held tree (sealOfAnotherFile): a folder's copies beside one seal cost one proof.
+	related map[[2]treeAt]bool
+}
+
+// treeAt is a tree of the log: its size and root.
+type treeAt struct {
+	size int64
+	root tlog.Hash
 }
 
 // stateDir returns the directory for checkpoint state: $CHANCERY_STATE_DIR, or the user's
@@ -170,6 +179,49 @@ func (cs *checkpointState) extends(sealCP []byte, latest *client.Latest, release
 // the registry proves it extends the held one.
 func (cs *checkpointState) sealCheckpoint(ctx context.Context, cl *client.Client, signed []byte) error {
 	return cs.see(ctx, cl, signed, false)
+}
+
+// sealOfAnotherFile takes note of the checkpoint of a seal sound but for the file beside it
+// (verifier.Compare), as sealCheckpoint does; and one older than the held checkpoint must be
+// extended to it by the registry's consistency proof. A valid seal's older tree is related
+// to the held one through the answer about its letter, whose latest checkpoint must extend
+// both (extends, answer); the answer about another file (its text "altered", a draft) carries
+// none, and a fork between the seal and the held tree went unsaid. (Found by review of
+// 3abd43e, sixtieth session.)
+func (cs *checkpointState) sealOfAnotherFile(ctx context.Context, cl *client.Client, signed []byte) error {
+	if err := cs.see(ctx, cl, signed, false); err != nil {
+		return err
+	}
+	c, err := cs.open(signed)
+	if err != nil {
+		return err
+	}
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	h := cs.held
+	if h == nil || c.Size >= h.Size { // see compared it, or kept it
+		return nil
+	}
+	key := [2]treeAt{{c.Size, c.Root}, {h.Size, h.Root}}
+	if cs.related[key] {
+		return nil
+	}
+	p, err := cl.ConsistencyProof(ctx, c.Size, h.Size)
+	if err != nil {
+		err = fmt.Errorf("consistency proof from tree size %d to %d: %w", c.Size, h.Size, err)
+		if logBehind(err) {
+			return olderTree{err}
+		}
+		return err
+	}
+	if err := tlog.CheckTree(p, h.Size, h.Root, c.Size, c.Root); err != nil {
+		return fmt.Errorf("%w: the proof from the seal's tree size %d to the kept tree size %d does not check: %v", errForked, c.Size, h.Size, err)
+	}
+	if cs.related == nil {
+		cs.related = map[[2]treeAt]bool{}
+	}
+	cs.related[key] = true
+	return nil
 }
 
 // answer checks the checkpoint of a registry's answer: it must not be older than the held

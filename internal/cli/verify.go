@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -101,7 +102,7 @@ func (u unreachable) Translate(p *i18n.Printer) string {
 // verified offline, the registry's answer must not be older than the seal's checkpoint.
 func (vf *verifier) Ask(res VerifyResult, sealCheckpoint []byte) VerifyResult {
 	if sealCheckpoint != nil {
-		if err := vf.seeSeal(sealCheckpoint); err != nil {
+		if err := vf.seeSeal(sealCheckpoint, vf.cps.sealCheckpoint); err != nil {
 			return vf.logProblem(res, err)
 		}
 	}
@@ -141,10 +142,10 @@ func (vf *verifier) Ask(res VerifyResult, sealCheckpoint []byte) VerifyResult {
 // adopting it when the registry proves it extends the kept one. A seal released through one
 // server of the office is newer, for a moment, than the log of another behind the same
 // address, which cannot prove it extends the tree this client holds yet (olderTree): asked
-// again, it has caught up.
-func (vf *verifier) seeSeal(sealCheckpoint []byte) error {
+// again, it has caught up. see is the checkpointState's method that compares it.
+func (vf *verifier) seeSeal(sealCheckpoint []byte, see func(context.Context, *client.Client, []byte) error) error {
 	for try := 0; ; try++ {
-		err := vf.cps.sealCheckpoint(vf.c.Context(), vf.cl, sealCheckpoint)
+		err := see(vf.c.Context(), vf.cl, sealCheckpoint)
 		if err == nil || !isOlderTree(err) || try == len(olderRetries) || vf.c.Context().Err() != nil {
 			return err
 		}
@@ -160,13 +161,15 @@ func (vf *verifier) seeSeal(sealCheckpoint []byte) error {
 // the one kept, as Ask compares a valid seal's: it is signed by the log key and verified
 // under the trust root whatever file lies beside it. Two trees of one size are the split
 // view offline says (the same line, naming the kept file); a newer tree the registry's proof
-// does not extend the kept one by is a fork too, said as a valid seal's is. A proof that
+// does not extend the kept one to is a fork too, said as a valid seal's is, and so is an
+// older one the proof does not extend to the kept one (a valid seal's is related to it
+// through the answer about its letter, which an answer about another file is not). A proof that
 // could not be fetched (the registry unreachable, or answering 404 or 5xx) judges neither
 // the seal nor the file: the registry's answer for the file stands, as it did before its
 // checkpoint was compared, and a warning says the comparison was not made. (Fifty-ninth
 // session's not-fixed list, the lead's decision, sixtieth session.)
 func (vf *verifier) Compare(res VerifyResult, sealCheckpoint []byte, sealPath string) (VerifyResult, bool) {
-	err := vf.seeSeal(sealCheckpoint)
+	err := vf.seeSeal(sealCheckpoint, vf.cps.sealOfAnotherFile)
 	var split *splitError
 	switch {
 	case err == nil:
