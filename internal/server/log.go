@@ -249,8 +249,9 @@ func (s *Server) consistencyProof(w http.ResponseWriter, r *http.Request) {
 // appended, and this server's log looks at the stored head only every 100 ms. Without it a
 // client behind a load balancer that took the checkpoint from one server and the proof or
 // tiles from another was answered 404 ("beyond the latest checkpoint") after nearly every
-// append (found by audit, sixtieth session). It reports whether the tree grew. It is one read
-// of the stored head, and nothing on SQLite; when the read fails the answer is the one before.
+// append (found by audit, sixtieth session). It reports whether the tree grew. It waits for a
+// read of the stored head that the requests meanwhile share, made at most every 10 ms
+// (Refresh), and does nothing on SQLite; when the read fails the answer is the one before.
 func (s *Server) followLog(r *http.Request) bool {
 	before := s.cfg.Log.Head().Size
 	if err := s.cfg.Log.Refresh(r.Context()); err != nil {

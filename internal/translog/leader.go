@@ -17,6 +17,12 @@ import (
 // what the other servers appended.
 const followInterval = 100 * time.Millisecond
 
+// askedSpacing is the least time between two reads of the stored head made for callers of
+// Refresh: however many ask (a request for a proof or a tile beyond the tree asks, and anyone
+// may send such requests without end), a server reads the stored head for them at most a
+// hundred times a second, besides its own look every followInterval.
+const askedSpacing = 10 * time.Millisecond
+
 // idleLinger is how long a sequencer with nothing to sequence keeps the lease: long enough for
 // its writers, just answered, to append again without a hand-over, short enough that another
 // server's appends do not wait long for an idle holder.
@@ -47,6 +53,78 @@ type leadership struct {
 
 	mu      sync.Mutex
 	leading bool // for Leading: holds the lease and committed under it
+
+	// asked wakes follow for a read of the stored head that callers of Refresh wait for.
+	asked   chan struct{}
+	readsMu sync.Mutex
+	waiting *headRead // the read that the callers since the last read began wait for
+	stopped bool      // follow has returned: no read is made any more
+	// onAsk and onRead are for tests, called under readsMu: as a caller joins waiting, and
+	// as a read that callers wait for begins.
+	onAsk, onRead func()
+}
+
+// headRead is a read of the stored head that callers of Refresh wait for: err is its
+// outcome once done is closed.
+type headRead struct {
+	done chan struct{}
+	err  error
+}
+
+func (rd *headRead) finish(err error) {
+	if rd != nil {
+		rd.err = err
+		close(rd.done)
+	}
+}
+
+// ask returns the read of the stored head that a caller of Refresh waits for: the next one
+// follow begins, shared by every caller until it begins. A read under way began before the
+// caller asked, and may have missed the tree the caller met: it does not count.
+func (ld *leadership) ask() (*headRead, error) {
+	ld.readsMu.Lock()
+	defer ld.readsMu.Unlock()
+	if ld.stopped {
+		return nil, ErrClosed
+	}
+	if ld.waiting == nil {
+		ld.waiting = &headRead{done: make(chan struct{})}
+		select {
+		case ld.asked <- struct{}{}:
+		default:
+		}
+	}
+	if ld.onAsk != nil {
+		ld.onAsk()
+	}
+	return ld.waiting, nil
+}
+
+// take returns the read that the callers of Refresh so far wait for, which begins now, or nil
+// when none waits.
+func (ld *leadership) take() *headRead {
+	ld.readsMu.Lock()
+	defer ld.readsMu.Unlock()
+	rd := ld.waiting
+	ld.waiting = nil
+	select {
+	case <-ld.asked:
+	default:
+	}
+	if rd != nil && ld.onRead != nil {
+		ld.onRead()
+	}
+	return rd
+}
+
+// stopReads answers the callers of Refresh still waiting, once follow has returned, and
+// those to come, with ErrClosed.
+func (ld *leadership) stopReads() {
+	ld.readsMu.Lock()
+	defer ld.readsMu.Unlock()
+	ld.stopped = true
+	ld.waiting.finish(ErrClosed)
+	ld.waiting = nil
 }
 
 func newLeadership(db *store.DB) *leadership {
@@ -55,7 +133,7 @@ func newLeadership(db *store.DB) *leadership {
 		return nil
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &leadership{lease: lease, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	return &leadership{lease: lease, ctx: ctx, cancel: cancel, done: make(chan struct{}), asked: make(chan struct{}, 1)}
 }
 
 // acquire blocks until this server holds the lease.
@@ -310,23 +388,38 @@ func (ld *leadership) close() {
 }
 
 // follow keeps the head, and the leaf index, up with what the other servers append, until the
-// log closes.
+// log closes: it reads the stored head every followInterval while another server may be
+// sequencing, and for the callers of Refresh, who share a read, at most every askedSpacing.
 func (l *Log) follow() {
 	ld := l.lead
 	defer close(ld.done)
+	defer ld.stopReads()
 	t := time.NewTicker(followInterval)
 	defer t.Stop()
 	var reported RollbackError
+	var asked time.Time // when the last read that callers of Refresh waited for began
 	for {
+		var rd *headRead
 		select {
 		case <-ld.ctx.Done():
 			return
 		case <-t.C:
-		}
-		if ld.lease.Held() {
-			continue // no one else appends
+			if ld.lease.Held() {
+				continue // no one else appends
+			}
+		case <-ld.asked:
+			if wait := askedSpacing - time.Since(asked); wait > 0 {
+				select {
+				case <-ld.ctx.Done():
+					return
+				case <-time.After(wait):
+				}
+			}
+			rd = ld.take()
+			asked = time.Now()
 		}
 		err := l.refresh(ld.ctx)
+		rd.finish(err)
 		var rb *RollbackError
 		switch {
 		case errors.As(err, &rb):
@@ -350,17 +443,32 @@ func (l *Log) logger() *slog.Logger {
 	return slog.Default()
 }
 
-// Refresh publishes at once the head that other servers on a shared database stored, if it
-// is newer than the one this server serves and extends it, rather than at the follower's next
-// look: for a caller that met a checkpoint of this log, as the cosignatures other servers
-// stored, and must serve its tree. It returns a *RollbackError, and publishes nothing, when
-// the stored log does not extend what this server published. With SQLite, where this server
-// is the log's only sequencer, it does nothing.
+// Refresh publishes the head that other servers on a shared database stored, if it is newer
+// than the one this server serves and extends it, rather than at the follower's next look: for
+// a caller that met a checkpoint of this log, as the cosignatures other servers stored, or a
+// request for a proof or a tile of its tree, and must serve that tree. It waits for a read of
+// the stored head that begins after it is called, which it shares with every other caller
+// meanwhile, and such reads begin at most every askedSpacing (10 ms): however many callers
+// there are, one read at a time, a hundred a second at most (before, each caller made its
+// own, and a flood of anonymous requests for tiles beyond the tree cost as many database
+// transactions). It returns a *RollbackError, and publishes nothing, when the stored log does
+// not extend what this server published, ErrClosed once the log is closed, and ctx's error
+// if ctx ends first. With SQLite, where this server is the log's only sequencer, it does
+// nothing.
 func (l *Log) Refresh(ctx context.Context) error {
 	if l.lead == nil {
 		return nil
 	}
-	return l.refresh(ctx)
+	rd, err := l.lead.ask()
+	if err != nil {
+		return err
+	}
+	select {
+	case <-rd.done:
+		return rd.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // refresh publishes the stored head if it is newer than the one this server serves and
