@@ -248,9 +248,6 @@ func (r *Registry) syncExternalRoles(ctx context.Context, tx *store.Tx, m *store
 			roles = append(roles, role)
 		}
 	}
-	if slices.Equal(roles, m.Roles) {
-		return nil
-	}
 	var add, remove []string
 	for _, role := range roles {
 		if !m.HasRole(role) {
@@ -261,6 +258,11 @@ func (r *Registry) syncExternalRoles(ctx context.Context, tx *store.Tx, m *store
 		if !slices.Contains(roles, role) {
 			remove = append(remove, role)
 		}
+	}
+	if len(add) == 0 && len(remove) == 0 {
+		// The same roles, perhaps in another order (the admin role kept is appended): no
+		// change, and so no pending role change superseded.
+		return nil
 	}
 	if err := tx.SetMemberRoles(ctx, m.ID, roles); err != nil {
 		return err
