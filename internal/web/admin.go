@@ -255,6 +255,10 @@ func (h *Handler) setMemberRoles(w http.ResponseWriter, r *http.Request) {
 			remove = append(remove, role)
 		}
 	}
+	if err := h.spendOnce(r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	res, err := h.cfg.Registry.SetRolesSuperseding(ctx, a, name, add, remove)
 	if err != nil {
 		h.memberFailed(w, r, err)
@@ -289,6 +293,10 @@ func supersededQuery(superseded []registry.ChangeView) string {
 // disableMember disables a member.
 func (h *Handler) disableMember(w http.ResponseWriter, r *http.Request) {
 	if err := h.formOnce(w, r, nil); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.spendOnce(r); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -333,6 +341,10 @@ func (h *Handler) newMemberToken(enable bool) http.HandlerFunc {
 		if enable {
 			issue = h.cfg.Registry.EnableMemberSuperseding
 			msg = "The member is enabled again, with a new token; their password is removed."
+		}
+		if err := h.spendOnce(r); err != nil {
+			h.fail(w, r, err)
+			return
 		}
 		res, err := issue(ctx, a, name)
 		if err != nil {
@@ -387,7 +399,7 @@ func (h *Handler) ownPassword(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // changeForm reads the form of a decision on a change (its CSRF token checked) and the
-// change of the path, or answers the error.
+// change of the path, or answers the error; the handler spends its one-use value (spendOnce).
 func (h *Handler) changeForm(w http.ResponseWriter, r *http.Request, fields ...string) (int64, bool) {
 	if err := h.formOnce(w, r, nil, fields...); err != nil {
 		h.fail(w, r, err)
@@ -439,6 +451,10 @@ func (h *Handler) approveChange(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if err := h.spendOnce(r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	res, err := h.cfg.Registry.ApproveChange(r.Context(), a, id)
 	if err != nil {
 		h.changeFailed(w, r, err)
@@ -455,6 +471,10 @@ func (h *Handler) approveChange(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) refuseChange(w http.ResponseWriter, r *http.Request) {
 	id, ok := h.changeForm(w, r)
 	if !ok {
+		return
+	}
+	if err := h.spendOnce(r); err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	c, err := h.cfg.Registry.RefuseChange(r.Context(), session(r).actor(), id)

@@ -226,23 +226,23 @@ func newOnce() string {
 }
 
 // formOnce is form for the members page's forms that change something, which also take the
-// one-use value the page gave the form (once) and refuse it posted again (spendOnce).
+// one-use value the page gave the form (once). The handler spends it (spendOnce) when it asks
+// the registry for the change, not here: a form refused before (a wrong password, the
+// sign-in's limit, a member or change not found) has done nothing, and may be sent again
+// as it is (from the page kept in the history, or by a reload after "try again").
 func (h *Handler) formOnce(w http.ResponseWriter, r *http.Request, lists []string, fields ...string) error {
-	if err := h.form(w, r, lists, append(slices.Clip(fields), "once")...); err != nil {
-		return err
-	}
-	return h.spendOnce(r)
+	return h.form(w, r, lists, append(slices.Clip(fields), "once")...)
 }
 
 // spendOnce records the one-use value of the members page form r posts, and refuses the form
 // (errFormSent) if it was posted before: a browser without JavaScript posts the form again
 // when the page that answered it is reloaded (members.js replaces that history entry where
 // scripts run), which would give a second new token, the one just shown no longer working, or
-// answer a second approval "carried out already". Nothing is carried out then. The value is
-// recorded before the form is carried out, so that of two posts at once one is refused; a
-// form refused for another reason (a wrong password) is sent again from the page its answer
-// shows, whose forms have new values. A form without one (a page of an earlier build, a
-// client of its own) is carried out as before.
+// answer a second approval "carried out already". Nothing is carried out then. The handler
+// calls it just before it asks the registry for the change, once the form's other checks
+// (the admin's password) passed, so that of two posts at once one is refused and a form
+// refused for another reason can be sent again. A form without one (a page of an earlier
+// build, a client of its own) is carried out as before.
 func (h *Handler) spendOnce(r *http.Request) error {
 	once := r.PostForm.Get("once")
 	if once == "" {
