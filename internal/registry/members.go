@@ -339,8 +339,9 @@ func (r *Registry) setRolesSuperseding(ctx context.Context, a Actor, name string
 				}
 			}
 			// Given the role again: what waits in their name was proposed before it was taken, in
-			// a build that kept it pending then (refused at the taking since).
-			if slices.Contains(add, RoleAdmin) {
+			// a build that kept it pending then (refused at the taking since). Not for an admin
+			// whose roles given name the admin role they hold: they lost nothing.
+			if slices.Contains(add, RoleAdmin) && !m.HasRole(RoleAdmin) {
 				if refused, err = r.refuseChangesBy(ctx, tx, a, m, name+" was given the admin role again after losing it"); err != nil {
 					return err
 				}
