@@ -315,3 +315,14 @@ func (r *Registry) SpendForm(ctx context.Context, once string, keep time.Duratio
 	}
 	return used, nil
 }
+
+// GiveFormBack forgets that the web form whose one-use value is once was posted (SpendForm):
+// the change it asked for was refused, nothing done, and the same form may be sent again once
+// the cause is gone (a reload of "try again", the page kept in the history).
+func (r *Registry) GiveFormBack(ctx context.Context, once string) error {
+	err := r.cfg.DB.Update(ctx, func(tx *store.Tx) error { return tx.ForgetFormValue(ctx, once) })
+	if err != nil {
+		return fmt.Errorf("a form given back: %w", err)
+	}
+	return nil
+}

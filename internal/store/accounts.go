@@ -161,3 +161,13 @@ func (t *Tx) SpendFormValue(ctx context.Context, once string, now, forget time.T
 	}
 	return n == 0, nil
 }
+
+// ForgetFormValue removes the record of the web form whose one-use value is once, so that it
+// may be posted again: its change was refused, nothing done. Forgetting a value never
+// recorded is not an error.
+func (t *Tx) ForgetFormValue(ctx context.Context, once string) error {
+	if _, err := t.exec(ctx, `DELETE FROM form_posts WHERE once = $1`, once); err != nil {
+		return fmt.Errorf("forget a form's value: %w", err)
+	}
+	return nil
+}

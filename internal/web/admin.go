@@ -261,6 +261,7 @@ func (h *Handler) setMemberRoles(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := h.cfg.Registry.SetRolesSuperseding(ctx, a, name, add, remove)
 	if err != nil {
+		h.giveOnceBack(r, err)
 		h.memberFailed(w, r, err)
 		return
 	}
@@ -302,6 +303,7 @@ func (h *Handler) disableMember(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := h.cfg.Registry.DisableMemberRefusing(r.Context(), session(r).actor(), r.PathValue("name"))
 	if err != nil {
+		h.giveOnceBack(r, err)
 		h.memberFailed(w, r, err)
 		return
 	}
@@ -348,6 +350,7 @@ func (h *Handler) newMemberToken(enable bool) http.HandlerFunc {
 		}
 		res, err := issue(ctx, a, name)
 		if err != nil {
+			h.giveOnceBack(r, err)
 			h.memberFailed(w, r, err)
 			return
 		}
@@ -457,6 +460,7 @@ func (h *Handler) approveChange(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := h.cfg.Registry.ApproveChange(r.Context(), a, id)
 	if err != nil {
+		h.giveOnceBack(r, err)
 		h.changeFailed(w, r, err)
 		return
 	}
@@ -479,6 +483,7 @@ func (h *Handler) refuseChange(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := h.cfg.Registry.RefuseChange(r.Context(), session(r).actor(), id)
 	if err != nil {
+		h.giveOnceBack(r, err)
 		h.changeFailed(w, r, err)
 		return
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -259,4 +260,21 @@ func (h *Handler) spendOnce(r *http.Request) error {
 		return errFormSent
 	}
 	return nil
+}
+
+// giveOnceBack gives back the one-use value of the members page form r posts, spent by
+// spendOnce, when the registry refused or failed the change it asked for (err): nothing was
+// done, and the same form sent again once the cause is gone (a reload of "try again", the
+// page kept in the history) is carried out rather than refused as sent. A change proposed
+// to a second admin (two_admins) was done: its value stays spent. Where a change failed after
+// its commit (its signer keys not yet revoked), sending it again is refused by the registry
+// as done already. A failure to give it back is logged: the form is then refused as sent.
+func (h *Handler) giveOnceBack(r *http.Request, err error) {
+	once := r.PostForm.Get("once")
+	if once == "" || registry.Proposed(err) != nil {
+		return
+	}
+	if err := h.cfg.Registry.GiveFormBack(context.WithoutCancel(r.Context()), once); err != nil {
+		h.cfg.Logger.WarnContext(r.Context(), "a members page form's one-use value was not given back", "err", err)
+	}
 }

@@ -194,7 +194,8 @@ func testLetterListings(t *testing.T, db *store.DB) {
 }
 
 // testFormValues checks SpendFormValue: a value is spent once, each value apart, and the
-// values recorded before the time given are forgotten (and can be spent again).
+// values recorded before the time given are forgotten (and can be spent again); and
+// ForgetFormValue: a value given back can be spent again, the others stay spent.
 func testFormValues(t *testing.T, db *store.DB) {
 	spend := func(once string, now, forget time.Time) bool {
 		t.Helper()
@@ -214,5 +215,17 @@ func testFormValues(t *testing.T, db *store.DB) {
 	}
 	if spend("a", t0.Add(2*time.Hour), t0.Add(time.Hour)) {
 		t.Error("a value recorded before the time to forget: still reported spent")
+	}
+	// Given back (its change refused), a value can be spent again; the others stay spent.
+	if spend("c", t0.Add(2*time.Hour), t0.Add(time.Hour)) {
+		t.Error("a value spent for the first time: reported spent before")
+	}
+	update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.ForgetFormValue(ctx, "a") })
+	update(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.ForgetFormValue(ctx, "never spent") })
+	if spend("a", t0.Add(2*time.Hour), t0.Add(time.Hour)) {
+		t.Error("a value given back: still reported spent")
+	}
+	if !spend("c", t0.Add(2*time.Hour), t0.Add(time.Hour)) {
+		t.Error("another value, after one was given back: reported not spent before")
 	}
 }
