@@ -295,29 +295,10 @@ func (w *sqliteWatch) close() {
 
 // withoutPasswords returns the database URL without the passwords Redact masks (its user
 // information's and those of its query), and whether it had any: a URL that works as it is
-// shown, given its password in ~/.pgpass or PGPASSFILE.
+// shown, given its password in ~/.pgpass or PGPASSFILE (store.WithoutPasswords, which reads
+// the URL as libpq and pgx do).
 func withoutPasswords(database string) (string, bool) {
-	u, err := url.Parse(database)
-	if err != nil {
-		return store.Redact(database), false
-	}
-	had := false
-	if _, ok := u.User.Password(); ok {
-		u.User, had = url.User(u.User.Username()), true
-	}
-	if u.RawQuery != "" {
-		var kept []string
-		for _, p := range strings.Split(u.RawQuery, "&") {
-			k, _, _ := strings.Cut(p, "=")
-			if name, err := url.QueryUnescape(k); err != nil || strings.Contains(strings.ToLower(name), "password") {
-				had = true
-				continue
-			}
-			kept = append(kept, p)
-		}
-		u.RawQuery = strings.Join(kept, "&")
-	}
-	return u.String(), had
+	return store.WithoutPasswords(database)
 }
 
 // shellQuote quotes s for a POSIX shell: a URL's & and ? are not the shell's.

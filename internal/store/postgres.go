@@ -27,23 +27,165 @@ func IsPostgresURL(database string) bool {
 
 // Redact returns a database URL without its passwords, for messages and logs: the one in
 // its user information and those of its query (pgx reads password and sslpassword there). A
-// string that is not a URL (pgx also reads "host=… password=…") is not shown at all.
+// string that is not a URL (pgx also reads "host=… password=…") is not shown at all. The URL
+// is read as libpq and pgx read it (splitURL), not as net/url does: a password holding a '?'
+// or a '#' ("postgres://office:?s3cret@db/…"), which both take as it is, was cut there by
+// net/url, the rest of it shown as the URL's query or fragment.
 func Redact(database string) string {
-	u, err := url.Parse(database)
-	if err != nil || u.Scheme == "" || u.Opaque != "" {
+	p, ok := splitURL(database)
+	if !ok {
 		return "(a database setting that is not a URL)"
 	}
-	if u.RawQuery != "" {
-		params := strings.Split(u.RawQuery, "&")
-		for i, p := range params {
-			k, _, _ := strings.Cut(p, "=")
+	var b strings.Builder
+	b.WriteString(p.scheme)
+	if p.hasUser {
+		user, _, hasPassword := strings.Cut(p.userinfo, ":")
+		b.WriteString(user)
+		if hasPassword {
+			b.WriteString(":xxxxx")
+		}
+		b.WriteString("@")
+	}
+	b.WriteString(p.hosts)
+	if p.hasQuery {
+		params := strings.Split(p.query, "&")
+		for i, param := range params {
+			k, _, _ := strings.Cut(param, "=")
 			if name, err := url.QueryUnescape(k); err != nil || strings.Contains(strings.ToLower(name), "password") {
 				params[i] = k + "=xxxxx"
 			}
 		}
-		u.RawQuery = strings.Join(params, "&")
+		b.WriteString("?" + strings.Join(params, "&"))
 	}
-	return u.Redacted()
+	return b.String()
+}
+
+// WithoutPasswords returns the database URL without the passwords Redact masks, left out
+// rather than masked (its user information's, and the query's parameters whose name holds
+// "password"), and whether it had any: a URL that works as it is shown, given its password in
+// ~/.pgpass or PGPASSFILE. It reads the URL as Redact does; one that is not a URL is Redact's.
+func WithoutPasswords(database string) (string, bool) {
+	p, ok := splitURL(database)
+	if !ok {
+		return Redact(database), false
+	}
+	had := false
+	var b strings.Builder
+	b.WriteString(p.scheme)
+	if p.hasUser {
+		user, _, hasPassword := strings.Cut(p.userinfo, ":")
+		had = hasPassword
+		b.WriteString(user + "@")
+	}
+	b.WriteString(p.hosts)
+	if p.hasQuery {
+		var kept []string
+		for _, param := range strings.Split(p.query, "&") {
+			k, _, _ := strings.Cut(param, "=")
+			if name, err := url.QueryUnescape(k); err != nil || strings.Contains(strings.ToLower(name), "password") {
+				had = true
+				continue
+			}
+			kept = append(kept, param)
+		}
+		if len(kept) > 0 {
+			b.WriteString("?" + strings.Join(kept, "&"))
+		}
+	}
+	return b.String(), had
+}
+
+// URLQuery returns the query of the PostgreSQL URL database as libpq (psql, pg_dump) and pgx
+// read it (splitURL): what follows the first '?' after the user information and the hosts.
+// "" when it has none, or is not a URL.
+func URLQuery(database string) string {
+	p, ok := splitURL(database)
+	if !ok {
+		return ""
+	}
+	return p.query
+}
+
+// urlParts is a URL split by splitURL, each part as the URL writes it (not decoded).
+type urlParts struct {
+	scheme   string // with "://"
+	userinfo string // user[:password], before the '@'
+	hasUser  bool
+	hosts    string // the hosts, their ports, and the path
+	query    string // after the '?'
+	hasQuery bool
+}
+
+// splitURL splits s, SCHEME://…, as libpq's URI parser reads a postgres:// URL, which pgx's
+// follows (pgconn's parseURLSettings): the user information is what comes before an '@' met
+// before any '/' (a '?' or a '#' in a password is the password's; of several '@', the last);
+// then a comma-separated list
+// of hosts, each HOST[:PORT] or [IPv6][:PORT]; then the path, up to the first '?'; then the
+// query, to the end (a '#' is the query's). ok is false when s is not SCHEME://… or a host's
+// brackets are not closed, or are followed by what is not a port, a path or a query.
+func splitURL(s string) (p urlParts, ok bool) {
+	i := strings.Index(s, "://")
+	if i <= 0 || !validScheme(s[:i]) {
+		return p, false
+	}
+	p.scheme, s = s[:i+3], s[i+3:]
+	// libpq ends the user information at the first '@' before any '/'; net/url at the last
+	// one before a '/', '?' or '#'. A URL that works has one '@' there (the host after a
+	// second is no host), and the last one hides a password that holds an '@' either way.
+	authority := s
+	if j := strings.IndexByte(s, '/'); j >= 0 {
+		authority = s[:j]
+	}
+	if j := strings.LastIndexByte(authority, '@'); j >= 0 {
+		p.userinfo, p.hasUser, s = s[:j], true, s[j+1:]
+	}
+	upTo := func(s, chars string) string {
+		if j := strings.IndexAny(s, chars); j >= 0 {
+			return s[j:]
+		}
+		return ""
+	}
+	rest := s
+	for {
+		if strings.HasPrefix(rest, "[") {
+			end := strings.IndexByte(rest, ']')
+			if end < 0 {
+				return p, false
+			}
+			rest = rest[end+1:]
+		} else {
+			rest = upTo(rest, ":/?,")
+		}
+		if strings.HasPrefix(rest, ":") {
+			rest = upTo(rest[1:], "/?,")
+		}
+		if !strings.HasPrefix(rest, ",") {
+			break
+		}
+		rest = rest[1:]
+	}
+	if strings.HasPrefix(rest, "/") {
+		rest = upTo(rest, "?")
+	}
+	p.hosts = s[:len(s)-len(rest)]
+	switch {
+	case strings.HasPrefix(rest, "?"):
+		p.query, p.hasQuery = rest[1:], true
+	case rest != "":
+		return p, false
+	}
+	return p, true
+}
+
+// validScheme reports whether s is a URL's scheme: a letter, then letters, digits, '+', '-'
+// or '.' (RFC 3986).
+func validScheme(s string) bool {
+	for i, r := range s {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || i > 0 && ('0' <= r && r <= '9' || strings.ContainsRune("+-.", r))) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // Lock keys of the advisory locks the store takes, (class, object) pairs in the int4 form so

@@ -153,6 +153,52 @@ func TestRedactHidesEveryPassword(t *testing.T) {
 	}
 }
 
+// TestRedactReadsTheURLAsLibpq: libpq and pgx take a '?' or a '#' in a URL's password as the
+// password's, where net/url ends the user information there and read the rest as the URL's
+// query or fragment, which Redact then showed: "postgres://office:?s3cret@db.example/…" in the
+// error of a connection that failed, in store migrate's "next:" line, and in log verify's
+// psql hint (found by review of e00af67, sixtieth session). The URL is now read as libpq
+// reads it.
+func TestRedactReadsTheURLAsLibpq(t *testing.T) {
+	for db, want := range map[string]string{
+		"postgres://office:?s3cret@db.example/chancery?sslmode=require":                  "postgres://office:xxxxx@db.example/chancery?sslmode=require",
+		"postgres://office:#s3cret@db.example:5432/chancery":                             "postgres://office:xxxxx@db.example:5432/chancery",
+		"postgres://office:12?s3cret@db.example:5432,db2.example/chancery?search_path=o": "postgres://office:xxxxx@db.example:5432,db2.example/chancery?search_path=o",
+		"postgres://office@db.example/chancery?password=x#s3cret&sslmode=require":        "postgres://office@db.example/chancery?password=xxxxx&sslmode=require",
+		"postgresql://office:s3cret@[::1]:5432,[::2]:5433/chancery?sslmode=require":      "postgresql://office:xxxxx@[::1]:5432,[::2]:5433/chancery?sslmode=require",
+		"postgres://office:s3cret@db.example":                                            "postgres://office:xxxxx@db.example",
+		"postgres://office:s3@cret@db.example/chancery":                                  "postgres://office:xxxxx@db.example/chancery",
+		"postgres:///chancery?host=/run/postgresql&password=s3cret":                      "postgres:///chancery?host=/run/postgresql&password=xxxxx",
+		"postgres://office:s3cret@[::1/chancery":                                         "(a database setting that is not a URL)",
+	} {
+		if got := store.Redact(db); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", db, got, want)
+		}
+	}
+	// store migrate's "next:" line, the URL without its passwords, which serve is given.
+	for db, want := range map[string]string{
+		"postgres://office:?s3cret@db.example/chancery?sslmode=require":           "postgres://office@db.example/chancery?sslmode=require",
+		"postgres://office@db.example/chancery?password=x#s3cret&sslmode=require": "postgres://office@db.example/chancery?sslmode=require",
+		"postgres://office:s3cret@db.example/chancery?sslpassword=s3cret":         "postgres://office@db.example/chancery",
+	} {
+		if got, had := store.WithoutPasswords(db); got != want || !had {
+			t.Errorf("WithoutPasswords(%q) = %q, %v; want %q, true", db, got, had, want)
+		}
+	}
+	if got, had := store.WithoutPasswords("postgres://office@db.example/chancery?sslmode=require"); got != "postgres://office@db.example/chancery?sslmode=require" || had {
+		t.Errorf("WithoutPasswords of a URL without a password = %q, %v", got, had)
+	}
+	for db, want := range map[string]string{
+		"postgres://office:?s3cret@db.example/chancery?search_path=office": "search_path=office",
+		"postgres://office:#s3cret@db.example/chancery":                    "",
+		"postgres://db.example/chancery?sslmode=require#x":                 "sslmode=require#x",
+	} {
+		if got := store.URLQuery(db); got != want {
+			t.Errorf("URLQuery(%q) = %q, want %q", db, got, want)
+		}
+	}
+}
+
 // TestPostgresWritersTakeTurns: two stores on one database, as two servers open it, increment
 // the log head's size by reading it and writing it back inside Update. The writer lock makes
 // Update transactions of all processes take turns, so that no increment is lost; at READ
