@@ -187,6 +187,32 @@ func TestLogVerifyRepairNamesTheURLParametersPsqlRefuses(t *testing.T) {
 	}
 }
 
+// TestLogVerifyRepairHintShowsNoPassword: a database URL whose password holds a '?' (which
+// libpq and pgx take as the password's) was read by net/url as a URL without a password
+// whose query began with the rest of it: log verify's psql hint named "s3cret@HOST/DB?search_path"
+// among the parameters psql refuses, and a failed connection's error printed the whole URL
+// (found by review of e00af67, sixtieth session). Neither shows the password now.
+func TestLogVerifyRepairHintShowsNoPassword(t *testing.T) {
+	url := storetest.PostgresSchemas(t)()
+	u, err := neturl.Parse(url)
+	if err != nil || u.User == nil {
+		t.Fatalf("the test database's URL %s names no user: %v", url, err)
+	}
+	// The test cluster trusts its clients: the password is sent and not checked.
+	url = strings.Replace(url, "://"+u.User.String()+"@", "://"+u.User.Username()+":?s3cret@", 1)
+	dir := filepath.Join(t.TempDir(), "office")
+	o := openReleasingOffice(t, dir, url)
+	lettersInProgressEdited(t, o, func() (*sql.DB, error) { return sql.Open("pgx", url) }, "psql")
+	code, stdout, stderr := run("log", "verify", "--data", dir, "--database", url)
+	if code != 1 || !strings.Contains(stderr, "psql refuses parameters of this URL that chancery's driver (pgx) takes: search_path;") || strings.Contains(stderr, "s3cret") {
+		t.Errorf("log verify on the edited store, the URL's password with a '?': status %d, %s%s\nwant the hint naming search_path alone, and no password", code, stdout, stderr)
+	}
+	closed := strings.Replace(url, "@"+u.Host+"/", "@127.0.0.1:1/", 1)
+	if code, stdout, stderr := run("log", "verify", "--data", dir, "--database", closed); code == 0 || !strings.Contains(stderr, ":xxxxx@127.0.0.1:1/") || strings.Contains(stderr, "s3cret") {
+		t.Errorf("log verify with a database that does not answer: status %d, %s%s\nwant the URL with its password masked", code, stdout, stderr)
+	}
+}
+
 // TestLogVerifyRepairOfADataDirectoryNamedLikeAnOption: the SQLite repair line named the
 // database by its path in single quotes, and a data directory given relative and named like
 // an option (--data=-office) printed sqlite3 '-office/chancery.db' …, which sqlite3 refuses

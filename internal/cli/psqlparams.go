@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/chancery/chancery/internal/store"
 )
 
 // libpqParams are the query parameters of a database URL that psql (libpq) takes: PostgreSQL
@@ -40,11 +42,13 @@ var pgxOwnParams = map[string]bool{
 // parameters pgx sends the server (search_path), which a session of psql needs as libpq's
 // options=-cNAME=VALUE to see the database as the office does. Nil for a URL psql takes.
 func psqlRefusedParams(database string) (refused, runtime []string) {
-	u, err := url.Parse(database)
-	if err != nil || u.RawQuery == "" {
+	// The query as libpq and pgx read it: net/url ends the user information at a '?' of the
+	// password, and read the rest of the password as the query's first parameter's name.
+	query := store.URLQuery(database)
+	if query == "" {
 		return nil, nil
 	}
-	for _, p := range strings.Split(u.RawQuery, "&") {
+	for _, p := range strings.Split(query, "&") {
 		if p == "" {
 			continue
 		}
