@@ -107,3 +107,37 @@ func TestStoreOfAnUnwritableDirectoryHintsAtItsRights(t *testing.T) {
 		}
 	}
 }
+
+// TestWitnessKeyOnAReadOnlyMountHintsAtIt: a witness's first key, made by 'witness key
+// --name' or the first 'witness serve' in a directory on a file system mounted read-only,
+// failed "witness: create key: open …: read-only file system" with no hint, where 'witness
+// add-log' there, and a directory the user cannot write for its mode, get the unwritable
+// directory's hint, which names a read-only mount (found by review of 8c419d7, sixtieth
+// session: the hint was given to EACCES and EPERM alone). Root mounts a read-only tmpfs.
+func TestWitnessKeyOnAReadOnlyMountHintsAtIt(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a file system needs root")
+	}
+	dir := filepath.Join(t.TempDir(), "witness")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_RDONLY, "size=64k"); err != nil {
+		t.Skipf("a read-only tmpfs cannot be mounted here: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := syscall.Unmount(dir, syscall.MNT_DETACH); err != nil {
+			t.Errorf("unmount %s: %v", dir, err)
+		}
+	})
+	for _, args := range [][]string{
+		{"witness", "key", "--data", dir, "--name", "witness.readonly.example"},
+		{"witness", "serve", "--data", dir, "--name", "witness.readonly.example", "--listen", "127.0.0.1:0"},
+		{"witness", "add-log", "--data", dir, "--origin", "log.readonly.example", "--key", "log.readonly.example+12345678+AQ=="},
+	} {
+		code, out, errs := run(args...)
+		if code != 2 || !strings.Contains(errs, "read-only file system") || !strings.Contains(errs, "chancery: hint: "+dir+" is not writable by the user running chancery") {
+			t.Errorf("chancery %s on a read-only mount: status %d\n%s%s\nwant the unwritable directory's hint", strings.Join(args[:2], " "), code, out, errs)
+		}
+	}
+}

@@ -72,7 +72,7 @@ func serveWitness(c *cobra.Command, dir, listen, name string) error {
 		if h := otherUsersReadFile(err, dir); h != nil {
 			return h
 		}
-		if h := unwritableWitnessDir(err, dir); h != nil && errors.Is(err, fs.ErrPermission) {
+		if h := unwritableWitnessDir(err, dir); h != nil && writeRefused(err) {
 			return h // the key, made at the first start
 		}
 		if _, rerr := witness.ReadVerifierKey(dir); rerr == nil {
@@ -168,6 +168,14 @@ func unwritableWitnessDir(err error, dir string) error {
 	return withHint(err, "%s is not writable by the user running chancery (uid %d), and the witness makes its key, its database and the database's write-ahead log in it: check its owner and mode ('ls -ld %s'), whether its file system is mounted read-only, and whether it is immutable ('lsattr -d %s')", dir, os.Geteuid(), shellArg(dir), shellArg(dir))
 }
 
+// writeRefused reports whether err is a write the system refused for want of rights (EACCES,
+// EPERM: the directory's mode or owner, an immutable flag) or because the file system is
+// mounted read-only (EROFS, which is not fs.ErrPermission): the cases unwritableWitnessDir's
+// hint names.
+func writeRefused(err error) bool {
+	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
+}
+
 func newWitnessAddLog(g *globals) *cobra.Command {
 	var origin, key string
 	c := &cobra.Command{
@@ -226,7 +234,7 @@ there is none yet, so that the key can be published before the witness first run
 					if h := otherUsersReadFile(err, g.data); h != nil {
 						return h
 					}
-					if h := unwritableWitnessDir(err, g.data); h != nil && errors.Is(err, fs.ErrPermission) {
+					if h := unwritableWitnessDir(err, g.data); h != nil && writeRefused(err) {
 						return h // the key, made here
 					}
 					return err
