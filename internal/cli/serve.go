@@ -209,7 +209,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		// copied by log shippers: the admin's token printed there would be theirs, and an
 		// office made here would keep the default URL and log origin for good.
 		return withHint(err,
-			"serve does not initialize a data directory when its output goes to the journal: run 'chancery init --data %s --office NAME --prefix PREFIX --url https://…' before starting the service: it prints the admin's token on your terminal", path)
+			"serve does not initialize a data directory when its output goes to the journal: run 'chancery init --data %s --office NAME --prefix PREFIX --url https://…' before starting the service: it prints the admin's token on your terminal", shellArg(path))
 	}
 	if errors.Is(err, datadir.ErrNotInitialized) {
 		fromListen := base == ""
@@ -243,7 +243,7 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		}
 		if writesToJournal(c.ErrOrStderr()) {
 			return withHint(fmt.Errorf("serve %s: %w (an earlier serve began it)", path, datadir.ErrUnfinished),
-				"serve does not print the admin's token to the journal: run 'chancery serve --data %s' once on a terminal, with the service's other settings (--database), and stop it once it serves; it finishes the office and prints the admin's token", path)
+				"serve does not print the admin's token to the journal: run 'chancery serve --data %s' once on a terminal, with the service's other settings (--database), and stop it once it serves; it finishes the office and prints the admin's token", shellArg(path))
 		}
 		if base != "" && strings.TrimSuffix(base, "/") != strings.TrimSuffix(r.URL, "/") {
 			return withHint(fmt.Errorf("--url %s is not the registry's URL, %s, which an earlier serve recorded in %s when it began initializing it", printable(redacted(base)), r.URL, path),

@@ -17,7 +17,8 @@ import (
 // TestServeIntoTheJournalDoesNotInitialize: started by systemd (the shipped unit) on a data
 // directory nobody initialized, serve made an office and printed its admin's token to stderr,
 // which is the journal there: readable by the journal's readers and copied by log shippers.
-// It now refuses, with the hint to run init, and leaves nothing behind. The journal is the
+// It now refuses, with the hint to run init (the data directory one shell word: found by review
+// of f9f9591, sixtieth session), and leaves nothing behind. The journal is the
 // stream whose device and inode systemd puts in JOURNAL_STREAM: a file stands for it here.
 func TestServeIntoTheJournalDoesNotInitialize(t *testing.T) {
 	journal, err := os.Create(filepath.Join(t.TempDir(), "journal"))
@@ -34,7 +35,8 @@ func TestServeIntoTheJournalDoesNotInitialize(t *testing.T) {
 		t.Skip("no device and inode numbers here")
 	}
 	t.Setenv("JOURNAL_STREAM", fmt.Sprintf("%d:%d", st.Dev, st.Ino))
-	data := t.TempDir() + "/reg"
+	// Named with a space and a quote: the hint's command names it as one shell word.
+	data := t.TempDir() + "/reg dir's"
 	var stdout bytes.Buffer
 	done := make(chan int, 1)
 	go func() {
@@ -51,7 +53,7 @@ func TestServeIntoTheJournalDoesNotInitialize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code != cli.ExitError || !strings.Contains(string(b), "chancery init --data") || strings.Contains(string(b), "shown once") {
+	if code != cli.ExitError || !strings.Contains(string(b), "chancery init --data "+shellWord(data)+" --office") || strings.Contains(string(b), "shown once") {
 		t.Errorf("exit %d, stderr:\n%s", code, b)
 	}
 	if _, err := os.Stat(data); !os.IsNotExist(err) {
@@ -64,7 +66,7 @@ func TestServeIntoTheJournalDoesNotInitialize(t *testing.T) {
 // new token; writing to the journal, it refuses instead, with the hint to run it once on a
 // terminal, and leaves the directory unfinished.
 func TestServeIntoTheJournalDoesNotFinishAServeInit(t *testing.T) {
-	data := filepath.Join(t.TempDir(), "reg")
+	data := filepath.Join(t.TempDir(), "reg dir's") // the hint's command names it as one shell word
 	killedAt(t, "init", "printed", "serve", "--data", data, "--listen", "127.0.0.1:0")
 	journal, err := os.Create(filepath.Join(t.TempDir(), "journal"))
 	if err != nil {
@@ -96,7 +98,7 @@ func TestServeIntoTheJournalDoesNotFinishAServeInit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code != cli.ExitError || !strings.Contains(string(b), "an earlier serve began it") || !strings.Contains(string(b), "once on a terminal") ||
+	if code != cli.ExitError || !strings.Contains(string(b), "an earlier serve began it") || !strings.Contains(string(b), "run 'chancery serve --data "+shellWord(data)+"' once on a terminal") ||
 		strings.Contains(string(b), "shown once") || strings.Contains(string(b), "finishing") {
 		t.Errorf("exit %d, stderr:\n%s", code, b)
 	}

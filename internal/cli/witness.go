@@ -106,7 +106,7 @@ func serveWitness(c *cobra.Command, dir, listen, name string) error {
 	fmt.Fprintf(out, "chancery: witness %s serving http://%s (%d logs, data %s)\n", key.Name(), ln.Addr(), len(logs), dir)
 	fmt.Fprintf(out, "chancery: verifier key %s\n", key.VerifierKey())
 	if len(logs) == 0 {
-		fmt.Fprintf(c.ErrOrStderr(), "chancery: hint: no logs yet: add one with 'chancery witness add-log --data %s --origin ORIGIN --key VKEY'\n", dir)
+		fmt.Fprintf(c.ErrOrStderr(), "chancery: hint: no logs yet: add one with 'chancery witness add-log --data %s --origin ORIGIN --key VKEY'\n", shellArg(dir))
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
