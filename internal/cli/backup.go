@@ -417,7 +417,7 @@ func backupExtendsPublished(ctx context.Context, dir string, d *datadir.Dir, pub
 	if err := translog.CheckPublished(ctx, db, d.Verifier(), published); errors.As(err, &rb) {
 		return withHint(fmt.Errorf("backup: %w", err),
 			"%s records what this directory's server published, and serve refuses this database too: was an older backup restored here? Restore a newer one if you have it; if not, decide with 'chancery log accept-restore --data %s' first (docs/operations.md, \"Backups and restore\")",
-			datadir.PublishedFile, d.Path)
+			datadir.PublishedFile, shellArg(d.Path))
 	}
 	return nil
 }

@@ -468,7 +468,7 @@ func stoppedDir(c *cobra.Command, path, serverHint string, openErr func(error) e
 func openDir(path string) (*datadir.Dir, error) {
 	d, err := datadir.Open(path)
 	if errors.Is(err, datadir.ErrNotInitialized) {
-		return nil, withHint(err, "run 'chancery init --data %s' first, or pass --data", path)
+		return nil, withHint(err, "run 'chancery init --data %s' first, or pass --data", shellArg(path))
 	}
 	if h := otherUsersReadFile(err, path); h != nil {
 		return nil, h

@@ -5,12 +5,14 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chancery/chancery/internal/datadir"
 	officepkg "github.com/chancery/chancery/internal/office"
+	"github.com/chancery/chancery/internal/testbin"
 	"github.com/chancery/chancery/internal/translog"
 )
 
@@ -59,18 +61,23 @@ func TestRestoreOnANewMachine(t *testing.T) {
 	d.Close()
 	// The hint names the directory restored into, where the operator decides, not the
 	// staging directory the backup was checked in (renamed into place since): the command it
-	// gives runs as printed. An existing empty directory too.
-	empty := filepath.Join(tmp, "empty-machine")
+	// gives runs as printed. An existing empty directory too, named with a space and a quote:
+	// the hint named it bare, and the pasted command another directory (found by review of
+	// 5336ec7, sixtieth session); it is one shell word.
+	empty := filepath.Join(tmp, "empty machine's")
 	if err := os.Mkdir(empty, 0o700); err != nil {
 		t.Fatal(err)
 	}
 	code, _, emptyErr := run("restore", backup, "--data", empty, "--published", latest)
-	for into, out := range map[string]string{dir: stderr, empty: emptyErr} {
-		if want := "run 'chancery log accept-restore --data " + into + "'"; !strings.Contains(out, want) {
-			t.Errorf("restore into %s behind --published: the hint does not say %q: %s", into, want, out)
+	for into, c := range map[string]struct{ out, word string }{dir: {stderr, dir}, empty: {emptyErr, shellWord(empty)}} {
+		want := "run 'chancery log accept-restore --data " + c.word + "'"
+		if !strings.Contains(c.out, want) {
+			t.Errorf("restore into %s behind --published: the hint does not say %q: %s", into, want, c.out)
 		}
-		if code, _, errOut := run("log", "accept-restore", "--data", into); code != 0 {
-			t.Errorf("the hint's 'chancery log accept-restore --data %s': status %d, %s", into, code, errOut)
+		// As printed, by a shell.
+		line := shellWord(testbin.Shared(t, "./cmd/chancery")) + " log accept-restore --data " + c.word
+		if out, err := exec.Command("sh", "-c", line).CombinedOutput(); err != nil {
+			t.Errorf("the hint's %s: %v, %s", line, err, out)
 		}
 	}
 	if code != 1 {

@@ -204,7 +204,7 @@ func checkPublished(ctx context.Context, d *datadir.Dir, db *store.DB) error {
 	}
 	if err != nil {
 		return withHint(&unreadableRecord{fmt.Errorf("refusing to serve: %s in %s is not a checkpoint of this log: %w", datadir.PublishedFile, d.Path, err)},
-			"it is damaged, or another log's: what this server published cannot be read from it. Compare the database's log with the newest checkpoint its witnesses or monitors hold; if it extends it, run 'chancery log accept-restore --data %s', which keeps the record aside and records the database's checkpoint (docs/operations.md, \"Backups and restore\")", d.Path)
+			"it is damaged, or another log's: what this server published cannot be read from it. Compare the database's log with the newest checkpoint its witnesses or monitors hold; if it extends it, run 'chancery log accept-restore --data %s', which keeps the record aside and records the database's checkpoint (docs/operations.md, \"Backups and restore\")", shellArg(d.Path))
 	}
 	return checkAgainst(ctx, d, d.Path, db, cp)
 }
@@ -258,11 +258,11 @@ func checkAgainst(ctx context.Context, d *datadir.Dir, dir string, db *store.DB,
 	}
 	if rb.Forked {
 		return withHint(fmt.Errorf("refusing to serve: %w", err),
-			"is this the office's database? If it is, and you accept that the log now contradicts checkpoints already handed out, run 'chancery log accept-restore --data %s' (docs/operations.md, \"Backups and restore\")", dir)
+			"is this the office's database? If it is, and you accept that the log now contradicts checkpoints already handed out, run 'chancery log accept-restore --data %s' (docs/operations.md, \"Backups and restore\")", shellArg(dir))
 	}
 	return withHint(fmt.Errorf("refusing to serve: %w", err),
 		"was the database restored from an older backup? Restore a newer one if you have it (%s records the published checkpoint); if not, and you accept losing entries %d to %d, run 'chancery log accept-restore --data %s' (docs/operations.md, \"Backups and restore\")",
-		datadir.PublishedFile, rb.Stored, rb.Published-1, dir)
+		datadir.PublishedFile, rb.Stored, rb.Published-1, shellArg(dir))
 }
 
 // checkWitnesses asks the office's witnesses where they stand before the server appends

@@ -55,3 +55,15 @@ func TestWitnessServeHintRunsAsPrinted(t *testing.T) {
 func shellWord(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// TestNotInitializedHintNamesTheDirectoryAsOneWord: a command given a data directory that is
+// not initialized hints "run 'chancery init --data DIR' first", which named the directory
+// bare: one named with a space or a quote was another directory, or an unclosed quote, once
+// pasted (found by review of 5336ec7, sixtieth session, with row 2604's hints).
+func TestNotInitializedHintNamesTheDirectoryAsOneWord(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "no office's")
+	code, _, stderr := run("log", "verify", "--data", dir)
+	if want := "chancery: hint: run 'chancery init --data " + shellWord(dir) + "' first"; code != 2 || !strings.Contains(stderr, want) {
+		t.Errorf("log verify of a directory not initialized: status %d, %s\nwant %q", code, stderr, want)
+	}
+}
