@@ -89,8 +89,12 @@ func openStoreToRead(ctx context.Context, c *cobra.Command, d *datadir.Dir) (*st
 // storeHint adds what to do to the refusals of store.Open and translog.Open.
 func storeHint(err error, dir string) error {
 	switch {
-	case errors.Is(err, store.ErrDiskFull):
+	case errors.Is(err, store.ErrDiskFull) && errors.As(err, new(*store.MigrationError)):
 		return withHint(err, "nothing was written: the database is as it was, a migration to this build's schema not committed. Free space on the disk holding %s (a migration that rewrites tables needs about twice their size, docs/operations.md, \"Upgrading\") and start again", dir)
+	case errors.Is(err, store.ErrDiskFull):
+		// No migration was under way: the store was of this build's schema, or the full disk
+		// refused the transaction's beginning, before its version was read.
+		return withHint(err, "nothing was written: the database is as it was. Free space on the disk holding %s (SQLite needs room beside the database for its write-ahead log and shared memory) and start again", dir)
 	case errors.Is(err, store.ErrNoSQLite):
 		return withHint(err, "pass --database (or set CHANCERY_DATABASE) with the office's postgres:// URL, or --data with the directory 'chancery init' created; if that init did not finish, run it again")
 	case errors.Is(err, store.ErrNoLog):

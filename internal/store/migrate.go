@@ -915,7 +915,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		err = fmt.Errorf("%w: %w", err, ErrDiskFull)
 	}
 	if err != nil && from > 0 && from < len(migrations) {
-		return fmt.Errorf("migrate from schema version %d to %d: %w", from, len(migrations), err)
+		return &MigrationError{From: from, To: len(migrations), Err: err}
 	}
 	if err == nil && from > 0 && from < len(migrations) {
 		db.migratedFrom = from
@@ -926,9 +926,25 @@ func (db *DB) migrate(ctx context.Context) error {
 	return err
 }
 
+// MigrationError is the error of a store's opening that found an older build's schema and
+// failed to migrate it: From and To are the schema versions. Its message names them, so that
+// the operator knows that a migration, not the opening of a store of this build's schema,
+// failed, and the command line's hints say so only then.
+type MigrationError struct {
+	From, To int
+	Err      error
+}
+
+func (e *MigrationError) Error() string {
+	return fmt.Sprintf("migrate from schema version %d to %d: %v", e.From, e.To, e.Err)
+}
+
+func (e *MigrationError) Unwrap() error { return e.Err }
+
 // ErrDiskFull means that the disk holding the SQLite database was full when the store opened:
-// SQLite refused the migration's transaction (SQLITE_FULL), or could not make its
-// shared-memory file to begin one (SQLITE_IOERR_SHMSIZE). The store is as it was.
+// SQLite refused the opening's transaction, a migration's or that of a store of this build's
+// schema (SQLITE_FULL), or could not make its shared-memory file to begin one
+// (SQLITE_IOERR_SHMSIZE). The store is as it was.
 var ErrDiskFull = errors.New("the disk holding the database is full")
 
 // diskFull reports whether err is SQLite's SQLITE_FULL (13), of a statement or the commit,

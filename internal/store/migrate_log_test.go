@@ -119,3 +119,32 @@ func TestMigrationOnAFullDiskSaysSo(t *testing.T) {
 		t.Errorf("the opening after the full disk migrated from %d, want %d", db.MigratedFrom(), old)
 	}
 }
+
+// TestFullDiskOfThisSchemaIsNoMigration: a full disk that refuses the opening of a store of
+// this build's schema is store.ErrDiskFull, and not a store.MigrationError, which the command
+// line's hint would call a migration not committed; one that refuses an older build's store's
+// migration is both, with its versions.
+func TestFullDiskOfThisSchemaIsNoMigration(t *testing.T) {
+	const old = 40
+	current, older := t.TempDir(), t.TempDir()
+	for dir, n := range map[string]int{current: store.SchemaVersion, older: old} {
+		db, err := store.OpenSQLiteAtForTest(t.Context(), dir, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+	}
+	store.SetCommitSQLite(t, func(tx *sql.Tx) error {
+		tx.Rollback()
+		return fmt.Errorf("commit: %w", sqliteError(13))
+	})
+	_, err := store.OpenSQLite(t.Context(), current)
+	var me *store.MigrationError
+	if !errors.Is(err, store.ErrDiskFull) || errors.As(err, &me) {
+		t.Errorf("a store of this build's schema on a full disk: %v, want store.ErrDiskFull and no migration", err)
+	}
+	_, err = store.OpenSQLite(t.Context(), older)
+	if !errors.Is(err, store.ErrDiskFull) || !errors.As(err, &me) || me.From != old || me.To != store.SchemaVersion {
+		t.Errorf("an older build's store on a full disk: %v, want store.ErrDiskFull and the migration from %d to %d", err, old, store.SchemaVersion)
+	}
+}

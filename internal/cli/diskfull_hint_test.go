@@ -1,0 +1,46 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/store"
+)
+
+// codedError is an error of the SQLite driver, with its extended result code.
+type codedError int
+
+func (e codedError) Error() string { return fmt.Sprintf("sqlite error %d", int(e)) }
+func (e codedError) Code() int     { return int(e) }
+
+// A full disk that refused the opening of a store of this build's schema (live: an office
+// already upgraded, served from a full tmpfs, "store: begin: disk I/O error (4874)") migrated
+// nothing: its hint says what to do without speaking of a migration not committed, which
+// only a store an older build left (store.MigrationError) had under way.
+func TestDiskFullHintNamesAMigrationOnlyUnderWay(t *testing.T) {
+	const dir = "/srv/office"
+	cases := []struct {
+		name      string
+		err       error
+		migration bool
+	}{
+		{"this build's schema", fmt.Errorf("store: %s/chancery.db: store: begin: %w: %w", dir, codedError(4874), store.ErrDiskFull), false},
+		{"an older build's", fmt.Errorf("store: %s/chancery.db: %w", dir, &store.MigrationError{From: 30, To: store.SchemaVersion,
+			Err: fmt.Errorf("store: commit: %w: %w", codedError(13), store.ErrDiskFull)}), true},
+	}
+	for _, c := range cases {
+		var h *hinted
+		if !errors.As(storeHint(c.err, dir), &h) {
+			t.Errorf("%s: no hint for %v", c.name, c.err)
+			continue
+		}
+		if !strings.Contains(h.hint, "nothing was written") || !strings.Contains(h.hint, "Free space on the disk holding "+dir) {
+			t.Errorf("%s: hint %q, want it to say nothing was written and to free space", c.name, h.hint)
+		}
+		if got := strings.Contains(h.hint, "migration"); got != c.migration {
+			t.Errorf("%s: hint %q speaks of a migration: %v, want %v", c.name, h.hint, got, c.migration)
+		}
+	}
+}
