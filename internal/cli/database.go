@@ -89,6 +89,11 @@ func openStoreToRead(ctx context.Context, c *cobra.Command, d *datadir.Dir) (*st
 // storeHint adds what to do to the refusals of store.Open and translog.Open.
 func storeHint(err error, dir string) error {
 	switch {
+	case errors.Is(err, store.ErrDiskFull) && errors.Is(err, store.ErrCommitUnknown):
+		// SQLite wrote the transaction, its commit frame included, to the write-ahead log, and
+		// the full disk refused the shared memory that indexes it: the next opening's recovery
+		// may find it committed.
+		return withHint(err, "the migration may have been committed: SQLite wrote it, and the full disk kept it from recording it, which the database's next opening finds out. Free space on the disk holding %s and start again: the store then opens at this build's schema, or migrates again", dir)
 	case errors.Is(err, store.ErrDiskFull) && errors.As(err, new(*store.MigrationError)):
 		return withHint(err, "nothing was written: the database is as it was, a migration to this build's schema not committed. Free space on the disk holding %s (a migration that rewrites tables needs about twice their size, docs/operations.md, \"Upgrading\") and start again", dir)
 	case errors.Is(err, store.ErrDiskFull):

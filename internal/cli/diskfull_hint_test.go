@@ -44,3 +44,21 @@ func TestDiskFullHintNamesAMigrationOnlyUnderWay(t *testing.T) {
 		}
 	}
 }
+
+// A migration whose commit SQLite wrote to its write-ahead log, and whose index in the shared
+// memory the full disk then refused (SQLITE_IOERR_SHMSIZE at the commit, the commit's outcome
+// unknown until the database is next opened: store.ErrCommitUnknown), may be committed: its
+// hint does not say that nothing was written.
+func TestDiskFullHintOfACommitUnknown(t *testing.T) {
+	const dir = "/srv/office"
+	err := fmt.Errorf("store: %s/chancery.db: %w", dir, &store.MigrationError{From: 30, To: store.SchemaVersion,
+		Err: fmt.Errorf("store: commit: %w; %w until the database is next opened: %w", codedError(4874), store.ErrCommitUnknown, store.ErrDiskFull)})
+	var h *hinted
+	if !errors.As(storeHint(err, dir), &h) {
+		t.Fatalf("no hint for %v", err)
+	}
+	if strings.Contains(h.hint, "nothing was written") || strings.Contains(h.hint, "as it was") || !strings.Contains(h.hint, "may have been committed") ||
+		!strings.Contains(h.hint, "Free space on the disk holding "+dir) {
+		t.Errorf("hint %q, want it to say that the migration may have been committed, and to free space", h.hint)
+	}
+}

@@ -944,7 +944,9 @@ func (e *MigrationError) Unwrap() error { return e.Err }
 // ErrDiskFull means that the disk holding the SQLite database was full when the store opened:
 // SQLite refused the opening's transaction, a migration's or that of a store of this build's
 // schema (SQLITE_FULL), or could not make its shared-memory file to begin one
-// (SQLITE_IOERR_SHMSIZE). The store is as it was.
+// (SQLITE_IOERR_SHMSIZE). The store is as it was, but when the error wraps ErrCommitUnknown
+// too: SQLite wrote the commit to its write-ahead log, and the shared memory that indexes it
+// could not grow.
 var ErrDiskFull = errors.New("the disk holding the database is full")
 
 // diskFull reports whether err is SQLite's SQLITE_FULL (13), of a statement or the commit,

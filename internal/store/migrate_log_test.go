@@ -148,3 +148,24 @@ func TestFullDiskOfThisSchemaIsNoMigration(t *testing.T) {
 		t.Errorf("an older build's store on a full disk: %v, want store.ErrDiskFull and the migration from %d to %d", err, old, store.SchemaVersion)
 	}
 }
+
+// TestFullDiskAtACommitIsUnknown: SQLITE_IOERR_SHMSIZE at a migration's commit comes after
+// SQLite wrote the commit frame to the write-ahead log (sqlite3WalFrames appends to the
+// shared-memory index after the frames and their sync): the error is store.ErrDiskFull and
+// store.ErrCommitUnknown both, for the command line not to say that nothing was written.
+func TestFullDiskAtACommitIsUnknown(t *testing.T) {
+	dir := t.TempDir()
+	db, err := store.OpenSQLiteAtForTest(t.Context(), dir, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	store.SetCommitSQLite(t, func(tx *sql.Tx) error {
+		tx.Rollback()
+		return fmt.Errorf("commit: %w", sqliteError(4874))
+	})
+	_, err = store.OpenSQLite(t.Context(), dir)
+	if !errors.Is(err, store.ErrDiskFull) || !errors.Is(err, store.ErrCommitUnknown) || !errors.As(err, new(*store.MigrationError)) {
+		t.Errorf("a migration whose commit met a full disk's shared memory: %v, want store.ErrDiskFull, store.ErrCommitUnknown and the migration", err)
+	}
+}
