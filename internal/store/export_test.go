@@ -85,3 +85,10 @@ func SetCommitSQLite(t interface{ Cleanup(func()) }, commit func(*sql.Tx) error)
 // SetSchemaFence turns the schema version check of every PostgreSQL Update on or off, for
 // BenchmarkPostgresSchemaFence.
 func (db *DB) SetSchemaFence(on bool) { db.fenced.Store(on) }
+
+// LockClassForTest and LockWriterForTest are the PostgreSQL writer lock's keys, which a test
+// holds as a server in the middle of a migration would.
+const (
+	LockClassForTest  = lockClass
+	LockWriterForTest = lockWriter
+)

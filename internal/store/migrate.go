@@ -858,6 +858,19 @@ func (db *DB) migrate(ctx context.Context) error {
 	logger := migrationLogger(ctx)
 	start := time.Now()
 	from := -1
+	// On PostgreSQL the servers of an office started at once take turns on the writer lock,
+	// which the migration's transaction holds until it commits: one migrates, and the others
+	// wait for it, minutes on a large office, without a word but for this line, then find
+	// the schema migrated.
+	waited := 0
+	if logger != nil && db.dialect == Postgres {
+		var v int
+		if db.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&v) == nil && v > 0 && v < len(migrations) {
+			waited = v
+			logger.Info("waiting for the store's writer lock to migrate its schema: a server of the office that migrates it holds the lock until it commits",
+				"from", v, "to", len(migrations))
+		}
+	}
 	err := db.Update(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
 			return fmt.Errorf("migrate: %w", err)
@@ -880,6 +893,9 @@ func (db *DB) migrate(ctx context.Context) error {
 			}
 		}
 		from = v
+		if logger != nil && waited > 0 && v == len(migrations) {
+			logger.Info("another server migrated the store's schema while this one waited", "from", waited, "to", v)
+		}
 		if v == 0 {
 			logger = nil // a new store: nothing of the office's is migrated
 		}

@@ -16,14 +16,14 @@ import (
 
 func TestMigrationsLoggedSQLite(t *testing.T) {
 	dir := t.TempDir()
-	testMigrationsLogged(t,
+	testMigrationsLogged(t, false,
 		func(ctx context.Context, n int) (*store.DB, error) { return store.OpenSQLiteAtForTest(ctx, dir, n) },
 		func(ctx context.Context) (*store.DB, error) { return store.OpenSQLite(ctx, dir) })
 }
 
 func TestMigrationsLoggedPostgres(t *testing.T) {
 	url := storetest.PostgresURL(t)
-	testMigrationsLogged(t,
+	testMigrationsLogged(t, true,
 		func(ctx context.Context, n int) (*store.DB, error) { return store.OpenPostgresAtForTest(ctx, url, n) },
 		func(ctx context.Context) (*store.DB, error) { return store.OpenPostgres(ctx, url) })
 }
@@ -33,8 +33,9 @@ func TestMigrationsLoggedPostgres(t *testing.T) {
 // the versions from and to before the first step, each step before it runs (a step may take
 // minutes) and once applied, and the commit, so that an
 // office whose migrations take minutes knows what its server is doing. A new store and a
-// store at this build's schema log nothing.
-func testMigrationsLogged(t *testing.T, openAt func(context.Context, int) (*store.DB, error), open func(context.Context) (*store.DB, error)) {
+// store at this build's schema log nothing. On PostgreSQL (pg) the first line says that the
+// server waits for the writer lock to migrate (TestMigrationWaitedForLoggedPostgres).
+func testMigrationsLogged(t *testing.T, pg bool, openAt func(context.Context, int) (*store.DB, error), open func(context.Context) (*store.DB, error)) {
 	const old = 40
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&buf, nil))
@@ -54,7 +55,11 @@ func testMigrationsLogged(t *testing.T, openAt func(context.Context, int) (*stor
 	}
 	db.Close()
 	got := buf.String()
-	want := []string{fmt.Sprintf("migrating the store's schema, every step in one transaction: a stop leaves it as it was, and the next start migrates it again\" from=%d to=%d", old, store.SchemaVersion)}
+	var want []string
+	if pg {
+		want = append(want, fmt.Sprintf("msg=\"waiting for the store's writer lock to migrate its schema: a server of the office that migrates it holds the lock until it commits\" from=%d to=%d", old, store.SchemaVersion))
+	}
+	want = append(want, fmt.Sprintf("migrating the store's schema, every step in one transaction: a stop leaves it as it was, and the next start migrates it again\" from=%d to=%d", old, store.SchemaVersion))
 	for v := old + 1; v <= store.SchemaVersion; v++ {
 		want = append(want, fmt.Sprintf("msg=\"applying store schema step\" version=%d", v),
 			fmt.Sprintf("msg=\"store schema step applied, not yet committed\" version=%d took=", v))
@@ -167,5 +172,88 @@ func TestFullDiskAtACommitIsUnknown(t *testing.T) {
 	_, err = store.OpenSQLite(t.Context(), dir)
 	if !errors.Is(err, store.ErrDiskFull) || !errors.Is(err, store.ErrCommitUnknown) || !errors.As(err, new(*store.MigrationError)) {
 		t.Errorf("a migration whose commit met a full disk's shared memory: %v, want store.ErrDiskFull, store.ErrCommitUnknown and the migration", err)
+	}
+}
+
+// TestMigrationWaitedForLoggedPostgres: the servers of an office on PostgreSQL that start at
+// once after an upgrade take turns on the writer lock, which the migration's transaction
+// holds until it commits: one migrates, and the others wait, minutes on a large office (live:
+// the second server logged nothing for the 14 s the first's migration took). Each says that
+// it waits for the lock to migrate; the one that finds the schema migrated says that another
+// server did it.
+func TestMigrationWaitedForLoggedPostgres(t *testing.T) {
+	const old = 40
+	url := storetest.PostgresURL(t)
+	db, err := store.OpenPostgresAtForTest(t.Context(), url, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	// The writer lock held here, as by a server that migrates, until both servers wait for it.
+	holder, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	conn, err := holder.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(t.Context(), `SELECT pg_advisory_lock($1, $2)`, store.LockClassForTest, store.LockWriterForTest); err != nil {
+		t.Fatal(err)
+	}
+	var bufs [2]bytes.Buffer
+	errs := make(chan error, 2)
+	for i := range bufs {
+		ctx := store.WithMigrationLogger(t.Context(), slog.New(slog.NewTextHandler(&bufs[i], nil)))
+		go func() {
+			db, err := store.OpenPostgres(ctx, url)
+			if err == nil {
+				db.Close()
+			}
+			errs <- err
+		}()
+	}
+	for waiting := 0; waiting < 2; {
+		select {
+		case err := <-errs:
+			t.Fatalf("a server's opening ended before both waited for the writer lock: %v", err)
+		default:
+		}
+		err := conn.QueryRowContext(t.Context(), `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND classid = $1 AND objid = $2`,
+			store.LockClassForTest, store.LockWriterForTest).Scan(&waiting)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := conn.ExecContext(t.Context(), `SELECT pg_advisory_unlock($1, $2)`, store.LockClassForTest, store.LockWriterForTest); err != nil {
+		t.Fatal(err)
+	}
+	for range bufs {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitLine := fmt.Sprintf("msg=\"waiting for the store's writer lock to migrate its schema: a server of the office that migrates it holds the lock until it commits\" from=%d to=%d", old, store.SchemaVersion)
+	otherLine := fmt.Sprintf("msg=\"another server migrated the store's schema while this one waited\" from=%d to=%d", old, store.SchemaVersion)
+	migrated, waited := 0, 0
+	for i := range bufs {
+		got := bufs[i].String()
+		if !strings.Contains(got, waitLine) {
+			t.Errorf("server %d did not say that it waited for the lock to migrate:\n%s", i+1, got)
+		}
+		switch {
+		case strings.Contains(got, "store's schema migrated and committed") && !strings.Contains(got, otherLine):
+			migrated++
+		case strings.Contains(got, otherLine) && !strings.Contains(got, "applying store schema step"):
+			waited++
+		default:
+			t.Errorf("server %d neither migrated nor said that another did:\n%s", i+1, got)
+		}
+	}
+	if migrated != 1 || waited != 1 {
+		t.Errorf("%d servers migrated and %d said another did, want 1 and 1", migrated, waited)
 	}
 }
