@@ -89,17 +89,8 @@ func openStoreToRead(ctx context.Context, c *cobra.Command, d *datadir.Dir) (*st
 // storeHint adds what to do to the refusals of store.Open and translog.Open.
 func storeHint(err error, dir string) error {
 	switch {
-	case errors.Is(err, store.ErrDiskFull) && errors.Is(err, store.ErrCommitUnknown):
-		// SQLite wrote the transaction, its commit frame included, to the write-ahead log, and
-		// the full disk refused the shared memory that indexes it: the next opening's recovery
-		// may find it committed.
-		return withHint(err, "the migration may have been committed: SQLite wrote it, and the full disk kept it from recording it, which the database's next opening finds out. Free space on the disk holding %s and start again: the store then opens at this build's schema, or migrates again", dir)
-	case errors.Is(err, store.ErrDiskFull) && errors.As(err, new(*store.MigrationError)):
-		return withHint(err, "nothing was written: the database is as it was, a migration to this build's schema not committed. Free space on the disk holding %s (a migration that rewrites tables needs about twice their size, docs/operations.md, \"Upgrading\") and start again", dir)
 	case errors.Is(err, store.ErrDiskFull):
-		// No migration was under way: the store was of this build's schema, or the full disk
-		// refused the transaction's beginning, before its version was read.
-		return withHint(err, "nothing was written: the database is as it was. Free space on the disk holding %s (SQLite needs room beside the database for its write-ahead log and shared memory) and start again", dir)
+		return diskFullHint(err, dir)
 	case errors.Is(err, store.ErrNoSQLite):
 		return withHint(err, "pass --database (or set CHANCERY_DATABASE) with the office's postgres:// URL, or --data with the directory 'chancery init' created; if that init did not finish, run it again")
 	case errors.Is(err, store.ErrNoLog):
@@ -137,6 +128,30 @@ func storeHint(err error, dir string) error {
 		return unwritableHint(err, dir)
 	}
 	return err
+}
+
+// diskFullHint is the hint of err, a store's opening refused by a full disk (store.ErrDiskFull):
+// of the data directory dir, or of the PostgreSQL server.
+func diskFullHint(err error, dir string) error {
+	where := "the disk holding " + dir
+	if errors.Is(err, store.ErrServerDiskFull) {
+		where = "the disk of the PostgreSQL server's data directory"
+	}
+	migration := errors.As(err, new(*store.MigrationError))
+	switch {
+	case migration && errors.Is(err, store.ErrCommitUnknown):
+		// SQLite wrote the transaction, its commit frame included, to the write-ahead log, and
+		// the full disk refused the shared memory that indexes it: the next opening's recovery
+		// may find it committed.
+		return withHint(err, "the migration may have been committed: the full disk failed its commit after the commit was written, which the database's next opening finds out. Free space on %s and start again: the store then opens at this build's schema, or migrates again", where)
+	case migration:
+		return withHint(err, "nothing was written: the database is as it was, a migration to this build's schema not committed. Free space on %s (a migration that rewrites tables needs about twice their size, docs/operations.md, \"Upgrading\") and start again", where)
+	case errors.Is(err, store.ErrServerDiskFull):
+		return withHint(err, "nothing was written: the database is as it was. Free space on %s and start again", where)
+	}
+	// No migration was under way: the store was of this build's schema, or the full disk
+	// refused the transaction's beginning, before its version was read.
+	return withHint(err, "nothing was written: the database is as it was. Free space on %s (SQLite needs room beside the database for its write-ahead log and shared memory) and start again", where)
 }
 
 // otherUsersSQLiteFiles is the hint of ownedFileHint for err, a failed opening of the SQLite

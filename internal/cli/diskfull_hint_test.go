@@ -62,3 +62,21 @@ func TestDiskFullHintOfACommitUnknown(t *testing.T) {
 		t.Errorf("hint %q, want it to say that the migration may have been committed, and to free space", h.hint)
 	}
 }
+
+// A migration that the full disk of the PostgreSQL server refused (live: "migrate to version
+// 44: ERROR: could not extend file \"base/5/1249\": No space left on device (SQLSTATE
+// 53100)", and no hint) is hinted as SQLite's is, the disk to free being the server's, not
+// the data directory's.
+func TestDiskFullHintOfPostgres(t *testing.T) {
+	const dir = "/srv/office"
+	err := fmt.Errorf("store: postgres://chancery@db.example/office: %w", &store.MigrationError{From: 43, To: store.SchemaVersion,
+		Err: fmt.Errorf("migrate to version 44: could not extend file: %w", store.ErrServerDiskFull)})
+	var h *hinted
+	if !errors.As(storeHint(err, dir), &h) {
+		t.Fatalf("no hint for %v", err)
+	}
+	if !strings.Contains(h.hint, "a migration to this build's schema not committed") || !strings.Contains(h.hint, "Free space on the disk of the PostgreSQL server's data directory") ||
+		strings.Contains(h.hint, dir) {
+		t.Errorf("hint %q, want the migration not committed and the PostgreSQL server's disk to free", h.hint)
+	}
+}

@@ -75,6 +75,9 @@ var CommitRefused = commitRefused
 // DiskFull is diskFull, for its test.
 var DiskFull = diskFull
 
+// ClassifyDiskFullForTest is classifyDiskFull, for its test.
+var ClassifyDiskFullForTest = classifyDiskFull
+
 // SetCommitSQLite replaces the commit of SQLite's group transactions until the test ends.
 func SetCommitSQLite(t interface{ Cleanup(func()) }, commit func(*sql.Tx) error) {
 	old := commitSQLite

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // migration is one step of the schema, applied in order and recorded in schema_version.
@@ -927,9 +929,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 		return nil
 	})
-	if err != nil && diskFull(err) {
-		err = fmt.Errorf("%w: %w", err, ErrDiskFull)
-	}
+	err = classifyDiskFull(err)
 	if err != nil && from > 0 && from < len(migrations) {
 		return &MigrationError{From: from, To: len(migrations), Err: err}
 	}
@@ -964,6 +964,35 @@ func (e *MigrationError) Unwrap() error { return e.Err }
 // too: SQLite wrote the commit to its write-ahead log, and the shared memory that indexes it
 // could not grow.
 var ErrDiskFull = errors.New("the disk holding the database is full")
+
+// classifyDiskFull wraps err, a failed opening's transaction, in ErrDiskFull or
+// ErrServerDiskFull when a full disk refused it.
+func classifyDiskFull(err error) error {
+	switch {
+	case err != nil && diskFull(err):
+		return fmt.Errorf("%w: %w", err, ErrDiskFull)
+	case err != nil && serverDiskFull(err):
+		return fmt.Errorf("%w: %w", err, ErrServerDiskFull)
+	}
+	return err
+}
+
+// ErrServerDiskFull is ErrDiskFull (errors.Is) on PostgreSQL: the disk of the database
+// server's data directory was full (SQLSTATE 53100, disk_full: live, "could not extend file
+// …: No space left on device" in a migration's step), and the transaction was rolled back.
+var ErrServerDiskFull error = serverDiskFullError{}
+
+type serverDiskFullError struct{}
+
+func (serverDiskFullError) Error() string { return "the PostgreSQL server's disk is full" }
+
+func (serverDiskFullError) Is(target error) bool { return target == ErrDiskFull }
+
+// serverDiskFull reports whether err is PostgreSQL's disk_full (53100).
+func serverDiskFull(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "53100"
+}
 
 // diskFull reports whether err is SQLite's SQLITE_FULL (13), of a statement or the commit,
 // or SQLITE_IOERR_SHMSIZE (4874), the shared-memory file that could not grow.

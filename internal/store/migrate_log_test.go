@@ -12,6 +12,7 @@ import (
 
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/store/storetest"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 func TestMigrationsLoggedSQLite(t *testing.T) {
@@ -255,5 +256,21 @@ func TestMigrationWaitedForLoggedPostgres(t *testing.T) {
 	}
 	if migrated != 1 || waited != 1 {
 		t.Errorf("%d servers migrated and %d said another did, want 1 and 1", migrated, waited)
+	}
+}
+
+// TestPostgresDiskFullIsDiskFull: PostgreSQL's disk_full (SQLSTATE 53100, live in migration
+// 44 on a full disk: "could not extend file …: No space left on device") is a full disk too,
+// the PostgreSQL server's (store.ErrServerDiskFull, which is store.ErrDiskFull); another
+// error of the server is not.
+func TestPostgresDiskFullIsDiskFull(t *testing.T) {
+	full := store.ClassifyDiskFullForTest(fmt.Errorf("migrate to version 44: %w", &pgconn.PgError{Code: "53100", Message: `could not extend file "base/5/1249": No space left on device`}))
+	if !errors.Is(full, store.ErrServerDiskFull) || !errors.Is(full, store.ErrDiskFull) {
+		t.Errorf("PostgreSQL's disk_full: %v, want store.ErrServerDiskFull and store.ErrDiskFull", full)
+	}
+	for _, code := range []string{"53200", "42501", "XX001"} { // out of memory, insufficient privilege, data corrupted
+		if err := store.ClassifyDiskFullForTest(&pgconn.PgError{Code: code}); errors.Is(err, store.ErrDiskFull) {
+			t.Errorf("PostgreSQL's %s taken as a full disk: %v", code, err)
+		}
 	}
 }
