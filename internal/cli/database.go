@@ -43,17 +43,19 @@ func database(c *cobra.Command) string {
 func openStore(ctx context.Context, c *cobra.Command, d *datadir.Dir) (*store.DB, error) {
 	db, err := store.Open(ctx, database(c), d.Path)
 	if err == nil {
-		warnMigrated(c, db)
+		warnMigrated(c, db.MigratedFrom())
 	}
 	return db, storeHint(err, d.Path)
 }
 
-// warnMigrated says that c's opening of db migrated it from an older build's schema: a
-// command run before the new build's first start (a 'log verify' to check the office before
-// upgrading, a 'member recover') otherwise closed the way back without a word, the older
-// build's server and backup refusing the database from then on.
-func warnMigrated(c *cobra.Command, db *store.DB) {
-	if v := db.MigratedFrom(); v > 0 {
+// warnMigrated says that c's opening of the store migrated it from an older build's schema
+// v (store.DB.MigratedFrom; 0: nothing migrated): a command run before the new build's first
+// start (a 'log verify' to check the office before upgrading, a 'member recover') otherwise
+// closed the way back without a word, the older build's server and backup refusing the
+// database from then on. A command that opens the office (office.Open) passes it as the
+// opening's office.Options.Migrated, so that it warns even when the opening then fails.
+func warnMigrated(c *cobra.Command, v int) {
+	if v > 0 {
 		fmt.Fprintf(warnings(c), "chancery: warning: this command migrated the office's database from schema version %d to this build's %d: builds before this one refuse it from now on (to go back, restore a backup an older build took; docs/operations.md, \"Upgrading\")\n", v, store.SchemaVersion)
 	}
 }

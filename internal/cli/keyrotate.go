@@ -77,12 +77,11 @@ the next rotation removes every office-<id>.key that the office's key history do
 				return err
 			}
 			defer done()
-			st, err := office.Open(c.Context(), d, office.Options{Database: database(c)})
+			st, err := office.Open(c.Context(), d, office.Options{Database: database(c), Migrated: func(v int) { warnMigrated(c, v) }})
 			if err != nil {
 				return keyHint(storeHint(err, d.Path))
 			}
 			defer st.Close()
-			warnMigrated(c, st.DB)
 			// The rotation is logged: not on a log shorter than, or other than, the one this
 			// directory's server published (a database set back from an older backup), nor on
 			// the SQLite copy of an office that moved to PostgreSQL.

@@ -2,7 +2,9 @@ package cli_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -50,5 +52,54 @@ func TestCommandsSayTheyMigrated(t *testing.T) {
 	code, stdout, stderr = run("log", "verify", "--json", "--data", dir)
 	if code != 0 || strings.Contains(stderr, "chancery: warning: chancery: warning:") || !strings.Contains(stderr, strings.TrimPrefix(want, "chancery: warning: ")) {
 		t.Errorf("log verify --json of an older build's office: status %d, want the migration's warning\n%s%s", code, stdout, stderr)
+	}
+}
+
+// A command that opens the office (member recover) and fails after the store's opening
+// migrated it says so too (live: an older build's office whose settings name a converter this
+// machine lacks, "convert: no document converter", the database at this build's schema and
+// no word of it): the way back is closed all the same.
+func TestCommandFailedAfterMigratingSaysSo(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "office")
+	if _, _, err := officepkg.Init(ctx, dir, datadir.Settings{Office: "Older Office", Prefix: "OLD", Origin: "older.example/log", URL: "https://older.example"},
+		"admin", nil, officepkg.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := datadir.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	olderSchema(t, dir)
+	settings := filepath.Join(dir, "chancery.json")
+	raw, err := os.ReadFile(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s map[string]any
+	if err := json.Unmarshal(raw, &s); err != nil {
+		t.Fatal(err)
+	}
+	s["converter"] = filepath.Join(t.TempDir(), "soffice")
+	if raw, err = json.Marshal(s); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(settings, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run("member", "recover", "admin", "--data", dir)
+	if code == 0 || !strings.Contains(stderr, "no document converter") {
+		t.Fatalf("member recover of an office whose converter is missing: status %d, want its refusal\n%s%s", code, stdout, stderr)
+	}
+	if v := schemaOf(t, dir); v != store.SchemaVersion {
+		t.Fatalf("the store is at schema %d after the failed command, want %d: the test no longer shows a migration", v, store.SchemaVersion)
+	}
+	want := fmt.Sprintf("chancery: warning: this command migrated the office's database from schema version %d to this build's %d", store.SchemaVersion-1, store.SchemaVersion)
+	if !strings.Contains(stderr, want) {
+		t.Errorf("member recover migrated the office's database and failed without saying so:\n%s", stderr)
 	}
 }

@@ -84,10 +84,9 @@ each.`,
 			}
 			r := pdfCertResult{Certificate: filepath.Join(d.Path, officeca.SigningCertFile), Serial: fmt.Sprintf("%x", cert.SerialNumber), NotAfter: cert.NotAfter.UTC()}
 			// Opening the office also checks that it loads the new pair.
-			st, err := office.Open(c.Context(), d, office.Options{Database: database(c)})
+			st, err := office.Open(c.Context(), d, office.Options{Database: database(c), Migrated: func(v int) { warnMigrated(c, v) }})
 			if err == nil {
 				defer st.Close()
-				warnMigrated(c, st.DB)
 				actor := registry.Actor{Member: &store.Member{Name: "operator (chancery key rotate)"}, Remote: "local"}
 				err = st.Registry.RecordPDFCertificateRenewal(c.Context(), actor, fmt.Sprintf("serial %s, valid until %s", r.Serial, r.NotAfter.Format(time.DateTime+" UTC")))
 			}

@@ -52,12 +52,11 @@ The token is printed once, on the last line; the registry keeps only its hash.`,
 				return err
 			}
 			defer done()
-			st, err := office.Open(c.Context(), d, office.Options{Database: database(c)})
+			st, err := office.Open(c.Context(), d, office.Options{Database: database(c), Migrated: func(v int) { warnMigrated(c, v) }})
 			if err != nil {
 				return keyHint(storeHint(err, d.Path))
 			}
 			defer st.Close()
-			warnMigrated(c, st.DB)
 			// The admin's keys are revoked in the log: not on a log other than the one this
 			// directory's server published.
 			if err := checkPublished(c.Context(), d, st.DB); err != nil {

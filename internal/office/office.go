@@ -57,6 +57,11 @@ type Options struct {
 	// Logger receives what the stack logs while it runs (kept answers built and held, the
 	// followers' failures); nil means slog.Default(). A server passes its --log-format's.
 	Logger *slog.Logger
+	// Migrated, when set, is called with the schema version an older build left the store at
+	// as soon as the store's opening migrated it (store.DB.MigratedFrom), before anything
+	// else of the opening can fail: a command whose opening then fails (a converter the
+	// settings name and this machine lacks) has still closed the way back to that build.
+	Migrated func(from int)
 	// AnswerMemory is how many bytes of kept answers a SQLite store holds in memory
 	// (store.DB.HoldAnswers, about 1.3–1.7 KB per released letter); 0 holds none. Only a
 	// server under the data directory's lock may set it: the copy is kept in step by this
@@ -96,6 +101,9 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 	db, err := open(openCtx, opt.Database, d.Path)
 	if err != nil {
 		return nil, err
+	}
+	if v := db.MigratedFrom(); v > 0 && opt.Migrated != nil {
+		opt.Migrated(v)
 	}
 	lg, err := translog.Open(ctx, db, translog.Config{Origin: d.Settings.Origin, Signer: d.Signer(), Create: opt.create, Logger: logger})
 	if err != nil {
