@@ -56,7 +56,7 @@ func openStore(ctx context.Context, c *cobra.Command, d *datadir.Dir) (*store.DB
 // opening's office.Options.Migrated, so that it warns even when the opening then fails.
 func warnMigrated(c *cobra.Command, v int) {
 	if v > 0 {
-		fmt.Fprintf(warnings(c), "chancery: warning: this command migrated the office's database from schema version %d to this build's %d: builds before this one refuse it from now on (to go back, restore a backup an older build took; docs/operations.md, \"Upgrading\")\n", v, store.SchemaVersion)
+		fmt.Fprintf(warnings(c), "chancery: warning: this command migrated the office's database from schema version %d to this build's %d: builds before this one refuse it from now on (to go back, restore with the older build a backup taken before this command, by either build; docs/operations.md, \"Upgrading\")\n", v, store.SchemaVersion)
 	}
 }
 

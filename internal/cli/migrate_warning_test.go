@@ -44,6 +44,12 @@ func TestCommandsSayTheyMigrated(t *testing.T) {
 	if !strings.Contains(stderr, want) {
 		t.Errorf("log verify migrated the office's database without saying so:\n%s", stderr)
 	}
+	// The way back is a backup taken before, by either build: the new build's backup keeps
+	// the database as the older build left it, and the older build restores it (docs/operations.md,
+	// "Upgrading", step 3), which a warning asking for an older build's backup denied.
+	if !strings.Contains(stderr, "restore with the older build a backup taken before this command, by either build") {
+		t.Errorf("the warning does not say that a backup of either build taken before is the way back:\n%s", stderr)
+	}
 	if code, stdout, stderr := run("log", "verify", "--data", dir); code != 0 || strings.Contains(stderr, "migrated") {
 		t.Errorf("log verify of this build's office: status %d, want no word of a migration\n%s%s", code, stdout, stderr)
 	}
