@@ -263,6 +263,9 @@ func backup(ctx context.Context, d *datadir.Dir, out string, progress io.Writer)
 	if ctx.Err() != nil {
 		return nil, errBackupInterrupted
 	}
+	if h := backupDiskFull(err, out); h != nil {
+		return nil, h
+	}
 	if err != nil {
 		return nil, fmt.Errorf("backup: the copy of the log does not verify: %w", err)
 	}
@@ -396,6 +399,18 @@ func backupChecked(ctx context.Context, tmp string) (string, error) {
 		return "", fmt.Errorf("backup: %w", err)
 	}
 	return checked, nil
+}
+
+// backupDiskFull is the refusal of a backup to out whose copy of the database the full disk
+// kept from being checked (store.ErrDiskFull: an older build's database, which the check
+// migrates in the copy, needs room for the migration), or nil for another err. Such a copy's
+// log is not unsound: it was not read.
+func backupDiskFull(err error, out string) error {
+	if !errors.Is(err, store.ErrDiskFull) {
+		return nil
+	}
+	return withHint(fmt.Errorf("backup: the copy of the database could not be checked: %w", err),
+		"nothing was written to %s, and the office's database is as it was. The backup checks its copy of the database beside %s, migrated to this build's schema when an older build left it: free space on the disk holding %s (the backup needs room there for two copies of the database and the archive), or write the backup to another disk, and run it again", out, out, filepath.Dir(out))
 }
 
 // backupExtendsPublished refuses the copy of the database in dir when its log does not extend

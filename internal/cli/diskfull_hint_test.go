@@ -80,3 +80,24 @@ func TestDiskFullHintOfPostgres(t *testing.T) {
 		t.Errorf("hint %q, want the migration not committed and the PostgreSQL server's disk to free", h.hint)
 	}
 }
+
+// A backup of an older build's office whose check of its copy (migrated to this build's schema
+// beside --out) a full disk refused said "the copy of the log does not verify", a damaged
+// log's words, without a hint (live: a backup to a nearly full tmpfs). It says that the copy
+// could not be checked, and to free space where the backup is written.
+func TestBackupDiskFullHint(t *testing.T) {
+	const out = "/srv/backups/chancery.tar"
+	err := fmt.Errorf("store: /srv/backups/.chancery-backup-1/migrated/chancery.db: %w", &store.MigrationError{From: 43, To: store.SchemaVersion,
+		Err: fmt.Errorf("store: commit: %w: %w", codedError(13), store.ErrDiskFull)})
+	var h *hinted
+	if !errors.As(backupDiskFull(err, out), &h) {
+		t.Fatalf("no hint for %v", err)
+	}
+	if strings.Contains(h.Error(), "does not verify") || !strings.Contains(h.Error(), "could not be checked") ||
+		!strings.Contains(h.hint, "nothing was written to "+out) || !strings.Contains(h.hint, "free space on the disk holding /srv/backups") {
+		t.Errorf("backup on a full disk: %v\nhint: %s\nwant the copy not checked, nothing written, and space to free where the backup is written", h, h.hint)
+	}
+	if backupDiskFull(errors.New("tile 0/000: hash mismatch"), out) != nil {
+		t.Error("an unsound copy is taken as a full disk")
+	}
+}
