@@ -109,3 +109,36 @@ func TestCommandFailedAfterMigratingSaysSo(t *testing.T) {
 		t.Errorf("member recover migrated the office's database and failed without saying so:\n%s", stderr)
 	}
 }
+
+// 'store migrate' of an older build's SQLite office refuses it and tells the operator to
+// open it once with this build, which migrates it: the hint asks for a backup first, as
+// docs/operations.md's upgrade steps do, since the older build refuses the database from
+// then on (live: the hint named 'log verify' alone, and following it closed the way back).
+func TestStoreMigrateOfAnOlderSchemaAsksForABackupFirst(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "office")
+	if _, _, err := officepkg.Init(ctx, dir, datadir.Settings{Office: "Older Office", Prefix: "OLD", Origin: "older.example/log", URL: "https://older.example"},
+		"admin", nil, officepkg.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := datadir.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	olderSchema(t, dir)
+	code, stdout, stderr := run("store", "migrate", "--data", dir, "--to", "postgres://chancery@127.0.0.1:1/none?sslmode=disable")
+	if code == 0 || !strings.Contains(stderr, "schema version differs") {
+		t.Fatalf("store migrate of an older build's office: status %d, want its refusal\n%s%s", code, stdout, stderr)
+	}
+	backup := fmt.Sprintf("hint: take a backup first ('chancery backup --data %s --out FILE', of either build)", dir)
+	if !strings.Contains(stderr, backup) || strings.Index(stderr, backup) > strings.Index(stderr, "chancery log verify") {
+		t.Errorf("store migrate's hint does not ask for a backup before the command that migrates:\n%s", stderr)
+	}
+	if v := schemaOf(t, dir); v != store.SchemaVersion-1 {
+		t.Errorf("store migrate left the office's database at schema %d, want it untouched at %d", v, store.SchemaVersion-1)
+	}
+}

@@ -112,7 +112,7 @@ database); 2 nothing was copied.`,
 			defer watch.close()
 			src, err := store.OpenSQLiteSnapshot(ctx, d.Path)
 			if errors.Is(err, store.ErrSchemaVersion) {
-				return withHint(err, "open the office once with this version of chancery (e.g. 'chancery log verify --data %s'), which upgrades its schema, then migrate", shellArg(d.Path))
+				return withHint(err, "take a backup first ('chancery backup --data %s --out FILE', of either build): builds before this one refuse the database once it is migrated. Then open the office once with this version of chancery (e.g. 'chancery log verify --data %s'), which upgrades its schema, and migrate (docs/operations.md, \"Upgrading\")", shellArg(d.Path), shellArg(d.Path))
 			}
 			if err != nil {
 				return withHint(err, "migrate copies a SQLite office: is --data the directory 'chancery init' created?")
