@@ -83,7 +83,7 @@ func openStoreToRead(ctx context.Context, c *cobra.Command, d *datadir.Dir) (*st
 	db, err := store.OpenSQLiteSnapshot(ctx, d.Path)
 	if errors.Is(err, store.ErrSchemaVersion) {
 		return nil, withHint(fmt.Errorf("a server is using %s: %w", d.Path, err),
-			"the server is of another build than this command: run this command with the server's build, or stop the server and start this build's 'chancery serve', which migrates the database (docs/operations.md, \"Upgrading\")")
+			"the server is of another build than this command: run this command with the server's build, or stop the server, take a backup ('chancery backup --data %s --out FILE': builds before this one refuse the database once it is migrated), and start this build's 'chancery serve', which migrates the database (docs/operations.md, \"Upgrading\")", shellArg(d.Path))
 	}
 	return db, storeHint(err, d.Path)
 }

@@ -142,3 +142,35 @@ func TestStoreMigrateOfAnOlderSchemaAsksForABackupFirst(t *testing.T) {
 		t.Errorf("store migrate left the office's database at schema %d, want it untouched at %d", v, store.SchemaVersion-1)
 	}
 }
+
+// 'log verify' beside a running server of an older build refuses to read its database and
+// tells the operator to stop the server and start this build's, which migrates the database:
+// the hint asks for the backup in between, as the upgrade steps do (docs/operations.md,
+// "Upgrading", step 3), the older build refusing the database once it is migrated.
+func TestLogVerifyBesideAnOlderServerAsksForABackupFirst(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "office")
+	if _, _, err := officepkg.Init(ctx, dir, datadir.Settings{Office: "Older Office", Prefix: "OLD", Origin: "older.example/log", URL: "https://older.example"},
+		"admin", nil, officepkg.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := datadir.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	olderSchema(t, dir)
+	unlock, err := d.Lock() // the older build's server
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	code, stdout, stderr := run("log", "verify", "--data", dir)
+	backup := fmt.Sprintf("take a backup ('chancery backup --data %s --out FILE'", dir)
+	if code == 0 || !strings.Contains(stderr, backup) || strings.Index(stderr, backup) > strings.Index(stderr, "start this build's 'chancery serve'") {
+		t.Errorf("log verify beside an older build's server: status %d, want a hint asking for a backup before this build's serve\n%s%s", code, stdout, stderr)
+	}
+}
