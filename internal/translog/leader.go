@@ -419,7 +419,13 @@ func (l *Log) follow() {
 			asked = time.Now()
 		}
 		err := l.refresh(ld.ctx)
-		rd.finish(err)
+		if err != nil && ld.ctx.Err() != nil {
+			// The close cut the read short: its callers are told the log closed, as Refresh
+			// says, not the canceled context of the log's own.
+			rd.finish(ErrClosed)
+		} else {
+			rd.finish(err)
+		}
 		var rb *RollbackError
 		switch {
 		case errors.As(err, &rb):
