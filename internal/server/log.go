@@ -92,8 +92,9 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusBadRequest, err)
 		return
 	}
+	before := s.cfg.Log.Head().Size
 	data, err := s.cfg.Log.ReadTile(r.Context(), t)
-	if errors.Is(err, translog.ErrOutOfRange) && s.followLog(r) {
+	if errors.Is(err, translog.ErrOutOfRange) && s.followLog(r, before) {
 		data, err = s.cfg.Log.ReadTile(r.Context(), t)
 	}
 	if errors.Is(err, translog.ErrOutOfRange) || errors.Is(err, store.ErrNotFound) {
@@ -132,9 +133,9 @@ type ConsistencyProof struct {
 func (s *Server) inclusionProof(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if size, err := strconv.ParseInt(q.Get("size"), 10, 64); err == nil && size > s.cfg.Log.Head().Size {
-		s.followLog(r)
+		s.followLog(r, 0)
 	} else if idx, err := strconv.ParseInt(q.Get("index"), 10, 64); err == nil && idx >= s.cfg.Log.Head().Size {
-		s.followLog(r)
+		s.followLog(r, 0)
 	}
 	head, most, ok := s.proofHead(w)
 	if !ok {
@@ -162,8 +163,9 @@ func (s *Server) inclusionProof(w http.ResponseWriter, r *http.Request) {
 			httpError(w, http.StatusBadRequest, err)
 			return
 		}
+		before := s.cfg.Log.Head().Size
 		idx, err = s.cfg.Log.LeafIndex(r.Context(), h)
-		if (errors.Is(err, store.ErrNotFound) || errors.Is(err, translog.ErrOutOfRange)) && s.followLog(r) {
+		if (errors.Is(err, store.ErrNotFound) || errors.Is(err, translog.ErrOutOfRange)) && s.followLog(r, before) {
 			if head, most, ok = s.proofHead(w); !ok {
 				return
 			}
@@ -211,7 +213,7 @@ func (s *Server) consistencyProof(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	size, _ := strconv.ParseInt(q.Get("size"), 10, 64)
 	if old, _ := strconv.ParseInt(q.Get("old"), 10, 64); max(size, old) > s.cfg.Log.Head().Size {
-		s.followLog(r)
+		s.followLog(r, 0)
 	}
 	head, most, ok := s.proofHead(w)
 	if !ok {
@@ -252,8 +254,9 @@ func (s *Server) consistencyProof(w http.ResponseWriter, r *http.Request) {
 // append (found by audit, sixtieth session). It reports whether the tree grew. It waits for a
 // read of the stored head that the requests meanwhile share, made at most every 10 ms
 // (Refresh), and does nothing on SQLite; when the read fails the answer is the one before.
-func (s *Server) followLog(r *http.Request) bool {
-	before := s.cfg.Log.Head().Size
+// before is the tree's size the caller's first look was made against, read before that look:
+// a head this server's own follower read between the look and this call counts as grown too.
+func (s *Server) followLog(r *http.Request, before int64) bool {
 	if err := s.cfg.Log.Refresh(r.Context()); err != nil {
 		return false
 	}
