@@ -122,7 +122,9 @@ type urlParts struct {
 // then a comma-separated list
 // of hosts, each HOST[:PORT] or [IPv6][:PORT]; then the path, up to the first '?'; then the
 // query, to the end (a '#' is the query's). ok is false when s is not SCHEME://… or a host's
-// brackets are not closed, or are followed by what is not a port, a path or a query.
+// brackets are not closed, or are followed by what is not a port, a path or a query, or when
+// a password may stand outside the user information (an unencoded '/' ended it before its
+// '@', or the user's name holds a query).
 func splitURL(s string) (p urlParts, ok bool) {
 	i := strings.Index(s, "://")
 	if i <= 0 || !validScheme(s[:i]) {
@@ -138,6 +140,11 @@ func splitURL(s string) (p urlParts, ok bool) {
 	}
 	if j := strings.LastIndexByte(authority, '@'); j >= 0 {
 		p.userinfo, p.hasUser, s = s[:j], true, s[j+1:]
+		// A user before a '?' ("postgres://db?password=s3cret&application_name=a@b", no
+		// path): libpq and pgx take the query as the user's name, password and all.
+		if user, _, _ := strings.Cut(p.userinfo, ":"); strings.Contains(user, "?") {
+			return p, false
+		}
 	}
 	upTo := func(s, chars string) string {
 		if j := strings.IndexAny(s, chars); j >= 0 {
@@ -146,6 +153,7 @@ func splitURL(s string) (p urlParts, ok bool) {
 		return ""
 	}
 	rest := s
+	numericPorts, hasPort := true, false
 	for {
 		if strings.HasPrefix(rest, "[") {
 			end := strings.IndexByte(rest, ']')
@@ -157,7 +165,12 @@ func splitURL(s string) (p urlParts, ok bool) {
 			rest = upTo(rest, ":/?,")
 		}
 		if strings.HasPrefix(rest, ":") {
-			rest = upTo(rest[1:], "/?,")
+			after := upTo(rest[1:], "/?,")
+			if port := rest[1 : len(rest)-len(after)]; strings.Trim(port, "0123456789") != "" {
+				numericPorts = false
+			}
+			hasPort = true
+			rest = after
 		}
 		if !strings.HasPrefix(rest, ",") {
 			break
@@ -174,7 +187,28 @@ func splitURL(s string) (p urlParts, ok bool) {
 	case rest != "":
 		return p, false
 	}
+	// A password holding a '/', or a '?' before a '/', not percent-encoded, ends the user
+	// information there for libpq and pgx, as no '@' comes before it: the password is read
+	// as a port, the path or the query, the '@' after it stranded there
+	// ("postgres://office:s3/cret@db/…", which pgx refuses as of an invalid port). Without
+	// user information, an '@' in the path after a port (the user's name read as a host), or
+	// in a query after a port that is not a number or in one pgx refuses, may end a password:
+	// the URL is not shown. A database named with an '@' on a host without a port is.
+	if !p.hasUser && (hasPort && strings.Contains(p.hosts, "@") || strings.Contains(p.query, "@") && (!numericPorts || !pgxQuery(p.query))) {
+		return p, false
+	}
 	return p, true
+}
+
+// pgxQuery reports whether pgx (and libpq) take query as a URL's query: each of its
+// '&'-separated parameters is NAME=VALUE, with one '='.
+func pgxQuery(query string) bool {
+	for _, param := range strings.Split(query, "&") {
+		if strings.Count(param, "=") != 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // validScheme reports whether s is a URL's scheme: a letter, then letters, digits, '+', '-'

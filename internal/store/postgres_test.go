@@ -199,6 +199,52 @@ func TestRedactReadsTheURLAsLibpq(t *testing.T) {
 	}
 }
 
+// TestRedactHidesAPasswordOutsideTheUserInformation: a password holding an unencoded '/' (or a
+// '?' before one) ends libpq's and pgx's user information there, as no '@' comes before the
+// '/': Redact read the rest of the password as a port and a path and printed the URL whole
+// ("store: database URL postgres://office:s3/cret@db/…: cannot parse `postgres://office:xxxxxx@…`",
+// pgx's own part masked), where net/url's reading had refused it as no URL; and a URL
+// without a path whose query held the password and an '@' ("postgres://db?password=…&
+// application_name=a@b") was shown as a user's name, the password with it (found by review
+// of a994b0a, sixtieth session). Such a URL is not shown; those that work still are.
+func TestRedactHidesAPasswordOutsideTheUserInformation(t *testing.T) {
+	for _, db := range []string{
+		"postgres://office:s3/cret@db.example/chancery",
+		"postgres://office:s3/cret@db.example:5432/chancery?sslmode=require",
+		"postgres://office:12/s3cret@db.example/chancery",
+		"postgres://office:s3?c/ret@db.example/chancery",
+		"postgres://office:12?c/ret@db.example/chancery",
+		"postgres://office:s3#c/ret@db.example/chancery",
+		"postgresql://office:s3cret/@[::1]:5432/chancery",
+		"postgres://db.example?password=s3cret&application_name=a@b",
+	} {
+		if got := store.Redact(db); got != "(a database setting that is not a URL)" {
+			t.Errorf("Redact(%q) = %q, want it not shown", db, got)
+		}
+		if got, _ := store.WithoutPasswords(db); strings.Contains(got, "cret") {
+			t.Errorf("WithoutPasswords(%q) = %q", db, got)
+		}
+		if got := store.URLQuery(db); strings.Contains(got, "cret") {
+			t.Errorf("URLQuery(%q) = %q", db, got)
+		}
+	}
+	// An '@' of a URL that works, after its user information or in its query, is shown.
+	for db, want := range map[string]string{
+		"postgres://db.example:5432/chancery?user=office@corp&password=s3cret": "postgres://db.example:5432/chancery?user=office@corp&password=xxxxx",
+		"postgres:///chancery?host=/run/postgresql&application_name=office@a":  "postgres:///chancery?host=/run/postgresql&application_name=office@a",
+		"postgres://office:s3cret@db.example/chancery?application_name=a@b":    "postgres://office:xxxxx@db.example/chancery?application_name=a@b",
+		"postgres://db.example,db2.example:5433/chancery?user=office@corp&x=y": "postgres://db.example,db2.example:5433/chancery?user=office@corp&x=y",
+		"postgres://db.example/chan@cery?sslmode=disable":                      "postgres://db.example/chan@cery?sslmode=disable",
+	} {
+		if got := store.Redact(db); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", db, got, want)
+		}
+	}
+	if got, had := store.WithoutPasswords("postgres://db.example:5432/chancery?user=office@corp&password=s3cret"); got != "postgres://db.example:5432/chancery?user=office@corp" || !had {
+		t.Errorf("WithoutPasswords of a URL whose user is in the query = %q, %v", got, had)
+	}
+}
+
 // TestPostgresWritersTakeTurns: two stores on one database, as two servers open it, increment
 // the log head's size by reading it and writing it back inside Update. The writer lock makes
 // Update transactions of all processes take turns, so that no increment is lost; at READ
