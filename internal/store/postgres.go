@@ -284,25 +284,51 @@ func openPostgres(ctx context.Context, url string, check func(context.Context, *
 	db.group = startCommitter(db)
 	if err := w.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store: connect to %s: %w", Redact(url), err)
+		return nil, fmt.Errorf("store: connect to %s: %w", Redact(url), connectFailed(url, err))
 	}
 	if err := aloneInDatabase(ctx, db); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store: %s: %w", Redact(url), err)
+		return nil, fmt.Errorf("store: %s: %w", Redact(url), connectFailed(url, err))
 	}
 	if check != nil {
 		if err := check(ctx, db); err != nil {
 			db.Close()
-			return nil, fmt.Errorf("store: %s: %w", Redact(url), err)
+			return nil, fmt.Errorf("store: %s: %w", Redact(url), connectFailed(url, err))
 		}
 	}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store: %s: %w", Redact(url), err)
+		return nil, fmt.Errorf("store: %s: %w", Redact(url), connectFailed(url, err))
 	}
 	db.fenced.Store(true)
 	return db, nil
 }
+
+// connectFailed returns err, a failure to open the store at url, but for a connection pgx
+// could not make to a URL Redact does not show (a password that an unencoded '/' ended,
+// read as a port and a database's name): pgx's ConnectError names the database as it read
+// it ("failed to connect to `user=root database=s3cret@db/chancery`"), the rest of the
+// password with it. Its cause alone is told then.
+func connectFailed(url string, err error) error {
+	var ce *pgconn.ConnectError
+	if _, shown := splitURL(url); shown || !errors.As(err, &ce) || errors.Unwrap(ce) == nil {
+		return err
+	}
+	return connectError{ce}
+}
+
+// connectError is a pgconn.ConnectError told without the user and the database it names.
+type connectError struct{ err *pgconn.ConnectError }
+
+func (e connectError) Error() string {
+	details := errors.Unwrap(e.err).Error()
+	if strings.Contains(details, "\n") { // as pgx tells them
+		return "failed to connect:\n\t" + strings.ReplaceAll(details, "\n", "\n\t")
+	}
+	return "failed to connect: " + details
+}
+
+func (e connectError) Unwrap() error { return e.err }
 
 // ErrSharedDatabase is returned when the database holds an office's tables in another schema
 // than the one the URL opens.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/store/storetest"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 func openPostgres(t testing.TB, url string) *store.DB {
@@ -242,6 +243,28 @@ func TestRedactHidesAPasswordOutsideTheUserInformation(t *testing.T) {
 	}
 	if got, had := store.WithoutPasswords("postgres://db.example:5432/chancery?user=office@corp&password=s3cret"); got != "postgres://db.example:5432/chancery?user=office@corp" || !had {
 		t.Errorf("WithoutPasswords of a URL whose user is in the query = %q, %v", got, had)
+	}
+}
+
+// TestConnectFailureShowsNoPasswordEndedByASlash: of a URL whose password an unencoded '/'
+// ended ("postgres://office:12/s3cret@db/…": user information none, host office, port 12, the
+// rest the database's name), which pgx parses and fails to connect to, the error named the
+// database as pgx read it, "failed to connect to `user=root database=s3cret@db/…`", the rest
+// of the password with it, though Redact hides the URL (found by review of a994b0a, sixtieth
+// session). A port nothing listens on: the connection is refused at once.
+func TestConnectFailureShowsNoPasswordEndedByASlash(t *testing.T) {
+	_, err := store.OpenPostgres(context.Background(), "postgres://localhost:1/s3cret@db.example/chancery?sslmode=disable")
+	if err == nil || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "failed to connect") {
+		t.Errorf("opening a database at a URL whose password a '/' ended: %v, want a failure naming no part of the password", err)
+	}
+	var ce *pgconn.ConnectError
+	if !errors.As(err, &ce) {
+		t.Errorf("the failure %v is not pgx's ConnectError", err)
+	}
+	// A URL shown keeps pgx's message whole.
+	_, err = store.OpenPostgres(context.Background(), "postgres://office@localhost:1/chancery?sslmode=disable")
+	if err == nil || !strings.Contains(err.Error(), "`user=office database=chancery`") {
+		t.Errorf("opening a database that does not answer: %v, want pgx's message naming the user and the database", err)
 	}
 }
 
