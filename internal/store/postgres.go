@@ -51,7 +51,7 @@ func Redact(database string) string {
 		params := strings.Split(p.query, "&")
 		for i, param := range params {
 			k, _, _ := strings.Cut(param, "=")
-			if name, err := url.QueryUnescape(k); err != nil || strings.Contains(strings.ToLower(name), "password") {
+			if secretParam(k) {
 				params[i] = k + "=xxxxx"
 			}
 		}
@@ -82,7 +82,7 @@ func WithoutPasswords(database string) (string, bool) {
 		var kept []string
 		for _, param := range strings.Split(p.query, "&") {
 			k, _, _ := strings.Cut(param, "=")
-			if name, err := url.QueryUnescape(k); err != nil || strings.Contains(strings.ToLower(name), "password") {
+			if secretParam(k) {
 				had = true
 				continue
 			}
@@ -197,18 +197,37 @@ func splitURL(s string) (p urlParts, ok bool) {
 	if !p.hasUser && (hasPort && strings.Contains(p.hosts, "@") || strings.Contains(p.query, "@") && (!numericPorts || !pgxQuery(p.query))) {
 		return p, false
 	}
+	// A password holding an unencoded '&' ("?password=s3&cret") is cut there by libpq and
+	// pgx, which refuse the rest ("cret", a parameter without '='): in a query pgx refuses,
+	// what follows a password is not shown either.
+	if p.hasQuery && !pgxQuery(p.query) {
+		for _, param := range strings.Split(p.query, "&") {
+			if k, _, _ := strings.Cut(param, "="); secretParam(k) {
+				return p, false
+			}
+		}
+	}
 	return p, true
 }
 
 // pgxQuery reports whether pgx (and libpq) take query as a URL's query: each of its
-// '&'-separated parameters is NAME=VALUE, with one '='.
+// '&'-separated parameters is NAME=VALUE, with one '=' (a last '&' ends the query).
 func pgxQuery(query string) bool {
-	for _, param := range strings.Split(query, "&") {
+	for query != "" {
+		param, rest, _ := strings.Cut(query, "&")
 		if strings.Count(param, "=") != 1 {
 			return false
 		}
+		query = rest
 	}
 	return true
+}
+
+// secretParam reports whether the query parameter whose name the URL writes as k is one
+// Redact masks: a password (pgx reads password and sslpassword), or a name it cannot read.
+func secretParam(k string) bool {
+	name, err := url.QueryUnescape(k)
+	return err != nil || strings.Contains(strings.ToLower(name), "password")
 }
 
 // validScheme reports whether s is a URL's scheme: a letter, then letters, digits, '+', '-'
@@ -260,7 +279,7 @@ func OpenPostgres(ctx context.Context, url string) (*DB, error) {
 func openPostgres(ctx context.Context, url string, check func(context.Context, *DB) error) (*DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
-		return nil, fmt.Errorf("store: database URL %s: %w", Redact(url), err)
+		return nil, fmt.Errorf("store: database URL %s: %w", Redact(url), parseFailed(url, err))
 	}
 	cfg.RuntimeParams["synchronous_commit"] = "on"
 	cfg.RuntimeParams["idle_in_transaction_session_timeout"] = fmt.Sprint(stuckTimeout.Milliseconds())
@@ -303,6 +322,38 @@ func openPostgres(ctx context.Context, url string, check func(context.Context, *
 	db.fenced.Store(true)
 	return db, nil
 }
+
+// parseFailed returns err, pgx's refusal of the database URL url, but for a URL Redact does
+// not show: pgx's ParseConfigError quotes the URL as its own redaction reads it, and the
+// part of it its parser refused ("missing key/value separator \"=\" in URI query
+// parameter: \"cret\"", of "?password=s3&cret"; "c/ret@db/…" of a password that a '?' and
+// a '/' ended), where the rest of a password stands. Its reason alone is told then
+// ("cannot parse the URL: failed to parse as URL"), still unwrapping to it.
+func parseFailed(url string, err error) error {
+	var pe *pgconn.ParseConfigError
+	if _, shown := splitURL(url); shown || !errors.As(err, &pe) {
+		return err
+	}
+	msg := pe.Error()
+	if detail := errors.Unwrap(pe); detail != nil {
+		msg = strings.TrimSuffix(msg, " ("+detail.Error()+")")
+	}
+	if i := strings.LastIndex(msg, "`: "); i >= 0 {
+		msg = msg[i+len("`: "):]
+	} else {
+		msg = "pgx refuses it"
+	}
+	return parseError{msg: msg, err: pe}
+}
+
+// parseError is a pgconn.ParseConfigError told by its reason alone.
+type parseError struct {
+	msg string
+	err *pgconn.ParseConfigError
+}
+
+func (e parseError) Error() string { return "cannot parse the URL: " + e.msg }
+func (e parseError) Unwrap() error { return e.err }
 
 // connectFailed returns err, a failure to open the store at url, but for a connection pgx
 // could not make to a URL Redact does not show (a password that an unencoded '/' ended,

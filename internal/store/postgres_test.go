@@ -268,6 +268,41 @@ func TestConnectFailureShowsNoPasswordEndedByASlash(t *testing.T) {
 	}
 }
 
+// TestParseFailureShowsNoPartOfAPassword: a password holding an unencoded '&'
+// ("?password=s3&cret"), which libpq and pgx cut there, refusing the rest as a parameter
+// without '=', was shown after Redact's mask ("password=xxxxx&cret"), and pgx's refusal,
+// wrapped into the message, quoted that rest ("missing key/value separator \"=\" in URI query
+// parameter: \"cret\""); and of a password that a '?' then a '/' ended, pgx's refusal quoted
+// "c/ret@HOST/DB" though Redact hid the URL (found by review of a994b0a, sixtieth session).
+// Neither is shown; a query without a password that pgx refuses is, with pgx's reason.
+func TestParseFailureShowsNoPartOfAPassword(t *testing.T) {
+	ctx := context.Background()
+	for _, db := range []string{
+		"postgres://office@localhost:1/chancery?password=s3&cret",
+		"postgres://office@localhost:1/chancery?sslmode=disable&sslpassword=s3&cret&x=y",
+		"postgres://office:s3?c/ret@localhost:1/chancery",
+	} {
+		if got := store.Redact(db); strings.Contains(got, "cret") {
+			t.Errorf("Redact(%q) = %q", db, got)
+		}
+		_, err := store.OpenPostgres(ctx, db)
+		if err == nil || strings.Contains(err.Error(), "cret") || !strings.Contains(err.Error(), "cannot parse the URL: ") {
+			t.Errorf("opening %q: %v, want pgx's refusal naming no part of the password", db, err)
+		}
+		var pe *pgconn.ParseConfigError
+		if !errors.As(err, &pe) {
+			t.Errorf("the failure %v is not pgx's ParseConfigError", err)
+		}
+	}
+	db := "postgres://office@localhost:1/chancery?sslmode=disable&foo"
+	if got := store.Redact(db); got != db {
+		t.Errorf("Redact(%q) = %q, want it shown", db, got)
+	}
+	if _, err := store.OpenPostgres(ctx, db); err == nil || !strings.Contains(err.Error(), `"foo"`) {
+		t.Errorf("opening %q: %v, want pgx's refusal naming the parameter", db, err)
+	}
+}
+
 // TestPostgresWritersTakeTurns: two stores on one database, as two servers open it, increment
 // the log head's size by reading it and writing it back inside Update. The writer lock makes
 // Update transactions of all processes take turns, so that no increment is lost; at READ
