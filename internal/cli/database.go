@@ -42,9 +42,8 @@ func database(c *cobra.Command) string {
 // openStore opens the store of the office in d that c's --database names.
 func openStore(ctx context.Context, c *cobra.Command, d *datadir.Dir) (*store.DB, error) {
 	db, err := store.Open(ctx, database(c), d.Path)
-	if err == nil {
-		warnMigrated(c, db.MigratedFrom())
-	}
+	// An opening that failed after the migration it committed (store.MigratedError) says so too.
+	warnMigrated(c, store.MigratedBy(db, err))
 	return db, storeHint(err, d.Path)
 }
 
@@ -141,6 +140,10 @@ func diskFullHint(err error, dir string) error {
 	}
 	migration := errors.As(err, new(*store.MigrationError))
 	switch {
+	case errors.As(err, new(*store.MigratedError)):
+		// The migration committed to the write-ahead log, and the full disk refused its
+		// copy into the database, which grows by the tables it rewrote.
+		return withHint(err, "the migration to this build's schema was committed (builds before this one refuse the database from now on), and the full disk then refused SQLite the room to copy it from its write-ahead log into the database. Free space on %s (about the size of the tables the migration rewrote) and start again: the store then opens at this build's schema", where)
 	case migration && errors.Is(err, store.ErrCommitUnknown):
 		// SQLite wrote the transaction, its commit frame included, to the write-ahead log, and
 		// the full disk refused the shared memory that indexes it: the next opening's recovery

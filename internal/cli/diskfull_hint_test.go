@@ -101,3 +101,22 @@ func TestBackupDiskFullHint(t *testing.T) {
 		t.Error("an unsound copy is taken as a full disk")
 	}
 }
+
+// A migration committed to the write-ahead log whose truncation at the opening (the copy of
+// the migrated tables into the database) the full disk then refused (live: an office of
+// schema 43 on a nearly full tmpfs, "truncate the WAL: database or disk is full (13)", no
+// warning and no hint, the database at this build's schema) is hinted as committed, not as
+// nothing written.
+func TestDiskFullHintOfAMigrationCommitted(t *testing.T) {
+	const dir = "/srv/office"
+	err := fmt.Errorf("store: %s/chancery.db: %w", dir, &store.MigratedError{From: 43, To: store.SchemaVersion,
+		Err: fmt.Errorf("truncate the WAL: %w: %w", codedError(13), store.ErrDiskFull)})
+	var h *hinted
+	if !errors.As(storeHint(err, dir), &h) {
+		t.Fatalf("no hint for %v", err)
+	}
+	if strings.Contains(h.hint, "nothing was written") || strings.Contains(h.hint, "not committed") || !strings.Contains(h.hint, "was committed") ||
+		!strings.Contains(h.hint, "Free space on the disk holding "+dir) {
+		t.Errorf("hint %q, want it to say that the migration was committed, and to free space", h.hint)
+	}
+}

@@ -99,11 +99,12 @@ func Open(ctx context.Context, d *datadir.Dir, opts ...Options) (*Stack, error) 
 		openCtx = store.WithMigrationLogger(ctx, opt.Logger)
 	}
 	db, err := open(openCtx, opt.Database, d.Path)
+	// A store's opening may fail after the migration it committed (store.MigratedError).
+	if v := store.MigratedBy(db, err); v > 0 && opt.Migrated != nil {
+		opt.Migrated(v)
+	}
 	if err != nil {
 		return nil, err
-	}
-	if v := db.MigratedFrom(); v > 0 && opt.Migrated != nil {
-		opt.Migrated(v)
 	}
 	lg, err := translog.Open(ctx, db, translog.Config{Origin: d.Settings.Origin, Signer: d.Signer(), Create: opt.create, Logger: logger})
 	if err != nil {

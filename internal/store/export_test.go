@@ -95,3 +95,11 @@ const (
 	LockClassForTest  = lockClass
 	LockWriterForTest = lockWriter
 )
+
+// SetScrubWALAtOpen replaces the truncation of the WAL at a SQLite store's opening until the
+// test ends.
+func SetScrubWALAtOpen(t interface{ Cleanup(func()) }, scrub func(*DB, context.Context) (bool, error)) {
+	old := scrubWALAtOpen
+	scrubWALAtOpen = scrub
+	t.Cleanup(func() { scrubWALAtOpen = old })
+}

@@ -957,6 +957,37 @@ func (e *MigrationError) Error() string {
 
 func (e *MigrationError) Unwrap() error { return e.Err }
 
+// MigratedError is the error of a store's opening that migrated an older build's schema From
+// to this build's To, and committed the migration, and then failed (SQLite's truncation of
+// the write-ahead log, which copies the migrated tables into the database, on a full disk):
+// builds before this one refuse the store from then on, as after an opening that succeeded
+// (DB.MigratedFrom), and the command line says so.
+type MigratedError struct {
+	From, To int
+	Err      error
+}
+
+func (e *MigratedError) Error() string {
+	return fmt.Sprintf("schema migrated from version %d to %d and committed, then: %v", e.From, e.To, e.Err)
+}
+
+func (e *MigratedError) Unwrap() error { return e.Err }
+
+// MigratedBy is the schema version an older build left the store at which the opening that
+// returned db and err migrated to this build's: db.MigratedFrom when it succeeded, the
+// MigratedError's From when it failed after the migration was committed; 0 when it migrated
+// nothing.
+func MigratedBy(db *DB, err error) int {
+	var me *MigratedError
+	switch {
+	case err == nil && db != nil:
+		return db.MigratedFrom()
+	case errors.As(err, &me):
+		return me.From
+	}
+	return 0
+}
+
 // ErrDiskFull means that the disk holding the SQLite database was full when the store opened:
 // SQLite refused the opening's transaction, a migration's or that of a store of this build's
 // schema (SQLITE_FULL), or could not make its shared-memory file to begin one

@@ -274,3 +274,49 @@ func TestPostgresDiskFullIsDiskFull(t *testing.T) {
 		}
 	}
 }
+
+// TestMigratedThenFullDiskSaysCommitted: the truncation of the WAL at a SQLite store's opening
+// copies a migration's pages into the database, which grows by the tables it rewrote: a disk
+// with room for the migration's WAL may have none for that (live: an office of schema 43 on a
+// nearly full tmpfs, "store: …: truncate the WAL: database or disk is full (13)", the
+// database at this build's schema, and nothing said of the migration). The error is a
+// store.MigratedError with the versions, store.ErrDiskFull, and not a store.MigrationError
+// (a migration not committed); store.MigratedBy gives the version migrated from. A store of
+// this build's schema whose truncation fails migrated nothing.
+func TestMigratedThenFullDiskSaysCommitted(t *testing.T) {
+	const old = 40
+	older, current := t.TempDir(), t.TempDir()
+	for dir, n := range map[string]int{current: store.SchemaVersion, older: old} {
+		db, err := store.OpenSQLiteAtForTest(t.Context(), dir, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+	}
+	store.SetScrubWALAtOpen(t, func(*store.DB, context.Context) (bool, error) {
+		return false, fmt.Errorf("truncate the WAL: %w", sqliteError(13))
+	})
+	db, err := store.OpenSQLite(t.Context(), older)
+	var me *store.MigratedError
+	if !errors.As(err, &me) || me.From != old || me.To != store.SchemaVersion || !errors.Is(err, store.ErrDiskFull) ||
+		errors.As(err, new(*store.MigrationError)) {
+		t.Errorf("an older build's store whose WAL the full disk kept from truncating after the migration: %v, want a store.MigratedError from %d to %d and store.ErrDiskFull", err, old, store.SchemaVersion)
+	}
+	if got := store.MigratedBy(db, err); got != old {
+		t.Errorf("store.MigratedBy of that opening: %d, want %d", got, old)
+	}
+	db, err = store.OpenSQLite(t.Context(), current)
+	if err == nil || errors.As(err, new(*store.MigratedError)) || store.MigratedBy(db, err) != 0 {
+		t.Errorf("a store of this build's schema whose WAL could not be truncated: %v, MigratedBy %d, want an error and nothing migrated", err, store.MigratedBy(db, err))
+	}
+	// The migration was committed: the next opening, with room, finds this build's schema.
+	store.SetScrubWALAtOpen(t, (*store.DB).ScrubWAL)
+	db, err = store.OpenSQLite(t.Context(), older)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if db.MigratedFrom() != 0 {
+		t.Errorf("the opening after migrated again from %d, want nothing", db.MigratedFrom())
+	}
+}

@@ -123,12 +123,23 @@ func openSQLite(ctx context.Context, dir, journal string) (*DB, error) {
 	// the last checkpoint) left pages there as they were before: an erased letter's text,
 	// which nothing would truncate until this store closes cleanly, and an erasure asked
 	// again is refused as done. Truncated now, before the office serves.
-	if _, err := db.ScrubWAL(ctx); err != nil {
+	if _, err := scrubWALAtOpen(db, ctx); err != nil {
+		from := db.migratedFrom
 		db.Close()
+		// The truncation copies the WAL's pages into the database, which grows by the tables
+		// a migration rewrote: a disk with room for the migration's WAL may have none for
+		// that. The migration is committed then, which the error says.
+		err = classifyDiskFull(err)
+		if from > 0 {
+			err = &MigratedError{From: from, To: len(migrations), Err: err}
+		}
 		return nil, fmt.Errorf("store: %s: %w", path, err)
 	}
 	return db, nil
 }
+
+// scrubWALAtOpen is the ScrubWAL of a store's opening; a test replaces it.
+var scrubWALAtOpen = (*DB).ScrubWAL
 
 // pageSize is the page size of new databases: SQLite's default, 4 KiB (issue 19 item 5). With
 // 16 KiB pages each released file's last leaf page was left a quarter full (its local part
