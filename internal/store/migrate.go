@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -863,14 +864,18 @@ func (db *DB) migrate(ctx context.Context) error {
 	// On PostgreSQL the servers of an office started at once take turns on the writer lock,
 	// which the migration's transaction holds until it commits: one migrates, and the others
 	// wait for it, minutes on a large office, without a word but for this line, then find
-	// the schema migrated.
-	waited := 0
+	// the schema migrated. A server that finds the lock free (alone, or first) does not wait,
+	// and says nothing of it.
+	var waited atomic.Int64
 	if logger != nil && db.dialect == Postgres {
 		var v int
 		if db.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&v) == nil && v > 0 && v < len(migrations) {
-			waited = v
-			logger.Info("waiting for the store's writer lock to migrate its schema: a server of the office that migrates it holds the lock until it commits",
-				"from", v, "to", len(migrations))
+			db.lockWait = func() {
+				waited.Store(int64(v))
+				logger.Info("waiting for the store's writer lock to migrate its schema: a server of the office that migrates it holds the lock until it commits",
+					"from", v, "to", len(migrations))
+			}
+			defer func() { db.lockWait = nil }()
 		}
 	}
 	err := db.Update(ctx, func(tx *Tx) error {
@@ -895,8 +900,8 @@ func (db *DB) migrate(ctx context.Context) error {
 			}
 		}
 		from = v
-		if logger != nil && waited > 0 && v == len(migrations) {
-			logger.Info("another server migrated the store's schema while this one waited", "from", waited, "to", v)
+		if w := waited.Load(); logger != nil && w > 0 && v == len(migrations) {
+			logger.Info("another server migrated the store's schema while this one waited", "from", w, "to", v)
 		}
 		if v == 0 {
 			logger = nil // a new store: nothing of the office's is migrated

@@ -434,6 +434,15 @@ func holdsLog(ctx context.Context, db *DB) error {
 // The migration that opening the store runs checks the version itself, on a database that may
 // have no schema_version table yet: the check starts once it has committed (DB.fenced).
 func (db *DB) beginPostgres(ctx context.Context, tx *sql.Tx) (xid string, err error) {
+	if wait := db.lockWait; wait != nil {
+		var got bool
+		if err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock($1, $2)`, lockClass, lockWriter).Scan(&got); err != nil {
+			return "", fmt.Errorf("store: take the writer lock: %w", err)
+		}
+		if !got {
+			wait()
+		}
+	}
 	err = tx.QueryRowContext(ctx, `SELECT pg_current_xact_id()::text FROM pg_advisory_xact_lock($1, $2)`, lockClass, lockWriter).Scan(&xid)
 	if err != nil {
 		return "", fmt.Errorf("store: take the writer lock: %w", err)

@@ -65,6 +65,9 @@ type DB struct {
 	dialect Dialect
 	// migratedFrom is the schema version the store's opening migrated from (MigratedFrom).
 	migratedFrom int
+	// lockWait, set while the opening's migration on PostgreSQL takes the writer lock, is
+	// called when another session holds it (beginPostgres), before this one waits for it.
+	lockWait func()
 	// w is the write pool. For SQLite it has a single connection, which serializes writers.
 	w *sql.DB
 	// r is the read pool.
