@@ -246,6 +246,9 @@ func backup(ctx context.Context, d *datadir.Dir, out string, progress io.Writer)
 		if ctx.Err() != nil {
 			return nil, errBackupInterrupted
 		}
+		if h := backupCopyFull(err, out); h != nil {
+			return nil, h
+		}
 		if unwritableDir(d.Path) {
 			return nil, unwritableHint(err, d.Path)
 		}
@@ -255,6 +258,9 @@ func backup(ctx context.Context, d *datadir.Dir, out string, progress io.Writer)
 		backupStaged(ctx)
 	}
 	checked, err := backupChecked(ctx, tmp)
+	if h := backupCopyFull(err, out); h != nil {
+		return nil, h
+	}
 	if err != nil {
 		return nil, interruptedBackup(ctx, err)
 	}
@@ -411,6 +417,17 @@ func backupDiskFull(err error, out string) error {
 	}
 	return withHint(fmt.Errorf("backup: the copy of the database could not be checked: %w", err),
 		"nothing was written to %s, and the office's database is as it was. The backup checks its copy of the database beside %s, migrated to this build's schema when an older build left it: free space on the disk holding %s (the backup needs room there for two copies of the database and the archive), or write the backup to another disk, and run it again", out, out, filepath.Dir(out))
+}
+
+// backupCopyFull is the refusal of a backup to out whose copy of the database, or the second
+// copy its check migrates, the full disk refused (store.ErrCopyDiskFull), or nil for another
+// err: the office's database is not where the room is missing, and is as it was.
+func backupCopyFull(err error, out string) error {
+	if !errors.Is(err, store.ErrCopyDiskFull) {
+		return nil
+	}
+	return withHint(fmt.Errorf("backup: the copy of the database could not be written beside %s: %w", out, err),
+		"nothing was written to %s, and the office's database is as it was. Free space on the disk holding %s (the backup needs room there for two copies of the database and the archive), or write the backup to another disk, and run it again", out, filepath.Dir(out))
 }
 
 // backupExtendsPublished refuses the copy of the database in dir when its log does not extend

@@ -120,3 +120,24 @@ func TestDiskFullHintOfAMigrationCommitted(t *testing.T) {
 		t.Errorf("hint %q, want it to say that the migration was committed, and to free space", h.hint)
 	}
 }
+
+// A backup whose copy of the database the full disk of --out's directory refused (live, to a
+// nearly full tmpfs: "store: backup DIR/chancery.db: database or disk is full (13)", hinted
+// "is DIR a data directory with a SQLite store? For PostgreSQL use pg_dump", and the second
+// copy, which the check migrates, with no hint) says that the copy could not be written, and
+// to free space where the backup is written: the office's disk is not the one.
+func TestBackupCopyDiskFullHint(t *testing.T) {
+	const out = "/srv/backups/chancery.tar"
+	err := fmt.Errorf("store: backup /srv/office/chancery.db: %w: %w", codedError(13), store.ErrCopyDiskFull)
+	var h *hinted
+	if !errors.As(backupCopyFull(err, out), &h) {
+		t.Fatalf("no hint for %v", err)
+	}
+	if !strings.Contains(h.Error(), "could not be written") || strings.Contains(h.hint, "data directory") ||
+		!strings.Contains(h.hint, "nothing was written to "+out) || !strings.Contains(h.hint, "Free space on the disk holding /srv/backups") {
+		t.Errorf("backup's copy on a full disk: %v\nhint: %s\nwant the copy not written, and space to free where the backup is written", h, h.hint)
+	}
+	if backupCopyFull(errors.New("store: backup: open /srv/office/chancery.db: no such file"), out) != nil {
+		t.Error("another failure of the copy is taken as a full disk")
+	}
+}

@@ -103,3 +103,6 @@ func SetScrubWALAtOpen(t interface{ Cleanup(func()) }, scrub func(*DB, context.C
 	scrubWALAtOpen = scrub
 	t.Cleanup(func() { scrubWALAtOpen = old })
 }
+
+// CopyFull is copyFull, for its test.
+var CopyFull = copyFull

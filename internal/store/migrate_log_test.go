@@ -321,3 +321,17 @@ func TestMigratedThenFullDiskSaysCommitted(t *testing.T) {
 		t.Errorf("the opening after migrated again from %d, want nothing", db.MigratedFrom())
 	}
 }
+
+// TestCopyFullIsSQLiteFull: a backup's copy (VACUUM INTO) that SQLite refused with SQLITE_FULL
+// is the copy's full disk (store.ErrCopyDiskFull); SQLITE_IOERR_SHMSIZE is the shared memory
+// of the store copied, on another disk, and is not.
+func TestCopyFullIsSQLiteFull(t *testing.T) {
+	if !store.CopyFull(fmt.Errorf("vacuum: %w", sqliteError(13))) {
+		t.Error("SQLITE_FULL of a backup's copy is not taken as its full disk")
+	}
+	for _, code := range []int{4874, 10, 778} {
+		if store.CopyFull(fmt.Errorf("vacuum: %w", sqliteError(code))) {
+			t.Errorf("SQLite's %d taken as the copy's full disk", code)
+		}
+	}
+}

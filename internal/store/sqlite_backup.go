@@ -41,6 +41,9 @@ func BackupSQLite(ctx context.Context, dir, to string) error {
 	defer db.Close()
 	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", to); err != nil {
 		os.Remove(to)
+		if copyFull(err) {
+			return fmt.Errorf("store: backup %s: %w: %w", src, err, ErrCopyDiskFull)
+		}
 		return fmt.Errorf("store: backup %s: %w", src, err)
 	}
 	if err := syncFile(to); err != nil {
@@ -48,6 +51,17 @@ func BackupSQLite(ctx context.Context, dir, to string) error {
 		return fmt.Errorf("store: backup: %w", err)
 	}
 	return nil
+}
+
+// ErrCopyDiskFull means that the disk holding the copy BackupSQLite writes was full
+// (SQLITE_FULL of VACUUM INTO, which writes only the copy): the store copied is as it was.
+var ErrCopyDiskFull = errors.New("the disk holding the copy is full")
+
+// copyFull reports whether err is SQLite's SQLITE_FULL (13). SQLITE_IOERR_SHMSIZE, which
+// diskFull takes too, is the shared memory of the store copied, beside it, not of the copy.
+func copyFull(err error) bool {
+	var coded interface{ Code() int }
+	return errors.As(err, &coded) && coded.Code()&0xff == 13
 }
 
 func syncFile(name string) error {
