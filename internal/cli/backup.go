@@ -137,7 +137,7 @@ files. Restore it with 'chancery restore'. For PostgreSQL, use pg_dump or pg_bas
 			}
 			res, err := backup(context.WithoutCancel(c.Context()), d, out, progress)
 			if err != nil {
-				return err
+				return backupNoSpace(err, out)
 			}
 			if asJSON {
 				return writeJSON(c.OutOrStdout(), res)
@@ -428,6 +428,17 @@ func backupCopyFull(err error, out string) error {
 	}
 	return withHint(fmt.Errorf("backup: the copy of the database could not be written beside %s: %w", out, err),
 		"nothing was written to %s, and the office's database is as it was. Free space on the disk holding %s (the backup needs room there for two copies of the database and the archive), or write the backup to another disk, and run it again", out, filepath.Dir(out))
+}
+
+// backupNoSpace hints err, a backup to out that failed, when a write of it found its disk
+// full (ENOSPC: the archive, written beside out; the office's files are only read) and no
+// step hinted it already.
+func backupNoSpace(err error, out string) error {
+	var h *hinted
+	if errors.As(err, &h) || !errors.Is(err, syscall.ENOSPC) {
+		return err
+	}
+	return withHint(err, "nothing was written to %s, and the office's database is as it was. Free space on the disk holding %s (the backup needs room there for two copies of the database and the archive), or write the backup to another disk, and run it again", out, filepath.Dir(out))
 }
 
 // backupExtendsPublished refuses the copy of the database in dir when its log does not extend

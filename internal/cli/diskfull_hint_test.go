@@ -3,7 +3,9 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/chancery/chancery/internal/store"
@@ -139,5 +141,27 @@ func TestBackupCopyDiskFullHint(t *testing.T) {
 	}
 	if backupCopyFull(errors.New("store: backup: open /srv/office/chancery.db: no such file"), out) != nil {
 		t.Error("another failure of the copy is taken as a full disk")
+	}
+}
+
+// A backup whose archive the full disk of --out's directory refused (live, to a tmpfs with
+// 1.5 MB free: "backup: demo/FILE: write …/backup.tar: no space left on device", no hint) is
+// hinted to free space where the backup is written; a failure a step hinted keeps its hint.
+func TestBackupArchiveNoSpaceHint(t *testing.T) {
+	const out = "/srv/backups/chancery.tar"
+	err := fmt.Errorf("backup: demo/letter.pdf: %w", &fs.PathError{Op: "write", Path: "/srv/backups/.chancery-backup-1/backup.tar", Err: syscall.ENOSPC})
+	var h *hinted
+	if !errors.As(backupNoSpace(err, out), &h) {
+		t.Fatalf("no hint for %v", err)
+	}
+	if !strings.Contains(h.hint, "nothing was written to "+out) || !strings.Contains(h.hint, "Free space on the disk holding /srv/backups") {
+		t.Errorf("hint %q, want nothing written and space to free where the backup is written", h.hint)
+	}
+	other := withHint(errors.New("backup: /srv/backups/chancery.tar exists"), "pass a new --out file")
+	if got := backupNoSpace(other, out); got != other {
+		t.Errorf("a hinted failure got another hint: %v", got)
+	}
+	if backupNoSpace(errors.New("backup: tile 0/000: hash mismatch"), out).Error() == "" || errors.As(backupNoSpace(errors.New("x"), out), &h) {
+		t.Error("a failure without a full disk got a hint")
 	}
 }
