@@ -156,6 +156,13 @@ every language.`,
 				return withHintMsg(i18n.Errorf(nil, "--seal goes with exactly one file"), i18n.Msg("put each seal beside its file as FILE.seal to verify several"))
 			}
 			vf := &Verifier{V: v, Seal: sealFile, MaxAge: maxAge, Quorum: root.WitnessQuorum, P: p, TrustFile: trustFile, away: away}
+			// Every warning of the run (a seal's checkpoint not compared, the kept checkpoint
+			// not saved) goes to stderr through the progress line's writer, which clears that
+			// line first: written straight after it, a warning shared its line ("verified 2 of
+			// 7 files" and "chancery: warning: …"). Set before connect and keep, which hand
+			// the writer they warn on to what they set up.
+			prog := newProgress(c.ErrOrStderr(), len(files))
+			c.SetErr(prog.lines(c.ErrOrStderr()))
 			if root.WitnessQuorum > 0 {
 				unwitnessed := *root
 				unwitnessed.WitnessQuorum = 0
@@ -179,7 +186,6 @@ every language.`,
 			if maxAge > 0 && root.WitnessQuorum == 0 {
 				return withHintMsg(i18n.Errorf(nil, "--max-age needs a trust root with witnesses"), i18n.Msg("the freshness bound is on the witnesses' cosignatures; this trust root requires none"))
 			}
-			prog := newProgress(c.ErrOrStderr(), len(files))
 			results := vf.verifyFiles(files, prog)
 			// Each line is printed as soon as it is known, and a folder of any size holds only
 			// a few in memory; on the terminal of the progress line, it clears that line first.
