@@ -135,7 +135,10 @@ func TestOnlineVerifyComparesASealOfAnotherFileWithTheKept(t *testing.T) {
 // file stands (altered for an edited copy, valid for a corrected letter beside the old
 // letter's seal), and a warning line, on stderr as verify's others (with --json too), says
 // the seal's checkpoint could not be compared. (The lead's decision, sixtieth session: a
-// failed fetch was not to turn those answers into "could not verify".)
+// failed fetch was not to turn those answers into "could not verify".) The warning says that
+// the result printed for the file does not rest on that comparison, true whatever it is: it
+// said that line was the registry's answer, which a file the registry knows neither by its
+// bytes nor by its text does not get (its own "invalid"). In English, French and Arabic.
 func TestOnlineVerifyWarnsOfASealCheckpointNotCompared(t *testing.T) {
 	o := newOffice(t)
 	dir, _, _, bare, trust := o.releasedForReplay(t)
@@ -181,6 +184,11 @@ func TestOnlineVerifyWarnsOfASealCheckpointNotCompared(t *testing.T) {
 	write(t, letter, data)
 	write(t, edited+".seal", oldSeal)
 	write(t, letter+".seal", oldSeal)
+	// Bytes the registry knows neither by digest nor by text: the line printed is the file's
+	// own "invalid", not the registry's answer, which the warning must not say it is.
+	stranger := filepath.Join(dir, "held", "stranger.bin")
+	write(t, stranger, []byte("\x00\x01\x02 not a letter of any office \xff\xfe"))
+	write(t, stranger+".seal", oldSeal)
 
 	u, err := url.Parse(o.url)
 	if err != nil {
@@ -209,9 +217,14 @@ func TestOnlineVerifyWarnsOfASealCheckpointNotCompared(t *testing.T) {
 		}{
 			{edited, "altered: ", cli.ExitFailed},
 			{letter, "valid: " + corrected, cli.ExitOK},
+			{stranger, "invalid: ", cli.ExitFailed},
 		} {
 			warning := "chancery: warning: " + c.file + ": the checkpoint of the seal " + c.file + ".seal, which is not this file's, could not be compared with the newest one kept of the log: consistency proof from tree size "
-			for _, args := range [][]string{{}, {"--json"}, {"--lang", "fr"}} {
+			// What the warning says of the line printed holds whatever that line is (the
+			// registry's answer, or the file's own invalid): it said "the line printed for the
+			// file is the registry's answer".
+			const tail = "; the result printed for this file does not rest on that comparison\n"
+			for _, args := range [][]string{{}, {"--json"}, {"--lang", "fr"}, {"--lang", "ar"}} {
 				// Each run starts from the tree of the first letter's day.
 				if err := os.WriteFile(kept[0], held, 0o600); err != nil {
 					t.Fatal(err)
@@ -223,17 +236,23 @@ func TestOnlineVerifyWarnsOfASealCheckpointNotCompared(t *testing.T) {
 				}
 				switch {
 				case len(args) == 0:
-					if !strings.HasPrefix(out, c.prefix) || !strings.Contains(errs, warning) {
-						t.Errorf("%s: %q %q, want %q and the warning %q", name, out, errs, c.prefix, warning)
+					if !strings.HasPrefix(out, c.prefix) || !strings.Contains(errs, warning) || !strings.HasSuffix(errs, tail) {
+						t.Errorf("%s: %q %q, want %q and the warning %q…%q", name, out, errs, c.prefix, warning, tail)
 					}
 				case args[0] == "--json":
 					var r cli.VerifyResult
-					if err := json.Unmarshal([]byte(out), &r); err != nil || !strings.HasPrefix(r.Message, c.prefix) || !strings.Contains(errs, warning) {
+					if err := json.Unmarshal([]byte(out), &r); err != nil || !strings.HasPrefix(r.Message, c.prefix) || !strings.Contains(errs, warning) || !strings.HasSuffix(errs, tail) {
 						t.Errorf("%s: %q %q (%v), want %q and the warning", name, out, errs, err, c.prefix)
 					}
-				default:
-					if !strings.Contains(errs, "chancery: avertissement : "+c.file+" : le point de contrôle du sceau") {
+				case args[1] == "fr":
+					if !strings.Contains(errs, "chancery: avertissement : "+c.file+" : le point de contrôle du sceau") ||
+						!strings.HasSuffix(errs, " ; le résultat affiché pour ce fichier ne repose pas sur cette comparaison\n") {
 						t.Errorf("%s: %q %q, want the warning in French", name, out, errs)
+					}
+				default:
+					if !strings.Contains(errs, "chancery: تحذير: "+c.file+": تعذّرت مقارنة نقطة التحقق الخاصة بالختم") ||
+						!strings.HasSuffix(errs, "؛ النتيجة المطبوعة لهذا الملف لا تستند إلى هذه المقارنة\n") {
+						t.Errorf("%s: %q %q, want the warning in Arabic", name, out, errs)
 					}
 				}
 			}

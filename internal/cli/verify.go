@@ -185,7 +185,7 @@ func (vf *verifier) Compare(res VerifyResult, sealCheckpoint []byte, sealPath st
 	case errors.Is(err, errForked):
 		return logProblem(vf.Verifier, res, err), true
 	}
-	vf.warn(vf.T("%s: the checkpoint of the seal %s, which is not this file's, could not be compared with the newest one kept of the log: %s; the line printed for the file is the registry's answer, without that comparison",
+	vf.warn(vf.T("%s: the checkpoint of the seal %s, which is not this file's, could not be compared with the newest one kept of the log: %s; the result printed for this file does not rest on that comparison",
 		res.File, sealPath, err.Error()))
 	return res, false
 }

@@ -186,9 +186,9 @@ var _ = table(func() Translations {
 		// compared with the kept one (its consistency proof not fetched): the registry's
 		// answer for the file stands, and this warning says what was not checked.
 		"chancery: warning: %s": {"chancery: avertissement : %s", "chancery: تحذير: %s"},
-		"%s: the checkpoint of the seal %s, which is not this file's, could not be compared with the newest one kept of the log: %s; the line printed for the file is the registry's answer, without that comparison": {
-			"%s : le point de contrôle du sceau %s, qui n'est pas celui de ce fichier, n'a pas pu être comparé avec le plus récent conservé du journal : %s ; la ligne affichée pour le fichier est la réponse du registre, sans cette comparaison",
-			"%s: تعذّرت مقارنة نقطة التحقق الخاصة بالختم %s، وهو ليس ختم هذا الملف، بأحدث نقطة محفوظة من السجل: %s؛ السطر المطبوع لهذا الملف هو إجابة السجل، دون هذه المقارنة",
+		"%s: the checkpoint of the seal %s, which is not this file's, could not be compared with the newest one kept of the log: %s; the result printed for this file does not rest on that comparison": {
+			"%s : le point de contrôle du sceau %s, qui n'est pas celui de ce fichier, n'a pas pu être comparé avec le plus récent conservé du journal : %s ; le résultat affiché pour ce fichier ne repose pas sur cette comparaison",
+			"%s: تعذّرت مقارنة نقطة التحقق الخاصة بالختم %s، وهو ليس ختم هذا الملف، بأحدث نقطة محفوظة من السجل: %s؛ النتيجة المطبوعة لهذا الملف لا تستند إلى هذه المقارنة",
 		},
 		" (this replaces the line printed above for this file)": {
 			" (cette ligne remplace celle affichée plus haut pour ce fichier)",
