@@ -140,6 +140,18 @@ var _ = table(func() Translations {
 			"invalide : le sceau est endommagé : %s n'est pas un sceau vérifiable (il a été tronqué ou modifié) ; demandez de nouveau au service le sceau de la lettre (%s)",
 			"غير صالحة: الختم تالف: %s ليس ختمًا يمكن التحقق منه (فقد اقتُطع أو عُدّل)؛ اطلب من الجهة ختم الرسالة مجددًا (%s)",
 		},
+		// Online, when the registry knows neither the file nor its text: no seal of it is to
+		// be had from the office.
+		"invalid: the seal is damaged: %s is not a seal that can be checked, as it was cut short or edited (%s)": {
+			"invalide : le sceau est endommagé : %s n'est pas un sceau vérifiable, car il a été tronqué ou modifié (%s)",
+			"غير صالحة: الختم تالف: %s ليس ختمًا يمكن التحقق منه، إذ اقتُطع أو عُدّل (%s)",
+		},
+		// A seal of a newer format than this build reads (seal.ErrUnsupportedVersion): the
+		// remedy is a newer chancery, not another seal.
+		"invalid: the seal %s is of a newer format than this chancery reads, so it was not checked: a newer version of chancery checks it (%s)": {
+			"invalide : le sceau %s est d'un format plus récent que celui que lit ce chancery et n'a donc pas été vérifié : une version plus récente de chancery le vérifie (%s)",
+			"غير صالحة: الختم %s بصيغة أحدث مما يقرؤه هذا الإصدار من chancery، فلم يُتحقَّق منه: يتحقق منه إصدار أحدث من chancery (%s)",
+		},
 		"%s's key was revoked on %s, after the release": {
 			"la clé de %s a été révoquée le %s, après l'émission",
 			"أُلغي مفتاح %s في %s، بعد إصدار الرسالة",
@@ -180,6 +192,16 @@ var _ = table(func() Translations {
 		" (the seal %s is damaged, so it was not checked: ask the office for the letter's seal again)": {
 			" (le sceau %s est endommagé et n'a donc pas été vérifié : redemandez au service le sceau de la lettre)",
 			" (الختم %s تالف، فلم يُتحقَّق منه: اطلب ختم الرسالة من الجهة مرة أخرى)",
+		},
+		// After an answer that is no released letter the office keeps (a draft, an altered
+		// copy, an erased letter, a registry not reached): no seal of the file to ask for.
+		" (the seal %s is damaged, so it was not checked)": {
+			" (le sceau %s est endommagé et n'a donc pas été vérifié)",
+			" (الختم %s تالف، فلم يُتحقَّق منه)",
+		},
+		" (the seal %s is of a newer format than this chancery reads, so it was not checked: a newer version of chancery checks it)": {
+			" (le sceau %s est d'un format plus récent que celui que lit ce chancery et n'a donc pas été vérifié : une version plus récente de chancery le vérifie)",
+			" (الختم %s بصيغة أحدث مما يقرؤه هذا الإصدار من chancery، فلم يُتحقَّق منه: يتحقق منه إصدار أحدث من chancery)",
 		},
 		"the one this run was shown before": {"celui que cette exécution a vu auparavant", "النقطة التي عُرضت على هذا التشغيل من قبل"},
 		// Online, a seal sound but for the file beside it whose checkpoint could not be

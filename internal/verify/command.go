@@ -56,7 +56,9 @@ seal's checkpoint is compared with the one kept, as a valid seal's is: a fork th
 makes the file invalid; a consistency proof that cannot be fetched leaves the registry's
 answer for the file, and a warning on stderr says the checkpoint was not compared. A file
 beside a damaged seal (one that cannot be read as a seal) is asked about online as a file
-without a seal too, its line saying the seal is damaged.
+without a seal too, its line saying the seal is damaged (and, for a released letter, to ask
+the office for its seal again); a seal of a newer format than this verifier reads is said to
+be one, online and offline.
 
 Without a seal, verify asks the registry by the file's SHA-256 (the file is not uploaded)
 and checks the seal the registry returns: it never takes the registry's word for a valid,

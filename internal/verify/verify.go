@@ -395,15 +395,24 @@ func (vf *Verifier) Outdated(res Result, err error) Result {
 
 // damaged answers for a file whose seal cannot be read as one (err wraps seal.ErrMalformed:
 // cut short by a download or a copy, emptied by a sync tool, another file saved under its
-// name). Offline the seal is all there is, and the file is invalid. Online a damaged seal
+// name; or seal.ErrUnsupportedVersion, a seal of a newer format than this verifier reads).
+// Offline the seal is all there is, and the file is invalid. Online a damaged seal
 // proves nothing, for the file or against it, as a sound seal of another file does not
 // (notItsSeal): the registry is asked as for a file without a seal, and its answer is
 // verified as any is, the line saying the seal is damaged; a file the registry does not know
 // stays invalid, and one it cannot be asked about could not be verified. (Found by audit,
 // sixtieth session: a released letter beside a seal cut short was "invalid" online without
 // the registry being asked, where the same bytes without the seal were valid.)
+//
+// The advice about the seal follows the answer (the lead's decision, sixtieth session): a
+// seal of a newer format is checked by a newer chancery, whatever the answer; another seal
+// can be asked of the office only for a letter it released and keeps (valid, retracted or
+// superseded); after any other answer (a draft, an altered copy, an erased letter, a file the
+// registry does not know, a registry not reached) no seal of this file is to be had, and the
+// line only says the seal was not checked.
 func (vf *Verifier) damaged(res Result, sealPath string, err error) Result {
-	res.Say(Invalid, vf.damagedSeal(sealPath, err))
+	newer := errors.Is(err, seal.ErrUnsupportedVersion)
+	res.Say(Invalid, vf.damagedSeal(sealPath, err, vf.Online == nil))
 	if vf.Online == nil {
 		return res
 	}
@@ -414,14 +423,29 @@ func (vf *Verifier) damaged(res Result, sealPath string, err error) Result {
 	case Invalid:
 		return out
 	}
-	out.Add(vf.T(" (the seal %s is damaged, so it was not checked: ask the office for the letter's seal again)", sealPath))
+	switch {
+	case newer:
+		out.Add(vf.T(" (the seal %s is of a newer format than this chancery reads, so it was not checked: a newer version of chancery checks it)", sealPath))
+	case out.Outcome == Valid || out.Outcome == Retracted || out.Outcome == Superseded:
+		out.Add(vf.T(" (the seal %s is damaged, so it was not checked: ask the office for the letter's seal again)", sealPath))
+	default:
+		out.Add(vf.T(" (the seal %s is damaged, so it was not checked)", sealPath))
+	}
 	return out
 }
 
 // damagedSeal says in plain words that a seal file cannot be read, with the parser's detail
-// last, for whoever investigates.
-func (vf *Verifier) damagedSeal(path string, err error) Text {
-	return vf.T("invalid: the seal is damaged: %s is not a seal that can be checked (it was cut short or edited); ask the office for the letter's seal again (%s)", path, err.Error())
+// last, for whoever investigates; advise adds the remedy: a newer chancery for a seal of a
+// newer format, else the letter's seal asked of the office again (offline, where the seal is
+// all there is).
+func (vf *Verifier) damagedSeal(path string, err error, advise bool) Text {
+	switch {
+	case errors.Is(err, seal.ErrUnsupportedVersion):
+		return vf.T("invalid: the seal %s is of a newer format than this chancery reads, so it was not checked: a newer version of chancery checks it (%s)", path, err.Error())
+	case advise:
+		return vf.T("invalid: the seal is damaged: %s is not a seal that can be checked (it was cut short or edited); ask the office for the letter's seal again (%s)", path, err.Error())
+	}
+	return vf.T("invalid: the seal is damaged: %s is not a seal that can be checked, as it was cut short or edited (%s)", path, err.Error())
 }
 
 // FromRelease fills res with what a verified release statement says.
