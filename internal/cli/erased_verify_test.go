@@ -34,6 +34,15 @@ func TestVerifyErasedLetterIsNotCalledInvalid(t *testing.T) {
 			t.Errorf("%s: exit %d, %s: %s, want exit %d, error, the content was erased", f, code, res.Outcome, res.Message, cli.ExitError)
 		}
 	}
+	// In French and Arabic the registry's answer is named in that language, as on the other
+	// lines: it was "valid", in English, inside the French or Arabic line. (Found by audit,
+	// sixtieth session.)
+	for l, want := range map[string]string{"fr": "le registre répond « valide »", "ar": "يجيب السجل «صالحة»"} {
+		code, out, errs := verifyAt(t, o.url, "--lang", l, "--trust", trust, bare)
+		if code != cli.ExitError || !strings.Contains(out, want) {
+			t.Errorf("--lang %s: exit %d %q %q, want %q", l, code, out, errs, want)
+		}
+	}
 }
 
 // TestVerifyDraftCopyOfErasedLetter: a member verifying a draft copy of a letter erased since

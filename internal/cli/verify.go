@@ -370,7 +370,11 @@ func (vf *verifier) online(res VerifyResult, st *client.Status, older *bool) Ver
 		// the missing seal is no sign of forgery: the letter's own seal still verifies
 		// offline, and the API and the verify page answer "valid, content erased".
 		res.Outcome, res.Error = "error", "the letter's content was erased: the registry's answer comes without a seal"
-		res.Say("error", vf.T("could not verify: the office erased this letter's content; the registry answers %s but has no seal left to prove it (a seal kept beside the letter still verifies with --offline, which does not check retractions)", st.Outcome))
+		// The state named in the reader's language, as the other lines name it.
+		const key = "could not verify: the office erased this letter's content; the registry answers %s but has no seal left to prove it (a seal kept beside the letter still verifies with --offline, which does not check retractions)"
+		m := vf.T(key, st.Outcome)
+		m.Local = vf.T(key, vf.stateName(st.Outcome).Local).Local
+		res.Say("error", m)
 		return res
 	}
 	s, err := seal.Parse(st.Seal)

@@ -93,8 +93,8 @@ var _ = table(func() Translations {
 			"غير صالحة: أجاب السجل بنتيجة غير معروفة %q",
 		},
 		"could not verify: the office erased this letter's content; the registry answers %s but has no seal left to prove it (a seal kept beside the letter still verifies with --offline, which does not check retractions)": {
-			"vérification impossible : le bureau a effacé le contenu de cette lettre ; le registre répond %s mais n'a plus de sceau pour le prouver (un sceau gardé à côté de la lettre se vérifie toujours avec --offline, qui ne vérifie pas les retraits)",
-			"تعذّر التحقق: محا المكتب مضمون هذه الرسالة؛ يجيب السجل %s لكن لم يبقَ لديه ختم يثبت ذلك (الختم المحفوظ بجانب الرسالة لا يزال يُتحقق منه بـ --offline، الذي لا يتحقق من السحب)",
+			"vérification impossible : le bureau a effacé le contenu de cette lettre ; le registre répond « %s » mais n'a plus de sceau pour le prouver (un sceau gardé à côté de la lettre se vérifie toujours avec --offline, qui ne vérifie pas les retraits)",
+			"تعذّر التحقق: محا المكتب مضمون هذه الرسالة؛ يجيب السجل «%s» لكن لم يبقَ لديه ختم يثبت ذلك (الختم المحفوظ بجانب الرسالة لا يزال يُتحقق منه بـ --offline، الذي لا يتحقق من السحب)",
 		},
 		"invalid: the registry's seal is malformed: %s": {
 			"invalide : le sceau fourni par le registre est mal formé : %s",
