@@ -187,8 +187,10 @@ var _ = table(func() Translations {
 			"invalide : deux points de contrôle de taille %s signés par la clé du journal ont des racines différentes (celui de ce sceau, %s, et %s, %s) : le journal a bifurqué ; signalez-le au service",
 			"غير صالحة: نقطتا تحقق بالحجم %s موقّعتان بمفتاح السجل لهما جذران مختلفان (نقطة هذا الختم، %s، و%s، %s): لقد تشعّب السجل؛ أبلغ الجهة بذلك",
 		},
-		"the seal of %s":     {"le sceau de %s", "ختم %s"},
-		"the one kept in %s": {"celui conservé dans %s", "النقطة المحفوظة في %s"},
+		// verify's progress line on a terminal, rewritten in place.
+		"verified %d of %d files": {"fichiers vérifiés : %d sur %d", "الملفات المتحقَّق منها: %d من %d"},
+		"the seal of %s":          {"le sceau de %s", "ختم %s"},
+		"the one kept in %s":      {"celui conservé dans %s", "النقطة المحفوظة في %s"},
 		" (the seal %s is damaged, so it was not checked: ask the office for the letter's seal again)": {
 			" (le sceau %s est endommagé et n'a donc pas été vérifié : redemandez au service le sceau de la lettre)",
 			" (الختم %s تالف، فلم يُتحقَّق منه: اطلب ختم الرسالة من الجهة مرة أخرى)",

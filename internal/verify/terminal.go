@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/script"
 	"golang.org/x/term"
 )
@@ -68,6 +69,9 @@ type progress struct {
 	w     io.Writer
 	total int
 	start time.Time
+	// lang says the line in the reader's language (--lang): it was English in a French or
+	// Arabic run.
+	lang *i18n.Printer
 
 	mu    sync.Mutex
 	done  int
@@ -75,12 +79,13 @@ type progress struct {
 	shown bool
 }
 
-// newProgress returns a progress line on w for total files, or nil when w is not a terminal.
-func newProgress(w io.Writer, total int) *progress {
+// newProgress returns a progress line on w for total files in lang's language, or nil when w
+// is not a terminal.
+func newProgress(w io.Writer, total int, lang *i18n.Printer) *progress {
 	if !isTerminal(w) {
 		return nil
 	}
-	return &progress{w: w, total: total, start: time.Now()}
+	return &progress{w: w, total: total, start: time.Now(), lang: lang}
 }
 
 // step counts one more file done.
@@ -96,7 +101,7 @@ func (p *progress) step() {
 		return
 	}
 	p.last, p.shown = now, true
-	fmt.Fprintf(p.w, "\rverified %d of %d files", p.done, p.total)
+	fmt.Fprint(p.w, "\r"+p.lang.T("verified %d of %d files", p.done, p.total))
 }
 
 // finish clears the progress line, if it was shown.

@@ -3,6 +3,10 @@ package verify
 import (
 	"bytes"
 	"testing"
+	"time"
+
+	"github.com/chancery/chancery/internal/i18n"
+	"golang.org/x/text/language"
 )
 
 func TestColorOutcome(t *testing.T) {
@@ -28,7 +32,7 @@ func TestNotATerminal(t *testing.T) {
 	if useColor(&b) {
 		t.Error("useColor on a buffer")
 	}
-	p := newProgress(&b, 10)
+	p := newProgress(&b, 10, i18n.For(language.English))
 	if p != nil {
 		t.Fatal("a progress line on a buffer")
 	}
@@ -36,5 +40,28 @@ func TestNotATerminal(t *testing.T) {
 	p.finish()
 	if b.Len() != 0 {
 		t.Errorf("wrote %q", b.String())
+	}
+}
+
+// TestProgressLineInTheReadersLanguage: the progress line was English in a run with --lang fr
+// or --lang ar, whose every other line is French or Arabic. (Found by review of cf0ebc3,
+// sixtieth session.)
+func TestProgressLineInTheReadersLanguage(t *testing.T) {
+	for _, tc := range []struct{ lang, want string }{
+		{"en", "\rverified 1 of 2 files"},
+		{"fr", "\rfichiers vérifiés : 1 sur 2"},
+		{"ar", "\rالملفات المتحقَّق منها: 1 من 2"},
+	} {
+		p, err := outputLanguage(tc.lang, func(string) string { return "" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		// A progress line on b whose run began long ago, so that the first step shows it.
+		pr := &progress{w: &b, total: 2, start: time.Now().Add(-time.Hour), lang: p}
+		pr.step()
+		if b.String() != tc.want {
+			t.Errorf("--lang %s: the progress line is %q, want %q", tc.lang, b.String(), tc.want)
+		}
 	}
 }
