@@ -163,7 +163,12 @@ every language.`,
 			// line first: written straight after it, a warning shared its line ("verified 2 of
 			// 7 files" and "chancery: warning: …"). Set before connect and keep, which hand
 			// the writer they warn on to what they set up.
-			prog := newProgress(c.ErrOrStderr(), len(files), p)
+			// With --json, stderr is the run's one JSON error object or nothing, on a terminal
+			// too (as for the other commands, item 842): no progress line there.
+			var prog *progress
+			if !asJSON {
+				prog = newProgress(c.ErrOrStderr(), len(files), p)
+			}
 			c.SetErr(prog.lines(c.ErrOrStderr()))
 			if root.WitnessQuorum > 0 {
 				unwitnessed := *root
