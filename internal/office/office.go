@@ -322,13 +322,15 @@ func unfinished(ctx context.Context, path string, s datadir.Settings, opt Option
 	if err != nil {
 		return nil, false, nil, err
 	}
-	if unlock, err = d.Lock(); err != nil {
+	release, err := d.Lock()
+	if err != nil {
 		d.Close()
 		return nil, false, nil, err
 	}
+	// release, not unlock: a failed return sets unlock to nil before this runs.
 	defer func() {
 		if err != nil {
-			unlock()
+			release()
 			d.Close()
 		}
 	}()
@@ -349,7 +351,7 @@ func unfinished(ctx context.Context, path string, s datadir.Settings, opt Option
 	case members > 1:
 		return nil, false, nil, errors.Join(initialized, d.Finish())
 	}
-	return d, members == 1, unlock, nil
+	return d, members == 1, release, nil
 }
 
 // openOrCreate opens the store of an office whose init stopped: with its log, or before the
